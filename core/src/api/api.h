@@ -1,0 +1,30 @@
+/* The HTTP server of motcua-server: libmicrohttpd with an internal epoll
+ * thread pool, routes in one table (routes.c), JSON in and out. */
+#ifndef MOTCUA_API_H
+#define MOTCUA_API_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "store/store.h"
+
+struct api_config {
+	const char *listen; /* address to bind, default 127.0.0.1 */
+	int port;	    /* 0: any free port (see api_port) */
+	const char *tls_cert, *tls_key; /* PEM files; both or neither */
+	int threads;	    /* 0: one per core */
+	size_t body_limit;  /* bytes; 0: 64 KiB */
+	int heartbeat_ms;   /* SSE heartbeat; 0: 15 s */
+};
+
+struct api;
+
+/* Starts serving st. On success *out is set and requests are being served
+ * from other threads; on failure err says why (port taken, bad TLS files). */
+enum mc_err api_start(struct store *st, const struct api_config *cfg, struct api **out,
+		      struct mc_error *err);
+int api_port(const struct api *api);
+/* Ends every live stream, stops the daemon, frees everything. */
+void api_stop(struct api *api);
+
+#endif

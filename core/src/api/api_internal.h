@@ -1,0 +1,84 @@
+/* Shared by the files of core/src/api only. */
+#ifndef MOTCUA_API_INTERNAL_H
+#define MOTCUA_API_INTERNAL_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+
+#include "api/api.h"
+#include "api/http.h"
+
+struct bus;
+struct throttle;
+
+#define API_LATENCY_BUCKETS 10
+
+struct api_metrics {
+	_Atomic uint64_t requests[600]; /* per status code (100..599) */
+	_Atomic uint64_t latency_le[API_LATENCY_BUCKETS]; /* cumulative on read */
+	_Atomic uint64_t latency_count;
+	_Atomic uint64_t latency_sum_us;
+};
+
+struct api {
+	struct MHD_Daemon *daemon;
+	struct store *st;
+	struct bus *bus;
+	struct throttle *login_throttle;
+	struct api_metrics metrics;
+	struct api_config cfg;
+	bool tls;
+	int port;
+	char *tls_cert_pem, *tls_key_pem;
+};
+
+typedef void (*route_handler)(struct api *api, struct http_request *r);
+
+enum route_flags {
+	ROUTE_MUTATES = 1 << 0, /* changes state: Idempotency-Key honoured */
+};
+
+struct route {
+	const char *method;
+	const char *pattern; /* "/api/v1/counters/{}/call": {} matches one segment */
+	route_handler handler;
+	unsigned roles; /* enum role bits allowed; 0: public */
+	unsigned flags;
+};
+
+extern const struct route api_routes[];
+extern const size_t api_routes_count;
+
+/* Finds the route for method and path. Returns its index and fills params
+ * (pointing into buf, which must hold strlen(path)+1 bytes); -1 when no
+ * pattern matches, -2 when a pattern matches but not the method. */
+int routes_match(const char *method, const char *path, char *buf, const char *params[]);
+
+/* Handlers, one file per resource. */
+void route_session_create(struct api *api, struct http_request *r);
+void route_session_delete(struct api *api, struct http_request *r);
+void route_session_get(struct api *api, struct http_request *r);
+void route_tickets_create(struct api *api, struct http_request *r);
+void route_ticket_rejoin(struct api *api, struct http_request *r);
+void route_counter_call(struct api *api, struct http_request *r);
+void route_counter_recall(struct api *api, struct http_request *r);
+void route_counter_no_show(struct api *api, struct http_request *r);
+void route_counter_transfer(struct api *api, struct http_request *r);
+void route_counter_finish(struct api *api, struct http_request *r);
+void route_counter_state(struct api *api, struct http_request *r);
+void route_queue_get(struct api *api, struct http_request *r);
+void route_events_get(struct api *api, struct http_request *r);
+void route_import(struct api *api, struct http_request *r);
+void route_groups_list(struct api *api, struct http_request *r);
+void route_groups_put(struct api *api, struct http_request *r);
+void route_counters_list(struct api *api, struct http_request *r);
+void route_counters_put(struct api *api, struct http_request *r);
+void route_users_list(struct api *api, struct http_request *r);
+void route_users_put(struct api *api, struct http_request *r);
+void route_devices_list(struct api *api, struct http_request *r);
+void route_devices_put(struct api *api, struct http_request *r);
+void route_healthz(struct api *api, struct http_request *r);
+void route_metrics(struct api *api, struct http_request *r);
+void route_test_clock(struct api *api, struct http_request *r);
+
+#endif

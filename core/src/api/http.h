@@ -1,0 +1,71 @@
+/* The HTTP layer's request and response, shared by the server loop and the
+ * route handlers. A handler parses its input, calls one store or domain
+ * operation, and sets exactly one response with the http_reply_* functions. */
+#ifndef MOTCUA_HTTP_H
+#define MOTCUA_HTTP_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "domain/principal.h"
+#include "util/error.h"
+#include "util/strbuf.h"
+
+struct MHD_Connection;
+struct api;
+
+#define HTTP_MAX_PARAMS 4
+
+struct http_request {
+	struct MHD_Connection *conn;
+	const char *method;
+	const char *path; /* without the query */
+	const char *params[HTTP_MAX_PARAMS]; /* the {…} parts of the route pattern */
+	char *param_buf;
+	int route;	    /* index in the route table, -1 when none */
+	struct strbuf body; /* request body as received */
+	bool body_too_large;
+	bool authed;
+	bool via_cookie;
+	struct principal who;
+	char client_ip[64];
+	int64_t started_ms;
+
+	/* The response. */
+	int status;
+	char *resp;
+	size_t resp_len;
+	const char *content_type;
+	char *set_cookie;
+	int retry_after;
+	bool stream; /* SSE: resp unused, the handler set up a subscriber */
+	void *stream_ctx;
+};
+
+/* Maps an error kind to its HTTP status: the one place that does. */
+int http_status_of(enum mc_err kind);
+
+/* Responses. json replies take ownership of body. */
+void http_reply_json(struct http_request *r, int status, json_t *body);
+void http_reply_text(struct http_request *r, int status, const char *content_type,
+		     const char *text, size_t len);
+/* {"error":{"code":…,"message":…,"message_en":…}} with the mapped status. */
+void http_reply_error(struct http_request *r, const struct mc_error *err);
+void http_reply_fail(struct http_request *r, enum mc_err kind, const char *code, const char *vi,
+		     const char *en);
+
+/* The body as a JSON object. On failure replies 400 (invalid_json, or
+ * expected_object) and returns NULL. The caller json_decref's the result. */
+json_t *http_body_object(struct http_request *r);
+/* A query argument, or NULL. */
+const char *http_query(struct http_request *r, const char *key);
+/* A request header, or NULL. */
+const char *http_header(struct http_request *r, const char *name);
+/* Parses a decimal integer path/query value in [min, max]; false otherwise. */
+bool http_parse_int(const char *s, int64_t min, int64_t max, int64_t *out);
+/* Reads ?offset= and ?limit= (defaults 0 and 50, limit at most 500); replies
+ * 400 and returns false when malformed. */
+bool http_page(struct http_request *r, int *offset, int *limit);
+
+#endif

@@ -1,0 +1,223 @@
+/* The queue: tickets, counter actions, the snapshot and the live stream. */
+#include <microhttpd.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/api_internal.h"
+#include "api/bus.h"
+#include "store/queue.h"
+
+/* Optional string member: NULL when absent or null; *bad set when present
+ * with the wrong type or over max bytes. */
+static const char *queue_opt_str(json_t *body, const char *key, size_t max, bool *bad)
+{
+	json_t *v = json_object_get(body, key);
+	if (v == NULL || json_is_null(v))
+		return NULL;
+	if (!json_is_string(v) || json_string_length(v) == 0 || json_string_length(v) > max) {
+		*bad = true;
+		return NULL;
+	}
+	return json_string_value(v);
+}
+
+/* A body is optional for these routes: absent means {}. */
+static json_t *queue_body(struct http_request *r)
+{
+	if (r->body.len == 0)
+		return json_object();
+	return http_body_object(r);
+}
+
+static bool queue_counter_no(struct http_request *r, int *no)
+{
+	int64_t v;
+	if (!http_parse_int(r->params[0], 1, 999, &v)) {
+		http_reply_fail(r, MC_ERR_INVALID, "invalid_counter_no",
+				"Số quầy phải là số nguyên 1–999", "Counter number must be 1-999");
+		return false;
+	}
+	*no = (int)v;
+	return true;
+}
+
+static void queue_reply(struct http_request *r, enum mc_err rc, const struct mc_error *err,
+			int status, json_t *view)
+{
+	if (rc != MC_OK) {
+		http_reply_error(r, err);
+		return;
+	}
+	http_reply_json(r, status, json_pack("{s:o}", "ticket", view ? view : json_null()));
+}
+
+static void queue_bad_field(struct http_request *r, const char *what)
+{
+	struct mc_error err;
+	mc_failf(&err, MC_ERR_INVALID, "invalid_field", "Trường không hợp lệ", "%s", what);
+	http_reply_error(r, &err);
+}
+
+void route_tickets_create(struct api *api, struct http_request *r)
+{
+	json_t *body = http_body_object(r);
+	if (body == NULL)
+		return;
+	bool bad = false;
+	const char *group = queue_opt_str(body, "group", 16, &bad);
+	const char *priority = queue_opt_str(body, "priority", 32, &bad);
+	if (bad || group == NULL) {
+		queue_bad_field(r, "'group' (a service group code) is required; 'priority' is an "
+				   "optional priority class code");
+		json_decref(body);
+		return;
+	}
+	struct mc_error err;
+	json_t *ticket = NULL;
+	enum mc_err rc = store_ticket_issue(api->st, &r->who, group, priority, &ticket, &err);
+	queue_reply(r, rc, &err, 201, ticket);
+	json_decref(body);
+}
+
+void route_ticket_rejoin(struct api *api, struct http_request *r)
+{
+	int64_t id;
+	struct mc_error err;
+	json_t *ticket = NULL;
+	if (!http_parse_int(r->params[0], 1, INT64_MAX, &id)) {
+		http_reply_fail(r, MC_ERR_INVALID, "invalid_ticket_id", "Mã phiếu không hợp lệ",
+				"Ticket id must be a positive integer");
+		return;
+	}
+	enum mc_err rc = store_ticket_rejoin(api->st, &r->who, id, &ticket, &err);
+	queue_reply(r, rc, &err, 200, ticket);
+}
+
+/* The counter actions share one shape: counter number in the path, an
+ * optional JSON body, one store operation. */
+enum counter_op { OP_CALL, OP_RECALL, OP_NO_SHOW, OP_TRANSFER, OP_FINISH };
+
+static void queue_counter_action(struct api *api, struct http_request *r, enum counter_op op)
+{
+	int no;
+	if (!queue_counter_no(r, &no))
+		return;
+	json_t *body = queue_body(r);
+	if (body == NULL)
+		return;
+	struct mc_error err;
+	json_t *ticket = NULL;
+	bool bad = false;
+	enum mc_err rc = MC_OK;
+	switch (op) {
+	case OP_CALL: {
+		const char *finish = queue_opt_str(body, "finish_current", 16, &bad);
+		if (!bad)
+			rc = store_counter_call(api->st, &r->who, no, finish, &ticket, &err);
+		break;
+	}
+	case OP_RECALL: rc = store_counter_recall(api->st, &r->who, no, &ticket, &err); break;
+	case OP_NO_SHOW: rc = store_counter_no_show(api->st, &r->who, no, &ticket, &err); break;
+	case OP_TRANSFER: {
+		const char *group = queue_opt_str(body, "group", 16, &bad);
+		json_t *to = json_object_get(body, "counter");
+		if (to && (!json_is_integer(to) || json_integer_value(to) < 1 ||
+			   json_integer_value(to) > 999))
+			bad = true;
+		if (!bad)
+			rc = store_counter_transfer(api->st, &r->who, no, group,
+						    to ? (int)json_integer_value(to) : 0, &ticket,
+						    &err);
+		break;
+	}
+	case OP_FINISH: {
+		const char *outcome = queue_opt_str(body, "outcome", 16, &bad);
+		if (!bad)
+			rc = store_counter_finish(api->st, &r->who, no, outcome, &ticket, &err);
+		break;
+	}
+	}
+	json_decref(body);
+	if (bad) {
+		queue_bad_field(r, "a field has the wrong type or size");
+		return;
+	}
+	queue_reply(r, rc, &err, 200, ticket);
+}
+
+void route_counter_call(struct api *api, struct http_request *r)
+{
+	queue_counter_action(api, r, OP_CALL);
+}
+
+void route_counter_recall(struct api *api, struct http_request *r)
+{
+	queue_counter_action(api, r, OP_RECALL);
+}
+
+void route_counter_no_show(struct api *api, struct http_request *r)
+{
+	queue_counter_action(api, r, OP_NO_SHOW);
+}
+
+void route_counter_transfer(struct api *api, struct http_request *r)
+{
+	queue_counter_action(api, r, OP_TRANSFER);
+}
+
+void route_counter_finish(struct api *api, struct http_request *r)
+{
+	queue_counter_action(api, r, OP_FINISH);
+}
+
+void route_counter_state(struct api *api, struct http_request *r)
+{
+	int no;
+	if (!queue_counter_no(r, &no))
+		return;
+	json_t *body = http_body_object(r);
+	if (body == NULL)
+		return;
+	bool bad = false;
+	const char *state = queue_opt_str(body, "state", 16, &bad);
+	struct mc_error err;
+	json_t *counter = NULL;
+	enum mc_err rc = bad || state == NULL
+				 ? mc_fail(&err, MC_ERR_INVALID, "invalid_counter_state",
+					   "Trạng thái quầy phải là open, paused hoặc closed",
+					   "state must be open, paused or closed")
+				 : store_counter_set_state(api->st, &r->who, no, state, &counter,
+							   &err);
+	json_decref(body);
+	if (rc != MC_OK) {
+		http_reply_error(r, &err);
+		return;
+	}
+	http_reply_json(r, 200, json_pack("{s:o}", "counter", counter));
+}
+
+void route_queue_get(struct api *api, struct http_request *r)
+{
+	size_t len;
+	char *snap = bus_snapshot(api->bus, &len);
+	free(r->resp);
+	r->status = 200;
+	r->resp = snap;
+	r->resp_len = len;
+	r->content_type = "application/json; charset=utf-8";
+}
+
+void route_events_get(struct api *api, struct http_request *r)
+{
+	int64_t last = -1;
+	const char *h = http_header(r, "Last-Event-ID");
+	if (h == NULL)
+		h = http_query(r, "last_event_id");
+	if (h && !http_parse_int(h, 0, INT64_MAX, &last)) {
+		http_reply_fail(r, MC_ERR_INVALID, "invalid_last_event_id",
+				"Last-Event-ID không hợp lệ", "Last-Event-ID must be an integer");
+		return;
+	}
+	r->stream_ctx = bus_subscribe(api->bus, r->conn, last);
+	r->stream = true;
+}

@@ -1,0 +1,98 @@
+/* POST/GET/DELETE /api/v1/session: staff log in and out. */
+#include <microhttpd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/api_internal.h"
+#include "api/throttle.h"
+#include "store/auth.h"
+#include "util/clock.h"
+#include "util/xmalloc.h"
+
+static json_t *session_who(const struct principal *who)
+{
+	return json_pack("{s:s, s:s, s:s}", "username", who->username, "role",
+			 role_name(who->role), "actor", who->actor);
+}
+
+void route_session_create(struct api *api, struct http_request *r)
+{
+	json_t *body = http_body_object(r);
+	if (body == NULL)
+		return;
+	const char *username = json_string_value(json_object_get(body, "username"));
+	const char *password = json_string_value(json_object_get(body, "password"));
+	if (username == NULL || password == NULL || strlen(username) > 64 ||
+	    strlen(password) > 128) {
+		http_reply_fail(r, MC_ERR_INVALID, "invalid_credentials_format",
+				"Cần username và password dạng chuỗi",
+				"username and password must be strings");
+		json_decref(body);
+		return;
+	}
+	/* Failures are counted per account and per address, so neither one
+	 * account nor one machine can guess quickly. */
+	char key_user[80], key_ip[80];
+	snprintf(key_user, sizeof key_user, "u:%s", username);
+	snprintf(key_ip, sizeof key_ip, "ip:%s", r->client_ip);
+	int64_t now = clock_now();
+	int wait = throttle_wait(api->login_throttle, key_user, now);
+	int wait_ip = throttle_wait(api->login_throttle, key_ip, now);
+	if (wait_ip > wait)
+		wait = wait_ip;
+	if (wait > 0) {
+		struct mc_error err;
+		mc_failf(&err, MC_ERR_RATE_LIMITED, "too_many_attempts",
+			 "Đăng nhập sai nhiều lần, hãy chờ rồi thử lại",
+			 "Too many failed logins; retry in %d s", wait);
+		err.retry_after = wait;
+		http_reply_error(r, &err);
+		json_decref(body);
+		return;
+	}
+	int64_t ttl = store_setting_int(api->st, "session_ttl_hours", 12) * 3600;
+	char token[AUTH_TOKEN_LEN];
+	struct principal who;
+	struct mc_error err;
+	if (store_session_open(api->st, username, password, ttl, token, &who, &err) != MC_OK) {
+		if (err.kind == MC_ERR_UNAUTHORIZED) {
+			throttle_fail(api->login_throttle, key_user, now);
+			throttle_fail(api->login_throttle, key_ip, now);
+		}
+		http_reply_error(r, &err);
+		json_decref(body);
+		return;
+	}
+	throttle_reset(api->login_throttle, key_user);
+	r->set_cookie = xasprintf("motcua_session=%s; Path=/; HttpOnly; SameSite=Strict;"
+				  " Max-Age=%lld%s",
+				  token, (long long)ttl, api->tls ? "; Secure" : "");
+	json_t *out = session_who(&who);
+	json_object_set_new(out, "token", json_string(token));
+	json_object_set_new(out, "expires_at", json_integer(now + ttl));
+	http_reply_json(r, 201, out);
+	json_decref(body);
+}
+
+void route_session_get(struct api *api, struct http_request *r)
+{
+	http_reply_json(r, 200, session_who(&r->who));
+}
+
+void route_session_delete(struct api *api, struct http_request *r)
+{
+	const char *auth = http_header(r, "Authorization");
+	const char *token = NULL;
+	struct mc_error err;
+	if (auth && strncasecmp(auth, "Bearer ", 7) == 0)
+		token = auth + 7;
+	else
+		token = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, "motcua_session");
+	if (token && store_session_close(api->st, token, &err) != MC_OK) {
+		http_reply_error(r, &err);
+		return;
+	}
+	r->set_cookie = xstrdup("motcua_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+	http_reply_json(r, 200, json_pack("{s:b}", "ok", 1));
+}

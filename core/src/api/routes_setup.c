@@ -1,0 +1,115 @@
+/* Set-up: import a bundle, and list/create/update service groups, counters,
+ * staff and devices. Every change goes through store_setup_apply. */
+#include <string.h>
+
+#include "api/api_internal.h"
+#include "store/setup.h"
+
+static void setup_apply(struct api *api, struct http_request *r, json_t *bundle, int status)
+{
+	struct mc_error err;
+	json_t *report = NULL;
+	if (store_setup_apply(api->st, &r->who, bundle, &report, &err) != MC_OK)
+		http_reply_error(r, &err);
+	else
+		http_reply_json(r, status, report);
+}
+
+void route_import(struct api *api, struct http_request *r)
+{
+	json_t *body = http_body_object(r);
+	if (body == NULL)
+		return;
+	setup_apply(api, r, body, 200);
+	json_decref(body);
+}
+
+/* POST creates (201) and PATCH /{key} updates (200) one item: the body is one
+ * item of the bundle's list `list`, keyed by `key` (taken from the path for
+ * PATCH, where it must be absent from the body or agree). */
+static void setup_put_one(struct api *api, struct http_request *r, const char *list,
+			  const char *key, bool key_is_int)
+{
+	json_t *item = http_body_object(r);
+	if (item == NULL)
+		return;
+	bool patch = strcmp(r->method, "PATCH") == 0;
+	if (patch) {
+		json_t *k;
+		if (key_is_int) {
+			int64_t n;
+			if (!http_parse_int(r->params[0], 1, 999, &n)) {
+				http_reply_fail(r, MC_ERR_INVALID, "invalid_key",
+						"Mã trong địa chỉ không hợp lệ",
+						"The key in the path is not valid");
+				json_decref(item);
+				return;
+			}
+			k = json_integer(n);
+		} else {
+			k = json_string(r->params[0]);
+		}
+		json_t *given = json_object_get(item, key);
+		if (given && !json_equal(given, k)) {
+			http_reply_fail(r, MC_ERR_INVALID, "key_mismatch",
+					"Mã trong nội dung khác mã trong địa chỉ",
+					"The key in the body differs from the path");
+			json_decref(k);
+			json_decref(item);
+			return;
+		}
+		json_object_set_new(item, key, k);
+	}
+	json_t *bundle = json_pack("{s:[O]}", list, item);
+	json_decref(item);
+	setup_apply(api, r, bundle, patch ? 200 : 201);
+	json_decref(bundle);
+}
+
+static void setup_list(struct api *api, struct http_request *r, enum setup_list which)
+{
+	int offset, limit;
+	if (!http_page(r, &offset, &limit))
+		return;
+	http_reply_json(r, 200, store_setup_list(api->st, which, offset, limit));
+}
+
+void route_groups_list(struct api *api, struct http_request *r)
+{
+	setup_list(api, r, SETUP_SERVICE_GROUPS);
+}
+
+void route_groups_put(struct api *api, struct http_request *r)
+{
+	setup_put_one(api, r, "service_groups", "code", false);
+}
+
+void route_counters_list(struct api *api, struct http_request *r)
+{
+	setup_list(api, r, SETUP_COUNTERS);
+}
+
+void route_counters_put(struct api *api, struct http_request *r)
+{
+	setup_put_one(api, r, "counters", "no", true);
+}
+
+void route_users_list(struct api *api, struct http_request *r)
+{
+	setup_list(api, r, SETUP_USERS);
+}
+
+void route_users_put(struct api *api, struct http_request *r)
+{
+	setup_put_one(api, r, "users", "username", false);
+}
+
+void route_devices_list(struct api *api, struct http_request *r)
+{
+	setup_list(api, r, SETUP_DEVICES);
+}
+
+void route_devices_put(struct api *api, struct http_request *r)
+{
+	setup_put_one(api, r, "devices", "name", false);
+}

@@ -1,0 +1,230 @@
+/* serve and demo: run the HTTP server until SIGINT or SIGTERM. */
+#include <getopt.h>
+#include <jansson.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "api/api.h"
+#include "cli/cli.h"
+#include "store/auth.h"
+#include "store/setup.h"
+#include "store/store.h"
+#include "util/clock.h"
+#include "util/log.h"
+#include "util/strbuf.h"
+#include "util/xmalloc.h"
+
+/* Runs the server on st until a stop signal. */
+static int cli_run(const char *cmd, struct store *st, const struct api_config *cfg,
+		   const char *banner)
+{
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	/* Block before threads start so only sigwait below sees them. */
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	struct api *api = NULL;
+	struct mc_error err;
+	if (api_start(st, cfg, &api, &err) != MC_OK)
+		return cli_fail(cmd, &err);
+	const char *scheme = cfg->tls_cert ? "https" : "http";
+	const char *host = cfg->listen ? cfg->listen : "127.0.0.1";
+	printf("motcua-server: listening on %s://%s:%d%s\n", scheme, host, api_port(api),
+	       clock_is_test_mode() ? " (test clock)" : "");
+	if (banner)
+		fputs(banner, stdout);
+	fflush(stdout);
+	int sig = 0;
+	sigwait(&set, &sig);
+	log_info("signal %d: stopping", sig);
+	api_stop(api);
+	return 0;
+}
+
+struct serve_opts {
+	const char *db;
+	struct api_config cfg;
+};
+
+/* Parses the options serve and demo share. Returns -1 to go on, else an exit
+ * status. extra_db_default: demo's database when --db is not given. */
+static int cli_serve_opts(const char *cmd, int argc, char **argv, struct serve_opts *o,
+			  const char *usage)
+{
+	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
+					     {"listen", required_argument, NULL, 'l'},
+					     {"port", required_argument, NULL, 'p'},
+					     {"tls-cert", required_argument, NULL, 'c'},
+					     {"tls-key", required_argument, NULL, 'k'},
+					     {"threads", required_argument, NULL, 't'},
+					     {"heartbeat-ms", required_argument, NULL, 'b'},
+					     {"test-clock", no_argument, NULL, 'T'},
+					     {"help", no_argument, NULL, 'h'},
+					     {0}};
+	int c;
+	char *end;
+	long v;
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': o->db = optarg; break;
+		case 'l': o->cfg.listen = optarg; break;
+		case 'c': o->cfg.tls_cert = optarg; break;
+		case 'k': o->cfg.tls_key = optarg; break;
+		case 'T': clock_enable_test_mode(); break;
+		case 'p':
+		case 't':
+		case 'b':
+			v = strtol(optarg, &end, 10);
+			if (*optarg == '\0' || *end != '\0' || v < 0 ||
+			    (c == 'p' && v > 65535) || (c == 't' && v > 256) ||
+			    (c == 'b' && (v < 100 || v > 600000)))
+				return cli_usage_error(cmd, "bad value '%s' for --%s", optarg,
+						       c == 'p'   ? "port"
+						       : c == 't' ? "threads"
+								  : "heartbeat-ms");
+			if (c == 'p')
+				o->cfg.port = (int)v;
+			else if (c == 't')
+				o->cfg.threads = (int)v;
+			else
+				o->cfg.heartbeat_ms = (int)v;
+			break;
+		case 'h': fputs(usage, stdout); return 0;
+		default:
+			return cli_usage_error(cmd, "unknown or incomplete option '%s'",
+					       argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return cli_usage_error(cmd, "unexpected argument '%s'", argv[optind]);
+	return -1;
+}
+
+static const char serve_usage[] =
+	"usage: motcua-server serve --db FILE [--listen ADDR] [--port N]\n"
+	"         [--tls-cert PEM --tls-key PEM] [--threads N] [--heartbeat-ms N] [--test-clock]\n"
+	"Serves the office in FILE. --port 0 takes a free port (printed on start).\n"
+	"--test-clock lets an admin set the clock (PUT /api/v1/test/clock): tests only.\n";
+
+int cli_serve(int argc, char **argv)
+{
+	struct serve_opts o = {.cfg = {.port = 8080}};
+	int rc = cli_serve_opts("serve", argc, argv, &o, serve_usage);
+	if (rc >= 0)
+		return rc;
+	if (o.db == NULL)
+		return cli_usage_error("serve", "--db FILE is required");
+	struct stat sb;
+	if (stat(o.db, &sb) != 0)
+		return cli_usage_error("serve", "%s does not exist (run init first)", o.db);
+	struct store *st = NULL;
+	struct mc_error err;
+	if (store_open(o.db, &st, &err) != MC_OK)
+		return cli_fail("serve", &err);
+	rc = cli_run("serve", st, &o.cfg, NULL);
+	store_close(st);
+	return rc;
+}
+
+static const char demo_usage[] =
+	"usage: motcua-server demo [--db FILE] [--bundle FILE] [--port N] [--listen ADDR]\n"
+	"Creates (once) and serves the demo office: the Hướng Hóa one-stop office with\n"
+	"its service groups, counters, staff and devices. Default database: demo.db.\n";
+
+/* Creates the demo database: admin account, bundle, and a file beside it with
+ * the demo device tokens (they are shown only at creation). */
+static int cli_demo_create(const char *db, const char *bundle_path, const char *tokens_path)
+{
+	struct store *st = NULL;
+	struct mc_error err;
+	json_error_t jerr;
+	json_t *report = NULL;
+	static const struct principal actor = {.role = ROLE_ADMIN, .actor = "system:demo"};
+	int status = 0;
+
+	json_t *bundle = json_load_file(bundle_path, JSON_REJECT_DUPLICATES, &jerr);
+	if (bundle == NULL)
+		return cli_usage_error("demo", "%s: %s", bundle_path, jerr.text);
+	if (store_open(db, &st, &err) != MC_OK ||
+	    store_user_create(st, actor.actor, "admin", "Quản trị hệ thống (demo)", ROLE_ADMIN,
+			      "admin-demo", true, NULL, &err) != MC_OK ||
+	    store_setup_apply(st, &actor, bundle, &report, &err) != MC_OK) {
+		status = cli_fail("demo", &err);
+		store_close(st);
+		remove(db);
+		json_decref(bundle);
+		return status;
+	}
+	json_dump_file(json_object_get(report, "devices_created"), tokens_path, JSON_INDENT(2));
+	json_decref(report);
+	json_decref(bundle);
+	store_close(st);
+	return 0;
+}
+
+int cli_demo(int argc, char **argv)
+{
+	struct serve_opts o = {.db = "demo.db", .cfg = {.port = 8080}};
+	const char *bundle = MOTCUA_SOURCE_DIR "/data/demo-bundle.json";
+	/* --bundle is demo's own; strip it before the shared options. */
+	for (int i = 1; i + 1 < argc; i++)
+		if (strcmp(argv[i], "--bundle") == 0) {
+			bundle = argv[i + 1];
+			memmove(&argv[i], &argv[i + 2], (size_t)(argc - i - 2) * sizeof *argv);
+			argc -= 2;
+			break;
+		}
+	int rc = cli_serve_opts("demo", argc, argv, &o, demo_usage);
+	if (rc >= 0)
+		return rc;
+	char *tokens = xasprintf("%s.devices.json", o.db);
+	struct stat sb;
+	if (stat(o.db, &sb) != 0 && (rc = cli_demo_create(o.db, bundle, tokens)) != 0) {
+		free(tokens);
+		return rc;
+	}
+	struct store *st = NULL;
+	struct mc_error err;
+	if (store_open(o.db, &st, &err) != MC_OK) {
+		free(tokens);
+		return cli_fail("demo", &err);
+	}
+	json_t *devs = json_load_file(tokens, 0, NULL);
+	int port = o.cfg.port;
+	struct strbuf banner = STRBUF_INIT;
+	strbuf_printf(&banner,
+		      "\nDemo office (demo data): Bộ phận Một cửa, UBND huyện Hướng Hóa\n"
+		      "  database:     %s\n"
+		      "  queue (JSON): http://127.0.0.1:%d/api/v1/queue\n"
+		      "  health:       http://127.0.0.1:%d/healthz\n"
+		      "Demo logins (username / password):\n"
+		      "  admin / admin-demo          (quản trị)\n"
+		      "  giamsat / giamsat-demo      (giám sát)\n"
+		      "  motcua1 / motcua1-demo      (cán bộ một cửa, quầy 1; also motcua2..)\n"
+		      "  chuyenvien1 / chuyenvien1-demo (phòng chuyên môn)\n",
+		      o.db, port, port);
+	size_t i;
+	json_t *d;
+	json_array_foreach(devs, i, d)
+	{
+		strbuf_printf(&banner, "Device %s (%s) token: %s\n",
+			      json_string_value(json_object_get(d, "name")),
+			      json_string_value(json_object_get(d, "kind")),
+			      json_string_value(json_object_get(d, "token")));
+	}
+	json_decref(devs);
+	free(tokens);
+	rc = cli_run("demo", st, &o.cfg, banner.data);
+	strbuf_free(&banner);
+	store_close(st);
+	return rc;
+}

@@ -1,0 +1,87 @@
+/* Gregorian day numbers via the 400-year era decomposition: a year is taken to
+ * start on 1 March so that the leap day is the last day of the year, which makes
+ * the day-of-year a linear function of the month. */
+#include "domain/civil_date.h"
+
+bool civil_is_leap_year(int y)
+{
+	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+int civil_days_in_month(int y, int m)
+{
+	static const int len[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+
+	if (m < 1 || m > 12)
+		return 0;
+	if (m == 2 && civil_is_leap_year(y))
+		return 29;
+	return len[m - 1];
+}
+
+bool civil_date_valid(int y, int m, int d)
+{
+	return m >= 1 && m <= 12 && d >= 1 && d <= civil_days_in_month(y, m);
+}
+
+long long civil_floor_div(long long a, long long b)
+{
+	long long q = a / b;
+
+	if ((a % b != 0) && ((a < 0) != (b < 0)))
+		q--;
+	return q;
+}
+
+long long civil_floor_mod(long long a, long long b)
+{
+	return a - civil_floor_div(a, b) * b;
+}
+
+int civil_days_from_ymd(int y, int m, int d)
+{
+	/* Normalise the month first so that day overflow is the only continuation. */
+	long long yy = y + civil_floor_div(m - 1, 12);
+	long long mm = civil_floor_mod(m - 1, 12) + 1;
+
+	if (mm <= 2)
+		yy--;
+	long long era = civil_floor_div(yy, 400);
+	long long yoe = yy - era * 400;                        /* 0..399 */
+	long long mp = (mm + 9) % 12;                          /* March = 0 */
+	long long doy = (153 * mp + 2) / 5 + d - 1;            /* day of March-year */
+	long long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy; /* day of era */
+	return (int)(era * 146097 + doe - 719468);
+}
+
+void civil_ymd_from_days(int days, int *y, int *m, int *d)
+{
+	long long z = (long long)days + 719468;
+	long long era = civil_floor_div(z, 146097);
+	long long doe = z - era * 146097;
+	long long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	long long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	long long mp = (5 * doy + 2) / 153;
+	long long dd = doy - (153 * mp + 2) / 5 + 1;
+	long long mm = mp < 10 ? mp + 3 : mp - 9;
+
+	*y = (int)(yoe + era * 400 + (mm <= 2));
+	*m = (int)mm;
+	*d = (int)dd;
+}
+
+int civil_weekday(int days)
+{
+	/* 1970-01-01 was a Thursday. */
+	return (int)civil_floor_mod((long long)days + CIVIL_THURSDAY, 7);
+}
+
+int civil_jdn_from_ymd(int y, int m, int d)
+{
+	return civil_days_from_ymd(y, m, d) + CIVIL_JDN_OF_EPOCH;
+}
+
+void civil_ymd_from_jdn(int jdn, int *y, int *m, int *d)
+{
+	civil_ymd_from_days(jdn - CIVIL_JDN_OF_EPOCH, y, m, d);
+}

@@ -1,0 +1,49 @@
+/* Proleptic Gregorian calendar arithmetic on day numbers. Pure: no I/O, no clock.
+ *
+ * A day number is the count of days since 1970-01-01 (day 0, a Thursday); the
+ * Julian day number (JDN) of the same day is day + CIVIL_JDN_OF_EPOCH. */
+#ifndef MOTCUA_DOMAIN_CIVIL_DATE_H
+#define MOTCUA_DOMAIN_CIVIL_DATE_H
+
+#include <stdbool.h>
+
+#define CIVIL_JDN_OF_EPOCH 2440588 /* JDN of 1970-01-01 */
+
+enum civil_weekday {
+	CIVIL_SUNDAY = 0,
+	CIVIL_MONDAY,
+	CIVIL_TUESDAY,
+	CIVIL_WEDNESDAY,
+	CIVIL_THURSDAY,
+	CIVIL_FRIDAY,
+	CIVIL_SATURDAY,
+};
+
+/* True if y is a Gregorian leap year. */
+bool civil_is_leap_year(int y);
+
+/* Days in month m (1..12) of year y; 0 if m is out of range. */
+int civil_days_in_month(int y, int m);
+
+/* True if y-m-d names a real Gregorian date (31/02 is refused), any year. */
+bool civil_date_valid(int y, int m, int d);
+
+/* Day number of y-m-d. Inputs are not checked: an invalid date gives the day
+ * number of its arithmetic continuation (2025-02-31 = 2025-03-03). */
+int civil_days_from_ymd(int y, int m, int d);
+
+/* Inverse of civil_days_from_ymd: writes year, month (1..12), day (1..31). */
+void civil_ymd_from_days(int days, int *y, int *m, int *d);
+
+/* Weekday of a day number, 0 = Sunday .. 6 = Saturday (enum civil_weekday). */
+int civil_weekday(int days);
+
+/* Julian day number of y-m-d (noon-based integer JDN), and back. */
+int civil_jdn_from_ymd(int y, int m, int d);
+void civil_ymd_from_jdn(int jdn, int *y, int *m, int *d);
+
+/* Floor division and non-negative modulo, for instants before the epoch. */
+long long civil_floor_div(long long a, long long b);
+long long civil_floor_mod(long long a, long long b);
+
+#endif

@@ -1,0 +1,76 @@
+/* Queue policy (xếp hàng): numbering, who is called next, wait estimates, and
+ * which counter actions a ticket's state allows. Pure logic: no I/O, no clock. */
+#ifndef MOTCUA_QUEUE_H
+#define MOTCUA_QUEUE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum ticket_state {
+	TICKET_WAITING, /* in line (chờ) */
+	TICKET_CALLED,	/* called to a counter and being served */
+	TICKET_DONE,	/* finished: served, or removed */
+	TICKET_NO_SHOW, /* did not come when called; may rejoin within a window */
+};
+
+enum visit_outcome { VISIT_SERVED, VISIT_NO_SHOW, VISIT_TRANSFERRED, VISIT_REMOVED };
+
+enum counter_state { COUNTER_OPEN, COUNTER_PAUSED, COUNTER_CLOSED };
+
+enum queue_action { QA_CALL, QA_RECALL, QA_NO_SHOW, QA_TRANSFER, QA_FINISH, QA_REJOIN };
+
+const char *ticket_state_name(enum ticket_state s);
+bool ticket_state_parse(const char *s, enum ticket_state *out);
+const char *visit_outcome_name(enum visit_outcome o);
+/* Parses an outcome a clerk may give when finishing: "served" or "removed". */
+bool visit_outcome_parse_finish(const char *s, enum visit_outcome *out);
+const char *counter_state_name(enum counter_state s);
+bool counter_state_parse(const char *s, enum counter_state *out);
+
+/* Whether action is allowed on a ticket in state s. */
+bool queue_action_allowed(enum queue_action action, enum ticket_state s);
+
+/* The printed label of a number: prefix and at least three digits ("A001",
+ * "B1023"). Writes at most outlen bytes, NUL-terminated. */
+void queue_label(const char *prefix, int number, char *out, size_t outlen);
+
+/* One waiting ticket a counter could call. */
+struct queue_candidate {
+	int64_t ticket_id;
+	bool priority;	   /* has a priority class (ưu tiên) */
+	int64_t queue_key; /* order in line: smaller is earlier */
+};
+
+/* Chooses whom a counter calls next among its candidates: priority tickets
+ * first, oldest first, except that after `cap` consecutive priority calls made
+ * while an ordinary ticket was waiting, the oldest ordinary ticket is called
+ * (so ordinary tickets are never starved). cap <= 0 means no cap.
+ * streak is the counter's current run of such priority calls; *new_streak gets
+ * the value to store after this call. Returns the index chosen, or -1 when
+ * there are no candidates. */
+int queue_pick_next(const struct queue_candidate *c, size_t n, int streak, int cap,
+		    int *new_streak);
+
+/* What the estimate is built from. Times in seconds; -1 when unknown. */
+struct queue_wait_input {
+	int people_ahead;
+	int open_counters;	   /* open counters serving the group */
+	int64_t last_called_wait;  /* wait of the last ticket called today */
+	int64_t head_elapsed_wait; /* how long the head of the line has waited */
+	int64_t service_seconds;   /* fallback service time per ticket */
+};
+
+struct queue_wait_range {
+	bool known;	/* false: no open counter and no history */
+	int low_min;	/* minutes */
+	int high_min;	/* minutes, >= low_min */
+	bool from_history;
+};
+
+/* A wait estimate as a range: from today's history when there is any (the
+ * wait of the last person called and the elapsed wait of the head of the
+ * line), otherwise queue length / open counters x service time. */
+struct queue_wait_range queue_wait_estimate(const struct queue_wait_input *in);
+
+#endif

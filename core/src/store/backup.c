@@ -1,0 +1,145 @@
+/* Online backup (SQLite backup API into a temporary file, then gzip) and
+ * restore (gunzip into a new file, then integrity and audit checks). */
+#include "store/store_internal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "util/xmalloc.h"
+
+enum mc_err store_backup(struct store *st, const char *out_gz, struct mc_error *err)
+{
+	char *tmp = xasprintf("%s.tmp-XXXXXX", out_gz);
+	int fd = mkstemp(tmp);
+	sqlite3 *dst = NULL;
+	gzFile gz = NULL;
+	FILE *in = NULL;
+	enum mc_err rc = MC_OK;
+
+	if (fd < 0) {
+		rc = mc_failf(err, MC_ERR_UNAVAILABLE, "backup_write_failed",
+			      "Không ghi được tệp sao lưu", "cannot create %s: %s", tmp,
+			      strerror(errno));
+		goto out;
+	}
+	close(fd);
+	if (sqlite3_open(tmp, &dst) != SQLITE_OK) {
+		rc = mc_fail(err, MC_ERR_UNAVAILABLE, "backup_write_failed",
+			     "Không ghi được tệp sao lưu", "cannot open the backup file");
+		goto out;
+	}
+	/* The backup reads through its own connection so writers go on. */
+	struct store_conn *src = store_read_conn(st);
+	sqlite3_backup *b = sqlite3_backup_init(dst, "main", src->db, "main");
+	if (b == NULL) {
+		rc = mc_fail(err, MC_ERR_INTERNAL, "backup_failed", "Sao lưu thất bại",
+			     sqlite3_errmsg(dst));
+		goto out;
+	}
+	int step;
+	while ((step = sqlite3_backup_step(b, 256)) == SQLITE_OK || step == SQLITE_BUSY ||
+	       step == SQLITE_LOCKED)
+		if (step != SQLITE_OK)
+			sqlite3_sleep(20);
+	sqlite3_backup_finish(b);
+	if (step != SQLITE_DONE) {
+		rc = mc_fail(err, MC_ERR_INTERNAL, "backup_failed", "Sao lưu thất bại",
+			     sqlite3_errstr(step));
+		goto out;
+	}
+	sqlite3_close(dst);
+	dst = NULL;
+
+	in = fopen(tmp, "rb");
+	gz = gzopen(out_gz, "wb9");
+	if (in == NULL || gz == NULL) {
+		rc = mc_failf(err, MC_ERR_UNAVAILABLE, "backup_write_failed",
+			      "Không ghi được tệp sao lưu", "cannot write %s", out_gz);
+		goto out;
+	}
+	char buf[65536];
+	size_t n;
+	while ((n = fread(buf, 1, sizeof buf, in)) > 0)
+		if (gzwrite(gz, buf, (unsigned)n) != (int)n) {
+			rc = mc_failf(err, MC_ERR_UNAVAILABLE, "backup_write_failed",
+				      "Không ghi được tệp sao lưu", "short write to %s", out_gz);
+			goto out;
+		}
+	if (gzclose(gz) != Z_OK) {
+		gz = NULL;
+		rc = mc_failf(err, MC_ERR_UNAVAILABLE, "backup_write_failed",
+			      "Không ghi được tệp sao lưu", "cannot finish %s", out_gz);
+		goto out;
+	}
+	gz = NULL;
+out:
+	if (in)
+		fclose(in);
+	if (gz)
+		gzclose(gz);
+	if (dst)
+		sqlite3_close(dst);
+	unlink(tmp);
+	free(tmp);
+	return rc;
+}
+
+enum mc_err store_restore(const char *in_gz, const char *db_path, struct mc_error *err)
+{
+	gzFile gz = NULL;
+	int fd = -1;
+	enum mc_err rc = MC_OK;
+	struct store *st = NULL;
+
+	gz = gzopen(in_gz, "rb");
+	if (gz == NULL)
+		return mc_failf(err, MC_ERR_NOT_FOUND, "backup_not_found",
+				"Không đọc được tệp sao lưu", "cannot read %s", in_gz);
+	fd = open(db_path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	if (fd < 0) {
+		rc = mc_failf(err, MC_ERR_CONFLICT, "restore_target_exists",
+			      "Tệp đích đã tồn tại hoặc không ghi được",
+			      "will not overwrite %s: %s", db_path, strerror(errno));
+		gzclose(gz);
+		return rc;
+	}
+	char buf[65536];
+	int n;
+	while ((n = gzread(gz, buf, sizeof buf)) > 0)
+		if (write(fd, buf, (size_t)n) != n) {
+			rc = mc_failf(err, MC_ERR_UNAVAILABLE, "restore_write_failed",
+				      "Không ghi được tệp", "write %s: %s", db_path,
+				      strerror(errno));
+			goto out;
+		}
+	if (n < 0) {
+		rc = mc_failf(err, MC_ERR_INVALID, "backup_corrupt", "Tệp sao lưu bị hỏng",
+			      "%s is not a valid backup", in_gz);
+		goto out;
+	}
+	if (fsync(fd) != 0) {
+		rc = mc_fail(err, MC_ERR_UNAVAILABLE, "restore_write_failed", "Không ghi được tệp",
+			     strerror(errno));
+		goto out;
+	}
+	close(fd);
+	fd = -1;
+	rc = store_open(db_path, &st, err);
+	if (rc == MC_OK)
+		rc = store_integrity_check(st, err);
+	if (rc == MC_OK)
+		rc = store_audit_verify(st, NULL, err);
+	store_close(st);
+out:
+	if (fd >= 0)
+		close(fd);
+	gzclose(gz);
+	if (rc != MC_OK)
+		unlink(db_path);
+	return rc;
+}

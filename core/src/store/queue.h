@@ -1,0 +1,56 @@
+/* The queue's operations on the store: each runs in one write transaction,
+ * applies the policy of domain/queue.h, appends its event to the chain, and
+ * returns the affected ticket as a JSON object (caller json_decref's it).
+ * Every failure leaves the database unchanged. */
+#ifndef MOTCUA_STORE_QUEUE_H
+#define MOTCUA_STORE_QUEUE_H
+
+#include <jansson.h>
+
+#include "domain/principal.h"
+#include "domain/queue.h"
+#include "store/store.h"
+
+/* Issues the next number of the group's series for today. priority is a
+ * configured priority class code (see setting "priority_classes") or NULL. */
+enum mc_err store_ticket_issue(struct store *st, const struct principal *who,
+			       const char *group_code, const char *priority, json_t **ticket,
+			       struct mc_error *err);
+/* Takes a just-issued ticket out of the line because its print failed: the
+ * number stays used (numbering stays gap-free) but it is not waiting. */
+enum mc_err store_ticket_void(struct store *st, const struct principal *who, int64_t ticket_id,
+			      const char *reason, struct mc_error *err);
+/* Puts a no-show ticket back at the end of its line, within the rejoin window. */
+enum mc_err store_ticket_rejoin(struct store *st, const struct principal *who, int64_t ticket_id,
+				json_t **ticket, struct mc_error *err);
+
+/* Counter actions. finish_current (call only): when not NULL, the ticket now
+ * at the counter is first finished with that outcome. */
+enum mc_err store_counter_call(struct store *st, const struct principal *who, int counter_no,
+			       const char *finish_current, json_t **ticket, struct mc_error *err);
+enum mc_err store_counter_recall(struct store *st, const struct principal *who, int counter_no,
+				 json_t **ticket, struct mc_error *err);
+enum mc_err store_counter_no_show(struct store *st, const struct principal *who, int counter_no,
+				  json_t **ticket, struct mc_error *err);
+/* Exactly one of to_group (a group code) or to_counter (> 0) is given. */
+enum mc_err store_counter_transfer(struct store *st, const struct principal *who, int counter_no,
+				   const char *to_group, int to_counter, json_t **ticket,
+				   struct mc_error *err);
+enum mc_err store_counter_finish(struct store *st, const struct principal *who, int counter_no,
+				 const char *outcome, json_t **ticket, struct mc_error *err);
+enum mc_err store_counter_set_state(struct store *st, const struct principal *who,
+				    int counter_no, const char *state, json_t **counter,
+				    struct mc_error *err);
+
+/* The whole queue as the board, kiosk and clients see it: office, groups with
+ * waiting counts and wait ranges, counters with the ticket being served, the
+ * next tickets and the last calls. No personal data. Newly allocated text;
+ * *event_id gets the id of the last stream event it includes. */
+char *store_queue_snapshot(struct store *st, int64_t now, int64_t *event_id);
+
+/* Metrics: counts of today's tickets by group and outcome, and waiting now.
+ * Appends Prometheus text to *out (a struct strbuf). */
+struct strbuf;
+void store_queue_metrics(struct store *st, int64_t now, struct strbuf *out);
+
+#endif

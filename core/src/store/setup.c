@@ -1,0 +1,565 @@
+#include "store/setup.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/auth.h"
+#include "store/store_internal.h"
+#include "util/xmalloc.h"
+
+#define SETUP_MAX_ITEMS 1000
+
+/* A string member of obj: NULL (and MC_OK) when absent and optional; an
+ * error when the wrong type, empty, or longer than max bytes. */
+static enum mc_err setup_str(json_t *obj, const char *key, bool required, size_t max,
+			     const char *where, const char **out, struct mc_error *err)
+{
+	json_t *v = json_object_get(obj, key);
+	*out = NULL;
+	if (v == NULL || json_is_null(v)) {
+		if (!required)
+			return MC_OK;
+		return mc_failf(err, MC_ERR_INVALID, "missing_field", "Thiếu trường bắt buộc",
+				"%s: '%s' is required", where, key);
+	}
+	if (!json_is_string(v) || json_string_length(v) == 0 || json_string_length(v) > max ||
+	    strlen(json_string_value(v)) != json_string_length(v))
+		return mc_failf(err, MC_ERR_INVALID, "invalid_field", "Trường không hợp lệ",
+				"%s: '%s' must be a string of 1-%zu bytes", where, key, max);
+	*out = json_string_value(v);
+	return MC_OK;
+}
+
+static enum mc_err setup_array(json_t *bundle, const char *key, json_t **out,
+			       struct mc_error *err)
+{
+	json_t *v = json_object_get(bundle, key);
+	*out = NULL;
+	if (v == NULL)
+		return MC_OK;
+	if (!json_is_array(v) || json_array_size(v) > SETUP_MAX_ITEMS)
+		return mc_failf(err, MC_ERR_INVALID, "invalid_field", "Trường không hợp lệ",
+				"'%s' must be an array of at most %d items", key,
+				SETUP_MAX_ITEMS);
+	*out = v;
+	return MC_OK;
+}
+
+static enum mc_err setup_step(struct store_conn *c, sqlite3_stmt *s, const char *what,
+			      struct mc_error *err)
+{
+	int step = sqlite3_step(s);
+	sqlite3_reset(s);
+	return step == SQLITE_DONE || step == SQLITE_ROW ? MC_OK : store_sql_error(c, what, err);
+}
+
+static enum mc_err setup_audit(struct store *st, const struct principal *who, const char *entity,
+			       const char *id, const char *action, json_t *item,
+			       struct mc_error *err)
+{
+	/* Passwords never reach the audit chain. */
+	json_t *copy = json_deep_copy(item);
+	json_object_del(copy, "password");
+	char *details = json_dumps(copy, JSON_COMPACT);
+	json_decref(copy);
+	int64_t ev = store_event_append(st, who->actor, entity, id, action, details, false, err);
+	free(details);
+	return ev ? MC_OK : (err ? err->kind : MC_ERR_INTERNAL);
+}
+
+static enum mc_err setup_office(struct store *st, const struct principal *who, json_t *bundle,
+				struct mc_error *err)
+{
+	json_t *office = json_object_get(bundle, "office");
+	const char *code, *name;
+	if (office == NULL)
+		return MC_OK;
+	if (!json_is_object(office))
+		return mc_fail(err, MC_ERR_INVALID, "invalid_field", "Trường không hợp lệ",
+			       "'office' must be an object");
+	enum mc_err rc = setup_str(office, "code", true, 64, "office", &code, err);
+	if (rc == MC_OK)
+		rc = setup_str(office, "name", true, 300, "office", &name, err);
+	if (rc)
+		return rc;
+	char *text = json_dumps(office, JSON_COMPACT);
+	rc = store_setting_set(st, "office", text, err);
+	free(text);
+	return rc ? rc : setup_audit(st, who, "office", code, "office.set", office, err);
+}
+
+/* Plain settings: small integers and the priority class list. */
+static enum mc_err setup_settings(struct store *st, const struct principal *who, json_t *bundle,
+				  struct mc_error *err)
+{
+	static const struct {
+		const char *key;
+		int min, max;
+	} ints[] = {
+		{"priority_cap", 0, 100},	       {"no_show_rejoin_minutes", 0, 24 * 60},
+		{"default_service_minutes", 1, 240},   {"service_level_minutes", 1, 240},
+		{"session_ttl_hours", 1, 24 * 30},
+	};
+	json_t *settings = json_object_get(bundle, "settings");
+	json_t *classes = json_object_get(bundle, "priority_classes");
+	enum mc_err rc;
+
+	if (settings && !json_is_object(settings))
+		return mc_fail(err, MC_ERR_INVALID, "invalid_field", "Trường không hợp lệ",
+			       "'settings' must be an object");
+	const char *key;
+	json_t *v;
+	json_object_foreach(settings, key, v)
+	{
+		size_t i;
+		for (i = 0; i < sizeof ints / sizeof ints[0]; i++)
+			if (strcmp(ints[i].key, key) == 0)
+				break;
+		if (i == sizeof ints / sizeof ints[0])
+			return mc_failf(err, MC_ERR_INVALID, "unknown_setting",
+					"Thiết lập không được hỗ trợ", "unknown setting '%.60s'",
+					key);
+		if (!json_is_integer(v) || json_integer_value(v) < ints[i].min ||
+		    json_integer_value(v) > ints[i].max)
+			return mc_failf(err, MC_ERR_INVALID, "invalid_setting",
+					"Giá trị thiết lập không hợp lệ",
+					"setting '%s' must be an integer %d..%d", key, ints[i].min,
+					ints[i].max);
+		char num[32];
+		snprintf(num, sizeof num, "%lld", (long long)json_integer_value(v));
+		if ((rc = store_setting_set(st, key, num, err)))
+			return rc;
+	}
+	if (settings && (rc = setup_audit(st, who, "settings", "office", "settings.set", settings,
+					  err)))
+		return rc;
+	if (classes == NULL)
+		return MC_OK;
+	if (!json_is_array(classes) || json_array_size(classes) > 20)
+		return mc_fail(err, MC_ERR_INVALID, "invalid_field", "Trường không hợp lệ",
+			       "'priority_classes' must be an array of at most 20");
+	size_t i;
+	json_array_foreach(classes, i, v)
+	{
+		const char *code, *name;
+		if (!json_is_object(v) ||
+		    (rc = setup_str(v, "code", true, 32, "priority_classes", &code, err)) ||
+		    (rc = setup_str(v, "name", true, 100, "priority_classes", &name, err)))
+			return rc ? rc
+				  : mc_fail(err, MC_ERR_INVALID, "invalid_field",
+					    "Trường không hợp lệ",
+					    "priority_classes items must be objects");
+	}
+	char *text = json_dumps(classes, JSON_COMPACT);
+	rc = store_setting_set(st, "priority_classes", text, err);
+	free(text);
+	return rc ? rc
+		  : setup_audit(st, who, "settings", "priority_classes", "settings.set", classes,
+				err);
+}
+
+static enum mc_err setup_groups(struct store *st, const struct principal *who, json_t *bundle,
+				int *count, struct mc_error *err)
+{
+	struct store_conn *c = store_write_conn(st);
+	json_t *arr, *g;
+	size_t i;
+	enum mc_err rc = setup_array(bundle, "service_groups", &arr, err);
+	if (rc)
+		return rc;
+	json_array_foreach(arr, i, g)
+	{
+		const char *code, *prefix, *name, *name_en;
+		if (!json_is_object(g))
+			return mc_fail(err, MC_ERR_INVALID, "invalid_field", "Trường không hợp lệ",
+				       "service_groups items must be objects");
+		if ((rc = setup_str(g, "code", true, 16, "service_group", &code, err)) ||
+		    (rc = setup_str(g, "prefix", true, 3, "service_group", &prefix, err)) ||
+		    (rc = setup_str(g, "name", true, 200, "service_group", &name, err)) ||
+		    (rc = setup_str(g, "name_en", false, 200, "service_group", &name_en, err)))
+			return rc;
+		if (strspn(prefix, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != strlen(prefix))
+			return mc_fail(err, MC_ERR_INVALID, "invalid_prefix",
+				       "Tiền tố số thứ tự chỉ gồm chữ in hoa A–Z",
+				       "prefix must be 1-3 capital letters A-Z");
+		json_t *sort = json_object_get(g, "sort");
+		json_t *active = json_object_get(g, "active");
+		sqlite3_stmt *s = store_stmt(
+			c, "INSERT INTO service_groups (code, prefix, name, name_en, sort, active)"
+			   " VALUES (?1, ?2, ?3, coalesce(?4, ''), coalesce(?5, 0), coalesce(?6, 1))"
+			   " ON CONFLICT (code) DO UPDATE SET prefix = ?2, name = ?3,"
+			   " name_en = coalesce(?4, name_en), sort = coalesce(?5, sort),"
+			   " active = coalesce(?6, active)");
+		if (s == NULL)
+			return store_sql_error(c, "service group", err);
+		sqlite3_bind_text(s, 1, code, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 2, prefix, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 3, name, -1, SQLITE_STATIC);
+		if (name_en)
+			sqlite3_bind_text(s, 4, name_en, -1, SQLITE_STATIC);
+		if (json_is_integer(sort))
+			sqlite3_bind_int64(s, 5, json_integer_value(sort));
+		if (json_is_boolean(active))
+			sqlite3_bind_int(s, 6, json_is_true(active));
+		if ((rc = setup_step(c, s, "service group", err))) {
+			if (rc == MC_ERR_CONFLICT)
+				mc_failf(err, MC_ERR_CONFLICT, "prefix_taken",
+					 "Tiền tố đã dùng cho nhóm khác",
+					 "prefix '%s' is used by another group", prefix);
+			return rc;
+		}
+		if ((rc = setup_audit(st, who, "service_group", code, "service_group.set", g, err)))
+			return rc;
+		(*count)++;
+	}
+	return MC_OK;
+}
+
+static enum mc_err setup_counters(struct store *st, const struct principal *who, json_t *bundle,
+				  int *count, struct mc_error *err)
+{
+	struct store_conn *c = store_write_conn(st);
+	json_t *arr, *co;
+	size_t i;
+	enum mc_err rc = setup_array(bundle, "counters", &arr, err);
+	if (rc)
+		return rc;
+	json_array_foreach(arr, i, co)
+	{
+		const char *name;
+		json_t *no = json_object_get(co, "no");
+		json_t *groups = json_object_get(co, "groups");
+		if (!json_is_object(co) || !json_is_integer(no) || json_integer_value(no) < 1 ||
+		    json_integer_value(no) > 999)
+			return mc_fail(err, MC_ERR_INVALID, "invalid_counter_no",
+				       "Số quầy phải là số nguyên 1–999",
+				       "counter 'no' must be an integer 1-999");
+		if ((rc = setup_str(co, "name", false, 100, "counter", &name, err)))
+			return rc;
+		if (groups && (!json_is_array(groups) || json_array_size(groups) > 50))
+			return mc_fail(err, MC_ERR_INVALID, "invalid_field", "Trường không hợp lệ",
+				       "counter 'groups' must be an array of group codes");
+		char defname[32];
+		snprintf(defname, sizeof defname, "Quầy %lld", (long long)json_integer_value(no));
+		sqlite3_stmt *s = store_stmt(c, "INSERT INTO counters (no, name) VALUES (?1, ?2)"
+						" ON CONFLICT (no) DO UPDATE SET name = ?2"
+						" RETURNING id");
+		if (s == NULL)
+			return store_sql_error(c, "counter", err);
+		sqlite3_bind_int64(s, 1, json_integer_value(no));
+		sqlite3_bind_text(s, 2, name ? name : defname, -1, SQLITE_TRANSIENT);
+		int64_t id = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+		sqlite3_reset(s);
+		if (id == 0)
+			return store_sql_error(c, "counter", err);
+		if (groups) {
+			s = store_stmt(c, "DELETE FROM counter_groups WHERE counter_id = ?");
+			if (s == NULL)
+				return store_sql_error(c, "counter", err);
+			sqlite3_bind_int64(s, 1, id);
+			if ((rc = setup_step(c, s, "counter", err)))
+				return rc;
+			size_t k;
+			json_t *gc;
+			json_array_foreach(groups, k, gc)
+			{
+				s = store_stmt(c, "INSERT OR IGNORE INTO counter_groups"
+						  " (counter_id, group_id) SELECT ?, id"
+						  " FROM service_groups WHERE code = ?");
+				if (s == NULL)
+					return store_sql_error(c, "counter", err);
+				if (!json_is_string(gc))
+					return mc_fail(err, MC_ERR_INVALID, "invalid_field",
+						       "Trường không hợp lệ",
+						       "counter 'groups' must be group codes");
+				sqlite3_bind_int64(s, 1, id);
+				sqlite3_bind_text(s, 2, json_string_value(gc), -1, SQLITE_STATIC);
+				int step = sqlite3_step(s);
+				sqlite3_reset(s);
+				if (step != SQLITE_DONE)
+					return store_sql_error(c, "counter", err);
+				if (sqlite3_changes(c->db) == 0) {
+					/* Either unknown or listed twice; tell which. */
+					sqlite3_stmt *q = store_stmt(
+						c, "SELECT 1 FROM service_groups WHERE code = ?");
+					if (q == NULL)
+						return store_sql_error(c, "counter", err);
+					sqlite3_bind_text(q, 1, json_string_value(gc), -1,
+							  SQLITE_STATIC);
+					bool known = sqlite3_step(q) == SQLITE_ROW;
+					sqlite3_reset(q);
+					if (!known)
+						return mc_failf(err, MC_ERR_INVALID,
+								"group_not_found",
+								"Không có nhóm dịch vụ này",
+								"counter %lld: no service group '%.40s'",
+								(long long)json_integer_value(no),
+								json_string_value(gc));
+				}
+			}
+		}
+		char eid[16];
+		snprintf(eid, sizeof eid, "%lld", (long long)json_integer_value(no));
+		if ((rc = setup_audit(st, who, "counter", eid, "counter.set", co, err)))
+			return rc;
+		(*count)++;
+	}
+	return MC_OK;
+}
+
+static enum mc_err setup_users(struct store *st, const struct principal *who, json_t *bundle,
+			       int *created, int *updated, struct mc_error *err)
+{
+	struct store_conn *c = store_write_conn(st);
+	json_t *arr, *u;
+	size_t i;
+	enum mc_err rc = setup_array(bundle, "users", &arr, err);
+	if (rc)
+		return rc;
+	json_array_foreach(arr, i, u)
+	{
+		const char *username, *full_name, *role, *password;
+		if (!json_is_object(u))
+			return mc_fail(err, MC_ERR_INVALID, "invalid_field", "Trường không hợp lệ",
+				       "users items must be objects");
+		if ((rc = setup_str(u, "username", true, 64, "user", &username, err)) ||
+		    (rc = setup_str(u, "full_name", false, 200, "user", &full_name, err)) ||
+		    (rc = setup_str(u, "role", false, 16, "user", &role, err)) ||
+		    (rc = setup_str(u, "password", false, 128, "user", &password, err)))
+			return rc;
+		json_t *active = json_object_get(u, "active");
+		if (role && auth_role_parse(role) == ROLE_NONE)
+			return mc_fail(err, MC_ERR_INVALID, "invalid_role", "Vai trò không hợp lệ",
+				       "role must be admin, supervisor, counter or specialist");
+		sqlite3_stmt *s = store_stmt(c, "SELECT id FROM users WHERE username = ?");
+		if (s == NULL)
+			return store_sql_error(c, "user", err);
+		sqlite3_bind_text(s, 1, username, -1, SQLITE_STATIC);
+		int64_t id = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+		sqlite3_reset(s);
+		if (id == 0) {
+			if (full_name == NULL || role == NULL || password == NULL)
+				return mc_failf(err, MC_ERR_INVALID, "missing_field",
+						"Thiếu trường bắt buộc",
+						"new user '%.64s' needs full_name, role and password",
+						username);
+			rc = store_user_create(st, who->actor, username, full_name,
+					       auth_role_parse(role), password,
+					       json_is_true(json_object_get(u, "demo")), NULL, err);
+			if (rc)
+				return rc;
+			(*created)++;
+			continue;
+		}
+		char hash[crypto_pwhash_STRBYTES] = "";
+		if (password) {
+			if (strlen(password) < 8)
+				return mc_fail(err, MC_ERR_INVALID, "weak_password",
+					       "Mật khẩu phải dài 8–128 ký tự",
+					       "password must be 8-128 bytes");
+			if (crypto_pwhash_str_alg(hash, password, strlen(password), 2,
+						  19u * 1024 * 1024,
+						  crypto_pwhash_ALG_ARGON2ID13) != 0)
+				return mc_fail(err, MC_ERR_INTERNAL, "hash_failed",
+					       "Lỗi băm mật khẩu", "password hashing failed");
+		}
+		s = store_stmt(c, "UPDATE users SET full_name = coalesce(?1, full_name),"
+				  " role = coalesce(?2, role), active = coalesce(?3, active),"
+				  " pw_hash = coalesce(?4, pw_hash) WHERE id = ?5");
+		if (s == NULL)
+			return store_sql_error(c, "user", err);
+		if (full_name)
+			sqlite3_bind_text(s, 1, full_name, -1, SQLITE_STATIC);
+		if (role)
+			sqlite3_bind_text(s, 2, role, -1, SQLITE_STATIC);
+		if (json_is_boolean(active))
+			sqlite3_bind_int(s, 3, json_is_true(active));
+		if (password)
+			sqlite3_bind_text(s, 4, hash, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(s, 5, id);
+		if ((rc = setup_step(c, s, "user", err)))
+			return rc;
+		/* A deactivated account or a new password ends its sessions. */
+		if (password || json_is_false(active)) {
+			s = store_stmt(c, "DELETE FROM sessions WHERE user_id = ?");
+			if (s == NULL)
+				return store_sql_error(c, "user", err);
+			sqlite3_bind_int64(s, 1, id);
+			if ((rc = setup_step(c, s, "user", err)))
+				return rc;
+		}
+		char eid[24];
+		snprintf(eid, sizeof eid, "%lld", (long long)id);
+		if ((rc = setup_audit(st, who, "user", eid, "user.updated", u, err)))
+			return rc;
+		(*updated)++;
+	}
+	return MC_OK;
+}
+
+static enum mc_err setup_devices(struct store *st, const struct principal *who, json_t *bundle,
+				 json_t *tokens, struct mc_error *err)
+{
+	struct store_conn *c = store_write_conn(st);
+	json_t *arr, *d;
+	size_t i;
+	enum mc_err rc = setup_array(bundle, "devices", &arr, err);
+	if (rc)
+		return rc;
+	json_array_foreach(arr, i, d)
+	{
+		const char *kind, *name;
+		if (!json_is_object(d))
+			return mc_fail(err, MC_ERR_INVALID, "invalid_field", "Trường không hợp lệ",
+				       "devices items must be objects");
+		if ((rc = setup_str(d, "name", true, 100, "device", &name, err)) ||
+		    (rc = setup_str(d, "kind", false, 16, "device", &kind, err)))
+			return rc;
+		json_t *prints = json_object_get(d, "prints");
+		json_t *active = json_object_get(d, "active");
+		sqlite3_stmt *s = store_stmt(c, "SELECT id FROM devices WHERE name = ?");
+		if (s == NULL)
+			return store_sql_error(c, "device", err);
+		sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+		int64_t id = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+		sqlite3_reset(s);
+		if (id == 0) {
+			char token[AUTH_TOKEN_LEN];
+			rc = store_device_create(st, who->actor, kind, name,
+						 prints ? json_is_true(prints) : true, &id, token,
+						 err);
+			if (rc)
+				return rc;
+			json_array_append_new(tokens,
+					      json_pack("{s:s, s:s, s:s}", "name", name, "kind",
+							kind, "token", token));
+			continue;
+		}
+		s = store_stmt(c, "UPDATE devices SET prints = coalesce(?1, prints),"
+				  " active = coalesce(?2, active) WHERE id = ?3");
+		if (s == NULL)
+			return store_sql_error(c, "device", err);
+		if (json_is_boolean(prints))
+			sqlite3_bind_int(s, 1, json_is_true(prints));
+		if (json_is_boolean(active))
+			sqlite3_bind_int(s, 2, json_is_true(active));
+		sqlite3_bind_int64(s, 3, id);
+		if ((rc = setup_step(c, s, "device", err)))
+			return rc;
+		char eid[24];
+		snprintf(eid, sizeof eid, "%lld", (long long)id);
+		if ((rc = setup_audit(st, who, "device", eid, "device.updated", d, err)))
+			return rc;
+	}
+	return MC_OK;
+}
+
+enum mc_err store_setup_apply(struct store *st, const struct principal *who, json_t *bundle,
+			      json_t **report, struct mc_error *err)
+{
+	static const char *const known[] = {"office",	 "settings", "priority_classes",
+					    "service_groups", "counters", "users",
+					    "devices",	 "procedures", "comment"};
+	int groups = 0, counters = 0, users_created = 0, users_updated = 0;
+	json_t *tokens = json_array();
+	enum mc_err rc;
+
+	if (!json_is_object(bundle)) {
+		json_decref(tokens);
+		return mc_fail(err, MC_ERR_INVALID, "invalid_bundle",
+			       "Gói thiết lập phải là một đối tượng JSON",
+			       "the bundle must be a JSON object");
+	}
+	const char *key;
+	json_t *v;
+	json_object_foreach(bundle, key, v)
+	{
+		size_t i;
+		for (i = 0; i < sizeof known / sizeof known[0]; i++)
+			if (strcmp(known[i], key) == 0)
+				break;
+		if (i == sizeof known / sizeof known[0]) {
+			json_decref(tokens);
+			return mc_failf(err, MC_ERR_INVALID, "unknown_field",
+					"Gói thiết lập có trường lạ", "unknown bundle field '%.60s'",
+					key);
+		}
+	}
+	if ((rc = store_begin(st, err))) {
+		json_decref(tokens);
+		return rc;
+	}
+	if ((rc = setup_office(st, who, bundle, err)) ||
+	    (rc = setup_settings(st, who, bundle, err)) ||
+	    (rc = setup_groups(st, who, bundle, &groups, err)) ||
+	    (rc = setup_counters(st, who, bundle, &counters, err)) ||
+	    (rc = setup_users(st, who, bundle, &users_created, &users_updated, err)) ||
+	    (rc = setup_devices(st, who, bundle, tokens, err))) {
+		store_rollback(st);
+		json_decref(tokens);
+		return rc;
+	}
+	if ((rc = store_commit(st, err))) {
+		json_decref(tokens);
+		return rc;
+	}
+	if (report)
+		*report = json_pack("{s:i, s:i, s:i, s:i, s:o}", "service_groups", groups,
+				    "counters", counters, "users_created", users_created,
+				    "users_updated", users_updated, "devices_created", tokens);
+	else
+		json_decref(tokens);
+	return MC_OK;
+}
+
+json_t *store_setup_list(struct store *st, enum setup_list which, int offset, int limit)
+{
+	static const char *const sql_page[] = {
+		[SETUP_SERVICE_GROUPS] = "SELECT json_object('code', code, 'prefix', prefix, 'name',"
+					 " name, 'name_en', name_en, 'sort', sort, 'active',"
+					 " json(iif(active, 'true', 'false')))"
+					 " FROM service_groups ORDER BY sort, id LIMIT ? OFFSET ?",
+		[SETUP_COUNTERS] = "SELECT json_object('no', no, 'name', name, 'state', state,"
+				   " 'groups', (SELECT json_group_array(g.code) FROM counter_groups"
+				   " cg JOIN service_groups g ON g.id = cg.group_id"
+				   " WHERE cg.counter_id = counters.id))"
+				   " FROM counters ORDER BY no LIMIT ? OFFSET ?",
+		[SETUP_USERS] = "SELECT json_object('username', username, 'full_name', full_name,"
+				" 'role', role, 'active', json(iif(active, 'true', 'false')), 'demo',"
+				" json(iif(demo, 'true', 'false'))) FROM users ORDER BY id"
+				" LIMIT ? OFFSET ?",
+		[SETUP_DEVICES] = "SELECT json_object('name', name, 'kind', kind, 'prints',"
+				  " json(iif(prints, 'true', 'false')), 'active',"
+				  " json(iif(active, 'true', 'false'))) FROM devices ORDER BY id"
+				  " LIMIT ? OFFSET ?",
+	};
+	static const char *const sql_count[] = {
+		[SETUP_SERVICE_GROUPS] = "SELECT count(*) FROM service_groups",
+		[SETUP_COUNTERS] = "SELECT count(*) FROM counters",
+		[SETUP_USERS] = "SELECT count(*) FROM users",
+		[SETUP_DEVICES] = "SELECT count(*) FROM devices",
+	};
+	struct store_conn *c = store_read_conn(st);
+	json_t *items = json_array();
+	int64_t total = 0;
+	sqlite3_stmt *s = store_stmt(c, sql_page[which]);
+	if (s) {
+		sqlite3_bind_int(s, 1, limit);
+		sqlite3_bind_int(s, 2, offset);
+		while (sqlite3_step(s) == SQLITE_ROW) {
+			json_t *item = json_loads(store_col_text(s, 0), 0, NULL);
+			if (item)
+				json_array_append_new(items, item);
+		}
+		sqlite3_reset(s);
+	}
+	s = store_stmt(c, sql_count[which]);
+	if (s && sqlite3_step(s) == SQLITE_ROW)
+		total = sqlite3_column_int64(s, 0);
+	if (s)
+		sqlite3_reset(s);
+	return json_pack("{s:o, s:I, s:i, s:i}", "items", items, "total", (json_int_t)total,
+			 "offset", offset, "limit", limit);
+}

@@ -1,0 +1,26 @@
+/* Office set-up: the office itself, settings, service groups, counters, staff
+ * and devices, applied from a JSON bundle (see docs/api.md, "Import"). The
+ * same function serves `motcua-server import`, POST /api/v1/import and the
+ * single-item POST/PATCH routes, so there is one way to change set-up. */
+#ifndef MOTCUA_STORE_SETUP_H
+#define MOTCUA_STORE_SETUP_H
+
+#include <jansson.h>
+
+#include "domain/principal.h"
+#include "store/store.h"
+
+/* Applies bundle in one transaction: all of it or none of it. Items are
+ * matched by their key (group code, counter no, username, device name):
+ * existing ones are updated, new ones created. A user's password is needed
+ * only to create the account. *report (when not NULL) gets counts and the
+ * tokens of newly created devices (shown only this once). */
+enum mc_err store_setup_apply(struct store *st, const struct principal *who, json_t *bundle,
+			      json_t **report, struct mc_error *err);
+
+enum setup_list { SETUP_SERVICE_GROUPS, SETUP_COUNTERS, SETUP_USERS, SETUP_DEVICES };
+
+/* One page of a set-up list: {"items":[...], "total":N, "offset":o, "limit":l}. */
+json_t *store_setup_list(struct store *st, enum setup_list which, int offset, int limit);
+
+#endif

@@ -1,0 +1,514 @@
+#include "store/store_internal.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/schema.h"
+#include "util/clock.h"
+#include "util/log.h"
+#include "util/xmalloc.h"
+
+#define STORE_BUSY_TIMEOUT_MS 10000
+#define STORE_GENESIS_HASH "0000000000000000000000000000000000000000000000000000000000000000"
+
+enum mc_err store_sql_error(struct store_conn *c, const char *what, struct mc_error *err)
+{
+	int code = sqlite3_extended_errcode(c->db);
+	if ((code & 0xff) == SQLITE_CONSTRAINT)
+		return mc_failf(err, MC_ERR_CONFLICT, "constraint_violation",
+				"Dữ liệu trùng hoặc không hợp lệ", "%s: %s", what,
+				sqlite3_errmsg(c->db));
+	if ((code & 0xff) == SQLITE_FULL)
+		return mc_fail(err, MC_ERR_UNAVAILABLE, "disk_full", "Ổ đĩa đầy",
+			       "The disk is full");
+	log_error("store: %s: %s (%d)", what, sqlite3_errmsg(c->db), code);
+	return mc_fail(err, MC_ERR_INTERNAL, "store_error", "Lỗi cơ sở dữ liệu",
+		       "Database error");
+}
+
+const char *store_col_text(sqlite3_stmt *s, int col)
+{
+	const unsigned char *t = sqlite3_column_text(s, col);
+	return t ? (const char *)t : "";
+}
+
+sqlite3_stmt *store_stmt(struct store_conn *c, const char *sql)
+{
+	size_t h = ((uintptr_t)sql >> 3) % STORE_STMT_SLOTS;
+	for (size_t i = 0; i < STORE_STMT_SLOTS; i++) {
+		size_t k = (h + i) % STORE_STMT_SLOTS;
+		if (c->slots[k].sql == sql) {
+			sqlite3_reset(c->slots[k].stmt);
+			sqlite3_clear_bindings(c->slots[k].stmt);
+			return c->slots[k].stmt;
+		}
+		if (c->slots[k].sql == NULL) {
+			sqlite3_stmt *s = NULL;
+			if (sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s,
+					       NULL) != SQLITE_OK) {
+				log_error("store: prepare failed: %s", sqlite3_errmsg(c->db));
+				return NULL;
+			}
+			c->slots[k].sql = sql;
+			c->slots[k].stmt = s;
+			return s;
+		}
+	}
+	/* The cache is full: this is a programming error (too many statements). */
+	log_error("store: statement cache full");
+	abort();
+}
+
+enum mc_err store_exec(struct store_conn *c, const char *sql, struct mc_error *err)
+{
+	char *msg = NULL;
+	if (sqlite3_exec(c->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		log_error("store: %s", msg ? msg : "exec failed");
+		sqlite3_free(msg);
+		return store_sql_error(c, "exec", err);
+	}
+	return MC_OK;
+}
+
+static void store_conn_close(struct store_conn *c)
+{
+	for (size_t i = 0; i < STORE_STMT_SLOTS; i++)
+		if (c->slots[i].stmt)
+			sqlite3_finalize(c->slots[i].stmt);
+	memset(c->slots, 0, sizeof c->slots);
+	if (c->db)
+		sqlite3_close(c->db);
+	c->db = NULL;
+}
+
+static int store_conn_open(struct store_conn *c, const char *path, int flags)
+{
+	memset(c, 0, sizeof *c);
+	if (sqlite3_open_v2(path, &c->db, flags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_busy_timeout(c->db, STORE_BUSY_TIMEOUT_MS);
+	sqlite3_extended_result_codes(c->db, 1);
+	return 0;
+}
+
+static void store_reader_destroy(void *p)
+{
+	struct store_conn *c = p;
+	/* The store may be closing concurrently; it owns the list. Closing here
+	 * only the connection keeps the list consistent: store_close skips
+	 * connections whose db is NULL. */
+	for (size_t i = 0; i < STORE_STMT_SLOTS; i++)
+		if (c->slots[i].stmt)
+			sqlite3_finalize(c->slots[i].stmt);
+	memset(c->slots, 0, sizeof c->slots);
+	sqlite3_close(c->db);
+	c->db = NULL;
+}
+
+struct store_conn *store_write_conn(struct store *st)
+{
+	return &st->writer;
+}
+
+struct store_conn *store_read_conn(struct store *st)
+{
+	/* Inside our own write transaction reads must see its changes. A trylock
+	 * on the recursive mutex succeeds only for its owner or when nobody holds
+	 * it; depth tells the two apart. */
+	if (pthread_mutex_trylock(&st->write_lock) == 0) {
+		bool mine = st->depth > 0;
+		pthread_mutex_unlock(&st->write_lock);
+		if (mine)
+			return &st->writer;
+	}
+	struct store_conn *c = pthread_getspecific(st->reader_key);
+	if (c && c->db)
+		return c;
+	if (c == NULL) {
+		c = xcalloc(1, sizeof *c);
+		pthread_mutex_lock(&st->readers_lock);
+		c->next = st->readers;
+		st->readers = c;
+		pthread_mutex_unlock(&st->readers_lock);
+	}
+	if (store_conn_open(c, st->path, SQLITE_OPEN_READONLY) != 0) {
+		log_error("store: cannot open reader: %s", c->db ? sqlite3_errmsg(c->db) : "?");
+		abort();
+	}
+	pthread_setspecific(st->reader_key, c);
+	return c;
+}
+
+static enum mc_err store_migrate(struct store *st, struct mc_error *err)
+{
+	struct store_conn *c = &st->writer;
+	int version = store_schema_version(st);
+	int target = schema_step_count();
+
+	if (version > target)
+		return mc_failf(err, MC_ERR_CONFLICT, "schema_too_new",
+				"Cơ sở dữ liệu thuộc phiên bản mới hơn",
+				"Database schema %d is newer than this program (%d)", version,
+				target);
+	if (version == target)
+		return MC_OK;
+	enum mc_err rc = store_exec(c, "BEGIN IMMEDIATE", err);
+	if (rc)
+		return rc;
+	for (int n = version + 1; n <= target; n++) {
+		rc = store_exec(c, schema_step(n), err);
+		if (rc)
+			goto fail;
+		char pragma[48];
+		snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", n);
+		rc = store_exec(c, pragma, err);
+		if (rc)
+			goto fail;
+	}
+	rc = store_exec(c, "COMMIT", err);
+	if (rc)
+		goto fail;
+	if (version > 0)
+		log_info("store: migrated schema %d -> %d", version, target);
+	return MC_OK;
+fail:
+	store_exec(c, "ROLLBACK", NULL);
+	return rc;
+}
+
+enum mc_err store_open(const char *path, struct store **out, struct mc_error *err)
+{
+	if (sodium_init() < 0)
+		return mc_fail(err, MC_ERR_INTERNAL, "crypto_init", "Lỗi khởi tạo mã hóa",
+			       "libsodium failed to initialise");
+	struct store *st = xcalloc(1, sizeof *st);
+	st->path = xstrdup(path);
+	pthread_mutexattr_t attr;
+	pthread_mutexattr_init(&attr);
+	pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_RECURSIVE);
+	pthread_mutex_init(&st->write_lock, &attr);
+	pthread_mutexattr_destroy(&attr);
+	pthread_mutex_init(&st->readers_lock, NULL);
+	pthread_key_create(&st->reader_key, store_reader_destroy);
+
+	if (store_conn_open(&st->writer, path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) != 0) {
+		mc_failf(err, MC_ERR_UNAVAILABLE, "db_open_failed", "Không mở được cơ sở dữ liệu",
+			 "Cannot open database %s: %s", path,
+			 st->writer.db ? sqlite3_errmsg(st->writer.db) : "?");
+		store_close(st);
+		return MC_ERR_UNAVAILABLE;
+	}
+	/* WAL so readers never block the writer; FULL so that a commit that
+	 * returned is on disk even after a power cut. */
+	enum mc_err rc = store_exec(&st->writer,
+				    "PRAGMA journal_mode=WAL;"
+				    "PRAGMA synchronous=FULL;"
+				    "PRAGMA foreign_keys=ON;",
+				    err);
+	if (rc == MC_OK)
+		rc = store_migrate(st, err);
+	if (rc) {
+		if (err && strcmp(err->code, "store_error") == 0)
+			mc_failf(err, MC_ERR_UNAVAILABLE, "db_open_failed",
+				 "Không mở được cơ sở dữ liệu", "Cannot use %s as a database",
+				 path);
+		store_close(st);
+		return err ? err->kind : rc;
+	}
+	*out = st;
+	return MC_OK;
+}
+
+void store_close(struct store *st)
+{
+	if (st == NULL)
+		return;
+	pthread_key_delete(st->reader_key);
+	for (struct store_conn *c = st->readers, *next; c; c = next) {
+		next = c->next;
+		store_conn_close(c);
+		free(c);
+	}
+	store_conn_close(&st->writer);
+	for (size_t i = 0; i < st->pending_len; i++) {
+		free(st->pending[i].entity);
+		free(st->pending[i].action);
+		free(st->pending[i].details);
+	}
+	free(st->pending);
+	pthread_mutex_destroy(&st->write_lock);
+	pthread_mutex_destroy(&st->readers_lock);
+	free(st->path);
+	free(st);
+}
+
+const char *store_path(const struct store *st)
+{
+	return st->path;
+}
+
+int store_schema_version(struct store *st)
+{
+	sqlite3_stmt *s = NULL;
+	int v = 0;
+	if (sqlite3_prepare_v2(st->writer.db, "PRAGMA user_version", -1, &s, NULL) == SQLITE_OK &&
+	    sqlite3_step(s) == SQLITE_ROW)
+		v = sqlite3_column_int(s, 0);
+	sqlite3_finalize(s);
+	return v;
+}
+
+void store_set_commit_hook(struct store *st, store_commit_hook hook, void *ctx)
+{
+	st->hook = hook;
+	st->hook_ctx = ctx;
+}
+
+static void store_pending_clear(struct store *st)
+{
+	for (size_t i = 0; i < st->pending_len; i++) {
+		free(st->pending[i].entity);
+		free(st->pending[i].action);
+		free(st->pending[i].details);
+	}
+	st->pending_len = 0;
+}
+
+enum mc_err store_begin(struct store *st, struct mc_error *err)
+{
+	pthread_mutex_lock(&st->write_lock);
+	if (st->depth++ > 0)
+		return MC_OK;
+	st->doomed = false;
+	enum mc_err rc = store_exec(&st->writer, "BEGIN IMMEDIATE", err);
+	if (rc) {
+		st->depth--;
+		pthread_mutex_unlock(&st->write_lock);
+	}
+	return rc;
+}
+
+void store_rollback(struct store *st)
+{
+	if (--st->depth > 0) {
+		st->doomed = true;
+		pthread_mutex_unlock(&st->write_lock);
+		return;
+	}
+	store_exec(&st->writer, "ROLLBACK", NULL);
+	store_pending_clear(st);
+	pthread_mutex_unlock(&st->write_lock);
+}
+
+enum mc_err store_commit(struct store *st, struct mc_error *err)
+{
+	if (st->depth > 1) {
+		st->depth--;
+		pthread_mutex_unlock(&st->write_lock);
+		return MC_OK;
+	}
+	if (st->doomed) {
+		store_rollback(st);
+		return mc_fail(err, MC_ERR_CONFLICT, "transaction_aborted",
+			       "Thao tác bị hủy, không có gì thay đổi",
+			       "The operation was aborted; nothing changed");
+	}
+	enum mc_err rc = store_exec(&st->writer, "COMMIT", err);
+	if (rc) {
+		store_rollback(st);
+		return rc;
+	}
+	st->depth = 0;
+	if (st->hook && st->pending_len > 0) {
+		struct store_event *evs = xcalloc(st->pending_len, sizeof *evs);
+		for (size_t i = 0; i < st->pending_len; i++)
+			evs[i] = st->pending[i].ev;
+		st->hook(st->hook_ctx, st, evs, st->pending_len);
+		free(evs);
+	}
+	store_pending_clear(st);
+	pthread_mutex_unlock(&st->write_lock);
+	return MC_OK;
+}
+
+/* The chain hash of one event row: SHA-256 over its fields joined by the
+ * ASCII unit separator, hex encoded into out[65]. */
+static void store_event_hash(const char *prev_hash, int64_t id, int64_t at, const char *actor,
+		      const char *entity, const char *entity_id, const char *action,
+		      const char *details, char out[65])
+{
+	crypto_hash_sha256_state h;
+	unsigned char digest[crypto_hash_sha256_BYTES];
+	char num[48];
+
+	crypto_hash_sha256_init(&h);
+	snprintf(num, sizeof num, "\x1f%lld\x1f%lld\x1f", (long long)id, (long long)at);
+	crypto_hash_sha256_update(&h, (const unsigned char *)prev_hash, strlen(prev_hash));
+	crypto_hash_sha256_update(&h, (const unsigned char *)num, strlen(num));
+	const char *parts[] = {actor, entity, entity_id, action, details};
+	for (size_t i = 0; i < 5; i++) {
+		crypto_hash_sha256_update(&h, (const unsigned char *)parts[i], strlen(parts[i]));
+		crypto_hash_sha256_update(&h, (const unsigned char *)"\x1f", 1);
+	}
+	crypto_hash_sha256_final(&h, digest);
+	sodium_bin2hex(out, 65, digest, sizeof digest);
+}
+
+int64_t store_event_append(struct store *st, const char *actor, const char *entity,
+			   const char *entity_id, const char *action, const char *details,
+			   bool stream, struct mc_error *err)
+{
+	struct store_conn *c = &st->writer;
+	char prev[65] = STORE_GENESIS_HASH;
+	char hash[65];
+	int64_t id = 1;
+	int64_t at = clock_now();
+
+	sqlite3_stmt *s = store_stmt(c, "SELECT id, hash FROM events ORDER BY id DESC LIMIT 1");
+	if (s == NULL)
+		return store_sql_error(c, "last event", err), 0;
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		id = sqlite3_column_int64(s, 0) + 1;
+		snprintf(prev, sizeof prev, "%s", store_col_text(s, 1));
+	}
+	sqlite3_reset(s);
+	store_event_hash(prev, id, at, actor, entity, entity_id, action, details, hash);
+
+	s = store_stmt(c, "INSERT INTO events (id, at, actor, entity, entity_id, action, details,"
+			  " stream, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?)");
+	if (s == NULL)
+		return store_sql_error(c, "append event", err), 0;
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_int64(s, 2, at);
+	sqlite3_bind_text(s, 3, actor, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 4, entity, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 5, entity_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 6, action, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 7, details, -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 8, stream);
+	sqlite3_bind_text(s, 9, prev, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 10, hash, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE)
+		return store_sql_error(c, "append event", err), 0;
+
+	if (st->pending_len == st->pending_cap) {
+		st->pending_cap = st->pending_cap ? st->pending_cap * 2 : 8;
+		st->pending = xreallocarray(st->pending, st->pending_cap, sizeof *st->pending);
+	}
+	struct pending_event *p = &st->pending[st->pending_len++];
+	p->entity = xstrdup(entity);
+	p->action = xstrdup(action);
+	p->details = xstrdup(details);
+	p->ev = (struct store_event){.id = id,
+				     .at = at,
+				     .entity = p->entity,
+				     .action = p->action,
+				     .details = p->details,
+				     .stream = stream};
+	return id;
+}
+
+char *store_setting_get(struct store *st, const char *key)
+{
+	struct store_conn *c = store_read_conn(st);
+	sqlite3_stmt *s = store_stmt(c, "SELECT value FROM settings WHERE key = ?");
+	char *v = NULL;
+	if (s == NULL)
+		return NULL;
+	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		v = xstrdup(store_col_text(s, 0));
+	sqlite3_reset(s);
+	return v;
+}
+
+int64_t store_setting_int(struct store *st, const char *key, int64_t fallback)
+{
+	char *v = store_setting_get(st, key);
+	int64_t n = fallback;
+	if (v) {
+		char *end;
+		long long x = strtoll(v, &end, 10);
+		if (end != v && *end == '\0')
+			n = x;
+		free(v);
+	}
+	return n;
+}
+
+enum mc_err store_setting_set(struct store *st, const char *key, const char *json_value,
+			      struct mc_error *err)
+{
+	struct store_conn *c = &st->writer;
+	sqlite3_stmt *s = store_stmt(c, "INSERT INTO settings (key, value) VALUES (?, ?)"
+					" ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+	if (s == NULL)
+		return store_sql_error(c, "setting", err);
+	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, json_value, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE ? MC_OK : store_sql_error(c, "setting", err);
+}
+
+enum mc_err store_audit_verify(struct store *st, int64_t *checked, struct mc_error *err)
+{
+	struct store_conn *c = store_read_conn(st);
+	sqlite3_stmt *s = NULL;
+	char expect_prev[65] = STORE_GENESIS_HASH;
+	char hash[65];
+	int64_t n = 0, last_id = 0;
+	enum mc_err rc = MC_OK;
+
+	/* Not cached: a full scan runs once per command. */
+	if (sqlite3_prepare_v2(c->db,
+			       "SELECT id, at, actor, entity, entity_id, action, details, prev_hash,"
+			       " hash FROM events ORDER BY id",
+			       -1, &s, NULL) != SQLITE_OK)
+		return store_sql_error(c, "audit", err);
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		int64_t id = sqlite3_column_int64(s, 0);
+		const char *prev = store_col_text(s, 7);
+		if (id != last_id + 1) {
+			rc = mc_failf(err, MC_ERR_CONFLICT, "audit_gap",
+				      "Chuỗi nhật ký bị mất dòng",
+				      "event %lld is missing (found %lld next)",
+				      (long long)(last_id + 1), (long long)id);
+			break;
+		}
+		store_event_hash(prev, id, sqlite3_column_int64(s, 1), store_col_text(s, 2),
+				 store_col_text(s, 3), store_col_text(s, 4), store_col_text(s, 5),
+				 store_col_text(s, 6), hash);
+		if (strcmp(prev, expect_prev) != 0 || strcmp(hash, store_col_text(s, 8)) != 0) {
+			rc = mc_failf(err, MC_ERR_CONFLICT, "audit_mismatch",
+				      "Chuỗi nhật ký bị sửa", "event %lld does not match its hash",
+				      (long long)id);
+			break;
+		}
+		snprintf(expect_prev, sizeof expect_prev, "%s", hash);
+		last_id = id;
+		n++;
+	}
+	sqlite3_finalize(s);
+	if (checked)
+		*checked = n;
+	return rc;
+}
+
+enum mc_err store_integrity_check(struct store *st, struct mc_error *err)
+{
+	struct store_conn *c = store_read_conn(st);
+	sqlite3_stmt *s = NULL;
+	enum mc_err rc = MC_OK;
+	if (sqlite3_prepare_v2(c->db, "PRAGMA integrity_check", -1, &s, NULL) != SQLITE_OK)
+		return store_sql_error(c, "integrity_check", err);
+	if (sqlite3_step(s) != SQLITE_ROW || strcmp(store_col_text(s, 0), "ok") != 0)
+		rc = mc_failf(err, MC_ERR_CONFLICT, "integrity_failed", "Tệp dữ liệu bị hỏng",
+			      "integrity_check: %s", store_col_text(s, 0));
+	sqlite3_finalize(s);
+	return rc;
+}

@@ -1,0 +1,85 @@
+/* The store: every SQL statement of the server lives below core/src/store.
+ *
+ * One SQLite file in WAL mode with synchronous=FULL: a change is acknowledged
+ * only after its commit is on disk. One writer connection behind a recursive
+ * mutex (writes use BEGIN IMMEDIATE; nested begin/commit pairs join the
+ * outermost transaction), and one read-only connection per thread with its
+ * prepared statements cached. Every state change appends an event row to a
+ * hash chain in the same transaction (store_event_append).
+ *
+ * The interface names no SQLite type, so another backend can stand behind it. */
+#ifndef MOTCUA_STORE_H
+#define MOTCUA_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util/error.h"
+
+struct store;
+
+/* One appended event as handed to the commit hook. */
+struct store_event {
+	int64_t id;
+	int64_t at;
+	const char *entity;
+	const char *action;
+	const char *details; /* JSON object text */
+	bool stream;	     /* published on the live queue stream */
+};
+
+/* Called after every successful outermost commit that appended events, while
+ * the writer lock is still held (so hooks see commits in order). */
+typedef void (*store_commit_hook)(void *ctx, struct store *st, const struct store_event *events,
+				  size_t count);
+
+/* Opens (creating if needed) the database at path and applies pending
+ * migrations in one transaction. Returns MC_OK and sets *out, or an error with
+ * err filled and *out untouched. */
+enum mc_err store_open(const char *path, struct store **out, struct mc_error *err);
+/* Closes every connection. NULL is a no-op. */
+void store_close(struct store *st);
+const char *store_path(const struct store *st);
+int store_schema_version(struct store *st);
+
+void store_set_commit_hook(struct store *st, store_commit_hook hook, void *ctx);
+
+/* Write transactions. begin takes the writer lock (waiting for it) and, at the
+ * outermost level, runs BEGIN IMMEDIATE. Every begin is paired with exactly one
+ * commit or rollback on the same thread. A rollback at any depth dooms the
+ * whole transaction: the outermost commit then rolls back and returns
+ * MC_ERR_CONFLICT ("transaction_aborted"). */
+enum mc_err store_begin(struct store *st, struct mc_error *err);
+enum mc_err store_commit(struct store *st, struct mc_error *err);
+void store_rollback(struct store *st);
+
+/* Appends an event to the hash chain inside the current write transaction.
+ * actor: "user:7", "device:2", "system"; details: a JSON object text (copied).
+ * stream: whether the event goes to the live queue stream (no personal data
+ * may be in such details). Returns the event id, or 0 on failure (err set). */
+int64_t store_event_append(struct store *st, const char *actor, const char *entity,
+			   const char *entity_id, const char *action, const char *details,
+			   bool stream, struct mc_error *err);
+
+/* Settings (office configuration), values as JSON text. get returns a newly
+ * allocated copy or NULL when absent. set requires a write transaction. */
+char *store_setting_get(struct store *st, const char *key);
+int64_t store_setting_int(struct store *st, const char *key, int64_t fallback);
+enum mc_err store_setting_set(struct store *st, const char *key, const char *json_value,
+			      struct mc_error *err);
+
+/* Verifies the whole hash chain. Returns MC_OK when every row's hash matches
+ * its content and its predecessor; otherwise fills err with the first bad
+ * event id in the message and returns MC_ERR_CONFLICT. *checked gets the count
+ * of rows checked. */
+enum mc_err store_audit_verify(struct store *st, int64_t *checked, struct mc_error *err);
+/* Runs PRAGMA integrity_check; MC_OK when "ok". */
+enum mc_err store_integrity_check(struct store *st, struct mc_error *err);
+
+/* Online backup to a zlib-compressed (gzip format) file; restore writes a
+ * database file from such a backup, refusing to overwrite an existing one. */
+enum mc_err store_backup(struct store *st, const char *out_gz, struct mc_error *err);
+enum mc_err store_restore(const char *in_gz, const char *db_path, struct mc_error *err);
+
+#endif

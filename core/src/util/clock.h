@@ -1,0 +1,28 @@
+/* The one clock of the server. All instants are UTC epoch seconds. A test run
+ * may shift the clock (an explicit `serve --test-clock`, reported by /healthz);
+ * by default it is the system's real time. */
+#ifndef MOTCUA_CLOCK_H
+#define MOTCUA_CLOCK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* The current instant, epoch seconds. */
+int64_t clock_now(void);
+/* Monotonic milliseconds, for durations and timeouts only. */
+int64_t clock_mono_ms(void);
+/* Enables the settable clock; afterwards clock_set() may move time. */
+void clock_enable_test_mode(void);
+bool clock_is_test_mode(void);
+/* Makes clock_now() return `now` from this moment on (then advancing in real
+ * time). Returns false unless test mode is enabled. */
+bool clock_set(int64_t now);
+
+/* Office time is Asia/Ho_Chi_Minh, UTC+7 without daylight saving. */
+#define CLOCK_OFFICE_UTC_OFFSET (7 * 3600)
+/* Writes the office-local date of instant t as YYYY-MM-DD into out[11]. */
+void clock_office_date(int64_t t, char out[11]);
+/* Writes t as ISO 8601 with +07:00 into out[26]. */
+void clock_office_iso(int64_t t, char out[26]);
+
+#endif
