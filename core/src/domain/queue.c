@@ -115,17 +115,19 @@ static int minutes_round(int64_t seconds)
 struct queue_wait_range queue_wait_estimate(const struct queue_wait_input *in)
 {
 	struct queue_wait_range r = {0};
-	int64_t lo = -1, hi = -1;
+	int64_t lo, hi;
 
-	if (in->last_called_wait >= 0)
+	/* History exists once someone of the group was called today; the head
+	 * of the line's elapsed wait then widens the band. Before the first
+	 * call the line has not moved, so only the fallback can say anything. */
+	if (in->last_called_wait >= 0) {
 		lo = hi = in->last_called_wait;
-	if (in->head_elapsed_wait >= 0) {
-		if (lo < 0 || in->head_elapsed_wait < lo)
-			lo = in->head_elapsed_wait;
-		if (hi < 0 || in->head_elapsed_wait > hi)
-			hi = in->head_elapsed_wait;
-	}
-	if (lo >= 0 && (in->people_ahead > 0 || in->open_counters > 0)) {
+		if (in->head_elapsed_wait >= 0) {
+			if (in->head_elapsed_wait < lo)
+				lo = in->head_elapsed_wait;
+			if (in->head_elapsed_wait > hi)
+				hi = in->head_elapsed_wait;
+		}
 		r.from_history = true;
 	} else if (in->open_counters > 0) {
 		int rounds = (in->people_ahead + in->open_counters - 1) / in->open_counters;

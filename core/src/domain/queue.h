@@ -68,9 +68,10 @@ struct queue_wait_range {
 	bool from_history;
 };
 
-/* A wait estimate as a range: from today's history when there is any (the
- * wait of the last person called and the elapsed wait of the head of the
- * line), otherwise queue length / open counters x service time. */
+/* A wait estimate as a range: from today's history once someone of the group
+ * was called today (the band between the wait of the last person called and
+ * the elapsed wait of the head of the line), otherwise queue length / open
+ * counters x service time. A single figure becomes a band of +-20 %. */
 struct queue_wait_range queue_wait_estimate(const struct queue_wait_input *in);
 
 #endif

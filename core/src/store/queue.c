@@ -255,7 +255,8 @@ enum mc_err store_ticket_issue(struct store *st, const struct principal *who,
 
 	s = store_stmt(c, "INSERT INTO tickets (service_day, series_group_id, group_id, number,"
 			  " label, priority, state, issued_at, issued_by, queue_key, queued_at)"
-			  " VALUES (?,?,?,?,?,?,'waiting',?,?,?,?)");
+			  " VALUES (?,?,?,?,?,?,'waiting',?,?,"
+			  " (SELECT coalesce(max(queue_key), 0) + 1 FROM tickets),?)");
 	if (s == NULL) {
 		rc = store_sql_error(c, "ticket", err);
 		goto fail;
@@ -270,7 +271,6 @@ enum mc_err store_ticket_issue(struct store *st, const struct principal *who,
 	sqlite3_bind_int64(s, 7, now);
 	sqlite3_bind_text(s, 8, who->actor, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 9, now);
-	sqlite3_bind_int64(s, 10, now);
 	int step = sqlite3_step(s);
 	sqlite3_reset(s);
 	if (step != SQLITE_DONE) {
@@ -414,11 +414,12 @@ enum mc_err store_ticket_rejoin(struct store *st, const struct principal *who, i
 	}
 	/* A rejoining ticket goes to the end of its line: those who waited
 	 * while it was away keep their place. */
-	int64_t a[] = {now, now, ticket_id};
+	int64_t a[] = {now, ticket_id};
 	rc = queue_exec(c,
-			"UPDATE tickets SET state = 'waiting', queued_at = ?, queue_key = ?,"
+			"UPDATE tickets SET state = 'waiting', queued_at = ?,"
+			" queue_key = (SELECT max(queue_key) + 1 FROM tickets),"
 			" no_show_at = NULL, counter_id = NULL WHERE id = ? AND state = 'no_show'",
-			a, 3, err);
+			a, 2, err);
 	if (rc == MC_OK)
 		rc = queue_event(st, who, ticket_id, "ticket.rejoined", 0, NULL, ticket, err);
 	if (rc)

@@ -82,7 +82,7 @@ static const char *const schema_steps[] = {
 	"  state TEXT NOT NULL CHECK (state IN ('waiting','called','done','no_show')),"
 	"  issued_at INTEGER NOT NULL,"
 	"  issued_by TEXT NOT NULL,"
-	"  queue_key INTEGER NOT NULL," /* order in line: issue time, kept on transfer */
+	"  queue_key INTEGER NOT NULL," /* place in line: rises with each arrival, kept on transfer */
 	"  queued_at INTEGER NOT NULL," /* when it last entered a line */
 	"  target_counter_id INTEGER REFERENCES counters(id),"
 	"  counter_id INTEGER REFERENCES counters(id),"
@@ -93,6 +93,7 @@ static const char *const schema_steps[] = {
 	");"
 	"CREATE INDEX tickets_by_state ON tickets (state, service_day, group_id, queue_key);"
 	"CREATE INDEX tickets_by_day ON tickets (service_day, group_id);"
+	"CREATE INDEX tickets_by_queue_key ON tickets (queue_key);"
 
 	/* One row per time a ticket is called to a counter; it ends with exactly
 	 * one outcome. */
@@ -137,6 +138,19 @@ static const char *const schema_steps[] = {
 	"  PRIMARY KEY (principal, key)"
 	") WITHOUT ROWID;"
 	"CREATE INDEX idempotency_by_time ON idempotency (created_at);",
+
+	/* 2: the administrator's calendar overrides (the yearly notice), one per
+	 * date. The office's weekly pattern, sessions and cutoff are settings
+	 * (calendar_weekdays, calendar_sessions, calendar_cutoff). */
+	"CREATE TABLE calendar_overrides ("
+	"  date TEXT PRIMARY KEY"
+	"    CHECK (date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),"
+	"  kind TEXT NOT NULL CHECK (kind IN ('day_off','workday','remove','rename')),"
+	"  name TEXT,"
+	"  set_by TEXT NOT NULL,"
+	"  set_at INTEGER NOT NULL,"
+	"  CHECK (kind <> 'rename' OR name IS NOT NULL)"
+	") WITHOUT ROWID;",
 };
 
 const char *schema_step(int n)

@@ -1,0 +1,221 @@
+// The end-to-end harness: a real motcua-server on a free loopback port, on a
+// real SQLite file in a fresh temporary folder. Every test file starts its own.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import http from 'node:http';
+
+export const BIN = path.join(process.env.MOTCUA_BIN ?? path.resolve('build/bin'), 'motcua-server');
+export const SOURCE = process.env.MOTCUA_SOURCE ?? path.resolve('.');
+export const ADMIN_PASSWORD = 'admin-pass-1';
+
+// Runs motcua-server synchronously; returns {status, stdout, stderr}.
+export function cli(args, { input } = {}) {
+  const r = spawnSync(BIN, args, { input: input ?? '', encoding: 'utf8', timeout: 60000 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+// A small office for tests: two groups served by counters 1-3, staff of each
+// role, a kiosk and a display.
+export const TEST_BUNDLE = {
+  office: { code: '000.00.19.H47', name: 'Bộ phận Một cửa thử nghiệm' },
+  settings: { priority_cap: 2, no_show_rejoin_minutes: 30 },
+  service_groups: [
+    { code: 'CT', prefix: 'A', name: 'Chứng thực', sort: 1 },
+    { code: 'HT', prefix: 'B', name: 'Hộ tịch', sort: 2 },
+    { code: 'TK', prefix: 'G', name: 'Trả kết quả', sort: 3 },
+  ],
+  counters: [
+    { no: 1, name: 'Quầy 1', groups: ['CT'] },
+    { no: 2, name: 'Quầy 2', groups: ['CT', 'HT'] },
+    { no: 3, name: 'Quầy 3', groups: ['HT'] },
+    { no: 4, name: 'Quầy 4', groups: ['TK'] },
+  ],
+  users: [
+    { username: 'sup', full_name: 'Giám sát', role: 'supervisor', password: 'sup-pass-1' },
+    { username: 'clerk1', full_name: 'Cán bộ một', role: 'counter', password: 'clerk-pass-1' },
+    { username: 'clerk2', full_name: 'Cán bộ hai', role: 'counter', password: 'clerk-pass-2' },
+    { username: 'spec', full_name: 'Chuyên viên', role: 'specialist', password: 'spec-pass-1' },
+  ],
+  devices: [
+    { kind: 'kiosk', name: 'kiosk-1', prints: false },
+    { kind: 'display', name: 'board-1' },
+  ],
+};
+
+export const PASSWORDS = {
+  admin: ADMIN_PASSWORD, sup: 'sup-pass-1', clerk1: 'clerk-pass-1', clerk2: 'clerk-pass-2',
+  spec: 'spec-pass-1',
+};
+
+// One HTTP request; resolves {status, headers, text, json}.
+export function request(base, method, p, { token, body, headers = {}, raw, agent } = {}) {
+  return new Promise((resolve, reject) => {
+    const url = new URL(p, base);
+    const h = { ...headers };
+    let data = null;
+    if (raw !== undefined) data = Buffer.from(raw);
+    else if (body !== undefined) { data = Buffer.from(JSON.stringify(body)); h['Content-Type'] = 'application/json'; }
+    if (data) h['Content-Length'] = data.length;
+    if (token) h.Authorization = `Bearer ${token}`;
+    const req = http.request(url, { method, headers: h, agent: agent ?? false }, (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        let json = null;
+        try { json = JSON.parse(text); } catch { /* not JSON */ }
+        resolve({ status: res.statusCode, headers: res.headers, text, json });
+      });
+    });
+    req.on('error', reject);
+    req.setTimeout(30000, () => req.destroy(new Error(`timeout ${method} ${p}`)));
+    if (data) req.write(data);
+    req.end();
+  });
+}
+
+export class Server {
+  constructor(dir, db) { this.dir = dir; this.db = db; this.proc = null; this.tokens = {}; }
+
+  // Starts serve on a free port; resolves when it prints its address.
+  async start(extra = []) {
+    const args = ['serve', '--db', this.db, '--port', String(this.port ?? 0), ...this.extraArgs, ...extra];
+    this.proc = spawn(BIN, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    this.stderr = '';
+    this.proc.stderr.on('data', (d) => { this.stderr += d; });
+    const exited = new Promise((resolve) => this.proc.once('exit', resolve));
+    this.exited = exited;
+    const port = await new Promise((resolve, reject) => {
+      let out = '';
+      const timer = setTimeout(() => reject(new Error(`server did not start: ${this.stderr}`)), 20000);
+      this.proc.stdout.on('data', (d) => {
+        out += d;
+        const m = out.match(/listening on https?:\/\/127\.0\.0\.1:(\d+)/);
+        if (m) { clearTimeout(timer); resolve(Number(m[1])); }
+      });
+      exited.then((code) => { clearTimeout(timer); reject(new Error(`server exited ${code}: ${this.stderr}`)); });
+    });
+    this.port = port;
+    this.base = `http://127.0.0.1:${port}`;
+    return this;
+  }
+
+  async stop() {
+    if (!this.proc || this.proc.exitCode !== null) return;
+    this.proc.kill('SIGTERM');
+    const t = setTimeout(() => this.proc.kill('SIGKILL'), 10000);
+    await this.exited;
+    clearTimeout(t);
+  }
+
+  async kill9() {
+    this.proc.kill('SIGKILL');
+    await this.exited;
+  }
+
+  async restart() { await this.stop(); await this.start(); this.tokens = {}; }
+
+  req(method, p, opts = {}) { return request(this.base, method, p, opts); }
+
+  // A bearer token for a staff user (cached) or a device by name.
+  async login(username) {
+    if (this.tokens[username]) return this.tokens[username];
+    const r = await this.req('POST', '/api/v1/session', { body: { username, password: PASSWORDS[username] } });
+    if (r.status !== 201) throw new Error(`login ${username}: ${r.status} ${r.text}`);
+    this.tokens[username] = r.json.token;
+    return r.json.token;
+  }
+
+  // As `who` (a username, a device name, or null for anonymous).
+  async as(who, method, p, opts = {}) {
+    const token = who === null ? undefined : (this.devices[who] ?? await this.login(who));
+    return this.req(method, p, { ...opts, token });
+  }
+
+  // Runs SQL read-only on the database file with the sqlite3 shell.
+  sql(query) {
+    const r = spawnSync('sqlite3', ['-readonly', '-json', this.db, query], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`sqlite3: ${r.stderr}`);
+    return r.stdout.trim() ? JSON.parse(r.stdout) : [];
+  }
+
+  cleanup() { rmSync(this.dir, { recursive: true, force: true }); }
+}
+
+// A fresh database with the test office, served. Options: bundle, args.
+export async function startServer({ bundle = TEST_BUNDLE, args = [] } = {}) {
+  const dir = mkdtempSync(path.join(tmpdir(), 'motcua-e2e-'));
+  const db = path.join(dir, 'office.db');
+  let r = cli(['init', '--db', db, '--password-stdin'], { input: `${ADMIN_PASSWORD}\n` });
+  if (r.status !== 0) throw new Error(`init: ${r.stderr}`);
+  const bundlePath = path.join(dir, 'bundle.json');
+  writeFileSync(bundlePath, JSON.stringify(bundle));
+  r = cli(['import', '--db', db, bundlePath]);
+  if (r.status !== 0) throw new Error(`import: ${r.stderr}`);
+  const report = JSON.parse(r.stdout);
+  const s = new Server(dir, db);
+  s.extraArgs = args;
+  s.devices = Object.fromEntries(report.devices_created.map((d) => [d.name, d.token]));
+  await s.start();
+  return s;
+}
+
+// Opens the counter for `clerk` so it can call.
+export async function openCounter(s, clerk, no) {
+  const r = await s.as(clerk, 'POST', `/api/v1/counters/${no}/state`, { body: { state: 'open' } });
+  if (r.status !== 200) throw new Error(`open counter ${no}: ${r.status} ${r.text}`);
+}
+
+// Reads Server-Sent Events from /api/v1/events into `events` until closed.
+export function subscribe(s, token, { lastEventId } = {}) {
+  const events = [];
+  const headers = { Accept: 'text/event-stream', Authorization: `Bearer ${token}` };
+  if (lastEventId !== undefined) headers['Last-Event-ID'] = String(lastEventId);
+  let req;
+  let buf = '';
+  const waiters = [];
+  const ended = new Promise((resolve) => {
+    req = http.request(new URL('/api/v1/events', s.base), { headers, agent: false }, (res) => {
+      res.setEncoding('utf8');
+      res.on('data', (chunk) => {
+        buf += chunk;
+        let i;
+        while ((i = buf.indexOf('\n\n')) >= 0) {
+          const block = buf.slice(0, i);
+          buf = buf.slice(i + 2);
+          const ev = { id: null, event: 'message', data: '' };
+          let hasData = false;
+          for (const line of block.split('\n')) {
+            if (line.startsWith('id: ')) ev.id = Number(line.slice(4));
+            else if (line.startsWith('event: ')) ev.event = line.slice(7);
+            else if (line.startsWith('data: ')) { ev.data += line.slice(6); hasData = true; }
+          }
+          if (!hasData) continue; // comments, retry
+          ev.json = JSON.parse(ev.data);
+          events.push(ev);
+          for (const w of waiters.splice(0)) w();
+        }
+      });
+      res.on('end', resolve);
+      res.on('error', resolve);
+    });
+    req.on('error', resolve);
+    req.end();
+  });
+  return {
+    events,
+    ended,
+    close() { req.destroy(); },
+    // Resolves when pred(events) holds, or rejects after ms.
+    async until(pred, ms = 5000) {
+      const deadline = Date.now() + ms;
+      while (!pred(events)) {
+        const left = deadline - Date.now();
+        if (left <= 0) throw new Error(`timed out; have ${events.map((e) => `${e.id}:${e.event}`).join(' ')}`);
+        await new Promise((resolve) => { waiters.push(resolve); setTimeout(resolve, Math.min(left, 200)); });
+      }
+    },
+  };
+}
