@@ -1,0 +1,210 @@
+#include "draw.h"
+
+#include <math.h>
+#include <cairo-pdf.h>
+#include <qrencode.h>
+#include <string.h>
+
+void printer__canvas_init(struct printer__canvas *c, cairo_t *cr)
+{
+	cairo_font_options_t *fo = cairo_font_options_create();
+
+	*c = (struct printer__canvas){.cr = cr, .bottom = HUGE_VAL, .page = 1};
+	c->pango = pango_cairo_create_context(cr);
+	/* Unhinted metrics: the same text breaks the same way at 72 and 203 dpi. */
+	cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
+	cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
+	pango_cairo_context_set_font_options(c->pango, fo);
+	cairo_font_options_destroy(fo);
+}
+
+void printer__canvas_finish(struct printer__canvas *c)
+{
+	if (c->pango)
+		g_object_unref(c->pango);
+	c->pango = NULL;
+}
+
+PangoLayout *printer__layout(struct printer__canvas *c, const char *text, bool markup,
+                             const char *family, double size, enum printer__align align,
+                             double width)
+{
+	PangoLayout *l = pango_layout_new(c->pango);
+	PangoFontDescription *fd = pango_font_description_new();
+
+	pango_font_description_set_family(fd, family);
+	/* Absolute size: user units are points whatever pango's resolution is. */
+	pango_font_description_set_absolute_size(fd, size * PANGO_SCALE);
+	pango_layout_set_font_description(l, fd);
+	pango_font_description_free(fd);
+	pango_layout_set_wrap(l, PANGO_WRAP_WORD_CHAR);
+	if (width > 0)
+		pango_layout_set_width(l, (int)(width * PANGO_SCALE));
+	switch (align) {
+	case PRINTER__ALIGN_LEFT: pango_layout_set_alignment(l, PANGO_ALIGN_LEFT); break;
+	case PRINTER__ALIGN_CENTER: pango_layout_set_alignment(l, PANGO_ALIGN_CENTER); break;
+	case PRINTER__ALIGN_RIGHT: pango_layout_set_alignment(l, PANGO_ALIGN_RIGHT); break;
+	case PRINTER__ALIGN_JUSTIFY: pango_layout_set_justify(l, TRUE); break;
+	}
+	if (markup) {
+		PangoAttrList *attrs = NULL;
+		char *plain = NULL;
+		if (!pango_parse_markup(text, -1, 0, &attrs, &plain, NULL, NULL)) {
+			g_object_unref(l);
+			return NULL;
+		}
+		pango_layout_set_text(l, plain, -1);
+		pango_layout_set_attributes(l, attrs);
+		pango_attr_list_unref(attrs);
+		g_free(plain);
+	} else {
+		pango_layout_set_text(l, text, -1);
+	}
+	return l;
+}
+
+double printer__layout_height(PangoLayout *l)
+{
+	PangoRectangle logical;
+
+	pango_layout_get_extents(l, NULL, &logical);
+	return (double)logical.height / PANGO_SCALE;
+}
+
+double printer__layout_width(PangoLayout *l)
+{
+	PangoRectangle logical;
+
+	pango_layout_get_extents(l, NULL, &logical);
+	return (double)logical.width / PANGO_SCALE;
+}
+
+void printer__paint_layout(struct printer__canvas *c, PangoLayout *l, double x, double y)
+{
+	if (c->measure)
+		return;
+	cairo_move_to(c->cr, x, y);
+	pango_cairo_show_layout(c->cr, l);
+}
+
+bool printer__ensure(struct printer__canvas *c, double h)
+{
+	if (c->y + h <= c->bottom || c->y <= c->top + 0.5)
+		return false;
+	if (c->on_page)
+		c->on_page(c, c->page, c->on_page_arg);
+	if (!c->measure)
+		cairo_show_page(c->cr);
+	c->page++;
+	c->y = c->top;
+	return true;
+}
+
+void printer__last_page(struct printer__canvas *c)
+{
+	if (c->on_page)
+		c->on_page(c, c->page, c->on_page_arg);
+}
+
+void printer__hline(struct printer__canvas *c, double x, double y, double w, double thickness)
+{
+	if (c->measure)
+		return;
+	cairo_save(c->cr);
+	cairo_set_line_width(c->cr, thickness);
+	cairo_move_to(c->cr, x, y);
+	cairo_line_to(c->cr, x + w, y);
+	cairo_stroke(c->cr);
+	cairo_restore(c->cr);
+}
+
+bool printer__qr(struct printer__canvas *c, const char *text, double x, double y, double size)
+{
+	QRcode *qr = QRcode_encodeString(text, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
+	double m = 0;
+
+	if (qr == NULL)
+		return false;
+	if (c->measure)
+		goto out;
+	cairo_save(c->cr);
+	m = size / qr->width;
+	if (c->snap) {
+		/* Whole device pixels a module, so thresholding keeps every edge. */
+		double dsize = size, dzero = 0;
+		cairo_user_to_device_distance(c->cr, &dsize, &dzero);
+		cairo_user_to_device(c->cr, &x, &y);
+		m = floor(dsize / qr->width) < 1 ? 1 : floor(dsize / qr->width);
+		x = round(x + (dsize - m * qr->width) / 2);
+		y = round(y);
+		cairo_identity_matrix(c->cr);
+	}
+	cairo_set_antialias(c->cr, CAIRO_ANTIALIAS_NONE);
+	cairo_set_source_rgb(c->cr, 0, 0, 0);
+	for (int r = 0; r < qr->width; r++) {
+		const unsigned char *row = qr->data + r * qr->width;
+		for (int col = 0; col < qr->width;) {
+			int run = col;
+			if (!(row[col] & 1)) {
+				col++;
+				continue;
+			}
+			while (run < qr->width && (row[run] & 1))
+				run++;
+			cairo_rectangle(c->cr, x + col * m, y + r * m, (run - col) * m, m);
+			col = run;
+		}
+	}
+	cairo_fill(c->cr);
+	cairo_restore(c->cr);
+out:
+	QRcode_free(qr);
+	return true;
+}
+
+static cairo_status_t draw__write(void *closure, const unsigned char *data, unsigned int length)
+{
+	printer__buf_append(closure, data, length);
+	return CAIRO_STATUS_SUCCESS;
+}
+
+cairo_surface_t *printer__pdf_surface(struct printer__buf *b, double w, double h, const char *title)
+{
+	cairo_surface_t *s = cairo_pdf_surface_create_for_stream(draw__write, b, w, h);
+
+	if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS)
+		return s;
+	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATOR, "motcua");
+	if (title != NULL)
+		cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE, title);
+	return s;
+}
+
+uint8_t *printer__threshold(cairo_surface_t *img, size_t *width_bytes, int *height)
+{
+	int w = cairo_image_surface_get_width(img);
+	int h = cairo_image_surface_get_height(img);
+	int stride = cairo_image_surface_get_stride(img);
+	const unsigned char *px;
+	size_t wb = ((size_t)w + 7) / 8;
+	uint8_t *bits = printer__xcalloc((size_t)h * wb, 1);
+
+	cairo_surface_flush(img);
+	px = cairo_image_surface_get_data(img);
+	for (int y = 0; y < h; y++) {
+		const uint32_t *row = (const uint32_t *)(px + (size_t)y * stride);
+		uint8_t *out = bits + (size_t)y * wb;
+		for (int x = 0; x < w; x++) {
+			uint32_t p = row[x];
+			/* Rec. 601 luma of the (opaque, white-backed) pixel. */
+			unsigned lum = (299 * ((p >> 16) & 0xff) + 587 * ((p >> 8) & 0xff) +
+			                114 * (p & 0xff)) /
+			               1000;
+			if (lum < 128)
+				out[x >> 3] |= (uint8_t)(0x80 >> (x & 7));
+		}
+	}
+	*width_bytes = wb;
+	*height = h;
+	return bits;
+}

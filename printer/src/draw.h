@@ -1,0 +1,82 @@
+/* Private drawing layer shared by tickets and forms: a cairo context with a pango
+ * context tied to it, a column (x0, width) and a cursor y that moves down the
+ * page, page breaks for sheet paper, and QR codes. Units are PDF points (1/72 in);
+ * raster targets scale the cairo matrix, so one layout serves both. */
+#ifndef MOTCUA_PRINTER_DRAW_H
+#define MOTCUA_PRINTER_DRAW_H
+
+#include <cairo.h>
+#include <pango/pangocairo.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "util.h"
+
+#define PRINTER__MM (72.0 / 25.4)
+
+enum printer__align {
+	PRINTER__ALIGN_LEFT,
+	PRINTER__ALIGN_CENTER,
+	PRINTER__ALIGN_RIGHT,
+	PRINTER__ALIGN_JUSTIFY,
+};
+
+struct printer__canvas;
+/* Called before each page is shown (page footers); page counts from 1. */
+typedef void (*printer__page_fn)(struct printer__canvas *c, int page, void *arg);
+
+struct printer__canvas {
+	cairo_t *cr;
+	PangoContext *pango;
+	double x0, width;   /* the text column */
+	double top, bottom; /* usable band of a page; bottom is HUGE_VAL on rolls */
+	double y;           /* the cursor */
+	bool measure;       /* lay out only, paint nothing (to size a roll) */
+	bool snap;          /* align QR modules to device pixels (raster) */
+	int page;
+	printer__page_fn on_page;
+	void *on_page_arg;
+};
+
+/* Ties c to cr (not owned); pango uses unhinted metrics so the PDF and the raster
+ * lay out alike. Release with printer__canvas_finish. */
+void printer__canvas_init(struct printer__canvas *c, cairo_t *cr);
+void printer__canvas_finish(struct printer__canvas *c);
+
+/* A layout of text (pango markup when markup is true; text is taken as NFC
+ * already) in font family at size points, wrapped to width (<= 0: no wrapping).
+ * Returns NULL with invalid markup. The caller unrefs it. */
+PangoLayout *printer__layout(struct printer__canvas *c, const char *text, bool markup,
+                             const char *family, double size, enum printer__align align,
+                             double width);
+/* Height and width of the layout's ink extents in points. */
+double printer__layout_height(PangoLayout *l);
+double printer__layout_width(PangoLayout *l);
+/* Paints l with its top left corner at (x, y), unless measuring. */
+void printer__paint_layout(struct printer__canvas *c, PangoLayout *l, double x, double y);
+
+/* When h more points do not fit below the cursor on a paged canvas and the cursor
+ * is not at the top, finishes the page (calling on_page) and starts the next one.
+ * Returns true when it broke the page. */
+bool printer__ensure(struct printer__canvas *c, double h);
+/* Ends the last page (calling on_page). */
+void printer__last_page(struct printer__canvas *c);
+
+/* A horizontal rule from x to x + w at y. */
+void printer__hline(struct printer__canvas *c, double x, double y, double w, double thickness);
+
+/* Draws text as a QR code (level M, quiet zone not included) in a size x size
+ * square at (x, y); returns false when libqrencode cannot encode it. With snap the
+ * module is a whole number of device pixels and the square may be smaller. */
+bool printer__qr(struct printer__canvas *c, const char *text, double x, double y, double size);
+
+/* A PDF surface of w x h points writing into b (which must outlive it). Check
+ * cairo_surface_status. */
+cairo_surface_t *printer__pdf_surface(struct printer__buf *b, double w, double h,
+                                      const char *title);
+
+/* Converts an RGB24/ARGB32 image to a 1-bit raster (MSB leftmost, 1 = black: a
+ * pixel darker than mid-grey), rows packed without padding. Returns malloc'd bits. */
+uint8_t *printer__threshold(cairo_surface_t *img, size_t *width_bytes, int *height);
+
+#endif
