@@ -59,6 +59,7 @@ static void setup_put_one(struct api *api, struct http_request *r, const char *l
 			return;
 		}
 		json_object_set_new(item, key, k);
+		json_object_set_new(item, "_must_exist", json_true());
 	}
 	json_t *bundle = json_pack("{s:[O]}", list, item);
 	json_decref(item);

@@ -30,8 +30,9 @@ static const uint64_t api_latency_bounds_us[API_LATENCY_BUCKETS] = {
 
 static void api_record(struct api *api, const struct http_request *r)
 {
-	int status = r->status >= 100 && r->status < 600 ? r->status : 500;
-	atomic_fetch_add(&api->metrics.requests[status], 1);
+	if (r->status < 100 || r->status > 599)
+		return; /* the client left before an answer was made */
+	atomic_fetch_add(&api->metrics.requests[r->status], 1);
 	if (r->stream)
 		return; /* a stream's duration is not a latency */
 	uint64_t us = (uint64_t)(clock_mono_ms() - r->started_ms) * 1000;

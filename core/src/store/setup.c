@@ -47,6 +47,16 @@ static enum mc_err setup_array(json_t *bundle, const char *key, json_t **out,
 	return MC_OK;
 }
 
+/* PATCH routes mark their item "_must_exist": updating something that is not
+ * there is a 404, not a creation. */
+static enum mc_err setup_require_existing(json_t *item, bool exists, const char *what,
+					  struct mc_error *err)
+{
+	if (exists || !json_is_true(json_object_get(item, "_must_exist")))
+		return MC_OK;
+	return mc_failf(err, MC_ERR_NOT_FOUND, "not_found", "Không tìm thấy", "No such %s", what);
+}
+
 static enum mc_err setup_step(struct store_conn *c, sqlite3_stmt *s, const char *what,
 			      struct mc_error *err)
 {
@@ -62,6 +72,7 @@ static enum mc_err setup_audit(struct store *st, const struct principal *who, co
 	/* Passwords never reach the audit chain. */
 	json_t *copy = json_deep_copy(item);
 	json_object_del(copy, "password");
+	json_object_del(copy, "_must_exist");
 	char *details = json_dumps(copy, JSON_COMPACT);
 	json_decref(copy);
 	int64_t ev = store_event_append(st, who->actor, entity, id, action, details, false, err);
@@ -175,28 +186,40 @@ static enum mc_err setup_groups(struct store *st, const struct principal *who, j
 		if (!json_is_object(g))
 			return mc_fail(err, MC_ERR_INVALID, "invalid_field", "Trường không hợp lệ",
 				       "service_groups items must be objects");
+		bool patch = json_is_true(json_object_get(g, "_must_exist"));
 		if ((rc = setup_str(g, "code", true, 16, "service_group", &code, err)) ||
-		    (rc = setup_str(g, "prefix", true, 3, "service_group", &prefix, err)) ||
-		    (rc = setup_str(g, "name", true, 200, "service_group", &name, err)) ||
+		    (rc = setup_str(g, "prefix", !patch, 3, "service_group", &prefix, err)) ||
+		    (rc = setup_str(g, "name", !patch, 200, "service_group", &name, err)) ||
 		    (rc = setup_str(g, "name_en", false, 200, "service_group", &name_en, err)))
 			return rc;
-		if (strspn(prefix, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != strlen(prefix))
+		if (prefix && strspn(prefix, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != strlen(prefix))
 			return mc_fail(err, MC_ERR_INVALID, "invalid_prefix",
 				       "Tiền tố số thứ tự chỉ gồm chữ in hoa A–Z",
 				       "prefix must be 1-3 capital letters A-Z");
+		sqlite3_stmt *q = store_stmt(c, "SELECT 1 FROM service_groups WHERE code = ?");
+		if (q == NULL)
+			return store_sql_error(c, "service group", err);
+		sqlite3_bind_text(q, 1, code, -1, SQLITE_STATIC);
+		bool exists = sqlite3_step(q) == SQLITE_ROW;
+		sqlite3_reset(q);
+		if ((rc = setup_require_existing(g, exists, "service group", err)))
+			return rc;
 		json_t *sort = json_object_get(g, "sort");
 		json_t *active = json_object_get(g, "active");
 		sqlite3_stmt *s = store_stmt(
 			c, "INSERT INTO service_groups (code, prefix, name, name_en, sort, active)"
 			   " VALUES (?1, ?2, ?3, coalesce(?4, ''), coalesce(?5, 0), coalesce(?6, 1))"
-			   " ON CONFLICT (code) DO UPDATE SET prefix = ?2, name = ?3,"
+			   " ON CONFLICT (code) DO UPDATE SET prefix = coalesce(?2, prefix),"
+			   " name = coalesce(?3, name),"
 			   " name_en = coalesce(?4, name_en), sort = coalesce(?5, sort),"
 			   " active = coalesce(?6, active)");
 		if (s == NULL)
 			return store_sql_error(c, "service group", err);
 		sqlite3_bind_text(s, 1, code, -1, SQLITE_STATIC);
-		sqlite3_bind_text(s, 2, prefix, -1, SQLITE_STATIC);
-		sqlite3_bind_text(s, 3, name, -1, SQLITE_STATIC);
+		if (prefix)
+			sqlite3_bind_text(s, 2, prefix, -1, SQLITE_STATIC);
+		if (name)
+			sqlite3_bind_text(s, 3, name, -1, SQLITE_STATIC);
 		if (name_en)
 			sqlite3_bind_text(s, 4, name_en, -1, SQLITE_STATIC);
 		if (json_is_integer(sort))
@@ -207,7 +230,8 @@ static enum mc_err setup_groups(struct store *st, const struct principal *who, j
 			if (rc == MC_ERR_CONFLICT)
 				mc_failf(err, MC_ERR_CONFLICT, "prefix_taken",
 					 "Tiền tố đã dùng cho nhóm khác",
-					 "prefix '%s' is used by another group", prefix);
+					 "prefix '%s' is used by another group",
+					 prefix ? prefix : "");
 			return rc;
 		}
 		if ((rc = setup_audit(st, who, "service_group", code, "service_group.set", g, err)))
@@ -241,15 +265,25 @@ static enum mc_err setup_counters(struct store *st, const struct principal *who,
 		if (groups && (!json_is_array(groups) || json_array_size(groups) > 50))
 			return mc_fail(err, MC_ERR_INVALID, "invalid_field", "Trường không hợp lệ",
 				       "counter 'groups' must be an array of group codes");
+		sqlite3_stmt *q = store_stmt(c, "SELECT 1 FROM counters WHERE no = ?");
+		if (q == NULL)
+			return store_sql_error(c, "counter", err);
+		sqlite3_bind_int64(q, 1, json_integer_value(no));
+		bool exists = sqlite3_step(q) == SQLITE_ROW;
+		sqlite3_reset(q);
+		if ((rc = setup_require_existing(co, exists, "counter", err)))
+			return rc;
 		char defname[32];
 		snprintf(defname, sizeof defname, "Quầy %lld", (long long)json_integer_value(no));
 		sqlite3_stmt *s = store_stmt(c, "INSERT INTO counters (no, name) VALUES (?1, ?2)"
-						" ON CONFLICT (no) DO UPDATE SET name = ?2"
+						" ON CONFLICT (no) DO UPDATE SET name = coalesce(?3, name)"
 						" RETURNING id");
 		if (s == NULL)
 			return store_sql_error(c, "counter", err);
 		sqlite3_bind_int64(s, 1, json_integer_value(no));
 		sqlite3_bind_text(s, 2, name ? name : defname, -1, SQLITE_TRANSIENT);
+		if (name)
+			sqlite3_bind_text(s, 3, name, -1, SQLITE_STATIC);
 		int64_t id = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
 		sqlite3_reset(s);
 		if (id == 0)
@@ -282,14 +316,14 @@ static enum mc_err setup_counters(struct store *st, const struct principal *who,
 					return store_sql_error(c, "counter", err);
 				if (sqlite3_changes(c->db) == 0) {
 					/* Either unknown or listed twice; tell which. */
-					sqlite3_stmt *q = store_stmt(
+					sqlite3_stmt *g = store_stmt(
 						c, "SELECT 1 FROM service_groups WHERE code = ?");
-					if (q == NULL)
+					if (g == NULL)
 						return store_sql_error(c, "counter", err);
-					sqlite3_bind_text(q, 1, json_string_value(gc), -1,
+					sqlite3_bind_text(g, 1, json_string_value(gc), -1,
 							  SQLITE_STATIC);
-					bool known = sqlite3_step(q) == SQLITE_ROW;
-					sqlite3_reset(q);
+					bool known = sqlite3_step(g) == SQLITE_ROW;
+					sqlite3_reset(g);
 					if (!known)
 						return mc_failf(err, MC_ERR_INVALID,
 								"group_not_found",
@@ -339,6 +373,8 @@ static enum mc_err setup_users(struct store *st, const struct principal *who, js
 		sqlite3_bind_text(s, 1, username, -1, SQLITE_STATIC);
 		int64_t id = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
 		sqlite3_reset(s);
+		if ((rc = setup_require_existing(u, id != 0, "user", err)))
+			return rc;
 		if (id == 0) {
 			if (full_name == NULL || role == NULL || password == NULL)
 				return mc_failf(err, MC_ERR_INVALID, "missing_field",
@@ -425,6 +461,8 @@ static enum mc_err setup_devices(struct store *st, const struct principal *who, 
 		sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
 		int64_t id = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
 		sqlite3_reset(s);
+		if ((rc = setup_require_existing(d, id != 0, "device", err)))
+			return rc;
 		if (id == 0) {
 			char token[AUTH_TOKEN_LEN];
 			rc = store_device_create(st, who->actor, kind, name,
