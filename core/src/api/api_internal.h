@@ -24,7 +24,8 @@ struct api {
 	struct MHD_Daemon *daemon;
 	struct store *st;
 	struct bus *bus;
-	struct throttle *login_throttle;
+	struct throttle *login_throttle; /* per account: a few tries */
+	struct throttle *ip_throttle;	 /* per address: an office behind one NAT shares it */
 	struct api_metrics metrics;
 	struct api_config cfg;
 	bool tls;
@@ -80,5 +81,13 @@ void route_devices_put(struct api *api, struct http_request *r);
 void route_healthz(struct api *api, struct http_request *r);
 void route_metrics(struct api *api, struct http_request *r);
 void route_test_clock(struct api *api, struct http_request *r);
+
+/* Calendar (routes_calendar.c). */
+void route_calendar_year(struct api *api, struct http_request *r);
+void route_calendar_due(struct api *api, struct http_request *r);
+void route_calendar_config_get(struct api *api, struct http_request *r);
+void route_calendar_config_put(struct api *api, struct http_request *r);
+void route_calendar_day_put(struct api *api, struct http_request *r);
+void route_calendar_day_delete(struct api *api, struct http_request *r);
 
 #endif

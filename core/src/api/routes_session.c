@@ -38,7 +38,7 @@ void route_session_create(struct api *api, struct http_request *r)
 	snprintf(key_ip, sizeof key_ip, "ip:%s", r->client_ip);
 	int64_t now = clock_now();
 	int wait = throttle_wait(api->login_throttle, key_user, now);
-	int wait_ip = throttle_wait(api->login_throttle, key_ip, now);
+	int wait_ip = throttle_wait(api->ip_throttle, key_ip, now);
 	if (wait_ip > wait)
 		wait = wait_ip;
 	if (wait > 0) {
@@ -58,7 +58,7 @@ void route_session_create(struct api *api, struct http_request *r)
 	if (store_session_open(api->st, username, password, ttl, token, &who, &err) != MC_OK) {
 		if (err.kind == MC_ERR_UNAUTHORIZED) {
 			throttle_fail(api->login_throttle, key_user, now);
-			throttle_fail(api->login_throttle, key_ip, now);
+			throttle_fail(api->ip_throttle, key_ip, now);
 		}
 		http_reply_error(r, &err);
 		json_decref(body);

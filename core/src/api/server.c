@@ -360,7 +360,8 @@ enum mc_err api_start(struct store *st, const struct api_config *cfg, struct api
 		api->tls = true;
 	}
 	api_raise_fd_limit();
-	api->login_throttle = throttle_new(4096);
+	api->login_throttle = throttle_new(4096, 5);
+	api->ip_throttle = throttle_new(1024, 30);
 	api->bus = bus_new(st, api->cfg.heartbeat_ms > 0 ? api->cfg.heartbeat_ms : 15000);
 
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
@@ -384,6 +385,7 @@ enum mc_err api_start(struct store *st, const struct api_config *cfg, struct api
 	if (api->daemon == NULL) {
 		bus_free(api->bus);
 		throttle_free(api->login_throttle);
+		throttle_free(api->ip_throttle);
 		free(api->tls_cert_pem);
 		free(api->tls_key_pem);
 		free(api);
@@ -414,6 +416,7 @@ void api_stop(struct api *api)
 	MHD_stop_daemon(api->daemon);
 	bus_free(api->bus);
 	throttle_free(api->login_throttle);
+	throttle_free(api->ip_throttle);
 	free(api->tls_cert_pem);
 	free(api->tls_key_pem);
 	free(api);

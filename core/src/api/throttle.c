@@ -7,9 +7,8 @@
 
 #include "util/xmalloc.h"
 
-/* Failures allowed before waits begin; the first wait is 1 s, doubling up to
- * the cap. Entries older than THROTTLE_FORGET_S are reused. */
-#define THROTTLE_FREE_TRIES 5
+/* After the free tries the first wait is 1 s, doubling up to the cap.
+ * Entries older than THROTTLE_FORGET_S are reused. */
 #define THROTTLE_MAX_WAIT_S 300
 #define THROTTLE_FORGET_S 3600
 
@@ -22,12 +21,14 @@ struct throttle_entry {
 struct throttle {
 	pthread_mutex_t lock;
 	int slots;
+	int free_tries;
 	struct throttle_entry *e;
 };
 
-struct throttle *throttle_new(int slots)
+struct throttle *throttle_new(int slots, int free_tries)
 {
 	struct throttle *t = xcalloc(1, sizeof *t);
+	t->free_tries = free_tries;
 	pthread_mutex_init(&t->lock, NULL);
 	t->slots = slots;
 	t->e = xcalloc((size_t)slots, sizeof *t->e);
@@ -71,11 +72,11 @@ static struct throttle_entry *throttle_slot(struct throttle *t, const char *key,
 	return reuse;
 }
 
-static int64_t throttle_wait_of(int failures)
+static int64_t throttle_wait_of(int failures, int free_tries)
 {
-	if (failures < THROTTLE_FREE_TRIES)
+	if (failures < free_tries)
 		return 0;
-	int shift = failures - THROTTLE_FREE_TRIES;
+	int shift = failures - free_tries;
 	if (shift > 9)
 		return THROTTLE_MAX_WAIT_S;
 	int64_t w = (int64_t)1 << shift;
@@ -86,7 +87,7 @@ int throttle_wait(struct throttle *t, const char *key, int64_t now)
 {
 	pthread_mutex_lock(&t->lock);
 	struct throttle_entry *e = throttle_slot(t, key, now);
-	int64_t until = e->last_fail + throttle_wait_of(e->failures);
+	int64_t until = e->last_fail + throttle_wait_of(e->failures, t->free_tries);
 	pthread_mutex_unlock(&t->lock);
 	return until > now ? (int)(until - now) : 0;
 }

@@ -7,7 +7,9 @@
 
 struct throttle;
 
-struct throttle *throttle_new(int slots);
+/* A table of `slots` keys; each key may fail free_tries times before waits
+ * begin. */
+struct throttle *throttle_new(int slots, int free_tries);
 void throttle_free(struct throttle *t);
 /* Seconds key must still wait before trying (0: may try now). */
 int throttle_wait(struct throttle *t, const char *key, int64_t now);

@@ -83,9 +83,12 @@ static void store_conn_close(struct store_conn *c)
 	c->db = NULL;
 }
 
+/* Opens c's connection; keeps c->next (its place in the readers list). */
 static int store_conn_open(struct store_conn *c, const char *path, int flags)
 {
+	struct store_conn *next = c->next;
 	memset(c, 0, sizeof *c);
+	c->next = next;
 	if (sqlite3_open_v2(path, &c->db, flags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
 		return -1;
 	sqlite3_busy_timeout(c->db, STORE_BUSY_TIMEOUT_MS);

@@ -102,12 +102,18 @@ export class Server {
     return this;
   }
 
+  // Stops the server with SIGTERM, as an operator would, and fails when it
+  // did not stop cleanly or a sanitizer reported anything.
   async stop() {
-    if (!this.proc || this.proc.exitCode !== null) return;
+    if (!this.proc || this.proc.exitCode !== null || this.proc.signalCode !== null) return;
     this.proc.kill('SIGTERM');
-    const t = setTimeout(() => this.proc.kill('SIGKILL'), 10000);
-    await this.exited;
+    const t = setTimeout(() => this.proc.kill('SIGKILL'), 15000);
+    const code = await this.exited;
     clearTimeout(t);
+    if (/ERROR: (Address|Leak)Sanitizer|runtime error:/.test(this.stderr)) {
+      throw new Error(`sanitizer report from the server:\n${this.stderr.slice(-4000)}`);
+    }
+    if (code !== 0) throw new Error(`server exited with ${code}: ${this.stderr.slice(-2000)}`);
   }
 
   async kill9() {
