@@ -4,6 +4,7 @@
 
 #include "cli/cli.h"
 #include "cli/cli_calendar.h"
+#include "cli/cli_calendar_db.h"
 
 static const struct command {
 	const char *name;
@@ -29,6 +30,8 @@ static void usage(FILE *out)
 
 int main(int argc, char **argv)
 {
+	/* `calendar … --db FILE` reads the office calendar from the store. */
+	cli_calendar_load_overrides = cli_calendar_db_load;
 	if (argc < 2) {
 		usage(stderr);
 		return CLI_EXIT_USAGE;

@@ -40,6 +40,20 @@ const struct route api_routes[] = {
 	{"PATCH", "/api/v1/devices/{}", route_devices_put, ROLE_ADMIN, ROUTE_MUTATES},
 
 	{"PUT", "/api/v1/test/clock", route_test_clock, ROLE_ADMIN, 0},
+
+	/* Calendar: the fixed paths before /calendar/{year}. */
+	{"GET", "/api/v1/calendar/due", route_calendar_due, ROLE_STAFF, 0},
+	{"GET", "/api/v1/calendar/config", route_calendar_config_get, ROLE_STAFF, 0},
+	{"PUT", "/api/v1/calendar/config", route_calendar_config_put, ROLE_ADMIN, ROUTE_MUTATES},
+	{"GET", "/api/v1/calendar/{}", route_calendar_year, ROLE_STAFF, 0},
+	{"PUT", "/api/v1/calendar/days/{}", route_calendar_day_put, ROLE_ADMIN, ROUTE_MUTATES},
+	{"DELETE", "/api/v1/calendar/days/{}", route_calendar_day_delete, ROLE_ADMIN, ROUTE_MUTATES},
+
+	/* The screens (routes_pages.c): public, the data comes from the API. */
+	{"GET", "/board", route_page_board, 0, 0},
+	{"GET", "/kiosk", route_page_kiosk, 0, 0},
+	{"GET", "/static/{}", route_static, 0, 0},
+	{"GET", "/static/{}/{}", route_static, 0, 0},
 };
 
 const size_t api_routes_count = sizeof api_routes / sizeof api_routes[0];

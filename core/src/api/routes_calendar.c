@@ -1,0 +1,260 @@
+/* The working-time calendar: the year's days off and make-up days, the
+ * administrator's overrides (the yearly notice), the office's working hours,
+ * and due dates. Every calendar rule lives in domain/workcal and
+ * store/calendar; these handlers only parse and render. */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/api_internal.h"
+#include "domain/civil_date.h"
+#include "store/calendar.h"
+#include "util/clock.h"
+
+/* Reads exactly n digits at *p and advances it. */
+static bool cal_digits(const char **p, int n, int *out)
+{
+	int v = 0;
+	for (int i = 0; i < n; i++) {
+		if (!isdigit((unsigned char)(*p)[i]))
+			return false;
+		v = v * 10 + ((*p)[i] - '0');
+	}
+	*p += n;
+	*out = v;
+	return true;
+}
+
+/* ISO 8601 YYYY-MM-DD[THH:MM[:SS]][Z|+HH:MM|-HH:MM]; without an offset the
+ * office's local time. A space stands for the '+' of an offset, since an
+ * unencoded '+' in a query string arrives as a space. */
+static bool cal_parse_instant(const char *s, int64_t *t)
+{
+	int y, m, d, hh = 0, mm = 0, ss = 0, offset = CLOCK_OFFICE_UTC_OFFSET;
+
+	if (s == NULL || strlen(s) > 40 || !cal_digits(&s, 4, &y) || *s++ != '-' ||
+	    !cal_digits(&s, 2, &m) || *s++ != '-' || !cal_digits(&s, 2, &d))
+		return false;
+	if (*s == 'T' || *s == ' ') {
+		s++;
+		if (!cal_digits(&s, 2, &hh) || *s++ != ':' || !cal_digits(&s, 2, &mm))
+			return false;
+		if (*s == ':' && (s++, !cal_digits(&s, 2, &ss)))
+			return false;
+		if (hh > 23 || mm > 59 || ss > 59)
+			return false;
+	}
+	if (*s == 'Z') {
+		offset = 0;
+		s++;
+	} else if (*s == '+' || *s == '-' || *s == ' ') {
+		int sign = *s++ == '-' ? -1 : 1, oh, om;
+		if (!cal_digits(&s, 2, &oh) || *s++ != ':' || !cal_digits(&s, 2, &om) || oh > 14 ||
+		    om > 59)
+			return false;
+		offset = sign * (oh * 3600 + om * 60);
+	}
+	if (*s != '\0' || !civil_date_valid(y, m, d))
+		return false;
+	*t = (int64_t)civil_days_from_ymd(y, m, d) * 86400 + hh * 3600 + mm * 60 + ss - offset;
+	return true;
+}
+
+/* A non-negative decimal with at most 3 decimals and at most 1000, in
+ * thousandths. */
+static bool cal_parse_amount(const char *s, int64_t *out)
+{
+	int64_t whole = 0, frac = 0;
+	int decimals = 0;
+
+	if (s == NULL || !isdigit((unsigned char)*s))
+		return false;
+	while (isdigit((unsigned char)*s)) {
+		whole = whole * 10 + (*s++ - '0');
+		if (whole > 1000)
+			return false;
+	}
+	if (*s == '.') {
+		s++;
+		if (!isdigit((unsigned char)*s))
+			return false;
+		while (isdigit((unsigned char)*s)) {
+			if (++decimals > 3)
+				return false;
+			frac = frac * 10 + (*s++ - '0');
+		}
+	}
+	if (*s != '\0')
+		return false;
+	while (decimals++ < 3)
+		frac *= 10;
+	*out = whole * 1000 + frac;
+	return *out <= 1000000;
+}
+
+static json_t *cal_amount_json(int64_t thousandths)
+{
+	if (thousandths % 1000 == 0)
+		return json_integer(thousandths / 1000);
+	return json_real((double)thousandths / 1000.0);
+}
+
+void route_calendar_year(struct api *api, struct http_request *r)
+{
+	int64_t year;
+	json_t *out = NULL;
+	struct mc_error err;
+
+	if (!http_parse_int(r->params[0], WORKCAL_FIRST_YEAR, WORKCAL_LAST_YEAR, &year)) {
+		http_reply_fail(r, MC_ERR_INVALID, "invalid_year", "Năm không hợp lệ (1900–2100)",
+		                "The year must be 1900-2100");
+		return;
+	}
+	if (store_calendar_year(api->st, (int)year, &out, &err) != MC_OK)
+		http_reply_error(r, &err);
+	else
+		http_reply_json(r, 200, out);
+}
+
+void route_calendar_day_put(struct api *api, struct http_request *r)
+{
+	struct mc_error err;
+	json_t *row = NULL;
+	json_t *body = http_body_object(r);
+	const char *key;
+	json_t *v;
+
+	if (body == NULL)
+		return;
+	json_object_foreach(body, key, v)
+	{
+		if (strcmp(key, "kind") != 0 && strcmp(key, "name") != 0 &&
+		    strcmp(key, "date") != 0) {
+			mc_failf(&err, MC_ERR_INVALID, "unknown_field", "Nội dung có trường lạ",
+			         "Unknown field '%.40s' (expected kind, name)", key);
+			goto fail;
+		}
+	}
+	json_t *kind = json_object_get(body, "kind"), *name = json_object_get(body, "name");
+	json_t *date = json_object_get(body, "date");
+	if (!json_is_string(kind)) {
+		mc_fail(&err, MC_ERR_INVALID, "invalid_kind", "Loại ngày không hợp lệ",
+		        "kind must be day_off, workday, remove or rename");
+		goto fail;
+	}
+	if (name && !json_is_null(name) &&
+	    (!json_is_string(name) ||
+	     strlen(json_string_value(name)) != json_string_length(name))) {
+		mc_fail(&err, MC_ERR_INVALID, "invalid_name", "Tên ngày không hợp lệ",
+		        "name must be a string or null");
+		goto fail;
+	}
+	if (date && (!json_is_string(date) || strcmp(json_string_value(date), r->params[0]) != 0)) {
+		mc_fail(&err, MC_ERR_INVALID, "key_mismatch",
+		        "Ngày trong nội dung khác ngày trong địa chỉ",
+		        "The date in the body differs from the path");
+		goto fail;
+	}
+	if (store_calendar_set_day(api->st, &r->who, r->params[0], json_string_value(kind),
+	                           json_string_value(name), &row, &err) != MC_OK)
+		goto fail;
+	http_reply_json(r, 200, row);
+	json_decref(body);
+	return;
+fail:
+	http_reply_error(r, &err);
+	json_decref(body);
+}
+
+void route_calendar_day_delete(struct api *api, struct http_request *r)
+{
+	struct mc_error err;
+
+	if (store_calendar_delete_day(api->st, &r->who, r->params[0], &err) != MC_OK)
+		http_reply_error(r, &err);
+	else
+		http_reply_json(r, 200,
+		                json_pack("{s:s, s:b}", "date", r->params[0], "deleted", 1));
+}
+
+void route_calendar_config_get(struct api *api, struct http_request *r)
+{
+	json_t *cfg = store_calendar_config(api->st);
+
+	if (cfg == NULL)
+		http_reply_fail(r, MC_ERR_CONFLICT, "calendar_config_invalid",
+		                "Cấu hình lịch làm việc đã lưu bị hỏng",
+		                "The stored calendar settings are malformed");
+	else
+		http_reply_json(r, 200, cfg);
+}
+
+void route_calendar_config_put(struct api *api, struct http_request *r)
+{
+	struct mc_error err;
+	json_t *body = http_body_object(r);
+
+	if (body == NULL)
+		return;
+	if (store_calendar_set_config(api->st, &r->who, body, &err) != MC_OK)
+		http_reply_error(r, &err);
+	else
+		route_calendar_config_get(api, r);
+	json_decref(body);
+}
+
+void route_calendar_due(struct api *api, struct http_request *r)
+{
+	const char *from_s = http_query(r, "from"), *days = http_query(r, "days");
+	const char *hours = http_query(r, "hours"), *same = http_query(r, "same_day");
+	enum store_calendar_limit unit;
+	int64_t from = clock_now(), amount = 0, due;
+	bool same_day = false;
+	struct mc_error err;
+	char from_iso[26], due_iso[26];
+
+	if (from_s && !cal_parse_instant(from_s, &from)) {
+		http_reply_fail(r, MC_ERR_INVALID, "invalid_from", "Thời điểm nhận không hợp lệ",
+		                "from must be ISO 8601: YYYY-MM-DD[THH:MM[:SS]][Z|+HH:MM]"
+		                " (write + as %2B in a query)");
+		return;
+	}
+	if (same) {
+		if (strcmp(same, "1") == 0 || strcmp(same, "true") == 0) {
+			same_day = true;
+		} else if (strcmp(same, "0") != 0 && strcmp(same, "false") != 0) {
+			http_reply_fail(r, MC_ERR_INVALID, "invalid_same_day",
+			                "same_day phải là 1 hoặc 0", "same_day must be 1 or 0");
+			return;
+		}
+	}
+	if ((days != NULL) + (hours != NULL) + same_day != 1) {
+		http_reply_fail(r, MC_ERR_INVALID, "invalid_limit",
+		                "Cần đúng một trong days, hours, same_day=1",
+		                "Give exactly one of days, hours or same_day=1");
+		return;
+	}
+	if ((days || hours) && !cal_parse_amount(days ? days : hours, &amount)) {
+		http_reply_fail(r, MC_ERR_INVALID, "invalid_limit",
+		                "Thời hạn phải là số từ 0 đến 1000 (tối đa 3 chữ số thập phân)",
+		                "days/hours must be a number 0-1000 with at most 3 decimals");
+		return;
+	}
+	unit = same_day ? STORE_CALENDAR_SAME_DAY
+	       : days   ? STORE_CALENDAR_DAYS
+	                : STORE_CALENDAR_HOURS;
+	if (store_calendar_due(api->st, from, unit, amount, &due, &err) != MC_OK) {
+		http_reply_error(r, &err);
+		return;
+	}
+	clock_office_iso(from, from_iso);
+	clock_office_iso(due, due_iso);
+	json_t *out = json_pack("{s:s, s:I, s:s, s:I}", "from", from_iso, "from_epoch",
+	                        (json_int_t)from, "due", due_iso, "due_epoch", (json_int_t)due);
+	if (same_day)
+		json_object_set_new(out, "same_day", json_true());
+	else
+		json_object_set_new(out, days ? "days" : "hours", cal_amount_json(amount));
+	http_reply_json(r, 200, out);
+}

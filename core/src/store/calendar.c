@@ -1,0 +1,728 @@
+/* The stored office calendar: overrides, calendar settings and the shared,
+ * lazily rebuilt calendar of the server's queries. */
+#include "store/calendar.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "domain/civil_date.h"
+#include "store/store_internal.h"
+#include "util/clock.h"
+#include "util/log.h"
+#include "util/xmalloc.h"
+
+#define CAL_KEY_WEEKDAYS "calendar_weekdays"
+#define CAL_KEY_SESSIONS "calendar_sessions"
+#define CAL_KEY_CUTOFF "calendar_cutoff"
+#define CAL_CACHE_YEARS 10 /* years the shared calendar spans at least */
+#define CAL_MAX_AMOUNT 1000000
+
+static const char *const cal_kinds[] = {
+    [WORKCAL_OVERRIDE_DAY_OFF] = "day_off",
+    [WORKCAL_OVERRIDE_WORKDAY] = "workday",
+    [WORKCAL_OVERRIDE_REMOVE] = "remove",
+    [WORKCAL_OVERRIDE_RENAME] = "rename",
+};
+
+/* The kind named s, or -1. */
+static int cal_kind_parse(const char *s)
+{
+	for (size_t i = 0; s && i < sizeof cal_kinds / sizeof cal_kinds[0]; i++)
+		if (strcmp(s, cal_kinds[i]) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* Exactly YYYY-MM-DD, a real date, in 1900-2100. */
+static bool cal_parse_date(const char *s, int *y, int *m, int *d)
+{
+	static const char shape[] = "dddd-dd-dd";
+
+	if (s == NULL || strlen(s) != sizeof shape - 1)
+		return false;
+	for (size_t i = 0; i < sizeof shape - 1; i++)
+		if (shape[i] == 'd' ? (s[i] < '0' || s[i] > '9') : s[i] != '-')
+			return false;
+	*y = atoi(s);
+	*m = atoi(s + 5);
+	*d = atoi(s + 8);
+	return civil_date_valid(*y, *m, *d) && *y >= WORKCAL_FIRST_YEAR && *y <= WORKCAL_LAST_YEAR;
+}
+
+static enum mc_err cal_bad_date(struct mc_error *err, const char *s)
+{
+	return mc_failf(err, MC_ERR_INVALID, "invalid_date",
+	                "Ngày không hợp lệ (YYYY-MM-DD, năm 1900–2100)",
+	                "'%.20s' is not a date YYYY-MM-DD in 1900-2100", s ? s : "");
+}
+
+static bool cal_year_ok(int y)
+{
+	return y >= WORKCAL_FIRST_YEAR && y <= WORKCAL_LAST_YEAR;
+}
+
+/* Well-formed UTF-8 without control characters. */
+static bool cal_text_ok(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	while (*p) {
+		int n = *p < 0x80             ? 0
+		        : (*p & 0xe0) == 0xc0 ? 1
+		        : (*p & 0xf0) == 0xe0 ? 2
+		        : (*p & 0xf8) == 0xf0 ? 3
+		                              : -1;
+		if (n < 0 || (n == 0 && (*p < 0x20 || *p == 0x7f)) || (n == 1 && *p < 0xc2))
+			return false;
+		for (int i = 1; i <= n; i++)
+			if ((p[i] & 0xc0) != 0x80)
+				return false;
+		p += n + 1;
+	}
+	return true;
+}
+
+/* "HH:MM" (00:00-24:00) as seconds after midnight, or -1. */
+static int cal_hhmm_parse(const char *s)
+{
+	if (s == NULL || strlen(s) != 5 || s[2] != ':')
+		return -1;
+	for (int i = 0; i < 5; i++)
+		if (i != 2 && (s[i] < '0' || s[i] > '9'))
+			return -1;
+	int h = (s[0] - '0') * 10 + (s[1] - '0'), m = (s[3] - '0') * 10 + (s[4] - '0');
+	if (m > 59 || h > 24 || (h == 24 && m != 0))
+		return -1;
+	return h * 3600 + m * 60;
+}
+
+static json_t *cal_hhmm_json(int secs)
+{
+	char buf[16];
+	snprintf(buf, sizeof buf, "%02d:%02d", secs / 3600, secs / 60 % 60);
+	return json_string(buf);
+}
+
+static enum mc_err cal_bad_config(struct mc_error *err, const char *what)
+{
+	return mc_failf(err, MC_ERR_INVALID, "invalid_config",
+	                "Cấu hình lịch làm việc không hợp lệ", "Invalid calendar configuration: %s",
+	                what);
+}
+
+/* Applies the JSON members given (NULL: keep cfg's) to cfg. MC_ERR_INVALID
+ * ("invalid_config") when one is malformed. */
+static enum mc_err cal_config_members(json_t *weekdays, json_t *sessions, json_t *cutoff,
+                                      struct workcal_config *cfg, struct mc_error *err)
+{
+	size_t i;
+	json_t *v;
+
+	if (weekdays) {
+		unsigned mask = 0;
+		if (!json_is_array(weekdays) || json_array_size(weekdays) > 7)
+			return cal_bad_config(err, "weekdays must be an array of 0-6 (0 = Sunday)");
+		json_array_foreach(weekdays, i, v)
+		{
+			if (!json_is_integer(v) || json_integer_value(v) < 0 ||
+			    json_integer_value(v) > 6 || (mask & (1u << json_integer_value(v))))
+				return cal_bad_config(
+				    err, "weekdays must be distinct integers 0-6 (0 = Sunday)");
+			mask |= 1u << json_integer_value(v);
+		}
+		if (mask == 0)
+			return cal_bad_config(err, "at least one working weekday is needed");
+		cfg->weekday_mask = mask;
+	}
+	if (sessions) {
+		if (!json_is_array(sessions) || json_array_size(sessions) < 1 ||
+		    json_array_size(sessions) > WORKCAL_MAX_SESSIONS)
+			return cal_bad_config(err, "sessions must be an array of 1-4 sessions");
+		json_array_foreach(sessions, i, v)
+		{
+			int a = cal_hhmm_parse(json_string_value(json_object_get(v, "start")));
+			int b = cal_hhmm_parse(json_string_value(json_object_get(v, "end")));
+			if (!json_is_object(v) || json_object_size(v) != 2 || a < 0 || b <= a)
+				return cal_bad_config(
+				    err, "a session is {\"start\":\"HH:MM\",\"end\":\"HH:MM\"}"
+				         " with end after start");
+			cfg->sessions[i].start = a;
+			cfg->sessions[i].end = b;
+		}
+		cfg->n_sessions = (int)json_array_size(sessions);
+	}
+	if (cutoff) {
+		int c = cal_hhmm_parse(json_string_value(cutoff));
+		if (c < 0)
+			return cal_bad_config(err, "cutoff must be \"HH:MM\"");
+		cfg->cutoff = c;
+	}
+	return MC_OK;
+}
+
+/* The stored setting key parsed as JSON; NULL when absent. *bad is set when
+ * present but not JSON. */
+static json_t *cal_setting_json(struct store *st, const char *key, bool *bad)
+{
+	char *text = store_setting_get(st, key);
+	json_t *j = NULL;
+	if (text) {
+		j = json_loads(text, JSON_DECODE_ANY, NULL);
+		if (j == NULL)
+			*bad = true;
+	}
+	free(text);
+	return j;
+}
+
+/* Fills cfg with the stored configuration over the defaults, for the years
+ * first..last. MC_ERR_CONFLICT ("calendar_config_invalid") when a stored
+ * setting is malformed. */
+static enum mc_err cal_config_read(struct store *st, int first, int last,
+                                   struct workcal_config *cfg, struct mc_error *err)
+{
+	bool bad = false;
+	struct mc_error inner;
+	enum mc_err rc = MC_OK;
+
+	workcal_config_default(cfg, first, last);
+	json_t *w = cal_setting_json(st, CAL_KEY_WEEKDAYS, &bad);
+	json_t *s = cal_setting_json(st, CAL_KEY_SESSIONS, &bad);
+	json_t *c = cal_setting_json(st, CAL_KEY_CUTOFF, &bad);
+	if (bad || cal_config_members(w, s, c, cfg, &inner) != MC_OK)
+		rc = mc_failf(err, MC_ERR_CONFLICT, "calendar_config_invalid",
+		              "Cấu hình lịch làm việc đã lưu bị hỏng",
+		              "The stored calendar settings are malformed: %s",
+		              bad ? "not JSON" : inner.message_en);
+	json_decref(w);
+	json_decref(s);
+	json_decref(c);
+	return rc;
+}
+
+/* Applies the stored overrides of first..last to cal, in date order. */
+static enum mc_err cal_apply_overrides(struct store *st, struct workcal *cal, int first, int last,
+                                       struct mc_error *err)
+{
+	struct store_conn *c = store_read_conn(st);
+	char lo[16], hi[16];
+	enum mc_err rc = MC_OK;
+
+	sqlite3_stmt *s = store_stmt(c, "SELECT date, kind, name FROM calendar_overrides"
+	                                " WHERE date BETWEEN ? AND ? ORDER BY date");
+	if (s == NULL)
+		return store_sql_error(c, "calendar overrides", err);
+	snprintf(lo, sizeof lo, "%04d-01-01", first);
+	snprintf(hi, sizeof hi, "%04d-12-31", last);
+	sqlite3_bind_text(s, 1, lo, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 2, hi, -1, SQLITE_TRANSIENT);
+	int step;
+	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+		const char *date = store_col_text(s, 0);
+		struct workcal_override ov = {0};
+		int kind = cal_kind_parse(store_col_text(s, 1));
+		if (!cal_parse_date(date, &ov.year, &ov.month, &ov.day) || kind < 0) {
+			log_warn("calendar: skipping malformed override %.20s", date);
+			continue;
+		}
+		ov.kind = (enum workcal_override_kind)kind;
+		ov.name = sqlite3_column_type(s, 2) == SQLITE_NULL ? NULL : store_col_text(s, 2);
+		switch (workcal_add_override(cal, &ov)) {
+		case WORKCAL_OK:
+		case WORKCAL_ERANGE: break;
+		case WORKCAL_EFULL:
+			rc = mc_fail(err, MC_ERR_CONFLICT, "calendar_full",
+			             "Lịch có quá nhiều ngày đặc biệt",
+			             "Too many named days in the calendar");
+			goto out;
+		default:
+			log_warn("calendar: override %s %s no longer applies, skipped", date,
+			         cal_kinds[kind]);
+		}
+	}
+	if (step != SQLITE_DONE)
+		rc = store_sql_error(c, "calendar overrides", err);
+out:
+	sqlite3_reset(s);
+	return rc;
+}
+
+enum mc_err store_calendar_load(struct store *st, int first_year, int last_year,
+                                struct workcal *cal, struct mc_error *err)
+{
+	struct workcal_config cfg;
+	enum mc_err rc;
+
+	if (!cal_year_ok(first_year) || !cal_year_ok(last_year) || last_year < first_year ||
+	    last_year - first_year + 1 > WORKCAL_MAX_YEARS)
+		return mc_failf(err, MC_ERR_INVALID, "invalid_year", "Năm không hợp lệ (1900–2100)",
+		                "Years %d-%d: expected 1900-2100, at most %d of them", first_year,
+		                last_year, WORKCAL_MAX_YEARS);
+	if ((rc = cal_config_read(st, first_year, last_year, &cfg, err)))
+		return rc;
+	if (workcal_init(cal, &cfg) != WORKCAL_OK)
+		return mc_fail(err, MC_ERR_CONFLICT, "calendar_config_invalid",
+		               "Cấu hình lịch làm việc đã lưu bị hỏng",
+		               "The stored calendar settings give no usable calendar");
+	return cal_apply_overrides(st, cal, first_year, last_year, err);
+}
+
+/* The shared calendar of the server's queries: one slot, keyed by the store
+ * and the hash of its latest calendar event, so any committed calendar change
+ * (every one appends such an event) makes it stale. The version is read
+ * before the data, so a change racing a rebuild at worst rebuilds again. */
+static pthread_mutex_t cal_cache_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct {
+	const struct store *st;
+	char version[65];
+	int first, last;
+	struct workcal *cal;
+} cal_cache;
+
+static void cal_version(struct store *st, char out[65])
+{
+	struct store_conn *c = store_read_conn(st);
+	sqlite3_stmt *s = store_stmt(c, "SELECT hash FROM events WHERE entity = 'calendar'"
+	                                " ORDER BY id DESC LIMIT 1");
+	snprintf(out, 65, "-");
+	if (s == NULL)
+		return;
+	if (sqlite3_step(s) == SQLITE_ROW)
+		snprintf(out, 65, "%s", store_col_text(s, 0));
+	sqlite3_reset(s);
+}
+
+/* Returns the shared calendar covering first..last (valid years) with the
+ * cache lock held, to be released with cal_cache_release(); NULL (lock not
+ * held) with err set when it cannot be built. */
+static const struct workcal *cal_cache_acquire(struct store *st, int first, int last,
+                                               struct mc_error *err)
+{
+	char version[65];
+
+	cal_version(st, version);
+	pthread_mutex_lock(&cal_cache_lock);
+	if (cal_cache.cal && cal_cache.st == st && strcmp(cal_cache.version, version) == 0 &&
+	    cal_cache.first <= first && last <= cal_cache.last)
+		return cal_cache.cal;
+	int hi = last > first + CAL_CACHE_YEARS - 1 ? last : first + CAL_CACHE_YEARS - 1;
+	if (hi > WORKCAL_LAST_YEAR)
+		hi = WORKCAL_LAST_YEAR;
+	int lo = first < hi - CAL_CACHE_YEARS + 1 ? first : hi - CAL_CACHE_YEARS + 1;
+	if (!cal_cache.cal)
+		cal_cache.cal = xmalloc(sizeof *cal_cache.cal);
+	cal_cache.st = NULL;
+	if (store_calendar_load(st, lo, hi, cal_cache.cal, err) != MC_OK) {
+		pthread_mutex_unlock(&cal_cache_lock);
+		return NULL;
+	}
+	cal_cache.st = st;
+	snprintf(cal_cache.version, sizeof cal_cache.version, "%s", version);
+	cal_cache.first = lo;
+	cal_cache.last = hi;
+	return cal_cache.cal;
+}
+
+static void cal_cache_release(void)
+{
+	pthread_mutex_unlock(&cal_cache_lock);
+}
+
+/* The override row of date as JSON, or NULL when there is none. */
+static json_t *cal_override_get(struct store_conn *c, const char *date)
+{
+	json_t *row = NULL;
+	sqlite3_stmt *s = store_stmt(c, "SELECT date, kind, name, set_by, set_at"
+	                                " FROM calendar_overrides WHERE date = ?");
+	if (s == NULL)
+		return NULL;
+	sqlite3_bind_text(s, 1, date, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		char at[26];
+		clock_office_iso(sqlite3_column_int64(s, 4), at);
+		row = json_pack("{s:s, s:s, s:o, s:s, s:s}", "date", store_col_text(s, 0), "kind",
+		                store_col_text(s, 1), "name",
+		                sqlite3_column_type(s, 2) == SQLITE_NULL
+		                    ? json_null()
+		                    : json_string(store_col_text(s, 2)),
+		                "set_by", store_col_text(s, 3), "set_at", at);
+	}
+	sqlite3_reset(s);
+	return row;
+}
+
+/* Appends a calendar event with details {"date", …, "previous"}. */
+static enum mc_err cal_audit(struct store *st, const struct principal *who, const char *date,
+                             const char *action, json_t *details, json_t *previous,
+                             struct mc_error *err)
+{
+	json_object_set_new(details, "previous", previous ? json_incref(previous) : json_null());
+	char *text = json_dumps(details, JSON_COMPACT | JSON_SORT_KEYS);
+	int64_t id = store_event_append(st, who->actor, "calendar", date, action, text, false, err);
+	free(text);
+	return id ? MC_OK : (err ? err->kind : MC_ERR_INTERNAL);
+}
+
+/* Checks that override ov applies to the calendar the rules give for its
+ * year under the stored configuration (remove/rename need a named day). */
+static enum mc_err cal_check_applies(struct store *st, const struct workcal_override *ov,
+                                     struct mc_error *err)
+{
+	struct workcal_config cfg;
+	struct workcal *cal = xmalloc(sizeof *cal);
+	enum mc_err rc;
+	int lo = ov->year > WORKCAL_FIRST_YEAR ? ov->year - 1 : ov->year;
+	int hi = ov->year < WORKCAL_LAST_YEAR ? ov->year + 1 : ov->year;
+
+	if ((rc = cal_config_read(st, lo, hi, &cfg, err)))
+		goto out;
+	if (workcal_init(cal, &cfg) != WORKCAL_OK) {
+		rc = mc_fail(err, MC_ERR_CONFLICT, "calendar_config_invalid",
+		             "Cấu hình lịch làm việc đã lưu bị hỏng",
+		             "The stored calendar settings give no usable calendar");
+		goto out;
+	}
+	switch (workcal_add_override(cal, ov)) {
+	case WORKCAL_OK: rc = MC_OK; break;
+	case WORKCAL_ENOENT:
+		rc = mc_failf(err, MC_ERR_INVALID, "no_named_day",
+		              "Ngày này không phải ngày lễ hay ngày làm bù theo quy định",
+		              "%04d-%02d-%02d is no holiday or make-up day of the rules:"
+		              " nothing to %s",
+		              ov->year, ov->month, ov->day, cal_kinds[ov->kind]);
+		break;
+	default:
+		rc = mc_fail(err, MC_ERR_INVALID, "invalid_override", "Ngày đặc biệt không hợp lệ",
+		             "The override cannot be applied");
+	}
+out:
+	free(cal);
+	return rc;
+}
+
+enum mc_err store_calendar_set_day(struct store *st, const struct principal *who, const char *date,
+                                   const char *kind, const char *name, json_t **row,
+                                   struct mc_error *err)
+{
+	struct workcal_override ov = {0};
+	struct store_conn *c;
+	json_t *previous = NULL, *details = NULL, *stored = NULL;
+	enum mc_err rc;
+
+	if (!cal_parse_date(date, &ov.year, &ov.month, &ov.day))
+		return cal_bad_date(err, date);
+	int k = cal_kind_parse(kind);
+	if (k < 0)
+		return mc_failf(err, MC_ERR_INVALID, "invalid_kind", "Loại ngày không hợp lệ",
+		                "kind must be day_off, workday, remove or rename, not '%.20s'",
+		                kind ? kind : "");
+	ov.kind = (enum workcal_override_kind)k;
+	if (ov.kind == WORKCAL_OVERRIDE_REMOVE)
+		name = NULL;
+	if (name && (name[0] == '\0' || strlen(name) > WORKCAL_NAME_MAX - 1 || !cal_text_ok(name)))
+		return mc_failf(err, MC_ERR_INVALID, "invalid_name", "Tên ngày không hợp lệ",
+		                "name must be 1-%d bytes of UTF-8 text without control characters",
+		                WORKCAL_NAME_MAX - 1);
+	if (name == NULL && ov.kind == WORKCAL_OVERRIDE_RENAME)
+		return mc_fail(err, MC_ERR_INVALID, "missing_name", "Cần tên mới cho ngày",
+		               "rename needs a name");
+	ov.name = name;
+	if ((rc = cal_check_applies(st, &ov, err)))
+		return rc;
+
+	if ((rc = store_begin(st, err)))
+		return rc;
+	c = store_write_conn(st);
+	previous = cal_override_get(c, date);
+	sqlite3_stmt *s =
+	    store_stmt(c, "INSERT INTO calendar_overrides"
+	                  " (date, kind, name, set_by, set_at) VALUES (?1, ?2, ?3, ?4, ?5)"
+	                  " ON CONFLICT (date) DO UPDATE SET kind = ?2, name = ?3,"
+	                  " set_by = ?4, set_at = ?5");
+	if (s == NULL) {
+		rc = store_sql_error(c, "calendar override", err);
+		goto fail;
+	}
+	sqlite3_bind_text(s, 1, date, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 2, cal_kinds[ov.kind], -1, SQLITE_STATIC);
+	if (name)
+		sqlite3_bind_text(s, 3, name, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 4, who->actor, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s, 5, clock_now());
+	int step = sqlite3_step(s);
+	sqlite3_reset(s);
+	if (step != SQLITE_DONE) {
+		rc = store_sql_error(c, "calendar override", err);
+		goto fail;
+	}
+	details = json_pack("{s:s, s:s, s:o}", "date", date, "kind", cal_kinds[ov.kind], "name",
+	                    name ? json_string(name) : json_null());
+	if ((rc = cal_audit(st, who, date, "calendar.day_set", details, previous, err)))
+		goto fail;
+	stored = cal_override_get(c, date);
+	if ((rc = store_commit(st, err)))
+		goto out;
+	if (row) {
+		*row = stored;
+		stored = NULL;
+	}
+	goto out;
+fail:
+	store_rollback(st);
+out:
+	json_decref(previous);
+	json_decref(details);
+	json_decref(stored);
+	return rc;
+}
+
+enum mc_err store_calendar_delete_day(struct store *st, const struct principal *who,
+                                      const char *date, struct mc_error *err)
+{
+	int y, m, d;
+	json_t *previous = NULL, *details = NULL;
+	enum mc_err rc;
+
+	if (!cal_parse_date(date, &y, &m, &d))
+		return cal_bad_date(err, date);
+	if ((rc = store_begin(st, err)))
+		return rc;
+	struct store_conn *c = store_write_conn(st);
+	previous = cal_override_get(c, date);
+	if (previous == NULL) {
+		rc = mc_failf(err, MC_ERR_NOT_FOUND, "calendar_day_not_found",
+		              "Không có ngày đặc biệt nào được nhập cho ngày này",
+		              "No override is stored for %s", date);
+		goto fail;
+	}
+	sqlite3_stmt *s = store_stmt(c, "DELETE FROM calendar_overrides WHERE date = ?");
+	if (s == NULL) {
+		rc = store_sql_error(c, "calendar override", err);
+		goto fail;
+	}
+	sqlite3_bind_text(s, 1, date, -1, SQLITE_TRANSIENT);
+	int step = sqlite3_step(s);
+	sqlite3_reset(s);
+	if (step != SQLITE_DONE) {
+		rc = store_sql_error(c, "calendar override", err);
+		goto fail;
+	}
+	details = json_pack("{s:s}", "date", date);
+	if ((rc = cal_audit(st, who, date, "calendar.day_deleted", details, previous, err)))
+		goto fail;
+	rc = store_commit(st, err);
+	goto out;
+fail:
+	store_rollback(st);
+out:
+	json_decref(previous);
+	json_decref(details);
+	return rc;
+}
+
+json_t *store_calendar_overrides(struct store *st, int year)
+{
+	struct store_conn *c = store_read_conn(st);
+	char lo[16], hi[16];
+
+	if (!cal_year_ok(year))
+		return NULL;
+	sqlite3_stmt *s = store_stmt(c, "SELECT date FROM calendar_overrides"
+	                                " WHERE date BETWEEN ? AND ? ORDER BY date");
+	if (s == NULL)
+		return NULL;
+	snprintf(lo, sizeof lo, "%04d-01-01", year);
+	snprintf(hi, sizeof hi, "%04d-12-31", year);
+	sqlite3_bind_text(s, 1, lo, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 2, hi, -1, SQLITE_TRANSIENT);
+	/* Dates first, rows after: one statement is stepped at a time. */
+	json_t *dates = json_array(), *out = json_array();
+	while (sqlite3_step(s) == SQLITE_ROW)
+		json_array_append_new(dates, json_string(store_col_text(s, 0)));
+	sqlite3_reset(s);
+	size_t i;
+	json_t *v;
+	json_array_foreach(dates, i, v)
+	{
+		json_t *row = cal_override_get(c, json_string_value(v));
+		if (row)
+			json_array_append_new(out, row);
+	}
+	json_decref(dates);
+	return out;
+}
+
+/* cfg's weekly pattern, sessions and cutoff as JSON. */
+static json_t *cal_config_json(const struct workcal_config *cfg)
+{
+	json_t *weekdays = json_array(), *sessions = json_array();
+	char off[16];
+
+	for (int w = 0; w < 7; w++)
+		if (cfg->weekday_mask & (1u << w))
+			json_array_append_new(weekdays, json_integer(w));
+	for (int i = 0; i < cfg->n_sessions; i++)
+		json_array_append_new(sessions,
+		                      json_pack("{s:o, s:o}", "start",
+		                                cal_hhmm_json(cfg->sessions[i].start), "end",
+		                                cal_hhmm_json(cfg->sessions[i].end)));
+	snprintf(off, sizeof off, "%c%02d:%02d", cfg->utc_offset < 0 ? '-' : '+',
+	         abs(cfg->utc_offset) / 3600, abs(cfg->utc_offset) / 60 % 60);
+	return json_pack("{s:o, s:o, s:o, s:s}", "weekdays", weekdays, "sessions", sessions,
+	                 "cutoff", cal_hhmm_json(cfg->cutoff), "utc_offset", off);
+}
+
+json_t *store_calendar_config(struct store *st)
+{
+	struct workcal_config cfg;
+
+	if (cal_config_read(st, 2000, 2000, &cfg, NULL) != MC_OK)
+		return NULL;
+	return cal_config_json(&cfg);
+}
+
+enum mc_err store_calendar_set_config(struct store *st, const struct principal *who, json_t *config,
+                                      struct mc_error *err)
+{
+	static const char *const keys[] = {"weekdays", "sessions", "cutoff"};
+	struct workcal_config cfg;
+	struct workcal *cal = NULL;
+	json_t *norm = NULL;
+	enum mc_err rc;
+	const char *key;
+	json_t *v;
+
+	if (!json_is_object(config) || json_object_size(config) == 0)
+		return cal_bad_config(err, "expected an object with weekdays, sessions or cutoff");
+	json_object_foreach(config, key, v)
+	{
+		size_t i = 0;
+		while (i < 3 && strcmp(keys[i], key) != 0)
+			i++;
+		if (i == 3)
+			return mc_failf(err, MC_ERR_INVALID, "unknown_field", "Trường lạ",
+			                "unknown calendar setting '%.40s'", key);
+	}
+	/* A malformed stored configuration can be repaired: start from defaults. */
+	if (cal_config_read(st, 2000, 2000, &cfg, NULL) != MC_OK)
+		workcal_config_default(&cfg, 2000, 2000);
+	if ((rc = cal_config_members(json_object_get(config, "weekdays"),
+	                             json_object_get(config, "sessions"),
+	                             json_object_get(config, "cutoff"), &cfg, err)))
+		return rc;
+	cal = xmalloc(sizeof *cal);
+	if (workcal_init(cal, &cfg) != WORKCAL_OK) {
+		rc = cal_bad_config(err, "sessions must be sorted, disjoint and within the day,"
+		                         " and the cutoff within the day");
+		goto out;
+	}
+	norm = cal_config_json(&cfg);
+	if ((rc = store_begin(st, err)))
+		goto out;
+	static const char *const settings[] = {CAL_KEY_WEEKDAYS, CAL_KEY_SESSIONS, CAL_KEY_CUTOFF};
+	for (size_t i = 0; i < 3; i++) {
+		char *text =
+		    json_dumps(json_object_get(norm, keys[i]), JSON_COMPACT | JSON_ENCODE_ANY);
+		rc = store_setting_set(st, settings[i], text, err);
+		free(text);
+		if (rc)
+			goto fail;
+	}
+	char *details = json_dumps(norm, JSON_COMPACT | JSON_SORT_KEYS);
+	int64_t id = store_event_append(st, who->actor, "calendar", "config", "calendar.config_set",
+	                                details, false, err);
+	free(details);
+	if (id == 0) {
+		rc = err ? err->kind : MC_ERR_INTERNAL;
+		goto fail;
+	}
+	rc = store_commit(st, err);
+	goto out;
+fail:
+	store_rollback(st);
+out:
+	json_decref(norm);
+	free(cal);
+	return rc;
+}
+
+enum mc_err store_calendar_year(struct store *st, int year, json_t **out, struct mc_error *err)
+{
+	if (!cal_year_ok(year))
+		return mc_failf(err, MC_ERR_INVALID, "invalid_year", "Năm không hợp lệ (1900–2100)",
+		                "Year %d is outside 1900-2100", year);
+	int lo = year > WORKCAL_FIRST_YEAR ? year - 1 : year;
+	int hi = year < WORKCAL_LAST_YEAR ? year + 1 : year;
+	struct workcal_entry *e = xcalloc(WORKCAL_MAX_ENTRIES, sizeof *e);
+	const struct workcal *cal = cal_cache_acquire(st, lo, hi, err);
+	if (cal == NULL) {
+		free(e);
+		return err ? err->kind : MC_ERR_INTERNAL;
+	}
+	int n = workcal_entries(cal, year, e, WORKCAL_MAX_ENTRIES);
+	json_t *config = cal_config_json(&cal->cfg);
+	cal_cache_release();
+
+	json_t *days = json_array();
+	for (int i = 0; i < n && i < WORKCAL_MAX_ENTRIES; i++) {
+		char date[16];
+		snprintf(date, sizeof date, "%04d-%02d-%02d", e[i].year, e[i].month, e[i].day);
+		json_array_append_new(
+		    days, json_pack("{s:s, s:s, s:s, s:s}", "date", date, "kind",
+		                    e[i].kind == WORKCAL_DAY_WORK ? "work" : "off", "name",
+		                    e[i].name, "source",
+		                    e[i].source == WORKCAL_SOURCE_OVERRIDE ? "override" : "rule"));
+	}
+	free(e);
+	json_t *overrides = store_calendar_overrides(st, year);
+	json_t *view = json_pack("{s:i}", "year", year);
+	json_object_update(view, config);
+	json_decref(config);
+	json_object_set_new(view, "days", days);
+	json_object_set_new(view, "overrides", overrides ? overrides : json_array());
+	*out = view;
+	return MC_OK;
+}
+
+enum mc_err store_calendar_due(struct store *st, int64_t from, enum store_calendar_limit unit,
+                               int64_t amount, int64_t *due, struct mc_error *err)
+{
+	int y, m, d;
+	bool ok;
+
+	if (unit != STORE_CALENDAR_SAME_DAY && (amount < 0 || amount > CAL_MAX_AMOUNT))
+		return mc_fail(err, MC_ERR_INVALID, "invalid_limit",
+		               "Thời hạn phải từ 0 đến 1000 ngày (giờ) làm việc",
+		               "The limit must be 0 to 1000 working days or hours");
+	int64_t local_day = civil_floor_div(from + CLOCK_OFFICE_UTC_OFFSET, 86400);
+	if (local_day < civil_days_from_ymd(WORKCAL_FIRST_YEAR, 1, 1) ||
+	    local_day > civil_days_from_ymd(WORKCAL_LAST_YEAR, 12, 31))
+		return mc_fail(err, MC_ERR_INVALID, "invalid_from",
+		               "Thời điểm nhận phải trong các năm 1900–2100",
+		               "The receipt instant must be within 1900-2100");
+	civil_ymd_from_days((int)local_day, &y, &m, &d);
+	/* About 200 working days, 1500 working hours a year. */
+	int64_t span = 2 + (unit == STORE_CALENDAR_DAYS    ? amount / 1000 / 200
+	                    : unit == STORE_CALENDAR_HOURS ? amount / 1000 / 1500
+	                                                   : 0);
+	int lo = y > WORKCAL_FIRST_YEAR ? y - 1 : y;
+	int hi = y + span > WORKCAL_LAST_YEAR ? WORKCAL_LAST_YEAR : (int)(y + span);
+
+	const struct workcal *cal = cal_cache_acquire(st, lo, hi, err);
+	if (cal == NULL)
+		return err ? err->kind : MC_ERR_INTERNAL;
+	if (unit == STORE_CALENDAR_SAME_DAY) {
+		ok = workcal_due_same_day(cal, from, due);
+	} else {
+		int64_t per = unit == STORE_CALENDAR_DAYS ? workcal_day_seconds(cal) : 3600;
+		int64_t work = (amount * per + 500) / 1000;
+		ok = workcal_due(cal, from, work, due);
+	}
+	cal_cache_release();
+	if (!ok)
+		return mc_fail(err, MC_ERR_INVALID, "due_out_of_range",
+		               "Hạn giải quyết vượt quá năm 2100", "The due date falls after 2100");
+	return MC_OK;
+}

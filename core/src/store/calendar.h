@@ -1,0 +1,90 @@
+/* The office's working-time calendar as stored: the overrides an administrator
+ * enters from the yearly notice (table calendar_overrides, one per date) and
+ * the calendar settings (calendar_weekdays, calendar_sessions,
+ * calendar_cutoff; the defaults of workcal_config_default when absent).
+ *
+ * Every change is one write transaction with its audit event (entity
+ * "calendar"). The server's queries (store_calendar_year, store_calendar_due)
+ * share one built calendar per store, rebuilt when a calendar change has been
+ * committed since; store_calendar_load always builds a fresh one. */
+#ifndef MOTCUA_STORE_CALENDAR_H
+#define MOTCUA_STORE_CALENDAR_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "domain/principal.h"
+#include "domain/workcal.h"
+#include "store/store.h"
+
+/* Builds the office calendar for first_year..last_year into *cal (caller
+ * allocated, ~90 KB: heap, not an HTTP thread's stack): the stored config,
+ * then the overrides of those years in date order. A stored override that no
+ * longer applies (a remove/rename of a date the rules no longer name) is
+ * skipped with a warning. Returns MC_OK; MC_ERR_INVALID ("invalid_year") for
+ * years outside 1900-2100, reversed, or more than WORKCAL_MAX_YEARS of them;
+ * MC_ERR_CONFLICT ("calendar_config_invalid", "calendar_full") for a stored
+ * configuration that cannot be built. On error *cal is unusable. */
+enum mc_err store_calendar_load(struct store *st, int first_year, int last_year,
+                                struct workcal *cal, struct mc_error *err);
+
+/* Sets (inserts or replaces) the override of date "YYYY-MM-DD". kind is
+ * "day_off", "workday", "remove" or "rename"; name (UTF-8, 1-79 bytes, no
+ * control characters) is required for rename, optional for day_off/workday
+ * (the calendar then says "Nghỉ theo thông báo" / "Làm bù") and ignored for
+ * remove. remove and rename need a day the rules name at that date. Audited
+ * as "calendar.day_set". On success *row (when not NULL) gets the stored
+ * override as store_calendar_overrides lists it (caller json_decref's it).
+ * Errors, with nothing changed: MC_ERR_INVALID with "invalid_date",
+ * "invalid_kind", "invalid_name", "missing_name" or "no_named_day". */
+enum mc_err store_calendar_set_day(struct store *st, const struct principal *who, const char *date,
+                                   const char *kind, const char *name, json_t **row,
+                                   struct mc_error *err);
+
+/* Deletes the override of date (audited "calendar.day_deleted"); the date
+ * follows the rules again. MC_ERR_INVALID ("invalid_date") or
+ * MC_ERR_NOT_FOUND ("calendar_day_not_found"), nothing changed. */
+enum mc_err store_calendar_delete_day(struct store *st, const struct principal *who,
+                                      const char *date, struct mc_error *err);
+
+/* The overrides of year (1900-2100) in date order, as a JSON array of
+ * {"date", "kind", "name" (string or null), "set_by", "set_at" (ISO 8601,
+ * +07:00)}; NULL for a year out of range. The caller json_decref's it. */
+json_t *store_calendar_overrides(struct store *st, int year);
+
+/* The calendar configuration in force (stored or default) as
+ * {"weekdays":[1,2,3,4,5], "sessions":[{"start":"07:30","end":"11:30"},…],
+ * "cutoff":"15:00", "utc_offset":"+07:00"}; weekdays count 0 = Sunday. NULL
+ * when the stored configuration is malformed. The caller json_decref's it. */
+json_t *store_calendar_config(struct store *st);
+
+/* Replaces the members of config present ("weekdays", "sessions", "cutoff",
+ * formats as store_calendar_config gives them); absent members keep their
+ * value. Audited "calendar.config_set". MC_ERR_INVALID ("invalid_config",
+ * "unknown_field") when malformed or when the result has no working time;
+ * nothing changed then. */
+enum mc_err store_calendar_set_config(struct store *st, const struct principal *who, json_t *config,
+                                      struct mc_error *err);
+
+/* The view of one year for GET /calendar/{year}: the configuration members of
+ * store_calendar_config, plus "year", "days" (every named day: {"date",
+ * "kind": "off"|"work", "name", "source": "rule"|"override"}) and
+ * "overrides" (store_calendar_overrides). MC_ERR_INVALID ("invalid_year")
+ * outside 1900-2100, or a load error. */
+enum mc_err store_calendar_year(struct store *st, int year, json_t **out, struct mc_error *err);
+
+/* How the limit of store_calendar_due is given. */
+enum store_calendar_limit {
+	STORE_CALENDAR_DAYS,     /* amount: thousandths of a working day */
+	STORE_CALENDAR_HOURS,    /* amount: thousandths of a working hour */
+	STORE_CALENDAR_SAME_DAY, /* amount unused: giải quyết trong ngày */
+};
+
+/* The due instant (workcal_due / workcal_due_same_day on the office
+ * calendar) of a file received at `from`. amount must be 0..1,000,000 (up to
+ * 1000 days or hours). MC_ERR_INVALID: "invalid_from" (outside 1900-2100),
+ * "invalid_limit", "due_out_of_range" (the due date passes 2100). */
+enum mc_err store_calendar_due(struct store *st, int64_t from, enum store_calendar_limit unit,
+                               int64_t amount, int64_t *due, struct mc_error *err);
+
+#endif
