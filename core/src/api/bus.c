@@ -46,6 +46,8 @@ struct bus {
 	char *snapshot;
 	size_t snapshot_len;
 	int64_t snapshot_event;
+	bool snapshot_stale; /* a commit happened since it was built */
+	pthread_mutex_t rebuild; /* one rebuild at a time; others then reuse it */
 	LIST_HEAD(, sse_sub) subs;
 	int sub_count;
 	uint64_t hb_gen;
@@ -60,21 +62,42 @@ static void bus_format(struct strbuf *out, int64_t id, const char *event, const 
 	strbuf_printf(out, "id: %lld\nevent: %s\ndata: %s\n\n", (long long)id, event, data);
 }
 
-/* Rebuilds the snapshot; keeps the newer one when two builders race. */
+/* Rebuilds the snapshot from the store. Commits only mark it stale, so a
+ * burst of writes costs one rebuild at the next read, not one per commit. */
 static void bus_refresh_snapshot(struct bus *bus)
 {
 	int64_t ev = 0;
+	pthread_mutex_lock(&bus->rebuild);
+	pthread_mutex_lock(&bus->lock);
+	bus->snapshot_stale = false;
+	pthread_mutex_unlock(&bus->lock);
 	char *snap = store_queue_snapshot(bus->st, clock_now(), &ev);
 	pthread_mutex_lock(&bus->lock);
-	if (ev >= bus->snapshot_event) {
-		free(bus->snapshot);
-		bus->snapshot = snap;
-		bus->snapshot_len = strlen(snap);
-		bus->snapshot_event = ev;
-		snap = NULL;
-	}
+	free(bus->snapshot);
+	bus->snapshot = snap;
+	bus->snapshot_len = strlen(snap);
+	bus->snapshot_event = ev;
 	pthread_mutex_unlock(&bus->lock);
-	free(snap);
+	pthread_mutex_unlock(&bus->rebuild);
+}
+
+/* The current snapshot and its event id, rebuilt first when stale; bus->lock
+ * not held. Returns a new copy. */
+static char *bus_snapshot_fresh(struct bus *bus, size_t *len, int64_t *event)
+{
+	pthread_mutex_lock(&bus->lock);
+	bool stale = bus->snapshot_stale;
+	pthread_mutex_unlock(&bus->lock);
+	if (stale)
+		bus_refresh_snapshot(bus);
+	pthread_mutex_lock(&bus->lock);
+	char *copy = xmalloc(bus->snapshot_len + 1);
+	memcpy(copy, bus->snapshot, bus->snapshot_len + 1);
+	*len = bus->snapshot_len;
+	if (event)
+		*event = bus->snapshot_event;
+	pthread_mutex_unlock(&bus->lock);
+	return copy;
 }
 
 /* Resumes every suspended subscriber; bus->lock held. */
@@ -115,8 +138,8 @@ static void bus_on_commit(void *ctx, struct store *st, const struct store_event 
 	}
 	if (!any)
 		return;
-	bus_refresh_snapshot(bus);
 	pthread_mutex_lock(&bus->lock);
+	bus->snapshot_stale = true;
 	bus_wake_locked(bus);
 	pthread_mutex_unlock(&bus->lock);
 }
@@ -137,11 +160,9 @@ static void *bus_heartbeat_main(void *arg)
 		pthread_cond_timedwait(&bus->cond, &bus->lock, &ts);
 		if (bus->stopping)
 			break;
-		pthread_mutex_unlock(&bus->lock);
 		/* Wait ranges and the service day move with time, not only
 		 * with events. */
-		bus_refresh_snapshot(bus);
-		pthread_mutex_lock(&bus->lock);
+		bus->snapshot_stale = true;
 		bus->hb_gen++;
 		bus_wake_locked(bus);
 	}
@@ -155,6 +176,7 @@ struct bus *bus_new(struct store *st, int heartbeat_ms)
 	bus->st = st;
 	bus->heartbeat_ms = heartbeat_ms;
 	pthread_mutex_init(&bus->lock, NULL);
+	pthread_mutex_init(&bus->rebuild, NULL);
 	pthread_cond_init(&bus->cond, NULL);
 	LIST_INIT(&bus->subs);
 	bus_refresh_snapshot(bus);
@@ -193,18 +215,14 @@ void bus_free(struct bus *bus)
 		free(bus->ring[i].text);
 	free(bus->snapshot);
 	pthread_mutex_destroy(&bus->lock);
+	pthread_mutex_destroy(&bus->rebuild);
 	pthread_cond_destroy(&bus->cond);
 	free(bus);
 }
 
 char *bus_snapshot(struct bus *bus, size_t *len)
 {
-	pthread_mutex_lock(&bus->lock);
-	char *copy = xmalloc(bus->snapshot_len + 1);
-	memcpy(copy, bus->snapshot, bus->snapshot_len + 1);
-	*len = bus->snapshot_len;
-	pthread_mutex_unlock(&bus->lock);
-	return copy;
+	return bus_snapshot_fresh(bus, len, NULL);
 }
 
 static void bus_replay_one(void *ctx, int64_t id, const char *action, const char *details)
@@ -234,11 +252,8 @@ struct sse_sub *bus_subscribe(struct bus *bus, struct MHD_Connection *conn,
 	s->conn = conn;
 	strbuf_puts(&s->pending, "retry: 2000\n\n");
 
-	char *snap = bus_snapshot(bus, &len);
 	int64_t snap_event;
-	pthread_mutex_lock(&bus->lock);
-	snap_event = bus->snapshot_event;
-	pthread_mutex_unlock(&bus->lock);
+	char *snap = bus_snapshot_fresh(bus, &len, &snap_event);
 	if (last_event_id >= 0 && last_event_id < snap_event) {
 		s->last_id = last_event_id;
 		bus_replay(bus, s, snap_event);
@@ -329,8 +344,9 @@ struct MHD_Response *bus_response(struct bus *bus, struct sse_sub *sub)
 	struct bus_stream *bs = xcalloc(1, sizeof *bs);
 	bs->bus = bus;
 	bs->sub = sub;
+	/* A small block: a thousand idle streams each hold one. */
 	struct MHD_Response *resp = MHD_create_response_from_callback(
-		MHD_SIZE_UNKNOWN, 16 * 1024, bus_stream_read, bs, bus_stream_free);
+		MHD_SIZE_UNKNOWN, 2048, bus_stream_read, bs, bus_stream_free);
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
 				"text/event-stream; charset=utf-8");
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");

@@ -3,7 +3,8 @@
  *
  * The store's commit hook feeds it (in commit order, under the writer lock):
  * each stream event becomes an SSE message with the event's chain id, the
- * snapshot is rebuilt, and every waiting subscriber is resumed. A subscriber
+ * snapshot is marked stale (rebuilt at its next read), and every waiting
+ * subscriber is resumed. A subscriber
  * first gets the events after its Last-Event-ID (from the store), then a
  * snapshot, then live events; a heartbeat comment keeps idle streams open and
  * lets closed ones be noticed. */
@@ -27,7 +28,8 @@ void bus_attach(struct bus *bus, struct MHD_Daemon *daemon);
 void bus_shutdown(struct bus *bus);
 void bus_free(struct bus *bus);
 
-/* The current snapshot: newly allocated JSON text and its length. */
+/* The current snapshot (rebuilt first if a commit made it stale): newly
+ * allocated JSON text and its length. */
 char *bus_snapshot(struct bus *bus, size_t *len);
 
 /* A subscriber for conn, resuming after last_event_id (-1: none given). */

@@ -21,7 +21,7 @@
 
 #define API_DEFAULT_BODY_LIMIT (64 * 1024)
 #define API_HEADER_LIMIT (16 * 1024)
-#define API_CONNECTION_MEMORY (64 * 1024)
+#define API_CONNECTION_MEMORY (32 * 1024)
 #define API_MAX_CONNECTIONS 4000
 #define API_IDEM_KEY_MAX 128
 
@@ -47,6 +47,8 @@ static void api_record(struct api *api, const struct http_request *r)
 
 static void api_request_free(struct http_request *r)
 {
+	if (r->prepared)
+		MHD_destroy_response(r->prepared);
 	strbuf_free(&r->body);
 	free(r->param_buf);
 	free(r->resp);
@@ -201,7 +203,7 @@ static void api_dispatch(struct api *api, struct http_request *r)
 		api_run_idempotent(api, r, rt, key);
 	else
 		rt->handler(api, r);
-	if (r->status == 0 && !r->stream) {
+	if (r->status == 0 && !r->stream && !r->prepared) {
 		log_error("route %s %s set no response", rt->method, rt->pattern);
 		http_reply_fail(r, MC_ERR_INTERNAL, "internal", "Lỗi máy chủ", "Server error");
 	}
@@ -213,6 +215,9 @@ static enum MHD_Result api_send(struct api *api, struct http_request *r)
 	if (r->stream) {
 		resp = bus_response(api->bus, r->stream_ctx);
 		r->status = 200;
+	} else if (r->prepared) {
+		resp = r->prepared;
+		r->prepared = NULL;
 	} else {
 		resp = MHD_create_response_from_buffer(r->resp_len, r->resp,
 						       MHD_RESPMEM_MUST_FREE);

@@ -10,6 +10,7 @@
 #include "util/xmalloc.h"
 
 #define QUEUE_MAX_CANDIDATES 4096
+#define QUEUE_AHEAD_MAX 999 /* "999 or more" on a ticket */
 
 /* Default priority classes (đối tượng ưu tiên); an office replaces them with
  * the setting "priority_classes" (a JSON array of {code, name}). */
@@ -282,10 +283,13 @@ enum mc_err store_ticket_issue(struct store *st, const struct principal *who,
 	if (rc)
 		goto fail;
 	if (ticket) {
-		/* What the kiosk prints: people ahead and the wait range. */
+		/* What the kiosk prints: people ahead (counted up to
+		 * QUEUE_AHEAD_MAX, so issuing stays cheap however long the line)
+		 * and the wait range. */
 		int ahead = 0;
-		s = store_stmt(c, "SELECT count(*) FROM tickets WHERE state = 'waiting'"
-				  " AND service_day = ? AND group_id = ? AND id <> ?");
+		s = store_stmt(c, "SELECT count(*) FROM (SELECT 1 FROM tickets"
+				  " WHERE state = 'waiting' AND service_day = ? AND group_id = ?"
+				  " AND id <> ? LIMIT 999)");
 		if (s) {
 			sqlite3_bind_text(s, 1, day, -1, SQLITE_STATIC);
 			sqlite3_bind_int64(s, 2, gid);

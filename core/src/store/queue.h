@@ -11,7 +11,9 @@
 #include "domain/queue.h"
 #include "store/store.h"
 
-/* Issues the next number of the group's series for today. priority is a
+/* Issues the next number of the group's series for today. The view also
+ * carries people_ahead (at most 999, meaning "999 or more") and wait. priority
+ * is a
  * configured priority class code (see setting "priority_classes") or NULL. */
 enum mc_err store_ticket_issue(struct store *st, const struct principal *who,
 			       const char *group_code, const char *priority, json_t **ticket,

@@ -143,10 +143,12 @@ json_t *queue_group_wait(struct store_conn *c, int64_t gid, const char *day, int
 			in.open_counters = sqlite3_column_int(s, 0);
 		sqlite3_reset(s);
 	}
+	/* Newest calls first, stopping at the group's latest: cost follows the
+	 * calls since then, not the tickets of the day. */
 	s = store_stmt(c, "SELECT v.first_called_at - v.queued_at FROM visits v"
-			  " JOIN tickets t ON t.id = v.ticket_id"
+			  " CROSS JOIN tickets t ON t.id = v.ticket_id"
 			  " WHERE t.service_day = ? AND t.group_id = ?"
-			  " ORDER BY v.first_called_at DESC, v.id DESC LIMIT 1");
+			  " ORDER BY v.first_called_at DESC LIMIT 1");
 	if (s) {
 		sqlite3_bind_text(s, 1, day, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(s, 2, gid);
@@ -154,12 +156,12 @@ json_t *queue_group_wait(struct store_conn *c, int64_t gid, const char *day, int
 			in.last_called_wait = sqlite3_column_int64(s, 0);
 		sqlite3_reset(s);
 	}
-	s = store_stmt(c, "SELECT min(queued_at) FROM tickets WHERE state = 'waiting'"
-			  " AND service_day = ? AND group_id = ?");
+	s = store_stmt(c, "SELECT queued_at FROM tickets WHERE state = 'waiting'"
+			  " AND service_day = ? AND group_id = ? ORDER BY queue_key LIMIT 1");
 	if (s) {
 		sqlite3_bind_text(s, 1, day, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(s, 2, gid);
-		if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL)
+		if (sqlite3_step(s) == SQLITE_ROW)
 			in.head_elapsed_wait = now - sqlite3_column_int64(s, 0);
 		sqlite3_reset(s);
 	}

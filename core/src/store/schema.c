@@ -111,6 +111,7 @@ static const char *const schema_steps[] = {
 	");"
 	"CREATE INDEX visits_by_ticket ON visits (ticket_id);"
 	"CREATE INDEX visits_by_called ON visits (called_at);"
+	"CREATE INDEX visits_by_first_called ON visits (first_called_at);"
 
 	/* The audit chain: each row carries the hash of its predecessor. */
 	"CREATE TABLE events ("
