@@ -90,4 +90,18 @@ void route_calendar_config_put(struct api *api, struct http_request *r);
 void route_calendar_day_put(struct api *api, struct http_request *r);
 void route_calendar_day_delete(struct api *api, struct http_request *r);
 
+/* The screens (routes_pages.c). */
+void route_page_board(struct api *api, struct http_request *r);
+void route_page_kiosk(struct api *api, struct http_request *r);
+void route_static(struct api *api, struct http_request *r);
+
+/* Dossiers (routes_dossiers.c). */
+void route_dossiers_create(struct api *api, struct http_request *r);
+void route_dossiers_list(struct api *api, struct http_request *r);
+void route_dossier_get(struct api *api, struct http_request *r);
+void route_dossier_actions(struct api *api, struct http_request *r);
+void route_dossier_control_sheet(struct api *api, struct http_request *r);
+void route_ledger_csv(struct api *api, struct http_request *r);
+void route_public_dossier(struct api *api, struct http_request *r);
+
 #endif

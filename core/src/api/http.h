@@ -13,6 +13,7 @@
 #include "util/strbuf.h"
 
 struct MHD_Connection;
+struct MHD_Response;
 struct api;
 
 #define HTTP_MAX_PARAMS 4
@@ -41,6 +42,9 @@ struct http_request {
 	int retry_after;
 	bool stream; /* SSE: resp unused, the handler set up a subscriber */
 	void *stream_ctx;
+	/* A response the handler built itself (the embedded screens: their own
+	 * headers, static bytes), queued as is with status; resp unused. */
+	struct MHD_Response *prepared;
 };
 
 /* Maps an error kind to its HTTP status: the one place that does. */

@@ -1,0 +1,95 @@
+// Shared by the screens: language, the device token, the office clock and
+// small formatters. Vietnamese first; ?lang=en (or the language button)
+// switches to English and is remembered by the device.
+
+export const params = new URLSearchParams(location.search);
+
+// The page's language: ?lang= wins, then the device's last choice, then vi.
+export function pickLang() {
+  const p = params.get('lang');
+  if (p === 'vi' || p === 'en') {
+    store('motcua.lang', p);
+    return p;
+  }
+  return load('motcua.lang') === 'en' ? 'en' : 'vi';
+}
+
+function store(key, value) {
+  try { localStorage.setItem(key, value); } catch { /* private mode: not remembered */ }
+}
+
+function load(key) {
+  try { return localStorage.getItem(key); } catch { return null; }
+}
+
+// The device token: ?access_token= (remembered, so a reload of the bare
+// address still works), else the remembered one, else null.
+export function deviceToken(kind) {
+  const key = `motcua.token.${kind}`;
+  const p = params.get('access_token');
+  if (p) {
+    store(key, p);
+    return p;
+  }
+  return load(key);
+}
+
+export function remember(key, value) { store(`motcua.${key}`, value); }
+export function recall(key) { return load(`motcua.${key}`); }
+
+// Sets every [data-i18n] element's text from dict[lang], and <html lang>.
+export function applyTexts(dict, lang) {
+  document.documentElement.lang = lang;
+  for (const el of document.querySelectorAll('[data-i18n]')) {
+    const s = dict[lang][el.dataset.i18n];
+    if (s !== undefined) el.textContent = s;
+  }
+}
+
+// Keeps ?lang= in the address (history only: no reload) so a reload keeps it.
+export function setLangParam(lang) {
+  const u = new URL(location.href);
+  u.searchParams.set('lang', lang);
+  history.replaceState(null, '', u);
+}
+
+// "5–7 phút", "~6 phút", "< 1 phút", or "—" when unknown.
+export function fmtWait(wait, lang) {
+  if (!wait) return '—';
+  const min = lang === 'en' ? 'min' : 'phút';
+  if (wait.high_min <= 0) return `< 1 ${min}`;
+  if (wait.low_min === wait.high_min) return `~${wait.low_min} ${min}`;
+  return `${wait.low_min}–${wait.high_min} ${min}`;
+}
+
+export function groupName(g, lang) {
+  return lang === 'en' && g.name_en ? g.name_en : g.name;
+}
+
+// The office clock: server time (the snapshot's "at") carried forward, shown
+// in Asia/Ho_Chi_Minh whatever the device's own clock or zone says.
+export class OfficeClock {
+  constructor() { this.skewMs = 0; }
+  sync(serverEpochSeconds) {
+    if (Number.isFinite(serverEpochSeconds)) this.skewMs = serverEpochSeconds * 1000 - Date.now();
+  }
+  now() { return new Date(Date.now() + this.skewMs); }
+  time() {
+    return new Intl.DateTimeFormat('vi-VN', {
+      timeZone: 'Asia/Ho_Chi_Minh', hour: '2-digit', minute: '2-digit', hour12: false,
+    }).format(this.now());
+  }
+  date(lang) {
+    return new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'vi-VN', {
+      timeZone: 'Asia/Ho_Chi_Minh', weekday: 'long', day: '2-digit', month: '2-digit', year: 'numeric',
+    }).format(this.now());
+  }
+}
+
+// A random Idempotency-Key. crypto.getRandomValues works on plain http too
+// (crypto.randomUUID needs a secure context, which a LAN kiosk is not).
+export function randomKey() {
+  const b = new Uint8Array(16);
+  crypto.getRandomValues(b);
+  return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+}

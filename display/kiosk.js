@@ -1,0 +1,327 @@
+// The ticket kiosk: opened as /kiosk?access_token=<kiosk device token>.
+//
+// Home: one big button per service group (name, people waiting, expected
+// wait, from GET /api/v1/queue) and an optional priority class. A press sends
+// POST /api/v1/tickets {group, priority?} with the device token and a fresh
+// Idempotency-Key (kept for the one retry after a network failure, so a
+// retry never issues two tickets). Then the ticket: number, people ahead,
+// expected wait, the print result. Any failure says plainly what happened
+// and what to do, and shows no number: a ticket that was not handed out
+// must not look as if it were.
+//
+// For tests: window.motcuaKiosk {lastTicket, lastError}, <body data-screen>.
+import {
+  pickLang, deviceToken, applyTexts, setLangParam, fmtWait, groupName, OfficeClock, remember,
+  randomKey,
+} from './common.js';
+
+const TEXTS = {
+  vi: {
+    choose: 'Xin mời chọn dịch vụ',
+    priorityAsk: 'Tôi thuộc diện ưu tiên',
+    priorityChosen: 'Ưu tiên:',
+    priorityClear: 'Bỏ chọn',
+    priorityHelp: 'Chọn đối tượng ưu tiên (xuất trình giấy tờ khi được gọi):',
+    loading: 'Đang tải…',
+    busy: 'Đang lấy số, xin chờ trong giây lát…',
+    yourNumber: 'Số thứ tự của bạn',
+    ahead: 'Số người chờ trước bạn',
+    expected: 'Thời gian chờ dự kiến',
+    done: 'Xong',
+    back: 'Quay lại',
+    waiting: 'Đang chờ',
+    wait: 'Dự kiến',
+    noCounter: 'Chưa có quầy mở — vẫn có thể lấy số',
+    otherLang: 'English',
+    priorityLine: 'Diện ưu tiên',
+    printed: 'Phiếu đã được in. Xin mời nhận phiếu ở khe bên dưới và chờ gọi số.',
+    printQueued: 'Phiếu đang được in, xin chờ nhận phiếu ở khe bên dưới.',
+    noPrint: 'Xin vui lòng ghi nhớ (hoặc chụp lại) số thứ tự này và chú ý nghe gọi số.',
+    errPrinter: 'Máy in đang gặp sự cố, chưa cấp được số thứ tự.',
+    errPrinterHint: 'Xin vui lòng liên hệ cán bộ hướng dẫn tại quầy để được cấp số. Xin lỗi vì sự bất tiện.',
+    errNetwork: 'Không kết nối được với máy chủ, chưa cấp được số thứ tự.',
+    errAuth: 'Máy lấy số chưa được cấp quyền, chưa cấp được số thứ tự.',
+    errBusy: 'Hệ thống đang bận, chưa cấp được số thứ tự.',
+    errOther: 'Chưa cấp được số thứ tự.',
+    errHint: 'Xin vui lòng thử lại sau ít phút hoặc liên hệ cán bộ hướng dẫn tại quầy.',
+    noToken: 'Chưa có mã thiết bị. Mở trang bằng địa chỉ /kiosk?access_token=… do quản trị viên cấp.',
+    minutesUnknown: 'Chưa ước tính được',
+  },
+  en: {
+    choose: 'Please choose a service',
+    priorityAsk: 'I am entitled to priority',
+    priorityChosen: 'Priority:',
+    priorityClear: 'Remove',
+    priorityHelp: 'Choose your priority group (show your papers when called):',
+    loading: 'Loading…',
+    busy: 'Getting your number, one moment…',
+    yourNumber: 'Your number',
+    ahead: 'People ahead of you',
+    expected: 'Expected wait',
+    done: 'Done',
+    back: 'Back',
+    waiting: 'Waiting',
+    wait: 'Wait',
+    noCounter: 'No counter open yet — you can still take a number',
+    otherLang: 'Tiếng Việt',
+    priorityLine: 'Priority',
+    printed: 'Your ticket is printed. Please take it from the slot below and wait for your number.',
+    printQueued: 'Your ticket is being printed; please take it from the slot below.',
+    noPrint: 'Please remember (or take a photo of) this number and listen for it.',
+    errPrinter: 'The ticket printer is out of order: no number was issued.',
+    errPrinterHint: 'Please ask the staff at the counter for a number. We are sorry for the trouble.',
+    errNetwork: 'The server cannot be reached: no number was issued.',
+    errAuth: 'This kiosk is not authorized: no number was issued.',
+    errBusy: 'The system is busy: no number was issued.',
+    errOther: 'No number was issued.',
+    errHint: 'Please try again in a few minutes or ask the staff at the counter.',
+    noToken: 'No device token. Open this page as /kiosk?access_token=… given by the administrator.',
+    minutesUnknown: 'Not known yet',
+  },
+};
+
+const TICKET_SCREEN_MS = 25000;
+const ERROR_SCREEN_MS = 20000;
+const REQUEST_TIMEOUT_MS = 15000;
+const POLL_MS = 10000;
+
+const $ = (id) => document.getElementById(id);
+const clock = new OfficeClock();
+let lang = pickLang();
+const token = deviceToken('kiosk');
+let snap = null;
+let priority = null; // a priority class code, or null
+let backTimer = null;
+let last = null; // what the ticket or error screen shows, to re-render on a language switch
+
+const kiosk = { lastTicket: null, lastError: null };
+window.motcuaKiosk = kiosk;
+
+const T = (k) => TEXTS[lang][k];
+
+function el(tag, cls, text) {
+  const e = document.createElement(tag);
+  if (cls) e.className = cls;
+  if (text !== undefined) e.textContent = text;
+  return e;
+}
+
+function show(screen) {
+  for (const id of ['home', 'busy', 'ticket', 'error']) $(id).hidden = id !== screen;
+  document.body.dataset.screen = screen;
+  clearTimeout(backTimer);
+  if (screen === 'ticket') backTimer = setTimeout(home, TICKET_SCREEN_MS);
+  if (screen === 'error') backTimer = setTimeout(home, ERROR_SCREEN_MS);
+}
+
+function home() {
+  last = null;
+  $('ticket-number').textContent = '';
+  priority = null;
+  renderHome();
+  show('home');
+  load();
+}
+
+function className(code) {
+  const c = snap?.priority_classes?.find((p) => p.code === code);
+  if (!c) return code;
+  return lang === 'en' && c.name_en ? c.name_en : c.name;
+}
+
+function renderHome() {
+  const office = snap?.office ?? {};
+  $('office-name').textContent = (lang === 'en' && office.name_en) || office.name || 'Bộ phận Một cửa';
+  $('loading').hidden = !!snap;
+  const groups = $('groups');
+  groups.replaceChildren();
+  for (const g of snap?.groups ?? []) {
+    const b = el('button', 'group');
+    b.type = 'button';
+    b.dataset.group = g.code;
+    b.append(el('span', 'name', groupName(g, lang)));
+    if (lang === 'vi' && g.name_en) b.append(el('span', 'name-en', g.name_en));
+    const meta = el('span', 'meta');
+    const w1 = el('span', '', `${T('waiting')}: `);
+    w1.append(el('b', 'waiting', String(g.waiting)));
+    const w2 = el('span', '', `${T('wait')}: `);
+    w2.append(el('b', 'wait', fmtWait(g.wait, lang)));
+    meta.append(w1, w2);
+    b.append(meta);
+    if (!g.open_counters) b.append(el('span', 'closed-note', T('noCounter')));
+    b.addEventListener('click', () => issue(g));
+    groups.append(b);
+  }
+  const list = $('priority-list');
+  list.replaceChildren();
+  for (const c of snap?.priority_classes ?? []) {
+    const b = el('button', 'priority', lang === 'en' && c.name_en ? c.name_en : c.name);
+    b.type = 'button';
+    b.dataset.priority = c.code;
+    b.addEventListener('click', () => {
+      priority = c.code;
+      $('priority-panel').hidden = true;
+      renderHome();
+    });
+    list.append(b);
+  }
+  $('priority-toggle').hidden = !!priority || !(snap?.priority_classes?.length);
+  $('priority-toggle').setAttribute('aria-expanded', String(!$('priority-panel').hidden));
+  $('priority-chosen').hidden = !priority;
+  if (priority) $('priority-chosen-name').textContent = className(priority);
+}
+
+function renderTicket(t, body) {
+  $('ticket-number').textContent = t.label;
+  const g = snap?.groups?.find((x) => x.code === t.group);
+  $('ticket-group').textContent = g ? groupName(g, lang) : t.group;
+  $('ticket-priority').hidden = !t.priority;
+  $('ticket-priority').textContent = t.priority ? `${T('priorityLine')}: ${className(t.priority)}` : '';
+  $('ticket-ahead').textContent = String(t.people_ahead ?? '—');
+  $('ticket-wait').textContent = t.wait ? fmtWait(t.wait, lang) : T('minutesUnknown');
+  // The print result, when the server reports one (a printing kiosk).
+  const print = body.print ?? t.print ?? null;
+  const state = print && (print.state ?? print.status);
+  let msg = T('noPrint');
+  if (state === 'printed' || state === 'completed' || state === 'done') msg = T('printed');
+  else if (state) msg = T('printQueued');
+  $('ticket-print').textContent = msg;
+}
+
+// What to say for a failed POST: {status, code, message, message_en} or
+// {network: true}.
+function renderError(e) {
+  let msg = T('errOther');
+  let hint = T('errHint');
+  if (e.code === 'printer_unavailable') {
+    msg = T('errPrinter');
+    hint = T('errPrinterHint');
+  } else if (e.network) msg = T('errNetwork');
+  else if (e.status === 401 || e.status === 403) msg = T('errAuth');
+  else if (e.status === 429 || e.status === 503) msg = T('errBusy');
+  else if (e.message) msg = `${T('errOther')} ${lang === 'en' && e.message_en ? e.message_en : e.message}`;
+  $('error-message').textContent = msg;
+  $('error-hint').textContent = hint;
+}
+
+async function post(body, key) {
+  const ctl = new AbortController();
+  const timer = setTimeout(() => ctl.abort(), REQUEST_TIMEOUT_MS);
+  try {
+    return await fetch('/api/v1/tickets', {
+      method: 'POST',
+      headers: {
+        'Content-Type': 'application/json',
+        Authorization: `Bearer ${token}`,
+        'Idempotency-Key': key,
+      },
+      body: JSON.stringify(body),
+      signal: ctl.signal,
+      cache: 'no-store',
+    });
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+let issuing = false;
+async function issue(group) {
+  if (issuing) return; // a double tap is one ticket
+  issuing = true;
+  const body = { group: group.code };
+  if (priority) body.priority = priority;
+  const key = randomKey();
+  kiosk.lastTicket = null;
+  kiosk.lastError = null;
+  $('ticket-number').textContent = '';
+  show('busy');
+  try {
+    let res;
+    try {
+      res = await post(body, key);
+    } catch {
+      // The same key again: if the first request got through, the
+      // server answers it without issuing a second ticket.
+      await new Promise((r) => setTimeout(r, 1000));
+      res = await post(body, key);
+    }
+    let json = null;
+    try { json = await res.json(); } catch { /* not JSON */ }
+    if (res.status === 201 && json?.ticket?.label) {
+      kiosk.lastTicket = json.ticket;
+      last = { ticket: json.ticket, body: json };
+      renderTicket(json.ticket, json);
+      show('ticket');
+    } else {
+      const err = json?.error ?? {};
+      kiosk.lastError = { status: res.status, code: err.code ?? null, message: err.message, message_en: err.message_en };
+      last = { error: kiosk.lastError };
+      renderError(kiosk.lastError);
+      show('error');
+    }
+  } catch {
+    kiosk.lastError = { network: true, status: 0, code: 'network' };
+    last = { error: kiosk.lastError };
+    renderError(kiosk.lastError);
+    show('error');
+  } finally {
+    issuing = false;
+    priority = null;
+  }
+}
+
+async function load() {
+  try {
+    const res = await fetch('/api/v1/queue', { cache: 'no-store' });
+    if (!res.ok) return;
+    snap = await res.json();
+    clock.sync(snap.at);
+    if (document.body.dataset.screen === 'home') renderHome();
+  } catch {
+    // Keep the last figures; the next poll tries again.
+  }
+}
+
+function renderChrome() {
+  applyTexts(TEXTS, lang);
+  $('lang-toggle').textContent = T('otherLang');
+  tick();
+  renderHome();
+  if (last?.ticket) renderTicket(last.ticket, last.body);
+  if (last?.error) renderError(last.error);
+}
+
+function tick() {
+  $('clock-time').textContent = clock.time();
+  $('clock-date').textContent = clock.date(lang);
+}
+
+$('lang-toggle').addEventListener('click', () => {
+  lang = lang === 'vi' ? 'en' : 'vi';
+  remember('lang', lang);
+  setLangParam(lang);
+  renderChrome();
+});
+$('priority-toggle').addEventListener('click', () => {
+  $('priority-panel').hidden = !$('priority-panel').hidden;
+  renderHome();
+});
+$('priority-clear').addEventListener('click', () => {
+  priority = null;
+  renderHome();
+});
+$('ticket-done').addEventListener('click', home);
+$('error-done').addEventListener('click', home);
+
+renderChrome();
+setInterval(tick, 1000);
+if (!token) {
+  $('error-message').textContent = T('noToken');
+  $('error-hint').textContent = '';
+  $('error-done').hidden = true;
+  show('error');
+  clearTimeout(backTimer);
+} else {
+  load();
+  setInterval(() => { if (document.body.dataset.screen === 'home') load(); }, POLL_MS);
+}
