@@ -19,6 +19,7 @@ static const struct command {
 	{"backup", cli_backup, "write a compressed online backup"},
 	{"restore", cli_restore, "restore a backup into a new database file"},
 	{"calendar", cli_calendar, "lunar dates, holidays and working-time deadlines"},
+	{"print-test", cli_print_test, "print a test ticket to a CUPS queue or printer URI"},
 };
 
 static void usage(FILE *out)

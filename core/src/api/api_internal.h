@@ -9,6 +9,7 @@
 #include "api/http.h"
 
 struct bus;
+struct printing;
 struct throttle;
 
 #define API_LATENCY_BUCKETS 10
@@ -24,6 +25,7 @@ struct api {
 	struct MHD_Daemon *daemon;
 	struct store *st;
 	struct bus *bus;
+	struct printing *printing; /* api/printing.h: kiosk prints, the spool worker */
 	struct throttle *login_throttle; /* per account: a few tries */
 	struct throttle *ip_throttle;	 /* per address: an office behind one NAT shares it */
 	struct api_metrics metrics;
@@ -37,6 +39,10 @@ typedef void (*route_handler)(struct api *api, struct http_request *r);
 
 enum route_flags {
 	ROUTE_MUTATES = 1 << 0, /* changes state: Idempotency-Key honoured */
+	/* May wait on a device outside the store (a kiosk's print): its
+	 * Idempotency-Key is reserved in a short transaction, not held in one
+	 * open across the handler. */
+	ROUTE_SLOW = 1 << 1,
 };
 
 struct route {
@@ -103,5 +109,37 @@ void route_dossier_actions(struct api *api, struct http_request *r);
 void route_dossier_control_sheet(struct api *api, struct http_request *r);
 void route_ledger_csv(struct api *api, struct http_request *r);
 void route_public_dossier(struct api *api, struct http_request *r);
+void route_procedures_list(struct api *api, struct http_request *r);
+void route_offices_list(struct api *api, struct http_request *r);
+void route_procedures_put(struct api *api, struct http_request *r);
+void route_offices_put(struct api *api, struct http_request *r);
+
+/* Printing (routes_print.c). */
+void route_print_jobs_list(struct api *api, struct http_request *r);
+void route_print_job_get(struct api *api, struct http_request *r);
+void route_print_job_retry(struct api *api, struct http_request *r);
+void route_print_job_reprint(struct api *api, struct http_request *r);
+void route_printers_list(struct api *api, struct http_request *r);
+void route_printer_test(struct api *api, struct http_request *r);
+void route_printers_put(struct api *api, struct http_request *r); /* routes_setup.c */
+
+/* Ratings and transparency (routes_ratings.c). */
+void route_dossier_rating_link(struct api *api, struct http_request *r);
+void route_ticket_rating_link(struct api *api, struct http_request *r);
+void route_public_rating_get(struct api *api, struct http_request *r);
+void route_public_rating_create(struct api *api, struct http_request *r);
+void route_public_transparency(struct api *api, struct http_request *r);
+
+/* The citizen pages (routes_pages.c). */
+void route_page_status(struct api *api, struct http_request *r);
+void route_page_rate(struct api *api, struct http_request *r);
+void route_page_public(struct api *api, struct http_request *r);
+
+/* Indicators and reports (routes_indicators.c); the supervisor's page
+ * (routes_pages.c). */
+void route_indicators_get(struct api *api, struct http_request *r);
+void route_indicators_staffing(struct api *api, struct http_request *r);
+void route_report_get(struct api *api, struct http_request *r);
+void route_page_supervisor(struct api *api, struct http_request *r);
 
 #endif

@@ -131,3 +131,26 @@ void route_static(struct api *api, struct http_request *r)
 	 * reach anything but an embedded asset. */
 	pages_serve(r, r->path + strlen("/static/"));
 }
+
+/* The citizen pages: public, no token. */
+void route_page_status(struct api *api, struct http_request *r)
+{
+	pages_serve(r, "status.html");
+}
+
+void route_page_rate(struct api *api, struct http_request *r)
+{
+	pages_serve(r, "rate.html");
+}
+
+void route_page_public(struct api *api, struct http_request *r)
+{
+	pages_serve(r, "public.html");
+}
+
+/* The supervisor's dashboard: the page logs in itself (the session cookie). */
+void route_page_supervisor(struct api *api, struct http_request *r)
+{
+	(void)api;
+	pages_serve(r, "supervisor.html");
+}

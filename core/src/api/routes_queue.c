@@ -5,6 +5,7 @@
 
 #include "api/api_internal.h"
 #include "api/bus.h"
+#include "api/printing.h"
 #include "store/queue.h"
 
 /* Optional string member: NULL when absent or null; *bad set when present
@@ -74,6 +75,24 @@ void route_tickets_create(struct api *api, struct http_request *r)
 	}
 	struct mc_error err;
 	json_t *ticket = NULL;
+	if (r->who.role == ROLE_KIOSK && r->who.device_prints) {
+		/* A printing kiosk: the ticket counts only once printed. */
+		json_t *print = NULL;
+		enum mc_err rc = printing_kiosk_ticket(api->printing, &r->who, group, priority,
+						       &ticket, &print, &err);
+		if (rc == MC_OK) {
+			http_reply_json(r, 201,
+					json_pack("{s:o, s:o}", "ticket", ticket, "print", print));
+		} else {
+			json_t *e = json_pack("{s:s, s:s, s:s}", "code", err.code, "message",
+					      err.message_vi, "message_en", err.message_en);
+			if (print)
+				json_object_set_new(e, "print", print);
+			http_reply_json(r, http_status_of(err.kind), json_pack("{s:o}", "error", e));
+		}
+		json_decref(body);
+		return;
+	}
 	enum mc_err rc = store_ticket_issue(api->st, &r->who, group, priority, &ticket, &err);
 	queue_reply(r, rc, &err, 201, ticket);
 	json_decref(body);

@@ -114,3 +114,42 @@ void route_devices_put(struct api *api, struct http_request *r)
 {
 	setup_put_one(api, r, "devices", "name", false);
 }
+
+void route_procedures_list(struct api *api, struct http_request *r)
+{
+	int offset, limit;
+	const char *q = http_query(r, "q"), *field = http_query(r, "field");
+	if (!http_page(r, &offset, &limit))
+		return;
+	if ((q && strlen(q) > 200) || (field && strlen(field) > 200)) {
+		http_reply_fail(r, MC_ERR_INVALID, "invalid_filter", "Bộ lọc không hợp lệ",
+				"q and field are at most 200 bytes");
+		return;
+	}
+	http_reply_json(r, 200, store_procedures_list(api->st, q, field, offset, limit));
+}
+
+void route_offices_list(struct api *api, struct http_request *r)
+{
+	int offset, limit;
+	if (!http_page(r, &offset, &limit))
+		return;
+	http_reply_json(r, 200, store_setup_list(api->st, SETUP_OFFICES, offset, limit));
+}
+
+void route_printers_put(struct api *api, struct http_request *r)
+{
+	setup_put_one(api, r, "printers", "name", false);
+}
+
+/* A procedure is replaced whole (a changed one becomes a new version), so
+ * there is no PATCH: POST the whole item again. */
+void route_procedures_put(struct api *api, struct http_request *r)
+{
+	setup_put_one(api, r, "procedures", "code", false);
+}
+
+void route_offices_put(struct api *api, struct http_request *r)
+{
+	setup_put_one(api, r, "offices", "code", false);
+}

@@ -12,6 +12,7 @@
 
 #include "api/api_internal.h"
 #include "api/bus.h"
+#include "api/printing.h"
 #include "api/throttle.h"
 #include "store/auth.h"
 #include "store/stream.h"
@@ -160,6 +161,44 @@ static void api_run_idempotent(struct api *api, struct http_request *r, const st
 		http_reply_error(r, &err);
 }
 
+/* A mutating route that may wait on a device (ROUTE_SLOW): the key is
+ * reserved first, the handler runs its own transactions, then the answer is
+ * recorded (2xx) or the key forgotten. A retry while the first request still
+ * runs gets 409 request_in_progress. */
+static void api_run_reserved(struct api *api, struct http_request *r, const struct route *rt,
+			     const char *key)
+{
+	int status;
+	char *body = NULL;
+	bool same;
+
+	if (!api_idem_key_valid(key)) {
+		http_reply_fail(r, MC_ERR_INVALID, "invalid_idempotency_key",
+				"Idempotency-Key không hợp lệ",
+				"Idempotency-Key must be 1-128 printable ASCII characters");
+		return;
+	}
+	if (store_idem_reserve(api->st, r->who.actor, key, r->method, r->path, &status, &body,
+			       &same)) {
+		if (!same)
+			http_reply_fail(r, MC_ERR_CONFLICT, "idempotency_key_reused",
+					"Idempotency-Key đã dùng cho yêu cầu khác",
+					"This Idempotency-Key was used for another request");
+		else if (status == 0) {
+			http_reply_fail(r, MC_ERR_CONFLICT, "request_in_progress",
+					"Yêu cầu trước với cùng khóa đang được xử lý",
+					"The first request with this Idempotency-Key is still running");
+			r->retry_after = 1;
+		} else
+			http_reply_text(r, status, "application/json; charset=utf-8", body,
+					strlen(body));
+		free(body);
+		return;
+	}
+	rt->handler(api, r);
+	store_idem_complete(api->st, r->who.actor, key, r->status, r->resp ? r->resp : "");
+}
+
 static void api_dispatch(struct api *api, struct http_request *r)
 {
 	if (r->body_too_large) {
@@ -199,7 +238,9 @@ static void api_dispatch(struct api *api, struct http_request *r)
 		}
 	}
 	const char *key = http_header(r, "Idempotency-Key");
-	if ((rt->flags & ROUTE_MUTATES) && key)
+	if ((rt->flags & ROUTE_MUTATES) && (rt->flags & ROUTE_SLOW) && key)
+		api_run_reserved(api, r, rt, key);
+	else if ((rt->flags & ROUTE_MUTATES) && key)
 		api_run_idempotent(api, r, rt, key);
 	else
 		rt->handler(api, r);
@@ -368,6 +409,17 @@ enum mc_err api_start(struct store *st, const struct api_config *cfg, struct api
 	api->login_throttle = throttle_new(4096, 5);
 	api->ip_throttle = throttle_new(1024, 30);
 	api->bus = bus_new(st, api->cfg.heartbeat_ms > 0 ? api->cfg.heartbeat_ms : 15000);
+	api->printing = printing_start(st);
+	if (api->printing == NULL) {
+		bus_free(api->bus);
+		throttle_free(api->login_throttle);
+		throttle_free(api->ip_throttle);
+		free(api->tls_cert_pem);
+		free(api->tls_key_pem);
+		free(api);
+		return mc_fail(err, MC_ERR_INTERNAL, "printing_failed",
+			       "Không khởi động được bộ in", "cannot start the print spool");
+	}
 
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
 			 MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
@@ -388,6 +440,7 @@ enum mc_err api_start(struct store *st, const struct api_config *cfg, struct api
 		MHD_OPTION_NOTIFY_COMPLETED, api_completed, api, MHD_OPTION_ARRAY, tls_opts,
 		MHD_OPTION_END);
 	if (api->daemon == NULL) {
+		printing_stop(api->printing);
 		bus_free(api->bus);
 		throttle_free(api->login_throttle);
 		throttle_free(api->ip_throttle);
@@ -401,6 +454,9 @@ enum mc_err api_start(struct store *st, const struct api_config *cfg, struct api
 	}
 	const union MHD_DaemonInfo *di = MHD_get_daemon_info(api->daemon, MHD_DAEMON_INFO_BIND_PORT);
 	api->port = di ? di->port : cfg->port;
+	char base[128];
+	snprintf(base, sizeof base, "%s://%s:%d", api->tls ? "https" : "http", listen, api->port);
+	printing_set_base_url(api->printing, base);
 	bus_attach(api->bus, api->daemon);
 	*out = api;
 	return MC_OK;
@@ -419,6 +475,7 @@ void api_stop(struct api *api)
 	 * daemon may stop. */
 	bus_shutdown(api->bus);
 	MHD_stop_daemon(api->daemon);
+	printing_stop(api->printing);
 	bus_free(api->bus);
 	throttle_free(api->login_throttle);
 	throttle_free(api->ip_throttle);

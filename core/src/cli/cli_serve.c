@@ -11,6 +11,7 @@
 #include "api/api.h"
 #include "cli/cli.h"
 #include "store/auth.h"
+#include "store/print.h"
 #include "store/setup.h"
 #include "store/store.h"
 #include "util/clock.h"
@@ -51,7 +52,18 @@ static int cli_run(const char *cmd, struct store *st, const struct api_config *c
 struct serve_opts {
 	const char *db;
 	struct api_config cfg;
+	const char *printer; /* --printer: the office's default destination */
 };
+
+/* Points the office's default printer at o->printer, when given. */
+static int cli_set_printer(const char *cmd, struct store *st, const struct serve_opts *o)
+{
+	static const struct principal actor = {.role = ROLE_ADMIN, .actor = "system:cli"};
+	struct mc_error err;
+	if (o->printer && store_printer_set_default(st, &actor, o->printer, &err) != MC_OK)
+		return cli_fail(cmd, &err);
+	return 0;
+}
 
 /* Parses the options serve and demo share. Returns -1 to go on, else an exit
  * status. extra_db_default: demo's database when --db is not given. */
@@ -66,6 +78,7 @@ static int cli_serve_opts(const char *cmd, int argc, char **argv, struct serve_o
 					     {"threads", required_argument, NULL, 't'},
 					     {"heartbeat-ms", required_argument, NULL, 'b'},
 					     {"test-clock", no_argument, NULL, 'T'},
+					     {"printer", required_argument, NULL, 'P'},
 					     {"help", no_argument, NULL, 'h'},
 					     {0}};
 	int c;
@@ -80,6 +93,7 @@ static int cli_serve_opts(const char *cmd, int argc, char **argv, struct serve_o
 		case 'c': o->cfg.tls_cert = optarg; break;
 		case 'k': o->cfg.tls_key = optarg; break;
 		case 'T': clock_enable_test_mode(); break;
+		case 'P': o->printer = optarg; break;
 		case 'p':
 		case 't':
 		case 'b':
@@ -112,7 +126,9 @@ static int cli_serve_opts(const char *cmd, int argc, char **argv, struct serve_o
 static const char serve_usage[] =
 	"usage: motcua-server serve --db FILE [--listen ADDR] [--port N]\n"
 	"         [--tls-cert PEM --tls-key PEM] [--threads N] [--heartbeat-ms N] [--test-clock]\n"
+	"         [--printer QUEUE|URI]\n"
 	"Serves the office in FILE. --port 0 takes a free port (printed on start).\n"
+	"--printer points the office's default printer at a CUPS queue or an ipp:// URI.\n"
 	"--test-clock lets an admin set the clock (PUT /api/v1/test/clock): tests only.\n";
 
 int cli_serve(int argc, char **argv)
@@ -130,6 +146,10 @@ int cli_serve(int argc, char **argv)
 	struct mc_error err;
 	if (store_open(o.db, &st, &err) != MC_OK)
 		return cli_fail("serve", &err);
+	if ((rc = cli_set_printer("serve", st, &o)) != 0) {
+		store_close(st);
+		return rc;
+	}
 	rc = cli_run("serve", st, &o.cfg, NULL);
 	store_close(st);
 	return rc;
@@ -137,6 +157,7 @@ int cli_serve(int argc, char **argv)
 
 static const char demo_usage[] =
 	"usage: motcua-server demo [--db FILE] [--bundle FILE] [--port N] [--listen ADDR]\n"
+	"         [--printer QUEUE|URI]\n"
 	"Creates (once) and serves the demo office: the Hướng Hóa one-stop office with\n"
 	"its service groups, counters, staff and devices. Default database: demo.db.\n";
 
@@ -198,6 +219,11 @@ int cli_demo(int argc, char **argv)
 		free(tokens);
 		return cli_fail("demo", &err);
 	}
+	if ((rc = cli_set_printer("demo", st, &o)) != 0) {
+		free(tokens);
+		store_close(st);
+		return rc;
+	}
 	json_t *devs = json_load_file(tokens, 0, NULL);
 	int port = o.cfg.port;
 	struct strbuf banner = STRBUF_INIT;
@@ -222,6 +248,8 @@ int cli_demo(int argc, char **argv)
 			      json_string_value(json_object_get(d, "token")));
 	}
 	json_decref(devs);
+	if (o.printer)
+		strbuf_printf(&banner, "Printer (office default, kiosk tickets): %s\n", o.printer);
 	free(tokens);
 	rc = cli_run("demo", st, &o.cfg, banner.data);
 	strbuf_free(&banner);

@@ -726,3 +726,73 @@ enum mc_err store_calendar_due(struct store *st, int64_t from, enum store_calend
 		               "Hạn giải quyết vượt quá năm 2100", "The due date falls after 2100");
 	return MC_OK;
 }
+
+/* The office-local year of instant t, clamped to the calendar's range. */
+static int cal_year_of(int64_t t)
+{
+	int y, m, d;
+	int64_t day = civil_floor_div(t + CLOCK_OFFICE_UTC_OFFSET, 86400);
+	if (day < civil_days_from_ymd(WORKCAL_FIRST_YEAR, 1, 1))
+		return WORKCAL_FIRST_YEAR;
+	if (day > civil_days_from_ymd(WORKCAL_LAST_YEAR, 12, 31))
+		return WORKCAL_LAST_YEAR;
+	civil_ymd_from_days((int)day, &y, &m, &d);
+	return y;
+}
+
+/* Runs one query on the shared calendar covering the years of a..b. */
+static const struct workcal *cal_for_span(struct store *st, int64_t a, int64_t b,
+					  struct mc_error *err)
+{
+	int lo = cal_year_of(a < b ? a : b), hi = cal_year_of(a < b ? b : a);
+	if (lo > WORKCAL_FIRST_YEAR)
+		lo--;
+	if (hi < WORKCAL_LAST_YEAR)
+		hi++;
+	if (hi - lo + 1 > WORKCAL_MAX_YEARS) {
+		mc_fail(err, MC_ERR_INVALID, "span_too_long", "Khoảng thời gian quá dài",
+			"The span covers too many years");
+		return NULL;
+	}
+	return cal_cache_acquire(st, lo, hi, err);
+}
+
+enum mc_err store_calendar_between(struct store *st, int64_t from, int64_t to, int64_t *secs,
+				   struct mc_error *err)
+{
+	const struct workcal *cal = cal_for_span(st, from, to, err);
+	if (cal == NULL)
+		return err ? err->kind : MC_ERR_INTERNAL;
+	bool ok = workcal_between(cal, from, to, secs);
+	cal_cache_release();
+	return ok ? MC_OK
+		  : mc_fail(err, MC_ERR_INVALID, "out_of_range", "Ngoài phạm vi lịch",
+			    "The instants are outside the calendar");
+}
+
+enum mc_err store_calendar_add(struct store *st, int64_t from, int64_t work_seconds, int64_t *out,
+			       struct mc_error *err)
+{
+	/* About 200 working days a year: cover the years the sum can reach. */
+	int64_t years = work_seconds / (200 * 7 * 3600) + 1;
+	const struct workcal *cal = cal_for_span(st, from, from + years * 366 * 86400, err);
+	if (cal == NULL)
+		return err ? err->kind : MC_ERR_INTERNAL;
+	bool ok = workcal_add(cal, from, work_seconds, out);
+	cal_cache_release();
+	return ok ? MC_OK
+		  : mc_fail(err, MC_ERR_INVALID, "due_out_of_range", "Hạn vượt quá năm 2100",
+			    "The result falls after 2100");
+}
+
+int64_t store_calendar_day_seconds(struct store *st)
+{
+	struct mc_error err;
+	int64_t now = clock_now();
+	const struct workcal *cal = cal_for_span(st, now, now, &err);
+	if (cal == NULL)
+		return 8 * 3600;
+	int64_t secs = workcal_day_seconds(cal);
+	cal_cache_release();
+	return secs;
+}

@@ -7,6 +7,7 @@
 
 #include "store/auth.h"
 #include "store/store_internal.h"
+#include "util/fold.h"
 #include "util/xmalloc.h"
 
 #define SETUP_MAX_ITEMS 1000
@@ -494,13 +495,206 @@ static enum mc_err setup_devices(struct store *st, const struct principal *who, 
 	return MC_OK;
 }
 
+static enum mc_err setup_offices(struct store *st, const struct principal *who, json_t *bundle,
+				 int *count, struct mc_error *err)
+{
+	struct store_conn *c = store_write_conn(st);
+	json_t *arr, *o;
+	size_t i;
+	enum mc_err rc = setup_array(bundle, "offices", &arr, err);
+	if (rc)
+		return rc;
+	json_array_foreach(arr, i, o)
+	{
+		const char *code, *name, *kind;
+		if (!json_is_object(o))
+			return mc_fail(err, MC_ERR_INVALID, "invalid_field", "Trường không hợp lệ",
+				       "offices items must be objects");
+		if ((rc = setup_str(o, "code", true, 32, "office", &code, err)) ||
+		    (rc = setup_str(o, "name", true, 200, "office", &name, err)) ||
+		    (rc = setup_str(o, "kind", false, 16, "office", &kind, err)))
+			return rc;
+		if (kind && strcmp(kind, "internal") != 0 && strcmp(kind, "partner") != 0)
+			return mc_fail(err, MC_ERR_INVALID, "invalid_office_kind",
+				       "Loại cơ quan phải là internal hoặc partner",
+				       "office kind must be internal or partner");
+		sqlite3_stmt *s = store_stmt(c, "INSERT INTO offices (code, name, kind)"
+						" VALUES (?1, ?2, coalesce(?3, 'internal'))"
+						" ON CONFLICT (code) DO UPDATE SET name = ?2,"
+						" kind = coalesce(?3, kind)");
+		if (s == NULL)
+			return store_sql_error(c, "office", err);
+		sqlite3_bind_text(s, 1, code, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 2, name, -1, SQLITE_STATIC);
+		if (kind)
+			sqlite3_bind_text(s, 3, kind, -1, SQLITE_STATIC);
+		if ((rc = setup_step(c, s, "office", err)) ||
+		    (rc = setup_audit(st, who, "office_unit", code, "office_unit.set", o, err)))
+			return rc;
+		(*count)++;
+	}
+	return MC_OK;
+}
+
+/* Checks one procedure item (see docs/api.md "Procedures"); fills the time
+ * unit and amount in thousandths. */
+static enum mc_err setup_procedure_check(json_t *p, const char **unit, int64_t *milli,
+					 struct mc_error *err)
+{
+	const char *code, *name, *field, *level, *office, *u;
+	enum mc_err rc;
+	json_t *proc = json_object_get(p, "processing");
+	if ((rc = setup_str(p, "code", true, 32, "procedure", &code, err)) ||
+	    (rc = setup_str(p, "name", true, 500, "procedure", &name, err)) ||
+	    (rc = setup_str(p, "field", true, 200, "procedure", &field, err)) ||
+	    (rc = setup_str(p, "level", true, 16, "procedure", &level, err)) ||
+	    (rc = setup_str(p, "office", false, 32, "procedure", &office, err)))
+		return rc;
+	if (!json_is_object(proc) || (rc = setup_str(proc, "unit", true, 16, "processing", &u, err)))
+		return rc ? rc
+			  : mc_fail(err, MC_ERR_INVALID, "invalid_processing",
+				    "Thời hạn giải quyết không hợp lệ",
+				    "'processing' {unit, amount} is required");
+	json_t *amount = json_object_get(proc, "amount");
+	if ((strcmp(u, "working_days") != 0 && strcmp(u, "working_hours") != 0 &&
+	     strcmp(u, "same_day") != 0) ||
+	    !json_is_number(amount) || json_number_value(amount) < 0 ||
+	    json_number_value(amount) > 1000)
+		return mc_fail(err, MC_ERR_INVALID, "invalid_processing",
+			       "Thời hạn giải quyết không hợp lệ",
+			       "processing.unit must be working_days, working_hours or same_day,"
+			       " amount 0-1000");
+	json_t *fee = json_object_get(p, "fee_vnd");
+	if (fee && (!json_is_integer(fee) || json_integer_value(fee) < 0))
+		return mc_fail(err, MC_ERR_INVALID, "invalid_fee", "Lệ phí không hợp lệ",
+			       "fee_vnd must be a whole number >= 0");
+	json_t *docs = json_object_get(p, "documents");
+	size_t i;
+	json_t *d;
+	if (docs && (!json_is_array(docs) || json_array_size(docs) > 50))
+		return mc_fail(err, MC_ERR_INVALID, "invalid_documents", "Thành phần hồ sơ không hợp lệ",
+			       "documents must be an array of at most 50");
+	json_array_foreach(docs, i, d)
+	{
+		const char *dn, *kind;
+		if (!json_is_object(d) || (rc = setup_str(d, "name", true, 500, "document", &dn, err)) ||
+		    (rc = setup_str(d, "kind", false, 16, "document", &kind, err)))
+			return rc ? rc
+				  : mc_fail(err, MC_ERR_INVALID, "invalid_documents",
+					    "Thành phần hồ sơ không hợp lệ",
+					    "documents items must be objects");
+	}
+	/* The offices' slices may not add up to more than the whole. */
+	double total = 0;
+	json_array_foreach(json_object_get(p, "steps"), i, d)
+	{
+		json_t *days = json_object_get(d, "days");
+		if (!json_is_string(json_object_get(d, "office")) || !json_is_number(days) ||
+		    json_number_value(days) < 0)
+			return mc_fail(err, MC_ERR_INVALID, "invalid_steps", "Các bước không hợp lệ",
+				       "steps items are {office, days}");
+		total += json_number_value(days);
+	}
+	if (strcmp(u, "working_days") == 0 && total > json_number_value(amount) + 1e-9)
+		return mc_fail(err, MC_ERR_INVALID, "steps_over_total",
+			       "Tổng thời gian các bước vượt quá thời hạn giải quyết",
+			       "The steps' budgets add up to more than the legal time");
+	*unit = u;
+	*milli = (int64_t)(json_number_value(amount) * 1000.0 + 0.5);
+	return MC_OK;
+}
+
+static enum mc_err setup_procedures(struct store *st, const struct principal *who,
+				    json_t *bundle, int *count, struct mc_error *err)
+{
+	struct store_conn *c = store_write_conn(st);
+	json_t *arr, *p;
+	size_t i;
+	enum mc_err rc = setup_array(bundle, "procedures", &arr, err);
+	if (rc)
+		return rc;
+	json_array_foreach(arr, i, p)
+	{
+		const char *unit = NULL;
+		int64_t milli = 0;
+		if (!json_is_object(p))
+			return mc_fail(err, MC_ERR_INVALID, "invalid_field", "Trường không hợp lệ",
+				       "procedures items must be objects");
+		if ((rc = setup_procedure_check(p, &unit, &milli, err)))
+			return rc;
+		const char *code = json_string_value(json_object_get(p, "code"));
+		char *body = json_dumps(p, JSON_COMPACT | JSON_SORT_KEYS);
+		/* A dossier pins the version in force at intake: a changed
+		 * procedure becomes a new version; an unchanged one is left. */
+		sqlite3_stmt *s = store_stmt(c, "SELECT version, body FROM procedures"
+						" WHERE code = ? AND current = 1");
+		if (s == NULL) {
+			free(body);
+			return store_sql_error(c, "procedure", err);
+		}
+		sqlite3_bind_text(s, 1, code, -1, SQLITE_STATIC);
+		int version = 0;
+		bool same = false;
+		if (sqlite3_step(s) == SQLITE_ROW) {
+			version = sqlite3_column_int(s, 0);
+			same = strcmp(store_col_text(s, 1), body) == 0;
+		}
+		sqlite3_reset(s);
+		if (same) {
+			free(body);
+			continue;
+		}
+		s = store_stmt(c, "UPDATE procedures SET current = 0 WHERE code = ? AND current = 1");
+		if (s == NULL) {
+			free(body);
+			return store_sql_error(c, "procedure", err);
+		}
+		sqlite3_bind_text(s, 1, code, -1, SQLITE_STATIC);
+		if ((rc = setup_step(c, s, "procedure", err))) {
+			free(body);
+			return rc;
+		}
+		s = store_stmt(c, "INSERT INTO procedures (code, version, name, field, level, office,"
+				  " time_unit, time_milli, fee_vnd, body, created_at)"
+				  " VALUES (?,?,?,?,?,?,?,?,?,?,strftime('%s','now'))");
+		if (s == NULL) {
+			free(body);
+			return store_sql_error(c, "procedure", err);
+		}
+		sqlite3_bind_text(s, 1, code, -1, SQLITE_STATIC);
+		sqlite3_bind_int(s, 2, version + 1);
+		sqlite3_bind_text(s, 3, json_string_value(json_object_get(p, "name")), -1,
+				  SQLITE_STATIC);
+		sqlite3_bind_text(s, 4, json_string_value(json_object_get(p, "field")), -1,
+				  SQLITE_STATIC);
+		sqlite3_bind_text(s, 5, json_string_value(json_object_get(p, "level")), -1,
+				  SQLITE_STATIC);
+		const char *office = json_string_value(json_object_get(p, "office"));
+		if (office)
+			sqlite3_bind_text(s, 6, office, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 7, unit, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(s, 8, milli);
+		sqlite3_bind_int64(s, 9, json_integer_value(json_object_get(p, "fee_vnd")));
+		sqlite3_bind_text(s, 10, body, -1, SQLITE_STATIC);
+		rc = setup_step(c, s, "procedure", err);
+		free(body);
+		if (rc || (rc = setup_audit(st, who, "procedure", code, "procedure.set", p, err)))
+			return rc;
+		(*count)++;
+	}
+	return MC_OK;
+}
+
 enum mc_err store_setup_apply(struct store *st, const struct principal *who, json_t *bundle,
 			      json_t **report, struct mc_error *err)
 {
-	static const char *const known[] = {"office",	 "settings", "priority_classes",
-					    "service_groups", "counters", "users",
-					    "devices",	 "procedures", "comment"};
+	static const char *const known[] = {
+		"office",  "settings",	 "priority_classes", "service_groups", "counters",
+		"users",   "devices",	 "offices",	     "procedures",     "comment",
+		"printers"};
 	int groups = 0, counters = 0, users_created = 0, users_updated = 0;
+	int offices = 0, procedures = 0;
+	int printers = 0; /* store/print.c */
 	json_t *tokens = json_array();
 	enum mc_err rc;
 
@@ -532,9 +726,13 @@ enum mc_err store_setup_apply(struct store *st, const struct principal *who, jso
 	if ((rc = setup_office(st, who, bundle, err)) ||
 	    (rc = setup_settings(st, who, bundle, err)) ||
 	    (rc = setup_groups(st, who, bundle, &groups, err)) ||
+	    (rc = setup_printers(st, who, bundle, &printers, err)) ||
 	    (rc = setup_counters(st, who, bundle, &counters, err)) ||
 	    (rc = setup_users(st, who, bundle, &users_created, &users_updated, err)) ||
-	    (rc = setup_devices(st, who, bundle, tokens, err))) {
+	    (rc = setup_devices(st, who, bundle, tokens, err)) ||
+	    (rc = setup_printer_links(st, bundle, err)) ||
+	    (rc = setup_offices(st, who, bundle, &offices, err)) ||
+	    (rc = setup_procedures(st, who, bundle, &procedures, err))) {
 		store_rollback(st);
 		json_decref(tokens);
 		return rc;
@@ -544,9 +742,12 @@ enum mc_err store_setup_apply(struct store *st, const struct principal *who, jso
 		return rc;
 	}
 	if (report)
-		*report = json_pack("{s:i, s:i, s:i, s:i, s:o}", "service_groups", groups,
+		*report = json_pack("{s:i, s:i, s:i, s:i, s:i, s:i, s:o}", "service_groups", groups,
 				    "counters", counters, "users_created", users_created,
-				    "users_updated", users_updated, "devices_created", tokens);
+				    "users_updated", users_updated, "offices", offices,
+				    "procedures", procedures, "devices_created", tokens);
+	if (report)
+		json_object_set_new(*report, "printers", json_integer(printers));
 	else
 		json_decref(tokens);
 	return MC_OK;
@@ -562,7 +763,8 @@ json_t *store_setup_list(struct store *st, enum setup_list which, int offset, in
 		[SETUP_COUNTERS] = "SELECT json_object('no', no, 'name', name, 'state', state,"
 				   " 'groups', (SELECT json_group_array(g.code) FROM counter_groups"
 				   " cg JOIN service_groups g ON g.id = cg.group_id"
-				   " WHERE cg.counter_id = counters.id))"
+				   " WHERE cg.counter_id = counters.id), 'printer',"
+				   " (SELECT name FROM printers WHERE id = counters.printer_id))"
 				   " FROM counters ORDER BY no LIMIT ? OFFSET ?",
 		[SETUP_USERS] = "SELECT json_object('username', username, 'full_name', full_name,"
 				" 'role', role, 'active', json(iif(active, 'true', 'false')), 'demo',"
@@ -570,7 +772,9 @@ json_t *store_setup_list(struct store *st, enum setup_list which, int offset, in
 				" LIMIT ? OFFSET ?",
 		[SETUP_DEVICES] = "SELECT json_object('name', name, 'kind', kind, 'prints',"
 				  " json(iif(prints, 'true', 'false')), 'active',"
-				  " json(iif(active, 'true', 'false'))) FROM devices ORDER BY id"
+				  " json(iif(active, 'true', 'false')), 'printer',"
+				  " (SELECT name FROM printers WHERE id = devices.printer_id))"
+				  " FROM devices ORDER BY id"
 				  " LIMIT ? OFFSET ?",
 	};
 	static const char *const sql_count[] = {
@@ -578,6 +782,7 @@ json_t *store_setup_list(struct store *st, enum setup_list which, int offset, in
 		[SETUP_COUNTERS] = "SELECT count(*) FROM counters",
 		[SETUP_USERS] = "SELECT count(*) FROM users",
 		[SETUP_DEVICES] = "SELECT count(*) FROM devices",
+		[SETUP_OFFICES] = "SELECT count(*) FROM offices",
 	};
 	struct store_conn *c = store_read_conn(st);
 	json_t *items = json_array();
@@ -598,6 +803,37 @@ json_t *store_setup_list(struct store *st, enum setup_list which, int offset, in
 		total = sqlite3_column_int64(s, 0);
 	if (s)
 		sqlite3_reset(s);
+	return json_pack("{s:o, s:I, s:i, s:i}", "items", items, "total", (json_int_t)total,
+			 "offset", offset, "limit", limit);
+}
+
+json_t *store_procedures_list(struct store *st, const char *q, const char *field, int offset,
+			      int limit)
+{
+	struct store_conn *c = store_read_conn(st);
+	json_t *items = json_array();
+	int64_t total = 0;
+	sqlite3_stmt *s = store_stmt(c, "SELECT code, version, name, field, body FROM procedures"
+					" WHERE current = 1 AND (?1 IS NULL OR field = ?1)"
+					" ORDER BY field, code");
+	if (s) {
+		if (field)
+			sqlite3_bind_text(s, 1, field, -1, SQLITE_STATIC);
+		while (sqlite3_step(s) == SQLITE_ROW) {
+			const char *code = store_col_text(s, 0);
+			if (q && strcmp(code, q) != 0 && !fold_vi_contains(store_col_text(s, 2), q) &&
+			    !fold_vi_contains(store_col_text(s, 3), q))
+				continue;
+			if (total++ < offset || json_array_size(items) >= (size_t)limit)
+				continue;
+			json_t *p = json_loads(store_col_text(s, 4), 0, NULL);
+			if (p == NULL)
+				continue;
+			json_object_set_new(p, "version", json_integer(sqlite3_column_int(s, 1)));
+			json_array_append_new(items, p);
+		}
+		sqlite3_reset(s);
+	}
 	return json_pack("{s:o, s:I, s:i, s:i}", "items", items, "total", (json_int_t)total,
 			 "offset", offset, "limit", limit);
 }

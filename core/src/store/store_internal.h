@@ -7,6 +7,7 @@
 #include <jansson.h>
 #include <sqlite3.h>
 
+#include "domain/principal.h"
 #include "store/store.h"
 
 #define STORE_STMT_SLOTS 128
@@ -66,5 +67,12 @@ struct queue_wait_range;
 json_t *queue_wait_json(const struct queue_wait_range *r);
 json_t *queue_group_wait(struct store_conn *c, int64_t gid, const char *day, int64_t now,
 			 int64_t service_seconds, int people_ahead);
+
+/* Printing's part of the set-up bundle (store/print.c), inside the bundle's
+ * transaction: the "printers" list (before counters and devices), then the
+ * "printer" field of devices and counters (after them). */
+enum mc_err setup_printers(struct store *st, const struct principal *who, json_t *bundle,
+			   int *count, struct mc_error *err);
+enum mc_err setup_printer_links(struct store *st, json_t *bundle, struct mc_error *err);
 
 #endif

@@ -20,4 +20,18 @@ enum mc_err store_idem_save(struct store *st, const char *principal, const char 
 			    const char *method, const char *path, int status, const char *body,
 			    struct mc_error *err);
 
+/* For routes that wait on a device outside the store (a kiosk's print): the
+ * key is reserved in a short transaction of its own instead of being held in
+ * one across the handler. Returns true when (principal, key) is known, as
+ * store_idem_find (*status 0: the first request is still running); else
+ * reserves it and returns false. A reservation older than a minute (its
+ * server stopped mid-request) is taken over. */
+bool store_idem_reserve(struct store *st, const char *principal, const char *key,
+			const char *method, const char *path, int *status, char **body,
+			bool *same_request);
+/* Ends a reservation: records the answer when status is 2xx, else forgets the
+ * key (a failed answer is not remembered). */
+void store_idem_complete(struct store *st, const char *principal, const char *key, int status,
+			 const char *body);
+
 #endif

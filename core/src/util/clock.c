@@ -6,13 +6,16 @@
 #include <time.h>
 
 static atomic_bool clock_test_mode;
-static _Atomic int64_t clock_offset;
+static atomic_bool clock_frozen;
+static _Atomic int64_t clock_frozen_at;
 
 int64_t clock_now(void)
 {
+	if (atomic_load(&clock_frozen))
+		return atomic_load(&clock_frozen_at);
 	struct timespec ts;
 	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec + atomic_load(&clock_offset);
+	return (int64_t)ts.tv_sec;
 }
 
 int64_t clock_mono_ms(void)
@@ -34,11 +37,10 @@ bool clock_is_test_mode(void)
 
 bool clock_set(int64_t now)
 {
-	struct timespec ts;
 	if (!atomic_load(&clock_test_mode))
 		return false;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	atomic_store(&clock_offset, now - (int64_t)ts.tv_sec);
+	atomic_store(&clock_frozen_at, now);
+	atomic_store(&clock_frozen, true);
 	return true;
 }
 

@@ -14,8 +14,9 @@ int64_t clock_mono_ms(void);
 /* Enables the settable clock; afterwards clock_set() may move time. */
 void clock_enable_test_mode(void);
 bool clock_is_test_mode(void);
-/* Makes clock_now() return `now` from this moment on (then advancing in real
- * time). Returns false unless test mode is enabled. */
+/* Stops the clock at `now`: clock_now() returns exactly that until the next
+ * clock_set, so tests get the same answer however slowly they run. Returns
+ * false unless test mode is enabled. */
 bool clock_set(int64_t now);
 
 /* Office time is Asia/Ho_Chi_Minh, UTC+7 without daylight saving. */

@@ -1,0 +1,564 @@
+#include "api/printing.h"
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "domain/print_policy.h"
+#include "printer/render.h"
+#include "printer/submit.h"
+#include "store/print.h"
+#include "store/queue.h"
+#include "util/clock.h"
+#include "util/log.h"
+#include "util/xmalloc.h"
+
+#define PRINTING_MAX_PRINTERS 64
+/* How soon a job the printer has taken but not finished is looked at again. */
+#define PRINTING_FOLLOW_UP_MS 2000
+/* The longest the idle worker sleeps before looking at the spool again. */
+#define PRINTING_IDLE_MS 1000
+
+struct printing_status {
+	int64_t printer_id;
+	struct printer_state state;
+	int64_t checked_at;
+};
+
+struct printing {
+	struct store *st;
+	char base_url[256];
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	bool stop, woken;
+	struct printing_status status[PRINTING_MAX_PRINTERS];
+	size_t nstatus;
+};
+
+static pthread_mutex_t printing_render_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static enum printer_paper printing_paper(const char *paper)
+{
+	return paper && strcmp(paper, "58mm") == 0 ? PRINTER_PAPER_ROLL_58 : PRINTER_PAPER_ROLL_80;
+}
+
+static enum printer_format printing_format(const char *format)
+{
+	return format && strcmp(format, "escpos") == 0 ? PRINTER_FORMAT_RAW : PRINTER_FORMAT_PDF;
+}
+
+int printing_render_ticket(const struct printer_ticket *t, const char *format, const char *paper,
+                           uint8_t **out, size_t *len, char *err, size_t err_size)
+{
+	pthread_mutex_lock(&printing_render_lock);
+	int rc = printing_format(format) == PRINTER_FORMAT_RAW
+	             ? printer_ticket_escpos(t, printing_paper(paper), out, len, err, err_size)
+	             : printer_ticket_pdf(t, printing_paper(paper), out, len, err, err_size);
+	pthread_mutex_unlock(&printing_render_lock);
+	return rc;
+}
+
+/* The last known state of printer id (a copy); false when never checked. */
+static bool printing_status_get(struct printing *p, int64_t id, struct printing_status *out)
+{
+	bool found = false;
+	pthread_mutex_lock(&p->lock);
+	for (size_t i = 0; i < p->nstatus; i++)
+		if (p->status[i].printer_id == id) {
+			*out = p->status[i];
+			found = true;
+		}
+	pthread_mutex_unlock(&p->lock);
+	return found;
+}
+
+static void printing_status_set(struct printing *p, int64_t id, const struct printer_state *state)
+{
+	pthread_mutex_lock(&p->lock);
+	size_t i;
+	for (i = 0; i < p->nstatus; i++)
+		if (p->status[i].printer_id == id)
+			break;
+	if (i == p->nstatus && p->nstatus < PRINTING_MAX_PRINTERS)
+		p->nstatus++;
+	if (i < p->nstatus) {
+		p->status[i].printer_id = id;
+		p->status[i].state = *state;
+		p->status[i].checked_at = clock_now();
+	}
+	pthread_mutex_unlock(&p->lock);
+}
+
+/* The printer's reasons after a failed exchange: an unreachable printer
+ * cannot report itself ("offline-report", as printer_query_state says);
+ * otherwise it is asked, within timeout_ms. */
+static void printing_reasons_after(struct printing *p, const struct store_printer *pr, int rc,
+                                   int timeout_ms, char *reasons, size_t size)
+{
+	struct printer_state ps;
+	memset(&ps, 0, sizeof ps);
+	if (rc == PRINTER_ERR_UNREACHABLE || timeout_ms < 200) {
+		snprintf(ps.reasons, sizeof ps.reasons, "offline-report");
+	} else {
+		char err[256];
+		printer_query_state(pr->target, timeout_ms, &ps, err, sizeof err);
+	}
+	if (p)
+		printing_status_set(p, pr->id, &ps);
+	snprintf(reasons, size, "%s", ps.reasons[0] ? ps.reasons : "none");
+}
+
+static void printing_ticket_fields(struct printer_ticket *t, json_t *ticket, json_t *ctx, char *qr,
+                                   size_t qr_size, const char *base_url)
+{
+	json_t *wait = json_object_get(ticket, "wait");
+	const char *pub = json_string_value(json_object_get(ctx, "public_url"));
+	const char *base = pub && *pub ? pub : base_url;
+	size_t blen = strlen(base);
+	while (blen > 0 && base[blen - 1] == '/')
+		blen--;
+	snprintf(qr, qr_size, "%.*s/queue?t=%lld", (int)blen, base,
+	         (long long)json_integer_value(json_object_get(ticket, "id")));
+	memset(t, 0, sizeof *t);
+	t->office_name = json_string_value(json_object_get(ctx, "office"));
+	t->number = json_string_value(json_object_get(ticket, "label"));
+	t->service_name = json_string_value(json_object_get(ctx, "group"));
+	t->people_ahead = json_is_integer(json_object_get(ticket, "people_ahead"))
+	                      ? (int)json_integer_value(json_object_get(ticket, "people_ahead"))
+	                      : -1;
+	if (json_is_object(wait)) {
+		t->wait_min_minutes = (int)json_integer_value(json_object_get(wait, "low_min"));
+		t->wait_max_minutes = (int)json_integer_value(json_object_get(wait, "high_min"));
+	}
+	t->issued_at = json_integer_value(json_object_get(ticket, "issued_at"));
+	t->utc_offset_minutes = CLOCK_OFFICE_UTC_OFFSET / 60;
+	t->priority = json_string_value(json_object_get(ctx, "priority"));
+	t->qr_url = qr;
+	t->footer = "Xin cảm ơn! / Thank you!";
+}
+
+enum mc_err printing_kiosk_ticket(struct printing *p, const struct principal *who,
+                                  const char *group, const char *priority, json_t **ticket,
+                                  json_t **print, struct mc_error *err)
+{
+	struct store_printer pr;
+	int64_t t0 = clock_mono_ms();
+	if (print)
+		*print = NULL;
+	if (store_printer_for_device(p->st, who->device_id, &pr, err) != MC_OK)
+		return mc_fail(err, MC_ERR_UNAVAILABLE, "printer_not_configured",
+		               "Ki-ốt này chưa có máy in, vui lòng báo cán bộ",
+		               "No printer is configured for this kiosk (nor an office default)");
+	json_t *t = NULL;
+	enum mc_err rc = store_ticket_issue(p->st, who, group, priority, &t, err);
+	if (rc)
+		return rc;
+	int64_t tid = json_integer_value(json_object_get(t, "id"));
+	json_t *ctx = store_print_ticket_context(p->st, group, priority);
+	struct printer_ticket pt;
+	char qr[640], perr[256] = "", reasons[512] = "", base[256];
+	pthread_mutex_lock(&p->lock);
+	snprintf(base, sizeof base, "%s", p->base_url);
+	pthread_mutex_unlock(&p->lock);
+	printing_ticket_fields(&pt, t, ctx, qr, sizeof qr, base);
+	uint8_t *data = NULL;
+	size_t len = 0;
+	int prc = printing_render_ticket(&pt, pr.format, pr.paper, &data, &len, perr, sizeof perr);
+	json_decref(ctx);
+	int64_t job_id = 0;
+	char title[64];
+	snprintf(title, sizeof title, "Phieu %s", json_string_value(json_object_get(t, "label")));
+	if (prc == PRINTER_OK) {
+		char ref[24];
+		snprintf(ref, sizeof ref, "%lld", (long long)tid);
+		struct store_print_job_new nj = {.printer_id = pr.id,
+		                                 .format = pr.format,
+		                                 .kind = "ticket",
+		                                 .ref = ref,
+		                                 .title = title,
+		                                 .data = data,
+		                                 .len = len,
+		                                 .sync = true};
+		struct mc_error jerr;
+		if (store_print_job_add(p->st, who, &nj, &job_id, &jerr) != MC_OK) {
+			prc = PRINTER_ERR_IO;
+			snprintf(perr, sizeof perr, "spool: %.200s", jerr.message_en);
+		}
+	}
+	struct printer_job pj;
+	memset(&pj, 0, sizeof pj);
+	if (prc == PRINTER_OK) {
+		int left = PRINTING_KIOSK_DEADLINE_MS - (int)(clock_mono_ms() - t0);
+		prc = printer_print(pr.target, printing_format(pr.format), data, len, title,
+		                    left > 500 ? left : 500, &pj, perr, sizeof perr);
+	}
+	free(data);
+	if (prc == PRINTER_OK) {
+		struct store_print_update u = {.state = "done",
+		                               .count_attempt = true,
+		                               .cups_job_id = pj.job_id,
+		                               .last_error = "",
+		                               .reasons = "none"};
+		struct mc_error ignored;
+		if (store_print_job_update(p->st, job_id, &u, &ignored) != MC_OK)
+			log_warn("print job %lld printed but not recorded: %s", (long long)job_id,
+			         ignored.message_en);
+		*ticket = t;
+		if (print)
+			*print = json_pack("{s:s, s:I, s:s}", "state", "done", "job",
+			                   (json_int_t)job_id, "printer", pr.name);
+		return MC_OK;
+	}
+	/* The print failed: the number stays used, nobody waits for it. */
+	int left = PRINTING_KIOSK_DEADLINE_MS - (int)(clock_mono_ms() - t0);
+	printing_reasons_after(p, &pr, prc, left > 1000 ? 1000 : left, reasons, sizeof reasons);
+	struct mc_error verr;
+	if (store_ticket_void(p->st, who, tid, "print failed", &verr) != MC_OK)
+		log_warn("ticket %lld: print failed and void refused: %s", (long long)tid,
+		         verr.message_en);
+	if (job_id) {
+		struct store_print_update u = {.state = "failed",
+		                               .count_attempt = true,
+		                               .last_error = perr,
+		                               .reasons = reasons};
+		store_print_job_update(p->st, job_id, &u, &verr);
+	}
+	log_warn("kiosk %s: ticket %s voided, print failed (%s): %s", who->actor,
+	         json_string_value(json_object_get(t, "label")), reasons, perr);
+	json_decref(t);
+	if (print)
+		*print = json_pack("{s:s, s:I, s:s, s:s, s:s}", "state", "failed", "job",
+		                   (json_int_t)job_id, "printer", pr.name, "reasons", reasons,
+		                   "error", perr);
+	return mc_failf(err, MC_ERR_UNAVAILABLE, "printer_unavailable",
+	                "Máy in không sẵn sàng, chưa cấp được số. Vui lòng báo cán bộ",
+	                "The kiosk's printer is unavailable (%s): %.150s", reasons, perr);
+}
+
+enum mc_err printing_test_job(struct printing *p, const struct principal *who, const char *printer,
+                              json_t **job, struct mc_error *err)
+{
+	struct store_printer pr;
+	enum mc_err rc = store_printer_by_name(p->st, printer, &pr, err);
+	if (rc)
+		return rc;
+	char *office = store_setting_get(p->st, "office");
+	json_t *oj = office ? json_loads(office, 0, NULL) : NULL;
+	free(office);
+	struct printer_ticket t = {
+	    .office_name = json_string_value(json_object_get(oj, "name")),
+	    .number = "TEST",
+	    .service_name = "In thử - Máy in hoạt động tốt",
+	    .people_ahead = -1,
+	    .issued_at = clock_now(),
+	    .utc_offset_minutes = CLOCK_OFFICE_UTC_OFFSET / 60,
+	    .footer = pr.name,
+	};
+	if (t.office_name == NULL)
+		t.office_name = "motcua";
+	uint8_t *data = NULL;
+	size_t len = 0;
+	char perr[256] = "";
+	int prc = printing_render_ticket(&t, pr.format, pr.paper, &data, &len, perr, sizeof perr);
+	json_decref(oj);
+	if (prc != PRINTER_OK)
+		return mc_failf(err, MC_ERR_INTERNAL, "render_failed", "Không tạo được bản in",
+		                "%s", perr);
+	int64_t id = 0;
+	struct store_print_job_new nj = {.printer_id = pr.id,
+	                                 .format = pr.format,
+	                                 .kind = "test",
+	                                 .ref = pr.name,
+	                                 .title = "In thu",
+	                                 .data = data,
+	                                 .len = len};
+	rc = store_print_job_add(p->st, who, &nj, &id, err);
+	free(data);
+	if (rc)
+		return rc;
+	printing_wake(p);
+	*job = store_print_job_json(p->st, id);
+	return MC_OK;
+}
+
+json_t *printing_printers(struct printing *p, int offset, int limit)
+{
+	json_t *page = store_printers_list(p->st, offset, limit);
+	json_t *items = json_object_get(page, "items"), *it;
+	size_t i;
+	json_array_foreach(items, i, it)
+	{
+		struct printing_status s;
+		int64_t id = json_integer_value(json_object_get(it, "_id"));
+		json_object_del(it, "_id");
+		if (!printing_status_get(p, id, &s)) {
+			json_object_set_new(it, "status", json_null());
+			continue;
+		}
+		json_object_set_new(
+		    it, "status",
+		    json_pack("{s:b, s:s, s:b, s:s, s:s, s:I}", "reachable", s.state.reachable,
+		              "state", printer_device_state_name(s.state.state), "accepting_jobs",
+		              s.state.accepting_jobs, "reasons",
+		              s.state.reasons[0] ? s.state.reasons : "none", "message",
+		              s.state.message, "checked_at", (json_int_t)s.checked_at));
+	}
+	return page;
+}
+
+/* The worker. */
+
+static int64_t printing_now_ms(void)
+{
+	return clock_now() * 1000;
+}
+
+static void printing_update(struct printing *p, int64_t id, const struct store_print_update *u)
+{
+	struct mc_error err;
+	if (store_print_job_update(p->st, id, u, &err) != MC_OK)
+		log_error("print job %lld: cannot record %s: %s", (long long)id, u->state,
+		          err.message_en);
+}
+
+/* Follows a job the printer has taken (state printing) by its CUPS job id. */
+static void printing_follow_up(struct printing *p, const struct store_print_job *j)
+{
+	struct printer_job pj;
+	char err[256] = "";
+	memset(&pj, 0, sizeof pj);
+	int rc = printer_job_query(j->printer.target, j->cups_job_id, PRINTING_QUERY_MS, &pj, err,
+	                           sizeof err);
+	struct store_print_update u = {.state = "printing"};
+	if (rc == PRINTER_OK && pj.state == PRINTER_JOB_COMPLETED) {
+		u.state = "done";
+		u.last_error = "";
+	} else if (rc == PRINTER_OK &&
+	           (pj.state == PRINTER_JOB_ABORTED || pj.state == PRINTER_JOB_CANCELED)) {
+		u.state = "failed";
+		snprintf(err, sizeof err, "job %d %s at the printer (%.180s)", j->cups_job_id,
+		         printer_job_state_name(pj.state), pj.state_reasons);
+		u.last_error = err;
+	} else if (rc == PRINTER_OK) {
+		u.next_try_ms = printing_now_ms() + PRINTING_FOLLOW_UP_MS;
+		u.reasons = pj.state_reasons[0] ? pj.state_reasons : NULL;
+	} else if (rc == PRINTER_ERR_NOT_FOUND) {
+		/* The printer forgot the job (it restarted): send it again. The
+		 * spool is at-least-once here; see docs/api.md. */
+		u.state = "queued";
+		u.cups_job_id = -1;
+		snprintf(err, sizeof err, "the printer forgot job %d; sending again",
+		         j->cups_job_id);
+		u.last_error = err;
+		u.next_try_ms = printing_now_ms();
+	} else {
+		/* Away: keep following the job when it is back. */
+		u.next_try_ms = printing_now_ms() + print_backoff_ms(j->attempts);
+		u.last_error = err;
+		u.reasons = rc == PRINTER_ERR_UNREACHABLE ? "offline-report" : NULL;
+	}
+	printing_update(p, j->id, &u);
+}
+
+static enum print_failure printing_failure(int rc)
+{
+	switch (rc) {
+	case PRINTER_ERR_UNREACHABLE:
+	case PRINTER_ERR_TIMEOUT:
+	case PRINTER_ERR_NOT_FOUND:
+	case PRINTER_ERR_IO: return PRINT_FAIL_AWAY;
+	case PRINTER_ERR_REJECTED: return PRINT_FAIL_REFUSED;
+	case PRINTER_ERR_ABORTED:
+	case PRINTER_ERR_CANCELED: return PRINT_FAIL_ABORTED;
+	default: return PRINT_FAIL_INVALID;
+	}
+}
+
+/* Sends a queued job and follows it until completed (or the wait ends). */
+static void printing_send(struct printing *p, const struct store_print_job *j)
+{
+	struct printer_job pj;
+	char err[256] = "", reasons[512] = "";
+	enum printer_format fmt = printing_format(j->format);
+	memset(&pj, 0, sizeof pj);
+	struct store_print_update u = {.state = "sending", .count_attempt = true};
+	printing_update(p, j->id, &u);
+	int attempts = j->attempts + 1;
+	int rc = printer_submit(j->printer.target, fmt, j->data, j->len, j->title,
+	                        PRINTING_SUBMIT_MS, &pj, err, sizeof err);
+	if (rc == PRINTER_OK) {
+		/* Recorded before waiting: after a restart the job is followed by
+		 * this id, not sent twice. */
+		u = (struct store_print_update){.state = "printing",
+		                                .cups_job_id = pj.job_id,
+		                                .last_error = "",
+		                                .reasons = "none",
+		                                .next_try_ms = printing_now_ms()};
+		printing_update(p, j->id, &u);
+		rc = printer_job_wait(j->printer.target, pj.job_id, PRINTING_WAIT_MS, &pj, err,
+		                      sizeof err);
+		if (rc == PRINTER_OK) {
+			u = (struct store_print_update){.state = "done", .last_error = ""};
+		} else if (rc == PRINTER_ERR_ABORTED || rc == PRINTER_ERR_CANCELED) {
+			u = (struct store_print_update){
+			    .state = "failed", .last_error = err, .reasons = pj.state_reasons};
+		} else {
+			u = (struct store_print_update){.state = "printing",
+			                                .last_error = err,
+			                                .next_try_ms = printing_now_ms() +
+			                                               PRINTING_FOLLOW_UP_MS};
+		}
+		printing_update(p, j->id, &u);
+		return;
+	}
+	enum print_failure why = printing_failure(rc);
+	printing_reasons_after(p, &j->printer, rc, PRINTING_QUERY_MS, reasons, sizeof reasons);
+	if (print_should_retry(why, attempts)) {
+		u = (struct store_print_update){.state = "queued",
+		                                .next_try_ms =
+		                                    printing_now_ms() + print_backoff_ms(attempts),
+		                                .last_error = err,
+		                                .reasons = reasons,
+		                                .whole_printer = true};
+	} else {
+		u = (struct store_print_update){
+		    .state = "failed", .last_error = err, .reasons = reasons};
+	}
+	log_info("print job %lld to %s: %s (%s), %s", (long long)j->id, j->printer.name, err,
+	         reasons, u.state);
+	printing_update(p, j->id, &u);
+}
+
+static void printing_refresh(struct printing *p)
+{
+	struct store_printer *list = xcalloc(PRINTING_MAX_PRINTERS, sizeof *list);
+	size_t n = store_printers_active(p->st, list, PRINTING_MAX_PRINTERS);
+	for (size_t i = 0; i < n; i++) {
+		pthread_mutex_lock(&p->lock);
+		bool stop = p->stop;
+		pthread_mutex_unlock(&p->lock);
+		if (stop)
+			break;
+		struct printer_state ps;
+		char err[256];
+		memset(&ps, 0, sizeof ps);
+		printer_query_state(list[i].target, PRINTING_QUERY_MS, &ps, err, sizeof err);
+		printing_status_set(p, list[i].id, &ps);
+	}
+	free(list);
+}
+
+static void *printing_worker(void *arg)
+{
+	struct printing *p = arg;
+	struct mc_error err;
+	int n = store_print_recover(p->st, &err);
+	if (n > 0)
+		log_info("print spool: %d unfinished job(s) taken up again", n);
+	int64_t last_refresh = -PRINTING_REFRESH_MS;
+	pthread_mutex_lock(&p->lock);
+	while (!p->stop) {
+		pthread_mutex_unlock(&p->lock);
+		if (clock_mono_ms() - last_refresh >= PRINTING_REFRESH_MS) {
+			printing_refresh(p);
+			last_refresh = clock_mono_ms();
+		}
+		struct store_print_job job;
+		int64_t next_due = 0;
+		bool found = store_print_job_next(p->st, printing_now_ms(), &job, &next_due);
+		if (found) {
+			if (strcmp(job.state, "printing") == 0 && job.cups_job_id > 0)
+				printing_follow_up(p, &job);
+			else
+				printing_send(p, &job);
+			store_print_job_release(&job);
+		}
+		pthread_mutex_lock(&p->lock);
+		if (found || p->stop)
+			continue;
+		if (p->woken) {
+			p->woken = false;
+			continue;
+		}
+		int64_t wait = PRINTING_REFRESH_MS - (clock_mono_ms() - last_refresh);
+		if (next_due > 0 && next_due - printing_now_ms() < wait)
+			wait = next_due - printing_now_ms();
+		/* At most a second idle: a job committed just after a wake-up (a
+		 * route under an Idempotency-Key commits after its handler) is
+		 * not left waiting for the next refresh. */
+		if (wait > PRINTING_IDLE_MS)
+			wait = PRINTING_IDLE_MS;
+		if (wait < 100)
+			wait = 100;
+		struct timespec ts;
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		ts.tv_sec += wait / 1000;
+		ts.tv_nsec += (wait % 1000) * 1000000;
+		if (ts.tv_nsec >= 1000000000) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000;
+		}
+		while (!p->stop && !p->woken)
+			if (pthread_cond_timedwait(&p->cond, &p->lock, &ts) != 0)
+				break;
+		p->woken = false;
+	}
+	pthread_mutex_unlock(&p->lock);
+	return NULL;
+}
+
+void printing_set_base_url(struct printing *p, const char *base_url)
+{
+	pthread_mutex_lock(&p->lock);
+	snprintf(p->base_url, sizeof p->base_url, "%s", base_url);
+	pthread_mutex_unlock(&p->lock);
+}
+
+struct printing *printing_start(struct store *st)
+{
+	struct printing *p = xcalloc(1, sizeof *p);
+	p->st = st;
+	snprintf(p->base_url, sizeof p->base_url, "http://127.0.0.1:8080");
+	pthread_mutex_init(&p->lock, NULL);
+	pthread_condattr_t ca;
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&p->cond, &ca);
+	pthread_condattr_destroy(&ca);
+	if (pthread_create(&p->thread, NULL, printing_worker, p) != 0) {
+		log_error("print spool: cannot start the worker thread");
+		pthread_cond_destroy(&p->cond);
+		pthread_mutex_destroy(&p->lock);
+		free(p);
+		return NULL;
+	}
+	return p;
+}
+
+void printing_wake(struct printing *p)
+{
+	if (p == NULL)
+		return;
+	pthread_mutex_lock(&p->lock);
+	p->woken = true;
+	pthread_cond_signal(&p->cond);
+	pthread_mutex_unlock(&p->lock);
+}
+
+void printing_stop(struct printing *p)
+{
+	if (p == NULL)
+		return;
+	pthread_mutex_lock(&p->lock);
+	p->stop = true;
+	pthread_cond_signal(&p->cond);
+	pthread_mutex_unlock(&p->lock);
+	pthread_join(p->thread, NULL);
+	pthread_cond_destroy(&p->cond);
+	pthread_mutex_destroy(&p->lock);
+	free(p);
+}

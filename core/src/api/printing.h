@@ -1,0 +1,77 @@
+/* Printing in the server: the kiosk's confirmed ticket print and the spool
+ * worker. Built on the printer/ library (render, submit, track) and the
+ * store's print tables (store/print.h).
+ *
+ * - A kiosk set to print (devices.prints) gets its ticket only once the print
+ *   is confirmed: printing_kiosk_ticket issues the ticket, renders it, sends it
+ *   to the kiosk's destination and waits for completion within
+ *   PRINTING_KIOSK_DEADLINE_MS; when the printer fails, the ticket is voided
+ *   (the number stays used, nobody waits for it) and the caller is told why.
+ * - Every other print goes through the spool: a job is stored with its bytes
+ *   and answered at once; one worker thread sends queued jobs in order,
+ *   follows them until the printer reports them completed, and while a
+ *   printer is away waits for it with back-off (domain/print_policy.h).
+ * - The worker also keeps each destination's last known state (reachable,
+ *   printer-state-reasons), refreshed every PRINTING_REFRESH_MS, for staff. */
+#ifndef MOTCUA_API_PRINTING_H
+#define MOTCUA_API_PRINTING_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "domain/principal.h"
+#include "store/store.h"
+
+/* The kiosk waits at most this long for its print (send + completion). */
+#define PRINTING_KIOSK_DEADLINE_MS 4000
+/* The worker's bounds per exchange with a printer. */
+#define PRINTING_SUBMIT_MS 10000
+#define PRINTING_WAIT_MS 10000
+#define PRINTING_QUERY_MS 1500
+#define PRINTING_REFRESH_MS 10000
+
+struct printing;
+struct printer_ticket;
+
+/* Starts the worker on st; NULL when no thread can be made. Jobs left
+ * unfinished by a previous run are recovered first (store_print_recover). */
+struct printing *printing_start(struct store *st);
+/* The server's own address (e.g. "http://127.0.0.1:8080"): the ticket's QR
+ * link starts with it when the office has no "public_url". */
+void printing_set_base_url(struct printing *p, const char *base_url);
+/* Stops the worker (an exchange in progress ends within its timeout) and
+ * frees everything. NULL is a no-op. */
+void printing_stop(struct printing *p);
+/* Tells the worker a job was queued (or retried) so it looks at once. */
+void printing_wake(struct printing *p);
+
+/* Issues a ticket for a printing kiosk (who) and prints it, as described
+ * above. MC_OK: *ticket is the ticket (as store_ticket_issue) and *print
+ * {"state":"done","job":ID,"printer":NAME}. Otherwise nothing waits in the
+ * queue: MC_ERR_UNAVAILABLE with code "printer_unavailable" (the print
+ * failed: the ticket was voided) or "printer_not_configured" (nothing was
+ * issued), and *print (when not NULL) says what the printer reported:
+ * {"state":"failed","job":ID,"printer":NAME,"reasons":"offline-report",
+ * "error":"…"}. Errors of the issue itself are passed on unchanged. */
+enum mc_err printing_kiosk_ticket(struct printing *p, const struct principal *who,
+                                  const char *group, const char *priority, json_t **ticket,
+                                  json_t **print, struct mc_error *err);
+
+/* Spools a test ticket (kind "test") for the destination named printer.
+ * *job gets the job's view. */
+enum mc_err printing_test_job(struct printing *p, const struct principal *who, const char *printer,
+                              json_t **job, struct mc_error *err);
+
+/* A page of destinations (store_printers_list) with each one's last known
+ * state: "status":{"reachable":…,"state":"idle","accepting_jobs":…,
+ * "reasons":"none","message":"","checked_at":…} (null before the first check). */
+json_t *printing_printers(struct printing *p, int offset, int limit);
+
+/* Renders t for a destination's format ("pdf", "escpos") and paper ("80mm",
+ * "58mm"; sheet paper gets the 80 mm layout). Serialized: the font machinery
+ * is shared. Returns PRINTER_OK and malloc'd bytes, or a printer status. */
+int printing_render_ticket(const struct printer_ticket *t, const char *format, const char *paper,
+                           uint8_t **out, size_t *len, char *err, size_t err_size);
+
+#endif

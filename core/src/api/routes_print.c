@@ -1,0 +1,121 @@
+/* Printing: the spool's jobs (list, one, retry, reprint) and the destinations
+ * with their live state. The bytes of a job never leave the server here. */
+#include <string.h>
+
+#include "api/api_internal.h"
+#include "api/printing.h"
+#include "store/print.h"
+
+static bool print_job_id(struct http_request *r, int64_t *id)
+{
+	if (http_parse_int(r->params[0], 1, INT64_MAX, id))
+		return true;
+	http_reply_fail(r, MC_ERR_INVALID, "invalid_job_id", "Mã lệnh in không hợp lệ",
+	                "The print job id must be a positive integer");
+	return false;
+}
+
+/* An optional filter: one of allowed (NULL-terminated; NULL: any string up to
+ * max bytes). Replies 400 and returns false when bad. */
+static bool print_filter(struct http_request *r, const char *key, const char *const *allowed,
+                         size_t max, const char **out)
+{
+	const char *v = http_query(r, key);
+	*out = NULL;
+	if (v == NULL || *v == '\0')
+		return true;
+	bool ok = strlen(v) <= max;
+	if (ok && allowed) {
+		ok = false;
+		for (const char *const *a = allowed; *a; a++)
+			ok = ok || strcmp(*a, v) == 0;
+	}
+	if (!ok) {
+		struct mc_error err;
+		mc_failf(&err, MC_ERR_INVALID, "invalid_filter", "Bộ lọc không hợp lệ",
+		         "bad value for '%s'", key);
+		http_reply_error(r, &err);
+		return false;
+	}
+	*out = v;
+	return true;
+}
+
+void route_print_jobs_list(struct api *api, struct http_request *r)
+{
+	static const char *const states[] = {"queued", "sending", "printing",
+	                                     "done",   "failed",  NULL};
+	static const char *const kinds[] = {"ticket", "form", "test", NULL};
+	const char *state, *printer, *kind, *ref;
+	int offset, limit;
+	if (!http_page(r, &offset, &limit) || !print_filter(r, "state", states, 16, &state) ||
+	    !print_filter(r, "printer", NULL, STORE_PRINTER_NAME_MAX, &printer) ||
+	    !print_filter(r, "kind", kinds, 16, &kind) || !print_filter(r, "ref", NULL, 64, &ref))
+		return;
+	http_reply_json(r, 200,
+	                store_print_jobs_list(api->st, state, printer, kind, ref, offset, limit));
+}
+
+void route_print_job_get(struct api *api, struct http_request *r)
+{
+	int64_t id;
+	if (!print_job_id(r, &id))
+		return;
+	json_t *job = store_print_job_json(api->st, id);
+	if (job == NULL) {
+		http_reply_fail(r, MC_ERR_NOT_FOUND, "print_job_not_found", "Không có lệnh in này",
+		                "No such print job");
+		return;
+	}
+	http_reply_json(r, 200, json_pack("{s:o}", "job", job));
+}
+
+static void print_job_action(struct api *api, struct http_request *r, bool reprint)
+{
+	int64_t id;
+	struct mc_error err;
+	json_t *job = NULL;
+	if (!print_job_id(r, &id))
+		return;
+	enum mc_err rc = reprint ? store_print_job_reprint(api->st, &r->who, id, &job, &err)
+	                         : store_print_job_retry(api->st, &r->who, id, &job, &err);
+	if (rc != MC_OK) {
+		http_reply_error(r, &err);
+		return;
+	}
+	printing_wake(api->printing);
+	http_reply_json(r, reprint ? 201 : 200, json_pack("{s:o}", "job", job));
+}
+
+void route_print_job_retry(struct api *api, struct http_request *r)
+{
+	print_job_action(api, r, false);
+}
+
+void route_print_job_reprint(struct api *api, struct http_request *r)
+{
+	print_job_action(api, r, true);
+}
+
+void route_printers_list(struct api *api, struct http_request *r)
+{
+	int offset, limit;
+	if (!http_page(r, &offset, &limit))
+		return;
+	http_reply_json(r, 200, printing_printers(api->printing, offset, limit));
+}
+
+void route_printer_test(struct api *api, struct http_request *r)
+{
+	struct mc_error err;
+	json_t *job = NULL;
+	if (strlen(r->params[0]) > STORE_PRINTER_NAME_MAX) {
+		http_reply_fail(r, MC_ERR_INVALID, "invalid_key", "Tên máy in không hợp lệ",
+		                "The printer name is too long");
+		return;
+	}
+	if (printing_test_job(api->printing, &r->who, r->params[0], &job, &err) != MC_OK)
+		http_reply_error(r, &err);
+	else
+		http_reply_json(r, 202, json_pack("{s:o}", "job", job));
+}

@@ -1,0 +1,1314 @@
+#include "store/dossier.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/calendar.h"
+#include "store/store_internal.h"
+#include "util/clock.h"
+#include "util/strbuf.h"
+#include "util/xmalloc.h"
+
+#define DOSSIER_MAX_ITEMS 50
+#define DOSSIER_SECRET_LEN 10
+/* Letters and digits that cannot be misread on paper (no 0/O, 1/I/L). */
+static const char dossier_secret_alphabet[] = "ABCDEFGHJKMNPQRSTUVWXYZ23456789";
+
+/* ---- input checks ------------------------------------------------------ */
+
+/* A string member: absent (NULL, MC_OK) when optional; an error when of the
+ * wrong type, empty, over max bytes, or holding control characters. */
+static enum mc_err dossier_str(json_t *obj, const char *key, bool required, size_t max,
+			       const char **out, struct mc_error *err)
+{
+	json_t *v = json_object_get(obj, key);
+	*out = NULL;
+	if (v == NULL || json_is_null(v)) {
+		if (!required)
+			return MC_OK;
+		return mc_failf(err, MC_ERR_INVALID, "missing_field", "Thiếu trường bắt buộc",
+				"'%s' is required", key);
+	}
+	const char *s = json_string_value(v);
+	if (s == NULL || *s == '\0' || strlen(s) > max || strlen(s) != json_string_length(v))
+		return mc_failf(err, MC_ERR_INVALID, "invalid_field", "Trường không hợp lệ",
+				"'%s' must be a string of 1-%zu bytes", key, max);
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		if (*p < 0x20 && *p != '\n')
+			return mc_failf(err, MC_ERR_INVALID, "invalid_field",
+					"Trường không hợp lệ", "'%s' has control characters", key);
+	*out = s;
+	return MC_OK;
+}
+
+/* A list of {"item","reason"} (Mẫu 02) or of documents; min items at least. */
+static enum mc_err dossier_items(json_t *req, const char *key, const char *k1, const char *k2,
+				 size_t min, json_t **out, struct mc_error *err)
+{
+	json_t *arr = json_object_get(req, key);
+	size_t i;
+	json_t *v;
+	*out = NULL;
+	if (arr == NULL && min == 0)
+		return MC_OK;
+	if (!json_is_array(arr) || json_array_size(arr) < min ||
+	    json_array_size(arr) > DOSSIER_MAX_ITEMS)
+		return mc_failf(err, MC_ERR_INVALID, min ? "missing_items" : "invalid_field",
+				min ? "Phải liệt kê đủ các mục cần bổ sung" : "Trường không hợp lệ",
+				"'%s' must be an array of %zu-%d items", key, min, DOSSIER_MAX_ITEMS);
+	json_array_foreach(arr, i, v)
+	{
+		const char *a, *b;
+		enum mc_err rc;
+		if (!json_is_object(v))
+			return mc_failf(err, MC_ERR_INVALID, "invalid_field",
+					"Trường không hợp lệ", "'%s' items must be objects", key);
+		if ((rc = dossier_str(v, k1, true, 500, &a, err)) ||
+		    (rc = dossier_str(v, k2, false, 500, &b, err)))
+			return rc;
+	}
+	*out = arr;
+	return MC_OK;
+}
+
+/* ---- shared pieces ------------------------------------------------------ */
+
+struct dossier_row {
+	int64_t id;
+	char code[64];
+	int64_t procedure_id;
+	enum dossier_status status;
+	int64_t received_at, due_at, paused_at, apology_at, finished_at;
+	int64_t paused_seconds;
+};
+
+static enum mc_err dossier_load(struct store_conn *c, const char *code, struct dossier_row *d,
+				struct mc_error *err)
+{
+	sqlite3_stmt *s = store_stmt(c, "SELECT id, code, procedure_id, status, received_at, due_at,"
+					" paused_at, apology_at, finished_at, paused_seconds"
+					" FROM dossiers WHERE code = ?");
+	if (s == NULL)
+		return store_sql_error(c, "dossier", err);
+	sqlite3_bind_text(s, 1, code, -1, SQLITE_STATIC);
+	enum mc_err rc = MC_OK;
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		memset(d, 0, sizeof *d);
+		d->id = sqlite3_column_int64(s, 0);
+		snprintf(d->code, sizeof d->code, "%s", store_col_text(s, 1));
+		d->procedure_id = sqlite3_column_int64(s, 2);
+		dossier_status_parse(store_col_text(s, 3), &d->status);
+		d->received_at = sqlite3_column_int64(s, 4);
+		d->due_at = sqlite3_column_int64(s, 5);
+		d->paused_at = sqlite3_column_int64(s, 6);
+		d->apology_at = sqlite3_column_int64(s, 7);
+		d->finished_at = sqlite3_column_int64(s, 8);
+		d->paused_seconds = sqlite3_column_int64(s, 9);
+	} else {
+		rc = mc_fail(err, MC_ERR_NOT_FOUND, "dossier_not_found", "Không có hồ sơ này",
+			     "No such dossier");
+	}
+	sqlite3_reset(s);
+	return rc;
+}
+
+static enum mc_err dossier_event(struct store *st, const struct principal *who, const char *code,
+				 const char *action, json_t *details, struct mc_error *err)
+{
+	char name[64];
+	snprintf(name, sizeof name, "dossier.%s", action);
+	char *text = json_dumps(details, JSON_COMPACT | JSON_SORT_KEYS);
+	int64_t ev = store_event_append(st, who->actor, "dossier", code, name, text, false, err);
+	free(text);
+	return ev ? MC_OK : (err ? err->kind : MC_ERR_INTERNAL);
+}
+
+static void dossier_secret_hash(const char *code, const char *secret, char out[65])
+{
+	unsigned char d[crypto_hash_sha256_BYTES];
+	crypto_hash_sha256_state h;
+	crypto_hash_sha256_init(&h);
+	crypto_hash_sha256_update(&h, (const unsigned char *)code, strlen(code));
+	crypto_hash_sha256_update(&h, (const unsigned char *)"\x1f", 1);
+	crypto_hash_sha256_update(&h, (const unsigned char *)secret, strlen(secret));
+	crypto_hash_sha256_final(&h, d);
+	sodium_bin2hex(out, 65, d, sizeof d);
+}
+
+/* The due instant of a procedure received at `from`. */
+static enum mc_err dossier_due(struct store *st, const char *unit, int64_t milli, int64_t from,
+			       int64_t *due, struct mc_error *err)
+{
+	enum store_calendar_limit u = strcmp(unit, "working_hours") == 0 ? STORE_CALENDAR_HOURS
+				      : strcmp(unit, "same_day") == 0	 ? STORE_CALENDAR_SAME_DAY
+									 : STORE_CALENDAR_DAYS;
+	return store_calendar_due(st, from, u, milli, due, err);
+}
+
+/* ---- intake -------------------------------------------------------------- */
+
+struct procedure_row {
+	int64_t id;
+	char unit[16];
+	int64_t milli;
+	json_t *body;
+};
+
+static enum mc_err dossier_procedure(struct store_conn *c, const char *code,
+				     struct procedure_row *p, struct mc_error *err)
+{
+	sqlite3_stmt *s = store_stmt(c, "SELECT id, time_unit, time_milli, body FROM procedures"
+					" WHERE code = ? AND current = 1");
+	if (s == NULL)
+		return store_sql_error(c, "procedure", err);
+	sqlite3_bind_text(s, 1, code, -1, SQLITE_STATIC);
+	enum mc_err rc = MC_OK;
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		p->id = sqlite3_column_int64(s, 0);
+		snprintf(p->unit, sizeof p->unit, "%s", store_col_text(s, 1));
+		p->milli = sqlite3_column_int64(s, 2);
+		p->body = json_loads(store_col_text(s, 3), 0, NULL);
+	} else {
+		rc = mc_failf(err, MC_ERR_NOT_FOUND, "procedure_not_found",
+			      "Không có thủ tục này", "No procedure '%.40s'", code);
+	}
+	sqlite3_reset(s);
+	return rc;
+}
+
+/* The next code of agency for the office date of now: gap-free because the
+ * counter row and the dossier are written in one commit. */
+static enum mc_err dossier_next_code(struct store_conn *c, const char *agency, int64_t now,
+				     char *out, size_t outlen, struct mc_error *err)
+{
+	char day[11];
+	clock_office_date(now, day);
+	sqlite3_stmt *s = store_stmt(c, "INSERT INTO dossier_numbers (agency, day, last)"
+					" VALUES (?, ?, 1) ON CONFLICT (agency, day)"
+					" DO UPDATE SET last = last + 1 RETURNING last");
+	if (s == NULL)
+		return store_sql_error(c, "dossier number", err);
+	sqlite3_bind_text(s, 1, agency, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, day, -1, SQLITE_STATIC);
+	int n = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int(s, 0) : 0;
+	sqlite3_reset(s);
+	if (n == 0)
+		return store_sql_error(c, "dossier number", err);
+	if (n > 9999)
+		return mc_fail(err, MC_ERR_CONFLICT, "daily_limit", "Quá 9999 hồ sơ trong ngày",
+			       "More than 9999 dossiers in one day");
+	/* YYMMDD from YYYY-MM-DD. */
+	snprintf(out, outlen, "%s-%.2s%.2s%.2s-%04d", agency, day + 2, day + 5, day + 8, n);
+	return MC_OK;
+}
+
+static enum mc_err dossier_agency(struct store *st, char *out, size_t outlen,
+				  struct mc_error *err)
+{
+	char *office = store_setting_get(st, "office");
+	json_t *j = office ? json_loads(office, 0, NULL) : NULL;
+	const char *code = json_string_value(json_object_get(j, "code"));
+	enum mc_err rc = MC_OK;
+	if (code && *code)
+		snprintf(out, outlen, "%s", code);
+	else
+		rc = mc_fail(err, MC_ERR_CONFLICT, "office_not_configured",
+			     "Chưa khai báo mã cơ quan tiếp nhận",
+			     "The office code is not set up (import an office first)");
+	json_decref(j);
+	free(office);
+	return rc;
+}
+
+static json_t *dossier_view(struct store *st, struct store_conn *c, const char *code,
+			    bool history);
+
+enum mc_err store_dossier_intake(struct store *st, const struct principal *who, json_t *req,
+				 json_t **out, struct mc_error *err)
+{
+	const char *procedure, *outcome, *reason, *name, *id_number, *address, *phone, *email;
+	json_t *applicant = json_object_get(req, "applicant");
+	json_t *documents, *missing;
+	enum mc_err rc;
+	struct procedure_row p = {0};
+
+	if ((rc = dossier_str(req, "procedure", true, 32, &procedure, err)) ||
+	    (rc = dossier_str(req, "outcome", true, 16, &outcome, err)) ||
+	    (rc = dossier_str(req, "reason", false, 1000, &reason, err)))
+		return rc;
+	if (!json_is_object(applicant))
+		return mc_fail(err, MC_ERR_INVALID, "missing_field", "Thiếu thông tin người nộp",
+			       "'applicant' (an object) is required");
+	if ((rc = dossier_str(applicant, "name", true, 200, &name, err)) ||
+	    (rc = dossier_str(applicant, "id_number", false, 20, &id_number, err)) ||
+	    (rc = dossier_str(applicant, "address", false, 300, &address, err)) ||
+	    (rc = dossier_str(applicant, "phone", false, 20, &phone, err)) ||
+	    (rc = dossier_str(applicant, "email", false, 200, &email, err)))
+		return rc;
+	const char *key;
+	json_t *value;
+	json_object_foreach(applicant, key, value)
+	{
+		static const char *const known[] = {"name", "id_number", "address", "phone",
+						    "email"};
+		bool ok = false;
+		for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
+			ok = ok || strcmp(known[i], key) == 0;
+		if (!ok)
+			return mc_fail(err, MC_ERR_INVALID, "unknown_field",
+				       "Thông tin người nộp có trường lạ",
+				       "applicant takes name, id_number, address, phone, email");
+	}
+	bool received = strcmp(outcome, "received") == 0;
+	bool supplement = strcmp(outcome, "supplement") == 0;
+	bool refused = strcmp(outcome, "refused") == 0;
+	if (!received && !supplement && !refused)
+		return mc_fail(err, MC_ERR_INVALID, "invalid_outcome",
+			       "Kết quả tiếp nhận phải là received, supplement hoặc refused",
+			       "outcome must be received, supplement or refused");
+	if ((rc = dossier_items(req, "documents", "name", "kind", 0, &documents, err)) ||
+	    (rc = dossier_items(req, "missing", "item", "reason", supplement ? 1 : 0, &missing,
+				err)))
+		return rc;
+	if (refused && reason == NULL)
+		return mc_fail(err, MC_ERR_INVALID, "reason_required",
+			       "Từ chối tiếp nhận phải nêu rõ lý do", "A refusal needs a reason");
+	json_t *sets = json_object_get(req, "sets");
+	if (sets && (!json_is_integer(sets) || json_integer_value(sets) < 1 ||
+		     json_integer_value(sets) > 100))
+		return mc_fail(err, MC_ERR_INVALID, "invalid_field", "Số bộ hồ sơ không hợp lệ",
+			       "'sets' must be 1-100");
+	json_t *ticket = json_object_get(req, "ticket_id");
+	if (ticket && !json_is_null(ticket) &&
+	    (!json_is_integer(ticket) || json_integer_value(ticket) < 1))
+		return mc_fail(err, MC_ERR_INVALID, "invalid_field", "Số phiếu không hợp lệ",
+			       "'ticket_id' must be a ticket id");
+
+	char agency[64];
+	if ((rc = dossier_agency(st, agency, sizeof agency, err)))
+		return rc;
+	if ((rc = store_begin(st, err)))
+		return rc;
+	struct store_conn *c = store_write_conn(st);
+	int64_t now = clock_now();
+	char code[96], secret[DOSSIER_SECRET_LEN + 1] = "", secret_hash[65] = "";
+	int64_t due = 0;
+
+	if ((rc = dossier_procedure(c, procedure, &p, err)))
+		goto fail;
+	if (json_is_integer(ticket)) {
+		sqlite3_stmt *s = store_stmt(c, "SELECT 1 FROM tickets WHERE id = ?");
+		if (s == NULL) {
+			rc = store_sql_error(c, "ticket", err);
+			goto fail;
+		}
+		sqlite3_bind_int64(s, 1, json_integer_value(ticket));
+		bool found = sqlite3_step(s) == SQLITE_ROW;
+		sqlite3_reset(s);
+		if (!found) {
+			rc = mc_fail(err, MC_ERR_NOT_FOUND, "ticket_not_found",
+				     "Không có phiếu này", "No such ticket");
+			goto fail;
+		}
+	}
+	if ((rc = dossier_next_code(c, agency, now, code, sizeof code, err)))
+		goto fail;
+	if (received && (rc = dossier_due(st, p.unit, p.milli, now, &due, err)))
+		goto fail;
+	if (!refused) {
+		for (int i = 0; i < DOSSIER_SECRET_LEN; i++)
+			secret[i] = dossier_secret_alphabet[randombytes_uniform(
+				sizeof dossier_secret_alphabet - 1)];
+		secret[DOSSIER_SECRET_LEN] = '\0';
+		dossier_secret_hash(code, secret, secret_hash);
+	}
+	enum dossier_status status = received ? DS_RECEIVED
+				     : supplement ? DS_SUPPLEMENT_REQUESTED
+						  : DS_REJECTED_AT_INTAKE;
+	char *applicant_text = json_dumps(applicant, JSON_COMPACT | JSON_SORT_KEYS);
+	json_t *no_docs = json_array();
+	char *docs_text = json_dumps(documents ? documents : no_docs, JSON_COMPACT);
+	json_decref(no_docs);
+	char *pending_text = missing ? json_dumps(missing, JSON_COMPACT) : NULL;
+	sqlite3_stmt *s = store_stmt(
+		c, "INSERT INTO dossiers (code, procedure_id, status, applicant, applicant_name,"
+		   " applicant_phone, applicant_id_number, documents, sets, pending, reason,"
+		   " intake_at, intake_by, received_at, due_at, first_due_at, finished_at,"
+		   " secret_hash, ticket_id, holder_office, holder)"
+		   " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?15,?16,?17,?18,"
+		   " 'one-stop', ?19)");
+	if (s == NULL) {
+		rc = store_sql_error(c, "dossier", err);
+	} else {
+		sqlite3_bind_text(s, 1, code, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(s, 2, p.id);
+		sqlite3_bind_text(s, 3, dossier_status_name(status), -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 4, applicant_text, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 5, name, -1, SQLITE_STATIC);
+		if (phone)
+			sqlite3_bind_text(s, 6, phone, -1, SQLITE_STATIC);
+		if (id_number)
+			sqlite3_bind_text(s, 7, id_number, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 8, docs_text, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(s, 9, sets ? json_integer_value(sets) : 1);
+		if (pending_text)
+			sqlite3_bind_text(s, 10, pending_text, -1, SQLITE_STATIC);
+		if (reason)
+			sqlite3_bind_text(s, 11, reason, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(s, 12, now);
+		sqlite3_bind_text(s, 13, who->actor, -1, SQLITE_STATIC);
+		if (received) {
+			sqlite3_bind_int64(s, 14, now);
+			sqlite3_bind_int64(s, 15, due);
+		}
+		if (refused)
+			sqlite3_bind_int64(s, 16, now);
+		if (!refused)
+			sqlite3_bind_text(s, 17, secret_hash, -1, SQLITE_STATIC);
+		if (json_is_integer(ticket))
+			sqlite3_bind_int64(s, 18, json_integer_value(ticket));
+		sqlite3_bind_text(s, 19, who->username, -1, SQLITE_STATIC);
+		int step = sqlite3_step(s);
+		sqlite3_reset(s);
+		if (step != SQLITE_DONE)
+			rc = store_sql_error(c, "dossier", err);
+	}
+	free(applicant_text);
+	free(docs_text);
+	free(pending_text);
+	if (rc)
+		goto fail;
+	json_t *details = json_deep_copy(req);
+	json_object_set_new(details, "code", json_string(code));
+	json_object_set_new(details, "procedure_version", json_integer(p.id));
+	json_object_set_new(details, "status", json_string(dossier_status_name(status)));
+	json_object_set_new(details, "due_at", received ? json_integer(due) : json_null());
+	rc = dossier_event(st, who, code, refused ? "refused" : supplement ? "intake_supplement"
+								     : "received",
+			   details, err);
+	json_decref(details);
+	if (rc)
+		goto fail;
+	json_t *view = dossier_view(st, c, code, false);
+	if ((rc = store_commit(st, err))) {
+		json_decref(view);
+		json_decref(p.body);
+		return rc;
+	}
+	*out = json_pack("{s:o, s:s}", "dossier", view, "form",
+			 received ? "mau-01" : supplement ? "mau-02" : "mau-03");
+	if (!refused)
+		json_object_set_new(*out, "secret", json_string(secret));
+	json_decref(p.body);
+	return MC_OK;
+fail:
+	json_decref(p.body);
+	store_rollback(st);
+	return rc;
+}
+
+/* ---- processing ---------------------------------------------------------- */
+
+/* The budget in working seconds of office's step, from the procedure's
+ * "steps" ([{"office","days"}]); -1 when the procedure sets none. */
+static int64_t dossier_step_budget(struct store *st, struct store_conn *c, int64_t procedure_id,
+				   const char *office)
+{
+	int64_t budget = -1;
+	sqlite3_stmt *s = store_stmt(c, "SELECT body FROM procedures WHERE id = ?");
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, procedure_id);
+	json_t *body = NULL;
+	if (sqlite3_step(s) == SQLITE_ROW)
+		body = json_loads(store_col_text(s, 0), 0, NULL);
+	sqlite3_reset(s);
+	size_t i;
+	json_t *step;
+	json_array_foreach(json_object_get(body, "steps"), i, step)
+	{
+		const char *o = json_string_value(json_object_get(step, "office"));
+		json_t *days = json_object_get(step, "days");
+		if (o && strcmp(o, office) == 0 && json_is_number(days))
+			budget = (int64_t)(json_number_value(days) * (double)store_calendar_day_seconds(st));
+	}
+	json_decref(body);
+	return budget;
+}
+
+/* Ends the open step of dossier d at now: the working time spent, and early /
+ * on time / late against the step's budget. */
+static enum mc_err dossier_end_step(struct store *st, struct store_conn *c,
+				    const struct dossier_row *d, int64_t now, struct mc_error *err)
+{
+	sqlite3_stmt *s = store_stmt(c, "SELECT id, given_at, budget_seconds FROM dossier_steps"
+					" WHERE dossier_id = ? AND ended_at IS NULL");
+	if (s == NULL)
+		return store_sql_error(c, "step", err);
+	sqlite3_bind_int64(s, 1, d->id);
+	int64_t id = 0, given = 0, budget = -1;
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		id = sqlite3_column_int64(s, 0);
+		given = sqlite3_column_int64(s, 1);
+		budget = sqlite3_column_type(s, 2) == SQLITE_NULL ? -1 : sqlite3_column_int64(s, 2);
+	}
+	sqlite3_reset(s);
+	if (id == 0)
+		return MC_OK;
+	int64_t spent = 0;
+	enum mc_err rc = store_calendar_between(st, given, now, &spent, err);
+	if (rc)
+		return rc;
+	s = store_stmt(c, "UPDATE dossier_steps SET ended_at = ?1, spent_seconds = ?2, result = ?3"
+			  " WHERE id = ?4");
+	if (s == NULL)
+		return store_sql_error(c, "step", err);
+	sqlite3_bind_int64(s, 1, now);
+	sqlite3_bind_int64(s, 2, spent);
+	if (budget >= 0)
+		sqlite3_bind_text(s, 3,
+				  dossier_timing_name(dossier_timing_of(
+					  spent, budget, store_calendar_day_seconds(st))),
+				  -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 4, id);
+	int step = sqlite3_step(s);
+	sqlite3_reset(s);
+	return step == SQLITE_DONE ? MC_OK : store_sql_error(c, "step", err);
+}
+
+static enum mc_err dossier_start_step(struct store *st, struct store_conn *c,
+				      const struct dossier_row *d, const struct principal *who,
+				      const char *office, const char *receiver, const char *note,
+				      int64_t now, struct mc_error *err)
+{
+	int64_t budget = dossier_step_budget(st, c, d->procedure_id, office);
+	sqlite3_stmt *s = store_stmt(c, "INSERT INTO dossier_steps (dossier_id, office, giver,"
+					" receiver, given_at, budget_seconds, note)"
+					" VALUES (?,?,?,?,?,?,?)");
+	if (s == NULL)
+		return store_sql_error(c, "step", err);
+	sqlite3_bind_int64(s, 1, d->id);
+	sqlite3_bind_text(s, 2, office, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, who->username, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 4, receiver ? receiver : office, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 5, now);
+	if (budget >= 0)
+		sqlite3_bind_int64(s, 6, budget);
+	if (note)
+		sqlite3_bind_text(s, 7, note, -1, SQLITE_STATIC);
+	int step = sqlite3_step(s);
+	sqlite3_reset(s);
+	if (step != SQLITE_DONE)
+		return store_sql_error(c, "step", err);
+	s = store_stmt(c, "UPDATE dossiers SET holder_office = ?, holder = ? WHERE id = ?");
+	if (s == NULL)
+		return store_sql_error(c, "dossier", err);
+	sqlite3_bind_text(s, 1, office, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, receiver ? receiver : office, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 3, d->id);
+	step = sqlite3_step(s);
+	sqlite3_reset(s);
+	return step == SQLITE_DONE ? MC_OK : store_sql_error(c, "dossier", err);
+}
+
+static enum mc_err dossier_office_known(struct store_conn *c, const char *code, bool partner,
+					struct mc_error *err)
+{
+	sqlite3_stmt *s = store_stmt(c, "SELECT kind FROM offices WHERE code = ?");
+	if (s == NULL)
+		return store_sql_error(c, "office", err);
+	sqlite3_bind_text(s, 1, code, -1, SQLITE_STATIC);
+	bool found = false, is_partner = false;
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		found = true;
+		is_partner = strcmp(store_col_text(s, 0), "partner") == 0;
+	}
+	sqlite3_reset(s);
+	if (!found)
+		return mc_failf(err, MC_ERR_NOT_FOUND, "office_not_found", "Không có cơ quan này",
+				"No office '%.40s'", code);
+	if (partner && !is_partner)
+		return mc_failf(err, MC_ERR_INVALID, "not_a_partner",
+				"Đây không phải cơ quan phối hợp liên thông",
+				"'%.40s' is not a partner agency", code);
+	return MC_OK;
+}
+
+/* Parses an instant given as epoch seconds or "YYYY-MM-DDTHH:MM[:SS]+07:00". */
+static bool dossier_instant(json_t *v, int64_t *out)
+{
+	if (json_is_integer(v)) {
+		*out = json_integer_value(v);
+		return *out > 0;
+	}
+	const char *s = json_string_value(v);
+	int y, mo, d, h, mi, sec = 0;
+	char tz[8] = "";
+	if (s == NULL)
+		return false;
+	int n = sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%7s", &y, &mo, &d, &h, &mi, &sec, tz);
+	if (n < 7) {
+		sec = 0;
+		if (sscanf(s, "%4d-%2d-%2dT%2d:%2d%7s", &y, &mo, &d, &h, &mi, tz) != 6)
+			return false;
+	}
+	if (strcmp(tz, "+07:00") != 0 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 ||
+	    mi > 59 || sec > 59 || y < 2000 || y > 2100)
+		return false;
+	/* Days from civil (proleptic Gregorian), then office offset. */
+	int yy = mo <= 2 ? y - 1 : y;
+	int era = yy / 400;
+	int yoe = yy - era * 400;
+	int doy = (153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	int64_t days = (int64_t)era * 146097 + doe - 719468;
+	*out = days * 86400 + h * 3600 + mi * 60 + sec - CLOCK_OFFICE_UTC_OFFSET;
+	return true;
+}
+
+/* When processing ends at now, keeps what the indicators read
+ * (store/indicators.c): the working seconds of processing, pauses excluded,
+ * and the timing against the due instant (late past it, else
+ * dossier_timing_of: the same rule as the staff view's "timing"). Nothing
+ * for a dossier whose clock never started. */
+static enum mc_err dossier_keep_timing(struct store *st, struct store_conn *c,
+				       const struct dossier_row *d, int64_t now,
+				       struct mc_error *err)
+{
+	if (d->received_at == 0 || d->due_at == 0)
+		return MC_OK;
+	int64_t spent = 0, budget = 0, paused = d->paused_seconds, open_pause = 0;
+	enum mc_err rc;
+	if ((rc = store_calendar_between(st, d->received_at, now, &spent, err)) ||
+	    (rc = store_calendar_between(st, d->received_at, d->due_at, &budget, err)))
+		return rc;
+	if (d->paused_at && (rc = store_calendar_between(st, d->paused_at, now, &open_pause, err)))
+		return rc;
+	paused += open_pause;
+	enum dossier_timing t = now > d->due_at ? DT_LATE
+						: dossier_timing_of(spent, budget,
+								    store_calendar_day_seconds(st));
+	sqlite3_stmt *s = store_stmt(c, "UPDATE dossiers SET work_seconds = ?1, timing = ?2"
+					" WHERE id = ?3");
+	if (s == NULL)
+		return store_sql_error(c, "dossier", err);
+	sqlite3_bind_int64(s, 1, spent - paused > 0 ? spent - paused : 0);
+	sqlite3_bind_text(s, 2, dossier_timing_name(t), -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 3, d->id);
+	int step = sqlite3_step(s);
+	sqlite3_reset(s);
+	return step == SQLITE_DONE ? MC_OK : store_sql_error(c, "dossier", err);
+}
+
+enum mc_err store_dossier_act(struct store *st, const struct principal *who, const char *code,
+			      json_t *req, json_t **out, struct mc_error *err)
+{
+	const char *action_s, *office = NULL, *person = NULL, *note = NULL, *reason = NULL;
+	const char *partner = NULL, *collected_by = NULL;
+	json_t *items = NULL;
+	int64_t new_due = 0;
+	enum dossier_action action;
+	enum mc_err rc;
+
+	if ((rc = dossier_str(req, "action", true, 32, &action_s, err)))
+		return rc;
+	if (!dossier_action_parse(action_s, &action))
+		return mc_failf(err, MC_ERR_INVALID, "unknown_action", "Thao tác không hợp lệ",
+				"Unknown action '%.32s'", action_s);
+	if ((rc = dossier_str(req, "note", false, 1000, &note, err)) ||
+	    (rc = dossier_str(req, "reason", false, 1000, &reason, err)))
+		return rc;
+	/* Each action's own input, checked before anything is locked. */
+	switch (action) {
+	case DA_HANDOVER:
+		if ((rc = dossier_str(req, "to_office", true, 32, &office, err)) ||
+		    (rc = dossier_str(req, "to_person", false, 64, &person, err)))
+			return rc;
+		break;
+	case DA_REQUEST_SUPPLEMENT:
+		if ((rc = dossier_items(req, "items", "item", "reason", 1, &items, err)))
+			return rc;
+		break;
+	case DA_SEND_INTERAGENCY:
+		if ((rc = dossier_str(req, "partner", true, 32, &partner, err)))
+			return rc;
+		break;
+	case DA_APOLOGIZE:
+		if (reason == NULL)
+			return mc_fail(err, MC_ERR_INVALID, "reason_required",
+				       "Văn bản xin lỗi phải nêu lý do", "An apology needs a reason");
+		if (!dossier_instant(json_object_get(req, "new_due"), &new_due))
+			return mc_fail(err, MC_ERR_INVALID, "invalid_new_due",
+				       "Ngày hẹn mới không hợp lệ",
+				       "'new_due' must be epoch seconds or YYYY-MM-DDTHH:MM+07:00");
+		break;
+	case DA_RETURN_INELIGIBLE:
+	case DA_WITHDRAW:
+	case DA_CANCEL:
+		if (reason == NULL)
+			return mc_fail(err, MC_ERR_INVALID, "reason_required",
+				       "Phải nêu rõ lý do", "This action needs a reason");
+		break;
+	case DA_RETURN_RESULT:
+		if ((rc = dossier_str(req, "collected_by", true, 200, &collected_by, err)))
+			return rc;
+		if (!json_is_true(json_object_get(req, "id_checked")))
+			return mc_fail(err, MC_ERR_INVALID, "identity_not_checked",
+				       "Phải kiểm tra giấy tờ tùy thân người nhận",
+				       "The collector's identity must be checked (id_checked: true)");
+		break;
+	default: break;
+	}
+
+	if ((rc = store_begin(st, err)))
+		return rc;
+	struct store_conn *c = store_write_conn(st);
+	struct dossier_row d;
+	int64_t now = clock_now();
+	enum dossier_status next;
+	const char *why;
+	if ((rc = dossier_load(c, code, &d, err)))
+		goto fail;
+	struct dossier_state state = {.status = d.status,
+				      .clock_started = d.received_at != 0,
+				      .apologized = d.apology_at != 0,
+				      .due_at = d.due_at};
+	if (!dossier_transition(&state, action, who->role, now, &next, &why)) {
+		if (strcmp(why, "forbidden_role") == 0)
+			rc = mc_failf(err, MC_ERR_FORBIDDEN, "forbidden",
+				      "Vai trò của bạn không được làm việc này",
+				      "Your role may not %s", action_s);
+		else if (strcmp(why, "apology_once") == 0)
+			rc = mc_fail(err, MC_ERR_CONFLICT, why, "Chỉ được xin lỗi và hẹn lại một lần",
+				     "An apology was already issued");
+		else if (strcmp(why, "apology_after_due") == 0)
+			rc = mc_fail(err, MC_ERR_CONFLICT, why,
+				     "Đã quá hạn: văn bản xin lỗi phải gửi trước ngày hẹn",
+				     "Too late: an apology must come before the due instant");
+		else
+			rc = mc_failf(err, MC_ERR_CONFLICT, "action_not_allowed",
+				      "Trạng thái hồ sơ không cho phép thao tác này",
+				      "'%s' is not allowed while the dossier is %s", action_s,
+				      dossier_status_name(d.status));
+		goto fail;
+	}
+	if (action == DA_APOLOGIZE && new_due <= d.due_at) {
+		rc = mc_fail(err, MC_ERR_INVALID, "invalid_new_due",
+			     "Ngày hẹn mới phải sau ngày hẹn cũ",
+			     "The new appointment must be after the current one");
+		goto fail;
+	}
+
+	/* What each action changes besides the status. */
+	const char *extra_sql = NULL;
+	switch (action) {
+	case DA_HANDOVER:
+		if ((rc = dossier_office_known(c, office, false, err)) ||
+		    (rc = dossier_end_step(st, c, &d, now, err)) ||
+		    (rc = dossier_start_step(st, c, &d, who, office, person, note, now, err)))
+			goto fail;
+		break;
+	case DA_SEND_INTERAGENCY:
+		if ((rc = dossier_office_known(c, partner, true, err)) ||
+		    (rc = dossier_end_step(st, c, &d, now, err)) ||
+		    (rc = dossier_start_step(st, c, &d, who, partner, NULL, note, now, err)))
+			goto fail;
+		break;
+	case DA_PARTNER_RETURNED:
+		if ((rc = dossier_end_step(st, c, &d, now, err)))
+			goto fail;
+		break;
+	case DA_REQUEST_SUPPLEMENT: {
+		char *text = json_dumps(items, JSON_COMPACT);
+		sqlite3_stmt *s = store_stmt(c, "UPDATE dossiers SET pending = ?1, paused_at = ?2,"
+						" supplements = supplements + 1 WHERE id = ?3");
+		if (s == NULL) {
+			free(text);
+			rc = store_sql_error(c, "dossier", err);
+			goto fail;
+		}
+		sqlite3_bind_text(s, 1, text, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(s, 2, now);
+		sqlite3_bind_int64(s, 3, d.id);
+		int step = sqlite3_step(s);
+		sqlite3_reset(s);
+		free(text);
+		if (step != SQLITE_DONE) {
+			rc = store_sql_error(c, "dossier", err);
+			goto fail;
+		}
+		break;
+	}
+	case DA_SUPPLEMENT_RECEIVED: {
+		int64_t due = d.due_at, paused = 0, received = d.received_at;
+		if (d.received_at == 0) {
+			/* Complete at intake at last: the clock starts now. */
+			struct procedure_row p = {0};
+			sqlite3_stmt *q = store_stmt(c, "SELECT time_unit, time_milli FROM procedures"
+							" WHERE id = ?");
+			if (q == NULL) {
+				rc = store_sql_error(c, "procedure", err);
+				goto fail;
+			}
+			sqlite3_bind_int64(q, 1, d.procedure_id);
+			if (sqlite3_step(q) == SQLITE_ROW) {
+				snprintf(p.unit, sizeof p.unit, "%s", store_col_text(q, 0));
+				p.milli = sqlite3_column_int64(q, 1);
+			}
+			sqlite3_reset(q);
+			received = now;
+			if ((rc = dossier_due(st, p.unit, p.milli, now, &due, err)))
+				goto fail;
+		} else {
+			/* The due instant moves by the working time paused. */
+			if ((rc = store_calendar_between(st, d.paused_at, now, &paused, err)) ||
+			    (rc = store_calendar_add(st, d.due_at, paused, &due, err)))
+				goto fail;
+		}
+		sqlite3_stmt *s = store_stmt(
+			c, "UPDATE dossiers SET pending = NULL, paused_at = NULL,"
+			   " paused_seconds = paused_seconds + ?1, due_at = ?2, received_at = ?3,"
+			   " first_due_at = coalesce(first_due_at, ?2) WHERE id = ?4");
+		if (s == NULL) {
+			rc = store_sql_error(c, "dossier", err);
+			goto fail;
+		}
+		sqlite3_bind_int64(s, 1, paused);
+		sqlite3_bind_int64(s, 2, due);
+		sqlite3_bind_int64(s, 3, received);
+		sqlite3_bind_int64(s, 4, d.id);
+		int step = sqlite3_step(s);
+		sqlite3_reset(s);
+		if (step != SQLITE_DONE) {
+			rc = store_sql_error(c, "dossier", err);
+			goto fail;
+		}
+		break;
+	}
+	case DA_APOLOGIZE: {
+		sqlite3_stmt *s = store_stmt(c, "UPDATE dossiers SET apology_at = ?1,"
+						" apology_due_at = ?2, apology_reason = ?3 WHERE id = ?4");
+		if (s == NULL) {
+			rc = store_sql_error(c, "dossier", err);
+			goto fail;
+		}
+		sqlite3_bind_int64(s, 1, now);
+		sqlite3_bind_int64(s, 2, new_due);
+		sqlite3_bind_text(s, 3, reason, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(s, 4, d.id);
+		int step = sqlite3_step(s);
+		sqlite3_reset(s);
+		if (step != SQLITE_DONE) {
+			rc = store_sql_error(c, "dossier", err);
+			goto fail;
+		}
+		break;
+	}
+	case DA_RESULT_READY:
+	case DA_RETURN_INELIGIBLE:
+	case DA_WITHDRAW:
+	case DA_CANCEL:
+		if ((rc = dossier_end_step(st, c, &d, now, err)) ||
+		    (rc = dossier_keep_timing(st, c, &d, now, err)))
+			goto fail;
+		extra_sql = "UPDATE dossiers SET finished_at = ?1, reason = coalesce(?2, reason),"
+			    " paused_at = NULL, holder_office = 'one-stop', holder = NULL"
+			    " WHERE id = ?3";
+		break;
+	case DA_RETURN_RESULT:
+		extra_sql = "UPDATE dossiers SET returned_at = ?1, returned_to = ?2 WHERE id = ?3";
+		break;
+	default: break;
+	}
+	if (extra_sql) {
+		sqlite3_stmt *s = store_stmt(c, extra_sql);
+		if (s == NULL) {
+			rc = store_sql_error(c, "dossier", err);
+			goto fail;
+		}
+		sqlite3_bind_int64(s, 1, now);
+		const char *text = action == DA_RETURN_RESULT ? collected_by : reason;
+		if (text)
+			sqlite3_bind_text(s, 2, text, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(s, 3, d.id);
+		int step = sqlite3_step(s);
+		sqlite3_reset(s);
+		if (step != SQLITE_DONE) {
+			rc = store_sql_error(c, "dossier", err);
+			goto fail;
+		}
+	}
+	sqlite3_stmt *s = store_stmt(c, "UPDATE dossiers SET status = ? WHERE id = ?");
+	if (s == NULL) {
+		rc = store_sql_error(c, "dossier", err);
+		goto fail;
+	}
+	sqlite3_bind_text(s, 1, dossier_status_name(next), -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, d.id);
+	int step = sqlite3_step(s);
+	sqlite3_reset(s);
+	if (step != SQLITE_DONE) {
+		rc = store_sql_error(c, "dossier", err);
+		goto fail;
+	}
+	/* The event carries the state it leaves behind, so audit-verify can
+	 * tell a row edited behind the chain's back. */
+	int64_t due_after = 0;
+	sqlite3_stmt *q = store_stmt(c, "SELECT due_at FROM dossiers WHERE id = ?");
+	if (q) {
+		sqlite3_bind_int64(q, 1, d.id);
+		if (sqlite3_step(q) == SQLITE_ROW)
+			due_after = sqlite3_column_int64(q, 0);
+		sqlite3_reset(q);
+	}
+	json_t *details = json_deep_copy(req);
+	json_object_set_new(details, "from", json_string(dossier_status_name(d.status)));
+	json_object_set_new(details, "status", json_string(dossier_status_name(next)));
+	json_object_set_new(details, "due_at", due_after ? json_integer(due_after) : json_null());
+	rc = dossier_event(st, who, code, action_s, details, err);
+	json_decref(details);
+	if (rc)
+		goto fail;
+	json_t *view = dossier_view(st, c, code, false);
+	if ((rc = store_commit(st, err))) {
+		json_decref(view);
+		return rc;
+	}
+	*out = json_pack("{s:o}", "dossier", view);
+	return MC_OK;
+fail:
+	store_rollback(st);
+	return rc;
+}
+
+/* The instant an office date YYYY-MM-DD begins. */
+static bool dossier_day_start(const char *date, int64_t *out)
+{
+	char buf[40];
+	if (date == NULL || strlen(date) != 10)
+		return false;
+	snprintf(buf, sizeof buf, "%sT00:00+07:00", date);
+	json_t *js = json_string(buf);
+	bool ok = dossier_instant(js, out);
+	json_decref(js);
+	return ok;
+}
+
+/* ---- views --------------------------------------------------------------- */
+
+static json_t *opt_int(sqlite3_stmt *s, int col)
+{
+	return sqlite3_column_type(s, col) == SQLITE_NULL ? json_null()
+							  : json_integer(sqlite3_column_int64(s, col));
+}
+
+static json_t *opt_text(sqlite3_stmt *s, int col)
+{
+	return sqlite3_column_type(s, col) == SQLITE_NULL ? json_null()
+							  : json_string(store_col_text(s, col));
+}
+
+static json_t *opt_json(sqlite3_stmt *s, int col)
+{
+	if (sqlite3_column_type(s, col) == SQLITE_NULL)
+		return json_null();
+	json_t *j = json_loads(store_col_text(s, col), 0, NULL);
+	return j ? j : json_null();
+}
+
+/* Lateness is derived from times, never typed in. The clock stops when the
+ * result is ready or processing ends (finished_at), and while a supplement is
+ * awaited (paused_at); otherwise it runs to now. */
+static json_t *dossier_timing(struct store *st, enum dossier_status status, int64_t received,
+			      int64_t due, int64_t paused_at, int64_t finished, int64_t now)
+{
+	if (received == 0 || due == 0)
+		return json_null();
+	int64_t ref = finished ? finished : paused_at ? paused_at : now;
+	int64_t over = 0, day = store_calendar_day_seconds(st);
+	bool late = ref > due;
+	if (late && store_calendar_between(st, due, ref, &over, NULL) != MC_OK)
+		over = 0;
+	json_t *t = json_pack("{s:b, s:I, s:f, s:f}", "late", late, "late_seconds",
+			      (json_int_t)over, "late_working_days", (double)over / (double)day,
+			      "late_working_hours", (double)over / 3600.0);
+	bool open = !dossier_status_final(status) && status != DS_RESULT_READY;
+	bool risk = false;
+	if (open && !late && dossier_status_clock_runs(status)) {
+		int64_t remaining = 0, total = 0;
+		if (store_calendar_between(st, now, due, &remaining, NULL) == MC_OK &&
+		    store_calendar_between(st, received, due, &total, NULL) == MC_OK) {
+			int share = (int)store_setting_int(st, "at_risk_permille", 200);
+			risk = dossier_at_risk(remaining, total, share);
+			json_object_set_new(t, "remaining_seconds", json_integer(remaining));
+		}
+	}
+	json_object_set_new(t, "at_risk", json_boolean(risk));
+	if (finished && !late) {
+		int64_t spent = 0, budget = 0;
+		if (store_calendar_between(st, received, finished, &spent, NULL) == MC_OK &&
+		    store_calendar_between(st, received, due, &budget, NULL) == MC_OK)
+			json_object_set_new(t, "result",
+					    json_string(dossier_timing_name(
+						    dossier_timing_of(spent, budget, day))));
+	} else if (finished) {
+		json_object_set_new(t, "result", json_string("late"));
+	}
+	return t;
+}
+
+#define DOSSIER_COLUMNS                                                                         \
+	"d.code, p.code, p.version, p.name, p.field, d.status, d.applicant, d.documents,"     \
+	" d.sets, d.pending, d.reason, d.intake_at, d.received_at, d.due_at, d.first_due_at,"  \
+	" d.paused_at, d.paused_seconds, d.supplements, d.apology_at, d.apology_due_at,"       \
+	" d.apology_reason, d.finished_at, d.returned_at, d.returned_to, d.holder_office,"     \
+	" d.holder, d.ticket_id, d.intake_by, d.id, d.channel"
+
+/* One row of DOSSIER_COLUMNS as the staff view. */
+static json_t *dossier_row_json(struct store *st, sqlite3_stmt *s, int64_t now)
+{
+	enum dossier_status status = DS_RECEIVED;
+	dossier_status_parse(store_col_text(s, 5), &status);
+	json_t *apology = sqlite3_column_type(s, 18) == SQLITE_NULL
+				  ? json_null()
+				  : json_pack("{s:I, s:I, s:s}", "at",
+					      (json_int_t)sqlite3_column_int64(s, 18), "new_due_at",
+					      (json_int_t)sqlite3_column_int64(s, 19), "reason",
+					      store_col_text(s, 20));
+	json_t *v = json_pack(
+		"{s:s, s:{s:s, s:i, s:s, s:s}, s:s, s:s, s:o, s:o, s:I, s:o, s:o, s:I, s:o,"
+		" s:o, s:o, s:b, s:I, s:I, s:o, s:o, s:o, s:o}",
+		"code", store_col_text(s, 0), "procedure", "code", store_col_text(s, 1), "version",
+		sqlite3_column_int(s, 2), "name", store_col_text(s, 3), "field",
+		store_col_text(s, 4), "status", store_col_text(s, 5), "status_text",
+		dossier_status_text_vi(status), "applicant", opt_json(s, 6), "documents",
+		opt_json(s, 7), "sets", (json_int_t)sqlite3_column_int64(s, 8), "pending",
+		opt_json(s, 9), "reason", opt_text(s, 10), "intake_at",
+		(json_int_t)sqlite3_column_int64(s, 11), "received_at", opt_int(s, 12), "due_at",
+		opt_int(s, 13), "first_due_at", opt_int(s, 14), "paused",
+		sqlite3_column_type(s, 15) != SQLITE_NULL, "paused_seconds",
+		(json_int_t)sqlite3_column_int64(s, 16), "supplements",
+		(json_int_t)sqlite3_column_int64(s, 17), "apology", apology, "finished_at",
+		opt_int(s, 21), "returned_at", opt_int(s, 22), "holder",
+		json_pack("{s:o, s:o}", "office", opt_text(s, 24), "person", opt_text(s, 25)));
+	json_object_set_new(v, "returned_to", opt_text(s, 23));
+	json_object_set_new(v, "ticket_id", opt_int(s, 26));
+	json_object_set_new(v, "received_by", json_string(store_col_text(s, 27)));
+	json_object_set_new(v, "channel", json_string(store_col_text(s, 29)));
+	json_object_set_new(v, "timing",
+			    dossier_timing(st, status, sqlite3_column_int64(s, 12),
+					   sqlite3_column_int64(s, 13), sqlite3_column_int64(s, 15),
+					   sqlite3_column_int64(s, 21), now));
+	return v;
+}
+
+static json_t *dossier_history(struct store_conn *c, const char *code)
+{
+	json_t *h = json_array();
+	sqlite3_stmt *s = store_stmt(c, "SELECT id, at, actor, action, details FROM events"
+					" WHERE entity = 'dossier' AND entity_id = ? ORDER BY id");
+	if (s == NULL)
+		return h;
+	sqlite3_bind_text(s, 1, code, -1, SQLITE_STATIC);
+	while (sqlite3_step(s) == SQLITE_ROW)
+		json_array_append_new(h, json_pack("{s:I, s:I, s:s, s:s, s:o}", "event",
+						   (json_int_t)sqlite3_column_int64(s, 0), "at",
+						   (json_int_t)sqlite3_column_int64(s, 1), "actor",
+						   store_col_text(s, 2), "action",
+						   store_col_text(s, 3), "details", opt_json(s, 4)));
+	sqlite3_reset(s);
+	return h;
+}
+
+static json_t *dossier_steps(struct store_conn *c, int64_t dossier_id)
+{
+	json_t *rows = json_array();
+	sqlite3_stmt *s = store_stmt(c, "SELECT s.office, coalesce(o.name, s.office), s.giver,"
+					" s.receiver, s.given_at, s.budget_seconds, s.ended_at,"
+					" s.spent_seconds, s.result, s.note FROM dossier_steps s"
+					" LEFT JOIN offices o ON o.code = s.office"
+					" WHERE s.dossier_id = ? ORDER BY s.id");
+	if (s == NULL)
+		return rows;
+	sqlite3_bind_int64(s, 1, dossier_id);
+	while (sqlite3_step(s) == SQLITE_ROW)
+		json_array_append_new(
+			rows, json_pack("{s:s, s:s, s:s, s:s, s:I, s:o, s:o, s:o, s:o, s:o}",
+					"office", store_col_text(s, 0), "office_name",
+					store_col_text(s, 1), "giver", store_col_text(s, 2),
+					"receiver", store_col_text(s, 3), "given_at",
+					(json_int_t)sqlite3_column_int64(s, 4), "budget_seconds",
+					opt_int(s, 5), "ended_at", opt_int(s, 6), "spent_seconds",
+					opt_int(s, 7), "result", opt_text(s, 8), "note",
+					opt_text(s, 9)));
+	sqlite3_reset(s);
+	return rows;
+}
+
+static json_t *dossier_view(struct store *st, struct store_conn *c, const char *code,
+			    bool history)
+{
+	sqlite3_stmt *s = store_stmt(c, "SELECT " DOSSIER_COLUMNS " FROM dossiers d"
+					" JOIN procedures p ON p.id = d.procedure_id"
+					" WHERE d.code = ?");
+	json_t *v = NULL;
+	int64_t id = 0;
+	if (s == NULL)
+		return json_null();
+	sqlite3_bind_text(s, 1, code, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		v = dossier_row_json(st, s, clock_now());
+		id = sqlite3_column_int64(s, 28);
+	}
+	sqlite3_reset(s);
+	if (v == NULL)
+		return json_null();
+	json_object_set_new(v, "steps", dossier_steps(c, id));
+	if (history)
+		json_object_set_new(v, "history", dossier_history(c, code));
+	return v;
+}
+
+enum mc_err store_dossier_get(struct store *st, const char *code, json_t **out,
+			      struct mc_error *err)
+{
+	struct store_conn *c = store_read_conn(st);
+	json_t *v = dossier_view(st, c, code, true);
+	if (json_is_null(v))
+		return mc_fail(err, MC_ERR_NOT_FOUND, "dossier_not_found", "Không có hồ sơ này",
+			       "No such dossier");
+	*out = v;
+	return MC_OK;
+}
+
+enum mc_err store_dossier_control_sheet(struct store *st, const char *code, json_t **out,
+					struct mc_error *err)
+{
+	struct store_conn *c = store_read_conn(st);
+	struct dossier_row d;
+	enum mc_err rc = dossier_load(c, code, &d, err);
+	if (rc)
+		return rc;
+	*out = json_pack("{s:s, s:s, s:o}", "code", code, "form", "mau-06", "rows",
+			 dossier_steps(c, d.id));
+	return MC_OK;
+}
+
+json_t *store_dossier_list(struct store *st, const struct dossier_filter *f, int offset,
+			   int limit)
+{
+	/* One statement with every filter optional: NULL parameters match all. */
+	static const char page_sql[] = "SELECT " DOSSIER_COLUMNS
+				       " FROM dossiers d JOIN procedures p ON p.id = d.procedure_id"
+				       " WHERE (?1 IS NULL OR d.status = ?1) AND (?2 IS NULL OR p.code = ?2)"
+				       " AND (?3 IS NULL OR p.field = ?3) AND (?4 IS NULL OR d.holder_office = ?4)"
+				       " AND (?5 IS NULL OR d.holder = ?5) AND (?6 IS NULL OR d.received_at >= ?6)"
+				       " AND (?7 IS NULL OR d.received_at < ?7) AND (?8 IS NULL OR d.due_at < ?8)"
+				       " AND (?9 IS NULL OR (d.due_at IS NOT NULL AND"
+				       "  (coalesce(d.finished_at, d.paused_at, ?10) > d.due_at) = ?9))"
+				       " AND (?11 IS NULL OR d.code = ?11 OR d.applicant_phone = ?11"
+				       "  OR d.applicant_id_number = ?11)"
+				       " ORDER BY d.intake_at DESC, d.id DESC";
+	struct store_conn *c = store_read_conn(st);
+	int64_t now = clock_now();
+	json_t *items = json_array();
+	int64_t total = 0;
+	sqlite3_stmt *s = store_stmt(c, page_sql);
+	if (s == NULL)
+		return json_pack("{s:o, s:i, s:i, s:i}", "items", items, "total", 0, "offset",
+				 offset, "limit", limit);
+	const char *texts[] = {f->status, f->procedure, f->field, f->office, f->holder};
+	for (int i = 0; i < 5; i++)
+		if (texts[i])
+			sqlite3_bind_text(s, i + 1, texts[i], -1, SQLITE_STATIC);
+	int64_t t;
+	if (f->received_from && dossier_day_start(f->received_from, &t))
+		sqlite3_bind_int64(s, 6, t);
+	if (f->received_to && dossier_day_start(f->received_to, &t))
+		sqlite3_bind_int64(s, 7, t + 86400);
+	if (f->due_before)
+		sqlite3_bind_int64(s, 8, f->due_before);
+	if (f->late >= 0)
+		sqlite3_bind_int(s, 9, f->late);
+	sqlite3_bind_int64(s, 10, now);
+	if (f->q)
+		sqlite3_bind_text(s, 11, f->q, -1, SQLITE_STATIC);
+	/* Paging in C: at_risk needs the calendar, so it filters here. */
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		if (f->at_risk) {
+			json_t *v = dossier_row_json(st, s, now);
+			if (!json_is_true(json_object_get(json_object_get(v, "timing"), "at_risk"))) {
+				json_decref(v);
+				continue;
+			}
+			if (total >= offset && json_array_size(items) < (size_t)limit)
+				json_array_append_new(items, v);
+			else
+				json_decref(v);
+		} else if (total >= offset && json_array_size(items) < (size_t)limit) {
+			json_array_append_new(items, dossier_row_json(st, s, now));
+		}
+		total++;
+	}
+	sqlite3_reset(s);
+	return json_pack("{s:o, s:I, s:i, s:i}", "items", items, "total", (json_int_t)total,
+			 "offset", offset, "limit", limit);
+}
+
+json_t *store_dossier_public(struct store *st, const char *code, const char *secret)
+{
+	struct store_conn *c = store_read_conn(st);
+	char want[65] = "", got[65];
+	json_t *v = NULL;
+	if (code == NULL || secret == NULL || strlen(code) > 64 || strlen(secret) > 64)
+		return NULL;
+	dossier_secret_hash(code, secret, got);
+	sqlite3_stmt *s = store_stmt(c, "SELECT d.secret_hash, d.status, p.name, p.code,"
+					" d.received_at, d.due_at, d.pending, d.apology_due_at,"
+					" d.finished_at, d.paused_at, d.returned_at FROM dossiers d"
+					" JOIN procedures p ON p.id = d.procedure_id WHERE d.code = ?");
+	if (s == NULL)
+		return NULL;
+	sqlite3_bind_text(s, 1, code, -1, SQLITE_STATIC);
+	bool found = sqlite3_step(s) == SQLITE_ROW;
+	if (found)
+		snprintf(want, sizeof want, "%s", store_col_text(s, 0));
+	/* Compared in constant time, and hashed even when the code is unknown,
+	 * so neither the answer nor its timing tells the two cases apart. */
+	bool match = found && strlen(want) == 64 && sodium_memcmp(want, got, 64) == 0;
+	if (match) {
+		enum dossier_status status = DS_RECEIVED;
+		dossier_status_parse(store_col_text(s, 1), &status);
+		int64_t due = sqlite3_column_int64(s, 5);
+		json_t *t = dossier_timing(st, status, sqlite3_column_int64(s, 4), due,
+					   sqlite3_column_int64(s, 9), sqlite3_column_int64(s, 8),
+					   clock_now());
+		v = json_pack("{s:s, s:s, s:s, s:{s:s, s:s}, s:o, s:o, s:o, s:b, s:o, s:o}", "code",
+			      code, "status", store_col_text(s, 1), "status_text",
+			      dossier_status_text_vi(status), "procedure", "code",
+			      store_col_text(s, 3), "name", store_col_text(s, 2), "received_at",
+			      opt_int(s, 4), "appointment_at", opt_int(s, 5), "still_needed",
+			      status == DS_SUPPLEMENT_REQUESTED ? opt_json(s, 6) : json_null(),
+			      "late", json_is_true(json_object_get(t, "late")), "apology",
+			      sqlite3_column_type(s, 7) == SQLITE_NULL
+				      ? json_null()
+				      : json_pack("{s:I}", "new_appointment_at",
+						  (json_int_t)sqlite3_column_int64(s, 7)),
+			      "returned_at", opt_int(s, 10));
+		json_decref(t);
+	}
+	sqlite3_reset(s);
+	return v;
+}
+
+static void csv_field(struct strbuf *out, const char *s)
+{
+	strbuf_puts(out, "\"");
+	for (; s && *s; s++) {
+		if (*s == '"')
+			strbuf_puts(out, "\"\"");
+		else
+			strbuf_append(out, s, 1);
+	}
+	strbuf_puts(out, "\"");
+}
+
+static void csv_time(struct strbuf *out, sqlite3_stmt *s, int col)
+{
+	if (sqlite3_column_type(s, col) == SQLITE_NULL) {
+		strbuf_puts(out, "\"\"");
+		return;
+	}
+	char iso[26];
+	clock_office_iso(sqlite3_column_int64(s, col), iso);
+	csv_field(out, iso);
+}
+
+enum mc_err store_dossier_ledger_csv(struct store *st, const char *from, const char *to,
+				     struct strbuf *out, struct mc_error *err)
+{
+	int64_t a = 0, b = 0;
+	bool ok = dossier_day_start(from, &a) && dossier_day_start(to, &b) && a <= b;
+	if (!ok)
+		return mc_fail(err, MC_ERR_INVALID, "invalid_period",
+			       "Kỳ phải có from và to dạng YYYY-MM-DD, from ≤ to",
+			       "from and to must be YYYY-MM-DD with from <= to");
+	struct store_conn *c = store_read_conn(st);
+	sqlite3_stmt *s = store_stmt(
+		c, "SELECT d.code, p.name, d.sets, d.applicant_name,"
+		   " json_extract(d.applicant, '$.address'), d.applicant_phone, p.office,"
+		   " d.received_at, d.due_at,"
+		   " (SELECT min(given_at) FROM dossier_steps s WHERE s.dossier_id = d.id),"
+		   " d.finished_at, d.returned_at, d.returned_to, d.status, d.apology_due_at"
+		   " FROM dossiers d JOIN procedures p ON p.id = d.procedure_id"
+		   " WHERE d.received_at >= ? AND d.received_at < ? ORDER BY d.received_at, d.id");
+	if (s == NULL)
+		return store_sql_error(c, "ledger", err);
+	sqlite3_bind_int64(s, 1, a);
+	sqlite3_bind_int64(s, 2, b + 86400);
+	strbuf_puts(out, "line,code,procedure,sets,applicant,address,phone,lead_office,received,"
+			 "appointment,sent_to_office,result_back,returned,returned_to,status,"
+			 "new_appointment\r\n");
+	int line = 0;
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		strbuf_printf(out, "%d,", ++line);
+		csv_field(out, store_col_text(s, 0));
+		strbuf_puts(out, ",");
+		csv_field(out, store_col_text(s, 1));
+		strbuf_printf(out, ",%d,", sqlite3_column_int(s, 2));
+		for (int col = 3; col <= 6; col++) {
+			csv_field(out, store_col_text(s, col));
+			strbuf_puts(out, ",");
+		}
+		for (int col = 7; col <= 11; col++) {
+			csv_time(out, s, col);
+			strbuf_puts(out, ",");
+		}
+		csv_field(out, store_col_text(s, 12));
+		strbuf_puts(out, ",");
+		csv_field(out, store_col_text(s, 13));
+		strbuf_puts(out, ",");
+		csv_time(out, s, 14);
+		strbuf_puts(out, "\r\n");
+	}
+	sqlite3_reset(s);
+	return MC_OK;
+}
+
+enum mc_err store_dossier_audit(struct store *st, int64_t *checked, struct mc_error *err)
+{
+	struct store_conn *c = store_read_conn(st);
+	sqlite3_stmt *s = NULL;
+	enum mc_err rc = MC_OK;
+	int64_t n = 0;
+	/* Not cached: runs once per audit. The newest event of each dossier
+	 * states its status and due instant after that event. */
+	if (sqlite3_prepare_v2(c->db,
+			       "SELECT d.code, d.status, d.due_at, json_extract(e.details, '$.status'),"
+			       " json_extract(e.details, '$.due_at') FROM dossiers d"
+			       " LEFT JOIN events e ON e.id = (SELECT max(id) FROM events"
+			       "  WHERE entity = 'dossier' AND entity_id = d.code)",
+			       -1, &s, NULL) != SQLITE_OK)
+		return store_sql_error(c, "dossier audit", err);
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		bool same_status = sqlite3_column_type(s, 3) != SQLITE_NULL &&
+				   strcmp(store_col_text(s, 1), store_col_text(s, 3)) == 0;
+		bool same_due = sqlite3_column_int64(s, 2) == sqlite3_column_int64(s, 4) &&
+				(sqlite3_column_type(s, 2) == SQLITE_NULL) ==
+					(sqlite3_column_type(s, 4) == SQLITE_NULL);
+		if (!same_status || !same_due) {
+			rc = mc_failf(err, MC_ERR_CONFLICT, "audit_state_mismatch",
+				      "Hồ sơ bị sửa ngoài nhật ký",
+				      "dossier %s differs from its last event (%s)",
+				      store_col_text(s, 0), same_status ? "due_at" : "status");
+			break;
+		}
+		n++;
+	}
+	sqlite3_finalize(s);
+	if (checked)
+		*checked = n;
+	return rc;
+}

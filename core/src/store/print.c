@@ -1,0 +1,854 @@
+/* Print destinations and the print spool: every SQL statement of printing. */
+#include "store/print.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/queue.h"
+#include "store/store_internal.h"
+#include "util/clock.h"
+#include "util/xmalloc.h"
+
+#define PRINT_COLS "p.id, p.name, p.target, p.format, p.paper, p.is_default, p.active"
+
+static void print_row_printer(sqlite3_stmt *s, int col, struct store_printer *out)
+{
+	out->id = sqlite3_column_int64(s, col);
+	snprintf(out->name, sizeof out->name, "%s", store_col_text(s, col + 1));
+	snprintf(out->target, sizeof out->target, "%s", store_col_text(s, col + 2));
+	snprintf(out->format, sizeof out->format, "%s", store_col_text(s, col + 3));
+	snprintf(out->paper, sizeof out->paper, "%s", store_col_text(s, col + 4));
+	out->is_default = sqlite3_column_int(s, col + 5) != 0;
+	out->active = sqlite3_column_int(s, col + 6) != 0;
+}
+
+/* Runs a one-row printer query bound with one int64 or one text argument. */
+static bool print_printer_query(struct store *st, const char *sql, int64_t n, const char *text,
+                                struct store_printer *out)
+{
+	struct store_conn *c = store_read_conn(st);
+	sqlite3_stmt *s = store_stmt(c, sql);
+	bool found = false;
+	if (s == NULL)
+		return false;
+	if (text)
+		sqlite3_bind_text(s, 1, text, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_int64(s, 1, n);
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		print_row_printer(s, 0, out);
+		found = true;
+	}
+	sqlite3_reset(s);
+	return found;
+}
+
+static enum mc_err print_not_configured(struct mc_error *err, const char *what)
+{
+	return mc_failf(err, MC_ERR_NOT_FOUND, "printer_not_configured",
+	                "Chưa cấu hình máy in cho thiết bị hoặc quầy này",
+	                "No printer is configured for this %s nor as the office default", what);
+}
+
+enum mc_err store_printer_for_device(struct store *st, int64_t device_id, struct store_printer *out,
+                                     struct mc_error *err)
+{
+	if (print_printer_query(st,
+	                        "SELECT " PRINT_COLS " FROM printers p WHERE p.active = 1 AND"
+	                        " (p.id = (SELECT printer_id FROM devices WHERE id = ?1)"
+	                        " OR p.is_default = 1) ORDER BY p.is_default LIMIT 1",
+	                        device_id, NULL, out))
+		return MC_OK;
+	return print_not_configured(err, "device");
+}
+
+enum mc_err store_printer_for_counter(struct store *st, int counter_no, struct store_printer *out,
+                                      struct mc_error *err)
+{
+	if (print_printer_query(st,
+	                        "SELECT " PRINT_COLS " FROM printers p WHERE p.active = 1 AND"
+	                        " (p.id = (SELECT printer_id FROM counters WHERE no = ?1)"
+	                        " OR p.is_default = 1) ORDER BY p.is_default LIMIT 1",
+	                        counter_no, NULL, out))
+		return MC_OK;
+	return print_not_configured(err, "counter");
+}
+
+enum mc_err store_printer_by_name(struct store *st, const char *name, struct store_printer *out,
+                                  struct mc_error *err)
+{
+	if (print_printer_query(st, "SELECT " PRINT_COLS " FROM printers p WHERE p.name = ?", 0,
+	                        name, out))
+		return MC_OK;
+	return mc_failf(err, MC_ERR_NOT_FOUND, "printer_not_found", "Không có máy in này",
+	                "No printer named '%.100s'", name);
+}
+
+enum mc_err store_printer_by_id(struct store *st, int64_t id, struct store_printer *out,
+                                struct mc_error *err)
+{
+	if (print_printer_query(st, "SELECT " PRINT_COLS " FROM printers p WHERE p.id = ?", id,
+	                        NULL, out))
+		return MC_OK;
+	return mc_failf(err, MC_ERR_NOT_FOUND, "printer_not_found", "Không có máy in này",
+	                "No printer %lld", (long long)id);
+}
+
+static enum mc_err print_step(struct store_conn *c, sqlite3_stmt *s, const char *what,
+                              struct mc_error *err)
+{
+	int step = sqlite3_step(s);
+	sqlite3_reset(s);
+	return step == SQLITE_DONE || step == SQLITE_ROW ? MC_OK : store_sql_error(c, what, err);
+}
+
+static enum mc_err print_audit(struct store *st, const char *actor, const char *entity,
+                               const char *id, const char *action, json_t *details,
+                               struct mc_error *err)
+{
+	char *text = json_dumps(details, JSON_COMPACT);
+	json_decref(details);
+	int64_t ev = store_event_append(st, actor, entity, id, action, text, false, err);
+	free(text);
+	return ev ? MC_OK : (err ? err->kind : MC_ERR_INTERNAL);
+}
+
+enum mc_err store_printer_set_default(struct store *st, const struct principal *who,
+                                      const char *target, struct mc_error *err)
+{
+	if (target == NULL || *target == '\0' || strlen(target) > STORE_PRINTER_TARGET_MAX)
+		return mc_fail(err, MC_ERR_INVALID, "invalid_printer_target",
+		               "Địa chỉ máy in không hợp lệ",
+		               "a printer is a CUPS queue name or an ipp:// URI of 1-512 bytes");
+	enum mc_err rc = store_begin(st, err);
+	if (rc)
+		return rc;
+	struct store_conn *c = store_write_conn(st);
+	sqlite3_stmt *s =
+	    store_stmt(c, "UPDATE printers SET target = ?1, active = 1 WHERE is_default = 1"
+	                  " AND (target <> ?1 OR active = 0)");
+	if (s == NULL) {
+		rc = store_sql_error(c, "printer", err);
+		goto fail;
+	}
+	sqlite3_bind_text(s, 1, target, -1, SQLITE_STATIC);
+	if ((rc = print_step(c, s, "printer", err)))
+		goto fail;
+	bool changed = sqlite3_changes(c->db) > 0;
+	if (!changed) {
+		s = store_stmt(c, "INSERT INTO printers (name, target, is_default, created_at)"
+		                  " SELECT 'default', ?1, 1, ?2"
+		                  " WHERE NOT EXISTS (SELECT 1 FROM printers WHERE is_default = 1)"
+		                  " ON CONFLICT (name) DO UPDATE SET target = ?1, is_default = 1,"
+		                  " active = 1");
+		if (s == NULL) {
+			rc = store_sql_error(c, "printer", err);
+			goto fail;
+		}
+		sqlite3_bind_text(s, 1, target, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(s, 2, clock_now());
+		if ((rc = print_step(c, s, "printer", err)))
+			goto fail;
+		changed = sqlite3_changes(c->db) > 0;
+	}
+	if (changed &&
+	    (rc = print_audit(st, who->actor, "printer", "default", "printer.default_set",
+	                      json_pack("{s:s}", "target", target), err)))
+		goto fail;
+	return store_commit(st, err);
+fail:
+	store_rollback(st);
+	return rc;
+}
+
+size_t store_printers_active(struct store *st, struct store_printer *out, size_t max)
+{
+	struct store_conn *c = store_read_conn(st);
+	sqlite3_stmt *s = store_stmt(c, "SELECT " PRINT_COLS " FROM printers p WHERE p.active = 1"
+	                                " ORDER BY p.id");
+	size_t n = 0;
+	if (s == NULL)
+		return 0;
+	while (n < max && sqlite3_step(s) == SQLITE_ROW)
+		print_row_printer(s, 0, &out[n++]);
+	sqlite3_reset(s);
+	return n;
+}
+
+json_t *store_printers_list(struct store *st, int offset, int limit)
+{
+	struct store_conn *c = store_read_conn(st);
+	json_t *items = json_array();
+	int64_t total = 0;
+	sqlite3_stmt *s = store_stmt(
+	    c, "SELECT json_object('name', p.name, 'target', p.target, 'format', p.format,"
+	       " 'paper', p.paper, 'default', json(iif(p.is_default, 'true', 'false')),"
+	       " 'active', json(iif(p.active, 'true', 'false')),"
+	       " 'jobs', json_object("
+	       "  'queued', (SELECT count(*) FROM print_jobs j WHERE j.printer_id = p.id"
+	       "   AND j.state IN ('queued','sending','printing')),"
+	       "  'failed', (SELECT count(*) FROM print_jobs j WHERE j.printer_id = p.id"
+	       "   AND j.state = 'failed')),"
+	       " 'devices', (SELECT json_group_array(d.name) FROM devices d"
+	       "  WHERE d.printer_id = p.id),"
+	       " 'counters', (SELECT json_group_array(co.no) FROM counters co"
+	       "  WHERE co.printer_id = p.id)), p.id"
+	       " FROM printers p ORDER BY p.id LIMIT ? OFFSET ?");
+	if (s) {
+		sqlite3_bind_int(s, 1, limit);
+		sqlite3_bind_int(s, 2, offset);
+		while (sqlite3_step(s) == SQLITE_ROW) {
+			json_t *item = json_loads(store_col_text(s, 0), 0, NULL);
+			if (item) {
+				json_object_set_new(item, "_id",
+				                    json_integer(sqlite3_column_int64(s, 1)));
+				json_array_append_new(items, item);
+			}
+		}
+		sqlite3_reset(s);
+	}
+	s = store_stmt(c, "SELECT count(*) FROM printers");
+	if (s && sqlite3_step(s) == SQLITE_ROW)
+		total = sqlite3_column_int64(s, 0);
+	if (s)
+		sqlite3_reset(s);
+	return json_pack("{s:o, s:I, s:i, s:i}", "items", items, "total", (json_int_t)total,
+	                 "offset", offset, "limit", limit);
+}
+
+/* The job's view, on connection c (the writer inside a transaction). */
+static json_t *print_job_json(struct store_conn *c, int64_t id)
+{
+	sqlite3_stmt *s = store_stmt(
+	    c, "SELECT json_object('id', j.id, 'printer', p.name, 'format', j.format,"
+	       " 'kind', j.kind, 'ref', j.ref, 'title', j.title, 'state', j.state,"
+	       " 'attempts', j.attempts, 'last_error', j.last_error,"
+	       " 'printer_reasons', j.printer_reasons, 'cups_job_id', j.cups_job_id,"
+	       " 'size', j.size, 'sha256', j.sha256, 'sync', json(iif(j.sync, 'true', 'false')),"
+	       " 'reprint_of', j.reprint_of, 'created_by', j.created_by,"
+	       " 'created_at', j.created_at, 'updated_at', j.updated_at, 'done_at', j.done_at,"
+	       " 'next_try_at', iif(j.state IN ('queued','printing'), j.next_try_ms / 1000,"
+	       " NULL))"
+	       " FROM print_jobs j JOIN printers p ON p.id = j.printer_id WHERE j.id = ?");
+	json_t *j = NULL;
+	if (s == NULL)
+		return NULL;
+	sqlite3_bind_int64(s, 1, id);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		j = json_loads(store_col_text(s, 0), 0, NULL);
+	sqlite3_reset(s);
+	return j;
+}
+
+json_t *store_print_job_json(struct store *st, int64_t id)
+{
+	return print_job_json(store_read_conn(st), id);
+}
+
+json_t *store_print_jobs_list(struct store *st, const char *state, const char *printer,
+                              const char *kind, const char *ref, int offset, int limit)
+{
+	struct store_conn *c = store_read_conn(st);
+	json_t *items = json_array();
+	int64_t total = 0;
+	sqlite3_stmt *s = store_stmt(c, "SELECT j.id FROM print_jobs j"
+	                                " JOIN printers p ON p.id = j.printer_id"
+	                                " WHERE (?1 IS NULL OR j.state = ?1)"
+	                                " AND (?2 IS NULL OR p.name = ?2)"
+	                                " AND (?3 IS NULL OR j.kind = ?3)"
+	                                " AND (?4 IS NULL OR j.ref = ?4)"
+	                                " ORDER BY j.id DESC LIMIT ?5 OFFSET ?6");
+	const char *args[] = {state, printer, kind, ref};
+	int64_t *ids = NULL;
+	size_t n = 0;
+	if (s) {
+		for (int i = 0; i < 4; i++)
+			if (args[i])
+				sqlite3_bind_text(s, i + 1, args[i], -1, SQLITE_STATIC);
+		sqlite3_bind_int(s, 5, limit);
+		sqlite3_bind_int(s, 6, offset);
+		ids = xcalloc((size_t)limit + 1, sizeof *ids);
+		while (n < (size_t)limit && sqlite3_step(s) == SQLITE_ROW)
+			ids[n++] = sqlite3_column_int64(s, 0);
+		sqlite3_reset(s);
+	}
+	for (size_t i = 0; i < n; i++) {
+		json_t *j = print_job_json(c, ids[i]);
+		if (j)
+			json_array_append_new(items, j);
+	}
+	free(ids);
+	s = store_stmt(c, "SELECT count(*) FROM print_jobs j"
+	                  " JOIN printers p ON p.id = j.printer_id"
+	                  " WHERE (?1 IS NULL OR j.state = ?1)"
+	                  " AND (?2 IS NULL OR p.name = ?2)"
+	                  " AND (?3 IS NULL OR j.kind = ?3)"
+	                  " AND (?4 IS NULL OR j.ref = ?4)");
+	if (s) {
+		for (int i = 0; i < 4; i++)
+			if (args[i])
+				sqlite3_bind_text(s, i + 1, args[i], -1, SQLITE_STATIC);
+		if (sqlite3_step(s) == SQLITE_ROW)
+			total = sqlite3_column_int64(s, 0);
+		sqlite3_reset(s);
+	}
+	return json_pack("{s:o, s:I, s:i, s:i}", "items", items, "total", (json_int_t)total,
+	                 "offset", offset, "limit", limit);
+}
+
+static void print_sha256_hex(const uint8_t *data, size_t len, char out[65])
+{
+	unsigned char h[crypto_hash_sha256_BYTES];
+	crypto_hash_sha256(h, data, len);
+	sodium_bin2hex(out, 65, h, sizeof h);
+}
+
+static int64_t print_now_ms(void)
+{
+	return clock_now() * 1000;
+}
+
+enum mc_err store_print_job_add(struct store *st, const struct principal *who,
+                                const struct store_print_job_new *job, int64_t *id,
+                                struct mc_error *err)
+{
+	if (job->data == NULL || job->len == 0)
+		return mc_fail(err, MC_ERR_INVALID, "empty_print_job", "Lệnh in rỗng",
+		               "a print job needs its bytes");
+	char sha[65];
+	print_sha256_hex(job->data, job->len, sha);
+	enum mc_err rc = store_begin(st, err);
+	if (rc)
+		return rc;
+	struct store_conn *c = store_write_conn(st);
+	int64_t now = clock_now();
+	sqlite3_stmt *s = store_stmt(
+	    c, "INSERT INTO print_jobs (printer_id, format, kind, ref, title, data, size, sha256,"
+	       " sync, state, next_try_ms, created_by, created_at, updated_at)"
+	       " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+	if (s == NULL) {
+		rc = store_sql_error(c, "print job", err);
+		goto fail;
+	}
+	sqlite3_bind_int64(s, 1, job->printer_id);
+	sqlite3_bind_text(s, 2, job->format, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, job->kind, -1, SQLITE_STATIC);
+	if (job->ref)
+		sqlite3_bind_text(s, 4, job->ref, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 5, job->title ? job->title : job->kind, -1, SQLITE_STATIC);
+	sqlite3_bind_blob64(s, 6, job->data, job->len, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 7, (int64_t)job->len);
+	sqlite3_bind_text(s, 8, sha, -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 9, job->sync);
+	sqlite3_bind_text(s, 10, job->sync ? "sending" : "queued", -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 11, now * 1000);
+	sqlite3_bind_text(s, 12, who->actor, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 13, now);
+	sqlite3_bind_int64(s, 14, now);
+	if ((rc = print_step(c, s, "print job", err)))
+		goto fail;
+	*id = sqlite3_last_insert_rowid(c->db);
+	char eid[24];
+	snprintf(eid, sizeof eid, "%lld", (long long)*id);
+	if ((rc = print_audit(st, who->actor, "print_job", eid, "print_job.created",
+	                      json_pack("{s:s, s:s?, s:I, s:s}", "kind", job->kind, "ref", job->ref,
+	                                "printer", (json_int_t)job->printer_id, "sha256", sha),
+	                      err)))
+		goto fail;
+	return store_commit(st, err);
+fail:
+	store_rollback(st);
+	return rc;
+}
+
+void store_print_job_release(struct store_print_job *job)
+{
+	free(job->data);
+	job->data = NULL;
+	job->len = 0;
+}
+
+bool store_print_job_next(struct store *st, int64_t now_ms, struct store_print_job *job,
+                          int64_t *next_due_ms)
+{
+	struct store_conn *c = store_read_conn(st);
+	bool found = false;
+	*next_due_ms = 0;
+	/* Jobs of one printer are taken in order: a later job never overtakes an
+	 * earlier one that waits for the same printer. */
+	sqlite3_stmt *s = store_stmt(c, "SELECT j.id, " PRINT_COLS
+	                                ", j.format, j.kind, j.title, j.state, j.attempts,"
+	                                " coalesce(j.cups_job_id, 0), j.data, j.next_try_ms"
+	                                " FROM print_jobs j JOIN printers p ON p.id = j.printer_id"
+	                                " WHERE j.state IN ('queued','printing') AND j.sync = 0"
+	                                " ORDER BY j.next_try_ms, j.id LIMIT 1");
+	if (s == NULL)
+		return false;
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		int64_t due = sqlite3_column_int64(s, 15);
+		if (due > now_ms) {
+			*next_due_ms = due;
+		} else {
+			memset(job, 0, sizeof *job);
+			job->id = sqlite3_column_int64(s, 0);
+			print_row_printer(s, 1, &job->printer);
+			snprintf(job->format, sizeof job->format, "%s", store_col_text(s, 8));
+			snprintf(job->kind, sizeof job->kind, "%s", store_col_text(s, 9));
+			snprintf(job->title, sizeof job->title, "%s", store_col_text(s, 10));
+			snprintf(job->state, sizeof job->state, "%s", store_col_text(s, 11));
+			job->attempts = sqlite3_column_int(s, 12);
+			job->cups_job_id = sqlite3_column_int(s, 13);
+			job->len = (size_t)sqlite3_column_bytes(s, 14);
+			job->data = xmalloc(job->len ? job->len : 1);
+			if (job->len)
+				memcpy(job->data, sqlite3_column_blob(s, 14), job->len);
+			found = true;
+		}
+	}
+	sqlite3_reset(s);
+	return found;
+}
+
+enum mc_err store_print_job_update(struct store *st, int64_t id, const struct store_print_update *u,
+                                   struct mc_error *err)
+{
+	enum mc_err rc = store_begin(st, err);
+	if (rc)
+		return rc;
+	struct store_conn *c = store_write_conn(st);
+	int64_t now = clock_now();
+	sqlite3_stmt *s =
+	    store_stmt(c, "UPDATE print_jobs SET state = ?1, attempts = attempts + ?2,"
+	                  " cups_job_id = CASE WHEN ?3 > 0 THEN ?3 WHEN ?3 < 0 THEN NULL"
+	                  "  ELSE cups_job_id END,"
+	                  " next_try_ms = ?4, last_error = CASE WHEN ?5 IS NULL THEN last_error"
+	                  "  WHEN ?5 = '' THEN NULL ELSE ?5 END,"
+	                  " printer_reasons = coalesce(?6, printer_reasons), updated_at = ?7,"
+	                  " done_at = iif(?1 = 'done', ?7, done_at) WHERE id = ?8");
+	if (s == NULL) {
+		rc = store_sql_error(c, "print job", err);
+		goto fail;
+	}
+	sqlite3_bind_text(s, 1, u->state, -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 2, u->count_attempt ? 1 : 0);
+	sqlite3_bind_int(s, 3, u->cups_job_id);
+	sqlite3_bind_int64(s, 4, u->next_try_ms);
+	if (u->last_error)
+		sqlite3_bind_text(s, 5, u->last_error, -1, SQLITE_STATIC);
+	if (u->reasons)
+		sqlite3_bind_text(s, 6, u->reasons, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 7, now);
+	sqlite3_bind_int64(s, 8, id);
+	if ((rc = print_step(c, s, "print job", err)))
+		goto fail;
+	if (u->whole_printer) {
+		s = store_stmt(
+		    c, "UPDATE print_jobs SET next_try_ms = max(next_try_ms, ?1),"
+		       " last_error = coalesce(?2, last_error),"
+		       " printer_reasons = coalesce(?3, printer_reasons), updated_at = ?4"
+		       " WHERE state = 'queued' AND sync = 0 AND id <> ?5"
+		       " AND printer_id = (SELECT printer_id FROM print_jobs WHERE id = ?5)");
+		if (s == NULL) {
+			rc = store_sql_error(c, "print job", err);
+			goto fail;
+		}
+		sqlite3_bind_int64(s, 1, u->next_try_ms);
+		if (u->last_error && *u->last_error)
+			sqlite3_bind_text(s, 2, u->last_error, -1, SQLITE_STATIC);
+		if (u->reasons)
+			sqlite3_bind_text(s, 3, u->reasons, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(s, 4, now);
+		sqlite3_bind_int64(s, 5, id);
+		if ((rc = print_step(c, s, "print job", err)))
+			goto fail;
+	}
+	if (strcmp(u->state, "done") == 0 || strcmp(u->state, "failed") == 0) {
+		char eid[24];
+		snprintf(eid, sizeof eid, "%lld", (long long)id);
+		rc = print_audit(st, "system:printer", "print_job", eid,
+		                 strcmp(u->state, "done") == 0 ? "print_job.done"
+		                                               : "print_job.failed",
+		                 json_pack("{s:s?}", "error", u->last_error), err);
+		if (rc)
+			goto fail;
+	}
+	return store_commit(st, err);
+fail:
+	store_rollback(st);
+	return rc;
+}
+
+int store_print_recover(struct store *st, struct mc_error *err)
+{
+	static const struct principal system = {.role = ROLE_ADMIN, .actor = "system:printer"};
+	int n = 0;
+	/* The kiosk's jobs cut off mid-print: fail them, void their tickets. */
+	for (;;) {
+		struct store_conn *c = store_read_conn(st);
+		sqlite3_stmt *s = store_stmt(c, "SELECT id, kind, coalesce(ref, '') FROM print_jobs"
+		                                " WHERE sync = 1 AND state = 'sending' LIMIT 1");
+		if (s == NULL)
+			return n;
+		int64_t id = 0, ticket = 0;
+		if (sqlite3_step(s) == SQLITE_ROW) {
+			id = sqlite3_column_int64(s, 0);
+			if (strcmp(store_col_text(s, 1), "ticket") == 0)
+				ticket = strtoll(store_col_text(s, 2), NULL, 10);
+		}
+		sqlite3_reset(s);
+		if (id == 0)
+			break;
+		struct mc_error ignored;
+		if (ticket > 0)
+			store_ticket_void(st, &system, ticket, "print interrupted by a restart",
+			                  &ignored);
+		struct store_print_update u = {.state = "failed",
+		                               .last_error = "interrupted by a server restart"};
+		if (store_print_job_update(st, id, &u, err) != MC_OK)
+			return n;
+		n++;
+	}
+	enum mc_err rc = store_begin(st, err);
+	if (rc)
+		return n;
+	struct store_conn *c = store_write_conn(st);
+	sqlite3_stmt *s = store_stmt(c, "UPDATE print_jobs SET state = 'queued', next_try_ms = 0"
+	                                " WHERE sync = 0 AND state = 'sending'");
+	if (s && print_step(c, s, "print job", err) == MC_OK)
+		n += sqlite3_changes(c->db);
+	s = store_stmt(c, "UPDATE print_jobs SET next_try_ms = 0 WHERE state = 'printing'");
+	if (s && print_step(c, s, "print job", err) == MC_OK)
+		n += sqlite3_changes(c->db);
+	store_commit(st, err);
+	return n;
+}
+
+/* Loads what a staff action needs of job id; refuses the ticket of a kiosk
+ * print that failed (its number was voided). */
+static enum mc_err print_job_check(struct store_conn *c, int64_t id, char state[12],
+                                   struct mc_error *err)
+{
+	sqlite3_stmt *s =
+	    store_stmt(c, "SELECT j.state, j.kind = 'ticket' AND EXISTS (SELECT 1 FROM tickets t"
+	                  " WHERE t.id = CAST(j.ref AS INTEGER) AND t.outcome = 'voided')"
+	                  " FROM print_jobs j WHERE j.id = ?");
+	if (s == NULL)
+		return store_sql_error(c, "print job", err);
+	sqlite3_bind_int64(s, 1, id);
+	enum mc_err rc = MC_OK;
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		snprintf(state, 12, "%s", store_col_text(s, 0));
+		if (sqlite3_column_int(s, 1))
+			rc = mc_fail(
+			    err, MC_ERR_CONFLICT, "ticket_voided",
+			    "Số này đã hủy vì không in được; hãy lấy số mới",
+			    "This ticket was voided when its print failed; issue a new one");
+	} else {
+		rc = mc_failf(err, MC_ERR_NOT_FOUND, "print_job_not_found", "Không có lệnh in này",
+		              "No print job %lld", (long long)id);
+	}
+	sqlite3_reset(s);
+	return rc;
+}
+
+enum mc_err store_print_job_retry(struct store *st, const struct principal *who, int64_t id,
+                                  json_t **job, struct mc_error *err)
+{
+	enum mc_err rc = store_begin(st, err);
+	if (rc)
+		return rc;
+	struct store_conn *c = store_write_conn(st);
+	char state[12];
+	if ((rc = print_job_check(c, id, state, err)))
+		goto fail;
+	if (strcmp(state, "failed") != 0) {
+		rc = mc_failf(err, MC_ERR_CONFLICT, "job_not_failed",
+		              "Chỉ lệnh in bị lỗi mới được in lại",
+		              "Only a failed job can be retried (this one is %s)", state);
+		goto fail;
+	}
+	sqlite3_stmt *s =
+	    store_stmt(c, "UPDATE print_jobs SET state = 'queued', attempts = 0,"
+	                  " sync = 0, next_try_ms = ?, updated_at = ?, cups_job_id = NULL"
+	                  " WHERE id = ?");
+	if (s == NULL) {
+		rc = store_sql_error(c, "print job", err);
+		goto fail;
+	}
+	sqlite3_bind_int64(s, 1, print_now_ms());
+	sqlite3_bind_int64(s, 2, clock_now());
+	sqlite3_bind_int64(s, 3, id);
+	if ((rc = print_step(c, s, "print job", err)))
+		goto fail;
+	char eid[24];
+	snprintf(eid, sizeof eid, "%lld", (long long)id);
+	if ((rc = print_audit(st, who->actor, "print_job", eid, "print_job.retried", json_object(),
+	                      err)))
+		goto fail;
+	*job = print_job_json(c, id);
+	if ((rc = store_commit(st, err))) {
+		json_decref(*job);
+		*job = NULL;
+	}
+	return rc;
+fail:
+	store_rollback(st);
+	return rc;
+}
+
+enum mc_err store_print_job_reprint(struct store *st, const struct principal *who, int64_t id,
+                                    json_t **job, struct mc_error *err)
+{
+	enum mc_err rc = store_begin(st, err);
+	if (rc)
+		return rc;
+	struct store_conn *c = store_write_conn(st);
+	char state[12];
+	int64_t now = clock_now();
+	if ((rc = print_job_check(c, id, state, err)))
+		goto fail;
+	/* The bytes are copied inside SQLite: the reprint is byte-identical. */
+	sqlite3_stmt *s = store_stmt(
+	    c, "INSERT INTO print_jobs (printer_id, format, kind, ref, title, data, size, sha256,"
+	       " sync, state, next_try_ms, reprint_of, created_by, created_at, updated_at)"
+	       " SELECT printer_id, format, kind, ref, title, data, size, sha256, 0, 'queued',"
+	       " ?1, id, ?2, ?3, ?3 FROM print_jobs WHERE id = ?4");
+	if (s == NULL) {
+		rc = store_sql_error(c, "print job", err);
+		goto fail;
+	}
+	sqlite3_bind_int64(s, 1, now * 1000);
+	sqlite3_bind_text(s, 2, who->actor, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 3, now);
+	sqlite3_bind_int64(s, 4, id);
+	if ((rc = print_step(c, s, "print job", err)))
+		goto fail;
+	int64_t nid = sqlite3_last_insert_rowid(c->db);
+	char eid[24];
+	snprintf(eid, sizeof eid, "%lld", (long long)nid);
+	if ((rc = print_audit(st, who->actor, "print_job", eid, "print_job.reprinted",
+	                      json_pack("{s:I}", "reprint_of", (json_int_t)id), err)))
+		goto fail;
+	*job = print_job_json(c, nid);
+	if ((rc = store_commit(st, err))) {
+		json_decref(*job);
+		*job = NULL;
+	}
+	return rc;
+fail:
+	store_rollback(st);
+	return rc;
+}
+
+/* Set-up (called by store_setup_apply inside its transaction). */
+
+static enum mc_err print_setup_str(json_t *obj, const char *key, size_t max, const char **out,
+                                   struct mc_error *err)
+{
+	json_t *v = json_object_get(obj, key);
+	*out = NULL;
+	if (v == NULL || json_is_null(v))
+		return MC_OK;
+	if (!json_is_string(v) || json_string_length(v) == 0 || json_string_length(v) > max ||
+	    strlen(json_string_value(v)) != json_string_length(v))
+		return mc_failf(err, MC_ERR_INVALID, "invalid_field", "Trường không hợp lệ",
+		                "printer: '%s' must be a string of 1-%zu bytes", key, max);
+	*out = json_string_value(v);
+	return MC_OK;
+}
+
+static bool print_one_of(const char *v, const char *const *allowed)
+{
+	for (; *allowed; allowed++)
+		if (strcmp(v, *allowed) == 0)
+			return true;
+	return false;
+}
+
+enum mc_err setup_printers(struct store *st, const struct principal *who, json_t *bundle,
+                           int *count, struct mc_error *err)
+{
+	static const char *const formats[] = {"pdf", "escpos", NULL};
+	static const char *const papers[] = {"80mm", "58mm", "a5", "a4", NULL};
+	struct store_conn *c = store_write_conn(st);
+	json_t *arr = json_object_get(bundle, "printers"), *p;
+	size_t i;
+	enum mc_err rc;
+	if (arr == NULL)
+		return MC_OK;
+	if (!json_is_array(arr) || json_array_size(arr) > 200)
+		return mc_fail(err, MC_ERR_INVALID, "invalid_field", "Trường không hợp lệ",
+		               "'printers' must be an array of at most 200 items");
+	json_array_foreach(arr, i, p)
+	{
+		const char *name, *target, *format, *paper;
+		if (!json_is_object(p))
+			return mc_fail(err, MC_ERR_INVALID, "invalid_field", "Trường không hợp lệ",
+			               "printers items must be objects");
+		if ((rc = print_setup_str(p, "name", STORE_PRINTER_NAME_MAX, &name, err)) ||
+		    (rc = print_setup_str(p, "target", STORE_PRINTER_TARGET_MAX, &target, err)) ||
+		    (rc = print_setup_str(p, "format", 8, &format, err)) ||
+		    (rc = print_setup_str(p, "paper", 8, &paper, err)))
+			return rc;
+		if (name == NULL)
+			return mc_fail(err, MC_ERR_INVALID, "missing_field",
+			               "Thiếu trường bắt buộc", "printer: 'name' is required");
+		if (format && !print_one_of(format, formats))
+			return mc_fail(err, MC_ERR_INVALID, "invalid_printer_format",
+			               "Định dạng máy in không hợp lệ",
+			               "printer 'format' is pdf or escpos");
+		if (paper && !print_one_of(paper, papers))
+			return mc_fail(err, MC_ERR_INVALID, "invalid_printer_paper",
+			               "Khổ giấy không hợp lệ",
+			               "printer 'paper' is 80mm, 58mm, a5 or a4");
+		json_t *def = json_object_get(p, "default");
+		json_t *active = json_object_get(p, "active");
+		if ((def && !json_is_boolean(def)) || (active && !json_is_boolean(active)))
+			return mc_fail(err, MC_ERR_INVALID, "invalid_field", "Trường không hợp lệ",
+			               "printer 'default' and 'active' are booleans");
+		sqlite3_stmt *s = store_stmt(c, "SELECT 1 FROM printers WHERE name = ?");
+		if (s == NULL)
+			return store_sql_error(c, "printer", err);
+		sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+		bool exists = sqlite3_step(s) == SQLITE_ROW;
+		sqlite3_reset(s);
+		if (!exists && json_is_true(json_object_get(p, "_must_exist")))
+			return mc_fail(err, MC_ERR_NOT_FOUND, "not_found", "Không tìm thấy",
+			               "No such printer");
+		if (!exists && target == NULL)
+			return mc_failf(
+			    err, MC_ERR_INVALID, "missing_field", "Thiếu trường bắt buộc",
+			    "new printer '%.100s' needs a 'target' (queue name or URI)", name);
+		if (json_is_true(def)) {
+			s = store_stmt(c, "UPDATE printers SET is_default = 0 WHERE name <> ?");
+			if (s == NULL)
+				return store_sql_error(c, "printer", err);
+			sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+			if ((rc = print_step(c, s, "printer", err)))
+				return rc;
+		}
+		s = store_stmt(c, "INSERT INTO printers (name, target, format, paper, is_default,"
+		                  " active, created_at) VALUES (?1, ?2, coalesce(?3, 'pdf'),"
+		                  " coalesce(?4, '80mm'), coalesce(?5, 0), coalesce(?6, 1), ?7)"
+		                  " ON CONFLICT (name) DO UPDATE SET target = coalesce(?2, target),"
+		                  " format = coalesce(?3, format), paper = coalesce(?4, paper),"
+		                  " is_default = coalesce(?5, is_default),"
+		                  " active = coalesce(?6, active)");
+		if (s == NULL)
+			return store_sql_error(c, "printer", err);
+		sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+		if (target)
+			sqlite3_bind_text(s, 2, target, -1, SQLITE_STATIC);
+		if (format)
+			sqlite3_bind_text(s, 3, format, -1, SQLITE_STATIC);
+		if (paper)
+			sqlite3_bind_text(s, 4, paper, -1, SQLITE_STATIC);
+		if (def)
+			sqlite3_bind_int(s, 5, json_is_true(def));
+		if (active)
+			sqlite3_bind_int(s, 6, json_is_true(active));
+		sqlite3_bind_int64(s, 7, clock_now());
+		if ((rc = print_step(c, s, "printer", err)))
+			return rc;
+		json_t *copy = json_deep_copy(p);
+		json_object_del(copy, "_must_exist");
+		if ((rc = print_audit(st, who->actor, "printer", name, "printer.set", copy, err)))
+			return rc;
+		(*count)++;
+	}
+	return MC_OK;
+}
+
+/* The "printer" of each item of list (devices: by name; counters: by no):
+ * a destination name, or null to use the office's default. */
+static enum mc_err print_setup_links(struct store *st, json_t *bundle, const char *list,
+                                     struct mc_error *err)
+{
+	struct store_conn *c = store_write_conn(st);
+	json_t *arr = json_object_get(bundle, list), *item;
+	size_t i;
+	bool devices = strcmp(list, "devices") == 0;
+	json_array_foreach(arr, i, item)
+	{
+		json_t *v = json_object_get(item, "printer");
+		if (v == NULL)
+			continue;
+		if (!json_is_null(v) && !json_is_string(v))
+			return mc_failf(err, MC_ERR_INVALID, "invalid_field", "Trường không hợp lệ",
+			                "%s: 'printer' is a printer name or null", list);
+		int64_t pid = 0;
+		if (json_is_string(v)) {
+			sqlite3_stmt *q = store_stmt(c, "SELECT id FROM printers WHERE name = ?");
+			if (q == NULL)
+				return store_sql_error(c, "printer", err);
+			sqlite3_bind_text(q, 1, json_string_value(v), -1, SQLITE_STATIC);
+			if (sqlite3_step(q) == SQLITE_ROW)
+				pid = sqlite3_column_int64(q, 0);
+			sqlite3_reset(q);
+			if (pid == 0)
+				return mc_failf(
+				    err, MC_ERR_INVALID, "printer_not_found", "Không có máy in này",
+				    "%s: no printer named '%.100s'", list, json_string_value(v));
+		}
+		sqlite3_stmt *s =
+		    devices ? store_stmt(c, "UPDATE devices SET printer_id = ?1 WHERE name = ?2")
+		            : store_stmt(c, "UPDATE counters SET printer_id = ?1 WHERE no = ?2");
+		if (s == NULL)
+			return store_sql_error(c, "printer", err);
+		if (pid)
+			sqlite3_bind_int64(s, 1, pid);
+		if (devices)
+			sqlite3_bind_text(s, 2, json_string_value(json_object_get(item, "name")),
+			                  -1, SQLITE_STATIC);
+		else
+			sqlite3_bind_int64(s, 2, json_integer_value(json_object_get(item, "no")));
+		enum mc_err rc = print_step(c, s, "printer", err);
+		if (rc)
+			return rc;
+	}
+	return MC_OK;
+}
+
+enum mc_err setup_printer_links(struct store *st, json_t *bundle, struct mc_error *err)
+{
+	enum mc_err rc = print_setup_links(st, bundle, "devices", err);
+	return rc ? rc : print_setup_links(st, bundle, "counters", err);
+}
+
+json_t *store_print_ticket_context(struct store *st, const char *group_code, const char *priority)
+{
+	struct store_conn *c = store_read_conn(st);
+	char *office_text = store_setting_get(st, "office");
+	json_t *office = office_text ? json_loads(office_text, 0, NULL) : NULL;
+	free(office_text);
+	json_t *ctx = json_pack("{s:s, s:s, s:n, s:O?}", "office",
+	                        json_string_value(json_object_get(office, "name"))
+	                            ? json_string_value(json_object_get(office, "name"))
+	                            : "",
+	                        "group", group_code, "priority", "public_url",
+	                        json_object_get(office, "public_url"));
+	json_decref(office);
+	if (json_object_get(ctx, "public_url") == NULL)
+		json_object_set_new(ctx, "public_url", json_null());
+	sqlite3_stmt *s = store_stmt(c, "SELECT name FROM service_groups WHERE code = ?");
+	if (s) {
+		sqlite3_bind_text(s, 1, group_code, -1, SQLITE_STATIC);
+		if (sqlite3_step(s) == SQLITE_ROW)
+			json_object_set_new(ctx, "group", json_string(store_col_text(s, 0)));
+		sqlite3_reset(s);
+	}
+	if (priority) {
+		json_t *classes = queue_priority_classes(st), *v;
+		size_t i;
+		json_array_foreach(classes, i, v)
+		{
+			const char *code = json_string_value(json_object_get(v, "code"));
+			if (code && strcmp(code, priority) == 0)
+				json_object_set(ctx, "priority", json_object_get(v, "name"));
+		}
+		json_decref(classes);
+	}
+	return ctx;
+}

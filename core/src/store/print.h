@@ -1,0 +1,144 @@
+/* Print destinations and the persistent print spool (schema step 3).
+ *
+ * A destination ("printer") is named by the office: a CUPS queue name or a
+ * printer URI (target), the format it takes (pdf, or escpos for a raw thermal
+ * queue) and its paper (80mm, 58mm, a5, a4). At most one is the office's
+ * default; a kiosk device or a counter may name its own (the set-up bundle's
+ * "printers" list and "printer" field, see docs/api.md).
+ *
+ * A job holds its rendered bytes until it is done. Its states: queued (the
+ * worker will send it when next_try_ms is due), sending (being submitted),
+ * printing (the printer took it: followed until completed), done, failed
+ * (for staff to retry). Sync jobs are the kiosk's own tickets: the HTTP answer
+ * waits on them, the worker never takes them. */
+#ifndef MOTCUA_STORE_PRINT_H
+#define MOTCUA_STORE_PRINT_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "domain/principal.h"
+#include "store/store.h"
+
+#define STORE_PRINTER_NAME_MAX 100
+#define STORE_PRINTER_TARGET_MAX 512
+
+struct store_printer {
+	int64_t id;
+	char name[STORE_PRINTER_NAME_MAX + 1];
+	char target[STORE_PRINTER_TARGET_MAX + 1];
+	char format[8]; /* "pdf", "escpos" */
+	char paper[8];  /* "80mm", "58mm", "a5", "a4" */
+	bool is_default;
+	bool active;
+};
+
+/* The destination of a device (its own, else the office's default), of a
+ * counter (the same rule), or by name. MC_ERR_NOT_FOUND with code
+ * "printer_not_configured" (device, counter) or "printer_not_found" (name). */
+enum mc_err store_printer_for_device(struct store *st, int64_t device_id, struct store_printer *out,
+                                     struct mc_error *err);
+enum mc_err store_printer_for_counter(struct store *st, int counter_no, struct store_printer *out,
+                                      struct mc_error *err);
+enum mc_err store_printer_by_name(struct store *st, const char *name, struct store_printer *out,
+                                  struct mc_error *err);
+enum mc_err store_printer_by_id(struct store *st, int64_t id, struct store_printer *out,
+                                struct mc_error *err);
+
+/* Points the office's default destination at target (a queue name or URI, pdf
+ * on 80 mm roll unless the default already says otherwise), creating a
+ * destination named "default" when the office has none. For `serve --printer`. */
+enum mc_err store_printer_set_default(struct store *st, const struct principal *who,
+                                      const char *target, struct mc_error *err);
+
+/* Every active destination (id order), up to max; returns the count. */
+size_t store_printers_active(struct store *st, struct store_printer *out, size_t max);
+/* A page of destinations as {"items":[…],"total":…}: name, target, format,
+ * paper, default, active, and job counts (queued, failed). */
+json_t *store_printers_list(struct store *st, int offset, int limit);
+
+/* A new job. */
+struct store_print_job_new {
+	int64_t printer_id;
+	const char *format; /* "pdf" or "escpos" */
+	const char *kind;   /* "ticket", "form", "test" */
+	const char *ref;    /* ticket id, dossier code; may be NULL */
+	const char *title;
+	const uint8_t *data;
+	size_t len;
+	bool sync; /* a kiosk waits: starts as "sending", never taken by the worker */
+};
+/* Adds a job (queued, due now; or sending when sync) in its own transaction.
+ * *id gets its id. */
+enum mc_err store_print_job_add(struct store *st, const struct principal *who,
+                                const struct store_print_job_new *job, int64_t *id,
+                                struct mc_error *err);
+
+/* A job as the worker handles it; data is malloc'd (store_print_job_release). */
+struct store_print_job {
+	int64_t id;
+	struct store_printer printer;
+	char format[8];
+	char kind[8];
+	char title[128];
+	char state[12];
+	int attempts;
+	int cups_job_id;
+	uint8_t *data;
+	size_t len;
+};
+void store_print_job_release(struct store_print_job *job);
+
+/* The next job the worker should handle at now_ms: a queued job to send or a
+ * printing one to follow up, due first, oldest first. Returns true with *job
+ * filled; false when none is due, with *next_due_ms the earliest due time of
+ * a waiting job (0: none waits). */
+bool store_print_job_next(struct store *st, int64_t now_ms, struct store_print_job *job,
+                          int64_t *next_due_ms);
+
+/* One change of a job's state, applied in one transaction. */
+struct store_print_update {
+	const char *state;      /* new state */
+	bool count_attempt;     /* attempts + 1 */
+	int cups_job_id;        /* > 0: record it; 0: keep; -1: clear */
+	int64_t next_try_ms;    /* for queued/printing: when due again */
+	const char *last_error; /* NULL keeps, "" clears */
+	const char *reasons;    /* printer-state-reasons; NULL keeps */
+	bool whole_printer;     /* also defer the printer's other queued jobs to
+	                           next_try_ms and give them last_error/reasons: a
+	                           printer that is away is waited for once, in order */
+};
+enum mc_err store_print_job_update(struct store *st, int64_t id, const struct store_print_update *u,
+                                   struct mc_error *err);
+
+/* After a restart: a kiosk's sync job left sending is failed and its ticket
+ * voided (the kiosk never got its answer); other jobs left sending go back to
+ * the queue (at-least-once: the printer may have taken it before the
+ * restart); jobs left printing are followed up by their CUPS job id, so one
+ * the printer completed is not printed twice. Returns the jobs recovered. */
+int store_print_recover(struct store *st, struct mc_error *err);
+
+/* The public view of one job (never its bytes), or NULL when absent. */
+json_t *store_print_job_json(struct store *st, int64_t id);
+/* A page of jobs, newest first, filtered by state, destination name, kind and
+ * ref (each NULL for any). */
+json_t *store_print_jobs_list(struct store *st, const char *state, const char *printer,
+                              const char *kind, const char *ref, int offset, int limit);
+
+/* Staff actions. retry: a failed job back to the queue, due now, attempts
+ * from zero (409 job_not_failed otherwise). reprint: a new queued job with
+ * the same bytes, destination and format (reprint_of set). Both refuse a
+ * ticket the kiosk voided (409 ticket_voided). *job gets the job's view. */
+enum mc_err store_print_job_retry(struct store *st, const struct principal *who, int64_t id,
+                                  json_t **job, struct mc_error *err);
+enum mc_err store_print_job_reprint(struct store *st, const struct principal *who, int64_t id,
+                                    json_t **job, struct mc_error *err);
+
+/* What a printed ticket shows besides the ticket itself: {"office": office
+ * name, "group": the group's name, "priority": the priority class's name or
+ * null, "public_url": the office's public_url setting or null}. */
+json_t *store_print_ticket_context(struct store *st, const char *group_code, const char *priority);
+
+#endif

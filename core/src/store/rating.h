@@ -1,0 +1,48 @@
+/* Citizens' ratings (đánh giá mức độ hài lòng) on the store: one-time rating
+ * links handed out by the counter, and the anonymous ratings they allow.
+ *
+ * Anonymous by design: a rating row and its event carry no actor (the chain
+ * records "public"), no address and no personal field; the dossier code or
+ * ticket id is kept only so each dossier or queue visit is rated once. Each
+ * change is one write transaction with its event (entity "rating_link" or
+ * "rating", never on the live stream). Every failure leaves the database
+ * unchanged. */
+#ifndef MOTCUA_STORE_RATING_H
+#define MOTCUA_STORE_RATING_H
+
+#include <jansson.h>
+
+#include "domain/principal.h"
+#include "store/store.h"
+
+/* How long a rating link may be used, from its issue. */
+#define RATING_LINK_SECONDS (30 * 86400)
+
+/* The levels, best first: very_satisfied, satisfied, neutral, not_satisfied.
+ * Returns true when s names one. */
+bool rating_level_valid(const char *s);
+
+/* Issues a one-time rating link for the dossier `code` (kind "dossier") or the
+ * queue ticket `id` (kind "ticket", decimal text; it must have been called).
+ * *out gets {"token","url":"/rate?t=…","expires_at"}. MC_ERR_NOT_FOUND
+ * (dossier_not_found, ticket_not_found), MC_ERR_CONFLICT (already_rated,
+ * ticket_not_served). */
+enum mc_err store_rating_link(struct store *st, const struct principal *who, const char *kind,
+                              const char *ref, json_t **out, struct mc_error *err);
+
+/* What the link `token` is for, for the rating page: {"kind","what" (the
+ * procedure or service group name),"rated":bool,"expires_at","levels":[…]}.
+ * MC_ERR_NOT_FOUND rating_link_not_found for an unknown or expired token. */
+enum mc_err store_rating_link_info(struct store *st, const char *token, json_t **out,
+                                   struct mc_error *err);
+
+/* Records a rating. req: {"token","level", optional "on_time":bool,
+ * "courteous":bool, "visits":1-10, "unofficial_payment_asked":bool,
+ * "comment":"≤ 500 characters"}; any other member is refused. *out gets
+ * {"rated":true,"level":…}. MC_ERR_INVALID (invalid_level, invalid_field,
+ * unknown_field, missing_field), MC_ERR_NOT_FOUND (rating_link_not_found),
+ * MC_ERR_CONFLICT (already_rated: this link or another for the same dossier
+ * or visit was used). */
+enum mc_err store_rating_submit(struct store *st, json_t *req, json_t **out, struct mc_error *err);
+
+#endif

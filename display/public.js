@@ -1,0 +1,257 @@
+// The public page (/public): what the office must post (công khai) — the
+// procedure list with legal times, fees and the documents to bring,
+// searchable with or without Vietnamese marks (the API folds them); today's
+// and this month's on-time rate; the dossiers late right now with their
+// apology status, by code only (GET /api/v1/public/transparency).
+//
+// For tests: <body data-state="loading|ready">, data-procs-q = the last
+// search answered.
+import { $, el, api, fmtDateTime, fmtMoney, fmtNum, setupLang } from './citizen.js';
+import { params } from './common.js';
+
+const TEXTS = {
+  vi: {
+    title: 'Công khai thủ tục hành chính — Bộ phận Một cửa',
+    otherLang: 'English',
+    otherLangLabel: 'Switch to English',
+    pageName: 'Công khai thủ tục hành chính và kết quả giải quyết',
+    onTimeTitle: 'Tỷ lệ hồ sơ giải quyết đúng hạn',
+    today: 'Hôm nay',
+    month: 'Tháng này',
+    onTimeOf: (a, b) => `${a}/${b} hồ sơ đúng hạn`,
+    noneFinished: 'Chưa có hồ sơ hoàn thành',
+    lateTitle: 'Hồ sơ đang trễ hạn',
+    lateNone: 'Hiện không có hồ sơ trễ hạn.',
+    lateCount: (n) => `${n} hồ sơ đang trễ hạn:`,
+    due: 'Hạn trả kết quả',
+    apologyYes: (t) => `Đã có văn bản xin lỗi, hẹn lại ${t}`,
+    apologyNo: 'Chưa có văn bản xin lỗi',
+    procsTitle: 'Danh mục thủ tục hành chính',
+    searchLabel: 'Tìm thủ tục (có dấu hoặc không dấu)',
+    searchButton: 'Tìm',
+    more: 'Xem thêm',
+    count: (n, q) => (q ? `Tìm thấy ${n} thủ tục cho “${q}”.` : `Có ${n} thủ tục.`),
+    noMatch: (q) => `Không tìm thấy thủ tục nào cho “${q}”. Xin thử từ khác, ví dụ “khai sinh”.`,
+    loadFailed: 'Không tải được dữ liệu. Xin thử lại sau.',
+    time: 'Thời hạn giải quyết',
+    fee: 'Phí, lệ phí',
+    docs: 'Thành phần hồ sơ',
+    noDocs: 'Xin hỏi tại Bộ phận Một cửa.',
+    days: (n) => `${n} ngày làm việc`,
+    hours: (n) => `${n} giờ làm việc`,
+    sameDay: (c) => (c ? `Trong ngày (nộp trước ${c})` : 'Trong ngày'),
+    levels: { commune: 'Cấp xã', district: 'Cấp huyện', province: 'Cấp tỉnh', central: 'Cấp trung ương' },
+    kinds: { original: 'bản chính', copy: 'bản sao', either: 'bản chính hoặc bản sao' },
+    copies: (n) => `${n} bản`,
+    optionalDoc: '(nếu có)',
+  },
+  en: {
+    title: 'Public information — One-stop office',
+    otherLang: 'Tiếng Việt',
+    otherLangLabel: 'Chuyển sang tiếng Việt',
+    pageName: 'Procedures and results, made public',
+    onTimeTitle: 'Dossiers finished on time',
+    today: 'Today',
+    month: 'This month',
+    onTimeOf: (a, b) => `${a} of ${b} dossiers on time`,
+    noneFinished: 'No dossier finished yet',
+    lateTitle: 'Dossiers late right now',
+    lateNone: 'No dossier is late right now.',
+    lateCount: (n) => `${n} dossier${n === 1 ? ' is' : 's are'} late:`,
+    due: 'Result was due',
+    apologyYes: (t) => `Apology sent, new appointment ${t}`,
+    apologyNo: 'No apology yet',
+    procsTitle: 'Administrative procedures',
+    searchLabel: 'Find a procedure (Vietnamese, with or without marks)',
+    searchButton: 'Search',
+    more: 'Show more',
+    count: (n, q) => (q ? `${n} procedure${n === 1 ? '' : 's'} found for “${q}”.` : `${n} procedures.`),
+    noMatch: (q) => `No procedure found for “${q}”. Try another word, e.g. “khai sinh”.`,
+    loadFailed: 'The data could not be loaded. Please try again later.',
+    time: 'Legal time limit',
+    fee: 'Fees',
+    docs: 'Documents to bring',
+    noDocs: 'Please ask at the one-stop office.',
+    days: (n) => `${n} working day${n === 1 ? '' : 's'}`,
+    hours: (n) => `${n} working hour${n === 1 ? '' : 's'}`,
+    sameDay: (c) => (c ? `Same day (if submitted before ${c})` : 'Same day'),
+    levels: { commune: 'Commune level', district: 'District level', province: 'Province level', central: 'Central level' },
+    kinds: { original: 'original', copy: 'copy', either: 'original or copy' },
+    copies: (n) => `${n} ${n === 1 ? 'copy' : 'copies'}`,
+    optionalDoc: '(if any)',
+  },
+};
+
+const PAGE = 20;
+const REFRESH_MS = 60000;
+
+let office = null;
+let figures = null; // the transparency answer
+let figuresFailed = false;
+let procs = { q: '', items: [], total: 0, failed: false, loaded: false };
+let searchSeq = 0;
+const lang = setupLang(TEXTS, render);
+const L = () => TEXTS[lang()];
+
+function pct(rate) {
+  return `${fmtNum(Math.round(rate * 1000) / 10, lang())}%`;
+}
+
+function renderStat(id, p) {
+  const box = $(id);
+  const v = box.querySelector('.stat-value');
+  const sub = box.querySelector('.stat-sub');
+  if (!p || p.rate === null || p.rate === undefined) {
+    v.textContent = '—';
+    v.classList.add('none');
+    sub.textContent = L().noneFinished;
+  } else {
+    v.textContent = pct(p.rate);
+    v.classList.remove('none');
+    sub.textContent = L().onTimeOf(p.on_time, p.finished);
+  }
+}
+
+function renderLate() {
+  const box = $('late');
+  box.replaceChildren();
+  if (figuresFailed && !figures) {
+    box.append(el('p', 'notice error', L().loadFailed));
+    return;
+  }
+  if (!figures) return;
+  const late = figures.late_now ?? [];
+  if (!late.length) {
+    box.append(el('p', 'notice ok', L().lateNone));
+    return;
+  }
+  box.append(el('p', 'result-count', L().lateCount(figures.late_total ?? late.length)));
+  const ul = el('ul', 'late-list');
+  ul.id = 'late-list';
+  for (const d of late) {
+    const li = el('li', 'card late-item');
+    li.dataset.code = d.code;
+    li.append(el('div', 'code-text', d.code), el('div', 'proc', d.procedure));
+    const due = el('div', 'num');
+    due.append(`${L().due}: `, el('b', null, fmtDateTime(d.due_at)));
+    li.append(due);
+    li.append(d.apology
+      ? el('div', 'apology-yes', L().apologyYes(fmtDateTime(d.new_appointment_at)))
+      : el('div', 'apology-no', L().apologyNo));
+    ul.append(li);
+  }
+  box.append(ul);
+}
+
+function timeText(p) {
+  const t = p.processing ?? {};
+  let s;
+  if (t.unit === 'same_day') s = L().sameDay(t.cutoff);
+  else if (t.unit === 'working_hours') s = L().hours(fmtNum(t.amount, lang()));
+  else s = L().days(fmtNum(t.amount ?? 0, lang()));
+  return t.note ? `${s}. ${t.note}` : s;
+}
+
+function renderProc(p) {
+  const li = el('li', 'card proc');
+  li.dataset.code = p.code;
+  li.append(el('h3', null, p.name));
+  const meta = [p.code, p.field, L().levels[p.level] ?? p.level].filter(Boolean).join(' · ');
+  li.append(el('p', 'meta', meta));
+  const dl = el('dl', 'facts');
+  dl.append(el('dt', null, L().time), el('dd', null, timeText(p)));
+  const fee = fmtMoney(p.fee_vnd, lang());
+  dl.append(el('dt', null, L().fee), el('dd', null, p.fee_note ? `${fee}. ${p.fee_note}` : fee));
+  li.append(dl);
+  li.append(el('h4', 'label', L().docs));
+  const docs = p.documents ?? [];
+  if (!docs.length) {
+    li.append(el('p', 'hint', L().noDocs));
+  } else {
+    const ol = el('ol', 'docs');
+    for (const d of docs) {
+      const item = el('li', null, d.name);
+      const bits = [L().kinds[d.kind], d.count ? L().copies(d.count) : null].filter(Boolean).join(', ');
+      if (bits) item.append(el('span', 'opt', ` — ${bits}`));
+      if (d.required === false) item.append(el('span', 'opt', ` ${L().optionalDoc}`));
+      ol.append(item);
+    }
+    li.append(ol);
+  }
+  return li;
+}
+
+function renderProcs() {
+  const ul = $('procs');
+  ul.replaceChildren(...procs.items.map(renderProc));
+  const count = $('count');
+  if (procs.failed) count.textContent = L().loadFailed;
+  else if (!procs.loaded) count.textContent = '';
+  else if (!procs.total && procs.q) count.textContent = L().noMatch(procs.q);
+  else count.textContent = L().count(procs.total, procs.q);
+  $('more').hidden = procs.items.length >= procs.total;
+}
+
+function render() {
+  if (office) $('office-name').textContent = (lang() === 'en' && office.name_en) || office.name;
+  renderStat('stat-today', figures?.on_time?.today);
+  renderStat('stat-month', figures?.on_time?.month);
+  renderLate();
+  renderProcs();
+}
+
+async function loadFigures() {
+  const r = await api('GET', '/api/v1/public/transparency');
+  if (r.status === 200 && r.json) {
+    figures = r.json;
+    figuresFailed = false;
+  } else {
+    figuresFailed = true;
+  }
+  render();
+}
+
+async function search(q, append = false) {
+  const seq = ++searchSeq;
+  const offset = append ? procs.items.length : 0;
+  const url = `/api/v1/public/procedures?limit=${PAGE}&offset=${offset}${q ? `&q=${encodeURIComponent(q)}` : ''}`;
+  const r = await api('GET', url);
+  if (seq !== searchSeq) return; // a newer search won
+  if (r.status === 200 && r.json) {
+    procs = {
+      q, total: r.json.total ?? 0, failed: false, loaded: true,
+      items: append ? procs.items.concat(r.json.items ?? []) : (r.json.items ?? []),
+    };
+  } else {
+    procs = { ...procs, q, failed: true, loaded: true };
+  }
+  document.body.dataset.procsQ = q;
+  const u = new URL(location.href);
+  if (q) u.searchParams.set('q', q); else u.searchParams.delete('q');
+  history.replaceState(null, '', u);
+  renderProcs();
+}
+
+let debounce = null;
+$('q').addEventListener('input', () => {
+  clearTimeout(debounce);
+  debounce = setTimeout(() => search($('q').value.trim()), 350);
+});
+$('search').addEventListener('submit', (e) => {
+  e.preventDefault();
+  clearTimeout(debounce);
+  search($('q').value.trim());
+});
+$('more').addEventListener('click', () => search(procs.q, true));
+
+(async () => {
+  const q0 = (params.get('q') ?? '').trim();
+  $('q').value = q0;
+  const qr = api('GET', '/api/v1/queue').then((r) => {
+    if (r.json && r.json.office && r.json.office.name) office = r.json.office;
+  });
+  await Promise.all([qr, loadFigures(), search(q0)]);
+  render();
+  document.body.dataset.state = 'ready';
+  setInterval(loadFigures, REFRESH_MS);
+})();
