@@ -99,6 +99,13 @@ const struct route api_routes[] = {
 	{"GET", "/status", route_page_status, 0, 0},
 	{"GET", "/rate", route_page_rate, 0, 0},
 	{"GET", "/public", route_page_public, 0, 0},
+
+	/* Indicators and reports (routes_indicators.c). */
+	{"GET", "/api/v1/indicators", route_indicators_get, ROLE_ADMIN | ROLE_SUPERVISOR, 0},
+	{"GET", "/api/v1/indicators/staffing", route_indicators_staffing,
+	 ROLE_ADMIN | ROLE_SUPERVISOR, 0},
+	{"GET", "/api/v1/reports/{}", route_report_get, ROLE_ADMIN | ROLE_SUPERVISOR, 0},
+	{"GET", "/supervisor", route_page_supervisor, 0, 0},
 };
 
 const size_t api_routes_count = sizeof api_routes / sizeof api_routes[0];

@@ -328,7 +328,8 @@ static const char *const schema_steps[] = {
 	"ALTER TABLE dossiers ADD COLUMN timing TEXT"
 	"  CHECK (timing IN ('early','on_time','late'));"
 	"CREATE INDEX dossiers_ind_finished ON dossiers (finished_at, procedure_id, status,"
-	"  timing, work_seconds, supplements, received_at, intake_at, due_at);"
+	"  timing, work_seconds, supplements, received_at, intake_at, due_at, paused_seconds,"
+	"  paused_at);"
 	"CREATE INDEX dossiers_ind_received ON dossiers (received_at, procedure_id, channel);"
 	"CREATE INDEX dossiers_ind_open ON dossiers (received_at, procedure_id, due_at,"
 	"  paused_at) WHERE finished_at IS NULL;"
@@ -336,7 +337,7 @@ static const char *const schema_steps[] = {
 	"  WHERE apology_at IS NOT NULL;"
 	"CREATE INDEX tickets_ind_issued ON tickets (issued_at, series_group_id);"
 	"CREATE INDEX visits_ind_called ON visits (called_at, counter_id, queued_at,"
-	"  finished_at, outcome);",
+	"  finished_at, outcome, recalls);",
 
 };
 

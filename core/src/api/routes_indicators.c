@@ -1,0 +1,417 @@
+/* Indicators, staffing and the periodic report to the Home Affairs office
+ * (Phòng Nội vụ): GET /api/v1/indicators, /indicators/staffing and
+ * /reports/{period}.csv|.pdf. The report is a rendering of exactly the JSON
+ * of /indicators for the period: its figures cannot differ from the API's. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/api_internal.h"
+#include "store/indicators.h"
+#include "util/strbuf.h"
+#include "util/xmalloc.h"
+#ifdef MOTCUA_HAVE_PRINTER
+#include "printer/report.h"
+#endif
+
+static bool ind_by_arg(struct http_request *r, enum indicators_by *by)
+{
+	const char *s = http_query(r, "by");
+	*by = IND_BY_OFFICE;
+	if (s && !indicators_by_parse(s, by)) {
+		http_reply_fail(r, MC_ERR_INVALID, "invalid_by",
+		                "by phải là office, procedure, field, clerk hoặc counter",
+		                "by must be office, procedure, field, clerk or counter");
+		return false;
+	}
+	return true;
+}
+
+void route_indicators_get(struct api *api, struct http_request *r)
+{
+	enum indicators_by by;
+	if (!ind_by_arg(r, &by))
+		return;
+	struct mc_error err;
+	json_t *out = NULL;
+	if (store_indicators(api->st, http_query(r, "from"), http_query(r, "to"), by, &out, &err))
+		http_reply_error(r, &err);
+	else
+		http_reply_json(r, 200, out);
+}
+
+void route_indicators_staffing(struct api *api, struct http_request *r)
+{
+	struct mc_error err;
+	json_t *out = NULL;
+	if (store_indicators_staffing(api->st, http_query(r, "date"), &out, &err))
+		http_reply_error(r, &err);
+	else
+		http_reply_json(r, 200, out);
+}
+
+/* ---- the report's figures, one list for the CSV and the PDF ----------------- */
+
+/* A figure as text: integers as is, shares as percent with one decimal, other
+ * reals with two; null as "—". */
+static void ind_fmt(json_t *v, bool percent, char *out, size_t len)
+{
+	if (json_is_integer(v))
+		snprintf(out, len, "%lld", (long long)json_integer_value(v));
+	else if (json_is_real(v) && percent)
+		snprintf(out, len, "%.1f%%", json_real_value(v) * 100);
+	else if (json_is_real(v))
+		snprintf(out, len, "%.2f", json_real_value(v));
+	else
+		snprintf(out, len, "—");
+}
+
+static const char *ind_str(json_t *v)
+{
+	const char *s = json_string_value(v);
+	return s ? s : "";
+}
+
+static json_t *ind_path(json_t *o, const char *path)
+{
+	char key[64];
+	while (o && *path) {
+		size_t n = strcspn(path, ".");
+		snprintf(key, sizeof key, "%.*s", (int)n, path);
+		o = json_object_get(o, key);
+		path += n + (path[n] == '.');
+	}
+	return o;
+}
+
+struct ind_metric {
+	const char *path, *label;
+	bool percent;
+};
+
+static const struct ind_metric ind_dossier_metrics[] = {
+    {"received", "Tiếp nhận mới", false},
+    {"online", "Nộp trực tuyến", false},
+    {"finished.total", "Đã giải quyết", false},
+    {"finished.early", "Trước hạn", false},
+    {"finished.on_time", "Đúng hạn", false},
+    {"finished.late", "Quá hạn", false},
+    {"finished.ineligible", "Trả lại (không đủ điều kiện)", false},
+    {"open.on_time", "Đang giải quyết trong hạn", false},
+    {"open.late", "Đang giải quyết quá hạn", false},
+    {"on_time_rate", "Tỷ lệ đúng hạn", true},
+    {"processing_days.mean", "Thời gian giải quyết TB (ngày làm việc)", false},
+    {"processing_days.median", "Trung vị (ngày làm việc)", false},
+    {"processing_days.p90", "Phân vị 90 (ngày làm việc)", false},
+    {"no_supplement_share", "Không phải bổ sung (một lần đi lại)", true},
+    {"supplements_per_dossier", "Số lần bổ sung / hồ sơ", false},
+    {"apologies", "Văn bản xin lỗi", false},
+    {"refusals", "Từ chối tiếp nhận", false},
+    {"withdrawals", "Rút hồ sơ", false},
+    {"cancellations", "Hủy", false},
+};
+#define IND_N_DOSSIER (sizeof ind_dossier_metrics / sizeof ind_dossier_metrics[0])
+
+static const struct ind_metric ind_queue_metrics[] = {
+    {"tickets", "Số phiếu", false},
+    {"visits", "Lượt gọi", false},
+    {"outcomes.served", "Đã phục vụ", false},
+    {"outcomes.no_show", "Vắng mặt", false},
+    {"no_show_rate", "Tỷ lệ vắng mặt", true},
+    {"service_level", "Gọi trong thời gian chuẩn", true},
+    {"wait_minutes.mean", "Chờ TB (phút)", false},
+    {"wait_minutes.median", "Chờ trung vị (phút)", false},
+    {"wait_minutes.p90", "Chờ phân vị 90 (phút)", false},
+    {"service_minutes.mean", "Phục vụ TB (phút)", false},
+};
+#define IND_N_QUEUE (sizeof ind_queue_metrics / sizeof ind_queue_metrics[0])
+
+static const struct ind_metric ind_sat_metrics[] = {
+    {"rated", "Số đánh giá", false},
+    {"levels.very_satisfied", "Rất hài lòng", false},
+    {"levels.satisfied", "Hài lòng", false},
+    {"levels.neutral", "Bình thường", false},
+    {"levels.not_satisfied", "Không hài lòng", false},
+    {"satisfied_share", "Tỷ lệ hài lòng", true},
+    {"criteria.on_time", "Đúng hẹn (ý kiến công dân)", true},
+    {"criteria.courteous", "Công chức lịch sự", true},
+    {"criteria.one_visit", "Một lần đi lại (ý kiến công dân)", true},
+    {"criteria.unofficial_payment_reports", "Báo bị đòi chi phí không chính thức", false},
+};
+#define IND_N_SAT (sizeof ind_sat_metrics / sizeof ind_sat_metrics[0])
+
+static void csv_cell(struct strbuf *b, const char *s)
+{
+	strbuf_puts(b, "\"");
+	for (; *s; s++)
+		strbuf_append(b, *s == '"' ? "\"\"" : s, *s == '"' ? 2 : 1);
+	strbuf_puts(b, "\"");
+}
+
+/* section,group,metric,label,value: value exactly as the API gives it. */
+static void csv_metrics(struct strbuf *b, const char *section, const char *group, json_t *o,
+                        const struct ind_metric *m, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		json_t *v = ind_path(o, m[i].path);
+		char *val = v ? json_dumps(v, JSON_ENCODE_ANY | JSON_REAL_PRECISION(10)) : NULL;
+		csv_cell(b, section);
+		strbuf_puts(b, ",");
+		csv_cell(b, group);
+		strbuf_puts(b, ",");
+		csv_cell(b, m[i].path);
+		strbuf_puts(b, ",");
+		csv_cell(b, m[i].label);
+		strbuf_printf(b, ",%s\r\n", val && strcmp(val, "null") != 0 ? val : "");
+		free(val);
+	}
+}
+
+static char *report_csv(json_t *ind, const char *label, size_t *len)
+{
+	struct strbuf b = STRBUF_INIT;
+	size_t i;
+	json_t *g;
+	strbuf_puts(&b, "section,group,metric,label,value\r\n");
+	csv_cell(&b, "period");
+	strbuf_puts(&b, ",\"\",\"label\",\"Kỳ báo cáo\",");
+	csv_cell(&b, label);
+	strbuf_puts(&b, "\r\n");
+	csv_metrics(&b, "dossiers", "total", ind_path(ind, "dossiers.total"), ind_dossier_metrics,
+	            IND_N_DOSSIER);
+	json_array_foreach(ind_path(ind, "dossiers.groups"), i, g)
+	    csv_metrics(&b, "dossiers", json_string_value(json_object_get(g, "key")), g,
+	                ind_dossier_metrics, IND_N_DOSSIER);
+	csv_metrics(&b, "queue", "total", ind_path(ind, "queue"), ind_queue_metrics, IND_N_QUEUE);
+	csv_metrics(&b, "satisfaction", "total", ind_path(ind, "satisfaction"), ind_sat_metrics,
+	            IND_N_SAT);
+	json_array_foreach(ind_path(ind, "score_766.parts"), i, g)
+	{
+		csv_cell(&b, "score_766");
+		strbuf_puts(&b, ",");
+		csv_cell(&b, json_string_value(json_object_get(g, "part")));
+		strbuf_puts(&b, ",\"points\",");
+		csv_cell(&b, json_string_value(json_object_get(g, "name")));
+		json_t *p = json_object_get(g, "points");
+		char *val = json_dumps(p, JSON_ENCODE_ANY | JSON_REAL_PRECISION(10));
+		strbuf_printf(&b, ",%s\r\n", json_is_null(p) ? "" : val);
+		free(val);
+	}
+	return strbuf_detach(&b, len);
+}
+
+#ifdef MOTCUA_HAVE_PRINTER
+/* A table of metrics (rows) for the total and each group (columns). */
+static void pdf_metrics(struct printer_report *rep, json_t *total, json_t *groups,
+                        const struct ind_metric *m, size_t n)
+{
+	size_t ng = json_array_size(groups);
+	if (ng > 6)
+		ng = 0; /* too many columns: the per-group table follows */
+	int cols = (int)(2 + ng);
+	const char **heads = xcalloc((size_t)cols, sizeof *heads);
+	double *w = xcalloc((size_t)cols, sizeof *w);
+	heads[0] = "Chỉ tiêu";
+	heads[1] = "Tổng";
+	w[0] = 3;
+	w[1] = 1.1;
+	for (size_t k = 0; k < ng; k++) {
+		heads[2 + k] =
+		    json_string_value(json_object_get(json_array_get(groups, k), "name"));
+		w[2 + k] = 1.1;
+	}
+	char **cells = xcalloc(n * (size_t)cols, sizeof *cells);
+	for (size_t i = 0; i < n; i++) {
+		char buf[64];
+		cells[i * cols] = xstrdup(m[i].label);
+		ind_fmt(ind_path(total, m[i].path), m[i].percent, buf, sizeof buf);
+		cells[i * cols + 1] = xstrdup(buf);
+		for (size_t k = 0; k < ng; k++) {
+			ind_fmt(ind_path(json_array_get(groups, k), m[i].path), m[i].percent, buf,
+			        sizeof buf);
+			cells[i * cols + 2 + k] = xstrdup(buf);
+		}
+	}
+	printer_report_table(rep, cols, heads, w, (int)n, (const char *const *)cells);
+	for (size_t i = 0; i < n * (size_t)cols; i++)
+		free(cells[i]);
+	free(cells);
+	free(heads);
+	free(w);
+}
+
+static int report_pdf(json_t *ind, const char *label, const char *office, uint8_t **pdf,
+                      size_t *len, char *err, size_t errlen)
+{
+	char sub[300], buf[64];
+	snprintf(sub, sizeof sub, "%s (%s – %s) · %s", label,
+	         json_string_value(ind_path(ind, "period.from")),
+	         json_string_value(ind_path(ind, "period.to")), office);
+	struct printer_report *rep =
+	    printer_report_new("BÁO CÁO TÌNH HÌNH GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH", sub,
+	                       "Gửi Phòng Nội vụ · số liệu từ hệ thống một cửa motcua");
+	json_t *groups = ind_path(ind, "dossiers.groups");
+	size_t i, n = json_array_size(groups);
+	json_t *g;
+
+	printer_report_heading(rep, "1. Tình hình tiếp nhận và giải quyết hồ sơ");
+	pdf_metrics(rep, ind_path(ind, "dossiers.total"), groups, ind_dossier_metrics,
+	            IND_N_DOSSIER);
+	/* Per group: the main counts, one row each. */
+	static const struct ind_metric cols[] = {
+	    {"received", "Tiếp nhận", false},
+	    {"finished.early", "Trước hạn", false},
+	    {"finished.on_time", "Đúng hạn", false},
+	    {"finished.late", "Quá hạn", false},
+	    {"open.late", "Đang quá hạn", false},
+	    {"on_time_rate", "Đúng hạn %", true},
+	    {"processing_days.median", "Trung vị ngày", false},
+	};
+	const int nc = (int)(sizeof cols / sizeof cols[0]) + 1;
+	const char *heads[8] = {"Đơn vị / nhóm"};
+	double w[8] = {3};
+	for (int k = 1; k < nc; k++)
+		heads[k] = cols[k - 1].label, w[k] = 1;
+	char **cells = xcalloc(n * (size_t)nc + 1, sizeof *cells);
+	const char **labels = xcalloc(n + 1, sizeof *labels);
+	double *values = xcalloc(n + 1, sizeof *values);
+	json_array_foreach(groups, i, g)
+	{
+		cells[i * nc] = xstrdup(ind_str(json_object_get(g, "name")));
+		for (int k = 1; k < nc; k++) {
+			ind_fmt(ind_path(g, cols[k - 1].path), cols[k - 1].percent, buf,
+			        sizeof buf);
+			cells[i * nc + k] = xstrdup(buf);
+		}
+		labels[i] = cells[i * nc];
+		json_t *rate = json_object_get(g, "on_time_rate");
+		values[i] = json_is_real(rate) ? json_real_value(rate) * 100 : 0;
+	}
+	if (n) {
+		printer_report_heading(rep, "2. Theo đơn vị, thủ tục hoặc lĩnh vực");
+		printer_report_table(rep, nc, heads, w, (int)n, (const char *const *)cells);
+		printer_report_bars(rep, "Tỷ lệ giải quyết đúng hạn (%)", (int)n, labels, values,
+		                    100, "%");
+	}
+	for (size_t k = 0; k < n * (size_t)nc; k++)
+		free(cells[k]);
+	free(cells);
+	free(labels);
+	free(values);
+
+	printer_report_heading(rep, "3. Hàng đợi tại Bộ phận Một cửa");
+	pdf_metrics(rep, ind_path(ind, "queue"), NULL, ind_queue_metrics, IND_N_QUEUE);
+	json_t *slots = ind_path(ind, "queue.by_half_hour");
+	size_t ns = json_array_size(slots);
+	if (ns) {
+		const char **sl = xcalloc(ns, sizeof *sl);
+		double *sv = xcalloc(ns, sizeof *sv);
+		json_array_foreach(slots, i, g)
+		{
+			sl[i] = json_string_value(json_object_get(g, "start"));
+			sv[i] = (double)json_integer_value(json_object_get(g, "arrivals"));
+		}
+		printer_report_bars(rep, "Số phiếu lấy theo khung 30 phút", (int)ns, sl, sv, 0, "");
+		free(sl);
+		free(sv);
+	}
+
+	printer_report_heading(rep, "4. Mức độ hài lòng");
+	pdf_metrics(rep, ind_path(ind, "satisfaction"), NULL, ind_sat_metrics, IND_N_SAT);
+
+	printer_report_heading(rep, "5. Bộ chỉ số theo Quyết định 766/QĐ-TTg (phần có dữ liệu)");
+	json_t *parts = ind_path(ind, "score_766.parts");
+	size_t np = json_array_size(parts);
+	char **pc = xcalloc(np * 4 + 1, sizeof *pc);
+	json_array_foreach(parts, i, g)
+	{
+		pc[i * 4] = xstrdup(ind_str(json_object_get(g, "name")));
+		ind_fmt(json_object_get(g, "points"), false, buf, sizeof buf);
+		pc[i * 4 + 1] = xstrdup(buf);
+		ind_fmt(json_object_get(g, "maximum"), false, buf, sizeof buf);
+		pc[i * 4 + 2] = xstrdup(buf);
+		pc[i * 4 + 3] = xstrdup(ind_str(json_object_get(g, "formula")));
+	}
+	const char *ph[] = {"Phần", "Điểm", "Tối đa", "Công thức"};
+	double pw[] = {2, 0.8, 0.8, 4};
+	printer_report_table(rep, 4, ph, pw, (int)np, (const char *const *)pc);
+	for (size_t k = 0; k < np * 4; k++)
+		free(pc[k]);
+	free(pc);
+	json_array_foreach(ind_path(ind, "score_766.missing"), i, g)
+	{
+		char line[400];
+		snprintf(line, sizeof line, "Chưa có dữ liệu – %s",
+		         ind_str(json_object_get(g, "missing")));
+		printer_report_text(rep, line);
+	}
+	int rc = printer_report_pdf(rep, pdf, len, err, errlen);
+	printer_report_free(rep);
+	return rc;
+}
+#endif
+
+void route_report_get(struct api *api, struct http_request *r)
+{
+	char period[16], from[11], to[11], label[80];
+	const char *name = r->params[0];
+	const char *dot = strrchr(name, '.');
+	bool csv = dot && strcmp(dot, ".csv") == 0, pdf = dot && strcmp(dot, ".pdf") == 0;
+	if ((!csv && !pdf) || (size_t)(dot - name) >= sizeof period) {
+		http_reply_fail(
+		    r, MC_ERR_NOT_FOUND, "invalid_period",
+		    "Kỳ báo cáo phải dạng 2026-Q1.pdf, 2026-H1.csv, 2026-9M, 2026, 2026-03",
+		    "The report is {period}.csv or .pdf: 2026-Q1, 2026-H1, 2026-9M, 2026,"
+		    " 2026-03");
+		return;
+	}
+	snprintf(period, sizeof period, "%.*s", (int)(dot - name), name);
+	if (!indicators_period_parse(period, from, to, label, sizeof label)) {
+		http_reply_fail(r, MC_ERR_INVALID, "invalid_period",
+		                "Kỳ báo cáo phải dạng 2026-Q1, 2026-H1, 2026-9M, 2026 hoặc 2026-03",
+		                "The period is 2026-Q1, 2026-H1, 2026-9M, 2026 or 2026-03");
+		return;
+	}
+	enum indicators_by by;
+	if (!ind_by_arg(r, &by))
+		return;
+	struct mc_error err;
+	json_t *ind = NULL;
+	if (store_indicators(api->st, from, to, by, &ind, &err)) {
+		http_reply_error(r, &err);
+		return;
+	}
+	if (csv) {
+		size_t len;
+		char *text = report_csv(ind, label, &len);
+		http_reply_text(r, 200, "text/csv; charset=utf-8", text, len);
+		free(text);
+		json_decref(ind);
+		return;
+	}
+#ifdef MOTCUA_HAVE_PRINTER
+	char *office_s = store_setting_get(api->st, "office");
+	json_t *office = office_s ? json_loads(office_s, 0, NULL) : NULL;
+	free(office_s);
+	const char *oname = json_string_value(json_object_get(office, "name"));
+	uint8_t *bytes = NULL;
+	size_t len = 0;
+	char msg[200];
+	int rc = report_pdf(ind, label, oname ? oname : "", &bytes, &len, msg, sizeof msg);
+	json_decref(office);
+	json_decref(ind);
+	if (rc != 0) {
+		http_reply_fail(r, MC_ERR_INTERNAL, "render_failed", "Không dựng được báo cáo",
+		                msg);
+		return;
+	}
+	http_reply_text(r, 200, "application/pdf", (const char *)bytes, len);
+	free(bytes);
+#else
+	json_decref(ind);
+	http_reply_fail(r, MC_ERR_UNAVAILABLE, "printer_unavailable",
+	                "Máy chủ được dựng không có thư viện in",
+	                "Built without the printer library");
+#endif
+}

@@ -1,0 +1,91 @@
+/* The indicators the office is judged by (DOMAIN.md "What the plan's
+ * indicators need from the data", "Queue measures"): every formula written
+ * once, here. Pure functions of counts and durations: no I/O, no clock. The
+ * store counts (store/indicators.h); docs/indicators.md states each formula
+ * in words and says why each denominator was chosen.
+ *
+ * A figure that has no data (a rate over zero items, a score over no rated
+ * dossier) is reported as "absent" (false / NAN), never as 0: an office with
+ * no ratings has not scored 0 on satisfaction. */
+#ifndef MOTCUA_DOMAIN_INDICATORS_H
+#define MOTCUA_DOMAIN_INDICATORS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* num / den into *out (0..1 for a share). Returns false (and *out = NAN)
+ * when den <= 0: no data. */
+bool indicators_rate(int64_t num, int64_t den, double *out);
+
+/* The p-quantile (0 <= p <= 1) of n sorted values, by linear interpolation
+ * between the closest ranks (h = (n-1)p; the "type 7" of R and numpy's
+ * default): the median of {1,2,3,4} is 2.5, its p90 3.7. NAN when n == 0. */
+double indicators_quantile(const int64_t *sorted, size_t n, double p);
+
+/* Sorts v[0..n) ascending (in place). */
+void indicators_sort(int64_t *v, size_t n);
+
+/* Count, mean, median and 90th percentile of a set of durations. */
+struct indicators_summary {
+	int64_t n;
+	double mean, median, p90; /* NAN when n == 0 */
+};
+/* Summarizes v[0..n), sorting it in place; scale divides every value (e.g.
+ * working seconds per working day, or 60 for minutes). */
+struct indicators_summary indicators_summarize(int64_t *v, size_t n, double scale);
+
+/* ---- Decision 766/QĐ-TTg (2022): the parts this system's data covers ----- */
+
+/* Maxima and thresholds; the defaults (indicators_766_default) follow the
+ * national portal as DOMAIN.md observed it [verify]: processing on time 20,
+ * satisfaction 6 (full at 90 % satisfied), online share 4 (full at 50 %). */
+struct indicators_766_params {
+	double on_time_max;       /* 20 */
+	double satisfaction_max;  /* 6 */
+	double satisfaction_full; /* 0.90 */
+	double online_max;        /* 4 [verify] */
+	double online_full;       /* 0.50 */
+};
+void indicators_766_default(struct indicators_766_params *p);
+
+/* Processing on time: max × (early + on_time) / decided, where decided =
+ * dossiers finished in the period (early + on time + late) + dossiers open
+ * and already late at the period's end. False (no score) when decided == 0. */
+bool indicators_766_on_time(const struct indicators_766_params *p, int64_t early, int64_t on_time,
+                            int64_t late, int64_t open_late, double *points);
+
+/* Satisfaction: share = satisfied / rated; full marks at share >=
+ * satisfaction_full, else max × share / satisfaction_full (linear below the
+ * threshold). False when rated == 0 (nobody rated: no score). */
+bool indicators_766_satisfaction(const struct indicators_766_params *p, int64_t satisfied,
+                                 int64_t rated, double *points);
+
+/* Online share of submissions: max × min(1, share / online_full), share =
+ * online / received. False when received == 0. */
+bool indicators_766_online(const struct indicators_766_params *p, int64_t online, int64_t received,
+                           double *points);
+
+/* ---- the queue ---------------------------------------------------------- */
+
+/* Service level: share of called tickets whose wait was at most T.
+ * No-show rate: tickets whose last visit ended no_show / tickets called.
+ * Both are indicators_rate of the counts; named here for the docs. */
+bool indicators_service_level(int64_t within, int64_t called, double *out);
+bool indicators_no_show_rate(int64_t no_shows, int64_t called, double *out);
+
+/* Erlang C for one period: arrivals at rate lambda (per second), mean service
+ * time service_s (seconds), c counters. The offered load is A = lambda ×
+ * service_s (erlangs). */
+double indicators_erlang_load(double lambda, double service_s);
+/* P(wait > 0) with c counters and load A; 1 when c <= A (the line grows
+ * without bound), 0 when A <= 0. A=2, c=3 gives 4/9. */
+double indicators_erlang_c(double a, int c);
+/* Share of arrivals called within t seconds: 1 − P(wait)·e^{−(c−A)·t/S};
+ * 0 when c <= A; 1 when A <= 0. */
+double indicators_erlang_within(double a, int c, double service_s, double t);
+/* The fewest counters (1..max_c) whose share within t reaches target (0..1);
+ * 0 when A <= 0 (no one comes); max_c + 1 when even max_c cannot. */
+int indicators_erlang_counters(double a, double service_s, double t, double target, int max_c);
+
+#endif

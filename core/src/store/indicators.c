@@ -1,0 +1,1198 @@
+/* Indicators of a period: a few index range scans (dossiers finished,
+ * received, open at the end, apologies; queue visits and tickets; ratings),
+ * aggregated in C per group, then put through domain/indicators.h. Working
+ * times come from the columns dossiers.work_seconds / timing kept when a
+ * dossier finishes (store/dossier.c); only rows without them walk the
+ * calendar. */
+#include "store/indicators.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "domain/civil_date.h"
+#include "domain/dossier.h"
+#include "domain/indicators.h"
+#include "store/calendar.h"
+#include "store/store_internal.h"
+#include "util/clock.h"
+#include "util/xmalloc.h"
+
+#define IND_SLOT_SECONDS 1800
+#define IND_MAX_SLOTS 48
+#define IND_MAX_GROUPS 1024 /* service group ids counted per query */
+#define IND_MAX_DAYS (3 * 366 + 1)
+
+static const char *const ind_by_names[] = {"office", "procedure", "field", "clerk", "counter"};
+
+bool indicators_by_parse(const char *s, enum indicators_by *out)
+{
+	for (int i = 0; s && i < 5; i++)
+		if (strcmp(s, ind_by_names[i]) == 0) {
+			*out = (enum indicators_by)i;
+			return true;
+		}
+	return false;
+}
+
+const char *indicators_by_name(enum indicators_by by)
+{
+	return ind_by_names[by];
+}
+
+/* ---- periods --------------------------------------------------------------- */
+
+static bool ind_date(const char *s, int *day)
+{
+	int y, m, d;
+	char tail;
+	if (s == NULL || strlen(s) != 10 || sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 ||
+	    y < 2000 || y > 2100 || !civil_date_valid(y, m, d))
+		return false;
+	*day = civil_days_from_ymd(y, m, d);
+	return true;
+}
+
+static void ind_day_text(int day, char out[11])
+{
+	int y, m, d;
+	civil_ymd_from_days(day, &y, &m, &d);
+	snprintf(out, 11, "%04u-%02u-%02u", (unsigned)y % 10000u, (unsigned)m % 100u,
+	         (unsigned)d % 100u);
+}
+
+/* The instant office day `day` begins. */
+static int64_t ind_day_start(int day)
+{
+	return (int64_t)day * 86400 - CLOCK_OFFICE_UTC_OFFSET;
+}
+
+bool indicators_period_parse(const char *period, char from[11], char to[11], char *label,
+                             size_t label_len)
+{
+	static const char *const roman[] = {"I", "II", "III", "IV"};
+	int y, n = 0, m1, m2;
+	char kind = 0, tail;
+	if (period == NULL || strlen(period) > 10)
+		return false;
+	if (sscanf(period, "%4d%c", &y, &tail) == 1 && strlen(period) == 4) {
+		m1 = 1, m2 = 12;
+		snprintf(label, label_len, "Năm %d", y);
+	} else if (sscanf(period, "%4d-Q%1d%c", &y, &n, &tail) == 2 && strlen(period) == 7 &&
+	           n >= 1 && n <= 4) {
+		m1 = 3 * n - 2, m2 = 3 * n;
+		snprintf(label, label_len, "Quý %s năm %d", roman[n - 1], y);
+	} else if (sscanf(period, "%4d-H%1d%c", &y, &n, &tail) == 2 && strlen(period) == 7 &&
+	           n >= 1 && n <= 2) {
+		m1 = n == 1 ? 1 : 7, m2 = n == 1 ? 6 : 12;
+		snprintf(label, label_len, "%s năm %d", n == 1 ? "6 tháng đầu" : "6 tháng cuối", y);
+	} else if (sscanf(period, "%4d-9%c%c", &y, &kind, &tail) == 2 && kind == 'M' &&
+	           strlen(period) == 7) {
+		m1 = 1, m2 = 9;
+		snprintf(label, label_len, "9 tháng năm %d", y);
+	} else if (sscanf(period, "%4d-%2d%c", &y, &n, &tail) == 2 && strlen(period) == 7 &&
+	           n >= 1 && n <= 12) {
+		m1 = m2 = n;
+		snprintf(label, label_len, "Tháng %d năm %d", n, y);
+	} else {
+		return false;
+	}
+	if (y < 2000 || y > 2100)
+		return false;
+	snprintf(from, 11, "%04d-%02d-01", y, m1);
+	snprintf(to, 11, "%04d-%02d-%02d", y, m2, civil_days_in_month(y, m2));
+	return true;
+}
+
+/* ---- groups ---------------------------------------------------------------- */
+
+struct ind_vec {
+	int64_t *v;
+	size_t n, cap;
+};
+
+static void ind_push(struct ind_vec *a, int64_t x)
+{
+	if (a->n == a->cap) {
+		a->cap = a->cap ? a->cap * 2 : 64;
+		a->v = xrealloc(a->v, a->cap * sizeof *a->v);
+	}
+	a->v[a->n++] = x;
+}
+
+struct ind_dgroup {
+	char key[96];
+	int64_t received, online, early, on_time, late, ineligible, withdrawn, cancelled, refused;
+	int64_t open_on_time, open_late, apologies, no_supplement, supplements;
+	struct ind_vec work; /* working seconds of each finished dossier */
+};
+
+struct ind_proc {
+	int64_t id;
+	char code[40], field[200], office[64];
+};
+
+struct ind_ctx {
+	struct store *st;
+	struct store_conn *c;
+	enum indicators_by by;
+	int64_t start, end, ref; /* [start, end); ref = min(end, now) */
+	int64_t day_seconds;
+	struct ind_proc *procs;
+	size_t n_procs;
+	int *proc_group; /* by procedure row index: the group, -1 unknown yet */
+	struct ind_dgroup *groups;
+	size_t n_groups, cap_groups;
+	struct ind_dgroup total;
+	int last_group; /* clerk/counter: the last key hit */
+};
+
+static int ind_group_find(struct ind_ctx *x, const char *key)
+{
+	if (x->last_group >= 0 && strcmp(x->groups[x->last_group].key, key) == 0)
+		return x->last_group;
+	for (size_t i = 0; i < x->n_groups; i++)
+		if (strcmp(x->groups[i].key, key) == 0)
+			return x->last_group = (int)i;
+	if (x->n_groups == x->cap_groups) {
+		x->cap_groups = x->cap_groups ? 2 * x->cap_groups : 16;
+		x->groups = xrealloc(x->groups, x->cap_groups * sizeof *x->groups);
+	}
+	struct ind_dgroup *g = &x->groups[x->n_groups];
+	memset(g, 0, sizeof *g);
+	snprintf(g->key, sizeof g->key, "%s", key);
+	return x->last_group = (int)x->n_groups++;
+}
+
+static int ind_proc_index(struct ind_ctx *x, int64_t id)
+{
+	size_t lo = 0, hi = x->n_procs;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (x->procs[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < x->n_procs && x->procs[lo].id == id ? (int)lo : -1;
+}
+
+/* The group of a dossier row: by procedure (cached per procedure) or by the
+ * clerk / counter in the row (cols: intake_by, counter no). */
+static struct ind_dgroup *ind_group_of(struct ind_ctx *x, sqlite3_stmt *s, int proc_col,
+                                       int extra_col)
+{
+	char key[96];
+	if (x->by == IND_BY_CLERK || x->by == IND_BY_COUNTER) {
+		int col = extra_col + (x->by == IND_BY_COUNTER);
+		snprintf(key, sizeof key, "%s",
+		         sqlite3_column_type(s, col) == SQLITE_NULL ? "" : store_col_text(s, col));
+		int gi = ind_group_find(x, key);
+		return &x->groups[gi];
+	}
+	int p = ind_proc_index(x, sqlite3_column_int64(s, proc_col));
+	if (p < 0) {
+		int gi = ind_group_find(x, "");
+		return &x->groups[gi];
+	}
+	if (x->proc_group[p] < 0) {
+		const struct ind_proc *pr = &x->procs[p];
+		const char *k = x->by == IND_BY_OFFICE      ? pr->office
+		                : x->by == IND_BY_PROCEDURE ? pr->code
+		                                            : pr->field;
+		x->proc_group[p] = ind_group_find(x, k);
+	}
+	return &x->groups[x->proc_group[p]];
+}
+
+static enum mc_err ind_load_procs(struct ind_ctx *x, struct mc_error *err)
+{
+	sqlite3_stmt *s = store_stmt(x->c, "SELECT id, code, field, coalesce(office, '')"
+	                                   " FROM procedures ORDER BY id");
+	if (s == NULL)
+		return store_sql_error(x->c, "indicators", err);
+	size_t cap = 0;
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		if (x->n_procs == cap) {
+			cap = cap ? cap * 2 : 64;
+			x->procs = xrealloc(x->procs, cap * sizeof *x->procs);
+		}
+		struct ind_proc *p = &x->procs[x->n_procs++];
+		p->id = sqlite3_column_int64(s, 0);
+		snprintf(p->code, sizeof p->code, "%s", store_col_text(s, 1));
+		snprintf(p->field, sizeof p->field, "%s", store_col_text(s, 2));
+		snprintf(p->office, sizeof p->office, "%s", store_col_text(s, 3));
+	}
+	sqlite3_reset(s);
+	x->proc_group = xmalloc((x->n_procs + 1) * sizeof *x->proc_group);
+	for (size_t i = 0; i < x->n_procs; i++)
+		x->proc_group[i] = -1;
+	return MC_OK;
+}
+
+/* ---- dossier scans ------------------------------------------------------------ */
+
+/* The clerk / counter columns, only read when grouping by them. */
+#define IND_EXTRA                                                                                  \
+	" , d.intake_by, (SELECT co.no FROM tickets t JOIN counters co ON co.id = t.counter_id"    \
+	"   WHERE t.id = d.ticket_id)"
+
+#define IND_FINISHED_COLS                                                                          \
+	"SELECT d.procedure_id, d.status, d.timing, d.work_seconds, d.supplements,"                \
+	" d.received_at, d.intake_at, d.due_at, d.finished_at, d.paused_seconds"
+#define IND_FINISHED_WHERE                                                                         \
+	" FROM dossiers d INDEXED BY dossiers_ind_finished"                                        \
+	" WHERE d.finished_at >= ?1 AND d.finished_at < ?2"
+
+static const char ind_finished_sql[] = IND_FINISHED_COLS IND_FINISHED_WHERE;
+static const char ind_finished_sql_x[] = IND_FINISHED_COLS IND_EXTRA IND_FINISHED_WHERE;
+
+/* Timing and working seconds of a finished row written before schema step 6
+ * (or by an import): the same rule as store/dossier.c's dossier_keep_timing. */
+static void ind_timing_fallback(struct ind_ctx *x, int64_t received, int64_t due, int64_t finished,
+                                int64_t paused, enum dossier_timing *t, int64_t *work)
+{
+	int64_t spent = 0, budget = 0;
+	store_calendar_between(x->st, received, finished, &spent, NULL);
+	store_calendar_between(x->st, received, due, &budget, NULL);
+	*t = finished > due ? DT_LATE : dossier_timing_of(spent, budget, x->day_seconds);
+	*work = spent - paused > 0 ? spent - paused : 0;
+}
+
+static void ind_add_finished(struct ind_dgroup *g, enum dossier_status status, int timing,
+                             int64_t work, bool has_work, int64_t supplements, bool intake_supp)
+{
+	switch (status) {
+	case DS_WITHDRAWN: g->withdrawn++; return;
+	case DS_CANCELLED: g->cancelled++; return;
+	case DS_REJECTED_AT_INTAKE: g->refused++; return;
+	case DS_RETURNED_INELIGIBLE: g->ineligible++; break;
+	case DS_RESULT_READY:
+	case DS_RETURNED: break;
+	default: return;
+	}
+	if (timing == DT_EARLY)
+		g->early++;
+	else if (timing == DT_ON_TIME)
+		g->on_time++;
+	else
+		g->late++;
+	if (has_work)
+		ind_push(&g->work, work);
+	g->supplements += supplements + (intake_supp ? 1 : 0);
+	if (supplements == 0 && !intake_supp)
+		g->no_supplement++;
+}
+
+static enum mc_err ind_scan_finished(struct ind_ctx *x, struct mc_error *err)
+{
+	bool extra = x->by == IND_BY_CLERK || x->by == IND_BY_COUNTER;
+	sqlite3_stmt *s = store_stmt(x->c, extra ? ind_finished_sql_x : ind_finished_sql);
+	if (s == NULL)
+		return store_sql_error(x->c, "indicators", err);
+	sqlite3_bind_int64(s, 1, x->start);
+	sqlite3_bind_int64(s, 2, x->end);
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		enum dossier_status status;
+		if (!dossier_status_parse(store_col_text(s, 1), &status))
+			continue;
+		struct ind_dgroup *g = ind_group_of(x, s, 0, 10);
+		bool decided = status == DS_RESULT_READY || status == DS_RETURNED ||
+		               status == DS_RETURNED_INELIGIBLE;
+		int timing = DT_ON_TIME;
+		int64_t work = sqlite3_column_int64(s, 3);
+		bool has_work = sqlite3_column_type(s, 3) != SQLITE_NULL;
+		int64_t received = sqlite3_column_int64(s, 5);
+		if (decided) {
+			const char *t = store_col_text(s, 2);
+			if (strcmp(t, "early") == 0)
+				timing = DT_EARLY;
+			else if (strcmp(t, "late") == 0)
+				timing = DT_LATE;
+			else if (*t == '\0' && received) {
+				enum dossier_timing tt;
+				ind_timing_fallback(x, received, sqlite3_column_int64(s, 7),
+				                    sqlite3_column_int64(s, 8),
+				                    sqlite3_column_int64(s, 9), &tt, &work);
+				timing = (int)tt;
+				has_work = true;
+			}
+		}
+		/* Supplemented at intake: the clock started later than intake. */
+		bool intake_supp = received && received != sqlite3_column_int64(s, 6);
+		ind_add_finished(g, status, timing, work, has_work, sqlite3_column_int64(s, 4),
+		                 intake_supp);
+	}
+	sqlite3_reset(s);
+	return MC_OK;
+}
+
+#define IND_RECEIVED_COLS "SELECT d.procedure_id, d.channel"
+#define IND_RECEIVED_WHERE                                                                         \
+	" FROM dossiers d INDEXED BY dossiers_ind_received"                                        \
+	" WHERE d.received_at >= ?1 AND d.received_at < ?2"
+static const char ind_received_sql[] = IND_RECEIVED_COLS IND_RECEIVED_WHERE;
+static const char ind_received_sql_x[] =
+    IND_RECEIVED_COLS ", 0, 0, 0, 0, 0, 0, 0, 0" IND_EXTRA IND_RECEIVED_WHERE;
+
+/* Open at the end of the period (received before ref, not finished by it):
+ * still open now (partial index), or finished after ref. */
+#define IND_OPEN_COLS "SELECT d.procedure_id, d.due_at, d.paused_at"
+#define IND_OPEN_NOW                                                                               \
+	" FROM dossiers d INDEXED BY dossiers_ind_open"                                            \
+	" WHERE d.finished_at IS NULL AND d.received_at < ?1 AND d.due_at IS NOT NULL"
+#define IND_OPEN_THEN                                                                              \
+	" FROM dossiers d INDEXED BY dossiers_ind_finished"                                        \
+	" WHERE d.finished_at >= ?1 AND d.received_at < ?1 AND d.due_at IS NOT NULL"
+static const char ind_open_now_sql[] = IND_OPEN_COLS IND_OPEN_NOW;
+static const char ind_open_now_sql_x[] =
+    IND_OPEN_COLS ", 0, 0, 0, 0, 0, 0, 0" IND_EXTRA IND_OPEN_NOW;
+static const char ind_open_then_sql[] = IND_OPEN_COLS ", NULL" IND_OPEN_THEN;
+static const char ind_open_then_sql_x[] =
+    IND_OPEN_COLS ", NULL, 0, 0, 0, 0, 0, 0" IND_EXTRA IND_OPEN_THEN;
+
+#define IND_APOLOGY_COLS "SELECT d.procedure_id"
+#define IND_APOLOGY_WHERE                                                                          \
+	" FROM dossiers d INDEXED BY dossiers_ind_apology"                                         \
+	" WHERE d.apology_at >= ?1 AND d.apology_at < ?2"
+static const char ind_apology_sql[] = IND_APOLOGY_COLS IND_APOLOGY_WHERE;
+static const char ind_apology_sql_x[] =
+    IND_APOLOGY_COLS ", 0, 0, 0, 0, 0, 0, 0, 0, 0" IND_EXTRA IND_APOLOGY_WHERE;
+
+static enum mc_err ind_scan_simple(struct ind_ctx *x, const char *sql, int kind,
+                                   struct mc_error *err)
+{
+	sqlite3_stmt *s = store_stmt(x->c, sql);
+	if (s == NULL)
+		return store_sql_error(x->c, "indicators", err);
+	if (kind == 1) { /* open: one parameter, the period's end */
+		sqlite3_bind_int64(s, 1, x->ref);
+	} else {
+		sqlite3_bind_int64(s, 1, x->start);
+		sqlite3_bind_int64(s, 2, x->end);
+	}
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		struct ind_dgroup *g = ind_group_of(x, s, 0, 10);
+		if (kind == 0) {
+			g->received++;
+			if (strcmp(store_col_text(s, 1), "online") == 0)
+				g->online++;
+		} else if (kind == 1) {
+			/* A file paused before the end is judged at its pause. */
+			int64_t due = sqlite3_column_int64(s, 1),
+			        paused = sqlite3_column_int64(s, 2);
+			int64_t at = paused && paused < x->ref ? paused : x->ref;
+			if (at > due)
+				g->open_late++;
+			else
+				g->open_on_time++;
+		} else {
+			g->apologies++;
+		}
+	}
+	sqlite3_reset(s);
+	return MC_OK;
+}
+
+/* ---- JSON of the dossier figures --------------------------------------------- */
+
+static json_t *ind_num(double v, int decimals)
+{
+	if (isnan(v) || isinf(v))
+		return json_null();
+	double f = pow(10, decimals);
+	return json_real(round(v * f) / f);
+}
+
+static json_t *ind_share(int64_t num, int64_t den)
+{
+	double r;
+	return indicators_rate(num, den, &r) ? ind_num(r, 4) : json_null();
+}
+
+static json_t *ind_summary_json(struct indicators_summary s, int decimals)
+{
+	return json_pack("{s:I, s:o, s:o, s:o}", "n", (json_int_t)s.n, "mean",
+	                 ind_num(s.mean, decimals), "median", ind_num(s.median, decimals), "p90",
+	                 ind_num(s.p90, decimals));
+}
+
+static void ind_merge(struct ind_dgroup *t, const struct ind_dgroup *g)
+{
+	t->received += g->received, t->online += g->online, t->early += g->early;
+	t->on_time += g->on_time, t->late += g->late, t->ineligible += g->ineligible;
+	t->withdrawn += g->withdrawn, t->cancelled += g->cancelled, t->refused += g->refused;
+	t->open_on_time += g->open_on_time, t->open_late += g->open_late;
+	t->apologies += g->apologies, t->no_supplement += g->no_supplement;
+	t->supplements += g->supplements;
+	for (size_t i = 0; i < g->work.n; i++)
+		ind_push(&t->work, g->work.v[i]);
+}
+
+static json_t *ind_dgroup_json(const struct ind_ctx *x, struct ind_dgroup *g)
+{
+	int64_t finished = g->early + g->on_time + g->late;
+	struct indicators_summary w =
+	    indicators_summarize(g->work.v, g->work.n, (double)x->day_seconds);
+	double rate;
+	return json_pack(
+	    "{s:I, s:I, s:{s:I, s:I, s:I, s:I, s:I}, s:{s:I, s:I}, s:o, s:o, s:o, s:o, s:I,"
+	    " s:I, s:I, s:I}",
+	    "received", (json_int_t)g->received, "online", (json_int_t)g->online, "finished",
+	    "total", (json_int_t)finished, "early", (json_int_t)g->early, "on_time",
+	    (json_int_t)g->on_time, "late", (json_int_t)g->late, "ineligible",
+	    (json_int_t)g->ineligible, "open", "on_time", (json_int_t)g->open_on_time, "late",
+	    (json_int_t)g->open_late, "on_time_rate",
+	    indicators_rate(g->early + g->on_time, finished, &rate) ? ind_num(rate, 4)
+	                                                            : json_null(),
+	    "processing_days", ind_summary_json(w, 2), "no_supplement_share",
+	    ind_share(g->no_supplement, finished), "supplements_per_dossier",
+	    finished ? ind_num((double)g->supplements / (double)finished, 3) : json_null(),
+	    "apologies", (json_int_t)g->apologies, "refusals", (json_int_t)g->refused,
+	    "withdrawals", (json_int_t)g->withdrawn, "cancellations", (json_int_t)g->cancelled);
+}
+
+/* The display name of a group key. */
+static json_t *ind_group_name(struct ind_ctx *x, enum indicators_by by, const char *key)
+{
+	static const char office_sql[] = "SELECT name FROM offices WHERE code = ?";
+	static const char proc_sql[] = "SELECT name FROM procedures WHERE code = ? AND current = 1";
+	static const char user_sql[] = "SELECT full_name FROM users"
+	                               " WHERE 'user:' || id = ?1 OR username = ?1";
+	static const char counter_sql[] = "SELECT name FROM counters WHERE no = ?";
+	const char *sql = by == IND_BY_OFFICE      ? office_sql
+	                  : by == IND_BY_PROCEDURE ? proc_sql
+	                  : by == IND_BY_CLERK     ? user_sql
+	                  : by == IND_BY_COUNTER   ? counter_sql
+	                                           : NULL;
+	if (*key == '\0' || strcmp(key, "0") == 0)
+		return json_string(by == IND_BY_COUNTER ? "(không qua quầy)" : "(không rõ)");
+	if (sql == NULL)
+		return json_string(key);
+	sqlite3_stmt *s = store_stmt(x->c, sql);
+	json_t *v = NULL;
+	if (s) {
+		sqlite3_bind_text(s, 1, key, -1, SQLITE_TRANSIENT);
+		if (sqlite3_step(s) == SQLITE_ROW)
+			v = json_string(store_col_text(s, 0));
+		sqlite3_reset(s);
+	}
+	return v ? v : json_string(key);
+}
+
+static int ind_key_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct ind_dgroup *)a)->key, ((const struct ind_dgroup *)b)->key);
+}
+
+/* ---- queue --------------------------------------------------------------------- */
+
+struct ind_qgroup {
+	char key[96];
+	int64_t visits, served, no_show, transferred, removed, open, recalls, within;
+	struct ind_vec wait, service;
+};
+
+static void ind_q_add(struct ind_qgroup *g, int64_t queued, int64_t called, int64_t finished,
+                      const char *outcome, int64_t recalls, int64_t t_seconds)
+{
+	g->visits++;
+	g->recalls += recalls;
+	int64_t wait = called - queued;
+	ind_push(&g->wait, wait < 0 ? 0 : wait);
+	if (wait <= t_seconds)
+		g->within++;
+	if (strcmp(outcome, "served") == 0) {
+		g->served++;
+		if (finished >= called)
+			ind_push(&g->service, finished - called);
+	} else if (strcmp(outcome, "no_show") == 0) {
+		g->no_show++;
+	} else if (strcmp(outcome, "transferred") == 0) {
+		g->transferred++;
+	} else if (strcmp(outcome, "removed") == 0) {
+		g->removed++;
+	} else {
+		g->open++;
+	}
+}
+
+static json_t *ind_qgroup_json(struct ind_qgroup *g, int64_t t_minutes)
+{
+	struct indicators_summary w = indicators_summarize(g->wait.v, g->wait.n, 60);
+	struct indicators_summary sv = indicators_summarize(g->service.v, g->service.n, 60);
+	double sl, ns;
+	bool has_sl = indicators_service_level(g->within, g->visits, &sl);
+	bool has_ns = indicators_no_show_rate(
+	    g->no_show, g->served + g->no_show + g->transferred + g->removed, &ns);
+	return json_pack(
+	    "{s:I, s:{s:I, s:I, s:I, s:I, s:I}, s:I, s:o, s:o, s:o, s:o, s:I}", "visits",
+	    (json_int_t)g->visits, "outcomes", "served", (json_int_t)g->served, "no_show",
+	    (json_int_t)g->no_show, "transferred", (json_int_t)g->transferred, "removed",
+	    (json_int_t)g->removed, "open", (json_int_t)g->open, "recalls", (json_int_t)g->recalls,
+	    "wait_minutes", ind_summary_json(w, 2), "service_minutes", ind_summary_json(sv, 2),
+	    "no_show_rate", has_ns ? ind_num(ns, 4) : json_null(), "service_level",
+	    has_sl ? ind_num(sl, 4) : json_null(), "service_level_minutes", (json_int_t)t_minutes);
+}
+
+static void ind_qgroup_free(struct ind_qgroup *g)
+{
+	free(g->wait.v);
+	free(g->service.v);
+}
+
+/* The office day's first and last half-hour slot start (seconds after
+ * midnight), from the calendar's sessions. */
+static void ind_day_span(struct store *st, int *first, int *last)
+{
+	*first = 7 * 3600, *last = 17 * 3600;
+	json_t *cfg = store_calendar_config(st);
+	json_t *ses = json_object_get(cfg, "sessions");
+	int lo = 24 * 3600, hi = 0;
+	size_t i;
+	json_t *v;
+	json_array_foreach(ses, i, v)
+	{
+		int h1, m1, h2, m2;
+		const char *a = json_string_value(json_object_get(v, "start"));
+		const char *b = json_string_value(json_object_get(v, "end"));
+		if (a && b && sscanf(a, "%d:%d", &h1, &m1) == 2 &&
+		    sscanf(b, "%d:%d", &h2, &m2) == 2) {
+			if (h1 * 3600 + m1 * 60 < lo)
+				lo = h1 * 3600 + m1 * 60;
+			if (h2 * 3600 + m2 * 60 > hi)
+				hi = h2 * 3600 + m2 * 60;
+		}
+	}
+	json_decref(cfg);
+	if (hi > lo) {
+		*first = lo / IND_SLOT_SECONDS * IND_SLOT_SECONDS;
+		*last = (hi - 1) / IND_SLOT_SECONDS * IND_SLOT_SECONDS;
+	}
+}
+
+static int ind_slot_of(int64_t t, int first, int n_slots)
+{
+	int64_t sod = (t + CLOCK_OFFICE_UTC_OFFSET) % 86400;
+	int k = (int)((sod - first) / IND_SLOT_SECONDS);
+	if (sod < first)
+		k = 0;
+	return k < 0 ? 0 : k >= n_slots ? n_slots - 1 : k;
+}
+
+static void ind_slot_label(int first, int k, char out[6])
+{
+	int s = first + k * IND_SLOT_SECONDS;
+	snprintf(out, 6, "%02u:%02u", (unsigned)(s / 3600) % 24u, (unsigned)(s / 60) % 60u);
+}
+
+static int ind_weekday(int64_t t)
+{
+	return civil_weekday((int)((t + CLOCK_OFFICE_UTC_OFFSET) / 86400));
+}
+
+#define IND_VISITS_WHERE                                                                           \
+	" FROM visits v INDEXED BY visits_ind_called WHERE v.called_at >= ?1 AND v.called_at < ?2"
+static const char ind_visits_sql[] =
+    "SELECT v.queued_at, v.called_at, v.finished_at, coalesce(v.outcome, ''), v.recalls,"
+    " v.counter_id, ''" IND_VISITS_WHERE;
+/* By clerk: the actor too (a read of the row; the index covers the rest). */
+static const char ind_visits_sql_x[] =
+    "SELECT v.queued_at, v.called_at, v.finished_at, coalesce(v.outcome, ''), v.recalls,"
+    " v.counter_id, v.actor" IND_VISITS_WHERE;
+static const char ind_tickets_sql[] =
+    "SELECT t.issued_at, t.series_group_id FROM tickets t INDEXED BY tickets_ind_issued"
+    " WHERE t.issued_at >= ?1 AND t.issued_at < ?2";
+
+/* Counter numbers by counter id, loaded once per query (counters are few). */
+struct ind_counters {
+	int64_t id[256];
+	int no[256];
+	int n;
+};
+
+static void ind_counters_load(struct store_conn *c, struct ind_counters *k)
+{
+	k->n = 0;
+	sqlite3_stmt *s = store_stmt(c, "SELECT id, no FROM counters ORDER BY id");
+	if (s == NULL)
+		return;
+	while (k->n < 256 && sqlite3_step(s) == SQLITE_ROW) {
+		k->id[k->n] = sqlite3_column_int64(s, 0);
+		k->no[k->n++] = sqlite3_column_int(s, 1);
+	}
+	sqlite3_reset(s);
+}
+
+static int ind_counter_no(const struct ind_counters *k, int64_t id)
+{
+	for (int i = 0; i < k->n; i++)
+		if (k->id[i] == id)
+			return k->no[i];
+	return 0;
+}
+
+static int ind_qgroup_find(struct ind_qgroup **gs, size_t *n, const char *key)
+{
+	for (size_t i = 0; i < *n; i++)
+		if (strcmp((*gs)[i].key, key) == 0)
+			return (int)i;
+	*gs = xrealloc(*gs, (*n + 1) * sizeof **gs);
+	memset(&(*gs)[*n], 0, sizeof **gs);
+	snprintf((*gs)[*n].key, sizeof(*gs)[*n].key, "%s", key);
+	return (int)(*n)++;
+}
+
+static json_t *ind_queue(struct ind_ctx *x, struct mc_error *err, enum mc_err *rc)
+{
+	int64_t t_min = store_setting_int(x->st, "service_level_minutes", 15);
+	int64_t t_sec = t_min * 60;
+	int first, last;
+	ind_day_span(x->st, &first, &last);
+	int n_slots = (last - first) / IND_SLOT_SECONDS + 1;
+	if (n_slots > IND_MAX_SLOTS)
+		n_slots = IND_MAX_SLOTS;
+	struct ind_qgroup total = {0}, slots[IND_MAX_SLOTS] = {0};
+	struct ind_qgroup *groups = NULL;
+	size_t n_groups = 0;
+	int64_t arrivals[IND_MAX_SLOTS] = {0};
+	int64_t heat_n[7][IND_MAX_SLOTS] = {{0}}, heat_wait[7][IND_MAX_SLOTS] = {{0}};
+	int64_t heat_arr[7][IND_MAX_SLOTS] = {{0}};
+	strcpy(total.key, "");
+
+	sqlite3_stmt *s =
+	    store_stmt(x->c, x->by == IND_BY_CLERK ? ind_visits_sql_x : ind_visits_sql);
+	if (s == NULL) {
+		*rc = store_sql_error(x->c, "indicators", err);
+		return NULL;
+	}
+	struct ind_counters cn;
+	ind_counters_load(x->c, &cn);
+	sqlite3_bind_int64(s, 1, x->start);
+	sqlite3_bind_int64(s, 2, x->end);
+	int last_g = -1;
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		int64_t queued = sqlite3_column_int64(s, 0), called = sqlite3_column_int64(s, 1);
+		int64_t fin = sqlite3_column_int64(s, 2), recalls = sqlite3_column_int64(s, 4);
+		const char *outcome = store_col_text(s, 3);
+		char key[96];
+		if (x->by == IND_BY_CLERK)
+			snprintf(key, sizeof key, "%s", store_col_text(s, 6));
+		else
+			snprintf(key, sizeof key, "%d",
+			         ind_counter_no(&cn, sqlite3_column_int64(s, 5)));
+		if (last_g < 0 || strcmp(groups[last_g].key, key) != 0)
+			last_g = ind_qgroup_find(&groups, &n_groups, key);
+		ind_q_add(&total, queued, called, fin, outcome, recalls, t_sec);
+		ind_q_add(&groups[last_g], queued, called, fin, outcome, recalls, t_sec);
+		int k = ind_slot_of(called, first, n_slots);
+		ind_q_add(&slots[k], queued, called, fin, outcome, recalls, t_sec);
+		int wd = ind_weekday(called);
+		heat_n[wd][k]++;
+		heat_wait[wd][k] += called - queued;
+	}
+	sqlite3_reset(s);
+
+	json_t *by_group = json_object();
+	int64_t tickets = 0;
+	static _Thread_local int64_t per_group[IND_MAX_GROUPS];
+	memset(per_group, 0, sizeof per_group);
+	s = store_stmt(x->c, ind_tickets_sql);
+	if (s == NULL) {
+		*rc = store_sql_error(x->c, "indicators", err);
+		goto out;
+	}
+	sqlite3_bind_int64(s, 1, x->start);
+	sqlite3_bind_int64(s, 2, x->end);
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		int64_t at = sqlite3_column_int64(s, 0);
+		int k = ind_slot_of(at, first, n_slots);
+		arrivals[k]++;
+		heat_arr[ind_weekday(at)][k]++;
+		tickets++;
+		int64_t gid = sqlite3_column_int64(s, 1);
+		if (gid >= 0 && gid < IND_MAX_GROUPS)
+			per_group[gid]++;
+	}
+	sqlite3_reset(s);
+	s = store_stmt(x->c, "SELECT id, code FROM service_groups ORDER BY id");
+	while (s && sqlite3_step(s) == SQLITE_ROW) {
+		int64_t gid = sqlite3_column_int64(s, 0);
+		if (gid >= 0 && gid < IND_MAX_GROUPS && per_group[gid])
+			json_object_set_new(by_group, store_col_text(s, 1),
+			                    json_integer(per_group[gid]));
+	}
+	if (s)
+		sqlite3_reset(s);
+
+	json_t *q = ind_qgroup_json(&total, t_min);
+	json_object_set_new(q, "tickets", json_integer(tickets));
+	json_object_set_new(q, "tickets_by_group", by_group);
+	by_group = NULL;
+	json_t *garr = json_array();
+	for (size_t i = 0; i < n_groups; i++) {
+		json_t *gj = ind_qgroup_json(&groups[i], t_min);
+		json_object_set_new(gj, "key", json_string(groups[i].key));
+		json_object_set_new(
+		    gj, "name",
+		    ind_group_name(x, x->by == IND_BY_CLERK ? IND_BY_CLERK : IND_BY_COUNTER,
+		                   groups[i].key));
+		json_array_append_new(garr, gj);
+	}
+	json_object_set_new(q, "group_by",
+	                    json_string(x->by == IND_BY_CLERK ? "clerk" : "counter"));
+	json_object_set_new(q, "groups", garr);
+	json_t *sarr = json_array();
+	for (int k = 0; k < n_slots; k++) {
+		char label[6];
+		ind_slot_label(first, k, label);
+		json_t *sj = ind_qgroup_json(&slots[k], t_min);
+		json_object_set_new(sj, "start", json_string(label));
+		json_object_set_new(sj, "arrivals", json_integer(arrivals[k]));
+		json_array_append_new(sarr, sj);
+	}
+	json_object_set_new(q, "by_half_hour", sarr);
+	/* The heat map: weekday (1 = Monday .. 6 = Saturday) × slot. */
+	json_t *heat = json_pack("{s:[], s:[], s:[], s:[]}", "weekdays", "slots", "arrivals",
+	                         "mean_wait_minutes");
+	for (int k = 0; k < n_slots; k++) {
+		char label[6];
+		ind_slot_label(first, k, label);
+		json_array_append_new(json_object_get(heat, "slots"), json_string(label));
+	}
+	for (int wd = 1; wd <= 6; wd++) {
+		json_array_append_new(json_object_get(heat, "weekdays"), json_integer(wd));
+		json_t *ar = json_array(), *mw = json_array();
+		for (int k = 0; k < n_slots; k++) {
+			json_array_append_new(ar, json_integer(heat_arr[wd][k]));
+			json_array_append_new(mw, heat_n[wd][k]
+			                              ? ind_num((double)heat_wait[wd][k] /
+			                                            (double)heat_n[wd][k] / 60.0,
+			                                        1)
+			                              : json_null());
+		}
+		json_array_append_new(json_object_get(heat, "arrivals"), ar);
+		json_array_append_new(json_object_get(heat, "mean_wait_minutes"), mw);
+	}
+	json_object_set_new(q, "heat", heat);
+	*rc = MC_OK;
+	ind_qgroup_free(&total);
+	for (int k = 0; k < IND_MAX_SLOTS; k++)
+		ind_qgroup_free(&slots[k]);
+	for (size_t i = 0; i < n_groups; i++)
+		ind_qgroup_free(&groups[i]);
+	free(groups);
+	return q;
+out:
+	json_decref(by_group);
+	ind_qgroup_free(&total);
+	for (int k = 0; k < IND_MAX_SLOTS; k++)
+		ind_qgroup_free(&slots[k]);
+	for (size_t i = 0; i < n_groups; i++)
+		ind_qgroup_free(&groups[i]);
+	free(groups);
+	return NULL;
+}
+
+/* ---- satisfaction ---------------------------------------------------------------- */
+
+static const char *const ind_levels[] = {"very_satisfied", "satisfied", "neutral", "not_satisfied"};
+
+struct ind_rgroup {
+	char key[96];
+	int64_t level[4], rated;
+	int64_t on_time_yes, on_time_n, courteous_yes, courteous_n, one_visit, visits_n, visits_sum,
+	    unofficial;
+};
+
+static json_t *ind_rgroup_json(const struct ind_rgroup *g)
+{
+	json_t *levels = json_object();
+	json_t *shares = json_object();
+	for (int i = 0; i < 4; i++) {
+		json_object_set_new(levels, ind_levels[i], json_integer(g->level[i]));
+		json_object_set_new(shares, ind_levels[i], ind_share(g->level[i], g->rated));
+	}
+	return json_pack("{s:I, s:o, s:o, s:o, s:{s:o, s:o, s:o, s:o, s:I}}", "rated",
+	                 (json_int_t)g->rated, "levels", levels, "shares", shares,
+	                 "satisfied_share", ind_share(g->level[0] + g->level[1], g->rated),
+	                 "criteria", "on_time", ind_share(g->on_time_yes, g->on_time_n),
+	                 "courteous", ind_share(g->courteous_yes, g->courteous_n), "one_visit",
+	                 ind_share(g->one_visit, g->visits_n), "mean_visits",
+	                 g->visits_n ? ind_num((double)g->visits_sum / (double)g->visits_n, 2)
+	                             : json_null(),
+	                 "unofficial_payment_reports", (json_int_t)g->unofficial);
+}
+
+static void ind_r_add(struct ind_rgroup *g, sqlite3_stmt *s)
+{
+	const char *lv = store_col_text(s, 0);
+	for (int i = 0; i < 4; i++)
+		if (strcmp(lv, ind_levels[i]) == 0)
+			g->level[i]++;
+	g->rated++;
+	if (sqlite3_column_type(s, 1) != SQLITE_NULL) {
+		g->on_time_n++;
+		g->on_time_yes += sqlite3_column_int(s, 1);
+	}
+	if (sqlite3_column_type(s, 2) != SQLITE_NULL) {
+		g->courteous_n++;
+		g->courteous_yes += sqlite3_column_int(s, 2);
+	}
+	if (sqlite3_column_type(s, 3) != SQLITE_NULL) {
+		g->visits_n++;
+		g->visits_sum += sqlite3_column_int(s, 3);
+		g->one_visit += sqlite3_column_int(s, 3) == 1;
+	}
+	g->unofficial += sqlite3_column_int(s, 4) == 1;
+}
+
+static json_t *ind_satisfaction(struct ind_ctx *x, struct ind_rgroup *total, struct mc_error *err,
+                                enum mc_err *rc)
+{
+	static const char sql[] =
+	    "SELECT r.level, r.on_time, r.courteous, r.visits, r.unofficial_payment_asked,"
+	    " coalesce(p.code, ''), coalesce(p.field, ''), coalesce(p.office, ''), r.kind"
+	    " FROM ratings r LEFT JOIN procedures p ON p.code = r.procedure_code AND p.current = 1"
+	    " WHERE r.rated_at >= ?1 AND r.rated_at < ?2";
+	sqlite3_stmt *s = store_stmt(x->c, sql);
+	if (s == NULL) {
+		*rc = store_sql_error(x->c, "indicators", err);
+		return NULL;
+	}
+	struct ind_rgroup *groups = NULL;
+	size_t n = 0;
+	bool per_proc =
+	    x->by == IND_BY_OFFICE || x->by == IND_BY_PROCEDURE || x->by == IND_BY_FIELD;
+	int col = x->by == IND_BY_OFFICE ? 7 : x->by == IND_BY_FIELD ? 6 : 5;
+	sqlite3_bind_int64(s, 1, x->start);
+	sqlite3_bind_int64(s, 2, x->end);
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		ind_r_add(total, s);
+		if (!per_proc || strcmp(store_col_text(s, 8), "dossier") != 0)
+			continue;
+		const char *key = store_col_text(s, col);
+		size_t i;
+		for (i = 0; i < n && strcmp(groups[i].key, key) != 0; i++)
+			;
+		if (i == n) {
+			groups = xrealloc(groups, (n + 1) * sizeof *groups);
+			memset(&groups[n], 0, sizeof *groups);
+			snprintf(groups[n].key, sizeof groups[n].key, "%s", key);
+			n++;
+		}
+		ind_r_add(&groups[i], s);
+	}
+	sqlite3_reset(s);
+	json_t *out = ind_rgroup_json(total);
+	json_t *arr = json_array();
+	for (size_t i = 0; i < n; i++) {
+		json_t *g = ind_rgroup_json(&groups[i]);
+		json_object_set_new(g, "key", json_string(groups[i].key));
+		json_object_set_new(g, "name", ind_group_name(x, x->by, groups[i].key));
+		json_array_append_new(arr, g);
+	}
+	free(groups);
+	json_object_set_new(out, "groups", arr);
+	json_object_set_new(
+	    out, "scale",
+	    json_pack("[s,s,s,s]", "very_satisfied", "satisfied", "neutral", "not_satisfied"));
+	json_object_set_new(out, "satisfied_levels",
+	                    json_pack("[s,s]", "very_satisfied", "satisfied"));
+	if (!per_proc)
+		json_object_set_new(out, "note",
+		                    json_string("Đánh giá là ẩn danh: không gắn với cán bộ hay quầy"
+		                                " (ratings are anonymous: no clerk or counter)"));
+	*rc = MC_OK;
+	return out;
+}
+
+/* ---- scorecards -------------------------------------------------------------------- */
+
+static json_t *ind_part(const char *part, const char *name, bool has, double points, double max,
+                        const char *formula, json_t *inputs)
+{
+	return json_pack("{s:s, s:s, s:o, s:f, s:s, s:o}", "part", part, "name", name, "points",
+	                 has ? ind_num(points, 2) : json_null(), "maximum", max, "formula", formula,
+	                 "inputs", inputs);
+}
+
+static json_t *ind_766(struct store *st, const struct ind_dgroup *t, const struct ind_rgroup *r)
+{
+	struct indicators_766_params p;
+	indicators_766_default(&p);
+	char *cfg = store_setting_get(st, "score_766");
+	json_t *j = cfg ? json_loads(cfg, 0, NULL) : NULL;
+	free(cfg);
+	if (json_is_number(json_object_get(j, "online_max")))
+		p.online_max = json_number_value(json_object_get(j, "online_max"));
+	if (json_is_number(json_object_get(j, "satisfaction_max")))
+		p.satisfaction_max = json_number_value(json_object_get(j, "satisfaction_max"));
+	if (json_is_number(json_object_get(j, "on_time_max")))
+		p.on_time_max = json_number_value(json_object_get(j, "on_time_max"));
+	json_decref(j);
+
+	double a, b, c;
+	bool ha = indicators_766_on_time(&p, t->early, t->on_time, t->late, t->open_late, &a);
+	bool hb = indicators_766_satisfaction(&p, r->level[0] + r->level[1], r->rated, &b);
+	bool hc = indicators_766_online(&p, t->online, t->received, &c);
+	json_t *parts = json_array();
+	char f[200];
+	snprintf(f, sizeof f,
+	         "%g × (trước hạn + đúng hạn) / (đã giải quyết + đang giải quyết quá hạn)",
+	         p.on_time_max);
+	json_array_append_new(
+	    parts, ind_part("processing_on_time", "Tiến độ giải quyết", ha, a, p.on_time_max, f,
+	                    json_pack("{s:I, s:I, s:I, s:I}", "early", (json_int_t)t->early,
+	                              "on_time", (json_int_t)t->on_time, "late",
+	                              (json_int_t)t->late, "open_late", (json_int_t)t->open_late)));
+	snprintf(f, sizeof f,
+	         "%g nếu hài lòng ≥ %g %%, dưới đó %g × tỷ lệ hài lòng / %g (tỷ lệ = hài lòng / số"
+	         " đánh giá)",
+	         p.satisfaction_max, p.satisfaction_full * 100, p.satisfaction_max,
+	         p.satisfaction_full);
+	json_array_append_new(
+	    parts,
+	    ind_part("satisfaction", "Mức độ hài lòng", hb, b, p.satisfaction_max, f,
+	             json_pack("{s:I, s:I}", "satisfied", (json_int_t)(r->level[0] + r->level[1]),
+	                       "rated", (json_int_t)r->rated)));
+	snprintf(f, sizeof f, "%g × min(1, tỷ lệ nộp trực tuyến / %g)", p.online_max,
+	         p.online_full);
+	json_array_append_new(
+	    parts, ind_part("online_share", "Tỷ lệ hồ sơ trực tuyến", hc, c, p.online_max, f,
+	                    json_pack("{s:I, s:I}", "online", (json_int_t)t->online, "received",
+	                              (json_int_t)t->received)));
+	double pts = (ha ? a : 0) + (hb ? b : 0) + (hc ? c : 0);
+	double max = p.on_time_max + p.satisfaction_max + p.online_max;
+	json_t *missing = json_pack(
+	    "[{s:s, s:s}, {s:s, s:s}, {s:s, s:s}, {s:s, s:s}, {s:s, s:s}]", "part",
+	    "public_disclosure", "missing",
+	    "công khai trên Cổng dịch vụ công quốc gia: không có trong dữ liệu của hệ thống",
+	    "part", "digitised_dossiers", "missing",
+	    "số hóa hồ sơ, kết quả: hệ thống chưa lưu thành phần hồ sơ đã số hóa", "part",
+	    "electronic_results", "missing", "kết quả điện tử: chưa có dữ liệu", "part",
+	    "online_payment", "missing", "thanh toán trực tuyến: chưa có dữ liệu", "part",
+	    "feedback_handled_on_time", "missing",
+	    "phản ánh, kiến nghị xử lý đúng hạn: hệ thống chưa nhận phản ánh");
+	if (!hb)
+		json_array_append_new(missing,
+		                      json_pack("{s:s, s:s}", "part", "satisfaction", "missing",
+		                                "chưa có đánh giá nào trong kỳ (no ratings)"));
+	return json_pack("{s:o, s:o, s:f, s:o, s:s}", "parts", parts, "points", ind_num(pts, 2),
+	                 "maximum", max, "missing", missing, "note",
+	                 "Chỉ các phần hệ thống có dữ liệu; công thức theo Cổng DVC quốc gia"
+	                 " [cần kiểm chứng]");
+}
+
+static json_t *ind_plan(struct ind_ctx *x, const struct ind_dgroup *t, const struct ind_rgroup *r)
+{
+	int64_t posted = 0, with_fee = 0;
+	sqlite3_stmt *s = store_stmt(x->c, "SELECT count(*), count(*) FILTER (WHERE fee_vnd > 0)"
+	                                   " FROM procedures WHERE current = 1");
+	if (s && sqlite3_step(s) == SQLITE_ROW) {
+		posted = sqlite3_column_int64(s, 0);
+		with_fee = sqlite3_column_int64(s, 1);
+	}
+	if (s)
+		sqlite3_reset(s);
+	int64_t finished = t->early + t->on_time + t->late;
+	json_t *papi = json_pack(
+	    "[{s:s, s:s, s:I, s:I}, {s:s, s:s, s:o, s:o}, {s:s, s:s, s:o, s:o},"
+	    " {s:s, s:s, s:o}, {s:s, s:s, s:I}, {s:s, s:s, s:n, s:s}]",
+	    "item", "posted_procedures_fees", "name", "Công khai thủ tục, phí, lệ phí",
+	    "procedures_posted", (json_int_t)posted, "with_fee", (json_int_t)with_fee, "item",
+	    "on_time_return", "name", "Trả kết quả đúng hẹn", "dossier_on_time_rate",
+	    ind_share(t->early + t->on_time, finished), "citizens_say_on_time",
+	    ind_share(r->on_time_yes, r->on_time_n), "item", "one_visit", "name",
+	    "Chỉ phải đi lại một lần", "no_supplement_share", ind_share(t->no_supplement, finished),
+	    "citizens_say_one_visit", ind_share(r->one_visit, r->visits_n), "item", "courtesy",
+	    "name", "Công chức lịch sự, tận tình", "courteous_share",
+	    ind_share(r->courteous_yes, r->courteous_n), "item", "unofficial_payment", "name",
+	    "Báo cáo bị đòi chi phí không chính thức", "reports", (json_int_t)r->unofficial, "item",
+	    "complaints", "name", "Khiếu nại, phản ánh", "count", "missing",
+	    "hệ thống chưa nhận phản ánh");
+	json_t *sipas = json_array();
+	json_array_append_new(sipas, json_pack("{s:s, s:o}", "element",
+	                                       "procedure (thủ tục: một lần đi lại)", "share",
+	                                       ind_share(r->one_visit, r->visits_n)));
+	json_array_append_new(sipas,
+	                      json_pack("{s:s, s:o}", "element", "officer (công chức: lịch sự)",
+	                                "share", ind_share(r->courteous_yes, r->courteous_n)));
+	json_array_append_new(sipas,
+	                      json_pack("{s:s, s:o}", "element", "result (kết quả: đúng hẹn)",
+	                                "share", ind_share(r->on_time_yes, r->on_time_n)));
+	json_array_append_new(sipas,
+	                      json_pack("{s:s, s:o}", "element", "overall (hài lòng chung)",
+	                                "share", ind_share(r->level[0] + r->level[1], r->rated)));
+	json_array_append_new(
+	    sipas,
+	    json_pack("{s:s, s:n}", "element",
+	              "access, feedback handling (tiếp cận, phản ánh): chưa có dữ liệu", "share"));
+	return json_pack("{s:o, s:o}", "papi_dim5", papi, "sipas", sipas);
+}
+
+/* ---- the whole answer ------------------------------------------------------------------ */
+
+static enum mc_err ind_period(const char *from, const char *to, int *a, int *b,
+                              struct mc_error *err)
+{
+	if (!ind_date(from, a) || !ind_date(to, b) || *b < *a || *b - *a >= IND_MAX_DAYS)
+		return mc_fail(err, MC_ERR_INVALID, "invalid_period",
+		               "Kỳ phải có from và to dạng YYYY-MM-DD, from ≤ to, tối đa 3 năm",
+		               "from and to must be YYYY-MM-DD, from <= to, at most 3 years");
+	return MC_OK;
+}
+
+enum mc_err store_indicators(struct store *st, const char *from, const char *to,
+                             enum indicators_by by, json_t **out, struct mc_error *err)
+{
+	int a, b;
+	enum mc_err rc = ind_period(from, to, &a, &b, err);
+	if (rc)
+		return rc;
+	struct ind_ctx x = {.st = st, .c = store_read_conn(st), .by = by, .last_group = -1};
+	x.start = ind_day_start(a);
+	x.end = ind_day_start(b + 1);
+	int64_t now = clock_now();
+	x.ref = now < x.end ? now : x.end;
+	x.day_seconds = store_calendar_day_seconds(st);
+	bool extra = by == IND_BY_CLERK || by == IND_BY_COUNTER;
+	json_t *queue = NULL, *sat = NULL;
+	struct ind_rgroup rtotal = {0};
+
+	if ((rc = ind_load_procs(&x, err)) || (rc = ind_scan_finished(&x, err)) ||
+	    (rc = ind_scan_simple(&x, extra ? ind_received_sql_x : ind_received_sql, 0, err)) ||
+	    (rc = ind_scan_simple(&x, extra ? ind_open_now_sql_x : ind_open_now_sql, 1, err)) ||
+	    (rc = ind_scan_simple(&x, extra ? ind_open_then_sql_x : ind_open_then_sql, 1, err)) ||
+	    (rc = ind_scan_simple(&x, extra ? ind_apology_sql_x : ind_apology_sql, 2, err)))
+		goto out;
+	if ((queue = ind_queue(&x, err, &rc)) == NULL)
+		goto out;
+	if ((sat = ind_satisfaction(&x, &rtotal, err, &rc)) == NULL)
+		goto out;
+
+	qsort(x.groups, x.n_groups, sizeof *x.groups, ind_key_cmp);
+	x.last_group = -1;
+	json_t *garr = json_array();
+	for (size_t i = 0; i < x.n_groups; i++) {
+		ind_merge(&x.total, &x.groups[i]);
+		json_t *g = ind_dgroup_json(&x, &x.groups[i]);
+		json_object_set_new(g, "key", json_string(x.groups[i].key));
+		json_object_set_new(g, "name", ind_group_name(&x, by, x.groups[i].key));
+		json_array_append_new(garr, g);
+	}
+	json_t *dossiers =
+	    json_pack("{s:o, s:o}", "total", ind_dgroup_json(&x, &x.total), "groups", garr);
+	char fa[11], fb[11], iso_a[26], iso_b[26];
+	ind_day_text(a, fa);
+	ind_day_text(b, fb);
+	clock_office_iso(x.start, iso_a);
+	clock_office_iso(x.end, iso_b);
+	*out = json_pack("{s:{s:s, s:s, s:s, s:s, s:I}, s:s, s:o, s:o, s:o, s:o, s:o}", "period",
+	                 "from", fa, "to", fb, "start_at", iso_a, "end_at", iso_b,
+	                 "working_day_seconds", (json_int_t)x.day_seconds, "by",
+	                 indicators_by_name(by), "dossiers", dossiers, "queue", queue,
+	                 "satisfaction", sat, "score_766", ind_766(st, &x.total, &rtotal), "plan",
+	                 ind_plan(&x, &x.total, &rtotal));
+	queue = sat = NULL;
+	rc = MC_OK;
+out:
+	json_decref(queue);
+	json_decref(sat);
+	for (size_t i = 0; i < x.n_groups; i++)
+		free(x.groups[i].work.v);
+	free(x.total.work.v);
+	free(x.groups);
+	free(x.procs);
+	free(x.proc_group);
+	return rc;
+}
+
+/* ---- staffing ---------------------------------------------------------------------- */
+
+enum mc_err store_indicators_staffing(struct store *st, const char *date, json_t **out,
+                                      struct mc_error *err)
+{
+	int day;
+	if (!ind_date(date, &day))
+		return mc_fail(err, MC_ERR_INVALID, "invalid_date", "Ngày phải có dạng YYYY-MM-DD",
+		               "date must be YYYY-MM-DD");
+	struct store_conn *c = store_read_conn(st);
+	int64_t start = ind_day_start(day), end = ind_day_start(day + 1);
+	int64_t t_min = store_setting_int(st, "service_level_minutes", 15);
+	int64_t target_pct = store_setting_int(st, "service_level_target_percent", 80);
+	int64_t fallback_s = store_setting_int(st, "default_service_minutes", 6) * 60;
+	int first, last;
+	ind_day_span(st, &first, &last);
+	int n_slots = (last - first) / IND_SLOT_SECONDS + 1;
+	if (n_slots > IND_MAX_SLOTS)
+		n_slots = IND_MAX_SLOTS;
+	int64_t arrivals[IND_MAX_SLOTS] = {0}, served[IND_MAX_SLOTS] = {0};
+	int64_t service_sum[IND_MAX_SLOTS] = {0}, day_service = 0, day_served = 0;
+	uint64_t counters[IND_MAX_SLOTS][4] = {{0}}; /* bitset of counter numbers 0..255 */
+
+	sqlite3_stmt *s = store_stmt(c, ind_tickets_sql);
+	if (s == NULL)
+		return store_sql_error(c, "staffing", err);
+	sqlite3_bind_int64(s, 1, start);
+	sqlite3_bind_int64(s, 2, end);
+	while (sqlite3_step(s) == SQLITE_ROW)
+		arrivals[ind_slot_of(sqlite3_column_int64(s, 0), first, n_slots)]++;
+	sqlite3_reset(s);
+	struct ind_counters cn;
+	ind_counters_load(c, &cn);
+	s = store_stmt(c, ind_visits_sql);
+	if (s == NULL)
+		return store_sql_error(c, "staffing", err);
+	sqlite3_bind_int64(s, 1, start);
+	sqlite3_bind_int64(s, 2, end);
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		int k = ind_slot_of(sqlite3_column_int64(s, 1), first, n_slots);
+		int no = ind_counter_no(&cn, sqlite3_column_int64(s, 5));
+		if (no > 0 && no < 256)
+			counters[k][no / 64] |= 1ull << (no % 64);
+		if (strcmp(store_col_text(s, 3), "served") == 0 &&
+		    sqlite3_column_int64(s, 2) >= sqlite3_column_int64(s, 1)) {
+			int64_t d = sqlite3_column_int64(s, 2) - sqlite3_column_int64(s, 1);
+			served[k]++, service_sum[k] += d;
+			day_served++, day_service += d;
+		}
+	}
+	sqlite3_reset(s);
+	double day_mean =
+	    day_served ? (double)day_service / (double)day_served : (double)fallback_s;
+	json_t *slots = json_array();
+	for (int k = 0; k < n_slots; k++) {
+		char label[6];
+		ind_slot_label(first, k, label);
+		/* A slot with few services borrows the day's mean service time. */
+		double mean =
+		    served[k] >= 3 ? (double)service_sum[k] / (double)served[k] : day_mean;
+		double lambda = (double)arrivals[k] / IND_SLOT_SECONDS;
+		double load = indicators_erlang_load(lambda, mean);
+		int need = indicators_erlang_counters(load, mean, (double)t_min * 60,
+		                                      (double)target_pct / 100.0, 60);
+		int open = 0;
+		for (int w = 0; w < 4; w++)
+			open += __builtin_popcountll(counters[k][w]);
+		json_t *sj = json_pack("{s:s, s:I, s:o, s:o, s:i, s:i}", "start", label, "arrivals",
+		                       (json_int_t)arrivals[k], "mean_service_minutes",
+		                       ind_num(mean / 60.0, 2), "offered_load", ind_num(load, 3),
+		                       "counters_needed", need, "counters_open", open);
+		json_object_set_new(sj, "p_wait",
+		                    need > 0 ? ind_num(indicators_erlang_c(load, need), 4)
+		                             : json_null());
+		json_object_set_new(
+		    sj, "within_target",
+		    need > 0
+		        ? ind_num(indicators_erlang_within(load, need, mean, (double)t_min * 60), 4)
+		        : json_null());
+		json_array_append_new(slots, sj);
+	}
+	*out = json_pack("{s:s, s:I, s:f, s:o, s:s}", "date", date, "service_level_minutes",
+	                 (json_int_t)t_min, "service_level_target", (double)target_pct / 100.0,
+	                 "slots", slots, "counters_open_means",
+	                 "quầy có gọi khách trong khung giờ (counters that called someone)");
+	return MC_OK;
+}

@@ -1,0 +1,46 @@
+/* The indicators of a period, counted on the store (dossiers, queue visits,
+ * ratings) and put through the formulas of domain/indicators.h. Read-only:
+ * nothing here changes the database. docs/indicators.md describes every
+ * figure; docs/api.md the JSON. */
+#ifndef MOTCUA_STORE_INDICATORS_H
+#define MOTCUA_STORE_INDICATORS_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "store/store.h"
+
+enum indicators_by {
+	IND_BY_OFFICE,    /* the procedure's lead office */
+	IND_BY_PROCEDURE, /* the procedure's code */
+	IND_BY_FIELD,     /* the procedure's field (lĩnh vực) */
+	IND_BY_CLERK,     /* who received the dossier; who served the visit */
+	IND_BY_COUNTER,   /* the counter of the dossier's ticket; of the visit */
+};
+/* Parses "office", "procedure", "field", "clerk", "counter". */
+bool indicators_by_parse(const char *s, enum indicators_by *out);
+const char *indicators_by_name(enum indicators_by by);
+
+/* Parses a report period: "2026" (year), "2026-H1"/"2026-H2", "2026-9M"
+ * (January to September), "2026-Q1".."Q4", "2026-03" (month), into office
+ * dates from and to (inclusive, YYYY-MM-DD) and a Vietnamese label
+ * ("Quý I năm 2026"). false when malformed. */
+bool indicators_period_parse(const char *period, char from[11], char to[11], char *label,
+                             size_t label_len);
+
+/* The indicators of office dates from..to (inclusive; the instants
+ * [from 00:00, to+1 00:00) in office time) grouped by `by`, as the JSON of
+ * GET /api/v1/indicators: {"period","by","dossiers","queue","satisfaction",
+ * "score_766","plan"}. MC_ERR_INVALID ("invalid_period") for a malformed or
+ * reversed period or one longer than 3 years. */
+enum mc_err store_indicators(struct store *st, const char *from, const char *to,
+                             enum indicators_by by, json_t **out, struct mc_error *err);
+
+/* Staffing of one office date: per 30-minute period of the office day,
+ * arrivals, mean service time, the counters Erlang C says are needed to call
+ * service_level_target_percent of arrivals within service_level_minutes, and
+ * the counters that served then. MC_ERR_INVALID ("invalid_date"). */
+enum mc_err store_indicators_staffing(struct store *st, const char *date, json_t **out,
+                                      struct mc_error *err);
+
+#endif

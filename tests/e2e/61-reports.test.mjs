@@ -1,0 +1,90 @@
+// The periodic report to the Home Affairs office: the CSV carries exactly the
+// API's figures, and the PDF read back with pdftotext shows the same ones.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { startServer } from './lib/harness.mjs';
+import { DOSSIER_BUNDLE } from './lib/dossier-bundle.mjs';
+
+const at = (y, mo, d, h, mi = 0) => Date.UTC(y, mo - 1, d, h - 7, mi) / 1000;
+const SKIP = spawnSync('pdftotext', ['-v']).error ? 'pdftotext is missing (apt-get install poppler-utils)' : false;
+
+let s;
+before(async () => { s = await startServer({ bundle: DOSSIER_BUNDLE, args: ['--test-clock'] }); });
+after(async () => { await s.stop(); s.cleanup(); });
+
+const clock = async (t) => {
+  s.tokens = {};
+  assert.equal((await s.as('admin', 'PUT', '/api/v1/test/clock', { body: { now: t } })).status, 200);
+  s.tokens = {};
+};
+const ok = (r) => { assert.ok(r.status >= 200 && r.status < 300, `${r.status} ${r.text}`); return r.json; };
+const intake = async (p) => ok(await s.as('clerk1', 'POST', '/api/v1/dossiers', { body: { procedure: p, applicant: { name: 'Lê Thị Lan' }, outcome: 'received' } })).dossier.code;
+const act = async (code, action, extra = {}) => ok(await s.as('sup', 'POST', `/api/v1/dossiers/${encodeURIComponent(code)}/actions`, { body: { action, ...extra } }));
+
+test('2026-Q1 as CSV and PDF: the same figures as GET /indicators', { skip: SKIP }, async () => {
+  await clock(at(2026, 2, 2, 9));
+  const a = await intake('P3'); const b = await intake('P3'); const c = await intake('P5');
+  await clock(at(2026, 2, 3, 9));
+  await act(a, 'result_ready');
+  await clock(at(2026, 2, 10, 9));
+  await act(b, 'result_ready'); // late: due Thu 5/2 09:00
+  await clock(at(2026, 4, 2, 9));
+  const api = ok(await s.as('sup', 'GET', '/api/v1/indicators?from=2026-01-01&to=2026-03-31&by=office'));
+  assert.equal(api.dossiers.total.received, 3);
+
+  const csv = await s.as('sup', 'GET', '/api/v1/reports/2026-Q1.csv');
+  assert.equal(csv.status, 200);
+  assert.match(csv.headers['content-type'], /text\/csv/);
+  const rows = csv.text.trim().split('\r\n').map((l) => l.match(/("([^"]|"")*"|[^,]*)(,|$)/g).map((x) => x.replace(/,$/, '').replace(/^"|"$/g, '')));
+  const val = (section, group, metric) => rows.find((r) => r[0] === section && r[1] === group && r[2] === metric)?.[4];
+  assert.equal(rows.find((r) => r[0] === 'period')[4], 'Quý I năm 2026');
+  assert.equal(val('dossiers', 'total', 'received'), String(api.dossiers.total.received));
+  assert.equal(val('dossiers', 'total', 'finished.late'), String(api.dossiers.total.finished.late));
+  assert.equal(Number(val('dossiers', 'total', 'on_time_rate')), api.dossiers.total.on_time_rate);
+  assert.equal(Number(val('dossiers', 'TP', 'on_time_rate')), api.dossiers.groups.find((g) => g.key === 'TP').on_time_rate);
+  assert.equal(Number(val('score_766', 'processing_on_time', 'points')), api.score_766.parts[0].points);
+
+  const pdf = await s.as('sup', 'GET', '/api/v1/reports/2026-Q1.pdf');
+  assert.equal(pdf.status, 200);
+  assert.equal(pdf.headers['content-type'], 'application/pdf');
+  const raw = await new Promise((resolve, reject) => {
+    import('node:http').then(({ default: http }) => {
+      const req = http.get(`${s.base}/api/v1/reports/2026-Q1.pdf`, { headers: { Authorization: `Bearer ${s.tokens.sup}` } }, (res) => {
+        const chunks = []; res.on('data', (d) => chunks.push(d)); res.on('end', () => resolve(Buffer.concat(chunks)));
+      });
+      req.on('error', reject);
+    });
+  });
+  const file = path.join(s.dir, 'q1.pdf');
+  writeFileSync(file, raw);
+  if (process.env.MOTCUA_BUILD) writeFileSync(path.join(process.env.MOTCUA_BUILD, 'report-2026-Q1.pdf'), raw);
+  const t = spawnSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
+  assert.equal(t.status, 0, t.stderr);
+  const text = t.stdout;
+  assert.match(text, /BÁO CÁO TÌNH HÌNH GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH/);
+  assert.match(text, /Quý I năm 2026/);
+  const line = (label) => text.split('\n').find((l) => l.includes(label)) ?? '';
+  const tot = api.dossiers.total;
+  assert.match(line('Tiếp nhận mới'), new RegExp(`\\b${tot.received}\\b`));
+  assert.match(line('Trước hạn'), new RegExp(`\\b${tot.finished.early}\\b`));
+  assert.match(line('Quá hạn'), new RegExp(`\\b${tot.finished.late}\\b`));
+  assert.ok(line('Tỷ lệ đúng hạn').includes(`${(tot.on_time_rate * 100).toFixed(1)}%`), line('Tỷ lệ đúng hạn'));
+  assert.ok(line('Phòng Tư pháp').includes('Phòng Tư pháp'));
+  assert.ok(line('Tiến độ giải quyết').includes(api.score_766.parts[0].points.toFixed(2)), line('Tiến độ giải quyết'));
+  assert.match(text, /Phòng Tài nguyên và Môi trường/);
+});
+
+test('every period form; roles', async () => {
+  for (const p of ['2026', '2026-H1', '2026-H2', '2026-9M', '2026-Q4', '2026-03']) {
+    const r = await s.as('sup', 'GET', `/api/v1/reports/${p}.csv`);
+    assert.equal(r.status, 200, p);
+  }
+  for (const p of ['2026-13', '2026-Q0', '2026-H3', '26-Q1', '2026-10M']) {
+    const r = await s.as('sup', 'GET', `/api/v1/reports/${p}.csv`);
+    assert.equal(r.status, 400, p);
+  }
+  assert.equal((await s.as('clerk1', 'GET', '/api/v1/reports/2026-Q1.pdf')).status, 403);
+});

@@ -1,0 +1,60 @@
+// The supervisor's page in headless Chromium: log in, a late dossier created
+// through the API appears with the office and person holding it, its
+// history opens in one click; indicators, scorecards and report buttons show.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer } from './lib/harness.mjs';
+import { DOSSIER_BUNDLE } from './lib/dossier-bundle.mjs';
+import { SKIP, launch, openPage, shot, SIZES } from './lib/browser.mjs';
+
+const at = (y, mo, d, h, mi = 0) => Date.UTC(y, mo - 1, d, h - 7, mi) / 1000;
+let s, browser;
+before(async () => {
+  s = await startServer({ bundle: DOSSIER_BUNDLE, args: ['--test-clock'] });
+  if (!SKIP) browser = await launch();
+});
+after(async () => { await browser?.close(); await s.stop(); s.cleanup(); });
+
+const clock = async (t) => {
+  s.tokens = {};
+  assert.equal((await s.as('admin', 'PUT', '/api/v1/test/clock', { body: { now: t } })).status, 200);
+  s.tokens = {};
+};
+const ok = (r) => { assert.ok(r.status >= 200 && r.status < 300, `${r.status} ${r.text}`); return r.json; };
+
+test('a late dossier shows with its holder; history one click away', { skip: SKIP }, async () => {
+  const now = Math.floor(Date.now() / 1000);
+  await clock(now - 20 * 86400);
+  const late = ok(await s.as('clerk1', 'POST', '/api/v1/dossiers', { body: { procedure: 'P3', applicant: { name: 'Hồ Văn Nam' }, outcome: 'received' } })).dossier.code;
+  ok(await s.as('clerk1', 'POST', `/api/v1/dossiers/${late}/actions`, { body: { action: 'handover', to_office: 'TP', to_person: 'spec' } }));
+  const done = ok(await s.as('clerk1', 'POST', '/api/v1/dossiers', { body: { procedure: 'P5', applicant: { name: 'Lê Thị Hoa' }, outcome: 'received' } })).dossier.code;
+  ok(await s.as('sup', 'POST', `/api/v1/dossiers/${done}/actions`, { body: { action: 'result_ready' } }));
+  await clock(now);
+
+  const page = await openPage(browser, `${s.base}/supervisor`, SIZES.tv);
+  await page.waitForSelector('#login:not([hidden])');
+  await shot(page, 'supervisor-login');
+  await page.fill('#username', 'sup');
+  await page.fill('#password', 'sup-pass-1');
+  await page.click('#login-form button');
+  await page.waitForSelector('body[data-ready="1"]', { timeout: 20000 });
+  const row = page.locator('#late tbody tr', { hasText: late });
+  await row.waitFor();
+  assert.equal(await row.locator('.holder-office').textContent(), 'TP');
+  assert.equal(await row.locator('.holder-person').textContent(), 'spec');
+  await shot(page, 'supervisor');
+  await row.locator('button').click();
+  await page.waitForSelector('#history:not([hidden])');
+  const hist = await page.textContent('#history');
+  assert.ok(hist.includes(late) && hist.includes('handover'), hist);
+  assert.ok(hist.includes('clerk1') && hist.includes('spec'), 'the Mẫu 06 hand-over names both people');
+  await shot(page, 'supervisor-history');
+  // Indicators of this month: the finished P5 dossier counts; reports listed.
+  const groups = await page.textContent('#groups');
+  assert.match(groups, /Tổng/);
+  assert.ok(await page.locator('#s766 tbody tr').count() >= 3);
+  assert.ok(await page.locator('#reports a[href$=".pdf"]').count() >= 7);
+  assert.ok(await page.locator('#heat svg rect').count() > 0);
+  assert.ok(await page.locator('#trend svg').count() === 1);
+  assert.deepEqual(page.errors, []);
+});

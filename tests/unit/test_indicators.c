@@ -1,0 +1,157 @@
+/* Unit tests of the indicator formulas (domain/indicators.h), each answer
+ * worked out by hand: the 766 parts at their bounds, quantiles, Erlang C. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+#include <math.h>
+
+#include "domain/indicators.h"
+
+#define EPS 1e-9
+
+static void test_rate_and_quantiles(void **state)
+{
+	(void)state;
+	double r;
+	assert_false(indicators_rate(0, 0, &r));
+	assert_true(isnan(r));
+	assert_true(indicators_rate(1, 4, &r));
+	assert_float_equal(r, 0.25, EPS);
+
+	int64_t v[] = {4, 1, 3, 2};
+	struct indicators_summary s = indicators_summarize(v, 4, 1);
+	assert_int_equal(s.n, 4);
+	assert_float_equal(s.mean, 2.5, EPS);
+	assert_float_equal(s.median, 2.5, EPS); /* between 2 and 3 */
+	assert_float_equal(s.p90, 3.7, EPS);    /* h = 3 × 0.9 = 2.7: 3 + 0.7 × 1 */
+
+	int64_t one[] = {27000};
+	s = indicators_summarize(one, 1, 27000); /* one working day */
+	assert_float_equal(s.median, 1, EPS);
+	assert_float_equal(s.p90, 1, EPS);
+
+	s = indicators_summarize(NULL, 0, 1);
+	assert_int_equal(s.n, 0);
+	assert_true(isnan(s.mean) && isnan(s.median) && isnan(s.p90));
+
+	/* 1..10: median 5.5, p90 at h = 8.1: 9 + 0.1 = 9.1. */
+	int64_t ten[10];
+	for (int i = 0; i < 10; i++)
+		ten[i] = 10 - i;
+	s = indicators_summarize(ten, 10, 1);
+	assert_float_equal(s.median, 5.5, EPS);
+	assert_float_equal(s.p90, 9.1, EPS);
+}
+
+static void test_766_on_time(void **state)
+{
+	(void)state;
+	struct indicators_766_params p;
+	indicators_766_default(&p);
+	double pts;
+	/* Nothing decided: no score, not zero. */
+	assert_false(indicators_766_on_time(&p, 0, 0, 0, 0, &pts));
+	assert_true(isnan(pts));
+	/* All on time: 20. */
+	assert_true(indicators_766_on_time(&p, 3, 7, 0, 0, &pts));
+	assert_float_equal(pts, 20, EPS);
+	/* 1 early + 2 on time, 1 late finished, 1 open late: 20 × 3/5 = 12. */
+	assert_true(indicators_766_on_time(&p, 1, 2, 1, 1, &pts));
+	assert_float_equal(pts, 12, EPS);
+	/* Only late files: 0. */
+	assert_true(indicators_766_on_time(&p, 0, 0, 2, 3, &pts));
+	assert_float_equal(pts, 0, EPS);
+}
+
+static void test_766_satisfaction(void **state)
+{
+	(void)state;
+	struct indicators_766_params p;
+	indicators_766_default(&p);
+	double pts;
+	/* No ratings at all: no score. */
+	assert_false(indicators_766_satisfaction(&p, 0, 0, &pts));
+	assert_true(isnan(pts));
+	/* Exactly 90 %: full 6 points. */
+	assert_true(indicators_766_satisfaction(&p, 9, 10, &pts));
+	assert_float_equal(pts, 6, EPS);
+	/* 100 %: still 6 (capped). */
+	assert_true(indicators_766_satisfaction(&p, 5, 5, &pts));
+	assert_float_equal(pts, 6, EPS);
+	/* 45 %: half the threshold, half the points: 3. */
+	assert_true(indicators_766_satisfaction(&p, 9, 20, &pts));
+	assert_float_equal(pts, 3, EPS);
+	/* 89 of 100: 6 × 0.89 / 0.9 = 5.9333… */
+	assert_true(indicators_766_satisfaction(&p, 89, 100, &pts));
+	assert_float_equal(pts, 6 * 0.89 / 0.9, EPS);
+	/* Nobody satisfied: 0. */
+	assert_true(indicators_766_satisfaction(&p, 0, 4, &pts));
+	assert_float_equal(pts, 0, EPS);
+}
+
+static void test_766_online(void **state)
+{
+	(void)state;
+	struct indicators_766_params p;
+	indicators_766_default(&p);
+	double pts;
+	assert_false(indicators_766_online(&p, 0, 0, &pts));
+	assert_true(indicators_766_online(&p, 0, 10, &pts));
+	assert_float_equal(pts, 0, EPS);
+	assert_true(indicators_766_online(&p, 5, 10, &pts)); /* exactly 50 %: full */
+	assert_float_equal(pts, p.online_max, EPS);
+	assert_true(indicators_766_online(&p, 1, 4, &pts)); /* 25 %: half */
+	assert_float_equal(pts, p.online_max / 2, EPS);
+	assert_true(indicators_766_online(&p, 9, 10, &pts));
+	assert_float_equal(pts, p.online_max, EPS);
+}
+
+static void test_queue_rates(void **state)
+{
+	(void)state;
+	double r;
+	assert_false(indicators_service_level(0, 0, &r));
+	assert_true(indicators_service_level(3, 4, &r));
+	assert_float_equal(r, 0.75, EPS);
+	assert_true(indicators_no_show_rate(1, 5, &r));
+	assert_float_equal(r, 0.2, EPS);
+}
+
+static void test_erlang(void **state)
+{
+	(void)state;
+	/* 12 arrivals an hour, 10 minutes each: A = 12/3600 × 600 = 2 erlangs. */
+	double a = indicators_erlang_load(12.0 / 3600, 600);
+	assert_float_equal(a, 2, EPS);
+	/* A=2, c=3: B(3) = 4/19, C = 3B / (3 − 2(1 − B)) = 4/9. */
+	assert_float_equal(indicators_erlang_c(2, 3), 4.0 / 9, 1e-12);
+	/* A=1, c=2: C = 1/3 (textbook). */
+	assert_float_equal(indicators_erlang_c(1, 2), 1.0 / 3, 1e-12);
+	/* A=1, c=1 or fewer: the line never empties. */
+	assert_float_equal(indicators_erlang_c(1, 1), 1, EPS);
+	assert_float_equal(indicators_erlang_c(0, 3), 0, EPS);
+	/* Within T: 1 − 4/9 × e^{−(3−2)×600/600} = 1 − 0.4444 × 0.36788 = 0.836497. */
+	assert_float_equal(indicators_erlang_within(2, 3, 600, 600), 1 - 4.0 / 9 * exp(-1), 1e-12);
+	assert_float_equal(indicators_erlang_within(2, 2, 600, 600), 0, EPS);
+	assert_float_equal(indicators_erlang_within(0, 1, 600, 600), 1, EPS);
+	/* Target 80 % within 10 minutes at A=2, S=600: c=3 gives 0.8365. */
+	assert_int_equal(indicators_erlang_counters(2, 600, 600, 0.8, 50), 3);
+	/* Target 90 %: c=3 is short (0.8365); c=4: C(2,4) = 4/23, 1 − 4/23 e^{−2} = 0.97646. */
+	assert_float_equal(indicators_erlang_c(2, 4), 4.0 / 23, 1e-12);
+	assert_int_equal(indicators_erlang_counters(2, 600, 600, 0.9, 50), 4);
+	assert_int_equal(indicators_erlang_counters(0, 600, 600, 0.9, 50), 0);
+	assert_int_equal(indicators_erlang_counters(100, 600, 600, 0.9, 10), 11);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_rate_and_quantiles), cmocka_unit_test(test_766_on_time),
+	    cmocka_unit_test(test_766_satisfaction),   cmocka_unit_test(test_766_online),
+	    cmocka_unit_test(test_queue_rates),        cmocka_unit_test(test_erlang),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
