@@ -17,6 +17,7 @@ int cli_demo(int argc, char **argv);
 int cli_audit_verify(int argc, char **argv);
 int cli_backup(int argc, char **argv);
 int cli_restore(int argc, char **argv);
+int cli_simulate(int argc, char **argv);
 int cli_print_test(int argc, char **argv);
 
 /* Prints "motcua-server CMD: reason" on stderr and returns CLI_EXIT_USAGE. */

@@ -10,6 +10,7 @@
 
 #include "api/api.h"
 #include "cli/cli.h"
+#include "cli/simulate.h"
 #include "store/auth.h"
 #include "store/print.h"
 #include "store/setup.h"
@@ -156,10 +157,11 @@ int cli_serve(int argc, char **argv)
 }
 
 static const char demo_usage[] =
-	"usage: motcua-server demo [--db FILE] [--bundle FILE] [--port N] [--listen ADDR]\n"
-	"         [--printer QUEUE|URI]\n"
+	"usage: motcua-server demo [--db FILE] [--bundle FILE] [--simulate-days N] [--port N]\n"
+	"         [--listen ADDR] [--printer QUEUE|URI]\n"
 	"Creates (once) and serves the demo office: the Hướng Hóa one-stop office with\n"
-	"its service groups, counters, staff and devices. Default database: demo.db.\n";
+	"its service groups, counters, staff, devices and procedures. Default database:\n"
+	"demo.db. --simulate-days N also plays N days of history into a new database.\n";
 
 /* Creates the demo database: admin account, bundle, and a file beside it with
  * the demo device tokens (they are shown only at creation). */
@@ -196,20 +198,32 @@ int cli_demo(int argc, char **argv)
 {
 	struct serve_opts o = {.db = "demo.db", .cfg = {.port = 8080}};
 	const char *bundle = MOTCUA_SOURCE_DIR "/data/demo-bundle.json";
-	/* --bundle is demo's own; strip it before the shared options. */
-	for (int i = 1; i + 1 < argc; i++)
+	long simulate_days = 0;
+	/* --bundle and --simulate-days are demo's own; strip them before the
+	 * shared options. */
+	for (int i = 1; i + 1 < argc;) {
 		if (strcmp(argv[i], "--bundle") == 0) {
 			bundle = argv[i + 1];
-			memmove(&argv[i], &argv[i + 2], (size_t)(argc - i - 2) * sizeof *argv);
-			argc -= 2;
-			break;
+		} else if (strcmp(argv[i], "--simulate-days") == 0) {
+			char *end;
+			simulate_days = strtol(argv[i + 1], &end, 10);
+			if (*argv[i + 1] == '\0' || *end != '\0' || simulate_days < 0 ||
+			    simulate_days > 730)
+				return cli_usage_error("demo", "--simulate-days takes 0 to 730");
+		} else {
+			i++;
+			continue;
 		}
+		memmove(&argv[i], &argv[i + 2], (size_t)(argc - i - 2) * sizeof *argv);
+		argc -= 2;
+	}
 	int rc = cli_serve_opts("demo", argc, argv, &o, demo_usage);
 	if (rc >= 0)
 		return rc;
 	char *tokens = xasprintf("%s.devices.json", o.db);
 	struct stat sb;
-	if (stat(o.db, &sb) != 0 && (rc = cli_demo_create(o.db, bundle, tokens)) != 0) {
+	bool fresh = stat(o.db, &sb) != 0;
+	if (fresh && (rc = cli_demo_create(o.db, bundle, tokens)) != 0) {
 		free(tokens);
 		return rc;
 	}
@@ -218,6 +232,18 @@ int cli_demo(int argc, char **argv)
 	if (store_open(o.db, &st, &err) != MC_OK) {
 		free(tokens);
 		return cli_fail("demo", &err);
+	}
+	if (fresh && simulate_days > 0) {
+		/* A history, so the supervisor's page and the reports show
+		 * something real from the first minute. */
+		struct simulate_report rep;
+		if (simulate_office(st, (int)simulate_days, 1, &rep, &err) != MC_OK) {
+			free(tokens);
+			store_close(st);
+			return cli_fail("demo", &err);
+		}
+		printf("demo history: %d working days, %d tickets, %d dossiers\n", rep.days,
+		       rep.tickets, rep.dossiers);
 	}
 	if ((rc = cli_set_printer("demo", st, &o)) != 0) {
 		free(tokens);

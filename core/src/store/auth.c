@@ -325,3 +325,21 @@ fail:
 	store_rollback(st);
 	return rc;
 }
+
+bool store_user_principal(struct store *st, const char *username, struct principal *who)
+{
+	struct store_conn *c = store_read_conn(st);
+	bool found = false;
+	sqlite3_stmt *s = store_stmt(c, "SELECT id, role, username FROM users"
+					" WHERE username = ? AND active = 1");
+	if (s == NULL)
+		return false;
+	sqlite3_bind_text(s, 1, username, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		auth_principal_staff(who, sqlite3_column_int64(s, 0), store_col_text(s, 2),
+				     store_col_text(s, 1));
+		found = true;
+	}
+	sqlite3_reset(s);
+	return found;
+}

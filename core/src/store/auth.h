@@ -36,4 +36,8 @@ enum mc_err store_device_create(struct store *st, const char *actor, const char 
 				const char *name, bool prints, int64_t *id_out,
 				char token_out[AUTH_TOKEN_LEN], struct mc_error *err);
 
+/* The principal of an active staff account, as if it had logged in (for the
+ * command line's own tools: simulate). false when there is no such account. */
+bool store_user_principal(struct store *st, const char *username, struct principal *who);
+
 #endif

@@ -515,3 +515,10 @@ enum mc_err store_integrity_check(struct store *st, struct mc_error *err)
 	sqlite3_finalize(s);
 	return rc;
 }
+
+void store_bulk_mode(struct store *st, bool on)
+{
+	pthread_mutex_lock(&st->write_lock);
+	store_exec(&st->writer, on ? "PRAGMA synchronous=OFF" : "PRAGMA synchronous=FULL", NULL);
+	pthread_mutex_unlock(&st->write_lock);
+}

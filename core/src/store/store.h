@@ -82,4 +82,9 @@ enum mc_err store_integrity_check(struct store *st, struct mc_error *err);
 enum mc_err store_backup(struct store *st, const char *out_gz, struct mc_error *err);
 enum mc_err store_restore(const char *in_gz, const char *db_path, struct mc_error *err);
 
+/* Bulk loading (motcua-server simulate): with on, commits stop waiting for
+ * the disk (synchronous=OFF) — a crash may lose the last commits, never
+ * corrupt the file; off restores synchronous=FULL. Never used by the server. */
+void store_bulk_mode(struct store *st, bool on);
+
 #endif

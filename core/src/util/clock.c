@@ -35,6 +35,12 @@ bool clock_is_test_mode(void)
 	return atomic_load(&clock_test_mode);
 }
 
+void clock_use_real(void)
+{
+	atomic_store(&clock_frozen, false);
+	atomic_store(&clock_test_mode, false);
+}
+
 bool clock_set(int64_t now)
 {
 	if (!atomic_load(&clock_test_mode))

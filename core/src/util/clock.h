@@ -14,6 +14,8 @@ int64_t clock_mono_ms(void);
 /* Enables the settable clock; afterwards clock_set() may move time. */
 void clock_enable_test_mode(void);
 bool clock_is_test_mode(void);
+/* Leaves test mode: the real clock again (after motcua-server simulate). */
+void clock_use_real(void);
 /* Stops the clock at `now`: clock_now() returns exactly that until the next
  * clock_set, so tests get the same answer however slowly they run. Returns
  * false unless test mode is enabled. */
