@@ -11,16 +11,16 @@ static const struct command {
 	int (*run)(int argc, char **argv);
 	const char *summary;
 } commands[] = {
-	{"init", cli_init, "create a database and its first administrator"},
-	{"serve", cli_serve, "serve an office's database over HTTP"},
-	{"import", cli_import, "apply a set-up bundle (office, groups, counters, staff)"},
-	{"demo", cli_demo, "create (once) and serve the Hướng Hóa demo office"},
-	{"audit-verify", cli_audit_verify, "check the database and its event hash chain"},
-	{"backup", cli_backup, "write a compressed online backup"},
-	{"restore", cli_restore, "restore a backup into a new database file"},
-	{"simulate", cli_simulate, "fill a database with realistic history (demo data)"},
-	{"calendar", cli_calendar, "lunar dates, holidays and working-time deadlines"},
-	{"print-test", cli_print_test, "print a test ticket to a CUPS queue or printer URI"},
+    {"init", cli_init, "create a database and its first administrator"},
+    {"serve", cli_serve, "serve an office's database over HTTP"},
+    {"import", cli_import, "apply a set-up bundle (office, groups, counters, staff)"},
+    {"demo", cli_demo, "create (once) and serve the Hướng Hóa demo office"},
+    {"audit-verify", cli_audit_verify, "check the database and its event hash chain"},
+    {"backup", cli_backup, "write a compressed online backup"},
+    {"restore", cli_restore, "restore a backup into a new database file"},
+    {"simulate", cli_simulate, "fill a database with realistic history (demo data)"},
+    {"calendar", cli_calendar, "lunar dates, holidays and working-time deadlines"},
+    {"print-test", cli_print_test, "print a test ticket to a CUPS queue or printer URI"},
 };
 
 static void usage(FILE *out)
@@ -50,6 +50,6 @@ int main(int argc, char **argv)
 		if (strcmp(argv[1], commands[i].name) == 0)
 			return commands[i].run(argc - 1, argv + 1);
 	fprintf(stderr, "motcua-server: unknown command '%s' (see motcua-server --help)\n",
-		argv[1]);
+	        argv[1]);
 	return CLI_EXIT_USAGE;
 }

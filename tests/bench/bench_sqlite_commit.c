@@ -17,12 +17,12 @@ int main(int argc, char **argv)
 	if (sqlite3_open(path, &db) != SQLITE_OK)
 		return 1;
 	sqlite3_exec(db,
-		     "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
-		     "CREATE TABLE t (id INTEGER PRIMARY KEY, day TEXT, n INTEGER, at INTEGER)",
-		     NULL, NULL, NULL);
+	             "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+	             "CREATE TABLE t (id INTEGER PRIMARY KEY, day TEXT, n INTEGER, at INTEGER)",
+	             NULL, NULL, NULL);
 	sqlite3_stmt *s;
 	sqlite3_prepare_v2(db, "INSERT INTO t (day, n, at) VALUES ('2026-11-26', ?, ?)", -1, &s,
-			   NULL);
+	                   NULL);
 	struct timespec a, b;
 	clock_gettime(CLOCK_MONOTONIC, &a);
 	for (int i = 0; i < n; i++) {

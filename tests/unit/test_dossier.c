@@ -38,19 +38,20 @@ static void test_every_transition(void **state)
 {
 	for (int s = 0; s < DS_STATUS_COUNT; s++)
 		for (int a = 0; a < DA_ACTION_COUNT; a++) {
-			struct dossier_state st = {.status = s, .clock_started = true, .due_at = 1000};
+			struct dossier_state st = {
+			    .status = s, .clock_started = true, .due_at = 1000};
 			enum dossier_status next = DS_STATUS_COUNT;
 			const char *code = NULL;
 			bool ok = dossier_transition(&st, a, ROLE_SUPERVISOR, 500, &next, &code);
 			if (expect[s][a] == NO) {
 				if (ok)
 					fail_msg("%s allowed in %s", dossier_action_name(a),
-						 dossier_status_name(s));
+					         dossier_status_name(s));
 				assert_string_equal(code, "action_not_allowed");
 			} else {
 				if (!ok)
 					fail_msg("%s refused in %s: %s", dossier_action_name(a),
-						 dossier_status_name(s), code);
+					         dossier_status_name(s), code);
 				assert_int_equal(next, expect[s][a]);
 			}
 		}
@@ -133,12 +134,12 @@ static void test_timing_and_risk(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_every_transition),
-		cmocka_unit_test(test_supplement_at_intake_starts_the_clock),
-		cmocka_unit_test(test_roles),
-		cmocka_unit_test(test_apology_rules),
-		cmocka_unit_test(test_names),
-		cmocka_unit_test(test_timing_and_risk),
+	    cmocka_unit_test(test_every_transition),
+	    cmocka_unit_test(test_supplement_at_intake_starts_the_clock),
+	    cmocka_unit_test(test_roles),
+	    cmocka_unit_test(test_apology_rules),
+	    cmocka_unit_test(test_names),
+	    cmocka_unit_test(test_timing_and_risk),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -41,9 +41,9 @@ static void test_contains(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_fold),
-		cmocka_unit_test(test_truncation_keeps_utf8_whole),
-		cmocka_unit_test(test_contains),
+	    cmocka_unit_test(test_fold),
+	    cmocka_unit_test(test_truncation_keeps_utf8_whole),
+	    cmocka_unit_test(test_contains),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -9,12 +9,12 @@
 #include "store/store.h"
 
 struct api_config {
-	const char *listen; /* address to bind, default 127.0.0.1 */
-	int port;	    /* 0: any free port (see api_port) */
+	const char *listen;             /* address to bind, default 127.0.0.1 */
+	int port;                       /* 0: any free port (see api_port) */
 	const char *tls_cert, *tls_key; /* PEM files; both or neither */
-	int threads;	    /* 0: one per core */
-	size_t body_limit;  /* bytes; 0: 64 KiB */
-	int heartbeat_ms;   /* SSE heartbeat; 0: 15 s */
+	int threads;                    /* 0: one per core */
+	size_t body_limit;              /* bytes; 0: 64 KiB */
+	int heartbeat_ms;               /* SSE heartbeat; 0: 15 s */
 };
 
 struct api;
@@ -22,7 +22,7 @@ struct api;
 /* Starts serving st. On success *out is set and requests are being served
  * from other threads; on failure err says why (port taken, bad TLS files). */
 enum mc_err api_start(struct store *st, const struct api_config *cfg, struct api **out,
-		      struct mc_error *err);
+                      struct mc_error *err);
 int api_port(const struct api *api);
 /* Ends every live stream, stops the daemon, frees everything. */
 void api_stop(struct api *api);

@@ -15,7 +15,7 @@ struct throttle;
 #define API_LATENCY_BUCKETS 10
 
 struct api_metrics {
-	_Atomic uint64_t requests[600]; /* per status code (100..599) */
+	_Atomic uint64_t requests[600];                   /* per status code (100..599) */
 	_Atomic uint64_t latency_le[API_LATENCY_BUCKETS]; /* cumulative on read */
 	_Atomic uint64_t latency_count;
 	_Atomic uint64_t latency_sum_us;
@@ -25,9 +25,9 @@ struct api {
 	struct MHD_Daemon *daemon;
 	struct store *st;
 	struct bus *bus;
-	struct printing *printing; /* api/printing.h: kiosk prints, the spool worker */
+	struct printing *printing;       /* api/printing.h: kiosk prints, the spool worker */
 	struct throttle *login_throttle; /* per account: a few tries */
-	struct throttle *ip_throttle;	 /* per address: an office behind one NAT shares it */
+	struct throttle *ip_throttle;    /* per address: an office behind one NAT shares it */
 	struct api_metrics metrics;
 	struct api_config cfg;
 	bool tls;

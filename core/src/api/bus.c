@@ -16,7 +16,7 @@
 #include "util/strbuf.h"
 #include "util/xmalloc.h"
 
-#define BUS_RING 1024	     /* live messages kept in memory */
+#define BUS_RING 1024        /* live messages kept in memory */
 #define BUS_REPLAY_MAX 10000 /* events replayed to one reconnecting client */
 
 struct bus_msg {
@@ -27,8 +27,8 @@ struct bus_msg {
 
 struct sse_sub {
 	struct MHD_Connection *conn;
-	int64_t last_id;     /* last event id written to pending */
-	uint64_t hb_seen;    /* heartbeat generation last written */
+	int64_t last_id;       /* last event id written to pending */
+	uint64_t hb_seen;      /* heartbeat generation last written */
 	struct strbuf pending; /* bytes produced, not yet taken by MHD */
 	size_t pending_off;
 	bool suspended;
@@ -40,13 +40,13 @@ struct bus {
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 	struct bus_msg ring[BUS_RING];
-	size_t ring_next;	 /* slot the next message goes to */
+	size_t ring_next; /* slot the next message goes to */
 	size_t ring_len;
 	int64_t evicted_max; /* id of the newest message pushed out of the ring */
 	char *snapshot;
 	size_t snapshot_len;
 	int64_t snapshot_event;
-	bool snapshot_stale; /* a commit happened since it was built */
+	bool snapshot_stale;     /* a commit happened since it was built */
 	pthread_mutex_t rebuild; /* one rebuild at a time; others then reuse it */
 	LIST_HEAD(, sse_sub) subs;
 	int sub_count;
@@ -113,8 +113,7 @@ static void bus_wake_locked(struct bus *bus)
 	}
 }
 
-static void bus_on_commit(void *ctx, struct store *st, const struct store_event *evs,
-			  size_t count)
+static void bus_on_commit(void *ctx, struct store *st, const struct store_event *evs, size_t count)
 {
 	struct bus *bus = ctx;
 	bool any = false;
@@ -244,8 +243,7 @@ static void bus_replay(struct bus *bus, struct sse_sub *s, int64_t upto)
 	} while (n == 500 && s->last_id < upto && total < BUS_REPLAY_MAX);
 }
 
-struct sse_sub *bus_subscribe(struct bus *bus, struct MHD_Connection *conn,
-			      int64_t last_event_id)
+struct sse_sub *bus_subscribe(struct bus *bus, struct MHD_Connection *conn, int64_t last_event_id)
 {
 	struct sse_sub *s = xcalloc(1, sizeof *s);
 	size_t len;
@@ -346,9 +344,9 @@ struct MHD_Response *bus_response(struct bus *bus, struct sse_sub *sub)
 	bs->sub = sub;
 	/* A small block: a thousand idle streams each hold one. */
 	struct MHD_Response *resp = MHD_create_response_from_callback(
-		MHD_SIZE_UNKNOWN, 2048, bus_stream_read, bs, bus_stream_free);
+	    MHD_SIZE_UNKNOWN, 2048, bus_stream_read, bs, bus_stream_free);
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
-				"text/event-stream; charset=utf-8");
+	                        "text/event-stream; charset=utf-8");
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
 	return resp;
 }

@@ -33,8 +33,7 @@ void bus_free(struct bus *bus);
 char *bus_snapshot(struct bus *bus, size_t *len);
 
 /* A subscriber for conn, resuming after last_event_id (-1: none given). */
-struct sse_sub *bus_subscribe(struct bus *bus, struct MHD_Connection *conn,
-			      int64_t last_event_id);
+struct sse_sub *bus_subscribe(struct bus *bus, struct MHD_Connection *conn, int64_t last_event_id);
 /* The streaming response of sub (the caller queues and destroys it). */
 struct MHD_Response *bus_response(struct bus *bus, struct sse_sub *sub);
 /* Called when the connection is done; frees sub. */

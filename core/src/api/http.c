@@ -25,7 +25,7 @@ int http_status_of(enum mc_err kind)
 }
 
 static void http_set_body(struct http_request *r, int status, char *body, size_t len,
-			  const char *type)
+                          const char *type)
 {
 	free(r->resp);
 	r->status = status;
@@ -44,8 +44,8 @@ void http_reply_json(struct http_request *r, int status, json_t *body)
 	http_set_body(r, status, text, strlen(text), "application/json; charset=utf-8");
 }
 
-void http_reply_text(struct http_request *r, int status, const char *content_type,
-		     const char *text, size_t len)
+void http_reply_text(struct http_request *r, int status, const char *content_type, const char *text,
+                     size_t len)
 {
 	char *copy = xmalloc(len + 1);
 	memcpy(copy, text, len);
@@ -56,13 +56,13 @@ void http_reply_text(struct http_request *r, int status, const char *content_typ
 void http_reply_error(struct http_request *r, const struct mc_error *err)
 {
 	json_t *body = json_pack("{s:{s:s, s:s, s:s}}", "error", "code", err->code, "message",
-				 err->message_vi, "message_en", err->message_en);
+	                         err->message_vi, "message_en", err->message_en);
 	r->retry_after = err->retry_after;
 	http_reply_json(r, http_status_of(err->kind), body);
 }
 
 void http_reply_fail(struct http_request *r, enum mc_err kind, const char *code, const char *vi,
-		     const char *en)
+                     const char *en)
 {
 	struct mc_error err;
 	mc_fail(&err, kind, code, vi, en);
@@ -74,23 +74,23 @@ json_t *http_body_object(struct http_request *r)
 	json_error_t jerr;
 	if (r->body.len == 0) {
 		http_reply_fail(r, MC_ERR_INVALID, "empty_body", "Thiếu nội dung yêu cầu",
-				"The request body is empty; a JSON object is expected");
+		                "The request body is empty; a JSON object is expected");
 		return NULL;
 	}
 	json_t *j = json_loadb(r->body.data, r->body.len, JSON_REJECT_DUPLICATES, &jerr);
 	if (j == NULL) {
 		struct mc_error err;
 		mc_failf(&err, MC_ERR_INVALID, "invalid_json", "Nội dung không phải JSON hợp lệ",
-			 "Malformed JSON at line %d column %d: %.80s", jerr.line, jerr.column,
-			 jerr.text);
+		         "Malformed JSON at line %d column %d: %.80s", jerr.line, jerr.column,
+		         jerr.text);
 		http_reply_error(r, &err);
 		return NULL;
 	}
 	if (!json_is_object(j)) {
 		json_decref(j);
 		http_reply_fail(r, MC_ERR_INVALID, "expected_object",
-				"Nội dung phải là một đối tượng JSON",
-				"The body must be a JSON object");
+		                "Nội dung phải là một đối tượng JSON",
+		                "The body must be a JSON object");
 		return NULL;
 	}
 	return j;
@@ -123,10 +123,11 @@ bool http_page(struct http_request *r, int *offset, int *limit)
 {
 	int64_t o = 0, l = 50;
 	const char *so = http_query(r, "offset"), *sl = http_query(r, "limit");
-	if ((so && !http_parse_int(so, 0, 1000000000, &o)) || (sl && !http_parse_int(sl, 1, 500, &l))) {
+	if ((so && !http_parse_int(so, 0, 1000000000, &o)) ||
+	    (sl && !http_parse_int(sl, 1, 500, &l))) {
 		http_reply_fail(r, MC_ERR_INVALID, "invalid_page",
-				"offset phải ≥ 0 và limit trong khoảng 1–500",
-				"offset must be >= 0 and limit 1-500");
+		                "offset phải ≥ 0 và limit trong khoảng 1–500",
+		                "offset must be >= 0 and limit 1-500");
 		return false;
 	}
 	*offset = (int)o;

@@ -21,10 +21,10 @@ struct api;
 struct http_request {
 	struct MHD_Connection *conn;
 	const char *method;
-	const char *path; /* without the query */
+	const char *path;                    /* without the query */
 	const char *params[HTTP_MAX_PARAMS]; /* the {…} parts of the route pattern */
 	char *param_buf;
-	int route;	    /* index in the route table, -1 when none */
+	int route;          /* index in the route table, -1 when none */
 	struct strbuf body; /* request body as received */
 	bool body_too_large;
 	bool authed;
@@ -52,12 +52,12 @@ int http_status_of(enum mc_err kind);
 
 /* Responses. json replies take ownership of body. */
 void http_reply_json(struct http_request *r, int status, json_t *body);
-void http_reply_text(struct http_request *r, int status, const char *content_type,
-		     const char *text, size_t len);
+void http_reply_text(struct http_request *r, int status, const char *content_type, const char *text,
+                     size_t len);
 /* {"error":{"code":…,"message":…,"message_en":…}} with the mapped status. */
 void http_reply_error(struct http_request *r, const struct mc_error *err);
 void http_reply_fail(struct http_request *r, enum mc_err kind, const char *code, const char *vi,
-		     const char *en);
+                     const char *en);
 
 /* The body as a JSON object. On failure replies 400 (invalid_json, or
  * expected_object) and returns NULL. The caller json_decref's the result. */

@@ -7,113 +7,110 @@
 #define STAFF_QUEUE (ROLE_ADMIN | ROLE_SUPERVISOR | ROLE_COUNTER)
 
 const struct route api_routes[] = {
-	{"GET", "/healthz", route_healthz, 0, 0},
-	{"GET", "/metrics", route_metrics, 0, 0},
+    {"GET", "/healthz", route_healthz, 0, 0},
+    {"GET", "/metrics", route_metrics, 0, 0},
 
-	{"POST", "/api/v1/session", route_session_create, 0, 0},
-	{"GET", "/api/v1/session", route_session_get, ROLE_ANY, 0},
-	{"DELETE", "/api/v1/session", route_session_delete, ROLE_STAFF, 0},
+    {"POST", "/api/v1/session", route_session_create, 0, 0},
+    {"GET", "/api/v1/session", route_session_get, ROLE_ANY, 0},
+    {"DELETE", "/api/v1/session", route_session_delete, ROLE_STAFF, 0},
 
-	{"POST", "/api/v1/tickets", route_tickets_create, STAFF_QUEUE | ROLE_KIOSK,
-	 ROUTE_MUTATES | ROUTE_SLOW},
-	{"POST", "/api/v1/tickets/{}/rejoin", route_ticket_rejoin, STAFF_QUEUE, ROUTE_MUTATES},
-	{"POST", "/api/v1/counters/{}/call", route_counter_call, STAFF_QUEUE, ROUTE_MUTATES},
-	{"POST", "/api/v1/counters/{}/recall", route_counter_recall, STAFF_QUEUE, ROUTE_MUTATES},
-	{"POST", "/api/v1/counters/{}/no-show", route_counter_no_show, STAFF_QUEUE, ROUTE_MUTATES},
-	{"POST", "/api/v1/counters/{}/transfer", route_counter_transfer, STAFF_QUEUE, ROUTE_MUTATES},
-	{"POST", "/api/v1/counters/{}/finish", route_counter_finish, STAFF_QUEUE, ROUTE_MUTATES},
-	{"POST", "/api/v1/counters/{}/state", route_counter_state, STAFF_QUEUE, ROUTE_MUTATES},
-	{"GET", "/api/v1/queue", route_queue_get, 0, 0},
-	{"GET", "/api/v1/events", route_events_get, ROLE_ANY, 0},
+    {"POST", "/api/v1/tickets", route_tickets_create, STAFF_QUEUE | ROLE_KIOSK,
+     ROUTE_MUTATES | ROUTE_SLOW},
+    {"POST", "/api/v1/tickets/{}/rejoin", route_ticket_rejoin, STAFF_QUEUE, ROUTE_MUTATES},
+    {"POST", "/api/v1/counters/{}/call", route_counter_call, STAFF_QUEUE, ROUTE_MUTATES},
+    {"POST", "/api/v1/counters/{}/recall", route_counter_recall, STAFF_QUEUE, ROUTE_MUTATES},
+    {"POST", "/api/v1/counters/{}/no-show", route_counter_no_show, STAFF_QUEUE, ROUTE_MUTATES},
+    {"POST", "/api/v1/counters/{}/transfer", route_counter_transfer, STAFF_QUEUE, ROUTE_MUTATES},
+    {"POST", "/api/v1/counters/{}/finish", route_counter_finish, STAFF_QUEUE, ROUTE_MUTATES},
+    {"POST", "/api/v1/counters/{}/state", route_counter_state, STAFF_QUEUE, ROUTE_MUTATES},
+    {"GET", "/api/v1/queue", route_queue_get, 0, 0},
+    {"GET", "/api/v1/events", route_events_get, ROLE_ANY, 0},
 
-	{"POST", "/api/v1/import", route_import, ROLE_ADMIN, ROUTE_MUTATES},
-	{"GET", "/api/v1/service-groups", route_groups_list, ROLE_STAFF, 0},
-	{"POST", "/api/v1/service-groups", route_groups_put, ROLE_ADMIN, ROUTE_MUTATES},
-	{"PATCH", "/api/v1/service-groups/{}", route_groups_put, ROLE_ADMIN, ROUTE_MUTATES},
-	{"GET", "/api/v1/counters", route_counters_list, ROLE_STAFF, 0},
-	{"POST", "/api/v1/counters", route_counters_put, ROLE_ADMIN, ROUTE_MUTATES},
-	{"PATCH", "/api/v1/counters/{}", route_counters_put, ROLE_ADMIN, ROUTE_MUTATES},
-	{"GET", "/api/v1/users", route_users_list, ROLE_ADMIN | ROLE_SUPERVISOR, 0},
-	{"POST", "/api/v1/users", route_users_put, ROLE_ADMIN, ROUTE_MUTATES},
-	{"PATCH", "/api/v1/users/{}", route_users_put, ROLE_ADMIN, ROUTE_MUTATES},
-	{"GET", "/api/v1/devices", route_devices_list, ROLE_ADMIN, 0},
-	{"POST", "/api/v1/devices", route_devices_put, ROLE_ADMIN, ROUTE_MUTATES},
-	{"PATCH", "/api/v1/devices/{}", route_devices_put, ROLE_ADMIN, ROUTE_MUTATES},
+    {"POST", "/api/v1/import", route_import, ROLE_ADMIN, ROUTE_MUTATES},
+    {"GET", "/api/v1/service-groups", route_groups_list, ROLE_STAFF, 0},
+    {"POST", "/api/v1/service-groups", route_groups_put, ROLE_ADMIN, ROUTE_MUTATES},
+    {"PATCH", "/api/v1/service-groups/{}", route_groups_put, ROLE_ADMIN, ROUTE_MUTATES},
+    {"GET", "/api/v1/counters", route_counters_list, ROLE_STAFF, 0},
+    {"POST", "/api/v1/counters", route_counters_put, ROLE_ADMIN, ROUTE_MUTATES},
+    {"PATCH", "/api/v1/counters/{}", route_counters_put, ROLE_ADMIN, ROUTE_MUTATES},
+    {"GET", "/api/v1/users", route_users_list, ROLE_ADMIN | ROLE_SUPERVISOR, 0},
+    {"POST", "/api/v1/users", route_users_put, ROLE_ADMIN, ROUTE_MUTATES},
+    {"PATCH", "/api/v1/users/{}", route_users_put, ROLE_ADMIN, ROUTE_MUTATES},
+    {"GET", "/api/v1/devices", route_devices_list, ROLE_ADMIN, 0},
+    {"POST", "/api/v1/devices", route_devices_put, ROLE_ADMIN, ROUTE_MUTATES},
+    {"PATCH", "/api/v1/devices/{}", route_devices_put, ROLE_ADMIN, ROUTE_MUTATES},
 
-	{"PUT", "/api/v1/test/clock", route_test_clock, ROLE_ADMIN, 0},
+    {"PUT", "/api/v1/test/clock", route_test_clock, ROLE_ADMIN, 0},
 
-	/* Calendar: the fixed paths before /calendar/{year}. */
-	{"GET", "/api/v1/calendar/due", route_calendar_due, ROLE_STAFF, 0},
-	{"GET", "/api/v1/calendar/config", route_calendar_config_get, ROLE_STAFF, 0},
-	{"PUT", "/api/v1/calendar/config", route_calendar_config_put, ROLE_ADMIN, ROUTE_MUTATES},
-	{"GET", "/api/v1/calendar/{}", route_calendar_year, ROLE_STAFF, 0},
-	{"PUT", "/api/v1/calendar/days/{}", route_calendar_day_put, ROLE_ADMIN, ROUTE_MUTATES},
-	{"DELETE", "/api/v1/calendar/days/{}", route_calendar_day_delete, ROLE_ADMIN, ROUTE_MUTATES},
+    /* Calendar: the fixed paths before /calendar/{year}. */
+    {"GET", "/api/v1/calendar/due", route_calendar_due, ROLE_STAFF, 0},
+    {"GET", "/api/v1/calendar/config", route_calendar_config_get, ROLE_STAFF, 0},
+    {"PUT", "/api/v1/calendar/config", route_calendar_config_put, ROLE_ADMIN, ROUTE_MUTATES},
+    {"GET", "/api/v1/calendar/{}", route_calendar_year, ROLE_STAFF, 0},
+    {"PUT", "/api/v1/calendar/days/{}", route_calendar_day_put, ROLE_ADMIN, ROUTE_MUTATES},
+    {"DELETE", "/api/v1/calendar/days/{}", route_calendar_day_delete, ROLE_ADMIN, ROUTE_MUTATES},
 
-	/* The screens (routes_pages.c): public, the data comes from the API. */
-	{"GET", "/board", route_page_board, 0, 0},
-	{"GET", "/kiosk", route_page_kiosk, 0, 0},
-	{"GET", "/static/{}", route_static, 0, 0},
-	{"GET", "/static/{}/{}", route_static, 0, 0},
+    /* The screens (routes_pages.c): public, the data comes from the API. */
+    {"GET", "/board", route_page_board, 0, 0},
+    {"GET", "/kiosk", route_page_kiosk, 0, 0},
+    {"GET", "/static/{}", route_static, 0, 0},
+    {"GET", "/static/{}/{}", route_static, 0, 0},
 
-	/* Dossiers. Each action's role is checked by the domain's table too. */
-	{"POST", "/api/v1/dossiers", route_dossiers_create, ROLE_COUNTER | ROLE_SUPERVISOR,
-	 ROUTE_MUTATES},
-	{"GET", "/api/v1/dossiers", route_dossiers_list, ROLE_STAFF, 0},
-	{"GET", "/api/v1/dossiers/{}", route_dossier_get, ROLE_STAFF, 0},
-	{"POST", "/api/v1/dossiers/{}/actions", route_dossier_actions,
-	 ROLE_COUNTER | ROLE_SPECIALIST | ROLE_SUPERVISOR, ROUTE_MUTATES},
-	{"GET", "/api/v1/dossiers/{}/control-sheet", route_dossier_control_sheet, ROLE_STAFF, 0},
-	{"GET", "/api/v1/ledger.csv", route_ledger_csv, ROLE_ADMIN | ROLE_SUPERVISOR | ROLE_COUNTER,
-	 0},
-	{"GET", "/api/v1/public/dossiers/{}", route_public_dossier, 0, 0},
-	{"GET", "/api/v1/procedures", route_procedures_list, ROLE_STAFF, 0},
-	{"GET", "/api/v1/public/procedures", route_procedures_list, 0, 0},
-	{"GET", "/api/v1/offices", route_offices_list, ROLE_STAFF, 0},
-	{"POST", "/api/v1/procedures", route_procedures_put, ROLE_ADMIN, ROUTE_MUTATES},
-	{"POST", "/api/v1/offices", route_offices_put, ROLE_ADMIN, ROUTE_MUTATES},
+    /* Dossiers. Each action's role is checked by the domain's table too. */
+    {"POST", "/api/v1/dossiers", route_dossiers_create, ROLE_COUNTER | ROLE_SUPERVISOR,
+     ROUTE_MUTATES},
+    {"GET", "/api/v1/dossiers", route_dossiers_list, ROLE_STAFF, 0},
+    {"GET", "/api/v1/dossiers/{}", route_dossier_get, ROLE_STAFF, 0},
+    {"POST", "/api/v1/dossiers/{}/actions", route_dossier_actions,
+     ROLE_COUNTER | ROLE_SPECIALIST | ROLE_SUPERVISOR, ROUTE_MUTATES},
+    {"GET", "/api/v1/dossiers/{}/control-sheet", route_dossier_control_sheet, ROLE_STAFF, 0},
+    {"GET", "/api/v1/ledger.csv", route_ledger_csv, ROLE_ADMIN | ROLE_SUPERVISOR | ROLE_COUNTER, 0},
+    {"GET", "/api/v1/public/dossiers/{}", route_public_dossier, 0, 0},
+    {"GET", "/api/v1/procedures", route_procedures_list, ROLE_STAFF, 0},
+    {"GET", "/api/v1/public/procedures", route_procedures_list, 0, 0},
+    {"GET", "/api/v1/offices", route_offices_list, ROLE_STAFF, 0},
+    {"POST", "/api/v1/procedures", route_procedures_put, ROLE_ADMIN, ROUTE_MUTATES},
+    {"POST", "/api/v1/offices", route_offices_put, ROLE_ADMIN, ROUTE_MUTATES},
 
-	/* Printing (routes_print.c): the spool and the destinations. */
-	{"GET", "/api/v1/print-jobs", route_print_jobs_list, ROLE_STAFF, 0},
-	{"GET", "/api/v1/print-jobs/{}", route_print_job_get, ROLE_STAFF, 0},
-	{"POST", "/api/v1/print-jobs/{}/retry", route_print_job_retry, STAFF_QUEUE, ROUTE_MUTATES},
-	{"POST", "/api/v1/print-jobs/{}/reprint", route_print_job_reprint, STAFF_QUEUE,
-	 ROUTE_MUTATES},
-	{"GET", "/api/v1/printers", route_printers_list, ROLE_STAFF, 0},
-	{"POST", "/api/v1/printers", route_printers_put, ROLE_ADMIN, ROUTE_MUTATES},
-	{"PATCH", "/api/v1/printers/{}", route_printers_put, ROLE_ADMIN, ROUTE_MUTATES},
-	{"POST", "/api/v1/printers/{}/test", route_printer_test, ROLE_ADMIN | ROLE_SUPERVISOR,
-	 ROUTE_MUTATES},
+    /* Printing (routes_print.c): the spool and the destinations. */
+    {"GET", "/api/v1/print-jobs", route_print_jobs_list, ROLE_STAFF, 0},
+    {"GET", "/api/v1/print-jobs/{}", route_print_job_get, ROLE_STAFF, 0},
+    {"POST", "/api/v1/print-jobs/{}/retry", route_print_job_retry, STAFF_QUEUE, ROUTE_MUTATES},
+    {"POST", "/api/v1/print-jobs/{}/reprint", route_print_job_reprint, STAFF_QUEUE, ROUTE_MUTATES},
+    {"GET", "/api/v1/printers", route_printers_list, ROLE_STAFF, 0},
+    {"POST", "/api/v1/printers", route_printers_put, ROLE_ADMIN, ROUTE_MUTATES},
+    {"PATCH", "/api/v1/printers/{}", route_printers_put, ROLE_ADMIN, ROUTE_MUTATES},
+    {"POST", "/api/v1/printers/{}/test", route_printer_test, ROLE_ADMIN | ROLE_SUPERVISOR,
+     ROUTE_MUTATES},
 
-	/* Ratings (routes_ratings.c): the counter's one-time link, the citizen's
-	 * anonymous rating (public: the token is the only key), transparency. */
-	{"POST", "/api/v1/dossiers/{}/rating-link", route_dossier_rating_link,
-	 ROLE_COUNTER | ROLE_SUPERVISOR, ROUTE_MUTATES},
-	{"POST", "/api/v1/tickets/{}/rating-link", route_ticket_rating_link,
-	 ROLE_COUNTER | ROLE_SUPERVISOR, ROUTE_MUTATES},
-	{"GET", "/api/v1/public/ratings/{}", route_public_rating_get, 0, 0},
-	{"POST", "/api/v1/public/ratings", route_public_rating_create, 0, 0},
-	{"GET", "/api/v1/public/transparency", route_public_transparency, 0, 0},
+    /* Ratings (routes_ratings.c): the counter's one-time link, the citizen's
+     * anonymous rating (public: the token is the only key), transparency. */
+    {"POST", "/api/v1/dossiers/{}/rating-link", route_dossier_rating_link,
+     ROLE_COUNTER | ROLE_SUPERVISOR, ROUTE_MUTATES},
+    {"POST", "/api/v1/tickets/{}/rating-link", route_ticket_rating_link,
+     ROLE_COUNTER | ROLE_SUPERVISOR, ROUTE_MUTATES},
+    {"GET", "/api/v1/public/ratings/{}", route_public_rating_get, 0, 0},
+    {"POST", "/api/v1/public/ratings", route_public_rating_create, 0, 0},
+    {"GET", "/api/v1/public/transparency", route_public_transparency, 0, 0},
 
-	/* The citizen pages (routes_pages.c). */
-	{"GET", "/status", route_page_status, 0, 0},
-	{"GET", "/rate", route_page_rate, 0, 0},
-	{"GET", "/public", route_page_public, 0, 0},
+    /* The citizen pages (routes_pages.c). */
+    {"GET", "/status", route_page_status, 0, 0},
+    {"GET", "/rate", route_page_rate, 0, 0},
+    {"GET", "/public", route_page_public, 0, 0},
 
-	/* Indicators and reports (routes_indicators.c). */
-	{"GET", "/api/v1/indicators", route_indicators_get, ROLE_ADMIN | ROLE_SUPERVISOR, 0},
-	{"GET", "/api/v1/indicators/staffing", route_indicators_staffing,
-	 ROLE_ADMIN | ROLE_SUPERVISOR, 0},
-	{"GET", "/api/v1/reports/{}", route_report_get, ROLE_ADMIN | ROLE_SUPERVISOR, 0},
-	{"GET", "/supervisor", route_page_supervisor, 0, 0},
+    /* Indicators and reports (routes_indicators.c). */
+    {"GET", "/api/v1/indicators", route_indicators_get, ROLE_ADMIN | ROLE_SUPERVISOR, 0},
+    {"GET", "/api/v1/indicators/staffing", route_indicators_staffing, ROLE_ADMIN | ROLE_SUPERVISOR,
+     0},
+    {"GET", "/api/v1/reports/{}", route_report_get, ROLE_ADMIN | ROLE_SUPERVISOR, 0},
+    {"GET", "/supervisor", route_page_supervisor, 0, 0},
 };
 
 const size_t api_routes_count = sizeof api_routes / sizeof api_routes[0];
 
 /* Matches path against pattern segment by segment; {} takes one non-empty
  * segment. Copies path into buf and cuts it into params on success. */
-static bool routes_match_one(const char *pattern, const char *path, char *buf,
-			     const char *params[])
+static bool routes_match_one(const char *pattern, const char *path, char *buf, const char *params[])
 {
 	const char *p = pattern, *s = path;
 	int n = 0;

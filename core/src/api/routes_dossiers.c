@@ -10,7 +10,7 @@
 #include "util/strbuf.h"
 
 static void dossier_reply(struct http_request *r, enum mc_err rc, const struct mc_error *err,
-			  int status, json_t *out)
+                          int status, json_t *out)
 {
 	if (rc != MC_OK)
 		http_reply_error(r, err);
@@ -64,7 +64,7 @@ static bool dossier_arg(struct http_request *r, const char *key, const char **ou
 	*out = http_query(r, key);
 	if (*out && (strlen(*out) == 0 || strlen(*out) > 64)) {
 		http_reply_fail(r, MC_ERR_INVALID, "invalid_filter", "Bộ lọc không hợp lệ",
-				"A filter value must be 1-64 bytes");
+		                "A filter value must be 1-64 bytes");
 		return false;
 	}
 	return true;
@@ -77,9 +77,9 @@ static bool dossier_date_arg(struct http_request *r, const char *key, const char
 	int y, m, d;
 	char tail;
 	if (*out && (strlen(*out) != 10 || sscanf(*out, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 ||
-		     m < 1 || m > 12 || d < 1 || d > 31)) {
+	             m < 1 || m > 12 || d < 1 || d > 31)) {
 		http_reply_fail(r, MC_ERR_INVALID, "invalid_date", "Ngày phải có dạng YYYY-MM-DD",
-				"Dates are YYYY-MM-DD");
+		                "Dates are YYYY-MM-DD");
 		return false;
 	}
 	return true;
@@ -100,13 +100,13 @@ void route_dossiers_list(struct api *api, struct http_request *r)
 	enum dossier_status st;
 	if (f.status && !dossier_status_parse(f.status, &st)) {
 		http_reply_fail(r, MC_ERR_INVALID, "invalid_status", "Trạng thái không hợp lệ",
-				"Unknown status");
+		                "Unknown status");
 		return;
 	}
 	if ((late && strcmp(late, "true") != 0 && strcmp(late, "false") != 0) ||
 	    (risk && strcmp(risk, "true") != 0 && strcmp(risk, "false") != 0)) {
 		http_reply_fail(r, MC_ERR_INVALID, "invalid_filter", "Bộ lọc không hợp lệ",
-				"late and at_risk take true or false");
+		                "late and at_risk take true or false");
 		return;
 	}
 	if (late)
@@ -114,7 +114,7 @@ void route_dossiers_list(struct api *api, struct http_request *r)
 	f.at_risk = risk && strcmp(risk, "true") == 0;
 	if (due && !http_parse_int(due, 1, INT64_MAX / 2, &f.due_before)) {
 		http_reply_fail(r, MC_ERR_INVALID, "invalid_filter", "Bộ lọc không hợp lệ",
-				"due_before takes epoch seconds");
+		                "due_before takes epoch seconds");
 		return;
 	}
 	http_reply_json(r, 200, store_dossier_list(api->st, &f, offset, limit));
@@ -125,7 +125,7 @@ void route_ledger_csv(struct api *api, struct http_request *r)
 	struct strbuf sb = STRBUF_INIT;
 	struct mc_error err;
 	if (store_dossier_ledger_csv(api->st, http_query(r, "from"), http_query(r, "to"), &sb,
-				     &err) != MC_OK) {
+	                             &err) != MC_OK) {
 		strbuf_free(&sb);
 		http_reply_error(r, &err);
 		return;
@@ -147,8 +147,8 @@ void route_public_dossier(struct api *api, struct http_request *r)
 	if (wait > 0) {
 		struct mc_error err;
 		mc_failf(&err, MC_ERR_RATE_LIMITED, "too_many_attempts",
-			 "Tra cứu sai nhiều lần, hãy chờ rồi thử lại",
-			 "Too many failed lookups; retry in %d s", wait);
+		         "Tra cứu sai nhiều lần, hãy chờ rồi thử lại",
+		         "Too many failed lookups; retry in %d s", wait);
 		err.retry_after = wait;
 		http_reply_error(r, &err);
 		return;
@@ -157,8 +157,8 @@ void route_public_dossier(struct api *api, struct http_request *r)
 	if (v == NULL) {
 		throttle_fail(api->ip_throttle, key, now);
 		http_reply_fail(r, MC_ERR_NOT_FOUND, "dossier_not_found",
-				"Không tìm thấy hồ sơ với mã và mã tra cứu này",
-				"No dossier with this code and secret");
+		                "Không tìm thấy hồ sơ với mã và mã tra cứu này",
+		                "No dossier with this code and secret");
 		return;
 	}
 	http_reply_json(r, 200, v);

@@ -13,15 +13,15 @@ void route_healthz(struct api *api, struct http_request *r)
 	int64_t now = clock_now();
 	clock_office_iso(now, now_iso);
 	http_reply_json(r, 200,
-			json_pack("{s:s, s:s, s:s, s:I, s:s, s:i, s:i}", "status", "ok", "version",
-				  MOTCUA_VERSION, "clock", clock_is_test_mode() ? "test" : "real",
-				  "now", (json_int_t)now, "now_local", now_iso, "schema",
-				  store_schema_version(api->st), "subscribers",
-				  bus_subscriber_count(api->bus)));
+	                json_pack("{s:s, s:s, s:s, s:I, s:s, s:i, s:i}", "status", "ok", "version",
+	                          MOTCUA_VERSION, "clock", clock_is_test_mode() ? "test" : "real",
+	                          "now", (json_int_t)now, "now_local", now_iso, "schema",
+	                          store_schema_version(api->st), "subscribers",
+	                          bus_subscriber_count(api->bus)));
 }
 
 static const double ops_bounds_s[API_LATENCY_BUCKETS] = {0.0005, 0.001, 0.0025, 0.005, 0.01,
-							 0.025,	 0.05,	0.1,	0.25,  1.0};
+                                                         0.025,  0.05,  0.1,    0.25,  1.0};
 
 void route_metrics(struct api *api, struct http_request *r)
 {
@@ -29,32 +29,32 @@ void route_metrics(struct api *api, struct http_request *r)
 	struct api_metrics *m = &api->metrics;
 
 	strbuf_puts(&sb, "# HELP motcua_http_requests_total HTTP requests answered, by status.\n"
-			 "# TYPE motcua_http_requests_total counter\n");
+	                 "# TYPE motcua_http_requests_total counter\n");
 	for (int code = 100; code < 600; code++) {
 		uint64_t n = atomic_load(&m->requests[code]);
 		if (n)
 			strbuf_printf(&sb, "motcua_http_requests_total{code=\"%d\"} %llu\n", code,
-				      (unsigned long long)n);
+			              (unsigned long long)n);
 	}
 	strbuf_puts(&sb, "# HELP motcua_http_request_duration_seconds Time to answer a request.\n"
-			 "# TYPE motcua_http_request_duration_seconds histogram\n");
+	                 "# TYPE motcua_http_request_duration_seconds histogram\n");
 	uint64_t cum = 0;
 	for (int i = 0; i < API_LATENCY_BUCKETS; i++) {
 		cum += atomic_load(&m->latency_le[i]);
 		strbuf_printf(&sb, "motcua_http_request_duration_seconds_bucket{le=\"%g\"} %llu\n",
-			      ops_bounds_s[i], (unsigned long long)cum);
+		              ops_bounds_s[i], (unsigned long long)cum);
 	}
 	uint64_t count = atomic_load(&m->latency_count);
 	strbuf_printf(&sb,
-		      "motcua_http_request_duration_seconds_bucket{le=\"+Inf\"} %llu\n"
-		      "motcua_http_request_duration_seconds_sum %.6f\n"
-		      "motcua_http_request_duration_seconds_count %llu\n",
-		      (unsigned long long)count, (double)atomic_load(&m->latency_sum_us) / 1e6,
-		      (unsigned long long)count);
+	              "motcua_http_request_duration_seconds_bucket{le=\"+Inf\"} %llu\n"
+	              "motcua_http_request_duration_seconds_sum %.6f\n"
+	              "motcua_http_request_duration_seconds_count %llu\n",
+	              (unsigned long long)count, (double)atomic_load(&m->latency_sum_us) / 1e6,
+	              (unsigned long long)count);
 	strbuf_printf(&sb,
-		      "# HELP motcua_sse_subscribers Live event stream subscribers.\n"
-		      "# TYPE motcua_sse_subscribers gauge\nmotcua_sse_subscribers %d\n",
-		      bus_subscriber_count(api->bus));
+	              "# HELP motcua_sse_subscribers Live event stream subscribers.\n"
+	              "# TYPE motcua_sse_subscribers gauge\nmotcua_sse_subscribers %d\n",
+	              bus_subscriber_count(api->bus));
 	store_queue_metrics(api->st, clock_now(), &sb);
 	size_t len;
 	char *text = strbuf_detach(&sb, &len);
@@ -69,7 +69,7 @@ void route_test_clock(struct api *api, struct http_request *r)
 {
 	if (!clock_is_test_mode()) {
 		http_reply_fail(r, MC_ERR_NOT_FOUND, "not_found", "Không có địa chỉ này",
-				"No such resource (the server runs on the real clock)");
+		                "No such resource (the server runs on the real clock)");
 		return;
 	}
 	json_t *body = http_body_object(r);
@@ -78,7 +78,7 @@ void route_test_clock(struct api *api, struct http_request *r)
 	json_t *now = json_object_get(body, "now");
 	if (!json_is_integer(now) || json_integer_value(now) < 0) {
 		http_reply_fail(r, MC_ERR_INVALID, "invalid_field", "Trường không hợp lệ",
-				"'now' must be epoch seconds");
+		                "'now' must be epoch seconds");
 		json_decref(body);
 		return;
 	}

@@ -35,7 +35,7 @@ static bool queue_counter_no(struct http_request *r, int *no)
 	int64_t v;
 	if (!http_parse_int(r->params[0], 1, 999, &v)) {
 		http_reply_fail(r, MC_ERR_INVALID, "invalid_counter_no",
-				"Số quầy phải là số nguyên 1–999", "Counter number must be 1-999");
+		                "Số quầy phải là số nguyên 1–999", "Counter number must be 1-999");
 		return false;
 	}
 	*no = (int)v;
@@ -43,7 +43,7 @@ static bool queue_counter_no(struct http_request *r, int *no)
 }
 
 static void queue_reply(struct http_request *r, enum mc_err rc, const struct mc_error *err,
-			int status, json_t *view)
+                        int status, json_t *view)
 {
 	if (rc != MC_OK) {
 		http_reply_error(r, err);
@@ -69,7 +69,7 @@ void route_tickets_create(struct api *api, struct http_request *r)
 	const char *priority = queue_opt_str(body, "priority", 32, &bad);
 	if (bad || group == NULL) {
 		queue_bad_field(r, "'group' (a service group code) is required; 'priority' is an "
-				   "optional priority class code");
+		                   "optional priority class code");
 		json_decref(body);
 		return;
 	}
@@ -79,16 +79,17 @@ void route_tickets_create(struct api *api, struct http_request *r)
 		/* A printing kiosk: the ticket counts only once printed. */
 		json_t *print = NULL;
 		enum mc_err rc = printing_kiosk_ticket(api->printing, &r->who, group, priority,
-						       &ticket, &print, &err);
+		                                       &ticket, &print, &err);
 		if (rc == MC_OK) {
 			http_reply_json(r, 201,
-					json_pack("{s:o, s:o}", "ticket", ticket, "print", print));
+			                json_pack("{s:o, s:o}", "ticket", ticket, "print", print));
 		} else {
 			json_t *e = json_pack("{s:s, s:s, s:s}", "code", err.code, "message",
-					      err.message_vi, "message_en", err.message_en);
+			                      err.message_vi, "message_en", err.message_en);
 			if (print)
 				json_object_set_new(e, "print", print);
-			http_reply_json(r, http_status_of(err.kind), json_pack("{s:o}", "error", e));
+			http_reply_json(r, http_status_of(err.kind),
+			                json_pack("{s:o}", "error", e));
 		}
 		json_decref(body);
 		return;
@@ -105,7 +106,7 @@ void route_ticket_rejoin(struct api *api, struct http_request *r)
 	json_t *ticket = NULL;
 	if (!http_parse_int(r->params[0], 1, INT64_MAX, &id)) {
 		http_reply_fail(r, MC_ERR_INVALID, "invalid_ticket_id", "Mã phiếu không hợp lệ",
-				"Ticket id must be a positive integer");
+		                "Ticket id must be a positive integer");
 		return;
 	}
 	enum mc_err rc = store_ticket_rejoin(api->st, &r->who, id, &ticket, &err);
@@ -141,12 +142,12 @@ static void queue_counter_action(struct api *api, struct http_request *r, enum c
 		const char *group = queue_opt_str(body, "group", 16, &bad);
 		json_t *to = json_object_get(body, "counter");
 		if (to && (!json_is_integer(to) || json_integer_value(to) < 1 ||
-			   json_integer_value(to) > 999))
+		           json_integer_value(to) > 999))
 			bad = true;
 		if (!bad)
 			rc = store_counter_transfer(api->st, &r->who, no, group,
-						    to ? (int)json_integer_value(to) : 0, &ticket,
-						    &err);
+			                            to ? (int)json_integer_value(to) : 0, &ticket,
+			                            &err);
 		break;
 	}
 	case OP_FINISH: {
@@ -202,11 +203,10 @@ void route_counter_state(struct api *api, struct http_request *r)
 	struct mc_error err;
 	json_t *counter = NULL;
 	enum mc_err rc = bad || state == NULL
-				 ? mc_fail(&err, MC_ERR_INVALID, "invalid_counter_state",
-					   "Trạng thái quầy phải là open, paused hoặc closed",
-					   "state must be open, paused or closed")
-				 : store_counter_set_state(api->st, &r->who, no, state, &counter,
-							   &err);
+	                     ? mc_fail(&err, MC_ERR_INVALID, "invalid_counter_state",
+	                               "Trạng thái quầy phải là open, paused hoặc closed",
+	                               "state must be open, paused or closed")
+	                     : store_counter_set_state(api->st, &r->who, no, state, &counter, &err);
 	json_decref(body);
 	if (rc != MC_OK) {
 		http_reply_error(r, &err);
@@ -234,7 +234,7 @@ void route_events_get(struct api *api, struct http_request *r)
 		h = http_query(r, "last_event_id");
 	if (h && !http_parse_int(h, 0, INT64_MAX, &last)) {
 		http_reply_fail(r, MC_ERR_INVALID, "invalid_last_event_id",
-				"Last-Event-ID không hợp lệ", "Last-Event-ID must be an integer");
+		                "Last-Event-ID không hợp lệ", "Last-Event-ID must be an integer");
 		return;
 	}
 	r->stream_ctx = bus_subscribe(api->bus, r->conn, last);

@@ -12,8 +12,8 @@
 
 static json_t *session_who(const struct principal *who)
 {
-	return json_pack("{s:s, s:s, s:s}", "username", who->username, "role",
-			 role_name(who->role), "actor", who->actor);
+	return json_pack("{s:s, s:s, s:s}", "username", who->username, "role", role_name(who->role),
+	                 "actor", who->actor);
 }
 
 void route_session_create(struct api *api, struct http_request *r)
@@ -26,8 +26,8 @@ void route_session_create(struct api *api, struct http_request *r)
 	if (username == NULL || password == NULL || strlen(username) > 64 ||
 	    strlen(password) > 128) {
 		http_reply_fail(r, MC_ERR_INVALID, "invalid_credentials_format",
-				"Cần username và password dạng chuỗi",
-				"username and password must be strings");
+		                "Cần username và password dạng chuỗi",
+		                "username and password must be strings");
 		json_decref(body);
 		return;
 	}
@@ -44,8 +44,8 @@ void route_session_create(struct api *api, struct http_request *r)
 	if (wait > 0) {
 		struct mc_error err;
 		mc_failf(&err, MC_ERR_RATE_LIMITED, "too_many_attempts",
-			 "Đăng nhập sai nhiều lần, hãy chờ rồi thử lại",
-			 "Too many failed logins; retry in %d s", wait);
+		         "Đăng nhập sai nhiều lần, hãy chờ rồi thử lại",
+		         "Too many failed logins; retry in %d s", wait);
 		err.retry_after = wait;
 		http_reply_error(r, &err);
 		json_decref(body);
@@ -66,8 +66,8 @@ void route_session_create(struct api *api, struct http_request *r)
 	}
 	throttle_reset(api->login_throttle, key_user);
 	r->set_cookie = xasprintf("motcua_session=%s; Path=/; HttpOnly; SameSite=Strict;"
-				  " Max-Age=%lld%s",
-				  token, (long long)ttl, api->tls ? "; Secure" : "");
+	                          " Max-Age=%lld%s",
+	                          token, (long long)ttl, api->tls ? "; Secure" : "");
 	json_t *out = session_who(&who);
 	json_object_set_new(out, "token", json_string(token));
 	json_object_set_new(out, "expires_at", json_integer(now + ttl));

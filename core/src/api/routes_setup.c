@@ -28,7 +28,7 @@ void route_import(struct api *api, struct http_request *r)
  * item of the bundle's list `list`, keyed by `key` (taken from the path for
  * PATCH, where it must be absent from the body or agree). */
 static void setup_put_one(struct api *api, struct http_request *r, const char *list,
-			  const char *key, bool key_is_int)
+                          const char *key, bool key_is_int)
 {
 	json_t *item = http_body_object(r);
 	if (item == NULL)
@@ -40,8 +40,8 @@ static void setup_put_one(struct api *api, struct http_request *r, const char *l
 			int64_t n;
 			if (!http_parse_int(r->params[0], 1, 999, &n)) {
 				http_reply_fail(r, MC_ERR_INVALID, "invalid_key",
-						"Mã trong địa chỉ không hợp lệ",
-						"The key in the path is not valid");
+				                "Mã trong địa chỉ không hợp lệ",
+				                "The key in the path is not valid");
 				json_decref(item);
 				return;
 			}
@@ -52,8 +52,8 @@ static void setup_put_one(struct api *api, struct http_request *r, const char *l
 		json_t *given = json_object_get(item, key);
 		if (given && !json_equal(given, k)) {
 			http_reply_fail(r, MC_ERR_INVALID, "key_mismatch",
-					"Mã trong nội dung khác mã trong địa chỉ",
-					"The key in the body differs from the path");
+			                "Mã trong nội dung khác mã trong địa chỉ",
+			                "The key in the body differs from the path");
 			json_decref(k);
 			json_decref(item);
 			return;
@@ -123,7 +123,7 @@ void route_procedures_list(struct api *api, struct http_request *r)
 		return;
 	if ((q && strlen(q) > 200) || (field && strlen(field) > 200)) {
 		http_reply_fail(r, MC_ERR_INVALID, "invalid_filter", "Bộ lọc không hợp lệ",
-				"q and field are at most 200 bytes");
+		                "q and field are at most 200 bytes");
 		return;
 	}
 	http_reply_json(r, 200, store_procedures_list(api->st, q, field, offset, limit));

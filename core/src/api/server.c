@@ -27,7 +27,7 @@
 #define API_IDEM_KEY_MAX 128
 
 static const uint64_t api_latency_bounds_us[API_LATENCY_BUCKETS] = {
-	500, 1000, 2500, 5000, 10000, 25000, 50000, 100000, 250000, 1000000};
+    500, 1000, 2500, 5000, 10000, 25000, 50000, 100000, 250000, 1000000};
 
 static void api_record(struct api *api, const struct http_request *r)
 {
@@ -58,7 +58,7 @@ static void api_request_free(struct http_request *r)
 }
 
 static void api_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
-			  enum MHD_RequestTerminationCode toe)
+                          enum MHD_RequestTerminationCode toe)
 {
 	struct api *api = cls;
 	struct http_request *r = *con_cls;
@@ -72,7 +72,7 @@ static void api_completed(void *cls, struct MHD_Connection *conn, void **con_cls
 }
 
 static enum MHD_Result api_header_size(void *cls, enum MHD_ValueKind kind, const char *key,
-				       const char *value)
+                                       const char *value)
 {
 	size_t *total = cls;
 	*total += strlen(key) + (value ? strlen(value) : 0) + 4;
@@ -116,7 +116,7 @@ static bool api_idem_key_valid(const char *key)
  * the record of the answer are one transaction, so a retry with the same key
  * returns the first answer and changes nothing more. */
 static void api_run_idempotent(struct api *api, struct http_request *r, const struct route *rt,
-			       const char *key)
+                               const char *key)
 {
 	struct mc_error err;
 	int status;
@@ -125,8 +125,8 @@ static void api_run_idempotent(struct api *api, struct http_request *r, const st
 
 	if (!api_idem_key_valid(key)) {
 		http_reply_fail(r, MC_ERR_INVALID, "invalid_idempotency_key",
-				"Idempotency-Key không hợp lệ",
-				"Idempotency-Key must be 1-128 printable ASCII characters");
+		                "Idempotency-Key không hợp lệ",
+		                "Idempotency-Key must be 1-128 printable ASCII characters");
 		return;
 	}
 	if (store_begin(api->st, &err)) {
@@ -134,15 +134,15 @@ static void api_run_idempotent(struct api *api, struct http_request *r, const st
 		return;
 	}
 	if (store_idem_find(api->st, r->who.actor, key, r->method, r->path, &status, &body,
-			    &same)) {
+	                    &same)) {
 		store_rollback(api->st);
 		if (same)
 			http_reply_text(r, status, "application/json; charset=utf-8", body,
-					strlen(body));
+			                strlen(body));
 		else
 			http_reply_fail(r, MC_ERR_CONFLICT, "idempotency_key_reused",
-					"Idempotency-Key đã dùng cho yêu cầu khác",
-					"This Idempotency-Key was used for another request");
+			                "Idempotency-Key đã dùng cho yêu cầu khác",
+			                "This Idempotency-Key was used for another request");
 		free(body);
 		return;
 	}
@@ -152,7 +152,7 @@ static void api_run_idempotent(struct api *api, struct http_request *r, const st
 		return;
 	}
 	if (store_idem_save(api->st, r->who.actor, key, r->method, r->path, r->status,
-			    r->resp ? r->resp : "", &err) != MC_OK) {
+	                    r->resp ? r->resp : "", &err) != MC_OK) {
 		store_rollback(api->st);
 		http_reply_error(r, &err);
 		return;
@@ -166,7 +166,7 @@ static void api_run_idempotent(struct api *api, struct http_request *r, const st
  * recorded (2xx) or the key forgotten. A retry while the first request still
  * runs gets 409 request_in_progress. */
 static void api_run_reserved(struct api *api, struct http_request *r, const struct route *rt,
-			     const char *key)
+                             const char *key)
 {
 	int status;
 	char *body = NULL;
@@ -174,24 +174,25 @@ static void api_run_reserved(struct api *api, struct http_request *r, const stru
 
 	if (!api_idem_key_valid(key)) {
 		http_reply_fail(r, MC_ERR_INVALID, "invalid_idempotency_key",
-				"Idempotency-Key không hợp lệ",
-				"Idempotency-Key must be 1-128 printable ASCII characters");
+		                "Idempotency-Key không hợp lệ",
+		                "Idempotency-Key must be 1-128 printable ASCII characters");
 		return;
 	}
 	if (store_idem_reserve(api->st, r->who.actor, key, r->method, r->path, &status, &body,
-			       &same)) {
+	                       &same)) {
 		if (!same)
 			http_reply_fail(r, MC_ERR_CONFLICT, "idempotency_key_reused",
-					"Idempotency-Key đã dùng cho yêu cầu khác",
-					"This Idempotency-Key was used for another request");
+			                "Idempotency-Key đã dùng cho yêu cầu khác",
+			                "This Idempotency-Key was used for another request");
 		else if (status == 0) {
-			http_reply_fail(r, MC_ERR_CONFLICT, "request_in_progress",
-					"Yêu cầu trước với cùng khóa đang được xử lý",
-					"The first request with this Idempotency-Key is still running");
+			http_reply_fail(
+			    r, MC_ERR_CONFLICT, "request_in_progress",
+			    "Yêu cầu trước với cùng khóa đang được xử lý",
+			    "The first request with this Idempotency-Key is still running");
 			r->retry_after = 1;
 		} else
 			http_reply_text(r, status, "application/json; charset=utf-8", body,
-					strlen(body));
+			                strlen(body));
 		free(body);
 		return;
 	}
@@ -204,7 +205,7 @@ static void api_dispatch(struct api *api, struct http_request *r)
 	if (r->body_too_large) {
 		struct mc_error err;
 		mc_failf(&err, MC_ERR_TOO_LARGE, "body_too_large", "Nội dung yêu cầu quá lớn",
-			 "The request body is over %zu bytes", api->cfg.body_limit);
+		         "The request body is over %zu bytes", api->cfg.body_limit);
 		http_reply_error(r, &err);
 		return;
 	}
@@ -212,13 +213,13 @@ static void api_dispatch(struct api *api, struct http_request *r)
 	r->route = routes_match(r->method, r->path, r->param_buf, r->params);
 	if (r->route == -1) {
 		http_reply_fail(r, MC_ERR_NOT_FOUND, "not_found", "Không có địa chỉ này",
-				"No such resource");
+		                "No such resource");
 		return;
 	}
 	if (r->route == -2) {
 		http_reply_fail(r, MC_ERR_NOT_FOUND, "method_not_allowed",
-				"Phương thức không được hỗ trợ cho địa chỉ này",
-				"Method not allowed for this resource");
+		                "Phương thức không được hỗ trợ cho địa chỉ này",
+		                "Method not allowed for this resource");
 		r->status = 405;
 		return;
 	}
@@ -226,14 +227,14 @@ static void api_dispatch(struct api *api, struct http_request *r)
 	api_authenticate(api, r);
 	if (rt->roles) {
 		if (!r->authed) {
-			http_reply_fail(r, MC_ERR_UNAUTHORIZED, "unauthorized",
-					"Cần đăng nhập", "Authentication required");
+			http_reply_fail(r, MC_ERR_UNAUTHORIZED, "unauthorized", "Cần đăng nhập",
+			                "Authentication required");
 			return;
 		}
 		if (!(r->who.role & rt->roles)) {
 			http_reply_fail(r, MC_ERR_FORBIDDEN, "forbidden",
-					"Vai trò của bạn không được làm việc này",
-					"Your role may not do this");
+			                "Vai trò của bạn không được làm việc này",
+			                "Your role may not do this");
 			return;
 		}
 	}
@@ -260,8 +261,7 @@ static enum MHD_Result api_send(struct api *api, struct http_request *r)
 		resp = r->prepared;
 		r->prepared = NULL;
 	} else {
-		resp = MHD_create_response_from_buffer(r->resp_len, r->resp,
-						       MHD_RESPMEM_MUST_FREE);
+		resp = MHD_create_response_from_buffer(r->resp_len, r->resp, MHD_RESPMEM_MUST_FREE);
 		r->resp = NULL;
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, r->content_type);
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
@@ -280,9 +280,8 @@ static enum MHD_Result api_send(struct api *api, struct http_request *r)
 }
 
 static enum MHD_Result api_access(void *cls, struct MHD_Connection *conn, const char *url,
-				  const char *method, const char *version,
-				  const char *upload_data, size_t *upload_data_size,
-				  void **con_cls)
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_data_size, void **con_cls)
 {
 	struct api *api = cls;
 	struct http_request *r = *con_cls;
@@ -295,23 +294,23 @@ static enum MHD_Result api_access(void *cls, struct MHD_Connection *conn, const 
 		r->route = -1;
 		r->started_ms = clock_mono_ms();
 		const union MHD_ConnectionInfo *ci =
-			MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+		    MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 		if (ci && ci->client_addr && ci->client_addr->sa_family == AF_INET)
 			inet_ntop(AF_INET, &((struct sockaddr_in *)ci->client_addr)->sin_addr,
-				  r->client_ip, sizeof r->client_ip);
+			          r->client_ip, sizeof r->client_ip);
 		*con_cls = r;
 
 		size_t headers = 0;
 		MHD_get_connection_values(conn, MHD_HEADER_KIND, api_header_size, &headers);
 		if (headers > API_HEADER_LIMIT) {
 			http_reply_fail(r, MC_ERR_TOO_LARGE, "headers_too_large",
-					"Phần đầu yêu cầu quá lớn",
-					"The request headers are too large");
+			                "Phần đầu yêu cầu quá lớn",
+			                "The request headers are too large");
 			r->status = 431;
 			return api_send(api, r);
 		}
 		const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
-							     MHD_HTTP_HEADER_CONTENT_LENGTH);
+		                                             MHD_HTTP_HEADER_CONTENT_LENGTH);
 		int64_t len;
 		if (cl && http_parse_int(cl, 0, INT64_MAX, &len) &&
 		    (uint64_t)len > api->cfg.body_limit) {
@@ -368,7 +367,7 @@ static void api_raise_fd_limit(void)
 }
 
 enum mc_err api_start(struct store *st, const struct api_config *cfg, struct api **out,
-		      struct mc_error *err)
+                      struct mc_error *err)
 {
 	struct api *api = xcalloc(1, sizeof *api);
 	struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((uint16_t)cfg->port)};
@@ -385,12 +384,12 @@ enum mc_err api_start(struct store *st, const struct api_config *cfg, struct api
 	if (inet_pton(AF_INET, listen, &addr.sin_addr) != 1) {
 		free(api);
 		return mc_failf(err, MC_ERR_INVALID, "invalid_listen", "Địa chỉ nghe không hợp lệ",
-				"--listen must be an IPv4 address, not '%.60s'", listen);
+		                "--listen must be an IPv4 address, not '%.60s'", listen);
 	}
 	if ((cfg->tls_cert == NULL) != (cfg->tls_key == NULL)) {
 		free(api);
 		return mc_fail(err, MC_ERR_INVALID, "tls_incomplete", "Thiếu chứng chỉ hoặc khóa",
-			       "--tls-cert and --tls-key go together");
+		               "--tls-cert and --tls-key go together");
 	}
 	if (cfg->tls_cert) {
 		api->tls_cert_pem = api_read_file(cfg->tls_cert);
@@ -400,8 +399,8 @@ enum mc_err api_start(struct store *st, const struct api_config *cfg, struct api
 			free(api->tls_key_pem);
 			free(api);
 			return mc_fail(err, MC_ERR_INVALID, "tls_unreadable",
-				       "Không đọc được chứng chỉ hoặc khóa",
-				       "cannot read the TLS certificate or key file");
+			               "Không đọc được chứng chỉ hoặc khóa",
+			               "cannot read the TLS certificate or key file");
 		}
 		api->tls = true;
 	}
@@ -418,27 +417,26 @@ enum mc_err api_start(struct store *st, const struct api_config *cfg, struct api
 		free(api->tls_key_pem);
 		free(api);
 		return mc_fail(err, MC_ERR_INTERNAL, "printing_failed",
-			       "Không khởi động được bộ in", "cannot start the print spool");
+		               "Không khởi động được bộ in", "cannot start the print spool");
 	}
 
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
-			 MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
+	                 MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
 	if (api->tls)
 		flags |= MHD_USE_TLS;
 	struct MHD_OptionItem tls_opts[] = {
-		{api->tls ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, 0, api->tls_cert_pem},
-		{api->tls ? MHD_OPTION_HTTPS_MEM_KEY : MHD_OPTION_END, 0, api->tls_key_pem},
-		{MHD_OPTION_END, 0, NULL},
+	    {api->tls ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, 0, api->tls_cert_pem},
+	    {api->tls ? MHD_OPTION_HTTPS_MEM_KEY : MHD_OPTION_END, 0, api->tls_key_pem},
+	    {MHD_OPTION_END, 0, NULL},
 	};
 	api->daemon = MHD_start_daemon(
-		flags, 0, NULL, NULL, api_access, api, MHD_OPTION_EXTERNAL_LOGGER, api_log, NULL,
-		MHD_OPTION_SOCK_ADDR, &addr,
-		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)api->cfg.threads,
-		MHD_OPTION_CONNECTION_LIMIT, (unsigned)API_MAX_CONNECTIONS,
-		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-		(size_t)API_CONNECTION_MEMORY, MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024,
-		MHD_OPTION_NOTIFY_COMPLETED, api_completed, api, MHD_OPTION_ARRAY, tls_opts,
-		MHD_OPTION_END);
+	    flags, 0, NULL, NULL, api_access, api, MHD_OPTION_EXTERNAL_LOGGER, api_log, NULL,
+	    MHD_OPTION_SOCK_ADDR, &addr, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)api->cfg.threads,
+	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)API_MAX_CONNECTIONS,
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+	    (size_t)API_CONNECTION_MEMORY, MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024,
+	    MHD_OPTION_NOTIFY_COMPLETED, api_completed, api, MHD_OPTION_ARRAY, tls_opts,
+	    MHD_OPTION_END);
 	if (api->daemon == NULL) {
 		printing_stop(api->printing);
 		bus_free(api->bus);
@@ -447,12 +445,12 @@ enum mc_err api_start(struct store *st, const struct api_config *cfg, struct api
 		free(api->tls_cert_pem);
 		free(api->tls_key_pem);
 		free(api);
-		return mc_failf(err, MC_ERR_UNAVAILABLE, "listen_failed",
-				"Không mở được cổng dịch vụ",
-				"cannot listen on %s:%d (in use, or not permitted)", listen,
-				cfg->port);
+		return mc_failf(
+		    err, MC_ERR_UNAVAILABLE, "listen_failed", "Không mở được cổng dịch vụ",
+		    "cannot listen on %s:%d (in use, or not permitted)", listen, cfg->port);
 	}
-	const union MHD_DaemonInfo *di = MHD_get_daemon_info(api->daemon, MHD_DAEMON_INFO_BIND_PORT);
+	const union MHD_DaemonInfo *di =
+	    MHD_get_daemon_info(api->daemon, MHD_DAEMON_INFO_BIND_PORT);
 	api->port = di ? di->port : cfg->port;
 	char base[128];
 	snprintf(base, sizeof base, "%s://%s:%d", api->tls ? "https" : "http", listen, api->port);

@@ -18,11 +18,10 @@ static const struct principal cli_actor = {.role = ROLE_ADMIN, .actor = "system:
 
 /* Parses --db FILE (required) and --help for commands that take only these
  * and positional arguments. Returns -1 to go on, else an exit status. */
-static int cli_db_opts(const char *cmd, const char *usage, int argc, char **argv,
-		       const char **db)
+static int cli_db_opts(const char *cmd, const char *usage, int argc, char **argv, const char **db)
 {
 	static const struct option opts[] = {
-		{"db", required_argument, NULL, 'd'}, {"help", no_argument, NULL, 'h'}, {0}};
+	    {"db", required_argument, NULL, 'd'}, {"help", no_argument, NULL, 'h'}, {0}};
 	int c;
 	optind = 1;
 	opterr = 0;
@@ -33,7 +32,7 @@ static int cli_db_opts(const char *cmd, const char *usage, int argc, char **argv
 		case 'h': printf("usage: motcua-server %s %s\n", cmd, usage); return 0;
 		default:
 			return cli_usage_error(cmd, "unknown or incomplete option '%s'",
-					       argv[optind - 1]);
+			                       argv[optind - 1]);
 		}
 	}
 	if (*db == NULL)
@@ -49,12 +48,10 @@ static bool cli_file_exists(const char *path)
 
 int cli_init(int argc, char **argv)
 {
-	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
-					     {"admin", required_argument, NULL, 'a'},
-					     {"password", required_argument, NULL, 'p'},
-					     {"password-stdin", no_argument, NULL, 's'},
-					     {"help", no_argument, NULL, 'h'},
-					     {0}};
+	static const struct option opts[] = {
+	    {"db", required_argument, NULL, 'd'},       {"admin", required_argument, NULL, 'a'},
+	    {"password", required_argument, NULL, 'p'}, {"password-stdin", no_argument, NULL, 's'},
+	    {"help", no_argument, NULL, 'h'},           {0}};
 	const char *db = NULL, *admin = "admin", *password = NULL;
 	bool from_stdin = false;
 	int c;
@@ -73,7 +70,7 @@ int cli_init(int argc, char **argv)
 			return 0;
 		default:
 			return cli_usage_error("init", "unknown or incomplete option '%s'",
-					       argv[optind - 1]);
+			                       argv[optind - 1]);
 		}
 	}
 	if (db == NULL)
@@ -81,10 +78,11 @@ int cli_init(int argc, char **argv)
 	if (optind < argc)
 		return cli_usage_error("init", "unexpected argument '%s'", argv[optind]);
 	if ((password == NULL) == !from_stdin)
-		return cli_usage_error("init", "give exactly one of --password or --password-stdin");
+		return cli_usage_error("init",
+		                       "give exactly one of --password or --password-stdin");
 	if (cli_file_exists(db))
 		return cli_usage_error("init", "%s already exists; init creates a new database",
-				       db);
+		                       db);
 	char *pw = from_stdin ? cli_read_line() : xstrdup(password);
 	if (pw == NULL)
 		return cli_usage_error("init", "no password on standard input");
@@ -94,7 +92,7 @@ int cli_init(int argc, char **argv)
 	int status = 0;
 	if (store_open(db, &st, &err) != MC_OK ||
 	    store_user_create(st, cli_actor.actor, admin, "Quản trị hệ thống", ROLE_ADMIN, pw,
-			      false, NULL, &err) != MC_OK) {
+	                      false, NULL, &err) != MC_OK) {
 		status = cli_fail("init", &err);
 		store_close(st);
 		st = NULL;
@@ -122,7 +120,7 @@ int cli_import(int argc, char **argv)
 	json_t *bundle = json_load_file(argv[optind], JSON_REJECT_DUPLICATES, &jerr);
 	if (bundle == NULL)
 		return cli_usage_error("import", "%s: %s (line %d)", argv[optind], jerr.text,
-				       jerr.line);
+		                       jerr.line);
 	struct store *st = NULL;
 	struct mc_error err;
 	json_t *report = NULL;

@@ -22,7 +22,7 @@
 
 /* Runs the server on st until a stop signal. */
 static int cli_run(const char *cmd, struct store *st, const struct api_config *cfg,
-		   const char *banner)
+                   const char *banner)
 {
 	sigset_t set;
 	sigemptyset(&set);
@@ -69,19 +69,19 @@ static int cli_set_printer(const char *cmd, struct store *st, const struct serve
 /* Parses the options serve and demo share. Returns -1 to go on, else an exit
  * status. extra_db_default: demo's database when --db is not given. */
 static int cli_serve_opts(const char *cmd, int argc, char **argv, struct serve_opts *o,
-			  const char *usage)
+                          const char *usage)
 {
 	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
-					     {"listen", required_argument, NULL, 'l'},
-					     {"port", required_argument, NULL, 'p'},
-					     {"tls-cert", required_argument, NULL, 'c'},
-					     {"tls-key", required_argument, NULL, 'k'},
-					     {"threads", required_argument, NULL, 't'},
-					     {"heartbeat-ms", required_argument, NULL, 'b'},
-					     {"test-clock", no_argument, NULL, 'T'},
-					     {"printer", required_argument, NULL, 'P'},
-					     {"help", no_argument, NULL, 'h'},
-					     {0}};
+	                                     {"listen", required_argument, NULL, 'l'},
+	                                     {"port", required_argument, NULL, 'p'},
+	                                     {"tls-cert", required_argument, NULL, 'c'},
+	                                     {"tls-key", required_argument, NULL, 'k'},
+	                                     {"threads", required_argument, NULL, 't'},
+	                                     {"heartbeat-ms", required_argument, NULL, 'b'},
+	                                     {"test-clock", no_argument, NULL, 'T'},
+	                                     {"printer", required_argument, NULL, 'P'},
+	                                     {"help", no_argument, NULL, 'h'},
+	                                     {0}};
 	int c;
 	char *end;
 	long v;
@@ -99,13 +99,12 @@ static int cli_serve_opts(const char *cmd, int argc, char **argv, struct serve_o
 		case 't':
 		case 'b':
 			v = strtol(optarg, &end, 10);
-			if (*optarg == '\0' || *end != '\0' || v < 0 ||
-			    (c == 'p' && v > 65535) || (c == 't' && v > 256) ||
-			    (c == 'b' && (v < 100 || v > 600000)))
+			if (*optarg == '\0' || *end != '\0' || v < 0 || (c == 'p' && v > 65535) ||
+			    (c == 't' && v > 256) || (c == 'b' && (v < 100 || v > 600000)))
 				return cli_usage_error(cmd, "bad value '%s' for --%s", optarg,
-						       c == 'p'   ? "port"
-						       : c == 't' ? "threads"
-								  : "heartbeat-ms");
+				                       c == 'p'   ? "port"
+				                       : c == 't' ? "threads"
+				                                  : "heartbeat-ms");
 			if (c == 'p')
 				o->cfg.port = (int)v;
 			else if (c == 't')
@@ -116,7 +115,7 @@ static int cli_serve_opts(const char *cmd, int argc, char **argv, struct serve_o
 		case 'h': fputs(usage, stdout); return 0;
 		default:
 			return cli_usage_error(cmd, "unknown or incomplete option '%s'",
-					       argv[optind - 1]);
+			                       argv[optind - 1]);
 		}
 	}
 	if (optind < argc)
@@ -125,12 +124,12 @@ static int cli_serve_opts(const char *cmd, int argc, char **argv, struct serve_o
 }
 
 static const char serve_usage[] =
-	"usage: motcua-server serve --db FILE [--listen ADDR] [--port N]\n"
-	"         [--tls-cert PEM --tls-key PEM] [--threads N] [--heartbeat-ms N] [--test-clock]\n"
-	"         [--printer QUEUE|URI]\n"
-	"Serves the office in FILE. --port 0 takes a free port (printed on start).\n"
-	"--printer points the office's default printer at a CUPS queue or an ipp:// URI.\n"
-	"--test-clock lets an admin set the clock (PUT /api/v1/test/clock): tests only.\n";
+    "usage: motcua-server serve --db FILE [--listen ADDR] [--port N]\n"
+    "         [--tls-cert PEM --tls-key PEM] [--threads N] [--heartbeat-ms N] [--test-clock]\n"
+    "         [--printer QUEUE|URI]\n"
+    "Serves the office in FILE. --port 0 takes a free port (printed on start).\n"
+    "--printer points the office's default printer at a CUPS queue or an ipp:// URI.\n"
+    "--test-clock lets an admin set the clock (PUT /api/v1/test/clock): tests only.\n";
 
 int cli_serve(int argc, char **argv)
 {
@@ -157,11 +156,11 @@ int cli_serve(int argc, char **argv)
 }
 
 static const char demo_usage[] =
-	"usage: motcua-server demo [--db FILE] [--bundle FILE] [--simulate-days N] [--port N]\n"
-	"         [--listen ADDR] [--printer QUEUE|URI]\n"
-	"Creates (once) and serves the demo office: the Hướng Hóa one-stop office with\n"
-	"its service groups, counters, staff, devices and procedures. Default database:\n"
-	"demo.db. --simulate-days N also plays N days of history into a new database.\n";
+    "usage: motcua-server demo [--db FILE] [--bundle FILE] [--simulate-days N] [--port N]\n"
+    "         [--listen ADDR] [--printer QUEUE|URI]\n"
+    "Creates (once) and serves the demo office: the Hướng Hóa one-stop office with\n"
+    "its service groups, counters, staff, devices and procedures. Default database:\n"
+    "demo.db. --simulate-days N also plays N days of history into a new database.\n";
 
 /* Creates the demo database: admin account, bundle, and a file beside it with
  * the demo device tokens (they are shown only at creation). */
@@ -179,7 +178,7 @@ static int cli_demo_create(const char *db, const char *bundle_path, const char *
 		return cli_usage_error("demo", "%s: %s", bundle_path, jerr.text);
 	if (store_open(db, &st, &err) != MC_OK ||
 	    store_user_create(st, actor.actor, "admin", "Quản trị hệ thống (demo)", ROLE_ADMIN,
-			      "admin-demo", true, NULL, &err) != MC_OK ||
+	                      "admin-demo", true, NULL, &err) != MC_OK ||
 	    store_setup_apply(st, &actor, bundle, &report, &err) != MC_OK) {
 		status = cli_fail("demo", &err);
 		store_close(st);
@@ -254,24 +253,24 @@ int cli_demo(int argc, char **argv)
 	int port = o.cfg.port;
 	struct strbuf banner = STRBUF_INIT;
 	strbuf_printf(&banner,
-		      "\nDemo office (demo data): Bộ phận Một cửa, UBND huyện Hướng Hóa\n"
-		      "  database:     %s\n"
-		      "  queue (JSON): http://127.0.0.1:%d/api/v1/queue\n"
-		      "  health:       http://127.0.0.1:%d/healthz\n"
-		      "Demo logins (username / password):\n"
-		      "  admin / admin-demo          (quản trị)\n"
-		      "  giamsat / giamsat-demo      (giám sát)\n"
-		      "  motcua1 / motcua1-demo      (cán bộ một cửa, quầy 1; also motcua2..)\n"
-		      "  chuyenvien1 / chuyenvien1-demo (phòng chuyên môn)\n",
-		      o.db, port, port);
+	              "\nDemo office (demo data): Bộ phận Một cửa, UBND huyện Hướng Hóa\n"
+	              "  database:     %s\n"
+	              "  queue (JSON): http://127.0.0.1:%d/api/v1/queue\n"
+	              "  health:       http://127.0.0.1:%d/healthz\n"
+	              "Demo logins (username / password):\n"
+	              "  admin / admin-demo          (quản trị)\n"
+	              "  giamsat / giamsat-demo      (giám sát)\n"
+	              "  motcua1 / motcua1-demo      (cán bộ một cửa, quầy 1; also motcua2..)\n"
+	              "  chuyenvien1 / chuyenvien1-demo (phòng chuyên môn)\n",
+	              o.db, port, port);
 	size_t i;
 	json_t *d;
 	json_array_foreach(devs, i, d)
 	{
 		strbuf_printf(&banner, "Device %s (%s) token: %s\n",
-			      json_string_value(json_object_get(d, "name")),
-			      json_string_value(json_object_get(d, "kind")),
-			      json_string_value(json_object_get(d, "token")));
+		              json_string_value(json_object_get(d, "name")),
+		              json_string_value(json_object_get(d, "kind")),
+		              json_string_value(json_object_get(d, "token")));
 	}
 	json_decref(devs);
 	if (o.printer)

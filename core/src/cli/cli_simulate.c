@@ -10,10 +10,10 @@
 int cli_simulate(int argc, char **argv)
 {
 	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
-					     {"days", required_argument, NULL, 'n'},
-					     {"seed", required_argument, NULL, 's'},
-					     {"help", no_argument, NULL, 'h'},
-					     {0}};
+	                                     {"days", required_argument, NULL, 'n'},
+	                                     {"seed", required_argument, NULL, 's'},
+	                                     {"help", no_argument, NULL, 'h'},
+	                                     {0}};
 	const char *db = NULL;
 	long days = 30;
 	unsigned long long seed = 1;
@@ -35,17 +35,18 @@ int cli_simulate(int argc, char **argv)
 				return cli_usage_error("simulate", "--seed takes a whole number");
 			break;
 		case 'h':
-			printf("usage: motcua-server simulate --db FILE [--days N] [--seed S]\n"
-			       "Plays N days (default 30) before now of queue and dossier activity\n"
-			       "on an office that was init'ed and imported: tickets with peaks after\n"
-			       "opening and after lunch, services, no-shows, intakes, hand-overs,\n"
-			       "supplements, inter-agency, apologies, late and early results. Every\n"
-			       "change goes through the server's own operations and into the audit\n"
-			       "chain. The same seed gives the same history. Demo data only.\n");
+			printf(
+			    "usage: motcua-server simulate --db FILE [--days N] [--seed S]\n"
+			    "Plays N days (default 30) before now of queue and dossier activity\n"
+			    "on an office that was init'ed and imported: tickets with peaks after\n"
+			    "opening and after lunch, services, no-shows, intakes, hand-overs,\n"
+			    "supplements, inter-agency, apologies, late and early results. Every\n"
+			    "change goes through the server's own operations and into the audit\n"
+			    "chain. The same seed gives the same history. Demo data only.\n");
 			return 0;
 		default:
 			return cli_usage_error("simulate", "unknown or incomplete option '%s'",
-					       argv[optind - 1]);
+			                       argv[optind - 1]);
 		}
 	}
 	if (db == NULL)
@@ -54,7 +55,8 @@ int cli_simulate(int argc, char **argv)
 		return cli_usage_error("simulate", "unexpected argument '%s'", argv[optind]);
 	struct stat sb;
 	if (stat(db, &sb) != 0)
-		return cli_usage_error("simulate", "%s does not exist (run init and import first)", db);
+		return cli_usage_error("simulate", "%s does not exist (run init and import first)",
+		                       db);
 	struct store *st = NULL;
 	struct mc_error err;
 	struct simulate_report rep;

@@ -42,14 +42,15 @@ static int rng_int(struct rng *r, int lo, int hi) /* inclusive */
 }
 
 /* Invented names for demo applicants (họ, đệm, tên). */
-static const char *const sim_family[] = {"Nguyễn", "Trần", "Lê", "Phạm", "Hồ", "Võ",
-					 "Hoàng", "Phan", "Đặng", "Bùi", "Hồ Văn", "Pả"};
+static const char *const sim_family[] = {"Nguyễn", "Trần", "Lê",   "Phạm", "Hồ",     "Võ",
+                                         "Hoàng",  "Phan", "Đặng", "Bùi",  "Hồ Văn", "Pả"};
 static const char *const sim_middle[] = {"Văn", "Thị", "Đức", "Thị Thu", "Minh", "Quốc", "Ngọc"};
-static const char *const sim_given[] = {"An", "Bình", "Cường", "Dung", "Hà", "Hương", "Khánh",
-					"Lan", "Mai", "Nam", "Phúc", "Quang", "Sơn", "Thảo",
-					"Trang", "Vân", "Xuân", "Y Blúp"};
-static const char *const sim_places[] = {"Thị trấn Khe Sanh", "Thị trấn Lao Bảo", "Xã Tân Hợp",
-					 "Xã Hướng Tân", "Xã Tân Long", "Xã A Dơi", "Xã Húc"};
+static const char *const sim_given[] = {"An",    "Bình", "Cường", "Dung", "Hà",   "Hương",
+                                        "Khánh", "Lan",  "Mai",   "Nam",  "Phúc", "Quang",
+                                        "Sơn",   "Thảo", "Trang", "Vân",  "Xuân", "Y Blúp"};
+static const char *const sim_places[] = {
+    "Thị trấn Khe Sanh", "Thị trấn Lao Bảo", "Xã Tân Hợp", "Xã Hướng Tân",
+    "Xã Tân Long",       "Xã A Dơi",         "Xã Húc"};
 
 #define PICK(r, a) (a)[rng_int((r), 0, (int)(sizeof(a) / sizeof((a)[0])) - 1)]
 
@@ -80,7 +81,7 @@ struct sim {
 	struct principal specialists[SIM_MAX_STAFF], clerks[SIM_MAX_STAFF], supervisor;
 	int nspec, nclerks;
 	bool have_supervisor;
-	json_t *groups;	    /* [{code, name}] */
+	json_t *groups;     /* [{code, name}] */
 	json_t *procedures; /* by group code: {code: [procedure, …]} */
 	struct sim_action *pending;
 	size_t npending, cap;
@@ -110,8 +111,8 @@ static int64_t sim_add(struct sim *s, int64_t t, int64_t work)
 	return out;
 }
 
-static void sim_plan(struct sim *s, int64_t at, const char *code, const char *action,
-		     json_t *body, int actor)
+static void sim_plan(struct sim *s, int64_t at, const char *code, const char *action, json_t *body,
+                     int actor)
 {
 	if (s->npending == s->cap) {
 		s->cap = s->cap ? s->cap * 2 : 256;
@@ -153,8 +154,8 @@ static void sim_play_until(struct sim *s, int64_t t)
 		struct mc_error err;
 		sim_at(s, a->at);
 		json_object_set_new(a->body, "action", json_string(a->action));
-		if (store_dossier_act(s->st, sim_actor(s, a->actor), a->code, a->body, &out, &err) ==
-		    MC_OK)
+		if (store_dossier_act(s->st, sim_actor(s, a->actor), a->code, a->body, &out,
+		                      &err) == MC_OK)
 			s->rep->actions++;
 		else
 			s->rep->refused_steps++;
@@ -179,11 +180,11 @@ static void sim_plan_dossier(struct sim *s, json_t *dossier, json_t *procedure, 
 		total = 3600;
 	int64_t handover = sim_working(s, t + rng_int(&s->rng, 10, 90) * 60);
 	sim_plan(s, handover, code, "handover",
-		 json_pack("{s:s}", "to_office", office ? office : "one-stop"), 0);
+	         json_pack("{s:s}", "to_office", office ? office : "one-stop"), 0);
 	double u = rng_unit(&s->rng);
-	double frac = u < 0.40 ? 0.3 + 0.4 * rng_unit(&s->rng)	 /* early */
-		      : u < 0.85 ? 0.7 + 0.29 * rng_unit(&s->rng) /* on time */
-				 : 1.05 + 0.6 * rng_unit(&s->rng); /* late */
+	double frac = u < 0.40   ? 0.3 + 0.4 * rng_unit(&s->rng)   /* early */
+	              : u < 0.85 ? 0.7 + 0.29 * rng_unit(&s->rng)  /* on time */
+	                         : 1.05 + 0.6 * rng_unit(&s->rng); /* late */
 	int64_t result = sim_add(s, t, (int64_t)(frac * (double)total));
 	if (result <= handover)
 		result = handover + 600;
@@ -192,9 +193,9 @@ static void sim_plan_dossier(struct sim *s, json_t *dossier, json_t *procedure, 
 		int64_t ask = sim_add(s, t, total / 4);
 		int64_t back = sim_add(s, ask, rng_int(&s->rng, 1, 4) * 27000);
 		sim_plan(s, ask > handover ? ask : handover + 60, code, "request_supplement",
-			 json_pack("{s:[{s:s, s:s}]}", "items", "item", "Bản sao giấy tờ tùy thân",
-				   "reason", "Bản sao không rõ"),
-			 1);
+		         json_pack("{s:[{s:s, s:s}]}", "items", "item", "Bản sao giấy tờ tùy thân",
+		                   "reason", "Bản sao không rõ"),
+		         1);
 		sim_plan(s, back, code, "supplement_received", NULL, 0);
 		int64_t paused = 0;
 		store_calendar_between(s->st, ask, back, &paused, NULL);
@@ -203,9 +204,10 @@ static void sim_plan_dossier(struct sim *s, json_t *dossier, json_t *procedure, 
 	}
 	if (json_array_size(partners) > 0) {
 		int64_t send = sim_add(s, handover, total / 5);
-		sim_plan(s, send, code, "send_interagency",
-			 json_pack("{s:s}", "partner", json_string_value(json_array_get(partners, 0))),
-			 1);
+		sim_plan(
+		    s, send, code, "send_interagency",
+		    json_pack("{s:s}", "partner", json_string_value(json_array_get(partners, 0))),
+		    1);
 		sim_plan(s, result - 300, code, "partner_returned", NULL, 1);
 	}
 	if (result > due && rng_unit(&s->rng) < 0.5) {
@@ -214,21 +216,21 @@ static void sim_plan_dossier(struct sim *s, json_t *dossier, json_t *procedure, 
 		clock_office_iso(sim_add(s, due, 2 * 27000), iso);
 		if (sorry > handover)
 			sim_plan(s, sorry, code, "apologize",
-				 json_pack("{s:s, s:s}", "reason",
-					   "Cần thêm thời gian xác minh tại địa phương", "new_due", iso),
-				 2);
+			         json_pack("{s:s, s:s}", "reason",
+			                   "Cần thêm thời gian xác minh tại địa phương", "new_due",
+			                   iso),
+			         2);
 	}
 	if (rng_unit(&s->rng) < 0.03) {
 		sim_plan(s, sim_add(s, t, total / 3), code, "withdraw",
-			 json_pack("{s:s}", "reason", "Công dân đề nghị rút hồ sơ"), 0);
+		         json_pack("{s:s}", "reason", "Công dân đề nghị rút hồ sơ"), 0);
 		return;
 	}
 	sim_plan(s, result, code, "result_ready", NULL, 1);
 	if (rng_unit(&s->rng) < 0.85)
-		sim_plan(s, sim_add(s, result, rng_int(&s->rng, 1, 3 * 27000)), code,
-			 "return_result",
-			 json_pack("{s:s, s:b}", "collected_by", "Người nộp hồ sơ", "id_checked", 1),
-			 0);
+		sim_plan(
+		    s, sim_add(s, result, rng_int(&s->rng, 1, 3 * 27000)), code, "return_result",
+		    json_pack("{s:s, s:b}", "collected_by", "Người nộp hồ sơ", "id_checked", 1), 0);
 }
 
 /* The counter clerk at the counter receives a dossier for the ticket served. */
@@ -237,10 +239,11 @@ static void sim_intake(struct sim *s, struct sim_counter *co, int64_t t)
 	json_t *list = json_object_get(s->procedures, co->group);
 	if (json_array_size(list) == 0 || rng_unit(&s->rng) > 0.7)
 		return;
-	json_t *p = json_array_get(list, (size_t)rng_int(&s->rng, 0, (int)json_array_size(list) - 1));
+	json_t *p =
+	    json_array_get(list, (size_t)rng_int(&s->rng, 0, (int)json_array_size(list) - 1));
 	char name[96], phone[16], idn[16];
 	snprintf(name, sizeof name, "%s %s %s", PICK(&s->rng, sim_family),
-		 PICK(&s->rng, sim_middle), PICK(&s->rng, sim_given));
+	         PICK(&s->rng, sim_middle), PICK(&s->rng, sim_given));
 	snprintf(phone, sizeof phone, "09%08d", rng_int(&s->rng, 0, 99999999));
 	snprintf(idn, sizeof idn, "0451%08d", rng_int(&s->rng, 0, 99999999));
 	double u = rng_unit(&s->rng);
@@ -248,22 +251,21 @@ static void sim_intake(struct sim *s, struct sim_counter *co, int64_t t)
 	json_t *docs = json_array();
 	size_t i;
 	json_t *d;
-	json_array_foreach(json_object_get(p, "documents"), i, d)
-		json_array_append_new(docs, json_pack("{s:O, s:s, s:i}", "name",
-						      json_object_get(d, "name"), "kind",
-						      "original", "count", 1));
-	json_t *req = json_pack("{s:O, s:{s:s, s:s, s:s, s:s}, s:s, s:o, s:I}", "procedure",
-				json_object_get(p, "code"), "applicant", "name", name, "phone",
-				phone, "id_number", idn, "address", PICK(&s->rng, sim_places),
-				"outcome", outcome, "documents", docs, "ticket_id",
-				(json_int_t)co->ticket_id);
+	json_array_foreach(json_object_get(p, "documents"), i, d) json_array_append_new(
+	    docs, json_pack("{s:O, s:s, s:i}", "name", json_object_get(d, "name"), "kind",
+	                    "original", "count", 1));
+	json_t *req =
+	    json_pack("{s:O, s:{s:s, s:s, s:s, s:s}, s:s, s:o, s:I}", "procedure",
+	              json_object_get(p, "code"), "applicant", "name", name, "phone", phone,
+	              "id_number", idn, "address", PICK(&s->rng, sim_places), "outcome", outcome,
+	              "documents", docs, "ticket_id", (json_int_t)co->ticket_id);
 	if (strcmp(outcome, "supplement") == 0)
 		json_object_set_new(req, "missing",
-				    json_pack("[{s:s, s:s}]", "item", "Tờ khai có chữ ký",
-					      "reason", "Tờ khai chưa ký"));
+		                    json_pack("[{s:s, s:s}]", "item", "Tờ khai có chữ ký", "reason",
+		                              "Tờ khai chưa ký"));
 	if (strcmp(outcome, "refused") == 0)
 		json_object_set_new(req, "reason",
-				    json_string("Thủ tục không thuộc thẩm quyền giải quyết"));
+		                    json_string("Thủ tục không thuộc thẩm quyền giải quyết"));
 	json_t *out = NULL;
 	struct mc_error err;
 	sim_at(s, t);
@@ -274,8 +276,8 @@ static void sim_intake(struct sim *s, struct sim_counter *co, int64_t t)
 			sim_plan_dossier(s, dossier, p, t);
 		else if (strcmp(outcome, "supplement") == 0 && rng_unit(&s->rng) < 0.7)
 			sim_plan(s, sim_add(s, t, rng_int(&s->rng, 1, 3) * 27000),
-				 json_string_value(json_object_get(dossier, "code")),
-				 "supplement_received", NULL, 0);
+			         json_string_value(json_object_get(dossier, "code")),
+			         "supplement_received", NULL, 0);
 	} else {
 		s->rep->refused_steps++;
 	}
@@ -302,7 +304,7 @@ static void sim_counter_step(struct sim *s, struct sim_counter *co, int64_t next
 	}
 	co->ticket_id = json_integer_value(json_object_get(ticket, "id"));
 	snprintf(co->group, sizeof co->group, "%s",
-		 json_string_value(json_object_get(ticket, "group")));
+	         json_string_value(json_object_get(ticket, "group")));
 	json_decref(ticket);
 	if (rng_unit(&s->rng) < 0.05) {
 		/* Called twice, nobody came. */
@@ -313,7 +315,8 @@ static void sim_counter_step(struct sim *s, struct sim_counter *co, int64_t next
 		co->free_at = t + 180;
 		return;
 	}
-	int64_t service = (int64_t)(120 + rng_unit(&s->rng) * (strcmp(co->group, "TK") == 0 ? 240 : 720));
+	int64_t service =
+	    (int64_t)(120 + rng_unit(&s->rng) * (strcmp(co->group, "TK") == 0 ? 240 : 720));
 	co->serving = true;
 	co->free_at = t + service;
 	sim_intake(s, co, t + service / 2);
@@ -324,9 +327,9 @@ static int64_t sim_arrival(struct sim *s, int64_t day0)
 {
 	double u = rng_unit(&s->rng);
 	int minute = u < 0.35   ? rng_int(&s->rng, 7 * 60 + 25, 8 * 60 + 30)
-		     : u < 0.55 ? rng_int(&s->rng, 8 * 60 + 30, 11 * 60)
-		     : u < 0.85 ? rng_int(&s->rng, 13 * 60 + 25, 14 * 60 + 30)
-				: rng_int(&s->rng, 14 * 60 + 30, 16 * 60 + 30);
+	             : u < 0.55 ? rng_int(&s->rng, 8 * 60 + 30, 11 * 60)
+	             : u < 0.85 ? rng_int(&s->rng, 13 * 60 + 25, 14 * 60 + 30)
+	                        : rng_int(&s->rng, 14 * 60 + 30, 16 * 60 + 30);
 	return day0 + minute * 60 + rng_int(&s->rng, 0, 59);
 }
 
@@ -378,12 +381,13 @@ static void sim_day(struct sim *s, int64_t day0)
 			break;
 		sim_play_until(s, a);
 		sim_at(s, a);
-		json_t *g = json_array_get(s->groups, (size_t)rng_int(&s->rng, 0, (int)ngroups - 1));
+		json_t *g =
+		    json_array_get(s->groups, (size_t)rng_int(&s->rng, 0, (int)ngroups - 1));
 		json_t *ticket = NULL;
 		const char *priority = rng_unit(&s->rng) < 0.08 ? "elderly" : NULL;
 		if (store_ticket_issue(s->st, &s->clerks[0],
-				       json_string_value(json_object_get(g, "code")), priority,
-				       &ticket, &err) == MC_OK)
+		                       json_string_value(json_object_get(g, "code")), priority,
+		                       &ticket, &err) == MC_OK)
 			s->rep->tickets++;
 		json_decref(ticket);
 	}
@@ -411,7 +415,7 @@ static json_t *sim_procedures_by_group(struct store *st, json_t *groups)
 	size_t i, k;
 	json_t *g, *p;
 	json_array_foreach(groups, k, g)
-		json_object_set_new(by, json_string_value(json_object_get(g, "code")), json_array());
+	    json_object_set_new(by, json_string_value(json_object_get(g, "code")), json_array());
 	json_array_foreach(all, i, p)
 	{
 		const char *field = json_string_value(json_object_get(p, "field"));
@@ -420,7 +424,10 @@ static json_t *sim_procedures_by_group(struct store *st, json_t *groups)
 		{
 			const char *name = json_string_value(json_object_get(g, "name"));
 			if (field && name && fold_vi_contains(field, name)) {
-				json_array_append(json_object_get(by, json_string_value(json_object_get(g, "code"))), p);
+				json_array_append(
+				    json_object_get(by,
+				                    json_string_value(json_object_get(g, "code"))),
+				    p);
 				taken = true;
 			}
 		}
@@ -440,7 +447,7 @@ static json_t *sim_procedures_by_group(struct store *st, json_t *groups)
 }
 
 enum mc_err simulate_office(struct store *st, int days, uint64_t seed,
-			    struct simulate_report *report, struct mc_error *err)
+                            struct simulate_report *report, struct mc_error *err)
 {
 	struct sim s = {.st = st, .rng = {seed ? seed : 0x9e3779b97f4a7c15ull}, .rep = report};
 	memset(report, 0, sizeof *report);
@@ -456,7 +463,8 @@ enum mc_err simulate_office(struct store *st, int days, uint64_t seed,
 		const char *name = json_string_value(json_object_get(u, "username"));
 		const char *role = json_string_value(json_object_get(u, "role"));
 		struct principal who;
-		if (!json_is_true(json_object_get(u, "active")) || !store_user_principal(st, name, &who))
+		if (!json_is_true(json_object_get(u, "active")) ||
+		    !store_user_principal(st, name, &who))
 			continue;
 		if (strcmp(role, "counter") == 0 && s.nclerks < SIM_MAX_STAFF)
 			s.clerks[s.nclerks++] = who;
@@ -487,19 +495,21 @@ enum mc_err simulate_office(struct store *st, int days, uint64_t seed,
 	enum mc_err rc = MC_OK;
 	if (s.nclerks == 0 || s.ncounters == 0 || json_array_size(s.groups) == 0) {
 		rc = mc_fail(err, MC_ERR_CONFLICT, "office_incomplete",
-			     "Cơ quan chưa có đủ nhóm dịch vụ, quầy và cán bộ",
-			     "The office needs service groups, counters and counter clerks");
+		             "Cơ quan chưa có đủ nhóm dịch vụ, quầy và cán bộ",
+		             "The office needs service groups, counters and counter clerks");
 		goto out;
 	}
 	s.procedures = sim_procedures_by_group(st, s.groups);
 	bool was_test = clock_is_test_mode();
 	clock_enable_test_mode();
 	store_bulk_mode(st, true);
-	int64_t today0 = (s.end + CLOCK_OFFICE_UTC_OFFSET) / 86400 * 86400 - CLOCK_OFFICE_UTC_OFFSET;
+	int64_t today0 =
+	    (s.end + CLOCK_OFFICE_UTC_OFFSET) / 86400 * 86400 - CLOCK_OFFICE_UTC_OFFSET;
 	for (int d = days; d >= 1; d--) {
 		int64_t day0 = today0 - (int64_t)d * 86400;
 		int64_t work = 0;
-		if (store_calendar_between(st, day0, day0 + 86400, &work, NULL) != MC_OK || work <= 0)
+		if (store_calendar_between(st, day0, day0 + 86400, &work, NULL) != MC_OK ||
+		    work <= 0)
 			continue;
 		sim_day(&s, day0);
 		report->days++;

@@ -9,11 +9,11 @@
 #include "store/store.h"
 
 struct simulate_report {
-	int days;	    /* working days simulated */
+	int days; /* working days simulated */
 	int tickets;
 	int dossiers;
-	int actions;	    /* dossier actions taken */
-	int refused_steps;  /* operations the store refused (kept going) */
+	int actions;       /* dossier actions taken */
+	int refused_steps; /* operations the store refused (kept going) */
 };
 
 /* Plays `days` calendar days before now on st (which must hold an office
@@ -21,6 +21,6 @@ struct simulate_report {
  * and procedures). Deterministic for a seed. Returns MC_OK, or an error when
  * the office lacks what a simulation needs. */
 enum mc_err simulate_office(struct store *st, int days, uint64_t seed,
-			    struct simulate_report *report, struct mc_error *err);
+                            struct simulate_report *report, struct mc_error *err);
 
 #endif

@@ -3,30 +3,31 @@
 #include <string.h>
 
 static const char *const status_names[DS_STATUS_COUNT] = {
-	"supplement_requested", "received",		"in_process",		"interagency",
-	"awaiting_payment",	"result_ready",		"returned",		"rejected_at_intake",
-	"returned_ineligible",	"withdrawn",		"cancelled",
+    "supplement_requested", "received",     "in_process", "interagency",
+    "awaiting_payment",     "result_ready", "returned",   "rejected_at_intake",
+    "returned_ineligible",  "withdrawn",    "cancelled",
 };
 
 static const char *const status_text_vi[DS_STATUS_COUNT] = {
-	"Chờ bổ sung hồ sơ",
-	"Đã tiếp nhận",
-	"Đang giải quyết",
-	"Đang xử lý liên thông",
-	"Chờ thực hiện nghĩa vụ tài chính",
-	"Đã có kết quả, mời đến nhận",
-	"Đã trả kết quả",
-	"Từ chối tiếp nhận",
-	"Trả lại hồ sơ (không đủ điều kiện)",
-	"Đã rút hồ sơ",
-	"Đã hủy",
+    "Chờ bổ sung hồ sơ",
+    "Đã tiếp nhận",
+    "Đang giải quyết",
+    "Đang xử lý liên thông",
+    "Chờ thực hiện nghĩa vụ tài chính",
+    "Đã có kết quả, mời đến nhận",
+    "Đã trả kết quả",
+    "Từ chối tiếp nhận",
+    "Trả lại hồ sơ (không đủ điều kiện)",
+    "Đã rút hồ sơ",
+    "Đã hủy",
 };
 
 static const char *const action_names[DA_ACTION_COUNT] = {
-	"handover",	    "request_supplement", "supplement_received", "send_interagency",
-	"partner_returned", "await_payment",	  "payment_received",	 "result_ready",
-	"return_ineligible", "apologize",	  "withdraw",		 "cancel",
-	"return_result",
+    "handover",         "request_supplement", "supplement_received",
+    "send_interagency", "partner_returned",   "await_payment",
+    "payment_received", "result_ready",       "return_ineligible",
+    "apologize",        "withdraw",           "cancel",
+    "return_result",
 };
 
 #define SUP ROLE_SUPERVISOR
@@ -37,19 +38,19 @@ static const char *const action_names[DA_ACTION_COUNT] = {
  * processing office, the supervisor (head of unit) for everything; only the
  * head signs an apology (Mẫu 04). */
 static const unsigned action_roles[DA_ACTION_COUNT] = {
-	[DA_HANDOVER] = CLK | SPEC | SUP,
-	[DA_REQUEST_SUPPLEMENT] = SPEC | SUP,
-	[DA_SUPPLEMENT_RECEIVED] = CLK | SUP,
-	[DA_SEND_INTERAGENCY] = SPEC | SUP,
-	[DA_PARTNER_RETURNED] = SPEC | SUP,
-	[DA_AWAIT_PAYMENT] = SPEC | SUP,
-	[DA_PAYMENT_RECEIVED] = CLK | SPEC | SUP,
-	[DA_RESULT_READY] = SPEC | SUP,
-	[DA_RETURN_INELIGIBLE] = SPEC | SUP,
-	[DA_APOLOGIZE] = SUP,
-	[DA_WITHDRAW] = CLK | SUP,
-	[DA_CANCEL] = CLK | SUP,
-	[DA_RETURN_RESULT] = CLK | SUP,
+    [DA_HANDOVER] = CLK | SPEC | SUP,
+    [DA_REQUEST_SUPPLEMENT] = SPEC | SUP,
+    [DA_SUPPLEMENT_RECEIVED] = CLK | SUP,
+    [DA_SEND_INTERAGENCY] = SPEC | SUP,
+    [DA_PARTNER_RETURNED] = SPEC | SUP,
+    [DA_AWAIT_PAYMENT] = SPEC | SUP,
+    [DA_PAYMENT_RECEIVED] = CLK | SPEC | SUP,
+    [DA_RESULT_READY] = SPEC | SUP,
+    [DA_RETURN_INELIGIBLE] = SPEC | SUP,
+    [DA_APOLOGIZE] = SUP,
+    [DA_WITHDRAW] = CLK | SUP,
+    [DA_CANCEL] = CLK | SUP,
+    [DA_RETURN_RESULT] = CLK | SUP,
 };
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
@@ -113,7 +114,7 @@ static bool fail(const char **code, const char *why)
 }
 
 bool dossier_transition(const struct dossier_state *st, enum dossier_action a, enum role role,
-			int64_t now, enum dossier_status *next, const char **code)
+                        int64_t now, enum dossier_status *next, const char **code)
 {
 	enum dossier_status s = st->status;
 	if (a >= DA_ACTION_COUNT)

@@ -12,22 +12,22 @@
 
 enum dossier_status {
 	DS_SUPPLEMENT_REQUESTED, /* bổ sung: at intake (no clock yet) or in processing (paused) */
-	DS_RECEIVED,		 /* tiếp nhận: the clock runs */
-	DS_IN_PROCESS,		 /* đang giải quyết */
-	DS_INTERAGENCY,		 /* liên thông: at a partner agency */
-	DS_AWAITING_PAYMENT,	 /* chờ thực hiện nghĩa vụ tài chính */
-	DS_RESULT_READY,	 /* có kết quả, chờ trả */
-	DS_RETURNED,		 /* đã trả kết quả */
-	DS_REJECTED_AT_INTAKE,	 /* từ chối tiếp nhận (Mẫu 03) */
-	DS_RETURNED_INELIGIBLE,	 /* trả lại hồ sơ không đủ điều kiện */
-	DS_WITHDRAWN,		 /* rút hồ sơ theo đề nghị (Mẫu 05) */
-	DS_CANCELLED,		 /* hủy: yêu cầu bổ sung quá hạn */
+	DS_RECEIVED,             /* tiếp nhận: the clock runs */
+	DS_IN_PROCESS,           /* đang giải quyết */
+	DS_INTERAGENCY,          /* liên thông: at a partner agency */
+	DS_AWAITING_PAYMENT,     /* chờ thực hiện nghĩa vụ tài chính */
+	DS_RESULT_READY,         /* có kết quả, chờ trả */
+	DS_RETURNED,             /* đã trả kết quả */
+	DS_REJECTED_AT_INTAKE,   /* từ chối tiếp nhận (Mẫu 03) */
+	DS_RETURNED_INELIGIBLE,  /* trả lại hồ sơ không đủ điều kiện */
+	DS_WITHDRAWN,            /* rút hồ sơ theo đề nghị (Mẫu 05) */
+	DS_CANCELLED,            /* hủy: yêu cầu bổ sung quá hạn */
 	DS_STATUS_COUNT
 };
 
 enum dossier_action {
-	DA_HANDOVER,		/* giao / nhận: a Mẫu 06 row */
-	DA_REQUEST_SUPPLEMENT,	/* the office asks for more: clock pauses */
+	DA_HANDOVER,            /* giao / nhận: a Mẫu 06 row */
+	DA_REQUEST_SUPPLEMENT,  /* the office asks for more: clock pauses */
 	DA_SUPPLEMENT_RECEIVED, /* the citizen brought it: clock (re)starts */
 	DA_SEND_INTERAGENCY,
 	DA_PARTNER_RETURNED,
@@ -35,10 +35,10 @@ enum dossier_action {
 	DA_PAYMENT_RECEIVED,
 	DA_RESULT_READY,
 	DA_RETURN_INELIGIBLE,
-	DA_APOLOGIZE,		/* Mẫu 04: apology and a new appointment */
+	DA_APOLOGIZE, /* Mẫu 04: apology and a new appointment */
 	DA_WITHDRAW,
 	DA_CANCEL,
-	DA_RETURN_RESULT,	/* trả kết quả: the citizen collects it */
+	DA_RETURN_RESULT, /* trả kết quả: the citizen collects it */
 	DA_ACTION_COUNT
 };
 
@@ -61,7 +61,7 @@ struct dossier_state {
 	enum dossier_status status;
 	bool clock_started; /* received: there is a due instant */
 	bool apologized;    /* a Mẫu 04 was issued already */
-	int64_t due_at;	    /* the due instant (moved by pauses) */
+	int64_t due_at;     /* the due instant (moved by pauses) */
 };
 
 /* Applies action a taken at `now` by role to st. Returns true and sets *next;
@@ -70,7 +70,7 @@ struct dossier_state {
  * Mẫu 04), "apology_after_due" (too late to apologise: the dossier stays
  * late). */
 bool dossier_transition(const struct dossier_state *st, enum dossier_action a, enum role role,
-			int64_t now, enum dossier_status *next, const char **code);
+                        int64_t now, enum dossier_status *next, const char **code);
 
 /* The result of a step or of the whole dossier against its budget: finished
  * early (before the due instant, by at least a working day), on time, or late. */

@@ -10,10 +10,10 @@ enum role {
 	ROLE_NONE = 0,
 	ROLE_ADMIN = 1 << 0,
 	ROLE_SUPERVISOR = 1 << 1,
-	ROLE_COUNTER = 1 << 2,	  /* one-stop clerk (cán bộ một cửa) */
+	ROLE_COUNTER = 1 << 2,    /* one-stop clerk (cán bộ một cửa) */
 	ROLE_SPECIALIST = 1 << 3, /* processing office (phòng chuyên môn) */
-	ROLE_KIOSK = 1 << 4,	  /* ticket kiosk device */
-	ROLE_DISPLAY = 1 << 5,	  /* hall board device */
+	ROLE_KIOSK = 1 << 4,      /* ticket kiosk device */
+	ROLE_DISPLAY = 1 << 5,    /* hall board device */
 };
 
 #define ROLE_STAFF (ROLE_ADMIN | ROLE_SUPERVISOR | ROLE_COUNTER | ROLE_SPECIALIST)
@@ -21,10 +21,10 @@ enum role {
 
 struct principal {
 	enum role role;
-	int64_t user_id;   /* staff: users.id; 0 for devices */
-	int64_t device_id; /* devices: devices.id; 0 for staff */
+	int64_t user_id;    /* staff: users.id; 0 for devices */
+	int64_t device_id;  /* devices: devices.id; 0 for staff */
 	bool device_prints; /* kiosk: hands out tickets only once printed */
-	char actor[32];	   /* "user:7", "device:2": what the audit chain records */
+	char actor[32];     /* "user:7", "device:2": what the audit chain records */
 	char username[64];
 };
 

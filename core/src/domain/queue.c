@@ -79,8 +79,7 @@ void queue_label(const char *prefix, int number, char *out, size_t outlen)
 	snprintf(out, outlen, "%s%03d", prefix, number);
 }
 
-int queue_pick_next(const struct queue_candidate *c, size_t n, int streak, int cap,
-		    int *new_streak)
+int queue_pick_next(const struct queue_candidate *c, size_t n, int streak, int cap, int *new_streak)
 {
 	int oldest_priority = -1, oldest_ordinary = -1;
 

@@ -9,8 +9,8 @@
 
 enum ticket_state {
 	TICKET_WAITING, /* in line (chờ) */
-	TICKET_CALLED,	/* called to a counter and being served */
-	TICKET_DONE,	/* finished: served, or removed */
+	TICKET_CALLED,  /* called to a counter and being served */
+	TICKET_DONE,    /* finished: served, or removed */
 	TICKET_NO_SHOW, /* did not come when called; may rejoin within a window */
 };
 
@@ -38,7 +38,7 @@ void queue_label(const char *prefix, int number, char *out, size_t outlen);
 /* One waiting ticket a counter could call. */
 struct queue_candidate {
 	int64_t ticket_id;
-	bool priority;	   /* has a priority class (ưu tiên) */
+	bool priority;     /* has a priority class (ưu tiên) */
 	int64_t queue_key; /* order in line: smaller is earlier */
 };
 
@@ -50,21 +50,21 @@ struct queue_candidate {
  * the value to store after this call. Returns the index chosen, or -1 when
  * there are no candidates. */
 int queue_pick_next(const struct queue_candidate *c, size_t n, int streak, int cap,
-		    int *new_streak);
+                    int *new_streak);
 
 /* What the estimate is built from. Times in seconds; -1 when unknown. */
 struct queue_wait_input {
 	int people_ahead;
-	int open_counters;	   /* open counters serving the group */
+	int open_counters;         /* open counters serving the group */
 	int64_t last_called_wait;  /* wait of the last ticket called today */
 	int64_t head_elapsed_wait; /* how long the head of the line has waited */
 	int64_t service_seconds;   /* fallback service time per ticket */
 };
 
 struct queue_wait_range {
-	bool known;	/* false: no open counter and no history */
-	int low_min;	/* minutes */
-	int high_min;	/* minutes, >= low_min */
+	bool known;   /* false: no open counter and no history */
+	int low_min;  /* minutes */
+	int high_min; /* minutes, >= low_min */
 	bool from_history;
 };
 

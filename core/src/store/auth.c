@@ -18,7 +18,7 @@
 enum role auth_role_parse(const char *s)
 {
 	static const enum role staff[] = {ROLE_ADMIN, ROLE_SUPERVISOR, ROLE_COUNTER,
-					  ROLE_SPECIALIST};
+	                                  ROLE_SPECIALIST};
 	for (size_t i = 0; s && i < sizeof staff / sizeof staff[0]; i++)
 		if (strcmp(s, role_name(staff[i])) == 0)
 			return staff[i];
@@ -30,7 +30,7 @@ static void auth_token_new(char out[AUTH_TOKEN_LEN])
 	unsigned char raw[32];
 	randombytes_buf(raw, sizeof raw);
 	sodium_bin2base64(out, AUTH_TOKEN_LEN, raw, sizeof raw,
-			  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	                  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 }
 
 static void auth_token_hash(const char *token, char out[65])
@@ -41,8 +41,8 @@ static void auth_token_hash(const char *token, char out[65])
 }
 
 enum mc_err store_user_create(struct store *st, const char *actor, const char *username,
-			      const char *full_name, enum role role, const char *password,
-			      bool demo, int64_t *id_out, struct mc_error *err)
+                              const char *full_name, enum role role, const char *password,
+                              bool demo, int64_t *id_out, struct mc_error *err)
 {
 	char hash[crypto_pwhash_STRBYTES];
 	size_t pwlen = password ? strlen(password) : 0;
@@ -50,28 +50,28 @@ enum mc_err store_user_create(struct store *st, const char *actor, const char *u
 	if (username == NULL || strlen(username) < 2 || strlen(username) > 64 ||
 	    strspn(username, "abcdefghijklmnopqrstuvwxyz0123456789._-") != strlen(username))
 		return mc_fail(err, MC_ERR_INVALID, "invalid_username",
-			       "Tên đăng nhập 2–64 ký tự: chữ thường, số, dấu . _ -",
-			       "username must be 2-64 of a-z 0-9 . _ -");
+		               "Tên đăng nhập 2–64 ký tự: chữ thường, số, dấu . _ -",
+		               "username must be 2-64 of a-z 0-9 . _ -");
 	if (full_name == NULL || *full_name == '\0' || strlen(full_name) > 200)
 		return mc_fail(err, MC_ERR_INVALID, "invalid_full_name", "Họ tên không hợp lệ",
-			       "full_name must be 1-200 bytes");
+		               "full_name must be 1-200 bytes");
 	if (role_name(role) == NULL || (role & ~ROLE_STAFF))
 		return mc_fail(err, MC_ERR_INVALID, "invalid_role", "Vai trò không hợp lệ",
-			       "role must be admin, supervisor, counter or specialist");
+		               "role must be admin, supervisor, counter or specialist");
 	if (pwlen < 8 || pwlen > 128)
 		return mc_fail(err, MC_ERR_INVALID, "weak_password",
-			       "Mật khẩu phải dài 8–128 ký tự", "password must be 8-128 bytes");
+		               "Mật khẩu phải dài 8–128 ký tự", "password must be 8-128 bytes");
 	if (crypto_pwhash_str_alg(hash, password, pwlen, AUTH_PW_OPS, AUTH_PW_MEM,
-				  crypto_pwhash_ALG_ARGON2ID13) != 0)
+	                          crypto_pwhash_ALG_ARGON2ID13) != 0)
 		return mc_fail(err, MC_ERR_INTERNAL, "hash_failed", "Lỗi băm mật khẩu",
-			       "password hashing failed (memory)");
+		               "password hashing failed (memory)");
 
 	enum mc_err rc = store_begin(st, err);
 	if (rc)
 		return rc;
 	struct store_conn *c = store_write_conn(st);
 	sqlite3_stmt *s = store_stmt(c, "INSERT INTO users (username, full_name, role, pw_hash,"
-					" demo, created_at) VALUES (?,?,?,?,?,?)");
+	                                " demo, created_at) VALUES (?,?,?,?,?,?)");
 	if (s == NULL) {
 		rc = store_sql_error(c, "user", err);
 		goto fail;
@@ -88,7 +88,7 @@ enum mc_err store_user_create(struct store *st, const char *actor, const char *u
 		rc = store_sql_error(c, "user", err);
 		if (rc == MC_ERR_CONFLICT)
 			mc_fail(err, MC_ERR_CONFLICT, "username_taken", "Tên đăng nhập đã có",
-				"username already exists");
+			        "username already exists");
 		goto fail;
 	}
 	int64_t id = sqlite3_last_insert_rowid(c->db);
@@ -97,8 +97,8 @@ enum mc_err store_user_create(struct store *st, const char *actor, const char *u
 	json_t *d = json_pack("{s:s, s:s}", "username", username, "role", role_name(role));
 	char *details = json_dumps(d, JSON_COMPACT);
 	json_decref(d);
-	int64_t ev = store_event_append(st, actor, "user", eid, "user.created", details, false,
-					err);
+	int64_t ev =
+	    store_event_append(st, actor, "user", eid, "user.created", details, false, err);
 	free(details);
 	if (ev == 0) {
 		rc = err ? err->kind : MC_ERR_INTERNAL;
@@ -114,7 +114,7 @@ fail:
 }
 
 static enum mc_err auth_session_insert(struct store *st, const char *token_hash, int64_t user_id,
-				       int64_t ttl, struct mc_error *err)
+                                       int64_t ttl, struct mc_error *err)
 {
 	enum mc_err rc = store_begin(st, err);
 	if (rc)
@@ -129,7 +129,7 @@ static enum mc_err auth_session_insert(struct store *st, const char *token_hash,
 		sqlite3_reset(s);
 	}
 	s = store_stmt(c, "INSERT INTO sessions (token_hash, user_id, created_at, expires_at)"
-			  " VALUES (?,?,?,?)");
+	                  " VALUES (?,?,?,?)");
 	if (s == NULL) {
 		rc = store_sql_error(c, "session", err);
 		goto fail;
@@ -151,7 +151,7 @@ fail:
 }
 
 static void auth_principal_staff(struct principal *who, int64_t id, const char *username,
-				 const char *role)
+                                 const char *role)
 {
 	memset(who, 0, sizeof *who);
 	who->role = auth_role_parse(role);
@@ -161,20 +161,21 @@ static void auth_principal_staff(struct principal *who, int64_t id, const char *
 }
 
 enum mc_err store_session_open(struct store *st, const char *username, const char *password,
-			       int64_t ttl, char token_out[AUTH_TOKEN_LEN],
-			       struct principal *who, struct mc_error *err)
+                               int64_t ttl, char token_out[AUTH_TOKEN_LEN], struct principal *who,
+                               struct mc_error *err)
 {
 	/* A dummy hash so an unknown user costs as much time as a known one. */
-	static const char dummy[crypto_pwhash_STRBYTES] = "$argon2id$v=19$m=19456,t=2,p=1$"
-				    "c29tZXNhbHRzb21lc2FsdA$"
-				    "9sJ1rTKyoJ6E2lPMbCXYtLe1yYxCwZx4PGMU+NDZr6Q";
+	static const char dummy[crypto_pwhash_STRBYTES] =
+	    "$argon2id$v=19$m=19456,t=2,p=1$"
+	    "c29tZXNhbHRzb21lc2FsdA$"
+	    "9sJ1rTKyoJ6E2lPMbCXYtLe1yYxCwZx4PGMU+NDZr6Q";
 	struct store_conn *c = store_read_conn(st);
 	char pw_hash[crypto_pwhash_STRBYTES] = "";
 	char role[16] = "", name[64] = "";
 	int64_t id = 0;
 
 	sqlite3_stmt *s = store_stmt(c, "SELECT id, role, pw_hash, username FROM users"
-					" WHERE username = ? AND active = 1");
+	                                " WHERE username = ? AND active = 1");
 	if (s == NULL)
 		return store_sql_error(c, "login", err);
 	sqlite3_bind_text(s, 1, username, -1, SQLITE_STATIC);
@@ -189,7 +190,7 @@ enum mc_err store_session_open(struct store *st, const char *username, const cha
 	bool ok = crypto_pwhash_str_verify(check, password, strlen(password)) == 0;
 	if (!ok || id == 0)
 		return mc_fail(err, MC_ERR_UNAUTHORIZED, "bad_credentials",
-			       "Sai tên đăng nhập hoặc mật khẩu", "Wrong username or password");
+		               "Sai tên đăng nhập hoặc mật khẩu", "Wrong username or password");
 
 	char th[65];
 	auth_token_new(token_out);
@@ -211,16 +212,16 @@ bool store_token_resolve(struct store *st, const char *token, struct principal *
 		return false;
 	auth_token_hash(token, th);
 	sqlite3_stmt *s = store_stmt(c, "SELECT u.id, u.role, u.username FROM sessions s"
-					" JOIN users u ON u.id = s.user_id"
-					" WHERE s.token_hash = ? AND s.expires_at > ?"
-					" AND u.active = 1");
+	                                " JOIN users u ON u.id = s.user_id"
+	                                " WHERE s.token_hash = ? AND s.expires_at > ?"
+	                                " AND u.active = 1");
 	if (s == NULL)
 		return false;
 	sqlite3_bind_text(s, 1, th, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 2, clock_now());
 	if (sqlite3_step(s) == SQLITE_ROW) {
 		auth_principal_staff(who, sqlite3_column_int64(s, 0), store_col_text(s, 2),
-				     store_col_text(s, 1));
+		                     store_col_text(s, 1));
 		found = true;
 	}
 	sqlite3_reset(s);
@@ -228,7 +229,7 @@ bool store_token_resolve(struct store *st, const char *token, struct principal *
 		return true;
 
 	s = store_stmt(c, "SELECT id, kind, name, prints FROM devices"
-			  " WHERE token_hash = ? AND active = 1");
+	                  " WHERE token_hash = ? AND active = 1");
 	if (s == NULL)
 		return false;
 	sqlite3_bind_text(s, 1, th, -1, SQLITE_STATIC);
@@ -266,17 +267,17 @@ enum mc_err store_session_close(struct store *st, const char *token, struct mc_e
 }
 
 enum mc_err store_device_create(struct store *st, const char *actor, const char *kind,
-				const char *name, bool prints, int64_t *id_out,
-				char token_out[AUTH_TOKEN_LEN], struct mc_error *err)
+                                const char *name, bool prints, int64_t *id_out,
+                                char token_out[AUTH_TOKEN_LEN], struct mc_error *err)
 {
 	char th[65];
 	if (kind == NULL || (strcmp(kind, "kiosk") != 0 && strcmp(kind, "display") != 0))
 		return mc_fail(err, MC_ERR_INVALID, "invalid_device_kind",
-			       "Loại thiết bị phải là kiosk hoặc display",
-			       "kind must be kiosk or display");
+		               "Loại thiết bị phải là kiosk hoặc display",
+		               "kind must be kiosk or display");
 	if (name == NULL || *name == '\0' || strlen(name) > 100)
 		return mc_fail(err, MC_ERR_INVALID, "invalid_name", "Tên không hợp lệ",
-			       "name must be 1-100 bytes");
+		               "name must be 1-100 bytes");
 	auth_token_new(token_out);
 	auth_token_hash(token_out, th);
 
@@ -285,7 +286,7 @@ enum mc_err store_device_create(struct store *st, const char *actor, const char 
 		return rc;
 	struct store_conn *c = store_write_conn(st);
 	sqlite3_stmt *s = store_stmt(c, "INSERT INTO devices (kind, name, token_hash, prints,"
-					" created_at) VALUES (?,?,?,?,?)");
+	                                " created_at) VALUES (?,?,?,?,?)");
 	if (s == NULL) {
 		rc = store_sql_error(c, "device", err);
 		goto fail;
@@ -300,8 +301,8 @@ enum mc_err store_device_create(struct store *st, const char *actor, const char 
 	if (step != SQLITE_DONE) {
 		rc = store_sql_error(c, "device", err);
 		if (rc == MC_ERR_CONFLICT)
-			mc_fail(err, MC_ERR_CONFLICT, "device_name_taken",
-				"Tên thiết bị đã có", "a device with that name exists");
+			mc_fail(err, MC_ERR_CONFLICT, "device_name_taken", "Tên thiết bị đã có",
+			        "a device with that name exists");
 		goto fail;
 	}
 	int64_t id = sqlite3_last_insert_rowid(c->db);
@@ -310,8 +311,8 @@ enum mc_err store_device_create(struct store *st, const char *actor, const char 
 	json_t *d = json_pack("{s:s, s:s, s:b}", "kind", kind, "name", name, "prints", prints);
 	char *details = json_dumps(d, JSON_COMPACT);
 	json_decref(d);
-	int64_t ev = store_event_append(st, actor, "device", eid, "device.created", details,
-					false, err);
+	int64_t ev =
+	    store_event_append(st, actor, "device", eid, "device.created", details, false, err);
 	free(details);
 	if (ev == 0) {
 		rc = err ? err->kind : MC_ERR_INTERNAL;
@@ -331,13 +332,13 @@ bool store_user_principal(struct store *st, const char *username, struct princip
 	struct store_conn *c = store_read_conn(st);
 	bool found = false;
 	sqlite3_stmt *s = store_stmt(c, "SELECT id, role, username FROM users"
-					" WHERE username = ? AND active = 1");
+	                                " WHERE username = ? AND active = 1");
 	if (s == NULL)
 		return false;
 	sqlite3_bind_text(s, 1, username, -1, SQLITE_STATIC);
 	if (sqlite3_step(s) == SQLITE_ROW) {
 		auth_principal_staff(who, sqlite3_column_int64(s, 0), store_col_text(s, 2),
-				     store_col_text(s, 1));
+		                     store_col_text(s, 1));
 		found = true;
 	}
 	sqlite3_reset(s);

@@ -15,16 +15,16 @@ enum role auth_role_parse(const char *s);
 /* Creates a staff account inside a write transaction (begun here). The
  * password must be 8..128 bytes. On success *id_out (when not NULL) is set. */
 enum mc_err store_user_create(struct store *st, const char *actor, const char *username,
-			      const char *full_name, enum role role, const char *password,
-			      bool demo, int64_t *id_out, struct mc_error *err);
+                              const char *full_name, enum role role, const char *password,
+                              bool demo, int64_t *id_out, struct mc_error *err);
 
 /* Checks a username and password (slow by design: Argon2id) and on success
  * opens a session of ttl seconds: token_out receives the bearer token and who
  * the principal. A wrong user and a wrong password fail alike
  * (MC_ERR_UNAUTHORIZED, "bad_credentials"). */
 enum mc_err store_session_open(struct store *st, const char *username, const char *password,
-			       int64_t ttl, char token_out[AUTH_TOKEN_LEN],
-			       struct principal *who, struct mc_error *err);
+                               int64_t ttl, char token_out[AUTH_TOKEN_LEN], struct principal *who,
+                               struct mc_error *err);
 /* Resolves a bearer token (staff session or device) to its principal.
  * Returns false when unknown, expired or inactive. Read-only and fast. */
 bool store_token_resolve(struct store *st, const char *token, struct principal *who);
@@ -33,8 +33,8 @@ enum mc_err store_session_close(struct store *st, const char *token, struct mc_e
 
 /* Registers a kiosk or display device and returns its token (shown once). */
 enum mc_err store_device_create(struct store *st, const char *actor, const char *kind,
-				const char *name, bool prints, int64_t *id_out,
-				char token_out[AUTH_TOKEN_LEN], struct mc_error *err);
+                                const char *name, bool prints, int64_t *id_out,
+                                char token_out[AUTH_TOKEN_LEN], struct mc_error *err);
 
 /* The principal of an active staff account, as if it had logged in (for the
  * command line's own tools: simulate). false when there is no such account. */

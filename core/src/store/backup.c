@@ -23,14 +23,14 @@ enum mc_err store_backup(struct store *st, const char *out_gz, struct mc_error *
 
 	if (fd < 0) {
 		rc = mc_failf(err, MC_ERR_UNAVAILABLE, "backup_write_failed",
-			      "Không ghi được tệp sao lưu", "cannot create %s: %s", tmp,
-			      strerror(errno));
+		              "Không ghi được tệp sao lưu", "cannot create %s: %s", tmp,
+		              strerror(errno));
 		goto out;
 	}
 	close(fd);
 	if (sqlite3_open(tmp, &dst) != SQLITE_OK) {
 		rc = mc_fail(err, MC_ERR_UNAVAILABLE, "backup_write_failed",
-			     "Không ghi được tệp sao lưu", "cannot open the backup file");
+		             "Không ghi được tệp sao lưu", "cannot open the backup file");
 		goto out;
 	}
 	/* The backup reads through its own connection so writers go on. */
@@ -38,7 +38,7 @@ enum mc_err store_backup(struct store *st, const char *out_gz, struct mc_error *
 	sqlite3_backup *b = sqlite3_backup_init(dst, "main", src->db, "main");
 	if (b == NULL) {
 		rc = mc_fail(err, MC_ERR_INTERNAL, "backup_failed", "Sao lưu thất bại",
-			     sqlite3_errmsg(dst));
+		             sqlite3_errmsg(dst));
 		goto out;
 	}
 	int step;
@@ -49,7 +49,7 @@ enum mc_err store_backup(struct store *st, const char *out_gz, struct mc_error *
 	sqlite3_backup_finish(b);
 	if (step != SQLITE_DONE) {
 		rc = mc_fail(err, MC_ERR_INTERNAL, "backup_failed", "Sao lưu thất bại",
-			     sqlite3_errstr(step));
+		             sqlite3_errstr(step));
 		goto out;
 	}
 	sqlite3_close(dst);
@@ -59,7 +59,7 @@ enum mc_err store_backup(struct store *st, const char *out_gz, struct mc_error *
 	gz = gzopen(out_gz, "wb9");
 	if (in == NULL || gz == NULL) {
 		rc = mc_failf(err, MC_ERR_UNAVAILABLE, "backup_write_failed",
-			      "Không ghi được tệp sao lưu", "cannot write %s", out_gz);
+		              "Không ghi được tệp sao lưu", "cannot write %s", out_gz);
 		goto out;
 	}
 	char buf[65536];
@@ -67,13 +67,13 @@ enum mc_err store_backup(struct store *st, const char *out_gz, struct mc_error *
 	while ((n = fread(buf, 1, sizeof buf, in)) > 0)
 		if (gzwrite(gz, buf, (unsigned)n) != (int)n) {
 			rc = mc_failf(err, MC_ERR_UNAVAILABLE, "backup_write_failed",
-				      "Không ghi được tệp sao lưu", "short write to %s", out_gz);
+			              "Không ghi được tệp sao lưu", "short write to %s", out_gz);
 			goto out;
 		}
 	if (gzclose(gz) != Z_OK) {
 		gz = NULL;
 		rc = mc_failf(err, MC_ERR_UNAVAILABLE, "backup_write_failed",
-			      "Không ghi được tệp sao lưu", "cannot finish %s", out_gz);
+		              "Không ghi được tệp sao lưu", "cannot finish %s", out_gz);
 		goto out;
 	}
 	gz = NULL;
@@ -99,12 +99,12 @@ enum mc_err store_restore(const char *in_gz, const char *db_path, struct mc_erro
 	gz = gzopen(in_gz, "rb");
 	if (gz == NULL)
 		return mc_failf(err, MC_ERR_NOT_FOUND, "backup_not_found",
-				"Không đọc được tệp sao lưu", "cannot read %s", in_gz);
+		                "Không đọc được tệp sao lưu", "cannot read %s", in_gz);
 	fd = open(db_path, O_WRONLY | O_CREAT | O_EXCL, 0600);
 	if (fd < 0) {
 		rc = mc_failf(err, MC_ERR_CONFLICT, "restore_target_exists",
-			      "Tệp đích đã tồn tại hoặc không ghi được",
-			      "will not overwrite %s: %s", db_path, strerror(errno));
+		              "Tệp đích đã tồn tại hoặc không ghi được",
+		              "will not overwrite %s: %s", db_path, strerror(errno));
 		gzclose(gz);
 		return rc;
 	}
@@ -113,18 +113,18 @@ enum mc_err store_restore(const char *in_gz, const char *db_path, struct mc_erro
 	while ((n = gzread(gz, buf, sizeof buf)) > 0)
 		if (write(fd, buf, (size_t)n) != n) {
 			rc = mc_failf(err, MC_ERR_UNAVAILABLE, "restore_write_failed",
-				      "Không ghi được tệp", "write %s: %s", db_path,
-				      strerror(errno));
+			              "Không ghi được tệp", "write %s: %s", db_path,
+			              strerror(errno));
 			goto out;
 		}
 	if (n < 0) {
 		rc = mc_failf(err, MC_ERR_INVALID, "backup_corrupt", "Tệp sao lưu bị hỏng",
-			      "%s is not a valid backup", in_gz);
+		              "%s is not a valid backup", in_gz);
 		goto out;
 	}
 	if (fsync(fd) != 0) {
 		rc = mc_fail(err, MC_ERR_UNAVAILABLE, "restore_write_failed", "Không ghi được tệp",
-			     strerror(errno));
+		             strerror(errno));
 		goto out;
 	}
 	close(fd);

@@ -742,7 +742,7 @@ static int cal_year_of(int64_t t)
 
 /* Runs one query on the shared calendar covering the years of a..b. */
 static const struct workcal *cal_for_span(struct store *st, int64_t a, int64_t b,
-					  struct mc_error *err)
+                                          struct mc_error *err)
 {
 	int lo = cal_year_of(a < b ? a : b), hi = cal_year_of(a < b ? b : a);
 	if (lo > WORKCAL_FIRST_YEAR)
@@ -751,14 +751,14 @@ static const struct workcal *cal_for_span(struct store *st, int64_t a, int64_t b
 		hi++;
 	if (hi - lo + 1 > WORKCAL_MAX_YEARS) {
 		mc_fail(err, MC_ERR_INVALID, "span_too_long", "Khoảng thời gian quá dài",
-			"The span covers too many years");
+		        "The span covers too many years");
 		return NULL;
 	}
 	return cal_cache_acquire(st, lo, hi, err);
 }
 
 enum mc_err store_calendar_between(struct store *st, int64_t from, int64_t to, int64_t *secs,
-				   struct mc_error *err)
+                                   struct mc_error *err)
 {
 	const struct workcal *cal = cal_for_span(st, from, to, err);
 	if (cal == NULL)
@@ -766,12 +766,12 @@ enum mc_err store_calendar_between(struct store *st, int64_t from, int64_t to, i
 	bool ok = workcal_between(cal, from, to, secs);
 	cal_cache_release();
 	return ok ? MC_OK
-		  : mc_fail(err, MC_ERR_INVALID, "out_of_range", "Ngoài phạm vi lịch",
-			    "The instants are outside the calendar");
+	          : mc_fail(err, MC_ERR_INVALID, "out_of_range", "Ngoài phạm vi lịch",
+	                    "The instants are outside the calendar");
 }
 
 enum mc_err store_calendar_add(struct store *st, int64_t from, int64_t work_seconds, int64_t *out,
-			       struct mc_error *err)
+                               struct mc_error *err)
 {
 	/* About 200 working days a year: cover the years the sum can reach. */
 	int64_t years = work_seconds / (200 * 7 * 3600) + 1;
@@ -781,8 +781,8 @@ enum mc_err store_calendar_add(struct store *st, int64_t from, int64_t work_seco
 	bool ok = workcal_add(cal, from, work_seconds, out);
 	cal_cache_release();
 	return ok ? MC_OK
-		  : mc_fail(err, MC_ERR_INVALID, "due_out_of_range", "Hạn vượt quá năm 2100",
-			    "The result falls after 2100");
+	          : mc_fail(err, MC_ERR_INVALID, "due_out_of_range", "Hạn vượt quá năm 2100",
+	                    "The result falls after 2100");
 }
 
 int64_t store_calendar_day_seconds(struct store *st)

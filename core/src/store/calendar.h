@@ -90,11 +90,11 @@ enum mc_err store_calendar_due(struct store *st, int64_t from, enum store_calend
 /* Working seconds from `from` to `to` on the office calendar (negative when
  * to is earlier): lateness, step budgets, pauses. */
 enum mc_err store_calendar_between(struct store *st, int64_t from, int64_t to, int64_t *secs,
-				   struct mc_error *err);
+                                   struct mc_error *err);
 /* The instant work_seconds of working time after from (workcal_add: no
  * intake cutoff). Moves a due instant by a pause. */
 enum mc_err store_calendar_add(struct store *st, int64_t from, int64_t work_seconds, int64_t *out,
-			       struct mc_error *err);
+                               struct mc_error *err);
 /* The length of one working day in seconds (7.5 h by default). */
 int64_t store_calendar_day_seconds(struct store *st);
 

@@ -21,7 +21,7 @@ static const char dossier_secret_alphabet[] = "ABCDEFGHJKMNPQRSTUVWXYZ23456789";
 /* A string member: absent (NULL, MC_OK) when optional; an error when of the
  * wrong type, empty, over max bytes, or holding control characters. */
 static enum mc_err dossier_str(json_t *obj, const char *key, bool required, size_t max,
-			       const char **out, struct mc_error *err)
+                               const char **out, struct mc_error *err)
 {
 	json_t *v = json_object_get(obj, key);
 	*out = NULL;
@@ -29,23 +29,23 @@ static enum mc_err dossier_str(json_t *obj, const char *key, bool required, size
 		if (!required)
 			return MC_OK;
 		return mc_failf(err, MC_ERR_INVALID, "missing_field", "Thiếu trường bắt buộc",
-				"'%s' is required", key);
+		                "'%s' is required", key);
 	}
 	const char *s = json_string_value(v);
 	if (s == NULL || *s == '\0' || strlen(s) > max || strlen(s) != json_string_length(v))
 		return mc_failf(err, MC_ERR_INVALID, "invalid_field", "Trường không hợp lệ",
-				"'%s' must be a string of 1-%zu bytes", key, max);
+		                "'%s' must be a string of 1-%zu bytes", key, max);
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
 		if (*p < 0x20 && *p != '\n')
-			return mc_failf(err, MC_ERR_INVALID, "invalid_field",
-					"Trường không hợp lệ", "'%s' has control characters", key);
+			return mc_failf(err, MC_ERR_INVALID, "invalid_field", "Trường không hợp lệ",
+			                "'%s' has control characters", key);
 	*out = s;
 	return MC_OK;
 }
 
 /* A list of {"item","reason"} (Mẫu 02) or of documents; min items at least. */
 static enum mc_err dossier_items(json_t *req, const char *key, const char *k1, const char *k2,
-				 size_t min, json_t **out, struct mc_error *err)
+                                 size_t min, json_t **out, struct mc_error *err)
 {
 	json_t *arr = json_object_get(req, key);
 	size_t i;
@@ -56,15 +56,16 @@ static enum mc_err dossier_items(json_t *req, const char *key, const char *k1, c
 	if (!json_is_array(arr) || json_array_size(arr) < min ||
 	    json_array_size(arr) > DOSSIER_MAX_ITEMS)
 		return mc_failf(err, MC_ERR_INVALID, min ? "missing_items" : "invalid_field",
-				min ? "Phải liệt kê đủ các mục cần bổ sung" : "Trường không hợp lệ",
-				"'%s' must be an array of %zu-%d items", key, min, DOSSIER_MAX_ITEMS);
+		                min ? "Phải liệt kê đủ các mục cần bổ sung" : "Trường không hợp lệ",
+		                "'%s' must be an array of %zu-%d items", key, min,
+		                DOSSIER_MAX_ITEMS);
 	json_array_foreach(arr, i, v)
 	{
 		const char *a, *b;
 		enum mc_err rc;
 		if (!json_is_object(v))
-			return mc_failf(err, MC_ERR_INVALID, "invalid_field",
-					"Trường không hợp lệ", "'%s' items must be objects", key);
+			return mc_failf(err, MC_ERR_INVALID, "invalid_field", "Trường không hợp lệ",
+			                "'%s' items must be objects", key);
 		if ((rc = dossier_str(v, k1, true, 500, &a, err)) ||
 		    (rc = dossier_str(v, k2, false, 500, &b, err)))
 			return rc;
@@ -85,11 +86,12 @@ struct dossier_row {
 };
 
 static enum mc_err dossier_load(struct store_conn *c, const char *code, struct dossier_row *d,
-				struct mc_error *err)
+                                struct mc_error *err)
 {
-	sqlite3_stmt *s = store_stmt(c, "SELECT id, code, procedure_id, status, received_at, due_at,"
-					" paused_at, apology_at, finished_at, paused_seconds"
-					" FROM dossiers WHERE code = ?");
+	sqlite3_stmt *s =
+	    store_stmt(c, "SELECT id, code, procedure_id, status, received_at, due_at,"
+	                  " paused_at, apology_at, finished_at, paused_seconds"
+	                  " FROM dossiers WHERE code = ?");
 	if (s == NULL)
 		return store_sql_error(c, "dossier", err);
 	sqlite3_bind_text(s, 1, code, -1, SQLITE_STATIC);
@@ -108,14 +110,14 @@ static enum mc_err dossier_load(struct store_conn *c, const char *code, struct d
 		d->paused_seconds = sqlite3_column_int64(s, 9);
 	} else {
 		rc = mc_fail(err, MC_ERR_NOT_FOUND, "dossier_not_found", "Không có hồ sơ này",
-			     "No such dossier");
+		             "No such dossier");
 	}
 	sqlite3_reset(s);
 	return rc;
 }
 
 static enum mc_err dossier_event(struct store *st, const struct principal *who, const char *code,
-				 const char *action, json_t *details, struct mc_error *err)
+                                 const char *action, json_t *details, struct mc_error *err)
 {
 	char name[64];
 	snprintf(name, sizeof name, "dossier.%s", action);
@@ -139,11 +141,11 @@ static void dossier_secret_hash(const char *code, const char *secret, char out[6
 
 /* The due instant of a procedure received at `from`. */
 static enum mc_err dossier_due(struct store *st, const char *unit, int64_t milli, int64_t from,
-			       int64_t *due, struct mc_error *err)
+                               int64_t *due, struct mc_error *err)
 {
 	enum store_calendar_limit u = strcmp(unit, "working_hours") == 0 ? STORE_CALENDAR_HOURS
-				      : strcmp(unit, "same_day") == 0	 ? STORE_CALENDAR_SAME_DAY
-									 : STORE_CALENDAR_DAYS;
+	                              : strcmp(unit, "same_day") == 0    ? STORE_CALENDAR_SAME_DAY
+	                                                                 : STORE_CALENDAR_DAYS;
 	return store_calendar_due(st, from, u, milli, due, err);
 }
 
@@ -157,10 +159,10 @@ struct procedure_row {
 };
 
 static enum mc_err dossier_procedure(struct store_conn *c, const char *code,
-				     struct procedure_row *p, struct mc_error *err)
+                                     struct procedure_row *p, struct mc_error *err)
 {
 	sqlite3_stmt *s = store_stmt(c, "SELECT id, time_unit, time_milli, body FROM procedures"
-					" WHERE code = ? AND current = 1");
+	                                " WHERE code = ? AND current = 1");
 	if (s == NULL)
 		return store_sql_error(c, "procedure", err);
 	sqlite3_bind_text(s, 1, code, -1, SQLITE_STATIC);
@@ -171,8 +173,8 @@ static enum mc_err dossier_procedure(struct store_conn *c, const char *code,
 		p->milli = sqlite3_column_int64(s, 2);
 		p->body = json_loads(store_col_text(s, 3), 0, NULL);
 	} else {
-		rc = mc_failf(err, MC_ERR_NOT_FOUND, "procedure_not_found",
-			      "Không có thủ tục này", "No procedure '%.40s'", code);
+		rc = mc_failf(err, MC_ERR_NOT_FOUND, "procedure_not_found", "Không có thủ tục này",
+		              "No procedure '%.40s'", code);
 	}
 	sqlite3_reset(s);
 	return rc;
@@ -181,13 +183,13 @@ static enum mc_err dossier_procedure(struct store_conn *c, const char *code,
 /* The next code of agency for the office date of now: gap-free because the
  * counter row and the dossier are written in one commit. */
 static enum mc_err dossier_next_code(struct store_conn *c, const char *agency, int64_t now,
-				     char *out, size_t outlen, struct mc_error *err)
+                                     char *out, size_t outlen, struct mc_error *err)
 {
 	char day[11];
 	clock_office_date(now, day);
 	sqlite3_stmt *s = store_stmt(c, "INSERT INTO dossier_numbers (agency, day, last)"
-					" VALUES (?, ?, 1) ON CONFLICT (agency, day)"
-					" DO UPDATE SET last = last + 1 RETURNING last");
+	                                " VALUES (?, ?, 1) ON CONFLICT (agency, day)"
+	                                " DO UPDATE SET last = last + 1 RETURNING last");
 	if (s == NULL)
 		return store_sql_error(c, "dossier number", err);
 	sqlite3_bind_text(s, 1, agency, -1, SQLITE_STATIC);
@@ -198,14 +200,13 @@ static enum mc_err dossier_next_code(struct store_conn *c, const char *agency, i
 		return store_sql_error(c, "dossier number", err);
 	if (n > 9999)
 		return mc_fail(err, MC_ERR_CONFLICT, "daily_limit", "Quá 9999 hồ sơ trong ngày",
-			       "More than 9999 dossiers in one day");
+		               "More than 9999 dossiers in one day");
 	/* YYMMDD from YYYY-MM-DD. */
 	snprintf(out, outlen, "%s-%.2s%.2s%.2s-%04d", agency, day + 2, day + 5, day + 8, n);
 	return MC_OK;
 }
 
-static enum mc_err dossier_agency(struct store *st, char *out, size_t outlen,
-				  struct mc_error *err)
+static enum mc_err dossier_agency(struct store *st, char *out, size_t outlen, struct mc_error *err)
 {
 	char *office = store_setting_get(st, "office");
 	json_t *j = office ? json_loads(office, 0, NULL) : NULL;
@@ -215,18 +216,17 @@ static enum mc_err dossier_agency(struct store *st, char *out, size_t outlen,
 		snprintf(out, outlen, "%s", code);
 	else
 		rc = mc_fail(err, MC_ERR_CONFLICT, "office_not_configured",
-			     "Chưa khai báo mã cơ quan tiếp nhận",
-			     "The office code is not set up (import an office first)");
+		             "Chưa khai báo mã cơ quan tiếp nhận",
+		             "The office code is not set up (import an office first)");
 	json_decref(j);
 	free(office);
 	return rc;
 }
 
-static json_t *dossier_view(struct store *st, struct store_conn *c, const char *code,
-			    bool history);
+static json_t *dossier_view(struct store *st, struct store_conn *c, const char *code, bool history);
 
 enum mc_err store_dossier_intake(struct store *st, const struct principal *who, json_t *req,
-				 json_t **out, struct mc_error *err)
+                                 json_t **out, struct mc_error *err)
 {
 	const char *procedure, *outcome, *reason, *name, *id_number, *address, *phone, *email;
 	json_t *applicant = json_object_get(req, "applicant");
@@ -240,7 +240,7 @@ enum mc_err store_dossier_intake(struct store *st, const struct principal *who, 
 		return rc;
 	if (!json_is_object(applicant))
 		return mc_fail(err, MC_ERR_INVALID, "missing_field", "Thiếu thông tin người nộp",
-			       "'applicant' (an object) is required");
+		               "'applicant' (an object) is required");
 	if ((rc = dossier_str(applicant, "name", true, 200, &name, err)) ||
 	    (rc = dossier_str(applicant, "id_number", false, 20, &id_number, err)) ||
 	    (rc = dossier_str(applicant, "address", false, 300, &address, err)) ||
@@ -252,39 +252,39 @@ enum mc_err store_dossier_intake(struct store *st, const struct principal *who, 
 	json_object_foreach(applicant, key, value)
 	{
 		static const char *const known[] = {"name", "id_number", "address", "phone",
-						    "email"};
+		                                    "email"};
 		bool ok = false;
 		for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
 			ok = ok || strcmp(known[i], key) == 0;
 		if (!ok)
 			return mc_fail(err, MC_ERR_INVALID, "unknown_field",
-				       "Thông tin người nộp có trường lạ",
-				       "applicant takes name, id_number, address, phone, email");
+			               "Thông tin người nộp có trường lạ",
+			               "applicant takes name, id_number, address, phone, email");
 	}
 	bool received = strcmp(outcome, "received") == 0;
 	bool supplement = strcmp(outcome, "supplement") == 0;
 	bool refused = strcmp(outcome, "refused") == 0;
 	if (!received && !supplement && !refused)
 		return mc_fail(err, MC_ERR_INVALID, "invalid_outcome",
-			       "Kết quả tiếp nhận phải là received, supplement hoặc refused",
-			       "outcome must be received, supplement or refused");
+		               "Kết quả tiếp nhận phải là received, supplement hoặc refused",
+		               "outcome must be received, supplement or refused");
 	if ((rc = dossier_items(req, "documents", "name", "kind", 0, &documents, err)) ||
 	    (rc = dossier_items(req, "missing", "item", "reason", supplement ? 1 : 0, &missing,
-				err)))
+	                        err)))
 		return rc;
 	if (refused && reason == NULL)
 		return mc_fail(err, MC_ERR_INVALID, "reason_required",
-			       "Từ chối tiếp nhận phải nêu rõ lý do", "A refusal needs a reason");
+		               "Từ chối tiếp nhận phải nêu rõ lý do", "A refusal needs a reason");
 	json_t *sets = json_object_get(req, "sets");
 	if (sets && (!json_is_integer(sets) || json_integer_value(sets) < 1 ||
-		     json_integer_value(sets) > 100))
+	             json_integer_value(sets) > 100))
 		return mc_fail(err, MC_ERR_INVALID, "invalid_field", "Số bộ hồ sơ không hợp lệ",
-			       "'sets' must be 1-100");
+		               "'sets' must be 1-100");
 	json_t *ticket = json_object_get(req, "ticket_id");
 	if (ticket && !json_is_null(ticket) &&
 	    (!json_is_integer(ticket) || json_integer_value(ticket) < 1))
 		return mc_fail(err, MC_ERR_INVALID, "invalid_field", "Số phiếu không hợp lệ",
-			       "'ticket_id' must be a ticket id");
+		               "'ticket_id' must be a ticket id");
 
 	char agency[64];
 	if ((rc = dossier_agency(st, agency, sizeof agency, err)))
@@ -309,7 +309,7 @@ enum mc_err store_dossier_intake(struct store *st, const struct principal *who, 
 		sqlite3_reset(s);
 		if (!found) {
 			rc = mc_fail(err, MC_ERR_NOT_FOUND, "ticket_not_found",
-				     "Không có phiếu này", "No such ticket");
+			             "Không có phiếu này", "No such ticket");
 			goto fail;
 		}
 	}
@@ -320,25 +320,25 @@ enum mc_err store_dossier_intake(struct store *st, const struct principal *who, 
 	if (!refused) {
 		for (int i = 0; i < DOSSIER_SECRET_LEN; i++)
 			secret[i] = dossier_secret_alphabet[randombytes_uniform(
-				sizeof dossier_secret_alphabet - 1)];
+			    sizeof dossier_secret_alphabet - 1)];
 		secret[DOSSIER_SECRET_LEN] = '\0';
 		dossier_secret_hash(code, secret, secret_hash);
 	}
-	enum dossier_status status = received ? DS_RECEIVED
-				     : supplement ? DS_SUPPLEMENT_REQUESTED
-						  : DS_REJECTED_AT_INTAKE;
+	enum dossier_status status = received     ? DS_RECEIVED
+	                             : supplement ? DS_SUPPLEMENT_REQUESTED
+	                                          : DS_REJECTED_AT_INTAKE;
 	char *applicant_text = json_dumps(applicant, JSON_COMPACT | JSON_SORT_KEYS);
 	json_t *no_docs = json_array();
 	char *docs_text = json_dumps(documents ? documents : no_docs, JSON_COMPACT);
 	json_decref(no_docs);
 	char *pending_text = missing ? json_dumps(missing, JSON_COMPACT) : NULL;
 	sqlite3_stmt *s = store_stmt(
-		c, "INSERT INTO dossiers (code, procedure_id, status, applicant, applicant_name,"
-		   " applicant_phone, applicant_id_number, documents, sets, pending, reason,"
-		   " intake_at, intake_by, received_at, due_at, first_due_at, finished_at,"
-		   " secret_hash, ticket_id, holder_office, holder)"
-		   " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?15,?16,?17,?18,"
-		   " 'one-stop', ?19)");
+	    c, "INSERT INTO dossiers (code, procedure_id, status, applicant, applicant_name,"
+	       " applicant_phone, applicant_id_number, documents, sets, pending, reason,"
+	       " intake_at, intake_by, received_at, due_at, first_due_at, finished_at,"
+	       " secret_hash, ticket_id, holder_office, holder)"
+	       " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?15,?16,?17,?18,"
+	       " 'one-stop', ?19)");
 	if (s == NULL) {
 		rc = store_sql_error(c, "dossier", err);
 	} else {
@@ -385,9 +385,11 @@ enum mc_err store_dossier_intake(struct store *st, const struct principal *who, 
 	json_object_set_new(details, "procedure_version", json_integer(p.id));
 	json_object_set_new(details, "status", json_string(dossier_status_name(status)));
 	json_object_set_new(details, "due_at", received ? json_integer(due) : json_null());
-	rc = dossier_event(st, who, code, refused ? "refused" : supplement ? "intake_supplement"
-								     : "received",
-			   details, err);
+	rc = dossier_event(st, who, code,
+	                   refused      ? "refused"
+	                   : supplement ? "intake_supplement"
+	                                : "received",
+	                   details, err);
 	json_decref(details);
 	if (rc)
 		goto fail;
@@ -398,7 +400,9 @@ enum mc_err store_dossier_intake(struct store *st, const struct principal *who, 
 		return rc;
 	}
 	*out = json_pack("{s:o, s:s}", "dossier", view, "form",
-			 received ? "mau-01" : supplement ? "mau-02" : "mau-03");
+	                 received     ? "mau-01"
+	                 : supplement ? "mau-02"
+	                              : "mau-03");
 	if (!refused)
 		json_object_set_new(*out, "secret", json_string(secret));
 	json_decref(p.body);
@@ -414,7 +418,7 @@ fail:
 /* The budget in working seconds of office's step, from the procedure's
  * "steps" ([{"office","days"}]); -1 when the procedure sets none. */
 static int64_t dossier_step_budget(struct store *st, struct store_conn *c, int64_t procedure_id,
-				   const char *office)
+                                   const char *office)
 {
 	int64_t budget = -1;
 	sqlite3_stmt *s = store_stmt(c, "SELECT body FROM procedures WHERE id = ?");
@@ -432,7 +436,8 @@ static int64_t dossier_step_budget(struct store *st, struct store_conn *c, int64
 		const char *o = json_string_value(json_object_get(step, "office"));
 		json_t *days = json_object_get(step, "days");
 		if (o && strcmp(o, office) == 0 && json_is_number(days))
-			budget = (int64_t)(json_number_value(days) * (double)store_calendar_day_seconds(st));
+			budget = (int64_t)(json_number_value(days) *
+			                   (double)store_calendar_day_seconds(st));
 	}
 	json_decref(body);
 	return budget;
@@ -441,10 +446,10 @@ static int64_t dossier_step_budget(struct store *st, struct store_conn *c, int64
 /* Ends the open step of dossier d at now: the working time spent, and early /
  * on time / late against the step's budget. */
 static enum mc_err dossier_end_step(struct store *st, struct store_conn *c,
-				    const struct dossier_row *d, int64_t now, struct mc_error *err)
+                                    const struct dossier_row *d, int64_t now, struct mc_error *err)
 {
 	sqlite3_stmt *s = store_stmt(c, "SELECT id, given_at, budget_seconds FROM dossier_steps"
-					" WHERE dossier_id = ? AND ended_at IS NULL");
+	                                " WHERE dossier_id = ? AND ended_at IS NULL");
 	if (s == NULL)
 		return store_sql_error(c, "step", err);
 	sqlite3_bind_int64(s, 1, d->id);
@@ -462,16 +467,16 @@ static enum mc_err dossier_end_step(struct store *st, struct store_conn *c,
 	if (rc)
 		return rc;
 	s = store_stmt(c, "UPDATE dossier_steps SET ended_at = ?1, spent_seconds = ?2, result = ?3"
-			  " WHERE id = ?4");
+	                  " WHERE id = ?4");
 	if (s == NULL)
 		return store_sql_error(c, "step", err);
 	sqlite3_bind_int64(s, 1, now);
 	sqlite3_bind_int64(s, 2, spent);
 	if (budget >= 0)
 		sqlite3_bind_text(s, 3,
-				  dossier_timing_name(dossier_timing_of(
-					  spent, budget, store_calendar_day_seconds(st))),
-				  -1, SQLITE_STATIC);
+		                  dossier_timing_name(dossier_timing_of(
+		                      spent, budget, store_calendar_day_seconds(st))),
+		                  -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 4, id);
 	int step = sqlite3_step(s);
 	sqlite3_reset(s);
@@ -479,14 +484,14 @@ static enum mc_err dossier_end_step(struct store *st, struct store_conn *c,
 }
 
 static enum mc_err dossier_start_step(struct store *st, struct store_conn *c,
-				      const struct dossier_row *d, const struct principal *who,
-				      const char *office, const char *receiver, const char *note,
-				      int64_t now, struct mc_error *err)
+                                      const struct dossier_row *d, const struct principal *who,
+                                      const char *office, const char *receiver, const char *note,
+                                      int64_t now, struct mc_error *err)
 {
 	int64_t budget = dossier_step_budget(st, c, d->procedure_id, office);
 	sqlite3_stmt *s = store_stmt(c, "INSERT INTO dossier_steps (dossier_id, office, giver,"
-					" receiver, given_at, budget_seconds, note)"
-					" VALUES (?,?,?,?,?,?,?)");
+	                                " receiver, given_at, budget_seconds, note)"
+	                                " VALUES (?,?,?,?,?,?,?)");
 	if (s == NULL)
 		return store_sql_error(c, "step", err);
 	sqlite3_bind_int64(s, 1, d->id);
@@ -514,7 +519,7 @@ static enum mc_err dossier_start_step(struct store *st, struct store_conn *c,
 }
 
 static enum mc_err dossier_office_known(struct store_conn *c, const char *code, bool partner,
-					struct mc_error *err)
+                                        struct mc_error *err)
 {
 	sqlite3_stmt *s = store_stmt(c, "SELECT kind FROM offices WHERE code = ?");
 	if (s == NULL)
@@ -528,11 +533,11 @@ static enum mc_err dossier_office_known(struct store_conn *c, const char *code, 
 	sqlite3_reset(s);
 	if (!found)
 		return mc_failf(err, MC_ERR_NOT_FOUND, "office_not_found", "Không có cơ quan này",
-				"No office '%.40s'", code);
+		                "No office '%.40s'", code);
 	if (partner && !is_partner)
 		return mc_failf(err, MC_ERR_INVALID, "not_a_partner",
-				"Đây không phải cơ quan phối hợp liên thông",
-				"'%.40s' is not a partner agency", code);
+		                "Đây không phải cơ quan phối hợp liên thông",
+		                "'%.40s' is not a partner agency", code);
 	return MC_OK;
 }
 
@@ -574,8 +579,8 @@ static bool dossier_instant(json_t *v, int64_t *out)
  * dossier_timing_of: the same rule as the staff view's "timing"). Nothing
  * for a dossier whose clock never started. */
 static enum mc_err dossier_keep_timing(struct store *st, struct store_conn *c,
-				       const struct dossier_row *d, int64_t now,
-				       struct mc_error *err)
+                                       const struct dossier_row *d, int64_t now,
+                                       struct mc_error *err)
 {
 	if (d->received_at == 0 || d->due_at == 0)
 		return MC_OK;
@@ -587,11 +592,11 @@ static enum mc_err dossier_keep_timing(struct store *st, struct store_conn *c,
 	if (d->paused_at && (rc = store_calendar_between(st, d->paused_at, now, &open_pause, err)))
 		return rc;
 	paused += open_pause;
-	enum dossier_timing t = now > d->due_at ? DT_LATE
-						: dossier_timing_of(spent, budget,
-								    store_calendar_day_seconds(st));
+	enum dossier_timing t =
+	    now > d->due_at ? DT_LATE
+	                    : dossier_timing_of(spent, budget, store_calendar_day_seconds(st));
 	sqlite3_stmt *s = store_stmt(c, "UPDATE dossiers SET work_seconds = ?1, timing = ?2"
-					" WHERE id = ?3");
+	                                " WHERE id = ?3");
 	if (s == NULL)
 		return store_sql_error(c, "dossier", err);
 	sqlite3_bind_int64(s, 1, spent - paused > 0 ? spent - paused : 0);
@@ -603,7 +608,7 @@ static enum mc_err dossier_keep_timing(struct store *st, struct store_conn *c,
 }
 
 enum mc_err store_dossier_act(struct store *st, const struct principal *who, const char *code,
-			      json_t *req, json_t **out, struct mc_error *err)
+                              json_t *req, json_t **out, struct mc_error *err)
 {
 	const char *action_s, *office = NULL, *person = NULL, *note = NULL, *reason = NULL;
 	const char *partner = NULL, *collected_by = NULL;
@@ -616,7 +621,7 @@ enum mc_err store_dossier_act(struct store *st, const struct principal *who, con
 		return rc;
 	if (!dossier_action_parse(action_s, &action))
 		return mc_failf(err, MC_ERR_INVALID, "unknown_action", "Thao tác không hợp lệ",
-				"Unknown action '%.32s'", action_s);
+		                "Unknown action '%.32s'", action_s);
 	if ((rc = dossier_str(req, "note", false, 1000, &note, err)) ||
 	    (rc = dossier_str(req, "reason", false, 1000, &reason, err)))
 		return rc;
@@ -638,26 +643,28 @@ enum mc_err store_dossier_act(struct store *st, const struct principal *who, con
 	case DA_APOLOGIZE:
 		if (reason == NULL)
 			return mc_fail(err, MC_ERR_INVALID, "reason_required",
-				       "Văn bản xin lỗi phải nêu lý do", "An apology needs a reason");
+			               "Văn bản xin lỗi phải nêu lý do",
+			               "An apology needs a reason");
 		if (!dossier_instant(json_object_get(req, "new_due"), &new_due))
 			return mc_fail(err, MC_ERR_INVALID, "invalid_new_due",
-				       "Ngày hẹn mới không hợp lệ",
-				       "'new_due' must be epoch seconds or YYYY-MM-DDTHH:MM+07:00");
+			               "Ngày hẹn mới không hợp lệ",
+			               "'new_due' must be epoch seconds or YYYY-MM-DDTHH:MM+07:00");
 		break;
 	case DA_RETURN_INELIGIBLE:
 	case DA_WITHDRAW:
 	case DA_CANCEL:
 		if (reason == NULL)
-			return mc_fail(err, MC_ERR_INVALID, "reason_required",
-				       "Phải nêu rõ lý do", "This action needs a reason");
+			return mc_fail(err, MC_ERR_INVALID, "reason_required", "Phải nêu rõ lý do",
+			               "This action needs a reason");
 		break;
 	case DA_RETURN_RESULT:
 		if ((rc = dossier_str(req, "collected_by", true, 200, &collected_by, err)))
 			return rc;
 		if (!json_is_true(json_object_get(req, "id_checked")))
-			return mc_fail(err, MC_ERR_INVALID, "identity_not_checked",
-				       "Phải kiểm tra giấy tờ tùy thân người nhận",
-				       "The collector's identity must be checked (id_checked: true)");
+			return mc_fail(
+			    err, MC_ERR_INVALID, "identity_not_checked",
+			    "Phải kiểm tra giấy tờ tùy thân người nhận",
+			    "The collector's identity must be checked (id_checked: true)");
 		break;
 	default: break;
 	}
@@ -672,32 +679,33 @@ enum mc_err store_dossier_act(struct store *st, const struct principal *who, con
 	if ((rc = dossier_load(c, code, &d, err)))
 		goto fail;
 	struct dossier_state state = {.status = d.status,
-				      .clock_started = d.received_at != 0,
-				      .apologized = d.apology_at != 0,
-				      .due_at = d.due_at};
+	                              .clock_started = d.received_at != 0,
+	                              .apologized = d.apology_at != 0,
+	                              .due_at = d.due_at};
 	if (!dossier_transition(&state, action, who->role, now, &next, &why)) {
 		if (strcmp(why, "forbidden_role") == 0)
 			rc = mc_failf(err, MC_ERR_FORBIDDEN, "forbidden",
-				      "Vai trò của bạn không được làm việc này",
-				      "Your role may not %s", action_s);
+			              "Vai trò của bạn không được làm việc này",
+			              "Your role may not %s", action_s);
 		else if (strcmp(why, "apology_once") == 0)
-			rc = mc_fail(err, MC_ERR_CONFLICT, why, "Chỉ được xin lỗi và hẹn lại một lần",
-				     "An apology was already issued");
+			rc = mc_fail(err, MC_ERR_CONFLICT, why,
+			             "Chỉ được xin lỗi và hẹn lại một lần",
+			             "An apology was already issued");
 		else if (strcmp(why, "apology_after_due") == 0)
 			rc = mc_fail(err, MC_ERR_CONFLICT, why,
-				     "Đã quá hạn: văn bản xin lỗi phải gửi trước ngày hẹn",
-				     "Too late: an apology must come before the due instant");
+			             "Đã quá hạn: văn bản xin lỗi phải gửi trước ngày hẹn",
+			             "Too late: an apology must come before the due instant");
 		else
 			rc = mc_failf(err, MC_ERR_CONFLICT, "action_not_allowed",
-				      "Trạng thái hồ sơ không cho phép thao tác này",
-				      "'%s' is not allowed while the dossier is %s", action_s,
-				      dossier_status_name(d.status));
+			              "Trạng thái hồ sơ không cho phép thao tác này",
+			              "'%s' is not allowed while the dossier is %s", action_s,
+			              dossier_status_name(d.status));
 		goto fail;
 	}
 	if (action == DA_APOLOGIZE && new_due <= d.due_at) {
 		rc = mc_fail(err, MC_ERR_INVALID, "invalid_new_due",
-			     "Ngày hẹn mới phải sau ngày hẹn cũ",
-			     "The new appointment must be after the current one");
+		             "Ngày hẹn mới phải sau ngày hẹn cũ",
+		             "The new appointment must be after the current one");
 		goto fail;
 	}
 
@@ -723,7 +731,7 @@ enum mc_err store_dossier_act(struct store *st, const struct principal *who, con
 	case DA_REQUEST_SUPPLEMENT: {
 		char *text = json_dumps(items, JSON_COMPACT);
 		sqlite3_stmt *s = store_stmt(c, "UPDATE dossiers SET pending = ?1, paused_at = ?2,"
-						" supplements = supplements + 1 WHERE id = ?3");
+		                                " supplements = supplements + 1 WHERE id = ?3");
 		if (s == NULL) {
 			free(text);
 			rc = store_sql_error(c, "dossier", err);
@@ -746,8 +754,9 @@ enum mc_err store_dossier_act(struct store *st, const struct principal *who, con
 		if (d.received_at == 0) {
 			/* Complete at intake at last: the clock starts now. */
 			struct procedure_row p = {0};
-			sqlite3_stmt *q = store_stmt(c, "SELECT time_unit, time_milli FROM procedures"
-							" WHERE id = ?");
+			sqlite3_stmt *q =
+			    store_stmt(c, "SELECT time_unit, time_milli FROM procedures"
+			                  " WHERE id = ?");
 			if (q == NULL) {
 				rc = store_sql_error(c, "procedure", err);
 				goto fail;
@@ -768,9 +777,9 @@ enum mc_err store_dossier_act(struct store *st, const struct principal *who, con
 				goto fail;
 		}
 		sqlite3_stmt *s = store_stmt(
-			c, "UPDATE dossiers SET pending = NULL, paused_at = NULL,"
-			   " paused_seconds = paused_seconds + ?1, due_at = ?2, received_at = ?3,"
-			   " first_due_at = coalesce(first_due_at, ?2) WHERE id = ?4");
+		    c, "UPDATE dossiers SET pending = NULL, paused_at = NULL,"
+		       " paused_seconds = paused_seconds + ?1, due_at = ?2, received_at = ?3,"
+		       " first_due_at = coalesce(first_due_at, ?2) WHERE id = ?4");
 		if (s == NULL) {
 			rc = store_sql_error(c, "dossier", err);
 			goto fail;
@@ -788,8 +797,9 @@ enum mc_err store_dossier_act(struct store *st, const struct principal *who, con
 		break;
 	}
 	case DA_APOLOGIZE: {
-		sqlite3_stmt *s = store_stmt(c, "UPDATE dossiers SET apology_at = ?1,"
-						" apology_due_at = ?2, apology_reason = ?3 WHERE id = ?4");
+		sqlite3_stmt *s =
+		    store_stmt(c, "UPDATE dossiers SET apology_at = ?1,"
+		                  " apology_due_at = ?2, apology_reason = ?3 WHERE id = ?4");
 		if (s == NULL) {
 			rc = store_sql_error(c, "dossier", err);
 			goto fail;
@@ -814,8 +824,8 @@ enum mc_err store_dossier_act(struct store *st, const struct principal *who, con
 		    (rc = dossier_keep_timing(st, c, &d, now, err)))
 			goto fail;
 		extra_sql = "UPDATE dossiers SET finished_at = ?1, reason = coalesce(?2, reason),"
-			    " paused_at = NULL, holder_office = 'one-stop', holder = NULL"
-			    " WHERE id = ?3";
+		            " paused_at = NULL, holder_office = 'one-stop', holder = NULL"
+		            " WHERE id = ?3";
 		break;
 	case DA_RETURN_RESULT:
 		extra_sql = "UPDATE dossiers SET returned_at = ?1, returned_to = ?2 WHERE id = ?3";
@@ -900,14 +910,15 @@ static bool dossier_day_start(const char *date, int64_t *out)
 
 static json_t *opt_int(sqlite3_stmt *s, int col)
 {
-	return sqlite3_column_type(s, col) == SQLITE_NULL ? json_null()
-							  : json_integer(sqlite3_column_int64(s, col));
+	return sqlite3_column_type(s, col) == SQLITE_NULL
+	           ? json_null()
+	           : json_integer(sqlite3_column_int64(s, col));
 }
 
 static json_t *opt_text(sqlite3_stmt *s, int col)
 {
 	return sqlite3_column_type(s, col) == SQLITE_NULL ? json_null()
-							  : json_string(store_col_text(s, col));
+	                                                  : json_string(store_col_text(s, col));
 }
 
 static json_t *opt_json(sqlite3_stmt *s, int col)
@@ -922,7 +933,7 @@ static json_t *opt_json(sqlite3_stmt *s, int col)
  * result is ready or processing ends (finished_at), and while a supplement is
  * awaited (paused_at); otherwise it runs to now. */
 static json_t *dossier_timing(struct store *st, enum dossier_status status, int64_t received,
-			      int64_t due, int64_t paused_at, int64_t finished, int64_t now)
+                              int64_t due, int64_t paused_at, int64_t finished, int64_t now)
 {
 	if (received == 0 || due == 0)
 		return json_null();
@@ -932,8 +943,8 @@ static json_t *dossier_timing(struct store *st, enum dossier_status status, int6
 	if (late && store_calendar_between(st, due, ref, &over, NULL) != MC_OK)
 		over = 0;
 	json_t *t = json_pack("{s:b, s:I, s:f, s:f}", "late", late, "late_seconds",
-			      (json_int_t)over, "late_working_days", (double)over / (double)day,
-			      "late_working_hours", (double)over / 3600.0);
+	                      (json_int_t)over, "late_working_days", (double)over / (double)day,
+	                      "late_working_hours", (double)over / 3600.0);
 	bool open = !dossier_status_final(status) && status != DS_RESULT_READY;
 	bool risk = false;
 	if (open && !late && dossier_status_clock_runs(status)) {
@@ -951,19 +962,19 @@ static json_t *dossier_timing(struct store *st, enum dossier_status status, int6
 		if (store_calendar_between(st, received, finished, &spent, NULL) == MC_OK &&
 		    store_calendar_between(st, received, due, &budget, NULL) == MC_OK)
 			json_object_set_new(t, "result",
-					    json_string(dossier_timing_name(
-						    dossier_timing_of(spent, budget, day))));
+			                    json_string(dossier_timing_name(
+			                        dossier_timing_of(spent, budget, day))));
 	} else if (finished) {
 		json_object_set_new(t, "result", json_string("late"));
 	}
 	return t;
 }
 
-#define DOSSIER_COLUMNS                                                                         \
-	"d.code, p.code, p.version, p.name, p.field, d.status, d.applicant, d.documents,"     \
-	" d.sets, d.pending, d.reason, d.intake_at, d.received_at, d.due_at, d.first_due_at,"  \
-	" d.paused_at, d.paused_seconds, d.supplements, d.apology_at, d.apology_due_at,"       \
-	" d.apology_reason, d.finished_at, d.returned_at, d.returned_to, d.holder_office,"     \
+#define DOSSIER_COLUMNS                                                                            \
+	"d.code, p.code, p.version, p.name, p.field, d.status, d.applicant, d.documents,"          \
+	" d.sets, d.pending, d.reason, d.intake_at, d.received_at, d.due_at, d.first_due_at,"      \
+	" d.paused_at, d.paused_seconds, d.supplements, d.apology_at, d.apology_due_at,"           \
+	" d.apology_reason, d.finished_at, d.returned_at, d.returned_to, d.holder_office,"         \
 	" d.holder, d.ticket_id, d.intake_by, d.id, d.channel"
 
 /* One row of DOSSIER_COLUMNS as the staff view. */
@@ -971,36 +982,35 @@ static json_t *dossier_row_json(struct store *st, sqlite3_stmt *s, int64_t now)
 {
 	enum dossier_status status = DS_RECEIVED;
 	dossier_status_parse(store_col_text(s, 5), &status);
-	json_t *apology = sqlite3_column_type(s, 18) == SQLITE_NULL
-				  ? json_null()
-				  : json_pack("{s:I, s:I, s:s}", "at",
-					      (json_int_t)sqlite3_column_int64(s, 18), "new_due_at",
-					      (json_int_t)sqlite3_column_int64(s, 19), "reason",
-					      store_col_text(s, 20));
+	json_t *apology =
+	    sqlite3_column_type(s, 18) == SQLITE_NULL
+	        ? json_null()
+	        : json_pack("{s:I, s:I, s:s}", "at", (json_int_t)sqlite3_column_int64(s, 18),
+	                    "new_due_at", (json_int_t)sqlite3_column_int64(s, 19), "reason",
+	                    store_col_text(s, 20));
 	json_t *v = json_pack(
-		"{s:s, s:{s:s, s:i, s:s, s:s}, s:s, s:s, s:o, s:o, s:I, s:o, s:o, s:I, s:o,"
-		" s:o, s:o, s:b, s:I, s:I, s:o, s:o, s:o, s:o}",
-		"code", store_col_text(s, 0), "procedure", "code", store_col_text(s, 1), "version",
-		sqlite3_column_int(s, 2), "name", store_col_text(s, 3), "field",
-		store_col_text(s, 4), "status", store_col_text(s, 5), "status_text",
-		dossier_status_text_vi(status), "applicant", opt_json(s, 6), "documents",
-		opt_json(s, 7), "sets", (json_int_t)sqlite3_column_int64(s, 8), "pending",
-		opt_json(s, 9), "reason", opt_text(s, 10), "intake_at",
-		(json_int_t)sqlite3_column_int64(s, 11), "received_at", opt_int(s, 12), "due_at",
-		opt_int(s, 13), "first_due_at", opt_int(s, 14), "paused",
-		sqlite3_column_type(s, 15) != SQLITE_NULL, "paused_seconds",
-		(json_int_t)sqlite3_column_int64(s, 16), "supplements",
-		(json_int_t)sqlite3_column_int64(s, 17), "apology", apology, "finished_at",
-		opt_int(s, 21), "returned_at", opt_int(s, 22), "holder",
-		json_pack("{s:o, s:o}", "office", opt_text(s, 24), "person", opt_text(s, 25)));
+	    "{s:s, s:{s:s, s:i, s:s, s:s}, s:s, s:s, s:o, s:o, s:I, s:o, s:o, s:I, s:o,"
+	    " s:o, s:o, s:b, s:I, s:I, s:o, s:o, s:o, s:o}",
+	    "code", store_col_text(s, 0), "procedure", "code", store_col_text(s, 1), "version",
+	    sqlite3_column_int(s, 2), "name", store_col_text(s, 3), "field", store_col_text(s, 4),
+	    "status", store_col_text(s, 5), "status_text", dossier_status_text_vi(status),
+	    "applicant", opt_json(s, 6), "documents", opt_json(s, 7), "sets",
+	    (json_int_t)sqlite3_column_int64(s, 8), "pending", opt_json(s, 9), "reason",
+	    opt_text(s, 10), "intake_at", (json_int_t)sqlite3_column_int64(s, 11), "received_at",
+	    opt_int(s, 12), "due_at", opt_int(s, 13), "first_due_at", opt_int(s, 14), "paused",
+	    sqlite3_column_type(s, 15) != SQLITE_NULL, "paused_seconds",
+	    (json_int_t)sqlite3_column_int64(s, 16), "supplements",
+	    (json_int_t)sqlite3_column_int64(s, 17), "apology", apology, "finished_at",
+	    opt_int(s, 21), "returned_at", opt_int(s, 22), "holder",
+	    json_pack("{s:o, s:o}", "office", opt_text(s, 24), "person", opt_text(s, 25)));
 	json_object_set_new(v, "returned_to", opt_text(s, 23));
 	json_object_set_new(v, "ticket_id", opt_int(s, 26));
 	json_object_set_new(v, "received_by", json_string(store_col_text(s, 27)));
 	json_object_set_new(v, "channel", json_string(store_col_text(s, 29)));
 	json_object_set_new(v, "timing",
-			    dossier_timing(st, status, sqlite3_column_int64(s, 12),
-					   sqlite3_column_int64(s, 13), sqlite3_column_int64(s, 15),
-					   sqlite3_column_int64(s, 21), now));
+	                    dossier_timing(st, status, sqlite3_column_int64(s, 12),
+	                                   sqlite3_column_int64(s, 13), sqlite3_column_int64(s, 15),
+	                                   sqlite3_column_int64(s, 21), now));
 	return v;
 }
 
@@ -1008,16 +1018,17 @@ static json_t *dossier_history(struct store_conn *c, const char *code)
 {
 	json_t *h = json_array();
 	sqlite3_stmt *s = store_stmt(c, "SELECT id, at, actor, action, details FROM events"
-					" WHERE entity = 'dossier' AND entity_id = ? ORDER BY id");
+	                                " WHERE entity = 'dossier' AND entity_id = ? ORDER BY id");
 	if (s == NULL)
 		return h;
 	sqlite3_bind_text(s, 1, code, -1, SQLITE_STATIC);
 	while (sqlite3_step(s) == SQLITE_ROW)
-		json_array_append_new(h, json_pack("{s:I, s:I, s:s, s:s, s:o}", "event",
-						   (json_int_t)sqlite3_column_int64(s, 0), "at",
-						   (json_int_t)sqlite3_column_int64(s, 1), "actor",
-						   store_col_text(s, 2), "action",
-						   store_col_text(s, 3), "details", opt_json(s, 4)));
+		json_array_append_new(h,
+		                      json_pack("{s:I, s:I, s:s, s:s, s:o}", "event",
+		                                (json_int_t)sqlite3_column_int64(s, 0), "at",
+		                                (json_int_t)sqlite3_column_int64(s, 1), "actor",
+		                                store_col_text(s, 2), "action",
+		                                store_col_text(s, 3), "details", opt_json(s, 4)));
 	sqlite3_reset(s);
 	return h;
 }
@@ -1026,33 +1037,31 @@ static json_t *dossier_steps(struct store_conn *c, int64_t dossier_id)
 {
 	json_t *rows = json_array();
 	sqlite3_stmt *s = store_stmt(c, "SELECT s.office, coalesce(o.name, s.office), s.giver,"
-					" s.receiver, s.given_at, s.budget_seconds, s.ended_at,"
-					" s.spent_seconds, s.result, s.note FROM dossier_steps s"
-					" LEFT JOIN offices o ON o.code = s.office"
-					" WHERE s.dossier_id = ? ORDER BY s.id");
+	                                " s.receiver, s.given_at, s.budget_seconds, s.ended_at,"
+	                                " s.spent_seconds, s.result, s.note FROM dossier_steps s"
+	                                " LEFT JOIN offices o ON o.code = s.office"
+	                                " WHERE s.dossier_id = ? ORDER BY s.id");
 	if (s == NULL)
 		return rows;
 	sqlite3_bind_int64(s, 1, dossier_id);
 	while (sqlite3_step(s) == SQLITE_ROW)
 		json_array_append_new(
-			rows, json_pack("{s:s, s:s, s:s, s:s, s:I, s:o, s:o, s:o, s:o, s:o}",
-					"office", store_col_text(s, 0), "office_name",
-					store_col_text(s, 1), "giver", store_col_text(s, 2),
-					"receiver", store_col_text(s, 3), "given_at",
-					(json_int_t)sqlite3_column_int64(s, 4), "budget_seconds",
-					opt_int(s, 5), "ended_at", opt_int(s, 6), "spent_seconds",
-					opt_int(s, 7), "result", opt_text(s, 8), "note",
-					opt_text(s, 9)));
+		    rows,
+		    json_pack("{s:s, s:s, s:s, s:s, s:I, s:o, s:o, s:o, s:o, s:o}", "office",
+		              store_col_text(s, 0), "office_name", store_col_text(s, 1), "giver",
+		              store_col_text(s, 2), "receiver", store_col_text(s, 3), "given_at",
+		              (json_int_t)sqlite3_column_int64(s, 4), "budget_seconds",
+		              opt_int(s, 5), "ended_at", opt_int(s, 6), "spent_seconds",
+		              opt_int(s, 7), "result", opt_text(s, 8), "note", opt_text(s, 9)));
 	sqlite3_reset(s);
 	return rows;
 }
 
-static json_t *dossier_view(struct store *st, struct store_conn *c, const char *code,
-			    bool history)
+static json_t *dossier_view(struct store *st, struct store_conn *c, const char *code, bool history)
 {
 	sqlite3_stmt *s = store_stmt(c, "SELECT " DOSSIER_COLUMNS " FROM dossiers d"
-					" JOIN procedures p ON p.id = d.procedure_id"
-					" WHERE d.code = ?");
+	                                " JOIN procedures p ON p.id = d.procedure_id"
+	                                " WHERE d.code = ?");
 	json_t *v = NULL;
 	int64_t id = 0;
 	if (s == NULL)
@@ -1072,19 +1081,19 @@ static json_t *dossier_view(struct store *st, struct store_conn *c, const char *
 }
 
 enum mc_err store_dossier_get(struct store *st, const char *code, json_t **out,
-			      struct mc_error *err)
+                              struct mc_error *err)
 {
 	struct store_conn *c = store_read_conn(st);
 	json_t *v = dossier_view(st, c, code, true);
 	if (json_is_null(v))
 		return mc_fail(err, MC_ERR_NOT_FOUND, "dossier_not_found", "Không có hồ sơ này",
-			       "No such dossier");
+		               "No such dossier");
 	*out = v;
 	return MC_OK;
 }
 
 enum mc_err store_dossier_control_sheet(struct store *st, const char *code, json_t **out,
-					struct mc_error *err)
+                                        struct mc_error *err)
 {
 	struct store_conn *c = store_read_conn(st);
 	struct dossier_row d;
@@ -1092,25 +1101,24 @@ enum mc_err store_dossier_control_sheet(struct store *st, const char *code, json
 	if (rc)
 		return rc;
 	*out = json_pack("{s:s, s:s, s:o}", "code", code, "form", "mau-06", "rows",
-			 dossier_steps(c, d.id));
+	                 dossier_steps(c, d.id));
 	return MC_OK;
 }
 
-json_t *store_dossier_list(struct store *st, const struct dossier_filter *f, int offset,
-			   int limit)
+json_t *store_dossier_list(struct store *st, const struct dossier_filter *f, int offset, int limit)
 {
 	/* One statement with every filter optional: NULL parameters match all. */
-	static const char page_sql[] = "SELECT " DOSSIER_COLUMNS
-				       " FROM dossiers d JOIN procedures p ON p.id = d.procedure_id"
-				       " WHERE (?1 IS NULL OR d.status = ?1) AND (?2 IS NULL OR p.code = ?2)"
-				       " AND (?3 IS NULL OR p.field = ?3) AND (?4 IS NULL OR d.holder_office = ?4)"
-				       " AND (?5 IS NULL OR d.holder = ?5) AND (?6 IS NULL OR d.received_at >= ?6)"
-				       " AND (?7 IS NULL OR d.received_at < ?7) AND (?8 IS NULL OR d.due_at < ?8)"
-				       " AND (?9 IS NULL OR (d.due_at IS NOT NULL AND"
-				       "  (coalesce(d.finished_at, d.paused_at, ?10) > d.due_at) = ?9))"
-				       " AND (?11 IS NULL OR d.code = ?11 OR d.applicant_phone = ?11"
-				       "  OR d.applicant_id_number = ?11)"
-				       " ORDER BY d.intake_at DESC, d.id DESC";
+	static const char page_sql[] =
+	    "SELECT " DOSSIER_COLUMNS " FROM dossiers d JOIN procedures p ON p.id = d.procedure_id"
+	    " WHERE (?1 IS NULL OR d.status = ?1) AND (?2 IS NULL OR p.code = ?2)"
+	    " AND (?3 IS NULL OR p.field = ?3) AND (?4 IS NULL OR d.holder_office = ?4)"
+	    " AND (?5 IS NULL OR d.holder = ?5) AND (?6 IS NULL OR d.received_at >= ?6)"
+	    " AND (?7 IS NULL OR d.received_at < ?7) AND (?8 IS NULL OR d.due_at < ?8)"
+	    " AND (?9 IS NULL OR (d.due_at IS NOT NULL AND"
+	    "  (coalesce(d.finished_at, d.paused_at, ?10) > d.due_at) = ?9))"
+	    " AND (?11 IS NULL OR d.code = ?11 OR d.applicant_phone = ?11"
+	    "  OR d.applicant_id_number = ?11)"
+	    " ORDER BY d.intake_at DESC, d.id DESC";
 	struct store_conn *c = store_read_conn(st);
 	int64_t now = clock_now();
 	json_t *items = json_array();
@@ -1118,7 +1126,7 @@ json_t *store_dossier_list(struct store *st, const struct dossier_filter *f, int
 	sqlite3_stmt *s = store_stmt(c, page_sql);
 	if (s == NULL)
 		return json_pack("{s:o, s:i, s:i, s:i}", "items", items, "total", 0, "offset",
-				 offset, "limit", limit);
+		                 offset, "limit", limit);
 	const char *texts[] = {f->status, f->procedure, f->field, f->office, f->holder};
 	for (int i = 0; i < 5; i++)
 		if (texts[i])
@@ -1139,7 +1147,8 @@ json_t *store_dossier_list(struct store *st, const struct dossier_filter *f, int
 	while (sqlite3_step(s) == SQLITE_ROW) {
 		if (f->at_risk) {
 			json_t *v = dossier_row_json(st, s, now);
-			if (!json_is_true(json_object_get(json_object_get(v, "timing"), "at_risk"))) {
+			if (!json_is_true(
+			        json_object_get(json_object_get(v, "timing"), "at_risk"))) {
 				json_decref(v);
 				continue;
 			}
@@ -1154,7 +1163,7 @@ json_t *store_dossier_list(struct store *st, const struct dossier_filter *f, int
 	}
 	sqlite3_reset(s);
 	return json_pack("{s:o, s:I, s:i, s:i}", "items", items, "total", (json_int_t)total,
-			 "offset", offset, "limit", limit);
+	                 "offset", offset, "limit", limit);
 }
 
 json_t *store_dossier_public(struct store *st, const char *code, const char *secret)
@@ -1165,10 +1174,11 @@ json_t *store_dossier_public(struct store *st, const char *code, const char *sec
 	if (code == NULL || secret == NULL || strlen(code) > 64 || strlen(secret) > 64)
 		return NULL;
 	dossier_secret_hash(code, secret, got);
-	sqlite3_stmt *s = store_stmt(c, "SELECT d.secret_hash, d.status, p.name, p.code,"
-					" d.received_at, d.due_at, d.pending, d.apology_due_at,"
-					" d.finished_at, d.paused_at, d.returned_at FROM dossiers d"
-					" JOIN procedures p ON p.id = d.procedure_id WHERE d.code = ?");
+	sqlite3_stmt *s =
+	    store_stmt(c, "SELECT d.secret_hash, d.status, p.name, p.code,"
+	                  " d.received_at, d.due_at, d.pending, d.apology_due_at,"
+	                  " d.finished_at, d.paused_at, d.returned_at FROM dossiers d"
+	                  " JOIN procedures p ON p.id = d.procedure_id WHERE d.code = ?");
 	if (s == NULL)
 		return NULL;
 	sqlite3_bind_text(s, 1, code, -1, SQLITE_STATIC);
@@ -1183,20 +1193,20 @@ json_t *store_dossier_public(struct store *st, const char *code, const char *sec
 		dossier_status_parse(store_col_text(s, 1), &status);
 		int64_t due = sqlite3_column_int64(s, 5);
 		json_t *t = dossier_timing(st, status, sqlite3_column_int64(s, 4), due,
-					   sqlite3_column_int64(s, 9), sqlite3_column_int64(s, 8),
-					   clock_now());
+		                           sqlite3_column_int64(s, 9), sqlite3_column_int64(s, 8),
+		                           clock_now());
 		v = json_pack("{s:s, s:s, s:s, s:{s:s, s:s}, s:o, s:o, s:o, s:b, s:o, s:o}", "code",
-			      code, "status", store_col_text(s, 1), "status_text",
-			      dossier_status_text_vi(status), "procedure", "code",
-			      store_col_text(s, 3), "name", store_col_text(s, 2), "received_at",
-			      opt_int(s, 4), "appointment_at", opt_int(s, 5), "still_needed",
-			      status == DS_SUPPLEMENT_REQUESTED ? opt_json(s, 6) : json_null(),
-			      "late", json_is_true(json_object_get(t, "late")), "apology",
-			      sqlite3_column_type(s, 7) == SQLITE_NULL
-				      ? json_null()
-				      : json_pack("{s:I}", "new_appointment_at",
-						  (json_int_t)sqlite3_column_int64(s, 7)),
-			      "returned_at", opt_int(s, 10));
+		              code, "status", store_col_text(s, 1), "status_text",
+		              dossier_status_text_vi(status), "procedure", "code",
+		              store_col_text(s, 3), "name", store_col_text(s, 2), "received_at",
+		              opt_int(s, 4), "appointment_at", opt_int(s, 5), "still_needed",
+		              status == DS_SUPPLEMENT_REQUESTED ? opt_json(s, 6) : json_null(),
+		              "late", json_is_true(json_object_get(t, "late")), "apology",
+		              sqlite3_column_type(s, 7) == SQLITE_NULL
+		                  ? json_null()
+		                  : json_pack("{s:I}", "new_appointment_at",
+		                              (json_int_t)sqlite3_column_int64(s, 7)),
+		              "returned_at", opt_int(s, 10));
 		json_decref(t);
 	}
 	sqlite3_reset(s);
@@ -1227,30 +1237,30 @@ static void csv_time(struct strbuf *out, sqlite3_stmt *s, int col)
 }
 
 enum mc_err store_dossier_ledger_csv(struct store *st, const char *from, const char *to,
-				     struct strbuf *out, struct mc_error *err)
+                                     struct strbuf *out, struct mc_error *err)
 {
 	int64_t a = 0, b = 0;
 	bool ok = dossier_day_start(from, &a) && dossier_day_start(to, &b) && a <= b;
 	if (!ok)
 		return mc_fail(err, MC_ERR_INVALID, "invalid_period",
-			       "Kỳ phải có from và to dạng YYYY-MM-DD, from ≤ to",
-			       "from and to must be YYYY-MM-DD with from <= to");
+		               "Kỳ phải có from và to dạng YYYY-MM-DD, from ≤ to",
+		               "from and to must be YYYY-MM-DD with from <= to");
 	struct store_conn *c = store_read_conn(st);
 	sqlite3_stmt *s = store_stmt(
-		c, "SELECT d.code, p.name, d.sets, d.applicant_name,"
-		   " json_extract(d.applicant, '$.address'), d.applicant_phone, p.office,"
-		   " d.received_at, d.due_at,"
-		   " (SELECT min(given_at) FROM dossier_steps s WHERE s.dossier_id = d.id),"
-		   " d.finished_at, d.returned_at, d.returned_to, d.status, d.apology_due_at"
-		   " FROM dossiers d JOIN procedures p ON p.id = d.procedure_id"
-		   " WHERE d.received_at >= ? AND d.received_at < ? ORDER BY d.received_at, d.id");
+	    c, "SELECT d.code, p.name, d.sets, d.applicant_name,"
+	       " json_extract(d.applicant, '$.address'), d.applicant_phone, p.office,"
+	       " d.received_at, d.due_at,"
+	       " (SELECT min(given_at) FROM dossier_steps s WHERE s.dossier_id = d.id),"
+	       " d.finished_at, d.returned_at, d.returned_to, d.status, d.apology_due_at"
+	       " FROM dossiers d JOIN procedures p ON p.id = d.procedure_id"
+	       " WHERE d.received_at >= ? AND d.received_at < ? ORDER BY d.received_at, d.id");
 	if (s == NULL)
 		return store_sql_error(c, "ledger", err);
 	sqlite3_bind_int64(s, 1, a);
 	sqlite3_bind_int64(s, 2, b + 86400);
 	strbuf_puts(out, "line,code,procedure,sets,applicant,address,phone,lead_office,received,"
-			 "appointment,sent_to_office,result_back,returned,returned_to,status,"
-			 "new_appointment\r\n");
+	                 "appointment,sent_to_office,result_back,returned,returned_to,status,"
+	                 "new_appointment\r\n");
 	int line = 0;
 	while (sqlite3_step(s) == SQLITE_ROW) {
 		strbuf_printf(out, "%d,", ++line);
@@ -1285,24 +1295,25 @@ enum mc_err store_dossier_audit(struct store *st, int64_t *checked, struct mc_er
 	int64_t n = 0;
 	/* Not cached: runs once per audit. The newest event of each dossier
 	 * states its status and due instant after that event. */
-	if (sqlite3_prepare_v2(c->db,
-			       "SELECT d.code, d.status, d.due_at, json_extract(e.details, '$.status'),"
-			       " json_extract(e.details, '$.due_at') FROM dossiers d"
-			       " LEFT JOIN events e ON e.id = (SELECT max(id) FROM events"
-			       "  WHERE entity = 'dossier' AND entity_id = d.code)",
-			       -1, &s, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(
+	        c->db,
+	        "SELECT d.code, d.status, d.due_at, json_extract(e.details, '$.status'),"
+	        " json_extract(e.details, '$.due_at') FROM dossiers d"
+	        " LEFT JOIN events e ON e.id = (SELECT max(id) FROM events"
+	        "  WHERE entity = 'dossier' AND entity_id = d.code)",
+	        -1, &s, NULL) != SQLITE_OK)
 		return store_sql_error(c, "dossier audit", err);
 	while (sqlite3_step(s) == SQLITE_ROW) {
 		bool same_status = sqlite3_column_type(s, 3) != SQLITE_NULL &&
-				   strcmp(store_col_text(s, 1), store_col_text(s, 3)) == 0;
+		                   strcmp(store_col_text(s, 1), store_col_text(s, 3)) == 0;
 		bool same_due = sqlite3_column_int64(s, 2) == sqlite3_column_int64(s, 4) &&
-				(sqlite3_column_type(s, 2) == SQLITE_NULL) ==
-					(sqlite3_column_type(s, 4) == SQLITE_NULL);
+		                (sqlite3_column_type(s, 2) == SQLITE_NULL) ==
+		                    (sqlite3_column_type(s, 4) == SQLITE_NULL);
 		if (!same_status || !same_due) {
 			rc = mc_failf(err, MC_ERR_CONFLICT, "audit_state_mismatch",
-				      "Hồ sơ bị sửa ngoài nhật ký",
-				      "dossier %s differs from its last event (%s)",
-				      store_col_text(s, 0), same_status ? "due_at" : "status");
+			              "Hồ sơ bị sửa ngoài nhật ký",
+			              "dossier %s differs from its last event (%s)",
+			              store_col_text(s, 0), same_status ? "due_at" : "status");
 			break;
 		}
 		n++;

@@ -24,33 +24,32 @@ struct strbuf;
  * *out gets {"dossier":{…}, "secret":"…" (received, supplement), "form":"mau-01"|…}.
  * The code <agency>-<YYMMDD>-<NNNN> is gap-free per agency per day. */
 enum mc_err store_dossier_intake(struct store *st, const struct principal *who, json_t *req,
-				 json_t **out, struct mc_error *err);
+                                 json_t **out, struct mc_error *err);
 
 /* One action ({"action":"handover", …}; see docs/api.md) on the dossier
  * `code`. *out gets the dossier's staff view after it. */
 enum mc_err store_dossier_act(struct store *st, const struct principal *who, const char *code,
-			      json_t *req, json_t **out, struct mc_error *err);
+                              json_t *req, json_t **out, struct mc_error *err);
 
 /* The staff view with the full history; MC_ERR_NOT_FOUND when absent. */
 enum mc_err store_dossier_get(struct store *st, const char *code, json_t **out,
-			      struct mc_error *err);
+                              struct mc_error *err);
 /* The control sheet (Mẫu 06): one row per hand-over. */
 enum mc_err store_dossier_control_sheet(struct store *st, const char *code, json_t **out,
-					struct mc_error *err);
+                                        struct mc_error *err);
 
 struct dossier_filter {
 	const char *status, *procedure, *field, *office, *holder;
 	const char *received_from, *received_to; /* office dates YYYY-MM-DD */
-	int64_t due_before;			 /* 0: none */
-	int late;				 /* -1 any, 0 not late, 1 late */
+	int64_t due_before;                      /* 0: none */
+	int late;                                /* -1 any, 0 not late, 1 late */
 	bool at_risk;
 	const char *q; /* a code, a phone number or an ID number */
 };
 
 /* A page of dossiers (staff views without history):
  * {"items":[…],"total":N,"offset":o,"limit":l}. */
-json_t *store_dossier_list(struct store *st, const struct dossier_filter *f, int offset,
-			   int limit);
+json_t *store_dossier_list(struct store *st, const struct dossier_filter *f, int offset, int limit);
 
 /* The citizen's view: status, appointment, what is still needed, lateness
  * and apology; no personal field. Returns NULL when the code is unknown or
@@ -60,7 +59,7 @@ json_t *store_dossier_public(struct store *st, const char *code, const char *sec
 /* The ledger (sổ theo dõi, Mẫu 07) of dossiers received between two office
  * dates, inclusive, as CSV appended to out. */
 enum mc_err store_dossier_ledger_csv(struct store *st, const char *from, const char *to,
-				     struct strbuf *out, struct mc_error *err);
+                                     struct strbuf *out, struct mc_error *err);
 
 /* Checks every dossier row against its newest event in the chain (status
  * and due instant): MC_ERR_CONFLICT ("audit_state_mismatch") naming the first

@@ -15,14 +15,14 @@
 /* Default priority classes (đối tượng ưu tiên); an office replaces them with
  * the setting "priority_classes" (a JSON array of {code, name}). */
 static const char queue_default_priority_classes[] =
-	"[{\"code\":\"elderly\",\"name\":\"Người cao tuổi\",\"name_en\":\"Elderly person\"},"
-	"{\"code\":\"disability\",\"name\":\"Người khuyết tật\",\"name_en\":\"Person with a "
-	"disability\"},"
-	"{\"code\":\"pregnant\",\"name\":\"Phụ nữ mang thai\",\"name_en\":\"Pregnant woman\"},"
-	"{\"code\":\"meritorious\",\"name\":\"Người có công với cách mạng\",\"name_en\":\"Person "
-	"with meritorious service\"},"
-	"{\"code\":\"child_carer\",\"name\":\"Người đi cùng trẻ dưới 6 tuổi\",\"name_en\":\"Carer "
-	"of a child under 6\"}]";
+    "[{\"code\":\"elderly\",\"name\":\"Người cao tuổi\",\"name_en\":\"Elderly person\"},"
+    "{\"code\":\"disability\",\"name\":\"Người khuyết tật\",\"name_en\":\"Person with a "
+    "disability\"},"
+    "{\"code\":\"pregnant\",\"name\":\"Phụ nữ mang thai\",\"name_en\":\"Pregnant woman\"},"
+    "{\"code\":\"meritorious\",\"name\":\"Người có công với cách mạng\",\"name_en\":\"Person "
+    "with meritorious service\"},"
+    "{\"code\":\"child_carer\",\"name\":\"Người đi cùng trẻ dưới 6 tuổi\",\"name_en\":\"Carer "
+    "of a child under 6\"}]";
 
 struct counter_row {
 	int64_t id;
@@ -41,10 +41,10 @@ struct ticket_row {
 };
 
 static enum mc_err queue_counter_load(struct store_conn *c, int no, struct counter_row *out,
-				      struct mc_error *err)
+                                      struct mc_error *err)
 {
 	sqlite3_stmt *s = store_stmt(c, "SELECT id, no, state, user_id, priority_streak"
-					" FROM counters WHERE no = ?");
+	                                " FROM counters WHERE no = ?");
 	if (s == NULL)
 		return store_sql_error(c, "counter", err);
 	sqlite3_bind_int(s, 1, no);
@@ -57,7 +57,7 @@ static enum mc_err queue_counter_load(struct store_conn *c, int no, struct count
 		out->priority_streak = sqlite3_column_int(s, 4);
 	} else {
 		rc = mc_failf(err, MC_ERR_NOT_FOUND, "counter_not_found", "Không có quầy này",
-			      "No counter %d", no);
+		              "No counter %d", no);
 	}
 	sqlite3_reset(s);
 	return rc;
@@ -66,24 +66,25 @@ static enum mc_err queue_counter_load(struct store_conn *c, int no, struct count
 /* A clerk works only at the counter they opened; supervisors and admins may
  * act at any counter. */
 static enum mc_err queue_counter_check_actor(const struct principal *who,
-					     const struct counter_row *co, struct mc_error *err)
+                                             const struct counter_row *co, struct mc_error *err)
 {
 	if (who->role != ROLE_COUNTER)
 		return MC_OK;
 	if (co->user_id != who->user_id)
 		return mc_failf(err, MC_ERR_FORBIDDEN, "counter_not_yours",
-				"Quầy này đang do cán bộ khác phụ trách",
-				"Counter %d is not opened by you", co->no);
+		                "Quầy này đang do cán bộ khác phụ trách",
+		                "Counter %d is not opened by you", co->no);
 	return MC_OK;
 }
 
 /* The ticket being served at a counter, if any (*found tells). */
 static enum mc_err queue_serving(struct store_conn *c, int64_t counter_id, struct ticket_row *out,
-				 bool *found, struct mc_error *err)
+                                 bool *found, struct mc_error *err)
 {
-	sqlite3_stmt *s = store_stmt(c, "SELECT t.id, t.queued_at, v.id FROM tickets t"
-					" JOIN visits v ON v.ticket_id = t.id AND v.finished_at IS NULL"
-					" WHERE t.state = 'called' AND t.counter_id = ?");
+	sqlite3_stmt *s =
+	    store_stmt(c, "SELECT t.id, t.queued_at, v.id FROM tickets t"
+	                  " JOIN visits v ON v.ticket_id = t.id AND v.finished_at IS NULL"
+	                  " WHERE t.state = 'called' AND t.counter_id = ?");
 	if (s == NULL)
 		return store_sql_error(c, "serving", err);
 	sqlite3_bind_int64(s, 1, counter_id);
@@ -103,39 +104,38 @@ static enum mc_err queue_serving(struct store_conn *c, int64_t counter_id, struc
 /* The public view of a ticket (no personal data: a ticket has none). */
 static json_t *queue_ticket_json(struct store_conn *c, int64_t id)
 {
-	sqlite3_stmt *s = store_stmt(
-		c, "SELECT t.id, t.label, t.number, g.code, sg.code, t.priority, t.state,"
-		   " t.issued_at, co.no, t.service_day, t.outcome, tc.no, t.queued_at"
-		   " FROM tickets t JOIN service_groups g ON g.id = t.group_id"
-		   " JOIN service_groups sg ON sg.id = t.series_group_id"
-		   " LEFT JOIN counters co ON co.id = t.counter_id"
-		   " LEFT JOIN counters tc ON tc.id = t.target_counter_id WHERE t.id = ?");
+	sqlite3_stmt *s =
+	    store_stmt(c, "SELECT t.id, t.label, t.number, g.code, sg.code, t.priority, t.state,"
+	                  " t.issued_at, co.no, t.service_day, t.outcome, tc.no, t.queued_at"
+	                  " FROM tickets t JOIN service_groups g ON g.id = t.group_id"
+	                  " JOIN service_groups sg ON sg.id = t.series_group_id"
+	                  " LEFT JOIN counters co ON co.id = t.counter_id"
+	                  " LEFT JOIN counters tc ON tc.id = t.target_counter_id WHERE t.id = ?");
 	json_t *j = NULL;
 	if (s == NULL)
 		return NULL;
 	sqlite3_bind_int64(s, 1, id);
 	if (sqlite3_step(s) == SQLITE_ROW) {
-		j = json_pack("{s:I, s:s, s:i, s:s, s:s, s:o, s:s, s:I, s:o, s:s, s:o, s:o, s:I}",
-			      "id", (json_int_t)sqlite3_column_int64(s, 0), "label",
-			      store_col_text(s, 1), "number", sqlite3_column_int(s, 2), "group",
-			      store_col_text(s, 3), "series", store_col_text(s, 4), "priority",
-			      sqlite3_column_type(s, 5) == SQLITE_NULL
-				      ? json_null()
-				      : json_string(store_col_text(s, 5)),
-			      "state", store_col_text(s, 6), "issued_at",
-			      (json_int_t)sqlite3_column_int64(s, 7), "counter",
-			      sqlite3_column_type(s, 8) == SQLITE_NULL
-				      ? json_null()
-				      : json_integer(sqlite3_column_int(s, 8)),
-			      "service_day", store_col_text(s, 9), "outcome",
-			      sqlite3_column_type(s, 10) == SQLITE_NULL
-				      ? json_null()
-				      : json_string(store_col_text(s, 10)),
-			      "target_counter",
-			      sqlite3_column_type(s, 11) == SQLITE_NULL
-				      ? json_null()
-				      : json_integer(sqlite3_column_int(s, 11)),
-			      "queued_at", (json_int_t)sqlite3_column_int64(s, 12));
+		j = json_pack(
+		    "{s:I, s:s, s:i, s:s, s:s, s:o, s:s, s:I, s:o, s:s, s:o, s:o, s:I}", "id",
+		    (json_int_t)sqlite3_column_int64(s, 0), "label", store_col_text(s, 1), "number",
+		    sqlite3_column_int(s, 2), "group", store_col_text(s, 3), "series",
+		    store_col_text(s, 4), "priority",
+		    sqlite3_column_type(s, 5) == SQLITE_NULL ? json_null()
+		                                             : json_string(store_col_text(s, 5)),
+		    "state", store_col_text(s, 6), "issued_at",
+		    (json_int_t)sqlite3_column_int64(s, 7), "counter",
+		    sqlite3_column_type(s, 8) == SQLITE_NULL
+		        ? json_null()
+		        : json_integer(sqlite3_column_int(s, 8)),
+		    "service_day", store_col_text(s, 9), "outcome",
+		    sqlite3_column_type(s, 10) == SQLITE_NULL ? json_null()
+		                                              : json_string(store_col_text(s, 10)),
+		    "target_counter",
+		    sqlite3_column_type(s, 11) == SQLITE_NULL
+		        ? json_null()
+		        : json_integer(sqlite3_column_int(s, 11)),
+		    "queued_at", (json_int_t)sqlite3_column_int64(s, 12));
 	}
 	sqlite3_reset(s);
 	return j;
@@ -144,8 +144,8 @@ static json_t *queue_ticket_json(struct store_conn *c, int64_t id)
 /* Appends the event of a ticket change with the ticket's public view and
  * returns that view (a new reference) in *view. */
 static enum mc_err queue_event(struct store *st, const struct principal *who, int64_t ticket_id,
-			       const char *action, int counter_no, json_t *extra, json_t **view,
-			       struct mc_error *err)
+                               const char *action, int counter_no, json_t *extra, json_t **view,
+                               struct mc_error *err)
 {
 	struct store_conn *c = store_write_conn(st);
 	json_t *t = queue_ticket_json(c, ticket_id);
@@ -201,13 +201,13 @@ static bool queue_priority_valid(struct store *st, const char *code)
 }
 
 enum mc_err store_ticket_issue(struct store *st, const struct principal *who,
-			       const char *group_code, const char *priority, json_t **ticket,
-			       struct mc_error *err)
+                               const char *group_code, const char *priority, json_t **ticket,
+                               struct mc_error *err)
 {
 	if (priority && !queue_priority_valid(st, priority))
 		return mc_failf(err, MC_ERR_INVALID, "unknown_priority_class",
-				"Đối tượng ưu tiên không hợp lệ", "Unknown priority class '%.40s'",
-				priority);
+		                "Đối tượng ưu tiên không hợp lệ", "Unknown priority class '%.40s'",
+		                priority);
 	enum mc_err rc = store_begin(st, err);
 	if (rc)
 		return rc;
@@ -217,7 +217,7 @@ enum mc_err store_ticket_issue(struct store *st, const struct principal *who,
 	clock_office_date(now, day);
 
 	sqlite3_stmt *s = store_stmt(c, "SELECT id, prefix FROM service_groups"
-					" WHERE code = ? AND active = 1");
+	                                " WHERE code = ? AND active = 1");
 	if (s == NULL) {
 		rc = store_sql_error(c, "group", err);
 		goto fail;
@@ -231,14 +231,14 @@ enum mc_err store_ticket_issue(struct store *st, const struct principal *who,
 	}
 	sqlite3_reset(s);
 	if (gid == 0) {
-		rc = mc_failf(err, MC_ERR_NOT_FOUND, "group_not_found",
-			      "Không có nhóm dịch vụ này", "No service group '%.40s'", group_code);
+		rc = mc_failf(err, MC_ERR_NOT_FOUND, "group_not_found", "Không có nhóm dịch vụ này",
+		              "No service group '%.40s'", group_code);
 		goto fail;
 	}
 
 	s = store_stmt(c, "INSERT INTO ticket_numbers (service_day, group_id, last) VALUES (?,?,1)"
-			  " ON CONFLICT (service_day, group_id) DO UPDATE SET last = last + 1"
-			  " RETURNING last");
+	                  " ON CONFLICT (service_day, group_id) DO UPDATE SET last = last + 1"
+	                  " RETURNING last");
 	if (s == NULL) {
 		rc = store_sql_error(c, "numbering", err);
 		goto fail;
@@ -255,9 +255,9 @@ enum mc_err store_ticket_issue(struct store *st, const struct principal *who,
 	queue_label(prefix, number, label, sizeof label);
 
 	s = store_stmt(c, "INSERT INTO tickets (service_day, series_group_id, group_id, number,"
-			  " label, priority, state, issued_at, issued_by, queue_key, queued_at)"
-			  " VALUES (?,?,?,?,?,?,'waiting',?,?,"
-			  " (SELECT coalesce(max(queue_key), 0) + 1 FROM tickets),?)");
+	                  " label, priority, state, issued_at, issued_by, queue_key, queued_at)"
+	                  " VALUES (?,?,?,?,?,?,'waiting',?,?,"
+	                  " (SELECT coalesce(max(queue_key), 0) + 1 FROM tickets),?)");
 	if (s == NULL) {
 		rc = store_sql_error(c, "ticket", err);
 		goto fail;
@@ -288,8 +288,8 @@ enum mc_err store_ticket_issue(struct store *st, const struct principal *who,
 		 * and the wait range. */
 		int ahead = 0;
 		s = store_stmt(c, "SELECT count(*) FROM (SELECT 1 FROM tickets"
-				  " WHERE state = 'waiting' AND service_day = ? AND group_id = ?"
-				  " AND id <> ? LIMIT 999)");
+		                  " WHERE state = 'waiting' AND service_day = ? AND group_id = ?"
+		                  " AND id <> ? LIMIT 999)");
 		if (s) {
 			sqlite3_bind_text(s, 1, day, -1, SQLITE_STATIC);
 			sqlite3_bind_int64(s, 2, gid);
@@ -301,7 +301,7 @@ enum mc_err store_ticket_issue(struct store *st, const struct principal *who,
 		int64_t service = store_setting_int(st, "default_service_minutes", 6) * 60;
 		json_object_set_new(*ticket, "people_ahead", json_integer(ahead));
 		json_object_set_new(*ticket, "wait",
-				    queue_group_wait(c, gid, day, now, service, ahead));
+		                    queue_group_wait(c, gid, day, now, service, ahead));
 	}
 	rc = store_commit(st, err);
 	if (rc && ticket) {
@@ -315,10 +315,10 @@ fail:
 }
 
 static enum mc_err queue_ticket_load(struct store_conn *c, int64_t id, struct ticket_row *out,
-				     int64_t *no_show_at, struct mc_error *err)
+                                     int64_t *no_show_at, struct mc_error *err)
 {
 	sqlite3_stmt *s = store_stmt(c, "SELECT state, queued_at, counter_id, no_show_at"
-					" FROM tickets WHERE id = ?");
+	                                " FROM tickets WHERE id = ?");
 	if (s == NULL)
 		return store_sql_error(c, "ticket", err);
 	sqlite3_bind_int64(s, 1, id);
@@ -332,15 +332,15 @@ static enum mc_err queue_ticket_load(struct store_conn *c, int64_t id, struct ti
 			*no_show_at = sqlite3_column_int64(s, 3);
 	} else {
 		rc = mc_failf(err, MC_ERR_NOT_FOUND, "ticket_not_found", "Không có phiếu này",
-			      "No ticket %lld", (long long)id);
+		              "No ticket %lld", (long long)id);
 	}
 	sqlite3_reset(s);
 	return rc;
 }
 
 /* Runs one UPDATE/INSERT with int64 parameters; MC_OK when it changed a row. */
-static enum mc_err queue_exec(struct store_conn *c, const char *sql, const int64_t *args,
-			      size_t n, struct mc_error *err)
+static enum mc_err queue_exec(struct store_conn *c, const char *sql, const int64_t *args, size_t n,
+                              struct mc_error *err)
 {
 	sqlite3_stmt *s = store_stmt(c, sql);
 	if (s == NULL)
@@ -353,13 +353,13 @@ static enum mc_err queue_exec(struct store_conn *c, const char *sql, const int64
 		return store_sql_error(c, "queue", err);
 	if (sqlite3_changes(c->db) == 0)
 		return mc_fail(err, MC_ERR_CONFLICT, "state_changed",
-			       "Trạng thái đã thay đổi, hãy thử lại",
-			       "The state changed meanwhile; try again");
+		               "Trạng thái đã thay đổi, hãy thử lại",
+		               "The state changed meanwhile; try again");
 	return MC_OK;
 }
 
 enum mc_err store_ticket_void(struct store *st, const struct principal *who, int64_t ticket_id,
-			      const char *reason, struct mc_error *err)
+                              const char *reason, struct mc_error *err)
 {
 	enum mc_err rc = store_begin(st, err);
 	if (rc)
@@ -369,17 +369,17 @@ enum mc_err store_ticket_void(struct store *st, const struct principal *who, int
 	rc = queue_ticket_load(c, ticket_id, &t, NULL, err);
 	if (rc == MC_OK && t.state != TICKET_WAITING)
 		rc = mc_fail(err, MC_ERR_CONFLICT, "ticket_not_waiting", "Phiếu không còn chờ",
-			     "The ticket is no longer waiting");
+		             "The ticket is no longer waiting");
 	if (rc == MC_OK) {
 		int64_t a[] = {clock_now(), ticket_id};
 		rc = queue_exec(c,
-				"UPDATE tickets SET state = 'done', outcome = 'voided',"
-				" finished_at = ? WHERE id = ? AND state = 'waiting'",
-				a, 2, err);
+		                "UPDATE tickets SET state = 'done', outcome = 'voided',"
+		                " finished_at = ? WHERE id = ? AND state = 'waiting'",
+		                a, 2, err);
 	}
 	if (rc == MC_OK)
 		rc = queue_event(st, who, ticket_id, "ticket.voided", 0,
-				 json_pack("{s:s}", "reason", reason), NULL, err);
+		                 json_pack("{s:s}", "reason", reason), NULL, err);
 	if (rc) {
 		store_rollback(st);
 		return rc;
@@ -388,7 +388,7 @@ enum mc_err store_ticket_void(struct store *st, const struct principal *who, int
 }
 
 enum mc_err store_ticket_rejoin(struct store *st, const struct principal *who, int64_t ticket_id,
-				json_t **ticket, struct mc_error *err)
+                                json_t **ticket, struct mc_error *err)
 {
 	enum mc_err rc = store_begin(st, err);
 	if (rc)
@@ -406,24 +406,24 @@ enum mc_err store_ticket_rejoin(struct store *st, const struct principal *who, i
 	clock_office_date(no_show_at, day);
 	if (!queue_action_allowed(QA_REJOIN, t.state)) {
 		rc = mc_fail(err, MC_ERR_CONFLICT, "ticket_not_no_show",
-			     "Chỉ phiếu vắng mặt mới được xếp lại",
-			     "Only a no-show ticket can rejoin");
+		             "Chỉ phiếu vắng mặt mới được xếp lại",
+		             "Only a no-show ticket can rejoin");
 		goto fail;
 	}
 	if (now - no_show_at > window || strcmp(day, today) != 0) {
 		rc = mc_fail(err, MC_ERR_CONFLICT, "rejoin_window_passed",
-			     "Đã quá thời gian được xếp lại, hãy lấy số mới",
-			     "The rejoin window has passed; take a new number");
+		             "Đã quá thời gian được xếp lại, hãy lấy số mới",
+		             "The rejoin window has passed; take a new number");
 		goto fail;
 	}
 	/* A rejoining ticket goes to the end of its line: those who waited
 	 * while it was away keep their place. */
 	int64_t a[] = {now, ticket_id};
 	rc = queue_exec(c,
-			"UPDATE tickets SET state = 'waiting', queued_at = ?,"
-			" queue_key = (SELECT max(queue_key) + 1 FROM tickets),"
-			" no_show_at = NULL, counter_id = NULL WHERE id = ? AND state = 'no_show'",
-			a, 2, err);
+	                "UPDATE tickets SET state = 'waiting', queued_at = ?,"
+	                " queue_key = (SELECT max(queue_key) + 1 FROM tickets),"
+	                " no_show_at = NULL, counter_id = NULL WHERE id = ? AND state = 'no_show'",
+	                a, 2, err);
 	if (rc == MC_OK)
 		rc = queue_event(st, who, ticket_id, "ticket.rejoined", 0, NULL, ticket, err);
 	if (rc)
@@ -436,7 +436,7 @@ fail:
 
 /* Loads the counter for an action and checks the actor may use it. */
 static enum mc_err queue_counter_for_action(struct store_conn *c, const struct principal *who,
-					    int no, struct counter_row *co, struct mc_error *err)
+                                            int no, struct counter_row *co, struct mc_error *err)
 {
 	enum mc_err rc = queue_counter_load(c, no, co, err);
 	if (rc == MC_OK)
@@ -445,26 +445,26 @@ static enum mc_err queue_counter_for_action(struct store_conn *c, const struct p
 }
 
 static enum mc_err queue_require_serving(struct store_conn *c, const struct counter_row *co,
-					 struct ticket_row *t, struct mc_error *err)
+                                         struct ticket_row *t, struct mc_error *err)
 {
 	bool found;
 	enum mc_err rc = queue_serving(c, co->id, t, &found, err);
 	if (rc == MC_OK && !found)
-		rc = mc_failf(err, MC_ERR_CONFLICT, "no_ticket_at_counter",
-			      "Quầy chưa gọi số nào", "Counter %d is serving no ticket", co->no);
+		rc = mc_failf(err, MC_ERR_CONFLICT, "no_ticket_at_counter", "Quầy chưa gọi số nào",
+		              "Counter %d is serving no ticket", co->no);
 	return rc;
 }
 
 /* Ends the open visit of ticket t at counter co with outcome, setting the
  * ticket's new state. */
 static enum mc_err queue_end_visit(struct store *st, const struct principal *who,
-				   const struct counter_row *co, const struct ticket_row *t,
-				   enum visit_outcome outcome, json_t **view, struct mc_error *err)
+                                   const struct counter_row *co, const struct ticket_row *t,
+                                   enum visit_outcome outcome, json_t **view, struct mc_error *err)
 {
 	struct store_conn *c = store_write_conn(st);
 	int64_t now = clock_now();
 	static const char set_visit[] = "UPDATE visits SET finished_at = ?1, outcome = ?2"
-					" WHERE id = ?3 AND finished_at IS NULL";
+	                                " WHERE id = ?3 AND finished_at IS NULL";
 	sqlite3_stmt *s = store_stmt(c, set_visit);
 	if (s == NULL)
 		return store_sql_error(c, "visit", err);
@@ -483,7 +483,7 @@ static enum mc_err queue_end_visit(struct store *st, const struct principal *who
 	case VISIT_SERVED:
 	case VISIT_REMOVED:
 		s = store_stmt(c, "UPDATE tickets SET state = 'done', finished_at = ?,"
-				  " outcome = ? WHERE id = ? AND state = 'called'");
+		                  " outcome = ? WHERE id = ? AND state = 'called'");
 		if (s == NULL)
 			return store_sql_error(c, "finish", err);
 		sqlite3_bind_int64(s, 1, now);
@@ -497,9 +497,9 @@ static enum mc_err queue_end_visit(struct store *st, const struct principal *who
 		break;
 	case VISIT_NO_SHOW:
 		rc = queue_exec(c,
-				"UPDATE tickets SET state = 'no_show', no_show_at = ?,"
-				" counter_id = NULL WHERE id = ? AND state = 'called'",
-				a, 2, err);
+		                "UPDATE tickets SET state = 'no_show', no_show_at = ?,"
+		                " counter_id = NULL WHERE id = ? AND state = 'called'",
+		                a, 2, err);
 		if (rc)
 			return rc;
 		action = "ticket.no_show";
@@ -510,17 +510,17 @@ static enum mc_err queue_end_visit(struct store *st, const struct principal *who
 		return MC_OK;
 	}
 	return queue_event(st, who, t->id, action, co->no,
-			   json_pack("{s:s}", "outcome", visit_outcome_name(outcome)), view, err);
+	                   json_pack("{s:s}", "outcome", visit_outcome_name(outcome)), view, err);
 }
 
 enum mc_err store_counter_call(struct store *st, const struct principal *who, int counter_no,
-			       const char *finish_current, json_t **ticket, struct mc_error *err)
+                               const char *finish_current, json_t **ticket, struct mc_error *err)
 {
 	enum visit_outcome finish_outcome = VISIT_SERVED;
 	if (finish_current && !visit_outcome_parse_finish(finish_current, &finish_outcome))
 		return mc_fail(err, MC_ERR_INVALID, "invalid_outcome",
-			       "Kết quả phục vụ phải là served hoặc removed",
-			       "finish_current must be served or removed");
+		               "Kết quả phục vụ phải là served hoặc removed",
+		               "finish_current must be served or removed");
 	enum mc_err rc = store_begin(st, err);
 	if (rc)
 		return rc;
@@ -538,7 +538,7 @@ enum mc_err store_counter_call(struct store *st, const struct principal *who, in
 		goto fail;
 	if (co.state != COUNTER_OPEN) {
 		rc = mc_failf(err, MC_ERR_CONFLICT, "counter_not_open", "Quầy chưa mở",
-			      "Counter %d is %s", counter_no, counter_state_name(co.state));
+		              "Counter %d is %s", counter_no, counter_state_name(co.state));
 		goto fail;
 	}
 	rc = queue_serving(c, co.id, &cur, &busy, err);
@@ -546,19 +546,19 @@ enum mc_err store_counter_call(struct store *st, const struct principal *who, in
 		goto fail;
 	if (busy && finish_current == NULL) {
 		rc = mc_fail(err, MC_ERR_CONFLICT, "counter_busy",
-			     "Quầy đang phục vụ một số, hãy kết thúc trước",
-			     "The counter is serving a ticket; finish it first");
+		             "Quầy đang phục vụ một số, hãy kết thúc trước",
+		             "The counter is serving a ticket; finish it first");
 		goto fail;
 	}
 	if (busy && (rc = queue_end_visit(st, who, &co, &cur, finish_outcome, NULL, err)))
 		goto fail;
 
 	sqlite3_stmt *s = store_stmt(
-		c, "SELECT t.id, t.priority IS NOT NULL, t.queue_key FROM tickets t"
-		   " WHERE t.state = 'waiting' AND t.service_day = ?1 AND ("
-		   "  t.target_counter_id = ?2 OR (t.target_counter_id IS NULL AND t.group_id IN"
-		   "  (SELECT group_id FROM counter_groups WHERE counter_id = ?2)))"
-		   " ORDER BY t.queue_key, t.id LIMIT 4096");
+	    c, "SELECT t.id, t.priority IS NOT NULL, t.queue_key FROM tickets t"
+	       " WHERE t.state = 'waiting' AND t.service_day = ?1 AND ("
+	       "  t.target_counter_id = ?2 OR (t.target_counter_id IS NULL AND t.group_id IN"
+	       "  (SELECT group_id FROM counter_groups WHERE counter_id = ?2)))"
+	       " ORDER BY t.queue_key, t.id LIMIT 4096");
 	if (s == NULL) {
 		rc = store_sql_error(c, "candidates", err);
 		goto fail;
@@ -579,7 +579,7 @@ enum mc_err store_counter_call(struct store *st, const struct principal *who, in
 	int pick = queue_pick_next(cand, n, co.priority_streak, cap, &streak);
 	if (pick < 0) {
 		rc = mc_fail(err, MC_ERR_CONFLICT, "queue_empty", "Không còn ai chờ",
-			     "Nobody is waiting for this counter");
+		             "Nobody is waiting for this counter");
 		goto fail;
 	}
 	int64_t tid = cand[pick].ticket_id;
@@ -589,14 +589,14 @@ enum mc_err store_counter_call(struct store *st, const struct principal *who, in
 		goto fail;
 	int64_t a1[] = {co.id, tid};
 	rc = queue_exec(c,
-			"UPDATE tickets SET state = 'called', counter_id = ?,"
-			" target_counter_id = NULL WHERE id = ? AND state = 'waiting'",
-			a1, 2, err);
+	                "UPDATE tickets SET state = 'called', counter_id = ?,"
+	                " target_counter_id = NULL WHERE id = ? AND state = 'waiting'",
+	                a1, 2, err);
 	if (rc)
 		goto fail;
 	int64_t a2[] = {tid, co.id, now, now, t.queued_at};
 	s = store_stmt(c, "INSERT INTO visits (ticket_id, counter_id, called_at, first_called_at,"
-			  " queued_at, actor) VALUES (?,?,?,?,?,?)");
+	                  " queued_at, actor) VALUES (?,?,?,?,?,?)");
 	if (s == NULL) {
 		rc = store_sql_error(c, "visit", err);
 		goto fail;
@@ -615,8 +615,8 @@ enum mc_err store_counter_call(struct store *st, const struct principal *who, in
 	if (rc)
 		goto fail;
 	rc = queue_event(st, who, tid, "ticket.called", co.no,
-			 json_pack("{s:I}", "wait_seconds", (json_int_t)(now - t.queued_at)),
-			 ticket, err);
+	                 json_pack("{s:I}", "wait_seconds", (json_int_t)(now - t.queued_at)),
+	                 ticket, err);
 	if (rc)
 		goto fail;
 	free(cand);
@@ -628,7 +628,7 @@ fail:
 }
 
 enum mc_err store_counter_recall(struct store *st, const struct principal *who, int counter_no,
-				 json_t **ticket, struct mc_error *err)
+                                 json_t **ticket, struct mc_error *err)
 {
 	enum mc_err rc = store_begin(st, err);
 	if (rc)
@@ -641,9 +641,10 @@ enum mc_err store_counter_recall(struct store *st, const struct principal *who, 
 		rc = queue_require_serving(c, &co, &t, err);
 	if (rc == MC_OK) {
 		int64_t a[] = {clock_now(), t.visit_id};
-		rc = queue_exec(c, "UPDATE visits SET called_at = ?, recalls = recalls + 1"
-				   " WHERE id = ? AND finished_at IS NULL",
-				a, 2, err);
+		rc = queue_exec(c,
+		                "UPDATE visits SET called_at = ?, recalls = recalls + 1"
+		                " WHERE id = ? AND finished_at IS NULL",
+		                a, 2, err);
 	}
 	if (rc == MC_OK)
 		rc = queue_event(st, who, t.id, "ticket.recalled", co.no, NULL, ticket, err);
@@ -655,7 +656,7 @@ enum mc_err store_counter_recall(struct store *st, const struct principal *who, 
 }
 
 enum mc_err store_counter_no_show(struct store *st, const struct principal *who, int counter_no,
-				  json_t **ticket, struct mc_error *err)
+                                  json_t **ticket, struct mc_error *err)
 {
 	enum mc_err rc = store_begin(st, err);
 	if (rc)
@@ -676,13 +677,13 @@ enum mc_err store_counter_no_show(struct store *st, const struct principal *who,
 }
 
 enum mc_err store_counter_finish(struct store *st, const struct principal *who, int counter_no,
-				 const char *outcome, json_t **ticket, struct mc_error *err)
+                                 const char *outcome, json_t **ticket, struct mc_error *err)
 {
 	enum visit_outcome o = VISIT_SERVED;
 	if (outcome && !visit_outcome_parse_finish(outcome, &o))
 		return mc_fail(err, MC_ERR_INVALID, "invalid_outcome",
-			       "Kết quả phục vụ phải là served hoặc removed",
-			       "outcome must be served or removed");
+		               "Kết quả phục vụ phải là served hoặc removed",
+		               "outcome must be served or removed");
 	enum mc_err rc = store_begin(st, err);
 	if (rc)
 		return rc;
@@ -702,13 +703,13 @@ enum mc_err store_counter_finish(struct store *st, const struct principal *who, 
 }
 
 enum mc_err store_counter_transfer(struct store *st, const struct principal *who, int counter_no,
-				   const char *to_group, int to_counter, json_t **ticket,
-				   struct mc_error *err)
+                                   const char *to_group, int to_counter, json_t **ticket,
+                                   struct mc_error *err)
 {
 	if ((to_group == NULL) == (to_counter <= 0))
 		return mc_fail(err, MC_ERR_INVALID, "invalid_transfer",
-			       "Chọn một nhóm dịch vụ hoặc một quầy để chuyển",
-			       "Give exactly one of group or counter");
+		               "Chọn một nhóm dịch vụ hoặc một quầy để chuyển",
+		               "Give exactly one of group or counter");
 	enum mc_err rc = store_begin(st, err);
 	if (rc)
 		return rc;
@@ -727,13 +728,13 @@ enum mc_err store_counter_transfer(struct store *st, const struct principal *who
 			goto fail;
 		if (target.id == co.id) {
 			rc = mc_fail(err, MC_ERR_INVALID, "transfer_to_self",
-				     "Không thể chuyển về chính quầy này",
-				     "Cannot transfer to the same counter");
+			             "Không thể chuyển về chính quầy này",
+			             "Cannot transfer to the same counter");
 			goto fail;
 		}
 	} else {
 		sqlite3_stmt *s = store_stmt(c, "SELECT id FROM service_groups"
-						" WHERE code = ? AND active = 1");
+		                                " WHERE code = ? AND active = 1");
 		if (s == NULL) {
 			rc = store_sql_error(c, "group", err);
 			goto fail;
@@ -744,8 +745,8 @@ enum mc_err store_counter_transfer(struct store *st, const struct principal *who
 		sqlite3_reset(s);
 		if (gid == 0) {
 			rc = mc_failf(err, MC_ERR_NOT_FOUND, "group_not_found",
-				      "Không có nhóm dịch vụ này", "No service group '%.40s'",
-				      to_group);
+			              "Không có nhóm dịch vụ này", "No service group '%.40s'",
+			              to_group);
 			goto fail;
 		}
 	}
@@ -756,22 +757,23 @@ enum mc_err store_counter_transfer(struct store *st, const struct principal *who
 	 * of everyone who arrived after it. */
 	if (to_counter > 0) {
 		int64_t a[] = {clock_now(), target.id, t.id};
-		rc = queue_exec(c,
-				"UPDATE tickets SET state = 'waiting', counter_id = NULL,"
-				" queued_at = ?, target_counter_id = ? WHERE id = ? AND state = 'called'",
-				a, 3, err);
+		rc = queue_exec(
+		    c,
+		    "UPDATE tickets SET state = 'waiting', counter_id = NULL,"
+		    " queued_at = ?, target_counter_id = ? WHERE id = ? AND state = 'called'",
+		    a, 3, err);
 	} else {
 		int64_t a[] = {clock_now(), gid, t.id};
 		rc = queue_exec(c,
-				"UPDATE tickets SET state = 'waiting', counter_id = NULL,"
-				" queued_at = ?, group_id = ?, target_counter_id = NULL"
-				" WHERE id = ? AND state = 'called'",
-				a, 3, err);
+		                "UPDATE tickets SET state = 'waiting', counter_id = NULL,"
+		                " queued_at = ?, group_id = ?, target_counter_id = NULL"
+		                " WHERE id = ? AND state = 'called'",
+		                a, 3, err);
 	}
 	if (rc)
 		goto fail;
 	json_t *extra = to_counter > 0 ? json_pack("{s:i}", "to_counter", to_counter)
-				       : json_pack("{s:s}", "to_group", to_group);
+	                               : json_pack("{s:s}", "to_group", to_group);
 	rc = queue_event(st, who, t.id, "ticket.transferred", co.no, extra, ticket, err);
 	if (rc)
 		goto fail;
@@ -781,15 +783,14 @@ fail:
 	return rc;
 }
 
-enum mc_err store_counter_set_state(struct store *st, const struct principal *who,
-				    int counter_no, const char *state, json_t **counter,
-				    struct mc_error *err)
+enum mc_err store_counter_set_state(struct store *st, const struct principal *who, int counter_no,
+                                    const char *state, json_t **counter, struct mc_error *err)
 {
 	enum counter_state want;
 	if (!counter_state_parse(state, &want))
 		return mc_fail(err, MC_ERR_INVALID, "invalid_counter_state",
-			       "Trạng thái quầy phải là open, paused hoặc closed",
-			       "state must be open, paused or closed");
+		               "Trạng thái quầy phải là open, paused hoặc closed",
+		               "state must be open, paused or closed");
 	enum mc_err rc = store_begin(st, err);
 	if (rc)
 		return rc;
@@ -804,21 +805,21 @@ enum mc_err store_counter_set_state(struct store *st, const struct principal *wh
 	 * over a counter that is open or paused under someone else. */
 	if (who->role == ROLE_COUNTER && co.state != COUNTER_CLOSED && co.user_id != who->user_id) {
 		rc = mc_failf(err, MC_ERR_FORBIDDEN, "counter_not_yours",
-			      "Quầy này đang do cán bộ khác phụ trách",
-			      "Counter %d is opened by someone else", counter_no);
+		              "Quầy này đang do cán bộ khác phụ trách",
+		              "Counter %d is opened by someone else", counter_no);
 		goto fail;
 	}
 	if (want == COUNTER_CLOSED) {
 		rc = queue_serving(c, co.id, &t, &busy, err);
 		if (rc == MC_OK && busy)
 			rc = mc_fail(err, MC_ERR_CONFLICT, "counter_busy",
-				     "Quầy đang phục vụ một số, hãy kết thúc trước",
-				     "The counter is serving a ticket; finish it first");
+			             "Quầy đang phục vụ một số, hãy kết thúc trước",
+			             "The counter is serving a ticket; finish it first");
 		if (rc)
 			goto fail;
 	}
 	sqlite3_stmt *s = store_stmt(c, "UPDATE counters SET state = ?, user_id = ?,"
-					" priority_streak = 0 WHERE id = ?");
+	                                " priority_streak = 0 WHERE id = ?");
 	if (s == NULL) {
 		rc = store_sql_error(c, "counter", err);
 		goto fail;
@@ -845,8 +846,8 @@ enum mc_err store_counter_set_state(struct store *st, const struct principal *wh
 	json_decref(d);
 	char eid[16];
 	snprintf(eid, sizeof eid, "%d", counter_no);
-	int64_t ev = store_event_append(st, who->actor, "counter", eid, "counter.state", details,
-					true, err);
+	int64_t ev =
+	    store_event_append(st, who->actor, "counter", eid, "counter.state", details, true, err);
 	free(details);
 	if (ev == 0) {
 		json_decref(view);

@@ -16,33 +16,32 @@
  * is a
  * configured priority class code (see setting "priority_classes") or NULL. */
 enum mc_err store_ticket_issue(struct store *st, const struct principal *who,
-			       const char *group_code, const char *priority, json_t **ticket,
-			       struct mc_error *err);
+                               const char *group_code, const char *priority, json_t **ticket,
+                               struct mc_error *err);
 /* Takes a just-issued ticket out of the line because its print failed: the
  * number stays used (numbering stays gap-free) but it is not waiting. */
 enum mc_err store_ticket_void(struct store *st, const struct principal *who, int64_t ticket_id,
-			      const char *reason, struct mc_error *err);
+                              const char *reason, struct mc_error *err);
 /* Puts a no-show ticket back at the end of its line, within the rejoin window. */
 enum mc_err store_ticket_rejoin(struct store *st, const struct principal *who, int64_t ticket_id,
-				json_t **ticket, struct mc_error *err);
+                                json_t **ticket, struct mc_error *err);
 
 /* Counter actions. finish_current (call only): when not NULL, the ticket now
  * at the counter is first finished with that outcome. */
 enum mc_err store_counter_call(struct store *st, const struct principal *who, int counter_no,
-			       const char *finish_current, json_t **ticket, struct mc_error *err);
+                               const char *finish_current, json_t **ticket, struct mc_error *err);
 enum mc_err store_counter_recall(struct store *st, const struct principal *who, int counter_no,
-				 json_t **ticket, struct mc_error *err);
+                                 json_t **ticket, struct mc_error *err);
 enum mc_err store_counter_no_show(struct store *st, const struct principal *who, int counter_no,
-				  json_t **ticket, struct mc_error *err);
+                                  json_t **ticket, struct mc_error *err);
 /* Exactly one of to_group (a group code) or to_counter (> 0) is given. */
 enum mc_err store_counter_transfer(struct store *st, const struct principal *who, int counter_no,
-				   const char *to_group, int to_counter, json_t **ticket,
-				   struct mc_error *err);
+                                   const char *to_group, int to_counter, json_t **ticket,
+                                   struct mc_error *err);
 enum mc_err store_counter_finish(struct store *st, const struct principal *who, int counter_no,
-				 const char *outcome, json_t **ticket, struct mc_error *err);
-enum mc_err store_counter_set_state(struct store *st, const struct principal *who,
-				    int counter_no, const char *state, json_t **counter,
-				    struct mc_error *err);
+                                 const char *outcome, json_t **ticket, struct mc_error *err);
+enum mc_err store_counter_set_state(struct store *st, const struct principal *who, int counter_no,
+                                    const char *state, json_t **counter, struct mc_error *err);
 
 /* The whole queue as the board, kiosk and clients see it: office, groups with
  * waiting counts and wait ranges, counters with the ticket being served, the

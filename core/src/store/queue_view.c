@@ -25,27 +25,26 @@ static json_t *view_find_by_id(json_t *arr, int64_t id)
 }
 
 static json_t *view_groups(struct store_conn *c, const char *day, int64_t now,
-			   int64_t service_seconds)
+                           int64_t service_seconds)
 {
 	json_t *groups = json_array();
 	sqlite3_stmt *s = store_stmt(c, "SELECT id, code, prefix, name, name_en FROM service_groups"
-					" WHERE active = 1 ORDER BY sort, id");
+	                                " WHERE active = 1 ORDER BY sort, id");
 	if (s == NULL)
 		return groups;
 	while (sqlite3_step(s) == SQLITE_ROW)
 		json_array_append_new(
-			groups,
-			json_pack("{s:I, s:s, s:s, s:s, s:s, s:i, s:i, s:i, s:I, s:I, s:[]}", "_id",
-				  (json_int_t)sqlite3_column_int64(s, 0), "code",
-				  store_col_text(s, 1), "prefix", store_col_text(s, 2), "name",
-				  store_col_text(s, 3), "name_en", store_col_text(s, 4), "waiting", 0,
-				  "priority_waiting", 0, "open_counters", 0, "_head", (json_int_t)-1,
-				  "_last", (json_int_t)-1, "next"));
+		    groups, json_pack("{s:I, s:s, s:s, s:s, s:s, s:i, s:i, s:i, s:I, s:I, s:[]}",
+		                      "_id", (json_int_t)sqlite3_column_int64(s, 0), "code",
+		                      store_col_text(s, 1), "prefix", store_col_text(s, 2), "name",
+		                      store_col_text(s, 3), "name_en", store_col_text(s, 4),
+		                      "waiting", 0, "priority_waiting", 0, "open_counters", 0,
+		                      "_head", (json_int_t)-1, "_last", (json_int_t)-1, "next"));
 	sqlite3_reset(s);
 
 	s = store_stmt(c, "SELECT group_id, count(*), sum(priority IS NOT NULL), min(queued_at)"
-			  " FROM tickets WHERE state = 'waiting' AND service_day = ?"
-			  " GROUP BY group_id");
+	                  " FROM tickets WHERE state = 'waiting' AND service_day = ?"
+	                  " GROUP BY group_id");
 	if (s) {
 		sqlite3_bind_text(s, 1, day, -1, SQLITE_STATIC);
 		while (sqlite3_step(s) == SQLITE_ROW) {
@@ -54,41 +53,43 @@ static json_t *view_groups(struct store_conn *c, const char *day, int64_t now,
 				continue;
 			json_object_set_new(g, "waiting", json_integer(sqlite3_column_int(s, 1)));
 			json_object_set_new(g, "priority_waiting",
-					    json_integer(sqlite3_column_int(s, 2)));
+			                    json_integer(sqlite3_column_int(s, 2)));
 			json_object_set_new(g, "_head",
-					    json_integer(now - sqlite3_column_int64(s, 3)));
+			                    json_integer(now - sqlite3_column_int64(s, 3)));
 		}
 		sqlite3_reset(s);
 	}
 	s = store_stmt(c, "SELECT cg.group_id, count(*) FROM counter_groups cg"
-			  " JOIN counters co ON co.id = cg.counter_id WHERE co.state = 'open'"
-			  " GROUP BY cg.group_id");
+	                  " JOIN counters co ON co.id = cg.counter_id WHERE co.state = 'open'"
+	                  " GROUP BY cg.group_id");
 	if (s) {
 		while (sqlite3_step(s) == SQLITE_ROW) {
 			json_t *g = view_find_by_id(groups, sqlite3_column_int64(s, 0));
 			if (g)
 				json_object_set_new(g, "open_counters",
-						    json_integer(sqlite3_column_int(s, 1)));
+				                    json_integer(sqlite3_column_int(s, 1)));
 		}
 		sqlite3_reset(s);
 	}
 	/* The wait of the last ticket called today in each group (bare column
 	 * with max(): the row holding the latest call). */
-	s = store_stmt(c, "SELECT t.group_id, v.first_called_at - v.queued_at,"
-			  " max(v.first_called_at) FROM visits v JOIN tickets t ON t.id = v.ticket_id"
-			  " WHERE t.service_day = ? GROUP BY t.group_id");
+	s = store_stmt(c,
+	               "SELECT t.group_id, v.first_called_at - v.queued_at,"
+	               " max(v.first_called_at) FROM visits v JOIN tickets t ON t.id = v.ticket_id"
+	               " WHERE t.service_day = ? GROUP BY t.group_id");
 	if (s) {
 		sqlite3_bind_text(s, 1, day, -1, SQLITE_STATIC);
 		while (sqlite3_step(s) == SQLITE_ROW) {
 			json_t *g = view_find_by_id(groups, sqlite3_column_int64(s, 0));
 			if (g)
 				json_object_set_new(g, "_last",
-						    json_integer(sqlite3_column_int64(s, 1)));
+				                    json_integer(sqlite3_column_int64(s, 1)));
 		}
 		sqlite3_reset(s);
 	}
-	s = store_stmt(c, "SELECT group_id, label FROM tickets WHERE state = 'waiting'"
-			  " AND service_day = ? ORDER BY group_id, priority IS NULL, queue_key, id");
+	s = store_stmt(c,
+	               "SELECT group_id, label FROM tickets WHERE state = 'waiting'"
+	               " AND service_day = ? ORDER BY group_id, priority IS NULL, queue_key, id");
 	if (s) {
 		sqlite3_bind_text(s, 1, day, -1, SQLITE_STATIC);
 		while (sqlite3_step(s) == SQLITE_ROW) {
@@ -105,12 +106,11 @@ static json_t *view_groups(struct store_conn *c, const char *day, int64_t now,
 	json_array_foreach(groups, i, g)
 	{
 		struct queue_wait_input in = {
-			.people_ahead = (int)json_integer_value(json_object_get(g, "waiting")),
-			.open_counters =
-				(int)json_integer_value(json_object_get(g, "open_counters")),
-			.last_called_wait = json_integer_value(json_object_get(g, "_last")),
-			.head_elapsed_wait = json_integer_value(json_object_get(g, "_head")),
-			.service_seconds = service_seconds,
+		    .people_ahead = (int)json_integer_value(json_object_get(g, "waiting")),
+		    .open_counters = (int)json_integer_value(json_object_get(g, "open_counters")),
+		    .last_called_wait = json_integer_value(json_object_get(g, "_last")),
+		    .head_elapsed_wait = json_integer_value(json_object_get(g, "_head")),
+		    .service_seconds = service_seconds,
 		};
 		struct queue_wait_range r = queue_wait_estimate(&in);
 		json_object_set_new(g, "wait", queue_wait_json(&r));
@@ -123,20 +123,20 @@ static json_t *view_groups(struct store_conn *c, const char *day, int64_t now,
 json_t *queue_wait_json(const struct queue_wait_range *r)
 {
 	return r->known ? json_pack("{s:i, s:i, s:b}", "low_min", r->low_min, "high_min",
-				    r->high_min, "from_history", r->from_history)
-			: json_null();
+	                            r->high_min, "from_history", r->from_history)
+	                : json_null();
 }
 
 json_t *queue_group_wait(struct store_conn *c, int64_t gid, const char *day, int64_t now,
-			 int64_t service_seconds, int people_ahead)
+                         int64_t service_seconds, int people_ahead)
 {
 	struct queue_wait_input in = {.people_ahead = people_ahead,
-				      .last_called_wait = -1,
-				      .head_elapsed_wait = -1,
-				      .service_seconds = service_seconds};
+	                              .last_called_wait = -1,
+	                              .head_elapsed_wait = -1,
+	                              .service_seconds = service_seconds};
 	sqlite3_stmt *s = store_stmt(c, "SELECT count(*) FROM counter_groups cg"
-					" JOIN counters co ON co.id = cg.counter_id"
-					" WHERE co.state = 'open' AND cg.group_id = ?");
+	                                " JOIN counters co ON co.id = cg.counter_id"
+	                                " WHERE co.state = 'open' AND cg.group_id = ?");
 	if (s) {
 		sqlite3_bind_int64(s, 1, gid);
 		if (sqlite3_step(s) == SQLITE_ROW)
@@ -146,9 +146,9 @@ json_t *queue_group_wait(struct store_conn *c, int64_t gid, const char *day, int
 	/* Newest calls first, stopping at the group's latest: cost follows the
 	 * calls since then, not the tickets of the day. */
 	s = store_stmt(c, "SELECT v.first_called_at - v.queued_at FROM visits v"
-			  " CROSS JOIN tickets t ON t.id = v.ticket_id"
-			  " WHERE t.service_day = ? AND t.group_id = ?"
-			  " ORDER BY v.first_called_at DESC LIMIT 1");
+	                  " CROSS JOIN tickets t ON t.id = v.ticket_id"
+	                  " WHERE t.service_day = ? AND t.group_id = ?"
+	                  " ORDER BY v.first_called_at DESC LIMIT 1");
 	if (s) {
 		sqlite3_bind_text(s, 1, day, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(s, 2, gid);
@@ -157,7 +157,7 @@ json_t *queue_group_wait(struct store_conn *c, int64_t gid, const char *day, int
 		sqlite3_reset(s);
 	}
 	s = store_stmt(c, "SELECT queued_at FROM tickets WHERE state = 'waiting'"
-			  " AND service_day = ? AND group_id = ? ORDER BY queue_key LIMIT 1");
+	                  " AND service_day = ? AND group_id = ? ORDER BY queue_key LIMIT 1");
 	if (s) {
 		sqlite3_bind_text(s, 1, day, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(s, 2, gid);
@@ -172,48 +172,46 @@ json_t *queue_group_wait(struct store_conn *c, int64_t gid, const char *day, int
 static json_t *view_counters(struct store_conn *c)
 {
 	json_t *counters = json_array();
-	sqlite3_stmt *s =
-		store_stmt(c, "SELECT id, no, name, state FROM counters ORDER BY no");
+	sqlite3_stmt *s = store_stmt(c, "SELECT id, no, name, state FROM counters ORDER BY no");
 	if (s == NULL)
 		return counters;
 	while (sqlite3_step(s) == SQLITE_ROW)
-		json_array_append_new(counters,
-				      json_pack("{s:I, s:i, s:s, s:s, s:[], s:n}", "_id",
-						(json_int_t)sqlite3_column_int64(s, 0), "no",
-						sqlite3_column_int(s, 1), "name",
-						store_col_text(s, 2), "state", store_col_text(s, 3),
-						"groups", "serving"));
+		json_array_append_new(
+		    counters, json_pack("{s:I, s:i, s:s, s:s, s:[], s:n}", "_id",
+		                        (json_int_t)sqlite3_column_int64(s, 0), "no",
+		                        sqlite3_column_int(s, 1), "name", store_col_text(s, 2),
+		                        "state", store_col_text(s, 3), "groups", "serving"));
 	sqlite3_reset(s);
 	s = store_stmt(c, "SELECT cg.counter_id, g.code FROM counter_groups cg"
-			  " JOIN service_groups g ON g.id = cg.group_id ORDER BY g.sort, g.id");
+	                  " JOIN service_groups g ON g.id = cg.group_id ORDER BY g.sort, g.id");
 	if (s) {
 		while (sqlite3_step(s) == SQLITE_ROW) {
 			json_t *co = view_find_by_id(counters, sqlite3_column_int64(s, 0));
 			if (co)
 				json_array_append_new(json_object_get(co, "groups"),
-						      json_string(store_col_text(s, 1)));
+				                      json_string(store_col_text(s, 1)));
 		}
 		sqlite3_reset(s);
 	}
 	s = store_stmt(c, "SELECT t.counter_id, t.id, t.label, g.code, v.called_at, v.recalls,"
-			  " t.priority FROM tickets t JOIN service_groups g ON g.id = t.group_id"
-			  " JOIN visits v ON v.ticket_id = t.id AND v.finished_at IS NULL"
-			  " WHERE t.state = 'called'");
+	                  " t.priority FROM tickets t JOIN service_groups g ON g.id = t.group_id"
+	                  " JOIN visits v ON v.ticket_id = t.id AND v.finished_at IS NULL"
+	                  " WHERE t.state = 'called'");
 	if (s) {
 		while (sqlite3_step(s) == SQLITE_ROW) {
 			json_t *co = view_find_by_id(counters, sqlite3_column_int64(s, 0));
 			if (co == NULL)
 				continue;
 			json_object_set_new(
-				co, "serving",
-				json_pack("{s:I, s:s, s:s, s:I, s:i, s:o}", "id",
-					  (json_int_t)sqlite3_column_int64(s, 1), "label",
-					  store_col_text(s, 2), "group", store_col_text(s, 3),
-					  "called_at", (json_int_t)sqlite3_column_int64(s, 4),
-					  "recalls", sqlite3_column_int(s, 5), "priority",
-					  sqlite3_column_type(s, 6) == SQLITE_NULL
-						  ? json_null()
-						  : json_string(store_col_text(s, 6))));
+			    co, "serving",
+			    json_pack("{s:I, s:s, s:s, s:I, s:i, s:o}", "id",
+			              (json_int_t)sqlite3_column_int64(s, 1), "label",
+			              store_col_text(s, 2), "group", store_col_text(s, 3),
+			              "called_at", (json_int_t)sqlite3_column_int64(s, 4),
+			              "recalls", sqlite3_column_int(s, 5), "priority",
+			              sqlite3_column_type(s, 6) == SQLITE_NULL
+			                  ? json_null()
+			                  : json_string(store_col_text(s, 6))));
 		}
 		sqlite3_reset(s);
 	}
@@ -226,20 +224,21 @@ static json_t *view_counters(struct store_conn *c)
 static json_t *view_recent_calls(struct store_conn *c, const char *day)
 {
 	json_t *calls = json_array();
-	sqlite3_stmt *s = store_stmt(c, "SELECT t.label, co.no, v.called_at, v.recalls FROM visits v"
-					" JOIN tickets t ON t.id = v.ticket_id"
-					" JOIN counters co ON co.id = v.counter_id"
-					" WHERE t.service_day = ? ORDER BY v.called_at DESC, v.id DESC"
-					" LIMIT 10");
+	sqlite3_stmt *s =
+	    store_stmt(c, "SELECT t.label, co.no, v.called_at, v.recalls FROM visits v"
+	                  " JOIN tickets t ON t.id = v.ticket_id"
+	                  " JOIN counters co ON co.id = v.counter_id"
+	                  " WHERE t.service_day = ? ORDER BY v.called_at DESC, v.id DESC"
+	                  " LIMIT 10");
 	if (s == NULL)
 		return calls;
 	sqlite3_bind_text(s, 1, day, -1, SQLITE_STATIC);
 	while (sqlite3_step(s) == SQLITE_ROW)
-		json_array_append_new(calls,
-				      json_pack("{s:s, s:i, s:I, s:i}", "label", store_col_text(s, 0),
-						"counter", sqlite3_column_int(s, 1), "at",
-						(json_int_t)sqlite3_column_int64(s, 2), "recalls",
-						sqlite3_column_int(s, 3)));
+		json_array_append_new(calls, json_pack("{s:s, s:i, s:I, s:i}", "label",
+		                                       store_col_text(s, 0), "counter",
+		                                       sqlite3_column_int(s, 1), "at",
+		                                       (json_int_t)sqlite3_column_int64(s, 2),
+		                                       "recalls", sqlite3_column_int(s, 3)));
 	sqlite3_reset(s);
 	return calls;
 }
@@ -267,13 +266,12 @@ char *store_queue_snapshot(struct store *st, int64_t now, int64_t *event_id)
 	if (s)
 		sqlite3_reset(s);
 	int64_t service_seconds = store_setting_int(st, "default_service_minutes", 6) * 60;
-	json_t *snap = json_pack(
-		"{s:I, s:I, s:s, s:o, s:o, s:o, s:o, s:o}", "event_id", (json_int_t)last_event, "at",
-		(json_int_t)now, "service_day", day, "office",
-		view_setting_json(st, "office", "{}"), "priority_classes",
-		queue_priority_classes(st), "groups",
-		view_groups(c, day, now, service_seconds), "counters", view_counters(c),
-		"recent_calls", view_recent_calls(c, day));
+	json_t *snap = json_pack("{s:I, s:I, s:s, s:o, s:o, s:o, s:o, s:o}", "event_id",
+	                         (json_int_t)last_event, "at", (json_int_t)now, "service_day", day,
+	                         "office", view_setting_json(st, "office", "{}"),
+	                         "priority_classes", queue_priority_classes(st), "groups",
+	                         view_groups(c, day, now, service_seconds), "counters",
+	                         view_counters(c), "recent_calls", view_recent_calls(c, day));
 	store_exec(c, "COMMIT", NULL);
 	size_t i;
 	json_t *g;
@@ -292,29 +290,29 @@ void store_queue_metrics(struct store *st, int64_t now, struct strbuf *out)
 	clock_office_date(now, day);
 
 	strbuf_puts(out, "# HELP motcua_tickets_today Tickets issued today by group and state or "
-			 "outcome.\n# TYPE motcua_tickets_today gauge\n");
+	                 "outcome.\n# TYPE motcua_tickets_today gauge\n");
 	sqlite3_stmt *s = store_stmt(c, "SELECT g.code, coalesce(t.outcome, t.state), count(*)"
-					" FROM tickets t JOIN service_groups g"
-					" ON g.id = t.series_group_id WHERE t.service_day = ?"
-					" GROUP BY 1, 2 ORDER BY 1, 2");
+	                                " FROM tickets t JOIN service_groups g"
+	                                " ON g.id = t.series_group_id WHERE t.service_day = ?"
+	                                " GROUP BY 1, 2 ORDER BY 1, 2");
 	if (s) {
 		sqlite3_bind_text(s, 1, day, -1, SQLITE_STATIC);
 		while (sqlite3_step(s) == SQLITE_ROW)
 			strbuf_printf(out, "motcua_tickets_today{group=\"%s\",outcome=\"%s\"} %d\n",
-				      store_col_text(s, 0), store_col_text(s, 1),
-				      sqlite3_column_int(s, 2));
+			              store_col_text(s, 0), store_col_text(s, 1),
+			              sqlite3_column_int(s, 2));
 		sqlite3_reset(s);
 	}
 	strbuf_puts(out, "# HELP motcua_waiting Tickets waiting now by group.\n"
-			 "# TYPE motcua_waiting gauge\n");
+	                 "# TYPE motcua_waiting gauge\n");
 	s = store_stmt(c, "SELECT g.code, (SELECT count(*) FROM tickets t WHERE t.group_id = g.id"
-			  " AND t.state = 'waiting' AND t.service_day = ?) FROM service_groups g"
-			  " ORDER BY g.sort, g.id");
+	                  " AND t.state = 'waiting' AND t.service_day = ?) FROM service_groups g"
+	                  " ORDER BY g.sort, g.id");
 	if (s) {
 		sqlite3_bind_text(s, 1, day, -1, SQLITE_STATIC);
 		while (sqlite3_step(s) == SQLITE_ROW)
-			strbuf_printf(out, "motcua_waiting{group=\"%s\"} %d\n", store_col_text(s, 0),
-				      sqlite3_column_int(s, 1));
+			strbuf_printf(out, "motcua_waiting{group=\"%s\"} %d\n",
+			              store_col_text(s, 0), sqlite3_column_int(s, 1));
 		sqlite3_reset(s);
 	}
 }

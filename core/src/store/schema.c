@@ -3,341 +3,341 @@
 #include "store/schema.h"
 
 static const char *const schema_steps[] = {
-	/* 1: the office, staff, devices, the queue, the event chain. */
-	"CREATE TABLE settings ("
-	"  key TEXT PRIMARY KEY,"
-	"  value TEXT NOT NULL"
-	") WITHOUT ROWID;"
+    /* 1: the office, staff, devices, the queue, the event chain. */
+    "CREATE TABLE settings ("
+    "  key TEXT PRIMARY KEY,"
+    "  value TEXT NOT NULL"
+    ") WITHOUT ROWID;"
 
-	"CREATE TABLE users ("
-	"  id INTEGER PRIMARY KEY,"
-	"  username TEXT NOT NULL UNIQUE,"
-	"  full_name TEXT NOT NULL,"
-	"  role TEXT NOT NULL CHECK (role IN ('admin','supervisor','counter','specialist')),"
-	"  pw_hash TEXT NOT NULL,"
-	"  active INTEGER NOT NULL DEFAULT 1,"
-	"  demo INTEGER NOT NULL DEFAULT 0,"
-	"  created_at INTEGER NOT NULL"
-	");"
+    "CREATE TABLE users ("
+    "  id INTEGER PRIMARY KEY,"
+    "  username TEXT NOT NULL UNIQUE,"
+    "  full_name TEXT NOT NULL,"
+    "  role TEXT NOT NULL CHECK (role IN ('admin','supervisor','counter','specialist')),"
+    "  pw_hash TEXT NOT NULL,"
+    "  active INTEGER NOT NULL DEFAULT 1,"
+    "  demo INTEGER NOT NULL DEFAULT 0,"
+    "  created_at INTEGER NOT NULL"
+    ");"
 
-	"CREATE TABLE sessions ("
-	"  token_hash TEXT PRIMARY KEY,"
-	"  user_id INTEGER NOT NULL REFERENCES users(id),"
-	"  created_at INTEGER NOT NULL,"
-	"  expires_at INTEGER NOT NULL"
-	") WITHOUT ROWID;"
+    "CREATE TABLE sessions ("
+    "  token_hash TEXT PRIMARY KEY,"
+    "  user_id INTEGER NOT NULL REFERENCES users(id),"
+    "  created_at INTEGER NOT NULL,"
+    "  expires_at INTEGER NOT NULL"
+    ") WITHOUT ROWID;"
 
-	"CREATE TABLE devices ("
-	"  id INTEGER PRIMARY KEY,"
-	"  kind TEXT NOT NULL CHECK (kind IN ('kiosk','display')),"
-	"  name TEXT NOT NULL UNIQUE,"
-	"  token_hash TEXT NOT NULL UNIQUE,"
-	"  prints INTEGER NOT NULL DEFAULT 1,"
-	"  active INTEGER NOT NULL DEFAULT 1,"
-	"  created_at INTEGER NOT NULL"
-	");"
+    "CREATE TABLE devices ("
+    "  id INTEGER PRIMARY KEY,"
+    "  kind TEXT NOT NULL CHECK (kind IN ('kiosk','display')),"
+    "  name TEXT NOT NULL UNIQUE,"
+    "  token_hash TEXT NOT NULL UNIQUE,"
+    "  prints INTEGER NOT NULL DEFAULT 1,"
+    "  active INTEGER NOT NULL DEFAULT 1,"
+    "  created_at INTEGER NOT NULL"
+    ");"
 
-	"CREATE TABLE service_groups ("
-	"  id INTEGER PRIMARY KEY,"
-	"  code TEXT NOT NULL UNIQUE,"
-	"  prefix TEXT NOT NULL UNIQUE,"
-	"  name TEXT NOT NULL,"
-	"  name_en TEXT NOT NULL DEFAULT '',"
-	"  sort INTEGER NOT NULL DEFAULT 0,"
-	"  active INTEGER NOT NULL DEFAULT 1"
-	");"
+    "CREATE TABLE service_groups ("
+    "  id INTEGER PRIMARY KEY,"
+    "  code TEXT NOT NULL UNIQUE,"
+    "  prefix TEXT NOT NULL UNIQUE,"
+    "  name TEXT NOT NULL,"
+    "  name_en TEXT NOT NULL DEFAULT '',"
+    "  sort INTEGER NOT NULL DEFAULT 0,"
+    "  active INTEGER NOT NULL DEFAULT 1"
+    ");"
 
-	"CREATE TABLE counters ("
-	"  id INTEGER PRIMARY KEY,"
-	"  no INTEGER NOT NULL UNIQUE CHECK (no > 0),"
-	"  name TEXT NOT NULL,"
-	"  state TEXT NOT NULL DEFAULT 'closed' CHECK (state IN ('open','paused','closed')),"
-	"  user_id INTEGER REFERENCES users(id),"
-	"  priority_streak INTEGER NOT NULL DEFAULT 0"
-	");"
+    "CREATE TABLE counters ("
+    "  id INTEGER PRIMARY KEY,"
+    "  no INTEGER NOT NULL UNIQUE CHECK (no > 0),"
+    "  name TEXT NOT NULL,"
+    "  state TEXT NOT NULL DEFAULT 'closed' CHECK (state IN ('open','paused','closed')),"
+    "  user_id INTEGER REFERENCES users(id),"
+    "  priority_streak INTEGER NOT NULL DEFAULT 0"
+    ");"
 
-	"CREATE TABLE counter_groups ("
-	"  counter_id INTEGER NOT NULL REFERENCES counters(id),"
-	"  group_id INTEGER NOT NULL REFERENCES service_groups(id),"
-	"  PRIMARY KEY (counter_id, group_id)"
-	") WITHOUT ROWID;"
+    "CREATE TABLE counter_groups ("
+    "  counter_id INTEGER NOT NULL REFERENCES counters(id),"
+    "  group_id INTEGER NOT NULL REFERENCES service_groups(id),"
+    "  PRIMARY KEY (counter_id, group_id)"
+    ") WITHOUT ROWID;"
 
-	/* The last number handed out per group per service day: numbering is
-	 * gap-free because this row and the ticket are written in one commit. */
-	"CREATE TABLE ticket_numbers ("
-	"  service_day TEXT NOT NULL,"
-	"  group_id INTEGER NOT NULL REFERENCES service_groups(id),"
-	"  last INTEGER NOT NULL,"
-	"  PRIMARY KEY (service_day, group_id)"
-	") WITHOUT ROWID;"
+    /* The last number handed out per group per service day: numbering is
+     * gap-free because this row and the ticket are written in one commit. */
+    "CREATE TABLE ticket_numbers ("
+    "  service_day TEXT NOT NULL,"
+    "  group_id INTEGER NOT NULL REFERENCES service_groups(id),"
+    "  last INTEGER NOT NULL,"
+    "  PRIMARY KEY (service_day, group_id)"
+    ") WITHOUT ROWID;"
 
-	"CREATE TABLE tickets ("
-	"  id INTEGER PRIMARY KEY,"
-	"  service_day TEXT NOT NULL,"
-	"  series_group_id INTEGER NOT NULL REFERENCES service_groups(id)," /* numbered in */
-	"  group_id INTEGER NOT NULL REFERENCES service_groups(id)," /* line it is in now */
-	"  number INTEGER NOT NULL,"
-	"  label TEXT NOT NULL,"
-	"  priority TEXT,"
-	"  state TEXT NOT NULL CHECK (state IN ('waiting','called','done','no_show')),"
-	"  issued_at INTEGER NOT NULL,"
-	"  issued_by TEXT NOT NULL,"
-	"  queue_key INTEGER NOT NULL," /* place in line: rises with each arrival, kept on transfer */
-	"  queued_at INTEGER NOT NULL," /* when it last entered a line */
-	"  target_counter_id INTEGER REFERENCES counters(id),"
-	"  counter_id INTEGER REFERENCES counters(id),"
-	"  no_show_at INTEGER,"
-	"  finished_at INTEGER,"
-	"  outcome TEXT,"
-	"  UNIQUE (service_day, series_group_id, number)"
-	");"
-	"CREATE INDEX tickets_by_state ON tickets (state, service_day, group_id, queue_key);"
-	"CREATE INDEX tickets_by_day ON tickets (service_day, group_id);"
-	"CREATE INDEX tickets_by_queue_key ON tickets (queue_key);"
+    "CREATE TABLE tickets ("
+    "  id INTEGER PRIMARY KEY,"
+    "  service_day TEXT NOT NULL,"
+    "  series_group_id INTEGER NOT NULL REFERENCES service_groups(id)," /* numbered in */
+    "  group_id INTEGER NOT NULL REFERENCES service_groups(id),"        /* line it is in now */
+    "  number INTEGER NOT NULL,"
+    "  label TEXT NOT NULL,"
+    "  priority TEXT,"
+    "  state TEXT NOT NULL CHECK (state IN ('waiting','called','done','no_show')),"
+    "  issued_at INTEGER NOT NULL,"
+    "  issued_by TEXT NOT NULL,"
+    "  queue_key INTEGER NOT NULL," /* place in line: rises with each arrival, kept on transfer */
+    "  queued_at INTEGER NOT NULL," /* when it last entered a line */
+    "  target_counter_id INTEGER REFERENCES counters(id),"
+    "  counter_id INTEGER REFERENCES counters(id),"
+    "  no_show_at INTEGER,"
+    "  finished_at INTEGER,"
+    "  outcome TEXT,"
+    "  UNIQUE (service_day, series_group_id, number)"
+    ");"
+    "CREATE INDEX tickets_by_state ON tickets (state, service_day, group_id, queue_key);"
+    "CREATE INDEX tickets_by_day ON tickets (service_day, group_id);"
+    "CREATE INDEX tickets_by_queue_key ON tickets (queue_key);"
 
-	/* One row per time a ticket is called to a counter; it ends with exactly
-	 * one outcome. */
-	"CREATE TABLE visits ("
-	"  id INTEGER PRIMARY KEY,"
-	"  ticket_id INTEGER NOT NULL REFERENCES tickets(id),"
-	"  counter_id INTEGER NOT NULL REFERENCES counters(id),"
-	"  actor TEXT NOT NULL,"
-	"  queued_at INTEGER NOT NULL,"
-	"  called_at INTEGER NOT NULL," /* last call, after recalls */
-	"  first_called_at INTEGER NOT NULL,"
-	"  recalls INTEGER NOT NULL DEFAULT 0,"
-	"  finished_at INTEGER,"
-	"  outcome TEXT CHECK (outcome IN ('served','no_show','transferred','removed'))"
-	");"
-	"CREATE INDEX visits_by_ticket ON visits (ticket_id);"
-	"CREATE INDEX visits_by_called ON visits (called_at);"
-	"CREATE INDEX visits_by_first_called ON visits (first_called_at);"
+    /* One row per time a ticket is called to a counter; it ends with exactly
+     * one outcome. */
+    "CREATE TABLE visits ("
+    "  id INTEGER PRIMARY KEY,"
+    "  ticket_id INTEGER NOT NULL REFERENCES tickets(id),"
+    "  counter_id INTEGER NOT NULL REFERENCES counters(id),"
+    "  actor TEXT NOT NULL,"
+    "  queued_at INTEGER NOT NULL,"
+    "  called_at INTEGER NOT NULL," /* last call, after recalls */
+    "  first_called_at INTEGER NOT NULL,"
+    "  recalls INTEGER NOT NULL DEFAULT 0,"
+    "  finished_at INTEGER,"
+    "  outcome TEXT CHECK (outcome IN ('served','no_show','transferred','removed'))"
+    ");"
+    "CREATE INDEX visits_by_ticket ON visits (ticket_id);"
+    "CREATE INDEX visits_by_called ON visits (called_at);"
+    "CREATE INDEX visits_by_first_called ON visits (first_called_at);"
 
-	/* The audit chain: each row carries the hash of its predecessor. */
-	"CREATE TABLE events ("
-	"  id INTEGER PRIMARY KEY,"
-	"  at INTEGER NOT NULL,"
-	"  actor TEXT NOT NULL,"
-	"  entity TEXT NOT NULL,"
-	"  entity_id TEXT NOT NULL,"
-	"  action TEXT NOT NULL,"
-	"  details TEXT NOT NULL,"
-	"  stream INTEGER NOT NULL DEFAULT 0,"
-	"  prev_hash TEXT NOT NULL,"
-	"  hash TEXT NOT NULL"
-	");"
-	"CREATE INDEX events_by_entity ON events (entity, entity_id);"
+    /* The audit chain: each row carries the hash of its predecessor. */
+    "CREATE TABLE events ("
+    "  id INTEGER PRIMARY KEY,"
+    "  at INTEGER NOT NULL,"
+    "  actor TEXT NOT NULL,"
+    "  entity TEXT NOT NULL,"
+    "  entity_id TEXT NOT NULL,"
+    "  action TEXT NOT NULL,"
+    "  details TEXT NOT NULL,"
+    "  stream INTEGER NOT NULL DEFAULT 0,"
+    "  prev_hash TEXT NOT NULL,"
+    "  hash TEXT NOT NULL"
+    ");"
+    "CREATE INDEX events_by_entity ON events (entity, entity_id);"
 
-	"CREATE TABLE idempotency ("
-	"  principal TEXT NOT NULL,"
-	"  key TEXT NOT NULL,"
-	"  method TEXT NOT NULL,"
-	"  path TEXT NOT NULL,"
-	"  status INTEGER NOT NULL,"
-	"  body TEXT NOT NULL,"
-	"  created_at INTEGER NOT NULL,"
-	"  PRIMARY KEY (principal, key)"
-	") WITHOUT ROWID;"
-	"CREATE INDEX idempotency_by_time ON idempotency (created_at);",
+    "CREATE TABLE idempotency ("
+    "  principal TEXT NOT NULL,"
+    "  key TEXT NOT NULL,"
+    "  method TEXT NOT NULL,"
+    "  path TEXT NOT NULL,"
+    "  status INTEGER NOT NULL,"
+    "  body TEXT NOT NULL,"
+    "  created_at INTEGER NOT NULL,"
+    "  PRIMARY KEY (principal, key)"
+    ") WITHOUT ROWID;"
+    "CREATE INDEX idempotency_by_time ON idempotency (created_at);",
 
-	/* 2: the administrator's calendar overrides (the yearly notice), one per
-	 * date. The office's weekly pattern, sessions and cutoff are settings
-	 * (calendar_weekdays, calendar_sessions, calendar_cutoff). */
-	"CREATE TABLE calendar_overrides ("
-	"  date TEXT PRIMARY KEY"
-	"    CHECK (date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),"
-	"  kind TEXT NOT NULL CHECK (kind IN ('day_off','workday','remove','rename')),"
-	"  name TEXT,"
-	"  set_by TEXT NOT NULL,"
-	"  set_at INTEGER NOT NULL,"
-	"  CHECK (kind <> 'rename' OR name IS NOT NULL)"
-	") WITHOUT ROWID;",
+    /* 2: the administrator's calendar overrides (the yearly notice), one per
+     * date. The office's weekly pattern, sessions and cutoff are settings
+     * (calendar_weekdays, calendar_sessions, calendar_cutoff). */
+    "CREATE TABLE calendar_overrides ("
+    "  date TEXT PRIMARY KEY"
+    "    CHECK (date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),"
+    "  kind TEXT NOT NULL CHECK (kind IN ('day_off','workday','remove','rename')),"
+    "  name TEXT,"
+    "  set_by TEXT NOT NULL,"
+    "  set_at INTEGER NOT NULL,"
+    "  CHECK (kind <> 'rename' OR name IS NOT NULL)"
+    ") WITHOUT ROWID;",
 
-	/* 3: printing. Named destinations (a CUPS queue by name or a printer by
-	 * URI, the format it takes, its paper); at most one is the office's
-	 * default; a kiosk device or a counter may name its own. The spool keeps
-	 * every job with its rendered bytes until done; sync jobs are the kiosk's,
-	 * waited on by the HTTP answer and never taken by the worker. */
-	"CREATE TABLE printers ("
-	"  id INTEGER PRIMARY KEY,"
-	"  name TEXT NOT NULL UNIQUE,"
-	"  target TEXT NOT NULL,"
-	"  format TEXT NOT NULL DEFAULT 'pdf' CHECK (format IN ('pdf','escpos')),"
-	"  paper TEXT NOT NULL DEFAULT '80mm' CHECK (paper IN ('80mm','58mm','a5','a4')),"
-	"  is_default INTEGER NOT NULL DEFAULT 0,"
-	"  active INTEGER NOT NULL DEFAULT 1,"
-	"  created_at INTEGER NOT NULL"
-	");"
-	"CREATE UNIQUE INDEX printers_one_default ON printers (is_default) WHERE is_default = 1;"
-	"ALTER TABLE devices ADD COLUMN printer_id INTEGER REFERENCES printers(id);"
-	"ALTER TABLE counters ADD COLUMN printer_id INTEGER REFERENCES printers(id);"
+    /* 3: printing. Named destinations (a CUPS queue by name or a printer by
+     * URI, the format it takes, its paper); at most one is the office's
+     * default; a kiosk device or a counter may name its own. The spool keeps
+     * every job with its rendered bytes until done; sync jobs are the kiosk's,
+     * waited on by the HTTP answer and never taken by the worker. */
+    "CREATE TABLE printers ("
+    "  id INTEGER PRIMARY KEY,"
+    "  name TEXT NOT NULL UNIQUE,"
+    "  target TEXT NOT NULL,"
+    "  format TEXT NOT NULL DEFAULT 'pdf' CHECK (format IN ('pdf','escpos')),"
+    "  paper TEXT NOT NULL DEFAULT '80mm' CHECK (paper IN ('80mm','58mm','a5','a4')),"
+    "  is_default INTEGER NOT NULL DEFAULT 0,"
+    "  active INTEGER NOT NULL DEFAULT 1,"
+    "  created_at INTEGER NOT NULL"
+    ");"
+    "CREATE UNIQUE INDEX printers_one_default ON printers (is_default) WHERE is_default = 1;"
+    "ALTER TABLE devices ADD COLUMN printer_id INTEGER REFERENCES printers(id);"
+    "ALTER TABLE counters ADD COLUMN printer_id INTEGER REFERENCES printers(id);"
 
-	"CREATE TABLE print_jobs ("
-	"  id INTEGER PRIMARY KEY,"
-	"  printer_id INTEGER NOT NULL REFERENCES printers(id),"
-	"  format TEXT NOT NULL CHECK (format IN ('pdf','escpos')),"
-	"  kind TEXT NOT NULL CHECK (kind IN ('ticket','form','test')),"
-	"  ref TEXT," /* ticket id, dossier code */
-	"  title TEXT NOT NULL,"
-	"  data BLOB NOT NULL,"
-	"  size INTEGER NOT NULL,"
-	"  sha256 TEXT NOT NULL,"
-	"  sync INTEGER NOT NULL DEFAULT 0,"
-	"  state TEXT NOT NULL"
-	"    CHECK (state IN ('queued','sending','printing','done','failed')),"
-	"  attempts INTEGER NOT NULL DEFAULT 0,"
-	"  next_try_ms INTEGER NOT NULL DEFAULT 0," /* epoch ms: when the worker may take it */
-	"  last_error TEXT,"
-	"  printer_reasons TEXT,"
-	"  cups_job_id INTEGER,"
-	"  reprint_of INTEGER REFERENCES print_jobs(id),"
-	"  created_by TEXT NOT NULL,"
-	"  created_at INTEGER NOT NULL,"
-	"  updated_at INTEGER NOT NULL,"
-	"  done_at INTEGER"
-	");"
-	"CREATE INDEX print_jobs_due ON print_jobs (state, next_try_ms);"
-	"CREATE INDEX print_jobs_by_ref ON print_jobs (kind, ref);"
-	"CREATE INDEX print_jobs_by_printer ON print_jobs (printer_id, state);",
+    "CREATE TABLE print_jobs ("
+    "  id INTEGER PRIMARY KEY,"
+    "  printer_id INTEGER NOT NULL REFERENCES printers(id),"
+    "  format TEXT NOT NULL CHECK (format IN ('pdf','escpos')),"
+    "  kind TEXT NOT NULL CHECK (kind IN ('ticket','form','test')),"
+    "  ref TEXT," /* ticket id, dossier code */
+    "  title TEXT NOT NULL,"
+    "  data BLOB NOT NULL,"
+    "  size INTEGER NOT NULL,"
+    "  sha256 TEXT NOT NULL,"
+    "  sync INTEGER NOT NULL DEFAULT 0,"
+    "  state TEXT NOT NULL"
+    "    CHECK (state IN ('queued','sending','printing','done','failed')),"
+    "  attempts INTEGER NOT NULL DEFAULT 0,"
+    "  next_try_ms INTEGER NOT NULL DEFAULT 0," /* epoch ms: when the worker may take it */
+    "  last_error TEXT,"
+    "  printer_reasons TEXT,"
+    "  cups_job_id INTEGER,"
+    "  reprint_of INTEGER REFERENCES print_jobs(id),"
+    "  created_by TEXT NOT NULL,"
+    "  created_at INTEGER NOT NULL,"
+    "  updated_at INTEGER NOT NULL,"
+    "  done_at INTEGER"
+    ");"
+    "CREATE INDEX print_jobs_due ON print_jobs (state, next_try_ms);"
+    "CREATE INDEX print_jobs_by_ref ON print_jobs (kind, ref);"
+    "CREATE INDEX print_jobs_by_printer ON print_jobs (printer_id, state);",
 
-	/* 4: dossiers: processing offices, the procedure catalogue (versioned: a
-	 * dossier pins the version in force at intake), dossiers with their
-	 * per-agency daily numbering, and the hand-over steps of the control
-	 * sheet (Mẫu 06). Personal data lives only in dossiers.applicant*. */
-	"CREATE TABLE offices ("
-	"  id INTEGER PRIMARY KEY,"
-	"  code TEXT NOT NULL UNIQUE,"
-	"  name TEXT NOT NULL,"
-	"  kind TEXT NOT NULL DEFAULT 'internal' CHECK (kind IN ('internal','partner'))"
-	");"
-	"CREATE TABLE procedures ("
-	"  id INTEGER PRIMARY KEY,"
-	"  code TEXT NOT NULL,"
-	"  version INTEGER NOT NULL,"
-	"  current INTEGER NOT NULL DEFAULT 1,"
-	"  name TEXT NOT NULL,"
-	"  field TEXT NOT NULL,"
-	"  level TEXT NOT NULL,"
-	"  office TEXT,"
-	"  time_unit TEXT NOT NULL CHECK (time_unit IN ('working_days','working_hours','same_day')),"
-	"  time_milli INTEGER NOT NULL," /* thousandths of a day or an hour */
-	"  fee_vnd INTEGER NOT NULL DEFAULT 0,"
-	"  body TEXT NOT NULL," /* the whole item as imported: documents, partners, steps */
-	"  created_at INTEGER NOT NULL,"
-	"  UNIQUE (code, version)"
-	");"
-	"CREATE UNIQUE INDEX procedures_current ON procedures (code) WHERE current = 1;"
-	"CREATE TABLE dossier_numbers ("
-	"  agency TEXT NOT NULL,"
-	"  day TEXT NOT NULL,"
-	"  last INTEGER NOT NULL,"
-	"  PRIMARY KEY (agency, day)"
-	") WITHOUT ROWID;"
-	"CREATE TABLE dossiers ("
-	"  id INTEGER PRIMARY KEY,"
-	"  code TEXT NOT NULL UNIQUE,"
-	"  procedure_id INTEGER NOT NULL REFERENCES procedures(id),"
-	"  status TEXT NOT NULL,"
-	"  channel TEXT NOT NULL DEFAULT 'counter',"
-	"  applicant TEXT NOT NULL," /* JSON: name, id_number, address, phone, email */
-	"  applicant_name TEXT NOT NULL,"
-	"  applicant_phone TEXT,"
-	"  applicant_id_number TEXT,"
-	"  documents TEXT NOT NULL," /* JSON: what was received */
-	"  sets INTEGER NOT NULL DEFAULT 1,"
-	"  pending TEXT," /* JSON: what is still needed (Mẫu 02 items) */
-	"  reason TEXT," /* refusal, ineligibility, withdrawal, cancellation */
-	"  intake_at INTEGER NOT NULL,"
-	"  intake_by TEXT NOT NULL,"
-	"  received_at INTEGER," /* the clock starts: complete dossier */
-	"  due_at INTEGER," /* moved by pauses, never by an apology */
-	"  first_due_at INTEGER,"
-	"  paused_at INTEGER,"
-	"  paused_seconds INTEGER NOT NULL DEFAULT 0," /* working time paused */
-	"  supplements INTEGER NOT NULL DEFAULT 0,"
-	"  apology_at INTEGER,"
-	"  apology_due_at INTEGER,"
-	"  apology_reason TEXT,"
-	"  finished_at INTEGER," /* result ready or processing ended */
-	"  returned_at INTEGER,"
-	"  returned_to TEXT,"
-	"  holder_office TEXT,"
-	"  holder TEXT,"
-	"  secret_hash TEXT,"
-	"  ticket_id INTEGER REFERENCES tickets(id),"
-	"  ledger_line INTEGER"
-	");"
-	"CREATE INDEX dossiers_by_status ON dossiers (status, due_at);"
-	"CREATE INDEX dossiers_by_received ON dossiers (received_at);"
-	"CREATE INDEX dossiers_by_intake ON dossiers (intake_at);"
-	"CREATE INDEX dossiers_by_phone ON dossiers (applicant_phone);"
-	"CREATE INDEX dossiers_by_id_number ON dossiers (applicant_id_number);"
-	"CREATE TABLE dossier_steps ("
-	"  id INTEGER PRIMARY KEY,"
-	"  dossier_id INTEGER NOT NULL REFERENCES dossiers(id),"
-	"  office TEXT NOT NULL,"
-	"  giver TEXT NOT NULL,"
-	"  receiver TEXT NOT NULL,"
-	"  given_at INTEGER NOT NULL,"
-	"  budget_seconds INTEGER," /* that office's slice of the time, if set */
-	"  ended_at INTEGER,"
-	"  spent_seconds INTEGER,"
-	"  result TEXT CHECK (result IN ('early','on_time','late')),"
-	"  note TEXT"
-	");"
-	"CREATE INDEX dossier_steps_by_dossier ON dossier_steps (dossier_id);",
+    /* 4: dossiers: processing offices, the procedure catalogue (versioned: a
+     * dossier pins the version in force at intake), dossiers with their
+     * per-agency daily numbering, and the hand-over steps of the control
+     * sheet (Mẫu 06). Personal data lives only in dossiers.applicant*. */
+    "CREATE TABLE offices ("
+    "  id INTEGER PRIMARY KEY,"
+    "  code TEXT NOT NULL UNIQUE,"
+    "  name TEXT NOT NULL,"
+    "  kind TEXT NOT NULL DEFAULT 'internal' CHECK (kind IN ('internal','partner'))"
+    ");"
+    "CREATE TABLE procedures ("
+    "  id INTEGER PRIMARY KEY,"
+    "  code TEXT NOT NULL,"
+    "  version INTEGER NOT NULL,"
+    "  current INTEGER NOT NULL DEFAULT 1,"
+    "  name TEXT NOT NULL,"
+    "  field TEXT NOT NULL,"
+    "  level TEXT NOT NULL,"
+    "  office TEXT,"
+    "  time_unit TEXT NOT NULL CHECK (time_unit IN ('working_days','working_hours','same_day')),"
+    "  time_milli INTEGER NOT NULL," /* thousandths of a day or an hour */
+    "  fee_vnd INTEGER NOT NULL DEFAULT 0,"
+    "  body TEXT NOT NULL," /* the whole item as imported: documents, partners, steps */
+    "  created_at INTEGER NOT NULL,"
+    "  UNIQUE (code, version)"
+    ");"
+    "CREATE UNIQUE INDEX procedures_current ON procedures (code) WHERE current = 1;"
+    "CREATE TABLE dossier_numbers ("
+    "  agency TEXT NOT NULL,"
+    "  day TEXT NOT NULL,"
+    "  last INTEGER NOT NULL,"
+    "  PRIMARY KEY (agency, day)"
+    ") WITHOUT ROWID;"
+    "CREATE TABLE dossiers ("
+    "  id INTEGER PRIMARY KEY,"
+    "  code TEXT NOT NULL UNIQUE,"
+    "  procedure_id INTEGER NOT NULL REFERENCES procedures(id),"
+    "  status TEXT NOT NULL,"
+    "  channel TEXT NOT NULL DEFAULT 'counter',"
+    "  applicant TEXT NOT NULL," /* JSON: name, id_number, address, phone, email */
+    "  applicant_name TEXT NOT NULL,"
+    "  applicant_phone TEXT,"
+    "  applicant_id_number TEXT,"
+    "  documents TEXT NOT NULL," /* JSON: what was received */
+    "  sets INTEGER NOT NULL DEFAULT 1,"
+    "  pending TEXT," /* JSON: what is still needed (Mẫu 02 items) */
+    "  reason TEXT,"  /* refusal, ineligibility, withdrawal, cancellation */
+    "  intake_at INTEGER NOT NULL,"
+    "  intake_by TEXT NOT NULL,"
+    "  received_at INTEGER," /* the clock starts: complete dossier */
+    "  due_at INTEGER,"      /* moved by pauses, never by an apology */
+    "  first_due_at INTEGER,"
+    "  paused_at INTEGER,"
+    "  paused_seconds INTEGER NOT NULL DEFAULT 0," /* working time paused */
+    "  supplements INTEGER NOT NULL DEFAULT 0,"
+    "  apology_at INTEGER,"
+    "  apology_due_at INTEGER,"
+    "  apology_reason TEXT,"
+    "  finished_at INTEGER," /* result ready or processing ended */
+    "  returned_at INTEGER,"
+    "  returned_to TEXT,"
+    "  holder_office TEXT,"
+    "  holder TEXT,"
+    "  secret_hash TEXT,"
+    "  ticket_id INTEGER REFERENCES tickets(id),"
+    "  ledger_line INTEGER"
+    ");"
+    "CREATE INDEX dossiers_by_status ON dossiers (status, due_at);"
+    "CREATE INDEX dossiers_by_received ON dossiers (received_at);"
+    "CREATE INDEX dossiers_by_intake ON dossiers (intake_at);"
+    "CREATE INDEX dossiers_by_phone ON dossiers (applicant_phone);"
+    "CREATE INDEX dossiers_by_id_number ON dossiers (applicant_id_number);"
+    "CREATE TABLE dossier_steps ("
+    "  id INTEGER PRIMARY KEY,"
+    "  dossier_id INTEGER NOT NULL REFERENCES dossiers(id),"
+    "  office TEXT NOT NULL,"
+    "  giver TEXT NOT NULL,"
+    "  receiver TEXT NOT NULL,"
+    "  given_at INTEGER NOT NULL,"
+    "  budget_seconds INTEGER," /* that office's slice of the time, if set */
+    "  ended_at INTEGER,"
+    "  spent_seconds INTEGER,"
+    "  result TEXT CHECK (result IN ('early','on_time','late')),"
+    "  note TEXT"
+    ");"
+    "CREATE INDEX dossier_steps_by_dossier ON dossier_steps (dossier_id);",
 
-	/* 5: citizens' ratings (đánh giá mức độ hài lòng). Anonymous by design:
-	 * no actor, no address, no name. `subject` ("dossier:<code>" or
-	 * "ticket:<id>") is kept only so that each dossier or queue visit is
-	 * rated once (UNIQUE). A rating link is a one-time token handed out by
-	 * the counter, kept as its hash only. */
-	"CREATE TABLE rating_links ("
-	"  token_hash TEXT PRIMARY KEY,"
-	"  subject TEXT NOT NULL,"
-	"  created_by TEXT NOT NULL,"
-	"  created_at INTEGER NOT NULL,"
-	"  expires_at INTEGER NOT NULL"
-	") WITHOUT ROWID;"
-	"CREATE INDEX rating_links_by_subject ON rating_links (subject);"
-	"CREATE TABLE ratings ("
-	"  id INTEGER PRIMARY KEY,"
-	"  subject TEXT NOT NULL UNIQUE,"
-	"  kind TEXT NOT NULL CHECK (kind IN ('dossier','ticket')),"
-	"  procedure_code TEXT," /* for reports per procedure and field */
-	"  group_code TEXT,"     /* the service group of a queue visit */
-	"  level TEXT NOT NULL"
-	"    CHECK (level IN ('very_satisfied','satisfied','neutral','not_satisfied')),"
-	"  on_time INTEGER CHECK (on_time IN (0,1)),"
-	"  courteous INTEGER CHECK (courteous IN (0,1)),"
-	"  visits INTEGER CHECK (visits BETWEEN 1 AND 10),"
-	"  unofficial_payment_asked INTEGER CHECK (unofficial_payment_asked IN (0,1)),"
-	"  comment TEXT CHECK (length(comment) <= 500),"
-	"  rated_at INTEGER NOT NULL"
-	");"
-	"CREATE INDEX ratings_by_time ON ratings (rated_at);",
+    /* 5: citizens' ratings (đánh giá mức độ hài lòng). Anonymous by design:
+     * no actor, no address, no name. `subject` ("dossier:<code>" or
+     * "ticket:<id>") is kept only so that each dossier or queue visit is
+     * rated once (UNIQUE). A rating link is a one-time token handed out by
+     * the counter, kept as its hash only. */
+    "CREATE TABLE rating_links ("
+    "  token_hash TEXT PRIMARY KEY,"
+    "  subject TEXT NOT NULL,"
+    "  created_by TEXT NOT NULL,"
+    "  created_at INTEGER NOT NULL,"
+    "  expires_at INTEGER NOT NULL"
+    ") WITHOUT ROWID;"
+    "CREATE INDEX rating_links_by_subject ON rating_links (subject);"
+    "CREATE TABLE ratings ("
+    "  id INTEGER PRIMARY KEY,"
+    "  subject TEXT NOT NULL UNIQUE,"
+    "  kind TEXT NOT NULL CHECK (kind IN ('dossier','ticket')),"
+    "  procedure_code TEXT," /* for reports per procedure and field */
+    "  group_code TEXT,"     /* the service group of a queue visit */
+    "  level TEXT NOT NULL"
+    "    CHECK (level IN ('very_satisfied','satisfied','neutral','not_satisfied')),"
+    "  on_time INTEGER CHECK (on_time IN (0,1)),"
+    "  courteous INTEGER CHECK (courteous IN (0,1)),"
+    "  visits INTEGER CHECK (visits BETWEEN 1 AND 10),"
+    "  unofficial_payment_asked INTEGER CHECK (unofficial_payment_asked IN (0,1)),"
+    "  comment TEXT CHECK (length(comment) <= 500),"
+    "  rated_at INTEGER NOT NULL"
+    ");"
+    "CREATE INDEX ratings_by_time ON ratings (rated_at);",
 
-	/* 6: indicators. When processing ends (result ready, returned as
-	 * ineligible, withdrawn, cancelled) the dossier keeps its processing
-	 * time in working seconds, pauses excluded, and its timing against the
-	 * due instant (early / on_time / late), so a period's figures need no
-	 * calendar walk per row. Rows finished before this step have NULLs: the
-	 * indicator queries compute those on the fly. The indexes cover the
-	 * period scans of store/indicators.c. */
-	"ALTER TABLE dossiers ADD COLUMN work_seconds INTEGER;"
-	"ALTER TABLE dossiers ADD COLUMN timing TEXT"
-	"  CHECK (timing IN ('early','on_time','late'));"
-	"CREATE INDEX dossiers_ind_finished ON dossiers (finished_at, procedure_id, status,"
-	"  timing, work_seconds, supplements, received_at, intake_at, due_at, paused_seconds,"
-	"  paused_at);"
-	"CREATE INDEX dossiers_ind_received ON dossiers (received_at, procedure_id, channel);"
-	"CREATE INDEX dossiers_ind_open ON dossiers (received_at, procedure_id, due_at,"
-	"  paused_at) WHERE finished_at IS NULL;"
-	"CREATE INDEX dossiers_ind_apology ON dossiers (apology_at, procedure_id)"
-	"  WHERE apology_at IS NOT NULL;"
-	"CREATE INDEX tickets_ind_issued ON tickets (issued_at, series_group_id);"
-	"CREATE INDEX visits_ind_called ON visits (called_at, counter_id, queued_at,"
-	"  finished_at, outcome, recalls);",
+    /* 6: indicators. When processing ends (result ready, returned as
+     * ineligible, withdrawn, cancelled) the dossier keeps its processing
+     * time in working seconds, pauses excluded, and its timing against the
+     * due instant (early / on_time / late), so a period's figures need no
+     * calendar walk per row. Rows finished before this step have NULLs: the
+     * indicator queries compute those on the fly. The indexes cover the
+     * period scans of store/indicators.c. */
+    "ALTER TABLE dossiers ADD COLUMN work_seconds INTEGER;"
+    "ALTER TABLE dossiers ADD COLUMN timing TEXT"
+    "  CHECK (timing IN ('early','on_time','late'));"
+    "CREATE INDEX dossiers_ind_finished ON dossiers (finished_at, procedure_id, status,"
+    "  timing, work_seconds, supplements, received_at, intake_at, due_at, paused_seconds,"
+    "  paused_at);"
+    "CREATE INDEX dossiers_ind_received ON dossiers (received_at, procedure_id, channel);"
+    "CREATE INDEX dossiers_ind_open ON dossiers (received_at, procedure_id, due_at,"
+    "  paused_at) WHERE finished_at IS NULL;"
+    "CREATE INDEX dossiers_ind_apology ON dossiers (apology_at, procedure_id)"
+    "  WHERE apology_at IS NOT NULL;"
+    "CREATE INDEX tickets_ind_issued ON tickets (issued_at, series_group_id);"
+    "CREATE INDEX visits_ind_called ON visits (called_at, counter_id, queued_at,"
+    "  finished_at, outcome, recalls);",
 
 };
 

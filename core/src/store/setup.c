@@ -15,7 +15,7 @@
 /* A string member of obj: NULL (and MC_OK) when absent and optional; an
  * error when the wrong type, empty, or longer than max bytes. */
 static enum mc_err setup_str(json_t *obj, const char *key, bool required, size_t max,
-			     const char *where, const char **out, struct mc_error *err)
+                             const char *where, const char **out, struct mc_error *err)
 {
 	json_t *v = json_object_get(obj, key);
 	*out = NULL;
@@ -23,18 +23,17 @@ static enum mc_err setup_str(json_t *obj, const char *key, bool required, size_t
 		if (!required)
 			return MC_OK;
 		return mc_failf(err, MC_ERR_INVALID, "missing_field", "Thiếu trường bắt buộc",
-				"%s: '%s' is required", where, key);
+		                "%s: '%s' is required", where, key);
 	}
 	if (!json_is_string(v) || json_string_length(v) == 0 || json_string_length(v) > max ||
 	    strlen(json_string_value(v)) != json_string_length(v))
 		return mc_failf(err, MC_ERR_INVALID, "invalid_field", "Trường không hợp lệ",
-				"%s: '%s' must be a string of 1-%zu bytes", where, key, max);
+		                "%s: '%s' must be a string of 1-%zu bytes", where, key, max);
 	*out = json_string_value(v);
 	return MC_OK;
 }
 
-static enum mc_err setup_array(json_t *bundle, const char *key, json_t **out,
-			       struct mc_error *err)
+static enum mc_err setup_array(json_t *bundle, const char *key, json_t **out, struct mc_error *err)
 {
 	json_t *v = json_object_get(bundle, key);
 	*out = NULL;
@@ -42,8 +41,7 @@ static enum mc_err setup_array(json_t *bundle, const char *key, json_t **out,
 		return MC_OK;
 	if (!json_is_array(v) || json_array_size(v) > SETUP_MAX_ITEMS)
 		return mc_failf(err, MC_ERR_INVALID, "invalid_field", "Trường không hợp lệ",
-				"'%s' must be an array of at most %d items", key,
-				SETUP_MAX_ITEMS);
+		                "'%s' must be an array of at most %d items", key, SETUP_MAX_ITEMS);
 	*out = v;
 	return MC_OK;
 }
@@ -51,7 +49,7 @@ static enum mc_err setup_array(json_t *bundle, const char *key, json_t **out,
 /* PATCH routes mark their item "_must_exist": updating something that is not
  * there is a 404, not a creation. */
 static enum mc_err setup_require_existing(json_t *item, bool exists, const char *what,
-					  struct mc_error *err)
+                                          struct mc_error *err)
 {
 	if (exists || !json_is_true(json_object_get(item, "_must_exist")))
 		return MC_OK;
@@ -59,7 +57,7 @@ static enum mc_err setup_require_existing(json_t *item, bool exists, const char 
 }
 
 static enum mc_err setup_step(struct store_conn *c, sqlite3_stmt *s, const char *what,
-			      struct mc_error *err)
+                              struct mc_error *err)
 {
 	int step = sqlite3_step(s);
 	sqlite3_reset(s);
@@ -67,8 +65,8 @@ static enum mc_err setup_step(struct store_conn *c, sqlite3_stmt *s, const char 
 }
 
 static enum mc_err setup_audit(struct store *st, const struct principal *who, const char *entity,
-			       const char *id, const char *action, json_t *item,
-			       struct mc_error *err)
+                               const char *id, const char *action, json_t *item,
+                               struct mc_error *err)
 {
 	/* Passwords never reach the audit chain. */
 	json_t *copy = json_deep_copy(item);
@@ -82,7 +80,7 @@ static enum mc_err setup_audit(struct store *st, const struct principal *who, co
 }
 
 static enum mc_err setup_office(struct store *st, const struct principal *who, json_t *bundle,
-				struct mc_error *err)
+                                struct mc_error *err)
 {
 	json_t *office = json_object_get(bundle, "office");
 	const char *code, *name;
@@ -90,7 +88,7 @@ static enum mc_err setup_office(struct store *st, const struct principal *who, j
 		return MC_OK;
 	if (!json_is_object(office))
 		return mc_fail(err, MC_ERR_INVALID, "invalid_field", "Trường không hợp lệ",
-			       "'office' must be an object");
+		               "'office' must be an object");
 	enum mc_err rc = setup_str(office, "code", true, 64, "office", &code, err);
 	if (rc == MC_OK)
 		rc = setup_str(office, "name", true, 300, "office", &name, err);
@@ -104,15 +102,17 @@ static enum mc_err setup_office(struct store *st, const struct principal *who, j
 
 /* Plain settings: small integers and the priority class list. */
 static enum mc_err setup_settings(struct store *st, const struct principal *who, json_t *bundle,
-				  struct mc_error *err)
+                                  struct mc_error *err)
 {
 	static const struct {
 		const char *key;
 		int min, max;
 	} ints[] = {
-		{"priority_cap", 0, 100},	       {"no_show_rejoin_minutes", 0, 24 * 60},
-		{"default_service_minutes", 1, 240},   {"service_level_minutes", 1, 240},
-		{"session_ttl_hours", 1, 24 * 30},
+	    {"priority_cap", 0, 100},
+	    {"no_show_rejoin_minutes", 0, 24 * 60},
+	    {"default_service_minutes", 1, 240},
+	    {"service_level_minutes", 1, 240},
+	    {"session_ttl_hours", 1, 24 * 30},
 	};
 	json_t *settings = json_object_get(bundle, "settings");
 	json_t *classes = json_object_get(bundle, "priority_classes");
@@ -120,7 +120,7 @@ static enum mc_err setup_settings(struct store *st, const struct principal *who,
 
 	if (settings && !json_is_object(settings))
 		return mc_fail(err, MC_ERR_INVALID, "invalid_field", "Trường không hợp lệ",
-			       "'settings' must be an object");
+		               "'settings' must be an object");
 	const char *key;
 	json_t *v;
 	json_object_foreach(settings, key, v)
@@ -131,27 +131,27 @@ static enum mc_err setup_settings(struct store *st, const struct principal *who,
 				break;
 		if (i == sizeof ints / sizeof ints[0])
 			return mc_failf(err, MC_ERR_INVALID, "unknown_setting",
-					"Thiết lập không được hỗ trợ", "unknown setting '%.60s'",
-					key);
+			                "Thiết lập không được hỗ trợ", "unknown setting '%.60s'",
+			                key);
 		if (!json_is_integer(v) || json_integer_value(v) < ints[i].min ||
 		    json_integer_value(v) > ints[i].max)
 			return mc_failf(err, MC_ERR_INVALID, "invalid_setting",
-					"Giá trị thiết lập không hợp lệ",
-					"setting '%s' must be an integer %d..%d", key, ints[i].min,
-					ints[i].max);
+			                "Giá trị thiết lập không hợp lệ",
+			                "setting '%s' must be an integer %d..%d", key, ints[i].min,
+			                ints[i].max);
 		char num[32];
 		snprintf(num, sizeof num, "%lld", (long long)json_integer_value(v));
 		if ((rc = store_setting_set(st, key, num, err)))
 			return rc;
 	}
-	if (settings && (rc = setup_audit(st, who, "settings", "office", "settings.set", settings,
-					  err)))
+	if (settings &&
+	    (rc = setup_audit(st, who, "settings", "office", "settings.set", settings, err)))
 		return rc;
 	if (classes == NULL)
 		return MC_OK;
 	if (!json_is_array(classes) || json_array_size(classes) > 20)
 		return mc_fail(err, MC_ERR_INVALID, "invalid_field", "Trường không hợp lệ",
-			       "'priority_classes' must be an array of at most 20");
+		               "'priority_classes' must be an array of at most 20");
 	size_t i;
 	json_array_foreach(classes, i, v)
 	{
@@ -160,20 +160,20 @@ static enum mc_err setup_settings(struct store *st, const struct principal *who,
 		    (rc = setup_str(v, "code", true, 32, "priority_classes", &code, err)) ||
 		    (rc = setup_str(v, "name", true, 100, "priority_classes", &name, err)))
 			return rc ? rc
-				  : mc_fail(err, MC_ERR_INVALID, "invalid_field",
-					    "Trường không hợp lệ",
-					    "priority_classes items must be objects");
+			          : mc_fail(err, MC_ERR_INVALID, "invalid_field",
+			                    "Trường không hợp lệ",
+			                    "priority_classes items must be objects");
 	}
 	char *text = json_dumps(classes, JSON_COMPACT);
 	rc = store_setting_set(st, "priority_classes", text, err);
 	free(text);
 	return rc ? rc
-		  : setup_audit(st, who, "settings", "priority_classes", "settings.set", classes,
-				err);
+	          : setup_audit(st, who, "settings", "priority_classes", "settings.set", classes,
+	                        err);
 }
 
 static enum mc_err setup_groups(struct store *st, const struct principal *who, json_t *bundle,
-				int *count, struct mc_error *err)
+                                int *count, struct mc_error *err)
 {
 	struct store_conn *c = store_write_conn(st);
 	json_t *arr, *g;
@@ -186,7 +186,7 @@ static enum mc_err setup_groups(struct store *st, const struct principal *who, j
 		const char *code, *prefix, *name, *name_en;
 		if (!json_is_object(g))
 			return mc_fail(err, MC_ERR_INVALID, "invalid_field", "Trường không hợp lệ",
-				       "service_groups items must be objects");
+			               "service_groups items must be objects");
 		bool patch = json_is_true(json_object_get(g, "_must_exist"));
 		if ((rc = setup_str(g, "code", true, 16, "service_group", &code, err)) ||
 		    (rc = setup_str(g, "prefix", !patch, 3, "service_group", &prefix, err)) ||
@@ -195,8 +195,8 @@ static enum mc_err setup_groups(struct store *st, const struct principal *who, j
 			return rc;
 		if (prefix && strspn(prefix, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != strlen(prefix))
 			return mc_fail(err, MC_ERR_INVALID, "invalid_prefix",
-				       "Tiền tố số thứ tự chỉ gồm chữ in hoa A–Z",
-				       "prefix must be 1-3 capital letters A-Z");
+			               "Tiền tố số thứ tự chỉ gồm chữ in hoa A–Z",
+			               "prefix must be 1-3 capital letters A-Z");
 		sqlite3_stmt *q = store_stmt(c, "SELECT 1 FROM service_groups WHERE code = ?");
 		if (q == NULL)
 			return store_sql_error(c, "service group", err);
@@ -208,12 +208,12 @@ static enum mc_err setup_groups(struct store *st, const struct principal *who, j
 		json_t *sort = json_object_get(g, "sort");
 		json_t *active = json_object_get(g, "active");
 		sqlite3_stmt *s = store_stmt(
-			c, "INSERT INTO service_groups (code, prefix, name, name_en, sort, active)"
-			   " VALUES (?1, ?2, ?3, coalesce(?4, ''), coalesce(?5, 0), coalesce(?6, 1))"
-			   " ON CONFLICT (code) DO UPDATE SET prefix = coalesce(?2, prefix),"
-			   " name = coalesce(?3, name),"
-			   " name_en = coalesce(?4, name_en), sort = coalesce(?5, sort),"
-			   " active = coalesce(?6, active)");
+		    c, "INSERT INTO service_groups (code, prefix, name, name_en, sort, active)"
+		       " VALUES (?1, ?2, ?3, coalesce(?4, ''), coalesce(?5, 0), coalesce(?6, 1))"
+		       " ON CONFLICT (code) DO UPDATE SET prefix = coalesce(?2, prefix),"
+		       " name = coalesce(?3, name),"
+		       " name_en = coalesce(?4, name_en), sort = coalesce(?5, sort),"
+		       " active = coalesce(?6, active)");
 		if (s == NULL)
 			return store_sql_error(c, "service group", err);
 		sqlite3_bind_text(s, 1, code, -1, SQLITE_STATIC);
@@ -230,9 +230,9 @@ static enum mc_err setup_groups(struct store *st, const struct principal *who, j
 		if ((rc = setup_step(c, s, "service group", err))) {
 			if (rc == MC_ERR_CONFLICT)
 				mc_failf(err, MC_ERR_CONFLICT, "prefix_taken",
-					 "Tiền tố đã dùng cho nhóm khác",
-					 "prefix '%s' is used by another group",
-					 prefix ? prefix : "");
+				         "Tiền tố đã dùng cho nhóm khác",
+				         "prefix '%s' is used by another group",
+				         prefix ? prefix : "");
 			return rc;
 		}
 		if ((rc = setup_audit(st, who, "service_group", code, "service_group.set", g, err)))
@@ -243,7 +243,7 @@ static enum mc_err setup_groups(struct store *st, const struct principal *who, j
 }
 
 static enum mc_err setup_counters(struct store *st, const struct principal *who, json_t *bundle,
-				  int *count, struct mc_error *err)
+                                  int *count, struct mc_error *err)
 {
 	struct store_conn *c = store_write_conn(st);
 	json_t *arr, *co;
@@ -259,13 +259,13 @@ static enum mc_err setup_counters(struct store *st, const struct principal *who,
 		if (!json_is_object(co) || !json_is_integer(no) || json_integer_value(no) < 1 ||
 		    json_integer_value(no) > 999)
 			return mc_fail(err, MC_ERR_INVALID, "invalid_counter_no",
-				       "Số quầy phải là số nguyên 1–999",
-				       "counter 'no' must be an integer 1-999");
+			               "Số quầy phải là số nguyên 1–999",
+			               "counter 'no' must be an integer 1-999");
 		if ((rc = setup_str(co, "name", false, 100, "counter", &name, err)))
 			return rc;
 		if (groups && (!json_is_array(groups) || json_array_size(groups) > 50))
 			return mc_fail(err, MC_ERR_INVALID, "invalid_field", "Trường không hợp lệ",
-				       "counter 'groups' must be an array of group codes");
+			               "counter 'groups' must be an array of group codes");
 		sqlite3_stmt *q = store_stmt(c, "SELECT 1 FROM counters WHERE no = ?");
 		if (q == NULL)
 			return store_sql_error(c, "counter", err);
@@ -276,9 +276,10 @@ static enum mc_err setup_counters(struct store *st, const struct principal *who,
 			return rc;
 		char defname[32];
 		snprintf(defname, sizeof defname, "Quầy %lld", (long long)json_integer_value(no));
-		sqlite3_stmt *s = store_stmt(c, "INSERT INTO counters (no, name) VALUES (?1, ?2)"
-						" ON CONFLICT (no) DO UPDATE SET name = coalesce(?3, name)"
-						" RETURNING id");
+		sqlite3_stmt *s =
+		    store_stmt(c, "INSERT INTO counters (no, name) VALUES (?1, ?2)"
+		                  " ON CONFLICT (no) DO UPDATE SET name = coalesce(?3, name)"
+		                  " RETURNING id");
 		if (s == NULL)
 			return store_sql_error(c, "counter", err);
 		sqlite3_bind_int64(s, 1, json_integer_value(no));
@@ -301,14 +302,14 @@ static enum mc_err setup_counters(struct store *st, const struct principal *who,
 			json_array_foreach(groups, k, gc)
 			{
 				s = store_stmt(c, "INSERT OR IGNORE INTO counter_groups"
-						  " (counter_id, group_id) SELECT ?, id"
-						  " FROM service_groups WHERE code = ?");
+				                  " (counter_id, group_id) SELECT ?, id"
+				                  " FROM service_groups WHERE code = ?");
 				if (s == NULL)
 					return store_sql_error(c, "counter", err);
 				if (!json_is_string(gc))
 					return mc_fail(err, MC_ERR_INVALID, "invalid_field",
-						       "Trường không hợp lệ",
-						       "counter 'groups' must be group codes");
+					               "Trường không hợp lệ",
+					               "counter 'groups' must be group codes");
 				sqlite3_bind_int64(s, 1, id);
 				sqlite3_bind_text(s, 2, json_string_value(gc), -1, SQLITE_STATIC);
 				int step = sqlite3_step(s);
@@ -318,20 +319,20 @@ static enum mc_err setup_counters(struct store *st, const struct principal *who,
 				if (sqlite3_changes(c->db) == 0) {
 					/* Either unknown or listed twice; tell which. */
 					sqlite3_stmt *g = store_stmt(
-						c, "SELECT 1 FROM service_groups WHERE code = ?");
+					    c, "SELECT 1 FROM service_groups WHERE code = ?");
 					if (g == NULL)
 						return store_sql_error(c, "counter", err);
 					sqlite3_bind_text(g, 1, json_string_value(gc), -1,
-							  SQLITE_STATIC);
+					                  SQLITE_STATIC);
 					bool known = sqlite3_step(g) == SQLITE_ROW;
 					sqlite3_reset(g);
 					if (!known)
-						return mc_failf(err, MC_ERR_INVALID,
-								"group_not_found",
-								"Không có nhóm dịch vụ này",
-								"counter %lld: no service group '%.40s'",
-								(long long)json_integer_value(no),
-								json_string_value(gc));
+						return mc_failf(
+						    err, MC_ERR_INVALID, "group_not_found",
+						    "Không có nhóm dịch vụ này",
+						    "counter %lld: no service group '%.40s'",
+						    (long long)json_integer_value(no),
+						    json_string_value(gc));
 				}
 			}
 		}
@@ -345,7 +346,7 @@ static enum mc_err setup_counters(struct store *st, const struct principal *who,
 }
 
 static enum mc_err setup_users(struct store *st, const struct principal *who, json_t *bundle,
-			       int *created, int *updated, struct mc_error *err)
+                               int *created, int *updated, struct mc_error *err)
 {
 	struct store_conn *c = store_write_conn(st);
 	json_t *arr, *u;
@@ -358,7 +359,7 @@ static enum mc_err setup_users(struct store *st, const struct principal *who, js
 		const char *username, *full_name, *role, *password;
 		if (!json_is_object(u))
 			return mc_fail(err, MC_ERR_INVALID, "invalid_field", "Trường không hợp lệ",
-				       "users items must be objects");
+			               "users items must be objects");
 		if ((rc = setup_str(u, "username", true, 64, "user", &username, err)) ||
 		    (rc = setup_str(u, "full_name", false, 200, "user", &full_name, err)) ||
 		    (rc = setup_str(u, "role", false, 16, "user", &role, err)) ||
@@ -367,7 +368,7 @@ static enum mc_err setup_users(struct store *st, const struct principal *who, js
 		json_t *active = json_object_get(u, "active");
 		if (role && auth_role_parse(role) == ROLE_NONE)
 			return mc_fail(err, MC_ERR_INVALID, "invalid_role", "Vai trò không hợp lệ",
-				       "role must be admin, supervisor, counter or specialist");
+			               "role must be admin, supervisor, counter or specialist");
 		sqlite3_stmt *s = store_stmt(c, "SELECT id FROM users WHERE username = ?");
 		if (s == NULL)
 			return store_sql_error(c, "user", err);
@@ -378,13 +379,13 @@ static enum mc_err setup_users(struct store *st, const struct principal *who, js
 			return rc;
 		if (id == 0) {
 			if (full_name == NULL || role == NULL || password == NULL)
-				return mc_failf(err, MC_ERR_INVALID, "missing_field",
-						"Thiếu trường bắt buộc",
-						"new user '%.64s' needs full_name, role and password",
-						username);
+				return mc_failf(
+				    err, MC_ERR_INVALID, "missing_field", "Thiếu trường bắt buộc",
+				    "new user '%.64s' needs full_name, role and password",
+				    username);
 			rc = store_user_create(st, who->actor, username, full_name,
-					       auth_role_parse(role), password,
-					       json_is_true(json_object_get(u, "demo")), NULL, err);
+			                       auth_role_parse(role), password,
+			                       json_is_true(json_object_get(u, "demo")), NULL, err);
 			if (rc)
 				return rc;
 			(*created)++;
@@ -394,17 +395,17 @@ static enum mc_err setup_users(struct store *st, const struct principal *who, js
 		if (password) {
 			if (strlen(password) < 8)
 				return mc_fail(err, MC_ERR_INVALID, "weak_password",
-					       "Mật khẩu phải dài 8–128 ký tự",
-					       "password must be 8-128 bytes");
+				               "Mật khẩu phải dài 8–128 ký tự",
+				               "password must be 8-128 bytes");
 			if (crypto_pwhash_str_alg(hash, password, strlen(password), 2,
-						  19u * 1024 * 1024,
-						  crypto_pwhash_ALG_ARGON2ID13) != 0)
+			                          19u * 1024 * 1024,
+			                          crypto_pwhash_ALG_ARGON2ID13) != 0)
 				return mc_fail(err, MC_ERR_INTERNAL, "hash_failed",
-					       "Lỗi băm mật khẩu", "password hashing failed");
+				               "Lỗi băm mật khẩu", "password hashing failed");
 		}
 		s = store_stmt(c, "UPDATE users SET full_name = coalesce(?1, full_name),"
-				  " role = coalesce(?2, role), active = coalesce(?3, active),"
-				  " pw_hash = coalesce(?4, pw_hash) WHERE id = ?5");
+		                  " role = coalesce(?2, role), active = coalesce(?3, active),"
+		                  " pw_hash = coalesce(?4, pw_hash) WHERE id = ?5");
 		if (s == NULL)
 			return store_sql_error(c, "user", err);
 		if (full_name)
@@ -437,7 +438,7 @@ static enum mc_err setup_users(struct store *st, const struct principal *who, js
 }
 
 static enum mc_err setup_devices(struct store *st, const struct principal *who, json_t *bundle,
-				 json_t *tokens, struct mc_error *err)
+                                 json_t *tokens, struct mc_error *err)
 {
 	struct store_conn *c = store_write_conn(st);
 	json_t *arr, *d;
@@ -450,7 +451,7 @@ static enum mc_err setup_devices(struct store *st, const struct principal *who, 
 		const char *kind, *name;
 		if (!json_is_object(d))
 			return mc_fail(err, MC_ERR_INVALID, "invalid_field", "Trường không hợp lệ",
-				       "devices items must be objects");
+			               "devices items must be objects");
 		if ((rc = setup_str(d, "name", true, 100, "device", &name, err)) ||
 		    (rc = setup_str(d, "kind", false, 16, "device", &kind, err)))
 			return rc;
@@ -467,17 +468,16 @@ static enum mc_err setup_devices(struct store *st, const struct principal *who, 
 		if (id == 0) {
 			char token[AUTH_TOKEN_LEN];
 			rc = store_device_create(st, who->actor, kind, name,
-						 prints ? json_is_true(prints) : true, &id, token,
-						 err);
+			                         prints ? json_is_true(prints) : true, &id, token,
+			                         err);
 			if (rc)
 				return rc;
-			json_array_append_new(tokens,
-					      json_pack("{s:s, s:s, s:s}", "name", name, "kind",
-							kind, "token", token));
+			json_array_append_new(tokens, json_pack("{s:s, s:s, s:s}", "name", name,
+			                                        "kind", kind, "token", token));
 			continue;
 		}
 		s = store_stmt(c, "UPDATE devices SET prints = coalesce(?1, prints),"
-				  " active = coalesce(?2, active) WHERE id = ?3");
+		                  " active = coalesce(?2, active) WHERE id = ?3");
 		if (s == NULL)
 			return store_sql_error(c, "device", err);
 		if (json_is_boolean(prints))
@@ -496,7 +496,7 @@ static enum mc_err setup_devices(struct store *st, const struct principal *who, 
 }
 
 static enum mc_err setup_offices(struct store *st, const struct principal *who, json_t *bundle,
-				 int *count, struct mc_error *err)
+                                 int *count, struct mc_error *err)
 {
 	struct store_conn *c = store_write_conn(st);
 	json_t *arr, *o;
@@ -509,19 +509,19 @@ static enum mc_err setup_offices(struct store *st, const struct principal *who, 
 		const char *code, *name, *kind;
 		if (!json_is_object(o))
 			return mc_fail(err, MC_ERR_INVALID, "invalid_field", "Trường không hợp lệ",
-				       "offices items must be objects");
+			               "offices items must be objects");
 		if ((rc = setup_str(o, "code", true, 32, "office", &code, err)) ||
 		    (rc = setup_str(o, "name", true, 200, "office", &name, err)) ||
 		    (rc = setup_str(o, "kind", false, 16, "office", &kind, err)))
 			return rc;
 		if (kind && strcmp(kind, "internal") != 0 && strcmp(kind, "partner") != 0)
 			return mc_fail(err, MC_ERR_INVALID, "invalid_office_kind",
-				       "Loại cơ quan phải là internal hoặc partner",
-				       "office kind must be internal or partner");
+			               "Loại cơ quan phải là internal hoặc partner",
+			               "office kind must be internal or partner");
 		sqlite3_stmt *s = store_stmt(c, "INSERT INTO offices (code, name, kind)"
-						" VALUES (?1, ?2, coalesce(?3, 'internal'))"
-						" ON CONFLICT (code) DO UPDATE SET name = ?2,"
-						" kind = coalesce(?3, kind)");
+		                                " VALUES (?1, ?2, coalesce(?3, 'internal'))"
+		                                " ON CONFLICT (code) DO UPDATE SET name = ?2,"
+		                                " kind = coalesce(?3, kind)");
 		if (s == NULL)
 			return store_sql_error(c, "office", err);
 		sqlite3_bind_text(s, 1, code, -1, SQLITE_STATIC);
@@ -539,7 +539,7 @@ static enum mc_err setup_offices(struct store *st, const struct principal *who, 
 /* Checks one procedure item (see docs/api.md "Procedures"); fills the time
  * unit and amount in thousandths. */
 static enum mc_err setup_procedure_check(json_t *p, const char **unit, int64_t *milli,
-					 struct mc_error *err)
+                                         struct mc_error *err)
 {
 	const char *code, *name, *field, *level, *office, *u;
 	enum mc_err rc;
@@ -550,39 +550,42 @@ static enum mc_err setup_procedure_check(json_t *p, const char **unit, int64_t *
 	    (rc = setup_str(p, "level", true, 16, "procedure", &level, err)) ||
 	    (rc = setup_str(p, "office", false, 32, "procedure", &office, err)))
 		return rc;
-	if (!json_is_object(proc) || (rc = setup_str(proc, "unit", true, 16, "processing", &u, err)))
+	if (!json_is_object(proc) ||
+	    (rc = setup_str(proc, "unit", true, 16, "processing", &u, err)))
 		return rc ? rc
-			  : mc_fail(err, MC_ERR_INVALID, "invalid_processing",
-				    "Thời hạn giải quyết không hợp lệ",
-				    "'processing' {unit, amount} is required");
+		          : mc_fail(err, MC_ERR_INVALID, "invalid_processing",
+		                    "Thời hạn giải quyết không hợp lệ",
+		                    "'processing' {unit, amount} is required");
 	json_t *amount = json_object_get(proc, "amount");
 	if ((strcmp(u, "working_days") != 0 && strcmp(u, "working_hours") != 0 &&
 	     strcmp(u, "same_day") != 0) ||
 	    !json_is_number(amount) || json_number_value(amount) < 0 ||
 	    json_number_value(amount) > 1000)
 		return mc_fail(err, MC_ERR_INVALID, "invalid_processing",
-			       "Thời hạn giải quyết không hợp lệ",
-			       "processing.unit must be working_days, working_hours or same_day,"
-			       " amount 0-1000");
+		               "Thời hạn giải quyết không hợp lệ",
+		               "processing.unit must be working_days, working_hours or same_day,"
+		               " amount 0-1000");
 	json_t *fee = json_object_get(p, "fee_vnd");
 	if (fee && (!json_is_integer(fee) || json_integer_value(fee) < 0))
 		return mc_fail(err, MC_ERR_INVALID, "invalid_fee", "Lệ phí không hợp lệ",
-			       "fee_vnd must be a whole number >= 0");
+		               "fee_vnd must be a whole number >= 0");
 	json_t *docs = json_object_get(p, "documents");
 	size_t i;
 	json_t *d;
 	if (docs && (!json_is_array(docs) || json_array_size(docs) > 50))
-		return mc_fail(err, MC_ERR_INVALID, "invalid_documents", "Thành phần hồ sơ không hợp lệ",
-			       "documents must be an array of at most 50");
+		return mc_fail(err, MC_ERR_INVALID, "invalid_documents",
+		               "Thành phần hồ sơ không hợp lệ",
+		               "documents must be an array of at most 50");
 	json_array_foreach(docs, i, d)
 	{
 		const char *dn, *kind;
-		if (!json_is_object(d) || (rc = setup_str(d, "name", true, 500, "document", &dn, err)) ||
+		if (!json_is_object(d) ||
+		    (rc = setup_str(d, "name", true, 500, "document", &dn, err)) ||
 		    (rc = setup_str(d, "kind", false, 16, "document", &kind, err)))
 			return rc ? rc
-				  : mc_fail(err, MC_ERR_INVALID, "invalid_documents",
-					    "Thành phần hồ sơ không hợp lệ",
-					    "documents items must be objects");
+			          : mc_fail(err, MC_ERR_INVALID, "invalid_documents",
+			                    "Thành phần hồ sơ không hợp lệ",
+			                    "documents items must be objects");
 	}
 	/* The offices' slices may not add up to more than the whole. */
 	double total = 0;
@@ -591,21 +594,21 @@ static enum mc_err setup_procedure_check(json_t *p, const char **unit, int64_t *
 		json_t *days = json_object_get(d, "days");
 		if (!json_is_string(json_object_get(d, "office")) || !json_is_number(days) ||
 		    json_number_value(days) < 0)
-			return mc_fail(err, MC_ERR_INVALID, "invalid_steps", "Các bước không hợp lệ",
-				       "steps items are {office, days}");
+			return mc_fail(err, MC_ERR_INVALID, "invalid_steps",
+			               "Các bước không hợp lệ", "steps items are {office, days}");
 		total += json_number_value(days);
 	}
 	if (strcmp(u, "working_days") == 0 && total > json_number_value(amount) + 1e-9)
 		return mc_fail(err, MC_ERR_INVALID, "steps_over_total",
-			       "Tổng thời gian các bước vượt quá thời hạn giải quyết",
-			       "The steps' budgets add up to more than the legal time");
+		               "Tổng thời gian các bước vượt quá thời hạn giải quyết",
+		               "The steps' budgets add up to more than the legal time");
 	*unit = u;
 	*milli = (int64_t)(json_number_value(amount) * 1000.0 + 0.5);
 	return MC_OK;
 }
 
-static enum mc_err setup_procedures(struct store *st, const struct principal *who,
-				    json_t *bundle, int *count, struct mc_error *err)
+static enum mc_err setup_procedures(struct store *st, const struct principal *who, json_t *bundle,
+                                    int *count, struct mc_error *err)
 {
 	struct store_conn *c = store_write_conn(st);
 	json_t *arr, *p;
@@ -619,7 +622,7 @@ static enum mc_err setup_procedures(struct store *st, const struct principal *wh
 		int64_t milli = 0;
 		if (!json_is_object(p))
 			return mc_fail(err, MC_ERR_INVALID, "invalid_field", "Trường không hợp lệ",
-				       "procedures items must be objects");
+			               "procedures items must be objects");
 		if ((rc = setup_procedure_check(p, &unit, &milli, err)))
 			return rc;
 		const char *code = json_string_value(json_object_get(p, "code"));
@@ -627,7 +630,7 @@ static enum mc_err setup_procedures(struct store *st, const struct principal *wh
 		/* A dossier pins the version in force at intake: a changed
 		 * procedure becomes a new version; an unchanged one is left. */
 		sqlite3_stmt *s = store_stmt(c, "SELECT version, body FROM procedures"
-						" WHERE code = ? AND current = 1");
+		                                " WHERE code = ? AND current = 1");
 		if (s == NULL) {
 			free(body);
 			return store_sql_error(c, "procedure", err);
@@ -644,7 +647,8 @@ static enum mc_err setup_procedures(struct store *st, const struct principal *wh
 			free(body);
 			continue;
 		}
-		s = store_stmt(c, "UPDATE procedures SET current = 0 WHERE code = ? AND current = 1");
+		s = store_stmt(c,
+		               "UPDATE procedures SET current = 0 WHERE code = ? AND current = 1");
 		if (s == NULL) {
 			free(body);
 			return store_sql_error(c, "procedure", err);
@@ -654,9 +658,10 @@ static enum mc_err setup_procedures(struct store *st, const struct principal *wh
 			free(body);
 			return rc;
 		}
-		s = store_stmt(c, "INSERT INTO procedures (code, version, name, field, level, office,"
-				  " time_unit, time_milli, fee_vnd, body, created_at)"
-				  " VALUES (?,?,?,?,?,?,?,?,?,?,strftime('%s','now'))");
+		s = store_stmt(c,
+		               "INSERT INTO procedures (code, version, name, field, level, office,"
+		               " time_unit, time_milli, fee_vnd, body, created_at)"
+		               " VALUES (?,?,?,?,?,?,?,?,?,?,strftime('%s','now'))");
 		if (s == NULL) {
 			free(body);
 			return store_sql_error(c, "procedure", err);
@@ -664,11 +669,11 @@ static enum mc_err setup_procedures(struct store *st, const struct principal *wh
 		sqlite3_bind_text(s, 1, code, -1, SQLITE_STATIC);
 		sqlite3_bind_int(s, 2, version + 1);
 		sqlite3_bind_text(s, 3, json_string_value(json_object_get(p, "name")), -1,
-				  SQLITE_STATIC);
+		                  SQLITE_STATIC);
 		sqlite3_bind_text(s, 4, json_string_value(json_object_get(p, "field")), -1,
-				  SQLITE_STATIC);
+		                  SQLITE_STATIC);
 		sqlite3_bind_text(s, 5, json_string_value(json_object_get(p, "level")), -1,
-				  SQLITE_STATIC);
+		                  SQLITE_STATIC);
 		const char *office = json_string_value(json_object_get(p, "office"));
 		if (office)
 			sqlite3_bind_text(s, 6, office, -1, SQLITE_STATIC);
@@ -686,12 +691,11 @@ static enum mc_err setup_procedures(struct store *st, const struct principal *wh
 }
 
 enum mc_err store_setup_apply(struct store *st, const struct principal *who, json_t *bundle,
-			      json_t **report, struct mc_error *err)
+                              json_t **report, struct mc_error *err)
 {
 	static const char *const known[] = {
-		"office",  "settings",	 "priority_classes", "service_groups", "counters",
-		"users",   "devices",	 "offices",	     "procedures",     "comment",
-		"printers"};
+	    "office",  "settings", "priority_classes", "service_groups", "counters", "users",
+	    "devices", "offices",  "procedures",       "comment",        "printers"};
 	int groups = 0, counters = 0, users_created = 0, users_updated = 0;
 	int offices = 0, procedures = 0;
 	int printers = 0; /* store/print.c */
@@ -701,8 +705,8 @@ enum mc_err store_setup_apply(struct store *st, const struct principal *who, jso
 	if (!json_is_object(bundle)) {
 		json_decref(tokens);
 		return mc_fail(err, MC_ERR_INVALID, "invalid_bundle",
-			       "Gói thiết lập phải là một đối tượng JSON",
-			       "the bundle must be a JSON object");
+		               "Gói thiết lập phải là một đối tượng JSON",
+		               "the bundle must be a JSON object");
 	}
 	const char *key;
 	json_t *v;
@@ -715,8 +719,8 @@ enum mc_err store_setup_apply(struct store *st, const struct principal *who, jso
 		if (i == sizeof known / sizeof known[0]) {
 			json_decref(tokens);
 			return mc_failf(err, MC_ERR_INVALID, "unknown_field",
-					"Gói thiết lập có trường lạ", "unknown bundle field '%.60s'",
-					key);
+			                "Gói thiết lập có trường lạ",
+			                "unknown bundle field '%.60s'", key);
 		}
 	}
 	if ((rc = store_begin(st, err))) {
@@ -743,9 +747,9 @@ enum mc_err store_setup_apply(struct store *st, const struct principal *who, jso
 	}
 	if (report)
 		*report = json_pack("{s:i, s:i, s:i, s:i, s:i, s:i, s:o}", "service_groups", groups,
-				    "counters", counters, "users_created", users_created,
-				    "users_updated", users_updated, "offices", offices,
-				    "procedures", procedures, "devices_created", tokens);
+		                    "counters", counters, "users_created", users_created,
+		                    "users_updated", users_updated, "offices", offices,
+		                    "procedures", procedures, "devices_created", tokens);
 	if (report)
 		json_object_set_new(*report, "printers", json_integer(printers));
 	else
@@ -756,33 +760,33 @@ enum mc_err store_setup_apply(struct store *st, const struct principal *who, jso
 json_t *store_setup_list(struct store *st, enum setup_list which, int offset, int limit)
 {
 	static const char *const sql_page[] = {
-		[SETUP_SERVICE_GROUPS] = "SELECT json_object('code', code, 'prefix', prefix, 'name',"
-					 " name, 'name_en', name_en, 'sort', sort, 'active',"
-					 " json(iif(active, 'true', 'false')))"
-					 " FROM service_groups ORDER BY sort, id LIMIT ? OFFSET ?",
-		[SETUP_COUNTERS] = "SELECT json_object('no', no, 'name', name, 'state', state,"
-				   " 'groups', (SELECT json_group_array(g.code) FROM counter_groups"
-				   " cg JOIN service_groups g ON g.id = cg.group_id"
-				   " WHERE cg.counter_id = counters.id), 'printer',"
-				   " (SELECT name FROM printers WHERE id = counters.printer_id))"
-				   " FROM counters ORDER BY no LIMIT ? OFFSET ?",
-		[SETUP_USERS] = "SELECT json_object('username', username, 'full_name', full_name,"
-				" 'role', role, 'active', json(iif(active, 'true', 'false')), 'demo',"
-				" json(iif(demo, 'true', 'false'))) FROM users ORDER BY id"
-				" LIMIT ? OFFSET ?",
-		[SETUP_DEVICES] = "SELECT json_object('name', name, 'kind', kind, 'prints',"
-				  " json(iif(prints, 'true', 'false')), 'active',"
-				  " json(iif(active, 'true', 'false')), 'printer',"
-				  " (SELECT name FROM printers WHERE id = devices.printer_id))"
-				  " FROM devices ORDER BY id"
-				  " LIMIT ? OFFSET ?",
+	    [SETUP_SERVICE_GROUPS] = "SELECT json_object('code', code, 'prefix', prefix, 'name',"
+	                             " name, 'name_en', name_en, 'sort', sort, 'active',"
+	                             " json(iif(active, 'true', 'false')))"
+	                             " FROM service_groups ORDER BY sort, id LIMIT ? OFFSET ?",
+	    [SETUP_COUNTERS] = "SELECT json_object('no', no, 'name', name, 'state', state,"
+	                       " 'groups', (SELECT json_group_array(g.code) FROM counter_groups"
+	                       " cg JOIN service_groups g ON g.id = cg.group_id"
+	                       " WHERE cg.counter_id = counters.id), 'printer',"
+	                       " (SELECT name FROM printers WHERE id = counters.printer_id))"
+	                       " FROM counters ORDER BY no LIMIT ? OFFSET ?",
+	    [SETUP_USERS] = "SELECT json_object('username', username, 'full_name', full_name,"
+	                    " 'role', role, 'active', json(iif(active, 'true', 'false')), 'demo',"
+	                    " json(iif(demo, 'true', 'false'))) FROM users ORDER BY id"
+	                    " LIMIT ? OFFSET ?",
+	    [SETUP_DEVICES] = "SELECT json_object('name', name, 'kind', kind, 'prints',"
+	                      " json(iif(prints, 'true', 'false')), 'active',"
+	                      " json(iif(active, 'true', 'false')), 'printer',"
+	                      " (SELECT name FROM printers WHERE id = devices.printer_id))"
+	                      " FROM devices ORDER BY id"
+	                      " LIMIT ? OFFSET ?",
 	};
 	static const char *const sql_count[] = {
-		[SETUP_SERVICE_GROUPS] = "SELECT count(*) FROM service_groups",
-		[SETUP_COUNTERS] = "SELECT count(*) FROM counters",
-		[SETUP_USERS] = "SELECT count(*) FROM users",
-		[SETUP_DEVICES] = "SELECT count(*) FROM devices",
-		[SETUP_OFFICES] = "SELECT count(*) FROM offices",
+	    [SETUP_SERVICE_GROUPS] = "SELECT count(*) FROM service_groups",
+	    [SETUP_COUNTERS] = "SELECT count(*) FROM counters",
+	    [SETUP_USERS] = "SELECT count(*) FROM users",
+	    [SETUP_DEVICES] = "SELECT count(*) FROM devices",
+	    [SETUP_OFFICES] = "SELECT count(*) FROM offices",
 	};
 	struct store_conn *c = store_read_conn(st);
 	json_t *items = json_array();
@@ -804,24 +808,25 @@ json_t *store_setup_list(struct store *st, enum setup_list which, int offset, in
 	if (s)
 		sqlite3_reset(s);
 	return json_pack("{s:o, s:I, s:i, s:i}", "items", items, "total", (json_int_t)total,
-			 "offset", offset, "limit", limit);
+	                 "offset", offset, "limit", limit);
 }
 
 json_t *store_procedures_list(struct store *st, const char *q, const char *field, int offset,
-			      int limit)
+                              int limit)
 {
 	struct store_conn *c = store_read_conn(st);
 	json_t *items = json_array();
 	int64_t total = 0;
 	sqlite3_stmt *s = store_stmt(c, "SELECT code, version, name, field, body FROM procedures"
-					" WHERE current = 1 AND (?1 IS NULL OR field = ?1)"
-					" ORDER BY field, code");
+	                                " WHERE current = 1 AND (?1 IS NULL OR field = ?1)"
+	                                " ORDER BY field, code");
 	if (s) {
 		if (field)
 			sqlite3_bind_text(s, 1, field, -1, SQLITE_STATIC);
 		while (sqlite3_step(s) == SQLITE_ROW) {
 			const char *code = store_col_text(s, 0);
-			if (q && strcmp(code, q) != 0 && !fold_vi_contains(store_col_text(s, 2), q) &&
+			if (q && strcmp(code, q) != 0 &&
+			    !fold_vi_contains(store_col_text(s, 2), q) &&
 			    !fold_vi_contains(store_col_text(s, 3), q))
 				continue;
 			if (total++ < offset || json_array_size(items) >= (size_t)limit)
@@ -835,5 +840,5 @@ json_t *store_procedures_list(struct store *st, const char *q, const char *field
 		sqlite3_reset(s);
 	}
 	return json_pack("{s:o, s:I, s:i, s:i}", "items", items, "total", (json_int_t)total,
-			 "offset", offset, "limit", limit);
+	                 "offset", offset, "limit", limit);
 }

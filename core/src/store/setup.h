@@ -16,15 +16,9 @@
  * only to create the account. *report (when not NULL) gets counts and the
  * tokens of newly created devices (shown only this once). */
 enum mc_err store_setup_apply(struct store *st, const struct principal *who, json_t *bundle,
-			      json_t **report, struct mc_error *err);
+                              json_t **report, struct mc_error *err);
 
-enum setup_list {
-	SETUP_SERVICE_GROUPS,
-	SETUP_COUNTERS,
-	SETUP_USERS,
-	SETUP_DEVICES,
-	SETUP_OFFICES
-};
+enum setup_list { SETUP_SERVICE_GROUPS, SETUP_COUNTERS, SETUP_USERS, SETUP_DEVICES, SETUP_OFFICES };
 
 /* One page of a set-up list: {"items":[...], "total":N, "offset":o, "limit":l}. */
 json_t *store_setup_list(struct store *st, enum setup_list which, int offset, int limit);
@@ -33,6 +27,6 @@ json_t *store_setup_list(struct store *st, enum setup_list which, int offset, in
  * {"items":[…],"total":N,…}. q (optional) matches the code, or the name and
  * field with or without diacritics; field (optional) matches exactly. */
 json_t *store_procedures_list(struct store *st, const char *q, const char *field, int offset,
-			      int limit);
+                              int limit);
 
 #endif

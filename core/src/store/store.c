@@ -18,14 +18,13 @@ enum mc_err store_sql_error(struct store_conn *c, const char *what, struct mc_er
 	int code = sqlite3_extended_errcode(c->db);
 	if ((code & 0xff) == SQLITE_CONSTRAINT)
 		return mc_failf(err, MC_ERR_CONFLICT, "constraint_violation",
-				"Dữ liệu trùng hoặc không hợp lệ", "%s: %s", what,
-				sqlite3_errmsg(c->db));
+		                "Dữ liệu trùng hoặc không hợp lệ", "%s: %s", what,
+		                sqlite3_errmsg(c->db));
 	if ((code & 0xff) == SQLITE_FULL)
 		return mc_fail(err, MC_ERR_UNAVAILABLE, "disk_full", "Ổ đĩa đầy",
-			       "The disk is full");
+		               "The disk is full");
 	log_error("store: %s: %s (%d)", what, sqlite3_errmsg(c->db), code);
-	return mc_fail(err, MC_ERR_INTERNAL, "store_error", "Lỗi cơ sở dữ liệu",
-		       "Database error");
+	return mc_fail(err, MC_ERR_INTERNAL, "store_error", "Lỗi cơ sở dữ liệu", "Database error");
 }
 
 const char *store_col_text(sqlite3_stmt *s, int col)
@@ -47,7 +46,7 @@ sqlite3_stmt *store_stmt(struct store_conn *c, const char *sql)
 		if (c->slots[k].sql == NULL) {
 			sqlite3_stmt *s = NULL;
 			if (sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s,
-					       NULL) != SQLITE_OK) {
+			                       NULL) != SQLITE_OK) {
 				log_error("store: prepare failed: %s", sqlite3_errmsg(c->db));
 				return NULL;
 			}
@@ -151,10 +150,9 @@ static enum mc_err store_migrate(struct store *st, struct mc_error *err)
 	int target = schema_step_count();
 
 	if (version > target)
-		return mc_failf(err, MC_ERR_CONFLICT, "schema_too_new",
-				"Cơ sở dữ liệu thuộc phiên bản mới hơn",
-				"Database schema %d is newer than this program (%d)", version,
-				target);
+		return mc_failf(
+		    err, MC_ERR_CONFLICT, "schema_too_new", "Cơ sở dữ liệu thuộc phiên bản mới hơn",
+		    "Database schema %d is newer than this program (%d)", version, target);
 	if (version == target)
 		return MC_OK;
 	enum mc_err rc = store_exec(c, "BEGIN IMMEDIATE", err);
@@ -185,7 +183,7 @@ enum mc_err store_open(const char *path, struct store **out, struct mc_error *er
 {
 	if (sodium_init() < 0)
 		return mc_fail(err, MC_ERR_INTERNAL, "crypto_init", "Lỗi khởi tạo mã hóa",
-			       "libsodium failed to initialise");
+		               "libsodium failed to initialise");
 	struct store *st = xcalloc(1, sizeof *st);
 	st->path = xstrdup(path);
 	pthread_mutexattr_t attr;
@@ -198,25 +196,25 @@ enum mc_err store_open(const char *path, struct store **out, struct mc_error *er
 
 	if (store_conn_open(&st->writer, path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) != 0) {
 		mc_failf(err, MC_ERR_UNAVAILABLE, "db_open_failed", "Không mở được cơ sở dữ liệu",
-			 "Cannot open database %s: %s", path,
-			 st->writer.db ? sqlite3_errmsg(st->writer.db) : "?");
+		         "Cannot open database %s: %s", path,
+		         st->writer.db ? sqlite3_errmsg(st->writer.db) : "?");
 		store_close(st);
 		return MC_ERR_UNAVAILABLE;
 	}
 	/* WAL so readers never block the writer; FULL so that a commit that
 	 * returned is on disk even after a power cut. */
 	enum mc_err rc = store_exec(&st->writer,
-				    "PRAGMA journal_mode=WAL;"
-				    "PRAGMA synchronous=FULL;"
-				    "PRAGMA foreign_keys=ON;",
-				    err);
+	                            "PRAGMA journal_mode=WAL;"
+	                            "PRAGMA synchronous=FULL;"
+	                            "PRAGMA foreign_keys=ON;",
+	                            err);
 	if (rc == MC_OK)
 		rc = store_migrate(st, err);
 	if (rc) {
 		if (err && strcmp(err->code, "store_error") == 0)
 			mc_failf(err, MC_ERR_UNAVAILABLE, "db_open_failed",
-				 "Không mở được cơ sở dữ liệu", "Cannot use %s as a database",
-				 path);
+			         "Không mở được cơ sở dữ liệu", "Cannot use %s as a database",
+			         path);
 		store_close(st);
 		return err ? err->kind : rc;
 	}
@@ -315,8 +313,8 @@ enum mc_err store_commit(struct store *st, struct mc_error *err)
 	if (st->doomed) {
 		store_rollback(st);
 		return mc_fail(err, MC_ERR_CONFLICT, "transaction_aborted",
-			       "Thao tác bị hủy, không có gì thay đổi",
-			       "The operation was aborted; nothing changed");
+		               "Thao tác bị hủy, không có gì thay đổi",
+		               "The operation was aborted; nothing changed");
 	}
 	enum mc_err rc = store_exec(&st->writer, "COMMIT", err);
 	if (rc) {
@@ -339,8 +337,8 @@ enum mc_err store_commit(struct store *st, struct mc_error *err)
 /* The chain hash of one event row: SHA-256 over its fields joined by the
  * ASCII unit separator, hex encoded into out[65]. */
 static void store_event_hash(const char *prev_hash, int64_t id, int64_t at, const char *actor,
-		      const char *entity, const char *entity_id, const char *action,
-		      const char *details, char out[65])
+                             const char *entity, const char *entity_id, const char *action,
+                             const char *details, char out[65])
 {
 	crypto_hash_sha256_state h;
 	unsigned char digest[crypto_hash_sha256_BYTES];
@@ -360,8 +358,8 @@ static void store_event_hash(const char *prev_hash, int64_t id, int64_t at, cons
 }
 
 int64_t store_event_append(struct store *st, const char *actor, const char *entity,
-			   const char *entity_id, const char *action, const char *details,
-			   bool stream, struct mc_error *err)
+                           const char *entity_id, const char *action, const char *details,
+                           bool stream, struct mc_error *err)
 {
 	struct store_conn *c = &st->writer;
 	char prev[65] = STORE_GENESIS_HASH;
@@ -380,7 +378,7 @@ int64_t store_event_append(struct store *st, const char *actor, const char *enti
 	store_event_hash(prev, id, at, actor, entity, entity_id, action, details, hash);
 
 	s = store_stmt(c, "INSERT INTO events (id, at, actor, entity, entity_id, action, details,"
-			  " stream, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?)");
+	                  " stream, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?)");
 	if (s == NULL)
 		return store_sql_error(c, "append event", err), 0;
 	sqlite3_bind_int64(s, 1, id);
@@ -407,11 +405,11 @@ int64_t store_event_append(struct store *st, const char *actor, const char *enti
 	p->action = xstrdup(action);
 	p->details = xstrdup(details);
 	p->ev = (struct store_event){.id = id,
-				     .at = at,
-				     .entity = p->entity,
-				     .action = p->action,
-				     .details = p->details,
-				     .stream = stream};
+	                             .at = at,
+	                             .entity = p->entity,
+	                             .action = p->action,
+	                             .details = p->details,
+	                             .stream = stream};
 	return id;
 }
 
@@ -444,11 +442,11 @@ int64_t store_setting_int(struct store *st, const char *key, int64_t fallback)
 }
 
 enum mc_err store_setting_set(struct store *st, const char *key, const char *json_value,
-			      struct mc_error *err)
+                              struct mc_error *err)
 {
 	struct store_conn *c = &st->writer;
 	sqlite3_stmt *s = store_stmt(c, "INSERT INTO settings (key, value) VALUES (?, ?)"
-					" ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+	                                " ON CONFLICT (key) DO UPDATE SET value = excluded.value");
 	if (s == NULL)
 		return store_sql_error(c, "setting", err);
 	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
@@ -468,28 +466,29 @@ enum mc_err store_audit_verify(struct store *st, int64_t *checked, struct mc_err
 	enum mc_err rc = MC_OK;
 
 	/* Not cached: a full scan runs once per command. */
-	if (sqlite3_prepare_v2(c->db,
-			       "SELECT id, at, actor, entity, entity_id, action, details, prev_hash,"
-			       " hash FROM events ORDER BY id",
-			       -1, &s, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(
+	        c->db,
+	        "SELECT id, at, actor, entity, entity_id, action, details, prev_hash,"
+	        " hash FROM events ORDER BY id",
+	        -1, &s, NULL) != SQLITE_OK)
 		return store_sql_error(c, "audit", err);
 	while (sqlite3_step(s) == SQLITE_ROW) {
 		int64_t id = sqlite3_column_int64(s, 0);
 		const char *prev = store_col_text(s, 7);
 		if (id != last_id + 1) {
-			rc = mc_failf(err, MC_ERR_CONFLICT, "audit_gap",
-				      "Chuỗi nhật ký bị mất dòng",
-				      "event %lld is missing (found %lld next)",
-				      (long long)(last_id + 1), (long long)id);
+			rc =
+			    mc_failf(err, MC_ERR_CONFLICT, "audit_gap", "Chuỗi nhật ký bị mất dòng",
+			             "event %lld is missing (found %lld next)",
+			             (long long)(last_id + 1), (long long)id);
 			break;
 		}
 		store_event_hash(prev, id, sqlite3_column_int64(s, 1), store_col_text(s, 2),
-				 store_col_text(s, 3), store_col_text(s, 4), store_col_text(s, 5),
-				 store_col_text(s, 6), hash);
+		                 store_col_text(s, 3), store_col_text(s, 4), store_col_text(s, 5),
+		                 store_col_text(s, 6), hash);
 		if (strcmp(prev, expect_prev) != 0 || strcmp(hash, store_col_text(s, 8)) != 0) {
-			rc = mc_failf(err, MC_ERR_CONFLICT, "audit_mismatch",
-				      "Chuỗi nhật ký bị sửa", "event %lld does not match its hash",
-				      (long long)id);
+			rc =
+			    mc_failf(err, MC_ERR_CONFLICT, "audit_mismatch", "Chuỗi nhật ký bị sửa",
+			             "event %lld does not match its hash", (long long)id);
 			break;
 		}
 		snprintf(expect_prev, sizeof expect_prev, "%s", hash);
@@ -511,7 +510,7 @@ enum mc_err store_integrity_check(struct store *st, struct mc_error *err)
 		return store_sql_error(c, "integrity_check", err);
 	if (sqlite3_step(s) != SQLITE_ROW || strcmp(store_col_text(s, 0), "ok") != 0)
 		rc = mc_failf(err, MC_ERR_CONFLICT, "integrity_failed", "Tệp dữ liệu bị hỏng",
-			      "integrity_check: %s", store_col_text(s, 0));
+		              "integrity_check: %s", store_col_text(s, 0));
 	sqlite3_finalize(s);
 	return rc;
 }

@@ -26,13 +26,13 @@ struct store_event {
 	const char *entity;
 	const char *action;
 	const char *details; /* JSON object text */
-	bool stream;	     /* published on the live queue stream */
+	bool stream;         /* published on the live queue stream */
 };
 
 /* Called after every successful outermost commit that appended events, while
  * the writer lock is still held (so hooks see commits in order). */
 typedef void (*store_commit_hook)(void *ctx, struct store *st, const struct store_event *events,
-				  size_t count);
+                                  size_t count);
 
 /* Opens (creating if needed) the database at path and applies pending
  * migrations in one transaction. Returns MC_OK and sets *out, or an error with
@@ -59,15 +59,15 @@ void store_rollback(struct store *st);
  * stream: whether the event goes to the live queue stream (no personal data
  * may be in such details). Returns the event id, or 0 on failure (err set). */
 int64_t store_event_append(struct store *st, const char *actor, const char *entity,
-			   const char *entity_id, const char *action, const char *details,
-			   bool stream, struct mc_error *err);
+                           const char *entity_id, const char *action, const char *details,
+                           bool stream, struct mc_error *err);
 
 /* Settings (office configuration), values as JSON text. get returns a newly
  * allocated copy or NULL when absent. set requires a write transaction. */
 char *store_setting_get(struct store *st, const char *key);
 int64_t store_setting_int(struct store *st, const char *key, int64_t fallback);
 enum mc_err store_setting_set(struct store *st, const char *key, const char *json_value,
-			      struct mc_error *err);
+                              struct mc_error *err);
 
 /* Verifies the whole hash chain. Returns MC_OK when every row's hash matches
  * its content and its predecessor; otherwise fills err with the first bad

@@ -32,8 +32,8 @@ struct store {
 	char *path;
 	struct store_conn writer;
 	pthread_mutex_t write_lock; /* recursive */
-	int depth;		    /* nesting of store_begin on the owning thread */
-	bool doomed;		    /* a rollback happened inside the transaction */
+	int depth;                  /* nesting of store_begin on the owning thread */
+	bool doomed;                /* a rollback happened inside the transaction */
 	struct pending_event *pending;
 	size_t pending_len, pending_cap;
 	store_commit_hook hook;
@@ -66,13 +66,13 @@ json_t *queue_priority_classes(struct store *st);
 struct queue_wait_range;
 json_t *queue_wait_json(const struct queue_wait_range *r);
 json_t *queue_group_wait(struct store_conn *c, int64_t gid, const char *day, int64_t now,
-			 int64_t service_seconds, int people_ahead);
+                         int64_t service_seconds, int people_ahead);
 
 /* Printing's part of the set-up bundle (store/print.c), inside the bundle's
  * transaction: the "printers" list (before counters and devices), then the
  * "printer" field of devices and counters (after them). */
 enum mc_err setup_printers(struct store *st, const struct principal *who, json_t *bundle,
-			   int *count, struct mc_error *err);
+                           int *count, struct mc_error *err);
 enum mc_err setup_printer_links(struct store *st, json_t *bundle, struct mc_error *err);
 
 #endif

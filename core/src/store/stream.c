@@ -11,7 +11,7 @@ int store_stream_since(struct store *st, int64_t after, int limit, store_stream_
 	struct store_conn *c = store_read_conn(st);
 	int n = 0;
 	sqlite3_stmt *s = store_stmt(c, "SELECT id, action, details FROM events"
-					" WHERE id > ? AND stream = 1 ORDER BY id LIMIT ?");
+	                                " WHERE id > ? AND stream = 1 ORDER BY id LIMIT ?");
 	if (s == NULL)
 		return 0;
 	sqlite3_bind_int64(s, 1, after);
@@ -24,14 +24,13 @@ int store_stream_since(struct store *st, int64_t after, int limit, store_stream_
 	return n;
 }
 
-bool store_idem_find(struct store *st, const char *principal, const char *key,
-		     const char *method, const char *path, int *status, char **body,
-		     bool *same_request)
+bool store_idem_find(struct store *st, const char *principal, const char *key, const char *method,
+                     const char *path, int *status, char **body, bool *same_request)
 {
 	struct store_conn *c = store_write_conn(st);
 	bool found = false;
 	sqlite3_stmt *s = store_stmt(c, "SELECT method, path, status, body FROM idempotency"
-					" WHERE principal = ? AND key = ?");
+	                                " WHERE principal = ? AND key = ?");
 	if (s == NULL)
 		return false;
 	sqlite3_bind_text(s, 1, principal, -1, SQLITE_STATIC);
@@ -39,7 +38,7 @@ bool store_idem_find(struct store *st, const char *principal, const char *key,
 	if (sqlite3_step(s) == SQLITE_ROW) {
 		found = true;
 		*same_request = strcmp(store_col_text(s, 0), method) == 0 &&
-				strcmp(store_col_text(s, 1), path) == 0;
+		                strcmp(store_col_text(s, 1), path) == 0;
 		*status = sqlite3_column_int(s, 2);
 		*body = xstrdup(store_col_text(s, 3));
 	}
@@ -48,8 +47,8 @@ bool store_idem_find(struct store *st, const char *principal, const char *key,
 }
 
 enum mc_err store_idem_save(struct store *st, const char *principal, const char *key,
-			    const char *method, const char *path, int status, const char *body,
-			    struct mc_error *err)
+                            const char *method, const char *path, int status, const char *body,
+                            struct mc_error *err)
 {
 	struct store_conn *c = store_write_conn(st);
 	int64_t now = clock_now();
@@ -61,7 +60,7 @@ enum mc_err store_idem_save(struct store *st, const char *principal, const char 
 		sqlite3_reset(s);
 	}
 	s = store_stmt(c, "INSERT INTO idempotency (principal, key, method, path, status, body,"
-			  " created_at) VALUES (?,?,?,?,?,?,?)");
+	                  " created_at) VALUES (?,?,?,?,?,?,?)");
 	if (s == NULL)
 		return store_sql_error(c, "idempotency", err);
 	sqlite3_bind_text(s, 1, principal, -1, SQLITE_STATIC);
@@ -79,8 +78,8 @@ enum mc_err store_idem_save(struct store *st, const char *principal, const char 
 #define STREAM_IDEM_STALE_SECONDS 60
 
 bool store_idem_reserve(struct store *st, const char *principal, const char *key,
-			const char *method, const char *path, int *status, char **body,
-			bool *same_request)
+                        const char *method, const char *path, int *status, char **body,
+                        bool *same_request)
 {
 	struct mc_error err;
 	if (store_begin(st, &err) != MC_OK) {
@@ -89,7 +88,7 @@ bool store_idem_reserve(struct store *st, const char *principal, const char *key
 	}
 	struct store_conn *c = store_write_conn(st);
 	sqlite3_stmt *s = store_stmt(c, "DELETE FROM idempotency WHERE principal = ? AND key = ?"
-					" AND status = 0 AND created_at < ?");
+	                                " AND status = 0 AND created_at < ?");
 	if (s) {
 		sqlite3_bind_text(s, 1, principal, -1, SQLITE_STATIC);
 		sqlite3_bind_text(s, 2, key, -1, SQLITE_STATIC);
@@ -110,7 +109,7 @@ bool store_idem_reserve(struct store *st, const char *principal, const char *key
 }
 
 void store_idem_complete(struct store *st, const char *principal, const char *key, int status,
-			 const char *body)
+                         const char *body)
 {
 	struct mc_error err;
 	if (store_begin(st, &err) != MC_OK)
@@ -118,10 +117,10 @@ void store_idem_complete(struct store *st, const char *principal, const char *ke
 	struct store_conn *c = store_write_conn(st);
 	bool ok = status >= 200 && status <= 299;
 	sqlite3_stmt *s =
-		ok ? store_stmt(c, "UPDATE idempotency SET status = ?3, body = ?4"
-				   " WHERE principal = ?1 AND key = ?2 AND status = 0")
-		   : store_stmt(c, "DELETE FROM idempotency WHERE principal = ?1 AND key = ?2"
-				   " AND status = 0");
+	    ok ? store_stmt(c, "UPDATE idempotency SET status = ?3, body = ?4"
+	                       " WHERE principal = ?1 AND key = ?2 AND status = 0")
+	       : store_stmt(c, "DELETE FROM idempotency WHERE principal = ?1 AND key = ?2"
+	                       " AND status = 0");
 	if (s) {
 		sqlite3_bind_text(s, 1, principal, -1, SQLITE_STATIC);
 		sqlite3_bind_text(s, 2, key, -1, SQLITE_STATIC);

@@ -70,7 +70,7 @@ void clock_office_iso(int64_t t, char out[26])
 	gmtime_r(&local, &tm);
 	char buf[96];
 	snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d+07:00", tm.tm_year + 1900,
-		 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+	         tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
 	memcpy(out, buf, 25);
 	out[25] = '\0';
 }

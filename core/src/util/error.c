@@ -5,7 +5,7 @@
 #include <string.h>
 
 enum mc_err mc_fail(struct mc_error *err, enum mc_err kind, const char *code, const char *vi,
-		    const char *en)
+                    const char *en)
 {
 	if (err) {
 		memset(err, 0, sizeof *err);
@@ -18,7 +18,7 @@ enum mc_err mc_fail(struct mc_error *err, enum mc_err kind, const char *code, co
 }
 
 enum mc_err mc_failf(struct mc_error *err, enum mc_err kind, const char *code, const char *vi,
-		     const char *en_fmt, ...)
+                     const char *en_fmt, ...)
 {
 	char en[256];
 	va_list ap;

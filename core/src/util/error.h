@@ -29,10 +29,10 @@ struct mc_error {
 /* Fills err (when not NULL) and returns kind, so callers can write
  * `return mc_fail(err, MC_ERR_NOT_FOUND, "ticket_not_found", "...", "...");`. */
 enum mc_err mc_fail(struct mc_error *err, enum mc_err kind, const char *code, const char *vi,
-		    const char *en);
+                    const char *en);
 /* As mc_fail, with printf-style English and Vietnamese sharing one argument list
  * would be ambiguous; details go into en only. */
 enum mc_err mc_failf(struct mc_error *err, enum mc_err kind, const char *code, const char *vi,
-		     const char *en_fmt, ...) __attribute__((format(printf, 5, 6)));
+                     const char *en_fmt, ...) __attribute__((format(printf, 5, 6)));
 
 #endif

@@ -11,13 +11,13 @@ static const struct {
 	char base;
 	const char *variants;
 } fold_table[] = {
-	{'a', "àáảãạăằắẳẵặâầấẩẫậÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬ"},
-	{'e', "èéẻẽẹêềếểễệÈÉẺẼẸÊỀẾỂỄỆ"},
-	{'i', "ìíỉĩịÌÍỈĨỊ"},
-	{'o', "òóỏõọôồốổỗộơờớởỡợÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢ"},
-	{'u', "ùúủũụưừứửữựÙÚỦŨỤƯỪỨỬỮỰ"},
-	{'y', "ỳýỷỹỵỲÝỶỸỴ"},
-	{'d', "đĐ"},
+    {'a', "àáảãạăằắẳẵặâầấẩẫậÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬ"},
+    {'e', "èéẻẽẹêềếểễệÈÉẺẼẸÊỀẾỂỄỆ"},
+    {'i', "ìíỉĩịÌÍỈĨỊ"},
+    {'o', "òóỏõọôồốổỗộơờớởỡợÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢ"},
+    {'u', "ùúủũụưừứửữựÙÚỦŨỤƯỪỨỬỮỰ"},
+    {'y', "ỳýỷỹỵỲÝỶỸỴ"},
+    {'d', "đĐ"},
 };
 
 /* Decodes one UTF-8 sequence at s; returns its length (1 for invalid bytes,
@@ -68,7 +68,8 @@ void fold_vi(const char *utf8, char *out, size_t outlen)
 			s += n;
 			continue;
 		}
-		char b = cp < 0x80 ? (char)((cp >= 'A' && cp <= 'Z') ? cp + 32 : cp) : fold_base(cp);
+		char b =
+		    cp < 0x80 ? (char)((cp >= 'A' && cp <= 'Z') ? cp + 32 : cp) : fold_base(cp);
 		if (b) {
 			out[o++] = b;
 		} else {
