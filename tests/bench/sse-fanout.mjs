@@ -4,14 +4,14 @@
 import http from 'node:http';
 import { readFileSync } from 'node:fs';
 
-// Usage: node sse-fanout.mjs BASE DISPLAY_TOKEN KIOSK_TOKEN SERVER_PID [N] [M]
-const [base, token, kioskToken, pid, nSubs = '1000', nCalls = '40'] = process.argv.slice(2);
+// Usage: node sse-fanout.mjs BASE DISPLAY_TOKEN STAFF_TOKEN SERVER_PID [N] [M]
+const [base, token, staffToken, pid, nSubs = '1000', nCalls = '40'] = process.argv.slice(2);
 const N = Number(nSubs);
 const M = Number(nCalls);
 
 const post = (path, body) => new Promise((resolve, reject) => {
   const data = Buffer.from(JSON.stringify(body ?? {}));
-  const req = http.request(new URL(path, base), { method: 'POST', agent: false, headers: { Authorization: `Bearer ${kioskToken}`, 'Content-Type': 'application/json', 'Content-Length': data.length } }, (res) => { res.resume(); res.on('end', () => resolve(res.statusCode)); });
+  const req = http.request(new URL(path, base), { method: 'POST', agent: false, headers: { Authorization: `Bearer ${staffToken}`, 'Content-Type': 'application/json', 'Content-Length': data.length } }, (res) => { res.resume(); res.on('end', () => resolve(res.statusCode)); });
   req.on('error', reject);
   req.end(data);
 });
