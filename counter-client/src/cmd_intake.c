@@ -1,0 +1,471 @@
+/* intake: receives a dossier at the counter (tiếp nhận hồ sơ). The procedure
+ * is chosen by code or by searching its name (accents optional), the applicant
+ * entered, the documents received ticked against the procedure's list; then
+ * the dossier is received (Mẫu 01, two copies), sent back for supplements
+ * (Mẫu 02) or refused (Mẫu 03). Everything may come from prompts, from flags,
+ * or from a JSON file (--from-file) with the fields of POST /dossiers plus
+ * "documents" as names or "all". The dossier is saved before anything prints. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "counter.h"
+#include "util/strbuf.h"
+#include "util/xmalloc.h"
+
+/* Chooses the procedure that query names: an exact code, the only match, or
+ * the clerk's choice. Returns CC_OK with *out (a new reference). */
+static int intake_procedure(struct cc *c, const char *query, json_t **out)
+{
+	char *q = cc_urlencode(query), *path = xasprintf("/api/v1/procedures?q=%s&limit=50", q);
+	json_t *list, *p;
+	size_t i, n;
+	int rc;
+	free(q);
+	*out = NULL;
+	rc = cc_api(c, "GET", path, NULL, &list);
+	free(path);
+	if (rc)
+		return rc;
+	json_t *items = json_object_get(list, "items");
+	json_array_foreach(items, i, p)
+	{
+		if (strcmp(cc_str(p, "code", ""), query) == 0) {
+			*out = json_incref(p);
+			json_decref(list);
+			return CC_OK;
+		}
+	}
+	n = json_array_size(items);
+	if (n == 1) {
+		*out = json_incref(json_array_get(items, 0));
+		json_decref(list);
+		return CC_OK;
+	}
+	if (n == 0) {
+		json_decref(list);
+		return cc_fail(
+		    c, CC_USAGE,
+		    T(c, "Không có thủ tục nào khớp '%s'.", "No procedure matches '%s'."), query);
+	}
+	FILE *f = stderr;
+	fprintf(f, T(c, "Có %zu thủ tục khớp '%s':\n", "%zu procedures match '%s':\n"), n, query);
+	json_array_foreach(items, i, p)
+	{
+		fprintf(f, "  %zu. %s  %s (%s)\n", i + 1, cc_str(p, "code", "?"),
+		        cc_str(p, "name", "?"), cc_str(p, "field", ""));
+	}
+	if (!cc_interactive()) {
+		json_decref(list);
+		return cc_fail(c, CC_USAGE, "%s",
+		               T(c, "Hãy chọn bằng mã: --procedure MÃ",
+		                 "Choose one by its code: --procedure CODE"));
+	}
+	char *a = cc_prompt(T(c, "Chọn số", "Choose a number"), NULL);
+	long k = a ? strtol(a, NULL, 10) : 0;
+	free(a);
+	if (k < 1 || (size_t)k > n) {
+		json_decref(list);
+		return cc_fail(c, CC_USAGE, "%s",
+		               T(c, "Chưa chọn thủ tục.", "No procedure chosen."));
+	}
+	*out = json_incref(json_array_get(items, (size_t)k - 1));
+	json_decref(list);
+	return CC_OK;
+}
+
+/* The procedure's entry for a document name, or NULL. */
+static json_t *intake_doc_by_name(json_t *proc, const char *name)
+{
+	size_t i;
+	json_t *d;
+	json_array_foreach(json_object_get(proc, "documents"), i, d)
+	{
+		if (strcmp(cc_str(d, "name", ""), name) == 0)
+			return d;
+	}
+	return NULL;
+}
+
+static json_t *intake_doc(json_t *d)
+{
+	json_t *count = json_object_get(d, "count");
+	return json_pack("{s:s, s:s, s:I}", "name", cc_str(d, "name", ""), "kind",
+	                 cc_str(d, "kind", "original"), "count",
+	                 json_is_integer(count) ? json_integer_value(count) : (json_int_t)1);
+}
+
+/* Turns spec (names, objects, "all", or "1,3" numbers into the procedure's
+ * list) into the documents of POST /dossiers. NULL when spec is malformed. */
+static json_t *intake_documents(json_t *proc, json_t *spec)
+{
+	json_t *docs = json_array(), *listed = json_object_get(proc, "documents");
+	size_t i;
+	json_t *d;
+	if (json_is_string(spec)) {
+		const char *s = json_string_value(spec);
+		if (strcmp(s, "all") == 0 || strcmp(s, "a") == 0) {
+			json_array_foreach(listed, i, d) json_array_append_new(docs, intake_doc(d));
+			return docs;
+		}
+		if (strcmp(s, "none") == 0 || *s == '\0')
+			return docs;
+		char *copy = xstrdup(s), *save = NULL;
+		for (char *tok = strtok_r(copy, ", ", &save); tok;
+		     tok = strtok_r(NULL, ", ", &save)) {
+			char *end;
+			long k = strtol(tok, &end, 10);
+			json_t *e = json_array_get(listed, (size_t)k - 1);
+			if (*end || k < 1 || e == NULL) {
+				free(copy);
+				json_decref(docs);
+				return NULL;
+			}
+			json_array_append_new(docs, intake_doc(e));
+		}
+		free(copy);
+		return docs;
+	}
+	json_array_foreach(spec, i, d)
+	{
+		if (json_is_string(d)) {
+			json_t *e = intake_doc_by_name(proc, json_string_value(d));
+			json_array_append_new(docs, e ? intake_doc(e)
+			                              : json_pack("{s:s, s:s, s:i}", "name",
+			                                          json_string_value(d), "kind",
+			                                          "original", "count", 1));
+		} else if (json_is_object(d)) {
+			json_array_append(docs, d);
+		} else {
+			json_decref(docs);
+			return NULL;
+		}
+	}
+	return docs;
+}
+
+/* Required documents of proc not among docs, as Mẫu 02 items. */
+static json_t *intake_missing_required(struct cc *c, json_t *proc, json_t *docs)
+{
+	json_t *missing = json_array(), *d, *g;
+	size_t i, j;
+	json_array_foreach(json_object_get(proc, "documents"), i, d)
+	{
+		if (!json_is_true(json_object_get(d, "required")))
+			continue;
+		bool have = false;
+		json_array_foreach(docs, j, g)
+		{
+			if (strcmp(cc_str(g, "name", ""), cc_str(d, "name", "-")) == 0)
+				have = true;
+		}
+		if (!have)
+			json_array_append_new(missing, json_pack("{s:s, s:s}", "item",
+			                                         cc_str(d, "name", ""), "reason",
+			                                         T(c, "Chưa nộp", "Not provided")));
+	}
+	return missing;
+}
+
+/* "ITEM[:REASON]" as a Mẫu 02 item. */
+static json_t *intake_missing_item(struct cc *c, const char *s)
+{
+	const char *colon = strchr(s, ':');
+	char *item = colon ? xstrndup(s, (size_t)(colon - s)) : xstrdup(s);
+	json_t *it = json_pack("{s:s, s:s}", "item", item, "reason",
+	                       colon && colon[1] ? colon + 1 : T(c, "Chưa nộp", "Not provided"));
+	free(item);
+	return it;
+}
+
+/* Asks for a string member of obj when it is absent (interactive only). */
+static void intake_ask(json_t *obj, const char *key, const char *question)
+{
+	if (json_object_get(obj, key) || !cc_interactive())
+		return;
+	char *a = cc_prompt(question, NULL);
+	if (a && *a)
+		json_object_set_new(obj, key, json_string(a));
+	free(a);
+}
+
+static int intake_usage_missing(struct cc *c, const char *what)
+{
+	return cc_fail(c, CC_USAGE,
+	               T(c, "Thiếu %s (xem: motcua-counter intake --help).",
+	                 "Missing %s (see: motcua-counter intake --help)."),
+	               what);
+}
+
+static int cmd_intake(struct cc *c, int argc, char **argv)
+{
+	static const struct option opts[] = {{"procedure", required_argument, NULL, 'P'},
+	                                     {"name", required_argument, NULL, 'N'},
+	                                     {"id-number", required_argument, NULL, 'I'},
+	                                     {"address", required_argument, NULL, 'A'},
+	                                     {"phone", required_argument, NULL, 'T'},
+	                                     {"email", required_argument, NULL, 'E'},
+	                                     {"doc", required_argument, NULL, 'd'},
+	                                     {"docs", required_argument, NULL, 'D'},
+	                                     {"sets", required_argument, NULL, 's'},
+	                                     {"outcome", required_argument, NULL, 'o'},
+	                                     {"missing", required_argument, NULL, 'm'},
+	                                     {"reason", required_argument, NULL, 'r'},
+	                                     {"ticket", required_argument, NULL, 't'},
+	                                     {"from-file", required_argument, NULL, 'f'},
+	                                     {"no-print", no_argument, NULL, 'n'},
+	                                     {"copies", required_argument, NULL, 'c'},
+	                                     {NULL, 0, NULL, 0}};
+	json_t *spec = NULL, *applicant, *flag_docs = NULL, *flag_missing = NULL;
+	json_t *proc = NULL, *docs = NULL, *ans = NULL;
+	bool no_print = false;
+	int copies = 0, o, rc = CC_OK;
+
+	/* The file first, then the flags over it. */
+	for (int i = 1; i < argc; i++) {
+		const char *file = NULL;
+		if (strcmp(argv[i], "--from-file") == 0 && i + 1 < argc)
+			file = argv[i + 1];
+		else if (strncmp(argv[i], "--from-file=", 12) == 0)
+			file = argv[i] + 12;
+		if (file) {
+			json_error_t jerr;
+			json_decref(spec);
+			spec = json_load_file(file, 0, &jerr);
+			if (!json_is_object(spec)) {
+				json_decref(spec);
+				return cc_fail(c, CC_USAGE,
+				               T(c,
+				                 "Tệp %s không đọc được hoặc không phải JSON: %s",
+				                 "%s is unreadable or not a JSON object: %s"),
+				               file, jerr.text);
+			}
+		}
+	}
+	if (spec == NULL)
+		spec = json_object();
+	applicant = json_object_get(spec, "applicant");
+	if (!json_is_object(applicant)) {
+		applicant = json_object();
+		json_object_set_new(spec, "applicant", applicant);
+	}
+	optind = 1;
+	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (o) {
+		case 'P': json_object_set_new(spec, "procedure", json_string(optarg)); break;
+		case 'N': json_object_set_new(applicant, "name", json_string(optarg)); break;
+		case 'I': json_object_set_new(applicant, "id_number", json_string(optarg)); break;
+		case 'A': json_object_set_new(applicant, "address", json_string(optarg)); break;
+		case 'T': json_object_set_new(applicant, "phone", json_string(optarg)); break;
+		case 'E': json_object_set_new(applicant, "email", json_string(optarg)); break;
+		case 'd':
+			if (!flag_docs || !json_is_array(flag_docs)) {
+				json_decref(flag_docs);
+				flag_docs = json_array();
+			}
+			json_array_append_new(flag_docs, json_string(optarg));
+			break;
+		case 'D':
+			json_decref(flag_docs);
+			flag_docs = json_string(optarg);
+			break;
+		case 's': json_object_set_new(spec, "sets", json_integer(atoi(optarg))); break;
+		case 'o': json_object_set_new(spec, "outcome", json_string(optarg)); break;
+		case 'm':
+			if (!flag_missing)
+				flag_missing = json_array();
+			json_array_append_new(flag_missing, intake_missing_item(c, optarg));
+			break;
+		case 'r': json_object_set_new(spec, "reason", json_string(optarg)); break;
+		case 't':
+			json_object_set_new(spec, "ticket_id", json_integer(atoll(optarg)));
+			break;
+		case 'f': break;
+		case 'n': no_print = true; break;
+		case 'c':
+			copies = atoi(optarg);
+			if (copies < 1 || copies > 10)
+				rc = cc_usage(c, &cmd_intake_entry);
+			break;
+		default: rc = cc_usage(c, &cmd_intake_entry);
+		}
+	}
+	if (rc == CC_OK && optind < argc)
+		rc = cc_usage(c, &cmd_intake_entry);
+	if (flag_docs)
+		json_object_set_new(spec, "documents", flag_docs);
+	if (flag_missing)
+		json_object_set_new(spec, "missing", flag_missing);
+	if (rc || (rc = cc_need_login(c)))
+		goto out;
+
+	/* The procedure. */
+	intake_ask(spec, "procedure",
+	           T(c, "Thủ tục (mã hoặc tên, không dấu cũng được)",
+	             "Procedure (code or name, accents optional)"));
+	const char *pq = cc_str(spec, "procedure", NULL);
+	if (pq == NULL || *pq == '\0') {
+		rc = intake_usage_missing(c, "--procedure");
+		goto out;
+	}
+	if ((rc = intake_procedure(c, pq, &proc)))
+		goto out;
+	if (!c->json)
+		printf(T(c, "Thủ tục: %s  %s\n", "Procedure: %s  %s\n"), cc_str(proc, "code", "?"),
+		       cc_str(proc, "name", "?"));
+
+	/* The applicant. */
+	intake_ask(applicant, "name", T(c, "Họ tên người nộp", "Applicant's full name"));
+	intake_ask(applicant, "id_number", T(c, "Số định danh / CCCD", "ID number"));
+	intake_ask(applicant, "address", T(c, "Địa chỉ", "Address"));
+	intake_ask(applicant, "phone", T(c, "Số điện thoại", "Phone"));
+	if (cc_str(applicant, "name", NULL) == NULL) {
+		rc = intake_usage_missing(c, "--name");
+		goto out;
+	}
+
+	/* The documents received, ticked against the procedure's list. */
+	json_t *dspec = json_object_get(spec, "documents");
+	if (dspec == NULL && cc_interactive() &&
+	    json_array_size(json_object_get(proc, "documents"))) {
+		size_t i;
+		json_t *d;
+		fprintf(stderr, "%s\n", T(c, "Thành phần hồ sơ:", "Documents of the procedure:"));
+		json_array_foreach(json_object_get(proc, "documents"), i, d)
+		{
+			fprintf(stderr, "  %zu. %s (%s, %lld)%s\n", i + 1, cc_str(d, "name", "?"),
+			        cc_str(d, "kind", "?"),
+			        (long long)json_integer_value(json_object_get(d, "count")),
+			        json_is_true(json_object_get(d, "required"))
+			            ? T(c, " — bắt buộc", " — required")
+			            : "");
+		}
+		char *a = cc_prompt(T(c, "Đã nhận (vd 1,3; a = tất cả; Enter = không có)",
+		                      "Received (e.g. 1,3; a = all; Enter = none)"),
+		                    "");
+		json_object_set_new(spec, "documents", json_string(a ? a : ""));
+		free(a);
+		dspec = json_object_get(spec, "documents");
+	}
+	docs = dspec ? intake_documents(proc, dspec) : json_array();
+	if (docs == NULL) {
+		rc = cc_fail(c, CC_USAGE, "%s",
+		             T(c, "Danh sách giấy tờ không hợp lệ (tên, số thứ tự 1,2… hoặc all).",
+		               "Bad document list (names, numbers 1,2… or all)."));
+		goto out;
+	}
+	json_object_set(spec, "documents", docs);
+
+	/* The outcome. */
+	json_t *missing_required = intake_missing_required(c, proc, docs);
+	if (!json_object_get(spec, "outcome") && cc_interactive()) {
+		if (json_array_size(missing_required))
+			fprintf(
+			    stderr, "%s\n",
+			    T(c, "Còn thiếu giấy tờ bắt buộc.", "Required documents are missing."));
+		char *a = cc_prompt(T(c, "Kết quả: 1 tiếp nhận, 2 yêu cầu bổ sung, 3 từ chối",
+		                      "Outcome: 1 receive, 2 ask for supplements, 3 refuse"),
+		                    json_array_size(missing_required) ? "2" : "1");
+		const char *out = a && a[0] == '2'   ? "supplement"
+		                  : a && a[0] == '3' ? "refused"
+		                                     : "received";
+		json_object_set_new(spec, "outcome", json_string(out));
+		free(a);
+	}
+	if (!json_object_get(spec, "outcome"))
+		json_object_set_new(spec, "outcome", json_string("received"));
+	const char *outcome = cc_str(spec, "outcome", "");
+	if (strcmp(outcome, "supplement") == 0 && !json_object_get(spec, "missing")) {
+		if (json_array_size(missing_required) == 0 && cc_interactive()) {
+			char *a = cc_prompt(
+			    T(c, "Cần bổ sung (GIẤY TỜ[:LÝ DO])", "To add (ITEM[:REASON])"), NULL);
+			if (a && *a)
+				json_array_append_new(missing_required, intake_missing_item(c, a));
+			free(a);
+		}
+		json_object_set(spec, "missing", missing_required);
+	}
+	json_decref(missing_required);
+	if (strcmp(outcome, "supplement") == 0 &&
+	    json_array_size(json_object_get(spec, "missing")) == 0) {
+		rc = intake_usage_missing(c, "--missing ITEM[:REASON]");
+		goto out;
+	}
+	if (strcmp(outcome, "refused") == 0) {
+		intake_ask(spec, "reason", T(c, "Lý do từ chối", "Reason for refusing"));
+		if (!json_object_get(spec, "reason")) {
+			rc = intake_usage_missing(c, "--reason");
+			goto out;
+		}
+	}
+
+	/* The visit being served at this counter, linked to the dossier. */
+	if (!json_object_get(spec, "ticket_id") && c->cfg.counter > 0) {
+		json_t *queue;
+		if (cc_queue(c, &queue) == CC_OK) {
+			json_t *s =
+			    json_object_get(cc_queue_counter(queue, c->cfg.counter), "serving");
+			if (json_is_integer(json_object_get(s, "id")))
+				json_object_set(spec, "ticket_id", json_object_get(s, "id"));
+			json_decref(queue);
+		}
+	}
+	json_object_set_new(spec, "procedure", json_string(cc_str(proc, "code", "")));
+	if (!json_object_get(spec, "sets"))
+		json_object_set_new(spec, "sets", json_integer(1));
+
+	if ((rc = cc_api(c, "POST", "/api/v1/dossiers", spec, &ans)))
+		goto out;
+	json_t *dossier = json_object_get(ans, "dossier");
+	const char *code = cc_str(dossier, "code", "?"), *form = cc_str(ans, "form", "mau-01");
+	const char *secret = cc_str(ans, "secret", NULL);
+	if (secret) {
+		json_object_set_new(c->cfg.secrets, code, json_string(secret));
+		cc_config_save(c);
+	}
+	if (c->json) {
+		cc_print_json(ans);
+	} else {
+		char due[32];
+		if (strcmp(form, "mau-01") == 0)
+			printf(T(c, "Đã tiếp nhận hồ sơ %s. Hẹn trả kết quả: %s.\n",
+			         "Dossier %s received. Result due: %s.\n"),
+			       code,
+			       cc_time(json_integer_value(json_object_get(dossier, "due_at")), due,
+			               sizeof due));
+		else if (strcmp(form, "mau-02") == 0)
+			printf(T(c, "Hồ sơ %s: yêu cầu bổ sung (Mẫu 02).\n",
+			         "Dossier %s: supplements requested (Mẫu 02).\n"),
+			       code);
+		else
+			printf(T(c, "Hồ sơ %s: từ chối tiếp nhận (Mẫu 03).\n",
+			         "Dossier %s: refused at intake (Mẫu 03).\n"),
+			       code);
+	}
+	if (!no_print)
+		rc = cc_print_form(c, dossier, form, secret,
+		                   copies                        ? copies
+		                   : strcmp(form, "mau-01") == 0 ? 2
+		                                                 : 1);
+out:
+	json_decref(ans);
+	json_decref(docs);
+	json_decref(proc);
+	json_decref(spec);
+	return rc;
+}
+
+const struct cc_command cmd_intake_entry = {
+    "intake",
+    "[--procedure CODE|NAME] [--name N] [--id-number N] [--address A] [--phone P] "
+    "[--email E]\n"
+    "       [--doc NAME]… [--docs all|none|1,2…] [--sets N] "
+    "[--outcome received|supplement|refused]\n"
+    "       [--missing ITEM[:REASON]]… [--reason TEXT] [--ticket ID] [--from-file FILE.json] "
+    "[--no-print] [--copies N]",
+    "Tiếp nhận hồ sơ: tiếp nhận (in Mẫu 01, 2 bản), yêu cầu bổ sung (Mẫu 02) hoặc từ chối "
+    "(Mẫu 03). Hỏi từng bước, hoặc lấy hết từ tùy chọn / tệp JSON.",
+    "Take in a dossier: receive (prints Mẫu 01, two copies), ask for supplements (Mẫu 02) or "
+    "refuse (Mẫu 03). Asks step by step, or takes everything from flags / a JSON file.",
+    cmd_intake};

@@ -1,0 +1,84 @@
+/* printers [--set URI|QUEUE | --unset]: this counter's destination and its
+ * state as the printer reports it now. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "counter.h"
+#include "printer/submit.h"
+#include "util/xmalloc.h"
+
+static int cmd_printers(struct cc *c, int argc, char **argv)
+{
+	static const struct option opts[] = {{"set", required_argument, NULL, 's'},
+	                                     {"unset", no_argument, NULL, 'u'},
+	                                     {NULL, 0, NULL, 0}};
+	const char *set = NULL;
+	bool unset = false;
+	int o, rc = CC_OK;
+	optind = 1;
+	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (o == 's' && *optarg)
+			set = optarg;
+		else if (o == 'u')
+			unset = true;
+		else
+			return cc_usage(c, &cmd_printers_entry);
+	}
+	if (optind != argc || (set && unset))
+		return cc_usage(c, &cmd_printers_entry);
+	if (set || unset) {
+		free(c->cfg.printer);
+		c->cfg.printer = set ? xstrdup(set) : NULL;
+		if ((rc = cc_config_save(c)))
+			return rc;
+	}
+	bool from_server;
+	char why[512];
+	char *dest = cc_printer_dest(c, &from_server, why, sizeof why);
+	if (dest == NULL) {
+		if (c->json) {
+			json_t *j = json_pack("{s:n, s:s}", "destination", "reason", why);
+			cc_print_json(j);
+			json_decref(j);
+		}
+		return cc_fail(c, CC_ERR, T(c, "Chưa có máy in: %s", "No printer: %s"), why);
+	}
+	struct printer_state st;
+	char err[256] = "";
+	printer_query_state(dest, 5000, &st, err, sizeof err);
+	if (c->json) {
+		json_t *j = json_pack(
+		    "{s:s, s:s, s:{s:b, s:s, s:b, s:s, s:s}}", "destination", dest, "source",
+		    from_server ? "server" : "config", "state", "reachable", st.reachable, "state",
+		    printer_device_state_name(st.state), "accepting_jobs", st.accepting_jobs,
+		    "reasons", st.reasons, "message", st.message);
+		cc_print_json(j);
+		json_decref(j);
+	} else {
+		printf(T(c, "Máy in của quầy: %s (%s)\n", "This counter's printer: %s (%s)\n"),
+		       dest,
+		       from_server ? T(c, "do máy chủ gán", "assigned by the server")
+		                   : T(c, "đặt trên máy này", "set on this computer"));
+		if (st.reachable)
+			printf(T(c, "Trạng thái: %s, %s nhận lệnh in; %s %s\n",
+			         "State: %s, %saccepting jobs; %s %s\n"),
+			       printer_device_state_name(st.state),
+			       st.accepting_jobs ? "" : T(c, "không ", "not "), st.reasons,
+			       st.message);
+	}
+	if (!st.reachable)
+		rc = cc_fail(
+		    c, CC_ERR,
+		    T(c, "Máy in %s không kết nối được (%s): kiểm tra nguồn điện và cáp mạng.",
+		      "The printer %s cannot be reached (%s): check its power and network."),
+		    dest, err);
+	free(dest);
+	return rc;
+}
+
+const struct cc_command cmd_printers_entry = {
+    "printers", "[--set URI|QUEUE | --unset]",
+    "Máy in của quầy và trạng thái; --set đặt máy in cho máy này.",
+    "This counter's printer and its state; --set chooses it on this computer.", cmd_printers};

@@ -1,0 +1,134 @@
+/* return CODE|QR-URL: hands the result to the citizen (trả kết quả): shows the
+ * dossier, records who collected it after the ID was checked, and offers the
+ * rating link. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "counter.h"
+#include "dossier_show.h"
+#include "util/xmalloc.h"
+
+static int cmd_return(struct cc *c, int argc, char **argv)
+{
+	static const struct option opts[] = {{"collected-by", required_argument, NULL, 'b'},
+	                                     {"id-checked", no_argument, NULL, 'i'},
+	                                     {"rating-link", no_argument, NULL, 'r'},
+	                                     {"no-rating-link", no_argument, NULL, 'R'},
+	                                     {NULL, 0, NULL, 0}};
+	const char *by = NULL;
+	bool id_checked = false;
+	int rating = -1, o, rc;
+	optind = 1;
+	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (o) {
+		case 'b': by = optarg; break;
+		case 'i': id_checked = true; break;
+		case 'r': rating = 1; break;
+		case 'R': rating = 0; break;
+		default: return cc_usage(c, &cmd_return_entry);
+		}
+	}
+	if (optind + 1 != argc)
+		return cc_usage(c, &cmd_return_entry);
+	if ((rc = cc_need_login(c)))
+		return rc;
+	char *code = cc_dossier_code_arg(argv[optind]), *who = NULL;
+	json_t *got = NULL, *ans = NULL, *body = NULL;
+	if ((rc = cc_dossier_get(c, code, &got)))
+		goto out;
+	json_t *d = json_object_get(got, "dossier") ? json_object_get(got, "dossier") : got;
+	if (!c->json)
+		cc_dossier_show(c, d);
+	const char *status = cc_str(d, "status", "");
+	if (strcmp(status, "result_ready") != 0) {
+		rc = cc_fail(c, CC_REFUSED,
+		             T(c, "Hồ sơ %s chưa có kết quả để trả (trạng thái: %s).",
+		               "Dossier %s has no result to hand over (status: %s)."),
+		             code, cc_str(d, "status_text", status));
+		goto out;
+	}
+	const char *applicant = cc_str(json_object_get(d, "applicant"), "name", "");
+	if (by)
+		who = xstrdup(by);
+	else if (cc_interactive())
+		who = cc_prompt(T(c, "Người nhận kết quả", "Collected by"), applicant);
+	if (who == NULL || *who == '\0') {
+		rc = cc_fail(c, CC_USAGE, "%s",
+		             T(c, "Cần tên người nhận: --collected-by TÊN --id-checked",
+		               "Who collected it is needed: --collected-by NAME --id-checked"));
+		goto out;
+	}
+	if (!id_checked && cc_interactive())
+		id_checked = cc_confirm(c,
+		                        T(c, "Đã kiểm tra giấy tờ tùy thân của người nhận?",
+		                          "Was the collector's ID checked?"),
+		                        false);
+	if (!id_checked) {
+		rc = cc_fail(c, CC_USAGE, "%s",
+		             T(c, "Phải kiểm tra giấy tờ tùy thân trước khi trả (--id-checked).",
+		               "The collector's ID must be checked first (--id-checked)."));
+		goto out;
+	}
+	char *enc = cc_urlencode(code), *path = xasprintf("/api/v1/dossiers/%s/actions", enc);
+	body = json_pack("{s:s, s:s, s:b}", "action", "return_result", "collected_by", who,
+	                 "id_checked", 1);
+	rc = cc_api(c, "POST", path, body, &ans);
+	free(path);
+	if (rc) {
+		free(enc);
+		goto out;
+	}
+	if (c->json) {
+		cc_print_json(ans);
+	} else {
+		char t[32];
+		json_t *nd = json_object_get(ans, "dossier");
+		printf(
+		    T(c, "Đã trả kết quả hồ sơ %s cho %s lúc %s.\n",
+		      "Result of dossier %s handed to %s at %s.\n"),
+		    code, who,
+		    cc_time(json_integer_value(json_object_get(nd, "returned_at")), t, sizeof t));
+	}
+	if (rating < 0)
+		rating = cc_interactive() ? cc_confirm(c,
+		                                       T(c, "Tạo đường dẫn đánh giá cho người dân?",
+		                                         "Make a rating link for the citizen?"),
+		                                       true)
+		                          : 1;
+	if (rating) {
+		json_t *link;
+		path = xasprintf("/api/v1/dossiers/%s/rating-link", enc);
+		int lrc = cc_api(c, "POST", path, NULL, &link);
+		free(path);
+		if (lrc == CC_OK) {
+			if (c->json)
+				cc_print_json(link);
+			else
+				printf(T(c, "Đường dẫn đánh giá: %s%s\n", "Rating link: %s%s\n"),
+				       cc_server(c), cc_str(link, "url", ""));
+			json_decref(link);
+		} else {
+			fprintf(stderr, "%s\n",
+			        T(c, "(Kết quả đã được trả; chỉ đường dẫn đánh giá chưa tạo được.)",
+			          "(The result was handed over; only the rating link failed.)"));
+		}
+	}
+	free(enc);
+out:
+	json_decref(body);
+	json_decref(ans);
+	json_decref(got);
+	free(who);
+	free(code);
+	return rc;
+}
+
+const struct cc_command cmd_return_entry = {
+    "return", "CODE|QR-URL [--collected-by NAME --id-checked] [--rating-link|--no-rating-link]",
+    "Trả kết quả: xem hồ sơ, ghi người nhận (đã kiểm tra giấy tờ tùy thân), tạo đường dẫn đánh "
+    "giá.",
+    "Hand over a result: show the dossier, record who collected it (ID checked), make the "
+    "rating link.",
+    cmd_return};

@@ -1,0 +1,289 @@
+/* Printing at the counter: the legal forms are filled from the dossier the
+ * server returned, rendered with the printer library and sent through CUPS to
+ * this counter's own destination. The dossier is always saved before this
+ * runs: a failed print is said plainly, with the command that reprints it. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "counter.h"
+#include "printer/fields.h"
+#include "printer/render.h"
+#include "printer/submit.h"
+#include "util/xmalloc.h"
+
+#define PRINT_TIMEOUT_MS 15000
+
+const char *cc_form_name(const char *s)
+{
+	static const char *const names[] = {"mau-01", "mau-02", "mau-03"};
+	if (strncmp(s, "mau", 3) == 0)
+		s += s[3] == '-' ? 4 : 3;
+	char *end;
+	long n = strtol(s, &end, 10);
+	if (*s == '\0' || *end != '\0' || n < 1 || n > 3)
+		return NULL;
+	return names[n - 1];
+}
+
+char *cc_printer_dest(struct cc *c, bool *from_server, char *why, size_t why_size)
+{
+	*from_server = false;
+	if (c->cfg.printer)
+		return xstrdup(c->cfg.printer);
+	json_t *list;
+	if (c->cfg.token == NULL || c->cfg.counter < 1 ||
+	    cc_api(c, "GET", "/api/v1/printers?limit=500", NULL, &list) != CC_OK) {
+		snprintf(
+		    why, why_size, "%s",
+		    T(c, "quầy chưa có máy in (đặt bằng: motcua-counter printers --set URI)",
+		      "the counter has no printer (set one with: motcua-counter printers --set "
+		      "URI)"));
+		return NULL;
+	}
+	size_t i, j;
+	json_t *p, *no;
+	char *dest = NULL;
+	json_array_foreach(json_object_get(list, "items"), i, p)
+	{
+		json_array_foreach(json_object_get(p, "counters"), j, no)
+		{
+			if (dest == NULL && json_integer_value(no) == c->cfg.counter &&
+			    json_is_true(json_object_get(p, "active")) &&
+			    strcmp(cc_str(p, "format", "pdf"), "pdf") == 0)
+				dest = xstrdup(cc_str(p, "target", ""));
+		}
+	}
+	json_decref(list);
+	if (dest == NULL || *dest == '\0') {
+		free(dest);
+		snprintf(
+		    why, why_size,
+		    T(c, "quầy %d chưa có máy in PDF (đặt bằng: motcua-counter printers --set URI)",
+		      "counter %d has no PDF printer (set one with: motcua-counter printers --set "
+		      "URI)"),
+		    c->cfg.counter);
+		return NULL;
+	}
+	*from_server = true;
+	return dest;
+}
+
+static const char *print_kind(const char *kind)
+{
+	if (strcmp(kind, "original") == 0)
+		return "Bản chính";
+	if (strcmp(kind, "copy") == 0)
+		return "Bản sao";
+	if (strcmp(kind, "certified_copy") == 0)
+		return "Bản sao chứng thực";
+	return kind;
+}
+
+/* "3 ngày làm việc", "Trong ngày", … from a procedure's processing. */
+static char *print_legal_time(json_t *proc)
+{
+	json_t *p = json_object_get(proc, "processing");
+	const char *unit = cc_str(p, "unit", "");
+	double amount = json_number_value(json_object_get(p, "amount"));
+	if (strcmp(unit, "same_day") == 0)
+		return xstrdup("Trong ngày làm việc");
+	if (strcmp(unit, "working_hours") == 0)
+		return xasprintf("%g giờ làm việc", amount);
+	if (strcmp(unit, "working_days") == 0)
+		return xasprintf("%g ngày làm việc", amount);
+	return NULL;
+}
+
+static char *print_fees(json_t *proc)
+{
+	const char *note = cc_str(proc, "fee_note", NULL);
+	json_t *fee = json_object_get(proc, "fee_vnd");
+	if (json_is_integer(fee) && json_integer_value(fee) > 0) {
+		char digits[32], out[48];
+		int n = snprintf(digits, sizeof digits, "%lld", (long long)json_integer_value(fee));
+		size_t k = 0;
+		for (int i = 0; i < n; i++) {
+			if (i > 0 && (n - i) % 3 == 0)
+				out[k++] = '.';
+			out[k++] = digits[i];
+		}
+		out[k] = '\0';
+		return note ? xasprintf("%s đồng (%s)", out, note) : xasprintf("%s đồng", out);
+	}
+	return xstrdup(note ? note : "Không thu phí, lệ phí");
+}
+
+/* The procedure as imported (processing, fees), or NULL. */
+static json_t *print_procedure(struct cc *c, const char *code)
+{
+	char *q = cc_urlencode(code), *path = xasprintf("/api/v1/procedures?q=%s&limit=50", q);
+	json_t *list, *found = NULL, *p;
+	size_t i;
+	if (cc_api(c, "GET", path, NULL, &list) == CC_OK) {
+		json_array_foreach(json_object_get(list, "items"), i, p)
+		{
+			if (found == NULL && strcmp(cc_str(p, "code", ""), code) == 0)
+				found = json_incref(p);
+		}
+		json_decref(list);
+	}
+	free(path);
+	free(q);
+	return found;
+}
+
+static void print_set_time(struct printer_fields *f, const char *key, json_t *t)
+{
+	char buf[32];
+	if (json_is_integer(t))
+		printer_fields_set(f, key, cc_time(json_integer_value(t), buf, sizeof buf));
+}
+
+/* The fields of form for dossier (see data/forms/README.md). */
+static struct printer_fields *print_fields(struct cc *c, json_t *dossier, const char *form,
+                                           const char *secret)
+{
+	struct printer_fields *f = printer_fields_new();
+	json_t *queue = NULL, *proc_view = json_object_get(dossier, "procedure");
+	json_t *app = json_object_get(dossier, "applicant");
+	const char *code = cc_str(dossier, "code", "");
+	const char *officer = c->cfg.username ? c->cfg.username : "";
+	char buf[64];
+
+	if (cc_queue(c, &queue) == CC_OK)
+		printer_fields_set(f, "agency",
+		                   cc_str(json_object_get(queue, "office"), "name", ""));
+	json_decref(queue);
+	printer_fields_set(f, "agency_parent", "");
+	printer_fields_set(f, "unit", "Bộ phận Tiếp nhận và Trả kết quả");
+	printer_fields_set(f, "dossier_code", code);
+	printer_fields_set(f, "doc_number", code);
+	json_int_t intake = json_integer_value(json_object_get(dossier, "intake_at"));
+	if (intake > 0) {
+		cc_time(intake, buf, sizeof buf); /* "hh:mm dd/mm/yyyy" */
+		buf[8] = buf[11] = '\0';
+		printer_fields_set(f, "day", buf + 6);
+		printer_fields_set(f, "month", buf + 9);
+		printer_fields_set(f, "year", buf + 12);
+	}
+	printer_fields_set(f, "applicant_name", cc_str(app, "name", NULL));
+	printer_fields_set(f, "procedure", cc_str(proc_view, "name", NULL));
+	printer_fields_set(f, "officer_name", officer);
+
+	if (strcmp(form, "mau-01") == 0) {
+		json_t *proc = print_procedure(c, cc_str(proc_view, "code", ""));
+		printer_fields_set(f, "applicant_address", cc_str(app, "address", ""));
+		printer_fields_set(f, "applicant_phone", cc_str(app, "phone", ""));
+		printer_fields_set(f, "applicant_email", cc_str(app, "email", ""));
+		size_t i;
+		json_t *d;
+		json_array_foreach(json_object_get(dossier, "documents"), i, d)
+		{
+			char count[16];
+			snprintf(count, sizeof count, "%lld",
+			         (long long)json_integer_value(json_object_get(d, "count")));
+			const char *cells[] = {cc_str(d, "name", ""),
+			                       print_kind(cc_str(d, "kind", "")), count};
+			printer_fields_add_row(f, "documents", cells, 3);
+		}
+		snprintf(buf, sizeof buf, "%02lld",
+		         (long long)json_integer_value(json_object_get(dossier, "sets")));
+		printer_fields_set(f, "sets", buf);
+		char *legal = print_legal_time(proc), *fees = proc ? print_fees(proc) : NULL;
+		printer_fields_set(f, "legal_time", legal);
+		printer_fields_set(f, "fees", fees);
+		free(legal);
+		free(fees);
+		json_decref(proc);
+		print_set_time(f, "received_at", json_object_get(dossier, "received_at"));
+		print_set_time(f, "appointment_at", json_object_get(dossier, "due_at"));
+		printer_fields_set(f, "collect_at", "Bộ phận Tiếp nhận và Trả kết quả");
+		printer_fields_set(f, "receiver_name", officer);
+		if (secret && *secret) {
+			char *url =
+			    xasprintf("%s/status?code=%s&secret=%s", cc_server(c), code, secret);
+			printer_fields_set(f, "status_url", url);
+			free(url);
+		}
+	} else if (strcmp(form, "mau-02") == 0) {
+		print_set_time(f, "received_at", json_object_get(dossier, "intake_at"));
+		size_t i;
+		json_t *it;
+		json_array_foreach(json_object_get(dossier, "pending"), i, it)
+		{
+			const char *cells[] = {cc_str(it, "item", ""), cc_str(it, "reason", "")};
+			printer_fields_add_row(f, "items", cells, 2);
+		}
+		printer_fields_set(f, "contact_person", officer);
+	} else {
+		const char *cells[] = {cc_str(dossier, "reason", "")};
+		printer_fields_add_row(f, "reasons", cells, 1);
+	}
+	return f;
+}
+
+/* Renders form into *pdf; CC_OK or CC_ERR with why filled. */
+static int print_render(struct cc *c, json_t *dossier, const char *form, const char *secret,
+                        uint8_t **pdf, size_t *len, char *why, size_t why_size)
+{
+	const char *dir = getenv("MOTCUA_FORMS_DIR");
+	char *path = xasprintf("%s/%s.json", dir && *dir ? dir : MOTCUA_FORMS_DIR, form);
+	struct printer_form *tpl = NULL;
+	int st = printer_form_load(path, &tpl, why, why_size);
+	free(path);
+	if (st != PRINTER_OK)
+		return CC_ERR;
+	struct printer_fields *f = print_fields(c, dossier, form, secret);
+	st = printer_form_pdf(tpl, f, pdf, len, why, why_size);
+	printer_fields_free(f);
+	printer_form_free(tpl);
+	return st == PRINTER_OK ? CC_OK : CC_ERR;
+}
+
+int cc_print_form(struct cc *c, json_t *dossier, const char *form, const char *secret, int copies)
+{
+	const char *code = cc_str(dossier, "code", "?");
+	char why[512] = "";
+	uint8_t *pdf = NULL;
+	size_t len = 0;
+	bool from_server;
+	int printed = 0;
+	char *dest = cc_printer_dest(c, &from_server, why, sizeof why);
+	if (dest && print_render(c, dossier, form, secret, &pdf, &len, why, sizeof why) == CC_OK) {
+		char *title = xasprintf("%s %s", code, form);
+		for (int i = 0; i < copies; i++) {
+			struct printer_job job;
+			int st = printer_print(dest, PRINTER_FORMAT_PDF, pdf, len, title,
+			                       PRINT_TIMEOUT_MS, &job, why, sizeof why);
+			if (st != PRINTER_OK) {
+				if (st == PRINTER_ERR_UNREACHABLE || st == PRINTER_ERR_TIMEOUT)
+					snprintf(why + strlen(why), sizeof why - strlen(why),
+					         " (%s)",
+					         T(c, "máy in tắt hoặc không kết nối được",
+					           "the printer is off or unreachable"));
+				break;
+			}
+			printed++;
+		}
+		free(title);
+	}
+	free(pdf);
+	if (dest && printed == copies) {
+		if (!c->json)
+			printf(T(c, "Đã in %s của hồ sơ %s (%d bản) trên %s.\n",
+			         "Printed %s of dossier %s (%d copies) on %s.\n"),
+			       form, code, copies, dest);
+		free(dest);
+		return CC_OK;
+	}
+	free(dest);
+	cc_fail(c, CC_NOT_PRINTED,
+	        T(c,
+	          "Hồ sơ %s ĐÃ LƯU trên máy chủ nhưng CHƯA IN được %s (%d/%d bản): %s. "
+	          "Kiểm tra máy in rồi in lại: motcua-counter print %s %s",
+	          "Dossier %s IS SAVED on the server but %s was NOT PRINTED (%d of %d copies): %s. "
+	          "Check the printer, then reprint: motcua-counter print %s %s"),
+	        code, form, printed, copies, why, code, form);
+	return CC_NOT_PRINTED;
+}
