@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "counter.h"
+#include "printer/dossier_forms.h"
 #include "printer/fields.h"
 #include "printer/render.h"
 #include "printer/submit.h"
@@ -69,51 +70,6 @@ char *cc_printer_dest(struct cc *c, bool *from_server, char *why, size_t why_siz
 	return dest;
 }
 
-static const char *print_kind(const char *kind)
-{
-	if (strcmp(kind, "original") == 0)
-		return "Bản chính";
-	if (strcmp(kind, "copy") == 0)
-		return "Bản sao";
-	if (strcmp(kind, "certified_copy") == 0)
-		return "Bản sao chứng thực";
-	return kind;
-}
-
-/* "3 ngày làm việc", "Trong ngày", … from a procedure's processing. */
-static char *print_legal_time(json_t *proc)
-{
-	json_t *p = json_object_get(proc, "processing");
-	const char *unit = cc_str(p, "unit", "");
-	double amount = json_number_value(json_object_get(p, "amount"));
-	if (strcmp(unit, "same_day") == 0)
-		return xstrdup("Trong ngày làm việc");
-	if (strcmp(unit, "working_hours") == 0)
-		return xasprintf("%g giờ làm việc", amount);
-	if (strcmp(unit, "working_days") == 0)
-		return xasprintf("%g ngày làm việc", amount);
-	return NULL;
-}
-
-static char *print_fees(json_t *proc)
-{
-	const char *note = cc_str(proc, "fee_note", NULL);
-	json_t *fee = json_object_get(proc, "fee_vnd");
-	if (json_is_integer(fee) && json_integer_value(fee) > 0) {
-		char digits[32], out[48];
-		int n = snprintf(digits, sizeof digits, "%lld", (long long)json_integer_value(fee));
-		size_t k = 0;
-		for (int i = 0; i < n; i++) {
-			if (i > 0 && (n - i) % 3 == 0)
-				out[k++] = '.';
-			out[k++] = digits[i];
-		}
-		out[k] = '\0';
-		return note ? xasprintf("%s đồng (%s)", out, note) : xasprintf("%s đồng", out);
-	}
-	return xstrdup(note ? note : "Không thu phí, lệ phí");
-}
-
 /* The procedure as imported (processing, fees), or NULL. */
 static json_t *print_procedure(struct cc *c, const char *code)
 {
@@ -133,93 +89,31 @@ static json_t *print_procedure(struct cc *c, const char *code)
 	return found;
 }
 
-static void print_set_time(struct printer_fields *f, const char *key, json_t *t)
-{
-	char buf[32];
-	if (json_is_integer(t))
-		printer_fields_set(f, key, cc_time(json_integer_value(t), buf, sizeof buf));
-}
-
-/* The fields of form for dossier (see data/forms/README.md). */
+/* The fields of form for dossier (the one mapping, printer/dossier_forms.h),
+ * with what only the counter knows: the office's name, who prints, and the
+ * receipt's status link with its secret. */
 static struct printer_fields *print_fields(struct cc *c, json_t *dossier, const char *form,
                                            const char *secret)
 {
-	struct printer_fields *f = printer_fields_new();
-	json_t *queue = NULL, *proc_view = json_object_get(dossier, "procedure");
-	json_t *app = json_object_get(dossier, "applicant");
+	json_t *queue = NULL, *proc = NULL;
 	const char *code = cc_str(dossier, "code", "");
-	const char *officer = c->cfg.username ? c->cfg.username : "";
-	char buf[64];
-
+	char *url = NULL;
+	struct printer_dossier_context ctx = {.officer = c->cfg.username ? c->cfg.username : "",
+	                                      .utc_offset_minutes = 7 * 60};
 	if (cc_queue(c, &queue) == CC_OK)
-		printer_fields_set(f, "agency",
-		                   cc_str(json_object_get(queue, "office"), "name", ""));
+		ctx.agency = cc_str(json_object_get(queue, "office"), "name", "");
+	if (strcmp(form, "mau-01") == 0 || strcmp(form, "mau-06") == 0)
+		proc =
+		    print_procedure(c, cc_str(json_object_get(dossier, "procedure"), "code", ""));
+	ctx.procedure = proc;
+	if (strcmp(form, "mau-01") == 0 && secret && *secret) {
+		url = xasprintf("%s/status?code=%s&secret=%s", cc_server(c), code, secret);
+		ctx.status_url = url;
+	}
+	struct printer_fields *f = printer_dossier_fields(dossier, form, &ctx);
+	free(url);
+	json_decref(proc);
 	json_decref(queue);
-	printer_fields_set(f, "agency_parent", "");
-	printer_fields_set(f, "unit", "Bộ phận Tiếp nhận và Trả kết quả");
-	printer_fields_set(f, "dossier_code", code);
-	printer_fields_set(f, "doc_number", code);
-	json_int_t intake = json_integer_value(json_object_get(dossier, "intake_at"));
-	if (intake > 0) {
-		cc_time(intake, buf, sizeof buf); /* "hh:mm dd/mm/yyyy" */
-		buf[8] = buf[11] = '\0';
-		printer_fields_set(f, "day", buf + 6);
-		printer_fields_set(f, "month", buf + 9);
-		printer_fields_set(f, "year", buf + 12);
-	}
-	printer_fields_set(f, "applicant_name", cc_str(app, "name", NULL));
-	printer_fields_set(f, "procedure", cc_str(proc_view, "name", NULL));
-	printer_fields_set(f, "officer_name", officer);
-
-	if (strcmp(form, "mau-01") == 0) {
-		json_t *proc = print_procedure(c, cc_str(proc_view, "code", ""));
-		printer_fields_set(f, "applicant_address", cc_str(app, "address", ""));
-		printer_fields_set(f, "applicant_phone", cc_str(app, "phone", ""));
-		printer_fields_set(f, "applicant_email", cc_str(app, "email", ""));
-		size_t i;
-		json_t *d;
-		json_array_foreach(json_object_get(dossier, "documents"), i, d)
-		{
-			char count[16];
-			snprintf(count, sizeof count, "%lld",
-			         (long long)json_integer_value(json_object_get(d, "count")));
-			const char *cells[] = {cc_str(d, "name", ""),
-			                       print_kind(cc_str(d, "kind", "")), count};
-			printer_fields_add_row(f, "documents", cells, 3);
-		}
-		snprintf(buf, sizeof buf, "%02lld",
-		         (long long)json_integer_value(json_object_get(dossier, "sets")));
-		printer_fields_set(f, "sets", buf);
-		char *legal = print_legal_time(proc), *fees = proc ? print_fees(proc) : NULL;
-		printer_fields_set(f, "legal_time", legal);
-		printer_fields_set(f, "fees", fees);
-		free(legal);
-		free(fees);
-		json_decref(proc);
-		print_set_time(f, "received_at", json_object_get(dossier, "received_at"));
-		print_set_time(f, "appointment_at", json_object_get(dossier, "due_at"));
-		printer_fields_set(f, "collect_at", "Bộ phận Tiếp nhận và Trả kết quả");
-		printer_fields_set(f, "receiver_name", officer);
-		if (secret && *secret) {
-			char *url =
-			    xasprintf("%s/status?code=%s&secret=%s", cc_server(c), code, secret);
-			printer_fields_set(f, "status_url", url);
-			free(url);
-		}
-	} else if (strcmp(form, "mau-02") == 0) {
-		print_set_time(f, "received_at", json_object_get(dossier, "intake_at"));
-		size_t i;
-		json_t *it;
-		json_array_foreach(json_object_get(dossier, "pending"), i, it)
-		{
-			const char *cells[] = {cc_str(it, "item", ""), cc_str(it, "reason", "")};
-			printer_fields_add_row(f, "items", cells, 2);
-		}
-		printer_fields_set(f, "contact_person", officer);
-	} else {
-		const char *cells[] = {cc_str(dossier, "reason", "")};
-		printer_fields_add_row(f, "reasons", cells, 1);
-	}
 	return f;
 }
 

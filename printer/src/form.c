@@ -589,14 +589,24 @@ static void form__qr(struct printer__canvas *c, struct form__ctx *x, json_t *b)
 	PangoLayout *tl = NULL, *cl = NULL;
 	double qx = c->x0 + c->width - size;
 
-	if (value == NULL || *value == '\0')
+	/* Without a value there is no code to draw, but the text beside it
+	 * (Mẫu 01's applicant lines) still prints, full width. */
+	bool have_qr = value != NULL && *value != '\0';
+	if (!have_qr && text == NULL)
 		return;
 	if (text != NULL) {
 		char *m = form__subst(x, text, NULL, c->page);
 		tl = form__layout(c, m, form__font(x, b), form__size(x, b), PRINTER__ALIGN_LEFT,
-		                  c->width - size - 4 * PRINTER__MM);
+		                  have_qr ? c->width - size - 4 * PRINTER__MM : c->width);
 		th = printer__layout_height(tl);
 		free(m);
+	}
+	if (!have_qr) {
+		printer__ensure(c, th);
+		printer__paint_layout(c, tl, c->x0, c->y);
+		c->y += th;
+		g_object_unref(tl);
+		return;
 	}
 	if (caption != NULL) {
 		char *m = form__subst(x, caption, NULL, c->page);

@@ -107,6 +107,7 @@ void route_dossiers_list(struct api *api, struct http_request *r);
 void route_dossier_get(struct api *api, struct http_request *r);
 void route_dossier_actions(struct api *api, struct http_request *r);
 void route_dossier_control_sheet(struct api *api, struct http_request *r);
+void route_dossier_print(struct api *api, struct http_request *r);
 void route_ledger_csv(struct api *api, struct http_request *r);
 void route_public_dossier(struct api *api, struct http_request *r);
 void route_procedures_list(struct api *api, struct http_request *r);

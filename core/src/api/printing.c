@@ -8,9 +8,12 @@
 #include <time.h>
 
 #include "domain/print_policy.h"
+#include "printer/dossier_forms.h"
 #include "printer/render.h"
 #include "printer/submit.h"
+#include "store/dossier.h"
 #include "store/print.h"
+#include "store/setup.h"
 #include "store/queue.h"
 #include "util/clock.h"
 #include "util/log.h"
@@ -561,4 +564,103 @@ void printing_stop(struct printing *p)
 	pthread_cond_destroy(&p->cond);
 	pthread_mutex_destroy(&p->lock);
 	free(p);
+}
+
+/* The folder of the form templates: MOTCUA_FORMS_DIR, else the source tree's. */
+static const char *printing_forms_dir(void)
+{
+	const char *dir = getenv("MOTCUA_FORMS_DIR");
+	return dir && *dir ? dir : MOTCUA_SOURCE_DIR "/data/forms";
+}
+
+enum mc_err printing_dossier_form(struct printing *p, const struct principal *who, const char *code,
+                                  const char *form, int copies, int counter_no, json_t **out,
+                                  struct mc_error *err)
+{
+	if (!printer_dossier_form_known(form))
+		return mc_fail(err, MC_ERR_INVALID, "unknown_form", "Mẫu phải là mau-01 đến mau-06",
+		               "form must be one of mau-01 .. mau-06");
+	if (copies < 1 || copies > 5)
+		return mc_fail(err, MC_ERR_INVALID, "invalid_copies", "Số bản in từ 1 đến 5",
+		               "copies must be 1-5");
+	json_t *dossier = NULL;
+	enum mc_err rc = store_dossier_get(p->st, code, &dossier, err);
+	if (rc)
+		return rc;
+	struct store_printer pr;
+	if ((rc = store_printer_for_counter(p->st, counter_no, &pr, err))) {
+		json_decref(dossier);
+		return rc;
+	}
+	/* The procedure as imported: its legal time, fees and partners. */
+	const char *pcode =
+	    json_string_value(json_object_get(json_object_get(dossier, "procedure"), "code"));
+	json_t *page = store_procedures_list(p->st, pcode, NULL, 0, 50);
+	json_t *proc = NULL, *item;
+	size_t i;
+	json_array_foreach(json_object_get(page, "items"), i, item)
+	{
+		if (proc == NULL && pcode &&
+		    strcmp(json_string_value(json_object_get(item, "code")), pcode) == 0)
+			proc = item;
+	}
+	char *office = store_setting_get(p->st, "office");
+	json_t *oj = office ? json_loads(office, 0, NULL) : NULL;
+	free(office);
+	/* The secret is kept only as a hash: a reprint of Mẫu 01 carries the
+	 * code, not the QR link (the citizen keeps the first receipt's). */
+	struct printer_dossier_context ctx = {
+	    .agency = json_string_value(json_object_get(oj, "name")),
+	    .agency_parent = json_string_value(json_object_get(oj, "parent")),
+	    .officer = who->username,
+	    .procedure = proc,
+	    .utc_offset_minutes = CLOCK_OFFICE_UTC_OFFSET / 60,
+	};
+	struct printer_fields *fields = printer_dossier_fields(dossier, form, &ctx);
+	char *path = xasprintf("%s/%s.json", printing_forms_dir(), form);
+	struct printer_form *tpl = NULL;
+	uint8_t *pdf = NULL;
+	size_t len = 0;
+	char perr[256] = "";
+	int prc = printer_form_load(path, &tpl, perr, sizeof perr);
+	if (prc == PRINTER_OK)
+		prc = printer_form_pdf(tpl, fields, &pdf, &len, perr, sizeof perr);
+	printer_form_free(tpl);
+	printer_fields_free(fields);
+	free(path);
+	json_decref(oj);
+	json_decref(page);
+	json_decref(dossier);
+	if (prc != PRINTER_OK) {
+		free(pdf);
+		return mc_failf(err, MC_ERR_INTERNAL, "render_failed", "Không tạo được bản in",
+		                "%s", perr);
+	}
+	/* Forms are PDF whatever the destination's usual format. */
+	json_t *jobs = json_array();
+	char *title = xasprintf("%s %s", code, form);
+	for (int k = 0; k < copies && rc == MC_OK; k++) {
+		int64_t id = 0;
+		struct store_print_job_new nj = {.printer_id = pr.id,
+		                                 .format = "pdf",
+		                                 .kind = "form",
+		                                 .ref = code,
+		                                 .title = title,
+		                                 .data = pdf,
+		                                 .len = len};
+		rc = store_print_job_add(p->st, who, &nj, &id, err);
+		if (rc == MC_OK)
+			json_array_append_new(jobs, json_integer(id));
+	}
+	free(title);
+	free(pdf);
+	if (json_array_size(jobs) > 0)
+		printing_wake(p);
+	if (rc) {
+		json_decref(jobs);
+		return rc;
+	}
+	*out = json_pack("{s:s, s:s, s:s, s:o}", "dossier", code, "form", form, "printer", pr.name,
+	                 "jobs", jobs);
+	return MC_OK;
 }

@@ -64,6 +64,8 @@ const struct route api_routes[] = {
     {"POST", "/api/v1/dossiers/{}/actions", route_dossier_actions,
      ROLE_COUNTER | ROLE_SPECIALIST | ROLE_SUPERVISOR, ROUTE_MUTATES},
     {"GET", "/api/v1/dossiers/{}/control-sheet", route_dossier_control_sheet, ROLE_STAFF, 0},
+    {"POST", "/api/v1/dossiers/{}/print", route_dossier_print,
+     ROLE_COUNTER | ROLE_SPECIALIST | ROLE_SUPERVISOR, ROUTE_MUTATES},
     {"GET", "/api/v1/ledger.csv", route_ledger_csv, ROLE_ADMIN | ROLE_SUPERVISOR | ROLE_COUNTER, 0},
     {"GET", "/api/v1/public/dossiers/{}", route_public_dossier, 0, 0},
     {"GET", "/api/v1/procedures", route_procedures_list, ROLE_STAFF, 0},

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "api/api_internal.h"
+#include "api/printing.h"
 #include "api/throttle.h"
 #include "store/dossier.h"
 #include "util/clock.h"
@@ -162,4 +163,32 @@ void route_public_dossier(struct api *api, struct http_request *r)
 		return;
 	}
 	http_reply_json(r, 200, v);
+}
+
+/* Prints a legal form of a dossier through the spool: answers 202 at once. */
+void route_dossier_print(struct api *api, struct http_request *r)
+{
+	json_t *body = http_body_object(r);
+	if (body == NULL)
+		return;
+	const char *form = json_string_value(json_object_get(body, "form"));
+	json_t *copies = json_object_get(body, "copies");
+	json_t *counter = json_object_get(body, "counter");
+	if (form == NULL || (copies && !json_is_integer(copies)) ||
+	    (counter && (!json_is_integer(counter) || json_integer_value(counter) < 0 ||
+	                 json_integer_value(counter) > 999))) {
+		json_decref(body);
+		http_reply_fail(
+		    r, MC_ERR_INVALID, "invalid_field", "Trường không hợp lệ",
+		    "form (mau-01..mau-06) is required; copies and counter are numbers");
+		return;
+	}
+	struct mc_error err;
+	json_t *out = NULL;
+	enum mc_err rc =
+	    printing_dossier_form(api->printing, &r->who, r->params[0], form,
+	                          copies ? (int)json_integer_value(copies) : 1,
+	                          counter ? (int)json_integer_value(counter) : 0, &out, &err);
+	json_decref(body);
+	dossier_reply(r, rc, &err, 202, out);
 }
