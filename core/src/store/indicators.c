@@ -1072,7 +1072,8 @@ enum mc_err store_indicators(struct store *st, const char *from, const char *to,
 	if ((sat = ind_satisfaction(&x, &rtotal, err, &rc)) == NULL)
 		goto out;
 
-	qsort(x.groups, x.n_groups, sizeof *x.groups, ind_key_cmp);
+	if (x.n_groups > 0) /* qsort's array may not be NULL, even when empty */
+		qsort(x.groups, x.n_groups, sizeof *x.groups, ind_key_cmp);
 	x.last_group = -1;
 	json_t *garr = json_array();
 	for (size_t i = 0; i < x.n_groups; i++) {
