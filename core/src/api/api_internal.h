@@ -74,6 +74,8 @@ void route_counter_transfer(struct api *api, struct http_request *r);
 void route_counter_finish(struct api *api, struct http_request *r);
 void route_counter_state(struct api *api, struct http_request *r);
 void route_queue_get(struct api *api, struct http_request *r);
+void route_public_ticket(struct api *api, struct http_request *r);
+void route_page_queue(struct api *api, struct http_request *r);
 void route_events_get(struct api *api, struct http_request *r);
 void route_import(struct api *api, struct http_request *r);
 void route_groups_list(struct api *api, struct http_request *r);

@@ -24,6 +24,8 @@ const struct route api_routes[] = {
     {"POST", "/api/v1/counters/{}/finish", route_counter_finish, STAFF_QUEUE, ROUTE_MUTATES},
     {"POST", "/api/v1/counters/{}/state", route_counter_state, STAFF_QUEUE, ROUTE_MUTATES},
     {"GET", "/api/v1/queue", route_queue_get, 0, 0},
+    {"GET", "/api/v1/public/tickets/{}", route_public_ticket, 0, 0},
+    {"GET", "/queue", route_page_queue, 0, 0},
     {"GET", "/api/v1/events", route_events_get, ROLE_ANY, 0},
 
     {"POST", "/api/v1/import", route_import, ROLE_ADMIN, ROUTE_MUTATES},

@@ -154,3 +154,10 @@ void route_page_supervisor(struct api *api, struct http_request *r)
 	(void)api;
 	pages_serve(r, "supervisor.html");
 }
+
+/* Where a ticket's QR code leads: /queue?t=ID, the number's place in line. */
+void route_page_queue(struct api *api, struct http_request *r)
+{
+	(void)api;
+	pages_serve(r, "queue.html");
+}

@@ -7,6 +7,7 @@
 #include "api/bus.h"
 #include "api/printing.h"
 #include "store/queue.h"
+#include "util/clock.h"
 
 /* Optional string member: NULL when absent or null; *bad set when present
  * with the wrong type or over max bytes. */
@@ -239,4 +240,19 @@ void route_events_get(struct api *api, struct http_request *r)
 	}
 	r->stream_ctx = bus_subscribe(api->bus, r->conn, last);
 	r->stream = true;
+}
+
+void route_public_ticket(struct api *api, struct http_request *r)
+{
+	int64_t id;
+	json_t *v = NULL;
+	if (http_parse_int(r->params[0], 1, INT64_MAX, &id))
+		v = store_ticket_public(api->st, id, clock_now());
+	if (v == NULL) {
+		http_reply_fail(r, MC_ERR_NOT_FOUND, "ticket_not_found",
+		                "Không có số thứ tự này trong ngày hôm nay",
+		                "No such ticket today");
+		return;
+	}
+	http_reply_json(r, 200, v);
 }

@@ -864,3 +864,65 @@ fail:
 	store_rollback(st);
 	return rc;
 }
+
+json_t *store_ticket_public(struct store *st, int64_t id, int64_t now)
+{
+	struct store_conn *c = store_read_conn(st);
+	char today[11];
+	clock_office_date(now, today);
+	sqlite3_stmt *s = store_stmt(
+	    c, "SELECT t.label, g.code, g.name, g.name_en, t.state, t.priority IS NOT NULL,"
+	       " co.no, t.queue_key, t.group_id, t.outcome FROM tickets t"
+	       " JOIN service_groups g ON g.id = t.group_id"
+	       " LEFT JOIN counters co ON co.id = t.counter_id"
+	       " WHERE t.id = ? AND t.service_day = ?");
+	if (s == NULL)
+		return NULL;
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_text(s, 2, today, -1, SQLITE_STATIC);
+	json_t *v = NULL;
+	int64_t key = 0, gid = 0;
+	bool priority = false, waiting = false;
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		priority = sqlite3_column_int(s, 5) != 0;
+		waiting = strcmp(store_col_text(s, 4), "waiting") == 0;
+		key = sqlite3_column_int64(s, 7);
+		gid = sqlite3_column_int64(s, 8);
+		v = json_pack("{s:s, s:s, s:s, s:s, s:s, s:b, s:o, s:o}", "label",
+		              store_col_text(s, 0), "group", store_col_text(s, 1), "group_name",
+		              store_col_text(s, 2), "group_name_en", store_col_text(s, 3), "state",
+		              store_col_text(s, 4), "priority", priority, "counter",
+		              sqlite3_column_type(s, 6) == SQLITE_NULL
+		                  ? json_null()
+		                  : json_integer(sqlite3_column_int(s, 6)),
+		              "outcome",
+		              sqlite3_column_type(s, 9) == SQLITE_NULL
+		                  ? json_null()
+		                  : json_string(store_col_text(s, 9)));
+	}
+	sqlite3_reset(s);
+	if (v == NULL || !waiting)
+		return v;
+	/* Ahead: for a priority ticket, the priority ones before it; for an
+	 * ordinary one, everyone before it and every priority ticket (called
+	 * first). An estimate: the anti-starvation cap may let it pass some. */
+	s = store_stmt(c, "SELECT count(*) FROM tickets WHERE state = 'waiting'"
+	                  " AND service_day = ?1 AND group_id = ?2 AND id <> ?3"
+	                  " AND CASE WHEN ?5 THEN priority IS NOT NULL AND queue_key < ?4"
+	                  " ELSE queue_key < ?4 OR priority IS NOT NULL END");
+	int ahead = 0;
+	if (s) {
+		sqlite3_bind_text(s, 1, today, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(s, 2, gid);
+		sqlite3_bind_int64(s, 3, id);
+		sqlite3_bind_int64(s, 4, key);
+		sqlite3_bind_int(s, 5, priority);
+		if (sqlite3_step(s) == SQLITE_ROW)
+			ahead = sqlite3_column_int(s, 0);
+		sqlite3_reset(s);
+	}
+	int64_t service = store_setting_int(st, "default_service_minutes", 6) * 60;
+	json_object_set_new(v, "people_ahead", json_integer(ahead));
+	json_object_set_new(v, "wait", queue_group_wait(c, gid, today, now, service, ahead));
+	return v;
+}

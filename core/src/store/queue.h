@@ -54,4 +54,10 @@ char *store_queue_snapshot(struct store *st, int64_t now, int64_t *event_id);
 struct strbuf;
 void store_queue_metrics(struct store *st, int64_t now, struct strbuf *out);
 
+/* A citizen's view of one of today's tickets (the QR code on the ticket
+ * opens /queue?t=ID): label, group, state, the counter calling it, and while
+ * it waits the people ahead and the wait range. NULL when there is no such
+ * ticket today. No personal data: a ticket has none. */
+json_t *store_ticket_public(struct store *st, int64_t id, int64_t now);
+
 #endif
