@@ -96,8 +96,9 @@ test('printer off: the forms wait, survive a restart, and print exactly once', a
   const id = r.json.jobs[0];
   const waiting = await waitFor(async () => {
     const j = await job(id);
-    return j.attempts > 0 && j.state !== 'done' ? j : null;
-  }, 20000, 'a failed attempt');
+    // An attempt is counted when sending starts; wait for its outcome.
+    return j.state !== 'done' && (j.last_error || j.printer_reasons) ? j : null;
+  }, 20000, 'a failed attempt with its reason');
   assert.match(`${waiting.last_error} ${waiting.printer_reasons}`, /offline|unreachable|connect/i);
   await s.restart();
   assert.notEqual((await job(id)).state, 'done');

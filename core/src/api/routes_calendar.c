@@ -12,53 +12,10 @@
 #include "store/calendar.h"
 #include "util/clock.h"
 
-/* Reads exactly n digits at *p and advances it. */
-static bool cal_digits(const char **p, int n, int *out)
-{
-	int v = 0;
-	for (int i = 0; i < n; i++) {
-		if (!isdigit((unsigned char)(*p)[i]))
-			return false;
-		v = v * 10 + ((*p)[i] - '0');
-	}
-	*p += n;
-	*out = v;
-	return true;
-}
-
-/* ISO 8601 YYYY-MM-DD[THH:MM[:SS]][Z|+HH:MM|-HH:MM]; without an offset the
- * office's local time. A space stands for the '+' of an offset, since an
- * unencoded '+' in a query string arrives as a space. */
+/* An instant of the query: ISO 8601, office time when no offset is given. */
 static bool cal_parse_instant(const char *s, int64_t *t)
 {
-	int y, m, d, hh = 0, mm = 0, ss = 0, offset = CLOCK_OFFICE_UTC_OFFSET;
-
-	if (s == NULL || strlen(s) > 40 || !cal_digits(&s, 4, &y) || *s++ != '-' ||
-	    !cal_digits(&s, 2, &m) || *s++ != '-' || !cal_digits(&s, 2, &d))
-		return false;
-	if (*s == 'T' || *s == ' ') {
-		s++;
-		if (!cal_digits(&s, 2, &hh) || *s++ != ':' || !cal_digits(&s, 2, &mm))
-			return false;
-		if (*s == ':' && (s++, !cal_digits(&s, 2, &ss)))
-			return false;
-		if (hh > 23 || mm > 59 || ss > 59)
-			return false;
-	}
-	if (*s == 'Z') {
-		offset = 0;
-		s++;
-	} else if (*s == '+' || *s == '-' || *s == ' ') {
-		int sign = *s++ == '-' ? -1 : 1, oh, om;
-		if (!cal_digits(&s, 2, &oh) || *s++ != ':' || !cal_digits(&s, 2, &om) || oh > 14 ||
-		    om > 59)
-			return false;
-		offset = sign * (oh * 3600 + om * 60);
-	}
-	if (*s != '\0' || !civil_date_valid(y, m, d))
-		return false;
-	*t = (int64_t)civil_days_from_ymd(y, m, d) * 86400 + hh * 3600 + mm * 60 + ss - offset;
-	return true;
+	return civil_parse_instant(s, CLOCK_OFFICE_UTC_OFFSET, t, NULL) == CIVIL_INSTANT_OK;
 }
 
 /* A non-negative decimal with at most 3 decimals and at most 1000, in

@@ -162,53 +162,22 @@ static bool cli_cal__parse_lunar(const char *s, struct lunar_date *ld)
 	return *s++ == '/' && cli_cal__digits(&s, 4, &ld->year) && *s == '\0';
 }
 
-/* An ISO 8601 instant; without an offset, office local time. */
+/* An ISO 8601 instant (civil_parse_instant); without an offset, office local
+ * time. */
 static bool cli_cal__parse_instant(const char *s, int local_offset, int64_t *t, const char **why)
 {
-	int y, m, d, hh = 0, mm = 0, ss = 0;
-	int offset = local_offset;
-
-	*why = "malformed instant (expected YYYY-MM-DDTHH:MM[:SS][Z|+HH:MM])";
-	if (!cli_cal__parse_date_at(&s, &y, &m, &d))
+	int y = 0;
+	switch (civil_parse_instant(s, local_offset, t, &y)) {
+	case CIVIL_INSTANT_MALFORMED:
+		*why = "malformed instant (expected YYYY-MM-DDTHH:MM[:SS][Z|+HH:MM])";
 		return false;
-	if (*s == 'T' || *s == ' ') {
-		s++;
-		if (!cli_cal__digits(&s, 2, &hh) || *s++ != ':' || !cli_cal__digits(&s, 2, &mm))
-			return false;
-		if (*s == ':') {
-			s++;
-			if (!cli_cal__digits(&s, 2, &ss))
-				return false;
-		}
-		if (hh > 23 || mm > 59 || ss > 59)
-			return false;
-	}
-	if (*s == 'Z') {
-		offset = 0;
-		s++;
-	} else if (*s == '+' || *s == '-') {
-		int sign = *s++ == '-' ? -1 : 1, oh, om = 0;
-		if (!cli_cal__digits(&s, 2, &oh))
-			return false;
-		if (*s == ':')
-			s++;
-		if (*s && !cli_cal__digits(&s, 2, &om))
-			return false;
-		if (oh > 14 || om > 59)
-			return false;
-		offset = sign * (oh * 3600 + om * 60);
-	}
-	if (*s)
-		return false;
-	if (!civil_date_valid(y, m, d)) {
-		*why = "no such date";
-		return false;
+	case CIVIL_INSTANT_NO_SUCH_DATE: *why = "no such date"; return false;
+	case CIVIL_INSTANT_OK: break;
 	}
 	if (!cli_cal__year_ok(y)) {
 		*why = "year outside 1900-2100";
 		return false;
 	}
-	*t = (int64_t)civil_days_from_ymd(y, m, d) * 86400 + hh * 3600 + mm * 60 + ss - offset;
 	return true;
 }
 

@@ -3,6 +3,9 @@
  * the day-of-year a linear function of the month. */
 #include "domain/civil_date.h"
 
+#include <ctype.h>
+#include <string.h>
+
 bool civil_is_leap_year(int y)
 {
 	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
@@ -84,4 +87,60 @@ int civil_jdn_from_ymd(int y, int m, int d)
 void civil_ymd_from_jdn(int jdn, int *y, int *m, int *d)
 {
 	civil_ymd_from_days(jdn - CIVIL_JDN_OF_EPOCH, y, m, d);
+}
+
+/* Reads exactly n digits at *p and advances it. */
+static bool civil_digits(const char **p, int n, int *out)
+{
+	int v = 0;
+	for (int i = 0; i < n; i++) {
+		if (!isdigit((unsigned char)(*p)[i]))
+			return false;
+		v = v * 10 + ((*p)[i] - '0');
+	}
+	*p += n;
+	*out = v;
+	return true;
+}
+
+enum civil_instant_status civil_parse_instant(const char *s, int default_offset, int64_t *t,
+                                              int *year)
+{
+	int y, m, d, hh = 0, mm = 0, ss = 0, offset = default_offset;
+
+	if (s == NULL || strlen(s) > 40 || !civil_digits(&s, 4, &y) || *s++ != '-' ||
+	    !civil_digits(&s, 2, &m) || *s++ != '-' || !civil_digits(&s, 2, &d))
+		return CIVIL_INSTANT_MALFORMED;
+	if ((*s == 'T' || *s == ' ') && isdigit((unsigned char)s[1])) {
+		s++;
+		if (!civil_digits(&s, 2, &hh) || *s++ != ':' || !civil_digits(&s, 2, &mm))
+			return CIVIL_INSTANT_MALFORMED;
+		if (*s == ':' && (s++, !civil_digits(&s, 2, &ss)))
+			return CIVIL_INSTANT_MALFORMED;
+		if (hh > 23 || mm > 59 || ss > 59)
+			return CIVIL_INSTANT_MALFORMED;
+	}
+	if (*s == 'Z') {
+		offset = 0;
+		s++;
+	} else if (*s == '+' || *s == '-' || *s == ' ') {
+		int sign = *s++ == '-' ? -1 : 1, oh, om = 0;
+		if (!civil_digits(&s, 2, &oh))
+			return CIVIL_INSTANT_MALFORMED;
+		if (*s == ':')
+			s++;
+		if (*s && !civil_digits(&s, 2, &om))
+			return CIVIL_INSTANT_MALFORMED;
+		if (oh > 14 || om > 59)
+			return CIVIL_INSTANT_MALFORMED;
+		offset = sign * (oh * 3600 + om * 60);
+	}
+	if (*s != '\0')
+		return CIVIL_INSTANT_MALFORMED;
+	if (!civil_date_valid(y, m, d))
+		return CIVIL_INSTANT_NO_SUCH_DATE;
+	*t = (int64_t)civil_days_from_ymd(y, m, d) * 86400 + hh * 3600 + mm * 60 + ss - offset;
+	if (year)
+		*year = y;
+	return CIVIL_INSTANT_OK;
 }

@@ -6,6 +6,7 @@
 #define MOTCUA_DOMAIN_CIVIL_DATE_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #define CIVIL_JDN_OF_EPOCH 2440588 /* JDN of 1970-01-01 */
 
@@ -45,5 +46,20 @@ void civil_ymd_from_jdn(int jdn, int *y, int *m, int *d);
 /* Floor division and non-negative modulo, for instants before the epoch. */
 long long civil_floor_div(long long a, long long b);
 long long civil_floor_mod(long long a, long long b);
+
+enum civil_instant_status {
+	CIVIL_INSTANT_OK,
+	CIVIL_INSTANT_MALFORMED,   /* not of the form below */
+	CIVIL_INSTANT_NO_SUCH_DATE /* well formed, but e.g. 31/02 */
+};
+
+/* Parses an ISO 8601 instant YYYY-MM-DD[(T| )HH:MM[:SS]][Z|(+|-)HH[[:]MM]] into
+ * epoch seconds. Without an offset the time is at default_offset (seconds
+ * east of UTC; a bare date is its midnight). A space before the offset's
+ * digits stands for '+', since an unencoded '+' in a query string arrives as
+ * a space. *year (when not NULL) gets the year written. On failure *t is
+ * untouched. The one parser of instants: the API, the CLI and the store use it. */
+enum civil_instant_status civil_parse_instant(const char *s, int default_offset, int64_t *t,
+                                              int *year);
 
 #endif

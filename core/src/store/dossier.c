@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "domain/civil_date.h"
 #include "store/calendar.h"
 #include "store/store_internal.h"
 #include "util/clock.h"
@@ -541,36 +542,18 @@ static enum mc_err dossier_office_known(struct store_conn *c, const char *code, 
 	return MC_OK;
 }
 
-/* Parses an instant given as epoch seconds or "YYYY-MM-DDTHH:MM[:SS]+07:00". */
+/* An instant given as epoch seconds or as ISO 8601 (civil_parse_instant:
+ * office time when no offset is given), within 2000-2100. */
 static bool dossier_instant(json_t *v, int64_t *out)
 {
+	int year = 0;
 	if (json_is_integer(v)) {
 		*out = json_integer_value(v);
 		return *out > 0;
 	}
-	const char *s = json_string_value(v);
-	int y, mo, d, h, mi, sec = 0;
-	char tz[8] = "";
-	if (s == NULL)
-		return false;
-	int n = sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%7s", &y, &mo, &d, &h, &mi, &sec, tz);
-	if (n < 7) {
-		sec = 0;
-		if (sscanf(s, "%4d-%2d-%2dT%2d:%2d%7s", &y, &mo, &d, &h, &mi, tz) != 6)
-			return false;
-	}
-	if (strcmp(tz, "+07:00") != 0 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 ||
-	    mi > 59 || sec > 59 || y < 2000 || y > 2100)
-		return false;
-	/* Days from civil (proleptic Gregorian), then office offset. */
-	int yy = mo <= 2 ? y - 1 : y;
-	int era = yy / 400;
-	int yoe = yy - era * 400;
-	int doy = (153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	int64_t days = (int64_t)era * 146097 + doe - 719468;
-	*out = days * 86400 + h * 3600 + mi * 60 + sec - CLOCK_OFFICE_UTC_OFFSET;
-	return true;
+	return civil_parse_instant(json_string_value(v), CLOCK_OFFICE_UTC_OFFSET, out, &year) ==
+	           CIVIL_INSTANT_OK &&
+	       year >= 2000 && year <= 2100;
 }
 
 /* When processing ends at now, keeps what the indicators read
@@ -896,14 +879,8 @@ fail:
 /* The instant an office date YYYY-MM-DD begins. */
 static bool dossier_day_start(const char *date, int64_t *out)
 {
-	char buf[40];
-	if (date == NULL || strlen(date) != 10)
-		return false;
-	snprintf(buf, sizeof buf, "%sT00:00+07:00", date);
-	json_t *js = json_string(buf);
-	bool ok = dossier_instant(js, out);
-	json_decref(js);
-	return ok;
+	return date != NULL && strlen(date) == 10 &&
+	       civil_parse_instant(date, CLOCK_OFFICE_UTC_OFFSET, out, NULL) == CIVIL_INSTANT_OK;
 }
 
 /* ---- views --------------------------------------------------------------- */
