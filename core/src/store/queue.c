@@ -282,10 +282,17 @@ enum mc_err store_ticket_issue(struct store *st, const struct principal *who,
 	rc = queue_event(st, who, tid, "ticket.issued", 0, NULL, ticket, err);
 	if (rc)
 		goto fail;
-	if (ticket) {
+	rc = store_commit(st, err);
+	if (rc && ticket) {
+		json_decref(*ticket);
+		*ticket = NULL;
+	}
+	if (rc == MC_OK && ticket) {
 		/* What the kiosk prints: people ahead (counted up to
 		 * QUEUE_AHEAD_MAX, so issuing stays cheap however long the line)
-		 * and the wait range. */
+		 * and the wait range. Read after the commit, outside the writer
+		 * lock, so other writers need not wait for it. */
+		c = store_read_conn(st);
 		int ahead = 0;
 		s = store_stmt(c, "SELECT count(*) FROM (SELECT 1 FROM tickets"
 		                  " WHERE state = 'waiting' AND service_day = ? AND group_id = ?"
@@ -302,11 +309,6 @@ enum mc_err store_ticket_issue(struct store *st, const struct principal *who,
 		json_object_set_new(*ticket, "people_ahead", json_integer(ahead));
 		json_object_set_new(*ticket, "wait",
 		                    queue_group_wait(c, gid, day, now, service, ahead));
-	}
-	rc = store_commit(st, err);
-	if (rc && ticket) {
-		json_decref(*ticket);
-		*ticket = NULL;
 	}
 	return rc;
 fail:
