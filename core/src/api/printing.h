@@ -78,8 +78,8 @@ int printing_render_ticket(const struct printer_ticket *t, const char *format, c
  * jobs (1-5) on the printer of counter_no (0: the office default). Returns at
  * once: the worker prints, retries while the printer is away, and staff see the
  * jobs in GET /print-jobs. *out: {"dossier","form","printer","jobs":[ids]}. */
-enum mc_err printing_dossier_form(struct printing *p, const struct principal *who,
-				  const char *code, const char *form, int copies, int counter_no,
-				  json_t **out, struct mc_error *err);
+enum mc_err printing_dossier_form(struct printing *p, const struct principal *who, const char *code,
+                                  const char *form, int copies, int counter_no, json_t **out,
+                                  struct mc_error *err);
 
 #endif
