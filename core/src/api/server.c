@@ -123,12 +123,6 @@ static void api_run_idempotent(struct api *api, struct http_request *r, const st
 	char *body = NULL;
 	bool same;
 
-	if (!api_idem_key_valid(key)) {
-		http_reply_fail(r, MC_ERR_INVALID, "invalid_idempotency_key",
-		                "Idempotency-Key không hợp lệ",
-		                "Idempotency-Key must be 1-128 printable ASCII characters");
-		return;
-	}
 	if (store_begin(api->st, &err)) {
 		http_reply_error(r, &err);
 		return;
@@ -172,12 +166,6 @@ static void api_run_reserved(struct api *api, struct http_request *r, const stru
 	char *body = NULL;
 	bool same;
 
-	if (!api_idem_key_valid(key)) {
-		http_reply_fail(r, MC_ERR_INVALID, "invalid_idempotency_key",
-		                "Idempotency-Key không hợp lệ",
-		                "Idempotency-Key must be 1-128 printable ASCII characters");
-		return;
-	}
 	if (store_idem_reserve(api->st, r->who.actor, key, r->method, r->path, &status, &body,
 	                       &same)) {
 		if (!same)
@@ -239,6 +227,12 @@ static void api_dispatch(struct api *api, struct http_request *r)
 		}
 	}
 	const char *key = http_header(r, "Idempotency-Key");
+	if ((rt->flags & ROUTE_MUTATES) && key && !api_idem_key_valid(key)) {
+		http_reply_fail(r, MC_ERR_INVALID, "invalid_idempotency_key",
+		                "Idempotency-Key không hợp lệ",
+		                "Idempotency-Key must be 1-128 printable ASCII characters");
+		return;
+	}
 	if ((rt->flags & ROUTE_MUTATES) && (rt->flags & ROUTE_SLOW) && key)
 		api_run_reserved(api, r, rt, key);
 	else if ((rt->flags & ROUTE_MUTATES) && key)

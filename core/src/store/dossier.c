@@ -371,10 +371,7 @@ enum mc_err store_dossier_intake(struct store *st, const struct principal *who, 
 		if (json_is_integer(ticket))
 			sqlite3_bind_int64(s, 18, json_integer_value(ticket));
 		sqlite3_bind_text(s, 19, who->username, -1, SQLITE_STATIC);
-		int step = sqlite3_step(s);
-		sqlite3_reset(s);
-		if (step != SQLITE_DONE)
-			rc = store_sql_error(c, "dossier", err);
+		rc = store_step(c, s, "dossier", err);
 	}
 	free(applicant_text);
 	free(docs_text);
@@ -479,9 +476,7 @@ static enum mc_err dossier_end_step(struct store *st, struct store_conn *c,
 		                      spent, budget, store_calendar_day_seconds(st))),
 		                  -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 4, id);
-	int step = sqlite3_step(s);
-	sqlite3_reset(s);
-	return step == SQLITE_DONE ? MC_OK : store_sql_error(c, "step", err);
+	return store_step(c, s, "step", err);
 }
 
 static enum mc_err dossier_start_step(struct store *st, struct store_conn *c,
@@ -504,19 +499,16 @@ static enum mc_err dossier_start_step(struct store *st, struct store_conn *c,
 		sqlite3_bind_int64(s, 6, budget);
 	if (note)
 		sqlite3_bind_text(s, 7, note, -1, SQLITE_STATIC);
-	int step = sqlite3_step(s);
-	sqlite3_reset(s);
-	if (step != SQLITE_DONE)
-		return store_sql_error(c, "step", err);
+	enum mc_err rc = store_step(c, s, "step", err);
+	if (rc)
+		return rc;
 	s = store_stmt(c, "UPDATE dossiers SET holder_office = ?, holder = ? WHERE id = ?");
 	if (s == NULL)
 		return store_sql_error(c, "dossier", err);
 	sqlite3_bind_text(s, 1, office, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 2, receiver ? receiver : office, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 3, d->id);
-	step = sqlite3_step(s);
-	sqlite3_reset(s);
-	return step == SQLITE_DONE ? MC_OK : store_sql_error(c, "dossier", err);
+	return store_step(c, s, "dossier", err);
 }
 
 static enum mc_err dossier_office_known(struct store_conn *c, const char *code, bool partner,
@@ -585,9 +577,7 @@ static enum mc_err dossier_keep_timing(struct store *st, struct store_conn *c,
 	sqlite3_bind_int64(s, 1, spent - paused > 0 ? spent - paused : 0);
 	sqlite3_bind_text(s, 2, dossier_timing_name(t), -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 3, d->id);
-	int step = sqlite3_step(s);
-	sqlite3_reset(s);
-	return step == SQLITE_DONE ? MC_OK : store_sql_error(c, "dossier", err);
+	return store_step(c, s, "dossier", err);
 }
 
 enum mc_err store_dossier_act(struct store *st, const struct principal *who, const char *code,
@@ -723,13 +713,10 @@ enum mc_err store_dossier_act(struct store *st, const struct principal *who, con
 		sqlite3_bind_text(s, 1, text, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_int64(s, 2, now);
 		sqlite3_bind_int64(s, 3, d.id);
-		int step = sqlite3_step(s);
-		sqlite3_reset(s);
+		rc = store_step(c, s, "dossier", err);
 		free(text);
-		if (step != SQLITE_DONE) {
-			rc = store_sql_error(c, "dossier", err);
+		if (rc)
 			goto fail;
-		}
 		break;
 	}
 	case DA_SUPPLEMENT_RECEIVED: {
@@ -771,12 +758,8 @@ enum mc_err store_dossier_act(struct store *st, const struct principal *who, con
 		sqlite3_bind_int64(s, 2, due);
 		sqlite3_bind_int64(s, 3, received);
 		sqlite3_bind_int64(s, 4, d.id);
-		int step = sqlite3_step(s);
-		sqlite3_reset(s);
-		if (step != SQLITE_DONE) {
-			rc = store_sql_error(c, "dossier", err);
+		if ((rc = store_step(c, s, "dossier", err)))
 			goto fail;
-		}
 		break;
 	}
 	case DA_APOLOGIZE: {
@@ -791,12 +774,8 @@ enum mc_err store_dossier_act(struct store *st, const struct principal *who, con
 		sqlite3_bind_int64(s, 2, new_due);
 		sqlite3_bind_text(s, 3, reason, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(s, 4, d.id);
-		int step = sqlite3_step(s);
-		sqlite3_reset(s);
-		if (step != SQLITE_DONE) {
-			rc = store_sql_error(c, "dossier", err);
+		if ((rc = store_step(c, s, "dossier", err)))
 			goto fail;
-		}
 		break;
 	}
 	case DA_RESULT_READY:
@@ -826,12 +805,8 @@ enum mc_err store_dossier_act(struct store *st, const struct principal *who, con
 		if (text)
 			sqlite3_bind_text(s, 2, text, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(s, 3, d.id);
-		int step = sqlite3_step(s);
-		sqlite3_reset(s);
-		if (step != SQLITE_DONE) {
-			rc = store_sql_error(c, "dossier", err);
+		if ((rc = store_step(c, s, "dossier", err)))
 			goto fail;
-		}
 	}
 	sqlite3_stmt *s = store_stmt(c, "UPDATE dossiers SET status = ? WHERE id = ?");
 	if (s == NULL) {
@@ -840,12 +815,8 @@ enum mc_err store_dossier_act(struct store *st, const struct principal *who, con
 	}
 	sqlite3_bind_text(s, 1, dossier_status_name(next), -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 2, d.id);
-	int step = sqlite3_step(s);
-	sqlite3_reset(s);
-	if (step != SQLITE_DONE) {
-		rc = store_sql_error(c, "dossier", err);
+	if ((rc = store_step(c, s, "dossier", err)))
 		goto fail;
-	}
 	/* The event carries the state it leaves behind, so audit-verify can
 	 * tell a row edited behind the chain's back. */
 	int64_t due_after = 0;

@@ -96,14 +96,6 @@ enum mc_err store_printer_by_id(struct store *st, int64_t id, struct store_print
 	                "No printer %lld", (long long)id);
 }
 
-static enum mc_err print_step(struct store_conn *c, sqlite3_stmt *s, const char *what,
-                              struct mc_error *err)
-{
-	int step = sqlite3_step(s);
-	sqlite3_reset(s);
-	return step == SQLITE_DONE || step == SQLITE_ROW ? MC_OK : store_sql_error(c, what, err);
-}
-
 static enum mc_err print_audit(struct store *st, const char *actor, const char *entity,
                                const char *id, const char *action, json_t *details,
                                struct mc_error *err)
@@ -134,7 +126,7 @@ enum mc_err store_printer_set_default(struct store *st, const struct principal *
 		goto fail;
 	}
 	sqlite3_bind_text(s, 1, target, -1, SQLITE_STATIC);
-	if ((rc = print_step(c, s, "printer", err)))
+	if ((rc = store_step(c, s, "printer", err)))
 		goto fail;
 	bool changed = sqlite3_changes(c->db) > 0;
 	if (!changed) {
@@ -149,7 +141,7 @@ enum mc_err store_printer_set_default(struct store *st, const struct principal *
 		}
 		sqlite3_bind_text(s, 1, target, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(s, 2, clock_now());
-		if ((rc = print_step(c, s, "printer", err)))
+		if ((rc = store_step(c, s, "printer", err)))
 			goto fail;
 		changed = sqlite3_changes(c->db) > 0;
 	}
@@ -347,7 +339,7 @@ enum mc_err store_print_job_add(struct store *st, const struct principal *who,
 	sqlite3_bind_text(s, 12, who->actor, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 13, now);
 	sqlite3_bind_int64(s, 14, now);
-	if ((rc = print_step(c, s, "print job", err)))
+	if ((rc = store_step(c, s, "print job", err)))
 		goto fail;
 	*id = sqlite3_last_insert_rowid(c->db);
 	char eid[24];
@@ -441,7 +433,7 @@ enum mc_err store_print_job_update(struct store *st, int64_t id, const struct st
 		sqlite3_bind_text(s, 6, u->reasons, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 7, now);
 	sqlite3_bind_int64(s, 8, id);
-	if ((rc = print_step(c, s, "print job", err)))
+	if ((rc = store_step(c, s, "print job", err)))
 		goto fail;
 	if (u->whole_printer) {
 		s = store_stmt(
@@ -461,7 +453,7 @@ enum mc_err store_print_job_update(struct store *st, int64_t id, const struct st
 			sqlite3_bind_text(s, 3, u->reasons, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(s, 4, now);
 		sqlite3_bind_int64(s, 5, id);
-		if ((rc = print_step(c, s, "print job", err)))
+		if ((rc = store_step(c, s, "print job", err)))
 			goto fail;
 	}
 	if (strcmp(u->state, "done") == 0 || strcmp(u->state, "failed") == 0) {
@@ -516,10 +508,10 @@ int store_print_recover(struct store *st, struct mc_error *err)
 	struct store_conn *c = store_write_conn(st);
 	sqlite3_stmt *s = store_stmt(c, "UPDATE print_jobs SET state = 'queued', next_try_ms = 0"
 	                                " WHERE sync = 0 AND state = 'sending'");
-	if (s && print_step(c, s, "print job", err) == MC_OK)
+	if (s && store_step(c, s, "print job", err) == MC_OK)
 		n += sqlite3_changes(c->db);
 	s = store_stmt(c, "UPDATE print_jobs SET next_try_ms = 0 WHERE state = 'printing'");
-	if (s && print_step(c, s, "print job", err) == MC_OK)
+	if (s && store_step(c, s, "print job", err) == MC_OK)
 		n += sqlite3_changes(c->db);
 	store_commit(st, err);
 	return n;
@@ -580,7 +572,7 @@ enum mc_err store_print_job_retry(struct store *st, const struct principal *who,
 	sqlite3_bind_int64(s, 1, print_now_ms());
 	sqlite3_bind_int64(s, 2, clock_now());
 	sqlite3_bind_int64(s, 3, id);
-	if ((rc = print_step(c, s, "print job", err)))
+	if ((rc = store_step(c, s, "print job", err)))
 		goto fail;
 	char eid[24];
 	snprintf(eid, sizeof eid, "%lld", (long long)id);
@@ -623,7 +615,7 @@ enum mc_err store_print_job_reprint(struct store *st, const struct principal *wh
 	sqlite3_bind_text(s, 2, who->actor, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 3, now);
 	sqlite3_bind_int64(s, 4, id);
-	if ((rc = print_step(c, s, "print job", err)))
+	if ((rc = store_step(c, s, "print job", err)))
 		goto fail;
 	int64_t nid = sqlite3_last_insert_rowid(c->db);
 	char eid[24];
@@ -726,7 +718,7 @@ enum mc_err setup_printers(struct store *st, const struct principal *who, json_t
 			if (s == NULL)
 				return store_sql_error(c, "printer", err);
 			sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
-			if ((rc = print_step(c, s, "printer", err)))
+			if ((rc = store_step(c, s, "printer", err)))
 				return rc;
 		}
 		s = store_stmt(c, "INSERT INTO printers (name, target, format, paper, is_default,"
@@ -750,7 +742,7 @@ enum mc_err setup_printers(struct store *st, const struct principal *who, json_t
 		if (active)
 			sqlite3_bind_int(s, 6, json_is_true(active));
 		sqlite3_bind_int64(s, 7, clock_now());
-		if ((rc = print_step(c, s, "printer", err)))
+		if ((rc = store_step(c, s, "printer", err)))
 			return rc;
 		json_t *copy = json_deep_copy(p);
 		json_object_del(copy, "_must_exist");
@@ -804,7 +796,7 @@ static enum mc_err print_setup_links(struct store *st, json_t *bundle, const cha
 			                  -1, SQLITE_STATIC);
 		else
 			sqlite3_bind_int64(s, 2, json_integer_value(json_object_get(item, "no")));
-		enum mc_err rc = print_step(c, s, "printer", err);
+		enum mc_err rc = store_step(c, s, "printer", err);
 		if (rc)
 			return rc;
 	}

@@ -56,14 +56,6 @@ static enum mc_err setup_require_existing(json_t *item, bool exists, const char 
 	return mc_failf(err, MC_ERR_NOT_FOUND, "not_found", "Không tìm thấy", "No such %s", what);
 }
 
-static enum mc_err setup_step(struct store_conn *c, sqlite3_stmt *s, const char *what,
-                              struct mc_error *err)
-{
-	int step = sqlite3_step(s);
-	sqlite3_reset(s);
-	return step == SQLITE_DONE || step == SQLITE_ROW ? MC_OK : store_sql_error(c, what, err);
-}
-
 static enum mc_err setup_audit(struct store *st, const struct principal *who, const char *entity,
                                const char *id, const char *action, json_t *item,
                                struct mc_error *err)
@@ -227,7 +219,7 @@ static enum mc_err setup_groups(struct store *st, const struct principal *who, j
 			sqlite3_bind_int64(s, 5, json_integer_value(sort));
 		if (json_is_boolean(active))
 			sqlite3_bind_int(s, 6, json_is_true(active));
-		if ((rc = setup_step(c, s, "service group", err))) {
+		if ((rc = store_step(c, s, "service group", err))) {
 			if (rc == MC_ERR_CONFLICT)
 				mc_failf(err, MC_ERR_CONFLICT, "prefix_taken",
 				         "Tiền tố đã dùng cho nhóm khác",
@@ -295,7 +287,7 @@ static enum mc_err setup_counters(struct store *st, const struct principal *who,
 			if (s == NULL)
 				return store_sql_error(c, "counter", err);
 			sqlite3_bind_int64(s, 1, id);
-			if ((rc = setup_step(c, s, "counter", err)))
+			if ((rc = store_step(c, s, "counter", err)))
 				return rc;
 			size_t k;
 			json_t *gc;
@@ -417,7 +409,7 @@ static enum mc_err setup_users(struct store *st, const struct principal *who, js
 		if (password)
 			sqlite3_bind_text(s, 4, hash, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(s, 5, id);
-		if ((rc = setup_step(c, s, "user", err)))
+		if ((rc = store_step(c, s, "user", err)))
 			return rc;
 		/* A deactivated account or a new password ends its sessions. */
 		if (password || json_is_false(active)) {
@@ -425,7 +417,7 @@ static enum mc_err setup_users(struct store *st, const struct principal *who, js
 			if (s == NULL)
 				return store_sql_error(c, "user", err);
 			sqlite3_bind_int64(s, 1, id);
-			if ((rc = setup_step(c, s, "user", err)))
+			if ((rc = store_step(c, s, "user", err)))
 				return rc;
 		}
 		char eid[24];
@@ -485,7 +477,7 @@ static enum mc_err setup_devices(struct store *st, const struct principal *who, 
 		if (json_is_boolean(active))
 			sqlite3_bind_int(s, 2, json_is_true(active));
 		sqlite3_bind_int64(s, 3, id);
-		if ((rc = setup_step(c, s, "device", err)))
+		if ((rc = store_step(c, s, "device", err)))
 			return rc;
 		char eid[24];
 		snprintf(eid, sizeof eid, "%lld", (long long)id);
@@ -528,7 +520,7 @@ static enum mc_err setup_offices(struct store *st, const struct principal *who, 
 		sqlite3_bind_text(s, 2, name, -1, SQLITE_STATIC);
 		if (kind)
 			sqlite3_bind_text(s, 3, kind, -1, SQLITE_STATIC);
-		if ((rc = setup_step(c, s, "office", err)) ||
+		if ((rc = store_step(c, s, "office", err)) ||
 		    (rc = setup_audit(st, who, "office_unit", code, "office_unit.set", o, err)))
 			return rc;
 		(*count)++;
@@ -654,7 +646,7 @@ static enum mc_err setup_procedures(struct store *st, const struct principal *wh
 			return store_sql_error(c, "procedure", err);
 		}
 		sqlite3_bind_text(s, 1, code, -1, SQLITE_STATIC);
-		if ((rc = setup_step(c, s, "procedure", err))) {
+		if ((rc = store_step(c, s, "procedure", err))) {
 			free(body);
 			return rc;
 		}
@@ -681,7 +673,7 @@ static enum mc_err setup_procedures(struct store *st, const struct principal *wh
 		sqlite3_bind_int64(s, 8, milli);
 		sqlite3_bind_int64(s, 9, json_integer_value(json_object_get(p, "fee_vnd")));
 		sqlite3_bind_text(s, 10, body, -1, SQLITE_STATIC);
-		rc = setup_step(c, s, "procedure", err);
+		rc = store_step(c, s, "procedure", err);
 		free(body);
 		if (rc || (rc = setup_audit(st, who, "procedure", code, "procedure.set", p, err)))
 			return rc;

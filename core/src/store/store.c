@@ -27,6 +27,14 @@ enum mc_err store_sql_error(struct store_conn *c, const char *what, struct mc_er
 	return mc_fail(err, MC_ERR_INTERNAL, "store_error", "Lỗi cơ sở dữ liệu", "Database error");
 }
 
+enum mc_err store_step(struct store_conn *c, sqlite3_stmt *s, const char *what,
+                       struct mc_error *err)
+{
+	int step = sqlite3_step(s);
+	sqlite3_reset(s);
+	return step == SQLITE_DONE || step == SQLITE_ROW ? MC_OK : store_sql_error(c, what, err);
+}
+
 const char *store_col_text(sqlite3_stmt *s, int col)
 {
 	const unsigned char *t = sqlite3_column_text(s, col);

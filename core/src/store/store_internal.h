@@ -57,6 +57,10 @@ struct store_conn *store_write_conn(struct store *st);
 enum mc_err store_sql_error(struct store_conn *c, const char *what, struct mc_error *err);
 /* Runs sql once on the writer (no result rows); MC_OK or an error. */
 enum mc_err store_exec(struct store_conn *c, const char *sql, struct mc_error *err);
+/* Steps s once and resets it: MC_OK when it ran (DONE or a row), else the
+ * mapped SQLite error (store_sql_error with what). */
+enum mc_err store_step(struct store_conn *c, sqlite3_stmt *s, const char *what,
+                       struct mc_error *err);
 /* Column text that is never NULL (empty string instead). */
 const char *store_col_text(sqlite3_stmt *s, int col);
 
