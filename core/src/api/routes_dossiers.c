@@ -144,12 +144,16 @@ void route_public_dossier(struct api *api, struct http_request *r)
 	char key[80];
 	int64_t now = clock_now();
 	snprintf(key, sizeof key, "lookup:%s", r->client_ip);
-	int wait = throttle_wait(api->ip_throttle, key, now);
+	bool full;
+	int wait = throttle_check(api->ip_throttle, key, now, &full);
 	if (wait > 0) {
 		struct mc_error err;
-		mc_failf(&err, MC_ERR_RATE_LIMITED, "too_many_attempts",
-		         "Tra cứu sai nhiều lần, hãy chờ rồi thử lại",
-		         "Too many failed lookups; retry in %d s", wait);
+		if (full)
+			throttle_full_error(&err, wait);
+		else
+			mc_failf(&err, MC_ERR_RATE_LIMITED, "too_many_attempts",
+			         "Tra cứu sai nhiều lần, hãy chờ rồi thử lại",
+			         "Too many failed lookups; retry in %d s", wait);
 		err.retry_after = wait;
 		http_reply_error(r, &err);
 		return;

@@ -41,13 +41,17 @@ void route_ticket_rating_link(struct api *api, struct http_request *r)
 static bool rating_throttle_ok(struct api *api, struct http_request *r, char *key, size_t len)
 {
 	snprintf(key, len, "rate:%s", r->client_ip);
-	int wait = throttle_wait(api->ip_throttle, key, clock_now());
+	bool full;
+	int wait = throttle_check(api->ip_throttle, key, clock_now(), &full);
 	if (wait <= 0)
 		return true;
 	struct mc_error err;
-	mc_failf(&err, MC_ERR_RATE_LIMITED, "too_many_attempts",
-	         "Nhập sai nhiều lần, hãy chờ rồi thử lại", "Too many wrong links; retry in %d s",
-	         wait);
+	if (full)
+		throttle_full_error(&err, wait);
+	else
+		mc_failf(&err, MC_ERR_RATE_LIMITED, "too_many_attempts",
+		         "Nhập sai nhiều lần, hãy chờ rồi thử lại",
+		         "Too many wrong links; retry in %d s", wait);
 	err.retry_after = wait;
 	http_reply_error(r, &err);
 	return false;

@@ -37,15 +37,19 @@ void route_session_create(struct api *api, struct http_request *r)
 	snprintf(key_user, sizeof key_user, "u:%s", username);
 	snprintf(key_ip, sizeof key_ip, "ip:%s", r->client_ip);
 	int64_t now = clock_now();
-	int wait = throttle_wait(api->login_throttle, key_user, now);
-	int wait_ip = throttle_wait(api->ip_throttle, key_ip, now);
+	bool full_user, full_ip;
+	int wait = throttle_check(api->login_throttle, key_user, now, &full_user);
+	int wait_ip = throttle_check(api->ip_throttle, key_ip, now, &full_ip);
 	if (wait_ip > wait)
 		wait = wait_ip;
 	if (wait > 0) {
 		struct mc_error err;
-		mc_failf(&err, MC_ERR_RATE_LIMITED, "too_many_attempts",
-		         "Đăng nhập sai nhiều lần, hãy chờ rồi thử lại",
-		         "Too many failed logins; retry in %d s", wait);
+		if (full_user || full_ip)
+			throttle_full_error(&err, wait);
+		else
+			mc_failf(&err, MC_ERR_RATE_LIMITED, "too_many_attempts",
+			         "Đăng nhập sai nhiều lần, hãy chờ rồi thử lại",
+			         "Too many failed logins; retry in %d s", wait);
 		err.retry_after = wait;
 		http_reply_error(r, &err);
 		json_decref(body);

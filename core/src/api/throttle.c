@@ -1,36 +1,60 @@
 #include "api/throttle.h"
 
 #include <pthread.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/log.h"
 #include "util/xmalloc.h"
 
-/* After the free tries the first wait is 1 s, doubling up to the cap.
- * Entries older than THROTTLE_FORGET_S are reused. */
+/* After the free tries the first wait is 1 s, doubling up to the cap. An
+ * entry may be given to another key only once its wait is over and its last
+ * failure is older than THROTTLE_FORGET_S. */
 #define THROTTLE_MAX_WAIT_S 300
 #define THROTTLE_FORGET_S 3600
+/* Slots a key may use, from its hash onwards (open addressing). */
+#define THROTTLE_PROBE 16
+
+/* A failed mutex call means memory corruption or a bug: stop rather than
+ * guess (kept in release builds). */
+#define THROTTLE_CHECK(call)                                                                       \
+	do {                                                                                       \
+		if ((call) != 0) {                                                                 \
+			log_error("throttle: %s failed", #call);                                   \
+			abort();                                                                   \
+		}                                                                                  \
+	} while (0)
 
 struct throttle_entry {
-	char key[72];
+	char key[72]; /* "" when free */
 	int failures;
 	int64_t last_fail;
 };
 
 struct throttle {
+	/* Owner: `lock` guards e[] (every read and write of an entry). slots,
+	 * probe, free_tries and hash_key are set in throttle_new and read-only
+	 * after, so any thread may read them without the lock. */
 	pthread_mutex_t lock;
 	int slots;
+	int probe;
 	int free_tries;
+	unsigned char hash_key[crypto_shorthash_KEYBYTES];
 	struct throttle_entry *e;
 };
 
 struct throttle *throttle_new(int slots, int free_tries)
 {
 	struct throttle *t = xcalloc(1, sizeof *t);
+	if (slots < 1)
+		slots = 1;
 	t->free_tries = free_tries;
-	pthread_mutex_init(&t->lock, NULL);
+	THROTTLE_CHECK(pthread_mutex_init(&t->lock, NULL));
 	t->slots = slots;
+	t->probe = slots < THROTTLE_PROBE ? slots : THROTTLE_PROBE;
+	crypto_shorthash_keygen(t->hash_key);
 	t->e = xcalloc((size_t)slots, sizeof *t->e);
 	return t;
 }
@@ -40,36 +64,20 @@ void throttle_free(struct throttle *t)
 	if (t == NULL)
 		return;
 	pthread_mutex_destroy(&t->lock);
+	sodium_memzero(t->hash_key, sizeof t->hash_key);
 	free(t->e);
 	free(t);
 }
 
-static unsigned throttle_hash(const char *key)
+/* The first slot of key: SipHash-2-4 under the table's secret key. */
+static unsigned throttle_home(const struct throttle *t, const char *key)
 {
-	unsigned h = 2166136261u;
-	for (const unsigned char *p = (const unsigned char *)key; *p; p++)
-		h = (h ^ *p) * 16777619u;
-	return h;
-}
-
-/* The entry of key, or a slot to reuse for it; t->lock held. A full table
- * degrades to sharing slots, which only makes waits stricter. */
-static struct throttle_entry *throttle_slot(struct throttle *t, const char *key, int64_t now)
-{
-	unsigned h = throttle_hash(key) % (unsigned)t->slots;
-	struct throttle_entry *reuse = NULL;
-	for (int i = 0; i < 8; i++) {
-		struct throttle_entry *e = &t->e[(h + (unsigned)i) % (unsigned)t->slots];
-		if (strncmp(e->key, key, sizeof e->key - 1) == 0)
-			return e;
-		if (reuse == NULL && (e->key[0] == '\0' || now - e->last_fail > THROTTLE_FORGET_S))
-			reuse = e;
-	}
-	if (reuse == NULL)
-		reuse = &t->e[h];
-	memset(reuse, 0, sizeof *reuse);
-	snprintf(reuse->key, sizeof reuse->key, "%s", key);
-	return reuse;
+	unsigned char h[crypto_shorthash_BYTES];
+	crypto_shorthash(h, (const unsigned char *)key, strlen(key), t->hash_key);
+	uint64_t v = 0;
+	for (size_t i = 0; i < sizeof h; i++)
+		v = v << 8 | h[i];
+	return (unsigned)(v % (uint64_t)t->slots);
 }
 
 static int64_t throttle_wait_of(int failures, int free_tries)
@@ -83,28 +91,102 @@ static int64_t throttle_wait_of(int failures, int free_tries)
 	return w > THROTTLE_MAX_WAIT_S ? THROTTLE_MAX_WAIT_S : w;
 }
 
-int throttle_wait(struct throttle *t, const char *key, int64_t now)
+/* When entry e stops mattering: its wait is over and its failures are old. */
+static int64_t throttle_expiry(const struct throttle *t, const struct throttle_entry *e)
 {
-	pthread_mutex_lock(&t->lock);
-	struct throttle_entry *e = throttle_slot(t, key, now);
 	int64_t until = e->last_fail + throttle_wait_of(e->failures, t->free_tries);
-	pthread_mutex_unlock(&t->lock);
-	return until > now ? (int)(until - now) : 0;
+	int64_t forget = e->last_fail + THROTTLE_FORGET_S + 1;
+	return until > forget ? until : forget;
 }
 
-void throttle_fail(struct throttle *t, const char *key, int64_t now)
+/* Looks key up; t->lock held. Returns its entry, or NULL with *room set to a
+ * slot it may take (NULL when none) and *free_at to the soonest instant one
+ * of its slots frees. */
+static struct throttle_entry *throttle_find(struct throttle *t, const char *key, int64_t now,
+                                            struct throttle_entry **room, int64_t *free_at)
 {
-	pthread_mutex_lock(&t->lock);
-	struct throttle_entry *e = throttle_slot(t, key, now);
-	e->failures++;
-	e->last_fail = now;
-	pthread_mutex_unlock(&t->lock);
+	unsigned h = throttle_home(t, key);
+	*room = NULL;
+	*free_at = INT64_MAX;
+	for (int i = 0; i < t->probe; i++) {
+		struct throttle_entry *e = &t->e[(h + (unsigned)i) % (unsigned)t->slots];
+		if (e->key[0] != '\0' && strncmp(e->key, key, sizeof e->key - 1) == 0)
+			return e;
+		int64_t expiry = e->key[0] == '\0' ? now : throttle_expiry(t, e);
+		if (*room == NULL && expiry <= now)
+			*room = e;
+		if (expiry < *free_at)
+			*free_at = expiry;
+	}
+	return NULL;
+}
+
+int throttle_check(struct throttle *t, const char *key, int64_t now, bool *full)
+{
+	struct throttle_entry *room;
+	int64_t free_at, wait = 0;
+	bool is_full = false;
+	THROTTLE_CHECK(pthread_mutex_lock(&t->lock));
+	struct throttle_entry *e = throttle_find(t, key, now, &room, &free_at);
+	if (e) {
+		int64_t until = e->last_fail + throttle_wait_of(e->failures, t->free_tries);
+		wait = until > now ? until - now : 0;
+	} else if (room == NULL) {
+		is_full = true;
+		wait = free_at > now ? free_at - now : 1;
+	}
+	THROTTLE_CHECK(pthread_mutex_unlock(&t->lock));
+	if (full)
+		*full = is_full;
+	return (int)(wait > THROTTLE_FORGET_S + THROTTLE_MAX_WAIT_S
+	                 ? THROTTLE_FORGET_S + THROTTLE_MAX_WAIT_S
+	                 : wait);
+}
+
+int throttle_wait(struct throttle *t, const char *key, int64_t now)
+{
+	return throttle_check(t, key, now, NULL);
+}
+
+bool throttle_fail(struct throttle *t, const char *key, int64_t now)
+{
+	struct throttle_entry *room;
+	int64_t free_at;
+	bool recorded = true;
+	THROTTLE_CHECK(pthread_mutex_lock(&t->lock));
+	struct throttle_entry *e = throttle_find(t, key, now, &room, &free_at);
+	if (e == NULL && room != NULL) {
+		e = room;
+		memset(e, 0, sizeof *e);
+		snprintf(e->key, sizeof e->key, "%s", key);
+	}
+	if (e) {
+		e->failures++;
+		e->last_fail = now;
+	} else {
+		recorded = false;
+	}
+	THROTTLE_CHECK(pthread_mutex_unlock(&t->lock));
+	return recorded;
 }
 
 void throttle_reset(struct throttle *t, const char *key)
 {
-	pthread_mutex_lock(&t->lock);
-	struct throttle_entry *e = throttle_slot(t, key, 0);
-	memset(e, 0, sizeof *e);
-	pthread_mutex_unlock(&t->lock);
+	struct throttle_entry *room;
+	int64_t free_at;
+	THROTTLE_CHECK(pthread_mutex_lock(&t->lock));
+	struct throttle_entry *e = throttle_find(t, key, 0, &room, &free_at);
+	if (e)
+		memset(e, 0, sizeof *e);
+	THROTTLE_CHECK(pthread_mutex_unlock(&t->lock));
+}
+
+enum mc_err throttle_full_error(struct mc_error *err, int wait)
+{
+	mc_failf(err, MC_ERR_RATE_LIMITED, "throttle_full",
+	         "Máy chủ đang ghi nhận quá nhiều lần thử sai, hãy thử lại sau",
+	         "Too many failing clients are being tracked; retry in %d s", wait);
+	if (err)
+		err->retry_after = wait;
+	return MC_ERR_RATE_LIMITED;
 }

@@ -1,0 +1,144 @@
+/* Unit tests of the failure throttle (api/throttle.c): a running penalty is
+ * never forgotten to make room, whatever keys other clients choose. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <cmocka.h>
+#include <sodium.h>
+
+#include "api/throttle.h"
+
+#define NOW 1000000
+
+/* Ten failures with five free tries: a 32 s wait, as a guessed account. */
+static void penalise(struct throttle *t, const char *key)
+{
+	for (int i = 0; i < 10; i++)
+		throttle_fail(t, key, NOW);
+	assert_int_equal(throttle_wait(t, key, NOW), 32);
+}
+
+/* Many other keys failing in a small table: the victim keeps its wait. */
+static void test_full_table_keeps_penalty(void **state)
+{
+	struct throttle *t = throttle_new(16, 5);
+	penalise(t, "u:victim");
+	char key[32];
+	for (int i = 0; i < 200; i++) {
+		snprintf(key, sizeof key, "u:other%d", i);
+		throttle_fail(t, key, NOW);
+	}
+	assert_int_equal(throttle_wait(t, "u:victim", NOW), 32);
+	assert_int_equal(throttle_wait(t, "u:victim", NOW + 10), 22);
+	throttle_free(t);
+}
+
+/* The old unkeyed hash: FNV-1a. Keys an attacker could pick to land on the
+ * victim's slot when the table was placed by it. */
+static unsigned fnv1a(const char *key)
+{
+	unsigned h = 2166136261u;
+	for (const unsigned char *p = (const unsigned char *)key; *p; p++)
+		h = (h ^ *p) * 16777619u;
+	return h;
+}
+
+static void test_colliding_usernames_keep_penalty(void **state)
+{
+	struct throttle *t = throttle_new(4096, 5);
+	penalise(t, "u:admin");
+	unsigned target = fnv1a("u:admin") % 4096;
+	char key[32];
+	int found = 0;
+	for (int i = 0; found < 8 && i < 10000000; i++) {
+		snprintf(key, sizeof key, "u:x%d", i);
+		if (fnv1a(key) % 4096 != target)
+			continue;
+		found++;
+		throttle_fail(t, key, NOW);
+	}
+	assert_int_equal(found, 8);
+	assert_int_equal(throttle_wait(t, "u:admin", NOW), 32);
+	throttle_free(t);
+}
+
+/* When every slot is held by a live penalty, a new key is refused (the
+ * table says it is full) rather than let through untracked. */
+static void test_full_table_refuses_new_keys(void **state)
+{
+	struct throttle *t = throttle_new(16, 5);
+	char key[32];
+	for (int i = 0; i < 16; i++) {
+		snprintf(key, sizeof key, "ip:10.0.0.%d", i);
+		for (int j = 0; j < 10; j++)
+			assert_true(throttle_fail(t, key, NOW));
+	}
+	bool full = false;
+	int wait = throttle_check(t, "ip:192.0.2.1", NOW, &full);
+	assert_true(full);
+	assert_true(wait > 0);
+	assert_false(throttle_fail(t, "ip:192.0.2.1", NOW));
+	/* Known keys still get their own answer. */
+	assert_int_equal(throttle_check(t, "ip:10.0.0.3", NOW, &full), 32);
+	assert_false(full);
+	/* Once penalties and the memory of failures expire, slots are reused. */
+	wait = throttle_check(t, "ip:192.0.2.1", NOW + 3601, &full);
+	assert_false(full);
+	assert_int_equal(wait, 0);
+	assert_true(throttle_fail(t, "ip:192.0.2.1", NOW + 3601));
+	throttle_free(t);
+}
+
+/* A success forgets the key's failures and takes no slot of its own. */
+static void test_reset(void **state)
+{
+	struct throttle *t = throttle_new(4, 1);
+	throttle_fail(t, "a", NOW);
+	throttle_fail(t, "a", NOW);
+	assert_int_equal(throttle_wait(t, "a", NOW), 2);
+	throttle_reset(t, "a");
+	assert_int_equal(throttle_wait(t, "a", NOW), 0);
+	for (int i = 0; i < 10; i++)
+		throttle_reset(t, i % 2 ? "b" : "c");
+	char key[8];
+	for (int i = 0; i < 4; i++) {
+		snprintf(key, sizeof key, "k%d", i);
+		assert_true(throttle_fail(t, key, NOW));
+	}
+	throttle_free(t);
+}
+
+/* Waits double after the free tries, up to five minutes. */
+static void test_waits_double(void **state)
+{
+	struct throttle *t = throttle_new(64, 2);
+	assert_int_equal(throttle_wait(t, "k", NOW), 0);
+	throttle_fail(t, "k", NOW);
+	assert_int_equal(throttle_wait(t, "k", NOW), 0);
+	throttle_fail(t, "k", NOW);
+	assert_int_equal(throttle_wait(t, "k", NOW), 1);
+	throttle_fail(t, "k", NOW);
+	assert_int_equal(throttle_wait(t, "k", NOW), 2);
+	for (int i = 0; i < 20; i++)
+		throttle_fail(t, "k", NOW);
+	assert_int_equal(throttle_wait(t, "k", NOW), 300);
+	throttle_free(t);
+}
+
+int main(void)
+{
+	if (sodium_init() < 0)
+		return 1;
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_full_table_keeps_penalty),
+	    cmocka_unit_test(test_colliding_usernames_keep_penalty),
+	    cmocka_unit_test(test_full_table_refuses_new_keys),
+	    cmocka_unit_test(test_reset),
+	    cmocka_unit_test(test_waits_double),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
