@@ -30,7 +30,7 @@ export function runCounter(args, { input = '', env = {}, timeout = 60000 } = {})
     p.on('error', reject);
     p.on('close', (status) => {
       clearTimeout(t);
-      if (/ERROR: (Address|Leak)Sanitizer|runtime error:/.test(stderr)) {
+      if (/ERROR: (Address|Leak)Sanitizer|runtime error:|(WARNING|FATAL|ERROR): ThreadSanitizer/.test(stderr)) {
         reject(new Error(`sanitizer report from motcua-counter ${args.join(' ')}:\n${stderr}`));
         return;
       }

@@ -10,9 +10,17 @@ export const BIN = path.join(process.env.MOTCUA_BIN ?? path.resolve('build/bin')
 export const SOURCE = process.env.MOTCUA_SOURCE ?? path.resolve('.');
 export const ADMIN_PASSWORD = 'admin-pass-1';
 
-// Runs motcua-server synchronously; returns {status, stdout, stderr}.
+// What a sanitizer prints when it finds something (ASan, LSan, UBSan, TSan).
+// A build with MOTCUA_SANITIZE makes any of these fail the test that saw it.
+export const SANITIZER_REPORT = /ERROR: (Address|Leak)Sanitizer|runtime error:|(WARNING|FATAL|ERROR): ThreadSanitizer/;
+
+// Runs motcua-server synchronously; returns {status, stdout, stderr}. Throws
+// when a sanitizer reported anything.
 export function cli(args, { input } = {}) {
   const r = spawnSync(BIN, args, { input: input ?? '', encoding: 'utf8', timeout: 60000 });
+  if (SANITIZER_REPORT.test(r.stderr ?? '')) {
+    throw new Error(`sanitizer report from motcua-server ${args.join(' ')}:\n${r.stderr.slice(-4000)}`);
+  }
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -84,6 +92,8 @@ export class Server {
     const args = ['serve', '--db', this.db, '--port', String(this.port ?? 0), ...this.extraArgs, ...extra];
     this.proc = spawn(BIN, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     this.stderr = '';
+    this.killed = false; // by kill9(), on purpose
+    this.checked = false; // stop() has judged this process's exit
     this.proc.stderr.on('data', (d) => { this.stderr += d; });
     const exited = new Promise((resolve) => this.proc.once('exit', resolve));
     this.exited = exited;
@@ -102,23 +112,38 @@ export class Server {
     return this;
   }
 
+  // True while the server process runs.
+  get running() { return !!this.proc && this.proc.exitCode === null && this.proc.signalCode === null; }
+
   // Stops the server with SIGTERM, as an operator would, and fails when it
-  // did not stop cleanly or a sanitizer reported anything.
+  // did not stop cleanly, had already died (a crash, a sanitizer halting it
+  // with exit status 66) or a sanitizer reported anything.
   async stop() {
-    if (!this.proc || this.proc.exitCode !== null || this.proc.signalCode !== null) return;
-    this.proc.kill('SIGTERM');
-    const t = setTimeout(() => this.proc.kill('SIGKILL'), 15000);
+    if (!this.proc || this.checked || this.killed) return;
+    this.checked = true;
+    const wasRunning = this.running;
+    let t;
+    if (wasRunning) {
+      this.proc.kill('SIGTERM');
+      t = setTimeout(() => this.proc.kill('SIGKILL'), 15000);
+    }
     const code = await this.exited;
     clearTimeout(t);
-    if (/ERROR: (Address|Leak)Sanitizer|runtime error:/.test(this.stderr)) {
-      throw new Error(`sanitizer report from the server:\n${this.stderr.slice(-4000)}`);
+    if (SANITIZER_REPORT.test(this.stderr)) {
+      throw new Error(`sanitizer report from the server:\n${this.stderr.slice(-6000)}`);
     }
-    if (code !== 0) throw new Error(`server exited with ${code}: ${this.stderr.slice(-2000)}`);
+    const how = code ?? this.proc.signalCode;
+    if (!wasRunning) throw new Error(`server died during the test (${how}): ${this.stderr.slice(-2000)}`);
+    if (code !== 0) throw new Error(`server exited with ${how} after SIGTERM: ${this.stderr.slice(-2000)}`);
   }
 
   async kill9() {
+    this.killed = true;
     this.proc.kill('SIGKILL');
     await this.exited;
+    if (SANITIZER_REPORT.test(this.stderr)) {
+      throw new Error(`sanitizer report from the server:\n${this.stderr.slice(-6000)}`);
+    }
   }
 
   async restart() { await this.stop(); await this.start(); this.tokens = {}; }
@@ -181,9 +206,12 @@ export function subscribe(s, token, { lastEventId } = {}) {
   if (lastEventId !== undefined) headers['Last-Event-ID'] = String(lastEventId);
   let req;
   let buf = '';
+  let comments = 0; // comment lines seen (the server's heartbeats)
+  let status = null;
   const waiters = [];
   const ended = new Promise((resolve) => {
     req = http.request(new URL('/api/v1/events', s.base), { headers, agent: false }, (res) => {
+      status = res.statusCode;
       res.setEncoding('utf8');
       res.on('data', (chunk) => {
         buf += chunk;
@@ -198,7 +226,10 @@ export function subscribe(s, token, { lastEventId } = {}) {
             else if (line.startsWith('event: ')) ev.event = line.slice(7);
             else if (line.startsWith('data: ')) { ev.data += line.slice(6); hasData = true; }
           }
-          if (!hasData) continue; // comments, retry
+          if (!hasData) { // comments, retry
+            if (block.startsWith(':')) { comments++; for (const w of waiters.splice(0)) w(); }
+            continue;
+          }
           ev.json = JSON.parse(ev.data);
           events.push(ev);
           for (const w of waiters.splice(0)) w();
@@ -213,6 +244,8 @@ export function subscribe(s, token, { lastEventId } = {}) {
   return {
     events,
     ended,
+    get comments() { return comments; },
+    get status() { return status; },
     close() { req.destroy(); },
     // Resolves when pred(events) holds, or rejects after ms.
     async until(pred, ms = 5000) {
