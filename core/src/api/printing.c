@@ -595,7 +595,11 @@ enum mc_err printing_dossier_form(struct printing *p, const struct principal *wh
 	/* The procedure as imported: its legal time, fees and partners. */
 	const char *pcode =
 	    json_string_value(json_object_get(json_object_get(dossier, "procedure"), "code"));
-	json_t *page = store_procedures_list(p->st, pcode, NULL, 0, 50);
+	json_t *page = NULL;
+	if ((rc = store_procedures_list(p->st, pcode, NULL, 0, 50, &page, err))) {
+		json_decref(dossier);
+		return rc;
+	}
 	json_t *proc = NULL, *item;
 	size_t i;
 	json_array_foreach(json_object_get(page, "items"), i, item)

@@ -72,7 +72,12 @@ static void setup_list(struct api *api, struct http_request *r, enum setup_list 
 	int offset, limit;
 	if (!http_page(r, &offset, &limit))
 		return;
-	http_reply_json(r, 200, store_setup_list(api->st, which, offset, limit));
+	struct mc_error err;
+	json_t *page = NULL;
+	if (store_setup_list(api->st, which, offset, limit, &page, &err) != MC_OK)
+		http_reply_error(r, &err);
+	else
+		http_reply_json(r, 200, page);
 }
 
 void route_groups_list(struct api *api, struct http_request *r)
@@ -126,15 +131,17 @@ void route_procedures_list(struct api *api, struct http_request *r)
 		                "q and field are at most 200 bytes");
 		return;
 	}
-	http_reply_json(r, 200, store_procedures_list(api->st, q, field, offset, limit));
+	struct mc_error err;
+	json_t *page = NULL;
+	if (store_procedures_list(api->st, q, field, offset, limit, &page, &err) != MC_OK)
+		http_reply_error(r, &err);
+	else
+		http_reply_json(r, 200, page);
 }
 
 void route_offices_list(struct api *api, struct http_request *r)
 {
-	int offset, limit;
-	if (!http_page(r, &offset, &limit))
-		return;
-	http_reply_json(r, 200, store_setup_list(api->st, SETUP_OFFICES, offset, limit));
+	setup_list(api, r, SETUP_OFFICES);
 }
 
 void route_printers_put(struct api *api, struct http_request *r)

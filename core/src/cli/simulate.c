@@ -405,10 +405,16 @@ static void sim_day(struct sim *s, int64_t day0)
 
 /* Which procedures each service group receives: those whose field matches
  * the group's name (with or without diacritics); procedures no group takes
- * go to the groups that matched none. */
-static json_t *sim_procedures_by_group(struct store *st, json_t *groups)
+ * go to the groups that matched none. *out gets an object of group code →
+ * array of procedures (the caller frees it); on a store error returns it
+ * and leaves *out untouched. */
+static enum mc_err sim_procedures_by_group(struct store *st, json_t *groups, json_t **out,
+                                           struct mc_error *err)
 {
-	json_t *page = store_procedures_list(st, NULL, NULL, 0, 500);
+	json_t *page = NULL;
+	enum mc_err rc = store_procedures_list(st, NULL, NULL, 0, 500, &page, err);
+	if (rc)
+		return rc;
 	json_t *all = json_object_get(page, "items");
 	json_t *by = json_object();
 	json_t *unmatched = json_array();
@@ -443,7 +449,8 @@ static json_t *sim_procedures_by_group(struct store *st, json_t *groups)
 	}
 	json_decref(unmatched);
 	json_decref(page);
-	return by;
+	*out = by;
+	return MC_OK;
 }
 
 enum mc_err simulate_office(struct store *st, int days, uint64_t seed,
@@ -453,7 +460,10 @@ enum mc_err simulate_office(struct store *st, int days, uint64_t seed,
 	memset(report, 0, sizeof *report);
 	s.end = clock_now();
 
-	json_t *upage = store_setup_list(st, SETUP_USERS, 0, 500);
+	json_t *upage = NULL;
+	enum mc_err rc = store_setup_list(st, SETUP_USERS, 0, 500, &upage, err);
+	if (rc)
+		return rc;
 	json_t *ulist = json_incref(json_object_get(upage, "items"));
 	json_decref(upage);
 	size_t i;
@@ -476,10 +486,14 @@ enum mc_err simulate_office(struct store *st, int days, uint64_t seed,
 		}
 	}
 	json_decref(ulist);
-	json_t *gpage = store_setup_list(st, SETUP_SERVICE_GROUPS, 0, SIM_MAX_GROUPS);
+	json_t *gpage = NULL;
+	if ((rc = store_setup_list(st, SETUP_SERVICE_GROUPS, 0, SIM_MAX_GROUPS, &gpage, err)))
+		goto out;
 	s.groups = json_incref(json_object_get(gpage, "items"));
 	json_decref(gpage);
-	json_t *cpage = store_setup_list(st, SETUP_COUNTERS, 0, SIM_MAX_COUNTERS);
+	json_t *cpage = NULL;
+	if ((rc = store_setup_list(st, SETUP_COUNTERS, 0, SIM_MAX_COUNTERS, &cpage, err)))
+		goto out;
 	json_t *c;
 	json_array_foreach(json_object_get(cpage, "items"), i, c)
 	{
@@ -492,14 +506,14 @@ enum mc_err simulate_office(struct store *st, int days, uint64_t seed,
 		s.ncounters++;
 	}
 	json_decref(cpage);
-	enum mc_err rc = MC_OK;
 	if (s.nclerks == 0 || s.ncounters == 0 || json_array_size(s.groups) == 0) {
 		rc = mc_fail(err, MC_ERR_CONFLICT, "office_incomplete",
 		             "Cơ quan chưa có đủ nhóm dịch vụ, quầy và cán bộ",
 		             "The office needs service groups, counters and counter clerks");
 		goto out;
 	}
-	s.procedures = sim_procedures_by_group(st, s.groups);
+	if ((rc = sim_procedures_by_group(st, s.groups, &s.procedures, err)))
+		goto out;
 	bool was_test = clock_is_test_mode();
 	clock_enable_test_mode();
 	store_bulk_mode(st, true);

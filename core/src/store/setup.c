@@ -6,8 +6,10 @@
 #include <string.h>
 
 #include "store/auth.h"
+#include "store/scan.h"
 #include "store/store_internal.h"
 #include "util/fold.h"
+#include "util/log.h"
 #include "util/xmalloc.h"
 
 #define SETUP_MAX_ITEMS 1000
@@ -749,88 +751,121 @@ enum mc_err store_setup_apply(struct store *st, const struct principal *who, jso
 	return MC_OK;
 }
 
-json_t *store_setup_list(struct store *st, enum setup_list which, int offset, int limit)
+/* One page of rows of which: the page query and the count query. Indexed by
+ * enum setup_list; the static assert below keeps the table complete. */
+static const struct {
+	const char *page;
+	const char *count;
+} setup_list_sql[] = {
+    [SETUP_SERVICE_GROUPS] = {"SELECT json_object('code', code, 'prefix', prefix, 'name',"
+                              " name, 'name_en', name_en, 'sort', sort, 'active',"
+                              " json(iif(active, 'true', 'false')))"
+                              " FROM service_groups ORDER BY sort, id LIMIT ? OFFSET ?",
+                              "SELECT count(*) FROM service_groups"},
+    [SETUP_COUNTERS] = {"SELECT json_object('no', no, 'name', name, 'state', state,"
+                        " 'groups', (SELECT json_group_array(g.code) FROM counter_groups"
+                        " cg JOIN service_groups g ON g.id = cg.group_id"
+                        " WHERE cg.counter_id = counters.id), 'printer',"
+                        " (SELECT name FROM printers WHERE id = counters.printer_id))"
+                        " FROM counters ORDER BY no LIMIT ? OFFSET ?",
+                        "SELECT count(*) FROM counters"},
+    [SETUP_USERS] = {"SELECT json_object('username', username, 'full_name', full_name,"
+                     " 'role', role, 'active', json(iif(active, 'true', 'false')), 'demo',"
+                     " json(iif(demo, 'true', 'false'))) FROM users ORDER BY id"
+                     " LIMIT ? OFFSET ?",
+                     "SELECT count(*) FROM users"},
+    [SETUP_DEVICES] = {"SELECT json_object('name', name, 'kind', kind, 'prints',"
+                       " json(iif(prints, 'true', 'false')), 'active',"
+                       " json(iif(active, 'true', 'false')), 'printer',"
+                       " (SELECT name FROM printers WHERE id = devices.printer_id))"
+                       " FROM devices ORDER BY id"
+                       " LIMIT ? OFFSET ?",
+                       "SELECT count(*) FROM devices"},
+    [SETUP_OFFICES] = {"SELECT json_object('code', code, 'name', name, 'kind', kind)"
+                       " FROM offices ORDER BY id LIMIT ? OFFSET ?",
+                       "SELECT count(*) FROM offices"},
+};
+_Static_assert(sizeof setup_list_sql / sizeof setup_list_sql[0] == SETUP_LIST_COUNT,
+               "setup_list_sql must have one entry per enum setup_list");
+
+enum mc_err store_setup_list(struct store *st, enum setup_list which, int offset, int limit,
+                             json_t **out, struct mc_error *err)
 {
-	static const char *const sql_page[] = {
-	    [SETUP_SERVICE_GROUPS] = "SELECT json_object('code', code, 'prefix', prefix, 'name',"
-	                             " name, 'name_en', name_en, 'sort', sort, 'active',"
-	                             " json(iif(active, 'true', 'false')))"
-	                             " FROM service_groups ORDER BY sort, id LIMIT ? OFFSET ?",
-	    [SETUP_COUNTERS] = "SELECT json_object('no', no, 'name', name, 'state', state,"
-	                       " 'groups', (SELECT json_group_array(g.code) FROM counter_groups"
-	                       " cg JOIN service_groups g ON g.id = cg.group_id"
-	                       " WHERE cg.counter_id = counters.id), 'printer',"
-	                       " (SELECT name FROM printers WHERE id = counters.printer_id))"
-	                       " FROM counters ORDER BY no LIMIT ? OFFSET ?",
-	    [SETUP_USERS] = "SELECT json_object('username', username, 'full_name', full_name,"
-	                    " 'role', role, 'active', json(iif(active, 'true', 'false')), 'demo',"
-	                    " json(iif(demo, 'true', 'false'))) FROM users ORDER BY id"
-	                    " LIMIT ? OFFSET ?",
-	    [SETUP_DEVICES] = "SELECT json_object('name', name, 'kind', kind, 'prints',"
-	                      " json(iif(prints, 'true', 'false')), 'active',"
-	                      " json(iif(active, 'true', 'false')), 'printer',"
-	                      " (SELECT name FROM printers WHERE id = devices.printer_id))"
-	                      " FROM devices ORDER BY id"
-	                      " LIMIT ? OFFSET ?",
-	};
-	static const char *const sql_count[] = {
-	    [SETUP_SERVICE_GROUPS] = "SELECT count(*) FROM service_groups",
-	    [SETUP_COUNTERS] = "SELECT count(*) FROM counters",
-	    [SETUP_USERS] = "SELECT count(*) FROM users",
-	    [SETUP_DEVICES] = "SELECT count(*) FROM devices",
-	    [SETUP_OFFICES] = "SELECT count(*) FROM offices",
-	};
+	if ((unsigned)which >= SETUP_LIST_COUNT || setup_list_sql[which].page == NULL ||
+	    setup_list_sql[which].count == NULL) {
+		log_error("store: no such set-up list %d", (int)which);
+		abort(); /* a programming error: every caller passes an enum value */
+	}
 	struct store_conn *c = store_read_conn(st);
 	json_t *items = json_array();
 	int64_t total = 0;
-	sqlite3_stmt *s = store_stmt(c, sql_page[which]);
-	if (s) {
-		sqlite3_bind_int(s, 1, limit);
-		sqlite3_bind_int(s, 2, offset);
-		while (sqlite3_step(s) == SQLITE_ROW) {
-			json_t *item = json_loads(store_col_text(s, 0), 0, NULL);
-			if (item)
-				json_array_append_new(items, item);
-		}
-		sqlite3_reset(s);
+	enum mc_err rc;
+	int step;
+	sqlite3_stmt *s = store_stmt(c, setup_list_sql[which].page);
+	if (s == NULL) {
+		rc = store_sql_error(c, "set-up list", err);
+		goto out;
 	}
-	s = store_stmt(c, sql_count[which]);
-	if (s && sqlite3_step(s) == SQLITE_ROW)
+	sqlite3_bind_int(s, 1, limit);
+	sqlite3_bind_int(s, 2, offset);
+	while (store_next(s, &step)) {
+		json_t *item = json_loads(store_col_text(s, 0), 0, NULL);
+		if (item)
+			json_array_append_new(items, item);
+	}
+	if ((rc = store_scan_end(c, s, step, "set-up list", err)))
+		goto out;
+	s = store_stmt(c, setup_list_sql[which].count);
+	if (s == NULL) {
+		rc = store_sql_error(c, "set-up count", err);
+		goto out;
+	}
+	if (store_next(s, &step))
 		total = sqlite3_column_int64(s, 0);
-	if (s)
-		sqlite3_reset(s);
-	return json_pack("{s:o, s:I, s:i, s:i}", "items", items, "total", (json_int_t)total,
+	if ((rc = store_scan_end(c, s, step, "set-up count", err)))
+		goto out;
+	*out = json_pack("{s:O, s:I, s:i, s:i}", "items", items, "total", (json_int_t)total,
 	                 "offset", offset, "limit", limit);
+out:
+	json_decref(items);
+	return rc;
 }
 
-json_t *store_procedures_list(struct store *st, const char *q, const char *field, int offset,
-                              int limit)
+enum mc_err store_procedures_list(struct store *st, const char *q, const char *field, int offset,
+                                  int limit, json_t **out, struct mc_error *err)
 {
 	struct store_conn *c = store_read_conn(st);
 	json_t *items = json_array();
 	int64_t total = 0;
+	enum mc_err rc;
+	int step;
 	sqlite3_stmt *s = store_stmt(c, "SELECT code, version, name, field, body FROM procedures"
 	                                " WHERE current = 1 AND (?1 IS NULL OR field = ?1)"
 	                                " ORDER BY field, code");
-	if (s) {
-		if (field)
-			sqlite3_bind_text(s, 1, field, -1, SQLITE_STATIC);
-		while (sqlite3_step(s) == SQLITE_ROW) {
-			const char *code = store_col_text(s, 0);
-			if (q && strcmp(code, q) != 0 &&
-			    !fold_vi_contains(store_col_text(s, 2), q) &&
-			    !fold_vi_contains(store_col_text(s, 3), q))
-				continue;
-			if (total++ < offset || json_array_size(items) >= (size_t)limit)
-				continue;
-			json_t *p = json_loads(store_col_text(s, 4), 0, NULL);
-			if (p == NULL)
-				continue;
-			json_object_set_new(p, "version", json_integer(sqlite3_column_int(s, 1)));
-			json_array_append_new(items, p);
-		}
-		sqlite3_reset(s);
+	if (s == NULL) {
+		rc = store_sql_error(c, "procedures list", err);
+		goto out;
 	}
-	return json_pack("{s:o, s:I, s:i, s:i}", "items", items, "total", (json_int_t)total,
+	if (field)
+		sqlite3_bind_text(s, 1, field, -1, SQLITE_STATIC);
+	while (store_next(s, &step)) {
+		const char *code = store_col_text(s, 0);
+		if (q && strcmp(code, q) != 0 && !fold_vi_contains(store_col_text(s, 2), q) &&
+		    !fold_vi_contains(store_col_text(s, 3), q))
+			continue;
+		if (total++ < offset || json_array_size(items) >= (size_t)limit)
+			continue;
+		json_t *p = json_loads(store_col_text(s, 4), 0, NULL);
+		if (p == NULL)
+			continue;
+		json_object_set_new(p, "version", json_integer(sqlite3_column_int(s, 1)));
+		json_array_append_new(items, p);
+	}
+	if ((rc = store_scan_end(c, s, step, "procedures list", err)))
+		goto out;
+	*out = json_pack("{s:O, s:I, s:i, s:i}", "items", items, "total", (json_int_t)total,
 	                 "offset", offset, "limit", limit);
+out:
+	json_decref(items);
+	return rc;
 }

@@ -18,15 +18,28 @@
 enum mc_err store_setup_apply(struct store *st, const struct principal *who, json_t *bundle,
                               json_t **report, struct mc_error *err);
 
-enum setup_list { SETUP_SERVICE_GROUPS, SETUP_COUNTERS, SETUP_USERS, SETUP_DEVICES, SETUP_OFFICES };
+/* The set-up lists, in the order of the tables in store_setup_list. */
+enum setup_list {
+	SETUP_SERVICE_GROUPS,
+	SETUP_COUNTERS,
+	SETUP_USERS,
+	SETUP_DEVICES,
+	SETUP_OFFICES,
+	SETUP_LIST_COUNT /* not a list: the number of them */
+};
 
-/* One page of a set-up list: {"items":[...], "total":N, "offset":o, "limit":l}. */
-json_t *store_setup_list(struct store *st, enum setup_list which, int offset, int limit);
+/* One page of a set-up list: *out gets {"items":[...], "total":N,
+ * "offset":o, "limit":l} (the caller frees it). On a database error returns
+ * the error (err filled) and leaves *out untouched. */
+enum mc_err store_setup_list(struct store *st, enum setup_list which, int offset, int limit,
+                             json_t **out, struct mc_error *err);
 
 /* A page of the current procedures, each as imported plus its version:
- * {"items":[…],"total":N,…}. q (optional) matches the code, or the name and
- * field with or without diacritics; field (optional) matches exactly. */
-json_t *store_procedures_list(struct store *st, const char *q, const char *field, int offset,
-                              int limit);
+ * *out gets {"items":[…],"total":N,…} (the caller frees it). q (optional)
+ * matches the code, or the name and field with or without diacritics; field
+ * (optional) matches exactly. On a database error returns the error (err
+ * filled) and leaves *out untouched. */
+enum mc_err store_procedures_list(struct store *st, const char *q, const char *field, int offset,
+                                  int limit, json_t **out, struct mc_error *err);
 
 #endif

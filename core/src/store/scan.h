@@ -1,0 +1,39 @@
+/* Row scans of the store. Every loop over result rows is written
+ *
+ *     int step;
+ *     while (store_next(s, &step)) { ... }
+ *     if ((rc = store_scan_end(c, s, step, "what", err)))
+ *             goto out;
+ *
+ * so that a scan cut short by an error (I/O, corruption, a busy timeout, a
+ * function failing on one row) is never taken for the end of the rows: a
+ * short ledger or a short audit count would otherwise pass as success.
+ * Internal to core/src/store, like store_internal.h. */
+#ifndef MOTCUA_STORE_SCAN_H
+#define MOTCUA_STORE_SCAN_H
+
+#include <stdbool.h>
+
+#include "store/store_internal.h"
+
+/* Steps s once: true on a row; *step gets SQLite's result either way. */
+static inline bool store_next(sqlite3_stmt *s, int *step)
+{
+	return (*step = sqlite3_step(s)) == SQLITE_ROW;
+}
+
+/* Ends a scan of s on c whose last step gave step: resets s and returns
+ * MC_OK when the scan reached SQLITE_DONE (or the loop chose to stop on a
+ * row), else the mapped SQLite error (store_sql_error with what: logged, err
+ * filled). */
+static inline enum mc_err store_scan_end(struct store_conn *c, sqlite3_stmt *s, int step,
+                                         const char *what, struct mc_error *err)
+{
+	enum mc_err rc = MC_OK;
+	if (step != SQLITE_DONE && step != SQLITE_ROW)
+		rc = store_sql_error(c, what, err);
+	sqlite3_reset(s);
+	return rc;
+}
+
+#endif
