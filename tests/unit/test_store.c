@@ -1,5 +1,6 @@
 /* Unit tests of the store on a real SQLite file: transactions, the event
- * chain, the commit hook, gap-free numbering under threads, set-up bundles. */
+ * chain, the commit hook, gap-free numbering under threads, set-up bundles,
+ * the ownership rules of its connections, the statement cache. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,11 +13,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "store/queue.h"
 #include "store/setup.h"
 #include "store/store.h"
+#include "store/store_internal.h"
 
 static const struct principal admin = {.role = ROLE_ADMIN, .actor = "test:admin"};
 
@@ -224,6 +232,549 @@ static void test_snapshot_shape(void **state)
 	json_decref(j);
 }
 
+/* Runs fn(f) in a child process; returns the signal that ended it, or 0 when
+ * it exited by itself. */
+static int run_in_child(struct fixture *f, void (*fn)(struct fixture *))
+{
+	fflush(NULL);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		/* The child's stderr carries the expected abort message. */
+		fn(f);
+		_exit(0);
+	}
+	int status = 0;
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	return WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+}
+
+static void child_write_conn_outside(struct fixture *f)
+{
+	store_write_conn(f->st);
+}
+
+static void child_commit_without_begin(struct fixture *f)
+{
+	struct mc_error err;
+	store_commit(f->st, &err);
+}
+
+static void child_setting_set_outside(struct fixture *f)
+{
+	struct mc_error err;
+	store_setting_set(f->st, "x", "1", &err);
+}
+
+static void *thread_write_conn(void *arg)
+{
+	store_write_conn(arg);
+	return NULL;
+}
+
+/* The writer is held by this thread; another thread reaches for it. */
+static void child_write_conn_other_thread(struct fixture *f)
+{
+	struct mc_error err;
+	pthread_t t;
+	if (store_begin(f->st, &err) != MC_OK)
+		_exit(3);
+	pthread_create(&t, NULL, thread_write_conn, f->st);
+	pthread_join(t, NULL);
+	store_rollback(f->st);
+}
+
+static void *thread_read_with(void *arg)
+{
+	store_stmt(arg, "SELECT 1");
+	return NULL;
+}
+
+/* A reader used by a thread that did not open it. */
+static void child_reader_other_thread(struct fixture *f)
+{
+	pthread_t t;
+	pthread_create(&t, NULL, thread_read_with, store_read_conn(f->st));
+	pthread_join(t, NULL);
+}
+
+static void child_write_conn_inside(struct fixture *f)
+{
+	struct mc_error err;
+	if (store_begin(f->st, &err) != MC_OK)
+		_exit(3);
+	sqlite3_stmt *s = store_stmt(store_write_conn(f->st), "SELECT 1");
+	if (s == NULL || sqlite3_step(s) != SQLITE_ROW)
+		_exit(4);
+	sqlite3_reset(s);
+	store_rollback(f->st);
+}
+
+static void test_writer_only_inside_own_transaction(void **state)
+{
+	struct fixture *f = *state;
+	assert_int_equal(run_in_child(f, child_write_conn_outside), SIGABRT);
+	assert_int_equal(run_in_child(f, child_commit_without_begin), SIGABRT);
+	assert_int_equal(run_in_child(f, child_setting_set_outside), SIGABRT);
+	assert_int_equal(run_in_child(f, child_write_conn_other_thread), SIGABRT);
+	assert_int_equal(run_in_child(f, child_reader_other_thread), SIGABRT);
+	/* The rule does not get in the way of the right use. */
+	assert_int_equal(run_in_child(f, child_write_conn_inside), 0);
+}
+
+struct waiter {
+	struct store *st;
+	atomic_int tid;
+	atomic_int entered;   /* 1 once its store_begin returned */
+	atomic_int *released; /* set by the first thread just before its commit */
+	int saw_released;
+};
+
+static void *begin_waiter(void *arg)
+{
+	struct waiter *w = arg;
+	struct mc_error err;
+	atomic_store(&w->tid, (int)syscall(SYS_gettid));
+	if (store_begin(w->st, &err) != MC_OK)
+		return NULL;
+	atomic_store(&w->entered, 1);
+	w->saw_released = atomic_load(w->released);
+	store_commit(w->st, &err);
+	return NULL;
+}
+
+/* Whether thread tid of this process is asleep (state S: blocked). */
+static bool thread_sleeping(int tid)
+{
+	char path[64], buf[256];
+	snprintf(path, sizeof path, "/proc/self/task/%d/stat", tid);
+	FILE *fp = fopen(path, "r");
+	if (fp == NULL)
+		return false;
+	size_t n = fread(buf, 1, sizeof buf - 1, fp);
+	fclose(fp);
+	buf[n] = '\0';
+	const char *p = strrchr(buf, ')');
+	return p && p[1] == ' ' && p[2] == 'S';
+}
+
+static void test_begin_on_other_thread_waits(void **state)
+{
+	struct fixture *f = *state;
+	struct mc_error err;
+	atomic_int released = 0;
+	struct waiter w = {.st = f->st, .released = &released};
+	pthread_t t;
+
+	assert_int_equal(store_begin(f->st, &err), MC_OK);
+	/* Nested on this thread: no wait. */
+	assert_int_equal(store_begin(f->st, &err), MC_OK);
+	assert_int_equal(store_commit(f->st, &err), MC_OK);
+	pthread_create(&t, NULL, begin_waiter, &w);
+	/* Wait (bounded) until the other thread is blocked in its begin. */
+	struct timespec tick = {0, 2000000};
+	bool asleep = false;
+	for (int i = 0; i < 5000 && !asleep; i++) {
+		int tid = atomic_load(&w.tid);
+		asleep = tid != 0 && thread_sleeping(tid);
+		if (!asleep)
+			nanosleep(&tick, NULL);
+	}
+	assert_true(asleep);
+	assert_int_equal(atomic_load(&w.entered), 0);
+	assert_int_equal(store_setting_set(f->st, "probe", "1", &err), MC_OK);
+	atomic_store(&released, 1);
+	assert_int_equal(store_commit(f->st, &err), MC_OK);
+	pthread_join(t, NULL);
+	assert_int_equal(atomic_load(&w.entered), 1);
+	assert_int_equal(w.saw_released, 1);
+}
+
+/* Every SQL string literal of the store's sources (adjacent literals joined),
+ * found by reading the .c files of core/src/store: a statement added tomorrow is tested
+ * without anyone listing it. Only literals that start with an SQL verb count
+ * (SELECT, INSERT, UPDATE, DELETE, WITH, REPLACE). */
+struct sql_list {
+	char **sql;
+	char **where;
+	size_t n, cap;
+};
+
+static void sql_list_add(struct sql_list *l, char *sql, const char *file, int line)
+{
+	static const char *verbs[] = {"SELECT ", "INSERT ", "UPDATE ",
+	                              "DELETE ", "WITH ",   "REPLACE "};
+	const char *p = sql;
+	while (*p == ' ' || *p == '\n' || *p == '\t')
+		p++;
+	bool is_sql = false;
+	for (size_t i = 0; i < sizeof verbs / sizeof *verbs; i++)
+		if (strncmp(p, verbs[i], strlen(verbs[i])) == 0)
+			is_sql = true;
+	if (!is_sql) {
+		free(sql);
+		return;
+	}
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 256;
+		l->sql = realloc(l->sql, l->cap * sizeof *l->sql);
+		l->where = realloc(l->where, l->cap * sizeof *l->where);
+	}
+	char where[300];
+	snprintf(where, sizeof where, "%s:%d", file, line);
+	l->sql[l->n] = sql;
+	l->where[l->n] = strdup(where);
+	l->n++;
+}
+
+/* Object-like macros whose body is only string literals (and such macros),
+ * expanded: "SELECT " PRINT_COLS " FROM …" is one statement. */
+struct sql_macros {
+	char *name[256];
+	char *text[256];
+	size_t n;
+};
+
+static const char *sql_macro(const struct sql_macros *m, const char *name, size_t len)
+{
+	for (size_t i = 0; i < m->n; i++)
+		if (strlen(m->name[i]) == len && memcmp(m->name[i], name, len) == 0)
+			return m->text[i];
+	return NULL;
+}
+
+struct sql_buf {
+	char *s;
+	size_t len, cap;
+};
+
+static void sql_buf_add(struct sql_buf *b, const char *p, size_t n)
+{
+	if (b->s == NULL || b->len + n + 1 > b->cap) {
+		b->cap = (b->len + n + 1) * 2;
+		b->s = realloc(b->s, b->cap);
+	}
+	memcpy(b->s + b->len, p, n);
+	b->len += n;
+	b->s[b->len] = '\0';
+}
+
+/* Reads the string literal at *pp (on its opening quote) into b. */
+static void sql_literal(const char **pp, struct sql_buf *b)
+{
+	const char *p = *pp + 1;
+	for (; *p && *p != '"'; p++) {
+		char ch = *p;
+		if (ch == '\\' && p[1]) {
+			p++;
+			ch = *p == 'n' ? '\n' : *p == 't' ? '\t' : *p;
+		}
+		sql_buf_add(b, &ch, 1);
+	}
+	*pp = *p ? p + 1 : p;
+}
+
+static bool sql_ident_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c == '_';
+}
+
+/* Scans C text [p, end): runs of adjacent string literals and string macros
+ * are joined; each finished run goes to l (when not NULL). #define lines
+ * are not scanned for statements; an object-like one whose body is a single
+ * run (and nothing else) is added to m. Returns the run the whole text made
+ * when it was exactly one run (for macro bodies, caller frees), else NULL. */
+static char *sql_scan(struct sql_list *l, struct sql_macros *m, const char *p, const char *end,
+                      const char *file)
+{
+	int line = 1, run_line = 0, runs = 0;
+	bool other = false;
+	struct sql_buf run = {0};
+	bool in_run = false;
+	char *only = NULL;
+
+#define SQL_END_RUN()                                                                              \
+	do {                                                                                       \
+		if (in_run) {                                                                      \
+			runs++;                                                                    \
+			if (l)                                                                     \
+				sql_list_add(l, strdup(run.s ? run.s : ""), file, run_line);       \
+			free(only);                                                                \
+			only = strdup(run.s ? run.s : "");                                         \
+			run.len = 0;                                                               \
+			if (run.s)                                                                 \
+				run.s[0] = '\0';                                                   \
+			in_run = false;                                                            \
+		}                                                                                  \
+	} while (0)
+
+	bool line_start = true;
+	while (p < end && *p) {
+		if (p[0] == '/' && p[1] == '*') {
+			const char *e = strstr(p + 2, "*/");
+			const char *stop = e ? e + 2 : end;
+			for (const char *q = p; q < stop; q++)
+				line += *q == '\n';
+			p = stop;
+			continue;
+		}
+		if (p[0] == '/' && p[1] == '/') {
+			while (p < end && *p && *p != '\n')
+				p++;
+			continue;
+		}
+		if (*p == '\n') {
+			line++;
+			line_start = true;
+			p++;
+			continue;
+		}
+		if (*p == ' ' || *p == '\t' || *p == '\r' || (*p == '\\' && p[1] == '\n')) {
+			if (*p == '\\') {
+				p++;
+				line++;
+			}
+			p++;
+			continue;
+		}
+		if (line_start && *p == '#') {
+			/* A directive, to the end of its (continued) line. */
+			SQL_END_RUN();
+			const char *q = p;
+			while (q < end && *q && !(*q == '\n' && q[-1] != '\\'))
+				q++;
+			const char *d = p + 1;
+			while (*d == ' ' || *d == '\t')
+				d++;
+			if (m && strncmp(d, "define", 6) == 0 && (d[6] == ' ' || d[6] == '\t')) {
+				const char *n = d + 6;
+				while (*n == ' ' || *n == '\t')
+					n++;
+				const char *ne = n;
+				while (sql_ident_char(*ne))
+					ne++;
+				if (ne > n && *ne != '(' && m->n < 256 &&
+				    sql_macro(m, n, (size_t)(ne - n)) == NULL) {
+					char *body = sql_scan(NULL, m, ne, q, file);
+					if (body) {
+						m->name[m->n] = strndup(n, (size_t)(ne - n));
+						m->text[m->n++] = body;
+					}
+				}
+			}
+			for (const char *c = p; c < q; c++)
+				line += *c == '\n';
+			p = q;
+			continue;
+		}
+		line_start = false;
+		if (*p == '\'') { /* a character literal, e.g. '"' */
+			SQL_END_RUN();
+			other = true;
+			p++;
+			while (p < end && *p && *p != '\'')
+				p += (*p == '\\' && p[1]) ? 2 : 1;
+			if (*p)
+				p++;
+			continue;
+		}
+		if (*p == '"') {
+			if (!in_run) {
+				in_run = true;
+				run_line = line;
+			}
+			sql_literal(&p, &run);
+			continue;
+		}
+		if (sql_ident_char(*p)) {
+			const char *e = p;
+			while (sql_ident_char(*e))
+				e++;
+			const char *text = sql_macro(m, p, (size_t)(e - p));
+			if (text) {
+				if (!in_run) {
+					in_run = true;
+					run_line = line;
+				}
+				sql_buf_add(&run, text, strlen(text));
+			} else {
+				SQL_END_RUN();
+				other = true;
+			}
+			p = e;
+			continue;
+		}
+		SQL_END_RUN();
+		other = true;
+		p++;
+	}
+	SQL_END_RUN();
+#undef SQL_END_RUN
+	free(run.s);
+	if (runs == 1 && !other)
+		return only;
+	free(only);
+	return NULL;
+}
+
+static char *sql_read_file(const char *path)
+{
+	FILE *fp = fopen(path, "rb");
+	assert_non_null(fp);
+	fseek(fp, 0, SEEK_END);
+	long size = ftell(fp);
+	rewind(fp);
+	char *text = malloc((size_t)size + 1);
+	assert_int_equal(fread(text, 1, (size_t)size, fp), (size_t)size);
+	text[size] = '\0';
+	fclose(fp);
+	return text;
+}
+
+static void sql_collect(struct sql_list *l, struct sql_macros *m)
+{
+	/* This file is tests/unit/test_store.c of the source tree. */
+	char dir[512];
+	snprintf(dir, sizeof dir, "%s", __FILE__);
+	char *cut = strstr(dir, "tests/unit/test_store.c");
+	assert_non_null(cut);
+	snprintf(cut, sizeof dir - (size_t)(cut - dir), "core/src/store");
+	/* Pass 0: the macros of the headers; pass 1: those of the .c files;
+	 * pass 2: the statements of the .c files. */
+	for (int pass = 0; pass < 3; pass++) {
+		DIR *d = opendir(dir);
+		assert_non_null(d);
+		struct dirent *e;
+		while ((e = readdir(d)) != NULL) {
+			size_t n = strlen(e->d_name);
+			bool is_c = n > 2 && strcmp(e->d_name + n - 2, ".c") == 0;
+			bool is_h = n > 2 && strcmp(e->d_name + n - 2, ".h") == 0;
+			if ((pass == 0 && !is_h) || (pass > 0 && !is_c) ||
+			    strcmp(e->d_name, "schema.c") == 0)
+				continue;
+			char path[800];
+			snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+			char *text = sql_read_file(path);
+			free(sql_scan(pass == 2 ? l : NULL, m, text, text + strlen(text),
+			              e->d_name));
+			free(text);
+		}
+		closedir(d);
+	}
+}
+
+static void sql_list_free(struct sql_list *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		free(l->sql[i]);
+		free(l->where[i]);
+	}
+	free(l->sql);
+	free(l->where);
+}
+
+static void test_every_statement_prepares_on_one_connection(void **state)
+{
+	struct fixture *f = *state;
+	struct sql_list l = {0};
+	struct sql_macros m = {0};
+	struct mc_error err;
+	sql_collect(&l, &m);
+	for (size_t i = 0; i < m.n; i++) {
+		free(m.name[i]);
+		free(m.text[i]);
+	}
+	/* The store has well over the cache's slots of statements; a scan that
+	 * finds few has lost its way in the sources. */
+	assert_true(l.n > STORE_STMT_SLOTS);
+	int failed = 0;
+	/* Twice over on the writer, inside one transaction, then on this
+	 * thread's reader: the second pass meets statements evicted by the first. */
+	assert_int_equal(store_begin(f->st, &err), MC_OK);
+	struct store_conn *w = store_write_conn(f->st);
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = 0; i < l.n; i++)
+			if (store_stmt(w, l.sql[i]) == NULL) {
+				fprintf(stderr, "does not prepare (%s): %s\n", l.where[i],
+				        l.sql[i]);
+				failed++;
+			}
+	store_rollback(f->st);
+	struct store_conn *r = store_read_conn(f->st);
+	for (size_t i = 0; i < l.n; i++)
+		if (store_stmt(r, l.sql[i]) == NULL)
+			failed++;
+	print_message("%zu statements of the store prepared on one connection\n", l.n);
+	sql_list_free(&l);
+	assert_int_equal(failed, 0);
+}
+
+static void test_more_statements_than_slots(void **state)
+{
+	struct fixture *f = *state;
+	enum { N = STORE_STMT_SLOTS * 3 };
+	static char sql[N][48];
+	struct store_conn *c = store_read_conn(f->st);
+
+	/* A statement left stepping stays valid however many others come. */
+	static const char two_rows[] = "SELECT 1 UNION ALL SELECT 2";
+	sqlite3_stmt *held = store_stmt(c, two_rows);
+	assert_non_null(held);
+	assert_int_equal(sqlite3_step(held), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(held, 0), 1);
+
+	for (int round = 0; round < 2; round++)
+		for (int i = 0; i < N; i++) {
+			snprintf(sql[i], sizeof sql[i], "SELECT %d + 1", i);
+			sqlite3_stmt *s = store_stmt(c, sql[i]);
+			assert_non_null(s);
+			assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+			assert_int_equal(sqlite3_column_int(s, 0), i + 1);
+			sqlite3_reset(s);
+		}
+	assert_int_equal(sqlite3_step(held), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(held, 0), 2);
+	assert_int_equal(sqlite3_step(held), SQLITE_DONE);
+
+	/* A statement fetched and bound but not yet stepped survives the
+	 * fetches of many others. */
+	static const char bound[] = "SELECT ? * 2";
+	sqlite3_stmt *b = store_stmt(c, bound);
+	sqlite3_bind_int(b, 1, 21);
+	for (int i = 0; i < STORE_STMT_SLOTS / 2 - 1; i++)
+		assert_non_null(store_stmt(c, sql[i]));
+	assert_int_equal(sqlite3_step(b), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(b, 0), 42);
+	sqlite3_reset(b);
+}
+
+static void test_health_reports_a_broken_file(void **state)
+{
+	struct fixture *f = *state;
+	struct mc_error err;
+	int schema = -1;
+	assert_int_equal(store_health(f->st, &schema, &err), MC_OK);
+	assert_int_equal(schema, store_schema_version(f->st));
+	/* Page 1 overwritten behind the store's back. */
+	FILE *fp = fopen(f->path, "r+b");
+	assert_non_null(fp);
+	static const char junk[100] = "this is not a database";
+	assert_int_equal(fwrite(junk, 1, sizeof junk, fp), sizeof junk);
+	fclose(fp);
+	assert_int_equal(store_health(f->st, &schema, &err), MC_ERR_UNAVAILABLE);
+	assert_string_equal(err.code, "db_corrupt");
+	/* Replaced by another file. */
+	char other[128];
+	snprintf(other, sizeof other, "%s/other", f->dir);
+	fp = fopen(other, "wb");
+	assert_non_null(fp);
+	fclose(fp);
+	assert_int_equal(rename(other, f->path), 0);
+	assert_int_equal(store_health(f->st, &schema, &err), MC_ERR_UNAVAILABLE);
+	assert_string_equal(err.code, "db_replaced");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -235,6 +786,13 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_numbering_gap_free_under_threads, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_setup_is_all_or_nothing, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_snapshot_shape, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_writer_only_inside_own_transaction, setup,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(test_begin_on_other_thread_waits, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_every_statement_prepares_on_one_connection, setup,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(test_more_statements_than_slots, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_health_reports_a_broken_file, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -7,17 +7,28 @@
 #include "util/clock.h"
 #include "util/strbuf.h"
 
+/* GET /healthz, public: "ok" only when the store answers through this
+ * thread's reader (never the writer: it belongs to the thread inside a write
+ * transaction); else 503 {"status":"unavailable","error":{…}}. */
 void route_healthz(struct api *api, struct http_request *r)
 {
 	char now_iso[26];
 	int64_t now = clock_now();
+	int schema = 0;
+	struct mc_error err;
 	clock_office_iso(now, now_iso);
+	if (store_health(api->st, &schema, &err) != MC_OK) {
+		http_reply_json(r, http_status_of(err.kind),
+		                json_pack("{s:s, s:s, s:{s:s, s:s, s:s}}", "status", "unavailable",
+		                          "version", MOTCUA_VERSION, "error", "code", err.code,
+		                          "message", err.message_vi, "message_en", err.message_en));
+		return;
+	}
 	http_reply_json(r, 200,
 	                json_pack("{s:s, s:s, s:s, s:I, s:s, s:i, s:i}", "status", "ok", "version",
 	                          MOTCUA_VERSION, "clock", clock_is_test_mode() ? "test" : "real",
-	                          "now", (json_int_t)now, "now_local", now_iso, "schema",
-	                          store_schema_version(api->st), "subscribers",
-	                          bus_subscriber_count(api->bus)));
+	                          "now", (json_int_t)now, "now_local", now_iso, "schema", schema,
+	                          "subscribers", bus_subscriber_count(api->bus)));
 }
 
 static const double ops_bounds_s[API_LATENCY_BUCKETS] = {0.0005, 0.001, 0.0025, 0.005, 0.01,

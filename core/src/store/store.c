@@ -1,9 +1,13 @@
 #include "store/store_internal.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "store/schema.h"
 #include "util/clock.h"
@@ -41,31 +45,87 @@ const char *store_col_text(sqlite3_stmt *s, int col)
 	return t ? (const char *)t : "";
 }
 
+_Noreturn void store_violation(const char *file, int line, const char *what)
+{
+	log_error("store: ownership rule broken at %s:%d: %s", file, line, what);
+	abort();
+}
+
+/* True when the calling thread is inside its own write transaction. A trylock
+ * on the recursive mutex succeeds only for its holder or when nobody holds
+ * it; holding it, depth and owner are ours to read. */
+static bool store_in_my_transaction(struct store *st)
+{
+	if (pthread_mutex_trylock(&st->write_lock) != 0)
+		return false;
+	bool mine = st->depth > 0 && pthread_equal(st->owner, pthread_self());
+	pthread_mutex_unlock(&st->write_lock);
+	return mine;
+}
+
+/* Enforces that the calling thread owns c: the writer inside its transaction,
+ * a reader on the thread that opened it. */
+static void store_conn_check_owner(struct store_conn *c)
+{
+	if (c == &c->st->writer)
+		STORE_ENFORCE(store_in_my_transaction(c->st),
+		              "writer connection used outside this thread's write transaction");
+	else
+		STORE_ENFORCE(pthread_equal(c->thread, pthread_self()),
+		              "reader connection used by a thread that does not own it");
+}
+
 sqlite3_stmt *store_stmt(struct store_conn *c, const char *sql)
 {
+	store_conn_check_owner(c);
+	c->tick++;
 	size_t h = ((uintptr_t)sql >> 3) % STORE_STMT_SLOTS;
+	/* Slots are never emptied while the connection lives (an eviction
+	 * replaces in place), so an empty slot ends the search. */
 	for (size_t i = 0; i < STORE_STMT_SLOTS; i++) {
 		size_t k = (h + i) % STORE_STMT_SLOTS;
 		if (c->slots[k].sql == sql) {
 			sqlite3_reset(c->slots[k].stmt);
 			sqlite3_clear_bindings(c->slots[k].stmt);
+			c->slots[k].last = c->tick;
 			return c->slots[k].stmt;
 		}
-		if (c->slots[k].sql == NULL) {
-			sqlite3_stmt *s = NULL;
-			if (sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s,
-			                       NULL) != SQLITE_OK) {
-				log_error("store: prepare failed: %s", sqlite3_errmsg(c->db));
-				return NULL;
-			}
-			c->slots[k].sql = sql;
-			c->slots[k].stmt = s;
-			return s;
-		}
+		if (c->slots[k].sql == NULL)
+			break;
 	}
-	/* The cache is full: this is a programming error (too many statements). */
-	log_error("store: statement cache full");
-	abort();
+	sqlite3_stmt *s = NULL;
+	if (sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s, NULL) != SQLITE_OK) {
+		log_error("store: prepare failed: %s", sqlite3_errmsg(c->db));
+		sqlite3_finalize(s);
+		return NULL;
+	}
+	size_t k = STORE_STMT_SLOTS;
+	if (c->used < STORE_STMT_SLOTS) {
+		for (size_t i = 0; i < STORE_STMT_SLOTS; i++)
+			if (c->slots[(h + i) % STORE_STMT_SLOTS].sql == NULL) {
+				k = (h + i) % STORE_STMT_SLOTS;
+				break;
+			}
+		c->used++;
+	} else {
+		/* Full: the least recently fetched statement that is not stepping,
+		 * and not among the last half fetched (a caller may hold a
+		 * statement it bound but has not stepped yet). */
+		for (size_t i = 0; i < STORE_STMT_SLOTS; i++) {
+			if (sqlite3_stmt_busy(c->slots[i].stmt) ||
+			    c->tick - c->slots[i].last < STORE_STMT_SLOTS / 2)
+				continue;
+			if (k == STORE_STMT_SLOTS || c->slots[i].last < c->slots[k].last)
+				k = i;
+		}
+		STORE_ENFORCE(k < STORE_STMT_SLOTS,
+		              "statement cache full of statements still in use");
+		sqlite3_finalize(c->slots[k].stmt);
+	}
+	c->slots[k].sql = sql;
+	c->slots[k].stmt = s;
+	c->slots[k].last = c->tick;
+	return s;
 }
 
 enum mc_err store_exec(struct store_conn *c, const char *sql, struct mc_error *err)
@@ -85,17 +145,23 @@ static void store_conn_close(struct store_conn *c)
 		if (c->slots[i].stmt)
 			sqlite3_finalize(c->slots[i].stmt);
 	memset(c->slots, 0, sizeof c->slots);
+	c->used = 0;
 	if (c->db)
 		sqlite3_close(c->db);
 	c->db = NULL;
 }
 
-/* Opens c's connection; keeps c->next (its place in the readers list). */
-static int store_conn_open(struct store_conn *c, const char *path, int flags)
+/* Opens c's connection for st, owned by the calling thread (a reader) or by
+ * the writer lock's holder (the writer); keeps c->next (its place in the
+ * readers list). Returns 0, or -1 with c->db possibly set for the message. */
+static int store_conn_open(struct store *st, struct store_conn *c, int flags)
 {
 	struct store_conn *next = c->next;
 	memset(c, 0, sizeof *c);
 	c->next = next;
+	c->st = st;
+	c->thread = pthread_self();
+	const char *path = st->path;
 	if (sqlite3_open_v2(path, &c->db, flags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
 		return -1;
 	sqlite3_busy_timeout(c->db, STORE_BUSY_TIMEOUT_MS);
@@ -113,26 +179,23 @@ static void store_reader_destroy(void *p)
 		if (c->slots[i].stmt)
 			sqlite3_finalize(c->slots[i].stmt);
 	memset(c->slots, 0, sizeof c->slots);
+	c->used = 0;
 	sqlite3_close(c->db);
 	c->db = NULL;
 }
 
 struct store_conn *store_write_conn(struct store *st)
 {
+	STORE_ENFORCE(store_in_my_transaction(st),
+	              "store_write_conn outside this thread's write transaction");
 	return &st->writer;
 }
 
 struct store_conn *store_read_conn(struct store *st)
 {
-	/* Inside our own write transaction reads must see its changes. A trylock
-	 * on the recursive mutex succeeds only for its owner or when nobody holds
-	 * it; depth tells the two apart. */
-	if (pthread_mutex_trylock(&st->write_lock) == 0) {
-		bool mine = st->depth > 0;
-		pthread_mutex_unlock(&st->write_lock);
-		if (mine)
-			return &st->writer;
-	}
+	/* Inside our own write transaction reads must see its changes. */
+	if (store_in_my_transaction(st))
+		return &st->writer;
 	struct store_conn *c = pthread_getspecific(st->reader_key);
 	if (c && c->db)
 		return c;
@@ -143,7 +206,7 @@ struct store_conn *store_read_conn(struct store *st)
 		st->readers = c;
 		pthread_mutex_unlock(&st->readers_lock);
 	}
-	if (store_conn_open(c, st->path, SQLITE_OPEN_READONLY) != 0) {
+	if (store_conn_open(st, c, SQLITE_OPEN_READONLY) != 0) {
 		log_error("store: cannot open reader: %s", c->db ? sqlite3_errmsg(c->db) : "?");
 		abort();
 	}
@@ -151,12 +214,27 @@ struct store_conn *store_read_conn(struct store *st)
 	return c;
 }
 
+/* PRAGMA user_version on c, or -1 when it cannot be read. */
+static int store_user_version(struct store_conn *c)
+{
+	sqlite3_stmt *s = NULL;
+	int v = -1;
+	if (sqlite3_prepare_v2(c->db, "PRAGMA user_version", -1, &s, NULL) == SQLITE_OK &&
+	    sqlite3_step(s) == SQLITE_ROW)
+		v = sqlite3_column_int(s, 0);
+	sqlite3_finalize(s);
+	return v;
+}
+
+/* Runs in store_open, before any other thread can see st. */
 static enum mc_err store_migrate(struct store *st, struct mc_error *err)
 {
 	struct store_conn *c = &st->writer;
-	int version = store_schema_version(st);
+	int version = store_user_version(c);
 	int target = schema_step_count();
 
+	if (version < 0)
+		return store_sql_error(c, "user_version", err);
 	if (version > target)
 		return mc_failf(
 		    err, MC_ERR_CONFLICT, "schema_too_new", "Cơ sở dữ liệu thuộc phiên bản mới hơn",
@@ -202,7 +280,7 @@ enum mc_err store_open(const char *path, struct store **out, struct mc_error *er
 	pthread_mutex_init(&st->readers_lock, NULL);
 	pthread_key_create(&st->reader_key, store_reader_destroy);
 
-	if (store_conn_open(&st->writer, path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) != 0) {
+	if (store_conn_open(st, &st->writer, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) != 0) {
 		mc_failf(err, MC_ERR_UNAVAILABLE, "db_open_failed", "Không mở được cơ sở dữ liệu",
 		         "Cannot open database %s: %s", path,
 		         st->writer.db ? sqlite3_errmsg(st->writer.db) : "?");
@@ -225,6 +303,11 @@ enum mc_err store_open(const char *path, struct store **out, struct mc_error *er
 			         path);
 		store_close(st);
 		return err ? err->kind : rc;
+	}
+	struct stat sb;
+	if (stat(path, &sb) == 0) {
+		st->dev = sb.st_dev;
+		st->ino = sb.st_ino;
 	}
 	*out = st;
 	return MC_OK;
@@ -260,13 +343,65 @@ const char *store_path(const struct store *st)
 
 int store_schema_version(struct store *st)
 {
+	int v = store_user_version(store_read_conn(st));
+	return v < 0 ? 0 : v;
+}
+
+/* The file at st->path is still the database this store opened and starts
+ * with SQLite's header. Returns MC_OK or MC_ERR_UNAVAILABLE (err filled). */
+static enum mc_err store_file_check(struct store *st, struct mc_error *err)
+{
+	static const char magic[16] = "SQLite format 3";
+	char head[16];
+	struct stat sb;
+	enum mc_err rc = MC_OK;
+	int fd = open(st->path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &sb) != 0) {
+		rc = mc_failf(err, MC_ERR_UNAVAILABLE, "db_unreadable",
+		              "Không đọc được cơ sở dữ liệu", "cannot read %s: %s", st->path,
+		              strerror(errno));
+		goto out;
+	}
+	if (sb.st_dev != st->dev || sb.st_ino != st->ino) {
+		rc = mc_failf(err, MC_ERR_UNAVAILABLE, "db_replaced",
+		              "Tệp cơ sở dữ liệu đã bị thay thế",
+		              "%s is no longer the file the server opened", st->path);
+		goto out;
+	}
+	if (pread(fd, head, sizeof head, 0) != (ssize_t)sizeof head ||
+	    memcmp(head, magic, sizeof magic) != 0)
+		rc = mc_failf(err, MC_ERR_UNAVAILABLE, "db_corrupt", "Tệp cơ sở dữ liệu bị hỏng",
+		              "%s does not start with a database header", st->path);
+out:
+	if (fd >= 0)
+		close(fd);
+	return rc;
+}
+
+enum mc_err store_health(struct store *st, int *schema, struct mc_error *err)
+{
+	enum mc_err rc = store_file_check(st, err);
+	if (rc)
+		return rc;
+	struct store_conn *c = store_read_conn(st);
 	sqlite3_stmt *s = NULL;
-	int v = 0;
-	if (sqlite3_prepare_v2(st->writer.db, "PRAGMA user_version", -1, &s, NULL) == SQLITE_OK &&
-	    sqlite3_step(s) == SQLITE_ROW)
+	int v = -1;
+	/* Not cached: a statement that failed on a broken file should not stay. */
+	if (sqlite3_prepare_v2(c->db,
+	                       "SELECT (SELECT user_version FROM pragma_user_version),"
+	                       " (SELECT count(*) FROM sqlite_schema),"
+	                       " (SELECT count(*) FROM (SELECT 1 FROM events LIMIT 1))",
+	                       -1, &s, NULL) == SQLITE_OK &&
+	    sqlite3_step(s) == SQLITE_ROW && sqlite3_column_int(s, 1) > 0)
 		v = sqlite3_column_int(s, 0);
+	if (v < 0) {
+		log_error("store: health check: %s", sqlite3_errmsg(c->db));
+		rc = mc_fail(err, MC_ERR_UNAVAILABLE, "db_unreadable",
+		             "Không đọc được cơ sở dữ liệu", "The database cannot be read");
+	} else if (schema)
+		*schema = v;
 	sqlite3_finalize(s);
-	return v;
+	return rc;
 }
 
 void store_set_commit_hook(struct store *st, store_commit_hook hook, void *ctx)
@@ -290,6 +425,7 @@ enum mc_err store_begin(struct store *st, struct mc_error *err)
 	pthread_mutex_lock(&st->write_lock);
 	if (st->depth++ > 0)
 		return MC_OK;
+	st->owner = pthread_self();
 	st->doomed = false;
 	enum mc_err rc = store_exec(&st->writer, "BEGIN IMMEDIATE", err);
 	if (rc) {
@@ -301,6 +437,7 @@ enum mc_err store_begin(struct store *st, struct mc_error *err)
 
 void store_rollback(struct store *st)
 {
+	STORE_ENFORCE(store_in_my_transaction(st), "store_rollback without store_begin");
 	if (--st->depth > 0) {
 		st->doomed = true;
 		pthread_mutex_unlock(&st->write_lock);
@@ -313,6 +450,7 @@ void store_rollback(struct store *st)
 
 enum mc_err store_commit(struct store *st, struct mc_error *err)
 {
+	STORE_ENFORCE(store_in_my_transaction(st), "store_commit without store_begin");
 	if (st->depth > 1) {
 		st->depth--;
 		pthread_mutex_unlock(&st->write_lock);
@@ -369,7 +507,7 @@ int64_t store_event_append(struct store *st, const char *actor, const char *enti
                            const char *entity_id, const char *action, const char *details,
                            bool stream, struct mc_error *err)
 {
-	struct store_conn *c = &st->writer;
+	struct store_conn *c = store_write_conn(st);
 	char prev[65] = STORE_GENESIS_HASH;
 	char hash[65];
 	int64_t id = 1;
@@ -452,7 +590,7 @@ int64_t store_setting_int(struct store *st, const char *key, int64_t fallback)
 enum mc_err store_setting_set(struct store *st, const char *key, const char *json_value,
                               struct mc_error *err)
 {
-	struct store_conn *c = &st->writer;
+	struct store_conn *c = store_write_conn(st);
 	sqlite3_stmt *s = store_stmt(c, "INSERT INTO settings (key, value) VALUES (?, ?)"
 	                                " ON CONFLICT (key) DO UPDATE SET value = excluded.value");
 	if (s == NULL)
@@ -525,7 +663,10 @@ enum mc_err store_integrity_check(struct store *st, struct mc_error *err)
 
 void store_bulk_mode(struct store *st, bool on)
 {
+	/* A pragma that cannot run inside a transaction: under the writer lock,
+	 * outside any transaction. */
 	pthread_mutex_lock(&st->write_lock);
+	STORE_ENFORCE(st->depth == 0, "store_bulk_mode inside a transaction");
 	store_exec(&st->writer, on ? "PRAGMA synchronous=OFF" : "PRAGMA synchronous=FULL", NULL);
 	pthread_mutex_unlock(&st->write_lock);
 }

@@ -4,8 +4,11 @@
  * only after its commit is on disk. One writer connection behind a recursive
  * mutex (writes use BEGIN IMMEDIATE; nested begin/commit pairs join the
  * outermost transaction), and one read-only connection per thread with its
- * prepared statements cached. Every state change appends an event row to a
- * hash chain in the same transaction (store_event_append).
+ * prepared statements cached. Threads: every function may be called from any
+ * thread; a connection is only ever used by its owner (the writer by the
+ * thread inside a transaction, a reader by its thread), which the store
+ * enforces by aborting the process when the rule is broken. Every state change appends an event row
+ * to a hash chain in the same transaction (store_event_append).
  *
  * The interface names no SQLite type, so another backend can stand behind it. */
 #ifndef MOTCUA_STORE_H
@@ -41,13 +44,23 @@ enum mc_err store_open(const char *path, struct store **out, struct mc_error *er
 /* Closes every connection. NULL is a no-op. */
 void store_close(struct store *st);
 const char *store_path(const struct store *st);
+/* The schema version (PRAGMA user_version) read through this thread's
+ * reader; 0 when it cannot be read. */
 int store_schema_version(struct store *st);
+/* Whether the store answers: the file at the path is still the one opened and
+ * starts with a database header, and this thread's reader can read the
+ * schema and a table. Returns MC_OK and sets *schema (when not NULL), or
+ * MC_ERR_UNAVAILABLE with err filled (db_unreadable, db_replaced,
+ * db_corrupt). Never touches the writer; safe from any thread. */
+enum mc_err store_health(struct store *st, int *schema, struct mc_error *err);
 
 void store_set_commit_hook(struct store *st, store_commit_hook hook, void *ctx);
 
-/* Write transactions. begin takes the writer lock (waiting for it) and, at the
- * outermost level, runs BEGIN IMMEDIATE. Every begin is paired with exactly one
- * commit or rollback on the same thread. A rollback at any depth dooms the
+/* Write transactions. begin takes the writer lock (waiting for it while
+ * another thread is inside a transaction) and, at the outermost level, runs
+ * BEGIN IMMEDIATE. Every begin is paired with exactly one commit or rollback on
+ * the same thread (a commit or rollback without a begin on the calling thread
+ * aborts the process). A rollback at any depth dooms the
  * whole transaction: the outermost commit then rolls back and returns
  * MC_ERR_CONFLICT ("transaction_aborted"). */
 enum mc_err store_begin(struct store *st, struct mc_error *err);

@@ -4,53 +4,101 @@
 #define MOTCUA_STORE_INTERNAL_H
 
 #include <pthread.h>
+#include <stdint.h>
+#include <sys/types.h>
 #include <jansson.h>
 #include <sqlite3.h>
 
 #include "domain/principal.h"
 #include "store/store.h"
 
+/* Fails loudly, in every build type, when a thread breaks an ownership rule
+ * of the store (a connection used by a thread that does not own it, the
+ * writer used outside a write transaction): logs where and what, then
+ * abort(). A silent race here once overwrote page 1 of an office's file. */
+#define STORE_ENFORCE(cond, what)                                                                  \
+	do {                                                                                       \
+		if (!(cond))                                                                       \
+			store_violation(__FILE__, __LINE__, (what));                               \
+	} while (0)
+_Noreturn void store_violation(const char *file, int line, const char *what);
+
 #define STORE_STMT_SLOTS 128
 
 /* A connection and its prepared statements, keyed by the address of the SQL
- * text (every statement is a string literal, so the address is its identity). */
+ * text (every statement is a string literal, so the address is its identity).
+ * Owner: a reader belongs to the thread that opened it (`thread`) for its
+ * whole life; the writer belongs to whichever thread holds store->write_lock
+ * inside a transaction. No connection is ever used by two threads at once
+ * (they are opened SQLITE_OPEN_NOMUTEX): store_stmt enforces it.
+ * The statement cache has the owner of its connection. When it is full the
+ * least recently used statement that is not stepping is finalised to make
+ * room: a statement from store_stmt stays valid while it steps, and until
+ * STORE_STMT_SLOTS / 2 other statements were fetched on the same connection. */
 struct store_conn {
 	sqlite3 *db;
+	struct store *st; /* the store this connection belongs to */
+	pthread_t thread; /* a reader's owning thread (unused for the writer) */
+	uint64_t tick;    /* counts store_stmt calls: the clock of the LRU */
+	size_t used;      /* slots filled */
 	struct {
 		const char *sql;
 		sqlite3_stmt *stmt;
+		uint64_t last; /* tick of its last fetch */
 	} slots[STORE_STMT_SLOTS];
-	struct store_conn *next; /* in store->readers */
+	struct store_conn *next; /* in store->readers; guarded by readers_lock */
 };
 
+/* An event appended in the current write transaction, handed to the commit
+ * hook at the outermost commit. */
 struct pending_event {
 	struct store_event ev;
 	char *entity, *action, *details;
 };
 
 struct store {
-	char *path;
+	char *path; /* immutable after store_open */
+	dev_t dev;  /* the database file's identity at open (healthz compares) */
+	ino_t ino;
+	/* The writer connection. Owner: the thread holding write_lock inside a
+	 * transaction (store_begin .. commit/rollback). Reach it only through
+	 * store_write_conn(), which enforces that; store.c touches it directly
+	 * only in open, close, migrate and begin/commit/rollback. */
 	struct store_conn writer;
 	pthread_mutex_t write_lock; /* recursive */
-	int depth;                  /* nesting of store_begin on the owning thread */
-	bool doomed;                /* a rollback happened inside the transaction */
-	struct pending_event *pending;
+	/* Guarded by write_lock: read or written only by its holder. */
+	pthread_t owner;               /* the thread inside the transaction */
+	int depth;                     /* nesting of store_begin on the owning thread */
+	bool doomed;                   /* a rollback happened inside the transaction */
+	struct pending_event *pending; /* events of the open transaction */
 	size_t pending_len, pending_cap;
+	/* Set once by store_set_commit_hook before any thread writes; called under
+	 * write_lock, after the outermost commit (depth 0: the hook may read,
+	 * through a reader, but never write). */
 	store_commit_hook hook;
 	void *hook_ctx;
 
+	/* Each thread's reader (its thread-specific value), opened on first use
+	 * and closed when the thread exits (store_reader_destroy). */
 	pthread_key_t reader_key;
+	/* Guards the list linkage only (readers, ->next); each reader's content
+	 * belongs to its thread. store_close frees the list once no other thread
+	 * uses the store. */
 	pthread_mutex_t readers_lock;
 	struct store_conn *readers;
 };
 
 /* The prepared statement for sql on conn, reset and unbound; NULL on a
- * prepare error (logged). Do not finalize it. */
+ * prepare error (logged). Do not finalize it. Aborts (STORE_ENFORCE) when the
+ * calling thread does not own c. When the cache is full, evicts the least
+ * recently used statement that is not stepping (see struct store_conn). */
 sqlite3_stmt *store_stmt(struct store_conn *c, const char *sql);
 /* The connection to read with: the writer when this thread is inside a write
  * transaction (to see its own changes), else this thread's reader. */
 struct store_conn *store_read_conn(struct store *st);
-/* The writer connection; only valid between store_begin and commit/rollback. */
+/* The writer connection. The only way to it: aborts the process, in every
+ * build type, unless the calling thread is inside its own write transaction
+ * (between store_begin and the matching commit/rollback). */
 struct store_conn *store_write_conn(struct store *st);
 /* Maps an SQLite failure to MC_ERR_INTERNAL (logged with the SQL text), or
  * MC_ERR_CONFLICT for a constraint violation. */
