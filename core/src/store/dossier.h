@@ -47,17 +47,28 @@ struct dossier_filter {
 	const char *q; /* a code, a phone number or an ID number */
 };
 
-/* A page of dossiers (staff views without history):
- * {"items":[…],"total":N,"offset":o,"limit":l}. */
-json_t *store_dossier_list(struct store *st, const struct dossier_filter *f, int offset, int limit);
+/* A page of dossiers (staff views without history): *out gets
+ * {"items":[…],"total":N,"offset":o,"limit":l} (the caller frees it).
+ * MC_ERR_INVALID ("invalid_date", the filter named) when received_from or
+ * received_to is not a real date; a database error otherwise; err filled and
+ * *out untouched on any error. */
+enum mc_err store_dossier_list(struct store *st, const struct dossier_filter *f, int offset,
+                               int limit, json_t **out, struct mc_error *err);
 
 /* The citizen's view: status, appointment, what is still needed, lateness
- * and apology; no personal field. Returns NULL when the code is unknown or
- * the secret wrong (the caller cannot tell which). */
-json_t *store_dossier_public(struct store *st, const char *code, const char *secret);
+ * and apology; no personal field. *out gets it (the caller frees it).
+ * MC_ERR_NOT_FOUND ("dossier_not_found") alike when the code is unknown or
+ * the secret wrong (the caller cannot tell which); a database error
+ * otherwise. On any error *out is untouched. */
+enum mc_err store_dossier_public(struct store *st, const char *code, const char *secret,
+                                 json_t **out, struct mc_error *err);
 
 /* The ledger (sổ theo dõi, Mẫu 07) of dossiers received between two office
- * dates, inclusive, as CSV appended to out. */
+ * dates, inclusive, as CSV appended to out: a header line, then one line per
+ * dossier, every cell through util/csv.h (text that a spreadsheet would run
+ * as a formula is neutralised). MC_ERR_INVALID ("invalid_period") for a bad
+ * period; on a database error, even mid-way, returns it and out holds a
+ * partial text the caller must discard. */
 enum mc_err store_dossier_ledger_csv(struct store *st, const char *from, const char *to,
                                      struct strbuf *out, struct mc_error *err);
 

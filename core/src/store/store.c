@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "store/scan.h"
 #include "store/schema.h"
 #include "util/clock.h"
 #include "util/log.h"
@@ -618,7 +619,8 @@ enum mc_err store_audit_verify(struct store *st, int64_t *checked, struct mc_err
 	        " hash FROM events ORDER BY id",
 	        -1, &s, NULL) != SQLITE_OK)
 		return store_sql_error(c, "audit", err);
-	while (sqlite3_step(s) == SQLITE_ROW) {
+	int step;
+	while (store_next(s, &step)) {
 		int64_t id = sqlite3_column_int64(s, 0);
 		const char *prev = store_col_text(s, 7);
 		if (id != last_id + 1) {
@@ -641,6 +643,8 @@ enum mc_err store_audit_verify(struct store *st, int64_t *checked, struct mc_err
 		last_id = id;
 		n++;
 	}
+	if (rc == MC_OK)
+		rc = store_scan_end(c, s, step, "audit", err);
 	sqlite3_finalize(s);
 	if (checked)
 		*checked = n;
