@@ -143,10 +143,17 @@ test('a read the database cannot finish answers the error shape, never a short 2
     assert.notEqual(r.status, 0, `audit-verify on an unreadable chain: ${r.stdout}`);
     assert.doesNotMatch(r.stdout, /^ok/);
     assert.match(r.stderr, /store_error/);
+    // Indicators: the period around today, office time (UTC+7).
+    const today = new Date(Date.now() + 7 * 3600e3).toISOString().slice(0, 10);
+    const indPath = `/api/v1/indicators?from=${today.slice(0, 8)}01&to=${today}`;
+    const ind = await b.as('sup', 'GET', indPath);
+    assert.equal(ind.status, 200, ind.text);
+    assert.equal(ind.json.dossiers.total.received, 3);
     const id2 = b.sql(`SELECT id FROM dossiers WHERE code = '${made[1].dossier.code}'`)[0].id;
     breakRow(b, 'dossiers', id2);
     assertServerError(await b.as('sup', 'GET', '/api/v1/dossiers'), 'dossier list');
     assertServerError(await b.as('sup', 'GET', ledgerPath), 'ledger');
+    assertServerError(await b.as('sup', 'GET', indPath), 'indicators');
     assertServerError(await b.req('GET', `/api/v1/public/dossiers/${made[1].dossier.code}?secret=${made[1].secret}`), 'public lookup');
   } finally {
     await b.stop();

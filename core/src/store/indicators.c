@@ -15,6 +15,7 @@
 #include "domain/dossier.h"
 #include "domain/indicators.h"
 #include "store/calendar.h"
+#include "store/scan.h"
 #include "store/store_internal.h"
 #include "util/clock.h"
 #include "util/xmalloc.h"
@@ -213,7 +214,8 @@ static enum mc_err ind_load_procs(struct ind_ctx *x, struct mc_error *err)
 	if (s == NULL)
 		return store_sql_error(x->c, "indicators", err);
 	size_t cap = 0;
-	while (sqlite3_step(s) == SQLITE_ROW) {
+	int step;
+	while (store_next(s, &step)) {
 		if (x->n_procs == cap) {
 			cap = cap ? cap * 2 : 64;
 			x->procs = xrealloc(x->procs, cap * sizeof *x->procs);
@@ -224,7 +226,9 @@ static enum mc_err ind_load_procs(struct ind_ctx *x, struct mc_error *err)
 		snprintf(p->field, sizeof p->field, "%s", store_col_text(s, 2));
 		snprintf(p->office, sizeof p->office, "%s", store_col_text(s, 3));
 	}
-	sqlite3_reset(s);
+	enum mc_err rc = store_scan_end(x->c, s, step, "indicators", err);
+	if (rc)
+		return rc;
 	x->proc_group = xmalloc((x->n_procs + 1) * sizeof *x->proc_group);
 	for (size_t i = 0; i < x->n_procs; i++)
 		x->proc_group[i] = -1;
@@ -293,7 +297,8 @@ static enum mc_err ind_scan_finished(struct ind_ctx *x, struct mc_error *err)
 		return store_sql_error(x->c, "indicators", err);
 	sqlite3_bind_int64(s, 1, x->start);
 	sqlite3_bind_int64(s, 2, x->end);
-	while (sqlite3_step(s) == SQLITE_ROW) {
+	int step;
+	while (store_next(s, &step)) {
 		enum dossier_status status;
 		if (!dossier_status_parse(store_col_text(s, 1), &status))
 			continue;
@@ -324,8 +329,7 @@ static enum mc_err ind_scan_finished(struct ind_ctx *x, struct mc_error *err)
 		ind_add_finished(g, status, timing, work, has_work, sqlite3_column_int64(s, 4),
 		                 intake_supp);
 	}
-	sqlite3_reset(s);
-	return MC_OK;
+	return store_scan_end(x->c, s, step, "indicators", err);
 }
 
 #define IND_RECEIVED_COLS "SELECT d.procedure_id, d.channel"
@@ -372,7 +376,8 @@ static enum mc_err ind_scan_simple(struct ind_ctx *x, const char *sql, int kind,
 		sqlite3_bind_int64(s, 1, x->start);
 		sqlite3_bind_int64(s, 2, x->end);
 	}
-	while (sqlite3_step(s) == SQLITE_ROW) {
+	int step;
+	while (store_next(s, &step)) {
 		struct ind_dgroup *g = ind_group_of(x, s, 0, 10);
 		if (kind == 0) {
 			g->received++;
@@ -391,8 +396,7 @@ static enum mc_err ind_scan_simple(struct ind_ctx *x, const char *sql, int kind,
 			g->apologies++;
 		}
 	}
-	sqlite3_reset(s);
-	return MC_OK;
+	return store_scan_end(x->c, s, step, "indicators", err);
 }
 
 /* ---- JSON of the dossier figures --------------------------------------------- */
@@ -612,17 +616,21 @@ struct ind_counters {
 	int n;
 };
 
-static void ind_counters_load(struct store_conn *c, struct ind_counters *k)
+/* Loads the first 256 counters' ids and numbers into k: MC_OK, or a database
+ * error (err filled; k then holds what was read). */
+static enum mc_err ind_counters_load(struct store_conn *c, struct ind_counters *k,
+                                     struct mc_error *err)
 {
 	k->n = 0;
 	sqlite3_stmt *s = store_stmt(c, "SELECT id, no FROM counters ORDER BY id");
 	if (s == NULL)
-		return;
-	while (k->n < 256 && sqlite3_step(s) == SQLITE_ROW) {
+		return store_sql_error(c, "counters", err);
+	int step = SQLITE_DONE;
+	while (k->n < 256 && store_next(s, &step)) {
 		k->id[k->n] = sqlite3_column_int64(s, 0);
 		k->no[k->n++] = sqlite3_column_int(s, 1);
 	}
-	sqlite3_reset(s);
+	return store_scan_end(c, s, step, "counters", err);
 }
 
 static int ind_counter_no(const struct ind_counters *k, int64_t id)
@@ -667,12 +675,14 @@ static json_t *ind_queue(struct ind_ctx *x, struct mc_error *err, enum mc_err *r
 		*rc = store_sql_error(x->c, "indicators", err);
 		return NULL;
 	}
+	json_t *by_group = NULL;
 	struct ind_counters cn;
-	ind_counters_load(x->c, &cn);
+	if ((*rc = ind_counters_load(x->c, &cn, err)))
+		goto out;
 	sqlite3_bind_int64(s, 1, x->start);
 	sqlite3_bind_int64(s, 2, x->end);
-	int last_g = -1;
-	while (sqlite3_step(s) == SQLITE_ROW) {
+	int last_g = -1, step;
+	while (store_next(s, &step)) {
 		int64_t queued = sqlite3_column_int64(s, 0), called = sqlite3_column_int64(s, 1);
 		int64_t fin = sqlite3_column_int64(s, 2), recalls = sqlite3_column_int64(s, 4);
 		const char *outcome = store_col_text(s, 3);
@@ -692,9 +702,10 @@ static json_t *ind_queue(struct ind_ctx *x, struct mc_error *err, enum mc_err *r
 		heat_n[wd][k]++;
 		heat_wait[wd][k] += called - queued;
 	}
-	sqlite3_reset(s);
+	if ((*rc = store_scan_end(x->c, s, step, "indicators", err)))
+		goto out;
 
-	json_t *by_group = json_object();
+	by_group = json_object();
 	int64_t tickets = 0;
 	static _Thread_local int64_t per_group[IND_MAX_GROUPS];
 	memset(per_group, 0, sizeof per_group);
@@ -705,7 +716,7 @@ static json_t *ind_queue(struct ind_ctx *x, struct mc_error *err, enum mc_err *r
 	}
 	sqlite3_bind_int64(s, 1, x->start);
 	sqlite3_bind_int64(s, 2, x->end);
-	while (sqlite3_step(s) == SQLITE_ROW) {
+	while (store_next(s, &step)) {
 		int64_t at = sqlite3_column_int64(s, 0);
 		int k = ind_slot_of(at, first, n_slots);
 		arrivals[k]++;
@@ -715,16 +726,21 @@ static json_t *ind_queue(struct ind_ctx *x, struct mc_error *err, enum mc_err *r
 		if (gid >= 0 && gid < IND_MAX_GROUPS)
 			per_group[gid]++;
 	}
-	sqlite3_reset(s);
+	if ((*rc = store_scan_end(x->c, s, step, "indicators", err)))
+		goto out;
 	s = store_stmt(x->c, "SELECT id, code FROM service_groups ORDER BY id");
-	while (s && sqlite3_step(s) == SQLITE_ROW) {
+	if (s == NULL) {
+		*rc = store_sql_error(x->c, "indicators", err);
+		goto out;
+	}
+	while (store_next(s, &step)) {
 		int64_t gid = sqlite3_column_int64(s, 0);
 		if (gid >= 0 && gid < IND_MAX_GROUPS && per_group[gid])
 			json_object_set_new(by_group, store_col_text(s, 1),
 			                    json_integer(per_group[gid]));
 	}
-	if (s)
-		sqlite3_reset(s);
+	if ((*rc = store_scan_end(x->c, s, step, "indicators", err)))
+		goto out;
 
 	json_t *q = ind_qgroup_json(&total, t_min);
 	json_object_set_new(q, "tickets", json_integer(tickets));
@@ -868,7 +884,8 @@ static json_t *ind_satisfaction(struct ind_ctx *x, struct ind_rgroup *total, str
 	int col = x->by == IND_BY_OFFICE ? 7 : x->by == IND_BY_FIELD ? 6 : 5;
 	sqlite3_bind_int64(s, 1, x->start);
 	sqlite3_bind_int64(s, 2, x->end);
-	while (sqlite3_step(s) == SQLITE_ROW) {
+	int step;
+	while (store_next(s, &step)) {
 		ind_r_add(total, s);
 		if (!per_proc || strcmp(store_col_text(s, 8), "dossier") != 0)
 			continue;
@@ -884,7 +901,10 @@ static json_t *ind_satisfaction(struct ind_ctx *x, struct ind_rgroup *total, str
 		}
 		ind_r_add(&groups[i], s);
 	}
-	sqlite3_reset(s);
+	if ((*rc = store_scan_end(x->c, s, step, "indicators", err))) {
+		free(groups);
+		return NULL;
+	}
 	json_t *out = ind_rgroup_json(total);
 	json_t *arr = json_array();
 	for (size_t i = 0; i < n; i++) {
@@ -1138,17 +1158,21 @@ enum mc_err store_indicators_staffing(struct store *st, const char *date, json_t
 		return store_sql_error(c, "staffing", err);
 	sqlite3_bind_int64(s, 1, start);
 	sqlite3_bind_int64(s, 2, end);
-	while (sqlite3_step(s) == SQLITE_ROW)
+	int step;
+	enum mc_err rc;
+	while (store_next(s, &step))
 		arrivals[ind_slot_of(sqlite3_column_int64(s, 0), first, n_slots)]++;
-	sqlite3_reset(s);
+	if ((rc = store_scan_end(c, s, step, "staffing", err)))
+		return rc;
 	struct ind_counters cn;
-	ind_counters_load(c, &cn);
+	if ((rc = ind_counters_load(c, &cn, err)))
+		return rc;
 	s = store_stmt(c, ind_visits_sql);
 	if (s == NULL)
 		return store_sql_error(c, "staffing", err);
 	sqlite3_bind_int64(s, 1, start);
 	sqlite3_bind_int64(s, 2, end);
-	while (sqlite3_step(s) == SQLITE_ROW) {
+	while (store_next(s, &step)) {
 		int k = ind_slot_of(sqlite3_column_int64(s, 1), first, n_slots);
 		int no = ind_counter_no(&cn, sqlite3_column_int64(s, 5));
 		if (no > 0 && no < 256)
@@ -1160,7 +1184,8 @@ enum mc_err store_indicators_staffing(struct store *st, const char *date, json_t
 			day_served++, day_service += d;
 		}
 	}
-	sqlite3_reset(s);
+	if ((rc = store_scan_end(c, s, step, "staffing", err)))
+		return rc;
 	double day_mean =
 	    day_served ? (double)day_service / (double)day_served : (double)fallback_s;
 	json_t *slots = json_array();
