@@ -8,6 +8,7 @@
 #include "api/api.h"
 #include "api/http.h"
 
+struct api_guard;
 struct bus;
 struct printing;
 struct throttle;
@@ -29,6 +30,9 @@ struct api {
 	struct throttle *login_throttle; /* per account: a few tries */
 	struct throttle *ip_throttle;    /* per address: an office behind one NAT shares it */
 	struct api_metrics metrics;
+	/* Deadlines of request heads and bodies, live stream count (server.c);
+	 * its own lock, see struct api_guard. */
+	struct api_guard *guard;
 	struct api_config cfg;
 	bool tls;
 	int port;

@@ -24,6 +24,26 @@ int http_status_of(enum mc_err kind)
 	return 500;
 }
 
+/* Protocol errors whose status is more precise than their kind's. */
+static const struct {
+	const char *code;
+	int status;
+} http_code_status[] = {
+    {"method_not_allowed", 405},
+    {"uri_too_long", 414},
+    {"unsupported_media_type", 415},
+    {"headers_too_large", 431},
+    {"unsupported_transfer_encoding", 501},
+};
+
+int http_status_of_error(const struct mc_error *err)
+{
+	for (size_t i = 0; i < sizeof http_code_status / sizeof http_code_status[0]; i++)
+		if (strcmp(err->code, http_code_status[i].code) == 0)
+			return http_code_status[i].status;
+	return http_status_of(err->kind);
+}
+
 static void http_set_body(struct http_request *r, int status, char *body, size_t len,
                           const char *type)
 {
@@ -58,7 +78,7 @@ void http_reply_error(struct http_request *r, const struct mc_error *err)
 	json_t *body = json_pack("{s:{s:s, s:s, s:s}}", "error", "code", err->code, "message",
 	                         err->message_vi, "message_en", err->message_en);
 	r->retry_after = err->retry_after;
-	http_reply_json(r, http_status_of(err->kind), body);
+	http_reply_json(r, http_status_of_error(err), body);
 }
 
 void http_reply_fail(struct http_request *r, enum mc_err kind, const char *code, const char *vi,

@@ -27,6 +27,10 @@ struct http_request {
 	int route;          /* index in the route table, -1 when none */
 	struct strbuf body; /* request body as received */
 	bool body_too_large;
+	bool head;          /* a HEAD request, routed as GET; MHD sends no body */
+	bool begun;         /* the access handler has seen the head */
+	bool query_refused; /* too many query arguments: cut, answered 414 */
+	bool stream_slot;   /* holds one of the server's event-stream slots */
 	bool authed;
 	bool via_cookie;
 	struct principal who;
@@ -40,6 +44,9 @@ struct http_request {
 	const char *content_type;
 	char *set_cookie;
 	int retry_after;
+	/* Close the connection after this answer: the request's framing was
+	 * refused, so nothing after it on the socket can be trusted. */
+	bool close;
 	bool stream; /* SSE: resp unused, the handler set up a subscriber */
 	void *stream_ctx;
 	/* A response the handler built itself (the embedded screens: their own
@@ -49,6 +56,11 @@ struct http_request {
 
 /* Maps an error kind to its HTTP status: the one place that does. */
 int http_status_of(enum mc_err kind);
+/* The status of an error: the few protocol-level codes with a status of their
+ * own (method_not_allowed 405, uri_too_long 414, unsupported_media_type 415,
+ * headers_too_large 431, unsupported_transfer_encoding 501), else
+ * http_status_of(err->kind). */
+int http_status_of_error(const struct mc_error *err);
 
 /* Responses. json replies take ownership of body. */
 void http_reply_json(struct http_request *r, int status, json_t *body);

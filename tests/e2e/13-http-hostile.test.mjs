@@ -1,0 +1,296 @@
+// The HTTP layer against hostile clients and RFC 9112 edge cases: request
+// framing that could smuggle a second request, heads that never end, pages
+// framed by other sites, changes sent from another origin with the session
+// cookie, staff tokens in URLs. Every raw case sends the exact bytes and
+// expects its status line within a bounded time, the connection closed, and
+// nothing else done.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import net from 'node:net';
+import http from 'node:http';
+import { spawn } from 'node:child_process';
+import { startServer, BIN, PASSWORDS } from './lib/harness.mjs';
+import { DOSSIER_BUNDLE } from './lib/dossier-bundle.mjs';
+
+let s;
+before(async () => { s = await startServer({ bundle: DOSSIER_BUNDLE }); });
+after(async () => { await s.stop(); s.cleanup(); });
+
+const tickets = () => s.sql('SELECT count(*) AS n FROM tickets')[0].n;
+const dossiers = () => s.sql('SELECT count(*) AS n FROM dossiers')[0].n;
+
+// Sends payload on a fresh connection and collects what comes back until the
+// server closes it or `ms` pass. Resolves {text, closed}.
+function exchange(port, payload, { ms = 5000, localAddress } = {}) {
+  return new Promise((resolve, reject) => {
+    const sock = net.connect({ port, host: '127.0.0.1', localAddress });
+    let text = '';
+    let done = false;
+    const finish = (closed) => { if (!done) { done = true; sock.destroy(); resolve({ text, closed }); } };
+    sock.on('data', (d) => { text += d; });
+    sock.on('close', () => finish(true));
+    sock.on('error', (e) => (text ? finish(true) : reject(e)));
+    sock.setTimeout(ms, () => finish(false));
+    sock.write(payload);
+  });
+}
+
+const statusOf = (text) => Number(/^HTTP\/1\.1 (\d{3})/.exec(text)?.[1]);
+const bodyOf = (text) => JSON.parse(text.slice(text.indexOf('\r\n\r\n') + 4));
+
+const ticketBody = '{"group":"CT"}';
+const postTicket = (extra) => `POST /api/v1/tickets HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${s.devices['kiosk-1']}\r\n`
+  + `Content-Type: application/json\r\n${extra}`;
+
+test('two Content-Length headers that disagree: 400, closed, no ticket', async () => {
+  const before = tickets();
+  const r = await exchange(s.port, postTicket(`Content-Length: ${ticketBody.length}\r\nContent-Length: 3\r\n\r\n${ticketBody}`));
+  assert.equal(statusOf(r.text), 400, r.text);
+  assert.equal(bodyOf(r.text).error.code, 'conflicting_content_length');
+  assert.ok(r.closed, 'the connection is closed');
+  assert.equal(tickets(), before);
+});
+
+test('Content-Length with Transfer-Encoding: 400, closed, the smuggled request never runs', async () => {
+  const before = tickets();
+  const smuggled = postTicket(`Content-Length: ${ticketBody.length}\r\n\r\n${ticketBody}`);
+  const r = await exchange(s.port, postTicket(`Content-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n`
+    + `${ticketBody.length.toString(16)}\r\n${ticketBody}\r\n0\r\n\r\n${smuggled}`));
+  assert.equal(statusOf(r.text), 400, r.text);
+  assert.equal(bodyOf(r.text).error.code, 'ambiguous_length');
+  assert.equal((r.text.match(/HTTP\/1\.1/g) ?? []).length, 1, 'one answer only');
+  assert.ok(r.closed);
+  assert.equal(tickets(), before, 'neither the first nor the smuggled ticket was made');
+});
+
+test('a transfer-coding other than chunked: 501 at once, closed', async () => {
+  const before = tickets();
+  const r = await exchange(s.port, postTicket(`Transfer-Encoding: xchunked\r\n\r\n${ticketBody}`));
+  assert.equal(statusOf(r.text), 501, r.text);
+  assert.equal(bodyOf(r.text).error.code, 'unsupported_transfer_encoding');
+  assert.ok(r.closed);
+  assert.equal(tickets(), before);
+});
+
+test('HTTP/1.1 without Host: 400; HTTP/1.0 without Host is fine', async () => {
+  const r = await exchange(s.port, 'GET /api/v1/queue HTTP/1.1\r\n\r\n');
+  assert.equal(statusOf(r.text), 400, r.text);
+  assert.equal(bodyOf(r.text).error.code, 'missing_host');
+  assert.ok(r.closed);
+  const old = await exchange(s.port, 'GET /api/v1/queue HTTP/1.0\r\n\r\n');
+  assert.match(old.text, /^HTTP\/1\.[01] 200/);
+});
+
+test('~500 query arguments: 414 with the error shape, not a hang', async () => {
+  const query = Array.from({ length: 500 }, (_, i) => `a${i}=1`).join('&');
+  const r = await exchange(s.port, `GET /api/v1/queue?${query} HTTP/1.1\r\nHost: x\r\n\r\n`);
+  assert.equal(statusOf(r.text), 414, r.text);
+  assert.equal(bodyOf(r.text).error.code, 'uri_too_long');
+  // A handful of arguments is still an ordinary request.
+  const ok = await s.req('GET', '/api/v1/public/procedures?q=ket&limit=5&offset=0');
+  assert.equal(ok.status, 200);
+});
+
+test('HEAD is answered like GET, without a body, on a kept-alive connection', async () => {
+  const text = await new Promise((resolve, reject) => {
+    const sock = net.connect(s.port, '127.0.0.1');
+    let out = '';
+    sock.on('data', (d) => {
+      out += d;
+      // The HEAD answer's head, then straight the GET's: no body between.
+      if (/\r\n\r\nHTTP\/1\.1 200[^]*\r\n\r\n\{"status"/.test(out)) { sock.destroy(); resolve(out); }
+    });
+    sock.on('error', reject);
+    sock.setTimeout(5000, () => { sock.destroy(); reject(new Error(`no answers: ${out}`)); });
+    sock.write('HEAD /api/v1/queue HTTP/1.1\r\nHost: x\r\n\r\n');
+    sock.write('GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n');
+  });
+  assert.match(text, /^HTTP\/1\.1 200/);
+  const [head, rest] = [text.slice(0, text.indexOf('\r\n\r\n')), text.slice(text.indexOf('\r\n\r\n') + 4)];
+  assert.match(head, /Content-Type: application\/json/i);
+  assert.match(rest, /^HTTP\/1\.1 200/, 'the next bytes are the next answer');
+  // A page too.
+  const page = await s.req('HEAD', '/kiosk');
+  assert.equal(page.status, 200);
+  assert.equal(page.text, '');
+});
+
+test('pages and the API forbid framing and foreign scripts', async () => {
+  for (const p of ['/kiosk', '/supervisor', '/board', '/api/v1/queue', '/api/v1/nothing']) {
+    const r = await s.req('GET', p);
+    assert.match(r.headers['content-security-policy'] ?? '', /frame-ancestors 'none'/, p);
+    assert.match(r.headers['content-security-policy'], /default-src 'self'/, p);
+    assert.equal(r.headers['x-frame-options'], 'DENY', p);
+    assert.equal(r.headers['referrer-policy'], 'no-referrer', p);
+    assert.equal(r.headers['strict-transport-security'], undefined, 'no HSTS over plain HTTP');
+  }
+});
+
+// Logs in with a password; returns the session cookie.
+async function cookieOf(user) {
+  const r = await s.req('POST', '/api/v1/session', { body: { username: user, password: PASSWORDS[user] } });
+  assert.equal(r.status, 201, r.text);
+  return r.headers['set-cookie'][0].split(';')[0];
+}
+
+const intakeBody = JSON.stringify({
+  procedure: 'P3', outcome: 'received',
+  applicant: { name: 'Trần Văn Bình', id_number: '045187009999', address: 'Khe Sanh', phone: '0912345678' },
+});
+
+test('cookie changes from another origin are refused; JSON from our own origin works', async () => {
+  const cookie = await cookieOf('clerk1');
+  const own = `http://127.0.0.1:${s.port}`;
+  const send = (headers) => s.req('POST', '/api/v1/dossiers', { raw: intakeBody, headers: { Cookie: cookie, ...headers } });
+  const before = dossiers();
+
+  const foreign = await send({ 'Content-Type': 'application/json', Origin: `http://127.0.0.1:${s.port + 1}` });
+  assert.equal(foreign.status, 403, foreign.text);
+  assert.equal(foreign.json.error.code, 'cross_origin');
+  const noOrigin = await send({ 'Content-Type': 'application/json' });
+  assert.equal(noOrigin.status, 403, 'neither Origin nor Referer');
+  const badReferer = await send({ 'Content-Type': 'application/json', Referer: `http://127.0.0.1:${s.port}.evil.example/x` });
+  assert.equal(badReferer.status, 403);
+  const form = await send({ 'Content-Type': 'text/plain', Origin: own });
+  assert.equal(form.status, 415, form.text);
+  assert.equal(form.json.error.code, 'unsupported_media_type');
+  assert.equal(dossiers(), before, 'nothing was created');
+
+  const mine = await send({ 'Content-Type': 'application/json; charset=utf-8', Origin: own });
+  assert.equal(mine.status, 201, mine.text);
+  const viaReferer = await send({ 'Content-Type': 'application/json', Referer: `${own}/supervisor` });
+  assert.equal(viaReferer.status, 201, viaReferer.text);
+  assert.equal(dossiers(), before + 2);
+  // Bearer clients (the counter program, kiosks) send no Origin and need none.
+  const bearer = await s.as('clerk1', 'POST', '/api/v1/dossiers', { raw: intakeBody, headers: { 'Content-Type': 'application/json' } });
+  assert.equal(bearer.status, 201, bearer.text);
+});
+
+test('a staff token is not taken from ?access_token=; a board token is', async () => {
+  const clerk = await s.login('clerk1');
+  const r = await s.req('GET', `/api/v1/dossiers?access_token=${clerk}`);
+  assert.equal(r.status, 401, r.text);
+  const who = await s.req('GET', `/api/v1/session?access_token=${clerk}`);
+  assert.equal(who.status, 401);
+  // The same token in the Authorization header still works.
+  assert.equal((await s.as('clerk1', 'GET', '/api/v1/dossiers')).status, 200);
+  // A board's EventSource cannot send headers: its token in the query is fine.
+  const board = s.devices['board-1'];
+  const status = await new Promise((resolve, reject) => {
+    const req = http.get(`${s.base}/api/v1/events?access_token=${board}`, { agent: false }, (res) => {
+      resolve({ code: res.statusCode, type: res.headers['content-type'] });
+      req.destroy();
+    });
+    req.on('error', (e) => (e.code === 'ECONNRESET' ? null : reject(e)));
+    req.setTimeout(5000, () => req.destroy(new Error('no answer')));
+  });
+  assert.equal(status.code, 200);
+  assert.match(status.type, /^text\/event-stream/);
+});
+
+// Starts a server on the harness database with extra flags; resolves
+// {proc, port, stderr()} once it prints its address.
+function spawnServer(args) {
+  return new Promise((resolve, reject) => {
+    const proc = spawn(BIN, ['serve', '--db', s.db, '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    proc.stderr.on('data', (d) => { err += d; });
+    proc.stdout.on('data', (d) => {
+      out += d;
+      const m = out.match(/listening on https?:\/\/[\d.]+:(\d+)/);
+      if (m) resolve({ proc, port: Number(m[1]), stderr: () => err });
+    });
+    proc.once('exit', (code) => reject(new Error(`exited ${code}: ${err}`)));
+    setTimeout(() => reject(new Error(`did not start: ${err}`)), 20000).unref();
+  });
+}
+
+async function stopServer(proc) {
+  const exited = new Promise((resolve) => proc.once('exit', resolve));
+  proc.kill('SIGTERM');
+  const t = setTimeout(() => proc.kill('SIGKILL'), 15000);
+  const code = await exited;
+  clearTimeout(t);
+  return code;
+}
+
+test('listening beyond loopback without TLS prints a warning', async () => {
+  const srv = await spawnServer(['--listen', '0.0.0.0']);
+  try {
+    const deadline = Date.now() + 5000;
+    while (!/warning: listening on 0\.0\.0\.0 without TLS/.test(srv.stderr()) && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.match(srv.stderr(), /warning: listening on 0\.0\.0\.0 without TLS/);
+  } finally {
+    assert.equal(await stopServer(srv.proc), 0);
+  }
+  const quiet = await spawnServer([]);
+  assert.equal(await stopServer(quiet.proc), 0);
+  assert.doesNotMatch(quiet.stderr(), /without TLS/);
+});
+
+test('slow clients: capped per address, closed at the head deadline, others still served', async () => {
+  // 300 connection slots, 256 per address: 270 trickling heads from
+  // 127.0.0.1 take 256 of them; 127.0.0.2 is another address.
+  const srv = await startServer({ args: ['--max-connections', '300', '--head-timeout-ms', '1500'] });
+  const SLOW = 270;
+  const socks = [];
+  const closed = [];
+  try {
+    await Promise.all(Array.from({ length: SLOW }, (_, i) => new Promise((resolve) => {
+      const sock = net.connect({ port: srv.port, host: '127.0.0.1' });
+      const rec = { sock, closedAt: null, answered: '' };
+      socks.push(rec);
+      sock.on('data', (d) => { rec.answered += d; });
+      sock.on('error', () => {});
+      sock.on('close', () => { rec.closedAt = Date.now(); closed.push(i); resolve(); });
+      sock.on('connect', () => {
+        sock.write('GET /api/v1/queue HTTP/1.1\r\nHost: x\r\nX-Slow: ');
+        // One more header byte every 200 ms, for at most 15 s.
+        let n = 0;
+        const timer = setInterval(() => {
+          if (sock.destroyed || ++n > 75) { clearInterval(timer); return; }
+          sock.write('a');
+        }, 200);
+        timer.unref();
+        resolve();
+      });
+    })));
+    // Those over the per-address limit are refused at once.
+    const over = async () => socks.filter((x) => x.closedAt !== null).length;
+    const refusedBy = Date.now() + 5000;
+    while (await over() < SLOW - 256 && Date.now() < refusedBy) await new Promise((r) => setTimeout(r, 20));
+    assert.ok(await over() >= SLOW - 256, `refused over the per-address limit: ${await over()}`);
+    const heldWhileServing = SLOW - (await over());
+    // Another address is served while they are held.
+    const r = await new Promise((resolve, reject) => {
+      const req = http.get({ host: '127.0.0.1', port: srv.port, path: '/api/v1/queue', localAddress: '127.0.0.2', agent: false }, (res) => {
+        let body = '';
+        res.on('data', (d) => { body += d; });
+        res.on('end', () => resolve({ status: res.statusCode, body, stillHeld: socks.filter((x) => x.closedAt === null).length }));
+      });
+      req.on('error', reject);
+      req.setTimeout(5000, () => req.destroy(new Error('no answer while slow clients held connections')));
+    });
+    assert.equal(r.status, 200);
+    assert.ok(r.stillHeld > 0, 'answered while the slow heads were still held');
+    assert.ok(heldWhileServing <= 256);
+    // The head deadline closes every slow connection, trickle or not.
+    const deadline = Date.now() + 15000;
+    while (closed.length < SLOW && Date.now() < deadline) await new Promise((res) => setTimeout(res, 100));
+    assert.equal(closed.length, SLOW, `closed by the head deadline: ${closed.length} of ${SLOW}`);
+    assert.ok(socks.every((x) => !/HTTP\/1\.1 200/.test(x.answered)), 'no slow head was ever answered');
+    // And the server serves the first address again.
+    const again = await new Promise((resolve, reject) => {
+      http.get({ host: '127.0.0.1', port: srv.port, path: '/healthz', agent: false }, (res) => { res.resume(); resolve(res.statusCode); })
+        .on('error', reject);
+    });
+    assert.equal(again, 200);
+  } finally {
+    for (const x of socks) x.sock.destroy();
+    await srv.stop();
+    srv.cleanup();
+  }
+});
