@@ -15,12 +15,9 @@ struct api_config {
 	int threads;                    /* 0: one per core */
 	size_t body_limit;              /* bytes; 0: 64 KiB */
 	int heartbeat_ms;               /* SSE heartbeat; 0: 15 s */
-	/* Against clients that hold connections (docs/api.md, "Limits"). */
-	int max_connections;   /* all connections; 0: 4000 */
-	int per_address_limit; /* connections from one address; 0: 256 */
-	int head_timeout_ms;   /* the whole request head; 0: 10 s */
-	int body_timeout_ms;   /* the whole body, after the head; 0: 30 s */
-	int max_streams;       /* event streams; 0: half of max_connections */
+	/* The key file sealing stored Idempotency-Key answers; NULL: next to the
+	 * database ("<db>.idem-key"), created at first start. */
+	const char *idem_key_file;
 };
 
 struct api;

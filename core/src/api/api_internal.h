@@ -8,10 +8,10 @@
 #include "api/api.h"
 #include "api/http.h"
 
-struct api_guard;
 struct bus;
 struct printing;
 struct throttle;
+struct idem_seal;
 
 #define API_LATENCY_BUCKETS 10
 
@@ -29,10 +29,10 @@ struct api {
 	struct printing *printing;       /* api/printing.h: kiosk prints, the spool worker */
 	struct throttle *login_throttle; /* per account: a few tries */
 	struct throttle *ip_throttle;    /* per address: an office behind one NAT shares it */
+	/* Seals stored Idempotency-Key answers; read-only after api_start, any
+	 * thread may use it. */
+	struct idem_seal *idem_seal;
 	struct api_metrics metrics;
-	/* Deadlines of request heads and bodies, live stream count (server.c);
-	 * its own lock, see struct api_guard. */
-	struct api_guard *guard;
 	struct api_config cfg;
 	bool tls;
 	int port;
