@@ -1,3 +1,4 @@
+// tsan: yes
 // The live stream: a snapshot on every connect, then ordered deltas with ids;
 // Last-Event-ID resumes without loss, also across a server restart.
 import { test, before, after } from 'node:test';
@@ -35,11 +36,12 @@ test('two subscribers see the same ordered events', async () => {
 });
 
 test('heartbeats keep an idle stream open', async () => {
-  // The harness ignores comments; a stream that stayed open 1.5 s across
-  // three 500 ms heartbeats and still delivers proves they do not end it.
+  // Three heartbeat comments (500 ms apart here) arrive on an idle stream,
+  // and it still delivers afterwards: they do not end it.
   const c = subscribe(s, s.devices['board-1']);
   await c.until((e) => e.length >= 1);
-  await new Promise((r) => setTimeout(r, 1500));
+  await c.until(() => c.comments >= 3, 15000);
+  assert.equal(deltas(c.events).length, 0, 'nothing but heartbeats while idle');
   await s.as('kiosk-1', 'POST', '/api/v1/tickets', { body: { group: 'HT' } });
   await c.until((e) => deltas(e).length >= 1);
   c.close();

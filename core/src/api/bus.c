@@ -1,5 +1,7 @@
 #include "api/bus.h"
 
+#include <jansson.h>
+#include <malloc.h>
 #include <microhttpd.h>
 #include <pthread.h>
 #include <stdbool.h>
@@ -7,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/queue.h>
+#include <sys/socket.h>
 #include <time.h>
 
 #include "store/queue.h"
@@ -16,8 +19,40 @@
 #include "util/strbuf.h"
 #include "util/xmalloc.h"
 
-#define BUS_RING 1024        /* live messages kept in memory */
-#define BUS_REPLAY_MAX 10000 /* events replayed to one reconnecting client */
+#define BUS_RING 1024 /* live messages kept in memory */
+/* A reconnect at most this many events behind gets them replayed; further
+ * behind (or behind by events of an earlier day) it gets the snapshot only. */
+#define BUS_REPLAY_MAX 200
+/* Bytes of live messages a stream may leave unread before it is dropped (it
+ * reconnects with Last-Event-ID and gets a replay or a snapshot). */
+#define BUS_BACKLOG_MAX (128 * 1024)
+/* Kernel send buffer of a stream's socket: a client that stops reading holds
+ * this much there, not the few megabytes Linux would grow it to. */
+#define BUS_SNDBUF (32 * 1024)
+/* A pending buffer larger than this is freed, not kept, once sent. */
+#define BUS_PENDING_KEEP (16 * 1024)
+/* Streams: one principal (a board's token, a clerk), one client address, in
+ * all. Beyond them a new stream gets 429 and must retry later. */
+#define BUS_MAX_PER_PRINCIPAL 8
+#define BUS_MAX_PER_ADDRESS 64
+#define BUS_MAX_STREAMS 1024
+#define BUS_RETRY_AFTER_S 10
+/* Bytes freed by streams after which the heartbeat thread hands free memory
+ * back to the system (glibc keeps it otherwise). */
+#define BUS_TRIM_BYTES (1024 * 1024)
+/* What a closed stream gives back besides its buffers (MHD's pool for the
+ * connection, roughly): counted toward BUS_TRIM_BYTES. */
+#define BUS_CONN_OVERHEAD (32 * 1024)
+
+/* Breaks of the bus's ownership rules are bugs: log where and stop, in every
+ * build type, rather than corrupt a stream silently. */
+#define BUS_ENFORCE(cond, what)                                                                    \
+	do {                                                                                       \
+		if (!(cond)) {                                                                     \
+			log_error("bus: %s:%d: %s", __FILE__, __LINE__, (what));                   \
+			abort();                                                                   \
+		}                                                                                  \
+	} while (0)
 
 struct bus_msg {
 	int64_t id;
@@ -25,16 +60,31 @@ struct bus_msg {
 	size_t len;
 };
 
+/* One stream. Fields marked [lock] are guarded by bus->lock; [reader] ones
+ * belong to the thread of the connection's content reader (the MHD worker
+ * that owns the connection), and to bus_subscribe until the sub is ready. */
 struct sse_sub {
 	struct MHD_Connection *conn;
-	int64_t last_id;       /* last event id written to pending */
-	uint64_t hb_seen;      /* heartbeat generation last written */
-	struct strbuf pending; /* bytes produced, not yet taken by MHD */
-	size_t pending_off;
-	bool suspended;
-	LIST_ENTRY(sse_sub) entry;
+	int fd;                    /* the connection's socket; valid while in bus->subs */
+	char principal[32];        /* [const] the token's actor */
+	char address[64];          /* [const] the client's address */
+	bool ready;                /* [lock] its snapshot is written: live messages count */
+	int64_t last_id;           /* [lock] last event id written to pending */
+	uint64_t hb_seen;          /* [lock] heartbeat generation last written */
+	size_t backlog;            /* [lock] bytes of ring messages after last_id */
+	bool dropped;              /* [lock] too far behind: its next read ends it */
+	bool suspended;            /* [lock] waiting in MHD for bus_wake_locked */
+	struct strbuf pending;     /* [reader] bytes produced, not yet taken by MHD */
+	size_t pending_off;        /* [reader] */
+	pthread_t reader;          /* [reader] set at the first read */
+	bool reader_known;         /* [reader] */
+	LIST_ENTRY(sse_sub) entry; /* [lock] in bus->subs */
 };
 
+/* Shared by the commit hook (writer lock held), the HTTP workers and the
+ * heartbeat thread: every field below `lock` is guarded by it, except what
+ * `rebuild` guards. Lock order: rebuild, then lock; the writer lock (held
+ * by the commit hook) comes before both. */
 struct bus {
 	struct store *st;
 	pthread_mutex_t lock;
@@ -43,14 +93,20 @@ struct bus {
 	size_t ring_next; /* slot the next message goes to */
 	size_t ring_len;
 	int64_t evicted_max; /* id of the newest message pushed out of the ring */
+	/* The snapshot reflects every commit and heartbeat counted up to
+	 * snapshot_gen; gen counts them as they happen (after the commit is
+	 * visible to readers). A snapshot with snapshot_gen >= gen at the
+	 * start of a request is fresh for it. */
+	uint64_t gen;
 	char *snapshot;
 	size_t snapshot_len;
 	int64_t snapshot_event;
-	bool snapshot_stale;     /* a commit happened since it was built */
+	uint64_t snapshot_gen;
 	pthread_mutex_t rebuild; /* one rebuild at a time; others then reuse it */
 	LIST_HEAD(, sse_sub) subs;
 	int sub_count;
-	uint64_t hb_gen;
+	size_t freed;    /* bytes of stream buffers freed since the last trim */
+	uint64_t hb_gen; /* heartbeats so far */
 	bool stopping;
 	int heartbeat_ms;
 	pthread_t heartbeat;
@@ -62,41 +118,72 @@ static void bus_format(struct strbuf *out, int64_t id, const char *event, const 
 	strbuf_printf(out, "id: %lld\nevent: %s\ndata: %s\n\n", (long long)id, event, data);
 }
 
-/* Rebuilds the snapshot from the store. Commits only mark it stale, so a
- * burst of writes costs one rebuild at the next read, not one per commit. */
-static void bus_refresh_snapshot(struct bus *bus)
+char *bus_public_details(const char *details)
 {
-	int64_t ev = 0;
-	pthread_mutex_lock(&bus->rebuild);
-	pthread_mutex_lock(&bus->lock);
-	bus->snapshot_stale = false;
-	pthread_mutex_unlock(&bus->lock);
-	char *snap = store_queue_snapshot(bus->st, clock_now(), &ev);
-	pthread_mutex_lock(&bus->lock);
-	free(bus->snapshot);
-	bus->snapshot = snap;
-	bus->snapshot_len = strlen(snap);
-	bus->snapshot_event = ev;
-	pthread_mutex_unlock(&bus->lock);
-	pthread_mutex_unlock(&bus->rebuild);
+	json_t *d = json_loads(details, 0, NULL);
+	if (!json_is_object(d)) {
+		json_decref(d);
+		return xstrdup(details);
+	}
+	json_t *t = json_object_get(d, "ticket");
+	json_t *p = json_is_object(t) ? json_object_get(t, "priority") : NULL;
+	if (p && !json_is_boolean(p))
+		json_object_set_new(t, "priority", json_boolean(!json_is_null(p)));
+	char *text = json_dumps(d, JSON_COMPACT);
+	json_decref(d);
+	return text ? text : xstrdup(details);
 }
 
-/* The current snapshot and its event id, rebuilt first when stale; bus->lock
- * not held. Returns a new copy. */
-static char *bus_snapshot_fresh(struct bus *bus, size_t *len, int64_t *event)
+/* Copies the snapshot; bus->lock held. */
+static char *bus_snapshot_copy_locked(struct bus *bus, size_t *len, int64_t *event)
 {
-	pthread_mutex_lock(&bus->lock);
-	bool stale = bus->snapshot_stale;
-	pthread_mutex_unlock(&bus->lock);
-	if (stale)
-		bus_refresh_snapshot(bus);
-	pthread_mutex_lock(&bus->lock);
 	char *copy = xmalloc(bus->snapshot_len + 1);
 	memcpy(copy, bus->snapshot, bus->snapshot_len + 1);
 	*len = bus->snapshot_len;
 	if (event)
 		*event = bus->snapshot_event;
+	return copy;
+}
+
+/* A copy of a snapshot at least as fresh as the moment of the call, and its
+ * event id; bus->lock not held. Commits only count (gen), so a burst of
+ * writes costs one rebuild at the next read, not one per commit; concurrent
+ * readers wait for one rebuild and share it. */
+static char *bus_snapshot_fresh(struct bus *bus, size_t *len, int64_t *event)
+{
+	char *copy = NULL;
+	pthread_mutex_lock(&bus->lock);
+	uint64_t want = bus->gen;
+	if (bus->snapshot && bus->snapshot_gen >= want)
+		copy = bus_snapshot_copy_locked(bus, len, event);
 	pthread_mutex_unlock(&bus->lock);
+	if (copy)
+		return copy;
+
+	pthread_mutex_lock(&bus->rebuild);
+	pthread_mutex_lock(&bus->lock);
+	if (bus->snapshot && bus->snapshot_gen >= want) {
+		/* Someone rebuilt it while we waited. */
+		copy = bus_snapshot_copy_locked(bus, len, event);
+		pthread_mutex_unlock(&bus->lock);
+		pthread_mutex_unlock(&bus->rebuild);
+		return copy;
+	}
+	/* Every commit counted in gen is visible to a read that starts now. */
+	uint64_t built = bus->gen;
+	pthread_mutex_unlock(&bus->lock);
+	int64_t ev = 0;
+	char *snap = store_queue_snapshot(bus->st, clock_now(), &ev);
+	pthread_mutex_lock(&bus->lock);
+	BUS_ENFORCE(built >= bus->snapshot_gen, "snapshot rebuilt out of order");
+	free(bus->snapshot);
+	bus->snapshot = snap;
+	bus->snapshot_len = strlen(snap);
+	bus->snapshot_event = ev;
+	bus->snapshot_gen = built;
+	copy = bus_snapshot_copy_locked(bus, len, event);
+	pthread_mutex_unlock(&bus->lock);
+	pthread_mutex_unlock(&bus->rebuild);
 	return copy;
 }
 
@@ -113,34 +200,74 @@ static void bus_wake_locked(struct bus *bus)
 	}
 }
 
+/* Ends stream s that fell too far behind; bus->lock held. A suspended one is
+ * resumed and its next read ends it; one stuck on a full socket is shut
+ * down, which MHD sees as the client leaving (the socket stays open, and fd
+ * valid, until its completion callback has taken s out of bus->subs). */
+static void bus_drop_locked(struct sse_sub *s)
+{
+	if (s->dropped)
+		return;
+	s->dropped = true;
+	log_info("bus: dropping a stream of %s from %s: over %d bytes behind", s->principal,
+	         s->address, BUS_BACKLOG_MAX);
+	if (s->suspended) {
+		s->suspended = false;
+		MHD_resume_connection(s->conn);
+	} else if (s->fd >= 0) {
+		shutdown(s->fd, SHUT_RDWR);
+	}
+}
+
 static void bus_on_commit(void *ctx, struct store *st, const struct store_event *evs, size_t count)
 {
 	struct bus *bus = ctx;
-	bool any = false;
+	(void)st;
+	size_t n = 0;
+	for (size_t i = 0; i < count; i++)
+		n += evs[i].stream ? 1 : 0;
+	if (n == 0)
+		return;
+	/* Formatted before taking the lock: readers wait less. */
+	struct bus_msg *msgs = xcalloc(n, sizeof *msgs);
+	size_t k = 0;
 	for (size_t i = 0; i < count; i++) {
 		if (!evs[i].stream)
 			continue;
 		struct strbuf sb = STRBUF_INIT;
-		bus_format(&sb, evs[i].id, evs[i].action, evs[i].details);
-		pthread_mutex_lock(&bus->lock);
+		char *pub = bus_public_details(evs[i].details);
+		bus_format(&sb, evs[i].id, evs[i].action, pub);
+		free(pub);
+		msgs[k].id = evs[i].id;
+		msgs[k].text = strbuf_detach(&sb, &msgs[k].len);
+		k++;
+	}
+	size_t bytes = 0;
+	pthread_mutex_lock(&bus->lock);
+	for (k = 0; k < n; k++) {
 		struct bus_msg *m = &bus->ring[bus->ring_next];
 		if (m->text)
 			bus->evicted_max = m->id;
 		free(m->text);
-		m->id = evs[i].id;
-		m->text = strbuf_detach(&sb, &m->len);
+		*m = msgs[k];
+		bytes += m->len;
 		bus->ring_next = (bus->ring_next + 1) % BUS_RING;
 		if (bus->ring_len < BUS_RING)
 			bus->ring_len++;
-		pthread_mutex_unlock(&bus->lock);
-		any = true;
 	}
-	if (!any)
-		return;
-	pthread_mutex_lock(&bus->lock);
-	bus->snapshot_stale = true;
+	bus->gen++;
+	struct sse_sub *s;
+	LIST_FOREACH(s, &bus->subs, entry)
+	{
+		if (!s->ready)
+			continue;
+		s->backlog += bytes;
+		if (s->backlog > BUS_BACKLOG_MAX)
+			bus_drop_locked(s);
+	}
 	bus_wake_locked(bus);
 	pthread_mutex_unlock(&bus->lock);
+	free(msgs);
 }
 
 static void *bus_heartbeat_main(void *arg)
@@ -161,9 +288,16 @@ static void *bus_heartbeat_main(void *arg)
 			break;
 		/* Wait ranges and the service day move with time, not only
 		 * with events. */
-		bus->snapshot_stale = true;
+		bus->gen++;
 		bus->hb_gen++;
 		bus_wake_locked(bus);
+		if (bus->freed >= BUS_TRIM_BYTES) {
+			/* Streams came and went: give their buffers back. */
+			bus->freed = 0;
+			pthread_mutex_unlock(&bus->lock);
+			malloc_trim(0);
+			pthread_mutex_lock(&bus->lock);
+		}
 	}
 	pthread_mutex_unlock(&bus->lock);
 	return NULL;
@@ -178,7 +312,8 @@ struct bus *bus_new(struct store *st, int heartbeat_ms)
 	pthread_mutex_init(&bus->rebuild, NULL);
 	pthread_cond_init(&bus->cond, NULL);
 	LIST_INIT(&bus->subs);
-	bus_refresh_snapshot(bus);
+	size_t len;
+	free(bus_snapshot_fresh(bus, &len, NULL));
 	store_set_commit_hook(st, bus_on_commit, bus);
 	return bus;
 }
@@ -224,54 +359,130 @@ char *bus_snapshot(struct bus *bus, size_t *len)
 	return bus_snapshot_fresh(bus, len, NULL);
 }
 
-static void bus_replay_one(void *ctx, int64_t id, const char *action, const char *details)
+/* The replay of one reconnect, built aside: kept only when short and all of
+ * today. */
+struct bus_replay {
+	struct strbuf out;
+	int64_t day_start; /* epoch seconds of the office day's midnight */
+	int64_t last_id;
+	bool old; /* an event of an earlier day */
+};
+
+static void bus_replay_one(void *ctx, int64_t id, int64_t at, const char *action,
+                           const char *details)
 {
-	struct sse_sub *s = ctx;
-	bus_format(&s->pending, id, action, details);
-	s->last_id = id;
+	struct bus_replay *rp = ctx;
+	if (at < rp->day_start)
+		rp->old = true;
+	char *pub = bus_public_details(details);
+	bus_format(&rp->out, id, action, pub);
+	free(pub);
+	rp->last_id = id;
 }
 
-/* Brings s up to date from the store (events after s->last_id). Called
- * without bus->lock: it reads the database. */
-static void bus_replay(struct bus *bus, struct sse_sub *s, int64_t upto)
+/* Appends to s->pending the events after last_event_id up to snap_event when
+ * there are at most BUS_REPLAY_MAX of them, all of today; otherwise nothing
+ * (the snapshot that follows is the whole truth). Reads the database;
+ * bus->lock not held. */
+static void bus_replay(struct bus *bus, struct sse_sub *s, int64_t last_event_id,
+                       int64_t snap_event)
 {
-	int n;
-	int total = 0;
-	do {
-		n = store_stream_since(bus->st, s->last_id, 500, bus_replay_one, s);
-		total += n;
-	} while (n == 500 && s->last_id < upto && total < BUS_REPLAY_MAX);
+	int64_t now = clock_now();
+	int64_t local = now + CLOCK_OFFICE_UTC_OFFSET;
+	int64_t day_secs = ((local % 86400) + 86400) % 86400;
+	struct bus_replay rp = {.out = STRBUF_INIT, .day_start = now - day_secs};
+	int n = store_stream_since(bus->st, last_event_id, snap_event, BUS_REPLAY_MAX + 1,
+	                           bus_replay_one, &rp);
+	if (n >= 0 && n <= BUS_REPLAY_MAX && !rp.old && rp.out.len > 0)
+		strbuf_append(&s->pending, rp.out.data, rp.out.len);
+	strbuf_free(&rp.out);
 }
 
-struct sse_sub *bus_subscribe(struct bus *bus, struct MHD_Connection *conn, int64_t last_event_id)
+/* Counts the streams of principal and of address; bus->lock held. */
+static void bus_count_locked(struct bus *bus, const char *principal, const char *address,
+                             int *of_principal, int *of_address)
+{
+	struct sse_sub *s;
+	*of_principal = *of_address = 0;
+	LIST_FOREACH(s, &bus->subs, entry)
+	{
+		if (strcmp(s->principal, principal) == 0)
+			(*of_principal)++;
+		if (strcmp(s->address, address) == 0)
+			(*of_address)++;
+	}
+}
+
+struct sse_sub *bus_subscribe(struct bus *bus, struct MHD_Connection *conn, const char *principal,
+                              const char *address, int64_t last_event_id, struct mc_error *err)
 {
 	struct sse_sub *s = xcalloc(1, sizeof *s);
-	size_t len;
 	s->conn = conn;
-	strbuf_puts(&s->pending, "retry: 2000\n\n");
+	s->fd = -1;
+	snprintf(s->principal, sizeof s->principal, "%s", principal ? principal : "");
+	snprintf(s->address, sizeof s->address, "%s", address ? address : "");
 
+	/* Counted from here on, so concurrent subscribes see each other. */
+	pthread_mutex_lock(&bus->lock);
+	int of_principal, of_address;
+	bus_count_locked(bus, s->principal, s->address, &of_principal, &of_address);
+	enum mc_err rc = MC_OK;
+	if (bus->stopping)
+		rc = mc_fail(err, MC_ERR_UNAVAILABLE, "shutting_down", "Máy chủ đang dừng",
+		             "The server is stopping");
+	else if (of_principal >= BUS_MAX_PER_PRINCIPAL)
+		rc =
+		    mc_failf(err, MC_ERR_RATE_LIMITED, "too_many_streams",
+		             "Tài khoản này đã mở quá nhiều luồng sự kiện",
+		             "This token already has %d event streams open", BUS_MAX_PER_PRINCIPAL);
+	else if (of_address >= BUS_MAX_PER_ADDRESS)
+		rc =
+		    mc_failf(err, MC_ERR_RATE_LIMITED, "too_many_streams",
+		             "Địa chỉ này đã mở quá nhiều luồng sự kiện",
+		             "This address already has %d event streams open", BUS_MAX_PER_ADDRESS);
+	else if (bus->sub_count >= BUS_MAX_STREAMS)
+		rc = mc_failf(err, MC_ERR_RATE_LIMITED, "too_many_streams",
+		              "Máy chủ đã có quá nhiều luồng sự kiện",
+		              "The server already has %d event streams open", BUS_MAX_STREAMS);
+	if (rc != MC_OK) {
+		pthread_mutex_unlock(&bus->lock);
+		if (rc == MC_ERR_RATE_LIMITED && err)
+			err->retry_after = BUS_RETRY_AFTER_S;
+		free(s);
+		return NULL;
+	}
+	LIST_INSERT_HEAD(&bus->subs, s, entry);
+	bus->sub_count++;
+	pthread_mutex_unlock(&bus->lock);
+
+	const union MHD_ConnectionInfo *ci =
+	    MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+	if (ci) {
+		int sndbuf = BUS_SNDBUF;
+		s->fd = ci->connect_fd;
+		setsockopt(s->fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof sndbuf);
+	}
+
+	strbuf_puts(&s->pending, "retry: 2000\n\n");
+	size_t len;
 	int64_t snap_event;
 	char *snap = bus_snapshot_fresh(bus, &len, &snap_event);
-	if (last_event_id >= 0 && last_event_id < snap_event) {
-		s->last_id = last_event_id;
-		bus_replay(bus, s, snap_event);
-	}
+	if (last_event_id >= 0 && last_event_id < snap_event)
+		bus_replay(bus, s, last_event_id, snap_event);
 	/* The snapshot as of snap_event; anything later comes from the ring. */
 	bus_format(&s->pending, snap_event, "snapshot", snap);
 	free(snap);
-	if (s->last_id < snap_event)
-		s->last_id = snap_event;
 
 	pthread_mutex_lock(&bus->lock);
+	s->last_id = snap_event;
 	s->hb_seen = bus->hb_gen;
-	LIST_INSERT_HEAD(&bus->subs, s, entry);
-	bus->sub_count++;
+	s->ready = true;
 	pthread_mutex_unlock(&bus->lock);
 	return s;
 }
 
 /* Appends to s->pending the ring messages after s->last_id; bus->lock held.
- * Returns false when s fell behind the ring and must replay from the store. */
+ * Returns false when s fell behind the ring (it must reconnect). */
 static bool bus_collect_locked(struct bus *bus, struct sse_sub *s)
 {
 	if (bus->evicted_max > s->last_id)
@@ -284,6 +495,7 @@ static bool bus_collect_locked(struct bus *bus, struct sse_sub *s)
 		strbuf_append(&s->pending, m->text, m->len);
 		s->last_id = m->id;
 	}
+	s->backlog = 0;
 	return true;
 }
 
@@ -300,20 +512,37 @@ static ssize_t bus_stream_read(void *cls, uint64_t pos, char *buf, size_t max)
 	struct sse_sub *s = bs->sub;
 	(void)pos;
 
+	if (!s->reader_known) {
+		s->reader = pthread_self();
+		s->reader_known = true;
+	}
+	BUS_ENFORCE(pthread_equal(s->reader, pthread_self()), "a stream read from two threads");
 	if (s->pending_off >= s->pending.len) {
-		strbuf_reset(&s->pending);
+		size_t freed = 0;
+		if (s->pending.cap > BUS_PENDING_KEEP) {
+			/* A replay or a burst: do not keep its size. */
+			freed = s->pending.cap;
+			strbuf_free(&s->pending);
+		} else {
+			strbuf_reset(&s->pending);
+		}
 		s->pending_off = 0;
 		pthread_mutex_lock(&bus->lock);
-		if (bus->stopping) {
+		bus->freed += freed;
+		if (bus->stopping || s->dropped) {
 			pthread_mutex_unlock(&bus->lock);
 			return MHD_CONTENT_READER_END_OF_STREAM;
 		}
-		bool in_ring = bus_collect_locked(bus, s);
-		if (s->pending.len == 0 && s->hb_seen != bus->hb_gen) {
-			strbuf_puts(&s->pending, ": heartbeat\n\n");
+		if (!bus_collect_locked(bus, s)) {
+			/* Behind the ring: the reconnect brings a snapshot. */
+			s->dropped = true;
+			pthread_mutex_unlock(&bus->lock);
+			return MHD_CONTENT_READER_END_OF_STREAM;
 		}
+		if (s->pending.len == 0 && s->hb_seen != bus->hb_gen)
+			strbuf_puts(&s->pending, ": heartbeat\n\n");
 		s->hb_seen = bus->hb_gen;
-		if (in_ring && s->pending.len == 0) {
+		if (s->pending.len == 0) {
 			/* Nothing to say: sleep until bus_wake_locked. */
 			s->suspended = true;
 			MHD_suspend_connection(s->conn);
@@ -321,8 +550,6 @@ static ssize_t bus_stream_read(void *cls, uint64_t pos, char *buf, size_t max)
 			return 0;
 		}
 		pthread_mutex_unlock(&bus->lock);
-		if (!in_ring)
-			bus_replay(bus, s, INT64_MAX);
 	}
 	size_t n = s->pending.len - s->pending_off;
 	if (n > max)
@@ -354,8 +581,10 @@ struct MHD_Response *bus_response(struct bus *bus, struct sse_sub *sub)
 void bus_unsubscribe(struct bus *bus, struct sse_sub *sub)
 {
 	pthread_mutex_lock(&bus->lock);
+	BUS_ENFORCE(bus->sub_count > 0, "a stream unsubscribed twice");
 	LIST_REMOVE(sub, entry);
 	bus->sub_count--;
+	bus->freed += sub->pending.cap + BUS_CONN_OVERHEAD;
 	pthread_mutex_unlock(&bus->lock);
 	strbuf_free(&sub->pending);
 	free(sub);

@@ -4,16 +4,23 @@
  * The store's commit hook feeds it (in commit order, under the writer lock):
  * each stream event becomes an SSE message with the event's chain id, the
  * snapshot is marked stale (rebuilt at its next read), and every waiting
- * subscriber is resumed. A subscriber
- * first gets the events after its Last-Event-ID (from the store), then a
- * snapshot, then live events; a heartbeat comment keeps idle streams open and
- * lets closed ones be noticed. */
+ * subscriber is resumed. A subscriber first gets the events after its
+ * Last-Event-ID (from the store, when at most BUS_REPLAY_MAX behind and all of
+ * today), then a snapshot, then live events; a heartbeat comment keeps idle
+ * streams open and lets closed ones be noticed.
+ *
+ * Memory is bounded: per stream (a short replay, a capped backlog: a reader
+ * that falls further behind is dropped and reconnects to a snapshot, a small
+ * kernel send buffer) and in total (streams per principal, per client
+ * address and overall). Everything the bus shows is public: a ticket's
+ * priority class is reduced to whether it is a priority ticket. */
 #ifndef MOTCUA_BUS_H
 #define MOTCUA_BUS_H
 
 #include <stdint.h>
 
 #include "store/store.h"
+#include "util/error.h"
 
 struct bus;
 struct sse_sub;
@@ -28,17 +35,28 @@ void bus_attach(struct bus *bus, struct MHD_Daemon *daemon);
 void bus_shutdown(struct bus *bus);
 void bus_free(struct bus *bus);
 
-/* The current snapshot (rebuilt first if a commit made it stale): newly
- * allocated JSON text and its length. */
+/* The current snapshot, reflecting at least every commit that returned before
+ * the call (rebuilt first when a commit or the clock made it stale): newly
+ * allocated JSON text (the caller frees it) and its length. */
 char *bus_snapshot(struct bus *bus, size_t *len);
 
-/* A subscriber for conn, resuming after last_event_id (-1: none given). */
-struct sse_sub *bus_subscribe(struct bus *bus, struct MHD_Connection *conn, int64_t last_event_id);
+/* A subscriber for conn, resuming after last_event_id (-1: none given), on
+ * behalf of principal (the token's actor, e.g. "device:2") from address.
+ * Returns NULL with err filled (MC_ERR_RATE_LIMITED, retry_after set) when
+ * the principal, the address or the server already has as many streams as
+ * it may, or MC_ERR_UNAVAILABLE when the bus is shutting down. */
+struct sse_sub *bus_subscribe(struct bus *bus, struct MHD_Connection *conn, const char *principal,
+                              const char *address, int64_t last_event_id, struct mc_error *err);
 /* The streaming response of sub (the caller queues and destroys it). */
 struct MHD_Response *bus_response(struct bus *bus, struct sse_sub *sub);
 /* Called when the connection is done; frees sub. */
 void bus_unsubscribe(struct bus *bus, struct sse_sub *sub);
 /* Subscribers connected now. */
 int bus_subscriber_count(struct bus *bus);
+
+/* A copy of the details JSON of a stream event as the public may see it: a
+ * ticket's "priority" (its class, or null) becomes true or false. Newly
+ * allocated; the caller frees it. Text that is not a JSON object is copied. */
+char *bus_public_details(const char *details);
 
 #endif

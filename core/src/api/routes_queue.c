@@ -238,7 +238,12 @@ void route_events_get(struct api *api, struct http_request *r)
 		                "Last-Event-ID không hợp lệ", "Last-Event-ID must be an integer");
 		return;
 	}
-	r->stream_ctx = bus_subscribe(api->bus, r->conn, last);
+	struct mc_error err;
+	r->stream_ctx = bus_subscribe(api->bus, r->conn, r->who.actor, r->client_ip, last, &err);
+	if (r->stream_ctx == NULL) {
+		http_reply_error(r, &err);
+		return;
+	}
 	r->stream = true;
 }
 

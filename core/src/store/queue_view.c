@@ -193,10 +193,11 @@ static json_t *view_counters(struct store_conn *c)
 		}
 		sqlite3_reset(s);
 	}
-	s = store_stmt(c, "SELECT t.counter_id, t.id, t.label, g.code, v.called_at, v.recalls,"
-	                  " t.priority FROM tickets t JOIN service_groups g ON g.id = t.group_id"
-	                  " JOIN visits v ON v.ticket_id = t.id AND v.finished_at IS NULL"
-	                  " WHERE t.state = 'called'");
+	s = store_stmt(
+	    c, "SELECT t.counter_id, t.id, t.label, g.code, v.called_at, v.recalls,"
+	       " t.priority IS NOT NULL FROM tickets t JOIN service_groups g ON g.id = t.group_id"
+	       " JOIN visits v ON v.ticket_id = t.id AND v.finished_at IS NULL"
+	       " WHERE t.state = 'called'");
 	if (s) {
 		while (sqlite3_step(s) == SQLITE_ROW) {
 			json_t *co = view_find_by_id(counters, sqlite3_column_int64(s, 0));
@@ -204,14 +205,13 @@ static json_t *view_counters(struct store_conn *c)
 				continue;
 			json_object_set_new(
 			    co, "serving",
-			    json_pack("{s:I, s:s, s:s, s:I, s:i, s:o}", "id",
+			    json_pack("{s:I, s:s, s:s, s:I, s:i, s:b}", "id",
 			              (json_int_t)sqlite3_column_int64(s, 1), "label",
 			              store_col_text(s, 2), "group", store_col_text(s, 3),
 			              "called_at", (json_int_t)sqlite3_column_int64(s, 4),
 			              "recalls", sqlite3_column_int(s, 5), "priority",
-			              sqlite3_column_type(s, 6) == SQLITE_NULL
-			                  ? json_null()
-			                  : json_string(store_col_text(s, 6))));
+			              /* Public: whether, never which class. */
+			              sqlite3_column_int(s, 6) != 0));
 		}
 		sqlite3_reset(s);
 	}
