@@ -32,6 +32,12 @@ function breakRow(s, table, id) {
     + ` CREATE VIEW ${table} AS SELECT ${sel.join(', ')} FROM ${table}_intact;`);
 }
 
+// Takes a table away (renamed), as a failed migration or a damaged schema
+// would: every statement on it fails to prepare.
+function hideTable(s, table) {
+  sqlWrite(s.db, `ALTER TABLE ${table} RENAME TO ${table}_hidden;`);
+}
+
 function assertServerError(r, what) {
   assert.ok(r.status >= 500 && r.status < 600, `${what}: expected 5xx, got ${r.status} ${r.text.slice(0, 300)}`);
   assert.equal(typeof r.json?.error?.code, 'string', `${what}: error shape: ${r.text.slice(0, 300)}`);
@@ -125,6 +131,15 @@ test('a read the database cannot finish answers the error shape, never a short 2
     assert.equal((await b.as('admin', 'GET', '/api/v1/offices?limit=100')).json.items.length, BUNDLE.offices.length);
     breakRow(b, 'offices', 3);
     assertServerError(await b.as('admin', 'GET', '/api/v1/offices?limit=100'), 'offices list');
+    // The print lists: a statement that cannot be prepared is no empty page.
+    const printLists = ['/api/v1/print-jobs', '/api/v1/printers'];
+    for (const path of printLists) {
+      const r = await b.as('sup', 'GET', path);
+      assert.equal(r.status, 200, `${path}: ${r.text}`);
+      assert.equal(r.json.total, 0);
+    }
+    hideTable(b, 'print_jobs'); // both lists read it
+    for (const path of printLists) assertServerError(await b.as('sup', 'GET', path), path);
     // The dossier list, the ledger and the citizen's lookup; the audit.
     const made = [];
     for (let i = 0; i < 3; i++) {

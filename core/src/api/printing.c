@@ -161,7 +161,12 @@ enum mc_err printing_kiosk_ticket(struct printing *p, const struct principal *wh
 	if (rc)
 		return rc;
 	int64_t tid = json_integer_value(json_object_get(t, "id"));
-	json_t *ctx = store_print_ticket_context(p->st, group, priority);
+	/* The ticket is issued: without its context it prints without the
+	 * group's full name rather than not at all (the error is logged). */
+	json_t *ctx = NULL;
+	if (store_print_ticket_context(p->st, group, priority, &ctx, NULL) != MC_OK)
+		ctx = json_pack("{s:s, s:s, s:n, s:n}", "office", "", "group", group, "priority",
+		                "public_url");
 	struct printer_ticket pt;
 	char qr[640], perr[256] = "", reasons[512] = "", base[256];
 	pthread_mutex_lock(&p->lock);
@@ -284,13 +289,16 @@ enum mc_err printing_test_job(struct printing *p, const struct principal *who, c
 	if (rc)
 		return rc;
 	printing_wake(p);
-	*job = store_print_job_json(p->st, id);
-	return MC_OK;
+	return store_print_job_json(p->st, id, job, err);
 }
 
-json_t *printing_printers(struct printing *p, int offset, int limit)
+enum mc_err printing_printers(struct printing *p, int offset, int limit, json_t **out,
+                              struct mc_error *err)
 {
-	json_t *page = store_printers_list(p->st, offset, limit);
+	json_t *page = NULL;
+	enum mc_err rc = store_printers_list(p->st, offset, limit, &page, err);
+	if (rc)
+		return rc;
 	json_t *items = json_object_get(page, "items"), *it;
 	size_t i;
 	json_array_foreach(items, i, it)
@@ -310,7 +318,8 @@ json_t *printing_printers(struct printing *p, int offset, int limit)
 		              s.state.reasons[0] ? s.state.reasons : "none", "message",
 		              s.state.message, "checked_at", (json_int_t)s.checked_at));
 	}
-	return page;
+	*out = page;
+	return MC_OK;
 }
 
 /* The worker. */
@@ -439,7 +448,9 @@ static void printing_send(struct printing *p, const struct store_print_job *j)
 static void printing_refresh(struct printing *p)
 {
 	struct store_printer *list = xcalloc(PRINTING_MAX_PRINTERS, sizeof *list);
-	size_t n = store_printers_active(p->st, list, PRINTING_MAX_PRINTERS);
+	size_t n = 0;
+	/* On a database error (logged) refresh those read; the next round retries. */
+	store_printers_active(p->st, list, PRINTING_MAX_PRINTERS, &n, NULL);
 	for (size_t i = 0; i < n; i++) {
 		pthread_mutex_lock(&p->lock);
 		bool stop = p->stop;

@@ -65,8 +65,11 @@ enum mc_err printing_test_job(struct printing *p, const struct principal *who, c
 
 /* A page of destinations (store_printers_list) with each one's last known
  * state: "status":{"reachable":…,"state":"idle","accepting_jobs":…,
- * "reasons":"none","message":"","checked_at":…} (null before the first check). */
-json_t *printing_printers(struct printing *p, int offset, int limit);
+ * "reasons":"none","message":"","checked_at":…} (null before the first check),
+ * into *out (the caller frees it). On a database error returns it, *out
+ * untouched. */
+enum mc_err printing_printers(struct printing *p, int offset, int limit, json_t **out,
+                              struct mc_error *err);
 
 /* Renders t for a destination's format ("pdf", "escpos") and paper ("80mm",
  * "58mm"; sheet paper gets the 80 mm layout). Serialized: the font machinery

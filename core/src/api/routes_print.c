@@ -52,8 +52,12 @@ void route_print_jobs_list(struct api *api, struct http_request *r)
 	    !print_filter(r, "printer", NULL, STORE_PRINTER_NAME_MAX, &printer) ||
 	    !print_filter(r, "kind", kinds, 16, &kind) || !print_filter(r, "ref", NULL, 64, &ref))
 		return;
-	http_reply_json(r, 200,
-	                store_print_jobs_list(api->st, state, printer, kind, ref, offset, limit));
+	struct mc_error err;
+	json_t *page = NULL;
+	if (store_print_jobs_list(api->st, state, printer, kind, ref, offset, limit, &page, &err))
+		http_reply_error(r, &err);
+	else
+		http_reply_json(r, 200, page);
 }
 
 void route_print_job_get(struct api *api, struct http_request *r)
@@ -61,10 +65,10 @@ void route_print_job_get(struct api *api, struct http_request *r)
 	int64_t id;
 	if (!print_job_id(r, &id))
 		return;
-	json_t *job = store_print_job_json(api->st, id);
-	if (job == NULL) {
-		http_reply_fail(r, MC_ERR_NOT_FOUND, "print_job_not_found", "Không có lệnh in này",
-		                "No such print job");
+	struct mc_error err;
+	json_t *job = NULL;
+	if (store_print_job_json(api->st, id, &job, &err) != MC_OK) {
+		http_reply_error(r, &err);
 		return;
 	}
 	http_reply_json(r, 200, json_pack("{s:o}", "job", job));
@@ -102,7 +106,12 @@ void route_printers_list(struct api *api, struct http_request *r)
 	int offset, limit;
 	if (!http_page(r, &offset, &limit))
 		return;
-	http_reply_json(r, 200, printing_printers(api->printing, offset, limit));
+	struct mc_error err;
+	json_t *page = NULL;
+	if (printing_printers(api->printing, offset, limit, &page, &err) != MC_OK)
+		http_reply_error(r, &err);
+	else
+		http_reply_json(r, 200, page);
 }
 
 void route_printer_test(struct api *api, struct http_request *r)

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "store/queue.h"
+#include "store/scan.h"
 #include "store/store_internal.h"
 #include "util/clock.h"
 #include "util/xmalloc.h"
@@ -155,25 +156,29 @@ fail:
 	return rc;
 }
 
-size_t store_printers_active(struct store *st, struct store_printer *out, size_t max)
+enum mc_err store_printers_active(struct store *st, struct store_printer *out, size_t max,
+                                  size_t *n, struct mc_error *err)
 {
 	struct store_conn *c = store_read_conn(st);
 	sqlite3_stmt *s = store_stmt(c, "SELECT " PRINT_COLS " FROM printers p WHERE p.active = 1"
 	                                " ORDER BY p.id");
-	size_t n = 0;
+	*n = 0;
 	if (s == NULL)
-		return 0;
-	while (n < max && sqlite3_step(s) == SQLITE_ROW)
-		print_row_printer(s, 0, &out[n++]);
-	sqlite3_reset(s);
-	return n;
+		return store_sql_error(c, "printers", err);
+	int step = SQLITE_DONE;
+	while (*n < max && store_next(s, &step))
+		print_row_printer(s, 0, &out[(*n)++]);
+	return store_scan_end(c, s, step, "printers", err);
 }
 
-json_t *store_printers_list(struct store *st, int offset, int limit)
+enum mc_err store_printers_list(struct store *st, int offset, int limit, json_t **out,
+                                struct mc_error *err)
 {
 	struct store_conn *c = store_read_conn(st);
 	json_t *items = json_array();
 	int64_t total = 0;
+	enum mc_err rc;
+	int step;
 	sqlite3_stmt *s = store_stmt(
 	    c, "SELECT json_object('name', p.name, 'target', p.target, 'format', p.format,"
 	       " 'paper', p.paper, 'default', json(iif(p.is_default, 'true', 'false')),"
@@ -188,30 +193,40 @@ json_t *store_printers_list(struct store *st, int offset, int limit)
 	       " 'counters', (SELECT json_group_array(co.no) FROM counters co"
 	       "  WHERE co.printer_id = p.id)), p.id"
 	       " FROM printers p ORDER BY p.id LIMIT ? OFFSET ?");
-	if (s) {
-		sqlite3_bind_int(s, 1, limit);
-		sqlite3_bind_int(s, 2, offset);
-		while (sqlite3_step(s) == SQLITE_ROW) {
-			json_t *item = json_loads(store_col_text(s, 0), 0, NULL);
-			if (item) {
-				json_object_set_new(item, "_id",
-				                    json_integer(sqlite3_column_int64(s, 1)));
-				json_array_append_new(items, item);
-			}
-		}
-		sqlite3_reset(s);
+	if (s == NULL) {
+		rc = store_sql_error(c, "printers", err);
+		goto out;
 	}
+	sqlite3_bind_int(s, 1, limit);
+	sqlite3_bind_int(s, 2, offset);
+	while (store_next(s, &step)) {
+		json_t *item = json_loads(store_col_text(s, 0), 0, NULL);
+		if (item) {
+			json_object_set_new(item, "_id", json_integer(sqlite3_column_int64(s, 1)));
+			json_array_append_new(items, item);
+		}
+	}
+	if ((rc = store_scan_end(c, s, step, "printers", err)))
+		goto out;
 	s = store_stmt(c, "SELECT count(*) FROM printers");
-	if (s && sqlite3_step(s) == SQLITE_ROW)
+	if (s == NULL) {
+		rc = store_sql_error(c, "printers", err);
+		goto out;
+	}
+	if (store_next(s, &step))
 		total = sqlite3_column_int64(s, 0);
-	if (s)
-		sqlite3_reset(s);
-	return json_pack("{s:o, s:I, s:i, s:i}", "items", items, "total", (json_int_t)total,
+	if ((rc = store_scan_end(c, s, step, "printers", err)))
+		goto out;
+	*out = json_pack("{s:O, s:I, s:i, s:i}", "items", items, "total", (json_int_t)total,
 	                 "offset", offset, "limit", limit);
+out:
+	json_decref(items);
+	return rc;
 }
 
 /* The job's view, on connection c (the writer inside a transaction). */
-static json_t *print_job_json(struct store_conn *c, int64_t id)
+static enum mc_err print_job_json(struct store_conn *c, int64_t id, json_t **out,
+                                  struct mc_error *err)
 {
 	sqlite3_stmt *s = store_stmt(
 	    c, "SELECT json_object('id', j.id, 'printer', p.name, 'format', j.format,"
@@ -225,26 +240,37 @@ static json_t *print_job_json(struct store_conn *c, int64_t id)
 	       " NULL))"
 	       " FROM print_jobs j JOIN printers p ON p.id = j.printer_id WHERE j.id = ?");
 	json_t *j = NULL;
+	int step;
 	if (s == NULL)
-		return NULL;
+		return store_sql_error(c, "print job", err);
 	sqlite3_bind_int64(s, 1, id);
-	if (sqlite3_step(s) == SQLITE_ROW)
+	if (store_next(s, &step))
 		j = json_loads(store_col_text(s, 0), 0, NULL);
-	sqlite3_reset(s);
-	return j;
+	enum mc_err rc = store_scan_end(c, s, step, "print job", err);
+	if (rc == MC_OK && j == NULL)
+		rc = mc_fail(err, MC_ERR_NOT_FOUND, "print_job_not_found", "Không có lệnh in này",
+		             "No such print job");
+	if (rc)
+		json_decref(j);
+	else
+		*out = j;
+	return rc;
 }
 
-json_t *store_print_job_json(struct store *st, int64_t id)
+enum mc_err store_print_job_json(struct store *st, int64_t id, json_t **out, struct mc_error *err)
 {
-	return print_job_json(store_read_conn(st), id);
+	return print_job_json(store_read_conn(st), id, out, err);
 }
 
-json_t *store_print_jobs_list(struct store *st, const char *state, const char *printer,
-                              const char *kind, const char *ref, int offset, int limit)
+enum mc_err store_print_jobs_list(struct store *st, const char *state, const char *printer,
+                                  const char *kind, const char *ref, int offset, int limit,
+                                  json_t **out, struct mc_error *err)
 {
 	struct store_conn *c = store_read_conn(st);
 	json_t *items = json_array();
 	int64_t total = 0;
+	enum mc_err rc = MC_OK;
+	int step;
 	sqlite3_stmt *s = store_stmt(c, "SELECT j.id FROM print_jobs j"
 	                                " JOIN printers p ON p.id = j.printer_id"
 	                                " WHERE (?1 IS NULL OR j.state = ?1)"
@@ -253,41 +279,55 @@ json_t *store_print_jobs_list(struct store *st, const char *state, const char *p
 	                                " AND (?4 IS NULL OR j.ref = ?4)"
 	                                " ORDER BY j.id DESC LIMIT ?5 OFFSET ?6");
 	const char *args[] = {state, printer, kind, ref};
-	int64_t *ids = NULL;
+	int64_t *ids = xcalloc((size_t)limit + 1, sizeof *ids);
 	size_t n = 0;
-	if (s) {
-		for (int i = 0; i < 4; i++)
-			if (args[i])
-				sqlite3_bind_text(s, i + 1, args[i], -1, SQLITE_STATIC);
-		sqlite3_bind_int(s, 5, limit);
-		sqlite3_bind_int(s, 6, offset);
-		ids = xcalloc((size_t)limit + 1, sizeof *ids);
-		while (n < (size_t)limit && sqlite3_step(s) == SQLITE_ROW)
-			ids[n++] = sqlite3_column_int64(s, 0);
-		sqlite3_reset(s);
+	if (s == NULL) {
+		rc = store_sql_error(c, "print jobs", err);
+		goto out;
 	}
+	for (int i = 0; i < 4; i++)
+		if (args[i])
+			sqlite3_bind_text(s, i + 1, args[i], -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 5, limit);
+	sqlite3_bind_int(s, 6, offset);
+	step = SQLITE_DONE;
+	while (n < (size_t)limit && store_next(s, &step))
+		ids[n++] = sqlite3_column_int64(s, 0);
+	if ((rc = store_scan_end(c, s, step, "print jobs", err)))
+		goto out;
 	for (size_t i = 0; i < n; i++) {
-		json_t *j = print_job_json(c, ids[i]);
-		if (j)
-			json_array_append_new(items, j);
+		json_t *j = NULL;
+		rc = print_job_json(c, ids[i], &j, err);
+		if (rc == MC_ERR_NOT_FOUND) /* removed since the page was read */
+			continue;
+		if (rc)
+			goto out;
+		json_array_append_new(items, j);
 	}
-	free(ids);
+	rc = MC_OK;
 	s = store_stmt(c, "SELECT count(*) FROM print_jobs j"
 	                  " JOIN printers p ON p.id = j.printer_id"
 	                  " WHERE (?1 IS NULL OR j.state = ?1)"
 	                  " AND (?2 IS NULL OR p.name = ?2)"
 	                  " AND (?3 IS NULL OR j.kind = ?3)"
 	                  " AND (?4 IS NULL OR j.ref = ?4)");
-	if (s) {
-		for (int i = 0; i < 4; i++)
-			if (args[i])
-				sqlite3_bind_text(s, i + 1, args[i], -1, SQLITE_STATIC);
-		if (sqlite3_step(s) == SQLITE_ROW)
-			total = sqlite3_column_int64(s, 0);
-		sqlite3_reset(s);
+	if (s == NULL) {
+		rc = store_sql_error(c, "print jobs", err);
+		goto out;
 	}
-	return json_pack("{s:o, s:I, s:i, s:i}", "items", items, "total", (json_int_t)total,
+	for (int i = 0; i < 4; i++)
+		if (args[i])
+			sqlite3_bind_text(s, i + 1, args[i], -1, SQLITE_STATIC);
+	if (store_next(s, &step))
+		total = sqlite3_column_int64(s, 0);
+	if ((rc = store_scan_end(c, s, step, "print jobs", err)))
+		goto out;
+	*out = json_pack("{s:O, s:I, s:i, s:i}", "items", items, "total", (json_int_t)total,
 	                 "offset", offset, "limit", limit);
+out:
+	free(ids);
+	json_decref(items);
+	return rc;
 }
 
 static void print_sha256_hex(const uint8_t *data, size_t len, char out[65])
@@ -579,7 +619,8 @@ enum mc_err store_print_job_retry(struct store *st, const struct principal *who,
 	if ((rc = print_audit(st, who->actor, "print_job", eid, "print_job.retried", json_object(),
 	                      err)))
 		goto fail;
-	*job = print_job_json(c, id);
+	if ((rc = print_job_json(c, id, job, err)))
+		goto fail;
 	if ((rc = store_commit(st, err))) {
 		json_decref(*job);
 		*job = NULL;
@@ -623,7 +664,8 @@ enum mc_err store_print_job_reprint(struct store *st, const struct principal *wh
 	if ((rc = print_audit(st, who->actor, "print_job", eid, "print_job.reprinted",
 	                      json_pack("{s:I}", "reprint_of", (json_int_t)id), err)))
 		goto fail;
-	*job = print_job_json(c, nid);
+	if ((rc = print_job_json(c, nid, job, err)))
+		goto fail;
 	if ((rc = store_commit(st, err))) {
 		json_decref(*job);
 		*job = NULL;
@@ -809,7 +851,8 @@ enum mc_err setup_printer_links(struct store *st, json_t *bundle, struct mc_erro
 	return rc ? rc : print_setup_links(st, bundle, "counters", err);
 }
 
-json_t *store_print_ticket_context(struct store *st, const char *group_code, const char *priority)
+enum mc_err store_print_ticket_context(struct store *st, const char *group_code,
+                                       const char *priority, json_t **out, struct mc_error *err)
 {
 	struct store_conn *c = store_read_conn(st);
 	char *office_text = store_setting_get(st, "office");
@@ -825,11 +868,18 @@ json_t *store_print_ticket_context(struct store *st, const char *group_code, con
 	if (json_object_get(ctx, "public_url") == NULL)
 		json_object_set_new(ctx, "public_url", json_null());
 	sqlite3_stmt *s = store_stmt(c, "SELECT name FROM service_groups WHERE code = ?");
-	if (s) {
-		sqlite3_bind_text(s, 1, group_code, -1, SQLITE_STATIC);
-		if (sqlite3_step(s) == SQLITE_ROW)
-			json_object_set_new(ctx, "group", json_string(store_col_text(s, 0)));
-		sqlite3_reset(s);
+	if (s == NULL) {
+		json_decref(ctx);
+		return store_sql_error(c, "ticket context", err);
+	}
+	int step;
+	sqlite3_bind_text(s, 1, group_code, -1, SQLITE_STATIC);
+	if (store_next(s, &step))
+		json_object_set_new(ctx, "group", json_string(store_col_text(s, 0)));
+	enum mc_err rc = store_scan_end(c, s, step, "ticket context", err);
+	if (rc) {
+		json_decref(ctx);
+		return rc;
 	}
 	if (priority) {
 		json_t *classes = queue_priority_classes(st), *v;
@@ -842,5 +892,6 @@ json_t *store_print_ticket_context(struct store *st, const char *group_code, con
 		}
 		json_decref(classes);
 	}
-	return ctx;
+	*out = ctx;
+	return MC_OK;
 }

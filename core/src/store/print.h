@@ -53,11 +53,16 @@ enum mc_err store_printer_by_id(struct store *st, int64_t id, struct store_print
 enum mc_err store_printer_set_default(struct store *st, const struct principal *who,
                                       const char *target, struct mc_error *err);
 
-/* Every active destination (id order), up to max; returns the count. */
-size_t store_printers_active(struct store *st, struct store_printer *out, size_t max);
-/* A page of destinations as {"items":[…],"total":…}: name, target, format,
- * paper, default, active, and job counts (queued, failed). */
-json_t *store_printers_list(struct store *st, int offset, int limit);
+/* Every active destination (id order), up to max, into out; *n gets the
+ * count. MC_OK, or a database error (err filled; *n then counts the
+ * destinations read before it). */
+enum mc_err store_printers_active(struct store *st, struct store_printer *out, size_t max,
+                                  size_t *n, struct mc_error *err);
+/* A page of destinations: *out gets {"items":[…],"total":…} (the caller
+ * frees it): name, target, format, paper, default, active, and job counts
+ * (queued, failed). On a database error returns it, *out untouched. */
+enum mc_err store_printers_list(struct store *st, int offset, int limit, json_t **out,
+                                struct mc_error *err);
 
 /* A new job. */
 struct store_print_job_new {
@@ -120,12 +125,16 @@ enum mc_err store_print_job_update(struct store *st, int64_t id, const struct st
  * the printer completed is not printed twice. Returns the jobs recovered. */
 int store_print_recover(struct store *st, struct mc_error *err);
 
-/* The public view of one job (never its bytes), or NULL when absent. */
-json_t *store_print_job_json(struct store *st, int64_t id);
+/* The public view of one job (never its bytes) into *out (the caller frees
+ * it). MC_ERR_NOT_FOUND ("print_job_not_found") when absent, or a database
+ * error; *out untouched on error. */
+enum mc_err store_print_job_json(struct store *st, int64_t id, json_t **out, struct mc_error *err);
 /* A page of jobs, newest first, filtered by state, destination name, kind and
- * ref (each NULL for any). */
-json_t *store_print_jobs_list(struct store *st, const char *state, const char *printer,
-                              const char *kind, const char *ref, int offset, int limit);
+ * ref (each NULL for any): *out gets {"items":[…],"total":N,"offset","limit"}
+ * (the caller frees it). On a database error returns it, *out untouched. */
+enum mc_err store_print_jobs_list(struct store *st, const char *state, const char *printer,
+                                  const char *kind, const char *ref, int offset, int limit,
+                                  json_t **out, struct mc_error *err);
 
 /* Staff actions. retry: a failed job back to the queue, due now, attempts
  * from zero (409 job_not_failed otherwise). reprint: a new queued job with
@@ -138,7 +147,9 @@ enum mc_err store_print_job_reprint(struct store *st, const struct principal *wh
 
 /* What a printed ticket shows besides the ticket itself: {"office": office
  * name, "group": the group's name, "priority": the priority class's name or
- * null, "public_url": the office's public_url setting or null}. */
-json_t *store_print_ticket_context(struct store *st, const char *group_code, const char *priority);
+ * null, "public_url": the office's public_url setting or null} into *out (the
+ * caller frees it). On a database error returns it, *out untouched. */
+enum mc_err store_print_ticket_context(struct store *st, const char *group_code,
+                                       const char *priority, json_t **out, struct mc_error *err);
 
 #endif
