@@ -9,11 +9,20 @@
 #include "api/http.h"
 
 struct bus;
+struct offload;
 struct printing;
+struct ratelimit;
 struct throttle;
 struct idem_seal;
 
 #define API_LATENCY_BUCKETS 10
+/* Logins (Argon2id each) one client address may attempt per minute. */
+#define API_LOGINS_PER_MINUTE 30
+/* The offload pools (api/offload.h): threads and waiting jobs beyond them. */
+#define API_CPU_POOL_THREADS 2
+#define API_CPU_POOL_QUEUE 32
+#define API_IO_POOL_THREADS 8
+#define API_IO_POOL_QUEUE 16
 
 struct api_metrics {
 	_Atomic uint64_t requests[600];                   /* per status code (100..599) */
@@ -29,6 +38,14 @@ struct api {
 	struct printing *printing;       /* api/printing.h: kiosk prints, the spool worker */
 	struct throttle *login_throttle; /* per account: a few tries */
 	struct throttle *ip_throttle;    /* per address: an office behind one NAT shares it */
+	/* Slow work off the HTTP workers (api/offload.h), each pool its own
+	 * lock: cpu_pool for Argon2id (logins), io_pool for waits on devices
+	 * (a kiosk's print). */
+	struct offload *cpu_pool;
+	struct offload *io_pool;
+	/* Login attempts per client address and minute (api/ratelimit.h,
+	 * API_LOGINS_PER_MINUTE), its own lock. */
+	struct ratelimit *login_rate;
 	/* Seals stored Idempotency-Key answers; read-only after api_start, any
 	 * thread may use it. */
 	struct idem_seal *idem_seal;
@@ -43,9 +60,11 @@ typedef void (*route_handler)(struct api *api, struct http_request *r);
 
 enum route_flags {
 	ROUTE_MUTATES = 1 << 0, /* changes state: Idempotency-Key honoured */
-	/* May wait on a device outside the store (a kiosk's print): its
-	 * Idempotency-Key is reserved in a short transaction, not held in one
-	 * open across the handler. */
+	/* May wait on a device outside the store (a kiosk's print) or render a
+	 * print (a PDF): its Idempotency-Key is reserved in a short transaction,
+	 * not held in one open across the handler, so the writer lock is never
+	 * held while rendering or talking to CUPS. Only such a route may hand
+	 * its work to an offload pool (api/offload.h). */
 	ROUTE_SLOW = 1 << 1,
 };
 

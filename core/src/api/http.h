@@ -15,6 +15,7 @@
 struct MHD_Connection;
 struct MHD_Response;
 struct api;
+struct offload_job;
 
 #define HTTP_MAX_PARAMS 4
 
@@ -52,6 +53,9 @@ struct http_request {
 	/* A response the handler built itself (the embedded screens: their own
 	 * headers, static bytes), queued as is with status; resp unused. */
 	struct MHD_Response *prepared;
+	/* Slow work handed to a pool (api/offload.h): while it is queued or
+	 * running, the pool owns this request and the connection is suspended. */
+	struct offload_job *offload;
 };
 
 /* Maps an error kind to its HTTP status: the one place that does. */

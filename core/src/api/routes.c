@@ -67,7 +67,7 @@ const struct route api_routes[] = {
      ROLE_COUNTER | ROLE_SPECIALIST | ROLE_SUPERVISOR, ROUTE_MUTATES},
     {"GET", "/api/v1/dossiers/{}/control-sheet", route_dossier_control_sheet, ROLE_STAFF, 0},
     {"POST", "/api/v1/dossiers/{}/print", route_dossier_print,
-     ROLE_COUNTER | ROLE_SPECIALIST | ROLE_SUPERVISOR, ROUTE_MUTATES},
+     ROLE_COUNTER | ROLE_SPECIALIST | ROLE_SUPERVISOR, ROUTE_MUTATES | ROUTE_SLOW},
     {"GET", "/api/v1/ledger.csv", route_ledger_csv, ROLE_ADMIN | ROLE_SUPERVISOR | ROLE_COUNTER, 0},
     {"GET", "/api/v1/public/dossiers/{}", route_public_dossier, 0, 0},
     {"GET", "/api/v1/procedures", route_procedures_list, ROLE_STAFF, 0},
@@ -85,7 +85,7 @@ const struct route api_routes[] = {
     {"POST", "/api/v1/printers", route_printers_put, ROLE_ADMIN, ROUTE_MUTATES},
     {"PATCH", "/api/v1/printers/{}", route_printers_put, ROLE_ADMIN, ROUTE_MUTATES},
     {"POST", "/api/v1/printers/{}/test", route_printer_test, ROLE_ADMIN | ROLE_SUPERVISOR,
-     ROUTE_MUTATES},
+     ROUTE_MUTATES | ROUTE_SLOW},
 
     /* Ratings (routes_ratings.c): the counter's one-time link, the citizen's
      * anonymous rating (public: the token is the only key), transparency. */

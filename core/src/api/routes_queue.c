@@ -1,13 +1,16 @@
 /* The queue: tickets, counter actions, the snapshot and the live stream. */
 #include <microhttpd.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "api/api_internal.h"
 #include "api/bus.h"
+#include "api/offload.h"
 #include "api/printing.h"
 #include "store/queue.h"
 #include "util/clock.h"
+#include "util/xmalloc.h"
 
 /* Optional string member: NULL when absent or null; *bad set when present
  * with the wrong type or over max bytes. */
@@ -60,6 +63,34 @@ static void queue_bad_field(struct http_request *r, const char *what)
 	http_reply_error(r, &err);
 }
 
+/* A printing kiosk's request, copied off the connection for the pool. */
+struct queue_kiosk_job {
+	char group[24];
+	char priority[40];
+	bool has_priority;
+};
+
+/* On a pool thread (api->io_pool): issue, render, print and wait for the
+ * printer's confirmation (printing_kiosk_ticket) while no HTTP worker waits. */
+static void queue_kiosk_run(struct api *api, struct http_request *r, void *arg)
+{
+	struct queue_kiosk_job *k = arg;
+	struct mc_error err;
+	json_t *ticket = NULL, *print = NULL;
+	enum mc_err rc =
+	    printing_kiosk_ticket(api->printing, &r->who, k->group,
+	                          k->has_priority ? k->priority : NULL, &ticket, &print, &err);
+	if (rc == MC_OK) {
+		http_reply_json(r, 201, json_pack("{s:o, s:o}", "ticket", ticket, "print", print));
+		return;
+	}
+	json_t *e = json_pack("{s:s, s:s, s:s}", "code", err.code, "message", err.message_vi,
+	                      "message_en", err.message_en);
+	if (print)
+		json_object_set_new(e, "print", print);
+	http_reply_json(r, http_status_of(err.kind), json_pack("{s:o}", "error", e));
+}
+
 void route_tickets_create(struct api *api, struct http_request *r)
 {
 	json_t *body = http_body_object(r);
@@ -77,22 +108,16 @@ void route_tickets_create(struct api *api, struct http_request *r)
 	struct mc_error err;
 	json_t *ticket = NULL;
 	if (r->who.role == ROLE_KIOSK && r->who.device_prints) {
-		/* A printing kiosk: the ticket counts only once printed. */
-		json_t *print = NULL;
-		enum mc_err rc = printing_kiosk_ticket(api->printing, &r->who, group, priority,
-		                                       &ticket, &print, &err);
-		if (rc == MC_OK) {
-			http_reply_json(r, 201,
-			                json_pack("{s:o, s:o}", "ticket", ticket, "print", print));
-		} else {
-			json_t *e = json_pack("{s:s, s:s, s:s}", "code", err.code, "message",
-			                      err.message_vi, "message_en", err.message_en);
-			if (print)
-				json_object_set_new(e, "print", print);
-			http_reply_json(r, http_status_of(err.kind),
-			                json_pack("{s:o}", "error", e));
+		/* A printing kiosk: the ticket counts only once printed, which
+		 * may take the printer's whole deadline: the pool waits for it. */
+		struct queue_kiosk_job *k = xcalloc(1, sizeof *k);
+		snprintf(k->group, sizeof k->group, "%s", group);
+		if (priority) {
+			snprintf(k->priority, sizeof k->priority, "%s", priority);
+			k->has_priority = true;
 		}
 		json_decref(body);
+		offload_request(api->io_pool, r, queue_kiosk_run, k, free);
 		return;
 	}
 	enum mc_err rc = store_ticket_issue(api->st, &r->who, group, priority, &ticket, &err);

@@ -1,10 +1,13 @@
 /* POST/GET/DELETE /api/v1/session: staff log in and out. */
 #include <microhttpd.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "api/api_internal.h"
+#include "api/offload.h"
+#include "api/ratelimit.h"
 #include "api/throttle.h"
 #include "store/auth.h"
 #include "util/clock.h"
@@ -14,6 +17,51 @@ static json_t *session_who(const struct principal *who)
 {
 	return json_pack("{s:s, s:s, s:s}", "username", who->username, "role", role_name(who->role),
 	                 "actor", who->actor);
+}
+
+/* What a login job needs, copied off the connection on the HTTP worker
+ * (the pool never reads the request's headers). The password is wiped when
+ * the job is freed. */
+struct session_login {
+	char username[72];
+	char password[136];
+	char key_user[80], key_ip[80];
+};
+
+static void session_login_free(void *arg)
+{
+	struct session_login *l = arg;
+	sodium_memzero(l, sizeof *l);
+	free(l);
+}
+
+/* On a pool thread (api->cpu_pool): Argon2id, then the session. */
+static void session_login_run(struct api *api, struct http_request *r, void *arg)
+{
+	struct session_login *l = arg;
+	int64_t now = clock_now();
+	int64_t ttl = store_setting_int(api->st, "session_ttl_hours", 12) * 3600;
+	char token[AUTH_TOKEN_LEN];
+	struct principal who;
+	struct mc_error err;
+	if (store_session_open(api->st, l->username, l->password, ttl, token, &who, &err) !=
+	    MC_OK) {
+		if (err.kind == MC_ERR_UNAUTHORIZED) {
+			throttle_fail(api->login_throttle, l->key_user, now);
+			throttle_fail(api->ip_throttle, l->key_ip, now);
+		}
+		http_reply_error(r, &err);
+		return;
+	}
+	throttle_reset(api->login_throttle, l->key_user);
+	r->set_cookie = xasprintf("motcua_session=%s; Path=/; HttpOnly; SameSite=Strict;"
+	                          " Max-Age=%lld%s",
+	                          token, (long long)ttl, api->tls ? "; Secure" : "");
+	json_t *out = session_who(&who);
+	json_object_set_new(out, "token", json_string(token));
+	json_object_set_new(out, "expires_at", json_integer(now + ttl));
+	sodium_memzero(token, sizeof token);
+	http_reply_json(r, 201, out);
 }
 
 void route_session_create(struct api *api, struct http_request *r)
@@ -31,15 +79,34 @@ void route_session_create(struct api *api, struct http_request *r)
 		json_decref(body);
 		return;
 	}
-	/* Failures are counted per account and per address, so neither one
-	 * account nor one machine can guess quickly. */
-	char key_user[80], key_ip[80];
-	snprintf(key_user, sizeof key_user, "u:%s", username);
+	/* Every attempt counts against the address, successful or not: each
+	 * costs an Argon2id run. */
+	char key_ip[80];
 	snprintf(key_ip, sizeof key_ip, "ip:%s", r->client_ip);
 	int64_t now = clock_now();
+	int wait = ratelimit_take(api->login_rate, key_ip, now);
+	if (wait > 0) {
+		struct mc_error err;
+		mc_failf(&err, MC_ERR_RATE_LIMITED, "too_many_logins",
+		         "Quá nhiều lần đăng nhập từ máy này, hãy chờ rồi thử lại",
+		         "Too many logins from this address (%d a minute); retry in %d s",
+		         API_LOGINS_PER_MINUTE, wait);
+		err.retry_after = wait;
+		http_reply_error(r, &err);
+		json_decref(body);
+		return;
+	}
+	/* Failures are counted per account and per address, so neither one
+	 * account nor one machine can guess quickly. */
+	struct session_login *l = xcalloc(1, sizeof *l);
+	snprintf(l->username, sizeof l->username, "%s", username);
+	snprintf(l->password, sizeof l->password, "%s", password);
+	snprintf(l->key_user, sizeof l->key_user, "u:%s", username);
+	snprintf(l->key_ip, sizeof l->key_ip, "%s", key_ip);
+	json_decref(body);
 	bool full_user, full_ip;
-	int wait = throttle_check(api->login_throttle, key_user, now, &full_user);
-	int wait_ip = throttle_check(api->ip_throttle, key_ip, now, &full_ip);
+	wait = throttle_check(api->login_throttle, l->key_user, now, &full_user);
+	int wait_ip = throttle_check(api->ip_throttle, l->key_ip, now, &full_ip);
 	if (wait_ip > wait)
 		wait = wait_ip;
 	if (wait > 0) {
@@ -52,31 +119,12 @@ void route_session_create(struct api *api, struct http_request *r)
 			         "Too many failed logins; retry in %d s", wait);
 		err.retry_after = wait;
 		http_reply_error(r, &err);
-		json_decref(body);
+		session_login_free(l);
 		return;
 	}
-	int64_t ttl = store_setting_int(api->st, "session_ttl_hours", 12) * 3600;
-	char token[AUTH_TOKEN_LEN];
-	struct principal who;
-	struct mc_error err;
-	if (store_session_open(api->st, username, password, ttl, token, &who, &err) != MC_OK) {
-		if (err.kind == MC_ERR_UNAUTHORIZED) {
-			throttle_fail(api->login_throttle, key_user, now);
-			throttle_fail(api->ip_throttle, key_ip, now);
-		}
-		http_reply_error(r, &err);
-		json_decref(body);
-		return;
-	}
-	throttle_reset(api->login_throttle, key_user);
-	r->set_cookie = xasprintf("motcua_session=%s; Path=/; HttpOnly; SameSite=Strict;"
-	                          " Max-Age=%lld%s",
-	                          token, (long long)ttl, api->tls ? "; Secure" : "");
-	json_t *out = session_who(&who);
-	json_object_set_new(out, "token", json_string(token));
-	json_object_set_new(out, "expires_at", json_integer(now + ttl));
-	http_reply_json(r, 201, out);
-	json_decref(body);
+	/* The password check runs on the pool; the connection waits suspended
+	 * (or the pool is full: 503 server_busy). */
+	offload_request(api->cpu_pool, r, session_login_run, l, session_login_free);
 }
 
 void route_session_get(struct api *api, struct http_request *r)

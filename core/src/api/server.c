@@ -12,7 +12,9 @@
 
 #include "api/api_internal.h"
 #include "api/bus.h"
+#include "api/offload.h"
 #include "api/printing.h"
+#include "api/ratelimit.h"
 #include "api/throttle.h"
 #include "store/auth.h"
 #include "store/idempotency.h"
@@ -49,6 +51,7 @@ static void api_record(struct api *api, const struct http_request *r)
 
 static void api_request_free(struct http_request *r)
 {
+	offload_job_free(r->offload);
 	if (r->prepared)
 		MHD_destroy_response(r->prepared);
 	strbuf_free(&r->body);
@@ -170,6 +173,12 @@ static void api_run_idempotent(struct api *api, struct http_request *r, const st
 		return;
 	}
 	rt->handler(api, r);
+	if (offload_pending(r)) {
+		/* A pool would answer after this transaction ends: a route that
+		 * offloads must be ROUTE_SLOW. */
+		log_error("route %s %s offloads inside a transaction", rt->method, rt->pattern);
+		abort();
+	}
 	if (r->status < 200 || r->status > 299) {
 		store_rollback(api->st);
 		return;
@@ -212,7 +221,22 @@ static void api_run_reserved(struct api *api, struct http_request *r, const stru
 		return;
 	}
 	rt->handler(api, r);
-	store_idem_complete(api->st, api->idem_seal, &q, r->status, r->resp ? r->resp : "");
+	/* An offloaded handler has no answer yet: api_offload_finish records it. */
+	if (!offload_pending(r))
+		store_idem_complete(api->st, api->idem_seal, &q, r->status, r->resp ? r->resp : "");
+}
+
+/* Back on its HTTP worker after the pool ran r's job (api/offload.h): records
+ * the answer under a reserved Idempotency-Key, as api_run_reserved does for
+ * a handler that answers at once. */
+static void api_offload_finish(struct api *api, struct http_request *r)
+{
+	const struct route *rt = &api_routes[r->route];
+	const char *key = http_header(r, "Idempotency-Key");
+	if ((rt->flags & ROUTE_MUTATES) && (rt->flags & ROUTE_SLOW) && key) {
+		struct idem_request q = api_idem_request(r, key);
+		store_idem_complete(api->st, api->idem_seal, &q, r->status, r->resp ? r->resp : "");
+	}
 }
 
 static void api_dispatch(struct api *api, struct http_request *r)
@@ -266,7 +290,7 @@ static void api_dispatch(struct api *api, struct http_request *r)
 		api_run_idempotent(api, r, rt, key);
 	else
 		rt->handler(api, r);
-	if (r->status == 0 && !r->stream && !r->prepared) {
+	if (r->status == 0 && !r->stream && !r->prepared && !offload_pending(r)) {
 		log_error("route %s %s set no response", rt->method, rt->pattern);
 		http_reply_fail(r, MC_ERR_INTERNAL, "internal", "Lỗi máy chủ", "Server error");
 	}
@@ -350,9 +374,23 @@ static enum MHD_Result api_access(void *cls, struct MHD_Connection *conn, const 
 		*upload_data_size = 0;
 		return MHD_YES;
 	}
+	if (offload_take_done(r)) {
+		/* Called again after the resume: the pool ran the job and set
+		 * the answer; this worker owns r again. */
+		api_offload_finish(api, r);
+		return api_send(api, r);
+	}
 	if (r->status != 0)
 		return MHD_YES; /* already answered on the first call */
 	api_dispatch(api, r);
+	if (offload_pending(r)) {
+		/* The handler gave the rest to a pool: suspend first, so that the
+		 * pool's resume always finds the connection suspended; from
+		 * offload_post on the pool owns r, until it resumes conn. */
+		MHD_suspend_connection(conn);
+		offload_post(r);
+		return MHD_YES;
+	}
 	return api_send(api, r);
 }
 
@@ -455,6 +493,14 @@ enum mc_err api_start(struct store *st, const struct api_config *cfg, struct api
 		               "Không khởi động được bộ in", "cannot start the print spool");
 	}
 
+	api->login_rate = ratelimit_new(4096, API_LOGINS_PER_MINUTE, 60);
+	api->cpu_pool = offload_start("cpu", api, API_CPU_POOL_THREADS, API_CPU_POOL_QUEUE, true);
+	api->io_pool = offload_start("io", api, API_IO_POOL_THREADS, API_IO_POOL_QUEUE, false);
+	if (api->cpu_pool == NULL || api->io_pool == NULL) {
+		log_error("cannot start the offload pools");
+		abort();
+	}
+
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
 	                 MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
 	if (api->tls)
@@ -473,6 +519,11 @@ enum mc_err api_start(struct store *st, const struct api_config *cfg, struct api
 	    MHD_OPTION_NOTIFY_COMPLETED, api_completed, api, MHD_OPTION_ARRAY, tls_opts,
 	    MHD_OPTION_END);
 	if (api->daemon == NULL) {
+		offload_stop(api->io_pool);
+		offload_stop(api->cpu_pool);
+		offload_free(api->io_pool);
+		offload_free(api->cpu_pool);
+		ratelimit_free(api->login_rate);
 		printing_stop(api->printing);
 		bus_free(api->bus);
 		throttle_free(api->login_throttle);
@@ -505,10 +556,16 @@ void api_stop(struct api *api)
 {
 	if (api == NULL)
 		return;
-	/* Streams end first: suspended connections must be resumed before the
-	 * daemon may stop. */
+	/* Streams end first, then the offloaded requests finish (refusing new
+	 * ones): suspended connections must be resumed before the daemon may
+	 * stop. */
 	bus_shutdown(api->bus);
+	offload_stop(api->io_pool);
+	offload_stop(api->cpu_pool);
 	MHD_stop_daemon(api->daemon);
+	offload_free(api->io_pool);
+	offload_free(api->cpu_pool);
+	ratelimit_free(api->login_rate);
 	printing_stop(api->printing);
 	bus_free(api->bus);
 	throttle_free(api->login_throttle);

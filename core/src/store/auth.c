@@ -14,6 +14,8 @@
  * a burst of logins within the server's memory budget. */
 #define AUTH_PW_OPS 2
 #define AUTH_PW_MEM (19u * 1024 * 1024)
+/* Live sessions one account may hold; opening one more closes the oldest. */
+#define AUTH_SESSIONS_PER_USER 20
 
 enum role auth_role_parse(const char *s)
 {
@@ -139,6 +141,25 @@ static enum mc_err auth_session_insert(struct store *st, const char *token_hash,
 	sqlite3_bind_int64(s, 3, now);
 	sqlite3_bind_int64(s, 4, now + ttl);
 	int step = sqlite3_step(s);
+	sqlite3_reset(s);
+	if (step != SQLITE_DONE) {
+		rc = store_sql_error(c, "session", err);
+		goto fail;
+	}
+	/* At most AUTH_SESSIONS_PER_USER live sessions per account: the oldest
+	 * close as new ones open (a leaked or forgotten token does not live on
+	 * beside a busy account's daily logins). */
+	s = store_stmt(c, "DELETE FROM sessions WHERE user_id = ?1 AND token_hash NOT IN"
+	                  " (SELECT token_hash FROM sessions WHERE user_id = ?1"
+	                  " ORDER BY token_hash = ?2 DESC, created_at DESC LIMIT ?3)");
+	if (s == NULL) {
+		rc = store_sql_error(c, "session", err);
+		goto fail;
+	}
+	sqlite3_bind_int64(s, 1, user_id);
+	sqlite3_bind_text(s, 2, token_hash, -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 3, AUTH_SESSIONS_PER_USER);
+	step = sqlite3_step(s);
 	sqlite3_reset(s);
 	if (step != SQLITE_DONE) {
 		rc = store_sql_error(c, "session", err);

@@ -21,7 +21,9 @@ enum mc_err store_user_create(struct store *st, const char *actor, const char *u
 /* Checks a username and password (slow by design: Argon2id) and on success
  * opens a session of ttl seconds: token_out receives the bearer token and who
  * the principal. A wrong user and a wrong password fail alike
- * (MC_ERR_UNAUTHORIZED, "bad_credentials"). */
+ * (MC_ERR_UNAUTHORIZED, "bad_credentials"). An account keeps at most 20 live
+ * sessions: opening one more closes its oldest. Slow: never call it on an
+ * HTTP worker (api/offload.h). */
 enum mc_err store_session_open(struct store *st, const char *username, const char *password,
                                int64_t ttl, char token_out[AUTH_TOKEN_LEN], struct principal *who,
                                struct mc_error *err);

@@ -1,0 +1,256 @@
+/* The offload pools: see offload.h for the life of a job and who owns the
+ * request at each step. */
+#include "api/offload.h"
+
+#include <microhttpd.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/queue.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "api/api_internal.h"
+#include "util/log.h"
+#include "util/xmalloc.h"
+
+/* A broken ownership rule is a bug that would corrupt a request or free it
+ * twice: stop loudly, in every build. */
+#define OFFLOAD_CHECK(cond)                                                                        \
+	do {                                                                                       \
+		if (!(cond)) {                                                                     \
+			log_error("offload: %s:%d: check failed: %s", __FILE__, __LINE__, #cond);  \
+			abort();                                                                   \
+		}                                                                                  \
+	} while (0)
+
+/* Seconds a client refused by a full pool is told to wait. */
+#define OFFLOAD_RETRY_AFTER_S 1
+
+enum offload_state {
+	OFFLOAD_RESERVED, /* taken by offload_request; owner: the HTTP worker */
+	OFFLOAD_QUEUED,   /* posted; owner of r: the pool */
+	OFFLOAD_RUNNING,  /* on a pool thread; owner of r: that thread */
+	OFFLOAD_DONE,     /* run, connection resumed; owner of r: the HTTP worker */
+	OFFLOAD_TAKEN,    /* its response handed to MHD */
+};
+
+struct offload_job {
+	struct offload *pool;
+	struct http_request *r;
+	offload_fn run;
+	void *arg;
+	void (*free_arg)(void *arg);
+	/* Written under pool->lock by the pool, read by the HTTP worker only
+	 * after the resume (MHD's own lock orders the two). */
+	enum offload_state state;
+	TAILQ_ENTRY(offload_job) entry;
+};
+
+/* A pool. Everything below `lock` is guarded by it; name, api and the
+ * sizes are set before the threads start and never change. */
+struct offload {
+	char name[24];
+	struct api *api;
+	int nthreads;
+	int capacity; /* threads + queue_max: jobs reserved, queued or running */
+	bool low_priority;
+	pthread_t *threads;
+
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	TAILQ_HEAD(, offload_job) queue; /* posted, not yet running */
+	int load;                        /* reserved + queued + running */
+	int reserved;                    /* taken, not yet posted */
+	bool stopping;
+};
+
+static void *offload_thread(void *arg)
+{
+	struct offload *o = arg;
+	if (o->low_priority) {
+		/* Linux: nice applies to the calling thread alone. */
+		if (setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 5) != 0)
+			log_debug("offload %s: cannot lower the thread priority", o->name);
+	}
+	pthread_mutex_lock(&o->lock);
+	for (;;) {
+		while (TAILQ_EMPTY(&o->queue) && !(o->stopping && o->reserved == 0))
+			pthread_cond_wait(&o->cond, &o->lock);
+		struct offload_job *job = TAILQ_FIRST(&o->queue);
+		if (job == NULL)
+			break; /* stopping, nothing taken is left */
+		TAILQ_REMOVE(&o->queue, job, entry);
+		OFFLOAD_CHECK(job->state == OFFLOAD_QUEUED);
+		job->state = OFFLOAD_RUNNING;
+		pthread_mutex_unlock(&o->lock);
+
+		struct http_request *r = job->r;
+		struct MHD_Connection *conn = r->conn;
+		job->run(o->api, r, job->arg);
+		if (r->status == 0 && r->prepared == NULL) {
+			log_error("offload %s: a job set no response", o->name);
+			http_reply_fail(r, MC_ERR_INTERNAL, "internal", "Lỗi máy chủ",
+			                "Server error");
+		}
+
+		pthread_mutex_lock(&o->lock);
+		job->state = OFFLOAD_DONE;
+		o->load--;
+		pthread_mutex_unlock(&o->lock);
+		/* The last touch of the request on this thread: from here the
+		 * connection's worker owns r (and may free it at once). */
+		MHD_resume_connection(conn);
+		pthread_mutex_lock(&o->lock);
+	}
+	pthread_mutex_unlock(&o->lock);
+	return NULL;
+}
+
+struct offload *offload_start(const char *name, struct api *api, int threads, int queue_max,
+                              bool low_priority)
+{
+	OFFLOAD_CHECK(threads > 0 && queue_max >= 0);
+	struct offload *o = xcalloc(1, sizeof *o);
+	snprintf(o->name, sizeof o->name, "%s", name);
+	o->api = api;
+	o->capacity = threads + queue_max;
+	o->low_priority = low_priority;
+	o->threads = xcalloc((size_t)threads, sizeof *o->threads);
+	pthread_mutex_init(&o->lock, NULL);
+	pthread_cond_init(&o->cond, NULL);
+	TAILQ_INIT(&o->queue);
+	for (int i = 0; i < threads; i++) {
+		if (pthread_create(&o->threads[i], NULL, offload_thread, o) != 0) {
+			log_error("offload %s: cannot start thread %d of %d", name, i + 1, threads);
+			offload_stop(o);
+			offload_free(o);
+			return NULL;
+		}
+		o->nthreads++;
+	}
+	return o;
+}
+
+void offload_stop(struct offload *o)
+{
+	if (o == NULL)
+		return;
+	pthread_mutex_lock(&o->lock);
+	o->stopping = true;
+	pthread_cond_broadcast(&o->cond);
+	pthread_mutex_unlock(&o->lock);
+	for (int i = 0; i < o->nthreads; i++)
+		pthread_join(o->threads[i], NULL);
+	o->nthreads = 0;
+	pthread_mutex_lock(&o->lock);
+	OFFLOAD_CHECK(TAILQ_EMPTY(&o->queue) && o->load == 0);
+	pthread_mutex_unlock(&o->lock);
+}
+
+void offload_free(struct offload *o)
+{
+	if (o == NULL)
+		return;
+	pthread_mutex_lock(&o->lock);
+	OFFLOAD_CHECK(o->stopping && o->nthreads == 0);
+	pthread_mutex_unlock(&o->lock);
+	pthread_cond_destroy(&o->cond);
+	pthread_mutex_destroy(&o->lock);
+	free(o->threads);
+	free(o);
+}
+
+bool offload_request(struct offload *o, struct http_request *r, offload_fn run, void *arg,
+                     void (*free_arg)(void *arg))
+{
+	OFFLOAD_CHECK(r->offload == NULL);
+	pthread_mutex_lock(&o->lock);
+	bool ok = !o->stopping && o->load < o->capacity;
+	if (ok) {
+		o->load++;
+		o->reserved++;
+	}
+	pthread_mutex_unlock(&o->lock);
+	if (!ok) {
+		if (free_arg)
+			free_arg(arg);
+		http_reply_fail(r, MC_ERR_UNAVAILABLE, "server_busy",
+		                "Máy chủ đang bận, vui lòng thử lại sau giây lát",
+		                "The server is busy; retry in a moment");
+		r->retry_after = OFFLOAD_RETRY_AFTER_S;
+		return false;
+	}
+	struct offload_job *job = xcalloc(1, sizeof *job);
+	job->pool = o;
+	job->r = r;
+	job->run = run;
+	job->arg = arg;
+	job->free_arg = free_arg;
+	job->state = OFFLOAD_RESERVED;
+	r->offload = job;
+	return true;
+}
+
+bool offload_pending(const struct http_request *r)
+{
+	return r->offload && r->offload->state == OFFLOAD_RESERVED;
+}
+
+void offload_post(struct http_request *r)
+{
+	struct offload_job *job = r->offload;
+	OFFLOAD_CHECK(job && job->state == OFFLOAD_RESERVED);
+	struct offload *o = job->pool;
+	pthread_mutex_lock(&o->lock);
+	job->state = OFFLOAD_QUEUED;
+	o->reserved--;
+	TAILQ_INSERT_TAIL(&o->queue, job, entry);
+	pthread_cond_signal(&o->cond);
+	pthread_mutex_unlock(&o->lock);
+}
+
+bool offload_take_done(struct http_request *r)
+{
+	struct offload_job *job = r->offload;
+	if (job == NULL || job->state == OFFLOAD_TAKEN)
+		return false;
+	struct offload *o = job->pool;
+	pthread_mutex_lock(&o->lock);
+	enum offload_state st = job->state;
+	pthread_mutex_unlock(&o->lock);
+	/* MHD calls a suspended connection back only after its resume. */
+	OFFLOAD_CHECK(st == OFFLOAD_DONE);
+	job->state = OFFLOAD_TAKEN;
+	return true;
+}
+
+void offload_job_free(struct offload_job *job)
+{
+	if (job == NULL)
+		return;
+	if (job->state == OFFLOAD_RESERVED) {
+		/* Taken but never posted (the request ended first): give the
+		 * place back. */
+		struct offload *o = job->pool;
+		pthread_mutex_lock(&o->lock);
+		o->load--;
+		o->reserved--;
+		pthread_cond_broadcast(&o->cond);
+		pthread_mutex_unlock(&o->lock);
+	} else {
+		OFFLOAD_CHECK(job->state == OFFLOAD_DONE || job->state == OFFLOAD_TAKEN);
+	}
+	if (job->free_arg)
+		job->free_arg(job->arg);
+	free(job);
+}
+
+int offload_load(struct offload *o)
+{
+	pthread_mutex_lock(&o->lock);
+	int n = o->load;
+	pthread_mutex_unlock(&o->lock);
+	return n;
+}

@@ -1,0 +1,90 @@
+#include "api/ratelimit.h"
+
+#include <pthread.h>
+#include <sodium.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/xmalloc.h"
+
+/* Slots probed from a key's hash before it is refused. */
+#define RATELIMIT_PROBES 16
+
+struct ratelimit_entry {
+	char key[72];
+	int64_t window_start;
+	int count;
+};
+
+struct ratelimit {
+	pthread_mutex_t lock; /* guards e[] */
+	int slots, limit, window_s;
+	unsigned char hash_key[crypto_shorthash_KEYBYTES];
+	struct ratelimit_entry *e;
+};
+
+struct ratelimit *ratelimit_new(int slots, int limit, int window_s)
+{
+	struct ratelimit *rl = xcalloc(1, sizeof *rl);
+	pthread_mutex_init(&rl->lock, NULL);
+	rl->slots = slots;
+	rl->limit = limit;
+	rl->window_s = window_s;
+	crypto_shorthash_keygen(rl->hash_key);
+	rl->e = xcalloc((size_t)slots, sizeof *rl->e);
+	return rl;
+}
+
+void ratelimit_free(struct ratelimit *rl)
+{
+	if (rl == NULL)
+		return;
+	pthread_mutex_destroy(&rl->lock);
+	free(rl->e);
+	free(rl);
+}
+
+int ratelimit_take(struct ratelimit *rl, const char *key, int64_t now)
+{
+	unsigned char h[crypto_shorthash_BYTES];
+	crypto_shorthash(h, (const unsigned char *)key, strlen(key), rl->hash_key);
+	uint64_t start = 0;
+	memcpy(&start, h, sizeof start);
+	int wait = 0;
+
+	pthread_mutex_lock(&rl->lock);
+	struct ratelimit_entry *found = NULL, *free_slot = NULL;
+	int64_t soonest_end = INT64_MAX;
+	for (int i = 0; i < RATELIMIT_PROBES && i < rl->slots; i++) {
+		struct ratelimit_entry *e = &rl->e[(start + (uint64_t)i) % (uint64_t)rl->slots];
+		bool live = e->key[0] != '\0' && now - e->window_start < rl->window_s;
+		if (live && strncmp(e->key, key, sizeof e->key - 1) == 0) {
+			found = e;
+			break;
+		}
+		if (!live && free_slot == NULL)
+			free_slot = e;
+		if (live && e->window_start + rl->window_s < soonest_end)
+			soonest_end = e->window_start + rl->window_s;
+	}
+	if (found == NULL && free_slot != NULL) {
+		found = free_slot;
+		memset(found, 0, sizeof *found);
+		snprintf(found->key, sizeof found->key, "%s", key);
+		found->window_start = now;
+	}
+	if (found == NULL) {
+		/* Full of live counts: refuse until the first of them ends. */
+		wait = (int)(soonest_end - now);
+	} else if (found->count >= rl->limit) {
+		wait = (int)(found->window_start + rl->window_s - now);
+	} else {
+		found->count++;
+	}
+	pthread_mutex_unlock(&rl->lock);
+	if (found == NULL || wait != 0)
+		return wait < 1 ? 1 : wait;
+	return 0;
+}

@@ -1,0 +1,26 @@
+/* A cap on how often one key (a client address) may do something per
+ * window (e.g. 30 logins a minute), counting every attempt, successful or
+ * not. Unlike api/throttle.h (waits that grow after failures), this bounds
+ * the work any one client can ask for.
+ *
+ * Keys are placed by a keyed hash (libsodium's SipHash with a random key), so
+ * nobody can choose keys that collide. A key's count lives until its window
+ * ends; when every slot a key could use holds a live count, the key is
+ * refused rather than another client's count forgotten. Thread-safe: one
+ * mutex per table. */
+#ifndef MOTCUA_RATELIMIT_H
+#define MOTCUA_RATELIMIT_H
+
+#include <stdint.h>
+
+struct ratelimit;
+
+/* A table of `slots` keys, each allowed `limit` attempts per window_s
+ * seconds (a window starts at a key's first attempt). */
+struct ratelimit *ratelimit_new(int slots, int limit, int window_s);
+void ratelimit_free(struct ratelimit *rl);
+/* Counts one attempt of key at now. Returns 0 when allowed, else the seconds
+ * until key may try again (at least 1; nothing counted). */
+int ratelimit_take(struct ratelimit *rl, const char *key, int64_t now);
+
+#endif

@@ -1,0 +1,205 @@
+// Slow work off the HTTP workers: kiosks waiting on a dead printer and
+// staff logging in (Argon2id) must not make the public queue wait; logins
+// are limited per address and sessions per user.
+//
+// The server runs with its default worker count (one per core). Each load is
+// bounded in count and time; the clients of the login load come from their
+// own loopback addresses (127.0.0.x), as separate machines of an office would.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import net from 'node:net';
+import { startServer, TEST_BUNDLE, PASSWORDS } from './lib/harness.mjs';
+
+let s;
+let deadPrinter;
+const held = new Set(); // sockets the dead printer accepted and never answers
+
+// A printer that takes the connection and never says a word: every kiosk
+// print waits for its whole deadline.
+function startDeadPrinter() {
+  return new Promise((resolve) => {
+    const srv = net.createServer((sock) => {
+      held.add(sock);
+      sock.on('error', () => {});
+      sock.on('close', () => held.delete(sock));
+    });
+    srv.listen(0, '127.0.0.1', () => resolve(srv));
+  });
+}
+
+// One request from a given local address; resolves {status, headers, json, ms}.
+function call(method, path, { token, body, from = '127.0.0.1', headers = {} } = {}) {
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const h = { ...headers };
+    let data = null;
+    if (body !== undefined) {
+      data = Buffer.from(JSON.stringify(body));
+      h['Content-Type'] = 'application/json';
+      h['Content-Length'] = data.length;
+    }
+    if (token) h.Authorization = `Bearer ${token}`;
+    const req = http.request(new URL(path, s.base),
+      { method, headers: h, agent: false, localAddress: from }, (res) => {
+        const chunks = [];
+        res.on('data', (c) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          let json = null;
+          try { json = JSON.parse(text); } catch { /* not JSON */ }
+          resolve({ status: res.statusCode, headers: res.headers, json, text, ms: performance.now() - t0 });
+        });
+      });
+    req.on('error', reject);
+    req.setTimeout(30000, () => req.destroy(new Error(`timeout ${method} ${path}`)));
+    if (data) req.write(data);
+    req.end();
+  });
+}
+
+// Polls fn until truthy, at most ms.
+async function until(fn, ms, what) {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+// n public GET /api/v1/queue one after the other: their times in ms, sorted.
+async function queueTimes(n) {
+  const times = [];
+  for (let i = 0; i < n; i++) {
+    const r = await call('GET', '/api/v1/queue');
+    assert.equal(r.status, 200);
+    times.push(r.ms);
+  }
+  return times.sort((a, b) => a - b);
+}
+
+const pct = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+
+before(async () => {
+  deadPrinter = await startDeadPrinter();
+  const uri = `ipp://127.0.0.1:${deadPrinter.address().port}/ipp/print`;
+  const kiosks = [1, 2, 3, 4].map((i) => ({ kind: 'kiosk', name: `kiosk-dead-${i}`, prints: true, printer: 'dead' }));
+  s = await startServer({
+    bundle: {
+      ...TEST_BUNDLE,
+      printers: [{ name: 'dead', target: uri, format: 'pdf', paper: '80mm' }],
+      devices: [...TEST_BUNDLE.devices, ...kiosks],
+    },
+    args: ['--test-clock'], // real time until a test sets it
+  });
+});
+
+after(async () => {
+  await s?.stop();
+  s?.cleanup();
+  for (const sock of held) sock.destroy();
+  deadPrinter?.close();
+});
+
+test('four kiosks waiting on a dead printer do not slow the public queue', async () => {
+  const tickets = () => s.sql('SELECT count(*) AS n FROM tickets')[0].n;
+  const start = tickets();
+  let stop = false;
+  const answers = [];
+  // Each kiosk presses again as soon as it is answered, at most 3 times.
+  const kiosk = async (i) => {
+    for (let k = 0; k < 3 && !stop; k++) {
+      const r = await call('POST', '/api/v1/tickets', { token: s.devices[`kiosk-dead-${i}`], body: { group: 'HT' } });
+      answers.push(r);
+    }
+  };
+  const kiosks = [1, 2, 3, 4].map(kiosk);
+  // Every kiosk's number is issued (it now waits on the printer).
+  await until(() => tickets() >= start + 4, 20000, 'four kiosk tickets issued');
+  const times = await queueTimes(40);
+  stop = true;
+  await Promise.all(kiosks);
+  const p50 = pct(times, 50), p95 = pct(times, 95);
+  console.log(`GET /api/v1/queue beside 4 kiosks on a dead printer: p50 ${p50.toFixed(1)} ms, p95 ${p95.toFixed(1)} ms, max ${times.at(-1).toFixed(1)} ms`);
+  assert.ok(p95 < 500, `p95 ${p95.toFixed(0)} ms while the printer deadline is 4000 ms`);
+  assert.ok(times.at(-1) < 1000, `slowest ${times.at(-1).toFixed(0)} ms while the printer deadline is 4000 ms`);
+
+  // The kiosks were told their printer is away and no number waits.
+  assert.ok(answers.length >= 4);
+  for (const r of answers) {
+    assert.equal(r.status, 503, r.text);
+    assert.equal(r.json.error.code, 'printer_unavailable');
+  }
+  const q = await call('GET', '/api/v1/queue');
+  assert.equal(q.json.groups.find((g) => g.code === 'HT').waiting, 0, 'voided numbers wait for nobody');
+});
+
+test('eight clients logging in do not slow the public queue', async () => {
+  const users = ['admin', 'sup', 'clerk1', 'clerk2', 'spec'];
+  const sessions = () => s.sql('SELECT count(*) AS n FROM sessions')[0].n;
+  const start = sessions();
+  let stop = false;
+  let ok = 0;
+  // Client i logs in from 127.0.0.(10+i), at most 25 times (under the limit).
+  const client = async (i) => {
+    const username = users[i % users.length];
+    for (let k = 0; k < 25 && !stop; k++) {
+      const r = await call('POST', '/api/v1/session', { from: `127.0.0.${10 + i}`, body: { username, password: PASSWORDS[username] } });
+      assert.equal(r.status, 201, r.text);
+      ok++;
+    }
+  };
+  const clients = [0, 1, 2, 3, 4, 5, 6, 7].map(client);
+  await until(() => sessions() >= start + 8, 30000, 'eight logins done');
+  const times = await queueTimes(40);
+  stop = true;
+  await Promise.all(clients);
+  const p50 = pct(times, 50), p95 = pct(times, 95);
+  console.log(`GET /api/v1/queue beside 8 clients logging in (${ok} logins): median ${p50.toFixed(1)} ms, p95 ${p95.toFixed(1)} ms`);
+  assert.ok(p50 < 100, `median ${p50.toFixed(0)} ms`);
+});
+
+test('the 31st login from one address within a minute gets 429', async () => {
+  const from = '127.0.0.40';
+  for (let k = 0; k < 30; k++) {
+    const r = await call('POST', '/api/v1/session', { from, body: { username: 'sup', password: PASSWORDS.sup } });
+    assert.equal(r.status, 201, `login ${k + 1}: ${r.text}`);
+  }
+  const r = await call('POST', '/api/v1/session', { from, body: { username: 'sup', password: PASSWORDS.sup } });
+  assert.equal(r.status, 429, r.text);
+  assert.equal(r.json.error.code, 'too_many_logins');
+  const wait = Number(r.headers['retry-after']);
+  assert.ok(wait >= 1 && wait <= 60, `Retry-After ${r.headers['retry-after']}`);
+  // Another address is not concerned.
+  const other = await call('POST', '/api/v1/session', { from: '127.0.0.41', body: { username: 'sup', password: PASSWORDS.sup } });
+  assert.equal(other.status, 201, other.text);
+});
+
+test('the 21st session of a user closes the oldest', async () => {
+  // The first of the 21 opens one (frozen) second before the others, later
+  // than every session of the tests above.
+  const at = Math.floor(Date.now() / 1000) + 3600;
+  const setClock = async (now) => {
+    const r = await s.as('admin', 'PUT', '/api/v1/test/clock', { body: { now } });
+    assert.equal(r.status, 200, r.text);
+  };
+  const tokens = [];
+  await setClock(at);
+  for (let k = 0; k < 21; k++) {
+    if (k === 1) await setClock(at + 1);
+    const r = await call('POST', '/api/v1/session', { from: '127.0.0.50', body: { username: 'spec', password: PASSWORDS.spec } });
+    assert.equal(r.status, 201, `login ${k + 1}: ${r.text}`);
+    tokens.push(r.json.token);
+  }
+  const first = await call('GET', '/api/v1/session', { token: tokens[0] });
+  assert.equal(first.status, 401, 'the oldest session was closed');
+  for (const t of [tokens[1], tokens[20]]) {
+    const r = await call('GET', '/api/v1/session', { token: t });
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.json.username, 'spec');
+  }
+  const n = s.sql("SELECT count(*) AS n FROM sessions WHERE user_id = (SELECT id FROM users WHERE username = 'spec')")[0].n;
+  assert.equal(n, 20);
+});
