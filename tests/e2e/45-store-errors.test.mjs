@@ -164,11 +164,13 @@ test('a read the database cannot finish answers the error shape, never a short 2
     const ind = await b.as('sup', 'GET', indPath);
     assert.equal(ind.status, 200, ind.text);
     assert.equal(ind.json.dossiers.total.received, 3);
+    assert.equal((await b.req('GET', '/api/v1/public/transparency')).status, 200);
     const id2 = b.sql(`SELECT id FROM dossiers WHERE code = '${made[1].dossier.code}'`)[0].id;
     breakRow(b, 'dossiers', id2);
     assertServerError(await b.as('sup', 'GET', '/api/v1/dossiers'), 'dossier list');
     assertServerError(await b.as('sup', 'GET', ledgerPath), 'ledger');
     assertServerError(await b.as('sup', 'GET', indPath), 'indicators');
+    assertServerError(await b.req('GET', '/api/v1/public/transparency'), 'transparency');
     assertServerError(await b.req('GET', `/api/v1/public/dossiers/${made[1].dossier.code}?secret=${made[1].secret}`), 'public lookup');
   } finally {
     await b.stop();

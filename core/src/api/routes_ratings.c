@@ -95,9 +95,10 @@ void route_public_rating_create(struct api *api, struct http_request *r)
 
 void route_public_transparency(struct api *api, struct http_request *r)
 {
-	json_t *out = store_transparency(api->st, clock_now());
-	if (out == NULL) {
-		http_reply_fail(r, MC_ERR_INTERNAL, "internal", "Lỗi máy chủ", "Server error");
+	struct mc_error err;
+	json_t *out = NULL;
+	if (store_transparency(api->st, clock_now(), &out, &err) != MC_OK) {
+		http_reply_error(r, &err);
 		return;
 	}
 	http_reply_json(r, 200, out);

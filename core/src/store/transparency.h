@@ -23,7 +23,8 @@
  * "on time" those of them with finished_at <= due_at. "Late now": open
  * dossiers whose clock runs (received, in_process, interagency,
  * awaiting_payment) with due_at < now, and dossiers paused for a supplement
- * after their due instant had passed. NULL only on a database failure. */
-json_t *store_transparency(struct store *st, int64_t now);
+ * after their due instant had passed. *out gets it (the caller frees it);
+ * on a database failure returns it (err filled) and leaves *out untouched. */
+enum mc_err store_transparency(struct store *st, int64_t now, json_t **out, struct mc_error *err);
 
 #endif
