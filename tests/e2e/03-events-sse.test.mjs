@@ -35,6 +35,19 @@ test('two subscribers see the same ordered events', async () => {
   a.close(); b.close();
 });
 
+test('a snapshot includes every change acknowledged before it was asked for', async () => {
+  // Readers arriving together right after a change: none may get the
+  // snapshot from before it (one rebuilds while the others wait for it).
+  const waiting = async () => (await s.req('GET', '/api/v1/queue')).json.groups.find((g) => g.code === 'TK').waiting;
+  const start = await waiting();
+  for (let i = 1; i <= 100; i++) {
+    const r = await s.as('kiosk-1', 'POST', '/api/v1/tickets', { body: { group: 'TK' } });
+    assert.equal(r.status, 201);
+    const seen = await Promise.all(Array.from({ length: 6 }, waiting));
+    assert.deepEqual(seen, Array(6).fill(start + i), `after ticket ${i}`);
+  }
+});
+
 test('heartbeats keep an idle stream open', async () => {
   // Three heartbeat comments (500 ms apart here) arrive on an idle stream,
   // and it still delivers afterwards: they do not end it.
