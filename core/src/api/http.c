@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <microhttpd.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -73,10 +74,56 @@ void http_reply_text(struct http_request *r, int status, const char *content_typ
 	http_set_body(r, status, copy, len, content_type);
 }
 
+/* Copies s into out (outlen bytes, always NUL-terminated), every byte that
+ * does not start a well-formed UTF-8 sequence replaced by '?', and never a
+ * character cut in two: a message quoting what a client sent (a path segment
+ * with %FF, a long value cut at the message's size) stays a JSON string. */
+static void http_utf8_clean(const char *s, char *out, size_t outlen)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t o = 0;
+	while (*p && o + 1 < outlen) {
+		size_t n = 0;
+		uint32_t cp = 0, min = 0;
+		if (p[0] < 0x80)
+			n = 1;
+		else if (p[0] >= 0xc2 && p[0] <= 0xdf)
+			n = 2, cp = p[0] & 0x1f, min = 0x80;
+		else if (p[0] >= 0xe0 && p[0] <= 0xef)
+			n = 3, cp = p[0] & 0x0f, min = 0x800;
+		else if (p[0] >= 0xf0 && p[0] <= 0xf4)
+			n = 4, cp = p[0] & 0x07, min = 0x10000;
+		for (size_t k = 1; k < n; k++) { /* stops at the NUL: it is no continuation */
+			if ((p[k] & 0xc0) != 0x80) {
+				n = 0;
+				break;
+			}
+			cp = (cp << 6) | (p[k] & 0x3f);
+		}
+		if (n > 1 && (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)))
+			n = 0;
+		if (n == 0) {
+			out[o++] = '?';
+			p++;
+			continue;
+		}
+		if (o + n >= outlen)
+			break;
+		memcpy(out + o, p, n);
+		o += n;
+		p += n;
+	}
+	out[o] = '\0';
+}
+
 void http_reply_error(struct http_request *r, const struct mc_error *err)
 {
-	json_t *body = json_pack("{s:{s:s, s:s, s:s}}", "error", "code", err->code, "message",
-	                         err->message_vi, "message_en", err->message_en);
+	char code[sizeof err->code], vi[sizeof err->message_vi], en[sizeof err->message_en];
+	http_utf8_clean(err->code, code, sizeof code);
+	http_utf8_clean(err->message_vi, vi, sizeof vi);
+	http_utf8_clean(err->message_en, en, sizeof en);
+	json_t *body = json_pack("{s:{s:s, s:s, s:s}}", "error", "code", code, "message", vi,
+	                         "message_en", en);
 	r->retry_after = err->retry_after;
 	http_reply_json(r, http_status_of_error(err), body);
 }
