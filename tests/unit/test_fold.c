@@ -29,6 +29,16 @@ static void test_truncation_keeps_utf8_whole(void **state)
 	assert_string_equal(out, "ab\xe2\x82\xac");
 }
 
+static void test_truncation_keeps_4_byte_characters_whole(void **state)
+{
+	char out[6];
+	fold_vi("ab\xf0\x9f\x98\x80" "c", out, sizeof out); /* an emoji is 4 bytes */
+	assert_string_equal(out, "ab");
+	char big[8];
+	fold_vi("Ab\xf0\x9f\x98\x80", big, sizeof big);
+	assert_string_equal(big, "ab\xf0\x9f\x98\x80");
+}
+
 static void test_contains(void **state)
 {
 	assert_true(fold_vi_contains("Đăng ký khai sinh", "khai sinh"));
@@ -43,6 +53,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_fold),
 	    cmocka_unit_test(test_truncation_keeps_utf8_whole),
+	    cmocka_unit_test(test_truncation_keeps_4_byte_characters_whole),
 	    cmocka_unit_test(test_contains),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -37,6 +37,12 @@ static size_t fold_decode(const unsigned char *s, uint32_t *cp)
 		      (s[2] & 0x3f);
 		return 3;
 	}
+	if ((s[0] & 0xf8) == 0xf0 && (s[1] & 0xc0) == 0x80 && (s[2] & 0xc0) == 0x80 &&
+	    (s[3] & 0xc0) == 0x80) { /* beyond the BMP (emoji): kept whole, never cut */
+		*cp = ((uint32_t)(s[0] & 0x07) << 18) | ((uint32_t)(s[1] & 0x3f) << 12) |
+		      ((uint32_t)(s[2] & 0x3f) << 6) | (s[3] & 0x3f);
+		return 4;
+	}
 	*cp = s[0];
 	return 1;
 }
