@@ -1,6 +1,8 @@
-// The hall board (/board) in headless Chromium: a call shows within a second
-// and is spoken (the voice plan), a recall speaks again, two boards agree,
-// and a server restart shows "Mất kết nối" then recovers the state.
+// The hall board (/board) in headless Chromium: a call shows and is spoken
+// (the voice plan), a recall speaks again, two boards agree, and a server
+// restart shows "Mất kết nối" then recovers the state. Every wait is on a
+// condition with a generous bound (a loaded machine is slow, not wrong); how
+// fast a call reaches the boards is measured in tests/bench (sse-fanout).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, openCounter } from './lib/harness.mjs';
@@ -31,6 +33,9 @@ async function call(clerk, no, what = 'call') {
   return r.json.ticket;
 }
 
+// The bound of every wait: reached only when something is broken.
+const WAIT = 10000;
+
 const serving = (page, no) => page.locator(`.counter[data-counter="${no}"] .number`);
 const online = (page, on, timeout = 10000) =>
   page.waitForSelector(`body[data-online="${on}"]`, { state: 'attached', timeout });
@@ -59,12 +64,10 @@ after(async () => {
   if (s) { await s.stop(); s.cleanup(); }
 });
 
-test('a call is on the board within a second, and spoken', { skip: SKIP }, async () => {
-  const t0 = Date.now();
+test('a call is on the board, and spoken', { skip: SKIP }, async () => {
   const ticket = await call('clerk1', 1);
-  await serving(board, 1).filter({ hasText: ticket.label }).waitFor({ timeout: 1000 });
-  assert.ok(Date.now() - t0 < 1000 + 200, 'shown within a second of the call');
-  await board.locator('#call-banner:not([hidden])').waitFor({ timeout: 1000 });
+  await serving(board, 1).filter({ hasText: ticket.label }).waitFor({ timeout: WAIT });
+  await board.locator('#call-banner:not([hidden])').waitFor({ timeout: WAIT });
   assert.equal(await board.locator('#call-number').innerText(), ticket.label);
   assert.equal(await board.locator('#calls li').first().getAttribute('data-label'), ticket.label);
 
@@ -87,15 +90,18 @@ test('a call is on the board within a second, and spoken', { skip: SKIP }, async
     assert.equal(r.headers['content-type'], 'audio/wav');
   }
   // The waiting count follows from the server's snapshot.
-  await board.locator('.group[data-group="CT"] .waiting').filter({ hasText: /^5$/ }).waitFor({ timeout: 2000 });
-  await board.waitForTimeout(700); // the banner's entrance animation
+  await board.locator('.group[data-group="CT"] .waiting').filter({ hasText: /^5$/ }).waitFor({ timeout: WAIT });
+  // The banner's entrance animation has run its course (finite animations
+  // only: a pulsing mark never ends).
+  await board.waitForFunction(() => document.getAnimations().every((a) =>
+    a.effect?.getTiming().iterations === Infinity || a.playState !== 'running'), null, { timeout: WAIT });
   await shot(board, 'board-tv-call');
 });
 
 test('a recall is announced again', { skip: SKIP }, async () => {
   const before = await board.evaluate(() => window.motcuaBoard.voiceLog.length);
   const ticket = await call('clerk1', 1, 'recall');
-  await board.waitForFunction((n) => window.motcuaBoard.voiceLog.length === n + 1, before, { timeout: 1000 });
+  await board.waitForFunction((n) => window.motcuaBoard.voiceLog.length === n + 1, before, { timeout: WAIT });
   const plan = await board.evaluate(() => window.motcuaBoard.lastVoicePlan);
   assert.deepEqual(plan, ['chime', 'moi-cong-dan', 'chu-a', 'mot', 'den-quay-so', 'mot']);
   assert.equal(await board.locator('#call-number').innerText(), ticket.label);
@@ -104,7 +110,7 @@ test('a recall is announced again', { skip: SKIP }, async () => {
 
 test('a second counter is read with its own number', { skip: SKIP }, async () => {
   const ticket = await call('clerk2', 2);
-  await serving(board, 2).filter({ hasText: ticket.label }).waitFor({ timeout: 1000 });
+  await serving(board, 2).filter({ hasText: ticket.label }).waitFor({ timeout: WAIT });
   const plan = await board.evaluate(() => window.motcuaBoard.lastVoicePlan);
   assert.deepEqual(plan, voicePlan(ticket.label, 2));
   assert.equal(plan.at(-1), 'hai');
@@ -118,13 +124,13 @@ test('two boards stay identical', { skip: SKIP }, async () => {
   await call('clerk1', 1);
   await call('clerk2', 2, 'finish');
   const last = await call('clerk2', 2);
-  for (const p of [board, second]) await serving(p, 2).filter({ hasText: last.label }).waitFor({ timeout: 2000 });
+  for (const p of [board, second]) await serving(p, 2).filter({ hasText: last.label }).waitFor({ timeout: WAIT });
   // Both settle on the server's snapshot.
   let a, b;
-  for (let i = 0; i < 20; i++) {
+  for (const deadline = Date.now() + WAIT; ;) {
     [a, b] = [await boardText(board), await boardText(second)];
-    if (a === b) break;
-    await new Promise((r) => setTimeout(r, 100));
+    if (a === b || Date.now() > deadline) break;
+    await new Promise((r) => setTimeout(r, 50));
   }
   assert.equal(a, b);
   const calls = JSON.parse(a).calls;
@@ -137,7 +143,7 @@ test('two boards stay identical', { skip: SKIP }, async () => {
 test('a server restart shows offline, then the board recovers its state', { skip: SKIP }, async () => {
   const current = await serving(board, 2).innerText();
   await s.stop();
-  await online(board, false, 5000);
+  await online(board, false, WAIT);
   assert.ok(await board.locator('#offline').isVisible(), 'the offline mark is shown');
   assert.match(await board.locator('#offline').innerText(), /Mất kết nối/);
   // The last state stays on screen while away.
@@ -150,13 +156,13 @@ test('a server restart shows offline, then the board recovers its state', { skip
   await call('clerk1', 1, 'finish');
   const ticket = await call('clerk1', 1);
   await online(board, true, 15000);
-  await serving(board, 1).filter({ hasText: ticket.label }).waitFor({ timeout: 5000 });
+  await serving(board, 1).filter({ hasText: ticket.label }).waitFor({ timeout: WAIT });
   assert.equal(await serving(board, 2).innerText(), current, 'the state is recovered');
   assert.ok(!(await board.locator('#offline').isVisible()));
   // After the restart, live calls are still announced.
   const n = await board.evaluate(() => window.motcuaBoard.voiceLog.length);
   await call('clerk1', 1, 'recall');
-  await board.waitForFunction((k) => window.motcuaBoard.voiceLog.length > k, n, { timeout: 2000 });
+  await board.waitForFunction((k) => window.motcuaBoard.voiceLog.length > k, n, { timeout: WAIT });
 });
 
 test('English, voice off, and the screens at TV, tablet and phone sizes', { skip: SKIP }, async () => {
@@ -167,7 +173,7 @@ test('English, voice off, and the screens at TV, tablet and phone sizes', { skip
   await online(en, true);
   assert.equal(await en.locator('#serving-title').innerText(), 'NOW SERVING');
   const ticket = await call('clerk2', 2, 'recall');
-  await en.waitForFunction(() => window.motcuaBoard.voiceLog.length > 0, null, { timeout: 2000 });
+  await en.waitForFunction(() => window.motcuaBoard.voiceLog.length > 0, null, { timeout: WAIT });
   assert.deepEqual(await en.evaluate(() => window.motcuaBoard.lastVoicePlan), ['chime'], 'voice off keeps the chime');
   assert.equal(await en.locator('#call-number').innerText(), ticket.label);
   await en.locator('#lang-toggle').click();
