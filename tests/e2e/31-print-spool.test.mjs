@@ -31,6 +31,17 @@ after(async () => {
 
 const job = async (id) => (await s.as('sup', 'GET', `/api/v1/print-jobs/${id}`)).json.job;
 
+// True once nothing for printer `name` is left in the spool to send or follow:
+// every send is over when its job is recorded done or failed, so the printer
+// then holds every file it will ever get from us.
+const spoolIdle = async (name) => {
+  for (const state of ['queued', 'sending', 'printing']) {
+    const r = await s.as('sup', 'GET', `/api/v1/print-jobs?printer=${name}&state=${state}`);
+    if (r.status !== 200 || r.json.total !== 0) return false;
+  }
+  return true;
+};
+
 test('printers are listed with their live state', async () => {
   const r = await waitFor(async () => {
     const l = await s.as('clerk1', 'GET', '/api/v1/printers');
@@ -87,7 +98,7 @@ test('printer off: jobs queue up with the reason, survive a restart, print exact
     70000, 'every job to complete');
   const done = await Promise.all(ids.map(job));
   assert.equal(new Set(done.map((j) => j.cups_job_id)).size, 3);
-  await new Promise((r) => setTimeout(r, 1500)); // nothing more arrives
+  await waitFor(() => spoolIdle('hall'), 15000, 'nothing left to send to the printer');
   assert.equal(printer.pdfs().length, before + 3, 'three PDFs, no duplicate');
 });
 

@@ -21,6 +21,17 @@ before(async () => {
 after(async () => { await s?.stop(); s?.cleanup(); printer?.stop(); });
 
 const job = async (id) => (await s.as('sup', 'GET', `/api/v1/print-jobs/${id}`)).json.job;
+
+// True once nothing for printer `name` is left in the spool to send or follow:
+// every send is over when its job is recorded done or failed, so the printer
+// then holds every file it will ever get from us.
+const spoolIdle = async (name) => {
+  for (const state of ['queued', 'sending', 'printing']) {
+    const r = await s.as('sup', 'GET', `/api/v1/print-jobs?printer=${name}&state=${state}`);
+    if (r.status !== 200 || r.json.total !== 0) return false;
+  }
+  return true;
+};
 const print = (code, form, extra = {}) => s.as('clerk1', 'POST', `/api/v1/dossiers/${code}/print`, { body: { form, ...extra } });
 const intake = async (extra = {}) => (await s.as('clerk1', 'POST', '/api/v1/dossiers', {
   body: { procedure: 'PI', applicant: APPLICANT, outcome: 'received', documents: [{ name: 'Giấy báo tử', kind: 'original', count: 1 }], ...extra } })).json.dossier;
@@ -104,6 +115,6 @@ test('printer off: the forms wait, survive a restart, and print exactly once', a
   assert.notEqual((await job(id)).state, 'done');
   printer.on();
   await done([id]);
-  await new Promise((res) => setTimeout(res, 1500));
+  await waitFor(() => spoolIdle('a5'), 15000, 'nothing left to send to the printer');
   assert.equal(printer.pdfs().length, before + 1, 'printed once');
 });
