@@ -27,7 +27,7 @@ const ROUTES = [
   ['PATCH', '/api/v1/service-groups/XX', { name: 'Thử lại' }, ['admin']],
   ['POST', '/api/v1/counters', { no: 9, groups: ['CT'] }, ['admin']],
   ['PATCH', '/api/v1/counters/9', { name: 'Quầy chín' }, ['admin']],
-  ['POST', '/api/v1/users', { username: 'newbie', full_name: 'Người mới', role: 'counter', password: 'newbie-pass' }, ['admin']],
+  ['POST', '/api/v1/users', { username: 'newbie', full_name: 'Người mới', role: 'counter', password: 'newbie-pass-1' }, ['admin']],
   ['PATCH', '/api/v1/users/newbie', { full_name: 'Người mới hơn' }, ['admin']],
   ['POST', '/api/v1/devices', { kind: 'display', name: 'board-2' }, ['admin']],
   ['PATCH', '/api/v1/devices/board-2', { active: true }, ['admin']],

@@ -87,7 +87,7 @@ test('repeated failed logins are slowed down', async () => {
   assert.equal(limited.json.error.code, 'too_many_attempts');
   assert.ok(Number(limited.headers['retry-after']) >= 1);
   // Even the right password waits until the pause is over.
-  const right = await s.req('POST', '/api/v1/session', { body: { username: 'spec', password: 'spec-pass-1' } });
+  const right = await s.req('POST', '/api/v1/session', { body: { username: 'spec', password: 'spec-pass-0001' } });
   assert.equal(right.status, 429);
   // A wrong user and a wrong password are told apart by nothing.
   const nouser = await s.req('POST', '/api/v1/session', { body: { username: 'ghost', password: 'whatever-1' } });
@@ -95,7 +95,7 @@ test('repeated failed logins are slowed down', async () => {
 });
 
 test('login sets an HttpOnly session cookie that pages can use', async () => {
-  const r = await s.req('POST', '/api/v1/session', { body: { username: 'sup', password: 'sup-pass-1' } });
+  const r = await s.req('POST', '/api/v1/session', { body: { username: 'sup', password: 'sup-pass-0001' } });
   assert.equal(r.status, 201);
   const cookie = r.headers['set-cookie'][0];
   assert.match(cookie, /^motcua_session=[A-Za-z0-9_-]{43};/);

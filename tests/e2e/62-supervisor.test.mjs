@@ -35,7 +35,7 @@ test('a late dossier shows with its holder; history one click away', { skip: SKI
   await page.waitForSelector('#login:not([hidden])');
   await shot(page, 'supervisor-login');
   await page.fill('#username', 'sup');
-  await page.fill('#password', 'sup-pass-1');
+  await page.fill('#password', 'sup-pass-0001');
   await page.click('#login-form button');
   await page.waitForSelector('body[data-ready="1"]', { timeout: 20000 });
   const row = page.locator('#late tbody tr', { hasText: late });

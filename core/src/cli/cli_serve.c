@@ -182,7 +182,7 @@ static int cli_demo_create(const char *db, const char *bundle_path, const char *
 		return cli_usage_error("demo", "%s: %s", bundle_path, jerr.text);
 	if (store_open(db, &st, &err) != MC_OK ||
 	    store_user_create(st, actor.actor, "admin", "Quản trị hệ thống (demo)", ROLE_ADMIN,
-	                      "admin-demo", true, NULL, &err) != MC_OK ||
+	                      "admin-demo-2026", true, NULL, &err) != MC_OK ||
 	    store_setup_apply(st, &actor, bundle, &report, &err) != MC_OK) {
 		status = cli_fail("demo", &err);
 		store_close(st);
@@ -262,7 +262,7 @@ int cli_demo(int argc, char **argv)
 	              "  queue (JSON): http://127.0.0.1:%d/api/v1/queue\n"
 	              "  health:       http://127.0.0.1:%d/healthz\n"
 	              "Demo logins (username / password):\n"
-	              "  admin / admin-demo          (quản trị)\n"
+	              "  admin / admin-demo-2026     (quản trị)\n"
 	              "  giamsat / giamsat-demo      (giám sát)\n"
 	              "  motcua1 / motcua1-demo      (cán bộ một cửa, quầy 1; also motcua2..)\n"
 	              "  chuyenvien1 / chuyenvien1-demo (phòng chuyên môn)\n",

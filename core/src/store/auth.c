@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "domain/password.h"
 #include "store/store_internal.h"
 #include "util/clock.h"
 #include "util/xmalloc.h"
@@ -25,6 +26,45 @@ enum role auth_role_parse(const char *s)
 		if (strcmp(s, role_name(staff[i])) == 0)
 			return staff[i];
 	return ROLE_NONE;
+}
+
+enum mc_err auth_password_check(const char *username, const char *password, struct mc_error *err)
+{
+	switch (password_judge(username, password)) {
+	case PASSWORD_OK: return MC_OK;
+	case PASSWORD_TOO_SHORT:
+	case PASSWORD_TOO_LONG:
+		return mc_fail(err, MC_ERR_INVALID, "weak_password",
+		               "Mật khẩu phải dài 12–128 ký tự", "password must be 12-128 bytes");
+	case PASSWORD_USERNAME:
+		return mc_fail(err, MC_ERR_INVALID, "weak_password",
+		               "Mật khẩu không được dựa trên tên đăng nhập",
+		               "password must not be the username with digits or signs");
+	case PASSWORD_COMMON: break;
+	}
+	return mc_fail(err, MC_ERR_INVALID, "weak_password",
+	               "Mật khẩu quá phổ biến, dễ đoán; hãy chọn một câu dài hơn",
+	               "password is too common (a listed password or word, a sequence or one"
+	               " character repeated); choose a longer phrase");
+}
+
+enum mc_err store_admin_remains(struct store *st, struct mc_error *err)
+{
+	struct store_conn *c = store_write_conn(st);
+	sqlite3_stmt *s = store_stmt(c, "SELECT count(*) FROM users WHERE role = 'admin'"
+	                                " AND active = 1");
+	if (s == NULL)
+		return store_sql_error(c, "users", err);
+	int step = sqlite3_step(s);
+	int64_t admins = step == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+	sqlite3_reset(s);
+	if (step != SQLITE_ROW)
+		return store_sql_error(c, "users", err);
+	if (admins == 0)
+		return mc_fail(err, MC_ERR_CONFLICT, "last_admin",
+		               "Không thể bỏ quyền hoặc khóa quản trị viên cuối cùng",
+		               "the last active administrator cannot be demoted or deactivated");
+	return MC_OK;
 }
 
 static void auth_token_new(char out[AUTH_TOKEN_LEN])
@@ -48,6 +88,7 @@ enum mc_err store_user_create(struct store *st, const char *actor, const char *u
 {
 	char hash[crypto_pwhash_STRBYTES];
 	size_t pwlen = password ? strlen(password) : 0;
+	enum mc_err rc;
 
 	if (username == NULL || strlen(username) < 2 || strlen(username) > 64 ||
 	    strspn(username, "abcdefghijklmnopqrstuvwxyz0123456789._-") != strlen(username))
@@ -60,15 +101,14 @@ enum mc_err store_user_create(struct store *st, const char *actor, const char *u
 	if (role_name(role) == NULL || (role & ~ROLE_STAFF))
 		return mc_fail(err, MC_ERR_INVALID, "invalid_role", "Vai trò không hợp lệ",
 		               "role must be admin, supervisor, counter or specialist");
-	if (pwlen < 8 || pwlen > 128)
-		return mc_fail(err, MC_ERR_INVALID, "weak_password",
-		               "Mật khẩu phải dài 8–128 ký tự", "password must be 8-128 bytes");
+	if ((rc = auth_password_check(username, password, err)))
+		return rc;
 	if (crypto_pwhash_str_alg(hash, password, pwlen, AUTH_PW_OPS, AUTH_PW_MEM,
 	                          crypto_pwhash_ALG_ARGON2ID13) != 0)
 		return mc_fail(err, MC_ERR_INTERNAL, "hash_failed", "Lỗi băm mật khẩu",
 		               "password hashing failed (memory)");
 
-	enum mc_err rc = store_begin(st, err);
+	rc = store_begin(st, err);
 	if (rc)
 		return rc;
 	struct store_conn *c = store_write_conn(st);
@@ -115,6 +155,45 @@ fail:
 	return rc;
 }
 
+/* Idle sessions end: a use is written back (expires_at moved) only when it
+ * moves the end by at least this much, so a busy clerk costs one short write
+ * a minute, not one per request. */
+#define AUTH_TOUCH_SECONDS 60
+
+/* When a session opened at created with absolute life ttl ends if it is used
+ * at now: the idle end, capped by the absolute one. */
+static int64_t auth_session_end(struct store *st, int64_t created, int64_t now, int64_t ttl)
+{
+	int64_t idle = store_setting_int(st, "session_idle_minutes", 30) * 60;
+	int64_t end = created + ttl;
+	if (idle > 0 && now + idle < end)
+		end = now + idle;
+	return end;
+}
+
+/* Moves the end of the session token_hash to end (never backwards). A failed
+ * write is only logged: the session then ends at its older end. */
+static void auth_session_touch(struct store *st, const char *token_hash, int64_t end)
+{
+	struct mc_error err;
+	if (store_begin(st, &err) != MC_OK)
+		return;
+	struct store_conn *c = store_write_conn(st);
+	sqlite3_stmt *s = store_stmt(c, "UPDATE sessions SET expires_at = ?1"
+	                                " WHERE token_hash = ?2 AND expires_at < ?1");
+	if (s == NULL) {
+		store_rollback(st);
+		return;
+	}
+	sqlite3_bind_int64(s, 1, end);
+	sqlite3_bind_text(s, 2, token_hash, -1, SQLITE_STATIC);
+	if (store_step(c, s, "session", &err) != MC_OK) {
+		store_rollback(st);
+		return;
+	}
+	store_commit(st, &err);
+}
+
 static enum mc_err auth_session_insert(struct store *st, const char *token_hash, int64_t user_id,
                                        int64_t ttl, struct mc_error *err)
 {
@@ -139,7 +218,7 @@ static enum mc_err auth_session_insert(struct store *st, const char *token_hash,
 	sqlite3_bind_text(s, 1, token_hash, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 2, user_id);
 	sqlite3_bind_int64(s, 3, now);
-	sqlite3_bind_int64(s, 4, now + ttl);
+	sqlite3_bind_int64(s, 4, auth_session_end(st, now, now, ttl));
 	int step = sqlite3_step(s);
 	sqlite3_reset(s);
 	if (step != SQLITE_DONE) {
@@ -232,22 +311,32 @@ bool store_token_resolve(struct store *st, const char *token, struct principal *
 	if (token == NULL || strlen(token) != AUTH_TOKEN_LEN - 1)
 		return false;
 	auth_token_hash(token, th);
-	sqlite3_stmt *s = store_stmt(c, "SELECT u.id, u.role, u.username FROM sessions s"
+	int64_t now = clock_now(), created = 0, expires = 0;
+	sqlite3_stmt *s = store_stmt(c, "SELECT u.id, u.role, u.username, s.created_at,"
+	                                " s.expires_at FROM sessions s"
 	                                " JOIN users u ON u.id = s.user_id"
 	                                " WHERE s.token_hash = ? AND s.expires_at > ?"
 	                                " AND u.active = 1");
 	if (s == NULL)
 		return false;
 	sqlite3_bind_text(s, 1, th, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 2, clock_now());
+	sqlite3_bind_int64(s, 2, now);
 	if (sqlite3_step(s) == SQLITE_ROW) {
 		auth_principal_staff(who, sqlite3_column_int64(s, 0), store_col_text(s, 2),
 		                     store_col_text(s, 1));
+		created = sqlite3_column_int64(s, 3);
+		expires = sqlite3_column_int64(s, 4);
 		found = true;
 	}
 	sqlite3_reset(s);
-	if (found)
+	if (found) {
+		/* Used now: the idle end moves, written back at most once a minute. */
+		int64_t ttl = store_setting_int(st, "session_ttl_hours", 12) * 3600;
+		int64_t end = auth_session_end(st, created, now, ttl);
+		if (end - expires >= AUTH_TOUCH_SECONDS)
+			auth_session_touch(st, th, end);
 		return true;
+	}
 
 	s = store_stmt(c, "SELECT id, kind, name, prints FROM devices"
 	                  " WHERE token_hash = ? AND active = 1");

@@ -12,8 +12,18 @@
 /* Parses "admin", "supervisor", "counter", "specialist" (staff roles only). */
 enum role auth_role_parse(const char *s);
 
+/* Checks a new password of username against the policy (domain/password.h):
+ * MC_OK, or MC_ERR_INVALID "weak_password" with the reason in err. */
+enum mc_err auth_password_check(const char *username, const char *password, struct mc_error *err);
+
+/* Inside a write transaction, after accounts changed: MC_OK while at least one
+ * active administrator remains, else MC_ERR_CONFLICT "last_admin" (the caller
+ * rolls back: nobody could administer the office any more). */
+enum mc_err store_admin_remains(struct store *st, struct mc_error *err);
+
 /* Creates a staff account inside a write transaction (begun here). The
- * password must be 8..128 bytes. On success *id_out (when not NULL) is set. */
+ * password must pass auth_password_check. On success *id_out (when not NULL)
+ * is set. */
 enum mc_err store_user_create(struct store *st, const char *actor, const char *username,
                               const char *full_name, enum role role, const char *password,
                               bool demo, int64_t *id_out, struct mc_error *err);
@@ -28,7 +38,11 @@ enum mc_err store_session_open(struct store *st, const char *username, const cha
                                int64_t ttl, char token_out[AUTH_TOKEN_LEN], struct principal *who,
                                struct mc_error *err);
 /* Resolves a bearer token (staff session or device) to its principal.
- * Returns false when unknown, expired or inactive. Read-only and fast. */
+ * Returns false when unknown, expired or inactive. A staff session also ends
+ * after session_idle_minutes (setting, default 30; 0: never) without use, and
+ * at the latest session_ttl_hours after login. Each use moves the idle end
+ * forward, written at most once a minute per session (a short write
+ * transaction then; every other call only reads). Device tokens never idle. */
 bool store_token_resolve(struct store *st, const char *token, struct principal *who);
 /* Ends the session of token; MC_OK also when it was already gone. */
 enum mc_err store_session_close(struct store *st, const char *token, struct mc_error *err);

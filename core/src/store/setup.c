@@ -107,6 +107,7 @@ static enum mc_err setup_settings(struct store *st, const struct principal *who,
 	    {"default_service_minutes", 1, 240},
 	    {"service_level_minutes", 1, 240},
 	    {"session_ttl_hours", 1, 24 * 30},
+	    {"session_idle_minutes", 0, 24 * 60},
 	};
 	json_t *settings = json_object_get(bundle, "settings");
 	json_t *classes = json_object_get(bundle, "priority_classes");
@@ -387,10 +388,8 @@ static enum mc_err setup_users(struct store *st, const struct principal *who, js
 		}
 		char hash[crypto_pwhash_STRBYTES] = "";
 		if (password) {
-			if (strlen(password) < 8)
-				return mc_fail(err, MC_ERR_INVALID, "weak_password",
-				               "Mật khẩu phải dài 8–128 ký tự",
-				               "password must be 8-128 bytes");
+			if ((rc = auth_password_check(username, password, err)))
+				return rc;
 			if (crypto_pwhash_str_alg(hash, password, strlen(password), 2,
 			                          19u * 1024 * 1024,
 			                          crypto_pwhash_ALG_ARGON2ID13) != 0)
@@ -428,7 +427,9 @@ static enum mc_err setup_users(struct store *st, const struct principal *who, js
 			return rc;
 		(*updated)++;
 	}
-	return MC_OK;
+	/* Nobody may demote or deactivate the last administrator, not even
+	 * themselves: the office could not be administered any more. */
+	return *updated ? store_admin_remains(st, err) : MC_OK;
 }
 
 static enum mc_err setup_devices(struct store *st, const struct principal *who, json_t *bundle,

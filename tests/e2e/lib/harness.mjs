@@ -41,10 +41,10 @@ export const TEST_BUNDLE = {
     { no: 4, name: 'Quầy 4', groups: ['TK'] },
   ],
   users: [
-    { username: 'sup', full_name: 'Giám sát', role: 'supervisor', password: 'sup-pass-1' },
+    { username: 'sup', full_name: 'Giám sát', role: 'supervisor', password: 'sup-pass-0001' },
     { username: 'clerk1', full_name: 'Cán bộ một', role: 'counter', password: 'clerk-pass-1' },
     { username: 'clerk2', full_name: 'Cán bộ hai', role: 'counter', password: 'clerk-pass-2' },
-    { username: 'spec', full_name: 'Chuyên viên', role: 'specialist', password: 'spec-pass-1' },
+    { username: 'spec', full_name: 'Chuyên viên', role: 'specialist', password: 'spec-pass-0001' },
   ],
   devices: [
     { kind: 'kiosk', name: 'kiosk-1', prints: false },
@@ -53,8 +53,8 @@ export const TEST_BUNDLE = {
 };
 
 export const PASSWORDS = {
-  admin: ADMIN_PASSWORD, sup: 'sup-pass-1', clerk1: 'clerk-pass-1', clerk2: 'clerk-pass-2',
-  spec: 'spec-pass-1',
+  admin: ADMIN_PASSWORD, sup: 'sup-pass-0001', clerk1: 'clerk-pass-1', clerk2: 'clerk-pass-2',
+  spec: 'spec-pass-0001',
 };
 
 // One HTTP request; resolves {status, headers, text, json}.
