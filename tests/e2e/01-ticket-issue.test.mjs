@@ -1,3 +1,4 @@
+// tsan: yes
 // Tickets: numbering per group per day, the answer a kiosk prints, and
 // concurrent issuing that stays unique and gap-free.
 import { test, before, after } from 'node:test';

@@ -1,3 +1,4 @@
+// tsan: yes
 // A counter's day: call, recall, finish; no-show and rejoin; transfer; the
 // priority lane and its anti-starvation cap; counters belong to their clerk.
 import { test, before, after, beforeEach } from 'node:test';

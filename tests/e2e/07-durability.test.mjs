@@ -1,3 +1,4 @@
+// tsan: yes
 // kill -9 during a burst of ticket issuing: after restart every acknowledged
 // ticket is there, the file is intact and the audit chain verifies.
 import { test, after } from 'node:test';

@@ -1,3 +1,4 @@
+// tsan: yes
 // The persistent print spool on a real IPP printer: while the printer is off
 // jobs queue up and staff see why; they survive a server restart; when the
 // printer is back every job completes exactly once. A failed job goes back to
