@@ -1,5 +1,4 @@
 // tsan: yes
-// tsan: yes
 // The live stream: a snapshot on every connect, then ordered deltas with ids;
 // Last-Event-ID resumes without loss, also across a server restart.
 import { test, before, after } from 'node:test';
