@@ -294,3 +294,65 @@ test('slow clients: capped per address, closed at the head deadline, others stil
     srv.cleanup();
   }
 });
+
+test('a body trickled past its deadline is cut; nothing is created', async () => {
+  const srv = await startServer({ args: ['--body-timeout-ms', '1500'] });
+  try {
+    const before = srv.sql('SELECT count(*) AS n FROM tickets')[0].n;
+    const closed = await new Promise((resolve, reject) => {
+      const sock = net.connect(srv.port, '127.0.0.1');
+      let out = '';
+      sock.on('data', (d) => { out += d; });
+      sock.on('error', () => {});
+      sock.on('close', () => { clearInterval(timer); resolve(out); });
+      sock.write(`POST /api/v1/tickets HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${srv.devices['kiosk-1']}\r\n`
+        + 'Content-Type: application/json\r\nContent-Length: 200\r\n\r\n{"group":"CT"');
+      // One byte every 200 ms would take 40 s to finish the body.
+      const timer = setInterval(() => sock.write(' '), 200);
+      setTimeout(() => { clearInterval(timer); sock.destroy(); reject(new Error('not cut within 15 s')); }, 15000).unref();
+    });
+    assert.doesNotMatch(closed, /HTTP\/1\.1 2\d\d/);
+    assert.equal(srv.sql('SELECT count(*) AS n FROM tickets')[0].n, before);
+  } finally {
+    await srv.stop();
+    srv.cleanup();
+  }
+});
+
+test('event streams take at most their share of connections; ordinary requests still pass', async () => {
+  // A stream's end is seen at its next write: heartbeats every 300 ms.
+  const srv = await startServer({ args: ['--max-streams', '2', '--heartbeat-ms', '300'] });
+  const open = [];
+  const stream = () => new Promise((resolve, reject) => {
+    const req = http.get(`${srv.base}/api/v1/events?access_token=${srv.devices['board-1']}`, { agent: false }, (res) => {
+      let text = '';
+      if (res.statusCode === 200) { open.push(req); resolve({ status: 200 }); return; }
+      res.on('data', (d) => { text += d; });
+      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, json: JSON.parse(text) }));
+    });
+    req.on('error', (e) => (e.code === 'ECONNRESET' ? null : reject(e)));
+    req.setTimeout(5000, () => req.destroy(new Error('no answer')));
+  });
+  try {
+    assert.equal((await stream()).status, 200);
+    assert.equal((await stream()).status, 200);
+    const third = await stream();
+    assert.equal(third.status, 429);
+    assert.equal(third.json.error.code, 'too_many_streams');
+    assert.ok(Number(third.headers['retry-after']) >= 1);
+    assert.equal((await srv.req('GET', '/api/v1/queue')).status, 200);
+    // A stream that ends gives its slot back.
+    open.shift().destroy();
+    const deadline = Date.now() + 10000;
+    let again;
+    do {
+      again = await stream();
+      if (again.status !== 200) await new Promise((r) => setTimeout(r, 100));
+    } while (again.status !== 200 && Date.now() < deadline);
+    assert.equal(again.status, 200);
+  } finally {
+    for (const r of open) r.destroy();
+    await srv.stop();
+    srv.cleanup();
+  }
+});
