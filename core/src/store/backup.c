@@ -12,6 +12,11 @@
 
 #include "util/xmalloc.h"
 
+/* While the source cannot be read (a WAL recovery by another process): wait
+ * this long between tries, at most this many times (10 s in all). */
+#define BACKUP_BUSY_SLEEP_MS 20
+#define BACKUP_BUSY_TRIES 500
+
 enum mc_err store_backup(struct store *st, const char *out_gz, struct mc_error *err)
 {
 	char *tmp = xasprintf("%s.tmp-XXXXXX", out_gz);
@@ -33,7 +38,11 @@ enum mc_err store_backup(struct store *st, const char *out_gz, struct mc_error *
 		             "Không ghi được tệp sao lưu", "cannot open the backup file");
 		goto out;
 	}
-	/* The backup reads through its own connection so writers go on. */
+	/* The backup reads through this thread's reader so writers go on. All
+	 * pages are copied in one step, inside one read transaction: a
+	 * consistent snapshot of one instant that commits by other connections
+	 * (the running server) cannot restart. Copied in small steps, the copy
+	 * started over at every commit and under steady writes never ended. */
 	struct store_conn *src = store_read_conn(st);
 	sqlite3_backup *b = sqlite3_backup_init(dst, "main", src->db, "main");
 	if (b == NULL) {
@@ -41,12 +50,19 @@ enum mc_err store_backup(struct store *st, const char *out_gz, struct mc_error *
 		             sqlite3_errmsg(dst));
 		goto out;
 	}
-	int step;
-	while ((step = sqlite3_backup_step(b, 256)) == SQLITE_OK || step == SQLITE_BUSY ||
-	       step == SQLITE_LOCKED)
-		if (step != SQLITE_OK)
-			sqlite3_sleep(20);
+	int step, tries = 0;
+	while ((step = sqlite3_backup_step(b, -1)) == SQLITE_BUSY || step == SQLITE_LOCKED) {
+		if (++tries > BACKUP_BUSY_TRIES)
+			break;
+		sqlite3_sleep(BACKUP_BUSY_SLEEP_MS);
+	}
 	sqlite3_backup_finish(b);
+	if (step == SQLITE_BUSY || step == SQLITE_LOCKED) {
+		rc = mc_fail(err, MC_ERR_UNAVAILABLE, "backup_busy",
+		             "Cơ sở dữ liệu đang bận, hãy thử lại",
+		             "The database stayed busy; try again");
+		goto out;
+	}
 	if (step != SQLITE_DONE) {
 		rc = mc_fail(err, MC_ERR_INTERNAL, "backup_failed", "Sao lưu thất bại",
 		             sqlite3_errstr(step));
