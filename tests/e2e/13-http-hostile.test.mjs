@@ -8,7 +8,9 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import http from 'node:http';
-import { spawn } from 'node:child_process';
+import https from 'node:https';
+import path from 'node:path';
+import { spawn, spawnSync } from 'node:child_process';
 import { startServer, BIN, PASSWORDS } from './lib/harness.mjs';
 import { DOSSIER_BUNDLE } from './lib/dossier-bundle.mjs';
 
@@ -352,6 +354,30 @@ test('event streams take at most their share of connections; ordinary requests s
     assert.equal(again.status, 200);
   } finally {
     for (const r of open) r.destroy();
+    await srv.stop();
+    srv.cleanup();
+  }
+});
+
+test('under TLS every answer carries Strict-Transport-Security', async () => {
+  const key = path.join(s.dir, 'key.pem');
+  const cert = path.join(s.dir, 'cert.pem');
+  const gen = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert,
+    '-days', '2', '-subj', '/CN=127.0.0.1'], { encoding: 'utf8' });
+  assert.equal(gen.status, 0, gen.stderr);
+  const srv = await startServer({ args: ['--tls-cert', cert, '--tls-key', key] });
+  try {
+    for (const p of ['/healthz', '/kiosk']) {
+      const headers = await new Promise((resolve, reject) => {
+        https.get({ host: '127.0.0.1', port: srv.port, path: p, rejectUnauthorized: false, agent: false }, (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.headers));
+        }).on('error', reject);
+      });
+      assert.match(headers['strict-transport-security'] ?? '', /^max-age=\d{7,}/, p);
+      assert.equal(headers['x-frame-options'], 'DENY', p);
+    }
+  } finally {
     await srv.stop();
     srv.cleanup();
   }
