@@ -177,3 +177,33 @@ test('a read the database cannot finish answers the error shape, never a short 2
     b.cleanup();
   }
 });
+
+test('queue reads: metrics and a ticket lookup report a damaged store; the board keeps its last good view', async () => {
+  const q = await startServer();
+  try {
+    const ids = [];
+    for (let i = 0; i < 3; i++) {
+      const r = await q.as('kiosk-1', 'POST', '/api/v1/tickets', { body: { group: 'CT' } });
+      assert.equal(r.status, 201, r.text);
+      ids.push(r.json.ticket?.id ?? r.json.id);
+    }
+    const m = await q.req('GET', '/metrics');
+    assert.equal(m.status, 200, m.text);
+    assert.match(m.text, /motcua_waiting\{group="CT"\} 3/);
+    const pub = await q.req('GET', `/api/v1/public/tickets/${ids[2]}`);
+    assert.equal(pub.status, 200, pub.text);
+    assert.equal(pub.json.people_ahead, 2);
+    const board = await q.as('board-1', 'GET', '/api/v1/queue');
+    assert.equal(board.status, 200, board.text);
+
+    breakRow(q, 'tickets', ids[1]);
+    assertServerError(await q.req('GET', '/metrics'), 'metrics');
+    assertServerError(await q.req('GET', `/api/v1/public/tickets/${ids[1]}`), 'public ticket');
+    const after = await q.as('board-1', 'GET', '/api/v1/queue');
+    assert.equal(after.status, 200, after.text);
+    assert.equal(after.json.groups.find((g) => g.code === 'CT').waiting, 3, 'the last good view, not a short one');
+  } finally {
+    await q.stop();
+    q.cleanup();
+  }
+});

@@ -221,7 +221,9 @@ static void test_snapshot_shape(void **state)
 {
 	struct fixture *f = *state;
 	int64_t ev = -1;
-	char *text = store_queue_snapshot(f->st, 1795708050, &ev);
+	char *text = NULL;
+	struct mc_error err;
+	assert_int_equal(store_queue_snapshot(f->st, 1795708050, &text, &ev, &err), MC_OK);
 	json_t *j = json_loads(text, 0, NULL);
 	free(text);
 	assert_non_null(j);

@@ -173,7 +173,23 @@ static char *bus_snapshot_fresh(struct bus *bus, size_t *len, int64_t *event)
 	uint64_t built = bus->gen;
 	pthread_mutex_unlock(&bus->lock);
 	int64_t ev = 0;
-	char *snap = store_queue_snapshot(bus->st, clock_now(), &ev);
+	char *snap = NULL;
+	if (store_queue_snapshot(bus->st, clock_now(), &snap, &ev, NULL) != MC_OK) {
+		/* The store cannot be read (logged there). Screens keep the last good
+		 * snapshot; the next read tries again, as this one counts for no
+		 * commit. Before any, an empty queue stands in. */
+		pthread_mutex_lock(&bus->lock);
+		if (bus->snapshot)
+			copy = bus_snapshot_copy_locked(bus, len, event);
+		pthread_mutex_unlock(&bus->lock);
+		if (copy) {
+			pthread_mutex_unlock(&bus->rebuild);
+			return copy;
+		}
+		snap = xstrdup("{\"event_id\":0,\"groups\":[],\"counters\":[],"
+		               "\"recent_calls\":[]}");
+		built = 0;
+	}
 	pthread_mutex_lock(&bus->lock);
 	BUS_ENFORCE(built >= bus->snapshot_gen, "snapshot rebuilt out of order");
 	free(bus->snapshot);

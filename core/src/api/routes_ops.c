@@ -66,7 +66,12 @@ void route_metrics(struct api *api, struct http_request *r)
 	              "# HELP motcua_sse_subscribers Live event stream subscribers.\n"
 	              "# TYPE motcua_sse_subscribers gauge\nmotcua_sse_subscribers %d\n",
 	              bus_subscriber_count(api->bus));
-	store_queue_metrics(api->st, clock_now(), &sb);
+	struct mc_error err;
+	if (store_queue_metrics(api->st, clock_now(), &sb, &err) != MC_OK) {
+		strbuf_free(&sb);
+		http_reply_error(r, &err);
+		return;
+	}
 	size_t len;
 	char *text = strbuf_detach(&sb, &len);
 	free(r->resp);

@@ -276,13 +276,13 @@ void route_public_ticket(struct api *api, struct http_request *r)
 {
 	int64_t id;
 	json_t *v = NULL;
-	if (http_parse_int(r->params[0], 1, INT64_MAX, &id))
-		v = store_ticket_public(api->st, id, clock_now());
-	if (v == NULL) {
-		http_reply_fail(r, MC_ERR_NOT_FOUND, "ticket_not_found",
-		                "Không có số thứ tự này trong ngày hôm nay",
-		                "No such ticket today");
+	struct mc_error err;
+	if (!http_parse_int(r->params[0], 1, INT64_MAX, &id))
+		mc_fail(&err, MC_ERR_NOT_FOUND, "ticket_not_found",
+		        "Không có số thứ tự này trong ngày hôm nay", "No such ticket today");
+	else if (store_ticket_public(api->st, id, clock_now(), &v, &err) == MC_OK) {
+		http_reply_json(r, 200, v);
 		return;
 	}
-	http_reply_json(r, 200, v);
+	http_reply_error(r, &err);
 }

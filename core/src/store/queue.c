@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "store/scan.h"
 #include "store/store_internal.h"
 #include "util/clock.h"
 #include "util/strbuf.h"
@@ -867,7 +868,15 @@ fail:
 	return rc;
 }
 
-json_t *store_ticket_public(struct store *st, int64_t id, int64_t now)
+/* The one answer for a ticket that is not one of today's. */
+static enum mc_err queue_ticket_not_found(struct mc_error *err)
+{
+	return mc_fail(err, MC_ERR_NOT_FOUND, "ticket_not_found",
+	               "Không có số thứ tự này trong ngày hôm nay", "No such ticket today");
+}
+
+enum mc_err store_ticket_public(struct store *st, int64_t id, int64_t now, json_t **out,
+                                struct mc_error *err)
 {
 	struct store_conn *c = store_read_conn(st);
 	char today[11];
@@ -879,13 +888,15 @@ json_t *store_ticket_public(struct store *st, int64_t id, int64_t now)
 	       " LEFT JOIN counters co ON co.id = t.counter_id"
 	       " WHERE t.id = ? AND t.service_day = ?");
 	if (s == NULL)
-		return NULL;
+		return store_sql_error(c, "public ticket", err);
 	sqlite3_bind_int64(s, 1, id);
 	sqlite3_bind_text(s, 2, today, -1, SQLITE_STATIC);
 	json_t *v = NULL;
 	int64_t key = 0, gid = 0;
 	bool priority = false, waiting = false;
-	if (sqlite3_step(s) == SQLITE_ROW) {
+	int step;
+	enum mc_err rc;
+	if (store_next(s, &step)) {
 		priority = sqlite3_column_int(s, 5) != 0;
 		waiting = strcmp(store_col_text(s, 4), "waiting") == 0;
 		key = sqlite3_column_int64(s, 7);
@@ -902,9 +913,16 @@ json_t *store_ticket_public(struct store *st, int64_t id, int64_t now)
 		                  ? json_null()
 		                  : json_string(store_col_text(s, 9)));
 	}
-	sqlite3_reset(s);
-	if (v == NULL || !waiting)
-		return v;
+	if ((rc = store_scan_end(c, s, step, "public ticket", err)))
+		goto out;
+	if (v == NULL) {
+		rc = queue_ticket_not_found(err);
+		goto out;
+	}
+	if (!waiting) {
+		*out = v;
+		return MC_OK;
+	}
 	/* Ahead: for a priority ticket, the priority ones before it; for an
 	 * ordinary one, everyone before it and every priority ticket (called
 	 * first). An estimate: the anti-starvation cap may let it pass some. */
@@ -913,18 +931,25 @@ json_t *store_ticket_public(struct store *st, int64_t id, int64_t now)
 	                  " AND CASE WHEN ?5 THEN priority IS NOT NULL AND queue_key < ?4"
 	                  " ELSE queue_key < ?4 OR priority IS NOT NULL END");
 	int ahead = 0;
-	if (s) {
-		sqlite3_bind_text(s, 1, today, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(s, 2, gid);
-		sqlite3_bind_int64(s, 3, id);
-		sqlite3_bind_int64(s, 4, key);
-		sqlite3_bind_int(s, 5, priority);
-		if (sqlite3_step(s) == SQLITE_ROW)
-			ahead = sqlite3_column_int(s, 0);
-		sqlite3_reset(s);
+	if (s == NULL) {
+		rc = store_sql_error(c, "public ticket", err);
+		goto out;
 	}
+	sqlite3_bind_text(s, 1, today, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, gid);
+	sqlite3_bind_int64(s, 3, id);
+	sqlite3_bind_int64(s, 4, key);
+	sqlite3_bind_int(s, 5, priority);
+	if (store_next(s, &step))
+		ahead = sqlite3_column_int(s, 0);
+	if ((rc = store_scan_end(c, s, step, "public ticket", err)))
+		goto out;
 	int64_t service = store_setting_int(st, "default_service_minutes", 6) * 60;
 	json_object_set_new(v, "people_ahead", json_integer(ahead));
 	json_object_set_new(v, "wait", queue_group_wait(c, gid, today, now, service, ahead));
-	return v;
+	*out = v;
+	return MC_OK;
+out:
+	json_decref(v);
+	return rc;
 }

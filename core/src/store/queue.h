@@ -45,19 +45,27 @@ enum mc_err store_counter_set_state(struct store *st, const struct principal *wh
 
 /* The whole queue as the board, kiosk and clients see it: office, groups with
  * waiting counts and wait ranges, counters with the ticket being served, the
- * next tickets and the last calls. No personal data. Newly allocated text;
- * *event_id gets the id of the last stream event it includes. */
-char *store_queue_snapshot(struct store *st, int64_t now, int64_t *event_id);
+ * next tickets and the last calls. No personal data. *out gets newly
+ * allocated text (the caller frees it) and *event_id (when not NULL) the id
+ * of the last stream event it includes. On a database error returns it (err
+ * filled, logged) and touches neither. */
+enum mc_err store_queue_snapshot(struct store *st, int64_t now, char **out, int64_t *event_id,
+                                 struct mc_error *err);
 
 /* Metrics: counts of today's tickets by group and outcome, and waiting now.
- * Appends Prometheus text to *out (a struct strbuf). */
+ * Appends Prometheus text to *out (a struct strbuf). On a database error
+ * returns it (err filled); out may then hold a partial text to discard. */
 struct strbuf;
-void store_queue_metrics(struct store *st, int64_t now, struct strbuf *out);
+enum mc_err store_queue_metrics(struct store *st, int64_t now, struct strbuf *out,
+                                struct mc_error *err);
 
 /* A citizen's view of one of today's tickets (the QR code on the ticket
  * opens /queue?t=ID): label, group, state, the counter calling it, and while
- * it waits the people ahead and the wait range. NULL when there is no such
- * ticket today. No personal data: a ticket has none. */
-json_t *store_ticket_public(struct store *st, int64_t id, int64_t now);
+ * it waits the people ahead and the wait range, into *out (the caller frees
+ * it). MC_ERR_NOT_FOUND ("ticket_not_found") when there is no such ticket
+ * today, or a database error; *out untouched on error. No personal data: a
+ * ticket has none. */
+enum mc_err store_ticket_public(struct store *st, int64_t id, int64_t now, json_t **out,
+                                struct mc_error *err);
 
 #endif

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "store/queue.h"
+#include "store/scan.h"
 #include "store/store_internal.h"
 #include "util/clock.h"
 #include "util/strbuf.h"
@@ -24,15 +25,20 @@ static json_t *view_find_by_id(json_t *arr, int64_t id)
 	return NULL;
 }
 
-static json_t *view_groups(struct store_conn *c, const char *day, int64_t now,
-                           int64_t service_seconds)
+/* The active groups with waiting counts, next labels and wait ranges into
+ * *out (a new array); a database error otherwise (err filled, *out
+ * untouched). */
+static enum mc_err view_groups(struct store_conn *c, const char *day, int64_t now,
+                               int64_t service_seconds, json_t **out, struct mc_error *err)
 {
 	json_t *groups = json_array();
+	enum mc_err rc;
+	int step;
 	sqlite3_stmt *s = store_stmt(c, "SELECT id, code, prefix, name, name_en FROM service_groups"
 	                                " WHERE active = 1 ORDER BY sort, id");
 	if (s == NULL)
-		return groups;
-	while (sqlite3_step(s) == SQLITE_ROW)
+		goto sql_fail;
+	while (store_next(s, &step))
 		json_array_append_new(
 		    groups, json_pack("{s:I, s:s, s:s, s:s, s:s, s:i, s:i, s:i, s:I, s:I, s:[]}",
 		                      "_id", (json_int_t)sqlite3_column_int64(s, 0), "code",
@@ -40,66 +46,68 @@ static json_t *view_groups(struct store_conn *c, const char *day, int64_t now,
 		                      store_col_text(s, 3), "name_en", store_col_text(s, 4),
 		                      "waiting", 0, "priority_waiting", 0, "open_counters", 0,
 		                      "_head", (json_int_t)-1, "_last", (json_int_t)-1, "next"));
-	sqlite3_reset(s);
+	if ((rc = store_scan_end(c, s, step, "queue view", err)))
+		goto fail;
 
 	s = store_stmt(c, "SELECT group_id, count(*), sum(priority IS NOT NULL), min(queued_at)"
 	                  " FROM tickets WHERE state = 'waiting' AND service_day = ?"
 	                  " GROUP BY group_id");
-	if (s) {
-		sqlite3_bind_text(s, 1, day, -1, SQLITE_STATIC);
-		while (sqlite3_step(s) == SQLITE_ROW) {
-			json_t *g = view_find_by_id(groups, sqlite3_column_int64(s, 0));
-			if (g == NULL)
-				continue;
-			json_object_set_new(g, "waiting", json_integer(sqlite3_column_int(s, 1)));
-			json_object_set_new(g, "priority_waiting",
-			                    json_integer(sqlite3_column_int(s, 2)));
-			json_object_set_new(g, "_head",
-			                    json_integer(now - sqlite3_column_int64(s, 3)));
-		}
-		sqlite3_reset(s);
+	if (s == NULL)
+		goto sql_fail;
+	sqlite3_bind_text(s, 1, day, -1, SQLITE_STATIC);
+	while (store_next(s, &step)) {
+		json_t *g = view_find_by_id(groups, sqlite3_column_int64(s, 0));
+		if (g == NULL)
+			continue;
+		json_object_set_new(g, "waiting", json_integer(sqlite3_column_int(s, 1)));
+		json_object_set_new(g, "priority_waiting", json_integer(sqlite3_column_int(s, 2)));
+		json_object_set_new(g, "_head", json_integer(now - sqlite3_column_int64(s, 3)));
 	}
+	if ((rc = store_scan_end(c, s, step, "queue view", err)))
+		goto fail;
 	s = store_stmt(c, "SELECT cg.group_id, count(*) FROM counter_groups cg"
 	                  " JOIN counters co ON co.id = cg.counter_id WHERE co.state = 'open'"
 	                  " GROUP BY cg.group_id");
-	if (s) {
-		while (sqlite3_step(s) == SQLITE_ROW) {
-			json_t *g = view_find_by_id(groups, sqlite3_column_int64(s, 0));
-			if (g)
-				json_object_set_new(g, "open_counters",
-				                    json_integer(sqlite3_column_int(s, 1)));
-		}
-		sqlite3_reset(s);
+	if (s == NULL)
+		goto sql_fail;
+	while (store_next(s, &step)) {
+		json_t *g = view_find_by_id(groups, sqlite3_column_int64(s, 0));
+		if (g)
+			json_object_set_new(g, "open_counters",
+			                    json_integer(sqlite3_column_int(s, 1)));
 	}
+	if ((rc = store_scan_end(c, s, step, "queue view", err)))
+		goto fail;
 	/* The wait of the last ticket called today in each group (bare column
 	 * with max(): the row holding the latest call). */
 	s = store_stmt(c,
 	               "SELECT t.group_id, v.first_called_at - v.queued_at,"
 	               " max(v.first_called_at) FROM visits v JOIN tickets t ON t.id = v.ticket_id"
 	               " WHERE t.service_day = ? GROUP BY t.group_id");
-	if (s) {
-		sqlite3_bind_text(s, 1, day, -1, SQLITE_STATIC);
-		while (sqlite3_step(s) == SQLITE_ROW) {
-			json_t *g = view_find_by_id(groups, sqlite3_column_int64(s, 0));
-			if (g)
-				json_object_set_new(g, "_last",
-				                    json_integer(sqlite3_column_int64(s, 1)));
-		}
-		sqlite3_reset(s);
+	if (s == NULL)
+		goto sql_fail;
+	sqlite3_bind_text(s, 1, day, -1, SQLITE_STATIC);
+	while (store_next(s, &step)) {
+		json_t *g = view_find_by_id(groups, sqlite3_column_int64(s, 0));
+		if (g)
+			json_object_set_new(g, "_last", json_integer(sqlite3_column_int64(s, 1)));
 	}
+	if ((rc = store_scan_end(c, s, step, "queue view", err)))
+		goto fail;
 	s = store_stmt(c,
 	               "SELECT group_id, label FROM tickets WHERE state = 'waiting'"
 	               " AND service_day = ? ORDER BY group_id, priority IS NULL, queue_key, id");
-	if (s) {
-		sqlite3_bind_text(s, 1, day, -1, SQLITE_STATIC);
-		while (sqlite3_step(s) == SQLITE_ROW) {
-			json_t *g = view_find_by_id(groups, sqlite3_column_int64(s, 0));
-			json_t *next = g ? json_object_get(g, "next") : NULL;
-			if (next && json_array_size(next) < VIEW_NEXT_PER_GROUP)
-				json_array_append_new(next, json_string(store_col_text(s, 1)));
-		}
-		sqlite3_reset(s);
+	if (s == NULL)
+		goto sql_fail;
+	sqlite3_bind_text(s, 1, day, -1, SQLITE_STATIC);
+	while (store_next(s, &step)) {
+		json_t *g = view_find_by_id(groups, sqlite3_column_int64(s, 0));
+		json_t *next = g ? json_object_get(g, "next") : NULL;
+		if (next && json_array_size(next) < VIEW_NEXT_PER_GROUP)
+			json_array_append_new(next, json_string(store_col_text(s, 1)));
 	}
+	if ((rc = store_scan_end(c, s, step, "queue view", err)))
+		goto fail;
 
 	size_t i;
 	json_t *g;
@@ -117,7 +125,13 @@ static json_t *view_groups(struct store_conn *c, const char *day, int64_t now,
 		json_object_del(g, "_head");
 		json_object_del(g, "_last");
 	}
-	return groups;
+	*out = groups;
+	return MC_OK;
+sql_fail:
+	rc = store_sql_error(c, "queue view", err);
+fail:
+	json_decref(groups);
+	return rc;
 }
 
 json_t *queue_wait_json(const struct queue_wait_range *r)
@@ -169,61 +183,75 @@ json_t *queue_group_wait(struct store_conn *c, int64_t gid, const char *day, int
 	return queue_wait_json(&r);
 }
 
-static json_t *view_counters(struct store_conn *c)
+/* The counters with their groups and the ticket each serves into *out (a
+ * new array); a database error otherwise (err filled, *out untouched). */
+static enum mc_err view_counters(struct store_conn *c, json_t **out, struct mc_error *err)
 {
 	json_t *counters = json_array();
+	enum mc_err rc;
+	int step;
 	sqlite3_stmt *s = store_stmt(c, "SELECT id, no, name, state FROM counters ORDER BY no");
 	if (s == NULL)
-		return counters;
-	while (sqlite3_step(s) == SQLITE_ROW)
+		goto sql_fail;
+	while (store_next(s, &step))
 		json_array_append_new(
 		    counters, json_pack("{s:I, s:i, s:s, s:s, s:[], s:n}", "_id",
 		                        (json_int_t)sqlite3_column_int64(s, 0), "no",
 		                        sqlite3_column_int(s, 1), "name", store_col_text(s, 2),
 		                        "state", store_col_text(s, 3), "groups", "serving"));
-	sqlite3_reset(s);
+	if ((rc = store_scan_end(c, s, step, "queue view", err)))
+		goto fail;
 	s = store_stmt(c, "SELECT cg.counter_id, g.code FROM counter_groups cg"
 	                  " JOIN service_groups g ON g.id = cg.group_id ORDER BY g.sort, g.id");
-	if (s) {
-		while (sqlite3_step(s) == SQLITE_ROW) {
-			json_t *co = view_find_by_id(counters, sqlite3_column_int64(s, 0));
-			if (co)
-				json_array_append_new(json_object_get(co, "groups"),
-				                      json_string(store_col_text(s, 1)));
-		}
-		sqlite3_reset(s);
+	if (s == NULL)
+		goto sql_fail;
+	while (store_next(s, &step)) {
+		json_t *co = view_find_by_id(counters, sqlite3_column_int64(s, 0));
+		if (co)
+			json_array_append_new(json_object_get(co, "groups"),
+			                      json_string(store_col_text(s, 1)));
 	}
+	if ((rc = store_scan_end(c, s, step, "queue view", err)))
+		goto fail;
 	s = store_stmt(
 	    c, "SELECT t.counter_id, t.id, t.label, g.code, v.called_at, v.recalls,"
 	       " t.priority IS NOT NULL FROM tickets t JOIN service_groups g ON g.id = t.group_id"
 	       " JOIN visits v ON v.ticket_id = t.id AND v.finished_at IS NULL"
 	       " WHERE t.state = 'called'");
-	if (s) {
-		while (sqlite3_step(s) == SQLITE_ROW) {
-			json_t *co = view_find_by_id(counters, sqlite3_column_int64(s, 0));
-			if (co == NULL)
-				continue;
-			json_object_set_new(
-			    co, "serving",
-			    json_pack("{s:I, s:s, s:s, s:I, s:i, s:b}", "id",
-			              (json_int_t)sqlite3_column_int64(s, 1), "label",
-			              store_col_text(s, 2), "group", store_col_text(s, 3),
-			              "called_at", (json_int_t)sqlite3_column_int64(s, 4),
-			              "recalls", sqlite3_column_int(s, 5), "priority",
-			              /* Public: whether, never which class. */
-			              sqlite3_column_int(s, 6) != 0));
-		}
-		sqlite3_reset(s);
+	if (s == NULL)
+		goto sql_fail;
+	while (store_next(s, &step)) {
+		json_t *co = view_find_by_id(counters, sqlite3_column_int64(s, 0));
+		if (co == NULL)
+			continue;
+		json_object_set_new(co, "serving",
+		                    json_pack("{s:I, s:s, s:s, s:I, s:i, s:b}", "id",
+		                              (json_int_t)sqlite3_column_int64(s, 1), "label",
+		                              store_col_text(s, 2), "group", store_col_text(s, 3),
+		                              "called_at", (json_int_t)sqlite3_column_int64(s, 4),
+		                              "recalls", sqlite3_column_int(s, 5), "priority",
+		                              /* Public: whether, never which class. */
+		                              sqlite3_column_int(s, 6) != 0));
 	}
+	if ((rc = store_scan_end(c, s, step, "queue view", err)))
+		goto fail;
 	size_t i;
 	json_t *co;
 	json_array_foreach(counters, i, co) json_object_del(co, "_id");
-	return counters;
+	*out = counters;
+	return MC_OK;
+sql_fail:
+	rc = store_sql_error(c, "queue view", err);
+fail:
+	json_decref(counters);
+	return rc;
 }
 
-static json_t *view_recent_calls(struct store_conn *c, const char *day)
+/* Today's last calls, newest first, into *out (a new array); a database
+ * error otherwise (err filled, *out untouched). */
+static enum mc_err view_recent_calls(struct store_conn *c, const char *day, json_t **out,
+                                     struct mc_error *err)
 {
-	json_t *calls = json_array();
 	sqlite3_stmt *s =
 	    store_stmt(c, "SELECT t.label, co.no, v.called_at, v.recalls FROM visits v"
 	                  " JOIN tickets t ON t.id = v.ticket_id"
@@ -231,16 +259,22 @@ static json_t *view_recent_calls(struct store_conn *c, const char *day)
 	                  " WHERE t.service_day = ? ORDER BY v.called_at DESC, v.id DESC"
 	                  " LIMIT 10");
 	if (s == NULL)
-		return calls;
+		return store_sql_error(c, "queue view", err);
+	json_t *calls = json_array();
+	int step;
 	sqlite3_bind_text(s, 1, day, -1, SQLITE_STATIC);
-	while (sqlite3_step(s) == SQLITE_ROW)
+	while (store_next(s, &step))
 		json_array_append_new(calls, json_pack("{s:s, s:i, s:I, s:i}", "label",
 		                                       store_col_text(s, 0), "counter",
 		                                       sqlite3_column_int(s, 1), "at",
 		                                       (json_int_t)sqlite3_column_int64(s, 2),
 		                                       "recalls", sqlite3_column_int(s, 3)));
-	sqlite3_reset(s);
-	return calls;
+	enum mc_err rc = store_scan_end(c, s, step, "queue view", err);
+	if (rc)
+		json_decref(calls);
+	else
+		*out = calls;
+	return rc;
 }
 
 static json_t *view_setting_json(struct store *st, const char *key, const char *fallback)
@@ -251,42 +285,60 @@ static json_t *view_setting_json(struct store *st, const char *key, const char *
 	return j ? j : json_null();
 }
 
-char *store_queue_snapshot(struct store *st, int64_t now, int64_t *event_id)
+enum mc_err store_queue_snapshot(struct store *st, int64_t now, char **out, int64_t *event_id,
+                                 struct mc_error *err)
 {
 	struct store_conn *c = store_read_conn(st);
 	char day[11];
 	int64_t last_event = 0;
+	json_t *groups = NULL, *counters = NULL, *calls = NULL;
+	enum mc_err rc;
+	int step;
 	clock_office_date(now, day);
 
 	/* One read transaction so every part is from the same moment. */
 	store_exec(c, "BEGIN", NULL);
 	sqlite3_stmt *s = store_stmt(c, "SELECT coalesce(max(id), 0) FROM events WHERE stream = 1");
-	if (s && sqlite3_step(s) == SQLITE_ROW)
+	if (s == NULL) {
+		rc = store_sql_error(c, "queue snapshot", err);
+		goto out;
+	}
+	if (store_next(s, &step))
 		last_event = sqlite3_column_int64(s, 0);
-	if (s)
-		sqlite3_reset(s);
+	if ((rc = store_scan_end(c, s, step, "queue snapshot", err)))
+		goto out;
 	int64_t service_seconds = store_setting_int(st, "default_service_minutes", 6) * 60;
-	json_t *snap = json_pack("{s:I, s:I, s:s, s:o, s:o, s:o, s:o, s:o}", "event_id",
+	if ((rc = view_groups(c, day, now, service_seconds, &groups, err)) ||
+	    (rc = view_counters(c, &counters, err)) ||
+	    (rc = view_recent_calls(c, day, &calls, err)))
+		goto out;
+	json_t *snap = json_pack("{s:I, s:I, s:s, s:o, s:o, s:O, s:O, s:O}", "event_id",
 	                         (json_int_t)last_event, "at", (json_int_t)now, "service_day", day,
 	                         "office", view_setting_json(st, "office", "{}"),
-	                         "priority_classes", queue_priority_classes(st), "groups",
-	                         view_groups(c, day, now, service_seconds), "counters",
-	                         view_counters(c), "recent_calls", view_recent_calls(c, day));
-	store_exec(c, "COMMIT", NULL);
+	                         "priority_classes", queue_priority_classes(st), "groups", groups,
+	                         "counters", counters, "recent_calls", calls);
 	size_t i;
 	json_t *g;
 	json_array_foreach(json_object_get(snap, "groups"), i, g) json_object_del(g, "_id");
-	char *text = json_dumps(snap, JSON_COMPACT);
+	*out = json_dumps(snap, JSON_COMPACT);
 	json_decref(snap);
 	if (event_id)
 		*event_id = last_event;
-	return text;
+out:
+	store_exec(c, "COMMIT", NULL);
+	json_decref(groups);
+	json_decref(counters);
+	json_decref(calls);
+	return rc;
 }
 
-void store_queue_metrics(struct store *st, int64_t now, struct strbuf *out)
+enum mc_err store_queue_metrics(struct store *st, int64_t now, struct strbuf *out,
+                                struct mc_error *err)
 {
 	struct store_conn *c = store_read_conn(st);
 	char day[11];
+	int step;
+	enum mc_err rc;
 	clock_office_date(now, day);
 
 	strbuf_puts(out, "# HELP motcua_tickets_today Tickets issued today by group and state or "
@@ -295,24 +347,24 @@ void store_queue_metrics(struct store *st, int64_t now, struct strbuf *out)
 	                                " FROM tickets t JOIN service_groups g"
 	                                " ON g.id = t.series_group_id WHERE t.service_day = ?"
 	                                " GROUP BY 1, 2 ORDER BY 1, 2");
-	if (s) {
-		sqlite3_bind_text(s, 1, day, -1, SQLITE_STATIC);
-		while (sqlite3_step(s) == SQLITE_ROW)
-			strbuf_printf(out, "motcua_tickets_today{group=\"%s\",outcome=\"%s\"} %d\n",
-			              store_col_text(s, 0), store_col_text(s, 1),
-			              sqlite3_column_int(s, 2));
-		sqlite3_reset(s);
-	}
+	if (s == NULL)
+		return store_sql_error(c, "queue metrics", err);
+	sqlite3_bind_text(s, 1, day, -1, SQLITE_STATIC);
+	while (store_next(s, &step))
+		strbuf_printf(out, "motcua_tickets_today{group=\"%s\",outcome=\"%s\"} %d\n",
+		              store_col_text(s, 0), store_col_text(s, 1), sqlite3_column_int(s, 2));
+	if ((rc = store_scan_end(c, s, step, "queue metrics", err)))
+		return rc;
 	strbuf_puts(out, "# HELP motcua_waiting Tickets waiting now by group.\n"
 	                 "# TYPE motcua_waiting gauge\n");
 	s = store_stmt(c, "SELECT g.code, (SELECT count(*) FROM tickets t WHERE t.group_id = g.id"
 	                  " AND t.state = 'waiting' AND t.service_day = ?) FROM service_groups g"
 	                  " ORDER BY g.sort, g.id");
-	if (s) {
-		sqlite3_bind_text(s, 1, day, -1, SQLITE_STATIC);
-		while (sqlite3_step(s) == SQLITE_ROW)
-			strbuf_printf(out, "motcua_waiting{group=\"%s\"} %d\n",
-			              store_col_text(s, 0), sqlite3_column_int(s, 1));
-		sqlite3_reset(s);
-	}
+	if (s == NULL)
+		return store_sql_error(c, "queue metrics", err);
+	sqlite3_bind_text(s, 1, day, -1, SQLITE_STATIC);
+	while (store_next(s, &step))
+		strbuf_printf(out, "motcua_waiting{group=\"%s\"} %d\n", store_col_text(s, 0),
+		              sqlite3_column_int(s, 1));
+	return store_scan_end(c, s, step, "queue metrics", err);
 }
