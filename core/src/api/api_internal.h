@@ -33,6 +33,9 @@ struct api_metrics {
 
 struct api {
 	struct MHD_Daemon *daemon;
+	/* Any thread may call the store: it enforces its own rules (the writer
+	 * only inside the caller's transaction, one reader per thread; see
+	 * store/store.h). Never hold its transaction across a wait on a device. */
 	struct store *st;
 	struct bus *bus;
 	struct printing *printing;       /* api/printing.h: kiosk prints, the spool worker */

@@ -272,8 +272,14 @@ enum mc_err store_calendar_load(struct store *st, int first_year, int last_year,
 /* The shared calendar of the server's queries: one slot, keyed by the store
  * and the hash of its latest calendar event, so any committed calendar change
  * (every one appends such an event) makes it stale. The version is read
- * before the data, so a change racing a rebuild at worst rebuilds again. */
-static pthread_mutex_t cal_cache_lock = PTHREAD_MUTEX_INITIALIZER;
+ * before the data, so a change racing a rebuild at worst rebuilds again.
+ * Owner: cal_cache_lock guards every field and the workcal it points to, from
+ * cal_cache_acquire() to cal_cache_release() on the same thread (an
+ * error-checking mutex: a release by another thread aborts). Lock order: it
+ * may be taken while holding the writer lock (a due date computed inside a
+ * write transaction), never the reverse: nothing under it waits for the
+ * writer lock (the calendar is read through store_read_conn). */
+static pthread_mutex_t cal_cache_lock = PTHREAD_ERRORCHECK_MUTEX_INITIALIZER_NP;
 static struct {
 	const struct store *st;
 	char version[65];
@@ -327,7 +333,8 @@ static const struct workcal *cal_cache_acquire(struct store *st, int first, int 
 
 static void cal_cache_release(void)
 {
-	pthread_mutex_unlock(&cal_cache_lock);
+	STORE_ENFORCE(pthread_mutex_unlock(&cal_cache_lock) == 0,
+	              "calendar cache released by a thread that does not hold it");
 }
 
 /* The override row of date as JSON, or NULL when there is none. */
