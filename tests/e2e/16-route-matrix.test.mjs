@@ -265,6 +265,12 @@ test('every route x every role x valid and malformed requests: the roles hold, n
       check(!is5xx(r), `${what}: ${r.status} ${r.text.slice(0, 200)}`);
       check(![401, 403].includes(r.status), `${what}: ${r.status} ${r.text.slice(0, 200)} for a role the route allows`);
       try { assertErrorShape(r, what); } catch (err) { failures.push(err.message); }
+      // A page of a list holds what its total says is there.
+      const j = r.json;
+      if (r.status === 200 && j && Array.isArray(j.items) && Number.isInteger(j.total)) {
+        const want = Math.max(0, Math.min(j.total - (j.offset ?? 0), j.limit ?? 50));
+        check(j.items.length === want, `${what}: ${j.items.length} items on a page of a total of ${j.total}`);
+      }
     }
   }
   assert.ok(calls > ROUTES.length * 7, `only ${calls} calls`);
