@@ -172,6 +172,10 @@ test('a read the database cannot finish answers the error shape, never a short 2
     assertServerError(await b.as('sup', 'GET', indPath), 'indicators');
     assertServerError(await b.req('GET', '/api/v1/public/transparency'), 'transparency');
     assertServerError(await b.req('GET', `/api/v1/public/dossiers/${made[1].dossier.code}?secret=${made[1].secret}`), 'public lookup');
+    // The calendar's list of named days.
+    assert.equal((await b.as('sup', 'GET', '/api/v1/calendar/2026')).status, 200);
+    hideTable(b, 'calendar_overrides');
+    assertServerError(await b.as('sup', 'GET', '/api/v1/calendar/2026'), 'calendar year');
   } finally {
     await b.stop();
     b.cleanup();

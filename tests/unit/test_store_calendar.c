@@ -75,7 +75,9 @@ static int64_t events(struct store *st)
 
 static size_t overrides(struct store *st, int year)
 {
-	json_t *a = store_calendar_overrides(st, year);
+	json_t *a = NULL;
+	struct mc_error err;
+	assert_int_equal(store_calendar_overrides(st, year, &a, &err), MC_OK);
 	assert_non_null(a);
 	size_t n = json_array_size(a);
 	json_decref(a);
@@ -109,7 +111,9 @@ static void test_defaults_without_overrides(void **state)
 	/* Fri 13 Feb 2026 10:00 + 1 day: over Tết (16-20 Feb) to Mon 23 Feb. */
 	assert_int_equal(due_days(f->cal, lt(2026, 2, 13, 10, 0), 1), lt(2026, 2, 23, 10, 0));
 	assert_false(workcal_is_working_day(f->cal, 2026, 4, 27)); /* nghỉ bù Giỗ Tổ */
-	json_t *cfg = store_calendar_config(f->st);
+	json_t *cfg = NULL;
+	struct mc_error err;
+	assert_int_equal(store_calendar_config(f->st, &cfg, &err), MC_OK);
 	assert_non_null(cfg);
 	assert_string_equal(json_string_value(json_object_get(cfg, "cutoff")), "15:00");
 	assert_int_equal(json_array_size(json_object_get(cfg, "weekdays")), 5);
@@ -260,7 +264,9 @@ static void test_bad_input_changes_nothing(void **state)
 	assert_int_equal(store_calendar_load(f->st, 1899, 1900, f->cal, &err), MC_ERR_INVALID);
 	assert_int_equal(store_calendar_load(f->st, 2000, 2040, f->cal, &err), MC_ERR_INVALID);
 	assert_int_equal(store_calendar_load(f->st, 2027, 2026, f->cal, &err), MC_ERR_INVALID);
-	assert_null(store_calendar_overrides(f->st, 2101));
+	json_t *none = NULL;
+	assert_int_equal(store_calendar_overrides(f->st, 2101, &none, &err), MC_ERR_INVALID);
+	assert_null(none);
 	json_t *year = NULL;
 	assert_int_equal(store_calendar_year(f->st, 1899, &year, &err), MC_ERR_INVALID);
 	assert_null(year);
@@ -309,7 +315,8 @@ static void test_config(void **state)
 	assert_int_equal(store_calendar_set_config(f->st, &admin, cfg, &err), MC_OK);
 	json_decref(cfg);
 	assert_int_equal(events(f->st), before + 1);
-	json_t *now = store_calendar_config(f->st);
+	json_t *now = NULL;
+	assert_int_equal(store_calendar_config(f->st, &now, &err), MC_OK);
 	assert_int_equal(json_array_size(json_object_get(now, "weekdays")), 6);
 	assert_string_equal(json_string_value(json_object_get(now, "cutoff")), "10:00");
 	json_decref(now);
@@ -329,7 +336,8 @@ static void test_config(void **state)
 	cfg = json_pack("{s:s}", "cutoff", "09:30");
 	assert_int_equal(store_calendar_set_config(f->st, &admin, cfg, &err), MC_OK);
 	json_decref(cfg);
-	now = store_calendar_config(f->st);
+	now = NULL;
+	assert_int_equal(store_calendar_config(f->st, &now, &err), MC_OK);
 	assert_int_equal(json_array_size(json_object_get(now, "weekdays")), 6);
 	assert_string_equal(json_string_value(json_object_get(now, "cutoff")), "09:30");
 	json_decref(now);

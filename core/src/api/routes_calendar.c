@@ -137,12 +137,11 @@ void route_calendar_day_delete(struct api *api, struct http_request *r)
 
 void route_calendar_config_get(struct api *api, struct http_request *r)
 {
-	json_t *cfg = store_calendar_config(api->st);
+	json_t *cfg = NULL;
+	struct mc_error err;
 
-	if (cfg == NULL)
-		http_reply_fail(r, MC_ERR_CONFLICT, "calendar_config_invalid",
-		                "Cấu hình lịch làm việc đã lưu bị hỏng",
-		                "The stored calendar settings are malformed");
+	if (store_calendar_config(api->st, &cfg, &err) != MC_OK)
+		http_reply_error(r, &err);
 	else
 		http_reply_json(r, 200, cfg);
 }

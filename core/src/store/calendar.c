@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "domain/civil_date.h"
+#include "store/scan.h"
 #include "store/store_internal.h"
 #include "util/clock.h"
 #include "util/log.h"
@@ -529,26 +530,34 @@ out:
 	return rc;
 }
 
-json_t *store_calendar_overrides(struct store *st, int year)
+enum mc_err store_calendar_overrides(struct store *st, int year, json_t **result,
+                                     struct mc_error *err)
 {
 	struct store_conn *c = store_read_conn(st);
 	char lo[16], hi[16];
 
 	if (!cal_year_ok(year))
-		return NULL;
+		return mc_failf(err, MC_ERR_INVALID, "invalid_year", "Năm không hợp lệ (1900–2100)",
+		                "year %d is outside 1900-2100", year);
 	sqlite3_stmt *s = store_stmt(c, "SELECT date FROM calendar_overrides"
 	                                " WHERE date BETWEEN ? AND ? ORDER BY date");
 	if (s == NULL)
-		return NULL;
+		return store_sql_error(c, "calendar overrides", err);
 	snprintf(lo, sizeof lo, "%04d-01-01", year);
 	snprintf(hi, sizeof hi, "%04d-12-31", year);
 	sqlite3_bind_text(s, 1, lo, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(s, 2, hi, -1, SQLITE_TRANSIENT);
 	/* Dates first, rows after: one statement is stepped at a time. */
 	json_t *dates = json_array(), *out = json_array();
-	while (sqlite3_step(s) == SQLITE_ROW)
+	int step;
+	while (store_next(s, &step))
 		json_array_append_new(dates, json_string(store_col_text(s, 0)));
-	sqlite3_reset(s);
+	enum mc_err rc = store_scan_end(c, s, step, "calendar overrides", err);
+	if (rc) {
+		json_decref(dates);
+		json_decref(out);
+		return rc;
+	}
 	size_t i;
 	json_t *v;
 	json_array_foreach(dates, i, v)
@@ -558,7 +567,8 @@ json_t *store_calendar_overrides(struct store *st, int year)
 			json_array_append_new(out, row);
 	}
 	json_decref(dates);
-	return out;
+	*result = out;
+	return MC_OK;
 }
 
 /* cfg's weekly pattern, sessions and cutoff as JSON. */
@@ -581,13 +591,13 @@ static json_t *cal_config_json(const struct workcal_config *cfg)
 	                 "cutoff", cal_hhmm_json(cfg->cutoff), "utc_offset", off);
 }
 
-json_t *store_calendar_config(struct store *st)
+enum mc_err store_calendar_config(struct store *st, json_t **out, struct mc_error *err)
 {
 	struct workcal_config cfg;
-
-	if (cal_config_read(st, 2000, 2000, &cfg, NULL) != MC_OK)
-		return NULL;
-	return cal_config_json(&cfg);
+	enum mc_err rc = cal_config_read(st, 2000, 2000, &cfg, err);
+	if (rc == MC_OK)
+		*out = cal_config_json(&cfg);
+	return rc;
 }
 
 enum mc_err store_calendar_set_config(struct store *st, const struct principal *who, json_t *config,
@@ -683,12 +693,18 @@ enum mc_err store_calendar_year(struct store *st, int year, json_t **out, struct
 		                    e[i].source == WORKCAL_SOURCE_OVERRIDE ? "override" : "rule"));
 	}
 	free(e);
-	json_t *overrides = store_calendar_overrides(st, year);
+	json_t *overrides = NULL;
+	enum mc_err orc = store_calendar_overrides(st, year, &overrides, err);
+	if (orc) {
+		json_decref(config);
+		json_decref(days);
+		return orc;
+	}
 	json_t *view = json_pack("{s:i}", "year", year);
 	json_object_update(view, config);
 	json_decref(config);
 	json_object_set_new(view, "days", days);
-	json_object_set_new(view, "overrides", overrides ? overrides : json_array());
+	json_object_set_new(view, "overrides", overrides);
 	*out = view;
 	return MC_OK;
 }

@@ -49,14 +49,19 @@ enum mc_err store_calendar_delete_day(struct store *st, const struct principal *
 
 /* The overrides of year (1900-2100) in date order, as a JSON array of
  * {"date", "kind", "name" (string or null), "set_by", "set_at" (ISO 8601,
- * +07:00)}; NULL for a year out of range. The caller json_decref's it. */
-json_t *store_calendar_overrides(struct store *st, int year);
+ * +07:00)} into *result (the caller json_decref's it). MC_ERR_INVALID
+ * ("invalid_year") for a year out of range, or a database error; *result
+ * untouched on error. */
+enum mc_err store_calendar_overrides(struct store *st, int year, json_t **result,
+                                     struct mc_error *err);
 
 /* The calendar configuration in force (stored or default) as
  * {"weekdays":[1,2,3,4,5], "sessions":[{"start":"07:30","end":"11:30"},…],
- * "cutoff":"15:00", "utc_offset":"+07:00"}; weekdays count 0 = Sunday. NULL
- * when the stored configuration is malformed. The caller json_decref's it. */
-json_t *store_calendar_config(struct store *st);
+ * "cutoff":"15:00", "utc_offset":"+07:00"} into *out (the caller
+ * json_decref's it); weekdays count 0 = Sunday. MC_ERR_CONFLICT
+ * ("calendar_config_invalid") when the stored configuration is malformed, or
+ * a database error; *out untouched on error. */
+enum mc_err store_calendar_config(struct store *st, json_t **out, struct mc_error *err);
 
 /* Replaces the members of config present ("weekdays", "sessions", "cutoff",
  * formats as store_calendar_config gives them); absent members keep their

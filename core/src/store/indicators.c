@@ -551,7 +551,9 @@ static void ind_qgroup_free(struct ind_qgroup *g)
 static void ind_day_span(struct store *st, int *first, int *last)
 {
 	*first = 7 * 3600, *last = 17 * 3600;
-	json_t *cfg = store_calendar_config(st);
+	/* On an error (logged) the default span above stands. */
+	json_t *cfg = NULL;
+	store_calendar_config(st, &cfg, NULL);
 	json_t *ses = json_object_get(cfg, "sessions");
 	int lo = 24 * 3600, hi = 0;
 	size_t i;
