@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { startServer, cli } from './lib/harness.mjs';
+import { startServer, cli, openCounter } from './lib/harness.mjs';
 import { DOSSIER_BUNDLE } from './lib/dossier-bundle.mjs';
 
 // Twelve processing offices: more than one page of five, more than the
@@ -182,7 +182,7 @@ test('a read the database cannot finish answers the error shape, never a short 2
   }
 });
 
-test('queue reads: metrics and a ticket lookup report a damaged store; the board keeps its last good view', async () => {
+test('queue reads: metrics, a ticket lookup and a call report a damaged store; the board keeps its last good view', async () => {
   const q = await startServer();
   try {
     const ids = [];
@@ -199,10 +199,13 @@ test('queue reads: metrics and a ticket lookup report a damaged store; the board
     assert.equal(pub.json.people_ahead, 2);
     const board = await q.as('board-1', 'GET', '/api/v1/queue');
     assert.equal(board.status, 200, board.text);
+    await openCounter(q, 'clerk1', 1);
 
-    breakRow(q, 'tickets', ids[1]);
+    breakRow(q, 'tickets', ids[0]);
     assertServerError(await q.req('GET', '/metrics'), 'metrics');
-    assertServerError(await q.req('GET', `/api/v1/public/tickets/${ids[1]}`), 'public ticket');
+    assertServerError(await q.req('GET', `/api/v1/public/tickets/${ids[0]}`), 'public ticket');
+    // Calling the next ticket cannot read who waits: an error, not "nobody is waiting".
+    assertServerError(await q.as('clerk1', 'POST', '/api/v1/counters/1/call', { body: {} }), 'call next');
     const after = await q.as('board-1', 'GET', '/api/v1/queue');
     assert.equal(after.status, 200, after.text);
     assert.equal(after.json.groups.find((g) => g.code === 'CT').waiting, 3, 'the last good view, not a short one');

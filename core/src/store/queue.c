@@ -570,13 +570,15 @@ enum mc_err store_counter_call(struct store *st, const struct principal *who, in
 	sqlite3_bind_int64(s, 2, co.id);
 	size_t n = 0;
 	cand = xcalloc(QUEUE_MAX_CANDIDATES, sizeof *cand);
-	while (n < QUEUE_MAX_CANDIDATES && sqlite3_step(s) == SQLITE_ROW) {
+	int scan = SQLITE_DONE;
+	while (n < QUEUE_MAX_CANDIDATES && store_next(s, &scan)) {
 		cand[n].ticket_id = sqlite3_column_int64(s, 0);
 		cand[n].priority = sqlite3_column_int(s, 1) != 0;
 		cand[n].queue_key = sqlite3_column_int64(s, 2);
 		n++;
 	}
-	sqlite3_reset(s);
+	if ((rc = store_scan_end(c, s, scan, "candidates", err)))
+		goto fail;
 	int cap = (int)store_setting_int(st, "priority_cap", 3);
 	int streak = 0;
 	int pick = queue_pick_next(cand, n, co.priority_streak, cap, &streak);
