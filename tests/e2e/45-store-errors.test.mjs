@@ -4,7 +4,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { startServer, cli, openCounter } from './lib/harness.mjs';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { startServer, cli, openCounter, SOURCE } from './lib/harness.mjs';
 import { DOSSIER_BUNDLE } from './lib/dossier-bundle.mjs';
 
 // Twelve processing offices: more than one page of five, more than the
@@ -213,4 +215,18 @@ test('queue reads: metrics, a ticket lookup and a call report a damaged store; t
     await q.stop();
     q.cleanup();
   }
+});
+
+// The rule behind the tests above, checked on the source so a new loop
+// cannot slip back: a row loop of the store either goes through store_next
+// (then store_scan_end) or keeps the step's result to check it after.
+test('no row loop in core/src/store stops at the first non-row unchecked', () => {
+  const dir = path.join(SOURCE, 'core/src/store');
+  const bad = [];
+  for (const f of readdirSync(dir).filter((n) => n.endsWith('.c'))) {
+    readFileSync(path.join(dir, f), 'utf8').split('\n').forEach((line, i) => {
+      if (/while\s*\(.*sqlite3_step\(\w+\)\s*==\s*SQLITE_ROW/.test(line)) bad.push(`${f}:${i + 1}: ${line.trim()}`);
+    });
+  }
+  assert.deepEqual(bad, [], 'use store_next/store_scan_end (store/scan.h)');
 });
