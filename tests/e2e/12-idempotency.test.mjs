@@ -1,3 +1,4 @@
+// tsan: yes
 // Idempotency-Key: a retry gets the first answer; the same key with another
 // request is refused (409), never answered with the first one; and the stored
 // answers keep no secret in clear, in the database file or in a backup.

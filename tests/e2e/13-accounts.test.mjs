@@ -1,3 +1,4 @@
+// tsan: yes
 // Staff accounts: a password policy worth the name (12+ characters, not a
 // common password, not the username) wherever an account is made or its
 // password changed; the last administrator cannot be demoted or disabled;

@@ -1,3 +1,4 @@
+// tsan: yes
 // The event stream's bounds: what one stream, one token, one address and all
 // streams together may cost the server, and what the public may see of a
 // priority ticket (that it is one, never its class).
