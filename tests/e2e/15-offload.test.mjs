@@ -1,3 +1,4 @@
+// tsan: yes
 // Slow work off the HTTP workers: kiosks waiting on a dead printer and
 // staff logging in (Argon2id) must not make the public queue wait; logins
 // are limited per address and sessions per user.
