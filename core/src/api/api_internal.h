@@ -39,6 +39,8 @@ struct api {
 	struct store *st;
 	struct bus *bus;
 	struct printing *printing;       /* api/printing.h: kiosk prints, the spool worker */
+	/* Failure throttles (api/throttle.h); each guards itself with its own
+	 * mutex, any thread may call them. */
 	struct throttle *login_throttle; /* per account: a few tries */
 	struct throttle *ip_throttle;    /* per address: an office behind one NAT shares it */
 	/* Slow work off the HTTP workers (api/offload.h), each pool its own

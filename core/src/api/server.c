@@ -478,7 +478,9 @@ enum mc_err api_start(struct store *st, const struct api_config *cfg, struct api
 	store_idem_drop_unsealed(st);
 	api_raise_fd_limit();
 	api->login_throttle = throttle_new(4096, 5);
-	api->ip_throttle = throttle_new(1024, 30);
+	/* Addresses share this table with public lookups and rating links; a
+	 * slot is held an hour after a failure, so room for many. */
+	api->ip_throttle = throttle_new(8192, 30);
 	api->bus = bus_new(st, api->cfg.heartbeat_ms > 0 ? api->cfg.heartbeat_ms : 15000);
 	api->printing = printing_start(st);
 	if (api->printing == NULL) {
