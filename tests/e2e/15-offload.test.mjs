@@ -181,7 +181,7 @@ test('the 31st login from one address within a minute gets 429', async () => {
 test('the 21st session of a user closes the oldest', async () => {
   // The first of the 21 opens one (frozen) second before the others, later
   // than every session of the tests above.
-  const at = Math.floor(Date.now() / 1000) + 3600;
+  const at = Math.floor(Date.now() / 1000) + 2;
   const setClock = async (now) => {
     const r = await s.as('admin', 'PUT', '/api/v1/test/clock', { body: { now } });
     assert.equal(r.status, 200, r.text);
@@ -203,4 +203,36 @@ test('the 21st session of a user closes the oldest', async () => {
   }
   const n = s.sql("SELECT count(*) AS n FROM sessions WHERE user_id = (SELECT id FROM users WHERE username = 'spec')")[0].n;
   assert.equal(n, 20);
+});
+
+test('more kiosk prints than the pool holds: the rest get 503 server_busy at once', async () => {
+  const tickets = () => s.sql('SELECT count(*) AS n FROM tickets')[0].n;
+  const start = tickets();
+  // The io pool runs 8 prints and queues 16 more: 30 at once overflow it.
+  const answers = await Promise.all(Array.from({ length: 30 }, (_, i) =>
+    call('POST', '/api/v1/tickets', { token: s.devices[`kiosk-dead-${1 + (i % 4)}`], body: { group: 'TK' } })));
+  const busy = answers.filter((r) => r.json?.error?.code === 'server_busy');
+  const failed = answers.filter((r) => r.json?.error?.code === 'printer_unavailable');
+  assert.equal(busy.length + failed.length, 30, answers.map((r) => r.text).join('\n'));
+  assert.ok(busy.length >= 1, 'some were refused');
+  for (const r of busy) {
+    assert.equal(r.status, 503);
+    assert.equal(r.headers['retry-after'], '1');
+    assert.ok(r.ms < 4000, `refused at once, not after the printer's deadline (${r.ms.toFixed(0)} ms)`);
+  }
+  // A refused press issued nothing: one number per press that reached the printer.
+  assert.equal(tickets() - start, failed.length);
+});
+
+test('SIGTERM while kiosks wait on the printer: every kiosk is answered, the server stops cleanly', async () => {
+  const tickets = () => s.sql('SELECT count(*) AS n FROM tickets')[0].n;
+  const start = tickets();
+  const presses = [1, 2].map((i) => call('POST', '/api/v1/tickets', { token: s.devices[`kiosk-dead-${i}`], body: { group: 'CT' } })
+    .catch((e) => ({ error: e })));
+  await until(() => tickets() >= start + 2, 20000, 'both numbers issued');
+  await s.stop(); // fails on a non-zero exit or a sanitizer report
+  for (const r of await Promise.all(presses)) {
+    assert.equal(r.status, 503, r.text ?? String(r.error));
+    assert.equal(r.json.error.code, 'printer_unavailable');
+  }
 });

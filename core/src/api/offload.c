@@ -9,6 +9,7 @@
 #include <sys/queue.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "api/api_internal.h"
@@ -27,6 +28,9 @@
 
 /* Seconds a client refused by a full pool is told to wait. */
 #define OFFLOAD_RETRY_AFTER_S 1
+/* At stop, how long the answers of finished jobs may take to go out before
+ * the daemon closes their connections. */
+#define OFFLOAD_DRAIN_MS 5000
 
 enum offload_state {
 	OFFLOAD_RESERVED, /* taken by offload_request; owner: the HTTP worker */
@@ -63,6 +67,8 @@ struct offload {
 	TAILQ_HEAD(, offload_job) queue; /* posted, not yet running */
 	int load;                        /* reserved + queued + running */
 	int reserved;                    /* taken, not yet posted */
+	int live;                        /* jobs not yet freed: their request not yet completed */
+	pthread_cond_t drained;          /* signalled as live falls; waited on by offload_stop */
 	bool stopping;
 };
 
@@ -119,7 +125,12 @@ struct offload *offload_start(const char *name, struct api *api, int threads, in
 	o->low_priority = low_priority;
 	o->threads = xcalloc((size_t)threads, sizeof *o->threads);
 	pthread_mutex_init(&o->lock, NULL);
+	pthread_condattr_t ca;
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
 	pthread_cond_init(&o->cond, NULL);
+	pthread_cond_init(&o->drained, &ca);
+	pthread_condattr_destroy(&ca);
 	TAILQ_INIT(&o->queue);
 	for (int i = 0; i < threads; i++) {
 		if (pthread_create(&o->threads[i], NULL, offload_thread, o) != 0) {
@@ -144,8 +155,18 @@ void offload_stop(struct offload *o)
 	for (int i = 0; i < o->nthreads; i++)
 		pthread_join(o->threads[i], NULL);
 	o->nthreads = 0;
+	/* The resumed requests are answered by their HTTP workers; the daemon
+	 * still runs: give their answers a bounded time to go out. */
+	struct timespec until;
+	clock_gettime(CLOCK_MONOTONIC, &until);
+	until.tv_sec += OFFLOAD_DRAIN_MS / 1000;
 	pthread_mutex_lock(&o->lock);
 	OFFLOAD_CHECK(TAILQ_EMPTY(&o->queue) && o->load == 0);
+	while (o->live > 0)
+		if (pthread_cond_timedwait(&o->drained, &o->lock, &until) != 0)
+			break;
+	if (o->live > 0)
+		log_warn("offload %s: %d answer(s) not sent before the stop", o->name, o->live);
 	pthread_mutex_unlock(&o->lock);
 }
 
@@ -157,6 +178,7 @@ void offload_free(struct offload *o)
 	OFFLOAD_CHECK(o->stopping && o->nthreads == 0);
 	pthread_mutex_unlock(&o->lock);
 	pthread_cond_destroy(&o->cond);
+	pthread_cond_destroy(&o->drained);
 	pthread_mutex_destroy(&o->lock);
 	free(o->threads);
 	free(o);
@@ -171,6 +193,7 @@ bool offload_request(struct offload *o, struct http_request *r, offload_fn run, 
 	if (ok) {
 		o->load++;
 		o->reserved++;
+		o->live++;
 	}
 	pthread_mutex_unlock(&o->lock);
 	if (!ok) {
@@ -230,18 +253,19 @@ void offload_job_free(struct offload_job *job)
 {
 	if (job == NULL)
 		return;
+	struct offload *o = job->pool;
+	pthread_mutex_lock(&o->lock);
 	if (job->state == OFFLOAD_RESERVED) {
 		/* Taken but never posted (the request ended first): give the
 		 * place back. */
-		struct offload *o = job->pool;
-		pthread_mutex_lock(&o->lock);
 		o->load--;
 		o->reserved--;
-		pthread_cond_broadcast(&o->cond);
-		pthread_mutex_unlock(&o->lock);
 	} else {
 		OFFLOAD_CHECK(job->state == OFFLOAD_DONE || job->state == OFFLOAD_TAKEN);
 	}
+	o->live--;
+	pthread_cond_broadcast(&o->drained);
+	pthread_mutex_unlock(&o->lock);
 	if (job->free_arg)
 		job->free_arg(job->arg);
 	free(job);
