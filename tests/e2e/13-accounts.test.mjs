@@ -115,6 +115,22 @@ test('a staff session ends after 30 idle minutes; use keeps it alive; devices ne
   assert.equal(s.sql('SELECT max(expires_at) AS e FROM sessions')[0].e, end0);
 });
 
+test('a lowered idle time applies to open sessions at their next use', async () => {
+  const T1 = T0 + 300 * 60;
+  await setClock(T1);
+  const token = (await s.req('POST', '/api/v1/session', { body: { username: 'clerk1', password: PASSWORDS.clerk1 } })).json.token;
+  const set = async (minutes) => {
+    const r = await s.as('admin', 'POST', '/api/v1/import', { body: { settings: { session_idle_minutes: minutes } } });
+    assert.equal(r.status, 200, r.text);
+  };
+  await set(5);
+  assert.equal((await s.req('GET', '/api/v1/session', { token })).status, 200);
+  await setClock(T1 + 6 * 60);
+  const r = await s.req('GET', '/api/v1/session', { token });
+  assert.equal(r.status, 401, 'the session opened under 30 idle minutes ends after 5');
+  await set(30);
+});
+
 test('the admin password of the harness meets the policy', () => {
   assert.ok(ADMIN_PASSWORD.length >= 12);
   for (const pw of Object.values(PASSWORDS)) assert.ok(pw.length >= 12, pw);

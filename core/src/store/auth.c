@@ -171,8 +171,10 @@ static int64_t auth_session_end(struct store *st, int64_t created, int64_t now, 
 	return end;
 }
 
-/* Moves the end of the session token_hash to end (never backwards). A failed
- * write is only logged: the session then ends at its older end. */
+/* Sets the end of the session token_hash to end: later after a use, or
+ * sooner when the idle time was lowered (or the session opened before idle
+ * ends existed). Two touches racing differ by the seconds between them. A
+ * failed write is only logged: the session then ends at its older end. */
 static void auth_session_touch(struct store *st, const char *token_hash, int64_t end)
 {
 	struct mc_error err;
@@ -180,7 +182,7 @@ static void auth_session_touch(struct store *st, const char *token_hash, int64_t
 		return;
 	struct store_conn *c = store_write_conn(st);
 	sqlite3_stmt *s = store_stmt(c, "UPDATE sessions SET expires_at = ?1"
-	                                " WHERE token_hash = ?2 AND expires_at < ?1");
+	                                " WHERE token_hash = ?2");
 	if (s == NULL) {
 		store_rollback(st);
 		return;
@@ -333,7 +335,7 @@ bool store_token_resolve(struct store *st, const char *token, struct principal *
 		/* Used now: the idle end moves, written back at most once a minute. */
 		int64_t ttl = store_setting_int(st, "session_ttl_hours", 12) * 3600;
 		int64_t end = auth_session_end(st, created, now, ttl);
-		if (end - expires >= AUTH_TOUCH_SECONDS)
+		if (end - expires >= AUTH_TOUCH_SECONDS || expires - end >= AUTH_TOUCH_SECONDS)
 			auth_session_touch(st, th, end);
 		return true;
 	}
