@@ -31,6 +31,11 @@ struct printing_status {
 	int64_t checked_at;
 };
 
+/* Shared by the spool worker (thread), the offload pool's kiosk jobs and
+ * the HTTP workers (printer states, test and form jobs). st and thread are
+ * set at start and never change; everything else is guarded by lock. None
+ * of these threads holds the store's writer lock while rendering or talking
+ * to a printer: each store call is its own short transaction. */
 struct printing {
 	struct store *st;
 	char base_url[256];
@@ -42,6 +47,9 @@ struct printing {
 	size_t nstatus;
 };
 
+/* Serializes every render (tickets and legal forms), whatever the thread:
+ * the font machinery (fontconfig, pango's font map) is process-wide. Held
+ * only around the render call itself, never with another lock. */
 static pthread_mutex_t printing_render_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static enum printer_paper printing_paper(const char *paper)
@@ -638,8 +646,11 @@ enum mc_err printing_dossier_form(struct printing *p, const struct principal *wh
 	size_t len = 0;
 	char perr[256] = "";
 	int prc = printer_form_load(path, &tpl, perr, sizeof perr);
-	if (prc == PRINTER_OK)
+	if (prc == PRINTER_OK) {
+		pthread_mutex_lock(&printing_render_lock);
 		prc = printer_form_pdf(tpl, fields, &pdf, &len, perr, sizeof perr);
+		pthread_mutex_unlock(&printing_render_lock);
+	}
 	printer_form_free(tpl);
 	printer_fields_free(fields);
 	free(path);

@@ -53,7 +53,9 @@ void printing_wake(struct printing *p);
  * failed: the ticket was voided) or "printer_not_configured" (nothing was
  * issued), and *print (when not NULL) says what the printer reported:
  * {"state":"failed","job":ID,"printer":NAME,"reasons":"offline-report",
- * "error":"…"}. Errors of the issue itself are passed on unchanged. */
+ * "error":"…"}. Errors of the issue itself are passed on unchanged.
+ * Waits up to PRINTING_KIOSK_DEADLINE_MS (plus a printer-state query): call it
+ * on an offload pool (api/offload.h), never on an HTTP worker. */
 enum mc_err printing_kiosk_ticket(struct printing *p, const struct principal *who,
                                   const char *group, const char *priority, json_t **ticket,
                                   json_t **print, struct mc_error *err);
