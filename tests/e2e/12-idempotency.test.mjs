@@ -4,7 +4,7 @@
 // answers keep no secret in clear, in the database file or in a backup.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { startServer, cli } from './lib/harness.mjs';
@@ -83,4 +83,12 @@ test('without the key file that sealed them, old keys are refused politely', asy
   // New keys work as ever.
   const fresh = await intake('desk1-0201', 'Phạm Văn Dũng', '045170001111');
   assert.equal(fresh.status, 201, fresh.text);
+});
+
+test('a malformed key file stops the server at start with a clear reason', () => {
+  const bad = path.join(s.dir, 'bad.idem-key');
+  writeFileSync(bad, 'not a key\n', { mode: 0o600 });
+  const r = cli(['serve', '--db', s.db, '--port', '0', '--idempotency-key-file', bad]);
+  assert.equal(r.status, 1, r.stderr);
+  assert.match(r.stderr, /idempotency_key_file/);
 });
