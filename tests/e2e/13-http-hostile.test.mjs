@@ -1,5 +1,4 @@
 // tsan: yes
-// tsan: yes
 // The HTTP layer against hostile clients and RFC 9112 edge cases: request
 // framing that could smuggle a second request, heads that never end, pages
 // framed by other sites, changes sent from another origin with the session
