@@ -101,8 +101,14 @@ test('an impossible date in any date filter of the dossier list is a 400 naming 
   }
   const epoch = await s.as('sup', 'GET', '/api/v1/dossiers?due_before=1790000000');
   assert.equal(epoch.status, 200, epoch.text);
-  const ledger = await s.as('sup', 'GET', '/api/v1/ledger.csv?from=2026-02-30&to=2026-03-31');
-  assert.equal(ledger.status, 400, ledger.text);
+  // The ledger and the indicators read their periods with the same parser.
+  for (const p of ['/api/v1/ledger.csv', '/api/v1/indicators', '/api/v1/indicators/staffing']) {
+    const q = p.endsWith('staffing') ? 'date=2026-02-30' : 'from=2026-02-30&to=2026-03-31';
+    const r = await s.as('sup', 'GET', `${p}?${q}`);
+    assert.equal(r.status, 400, `${p}?${q}: ${r.text}`);
+    const good = p.endsWith('staffing') ? 'date=2026-02-28' : 'from=2026-02-28&to=2026-03-31';
+    assert.equal((await s.as('sup', 'GET', `${p}?${good}`)).status, 200, `${p}?${good}`);
+  }
 });
 
 test('the ledger CSV opens safely in a spreadsheet: formulas neutralised, BOM, header, file name', async () => {

@@ -44,14 +44,17 @@ const char *indicators_by_name(enum indicators_by by)
 
 /* ---- periods --------------------------------------------------------------- */
 
+/* An office date YYYY-MM-DD of 2000-2100 that exists, through the one date
+ * parser (domain/civil_date): *day gets its day number. */
 static bool ind_date(const char *s, int *day)
 {
-	int y, m, d;
-	char tail;
-	if (s == NULL || strlen(s) != 10 || sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 ||
-	    y < 2000 || y > 2100 || !civil_date_valid(y, m, d))
+	int64_t t;
+	int y;
+	if (s == NULL || strlen(s) != 10 ||
+	    civil_parse_instant(s, CLOCK_OFFICE_UTC_OFFSET, &t, &y) != CIVIL_INSTANT_OK ||
+	    y < 2000 || y > 2100)
 		return false;
-	*day = civil_days_from_ymd(y, m, d);
+	*day = (int)civil_floor_div(t + CLOCK_OFFICE_UTC_OFFSET, 86400);
 	return true;
 }
 
