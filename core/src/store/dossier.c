@@ -99,7 +99,8 @@ static enum mc_err dossier_load(struct store_conn *c, const char *code, struct d
 		return store_sql_error(c, "dossier", err);
 	sqlite3_bind_text(s, 1, code, -1, SQLITE_STATIC);
 	enum mc_err rc = MC_OK;
-	if (sqlite3_step(s) == SQLITE_ROW) {
+	int step;
+	if (store_next(s, &step)) {
 		memset(d, 0, sizeof *d);
 		d->id = sqlite3_column_int64(s, 0);
 		snprintf(d->code, sizeof d->code, "%s", store_col_text(s, 1));
@@ -111,12 +112,12 @@ static enum mc_err dossier_load(struct store_conn *c, const char *code, struct d
 		d->apology_at = sqlite3_column_int64(s, 7);
 		d->finished_at = sqlite3_column_int64(s, 8);
 		d->paused_seconds = sqlite3_column_int64(s, 9);
-	} else {
+	} else if (step == SQLITE_DONE) {
 		rc = mc_fail(err, MC_ERR_NOT_FOUND, "dossier_not_found", "Không có hồ sơ này",
 		             "No such dossier");
 	}
-	sqlite3_reset(s);
-	return rc;
+	enum mc_err src = store_scan_end(c, s, step, "dossier", err);
+	return src ? src : rc;
 }
 
 static enum mc_err dossier_event(struct store *st, const struct principal *who, const char *code,
@@ -170,17 +171,18 @@ static enum mc_err dossier_procedure(struct store_conn *c, const char *code,
 		return store_sql_error(c, "procedure", err);
 	sqlite3_bind_text(s, 1, code, -1, SQLITE_STATIC);
 	enum mc_err rc = MC_OK;
-	if (sqlite3_step(s) == SQLITE_ROW) {
+	int step;
+	if (store_next(s, &step)) {
 		p->id = sqlite3_column_int64(s, 0);
 		snprintf(p->unit, sizeof p->unit, "%s", store_col_text(s, 1));
 		p->milli = sqlite3_column_int64(s, 2);
 		p->body = json_loads(store_col_text(s, 3), 0, NULL);
-	} else {
+	} else if (step == SQLITE_DONE) {
 		rc = mc_failf(err, MC_ERR_NOT_FOUND, "procedure_not_found", "Không có thủ tục này",
 		              "No procedure '%.40s'", code);
 	}
-	sqlite3_reset(s);
-	return rc;
+	enum mc_err src = store_scan_end(c, s, step, "procedure", err);
+	return src ? src : rc;
 }
 
 /* The next code of agency for the office date of now: gap-free because the
@@ -309,8 +311,10 @@ enum mc_err store_dossier_intake(struct store *st, const struct principal *who, 
 			goto fail;
 		}
 		sqlite3_bind_int64(s, 1, json_integer_value(ticket));
-		bool found = sqlite3_step(s) == SQLITE_ROW;
-		sqlite3_reset(s);
+		int step;
+		bool found = store_next(s, &step);
+		if ((rc = store_scan_end(c, s, step, "ticket", err)))
+			goto fail;
 		if (!found) {
 			rc = mc_fail(err, MC_ERR_NOT_FOUND, "ticket_not_found",
 			             "Không có phiếu này", "No such ticket");
@@ -457,16 +461,17 @@ static enum mc_err dossier_end_step(struct store *st, struct store_conn *c,
 		return store_sql_error(c, "step", err);
 	sqlite3_bind_int64(s, 1, d->id);
 	int64_t id = 0, given = 0, budget = -1;
-	if (sqlite3_step(s) == SQLITE_ROW) {
+	int step;
+	if (store_next(s, &step)) {
 		id = sqlite3_column_int64(s, 0);
 		given = sqlite3_column_int64(s, 1);
 		budget = sqlite3_column_type(s, 2) == SQLITE_NULL ? -1 : sqlite3_column_int64(s, 2);
 	}
-	sqlite3_reset(s);
-	if (id == 0)
-		return MC_OK;
+	enum mc_err rc = store_scan_end(c, s, step, "step", err);
+	if (rc || id == 0)
+		return rc;
 	int64_t spent = 0;
-	enum mc_err rc = store_calendar_between(st, given, now, &spent, err);
+	rc = store_calendar_between(st, given, now, &spent, err);
 	if (rc)
 		return rc;
 	s = store_stmt(c, "UPDATE dossier_steps SET ended_at = ?1, spent_seconds = ?2, result = ?3"
@@ -524,11 +529,14 @@ static enum mc_err dossier_office_known(struct store_conn *c, const char *code, 
 		return store_sql_error(c, "office", err);
 	sqlite3_bind_text(s, 1, code, -1, SQLITE_STATIC);
 	bool found = false, is_partner = false;
-	if (sqlite3_step(s) == SQLITE_ROW) {
+	int step;
+	if (store_next(s, &step)) {
 		found = true;
 		is_partner = strcmp(store_col_text(s, 0), "partner") == 0;
 	}
-	sqlite3_reset(s);
+	enum mc_err rc = store_scan_end(c, s, step, "office", err);
+	if (rc)
+		return rc;
 	if (!found)
 		return mc_failf(err, MC_ERR_NOT_FOUND, "office_not_found", "Không có cơ quan này",
 		                "No office '%.40s'", code);
@@ -737,11 +745,13 @@ enum mc_err store_dossier_act(struct store *st, const struct principal *who, con
 				goto fail;
 			}
 			sqlite3_bind_int64(q, 1, d.procedure_id);
-			if (sqlite3_step(q) == SQLITE_ROW) {
+			int step;
+			if (store_next(q, &step)) {
 				snprintf(p.unit, sizeof p.unit, "%s", store_col_text(q, 0));
 				p.milli = sqlite3_column_int64(q, 1);
 			}
-			sqlite3_reset(q);
+			if ((rc = store_scan_end(c, q, step, "procedure", err)))
+				goto fail;
 			received = now;
 			if ((rc = dossier_due(st, p.unit, p.milli, now, &due, err)))
 				goto fail;
@@ -826,12 +836,16 @@ enum mc_err store_dossier_act(struct store *st, const struct principal *who, con
 	 * tell a row edited behind the chain's back. */
 	int64_t due_after = 0;
 	sqlite3_stmt *q = store_stmt(c, "SELECT due_at FROM dossiers WHERE id = ?");
-	if (q) {
-		sqlite3_bind_int64(q, 1, d.id);
-		if (sqlite3_step(q) == SQLITE_ROW)
-			due_after = sqlite3_column_int64(q, 0);
-		sqlite3_reset(q);
+	if (q == NULL) {
+		rc = store_sql_error(c, "dossier", err);
+		goto fail;
 	}
+	int qstep;
+	sqlite3_bind_int64(q, 1, d.id);
+	if (store_next(q, &qstep))
+		due_after = sqlite3_column_int64(q, 0);
+	if ((rc = store_scan_end(c, q, qstep, "dossier", err)))
+		goto fail;
 	json_t *details = json_deep_copy(req);
 	json_object_set_new(details, "from", json_string(dossier_status_name(d.status)));
 	json_object_set_new(details, "status", json_string(dossier_status_name(next)));
