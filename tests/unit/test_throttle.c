@@ -129,6 +129,15 @@ static void test_waits_double(void **state)
 	throttle_free(t);
 }
 
+/* A clock stepped back (NTP, an operator) never lengthens a running wait. */
+static void test_clock_stepped_back(void **state)
+{
+	struct throttle *t = throttle_new(64, 5);
+	penalise(t, "u:lan");
+	assert_int_equal(throttle_wait(t, "u:lan", NOW - 86400), 32);
+	throttle_free(t);
+}
+
 int main(void)
 {
 	if (sodium_init() < 0)
@@ -139,6 +148,7 @@ int main(void)
 	    cmocka_unit_test(test_full_table_refuses_new_keys),
 	    cmocka_unit_test(test_reset),
 	    cmocka_unit_test(test_waits_double),
+	    cmocka_unit_test(test_clock_stepped_back),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

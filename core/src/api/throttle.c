@@ -91,11 +91,20 @@ static int64_t throttle_wait_of(int failures, int free_tries)
 	return w > THROTTLE_MAX_WAIT_S ? THROTTLE_MAX_WAIT_S : w;
 }
 
-/* When entry e stops mattering: its wait is over and its failures are old. */
-static int64_t throttle_expiry(const struct throttle *t, const struct throttle_entry *e)
+/* e's last failure as seen at now: a failure "in the future" (the clock was
+ * stepped back) counts from now, so a step back never lengthens a wait. */
+static int64_t throttle_last(const struct throttle_entry *e, int64_t now)
 {
-	int64_t until = e->last_fail + throttle_wait_of(e->failures, t->free_tries);
-	int64_t forget = e->last_fail + THROTTLE_FORGET_S + 1;
+	return e->last_fail > now ? now : e->last_fail;
+}
+
+/* When entry e stops mattering: its wait is over and its failures are old. */
+static int64_t throttle_expiry(const struct throttle *t, const struct throttle_entry *e,
+                               int64_t now)
+{
+	int64_t last = throttle_last(e, now);
+	int64_t until = last + throttle_wait_of(e->failures, t->free_tries);
+	int64_t forget = last + THROTTLE_FORGET_S + 1;
 	return until > forget ? until : forget;
 }
 
@@ -112,7 +121,7 @@ static struct throttle_entry *throttle_find(struct throttle *t, const char *key,
 		struct throttle_entry *e = &t->e[(h + (unsigned)i) % (unsigned)t->slots];
 		if (e->key[0] != '\0' && strncmp(e->key, key, sizeof e->key - 1) == 0)
 			return e;
-		int64_t expiry = e->key[0] == '\0' ? now : throttle_expiry(t, e);
+		int64_t expiry = e->key[0] == '\0' ? now : throttle_expiry(t, e, now);
 		if (*room == NULL && expiry <= now)
 			*room = e;
 		if (expiry < *free_at)
@@ -129,7 +138,8 @@ int throttle_check(struct throttle *t, const char *key, int64_t now, bool *full)
 	THROTTLE_CHECK(pthread_mutex_lock(&t->lock));
 	struct throttle_entry *e = throttle_find(t, key, now, &room, &free_at);
 	if (e) {
-		int64_t until = e->last_fail + throttle_wait_of(e->failures, t->free_tries);
+		int64_t until =
+		    throttle_last(e, now) + throttle_wait_of(e->failures, t->free_tries);
 		wait = until > now ? until - now : 0;
 	} else if (room == NULL) {
 		is_full = true;
