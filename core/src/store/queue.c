@@ -50,18 +50,19 @@ static enum mc_err queue_counter_load(struct store_conn *c, int no, struct count
 		return store_sql_error(c, "counter", err);
 	sqlite3_bind_int(s, 1, no);
 	enum mc_err rc = MC_OK;
-	if (sqlite3_step(s) == SQLITE_ROW) {
+	int step;
+	if (store_next(s, &step)) {
 		out->id = sqlite3_column_int64(s, 0);
 		out->no = sqlite3_column_int(s, 1);
 		counter_state_parse(store_col_text(s, 2), &out->state);
 		out->user_id = sqlite3_column_int64(s, 3);
 		out->priority_streak = sqlite3_column_int(s, 4);
-	} else {
+	} else if (step == SQLITE_DONE) {
 		rc = mc_failf(err, MC_ERR_NOT_FOUND, "counter_not_found", "Không có quầy này",
 		              "No counter %d", no);
 	}
-	sqlite3_reset(s);
-	return rc;
+	enum mc_err src = store_scan_end(c, s, step, "counter", err);
+	return src ? src : rc;
 }
 
 /* A clerk works only at the counter they opened; supervisors and admins may
@@ -90,7 +91,8 @@ static enum mc_err queue_serving(struct store_conn *c, int64_t counter_id, struc
 		return store_sql_error(c, "serving", err);
 	sqlite3_bind_int64(s, 1, counter_id);
 	*found = false;
-	if (sqlite3_step(s) == SQLITE_ROW) {
+	int step;
+	if (store_next(s, &step)) {
 		out->id = sqlite3_column_int64(s, 0);
 		out->state = TICKET_CALLED;
 		out->queued_at = sqlite3_column_int64(s, 1);
@@ -98,8 +100,7 @@ static enum mc_err queue_serving(struct store_conn *c, int64_t counter_id, struc
 		out->visit_id = sqlite3_column_int64(s, 2);
 		*found = true;
 	}
-	sqlite3_reset(s);
-	return MC_OK;
+	return store_scan_end(c, s, step, "serving", err);
 }
 
 /* The public view of a ticket (no personal data: a ticket has none). */
@@ -226,11 +227,13 @@ enum mc_err store_ticket_issue(struct store *st, const struct principal *who,
 	sqlite3_bind_text(s, 1, group_code, -1, SQLITE_STATIC);
 	int64_t gid = 0;
 	char prefix[16] = "";
-	if (sqlite3_step(s) == SQLITE_ROW) {
+	int gstep;
+	if (store_next(s, &gstep)) {
 		gid = sqlite3_column_int64(s, 0);
 		snprintf(prefix, sizeof prefix, "%s", store_col_text(s, 1));
 	}
-	sqlite3_reset(s);
+	if ((rc = store_scan_end(c, s, gstep, "group", err)))
+		goto fail;
 	if (gid == 0) {
 		rc = mc_failf(err, MC_ERR_NOT_FOUND, "group_not_found", "Không có nhóm dịch vụ này",
 		              "No service group '%.40s'", group_code);
@@ -326,19 +329,20 @@ static enum mc_err queue_ticket_load(struct store_conn *c, int64_t id, struct ti
 		return store_sql_error(c, "ticket", err);
 	sqlite3_bind_int64(s, 1, id);
 	enum mc_err rc = MC_OK;
-	if (sqlite3_step(s) == SQLITE_ROW) {
+	int step;
+	if (store_next(s, &step)) {
 		out->id = id;
 		ticket_state_parse(store_col_text(s, 0), &out->state);
 		out->queued_at = sqlite3_column_int64(s, 1);
 		out->counter_id = sqlite3_column_int64(s, 2);
 		if (no_show_at)
 			*no_show_at = sqlite3_column_int64(s, 3);
-	} else {
+	} else if (step == SQLITE_DONE) {
 		rc = mc_failf(err, MC_ERR_NOT_FOUND, "ticket_not_found", "Không có phiếu này",
 		              "No ticket %lld", (long long)id);
 	}
-	sqlite3_reset(s);
-	return rc;
+	enum mc_err src = store_scan_end(c, s, step, "ticket", err);
+	return src ? src : rc;
 }
 
 /* Runs one UPDATE/INSERT with int64 parameters; MC_OK when it changed a row. */
@@ -745,9 +749,11 @@ enum mc_err store_counter_transfer(struct store *st, const struct principal *who
 			goto fail;
 		}
 		sqlite3_bind_text(s, 1, to_group, -1, SQLITE_STATIC);
-		if (sqlite3_step(s) == SQLITE_ROW)
+		int step;
+		if (store_next(s, &step))
 			gid = sqlite3_column_int64(s, 0);
-		sqlite3_reset(s);
+		if ((rc = store_scan_end(c, s, step, "group", err)))
+			goto fail;
 		if (gid == 0) {
 			rc = mc_failf(err, MC_ERR_NOT_FOUND, "group_not_found",
 			              "Không có nhóm dịch vụ này", "No service group '%.40s'",
