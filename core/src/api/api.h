@@ -18,6 +18,12 @@ struct api_config {
 	/* The key file sealing stored Idempotency-Key answers; NULL: next to the
 	 * database ("<db>.idem-key"), created at first start. */
 	const char *idem_key_file;
+	/* Against clients that hold connections (docs/api.md, "Limits"). */
+	int max_connections;   /* all connections; 0: 4000 */
+	int per_address_limit; /* connections from one address; 0: 256 */
+	int head_timeout_ms;   /* the whole request head; 0: 10 s */
+	int body_timeout_ms;   /* the whole body, after the head; 0: 30 s */
+	int max_streams;       /* event streams; 0: half of max_connections */
 };
 
 struct api;

@@ -8,6 +8,7 @@
 #include "api/api.h"
 #include "api/http.h"
 
+struct api_guard;
 struct bus;
 struct offload;
 struct printing;
@@ -43,6 +44,9 @@ struct api {
 	 * mutex, any thread may call them. */
 	struct throttle *login_throttle; /* per account: a few tries */
 	struct throttle *ip_throttle;    /* per address: an office behind one NAT shares it */
+	/* Seals stored Idempotency-Key answers; read-only after api_start, any
+	 * thread may use it. */
+	struct idem_seal *idem_seal;
 	/* Slow work off the HTTP workers (api/offload.h), each pool its own
 	 * lock: cpu_pool for Argon2id (logins), io_pool for waits on devices
 	 * (a kiosk's print). */
@@ -51,10 +55,10 @@ struct api {
 	/* Login attempts per client address and minute (api/ratelimit.h,
 	 * API_LOGINS_PER_MINUTE), its own lock. */
 	struct ratelimit *login_rate;
-	/* Seals stored Idempotency-Key answers; read-only after api_start, any
-	 * thread may use it. */
-	struct idem_seal *idem_seal;
 	struct api_metrics metrics;
+	/* Deadlines of request heads and bodies, live stream count (server.c);
+	 * its own lock, see struct api_guard. */
+	struct api_guard *guard;
 	struct api_config cfg;
 	bool tls;
 	int port;

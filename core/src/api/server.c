@@ -3,11 +3,17 @@
  * route table. A response is queued only on the second call of the access
  * handler (queuing on the first closes keep-alive connections). */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <microhttpd.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/queue.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "api/api_internal.h"
@@ -28,6 +34,65 @@
 #define API_CONNECTION_MEMORY (32 * 1024)
 #define API_MAX_CONNECTIONS 4000
 #define API_IDEM_KEY_MAX 128
+/* An office behind one NAT: boards, kiosks and counter PCs, each browser with
+ * a few connections and an event stream, stay far below this. */
+#define API_PER_ADDRESS_LIMIT 256
+#define API_HEAD_TIMEOUT_MS 10000
+#define API_BODY_TIMEOUT_MS 30000
+/* No route takes more than a dozen query arguments; MHD 0.9.75 stores each
+ * one in the connection's 32 KiB pool and hangs when that fills. */
+#define API_MAX_QUERY_ARGS 64
+#define API_CSP                                                                                    \
+	"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "          \
+	"connect-src 'self'; media-src 'self' blob:; object-src 'none'; base-uri 'none'; "         \
+	"form-action 'self'; frame-ancestors 'none'"
+
+/* Fails loudly, in every build type, when a rule of the connection guard is
+ * broken (a record freed twice, a socket shut down that is not on the list). */
+#define API_ENFORCE(cond, what)                                                                    \
+	do {                                                                                       \
+		if (!(cond)) {                                                                     \
+			log_error("%s:%d: broken rule: %s", __FILE__, __LINE__, (what));           \
+			abort();                                                                   \
+		}                                                                                  \
+	} while (0)
+
+/* One TCP connection, from MHD's NOTIFY_CONNECTION STARTED to CLOSED. */
+struct api_conn {
+	LIST_ENTRY(api_conn) link; /* in guard->conns; guarded by guard->lock */
+	int fd;                    /* MHD's socket: only shutdown(), only under guard->lock */
+	/* clock_mono_ms by which the current head or body must be in; 0 while
+	 * the request is being answered (a long answer or a stream is not late).
+	 * Written by the connection's MHD worker, read by the sweeper. */
+	_Atomic int64_t deadline_ms;
+};
+
+/* Deadlines for a request's head and body. MHD has only an inactivity
+ * timeout, which each trickled byte resets, so every connection is tracked
+ * and a sweeper thread shuts down the socket of one past its deadline; MHD's
+ * own worker then sees the socket fail and closes the connection cleanly.
+ *
+ * Race rules (MHD 0.9.75, daemon.c new_connection_process_ and
+ * MHD_cleanup_connections): NOTIFY_CONNECTION STARTED runs before the
+ * connection is first polled and CLOSED runs before MHD closes the socket,
+ * both on the connection's worker. A record is on the list only between the
+ * two and the sweeper calls shutdown() under the list lock, so it never
+ * touches a descriptor MHD has closed (and the kernel may have reused).
+ * shutdown() frees nothing; it is the only call made on MHD's socket from
+ * another thread. Suspended connections are never late: their request is
+ * being answered (deadline 0). */
+struct api_guard {
+	pthread_mutex_t lock; /* guards conns and stop */
+	pthread_cond_t wake;  /* the sweeper's sleep; signalled on stop */
+	LIST_HEAD(, api_conn) conns;
+	bool stop;
+	bool started; /* the sweeper thread runs */
+	pthread_t sweeper;
+	int head_ms, body_ms, tick_ms;
+	int max_streams;
+	_Atomic int streams;          /* live event streams (and reservations) */
+	_Atomic uint64_t late_closed; /* connections closed past a deadline */
+};
 
 static const uint64_t api_latency_bounds_us[API_LATENCY_BUCKETS] = {
     500, 1000, 2500, 5000, 10000, 25000, 50000, 100000, 250000, 1000000};
@@ -47,6 +112,125 @@ static void api_record(struct api *api, const struct http_request *r)
 			atomic_fetch_add(&api->metrics.latency_le[i], 1);
 			break;
 		}
+}
+
+/* The record of conn, or NULL when MHD gives none (never in 0.9.75 once
+ * STARTED ran). */
+static struct api_conn *api_conn_of(struct MHD_Connection *conn)
+{
+	const union MHD_ConnectionInfo *ci =
+	    MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	return ci ? ci->socket_context : NULL;
+}
+
+/* Sets conn's deadline to ms from now, or none when ms is 0. */
+static void api_conn_deadline(struct MHD_Connection *conn, int ms)
+{
+	struct api_conn *c = api_conn_of(conn);
+	if (c)
+		atomic_store(&c->deadline_ms, ms > 0 ? clock_mono_ms() + ms : 0);
+}
+
+/* MHD_OPTION_NOTIFY_CONNECTION: tracks each connection on the guard's list,
+ * with the head deadline running from the start. Runs on the worker. */
+static void api_notify_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+                                  enum MHD_ConnectionNotificationCode toe)
+{
+	struct api_guard *g = cls;
+	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+		const union MHD_ConnectionInfo *ci =
+		    MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+		struct api_conn *c = xcalloc(1, sizeof *c);
+		c->fd = ci ? ci->connect_fd : -1;
+		atomic_store(&c->deadline_ms, clock_mono_ms() + g->head_ms);
+		pthread_mutex_lock(&g->lock);
+		LIST_INSERT_HEAD(&g->conns, c, link);
+		pthread_mutex_unlock(&g->lock);
+		*socket_context = c;
+		return;
+	}
+	struct api_conn *c = *socket_context;
+	if (c == NULL)
+		return;
+	pthread_mutex_lock(&g->lock);
+	API_ENFORCE(c->fd != -2, "a connection record closed twice");
+	LIST_REMOVE(c, link);
+	c->fd = -2;
+	pthread_mutex_unlock(&g->lock);
+	free(c);
+	*socket_context = NULL;
+}
+
+/* The sweeper: every tick, shuts down the sockets of connections past their
+ * deadline. Owns nothing but its loop; the list belongs to guard->lock. */
+static void *api_sweeper(void *arg)
+{
+	struct api_guard *g = arg;
+	pthread_mutex_lock(&g->lock);
+	while (!g->stop) {
+		struct timespec ts;
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		ts.tv_sec += g->tick_ms / 1000;
+		ts.tv_nsec += (long)(g->tick_ms % 1000) * 1000000L;
+		if (ts.tv_nsec >= 1000000000L) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&g->wake, &g->lock, &ts);
+		if (g->stop)
+			break;
+		int64_t now = clock_mono_ms();
+		struct api_conn *c;
+		LIST_FOREACH(c, &g->conns, link)
+		{
+			int64_t d = atomic_load(&c->deadline_ms);
+			if (d == 0 || d > now || c->fd < 0)
+				continue;
+			/* Once: the worker closes it on its next turn. */
+			atomic_store(&c->deadline_ms, 0);
+			if (shutdown(c->fd, SHUT_RDWR) == 0 || errno == ENOTCONN)
+				atomic_fetch_add(&g->late_closed, 1);
+		}
+	}
+	pthread_mutex_unlock(&g->lock);
+	return NULL;
+}
+
+/* A guard with cfg's deadlines (defaults filled in), its sweeper not started. */
+static struct api_guard *api_guard_new(const struct api_config *cfg)
+{
+	struct api_guard *g = xcalloc(1, sizeof *g);
+	pthread_mutex_init(&g->lock, NULL);
+	pthread_condattr_t ca;
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&g->wake, &ca);
+	pthread_condattr_destroy(&ca);
+	LIST_INIT(&g->conns);
+	g->head_ms = cfg->head_timeout_ms > 0 ? cfg->head_timeout_ms : API_HEAD_TIMEOUT_MS;
+	g->body_ms = cfg->body_timeout_ms > 0 ? cfg->body_timeout_ms : API_BODY_TIMEOUT_MS;
+	int shortest = g->head_ms < g->body_ms ? g->head_ms : g->body_ms;
+	g->tick_ms = shortest / 4 < 100 ? 100 : shortest / 4 > 1000 ? 1000 : shortest / 4;
+	return g;
+}
+
+/* Stops the sweeper (if started) and frees g. Call after MHD_stop_daemon:
+ * every connection is closed by then, so the list is empty. */
+static void api_guard_free(struct api_guard *g)
+{
+	if (g == NULL)
+		return;
+	if (g->started) {
+		pthread_mutex_lock(&g->lock);
+		g->stop = true;
+		pthread_cond_signal(&g->wake);
+		pthread_mutex_unlock(&g->lock);
+		pthread_join(g->sweeper, NULL);
+	}
+	API_ENFORCE(LIST_EMPTY(&g->conns), "connections outlived the daemon");
+	pthread_cond_destroy(&g->wake);
+	pthread_mutex_destroy(&g->lock);
+	free(g);
 }
 
 static void api_request_free(struct http_request *r)
@@ -71,8 +255,40 @@ static void api_completed(void *cls, struct MHD_Connection *conn, void **con_cls
 	api_record(api, r);
 	if (r->stream_ctx)
 		bus_unsubscribe(api->bus, r->stream_ctx);
+	if (r->stream_slot)
+		atomic_fetch_sub(&api->guard->streams, 1);
 	api_request_free(r);
 	*con_cls = NULL;
+	/* A kept-alive connection has the head deadline for its next request. */
+	api_conn_deadline(conn, api->guard->head_ms);
+}
+
+/* MHD_OPTION_URI_LOG_CALLBACK: runs on the raw request line, before MHD
+ * splits the query into arguments. Returns the request's state (MHD hands it
+ * to api_access and api_completed as *con_cls). A query of more than
+ * API_MAX_QUERY_ARGS arguments is cut here and the request answered 414:
+ * MHD 0.9.75 (connection.c parse_initial_message_line) stores every argument
+ * in the connection's pool and, when that fills, queues a 431 it then never
+ * sends. The URI is MHD's own writable line buffer (const only in the
+ * prototype); ending it at the '?' leaves MHD an empty query to parse. */
+static void *api_uri_seen(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+	(void)cls;
+	struct http_request *r = xcalloc(1, sizeof *r);
+	r->conn = conn;
+	r->route = -1;
+	r->started_ms = clock_mono_ms();
+	char *q = strchr(uri, '?');
+	if (q) {
+		size_t args = 1;
+		for (const char *p = q + 1; *p; p++)
+			args += *p == '&';
+		if (args > API_MAX_QUERY_ARGS) {
+			q[1] = '\0';
+			r->query_refused = true;
+		}
+	}
+	return r;
 }
 
 static enum MHD_Result api_header_size(void *cls, enum MHD_ValueKind kind, const char *key,
@@ -95,10 +311,17 @@ static void api_authenticate(struct api *api, struct http_request *r)
 		token = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, "motcua_session");
 		r->via_cookie = token != NULL;
 	}
-	if (token == NULL && strcmp(r->method, "GET") == 0)
+	bool via_query = false;
+	if (token == NULL && strcmp(r->method, "GET") == 0) {
 		token = http_query(r, "access_token");
+		via_query = token != NULL;
+	}
 	if (token)
 		r->authed = store_token_resolve(api->st, token, &r->who);
+	/* A query string ends up in logs, history and Referer headers: only a
+	 * device (a board's EventSource cannot send headers) may use it. */
+	if (r->authed && via_query && !(r->who.role & (ROLE_KIOSK | ROLE_DISPLAY)))
+		r->authed = false;
 	if (!r->authed) {
 		memset(&r->who, 0, sizeof r->who);
 		snprintf(r->who.actor, sizeof r->who.actor, "anonymous");
@@ -239,8 +462,66 @@ static void api_offload_finish(struct api *api, struct http_request *r)
 	}
 }
 
+/* True when s is this server's own origin, scheme://host[:port] as the
+ * request's Host header names it; for a Referer, a URL on that origin. */
+static bool api_same_origin(const struct api *api, struct http_request *r, const char *s,
+                            bool is_referer)
+{
+	const char *host = http_header(r, MHD_HTTP_HEADER_HOST);
+	if (host == NULL || *host == '\0')
+		return false;
+	char own[300];
+	int n = snprintf(own, sizeof own, "%s://%s", api->tls ? "https" : "http", host);
+	if (n < 0 || (size_t)n >= sizeof own || strncasecmp(s, own, (size_t)n) != 0)
+		return false;
+	return s[n] == '\0' || (is_referer && s[n] == '/');
+}
+
+/* For a change made with the session cookie (a browser page), the checks a
+ * browser lets a page of another origin fail: the request must come from our
+ * own origin (Origin, else Referer) and a body must be JSON, which no plain
+ * HTML form can send. Bearer clients (the counter program, devices) are not
+ * browsers and skip this. Returns false after replying 403 or 415. */
+static bool api_cookie_guard(const struct api *api, struct http_request *r)
+{
+	if (!r->authed || !r->via_cookie || strcmp(r->method, "GET") == 0 ||
+	    strcmp(r->method, "OPTIONS") == 0)
+		return true;
+	const char *origin = http_header(r, "Origin");
+	const char *referer = http_header(r, "Referer");
+	bool same = origin ? api_same_origin(api, r, origin, false)
+	            : referer ? api_same_origin(api, r, referer, true)
+	                      : false;
+	if (!same) {
+		http_reply_fail(r, MC_ERR_FORBIDDEN, "cross_origin",
+		                "Yêu cầu thay đổi phải đến từ chính trang của hệ thống",
+		                "A change made with the session cookie must come from this "
+		                "server's own pages (Origin)");
+		return false;
+	}
+	const char *ct = http_header(r, MHD_HTTP_HEADER_CONTENT_TYPE);
+	size_t jl = strlen("application/json");
+	if (r->body.len > 0 &&
+	    (ct == NULL || strncasecmp(ct, "application/json", jl) != 0 ||
+	     (ct[jl] != '\0' && ct[jl] != ';' && ct[jl] != ' '))) {
+		http_reply_fail(r, MC_ERR_INVALID, "unsupported_media_type",
+		                "Nội dung phải là JSON (Content-Type: application/json)",
+		                "The body must be sent as Content-Type: application/json");
+		return false;
+	}
+	return true;
+}
+
 static void api_dispatch(struct api *api, struct http_request *r)
 {
+	if (r->query_refused) {
+		struct mc_error err;
+		mc_failf(&err, MC_ERR_INVALID, "uri_too_long", "Địa chỉ có quá nhiều tham số",
+		         "The query has more than %d arguments", API_MAX_QUERY_ARGS);
+		http_reply_error(r, &err);
+		r->close = true;
+		return;
+	}
 	if (r->body_too_large) {
 		struct mc_error err;
 		mc_failf(&err, MC_ERR_TOO_LARGE, "body_too_large", "Nội dung yêu cầu quá lớn",
@@ -259,7 +540,6 @@ static void api_dispatch(struct api *api, struct http_request *r)
 		http_reply_fail(r, MC_ERR_NOT_FOUND, "method_not_allowed",
 		                "Phương thức không được hỗ trợ cho địa chỉ này",
 		                "Method not allowed for this resource");
-		r->status = 405;
 		return;
 	}
 	const struct route *rt = &api_routes[r->route];
@@ -277,6 +557,22 @@ static void api_dispatch(struct api *api, struct http_request *r)
 			return;
 		}
 	}
+	if (!api_cookie_guard(api, r))
+		return;
+	/* Event streams may hold at most max_streams connections: the rest
+	 * stay for ordinary requests. The slot is reserved before the handler
+	 * and given back at completion (or now, when no stream was made). */
+	if (rt->handler == route_events_get) {
+		if (atomic_fetch_add(&api->guard->streams, 1) >= api->guard->max_streams) {
+			atomic_fetch_sub(&api->guard->streams, 1);
+			http_reply_fail(r, MC_ERR_RATE_LIMITED, "too_many_streams",
+			                "Máy chủ đang phục vụ quá nhiều màn hình theo dõi",
+			                "The server holds its maximum of event streams");
+			r->retry_after = 5;
+			return;
+		}
+		r->stream_slot = true;
+	}
 	const char *key = http_header(r, "Idempotency-Key");
 	if ((rt->flags & ROUTE_MUTATES) && key && !api_idem_key_valid(key)) {
 		http_reply_fail(r, MC_ERR_INVALID, "invalid_idempotency_key",
@@ -290,6 +586,10 @@ static void api_dispatch(struct api *api, struct http_request *r)
 		api_run_idempotent(api, r, rt, key);
 	else
 		rt->handler(api, r);
+	if (r->stream_slot && !r->stream) {
+		atomic_fetch_sub(&api->guard->streams, 1);
+		r->stream_slot = false;
+	}
 	if (r->status == 0 && !r->stream && !r->prepared && !offload_pending(r)) {
 		log_error("route %s %s set no response", rt->method, rt->pattern);
 		http_reply_fail(r, MC_ERR_INTERNAL, "internal", "Lỗi máy chủ", "Server error");
@@ -312,6 +612,17 @@ static enum MHD_Result api_send(struct api *api, struct http_request *r)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
 	}
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	/* Pages load only their own scripts, styles and data (display/ has no
+	 * inline script or style attribute) and are never framed: a kiosk or
+	 * the supervisor's page inside another site's frame is a click trap. */
+	MHD_add_response_header(resp, "Content-Security-Policy", API_CSP);
+	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+	if (MHD_get_response_header(resp, "Referrer-Policy") == NULL)
+		MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+	if (api->tls)
+		MHD_add_response_header(resp, "Strict-Transport-Security", "max-age=31536000");
+	if (r->close)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close");
 	if (r->set_cookie)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_SET_COOKIE, r->set_cookie);
 	if (r->retry_after > 0) {
@@ -324,6 +635,67 @@ static enum MHD_Result api_send(struct api *api, struct http_request *r)
 	return ok;
 }
 
+struct api_cl_scan {
+	const char *first;
+	bool differ;
+};
+
+static enum MHD_Result api_cl_each(void *cls, enum MHD_ValueKind kind, const char *key,
+                                   const char *value)
+{
+	(void)kind;
+	struct api_cl_scan *scan = cls;
+	if (strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH) != 0)
+		return MHD_YES;
+	if (scan->first == NULL)
+		scan->first = value ? value : "";
+	else if (value == NULL || strcmp(scan->first, value) != 0)
+		scan->differ = true;
+	return MHD_YES;
+}
+
+/* The framing rules of RFC 9112 that MHD 0.9.75 does not enforce, checked
+ * when the head is in. Returns true after setting a reply (the caller sends
+ * it and closes the connection: bytes after a refused head cannot be
+ * trusted to start a request). HTTP/1.1 needs Host (section 3.2); a
+ * transfer-coding other than chunked is not implemented (501, section 6.1:
+ * MHD would read such a body until the client closes); Transfer-Encoding
+ * with Content-Length, or Content-Lengths that disagree, are the shapes of
+ * request smuggling (sections 6.1, 6.3): refused. */
+static bool api_framing_refused(struct http_request *r, const char *version)
+{
+	if (strcmp(version, MHD_HTTP_VERSION_1_1) == 0 &&
+	    http_header(r, MHD_HTTP_HEADER_HOST) == NULL) {
+		http_reply_fail(r, MC_ERR_INVALID, "missing_host", "Yêu cầu thiếu tiêu đề Host",
+		                "An HTTP/1.1 request needs a Host header");
+		return true;
+	}
+	struct api_cl_scan scan = {0};
+	MHD_get_connection_values(r->conn, MHD_HEADER_KIND, api_cl_each, &scan);
+	const char *te = http_header(r, MHD_HTTP_HEADER_TRANSFER_ENCODING);
+	if (te) {
+		if (strcasecmp(te, "chunked") != 0) {
+			http_reply_fail(r, MC_ERR_INVALID, "unsupported_transfer_encoding",
+			                "Kiểu mã hóa truyền không được hỗ trợ",
+			                "Only Transfer-Encoding: chunked is supported");
+			return true;
+		}
+		if (scan.first) {
+			http_reply_fail(r, MC_ERR_INVALID, "ambiguous_length",
+			                "Yêu cầu có cả Content-Length và Transfer-Encoding",
+			                "Content-Length and Transfer-Encoding together are refused");
+			return true;
+		}
+	}
+	if (scan.differ) {
+		http_reply_fail(r, MC_ERR_INVALID, "conflicting_content_length",
+		                "Yêu cầu có nhiều Content-Length khác nhau",
+		                "The request has Content-Length headers that disagree");
+		return true;
+	}
+	return false;
+}
+
 static enum MHD_Result api_access(void *cls, struct MHD_Connection *conn, const char *url,
                                   const char *method, const char *version, const char *upload_data,
                                   size_t *upload_data_size, void **con_cls)
@@ -332,26 +704,42 @@ static enum MHD_Result api_access(void *cls, struct MHD_Connection *conn, const 
 	struct http_request *r = *con_cls;
 
 	if (r == NULL) {
-		r = xcalloc(1, sizeof *r);
+		/* api_uri_seen makes it; only a request it never saw lands here. */
+		r = api_uri_seen(NULL, "", conn);
+		*con_cls = r;
+	}
+	if (!r->begun) {
+		r->begun = true;
 		r->conn = conn;
 		r->method = method;
 		r->path = url;
-		r->route = -1;
-		r->started_ms = clock_mono_ms();
+		/* HEAD is GET without the body: MHD sends the head of the GET
+		 * answer only. */
+		if (strcmp(method, MHD_HTTP_METHOD_HEAD) == 0) {
+			r->head = true;
+			r->method = MHD_HTTP_METHOD_GET;
+		}
 		const union MHD_ConnectionInfo *ci =
 		    MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 		if (ci && ci->client_addr && ci->client_addr->sa_family == AF_INET)
 			inet_ntop(AF_INET, &((struct sockaddr_in *)ci->client_addr)->sin_addr,
 			          r->client_ip, sizeof r->client_ip);
-		*con_cls = r;
+		/* The head is in; the body has its own deadline. */
+		api_conn_deadline(conn, api->guard->body_ms);
 
+		if (r->query_refused || api_framing_refused(r, version)) {
+			if (!r->query_refused)
+				r->close = true;
+			else
+				api_dispatch(api, r);
+			return api_send(api, r);
+		}
 		size_t headers = 0;
 		MHD_get_connection_values(conn, MHD_HEADER_KIND, api_header_size, &headers);
 		if (headers > API_HEADER_LIMIT) {
 			http_reply_fail(r, MC_ERR_TOO_LARGE, "headers_too_large",
 			                "Phần đầu yêu cầu quá lớn",
 			                "The request headers are too large");
-			r->status = 431;
 			return api_send(api, r);
 		}
 		const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
@@ -382,6 +770,8 @@ static enum MHD_Result api_access(void *cls, struct MHD_Connection *conn, const 
 	}
 	if (r->status != 0)
 		return MHD_YES; /* already answered on the first call */
+	/* Answering: a long answer or a stream has no deadline. */
+	api_conn_deadline(conn, 0);
 	api_dispatch(api, r);
 	if (offload_pending(r)) {
 		/* The handler gave the rest to a pool: suspend first, so that the
@@ -477,6 +867,13 @@ enum mc_err api_start(struct store *st, const struct api_config *cfg, struct api
 	}
 	store_idem_drop_unsealed(st);
 	api_raise_fd_limit();
+	if (api->cfg.max_connections <= 0)
+		api->cfg.max_connections = API_MAX_CONNECTIONS;
+	if (api->cfg.per_address_limit <= 0)
+		api->cfg.per_address_limit = API_PER_ADDRESS_LIMIT;
+	api->guard = api_guard_new(&api->cfg);
+	api->guard->max_streams =
+	    api->cfg.max_streams > 0 ? api->cfg.max_streams : api->cfg.max_connections / 2;
 	api->login_throttle = throttle_new(4096, 5);
 	/* Addresses share this table with public lookups and rating links; a
 	 * slot is held an hour after a failure, so room for many. */
@@ -484,6 +881,7 @@ enum mc_err api_start(struct store *st, const struct api_config *cfg, struct api
 	api->bus = bus_new(st, api->cfg.heartbeat_ms > 0 ? api->cfg.heartbeat_ms : 15000);
 	api->printing = printing_start(st);
 	if (api->printing == NULL) {
+		api_guard_free(api->guard);
 		bus_free(api->bus);
 		throttle_free(api->login_throttle);
 		throttle_free(api->ip_throttle);
@@ -515,17 +913,20 @@ enum mc_err api_start(struct store *st, const struct api_config *cfg, struct api
 	api->daemon = MHD_start_daemon(
 	    flags, 0, NULL, NULL, api_access, api, MHD_OPTION_EXTERNAL_LOGGER, api_log, NULL,
 	    MHD_OPTION_SOCK_ADDR, &addr, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)api->cfg.threads,
-	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)API_MAX_CONNECTIONS,
+	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)api->cfg.max_connections,
+	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)api->cfg.per_address_limit,
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
 	    (size_t)API_CONNECTION_MEMORY, MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024,
-	    MHD_OPTION_NOTIFY_COMPLETED, api_completed, api, MHD_OPTION_ARRAY, tls_opts,
-	    MHD_OPTION_END);
+	    MHD_OPTION_URI_LOG_CALLBACK, api_uri_seen, api, MHD_OPTION_NOTIFY_CONNECTION,
+	    api_notify_connection, api->guard, MHD_OPTION_NOTIFY_COMPLETED, api_completed, api,
+	    MHD_OPTION_ARRAY, tls_opts, MHD_OPTION_END);
 	if (api->daemon == NULL) {
 		offload_stop(api->io_pool);
 		offload_stop(api->cpu_pool);
 		offload_free(api->io_pool);
 		offload_free(api->cpu_pool);
 		ratelimit_free(api->login_rate);
+		api_guard_free(api->guard);
 		printing_stop(api->printing);
 		bus_free(api->bus);
 		throttle_free(api->login_throttle);
@@ -545,6 +946,11 @@ enum mc_err api_start(struct store *st, const struct api_config *cfg, struct api
 	snprintf(base, sizeof base, "%s://%s:%d", api->tls ? "https" : "http", listen, api->port);
 	printing_set_base_url(api->printing, base);
 	bus_attach(api->bus, api->daemon);
+	if (pthread_create(&api->guard->sweeper, NULL, api_sweeper, api->guard) != 0) {
+		log_error("cannot start the connection sweeper: %s", strerror(errno));
+		abort();
+	}
+	api->guard->started = true;
 	*out = api;
 	return MC_OK;
 }
@@ -568,6 +974,7 @@ void api_stop(struct api *api)
 	offload_free(api->io_pool);
 	offload_free(api->cpu_pool);
 	ratelimit_free(api->login_rate);
+	api_guard_free(api->guard);
 	printing_stop(api->printing);
 	bus_free(api->bus);
 	throttle_free(api->login_throttle);

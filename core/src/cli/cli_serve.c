@@ -38,6 +38,12 @@ static int cli_run(const char *cmd, struct store *st, const struct api_config *c
 		return cli_fail(cmd, &err);
 	const char *scheme = cfg->tls_cert ? "https" : "http";
 	const char *host = cfg->listen ? cfg->listen : "127.0.0.1";
+	if (cfg->tls_cert == NULL && strncmp(host, "127.", 4) != 0)
+		fprintf(stderr,
+		        "motcua-server: warning: listening on %s without TLS: passwords, session "
+		        "cookies and device tokens cross the network in clear; use --tls-cert and "
+		        "--tls-key (or a TLS proxy on this machine and --listen 127.0.0.1)\n",
+		        host);
 	printf("motcua-server: listening on %s://%s:%d%s\n", scheme, host, api_port(api),
 	       clock_is_test_mode() ? " (test clock)" : "");
 	if (banner)
@@ -71,18 +77,24 @@ static int cli_set_printer(const char *cmd, struct store *st, const struct serve
 static int cli_serve_opts(const char *cmd, int argc, char **argv, struct serve_opts *o,
                           const char *usage)
 {
-	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
-	                                     {"listen", required_argument, NULL, 'l'},
-	                                     {"port", required_argument, NULL, 'p'},
-	                                     {"tls-cert", required_argument, NULL, 'c'},
-	                                     {"tls-key", required_argument, NULL, 'k'},
-	                                     {"threads", required_argument, NULL, 't'},
-	                                     {"heartbeat-ms", required_argument, NULL, 'b'},
-	                                     {"test-clock", no_argument, NULL, 'T'},
-	                                     {"printer", required_argument, NULL, 'P'},
-	                                     {"idempotency-key-file", required_argument, NULL, 'I'},
-	                                     {"help", no_argument, NULL, 'h'},
-	                                     {0}};
+	static const struct option opts[] = {
+	    {"db", required_argument, NULL, 'd'},
+	    {"listen", required_argument, NULL, 'l'},
+	    {"port", required_argument, NULL, 'p'},
+	    {"tls-cert", required_argument, NULL, 'c'},
+	    {"tls-key", required_argument, NULL, 'k'},
+	    {"threads", required_argument, NULL, 't'},
+	    {"heartbeat-ms", required_argument, NULL, 'b'},
+	    {"max-connections", required_argument, NULL, 'M'},
+	    {"per-address-connections", required_argument, NULL, 'A'},
+	    {"head-timeout-ms", required_argument, NULL, 'H'},
+	    {"body-timeout-ms", required_argument, NULL, 'B'},
+	    {"max-streams", required_argument, NULL, 'S'},
+	    {"test-clock", no_argument, NULL, 'T'},
+	    {"printer", required_argument, NULL, 'P'},
+	    {"idempotency-key-file", required_argument, NULL, 'I'},
+	    {"help", no_argument, NULL, 'h'},
+	    {0}};
 	int c;
 	char *end;
 	long v;
@@ -114,6 +126,31 @@ static int cli_serve_opts(const char *cmd, int argc, char **argv, struct serve_o
 			else
 				o->cfg.heartbeat_ms = (int)v;
 			break;
+		case 'M':
+		case 'A':
+		case 'H':
+		case 'B':
+		case 'S':
+			v = strtol(optarg, &end, 10);
+			if (*optarg == '\0' || *end != '\0' || v < 1 ||
+			    v > ((c == 'H' || c == 'B') ? 600000 : 1000000))
+				return cli_usage_error(cmd, "bad value '%s' for --%s", optarg,
+				                       c == 'M'   ? "max-connections"
+				                       : c == 'A' ? "per-address-connections"
+				                       : c == 'H' ? "head-timeout-ms"
+				                       : c == 'B' ? "body-timeout-ms"
+				                                  : "max-streams");
+			if (c == 'M')
+				o->cfg.max_connections = (int)v;
+			else if (c == 'A')
+				o->cfg.per_address_limit = (int)v;
+			else if (c == 'H')
+				o->cfg.head_timeout_ms = (int)v;
+			else if (c == 'B')
+				o->cfg.body_timeout_ms = (int)v;
+			else
+				o->cfg.max_streams = (int)v;
+			break;
 		case 'h': fputs(usage, stdout); return 0;
 		default:
 			return cli_usage_error(cmd, "unknown or incomplete option '%s'",
@@ -129,7 +166,12 @@ static const char serve_usage[] =
     "usage: motcua-server serve --db FILE [--listen ADDR] [--port N]\n"
     "         [--tls-cert PEM --tls-key PEM] [--threads N] [--heartbeat-ms N] [--test-clock]\n"
     "         [--printer QUEUE|URI] [--idempotency-key-file KEYFILE]\n"
+    "         [--max-connections N] [--per-address-connections N]\n"
+    "         [--head-timeout-ms N] [--body-timeout-ms N] [--max-streams N]\n"
     "Serves the office in FILE. --port 0 takes a free port (printed on start).\n"
+    "Limits against clients that hold connections (defaults): all connections (4000),\n"
+    "connections from one address (256: an office behind one NAT shares it), the whole\n"
+    "request head (10000 ms) and body (30000 ms), event streams (half the connections).\n"
     "--idempotency-key-file: the key sealing stored Idempotency-Key answers\n"
     "(default FILE.idem-key, created 0600 at first start; keep it apart from backups).\n"
     "--printer points the office's default printer at a CUPS queue or an ipp:// URI.\n"
