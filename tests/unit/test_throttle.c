@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <pthread.h>
 #include <stdio.h>
 
 #include <cmocka.h>
@@ -138,6 +139,44 @@ static void test_clock_stepped_back(void **state)
 	throttle_free(t);
 }
 
+struct hammer {
+	struct throttle *t;
+	int id;
+};
+
+static void *hammer_run(void *arg)
+{
+	struct hammer *h = arg;
+	char key[32];
+	for (int i = 0; i < 2000; i++) {
+		snprintf(key, sizeof key, "ip:10.%d.%d.%d", h->id, i / 250, i % 250);
+		bool full;
+		if (throttle_check(h->t, key, NOW, &full) == 0)
+			throttle_fail(h->t, key, NOW);
+		if (i % 3 == 0)
+			throttle_reset(h->t, key);
+	}
+	return NULL;
+}
+
+/* Four threads failing, checking and resetting at once (run under the
+ * ThreadSanitizer build too): the victim's penalty survives them. */
+static void test_threads_share_the_table(void **state)
+{
+	struct throttle *t = throttle_new(512, 5);
+	penalise(t, "u:victim");
+	pthread_t th[4];
+	struct hammer hs[4];
+	for (int i = 0; i < 4; i++) {
+		hs[i] = (struct hammer){t, i};
+		assert_int_equal(pthread_create(&th[i], NULL, hammer_run, &hs[i]), 0);
+	}
+	for (int i = 0; i < 4; i++)
+		pthread_join(th[i], NULL);
+	assert_int_equal(throttle_wait(t, "u:victim", NOW), 32);
+	throttle_free(t);
+}
+
 int main(void)
 {
 	if (sodium_init() < 0)
@@ -149,6 +188,7 @@ int main(void)
 	    cmocka_unit_test(test_reset),
 	    cmocka_unit_test(test_waits_double),
 	    cmocka_unit_test(test_clock_stepped_back),
+	    cmocka_unit_test(test_threads_share_the_table),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
