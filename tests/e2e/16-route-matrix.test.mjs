@@ -84,14 +84,14 @@ before(async () => {
 });
 after(async () => { if (s) { await s.stop(); s.cleanup(); } });
 
-// Logs in (waiting out a 429 within a bounded time); returns a fresh token,
+// Logs in (waiting out a 429 or 503 within a bounded time); returns a fresh token,
 // kept as the user's token unless `spare` (a token about to be logged out).
 async function login(username, spare = false) {
   const deadline = Date.now() + 120000;
   for (;;) {
     const r = await s.req('POST', '/api/v1/session', { body: { username, password: PASSWORDS[username] } });
     if (r.status === 201) { if (!spare) s.tokens[username] = r.json.token; return r.json.token; }
-    assert.ok(r.status === 429 && Date.now() < deadline, `login ${username}: ${r.status} ${r.text}`);
+    assert.ok([429, 503].includes(r.status) && Date.now() < deadline, `login ${username}: ${r.status} ${r.text}`);
     await new Promise((res) => setTimeout(res, 1000 * Number(r.headers['retry-after'] ?? 1)));
   }
 }
