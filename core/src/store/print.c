@@ -570,18 +570,21 @@ static enum mc_err print_job_check(struct store_conn *c, int64_t id, char state[
 		return store_sql_error(c, "print job", err);
 	sqlite3_bind_int64(s, 1, id);
 	enum mc_err rc = MC_OK;
-	if (sqlite3_step(s) == SQLITE_ROW) {
+	int step;
+	if (store_next(s, &step)) {
 		snprintf(state, 12, "%s", store_col_text(s, 0));
 		if (sqlite3_column_int(s, 1))
 			rc = mc_fail(
 			    err, MC_ERR_CONFLICT, "ticket_voided",
 			    "Số này đã hủy vì không in được; hãy lấy số mới",
 			    "This ticket was voided when its print failed; issue a new one");
-	} else {
+	} else if (step == SQLITE_DONE) {
 		rc = mc_failf(err, MC_ERR_NOT_FOUND, "print_job_not_found", "Không có lệnh in này",
 		              "No print job %lld", (long long)id);
 	}
-	sqlite3_reset(s);
+	enum mc_err src = store_scan_end(c, s, step, "print job", err);
+	if (src)
+		rc = src;
 	return rc;
 }
 
@@ -746,8 +749,10 @@ enum mc_err setup_printers(struct store *st, const struct principal *who, json_t
 		if (s == NULL)
 			return store_sql_error(c, "printer", err);
 		sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
-		bool exists = sqlite3_step(s) == SQLITE_ROW;
-		sqlite3_reset(s);
+		int step;
+		bool exists = store_next(s, &step);
+		if ((rc = store_scan_end(c, s, step, "printer", err)))
+			return rc;
 		if (!exists && json_is_true(json_object_get(p, "_must_exist")))
 			return mc_fail(err, MC_ERR_NOT_FOUND, "not_found", "Không tìm thấy",
 			               "No such printer");
@@ -818,9 +823,12 @@ static enum mc_err print_setup_links(struct store *st, json_t *bundle, const cha
 			if (q == NULL)
 				return store_sql_error(c, "printer", err);
 			sqlite3_bind_text(q, 1, json_string_value(v), -1, SQLITE_STATIC);
-			if (sqlite3_step(q) == SQLITE_ROW)
+			int step;
+			if (store_next(q, &step))
 				pid = sqlite3_column_int64(q, 0);
-			sqlite3_reset(q);
+			enum mc_err rc = store_scan_end(c, q, step, "printer", err);
+			if (rc)
+				return rc;
 			if (pid == 0)
 				return mc_failf(
 				    err, MC_ERR_INVALID, "printer_not_found", "Không có máy in này",
