@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "store/scan.h"
 #include "store/store_internal.h"
 #include "util/clock.h"
 
@@ -115,12 +116,12 @@ static enum mc_err rating_subject_load(struct store_conn *c, const char *subject
 		sqlite3_bind_text(s, 1, out->ref, -1, SQLITE_STATIC);
 	else
 		sqlite3_bind_int64(s, 1, strtoll(out->ref, NULL, 10));
-	if (sqlite3_step(s) == SQLITE_ROW) {
+	int step;
+	if (store_next(s, &step)) {
 		snprintf(out->code, sizeof out->code, "%s", store_col_text(s, 0));
 		snprintf(out->name, sizeof out->name, "%s", store_col_text(s, 1));
 	}
-	sqlite3_reset(s);
-	return MC_OK;
+	return store_scan_end(c, s, step, "rating subject", err);
 }
 
 /* ---- links --------------------------------------------------------------- */
@@ -138,8 +139,11 @@ static enum mc_err rating_subject_of(struct store_conn *c, const char *kind, con
 		if (s == NULL)
 			return store_sql_error(c, "dossier", err);
 		sqlite3_bind_text(s, 1, ref, -1, SQLITE_STATIC);
-		bool found = sqlite3_step(s) == SQLITE_ROW;
-		sqlite3_reset(s);
+		int step;
+		bool found = store_next(s, &step);
+		enum mc_err rc = store_scan_end(c, s, step, "dossier", err);
+		if (rc)
+			return rc;
 		if (!found)
 			return mc_fail(err, MC_ERR_NOT_FOUND, "dossier_not_found",
 			               "Không có hồ sơ này", "No such dossier");
@@ -158,10 +162,12 @@ static enum mc_err rating_subject_of(struct store_conn *c, const char *kind, con
 	if (s == NULL)
 		return store_sql_error(c, "ticket", err);
 	sqlite3_bind_int64(s, 1, id);
-	int found = -1;
-	if (sqlite3_step(s) == SQLITE_ROW)
+	int found = -1, step;
+	if (store_next(s, &step))
 		found = sqlite3_column_int(s, 0);
-	sqlite3_reset(s);
+	enum mc_err rc = store_scan_end(c, s, step, "ticket", err);
+	if (rc)
+		return rc;
 	if (found < 0)
 		return mc_fail(err, MC_ERR_NOT_FOUND, "ticket_not_found", "Không có phiếu này",
 		               "No such ticket");

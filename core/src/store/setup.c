@@ -368,9 +368,10 @@ static enum mc_err setup_users(struct store *st, const struct principal *who, js
 		if (s == NULL)
 			return store_sql_error(c, "user", err);
 		sqlite3_bind_text(s, 1, username, -1, SQLITE_STATIC);
-		int64_t id = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
-		sqlite3_reset(s);
-		if ((rc = setup_require_existing(u, id != 0, "user", err)))
+		int step;
+		int64_t id = store_next(s, &step) ? sqlite3_column_int64(s, 0) : 0;
+		if ((rc = store_scan_end(c, s, step, "user", err)) ||
+		    (rc = setup_require_existing(u, id != 0, "user", err)))
 			return rc;
 		if (id == 0) {
 			if (full_name == NULL || role == NULL || password == NULL)
@@ -456,9 +457,10 @@ static enum mc_err setup_devices(struct store *st, const struct principal *who, 
 		if (s == NULL)
 			return store_sql_error(c, "device", err);
 		sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
-		int64_t id = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
-		sqlite3_reset(s);
-		if ((rc = setup_require_existing(d, id != 0, "device", err)))
+		int step;
+		int64_t id = store_next(s, &step) ? sqlite3_column_int64(s, 0) : 0;
+		if ((rc = store_scan_end(c, s, step, "device", err)) ||
+		    (rc = setup_require_existing(d, id != 0, "device", err)))
 			return rc;
 		if (id == 0) {
 			char token[AUTH_TOKEN_LEN];
@@ -631,13 +633,16 @@ static enum mc_err setup_procedures(struct store *st, const struct principal *wh
 			return store_sql_error(c, "procedure", err);
 		}
 		sqlite3_bind_text(s, 1, code, -1, SQLITE_STATIC);
-		int version = 0;
+		int version = 0, step;
 		bool same = false;
-		if (sqlite3_step(s) == SQLITE_ROW) {
+		if (store_next(s, &step)) {
 			version = sqlite3_column_int(s, 0);
 			same = strcmp(store_col_text(s, 1), body) == 0;
 		}
-		sqlite3_reset(s);
+		if ((rc = store_scan_end(c, s, step, "procedure", err))) {
+			free(body);
+			return rc;
+		}
 		if (same) {
 			free(body);
 			continue;
