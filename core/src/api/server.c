@@ -180,6 +180,7 @@ static void *api_sweeper(void *arg)
 		if (g->stop)
 			break;
 		int64_t now = clock_mono_ms();
+		int late = 0;
 		struct api_conn *c;
 		LIST_FOREACH(c, &g->conns, link)
 		{
@@ -189,7 +190,17 @@ static void *api_sweeper(void *arg)
 			/* Once: the worker closes it on its next turn. */
 			atomic_store(&c->deadline_ms, 0);
 			if (shutdown(c->fd, SHUT_RDWR) == 0 || errno == ENOTCONN)
-				atomic_fetch_add(&g->late_closed, 1);
+				late++;
+		}
+		if (late > 0) {
+			/* One line a tick at most, however many: an operator sees
+			 * a slow-client flood without the log becoming one. */
+			uint64_t total = atomic_fetch_add(&g->late_closed, (uint64_t)late) + late;
+			pthread_mutex_unlock(&g->lock);
+			log_warn("http: closed %d connection(s) past the head or body deadline "
+			         "(%llu since start)",
+			         late, (unsigned long long)total);
+			pthread_mutex_lock(&g->lock);
 		}
 	}
 	pthread_mutex_unlock(&g->lock);
@@ -489,7 +500,7 @@ static bool api_cookie_guard(const struct api *api, struct http_request *r)
 		return true;
 	const char *origin = http_header(r, "Origin");
 	const char *referer = http_header(r, "Referer");
-	bool same = origin ? api_same_origin(api, r, origin, false)
+	bool same = origin    ? api_same_origin(api, r, origin, false)
 	            : referer ? api_same_origin(api, r, referer, true)
 	                      : false;
 	if (!same) {
@@ -501,9 +512,8 @@ static bool api_cookie_guard(const struct api *api, struct http_request *r)
 	}
 	const char *ct = http_header(r, MHD_HTTP_HEADER_CONTENT_TYPE);
 	size_t jl = strlen("application/json");
-	if (r->body.len > 0 &&
-	    (ct == NULL || strncasecmp(ct, "application/json", jl) != 0 ||
-	     (ct[jl] != '\0' && ct[jl] != ';' && ct[jl] != ' '))) {
+	if (r->body.len > 0 && (ct == NULL || strncasecmp(ct, "application/json", jl) != 0 ||
+	                        (ct[jl] != '\0' && ct[jl] != ';' && ct[jl] != ' '))) {
 		http_reply_fail(r, MC_ERR_INVALID, "unsupported_media_type",
 		                "Nội dung phải là JSON (Content-Type: application/json)",
 		                "The body must be sent as Content-Type: application/json");
@@ -681,9 +691,10 @@ static bool api_framing_refused(struct http_request *r, const char *version)
 			return true;
 		}
 		if (scan.first) {
-			http_reply_fail(r, MC_ERR_INVALID, "ambiguous_length",
-			                "Yêu cầu có cả Content-Length và Transfer-Encoding",
-			                "Content-Length and Transfer-Encoding together are refused");
+			http_reply_fail(
+			    r, MC_ERR_INVALID, "ambiguous_length",
+			    "Yêu cầu có cả Content-Length và Transfer-Encoding",
+			    "Content-Length and Transfer-Encoding together are refused");
 			return true;
 		}
 	}
