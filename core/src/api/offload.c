@@ -26,6 +26,11 @@
 		}                                                                                  \
 	} while (0)
 
+/* A resume from a pool thread wakes the connection's worker through MHD's
+ * inter-thread channel; MHD 0.9.75 turns it on with suspend/resume. */
+_Static_assert((MHD_ALLOW_SUSPEND_RESUME & MHD_USE_ITC) == MHD_USE_ITC,
+               "suspend/resume across threads needs MHD_USE_ITC");
+
 /* Seconds a client refused by a full pool is told to wait. */
 #define OFFLOAD_RETRY_AFTER_S 1
 /* At stop, how long the answers of finished jobs may take to go out before
