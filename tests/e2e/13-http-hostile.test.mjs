@@ -118,6 +118,16 @@ test('HEAD is answered like GET, without a body, on a kept-alive connection', as
   assert.equal(page.text, '');
 });
 
+test('a 405 says which methods the resource has', async () => {
+  const r = await s.req('PUT', '/api/v1/tickets', { body: {} });
+  assert.equal(r.status, 405);
+  assert.equal(r.json.error.code, 'method_not_allowed');
+  assert.equal(r.headers.allow, 'POST');
+  const q = await s.req('DELETE', '/api/v1/queue');
+  assert.equal(q.status, 405);
+  assert.equal(q.headers.allow, 'GET, HEAD');
+});
+
 test('pages and the API forbid framing and foreign scripts', async () => {
   for (const p of ['/kiosk', '/supervisor', '/board', '/api/v1/queue', '/api/v1/nothing']) {
     const r = await s.req('GET', p);

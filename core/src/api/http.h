@@ -48,6 +48,7 @@ struct http_request {
 	/* Close the connection after this answer: the request's framing was
 	 * refused, so nothing after it on the socket can be trusted. */
 	bool close;
+	char allow[48]; /* a 405's Allow header: the methods the path has */
 	bool stream; /* SSE: resp unused, the handler set up a subscriber */
 	void *stream_ctx;
 	/* A response the handler built itself (the embedded screens: their own

@@ -522,6 +522,25 @@ static bool api_cookie_guard(const struct api *api, struct http_request *r)
 	return true;
 }
 
+/* Fills r->allow with the methods r->path has (RFC 9110 section 15.5.6: a
+ * 405 lists them), HEAD wherever GET is. */
+static void api_allow(struct http_request *r)
+{
+	static const char *const methods[] = {"GET", "POST", "PUT", "PATCH", "DELETE"};
+	const char *params[HTTP_MAX_PARAMS];
+	size_t n = 0;
+	r->allow[0] = '\0';
+	for (size_t i = 0; i < sizeof methods / sizeof methods[0]; i++) {
+		if (routes_match(methods[i], r->path, r->param_buf, params) < 0)
+			continue;
+		int w = snprintf(r->allow + n, sizeof r->allow - n, "%s%s%s", n ? ", " : "",
+		                 methods[i], i == 0 ? ", HEAD" : "");
+		if (w < 0 || (size_t)w >= sizeof r->allow - n)
+			break;
+		n += (size_t)w;
+	}
+}
+
 static void api_dispatch(struct api *api, struct http_request *r)
 {
 	if (r->query_refused) {
@@ -550,6 +569,7 @@ static void api_dispatch(struct api *api, struct http_request *r)
 		http_reply_fail(r, MC_ERR_NOT_FOUND, "method_not_allowed",
 		                "Phương thức không được hỗ trợ cho địa chỉ này",
 		                "Method not allowed for this resource");
+		api_allow(r);
 		return;
 	}
 	const struct route *rt = &api_routes[r->route];
@@ -633,6 +653,8 @@ static enum MHD_Result api_send(struct api *api, struct http_request *r)
 		MHD_add_response_header(resp, "Strict-Transport-Security", "max-age=31536000");
 	if (r->close)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close");
+	if (r->allow[0])
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, r->allow);
 	if (r->set_cookie)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_SET_COOKIE, r->set_cookie);
 	if (r->retry_after > 0) {
