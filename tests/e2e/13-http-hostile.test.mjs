@@ -82,6 +82,10 @@ test('HTTP/1.1 without Host: 400; HTTP/1.0 without Host is fine', async () => {
   assert.ok(r.closed);
   const old = await exchange(s.port, 'GET /api/v1/queue HTTP/1.0\r\n\r\n');
   assert.match(old.text, /^HTTP\/1\.[01] 200/);
+  const two = await exchange(s.port, 'GET /api/v1/queue HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n');
+  assert.equal(statusOf(two.text), 400, two.text);
+  assert.equal(bodyOf(two.text).error.code, 'duplicate_host');
+  assert.ok(two.closed);
 });
 
 test('~500 query arguments: 414 with the error shape, not a hang', async () => {

@@ -668,8 +668,9 @@ static enum MHD_Result api_send(struct api *api, struct http_request *r)
 }
 
 struct api_cl_scan {
-	const char *first;
-	bool differ;
+	const char *first; /* the first Content-Length */
+	bool differ;       /* another Content-Length says something else */
+	int hosts;         /* Host headers seen */
 };
 
 static enum MHD_Result api_cl_each(void *cls, enum MHD_ValueKind kind, const char *key,
@@ -677,6 +678,8 @@ static enum MHD_Result api_cl_each(void *cls, enum MHD_ValueKind kind, const cha
 {
 	(void)kind;
 	struct api_cl_scan *scan = cls;
+	if (strcasecmp(key, MHD_HTTP_HEADER_HOST) == 0)
+		scan->hosts++;
 	if (strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH) != 0)
 		return MHD_YES;
 	if (scan->first == NULL)
@@ -689,7 +692,7 @@ static enum MHD_Result api_cl_each(void *cls, enum MHD_ValueKind kind, const cha
 /* The framing rules of RFC 9112 that MHD 0.9.75 does not enforce, checked
  * when the head is in. Returns true after setting a reply (the caller sends
  * it and closes the connection: bytes after a refused head cannot be
- * trusted to start a request). HTTP/1.1 needs Host (section 3.2); a
+ * trusted to start a request). HTTP/1.1 needs one Host (section 3.2); a
  * transfer-coding other than chunked is not implemented (501, section 6.1:
  * MHD would read such a body until the client closes); Transfer-Encoding
  * with Content-Length, or Content-Lengths that disagree, are the shapes of
@@ -704,6 +707,12 @@ static bool api_framing_refused(struct http_request *r, const char *version)
 	}
 	struct api_cl_scan scan = {0};
 	MHD_get_connection_values(r->conn, MHD_HEADER_KIND, api_cl_each, &scan);
+	if (scan.hosts > 1) {
+		http_reply_fail(r, MC_ERR_INVALID, "duplicate_host",
+		                "Yêu cầu có nhiều tiêu đề Host",
+		                "The request has more than one Host header");
+		return true;
+	}
 	const char *te = http_header(r, MHD_HTTP_HEADER_TRANSFER_ENCODING);
 	if (te) {
 		if (strcasecmp(te, "chunked") != 0) {
