@@ -43,6 +43,9 @@
 /* What a closed stream gives back besides its buffers (MHD's pool for the
  * connection, roughly): counted toward BUS_TRIM_BYTES. */
 #define BUS_CONN_OVERHEAD (32 * 1024)
+/* Streams are resumed at most this often (milliseconds): a burst of commits
+ * reaches each stream in one write. */
+#define BUS_WAKE_MS 20
 
 /* Breaks of the bus's ownership rules are bugs: log where and stop, in every
  * build type, rather than corrupt a stream silently. */
@@ -105,8 +108,9 @@ struct bus {
 	pthread_mutex_t rebuild; /* one rebuild at a time; others then reuse it */
 	LIST_HEAD(, sse_sub) subs;
 	int sub_count;
-	size_t freed;    /* bytes of stream buffers freed since the last trim */
-	uint64_t hb_gen; /* heartbeats so far */
+	size_t freed;      /* bytes of stream buffers freed since the last trim */
+	uint64_t hb_gen;   /* heartbeats so far */
+	bool wake_pending; /* commits since the bus thread last resumed streams */
 	bool stopping;
 	int heartbeat_ms;
 	pthread_t heartbeat;
@@ -281,27 +285,59 @@ static void bus_on_commit(void *ctx, struct store *st, const struct store_event 
 		if (s->backlog > BUS_BACKLOG_MAX)
 			bus_drop_locked(s);
 	}
-	bus_wake_locked(bus);
+	if (bus->heartbeat_started) {
+		/* The bus thread resumes the streams, at most every
+		 * BUS_WAKE_MS: a burst of commits costs each stream one
+		 * write, and the writer lock is not held for it. */
+		bus->wake_pending = true;
+		pthread_cond_signal(&bus->cond);
+	} else {
+		bus_wake_locked(bus);
+	}
 	pthread_mutex_unlock(&bus->lock);
 	free(msgs);
 }
 
+/* ts advanced by ms milliseconds. */
+static struct timespec bus_ts_add(struct timespec ts, int ms)
+{
+	ts.tv_sec += ms / 1000;
+	ts.tv_nsec += (long)(ms % 1000) * 1000000L;
+	if (ts.tv_nsec >= 1000000000L) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000L;
+	}
+	return ts;
+}
+
+/* The bus thread: resumes the streams after commits (coalesced, see
+ * bus_on_commit), sends heartbeats, hands freed memory back. */
 static void *bus_heartbeat_main(void *arg)
 {
 	struct bus *bus = arg;
+	struct timespec now, next_beat;
+	clock_gettime(CLOCK_REALTIME, &now);
+	next_beat = bus_ts_add(now, bus->heartbeat_ms);
 	pthread_mutex_lock(&bus->lock);
 	while (!bus->stopping) {
-		struct timespec ts;
-		clock_gettime(CLOCK_REALTIME, &ts);
-		ts.tv_sec += bus->heartbeat_ms / 1000;
-		ts.tv_nsec += (long)(bus->heartbeat_ms % 1000) * 1000000L;
-		if (ts.tv_nsec >= 1000000000L) {
-			ts.tv_sec++;
-			ts.tv_nsec -= 1000000000L;
-		}
-		pthread_cond_timedwait(&bus->cond, &bus->lock, &ts);
+		if (!bus->wake_pending)
+			pthread_cond_timedwait(&bus->cond, &bus->lock, &next_beat);
 		if (bus->stopping)
 			break;
+		if (bus->wake_pending) {
+			bus->wake_pending = false;
+			bus_wake_locked(bus);
+			/* Let the next commits gather before waking again. */
+			pthread_mutex_unlock(&bus->lock);
+			struct timespec pause = {0, BUS_WAKE_MS * 1000000L};
+			nanosleep(&pause, NULL);
+			pthread_mutex_lock(&bus->lock);
+		}
+		clock_gettime(CLOCK_REALTIME, &now);
+		if (now.tv_sec < next_beat.tv_sec ||
+		    (now.tv_sec == next_beat.tv_sec && now.tv_nsec < next_beat.tv_nsec))
+			continue;
+		next_beat = bus_ts_add(now, bus->heartbeat_ms);
 		/* Wait ranges and the service day move with time, not only
 		 * with events. */
 		bus->gen++;
@@ -337,8 +373,10 @@ struct bus *bus_new(struct store *st, int heartbeat_ms)
 void bus_attach(struct bus *bus, struct MHD_Daemon *daemon)
 {
 	(void)daemon;
-	if (pthread_create(&bus->heartbeat, NULL, bus_heartbeat_main, bus) == 0)
-		bus->heartbeat_started = true;
+	bool started = pthread_create(&bus->heartbeat, NULL, bus_heartbeat_main, bus) == 0;
+	pthread_mutex_lock(&bus->lock);
+	bus->heartbeat_started = started;
+	pthread_mutex_unlock(&bus->lock);
 }
 
 void bus_shutdown(struct bus *bus)
@@ -348,10 +386,12 @@ void bus_shutdown(struct bus *bus)
 	pthread_cond_broadcast(&bus->cond);
 	bus_wake_locked(bus);
 	pthread_mutex_unlock(&bus->lock);
-	if (bus->heartbeat_started) {
+	pthread_mutex_lock(&bus->lock);
+	bool started = bus->heartbeat_started;
+	bus->heartbeat_started = false;
+	pthread_mutex_unlock(&bus->lock);
+	if (started)
 		pthread_join(bus->heartbeat, NULL);
-		bus->heartbeat_started = false;
-	}
 }
 
 void bus_free(struct bus *bus)
