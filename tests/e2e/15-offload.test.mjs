@@ -10,10 +10,14 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import net from 'node:net';
-import { startServer, TEST_BUNDLE, PASSWORDS } from './lib/harness.mjs';
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { startServer, TEST_BUNDLE, PASSWORDS, SOURCE } from './lib/harness.mjs';
+import { TestPrinter } from './lib/printer.mjs';
 
 let s;
 let deadPrinter;
+let printer; // a real IPP printer (tests/fixtures/ipp-printer)
 const held = new Set(); // sockets the dead printer accepted and never answers
 
 // A printer that takes the connection and never says a word: every kiosk
@@ -30,7 +34,7 @@ function startDeadPrinter() {
 }
 
 // One request from a given local address; resolves {status, headers, json, ms}.
-function call(method, path, { token, body, from = '127.0.0.1', headers = {} } = {}) {
+function call(method, path, { token, body, from = '127.0.0.1', headers = {}, signal } = {}) {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
     const h = { ...headers };
@@ -42,7 +46,7 @@ function call(method, path, { token, body, from = '127.0.0.1', headers = {} } = 
     }
     if (token) h.Authorization = `Bearer ${token}`;
     const req = http.request(new URL(path, s.base),
-      { method, headers: h, agent: false, localAddress: from }, (res) => {
+      { method, headers: h, agent: false, localAddress: from, signal }, (res) => {
         const chunks = [];
         res.on('data', (c) => chunks.push(c));
         res.on('end', () => {
@@ -85,13 +89,17 @@ const pct = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100
 
 before(async () => {
   deadPrinter = await startDeadPrinter();
+  printer = new TestPrinter();
   const uri = `ipp://127.0.0.1:${deadPrinter.address().port}/ipp/print`;
   const kiosks = [1, 2, 3, 4].map((i) => ({ kind: 'kiosk', name: `kiosk-dead-${i}`, prints: true, printer: 'dead' }));
   s = await startServer({
     bundle: {
       ...TEST_BUNDLE,
-      printers: [{ name: 'dead', target: uri, format: 'pdf', paper: '80mm' }],
-      devices: [...TEST_BUNDLE.devices, ...kiosks],
+      printers: [
+        { name: 'dead', target: uri, format: 'pdf', paper: '80mm' },
+        { name: 'live', target: printer.uri, format: 'pdf', paper: '80mm' },
+      ],
+      devices: [...TEST_BUNDLE.devices, ...kiosks, { kind: 'kiosk', name: 'kiosk-live', prints: true, printer: 'live' }],
     },
     args: ['--test-clock'], // real time until a test sets it
   });
@@ -102,6 +110,7 @@ after(async () => {
   s?.cleanup();
   for (const sock of held) sock.destroy();
   deadPrinter?.close();
+  printer?.stop();
 });
 
 test('four kiosks waiting on a dead printer do not slow the public queue', async () => {
@@ -203,6 +212,40 @@ test('the 21st session of a user closes the oldest', async () => {
   }
   const n = s.sql("SELECT count(*) AS n FROM sessions WHERE user_id = (SELECT id FROM users WHERE username = 'spec')")[0].n;
   assert.equal(n, 20);
+});
+
+test('a kiosk that hangs up while its ticket prints: a retry with its key gets that ticket', async () => {
+  const fixture = (cmd) => {
+    const r = spawnSync(path.join(SOURCE, 'tests/fixtures/ipp-printer'), [cmd, printer.dir], { encoding: 'utf8', timeout: 30000 });
+    assert.equal(r.status, 0, r.stderr);
+  };
+  const tickets = () => s.sql('SELECT count(*) AS n FROM tickets')[0].n;
+  const start = tickets();
+  const token = s.devices['kiosk-live'];
+  const headers = { 'Idempotency-Key': 'live-hangup-1' };
+  fixture('pause'); // the printer takes the connection and says nothing yet
+  let resumed = false;
+  try {
+    const kiosk = new AbortController();
+    const first = call('POST', '/api/v1/tickets', { token, headers, body: { group: 'HT' }, signal: kiosk.signal })
+      .catch((e) => e);
+    await until(() => tickets() === start + 1, 20000, 'the number issued');
+    // The kiosk goes away (power cut, page reload) while the print waits.
+    kiosk.abort();
+    assert.equal((await first).name, 'AbortError');
+    fixture('resume');
+    resumed = true;
+  } finally {
+    if (!resumed) fixture('resume');
+  }
+  // The print completes; the answer is recorded under the key.
+  const again = await until(async () => {
+    const r = await call('POST', '/api/v1/tickets', { token, headers, body: { group: 'HT' } });
+    return r.status === 409 && r.json.error.code === 'request_in_progress' ? null : r;
+  }, 20000, 'the first request to finish');
+  assert.equal(again.status, 201, again.text);
+  assert.equal(again.json.print.state, 'done');
+  assert.equal(tickets(), start + 1, 'one press, one number');
 });
 
 test('more kiosk prints than the pool holds: the rest get 503 server_busy at once', async () => {

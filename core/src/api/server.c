@@ -256,6 +256,8 @@ static void api_request_free(struct http_request *r)
 	free(r);
 }
 
+static void api_offload_finish(struct api *api, struct http_request *r);
+
 static void api_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
                           enum MHD_RequestTerminationCode toe)
 {
@@ -263,6 +265,10 @@ static void api_completed(void *cls, struct MHD_Connection *conn, void **con_cls
 	struct http_request *r = *con_cls;
 	if (r == NULL)
 		return;
+	/* An offloaded request whose client left before its answer could be
+	 * queued: the answer is still recorded under its reserved key. */
+	if (offload_take_done(r))
+		api_offload_finish(api, r);
 	api_record(api, r);
 	if (r->stream_ctx)
 		bus_unsubscribe(api->bus, r->stream_ctx);
