@@ -100,8 +100,12 @@ static struct printer_fields *print_fields(struct cc *c, json_t *dossier, const 
 	char *url = NULL;
 	struct printer_dossier_context ctx = {.officer = c->cfg.username ? c->cfg.username : "",
 	                                      .utc_offset_minutes = 7 * 60};
-	if (cc_queue(c, &queue) == CC_OK)
-		ctx.agency = cc_str(json_object_get(queue, "office"), "name", "");
+	if (cc_queue(c, &queue) == CC_OK) {
+		json_t *office = json_object_get(queue, "office");
+		ctx.agency = cc_str(office, "name", "");
+		ctx.agency_parent = json_string_value(json_object_get(office, "parent"));
+		ctx.locality = json_string_value(json_object_get(office, "locality"));
+	}
 	if (strcmp(form, "mau-01") == 0 || strcmp(form, "mau-06") == 0)
 		proc =
 		    print_procedure(c, cc_str(json_object_get(dossier, "procedure"), "code", ""));
@@ -109,6 +113,7 @@ static struct printer_fields *print_fields(struct cc *c, json_t *dossier, const 
 	if (strcmp(form, "mau-01") == 0 && secret && *secret) {
 		url = xasprintf("%s/status?code=%s&secret=%s", cc_server(c), code, secret);
 		ctx.status_url = url;
+		ctx.secret = secret;
 	}
 	struct printer_fields *f = printer_dossier_fields(dossier, form, &ctx);
 	free(url);

@@ -104,6 +104,39 @@ static const char *timing_vi(const char *r)
 	return "";
 }
 
+/* The unit line of the headers: "Bộ phận Tiếp nhận và Trả kết quả", unless
+ * the office's own name already says it (it then prints once). */
+#define DOSSIER_FORMS_UNIT "Bộ phận Tiếp nhận và Trả kết quả"
+
+/* The office's name for the header's second line, into out: its name without
+ * a trailing " - <parent>" (the parent is the line above). */
+static void agency_line(const char *agency, const char *parent, char *out, size_t len)
+{
+	snprintf(out, len, "%s", agency ? agency : "");
+	size_t n = strlen(out), pn = parent ? strlen(parent) : 0;
+	static const char *const seps[] = {" - ", " – ", ", "};
+	for (size_t i = 0; pn > 0 && i < sizeof seps / sizeof seps[0]; i++) {
+		size_t sn = strlen(seps[i]);
+		if (n > pn + sn && strcmp(out + n - pn, parent) == 0 &&
+		    strncmp(out + n - pn - sn, seps[i], sn) == 0) {
+			out[n - pn - sn] = '\0';
+			return;
+		}
+	}
+}
+
+/* The signer of the receipt: the receiving clerk's full name (and title, when
+ * set) from the dossier's received_by_user; else the officer of ctx. */
+static void signer(json_t *dossier, const struct printer_dossier_context *ctx, char *name,
+                   size_t nlen, char *title, size_t tlen)
+{
+	json_t *u = json_object_get(dossier, "received_by_user");
+	const char *full = json_string_value(json_object_get(u, "full_name"));
+	const char *t = json_string_value(json_object_get(u, "title"));
+	snprintf(name, nlen, "%s", full && *full ? full : ctx->officer ? ctx->officer : "");
+	snprintf(title, tlen, "%s", full && t ? t : "");
+}
+
 struct printer_fields *printer_dossier_fields(json_t *dossier, const char *form,
                                               const struct printer_dossier_context *ctx)
 {
@@ -114,10 +147,24 @@ struct printer_fields *printer_dossier_fields(json_t *dossier, const char *form,
 	int off = ctx->utc_offset_minutes;
 	char buf[512];
 
-	printer_fields_set(f, "agency", ctx->agency ? ctx->agency : "");
+	char name[256], title[256];
+	agency_line(ctx->agency, ctx->agency_parent, buf, sizeof buf);
+	printer_fields_set(f, "agency", buf);
+	printer_fields_set(f, "unit", strstr(buf, DOSSIER_FORMS_UNIT) ? "" : DOSSIER_FORMS_UNIT);
 	printer_fields_set(f, "agency_name", ctx->agency ? ctx->agency : "");
 	printer_fields_set(f, "agency_parent", ctx->agency_parent ? ctx->agency_parent : "");
-	printer_fields_set(f, "unit", "Bộ phận Tiếp nhận và Trả kết quả");
+	if (ctx->locality && *ctx->locality)
+		printer_fields_set(f, "place", ctx->locality);
+	json_t *ledger = json_object_get(dossier, "ledger");
+	if (json_is_object(ledger)) {
+		snprintf(buf, sizeof buf, "%lld",
+		         (long long)json_integer_value(json_object_get(ledger, "book")));
+		printer_fields_set(f, "ledger_book", buf);
+		snprintf(buf, sizeof buf, "%lld",
+		         (long long)json_integer_value(json_object_get(ledger, "line")));
+		printer_fields_set(f, "ledger_line", buf);
+	}
+	signer(dossier, ctx, name, sizeof name, title, sizeof title);
 	printer_fields_set(f, "dossier_code", code);
 	printer_fields_set(f, "doc_number", code);
 	when(json_object_get(dossier, "intake_at"), off, buf, sizeof buf);
@@ -129,8 +176,9 @@ struct printer_fields *printer_dossier_fields(json_t *dossier, const char *form,
 	}
 	printer_fields_set(f, "applicant_name", str(app, "name"));
 	printer_fields_set(f, "procedure", str(proc_view, "name"));
-	printer_fields_set(f, "officer_name", ctx->officer ? ctx->officer : "");
-	printer_fields_set(f, "contact_person", ctx->officer ? ctx->officer : "");
+	printer_fields_set(f, "officer_name", name);
+	printer_fields_set(f, "officer_title", title);
+	printer_fields_set(f, "contact_person", name);
 	set_time(f, "received_at", json_object_get(dossier, "received_at"), off);
 	set_time(f, "appointment_at", json_object_get(dossier, "due_at"), off);
 
@@ -159,9 +207,12 @@ struct printer_fields *printer_dossier_fields(json_t *dossier, const char *form,
 			printer_fields_set(f, "fees", buf);
 		}
 		printer_fields_set(f, "collect_at", "Bộ phận Tiếp nhận và Trả kết quả");
-		printer_fields_set(f, "receiver_name", ctx->officer ? ctx->officer : "");
+		printer_fields_set(f, "receiver_name", name);
+		printer_fields_set(f, "receiver_title", title);
 		if (ctx->status_url)
 			printer_fields_set(f, "status_url", ctx->status_url);
+		if (ctx->secret && *ctx->secret)
+			printer_fields_set(f, "lookup_secret", ctx->secret);
 	} else if (strcmp(form, "mau-02") == 0) {
 		if (!json_is_integer(json_object_get(dossier, "received_at")))
 			set_time(f, "received_at", json_object_get(dossier, "intake_at"), off);

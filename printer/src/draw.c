@@ -97,6 +97,8 @@ bool printer__ensure(struct printer__canvas *c, double h)
 		cairo_show_page(c->cr);
 	c->page++;
 	c->y = c->top;
+	if (c->on_new_page)
+		c->on_new_page(c, c->page, c->on_page_arg);
 	return true;
 }
 

@@ -36,6 +36,7 @@ struct printer__canvas {
 	int page;
 	printer__page_fn on_page;
 	void *on_page_arg;
+	printer__page_fn on_new_page; /* after a page break, cursor at the top; or NULL */
 };
 
 /* Ties c to cr (not owned); pango uses unhinted metrics so the PDF and the raster
@@ -56,7 +57,8 @@ double printer__layout_width(PangoLayout *l);
 void printer__paint_layout(struct printer__canvas *c, PangoLayout *l, double x, double y);
 
 /* When h more points do not fit below the cursor on a paged canvas and the cursor
- * is not at the top, finishes the page (calling on_page) and starts the next one.
+ * is not at the top, finishes the page (calling on_page) and starts the next one
+ * (calling on_new_page, which may draw a running header and move the cursor).
  * Returns true when it broke the page. */
 bool printer__ensure(struct printer__canvas *c, double h);
 /* Ends the last page (calling on_page). */

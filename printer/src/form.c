@@ -27,6 +27,7 @@ struct printer_form {
 	const char *font;
 	double font_size;
 	const char *footer;
+	const char *continued; /* running header of pages 2.. ("tiếp theo"), or NULL */
 	json_t *blocks;
 };
 
@@ -35,7 +36,13 @@ struct form__ctx {
 	const struct printer_form *form;
 	const struct printer_fields *fields;
 	bool qr_failed;
+	double scale; /* type sizes and spacing: 1, less to fit one page */
+	int pages;    /* the page count, known after a measuring pass ({{pages}}) */
 };
+
+/* The scales tried, in order, to fit a form on one page before it is allowed
+ * to run onto a second (with a running header and "page N/M"). */
+static const double form__fit_scales[] = {1.0, 0.95, 0.9, 0.86};
 
 /* ---- template loading -------------------------------------------------------- */
 
@@ -137,6 +144,7 @@ int printer_form_parse(const char *json, size_t len, struct printer_form **out, 
 	f->font = form__str(root, "font", "Noto Serif");
 	f->font_size = form__num(root, "font_size", 10);
 	f->footer = form__str(root, "footer", NULL);
+	f->continued = form__str(root, "continued", NULL);
 	f->blocks = json_object_get(root, "blocks");
 	paper = form__str(root, "paper", "A5");
 	if (strcmp(paper, "A5") == 0) {
@@ -277,6 +285,9 @@ static char *form__subst(const struct form__ctx *x, const char *tmpl, const stru
 		if (strcmp(name, "page") == 0) {
 			snprintf(num, sizeof(num), "%d", page);
 			printer__buf_append(&b, num, strlen(num));
+		} else if (strcmp(name, "pages") == 0) {
+			snprintf(num, sizeof(num), "%d", x->pages > page ? x->pages : page);
+			printer__buf_append(&b, num, strlen(num));
 		} else if (row != NULL && strcmp(name, "#") == 0) {
 			snprintf(num, sizeof(num), "%zu", row->number);
 			printer__buf_append(&b, num, strlen(num));
@@ -345,7 +356,14 @@ static const char *form__font(const struct form__ctx *x, json_t *b)
 
 static double form__size(const struct form__ctx *x, json_t *b)
 {
-	return form__num(b, "size", x->form->font_size);
+	return form__num(b, "size", x->form->font_size) * x->scale;
+}
+
+/* A length key of block b in millimetres (def when absent), in points at the
+ * rendering's scale. */
+static double form__mm(const struct form__ctx *x, json_t *b, const char *key, double def)
+{
+	return form__num(b, key, def) * PRINTER__MM * x->scale;
 }
 
 /* ---- blocks ------------------------------------------------------------------ */
@@ -368,6 +386,21 @@ static void form__text(struct printer__canvas *c, struct form__ctx *x, json_t *b
 	free(markup);
 }
 
+/* True when markup shows nothing: only tags and white space. */
+static bool form__blank_markup(const char *m)
+{
+	bool in_tag = false;
+	for (; *m; m++) {
+		if (*m == '<')
+			in_tag = true;
+		else if (*m == '>')
+			in_tag = false;
+		else if (!in_tag && *m != ' ' && *m != '\n' && *m != '\t')
+			return false;
+	}
+	return true;
+}
+
 /* The lines of one header column, joined, centered, with a short rule below. */
 static PangoLayout *form__header_column(struct printer__canvas *c, struct form__ctx *x, json_t *b,
                                         json_t *lines, double width)
@@ -382,7 +415,11 @@ static PangoLayout *form__header_column(struct printer__canvas *c, struct form__
 	{
 		char *m = form__subst(x, json_is_string(line) ? json_string_value(line) : "", NULL,
 		                      c->page);
-		if (i > 0)
+		if (form__blank_markup(m)) { /* a line whose field is empty: no gap */
+			free(m);
+			continue;
+		}
+		if (buf.len > 0)
 			printer__buf_byte(&buf, '\n');
 		printer__buf_append(&buf, m, strlen(m));
 		free(m);
@@ -430,7 +467,7 @@ static double form__table_row(struct printer__canvas *c, struct form__ctx *x, js
                               const struct form__table_col *cols, size_t ncols,
                               const struct form__row *row, PangoLayout **ls)
 {
-	double size = form__num(b, "size", x->form->font_size * 0.95), h = 0;
+	double size = form__num(b, "size", x->form->font_size * 0.95) * x->scale, h = 0;
 
 	for (size_t i = 0; i < ncols; i++) {
 		char *m;
@@ -502,7 +539,7 @@ static void form__table(struct printer__canvas *c, struct form__ctx *x, json_t *
 		row.cells = printer_fields_row(x->fields, list, r, &row.ncells);
 		h = form__table_row(c, x, b, cols, ncols, &row, ls);
 		if (nrows == 0) /* room to write by hand */
-			h = fmax(h, form__num(b, "blank_row_mm", 7) * PRINTER__MM);
+			h = fmax(h, form__mm(x, b, "blank_row_mm", 7));
 		if (printer__ensure(c, h)) {
 			/* New page: repeat the header row above the rest of the table. */
 			PangoLayout **hl = printer__xcalloc(ncols, sizeof(*hl));
@@ -546,7 +583,7 @@ static void form__signatures(struct printer__canvas *c, struct form__ctx *x, jso
 {
 	json_t *cols = json_object_get(b, "columns"), *col;
 	size_t n = json_array_size(cols), i;
-	double w = c->width / (double)n, gap = form__num(b, "gap_mm", 18) * PRINTER__MM;
+	double w = c->width / (double)n, gap = form__mm(x, b, "gap_mm", 18);
 	PangoLayout **top = printer__xcalloc(n, sizeof(*top));
 	PangoLayout **name = printer__xcalloc(n, sizeof(*name));
 	double th = 0, nh = 0;
@@ -653,7 +690,7 @@ static void form__block(struct printer__canvas *c, struct form__ctx *x, json_t *
 
 	if (!form__wanted(x, b))
 		return;
-	c->y += form__num(b, "space_before_mm", 0) * PRINTER__MM;
+	c->y += form__mm(x, b, "space_before_mm", 0);
 	if (strcmp(type, "text") == 0)
 		form__text(c, x, b);
 	else if (strcmp(type, "header") == 0)
@@ -667,24 +704,68 @@ static void form__block(struct printer__canvas *c, struct form__ctx *x, json_t *
 	else if (strcmp(type, "qr") == 0)
 		form__qr(c, x, b);
 	else if (strcmp(type, "space") == 0)
-		c->y += form__num(b, "mm", 3) * PRINTER__MM;
+		c->y += form__mm(x, b, "mm", 3);
 	else if (strcmp(type, "rule") == 0) {
 		printer__hline(c, c->x0, c->y + 2, c->width, 0.5);
 		c->y += 4;
 	}
-	c->y += form__num(b, "space_after_mm", 0) * PRINTER__MM;
+	c->y += form__mm(x, b, "space_after_mm", 0);
+}
+
+/* The running header at the top of pages 2.. (the template's "continued"). */
+static void form__continued(struct printer__canvas *c, int page, void *arg)
+{
+	struct form__ctx *x = arg;
+	const struct printer_form *f = x->form;
+
+	if (f->continued == NULL)
+		return;
+	char *m = form__subst(x, f->continued, NULL, page);
+	PangoLayout *l =
+	    form__layout(c, m, f->font, f->font_size * 0.8, PRINTER__ALIGN_LEFT, c->width);
+	double h = printer__layout_height(l);
+	printer__paint_layout(c, l, c->x0, c->y);
+	printer__hline(c, c->x0, c->y + h + 1.5, c->width, 0.4);
+	c->y += h + 3 * PRINTER__MM;
+	g_object_unref(l);
+	free(m);
+}
+
+/* Lays the form out once on cr at x->scale, painting unless measure; returns
+ * the number of pages. A painting pass shows each page but the last (the
+ * caller shows it). */
+static int form__pass(const struct printer_form *form, struct form__ctx *x, cairo_t *cr,
+                      bool measure)
+{
+	struct printer__canvas c;
+	json_t *b;
+	size_t i;
+
+	printer__canvas_init(&c, cr);
+	c.measure = measure;
+	c.x0 = form->margin[3];
+	c.width = form->page_w - form->margin[1] - form->margin[3];
+	c.top = c.y = form->margin[0];
+	c.bottom = form->page_h - form->margin[2];
+	c.on_page = form__footer;
+	c.on_new_page = form__continued;
+	c.on_page_arg = x;
+	json_array_foreach(form->blocks, i, b)
+	{
+		form__block(&c, x, b);
+	}
+	printer__last_page(&c);
+	printer__canvas_finish(&c);
+	return c.page;
 }
 
 int printer_form_pdf(const struct printer_form *form, const struct printer_fields *fields,
                      uint8_t **out, size_t *out_len, char *err, size_t err_size)
 {
 	struct printer__buf buf = {0};
-	struct form__ctx x = {.form = form, .fields = fields};
-	struct printer__canvas c;
+	struct form__ctx x = {.form = form, .fields = fields, .scale = 1.0};
 	cairo_surface_t *s;
 	cairo_t *cr;
-	json_t *b;
-	size_t i;
 	int rc = PRINTER_OK;
 
 	*out = NULL;
@@ -693,19 +774,23 @@ int printer_form_pdf(const struct printer_form *form, const struct printer_field
 		return printer__fail(err, err_size, PRINTER_ERR_INVALID, "no form or no fields");
 	s = printer__pdf_surface(&buf, form->page_w, form->page_h, form->id);
 	cr = cairo_create(s);
-	printer__canvas_init(&c, cr);
-	c.x0 = form->margin[3];
-	c.width = form->page_w - form->margin[1] - form->margin[3];
-	c.top = c.y = form->margin[0];
-	c.bottom = form->page_h - form->margin[2];
-	c.on_page = form__footer;
-	c.on_page_arg = &x;
-	json_array_foreach(form->blocks, i, b)
-	{
-		form__block(&c, &x, b);
+	/* One page when the content allows, a little smaller if need be (a
+	 * receipt printed in two copies must not take four sheets for a note
+	 * run over); else full size over several pages, each after the first
+	 * with its running header, all numbered N/M. */
+	x.pages = 0;
+	for (size_t k = 0; k < sizeof form__fit_scales / sizeof form__fit_scales[0]; k++) {
+		x.scale = form__fit_scales[k];
+		x.pages = form__pass(form, &x, cr, true);
+		if (x.pages == 1)
+			break;
 	}
-	printer__last_page(&c);
-	printer__canvas_finish(&c);
+	if (x.pages > 1) {
+		x.scale = 1.0;
+		x.pages = form__pass(form, &x, cr, true);
+	}
+	x.qr_failed = false;
+	form__pass(form, &x, cr, false);
 	cairo_show_page(cr);
 	cairo_destroy(cr);
 	cairo_surface_finish(s);

@@ -21,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "printer/dossier_forms.h"
 #include "printer/escpos.h"
 #include "printer/fields.h"
 #include "printer/render.h"
@@ -413,6 +414,105 @@ static void test_mau_01(void **state)
 	printer_form_free(form);
 }
 
+/* The number of pages of a PDF written by pdf_artifact, from pdfinfo. */
+static int pdf_pages(const char *name)
+{
+	char cmd[PATH_MAX + 128];
+	snprintf(cmd, sizeof(cmd), "pdfinfo '%s/%s.pdf' | sed -n 's/^Pages: *//p'", artifacts,
+	         name);
+	char *out = run(cmd);
+	int n = atoi(out);
+	free(out);
+	return n;
+}
+
+/* The number of times needle occurs in hay. */
+static int count_of(const char *hay, const char *needle)
+{
+	int n = 0;
+	for (const char *p = strstr(hay, needle); p; p = strstr(p + 1, needle))
+		n++;
+	return n;
+}
+
+/* Mẫu 01 as the server and motcua-counter fill it from a dossier (the staff
+ * view of GET /dossiers/{code}) and the office set-up: the receiving clerk's
+ * full name and title (not the login), the office's place, the lookup secret
+ * labelled beside the QR code, the ledger book and line, the unit named once,
+ * and one A5 page. With documents enough to need a second page, that page
+ * carries a running header and both are numbered N/M. */
+static void test_mau_01_from_dossier(void **state)
+{
+	struct printer_form *form = load_form("mau-01");
+	json_t *dossier = json_pack(
+	    "{s:s, s:{s:s, s:s}, s:{s:s, s:s, s:s}, s:[{s:s, s:s, s:i}, {s:s, s:s, s:i}],"
+	    " s:i, s:I, s:I, s:I, s:{s:i, s:i}, s:s, s:{s:s, s:s, s:s}}",
+	    "code", DOSSIER_CODE, "procedure", "code", "P3", "name", "Đăng ký kết hôn", "applicant",
+	    "name", "Nguyễn Thị Hường", "address", "Khe Sanh", "phone", "0912345678", "documents",
+	    "name", "Tờ khai đăng ký kết hôn", "kind", "original", "count", 1, "name",
+	    "Căn cước của hai bên", "kind", "copy", "count", 2, "sets", 1, "intake_at",
+	    (json_int_t)1767575700, "received_at", (json_int_t)1767575700, "due_at",
+	    (json_int_t)1767855600, "ledger", "book", 2026, "line", 7, "received_by", "motcua3",
+	    "received_by_user", "username", "motcua3", "full_name", "Hồ Văn Lâm", "title",
+	    "Công chức Văn phòng - Thống kê");
+	json_t *proc = json_pack("{s:s, s:{s:s, s:i}, s:i}", "code", "P3", "processing", "unit",
+	                         "working_days", "amount", 3, "fee_vnd", 0);
+	struct printer_dossier_context ctx = {
+	    .agency = "Bộ phận Tiếp nhận và Trả kết quả - UBND huyện Hướng Hóa",
+	    .agency_parent = "UBND huyện Hướng Hóa",
+	    .locality = "Hướng Hóa",
+	    .officer = "motcua3",
+	    .status_url = STATUS_URL,
+	    .secret = "K7M2QX9RTA",
+	    .procedure = proc,
+	    .utc_offset_minutes = 420,
+	};
+	uint8_t *pdf = NULL;
+	size_t len = 0;
+	char err[256] = "", *text;
+
+	(void)state;
+	struct printer_fields *f = printer_dossier_fields(dossier, "mau-01", &ctx);
+	assert_int_equal(printer_form_pdf(form, f, &pdf, &len, err, sizeof(err)), PRINTER_OK);
+	text = pdf_artifact("mau-01-dossier", pdf, len);
+	assert_contains(text, "Hồ Văn Lâm");
+	assert_contains(text, "Công chức Văn phòng - Thống kê");
+	assert_null(strstr(text, "motcua3"));
+	assert_contains(text, "Hướng Hóa, ngày 05 tháng 01 năm 2026");
+	assert_contains(text, "Mã tra cứu: K7M2QX9RTA");
+	assert_contains(text, "Quyển số: 2026, Số thứ tự: 7");
+	assert_int_equal(count_of(text, "Bộ phận Tiếp nhận và Trả kết quả"),
+	                 2); /* header, collect_at */
+	assert_contains(text, "Trang 1/1");
+	assert_int_equal(pdf_pages("mau-01-dossier"), 1);
+	free(text);
+	free(pdf);
+	printer_fields_free(f);
+
+	/* Thirty documents cannot fit one A5 page. */
+	json_t *docs = json_object_get(dossier, "documents");
+	for (int i = 0; i < 30; i++) {
+		char name[64];
+		snprintf(name, sizeof name, "Giấy tờ kèm theo số %d", i + 3);
+		json_array_append_new(docs, json_pack("{s:s, s:s, s:i}", "name", name, "kind",
+		                                      "original", "count", 1));
+	}
+	f = printer_dossier_fields(dossier, "mau-01", &ctx);
+	assert_int_equal(printer_form_pdf(form, f, &pdf, &len, err, sizeof(err)), PRINTER_OK);
+	text = pdf_artifact("mau-01-long", pdf, len);
+	assert_int_equal(pdf_pages("mau-01-long"), 2);
+	assert_contains(text, "Trang 1/2");
+	assert_contains(text, "Trang 2/2");
+	assert_contains(text, "(tiếp theo, trang 2/2)");
+	assert_contains(text, "Giấy tờ kèm theo số 32");
+	free(text);
+	free(pdf);
+	printer_fields_free(f);
+	json_decref(proc);
+	json_decref(dossier);
+	printer_form_free(form);
+}
+
 /* Every template loads and renders, also with no fields at all (blank form). */
 static void test_all_forms(void **state)
 {
@@ -529,6 +629,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_ticket_invalid, ticket_setup, ticket_teardown),
 	    cmocka_unit_test(test_escpos_bands),
 	    cmocka_unit_test(test_mau_01),
+	    cmocka_unit_test(test_mau_01_from_dossier),
 	    cmocka_unit_test(test_all_forms),
 	    cmocka_unit_test(test_bad_templates),
 	    cmocka_unit_test(test_fields),

@@ -635,6 +635,7 @@ enum mc_err printing_dossier_form(struct printing *p, const struct principal *wh
 	struct printer_dossier_context ctx = {
 	    .agency = json_string_value(json_object_get(oj, "name")),
 	    .agency_parent = json_string_value(json_object_get(oj, "parent")),
+	    .locality = json_string_value(json_object_get(oj, "locality")),
 	    .officer = who->username,
 	    .procedure = proc,
 	    .utc_offset_minutes = CLOCK_OFFICE_UTC_OFFSET / 60,

@@ -12,8 +12,11 @@
 struct printer_dossier_context {
 	const char *agency;        /* the office's name (cơ quan) */
 	const char *agency_parent; /* its parent body, or NULL */
-	const char *officer;       /* the officer printing (cán bộ) */
+	const char *locality;      /* the place before ", ngày … tháng …" (office.locality) */
+	const char *officer;       /* the officer printing (cán bộ): a full name; the dossier's
+	                              received_by_user is preferred where the receiver signs */
 	const char *status_url; /* Mẫu 01's QR: <server>/status?code=…&secret=…; NULL: none */
+	const char *secret;     /* Mẫu 01's lookup secret, printed labelled; NULL: none */
 	json_t *procedure;      /* the procedure as imported (processing, fees), or NULL */
 	int utc_offset_minutes; /* office time, 420 for Vietnam */
 };
