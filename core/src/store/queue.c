@@ -66,12 +66,16 @@ static enum mc_err queue_counter_load(struct store_conn *c, int no, struct count
 }
 
 /* A clerk works only at the counter they opened; supervisors and admins may
- * act at any counter. */
+ * act at any counter. A closed counter is nobody's: the clerk is told to open
+ * it (409 counter_not_open), not that someone else owns it. */
 static enum mc_err queue_counter_check_actor(const struct principal *who,
                                              const struct counter_row *co, struct mc_error *err)
 {
 	if (who->role != ROLE_COUNTER)
 		return MC_OK;
+	if (co->state == COUNTER_CLOSED)
+		return mc_failf(err, MC_ERR_CONFLICT, "counter_not_open", "Quầy chưa mở",
+		                "Counter %d is closed", co->no);
 	if (co->user_id != who->user_id)
 		return mc_failf(err, MC_ERR_FORBIDDEN, "counter_not_yours",
 		                "Quầy này đang do cán bộ khác phụ trách",

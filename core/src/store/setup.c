@@ -83,9 +83,12 @@ static enum mc_err setup_office(struct store *st, const struct principal *who, j
 	if (!json_is_object(office))
 		return mc_fail(err, MC_ERR_INVALID, "invalid_field", "Trường không hợp lệ",
 		               "'office' must be an object");
+	const char *locality; /* địa danh: the place before ", ngày … tháng …" on forms */
 	enum mc_err rc = setup_str(office, "code", true, 64, "office", &code, err);
 	if (rc == MC_OK)
 		rc = setup_str(office, "name", true, 300, "office", &name, err);
+	if (rc == MC_OK)
+		rc = setup_str(office, "locality", false, 100, "office", &locality, err);
 	if (rc)
 		return rc;
 	char *text = json_dumps(office, JSON_COMPACT);
@@ -340,6 +343,20 @@ static enum mc_err setup_counters(struct store *st, const struct principal *who,
 	return MC_OK;
 }
 
+/* Sets username's title (chức vụ, printed under the name on the forms); ""
+ * clears it. Writer connection, inside the import's transaction. */
+static enum mc_err setup_user_title(struct store_conn *c, const char *username, const char *title,
+                                    struct mc_error *err)
+{
+	sqlite3_stmt *s =
+	    store_stmt(c, "UPDATE users SET title = nullif(?1, '') WHERE username = ?2");
+	if (s == NULL)
+		return store_sql_error(c, "user", err);
+	sqlite3_bind_text(s, 1, title, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, username, -1, SQLITE_STATIC);
+	return store_step(c, s, "user", err);
+}
+
 static enum mc_err setup_users(struct store *st, const struct principal *who, json_t *bundle,
                                int *created, int *updated, struct mc_error *err)
 {
@@ -351,14 +368,15 @@ static enum mc_err setup_users(struct store *st, const struct principal *who, js
 		return rc;
 	json_array_foreach(arr, i, u)
 	{
-		const char *username, *full_name, *role, *password;
+		const char *username, *full_name, *role, *password, *title;
 		if (!json_is_object(u))
 			return mc_fail(err, MC_ERR_INVALID, "invalid_field", "Trường không hợp lệ",
 			               "users items must be objects");
 		if ((rc = setup_str(u, "username", true, 64, "user", &username, err)) ||
 		    (rc = setup_str(u, "full_name", false, 200, "user", &full_name, err)) ||
 		    (rc = setup_str(u, "role", false, 16, "user", &role, err)) ||
-		    (rc = setup_str(u, "password", false, 128, "user", &password, err)))
+		    (rc = setup_str(u, "password", false, 128, "user", &password, err)) ||
+		    (rc = setup_str(u, "title", false, 200, "user", &title, err)))
 			return rc;
 		json_t *active = json_object_get(u, "active");
 		if (role && auth_role_parse(role) == ROLE_NONE)
@@ -382,6 +400,8 @@ static enum mc_err setup_users(struct store *st, const struct principal *who, js
 			rc = store_user_create(st, who->actor, username, full_name,
 			                       auth_role_parse(role), password,
 			                       json_is_true(json_object_get(u, "demo")), NULL, err);
+			if (rc == MC_OK && title)
+				rc = setup_user_title(c, username, title, err);
 			if (rc)
 				return rc;
 			(*created)++;
@@ -411,7 +431,8 @@ static enum mc_err setup_users(struct store *st, const struct principal *who, js
 		if (password)
 			sqlite3_bind_text(s, 4, hash, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(s, 5, id);
-		if ((rc = store_step(c, s, "user", err)))
+		if ((rc = store_step(c, s, "user", err)) ||
+		    (title && (rc = setup_user_title(c, username, title, err))))
 			return rc;
 		/* A deactivated account or a new password ends its sessions. */
 		if (password || json_is_false(active)) {
@@ -776,7 +797,8 @@ static const struct {
                         " FROM counters ORDER BY no LIMIT ? OFFSET ?",
                         "SELECT count(*) FROM counters"},
     [SETUP_USERS] = {"SELECT json_object('username', username, 'full_name', full_name,"
-                     " 'role', role, 'active', json(iif(active, 'true', 'false')), 'demo',"
+                     " 'title', title, 'role', role,"
+                     " 'active', json(iif(active, 'true', 'false')), 'demo',"
                      " json(iif(demo, 'true', 'false'))) FROM users ORDER BY id"
                      " LIMIT ? OFFSET ?",
                      "SELECT count(*) FROM users"},
