@@ -231,6 +231,28 @@ static enum mc_err dossier_agency(struct store *st, char *out, size_t outlen, st
 static enum mc_err dossier_view(struct store *st, struct store_conn *c, const char *code,
                                 bool history, json_t **out, struct mc_error *err);
 
+/* Gives the dossier with row id its entry in the ledger (Sổ theo dõi hồ sơ):
+ * book = the office year of now, line = one past the book's last line. It
+ * runs on the writer inside the transaction that receives the dossier, so
+ * lines are gap-free (a rollback takes the line back with the receipt). A
+ * dossier that already has its entry keeps it. Returns MC_OK or the database
+ * error (err filled). */
+static enum mc_err dossier_ledger_assign(struct store_conn *c, const char *code, int64_t now,
+                                         struct mc_error *err)
+{
+	char day[11];
+	clock_office_date(now, day);
+	sqlite3_stmt *s = store_stmt(
+	    c, "UPDATE dossiers SET ledger_book = ?1, ledger_line = (SELECT"
+	       " coalesce(max(ledger_line), 0) + 1 FROM dossiers WHERE ledger_book = ?1)"
+	       " WHERE code = ?2 AND ledger_book IS NULL");
+	if (s == NULL)
+		return store_sql_error(c, "ledger", err);
+	sqlite3_bind_int(s, 1, atoi(day));
+	sqlite3_bind_text(s, 2, code, -1, SQLITE_STATIC);
+	return store_step(c, s, "ledger", err);
+}
+
 enum mc_err store_dossier_intake(struct store *st, const struct principal *who, json_t *req,
                                  json_t **out, struct mc_error *err)
 {
@@ -383,6 +405,8 @@ enum mc_err store_dossier_intake(struct store *st, const struct principal *who, 
 	free(applicant_text);
 	free(docs_text);
 	free(pending_text);
+	if (rc == MC_OK && received)
+		rc = dossier_ledger_assign(c, code, now, err);
 	if (rc)
 		goto fail;
 	json_t *details = json_deep_copy(req);
@@ -773,7 +797,8 @@ enum mc_err store_dossier_act(struct store *st, const struct principal *who, con
 		sqlite3_bind_int64(s, 2, due);
 		sqlite3_bind_int64(s, 3, received);
 		sqlite3_bind_int64(s, 4, d.id);
-		if ((rc = store_step(c, s, "dossier", err)))
+		if ((rc = store_step(c, s, "dossier", err)) ||
+		    (rc = dossier_ledger_assign(c, code, received, err)))
 			goto fail;
 		break;
 	}
@@ -944,7 +969,9 @@ static json_t *dossier_timing(struct store *st, enum dossier_status status, int6
 	" d.sets, d.pending, d.reason, d.intake_at, d.received_at, d.due_at, d.first_due_at,"      \
 	" d.paused_at, d.paused_seconds, d.supplements, d.apology_at, d.apology_due_at,"           \
 	" d.apology_reason, d.finished_at, d.returned_at, d.returned_to, d.holder_office,"         \
-	" d.holder, d.ticket_id, d.intake_by, d.id, d.channel"
+	" d.holder, d.ticket_id, d.intake_by, d.id, d.channel, d.ledger_book, d.ledger_line,"      \
+	" (SELECT json_object('username', u.username, 'full_name', u.full_name, 'title',"          \
+	" u.title) FROM users u WHERE d.intake_by = 'user:' || u.id)"
 
 /* One row of DOSSIER_COLUMNS as the staff view. */
 static json_t *dossier_row_json(struct store *st, sqlite3_stmt *s, int64_t now)
@@ -976,6 +1003,13 @@ static json_t *dossier_row_json(struct store *st, sqlite3_stmt *s, int64_t now)
 	json_object_set_new(v, "ticket_id", opt_int(s, 26));
 	json_object_set_new(v, "received_by", json_string(store_col_text(s, 27)));
 	json_object_set_new(v, "channel", json_string(store_col_text(s, 29)));
+	json_object_set_new(v, "ledger", sqlite3_column_type(s, 30) == SQLITE_NULL
+	                                     ? json_null()
+	                                     : json_pack("{s:I, s:I}", "book",
+	                                                 (json_int_t)sqlite3_column_int64(s, 30),
+	                                                 "line",
+	                                                 (json_int_t)sqlite3_column_int64(s, 31)));
+	json_object_set_new(v, "received_by_user", opt_json(s, 32));
 	json_object_set_new(v, "timing",
 	                    dossier_timing(st, status, sqlite3_column_int64(s, 12),
 	                                   sqlite3_column_int64(s, 13), sqlite3_column_int64(s, 15),
@@ -1271,7 +1305,8 @@ enum mc_err store_dossier_ledger_csv(struct store *st, const char *from, const c
 	       " json_extract(d.applicant, '$.address'), d.applicant_phone, p.office,"
 	       " d.received_at, d.due_at,"
 	       " (SELECT min(given_at) FROM dossier_steps s WHERE s.dossier_id = d.id),"
-	       " d.finished_at, d.returned_at, d.returned_to, d.status, d.apology_due_at"
+	       " d.finished_at, d.returned_at, d.returned_to, d.status, d.apology_due_at,"
+	       " d.ledger_book, d.ledger_line"
 	       " FROM dossiers d JOIN procedures p ON p.id = d.procedure_id"
 	       " WHERE d.received_at >= ? AND d.received_at < ? ORDER BY d.received_at, d.id");
 	if (s == NULL)
@@ -1280,10 +1315,16 @@ enum mc_err store_dossier_ledger_csv(struct store *st, const char *from, const c
 	sqlite3_bind_int64(s, 2, b + 86400);
 	strbuf_puts(out, "line,code,procedure,sets,applicant,address,phone,lead_office,received,"
 	                 "appointment,sent_to_office,result_back,returned,returned_to,status,"
-	                 "new_appointment\r\n");
+	                 "new_appointment,book\r\n");
 	int line = 0, step;
 	while (store_next(s, &step)) {
-		strbuf_printf(out, "%d,", ++line);
+		/* The ledger's own line (Số thứ tự) given at receipt; rows received
+		 * before ledger lines existed are numbered in order. */
+		++line;
+		if (sqlite3_column_type(s, 16) != SQLITE_NULL)
+			strbuf_printf(out, "%lld,", (long long)sqlite3_column_int64(s, 16));
+		else
+			strbuf_printf(out, "%d,", line);
 		csv_cell(out, store_col_text(s, 0));
 		strbuf_puts(out, ",");
 		csv_cell(out, store_col_text(s, 1));
