@@ -27,7 +27,7 @@ export function cli(args, { input } = {}) {
 // A small office for tests: two groups served by counters 1-3, staff of each
 // role, a kiosk and a display.
 export const TEST_BUNDLE = {
-  office: { code: '000.00.19.H47', name: 'Bộ phận Một cửa thử nghiệm' },
+  office: { code: '000.00.19.H47', name: 'Bộ phận Một cửa thử nghiệm', locality: 'Hướng Hóa' },
   settings: { priority_cap: 2, no_show_rejoin_minutes: 30 },
   service_groups: [
     { code: 'CT', prefix: 'A', name: 'Chứng thực', sort: 1 },
@@ -42,7 +42,7 @@ export const TEST_BUNDLE = {
   ],
   users: [
     { username: 'sup', full_name: 'Giám sát', role: 'supervisor', password: 'sup-pass-0001' },
-    { username: 'clerk1', full_name: 'Cán bộ một', role: 'counter', password: 'clerk-pass-1' },
+    { username: 'clerk1', full_name: 'Cán bộ một', title: 'Công chức Tư pháp - Hộ tịch', role: 'counter', password: 'clerk-pass-1' },
     { username: 'clerk2', full_name: 'Cán bộ hai', role: 'counter', password: 'clerk-pass-2' },
     { username: 'spec', full_name: 'Chuyên viên', role: 'specialist', password: 'spec-pass-0001' },
   ],
