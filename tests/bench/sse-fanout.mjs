@@ -1,10 +1,12 @@
 // SSE fan-out: N subscribers on /api/v1/events; for each of M calls, the time
 // from the API call to the last subscriber receiving it. Prints p50/p99/max
-// of that and the server's peak RSS.
+// of that and the server's peak RSS. The server allows 8 streams per token
+// and 64 per address: the subscribers use display devices made here (with
+// the admin token) and loopback addresses 127.0.0.2 and up.
 import http from 'node:http';
 import { readFileSync } from 'node:fs';
 
-// Usage: node sse-fanout.mjs BASE DISPLAY_TOKEN STAFF_TOKEN SERVER_PID [N] [M]
+// Usage: node sse-fanout.mjs BASE DISPLAY_TOKEN ADMIN_TOKEN SERVER_PID [N] [M]
 const [base, token, staffToken, pid, nSubs = '1000', nCalls = '40'] = process.argv.slice(2);
 const N = Number(nSubs);
 const M = Number(nCalls);
@@ -16,6 +18,22 @@ const post = (path, body) => new Promise((resolve, reject) => {
   req.end(data);
 });
 
+// Display tokens: 8 subscribers each.
+const tokens = [token];
+for (let i = 1; i < Math.ceil(N / 8); i++) {
+  const body = Buffer.from(JSON.stringify({ kind: 'display', name: `fanout-${process.pid}-${i}` }));
+  const t = await new Promise((resolve, reject) => {
+    const req = http.request(new URL('/api/v1/devices', base), { method: 'POST', agent: false, headers: { Authorization: `Bearer ${staffToken}`, 'Content-Type': 'application/json', 'Content-Length': body.length } }, (res) => {
+      let text = '';
+      res.on('data', (c) => { text += c; });
+      res.on('end', () => (res.statusCode === 201 ? resolve(JSON.parse(text).devices_created[0].token) : reject(new Error(`device: ${res.statusCode} ${text}`))));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+  tokens.push(t);
+}
+
 const seen = new Map(); // event id -> count received
 const firstSeen = new Map();
 const lastSeen = new Map();
@@ -23,7 +41,7 @@ let connected = 0;
 const subs = [];
 await new Promise((resolve) => {
   for (let i = 0; i < N; i++) {
-    const req = http.request(new URL('/api/v1/events', base), { agent: false, headers: { Authorization: `Bearer ${token}` } }, (res) => {
+    const req = http.request(new URL('/api/v1/events', base), { agent: false, localAddress: `127.0.0.${2 + Math.floor(i / 64)}`, headers: { Authorization: `Bearer ${tokens[Math.floor(i / 8)]}` } }, (res) => {
       res.setEncoding('utf8');
       let buf = '';
       res.on('data', (c) => {
