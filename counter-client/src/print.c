@@ -33,7 +33,7 @@ char *cc_printer_dest(struct cc *c, bool *from_server, char *why, size_t why_siz
 	if (c->cfg.printer)
 		return xstrdup(c->cfg.printer);
 	json_t *list;
-	if (c->cfg.token == NULL || c->cfg.counter < 1 ||
+	if (c->cfg.token == NULL ||
 	    cc_api(c, "GET", "/api/v1/printers?limit=500", NULL, &list) != CC_OK) {
 		snprintf(
 		    why, why_size, "%s",
@@ -55,14 +55,26 @@ char *cc_printer_dest(struct cc *c, bool *from_server, char *why, size_t why_siz
 				dest = xstrdup(cc_str(p, "target", ""));
 		}
 	}
+	/* A counter without a PDF printer of its own (none, or a thermal ticket
+	 * printer) prints forms on the office's default (docs/api.md,
+	 * "Destinations"). */
+	json_array_foreach(json_object_get(list, "items"), i, p)
+	{
+		if (dest == NULL && json_is_true(json_object_get(p, "default")) &&
+		    json_is_true(json_object_get(p, "active")) &&
+		    strcmp(cc_str(p, "format", "pdf"), "pdf") == 0)
+			dest = xstrdup(cc_str(p, "target", ""));
+	}
 	json_decref(list);
 	if (dest == NULL || *dest == '\0') {
 		free(dest);
 		snprintf(
 		    why, why_size,
-		    T(c, "quầy %d chưa có máy in PDF (đặt bằng: motcua-counter printers --set URI)",
-		      "counter %d has no PDF printer (set one with: motcua-counter printers --set "
-		      "URI)"),
+		    T(c,
+		      "quầy %d chưa có máy in PDF và văn phòng chưa có máy in mặc định (đặt bằng: "
+		      "motcua-counter printers --set URI)",
+		      "counter %d has no PDF printer and the office no default one (set one with: "
+		      "motcua-counter printers --set URI)"),
 		    c->cfg.counter);
 		return NULL;
 	}

@@ -340,11 +340,11 @@ static const char *const schema_steps[] = {
     "  finished_at, outcome, recalls);",
 
     /* 7: the receipt's entry in the ledger (Sổ theo dõi hồ sơ, Mẫu 07): the
-     * book is the year of receipt (office time), the line 1, 2, 3… within it,
-     * gap-free, given in the transaction that receives the dossier. A user
-     * may carry a title (chức vụ) printed under the name on the forms. */
+     * book is the year of receipt (office time), the line (step 4's
+     * ledger_line, unused until now) 1, 2, 3… within it, gap-free, given in
+     * the transaction that receives the dossier. A user may carry a title
+     * (chức vụ) printed under the name on the forms. */
     "ALTER TABLE dossiers ADD COLUMN ledger_book INTEGER;"
-    "ALTER TABLE dossiers ADD COLUMN ledger_line INTEGER;"
     "CREATE UNIQUE INDEX dossiers_ledger ON dossiers (ledger_book, ledger_line)"
     "  WHERE ledger_book IS NOT NULL;"
     "ALTER TABLE users ADD COLUMN title TEXT CHECK (length(title) <= 200);",
