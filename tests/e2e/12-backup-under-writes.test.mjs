@@ -34,10 +34,10 @@ test('a backup taken while tickets are being issued finishes, restores and verif
   await s.stop();
   const sim = cli(['simulate', '--db', s.db, '--days', '30', '--seed', '3']);
   assert.equal(sim.status, 0, sim.stderr);
-  // And ballast (~80 MB, some years of an office): the old step-by-step copy
+  // And ballast (~120 MB, some years of an office): the old step-by-step copy
   // restarted at every commit and rarely got through a file this size.
   const ballast = spawnSync('sqlite3', [s.db, 'CREATE TABLE ballast (b BLOB);'
-    + ' WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 20000)'
+    + ' WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 30000)'
     + ' INSERT INTO ballast SELECT zeroblob(3000) FROM n;'], { encoding: 'utf8' });
   assert.equal(ballast.status, 0, ballast.stderr);
   await s.start();
