@@ -42,7 +42,9 @@ test(`mixed load for ${SECONDS} s: no 5xx, no crash, nothing acknowledged is los
     const odd = Object.entries(v.status).filter(([st]) => !allowed.includes(Number(st)));
     assert.deepEqual(Object.fromEntries(odd), {}, `${k}: unexpected statuses (of ${v.count})`);
   }
-  assert.ok(stats.sseStats.connects >= 3 && stats.sseStats.events >= 3, JSON.stringify(stats.sseStats));
+  // Three boards reconnecting now and then stay well under the streams a
+  // token may hold: each (re)connect gets at least its snapshot.
+  assert.ok(stats.sseStats.connects >= 3 && stats.sseStats.refused === 0, JSON.stringify(stats.sseStats));
   assert.ok(stats.acked.tickets.size >= 10 && stats.acked.finished.size >= 5 && stats.acked.dossiers.size >= 3,
     'too little was written for the test to mean anything');
 

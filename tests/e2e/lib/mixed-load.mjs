@@ -145,7 +145,7 @@ export async function runMixedLoad(s, { seconds = 60, readers = 6, issuers = 2, 
     const agent = agentOf();
     while (live()) {
       const r = await call(agent, 'dossier_intake', 'POST', '/api/v1/dossiers',
-        { token: tokens[who], body: { procedure: pick(['P3', 'P5', 'PS']), applicant: APPLICANT, outcome: 'received' } });
+        { token: tokens[who], body: { procedure: pick(['P3', 'P5', 'PS']), applicant: APPLICANT, outcome: 'received', confirm_duplicate: true } });
       if (!actOk(r)) continue;
       const code = r.json.dossier.code;
       const done = ['dossier.received'];
@@ -169,16 +169,23 @@ export async function runMixedLoad(s, { seconds = 60, readers = 6, issuers = 2, 
 
   // Board screens: each subscribes, reads for a while, drops and comes back
   // (the snapshot on every reconnect is part of the load).
-  const sseStats = { connects: 0, events: 0 };
+  // refused: streams that ended or were closed without even their snapshot
+  // (a 429 for too many streams of one token counts here).
+  const sseStats = { connects: 0, events: 0, refused: 0 };
   const board = async () => {
     while (live()) {
       const sub = subscribe(s, tokens.board);
       sseStats.connects++;
       const until = Date.now() + 2000 + Math.random() * 3000;
-      while (live() && Date.now() < until) {
+      let ended = false;
+      sub.ended.then(() => { ended = true; });
+      while (live() && Date.now() < until && !ended) {
         await Promise.race([sub.ended, new Promise((res) => setTimeout(res, 250))]);
       }
+      // A refused or dropped stream: wait as a board would before retrying.
+      if (ended) await new Promise((res) => setTimeout(res, 1000));
       sseStats.events += sub.events.length;
+      if (!sub.events.length) sseStats.refused++;
       sub.close();
       await sub.ended;
     }
