@@ -738,6 +738,8 @@ static void test_more_statements_than_slots(void **state)
 	assert_int_equal(sqlite3_step(held), SQLITE_ROW);
 	assert_int_equal(sqlite3_column_int(held, 0), 2);
 	assert_int_equal(sqlite3_step(held), SQLITE_DONE);
+	/* Evicted statements were finalised: the cache stays at its size. */
+	assert_int_equal(c->used, STORE_STMT_SLOTS);
 
 	/* A statement fetched and bound but not yet stepped survives the
 	 * fetches of many others. */
