@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "counter.h"
+#include "domain/applicant.h"
 #include "util/strbuf.h"
 #include "util/xmalloc.h"
 
@@ -190,6 +191,115 @@ static void intake_ask(json_t *obj, const char *key, const char *question)
 	free(a);
 }
 
+/* Checks the applicant's ID number, phone (put in its normal form) and e-mail
+ * by the server's rules (domain/applicant.h). At a terminal a bad value is
+ * asked again (Enter leaves it out); otherwise the first bad one fails with
+ * CC_USAGE naming the field. Returns CC_OK or CC_USAGE. */
+static int intake_check_applicant(struct cc *c, json_t *applicant)
+{
+	static const struct {
+		const char *key, *flag, *vi, *en;
+	} fields[] = {
+	    {"id_number", "--id-number",
+	     "Số định danh phải gồm 12 chữ số (căn cước) hoặc là số hộ chiếu (vd C1234567)",
+	     "the ID number must be 12 digits (CCCD) or a passport number (e.g. C1234567)"},
+	    {"phone", "--phone", "Số điện thoại không hợp lệ (vd 0912345678 hoặc +84 912 345 678)",
+	     "the phone number is not valid (e.g. 0912345678 or +84 912 345 678)"},
+	    {"email", "--email", "Địa chỉ thư điện tử không hợp lệ",
+	     "the e-mail address is not valid"},
+	};
+	for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
+		for (;;) {
+			const char *v = cc_str(applicant, fields[i].key, NULL);
+			char norm[APPLICANT_PHONE_MAX];
+			bool ok = v == NULL || (i == 0   ? applicant_id_number_valid(v)
+			                        : i == 1 ? applicant_phone_normalize(v, norm)
+			                                 : applicant_email_valid(v));
+			if (ok) {
+				if (v && i == 1)
+					json_object_set_new(applicant, "phone", json_string(norm));
+				break;
+			}
+			if (!cc_interactive())
+				return cc_fail(c, CC_USAGE, "%s %s: '%s'. %s", fields[i].flag,
+				               T(c, fields[i].vi, fields[i].en), v,
+				               T(c, "Chưa có gì được lưu.", "Nothing was saved."));
+			fprintf(stderr, "%s: '%s'\n", T(c, fields[i].vi, fields[i].en), v);
+			char *a = cc_prompt(T(c, "Nhập lại (Enter: bỏ trống)",
+			                      "Enter it again (Enter: leave it out)"),
+			                    NULL);
+			if (a && *a)
+				json_object_set_new(applicant, fields[i].key, json_string(a));
+			else
+				json_object_del(applicant, fields[i].key);
+			free(a);
+		}
+	}
+	return CC_OK;
+}
+
+/* POST /dossiers with spec. A probable duplicate (409 probable_duplicate) is
+ * said with the earlier dossier; at a terminal the clerk is asked whether to
+ * take it in all the same (then sent again with confirm_duplicate under a
+ * new key), otherwise it fails (CC_REFUSED) saying how to confirm. Returns
+ * CC_OK with *ans (caller decrefs) or the failure's code. */
+static int intake_post(struct cc *c, json_t *spec, json_t **ans)
+{
+	for (;;) {
+		struct cc_response resp;
+		*ans = NULL;
+		cc_request(c, "POST", "/api/v1/dossiers", spec, &resp);
+		if (resp.status >= 200 && resp.status < 300) {
+			*ans = resp.json ? resp.json : json_object();
+			resp.json = NULL;
+			cc_response_free(&resp);
+			return CC_OK;
+		}
+		if (resp.status != 409 || strcmp(cc_error_code(&resp), "probable_duplicate") != 0) {
+			int rc = cc_report(c, &resp);
+			cc_response_free(&resp);
+			return rc;
+		}
+		json_t *dup = json_object_get(json_object_get(resp.json, "error"), "duplicate_of");
+		char when[32];
+		char *earlier =
+		    xasprintf(T(c, "hồ sơ %s (tiếp nhận %s, %s)", "dossier %s (taken in %s, %s)"),
+		              cc_str(dup, "code", "?"),
+		              cc_time(json_integer_value(json_object_get(dup, "intake_at")), when,
+		                      sizeof when),
+		              cc_str(dup, "status_text", cc_str(dup, "status", "?")));
+		cc_response_free(&resp);
+		if (!cc_interactive()) {
+			int rc =
+			    cc_fail(c, CC_REFUSED,
+			            T(c,
+			              "Có thể trùng với %s: cùng số định danh và thủ tục trong 30 "
+			              "ngày. Chưa có gì được lưu. Nếu đúng là hồ sơ mới: thêm "
+			              "--confirm-duplicate",
+			              "Probably the same as %s: same ID number and procedure "
+			              "within 30 days. Nothing was saved. If it is a new one: add "
+			              "--confirm-duplicate"),
+			            earlier);
+			free(earlier);
+			return rc;
+		}
+		fprintf(
+		    stderr,
+		    T(c, "Có thể trùng với %s: cùng số định danh và thủ tục trong 30 ngày.\n",
+		      "Probably the same as %s: same ID number and procedure within 30 days.\n"),
+		    earlier);
+		free(earlier);
+		if (!cc_confirm(
+		        c, T(c, "Vẫn tiếp nhận hồ sơ mới?", "Take in a new dossier all the same?"),
+		        false))
+			return cc_fail(c, CC_REFUSED, "%s",
+			               T(c, "Đã không tiếp nhận. Chưa có gì được lưu.",
+			                 "Not taken in. Nothing was saved."));
+		json_object_set_new(spec, "confirm_duplicate", json_true());
+		cc_new_action(c);
+	}
+}
+
 static int intake_usage_missing(struct cc *c, const char *what)
 {
 	return cc_fail(c, CC_USAGE,
@@ -216,6 +326,7 @@ static int cmd_intake(struct cc *c, int argc, char **argv)
 	                                     {"from-file", required_argument, NULL, 'f'},
 	                                     {"no-print", no_argument, NULL, 'n'},
 	                                     {"copies", required_argument, NULL, 'c'},
+	                                     {"confirm-duplicate", no_argument, NULL, 'C'},
 	                                     {NULL, 0, NULL, 0}};
 	json_t *spec = NULL, *applicant, *flag_docs = NULL, *flag_missing = NULL;
 	json_t *proc = NULL, *docs = NULL, *ans = NULL;
@@ -283,6 +394,7 @@ static int cmd_intake(struct cc *c, int argc, char **argv)
 			break;
 		case 'f': break;
 		case 'n': no_print = true; break;
+		case 'C': json_object_set_new(spec, "confirm_duplicate", json_true()); break;
 		case 'c':
 			copies = atoi(optarg);
 			if (copies < 1 || copies > 10)
@@ -297,6 +409,9 @@ static int cmd_intake(struct cc *c, int argc, char **argv)
 		json_object_set_new(spec, "documents", flag_docs);
 	if (flag_missing)
 		json_object_set_new(spec, "missing", flag_missing);
+	/* Values given as flags or in the file are checked before anything else. */
+	if (rc == CC_OK && !cc_interactive())
+		rc = intake_check_applicant(c, applicant);
 	if (rc || (rc = cc_need_login(c)))
 		goto out;
 
@@ -320,10 +435,13 @@ static int cmd_intake(struct cc *c, int argc, char **argv)
 	intake_ask(applicant, "id_number", T(c, "Số định danh / CCCD", "ID number"));
 	intake_ask(applicant, "address", T(c, "Địa chỉ", "Address"));
 	intake_ask(applicant, "phone", T(c, "Số điện thoại", "Phone"));
+	intake_ask(applicant, "email", T(c, "Thư điện tử", "E-mail"));
 	if (cc_str(applicant, "name", NULL) == NULL) {
 		rc = intake_usage_missing(c, "--name");
 		goto out;
 	}
+	if ((rc = intake_check_applicant(c, applicant)))
+		goto out;
 
 	/* The documents received, ticked against the procedure's list. */
 	json_t *dspec = json_object_get(spec, "documents");
@@ -415,7 +533,7 @@ static int cmd_intake(struct cc *c, int argc, char **argv)
 	if (!json_object_get(spec, "sets"))
 		json_object_set_new(spec, "sets", json_integer(1));
 
-	if ((rc = cc_api(c, "POST", "/api/v1/dossiers", spec, &ans)))
+	if ((rc = intake_post(c, spec, &ans)))
 		goto out;
 	json_t *dossier = json_object_get(ans, "dossier");
 	const char *code = cc_str(dossier, "code", "?"), *form = cc_str(ans, "form", "mau-01");
@@ -463,7 +581,7 @@ const struct cc_command cmd_intake_entry = {
     "       [--doc NAME]… [--docs all|none|1,2…] [--sets N] "
     "[--outcome received|supplement|refused]\n"
     "       [--missing ITEM[:REASON]]… [--reason TEXT] [--ticket ID] [--from-file FILE.json] "
-    "[--no-print] [--copies N]",
+    "[--no-print] [--copies N] [--confirm-duplicate]",
     "Tiếp nhận hồ sơ: tiếp nhận (in Mẫu 01, 2 bản), yêu cầu bổ sung (Mẫu 02) hoặc từ chối "
     "(Mẫu 03). Hỏi từng bước, hoặc lấy hết từ tùy chọn / tệp JSON.",
     "Take in a dossier: receive (prints Mẫu 01, two copies), ask for supplements (Mẫu 02) or "

@@ -18,7 +18,7 @@ after(async () => { await s.stop(); s.cleanup(); });
 
 const intake = (key, name, id) => s.as('clerk1', 'POST', '/api/v1/dossiers', {
   headers: { 'Idempotency-Key': key },
-  body: { procedure: 'P3', applicant: applicant(name, id), outcome: 'received' },
+  body: { procedure: 'P3', applicant: applicant(name, id), outcome: 'received', confirm_duplicate: true },
 });
 
 test('the same key with another citizen\'s dossier is refused, not answered with the first', async () => {

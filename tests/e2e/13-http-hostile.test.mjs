@@ -151,7 +151,7 @@ async function cookieOf(user) {
 }
 
 const intakeBody = JSON.stringify({
-  procedure: 'P3', outcome: 'received',
+  procedure: 'P3', outcome: 'received', confirm_duplicate: true,
   applicant: { name: 'Trần Văn Bình', id_number: '045187009999', address: 'Khe Sanh', phone: '0912345678' },
 });
 

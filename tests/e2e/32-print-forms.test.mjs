@@ -34,7 +34,7 @@ const spoolIdle = async (name) => {
 };
 const print = (code, form, extra = {}) => s.as('clerk1', 'POST', `/api/v1/dossiers/${code}/print`, { body: { form, ...extra } });
 const intake = async (extra = {}) => (await s.as('clerk1', 'POST', '/api/v1/dossiers', {
-  body: { procedure: 'PI', applicant: APPLICANT, outcome: 'received', documents: [{ name: 'Giấy báo tử', kind: 'original', count: 1 }], ...extra } })).json.dossier;
+  body: { procedure: 'PI', applicant: APPLICANT, outcome: 'received', confirm_duplicate: true, documents: [{ name: 'Giấy báo tử', kind: 'original', count: 1 }], ...extra } })).json.dossier;
 const done = (ids) => waitFor(async () => {
   const states = await Promise.all(ids.map(async (id) => (await job(id)).state));
   return states.every((x) => x === 'done');
@@ -63,8 +63,8 @@ test('Mẫu 01 in two copies: Vietnamese text, code and appointment in the PDF',
 });
 
 test('Mẫu 02 to 06 for a dossier in the matching state', async () => {
-  const sup = await s.as('clerk1', 'POST', '/api/v1/dossiers', { body: { procedure: 'P5', applicant: APPLICANT, outcome: 'supplement', missing: [{ item: 'Sơ đồ thửa đất', reason: 'Còn thiếu' }] } });
-  const refused = await s.as('clerk1', 'POST', '/api/v1/dossiers', { body: { procedure: 'P5', applicant: APPLICANT, outcome: 'refused', reason: 'Không thuộc thẩm quyền của huyện' } });
+  const sup = await s.as('clerk1', 'POST', '/api/v1/dossiers', { body: { procedure: 'P5', applicant: APPLICANT, confirm_duplicate: true, outcome: 'supplement', missing: [{ item: 'Sơ đồ thửa đất', reason: 'Còn thiếu' }] } });
+  const refused = await s.as('clerk1', 'POST', '/api/v1/dossiers', { body: { procedure: 'P5', applicant: APPLICANT, confirm_duplicate: true, outcome: 'refused', reason: 'Không thuộc thẩm quyền của huyện' } });
   const d = await intake();
   assert.equal((await s.as('clerk1', 'POST', `/api/v1/dossiers/${d.code}/actions`, { body: { action: 'handover', to_office: 'TP', to_person: 'spec' } })).status, 200);
   assert.equal((await s.as('sup', 'POST', `/api/v1/dossiers/${d.code}/actions`, { body: { action: 'apologize', reason: 'Chờ xác minh của Công an xã', new_due: '2099-01-05T10:00+07:00' } })).status, 200);

@@ -26,7 +26,7 @@ const clock = async (t) => {
   s.tokens = {};
 };
 const intake = async (procedure, extra = {}, who = 'clerk1') => {
-  const r = await s.as(who, 'POST', '/api/v1/dossiers', { body: { procedure, applicant: APPLICANT, outcome: 'received', ...extra } });
+  const r = await s.as(who, 'POST', '/api/v1/dossiers', { body: { procedure, applicant: APPLICANT, outcome: 'received', confirm_duplicate: true, ...extra } });
   return r;
 };
 const act = async (who, code, action, extra = {}) => s.as(who, 'POST', `/api/v1/dossiers/${encodeURIComponent(code)}/actions`, { body: { action, ...extra } });
@@ -157,7 +157,7 @@ test('withdrawn at the citizen\'s request; refused at intake; completed after an
   const refusedNoReason = await s.as('clerk1', 'POST', '/api/v1/dossiers', { body: { procedure: 'P5', applicant: APPLICANT, outcome: 'refused' } });
   assert.equal(refusedNoReason.status, 400);
   assert.equal(refusedNoReason.json.error.code, 'reason_required');
-  const refused = ok(await s.as('clerk1', 'POST', '/api/v1/dossiers', { body: { procedure: 'P5', applicant: APPLICANT, outcome: 'refused', reason: 'Không thuộc thẩm quyền' } }));
+  const refused = ok(await s.as('clerk1', 'POST', '/api/v1/dossiers', { body: { procedure: 'P5', applicant: APPLICANT, confirm_duplicate: true, outcome: 'refused', reason: 'Không thuộc thẩm quyền' } }));
   assert.equal(refused.form, 'mau-03');
   assert.equal(refused.dossier.status, 'rejected_at_intake');
   assert.equal(refused.secret, undefined);
@@ -165,7 +165,7 @@ test('withdrawn at the citizen\'s request; refused at intake; completed after an
   const noItems = await s.as('clerk1', 'POST', '/api/v1/dossiers', { body: { procedure: 'P5', applicant: APPLICANT, outcome: 'supplement' } });
   assert.equal(noItems.status, 400);
   assert.equal(noItems.json.error.code, 'missing_items');
-  const sup = ok(await s.as('clerk1', 'POST', '/api/v1/dossiers', { body: { procedure: 'P5', applicant: APPLICANT, outcome: 'supplement', missing: [{ item: 'Đơn đăng ký', reason: 'Chưa ký' }] } }));
+  const sup = ok(await s.as('clerk1', 'POST', '/api/v1/dossiers', { body: { procedure: 'P5', applicant: APPLICANT, confirm_duplicate: true, outcome: 'supplement', missing: [{ item: 'Đơn đăng ký', reason: 'Chưa ký' }] } }));
   assert.equal(sup.form, 'mau-02');
   assert.equal(sup.dossier.received_at, null, 'no clock runs before the dossier is complete');
   assert.equal(sup.dossier.due_at, null);
@@ -176,7 +176,7 @@ test('withdrawn at the citizen\'s request; refused at intake; completed after an
   assert.equal(complete.dossier.status, 'received');
   assert.equal(complete.dossier.received_at, at(2026, 7, 8, 10));
   assert.equal(complete.dossier.due_at, at(2026, 7, 15, 10));
-  const cancelled = ok(await s.as('clerk1', 'POST', '/api/v1/dossiers', { body: { procedure: 'P5', applicant: APPLICANT, outcome: 'supplement', missing: [{ item: 'Đơn' }] } }));
+  const cancelled = ok(await s.as('clerk1', 'POST', '/api/v1/dossiers', { body: { procedure: 'P5', applicant: APPLICANT, confirm_duplicate: true, outcome: 'supplement', missing: [{ item: 'Đơn' }] } }));
   const c = ok(await act('clerk1', cancelled.dossier.code, 'cancel', { reason: 'Quá hạn bổ sung' }));
   assert.equal(c.dossier.status, 'cancelled');
 });

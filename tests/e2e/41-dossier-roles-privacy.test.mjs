@@ -13,7 +13,7 @@ let s;
 before(async () => { s = await startServer({ bundle: DOSSIER_BUNDLE }); });
 after(async () => { await s.stop(); s.cleanup(); });
 
-const intake = (who, extra = {}) => s.as(who, 'POST', '/api/v1/dossiers', { body: { procedure: 'P5', applicant: APPLICANT, outcome: 'received', ...extra } });
+const intake = (who, extra = {}) => s.as(who, 'POST', '/api/v1/dossiers', { body: { procedure: 'P5', applicant: APPLICANT, outcome: 'received', confirm_duplicate: true, ...extra } });
 const act = (who, code, action, extra = {}) => s.as(who, 'POST', `/api/v1/dossiers/${code}/actions`, { body: { action, ...extra } });
 
 test('intake: a counter clerk or supervisor receives; nobody else', async () => {

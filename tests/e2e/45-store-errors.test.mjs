@@ -86,7 +86,7 @@ test('each set-up list route shows all its rows and a total that agrees', async 
 const APPLICANT = { name: 'Lê Thị Hoa', id_number: '045199001122', address: 'Thôn Tân Hợp, xã Tân Hợp',
   phone: '0912345678' };
 const intake = (applicant) => s.as('clerk1', 'POST', '/api/v1/dossiers',
-  { body: { procedure: 'P5', applicant: { ...APPLICANT, ...applicant }, outcome: 'received' } });
+  { body: { procedure: 'P5', applicant: { ...APPLICANT, ...applicant }, outcome: 'received', confirm_duplicate: true } });
 
 test('an impossible date in any date filter of the dossier list is a 400 naming the filter', async () => {
   for (const key of ['received_from', 'received_to', 'due_before']) {
@@ -151,7 +151,7 @@ test('a read the database cannot finish answers the error shape, never a short 2
     // The dossier list, the ledger and the citizen's lookup; the audit.
     const made = [];
     for (let i = 0; i < 3; i++) {
-      const r = await b.as('clerk1', 'POST', '/api/v1/dossiers', { body: { procedure: 'P5', applicant: APPLICANT, outcome: 'received' } });
+      const r = await b.as('clerk1', 'POST', '/api/v1/dossiers', { body: { procedure: 'P5', applicant: APPLICANT, outcome: 'received', confirm_duplicate: true } });
       assert.equal(r.status, 201, r.text);
       made.push(r.json);
     }

@@ -31,7 +31,7 @@ const ok = (r, status) => {
 const opened = []; // dossiers of the rating tests, withdrawn before the figures
 const intake = async (procedure = 'P3') => {
   const r = ok(await s.as('clerk1', 'POST', '/api/v1/dossiers',
-    { body: { procedure, applicant: APPLICANT, outcome: 'received' } }), 201);
+    { body: { procedure, applicant: APPLICANT, outcome: 'received', confirm_duplicate: true } }), 201);
   opened.push(r.dossier.code);
   return r;
 };

@@ -26,7 +26,7 @@ const clock = async (t) => {
 const ok = (r) => { assert.ok(r.status >= 200 && r.status < 300, `${r.status} ${r.text}`); return r.json; };
 const intake = async (procedure, extra = {}) => {
   const r = ok(await s.as('clerk1', 'POST', '/api/v1/dossiers',
-    { body: { procedure, applicant: APPLICANT, outcome: 'received', ...extra } }));
+    { body: { procedure, applicant: APPLICANT, outcome: 'received', confirm_duplicate: true, ...extra } }));
   return { code: r.dossier.code, secret: r.secret };
 };
 const act = async (who, code, action, extra = {}) => ok(await s.as(who, 'POST',

@@ -31,6 +31,16 @@ void route_dossiers_create(struct api *api, struct http_request *r)
 	json_t *out = NULL;
 	enum mc_err rc = store_dossier_intake(api->st, &r->who, body, &out, &err);
 	json_decref(body);
+	if (rc != MC_OK && out != NULL) {
+		/* The bad field, or the earlier dossier of a probable duplicate,
+		 * beside the code and messages. */
+		json_t *e = json_pack("{s:s, s:s, s:s}", "code", err.code, "message",
+		                      err.message_vi, "message_en", err.message_en);
+		json_object_update(e, out);
+		json_decref(out);
+		http_reply_json(r, http_status_of(err.kind), json_pack("{s:o}", "error", e));
+		return;
+	}
 	dossier_reply(r, rc, &err, 201, out);
 }
 

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "domain/applicant.h"
 #include "domain/civil_date.h"
 #include "store/calendar.h"
 #include "store/scan.h"
@@ -253,6 +254,63 @@ static enum mc_err dossier_ledger_assign(struct store_conn *c, const char *code,
 	return store_step(c, s, "ledger", err);
 }
 
+/* A bad applicant field: err filled with code and messages, *out set to
+ * {"field": field} for the error answer. Returns MC_ERR_INVALID. */
+static enum mc_err dossier_field_error(json_t **out, struct mc_error *err, const char *field,
+                                       const char *code, const char *vi, const char *en)
+{
+	*out = json_pack("{s:s}", "field", field);
+	return mc_fail(err, MC_ERR_INVALID, code, vi, en);
+}
+
+/* A probable duplicate: a dossier of the same ID number and procedure taken
+ * in (not refused) within APPLICANT_DUPLICATE_DAYS before now. Returns MC_OK
+ * when there is none; MC_ERR_CONFLICT probable_duplicate with *out set to
+ * {"duplicate_of": {"code", "intake_at", "status", "status_text"}} (the latest)
+ * when there is; or the database error. Writer connection, in the intake's
+ * transaction. */
+static enum mc_err dossier_duplicate_check(struct store_conn *c, const char *id_number,
+                                           const char *procedure, int64_t now, json_t **out,
+                                           struct mc_error *err)
+{
+	sqlite3_stmt *s = store_stmt(
+	    c, "SELECT d.code, d.intake_at, d.status FROM dossiers d"
+	       " JOIN procedures p ON p.id = d.procedure_id"
+	       " WHERE d.applicant_id_number = ?1 AND p.code = ?2 AND d.intake_at >= ?3"
+	       " AND d.status <> 'rejected_at_intake' ORDER BY d.intake_at DESC, d.id DESC LIMIT 1");
+	if (s == NULL)
+		return store_sql_error(c, "duplicate", err);
+	sqlite3_bind_text(s, 1, id_number, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, procedure, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 3, now - (int64_t)APPLICANT_DUPLICATE_DAYS * 86400);
+	int step;
+	json_t *dup = NULL;
+	char code[96] = "";
+	if (store_next(s, &step)) {
+		enum dossier_status status = DS_RECEIVED;
+		dossier_status_parse(store_col_text(s, 2), &status);
+		snprintf(code, sizeof code, "%s", store_col_text(s, 0));
+		dup = json_pack("{s:s, s:I, s:s, s:s}", "code", code, "intake_at",
+		                (json_int_t)sqlite3_column_int64(s, 1), "status", store_col_text(s, 2),
+		                "status_text", dossier_status_text_vi(status));
+	}
+	enum mc_err rc = store_scan_end(c, s, step, "duplicate", err);
+	if (rc || dup == NULL) {
+		json_decref(dup);
+		return rc;
+	}
+	*out = json_pack("{s:o}", "duplicate_of", dup);
+	char vi[256];
+	snprintf(vi, sizeof vi,
+	         "Có thể trùng hồ sơ %s (cùng số định danh và thủ tục trong 30 ngày); "
+	         "xác nhận để tiếp nhận",
+	         code);
+	return mc_failf(err, MC_ERR_CONFLICT, "probable_duplicate", vi,
+	                "Probably the same as dossier %s (same ID number and procedure within 30 "
+	                "days); send confirm_duplicate: true to take it in",
+	                code);
+}
+
 enum mc_err store_dossier_intake(struct store *st, const struct principal *who, json_t *req,
                                  json_t **out, struct mc_error *err)
 {
@@ -289,6 +347,34 @@ enum mc_err store_dossier_intake(struct store *st, const struct principal *who, 
 			               "Thông tin người nộp có trường lạ",
 			               "applicant takes name, id_number, address, phone, email");
 	}
+	/* The applicant's ID, phone (kept in its normal form 0xxxxxxxxx) and
+	 * e-mail by the rules of domain/applicant.h; the field is named. */
+	char phone_norm[APPLICANT_PHONE_MAX];
+	if (id_number && !applicant_id_number_valid(id_number))
+		return dossier_field_error(out, err, "applicant.id_number", "invalid_id_number",
+		                           "Số định danh (căn cước) phải gồm 12 chữ số, hoặc là số "
+		                           "hộ chiếu (chữ cái và 7 chữ số)",
+		                           "applicant.id_number must be 12 digits (CCCD) or a "
+		                           "passport number (1-2 capital letters, 6-8 digits)");
+	if (phone && !applicant_phone_normalize(phone, phone_norm))
+		return dossier_field_error(out, err, "applicant.phone", "invalid_phone",
+		                           "Số điện thoại không hợp lệ (ví dụ 0912345678 hoặc "
+		                           "+84 912 345 678)",
+		                           "applicant.phone must be a Vietnamese phone number "
+		                           "(0912345678, +84 912 345 678)");
+	if (email && !applicant_email_valid(email))
+		return dossier_field_error(out, err, "applicant.email", "invalid_email",
+		                           "Địa chỉ thư điện tử không hợp lệ",
+		                           "applicant.email is not an e-mail address");
+	if (phone) {
+		json_object_set_new(applicant, "phone", json_string(phone_norm));
+		phone = json_string_value(json_object_get(applicant, "phone"));
+	}
+	json_t *confirm = json_object_get(req, "confirm_duplicate");
+	if (confirm && !json_is_boolean(confirm))
+		return dossier_field_error(out, err, "confirm_duplicate", "invalid_field",
+		                           "Trường không hợp lệ",
+		                           "confirm_duplicate must be true or false");
 	bool received = strcmp(outcome, "received") == 0;
 	bool supplement = strcmp(outcome, "supplement") == 0;
 	bool refused = strcmp(outcome, "refused") == 0;
@@ -343,6 +429,9 @@ enum mc_err store_dossier_intake(struct store *st, const struct principal *who, 
 			goto fail;
 		}
 	}
+	if (id_number && !json_is_true(confirm) &&
+	    (rc = dossier_duplicate_check(c, id_number, procedure, now, out, err)))
+		goto fail;
 	if ((rc = dossier_next_code(c, agency, now, code, sizeof code, err)))
 		goto fail;
 	if (received && (rc = dossier_due(st, p.unit, p.milli, now, &due, err)))

@@ -22,7 +22,13 @@ struct strbuf;
  *    "missing":[{"item","reason"}]   (supplement: every missing item at once),
  *    "reason":"…"                     (refused), "ticket_id":N (optional)}
  * *out gets {"dossier":{…}, "secret":"…" (received, supplement), "form":"mau-01"|…}.
- * The code <agency>-<YYMMDD>-<NNNN> is gap-free per agency per day. */
+ * The code <agency>-<YYMMDD>-<NNNN> is gap-free per agency per day.
+ * The applicant's id_number, phone and email follow domain/applicant.h (400
+ * invalid_id_number / invalid_phone / invalid_email); the phone is kept as
+ * 0xxxxxxxxx. The same id_number and procedure taken in within 30 days is 409
+ * probable_duplicate unless req has "confirm_duplicate": true. On those
+ * errors *out may get the error's extra members ({"field"} or
+ * {"duplicate_of":{"code","intake_at","status"}}; the caller frees it). */
 enum mc_err store_dossier_intake(struct store *st, const struct principal *who, json_t *req,
                                  json_t **out, struct mc_error *err);
 

@@ -1,0 +1,103 @@
+// Intake checks what a clerk types: the ID number (12-digit căn cước or a
+// passport number), a Vietnamese phone number (kept as 0xxxxxxxxx, +84
+// accepted), an e-mail address — on the server (400 naming the field, with a
+// stable code, nothing saved) and in motcua-counter before it sends anything;
+// and the same ID number asking for the same procedure within 30 days is a
+// probable duplicate: 409 probable_duplicate naming the earlier dossier until
+// the request confirms it.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, PASSWORDS } from './lib/harness.mjs';
+import { DOSSIER_BUNDLE } from './lib/dossier-bundle.mjs';
+import { Clerk } from './lib/counter.mjs';
+
+let s;
+let clerk;
+
+before(async () => {
+  s = await startServer({ bundle: DOSSIER_BUNDLE });
+  clerk = new Clerk(s.base);
+});
+after(async () => { await s?.stop(); s?.cleanup(); clerk?.cleanup(); });
+
+const count = () => s.sql('SELECT count(*) AS n FROM dossiers')[0].n;
+const intake = (applicant, extra = {}) => s.as('clerk1', 'POST', '/api/v1/dossiers',
+  { body: { procedure: 'P5', outcome: 'received', applicant: { name: 'Phan Văn Tâm', ...applicant }, ...extra } });
+
+test('the server refuses a bad ID number, phone or e-mail, naming the field; nothing is saved', async () => {
+  const before = count();
+  const cases = [
+    [{ id_number: 'abc' }, 'invalid_id_number', 'applicant.id_number'],
+    [{ id_number: '04518700123' }, 'invalid_id_number', 'applicant.id_number'],
+    [{ phone: 'xyz' }, 'invalid_phone', 'applicant.phone'],
+    [{ phone: '091234567' }, 'invalid_phone', 'applicant.phone'],
+    [{ phone: '+1 202 555 0100' }, 'invalid_phone', 'applicant.phone'],
+    [{ email: 'tam' }, 'invalid_email', 'applicant.email'],
+  ];
+  for (const [applicant, code, field] of cases) {
+    const r = await intake(applicant);
+    assert.equal(r.status, 400, `${JSON.stringify(applicant)}: ${r.text}`);
+    assert.equal(r.json.error.code, code);
+    assert.equal(r.json.error.field, field);
+    assert.ok(r.json.error.message.length > 0 && r.json.error.message_en.includes(field));
+  }
+  assert.equal(count(), before, 'nothing saved');
+});
+
+test('a phone is kept in its normal form; a passport number is an ID', async () => {
+  const r = await intake({ id_number: 'C1234567', phone: '+84 912 345 678', email: 'tam.pv@example.vn' });
+  assert.equal(r.status, 201, r.text);
+  assert.equal(r.json.dossier.applicant.phone, '0912345678');
+  const found = await s.as('clerk1', 'GET', '/api/v1/dossiers?q=0912345678');
+  assert.ok(found.json.items.some((d) => d.code === r.json.dossier.code), 'found by the normal form');
+});
+
+test('the same ID and procedure within 30 days: 409 probable_duplicate with the earlier code, until confirmed', async () => {
+  const first = await intake({ id_number: '045187004321' });
+  assert.equal(first.status, 201, first.text);
+  const before = count();
+  const again = await intake({ id_number: '045187004321' });
+  assert.equal(again.status, 409, again.text);
+  assert.equal(again.json.error.code, 'probable_duplicate');
+  assert.equal(again.json.error.duplicate_of.code, first.json.dossier.code);
+  assert.ok(again.json.error.message.includes(first.json.dossier.code), 'the message names it');
+  assert.equal(count(), before, 'nothing saved');
+  const other = await s.as('clerk1', 'POST', '/api/v1/dossiers',
+    { body: { procedure: 'P3', outcome: 'received', applicant: { name: 'Phan Văn Tâm', id_number: '045187004321' } } });
+  assert.equal(other.status, 201, 'another procedure is no duplicate');
+  const bad = await intake({ id_number: '045187004321' }, { confirm_duplicate: 'yes' });
+  assert.equal(bad.status, 400, 'confirm_duplicate is a boolean');
+  const confirmed = await intake({ id_number: '045187004321' }, { confirm_duplicate: true });
+  assert.equal(confirmed.status, 201, confirmed.text);
+  assert.notEqual(confirmed.json.dossier.code, first.json.dossier.code);
+});
+
+test('motcua-counter checks before sending, and says a probable duplicate with the way to confirm', async () => {
+  assert.equal((await clerk.login('clerk1', PASSWORDS.clerk1)).status, 0);
+  const before = count();
+  const args = (...extra) => ['intake', '--procedure', 'P5', '--name', 'Đỗ Thị Lan', '--docs', 'none',
+    '--outcome', 'received', '--no-print', ...extra];
+  let r = await clerk.run(args('--id-number', 'abc', '--phone', 'xyz'));
+  assert.equal(r.status, 2, r.stderr);
+  assert.match(r.stderr, /--id-number Số định danh phải gồm 12 chữ số .*: 'abc'\. Chưa có gì được lưu\./);
+  r = await clerk.run(args('--id-number', '045190007777', '--phone', 'xyz'));
+  assert.equal(r.status, 2, r.stderr);
+  assert.match(r.stderr, /--phone Số điện thoại không hợp lệ/);
+  r = await clerk.run(['--lang', 'en', ...args('--email', 'lan@')]);
+  assert.equal(r.status, 2, r.stderr);
+  assert.match(r.stderr, /--email the e-mail address is not valid: 'lan@'/);
+  assert.equal(count(), before, 'nothing reached the server');
+
+  r = await clerk.run(args('--id-number', '045190007777', '--phone', '+84 905 111 222'));
+  assert.equal(r.status, 0, r.stderr);
+  const code = r.stdout.match(/Đã tiếp nhận hồ sơ (\S+)\./)[1];
+  const d = (await s.as('clerk1', 'GET', `/api/v1/dossiers/${code}`)).json;
+  assert.equal((d.dossier ?? d).applicant.phone, '0905111222');
+  r = await clerk.run(args('--id-number', '045190007777'));
+  assert.equal(r.status, 6, r.stderr);
+  assert.match(r.stderr, new RegExp(`Có thể trùng với hồ sơ ${code.replace(/\./g, '\\.')} \\(tiếp nhận \\d\\d:\\d\\d \\d\\d/\\d\\d/\\d{4}, .+\\).*--confirm-duplicate`));
+  assert.equal(r.stderr.trim().split('\n').length, 1, 'one line');
+  r = await clerk.run(args('--id-number', '045190007777', '--confirm-duplicate'));
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /Đã tiếp nhận hồ sơ/);
+});
