@@ -13,8 +13,11 @@ const at = (y, mo, d, h, mi = 0) => Date.UTC(y, mo - 1, d, h - 7, mi) / 1000;
 const APPLICANT = { name: 'Nguyễn Thị Hường', id_number: '045187001234', address: 'Khối 2, thị trấn Khe Sanh',
   phone: '0912345678', email: 'huong@example.vn' };
 
+// Every move of the clock ends the sessions (idle and absolute timeouts), so
+// this file logs in again far more often than a person could.
+const RELOGIN = ['--logins-per-minute', '1000'];
 let s;
-before(async () => { s = await startServer({ bundle: DOSSIER_BUNDLE, args: ['--test-clock'] }); });
+before(async () => { s = await startServer({ bundle: DOSSIER_BUNDLE, args: ['--test-clock', ...RELOGIN] }); });
 after(async () => { await s.stop(); s.cleanup(); });
 
 // Moves the server's clock. Sessions expire with time, so everyone logs in

@@ -29,8 +29,11 @@ import { DOSSIER_BUNDLE } from './lib/dossier-bundle.mjs';
 const at = (y, mo, d, h, mi = 0) => Date.UTC(y, mo - 1, d, h - 7, mi) / 1000;
 const APPLICANT = { name: 'Trần Văn Bình', phone: '0912000111' };
 
+// Every move of the clock ends the sessions (idle and absolute timeouts), so
+// this file logs in again far more often than a person could.
+const RELOGIN = ['--logins-per-minute', '1000'];
 let s;
-before(async () => { s = await startServer({ bundle: DOSSIER_BUNDLE, args: ['--test-clock'] }); });
+before(async () => { s = await startServer({ bundle: DOSSIER_BUNDLE, args: ['--test-clock', ...RELOGIN] }); });
 after(async () => { if (process.env.MOTCUA_DEBUG) console.error(s.stderr); await s.stop(); s.cleanup(); });
 
 const clock = async (t) => {

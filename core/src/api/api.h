@@ -24,6 +24,7 @@ struct api_config {
 	int head_timeout_ms;   /* the whole request head; 0: 10 s */
 	int body_timeout_ms;   /* the whole body, after the head; 0: 30 s */
 	int max_streams;       /* event streams; 0: half of max_connections */
+	int logins_per_minute; /* login attempts from one address; 0: 30 */
 };
 
 struct api;

@@ -17,7 +17,8 @@ struct throttle;
 struct idem_seal;
 
 #define API_LATENCY_BUCKETS 10
-/* Logins (Argon2id each) one client address may attempt per minute. */
+/* Logins (Argon2id each) one client address may attempt per minute, unless
+ * serve --logins-per-minute says otherwise. */
 #define API_LOGINS_PER_MINUTE 30
 /* The offload pools (api/offload.h): threads and waiting jobs beyond them. */
 #define API_CPU_POOL_THREADS 2
@@ -53,7 +54,7 @@ struct api {
 	struct offload *cpu_pool;
 	struct offload *io_pool;
 	/* Login attempts per client address and minute (api/ratelimit.h,
-	 * API_LOGINS_PER_MINUTE), its own lock. */
+	 * cfg.logins_per_minute), its own lock. */
 	struct ratelimit *login_rate;
 	struct api_metrics metrics;
 	/* Deadlines of request heads and bodies, live stream count (server.c);
@@ -108,6 +109,7 @@ void route_counter_state(struct api *api, struct http_request *r);
 void route_queue_get(struct api *api, struct http_request *r);
 void route_public_ticket(struct api *api, struct http_request *r);
 void route_page_queue(struct api *api, struct http_request *r);
+void route_page_favicon(struct api *api, struct http_request *r);
 void route_events_get(struct api *api, struct http_request *r);
 void route_import(struct api *api, struct http_request *r);
 void route_groups_list(struct api *api, struct http_request *r);

@@ -19,7 +19,8 @@ struct ratelimit;
  * seconds (a window starts at a key's first attempt). */
 struct ratelimit *ratelimit_new(int slots, int limit, int window_s);
 void ratelimit_free(struct ratelimit *rl);
-/* Counts one attempt of key at now. Returns 0 when allowed, else the seconds
+/* Counts one attempt of key at now (seconds of a clock that never steps
+ * back: clock_mono_ms() / 1000). Returns 0 when allowed, else the seconds
  * until key may try again (at least 1; nothing counted). */
 int ratelimit_take(struct ratelimit *rl, const char *key, int64_t now);
 

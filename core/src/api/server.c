@@ -874,6 +874,8 @@ enum mc_err api_start(struct store *st, const struct api_config *cfg, struct api
 	api->cfg = *cfg;
 	if (api->cfg.body_limit == 0)
 		api->cfg.body_limit = API_DEFAULT_BODY_LIMIT;
+	if (api->cfg.logins_per_minute <= 0)
+		api->cfg.logins_per_minute = API_LOGINS_PER_MINUTE;
 	if (api->cfg.threads <= 0)
 		api->cfg.threads = (int)sysconf(_SC_NPROCESSORS_ONLN);
 	if (api->cfg.threads <= 0)
@@ -941,7 +943,7 @@ enum mc_err api_start(struct store *st, const struct api_config *cfg, struct api
 		               "Không khởi động được bộ in", "cannot start the print spool");
 	}
 
-	api->login_rate = ratelimit_new(4096, API_LOGINS_PER_MINUTE, 60);
+	api->login_rate = ratelimit_new(4096, api->cfg.logins_per_minute, 60);
 	api->cpu_pool = offload_start("cpu", api, API_CPU_POOL_THREADS, API_CPU_POOL_QUEUE, true);
 	api->io_pool = offload_start("io", api, API_IO_POOL_THREADS, API_IO_POOL_QUEUE, false);
 	if (api->cpu_pool == NULL || api->io_pool == NULL) {

@@ -90,6 +90,7 @@ static int cli_serve_opts(const char *cmd, int argc, char **argv, struct serve_o
 	    {"head-timeout-ms", required_argument, NULL, 'H'},
 	    {"body-timeout-ms", required_argument, NULL, 'B'},
 	    {"max-streams", required_argument, NULL, 'S'},
+	    {"logins-per-minute", required_argument, NULL, 'L'},
 	    {"test-clock", no_argument, NULL, 'T'},
 	    {"printer", required_argument, NULL, 'P'},
 	    {"idempotency-key-file", required_argument, NULL, 'I'},
@@ -131,6 +132,7 @@ static int cli_serve_opts(const char *cmd, int argc, char **argv, struct serve_o
 		case 'H':
 		case 'B':
 		case 'S':
+		case 'L':
 			v = strtol(optarg, &end, 10);
 			if (*optarg == '\0' || *end != '\0' || v < 1 ||
 			    v > ((c == 'H' || c == 'B') ? 600000 : 1000000))
@@ -139,7 +141,8 @@ static int cli_serve_opts(const char *cmd, int argc, char **argv, struct serve_o
 				                       : c == 'A' ? "per-address-connections"
 				                       : c == 'H' ? "head-timeout-ms"
 				                       : c == 'B' ? "body-timeout-ms"
-				                                  : "max-streams");
+				                       : c == 'S' ? "max-streams"
+				                                  : "logins-per-minute");
 			if (c == 'M')
 				o->cfg.max_connections = (int)v;
 			else if (c == 'A')
@@ -148,8 +151,10 @@ static int cli_serve_opts(const char *cmd, int argc, char **argv, struct serve_o
 				o->cfg.head_timeout_ms = (int)v;
 			else if (c == 'B')
 				o->cfg.body_timeout_ms = (int)v;
-			else
+			else if (c == 'S')
 				o->cfg.max_streams = (int)v;
+			else
+				o->cfg.logins_per_minute = (int)v;
 			break;
 		case 'h': fputs(usage, stdout); return 0;
 		default:
@@ -168,10 +173,12 @@ static const char serve_usage[] =
     "         [--printer QUEUE|URI] [--idempotency-key-file KEYFILE]\n"
     "         [--max-connections N] [--per-address-connections N]\n"
     "         [--head-timeout-ms N] [--body-timeout-ms N] [--max-streams N]\n"
+    "         [--logins-per-minute N]\n"
     "Serves the office in FILE. --port 0 takes a free port (printed on start).\n"
     "Limits against clients that hold connections (defaults): all connections (4000),\n"
     "connections from one address (256: an office behind one NAT shares it), the whole\n"
-    "request head (10000 ms) and body (30000 ms), event streams (half the connections).\n"
+    "request head (10000 ms) and body (30000 ms), event streams (half the connections),\n"
+    "login attempts from one address, right or wrong (30 a minute).\n"
     "--idempotency-key-file: the key sealing stored Idempotency-Key answers\n"
     "(default FILE.idem-key, created 0600 at first start; keep it apart from backups).\n"
     "--printer points the office's default printer at a CUPS queue or an ipp:// URI.\n"
