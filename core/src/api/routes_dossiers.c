@@ -134,13 +134,14 @@ void route_dossiers_list(struct api *api, struct http_request *r)
 {
 	struct dossier_filter f = {.late = -1};
 	int offset, limit;
-	const char *late, *risk, *due;
+	const char *late, *risk, *due, *open, *sort;
 	if (!http_page(r, &offset, &limit) || !dossier_arg(r, "status", &f.status) ||
 	    !dossier_arg(r, "procedure", &f.procedure) || !dossier_arg(r, "field", &f.field) ||
 	    !dossier_arg(r, "office", &f.office) || !dossier_arg(r, "holder", &f.holder) ||
 	    !dossier_arg(r, "q", &f.q) || !dossier_date_arg(r, "received_from", &f.received_from) ||
 	    !dossier_date_arg(r, "received_to", &f.received_to) || !dossier_arg(r, "late", &late) ||
-	    !dossier_arg(r, "at_risk", &risk) || !dossier_arg(r, "due_before", &due))
+	    !dossier_arg(r, "at_risk", &risk) || !dossier_arg(r, "due_before", &due) ||
+	    !dossier_arg(r, "open", &open) || !dossier_arg(r, "sort", &sort))
 		return;
 	enum dossier_status st;
 	if (f.status && !dossier_status_parse(f.status, &st)) {
@@ -149,11 +150,24 @@ void route_dossiers_list(struct api *api, struct http_request *r)
 		return;
 	}
 	if ((late && strcmp(late, "true") != 0 && strcmp(late, "false") != 0) ||
-	    (risk && strcmp(risk, "true") != 0 && strcmp(risk, "false") != 0)) {
+	    (risk && strcmp(risk, "true") != 0 && strcmp(risk, "false") != 0) ||
+	    (open && strcmp(open, "true") != 0 && strcmp(open, "false") != 0)) {
 		http_reply_fail(r, MC_ERR_INVALID, "invalid_filter", "Bộ lọc không hợp lệ",
-		                "late and at_risk take true or false");
+		                "late, at_risk and open take true or false");
 		return;
 	}
+	if (sort && strcmp(sort, "newest") == 0)
+		f.sort = DOSSIER_SORT_NEWEST;
+	else if (sort && strcmp(sort, "due") == 0)
+		f.sort = DOSSIER_SORT_DUE;
+	else if (sort && strcmp(sort, "overdue") == 0)
+		f.sort = DOSSIER_SORT_OVERDUE;
+	else if (sort) {
+		http_reply_fail(r, MC_ERR_INVALID, "invalid_sort", "Cách sắp xếp không hợp lệ",
+		                "sort takes newest, due or overdue");
+		return;
+	}
+	f.open = open && strcmp(open, "true") == 0;
 	if (late)
 		f.late = strcmp(late, "true") == 0;
 	f.at_risk = risk && strcmp(risk, "true") == 0;

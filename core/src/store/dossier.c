@@ -1228,6 +1228,48 @@ enum mc_err store_dossier_control_sheet(struct store *st, const char *code, json
 	return MC_OK;
 }
 
+static double dossier_late_seconds(const json_t *v)
+{
+	return json_number_value(json_object_get(json_object_get(v, "timing"), "late_seconds"));
+}
+
+/* qsort order of staff views: most working time past due first; ties keep
+ * the due order (soonest first), then the code. */
+static int dossier_cmp_overdue(const void *a, const void *b)
+{
+	const json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
+	double lx = dossier_late_seconds(x), ly = dossier_late_seconds(y);
+	if (lx != ly)
+		return lx > ly ? -1 : 1;
+	json_int_t dx = json_integer_value(json_object_get(x, "due_at"));
+	json_int_t dy = json_integer_value(json_object_get(y, "due_at"));
+	if (dx != dy)
+		return dx < dy ? -1 : 1;
+	return strcmp(json_string_value(json_object_get(x, "code")),
+	              json_string_value(json_object_get(y, "code")));
+}
+
+/* Sorts the staff views of all most overdue first, keeps only the at-risk
+ * ones when at_risk, and appends the page [offset, offset+limit) to items
+ * (new references). Returns how many were kept. all is not changed. */
+static int64_t dossier_page_overdue(json_t *all, bool at_risk, int offset, int limit,
+                                    json_t *items)
+{
+	size_t n = json_array_size(all), kept = 0;
+	json_t **v = xmalloc((n ? n : 1) * sizeof *v);
+	for (size_t i = 0; i < n; i++) {
+		json_t *d = json_array_get(all, i);
+		if (!at_risk ||
+		    json_is_true(json_object_get(json_object_get(d, "timing"), "at_risk")))
+			v[kept++] = d;
+	}
+	qsort(v, kept, sizeof *v, dossier_cmp_overdue);
+	for (size_t i = (size_t)offset; i < kept && json_array_size(items) < (size_t)limit; i++)
+		json_array_append(items, v[i]);
+	free(v);
+	return (int64_t)kept;
+}
+
 enum mc_err store_dossier_list(struct store *st, const struct dossier_filter *f, int offset,
                                int limit, json_t **out, struct mc_error *err)
 {
@@ -1242,7 +1284,10 @@ enum mc_err store_dossier_list(struct store *st, const struct dossier_filter *f,
 	    "  (coalesce(d.finished_at, d.paused_at, ?10) > d.due_at) = ?9))"
 	    " AND (?11 IS NULL OR d.code = ?11 OR d.applicant_phone = ?11"
 	    "  OR d.applicant_id_number = ?11)"
-	    " ORDER BY d.intake_at DESC, d.id DESC";
+	    " AND (?12 IS NULL OR d.status NOT IN ('result_ready', 'returned',"
+	    "  'returned_ineligible', 'withdrawn', 'cancelled', 'rejected_at_intake'))"
+	    " ORDER BY CASE WHEN ?13 IS NOT NULL THEN d.due_at END ASC NULLS LAST,"
+	    " d.intake_at DESC, d.id DESC";
 	int64_t from = 0, to = 0;
 	const char *bad = NULL;
 	if (f->received_from && !dossier_day_start(f->received_from, &from))
@@ -1260,7 +1305,7 @@ enum mc_err store_dossier_list(struct store *st, const struct dossier_filter *f,
 	sqlite3_stmt *s = store_stmt(c, page_sql);
 	if (s == NULL)
 		return store_sql_error(c, "dossier list", err);
-	json_t *items = json_array();
+	json_t *items = json_array(), *all = NULL;
 	const char *texts[] = {f->status, f->procedure, f->field, f->office, f->holder};
 	for (int i = 0; i < 5; i++)
 		if (texts[i])
@@ -1276,8 +1321,20 @@ enum mc_err store_dossier_list(struct store *st, const struct dossier_filter *f,
 	sqlite3_bind_int64(s, 10, now);
 	if (f->q)
 		sqlite3_bind_text(s, 11, f->q, -1, SQLITE_STATIC);
-	/* Paging in C: at_risk needs the calendar, so it filters here. */
+	if (f->open)
+		sqlite3_bind_int(s, 12, 1);
+	if (f->sort != DOSSIER_SORT_NEWEST)
+		sqlite3_bind_int(s, 13, 1);
+	/* Paging in C: at_risk needs the calendar, so it filters here; the
+	 * overdue order needs each row's working time past due, so every match
+	 * is kept, sorted, then cut to the page. */
 	while (store_next(s, &step)) {
+		if (f->sort == DOSSIER_SORT_OVERDUE) {
+			if (all == NULL)
+				all = json_array();
+			json_array_append_new(all, dossier_row_json(st, s, now));
+			continue;
+		}
 		if (f->at_risk) {
 			json_t *v = dossier_row_json(st, s, now);
 			if (!json_is_true(
@@ -1296,8 +1353,13 @@ enum mc_err store_dossier_list(struct store *st, const struct dossier_filter *f,
 	}
 	enum mc_err rc = store_scan_end(c, s, step, "dossier list", err);
 	if (rc) {
+		json_decref(all);
 		json_decref(items);
 		return rc;
+	}
+	if (all) {
+		total = dossier_page_overdue(all, f->at_risk, offset, limit, items);
+		json_decref(all);
 	}
 	*out = json_pack("{s:o, s:I, s:i, s:i}", "items", items, "total", (json_int_t)total,
 	                 "offset", offset, "limit", limit);

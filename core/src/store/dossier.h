@@ -50,11 +50,18 @@ struct dossier_filter {
 	int64_t due_before;                      /* 0: none */
 	int late;                                /* -1 any, 0 not late, 1 late */
 	bool at_risk;
+	bool open; /* only dossiers still in the office's hands (not result_ready nor final) */
 	const char *q; /* a code, a phone number or an ID number */
+	enum dossier_sort {
+		DOSSIER_SORT_NEWEST,  /* intake, newest first (the default) */
+		DOSSIER_SORT_DUE,     /* due instant, soonest first; no due instant last */
+		DOSSIER_SORT_OVERDUE, /* working time past the due instant, most first */
+	} sort;
 };
 
-/* A page of dossiers (staff views without history): *out gets
- * {"items":[…],"total":N,"offset":o,"limit":l} (the caller frees it).
+/* A page of dossiers (staff views without history) in f->sort order: *out
+ * gets {"items":[…],"total":N,"offset":o,"limit":l} (the caller frees it);
+ * total counts every match, not only the page.
  * MC_ERR_INVALID ("invalid_date", the filter named) when received_from or
  * received_to is not a real date; a database error otherwise; err filled and
  * *out untouched on any error. */
