@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "draw.h"
+#include "printer/format_vi.h"
 #include "util.h"
 
 #define REPORT_W (210 * PRINTER__MM)
@@ -26,8 +27,17 @@ struct report__block {
 	double *widths, *values, max;
 };
 
+/* The administrative frame (thể thức, Nghị định 30/2020/NĐ-CP), copies of
+ * struct printer_report_frame's strings; all NULL when not set. */
+struct report__frame {
+	bool set;
+	char *agency_parent, *agency, *number, *place_date, *recipient, *signer_title, *signer_name,
+	    *copies_to;
+};
+
 struct printer_report {
 	char *title, *subtitle, *footer;
+	struct report__frame frame;
 	struct report__block *blocks;
 	size_t n, cap;
 };
@@ -62,6 +72,15 @@ void printer_report_free(struct printer_report *r)
 		free(b->text);
 		free(b->unit);
 	}
+	struct report__frame *f = &r->frame;
+	free(f->agency_parent);
+	free(f->agency);
+	free(f->number);
+	free(f->place_date);
+	free(f->recipient);
+	free(f->signer_title);
+	free(f->signer_name);
+	free(f->copies_to);
 	free(r->blocks);
 	free(r->title);
 	free(r->subtitle);
@@ -79,6 +98,25 @@ static struct report__block *report__add(struct printer_report *r, enum report__
 	memset(b, 0, sizeof *b);
 	b->kind = kind;
 	return b;
+}
+
+static char *report__opt(const char *s)
+{
+	return s && *s ? printer__nfc(s) : NULL;
+}
+
+void printer_report_set_frame(struct printer_report *r, const struct printer_report_frame *f)
+{
+	struct report__frame *x = &r->frame;
+	x->set = true;
+	x->agency_parent = report__opt(f->agency_parent);
+	x->agency = report__opt(f->agency);
+	x->number = report__opt(f->number);
+	x->place_date = report__opt(f->place_date);
+	x->recipient = report__opt(f->recipient);
+	x->signer_title = report__opt(f->signer_title);
+	x->signer_name = report__opt(f->signer_name);
+	x->copies_to = report__opt(f->copies_to);
 }
 
 void printer_report_heading(struct printer_report *r, const char *text)
@@ -262,7 +300,13 @@ static void report__bars(struct printer__canvas *c, const struct report__block *
 			cairo_fill(c->cr);
 			cairo_restore(c->cr);
 		}
-		char *v = printer__xasprintf("%.1f%s", b->values[i], b->unit ? b->unit : "");
+		/* Counts as whole numbers ("328"), other values with one decimal,
+		 * both with the decimal comma; a unit after a space ("93,3 %"). */
+		char num[64];
+		double val = b->values[i];
+		printer_fmt_number_vi(val, val == floor(val) ? 0 : 1, num, sizeof num);
+		char *v = printer__xasprintf("%s%s%s", num, b->unit && *b->unit ? " " : "",
+		                             b->unit ? b->unit : "");
 		l = printer__layout(c, v, false, REPORT_FONT, 7.5, PRINTER__ALIGN_LEFT, value_w);
 		if (l) {
 			printer__paint_layout(c, l, c->x0 + label_w + w + 3, c->y);
@@ -272,6 +316,103 @@ static void report__bars(struct printer__canvas *c, const struct report__block *
 		c->y += bar_h + gap;
 	}
 	c->y += 4;
+}
+
+/* Paints markup in a column [x, x + w) from y down; returns its height. */
+static double report__cell(struct printer__canvas *c, const char *markup, double size,
+                           enum printer__align align, double x, double y, double w)
+{
+	PangoLayout *l = printer__layout(c, markup, true, REPORT_FONT, size, align, w);
+	if (l == NULL)
+		return 0;
+	double h = printer__layout_height(l);
+	printer__paint_layout(c, l, x, y);
+	g_object_unref(l);
+	return h;
+}
+
+/* A short rule centred in [x, x + w) at y. */
+static void report__rule(struct printer__canvas *c, double x, double w, double y, double len)
+{
+	if (c->measure)
+		return;
+	cairo_save(c->cr);
+	cairo_set_line_width(c->cr, 0.6);
+	cairo_move_to(c->cr, x + (w - len) / 2, y);
+	cairo_line_to(c->cr, x + (w + len) / 2, y);
+	cairo_stroke(c->cr);
+	cairo_restore(c->cr);
+}
+
+/* The document's head: the agency (its parent above, in capitals) and the
+ * number on the left; the national name and motto, then place and date, on
+ * the right. */
+static void report__frame_head(struct printer__canvas *c, const struct report__frame *f)
+{
+	const double lw = c->width * 0.42, rw = c->width - lw, x = c->x0, y = c->y;
+	double hl = 0, hr = 0;
+	char *up, *m;
+	if (f->agency_parent) {
+		up = g_utf8_strup(f->agency_parent, -1);
+		m = g_markup_printf_escaped("%s", up);
+		hl += report__cell(c, m, 9.5, PRINTER__ALIGN_CENTER, x, y + hl, lw);
+		g_free(m);
+		g_free(up);
+	}
+	if (f->agency) {
+		up = g_utf8_strup(f->agency, -1);
+		m = g_markup_printf_escaped("<b>%s</b>", up);
+		hl += report__cell(c, m, 9.5, PRINTER__ALIGN_CENTER, x, y + hl, lw);
+		g_free(m);
+		g_free(up);
+	}
+	report__rule(c, x, lw, y + hl + 2, lw * 0.35);
+	hl += 6;
+	if (f->number) {
+		m = g_markup_printf_escaped("%s", f->number);
+		hl += report__cell(c, m, 9.5, PRINTER__ALIGN_CENTER, x, y + hl, lw);
+		g_free(m);
+	}
+	hr += report__cell(c, "<b>CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM</b>", 9.5,
+	                   PRINTER__ALIGN_CENTER, x + lw, y, rw);
+	hr += report__cell(c, "<b>Độc lập - Tự do - Hạnh phúc</b>", 10, PRINTER__ALIGN_CENTER,
+	                   x + lw, y + hr, rw);
+	report__rule(c, x + lw, rw, y + hr + 2, rw * 0.45);
+	hr += 6;
+	if (f->place_date) {
+		m = g_markup_printf_escaped("<i>%s</i>", f->place_date);
+		hr += report__cell(c, m, 9.5, PRINTER__ALIGN_CENTER, x + lw, y + hr, rw);
+		g_free(m);
+	}
+	c->y += (hl > hr ? hl : hr) + 14;
+}
+
+/* The end of the document: where it goes (Nơi nhận) on the left, the
+ * signer's title, the hint to sign and the name on the right. */
+static void report__frame_sign(struct printer__canvas *c, const struct report__frame *f)
+{
+	const double lw = c->width * 0.45, rw = c->width - lw, x = c->x0;
+	const double space = 20 * PRINTER__MM;
+	printer__ensure(c, 48 + space);
+	double y = c->y + 10, hl = 0, hr = 0;
+	char *m;
+	if (f->copies_to) {
+		m = g_markup_printf_escaped("<b><i>Nơi nhận:</i></b>\n%s", f->copies_to);
+		hl = report__cell(c, m, 8, PRINTER__ALIGN_LEFT, x, y, lw);
+		g_free(m);
+	}
+	char *up = g_utf8_strup(f->signer_title ? f->signer_title : "Người lập báo cáo", -1);
+	m = g_markup_printf_escaped("<b>%s</b>", up);
+	hr += report__cell(c, m, 10, PRINTER__ALIGN_CENTER, x + lw, y, rw);
+	g_free(m);
+	g_free(up);
+	hr += report__cell(c, "<i>(Ký, ghi rõ họ tên)</i>", 9, PRINTER__ALIGN_CENTER, x + lw,
+	                   y + hr, rw);
+	hr += space;
+	m = g_markup_printf_escaped("<b>%s</b>", f->signer_name ? f->signer_name : "");
+	hr += report__cell(c, m, 10, PRINTER__ALIGN_CENTER, x + lw, y + hr, rw);
+	g_free(m);
+	c->y = y + (hl > hr ? hl : hr) + 6;
 }
 
 int printer_report_pdf(const struct printer_report *r, uint8_t **out, size_t *out_len, char *err,
@@ -295,9 +436,13 @@ int printer_report_pdf(const struct printer_report *r, uint8_t **out, size_t *ou
 	c.bottom = REPORT_H - REPORT_MARGIN;
 	c.on_page = report__footer;
 	c.on_page_arg = &x;
+	if (r->frame.set)
+		report__frame_head(&c, &r->frame);
 	report__para(&c, r->title, 14, true, PRINTER__ALIGN_CENTER, 0, 4);
 	if (r->subtitle)
 		report__para(&c, r->subtitle, 10, false, PRINTER__ALIGN_CENTER, 0, 8);
+	if (r->frame.recipient)
+		report__para(&c, r->frame.recipient, 10, false, PRINTER__ALIGN_CENTER, 0, 8);
 	for (size_t i = 0; i < r->n; i++) {
 		const struct report__block *b = &r->blocks[i];
 		switch (b->kind) {
@@ -311,6 +456,8 @@ int printer_report_pdf(const struct printer_report *r, uint8_t **out, size_t *ou
 		case REPORT_BARS: report__bars(&c, b); break;
 		}
 	}
+	if (r->frame.set)
+		report__frame_sign(&c, &r->frame);
 	printer__last_page(&c);
 	printer__canvas_finish(&c);
 	cairo_show_page(cr);

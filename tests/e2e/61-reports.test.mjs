@@ -1,5 +1,8 @@
 // The periodic report to the Home Affairs office: the CSV carries exactly the
-// API's figures, and the PDF read back with pdftotext shows the same ones.
+// API's figures (and a byte order mark, for Excel), and the PDF read back with
+// pdftotext shows the same ones in Vietnamese conventions (93,3 %, counts
+// without ".0") inside the administrative frame: Quốc hiệu and Tiêu ngữ, the
+// agency, the number, place and date, the signer block.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -12,7 +15,10 @@ const at = (y, mo, d, h, mi = 0) => Date.UTC(y, mo - 1, d, h - 7, mi) / 1000;
 const SKIP = spawnSync('pdftotext', ['-v']).error ? 'pdftotext is missing (apt-get install poppler-utils)' : false;
 
 let s;
-before(async () => { s = await startServer({ bundle: DOSSIER_BUNDLE, args: ['--test-clock'] }); });
+const BUNDLE = { ...DOSSIER_BUNDLE,
+  office: { ...DOSSIER_BUNDLE.office, name: 'Bộ phận Tiếp nhận và Trả kết quả - UBND huyện Hướng Hóa',
+    parent: 'UBND huyện Hướng Hóa', locality: 'Hướng Hóa' } };
+before(async () => { s = await startServer({ bundle: BUNDLE, args: ['--test-clock'] }); });
 after(async () => { await s.stop(); s.cleanup(); });
 
 const clock = async (t) => {
@@ -38,7 +44,8 @@ test('2026-Q1 as CSV and PDF: the same figures as GET /indicators', { skip: SKIP
   const csv = await s.as('sup', 'GET', '/api/v1/reports/2026-Q1.csv');
   assert.equal(csv.status, 200);
   assert.match(csv.headers['content-type'], /text\/csv/);
-  const rows = csv.text.trim().split('\r\n').map((l) => l.match(/("([^"]|"")*"|[^,]*)(,|$)/g).map((x) => x.replace(/,$/, '').replace(/^"|"$/g, '')));
+  assert.ok(csv.text.startsWith('\uFEFF'), 'the CSV starts with the UTF-8 byte order mark');
+  const rows = csv.text.replace(/^\uFEFF/, '').trim().split('\r\n').map((l) => l.match(/("([^"]|"")*"|[^,]*)(,|$)/g).map((x) => x.replace(/,$/, '').replace(/^"|"$/g, '')));
   const val = (section, group, metric) => rows.find((r) => r[0] === section && r[1] === group && r[2] === metric)?.[4];
   assert.equal(rows.find((r) => r[0] === 'period')[4], 'Quý I năm 2026');
   assert.equal(val('dossiers', 'total', 'received'), String(api.dossiers.total.received));
@@ -46,6 +53,10 @@ test('2026-Q1 as CSV and PDF: the same figures as GET /indicators', { skip: SKIP
   assert.equal(Number(val('dossiers', 'total', 'on_time_rate')), api.dossiers.total.on_time_rate);
   assert.equal(Number(val('dossiers', 'TP', 'on_time_rate')), api.dossiers.groups.find((g) => g.key === 'TP').on_time_rate);
   assert.equal(Number(val('score_766', 'processing_on_time', 'points')), api.score_766.parts[0].points);
+  // The text column as printed: a decimal comma and a space before %.
+  const shown = (section, group, metric) => rows.find((r) => r[0] === section && r[1] === group && r[2] === metric)?.[5];
+  assert.equal(shown('dossiers', 'total', 'on_time_rate'), `${(api.dossiers.total.on_time_rate * 100).toFixed(1).replace('.', ',')} %`);
+  assert.equal(shown('dossiers', 'total', 'received'), String(api.dossiers.total.received));
 
   const pdf = await s.as('sup', 'GET', '/api/v1/reports/2026-Q1.pdf');
   assert.equal(pdf.status, 200);
@@ -66,14 +77,33 @@ test('2026-Q1 as CSV and PDF: the same figures as GET /indicators', { skip: SKIP
   const text = t.stdout;
   assert.match(text, /BÁO CÁO TÌNH HÌNH GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH/);
   assert.match(text, /Quý I năm 2026/);
+  // The frame: national name and motto, the agency under its parent, the
+  // number, place and date of today (the test clock: 02/4/2026), the signer.
+  assert.match(text, /CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM/);
+  assert.match(text, /Độc lập - Tự do - Hạnh phúc/);
+  assert.match(text, /UBND HUYỆN HƯỚNG HÓA/);
+  assert.match(text, /BỘ PHẬN TIẾP NHẬN VÀ TRẢ KẾT QUẢ/);
+  assert.match(text, /Số:\s+\/BC-/);
+  assert.match(text, /Hướng Hóa, ngày 02 tháng 4 năm 2026/);
+  assert.match(text, /Kính gửi: Phòng Nội vụ/);
+  assert.match(text, /NGƯỜI LẬP BÁO CÁO/);
+  assert.match(text, /\(Ký, ghi rõ họ tên\)/);
+  assert.match(text, /Nơi nhận:/);
+  assert.match(text, /từ 01\/01\/2026 đến 31\/03\/2026/);
+  // Vietnamese numbers: no decimal point anywhere among the figures, no
+  // count with ".0".
+  assert.doesNotMatch(text, /\d\.\d+ ?%/, 'percentages take a decimal comma');
+  assert.doesNotMatch(text, /\b\d+\.0\b/, 'counts have no ".0"');
   const line = (label) => text.split('\n').find((l) => l.includes(label)) ?? '';
   const tot = api.dossiers.total;
   assert.match(line('Tiếp nhận mới'), new RegExp(`\\b${tot.received}\\b`));
   assert.match(line('Trước hạn'), new RegExp(`\\b${tot.finished.early}\\b`));
   assert.match(line('Quá hạn'), new RegExp(`\\b${tot.finished.late}\\b`));
-  assert.ok(line('Tỷ lệ đúng hạn').includes(`${(tot.on_time_rate * 100).toFixed(1)}%`), line('Tỷ lệ đúng hạn'));
+  const vi = (x, d) => x.toFixed(d).replace('.', ',');
+  assert.ok(line('Tỷ lệ đúng hạn').includes(`${vi(tot.on_time_rate * 100, 1)} %`), line('Tỷ lệ đúng hạn'));
   assert.ok(line('Phòng Tư pháp').includes('Phòng Tư pháp'));
-  assert.ok(line('Tiến độ giải quyết').includes(api.score_766.parts[0].points.toFixed(2)), line('Tiến độ giải quyết'));
+  const pts = api.score_766.parts[0].points;
+  assert.ok(line('Tiến độ giải quyết').includes(Number.isInteger(pts) ? String(pts) : vi(pts, 2)), line('Tiến độ giải quyết'));
   assert.match(text, /Phòng Tài nguyên và Môi trường/);
 });
 

@@ -12,7 +12,9 @@
 #include "util/csv.h"
 #include "util/strbuf.h"
 #include "util/xmalloc.h"
+#include "util/clock.h"
 #ifdef MOTCUA_HAVE_PRINTER
+#include "printer/format_vi.h"
 #include "printer/report.h"
 #endif
 
@@ -54,18 +56,26 @@ void route_indicators_staffing(struct api *api, struct http_request *r)
 
 /* ---- the report's figures, one list for the CSV and the PDF ----------------- */
 
-/* A figure as text: integers as is, shares as percent with one decimal, other
- * reals with two; null as "—". */
+/* A figure as Vietnamese text (printer/format_vi.h): counts and whole
+ * numbers without decimals, shares as "93,3 %", other reals with two decimals
+ * after a comma; null as "—". Without the printer library, the JSON text. */
 static void ind_fmt(json_t *v, bool percent, char *out, size_t len)
 {
+#ifdef MOTCUA_HAVE_PRINTER
+	double x = json_number_value(v);
 	if (json_is_integer(v))
-		snprintf(out, len, "%lld", (long long)json_integer_value(v));
+		printer_fmt_count_vi((long long)json_integer_value(v), out, len);
 	else if (json_is_real(v) && percent)
-		snprintf(out, len, "%.1f%%", json_real_value(v) * 100);
+		printer_fmt_percent_vi(x, out, len);
 	else if (json_is_real(v))
-		snprintf(out, len, "%.2f", json_real_value(v));
+		printer_fmt_number_vi(x, x == floor(x) ? 0 : 2, out, len);
 	else
 		snprintf(out, len, "—");
+#else
+	char *t = json_is_number(v) ? json_dumps(v, JSON_ENCODE_ANY) : NULL;
+	snprintf(out, len, "%s", t ? t : "—");
+	free(t);
+#endif
 }
 
 static const char *ind_str(json_t *v)
@@ -142,7 +152,8 @@ static const struct ind_metric ind_sat_metrics[] = {
 };
 #define IND_N_SAT (sizeof ind_sat_metrics / sizeof ind_sat_metrics[0])
 
-/* section,group,metric,label,value: value exactly as the API gives it. */
+/* section,group,metric,label,value,text: value exactly as the API gives it
+ * (a point before decimals, shares 0..1), text as the PDF prints it. */
 static void csv_metrics(struct strbuf *b, const char *section, const char *group, json_t *o,
                         const struct ind_metric *m, size_t n)
 {
@@ -156,7 +167,11 @@ static void csv_metrics(struct strbuf *b, const char *section, const char *group
 		csv_cell(b, m[i].path);
 		strbuf_puts(b, ",");
 		csv_cell(b, m[i].label);
-		strbuf_printf(b, ",%s\r\n", val && strcmp(val, "null") != 0 ? val : "");
+		strbuf_printf(b, ",%s,", val && strcmp(val, "null") != 0 ? val : "");
+		char text[64];
+		ind_fmt(v, m[i].percent, text, sizeof text);
+		csv_cell(b, text);
+		strbuf_puts(b, "\r\n");
 		free(val);
 	}
 }
@@ -166,9 +181,12 @@ static char *report_csv(json_t *ind, const char *label, size_t *len)
 	struct strbuf b = STRBUF_INIT;
 	size_t i;
 	json_t *g;
-	strbuf_puts(&b, "section,group,metric,label,value\r\n");
+	/* The byte order mark first: Excel then reads Vietnamese as UTF-8. */
+	strbuf_puts(&b, CSV_UTF8_BOM "section,group,metric,label,value,text\r\n");
 	csv_cell(&b, "period");
 	strbuf_puts(&b, ",\"\",\"label\",\"Kỳ báo cáo\",");
+	csv_cell(&b, label);
+	strbuf_puts(&b, ",");
 	csv_cell(&b, label);
 	strbuf_puts(&b, "\r\n");
 	csv_metrics(&b, "dossiers", "total", ind_path(ind, "dossiers.total"), ind_dossier_metrics,
@@ -188,7 +206,11 @@ static char *report_csv(json_t *ind, const char *label, size_t *len)
 		csv_cell(&b, json_string_value(json_object_get(g, "name")));
 		json_t *p = json_object_get(g, "points");
 		char *val = json_dumps(p, JSON_ENCODE_ANY | JSON_REAL_PRECISION(10));
-		strbuf_printf(&b, ",%s\r\n", json_is_null(p) ? "" : val);
+		char text[64];
+		ind_fmt(p, false, text, sizeof text);
+		strbuf_printf(&b, ",%s,", json_is_null(p) ? "" : val);
+		csv_cell(&b, text);
+		strbuf_puts(&b, "\r\n");
 		free(val);
 	}
 	return strbuf_detach(&b, len);
@@ -234,16 +256,52 @@ static void pdf_metrics(struct printer_report *rep, json_t *total, json_t *group
 	free(w);
 }
 
-static int report_pdf(json_t *ind, const char *label, const char *office, uint8_t **pdf,
+/* The report's frame from the office set-up (office: its JSON, may be
+ * NULL): the parent authority and the one-stop office ("… - parent" is cut
+ * to the office's own name), an open number for the registry to fill in,
+ * "<locality>, ngày … tháng … năm …" of today (dots when no locality is
+ * set), to the Home Affairs office, signed by whoever prepares it. Fills the
+ * caller's buffers; the strings live as long as office and the buffers. */
+static void report_frame(json_t *office, char *agency, size_t agency_len, char *place,
+                         size_t place_len, struct printer_report_frame *f)
+{
+	const char *name = json_string_value(json_object_get(office, "name"));
+	const char *parent = json_string_value(json_object_get(office, "parent"));
+	const char *locality = json_string_value(json_object_get(office, "locality"));
+	snprintf(agency, agency_len, "%s", name ? name : "Bộ phận Tiếp nhận và Trả kết quả");
+	size_t n = strlen(agency), pn = parent ? strlen(parent) : 0;
+	if (pn && n > pn + 3 && strcmp(agency + n - pn, parent) == 0 &&
+	    strncmp(agency + n - pn - 3, " - ", 3) == 0)
+		agency[n - pn - 3] = '\0';
+	char date[64];
+	printer_fmt_doc_date_vi(clock_now(), CLOCK_OFFICE_UTC_OFFSET, date, sizeof date);
+	snprintf(place, place_len, "%s, %s", locality && *locality ? locality : "……………", date);
+	*f = (struct printer_report_frame){
+	    .agency_parent = parent,
+	    .agency = agency,
+	    .number = "Số:        /BC-BPMC",
+	    .place_date = place,
+	    .recipient = "Kính gửi: Phòng Nội vụ",
+	    .signer_title = "Người lập báo cáo",
+	    .copies_to = "- Phòng Nội vụ;\n- Lưu: VT.",
+	};
+}
+
+static int report_pdf(json_t *ind, const char *label, json_t *office, uint8_t **pdf,
                       size_t *len, char *err, size_t errlen)
 {
-	char sub[300], buf[64];
-	snprintf(sub, sizeof sub, "%s (%s – %s) · %s", label,
-	         json_string_value(ind_path(ind, "period.from")),
-	         json_string_value(ind_path(ind, "period.to")), office);
+	char sub[300], buf[64], from[16], to[16], agency[300], place[200];
+	snprintf(sub, sizeof sub, "%s (từ %s đến %s)", label,
+	         printer_fmt_isodate_vi(json_string_value(ind_path(ind, "period.from")), from,
+	                                sizeof from),
+	         printer_fmt_isodate_vi(json_string_value(ind_path(ind, "period.to")), to,
+	                                sizeof to));
 	struct printer_report *rep =
 	    printer_report_new("BÁO CÁO TÌNH HÌNH GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH", sub,
 	                       "Gửi Phòng Nội vụ · số liệu từ hệ thống một cửa motcua");
+	struct printer_report_frame frame;
+	report_frame(office, agency, sizeof agency, place, sizeof place, &frame);
+	printer_report_set_frame(rep, &frame);
 	json_t *groups = ind_path(ind, "dossiers.groups");
 	size_t i, n = json_array_size(groups);
 	json_t *g;
@@ -387,11 +445,10 @@ void route_report_get(struct api *api, struct http_request *r)
 	char *office_s = store_setting_get(api->st, "office");
 	json_t *office = office_s ? json_loads(office_s, 0, NULL) : NULL;
 	free(office_s);
-	const char *oname = json_string_value(json_object_get(office, "name"));
 	uint8_t *bytes = NULL;
 	size_t len = 0;
 	char msg[200];
-	int rc = report_pdf(ind, label, oname ? oname : "", &bytes, &len, msg, sizeof msg);
+	int rc = report_pdf(ind, label, office, &bytes, &len, msg, sizeof msg);
 	json_decref(office);
 	json_decref(ind);
 	if (rc != 0) {

@@ -973,17 +973,17 @@ static json_t *ind_766(struct store *st, const struct ind_dgroup *t, const struc
 	                              "on_time", (json_int_t)t->on_time, "late",
 	                              (json_int_t)t->late, "open_late", (json_int_t)t->open_late)));
 	snprintf(f, sizeof f,
-	         "%g nếu hài lòng ≥ %g %%, dưới đó %g × tỷ lệ hài lòng / %g (tỷ lệ = hài lòng / số"
-	         " đánh giá)",
+	         "%g nếu hài lòng ≥ %g %%, dưới đó %g × tỷ lệ hài lòng / %g %% (tỷ lệ = hài lòng /"
+	         " số đánh giá)",
 	         p.satisfaction_max, p.satisfaction_full * 100, p.satisfaction_max,
-	         p.satisfaction_full);
+	         p.satisfaction_full * 100);
 	json_array_append_new(
 	    parts,
 	    ind_part("satisfaction", "Mức độ hài lòng", hb, b, p.satisfaction_max, f,
 	             json_pack("{s:I, s:I}", "satisfied", (json_int_t)(r->level[0] + r->level[1]),
 	                       "rated", (json_int_t)r->rated)));
-	snprintf(f, sizeof f, "%g × min(1, tỷ lệ nộp trực tuyến / %g)", p.online_max,
-	         p.online_full);
+	snprintf(f, sizeof f, "%g × min(1, tỷ lệ nộp trực tuyến / %g %%)", p.online_max,
+	         p.online_full * 100);
 	json_array_append_new(
 	    parts, ind_part("online_share", "Tỷ lệ hồ sơ trực tuyến", hc, c, p.online_max, f,
 	                    json_pack("{s:I, s:I}", "online", (json_int_t)t->online, "received",
@@ -1003,7 +1003,7 @@ static json_t *ind_766(struct store *st, const struct ind_dgroup *t, const struc
 	if (!hb)
 		json_array_append_new(missing,
 		                      json_pack("{s:s, s:s}", "part", "satisfaction", "missing",
-		                                "chưa có đánh giá nào trong kỳ (no ratings)"));
+		                                "chưa có đánh giá nào trong kỳ"));
 	return json_pack("{s:o, s:o, s:f, s:o, s:s}", "parts", parts, "points", ind_num(pts, 2),
 	                 "maximum", max, "missing", missing, "note",
 	                 "Chỉ các phần hệ thống có dữ liệu; công thức theo Cổng DVC quốc gia"

@@ -23,6 +23,24 @@ struct printer_report *printer_report_new(const char *title, const char *subtitl
                                           const char *footer);
 void printer_report_free(struct printer_report *r);
 
+/* The administrative frame of a report sent to another agency (thể thức,
+ * Nghị định 30/2020/NĐ-CP). Plain text; NULL or "" leaves a part out. */
+struct printer_report_frame {
+	const char *agency_parent; /* cơ quan chủ quản, printed in capitals */
+	const char *agency;        /* the issuing agency, in bold capitals */
+	const char *number;        /* "Số: …/BC-BPMC" under the agency */
+	const char *place_date;    /* "Hướng Hóa, ngày 02 tháng 4 năm 2026" (italic) */
+	const char *recipient;     /* "Kính gửi: Phòng Nội vụ", under the title */
+	const char *signer_title;  /* above the signature ("Người lập báo cáo" if NULL) */
+	const char *signer_name;   /* under the signature; NULL: left to write by hand */
+	const char *copies_to;     /* Nơi nhận, one "- …;" per line */
+};
+
+/* Gives r the frame: the national name and motto (Quốc hiệu, Tiêu ngữ), the
+ * agency and number, place and date above the title; the recipients and the
+ * signer block after the last block. Every string is copied. Call once. */
+void printer_report_set_frame(struct printer_report *r, const struct printer_report_frame *f);
+
 /* A section heading; a paragraph of plain text (not markup). */
 void printer_report_heading(struct printer_report *r, const char *text);
 void printer_report_text(struct printer_report *r, const char *text);
