@@ -453,7 +453,7 @@ static int cmd_intake(struct cc *c, int argc, char **argv)
 		json_array_foreach(json_object_get(proc, "documents"), i, d)
 		{
 			fprintf(stderr, "  %zu. %s (%s, %lld)%s\n", i + 1, cc_str(d, "name", "?"),
-			        cc_str(d, "kind", "?"),
+			        cc_doc_kind_text(c, cc_str(d, "kind", "?")),
 			        (long long)json_integer_value(json_object_get(d, "count")),
 			        json_is_true(json_object_get(d, "required"))
 			            ? T(c, " — bắt buộc", " — required")

@@ -7,6 +7,7 @@
 
 #include "counter.h"
 #include "printer/submit.h"
+#include "util/strbuf.h"
 #include "util/xmalloc.h"
 
 static int cmd_printers(struct cc *c, int argc, char **argv)
@@ -61,12 +62,23 @@ static int cmd_printers(struct cc *c, int argc, char **argv)
 		       dest,
 		       from_server ? T(c, "do máy chủ gán", "assigned by the server")
 		                   : T(c, "đặt trên máy này", "set on this computer"));
-		if (st.reachable)
-			printf(T(c, "Trạng thái: %s, %s nhận lệnh in; %s %s\n",
-			         "State: %s, %saccepting jobs; %s %s\n"),
-			       printer_device_state_name(st.state),
-			       st.accepting_jobs ? "" : T(c, "không ", "not "), st.reasons,
-			       st.message);
+		if (st.reachable) {
+			/* In words: the state, then each printer-state-reason. */
+			struct strbuf words = STRBUF_INIT;
+			char *reasons = xstrdup(st.reasons), *save = NULL;
+			for (char *r = strtok_r(reasons, ",", &save); r;
+			     r = strtok_r(NULL, ",", &save))
+				strbuf_printf(&words, "%s%s", words.len ? ", " : "",
+				              cc_printer_reason_text(c, r));
+			free(reasons);
+			printf(
+			    T(c, "Trạng thái: %s, %s lệnh in; %s.\n", "State: %s, %s jobs; %s.\n"),
+			    cc_printer_state_text(c, printer_device_state_name(st.state)),
+			    st.accepting_jobs ? T(c, "đang nhận", "accepting")
+			                      : T(c, "không nhận", "not accepting"),
+			    words.len ? words.data : cc_printer_reason_text(c, "none"));
+			strbuf_free(&words);
+		}
 	}
 	if (!st.reachable)
 		rc = cc_fail(

@@ -1,6 +1,7 @@
 /* return CODE|QR-URL: hands the result to the citizen (trả kết quả): shows the
- * dossier, records who collected it after the ID was checked, and offers the
- * rating link. */
+ * dossier, records who collected it after the ID was checked, and prints the
+ * rating slip (QR code and short code) on the counter's ticket printer. A
+ * dossier already returned is said so: when, and to whom. */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +17,8 @@ static int cmd_return(struct cc *c, int argc, char **argv)
 	                                     {"id-checked", no_argument, NULL, 'i'},
 	                                     {"rating-link", no_argument, NULL, 'r'},
 	                                     {"no-rating-link", no_argument, NULL, 'R'},
+	                                     {"rating-slip", no_argument, NULL, 'r'},
+	                                     {"no-rating-slip", no_argument, NULL, 'R'},
 	                                     {NULL, 0, NULL, 0}};
 	const char *by = NULL;
 	bool id_checked = false;
@@ -42,6 +45,21 @@ static int cmd_return(struct cc *c, int argc, char **argv)
 	if (!c->json)
 		cc_dossier_show(c, d);
 	const char *status = cc_str(d, "status", "");
+	if (strcmp(status, "returned") == 0) {
+		char when[32];
+		rc = cc_fail(
+		    c, CC_REFUSED,
+		    T(c,
+		      "Hồ sơ %s đã trả kết quả lúc %s cho %s. Phiếu đánh giá: motcua-counter "
+		      "rating-slip %s",
+		      "Dossier %s was already returned on %s to %s. A rating slip: motcua-counter "
+		      "rating-slip %s"),
+		    code,
+		    cc_date_time(json_integer_value(json_object_get(d, "returned_at")), when,
+		                 sizeof when),
+		    cc_str(d, "returned_to", "?"), code);
+		goto out;
+	}
 	if (strcmp(status, "result_ready") != 0) {
 		rc = cc_fail(c, CC_REFUSED,
 		             T(c, "Hồ sơ %s chưa có kết quả để trả (trạng thái: %s).",
@@ -93,27 +111,24 @@ static int cmd_return(struct cc *c, int argc, char **argv)
 	}
 	if (rating < 0)
 		rating = cc_interactive() ? cc_confirm(c,
-		                                       T(c, "Tạo đường dẫn đánh giá cho người dân?",
-		                                         "Make a rating link for the citizen?"),
+		                                       T(c, "In phiếu đánh giá cho người dân?",
+		                                         "Print a rating slip for the citizen?"),
 		                                       true)
 		                          : 1;
+	/* The rating slip: the link as a QR code and a short code, printed on
+	 * the counter's ticket printer for the citizen to take away. */
 	if (rating) {
-		json_t *link;
-		path = xasprintf("/api/v1/dossiers/%s/rating-link", enc);
-		int lrc = cc_api(c, "POST", path, NULL, &link);
-		free(path);
-		if (lrc == CC_OK) {
-			if (c->json)
-				cc_print_json(link);
-			else
-				printf(T(c, "Đường dẫn đánh giá: %s%s\n", "Rating link: %s%s\n"),
-				       cc_server(c), cc_str(link, "url", ""));
-			json_decref(link);
-		} else {
-			fprintf(stderr, "%s\n",
-			        T(c, "(Kết quả đã được trả; chỉ đường dẫn đánh giá chưa tạo được.)",
-			          "(The result was handed over; only the rating link failed.)"));
-		}
+		int lrc = cc_rating_slip(c, json_object_get(ans, "dossier"));
+		if (lrc == CC_NOT_PRINTED)
+			rc = lrc;
+		else if (lrc != CC_OK)
+			fprintf(stderr,
+			        T(c,
+			          "(Kết quả đã được trả; chỉ phiếu đánh giá chưa tạo được: "
+			          "motcua-counter rating-slip %s)\n",
+			          "(The result was handed over; only the rating slip failed: "
+			          "motcua-counter rating-slip %s)\n"),
+			        code);
 	}
 	free(enc);
 out:
@@ -126,9 +141,9 @@ out:
 }
 
 const struct cc_command cmd_return_entry = {
-    "return", "CODE|QR-URL [--collected-by NAME --id-checked] [--rating-link|--no-rating-link]",
-    "Trả kết quả: xem hồ sơ, ghi người nhận (đã kiểm tra giấy tờ tùy thân), tạo đường dẫn đánh "
+    "return", "CODE|QR-URL [--collected-by NAME --id-checked] [--rating-slip|--no-rating-slip]",
+    "Trả kết quả: xem hồ sơ, ghi người nhận (đã kiểm tra giấy tờ tùy thân), in phiếu đánh "
     "giá.",
-    "Hand over a result: show the dossier, record who collected it (ID checked), make the "
-    "rating link.",
+    "Hand over a result: show the dossier, record who collected it (ID checked), print the "
+    "rating slip.",
     cmd_return};

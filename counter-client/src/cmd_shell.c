@@ -142,9 +142,10 @@ static void shell_draw(struct shell *sh, bool force)
 	char *line = cc_queue_line(sh->c, sh->queue, sh->c->cfg.counter);
 	if (force || sh->last_line == NULL || strcmp(line, sh->last_line) != 0) {
 		char t[16];
-		time_t now = time(NULL);
+		/* Office time (UTC+7, no summer time), whatever the computer's zone. */
+		time_t now = time(NULL) + 7 * 3600;
 		struct tm tm;
-		localtime_r(&now, &tm);
+		gmtime_r(&now, &tm);
 		strftime(t, sizeof t, "%H:%M:%S", &tm);
 		printf("%s[%s] %s\n> ", sh->tty ? "\r\033[K" : "", t, line);
 		fflush(stdout);
@@ -176,12 +177,13 @@ static void shell_help(struct cc *c)
 	printf(
 	    "%s\n",
 	    T(c,
-	      "n = gọi số tiếp theo · r = gọi lại · x = vắng mặt · f = kết thúc (f removed: hủy) · "
-	      "t NHÓM|QUẦY = chuyển · o = mở quầy · p = tạm dừng · s = trạng thái · q = thoát · ? "
-	      "= "
-	      "trợ giúp",
-	      "n = next · r = recall · x = no-show · f = finish (f removed) · t GROUP|COUNTER = "
-	      "transfer · o = open · p = pause · s = status · q = quit · ? = help"));
+	      "n = gọi số tiếp theo · r = gọi lại · x = vắng mặt · j SỐ = xếp lại số vắng mặt · "
+	      "f = kết thúc (f removed: hủy) · t NHÓM|QUẦY = chuyển · o = mở quầy · p = tạm dừng · "
+	      "s = trạng thái · q = thoát · ? = trợ giúp",
+	      "n = next · r = recall · x = no-show · j NUMBER = rejoin a no-show · f = finish (f "
+	      "removed) · t GROUP|COUNTER = transfer · o = open · p = pause · s = status · q = "
+	      "quit · "
+	      "? = help"));
 }
 
 /* Runs one typed line; returns -1 to quit, else the action's exit code. */
@@ -210,6 +212,9 @@ static int shell_do(struct shell *sh, char *line)
 		rc = cc_counter_action(c, "recall", NULL);
 	} else if (strcmp(line, "x") == 0 || strcmp(line, "no-show") == 0) {
 		rc = cc_counter_action(c, "no-show", NULL);
+	} else if ((strcmp(line, "j") == 0 || strcmp(line, "rejoin") == 0) && *arg) {
+		char *argv[] = {line, arg, NULL};
+		rc = cmd_rejoin_entry.exec(c, 2, argv);
 	} else if (strcmp(line, "f") == 0 || strcmp(line, "finish") == 0) {
 		const char *o = *arg ? arg : "served";
 		if (strcmp(o, "served") != 0 && strcmp(o, "removed") != 0) {

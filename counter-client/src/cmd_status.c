@@ -25,7 +25,7 @@ static int cmd_status(struct cc *c, int argc, char **argv)
 	} else {
 		printf(T(c, "Máy chủ: %s · người dùng: %s (%s)\n", "Server: %s · user: %s (%s)\n"),
 		       cc_server(c), cc_str(session, "username", "?"),
-		       cc_str(session, "role", "?"));
+		       cc_role_text(c, cc_str(session, "role", "?")));
 		if (c->cfg.counter > 0) {
 			char *line = cc_queue_line(c, queue, c->cfg.counter);
 			printf("%s\n", line);

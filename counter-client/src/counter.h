@@ -55,7 +55,7 @@ struct cc_command {
 extern const struct cc_command cmd_login_entry, cmd_logout_entry, cmd_counter_entry,
     cmd_status_entry, cmd_next_entry, cmd_recall_entry, cmd_no_show_entry, cmd_transfer_entry,
     cmd_finish_entry, cmd_intake_entry, cmd_return_entry, cmd_lookup_entry, cmd_print_entry,
-    cmd_reprint_entry, cmd_printers_entry, cmd_shell_entry;
+    cmd_reprint_entry, cmd_printers_entry, cmd_shell_entry, cmd_rejoin_entry, cmd_rating_slip_entry;
 
 /* The vi or en text of a message, as chosen by --lang or the locale. */
 #define T(c, vi, en) ((c)->lang == CC_EN ? (en) : (vi))
@@ -72,6 +72,18 @@ int cc_usage(struct cc *c, const struct cc_command *cmd);
 void cc_print_json(json_t *j);
 /* "hh:mm dd/mm/yyyy" in office time (UTC+7) into buf; "" for t <= 0. */
 const char *cc_time(int64_t t, char *buf, size_t size);
+/* "dd/mm/yyyy HH:MM" in office time (UTC+7) into buf; "" for t <= 0. */
+const char *cc_date_time(int64_t t, char *buf, size_t size);
+/* What a clerk reads for a machine word, in c's language (the word itself
+ * when unknown): a role ("counter": "cán bộ một cửa"), a document kind
+ * ("original": "bản chính"), a printer state ("idle": "sẵn sàng") and one
+ * printer-state-reason ("media-empty": "hết giấy"). Static strings. */
+const char *cc_role_text(struct cc *c, const char *role);
+const char *cc_doc_kind_text(struct cc *c, const char *kind);
+const char *cc_printer_state_text(struct cc *c, const char *state);
+const char *cc_printer_reason_text(struct cc *c, const char *reason);
+/* The legal name of a form: "Mẫu 01" for "mau-01" (form itself when unknown). */
+const char *cc_form_text(const char *form);
 /* A string member of o, or dflt when absent or not a string. */
 const char *cc_str(json_t *o, const char *key, const char *dflt);
 /* True when argv holds -h or --help. */
@@ -156,6 +168,13 @@ int cc_print_form(struct cc *c, json_t *dossier, const char *form, const char *s
  * assigns to the counter. Returns a malloc'd target and sets *from_server, or
  * NULL when there is none (why filled). */
 char *cc_printer_dest(struct cc *c, bool *from_server, char *why, size_t why_size);
+/* Prints the rating slip (phiếu đánh giá: the link's QR code and its token as
+ * a short code) of dossier (the staff view) on this counter's ticket printer,
+ * else the office default; link is the answer of POST .../rating-link.
+ * Returns CC_OK, or CC_NOT_PRINTED after saying why and how to print again. */
+int cc_print_rating_slip(struct cc *c, json_t *dossier, json_t *link);
+/* POST /dossiers/CODE/rating-link for dossier, then cc_print_rating_slip. */
+int cc_rating_slip(struct cc *c, json_t *dossier);
 /* "mau-01" for "mau-01", "01", "1", "mau01"; NULL for anything else. */
 const char *cc_form_name(const char *s);
 

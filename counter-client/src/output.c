@@ -64,6 +64,19 @@ const char *cc_time(int64_t t, char *buf, size_t size)
 	return buf;
 }
 
+const char *cc_date_time(int64_t t, char *buf, size_t size)
+{
+	struct tm tm;
+	time_t local = (time_t)(t + 7 * 3600);
+	if (t <= 0 || gmtime_r(&local, &tm) == NULL) {
+		if (size)
+			buf[0] = '\0';
+		return buf;
+	}
+	strftime(buf, size, "%d/%m/%Y %H:%M", &tm);
+	return buf;
+}
+
 const char *cc_str(json_t *o, const char *key, const char *dflt)
 {
 	json_t *v = json_object_get(o, key);
@@ -79,4 +92,85 @@ bool cc_wants_help(int argc, char **argv)
 			return true;
 	}
 	return false;
+}
+
+/* One machine word and what a clerk reads for it, in each language. */
+struct output_word {
+	const char *key, *vi, *en;
+};
+
+/* The entry of words whose key is key, or key itself when unknown. */
+static const char *output_word(struct cc *c, const struct output_word *words, size_t n,
+                               const char *key)
+{
+	for (size_t i = 0; key && i < n; i++)
+		if (strcmp(words[i].key, key) == 0)
+			return T(c, words[i].vi, words[i].en);
+	return key ? key : "";
+}
+
+const char *cc_role_text(struct cc *c, const char *role)
+{
+	static const struct output_word words[] = {
+	    {"admin", "quản trị hệ thống", "administrator"},
+	    {"supervisor", "lãnh đạo, giám sát", "supervisor"},
+	    {"counter", "cán bộ một cửa", "counter clerk"},
+	    {"specialist", "chuyên viên phòng chuyên môn", "specialist"},
+	};
+	return output_word(c, words, sizeof words / sizeof words[0], role);
+}
+
+const char *cc_doc_kind_text(struct cc *c, const char *kind)
+{
+	static const struct output_word words[] = {
+	    {"original", "bản chính", "original"},
+	    {"copy", "bản sao", "copy"},
+	    {"certified_copy", "bản sao chứng thực", "certified copy"},
+	    {"either", "bản chính hoặc bản sao", "original or copy"},
+	};
+	return output_word(c, words, sizeof words / sizeof words[0], kind);
+}
+
+const char *cc_form_text(const char *form)
+{
+	static const char *const names[][2] = {
+	    {"mau-01", "Mẫu 01"}, {"mau-02", "Mẫu 02"}, {"mau-03", "Mẫu 03"},
+	    {"mau-04", "Mẫu 04"}, {"mau-05", "Mẫu 05"}, {"mau-06", "Mẫu 06"},
+	};
+	for (size_t i = 0; form && i < sizeof names / sizeof names[0]; i++)
+		if (strcmp(names[i][0], form) == 0)
+			return names[i][1];
+	return form ? form : "";
+}
+
+const char *cc_printer_state_text(struct cc *c, const char *state)
+{
+	static const struct output_word words[] = {
+	    {"idle", "sẵn sàng", "idle"},
+	    {"processing", "đang in", "printing"},
+	    {"stopped", "đã dừng", "stopped"},
+	    {"unknown", "không rõ", "unknown"},
+	};
+	return output_word(c, words, sizeof words / sizeof words[0], state);
+}
+
+const char *cc_printer_reason_text(struct cc *c, const char *reason)
+{
+	static const struct output_word words[] = {
+	    {"none", "không có cảnh báo", "no warnings"},
+	    {"offline-report", "mất kết nối", "offline"},
+	    {"media-empty", "hết giấy", "out of paper"},
+	    {"media-empty-error", "hết giấy", "out of paper"},
+	    {"media-empty-report", "hết giấy", "out of paper"},
+	    {"media-jam", "kẹt giấy", "paper jam"},
+	    {"media-jam-error", "kẹt giấy", "paper jam"},
+	    {"paused", "tạm dừng", "paused"},
+	    {"door-open", "nắp máy đang mở", "a door is open"},
+	    {"door-open-error", "nắp máy đang mở", "a door is open"},
+	    {"toner-low", "sắp hết mực", "toner low"},
+	    {"toner-low-report", "sắp hết mực", "toner low"},
+	    {"toner-empty", "hết mực", "out of toner"},
+	    {"toner-empty-error", "hết mực", "out of toner"},
+	};
+	return output_word(c, words, sizeof words / sizeof words[0], reason);
 }

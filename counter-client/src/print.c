@@ -10,6 +10,7 @@
 #include "printer/dossier_forms.h"
 #include "printer/fields.h"
 #include "printer/render.h"
+#include "printer/slip.h"
 #include "printer/submit.h"
 #include "util/xmalloc.h"
 
@@ -184,7 +185,7 @@ int cc_print_form(struct cc *c, json_t *dossier, const char *form, const char *s
 		if (!c->json)
 			printf(T(c, "Đã in %s của hồ sơ %s (%d bản) trên %s.\n",
 			         "Printed %s of dossier %s (%d copies) on %s.\n"),
-			       form, code, copies, dest);
+			       cc_form_text(form), code, copies, dest);
 		free(dest);
 		return CC_OK;
 	}
@@ -195,6 +196,154 @@ int cc_print_form(struct cc *c, json_t *dossier, const char *form, const char *s
 	          "Kiểm tra máy in rồi in lại: motcua-counter print %s %s",
 	          "Dossier %s IS SAVED on the server but %s was NOT PRINTED (%d of %d copies): %s. "
 	          "Check the printer, then reprint: motcua-counter print %s %s"),
-	        code, form, printed, copies, why, code, form);
+	        code, cc_form_text(form), printed, copies, why, code, form);
 	return CC_NOT_PRINTED;
+}
+
+/* The counter's ticket printer, for slips: the one set on this computer (PDF),
+ * else the one the server assigns to the counter (PDF or ESC/POS), else the
+ * office's default. Returns a malloc'd target with *raw (ESC/POS) and *paper
+ * set, or NULL with why filled. */
+static char *print_slip_dest(struct cc *c, bool *raw, enum printer_paper *paper, char *why,
+                             size_t why_size)
+{
+	*raw = false;
+	*paper = PRINTER_PAPER_ROLL_80;
+	if (c->cfg.printer)
+		return xstrdup(c->cfg.printer);
+	json_t *list, *p, *no, *mine = NULL, *dflt = NULL;
+	size_t i, j;
+	if (c->cfg.token == NULL ||
+	    cc_api(c, "GET", "/api/v1/printers?limit=500", NULL, &list) != CC_OK) {
+		snprintf(why, why_size, "%s",
+		         T(c, "không đọc được danh sách máy in", "cannot read the printers"));
+		return NULL;
+	}
+	json_array_foreach(json_object_get(list, "items"), i, p)
+	{
+		if (!json_is_true(json_object_get(p, "active")))
+			continue;
+		if (dflt == NULL && json_is_true(json_object_get(p, "default")))
+			dflt = p;
+		json_array_foreach(json_object_get(p, "counters"), j, no)
+		{
+			if (mine == NULL && json_integer_value(no) == c->cfg.counter)
+				mine = p;
+		}
+	}
+	p = mine ? mine : dflt;
+	char *dest = p ? xstrdup(cc_str(p, "target", "")) : NULL;
+	if (p) {
+		const char *pp = cc_str(p, "paper", "80mm");
+		*raw = strcmp(cc_str(p, "format", "pdf"), "escpos") == 0;
+		*paper = strcmp(pp, "58mm") == 0 ? PRINTER_PAPER_ROLL_58
+		         : strcmp(pp, "a5") == 0 ? PRINTER_PAPER_A5
+		         : strcmp(pp, "a4") == 0 ? PRINTER_PAPER_A4
+		                                 : PRINTER_PAPER_ROLL_80;
+		if (*raw && (*paper == PRINTER_PAPER_A5 || *paper == PRINTER_PAPER_A4))
+			*paper = PRINTER_PAPER_ROLL_80;
+	}
+	json_decref(list);
+	if (dest == NULL || *dest == '\0') {
+		free(dest);
+		snprintf(why, why_size,
+		         T(c, "quầy %d chưa có máy in và văn phòng chưa có máy in mặc định",
+		           "counter %d has no printer and the office no default one"),
+		         c->cfg.counter);
+		return NULL;
+	}
+	return dest;
+}
+
+/* "YB8N-Y56G-J8UF-T244-NAP3": the token in groups of four, for reading aloud
+ * and typing. Caller frees. */
+static char *print_grouped(const char *token)
+{
+	size_t n = strlen(token);
+	char *out = xmalloc(n + n / 4 + 1), *q = out;
+	for (size_t i = 0; i < n; i++) {
+		if (i > 0 && i % 4 == 0)
+			*q++ = '-';
+		*q++ = token[i];
+	}
+	*q = '\0';
+	return out;
+}
+
+int cc_print_rating_slip(struct cc *c, json_t *dossier, json_t *link)
+{
+	const char *code = cc_str(dossier, "code", "?");
+	char why[512] = "", until[32], *dest = NULL, *text = NULL, *url = NULL, *grouped = NULL;
+	char *caption = NULL;
+	uint8_t *data = NULL;
+	size_t len = 0;
+	bool raw;
+	enum printer_paper paper;
+	json_t *queue = NULL;
+	int st = PRINTER_OK;
+
+	dest = print_slip_dest(c, &raw, &paper, why, sizeof why);
+	if (dest) {
+		if (cc_queue(c, &queue) != CC_OK)
+			queue = NULL;
+		url = xasprintf("%s%s", cc_server(c), cc_str(link, "url", ""));
+		grouped = print_grouped(cc_str(link, "token", ""));
+		cc_date_time(json_integer_value(json_object_get(link, "expires_at")), until,
+		             sizeof until);
+		until[10] = '\0'; /* the day is enough */
+		text = xasprintf("Hồ sơ: %s\n%s\nÔng/bà vui lòng cho biết mức độ hài lòng về việc "
+		                 "giải quyết hồ sơ.",
+		                 code, cc_str(json_object_get(dossier, "procedure"), "name", ""));
+		caption = xasprintf("Quét mã QR bằng điện thoại, hoặc mở:\n%s", url);
+		char *label = xasprintf("Mã đánh giá (dùng đến %s):", until);
+		struct printer_slip slip = {
+		    .office_name = cc_str(json_object_get(queue, "office"), "name", NULL),
+		    .title = "PHIẾU ĐÁNH GIÁ MỨC ĐỘ HÀI LÒNG",
+		    .text = text,
+		    .qr_url = url,
+		    .qr_caption = caption,
+		    .code_label = label,
+		    .code = grouped,
+		    .footer = "Đánh giá không ghi tên người đánh giá. Xin cảm ơn ông/bà!",
+		};
+		st = raw ? printer_slip_escpos(&slip, paper, &data, &len, why, sizeof why)
+		         : printer_slip_pdf(&slip, paper, &data, &len, why, sizeof why);
+		free(label);
+		if (st == PRINTER_OK) {
+			struct printer_job job;
+			char *title = xasprintf("%s phieu-danh-gia", code);
+			st =
+			    printer_print(dest, raw ? PRINTER_FORMAT_RAW : PRINTER_FORMAT_PDF, data,
+			                  len, title, PRINT_TIMEOUT_MS, &job, why, sizeof why);
+			free(title);
+			if (st == PRINTER_ERR_UNREACHABLE || st == PRINTER_ERR_TIMEOUT)
+				snprintf(why + strlen(why), sizeof why - strlen(why), " (%s)",
+				         T(c, "máy in tắt hoặc không kết nối được",
+				           "the printer is off or unreachable"));
+		}
+	}
+	int rc = CC_OK;
+	if (dest && st == PRINTER_OK) {
+		if (!c->json)
+			printf(T(c, "Đã in phiếu đánh giá của hồ sơ %s trên %s (mã %s).\n",
+			         "Printed the rating slip of dossier %s on %s (code %s).\n"),
+			       code, dest, grouped);
+	} else {
+		rc = cc_fail(
+		    c, CC_NOT_PRINTED,
+		    T(c,
+		      "CHƯA IN được phiếu đánh giá của hồ sơ %s: %s. Kiểm tra máy in rồi in "
+		      "lại: motcua-counter rating-slip %s",
+		      "The rating slip of dossier %s was NOT PRINTED: %s. Check the printer, "
+		      "then print it again: motcua-counter rating-slip %s"),
+		    code, why, code);
+	}
+	free(data);
+	free(caption);
+	free(text);
+	free(url);
+	free(grouped);
+	free(dest);
+	json_decref(queue);
+	return rc;
 }

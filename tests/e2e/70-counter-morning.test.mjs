@@ -66,7 +66,7 @@ test('a clerk\'s morning', async () => {
     '--docs', 'all', '--outcome', 'received']));
   const code = r.stdout.match(/Đã tiếp nhận hồ sơ (\S+)\./)[1];
   assert.match(code, /^000\.00\.19\.H47-\d{6}-0001$/);
-  assert.match(r.stdout, /Đã in mau-01 của hồ sơ .* \(2 bản\)/);
+  assert.match(r.stdout, /Đã in Mẫu 01 của hồ sơ .* \(2 bản\)/);
   const files = printer.pdfs();
   assert.equal(files.length, before + 2, 'two copies reached the printer');
   for (const f of files.slice(before)) {

@@ -25,6 +25,7 @@
 #include "printer/escpos.h"
 #include "printer/fields.h"
 #include "printer/render.h"
+#include "printer/slip.h"
 
 #define STATUS_URL "https://motcua.huonghoa.gov.vn/tra-cuu/000.00.19.H47-260105-0001"
 #define QUEUE_URL "https://motcua.huonghoa.gov.vn/q/A012?k=7f3a"
@@ -513,6 +514,55 @@ static void test_mau_01_from_dossier(void **state)
 	printer_form_free(form);
 }
 
+/* The rating slip on an 80 mm roll: title, dossier, the link as a QR code,
+ * the short code on one line; as ESC/POS too; sheet paper gets the roll
+ * layout as PDF. */
+static void test_rating_slip(void **state)
+{
+	static const char url[] = "https://motcua.huonghoa.gov.vn/rate?t=YB8NY56GJ8UFT244NAP3";
+	struct printer_slip slip = {
+	    .office_name = "Bộ phận Tiếp nhận và Trả kết quả - UBND huyện Hướng Hóa",
+	    .title = "PHIẾU ĐÁNH GIÁ MỨC ĐỘ HÀI LÒNG",
+	    .text = "Hồ sơ: " DOSSIER_CODE "\nĐăng ký kết hôn",
+	    .qr_url = url,
+	    .qr_caption = "Quét mã QR bằng điện thoại",
+	    .code_label = "Mã đánh giá:",
+	    .code = "YB8N-Y56G-J8UF-T244-NAP3",
+	    .footer = "Xin cảm ơn ông/bà!",
+	};
+	uint8_t *out = NULL;
+	size_t len = 0;
+	char err[256] = "", *text, *qr;
+
+	(void)state;
+	assert_int_equal(printer_slip_pdf(&slip, PRINTER_PAPER_ROLL_80, &out, &len, err, sizeof err),
+	                 PRINTER_OK);
+	text = pdf_artifact("rating-slip", out, len);
+	assert_contains(text, "PHIẾU ĐÁNH GIÁ MỨC ĐỘ HÀI LÒNG");
+	assert_contains(text, DOSSIER_CODE);
+	assert_contains(text, "YB8N-Y56G-J8UF-T244-NAP3");
+	qr = qr_of_png("rating-slip");
+	assert_string_equal(qr, url);
+	free(qr);
+	free(text);
+	free(out);
+	assert_int_equal(printer_slip_pdf(&slip, PRINTER_PAPER_A5, &out, &len, err, sizeof err),
+	                 PRINTER_OK);
+	free(out);
+	assert_int_equal(
+	    printer_slip_escpos(&slip, PRINTER_PAPER_ROLL_58, &out, &len, err, sizeof err),
+	    PRINTER_OK);
+	assert_true(len > 1000);
+	free(out);
+	assert_int_equal(printer_slip_escpos(&slip, PRINTER_PAPER_A4, &out, &len, err, sizeof err),
+	                 PRINTER_ERR_INVALID);
+	assert_null(out);
+	slip.title = NULL;
+	assert_int_equal(
+	    printer_slip_pdf(&slip, PRINTER_PAPER_ROLL_80, &out, &len, err, sizeof err),
+	    PRINTER_ERR_INVALID);
+}
+
 /* Every template loads and renders, also with no fields at all (blank form). */
 static void test_all_forms(void **state)
 {
@@ -630,6 +680,7 @@ int main(void)
 	    cmocka_unit_test(test_escpos_bands),
 	    cmocka_unit_test(test_mau_01),
 	    cmocka_unit_test(test_mau_01_from_dossier),
+	    cmocka_unit_test(test_rating_slip),
 	    cmocka_unit_test(test_all_forms),
 	    cmocka_unit_test(test_bad_templates),
 	    cmocka_unit_test(test_fields),

@@ -130,12 +130,19 @@ void route_ticket_rejoin(struct api *api, struct http_request *r)
 	int64_t id;
 	struct mc_error err;
 	json_t *ticket = NULL;
-	if (!http_parse_int(r->params[0], 1, INT64_MAX, &id)) {
+	/* The ticket's id, or today's number as the citizen holds it ("A003"). */
+	const char *p = r->params[0];
+	bool label = strlen(p) >= 2 && strlen(p) <= 16 && p[0] >= 'A' && p[0] <= 'Z';
+	for (size_t i = 1; label && p[i]; i++)
+		label = (p[i] >= '0' && p[i] <= '9') || (p[i] >= 'A' && p[i] <= 'Z');
+	if (!label && !http_parse_int(p, 1, INT64_MAX, &id)) {
 		http_reply_fail(r, MC_ERR_INVALID, "invalid_ticket_id", "Mã phiếu không hợp lệ",
-		                "Ticket id must be a positive integer");
+		                "Ticket must be an id or today's number (A003)");
 		return;
 	}
-	enum mc_err rc = store_ticket_rejoin(api->st, &r->who, id, &ticket, &err);
+	enum mc_err rc = label ? store_ticket_today_by_label(api->st, p, &id, &err) : MC_OK;
+	if (rc == MC_OK)
+		rc = store_ticket_rejoin(api->st, &r->who, id, &ticket, &err);
 	queue_reply(r, rc, &err, 200, ticket);
 }
 

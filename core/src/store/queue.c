@@ -398,6 +398,29 @@ enum mc_err store_ticket_void(struct store *st, const struct principal *who, int
 	return store_commit(st, err);
 }
 
+enum mc_err store_ticket_today_by_label(struct store *st, const char *label, int64_t *id,
+                                        struct mc_error *err)
+{
+	struct store_conn *c = store_read_conn(st);
+	char today[11];
+	clock_office_date(clock_now(), today);
+	sqlite3_stmt *s = store_stmt(c, "SELECT id FROM tickets WHERE service_day = ? AND label = ?"
+	                                " ORDER BY id DESC LIMIT 1");
+	if (s == NULL)
+		return store_sql_error(c, "ticket", err);
+	sqlite3_bind_text(s, 1, today, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, label, -1, SQLITE_STATIC);
+	int step;
+	bool found = store_next(s, &step);
+	if (found)
+		*id = sqlite3_column_int64(s, 0);
+	enum mc_err rc = store_scan_end(c, s, step, "ticket", err);
+	if (rc == MC_OK && !found)
+		rc = mc_failf(err, MC_ERR_NOT_FOUND, "ticket_not_found", "Không có số này hôm nay",
+		              "No ticket %.16s today", label);
+	return rc;
+}
+
 enum mc_err store_ticket_rejoin(struct store *st, const struct principal *who, int64_t ticket_id,
                                 json_t **ticket, struct mc_error *err)
 {

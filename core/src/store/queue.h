@@ -22,6 +22,10 @@ enum mc_err store_ticket_issue(struct store *st, const struct principal *who,
  * number stays used (numbering stays gap-free) but it is not waiting. */
 enum mc_err store_ticket_void(struct store *st, const struct principal *who, int64_t ticket_id,
                               const char *reason, struct mc_error *err);
+/* The id of today's ticket numbered label ("A003") into *id. Returns MC_OK,
+ * MC_ERR_NOT_FOUND ticket_not_found, or the database error (err filled). */
+enum mc_err store_ticket_today_by_label(struct store *st, const char *label, int64_t *id,
+                                        struct mc_error *err);
 /* Puts a no-show ticket back at the end of its line, within the rejoin window. */
 enum mc_err store_ticket_rejoin(struct store *st, const struct principal *who, int64_t ticket_id,
                                 json_t **ticket, struct mc_error *err);
