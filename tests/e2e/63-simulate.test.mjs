@@ -36,6 +36,18 @@ test('ten days of history: tickets, dossiers in every state, an intact chain', (
   const morning = Number(q(db, "SELECT count(*) FROM tickets WHERE time(issued_at + 25200, 'unixepoch') BETWEEN '07:25' AND '08:30'"));
   const late = Number(q(db, "SELECT count(*) FROM tickets WHERE time(issued_at + 25200, 'unixepoch') BETWEEN '09:30' AND '10:35'"));
   assert.ok(morning > 2 * late, `morning ${morning} vs mid-morning ${late}`);
+  // Citizens rate about a third of the returned dossiers and served visits,
+  // mostly satisfied: the satisfaction section of a demo is not empty.
+  const rated = Number(r.stdout.match(/(\d+) ratings/)?.[1]);
+  assert.equal(Number(q(db, 'SELECT count(*) FROM ratings')), rated);
+  const share = (kind, done) => Number(q(db, `SELECT count(*) FROM ratings WHERE kind = '${kind}'`)) / Number(q(db, done));
+  const dossierShare = share('dossier', "SELECT count(*) FROM dossiers WHERE status = 'returned'");
+  const ticketShare = share('ticket', "SELECT count(*) FROM tickets WHERE state = 'done'");
+  assert.ok(dossierShare > 0.2 && dossierShare < 0.5, `returned dossiers rated: ${dossierShare}`);
+  assert.ok(ticketShare > 0.2 && ticketShare < 0.5, `served tickets rated: ${ticketShare}`);
+  const satisfied = Number(q(db, "SELECT avg(level IN ('very_satisfied', 'satisfied')) FROM ratings"));
+  assert.ok(satisfied > 0.6 && satisfied < 0.98, `satisfied share ${satisfied}`);
+  assert.ok(Number(q(db, "SELECT count(*) FROM ratings WHERE level = 'not_satisfied'")) > 0, 'a few unhappy');
   const v = cli(['audit-verify', '--db', db]);
   assert.equal(v.status, 0, v.stderr);
 });

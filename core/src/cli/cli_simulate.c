@@ -65,9 +65,10 @@ int cli_simulate(int argc, char **argv)
 	    simulate_office(st, (int)days, seed, &rep, &err) != MC_OK)
 		status = cli_fail("simulate", &err);
 	else
-		printf("simulated %d working days: %d tickets, %d dossiers, %d dossier actions"
-		       " (%d steps refused by the rules, as in real life)\n",
-		       rep.days, rep.tickets, rep.dossiers, rep.actions, rep.refused_steps);
+		printf("simulated %d working days: %d tickets, %d dossiers, %d dossier actions,"
+		       " %d ratings (%d steps refused by the rules, as in real life)\n",
+		       rep.days, rep.tickets, rep.dossiers, rep.actions, rep.ratings,
+		       rep.refused_steps);
 	store_close(st);
 	return status;
 }

@@ -9,6 +9,7 @@
 #include "store/calendar.h"
 #include "store/dossier.h"
 #include "store/queue.h"
+#include "store/rating.h"
 #include "store/setup.h"
 #include "util/clock.h"
 #include "util/fold.h"
@@ -135,6 +136,48 @@ static const struct principal *sim_actor(struct sim *s, int actor)
 	return &s->clerks[rng_int(&s->rng, 0, s->nclerks - 1)];
 }
 
+/* Share of returned dossiers and of served tickets whose citizen rates the
+ * visit (the survey slips of real offices come back for about a third). */
+#define SIM_RATE_DOSSIER 0.35
+#define SIM_RATE_TICKET 0.30
+
+/* A citizen rates the dossier (kind "dossier", ref its code) or the queue
+ * visit (kind "ticket", ref its id) at t (on the counter's tablet, so that
+ * the clock never steps back between operations), through a link
+ * the clerk hands out: mostly satisfied, as offices' surveys find, a few
+ * not. Counts the rating in the report; a refusal counts as a refused step. */
+static void sim_rate(struct sim *s, const struct principal *clerk, const char *kind,
+                     const char *ref, int64_t t)
+{
+	json_t *link = NULL, *out = NULL, *req = NULL;
+	struct mc_error err;
+	sim_at(s, t);
+	if (store_rating_link(s->st, clerk, kind, ref, &link, &err) != MC_OK) {
+		s->rep->refused_steps++;
+		goto out;
+	}
+	double u = rng_unit(&s->rng);
+	const char *level = u < 0.42   ? "very_satisfied"
+	                    : u < 0.86 ? "satisfied"
+	                    : u < 0.96 ? "neutral"
+	                               : "not_satisfied";
+	bool happy = u < 0.86;
+	req = json_pack("{s:s, s:s, s:b, s:b, s:i, s:b}", "token",
+	                json_string_value(json_object_get(link, "token")), "level", level,
+	                "on_time", rng_unit(&s->rng) < (happy ? 0.95 : 0.6), "courteous",
+	                rng_unit(&s->rng) < (happy ? 0.97 : 0.7), "visits",
+	                rng_unit(&s->rng) < 0.8 ? 1 : rng_int(&s->rng, 2, 3),
+	                "unofficial_payment_asked", rng_unit(&s->rng) < 0.01);
+	if (store_rating_submit(s->st, req, &out, &err) == MC_OK)
+		s->rep->ratings++;
+	else
+		s->rep->refused_steps++;
+out:
+	json_decref(req);
+	json_decref(out);
+	json_decref(link);
+}
+
 static int sim_cmp_action(const void *a, const void *b)
 {
 	const struct sim_action *x = a, *y = b;
@@ -154,11 +197,15 @@ static void sim_play_until(struct sim *s, int64_t t)
 		struct mc_error err;
 		sim_at(s, a->at);
 		json_object_set_new(a->body, "action", json_string(a->action));
-		if (store_dossier_act(s->st, sim_actor(s, a->actor), a->code, a->body, &out,
-		                      &err) == MC_OK)
+		const struct principal *who = sim_actor(s, a->actor);
+		if (store_dossier_act(s->st, who, a->code, a->body, &out, &err) == MC_OK) {
 			s->rep->actions++;
-		else
+			if (strcmp(a->action, "return_result") == 0 &&
+			    rng_unit(&s->rng) < SIM_RATE_DOSSIER)
+				sim_rate(s, who, "dossier", a->code, a->at);
+		} else {
 			s->rep->refused_steps++;
+		}
 		json_decref(out);
 		json_decref(a->body);
 	}
@@ -293,8 +340,14 @@ static void sim_counter_step(struct sim *s, struct sim_counter *co, int64_t next
 	struct mc_error err;
 	sim_at(s, t);
 	if (co->serving) {
-		if (store_counter_finish(s->st, &co->clerk, co->no, "served", NULL, &err) != MC_OK)
+		if (store_counter_finish(s->st, &co->clerk, co->no, "served", NULL, &err) !=
+		    MC_OK) {
 			s->rep->refused_steps++;
+		} else if (rng_unit(&s->rng) < SIM_RATE_TICKET) {
+			char ref[24];
+			snprintf(ref, sizeof ref, "%lld", (long long)co->ticket_id);
+			sim_rate(s, &co->clerk, "ticket", ref, t);
+		}
 		co->serving = false;
 	}
 	if (store_counter_call(s->st, &co->clerk, co->no, NULL, &ticket, &err) != MC_OK) {

@@ -13,6 +13,7 @@ struct simulate_report {
 	int tickets;
 	int dossiers;
 	int actions;       /* dossier actions taken */
+	int ratings;       /* citizens' ratings given (returned dossiers, served tickets) */
 	int refused_steps; /* operations the store refused (kept going) */
 };
 
