@@ -93,3 +93,40 @@ export function randomKey() {
   crypto.getRandomValues(b);
   return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
 }
+
+// Numbers, dates and times of one language, the one formatter of every
+// screen (the PDF and CSV use printer/format_vi.h, the same rules). vi: a
+// decimal comma and '.' between thousands ("1.234,5"), "93,3 %", dd/mm/yyyy
+// and 24-hour HH:MM in office time (UTC+7) whatever the device's zone; en:
+// the same with a decimal point and ',' between thousands. null, undefined
+// and NaN show as "—". Counts have no decimals.
+export function fmt(lang = 'vi') {
+  const en = lang === 'en';
+  const missing = (v) => v === null || v === undefined || !Number.isFinite(Number(v));
+  const number = (v, digits = 1) => {
+    if (missing(v)) return '—';
+    const x = Number(v);
+    const [int, frac] = Math.abs(x).toFixed(digits).split('.');
+    const grouped = int.replace(/\B(?=(\d{3})+(?!\d))/g, en ? ',' : '.');
+    const neg = x < 0 && Number(Math.abs(x).toFixed(digits)) !== 0 ? '-' : '';
+    return `${neg}${grouped}${frac ? (en ? '.' : ',') + frac : ''}`;
+  };
+  // The civil fields of epoch seconds t in office time.
+  const civil = (t) => {
+    const d = new Date((Number(t) + 7 * 3600) * 1000);
+    const p = (n) => String(n).padStart(2, '0');
+    return { dd: p(d.getUTCDate()), mm: p(d.getUTCMonth() + 1), yyyy: d.getUTCFullYear(),
+      hh: p(d.getUTCHours()), mi: p(d.getUTCMinutes()) };
+  };
+  return {
+    number,
+    count: (v) => number(v, 0),
+    // A share 0..1 as a percentage: "93,3 %".
+    pct: (v, digits = 1) => (missing(v) ? '—' : `${number(Number(v) * 100, digits)} %`),
+    date: (t) => { if (!t) return '—'; const c = civil(t); return `${c.dd}/${c.mm}/${c.yyyy}`; },
+    time: (t) => { if (!t) return '—'; const c = civil(t); return `${c.hh}:${c.mi}`; },
+    dateTime: (t) => { if (!t) return '—'; const c = civil(t); return `${c.dd}/${c.mm}/${c.yyyy} ${c.hh}:${c.mi}`; },
+    // An ISO date "YYYY-MM-DD" as "dd/mm/yyyy".
+    isoDate: (s) => (/^\d{4}-\d{2}-\d{2}$/.test(s ?? '') ? s.split('-').reverse().join('/') : (s ?? '—')),
+  };
+}

@@ -1,15 +1,52 @@
 // The supervisor's dashboard (/supervisor): late and at-risk dossiers now with
-// who holds them and their history one click away; the period's indicators
-// (on-time rate per group and its monthly trend, the queue by half hour,
-// ratings, the 766 and plan scorecards); the periodic reports. Logs in with
-// POST /api/v1/session: the session cookie carries every later request.
+// who holds them and their history one click away (opened under the row);
+// the period's indicators (on-time rate per group and its monthly trend, the
+// queue by half hour, ratings, the 766 and plan scorecards); the periodic
+// reports. Logs in with POST /api/v1/session: the session cookie carries
+// every later request. Every figure and date goes through fmt() of
+// common.js: Vietnamese conventions (93,3 %, dd/mm/yyyy, 24-hour times).
+import { fmt } from './common.js';
 
 const $ = (id) => document.getElementById(id);
-const pct = (v) => (v === null || v === undefined ? '—' : `${(v * 100).toFixed(1)}%`);
-const num = (v, d = 2) => (v === null || v === undefined ? '—' : Number(v).toFixed(d));
+const f = fmt('vi');
 const esc = (s) => String(s ?? '').replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' }[c]));
-const when = (t) => (t ? new Date((t + 7 * 3600) * 1000).toISOString().slice(0, 16).replace('T', ' ') : '—');
 const ymd = (d) => d.toISOString().slice(0, 10);
+// The period fields hold dd/mm/yyyy (a browser's date field shows the
+// device's own order, mm/dd on an English system): to and from ISO.
+const iso = (s) => {
+  const m = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(s.trim());
+  return m ? `${m[3]}-${m[2].padStart(2, '0')}-${m[1].padStart(2, '0')}` : null;
+};
+const PAGE = 50;
+
+// The page's words for the server's keys: nothing raw reaches the screen.
+export const TEXTS = {
+  actions: {
+    received: 'Tiếp nhận', refused: 'Từ chối tiếp nhận', intake_supplement: 'Tiếp nhận, yêu cầu bổ sung',
+    handover: 'Chuyển giao', request_supplement: 'Yêu cầu bổ sung', supplement_received: 'Nhận bổ sung',
+    send_interagency: 'Gửi liên thông', partner_returned: 'Cơ quan liên thông trả', await_payment: 'Chờ nộp nghĩa vụ tài chính',
+    payment_received: 'Đã nộp nghĩa vụ tài chính', result_ready: 'Có kết quả', return_ineligible: 'Trả lại (không đủ điều kiện)',
+    apologize: 'Văn bản xin lỗi, hẹn lại', withdraw: 'Rút hồ sơ', cancel: 'Hủy hồ sơ', return_result: 'Trả kết quả',
+  },
+  plan: {
+    procedures_posted: 'thủ tục công khai', with_fee: 'có phí, lệ phí',
+    dossier_on_time_rate: 'hồ sơ đúng hạn', citizens_say_on_time: 'người dân nói đúng hẹn',
+    no_supplement_share: 'không phải bổ sung', citizens_say_one_visit: 'người dân nói một lần đi lại',
+    courteous_share: 'người dân nói lịch sự', reports: 'lượt báo', count: 'số lượng', missing: 'chưa có dữ liệu',
+  },
+  sipas: {
+    procedure: 'Thủ tục: một lần đi lại', officer: 'Công chức: lịch sự', result: 'Kết quả: đúng hẹn',
+    overall: 'Hài lòng chung', access: 'Tiếp cận, xử lý phản ánh',
+  },
+};
+
+// Names for codes: offices (TP → Phòng Tư pháp) and staff (spec, user:3 →
+// full name), loaded once after login; a code without a name shows as is.
+const names = { offices: new Map(), users: new Map() };
+const officeName = (code) => names.offices.get(code) ?? code ?? '—';
+// A person, or an office when a step went to an office without a named
+// receiver (the store then keeps the office's code as the holder).
+const personName = (who) => names.users.get(who) ?? names.offices.get(who) ?? who ?? '';
 
 async function api(path, opts = {}) {
   const r = await fetch(path, { credentials: 'same-origin', ...opts,
@@ -18,6 +55,25 @@ async function api(path, opts = {}) {
   const j = await r.json().catch(() => null);
   if (!r.ok) throw new Error(j?.error?.message ?? r.statusText);
   return j;
+}
+
+// Every item of a paginated list (offices, users: a few dozen).
+async function all(path) {
+  const items = [];
+  for (let offset = 0; ; offset += 500) {
+    const j = await api(`${path}?limit=500&offset=${offset}`);
+    items.push(...j.items);
+    if (items.length >= j.total || j.items.length === 0) return items;
+  }
+}
+
+async function loadNames() {
+  const [offices, users] = await Promise.all([all('/api/v1/offices'), all('/api/v1/users').catch(() => [])]);
+  for (const o of offices) names.offices.set(o.code, o.name);
+  for (const u of users) {
+    names.users.set(u.username, u.full_name);
+    if (u.id) names.users.set(`user:${u.id}`, u.full_name);
+  }
 }
 
 function showLogin() { $('login').hidden = false; $('main').hidden = true; }
@@ -35,35 +91,65 @@ $('login-form').addEventListener('submit', async (e) => {
 
 function dossierRow(d, late) {
   const t = d.timing ?? {};
-  const amount = late ? num(t.late_working_days, 1) : num((t.remaining_seconds ?? 0) / 3600, 1);
-  return `<tr class="${late ? 'late' : ''}"><td><a href="#" data-code="${esc(d.code)}">${esc(d.code)}</a></td>`
-    + `<td>${esc(d.procedure?.name)}</td><td>${when(d.due_at)}</td><td class="n">${amount}</td>`
-    + `<td class="holder-office">${esc(d.holder?.office)}</td><td class="holder-person">${esc(d.holder?.person)}</td>`
-    + `<td><button type="button" data-code="${esc(d.code)}">Lịch sử</button></td></tr>`;
+  const amount = late ? f.number(t.late_working_days, 1) : f.number((t.remaining_seconds ?? 0) / 3600, 1);
+  return `<tr class="${late ? 'late' : ''}" data-row="${esc(d.code)}"><td><a href="#" data-code="${esc(d.code)}">${esc(d.code)}</a></td>`
+    + `<td>${esc(d.procedure?.name)}</td><td>${f.dateTime(d.due_at)}</td><td class="n amount">${amount}</td>`
+    + `<td class="holder-office">${esc(officeName(d.holder?.office))}</td><td class="holder-person">${d.holder?.person && d.holder.person !== d.holder.office ? esc(personName(d.holder.person)) : '—'}</td>`
+    + `<td><button type="button" data-code="${esc(d.code)}" aria-expanded="false">Lịch sử</button></td></tr>`;
 }
 
-async function loadDossiers() {
-  const [late, risk] = await Promise.all([api('/api/v1/dossiers?late=true&limit=100'),
-    api('/api/v1/dossiers?at_risk=true&limit=100')]);
-  const open = (d) => !['result_ready', 'returned', 'returned_ineligible', 'withdrawn', 'cancelled', 'rejected_at_intake'].includes(d.status);
-  const lateOpen = late.items.filter(open);
-  $('late').tBodies[0].innerHTML = lateOpen.map((d) => dossierRow(d, true)).join('') || '<tr><td colspan="7">Không có</td></tr>';
-  $('late-count').textContent = `(${lateOpen.length})`;
-  $('risk').tBodies[0].innerHTML = risk.items.map((d) => dossierRow(d, false)).join('') || '<tr><td colspan="7">Không có</td></tr>';
-  $('risk-count').textContent = `(${risk.items.length})`;
+// The two lists: open dossiers only, filtered, ordered and counted by the
+// server (late: most overdue first; at risk: soonest due first); a page at a
+// time, "Xem thêm" appends the next.
+const lists = {
+  late: { query: 'late=true&open=true&sort=overdue', late: true, shown: 0, total: 0 },
+  risk: { query: 'at_risk=true&open=true&sort=due', late: false, shown: 0, total: 0 },
+};
+
+async function loadList(key, more = false) {
+  const l = lists[key];
+  if (!more) l.shown = 0;
+  const page = await api(`/api/v1/dossiers?${l.query}&limit=${PAGE}&offset=${l.shown}`);
+  const body = $(key).tBodies[0];
+  const rows = page.items.map((d) => dossierRow(d, l.late)).join('');
+  if (more) body.insertAdjacentHTML('beforeend', rows);
+  else body.innerHTML = rows || '<tr><td colspan="7">Không có</td></tr>';
+  l.shown += page.items.length;
+  l.total = page.total;
+  $(`${key}-count`).textContent = `(${f.count(page.total)})`;
+  $(`${key}-count`).dataset.total = String(page.total);
+  const btn = $(`${key}-more`);
+  btn.hidden = l.shown >= l.total;
+  btn.textContent = `Xem thêm (còn ${f.count(l.total - l.shown)})`;
 }
 
+const loadDossiers = () => Promise.all([loadList('late'), loadList('risk')]);
+$('late-more').addEventListener('click', () => loadList('late', true));
+$('risk-more').addEventListener('click', () => loadList('risk', true));
+
+// A dossier's control sheet and history, in a row right under its own:
+// where the supervisor clicked, not at the end of the list. A second click
+// closes it.
 document.addEventListener('click', async (e) => {
   const code = e.target.closest('[data-code]')?.dataset.code;
   if (!code) return;
   e.preventDefault();
+  const row = e.target.closest('tr');
+  const open = row.nextElementSibling?.classList.contains('history-row') ? row.nextElementSibling : null;
+  const button = row.querySelector('button[data-code]');
+  if (open) {
+    open.remove();
+    button?.setAttribute('aria-expanded', 'false');
+    return;
+  }
   const d = await api(`/api/v1/dossiers/${encodeURIComponent(code)}`);
-  const steps = (d.steps ?? []).map((s) => `<li>${when(s.given_at)} ${esc(s.giver)} → ${esc(s.receiver)} (${esc(s.office_name)})`
-    + `${s.result ? ` — ${esc(s.result)}` : ''}</li>`).join('');
-  const hist = (d.history ?? []).map((h) => `<li>${when(h.at)} · ${esc(h.action)} · ${esc(h.actor)}</li>`).join('');
-  $('history').innerHTML = `<b>${esc(d.code)}</b> — ${esc(d.procedure?.name)} — ${esc(d.status_text)}`
-    + `<h3>Phiếu kiểm soát (Mẫu 06)</h3><ol>${steps || '<li>—</li>'}</ol><h3>Lịch sử</h3><ol>${hist}</ol>`;
-  $('history').hidden = false;
+  const steps = (d.steps ?? []).map((s) => `<li>${f.dateTime(s.given_at)} ${esc(personName(s.giver))} → ${esc(personName(s.receiver))} (${esc(s.office_name ?? officeName(s.office))})`
+    + `${s.result ? ` — ${esc({ early: 'trước hạn', on_time: 'đúng hạn', late: 'quá hạn' }[s.result] ?? '')}` : ''}</li>`).join('');
+  const hist = (d.history ?? []).map((h) => `<li>${f.dateTime(h.at)} · ${esc(TEXTS.actions[h.action.replace(/^dossier\./, '')] ?? 'Thao tác khác')} · ${esc(personName(h.actor))}</li>`).join('');
+  row.insertAdjacentHTML('afterend', `<tr class="history-row"><td colspan="7"><div class="history">`
+    + `<b>${esc(d.code)}</b> — ${esc(d.procedure?.name)} — ${esc(d.status_text)}`
+    + `<h3>Phiếu kiểm soát (Mẫu 06)</h3><ol>${steps || '<li>—</li>'}</ol><h3>Lịch sử</h3><ol>${hist}</ol></div></td></tr>`);
+  button?.setAttribute('aria-expanded', 'true');
 });
 
 function trendSvg(months) {
@@ -72,7 +158,7 @@ function trendSvg(months) {
     m.rate === null ? null : h - pad - m.rate * (h - 2 * pad)]);
   const line = pts.filter((p) => p[1] !== null).map((p) => p.join(',')).join(' ');
   const labels = months.map((m, i) => `<text x="${pts[i][0]}" y="${h - 8}" font-size="10" text-anchor="middle">${m.label}</text>`
-    + (m.rate === null ? '' : `<circle cx="${pts[i][0]}" cy="${pts[i][1]}" r="3" fill="#1c447a"/><text x="${pts[i][0]}" y="${pts[i][1] - 6}" font-size="10" text-anchor="middle">${(m.rate * 100).toFixed(0)}%</text>`)).join('');
+    + (m.rate === null ? '' : `<circle cx="${pts[i][0]}" cy="${pts[i][1]}" r="3" fill="#1c447a"/><text x="${pts[i][0]}" y="${pts[i][1] - 6}" font-size="10" text-anchor="middle">${f.pct(m.rate, 0)}</text>`)).join('');
   return `<svg viewBox="0 0 ${w} ${h}" role="img" aria-label="Tỷ lệ đúng hạn theo tháng">`
     + `<line x1="${pad}" y1="${h - pad}" x2="${w - pad}" y2="${h - pad}" stroke="#999"/>`
     + `<line x1="${pad}" y1="${pad}" x2="${w - pad}" y2="${pad}" stroke="#ddd" stroke-dasharray="3"/>`
@@ -80,49 +166,64 @@ function trendSvg(months) {
 }
 
 function heatSvg(heat) {
-  const names = ['', 'T2', 'T3', 'T4', 'T5', 'T6', 'T7'];
+  const days = ['', 'T2', 'T3', 'T4', 'T5', 'T6', 'T7'];
   const cw = 26, ch = 20, left = 30, top = 18;
   const max = Math.max(1, ...heat.arrivals.flat());
   let cells = '';
   heat.arrivals.forEach((row, r) => {
-    cells += `<text x="2" y="${top + r * ch + 14}" font-size="11">${names[heat.weekdays[r]]}</text>`;
+    cells += `<text x="2" y="${top + r * ch + 14}" font-size="11">${days[heat.weekdays[r]]}</text>`;
     row.forEach((n, c) => {
       const a = n / max;
       const wait = heat.mean_wait_minutes[r][c];
-      cells += `<rect x="${left + c * cw}" y="${top + r * ch}" width="${cw - 2}" height="${ch - 2}" fill="rgba(200,16,46,${(0.08 + 0.92 * a).toFixed(2)})"><title>${names[heat.weekdays[r]]} ${heat.slots[c]}: ${n} phiếu, chờ TB ${wait ?? '—'} phút</title></rect>`;
+      cells += `<rect x="${left + c * cw}" y="${top + r * ch}" width="${cw - 2}" height="${ch - 2}" fill="rgba(200,16,46,${(0.08 + 0.92 * a).toFixed(2)})"><title>${days[heat.weekdays[r]]} ${heat.slots[c]}: ${f.count(n)} phiếu, chờ TB ${f.number(wait, 1)} phút</title></rect>`;
     });
   });
   const xl = heat.slots.map((s, c) => (c % 2 ? '' : `<text x="${left + c * cw}" y="12" font-size="9">${s}</text>`)).join('');
   return `<svg viewBox="0 0 ${left + heat.slots.length * cw} ${top + heat.arrivals.length * ch}" role="img" aria-label="Số phiếu theo khung 30 phút">${xl}${cells}</svg>`;
 }
 
+// A PAPI line: each figure with its Vietnamese name, shares as percentages.
+function planItem(p) {
+  const v = Object.entries(p).filter(([k]) => !['item', 'name'].includes(k)).map(([k, x]) => {
+    const label = TEXTS.plan[k] ?? '';
+    if (k === 'missing') return x ? `${label}: ${x}` : '';
+    const shown = x === null || x === undefined ? '—'
+      : typeof x === 'number' && /share|rate|say/.test(k) ? f.pct(x) : typeof x === 'number' ? f.count(x) : String(x);
+    return label ? `${label}: ${shown}` : shown;
+  }).filter(Boolean).join(', ');
+  return `<li><b>${esc(p.name)}</b> — ${esc(v)}</li>`;
+}
+
+function sipasItem(p) {
+  const key = String(p.element ?? '').split(/[ ,(]/)[0];
+  return `<li>SIPAS — ${esc(TEXTS.sipas[key] ?? 'Khác')}: ${p.share === null ? 'chưa có dữ liệu' : f.pct(p.share)}</li>`;
+}
+
 async function loadIndicators() {
-  const from = $('from').value, to = $('to').value, by = $('by').value;
+  const from = iso($('from').value), to = iso($('to').value), by = $('by').value;
+  if (!from || !to) return;
   const ind = await api(`/api/v1/indicators?from=${from}&to=${to}&by=${by}`);
   const rows = [...ind.dossiers.groups, { name: 'Tổng', ...ind.dossiers.total }];
-  $('groups').tBodies[0].innerHTML = rows.map((g) => `<tr><td>${esc(g.name)}</td><td class="n">${g.received}</td>`
-    + `<td class="n">${g.finished.total}</td><td class="n">${g.finished.late}</td><td class="n">${g.open.late}</td>`
-    + `<td class="n">${pct(g.on_time_rate)}</td><td class="n">${num(g.processing_days.median)}</td></tr>`).join('');
+  const groupName = (g) => (by === 'clerk' ? names.users.get(g.key) : by === 'office' ? names.offices.get(g.key) : null) ?? g.name;
+  $('groups').tBodies[0].innerHTML = rows.map((g) => `<tr><td>${esc(groupName(g))}</td><td class="n">${f.count(g.received)}</td>`
+    + `<td class="n">${f.count(g.finished.total)}</td><td class="n">${f.count(g.finished.late)}</td><td class="n">${f.count(g.open.late)}</td>`
+    + `<td class="n">${f.pct(g.on_time_rate)}</td><td class="n">${f.number(g.processing_days.median, 1)}</td></tr>`).join('');
   const q = ind.queue;
   $('heat').innerHTML = heatSvg(q.heat);
-  $('queue-sum').textContent = `${q.tickets} phiếu · chờ trung vị ${num(q.wait_minutes.median, 1)} phút`
-    + ` · gọi trong ${q.service_level_minutes} phút: ${pct(q.service_level)} · vắng mặt ${pct(q.no_show_rate)}`;
+  $('queue-sum').textContent = `${f.count(q.tickets)} phiếu · chờ trung vị ${f.number(q.wait_minutes.median, 1)} phút`
+    + ` · gọi trong ${f.count(q.service_level_minutes)} phút: ${f.pct(q.service_level)} · vắng mặt ${f.pct(q.no_show_rate)}`;
   const s = ind.satisfaction;
   const lv = [['very_satisfied', 'Rất hài lòng'], ['satisfied', 'Hài lòng'], ['neutral', 'Bình thường'], ['not_satisfied', 'Không hài lòng']];
   $('ratings').innerHTML = s.rated
-    ? `<p>${s.rated} đánh giá · hài lòng ${pct(s.satisfied_share)}</p><table class="list"><tbody>${lv.map(([k, l]) => `<tr><td>${l}</td><td class="n">${s.levels[k]}</td><td class="n">${pct(s.shares[k])}</td></tr>`).join('')}`
-      + `<tr><td>Đúng hẹn</td><td></td><td class="n">${pct(s.criteria.on_time)}</td></tr><tr><td>Lịch sự</td><td></td><td class="n">${pct(s.criteria.courteous)}</td></tr>`
-      + `<tr><td>Một lần đi lại</td><td></td><td class="n">${pct(s.criteria.one_visit)}</td></tr><tr><td>Bị đòi chi phí ngoài</td><td class="n">${s.criteria.unofficial_payment_reports}</td><td></td></tr></tbody></table>`
+    ? `<p>${f.count(s.rated)} đánh giá · hài lòng ${f.pct(s.satisfied_share)}</p><table class="list"><tbody>${lv.map(([k, l]) => `<tr><td>${l}</td><td class="n">${f.count(s.levels[k])}</td><td class="n">${f.pct(s.shares[k])}</td></tr>`).join('')}`
+      + `<tr><td>Đúng hẹn</td><td></td><td class="n">${f.pct(s.criteria.on_time)}</td></tr><tr><td>Lịch sự</td><td></td><td class="n">${f.pct(s.criteria.courteous)}</td></tr>`
+      + `<tr><td>Một lần đi lại</td><td></td><td class="n">${f.pct(s.criteria.one_visit)}</td></tr><tr><td>Bị đòi chi phí ngoài</td><td class="n">${f.count(s.criteria.unofficial_payment_reports)}</td><td></td></tr></tbody></table>`
     : '<p>Chưa có đánh giá trong kỳ.</p>';
-  $('s766').tBodies[0].innerHTML = ind.score_766.parts.map((p) => `<tr><td>${esc(p.name)}</td><td class="n">${num(p.points)}</td>`
-    + `<td class="n">${num(p.maximum, 0)}</td><td>${esc(p.formula)}</td></tr>`).join('')
-    + `<tr><td><b>Cộng</b></td><td class="n"><b>${num(ind.score_766.points)}</b></td><td class="n">${num(ind.score_766.maximum, 0)}</td><td></td></tr>`;
-  $('missing').innerHTML = ind.score_766.missing.map((m) => `<li>Chưa có dữ liệu: ${esc(m.missing)}</li>`).join('');
-  $('plan').innerHTML = ind.plan.papi_dim5.map((p) => {
-    const v = Object.entries(p).filter(([k]) => !['item', 'name'].includes(k))
-      .map(([k, x]) => `${k}: ${typeof x === 'number' && x <= 1 && !Number.isInteger(x) ? pct(x) : x ?? '—'}`).join(', ');
-    return `<li><b>${esc(p.name)}</b> — ${esc(v)}</li>`;
-  }).join('') + ind.plan.sipas.map((p) => `<li>SIPAS ${esc(p.element)}: ${pct(p.share)}</li>`).join('');
+  $('s766').tBodies[0].innerHTML = ind.score_766.parts.map((p) => `<tr><td>${esc(p.name)}</td><td class="n">${f.number(p.points, 2)}</td>`
+    + `<td class="n">${f.count(p.maximum)}</td><td>${esc(p.formula)}</td></tr>`).join('')
+    + `<tr><td><b>Cộng</b></td><td class="n"><b>${f.number(ind.score_766.points, 2)}</b></td><td class="n">${f.count(ind.score_766.maximum)}</td><td></td></tr>`;
+  $('missing').innerHTML = ind.score_766.missing.map((m) => `<li>Chưa có dữ liệu: ${esc(String(m.missing).replace(/\s*\([A-Za-z ]+\)$/, ''))}</li>`).join('');
+  $('plan').innerHTML = ind.plan.papi_dim5.map(planItem).join('') + ind.plan.sipas.map(sipasItem).join('');
 
   // The trend: on-time rate per month of the last six months up to `to`.
   const end = new Date(`${to}T00:00:00Z`);
@@ -130,7 +231,7 @@ async function loadIndicators() {
   for (let i = 5; i >= 0; i--) {
     const a = new Date(Date.UTC(end.getUTCFullYear(), end.getUTCMonth() - i, 1));
     const b = new Date(Date.UTC(a.getUTCFullYear(), a.getUTCMonth() + 1, 0));
-    months.push({ from: ymd(a), to: ymd(b), label: `${a.getUTCMonth() + 1}/${a.getUTCFullYear() % 100}` });
+    months.push({ from: ymd(a), to: ymd(b), label: `${String(a.getUTCMonth() + 1).padStart(2, '0')}/${a.getUTCFullYear()}` });
   }
   const res = await Promise.all(months.map((m) => api(`/api/v1/indicators?from=${m.from}&to=${m.to}`)));
   res.forEach((r, i) => { months[i].rate = r.dossiers.total.on_time_rate; });
@@ -138,7 +239,7 @@ async function loadIndicators() {
 }
 
 function reports() {
-  const y = Number($('to').value.slice(0, 4));
+  const y = Number((iso($('to').value) ?? '').slice(0, 4));
   const periods = [[`${y}-Q1`, `Quý I/${y}`], [`${y}-Q2`, `Quý II/${y}`], [`${y}-H1`, `6 tháng/${y}`],
     [`${y}-Q3`, `Quý III/${y}`], [`${y}-9M`, `9 tháng/${y}`], [`${y}-Q4`, `Quý IV/${y}`], [`${y}`, `Năm ${y}`]];
   $('reports').innerHTML = periods.map(([p, l]) => `<a href="/api/v1/reports/${p}.pdf" target="_blank">${l} (PDF)</a>`
@@ -148,7 +249,8 @@ function reports() {
 async function start() {
   const who = await api('/api/v1/session').catch(() => null);
   if (!who) return;
-  $('who').textContent = who.full_name ?? who.username ?? '';
+  await loadNames();
+  $('who').textContent = personName(who.username) || who.full_name || who.username || '';
   $('main').hidden = false;
   await Promise.all([loadDossiers(), loadIndicators()]);
   reports();
@@ -157,6 +259,6 @@ async function start() {
 
 $('period').addEventListener('submit', (e) => { e.preventDefault(); loadIndicators(); reports(); });
 const today = new Date(Date.now() + 7 * 3600 * 1000);
-$('to').value = ymd(today);
-$('from').value = ymd(new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), 1)));
+$('to').value = f.isoDate(ymd(today));
+$('from').value = f.isoDate(ymd(new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), 1))));
 start();

@@ -1,6 +1,7 @@
 // The supervisor's page in headless Chromium: log in, a late dossier created
-// through the API appears with the office and person holding it, its
-// history opens in one click; indicators, scorecards and report buttons show.
+// through the API appears with the office and person holding it (by name),
+// its history opens in one click under its row; indicators, scorecards and
+// report buttons show.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from './lib/harness.mjs';
@@ -40,14 +41,14 @@ test('a late dossier shows with its holder; history one click away', { skip: SKI
   await page.waitForSelector('body[data-ready="1"]', { timeout: 20000 });
   const row = page.locator('#late tbody tr', { hasText: late });
   await row.waitFor();
-  assert.equal(await row.locator('.holder-office').textContent(), 'TP');
-  assert.equal(await row.locator('.holder-person').textContent(), 'spec');
+  assert.equal(await row.locator('.holder-office').textContent(), 'Phòng Tư pháp');
+  assert.equal(await row.locator('.holder-person').textContent(), 'Chuyên viên');
   await shot(page, 'supervisor');
   await row.locator('button').click();
-  await page.waitForSelector('#history:not([hidden])');
-  const hist = await page.textContent('#history');
-  assert.ok(hist.includes(late) && hist.includes('handover'), hist);
-  assert.ok(hist.includes('clerk1') && hist.includes('spec'), 'the Mẫu 06 hand-over names both people');
+  await page.waitForSelector('#late tr.history-row');
+  const hist = await page.textContent('#late tr.history-row');
+  assert.ok(hist.includes(late) && hist.includes('Chuyển giao'), hist);
+  assert.ok(hist.includes('Cán bộ một') && hist.includes('Chuyên viên'), 'the Mẫu 06 hand-over names both people');
   await shot(page, 'supervisor-history');
   // Indicators of this month: the finished P5 dossier counts; reports listed.
   const groups = await page.textContent('#groups');

@@ -796,7 +796,7 @@ static const struct {
                         " (SELECT name FROM printers WHERE id = counters.printer_id))"
                         " FROM counters ORDER BY no LIMIT ? OFFSET ?",
                         "SELECT count(*) FROM counters"},
-    [SETUP_USERS] = {"SELECT json_object('username', username, 'full_name', full_name,"
+    [SETUP_USERS] = {"SELECT json_object('id', id, 'username', username, 'full_name', full_name,"
                      " 'title', title, 'role', role,"
                      " 'active', json(iif(active, 'true', 'false')), 'demo',"
                      " json(iif(demo, 'true', 'false'))) FROM users ORDER BY id"
