@@ -126,3 +126,16 @@ test('the ledger: lines 2, 3… at receipt only, shown in the dossier and the CS
     checkReceipt(flat(f), { code: a.json.dossier.code, line: 2, year });
   }
 });
+
+test('a user\'s title is set and cleared through the users API; the office keeps its locality', async () => {
+  let r = await s.as('admin', 'PATCH', '/api/v1/users/clerk2', { body: { title: 'Phó Trưởng bộ phận' } });
+  assert.equal(r.status, 200, r.text);
+  let users = (await s.as('admin', 'GET', '/api/v1/users')).json.items;
+  assert.equal(users.find((u) => u.username === 'clerk2').title, 'Phó Trưởng bộ phận');
+  r = await s.as('admin', 'PATCH', '/api/v1/users/clerk2', { body: { title: 'x'.repeat(201) } });
+  assert.equal(r.status, 400, 'at most 200 bytes');
+  users = (await s.as('admin', 'GET', '/api/v1/users')).json.items;
+  assert.equal(users.find((u) => u.username === 'clerk2').title, 'Phó Trưởng bộ phận', 'unchanged');
+  const q = (await s.req('GET', '/api/v1/queue')).json;
+  assert.equal(q.office.locality, 'Hướng Hóa');
+});
