@@ -148,3 +148,24 @@ test('Vietnamese on screen: names, words, dates and numbers', { skip: SKIP }, as
   await shot(page, 'supervisor-month-1280');
   assert.deepEqual(page.errors, []);
 });
+
+test('the list API: open, sort and paging; bad values are 400', async () => {
+  const late = await openLate();
+  const q = (extra) => s.as(SUP.username, 'GET', `/api/v1/dossiers?late=true&open=true&sort=overdue&${extra}`);
+  const first = ok(await q('limit=7'));
+  assert.equal(first.total, late.length);
+  const second = ok(await q('limit=7&offset=7'));
+  assert.equal(second.total, late.length);
+  const both = [...first.items, ...second.items].map((d) => d.timing.late_seconds);
+  assert.deepEqual(both, [...both].sort((a, b) => b - a), 'pages continue the order');
+  assert.equal(new Set([...first.items, ...second.items].map((d) => d.code)).size, 14);
+  const due = ok(await s.as(SUP.username, 'GET', '/api/v1/dossiers?open=true&sort=due&limit=500')).items.map((d) => d.due_at);
+  const dated = due.filter((t) => t !== null);
+  assert.deepEqual(dated, [...dated].sort((a, b) => a - b));
+  assert.deepEqual(due.slice(dated.length), due.filter((t) => t === null), 'no due instant last');
+  for (const [extra, code] of [['sort=worst', 'invalid_sort'], ['open=maybe', 'invalid_filter']]) {
+    const r = await s.as(SUP.username, 'GET', `/api/v1/dossiers?${extra}`);
+    assert.equal(r.status, 400, extra);
+    assert.equal(r.json.error.code, code);
+  }
+});
