@@ -68,15 +68,15 @@ struct bus_msg {
  * that owns the connection), and to bus_subscribe until the sub is ready. */
 struct sse_sub {
 	struct MHD_Connection *conn;
-	int fd;                    /* the connection's socket; valid while in bus->subs */
-	char principal[32];        /* [const] the token's actor */
-	char address[64];          /* [const] the client's address */
-	bool ready;                /* [lock] its snapshot is written: live messages count */
-	int64_t last_id;           /* [lock] last event id written to pending */
-	uint64_t hb_seen;          /* [lock] heartbeat generation last written */
-	size_t backlog;            /* [lock] bytes of ring messages after last_id */
-	bool dropped;              /* [lock] too far behind: its next read ends it */
-	bool suspended;            /* [lock] waiting in MHD for bus_wake_locked */
+	int fd;             /* the connection's socket, set before ready; open while in bus->subs */
+	char principal[32]; /* [const] the token's actor */
+	char address[64];   /* [const] the client's address */
+	bool ready;         /* [lock] its snapshot is written: live messages count */
+	int64_t last_id;    /* [lock] last event id written to pending */
+	uint64_t hb_seen;   /* [lock] heartbeat generation last written */
+	size_t backlog;     /* [lock] bytes of ring messages after last_id */
+	bool dropped;       /* [lock] too far behind: its next read ends it */
+	bool suspended;     /* [lock] waiting in MHD for bus_wake_locked */
 	struct strbuf pending;     /* [reader] bytes produced, not yet taken by MHD */
 	size_t pending_off;        /* [reader] */
 	pthread_t reader;          /* [reader] set at the first read */
