@@ -62,6 +62,19 @@ export function fmtWait(wait, lang) {
   return `${wait.low_min}–${wait.high_min} ${min}`;
 }
 
+// Whether x (a queue group, a ticket) has no counter open to serve it: the
+// server then gives no wait range (wait null, wait_reason "no_counter_open").
+export function noCounterOpen(x) {
+  return x?.wait_reason === 'no_counter_open' || (x?.open_counters === 0 && !x?.wait);
+}
+
+// The wait of a group or ticket in words: "Chưa có quầy mở" when no counter
+// of its group is open, else fmtWait's range.
+export function waitText(x, lang) {
+  if (noCounterOpen(x)) return lang === 'en' ? 'No counter open' : 'Chưa có quầy mở';
+  return fmtWait(x?.wait, lang);
+}
+
 export function groupName(g, lang) {
   return lang === 'en' && g.name_en ? g.name_en : g.name;
 }

@@ -5,7 +5,7 @@
 //
 // For tests: <body data-state="idle|waiting|called|done|not_found|error">.
 import { $, el, api, setupLang, loadOffice } from './citizen.js';
-import { params, fmtWait } from './common.js';
+import { params, fmtWait, noCounterOpen } from './common.js';
 
 const TEXTS = {
   vi: {
@@ -17,6 +17,7 @@ const TEXTS = {
     yourNumber: 'Số thứ tự của ông/bà',
     ahead: (n) => (n === 0 ? 'Ông/bà là người tiếp theo.' : `Còn ${n} người phía trước.`),
     wait: 'Thời gian chờ dự kiến',
+    noCounter: 'Chưa có quầy mở. Số của ông/bà vẫn được giữ; xin chờ quầy mở.',
     called: (c) => `Mời ông/bà đến quầy số ${c}.`,
     done: 'Số thứ tự này đã được phục vụ xong. Cảm ơn ông/bà.',
     noShow: 'Số này đã được gọi nhưng ông/bà không có mặt. Xin đến bàn hướng dẫn để được xếp lại.',
@@ -32,6 +33,7 @@ const TEXTS = {
     yourNumber: 'Your number',
     ahead: (n) => (n === 0 ? 'You are next.' : `${n} ${n === 1 ? 'person' : 'people'} ahead of you.`),
     wait: 'Expected wait',
+    noCounter: 'No counter is open yet. Your number keeps its place; please wait for a counter to open.',
     called: (c) => `Please go to counter ${c}.`,
     done: 'This number has been served. Thank you.',
     noShow: 'This number was called but nobody came. Please ask at the help desk to be put back in line.',
@@ -66,7 +68,9 @@ function render() {
   if (k.state === 'waiting') {
     document.body.dataset.state = 'waiting';
     box.append(el('p', 'big', t.ahead(k.people_ahead)));
-    box.append(el('p', null, `${t.wait}: ${fmtWait(k.wait, getLang())}`));
+    // No counter open: say so, not a range nobody is serving.
+    if (noCounterOpen(k)) box.append(el('p', 'wait no-counter', t.noCounter));
+    else box.append(el('p', 'wait', `${t.wait}: ${fmtWait(k.wait, getLang())}`));
   } else if (k.state === 'called') {
     document.body.dataset.state = 'called';
     box.append(el('p', 'big called', t.called(k.counter)));

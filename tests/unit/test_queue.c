@@ -145,6 +145,25 @@ static void test_wait_unknown(void **state)
 	                              .head_elapsed_wait = 100,
 	                              .service_seconds = 360};
 	assert_false(queue_wait_estimate(&in).known);
+	assert_true(queue_wait_estimate(&in).no_counter);
+}
+
+/* This morning's history says nothing once every counter of the group has
+ * closed: no range, and the reason is that no counter is open. */
+static void test_wait_history_but_no_counter(void **state)
+{
+	struct queue_wait_input in = {.people_ahead = 2,
+	                              .open_counters = 0,
+	                              .last_called_wait = 5 * 60,
+	                              .head_elapsed_wait = 9 * 60,
+	                              .service_seconds = 360};
+	struct queue_wait_range r = queue_wait_estimate(&in);
+	assert_false(r.known);
+	assert_true(r.no_counter);
+	in.open_counters = 1;
+	r = queue_wait_estimate(&in);
+	assert_true(r.known);
+	assert_false(r.no_counter);
 }
 
 static void test_actions_by_state(void **state)
@@ -194,6 +213,7 @@ int main(void)
 	    cmocka_unit_test(test_wait_history_band),
 	    cmocka_unit_test(test_wait_history_single_value),
 	    cmocka_unit_test(test_wait_unknown),
+	    cmocka_unit_test(test_wait_history_but_no_counter),
 	    cmocka_unit_test(test_actions_by_state),
 	    cmocka_unit_test(test_names_round_trip),
 	};

@@ -116,6 +116,12 @@ struct queue_wait_range queue_wait_estimate(const struct queue_wait_input *in)
 	struct queue_wait_range r = {0};
 	int64_t lo, hi;
 
+	/* A closed group's line does not move: a figure from this morning's
+	 * history would promise a wait nobody is serving. */
+	if (in->open_counters <= 0) {
+		r.no_counter = true;
+		return r;
+	}
 	/* History exists once someone of the group was called today; the head
 	 * of the line's elapsed wait then widens the band. Before the first
 	 * call the line has not moved, so only the fallback can say anything. */
@@ -128,11 +134,9 @@ struct queue_wait_range queue_wait_estimate(const struct queue_wait_input *in)
 				hi = in->head_elapsed_wait;
 		}
 		r.from_history = true;
-	} else if (in->open_counters > 0) {
+	} else {
 		int rounds = (in->people_ahead + in->open_counters - 1) / in->open_counters;
 		lo = hi = (int64_t)rounds * in->service_seconds;
-	} else {
-		return r; /* nobody serving and nothing to go by */
 	}
 	/* A single figure is shown as a band of +-20 %. */
 	if (lo == hi) {

@@ -62,16 +62,19 @@ struct queue_wait_input {
 };
 
 struct queue_wait_range {
-	bool known;   /* false: no open counter and no history */
-	int low_min;  /* minutes */
-	int high_min; /* minutes, >= low_min */
+	bool known;      /* false: no counter of the group is open */
+	bool no_counter; /* unknown because no counter of the group is open */
+	int low_min;     /* minutes */
+	int high_min;    /* minutes, >= low_min */
 	bool from_history;
 };
 
 /* A wait estimate as a range: from today's history once someone of the group
  * was called today (the band between the wait of the last person called and
  * the elapsed wait of the head of the line), otherwise queue length / open
- * counters x service time. A single figure becomes a band of +-20 %. */
+ * counters x service time. A single figure becomes a band of +-20 %. With no
+ * counter of the group open nobody is being served, so there is no estimate
+ * whatever the history says: known is false and no_counter true. */
 struct queue_wait_range queue_wait_estimate(const struct queue_wait_input *in);
 
 #endif

@@ -315,8 +315,7 @@ enum mc_err store_ticket_issue(struct store *st, const struct principal *who,
 		}
 		int64_t service = store_setting_int(st, "default_service_minutes", 6) * 60;
 		json_object_set_new(*ticket, "people_ahead", json_integer(ahead));
-		json_object_set_new(*ticket, "wait",
-		                    queue_group_wait(c, gid, day, now, service, ahead));
+		queue_group_wait_set(*ticket, c, gid, day, now, service, ahead);
 	}
 	return rc;
 fail:
@@ -981,7 +980,7 @@ enum mc_err store_ticket_public(struct store *st, int64_t id, int64_t now, json_
 		goto out;
 	int64_t service = store_setting_int(st, "default_service_minutes", 6) * 60;
 	json_object_set_new(v, "people_ahead", json_integer(ahead));
-	json_object_set_new(v, "wait", queue_group_wait(c, gid, today, now, service, ahead));
+	queue_group_wait_set(v, c, gid, today, now, service, ahead);
 	*out = v;
 	return MC_OK;
 out:

@@ -121,7 +121,7 @@ static enum mc_err view_groups(struct store_conn *c, const char *day, int64_t no
 		    .service_seconds = service_seconds,
 		};
 		struct queue_wait_range r = queue_wait_estimate(&in);
-		json_object_set_new(g, "wait", queue_wait_json(&r));
+		queue_wait_set(g, &r);
 		json_object_del(g, "_head");
 		json_object_del(g, "_last");
 	}
@@ -134,15 +134,21 @@ fail:
 	return rc;
 }
 
-json_t *queue_wait_json(const struct queue_wait_range *r)
+void queue_wait_set(json_t *obj, const struct queue_wait_range *r)
 {
-	return r->known ? json_pack("{s:i, s:i, s:b}", "low_min", r->low_min, "high_min",
-	                            r->high_min, "from_history", r->from_history)
-	                : json_null();
+	json_t *wait = json_null();
+	if (r->known)
+		wait = json_pack("{s:i, s:i, s:b}", "low_min", r->low_min, "high_min", r->high_min,
+		                 "from_history", r->from_history);
+	json_object_set_new(obj, "wait", wait);
+	if (r->no_counter)
+		json_object_set_new(obj, "wait_reason", json_string("no_counter_open"));
+	else
+		json_object_del(obj, "wait_reason");
 }
 
-json_t *queue_group_wait(struct store_conn *c, int64_t gid, const char *day, int64_t now,
-                         int64_t service_seconds, int people_ahead)
+void queue_group_wait_set(json_t *obj, struct store_conn *c, int64_t gid, const char *day,
+                          int64_t now, int64_t service_seconds, int people_ahead)
 {
 	struct queue_wait_input in = {.people_ahead = people_ahead,
 	                              .last_called_wait = -1,
@@ -180,7 +186,7 @@ json_t *queue_group_wait(struct store_conn *c, int64_t gid, const char *day, int
 		sqlite3_reset(s);
 	}
 	struct queue_wait_range r = queue_wait_estimate(&in);
-	return queue_wait_json(&r);
+	queue_wait_set(obj, &r);
 }
 
 /* The counters with their groups and the ticket each serves into *out (a

@@ -114,11 +114,14 @@ const char *store_col_text(sqlite3_stmt *s, int col);
 
 /* The office's priority classes (the setting, or the default list). */
 json_t *queue_priority_classes(struct store *st);
-/* The queue's wait estimate for one group now, as JSON (null when unknown). */
+/* Sets obj's "wait" to the estimate {low_min, high_min, from_history}, or
+ * to null with "wait_reason": "no_counter_open" when no counter of the group
+ * is open. */
 struct queue_wait_range;
-json_t *queue_wait_json(const struct queue_wait_range *r);
-json_t *queue_group_wait(struct store_conn *c, int64_t gid, const char *day, int64_t now,
-                         int64_t service_seconds, int people_ahead);
+void queue_wait_set(json_t *obj, const struct queue_wait_range *r);
+/* The same for one group now, read on c. */
+void queue_group_wait_set(json_t *obj, struct store_conn *c, int64_t gid, const char *day,
+                          int64_t now, int64_t service_seconds, int people_ahead);
 
 /* Printing's part of the set-up bundle (store/print.c), inside the bundle's
  * transaction: the "printers" list (before counters and devices), then the
