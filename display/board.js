@@ -13,8 +13,8 @@
 // <body data-voice-plan="chime moi-cong-dan …" data-online="true|false">.
 import { voicePlan, VoicePlayer, VOICE_CLIPS, CHIME } from './voice-vi.js';
 import {
-  params, pickLang, deviceToken, applyTexts, setLangParam, fmtWait, groupName, OfficeClock,
-  remember, recall,
+  params, pickLang, deviceToken, applyTexts, setLangParam, groupName, OfficeClock,
+  remember, recall, noCounterOpen, waitText,
 } from './common.js';
 
 const TEXTS = {
@@ -151,6 +151,20 @@ function renderCalls(s) {
   }
 }
 
+// Drops the oldest calls that would not show whole in their box: a row is
+// shown entire or not at all, never cut at the bottom.
+function fitCalls() {
+  const box = document.querySelector('.calls');
+  const list = $('calls');
+  const bottom = box.getBoundingClientRect().bottom;
+  const visible = () => [...list.children].filter((li) => li.offsetParent !== null);
+  let rows = visible();
+  while (rows.length > 1 && rows[rows.length - 1].getBoundingClientRect().bottom > bottom + 0.5) {
+    rows[rows.length - 1].remove();
+    rows = visible();
+  }
+}
+
 function renderGroups(s) {
   const box = $('groups');
   box.replaceChildren();
@@ -161,8 +175,9 @@ function renderGroups(s) {
     const line = el('div', 'group-line');
     const waiting = el('span', '', `${T('waiting')}: `);
     waiting.append(el('b', 'waiting', String(g.waiting)));
-    const wait = el('span', '', `${T('wait')}: `);
-    wait.append(el('b', 'wait', fmtWait(g.wait, lang)));
+    // No counter open: that, not a range nobody is serving.
+    const wait = noCounterOpen(g) ? el('span', 'closed', waitText(g, lang)) : el('span', '', `${T('wait')}: `);
+    if (!noCounterOpen(g)) wait.append(el('b', 'wait', waitText(g, lang)));
     line.append(waiting, wait);
     tile.append(line);
     box.append(tile);
@@ -187,10 +202,12 @@ function render() {
   if (!s) return;
   const office = s.office ?? {};
   $('office-name').textContent = (lang === 'en' && office.name_en) || office.name || 'Bộ phận Một cửa';
+  $('office-name').classList.toggle('long', $('office-name').textContent.length > 40);
   renderCounters(s);
   renderCalls(s);
   renderGroups(s);
   renderNotices(s);
+  fitCalls(); // last: the calls' box is what the rest leaves
 }
 
 function renderChrome() {

@@ -12,7 +12,7 @@
 // For tests: window.motcuaKiosk {lastTicket, lastError}, <body data-screen>.
 import {
   pickLang, deviceToken, applyTexts, setLangParam, fmtWait, groupName, OfficeClock, remember,
-  randomKey,
+  randomKey, noCounterOpen, waitText,
 } from './common.js';
 
 const TEXTS = {
@@ -24,8 +24,8 @@ const TEXTS = {
     priorityHelp: 'Chọn đối tượng ưu tiên (xuất trình giấy tờ khi được gọi):',
     loading: 'Đang tải…',
     busy: 'Đang lấy số, xin chờ trong giây lát…',
-    yourNumber: 'Số thứ tự của bạn',
-    ahead: 'Số người chờ trước bạn',
+    yourNumber: 'Số thứ tự của ông/bà',
+    ahead: 'Số người chờ trước ông/bà',
     expected: 'Thời gian chờ dự kiến',
     done: 'Xong',
     back: 'Quay lại',
@@ -110,6 +110,7 @@ function show(screen) {
   for (const id of ['home', 'busy', 'ticket', 'error']) $(id).hidden = id !== screen;
   document.body.dataset.screen = screen;
   clearTimeout(backTimer);
+  if (screen === 'home') layoutGroups();
   if (screen === 'ticket') backTimer = setTimeout(home, TICKET_SCREEN_MS);
   if (screen === 'error') backTimer = setTimeout(home, ERROR_SCREEN_MS);
 }
@@ -144,14 +145,19 @@ function renderHome() {
     const meta = el('span', 'meta');
     const w1 = el('span', '', `${T('waiting')}: `);
     w1.append(el('b', 'waiting', String(g.waiting)));
-    const w2 = el('span', '', `${T('wait')}: `);
-    w2.append(el('b', 'wait', fmtWait(g.wait, lang)));
-    meta.append(w1, w2);
+    meta.append(w1);
+    // No counter open: no range (nobody is serving), the note says why.
+    if (!noCounterOpen(g)) {
+      const w2 = el('span', '', `${T('wait')}: `);
+      w2.append(el('b', 'wait', fmtWait(g.wait, lang)));
+      meta.append(w2);
+    }
     b.append(meta);
-    if (!g.open_counters) b.append(el('span', 'closed-note', T('noCounter')));
+    if (noCounterOpen(g)) b.append(el('span', 'closed-note', T('noCounter')));
     b.addEventListener('click', () => issue(g));
     groups.append(b);
   }
+  layoutGroups();
   const list = $('priority-list');
   list.replaceChildren();
   for (const c of snap?.priority_classes ?? []) {
@@ -171,6 +177,49 @@ function renderHome() {
   if (priority) $('priority-chosen-name').textContent = className(priority);
 }
 
+// Columns and rows for n groups on this screen: every group on one screen,
+// the buttons as square as the screen allows.
+function gridFor(n) {
+  const portrait = window.innerHeight > window.innerWidth;
+  let cols;
+  if (portrait) cols = n <= 4 ? 1 : n <= 10 ? 2 : 3;
+  else cols = n <= 2 ? Math.max(n, 1) : n <= 4 ? 2 : n <= 6 ? 3 : 4;
+  return { cols, rows: Math.max(1, Math.ceil(n / cols)) };
+}
+
+// Lays the group buttons out and shrinks their type (--k, 1 down to 0.5)
+// until every button's text fits inside it; on a screen too small even then
+// (a phone) the rows grow and the page scrolls rather than cut a word.
+function layoutGroups() {
+  const box = $('groups');
+  const buttons = [...box.children];
+  const { cols, rows } = gridFor(buttons.length);
+  box.style.setProperty('--cols', cols);
+  box.style.setProperty('--rows', rows);
+  box.classList.remove('tall');
+  // A button overflows when its text runs past its padding (centred text
+  // overflows at the top as much as at the bottom: scrollHeight misses half).
+  const overflows = () => buttons.some((b) => {
+    if (b.scrollWidth > b.clientWidth + 1) return true;
+    const r = b.getBoundingClientRect();
+    const cs = getComputedStyle(b);
+    const top = r.top + parseFloat(cs.paddingTop) / 2;
+    const bottom = r.bottom - parseFloat(cs.paddingBottom) / 2;
+    return [...b.children].some((c) => {
+      const cr = c.getBoundingClientRect();
+      return cr.top < top - 0.5 || cr.bottom > bottom + 0.5;
+    });
+  });
+  let k = 1;
+  box.style.setProperty('--k', k);
+  while (k > 0.5 && overflows()) {
+    k = Math.round((k - 0.05) * 100) / 100;
+    box.style.setProperty('--k', k);
+  }
+  if (overflows()) box.classList.add('tall');
+  box.dataset.k = String(k);
+}
+
 function renderTicket(t, body) {
   $('ticket-number').textContent = t.label;
   const g = snap?.groups?.find((x) => x.code === t.group);
@@ -178,7 +227,7 @@ function renderTicket(t, body) {
   $('ticket-priority').hidden = !t.priority;
   $('ticket-priority').textContent = t.priority ? `${T('priorityLine')}: ${className(t.priority)}` : '';
   $('ticket-ahead').textContent = String(t.people_ahead ?? '—');
-  $('ticket-wait').textContent = t.wait ? fmtWait(t.wait, lang) : T('minutesUnknown');
+  $('ticket-wait').textContent = t.wait || noCounterOpen(t) ? waitText(t, lang) : T('minutesUnknown');
   // The print result, when the server reports one (a printing kiosk).
   const print = body.print ?? t.print ?? null;
   const state = print && (print.state ?? print.status);
@@ -311,6 +360,7 @@ $('priority-clear').addEventListener('click', () => {
   renderHome();
 });
 $('ticket-done').addEventListener('click', home);
+window.addEventListener('resize', () => { if (document.body.dataset.screen === 'home') layoutGroups(); });
 $('error-done').addEventListener('click', home);
 
 renderChrome();

@@ -52,7 +52,7 @@ static void ticket__text_init(struct ticket__text *tx, const struct printer_tick
 	tx->qr_url = ticket__empty(t->qr_url) ? NULL : printer__xstrdup(t->qr_url);
 	tx->footer = ticket__empty(t->footer) ? NULL : printer__nfc(t->footer);
 	if (t->people_ahead >= 0)
-		snprintf(tx->ahead, sizeof(tx->ahead), "Số người đang chờ trước bạn: %d",
+		snprintf(tx->ahead, sizeof(tx->ahead), "Số người đang chờ trước ông/bà: %d",
 		         t->people_ahead);
 	if (t->wait_max_minutes > 0) {
 		if (t->wait_min_minutes >= t->wait_max_minutes)

@@ -181,7 +181,8 @@ static void check_ticket_pdf(struct ticket_fixture *f, enum printer_paper paper,
 	assert_contains(text, "Ủy ban nhân dân huyện Hướng Hóa");
 	assert_contains(text, "Người cao tuổi");
 	assert_contains(text, "Thời gian chờ dự kiến: 10–20 phút");
-	assert_contains(text, "Số người đang chờ trước bạn: 7");
+	assert_contains(text, "Số người đang chờ trước ông/bà: 7");
+	assert_null(strstr(text, "bạn"));
 	assert_contains(text, "05/01/2026 08:15");
 	assert_false(has_combining_marks(text));
 	qr = qr_of_png(name);
