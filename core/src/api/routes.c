@@ -26,6 +26,7 @@ const struct route api_routes[] = {
     {"GET", "/api/v1/queue", route_queue_get, 0, 0},
     {"GET", "/api/v1/public/tickets/{}", route_public_ticket, 0, 0},
     {"GET", "/queue", route_page_queue, 0, 0},
+    {"GET", "/favicon.ico", route_page_favicon, 0, 0},
     {"GET", "/api/v1/events", route_events_get, ROLE_ANY, 0},
 
     {"POST", "/api/v1/import", route_import, ROLE_ADMIN, ROUTE_MUTATES},

@@ -155,6 +155,13 @@ void route_page_supervisor(struct api *api, struct http_request *r)
 	pages_serve(r, "supervisor.html");
 }
 
+/* The icon every browser asks for at /favicon.ico (display/favicon.ico). */
+void route_page_favicon(struct api *api, struct http_request *r)
+{
+	(void)api;
+	pages_serve(r, "favicon.ico");
+}
+
 /* Where a ticket's QR code leads: /queue?t=ID, the number's place in line. */
 void route_page_queue(struct api *api, struct http_request *r)
 {
