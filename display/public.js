@@ -3,6 +3,8 @@
 // searchable with or without Vietnamese marks (the API folds them); today's
 // and this month's on-time rate; the dossiers late right now with their
 // apology status, by code only (GET /api/v1/public/transparency).
+// The search comes first (a phone shows it on the first screen); the late
+// dossiers are a count with a link, their list folded until asked for.
 //
 // For tests: <body data-state="loading|ready">, data-procs-q = the last
 // search answered.
@@ -22,7 +24,9 @@ const TEXTS = {
     noneFinished: 'Chưa có hồ sơ hoàn thành',
     lateTitle: 'Hồ sơ đang trễ hạn',
     lateNone: 'Hiện không có hồ sơ trễ hạn.',
-    lateCount: (n) => `${n} hồ sơ đang trễ hạn:`,
+    lateCount: (n) => `${n} hồ sơ đang trễ hạn.`,
+    lateShow: (n) => `Xem danh sách ${n} hồ sơ trễ hạn`,
+    lateLink: (n) => `Hiện có ${n} hồ sơ trễ hạn — xem danh sách`,
     due: 'Hạn trả kết quả',
     apologyYes: (t) => `Đã có văn bản xin lỗi, hẹn lại ${t}`,
     apologyNo: 'Chưa có văn bản xin lỗi',
@@ -57,7 +61,9 @@ const TEXTS = {
     noneFinished: 'No dossier finished yet',
     lateTitle: 'Dossiers late right now',
     lateNone: 'No dossier is late right now.',
-    lateCount: (n) => `${n} dossier${n === 1 ? ' is' : 's are'} late:`,
+    lateCount: (n) => `${n} dossier${n === 1 ? ' is' : 's are'} late.`,
+    lateShow: (n) => `Show the ${n} late dossier${n === 1 ? '' : 's'}`,
+    lateLink: (n) => `${n} dossier${n === 1 ? ' is' : 's are'} late now — see the list`,
     due: 'Result was due',
     apologyYes: (t) => `Apology sent, new appointment ${t}`,
     apologyNo: 'No apology yet',
@@ -112,7 +118,28 @@ function renderStat(id, p) {
   }
 }
 
+let lateOpen = false; // the citizen unfolded the list: keep it so on refresh
+
+// The one line under the search: how many are late, a link to the list.
+function renderLateSummary() {
+  const p = $('late-summary');
+  const n = figures ? (figures.late_total ?? (figures.late_now ?? []).length) : 0;
+  p.replaceChildren();
+  p.hidden = !n;
+  if (!n) return;
+  const a = el('a', null, L().lateLink(n));
+  a.href = '#late-section';
+  a.id = 'late-link';
+  a.addEventListener('click', () => {
+    lateOpen = true;
+    const d = $('late-details');
+    if (d) d.open = true;
+  });
+  p.append(a);
+}
+
 function renderLate() {
+  renderLateSummary();
   const box = $('late');
   box.replaceChildren();
   if (figuresFailed && !figures) {
@@ -125,7 +152,14 @@ function renderLate() {
     box.append(el('p', 'notice ok', L().lateNone));
     return;
   }
-  box.append(el('p', 'result-count', L().lateCount(figures.late_total ?? late.length)));
+  const n = figures.late_total ?? late.length;
+  box.append(el('p', 'result-count', L().lateCount(n)));
+  const details = el('details', 'late-details');
+  details.id = 'late-details';
+  details.open = lateOpen;
+  details.addEventListener('toggle', () => { lateOpen = details.open; });
+  details.append(el('summary', 'secondary', L().lateShow(n)));
+  box.append(details);
   const ul = el('ul', 'late-list');
   ul.id = 'late-list';
   for (const d of late) {
@@ -140,7 +174,7 @@ function renderLate() {
       : el('div', 'apology-no', L().apologyNo));
     ul.append(li);
   }
-  box.append(ul);
+  details.append(ul);
 }
 
 function timeText(p) {

@@ -859,6 +859,61 @@ out:
 	return rc;
 }
 
+/* How well a procedure matches the search q (folded: no marks, lower case):
+ * 0 its code or its whole name, 1 a name starting with q, 2 q starting a word
+ * of the name, 3 q elsewhere in the name, 4 only in its field; -1 no match.
+ * Lower ranks come first in the list, so "Đăng ký khai sinh" answers
+ * "dang ky khai sinh" before the procedures that merely contain it. */
+static int procedures_rank(const char *code, const char *name, const char *field, const char *q,
+                           const char *folded_q)
+{
+	char *fn = NULL;
+	int rank = -1;
+
+	if (strcmp(code, q) == 0) {
+		rank = 0;
+		goto out;
+	}
+	size_t n = strlen(name) + 1;
+	fn = xmalloc(n);
+	fold_vi(name, fn, n);
+	const char *hit = strstr(fn, folded_q);
+	if (hit == NULL) {
+		rank = fold_vi_contains(field, folded_q) ? 4 : -1;
+		goto out;
+	}
+	if (strcmp(fn, folded_q) == 0)
+		rank = 0;
+	else if (hit == fn)
+		rank = 1;
+	else {
+		rank = 3;
+		for (; hit != NULL; hit = strstr(hit + 1, folded_q))
+			if (hit[-1] == ' ' || hit[-1] == '(' || hit[-1] == '-') {
+				rank = 2;
+				break;
+			}
+	}
+out:
+	free(fn);
+	return rank;
+}
+
+/* One match of a search, kept to sort by rank then catalogue order. */
+struct procedures_hit {
+	int rank;
+	size_t seq;
+	json_t *body;
+};
+
+static int procedures_hit_cmp(const void *a, const void *b)
+{
+	const struct procedures_hit *x = a, *y = b;
+	if (x->rank != y->rank)
+		return x->rank < y->rank ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
 enum mc_err store_procedures_list(struct store *st, const char *q, const char *field, int offset,
                                   int limit, json_t **out, struct mc_error *err)
 {
@@ -867,6 +922,15 @@ enum mc_err store_procedures_list(struct store *st, const char *q, const char *f
 	int64_t total = 0;
 	enum mc_err rc;
 	int step;
+	struct procedures_hit *hits = NULL;
+	size_t nhits = 0, cap = 0;
+	char *fq = NULL;
+
+	if (q) {
+		size_t n = strlen(q) + 1;
+		fq = xmalloc(n);
+		fold_vi(q, fq, n);
+	}
 	sqlite3_stmt *s = store_stmt(c, "SELECT code, version, name, field, body FROM procedures"
 	                                " WHERE current = 1 AND (?1 IS NULL OR field = ?1)"
 	                                " ORDER BY field, code");
@@ -876,24 +940,47 @@ enum mc_err store_procedures_list(struct store *st, const char *q, const char *f
 	}
 	if (field)
 		sqlite3_bind_text(s, 1, field, -1, SQLITE_STATIC);
+	/* Without q the catalogue order pages straight from the rows; with q
+	 * every match is ranked first (the catalogue is tens of rows). */
 	while (store_next(s, &step)) {
 		const char *code = store_col_text(s, 0);
-		if (q && strcmp(code, q) != 0 && !fold_vi_contains(store_col_text(s, 2), q) &&
-		    !fold_vi_contains(store_col_text(s, 3), q))
+		int rank = 0;
+		if (q && (rank = procedures_rank(code, store_col_text(s, 2), store_col_text(s, 3),
+		                                 q, fq)) < 0)
 			continue;
-		if (total++ < offset || json_array_size(items) >= (size_t)limit)
+		if (q == NULL && (total++ < offset || json_array_size(items) >= (size_t)limit))
 			continue;
 		json_t *p = json_loads(store_col_text(s, 4), 0, NULL);
 		if (p == NULL)
 			continue;
 		json_object_set_new(p, "version", json_integer(sqlite3_column_int(s, 1)));
-		json_array_append_new(items, p);
+		if (q == NULL) {
+			json_array_append_new(items, p);
+			continue;
+		}
+		if (nhits == cap) {
+			cap = cap ? cap * 2 : 32;
+			hits = xrealloc(hits, cap * sizeof *hits);
+		}
+		hits[nhits] = (struct procedures_hit){.rank = rank, .seq = nhits, .body = p};
+		nhits++;
 	}
 	if ((rc = store_scan_end(c, s, step, "procedures list", err)))
 		goto out;
+	if (q) {
+		qsort(hits, nhits, sizeof *hits, procedures_hit_cmp);
+		total = (int64_t)nhits;
+		for (size_t i = (size_t)offset; i < nhits && json_array_size(items) < (size_t)limit;
+		     i++)
+			json_array_append(items, hits[i].body);
+	}
 	*out = json_pack("{s:O, s:I, s:i, s:i}", "items", items, "total", (json_int_t)total,
 	                 "offset", offset, "limit", limit);
 out:
+	for (size_t i = 0; i < nhits; i++)
+		json_decref(hits[i].body);
+	free(hits);
+	free(fq);
 	json_decref(items);
 	return rc;
 }
