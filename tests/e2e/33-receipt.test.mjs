@@ -91,7 +91,11 @@ test('motcua-counter: Mẫu 01 on the office default printer, two copies on two 
 test('the ledger: lines 2, 3… at receipt only, shown in the dossier and the CSV; API prints carry them', async () => {
   const body = (outcome, extra = {}) => ({ procedure: 'P5', outcome, ...extra,
     applicant: { name: 'Trần Văn Nam', id_number: '045090001111', phone: '0905111222' } });
-  const a = await s.as('clerk1', 'POST', '/api/v1/dossiers', { body: body('received', { confirm_duplicate: true }) });
+  // Six documents: the receipt that ran onto a second sheet for its note.
+  const documents = ['Đơn đăng ký biến động', 'Giấy chứng nhận quyền sử dụng đất', 'Hợp đồng chuyển nhượng',
+    'Căn cước của bên chuyển nhượng', 'Căn cước của bên nhận chuyển nhượng', 'Văn bản ủy quyền']
+    .map((name, i) => ({ name, kind: i % 2 ? 'copy' : 'original', count: 1 }));
+  const a = await s.as('clerk1', 'POST', '/api/v1/dossiers', { body: body('received', { confirm_duplicate: true, documents }) });
   assert.equal(a.status, 201, a.text);
   const sup = await s.as('clerk1', 'POST', '/api/v1/dossiers', { body: body('supplement', {
     missing: [{ item: 'Sơ đồ thửa đất', reason: 'Còn thiếu' }], confirm_duplicate: true }) });
