@@ -97,7 +97,7 @@ static int cmd_login(struct cc *c, int argc, char **argv)
 			} else if (rc == CC_OK) {
 				printf(T(c, "Đã đăng nhập %s (%s) tại %s.",
 				         "Logged in as %s (%s) at %s."),
-				       name, role, c->cfg.server);
+				       name, cc_role_text(c, role), c->cfg.server);
 				if (c->cfg.counter > 0)
 					printf(T(c, " Quầy: %d.", " Counter: %d."), c->cfg.counter);
 				putchar('\n');

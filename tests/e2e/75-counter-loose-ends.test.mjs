@@ -163,6 +163,11 @@ test('return prints a rating slip; rating-slip makes another; a second return sa
 });
 
 test('Vietnamese words: the role, document kinds, the printer\'s state, form names', async () => {
+  const other = new Clerk(s.base);
+  try {
+    const l = ok(await other.login('clerk2', PASSWORDS.clerk2));
+    assert.match(l.stdout, /Đã đăng nhập clerk2 \(cán bộ một cửa\) tại/);
+  } finally { other.cleanup(); }
   let r = ok(await clerk.run(['status']));
   assert.match(r.stdout, /người dùng: clerk1 \(cán bộ một cửa\)/);
   assert.doesNotMatch(r.stdout, /\(counter\)/);
