@@ -26,6 +26,7 @@ const TEXTS = {
     lateNone: 'Hiện không có hồ sơ trễ hạn.',
     lateCount: (n) => `${n} hồ sơ đang trễ hạn.`,
     lateShow: (n) => `Xem danh sách ${n} hồ sơ trễ hạn`,
+    lateHide: 'Thu gọn danh sách',
     lateLink: (n) => `Hiện có ${n} hồ sơ trễ hạn — xem danh sách`,
     due: 'Hạn trả kết quả',
     apologyYes: (t) => `Đã có văn bản xin lỗi, hẹn lại ${t}`,
@@ -63,6 +64,7 @@ const TEXTS = {
     lateNone: 'No dossier is late right now.',
     lateCount: (n) => `${n} dossier${n === 1 ? ' is' : 's are'} late.`,
     lateShow: (n) => `Show the ${n} late dossier${n === 1 ? '' : 's'}`,
+    lateHide: 'Fold the list',
     lateLink: (n) => `${n} dossier${n === 1 ? ' is' : 's are'} late now — see the list`,
     due: 'Result was due',
     apologyYes: (t) => `Apology sent, new appointment ${t}`,
@@ -118,7 +120,10 @@ function renderStat(id, p) {
   }
 }
 
-let lateOpen = false; // the citizen unfolded the list: keep it so on refresh
+// The citizen's choice (true open, false folded, null none yet), kept
+// across the minute's refresh.
+let lateOpen = null;
+const LATE_OPEN_MAX = 5;
 
 // The one line under the search: how many are late, a link to the list.
 function renderLateSummary() {
@@ -154,11 +159,16 @@ function renderLate() {
   }
   const n = figures.late_total ?? late.length;
   box.append(el('p', 'result-count', L().lateCount(n)));
+  // A few late dossiers show at once; more stay folded until asked for.
   const details = el('details', 'late-details');
   details.id = 'late-details';
-  details.open = lateOpen;
-  details.addEventListener('toggle', () => { lateOpen = details.open; });
-  details.append(el('summary', 'secondary', L().lateShow(n)));
+  details.open = lateOpen ?? n <= LATE_OPEN_MAX;
+  const summary = el('summary', 'secondary');
+  const label = () => { summary.textContent = details.open ? L().lateHide : L().lateShow(n); };
+  label();
+  summary.addEventListener('click', () => { lateOpen = !details.open; });
+  details.addEventListener('toggle', label);
+  details.append(summary);
   box.append(details);
   const ul = el('ul', 'late-list');
   ul.id = 'late-list';
