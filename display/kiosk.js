@@ -196,11 +196,12 @@ function layoutGroups() {
   const { cols, rows } = gridFor(buttons.length);
   box.style.setProperty('--cols', cols);
   box.style.setProperty('--rows', rows);
-  box.classList.remove('tall');
+  box.classList.remove('tall', 'break');
   // A button overflows when its text runs past its padding (centred text
   // overflows at the top as much as at the bottom: scrollHeight misses half).
   const overflows = () => buttons.some((b) => {
-    if (b.scrollWidth > b.clientWidth + 1) return true;
+    // A word wider than its line (words are not broken inside).
+    if ([...b.children].some((c) => c.scrollWidth > c.clientWidth + 1)) return true;
     const r = b.getBoundingClientRect();
     const cs = getComputedStyle(b);
     const top = r.top + parseFloat(cs.paddingTop) / 2;
@@ -216,6 +217,7 @@ function layoutGroups() {
     k = Math.round((k - 0.05) * 100) / 100;
     box.style.setProperty('--k', k);
   }
+  if (overflows()) box.classList.add('break');
   if (overflows()) box.classList.add('tall');
   box.dataset.k = String(k);
 }

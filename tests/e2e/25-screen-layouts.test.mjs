@@ -100,9 +100,9 @@ test('a group whose counters have all closed: "Chưa có quầy mở", no wait r
   await board.context().close();
 });
 
-for (const [label, size] of [['1080x1920', SIZES.kiosk], ['1280x800', SIZES.tablet]]) {
+for (const [label, size, lang] of [['1080x1920', SIZES.kiosk, 'vi'], ['1280x800', SIZES.tablet, 'vi'], ['1280x800-en', SIZES.tablet, 'en']]) {
   test(`kiosk ${label}: all 7 groups on one screen, every word inside its button`, { skip: SKIP }, async () => {
-    const page = await openPage(browser, `${s.base}/kiosk?access_token=${s.devices[DEMO_KIOSK]}`, size);
+    const page = await openPage(browser, `${s.base}/kiosk?lang=${lang}&access_token=${s.devices[DEMO_KIOSK]}`, size);
     await page.locator('button.group').nth(6).waitFor({ timeout: 10000 });
     assert.deepEqual(await page.locator('button.group').evaluateAll((bs) => bs.map((b) => b.dataset.group)), GROUPS);
     // No counter open yet this morning: every group carries its note, the longest state.
