@@ -14,6 +14,7 @@
 
 #include "store/queue.h"
 #include "store/stream.h"
+#include "util/enforce.h"
 #include "util/clock.h"
 #include "util/log.h"
 #include "util/strbuf.h"
@@ -46,16 +47,6 @@
 /* Streams are resumed at most this often (milliseconds): a burst of commits
  * reaches each stream in one write. */
 #define BUS_WAKE_MS 20
-
-/* Breaks of the bus's ownership rules are bugs: log where and stop, in every
- * build type, rather than corrupt a stream silently. */
-#define BUS_ENFORCE(cond, what)                                                                    \
-	do {                                                                                       \
-		if (!(cond)) {                                                                     \
-			log_error("bus: %s:%d: %s", __FILE__, __LINE__, (what));                   \
-			abort();                                                                   \
-		}                                                                                  \
-	} while (0)
 
 struct bus_msg {
 	int64_t id;
@@ -195,7 +186,7 @@ static char *bus_snapshot_fresh(struct bus *bus, size_t *len, int64_t *event)
 		built = 0;
 	}
 	pthread_mutex_lock(&bus->lock);
-	BUS_ENFORCE(built >= bus->snapshot_gen, "snapshot rebuilt out of order");
+	ENFORCE(built >= bus->snapshot_gen, "snapshot rebuilt out of order");
 	free(bus->snapshot);
 	bus->snapshot = snap;
 	bus->snapshot_len = strlen(snap);
@@ -572,7 +563,7 @@ static ssize_t bus_stream_read(void *cls, uint64_t pos, char *buf, size_t max)
 		s->reader = pthread_self();
 		s->reader_known = true;
 	}
-	BUS_ENFORCE(pthread_equal(s->reader, pthread_self()), "a stream read from two threads");
+	ENFORCE(pthread_equal(s->reader, pthread_self()), "a stream read from two threads");
 	if (s->pending_off >= s->pending.len) {
 		size_t freed = 0;
 		if (s->pending.cap > BUS_PENDING_KEEP) {
@@ -637,7 +628,7 @@ struct MHD_Response *bus_response(struct bus *bus, struct sse_sub *sub)
 void bus_unsubscribe(struct bus *bus, struct sse_sub *sub)
 {
 	pthread_mutex_lock(&bus->lock);
-	BUS_ENFORCE(bus->sub_count > 0, "a stream unsubscribed twice");
+	ENFORCE(bus->sub_count > 0, "a stream unsubscribed twice");
 	LIST_REMOVE(sub, entry);
 	bus->sub_count--;
 	bus->freed += sub->pending.cap + BUS_CONN_OVERHEAD;

@@ -13,18 +13,9 @@
 #include <unistd.h>
 
 #include "api/api_internal.h"
+#include "util/enforce.h"
 #include "util/log.h"
 #include "util/xmalloc.h"
-
-/* A broken ownership rule is a bug that would corrupt a request or free it
- * twice: stop loudly, in every build. */
-#define OFFLOAD_CHECK(cond)                                                                        \
-	do {                                                                                       \
-		if (!(cond)) {                                                                     \
-			log_error("offload: %s:%d: check failed: %s", __FILE__, __LINE__, #cond);  \
-			abort();                                                                   \
-		}                                                                                  \
-	} while (0)
 
 /* A resume from a pool thread wakes the connection's worker through MHD's
  * inter-thread channel; MHD 0.9.75 turns it on with suspend/resume. */
@@ -93,7 +84,7 @@ static void *offload_thread(void *arg)
 		if (job == NULL)
 			break; /* stopping, nothing taken is left */
 		TAILQ_REMOVE(&o->queue, job, entry);
-		OFFLOAD_CHECK(job->state == OFFLOAD_QUEUED);
+		ENFORCE(job->state == OFFLOAD_QUEUED, "offload ownership rule");
 		job->state = OFFLOAD_RUNNING;
 		pthread_mutex_unlock(&o->lock);
 
@@ -122,7 +113,7 @@ static void *offload_thread(void *arg)
 struct offload *offload_start(const char *name, struct api *api, int threads, int queue_max,
                               bool low_priority)
 {
-	OFFLOAD_CHECK(threads > 0 && queue_max >= 0);
+	ENFORCE(threads > 0 && queue_max >= 0, "offload ownership rule");
 	struct offload *o = xcalloc(1, sizeof *o);
 	snprintf(o->name, sizeof o->name, "%s", name);
 	o->api = api;
@@ -166,7 +157,7 @@ void offload_stop(struct offload *o)
 	clock_gettime(CLOCK_MONOTONIC, &until);
 	until.tv_sec += OFFLOAD_DRAIN_MS / 1000;
 	pthread_mutex_lock(&o->lock);
-	OFFLOAD_CHECK(TAILQ_EMPTY(&o->queue) && o->load == 0);
+	ENFORCE(TAILQ_EMPTY(&o->queue) && o->load == 0, "offload ownership rule");
 	while (o->live > 0)
 		if (pthread_cond_timedwait(&o->drained, &o->lock, &until) != 0)
 			break;
@@ -180,7 +171,7 @@ void offload_free(struct offload *o)
 	if (o == NULL)
 		return;
 	pthread_mutex_lock(&o->lock);
-	OFFLOAD_CHECK(o->stopping && o->nthreads == 0);
+	ENFORCE(o->stopping && o->nthreads == 0, "offload ownership rule");
 	pthread_mutex_unlock(&o->lock);
 	pthread_cond_destroy(&o->cond);
 	pthread_cond_destroy(&o->drained);
@@ -192,7 +183,7 @@ void offload_free(struct offload *o)
 bool offload_request(struct offload *o, struct http_request *r, offload_fn run, void *arg,
                      void (*free_arg)(void *arg))
 {
-	OFFLOAD_CHECK(r->offload == NULL);
+	ENFORCE(r->offload == NULL, "offload ownership rule");
 	pthread_mutex_lock(&o->lock);
 	bool ok = !o->stopping && o->load < o->capacity;
 	if (ok) {
@@ -229,7 +220,7 @@ bool offload_pending(const struct http_request *r)
 void offload_post(struct http_request *r)
 {
 	struct offload_job *job = r->offload;
-	OFFLOAD_CHECK(job && job->state == OFFLOAD_RESERVED);
+	ENFORCE(job && job->state == OFFLOAD_RESERVED, "offload ownership rule");
 	struct offload *o = job->pool;
 	pthread_mutex_lock(&o->lock);
 	job->state = OFFLOAD_QUEUED;
@@ -249,7 +240,7 @@ bool offload_take_done(struct http_request *r)
 	enum offload_state st = job->state;
 	pthread_mutex_unlock(&o->lock);
 	/* MHD calls a suspended connection back only after its resume. */
-	OFFLOAD_CHECK(st == OFFLOAD_DONE);
+	ENFORCE(st == OFFLOAD_DONE, "offload ownership rule");
 	job->state = OFFLOAD_TAKEN;
 	return true;
 }
@@ -266,7 +257,8 @@ void offload_job_free(struct offload_job *job)
 		o->load--;
 		o->reserved--;
 	} else {
-		OFFLOAD_CHECK(job->state == OFFLOAD_DONE || job->state == OFFLOAD_TAKEN);
+		ENFORCE(job->state == OFFLOAD_DONE || job->state == OFFLOAD_TAKEN,
+		        "offload ownership rule");
 	}
 	o->live--;
 	pthread_cond_broadcast(&o->drained);

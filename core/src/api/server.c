@@ -25,6 +25,7 @@
 #include "store/auth.h"
 #include "store/idempotency.h"
 #include "store/stream.h"
+#include "util/enforce.h"
 #include "util/clock.h"
 #include "util/log.h"
 #include "util/xmalloc.h"
@@ -46,16 +47,6 @@
 	"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "          \
 	"connect-src 'self'; media-src 'self' blob:; object-src 'none'; base-uri 'none'; "         \
 	"form-action 'self'; frame-ancestors 'none'"
-
-/* Fails loudly, in every build type, when a rule of the connection guard is
- * broken (a record freed twice, a socket shut down that is not on the list). */
-#define API_ENFORCE(cond, what)                                                                    \
-	do {                                                                                       \
-		if (!(cond)) {                                                                     \
-			log_error("%s:%d: broken rule: %s", __FILE__, __LINE__, (what));           \
-			abort();                                                                   \
-		}                                                                                  \
-	} while (0)
 
 /* One TCP connection, from MHD's NOTIFY_CONNECTION STARTED to CLOSED. */
 struct api_conn {
@@ -153,7 +144,7 @@ static void api_notify_connection(void *cls, struct MHD_Connection *conn, void *
 	if (c == NULL)
 		return;
 	pthread_mutex_lock(&g->lock);
-	API_ENFORCE(c->fd != -2, "a connection record closed twice");
+	ENFORCE(c->fd != -2, "a connection record closed twice");
 	LIST_REMOVE(c, link);
 	c->fd = -2;
 	pthread_mutex_unlock(&g->lock);
@@ -238,7 +229,7 @@ static void api_guard_free(struct api_guard *g)
 		pthread_mutex_unlock(&g->lock);
 		pthread_join(g->sweeper, NULL);
 	}
-	API_ENFORCE(LIST_EMPTY(&g->conns), "connections outlived the daemon");
+	ENFORCE(LIST_EMPTY(&g->conns), "connections outlived the daemon");
 	pthread_cond_destroy(&g->wake);
 	pthread_mutex_destroy(&g->lock);
 	free(g);
@@ -423,8 +414,8 @@ static void api_run_idempotent(struct api *api, struct http_request *r, const st
 		store_rollback(api->st);
 		return;
 	}
-	if (store_idem_save(api->st, api->idem_seal, &q, r->status, r->resp ? r->resp : "",
-	                    &err) != MC_OK) {
+	if (store_idem_save(api->st, api->idem_seal, &q, r->status, r->resp ? r->resp : "", &err) !=
+	    MC_OK) {
 		store_rollback(api->st);
 		http_reply_error(r, &err);
 		return;

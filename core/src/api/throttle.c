@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/enforce.h"
 #include "util/log.h"
 #include "util/xmalloc.h"
 
@@ -16,16 +17,6 @@
 #define THROTTLE_FORGET_S 3600
 /* Slots a key may use, from its hash onwards (open addressing). */
 #define THROTTLE_PROBE 16
-
-/* A failed mutex call means memory corruption or a bug: stop rather than
- * guess (kept in release builds). */
-#define THROTTLE_CHECK(call)                                                                       \
-	do {                                                                                       \
-		if ((call) != 0) {                                                                 \
-			log_error("throttle: %s failed", #call);                                   \
-			abort();                                                                   \
-		}                                                                                  \
-	} while (0)
 
 struct throttle_entry {
 	char key[72]; /* "" when free */
@@ -51,7 +42,7 @@ struct throttle *throttle_new(int slots, int free_tries)
 	if (slots < 1)
 		slots = 1;
 	t->free_tries = free_tries;
-	THROTTLE_CHECK(pthread_mutex_init(&t->lock, NULL));
+	ENFORCE(pthread_mutex_init(&t->lock, NULL) == 0, "throttle mutex call");
 	t->slots = slots;
 	t->probe = slots < THROTTLE_PROBE ? slots : THROTTLE_PROBE;
 	crypto_shorthash_keygen(t->hash_key);
@@ -135,7 +126,7 @@ int throttle_check(struct throttle *t, const char *key, int64_t now, bool *full)
 	struct throttle_entry *room;
 	int64_t free_at, wait = 0;
 	bool is_full = false;
-	THROTTLE_CHECK(pthread_mutex_lock(&t->lock));
+	ENFORCE(pthread_mutex_lock(&t->lock) == 0, "throttle mutex call");
 	struct throttle_entry *e = throttle_find(t, key, now, &room, &free_at);
 	if (e) {
 		int64_t until =
@@ -145,7 +136,7 @@ int throttle_check(struct throttle *t, const char *key, int64_t now, bool *full)
 		is_full = true;
 		wait = free_at > now ? free_at - now : 1;
 	}
-	THROTTLE_CHECK(pthread_mutex_unlock(&t->lock));
+	ENFORCE(pthread_mutex_unlock(&t->lock) == 0, "throttle mutex call");
 	if (full)
 		*full = is_full;
 	return (int)(wait > THROTTLE_FORGET_S + THROTTLE_MAX_WAIT_S
@@ -163,7 +154,7 @@ bool throttle_fail(struct throttle *t, const char *key, int64_t now)
 	struct throttle_entry *room;
 	int64_t free_at;
 	bool recorded = true;
-	THROTTLE_CHECK(pthread_mutex_lock(&t->lock));
+	ENFORCE(pthread_mutex_lock(&t->lock) == 0, "throttle mutex call");
 	struct throttle_entry *e = throttle_find(t, key, now, &room, &free_at);
 	if (e == NULL && room != NULL) {
 		e = room;
@@ -176,7 +167,7 @@ bool throttle_fail(struct throttle *t, const char *key, int64_t now)
 	} else {
 		recorded = false;
 	}
-	THROTTLE_CHECK(pthread_mutex_unlock(&t->lock));
+	ENFORCE(pthread_mutex_unlock(&t->lock) == 0, "throttle mutex call");
 	return recorded;
 }
 
@@ -184,11 +175,11 @@ void throttle_reset(struct throttle *t, const char *key)
 {
 	struct throttle_entry *room;
 	int64_t free_at;
-	THROTTLE_CHECK(pthread_mutex_lock(&t->lock));
+	ENFORCE(pthread_mutex_lock(&t->lock) == 0, "throttle mutex call");
 	struct throttle_entry *e = throttle_find(t, key, 0, &room, &free_at);
 	if (e)
 		memset(e, 0, sizeof *e);
-	THROTTLE_CHECK(pthread_mutex_unlock(&t->lock));
+	ENFORCE(pthread_mutex_unlock(&t->lock) == 0, "throttle mutex call");
 }
 
 enum mc_err throttle_full_error(struct mc_error *err, int wait)

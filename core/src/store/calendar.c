@@ -334,8 +334,8 @@ static const struct workcal *cal_cache_acquire(struct store *st, int first, int 
 
 static void cal_cache_release(void)
 {
-	STORE_ENFORCE(pthread_mutex_unlock(&cal_cache_lock) == 0,
-	              "calendar cache released by a thread that does not hold it");
+	ENFORCE(pthread_mutex_unlock(&cal_cache_lock) == 0,
+	        "calendar cache released by a thread that does not hold it");
 }
 
 /* The override row of date as JSON, or NULL when there is none. */

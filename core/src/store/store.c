@@ -46,12 +46,6 @@ const char *store_col_text(sqlite3_stmt *s, int col)
 	return t ? (const char *)t : "";
 }
 
-_Noreturn void store_violation(const char *file, int line, const char *what)
-{
-	log_error("store: ownership rule broken at %s:%d: %s", file, line, what);
-	abort();
-}
-
 /* True when the calling thread is inside its own write transaction. A trylock
  * on the recursive mutex succeeds only for its holder or when nobody holds
  * it; holding it, depth and owner are ours to read. */
@@ -69,11 +63,11 @@ static bool store_in_my_transaction(struct store *st)
 static void store_conn_check_owner(struct store_conn *c)
 {
 	if (c == &c->st->writer)
-		STORE_ENFORCE(store_in_my_transaction(c->st),
-		              "writer connection used outside this thread's write transaction");
+		ENFORCE(store_in_my_transaction(c->st),
+		        "writer connection used outside this thread's write transaction");
 	else
-		STORE_ENFORCE(pthread_equal(c->thread, pthread_self()),
-		              "reader connection used by a thread that does not own it");
+		ENFORCE(pthread_equal(c->thread, pthread_self()),
+		        "reader connection used by a thread that does not own it");
 }
 
 sqlite3_stmt *store_stmt(struct store_conn *c, const char *sql)
@@ -119,8 +113,7 @@ sqlite3_stmt *store_stmt(struct store_conn *c, const char *sql)
 			if (k == STORE_STMT_SLOTS || c->slots[i].last < c->slots[k].last)
 				k = i;
 		}
-		STORE_ENFORCE(k < STORE_STMT_SLOTS,
-		              "statement cache full of statements still in use");
+		ENFORCE(k < STORE_STMT_SLOTS, "statement cache full of statements still in use");
 		sqlite3_finalize(c->slots[k].stmt);
 	}
 	c->slots[k].sql = sql;
@@ -187,8 +180,8 @@ static void store_reader_destroy(void *p)
 
 struct store_conn *store_write_conn(struct store *st)
 {
-	STORE_ENFORCE(store_in_my_transaction(st),
-	              "store_write_conn outside this thread's write transaction");
+	ENFORCE(store_in_my_transaction(st),
+	        "store_write_conn outside this thread's write transaction");
 	return &st->writer;
 }
 
@@ -438,7 +431,7 @@ enum mc_err store_begin(struct store *st, struct mc_error *err)
 
 void store_rollback(struct store *st)
 {
-	STORE_ENFORCE(store_in_my_transaction(st), "store_rollback without store_begin");
+	ENFORCE(store_in_my_transaction(st), "store_rollback without store_begin");
 	if (--st->depth > 0) {
 		st->doomed = true;
 		pthread_mutex_unlock(&st->write_lock);
@@ -451,7 +444,7 @@ void store_rollback(struct store *st)
 
 enum mc_err store_commit(struct store *st, struct mc_error *err)
 {
-	STORE_ENFORCE(store_in_my_transaction(st), "store_commit without store_begin");
+	ENFORCE(store_in_my_transaction(st), "store_commit without store_begin");
 	if (st->depth > 1) {
 		st->depth--;
 		pthread_mutex_unlock(&st->write_lock);
@@ -670,7 +663,7 @@ void store_bulk_mode(struct store *st, bool on)
 	/* A pragma that cannot run inside a transaction: under the writer lock,
 	 * outside any transaction. */
 	pthread_mutex_lock(&st->write_lock);
-	STORE_ENFORCE(st->depth == 0, "store_bulk_mode inside a transaction");
+	ENFORCE(st->depth == 0, "store_bulk_mode inside a transaction");
 	store_exec(&st->writer, on ? "PRAGMA synchronous=OFF" : "PRAGMA synchronous=FULL", NULL);
 	pthread_mutex_unlock(&st->write_lock);
 }

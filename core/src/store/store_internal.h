@@ -11,17 +11,7 @@
 
 #include "domain/principal.h"
 #include "store/store.h"
-
-/* Fails loudly, in every build type, when a thread breaks an ownership rule
- * of the store (a connection used by a thread that does not own it, the
- * writer used outside a write transaction): logs where and what, then
- * abort(). A silent race here once overwrote page 1 of an office's file. */
-#define STORE_ENFORCE(cond, what)                                                                  \
-	do {                                                                                       \
-		if (!(cond))                                                                       \
-			store_violation(__FILE__, __LINE__, (what));                               \
-	} while (0)
-_Noreturn void store_violation(const char *file, int line, const char *what);
+#include "util/enforce.h"
 
 #define STORE_STMT_SLOTS 128
 
@@ -89,7 +79,7 @@ struct store {
 };
 
 /* The prepared statement for sql on conn, reset and unbound; NULL on a
- * prepare error (logged). Do not finalize it. Aborts (STORE_ENFORCE) when the
+ * prepare error (logged). Do not finalize it. Aborts (ENFORCE) when the
  * calling thread does not own c. When the cache is full, evicts the least
  * recently used statement that is not stepping (see struct store_conn). */
 sqlite3_stmt *store_stmt(struct store_conn *c, const char *sql);
