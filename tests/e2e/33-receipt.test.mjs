@@ -4,7 +4,8 @@
 // beside the QR code, the ledger book and line (per year, 1, 2, 3… with no
 // gap, also in GET /dossiers/{code} and the ledger CSV), the unit named once,
 // and one A5 page a copy — printed by motcua-counter at a counter that has no
-// printer of its own (the office default) and through POST /dossiers/{code}/print.
+// printer of its own (the office default) and through POST /dossiers/{code}/print
+// (given the secret back, it carries the QR code and the labelled secret too).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -119,16 +120,26 @@ test('the ledger: lines 2, 3… at receipt only, shown in the dossier and the CS
   assert.match(byCode[a.json.dossier.code], new RegExp(`^2,.*,${year}$`));
   assert.match(byCode[sup.json.dossier.code], new RegExp(`^3,.*,${year}$`));
 
+  const jobs = () => s.sql('SELECT count(*) AS n FROM print_jobs')[0].n;
+  const n0 = jobs();
+  const wrong = await s.as('clerk1', 'POST', `/api/v1/dossiers/${a.json.dossier.code}/print`, { body: { form: 'mau-01', secret: 'AAAAAAAAAA' } });
+  assert.equal(wrong.status, 400, wrong.text);
+  assert.equal(wrong.json.error.code, 'wrong_secret');
+  assert.equal(jobs(), n0, 'nothing spooled');
   const before = printer.pdfs().length;
-  const p = await s.as('clerk1', 'POST', `/api/v1/dossiers/${a.json.dossier.code}/print`, { body: { form: 'mau-01', copies: 2 } });
+  const p = await s.as('clerk1', 'POST', `/api/v1/dossiers/${a.json.dossier.code}/print`, { body: { form: 'mau-01', copies: 2, secret: a.json.secret } });
   assert.equal(p.status, 202, p.text);
   await waitFor(async () => printer.pdfs().length >= before + 2 && spoolIdle(), 20000, 'two copies printed');
   const files = printer.pdfs().slice(before);
   assert.equal(files.length, 2);
   for (const f of files) {
     assert.equal(pages(f), 1, 'one sheet a copy: two copies, two sheets');
-    checkReceipt(flat(f), { code: a.json.dossier.code, line: 2, year });
+    checkReceipt(flat(f), { code: a.json.dossier.code, line: 2, year, secret: a.json.secret });
   }
+  const png = `${files[0].path}.qr`;
+  assert.equal(spawnSync('pdftoppm', ['-png', '-r', '200', '-singlefile', files[0].path, png]).status, 0);
+  const qr = spawnSync('zbarimg', ['--raw', '-q', `${png}.png`], { encoding: 'utf8' }).stdout.trim();
+  assert.equal(qr, `${s.base}/status?code=${a.json.dossier.code}&secret=${a.json.secret}`, 'the QR code opens the status page');
 });
 
 test('a user\'s title is set and cleared through the users API; the office keeps its locality', async () => {

@@ -593,8 +593,8 @@ static const char *printing_forms_dir(void)
 }
 
 enum mc_err printing_dossier_form(struct printing *p, const struct principal *who, const char *code,
-                                  const char *form, int copies, int counter_no, json_t **out,
-                                  struct mc_error *err)
+                                  const char *form, int copies, int counter_no, const char *secret,
+                                  json_t **out, struct mc_error *err)
 {
 	if (!printer_dossier_form_known(form))
 		return mc_fail(err, MC_ERR_INVALID, "unknown_form", "Mẫu phải là mau-01 đến mau-06",
@@ -603,7 +603,22 @@ enum mc_err printing_dossier_form(struct printing *p, const struct principal *wh
 		return mc_fail(err, MC_ERR_INVALID, "invalid_copies", "Số bản in từ 1 đến 5",
 		               "copies must be 1-5");
 	json_t *dossier = NULL;
-	enum mc_err rc = store_dossier_get(p->st, code, &dossier, err);
+	enum mc_err rc;
+	if (secret) {
+		/* The secret is checked as the citizen's lookup checks it. */
+		json_t *pub = NULL;
+		rc = store_dossier_public(p->st, code, secret, &pub, err);
+		json_decref(pub);
+		if (rc == MC_ERR_NOT_FOUND && store_dossier_get(p->st, code, &dossier, NULL) == MC_OK)
+			rc = mc_fail(err, MC_ERR_INVALID, "wrong_secret",
+			             "Mã tra cứu không đúng với hồ sơ này",
+			             "secret is not this dossier's lookup secret");
+		json_decref(dossier);
+		dossier = NULL;
+		if (rc)
+			return rc;
+	}
+	rc = store_dossier_get(p->st, code, &dossier, err);
 	if (rc)
 		return rc;
 	struct store_printer pr;
@@ -631,8 +646,23 @@ enum mc_err printing_dossier_form(struct printing *p, const struct principal *wh
 	json_t *oj = office ? json_loads(office, 0, NULL) : NULL;
 	free(office);
 	/* The secret is kept only as a hash: a reprint of Mẫu 01 carries the
-	 * code, not the QR link (the citizen keeps the first receipt's). */
+	 * code, not the QR link (the citizen keeps the first receipt's), unless
+	 * the caller gives the secret back. */
+	char base[256], *status_url = NULL;
+	pthread_mutex_lock(&p->lock);
+	snprintf(base, sizeof base, "%s", p->base_url);
+	pthread_mutex_unlock(&p->lock);
+	const char *pub_url = json_string_value(json_object_get(oj, "public_url"));
+	if (secret && strcmp(form, "mau-01") == 0) {
+		const char *b = pub_url && *pub_url ? pub_url : base;
+		size_t blen = strlen(b);
+		while (blen > 0 && b[blen - 1] == '/')
+			blen--;
+		status_url = xasprintf("%.*s/status?code=%s&secret=%s", (int)blen, b, code, secret);
+	}
 	struct printer_dossier_context ctx = {
+	    .status_url = status_url,
+	    .secret = status_url ? secret : NULL,
 	    .agency = json_string_value(json_object_get(oj, "name")),
 	    .agency_parent = json_string_value(json_object_get(oj, "parent")),
 	    .locality = json_string_value(json_object_get(oj, "locality")),
@@ -655,6 +685,7 @@ enum mc_err printing_dossier_form(struct printing *p, const struct principal *wh
 	printer_form_free(tpl);
 	printer_fields_free(fields);
 	free(path);
+	free(status_url);
 	json_decref(oj);
 	json_decref(page);
 	json_decref(dossier);

@@ -82,9 +82,12 @@ int printing_render_ticket(const struct printer_ticket *t, const char *format, c
 /* Renders form ("mau-01".."mau-06") of dossier `code` and spools `copies`
  * jobs (1-5) on the printer of counter_no (0: the office default). Returns at
  * once: the worker prints, retries while the printer is away, and staff see the
- * jobs in GET /print-jobs. *out: {"dossier","form","printer","jobs":[ids]}. */
+ * jobs in GET /print-jobs. *out: {"dossier","form","printer","jobs":[ids]}.
+ * secret (NULL: none) is the dossier's lookup secret as given at intake: when it
+ * matches, Mẫu 01 carries the status QR code and "Mã tra cứu: <secret>";
+ * when it does not, MC_ERR_INVALID wrong_secret and nothing is spooled. */
 enum mc_err printing_dossier_form(struct printing *p, const struct principal *who, const char *code,
-                                  const char *form, int copies, int counter_no, json_t **out,
-                                  struct mc_error *err);
+                                  const char *form, int copies, int counter_no, const char *secret,
+                                  json_t **out, struct mc_error *err);
 
 #endif

@@ -251,13 +251,16 @@ void route_dossier_print(struct api *api, struct http_request *r)
 	const char *form = json_string_value(json_object_get(body, "form"));
 	json_t *copies = json_object_get(body, "copies");
 	json_t *counter = json_object_get(body, "counter");
+	json_t *secret = json_object_get(body, "secret");
 	if (form == NULL || (copies && !json_is_integer(copies)) ||
+	    (secret && (!json_is_string(secret) || json_string_length(secret) > 64)) ||
 	    (counter && (!json_is_integer(counter) || json_integer_value(counter) < 0 ||
 	                 json_integer_value(counter) > 999))) {
 		json_decref(body);
 		http_reply_fail(
 		    r, MC_ERR_INVALID, "invalid_field", "Trường không hợp lệ",
-		    "form (mau-01..mau-06) is required; copies and counter are numbers");
+		    "form (mau-01..mau-06) is required; copies and counter are numbers; secret "
+		    "is text");
 		return;
 	}
 	struct mc_error err;
@@ -265,7 +268,8 @@ void route_dossier_print(struct api *api, struct http_request *r)
 	enum mc_err rc =
 	    printing_dossier_form(api->printing, &r->who, r->params[0], form,
 	                          copies ? (int)json_integer_value(copies) : 1,
-	                          counter ? (int)json_integer_value(counter) : 0, &out, &err);
+	                          counter ? (int)json_integer_value(counter) : 0,
+	                          json_string_value(secret), &out, &err);
 	json_decref(body);
 	dossier_reply(r, rc, &err, 202, out);
 }
