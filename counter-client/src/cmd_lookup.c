@@ -1,8 +1,10 @@
-/* lookup CODE|phone|ID-number: finds dossiers (GET /dossiers?q=). */
+/* lookup CODE|phone|ID-number: finds dossiers (GET /dossiers?q=); a phone
+ * number may be written any way intake accepts (+84 912 345 678). */
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "counter.h"
+#include "domain/applicant.h"
 #include "dossier_show.h"
 #include "util/xmalloc.h"
 
@@ -13,7 +15,9 @@ static int cmd_lookup(struct cc *c, int argc, char **argv)
 	int rc;
 	if ((rc = cc_need_login(c)))
 		return rc;
-	char *code = cc_dossier_code_arg(argv[1]), *q = cc_urlencode(code);
+	char *code = cc_dossier_code_arg(argv[1]), phone[APPLICANT_PHONE_MAX];
+	/* A phone number is looked up in the form intake keeps it in. */
+	char *q = cc_urlencode(applicant_phone_normalize(code, phone) ? phone : code);
 	char *path = xasprintf("/api/v1/dossiers?q=%s&limit=20", q);
 	json_t *list;
 	rc = cc_api(c, "GET", path, NULL, &list);

@@ -21,6 +21,7 @@ before(async () => {
 });
 after(async () => { await s?.stop(); s?.cleanup(); clerk?.cleanup(); });
 
+const ok = (r) => { assert.equal(r.status, 0, `exit ${r.status}\n${r.stdout}\n${r.stderr}`); return r; };
 const count = () => s.sql('SELECT count(*) AS n FROM dossiers')[0].n;
 const intake = (applicant, extra = {}) => s.as('clerk1', 'POST', '/api/v1/dossiers',
   { body: { procedure: 'P5', outcome: 'received', applicant: { name: 'Phan Văn Tâm', ...applicant }, ...extra } });
@@ -94,6 +95,8 @@ test('motcua-counter checks before sending, and says a probable duplicate with t
   const code = r.stdout.match(/Đã tiếp nhận hồ sơ (\S+)\./)[1];
   const d = (await s.as('clerk1', 'GET', `/api/v1/dossiers/${code}`)).json;
   assert.equal((d.dossier ?? d).applicant.phone, '0905111222');
+  r = ok(await clerk.run(['lookup', '+84 905 111 222']));
+  assert.ok(r.stdout.includes(code), 'looked up by the phone written another way');
   r = await clerk.run(args('--id-number', '045190007777'));
   assert.equal(r.status, 6, r.stderr);
   assert.match(r.stderr, new RegExp(`Có thể trùng với hồ sơ ${code.replace(/\./g, '\\.')} \\(tiếp nhận \\d\\d:\\d\\d \\d\\d/\\d\\d/\\d{4}, .+\\).*--confirm-duplicate`));
