@@ -779,6 +779,43 @@ static void test_health_reports_a_broken_file(void **state)
 	assert_string_equal(err.code, "db_replaced");
 }
 
+/* A thread's first read after the file was removed: its reader cannot open.
+ * The read reports an error (the old code aborted the whole server). */
+static void *read_health(void *arg)
+{
+	struct fixture *f = arg;
+	struct mc_error err;
+	int schema;
+	enum mc_err rc = store_health(f->st, &schema, &err);
+	char *v = store_setting_get(f->st, "office");
+	free(v);
+	return (void *)(intptr_t)rc;
+}
+
+static void test_reader_that_cannot_open_reports_an_error(void **state)
+{
+	struct fixture *f = *state;
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		char p[160];
+		unlink(f->path);
+		snprintf(p, sizeof p, "%s-wal", f->path);
+		unlink(p);
+		snprintf(p, sizeof p, "%s-shm", f->path);
+		unlink(p);
+		pthread_t t;
+		void *rc = NULL;
+		if (pthread_create(&t, NULL, read_health, f) != 0 || pthread_join(t, &rc) != 0)
+			_exit(3);
+		_exit((intptr_t)rc != MC_OK ? 0 : 2);
+	}
+	int status = 0;
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status)); /* not killed by abort() */
+	assert_int_equal(WEXITSTATUS(status), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -797,6 +834,8 @@ int main(void)
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(test_more_statements_than_slots, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_health_reports_a_broken_file, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_reader_that_cannot_open_reports_an_error, setup,
+	                                    teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -89,6 +89,8 @@ sqlite3_stmt *store_stmt(struct store_conn *c, const char *sql)
 			break;
 	}
 	sqlite3_stmt *s = NULL;
+	if (c->db == NULL)
+		return NULL; /* a reader that could not open (store_read_conn) */
 	if (sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s, NULL) != SQLITE_OK) {
 		log_error("store: prepare failed: %s", sqlite3_errmsg(c->db));
 		sqlite3_finalize(s);
@@ -200,11 +202,15 @@ struct store_conn *store_read_conn(struct store *st)
 		st->readers = c;
 		pthread_mutex_unlock(&st->readers_lock);
 	}
-	if (store_conn_open(st, c, SQLITE_OPEN_READONLY) != 0) {
-		log_error("store: cannot open reader: %s", c->db ? sqlite3_errmsg(c->db) : "?");
-		abort();
-	}
 	pthread_setspecific(st->reader_key, c);
+	if (store_conn_open(st, c, SQLITE_OPEN_READONLY) != 0) {
+		/* The file is gone or unreadable (or no descriptor is left): every
+		 * read on c now fails with an error its caller reports, and the
+		 * next call of this thread tries to open again. */
+		log_error("store: cannot open reader: %s", c->db ? sqlite3_errmsg(c->db) : "?");
+		sqlite3_close(c->db);
+		c->db = NULL;
+	}
 	return c;
 }
 

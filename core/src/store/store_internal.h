@@ -84,7 +84,9 @@ struct store {
  * recently used statement that is not stepping (see struct store_conn). */
 sqlite3_stmt *store_stmt(struct store_conn *c, const char *sql);
 /* The connection to read with: the writer when this thread is inside a write
- * transaction (to see its own changes), else this thread's reader. */
+ * transaction (to see its own changes), else this thread's reader. Never
+ * NULL: a reader whose file cannot be opened has no db, and every statement
+ * asked of it is NULL (a read error for the caller to report). */
 struct store_conn *store_read_conn(struct store *st);
 /* The writer connection. The only way to it: aborts the process, in every
  * build type, unless the calling thread is inside its own write transaction
