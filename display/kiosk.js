@@ -227,7 +227,9 @@ function renderTicket(t, body) {
   const g = snap?.groups?.find((x) => x.code === t.group);
   $('ticket-group').textContent = g ? groupName(g, lang) : t.group;
   $('ticket-priority').hidden = !t.priority;
-  $('ticket-priority').textContent = t.priority ? `${T('priorityLine')}: ${className(t.priority)}` : '';
+  // The hall can see this screen: it says that the ticket is a priority one,
+  // never which class (the printed ticket, in the citizen's hand, names it).
+  $('ticket-priority').textContent = t.priority ? T('priorityLine') : '';
   $('ticket-ahead').textContent = String(t.people_ahead ?? '—');
   $('ticket-wait').textContent = t.wait || noCounterOpen(t) ? waitText(t, lang) : T('minutesUnknown');
   // The print result, when the server reports one (a printing kiosk).

@@ -75,6 +75,10 @@ test('a priority class goes with the ticket', { skip: SKIP }, async () => {
   const label = await page.locator('#ticket-number').innerText();
   assert.deepEqual(s.sql(`SELECT priority FROM tickets WHERE label = '${label}'`), [{ priority: 'elderly' }]);
   assert.ok(await page.locator('#ticket-priority').isVisible());
+  // The hall sees the screen: a priority ticket, not which class.
+  const line = await page.locator('#ticket-priority').innerText();
+  assert.match(line, /Diện ưu tiên/);
+  assert.doesNotMatch(line, /cao tuổi/i);
   await page.locator('#ticket-done').click();
   assert.ok(await page.locator('#priority-chosen').isHidden(), 'the choice is for one ticket');
 });
