@@ -342,9 +342,15 @@ static const char *const schema_steps[] = {
     /* 7: the receipt's entry in the ledger (Sổ theo dõi hồ sơ, Mẫu 07): the
      * book is the year of receipt (office time), the line (step 4's
      * ledger_line, unused until now) 1, 2, 3… within it, gap-free, given in
-     * the transaction that receives the dossier. A user may carry a title
+     * the transaction that receives the dossier. Dossiers received before
+     * this step get theirs in order of receipt. A user may carry a title
      * (chức vụ) printed under the name on the forms. */
     "ALTER TABLE dossiers ADD COLUMN ledger_book INTEGER;"
+    "UPDATE dossiers SET ledger_book = b.book, ledger_line = b.line FROM (SELECT id,"
+    "  CAST(strftime('%Y', received_at + 25200, 'unixepoch') AS INTEGER) AS book,"
+    "  row_number() OVER (PARTITION BY strftime('%Y', received_at + 25200, 'unixepoch')"
+    "  ORDER BY received_at, id) AS line FROM dossiers WHERE received_at IS NOT NULL) AS b"
+    "  WHERE dossiers.id = b.id;"
     "CREATE UNIQUE INDEX dossiers_ledger ON dossiers (ledger_book, ledger_line)"
     "  WHERE ledger_book IS NOT NULL;"
     "ALTER TABLE users ADD COLUMN title TEXT CHECK (length(title) <= 200);",
