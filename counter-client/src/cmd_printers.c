@@ -35,9 +35,9 @@ static int cmd_printers(struct cc *c, int argc, char **argv)
 		if ((rc = cc_config_save(c)))
 			return rc;
 	}
-	bool from_server;
+	enum cc_printer_source source;
 	char why[512];
-	char *dest = cc_printer_dest(c, &from_server, why, sizeof why);
+	char *dest = cc_printer_dest(c, &source, why, sizeof why);
 	if (dest == NULL) {
 		if (c->json) {
 			json_t *j = json_pack("{s:n, s:s}", "destination", "reason", why);
@@ -52,16 +52,21 @@ static int cmd_printers(struct cc *c, int argc, char **argv)
 	if (c->json) {
 		json_t *j = json_pack(
 		    "{s:s, s:s, s:{s:b, s:s, s:b, s:s, s:s}}", "destination", dest, "source",
-		    from_server ? "server" : "config", "state", "reachable", st.reachable, "state",
+		    source == CC_PRINTER_CONFIG    ? "config"
+		    : source == CC_PRINTER_COUNTER ? "server"
+		                                   : "office_default",
+		    "state", "reachable", st.reachable, "state",
 		    printer_device_state_name(st.state), "accepting_jobs", st.accepting_jobs,
 		    "reasons", st.reasons, "message", st.message);
 		cc_print_json(j);
 		json_decref(j);
 	} else {
-		printf(T(c, "Máy in của quầy: %s (%s)\n", "This counter's printer: %s (%s)\n"),
-		       dest,
-		       from_server ? T(c, "do máy chủ gán", "assigned by the server")
-		                   : T(c, "đặt trên máy này", "set on this computer"));
+		printf(
+		    T(c, "Máy in của quầy: %s (%s)\n", "This counter's printer: %s (%s)\n"), dest,
+		    source == CC_PRINTER_CONFIG ? T(c, "đặt trên máy này", "set on this computer")
+		    : source == CC_PRINTER_COUNTER
+		        ? T(c, "do máy chủ gán cho quầy", "assigned to the counter by the server")
+		        : T(c, "máy in mặc định của cơ quan", "the office's default printer"));
 		if (st.reachable) {
 			/* In words: the state, then each printer-state-reason. */
 			struct strbuf words = STRBUF_INIT;

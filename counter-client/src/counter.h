@@ -164,10 +164,17 @@ int cc_call_next(struct cc *c);
  * this counter, copies times. secret (may be NULL) goes into the receipt's QR.
  * Returns CC_OK, or CC_NOT_PRINTED after saying why and how to reprint. */
 int cc_print_form(struct cc *c, json_t *dossier, const char *form, const char *secret, int copies);
-/* This counter's destination: the configured one, else the printer the server
- * assigns to the counter. Returns a malloc'd target and sets *from_server, or
- * NULL when there is none (why filled). */
-char *cc_printer_dest(struct cc *c, bool *from_server, char *why, size_t why_size);
+/* Where a destination for forms comes from. */
+enum cc_printer_source {
+	CC_PRINTER_CONFIG,  /* set on this computer (printers --set) */
+	CC_PRINTER_COUNTER, /* the PDF printer the server assigns to the counter */
+	CC_PRINTER_DEFAULT, /* the office's default printer */
+};
+/* This counter's destination for forms: the configured one, else the PDF
+ * printer the server assigns to the counter, else the office's default.
+ * Returns a malloc'd target and sets *source, or NULL when there is none (why
+ * filled). */
+char *cc_printer_dest(struct cc *c, enum cc_printer_source *source, char *why, size_t why_size);
 /* Prints the rating slip (phiếu đánh giá: the link's QR code and its token as
  * a short code) of dossier (the staff view) on this counter's ticket printer,
  * else the office default; link is the answer of POST .../rating-link.

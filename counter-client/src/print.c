@@ -28,9 +28,9 @@ const char *cc_form_name(const char *s)
 	return names[n - 1];
 }
 
-char *cc_printer_dest(struct cc *c, bool *from_server, char *why, size_t why_size)
+char *cc_printer_dest(struct cc *c, enum cc_printer_source *source, char *why, size_t why_size)
 {
-	*from_server = false;
+	*source = CC_PRINTER_CONFIG;
 	if (c->cfg.printer)
 		return xstrdup(c->cfg.printer);
 	json_t *list;
@@ -46,41 +46,40 @@ char *cc_printer_dest(struct cc *c, bool *from_server, char *why, size_t why_siz
 	size_t i, j;
 	json_t *p, *no;
 	char *dest = NULL;
-	json_array_foreach(json_object_get(list, "items"), i, p)
-	{
-		json_array_foreach(json_object_get(p, "counters"), j, no)
-		{
-			if (dest == NULL && json_integer_value(no) == c->cfg.counter &&
-			    json_is_true(json_object_get(p, "active")) &&
-			    strcmp(cc_str(p, "format", "pdf"), "pdf") == 0)
-				dest = xstrdup(cc_str(p, "target", ""));
-		}
+	json_array_foreach(json_object_get(list, "items"), i,
+	                   p){json_array_foreach(json_object_get(p, "counters"), j, no){
+	    if (dest == NULL && json_integer_value(no) == c->cfg.counter &&
+	        json_is_true(json_object_get(p, "active")) &&
+	        strcmp(cc_str(p, "format", "pdf"), "pdf") == 0) dest =
+	        xstrdup(cc_str(p, "target", ""));
+}
+}
+/* A counter without a PDF printer of its own (none, or a thermal ticket
+ * printer) prints forms on the office's default (docs/api.md,
+ * "Destinations"). */
+*source = CC_PRINTER_COUNTER;
+json_array_foreach(json_object_get(list, "items"), i, p)
+{
+	if (dest == NULL && json_is_true(json_object_get(p, "default")) &&
+	    json_is_true(json_object_get(p, "active")) &&
+	    strcmp(cc_str(p, "format", "pdf"), "pdf") == 0) {
+		dest = xstrdup(cc_str(p, "target", ""));
+		*source = CC_PRINTER_DEFAULT;
 	}
-	/* A counter without a PDF printer of its own (none, or a thermal ticket
-	 * printer) prints forms on the office's default (docs/api.md,
-	 * "Destinations"). */
-	json_array_foreach(json_object_get(list, "items"), i, p)
-	{
-		if (dest == NULL && json_is_true(json_object_get(p, "default")) &&
-		    json_is_true(json_object_get(p, "active")) &&
-		    strcmp(cc_str(p, "format", "pdf"), "pdf") == 0)
-			dest = xstrdup(cc_str(p, "target", ""));
-	}
-	json_decref(list);
-	if (dest == NULL || *dest == '\0') {
-		free(dest);
-		snprintf(
-		    why, why_size,
-		    T(c,
-		      "quầy %d chưa có máy in PDF và văn phòng chưa có máy in mặc định (đặt bằng: "
-		      "motcua-counter printers --set URI)",
-		      "counter %d has no PDF printer and the office no default one (set one with: "
-		      "motcua-counter printers --set URI)"),
-		    c->cfg.counter);
-		return NULL;
-	}
-	*from_server = true;
-	return dest;
+}
+json_decref(list);
+if (dest == NULL || *dest == '\0') {
+	free(dest);
+	snprintf(why, why_size,
+	         T(c,
+	           "quầy %d chưa có máy in PDF và văn phòng chưa có máy in mặc định (đặt bằng: "
+	           "motcua-counter printers --set URI)",
+	           "counter %d has no PDF printer and the office no default one (set one with: "
+	           "motcua-counter printers --set URI)"),
+	         c->cfg.counter);
+	return NULL;
+}
+return dest;
 }
 
 /* The procedure as imported (processing, fees), or NULL. */
@@ -159,9 +158,9 @@ int cc_print_form(struct cc *c, json_t *dossier, const char *form, const char *s
 	char why[512] = "";
 	uint8_t *pdf = NULL;
 	size_t len = 0;
-	bool from_server;
+	enum cc_printer_source source;
 	int printed = 0;
-	char *dest = cc_printer_dest(c, &from_server, why, sizeof why);
+	char *dest = cc_printer_dest(c, &source, why, sizeof why);
 	if (dest && print_render(c, dossier, form, secret, &pdf, &len, why, sizeof why) == CC_OK) {
 		char *title = xasprintf("%s %s", code, form);
 		for (int i = 0; i < copies; i++) {

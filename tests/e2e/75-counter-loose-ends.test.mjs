@@ -173,6 +173,7 @@ test('Vietnamese words: the role, document kinds, the printer\'s state, form nam
   assert.doesNotMatch(r.stdout, /\(counter\)/);
   r = ok(await clerk.run(['printers']));
   assert.match(r.stdout, /Trạng thái: sẵn sàng, đang nhận lệnh in; không có cảnh báo\./);
+  assert.match(r.stdout, /\(do máy chủ gán cho quầy\)/);
   assert.doesNotMatch(r.stdout, /idle|none|Idle/);
   // The documents listed for ticking, on a terminal.
   const t = await onTerminal(['intake', '--procedure', 'P3', '--name', 'Trần Thị Mơ', '--id-number', '045185003333',
