@@ -1493,7 +1493,10 @@ enum mc_err store_dossier_ledger_csv(struct store *st, const char *from, const c
 		csv_cell(out, store_col_text(s, 13));
 		strbuf_puts(out, ",");
 		csv_time(out, s, 14);
-		strbuf_puts(out, "\r\n");
+		if (sqlite3_column_type(s, 15) != SQLITE_NULL)
+			strbuf_printf(out, ",%lld\r\n", (long long)sqlite3_column_int64(s, 15));
+		else
+			strbuf_puts(out, ",\"\"\r\n");
 	}
 	return store_scan_end(c, s, step, "ledger", err);
 }
