@@ -50,6 +50,11 @@ test('a search puts the exact procedure first, then those starting with it', asy
   const all = await names('/api/v1/public/procedures?q=khai%20sinh&limit=50');
   const second = await names('/api/v1/public/procedures?q=khai%20sinh&limit=2&offset=2');
   assert.deepEqual(second, all.slice(2, 4));
+  // A search that finds nothing is an empty page (UBSan stopped the server
+  // here: the ranking sorted a NULL array of no hits).
+  const none = await s.req('GET', '/api/v1/public/procedures?q=k%C3%B4n%20xyz');
+  assert.equal(none.status, 200, none.text);
+  assert.deepEqual([none.json.items.length, none.json.total], [0, 0]);
 });
 
 test('the demo catalogue names no other province', async () => {

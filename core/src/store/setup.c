@@ -968,7 +968,8 @@ enum mc_err store_procedures_list(struct store *st, const char *q, const char *f
 	if ((rc = store_scan_end(c, s, step, "procedures list", err)))
 		goto out;
 	if (q) {
-		qsort(hits, nhits, sizeof *hits, procedures_hit_cmp);
+		if (nhits > 1) /* qsort of a NULL array is undefined, even of none */
+			qsort(hits, nhits, sizeof *hits, procedures_hit_cmp);
 		total = (int64_t)nhits;
 		for (size_t i = (size_t)offset; i < nhits && json_array_size(items) < (size_t)limit;
 		     i++)
