@@ -1,6 +1,7 @@
 /* motcua-server: the one-stop office's queue and dossier server. */
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli/cli.h"
 #include "cli/cli_calendar.h"
@@ -33,6 +34,10 @@ static void usage(FILE *out)
 
 int main(int argc, char **argv)
 {
+	/* The database, its WAL, backups and key files hold citizens' personal
+	 * data and password hashes: nothing this program creates is for other
+	 * local users. */
+	umask(077);
 	/* `calendar … --db FILE` reads the office calendar from the store. */
 	cli_calendar_load_overrides = cli_calendar_db_load;
 	if (argc < 2) {

@@ -1,4 +1,6 @@
 /* serve and demo: run the HTTP server until SIGINT or SIGTERM. */
+#include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <jansson.h>
 #include <pthread.h>
@@ -6,7 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "api/api.h"
 #include "cli/cli.h"
@@ -19,6 +23,38 @@
 #include "util/log.h"
 #include "util/strbuf.h"
 #include "util/xmalloc.h"
+
+/* Claims st's database for this one server: an exclusive flock on
+ * "<db>.serve-lock", held until the process ends (the kernel releases it
+ * even after kill -9). Two servers on one file would each keep their own
+ * queue snapshot, caches and streams and disagree. The lock is on a file of
+ * its own, never the database: closing any descriptor of the database would
+ * drop SQLite's own locks on it. Returns the descriptor, or -1 with err. */
+static int cli_claim_database(struct store *st, struct mc_error *err)
+{
+	char path[4096];
+	if (snprintf(path, sizeof path, "%s.serve-lock", store_path(st)) >= (int)sizeof path) {
+		mc_fail(err, MC_ERR_INVALID, "path_too_long", "Đường dẫn quá dài",
+		        "the database path is too long");
+		return -1;
+	}
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		mc_failf(err, MC_ERR_UNAVAILABLE, "db_lock_failed",
+		         "Không tạo được tệp khóa cơ sở dữ liệu", "cannot open %s: %s", path,
+		         strerror(errno));
+		return -1;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+		close(fd);
+		mc_failf(err, MC_ERR_CONFLICT, "db_in_use",
+		         "Cơ sở dữ liệu đang được một máy chủ khác phục vụ",
+		         "another motcua-server is serving %s (its lock %s is held)",
+		         store_path(st), path);
+		return -1;
+	}
+	return fd;
+}
 
 /* Runs the server on st until a stop signal. */
 static int cli_run(const char *cmd, struct store *st, const struct api_config *cfg,
@@ -34,8 +70,13 @@ static int cli_run(const char *cmd, struct store *st, const struct api_config *c
 
 	struct api *api = NULL;
 	struct mc_error err;
-	if (api_start(st, cfg, &api, &err) != MC_OK)
+	int lock = cli_claim_database(st, &err);
+	if (lock < 0)
 		return cli_fail(cmd, &err);
+	if (api_start(st, cfg, &api, &err) != MC_OK) {
+		close(lock);
+		return cli_fail(cmd, &err);
+	}
 	const char *scheme = cfg->tls_cert ? "https" : "http";
 	const char *host = cfg->listen ? cfg->listen : "127.0.0.1";
 	if (cfg->tls_cert == NULL && strncmp(host, "127.", 4) != 0)
@@ -53,6 +94,7 @@ static int cli_run(const char *cmd, struct store *st, const struct api_config *c
 	sigwait(&set, &sig);
 	log_info("signal %d: stopping", sig);
 	api_stop(api);
+	close(lock);
 	return 0;
 }
 

@@ -76,7 +76,7 @@ enum mc_err store_backup(struct store *st, const char *out_gz, struct mc_error *
 	dst = NULL;
 
 	in = fopen(tmp, "rb");
-	out_fd = open(out_gz, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	out_fd = open(out_gz, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (out_fd >= 0) {
 		int gz_fd = dup(out_fd);
 		gz = gz_fd >= 0 ? gzdopen(gz_fd, "wb9") : NULL;

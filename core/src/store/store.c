@@ -347,43 +347,44 @@ int store_schema_version(struct store *st)
 	return v < 0 ? 0 : v;
 }
 
-/* The file at st->path is still the database this store opened and starts
- * with SQLite's header. Returns MC_OK or MC_ERR_UNAVAILABLE (err filled). */
-static enum mc_err store_file_check(struct store *st, struct mc_error *err)
+/* Whether st's path is still the file the store opened, and its first bytes
+ * still a database header, read through c's own file handle. Never open()
+ * the database file here: closing any descriptor of it drops every POSIX
+ * lock this process holds on it (SQLite's "how to corrupt", 2.2), and the
+ * next process to close the database then deletes the live WAL, losing
+ * acknowledged commits. */
+static enum mc_err store_file_check(struct store *st, struct store_conn *c, struct mc_error *err)
 {
 	static const char magic[16] = "SQLite format 3";
 	char head[16];
 	struct stat sb;
-	enum mc_err rc = MC_OK;
-	int fd = open(st->path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || fstat(fd, &sb) != 0) {
-		rc = mc_failf(err, MC_ERR_UNAVAILABLE, "db_unreadable",
-		              "Không đọc được cơ sở dữ liệu", "cannot read %s: %s", st->path,
-		              strerror(errno));
-		goto out;
-	}
-	if (sb.st_dev != st->dev || sb.st_ino != st->ino) {
-		rc = mc_failf(err, MC_ERR_UNAVAILABLE, "db_replaced",
-		              "Tệp cơ sở dữ liệu đã bị thay thế",
-		              "%s is no longer the file the server opened", st->path);
-		goto out;
-	}
-	if (pread(fd, head, sizeof head, 0) != (ssize_t)sizeof head ||
+	sqlite3_file *f = NULL;
+	if (stat(st->path, &sb) != 0)
+		return mc_failf(err, MC_ERR_UNAVAILABLE, "db_unreadable",
+		                "Không đọc được cơ sở dữ liệu", "cannot read %s: %s", st->path,
+		                strerror(errno));
+	if (sb.st_dev != st->dev || sb.st_ino != st->ino)
+		return mc_failf(err, MC_ERR_UNAVAILABLE, "db_replaced",
+		                "Tệp cơ sở dữ liệu đã bị thay thế",
+		                "%s is no longer the file the server opened", st->path);
+	if (c->db == NULL ||
+	    sqlite3_file_control(c->db, "main", SQLITE_FCNTL_FILE_POINTER, &f) != SQLITE_OK ||
+	    f == NULL || f->pMethods == NULL)
+		return mc_failf(err, MC_ERR_UNAVAILABLE, "db_unreadable",
+		                "Không đọc được cơ sở dữ liệu", "cannot read %s", st->path);
+	if (f->pMethods->xRead(f, head, sizeof head, 0) != SQLITE_OK ||
 	    memcmp(head, magic, sizeof magic) != 0)
-		rc = mc_failf(err, MC_ERR_UNAVAILABLE, "db_corrupt", "Tệp cơ sở dữ liệu bị hỏng",
-		              "%s does not start with a database header", st->path);
-out:
-	if (fd >= 0)
-		close(fd);
-	return rc;
+		return mc_failf(err, MC_ERR_UNAVAILABLE, "db_corrupt", "Tệp cơ sở dữ liệu bị hỏng",
+		                "%s does not start with a database header", st->path);
+	return MC_OK;
 }
 
 enum mc_err store_health(struct store *st, int *schema, struct mc_error *err)
 {
-	enum mc_err rc = store_file_check(st, err);
+	struct store_conn *c = store_read_conn(st);
+	enum mc_err rc = store_file_check(st, c, err);
 	if (rc)
 		return rc;
-	struct store_conn *c = store_read_conn(st);
 	sqlite3_stmt *s = NULL;
 	int v = -1;
 	/* Not cached: a statement that failed on a broken file should not stay. */
