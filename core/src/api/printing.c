@@ -296,8 +296,11 @@ enum mc_err printing_test_job(struct printing *p, const struct principal *who, c
 	free(data);
 	if (rc)
 		return rc;
+	/* The answer shows the job as queued: read it before the worker, once
+	 * woken, can take it ("sending"). */
+	rc = store_print_job_json(p->st, id, job, err);
 	printing_wake(p);
-	return store_print_job_json(p->st, id, job, err);
+	return rc;
 }
 
 enum mc_err printing_printers(struct printing *p, int offset, int limit, json_t **out,
