@@ -263,8 +263,41 @@ test('more kiosk prints than the pool holds: the rest get 503 server_busy at onc
     assert.equal(r.headers['retry-after'], '1');
     assert.ok(r.ms < 4000, `refused at once, not after the printer's deadline (${r.ms.toFixed(0)} ms)`);
   }
-  // A refused press issued nothing: one number per press that reached the printer.
-  assert.equal(tickets() - start, failed.length);
+  // A refused press issued nothing: one number per press that reached the
+  // printer (its answer says what the printer did); a press whose deadline
+  // passed in the pool's queue issued nothing either.
+  assert.equal(tickets() - start, failed.filter((r) => r.json.error.print).length);
+});
+
+test('kiosks beyond the pool threads on a silent printer: each answered within its deadline, no number for a press that never printed', async () => {
+  const tickets = () => s.sql('SELECT count(*) AS n FROM tickets')[0].n;
+  const start = tickets();
+  const DEADLINE = 4000, MARGIN = 1500; // docs/api.md: a printing kiosk waits at most 4 s
+  // 24 presses: 8 run on the io pool's threads, 16 wait in its queue.
+  let done = false, maxWaiting = 0;
+  const watch = (async () => {
+    while (!done) {
+      const q = await call('GET', '/api/v1/queue');
+      maxWaiting = Math.max(maxWaiting, q.json.groups.find((g) => g.code === 'TK').waiting);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  })();
+  const answers = await Promise.all(Array.from({ length: 24 }, (_, i) =>
+    call('POST', '/api/v1/tickets', { token: s.devices[`kiosk-dead-${1 + (i % 4)}`], body: { group: 'TK' } })));
+  done = true;
+  await watch;
+  const ms = answers.map((r) => r.ms).sort((a, b) => a - b);
+  console.log(`24 kiosks on a silent printer: answers after ${ms.map((x) => x.toFixed(0)).join(', ')} ms; at most ${maxWaiting} waiting meanwhile`);
+  for (const r of answers) {
+    assert.equal(r.status, 503, r.text);
+    assert.ok(['printer_unavailable', 'server_busy'].includes(r.json.error.code), r.text);
+    assert.ok(r.ms < DEADLINE + MARGIN, `answered after ${r.ms.toFixed(0)} ms`);
+  }
+  // Only a press that reached the printer used a number; none waits.
+  assert.equal(tickets() - start, answers.filter((r) => r.json.error.print).length);
+  assert.ok(maxWaiting <= 8, `${maxWaiting} numbers shown waiting at once, more than the prints running`);
+  const q = await call('GET', '/api/v1/queue');
+  assert.equal(q.json.groups.find((g) => g.code === 'TK').waiting, 0);
 });
 
 test('SIGTERM while kiosks wait on the printer: every kiosk is answered, the server stops cleanly', async () => {

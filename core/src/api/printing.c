@@ -149,17 +149,20 @@ static void printing_ticket_fields(struct printer_ticket *t, json_t *ticket, jso
 	t->utc_offset_minutes = CLOCK_OFFICE_UTC_OFFSET / 60;
 	t->priority = json_string_value(json_object_get(ctx, "priority"));
 	t->qr_url = qr;
-	t->footer = "Xin cảm ơn! / Thank you!";
+	t->footer = "Xin cảm ơn ông/bà!";
 }
 
 enum mc_err printing_kiosk_ticket(struct printing *p, const struct principal *who,
-                                  const char *group, const char *priority, json_t **ticket,
-                                  json_t **print, struct mc_error *err)
+                                  const char *group, const char *priority, int64_t deadline_ms,
+                                  json_t **ticket, json_t **print, struct mc_error *err)
 {
 	struct store_printer pr;
-	int64_t t0 = clock_mono_ms();
 	if (print)
 		*print = NULL;
+	if (deadline_ms - clock_mono_ms() < PRINTING_KIOSK_MIN_MS)
+		return mc_fail(err, MC_ERR_UNAVAILABLE, "printer_unavailable",
+		               "Máy in đang bận, chưa cấp số. Vui lòng thử lại",
+		               "The kiosk's printer is busy: no number was issued; retry");
 	if (store_printer_for_device(p->st, who->device_id, &pr, err) != MC_OK)
 		return mc_fail(err, MC_ERR_UNAVAILABLE, "printer_not_configured",
 		               "Ki-ốt này chưa có máy in, vui lòng báo cán bộ",
@@ -208,9 +211,9 @@ enum mc_err printing_kiosk_ticket(struct printing *p, const struct principal *wh
 	struct printer_job pj;
 	memset(&pj, 0, sizeof pj);
 	if (prc == PRINTER_OK) {
-		int left = PRINTING_KIOSK_DEADLINE_MS - (int)(clock_mono_ms() - t0);
+		int left = (int)(deadline_ms - clock_mono_ms());
 		prc = printer_print(pr.target, printing_format(pr.format), data, len, title,
-		                    left > 500 ? left : 500, &pj, perr, sizeof perr);
+		                    left > 200 ? left : 200, &pj, perr, sizeof perr);
 	}
 	free(data);
 	if (prc == PRINTER_OK) {
@@ -230,7 +233,7 @@ enum mc_err printing_kiosk_ticket(struct printing *p, const struct principal *wh
 		return MC_OK;
 	}
 	/* The print failed: the number stays used, nobody waits for it. */
-	int left = PRINTING_KIOSK_DEADLINE_MS - (int)(clock_mono_ms() - t0);
+	int left = (int)(deadline_ms - clock_mono_ms());
 	printing_reasons_after(p, &pr, prc, left > 1000 ? 1000 : left, reasons, sizeof reasons);
 	struct mc_error verr;
 	if (store_ticket_void(p->st, who, tid, "print failed", &verr) != MC_OK)

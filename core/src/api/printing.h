@@ -25,6 +25,9 @@
 
 /* The kiosk waits at most this long for its print (send + completion). */
 #define PRINTING_KIOSK_DEADLINE_MS 4000
+/* Below this much time left, a kiosk's ticket is not issued at all: a print
+ * (render, send, completion) cannot be confirmed in less. */
+#define PRINTING_KIOSK_MIN_MS 1000
 /* The worker's bounds per exchange with a printer. */
 #define PRINTING_SUBMIT_MS 10000
 #define PRINTING_WAIT_MS 10000
@@ -54,11 +57,16 @@ void printing_wake(struct printing *p);
  * issued), and *print (when not NULL) says what the printer reported:
  * {"state":"failed","job":ID,"printer":NAME,"reasons":"offline-report",
  * "error":"…"}. Errors of the issue itself are passed on unchanged.
- * Waits up to PRINTING_KIOSK_DEADLINE_MS (plus a printer-state query): call it
- * on an offload pool (api/offload.h), never on an HTTP worker. */
+ * deadline_ms (clock_mono_ms) is when the kiosk's answer is due: the
+ * request's arrival + PRINTING_KIOSK_DEADLINE_MS, so a job that waited for a
+ * pool thread gets only what remains. When less than PRINTING_KIOSK_MIN_MS
+ * remains, nothing is issued (the numbering keeps no gap): MC_ERR_UNAVAILABLE
+ * "printer_unavailable" at once, *print NULL. Returns by deadline_ms (plus
+ * at most a few hundred ms to record a failure): call it on an offload pool
+ * (api/offload.h), never on an HTTP worker. */
 enum mc_err printing_kiosk_ticket(struct printing *p, const struct principal *who,
-                                  const char *group, const char *priority, json_t **ticket,
-                                  json_t **print, struct mc_error *err);
+                                  const char *group, const char *priority, int64_t deadline_ms,
+                                  json_t **ticket, json_t **print, struct mc_error *err);
 
 /* Spools a test ticket (kind "test") for the destination named printer.
  * *job gets the job's view. */

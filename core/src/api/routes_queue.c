@@ -71,7 +71,10 @@ struct queue_kiosk_job {
 };
 
 /* On a pool thread (api->io_pool): issue, render, print and wait for the
- * printer's confirmation (printing_kiosk_ticket) while no HTTP worker waits. */
+ * printer's confirmation (printing_kiosk_ticket) while no HTTP worker waits.
+ * The kiosk's deadline counts from the request's arrival, not from when the
+ * job got a thread: a job that waited in the queue gets only what remains,
+ * and one left too little answers 503 at once without issuing a number. */
 static void queue_kiosk_run(struct api *api, struct http_request *r, void *arg)
 {
 	struct queue_kiosk_job *k = arg;
@@ -79,7 +82,8 @@ static void queue_kiosk_run(struct api *api, struct http_request *r, void *arg)
 	json_t *ticket = NULL, *print = NULL;
 	enum mc_err rc =
 	    printing_kiosk_ticket(api->printing, &r->who, k->group,
-	                          k->has_priority ? k->priority : NULL, &ticket, &print, &err);
+	                          k->has_priority ? k->priority : NULL,
+	                          r->started_ms + PRINTING_KIOSK_DEADLINE_MS, &ticket, &print, &err);
 	if (rc == MC_OK) {
 		http_reply_json(r, 201, json_pack("{s:o, s:o}", "ticket", ticket, "print", print));
 		return;
