@@ -80,10 +80,9 @@ static void queue_kiosk_run(struct api *api, struct http_request *r, void *arg)
 	struct queue_kiosk_job *k = arg;
 	struct mc_error err;
 	json_t *ticket = NULL, *print = NULL;
-	enum mc_err rc =
-	    printing_kiosk_ticket(api->printing, &r->who, k->group,
-	                          k->has_priority ? k->priority : NULL,
-	                          r->started_ms + PRINTING_KIOSK_DEADLINE_MS, &ticket, &print, &err);
+	enum mc_err rc = printing_kiosk_ticket(
+	    api->printing, &r->who, k->group, k->has_priority ? k->priority : NULL,
+	    r->started_ms + PRINTING_KIOSK_DEADLINE_MS, &ticket, &print, &err);
 	if (rc == MC_OK) {
 		http_reply_json(r, 201, json_pack("{s:o, s:o}", "ticket", ticket, "print", print));
 		return;
