@@ -120,7 +120,7 @@ static bool ticket__draw(struct printer__canvas *c, const struct ticket__text *t
 	}
 	printer__hline(c, c->x0, c->y, c->width, 0.8 * k);
 	c->y += 5 * k;
-	ticket__line(c, "SỐ THỨ TỰ CỦA BẠN", 9 * k, 0);
+	ticket__line(c, "SỐ THỨ TỰ CỦA ÔNG/BÀ", 9 * k, 0);
 
 	/* The number as large as the roll allows, up to 64 pt on 80 mm. */
 	size = 64 * c->width / (69 * PRINTER__MM);

@@ -22,6 +22,64 @@ static void test_labels(void **state)
 	assert_string_equal(buf, "AB007");
 }
 
+/* The call order made by repeated queue_pick_next calls: order[i] is the
+ * index of the i-th ticket called. */
+static void people_simulate(const struct queue_candidate *c, size_t n, int streak, int cap,
+                            int *order)
+{
+	struct queue_candidate left[32];
+	int map[32];
+	size_t m = n;
+	for (size_t i = 0; i < n; i++)
+		left[i] = c[i], map[i] = (int)i;
+	for (size_t k = 0; k < n; k++) {
+		int p = queue_pick_next(left, m, streak, cap, &streak);
+		order[k] = map[p];
+		for (size_t j = (size_t)p; j + 1 < m; j++)
+			left[j] = left[j + 1], map[j] = map[j + 1];
+		m--;
+	}
+}
+
+/* The kiosk's example: B001 ordinary, B002 and B003 priority, called B002,
+ * B003, B001: 2 ahead of B001, none ahead of B002, 1 ahead of B003. */
+static void test_people_ahead_priority_first(void **state)
+{
+	struct queue_candidate c[] = {{1, false, 1}, {2, true, 2}, {3, true, 3}};
+	assert_int_equal(queue_people_ahead(c, 3, 0, 0, 3, 0), 2);
+	assert_int_equal(queue_people_ahead(c, 3, 1, 0, 3, 0), 0);
+	assert_int_equal(queue_people_ahead(c, 3, 2, 0, 3, 0), 1);
+	assert_int_equal(queue_people_ahead(c, 3, 3, 0, 3, 0), -1);
+	/* At the cap the ordinary ticket goes first. */
+	assert_int_equal(queue_people_ahead(c, 3, 0, 3, 3, 0), 0);
+	assert_int_equal(queue_people_ahead(c, 3, 2, 3, 3, 0), 2);
+	/* Counting stops at max. */
+	assert_int_equal(queue_people_ahead(c, 3, 0, 0, 3, 1), 1);
+}
+
+/* Every ticket's people ahead is its place in the order the calls take, for
+ * every mix of up to 10 tickets, every run and cap. */
+static void test_people_ahead_matches_calls(void **state)
+{
+	struct queue_candidate c[10];
+	int order[10];
+	for (size_t n = 1; n <= 10; n++)
+		for (unsigned mask = 0; mask < (1u << n); mask++)
+			for (int cap = 0; cap <= 3; cap++)
+				for (int streak = 0; streak <= cap; streak++) {
+					for (size_t i = 0; i < n; i++)
+						c[i] = (struct queue_candidate){(int64_t)i + 1,
+						                                (mask >> i) & 1u,
+						                                (int64_t)i + 1};
+					people_simulate(c, n, streak, cap, order);
+					for (size_t k = 0; k < n; k++)
+						assert_int_equal(
+						    queue_people_ahead(c, n, (size_t)order[k],
+						                       streak, cap, 0),
+						    (int)k);
+				}
+}
+
 static void test_pick_empty(void **state)
 {
 	int streak = 9;
@@ -214,6 +272,8 @@ int main(void)
 	    cmocka_unit_test(test_wait_history_single_value),
 	    cmocka_unit_test(test_wait_unknown),
 	    cmocka_unit_test(test_wait_history_but_no_counter),
+	    cmocka_unit_test(test_people_ahead_priority_first),
+	    cmocka_unit_test(test_people_ahead_matches_calls),
 	    cmocka_unit_test(test_actions_by_state),
 	    cmocka_unit_test(test_names_round_trip),
 	};

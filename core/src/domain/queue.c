@@ -106,6 +106,37 @@ int queue_pick_next(const struct queue_candidate *c, size_t n, int streak, int c
 	return oldest_priority;
 }
 
+int queue_people_ahead(const struct queue_candidate *c, size_t n, size_t target, int streak,
+                       int cap, int max)
+{
+	if (target >= n)
+		return -1;
+	/* Walk both lanes in line order, asking queue_pick_next to choose
+	 * between their heads: the same policy as a real call, in O(n). */
+	size_t head[2] = {0, 0}; /* [0] ordinary lane, [1] priority lane */
+	int ahead = 0;
+	for (;;) {
+		struct queue_candidate two[2];
+		size_t idx[2];
+		size_t k = 0;
+		for (int lane = 0; lane < 2; lane++) {
+			while (head[lane] < n && c[head[lane]].priority != (lane == 1))
+				head[lane]++;
+			if (head[lane] < n) {
+				idx[k] = head[lane];
+				two[k++] = c[head[lane]];
+			}
+		}
+		int pick = queue_pick_next(two, k, streak, cap, &streak);
+		if (pick < 0 || idx[pick] == target)
+			return ahead;
+		ahead++;
+		if (max > 0 && ahead >= max)
+			return ahead;
+		head[c[idx[pick]].priority ? 1 : 0] = idx[pick] + 1;
+	}
+}
+
 static int minutes_round(int64_t seconds)
 {
 	return (int)((seconds + 30) / 60);

@@ -52,6 +52,17 @@ struct queue_candidate {
 int queue_pick_next(const struct queue_candidate *c, size_t n, int streak, int cap,
                     int *new_streak);
 
+/* How many waiting tickets are called before c[target] if calls follow
+ * queue_pick_next from the run `streak` with cap `cap` and nobody new arrives:
+ * the ticket's place in the call order, 0 when it is next. So a priority
+ * ticket counts only the priority tickets before it plus the ordinary ones the
+ * cap lets through, and an ordinary one counts the priority tickets called
+ * before its turn. c must be in line order (queue_key, then ticket_id,
+ * ascending), as queue_pick_next would see them. Counting stops at `max`
+ * (max <= 0: no limit). Returns -1 when target >= n. */
+int queue_people_ahead(const struct queue_candidate *c, size_t n, size_t target, int streak,
+                       int cap, int max);
+
 /* What the estimate is built from. Times in seconds; -1 when unknown. */
 struct queue_wait_input {
 	int people_ahead;

@@ -1,5 +1,6 @@
 #include "store/queue.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -206,6 +207,61 @@ static bool queue_priority_valid(struct store *st, const char *code)
 	return ok;
 }
 
+/* The people ahead of waiting ticket tid (group gid, service day `day`) in
+ * the order the counters will call them (queue_people_ahead: priority lane
+ * first, with the cap), at most QUEUE_AHEAD_MAX, into *ahead. The run of
+ * priority calls is the largest among the group's open counters (exact with
+ * one counter; with several it is the nearest to letting an ordinary ticket
+ * through). Reads through c; MC_OK, or a database error (err filled, *ahead
+ * left as it was). */
+static enum mc_err queue_people_ahead_of(struct store *st, struct store_conn *c, int64_t gid,
+                                         const char *day, int64_t tid, int *ahead,
+                                         struct mc_error *err)
+{
+	struct queue_candidate *cand = NULL;
+	size_t n = 0, target = SIZE_MAX;
+	int streak = 0, step = SQLITE_DONE;
+	enum mc_err rc;
+	sqlite3_stmt *s = store_stmt(c, "SELECT coalesce(max(co.priority_streak), 0)"
+	                                " FROM counters co JOIN counter_groups cg"
+	                                " ON cg.counter_id = co.id"
+	                                " WHERE cg.group_id = ? AND co.state = 'open'");
+	if (s == NULL)
+		return store_sql_error(c, "people ahead", err);
+	sqlite3_bind_int64(s, 1, gid);
+	if (store_next(s, &step))
+		streak = sqlite3_column_int(s, 0);
+	if ((rc = store_scan_end(c, s, step, "people ahead", err)))
+		return rc;
+	s = store_stmt(c, "SELECT id, priority IS NOT NULL, queue_key FROM tickets"
+	                  " WHERE state = 'waiting' AND service_day = ? AND group_id = ?"
+	                  " ORDER BY queue_key, id LIMIT 4096");
+	if (s == NULL)
+		return store_sql_error(c, "people ahead", err);
+	sqlite3_bind_text(s, 1, day, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, gid);
+	cand = xcalloc(QUEUE_MAX_CANDIDATES, sizeof *cand);
+	step = SQLITE_DONE;
+	while (n < QUEUE_MAX_CANDIDATES && store_next(s, &step)) {
+		cand[n].ticket_id = sqlite3_column_int64(s, 0);
+		cand[n].priority = sqlite3_column_int(s, 1) != 0;
+		cand[n].queue_key = sqlite3_column_int64(s, 2);
+		if (cand[n].ticket_id == tid)
+			target = n;
+		n++;
+	}
+	if ((rc = store_scan_end(c, s, step, "people ahead", err)))
+		goto out;
+	int cap = (int)store_setting_int(st, "priority_cap", 3);
+	/* Beyond the candidates read, the ticket has "999 or more" ahead. */
+	*ahead = target == SIZE_MAX
+	             ? QUEUE_AHEAD_MAX
+	             : queue_people_ahead(cand, n, target, streak, cap, QUEUE_AHEAD_MAX);
+out:
+	free(cand);
+	return rc;
+}
+
 enum mc_err store_ticket_issue(struct store *st, const struct principal *who,
                                const char *group_code, const char *priority, json_t **ticket,
                                struct mc_error *err)
@@ -302,17 +358,8 @@ enum mc_err store_ticket_issue(struct store *st, const struct principal *who,
 		 * lock, so other writers need not wait for it. */
 		c = store_read_conn(st);
 		int ahead = 0;
-		s = store_stmt(c, "SELECT count(*) FROM (SELECT 1 FROM tickets"
-		                  " WHERE state = 'waiting' AND service_day = ? AND group_id = ?"
-		                  " AND id <> ? LIMIT 999)");
-		if (s) {
-			sqlite3_bind_text(s, 1, day, -1, SQLITE_STATIC);
-			sqlite3_bind_int64(s, 2, gid);
-			sqlite3_bind_int64(s, 3, tid);
-			if (sqlite3_step(s) == SQLITE_ROW)
-				ahead = sqlite3_column_int(s, 0);
-			sqlite3_reset(s);
-		}
+		/* On a read error (logged) the ticket still prints, with 0. */
+		queue_people_ahead_of(st, c, gid, day, tid, &ahead, NULL);
 		int64_t service = store_setting_int(st, "default_service_minutes", 6) * 60;
 		json_object_set_new(*ticket, "people_ahead", json_integer(ahead));
 		queue_group_wait_set(*ticket, c, gid, day, now, service, ahead);
@@ -926,14 +973,13 @@ enum mc_err store_ticket_public(struct store *st, int64_t id, int64_t now, json_
 	sqlite3_bind_int64(s, 1, id);
 	sqlite3_bind_text(s, 2, today, -1, SQLITE_STATIC);
 	json_t *v = NULL;
-	int64_t key = 0, gid = 0;
+	int64_t gid = 0;
 	bool priority = false, waiting = false;
 	int step;
 	enum mc_err rc;
 	if (store_next(s, &step)) {
 		priority = sqlite3_column_int(s, 5) != 0;
 		waiting = strcmp(store_col_text(s, 4), "waiting") == 0;
-		key = sqlite3_column_int64(s, 7);
 		gid = sqlite3_column_int64(s, 8);
 		v = json_pack("{s:s, s:s, s:s, s:s, s:s, s:b, s:o, s:o}", "label",
 		              store_col_text(s, 0), "group", store_col_text(s, 1), "group_name",
@@ -957,26 +1003,8 @@ enum mc_err store_ticket_public(struct store *st, int64_t id, int64_t now, json_
 		*out = v;
 		return MC_OK;
 	}
-	/* Ahead: for a priority ticket, the priority ones before it; for an
-	 * ordinary one, everyone before it and every priority ticket (called
-	 * first). An estimate: the anti-starvation cap may let it pass some. */
-	s = store_stmt(c, "SELECT count(*) FROM tickets WHERE state = 'waiting'"
-	                  " AND service_day = ?1 AND group_id = ?2 AND id <> ?3"
-	                  " AND CASE WHEN ?5 THEN priority IS NOT NULL AND queue_key < ?4"
-	                  " ELSE queue_key < ?4 OR priority IS NOT NULL END");
 	int ahead = 0;
-	if (s == NULL) {
-		rc = store_sql_error(c, "public ticket", err);
-		goto out;
-	}
-	sqlite3_bind_text(s, 1, today, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 2, gid);
-	sqlite3_bind_int64(s, 3, id);
-	sqlite3_bind_int64(s, 4, key);
-	sqlite3_bind_int(s, 5, priority);
-	if (store_next(s, &step))
-		ahead = sqlite3_column_int(s, 0);
-	if ((rc = store_scan_end(c, s, step, "public ticket", err)))
+	if ((rc = queue_people_ahead_of(st, c, gid, today, id, &ahead, err)))
 		goto out;
 	int64_t service = store_setting_int(st, "default_service_minutes", 6) * 60;
 	json_object_set_new(v, "people_ahead", json_integer(ahead));
