@@ -141,7 +141,6 @@ function renderHome() {
     b.type = 'button';
     b.dataset.group = g.code;
     b.append(el('span', 'name', groupName(g, lang)));
-    if (lang === 'vi' && g.name_en) b.append(el('span', 'name-en', g.name_en));
     const meta = el('span', 'meta');
     const w1 = el('span', '', `${T('waiting')}: `);
     w1.append(el('b', 'waiting', String(g.waiting)));
