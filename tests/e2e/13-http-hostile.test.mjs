@@ -75,6 +75,34 @@ test('a transfer-coding other than chunked: 501 at once, closed', async () => {
   assert.equal(tickets(), before);
 });
 
+test('a second Transfer-Encoding header (chunked, then identity): 501 at once, closed, nothing runs', async () => {
+  const before = tickets();
+  const smuggled = postTicket(`Content-Length: ${ticketBody.length}\r\n\r\n${ticketBody}`);
+  const r = await exchange(s.port, postTicket('Transfer-Encoding: chunked\r\nTransfer-Encoding: identity\r\n\r\n'
+    + `${ticketBody.length.toString(16)}\r\n${ticketBody}\r\n0\r\n\r\n${smuggled}`));
+  assert.equal(statusOf(r.text), 501, r.text);
+  assert.equal(bodyOf(r.text).error.code, 'unsupported_transfer_encoding');
+  assert.equal((r.text.match(/HTTP\/1\.1/g) ?? []).length, 1, 'one answer only');
+  assert.ok(r.closed, 'the connection is closed');
+  assert.equal(tickets(), before);
+});
+
+test('a TE header naming chunked: 400, closed, the bytes after it never run', async () => {
+  const before = tickets();
+  const smuggled = postTicket(`Content-Length: ${ticketBody.length}\r\n\r\n${ticketBody}`);
+  for (const te of ['Chunked', 'trailers, chunked']) {
+    const r = await exchange(s.port, postTicket(`TE: ${te}\r\n\r\n${smuggled}`));
+    assert.equal(statusOf(r.text), 400, r.text);
+    assert.equal(bodyOf(r.text).error.code, 'invalid_te');
+    assert.equal((r.text.match(/HTTP\/1\.1/g) ?? []).length, 1, 'one answer only');
+    assert.ok(r.closed, `TE: ${te}: the connection is closed`);
+  }
+  assert.equal(tickets(), before);
+  // TE: trailers alone is an ordinary header.
+  const ok = await exchange(s.port, 'GET /api/v1/queue HTTP/1.1\r\nHost: x\r\nTE: trailers\r\nConnection: close\r\n\r\n');
+  assert.equal(statusOf(ok.text), 200, ok.text);
+});
+
 test('HTTP/1.1 without Host: 400; HTTP/1.0 without Host is fine', async () => {
   const r = await exchange(s.port, 'GET /api/v1/queue HTTP/1.1\r\n\r\n');
   assert.equal(statusOf(r.text), 400, r.text);

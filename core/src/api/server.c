@@ -330,6 +330,8 @@ static void api_authenticate(struct api *api, struct http_request *r)
 	 * device (a board's EventSource cannot send headers) may use it. */
 	if (r->authed && via_query && !(r->who.role & (ROLE_KIOSK | ROLE_DISPLAY)))
 		r->authed = false;
+	if (r->authed)
+		r->token = token;
 	if (!r->authed) {
 		memset(&r->who, 0, sizeof r->who);
 		snprintf(r->who.actor, sizeof r->who.actor, "anonymous");
@@ -668,7 +670,24 @@ struct api_cl_scan {
 	const char *first; /* the first Content-Length */
 	bool differ;       /* another Content-Length says something else */
 	int hosts;         /* Host headers seen */
+	int codings;       /* Transfer-Encoding headers seen */
+	bool te_chunked;   /* a TE header names chunked (RFC 9110 10.1.4: never sent) */
 };
+
+/* True when the comma-separated list v names chunked (any case). */
+static bool api_names_chunked(const char *v)
+{
+	for (const char *p = v; p && *p;) {
+		while (*p == ' ' || *p == '\t' || *p == ',')
+			p++;
+		size_t n = strcspn(p, ",; \t");
+		if (n == 7 && strncasecmp(p, "chunked", 7) == 0)
+			return true;
+		p += n;
+		p += strcspn(p, ",");
+	}
+	return false;
+}
 
 static enum MHD_Result api_cl_each(void *cls, enum MHD_ValueKind kind, const char *key,
                                    const char *value)
@@ -677,6 +696,10 @@ static enum MHD_Result api_cl_each(void *cls, enum MHD_ValueKind kind, const cha
 	struct api_cl_scan *scan = cls;
 	if (strcasecmp(key, MHD_HTTP_HEADER_HOST) == 0)
 		scan->hosts++;
+	if (strcasecmp(key, MHD_HTTP_HEADER_TRANSFER_ENCODING) == 0)
+		scan->codings++;
+	if (strcasecmp(key, MHD_HTTP_HEADER_TE) == 0 && api_names_chunked(value))
+		scan->te_chunked = true;
 	if (strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH) != 0)
 		return MHD_YES;
 	if (scan->first == NULL)
@@ -693,7 +716,11 @@ static enum MHD_Result api_cl_each(void *cls, enum MHD_ValueKind kind, const cha
  * transfer-coding other than chunked is not implemented (501, section 6.1:
  * MHD would read such a body until the client closes); Transfer-Encoding
  * with Content-Length, or Content-Lengths that disagree, are the shapes of
- * request smuggling (sections 6.1, 6.3): refused. */
+ * request smuggling (sections 6.1, 6.3): refused. So are a second
+ * Transfer-Encoding header (MHD reads only the first: "chunked" then
+ * "identity" would be chunked to us, not to a proxy that joins them) and a
+ * TE header naming chunked (RFC 9110 10.1.4 forbids it; a lax proxy may take
+ * it for Transfer-Encoding and frame a body we would read as a request). */
 static bool api_framing_refused(struct http_request *r, const char *version)
 {
 	if (strcmp(version, MHD_HTTP_VERSION_1_1) == 0 &&
@@ -710,9 +737,14 @@ static bool api_framing_refused(struct http_request *r, const char *version)
 		                "The request has more than one Host header");
 		return true;
 	}
+	if (scan.te_chunked) {
+		http_reply_fail(r, MC_ERR_INVALID, "invalid_te", "Tiêu đề TE không hợp lệ",
+		                "A TE header must not name chunked");
+		return true;
+	}
 	const char *te = http_header(r, MHD_HTTP_HEADER_TRANSFER_ENCODING);
 	if (te) {
-		if (strcasecmp(te, "chunked") != 0) {
+		if (scan.codings > 1 || strcasecmp(te, "chunked") != 0) {
 			http_reply_fail(r, MC_ERR_INVALID, "unsupported_transfer_encoding",
 			                "Kiểu mã hóa truyền không được hỗ trợ",
 			                "Only Transfer-Encoding: chunked is supported");
