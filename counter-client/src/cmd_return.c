@@ -11,6 +11,30 @@
 #include "dossier_show.h"
 #include "util/xmalloc.h"
 
+/* What the clerk does next with a dossier of status that has no result yet,
+ * one sentence in c's language. Static string. */
+static const char *return_next_step(struct cc *c, const char *status)
+{
+	if (strcmp(status, "received") == 0)
+		return T(c,
+		         "Bước tiếp theo: chuyển hồ sơ cho phòng chuyên môn: motcua-counter "
+		         "handover MÃ-HỒ-SƠ PHÒNG (mã hoặc tên phòng).",
+		         "Next: hand it over to the processing office: motcua-counter handover "
+		         "CODE OFFICE (its code or name).");
+	if (strcmp(status, "in_process") == 0 || strcmp(status, "interagency") == 0)
+		return T(c,
+		         "Hồ sơ đang được phòng chuyên môn giải quyết; khi xong, chuyên viên ghi có "
+		         "kết quả (motcua-counter result-ready MÃ-HỒ-SƠ) rồi mới trả được.",
+		         "The office is processing it; when done, the specialist records the result "
+		         "(motcua-counter result-ready CODE), then it can be handed over.");
+	if (strcmp(status, "supplement_requested") == 0)
+		return T(c, "Đang chờ người dân bổ sung giấy tờ.",
+		         "Waiting for the applicant's missing documents.");
+	if (strcmp(status, "awaiting_payment") == 0)
+		return T(c, "Đang chờ người dân nộp phí, lệ phí.", "Waiting for the fees to be paid.");
+	return T(c, "Hồ sơ này không còn kết quả để trả.", "This dossier has no result to return.");
+}
+
 static int cmd_return(struct cc *c, int argc, char **argv)
 {
 	static const struct option opts[] = {{"collected-by", required_argument, NULL, 'b'},
@@ -62,9 +86,9 @@ static int cmd_return(struct cc *c, int argc, char **argv)
 	}
 	if (strcmp(status, "result_ready") != 0) {
 		rc = cc_fail(c, CC_REFUSED,
-		             T(c, "Hồ sơ %s chưa có kết quả để trả (trạng thái: %s).",
-		               "Dossier %s has no result to hand over (status: %s)."),
-		             code, cc_str(d, "status_text", status));
+		             T(c, "Hồ sơ %s chưa có kết quả để trả (trạng thái: %s). %s",
+		               "Dossier %s has no result to hand over (status: %s). %s"),
+		             code, cc_str(d, "status_text", status), return_next_step(c, status));
 		goto out;
 	}
 	const char *applicant = cc_str(json_object_get(d, "applicant"), "name", "");

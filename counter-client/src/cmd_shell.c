@@ -30,7 +30,17 @@ struct shell {
 	char *last_line; /* the status line as last printed */
 	time_t retry_at; /* when to reconnect the stream */
 	bool tty;
+	bool prompted; /* "> " is the last thing printed: never print it twice */
 };
+
+/* Prints the prompt unless it is already showing. */
+static void shell_prompt(struct shell *sh)
+{
+	if (!sh->prompted)
+		printf("> ");
+	sh->prompted = true;
+	fflush(stdout);
+}
 
 /* One whole event: a snapshot replaces the queue at once; any other event
  * means the queue changed, fetched again by the loop. */
@@ -147,8 +157,10 @@ static void shell_draw(struct shell *sh, bool force)
 		struct tm tm;
 		gmtime_r(&now, &tm);
 		strftime(t, sizeof t, "%H:%M:%S", &tm);
-		printf("%s[%s] %s\n> ", sh->tty ? "\r\033[K" : "", t, line);
-		fflush(stdout);
+		printf("%s%s[%s] %s\n", sh->tty ? "\r\033[K" : "", sh->prompted && !sh->tty ? "\n" : "",
+		       t, line);
+		sh->prompted = false;
+		shell_prompt(sh);
 		free(sh->last_line);
 		sh->last_line = line;
 	} else {
@@ -178,10 +190,10 @@ static void shell_help(struct cc *c)
 	    "%s\n",
 	    T(c,
 	      "n = gọi số tiếp theo · r = gọi lại · x = vắng mặt · j SỐ = xếp lại số vắng mặt · "
-	      "f = kết thúc (f removed: hủy) · t NHÓM|QUẦY = chuyển · o = mở quầy · p = tạm dừng · "
+	      "f = kết thúc (f hủy: hủy lượt) · t NHÓM|QUẦY = chuyển · o = mở quầy · p = tạm dừng · "
 	      "s = trạng thái · q = thoát · ? = trợ giúp",
 	      "n = next · r = recall · x = no-show · j NUMBER = rejoin a no-show · f = finish (f "
-	      "removed) · t GROUP|COUNTER = transfer · o = open · p = pause · s = status · q = "
+	      "removed: cancel) · t GROUP|COUNTER = transfer · o = open · p = pause · s = status · q = "
 	      "quit · "
 	      "? = help"));
 }
@@ -216,7 +228,12 @@ static int shell_do(struct shell *sh, char *line)
 		char *argv[] = {line, arg, NULL};
 		rc = cmd_rejoin_entry.exec(c, 2, argv);
 	} else if (strcmp(line, "f") == 0 || strcmp(line, "finish") == 0) {
-		const char *o = *arg ? arg : "served";
+		/* "f hủy" (or "f huy") in Vietnamese; the API's word still works. */
+		const char *o = *arg == '\0' ? "served"
+		                : strcmp(arg, "hủy") == 0 || strcmp(arg, "huy") == 0 ||
+		                        strcmp(arg, "removed") == 0
+		                    ? "removed"
+		                    : arg;
 		if (strcmp(o, "served") != 0 && strcmp(o, "removed") != 0) {
 			shell_help(c);
 			return CC_USAGE;
@@ -225,11 +242,9 @@ static int shell_do(struct shell *sh, char *line)
 		rc = cc_counter_action(c, "finish", body);
 		json_decref(body);
 	} else if ((strcmp(line, "t") == 0 || strcmp(line, "transfer") == 0) && *arg) {
-		char *end;
-		long no = strtol(arg, &end, 10);
-		json_t *body = *end == '\0' ? json_pack("{s:I}", "counter", (json_int_t)no)
-		                            : json_pack("{s:s}", "group", arg);
-		rc = cc_counter_action(c, "transfer", body);
+		json_t *body;
+		if ((rc = cc_transfer_body(c, arg, &body)) == CC_OK)
+			rc = cc_counter_action(c, "transfer", body);
 		json_decref(body);
 	} else if (strcmp(line, "o") == 0 || strcmp(line, "p") == 0) {
 		json_t *body = json_pack("{s:s}", "state", line[0] == 'o' ? "open" : "paused"),
@@ -328,6 +343,7 @@ static int cmd_shell(struct cc *c, int argc, char **argv)
 				memmove(input.data, nl + 1, rest);
 				input.len = rest;
 				input.data[rest] = '\0';
+				sh.prompted = false; /* the clerk's line ended it */
 				int r = shell_do(&sh, line);
 				free(line);
 				if (r < 0)
@@ -336,10 +352,8 @@ static int cmd_shell(struct cc *c, int argc, char **argv)
 					quit = true, result = CC_AUTH;
 				if (!quit && sh.dirty)
 					shell_refresh(&sh);
-				if (!quit) {
-					printf("> ");
-					fflush(stdout);
-				}
+				if (!quit)
+					shell_prompt(&sh);
 			}
 		}
 	}

@@ -8,17 +8,17 @@ static int cmd_transfer(struct cc *c, int argc, char **argv)
 {
 	if (argc != 2 || argv[1][0] == '\0')
 		return cc_usage(c, &cmd_transfer_entry);
-	char *end;
-	long no = strtol(argv[1], &end, 10);
-	json_t *body = *end == '\0' ? json_pack("{s:I}", "counter", (json_int_t)no)
-	                            : json_pack("{s:s}", "group", argv[1]);
-	int rc = cc_counter_action(c, "transfer", body);
+	json_t *body;
+	int rc = cc_need_login(c);
+	if (rc || (rc = cc_transfer_body(c, argv[1], &body)))
+		return rc;
+	rc = cc_counter_action(c, "transfer", body);
 	json_decref(body);
 	return rc;
 }
 
 const struct cc_command cmd_transfer_entry = {
     "transfer", "GROUP|COUNTER",
-    "Chuyển số đang ở quầy sang nhóm khác (mã nhóm) hoặc sang một quầy (số quầy).",
-    "Transfer the ticket at the counter to another group (its code) or counter (its number).",
+    "Chuyển số đang ở quầy sang nhóm khác (tên hoặc mã nhóm) hoặc sang một quầy (số quầy).",
+    "Transfer the ticket at the counter to another group (its name or code) or counter (its number).",
     cmd_transfer};

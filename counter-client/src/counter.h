@@ -37,6 +37,7 @@ struct cc {
 	char *config_dir;
 	const char *server_opt; /* --server, over the configuration */
 	bool json;              /* --json: print the server's JSON */
+	bool verbose;           /* --verbose: add error codes and transport details */
 	enum cc_lang lang;
 	char key_base[40]; /* Idempotency-Key prefix of the current action */
 	int key_seq;       /* mutating calls made in this action */
@@ -55,7 +56,8 @@ struct cc_command {
 extern const struct cc_command cmd_login_entry, cmd_logout_entry, cmd_counter_entry,
     cmd_status_entry, cmd_next_entry, cmd_recall_entry, cmd_no_show_entry, cmd_transfer_entry,
     cmd_finish_entry, cmd_intake_entry, cmd_return_entry, cmd_lookup_entry, cmd_print_entry,
-    cmd_reprint_entry, cmd_printers_entry, cmd_shell_entry, cmd_rejoin_entry, cmd_rating_slip_entry;
+    cmd_reprint_entry, cmd_printers_entry, cmd_shell_entry, cmd_rejoin_entry, cmd_rating_slip_entry,
+    cmd_handover_entry, cmd_result_ready_entry;
 
 /* The vi or en text of a message, as chosen by --lang or the locale. */
 #define T(c, vi, en) ((c)->lang == CC_EN ? (en) : (vi))
@@ -131,6 +133,10 @@ int cc_report(struct cc *c, const struct cc_response *resp);
 /* cc_request, then on a 2xx CC_OK with *out the body (caller decrefs), else
  * cc_report's code with *out NULL. */
 int cc_api(struct cc *c, const char *method, const char *path, json_t *body, json_t **out);
+/* cc_api without a body and without a message: CC_OK with *out (caller
+ * decrefs), else CC_UNREACHABLE or CC_REFUSED with *out NULL. For lookups
+ * whose failure the caller covers. */
+int cc_api_quiet(struct cc *c, const char *method, const char *path, json_t **out);
 /* A malloc'd copy of s escaped for a URL query or path segment. */
 char *cc_urlencode(const char *s);
 
@@ -156,6 +162,11 @@ char *cc_queue_line(struct cc *c, json_t *queue, int no);
 /* Runs one counter action (call, recall, no-show, transfer, finish) with body
  * (may be NULL) and prints what happened; used by the commands and the shell. */
 int cc_counter_action(struct cc *c, const char *op, json_t *body);
+/* The body of a transfer to arg: a counter's number, or a group by its code
+ * or name (accents and case ignored; "group_name" is added for the sentence
+ * and not sent). CC_OK with *body (caller decrefs), else an exit code after
+ * listing the groups to choose from. */
+int cc_transfer_body(struct cc *c, const char *arg, json_t **body);
 /* "next": calls the next ticket, finishing the one being served as served. */
 int cc_call_next(struct cc *c);
 

@@ -198,17 +198,29 @@ const char *cc_error_code(const struct cc_response *resp)
 	return cc_str(e, "code", "");
 }
 
+/* A clerk reads sentences: the machine detail (an error code, libcurl's
+ * English reason) is added only in English or with --verbose. Returns a
+ * static string: " (detail)" or "". Not reentrant (one message at a time). */
+static const char *http_detail(struct cc *c, const char *detail)
+{
+	static char buf[300];
+	if (detail == NULL || *detail == '\0' || (c->lang != CC_EN && !c->verbose))
+		return "";
+	snprintf(buf, sizeof buf, " (%s)", detail);
+	return buf;
+}
+
 int cc_report(struct cc *c, const struct cc_response *resp)
 {
 	if (resp->status == 0)
 		return cc_fail(
 		    c, CC_UNREACHABLE,
 		    T(c,
-		      "Không kết nối được máy chủ %s (%s). Kiểm tra mạng hoặc báo quản trị; "
+		      "Không kết nối được máy chủ %s%s. Kiểm tra mạng hoặc báo quản trị; "
 		      "xem lại kết quả bằng: motcua-counter status",
-		      "Cannot reach the server %s (%s). Check the network or call the "
+		      "Cannot reach the server %s%s. Check the network or call the "
 		      "administrator; check the outcome with: motcua-counter status"),
-		    cc_server(c), resp->errbuf);
+		    cc_server(c), http_detail(c, resp->errbuf));
 	json_t *e = json_object_get(resp->json, "error");
 	const char *code = cc_str(e, "code", "");
 	const char *msg = cc_str(e, c->lang == CC_EN ? "message_en" : "message", NULL);
@@ -223,14 +235,15 @@ int cc_report(struct cc *c, const struct cc_response *resp)
 		                 "motcua-counter login"));
 	if (resp->status == 403)
 		return cc_fail(c, CC_FORBIDDEN,
-		               T(c, "Không được phép: %s (%s). Việc này cần người có quyền khác.",
-		                 "Forbidden: %s (%s). This needs someone with other rights."),
-		               *msg ? msg : "forbidden", *code ? code : "forbidden");
+		               T(c, "Không được phép: %s%s. Việc này cần người có quyền khác.",
+		                 "Forbidden: %s%s. This needs someone with other rights."),
+		               *msg ? msg : T(c, "không đủ quyền", "forbidden"),
+		               http_detail(c, *code ? code : "forbidden"));
 	if (resp->status >= 400 && resp->status < 500)
 		return cc_fail(c, CC_REFUSED,
-		               T(c, "Máy chủ từ chối: %s (%s). Không có gì thay đổi.",
-		                 "Refused by the server: %s (%s). Nothing was changed."),
-		               *msg ? msg : "?", *code ? code : "http");
+		               T(c, "Máy chủ từ chối: %s%s. Không có gì thay đổi.",
+		                 "Refused by the server: %s%s. Nothing was changed."),
+		               *msg ? msg : "?", http_detail(c, *code ? code : "http"));
 	return cc_fail(c, CC_ERR,
 	               T(c, "Máy chủ gặp lỗi (HTTP %ld): %s. Thử lại sau hoặc báo quản trị.",
 	                 "The server failed (HTTP %ld): %s. Try again later or call the "
@@ -250,6 +263,22 @@ int cc_api(struct cc *c, const char *method, const char *path, json_t *body, jso
 		return CC_OK;
 	}
 	int rc = cc_report(c, &resp);
+	cc_response_free(&resp);
+	return rc;
+}
+
+int cc_api_quiet(struct cc *c, const char *method, const char *path, json_t **out)
+{
+	struct cc_response resp;
+	*out = NULL;
+	cc_request(c, method, path, NULL, &resp);
+	int rc = resp.status >= 200 && resp.status < 300 ? CC_OK
+	         : resp.status == 0                       ? CC_UNREACHABLE
+	                                                  : CC_REFUSED;
+	if (rc == CC_OK) {
+		*out = resp.json ? resp.json : json_object();
+		resp.json = NULL;
+	}
 	cc_response_free(&resp);
 	return rc;
 }

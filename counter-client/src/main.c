@@ -13,7 +13,7 @@ static const struct cc_command *const commands[] = {
     &cmd_next_entry,        &cmd_recall_entry, &cmd_no_show_entry, &cmd_rejoin_entry,
     &cmd_transfer_entry,    &cmd_finish_entry, &cmd_intake_entry,  &cmd_return_entry,
     &cmd_rating_slip_entry, &cmd_lookup_entry, &cmd_print_entry,   &cmd_reprint_entry,
-    &cmd_printers_entry,    &cmd_shell_entry,
+    &cmd_printers_entry,    &cmd_shell_entry,   &cmd_handover_entry, &cmd_result_ready_entry,
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 
@@ -22,9 +22,9 @@ static void main_usage(struct cc *c, FILE *f)
 	fprintf(
 	    f, "%s",
 	    T(c,
-	      "Cách dùng: motcua-counter [--server URL] [--json] [--lang vi|en] [--config-dir DIR] "
+	      "Cách dùng: motcua-counter [--server URL] [--json] [--verbose] [--lang vi|en] [--config-dir DIR] "
 	      "LỆNH …\n\nCác lệnh:\n",
-	      "Usage: motcua-counter [--server URL] [--json] [--lang vi|en] [--config-dir DIR] "
+	      "Usage: motcua-counter [--server URL] [--json] [--verbose] [--lang vi|en] [--config-dir DIR] "
 	      "COMMAND …\n\nCommands:\n"));
 	for (size_t i = 0; i < NCOMMANDS; i++)
 		fprintf(f, "  %-10s %s\n", commands[i]->name,
@@ -89,6 +89,8 @@ int main(int argc, char **argv)
 			rest[nrest++] = argv[i];
 		} else if (strcmp(argv[i], "--json") == 0) {
 			c.json = true;
+		} else if (strcmp(argv[i], "--verbose") == 0) {
+			c.verbose = true;
 		} else if ((v = main_opt(argc, argv, &i, "--server", &missing))) {
 			c.server_opt = v;
 		} else if ((v = main_opt(argc, argv, &i, "--lang", &missing))) {

@@ -152,6 +152,28 @@ static int print_render(struct cc *c, json_t *dossier, const char *form, const c
 	return st == PRINTER_OK ? CC_OK : CC_ERR;
 }
 
+/* What the clerk calls the destination dest: the office's name of the
+ * printer whose target it is (GET /printers), else dest itself (a CUPS queue
+ * or a URI set on this computer). Returns a malloc'd string; caller frees. */
+static char *print_dest_name(struct cc *c, const char *dest)
+{
+	json_t *list = NULL, *p;
+	size_t i;
+	char *name = NULL;
+	if (c->cfg.token && cc_api_quiet(c, "GET", "/api/v1/printers?limit=500", &list) == CC_OK) {
+		json_array_foreach(json_object_get(list, "items"), i, p)
+		{
+			if (strcmp(cc_str(p, "target", ""), dest) == 0 && *cc_str(p, "name", "")) {
+				name = xasprintf("%s \"%s\"", T(c, "máy in", "printer"),
+				                 cc_str(p, "name", ""));
+				break;
+			}
+		}
+	}
+	json_decref(list);
+	return name ? name : xstrdup(dest);
+}
+
 int cc_print_form(struct cc *c, json_t *dossier, const char *form, const char *secret, int copies)
 {
 	const char *code = cc_str(dossier, "code", "?");
@@ -181,10 +203,13 @@ int cc_print_form(struct cc *c, json_t *dossier, const char *form, const char *s
 	}
 	free(pdf);
 	if (dest && printed == copies) {
-		if (!c->json)
+		if (!c->json) {
+			char *name = print_dest_name(c, dest);
 			printf(T(c, "Đã in %s của hồ sơ %s (%d bản) trên %s.\n",
 			         "Printed %s of dossier %s (%d copies) on %s.\n"),
-			       cc_form_text(form), code, copies, dest);
+			       cc_form_text(form), code, copies, name);
+			free(name);
+		}
 		free(dest);
 		return CC_OK;
 	}
@@ -323,10 +348,13 @@ int cc_print_rating_slip(struct cc *c, json_t *dossier, json_t *link)
 	}
 	int rc = CC_OK;
 	if (dest && st == PRINTER_OK) {
-		if (!c->json)
+		if (!c->json) {
+			char *name = print_dest_name(c, dest);
 			printf(T(c, "Đã in phiếu đánh giá của hồ sơ %s trên %s (mã %s).\n",
 			         "Printed the rating slip of dossier %s on %s (code %s).\n"),
-			       code, dest, grouped);
+			       code, name, grouped);
+			free(name);
+		}
 	} else {
 		rc = cc_fail(
 		    c, CC_NOT_PRINTED,

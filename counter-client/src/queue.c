@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "counter.h"
+#include "util/fold.h"
 #include "util/strbuf.h"
 #include "util/xmalloc.h"
 
@@ -53,6 +54,7 @@ char *cc_queue_line(struct cc *c, json_t *queue, int no)
 	              T(c, "đang phục vụ", "serving"),
 	              json_is_object(serving) ? cc_str(serving, "label", "?") : "—");
 	size_t i, j;
+	int ours_n = 0;
 	json_t *g, *code, *lbl;
 	json_t *mine = json_object_get(co, "groups");
 	json_array_foreach(json_object_get(queue, "groups"), i, g)
@@ -66,9 +68,10 @@ char *cc_queue_line(struct cc *c, json_t *queue, int no)
 		}
 		if (!ours)
 			continue;
-		strbuf_printf(&sb, " %s: %lld %s", cc_str(g, "code", "?"),
+		strbuf_printf(&sb, "%s %s (%s): %lld %s", ours_n++ ? " ·" : "",
+		              cc_str(g, "name", "?"), cc_str(g, "code", "?"),
 		              (long long)json_integer_value(json_object_get(g, "waiting")),
-		              T(c, "chờ", "waiting"));
+		              T(c, "người chờ", "waiting"));
 		json_t *next = json_object_get(g, "next");
 		if (json_array_size(next) > 0) {
 			strbuf_puts(&sb, " [");
@@ -115,7 +118,7 @@ static void queue_say(struct cc *c, const char *op, json_t *ans, json_t *body)
 		else
 			printf(T(c, "Đã chuyển số %s sang nhóm %s.\n",
 			         "Transferred %s to group %s.\n"),
-			       label, cc_str(body, "group", "?"));
+			       label, cc_str(body, "group_name", cc_str(body, "group", "?")));
 	} else if (strcmp(op, "finish") == 0) {
 		const char *o = cc_str(body, "outcome", "served");
 		printf(T(c, "Đã kết thúc số %s (%s).\n", "Finished %s (%s).\n"), label,
@@ -124,14 +127,64 @@ static void queue_say(struct cc *c, const char *op, json_t *ans, json_t *body)
 	}
 }
 
+int cc_transfer_body(struct cc *c, const char *arg, json_t **body)
+{
+	*body = NULL;
+	char *end;
+	long no = strtol(arg, &end, 10);
+	if (*arg && *end == '\0') {
+		*body = json_pack("{s:I}", "counter", (json_int_t)no);
+		return CC_OK;
+	}
+	json_t *queue = NULL, *g, *hit = NULL;
+	size_t i;
+	int hits = 0, rc;
+	if ((rc = cc_queue(c, &queue)))
+		return rc;
+	json_t *groups = json_object_get(queue, "groups");
+	json_array_foreach(groups, i, g)
+	{
+		if (strcasecmp(cc_str(g, "code", ""), arg) == 0) {
+			hit = g, hits = 1;
+			break;
+		}
+		if (fold_vi_contains(cc_str(g, "name", ""), arg))
+			hit = g, hits++;
+	}
+	if (hits == 1) {
+		*body = json_pack("{s:s, s:s}", "group", cc_str(hit, "code", ""), "group_name",
+		                  cc_str(hit, "name", ""));
+		goto out;
+	}
+	struct strbuf sb = STRBUF_INIT;
+	strbuf_puts(&sb, "");
+	json_array_foreach(groups, i, g)
+	{
+		strbuf_printf(&sb, "%s%s (%s)", sb.len ? ", " : "", cc_str(g, "name", "?"),
+		              cc_str(g, "code", "?"));
+	}
+	rc = cc_fail(c, CC_USAGE,
+	             hits == 0 ? T(c, "Không có nhóm nào tên '%s'. Chọn tên hoặc mã một nhóm: %s",
+	                           "No group is called '%s'. Give a group's name or code: %s")
+	                       : T(c, "'%s' khớp nhiều nhóm. Ghi rõ hơn: %s",
+	                           "'%s' matches several groups. Be more precise: %s"),
+	             arg, sb.data);
+	strbuf_free(&sb);
+out:
+	json_decref(queue);
+	return rc;
+}
+
 int cc_counter_action(struct cc *c, const char *op, json_t *body)
 {
 	int rc;
 	if ((rc = cc_need_login(c)) || (rc = cc_need_counter(c)))
 		return rc;
 	char *path = xasprintf("/api/v1/counters/%d/%s", c->cfg.counter, op);
-	json_t *ans;
-	rc = cc_api(c, "POST", path, body, &ans);
+	json_t *ans, *sent = json_deep_copy(body);
+	json_object_del(sent, "group_name"); /* ours, for the sentence */
+	rc = cc_api(c, "POST", path, sent, &ans);
+	json_decref(sent);
 	free(path);
 	if (rc == CC_OK) {
 		if (c->json)

@@ -68,7 +68,7 @@ test('a clerk calling at a closed counter is told to open it: 409 counter_not_op
   assert.equal(api.status, 409, api.text);
   assert.equal(api.json.error.code, 'counter_not_open');
   ok(await clerk.run(['counter', 'close', '1']));
-  const r = await clerk.run(['next']);
+  const r = await clerk.run(['--verbose', 'next']);
   assert.equal(r.status, 6, r.stderr);
   assert.match(r.stderr, /\(counter_not_open\)/);
   assert.doesNotMatch(r.stderr, /counter_not_yours|cán bộ khác/);
@@ -92,10 +92,10 @@ test('rejoin: a no-show goes back in line by its number, from the command and th
   assert.match(r.stdout, /Số A001 đã được xếp lại cuối hàng nhóm CT/);
   const q = (await s.req('GET', '/api/v1/queue')).json;
   assert.deepEqual(q.groups.find((g) => g.code === 'CT').next, ['A002', 'A003', 'A001'], 'at the end of its line');
-  r = await clerk.run(['rejoin', 'A001']);
+  r = await clerk.run(['--verbose', 'rejoin', 'A001']);
   assert.equal(r.status, 6, r.stderr);
   assert.match(r.stderr, /\(ticket_not_no_show\)/);
-  r = await clerk.run(['rejoin', 'A999']);
+  r = await clerk.run(['--verbose', 'rejoin', 'A999']);
   assert.equal(r.status, 6, r.stderr);
   assert.match(r.stderr, /\(ticket_not_found\)/);
 

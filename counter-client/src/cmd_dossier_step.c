@@ -1,0 +1,162 @@
+/* handover CODE OFFICE, result-ready CODE: the steps that move a dossier on
+ * between intake and return (POST /dossiers/CODE/actions). The office is
+ * given by its code or its name (accents optional). */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "counter.h"
+#include "dossier_show.h"
+#include "util/fold.h"
+#include "util/strbuf.h"
+#include "util/xmalloc.h"
+
+/* The office meant by arg: its code (any case) or a name containing arg
+ * (accents and case ignored). Returns a malloc'd code, or NULL after saying
+ * which offices there are (CC_USAGE in *rc) or why the list failed. */
+static char *step_office(struct cc *c, const char *arg, int *rc)
+{
+	json_t *list = NULL, *o, *hit = NULL;
+	size_t i;
+	int hits = 0;
+	char *code = NULL;
+	if ((*rc = cc_api(c, "GET", "/api/v1/offices?limit=500", NULL, &list)))
+		return NULL;
+	json_t *items = json_object_get(list, "items");
+	json_array_foreach(items, i, o)
+	{
+		if (strcasecmp(cc_str(o, "code", ""), arg) == 0) {
+			hit = o, hits = 1;
+			break;
+		}
+		if (fold_vi_contains(cc_str(o, "name", ""), arg))
+			hit = o, hits++;
+	}
+	if (hits == 1) {
+		code = xstrdup(cc_str(hit, "code", ""));
+		goto out;
+	}
+	struct strbuf sb = STRBUF_INIT;
+	strbuf_puts(&sb, "");
+	json_array_foreach(items, i, o)
+	{
+		if (strcmp(cc_str(o, "kind", "internal"), "internal") != 0)
+			continue;
+		strbuf_printf(&sb, "%s%s — %s", sb.len ? "; " : "", cc_str(o, "code", "?"),
+		              cc_str(o, "name", "?"));
+	}
+	*rc = cc_fail(c, CC_USAGE,
+	              hits == 0 ? T(c, "Không có phòng nào tên '%s'. Chọn một trong: %s",
+	                            "No office is called '%s'. Choose one of: %s")
+	                        : T(c, "'%s' khớp nhiều phòng. Ghi rõ hơn, một trong: %s",
+	                            "'%s' matches several offices. Be more precise, one of: %s"),
+	              arg, sb.data);
+	strbuf_free(&sb);
+out:
+	json_decref(list);
+	return code;
+}
+
+/* POST the action body for code; prints done (in c's language) then the
+ * dossier's new status. Returns an enum cc_exit. A 403 says who may (who_vi,
+ * who_en; NULL: the server's reason). */
+static int step_post(struct cc *c, const char *code, json_t *body, const char *done_vi,
+                     const char *done_en, const char *who_vi, const char *who_en)
+{
+	char *enc = cc_urlencode(code), *path = xasprintf("/api/v1/dossiers/%s/actions", enc);
+	struct cc_response resp;
+	int rc = CC_OK;
+	cc_request(c, "POST", path, body, &resp);
+	if (resp.status >= 200 && resp.status < 300) {
+		json_t *d = json_object_get(resp.json, "dossier");
+		if (c->json)
+			cc_print_json(resp.json);
+		else
+			printf("%s %s: %s. %s\n", T(c, "Hồ sơ", "Dossier"), code,
+			       cc_str(d, "status_text", ""), T(c, done_vi, done_en));
+	} else if (resp.status == 403 && who_vi) {
+		rc = cc_fail(c, CC_FORBIDDEN, "%s", T(c, who_vi, who_en));
+	} else {
+		rc = cc_report(c, &resp);
+	}
+	cc_response_free(&resp);
+	free(path);
+	free(enc);
+	return rc;
+}
+
+static int cmd_handover(struct cc *c, int argc, char **argv)
+{
+	static const struct option opts[] = {{"to-person", required_argument, NULL, 'p'},
+	                                     {"note", required_argument, NULL, 'n'},
+	                                     {NULL, 0, NULL, 0}};
+	const char *person = NULL, *note = NULL;
+	int o, rc;
+	optind = 1;
+	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (o) {
+		case 'p': person = optarg; break;
+		case 'n': note = optarg; break;
+		default: return cc_usage(c, &cmd_handover_entry);
+		}
+	}
+	if (optind + 2 != argc || argv[optind + 1][0] == '\0')
+		return cc_usage(c, &cmd_handover_entry);
+	if ((rc = cc_need_login(c)))
+		return rc;
+	char *code = cc_dossier_code_arg(argv[optind]);
+	char *office = step_office(c, argv[optind + 1], &rc);
+	json_t *body = NULL;
+	if (office == NULL)
+		goto out;
+	body = json_pack("{s:s, s:s}", "action", "handover", "to_office", office);
+	if (person)
+		json_object_set_new(body, "to_person", json_string(person));
+	if (note)
+		json_object_set_new(body, "note", json_string(note));
+	rc = step_post(c, code, body,
+	               "Đã chuyển cho phòng chuyên môn. Khi có kết quả, chuyên viên ghi: "
+	               "motcua-counter result-ready MÃ-HỒ-SƠ",
+	               "Handed over to the office. When the result is ready, the specialist "
+	               "records: motcua-counter result-ready CODE",
+	               NULL, NULL);
+out:
+	json_decref(body);
+	free(office);
+	free(code);
+	return rc;
+}
+
+static int cmd_result_ready(struct cc *c, int argc, char **argv)
+{
+	if (argc != 2 || argv[1][0] == '\0')
+		return cc_usage(c, &cmd_result_ready_entry);
+	int rc;
+	if ((rc = cc_need_login(c)))
+		return rc;
+	char *code = cc_dossier_code_arg(argv[1]);
+	json_t *body = json_pack("{s:s}", "action", "result_ready");
+	rc = step_post(
+	    c, code, body, "Trả cho người dân bằng: motcua-counter return MÃ-HỒ-SƠ",
+	    "Hand it over with: motcua-counter return CODE",
+	    "Chỉ chuyên viên xử lý hoặc người giám sát được ghi hồ sơ đã có kết quả; cán bộ một "
+	    "cửa chờ phòng chuyên môn báo rồi trả bằng: motcua-counter return MÃ",
+	    "Only the processing specialist or a supervisor may record the result as ready; the "
+	    "counter waits for the office, then hands it over: motcua-counter return CODE");
+	json_decref(body);
+	free(code);
+	return rc;
+}
+
+const struct cc_command cmd_handover_entry = {
+    "handover", "CODE|QR-URL OFFICE [--to-person NAME] [--note TEXT]",
+    "Chuyển hồ sơ cho phòng chuyên môn giải quyết (mã hoặc tên phòng).",
+    "Hand a dossier over to the processing office (its code or name).", cmd_handover};
+
+const struct cc_command cmd_result_ready_entry = {
+    "result-ready", "CODE|QR-URL",
+    "Ghi hồ sơ đã có kết quả (chuyên viên, giám sát); sau đó trả bằng lệnh return.",
+    "Record a dossier's result as ready (specialist, supervisor); then hand it over with "
+    "return.",
+    cmd_result_ready};
