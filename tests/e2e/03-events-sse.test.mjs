@@ -104,3 +104,43 @@ test('the stream needs a device or staff token', async () => {
   assert.equal(r.status, 401);
   assert.equal(r.json.error.code, 'unauthorized');
 });
+
+test('a retired board, a changed role or a logout ends the stream; the token is refused after', async () => {
+  const created = await s.as('admin', 'POST', '/api/v1/devices', { body: { kind: 'display', name: 'board-old' } });
+  assert.equal(created.status, 201, created.text);
+  const token = created.json.devices_created.find((d) => d.name === 'board-old').token;
+  const board = subscribe(s, token);
+  await board.until((e) => e.length >= 1);
+  const other = subscribe(s, s.devices['board-1']);
+  await other.until((e) => e.length >= 1);
+  const retired = await s.as('admin', 'PATCH', '/api/v1/devices/board-old', { body: { active: false } });
+  assert.equal(retired.status, 200, retired.text);
+  const ended = await Promise.race([board.ended.then(() => true), new Promise((r) => setTimeout(r, 5000, false))]);
+  assert.ok(ended, 'the retired board\'s stream still open 5 s after');
+  const again = subscribe(s, token);
+  await again.ended;
+  assert.equal(again.status, 401, 'a reconnect with the retired token');
+  // The other board keeps its stream and its events.
+  await s.as('kiosk-1', 'POST', '/api/v1/tickets', { body: { group: 'CT' } });
+  await other.until((e) => deltas(e).some((x) => x.event === 'ticket.issued'));
+  other.close();
+
+  // A clerk whose role changes: the stream opened under the old role ends.
+  const clerkToken = await s.login('clerk2');
+  const clerk = subscribe(s, clerkToken);
+  await clerk.until((e) => e.length >= 1);
+  const changed = await s.as('admin', 'PATCH', '/api/v1/users/clerk2', { body: { role: 'specialist' } });
+  assert.equal(changed.status, 200, changed.text);
+  assert.ok(await Promise.race([clerk.ended.then(() => true), new Promise((r) => setTimeout(r, 5000, false))]),
+    'the stream of the old role still open 5 s after');
+
+  // A supervisor who logs out: the stream of that session ends.
+  const supToken = await s.login('sup');
+  const sup = subscribe(s, supToken);
+  await sup.until((e) => e.length >= 1);
+  const out = await s.req('DELETE', '/api/v1/session', { token: supToken });
+  assert.equal(out.status, 200);
+  delete s.tokens.sup;
+  assert.ok(await Promise.race([sup.ended.then(() => true), new Promise((r) => setTimeout(r, 5000, false))]),
+    'the stream of the closed session still open 5 s after');
+});

@@ -240,3 +240,66 @@ test('memory comes back after many replaying streams close', async (t) => {
   await until(() => { after = rss(); return after <= start + bound; }, `RSS back within ${bound} MB of ${start.toFixed(1)} MB (now ${after?.toFixed(1)} MB)`, 15000);
   t.diagnostic(`RSS after they closed ${after.toFixed(1)} MB`);
 });
+
+// A server whose heartbeat is far away: what happens here does not wait for it.
+async function quietServer() {
+  const bundle = { ...TEST_BUNDLE, devices: [...TEST_BUNDLE.devices, ...BOARDS.map((name) => ({ kind: 'display', name }))] };
+  const q = await startServer({ bundle, args: ['--heartbeat-ms', '600000'] });
+  const open = (token) => new Promise((resolve, reject) => {
+    const req = http.request(new URL('/api/v1/events', q.base), { headers: { Authorization: `Bearer ${token}` }, agent: false }, (res) => {
+      res.resume();
+      res.on('error', () => {});
+      resolve({ status: res.statusCode, close: () => req.destroy() });
+    });
+    req.on('error', reject);
+    req.end();
+  });
+  const count = async () => (await q.req('GET', '/healthz')).json.subscribers;
+  return { q, open, count };
+}
+
+test('a closed stream gives its place back at once, not at the next heartbeat', async () => {
+  const { q, open, count } = await quietServer();
+  try {
+    const board = q.devices['board-1'];
+    // A hall board reloaded eight times: each reload closed its stream.
+    for (let i = 0; i < PER_TOKEN; i++) {
+      const o = await open(board);
+      assert.equal(o.status, 200);
+      o.close();
+    }
+    // Its next stream is accepted within two seconds (the heartbeat is ten minutes off).
+    const t0 = Date.now();
+    let next;
+    await until(async () => { next = await open(board); if (next.status !== 200) next.close(); return next.status === 200; }, 'the board\'s next stream accepted', 2000);
+    next.close();
+    // And the server forgets the closed ones by itself.
+    await until(async () => (await count()) === 0, '/healthz subscribers back to 0', 5000);
+    assert.ok(Date.now() - t0 < 10000);
+  } finally {
+    await q.stop();
+    q.cleanup();
+  }
+});
+
+test('many streams closed together are all forgotten within seconds', async () => {
+  const { q, open, count } = await quietServer();
+  try {
+    const opened = [];
+    for (let t = 1; t <= 4; t++) {
+      for (let i = 0; i < PER_TOKEN; i++) opened.push(await open(q.devices[`wall-${t}`]));
+    }
+    assert.ok(opened.every((o) => o.status === 200));
+    assert.equal(await count(), opened.length);
+    for (const o of opened) o.close();
+    await until(async () => (await count()) === 0, '/healthz subscribers back to 0', 5000);
+    for (let t = 1; t <= 4; t++) {
+      const o = await open(q.devices[`wall-${t}`]);
+      assert.equal(o.status, 200, 'each token may stream again');
+      o.close();
+    }
+  } finally {
+    await q.stop();
+    q.cleanup();
+  }
+});

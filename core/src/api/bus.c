@@ -3,6 +3,7 @@
 #include <jansson.h>
 #include <malloc.h>
 #include <microhttpd.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -12,6 +13,7 @@
 #include <sys/socket.h>
 #include <time.h>
 
+#include "store/auth.h"
 #include "store/queue.h"
 #include "store/stream.h"
 #include "util/enforce.h"
@@ -47,6 +49,10 @@
 /* Streams are resumed at most this often (milliseconds): a burst of commits
  * reaches each stream in one write. */
 #define BUS_WAKE_MS 20
+/* The bus thread looks this often (milliseconds) for streams whose client
+ * has gone: a suspended stream is not polled by MHD, so without the look its
+ * place would stay taken until the next heartbeat writes to it. */
+#define BUS_REAP_MS 1000
 
 struct bus_msg {
 	int64_t id;
@@ -56,23 +62,34 @@ struct bus_msg {
 
 /* One stream. Fields marked [lock] are guarded by bus->lock; [reader] ones
  * belong to the thread of the connection's content reader (the MHD worker
- * that owns the connection), and to bus_subscribe until the sub is ready. */
+ * that owns the connection), and to bus_subscribe until the sub is ready;
+ * [const] ones are set before the sub enters bus->subs and never change.
+ *
+ * The socket fd: MHD owns it (reads, writes, closes it). The bus only looks
+ * at it, with bus->lock held, while s is in bus->subs: poll() with no wait
+ * (has the client gone?) and shutdown() (end a stream MHD is writing to).
+ * Both are safe because MHD closes the socket only after its completion
+ * callback has taken s out of bus->subs under that same lock. The bus never
+ * reads, writes or closes it. */
 struct sse_sub {
 	struct MHD_Connection *conn;
-	int fd;             /* the connection's socket, set before ready; open while in bus->subs */
-	char principal[32]; /* [const] the token's actor */
-	char address[64];   /* [const] the client's address */
-	bool ready;         /* [lock] its snapshot is written: live messages count */
-	int64_t last_id;    /* [lock] last event id written to pending */
-	uint64_t hb_seen;   /* [lock] heartbeat generation last written */
-	size_t backlog;     /* [lock] bytes of ring messages after last_id */
-	bool dropped;       /* [lock] too far behind: its next read ends it */
-	bool suspended;     /* [lock] waiting in MHD for bus_wake_locked */
-	struct strbuf pending;     /* [reader] bytes produced, not yet taken by MHD */
-	size_t pending_off;        /* [reader] */
-	pthread_t reader;          /* [reader] set at the first read */
-	bool reader_known;         /* [reader] */
-	LIST_ENTRY(sse_sub) entry; /* [lock] in bus->subs */
+	int fd;                     /* [const] the connection's socket, -1 when unknown */
+	char principal[32];         /* [const] the token's actor */
+	enum role role;             /* [const] the token's role when the stream opened */
+	char token[AUTH_TOKEN_LEN]; /* [const] the bearer token, checked again on bus_recheck */
+	char address[64];           /* [const] the client's address */
+	bool recheck;               /* [lock] its token is checked again at its next read */
+	bool ready;                 /* [lock] its snapshot is written: live messages count */
+	int64_t last_id;            /* [lock] last event id written to pending */
+	uint64_t hb_seen;           /* [lock] heartbeat generation last written */
+	size_t backlog;             /* [lock] bytes of ring messages after last_id */
+	bool dropped;               /* [lock] too far behind: its next read ends it */
+	bool suspended;             /* [lock] waiting in MHD for bus_wake_locked */
+	struct strbuf pending;      /* [reader] bytes produced, not yet taken by MHD */
+	size_t pending_off;         /* [reader] */
+	pthread_t reader;           /* [reader] set at the first read */
+	bool reader_known;          /* [reader] */
+	LIST_ENTRY(sse_sub) entry;  /* [lock] in bus->subs */
 };
 
 /* Shared by the commit hook (writer lock held), the HTTP workers and the
@@ -211,23 +228,59 @@ static void bus_wake_locked(struct bus *bus)
 	}
 }
 
-/* Ends stream s that fell too far behind; bus->lock held. A suspended one is
+/* Ends stream s (why: for the log); bus->lock held. A suspended one is
  * resumed and its next read ends it; one stuck on a full socket is shut
  * down, which MHD sees as the client leaving (the socket stays open, and fd
- * valid, until its completion callback has taken s out of bus->subs). */
-static void bus_drop_locked(struct sse_sub *s)
+ * valid, until its completion callback has taken s out of bus->subs). A
+ * dropped stream no longer counts toward the stream limits. */
+static void bus_drop_locked(struct sse_sub *s, const char *why)
 {
 	if (s->dropped)
 		return;
 	s->dropped = true;
-	log_info("bus: dropping a stream of %s from %s: over %d bytes behind", s->principal,
-	         s->address, BUS_BACKLOG_MAX);
+	log_info("bus: dropping a stream of %s from %s: %s", s->principal, s->address, why);
 	if (s->suspended) {
 		s->suspended = false;
 		MHD_resume_connection(s->conn);
 	} else if (s->fd >= 0) {
 		shutdown(s->fd, SHUT_RDWR);
 	}
+}
+
+/* Drops every stream whose client has hung up (its socket reports the peer
+ * closed, or an error); bus->lock held (which keeps each fd open, see struct
+ * sse_sub). One poll() over all of them, without waiting. Returns how many
+ * it dropped. */
+static int bus_reap_locked(struct bus *bus)
+{
+	int n = 0, dropped = 0;
+	struct sse_sub *s;
+	LIST_FOREACH(s, &bus->subs, entry)
+	n += (s->ready && !s->dropped && s->fd >= 0) ? 1 : 0;
+	if (n == 0)
+		return 0;
+	struct pollfd *fds = xcalloc((size_t)n, sizeof *fds);
+	struct sse_sub **of = xcalloc((size_t)n, sizeof *of);
+	int k = 0;
+	LIST_FOREACH(s, &bus->subs, entry)
+	{
+		if (!(s->ready && !s->dropped && s->fd >= 0))
+			continue;
+		fds[k].fd = s->fd;
+		fds[k].events = POLLRDHUP;
+		of[k++] = s;
+	}
+	if (poll(fds, (nfds_t)n, 0) > 0) {
+		for (k = 0; k < n; k++) {
+			if (fds[k].revents & (POLLRDHUP | POLLHUP | POLLERR | POLLNVAL)) {
+				bus_drop_locked(of[k], "the client has gone");
+				dropped++;
+			}
+		}
+	}
+	free(fds);
+	free(of);
+	return dropped;
 }
 
 static void bus_on_commit(void *ctx, struct store *st, const struct store_event *evs, size_t count)
@@ -274,7 +327,7 @@ static void bus_on_commit(void *ctx, struct store *st, const struct store_event 
 			continue;
 		s->backlog += bytes;
 		if (s->backlog > BUS_BACKLOG_MAX)
-			bus_drop_locked(s);
+			bus_drop_locked(s, "too far behind");
 	}
 	if (bus->heartbeat_started) {
 		/* The bus thread resumes the streams, at most every
@@ -302,19 +355,31 @@ static struct timespec bus_ts_add(struct timespec ts, int ms)
 }
 
 /* The bus thread: resumes the streams after commits (coalesced, see
- * bus_on_commit), sends heartbeats, hands freed memory back. */
+ * bus_on_commit), ends streams whose clients have gone (every BUS_REAP_MS),
+ * sends heartbeats, hands freed memory back. */
 static void *bus_heartbeat_main(void *arg)
 {
 	struct bus *bus = arg;
-	struct timespec now, next_beat;
+	struct timespec now, next_beat, next_reap;
 	clock_gettime(CLOCK_REALTIME, &now);
 	next_beat = bus_ts_add(now, bus->heartbeat_ms);
+	next_reap = bus_ts_add(now, BUS_REAP_MS);
 	pthread_mutex_lock(&bus->lock);
 	while (!bus->stopping) {
+		bool reap_first =
+		    next_reap.tv_sec < next_beat.tv_sec ||
+		    (next_reap.tv_sec == next_beat.tv_sec && next_reap.tv_nsec < next_beat.tv_nsec);
 		if (!bus->wake_pending)
-			pthread_cond_timedwait(&bus->cond, &bus->lock, &next_beat);
+			pthread_cond_timedwait(&bus->cond, &bus->lock,
+			                       reap_first ? &next_reap : &next_beat);
 		if (bus->stopping)
 			break;
+		clock_gettime(CLOCK_REALTIME, &now);
+		if (now.tv_sec > next_reap.tv_sec ||
+		    (now.tv_sec == next_reap.tv_sec && now.tv_nsec >= next_reap.tv_nsec)) {
+			next_reap = bus_ts_add(now, BUS_REAP_MS);
+			bus_reap_locked(bus);
+		}
 		if (bus->wake_pending) {
 			bus->wake_pending = false;
 			bus_wake_locked(bus);
@@ -445,14 +510,18 @@ static void bus_replay(struct bus *bus, struct sse_sub *s, int64_t last_event_id
 	strbuf_free(&rp.out);
 }
 
-/* Counts the streams of principal and of address; bus->lock held. */
+/* Counts the live streams of principal, of address and in all (dropped
+ * ones are ending and count for nothing); bus->lock held. */
 static void bus_count_locked(struct bus *bus, const char *principal, const char *address,
-                             int *of_principal, int *of_address)
+                             int *of_principal, int *of_address, int *of_all)
 {
 	struct sse_sub *s;
-	*of_principal = *of_address = 0;
+	*of_principal = *of_address = *of_all = 0;
 	LIST_FOREACH(s, &bus->subs, entry)
 	{
+		if (s->dropped)
+			continue;
+		(*of_all)++;
 		if (strcmp(s->principal, principal) == 0)
 			(*of_principal)++;
 		if (strcmp(s->address, address) == 0)
@@ -460,19 +529,37 @@ static void bus_count_locked(struct bus *bus, const char *principal, const char 
 	}
 }
 
-struct sse_sub *bus_subscribe(struct bus *bus, struct MHD_Connection *conn, const char *principal,
-                              const char *address, int64_t last_event_id, struct mc_error *err)
+struct sse_sub *bus_subscribe(struct bus *bus, struct MHD_Connection *conn,
+                              const struct principal *who, const char *token, const char *address,
+                              int64_t last_event_id, struct mc_error *err)
 {
 	struct sse_sub *s = xcalloc(1, sizeof *s);
 	s->conn = conn;
 	s->fd = -1;
-	snprintf(s->principal, sizeof s->principal, "%s", principal ? principal : "");
+	snprintf(s->principal, sizeof s->principal, "%s", who ? who->actor : "");
+	s->role = who ? who->role : ROLE_NONE;
+	snprintf(s->token, sizeof s->token, "%s", token ? token : "");
 	snprintf(s->address, sizeof s->address, "%s", address ? address : "");
+	const union MHD_ConnectionInfo *ci =
+	    MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+	if (ci) {
+		int sndbuf = BUS_SNDBUF;
+		s->fd = ci->connect_fd;
+		setsockopt(s->fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof sndbuf);
+	}
 
 	/* Counted from here on, so concurrent subscribes see each other. */
 	pthread_mutex_lock(&bus->lock);
-	int of_principal, of_address;
-	bus_count_locked(bus, s->principal, s->address, &of_principal, &of_address);
+	int of_principal, of_address, of_all;
+	bus_count_locked(bus, s->principal, s->address, &of_principal, &of_address, &of_all);
+	if (of_principal >= BUS_MAX_PER_PRINCIPAL || of_address >= BUS_MAX_PER_ADDRESS ||
+	    of_all >= BUS_MAX_STREAMS) {
+		/* Full: streams whose clients have gone (a reloaded page) may
+		 * still hold places; let them go before saying no. */
+		if (bus_reap_locked(bus) > 0)
+			bus_count_locked(bus, s->principal, s->address, &of_principal, &of_address,
+			                 &of_all);
+	}
 	enum mc_err rc = MC_OK;
 	if (bus->stopping)
 		rc = mc_fail(err, MC_ERR_UNAVAILABLE, "shutting_down", "Máy chủ đang dừng",
@@ -487,7 +574,7 @@ struct sse_sub *bus_subscribe(struct bus *bus, struct MHD_Connection *conn, cons
 		    mc_failf(err, MC_ERR_RATE_LIMITED, "too_many_streams",
 		             "Địa chỉ này đã mở quá nhiều luồng sự kiện",
 		             "This address already has %d event streams open", BUS_MAX_PER_ADDRESS);
-	else if (bus->sub_count >= BUS_MAX_STREAMS)
+	else if (of_all >= BUS_MAX_STREAMS)
 		rc = mc_failf(err, MC_ERR_RATE_LIMITED, "too_many_streams",
 		              "Máy chủ đã có quá nhiều luồng sự kiện",
 		              "The server already has %d event streams open", BUS_MAX_STREAMS);
@@ -495,20 +582,13 @@ struct sse_sub *bus_subscribe(struct bus *bus, struct MHD_Connection *conn, cons
 		pthread_mutex_unlock(&bus->lock);
 		if (rc == MC_ERR_RATE_LIMITED && err)
 			err->retry_after = BUS_RETRY_AFTER_S;
+		explicit_bzero(s->token, sizeof s->token);
 		free(s);
 		return NULL;
 	}
 	LIST_INSERT_HEAD(&bus->subs, s, entry);
 	bus->sub_count++;
 	pthread_mutex_unlock(&bus->lock);
-
-	const union MHD_ConnectionInfo *ci =
-	    MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
-	if (ci) {
-		int sndbuf = BUS_SNDBUF;
-		s->fd = ci->connect_fd;
-		setsockopt(s->fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof sndbuf);
-	}
 
 	strbuf_puts(&s->pending, "retry: 2000\n\n");
 	size_t len;
@@ -546,6 +626,17 @@ static bool bus_collect_locked(struct bus *bus, struct sse_sub *s)
 	return true;
 }
 
+/* Whether s's token still resolves to the principal and role it opened the
+ * stream with (not when the device or account was retired, the role changed
+ * or the session ended). Reads the database; bus->lock not held. */
+static bool bus_token_still_valid(struct bus *bus, struct sse_sub *s)
+{
+	struct principal who;
+	if (!store_token_resolve(bus->st, s->token, &who))
+		return false;
+	return strcmp(who.actor, s->principal) == 0 && who.role == s->role;
+}
+
 /* The content reader is bound to a small context holding both pointers. */
 struct bus_stream {
 	struct bus *bus;
@@ -574,6 +665,24 @@ static ssize_t bus_stream_read(void *cls, uint64_t pos, char *buf, size_t max)
 			strbuf_reset(&s->pending);
 		}
 		s->pending_off = 0;
+		pthread_mutex_lock(&bus->lock);
+		bool check = s->recheck;
+		s->recheck = false;
+		pthread_mutex_unlock(&bus->lock);
+		/* Outside bus->lock: the check reads the database (and may touch
+		 * a session), and the writer lock comes before bus->lock. */
+		if (check && !bus_token_still_valid(bus, s)) {
+			pthread_mutex_lock(&bus->lock);
+			bus->freed += freed;
+			/* Not bus_drop_locked: this reader ends it now, no
+			 * shutdown of the socket MHD is about to finish on. */
+			s->dropped = true;
+			log_info(
+			    "bus: ending a stream of %s from %s: its token no longer allows it",
+			    s->principal, s->address);
+			pthread_mutex_unlock(&bus->lock);
+			return MHD_CONTENT_READER_END_OF_STREAM;
+		}
 		pthread_mutex_lock(&bus->lock);
 		bus->freed += freed;
 		if (bus->stopping || s->dropped) {
@@ -633,8 +742,24 @@ void bus_unsubscribe(struct bus *bus, struct sse_sub *sub)
 	bus->sub_count--;
 	bus->freed += sub->pending.cap + BUS_CONN_OVERHEAD;
 	pthread_mutex_unlock(&bus->lock);
+	explicit_bzero(sub->token, sizeof sub->token);
 	strbuf_free(&sub->pending);
 	free(sub);
+}
+
+void bus_recheck(struct bus *bus)
+{
+	pthread_mutex_lock(&bus->lock);
+	struct sse_sub *s;
+	LIST_FOREACH(s, &bus->subs, entry)
+	{
+		s->recheck = true;
+		if (s->suspended) {
+			s->suspended = false;
+			MHD_resume_connection(s->conn);
+		}
+	}
+	pthread_mutex_unlock(&bus->lock);
 }
 
 int bus_subscriber_count(struct bus *bus)

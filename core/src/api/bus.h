@@ -7,7 +7,9 @@
  * subscriber is resumed. A subscriber first gets the events after its
  * Last-Event-ID (from the store, when at most BUS_REPLAY_MAX behind and all of
  * today), then a snapshot, then live events; a heartbeat comment keeps idle
- * streams open and lets closed ones be noticed.
+ * streams open. Streams whose clients have gone are noticed within about a
+ * second (and at once when a limit would refuse a new one); streams whose
+ * token was retired end at bus_recheck.
  *
  * Memory is bounded: per stream (a short replay, a capped backlog: a reader
  * that falls further behind is dropped and reconnects to a snapshot, a small
@@ -19,6 +21,7 @@
 
 #include <stdint.h>
 
+#include "domain/principal.h"
 #include "store/store.h"
 #include "util/error.h"
 
@@ -41,16 +44,24 @@ void bus_free(struct bus *bus);
 char *bus_snapshot(struct bus *bus, size_t *len);
 
 /* A subscriber for conn, resuming after last_event_id (-1: none given), on
- * behalf of principal (the token's actor, e.g. "device:2") from address.
- * Returns NULL with err filled (MC_ERR_RATE_LIMITED, retry_after set) when
- * the principal, the address or the server already has as many streams as
- * it may, or MC_ERR_UNAVAILABLE when the bus is shutting down. */
-struct sse_sub *bus_subscribe(struct bus *bus, struct MHD_Connection *conn, const char *principal,
-                              const char *address, int64_t last_event_id, struct mc_error *err);
+ * behalf of who (authenticated with token, which the sub keeps a copy of for
+ * bus_recheck) from address. Before refusing for a full limit it lets go of
+ * the streams whose clients have gone. Returns NULL with err filled
+ * (MC_ERR_RATE_LIMITED, retry_after set) when the principal, the address or
+ * the server already has as many live streams as it may, or
+ * MC_ERR_UNAVAILABLE when the bus is shutting down. */
+struct sse_sub *bus_subscribe(struct bus *bus, struct MHD_Connection *conn,
+                              const struct principal *who, const char *token, const char *address,
+                              int64_t last_event_id, struct mc_error *err);
 /* The streaming response of sub (the caller queues and destroys it). */
 struct MHD_Response *bus_response(struct bus *bus, struct sse_sub *sub);
 /* Called when the connection is done; frees sub. */
 void bus_unsubscribe(struct bus *bus, struct sse_sub *sub);
+/* Devices, accounts or sessions changed: every stream checks its token again
+ * at its next read (resumed now) and ends when the token no longer resolves
+ * to the same principal with the same role (retired, deactivated, role
+ * changed, logged out). */
+void bus_recheck(struct bus *bus);
 /* Subscribers connected now. */
 int bus_subscriber_count(struct bus *bus);
 

@@ -35,6 +35,9 @@ struct http_request {
 	bool authed;
 	bool via_cookie;
 	struct principal who;
+	/* The bearer token who was resolved from (MHD's memory, valid for the
+	 * request); NULL when not authenticated. */
+	const char *token;
 	char client_ip[64];
 	int64_t started_ms;
 

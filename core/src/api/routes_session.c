@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "api/api_internal.h"
+#include "api/bus.h"
 #include "api/offload.h"
 #include "api/ratelimit.h"
 #include "api/throttle.h"
@@ -147,6 +148,8 @@ void route_session_delete(struct api *api, struct http_request *r)
 		http_reply_error(r, &err);
 		return;
 	}
+	/* The session's event streams end (they check their token again). */
+	bus_recheck(api->bus);
 	r->set_cookie = xstrdup("motcua_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
 	http_reply_json(r, 200, json_pack("{s:b}", "ok", 1));
 }

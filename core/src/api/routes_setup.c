@@ -3,16 +3,22 @@
 #include <string.h>
 
 #include "api/api_internal.h"
+#include "api/bus.h"
 #include "store/setup.h"
 
 static void setup_apply(struct api *api, struct http_request *r, json_t *bundle, int status)
 {
 	struct mc_error err;
 	json_t *report = NULL;
-	if (store_setup_apply(api->st, &r->who, bundle, &report, &err) != MC_OK)
+	if (store_setup_apply(api->st, &r->who, bundle, &report, &err) != MC_OK) {
 		http_reply_error(r, &err);
-	else
-		http_reply_json(r, status, report);
+		return;
+	}
+	/* A device or account may have been retired or changed role: its open
+	 * event streams check their token again and end if it no longer holds. */
+	if (json_object_get(bundle, "users") || json_object_get(bundle, "devices"))
+		bus_recheck(api->bus);
+	http_reply_json(r, status, report);
 }
 
 void route_import(struct api *api, struct http_request *r)
