@@ -1,10 +1,12 @@
 // The citizen's rating: /rate?t=TOKEN, from the one-time link or QR code the
-// counter hands out (POST /api/v1/{dossiers|tickets}/…/rating-link).
+// counter hands out (POST /api/v1/{dossiers|tickets}/…/rating-link), or /rate
+// alone with a box to type the code printed on the slip (dashes, spaces and
+// case ignored; the server normalises it too).
 // GET /api/v1/public/ratings/{token} says what is rated and whether it was
 // already; POST /api/v1/public/ratings sends the level and the optional
 // answers. Anonymous: nothing about the citizen is asked or sent.
 //
-// For tests: <body data-state="loading|form|sending|thanks|already|invalid|error">.
+// For tests: <body data-state="loading|code|form|sending|thanks|already|invalid|error">.
 import { $, el, api, setupLang } from './citizen.js';
 import { params } from './common.js';
 
@@ -38,7 +40,11 @@ const TEXTS = {
     already: 'Lượt giải quyết này đã được đánh giá.',
     alreadyMore: 'Mỗi lượt chỉ được đánh giá một lần. Xin chân thành cảm ơn ông/bà đã góp ý!',
     invalid: 'Đường dẫn đánh giá không đúng hoặc đã hết hạn.',
-    invalidMore: 'Xin hỏi cán bộ tại quầy để nhận đường dẫn hoặc mã QR mới.',
+    invalidMore: 'Xin kiểm tra lại mã in trên phiếu, hoặc hỏi cán bộ tại quầy để nhận mã mới.',
+    codeHeading: 'Nhập mã đánh giá',
+    codeLabel: 'Mã đánh giá in trên phiếu',
+    codeHint: 'Ví dụ: 78UB-5Q7T-2T8D-UDDA-E57A (không cần gõ dấu gạch, chữ hoa hay thường đều được)',
+    codeSubmit: 'Tiếp tục',
     network: 'Chưa gửi được đánh giá: không kết nối được với máy chủ.',
     networkMore: 'Xin thử lại sau ít phút.',
     levels: {
@@ -74,7 +80,11 @@ const TEXTS = {
     already: 'This visit has already been rated.',
     alreadyMore: 'Each visit can be rated only once. Thank you for your feedback!',
     invalid: 'This rating link is wrong or has expired.',
-    invalidMore: 'Please ask the officer at the counter for a new link or QR code.',
+    invalidMore: 'Please check the code printed on your slip, or ask the officer at the counter for a new one.',
+    codeHeading: 'Enter your rating code',
+    codeLabel: 'Rating code printed on your slip',
+    codeHint: 'For example 78UB-5Q7T-2T8D-UDDA-E57A (dashes and letter case do not matter)',
+    codeSubmit: 'Continue',
     network: 'Your rating was not sent: the server cannot be reached.',
     networkMore: 'Please try again in a few minutes.',
     levels: {
@@ -92,7 +102,9 @@ const MOUTHS = {
   not_satisfied: 'M8.5 17 Q12 13 15.5 17',
 };
 
-const token = params.get('t') ?? '';
+// A code as typed: letters and digits only, upper case.
+const normCode = (s) => s.replace(/[^0-9A-Za-z]/g, '').toUpperCase();
+const token = normCode(params.get('t') ?? '');
 let info = null; // the link's answer: {kind, what, rated, levels}
 let outcome = null; // 'thanks' | 'already' | 'invalid' | 'network' | null
 let office = null;
@@ -199,7 +211,9 @@ function render() {
     const w = $('what');
     w.replaceChildren(T(info.kind === 'ticket' ? 'whatTicket' : 'whatDossier'), el('strong', null, info.what || '—'));
   }
-  $('heading').textContent = outcome && outcome !== 'network' ? T('pageName') : T('heading');
+  $('heading').textContent = outcome && outcome !== 'network' ? T('pageName')
+    : document.body.dataset.state === 'code' ? T('codeHeading') : T('heading');
+  $('code-hint').textContent = T('codeHint');
   $('submit').textContent = document.body.dataset.state === 'sending' ? T('sending') : T('submit');
   renderOutcome();
 }
@@ -250,6 +264,14 @@ buildLevels();
 $('comment').addEventListener('input', () => {
   $('comment-count').textContent = `${[...$('comment').value].length}/500`;
 });
+$('code-form').addEventListener('submit', (e) => {
+  e.preventDefault();
+  const code = normCode($('code').value);
+  if (!code) { $('code').focus(); return; }
+  const u = new URL(window.location.href);
+  u.searchParams.set('t', code);
+  window.location.assign(u.toString());
+});
 $('rate-form').addEventListener('submit', (e) => {
   e.preventDefault();
   submit();
@@ -270,9 +292,15 @@ $('rate-form').addEventListener('submit', (e) => {
       showForm(true);
       setState('form');
     }
+  } else if (!token) {
+    showForm(false);
+    $('code-form').hidden = false;
+    setState('code');
   } else {
     outcome = r.status === 0 || r.status >= 500 ? 'network' : 'invalid';
     showForm(false);
+    // A mistyped code can be typed again at once.
+    if (outcome === 'invalid') $('code-form').hidden = false;
     setState(outcome === 'network' ? 'error' : 'invalid');
   }
   render();

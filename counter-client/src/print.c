@@ -318,7 +318,10 @@ int cc_print_rating_slip(struct cc *c, json_t *dossier, json_t *link)
 		text = xasprintf("Hồ sơ: %s\n%s\nÔng/bà vui lòng cho biết mức độ hài lòng về việc "
 		                 "giải quyết hồ sơ.",
 		                 code, cc_str(json_object_get(dossier, "procedure"), "name", ""));
-		caption = xasprintf("Quét mã QR bằng điện thoại, hoặc mở:\n%s", url);
+		/* The short address and the code below, never the long link:
+		 * a URL broken across lines cannot be typed. */
+		caption = xasprintf("Quét mã QR bằng điện thoại, hoặc mở %s/rate và nhập mã dưới đây",
+		                    cc_server(c));
 		char *label = xasprintf("Mã đánh giá (dùng đến %s):", until);
 		struct printer_slip slip = {
 		    .office_name = cc_str(json_object_get(queue, "office"), "name", NULL),

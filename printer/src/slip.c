@@ -42,6 +42,34 @@ static void slip__line(struct printer__canvas *c, const char *text, const char *
 	free(nfc);
 }
 
+/* A centered line of text (escaped, NFC) in open/close markup, kept on one
+ * line: scaled down from size until it fits 96 % of the column, since a title
+ * broken mid-phrase ("HÀI / LÒNG") or a wrapped code is misread. Moves the
+ * cursor below it. */
+static void slip__fit_line(struct printer__canvas *c, const char *text, const char *open,
+                           const char *close, double size, double gap)
+{
+	char *nfc = printer__nfc(text);
+	gchar *esc = g_markup_escape_text(nfc, -1);
+	char *markup = printer__xasprintf("%s%s%s", open, esc, close);
+	PangoLayout *l =
+	    printer__layout(c, markup, true, SLIP__SANS, size, PRINTER__ALIGN_CENTER, -1);
+	if (l != NULL && printer__layout_width(l) > c->width * 0.96) {
+		size *= c->width * 0.96 / printer__layout_width(l);
+		g_object_unref(l);
+		l = printer__layout(c, markup, true, SLIP__SANS, size, PRINTER__ALIGN_CENTER, -1);
+	}
+	if (l != NULL) {
+		double w = printer__layout_width(l);
+		printer__paint_layout(c, l, c->x0 + (c->width - w) / 2, c->y);
+		c->y += printer__layout_height(l) + gap;
+		g_object_unref(l);
+	}
+	free(markup);
+	g_free(esc);
+	free(nfc);
+}
+
 /* Lays the slip out from the cursor down; false when the QR code could not be
  * encoded. */
 static bool slip__draw(struct printer__canvas *c, const struct printer_slip *s)
@@ -53,7 +81,7 @@ static bool slip__draw(struct printer__canvas *c, const struct printer_slip *s)
 		slip__line(c, s->office_name, "<b>", "</b>", 10 * k, 3 * k);
 	printer__hline(c, c->x0, c->y, c->width, 0.8 * k);
 	c->y += 4 * k;
-	slip__line(c, s->title, "<b>", "</b>", 12 * k, 3 * k);
+	slip__fit_line(c, s->title, "<b>", "</b>", 12 * k, 3 * k);
 	if (slip__set(s->text))
 		slip__line(c, s->text, "", "", 9.5 * k, 3 * k);
 	if (slip__set(s->qr_url)) {
@@ -67,27 +95,7 @@ static bool slip__draw(struct printer__canvas *c, const struct printer_slip *s)
 		if (slip__set(s->code_label))
 			slip__line(c, s->code_label, "", "", 9 * k, 0);
 		/* Large, on one line: a wrapped code is misread. */
-		double size = 15 * k;
-		char *nfc = printer__nfc(s->code);
-		gchar *esc = g_markup_escape_text(nfc, -1);
-		char *markup = printer__xasprintf("<b><tt>%s</tt></b>", esc);
-		PangoLayout *l =
-		    printer__layout(c, markup, true, SLIP__SANS, size, PRINTER__ALIGN_CENTER, -1);
-		if (l != NULL && printer__layout_width(l) > c->width * 0.96) {
-			size *= c->width * 0.96 / printer__layout_width(l);
-			g_object_unref(l);
-			l = printer__layout(c, markup, true, SLIP__SANS, size,
-			                    PRINTER__ALIGN_CENTER, -1);
-		}
-		if (l != NULL) {
-			double w = printer__layout_width(l);
-			printer__paint_layout(c, l, c->x0 + (c->width - w) / 2, c->y);
-			c->y += printer__layout_height(l) + 3 * k;
-			g_object_unref(l);
-		}
-		free(markup);
-		g_free(esc);
-		free(nfc);
+		slip__fit_line(c, s->code, "<b><tt>", "</tt></b>", 15 * k, 3 * k);
 	}
 	if (slip__set(s->footer))
 		slip__line(c, s->footer, "<i>", "</i>", 8.5 * k, 0);

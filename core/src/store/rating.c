@@ -239,14 +239,23 @@ fail:
 	return rc;
 }
 
-/* The subject of a live link, or rating_link_not_found. */
+/* The subject of a live link, or rating_link_not_found. The token may come
+ * typed from a slip: dashes and spaces are dropped and letters upper-cased
+ * before it is looked up. */
 static enum mc_err rating_link_find(struct store_conn *c, const char *token, int64_t now,
                                     char *subject, size_t len, struct mc_error *err)
 {
-	char hash[65];
-	if (token == NULL || strlen(token) == 0 || strlen(token) > 64)
+	char hash[65], norm[65];
+	size_t n = 0;
+	if (token == NULL || strlen(token) > 128)
 		return rating_link_missing(err);
-	rating_token_hash(token, hash);
+	for (const char *p = token; *p && n < sizeof norm - 1; p++)
+		if (*p != '-' && *p != ' ')
+			norm[n++] = (*p >= 'a' && *p <= 'z') ? (char)(*p - 'a' + 'A') : *p;
+	norm[n] = '\0';
+	if (n == 0)
+		return rating_link_missing(err);
+	rating_token_hash(norm, hash);
 	sqlite3_stmt *s =
 	    store_stmt(c, "SELECT subject, expires_at FROM rating_links WHERE token_hash = ?");
 	if (s == NULL)
