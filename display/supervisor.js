@@ -18,6 +18,9 @@ const iso = (s) => {
   return m ? `${m[3]}-${m[2].padStart(2, '0')}-${m[1].padStart(2, '0')}` : null;
 };
 const PAGE = 50;
+// The lists open with their first rows only, so that the indicators below
+// stay in sight; "Xem thêm" brings PAGE more at a time.
+const FIRST_PAGE = 10;
 
 // The page's words for the server's keys: nothing raw reaches the screen.
 export const TEXTS = {
@@ -76,7 +79,16 @@ async function loadNames() {
   }
 }
 
-function showLogin() { $('login').hidden = false; $('main').hidden = true; }
+function showLogin() { $('login').hidden = false; $('main').hidden = true; $('period').hidden = true; }
+
+// The office's name (GET /queue, public), in the bar and the tab's title.
+async function loadOffice() {
+  const q = await fetch('/api/v1/queue', { credentials: 'same-origin' }).then((r) => (r.ok ? r.json() : null)).catch(() => null);
+  const name = q?.office?.name;
+  if (!name) return;
+  $('office').textContent = name;
+  document.title = `Giám sát — ${name}`;
+}
 
 $('login-form').addEventListener('submit', async (e) => {
   e.preventDefault();
@@ -109,7 +121,7 @@ const lists = {
 async function loadList(key, more = false) {
   const l = lists[key];
   if (!more) l.shown = 0;
-  const page = await api(`/api/v1/dossiers?${l.query}&limit=${PAGE}&offset=${l.shown}`);
+  const page = await api(`/api/v1/dossiers?${l.query}&limit=${more ? PAGE : FIRST_PAGE}&offset=${l.shown}`);
   const body = $(key).tBodies[0];
   const rows = page.items.map((d) => dossierRow(d, l.late)).join('');
   if (more) body.insertAdjacentHTML('beforeend', rows);
@@ -215,9 +227,9 @@ async function loadIndicators() {
   const s = ind.satisfaction;
   const lv = [['very_satisfied', 'Rất hài lòng'], ['satisfied', 'Hài lòng'], ['neutral', 'Bình thường'], ['not_satisfied', 'Không hài lòng']];
   $('ratings').innerHTML = s.rated
-    ? `<p>${f.count(s.rated)} đánh giá · hài lòng ${f.pct(s.satisfied_share)}</p><table class="list"><tbody>${lv.map(([k, l]) => `<tr><td>${l}</td><td class="n">${f.count(s.levels[k])}</td><td class="n">${f.pct(s.shares[k])}</td></tr>`).join('')}`
+    ? `<p>${f.count(s.rated)} đánh giá · hài lòng <span class="fig">${f.pct(s.satisfied_share)}</span></p><div class="scroll"><table class="list"><tbody>${lv.map(([k, l]) => `<tr><td>${l}</td><td class="n">${f.count(s.levels[k])}</td><td class="n">${f.pct(s.shares[k])}</td></tr>`).join('')}`
       + `<tr><td>Đúng hẹn</td><td></td><td class="n">${f.pct(s.criteria.on_time)}</td></tr><tr><td>Lịch sự</td><td></td><td class="n">${f.pct(s.criteria.courteous)}</td></tr>`
-      + `<tr><td>Một lần đi lại</td><td></td><td class="n">${f.pct(s.criteria.one_visit)}</td></tr><tr><td>Bị đòi chi phí ngoài</td><td class="n">${f.count(s.criteria.unofficial_payment_reports)}</td><td></td></tr></tbody></table>`
+      + `<tr><td>Một lần đi lại</td><td></td><td class="n">${f.pct(s.criteria.one_visit)}</td></tr><tr><td>Bị đòi chi phí ngoài</td><td class="n">${f.count(s.criteria.unofficial_payment_reports)}</td><td></td></tr></tbody></table></div>`
     : '<p>Chưa có đánh giá trong kỳ.</p>';
   $('s766').tBodies[0].innerHTML = ind.score_766.parts.map((p) => `<tr><td>${esc(p.name)}</td><td class="n">${f.number(p.points, 2)}</td>`
     + `<td class="n">${f.count(p.maximum)}</td><td>${esc(p.formula)}</td></tr>`).join('')
@@ -252,11 +264,13 @@ async function start() {
   await loadNames();
   $('who').textContent = personName(who.username) || who.full_name || who.username || '';
   $('main').hidden = false;
+  $('period').hidden = false;
   await Promise.all([loadDossiers(), loadIndicators()]);
   reports();
   document.body.dataset.ready = '1';
 }
 
+loadOffice();
 $('period').addEventListener('submit', (e) => { e.preventDefault(); loadIndicators(); reports(); });
 const today = new Date(Date.now() + 7 * 3600 * 1000);
 $('to').value = f.isoDate(ymd(today));

@@ -59,3 +59,62 @@ test('a late dossier shows with its holder; history one click away', { skip: SKI
   assert.ok(await page.locator('#trend svg').count() === 1);
   assert.deepEqual(page.errors, []);
 });
+
+// What a supervisor sees on a phone and a desk screen: the office's name, a
+// styled login with no period fields before it, no page wider than the
+// screen (tables scroll in their box), the late list's first ten rows with
+// "Xem thêm", and figures ("100,0 %") on one line.
+for (const [label, size] of [['phone', SIZES.phone], ['tv', SIZES.tv]]) {
+  test(`the page fits a ${label} (${size.width}×${size.height}): office named, login styled, lists short`, { skip: SKIP }, async () => {
+    // More than ten open late dossiers.
+    const late = ok(await s.as('sup', 'GET', '/api/v1/dossiers?late=true&open=true&limit=1')).total;
+    if (late <= 10) {
+      const now = Math.floor(Date.now() / 1000);
+      await clock(now - 20 * 86400);
+      for (let i = 0; i < 11; i++) {
+        ok(await s.as('clerk1', 'POST', '/api/v1/dossiers', { body: { procedure: 'P3', applicant: { name: `Người thứ ${i}` }, outcome: 'received', confirm_duplicate: true } }));
+      }
+      await clock(now);
+    }
+    const total = ok(await s.as('sup', 'GET', '/api/v1/dossiers?late=true&open=true&limit=1')).total;
+    assert.ok(total > 10, `${total} late dossiers`);
+
+    const page = await openPage(browser, `${s.base}/supervisor`, size);
+    await page.waitForSelector('#login:not([hidden])');
+    await page.waitForFunction(() => document.getElementById('office').textContent.length > 0);
+    assert.equal(await page.textContent('#office'), 'Bộ phận Một cửa thử nghiệm', 'the office by name');
+    assert.equal(await page.isVisible('#from'), false, 'no period fields before login');
+    // A styled form: roomy fields and a coloured button, side by side with the card.
+    const input = await page.locator('#username').boundingBox();
+    const button = await page.locator('#login-form button').boundingBox();
+    const card = await page.locator('#login').boundingBox();
+    assert.ok(input.height >= 34, `field height ${input.height}`);
+    assert.ok(input.width >= card.width - 60, `field spans the card (${input.width} of ${card.width})`);
+    assert.ok(button.width >= card.width - 60 && button.height >= 36, `button ${button.width}×${button.height}`);
+    const bg = await page.locator('#login-form button').evaluate((b) => getComputedStyle(b).backgroundColor);
+    assert.notEqual(bg, 'rgb(239, 239, 239)', 'not the browser\'s grey button');
+    assert.ok(card.x >= 0 && card.x + card.width <= size.width, 'the card is on screen');
+    await shot(page, `supervisor-login-${label}`);
+
+    await page.fill('#username', 'sup');
+    await page.fill('#password', 'sup-pass-0001');
+    await page.click('#login-form button');
+    await page.waitForSelector('body[data-ready="1"]', { timeout: 20000 });
+    assert.equal(await page.isVisible('#from'), true, 'the period after login');
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `the page is ${overflow} px wider than the screen`);
+    assert.equal(await page.locator('#late tbody tr').count(), 10, 'the first ten late dossiers');
+    assert.match(await page.textContent('#late-more'), /Xem thêm \(còn \d+\)/);
+    // Every figure of the on-time table on one line.
+    const broken = await page.$$eval('#groups td.n', (tds) => tds.filter((td) => {
+      const r = document.createRange();
+      r.selectNodeContents(td);
+      const lines = new Set([...r.getClientRects()].map((x) => Math.round(x.top)));
+      return lines.size > 1;
+    }).map((td) => td.textContent));
+    assert.deepEqual(broken, [], 'figures on one line');
+    await shot(page, `supervisor-fit-${label}`);
+    assert.deepEqual(page.errors, []);
+    await page.context().close();
+  });
+}
