@@ -56,7 +56,15 @@ struct api_conn {
 	 * the request is being answered (a long answer or a stream is not late).
 	 * Written by the connection's MHD worker, read by the sweeper. */
 	_Atomic int64_t deadline_ms;
+	/* clock_mono_ms since when it waits for a request head, 0 when not
+	 * (a body being read, an answer being made or sent). Written by the
+	 * connection's MHD worker (api_conn_phase, counted in guard->heads),
+	 * read by the sweeper to close the oldest under pressure. */
+	_Atomic int64_t head_since_ms;
 };
+
+/* What a connection is doing, for its deadline (api_conn_phase). */
+enum api_conn_wait { API_WAIT_HEAD, API_WAIT_BODY, API_ANSWERING };
 
 /* Deadlines for a request's head and body. MHD has only an inactivity
  * timeout, which each trickled byte resets, so every connection is tracked
@@ -74,13 +82,20 @@ struct api_conn {
  * being answered (deadline 0). */
 struct api_guard {
 	pthread_mutex_t lock; /* guards conns and stop */
-	pthread_cond_t wake;  /* the sweeper's sleep; signalled on stop */
+	pthread_cond_t wake;  /* the sweeper's sleep; signalled on stop and cull */
 	LIST_HEAD(, api_conn) conns;
 	bool stop;
+	bool cull; /* under lock: heads passed max_heads since the sweeper last looked */
 	bool started; /* the sweeper thread runs */
 	pthread_t sweeper;
 	int head_ms, body_ms, tick_ms;
 	int max_streams;
+	/* Connections waiting for their head beyond this many: the oldest are
+	 * closed at once (api_guard_cull), so however many trickle, the rest of
+	 * --max-connections stays for requests whose head comes in time. */
+	int max_heads;
+	_Atomic int heads;           /* connections waiting for a head (head_since_ms != 0) */
+	_Atomic uint64_t head_culled; /* closed as the oldest heads under pressure */
 	_Atomic int streams;          /* live event streams (and reservations) */
 	_Atomic uint64_t late_closed; /* connections closed past a deadline */
 };
@@ -114,12 +129,35 @@ static struct api_conn *api_conn_of(struct MHD_Connection *conn)
 	return ci ? ci->socket_context : NULL;
 }
 
-/* Sets conn's deadline to ms from now, or none when ms is 0. */
-static void api_conn_deadline(struct MHD_Connection *conn, int ms)
+/* Marks whether c waits for a head from now, keeping g->heads in step; on
+ * the connection's worker only. Wakes the sweeper when the heads pass
+ * g->max_heads. */
+static void api_conn_head(struct api_guard *g, struct api_conn *c, bool waiting)
+{
+	int64_t was = atomic_exchange(&c->head_since_ms, waiting ? clock_mono_ms() : 0);
+	if (waiting && was == 0) {
+		if (atomic_fetch_add(&g->heads, 1) + 1 > g->max_heads) {
+			pthread_mutex_lock(&g->lock);
+			g->cull = true;
+			pthread_cond_signal(&g->wake);
+			pthread_mutex_unlock(&g->lock);
+		}
+	} else if (!waiting && was != 0) {
+		atomic_fetch_sub(&g->heads, 1);
+	}
+}
+
+/* Sets conn's deadline for what it now waits for (g's head or body
+ * deadline from now; none while answering). */
+static void api_conn_phase(struct api_guard *g, struct MHD_Connection *conn,
+                           enum api_conn_wait w)
 {
 	struct api_conn *c = api_conn_of(conn);
-	if (c)
-		atomic_store(&c->deadline_ms, ms > 0 ? clock_mono_ms() + ms : 0);
+	if (c == NULL)
+		return;
+	int ms = w == API_WAIT_HEAD ? g->head_ms : w == API_WAIT_BODY ? g->body_ms : 0;
+	atomic_store(&c->deadline_ms, ms > 0 ? clock_mono_ms() + ms : 0);
+	api_conn_head(g, c, w == API_WAIT_HEAD);
 }
 
 /* MHD_OPTION_NOTIFY_CONNECTION: tracks each connection on the guard's list,
@@ -138,11 +176,13 @@ static void api_notify_connection(void *cls, struct MHD_Connection *conn, void *
 		LIST_INSERT_HEAD(&g->conns, c, link);
 		pthread_mutex_unlock(&g->lock);
 		*socket_context = c;
+		api_conn_head(g, c, true);
 		return;
 	}
 	struct api_conn *c = *socket_context;
 	if (c == NULL)
 		return;
+	api_conn_head(g, c, false);
 	pthread_mutex_lock(&g->lock);
 	ENFORCE(c->fd != -2, "a connection record closed twice");
 	LIST_REMOVE(c, link);
@@ -152,8 +192,53 @@ static void api_notify_connection(void *cls, struct MHD_Connection *conn, void *
 	*socket_context = NULL;
 }
 
+static int api_head_older(const void *a, const void *b)
+{
+	int64_t x = atomic_load(&(*(struct api_conn *const *)a)->head_since_ms);
+	int64_t y = atomic_load(&(*(struct api_conn *const *)b)->head_since_ms);
+	return (x > y) - (x < y);
+}
+
+/* Under g->lock, on the sweeper: when more than g->max_heads connections
+ * wait for their head, shuts down the oldest of them until three quarters
+ * of max_heads are left (they have had the longest to send a head; a normal
+ * client sends its own within milliseconds and leaves that state at once).
+ * Returns how many it closed. */
+static int api_guard_cull(struct api_guard *g)
+{
+	if (atomic_load(&g->heads) <= g->max_heads)
+		return 0;
+	size_t n = 0, cap = (size_t)atomic_load(&g->heads) + 64;
+	struct api_conn **v = xmalloc(cap * sizeof *v);
+	struct api_conn *c;
+	LIST_FOREACH(c, &g->conns, link)
+	{
+		/* deadline 0: already shut down, or no longer waiting. */
+		if (n < cap && c->fd >= 0 && atomic_load(&c->head_since_ms) != 0 &&
+		    atomic_load(&c->deadline_ms) != 0)
+			v[n++] = c;
+	}
+	int closed = 0;
+	size_t keep = (size_t)g->max_heads * 3 / 4;
+	if (n > keep) {
+		qsort(v, n, sizeof *v, api_head_older);
+		for (size_t i = 0; i < n - keep; i++) {
+			/* A head may have come in since: only shut a waiting one. */
+			if (atomic_load(&v[i]->head_since_ms) == 0)
+				continue;
+			atomic_store(&v[i]->deadline_ms, 0);
+			if (shutdown(v[i]->fd, SHUT_RDWR) == 0 || errno == ENOTCONN)
+				closed++;
+		}
+	}
+	free(v);
+	return closed;
+}
+
 /* The sweeper: every tick, shuts down the sockets of connections past their
- * deadline. Owns nothing but its loop; the list belongs to guard->lock. */
+ * deadline; woken at once when too many wait for their head
+ * (api_guard_cull). Owns nothing but its loop; the list belongs to
+ * guard->lock. */
 static void *api_sweeper(void *arg)
 {
 	struct api_guard *g = arg;
@@ -167,9 +252,21 @@ static void *api_sweeper(void *arg)
 			ts.tv_sec++;
 			ts.tv_nsec -= 1000000000L;
 		}
-		pthread_cond_timedwait(&g->wake, &g->lock, &ts);
+		if (!g->cull)
+			pthread_cond_timedwait(&g->wake, &g->lock, &ts);
+		g->cull = false;
 		if (g->stop)
 			break;
+		int culled = api_guard_cull(g);
+		if (culled > 0) {
+			uint64_t total =
+			    atomic_fetch_add(&g->head_culled, (uint64_t)culled) + (uint64_t)culled;
+			pthread_mutex_unlock(&g->lock);
+			log_warn("http: too many connections waiting for their request head: "
+			         "closed the %d oldest (%llu since start)",
+			         culled, (unsigned long long)total);
+			pthread_mutex_lock(&g->lock);
+		}
 		int64_t now = clock_mono_ms();
 		int late = 0;
 		struct api_conn *c;
@@ -211,6 +308,8 @@ static struct api_guard *api_guard_new(const struct api_config *cfg)
 	LIST_INIT(&g->conns);
 	g->head_ms = cfg->head_timeout_ms > 0 ? cfg->head_timeout_ms : API_HEAD_TIMEOUT_MS;
 	g->body_ms = cfg->body_timeout_ms > 0 ? cfg->body_timeout_ms : API_BODY_TIMEOUT_MS;
+	int max_conns = cfg->max_connections > 0 ? cfg->max_connections : API_MAX_CONNECTIONS;
+	g->max_heads = max_conns / 2 > 0 ? max_conns / 2 : 1;
 	int shortest = g->head_ms < g->body_ms ? g->head_ms : g->body_ms;
 	g->tick_ms = shortest / 4 < 100 ? 100 : shortest / 4 > 1000 ? 1000 : shortest / 4;
 	return g;
@@ -268,7 +367,7 @@ static void api_completed(void *cls, struct MHD_Connection *conn, void **con_cls
 	api_request_free(r);
 	*con_cls = NULL;
 	/* A kept-alive connection has the head deadline for its next request. */
-	api_conn_deadline(conn, api->guard->head_ms);
+	api_conn_phase(api->guard, conn, API_WAIT_HEAD);
 }
 
 /* MHD_OPTION_URI_LOG_CALLBACK: runs on the raw request line, before MHD
@@ -796,7 +895,7 @@ static enum MHD_Result api_access(void *cls, struct MHD_Connection *conn, const 
 			inet_ntop(AF_INET, &((struct sockaddr_in *)ci->client_addr)->sin_addr,
 			          r->client_ip, sizeof r->client_ip);
 		/* The head is in; the body has its own deadline. */
-		api_conn_deadline(conn, api->guard->body_ms);
+		api_conn_phase(api->guard, conn, API_WAIT_BODY);
 
 		if (r->query_refused || api_framing_refused(r, version)) {
 			if (!r->query_refused)
@@ -842,7 +941,7 @@ static enum MHD_Result api_access(void *cls, struct MHD_Connection *conn, const 
 	if (r->status != 0)
 		return MHD_YES; /* already answered on the first call */
 	/* Answering: a long answer or a stream has no deadline. */
-	api_conn_deadline(conn, 0);
+	api_conn_phase(api->guard, conn, API_ANSWERING);
 	api_dispatch(api, r);
 	if (offload_pending(r)) {
 		/* The handler gave the rest to a pool: suspend first, so that the
@@ -860,7 +959,14 @@ static void api_log(void *cls, const char *fmt, va_list ap)
 	char line[512];
 	vsnprintf(line, sizeof line, fmt, ap);
 	line[strcspn(line, "\n")] = '\0';
-	log_warn("http: %s", line);
+	/* A peer that went away mid-answer (a board or phone closing its event
+	 * stream) is a normal event, not a warning. */
+	if (strncmp(line, "Failed to send", 14) == 0 &&
+	    (strstr(line, "no longer available") || strstr(line, "reset by peer") ||
+	     strstr(line, "Broken pipe")))
+		log_debug("http: %s", line);
+	else
+		log_warn("http: %s", line);
 }
 
 static char *api_read_file(const char *path)
