@@ -164,13 +164,18 @@ document.addEventListener('click', async (e) => {
   button?.setAttribute('aria-expanded', 'true');
 });
 
-function trendSvg(months) {
+// The on-time rate per month as a line. Months before the first with data
+// are left out, and a month without data has no label, so every label on
+// the axis has its point.
+function trendSvg(all) {
+  const first = all.findIndex((m) => m.rate !== null);
+  const months = first < 0 ? [] : all.slice(first);
   const w = 520, h = 160, pad = 30;
-  const pts = months.map((m, i) => [pad + (i * (w - 2 * pad)) / Math.max(1, months.length - 1),
+  const pts = months.map((m, i) => [months.length === 1 ? w / 2 : pad + (i * (w - 2 * pad)) / (months.length - 1),
     m.rate === null ? null : h - pad - m.rate * (h - 2 * pad)]);
   const line = pts.filter((p) => p[1] !== null).map((p) => p.join(',')).join(' ');
-  const labels = months.map((m, i) => `<text x="${pts[i][0]}" y="${h - 8}" font-size="10" text-anchor="middle">${m.label}</text>`
-    + (m.rate === null ? '' : `<circle cx="${pts[i][0]}" cy="${pts[i][1]}" r="3" fill="#1c447a"/><text x="${pts[i][0]}" y="${pts[i][1] - 6}" font-size="10" text-anchor="middle">${f.pct(m.rate, 0)}</text>`)).join('');
+  const labels = months.map((m, i) => (m.rate === null ? ''
+    : `<text class="month" x="${pts[i][0]}" y="${h - 8}" font-size="10" text-anchor="middle">${m.label}</text><circle cx="${pts[i][0]}" cy="${pts[i][1]}" r="3" fill="#1c447a"/><text x="${pts[i][0]}" y="${pts[i][1] - 6}" font-size="10" text-anchor="middle">${f.pct(m.rate, 0)}</text>`)).join('');
   return `<svg viewBox="0 0 ${w} ${h}" role="img" aria-label="Tỷ lệ đúng hạn theo tháng">`
     + `<line x1="${pad}" y1="${h - pad}" x2="${w - pad}" y2="${h - pad}" stroke="#999"/>`
     + `<line x1="${pad}" y1="${pad}" x2="${w - pad}" y2="${pad}" stroke="#ddd" stroke-dasharray="3"/>`
