@@ -227,7 +227,12 @@ async function loadIndicators() {
     + `<td class="n">${f.pct(g.on_time_rate)}</td><td class="n">${f.number(g.processing_days.median, 1)}</td></tr>`).join('');
   const q = ind.queue;
   $('heat').innerHTML = heatSvg(q.heat);
-  $('queue-sum').textContent = `${f.count(q.tickets)} phiếu · chờ trung vị ${f.number(q.wait_minutes.median, 1)} phút`
+  // Most people called within seconds make a median of "0,0 phút", which
+  // reads as broken beside a mean of minutes: say "dưới 1 phút", and give
+  // the mean too.
+  const w = q.wait_minutes;
+  const median = w.median !== null && w.median < 1 ? 'dưới 1' : f.number(w.median, 1);
+  $('queue-sum').textContent = `${f.count(q.tickets)} phiếu · chờ trung vị ${median} phút, trung bình ${f.number(w.mean, 1)} phút`
     + ` · gọi trong ${f.count(q.service_level_minutes)} phút: ${f.pct(q.service_level)} · vắng mặt ${f.pct(q.no_show_rate)}`;
   const s = ind.satisfaction;
   const lv = [['very_satisfied', 'Rất hài lòng'], ['satisfied', 'Hài lòng'], ['neutral', 'Bình thường'], ['not_satisfied', 'Không hài lòng']];
