@@ -177,12 +177,19 @@ void printer_report_bars(struct printer_report *r, const char *title, int n,
 
 struct report__ctx {
 	const struct printer_report *r;
+	int pages; /* the page count of the measuring pass; 0 during it */
 };
 
 static void report__footer(struct printer__canvas *c, int page, void *arg)
 {
 	const struct report__ctx *x = arg;
-	char *text = printer__xasprintf("%s — Trang %d", x->r->footer ? x->r->footer : "", page);
+	if (c->measure)
+		return;
+	char *text =
+	    x->pages > 0
+	        ? printer__xasprintf("%s — Trang %d/%d", x->r->footer ? x->r->footer : "", page,
+	                             x->pages)
+	        : printer__xasprintf("%s — Trang %d", x->r->footer ? x->r->footer : "", page);
 	PangoLayout *l =
 	    printer__layout(c, text, false, REPORT_FONT, 7.5, PRINTER__ALIGN_CENTER, c->width);
 	if (l) {
@@ -190,6 +197,21 @@ static void report__footer(struct printer__canvas *c, int page, void *arg)
 		g_object_unref(l);
 	}
 	free(text);
+}
+
+/* The height text (plain) takes across the canvas's width. */
+static double report__para_height(struct printer__canvas *c, const char *text, double size,
+                                  bool bold)
+{
+	char *markup = g_markup_printf_escaped(bold ? "<b>%s</b>" : "%s", text);
+	PangoLayout *l =
+	    printer__layout(c, markup, true, REPORT_FONT, size, PRINTER__ALIGN_LEFT, c->width);
+	g_free(markup);
+	if (l == NULL)
+		return 0;
+	double h = printer__layout_height(l);
+	g_object_unref(l);
+	return h;
 }
 
 /* Paints text (plain) at the cursor and moves it down. */
@@ -278,6 +300,16 @@ static void report__table(struct printer__canvas *c, const struct report__block 
 static void report__bars(struct printer__canvas *c, const struct report__block *b)
 {
 	const double bar_h = 9, gap = 3, label_w = c->width * 0.34, value_w = c->width * 0.14;
+	/* The chart stays on one page when it fits one (its title with it). */
+	double whole = report__para_height(c, b->text, 9, true) + 7 + b->rows * (bar_h + gap);
+	if (whole <= c->bottom - c->top)
+		printer__ensure(c, whole);
+	/* One rule for the chart's figures: whole numbers when all are, else
+	 * one decimal for every bar ("100,0 %" next to "93,3 %"). */
+	int decimals = 0;
+	for (int i = 0; i < b->rows; i++)
+		if (b->values[i] != floor(b->values[i]))
+			decimals = 1;
 	report__para(c, b->text, 9, true, PRINTER__ALIGN_LEFT, 4, 3);
 	for (int i = 0; i < b->rows; i++) {
 		printer__ensure(c, bar_h + gap);
@@ -300,11 +332,9 @@ static void report__bars(struct printer__canvas *c, const struct report__block *
 			cairo_fill(c->cr);
 			cairo_restore(c->cr);
 		}
-		/* Counts as whole numbers ("328"), other values with one decimal,
-		 * both with the decimal comma; a unit after a space ("93,3 %"). */
+		/* The decimal comma; a unit after a space ("93,3 %"). */
 		char num[64];
-		double val = b->values[i];
-		printer_fmt_number_vi(val, val == floor(val) ? 0 : 1, num, sizeof num);
+		printer_fmt_number_vi(b->values[i], decimals, num, sizeof num);
 		char *v = printer__xasprintf("%s%s%s", num, b->unit && *b->unit ? " " : "",
 		                             b->unit ? b->unit : "");
 		l = printer__layout(c, v, false, REPORT_FONT, 7.5, PRINTER__ALIGN_LEFT, value_w);
@@ -415,6 +445,57 @@ static void report__frame_sign(struct printer__canvas *c, const struct report__f
 	c->y = y + (hl > hr ? hl : hr) + 6;
 }
 
+/* How much of block b (may be NULL) must stay with the heading before it:
+ * a table's header and first row, a whole chart, a paragraph. */
+static double report__keep_next(struct printer__canvas *c, const struct report__block *b)
+{
+	if (b == NULL)
+		return 0;
+	switch (b->kind) {
+	case REPORT_TABLE:
+		return 3 + report__row(c, b, b->cells, true, false) +
+		       (b->rows > 0 ? report__row(c, b, b->cells + b->cols, false, false) : 0);
+	case REPORT_BARS: return report__para_height(c, b->text, 9, true) + 7 + b->rows * 12.0;
+	case REPORT_TEXT: return report__para_height(c, b->text, 9, false) + 4;
+	case REPORT_HEADING: return 0;
+	}
+	return 0;
+}
+
+/* Lays the whole report out on c from its first page (headings kept with
+ * the start of what follows them). */
+static void report__layout(struct printer__canvas *c, const struct printer_report *r)
+{
+	if (r->frame.set)
+		report__frame_head(c, &r->frame);
+	report__para(c, r->title, 14, true, PRINTER__ALIGN_CENTER, 0, 4);
+	if (r->subtitle)
+		report__para(c, r->subtitle, 10, false, PRINTER__ALIGN_CENTER, 0, 8);
+	if (r->frame.recipient)
+		report__para(c, r->frame.recipient, 10, false, PRINTER__ALIGN_CENTER, 0, 8);
+	for (size_t i = 0; i < r->n; i++) {
+		const struct report__block *b = &r->blocks[i];
+		switch (b->kind) {
+		case REPORT_HEADING: {
+			/* A heading never sits alone at a page's bottom. */
+			double need = 8 + report__para_height(c, b->text, 11, true) + 4 +
+			              report__keep_next(c, i + 1 < r->n ? &r->blocks[i + 1] : NULL);
+			if (need <= c->bottom - c->top)
+				printer__ensure(c, need);
+			report__para(c, b->text, 11, true, PRINTER__ALIGN_LEFT, 8, 4);
+			break;
+		}
+		case REPORT_TEXT:
+			report__para(c, b->text, 9, false, PRINTER__ALIGN_JUSTIFY, 0, 4);
+			break;
+		case REPORT_TABLE: report__table(c, b); break;
+		case REPORT_BARS: report__bars(c, b); break;
+		}
+	}
+	if (r->frame.set)
+		report__frame_sign(c, &r->frame);
+}
+
 int printer_report_pdf(const struct printer_report *r, uint8_t **out, size_t *out_len, char *err,
                        size_t err_size)
 {
@@ -429,35 +510,24 @@ int printer_report_pdf(const struct printer_report *r, uint8_t **out, size_t *ou
 		return printer__fail(err, err_size, PRINTER_ERR_INVALID, "no report");
 	cairo_surface_t *s = printer__pdf_surface(&buf, REPORT_W, REPORT_H, r->title);
 	cairo_t *cr = cairo_create(s);
-	printer__canvas_init(&c, cr);
-	c.x0 = REPORT_MARGIN;
-	c.width = REPORT_W - 2 * REPORT_MARGIN;
-	c.top = c.y = REPORT_MARGIN;
-	c.bottom = REPORT_H - REPORT_MARGIN;
-	c.on_page = report__footer;
-	c.on_page_arg = &x;
-	if (r->frame.set)
-		report__frame_head(&c, &r->frame);
-	report__para(&c, r->title, 14, true, PRINTER__ALIGN_CENTER, 0, 4);
-	if (r->subtitle)
-		report__para(&c, r->subtitle, 10, false, PRINTER__ALIGN_CENTER, 0, 8);
-	if (r->frame.recipient)
-		report__para(&c, r->frame.recipient, 10, false, PRINTER__ALIGN_CENTER, 0, 8);
-	for (size_t i = 0; i < r->n; i++) {
-		const struct report__block *b = &r->blocks[i];
-		switch (b->kind) {
-		case REPORT_HEADING:
-			report__para(&c, b->text, 11, true, PRINTER__ALIGN_LEFT, 8, 4);
+	/* Twice: a measuring pass counts the pages ("Trang 1/3"), then the
+	 * painting pass lays out exactly the same. */
+	for (int pass = 0; pass < 2; pass++) {
+		printer__canvas_init(&c, cr);
+		c.measure = pass == 0;
+		c.x0 = REPORT_MARGIN;
+		c.width = REPORT_W - 2 * REPORT_MARGIN;
+		c.top = c.y = REPORT_MARGIN;
+		c.bottom = REPORT_H - REPORT_MARGIN;
+		c.on_page = report__footer;
+		c.on_page_arg = &x;
+		if (pass == 1)
 			break;
-		case REPORT_TEXT:
-			report__para(&c, b->text, 9, false, PRINTER__ALIGN_JUSTIFY, 0, 4);
-			break;
-		case REPORT_TABLE: report__table(&c, b); break;
-		case REPORT_BARS: report__bars(&c, b); break;
-		}
+		report__layout(&c, r);
+		x.pages = c.page;
+		printer__canvas_finish(&c);
 	}
-	if (r->frame.set)
-		report__frame_sign(&c, &r->frame);
+	report__layout(&c, r);
 	printer__last_page(&c);
 	printer__canvas_finish(&c);
 	cairo_show_page(cr);

@@ -46,17 +46,27 @@ test('2026-Q1 as CSV and PDF: the same figures as GET /indicators', { skip: SKIP
   assert.match(csv.headers['content-type'], /text\/csv/);
   assert.ok(csv.text.startsWith('\uFEFF'), 'the CSV starts with the UTF-8 byte order mark');
   const rows = csv.text.replace(/^\uFEFF/, '').trim().split('\r\n').map((l) => l.match(/("([^"]|"")*"|[^,]*)(,|$)/g).map((x) => x.replace(/,$/, '').replace(/^"|"$/g, '')));
-  const val = (section, group, metric) => rows.find((r) => r[0] === section && r[1] === group && r[2] === metric)?.[4];
-  assert.equal(rows.find((r) => r[0] === 'period')[4], 'Quý I năm 2026');
+  // Vietnamese columns for a reader, then the machine's: the API's value and the keys.
+  assert.deepEqual(rows[0].slice(0, 8), ['Phần', 'Nhóm', 'Chỉ tiêu', 'Giá trị', 'Giá trị (dạng máy: dấu chấm thập phân; tỷ lệ 0-1)', 'Mã phần', 'Mã nhóm', 'Mã chỉ tiêu']);
+  const row = (section, group, metric) => rows.find((r) => r[5] === section && r[6] === group && r[7] === metric);
+  const val = (section, group, metric) => row(section, group, metric)?.[4];
+  assert.equal(row('period', '', 'label')[3], 'Quý I năm 2026');
   assert.equal(val('dossiers', 'total', 'received'), String(api.dossiers.total.received));
   assert.equal(val('dossiers', 'total', 'finished.late'), String(api.dossiers.total.finished.late));
   assert.equal(Number(val('dossiers', 'total', 'on_time_rate')), api.dossiers.total.on_time_rate);
   assert.equal(Number(val('dossiers', 'TP', 'on_time_rate')), api.dossiers.groups.find((g) => g.key === 'TP').on_time_rate);
   assert.equal(Number(val('score_766', 'processing_on_time', 'points')), api.score_766.parts[0].points);
-  // The text column as printed: a decimal comma and a space before %.
-  const shown = (section, group, metric) => rows.find((r) => r[0] === section && r[1] === group && r[2] === metric)?.[5];
+  // The reader's columns: Vietnamese words, offices by name, the value as
+  // printed (a decimal comma and a space before %).
+  assert.deepEqual(row('dossiers', 'TP', 'on_time_rate').slice(0, 3), ['Hồ sơ', 'Phòng Tư pháp', 'Tỷ lệ đúng hạn']);
+  assert.deepEqual(row('dossiers', 'total', 'received').slice(0, 3), ['Hồ sơ', 'Tổng', 'Tiếp nhận mới']);
+  const shown = (section, group, metric) => row(section, group, metric)?.[3];
   assert.equal(shown('dossiers', 'total', 'on_time_rate'), `${(api.dossiers.total.on_time_rate * 100).toFixed(1).replace('.', ',')} %`);
   assert.equal(shown('dossiers', 'total', 'received'), String(api.dossiers.total.received));
+  assert.match(shown('score_766', 'processing_on_time', 'points'), /^\d+,\d\d$/, 'points with two decimals');
+  for (const r of rows.slice(1)) {
+    assert.doesNotMatch(r.slice(0, 4).join(' '), /\b(dossiers|queue|satisfaction|score_766|total|finished|on_time)\b/, `no machine word for the reader: ${r}`);
+  }
 
   const pdf = await s.as('sup', 'GET', '/api/v1/reports/2026-Q1.pdf');
   assert.equal(pdf.status, 200);
@@ -103,7 +113,17 @@ test('2026-Q1 as CSV and PDF: the same figures as GET /indicators', { skip: SKIP
   assert.ok(line('Tỷ lệ đúng hạn').includes(`${vi(tot.on_time_rate * 100, 1)} %`), line('Tỷ lệ đúng hạn'));
   assert.ok(line('Phòng Tư pháp').includes('Phòng Tư pháp'));
   const pts = api.score_766.parts[0].points;
-  assert.ok(line('Tiến độ giải quyết').includes(Number.isInteger(pts) ? String(pts) : vi(pts, 2)), line('Tiến độ giải quyết'));
+  assert.ok(line('Tiến độ giải quyết').includes(vi(pts, 2)), line('Tiến độ giải quyết'));
+  // The 766 total as on the screen; one rule per column of figures.
+  assert.match(line('Cộng'), new RegExp(`Cộng\\s+${vi(api.score_766.points, 2)}\\s+${api.score_766.maximum}(?![,\\d])`), line('Cộng'));
+  assert.ok(line('Trung vị (ngày làm việc)').trim().split(/\s{2,}/).slice(1).every((x) => /^(\d+,\d\d|—)$/.test(x)), line('Trung vị (ngày làm việc)'));
+  // Every page: the office by name, "Trang n/N"; never the software's name.
+  const pages = text.split('\f').filter((p) => p.trim());
+  pages.forEach((p, i) => assert.match(p, new RegExp(`Bộ phận Tiếp nhận và Trả kết quả · Báo cáo gửi Phòng Nội vụ · Quý I năm 2026 — Trang ${i + 1}/${pages.length}`)));
+  assert.doesNotMatch(text, /motcua/);
+  // Section 2 says what it lists (offices, by default).
+  assert.match(text, /2\. Theo cơ quan, đơn vị giải quyết/);
+  assert.doesNotMatch(text, /thủ tục hoặc lĩnh vực/);
   assert.match(text, /Phòng Tài nguyên và Môi trường/);
 });
 

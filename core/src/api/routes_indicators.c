@@ -56,19 +56,21 @@ void route_indicators_staffing(struct api *api, struct http_request *r)
 
 /* ---- the report's figures, one list for the CSV and the PDF ----------------- */
 
-/* A figure as Vietnamese text (printer/format_vi.h): counts and whole
- * numbers without decimals, shares as "93,3 %", other reals with two decimals
- * after a comma; null as "—". Without the printer library, the JSON text. */
+/* A figure as Vietnamese text (printer/format_vi.h), one rule per kind so
+ * that a column reads alike: counts (JSON integers) without decimals, shares
+ * as "93,3 %" (one decimal, also "100,0 %"), other reals always with two
+ * decimals after a comma ("4,00", "0,00"); null as "—". Without the printer library, the JSON text.
+ */
 static void ind_fmt(json_t *v, bool percent, char *out, size_t len)
 {
 #ifdef MOTCUA_HAVE_PRINTER
 	double x = json_number_value(v);
-	if (json_is_integer(v))
-		printer_fmt_count_vi((long long)json_integer_value(v), out, len);
-	else if (json_is_real(v) && percent)
+	if (json_is_number(v) && percent)
 		printer_fmt_percent_vi(x, out, len);
+	else if (json_is_integer(v))
+		printer_fmt_count_vi((long long)json_integer_value(v), out, len);
 	else if (json_is_real(v))
-		printer_fmt_number_vi(x, x == floor(x) ? 0 : 2, out, len);
+		printer_fmt_number_vi(x, 2, out, len); /* "4,00" next to "4,81" */
 	else
 		snprintf(out, len, "—");
 #else
@@ -152,26 +154,42 @@ static const struct ind_metric ind_sat_metrics[] = {
 };
 #define IND_N_SAT (sizeof ind_sat_metrics / sizeof ind_sat_metrics[0])
 
-/* section,group,metric,label,value,text: value exactly as the API gives it
- * (a point before decimals, shares 0..1), text as the PDF prints it. */
-static void csv_metrics(struct strbuf *b, const char *section, const char *group, json_t *o,
+/* The CSV's header: Vietnamese columns first, for a reader in Excel (the
+ * value with a decimal comma, as the PDF prints it), then the machine's: the
+ * API's value as it is (a point before decimals, shares 0..1) and the keys of
+ * the section, group and metric. */
+#define REPORT_CSV_HEADER                                                                                         \
+	"Phần,Nhóm,Chỉ tiêu,Giá trị,Giá trị (dạng máy: dấu chấm thập phân; tỷ lệ 0-1)," \
+	"Mã phần,Mã nhóm,Mã chỉ tiêu\r\n"
+
+/* One CSV line in the order of REPORT_CSV_HEADER; value may be NULL. */
+static void csv_line(struct strbuf *b, const char *section, const char *group, const char *label,
+                     const char *text, const char *value, const char *section_key,
+                     const char *group_key, const char *metric)
+{
+	const char *cells[] = {section,     group,     label, text, value ? value : "",
+	                       section_key, group_key, metric};
+	for (size_t i = 0; i < sizeof cells / sizeof cells[0]; i++) {
+		if (i)
+			strbuf_puts(b, ",");
+		csv_cell(b, cells[i] ? cells[i] : "");
+	}
+	strbuf_puts(b, "\r\n");
+}
+
+/* The lines of one group's metrics m[0..n) (o: the group's object). */
+static void csv_metrics(struct strbuf *b, const char *section, const char *section_key,
+                        const char *group, const char *group_key, json_t *o,
                         const struct ind_metric *m, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		json_t *v = ind_path(o, m[i].path);
 		char *val = v ? json_dumps(v, JSON_ENCODE_ANY | JSON_REAL_PRECISION(10)) : NULL;
-		csv_cell(b, section);
-		strbuf_puts(b, ",");
-		csv_cell(b, group);
-		strbuf_puts(b, ",");
-		csv_cell(b, m[i].path);
-		strbuf_puts(b, ",");
-		csv_cell(b, m[i].label);
-		strbuf_printf(b, ",%s,", val && strcmp(val, "null") != 0 ? val : "");
 		char text[64];
 		ind_fmt(v, m[i].percent, text, sizeof text);
-		csv_cell(b, text);
-		strbuf_puts(b, "\r\n");
+		csv_line(b, section, group, m[i].label, text,
+		         val && strcmp(val, "null") != 0 ? val : NULL, section_key, group_key,
+		         m[i].path);
 		free(val);
 	}
 }
@@ -182,35 +200,33 @@ static char *report_csv(json_t *ind, const char *label, size_t *len)
 	size_t i;
 	json_t *g;
 	/* The byte order mark first: Excel then reads Vietnamese as UTF-8. */
-	strbuf_puts(&b, CSV_UTF8_BOM "section,group,metric,label,value,text\r\n");
-	csv_cell(&b, "period");
-	strbuf_puts(&b, ",\"\",\"label\",\"Kỳ báo cáo\",");
-	csv_cell(&b, label);
-	strbuf_puts(&b, ",");
-	csv_cell(&b, label);
-	strbuf_puts(&b, "\r\n");
-	csv_metrics(&b, "dossiers", "total", ind_path(ind, "dossiers.total"), ind_dossier_metrics,
-	            IND_N_DOSSIER);
+	strbuf_puts(&b, CSV_UTF8_BOM REPORT_CSV_HEADER);
+	csv_line(&b, "Kỳ báo cáo", "", "Kỳ báo cáo", label, label, "period", "", "label");
+	csv_metrics(&b, "Hồ sơ", "dossiers", "Tổng", "total", ind_path(ind, "dossiers.total"),
+	            ind_dossier_metrics, IND_N_DOSSIER);
 	json_array_foreach(ind_path(ind, "dossiers.groups"), i, g)
-	    csv_metrics(&b, "dossiers", json_string_value(json_object_get(g, "key")), g,
-	                ind_dossier_metrics, IND_N_DOSSIER);
-	csv_metrics(&b, "queue", "total", ind_path(ind, "queue"), ind_queue_metrics, IND_N_QUEUE);
-	csv_metrics(&b, "satisfaction", "total", ind_path(ind, "satisfaction"), ind_sat_metrics,
-	            IND_N_SAT);
+	{
+		const char *key = ind_str(json_object_get(g, "key"));
+		const char *name = ind_str(json_object_get(g, "name"));
+		csv_metrics(&b, "Hồ sơ", "dossiers", *name ? name : key, key, g,
+		            ind_dossier_metrics, IND_N_DOSSIER);
+	}
+	csv_metrics(&b, "Hàng đợi", "queue", "Tổng", "total", ind_path(ind, "queue"),
+	            ind_queue_metrics, IND_N_QUEUE);
+	csv_metrics(&b, "Mức độ hài lòng", "satisfaction", "Tổng", "total",
+	            ind_path(ind, "satisfaction"), ind_sat_metrics, IND_N_SAT);
 	json_array_foreach(ind_path(ind, "score_766.parts"), i, g)
 	{
-		csv_cell(&b, "score_766");
-		strbuf_puts(&b, ",");
-		csv_cell(&b, json_string_value(json_object_get(g, "part")));
-		strbuf_puts(&b, ",\"points\",");
-		csv_cell(&b, json_string_value(json_object_get(g, "name")));
 		json_t *p = json_object_get(g, "points");
 		char *val = json_dumps(p, JSON_ENCODE_ANY | JSON_REAL_PRECISION(10));
 		char text[64];
-		ind_fmt(p, false, text, sizeof text);
-		strbuf_printf(&b, ",%s,", json_is_null(p) ? "" : val);
-		csv_cell(&b, text);
-		strbuf_puts(&b, "\r\n");
+		/* Points are reals, "0,00" as well as "4,81". */
+		json_t *pr = json_is_number(p) ? json_real(json_number_value(p)) : json_incref(p);
+		ind_fmt(pr, false, text, sizeof text);
+		json_decref(pr);
+		csv_line(&b, "Quyết định 766", ind_str(json_object_get(g, "name")), "Điểm", text,
+		         json_is_null(p) ? NULL : val, "score_766",
+		         ind_str(json_object_get(g, "part")), "points");
 		free(val);
 	}
 	return strbuf_detach(&b, len);
@@ -256,6 +272,25 @@ static void pdf_metrics(struct printer_report *rep, json_t *total, json_t *group
 	free(w);
 }
 
+/* Points of the 766 scorecard as printed: two decimals always ("0,00",
+ * "4,81"), "—" when null. */
+static void report_points(json_t *p, char *buf, size_t len)
+{
+	if (json_is_number(p))
+		printer_fmt_number_vi(json_number_value(p), 2, buf, len);
+	else
+		snprintf(buf, len, "—");
+}
+
+/* A 766 maximum as printed: whole points ("30"), as on the screen. */
+static void report_maximum(json_t *p, char *buf, size_t len)
+{
+	if (json_is_number(p))
+		printer_fmt_number_vi(json_number_value(p), 0, buf, len);
+	else
+		snprintf(buf, len, "—");
+}
+
 /* The report's frame from the office set-up (office: its JSON, may be
  * NULL): the parent authority and the one-stop office ("… - parent" is cut
  * to the office's own name), an open number for the registry to fill in,
@@ -287,21 +322,38 @@ static void report_frame(json_t *office, char *agency, size_t agency_len, char *
 	};
 }
 
-static int report_pdf(json_t *ind, const char *label, json_t *office, uint8_t **pdf,
-                      size_t *len, char *err, size_t errlen)
+/* Section 2's title and its table's first column for the report's grouping. */
+static void report_by_words(enum indicators_by by, const char **title, const char **column)
 {
-	char sub[300], buf[64], from[16], to[16], agency[300], place[200];
-	snprintf(sub, sizeof sub, "%s (từ %s đến %s)", label,
-	         printer_fmt_isodate_vi(json_string_value(ind_path(ind, "period.from")), from,
-	                                sizeof from),
-	         printer_fmt_isodate_vi(json_string_value(ind_path(ind, "period.to")), to,
-	                                sizeof to));
-	struct printer_report *rep =
-	    printer_report_new("BÁO CÁO TÌNH HÌNH GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH", sub,
-	                       "Gửi Phòng Nội vụ · số liệu từ hệ thống một cửa motcua");
+	switch (by) {
+	case IND_BY_PROCEDURE: *title = "2. Theo thủ tục hành chính", *column = "Thủ tục"; return;
+	case IND_BY_FIELD: *title = "2. Theo lĩnh vực", *column = "Lĩnh vực"; return;
+	case IND_BY_CLERK: *title = "2. Theo cán bộ tiếp nhận", *column = "Cán bộ"; return;
+	case IND_BY_COUNTER: *title = "2. Theo quầy tiếp nhận", *column = "Quầy"; return;
+	case IND_BY_OFFICE: break;
+	}
+	*title = "2. Theo cơ quan, đơn vị giải quyết";
+	*column = "Cơ quan, đơn vị";
+}
+
+static int report_pdf(json_t *ind, const char *label, json_t *office, enum indicators_by by,
+                      uint8_t **pdf, size_t *len, char *err, size_t errlen)
+{
+	char sub[300], buf[64], from[16], to[16], agency[300], place[200], footer[400];
+	snprintf(
+	    sub, sizeof sub, "%s (từ %s đến %s)", label,
+	    printer_fmt_isodate_vi(json_string_value(ind_path(ind, "period.from")), from,
+	                           sizeof from),
+	    printer_fmt_isodate_vi(json_string_value(ind_path(ind, "period.to")), to, sizeof to));
 	struct printer_report_frame frame;
 	report_frame(office, agency, sizeof agency, place, sizeof place, &frame);
+	/* Every page names the office that reports, not the software. */
+	snprintf(footer, sizeof footer, "%s · Báo cáo gửi Phòng Nội vụ · %s", agency, label);
+	struct printer_report *rep =
+	    printer_report_new("BÁO CÁO TÌNH HÌNH GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH", sub, footer);
 	printer_report_set_frame(rep, &frame);
+	const char *by_title, *by_column;
+	report_by_words(by, &by_title, &by_column);
 	json_t *groups = ind_path(ind, "dossiers.groups");
 	size_t i, n = json_array_size(groups);
 	json_t *g;
@@ -320,7 +372,7 @@ static int report_pdf(json_t *ind, const char *label, json_t *office, uint8_t **
 	    {"processing_days.median", "Trung vị ngày", false},
 	};
 	const int nc = (int)(sizeof cols / sizeof cols[0]) + 1;
-	const char *heads[8] = {"Đơn vị / nhóm"};
+	const char *heads[8] = {by_column};
 	double w[8] = {3};
 	for (int k = 1; k < nc; k++)
 		heads[k] = cols[k - 1].label, w[k] = 1;
@@ -340,7 +392,7 @@ static int report_pdf(json_t *ind, const char *label, json_t *office, uint8_t **
 		values[i] = json_is_real(rate) ? json_real_value(rate) * 100 : 0;
 	}
 	if (n) {
-		printer_report_heading(rep, "2. Theo đơn vị, thủ tục hoặc lĩnh vực");
+		printer_report_heading(rep, by_title);
 		printer_report_table(rep, nc, heads, w, (int)n, (const char *const *)cells);
 		printer_report_bars(rep, "Tỷ lệ giải quyết đúng hạn (%)", (int)n, labels, values,
 		                    100, "%");
@@ -374,16 +426,25 @@ static int report_pdf(json_t *ind, const char *label, json_t *office, uint8_t **
 	printer_report_heading(rep, "5. Bộ chỉ số theo Quyết định 766/QĐ-TTg (phần có dữ liệu)");
 	json_t *parts = ind_path(ind, "score_766.parts");
 	size_t np = json_array_size(parts);
-	char **pc = xcalloc(np * 4 + 1, sizeof *pc);
+	/* One row per part, then the total ("Cộng 22,02 / 30" on the screen):
+	 * points always with two decimals, maxima as whole numbers. */
+	char **pc = xcalloc((np + 1) * 4 + 1, sizeof *pc);
 	json_array_foreach(parts, i, g)
 	{
 		pc[i * 4] = xstrdup(ind_str(json_object_get(g, "name")));
-		ind_fmt(json_object_get(g, "points"), false, buf, sizeof buf);
+		report_points(json_object_get(g, "points"), buf, sizeof buf);
 		pc[i * 4 + 1] = xstrdup(buf);
-		ind_fmt(json_object_get(g, "maximum"), false, buf, sizeof buf);
+		report_maximum(json_object_get(g, "maximum"), buf, sizeof buf);
 		pc[i * 4 + 2] = xstrdup(buf);
 		pc[i * 4 + 3] = xstrdup(ind_str(json_object_get(g, "formula")));
 	}
+	pc[np * 4] = xstrdup("Cộng");
+	report_points(ind_path(ind, "score_766.points"), buf, sizeof buf);
+	pc[np * 4 + 1] = xstrdup(buf);
+	report_maximum(ind_path(ind, "score_766.maximum"), buf, sizeof buf);
+	pc[np * 4 + 2] = xstrdup(buf);
+	pc[np * 4 + 3] = xstrdup("");
+	np++;
 	const char *ph[] = {"Phần", "Điểm", "Tối đa", "Công thức"};
 	double pw[] = {2, 0.8, 0.8, 4};
 	printer_report_table(rep, 4, ph, pw, (int)np, (const char *const *)pc);
@@ -448,7 +509,7 @@ void route_report_get(struct api *api, struct http_request *r)
 	uint8_t *bytes = NULL;
 	size_t len = 0;
 	char msg[200];
-	int rc = report_pdf(ind, label, office, &bytes, &len, msg, sizeof msg);
+	int rc = report_pdf(ind, label, office, by, &bytes, &len, msg, sizeof msg);
 	json_decref(office);
 	json_decref(ind);
 	if (rc != 0) {
