@@ -340,6 +340,58 @@ test('slow clients: capped per address, closed at the head deadline, others stil
   }
 });
 
+test('slow heads from many addresses up to the connection cap: another address is still answered at once, repeatedly', async () => {
+  // 200 connection slots, 64 per address: 4 addresses trickling heads would
+  // take 256, more than all of them. The head deadline (10 s) is far off.
+  const srv = await startServer({ args: ['--max-connections', '200', '--per-address-connections', '64'] });
+  const socks = [];
+  let stop = false;
+  try {
+    // Each slow address keeps its 64 connections open, opening a new one
+    // 100 ms after one is closed (at most 5,000 openings in all).
+    let opened = 0;
+    const open = (from) => {
+      if (stop || opened >= 5000) return;
+      opened++;
+      const sock = net.connect({ port: srv.port, host: '127.0.0.1', localAddress: from });
+      socks.push(sock);
+      sock.on('error', () => {});
+      sock.on('close', () => { clearInterval(timer); if (!stop) setTimeout(() => open(from), 100).unref(); });
+      sock.write('GET /api/v1/queue HTTP/1.1\r\nHost: x\r\nX-Slow: ');
+      const timer = setInterval(() => { if (!sock.destroyed) sock.write('a'); }, 300);
+      timer.unref();
+    };
+    for (let a = 0; a < 4; a++) for (let k = 0; k < 64; k++) open(`127.0.0.${20 + a}`);
+    // Wait until the server holds at least the cap's worth of slow heads
+    // (or has started closing them).
+    const deadline = Date.now() + 10000;
+    while (opened < 256 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    const times = [];
+    for (let i = 0; i < 8; i++) {
+      const t0 = performance.now();
+      const status = await new Promise((resolve, reject) => {
+        const req = http.get({ host: '127.0.0.1', port: srv.port, path: '/api/v1/queue', localAddress: '127.0.0.2', agent: false }, (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode));
+        });
+        req.on('error', reject);
+        req.setTimeout(5000, () => req.destroy(new Error(`probe ${i + 1}: no answer within 5 s while slow heads hold the connections`)));
+      });
+      times.push(performance.now() - t0);
+      assert.equal(status, 200);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    console.log(`GET /api/v1/queue beside slow heads from 4 addresses (${opened} opened): ${times.map((x) => x.toFixed(0)).join(', ')} ms`);
+    for (const ms of times) assert.ok(ms < 2000, `answered after ${ms.toFixed(0)} ms`);
+    assert.ok(opened < 5000, 'the slow clients were still at it during every probe');
+  } finally {
+    stop = true;
+    for (const x of socks) x.destroy();
+    await srv.stop();
+    srv.cleanup();
+  }
+});
+
 test('a body trickled past its deadline is cut; nothing is created', async () => {
   const srv = await startServer({ args: ['--body-timeout-ms', '1500'] });
   try {

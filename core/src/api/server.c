@@ -82,20 +82,20 @@ enum api_conn_wait { API_WAIT_HEAD, API_WAIT_BODY, API_ANSWERING };
  * being answered (deadline 0). */
 struct api_guard {
 	pthread_mutex_t lock; /* guards conns and stop */
-	pthread_cond_t wake;  /* the sweeper's sleep; signalled on stop and cull */
+	pthread_cond_t wake;  /* the sweeper's sleep; signalled on stop */
 	LIST_HEAD(, api_conn) conns;
 	bool stop;
-	bool cull; /* under lock: heads passed max_heads since the sweeper last looked */
 	bool started; /* the sweeper thread runs */
 	pthread_t sweeper;
 	int head_ms, body_ms, tick_ms;
 	int max_streams;
-	/* Connections waiting for their head beyond this many: the oldest are
+	/* Connections waiting for their head beyond this many: the oldest is
 	 * closed at once (api_guard_cull), so however many trickle, the rest of
 	 * --max-connections stays for requests whose head comes in time. */
 	int max_heads;
-	_Atomic int heads;           /* connections waiting for a head (head_since_ms != 0) */
-	_Atomic uint64_t head_culled; /* closed as the oldest heads under pressure */
+	_Atomic int heads;            /* connections with head_since_ms != 0 */
+	_Atomic uint64_t head_culled; /* closed as the oldest head, since start */
+	uint64_t head_culled_logged;  /* the sweeper's own: head_culled at its last log line */
 	_Atomic int streams;          /* live event streams (and reservations) */
 	_Atomic uint64_t late_closed; /* connections closed past a deadline */
 };
@@ -129,17 +129,48 @@ static struct api_conn *api_conn_of(struct MHD_Connection *conn)
 	return ci ? ci->socket_context : NULL;
 }
 
+/* Under g->lock: shuts down the socket of the connection that has waited
+ * longest for its head (other than self), claiming its head_since_ms so it
+ * counts no more in g->heads. They have had the longest to send a head; a
+ * normal client sends its own within milliseconds and leaves that state at
+ * once. Returns false when there is none. */
+static bool api_guard_cull(struct api_guard *g, const struct api_conn *self)
+{
+	for (;;) {
+		struct api_conn *c, *oldest = NULL;
+		int64_t since = INT64_MAX;
+		LIST_FOREACH(c, &g->conns, link)
+		{
+			int64_t t = atomic_load(&c->head_since_ms);
+			if (c != self && c->fd >= 0 && t != 0 && t < since) {
+				since = t;
+				oldest = c;
+			}
+		}
+		if (oldest == NULL)
+			return false;
+		/* Its head may have come in meanwhile: then look again. */
+		if (atomic_compare_exchange_strong(&oldest->head_since_ms, &since, 0)) {
+			atomic_fetch_sub(&g->heads, 1);
+			atomic_store(&oldest->deadline_ms, 0);
+			shutdown(oldest->fd, SHUT_RDWR);
+			atomic_fetch_add(&g->head_culled, 1);
+			return true;
+		}
+	}
+}
+
 /* Marks whether c waits for a head from now, keeping g->heads in step; on
- * the connection's worker only. Wakes the sweeper when the heads pass
- * g->max_heads. */
+ * the connection's worker only. When the heads pass g->max_heads, the
+ * oldest of them is closed at once: one in, one out. */
 static void api_conn_head(struct api_guard *g, struct api_conn *c, bool waiting)
 {
 	int64_t was = atomic_exchange(&c->head_since_ms, waiting ? clock_mono_ms() : 0);
 	if (waiting && was == 0) {
 		if (atomic_fetch_add(&g->heads, 1) + 1 > g->max_heads) {
 			pthread_mutex_lock(&g->lock);
-			g->cull = true;
-			pthread_cond_signal(&g->wake);
+			while (atomic_load(&g->heads) > g->max_heads && api_guard_cull(g, c))
+				;
 			pthread_mutex_unlock(&g->lock);
 		}
 	} else if (!waiting && was != 0) {
@@ -149,8 +180,7 @@ static void api_conn_head(struct api_guard *g, struct api_conn *c, bool waiting)
 
 /* Sets conn's deadline for what it now waits for (g's head or body
  * deadline from now; none while answering). */
-static void api_conn_phase(struct api_guard *g, struct MHD_Connection *conn,
-                           enum api_conn_wait w)
+static void api_conn_phase(struct api_guard *g, struct MHD_Connection *conn, enum api_conn_wait w)
 {
 	struct api_conn *c = api_conn_of(conn);
 	if (c == NULL)
@@ -192,53 +222,9 @@ static void api_notify_connection(void *cls, struct MHD_Connection *conn, void *
 	*socket_context = NULL;
 }
 
-static int api_head_older(const void *a, const void *b)
-{
-	int64_t x = atomic_load(&(*(struct api_conn *const *)a)->head_since_ms);
-	int64_t y = atomic_load(&(*(struct api_conn *const *)b)->head_since_ms);
-	return (x > y) - (x < y);
-}
-
-/* Under g->lock, on the sweeper: when more than g->max_heads connections
- * wait for their head, shuts down the oldest of them until three quarters
- * of max_heads are left (they have had the longest to send a head; a normal
- * client sends its own within milliseconds and leaves that state at once).
- * Returns how many it closed. */
-static int api_guard_cull(struct api_guard *g)
-{
-	if (atomic_load(&g->heads) <= g->max_heads)
-		return 0;
-	size_t n = 0, cap = (size_t)atomic_load(&g->heads) + 64;
-	struct api_conn **v = xmalloc(cap * sizeof *v);
-	struct api_conn *c;
-	LIST_FOREACH(c, &g->conns, link)
-	{
-		/* deadline 0: already shut down, or no longer waiting. */
-		if (n < cap && c->fd >= 0 && atomic_load(&c->head_since_ms) != 0 &&
-		    atomic_load(&c->deadline_ms) != 0)
-			v[n++] = c;
-	}
-	int closed = 0;
-	size_t keep = (size_t)g->max_heads * 3 / 4;
-	if (n > keep) {
-		qsort(v, n, sizeof *v, api_head_older);
-		for (size_t i = 0; i < n - keep; i++) {
-			/* A head may have come in since: only shut a waiting one. */
-			if (atomic_load(&v[i]->head_since_ms) == 0)
-				continue;
-			atomic_store(&v[i]->deadline_ms, 0);
-			if (shutdown(v[i]->fd, SHUT_RDWR) == 0 || errno == ENOTCONN)
-				closed++;
-		}
-	}
-	free(v);
-	return closed;
-}
-
 /* The sweeper: every tick, shuts down the sockets of connections past their
- * deadline; woken at once when too many wait for their head
- * (api_guard_cull). Owns nothing but its loop; the list belongs to
- * guard->lock. */
+ * deadline and logs the heads culled since its last line. Owns nothing but
+ * its loop; the list belongs to guard->lock. */
 static void *api_sweeper(void *arg)
 {
 	struct api_guard *g = arg;
@@ -252,19 +238,18 @@ static void *api_sweeper(void *arg)
 			ts.tv_sec++;
 			ts.tv_nsec -= 1000000000L;
 		}
-		if (!g->cull)
-			pthread_cond_timedwait(&g->wake, &g->lock, &ts);
-		g->cull = false;
+		pthread_cond_timedwait(&g->wake, &g->lock, &ts);
 		if (g->stop)
 			break;
-		int culled = api_guard_cull(g);
-		if (culled > 0) {
-			uint64_t total =
-			    atomic_fetch_add(&g->head_culled, (uint64_t)culled) + (uint64_t)culled;
+		uint64_t culled = atomic_load(&g->head_culled);
+		if (culled > g->head_culled_logged) {
+			/* One line a tick at most, like the deadline's. */
+			uint64_t n = culled - g->head_culled_logged;
+			g->head_culled_logged = culled;
 			pthread_mutex_unlock(&g->lock);
-			log_warn("http: too many connections waiting for their request head: "
-			         "closed the %d oldest (%llu since start)",
-			         culled, (unsigned long long)total);
+			log_warn("http: over %d connections waiting for their request head: closed "
+			         "the %llu oldest (%llu since start)",
+			         g->max_heads, (unsigned long long)n, (unsigned long long)culled);
 			pthread_mutex_lock(&g->lock);
 		}
 		int64_t now = clock_mono_ms();
