@@ -48,6 +48,8 @@ static int cmd_printers(struct cc *c, int argc, char **argv)
 	}
 	struct printer_state st;
 	char err[256] = "";
+	/* Named as the office names it; the address only when it has no name. */
+	char *name = cc_printer_name(c, dest);
 	printer_query_state(dest, 5000, &st, err, sizeof err);
 	if (c->json) {
 		json_t *j = json_pack(
@@ -62,7 +64,7 @@ static int cmd_printers(struct cc *c, int argc, char **argv)
 		json_decref(j);
 	} else {
 		printf(
-		    T(c, "Máy in của quầy: %s (%s)\n", "This counter's printer: %s (%s)\n"), dest,
+		    T(c, "Quầy này in trên %s (%s)\n", "This counter prints on %s (%s)\n"), name,
 		    source == CC_PRINTER_CONFIG ? T(c, "đặt trên máy này", "set on this computer")
 		    : source == CC_PRINTER_COUNTER
 		        ? T(c, "do máy chủ gán cho quầy", "assigned to the counter by the server")
@@ -88,9 +90,12 @@ static int cmd_printers(struct cc *c, int argc, char **argv)
 	if (!st.reachable)
 		rc = cc_fail(
 		    c, CC_ERR,
-		    T(c, "Máy in %s không kết nối được (%s): kiểm tra nguồn điện và cáp mạng.",
-		      "The printer %s cannot be reached (%s): check its power and network."),
-		    dest, err);
+		    T(c, "Không kết nối được %s%s%s%s: kiểm tra nguồn điện và cáp mạng.",
+		      "The printer %s cannot be reached%s%s%s: check its power and network."),
+		    name, c->lang == CC_EN || c->verbose ? " (" : "",
+		    c->lang == CC_EN || c->verbose ? err : "",
+		    c->lang == CC_EN || c->verbose ? ")" : "");
+	free(name);
 	free(dest);
 	return rc;
 }

@@ -186,6 +186,11 @@ enum cc_printer_source {
  * Returns a malloc'd target and sets *source, or NULL when there is none (why
  * filled). */
 char *cc_printer_dest(struct cc *c, enum cc_printer_source *source, char *why, size_t why_size);
+/* What the clerk calls the destination dest: 'máy in "NAME"' with the
+ * office's name of the printer whose target it is (GET /printers), else dest
+ * itself (a CUPS queue or a URI set on this computer). Returns a malloc'd
+ * string; caller frees. */
+char *cc_printer_name(struct cc *c, const char *dest);
 /* Prints the rating slip (phiếu đánh giá: the link's QR code and its token as
  * a short code) of dossier (the staff view) on this counter's ticket printer,
  * else the office default; link is the answer of POST .../rating-link.

@@ -152,10 +152,7 @@ static int print_render(struct cc *c, json_t *dossier, const char *form, const c
 	return st == PRINTER_OK ? CC_OK : CC_ERR;
 }
 
-/* What the clerk calls the destination dest: the office's name of the
- * printer whose target it is (GET /printers), else dest itself (a CUPS queue
- * or a URI set on this computer). Returns a malloc'd string; caller frees. */
-static char *print_dest_name(struct cc *c, const char *dest)
+char *cc_printer_name(struct cc *c, const char *dest)
 {
 	json_t *list = NULL, *p;
 	size_t i;
@@ -204,7 +201,7 @@ int cc_print_form(struct cc *c, json_t *dossier, const char *form, const char *s
 	free(pdf);
 	if (dest && printed == copies) {
 		if (!c->json) {
-			char *name = print_dest_name(c, dest);
+			char *name = cc_printer_name(c, dest);
 			printf(T(c, "Đã in %s của hồ sơ %s (%d bản) trên %s.\n",
 			         "Printed %s of dossier %s (%d copies) on %s.\n"),
 			       cc_form_text(form), code, copies, name);
@@ -320,8 +317,9 @@ int cc_print_rating_slip(struct cc *c, json_t *dossier, json_t *link)
 		                 code, cc_str(json_object_get(dossier, "procedure"), "name", ""));
 		/* The short address and the code below, never the long link:
 		 * a URL broken across lines cannot be typed. */
-		caption = xasprintf("Quét mã QR bằng điện thoại, hoặc mở %s/rate và nhập mã dưới đây",
-		                    cc_server(c));
+		caption =
+		    xasprintf("Quét mã QR bằng điện thoại, hoặc mở %s/rate và nhập mã dưới đây",
+		              cc_server(c));
 		char *label = xasprintf("Mã đánh giá (dùng đến %s):", until);
 		struct printer_slip slip = {
 		    .office_name = cc_str(json_object_get(queue, "office"), "name", NULL),
@@ -352,7 +350,7 @@ int cc_print_rating_slip(struct cc *c, json_t *dossier, json_t *link)
 	int rc = CC_OK;
 	if (dest && st == PRINTER_OK) {
 		if (!c->json) {
-			char *name = print_dest_name(c, dest);
+			char *name = cc_printer_name(c, dest);
 			printf(T(c, "Đã in phiếu đánh giá của hồ sơ %s trên %s (mã %s).\n",
 			         "Printed the rating slip of dossier %s on %s (code %s).\n"),
 			       code, name, grouped);

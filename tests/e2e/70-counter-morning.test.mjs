@@ -142,7 +142,8 @@ test('printer away: saved, exit 7, the message says how to reprint; print reprin
     assert.equal(s.sql(`SELECT count(*) AS n FROM dossiers WHERE code = '${code}'`)[0].n, 1, 'saved');
     const st = await clerk.run(['printers']);
     assert.equal(st.status, 1);
-    assert.match(st.stderr, /không kết nối được/);
+    assert.match(st.stderr, /Không kết nối được máy in "quay-1": kiểm tra nguồn điện/);
+    assert.doesNotMatch(st.stderr, /ipp:\/\/|[Cc]onnect/, 'the name, in Vietnamese only');
     printer.on();
     off = false;
     const n = printer.pdfs().length;

@@ -87,6 +87,9 @@ test('a dossier moves on from the counter: return says the next step, handover b
   assert.match(r.stdout, /Đã trả kết quả hồ sơ/);
   assert.match(r.stdout, /trên máy in "quay-1"/, 'the printer by its name');
   assert.doesNotMatch(r.stdout, /ipp:\/\//);
+  r = ok(await clerk.run(['printers']));
+  assert.match(r.stdout, /Quầy này in trên máy in "quay-1" \(do máy chủ gán cho quầy\)/);
+  assert.doesNotMatch(r.stdout, /ipp:\/\//);
 });
 
 test('server down and a bad group: Vietnamese only, no machine code nor English', async () => {
