@@ -22,16 +22,18 @@ static const char *return_next_step(struct cc *c, const char *status)
 		         "Next: hand it over to the processing office: motcua-counter handover "
 		         "CODE OFFICE (its code or name).");
 	if (strcmp(status, "in_process") == 0 || strcmp(status, "interagency") == 0)
-		return T(c,
-		         "Hồ sơ đang được phòng chuyên môn giải quyết; khi xong, chuyên viên ghi có "
-		         "kết quả (motcua-counter result-ready MÃ-HỒ-SƠ) rồi mới trả được.",
-		         "The office is processing it; when done, the specialist records the result "
-		         "(motcua-counter result-ready CODE), then it can be handed over.");
+		return T(
+		    c,
+		    "Hồ sơ đang được phòng chuyên môn giải quyết; khi xong, chuyên viên ghi có "
+		    "kết quả (motcua-counter result-ready MÃ-HỒ-SƠ) rồi mới trả được.",
+		    "The office is processing it; when done, the specialist records the result "
+		    "(motcua-counter result-ready CODE), then it can be handed over.");
 	if (strcmp(status, "supplement_requested") == 0)
 		return T(c, "Đang chờ người dân bổ sung giấy tờ.",
 		         "Waiting for the applicant's missing documents.");
 	if (strcmp(status, "awaiting_payment") == 0)
-		return T(c, "Đang chờ người dân nộp phí, lệ phí.", "Waiting for the fees to be paid.");
+		return T(c, "Đang chờ người dân nộp phí, lệ phí.",
+		         "Waiting for the fees to be paid.");
 	return T(c, "Hồ sơ này không còn kết quả để trả.", "This dossier has no result to return.");
 }
 

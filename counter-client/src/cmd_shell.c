@@ -157,8 +157,8 @@ static void shell_draw(struct shell *sh, bool force)
 		struct tm tm;
 		gmtime_r(&now, &tm);
 		strftime(t, sizeof t, "%H:%M:%S", &tm);
-		printf("%s%s[%s] %s\n", sh->tty ? "\r\033[K" : "", sh->prompted && !sh->tty ? "\n" : "",
-		       t, line);
+		printf("%s%s[%s] %s\n", sh->tty ? "\r\033[K" : "",
+		       sh->prompted && !sh->tty ? "\n" : "", t, line);
 		sh->prompted = false;
 		shell_prompt(sh);
 		free(sh->last_line);
@@ -190,10 +190,12 @@ static void shell_help(struct cc *c)
 	    "%s\n",
 	    T(c,
 	      "n = gọi số tiếp theo · r = gọi lại · x = vắng mặt · j SỐ = xếp lại số vắng mặt · "
-	      "f = kết thúc (f hủy: hủy lượt) · t NHÓM|QUẦY = chuyển · o = mở quầy · p = tạm dừng · "
+	      "f = kết thúc (f hủy: hủy lượt) · t NHÓM|QUẦY = chuyển · o = mở quầy · p = tạm dừng "
+	      "· "
 	      "s = trạng thái · q = thoát · ? = trợ giúp",
 	      "n = next · r = recall · x = no-show · j NUMBER = rejoin a no-show · f = finish (f "
-	      "removed: cancel) · t GROUP|COUNTER = transfer · o = open · p = pause · s = status · q = "
+	      "removed: cancel) · t GROUP|COUNTER = transfer · o = open · p = pause · s = status · "
+	      "q = "
 	      "quit · "
 	      "? = help"));
 }

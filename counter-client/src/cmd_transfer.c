@@ -20,5 +20,6 @@ static int cmd_transfer(struct cc *c, int argc, char **argv)
 const struct cc_command cmd_transfer_entry = {
     "transfer", "GROUP|COUNTER",
     "Chuyển số đang ở quầy sang nhóm khác (tên hoặc mã nhóm) hoặc sang một quầy (số quầy).",
-    "Transfer the ticket at the counter to another group (its name or code) or counter (its number).",
+    "Transfer the ticket at the counter to another group (its name or code) or counter (its "
+    "number).",
     cmd_transfer};

@@ -273,8 +273,8 @@ int cc_api_quiet(struct cc *c, const char *method, const char *path, json_t **ou
 	*out = NULL;
 	cc_request(c, method, path, NULL, &resp);
 	int rc = resp.status >= 200 && resp.status < 300 ? CC_OK
-	         : resp.status == 0                       ? CC_UNREACHABLE
-	                                                  : CC_REFUSED;
+	         : resp.status == 0                      ? CC_UNREACHABLE
+	                                                 : CC_REFUSED;
 	if (rc == CC_OK) {
 		*out = resp.json ? resp.json : json_object();
 		resp.json = NULL;

@@ -9,23 +9,24 @@
 #include "util/xmalloc.h"
 
 static const struct cc_command *const commands[] = {
-    &cmd_login_entry,       &cmd_logout_entry, &cmd_counter_entry, &cmd_status_entry,
-    &cmd_next_entry,        &cmd_recall_entry, &cmd_no_show_entry, &cmd_rejoin_entry,
-    &cmd_transfer_entry,    &cmd_finish_entry, &cmd_intake_entry,  &cmd_return_entry,
-    &cmd_rating_slip_entry, &cmd_lookup_entry, &cmd_print_entry,   &cmd_reprint_entry,
-    &cmd_printers_entry,    &cmd_shell_entry,   &cmd_handover_entry, &cmd_result_ready_entry,
+    &cmd_login_entry,       &cmd_logout_entry, &cmd_counter_entry,  &cmd_status_entry,
+    &cmd_next_entry,        &cmd_recall_entry, &cmd_no_show_entry,  &cmd_rejoin_entry,
+    &cmd_transfer_entry,    &cmd_finish_entry, &cmd_intake_entry,   &cmd_return_entry,
+    &cmd_rating_slip_entry, &cmd_lookup_entry, &cmd_print_entry,    &cmd_reprint_entry,
+    &cmd_printers_entry,    &cmd_shell_entry,  &cmd_handover_entry, &cmd_result_ready_entry,
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 
 static void main_usage(struct cc *c, FILE *f)
 {
-	fprintf(
-	    f, "%s",
-	    T(c,
-	      "Cách dùng: motcua-counter [--server URL] [--json] [--verbose] [--lang vi|en] [--config-dir DIR] "
-	      "LỆNH …\n\nCác lệnh:\n",
-	      "Usage: motcua-counter [--server URL] [--json] [--verbose] [--lang vi|en] [--config-dir DIR] "
-	      "COMMAND …\n\nCommands:\n"));
+	fprintf(f, "%s",
+	        T(c,
+	          "Cách dùng: motcua-counter [--server URL] [--json] [--verbose] [--lang vi|en] "
+	          "[--config-dir DIR] "
+	          "LỆNH …\n\nCác lệnh:\n",
+	          "Usage: motcua-counter [--server URL] [--json] [--verbose] [--lang vi|en] "
+	          "[--config-dir DIR] "
+	          "COMMAND …\n\nCommands:\n"));
 	for (size_t i = 0; i < NCOMMANDS; i++)
 		fprintf(f, "  %-10s %s\n", commands[i]->name,
 		        T(c, commands[i]->summary_vi, commands[i]->summary_en));
