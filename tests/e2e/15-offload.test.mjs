@@ -300,6 +300,40 @@ test('kiosks beyond the pool threads on a silent printer: each answered within i
   assert.equal(q.json.groups.find((g) => g.code === 'TK').waiting, 0);
 });
 
+test('wrong logins from 40 addresses at once: a staff login still gets in (waits its turn, no 503)', async () => {
+  // 40 clients, each from its own address, log in with a wrong password in
+  // a loop (at most 20 times, at most 6 s): more at once than the cpu pool
+  // runs and once queued.
+  let stop = false;
+  const wrong = { n: 0, statuses: {} };
+  const attacker = async (i) => {
+    for (let k = 0; k < 20 && !stop; k++) {
+      const r = await call('POST', '/api/v1/session', { from: `127.0.3.${i + 1}`, body: { username: `nobody${i}_${k}`, password: 'wrong-pass-1' } });
+      wrong.n++;
+      wrong.statuses[r.status] = (wrong.statuses[r.status] ?? 0) + 1;
+    }
+  };
+  const attackers = Array.from({ length: 40 }, (_, i) => attacker(i));
+  const timer = setTimeout(() => { stop = true; }, 6000);
+  try {
+    // The clerk tries as the flood starts, then every 300 ms.
+    const logins = [];
+    for (let k = 0; k < 5; k++) {
+      const r = await call('POST', '/api/v1/session', { from: '127.0.0.60', body: { username: 'clerk1', password: PASSWORDS.clerk1 } });
+      logins.push(r);
+      await new Promise((res) => setTimeout(res, 300));
+    }
+    console.log(`staff logins beside ${wrong.n} wrong ones so far: ${logins.map((r) => `${r.status}/${r.ms.toFixed(0)} ms`).join(', ')}`);
+    for (const r of logins) assert.equal(r.status, 201, r.text);
+  } finally {
+    stop = true;
+    clearTimeout(timer);
+    await Promise.all(attackers);
+  }
+  console.log('wrong logins answered', JSON.stringify(wrong.statuses));
+  assert.ok(!wrong.statuses[500], 'no 5xx but 503');
+});
+
 test('SIGTERM while kiosks wait on the printer: every kiosk is answered, the server stops cleanly', async () => {
   const tickets = () => s.sql('SELECT count(*) AS n FROM tickets')[0].n;
   const start = tickets();

@@ -22,7 +22,10 @@ struct idem_seal;
 #define API_LOGINS_PER_MINUTE 30
 /* The offload pools (api/offload.h): threads and waiting jobs beyond them. */
 #define API_CPU_POOL_THREADS 2
-#define API_CPU_POOL_QUEUE 32
+/* Logins from many addresses at once wait their turn rather than being
+ * refused at once; one that waited API_CPU_POOL_MAX_WAIT_MS gets 503. */
+#define API_CPU_POOL_QUEUE 128
+#define API_CPU_POOL_MAX_WAIT_MS 5000
 #define API_IO_POOL_THREADS 8
 #define API_IO_POOL_QUEUE 16
 

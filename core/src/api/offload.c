@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "api/api_internal.h"
+#include "util/clock.h"
 #include "util/enforce.h"
 #include "util/log.h"
 #include "util/xmalloc.h"
@@ -62,11 +63,21 @@ struct offload {
 	pthread_cond_t cond;
 	TAILQ_HEAD(, offload_job) queue; /* posted, not yet running */
 	int load;                        /* reserved + queued + running */
+	int max_wait_ms;                 /* offload_set_max_wait; 0: none */
 	int reserved;                    /* taken, not yet posted */
 	int live;                        /* jobs not yet freed: their request not yet completed */
 	pthread_cond_t drained;          /* signalled as live falls; waited on by offload_stop */
 	bool stopping;
 };
+
+/* Sets r's answer: 503 server_busy with Retry-After. */
+static void offload_refuse(struct http_request *r)
+{
+	http_reply_fail(r, MC_ERR_UNAVAILABLE, "server_busy",
+	                "Máy chủ đang bận, vui lòng thử lại sau giây lát",
+	                "The server is busy; retry in a moment");
+	r->retry_after = OFFLOAD_RETRY_AFTER_S;
+}
 
 static void *offload_thread(void *arg)
 {
@@ -86,11 +97,15 @@ static void *offload_thread(void *arg)
 		TAILQ_REMOVE(&o->queue, job, entry);
 		ENFORCE(job->state == OFFLOAD_QUEUED, "offload ownership rule");
 		job->state = OFFLOAD_RUNNING;
+		int max_wait = o->max_wait_ms;
 		pthread_mutex_unlock(&o->lock);
 
 		struct http_request *r = job->r;
 		struct MHD_Connection *conn = r->conn;
-		job->run(o->api, r, job->arg);
+		if (max_wait > 0 && clock_mono_ms() - r->started_ms > max_wait)
+			offload_refuse(r);
+		else
+			job->run(o->api, r, job->arg);
 		if (r->status == 0 && r->prepared == NULL) {
 			log_error("offload %s: a job set no response", o->name);
 			http_reply_fail(r, MC_ERR_INTERNAL, "internal", "Lỗi máy chủ",
@@ -138,6 +153,13 @@ struct offload *offload_start(const char *name, struct api *api, int threads, in
 		o->nthreads++;
 	}
 	return o;
+}
+
+void offload_set_max_wait(struct offload *o, int ms)
+{
+	pthread_mutex_lock(&o->lock);
+	o->max_wait_ms = ms > 0 ? ms : 0;
+	pthread_mutex_unlock(&o->lock);
 }
 
 void offload_stop(struct offload *o)
@@ -195,10 +217,7 @@ bool offload_request(struct offload *o, struct http_request *r, offload_fn run, 
 	if (!ok) {
 		if (free_arg)
 			free_arg(arg);
-		http_reply_fail(r, MC_ERR_UNAVAILABLE, "server_busy",
-		                "Máy chủ đang bận, vui lòng thử lại sau giây lát",
-		                "The server is busy; retry in a moment");
-		r->retry_after = OFFLOAD_RETRY_AFTER_S;
+		offload_refuse(r);
 		return false;
 	}
 	struct offload_job *job = xcalloc(1, sizeof *job);

@@ -49,6 +49,10 @@ typedef void (*offload_fn)(struct api *api, struct http_request *r, void *arg);
  * running). */
 struct offload *offload_start(const char *name, struct api *api, int threads, int queue_max,
                               bool low_priority);
+/* Bounds how long a job may wait for a thread, counted from its request's
+ * arrival (r->started_ms): one that gets a thread later is answered 503
+ * server_busy (Retry-After) without running. 0 (the default): no bound. */
+void offload_set_max_wait(struct offload *o, int ms);
 /* Refuses new jobs (503 server_busy from then on), runs every job already
  * taken to its end (resuming its connection) and joins the threads. The pool
  * stays valid for offload_request until offload_free. NULL is a no-op. */

@@ -1064,6 +1064,7 @@ enum mc_err api_start(struct store *st, const struct api_config *cfg, struct api
 		log_error("cannot start the offload pools");
 		abort();
 	}
+	offload_set_max_wait(api->cpu_pool, API_CPU_POOL_MAX_WAIT_MS);
 
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
 	                 MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
