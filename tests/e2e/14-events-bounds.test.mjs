@@ -303,3 +303,38 @@ test('many streams closed together are all forgotten within seconds', async () =
     q.cleanup();
   }
 });
+
+test('a staff stream ends at its next event once its session has idled out', async () => {
+  const q = await startServer({ args: ['--test-clock', '--heartbeat-ms', '600000'] });
+  try {
+    const t0 = Math.floor(Date.now() / 1000);
+    const setClock = async (t) => {
+      delete q.tokens.admin; // the admin's own session idles too
+      const r = await q.as('admin', 'PUT', '/api/v1/test/clock', { body: { now: t } });
+      assert.equal(r.status, 200, r.text);
+      delete q.tokens.admin;
+    };
+    await setClock(t0);
+    const sup = subscribe(q, await q.login('sup'));
+    await sup.until((e) => e.length >= 1);
+    const board = subscribe(q, q.devices['board-1']);
+    await board.until((e) => e.length >= 1);
+    // An event while the session is live reaches the supervisor.
+    assert.equal((await q.as('kiosk-1', 'POST', '/api/v1/tickets', { body: { group: 'CT' } })).status, 201);
+    await sup.until((e) => deltas(e).length >= 1);
+    // Thirty-one idle minutes later the session has ended: the next event ends its stream.
+    await setClock(t0 + 31 * 60);
+    const late = async () => {
+      assert.equal((await q.as('kiosk-1', 'POST', '/api/v1/tickets', { body: { group: 'CT' } })).status, 201);
+      return Promise.race([sup.ended.then(() => true), new Promise((r) => setTimeout(r, 500, false))]);
+    };
+    await until(late, 'the idled-out session\'s stream ended', 5000);
+    assert.ok(deltas(sup.events).length <= 3, `the ended session still got ${deltas(sup.events).length} events`);
+    // A board never idles: it got every event.
+    await board.until((e) => deltas(e).length >= 2);
+    board.close();
+  } finally {
+    await q.stop();
+    q.cleanup();
+  }
+});

@@ -53,6 +53,9 @@
  * has gone: a suspended stream is not polled by MHD, so without the look its
  * place would stay taken until the next heartbeat writes to it. */
 #define BUS_REAP_MS 1000
+/* A staff stream's session (it may idle out or reach its last hour) is
+ * checked as the stream wakes, at most this often (milliseconds). */
+#define BUS_SESSION_CHECK_MS 1000
 
 struct bus_msg {
 	int64_t id;
@@ -87,6 +90,7 @@ struct sse_sub {
 	bool suspended;             /* [lock] waiting in MHD for bus_wake_locked */
 	struct strbuf pending;      /* [reader] bytes produced, not yet taken by MHD */
 	size_t pending_off;         /* [reader] */
+	int64_t checked_ms;         /* [reader] monotonic time its token was last checked */
 	pthread_t reader;           /* [reader] set at the first read */
 	bool reader_known;          /* [reader] */
 	LIST_ENTRY(sse_sub) entry;  /* [lock] in bus->subs */
@@ -340,6 +344,14 @@ static void bus_on_commit(void *ctx, struct store *st, const struct store_event 
 	}
 	pthread_mutex_unlock(&bus->lock);
 	free(msgs);
+}
+
+/* A monotonic clock in milliseconds. */
+static int64_t bus_mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /* ts advanced by ms milliseconds. */
@@ -599,6 +611,7 @@ struct sse_sub *bus_subscribe(struct bus *bus, struct MHD_Connection *conn,
 	/* The snapshot as of snap_event; anything later comes from the ring. */
 	bus_format(&s->pending, snap_event, "snapshot", snap);
 	free(snap);
+	s->checked_ms = bus_mono_ms(); /* the request's token was just resolved */
 
 	pthread_mutex_lock(&bus->lock);
 	s->last_id = snap_event;
@@ -632,7 +645,7 @@ static bool bus_collect_locked(struct bus *bus, struct sse_sub *s)
 static bool bus_token_still_valid(struct bus *bus, struct sse_sub *s)
 {
 	struct principal who;
-	if (!store_token_resolve(bus->st, s->token, &who))
+	if (!store_token_check(bus->st, s->token, &who))
 		return false;
 	return strcmp(who.actor, s->principal) == 0 && who.role == s->role;
 }
@@ -669,8 +682,15 @@ static ssize_t bus_stream_read(void *cls, uint64_t pos, char *buf, size_t max)
 		bool check = s->recheck;
 		s->recheck = false;
 		pthread_mutex_unlock(&bus->lock);
-		/* Outside bus->lock: the check reads the database (and may touch
-		 * a session), and the writer lock comes before bus->lock. */
+		/* A staff session also ends by itself (idle, or its last hour):
+		 * checked as the stream wakes, at most every BUS_SESSION_CHECK_MS. */
+		int64_t now_ms = bus_mono_ms();
+		if ((s->role & ROLE_STAFF) && now_ms - s->checked_ms >= BUS_SESSION_CHECK_MS)
+			check = true;
+		if (check)
+			s->checked_ms = now_ms;
+		/* Outside bus->lock: the check reads the database, and the writer
+		 * lock comes before bus->lock. */
 		if (check && !bus_token_still_valid(bus, s)) {
 			pthread_mutex_lock(&bus->lock);
 			bus->freed += freed;

@@ -304,7 +304,10 @@ enum mc_err store_session_open(struct store *st, const char *username, const cha
 	return MC_OK;
 }
 
-bool store_token_resolve(struct store *st, const char *token, struct principal *who)
+/* store_token_resolve and store_token_check: touch says whether this use
+ * moves a session's idle end. */
+static bool auth_token_resolve(struct store *st, const char *token, struct principal *who,
+                               bool touch)
 {
 	struct store_conn *c = store_read_conn(st);
 	char th[65];
@@ -331,6 +334,8 @@ bool store_token_resolve(struct store *st, const char *token, struct principal *
 		found = true;
 	}
 	sqlite3_reset(s);
+	if (found && !touch)
+		return true;
 	if (found) {
 		/* Used now: the idle end moves, written back at most once a minute. */
 		int64_t ttl = store_setting_int(st, "session_ttl_hours", 12) * 3600;
@@ -356,6 +361,16 @@ bool store_token_resolve(struct store *st, const char *token, struct principal *
 	}
 	sqlite3_reset(s);
 	return found;
+}
+
+bool store_token_resolve(struct store *st, const char *token, struct principal *who)
+{
+	return auth_token_resolve(st, token, who, true);
+}
+
+bool store_token_check(struct store *st, const char *token, struct principal *who)
+{
+	return auth_token_resolve(st, token, who, false);
 }
 
 enum mc_err store_session_close(struct store *st, const char *token, struct mc_error *err)

@@ -44,6 +44,9 @@ enum mc_err store_session_open(struct store *st, const char *username, const cha
  * forward, written at most once a minute per session (a short write
  * transaction then; every other call only reads). Device tokens never idle. */
 bool store_token_resolve(struct store *st, const char *token, struct principal *who);
+/* As store_token_resolve, but a read only: a staff session's idle end does
+ * not move (an open event stream checking its token is not a use). */
+bool store_token_check(struct store *st, const char *token, struct principal *who);
 /* Ends the session of token; MC_OK also when it was already gone. */
 enum mc_err store_session_close(struct store *st, const char *token, struct mc_error *err);
 
