@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { startServer, cli } from './lib/harness.mjs';
+import { startServer, cli, ADMIN_PASSWORD } from './lib/harness.mjs';
 import { DOSSIER_BUNDLE } from './lib/dossier-bundle.mjs';
 
 const applicant = (name, id) => ({ name, id_number: id, address: 'Khối 2, thị trấn Khe Sanh', phone: '0912345678' });
@@ -88,7 +88,10 @@ test('without the key file that sealed them, old keys are refused politely', asy
 test('a malformed key file stops the server at start with a clear reason', () => {
   const bad = path.join(s.dir, 'bad.idem-key');
   writeFileSync(bad, 'not a key\n', { mode: 0o600 });
-  const r = cli(['serve', '--db', s.db, '--port', '0', '--idempotency-key-file', bad]);
+  // A database of its own: the harness's is served already (one server a file).
+  const db = path.join(s.dir, 'other.db');
+  assert.equal(cli(['init', '--db', db, '--password-stdin'], { input: `${ADMIN_PASSWORD}\n` }).status, 0);
+  const r = cli(['serve', '--db', db, '--port', '0', '--idempotency-key-file', bad]);
   assert.equal(r.status, 1, r.stderr);
   assert.match(r.stderr, /idempotency_key_file/);
 });

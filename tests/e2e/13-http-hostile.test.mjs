@@ -12,7 +12,7 @@ import http from 'node:http';
 import https from 'node:https';
 import path from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
-import { startServer, BIN, PASSWORDS } from './lib/harness.mjs';
+import { startServer, BIN, PASSWORDS, ADMIN_PASSWORD, cli } from './lib/harness.mjs';
 import { DOSSIER_BUNDLE } from './lib/dossier-bundle.mjs';
 
 let s;
@@ -233,11 +233,16 @@ test('a staff token is not taken from ?access_token=; a board token is', async (
   assert.match(status.type, /^text\/event-stream/);
 });
 
-// Starts a server on the harness database with extra flags; resolves
+// Starts a server on a database of its own (the harness's is served
+// already, and one file takes one server) with extra flags; resolves
 // {proc, port, stderr()} once it prints its address.
+let spawned = 0;
 function spawnServer(args) {
+  const db = path.join(s.dir, `extra-${++spawned}.db`);
+  const init = cli(['init', '--db', db, '--password-stdin'], { input: `${ADMIN_PASSWORD}\n` });
+  if (init.status !== 0) return Promise.reject(new Error(`init: ${init.stderr}`));
   return new Promise((resolve, reject) => {
-    const proc = spawn(BIN, ['serve', '--db', s.db, '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const proc = spawn(BIN, ['serve', '--db', db, '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     proc.stderr.on('data', (d) => { err += d; });
