@@ -939,7 +939,7 @@ static enum MHD_Result api_access(void *cls, struct MHD_Connection *conn, const 
 	return api_send(api, r);
 }
 
-static void api_log(void *cls, const char *fmt, va_list ap)
+__attribute__((format(printf, 2, 0))) static void api_log(void *cls, const char *fmt, va_list ap)
 {
 	char line[512];
 	vsnprintf(line, sizeof line, fmt, ap);
