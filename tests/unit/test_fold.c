@@ -32,7 +32,9 @@ static void test_truncation_keeps_utf8_whole(void **state)
 static void test_truncation_keeps_4_byte_characters_whole(void **state)
 {
 	char out[6];
-	fold_vi("ab\xf0\x9f\x98\x80" "c", out, sizeof out); /* an emoji is 4 bytes */
+	fold_vi("ab\xf0\x9f\x98\x80"
+	        "c",
+	        out, sizeof out); /* an emoji is 4 bytes */
 	assert_string_equal(out, "ab");
 	char big[8];
 	fold_vi("Ab\xf0\x9f\x98\x80", big, sizeof big);

@@ -536,8 +536,9 @@ static void test_rating_slip(void **state)
 	char err[256] = "", *text, *qr;
 
 	(void)state;
-	assert_int_equal(printer_slip_pdf(&slip, PRINTER_PAPER_ROLL_80, &out, &len, err, sizeof err),
-	                 PRINTER_OK);
+	assert_int_equal(
+	    printer_slip_pdf(&slip, PRINTER_PAPER_ROLL_80, &out, &len, err, sizeof err),
+	    PRINTER_OK);
 	text = pdf_artifact("rating-slip", out, len);
 	assert_contains(text, "PHIẾU ĐÁNH GIÁ MỨC ĐỘ HÀI LÒNG");
 	assert_contains(text, DOSSIER_CODE);

@@ -43,7 +43,7 @@ struct api {
 	 * store/store.h). Never hold its transaction across a wait on a device. */
 	struct store *st;
 	struct bus *bus;
-	struct printing *printing;       /* api/printing.h: kiosk prints, the spool worker */
+	struct printing *printing; /* api/printing.h: kiosk prints, the spool worker */
 	/* Failure throttles (api/throttle.h); each guards itself with its own
 	 * mutex, any thread may call them. */
 	struct throttle *login_throttle; /* per account: a few tries */

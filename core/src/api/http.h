@@ -52,7 +52,7 @@ struct http_request {
 	 * refused, so nothing after it on the socket can be trusted. */
 	bool close;
 	char allow[48]; /* a 405's Allow header: the methods the path has */
-	bool stream; /* SSE: resp unused, the handler set up a subscriber */
+	bool stream;    /* SSE: resp unused, the handler set up a subscriber */
 	void *stream_ctx;
 	/* A response the handler built itself (the embedded screens: their own
 	 * headers, static bytes), queued as is with status; resp unused. */

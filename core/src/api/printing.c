@@ -615,7 +615,8 @@ enum mc_err printing_dossier_form(struct printing *p, const struct principal *wh
 		json_t *pub = NULL;
 		rc = store_dossier_public(p->st, code, secret, &pub, err);
 		json_decref(pub);
-		if (rc == MC_ERR_NOT_FOUND && store_dossier_get(p->st, code, &dossier, NULL) == MC_OK)
+		if (rc == MC_ERR_NOT_FOUND &&
+		    store_dossier_get(p->st, code, &dossier, NULL) == MC_OK)
 			rc = mc_fail(err, MC_ERR_INVALID, "wrong_secret",
 			             "Mã tra cứu không đúng với hồ sơ này",
 			             "secret is not this dossier's lookup secret");

@@ -265,11 +265,10 @@ void route_dossier_print(struct api *api, struct http_request *r)
 	}
 	struct mc_error err;
 	json_t *out = NULL;
-	enum mc_err rc =
-	    printing_dossier_form(api->printing, &r->who, r->params[0], form,
-	                          copies ? (int)json_integer_value(copies) : 1,
-	                          counter ? (int)json_integer_value(counter) : 0,
-	                          json_string_value(secret), &out, &err);
+	enum mc_err rc = printing_dossier_form(api->printing, &r->who, r->params[0], form,
+	                                       copies ? (int)json_integer_value(copies) : 1,
+	                                       counter ? (int)json_integer_value(counter) : 0,
+	                                       json_string_value(secret), &out, &err);
 	json_decref(body);
 	dossier_reply(r, rc, &err, 202, out);
 }

@@ -274,7 +274,8 @@ void route_events_get(struct api *api, struct http_request *r)
 		return;
 	}
 	struct mc_error err;
-	r->stream_ctx = bus_subscribe(api->bus, r->conn, &r->who, r->token, r->client_ip, last, &err);
+	r->stream_ctx =
+	    bus_subscribe(api->bus, r->conn, &r->who, r->token, r->client_ip, last, &err);
 	if (r->stream_ctx == NULL) {
 		http_reply_error(r, &err);
 		return;

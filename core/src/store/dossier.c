@@ -243,10 +243,10 @@ static enum mc_err dossier_ledger_assign(struct store_conn *c, const char *code,
 {
 	char day[11];
 	clock_office_date(now, day);
-	sqlite3_stmt *s = store_stmt(
-	    c, "UPDATE dossiers SET ledger_book = ?1, ledger_line = (SELECT"
-	       " coalesce(max(ledger_line), 0) + 1 FROM dossiers WHERE ledger_book = ?1)"
-	       " WHERE code = ?2 AND ledger_book IS NULL");
+	sqlite3_stmt *s =
+	    store_stmt(c, "UPDATE dossiers SET ledger_book = ?1, ledger_line = (SELECT"
+	                  " coalesce(max(ledger_line), 0) + 1 FROM dossiers WHERE ledger_book = ?1)"
+	                  " WHERE code = ?2 AND ledger_book IS NULL");
 	if (s == NULL)
 		return store_sql_error(c, "ledger", err);
 	sqlite3_bind_int(s, 1, atoi(day));
@@ -274,10 +274,11 @@ static enum mc_err dossier_duplicate_check(struct store_conn *c, const char *id_
                                            struct mc_error *err)
 {
 	sqlite3_stmt *s = store_stmt(
-	    c, "SELECT d.code, d.intake_at, d.status FROM dossiers d"
-	       " JOIN procedures p ON p.id = d.procedure_id"
-	       " WHERE d.applicant_id_number = ?1 AND p.code = ?2 AND d.intake_at >= ?3"
-	       " AND d.status <> 'rejected_at_intake' ORDER BY d.intake_at DESC, d.id DESC LIMIT 1");
+	    c,
+	    "SELECT d.code, d.intake_at, d.status FROM dossiers d"
+	    " JOIN procedures p ON p.id = d.procedure_id"
+	    " WHERE d.applicant_id_number = ?1 AND p.code = ?2 AND d.intake_at >= ?3"
+	    " AND d.status <> 'rejected_at_intake' ORDER BY d.intake_at DESC, d.id DESC LIMIT 1");
 	if (s == NULL)
 		return store_sql_error(c, "duplicate", err);
 	sqlite3_bind_text(s, 1, id_number, -1, SQLITE_STATIC);
@@ -290,9 +291,10 @@ static enum mc_err dossier_duplicate_check(struct store_conn *c, const char *id_
 		enum dossier_status status = DS_RECEIVED;
 		dossier_status_parse(store_col_text(s, 2), &status);
 		snprintf(code, sizeof code, "%s", store_col_text(s, 0));
-		dup = json_pack("{s:s, s:I, s:s, s:s}", "code", code, "intake_at",
-		                (json_int_t)sqlite3_column_int64(s, 1), "status", store_col_text(s, 2),
-		                "status_text", dossier_status_text_vi(status));
+		dup =
+		    json_pack("{s:s, s:I, s:s, s:s}", "code", code, "intake_at",
+		              (json_int_t)sqlite3_column_int64(s, 1), "status",
+		              store_col_text(s, 2), "status_text", dossier_status_text_vi(status));
 	}
 	enum mc_err rc = store_scan_end(c, s, step, "duplicate", err);
 	if (rc || dup == NULL) {
@@ -1092,12 +1094,12 @@ static json_t *dossier_row_json(struct store *st, sqlite3_stmt *s, int64_t now)
 	json_object_set_new(v, "ticket_id", opt_int(s, 26));
 	json_object_set_new(v, "received_by", json_string(store_col_text(s, 27)));
 	json_object_set_new(v, "channel", json_string(store_col_text(s, 29)));
-	json_object_set_new(v, "ledger", sqlite3_column_type(s, 30) == SQLITE_NULL
-	                                     ? json_null()
-	                                     : json_pack("{s:I, s:I}", "book",
-	                                                 (json_int_t)sqlite3_column_int64(s, 30),
-	                                                 "line",
-	                                                 (json_int_t)sqlite3_column_int64(s, 31)));
+	json_object_set_new(v, "ledger",
+	                    sqlite3_column_type(s, 30) == SQLITE_NULL
+	                        ? json_null()
+	                        : json_pack("{s:I, s:I}", "book",
+	                                    (json_int_t)sqlite3_column_int64(s, 30), "line",
+	                                    (json_int_t)sqlite3_column_int64(s, 31)));
 	json_object_set_new(v, "received_by_user", opt_json(s, 32));
 	json_object_set_new(v, "timing",
 	                    dossier_timing(st, status, sqlite3_column_int64(s, 12),
@@ -1252,8 +1254,7 @@ static int dossier_cmp_overdue(const void *a, const void *b)
 /* Sorts the staff views of all most overdue first, keeps only the at-risk
  * ones when at_risk, and appends the page [offset, offset+limit) to items
  * (new references). Returns how many were kept. all is not changed. */
-static int64_t dossier_page_overdue(json_t *all, bool at_risk, int offset, int limit,
-                                    json_t *items)
+static int64_t dossier_page_overdue(json_t *all, bool at_risk, int offset, int limit, json_t *items)
 {
 	size_t n = json_array_size(all), kept = 0;
 	json_t **v = xmalloc((n ? n : 1) * sizeof *v);

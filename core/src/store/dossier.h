@@ -50,7 +50,7 @@ struct dossier_filter {
 	int64_t due_before;                      /* 0: none */
 	int late;                                /* -1 any, 0 not late, 1 late */
 	bool at_risk;
-	bool open; /* only dossiers still in the office's hands (not result_ready nor final) */
+	bool open;     /* only dossiers still in the office's hands (not result_ready nor final) */
 	const char *q; /* a code, a phone number or an ID number */
 	enum dossier_sort {
 		DOSSIER_SORT_NEWEST,  /* intake, newest first (the default) */
