@@ -210,3 +210,116 @@ uint8_t *printer__threshold(cairo_surface_t *img, size_t *width_bytes, int *heig
 	*height = h;
 	return bits;
 }
+
+bool printer__roll_width(enum printer_paper paper, double *page_w, double *col_w)
+{
+	int dots = printer_paper_dots(paper);
+
+	if (dots == 0)
+		return false;
+	*page_w = (paper == PRINTER_PAPER_ROLL_80 ? 80 : 58) * PRINTER__MM;
+	*col_w = dots / PRINTER__ROLL_DPI * 72 - 2 * PRINTER__ROLL_PAD;
+	return true;
+}
+
+double printer__measure(double col_w, printer__roll_draw_fn draw, const void *arg)
+{
+	cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 1, 1);
+	cairo_t *cr = cairo_create(s);
+	struct printer__canvas c;
+	double h;
+
+	printer__canvas_init(&c, cr);
+	c.measure = true;
+	c.width = col_w;
+	draw(&c, arg);
+	h = c.y;
+	printer__canvas_finish(&c);
+	cairo_destroy(cr);
+	cairo_surface_destroy(s);
+	return h;
+}
+
+int printer__roll_pdf(enum printer_paper paper, const char *title, printer__roll_draw_fn draw,
+                      const void *arg, uint8_t **out, size_t *out_len, char *err, size_t err_size)
+{
+	struct printer__buf b = {0};
+	struct printer__canvas c = {0};
+	cairo_surface_t *s = NULL;
+	cairo_t *cr = NULL;
+	double page_w = 0, col_w = 0, margin = 4 * PRINTER__MM, h;
+	int rc = PRINTER_OK;
+
+	*out = NULL;
+	*out_len = 0;
+	printer__roll_width(paper, &page_w, &col_w);
+	h = printer__measure(col_w, draw, arg);
+	s = printer__pdf_surface(&b, page_w, ceil(h + 2 * margin), title);
+	cr = cairo_create(s);
+	printer__canvas_init(&c, cr);
+	c.x0 = (page_w - col_w) / 2;
+	c.width = col_w;
+	c.y = c.top = margin;
+	if (!draw(&c, arg)) {
+		rc = printer__fail(err, err_size, PRINTER_ERR_RENDER, "cannot encode the QR code");
+		goto out;
+	}
+	printer__canvas_finish(&c);
+	cairo_show_page(cr);
+	cairo_surface_finish(s);
+	if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS) {
+		rc = printer__fail(err, err_size, PRINTER_ERR_RENDER, "cairo: %s",
+		                   cairo_status_to_string(cairo_surface_status(s)));
+		goto out;
+	}
+	*out = printer__buf_take(&b, out_len);
+out:
+	printer__canvas_finish(&c);
+	cairo_destroy(cr);
+	cairo_surface_destroy(s);
+	printer__buf_free(&b);
+	return rc;
+}
+
+int printer__roll_raster(enum printer_paper paper, printer__roll_draw_fn draw, const void *arg,
+                         uint8_t **bits, size_t *width_bytes, int *height, char *err,
+                         size_t err_size)
+{
+	struct printer__canvas c = {0};
+	cairo_surface_t *s = NULL;
+	cairo_t *cr = NULL;
+	double page_w = 0, col_w = 0, scale = PRINTER__ROLL_DPI / 72, margin = 3 * PRINTER__MM;
+	int rc = PRINTER_OK, rows;
+
+	*bits = NULL;
+	*width_bytes = 0;
+	*height = 0;
+	printer__roll_width(paper, &page_w, &col_w);
+	rows = (int)ceil((printer__measure(col_w, draw, arg) + 2 * margin) * scale);
+	s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, printer_paper_dots(paper), rows);
+	cr = cairo_create(s);
+	cairo_set_source_rgb(cr, 1, 1, 1);
+	cairo_paint(cr);
+	cairo_set_source_rgb(cr, 0, 0, 0);
+	cairo_scale(cr, scale, scale);
+	printer__canvas_init(&c, cr);
+	c.snap = true;
+	c.x0 = PRINTER__ROLL_PAD;
+	c.width = col_w;
+	c.y = c.top = margin;
+	if (!draw(&c, arg)) {
+		rc = printer__fail(err, err_size, PRINTER_ERR_RENDER, "cannot encode the QR code");
+		goto out;
+	}
+	if (cairo_status(cr) != CAIRO_STATUS_SUCCESS) {
+		rc = printer__fail(err, err_size, PRINTER_ERR_RENDER, "cairo: %s",
+		                   cairo_status_to_string(cairo_status(cr)));
+		goto out;
+	}
+	*bits = printer__threshold(s, width_bytes, height);
+out:
+	printer__canvas_finish(&c);
+	cairo_destroy(cr);
+	cairo_surface_destroy(s);
+	return rc;
+}

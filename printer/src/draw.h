@@ -10,9 +10,14 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "printer/render.h"
 #include "util.h"
 
 #define PRINTER__MM (72.0 / 25.4)
+/* Resolution of the ticket printers' printheads. */
+#define PRINTER__ROLL_DPI 203.0
+/* Air left on each side of the printhead. */
+#define PRINTER__ROLL_PAD (1.5 * PRINTER__MM)
 
 enum printer__align {
 	PRINTER__ALIGN_LEFT,
@@ -80,5 +85,28 @@ cairo_surface_t *printer__pdf_surface(struct printer__buf *b, double w, double h
 /* Converts an RGB24/ARGB32 image to a 1-bit raster (MSB leftmost, 1 = black: a
  * pixel darker than mid-grey), rows packed without padding. Returns malloc'd bits. */
 uint8_t *printer__threshold(cairo_surface_t *img, size_t *width_bytes, int *height);
+
+/* Lays a roll document (queue ticket, slip) out from the cursor down; returns
+ * false when a QR code cannot be encoded. */
+typedef bool (*printer__roll_draw_fn)(struct printer__canvas *c, const void *arg);
+
+/* Page width and printable column (the printhead's width less a little air on
+ * each side) of a roll in points; returns false, leaving both untouched, for
+ * sheet paper. */
+bool printer__roll_width(enum printer_paper paper, double *page_w, double *col_w);
+/* The length in points of what draw lays out in a column col_w wide, cursor
+ * from 0, painting nothing. */
+double printer__measure(double col_w, printer__roll_draw_fn draw, const void *arg);
+/* Draws once on a PDF page as wide as the roll and as long as the layout plus
+ * margins. Returns PRINTER_OK with *out malloc'd, or PRINTER_ERR_RENDER with
+ * *out NULL and err filled. */
+int printer__roll_pdf(enum printer_paper paper, const char *title, printer__roll_draw_fn draw,
+                      const void *arg, uint8_t **out, size_t *out_len, char *err, size_t err_size);
+/* Draws once on a 203 dpi image as wide as the printhead and thresholds it
+ * (printer__threshold). Returns PRINTER_OK with *bits malloc'd, or
+ * PRINTER_ERR_RENDER with *bits NULL and err filled. paper must be a roll. */
+int printer__roll_raster(enum printer_paper paper, printer__roll_draw_fn draw, const void *arg,
+                         uint8_t **bits, size_t *width_bytes, int *height, char *err,
+                         size_t err_size);
 
 #endif

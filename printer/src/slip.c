@@ -12,9 +12,7 @@
 #include "printer/escpos.h"
 #include "util.h"
 
-#define SLIP__DPI 203.0
 #define SLIP__SANS "Noto Sans"
-#define SLIP__PAD (1.5 * PRINTER__MM)
 
 static bool slip__set(const char *s)
 {
@@ -102,123 +100,57 @@ static bool slip__draw(struct printer__canvas *c, const struct printer_slip *s)
 	return ok;
 }
 
-/* The roll a slip prints on: page and column widths in points. */
-static int slip__roll(const struct printer_slip *s, enum printer_paper paper, bool sheet_ok,
-                      double *page_w, double *col_w, char *err, size_t err_size)
+static bool slip__draw_fn(struct printer__canvas *c, const void *arg)
 {
-	if (s == NULL || !slip__set(s->title))
-		return printer__fail(err, err_size, PRINTER_ERR_INVALID, "a slip needs a title");
-	if ((paper == PRINTER_PAPER_A5 || paper == PRINTER_PAPER_A4) && sheet_ok)
-		paper = PRINTER_PAPER_ROLL_80;
-	int dots = printer_paper_dots(paper);
-	if (dots == 0)
-		return printer__fail(err, err_size, PRINTER_ERR_INVALID,
-		                     "raster slips print on 80 or 58 mm rolls only");
-	*page_w = (paper == PRINTER_PAPER_ROLL_80 ? 80 : 58) * PRINTER__MM;
-	*col_w = dots / SLIP__DPI * 72 - 2 * SLIP__PAD;
-	return PRINTER_OK;
+	return slip__draw(c, arg);
 }
 
-/* The length of the laid-out slip, cursor from 0, in points. */
-static double slip__measure(const struct printer_slip *s, double col_w)
+/* The roll a slip prints on: sheet paper falls back to the 80 mm roll when
+ * sheet_ok (a PDF preview), otherwise is refused. */
+static int slip__check(const struct printer_slip *s, enum printer_paper *paper, bool sheet_ok,
+                       char *err, size_t err_size)
 {
-	cairo_surface_t *surf = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 1, 1);
-	cairo_t *cr = cairo_create(surf);
-	struct printer__canvas c;
-	double h;
+	double page_w, col_w;
 
-	printer__canvas_init(&c, cr);
-	c.measure = true;
-	c.width = col_w;
-	slip__draw(&c, s);
-	h = c.y;
-	printer__canvas_finish(&c);
-	cairo_destroy(cr);
-	cairo_surface_destroy(surf);
-	return h;
+	if (s == NULL || !slip__set(s->title))
+		return printer__fail(err, err_size, PRINTER_ERR_INVALID, "a slip needs a title");
+	if ((*paper == PRINTER_PAPER_A5 || *paper == PRINTER_PAPER_A4) && sheet_ok)
+		*paper = PRINTER_PAPER_ROLL_80;
+	if (!printer__roll_width(*paper, &page_w, &col_w))
+		return printer__fail(err, err_size, PRINTER_ERR_INVALID,
+		                     "raster slips print on 80 or 58 mm rolls only");
+	return PRINTER_OK;
 }
 
 int printer_slip_pdf(const struct printer_slip *s, enum printer_paper paper, uint8_t **out,
                      size_t *out_len, char *err, size_t err_size)
 {
-	struct printer__buf b = {0};
-	struct printer__canvas c = {0};
-	cairo_surface_t *surf = NULL;
-	cairo_t *cr = NULL;
-	double page_w = 0, col_w = 0, margin = 4 * PRINTER__MM;
 	int rc;
 
 	*out = NULL;
 	*out_len = 0;
-	if ((rc = slip__roll(s, paper, true, &page_w, &col_w, err, err_size)) != PRINTER_OK)
+	if ((rc = slip__check(s, &paper, true, err, err_size)) != PRINTER_OK)
 		return rc;
-	double h = slip__measure(s, col_w);
-	surf = printer__pdf_surface(&b, page_w, ceil(h + 2 * margin), s->title);
-	cr = cairo_create(surf);
-	printer__canvas_init(&c, cr);
-	c.x0 = (page_w - col_w) / 2;
-	c.width = col_w;
-	c.y = c.top = margin;
-	if (!slip__draw(&c, s)) {
-		rc = printer__fail(err, err_size, PRINTER_ERR_RENDER, "cannot encode the QR code");
-		goto out;
-	}
-	printer__canvas_finish(&c);
-	cairo_show_page(cr);
-	cairo_surface_finish(surf);
-	if (cairo_surface_status(surf) != CAIRO_STATUS_SUCCESS) {
-		rc = printer__fail(err, err_size, PRINTER_ERR_RENDER, "cairo: %s",
-		                   cairo_status_to_string(cairo_surface_status(surf)));
-		goto out;
-	}
-	*out = printer__buf_take(&b, out_len);
-out:
-	printer__canvas_finish(&c);
-	cairo_destroy(cr);
-	cairo_surface_destroy(surf);
-	printer__buf_free(&b);
-	return rc;
+	return printer__roll_pdf(paper, s->title, slip__draw_fn, s, out, out_len, err, err_size);
 }
 
 int printer_slip_escpos(const struct printer_slip *s, enum printer_paper paper, uint8_t **out,
                         size_t *out_len, char *err, size_t err_size)
 {
-	struct printer__canvas c = {0};
-	cairo_surface_t *surf = NULL;
-	cairo_t *cr = NULL;
 	uint8_t *bits = NULL;
 	size_t wb = 0;
-	double page_w = 0, col_w = 0, scale = SLIP__DPI / 72, margin = 3 * PRINTER__MM;
-	int rc, rows, h = 0;
+	int rc, h = 0;
 
 	*out = NULL;
 	*out_len = 0;
-	if ((rc = slip__roll(s, paper, false, &page_w, &col_w, err, err_size)) != PRINTER_OK)
+	if ((rc = slip__check(s, &paper, false, err, err_size)) != PRINTER_OK)
 		return rc;
-	rows = (int)ceil((slip__measure(s, col_w) + 2 * margin) * scale);
-	surf = cairo_image_surface_create(CAIRO_FORMAT_RGB24, printer_paper_dots(paper), rows);
-	cr = cairo_create(surf);
-	cairo_set_source_rgb(cr, 1, 1, 1);
-	cairo_paint(cr);
-	cairo_set_source_rgb(cr, 0, 0, 0);
-	cairo_scale(cr, scale, scale);
-	printer__canvas_init(&c, cr);
-	c.snap = true;
-	c.x0 = SLIP__PAD;
-	c.width = col_w;
-	c.y = c.top = margin;
-	if (!slip__draw(&c, s)) {
-		rc = printer__fail(err, err_size, PRINTER_ERR_RENDER, "cannot encode the QR code");
-		goto out;
-	}
-	bits = printer__threshold(surf, &wb, &h);
+	rc = printer__roll_raster(paper, slip__draw_fn, s, &bits, &wb, &h, err, err_size);
+	if (rc != PRINTER_OK)
+		return rc;
 	rc = printer_escpos_encode(bits, wb, wb, h, PRINTER_ESCPOS_BAND_LINES, out, out_len);
 	if (rc != PRINTER_OK)
 		printer__fail(err, err_size, rc, "cannot encode %zu x %d raster", wb, h);
-out:
-	printer__canvas_finish(&c);
-	cairo_destroy(cr);
-	cairo_surface_destroy(surf);
 	free(bits);
 	return rc;
 }

@@ -13,9 +13,7 @@
 #include "printer/escpos.h"
 #include "util.h"
 
-#define TICKET__DPI 203.0
 #define TICKET__SANS "Noto Sans"
-#define TICKET__PAD (1.5 * PRINTER__MM)
 
 /* The ticket's strings, NFC-normalized and formatted once. */
 struct ticket__text {
@@ -194,44 +192,19 @@ static bool ticket__draw(struct printer__canvas *c, const struct ticket__text *t
 	return ok;
 }
 
-/* Page width and printable column of a roll in points. */
-static bool ticket__roll(enum printer_paper paper, double *page_w, double *col_w)
+static bool ticket__draw_fn(struct printer__canvas *c, const void *arg)
 {
-	int dots = printer_paper_dots(paper);
-
-	if (dots == 0)
-		return false;
-	*page_w = (paper == PRINTER_PAPER_ROLL_80 ? 80 : 58) * PRINTER__MM;
-	/* The printhead's width less a little air on each side. */
-	*col_w = dots / TICKET__DPI * 72 - 2 * TICKET__PAD;
-	return true;
+	return ticket__draw(c, arg);
 }
 
-/* The length of the laid-out ticket, cursor from 0, in points. */
-static double ticket__measure(const struct ticket__text *tx, double col_w)
+static int ticket__check(const struct printer_ticket *t, enum printer_paper paper, char *err,
+                         size_t err_size)
 {
-	cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 1, 1);
-	cairo_t *cr = cairo_create(s);
-	struct printer__canvas c;
-	double h;
+	double page_w, col_w;
 
-	printer__canvas_init(&c, cr);
-	c.measure = true;
-	c.width = col_w;
-	ticket__draw(&c, tx);
-	h = c.y;
-	printer__canvas_finish(&c);
-	cairo_destroy(cr);
-	cairo_surface_destroy(s);
-	return h;
-}
-
-static int ticket__check(const struct printer_ticket *t, enum printer_paper paper, double *page_w,
-                         double *col_w, char *err, size_t err_size)
-{
 	if (t == NULL || ticket__empty(t->number))
 		return printer__fail(err, err_size, PRINTER_ERR_INVALID, "ticket without number");
-	if (!ticket__roll(paper, page_w, col_w))
+	if (!printer__roll_width(paper, &page_w, &col_w))
 		return printer__fail(err, err_size, PRINTER_ERR_INVALID,
 		                     "tickets print on 80 or 58 mm rolls only");
 	return PRINTER_OK;
@@ -240,45 +213,16 @@ static int ticket__check(const struct printer_ticket *t, enum printer_paper pape
 int printer_ticket_pdf(const struct printer_ticket *t, enum printer_paper paper, uint8_t **out,
                        size_t *out_len, char *err, size_t err_size)
 {
-	struct printer__buf b = {0};
 	struct ticket__text tx;
-	struct printer__canvas c;
-	cairo_surface_t *s = NULL;
-	cairo_t *cr = NULL;
-	double page_w = 0, col_w = 0, margin = 4 * PRINTER__MM, h;
 	int rc;
 
 	*out = NULL;
 	*out_len = 0;
-	rc = ticket__check(t, paper, &page_w, &col_w, err, err_size);
+	rc = ticket__check(t, paper, err, err_size);
 	if (rc != PRINTER_OK)
 		return rc;
 	ticket__text_init(&tx, t);
-	h = ticket__measure(&tx, col_w);
-	s = printer__pdf_surface(&b, page_w, ceil(h + 2 * margin), tx.number);
-	cr = cairo_create(s);
-	printer__canvas_init(&c, cr);
-	c.x0 = (page_w - col_w) / 2;
-	c.width = col_w;
-	c.y = c.top = margin;
-	if (!ticket__draw(&c, &tx)) {
-		rc = printer__fail(err, err_size, PRINTER_ERR_RENDER, "cannot encode the QR code");
-		goto out;
-	}
-	printer__canvas_finish(&c);
-	cairo_show_page(cr);
-	cairo_surface_finish(s);
-	if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS) {
-		rc = printer__fail(err, err_size, PRINTER_ERR_RENDER, "cairo: %s",
-		                   cairo_status_to_string(cairo_surface_status(s)));
-		goto out;
-	}
-	*out = printer__buf_take(&b, out_len);
-out:
-	printer__canvas_finish(&c);
-	cairo_destroy(cr);
-	cairo_surface_destroy(s);
-	printer__buf_free(&b);
+	rc = printer__roll_pdf(paper, tx.number, ticket__draw_fn, &tx, out, out_len, err, err_size);
 	ticket__text_free(&tx);
 	return rc;
 }
@@ -287,45 +231,17 @@ int printer_ticket_raster(const struct printer_ticket *t, enum printer_paper pap
                           size_t *width_bytes, int *height, char *err, size_t err_size)
 {
 	struct ticket__text tx;
-	struct printer__canvas c;
-	cairo_surface_t *s = NULL;
-	cairo_t *cr = NULL;
-	double page_w = 0, col_w = 0, scale = TICKET__DPI / 72, margin = 3 * PRINTER__MM;
-	int rc, dots = printer_paper_dots(paper), rows;
+	int rc;
 
 	*bits = NULL;
 	*width_bytes = 0;
 	*height = 0;
-	rc = ticket__check(t, paper, &page_w, &col_w, err, err_size);
+	rc = ticket__check(t, paper, err, err_size);
 	if (rc != PRINTER_OK)
 		return rc;
 	ticket__text_init(&tx, t);
-	rows = (int)ceil((ticket__measure(&tx, col_w) + 2 * margin) * scale);
-	s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, dots, rows);
-	cr = cairo_create(s);
-	cairo_set_source_rgb(cr, 1, 1, 1);
-	cairo_paint(cr);
-	cairo_set_source_rgb(cr, 0, 0, 0);
-	cairo_scale(cr, scale, scale);
-	printer__canvas_init(&c, cr);
-	c.snap = true;
-	c.x0 = TICKET__PAD;
-	c.width = col_w;
-	c.y = c.top = margin;
-	if (!ticket__draw(&c, &tx)) {
-		rc = printer__fail(err, err_size, PRINTER_ERR_RENDER, "cannot encode the QR code");
-		goto out;
-	}
-	if (cairo_status(cr) != CAIRO_STATUS_SUCCESS) {
-		rc = printer__fail(err, err_size, PRINTER_ERR_RENDER, "cairo: %s",
-		                   cairo_status_to_string(cairo_status(cr)));
-		goto out;
-	}
-	*bits = printer__threshold(s, width_bytes, height);
-out:
-	printer__canvas_finish(&c);
-	cairo_destroy(cr);
-	cairo_surface_destroy(s);
+	rc = printer__roll_raster(paper, ticket__draw_fn, &tx, bits, width_bytes, height, err,
+	                          err_size);
 	ticket__text_free(&tx);
 	return rc;
 }
