@@ -51,7 +51,9 @@ void cc_print_json(json_t *j)
 	}
 }
 
-const char *cc_time(int64_t t, char *buf, size_t size)
+/* t (Unix seconds) as office time (UTC+7), "HH:MM dd/mm/yyyy" or with
+ * date_first "dd/mm/yyyy HH:MM"; buf empty when t is not set. Returns buf. */
+static const char *output_local_time(int64_t t, bool date_first, char *buf, size_t size)
 {
 	struct tm tm;
 	time_t local = (time_t)(t + 7 * 3600);
@@ -60,21 +62,18 @@ const char *cc_time(int64_t t, char *buf, size_t size)
 			buf[0] = '\0';
 		return buf;
 	}
-	strftime(buf, size, "%H:%M %d/%m/%Y", &tm);
+	strftime(buf, size, date_first ? "%d/%m/%Y %H:%M" : "%H:%M %d/%m/%Y", &tm);
 	return buf;
+}
+
+const char *cc_time(int64_t t, char *buf, size_t size)
+{
+	return output_local_time(t, false, buf, size);
 }
 
 const char *cc_date_time(int64_t t, char *buf, size_t size)
 {
-	struct tm tm;
-	time_t local = (time_t)(t + 7 * 3600);
-	if (t <= 0 || gmtime_r(&local, &tm) == NULL) {
-		if (size)
-			buf[0] = '\0';
-		return buf;
-	}
-	strftime(buf, size, "%d/%m/%Y %H:%M", &tm);
-	return buf;
+	return output_local_time(t, true, buf, size);
 }
 
 const char *cc_str(json_t *o, const char *key, const char *dflt)
