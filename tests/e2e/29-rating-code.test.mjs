@@ -5,33 +5,23 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { startServer, PASSWORDS } from './lib/harness.mjs';
-import { DOSSIER_BUNDLE } from './lib/dossier-bundle.mjs';
-import { TestPrinter } from './lib/printer.mjs';
-import { Clerk } from './lib/counter.mjs';
+import { startCounterOffice } from './lib/counter.mjs';
 import { SKIP, SIZES, launch, openPage } from './lib/browser.mjs';
 
+let office;
 let s;
 let printer;
 let clerk;
 let browser;
 before(async () => {
-  printer = new TestPrinter();
-  s = await startServer({
-    bundle: {
-      ...DOSSIER_BUNDLE,
-      printers: [{ name: 'quay-1', target: printer.uri, format: 'pdf', paper: '58mm' }],
-      counters: DOSSIER_BUNDLE.counters.map((c) => (c.no === 1 ? { ...c, printer: 'quay-1' } : c)),
-    },
-  });
-  clerk = new Clerk(s.base);
-  assert.equal((await clerk.login('clerk1', PASSWORDS.clerk1)).status, 0);
+  office = await startCounterOffice({ printer: { name: 'quay-1', paper: '58mm' } });
+  ({ s, printer, clerk } = office);
   assert.equal((await clerk.run(['counter', 'open', '1'])).status, 0);
   if (!SKIP) browser = await launch();
 });
 after(async () => {
   if (browser) await browser.close();
-  await s?.stop(); s?.cleanup(); printer?.stop(); clerk?.cleanup();
+  await office?.stop();
 });
 
 // A returned dossier; its rating slip's text (layout kept) and printed code.

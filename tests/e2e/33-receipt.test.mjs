@@ -9,29 +9,26 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { startServer, PASSWORDS } from './lib/harness.mjs';
-import { DOSSIER_BUNDLE } from './lib/dossier-bundle.mjs';
-import { TestPrinter, waitFor } from './lib/printer.mjs';
-import { Clerk } from './lib/counter.mjs';
+import { PASSWORDS } from './lib/harness.mjs';
+import { waitFor } from './lib/printer.mjs';
+import { startCounterOffice } from './lib/counter.mjs';
 
+let office;
 let s;
 let printer;
 let clerk;
 
 before(async () => {
-  printer = new TestPrinter();
   // One printer, the office default; no counter names its own.
-  s = await startServer({
-    bundle: {
-      ...DOSSIER_BUNDLE,
-      // Named as a district's office is: the unit is already in the name.
-      office: { ...DOSSIER_BUNDLE.office, name: 'Bộ phận Tiếp nhận và Trả kết quả - UBND huyện Hướng Hóa', parent: 'UBND huyện Hướng Hóa' },
-      printers: [{ name: 'a5', target: printer.uri, format: 'pdf', paper: 'a5', default: true }],
-    },
+  office = await startCounterOffice({
+    printer: { name: 'a5', paper: 'a5', default: true },
+    // Named as a district's office is: the unit is already in the name.
+    office: { name: 'Bộ phận Tiếp nhận và Trả kết quả - UBND huyện Hướng Hóa', parent: 'UBND huyện Hướng Hóa' },
+    login: false,
   });
-  clerk = new Clerk(s.base);
+  ({ s, printer, clerk } = office);
 });
-after(async () => { await s?.stop(); s?.cleanup(); printer?.stop(); clerk?.cleanup(); });
+after(async () => { await office?.stop(); });
 
 const ok = (r) => { assert.equal(r.status, 0, `exit ${r.status}\n${r.stdout}\n${r.stderr}`); return r; };
 const pages = (file) => {

@@ -7,19 +7,18 @@
 // the request confirms it.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { startServer, PASSWORDS } from './lib/harness.mjs';
-import { DOSSIER_BUNDLE } from './lib/dossier-bundle.mjs';
-import { Clerk, COUNTER_BIN, lsan } from './lib/counter.mjs';
+import { PASSWORDS } from './lib/harness.mjs';
+import { startCounterOffice } from './lib/counter.mjs';
 
+let office;
 let s;
 let clerk;
 
 before(async () => {
-  s = await startServer({ bundle: DOSSIER_BUNDLE });
-  clerk = new Clerk(s.base);
+  office = await startCounterOffice({ login: false });
+  ({ s, clerk } = office);
 });
-after(async () => { await s?.stop(); s?.cleanup(); clerk?.cleanup(); });
+after(async () => { await office?.stop(); });
 
 const ok = (r) => { assert.equal(r.status, 0, `exit ${r.status}\n${r.stdout}\n${r.stderr}`); return r; };
 const count = () => s.sql('SELECT count(*) AS n FROM dossiers')[0].n;
@@ -106,30 +105,12 @@ test('motcua-counter checks before sending, and says a probable duplicate with t
   assert.match(r.stdout, /Đã tiếp nhận hồ sơ/);
 });
 
-// motcua-counter on a pseudo-terminal (script(1)); resolves its output at exit.
-function onTerminal(args, input) {
-  const cmd = [COUNTER_BIN, '--config-dir', clerk.dir, '--server', s.base, ...args]
-    .map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(' ');
-  return new Promise((resolve) => {
-    const p = spawn('script', ['-qfec', cmd, '/dev/null'], {
-      stdio: ['pipe', 'pipe', 'pipe'],
-      env: { ...process.env, LANG: 'C.UTF-8', LC_ALL: '', TERM: 'xterm', ...lsan() },
-    });
-    let out = '';
-    p.stdout.on('data', (d) => { out += d; });
-    p.stderr.on('data', (d) => { out += d; });
-    const t = setTimeout(() => p.kill('SIGKILL'), 30000);
-    p.on('close', (status) => { clearTimeout(t); resolve({ status, out }); });
-    p.stdin.end(input);
-  });
-}
-
 test('at a terminal: a bad phone is asked again, a probable duplicate is asked about', async () => {
   const before = count();
   const args = ['intake', '--procedure', 'P5', '--name', 'Đỗ Thị Lan', '--id-number', '045190007777',
     '--address', 'Khe Sanh', '--email', 'lan@example.vn', '--docs', 'none', '--outcome', 'received', '--no-print'];
   // Declined: nothing saved.
-  let r = await onTerminal([...args, '--phone', 'xyz'], '0905 222 333\nk\n');
+  let r = await clerk.onTerminal([...args, '--phone', 'xyz'], '0905 222 333\nk\n');
   assert.equal(r.status, 6, r.out);
   assert.match(r.out, /Số điện thoại không hợp lệ .*: 'xyz'/);
   assert.match(r.out, /Có thể trùng với hồ sơ \S+ \(tiếp nhận/);
@@ -137,7 +118,7 @@ test('at a terminal: a bad phone is asked again, a probable duplicate is asked a
   assert.match(r.out, /Đã không tiếp nhận\. Chưa có gì được lưu\./);
   assert.equal(count(), before);
   // Confirmed: saved once, with the phone as typed again.
-  r = await onTerminal([...args, '--phone', 'xyz'], '0905 222 333\nc\n');
+  r = await clerk.onTerminal([...args, '--phone', 'xyz'], '0905 222 333\nc\n');
   assert.equal(r.status, 0, r.out);
   const code = r.out.match(/Đã tiếp nhận hồ sơ (\S+)\./)[1];
   assert.equal(count(), before + 1);

@@ -8,32 +8,23 @@
 // document kinds, printer states, form names).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { startServer, PASSWORDS } from './lib/harness.mjs';
-import { DOSSIER_BUNDLE } from './lib/dossier-bundle.mjs';
-import { TestPrinter } from './lib/printer.mjs';
-import { Clerk, COUNTER_BIN, lsan } from './lib/counter.mjs';
+import { PASSWORDS } from './lib/harness.mjs';
+import { Clerk, startCounterOffice } from './lib/counter.mjs';
 
+let office;
 let s;
 let printer;
 let clerk;
 
 before(async () => {
-  printer = new TestPrinter();
   // The counter's own ticket printer (80 mm, PDF); no office default.
-  s = await startServer({
-    bundle: {
-      ...DOSSIER_BUNDLE,
-      printers: [{ name: 'quay-1', target: printer.uri, format: 'pdf', paper: '80mm' }],
-      counters: DOSSIER_BUNDLE.counters.map((c) => (c.no === 1 ? { ...c, printer: 'quay-1' } : c)),
-    },
-  });
-  clerk = new Clerk(s.base);
-  assert.equal((await clerk.login('clerk1', PASSWORDS.clerk1)).status, 0);
+  office = await startCounterOffice({ printer: { name: 'quay-1', paper: '80mm' } });
+  ({ s, printer, clerk } = office);
 });
-after(async () => { await s?.stop(); s?.cleanup(); printer?.stop(); clerk?.cleanup(); });
+after(async () => { await office?.stop(); });
 
 const ok = (r) => { assert.equal(r.status, 0, `exit ${r.status}\n${r.stdout}\n${r.stderr}`); return r; };
 const esc = (x) => x.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -43,25 +34,6 @@ const qrOf = (file) => {
   assert.equal(spawnSync('pdftoppm', ['-png', '-r', '200', '-singlefile', file.path, png]).status, 0);
   return spawnSync('zbarimg', ['--raw', '-q', `${png}.png`], { encoding: 'utf8' }).stdout.trim();
 };
-
-// motcua-counter on a pseudo-terminal (script(1)), with env added; resolves
-// its whole output once it exits.
-function onTerminal(args, input, env = {}) {
-  const cmd = [COUNTER_BIN, '--config-dir', clerk.dir, '--server', s.base, ...args]
-    .map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(' ');
-  return new Promise((resolve) => {
-    const p = spawn('script', ['-qfec', cmd, '/dev/null'], {
-      stdio: ['pipe', 'pipe', 'pipe'],
-      env: { ...process.env, LANG: 'C.UTF-8', LC_ALL: '', TERM: 'xterm', ...lsan(), ...env },
-    });
-    let out = '';
-    p.stdout.on('data', (d) => { out += d; });
-    p.stderr.on('data', (d) => { out += d; });
-    const t = setTimeout(() => p.kill('SIGKILL'), 30000);
-    p.on('close', (status) => { clearTimeout(t); resolve({ status, out }); });
-    p.stdin.end(input);
-  });
-}
 
 test('a clerk calling at a closed counter is told to open it: 409 counter_not_open', async () => {
   const api = await s.as('clerk1', 'POST', '/api/v1/counters/1/call');
@@ -101,14 +73,14 @@ test('rejoin: a no-show goes back in line by its number, from the command and th
 
   assert.match(ok(await clerk.run(['next'])).stdout, /Mời số A002/);
   ok(await clerk.run(['no-show']));
-  const sh = await onTerminal(['shell'], 'j A002\nq\n');
+  const sh = await clerk.onTerminal(['shell'], 'j A002\nq\n');
   assert.equal(sh.status, 0, sh.out);
   assert.match(sh.out, /Số A002 đã được xếp lại cuối hàng/);
   assert.equal(s.sql("SELECT state FROM tickets WHERE label = 'A002'")[0].state, 'waiting');
 });
 
 test('the shell\'s clock is office time (UTC+7), whatever the computer\'s time zone', async () => {
-  const sh = await onTerminal(['shell'], 'q\n', { TZ: 'America/Los_Angeles' });
+  const sh = await clerk.onTerminal(['shell'], 'q\n', { TZ: 'America/Los_Angeles' });
   assert.equal(sh.status, 0, sh.out);
   const shown = sh.out.match(/\[(\d\d):(\d\d):\d\d\] Quầy 1/);
   assert.ok(shown, sh.out);
@@ -176,7 +148,7 @@ test('Vietnamese words: the role, document kinds, the printer\'s state, form nam
   assert.match(r.stdout, /\(do máy chủ gán cho quầy\)/);
   assert.doesNotMatch(r.stdout, /idle|none|Idle/);
   // The documents listed for ticking, on a terminal.
-  const t = await onTerminal(['intake', '--procedure', 'P3', '--name', 'Trần Thị Mơ', '--id-number', '045185003333',
+  const t = await clerk.onTerminal(['intake', '--procedure', 'P3', '--name', 'Trần Thị Mơ', '--id-number', '045185003333',
     '--address', 'Khe Sanh', '--phone', '0915000333', '--email', 'mo@example.vn', '--outcome', 'received', '--copies', '1'], 'a\n');
   assert.equal(t.status, 0, t.out);
   assert.match(t.out, /1\. Tờ khai đăng ký kết hôn \(bản chính, 1\)/);

@@ -8,37 +8,23 @@
 // by its name, not its URI.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import net from 'node:net';
-import { startServer, openCounter, PASSWORDS } from './lib/harness.mjs';
-import { DOSSIER_BUNDLE } from './lib/dossier-bundle.mjs';
-import { TestPrinter } from './lib/printer.mjs';
-import { Clerk, COUNTER_BIN, lsan } from './lib/counter.mjs';
+import { openCounter, PASSWORDS } from './lib/harness.mjs';
+import { Clerk, startCounterOffice } from './lib/counter.mjs';
 
+let office;
 let s;
-let printer;
 let clerk;
 let spec;
 
 before(async () => {
-  printer = new TestPrinter();
-  s = await startServer({
-    bundle: {
-      ...DOSSIER_BUNDLE,
-      printers: [{ name: 'quay-1', target: printer.uri, format: 'pdf', paper: '80mm' }],
-      counters: DOSSIER_BUNDLE.counters.map((c) => (c.no === 1 ? { ...c, printer: 'quay-1' } : c)),
-    },
-  });
-  clerk = new Clerk(s.base);
-  assert.equal((await clerk.login('clerk1', PASSWORDS.clerk1)).status, 0);
+  office = await startCounterOffice({ printer: { name: 'quay-1', paper: '80mm' } });
+  ({ s, clerk } = office);
   spec = new Clerk(s.base);
   assert.equal((await spec.login('spec', PASSWORDS.spec)).status, 0);
 });
 after(async () => {
-  await s?.stop();
-  s?.cleanup();
-  printer?.stop();
-  clerk?.cleanup();
+  await office?.stop();
   spec?.cleanup();
 });
 
@@ -132,11 +118,7 @@ test('server down and a bad group: Vietnamese only, no machine code nor English'
 test('shell: "f hủy" cancels, the help speaks Vietnamese, the prompt is never doubled', async () => {
   for (let i = 0; i < 2; i++) assert.equal((await s.as('kiosk-1', 'POST', '/api/v1/tickets', { body: { group: 'CT' } })).status, 201);
   ok(await clerk.run(['counter', 'open', '1']));
-  const cmd = [COUNTER_BIN, '--config-dir', clerk.dir, 'shell'].join(' ');
-  const p = spawn('script', ['-qfec', cmd, '/dev/null'], {
-    stdio: ['pipe', 'pipe', 'pipe'],
-    env: { ...process.env, LANG: 'C.UTF-8', LC_ALL: '', TERM: 'xterm', ...lsan() },
-  });
+  const p = clerk.spawnTerminal(['shell']);
   let out = '';
   p.stdout.on('data', (d) => { out += d; });
   p.stderr.on('data', (d) => { out += d; });
