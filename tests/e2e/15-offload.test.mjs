@@ -8,11 +8,10 @@
 // own loopback addresses (127.0.0.x), as separate machines of an office would.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import http from 'node:http';
 import net from 'node:net';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { startServer, TEST_BUNDLE, PASSWORDS, SOURCE } from './lib/harness.mjs';
+import { request, startServer, TEST_BUNDLE, PASSWORDS, SOURCE } from './lib/harness.mjs';
 import { TestPrinter } from './lib/printer.mjs';
 
 let s;
@@ -33,35 +32,10 @@ function startDeadPrinter() {
   });
 }
 
-// One request from a given local address; resolves {status, headers, json, ms}.
-function call(method, path, { token, body, from = '127.0.0.1', headers = {}, signal } = {}) {
-  return new Promise((resolve, reject) => {
-    const t0 = performance.now();
-    const h = { ...headers };
-    let data = null;
-    if (body !== undefined) {
-      data = Buffer.from(JSON.stringify(body));
-      h['Content-Type'] = 'application/json';
-      h['Content-Length'] = data.length;
-    }
-    if (token) h.Authorization = `Bearer ${token}`;
-    const req = http.request(new URL(path, s.base),
-      { method, headers: h, agent: false, localAddress: from, signal }, (res) => {
-        const chunks = [];
-        res.on('data', (c) => chunks.push(c));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          let json = null;
-          try { json = JSON.parse(text); } catch { /* not JSON */ }
-          resolve({ status: res.statusCode, headers: res.headers, json, text, ms: performance.now() - t0 });
-        });
-      });
-    req.on('error', reject);
-    req.setTimeout(30000, () => req.destroy(new Error(`timeout ${method} ${path}`)));
-    if (data) req.write(data);
-    req.end();
-  });
-}
+// One request from a given local address (127.0.0.x: a machine of its own);
+// resolves {status, headers, json, text, ms}.
+const call = (method, p, { from = '127.0.0.1', ...opts } = {}) =>
+  request(s.base, method, p, { ...opts, localAddress: from });
 
 // Polls fn until truthy, at most ms.
 async function until(fn, ms, what) {

@@ -12,9 +12,8 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import http from 'node:http';
 import path from 'node:path';
-import { cli, SOURCE, PASSWORDS } from './lib/harness.mjs';
+import { cli, request, SOURCE, PASSWORDS } from './lib/harness.mjs';
 import { startServer } from './lib/harness.mjs';
 import { DOSSIER_BUNDLE } from './lib/dossier-bundle.mjs';
 
@@ -118,34 +117,12 @@ function fingerprint() {
   return { rows: h.digest('hex'), print_jobs: counts.print_jobs ?? 0, printers: counts.printers ?? 0 };
 }
 
-// One request; resolves {status, headers, text, json}. An event stream is
-// answered by its status and headers, then closed.
-function send(method, p, { token, raw } = {}) {
-  return new Promise((resolve, reject) => {
-    const headers = {};
-    if (raw !== undefined) { headers['Content-Type'] = 'application/json'; headers['Content-Length'] = Buffer.byteLength(raw); }
-    if (token) headers.Authorization = `Bearer ${token}`;
-    const req = http.request({ host: '127.0.0.1', port: s.port, method, path: p, headers, agent: false }, (res) => {
-      if (/text\/event-stream/.test(res.headers['content-type'] ?? '')) {
-        resolve({ status: res.statusCode, headers: res.headers, text: '', json: null });
-        req.destroy();
-        return;
-      }
-      const chunks = [];
-      res.on('data', (c) => chunks.push(c));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        let json = null;
-        try { json = JSON.parse(text); } catch { /* not JSON */ }
-        resolve({ status: res.statusCode, headers: res.headers, text, json });
-      });
-    });
-    req.on('error', reject);
-    req.setTimeout(30000, () => req.destroy(new Error(`no answer in 30 s: ${method} ${p}`)));
-    if (raw !== undefined) req.write(raw);
-    req.end();
-  });
-}
+// One request, its path sent as written; resolves {status, headers, text,
+// json}. An event stream is answered by its status and headers, then closed.
+const send = (method, p, { token, raw } = {}) => request(s.base, method, p, {
+  token, raw, rawPath: true, streamHeaders: true,
+  headers: raw !== undefined ? { 'Content-Type': 'application/json' } : {},
+});
 
 const fill = (text) => text.replace(/\{(ticket|dossier|secret|job|rating)\}/g, (_, k) => encodeURIComponent(state[k]));
 

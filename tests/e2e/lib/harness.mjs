@@ -57,9 +57,14 @@ export const PASSWORDS = {
   spec: 'spec-pass-0001',
 };
 
-// One HTTP request; resolves {status, headers, text, json}.
-export function request(base, method, p, { token, body, headers = {}, raw, agent } = {}) {
+// One HTTP request; resolves {status, headers, text, json, ms}. rawPath sends
+// p as the request target verbatim (not normalized as a URL); localAddress
+// and signal go to http.request; with streamHeaders an event stream is
+// answered by its status and headers, then closed.
+export function request(base, method, p,
+  { token, body, headers = {}, raw, agent, rawPath, localAddress, signal, streamHeaders } = {}) {
   return new Promise((resolve, reject) => {
+    const t0 = performance.now();
     const url = new URL(p, base);
     const h = { ...headers };
     let data = null;
@@ -67,14 +72,21 @@ export function request(base, method, p, { token, body, headers = {}, raw, agent
     else if (body !== undefined) { data = Buffer.from(JSON.stringify(body)); h['Content-Type'] = 'application/json'; }
     if (data) h['Content-Length'] = data.length;
     if (token) h.Authorization = `Bearer ${token}`;
-    const req = http.request(url, { method, headers: h, agent: agent ?? false }, (res) => {
+    const opts = { method, headers: h, agent: agent ?? false, localAddress, signal };
+    const target = rawPath ? [{ ...opts, host: url.hostname, port: url.port, path: p }] : [url, opts];
+    const req = http.request(...target, (res) => {
+      if (streamHeaders && /text\/event-stream/.test(res.headers['content-type'] ?? '')) {
+        resolve({ status: res.statusCode, headers: res.headers, text: '', json: null, ms: performance.now() - t0 });
+        req.destroy();
+        return;
+      }
       const chunks = [];
       res.on('data', (c) => chunks.push(c));
       res.on('end', () => {
         const text = Buffer.concat(chunks).toString('utf8');
         let json = null;
         try { json = JSON.parse(text); } catch { /* not JSON */ }
-        resolve({ status: res.statusCode, headers: res.headers, text, json });
+        resolve({ status: res.statusCode, headers: res.headers, text, json, ms: performance.now() - t0 });
       });
     });
     req.on('error', reject);
