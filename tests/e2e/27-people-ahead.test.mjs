@@ -4,25 +4,18 @@
 // the ông/bà register.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, openCounter, TEST_BUNDLE } from './lib/harness.mjs';
-import { TestPrinter } from './lib/printer.mjs';
+import { openCounter } from './lib/harness.mjs';
+import { startWithPrinter, kioskPrinter } from './lib/printer.mjs';
 
+let office;
 let s;
 let printer;
 before(async () => {
-  printer = new TestPrinter();
-  const bundle = {
-    ...TEST_BUNDLE,
-    printers: [{ name: 'kiosk-printer', target: printer.uri, format: 'pdf', paper: '80mm' }],
-    devices: [
-      ...TEST_BUNDLE.devices,
-      { kind: 'kiosk', name: 'kiosk-p', prints: true, printer: 'kiosk-printer' },
-    ],
-  };
-  s = await startServer({ bundle });
+  office = await startWithPrinter((uri) => kioskPrinter(uri));
+  ({ s, printer } = office);
   await openCounter(s, 'clerk2', 3); // the only open counter of Hộ tịch (HT)
 });
-after(async () => { await s?.stop(); s?.cleanup(); printer?.stop(); });
+after(async () => { await office?.stop(); });
 
 const issue = async (who, group, priority) => {
   const r = await s.as(who, 'POST', '/api/v1/tickets', { body: priority ? { group, priority } : { group } });

@@ -4,31 +4,18 @@
 // a ticket byte for byte.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, TEST_BUNDLE } from './lib/harness.mjs';
-import { TestPrinter, waitFor } from './lib/printer.mjs';
+import { startWithPrinter, kioskPrinter, waitFor } from './lib/printer.mjs';
 
+let office;
 let s;
 let printer;
 
 before(async () => {
-  printer = new TestPrinter();
-  const bundle = {
-    ...TEST_BUNDLE,
-    printers: [{ name: 'kiosk-printer', target: printer.uri, format: 'pdf', paper: '80mm' }],
-    devices: [
-      ...TEST_BUNDLE.devices,
-      { kind: 'kiosk', name: 'kiosk-p', prints: true, printer: 'kiosk-printer' },
-      { kind: 'kiosk', name: 'kiosk-nop', prints: true },
-    ],
-  };
-  s = await startServer({ bundle });
+  office = await startWithPrinter((uri) => kioskPrinter(uri, [{ kind: 'kiosk', name: 'kiosk-nop', prints: true }]));
+  ({ s, printer } = office);
 });
 
-after(async () => {
-  await s?.stop();
-  s?.cleanup();
-  printer?.stop();
-});
+after(async () => { await office?.stop(); });
 
 test('a printing kiosk gets its ticket once the print is confirmed', async () => {
   const before = printer.pdfs().length;

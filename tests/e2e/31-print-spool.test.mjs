@@ -5,30 +5,25 @@
 // the queue on retry.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, TEST_BUNDLE, cli } from './lib/harness.mjs';
-import { TestPrinter, waitFor } from './lib/printer.mjs';
+import { TEST_BUNDLE, cli } from './lib/harness.mjs';
+import { startWithPrinter, waitFor } from './lib/printer.mjs';
 
+let office;
 let s;
 let printer;
 
 before(async () => {
-  printer = new TestPrinter();
-  const bundle = {
-    ...TEST_BUNDLE,
+  office = await startWithPrinter((uri) => ({
     printers: [
-      { name: 'hall', target: printer.uri, format: 'pdf', paper: '80mm', default: true },
+      { name: 'hall', target: uri, format: 'pdf', paper: '80mm', default: true },
       { name: 'broken', target: 'ipps://%%%', format: 'pdf', paper: '58mm' },
     ],
     counters: TEST_BUNDLE.counters.map((c) => (c.no === 1 ? { ...c, printer: 'hall' } : c)),
-  };
-  s = await startServer({ bundle });
+  }));
+  ({ s, printer } = office);
 });
 
-after(async () => {
-  await s?.stop();
-  s?.cleanup();
-  printer?.stop();
-});
+after(async () => { await office?.stop(); });
 
 const job = async (id) => (await s.as('sup', 'GET', `/api/v1/print-jobs/${id}`)).json.job;
 

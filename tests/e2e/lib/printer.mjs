@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { SOURCE } from './harness.mjs';
+import { SOURCE, startServer, TEST_BUNDLE } from './harness.mjs';
 
 const FIXTURE = path.join(SOURCE, 'tests/fixtures/ipp-printer');
 
@@ -59,3 +59,29 @@ export async function waitFor(fn, ms = 10000, what = 'condition') {
 }
 
 export { statSync };
+
+// A server on TEST_BUNDLE with a TestPrinter; fields(uri) gives the fields
+// over the bundle's (printers naming uri as a target...). Resolves
+// {s, printer, stop()}; on failure stops what it started and rejects.
+export async function startWithPrinter(fields) {
+  const o = { s: null, printer: new TestPrinter() };
+  o.stop = async () => { await o.s?.stop(); o.s?.cleanup(); o.printer.stop(); };
+  try {
+    o.s = await startServer({ bundle: { ...TEST_BUNDLE, ...fields(o.printer.uri) } });
+  } catch (e) {
+    await o.stop();
+    throw e;
+  }
+  return o;
+}
+
+// Bundle fields for startWithPrinter: kiosk 'kiosk-p' prints on the test
+// printer ('kiosk-printer', 80 mm PDF); devices are added after it.
+export const kioskPrinter = (uri, devices = []) => ({
+  printers: [{ name: 'kiosk-printer', target: uri, format: 'pdf', paper: '80mm' }],
+  devices: [
+    ...TEST_BUNDLE.devices,
+    { kind: 'kiosk', name: 'kiosk-p', prints: true, printer: 'kiosk-printer' },
+    ...devices,
+  ],
+});
