@@ -3,7 +3,10 @@
 #include <math.h>
 #include <cairo-pdf.h>
 #include <qrencode.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "printer/escpos.h"
 
 void printer__canvas_init(struct printer__canvas *c, cairo_t *cr)
 {
@@ -321,5 +324,18 @@ out:
 	printer__canvas_finish(&c);
 	cairo_destroy(cr);
 	cairo_surface_destroy(s);
+	return rc;
+}
+
+int printer__raster_escpos(uint8_t *bits, size_t width_bytes, int height, uint8_t **out,
+                           size_t *out_len, char *err, size_t err_size)
+{
+	int rc = printer_escpos_encode(bits, width_bytes, width_bytes, height,
+	                               PRINTER_ESCPOS_BAND_LINES, out, out_len);
+
+	if (rc != PRINTER_OK)
+		printer__fail(err, err_size, rc, "cannot encode %zu x %d raster", width_bytes,
+		              height);
+	free(bits);
 	return rc;
 }

@@ -108,5 +108,10 @@ int printer__roll_pdf(enum printer_paper paper, const char *title, printer__roll
 int printer__roll_raster(enum printer_paper paper, printer__roll_draw_fn draw, const void *arg,
                          uint8_t **bits, size_t *width_bytes, int *height, char *err,
                          size_t err_size);
+/* Encodes a raster (printer__threshold's layout) as ESC/POS bands and frees
+ * bits. Returns PRINTER_OK with *out malloc'd, or the encoder's error with err
+ * filled. */
+int printer__raster_escpos(uint8_t *bits, size_t width_bytes, int height, uint8_t **out,
+                           size_t *out_len, char *err, size_t err_size);
 
 #endif

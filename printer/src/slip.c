@@ -148,9 +148,5 @@ int printer_slip_escpos(const struct printer_slip *s, enum printer_paper paper, 
 	rc = printer__roll_raster(paper, slip__draw_fn, s, &bits, &wb, &h, err, err_size);
 	if (rc != PRINTER_OK)
 		return rc;
-	rc = printer_escpos_encode(bits, wb, wb, h, PRINTER_ESCPOS_BAND_LINES, out, out_len);
-	if (rc != PRINTER_OK)
-		printer__fail(err, err_size, rc, "cannot encode %zu x %d raster", wb, h);
-	free(bits);
-	return rc;
+	return printer__raster_escpos(bits, wb, h, out, out_len, err, err_size);
 }

@@ -258,9 +258,5 @@ int printer_ticket_escpos(const struct printer_ticket *t, enum printer_paper pap
 	rc = printer_ticket_raster(t, paper, &bits, &wb, &h, err, err_size);
 	if (rc != PRINTER_OK)
 		return rc;
-	rc = printer_escpos_encode(bits, wb, wb, h, PRINTER_ESCPOS_BAND_LINES, out, out_len);
-	if (rc != PRINTER_OK)
-		printer__fail(err, err_size, rc, "cannot encode %zu x %d raster", wb, h);
-	free(bits);
-	return rc;
+	return printer__raster_escpos(bits, wb, h, out, out_len, err, err_size);
 }
