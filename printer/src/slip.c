@@ -19,14 +19,24 @@ static bool slip__set(const char *s)
 	return s != NULL && *s != '\0';
 }
 
+/* text (NFC, escaped) between the markup open and close; malloc'd. */
+static char *slip__markup(const char *text, const char *open, const char *close)
+{
+	char *nfc = printer__nfc(text);
+	gchar *esc = g_markup_escape_text(nfc, -1);
+	char *markup = printer__xasprintf("%s%s%s", open, esc, close);
+
+	g_free(esc);
+	free(nfc);
+	return markup;
+}
+
 /* A centered paragraph of text (escaped, NFC) wrapped in open/close markup;
  * moves the cursor below it. */
 static void slip__line(struct printer__canvas *c, const char *text, const char *open,
                        const char *close, double size, double gap)
 {
-	char *nfc = printer__nfc(text);
-	gchar *esc = g_markup_escape_text(nfc, -1);
-	char *markup = printer__xasprintf("%s%s%s", open, esc, close);
+	char *markup = slip__markup(text, open, close);
 	PangoLayout *l =
 	    printer__layout(c, markup, true, SLIP__SANS, size, PRINTER__ALIGN_CENTER, c->width);
 
@@ -36,8 +46,6 @@ static void slip__line(struct printer__canvas *c, const char *text, const char *
 		g_object_unref(l);
 	}
 	free(markup);
-	g_free(esc);
-	free(nfc);
 }
 
 /* A centered line of text (escaped, NFC) in open/close markup, kept on one
@@ -47,9 +55,7 @@ static void slip__line(struct printer__canvas *c, const char *text, const char *
 static void slip__fit_line(struct printer__canvas *c, const char *text, const char *open,
                            const char *close, double size, double gap)
 {
-	char *nfc = printer__nfc(text);
-	gchar *esc = g_markup_escape_text(nfc, -1);
-	char *markup = printer__xasprintf("%s%s%s", open, esc, close);
+	char *markup = slip__markup(text, open, close);
 	PangoLayout *l =
 	    printer__layout(c, markup, true, SLIP__SANS, size, PRINTER__ALIGN_CENTER, -1);
 	if (l != NULL && printer__layout_width(l) > c->width * 0.96) {
@@ -64,8 +70,6 @@ static void slip__fit_line(struct printer__canvas *c, const char *text, const ch
 		g_object_unref(l);
 	}
 	free(markup);
-	g_free(esc);
-	free(nfc);
 }
 
 /* Lays the slip out from the cursor down; false when the QR code could not be
