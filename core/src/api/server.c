@@ -947,8 +947,8 @@ __attribute__((format(printf, 2, 0))) static void api_log(void *cls, const char 
 	/* A peer that went away mid-answer (a board or phone closing its event
 	 * stream) is a normal event, not a warning. */
 	if (strncmp(line, "Failed to send", 14) == 0 &&
-	    (strstr(line, "no longer available") || strstr(line, "reset by peer") ||
-	     strstr(line, "Broken pipe")))
+	    (strstr(line, "no longer available") || strstr(line, "by peer") ||
+	     strstr(line, "by remote peer") || strstr(line, "Broken pipe")))
 		log_debug("http: %s", line);
 	else
 		log_warn("http: %s", line);
