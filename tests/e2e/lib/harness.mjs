@@ -179,8 +179,11 @@ export class Server {
 
   // Runs SQL read-only on the database file with the sqlite3 shell.
   sql(query) {
-    const r = spawnSync('sqlite3', ['-readonly', '-json', this.db, query], { encoding: 'utf8' });
-    if (r.status !== 0) throw new Error(`sqlite3: ${r.stderr}`);
+    // A busy minute's events are megabytes of JSON: past spawnSync's 1 MB
+    // default the shell was killed and the test failed with an empty reason.
+    const r = spawnSync('sqlite3', ['-readonly', '-json', this.db, query],
+      { encoding: 'utf8', maxBuffer: 512 * 1024 * 1024 });
+    if (r.status !== 0) throw new Error(`sqlite3: ${r.error ?? ''} ${r.stderr}`);
     return r.stdout.trim() ? JSON.parse(r.stdout) : [];
   }
 
