@@ -1,0 +1,404 @@
+#include "store/office.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/scan.h"
+#include "store/store_internal.h"
+
+#define OFFICE_CODE_MAX 32
+
+/* kind names in the order of enum office_kind's bits */
+static const char *const office_kinds[] = {"province",  "centre",   "point",
+                                           "authority", "internal", "partner"};
+#define OFFICE_KIND_COUNT (sizeof office_kinds / sizeof office_kinds[0])
+
+static unsigned office_kind_bit(const char *kind)
+{
+	for (size_t i = 0; kind && i < OFFICE_KIND_COUNT; i++)
+		if (strcmp(kind, office_kinds[i]) == 0)
+			return 1u << i;
+	return 0;
+}
+
+/* The kinds an office of kind bit may hang below. */
+static unsigned office_parent_kinds(unsigned bit)
+{
+	switch (bit) {
+	case OFFICE_CENTRE: return OFFICE_PROVINCE | OFFICE_AUTHORITY;
+	case OFFICE_POINT: return OFFICE_CENTRE;
+	case OFFICE_AUTHORITY: return OFFICE_PROVINCE | OFFICE_AUTHORITY;
+	case OFFICE_INTERNAL:
+		return OFFICE_PROVINCE | OFFICE_AUTHORITY | OFFICE_CENTRE | OFFICE_INTERNAL;
+	case OFFICE_PARTNER: return OFFICE_PROVINCE | OFFICE_AUTHORITY | OFFICE_CENTRE;
+	default: return 0; /* the province has no parent */
+	}
+}
+
+/* A string member: NULL when absent or null; an error when not a string of
+ * 1..max bytes. */
+static enum mc_err office_str(json_t *o, const char *key, size_t max, const char *code,
+                              const char **out, struct mc_error *err)
+{
+	json_t *v = json_object_get(o, key);
+	*out = NULL;
+	if (v == NULL || json_is_null(v))
+		return MC_OK;
+	if (!json_is_string(v) || json_string_length(v) == 0 || json_string_length(v) > max ||
+	    strlen(json_string_value(v)) != json_string_length(v))
+		return mc_failf(err, MC_ERR_INVALID, "invalid_field", "Trường không hợp lệ",
+		                "office %.40s: '%s' must be a string of 1-%zu bytes",
+		                code ? code : "?", key, max);
+	*out = json_string_value(v);
+	return MC_OK;
+}
+
+int64_t store_office_root(struct store *st)
+{
+	struct store_conn *c = store_read_conn(st);
+	sqlite3_stmt *s = store_stmt(c, "SELECT id FROM offices WHERE kind = 'province'");
+	int step;
+	int64_t id = s && store_next(s, &step) ? sqlite3_column_int64(s, 0) : 0;
+	if (s)
+		sqlite3_reset(s);
+	return id;
+}
+
+/* Makes the province root when there is none (the small case: a bundle
+ * that names only its centre). */
+static enum mc_err office_root_ensure(struct store_conn *c, struct mc_error *err)
+{
+	return store_exec(c,
+	                  "INSERT INTO offices (code, name, kind, level)"
+	                  " SELECT 'TINH', 'Tỉnh', 'province', 'province'"
+	                  " WHERE NOT EXISTS (SELECT 1 FROM offices WHERE kind = 'province')",
+	                  err);
+}
+
+/* The "office" shortcut: one centre under the root. */
+static enum mc_err office_single_centre(struct store_conn *c, json_t *office, int *count,
+                                        struct mc_error *err)
+{
+	const char *code, *name, *locality, *address, *hours, *phone;
+	enum mc_err rc;
+	if (office == NULL)
+		return MC_OK;
+	if (!json_is_object(office))
+		return mc_fail(err, MC_ERR_INVALID, "invalid_field", "Trường không hợp lệ",
+		               "'office' must be an object");
+	if ((rc = office_str(office, "code", 64, "(office)", &code, err)) ||
+	    (rc = office_str(office, "name", 300, code, &name, err)) ||
+	    (rc = office_str(office, "locality", 100, code, &locality, err)) ||
+	    (rc = office_str(office, "address", 300, code, &address, err)) ||
+	    (rc = office_str(office, "hours", 300, code, &hours, err)) ||
+	    (rc = office_str(office, "phone", 40, code, &phone, err)))
+		return rc;
+	if (code == NULL || name == NULL)
+		return mc_fail(err, MC_ERR_INVALID, "missing_field", "Thiếu trường bắt buộc",
+		               "office: 'code' and 'name' are required");
+	if ((rc = office_root_ensure(c, err)))
+		return rc;
+	sqlite3_stmt *s = store_stmt(
+	    c, "INSERT INTO offices (code, name, kind, parent_id, locality, address, hours, phone)"
+	       " VALUES (?1, ?2, 'centre', (SELECT id FROM offices WHERE kind = 'province'),"
+	       " ?3, ?4, ?5, ?6) ON CONFLICT (code) DO UPDATE SET name = ?2,"
+	       " locality = coalesce(?3, locality), address = coalesce(?4, address),"
+	       " hours = coalesce(?5, hours), phone = coalesce(?6, phone)");
+	if (s == NULL)
+		return store_sql_error(c, "office", err);
+	sqlite3_bind_text(s, 1, code, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, name, -1, SQLITE_STATIC);
+	const char *opt[] = {locality, address, hours, phone};
+	for (int i = 0; i < 4; i++)
+		if (opt[i])
+			sqlite3_bind_text(s, 3 + i, opt[i], -1, SQLITE_STATIC);
+	if ((rc = store_step(c, s, "office", err)))
+		return rc;
+	(*count)++;
+	return MC_OK;
+}
+
+/* Pass 1 of the "offices" list: every office set, without its parent. */
+static enum mc_err office_upsert(struct store_conn *c, json_t *o, struct mc_error *err)
+{
+	const char *code, *name, *kind, *level, *address, *phone, *hours, *locality;
+	enum mc_err rc;
+	if (!json_is_object(o))
+		return mc_fail(err, MC_ERR_INVALID, "invalid_field", "Trường không hợp lệ",
+		               "offices items must be objects");
+	if ((rc = office_str(o, "code", OFFICE_CODE_MAX, NULL, &code, err)))
+		return rc;
+	if (code == NULL)
+		return mc_fail(err, MC_ERR_INVALID, "missing_field", "Thiếu trường bắt buộc",
+		               "office: 'code' is required");
+	if ((rc = office_str(o, "name", 200, code, &name, err)) ||
+	    (rc = office_str(o, "kind", 16, code, &kind, err)) ||
+	    (rc = office_str(o, "level", 16, code, &level, err)) ||
+	    (rc = office_str(o, "address", 300, code, &address, err)) ||
+	    (rc = office_str(o, "phone", 40, code, &phone, err)) ||
+	    (rc = office_str(o, "hours", 300, code, &hours, err)) ||
+	    (rc = office_str(o, "locality", 100, code, &locality, err)))
+		return rc;
+	if (name == NULL)
+		return mc_failf(err, MC_ERR_INVALID, "missing_field", "Thiếu trường bắt buộc",
+		                "office %.40s: 'name' is required", code);
+	if (kind && office_kind_bit(kind) == 0)
+		return mc_failf(err, MC_ERR_INVALID, "invalid_office_kind",
+		                "Loại đơn vị không hợp lệ",
+		                "office %.40s: kind must be province, centre, point, authority,"
+		                " internal or partner",
+		                code);
+	if (level && strcmp(level, "province") != 0 && strcmp(level, "commune") != 0)
+		return mc_failf(err, MC_ERR_INVALID, "invalid_field", "Trường không hợp lệ",
+		                "office %.40s: level must be province or commune", code);
+	json_t *weekdays = json_object_get(o, "weekdays"),
+	       *sessions = json_object_get(o, "sessions");
+	json_t *sort = json_object_get(o, "sort"), *demo = json_object_get(o, "demo");
+	json_t *active = json_object_get(o, "active");
+	if ((weekdays && !json_is_array(weekdays) && !json_is_null(weekdays)) ||
+	    (sessions && !json_is_array(sessions) && !json_is_null(sessions)) ||
+	    (sort && !json_is_integer(sort)) || (demo && !json_is_boolean(demo)) ||
+	    (active && !json_is_boolean(active)))
+		return mc_failf(err, MC_ERR_INVALID, "invalid_field", "Trường không hợp lệ",
+		                "office %.40s: weekdays and sessions are arrays, sort an integer,"
+		                " demo and active booleans",
+		                code);
+	char *wd = weekdays && json_is_array(weekdays) ? json_dumps(weekdays, JSON_COMPACT) : NULL;
+	char *se = sessions && json_is_array(sessions) ? json_dumps(sessions, JSON_COMPACT) : NULL;
+	sqlite3_stmt *s = store_stmt(
+	    c, "INSERT INTO offices (code, name, kind, level, address, phone, hours, locality,"
+	       " weekdays, sessions, sort, demo, active)"
+	       " VALUES (?1, ?2, coalesce(?3, 'internal'), ?4, ?5, ?6, ?7, ?8, ?9, ?10,"
+	       " coalesce(?11, 0), coalesce(?12, 0), coalesce(?13, 1))"
+	       " ON CONFLICT (code) DO UPDATE SET name = ?2, kind = coalesce(?3, kind),"
+	       " level = coalesce(?4, level), address = coalesce(?5, address),"
+	       " phone = coalesce(?6, phone), hours = coalesce(?7, hours),"
+	       " locality = coalesce(?8, locality), weekdays = coalesce(?9, weekdays),"
+	       " sessions = coalesce(?10, sessions), sort = coalesce(?11, sort),"
+	       " demo = coalesce(?12, demo), active = coalesce(?13, active)");
+	if (s == NULL) {
+		free(wd);
+		free(se);
+		return store_sql_error(c, "office", err);
+	}
+	sqlite3_bind_text(s, 1, code, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, name, -1, SQLITE_STATIC);
+	const char *opt[] = {kind, level, address, phone, hours, locality, wd, se};
+	for (int i = 0; i < 8; i++)
+		if (opt[i])
+			sqlite3_bind_text(s, 3 + i, opt[i], -1, SQLITE_STATIC);
+	if (sort)
+		sqlite3_bind_int64(s, 11, json_integer_value(sort));
+	if (demo)
+		sqlite3_bind_int(s, 12, json_is_true(demo));
+	if (active)
+		sqlite3_bind_int(s, 13, json_is_true(active));
+	rc = store_step(c, s, "office", err);
+	free(wd);
+	free(se);
+	if (rc == MC_ERR_CONFLICT)
+		return mc_failf(err, MC_ERR_INVALID, "office_second_root",
+		                "Chỉ có một đơn vị cấp tỉnh",
+		                "office %.40s: the tree already has a province root", code);
+	return rc;
+}
+
+/* Pass 2: the parent of one office of the list, by code. */
+static enum mc_err office_link(struct store_conn *c, json_t *o, struct mc_error *err)
+{
+	const char *code = json_string_value(json_object_get(o, "code"));
+	json_t *parent = json_object_get(o, "parent");
+	if (parent == NULL)
+		return MC_OK;
+	if (!json_is_string(parent) && !json_is_null(parent))
+		return mc_failf(err, MC_ERR_INVALID, "invalid_field", "Trường không hợp lệ",
+		                "office %.40s: 'parent' must be an office code", code);
+	sqlite3_stmt *s =
+	    store_stmt(c, "UPDATE offices SET parent_id = CASE WHEN ?2 IS NULL THEN NULL"
+	                  " ELSE (SELECT id FROM offices WHERE code = ?2) END WHERE code = ?1"
+	                  " RETURNING (?2 IS NULL OR parent_id IS NOT NULL)");
+	if (s == NULL)
+		return store_sql_error(c, "office", err);
+	sqlite3_bind_text(s, 1, code, -1, SQLITE_STATIC);
+	if (json_is_string(parent))
+		sqlite3_bind_text(s, 2, json_string_value(parent), -1, SQLITE_STATIC);
+	int step;
+	bool known = store_next(s, &step) && sqlite3_column_int(s, 0);
+	enum mc_err rc = store_scan_end(c, s, step, "office", err);
+	if (rc == MC_OK && !known)
+		rc = mc_failf(
+		    err, MC_ERR_INVALID, "office_parent_not_found", "Không có đơn vị cấp trên này",
+		    "office %.40s: no parent office '%.40s'", code, json_string_value(parent));
+	return rc;
+}
+
+/* The whole tree, after a change: every office but the root hangs below a
+ * parent of a kind it may have, and no chain of parents comes back to
+ * where it started. */
+static enum mc_err office_tree_check(struct store_conn *c, struct mc_error *err)
+{
+	/* Offices named without a parent hang below the root; a processing
+	 * office below the centre when there is only one (the small case). */
+	enum mc_err rc = store_exec(c,
+	                            "UPDATE offices SET parent_id = CASE WHEN kind = 'internal' AND"
+	                            " (SELECT count(*) FROM offices WHERE kind = 'centre') = 1"
+	                            " THEN (SELECT id FROM offices WHERE kind = 'centre')"
+	                            " ELSE (SELECT id FROM offices WHERE kind = 'province') END"
+	                            " WHERE parent_id IS NULL AND kind <> 'province'",
+	                            err);
+	if (rc)
+		return rc;
+	sqlite3_stmt *s =
+	    store_stmt(c, "WITH RECURSIVE up (start, cur, d) AS ("
+	                  "  SELECT id, parent_id, 1 FROM offices WHERE parent_id IS NOT NULL"
+	                  "  UNION ALL SELECT up.start, o.parent_id, up.d + 1 FROM up"
+	                  "  JOIN offices o ON o.id = up.cur"
+	                  "  WHERE up.cur <> up.start AND o.parent_id IS NOT NULL AND up.d < 80)"
+	                  " SELECT o.code FROM up JOIN offices o ON o.id = up.start"
+	                  " WHERE up.cur = up.start OR up.d >= 80 LIMIT 1");
+	if (s == NULL)
+		return store_sql_error(c, "office", err);
+	int step;
+	if (store_next(s, &step)) {
+		char code[OFFICE_CODE_MAX + 1];
+		snprintf(code, sizeof code, "%s", store_col_text(s, 0));
+		sqlite3_reset(s);
+		return mc_failf(err, MC_ERR_INVALID, "office_cycle", "Cây đơn vị có vòng lặp",
+		                "office %s is its own ancestor (a cycle in the tree)", code);
+	}
+	if ((rc = store_scan_end(c, s, step, "office", err)))
+		return rc;
+
+	s = store_stmt(c, "SELECT o.code, o.kind, p.kind, p.code FROM offices o"
+	                  " LEFT JOIN offices p ON p.id = o.parent_id"
+	                  " WHERE o.kind <> 'province' OR o.parent_id IS NOT NULL");
+	if (s == NULL)
+		return store_sql_error(c, "office", err);
+	while (store_next(s, &step)) {
+		unsigned bit = office_kind_bit(store_col_text(s, 1));
+		unsigned pbit = office_kind_bit(store_col_text(s, 2));
+		if (pbit == 0 && bit == OFFICE_PARTNER)
+			continue; /* a partner of a tree that has no root yet */
+		if ((office_parent_kinds(bit) & pbit) == 0) {
+			rc = mc_failf(
+			    err, MC_ERR_INVALID, "office_parent_kind",
+			    "Đơn vị cấp trên không phù hợp",
+			    "office %.40s (%s) cannot be placed below %.40s (%s)",
+			    store_col_text(s, 0), store_col_text(s, 1),
+			    sqlite3_column_type(s, 3) == SQLITE_NULL ? "nothing"
+			                                             : store_col_text(s, 3),
+			    sqlite3_column_type(s, 2) == SQLITE_NULL ? "no parent"
+			                                             : store_col_text(s, 2));
+			sqlite3_reset(s);
+			return rc;
+		}
+	}
+	return store_scan_end(c, s, step, "office", err);
+}
+
+static enum mc_err office_audit(struct store *st, const struct principal *who, json_t *o,
+                                struct mc_error *err)
+{
+	char *details = json_dumps(o, JSON_COMPACT);
+	const char *code = json_string_value(json_object_get(o, "code"));
+	int64_t ev = store_event_append(st, who->actor, "office_unit", code ? code : "",
+	                                "office_unit.set", details, false, err);
+	free(details);
+	return ev ? MC_OK : (err ? err->kind : MC_ERR_INTERNAL);
+}
+
+enum mc_err store_offices_apply(struct store *st, const struct principal *who, json_t *bundle,
+                                int *count, struct mc_error *err)
+{
+	struct store_conn *c = store_write_conn(st);
+	json_t *arr = json_object_get(bundle, "offices"), *o;
+	json_t *single = json_object_get(bundle, "office");
+	size_t i;
+	enum mc_err rc;
+	if (arr == NULL && single == NULL)
+		return MC_OK;
+	if (arr && (!json_is_array(arr) || json_array_size(arr) > 5000))
+		return mc_fail(err, MC_ERR_INVALID, "invalid_field", "Trường không hợp lệ",
+		               "'offices' must be an array of at most 5000 items");
+	json_array_foreach(arr, i, o)
+	{
+		if ((rc = office_upsert(c, o, err)) || (rc = office_audit(st, who, o, err)))
+			return rc;
+		(*count)++;
+	}
+	json_array_foreach(arr, i, o)
+	{
+		if ((rc = office_link(c, o, err)))
+			return rc;
+	}
+	if ((rc = office_single_centre(c, single, count, err)))
+		return rc;
+	/* A tree with offices but no root gets one: the small case. */
+	if ((rc = store_exec(c,
+	                     "INSERT INTO offices (code, name, kind, level)"
+	                     " SELECT 'TINH', 'Tỉnh', 'province', 'province'"
+	                     " WHERE NOT EXISTS (SELECT 1 FROM offices WHERE kind = 'province')"
+	                     " AND EXISTS (SELECT 1 FROM offices WHERE kind <> 'partner')",
+	                     err)) ||
+	    (rc = office_tree_check(c, err)))
+		return rc;
+	return store_office_paths_rebuild(c, err);
+}
+
+enum mc_err store_item_office(struct store *st, json_t *item, unsigned kinds, int64_t fallback,
+                              const char *what, int64_t *out, struct mc_error *err)
+{
+	struct store_conn *c = store_write_conn(st);
+	json_t *v = json_object_get(item, "office");
+	int step;
+	*out = 0;
+	if (v && !json_is_null(v)) {
+		if (!json_is_string(v))
+			return mc_failf(err, MC_ERR_INVALID, "invalid_field", "Trường không hợp lệ",
+			                "%s: 'office' must be an office code", what);
+		sqlite3_stmt *s = store_stmt(c, "SELECT id, kind FROM offices WHERE code = ?");
+		if (s == NULL)
+			return store_sql_error(c, "office", err);
+		sqlite3_bind_text(s, 1, json_string_value(v), -1, SQLITE_STATIC);
+		unsigned bit = 0;
+		if (store_next(s, &step)) {
+			*out = sqlite3_column_int64(s, 0);
+			bit = office_kind_bit(store_col_text(s, 1));
+		}
+		enum mc_err rc = store_scan_end(c, s, step, "office", err);
+		if (rc)
+			return rc;
+		if (*out == 0)
+			return mc_failf(err, MC_ERR_INVALID, "office_not_found",
+			                "Không có đơn vị này", "%s: no office '%.40s'", what,
+			                json_string_value(v));
+		if ((bit & kinds) == 0)
+			return mc_failf(
+			    err, MC_ERR_INVALID, "office_wrong_kind", "Đơn vị không phù hợp",
+			    "%s cannot belong to office '%.40s' (a %s)", what, json_string_value(v),
+			    bit ? office_kinds[__builtin_ctz(bit)] : "?");
+		return MC_OK;
+	}
+	if (fallback) {
+		*out = fallback;
+		return MC_OK;
+	}
+	sqlite3_stmt *s = store_stmt(c, "SELECT count(*), min(id) FROM offices"
+	                                " WHERE kind = 'centre' AND active = 1");
+	if (s == NULL)
+		return store_sql_error(c, "office", err);
+	int64_t centres = 0, only = 0;
+	if (store_next(s, &step)) {
+		centres = sqlite3_column_int64(s, 0);
+		only = sqlite3_column_int64(s, 1);
+	}
+	enum mc_err rc = store_scan_end(c, s, step, "office", err);
+	if (rc)
+		return rc;
+	if (centres > 1)
+		return mc_failf(err, MC_ERR_INVALID, "office_required", "Chưa chọn đơn vị",
+		                "%s belongs to no office: name its 'office'", what);
+	*out = (kinds & OFFICE_CENTRE) ? only : 0; /* no tree yet: 0, the province */
+	return MC_OK;
+}

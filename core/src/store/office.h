@@ -1,0 +1,48 @@
+/* The office tree (docs/province.md): one province root, its centres with
+ * their reception points, the authorities competent for procedures with
+ * their processing offices, and partner agencies. This module keeps the
+ * tree (applied from the set-up bundle's "offices" and "office"), its
+ * closure office_paths, and answers which office a set-up item belongs to. */
+#ifndef MOTCUA_STORE_OFFICE_H
+#define MOTCUA_STORE_OFFICE_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "domain/principal.h"
+#include "store/store.h"
+
+/* Kinds of office an item may belong to, as bits. */
+enum office_kind {
+	OFFICE_PROVINCE = 1 << 0,
+	OFFICE_CENTRE = 1 << 1,
+	OFFICE_POINT = 1 << 2, /* reception point of a centre */
+	OFFICE_AUTHORITY = 1 << 3,
+	OFFICE_INTERNAL = 1 << 4, /* processing office inside an authority or centre */
+	OFFICE_PARTNER = 1 << 5,
+};
+/* Where a hall (groups, counters, kiosks, boards, printers) can be. */
+#define OFFICE_HALL (OFFICE_CENTRE | OFFICE_POINT)
+
+/* Applies the bundle's "offices" list and its single-centre shortcut
+ * "office" ({code, name, locality, …}: the small case, one centre under a
+ * root made on first use), inside the caller's write transaction, then
+ * checks the whole tree (one root, every parent known, no cycle, each kind
+ * under a parent it may have) and rebuilds office_paths. *count gets the
+ * number of offices set. Errors name the office at fault. */
+enum mc_err store_offices_apply(struct store *st, const struct principal *who, json_t *bundle,
+                                int *count, struct mc_error *err);
+
+/* The office of a set-up item (a group, counter, user, device, printer)
+ * inside the caller's write transaction: the office its "office" member
+ * names (which must be of one of kinds), else fallback when not 0, else
+ * the only centre when there is exactly one (the small case). *out gets the
+ * id; an error names what (e.g. "counter 3") when the office is unknown, of
+ * the wrong kind, or cannot be told. */
+enum mc_err store_item_office(struct store *st, json_t *item, unsigned kinds, int64_t fallback,
+                              const char *what, int64_t *out, struct mc_error *err);
+
+/* The id of the province root, 0 when the tree is empty. Any connection. */
+int64_t store_office_root(struct store *st);
+
+#endif
