@@ -53,8 +53,11 @@ after(async () => { await s.stop(); s.cleanup(); });
 test('GET /api/v1/offices lists every imported office with the right total, page by page', async () => {
   const all = await s.as('admin', 'GET', '/api/v1/offices?limit=100');
   assert.equal(all.status, 200, all.text);
-  assert.equal(all.json.total, BUNDLE.offices.length);
-  assert.deepEqual(all.json.items.map((o) => o.code), BUNDLE.offices.map((o) => o.code));
+  // The list is the whole office tree: the bundle's offices, then the root
+  // and the one centre its "office" made (the small case).
+  const tree = [...BUNDLE.offices.map((o) => o.code), 'TINH', BUNDLE.office.code];
+  assert.equal(all.json.total, tree.length);
+  assert.deepEqual(all.json.items.map((o) => o.code), tree);
   for (const o of BUNDLE.offices) {
     const got = all.json.items.find((i) => i.code === o.code);
     assert.equal(got.name, o.name);
@@ -62,8 +65,8 @@ test('GET /api/v1/offices lists every imported office with the right total, page
   }
   const last = await s.as('sup', 'GET', '/api/v1/offices?offset=15&limit=5');
   assert.equal(last.status, 200, last.text);
-  assert.equal(last.json.total, BUNDLE.offices.length);
-  assert.deepEqual(last.json.items.map((o) => o.code), BUNDLE.offices.slice(15).map((o) => o.code));
+  assert.equal(last.json.total, tree.length);
+  assert.deepEqual(last.json.items.map((o) => o.code), tree.slice(15, 20));
 });
 
 test('each set-up list route shows all its rows and a total that agrees', async () => {
@@ -72,7 +75,7 @@ test('each set-up list route shows all its rows and a total that agrees', async 
     ['/api/v1/counters', BUNDLE.counters.map((c) => c.no), (i) => i.no],
     ['/api/v1/users', ['admin', ...BUNDLE.users.map((u) => u.username)], (i) => i.username],
     ['/api/v1/devices', BUNDLE.devices.map((d) => d.name), (i) => i.name],
-    ['/api/v1/offices', BUNDLE.offices.map((o) => o.code), (i) => i.code],
+    ['/api/v1/offices', [...BUNDLE.offices.map((o) => o.code), 'TINH', BUNDLE.office.code], (i) => i.code],
     ['/api/v1/procedures', BUNDLE.procedures.map((p) => p.code), (i) => i.code],
   ];
   for (const [path, want, key] of lists) {
@@ -136,7 +139,7 @@ test('a read the database cannot finish answers the error shape, never a short 2
   const b = await startServer({ bundle: BUNDLE });
   try {
     // A set-up list.
-    assert.equal((await b.as('admin', 'GET', '/api/v1/offices?limit=100')).json.items.length, BUNDLE.offices.length);
+    assert.equal((await b.as('admin', 'GET', '/api/v1/offices?limit=100')).json.items.length, BUNDLE.offices.length + 2);
     breakRow(b, 'offices', 3);
     assertServerError(await b.as('admin', 'GET', '/api/v1/offices?limit=100'), 'offices list');
     // The print lists: a statement that cannot be prepared is no empty page.

@@ -134,7 +134,7 @@ test('bad input is refused and leaves the link usable; then one rating, the seco
 test('anonymous by design: no actor, address or personal field in the ratings table or its event', async () => {
   const cols = s.sql('PRAGMA table_info(ratings)').map((c) => c.name);
   assert.deepEqual(cols, ['id', 'subject', 'kind', 'procedure_code', 'group_code', 'level', 'on_time', 'courteous',
-    'visits', 'unofficial_payment_asked', 'comment', 'rated_at']);
+    'visits', 'unofficial_payment_asked', 'comment', 'rated_at', 'office_id']);
   for (const c of cols) assert.doesNotMatch(c, /actor|ip|addr|user|by|name|phone|device|agent/i);
   const ev = s.sql("SELECT actor, entity, action, details FROM events WHERE entity = 'rating'");
   assert.equal(ev.length, 1);

@@ -65,6 +65,36 @@ int64_t store_office_root(struct store *st)
 	return id;
 }
 
+int64_t store_office_id(struct store *st, const char *code)
+{
+	struct store_conn *c = store_read_conn(st);
+	sqlite3_stmt *s = store_stmt(c, "SELECT id FROM offices WHERE code = ?");
+	int step;
+	if (s == NULL || code == NULL)
+		return 0;
+	sqlite3_bind_text(s, 1, code, -1, SQLITE_STATIC);
+	int64_t id = store_next(s, &step) ? sqlite3_column_int64(s, 0) : 0;
+	sqlite3_reset(s);
+	return id;
+}
+
+json_t *store_office_json(struct store *st, int64_t id)
+{
+	struct store_conn *c = store_read_conn(st);
+	sqlite3_stmt *s = store_stmt(
+	    c, "SELECT json_object('id', o.id, 'code', o.code, 'name', o.name, 'kind', o.kind,"
+	       " 'level', o.level, 'parent', p.code, 'address', o.address, 'phone', o.phone,"
+	       " 'hours', o.hours, 'locality', o.locality)"
+	       " FROM offices o LEFT JOIN offices p ON p.id = o.parent_id WHERE o.id = ?");
+	int step;
+	if (s == NULL)
+		return NULL;
+	sqlite3_bind_int64(s, 1, id);
+	json_t *out = store_next(s, &step) ? json_loads(store_col_text(s, 0), 0, NULL) : NULL;
+	sqlite3_reset(s);
+	return out;
+}
+
 /* Makes the province root when there is none (the small case: a bundle
  * that names only its centre). */
 static enum mc_err office_root_ensure(struct store_conn *c, struct mc_error *err)

@@ -42,7 +42,15 @@ enum mc_err store_offices_apply(struct store *st, const struct principal *who, j
 enum mc_err store_item_office(struct store *st, json_t *item, unsigned kinds, int64_t fallback,
                               const char *what, int64_t *out, struct mc_error *err);
 
-/* The id of the province root, 0 when the tree is empty. Any connection. */
+/* The id of the province root, 0 when the tree is empty. Any thread. */
 int64_t store_office_root(struct store *st);
+
+/* The id of the office with code, 0 when there is none. Any thread. */
+int64_t store_office_id(struct store *st, const char *code);
+
+/* Office id as a JSON object {id, code, name, kind, level, parent (code or
+ * null), address, phone, hours, locality}, or NULL when there is none or on
+ * a database error. The caller frees it. Any thread. */
+json_t *store_office_json(struct store *st, int64_t id);
 
 #endif
