@@ -24,6 +24,13 @@ struct principal {
 	int64_t user_id;    /* staff: users.id; 0 for devices */
 	int64_t device_id;  /* devices: devices.id; 0 for staff */
 	bool device_prints; /* kiosk: hands out tickets only once printed */
+	/* The office the principal belongs to, whose subtree of the office tree
+	 * is all it may see or touch (docs/province.md, "Scopes"): a centre
+	 * for a clerk, a device or a centre supervisor; an authority or a
+	 * processing office for a specialist. 0 is the whole province: the
+	 * province admin and supervisors (users of the root, or of no office,
+	 * which set-up allows only for them). */
+	int64_t office_id;
 	char actor[32];     /* "user:7", "device:2": what the audit chain records */
 	char username[64];
 };

@@ -252,12 +252,19 @@ fail:
 	return rc;
 }
 
+/* The SQL of a user's scope office (u is the users row): 0 for none or the
+ * province root, else the office. */
+#define AUTH_SCOPE_SQL                                                                            \
+	"coalesce((SELECT o.id FROM offices o WHERE o.id = u.office_id"                           \
+	" AND o.kind <> 'province'), 0)"
+
 static void auth_principal_staff(struct principal *who, int64_t id, const char *username,
-                                 const char *role)
+                                 const char *role, int64_t office_id)
 {
 	memset(who, 0, sizeof *who);
 	who->role = auth_role_parse(role);
 	who->user_id = id;
+	who->office_id = office_id;
 	snprintf(who->actor, sizeof who->actor, "user:%lld", (long long)id);
 	snprintf(who->username, sizeof who->username, "%s", username);
 }
@@ -274,10 +281,10 @@ enum mc_err store_session_open(struct store *st, const char *username, const cha
 	struct store_conn *c = store_read_conn(st);
 	char pw_hash[crypto_pwhash_STRBYTES] = "";
 	char role[16] = "", name[64] = "";
-	int64_t id = 0;
+	int64_t id = 0, office_id = 0;
 
-	sqlite3_stmt *s = store_stmt(c, "SELECT id, role, pw_hash, username FROM users"
-	                                " WHERE username = ? AND active = 1");
+	sqlite3_stmt *s = store_stmt(c, "SELECT id, role, pw_hash, username, " AUTH_SCOPE_SQL
+	                                " FROM users u WHERE username = ? AND active = 1");
 	if (s == NULL)
 		return store_sql_error(c, "login", err);
 	sqlite3_bind_text(s, 1, username, -1, SQLITE_STATIC);
@@ -286,6 +293,7 @@ enum mc_err store_session_open(struct store *st, const char *username, const cha
 		snprintf(role, sizeof role, "%s", store_col_text(s, 1));
 		snprintf(pw_hash, sizeof pw_hash, "%s", store_col_text(s, 2));
 		snprintf(name, sizeof name, "%s", store_col_text(s, 3));
+		office_id = sqlite3_column_int64(s, 4);
 	}
 	sqlite3_reset(s);
 	const char *check = id ? pw_hash : dummy;
@@ -300,7 +308,7 @@ enum mc_err store_session_open(struct store *st, const char *username, const cha
 	enum mc_err rc = auth_session_insert(st, th, id, ttl, err);
 	if (rc)
 		return rc;
-	auth_principal_staff(who, id, name, role);
+	auth_principal_staff(who, id, name, role, office_id);
 	return MC_OK;
 }
 
@@ -318,7 +326,7 @@ static bool auth_token_resolve(struct store *st, const char *token, struct princ
 	auth_token_hash(token, th);
 	int64_t now = clock_now(), created = 0, expires = 0;
 	sqlite3_stmt *s = store_stmt(c, "SELECT u.id, u.role, u.username, s.created_at,"
-	                                " s.expires_at FROM sessions s"
+	                                " s.expires_at, " AUTH_SCOPE_SQL " FROM sessions s"
 	                                " JOIN users u ON u.id = s.user_id"
 	                                " WHERE s.token_hash = ? AND s.expires_at > ?"
 	                                " AND u.active = 1");
@@ -328,7 +336,7 @@ static bool auth_token_resolve(struct store *st, const char *token, struct princ
 	sqlite3_bind_int64(s, 2, now);
 	if (sqlite3_step(s) == SQLITE_ROW) {
 		auth_principal_staff(who, sqlite3_column_int64(s, 0), store_col_text(s, 2),
-		                     store_col_text(s, 1));
+		                     store_col_text(s, 1), sqlite3_column_int64(s, 5));
 		created = sqlite3_column_int64(s, 3);
 		expires = sqlite3_column_int64(s, 4);
 		found = true;
@@ -345,7 +353,7 @@ static bool auth_token_resolve(struct store *st, const char *token, struct princ
 		return true;
 	}
 
-	s = store_stmt(c, "SELECT id, kind, name, prints FROM devices"
+	s = store_stmt(c, "SELECT id, kind, name, prints, coalesce(office_id, 0) FROM devices"
 	                  " WHERE token_hash = ? AND active = 1");
 	if (s == NULL)
 		return false;
@@ -355,6 +363,7 @@ static bool auth_token_resolve(struct store *st, const char *token, struct princ
 		who->device_id = sqlite3_column_int64(s, 0);
 		who->role = strcmp(store_col_text(s, 1), "kiosk") == 0 ? ROLE_KIOSK : ROLE_DISPLAY;
 		who->device_prints = sqlite3_column_int(s, 3) != 0;
+		who->office_id = sqlite3_column_int64(s, 4);
 		snprintf(who->actor, sizeof who->actor, "device:%lld", (long long)who->device_id);
 		snprintf(who->username, sizeof who->username, "%s", store_col_text(s, 2));
 		found = true;
@@ -458,14 +467,14 @@ bool store_user_principal(struct store *st, const char *username, struct princip
 {
 	struct store_conn *c = store_read_conn(st);
 	bool found = false;
-	sqlite3_stmt *s = store_stmt(c, "SELECT id, role, username FROM users"
-	                                " WHERE username = ? AND active = 1");
+	sqlite3_stmt *s = store_stmt(c, "SELECT id, role, username, " AUTH_SCOPE_SQL
+	                                " FROM users u WHERE username = ? AND active = 1");
 	if (s == NULL)
 		return false;
 	sqlite3_bind_text(s, 1, username, -1, SQLITE_STATIC);
 	if (sqlite3_step(s) == SQLITE_ROW) {
 		auth_principal_staff(who, sqlite3_column_int64(s, 0), store_col_text(s, 2),
-		                     store_col_text(s, 1));
+		                     store_col_text(s, 1), sqlite3_column_int64(s, 3));
 		found = true;
 	}
 	sqlite3_reset(s);

@@ -1,5 +1,6 @@
 /* Print destinations and the print spool: every SQL statement of printing. */
 #include "store/print.h"
+#include "store/office.h"
 
 #include <sodium.h>
 #include <stdio.h>
@@ -760,21 +761,33 @@ enum mc_err setup_printers(struct store *st, const struct principal *who, json_t
 			return mc_failf(
 			    err, MC_ERR_INVALID, "missing_field", "Thiếu trường bắt buộc",
 			    "new printer '%.100s' needs a 'target' (queue name or URI)", name);
+		char what[STORE_PRINTER_NAME_MAX + 16];
+		snprintf(what, sizeof what, "printer %s", name);
+		int64_t office = 0;
+		if ((!exists || json_object_get(p, "office")) &&
+		    (rc = store_item_office(st, p, OFFICE_HALL, 0, what, &office, err)))
+			return rc;
 		if (json_is_true(def)) {
-			s = store_stmt(c, "UPDATE printers SET is_default = 0 WHERE name <> ?");
+			/* One default per centre. */
+			s = store_stmt(c, "UPDATE printers SET is_default = 0 WHERE name <> ?1"
+			                  " AND office_id IS coalesce(?2, (SELECT office_id"
+			                  " FROM printers WHERE name = ?1))");
 			if (s == NULL)
 				return store_sql_error(c, "printer", err);
 			sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+			if (office)
+				sqlite3_bind_int64(s, 2, office);
 			if ((rc = store_step(c, s, "printer", err)))
 				return rc;
 		}
 		s = store_stmt(c, "INSERT INTO printers (name, target, format, paper, is_default,"
-		                  " active, created_at) VALUES (?1, ?2, coalesce(?3, 'pdf'),"
-		                  " coalesce(?4, '80mm'), coalesce(?5, 0), coalesce(?6, 1), ?7)"
+		                  " active, created_at, office_id) VALUES (?1, ?2, coalesce(?3, 'pdf'),"
+		                  " coalesce(?4, '80mm'), coalesce(?5, 0), coalesce(?6, 1), ?7, ?8)"
 		                  " ON CONFLICT (name) DO UPDATE SET target = coalesce(?2, target),"
 		                  " format = coalesce(?3, format), paper = coalesce(?4, paper),"
 		                  " is_default = coalesce(?5, is_default),"
-		                  " active = coalesce(?6, active)");
+		                  " active = coalesce(?6, active),"
+		                  " office_id = coalesce(?8, office_id)");
 		if (s == NULL)
 			return store_sql_error(c, "printer", err);
 		sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
@@ -789,6 +802,8 @@ enum mc_err setup_printers(struct store *st, const struct principal *who, json_t
 		if (active)
 			sqlite3_bind_int(s, 6, json_is_true(active));
 		sqlite3_bind_int64(s, 7, clock_now());
+		if (office)
+			sqlite3_bind_int64(s, 8, office);
 		if ((rc = store_step(c, s, "printer", err)))
 			return rc;
 		json_t *copy = json_deep_copy(p);
@@ -798,6 +813,20 @@ enum mc_err setup_printers(struct store *st, const struct principal *who, json_t
 		(*count)++;
 	}
 	return MC_OK;
+}
+
+/* The office of the device a devices item names (set just before). */
+static enum mc_err print_device_office(struct store_conn *c, json_t *item, int64_t *office,
+                                       struct mc_error *err)
+{
+	sqlite3_stmt *q = store_stmt(c, "SELECT coalesce(office_id, 0) FROM devices WHERE name = ?");
+	if (q == NULL)
+		return store_sql_error(c, "printer", err);
+	sqlite3_bind_text(q, 1, json_string_value(json_object_get(item, "name")), -1,
+	                  SQLITE_STATIC);
+	int step;
+	*office = store_next(q, &step) ? sqlite3_column_int64(q, 0) : 0;
+	return store_scan_end(c, q, step, "printer", err);
 }
 
 /* The "printer" of each item of list (devices: by name; counters: by no):
@@ -817,12 +846,23 @@ static enum mc_err print_setup_links(struct store *st, json_t *bundle, const cha
 		if (!json_is_null(v) && !json_is_string(v))
 			return mc_failf(err, MC_ERR_INVALID, "invalid_field", "Trường không hợp lệ",
 			                "%s: 'printer' is a printer name or null", list);
-		int64_t pid = 0;
+		int64_t pid = 0, office = 0;
+		char what[128];
+		snprintf(what, sizeof what, "%s item", list);
+		enum mc_err orc = devices ? print_device_office(c, item, &office, err)
+		                          : store_item_office(st, item, OFFICE_HALL, 0, what, &office,
+		                                              err);
+		if (orc)
+			return orc;
 		if (json_is_string(v)) {
-			sqlite3_stmt *q = store_stmt(c, "SELECT id FROM printers WHERE name = ?");
+			/* A printer of the item's own centre only. */
+			sqlite3_stmt *q = store_stmt(c, "SELECT id FROM printers WHERE name = ?"
+			                                " AND office_id IS ?");
 			if (q == NULL)
 				return store_sql_error(c, "printer", err);
 			sqlite3_bind_text(q, 1, json_string_value(v), -1, SQLITE_STATIC);
+			if (office)
+				sqlite3_bind_int64(q, 2, office);
 			int step;
 			if (store_next(q, &step))
 				pid = sqlite3_column_int64(q, 0);
@@ -832,11 +872,13 @@ static enum mc_err print_setup_links(struct store *st, json_t *bundle, const cha
 			if (pid == 0)
 				return mc_failf(
 				    err, MC_ERR_INVALID, "printer_not_found", "Không có máy in này",
-				    "%s: no printer named '%.100s'", list, json_string_value(v));
+				    "%s: no printer named '%.100s' in its centre", list,
+				    json_string_value(v));
 		}
 		sqlite3_stmt *s =
 		    devices ? store_stmt(c, "UPDATE devices SET printer_id = ?1 WHERE name = ?2")
-		            : store_stmt(c, "UPDATE counters SET printer_id = ?1 WHERE no = ?2");
+		            : store_stmt(c, "UPDATE counters SET printer_id = ?1 WHERE no = ?2"
+		                            " AND office_id IS ?3");
 		if (s == NULL)
 			return store_sql_error(c, "printer", err);
 		if (pid)
@@ -846,6 +888,8 @@ static enum mc_err print_setup_links(struct store *st, json_t *bundle, const cha
 			                  -1, SQLITE_STATIC);
 		else
 			sqlite3_bind_int64(s, 2, json_integer_value(json_object_get(item, "no")));
+		if (!devices && office)
+			sqlite3_bind_int64(s, 3, office);
 		enum mc_err rc = store_step(c, s, "printer", err);
 		if (rc)
 			return rc;

@@ -355,6 +355,153 @@ static const char *const schema_steps[] = {
     "  WHERE ledger_book IS NOT NULL;"
     "ALTER TABLE users ADD COLUMN title TEXT CHECK (length(title) <= 200);",
 
+    /* 8: one province, many centres (the two-tier government of 2025; see
+     * docs/province.md). `offices` becomes the office tree: one province
+     * root, its centres (with reception points), the authorities competent
+     * for procedures (provincial departments, commune People's Committees)
+     * with their internal processing offices, and partner agencies.
+     * office_paths is its closure (every ancestor of every office, itself
+     * included), rebuilt whenever the tree changes: a scope test is one
+     * indexed lookup. Every row that belongs to a place carries its office;
+     * service groups and counters are keyed per centre. A database of one
+     * office becomes a province with one centre: the office setting's code
+     * and name make the centre, its processing offices hang below it, and
+     * every queue, device, printer, dossier and rating row is the centre's.
+     * Runs with foreign keys off (store_migrate), so tables can be rebuilt. */
+    "CREATE TABLE offices_v8 ("
+    "  id INTEGER PRIMARY KEY,"
+    "  code TEXT NOT NULL UNIQUE,"
+    "  name TEXT NOT NULL,"
+    "  kind TEXT NOT NULL DEFAULT 'internal'"
+    "    CHECK (kind IN ('province','centre','point','authority','internal','partner')),"
+    "  parent_id INTEGER REFERENCES offices(id),"
+    "  level TEXT CHECK (level IN ('province','commune')),"
+    "  address TEXT,"
+    "  phone TEXT,"
+    "  hours TEXT,"    /* opening hours as shown to citizens */
+    "  locality TEXT," /* địa danh on forms */
+    "  weekdays TEXT," /* a centre's own weekly pattern, else the province's */
+    "  sessions TEXT," /* a centre's own sessions, else the province's */
+    "  sort INTEGER NOT NULL DEFAULT 0,"
+    "  demo INTEGER NOT NULL DEFAULT 0,"
+    "  active INTEGER NOT NULL DEFAULT 1"
+    ");"
+    "INSERT INTO offices_v8 (id, code, name, kind) SELECT id, code, name, kind FROM offices;"
+    "DROP TABLE offices;"
+    "ALTER TABLE offices_v8 RENAME TO offices;"
+    "CREATE INDEX offices_by_parent ON offices (parent_id);"
+    "CREATE UNIQUE INDEX offices_one_root ON offices (kind) WHERE kind = 'province';"
+
+    /* An old database (one that has staff or set-up) becomes a province
+     * with one centre. A new one gets its tree from the first import. */
+    "CREATE TEMP TABLE v8_old AS SELECT"
+    "  (SELECT value FROM settings WHERE key = 'office') AS office"
+    "  WHERE EXISTS (SELECT 1 FROM users) OR EXISTS (SELECT 1 FROM service_groups)"
+    "  OR EXISTS (SELECT 1 FROM settings WHERE key = 'office');"
+    "INSERT INTO offices (code, name, kind, level)"
+    "  SELECT 'TINH', 'Tỉnh', 'province', 'province' FROM v8_old;"
+    "INSERT INTO offices (code, name, kind, parent_id, locality)"
+    "  SELECT coalesce(json_extract(office, '$.code'), 'TTPVHCC'),"
+    "  coalesce(json_extract(office, '$.name'), 'Trung tâm Phục vụ hành chính công'),"
+    "  'centre', (SELECT id FROM offices WHERE kind = 'province'),"
+    "  json_extract(office, '$.locality') FROM v8_old;"
+    "CREATE TEMP TABLE v8_ids AS SELECT"
+    "  (SELECT id FROM offices WHERE kind = 'province') AS root,"
+    "  (SELECT id FROM offices WHERE kind = 'centre') AS centre;"
+    "UPDATE offices SET parent_id = CASE kind WHEN 'partner' THEN (SELECT root FROM v8_ids)"
+    "  ELSE (SELECT centre FROM v8_ids) END WHERE kind IN ('internal','partner');"
+
+    "CREATE TABLE office_paths ("
+    "  ancestor_id INTEGER NOT NULL,"
+    "  office_id INTEGER NOT NULL,"
+    "  depth INTEGER NOT NULL,"
+    "  PRIMARY KEY (ancestor_id, office_id)"
+    ") WITHOUT ROWID;"
+    "CREATE INDEX office_paths_by_office ON office_paths (office_id, ancestor_id);"
+    "INSERT INTO office_paths WITH RECURSIVE p (a, o, d) AS ("
+    "  SELECT id, id, 0 FROM offices"
+    "  UNION ALL SELECT p.a, c.id, p.d + 1 FROM p JOIN offices c ON c.parent_id = p.o)"
+    "  SELECT a, o, d FROM p;"
+
+    /* Service groups and counters: codes, prefixes and numbers are the
+     * centre's own (two centres may both have counter 1 and group A). */
+    "CREATE TABLE service_groups_v8 ("
+    "  id INTEGER PRIMARY KEY,"
+    "  office_id INTEGER REFERENCES offices(id),"
+    "  code TEXT NOT NULL,"
+    "  prefix TEXT NOT NULL,"
+    "  name TEXT NOT NULL,"
+    "  name_en TEXT NOT NULL DEFAULT '',"
+    "  sort INTEGER NOT NULL DEFAULT 0,"
+    "  active INTEGER NOT NULL DEFAULT 1,"
+    "  UNIQUE (office_id, code),"
+    "  UNIQUE (office_id, prefix)"
+    ");"
+    "INSERT INTO service_groups_v8 (id, office_id, code, prefix, name, name_en, sort, active)"
+    "  SELECT id, (SELECT centre FROM v8_ids), code, prefix, name, name_en, sort, active"
+    "  FROM service_groups;"
+    "DROP TABLE service_groups;"
+    "ALTER TABLE service_groups_v8 RENAME TO service_groups;"
+    "CREATE TABLE counters_v8 ("
+    "  id INTEGER PRIMARY KEY,"
+    "  office_id INTEGER REFERENCES offices(id),"
+    "  no INTEGER NOT NULL CHECK (no > 0),"
+    "  name TEXT NOT NULL,"
+    "  state TEXT NOT NULL DEFAULT 'closed' CHECK (state IN ('open','paused','closed')),"
+    "  user_id INTEGER REFERENCES users(id),"
+    "  priority_streak INTEGER NOT NULL DEFAULT 0,"
+    "  printer_id INTEGER REFERENCES printers(id),"
+    "  UNIQUE (office_id, no)"
+    ");"
+    "INSERT INTO counters_v8 (id, office_id, no, name, state, user_id, priority_streak,"
+    "  printer_id) SELECT id, (SELECT centre FROM v8_ids), no, name, state, user_id,"
+    "  priority_streak, printer_id FROM counters;"
+    "DROP TABLE counters;"
+    "ALTER TABLE counters_v8 RENAME TO counters;"
+
+    "ALTER TABLE users ADD COLUMN office_id INTEGER REFERENCES offices(id);"
+    "UPDATE users SET office_id = CASE WHEN role IN ('admin','supervisor')"
+    "  THEN (SELECT root FROM v8_ids) ELSE (SELECT centre FROM v8_ids) END;"
+    "ALTER TABLE devices ADD COLUMN office_id INTEGER REFERENCES offices(id);"
+    "UPDATE devices SET office_id = (SELECT centre FROM v8_ids);"
+    "ALTER TABLE printers ADD COLUMN office_id INTEGER REFERENCES offices(id);"
+    "UPDATE printers SET office_id = (SELECT centre FROM v8_ids);"
+    "DROP INDEX printers_one_default;"
+    "CREATE UNIQUE INDEX printers_one_default ON printers (coalesce(office_id, 0))"
+    "  WHERE is_default = 1;"
+    "ALTER TABLE tickets ADD COLUMN office_id INTEGER REFERENCES offices(id);"
+    "UPDATE tickets SET office_id = (SELECT centre FROM v8_ids);"
+    "CREATE INDEX tickets_by_office ON tickets (office_id, service_day, state);"
+    "ALTER TABLE print_jobs ADD COLUMN office_id INTEGER REFERENCES offices(id);"
+    "UPDATE print_jobs SET office_id = (SELECT centre FROM v8_ids);"
+    "ALTER TABLE ratings ADD COLUMN office_id INTEGER REFERENCES offices(id);"
+    "UPDATE ratings SET office_id = (SELECT centre FROM v8_ids);"
+    "ALTER TABLE events ADD COLUMN office_id INTEGER;" /* not in the hash */
+    "UPDATE events SET office_id = (SELECT centre FROM v8_ids);"
+    "CREATE INDEX events_by_office ON events (office_id, id);"
+
+    /* A dossier: the centre that received it (its code is that centre's),
+     * the authority competent for it (which answers for its timeliness),
+     * and the centre where the citizen collects the result. The ledger is
+     * each receiving centre's own. */
+    "ALTER TABLE dossiers ADD COLUMN intake_office_id INTEGER REFERENCES offices(id);"
+    "ALTER TABLE dossiers ADD COLUMN authority_id INTEGER REFERENCES offices(id);"
+    "ALTER TABLE dossiers ADD COLUMN return_office_id INTEGER REFERENCES offices(id);"
+    "UPDATE dossiers SET intake_office_id = (SELECT centre FROM v8_ids),"
+    "  return_office_id = (SELECT centre FROM v8_ids),"
+    "  authority_id = coalesce((SELECT o.id FROM procedures p JOIN offices o"
+    "  ON o.code = p.office WHERE p.id = dossiers.procedure_id),"
+    "  (SELECT centre FROM v8_ids));"
+    "DROP INDEX dossiers_ledger;"
+    "CREATE UNIQUE INDEX dossiers_ledger ON dossiers (intake_office_id, ledger_book,"
+    "  ledger_line) WHERE ledger_book IS NOT NULL;"
+    "CREATE INDEX dossiers_by_intake_office ON dossiers (intake_office_id, received_at);"
+    "CREATE INDEX dossiers_by_authority ON dossiers (authority_id, received_at);"
+    "CREATE INDEX dossiers_by_holder_office ON dossiers (holder_office);"
+    "CREATE INDEX dossiers_by_return_office ON dossiers (return_office_id);"
+    "DROP TABLE v8_old;"
+    "DROP TABLE v8_ids;",
+
 };
 
 const char *schema_step(int n)

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "store/auth.h"
+#include "store/office.h"
 #include "store/scan.h"
 #include "store/store_internal.h"
 #include "util/fold.h"
@@ -195,10 +196,18 @@ static enum mc_err setup_groups(struct store *st, const struct principal *who, j
 			return mc_fail(err, MC_ERR_INVALID, "invalid_prefix",
 			               "Tiền tố số thứ tự chỉ gồm chữ in hoa A–Z",
 			               "prefix must be 1-3 capital letters A-Z");
-		sqlite3_stmt *q = store_stmt(c, "SELECT 1 FROM service_groups WHERE code = ?");
+		char what[48];
+		snprintf(what, sizeof what, "service group %s", code);
+		int64_t office;
+		if ((rc = store_item_office(st, g, OFFICE_HALL, 0, what, &office, err)))
+			return rc;
+		sqlite3_stmt *q = store_stmt(c, "SELECT 1 FROM service_groups WHERE code = ?"
+		                                " AND office_id IS ?");
 		if (q == NULL)
 			return store_sql_error(c, "service group", err);
 		sqlite3_bind_text(q, 1, code, -1, SQLITE_STATIC);
+		if (office)
+			sqlite3_bind_int64(q, 2, office);
 		bool exists = sqlite3_step(q) == SQLITE_ROW;
 		sqlite3_reset(q);
 		if ((rc = setup_require_existing(g, exists, "service group", err)))
@@ -206,9 +215,10 @@ static enum mc_err setup_groups(struct store *st, const struct principal *who, j
 		json_t *sort = json_object_get(g, "sort");
 		json_t *active = json_object_get(g, "active");
 		sqlite3_stmt *s = store_stmt(
-		    c, "INSERT INTO service_groups (code, prefix, name, name_en, sort, active)"
-		       " VALUES (?1, ?2, ?3, coalesce(?4, ''), coalesce(?5, 0), coalesce(?6, 1))"
-		       " ON CONFLICT (code) DO UPDATE SET prefix = coalesce(?2, prefix),"
+		    c, "INSERT INTO service_groups (code, prefix, name, name_en, sort, active,"
+		       " office_id)"
+		       " VALUES (?1, ?2, ?3, coalesce(?4, ''), coalesce(?5, 0), coalesce(?6, 1), ?7)"
+		       " ON CONFLICT (office_id, code) DO UPDATE SET prefix = coalesce(?2, prefix),"
 		       " name = coalesce(?3, name),"
 		       " name_en = coalesce(?4, name_en), sort = coalesce(?5, sort),"
 		       " active = coalesce(?6, active)");
@@ -225,6 +235,8 @@ static enum mc_err setup_groups(struct store *st, const struct principal *who, j
 			sqlite3_bind_int64(s, 5, json_integer_value(sort));
 		if (json_is_boolean(active))
 			sqlite3_bind_int(s, 6, json_is_true(active));
+		if (office)
+			sqlite3_bind_int64(s, 7, office);
 		if ((rc = store_step(c, s, "service group", err))) {
 			if (rc == MC_ERR_CONFLICT)
 				mc_failf(err, MC_ERR_CONFLICT, "prefix_taken",
@@ -264,10 +276,18 @@ static enum mc_err setup_counters(struct store *st, const struct principal *who,
 		if (groups && (!json_is_array(groups) || json_array_size(groups) > 50))
 			return mc_fail(err, MC_ERR_INVALID, "invalid_field", "Trường không hợp lệ",
 			               "counter 'groups' must be an array of group codes");
-		sqlite3_stmt *q = store_stmt(c, "SELECT 1 FROM counters WHERE no = ?");
+		char what[32];
+		snprintf(what, sizeof what, "counter %lld", (long long)json_integer_value(no));
+		int64_t office;
+		if ((rc = store_item_office(st, co, OFFICE_HALL, 0, what, &office, err)))
+			return rc;
+		sqlite3_stmt *q =
+		    store_stmt(c, "SELECT 1 FROM counters WHERE no = ? AND office_id IS ?");
 		if (q == NULL)
 			return store_sql_error(c, "counter", err);
 		sqlite3_bind_int64(q, 1, json_integer_value(no));
+		if (office)
+			sqlite3_bind_int64(q, 2, office);
 		bool exists = sqlite3_step(q) == SQLITE_ROW;
 		sqlite3_reset(q);
 		if ((rc = setup_require_existing(co, exists, "counter", err)))
@@ -275,15 +295,17 @@ static enum mc_err setup_counters(struct store *st, const struct principal *who,
 		char defname[32];
 		snprintf(defname, sizeof defname, "Quầy %lld", (long long)json_integer_value(no));
 		sqlite3_stmt *s =
-		    store_stmt(c, "INSERT INTO counters (no, name) VALUES (?1, ?2)"
-		                  " ON CONFLICT (no) DO UPDATE SET name = coalesce(?3, name)"
-		                  " RETURNING id");
+		    store_stmt(c, "INSERT INTO counters (no, name, office_id) VALUES (?1, ?2, ?4)"
+		                  " ON CONFLICT (office_id, no) DO UPDATE SET"
+		                  " name = coalesce(?3, name) RETURNING id");
 		if (s == NULL)
 			return store_sql_error(c, "counter", err);
 		sqlite3_bind_int64(s, 1, json_integer_value(no));
 		sqlite3_bind_text(s, 2, name ? name : defname, -1, SQLITE_TRANSIENT);
 		if (name)
 			sqlite3_bind_text(s, 3, name, -1, SQLITE_STATIC);
+		if (office)
+			sqlite3_bind_int64(s, 4, office);
 		int64_t id = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
 		sqlite3_reset(s);
 		if (id == 0)
@@ -299,9 +321,13 @@ static enum mc_err setup_counters(struct store *st, const struct principal *who,
 			json_t *gc;
 			json_array_foreach(groups, k, gc)
 			{
+				/* Only the counter's own centre's groups: a counter
+				 * is never in two centres. */
 				s = store_stmt(c, "INSERT OR IGNORE INTO counter_groups"
-				                  " (counter_id, group_id) SELECT ?, id"
-				                  " FROM service_groups WHERE code = ?");
+				                  " (counter_id, group_id) SELECT ?1, id"
+				                  " FROM service_groups WHERE code = ?2"
+				                  " AND office_id IS (SELECT office_id FROM counters"
+				                  " WHERE id = ?1)");
 				if (s == NULL)
 					return store_sql_error(c, "counter", err);
 				if (!json_is_string(gc))
@@ -317,18 +343,22 @@ static enum mc_err setup_counters(struct store *st, const struct principal *who,
 				if (sqlite3_changes(c->db) == 0) {
 					/* Either unknown or listed twice; tell which. */
 					sqlite3_stmt *g = store_stmt(
-					    c, "SELECT 1 FROM service_groups WHERE code = ?");
+					    c, "SELECT 1 FROM service_groups WHERE code = ?"
+					       " AND office_id IS ?");
 					if (g == NULL)
 						return store_sql_error(c, "counter", err);
 					sqlite3_bind_text(g, 1, json_string_value(gc), -1,
 					                  SQLITE_STATIC);
+					if (office)
+						sqlite3_bind_int64(g, 2, office);
 					bool known = sqlite3_step(g) == SQLITE_ROW;
 					sqlite3_reset(g);
 					if (!known)
 						return mc_failf(
 						    err, MC_ERR_INVALID, "group_not_found",
 						    "Không có nhóm dịch vụ này",
-						    "counter %lld: no service group '%.40s'",
+						    "counter %lld: no service group '%.40s'"
+						    " in its centre",
 						    (long long)json_integer_value(no),
 						    json_string_value(gc));
 				}
@@ -355,6 +385,73 @@ static enum mc_err setup_user_title(struct store_conn *c, const char *username, 
 	sqlite3_bind_text(s, 1, title, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 2, username, -1, SQLITE_STATIC);
 	return store_step(c, s, "user", err);
+}
+
+/* The kinds of office a user of role may belong to. */
+static unsigned setup_role_offices(enum role r)
+{
+	switch (r) {
+	case ROLE_ADMIN: return OFFICE_PROVINCE;
+	case ROLE_SUPERVISOR: return OFFICE_PROVINCE | OFFICE_HALL | OFFICE_AUTHORITY;
+	case ROLE_COUNTER: return OFFICE_HALL;
+	default: return OFFICE_AUTHORITY | OFFICE_INTERNAL | OFFICE_HALL; /* specialist */
+	}
+}
+
+/* Sets the office of user id from item's "office" (or, for a new user, the
+ * default for its role). Writer connection, inside the import. */
+static enum mc_err setup_user_office(struct store *st, json_t *u, int64_t id, const char *role,
+                                     bool created, struct mc_error *err)
+{
+	struct store_conn *c = store_write_conn(st);
+	if (!created && json_object_get(u, "office") == NULL)
+		return MC_OK;
+	enum role r = auth_role_parse(role);
+	char what[96];
+	snprintf(what, sizeof what, "user %.64s", json_string_value(json_object_get(u, "username")));
+	int64_t fallback = (r == ROLE_ADMIN || r == ROLE_SUPERVISOR) ? store_office_root(st) : 0;
+	int64_t office;
+	enum mc_err rc = store_item_office(st, u, setup_role_offices(r), fallback, what, &office, err);
+	if (rc)
+		return rc;
+	sqlite3_stmt *s = store_stmt(c, "UPDATE users SET office_id = ?1 WHERE id = ?2");
+	if (s == NULL)
+		return store_sql_error(c, "user", err);
+	if (office)
+		sqlite3_bind_int64(s, 1, office);
+	sqlite3_bind_int64(s, 2, id);
+	return store_step(c, s, "user", err);
+}
+
+/* After the users of a bundle: every active clerk and specialist belongs to
+ * an office below the root once the tree has one (else they would see the
+ * whole province), and administrators are the province's. Names the first
+ * account at fault. */
+static enum mc_err setup_users_placed(struct store *st, struct mc_error *err)
+{
+	struct store_conn *c = store_write_conn(st);
+	sqlite3_stmt *s = store_stmt(
+	    c, "SELECT u.username, u.role FROM users u LEFT JOIN offices o ON o.id = u.office_id"
+	       " WHERE u.active = 1 AND EXISTS (SELECT 1 FROM offices WHERE kind = 'province')"
+	       " AND ((u.role IN ('counter','specialist')"
+	       "      AND (o.id IS NULL OR o.kind = 'province'))"
+	       "   OR (u.role = 'admin' AND o.id IS NOT NULL AND o.kind <> 'province'))"
+	       " LIMIT 1");
+	if (s == NULL)
+		return store_sql_error(c, "user", err);
+	int step;
+	enum mc_err rc = MC_OK;
+	if (store_next(s, &step)) {
+		bool admin = strcmp(store_col_text(s, 1), "admin") == 0;
+		rc = mc_failf(err, MC_ERR_INVALID, admin ? "office_wrong_kind" : "office_required",
+		              admin ? "Quản trị viên thuộc cấp tỉnh" : "Chưa chọn đơn vị",
+		              admin ? "user %.64s: an administrator belongs to the province"
+		                    : "user %.64s belongs to no office: name its 'office'",
+		              store_col_text(s, 0));
+		sqlite3_reset(s);
+		return rc;
+	}
+	return store_scan_end(c, s, step, "user", err);
 }
 
 static enum mc_err setup_users(struct store *st, const struct principal *who, json_t *bundle,
@@ -397,9 +494,12 @@ static enum mc_err setup_users(struct store *st, const struct principal *who, js
 				    err, MC_ERR_INVALID, "missing_field", "Thiếu trường bắt buộc",
 				    "new user '%.64s' needs full_name, role and password",
 				    username);
+			int64_t uid = 0;
 			rc = store_user_create(st, who->actor, username, full_name,
 			                       auth_role_parse(role), password,
-			                       json_is_true(json_object_get(u, "demo")), NULL, err);
+			                       json_is_true(json_object_get(u, "demo")), &uid, err);
+			if (rc == MC_OK)
+				rc = setup_user_office(st, u, uid, role, true, err);
 			if (rc == MC_OK && title)
 				rc = setup_user_title(c, username, title, err);
 			if (rc)
@@ -434,6 +534,19 @@ static enum mc_err setup_users(struct store *st, const struct principal *who, js
 		if ((rc = store_step(c, s, "user", err)) ||
 		    (title && (rc = setup_user_title(c, username, title, err))))
 			return rc;
+		if (json_object_get(u, "office")) {
+			s = store_stmt(c, "SELECT role FROM users WHERE id = ?");
+			if (s == NULL)
+				return store_sql_error(c, "user", err);
+			sqlite3_bind_int64(s, 1, id);
+			char cur[16] = "";
+			int st2;
+			if (store_next(s, &st2))
+				snprintf(cur, sizeof cur, "%s", store_col_text(s, 0));
+			if ((rc = store_scan_end(c, s, st2, "user", err)) ||
+			    (rc = setup_user_office(st, u, id, cur, false, err)))
+				return rc;
+		}
 		/* A deactivated account or a new password ends its sessions. */
 		if (password || json_is_false(active)) {
 			s = store_stmt(c, "DELETE FROM sessions WHERE user_id = ?");
@@ -451,7 +564,20 @@ static enum mc_err setup_users(struct store *st, const struct principal *who, js
 	}
 	/* Nobody may demote or deactivate the last administrator, not even
 	 * themselves: the office could not be administered any more. */
-	return *updated ? store_admin_remains(st, err) : MC_OK;
+	if (*updated && (rc = store_admin_remains(st, err)))
+		return rc;
+	return arr ? setup_users_placed(st, err) : MC_OK;
+}
+
+static enum mc_err setup_device_office(struct store_conn *c, int64_t id, int64_t office,
+                                       struct mc_error *err)
+{
+	sqlite3_stmt *s = store_stmt(c, "UPDATE devices SET office_id = ? WHERE id = ?");
+	if (s == NULL)
+		return store_sql_error(c, "device", err);
+	sqlite3_bind_int64(s, 1, office);
+	sqlite3_bind_int64(s, 2, id);
+	return store_step(c, s, "device", err);
 }
 
 static enum mc_err setup_devices(struct store *st, const struct principal *who, json_t *bundle,
@@ -483,11 +609,19 @@ static enum mc_err setup_devices(struct store *st, const struct principal *who, 
 		if ((rc = store_scan_end(c, s, step, "device", err)) ||
 		    (rc = setup_require_existing(d, id != 0, "device", err)))
 			return rc;
+		char what[128];
+		snprintf(what, sizeof what, "device %s", name);
+		int64_t office = 0;
+		if ((id == 0 || json_object_get(d, "office")) &&
+		    (rc = store_item_office(st, d, OFFICE_HALL, 0, what, &office, err)))
+			return rc;
 		if (id == 0) {
 			char token[AUTH_TOKEN_LEN];
 			rc = store_device_create(st, who->actor, kind, name,
 			                         prints ? json_is_true(prints) : true, &id, token,
 			                         err);
+			if (rc == MC_OK && office)
+				rc = setup_device_office(c, id, office, err);
 			if (rc)
 				return rc;
 			json_array_append_new(tokens, json_pack("{s:s, s:s, s:s}", "name", name,
@@ -503,53 +637,13 @@ static enum mc_err setup_devices(struct store *st, const struct principal *who, 
 		if (json_is_boolean(active))
 			sqlite3_bind_int(s, 2, json_is_true(active));
 		sqlite3_bind_int64(s, 3, id);
-		if ((rc = store_step(c, s, "device", err)))
+		if ((rc = store_step(c, s, "device", err)) ||
+		    (office && (rc = setup_device_office(c, id, office, err))))
 			return rc;
 		char eid[24];
 		snprintf(eid, sizeof eid, "%lld", (long long)id);
 		if ((rc = setup_audit(st, who, "device", eid, "device.updated", d, err)))
 			return rc;
-	}
-	return MC_OK;
-}
-
-static enum mc_err setup_offices(struct store *st, const struct principal *who, json_t *bundle,
-                                 int *count, struct mc_error *err)
-{
-	struct store_conn *c = store_write_conn(st);
-	json_t *arr, *o;
-	size_t i;
-	enum mc_err rc = setup_array(bundle, "offices", &arr, err);
-	if (rc)
-		return rc;
-	json_array_foreach(arr, i, o)
-	{
-		const char *code, *name, *kind;
-		if (!json_is_object(o))
-			return mc_fail(err, MC_ERR_INVALID, "invalid_field", "Trường không hợp lệ",
-			               "offices items must be objects");
-		if ((rc = setup_str(o, "code", true, 32, "office", &code, err)) ||
-		    (rc = setup_str(o, "name", true, 200, "office", &name, err)) ||
-		    (rc = setup_str(o, "kind", false, 16, "office", &kind, err)))
-			return rc;
-		if (kind && strcmp(kind, "internal") != 0 && strcmp(kind, "partner") != 0)
-			return mc_fail(err, MC_ERR_INVALID, "invalid_office_kind",
-			               "Loại cơ quan phải là internal hoặc partner",
-			               "office kind must be internal or partner");
-		sqlite3_stmt *s = store_stmt(c, "INSERT INTO offices (code, name, kind)"
-		                                " VALUES (?1, ?2, coalesce(?3, 'internal'))"
-		                                " ON CONFLICT (code) DO UPDATE SET name = ?2,"
-		                                " kind = coalesce(?3, kind)");
-		if (s == NULL)
-			return store_sql_error(c, "office", err);
-		sqlite3_bind_text(s, 1, code, -1, SQLITE_STATIC);
-		sqlite3_bind_text(s, 2, name, -1, SQLITE_STATIC);
-		if (kind)
-			sqlite3_bind_text(s, 3, kind, -1, SQLITE_STATIC);
-		if ((rc = store_step(c, s, "office", err)) ||
-		    (rc = setup_audit(st, who, "office_unit", code, "office_unit.set", o, err)))
-			return rc;
-		(*count)++;
 	}
 	return MC_OK;
 }
@@ -748,7 +842,8 @@ enum mc_err store_setup_apply(struct store *st, const struct principal *who, jso
 		json_decref(tokens);
 		return rc;
 	}
-	if ((rc = setup_office(st, who, bundle, err)) ||
+	if ((rc = store_offices_apply(st, who, bundle, &offices, err)) ||
+	    (rc = setup_office(st, who, bundle, err)) ||
 	    (rc = setup_settings(st, who, bundle, err)) ||
 	    (rc = setup_groups(st, who, bundle, &groups, err)) ||
 	    (rc = setup_printers(st, who, bundle, &printers, err)) ||
@@ -756,7 +851,6 @@ enum mc_err store_setup_apply(struct store *st, const struct principal *who, jso
 	    (rc = setup_users(st, who, bundle, &users_created, &users_updated, err)) ||
 	    (rc = setup_devices(st, who, bundle, tokens, err)) ||
 	    (rc = setup_printer_links(st, bundle, err)) ||
-	    (rc = setup_offices(st, who, bundle, &offices, err)) ||
 	    (rc = setup_procedures(st, who, bundle, &procedures, err))) {
 		store_rollback(st);
 		json_decref(tokens);

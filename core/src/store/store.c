@@ -226,6 +226,25 @@ static int store_user_version(struct store_conn *c)
 	return v;
 }
 
+/* MC_OK when no row of c breaks a foreign key; else a conflict naming the
+ * first table that does (a migration step left a dangling reference). */
+static enum mc_err store_migrate_fk_check(struct store_conn *c, struct mc_error *err)
+{
+	sqlite3_stmt *s = NULL;
+	if (sqlite3_prepare_v2(c->db, "PRAGMA foreign_key_check", -1, &s, NULL) != SQLITE_OK)
+		return store_sql_error(c, "foreign_key_check", err);
+	int step = sqlite3_step(s);
+	enum mc_err rc = MC_OK;
+	if (step == SQLITE_ROW)
+		rc = mc_failf(err, MC_ERR_CONFLICT, "migration_broken", "Nâng cấp dữ liệu bị lỗi",
+		              "Migration left a broken reference in table %s",
+		              store_col_text(s, 0));
+	else if (step != SQLITE_DONE)
+		rc = store_sql_error(c, "foreign_key_check", err);
+	sqlite3_finalize(s);
+	return rc;
+}
+
 /* Runs in store_open, before any other thread can see st. */
 static enum mc_err store_migrate(struct store *st, struct mc_error *err)
 {
@@ -241,9 +260,15 @@ static enum mc_err store_migrate(struct store *st, struct mc_error *err)
 		    "Database schema %d is newer than this program (%d)", version, target);
 	if (version == target)
 		return MC_OK;
-	enum mc_err rc = store_exec(c, "BEGIN IMMEDIATE", err);
+	/* Foreign keys are off while the steps run (a step may rebuild a table
+	 * others refer to, as SQLite's documented procedure does) and checked
+	 * as a whole before the commit. The pragma is a no-op inside a
+	 * transaction, hence before BEGIN. */
+	enum mc_err rc = store_exec(c, "PRAGMA foreign_keys=OFF", err);
+	if (rc == MC_OK)
+		rc = store_exec(c, "BEGIN IMMEDIATE", err);
 	if (rc)
-		return rc;
+		goto restore;
 	for (int n = version + 1; n <= target; n++) {
 		rc = store_exec(c, schema_step(n), err);
 		if (rc)
@@ -254,14 +279,19 @@ static enum mc_err store_migrate(struct store *st, struct mc_error *err)
 		if (rc)
 			goto fail;
 	}
+	rc = store_migrate_fk_check(c, err);
+	if (rc)
+		goto fail;
 	rc = store_exec(c, "COMMIT", err);
 	if (rc)
 		goto fail;
 	if (version > 0)
 		log_info("store: migrated schema %d -> %d", version, target);
-	return MC_OK;
+	return store_exec(c, "PRAGMA foreign_keys=ON", err);
 fail:
 	store_exec(c, "ROLLBACK", NULL);
+restore:
+	store_exec(c, "PRAGMA foreign_keys=ON", NULL);
 	return rc;
 }
 
@@ -673,4 +703,23 @@ void store_bulk_mode(struct store *st, bool on)
 	ENFORCE(st->depth == 0, "store_bulk_mode inside a transaction");
 	store_exec(&st->writer, on ? "PRAGMA synchronous=OFF" : "PRAGMA synchronous=FULL", NULL);
 	pthread_mutex_unlock(&st->write_lock);
+}
+
+void store_bind_scope(sqlite3_stmt *s, const struct principal *who)
+{
+	int i = sqlite3_bind_parameter_index(s, ":scope");
+	ENFORCE(i > 0, "a scoped statement has a :scope parameter");
+	sqlite3_bind_int64(s, i, who ? who->office_id : 0);
+}
+
+enum mc_err store_office_paths_rebuild(struct store_conn *c, struct mc_error *err)
+{
+	return store_exec(c,
+	                  "DELETE FROM office_paths;"
+	                  "INSERT INTO office_paths WITH RECURSIVE p (a, o, d) AS ("
+	                  "  SELECT id, id, 0 FROM offices UNION ALL"
+	                  "  SELECT p.a, c.id, p.d + 1 FROM p JOIN offices c ON c.parent_id = p.o"
+	                  "  WHERE p.d < 64)"
+	                  "  SELECT a, o, d FROM p;",
+	                  err);
 }

@@ -104,6 +104,22 @@ enum mc_err store_step(struct store_conn *c, sqlite3_stmt *s, const char *what,
 /* Column text that is never NULL (empty string instead). */
 const char *store_col_text(sqlite3_stmt *s, int col);
 
+/* Scopes (docs/province.md, "Scopes"). A query that reads or changes rows
+ * that belong to a place tests the caller's scope in its own WHERE clause,
+ * never by filtering afterwards: SCOPE_SQL(col) is true when the office id in
+ * column col lies in the subtree of the named parameter :scope (0: the whole
+ * province). Bind it with store_bind_scope. A row outside the scope is
+ * simply not found. */
+#define SCOPE_SQL(col)                                                                            \
+	"(:scope = 0 OR " col " IN (SELECT office_id FROM office_paths WHERE ancestor_id = :scope))"
+/* Binds :scope of s to who's office (0 = the whole province; a NULL who is
+ * the server itself, which sees everything). Aborts (ENFORCE) when s has no
+ * :scope parameter: a scoped query that forgot its test is a bug. */
+void store_bind_scope(sqlite3_stmt *s, const struct principal *who);
+/* Rebuilds office_paths (the closure of the office tree) on the writer,
+ * inside the caller's transaction: after any change to offices.parent_id. */
+enum mc_err store_office_paths_rebuild(struct store_conn *c, struct mc_error *err);
+
 /* The office's priority classes (the setting, or the default list). */
 json_t *queue_priority_classes(struct store *st);
 /* Sets obj's "wait" to the estimate {low_min, high_min, from_history}, or
