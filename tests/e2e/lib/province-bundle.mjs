@@ -5,6 +5,7 @@
 // authority with a processing office; the province has a department with a
 // processing office and a partner. Names and codes are test data.
 import { DOSSIER_BUNDLE } from './dossier-bundle.mjs';
+import { PASSWORDS } from './harness.mjs';
 
 export const CENTRE_A = 'TT-KS';
 export const CENTRE_B = 'TT-LB';
@@ -21,6 +22,8 @@ export const PROVINCE_PASSWORDS = {
   'b.spec': 'b-spec-pass-001', 'b.centre.sup': 'b-centre-sup-01',
   'so.spec': 'so-spec-pass-01',
 };
+// s.as(username, …) logs in with PASSWORDS: importing this file adds them.
+Object.assign(PASSWORDS, PROVINCE_PASSWORDS);
 
 const hall = (office) => ({
   service_groups: [
