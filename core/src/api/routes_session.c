@@ -11,13 +11,19 @@
 #include "api/ratelimit.h"
 #include "api/throttle.h"
 #include "store/auth.h"
+#include "store/office.h"
 #include "util/clock.h"
 #include "util/xmalloc.h"
 
-static json_t *session_who(const struct principal *who)
+/* Who the token is, with the office it belongs to ({code, name, kind, …},
+ * null for the whole province): the screens show it and choose their
+ * centre by it. The caller frees the object. */
+static json_t *session_who(struct api *api, const struct principal *who)
 {
-	return json_pack("{s:s, s:s, s:s}", "username", who->username, "role", role_name(who->role),
-	                 "actor", who->actor);
+	json_t *office = who->office_id ? store_office_json(api->st, who->office_id) : NULL;
+	return json_pack("{s:s, s:s, s:s, s:o}", "username", who->username, "role",
+	                 role_name(who->role), "actor", who->actor, "office",
+	                 office ? office : json_null());
 }
 
 /* What a login job needs, copied off the connection on the HTTP worker
@@ -58,7 +64,7 @@ static void session_login_run(struct api *api, struct http_request *r, void *arg
 	r->set_cookie = xasprintf("motcua_session=%s; Path=/; HttpOnly; SameSite=Strict;"
 	                          " Max-Age=%lld%s",
 	                          token, (long long)ttl, api->tls ? "; Secure" : "");
-	json_t *out = session_who(&who);
+	json_t *out = session_who(api, &who);
 	json_object_set_new(out, "token", json_string(token));
 	json_object_set_new(out, "expires_at", json_integer(now + ttl));
 	sodium_memzero(token, sizeof token);
@@ -132,7 +138,7 @@ void route_session_create(struct api *api, struct http_request *r)
 
 void route_session_get(struct api *api, struct http_request *r)
 {
-	http_reply_json(r, 200, session_who(&r->who));
+	http_reply_json(r, 200, session_who(api, &r->who));
 }
 
 void route_session_delete(struct api *api, struct http_request *r)

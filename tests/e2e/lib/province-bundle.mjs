@@ -19,7 +19,7 @@ export const PROVINCE_PASSWORDS = {
   'a.sup': 'a-sup-pass-0001', 'a.clerk': 'a-clerk-pass-01', 'a.clerk2': 'a-clerk-pass-02',
   'a.spec': 'a-spec-pass-001',
   'b.sup': 'b-sup-pass-0001', 'b.clerk': 'b-clerk-pass-01', 'b.clerk2': 'b-clerk-pass-02',
-  'b.spec': 'b-spec-pass-001', 'b.centre.sup': 'b-centre-sup-01',
+  'b.spec': 'b-spec-pass-001', 'b.centre.sup': 'giam-sat-trung-tam-lb',
   'so.spec': 'so-spec-pass-01',
 };
 // s.as(username, …) logs in with PASSWORDS: importing this file adds them.
