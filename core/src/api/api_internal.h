@@ -151,6 +151,7 @@ void route_ledger_csv(struct api *api, struct http_request *r);
 void route_public_dossier(struct api *api, struct http_request *r);
 void route_procedures_list(struct api *api, struct http_request *r);
 void route_offices_list(struct api *api, struct http_request *r);
+void route_public_offices(struct api *api, struct http_request *r); /* routes_setup.c */
 void route_procedures_put(struct api *api, struct http_request *r);
 void route_offices_put(struct api *api, struct http_request *r);
 

@@ -74,6 +74,7 @@ const struct route api_routes[] = {
     {"GET", "/api/v1/procedures", route_procedures_list, ROLE_STAFF, 0},
     {"GET", "/api/v1/public/procedures", route_procedures_list, 0, 0},
     {"GET", "/api/v1/offices", route_offices_list, ROLE_STAFF, 0},
+    {"GET", "/api/v1/public/offices", route_public_offices, 0, 0},
     {"POST", "/api/v1/procedures", route_procedures_put, ROLE_ADMIN, ROUTE_MUTATES},
     {"POST", "/api/v1/offices", route_offices_put, ROLE_ADMIN, ROUTE_MUTATES},
 

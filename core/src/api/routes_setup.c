@@ -73,14 +73,25 @@ static void setup_put_one(struct api *api, struct http_request *r, const char *l
 	json_decref(bundle);
 }
 
+/* One page of a set-up list as the caller sees it; ?office=<code> keeps
+ * that office's subtree (404 office_not_found outside the caller's scope). */
 static void setup_list(struct api *api, struct http_request *r, enum setup_list which)
 {
 	int offset, limit;
+	const char *office = http_query(r, "office");
 	if (!http_page(r, &offset, &limit))
 		return;
+	if (office && (office[0] == '\0' || strlen(office) > 64)) {
+		http_reply_fail(r, MC_ERR_INVALID, "invalid_filter", "Bộ lọc không hợp lệ",
+		                "office is an office code of 1-64 bytes");
+		return;
+	}
 	struct mc_error err;
 	json_t *page = NULL;
-	if (store_setup_list(api->st, which, offset, limit, &page, &err) != MC_OK)
+	/* A public list has no principal: it shows the same to everyone. */
+	const struct principal *who = which == SETUP_PUBLIC_OFFICES ? NULL : &r->who;
+	if (store_setup_list_scoped(api->st, which, who, office, offset, limit, &page, &err) !=
+	    MC_OK)
 		http_reply_error(r, &err);
 	else
 		http_reply_json(r, 200, page);
@@ -148,6 +159,11 @@ void route_procedures_list(struct api *api, struct http_request *r)
 void route_offices_list(struct api *api, struct http_request *r)
 {
 	setup_list(api, r, SETUP_OFFICES);
+}
+
+void route_public_offices(struct api *api, struct http_request *r)
+{
+	setup_list(api, r, SETUP_PUBLIC_OFFICES);
 }
 
 void route_printers_put(struct api *api, struct http_request *r)

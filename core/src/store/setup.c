@@ -215,13 +215,14 @@ static enum mc_err setup_groups(struct store *st, const struct principal *who, j
 		json_t *sort = json_object_get(g, "sort");
 		json_t *active = json_object_get(g, "active");
 		sqlite3_stmt *s = store_stmt(
-		    c, "INSERT INTO service_groups (code, prefix, name, name_en, sort, active,"
-		       " office_id)"
-		       " VALUES (?1, ?2, ?3, coalesce(?4, ''), coalesce(?5, 0), coalesce(?6, 1), ?7)"
-		       " ON CONFLICT (office_id, code) DO UPDATE SET prefix = coalesce(?2, prefix),"
-		       " name = coalesce(?3, name),"
-		       " name_en = coalesce(?4, name_en), sort = coalesce(?5, sort),"
-		       " active = coalesce(?6, active)");
+		    c,
+		    "INSERT INTO service_groups (code, prefix, name, name_en, sort, active,"
+		    " office_id)"
+		    " VALUES (?1, ?2, ?3, coalesce(?4, ''), coalesce(?5, 0), coalesce(?6, 1), ?7)"
+		    " ON CONFLICT (office_id, code) DO UPDATE SET prefix = coalesce(?2, prefix),"
+		    " name = coalesce(?3, name),"
+		    " name_en = coalesce(?4, name_en), sort = coalesce(?5, sort),"
+		    " active = coalesce(?6, active)");
 		if (s == NULL)
 			return store_sql_error(c, "service group", err);
 		sqlite3_bind_text(s, 1, code, -1, SQLITE_STATIC);
@@ -323,11 +324,12 @@ static enum mc_err setup_counters(struct store *st, const struct principal *who,
 			{
 				/* Only the counter's own centre's groups: a counter
 				 * is never in two centres. */
-				s = store_stmt(c, "INSERT OR IGNORE INTO counter_groups"
-				                  " (counter_id, group_id) SELECT ?1, id"
-				                  " FROM service_groups WHERE code = ?2"
-				                  " AND office_id IS (SELECT office_id FROM counters"
-				                  " WHERE id = ?1)");
+				s = store_stmt(c,
+				               "INSERT OR IGNORE INTO counter_groups"
+				               " (counter_id, group_id) SELECT ?1, id"
+				               " FROM service_groups WHERE code = ?2"
+				               " AND office_id IS (SELECT office_id FROM counters"
+				               " WHERE id = ?1)");
 				if (s == NULL)
 					return store_sql_error(c, "counter", err);
 				if (!json_is_string(gc))
@@ -408,10 +410,12 @@ static enum mc_err setup_user_office(struct store *st, json_t *u, int64_t id, co
 		return MC_OK;
 	enum role r = auth_role_parse(role);
 	char what[96];
-	snprintf(what, sizeof what, "user %.64s", json_string_value(json_object_get(u, "username")));
+	snprintf(what, sizeof what, "user %.64s",
+	         json_string_value(json_object_get(u, "username")));
 	int64_t fallback = (r == ROLE_ADMIN || r == ROLE_SUPERVISOR) ? store_office_root(st) : 0;
 	int64_t office;
-	enum mc_err rc = store_item_office(st, u, setup_role_offices(r), fallback, what, &office, err);
+	enum mc_err rc =
+	    store_item_office(st, u, setup_role_offices(r), fallback, what, &office, err);
 	if (rc)
 		return rc;
 	sqlite3_stmt *s = store_stmt(c, "UPDATE users SET office_id = ?1 WHERE id = ?2");
@@ -872,46 +876,143 @@ enum mc_err store_setup_apply(struct store *st, const struct principal *who, jso
 	return MC_OK;
 }
 
-/* One page of rows of which: the page query and the count query. Indexed by
- * enum setup_list; the static assert below keeps the table complete. */
+/* A list's office filter: rows of the subtree of :office (NULL: all). */
+#define SETUP_OFFICE_FILTER(col)                                                                   \
+	"(:office IS NULL OR " col " IN (SELECT office_id FROM office_paths"                       \
+	" WHERE ancestor_id = :office))"
+/* The code of the office a row belongs to. */
+#define SETUP_OFFICE_CODE(col) "(SELECT code FROM offices WHERE id = " col ")"
+
+/* One page of rows of which: the page query and the count query, each with
+ * :scope (the caller's subtree, SCOPE_SQL), :office (the filter), and the
+ * page with :limit and :offset. The office tree is not scoped: every staff
+ * member may name any office (a hand-over goes anywhere in the province).
+ * Indexed by enum setup_list; the static assert keeps the table complete. */
+/* clang-format off */
 static const struct {
 	const char *page;
 	const char *count;
+	bool scoped;
 } setup_list_sql[] = {
-    [SETUP_SERVICE_GROUPS] = {"SELECT json_object('code', code, 'prefix', prefix, 'name',"
-                              " name, 'name_en', name_en, 'sort', sort, 'active',"
-                              " json(iif(active, 'true', 'false')))"
-                              " FROM service_groups ORDER BY sort, id LIMIT ? OFFSET ?",
-                              "SELECT count(*) FROM service_groups"},
-    [SETUP_COUNTERS] = {"SELECT json_object('no', no, 'name', name, 'state', state,"
-                        " 'groups', (SELECT json_group_array(g.code) FROM counter_groups"
-                        " cg JOIN service_groups g ON g.id = cg.group_id"
-                        " WHERE cg.counter_id = counters.id), 'printer',"
-                        " (SELECT name FROM printers WHERE id = counters.printer_id))"
-                        " FROM counters ORDER BY no LIMIT ? OFFSET ?",
-                        "SELECT count(*) FROM counters"},
-    [SETUP_USERS] = {"SELECT json_object('id', id, 'username', username, 'full_name', full_name,"
-                     " 'title', title, 'role', role,"
-                     " 'active', json(iif(active, 'true', 'false')), 'demo',"
-                     " json(iif(demo, 'true', 'false'))) FROM users ORDER BY id"
-                     " LIMIT ? OFFSET ?",
-                     "SELECT count(*) FROM users"},
-    [SETUP_DEVICES] = {"SELECT json_object('name', name, 'kind', kind, 'prints',"
-                       " json(iif(prints, 'true', 'false')), 'active',"
-                       " json(iif(active, 'true', 'false')), 'printer',"
-                       " (SELECT name FROM printers WHERE id = devices.printer_id))"
-                       " FROM devices ORDER BY id"
-                       " LIMIT ? OFFSET ?",
-                       "SELECT count(*) FROM devices"},
-    [SETUP_OFFICES] = {"SELECT json_object('code', code, 'name', name, 'kind', kind)"
-                       " FROM offices ORDER BY id LIMIT ? OFFSET ?",
-                       "SELECT count(*) FROM offices"},
+    [SETUP_SERVICE_GROUPS] = {
+        "SELECT json_object('code', code, 'office', " SETUP_OFFICE_CODE("g.office_id") ","
+        " 'prefix', prefix, 'name', name, 'name_en', name_en, 'sort', sort,"
+        " 'active', json(iif(active, 'true', 'false')))"
+        " FROM service_groups g"
+        " WHERE " SCOPE_SQL("g.office_id") " AND " SETUP_OFFICE_FILTER("g.office_id")
+        " ORDER BY g.office_id, sort, id LIMIT :limit OFFSET :offset",
+        "SELECT count(*) FROM service_groups g"
+        " WHERE " SCOPE_SQL("g.office_id") " AND " SETUP_OFFICE_FILTER("g.office_id"),
+        true},
+    [SETUP_COUNTERS] = {
+        "SELECT json_object('no', no, 'office', " SETUP_OFFICE_CODE("c.office_id") ","
+        " 'name', name, 'state', state,"
+        " 'groups', (SELECT json_group_array(g.code) FROM counter_groups cg"
+        "  JOIN service_groups g ON g.id = cg.group_id WHERE cg.counter_id = c.id),"
+        " 'printer', (SELECT name FROM printers WHERE id = c.printer_id))"
+        " FROM counters c"
+        " WHERE " SCOPE_SQL("c.office_id") " AND " SETUP_OFFICE_FILTER("c.office_id")
+        " ORDER BY c.office_id, no LIMIT :limit OFFSET :offset",
+        "SELECT count(*) FROM counters c"
+        " WHERE " SCOPE_SQL("c.office_id") " AND " SETUP_OFFICE_FILTER("c.office_id"),
+        true},
+    [SETUP_USERS] = {
+        "SELECT json_object('id', id, 'username', username,"
+        " 'office', " SETUP_OFFICE_CODE("u.office_id") ", 'full_name', full_name,"
+        " 'title', title, 'role', role, 'active', json(iif(active, 'true', 'false')),"
+        " 'demo', json(iif(demo, 'true', 'false')))"
+        " FROM users u"
+        " WHERE " SCOPE_SQL("u.office_id") " AND " SETUP_OFFICE_FILTER("u.office_id")
+        " ORDER BY id LIMIT :limit OFFSET :offset",
+        "SELECT count(*) FROM users u"
+        " WHERE " SCOPE_SQL("u.office_id") " AND " SETUP_OFFICE_FILTER("u.office_id"),
+        true},
+    [SETUP_DEVICES] = {
+        "SELECT json_object('name', name, 'office', " SETUP_OFFICE_CODE("d.office_id") ","
+        " 'kind', kind, 'prints', json(iif(prints, 'true', 'false')),"
+        " 'active', json(iif(active, 'true', 'false')),"
+        " 'printer', (SELECT name FROM printers WHERE id = d.printer_id))"
+        " FROM devices d"
+        " WHERE " SCOPE_SQL("d.office_id") " AND " SETUP_OFFICE_FILTER("d.office_id")
+        " ORDER BY id LIMIT :limit OFFSET :offset",
+        "SELECT count(*) FROM devices d"
+        " WHERE " SCOPE_SQL("d.office_id") " AND " SETUP_OFFICE_FILTER("d.office_id"),
+        true},
+    /* The tree, a parent before its children, siblings by sort then name. */
+    [SETUP_OFFICES] = {
+        "WITH RECURSIVE r AS (SELECT id, parent_id, row_number() OVER"
+        "  (PARTITION BY parent_id ORDER BY sort, name, id) AS k FROM offices),"
+        " t (id, depth, path) AS (SELECT id, 0, printf('%06d', k) FROM r"
+        "  WHERE parent_id IS NULL UNION ALL SELECT r.id, t.depth + 1,"
+        "  t.path || printf('%06d', r.k) FROM r JOIN t ON r.parent_id = t.id"
+        "  WHERE t.depth < 64)"
+        " SELECT json_object('code', o.code, 'name', o.name, 'kind', o.kind,"
+        " 'level', o.level, 'parent', p.code, 'depth', t.depth, 'address', o.address,"
+        " 'phone', o.phone, 'hours', o.hours, 'locality', o.locality,"
+        " 'weekdays', json(o.weekdays), 'sessions', json(o.sessions), 'sort', o.sort,"
+        " 'active', json(iif(o.active, 'true', 'false')),"
+        " 'demo', json(iif(o.demo, 'true', 'false')))"
+        " FROM t JOIN offices o ON o.id = t.id LEFT JOIN offices p ON p.id = o.parent_id"
+        " WHERE " SETUP_OFFICE_FILTER("o.id")
+        " ORDER BY t.path LIMIT :limit OFFSET :offset",
+        "SELECT count(*) FROM offices o WHERE " SETUP_OFFICE_FILTER("o.id"),
+        false},
+    /* The province's centres and reception points, as citizens see them. */
+    [SETUP_PUBLIC_OFFICES] = {
+        "SELECT json_object('code', o.code, 'name', o.name, 'kind', o.kind,"
+        " 'address', o.address, 'hours', o.hours, 'phone', o.phone,"
+        " 'parent', p.code, 'parent_name', p.name)"
+        " FROM offices o LEFT JOIN offices p ON p.id = o.parent_id"
+        " WHERE o.kind IN ('centre', 'point') AND o.active = 1"
+        " AND " SETUP_OFFICE_FILTER("o.id")
+        " ORDER BY o.kind = 'point', o.sort, o.name, o.id LIMIT :limit OFFSET :offset",
+        "SELECT count(*) FROM offices o WHERE o.kind IN ('centre', 'point')"
+        " AND o.active = 1 AND " SETUP_OFFICE_FILTER("o.id"),
+        false},
 };
+/* clang-format on */
 _Static_assert(sizeof setup_list_sql / sizeof setup_list_sql[0] == SETUP_LIST_COUNT,
                "setup_list_sql must have one entry per enum setup_list");
 
+/* Binds :name of s to v when s has it. */
+static void setup_bind(sqlite3_stmt *s, const char *name, int64_t v)
+{
+	int i = sqlite3_bind_parameter_index(s, name);
+	if (i > 0)
+		sqlite3_bind_int64(s, i, v);
+}
+
+/* The id of the office with code inside who's scope (NULL: anywhere), for
+ * a list's office filter. MC_ERR_NOT_FOUND ("office_not_found") when there
+ * is none or it lies outside the scope (the same answer: another centre's
+ * office is not found). */
+static enum mc_err setup_filter_office(struct store_conn *c, const struct principal *who,
+                                       const char *code, int64_t *out, struct mc_error *err)
+{
+	sqlite3_stmt *s =
+	    store_stmt(c, "SELECT id FROM offices WHERE code = :code AND " SCOPE_SQL("id"));
+	int step;
+	if (s == NULL)
+		return store_sql_error(c, "office", err);
+	sqlite3_bind_text(s, sqlite3_bind_parameter_index(s, ":code"), code, -1, SQLITE_STATIC);
+	store_bind_scope(s, who);
+	*out = store_next(s, &step) ? sqlite3_column_int64(s, 0) : 0;
+	enum mc_err rc = store_scan_end(c, s, step, "office", err);
+	if (rc == MC_OK && *out == 0)
+		rc = mc_failf(err, MC_ERR_NOT_FOUND, "office_not_found", "Không có đơn vị này",
+		              "No office '%.40s'", code);
+	return rc;
+}
+
 enum mc_err store_setup_list(struct store *st, enum setup_list which, int offset, int limit,
                              json_t **out, struct mc_error *err)
+{
+	return store_setup_list_scoped(st, which, NULL, NULL, offset, limit, out, err);
+}
+
+enum mc_err store_setup_list_scoped(struct store *st, enum setup_list which,
+                                    const struct principal *who, const char *office, int offset,
+                                    int limit, json_t **out, struct mc_error *err)
 {
 	if ((unsigned)which >= SETUP_LIST_COUNT || setup_list_sql[which].page == NULL ||
 	    setup_list_sql[which].count == NULL) {
@@ -919,17 +1020,24 @@ enum mc_err store_setup_list(struct store *st, enum setup_list which, int offset
 		abort(); /* a programming error: every caller passes an enum value */
 	}
 	struct store_conn *c = store_read_conn(st);
+	bool scoped = setup_list_sql[which].scoped;
 	json_t *items = json_array();
-	int64_t total = 0;
-	enum mc_err rc;
+	int64_t total = 0, office_id = 0;
+	enum mc_err rc = MC_OK;
 	int step;
+	if (office && (rc = setup_filter_office(c, scoped ? who : NULL, office, &office_id, err)))
+		goto out;
 	sqlite3_stmt *s = store_stmt(c, setup_list_sql[which].page);
 	if (s == NULL) {
 		rc = store_sql_error(c, "set-up list", err);
 		goto out;
 	}
-	sqlite3_bind_int(s, 1, limit);
-	sqlite3_bind_int(s, 2, offset);
+	if (scoped)
+		store_bind_scope(s, who);
+	if (office_id)
+		setup_bind(s, ":office", office_id);
+	setup_bind(s, ":limit", limit);
+	setup_bind(s, ":offset", offset);
 	while (store_next(s, &step)) {
 		json_t *item = json_loads(store_col_text(s, 0), 0, NULL);
 		if (item)
@@ -942,6 +1050,10 @@ enum mc_err store_setup_list(struct store *st, enum setup_list which, int offset
 		rc = store_sql_error(c, "set-up count", err);
 		goto out;
 	}
+	if (scoped)
+		store_bind_scope(s, who);
+	if (office_id)
+		setup_bind(s, ":office", office_id);
 	if (store_next(s, &step))
 		total = sqlite3_column_int64(s, 0);
 	if ((rc = store_scan_end(c, s, step, "set-up count", err)))

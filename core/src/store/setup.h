@@ -24,7 +24,8 @@ enum setup_list {
 	SETUP_COUNTERS,
 	SETUP_USERS,
 	SETUP_DEVICES,
-	SETUP_OFFICES,
+	SETUP_OFFICES,        /* the whole tree, a parent before its children */
+	SETUP_PUBLIC_OFFICES, /* the centres and points, as citizens see them */
 	SETUP_LIST_COUNT /* not a list: the number of them */
 };
 
@@ -33,6 +34,16 @@ enum setup_list {
  * the error (err filled) and leaves *out untouched. */
 enum mc_err store_setup_list(struct store *st, enum setup_list which, int offset, int limit,
                              json_t **out, struct mc_error *err);
+
+/* The same page as who sees it (docs/province.md, "Scopes"): groups,
+ * counters, users and devices of who's subtree only (who NULL: the whole
+ * province), each with its "office" code; office (a code, optional) keeps
+ * the rows of that office's subtree. The office lists are not scoped. An
+ * office that does not exist or lies outside who's scope is
+ * MC_ERR_NOT_FOUND ("office_not_found"). *out as store_setup_list. */
+enum mc_err store_setup_list_scoped(struct store *st, enum setup_list which,
+                                    const struct principal *who, const char *office, int offset,
+                                    int limit, json_t **out, struct mc_error *err);
 
 /* A page of the current procedures, each as imported plus its version:
  * *out gets {"items":[…],"total":N,…} (the caller frees it). q (optional)
