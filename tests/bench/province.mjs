@@ -1,0 +1,319 @@
+// Province benchmarks (docs/province.md, issue 13): a generated province of
+// CENTRES centres with COUNTERS open counters each (tests/bench/
+// province-bundle.mjs). Self-contained: each part starts its own server on a
+// loopback port over a fresh database in a temporary folder and removes it
+// at the end; every load is bounded in time (wrk -d) and count. Prints
+// figures with their ratio against a limit measured in the same run, or
+// against the goal the issue sets. Never fails on a slow figure; exits 1
+// only when a part could not run.
+//
+//   queue       GET /api/v1/queue?office=<centre 1> against nginx serving
+//               the same bytes as a static file, same wrk load; goal >= 1.0x
+//   tickets     POST /api/v1/tickets at centre 1 alone, then beside the other
+//               centres' kiosks issuing (paced, then flat out); goal >= 0.8x
+//   indicators  GET /api/v1/indicators?by=office over DOSSIERS dossiers and
+//               TICKETS tickets in every centre (written by
+//               bench_province_fill); against the 300 ms floor
+//
+// Usage: node tests/bench/province.mjs BUILD_DIR [queue,tickets,indicators]
+// Environment: BENCH_CENTRES (100), BENCH_COUNTERS (10), BENCH_DOSSIERS
+// (1000000), BENCH_TICKETS (2000000), BENCH_PACE_MS (1000: each other
+// centre's kiosk issues one ticket per this many ms in the paced load).
+import { spawn, spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import http from 'node:http';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { centreCode, clerkName, clerkPassword, kioskName, provinceBundle } from './province-bundle.mjs';
+
+const [build = 'build', parts = 'queue,tickets,indicators'] = process.argv.slice(2);
+const CENTRES = Number(process.env.BENCH_CENTRES ?? 100);
+const COUNTERS = Number(process.env.BENCH_COUNTERS ?? 10);
+const DOSSIERS = Number(process.env.BENCH_DOSSIERS ?? 1000000);
+const TICKETS = Number(process.env.BENCH_TICKETS ?? 2000000);
+const PACE_MS = Number(process.env.BENCH_PACE_MS ?? 1000);
+const TICKETS_PER_CENTRE = 3 * COUNTERS; // set-up of the queue: a busy morning
+const GOAL_QUEUE = 1.0;
+const GOAL_TICKETS = 0.8;
+const FLOOR_MS = 300;
+const ADMIN_PASSWORD = 'bench-admin-pass-1';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const bin = path.resolve(build, 'bin', 'motcua-server');
+const fillBin = path.resolve(build, 'bench', 'bench_province_fill');
+const CENTRE1 = centreCode(1);
+
+const say = (line) => console.log(line);
+const note = (line) => console.error(`province: ${line}`);
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const fmt = (x, d = 0) => x.toFixed(d);
+
+function run(cmd, args, input = '') {
+  const r = spawnSync(cmd, args, { input, encoding: 'utf8', maxBuffer: 64 << 20 });
+  if (r.status !== 0) throw new Error(`${path.basename(cmd)} ${args[0]}: ${r.error ?? ''} ${r.stderr}`);
+  return r.stdout;
+}
+
+// Runs a command to its end without blocking the event loop; resolves its
+// stdout.
+function runAsync(cmd, args, env = {}) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '', err = '';
+    child.stdout.on('data', (d) => { out += d; });
+    child.stderr.on('data', (d) => { err += d; });
+    child.once('error', reject);
+    child.once('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`${cmd} exited ${code}: ${err}`))));
+  });
+}
+
+// One HTTP request; resolves {status, text, json, ms}.
+function req(base, method, p, { token, body, timeout = 120000 } = {}) {
+  return new Promise((resolve, reject) => {
+    const data = body === undefined ? null : Buffer.from(JSON.stringify(body));
+    const headers = {};
+    if (data) { headers['Content-Type'] = 'application/json'; headers['Content-Length'] = data.length; }
+    if (token) headers.Authorization = `Bearer ${token}`;
+    const t0 = performance.now();
+    const r = http.request(new URL(p, base), { method, headers, agent: false, timeout }, (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        let json = null;
+        try { json = JSON.parse(text); } catch { /* not JSON */ }
+        resolve({ status: res.statusCode, text, json, ms: performance.now() - t0 });
+      });
+    });
+    r.on('timeout', () => r.destroy(new Error(`${method} ${p}: no answer in ${timeout} ms`)));
+    r.on('error', reject);
+    r.end(data);
+  });
+}
+
+// Runs fn over items, at most n at a time.
+async function pool(n, items, fn) {
+  let next = 0;
+  await Promise.all(Array.from({ length: Math.min(n, items.length) }, async () => {
+    while (next < items.length) { const i = next++; await fn(items[i], i); }
+  }));
+}
+
+// A fresh database with the generated province; resolves {dir, db, tokens}
+// (device name -> token).
+function province(tag) {
+  const dir = mkdtempSync(path.join(tmpdir(), `motcua-bench-${tag}-`));
+  const db = path.join(dir, 'province.db');
+  try {
+    run(bin, ['init', '--db', db, '--password-stdin'], `${ADMIN_PASSWORD}\n`);
+    writeFileSync(path.join(dir, 'bundle.json'), JSON.stringify(provinceBundle({ centres: CENTRES, counters: COUNTERS })));
+    const report = JSON.parse(run(bin, ['import', '--db', db, path.join(dir, 'bundle.json')]));
+    const tokens = Object.fromEntries(report.devices_created.map((d) => [d.name, d.token]));
+    return { dir, db, tokens };
+  } catch (e) {
+    rmSync(dir, { recursive: true, force: true });
+    throw e;
+  }
+}
+
+// Starts motcua-server on db; resolves {base, pid, stop()}: stop ends it and
+// removes dir. When it does not start, dir is removed and it rejects.
+async function serve(db, dir) {
+  const server = spawn(bin, ['serve', '--db', db, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let err = '';
+  server.stderr.on('data', (d) => { err = (err + d).slice(-4000); });
+  const base = await new Promise((resolve, reject) => {
+    let out = '';
+    server.stdout.on('data', (d) => { out += d; const m = out.match(/listening on (http:\/\/127\.0\.0\.1:\d+)/); if (m) resolve(m[1]); });
+    server.once('exit', (c) => reject(new Error(`server exited ${c}: ${err}`)));
+  }).catch((e) => { rmSync(dir, { recursive: true, force: true }); throw e; });
+  const stop = async () => {
+    if (server.exitCode === null) {
+      const gone = new Promise((r) => server.once('exit', r));
+      server.kill('SIGTERM');
+      await Promise.race([gone, sleep(20000)]);
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
+  return { base, pid: server.pid, stop };
+}
+
+async function login(base, username, password) {
+  const r = await req(base, 'POST', '/api/v1/session', { body: { username, password } });
+  if (r.status !== 201 && r.status !== 200) throw new Error(`login ${username}: ${r.status} ${r.text}`);
+  return r.json.token;
+}
+
+// wrk's figures: requests/s, and the answers that were not 2xx/3xx.
+function wrkFigures(out) {
+  const rps = Number(out.match(/Requests\/sec:\s+([0-9.]+)/)?.[1] ?? NaN);
+  const bad = Number(out.match(/Non-2xx or 3xx responses:\s+(\d+)/)?.[1] ?? 0);
+  const errors = out.match(/Socket errors:[^\n]*/)?.[0] ?? '';
+  return { rps, bad, errors };
+}
+const wrk = async (args, env) => wrkFigures(await runAsync('wrk', args, env));
+// A load whose answers were not all 2xx measured something else: say so.
+const wrkNote = (what, f) => { if (f.bad || f.errors) note(`${what}: ${f.bad} answers not 2xx/3xx ${f.errors} (THE FIGURE IS NOT VALID)`); };
+
+// Centre i's morning: its clerk opens every counter, its kiosk issues
+// TICKETS_PER_CENTRE tickets over the three groups, the clerk calls one
+// ticket to each counter. Counts answers by step in tally.
+async function morning(base, tokens, i, tally) {
+  const count = (step, r) => {
+    const k = `${step} ${r.status}`;
+    tally[k] = (tally[k] ?? 0) + 1;
+    if (r.status >= 300 && !tally[`first ${step}`]) tally[`first ${step}`] = r.text.slice(0, 200);
+  };
+  const clerk = await login(base, clerkName(i), clerkPassword(i));
+  for (let no = 1; no <= COUNTERS; no++)
+    count('open', await req(base, 'POST', `/api/v1/counters/${no}/state`, { token: clerk, body: { state: 'open' } }));
+  const groups = ['CT', 'HT', 'DD'];
+  for (let k = 0; k < TICKETS_PER_CENTRE; k++)
+    count('issue', await req(base, 'POST', '/api/v1/tickets', { token: tokens[kioskName(i)], body: { group: groups[k % 3] } }));
+  for (let no = 1; no <= COUNTERS; no++)
+    count('call', await req(base, 'POST', `/api/v1/counters/${no}/call`, { token: clerk }));
+}
+
+async function queueAndTickets(which) {
+  const t0 = performance.now();
+  const p = province('queue');
+  const srv = await serve(p.db, p.dir);
+  const pids = [];
+  try {
+    const tally = {};
+    const centres = Array.from({ length: CENTRES }, (_, k) => k + 1);
+    await pool(8, centres, (i) => morning(srv.base, p.tokens, i, tally));
+    const counts = Object.entries(tally).filter(([k]) => !k.startsWith('first ')).map(([k, v]) => `${k}: ${v}`).join(', ');
+    note(`set-up: ${CENTRES} centres, ${COUNTERS} counters each opened and called, ${TICKETS_PER_CENTRE} tickets each, in ${fmt((performance.now() - t0) / 1000, 1)} s (answers ${counts})`);
+    for (const [k, v] of Object.entries(tally)) if (k.startsWith('first ')) note(`first refusal of ${k.slice(6)}: ${v}`);
+
+    if (which.has('queue')) {
+      const q = `/api/v1/queue?office=${CENTRE1}`;
+      const answer = await req(srv.base, 'GET', q);
+      if (answer.status !== 200) throw new Error(`GET ${q}: ${answer.status} ${answer.text}`);
+      // nginx's workers run as an unprivileged user: they must be able to
+      // read the file (mkdtemp makes the folder 0700).
+      const www = path.join(p.dir, 'www');
+      mkdirSync(www, { mode: 0o755 });
+      chmodSync(p.dir, 0o755);
+      writeFileSync(path.join(www, 'queue.json'), answer.text);
+      const size = Buffer.byteLength(answer.text);
+      const snap = answer.json;
+      const counters = snap.counters ?? [];
+      const open = counters.filter((c) => c.state === 'open').length;
+      const waiting = (snap.groups ?? []).reduce((n, g) => n + (g.waiting ?? 0), 0);
+      note(`GET ${q}: ${size} bytes, office ${snap.office?.code}, ${counters.length} counters (${open} open), ${waiting} waiting`);
+      if (snap.office?.code !== CENTRE1 || counters.length !== COUNTERS)
+        note(`the answer is not ${CENTRE1}'s hall alone (office= not honoured?): the figure is not the one the issue asks for`);
+      const nport = await new Promise((resolve) => { const s = http.createServer().listen(0, '127.0.0.1', () => { const n = s.address().port; s.close(() => resolve(n)); }); });
+      writeFileSync(path.join(p.dir, 'nginx.conf'), `daemon off;
+worker_processes 2;
+pid ${p.dir}/nginx.pid;
+error_log ${p.dir}/nginx.err;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  keepalive_requests 100000;
+  server { listen 127.0.0.1:${nport}; root ${www}; default_type application/json; }
+}
+`);
+      const nginx = spawn('nginx', ['-c', path.join(p.dir, 'nginx.conf')], { stdio: 'ignore' });
+      pids.push(nginx);
+      const nurl = `http://127.0.0.1:${nport}/queue.json`;
+      let same = null;
+      for (const end = Date.now() + 10000; Date.now() < end && same?.status !== 200; await sleep(100))
+        same = await req(nurl, 'GET', '/queue.json').catch(() => null);
+      if (same?.text !== answer.text) throw new Error(`nginx does not serve the same bytes: ${same?.status} ${same?.text.slice(0, 200)}`);
+      const ours = await wrk(['-t2', '-c50', '-d5s', `${srv.base}${q}`]);
+      const theirs = await wrk(['-t2', '-c50', '-d5s', nurl]);
+      wrkNote('motcua queue', ours);
+      wrkNote('nginx', theirs);
+      nginx.kill('SIGTERM');
+      say(`province_queue_get: ${CENTRES} centres × ${COUNTERS} open counters, GET /api/v1/queue?office=${CENTRE1}: motcua ${fmt(ours.rps)} req/s, nginx ${fmt(theirs.rps)} req/s (${size} bytes); goal >= ${fmt(GOAL_QUEUE, 1)}x, ratio ${fmt(ours.rps / theirs.rps, 2)}`);
+    }
+
+    if (which.has('tickets')) {
+      const url = `${srv.base}/api/v1/tickets`;
+      const one = ['-t2', '-c8', '-d5s', '-s', path.join(here, 'post-ticket.lua'), url];
+      const oneEnv = { MOTCUA_TOKEN: p.tokens[kioskName(1)] };
+      const others = Array.from({ length: CENTRES - 1 }, (_, k) => p.tokens[kioskName(k + 2)]).join(',');
+      const many = (delay) => wrk(['-t1', `-c${CENTRES - 1}`, '-d9s', '-s', path.join(here, 'post-ticket-many.lua'), url],
+        { MOTCUA_TOKENS: others, MOTCUA_DELAY_MS: String(delay) });
+      // Centre 1 measured in the middle of the others' 9 s.
+      const beside = async (delay) => {
+        const bg = many(delay);
+        await sleep(2000);
+        const fg = await wrk(one, oneEnv);
+        return { fg, bg: await bg };
+      };
+      const alone1 = await wrk(one, oneEnv);
+      const paced = await beside(PACE_MS);
+      const flat = await beside(0);
+      const alone2 = await wrk(one, oneEnv);
+      for (const [what, f] of [['alone', alone1], ['paced', paced.fg], ['others paced', paced.bg],
+        ['flat out', flat.fg], ['others flat out', flat.bg], ['alone again', alone2]]) wrkNote(what, f);
+      const alone = (alone1.rps + alone2.rps) / 2;
+      say(`province_ticket_issue: ${CENTRE1} alone ${fmt(alone)} tickets/s (${fmt(alone1.rps)} before, ${fmt(alone2.rps)} after); beside ${CENTRES - 1} centres each issuing one per ${PACE_MS} ms (${fmt(paced.bg.rps)} tickets/s together) ${fmt(paced.fg.rps)} tickets/s; goal >= ${fmt(GOAL_TICKETS, 1)}x, ratio ${fmt(paced.fg.rps / alone, 2)}`);
+      say(`province_ticket_issue_flat_out: ${CENTRE1} (8 connections) beside ${CENTRES - 1} centres issuing as fast as they can (${CENTRES - 1} connections, ${fmt(flat.bg.rps)} tickets/s together): ${fmt(flat.fg.rps)} tickets/s, ratio ${fmt(flat.fg.rps / alone, 2)}; all together ${fmt(flat.fg.rps + flat.bg.rps)} tickets/s, ${fmt((flat.fg.rps + flat.bg.rps) / alone, 2)}x of one centre alone`);
+      // A centre's numbering never depends on another's load: today's
+      // numbers at centre 1 and 2 run from 1 without a gap in every group.
+      const rows = JSON.parse(run('sqlite3', ['-readonly', '-json', p.db,
+        `SELECT o.code AS centre, g.code AS grp, count(*) AS n, min(t.number) AS lo, max(t.number) AS hi
+         FROM tickets t JOIN service_groups g ON g.id = t.series_group_id JOIN offices o ON o.id = t.office_id
+         WHERE o.code IN ('${centreCode(1)}', '${centreCode(2)}') AND t.service_day = (SELECT max(service_day) FROM tickets)
+         GROUP BY o.code, g.code ORDER BY o.code, g.code`]) || '[]');
+      const gaps = rows.filter((r) => r.lo !== 1 || r.hi !== r.n);
+      if (!rows.length) note(`no ticket of ${centreCode(1)} or ${centreCode(2)} today carries its office`);
+      say(`province_ticket_numbering: ${rows.map((r) => `${r.centre} ${r.grp} 1..${r.hi} (${r.n} tickets)`).join(', ')}; ${gaps.length ? `GAPS in ${gaps.map((r) => `${r.centre} ${r.grp}`).join(', ')}` : 'no gap'}`);
+    }
+  } finally {
+    for (const c of pids) if (c.exitCode === null) c.kill('SIGTERM');
+    await srv.stop();
+  }
+}
+
+async function indicators() {
+  const t0 = performance.now();
+  const p = province('ind');
+  let srv = null;
+  try {
+    note((await runAsync(fillBin, [p.db, String(DOSSIERS), String(TICKETS)])).trim());
+    const size = statSync(p.db).size;
+    srv = await serve(p.db, p.dir);
+    note(`database ${fmt(size / 1e6, 1)} MB; set-up, fill and server start in ${fmt((performance.now() - t0) / 1000, 1)} s`);
+    const admin = await login(srv.base, 'admin', ADMIN_PASSWORD);
+    const time = async (q) => {
+      const ms = [];
+      let last;
+      for (let k = 0; k < 5; k++) {
+        last = await req(srv.base, 'GET', q, { token: admin });
+        if (last.status !== 200) throw new Error(`GET ${q}: ${last.status} ${last.text.slice(0, 300)}`);
+        ms.push(last.ms);
+      }
+      return { ms: median(ms), json: last.json };
+    };
+    const line = (what, r) => {
+      const d = r.json.dossiers ?? {};
+      const groups = d.groups ?? [];
+      say(`province_indicators ${what}: ${fmt(r.ms, 1)} ms (median of 5; ${groups.length} groups, ${d.total?.received ?? '?'} received, ${r.json.queue?.visits ?? '?'} visits); ${FLOOR_MS} ms floor, ratio ${fmt(r.ms / FLOOR_MS, 2)}`);
+    };
+    line('2025-Q4 by=office', await time('/api/v1/indicators?from=2025-10-01&to=2025-12-31&by=office'));
+    line('2024-Q2 by=office', await time('/api/v1/indicators?from=2024-04-01&to=2024-06-30&by=office'));
+    line(`2025-Q4 office=${CENTRE1}`, await time(`/api/v1/indicators?from=2025-10-01&to=2025-12-31&by=office&office=${CENTRE1}`));
+  } finally {
+    if (srv) await srv.stop();
+    else rmSync(p.dir, { recursive: true, force: true });
+  }
+}
+
+const which = new Set(parts.split(','));
+try {
+  if (which.has('queue') || which.has('tickets')) await queueAndTickets(which);
+  if (which.has('indicators')) await indicators();
+} catch (e) {
+  console.error(`province: ${e.stack ?? e}`);
+  process.exit(1);
+}
+process.exit(0);
