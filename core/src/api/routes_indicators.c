@@ -9,6 +9,7 @@
 
 #include "api/api_internal.h"
 #include "store/indicators.h"
+#include "store/office.h"
 #include "util/csv.h"
 #include "util/strbuf.h"
 #include "util/xmalloc.h"
@@ -38,7 +39,8 @@ void route_indicators_get(struct api *api, struct http_request *r)
 		return;
 	struct mc_error err;
 	json_t *out = NULL;
-	if (store_indicators(api->st, http_query(r, "from"), http_query(r, "to"), by, &out, &err))
+	if (store_indicators(api->st, &r->who, http_query(r, "office"), http_query(r, "from"),
+	                     http_query(r, "to"), by, &out, &err))
 		http_reply_error(r, &err);
 	else
 		http_reply_json(r, 200, out);
@@ -48,7 +50,8 @@ void route_indicators_staffing(struct api *api, struct http_request *r)
 {
 	struct mc_error err;
 	json_t *out = NULL;
-	if (store_indicators_staffing(api->st, http_query(r, "date"), &out, &err))
+	if (store_indicators_staffing(api->st, &r->who, http_query(r, "office"),
+	                              http_query(r, "date"), &out, &err))
 		http_reply_error(r, &err);
 	else
 		http_reply_json(r, 200, out);
@@ -291,28 +294,36 @@ static void report_maximum(json_t *p, char *buf, size_t len)
 		snprintf(buf, len, "—");
 }
 
-/* The report's frame from the office set-up (office: its JSON, may be
- * NULL): the parent authority and the one-stop office ("… - parent" is cut
- * to the office's own name), an open number for the registry to fill in,
- * "<locality>, ngày … tháng … năm …" of today (dots when no locality is
- * set), to the Home Affairs office, signed by whoever prepares it. Fills the
- * caller's buffers; the strings live as long as office and the buffers. */
-static void report_frame(json_t *office, char *agency, size_t agency_len, char *place,
-                         size_t place_len, struct printer_report_frame *f)
+/* The report's frame for the unit that reports (office: its JSON as in
+ * store_office_json, may be NULL; parent: its parent office's, may be
+ * NULL): the agency line under its parent ("X - Y" in the unit's own name
+ * reads as X under Y; otherwise the parent office's name, except the bare
+ * "Tỉnh" a one-centre database starts with), an open number for the
+ * registry to fill in, "<locality>, ngày … tháng … năm …" of today (the
+ * unit's locality, else its parent's; dots when neither has one), to the
+ * Home Affairs office, signed by whoever prepares it. Fills the caller's
+ * buffers; the strings live as long as office, parent and the buffers. */
+static void report_frame(json_t *office, json_t *parent, char *agency, size_t agency_len,
+                         char *upper, size_t upper_len, char *place, size_t place_len,
+                         struct printer_report_frame *f)
 {
 	const char *name = json_string_value(json_object_get(office, "name"));
-	const char *parent = json_string_value(json_object_get(office, "parent"));
+	const char *pname = json_string_value(json_object_get(parent, "name"));
 	const char *locality = json_string_value(json_object_get(office, "locality"));
+	if (locality == NULL || *locality == '\0')
+		locality = json_string_value(json_object_get(parent, "locality"));
 	snprintf(agency, agency_len, "%s", name ? name : "Bộ phận Tiếp nhận và Trả kết quả");
-	size_t n = strlen(agency), pn = parent ? strlen(parent) : 0;
-	if (pn && n > pn + 3 && strcmp(agency + n - pn, parent) == 0 &&
-	    strncmp(agency + n - pn - 3, " - ", 3) == 0)
-		agency[n - pn - 3] = '\0';
+	snprintf(upper, upper_len, "%s", pname && strcmp(pname, "Tỉnh") != 0 ? pname : "");
+	char *dash = strstr(agency, " - ");
+	if (dash && dash[3]) {
+		snprintf(upper, upper_len, "%s", dash + 3);
+		*dash = '\0';
+	}
 	char date[64];
 	printer_fmt_doc_date_vi(clock_now(), CLOCK_OFFICE_UTC_OFFSET, date, sizeof date);
 	snprintf(place, place_len, "%s, %s", locality && *locality ? locality : "……………", date);
 	*f = (struct printer_report_frame){
-	    .agency_parent = parent,
+	    .agency_parent = *upper ? upper : NULL,
 	    .agency = agency,
 	    .number = "Số:        /BC-BPMC",
 	    .place_date = place,
@@ -336,17 +347,18 @@ static void report_by_words(enum indicators_by by, const char **title, const cha
 	*column = "Cơ quan, đơn vị";
 }
 
-static int report_pdf(json_t *ind, const char *label, json_t *office, enum indicators_by by,
-                      uint8_t **pdf, size_t *len, char *err, size_t errlen)
+static int report_pdf(json_t *ind, const char *label, json_t *office, json_t *parent,
+                      enum indicators_by by, uint8_t **pdf, size_t *len, char *err, size_t errlen)
 {
-	char sub[300], buf[64], from[16], to[16], agency[300], place[200], footer[400];
+	char sub[300], buf[64], from[16], to[16], agency[300], upper[300], place[200], footer[500];
 	snprintf(
 	    sub, sizeof sub, "%s (từ %s đến %s)", label,
 	    printer_fmt_isodate_vi(json_string_value(ind_path(ind, "period.from")), from,
 	                           sizeof from),
 	    printer_fmt_isodate_vi(json_string_value(ind_path(ind, "period.to")), to, sizeof to));
 	struct printer_report_frame frame;
-	report_frame(office, agency, sizeof agency, place, sizeof place, &frame);
+	report_frame(office, parent, agency, sizeof agency, upper, sizeof upper, place,
+	             sizeof place, &frame);
 	/* Every page names the office that reports, not the software. */
 	snprintf(footer, sizeof footer, "%s · Báo cáo gửi Phòng Nội vụ · %s", agency, label);
 	struct printer_report *rep =
@@ -490,7 +502,7 @@ void route_report_get(struct api *api, struct http_request *r)
 		return;
 	struct mc_error err;
 	json_t *ind = NULL;
-	if (store_indicators(api->st, from, to, by, &ind, &err)) {
+	if (store_indicators(api->st, &r->who, http_query(r, "office"), from, to, by, &ind, &err)) {
 		http_reply_error(r, &err);
 		return;
 	}
@@ -503,14 +515,16 @@ void route_report_get(struct api *api, struct http_request *r)
 		return;
 	}
 #ifdef MOTCUA_HAVE_PRINTER
-	char *office_s = store_setting_get(api->st, "office");
-	json_t *office = office_s ? json_loads(office_s, 0, NULL) : NULL;
-	free(office_s);
+	/* The unit that reports (the answer's "office") under its parent. */
+	json_t *office = json_object_get(ind, "office");
+	const char *pcode = json_string_value(json_object_get(office, "parent"));
+	int64_t pid = pcode ? store_office_id(api->st, pcode) : 0;
+	json_t *parent = pid ? store_office_json(api->st, pid) : NULL;
 	uint8_t *bytes = NULL;
 	size_t len = 0;
 	char msg[200];
-	int rc = report_pdf(ind, label, office, by, &bytes, &len, msg, sizeof msg);
-	json_decref(office);
+	int rc = report_pdf(ind, label, office, parent, by, &bytes, &len, msg, sizeof msg);
+	json_decref(parent);
 	json_decref(ind);
 	if (rc != 0) {
 		http_reply_fail(r, MC_ERR_INTERNAL, "render_failed", "Không dựng được báo cáo",

@@ -15,6 +15,7 @@
 #include "domain/dossier.h"
 #include "domain/indicators.h"
 #include "store/calendar.h"
+#include "store/office.h"
 #include "store/scan.h"
 #include "store/store_internal.h"
 #include "util/clock.h"
@@ -132,41 +133,79 @@ struct ind_dgroup {
 	struct ind_vec work; /* working seconds of each finished dossier */
 };
 
+/* A set of groups, found by key; appended to only (indexes stay valid until
+ * the final sort). */
+struct ind_gset {
+	struct ind_dgroup *v;
+	size_t n, cap;
+	int last; /* the last key hit, -1 none */
+};
+
 struct ind_proc {
 	int64_t id;
 	char code[40], field[200], office[64];
+	char unit[64]; /* by=office's key when a dossier names no authority */
+};
+
+/* An office of the tree (read once per query), with the nearest authority
+ * and the nearest centre at or above it (indexes into the same array, -1
+ * none), and the groups its rows went to (-1 not yet). */
+struct ind_office {
+	int64_t id, parent;
+	int authority, centre;
+	int dgroup, cgroup;
+	char code[64];
+	char kind[12];
 };
 
 struct ind_ctx {
 	struct store *st;
 	struct store_conn *c;
+	const struct principal *who; /* scope of every scan; NULL: the server */
+	int64_t unit;                /* the unit's office id; 0: the whole province */
+	bool by_intake;              /* the unit is a hall: the dossiers it received */
 	enum indicators_by by;
 	int64_t start, end, ref; /* [start, end); ref = min(end, now) */
 	int64_t day_seconds;
 	struct ind_proc *procs;
 	size_t n_procs;
-	int *proc_group; /* by procedure row index: the group, -1 unknown yet */
-	struct ind_dgroup *groups;
-	size_t n_groups, cap_groups;
+	int *proc_group;            /* by procedure row index: the group, -1 unknown yet */
+	struct ind_office *offices; /* sorted by id */
+	size_t n_offices;
+	struct ind_gset g;       /* the groups of `by` */
+	struct ind_gset centres; /* by=office: the receiving centres */
 	struct ind_dgroup total;
-	int last_group; /* clerk/counter: the last key hit */
+	struct ind_rgroup *rgroups; /* satisfaction per group, kept for the 766 per unit */
+	size_t n_rgroups;
 };
+
+static int ind_gset_find(struct ind_gset *gs, const char *key)
+{
+	if (gs->last >= 0 && strcmp(gs->v[gs->last].key, key) == 0)
+		return gs->last;
+	for (size_t i = 0; i < gs->n; i++)
+		if (strcmp(gs->v[i].key, key) == 0)
+			return gs->last = (int)i;
+	if (gs->n == gs->cap) {
+		gs->cap = gs->cap ? 2 * gs->cap : 16;
+		gs->v = xrealloc(gs->v, gs->cap * sizeof *gs->v);
+	}
+	struct ind_dgroup *g = &gs->v[gs->n];
+	memset(g, 0, sizeof *g);
+	snprintf(g->key, sizeof g->key, "%s", key);
+	return gs->last = (int)gs->n++;
+}
 
 static int ind_group_find(struct ind_ctx *x, const char *key)
 {
-	if (x->last_group >= 0 && strcmp(x->groups[x->last_group].key, key) == 0)
-		return x->last_group;
-	for (size_t i = 0; i < x->n_groups; i++)
-		if (strcmp(x->groups[i].key, key) == 0)
-			return x->last_group = (int)i;
-	if (x->n_groups == x->cap_groups) {
-		x->cap_groups = x->cap_groups ? 2 * x->cap_groups : 16;
-		x->groups = xrealloc(x->groups, x->cap_groups * sizeof *x->groups);
-	}
-	struct ind_dgroup *g = &x->groups[x->n_groups];
-	memset(g, 0, sizeof *g);
-	snprintf(g->key, sizeof g->key, "%s", key);
-	return x->last_group = (int)x->n_groups++;
+	return ind_gset_find(&x->g, key);
+}
+
+static void ind_gset_free(struct ind_gset *gs)
+{
+	for (size_t i = 0; i < gs->n; i++)
+		free(gs->v[i].work.v);
+	free(gs->v);
 }
 
 static int ind_proc_index(struct ind_ctx *x, int64_t id)
@@ -182,32 +221,137 @@ static int ind_proc_index(struct ind_ctx *x, int64_t id)
 	return lo < x->n_procs && x->procs[lo].id == id ? (int)lo : -1;
 }
 
-/* The group of a dossier row: by procedure (cached per procedure) or by the
- * clerk / counter in the row (cols: intake_by, counter no). */
+/* The index of office id in x->offices, -1 when unknown. */
+static int ind_office_index(const struct ind_ctx *x, int64_t id)
+{
+	size_t lo = 0, hi = x->n_offices;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (x->offices[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < x->n_offices && x->offices[lo].id == id ? (int)lo : -1;
+}
+
+/* by=office's key of an office code: the authority at or above it, else the
+ * code itself (a tree without authorities: the small case). */
+static const char *ind_unit_of_code(const struct ind_ctx *x, const char *code)
+{
+	for (size_t i = 0; i < x->n_offices; i++)
+		if (strcmp(x->offices[i].code, code) == 0)
+			return x->offices[i].authority >= 0
+			           ? x->offices[x->offices[i].authority].code
+			           : code;
+	return code;
+}
+
+/* The office tree, once per query: every office with its nearest authority
+ * and centre. MC_OK or a database error (err filled). */
+static enum mc_err ind_load_offices(struct ind_ctx *x, struct mc_error *err)
+{
+	sqlite3_stmt *s = store_stmt(
+	    x->c, "SELECT id, coalesce(parent_id, 0), code, kind FROM offices ORDER BY id");
+	if (s == NULL)
+		return store_sql_error(x->c, "indicators", err);
+	size_t cap = 0;
+	int step;
+	while (store_next(s, &step)) {
+		if (x->n_offices == cap) {
+			cap = cap ? cap * 2 : 64;
+			x->offices = xrealloc(x->offices, cap * sizeof *x->offices);
+		}
+		struct ind_office *o = &x->offices[x->n_offices++];
+		o->id = sqlite3_column_int64(s, 0);
+		o->parent = sqlite3_column_int64(s, 1);
+		o->dgroup = o->cgroup = -1;
+		snprintf(o->code, sizeof o->code, "%s", store_col_text(s, 2));
+		snprintf(o->kind, sizeof o->kind, "%s", store_col_text(s, 3));
+	}
+	enum mc_err rc = store_scan_end(x->c, s, step, "indicators", err);
+	if (rc)
+		return rc;
+	for (size_t i = 0; i < x->n_offices; i++) {
+		struct ind_office *o = &x->offices[i];
+		o->authority = o->centre = -1;
+		int k = (int)i;
+		/* Up the tree; the depth bound guards against a cycle. */
+		for (int depth = 0; k >= 0 && depth < 64; depth++) {
+			const char *kind = x->offices[k].kind;
+			if (o->authority < 0 && strcmp(kind, "authority") == 0)
+				o->authority = k;
+			if (o->centre < 0 && strcmp(kind, "centre") == 0)
+				o->centre = k;
+			k = x->offices[k].parent ? ind_office_index(x, x->offices[k].parent) : -1;
+		}
+	}
+	return MC_OK;
+}
+
+/* by=office: the group of a dossier row's competent unit (the authority at
+ * or above dossiers.authority_id, else the procedure's office's), and the
+ * centre that received it (into *centre; NULL when not grouping by office). */
+static struct ind_dgroup *ind_office_groups(struct ind_ctx *x, sqlite3_stmt *s, int proc_col,
+                                            struct ind_dgroup **centre)
+{
+	int n = sqlite3_column_count(s);
+	int a = sqlite3_column_type(s, n - 2) == SQLITE_NULL
+	            ? -1
+	            : ind_office_index(x, sqlite3_column_int64(s, n - 2));
+	struct ind_office *auth =
+	    a >= 0 && x->offices[a].authority >= 0 ? &x->offices[x->offices[a].authority] : NULL;
+	int gi;
+	if (auth) {
+		if (auth->dgroup < 0)
+			auth->dgroup = ind_group_find(x, auth->code);
+		gi = auth->dgroup;
+	} else {
+		int p = ind_proc_index(x, sqlite3_column_int64(s, proc_col));
+		if (p >= 0 && x->proc_group[p] < 0)
+			x->proc_group[p] = ind_group_find(x, x->procs[p].unit);
+		gi = p >= 0 ? x->proc_group[p] : ind_group_find(x, "");
+	}
+	int i = sqlite3_column_type(s, n - 1) == SQLITE_NULL
+	            ? -1
+	            : ind_office_index(x, sqlite3_column_int64(s, n - 1));
+	struct ind_office *c =
+	    i >= 0 && x->offices[i].centre >= 0 ? &x->offices[x->offices[i].centre] : NULL;
+	if (c && c->cgroup < 0)
+		c->cgroup = ind_gset_find(&x->centres, c->code);
+	*centre = &x->centres.v[c ? c->cgroup : ind_gset_find(&x->centres, "")];
+	return &x->g.v[gi];
+}
+
+/* The group of a dossier row: by procedure (cached per procedure), by the
+ * clerk / counter in the row (cols: intake_by, counter no), or by unit
+ * (ind_office_groups, which also gives the receiving centre's group in
+ * *centre; NULL otherwise). */
 static struct ind_dgroup *ind_group_of(struct ind_ctx *x, sqlite3_stmt *s, int proc_col,
-                                       int extra_col)
+                                       int extra_col, struct ind_dgroup **centre)
 {
 	char key[96];
+	*centre = NULL;
+	if (x->by == IND_BY_OFFICE)
+		return ind_office_groups(x, s, proc_col, centre);
 	if (x->by == IND_BY_CLERK || x->by == IND_BY_COUNTER) {
 		int col = extra_col + (x->by == IND_BY_COUNTER);
 		snprintf(key, sizeof key, "%s",
 		         sqlite3_column_type(s, col) == SQLITE_NULL ? "" : store_col_text(s, col));
 		int gi = ind_group_find(x, key);
-		return &x->groups[gi];
+		return &x->g.v[gi];
 	}
 	int p = ind_proc_index(x, sqlite3_column_int64(s, proc_col));
 	if (p < 0) {
 		int gi = ind_group_find(x, "");
-		return &x->groups[gi];
+		return &x->g.v[gi];
 	}
 	if (x->proc_group[p] < 0) {
 		const struct ind_proc *pr = &x->procs[p];
-		const char *k = x->by == IND_BY_OFFICE      ? pr->office
-		                : x->by == IND_BY_PROCEDURE ? pr->code
-		                                            : pr->field;
+		const char *k = x->by == IND_BY_PROCEDURE ? pr->code : pr->field;
 		x->proc_group[p] = ind_group_find(x, k);
 	}
-	return &x->groups[x->proc_group[p]];
+	return &x->g.v[x->proc_group[p]];
 }
 
 static enum mc_err ind_load_procs(struct ind_ctx *x, struct mc_error *err)
@@ -228,6 +372,7 @@ static enum mc_err ind_load_procs(struct ind_ctx *x, struct mc_error *err)
 		snprintf(p->code, sizeof p->code, "%s", store_col_text(s, 1));
 		snprintf(p->field, sizeof p->field, "%s", store_col_text(s, 2));
 		snprintf(p->office, sizeof p->office, "%s", store_col_text(s, 3));
+		snprintf(p->unit, sizeof p->unit, "%s", ind_unit_of_code(x, p->office));
 	}
 	enum mc_err rc = store_scan_end(x->c, s, step, "indicators", err);
 	if (rc)
@@ -240,6 +385,32 @@ static enum mc_err ind_load_procs(struct ind_ctx *x, struct mc_error *err)
 
 /* ---- dossier scans ------------------------------------------------------------ */
 
+/* A dossier scan's rows are the unit's (docs/indicators.md "By unit"): the
+ * office that puts a dossier in a unit is the centre that received it for a
+ * hall, else its competent authority; that office lies in the unit's subtree
+ * (unit 0: the whole province) and in the caller's scope (SCOPE_SQL). Bound
+ * by ind_bind_unit. Every scan ends its columns with the authority and the
+ * receiving centre (ind_office_groups reads them as the last two). */
+#define IND_D_OFFICE "(CASE WHEN :by_intake THEN d.intake_office_id ELSE d.authority_id END)"
+#define IND_IN_UNIT(col)                                                                           \
+	" AND (:unit = 0 OR " col                                                                  \
+	" IN (SELECT office_id FROM office_paths WHERE ancestor_id = :unit))"                      \
+	" AND " SCOPE_SQL(col)
+#define IND_UNIT_COLS ", d.authority_id, d.intake_office_id"
+
+/* Binds the unit's parameters of s (:unit, :by_intake when present) and
+ * the caller's :scope. */
+static void ind_bind_unit(const struct ind_ctx *x, sqlite3_stmt *s)
+{
+	store_bind_scope(s, x->who);
+	int i = sqlite3_bind_parameter_index(s, ":unit");
+	if (i > 0)
+		sqlite3_bind_int64(s, i, x->unit);
+	i = sqlite3_bind_parameter_index(s, ":by_intake");
+	if (i > 0)
+		sqlite3_bind_int(s, i, x->by_intake);
+}
+
 /* The clerk / counter columns, only read when grouping by them. */
 #define IND_EXTRA                                                                                  \
 	" , d.intake_by, (SELECT co.no FROM tickets t JOIN counters co ON co.id = t.counter_id"    \
@@ -249,8 +420,9 @@ static enum mc_err ind_load_procs(struct ind_ctx *x, struct mc_error *err)
 	"SELECT d.procedure_id, d.status, d.timing, d.work_seconds, d.supplements,"                \
 	" d.received_at, d.intake_at, d.due_at, d.finished_at, d.paused_seconds"
 #define IND_FINISHED_WHERE                                                                         \
-	" FROM dossiers d INDEXED BY dossiers_ind_finished"                                        \
-	" WHERE d.finished_at >= ?1 AND d.finished_at < ?2"
+	IND_UNIT_COLS                                                                              \
+	    " FROM dossiers d INDEXED BY dossiers_ind_finished"                                    \
+	    " WHERE d.finished_at >= ?1 AND d.finished_at < ?2" IND_IN_UNIT(IND_D_OFFICE)
 
 static const char ind_finished_sql[] = IND_FINISHED_COLS IND_FINISHED_WHERE;
 static const char ind_finished_sql_x[] = IND_FINISHED_COLS IND_EXTRA IND_FINISHED_WHERE;
@@ -300,12 +472,13 @@ static enum mc_err ind_scan_finished(struct ind_ctx *x, struct mc_error *err)
 		return store_sql_error(x->c, "indicators", err);
 	sqlite3_bind_int64(s, 1, x->start);
 	sqlite3_bind_int64(s, 2, x->end);
+	ind_bind_unit(x, s);
 	int step;
 	while (store_next(s, &step)) {
 		enum dossier_status status;
 		if (!dossier_status_parse(store_col_text(s, 1), &status))
 			continue;
-		struct ind_dgroup *g = ind_group_of(x, s, 0, 10);
+		struct ind_dgroup *centre, *g = ind_group_of(x, s, 0, 10, &centre);
 		bool decided = status == DS_RESULT_READY || status == DS_RETURNED ||
 		               status == DS_RETURNED_INELIGIBLE;
 		int timing = DT_ON_TIME;
@@ -331,14 +504,18 @@ static enum mc_err ind_scan_finished(struct ind_ctx *x, struct mc_error *err)
 		bool intake_supp = received && received != sqlite3_column_int64(s, 6);
 		ind_add_finished(g, status, timing, work, has_work, sqlite3_column_int64(s, 4),
 		                 intake_supp);
+		if (centre)
+			ind_add_finished(centre, status, timing, work, has_work,
+			                 sqlite3_column_int64(s, 4), intake_supp);
 	}
 	return store_scan_end(x->c, s, step, "indicators", err);
 }
 
 #define IND_RECEIVED_COLS "SELECT d.procedure_id, d.channel"
 #define IND_RECEIVED_WHERE                                                                         \
-	" FROM dossiers d INDEXED BY dossiers_ind_received"                                        \
-	" WHERE d.received_at >= ?1 AND d.received_at < ?2"
+	IND_UNIT_COLS                                                                              \
+	    " FROM dossiers d INDEXED BY dossiers_ind_received"                                    \
+	    " WHERE d.received_at >= ?1 AND d.received_at < ?2" IND_IN_UNIT(IND_D_OFFICE)
 static const char ind_received_sql[] = IND_RECEIVED_COLS IND_RECEIVED_WHERE;
 static const char ind_received_sql_x[] =
     IND_RECEIVED_COLS ", 0, 0, 0, 0, 0, 0, 0, 0" IND_EXTRA IND_RECEIVED_WHERE;
@@ -347,11 +524,13 @@ static const char ind_received_sql_x[] =
  * still open now (partial index), or finished after ref. */
 #define IND_OPEN_COLS "SELECT d.procedure_id, d.due_at, d.paused_at"
 #define IND_OPEN_NOW                                                                               \
-	" FROM dossiers d INDEXED BY dossiers_ind_open"                                            \
-	" WHERE d.finished_at IS NULL AND d.received_at < ?1 AND d.due_at IS NOT NULL"
+	IND_UNIT_COLS " FROM dossiers d INDEXED BY dossiers_ind_open"                              \
+	              " WHERE d.finished_at IS NULL AND d.received_at < ?1 AND d.due_at IS NOT "   \
+	              "NULL" IND_IN_UNIT(IND_D_OFFICE)
 #define IND_OPEN_THEN                                                                              \
-	" FROM dossiers d INDEXED BY dossiers_ind_finished"                                        \
-	" WHERE d.finished_at >= ?1 AND d.received_at < ?1 AND d.due_at IS NOT NULL"
+	IND_UNIT_COLS " FROM dossiers d INDEXED BY dossiers_ind_finished"                          \
+	              " WHERE d.finished_at >= ?1 AND d.received_at < ?1 AND d.due_at IS NOT "     \
+	              "NULL" IND_IN_UNIT(IND_D_OFFICE)
 static const char ind_open_now_sql[] = IND_OPEN_COLS IND_OPEN_NOW;
 static const char ind_open_now_sql_x[] =
     IND_OPEN_COLS ", 0, 0, 0, 0, 0, 0, 0" IND_EXTRA IND_OPEN_NOW;
@@ -361,11 +540,14 @@ static const char ind_open_then_sql_x[] =
 
 #define IND_APOLOGY_COLS "SELECT d.procedure_id"
 #define IND_APOLOGY_WHERE                                                                          \
-	" FROM dossiers d INDEXED BY dossiers_ind_apology"                                         \
-	" WHERE d.apology_at >= ?1 AND d.apology_at < ?2"
+	IND_UNIT_COLS " FROM dossiers d INDEXED BY dossiers_ind_apology"                           \
+	              " WHERE d.apology_at >= ?1 AND d.apology_at < ?2" IND_IN_UNIT(IND_D_OFFICE)
 static const char ind_apology_sql[] = IND_APOLOGY_COLS IND_APOLOGY_WHERE;
 static const char ind_apology_sql_x[] =
     IND_APOLOGY_COLS ", 0, 0, 0, 0, 0, 0, 0, 0, 0" IND_EXTRA IND_APOLOGY_WHERE;
+
+static void ind_count_simple(const struct ind_ctx *x, sqlite3_stmt *s, int kind,
+                             struct ind_dgroup *g);
 
 static enum mc_err ind_scan_simple(struct ind_ctx *x, const char *sql, int kind,
                                    struct mc_error *err)
@@ -379,27 +561,37 @@ static enum mc_err ind_scan_simple(struct ind_ctx *x, const char *sql, int kind,
 		sqlite3_bind_int64(s, 1, x->start);
 		sqlite3_bind_int64(s, 2, x->end);
 	}
+	ind_bind_unit(x, s);
 	int step;
 	while (store_next(s, &step)) {
-		struct ind_dgroup *g = ind_group_of(x, s, 0, 10);
-		if (kind == 0) {
-			g->received++;
-			if (strcmp(store_col_text(s, 1), "online") == 0)
-				g->online++;
-		} else if (kind == 1) {
-			/* A file paused before the end is judged at its pause. */
-			int64_t due = sqlite3_column_int64(s, 1),
-			        paused = sqlite3_column_int64(s, 2);
-			int64_t at = paused && paused < x->ref ? paused : x->ref;
-			if (at > due)
-				g->open_late++;
-			else
-				g->open_on_time++;
-		} else {
-			g->apologies++;
-		}
+		struct ind_dgroup *centre, *g = ind_group_of(x, s, 0, 10, &centre);
+		if (centre)
+			ind_count_simple(x, s, kind, centre);
+		ind_count_simple(x, s, kind, g);
 	}
 	return store_scan_end(x->c, s, step, "indicators", err);
+}
+
+/* One row of a simple scan (kind 0 received, 1 open at the end, 2 apology)
+ * counted in g. */
+static void ind_count_simple(const struct ind_ctx *x, sqlite3_stmt *s, int kind,
+                             struct ind_dgroup *g)
+{
+	if (kind == 0) {
+		g->received++;
+		if (strcmp(store_col_text(s, 1), "online") == 0)
+			g->online++;
+	} else if (kind == 1) {
+		/* A file paused before the end is judged at its pause. */
+		int64_t due = sqlite3_column_int64(s, 1), paused = sqlite3_column_int64(s, 2);
+		int64_t at = paused && paused < x->ref ? paused : x->ref;
+		if (at > due)
+			g->open_late++;
+		else
+			g->open_on_time++;
+	} else {
+		g->apologies++;
+	}
 }
 
 /* ---- JSON of the dossier figures --------------------------------------------- */
@@ -601,8 +793,16 @@ static int ind_weekday(int64_t t)
 	return civil_weekday((int)((t + CLOCK_OFFICE_UTC_OFFSET) / 86400));
 }
 
+/* The queue's rows are the unit's: visits at counters, tickets in service
+ * groups, of halls in the unit's subtree and the caller's scope (the
+ * counter and group ids are in the scan's covering index; the sets are
+ * read once per scan). Bound by ind_bind_unit. */
+#define IND_Q_UNIT(col, table)                                                                     \
+	" AND ((:unit = 0 AND :scope = 0) OR " col " IN (SELECT u.id FROM " table                  \
+	" u WHERE 1" IND_IN_UNIT("u.office_id") "))"
 #define IND_VISITS_WHERE                                                                           \
-	" FROM visits v INDEXED BY visits_ind_called WHERE v.called_at >= ?1 AND v.called_at < ?2"
+	" FROM visits v INDEXED BY visits_ind_called WHERE v.called_at >= ?1 AND v.called_at < "   \
+	"?2" IND_Q_UNIT("v.counter_id", "counters")
 static const char ind_visits_sql[] =
     "SELECT v.queued_at, v.called_at, v.finished_at, coalesce(v.outcome, ''), v.recalls,"
     " v.counter_id, ''" IND_VISITS_WHERE;
@@ -612,38 +812,76 @@ static const char ind_visits_sql_x[] =
     " v.counter_id, v.actor" IND_VISITS_WHERE;
 static const char ind_tickets_sql[] =
     "SELECT t.issued_at, t.series_group_id FROM tickets t INDEXED BY tickets_ind_issued"
-    " WHERE t.issued_at >= ?1 AND t.issued_at < ?2";
+    " WHERE t.issued_at >= ?1 AND t.issued_at < ?2" IND_Q_UNIT("t.series_group_id",
+                                                               "service_groups");
 
-/* Counter numbers by counter id, loaded once per query (counters are few). */
+/* Counters (or service groups) by id with their number (code) and office,
+ * loaded once per query, sorted by id. */
+struct ind_counter {
+	int64_t id, office;
+	int no;
+	char code[40];
+};
 struct ind_counters {
-	int64_t id[256];
-	int no[256];
-	int n;
+	struct ind_counter *v;
+	size_t n;
 };
 
-/* Loads the first 256 counters' ids and numbers into k: MC_OK, or a database
- * error (err filled; k then holds what was read). */
-static enum mc_err ind_counters_load(struct store_conn *c, struct ind_counters *k,
+/* Loads every row of sql (id, no, office, code) into k (k->v: the caller
+ * frees it): MC_OK, or a database error (err filled; k then holds what was
+ * read). */
+static enum mc_err ind_counters_load(struct store_conn *c, const char *sql, struct ind_counters *k,
                                      struct mc_error *err)
 {
+	k->v = NULL;
 	k->n = 0;
-	sqlite3_stmt *s = store_stmt(c, "SELECT id, no FROM counters ORDER BY id");
+	sqlite3_stmt *s = store_stmt(c, sql);
 	if (s == NULL)
 		return store_sql_error(c, "counters", err);
+	size_t cap = 0;
 	int step = SQLITE_DONE;
-	while (k->n < 256 && store_next(s, &step)) {
-		k->id[k->n] = sqlite3_column_int64(s, 0);
-		k->no[k->n++] = sqlite3_column_int(s, 1);
+	while (store_next(s, &step)) {
+		if (k->n == cap) {
+			cap = cap ? 2 * cap : 64;
+			k->v = xrealloc(k->v, cap * sizeof *k->v);
+		}
+		struct ind_counter *e = &k->v[k->n++];
+		e->id = sqlite3_column_int64(s, 0);
+		e->no = sqlite3_column_int(s, 1);
+		e->office = sqlite3_column_int64(s, 2);
+		snprintf(e->code, sizeof e->code, "%s", store_col_text(s, 3));
 	}
 	return store_scan_end(c, s, step, "counters", err);
+}
+static const char ind_counters_sql[] =
+    "SELECT id, no, coalesce(office_id, 0), '' FROM counters ORDER BY id";
+static const char ind_sgroups_sql[] =
+    "SELECT id, 0, coalesce(office_id, 0), code FROM service_groups ORDER BY id";
+
+static const struct ind_counter *ind_counter_of(const struct ind_counters *k, int64_t id)
+{
+	size_t lo = 0, hi = k->n;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (k->v[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < k->n && k->v[lo].id == id ? &k->v[lo] : NULL;
 }
 
 static int ind_counter_no(const struct ind_counters *k, int64_t id)
 {
-	for (int i = 0; i < k->n; i++)
-		if (k->id[i] == id)
-			return k->no[i];
-	return 0;
+	const struct ind_counter *e = ind_counter_of(k, id);
+	return e ? e->no : 0;
+}
+
+/* by=office's key of a hall's office: its centre's code ("" unknown). */
+static const char *ind_centre_key(const struct ind_ctx *x, int64_t office)
+{
+	int i = ind_office_index(x, office);
+	return i >= 0 && x->offices[i].centre >= 0 ? x->offices[x->offices[i].centre].code : "";
 }
 
 static int ind_qgroup_find(struct ind_qgroup **gs, size_t *n, const char *key)
@@ -674,18 +912,19 @@ static json_t *ind_queue(struct ind_ctx *x, struct mc_error *err, enum mc_err *r
 	int64_t heat_arr[7][IND_MAX_SLOTS] = {{0}};
 	strcpy(total.key, "");
 
-	sqlite3_stmt *s =
-	    store_stmt(x->c, x->by == IND_BY_CLERK ? ind_visits_sql_x : ind_visits_sql);
+	sqlite3_stmt *s;
+	json_t *by_group = NULL;
+	struct ind_counters cn = {0}, sg = {0};
+	if ((*rc = ind_counters_load(x->c, ind_counters_sql, &cn, err)))
+		goto out;
+	s = store_stmt(x->c, x->by == IND_BY_CLERK ? ind_visits_sql_x : ind_visits_sql);
 	if (s == NULL) {
 		*rc = store_sql_error(x->c, "indicators", err);
-		return NULL;
-	}
-	json_t *by_group = NULL;
-	struct ind_counters cn;
-	if ((*rc = ind_counters_load(x->c, &cn, err)))
 		goto out;
+	}
 	sqlite3_bind_int64(s, 1, x->start);
 	sqlite3_bind_int64(s, 2, x->end);
+	ind_bind_unit(x, s);
 	int last_g = -1, step;
 	while (store_next(s, &step)) {
 		int64_t queued = sqlite3_column_int64(s, 0), called = sqlite3_column_int64(s, 1);
@@ -694,7 +933,11 @@ static json_t *ind_queue(struct ind_ctx *x, struct mc_error *err, enum mc_err *r
 		char key[96];
 		if (x->by == IND_BY_CLERK)
 			snprintf(key, sizeof key, "%s", store_col_text(s, 6));
-		else
+		else if (x->by == IND_BY_OFFICE) {
+			const struct ind_counter *co =
+			    ind_counter_of(&cn, sqlite3_column_int64(s, 5));
+			snprintf(key, sizeof key, "%s", co ? ind_centre_key(x, co->office) : "");
+		} else
 			snprintf(key, sizeof key, "%d",
 			         ind_counter_no(&cn, sqlite3_column_int64(s, 5)));
 		if (last_g < 0 || strcmp(groups[last_g].key, key) != 0)
@@ -714,6 +957,8 @@ static json_t *ind_queue(struct ind_ctx *x, struct mc_error *err, enum mc_err *r
 	int64_t tickets = 0;
 	static _Thread_local int64_t per_group[IND_MAX_GROUPS];
 	memset(per_group, 0, sizeof per_group);
+	if ((*rc = ind_counters_load(x->c, ind_sgroups_sql, &sg, err)))
+		goto out;
 	s = store_stmt(x->c, ind_tickets_sql);
 	if (s == NULL) {
 		*rc = store_sql_error(x->c, "indicators", err);
@@ -721,6 +966,9 @@ static json_t *ind_queue(struct ind_ctx *x, struct mc_error *err, enum mc_err *r
 	}
 	sqlite3_bind_int64(s, 1, x->start);
 	sqlite3_bind_int64(s, 2, x->end);
+	ind_bind_unit(x, s);
+	/* by=office: tickets per centre, in the centre's queue group. */
+	int64_t *centre_tickets = xcalloc(x->n_offices + 1, sizeof *centre_tickets);
 	while (store_next(s, &step)) {
 		int64_t at = sqlite3_column_int64(s, 0);
 		int k = ind_slot_of(at, first, n_slots);
@@ -730,39 +978,57 @@ static json_t *ind_queue(struct ind_ctx *x, struct mc_error *err, enum mc_err *r
 		int64_t gid = sqlite3_column_int64(s, 1);
 		if (gid >= 0 && gid < IND_MAX_GROUPS)
 			per_group[gid]++;
+		const struct ind_counter *sgr = ind_counter_of(&sg, gid);
+		int oi = sgr ? ind_office_index(x, sgr->office) : -1;
+		int ci = oi >= 0 ? x->offices[oi].centre : -1;
+		centre_tickets[ci >= 0 ? (size_t)ci : x->n_offices]++;
 	}
-	if ((*rc = store_scan_end(x->c, s, step, "indicators", err)))
-		goto out;
-	s = store_stmt(x->c, "SELECT id, code FROM service_groups ORDER BY id");
-	if (s == NULL) {
-		*rc = store_sql_error(x->c, "indicators", err);
+	if ((*rc = store_scan_end(x->c, s, step, "indicators", err))) {
+		free(centre_tickets);
 		goto out;
 	}
-	while (store_next(s, &step)) {
-		int64_t gid = sqlite3_column_int64(s, 0);
-		if (gid >= 0 && gid < IND_MAX_GROUPS && per_group[gid])
-			json_object_set_new(by_group, store_col_text(s, 1),
-			                    json_integer(per_group[gid]));
+	/* Per group code: two centres' groups of one code add up. */
+	for (size_t i = 0; i < sg.n; i++) {
+		int64_t gid = sg.v[i].id;
+		if (gid >= 0 && gid < IND_MAX_GROUPS && per_group[gid]) {
+			json_t *had = json_object_get(by_group, sg.v[i].code);
+			json_object_set_new(by_group, sg.v[i].code,
+			                    json_integer(per_group[gid] + json_integer_value(had)));
+		}
 	}
-	if ((*rc = store_scan_end(x->c, s, step, "indicators", err)))
-		goto out;
 
 	json_t *q = ind_qgroup_json(&total, t_min);
 	json_object_set_new(q, "tickets", json_integer(tickets));
 	json_object_set_new(q, "tickets_by_group", by_group);
 	by_group = NULL;
+	if (x->by == IND_BY_OFFICE) /* every centre with tickets has a row */
+		for (size_t i = 0; i <= x->n_offices; i++)
+			if (centre_tickets[i])
+				ind_qgroup_find(&groups, &n_groups,
+				                i < x->n_offices ? x->offices[i].code : "");
 	json_t *garr = json_array();
 	for (size_t i = 0; i < n_groups; i++) {
 		json_t *gj = ind_qgroup_json(&groups[i], t_min);
 		json_object_set_new(gj, "key", json_string(groups[i].key));
-		json_object_set_new(
-		    gj, "name",
-		    ind_group_name(x, x->by == IND_BY_CLERK ? IND_BY_CLERK : IND_BY_COUNTER,
-		                   groups[i].key));
+		enum indicators_by name_by = x->by == IND_BY_CLERK    ? IND_BY_CLERK
+		                             : x->by == IND_BY_OFFICE ? IND_BY_OFFICE
+		                                                      : IND_BY_COUNTER;
+		json_object_set_new(gj, "name", ind_group_name(x, name_by, groups[i].key));
+		if (x->by == IND_BY_OFFICE) {
+			int64_t n = 0;
+			for (size_t k = 0; k <= x->n_offices; k++)
+				if (strcmp(groups[i].key,
+				           k < x->n_offices ? x->offices[k].code : "") == 0)
+					n += centre_tickets[k];
+			json_object_set_new(gj, "tickets", json_integer(n));
+		}
 		json_array_append_new(garr, gj);
 	}
+	free(centre_tickets);
 	json_object_set_new(q, "group_by",
-	                    json_string(x->by == IND_BY_CLERK ? "clerk" : "counter"));
+	                    json_string(x->by == IND_BY_CLERK    ? "clerk"
+	                                : x->by == IND_BY_OFFICE ? "office"
+	                                                         : "counter"));
 	json_object_set_new(q, "groups", garr);
 	json_t *sarr = json_array();
 	for (int k = 0; k < n_slots; k++) {
@@ -804,6 +1070,8 @@ static json_t *ind_queue(struct ind_ctx *x, struct mc_error *err, enum mc_err *r
 	for (size_t i = 0; i < n_groups; i++)
 		ind_qgroup_free(&groups[i]);
 	free(groups);
+	free(cn.v);
+	free(sg.v);
 	return q;
 out:
 	json_decref(by_group);
@@ -813,6 +1081,8 @@ out:
 	for (size_t i = 0; i < n_groups; i++)
 		ind_qgroup_free(&groups[i]);
 	free(groups);
+	free(cn.v);
+	free(sg.v);
 	return NULL;
 }
 
@@ -874,9 +1144,15 @@ static json_t *ind_satisfaction(struct ind_ctx *x, struct ind_rgroup *total, str
 {
 	static const char sql[] =
 	    "SELECT r.level, r.on_time, r.courteous, r.visits, r.unofficial_payment_asked,"
-	    " coalesce(p.code, ''), coalesce(p.field, ''), coalesce(p.office, ''), r.kind"
+	    " coalesce(p.code, ''), coalesce(p.field, ''), coalesce(p.office, ''), r.kind,"
+	    " d.authority_id"
 	    " FROM ratings r LEFT JOIN procedures p ON p.code = r.procedure_code AND p.current = 1"
-	    " WHERE r.rated_at >= ?1 AND r.rated_at < ?2";
+	    " LEFT JOIN dossiers d ON r.kind = 'dossier' AND d.code = substr(r.subject, 9)"
+	    " WHERE r.rated_at >= ?1 AND r.rated_at < ?2"
+	    /* A hall's ratings are those given there; an authority's, those of
+	     * the dossiers it is competent for (and its halls' queue ratings). */
+	    IND_IN_UNIT("(CASE WHEN :by_intake OR d.id IS NULL THEN r.office_id"
+	                " ELSE d.authority_id END)");
 	sqlite3_stmt *s = store_stmt(x->c, sql);
 	if (s == NULL) {
 		*rc = store_sql_error(x->c, "indicators", err);
@@ -889,12 +1165,21 @@ static json_t *ind_satisfaction(struct ind_ctx *x, struct ind_rgroup *total, str
 	int col = x->by == IND_BY_OFFICE ? 7 : x->by == IND_BY_FIELD ? 6 : 5;
 	sqlite3_bind_int64(s, 1, x->start);
 	sqlite3_bind_int64(s, 2, x->end);
+	ind_bind_unit(x, s);
 	int step;
 	while (store_next(s, &step)) {
 		ind_r_add(total, s);
 		if (!per_proc || strcmp(store_col_text(s, 8), "dossier") != 0)
 			continue;
 		const char *key = store_col_text(s, col);
+		if (x->by == IND_BY_OFFICE) { /* the dossiers' own unit (ind_office_groups) */
+			int o = sqlite3_column_type(s, 9) == SQLITE_NULL
+			            ? -1
+			            : ind_office_index(x, sqlite3_column_int64(s, 9));
+			key = o >= 0 && x->offices[o].authority >= 0
+			          ? x->offices[x->offices[o].authority].code
+			          : ind_unit_of_code(x, key);
+		}
 		size_t i;
 		for (i = 0; i < n && strcmp(groups[i].key, key) != 0; i++)
 			;
@@ -906,10 +1191,10 @@ static json_t *ind_satisfaction(struct ind_ctx *x, struct ind_rgroup *total, str
 		}
 		ind_r_add(&groups[i], s);
 	}
-	if ((*rc = store_scan_end(x->c, s, step, "indicators", err))) {
-		free(groups);
+	x->rgroups = groups; /* freed by store_indicators */
+	x->n_rgroups = n;
+	if ((*rc = store_scan_end(x->c, s, step, "indicators", err)))
 		return NULL;
-	}
 	json_t *out = ind_rgroup_json(total);
 	json_t *arr = json_array();
 	for (size_t i = 0; i < n; i++) {
@@ -918,7 +1203,6 @@ static json_t *ind_satisfaction(struct ind_ctx *x, struct ind_rgroup *total, str
 		json_object_set_new(g, "name", ind_group_name(x, x->by, groups[i].key));
 		json_array_append_new(arr, g);
 	}
-	free(groups);
 	json_object_set_new(out, "groups", arr);
 	json_object_set_new(
 	    out, "scale",
@@ -943,7 +1227,8 @@ static json_t *ind_part(const char *part, const char *name, bool has, double poi
 	                 "inputs", inputs);
 }
 
-static json_t *ind_766(struct store *st, const struct ind_dgroup *t, const struct ind_rgroup *r)
+/* The 766 maxima: the defaults, overridden by the setting score_766. */
+static void ind_766_params(struct store *st, struct indicators_766_params *out)
 {
 	struct indicators_766_params p;
 	indicators_766_default(&p);
@@ -957,7 +1242,34 @@ static json_t *ind_766(struct store *st, const struct ind_dgroup *t, const struc
 	if (json_is_number(json_object_get(j, "on_time_max")))
 		p.on_time_max = json_number_value(json_object_get(j, "on_time_max"));
 	json_decref(j);
+	*out = p;
+}
 
+/* One unit's 766 parts in short, for a row of by=office: {"points",
+ * "maximum", "parts": {"processing_on_time", "satisfaction",
+ * "online_share"}}, a part null when it has no data (docs/indicators.md). */
+static json_t *ind_766_unit(const struct indicators_766_params *p, const struct ind_dgroup *t,
+                            const struct ind_rgroup *r)
+{
+	static const struct ind_rgroup none;
+	if (r == NULL)
+		r = &none;
+	double a, b, c;
+	bool ha = indicators_766_on_time(p, t->early, t->on_time, t->late, t->open_late, &a);
+	bool hb = indicators_766_satisfaction(p, r->level[0] + r->level[1], r->rated, &b);
+	bool hc = indicators_766_online(p, t->online, t->received, &c);
+	return json_pack("{s:o, s:f, s:{s:o, s:o, s:o}}", "points",
+	                 ind_num((ha ? a : 0) + (hb ? b : 0) + (hc ? c : 0), 2), "maximum",
+	                 p->on_time_max + p->satisfaction_max + p->online_max, "parts",
+	                 "processing_on_time", ha ? ind_num(a, 2) : json_null(), "satisfaction",
+	                 hb ? ind_num(b, 2) : json_null(), "online_share",
+	                 hc ? ind_num(c, 2) : json_null());
+}
+
+static json_t *ind_766(struct store *st, const struct ind_dgroup *t, const struct ind_rgroup *r)
+{
+	struct indicators_766_params p;
+	ind_766_params(st, &p);
 	double a, b, c;
 	bool ha = indicators_766_on_time(&p, t->early, t->on_time, t->late, t->open_late, &a);
 	bool hb = indicators_766_satisfaction(&p, r->level[0] + r->level[1], r->rated, &b);
@@ -1069,14 +1381,118 @@ static enum mc_err ind_period(const char *from, const char *to, int *a, int *b,
 	return MC_OK;
 }
 
-enum mc_err store_indicators(struct store *st, const char *from, const char *to,
-                             enum indicators_by by, json_t **out, struct mc_error *err)
+/* Resolves the unit of a query into x->unit / x->by_intake: the office with
+ * code (NULL: who's own office) found inside who's scope, in SQL. *named
+ * gets the office the answer names: the unit, or for the whole province the
+ * root (its one centre when there is exactly one: the small case); 0 when
+ * the tree is empty. MC_ERR_NOT_FOUND ("office_not_found") when the office
+ * does not exist or lies outside the scope. Needs x->offices. */
+static enum mc_err ind_unit(struct ind_ctx *x, const char *code, int64_t *named,
+                            struct mc_error *err)
+{
+	static const char sql[] =
+	    "SELECT o.id FROM offices o WHERE o.code = ?1 AND " SCOPE_SQL("o.id");
+	int64_t id = x->who ? x->who->office_id : 0;
+	if (code) {
+		sqlite3_stmt *s = store_stmt(x->c, sql);
+		if (s == NULL)
+			return store_sql_error(x->c, "indicators", err);
+		sqlite3_bind_text(s, 1, code, -1, SQLITE_TRANSIENT);
+		store_bind_scope(s, x->who);
+		int step;
+		bool found = store_next(s, &step);
+		if (found)
+			id = sqlite3_column_int64(s, 0);
+		sqlite3_reset(s);
+		if (!found && step != SQLITE_DONE)
+			return store_sql_error(x->c, "indicators", err);
+		if (!found)
+			return mc_failf(err, MC_ERR_NOT_FOUND, "office_not_found",
+			                "Không tìm thấy đơn vị", "no office %.64s", code);
+	}
+	int i = id ? ind_office_index(x, id) : -1;
+	const char *kind = i >= 0 ? x->offices[i].kind : "province";
+	x->by_intake = strcmp(kind, "centre") == 0 || strcmp(kind, "point") == 0;
+	x->unit = strcmp(kind, "province") == 0 ? 0 : id;
+	*named = x->unit;
+	if (x->unit == 0) {
+		int64_t root = 0, centre = 0;
+		int centres = 0;
+		for (size_t k = 0; k < x->n_offices; k++) {
+			if (strcmp(x->offices[k].kind, "province") == 0)
+				root = x->offices[k].id;
+			else if (strcmp(x->offices[k].kind, "centre") == 0)
+				centres++, centre = x->offices[k].id;
+		}
+		*named = centres == 1 ? centre : root;
+	}
+	return MC_OK;
+}
+
+/* by=office: a row for every centre and authority of the unit inside the
+ * caller's scope, even one without figures in the period. */
+static enum mc_err ind_unit_rows(struct ind_ctx *x, struct mc_error *err)
+{
+	static const char sql[] = "SELECT o.code, o.kind FROM offices o"
+	                          " WHERE o.kind IN ('centre', 'authority')" IND_IN_UNIT("o.id");
+	sqlite3_stmt *s = store_stmt(x->c, sql);
+	if (s == NULL)
+		return store_sql_error(x->c, "indicators", err);
+	ind_bind_unit(x, s);
+	int step;
+	while (store_next(s, &step))
+		ind_gset_find(strcmp(store_col_text(s, 1), "centre") == 0 ? &x->centres : &x->g,
+		              store_col_text(s, 0));
+	return store_scan_end(x->c, s, step, "indicators", err);
+}
+
+/* The JSON rows of a set of dossier groups, sorted by key; for by=office
+ * each with its office's kind, and the 766 parts of the unit when units
+ * (the competent units, not the receiving centres). Merges each into total
+ * when not NULL. */
+static json_t *ind_groups_json(struct ind_ctx *x, struct ind_gset *gs, struct ind_dgroup *total,
+                               const struct indicators_766_params *p, bool units)
+{
+	if (gs->n > 0) /* qsort's array may not be NULL, even when empty */
+		qsort(gs->v, gs->n, sizeof *gs->v, ind_key_cmp);
+	gs->last = -1;
+	json_t *arr = json_array();
+	for (size_t i = 0; i < gs->n; i++) {
+		struct ind_dgroup *d = &gs->v[i];
+		if (total)
+			ind_merge(total, d);
+		json_t *g = ind_dgroup_json(x, d);
+		json_object_set_new(g, "key", json_string(d->key));
+		json_object_set_new(g, "name", ind_group_name(x, x->by, d->key));
+		if (x->by == IND_BY_OFFICE) {
+			const char *kind = NULL;
+			for (size_t k = 0; k < x->n_offices && kind == NULL; k++)
+				if (strcmp(x->offices[k].code, d->key) == 0)
+					kind = x->offices[k].kind;
+			json_object_set_new(g, "kind", kind ? json_string(kind) : json_null());
+		}
+		if (units) {
+			const struct ind_rgroup *r = NULL;
+			for (size_t k = 0; k < x->n_rgroups && r == NULL; k++)
+				if (strcmp(x->rgroups[k].key, d->key) == 0)
+					r = &x->rgroups[k];
+			json_object_set_new(g, "score_766", ind_766_unit(p, d, r));
+		}
+		json_array_append_new(arr, g);
+	}
+	return arr;
+}
+
+enum mc_err store_indicators(struct store *st, const struct principal *who, const char *office,
+                             const char *from, const char *to, enum indicators_by by, json_t **out,
+                             struct mc_error *err)
 {
 	int a, b;
 	enum mc_err rc = ind_period(from, to, &a, &b, err);
 	if (rc)
 		return rc;
-	struct ind_ctx x = {.st = st, .c = store_read_conn(st), .by = by, .last_group = -1};
+	struct ind_ctx x = {.st = st, .c = store_read_conn(st), .who = who, .by = by};
+	x.g.last = x.centres.last = -1;
 	x.start = ind_day_start(a);
 	x.end = ind_day_start(b + 1);
 	int64_t now = clock_now();
@@ -1085,8 +1501,11 @@ enum mc_err store_indicators(struct store *st, const char *from, const char *to,
 	bool extra = by == IND_BY_CLERK || by == IND_BY_COUNTER;
 	json_t *queue = NULL, *sat = NULL;
 	struct ind_rgroup rtotal = {0};
+	int64_t named = 0;
 
-	if ((rc = ind_load_procs(&x, err)) || (rc = ind_scan_finished(&x, err)) ||
+	if ((rc = ind_load_offices(&x, err)) || (rc = ind_unit(&x, office, &named, err)) ||
+	    (by == IND_BY_OFFICE && (rc = ind_unit_rows(&x, err))) ||
+	    (rc = ind_load_procs(&x, err)) || (rc = ind_scan_finished(&x, err)) ||
 	    (rc = ind_scan_simple(&x, extra ? ind_received_sql_x : ind_received_sql, 0, err)) ||
 	    (rc = ind_scan_simple(&x, extra ? ind_open_now_sql_x : ind_open_now_sql, 1, err)) ||
 	    (rc = ind_scan_simple(&x, extra ? ind_open_then_sql_x : ind_open_then_sql, 1, err)) ||
@@ -1097,47 +1516,45 @@ enum mc_err store_indicators(struct store *st, const char *from, const char *to,
 	if ((sat = ind_satisfaction(&x, &rtotal, err, &rc)) == NULL)
 		goto out;
 
-	if (x.n_groups > 0) /* qsort's array may not be NULL, even when empty */
-		qsort(x.groups, x.n_groups, sizeof *x.groups, ind_key_cmp);
-	x.last_group = -1;
-	json_t *garr = json_array();
-	for (size_t i = 0; i < x.n_groups; i++) {
-		ind_merge(&x.total, &x.groups[i]);
-		json_t *g = ind_dgroup_json(&x, &x.groups[i]);
-		json_object_set_new(g, "key", json_string(x.groups[i].key));
-		json_object_set_new(g, "name", ind_group_name(&x, by, x.groups[i].key));
-		json_array_append_new(garr, g);
-	}
-	json_t *dossiers =
-	    json_pack("{s:o, s:o}", "total", ind_dgroup_json(&x, &x.total), "groups", garr);
+	struct indicators_766_params p;
+	ind_766_params(st, &p);
+	json_t *dossiers = json_pack("{s:o}", "groups",
+	                             ind_groups_json(&x, &x.g, &x.total, &p, by == IND_BY_OFFICE));
+	json_object_set_new(dossiers, "total", ind_dgroup_json(&x, &x.total));
+	if (by == IND_BY_OFFICE)
+		json_object_set_new(dossiers, "centres",
+		                    ind_groups_json(&x, &x.centres, NULL, &p, false));
+	json_t *unit = named ? store_office_json(st, named) : NULL;
 	char fa[11], fb[11], iso_a[26], iso_b[26];
 	ind_day_text(a, fa);
 	ind_day_text(b, fb);
 	clock_office_iso(x.start, iso_a);
 	clock_office_iso(x.end, iso_b);
-	*out = json_pack("{s:{s:s, s:s, s:s, s:s, s:I}, s:s, s:o, s:o, s:o, s:o, s:o}", "period",
-	                 "from", fa, "to", fb, "start_at", iso_a, "end_at", iso_b,
-	                 "working_day_seconds", (json_int_t)x.day_seconds, "by",
-	                 indicators_by_name(by), "dossiers", dossiers, "queue", queue,
-	                 "satisfaction", sat, "score_766", ind_766(st, &x.total, &rtotal), "plan",
-	                 ind_plan(&x, &x.total, &rtotal));
+	*out = json_pack("{s:{s:s, s:s, s:s, s:s, s:I}, s:o, s:s, s:o, s:o, s:o, s:o, s:o}",
+	                 "period", "from", fa, "to", fb, "start_at", iso_a, "end_at", iso_b,
+	                 "working_day_seconds", (json_int_t)x.day_seconds, "office",
+	                 unit ? unit : json_null(), "by", indicators_by_name(by), "dossiers",
+	                 dossiers, "queue", queue, "satisfaction", sat, "score_766",
+	                 ind_766(st, &x.total, &rtotal), "plan", ind_plan(&x, &x.total, &rtotal));
 	queue = sat = NULL;
 	rc = MC_OK;
 out:
 	json_decref(queue);
 	json_decref(sat);
-	for (size_t i = 0; i < x.n_groups; i++)
-		free(x.groups[i].work.v);
+	ind_gset_free(&x.g);
+	ind_gset_free(&x.centres);
 	free(x.total.work.v);
-	free(x.groups);
 	free(x.procs);
 	free(x.proc_group);
+	free(x.offices);
+	free(x.rgroups);
 	return rc;
 }
 
 /* ---- staffing ---------------------------------------------------------------------- */
 
-enum mc_err store_indicators_staffing(struct store *st, const char *date, json_t **out,
+enum mc_err store_indicators_staffing(struct store *st, const struct principal *who,
+                                      const char *office, const char *date, json_t **out,
                                       struct mc_error *err)
 {
 	int day;
@@ -1145,6 +1562,14 @@ enum mc_err store_indicators_staffing(struct store *st, const char *date, json_t
 		return mc_fail(err, MC_ERR_INVALID, "invalid_date", "Ngày phải có dạng YYYY-MM-DD",
 		               "date must be YYYY-MM-DD");
 	struct store_conn *c = store_read_conn(st);
+	struct ind_ctx x = {.st = st, .c = c, .who = who};
+	int64_t named;
+	enum mc_err rc;
+	if ((rc = ind_load_offices(&x, err)) || (rc = ind_unit(&x, office, &named, err))) {
+		free(x.offices);
+		return rc;
+	}
+	free(x.offices); /* the unit is all the scans need */
 	int64_t start = ind_day_start(day), end = ind_day_start(day + 1);
 	int64_t t_min = store_setting_int(st, "service_level_minutes", 15);
 	int64_t target_pct = store_setting_int(st, "service_level_target_percent", 80);
@@ -1156,32 +1581,42 @@ enum mc_err store_indicators_staffing(struct store *st, const char *date, json_t
 		n_slots = IND_MAX_SLOTS;
 	int64_t arrivals[IND_MAX_SLOTS] = {0}, served[IND_MAX_SLOTS] = {0};
 	int64_t service_sum[IND_MAX_SLOTS] = {0}, day_service = 0, day_served = 0;
-	uint64_t counters[IND_MAX_SLOTS][4] = {{0}}; /* bitset of counter numbers 0..255 */
 
 	sqlite3_stmt *s = store_stmt(c, ind_tickets_sql);
 	if (s == NULL)
 		return store_sql_error(c, "staffing", err);
 	sqlite3_bind_int64(s, 1, start);
 	sqlite3_bind_int64(s, 2, end);
+	ind_bind_unit(&x, s);
 	int step;
-	enum mc_err rc;
 	while (store_next(s, &step))
 		arrivals[ind_slot_of(sqlite3_column_int64(s, 0), first, n_slots)]++;
 	if ((rc = store_scan_end(c, s, step, "staffing", err)))
 		return rc;
 	struct ind_counters cn;
-	if ((rc = ind_counters_load(c, &cn, err)))
+	if ((rc = ind_counters_load(c, ind_counters_sql, &cn, err))) {
+		free(cn.v);
 		return rc;
+	}
+	/* Per slot, a bitset of the counters (by their index in cn) that called. */
+	size_t words = cn.n / 64 + 1;
+	uint64_t *called = xcalloc((size_t)n_slots * words, sizeof *called);
 	s = store_stmt(c, ind_visits_sql);
-	if (s == NULL)
+	if (s == NULL) {
+		free(cn.v);
+		free(called);
 		return store_sql_error(c, "staffing", err);
+	}
 	sqlite3_bind_int64(s, 1, start);
 	sqlite3_bind_int64(s, 2, end);
+	ind_bind_unit(&x, s);
 	while (store_next(s, &step)) {
 		int k = ind_slot_of(sqlite3_column_int64(s, 1), first, n_slots);
-		int no = ind_counter_no(&cn, sqlite3_column_int64(s, 5));
-		if (no > 0 && no < 256)
-			counters[k][no / 64] |= 1ull << (no % 64);
+		const struct ind_counter *co = ind_counter_of(&cn, sqlite3_column_int64(s, 5));
+		if (co) {
+			size_t ci = (size_t)(co - cn.v);
+			called[(size_t)k * words + ci / 64] |= 1ull << (ci % 64);
+		}
 		if (strcmp(store_col_text(s, 3), "served") == 0 &&
 		    sqlite3_column_int64(s, 2) >= sqlite3_column_int64(s, 1)) {
 			int64_t d = sqlite3_column_int64(s, 2) - sqlite3_column_int64(s, 1);
@@ -1189,8 +1624,11 @@ enum mc_err store_indicators_staffing(struct store *st, const char *date, json_t
 			day_served++, day_service += d;
 		}
 	}
-	if ((rc = store_scan_end(c, s, step, "staffing", err)))
+	free(cn.v);
+	if ((rc = store_scan_end(c, s, step, "staffing", err))) {
+		free(called);
 		return rc;
+	}
 	double day_mean =
 	    day_served ? (double)day_service / (double)day_served : (double)fallback_s;
 	json_t *slots = json_array();
@@ -1205,8 +1643,8 @@ enum mc_err store_indicators_staffing(struct store *st, const char *date, json_t
 		int need = indicators_erlang_counters(load, mean, (double)t_min * 60,
 		                                      (double)target_pct / 100.0, 60);
 		int open = 0;
-		for (int w = 0; w < 4; w++)
-			open += __builtin_popcountll(counters[k][w]);
+		for (size_t w = 0; w < words; w++)
+			open += __builtin_popcountll(called[(size_t)k * words + w]);
 		json_t *sj = json_pack("{s:s, s:I, s:o, s:o, s:i, s:i}", "start", label, "arrivals",
 		                       (json_int_t)arrivals[k], "mean_service_minutes",
 		                       ind_num(mean / 60.0, 2), "offered_load", ind_num(load, 3),
@@ -1221,9 +1659,12 @@ enum mc_err store_indicators_staffing(struct store *st, const char *date, json_t
 		        : json_null());
 		json_array_append_new(slots, sj);
 	}
-	*out = json_pack("{s:s, s:I, s:f, s:o, s:s}", "date", date, "service_level_minutes",
-	                 (json_int_t)t_min, "service_level_target", (double)target_pct / 100.0,
-	                 "slots", slots, "counters_open_means",
+	free(called);
+	json_t *unit = named ? store_office_json(st, named) : NULL;
+	*out = json_pack("{s:s, s:o, s:I, s:f, s:o, s:s}", "date", date, "office",
+	                 unit ? unit : json_null(), "service_level_minutes", (json_int_t)t_min,
+	                 "service_level_target", (double)target_pct / 100.0, "slots", slots,
+	                 "counters_open_means",
 	                 "quầy có gọi khách trong khung giờ (counters that called someone)");
 	return MC_OK;
 }

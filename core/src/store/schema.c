@@ -499,6 +499,21 @@ static const char *const schema_steps[] = {
     "CREATE INDEX dossiers_by_authority ON dossiers (authority_id, received_at);"
     "CREATE INDEX dossiers_by_holder_office ON dossiers (holder_office);"
     "CREATE INDEX dossiers_by_return_office ON dossiers (return_office_id);"
+    /* Indicators by unit (store/indicators.c): the period scans' indexes
+     * also cover the authority and the receiving centre. */
+    "DROP INDEX dossiers_ind_finished;"
+    "CREATE INDEX dossiers_ind_finished ON dossiers (finished_at, procedure_id, status,"
+    "  timing, work_seconds, supplements, received_at, intake_at, due_at, paused_seconds,"
+    "  paused_at, authority_id, intake_office_id);"
+    "DROP INDEX dossiers_ind_received;"
+    "CREATE INDEX dossiers_ind_received ON dossiers (received_at, procedure_id, channel,"
+    "  authority_id, intake_office_id);"
+    "DROP INDEX dossiers_ind_open;"
+    "CREATE INDEX dossiers_ind_open ON dossiers (received_at, procedure_id, due_at,"
+    "  paused_at, authority_id, intake_office_id) WHERE finished_at IS NULL;"
+    "DROP INDEX dossiers_ind_apology;"
+    "CREATE INDEX dossiers_ind_apology ON dossiers (apology_at, procedure_id, authority_id,"
+    "  intake_office_id) WHERE apology_at IS NOT NULL;"
     "DROP TABLE v8_old;"
     "DROP TABLE v8_ids;",
 
