@@ -32,6 +32,8 @@ const TEXTS = {
     lateSorry: 'Chúng tôi xin lỗi ông/bà vì sự chậm trễ này. Xin liên hệ Bộ phận Một cửa để được giải thích.',
     apology: 'Cơ quan giải quyết đã gửi văn bản xin lỗi và hẹn lại ngày trả kết quả:',
     ready: 'Đã có kết quả. Mời ông/bà mang Giấy tiếp nhận và giấy tờ tùy thân đến Bộ phận Một cửa để nhận kết quả.',
+    readyAt: 'Đã có kết quả. Mời ông/bà mang Giấy tiếp nhận và giấy tờ tùy thân đến {place} để nhận kết quả.',
+    collectAt: 'Nơi nhận kết quả',
     needed: 'Hồ sơ cần bổ sung',
     neededHint: 'Xin mang các giấy tờ sau đến Bộ phận Một cửa:',
     notFound: 'Không tìm thấy hồ sơ với mã hồ sơ và mã tra cứu này.',
@@ -65,6 +67,8 @@ const TEXTS = {
     lateSorry: 'We apologise for the delay. Please ask the one-stop office for an explanation.',
     apology: 'The office has sent a letter of apology with a new appointment:',
     ready: 'The result is ready. Please bring your receipt and an identity document to the one-stop office to collect it.',
+    readyAt: 'The result is ready. Please bring your receipt and an identity document to {place} to collect it.',
+    collectAt: 'Where to collect the result',
     needed: 'Documents still needed',
     neededHint: 'Please bring the following to the one-stop office:',
     notFound: 'No dossier matches this dossier code and lookup code.',
@@ -135,9 +139,23 @@ function renderDossier(d) {
   fact(dl, T('received'), d.received_at ? fmtDateTime(d.received_at) : T('notYet'));
   fact(dl, T('appointment'), d.appointment_at ? fmtDateTime(d.appointment_at) : T('notYet'));
   if (d.returned_at) fact(dl, T('returned'), fmtDateTime(d.returned_at));
+  // Where the citizen chose to collect the result: in a province it may be
+  // another centre than the one that received the dossier.
+  const place = d.return_office && d.return_office.name;
+  if (place) {
+    const dd = el('dd');
+    dd.id = 'collect-at';
+    dd.append(el('strong', null, place));
+    for (const line of [d.return_office.address, d.return_office.hours]) {
+      if (line) dd.append(el('br'), line);
+    }
+    dl.append(el('dt', null, T('collectAt')), dd);
+  }
   card.append(dl);
 
-  if (d.status === 'result_ready') card.append(notice('ok', [T('ready')]));
+  if (d.status === 'result_ready') {
+    card.append(notice('ok', [place ? T('readyAt').replace('{place}', place) : T('ready')]));
+  }
   if (d.late || d.apology) {
     const n = el('div', 'notice warn');
     n.id = 'late';

@@ -206,7 +206,16 @@ struct printer_fields *printer_dossier_fields(json_t *dossier, const char *form,
 			fees(ctx->procedure, buf, sizeof buf);
 			printer_fields_set(f, "fees", buf);
 		}
-		printer_fields_set(f, "collect_at", "Bộ phận Tiếp nhận và Trả kết quả");
+		/* Where the citizen chose to collect the result: the return
+		 * centre's name and address (a province's dossier may be returned
+		 * at another centre than the one that received it). */
+		json_t *ret = json_object_get(dossier, "return_office");
+		const char *ret_name = str(ret, "name"), *ret_addr = str(ret, "address");
+		if (ret_name[0])
+			snprintf(buf, sizeof buf, "%s%s%s", ret_name, ret_addr[0] ? ", " : "",
+			         ret_addr);
+		printer_fields_set(f, "collect_at",
+		                   ret_name[0] ? buf : "Bộ phận Tiếp nhận và Trả kết quả");
 		printer_fields_set(f, "receiver_name", name);
 		printer_fields_set(f, "receiver_title", title);
 		if (ctx->status_url)

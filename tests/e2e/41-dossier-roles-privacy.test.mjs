@@ -67,7 +67,9 @@ test('the public lookup shows no personal field and cannot tell a wrong secret f
     assert.ok(key in staff, `staff view has ${key}`);
     assert.ok(!(key in pub.json), `public view has no ${key}`);
   }
-  assert.deepEqual(Object.keys(pub.json).sort(), ['apology', 'code', 'late', 'procedure', 'received_at', 'appointment_at', 'returned_at', 'status', 'status_text', 'still_needed'].sort());
+  assert.deepEqual(Object.keys(pub.json).sort(), ['apology', 'code', 'late', 'procedure', 'received_at', 'appointment_at', 'returned_at', 'return_office', 'status', 'status_text', 'still_needed'].sort());
+  // Where to collect the result: the centre, never a person.
+  assert.deepEqual(Object.keys(pub.json.return_office).sort(), ['address', 'hours', 'name']);
   const wrong = await s.req('GET', `/api/v1/public/dossiers/${code}?secret=AAAAAAAAAA`);
   const unknown = await s.req('GET', '/api/v1/public/dossiers/000.00.19.H47-260101-9999?secret=AAAAAAAAAA');
   const missing = await s.req('GET', `/api/v1/public/dossiers/${code}`);

@@ -60,7 +60,7 @@ void route_dossier_get(struct api *api, struct http_request *r)
 {
 	struct mc_error err;
 	json_t *out = NULL;
-	enum mc_err rc = store_dossier_get(api->st, r->params[0], &out, &err);
+	enum mc_err rc = store_dossier_get_as(api->st, &r->who, r->params[0], &out, &err);
 	dossier_reply(r, rc, &err, 200, out);
 }
 
@@ -68,7 +68,7 @@ void route_dossier_control_sheet(struct api *api, struct http_request *r)
 {
 	struct mc_error err;
 	json_t *out = NULL;
-	enum mc_err rc = store_dossier_control_sheet(api->st, r->params[0], &out, &err);
+	enum mc_err rc = store_dossier_control_sheet(api->st, &r->who, r->params[0], &out, &err);
 	dossier_reply(r, rc, &err, 200, out);
 }
 
@@ -132,13 +132,15 @@ static bool dossier_due_arg(struct http_request *r, const char *v, int64_t *out)
 
 void route_dossiers_list(struct api *api, struct http_request *r)
 {
-	struct dossier_filter f = {.late = -1};
+	struct dossier_filter f = {.late = -1, .who = &r->who};
 	int offset, limit;
 	const char *late, *risk, *due, *open, *sort;
 	if (!http_page(r, &offset, &limit) || !dossier_arg(r, "status", &f.status) ||
 	    !dossier_arg(r, "procedure", &f.procedure) || !dossier_arg(r, "field", &f.field) ||
-	    !dossier_arg(r, "office", &f.office) || !dossier_arg(r, "holder", &f.holder) ||
-	    !dossier_arg(r, "q", &f.q) || !dossier_date_arg(r, "received_from", &f.received_from) ||
+	    !dossier_arg(r, "office", &f.office) ||
+	    !dossier_arg(r, "holder_office", &f.holder_office) ||
+	    !dossier_arg(r, "holder", &f.holder) || !dossier_arg(r, "q", &f.q) ||
+	    !dossier_date_arg(r, "received_from", &f.received_from) ||
 	    !dossier_date_arg(r, "received_to", &f.received_to) || !dossier_arg(r, "late", &late) ||
 	    !dossier_arg(r, "at_risk", &risk) || !dossier_arg(r, "due_before", &due) ||
 	    !dossier_arg(r, "open", &open) || !dossier_arg(r, "sort", &sort))
@@ -180,14 +182,18 @@ void route_dossiers_list(struct api *api, struct http_request *r)
 }
 
 /* The ledger as a file to open in a spreadsheet: UTF-8 with a byte order
- * mark, saved as so-theo-doi-<from>-<to>.csv. */
+ * mark, saved as so-theo-doi-<from>-<to>.csv: the books of the receiving
+ * centres in the caller's scope (office=<code>: of that unit only). */
 void route_ledger_csv(struct api *api, struct http_request *r)
 {
 	struct strbuf sb = STRBUF_INIT;
 	struct mc_error err;
 	const char *from = http_query(r, "from"), *to = http_query(r, "to");
+	const char *office;
+	if (!dossier_arg(r, "office", &office))
+		return;
 	strbuf_puts(&sb, CSV_UTF8_BOM);
-	if (store_dossier_ledger_csv(api->st, from, to, &sb, &err) != MC_OK) {
+	if (store_dossier_ledger_csv(api->st, &r->who, office, from, to, &sb, &err) != MC_OK) {
 		strbuf_free(&sb);
 		http_reply_error(r, &err);
 		return;
@@ -265,10 +271,19 @@ void route_dossier_print(struct api *api, struct http_request *r)
 	}
 	struct mc_error err;
 	json_t *out = NULL;
-	enum mc_err rc = printing_dossier_form(api->printing, &r->who, r->params[0], form,
-	                                       copies ? (int)json_integer_value(copies) : 1,
-	                                       counter ? (int)json_integer_value(counter) : 0,
-	                                       json_string_value(secret), &out, &err);
+	/* Another office's dossier is not found, exactly as an unknown code. */
+	enum mc_err rc = store_dossier_get_as(api->st, &r->who, r->params[0], &out, &err);
+	json_decref(out);
+	out = NULL;
+	if (rc != MC_OK) {
+		json_decref(body);
+		http_reply_error(r, &err);
+		return;
+	}
+	rc = printing_dossier_form(api->printing, &r->who, r->params[0], form,
+	                           copies ? (int)json_integer_value(copies) : 1,
+	                           counter ? (int)json_integer_value(counter) : 0,
+	                           json_string_value(secret), &out, &err);
 	json_decref(body);
 	dossier_reply(r, rc, &err, 202, out);
 }

@@ -12,6 +12,7 @@
 #include "store/store_internal.h"
 #include "util/clock.h"
 #include "util/csv.h"
+#include "util/enforce.h"
 #include "util/strbuf.h"
 #include "util/xmalloc.h"
 
@@ -80,6 +81,14 @@ static enum mc_err dossier_items(json_t *req, const char *key, const char *k1, c
 
 /* ---- shared pieces ------------------------------------------------------ */
 
+void store_dossier_bind_scope(sqlite3_stmt *s, const struct principal *who)
+{
+	store_bind_scope(s, who);
+	int i = sqlite3_bind_parameter_index(s, ":spec");
+	ENFORCE(i > 0, "a dossier scope has a :spec parameter");
+	sqlite3_bind_int(s, i, who != NULL && who->role == ROLE_SPECIALIST);
+}
+
 struct dossier_row {
 	int64_t id;
 	char code[64];
@@ -87,18 +96,30 @@ struct dossier_row {
 	enum dossier_status status;
 	int64_t received_at, due_at, paused_at, apology_at, finished_at;
 	int64_t paused_seconds;
+	int64_t intake_office_id, authority_id;
+	bool return_here; /* the return centre lies in the caller's scope */
+	char return_name[300];
 };
 
-static enum mc_err dossier_load(struct store_conn *c, const char *code, struct dossier_row *d,
-                                struct mc_error *err)
+/* The dossier `code` as the actions see it, when it lies in who's scope (NULL
+ * who: any). MC_ERR_NOT_FOUND (dossier_not_found) when there is none or it is
+ * outside the scope; a database error otherwise. */
+static enum mc_err dossier_load(struct store_conn *c, const struct principal *who, const char *code,
+                                struct dossier_row *d, struct mc_error *err)
 {
-	sqlite3_stmt *s =
-	    store_stmt(c, "SELECT id, code, procedure_id, status, received_at, due_at,"
-	                  " paused_at, apology_at, finished_at, paused_seconds"
-	                  " FROM dossiers WHERE code = ?");
+	sqlite3_stmt *s = store_stmt(
+	    c, "SELECT d.id, d.code, d.procedure_id, d.status, d.received_at, d.due_at,"
+	       " d.paused_at, d.apology_at, d.finished_at, d.paused_seconds,"
+	       " d.intake_office_id, d.authority_id,"
+	       " d.return_office_id IS NULL OR " SCOPE_SQL(
+	           "d.return_office_id") ","
+	                                 " (SELECT name FROM offices WHERE id = d.return_office_id)"
+	                                 " FROM dossiers d WHERE d.code = :code "
+	                                 "AND " DOSSIER_SCOPE_SQL);
 	if (s == NULL)
 		return store_sql_error(c, "dossier", err);
-	sqlite3_bind_text(s, 1, code, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, sqlite3_bind_parameter_index(s, ":code"), code, -1, SQLITE_STATIC);
+	store_dossier_bind_scope(s, who);
 	enum mc_err rc = MC_OK;
 	int step;
 	if (store_next(s, &step)) {
@@ -113,6 +134,10 @@ static enum mc_err dossier_load(struct store_conn *c, const char *code, struct d
 		d->apology_at = sqlite3_column_int64(s, 7);
 		d->finished_at = sqlite3_column_int64(s, 8);
 		d->paused_seconds = sqlite3_column_int64(s, 9);
+		d->intake_office_id = sqlite3_column_int64(s, 10);
+		d->authority_id = sqlite3_column_int64(s, 11);
+		d->return_here = sqlite3_column_int(s, 12) != 0;
+		snprintf(d->return_name, sizeof d->return_name, "%s", store_col_text(s, 13));
 	} else if (step == SQLITE_DONE) {
 		rc = mc_fail(err, MC_ERR_NOT_FOUND, "dossier_not_found", "Không có hồ sơ này",
 		             "No such dossier");
@@ -161,13 +186,14 @@ struct procedure_row {
 	char unit[16];
 	int64_t milli;
 	json_t *body;
+	char office[64]; /* the procedure's own office code, "" when none */
 };
 
 static enum mc_err dossier_procedure(struct store_conn *c, const char *code,
                                      struct procedure_row *p, struct mc_error *err)
 {
-	sqlite3_stmt *s = store_stmt(c, "SELECT id, time_unit, time_milli, body FROM procedures"
-	                                " WHERE code = ? AND current = 1");
+	sqlite3_stmt *s = store_stmt(c, "SELECT id, time_unit, time_milli, body, office"
+	                                " FROM procedures WHERE code = ? AND current = 1");
 	if (s == NULL)
 		return store_sql_error(c, "procedure", err);
 	sqlite3_bind_text(s, 1, code, -1, SQLITE_STATIC);
@@ -178,6 +204,7 @@ static enum mc_err dossier_procedure(struct store_conn *c, const char *code,
 		snprintf(p->unit, sizeof p->unit, "%s", store_col_text(s, 1));
 		p->milli = sqlite3_column_int64(s, 2);
 		p->body = json_loads(store_col_text(s, 3), 0, NULL);
+		snprintf(p->office, sizeof p->office, "%s", store_col_text(s, 4));
 	} else if (step == SQLITE_DONE) {
 		rc = mc_failf(err, MC_ERR_NOT_FOUND, "procedure_not_found", "Không có thủ tục này",
 		              "No procedure '%.40s'", code);
@@ -212,28 +239,179 @@ static enum mc_err dossier_next_code(struct store_conn *c, const char *agency, i
 	return MC_OK;
 }
 
-static enum mc_err dossier_agency(struct store *st, char *out, size_t outlen, struct mc_error *err)
+/* The offices of a new dossier (docs/province.md, "Boundary-free intake"). */
+struct dossier_offices {
+	int64_t intake_id, authority_id, return_id;
+	char agency[64]; /* the receiving centre's code: the dossier code's */
+};
+
+/* Looks up office code on c: *id and *kind (kind up to klen bytes), *id = 0
+ * when there is none; within who's scope only when scoped. Returns MC_OK or
+ * the database error. */
+static enum mc_err dossier_office_find(struct store_conn *c, const struct principal *who,
+                                       bool scoped, const char *code, int64_t *id, char *kind,
+                                       size_t klen, struct mc_error *err)
 {
-	char *office = store_setting_get(st, "office");
-	json_t *j = office ? json_loads(office, 0, NULL) : NULL;
-	const char *code = json_string_value(json_object_get(j, "code"));
-	enum mc_err rc = MC_OK;
-	if (code && *code)
-		snprintf(out, outlen, "%s", code);
-	else
-		rc = mc_fail(err, MC_ERR_CONFLICT, "office_not_configured",
-		             "Chưa khai báo mã cơ quan tiếp nhận",
-		             "The office code is not set up (import an office first)");
-	json_decref(j);
-	free(office);
-	return rc;
+	sqlite3_stmt *s =
+	    scoped ? store_stmt(c, "SELECT o.id, o.kind FROM offices o WHERE o.code = :code"
+	                           " AND " SCOPE_SQL("o.id"))
+	           : store_stmt(c, "SELECT o.id, o.kind FROM offices o WHERE o.code = :code");
+	if (s == NULL)
+		return store_sql_error(c, "office", err);
+	sqlite3_bind_text(s, sqlite3_bind_parameter_index(s, ":code"), code, -1, SQLITE_STATIC);
+	if (scoped)
+		store_bind_scope(s, who);
+	int step;
+	*id = 0;
+	if (store_next(s, &step)) {
+		*id = sqlite3_column_int64(s, 0);
+		snprintf(kind, klen, "%s", store_col_text(s, 1));
+	}
+	return store_scan_end(c, s, step, "office", err);
 }
 
-static enum mc_err dossier_view(struct store *st, struct store_conn *c, const char *code,
-                                bool history, json_t **out, struct mc_error *err);
+static enum mc_err dossier_office_not_found(struct mc_error *err, const char *what,
+                                            const char *code)
+{
+	return mc_failf(err, MC_ERR_NOT_FOUND, "office_not_found", "Không có đơn vị này",
+	                "%s: no office '%.40s'", what, code);
+}
 
-/* Gives the dossier with row id its entry in the ledger (Sổ theo dõi hồ sơ):
- * book = the office year of now, line = one past the book's last line. It
+/* The receiving office of an intake by who: req's "office" (a centre or
+ * point inside who's scope), else who's own office when it is one, else the
+ * only centre of who's scope. */
+static enum mc_err dossier_intake_office(struct store_conn *c, const struct principal *who,
+                                         const char *office, int64_t *id, struct mc_error *err)
+{
+	char kind[16] = "";
+	enum mc_err rc;
+	if (office) {
+		if ((rc = dossier_office_find(c, who, true, office, id, kind, sizeof kind, err)))
+			return rc;
+		if (*id == 0)
+			return dossier_office_not_found(err, "office", office);
+		if (strcmp(kind, "centre") != 0 && strcmp(kind, "point") != 0)
+			return mc_failf(
+			    err, MC_ERR_INVALID, "not_a_centre",
+			    "Đơn vị tiếp nhận phải là một trung tâm hoặc điểm tiếp nhận",
+			    "office '%.40s' is not a centre or reception point", office);
+		return MC_OK;
+	}
+	sqlite3_stmt *s = store_stmt(
+	    c, "SELECT CASE WHEN (SELECT kind FROM offices WHERE id = :scope) IN ('centre','point')"
+	       " THEN :scope END, count(*), min(o.id) FROM offices o"
+	       " WHERE o.kind = 'centre' AND o.active = 1 AND " SCOPE_SQL("o.id"));
+	if (s == NULL)
+		return store_sql_error(c, "office", err);
+	store_bind_scope(s, who);
+	int step;
+	int64_t own = 0, n = 0, only = 0;
+	if (store_next(s, &step)) {
+		own = sqlite3_column_int64(s, 0);
+		n = sqlite3_column_int64(s, 1);
+		only = sqlite3_column_int64(s, 2);
+	}
+	if ((rc = store_scan_end(c, s, step, "office", err)))
+		return rc;
+	*id = own ? own : n == 1 ? only : 0;
+	if (*id == 0 && n == 0 && who->office_id == 0)
+		return mc_fail(err, MC_ERR_CONFLICT, "office_not_configured",
+		               "Chưa khai báo mã cơ quan tiếp nhận",
+		               "No centre is set up (import an office first)");
+	if (*id == 0)
+		return mc_fail(err, MC_ERR_INVALID, "office_required",
+		               "Hãy chọn trung tâm tiếp nhận hồ sơ",
+		               "Name the receiving centre: 'office'");
+	return MC_OK;
+}
+
+/* Fills o for an intake by who of a procedure whose own office is
+ * proc_office (a code, or NULL): the receiving office and its centre's code,
+ * the competent authority and the return centre (see store_dossier_intake).
+ * Writer connection, inside the intake's transaction. */
+static enum mc_err dossier_intake_offices(struct store_conn *c, const struct principal *who,
+                                          json_t *req, const char *proc_office,
+                                          struct dossier_offices *o, struct mc_error *err)
+{
+	const char *office, *authority, *return_at;
+	char kind[16] = "";
+	enum mc_err rc;
+	memset(o, 0, sizeof *o);
+	if ((rc = dossier_str(req, "office", false, 32, &office, err)) ||
+	    (rc = dossier_str(req, "authority", false, 32, &authority, err)) ||
+	    (rc = dossier_str(req, "return_at", false, 32, &return_at, err)) ||
+	    (rc = dossier_intake_office(c, who, office, &o->intake_id, err)))
+		return rc;
+	if (authority) {
+		if ((rc = dossier_office_find(c, who, false, authority, &o->authority_id, kind,
+		                              sizeof kind, err)))
+			return rc;
+		if (o->authority_id == 0)
+			return dossier_office_not_found(err, "authority", authority);
+		if (strcmp(kind, "authority") != 0)
+			return mc_failf(err, MC_ERR_INVALID, "not_an_authority",
+			                "Cơ quan có thẩm quyền không hợp lệ",
+			                "'%.40s' is not an authority", authority);
+	}
+	if (return_at) {
+		if ((rc = dossier_office_find(c, who, false, return_at, &o->return_id, kind,
+		                              sizeof kind, err)))
+			return rc;
+		if (o->return_id == 0)
+			return dossier_office_not_found(err, "return_at", return_at);
+		if (strcmp(kind, "centre") != 0 && strcmp(kind, "point") != 0)
+			return mc_failf(err, MC_ERR_INVALID, "not_a_centre",
+			                "Nơi trả kết quả phải là một trung tâm hoặc điểm tiếp nhận",
+			                "return_at '%.40s' is not a centre or reception point",
+			                return_at);
+	} else {
+		o->return_id = o->intake_id;
+	}
+	/* The agency code: the nearest centre at or above the receiving office;
+	 * the authority by default: the procedure's office's, else the one above
+	 * the receiving centre, else (a single office with no authority in its
+	 * tree) the procedure's office, else the receiving centre. */
+	sqlite3_stmt *s = store_stmt(
+	    c, "SELECT (SELECT a.code FROM office_paths p JOIN offices a ON a.id = p.ancestor_id"
+	       "  WHERE p.office_id = ?2 AND a.kind = 'centre' ORDER BY p.depth LIMIT 1),"
+	       " coalesce((SELECT a.id FROM offices po JOIN office_paths p ON p.office_id = po.id"
+	       "  JOIN offices a ON a.id = p.ancestor_id WHERE po.code = ?1"
+	       "  AND a.kind = 'authority' ORDER BY p.depth LIMIT 1),"
+	       " (SELECT a.id FROM office_paths p JOIN offices a ON a.id = p.ancestor_id"
+	       "  WHERE p.office_id = ?2 AND a.kind = 'authority' ORDER BY p.depth LIMIT 1),"
+	       " (SELECT id FROM offices WHERE code = ?1), ?2)");
+	if (s == NULL)
+		return store_sql_error(c, "office", err);
+	if (proc_office)
+		sqlite3_bind_text(s, 1, proc_office, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, o->intake_id);
+	int step;
+	int64_t by_default = 0;
+	if (store_next(s, &step)) {
+		snprintf(o->agency, sizeof o->agency, "%s", store_col_text(s, 0));
+		by_default = sqlite3_column_int64(s, 1);
+	}
+	if ((rc = store_scan_end(c, s, step, "office", err)))
+		return rc;
+	if (o->authority_id == 0)
+		o->authority_id = by_default;
+	if (o->agency[0] == '\0')
+		return mc_fail(err, MC_ERR_CONFLICT, "office_not_configured",
+		               "Chưa khai báo mã cơ quan tiếp nhận",
+		               "The receiving centre is not set up (import an office first)");
+	return MC_OK;
+}
+
+static enum mc_err dossier_view(struct store *st, struct store_conn *c, const struct principal *who,
+                                const char *code, bool history, json_t **out, struct mc_error *err);
+static enum mc_err dossier_boundary_handover(struct store *st, struct store_conn *c,
+                                             const struct principal *who, const char *code,
+                                             int64_t now, char *to, size_t tolen,
+                                             struct mc_error *err);
+
+/* Gives the dossier with row id its entry in the ledger (Sổ theo dõi hồ sơ)
+ * of the centre that received it: book = the office year of now, line = one
+ * past that centre's book's last line. It
  * runs on the writer inside the transaction that receives the dossier, so
  * lines are gap-free (a rollback takes the line back with the receipt). A
  * dossier that already has its entry keeps it. Returns MC_OK or the database
@@ -243,10 +421,11 @@ static enum mc_err dossier_ledger_assign(struct store_conn *c, const char *code,
 {
 	char day[11];
 	clock_office_date(now, day);
-	sqlite3_stmt *s =
-	    store_stmt(c, "UPDATE dossiers SET ledger_book = ?1, ledger_line = (SELECT"
-	                  " coalesce(max(ledger_line), 0) + 1 FROM dossiers WHERE ledger_book = ?1)"
-	                  " WHERE code = ?2 AND ledger_book IS NULL");
+	sqlite3_stmt *s = store_stmt(
+	    c, "UPDATE dossiers SET ledger_book = ?1, ledger_line = (SELECT"
+	       " coalesce(max(b.ledger_line), 0) + 1 FROM dossiers b WHERE b.ledger_book = ?1"
+	       " AND b.intake_office_id IS dossiers.intake_office_id)"
+	       " WHERE code = ?2 AND ledger_book IS NULL");
 	if (s == NULL)
 		return store_sql_error(c, "ledger", err);
 	sqlite3_bind_int(s, 1, atoi(day));
@@ -402,25 +581,29 @@ enum mc_err store_dossier_intake(struct store *st, const struct principal *who, 
 		return mc_fail(err, MC_ERR_INVALID, "invalid_field", "Số phiếu không hợp lệ",
 		               "'ticket_id' must be a ticket id");
 
-	char agency[64];
-	if ((rc = dossier_agency(st, agency, sizeof agency, err)))
-		return rc;
 	if ((rc = store_begin(st, err)))
 		return rc;
 	struct store_conn *c = store_write_conn(st);
 	int64_t now = clock_now();
 	char code[96], secret[DOSSIER_SECRET_LEN + 1] = "", secret_hash[65] = "";
 	int64_t due = 0;
+	struct dossier_offices offices;
 
-	if ((rc = dossier_procedure(c, procedure, &p, err)))
+	if ((rc = dossier_procedure(c, procedure, &p, err)) ||
+	    (rc =
+	         dossier_intake_offices(c, who, req, p.office[0] ? p.office : NULL, &offices, err)))
 		goto fail;
 	if (json_is_integer(ticket)) {
-		sqlite3_stmt *s = store_stmt(c, "SELECT 1 FROM tickets WHERE id = ?");
+		/* The visit must be one of the receiving centre's tickets. */
+		sqlite3_stmt *s = store_stmt(c, "SELECT 1 FROM tickets t WHERE t.id = :id"
+		                                " AND " SCOPE_SQL("t.office_id"));
 		if (s == NULL) {
 			rc = store_sql_error(c, "ticket", err);
 			goto fail;
 		}
-		sqlite3_bind_int64(s, 1, json_integer_value(ticket));
+		sqlite3_bind_int64(s, sqlite3_bind_parameter_index(s, ":id"),
+		                   json_integer_value(ticket));
+		store_bind_scope(s, who);
 		int step;
 		bool found = store_next(s, &step);
 		if ((rc = store_scan_end(c, s, step, "ticket", err)))
@@ -434,7 +617,7 @@ enum mc_err store_dossier_intake(struct store *st, const struct principal *who, 
 	if (id_number && !json_is_true(confirm) &&
 	    (rc = dossier_duplicate_check(c, id_number, procedure, now, out, err)))
 		goto fail;
-	if ((rc = dossier_next_code(c, agency, now, code, sizeof code, err)))
+	if ((rc = dossier_next_code(c, offices.agency, now, code, sizeof code, err)))
 		goto fail;
 	if (received && (rc = dossier_due(st, p.unit, p.milli, now, &due, err)))
 		goto fail;
@@ -457,9 +640,10 @@ enum mc_err store_dossier_intake(struct store *st, const struct principal *who, 
 	    c, "INSERT INTO dossiers (code, procedure_id, status, applicant, applicant_name,"
 	       " applicant_phone, applicant_id_number, documents, sets, pending, reason,"
 	       " intake_at, intake_by, received_at, due_at, first_due_at, finished_at,"
-	       " secret_hash, ticket_id, holder_office, holder)"
+	       " secret_hash, ticket_id, holder_office, holder, intake_office_id, authority_id,"
+	       " return_office_id)"
 	       " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?15,?16,?17,?18,"
-	       " 'one-stop', ?19)");
+	       " 'one-stop', ?19, ?20, ?21, ?22)");
 	if (s == NULL) {
 		rc = store_sql_error(c, "dossier", err);
 	} else {
@@ -491,6 +675,9 @@ enum mc_err store_dossier_intake(struct store *st, const struct principal *who, 
 		if (json_is_integer(ticket))
 			sqlite3_bind_int64(s, 18, json_integer_value(ticket));
 		sqlite3_bind_text(s, 19, who->username, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(s, 20, offices.intake_id);
+		sqlite3_bind_int64(s, 21, offices.authority_id);
+		sqlite3_bind_int64(s, 22, offices.return_id);
 		rc = store_step(c, s, "dossier", err);
 	}
 	free(applicant_text);
@@ -498,10 +685,16 @@ enum mc_err store_dossier_intake(struct store *st, const struct principal *who, 
 	free(pending_text);
 	if (rc == MC_OK && received)
 		rc = dossier_ledger_assign(c, code, now, err);
+	char handover[64] = "";
+	if (rc == MC_OK && received)
+		rc = dossier_boundary_handover(st, c, who, code, now, handover, sizeof handover,
+		                               err);
 	if (rc)
 		goto fail;
 	json_t *details = json_deep_copy(req);
 	json_object_set_new(details, "code", json_string(code));
+	if (handover[0])
+		json_object_set_new(details, "handover_to", json_string(handover));
 	json_object_set_new(details, "procedure_version", json_integer(p.id));
 	json_object_set_new(details, "status", json_string(dossier_status_name(status)));
 	json_object_set_new(details, "due_at", received ? json_integer(due) : json_null());
@@ -514,7 +707,7 @@ enum mc_err store_dossier_intake(struct store *st, const struct principal *who, 
 	if (rc)
 		goto fail;
 	json_t *view = NULL;
-	if ((rc = dossier_view(st, c, code, false, &view, err)))
+	if ((rc = dossier_view(st, c, NULL, code, false, &view, err)))
 		goto fail;
 	if ((rc = store_commit(st, err))) {
 		json_decref(view);
@@ -634,6 +827,48 @@ static enum mc_err dossier_start_step(struct store *st, struct store_conn *c,
 	sqlite3_bind_text(s, 2, receiver ? receiver : office, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 3, d->id);
 	return store_step(c, s, "dossier", err);
+}
+
+/* Boundary-free intake (docs/province.md): a dossier received for an
+ * authority that the receiving office does not belong to is handed over at
+ * once to the authority's processing office (the procedure's own office when
+ * it lies below the authority, else the authority's first processing office,
+ * else the authority), a control-sheet step budgeted like any other. Nothing
+ * when the authority is the receiving centre's own or the dossier has a step
+ * already. to gets the office code handed to ("" when none). Writer
+ * connection, inside the caller's transaction. */
+static enum mc_err dossier_boundary_handover(struct store *st, struct store_conn *c,
+                                             const struct principal *who, const char *code,
+                                             int64_t now, char *to, size_t tolen,
+                                             struct mc_error *err)
+{
+	struct dossier_row d;
+	enum mc_err rc = dossier_load(c, NULL, code, &d, err);
+	if (rc)
+		return rc;
+	to[0] = '\0';
+	sqlite3_stmt *s =
+	    store_stmt(c, "SELECT coalesce((SELECT po.code FROM procedures p JOIN offices po"
+	                  "  ON po.code = p.office JOIN office_paths op ON op.office_id = po.id"
+	                  "  WHERE p.id = ?3 AND op.ancestor_id = ?1),"
+	                  " (SELECT code FROM offices WHERE parent_id = ?1 AND kind = 'internal'"
+	                  "  AND active = 1 ORDER BY sort, id LIMIT 1), a.code)"
+	                  " FROM offices a WHERE a.id = ?1 AND a.kind = 'authority'"
+	                  " AND NOT EXISTS (SELECT 1 FROM office_paths WHERE ancestor_id = ?1"
+	                  "  AND office_id = ?2)"
+	                  " AND NOT EXISTS (SELECT 1 FROM dossier_steps WHERE dossier_id = ?4)");
+	if (s == NULL)
+		return store_sql_error(c, "step", err);
+	sqlite3_bind_int64(s, 1, d.authority_id);
+	sqlite3_bind_int64(s, 2, d.intake_office_id);
+	sqlite3_bind_int64(s, 3, d.procedure_id);
+	sqlite3_bind_int64(s, 4, d.id);
+	int step;
+	if (store_next(s, &step))
+		snprintf(to, tolen, "%s", store_col_text(s, 0));
+	if ((rc = store_scan_end(c, s, step, "step", err)) || to[0] == '\0')
+		return rc;
+	return dossier_start_step(st, c, &d, who, to, NULL, NULL, now, err);
 }
 
 static enum mc_err dossier_office_known(struct store_conn *c, const char *code, bool partner,
@@ -777,7 +1012,7 @@ enum mc_err store_dossier_act(struct store *st, const struct principal *who, con
 	int64_t now = clock_now();
 	enum dossier_status next;
 	const char *why;
-	if ((rc = dossier_load(c, code, &d, err)))
+	if ((rc = dossier_load(c, who, code, &d, err)))
 		goto fail;
 	struct dossier_state state = {.status = d.status,
 	                              .clock_started = d.received_at != 0,
@@ -801,6 +1036,14 @@ enum mc_err store_dossier_act(struct store *st, const struct principal *who, con
 			              "Trạng thái hồ sơ không cho phép thao tác này",
 			              "'%s' is not allowed while the dossier is %s", action_s,
 			              dossier_status_name(d.status));
+		goto fail;
+	}
+	if (action == DA_RETURN_RESULT && !d.return_here) {
+		/* The result waits where the citizen chose to collect it. */
+		char vi[400];
+		snprintf(vi, sizeof vi, "Kết quả được trả tại %s", d.return_name);
+		rc = mc_failf(err, MC_ERR_CONFLICT, "return_elsewhere", vi,
+		              "The result is returned at another centre (%s)", d.return_name);
 		goto fail;
 	}
 	if (action == DA_APOLOGIZE && new_due <= d.due_at) {
@@ -888,8 +1131,12 @@ enum mc_err store_dossier_act(struct store *st, const struct principal *who, con
 		sqlite3_bind_int64(s, 2, due);
 		sqlite3_bind_int64(s, 3, received);
 		sqlite3_bind_int64(s, 4, d.id);
+		char handover[64];
 		if ((rc = store_step(c, s, "dossier", err)) ||
-		    (rc = dossier_ledger_assign(c, code, received, err)))
+		    (rc = dossier_ledger_assign(c, code, received, err)) ||
+		    (d.received_at == 0 &&
+		     (rc = dossier_boundary_handover(st, c, who, code, now, handover,
+		                                     sizeof handover, err))))
 			goto fail;
 		break;
 	}
@@ -970,8 +1217,10 @@ enum mc_err store_dossier_act(struct store *st, const struct principal *who, con
 	json_decref(details);
 	if (rc)
 		goto fail;
+	/* The view after the action, unscoped: a hand-over may just have taken
+	 * the dossier out of the actor's scope. */
 	json_t *view = NULL;
-	if ((rc = dossier_view(st, c, code, false, &view, err)))
+	if ((rc = dossier_view(st, c, NULL, code, false, &view, err)))
 		goto fail;
 	if ((rc = store_commit(st, err))) {
 		json_decref(view);
@@ -1055,6 +1304,7 @@ static json_t *dossier_timing(struct store *st, enum dossier_status status, int6
 	return t;
 }
 
+// clang-format off
 #define DOSSIER_COLUMNS                                                                            \
 	"d.code, p.code, p.version, p.name, p.field, d.status, d.applicant, d.documents,"          \
 	" d.sets, d.pending, d.reason, d.intake_at, d.received_at, d.due_at, d.first_due_at,"      \
@@ -1062,7 +1312,16 @@ static json_t *dossier_timing(struct store *st, enum dossier_status status, int6
 	" d.apology_reason, d.finished_at, d.returned_at, d.returned_to, d.holder_office,"         \
 	" d.holder, d.ticket_id, d.intake_by, d.id, d.channel, d.ledger_book, d.ledger_line,"      \
 	" (SELECT json_object('username', u.username, 'full_name', u.full_name, 'title',"          \
-	" u.title) FROM users u WHERE d.intake_by = 'user:' || u.id)"
+	" u.title) FROM users u WHERE d.intake_by = 'user:' || u.id),"                             \
+	" " DOSSIER_OFFICE_JSON("d.intake_office_id") ","                                          \
+	" " DOSSIER_OFFICE_JSON("d.authority_id") ","                                              \
+	" " DOSSIER_OFFICE_JSON("d.return_office_id")
+// clang-format on
+
+/* The office of id column col as {code, name, address, hours}, or NULL. */
+#define DOSSIER_OFFICE_JSON(col)                                                                   \
+	"(SELECT json_object('code', o.code, 'name', o.name, 'address', o.address, 'hours',"       \
+	" o.hours) FROM offices o WHERE o.id = " col ")"
 
 /* One row of DOSSIER_COLUMNS as the staff view. */
 static json_t *dossier_row_json(struct store *st, sqlite3_stmt *s, int64_t now)
@@ -1101,6 +1360,9 @@ static json_t *dossier_row_json(struct store *st, sqlite3_stmt *s, int64_t now)
 	                                    (json_int_t)sqlite3_column_int64(s, 30), "line",
 	                                    (json_int_t)sqlite3_column_int64(s, 31)));
 	json_object_set_new(v, "received_by_user", opt_json(s, 32));
+	json_object_set_new(v, "intake_office", opt_json(s, 33));
+	json_object_set_new(v, "authority", opt_json(s, 34));
+	json_object_set_new(v, "return_office", opt_json(s, 35));
 	json_object_set_new(v, "timing",
 	                    dossier_timing(st, status, sqlite3_column_int64(s, 12),
 	                                   sqlite3_column_int64(s, 13), sqlite3_column_int64(s, 15),
@@ -1140,25 +1402,35 @@ static enum mc_err dossier_history(struct store_conn *c, const char *code, json_
 static enum mc_err dossier_steps(struct store_conn *c, int64_t dossier_id, json_t **out,
                                  struct mc_error *err)
 {
-	sqlite3_stmt *s = store_stmt(c, "SELECT s.office, coalesce(o.name, s.office), s.giver,"
-	                                " s.receiver, s.given_at, s.budget_seconds, s.ended_at,"
-	                                " s.spent_seconds, s.result, s.note FROM dossier_steps s"
-	                                " LEFT JOIN offices o ON o.code = s.office"
-	                                " WHERE s.dossier_id = ? ORDER BY s.id");
+	/* The giving side of a row is the office of the row before it; of the
+	 * first row, the centre that received the dossier. */
+	sqlite3_stmt *s =
+	    store_stmt(c, "SELECT s.office, coalesce(o.name, s.office), s.giver,"
+	                  " s.receiver, s.given_at, s.budget_seconds, s.ended_at,"
+	                  " s.spent_seconds, s.result, s.note,"
+	                  " coalesce(lag(s.office) OVER w, io.code),"
+	                  " coalesce(lag(coalesce(o.name, s.office)) OVER w, io.name)"
+	                  " FROM dossier_steps s JOIN dossiers d ON d.id = s.dossier_id"
+	                  " LEFT JOIN offices o ON o.code = s.office"
+	                  " LEFT JOIN offices io ON io.id = d.intake_office_id"
+	                  " WHERE s.dossier_id = ? WINDOW w AS (ORDER BY s.id) ORDER BY s.id");
 	if (s == NULL)
 		return store_sql_error(c, "dossier steps", err);
 	json_t *rows = json_array();
 	int step;
 	sqlite3_bind_int64(s, 1, dossier_id);
-	while (store_next(s, &step))
-		json_array_append_new(
-		    rows,
+	while (store_next(s, &step)) {
+		json_t *row =
 		    json_pack("{s:s, s:s, s:s, s:s, s:I, s:o, s:o, s:o, s:o, s:o}", "office",
 		              store_col_text(s, 0), "office_name", store_col_text(s, 1), "giver",
 		              store_col_text(s, 2), "receiver", store_col_text(s, 3), "given_at",
 		              (json_int_t)sqlite3_column_int64(s, 4), "budget_seconds",
 		              opt_int(s, 5), "ended_at", opt_int(s, 6), "spent_seconds",
-		              opt_int(s, 7), "result", opt_text(s, 8), "note", opt_text(s, 9)));
+		              opt_int(s, 7), "result", opt_text(s, 8), "note", opt_text(s, 9));
+		json_object_set_new(row, "from_office", opt_text(s, 10));
+		json_object_set_new(row, "from_office_name", opt_text(s, 11));
+		json_array_append_new(rows, row);
+	}
 	enum mc_err rc = store_scan_end(c, s, step, "dossier steps", err);
 	if (rc)
 		json_decref(rows);
@@ -1167,22 +1439,24 @@ static enum mc_err dossier_steps(struct store_conn *c, int64_t dossier_id, json_
 	return rc;
 }
 
-/* The staff view of dossier code (with its history when asked): *out gets a
- * new object. MC_ERR_NOT_FOUND when there is no such dossier, or a database
- * error; err filled and *out untouched either way. */
-static enum mc_err dossier_view(struct store *st, struct store_conn *c, const char *code,
-                                bool history, json_t **out, struct mc_error *err)
+/* The staff view of dossier code (with its history when asked) as who may
+ * see it (NULL who: the server, no scope): *out gets a new object.
+ * MC_ERR_NOT_FOUND when there is no such dossier or it lies outside who's
+ * scope, or a database error; err filled and *out untouched either way. */
+static enum mc_err dossier_view(struct store *st, struct store_conn *c, const struct principal *who,
+                                const char *code, bool history, json_t **out, struct mc_error *err)
 {
 	sqlite3_stmt *s = store_stmt(c, "SELECT " DOSSIER_COLUMNS " FROM dossiers d"
 	                                " JOIN procedures p ON p.id = d.procedure_id"
-	                                " WHERE d.code = ?");
+	                                " WHERE d.code = :code AND " DOSSIER_SCOPE_SQL);
 	json_t *v = NULL, *part = NULL;
 	int64_t id = 0;
 	int step;
 	enum mc_err rc;
 	if (s == NULL)
 		return store_sql_error(c, "dossier", err);
-	sqlite3_bind_text(s, 1, code, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, sqlite3_bind_parameter_index(s, ":code"), code, -1, SQLITE_STATIC);
+	store_dossier_bind_scope(s, who);
 	if (store_next(s, &step)) {
 		v = dossier_row_json(st, s, clock_now());
 		id = sqlite3_column_int64(s, 28);
@@ -1209,18 +1483,24 @@ out:
 	return rc;
 }
 
+enum mc_err store_dossier_get_as(struct store *st, const struct principal *who, const char *code,
+                                 json_t **out, struct mc_error *err)
+{
+	return dossier_view(st, store_read_conn(st), who, code, true, out, err);
+}
+
 enum mc_err store_dossier_get(struct store *st, const char *code, json_t **out,
                               struct mc_error *err)
 {
-	return dossier_view(st, store_read_conn(st), code, true, out, err);
+	return dossier_view(st, store_read_conn(st), NULL, code, true, out, err);
 }
 
-enum mc_err store_dossier_control_sheet(struct store *st, const char *code, json_t **out,
-                                        struct mc_error *err)
+enum mc_err store_dossier_control_sheet(struct store *st, const struct principal *who,
+                                        const char *code, json_t **out, struct mc_error *err)
 {
 	struct store_conn *c = store_read_conn(st);
 	struct dossier_row d;
-	enum mc_err rc = dossier_load(c, code, &d, err);
+	enum mc_err rc = dossier_load(c, who, code, &d, err);
 	if (rc)
 		return rc;
 	json_t *rows = NULL;
@@ -1271,6 +1551,30 @@ static int64_t dossier_page_overdue(json_t *all, bool at_risk, int offset, int l
 	return (int64_t)kept;
 }
 
+/* A unit filter (the office :unit): the dossier's holder, receiving centre,
+ * authority or return centre lies in :unit's subtree. */
+// clang-format off
+#define DOSSIER_IN_UNIT(col)                                                                       \
+	col " IN (SELECT office_id FROM office_paths WHERE ancestor_id = :unit)"
+#define DOSSIER_UNIT_SQL                                                                           \
+	"(" DOSSIER_IN_UNIT("(SELECT ho.id FROM offices ho WHERE ho.code = d.holder_office)")      \
+	" OR " DOSSIER_IN_UNIT("d.intake_office_id")                                               \
+	" OR " DOSSIER_IN_UNIT("d.authority_id")                                                   \
+	" OR " DOSSIER_IN_UNIT("d.return_office_id") ")"
+// clang-format on
+
+/* The id of office code when it lies in who's scope: *id, or
+ * MC_ERR_NOT_FOUND office_not_found (unknown and outside alike). */
+static enum mc_err dossier_unit(struct store_conn *c, const struct principal *who, const char *code,
+                                int64_t *id, struct mc_error *err)
+{
+	char kind[16];
+	enum mc_err rc = dossier_office_find(c, who, true, code, id, kind, sizeof kind, err);
+	if (rc == MC_OK && *id == 0)
+		rc = dossier_office_not_found(err, "office", code);
+	return rc;
+}
+
 enum mc_err store_dossier_list(struct store *st, const struct dossier_filter *f, int offset,
                                int limit, json_t **out, struct mc_error *err)
 {
@@ -1287,6 +1591,7 @@ enum mc_err store_dossier_list(struct store *st, const struct dossier_filter *f,
 	    "  OR d.applicant_id_number = ?11)"
 	    " AND (?12 IS NULL OR d.status NOT IN ('result_ready', 'returned',"
 	    "  'returned_ineligible', 'withdrawn', 'cancelled', 'rejected_at_intake'))"
+	    " AND " DOSSIER_SCOPE_SQL " AND (:unit IS NULL OR " DOSSIER_UNIT_SQL ")"
 	    " ORDER BY CASE WHEN ?13 IS NOT NULL THEN d.due_at END ASC NULLS LAST,"
 	    " d.intake_at DESC, d.id DESC";
 	int64_t from = 0, to = 0;
@@ -1301,13 +1606,19 @@ enum mc_err store_dossier_list(struct store *st, const struct dossier_filter *f,
 		                "%s must be a real date YYYY-MM-DD", bad);
 	struct store_conn *c = store_read_conn(st);
 	int64_t now = clock_now();
-	int64_t total = 0;
+	int64_t total = 0, unit = 0;
 	int step;
+	enum mc_err urc;
+	if (f->office && (urc = dossier_unit(c, f->who, f->office, &unit, err)))
+		return urc;
 	sqlite3_stmt *s = store_stmt(c, page_sql);
 	if (s == NULL)
 		return store_sql_error(c, "dossier list", err);
+	store_dossier_bind_scope(s, f->who);
+	if (unit)
+		sqlite3_bind_int64(s, sqlite3_bind_parameter_index(s, ":unit"), unit);
 	json_t *items = json_array(), *all = NULL;
-	const char *texts[] = {f->status, f->procedure, f->field, f->office, f->holder};
+	const char *texts[] = {f->status, f->procedure, f->field, f->holder_office, f->holder};
 	for (int i = 0; i < 5; i++)
 		if (texts[i])
 			sqlite3_bind_text(s, i + 1, texts[i], -1, SQLITE_STATIC);
@@ -1388,7 +1699,10 @@ enum mc_err store_dossier_public(struct store *st, const char *code, const char 
 	sqlite3_stmt *s =
 	    store_stmt(c, "SELECT d.secret_hash, d.status, p.name, p.code,"
 	                  " d.received_at, d.due_at, d.pending, d.apology_due_at,"
-	                  " d.finished_at, d.paused_at, d.returned_at FROM dossiers d"
+	                  " d.finished_at, d.paused_at, d.returned_at,"
+	                  " (SELECT json_object('name', o.name, 'address', o.address,"
+	                  " 'hours', o.hours) FROM offices o WHERE o.id = d.return_office_id)"
+	                  " FROM dossiers d"
 	                  " JOIN procedures p ON p.id = d.procedure_id WHERE d.code = ?");
 	if (s == NULL)
 		return store_sql_error(c, "public dossier", err);
@@ -1418,6 +1732,7 @@ enum mc_err store_dossier_public(struct store *st, const char *code, const char 
 		                  : json_pack("{s:I}", "new_appointment_at",
 		                              (json_int_t)sqlite3_column_int64(s, 7)),
 		              "returned_at", opt_int(s, 10));
+		json_object_set_new(v, "return_office", opt_json(s, 11));
 		json_decref(t);
 	}
 	enum mc_err rc = store_scan_end(c, s, step, "public dossier", err);
@@ -1442,7 +1757,8 @@ static void csv_time(struct strbuf *out, sqlite3_stmt *s, int col)
 	csv_cell(out, iso);
 }
 
-enum mc_err store_dossier_ledger_csv(struct store *st, const char *from, const char *to,
+enum mc_err store_dossier_ledger_csv(struct store *st, const struct principal *who,
+                                     const char *office, const char *from, const char *to,
                                      struct strbuf *out, struct mc_error *err)
 {
 	int64_t a = 0, b = 0;
@@ -1452,19 +1768,33 @@ enum mc_err store_dossier_ledger_csv(struct store *st, const char *from, const c
 		               "Kỳ phải có from và to dạng YYYY-MM-DD, from ≤ to",
 		               "from and to must be YYYY-MM-DD with from <= to");
 	struct store_conn *c = store_read_conn(st);
+	int64_t unit = 0;
+	enum mc_err urc;
+	if (office && (urc = dossier_unit(c, who, office, &unit, err)))
+		return urc;
+	/* Each receiving centre's own book: its lines in order, centre by centre. */
 	sqlite3_stmt *s = store_stmt(
 	    c, "SELECT d.code, p.name, d.sets, d.applicant_name,"
-	       " json_extract(d.applicant, '$.address'), d.applicant_phone, p.office,"
+	       " json_extract(d.applicant, '$.address'), d.applicant_phone,"
+	       " coalesce(p.office, (SELECT code FROM offices WHERE id = d.authority_id)),"
 	       " d.received_at, d.due_at,"
 	       " (SELECT min(given_at) FROM dossier_steps s WHERE s.dossier_id = d.id),"
 	       " d.finished_at, d.returned_at, d.returned_to, d.status, d.apology_due_at,"
 	       " d.ledger_book, d.ledger_line"
 	       " FROM dossiers d JOIN procedures p ON p.id = d.procedure_id"
-	       " WHERE d.received_at >= ? AND d.received_at < ? ORDER BY d.received_at, d.id");
+	       " WHERE d.received_at >= ?1 AND d.received_at < ?2"
+	       " AND " SCOPE_SQL(
+	           "d.intake_office_id") " AND (:unit IS NULL OR"
+	                                 " d.intake_office_id IN (SELECT office_id FROM "
+	                                 "office_paths WHERE ancestor_id = :unit))"
+	                                 " ORDER BY d.intake_office_id, d.received_at, d.id");
 	if (s == NULL)
 		return store_sql_error(c, "ledger", err);
 	sqlite3_bind_int64(s, 1, a);
 	sqlite3_bind_int64(s, 2, b + 86400);
+	store_bind_scope(s, who);
+	if (unit)
+		sqlite3_bind_int64(s, sqlite3_bind_parameter_index(s, ":unit"), unit);
 	strbuf_puts(out, "line,code,procedure,sets,applicant,address,phone,lead_office,received,"
 	                 "appointment,sent_to_office,result_back,returned,returned_to,status,"
 	                 "new_appointment,book\r\n");

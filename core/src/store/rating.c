@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "store/dossier.h"
 #include "store/scan.h"
 #include "store/store_internal.h"
 #include "util/clock.h"
@@ -93,6 +94,7 @@ struct rating_subject {
 	char ref[72]; /* the dossier code or the ticket id */
 	char code[40];
 	char name[300];
+	int64_t office_id; /* the ticket's centre, the dossier's return centre; 0 when gone */
 };
 
 static enum mc_err rating_subject_load(struct store_conn *c, const char *subject,
@@ -106,9 +108,9 @@ static enum mc_err rating_subject_load(struct store_conn *c, const char *subject
 	snprintf(out->ref, sizeof out->ref, "%s", colon + 1);
 	bool dossier = strcmp(out->kind, "dossier") == 0;
 	sqlite3_stmt *s =
-	    dossier ? store_stmt(c, "SELECT p.code, p.name FROM dossiers d"
+	    dossier ? store_stmt(c, "SELECT p.code, p.name, d.return_office_id FROM dossiers d"
 	                            " JOIN procedures p ON p.id = d.procedure_id WHERE d.code = ?")
-	            : store_stmt(c, "SELECT g.code, g.name FROM tickets t"
+	            : store_stmt(c, "SELECT g.code, g.name, t.office_id FROM tickets t"
 	                            " JOIN service_groups g ON g.id = t.group_id WHERE t.id = ?");
 	if (s == NULL)
 		return store_sql_error(c, "rating subject", err);
@@ -120,25 +122,31 @@ static enum mc_err rating_subject_load(struct store_conn *c, const char *subject
 	if (store_next(s, &step)) {
 		snprintf(out->code, sizeof out->code, "%s", store_col_text(s, 0));
 		snprintf(out->name, sizeof out->name, "%s", store_col_text(s, 1));
+		out->office_id = sqlite3_column_int64(s, 2);
 	}
 	return store_scan_end(c, s, step, "rating subject", err);
 }
 
 /* ---- links --------------------------------------------------------------- */
 
-/* Checks that the dossier or ticket exists (and a ticket was served) and
- * writes its subject text. */
-static enum mc_err rating_subject_of(struct store_conn *c, const char *kind, const char *ref,
-                                     char *subject, size_t len, struct mc_error *err)
+/* Checks that the dossier or ticket exists inside who's scope (another
+ * centre's is not found) and a ticket was served, and writes its subject
+ * text. */
+static enum mc_err rating_subject_of(struct store_conn *c, const struct principal *who,
+                                     const char *kind, const char *ref, char *subject, size_t len,
+                                     struct mc_error *err)
 {
 	if (strcmp(kind, "dossier") == 0) {
 		if (strlen(ref) > 64)
 			return mc_fail(err, MC_ERR_NOT_FOUND, "dossier_not_found",
 			               "Không có hồ sơ này", "No such dossier");
-		sqlite3_stmt *s = store_stmt(c, "SELECT 1 FROM dossiers WHERE code = ?");
+		sqlite3_stmt *s = store_stmt(c, "SELECT 1 FROM dossiers d WHERE d.code = :code"
+		                                " AND " DOSSIER_SCOPE_SQL);
 		if (s == NULL)
 			return store_sql_error(c, "dossier", err);
-		sqlite3_bind_text(s, 1, ref, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, sqlite3_bind_parameter_index(s, ":code"), ref, -1,
+		                  SQLITE_STATIC);
+		store_dossier_bind_scope(s, who);
 		int step;
 		bool found = store_next(s, &step);
 		enum mc_err rc = store_scan_end(c, s, step, "dossier", err);
@@ -158,10 +166,11 @@ static enum mc_err rating_subject_of(struct store_conn *c, const char *kind, con
 	sqlite3_stmt *s =
 	    store_stmt(c, "SELECT t.state = 'called' OR EXISTS (SELECT 1 FROM visits v"
 	                  " WHERE v.ticket_id = t.id AND v.outcome = 'served')"
-	                  " FROM tickets t WHERE t.id = ?");
+	                  " FROM tickets t WHERE t.id = :id AND " SCOPE_SQL("t.office_id"));
 	if (s == NULL)
 		return store_sql_error(c, "ticket", err);
-	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_int64(s, sqlite3_bind_parameter_index(s, ":id"), id);
+	store_bind_scope(s, who);
 	int found = -1, step;
 	if (store_next(s, &step))
 		found = sqlite3_column_int(s, 0);
@@ -191,7 +200,7 @@ enum mc_err store_rating_link(struct store *st, const struct principal *who, con
 	struct store_conn *c = store_write_conn(st);
 	int64_t now = clock_now();
 	char subject[96], token[RATING_TOKEN_LEN + 1], hash[65];
-	if ((rc = rating_subject_of(c, kind, ref, subject, sizeof subject, err)))
+	if ((rc = rating_subject_of(c, who, kind, ref, subject, sizeof subject, err)))
 		goto fail;
 	if (rating_exists(c, subject)) {
 		rc = rating_already(err);
@@ -387,8 +396,8 @@ enum mc_err store_rating_submit(struct store *st, json_t *req, json_t **out, str
 	bool dossier = strcmp(sub.kind, "dossier") == 0;
 	sqlite3_stmt *s = store_stmt(
 	    c, "INSERT INTO ratings (subject, kind, procedure_code, group_code, level, on_time,"
-	       " courteous, visits, unofficial_payment_asked, comment, rated_at)"
-	       " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
+	       " courteous, visits, unofficial_payment_asked, comment, rated_at, office_id)"
+	       " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)");
 	if (s == NULL) {
 		rc = store_sql_error(c, "rating", err);
 		goto fail;
@@ -409,6 +418,8 @@ enum mc_err store_rating_submit(struct store *st, json_t *req, json_t **out, str
 	if (comment)
 		sqlite3_bind_text(s, 10, comment, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 11, now);
+	if (sub.office_id)
+		sqlite3_bind_int64(s, 12, sub.office_id);
 	int step = sqlite3_step(s);
 	sqlite3_reset(s);
 	if (step != SQLITE_DONE) {

@@ -25,8 +25,8 @@ bool rating_level_valid(const char *s);
 /* Issues a one-time rating link for the dossier `code` (kind "dossier") or the
  * queue ticket `id` (kind "ticket", decimal text; it must have been called).
  * *out gets {"token","url":"/rate?t=…","expires_at"}. MC_ERR_NOT_FOUND
- * (dossier_not_found, ticket_not_found), MC_ERR_CONFLICT (already_rated,
- * ticket_not_served). */
+ * (dossier_not_found, ticket_not_found: also for one outside who's scope),
+ * MC_ERR_CONFLICT (already_rated, ticket_not_served). */
 enum mc_err store_rating_link(struct store *st, const struct principal *who, const char *kind,
                               const char *ref, json_t **out, struct mc_error *err);
 
@@ -38,7 +38,9 @@ enum mc_err store_rating_link_info(struct store *st, const char *token, json_t *
 
 /* Records a rating. req: {"token","level", optional "on_time":bool,
  * "courteous":bool, "visits":1-10, "unofficial_payment_asked":bool,
- * "comment":"≤ 500 characters"}; any other member is refused. *out gets
+ * "comment":"≤ 500 characters"}; any other member is refused. The rating
+ * belongs to (ratings.office_id) the ticket's centre, or the centre that
+ * returns the dossier. *out gets
  * {"rated":true,"level":…}. MC_ERR_INVALID (invalid_level, invalid_field,
  * unknown_field, missing_field), MC_ERR_NOT_FOUND (rating_link_not_found),
  * MC_ERR_CONFLICT (already_rated: this link or another for the same dossier
