@@ -101,12 +101,15 @@ const PLAN = {
   'GET /api/v1/public/tickets/{}': { exempt: "public: the ticket holder's view" },
   'GET /queue': { exempt: 'public page' },
   'GET /favicon.ico': { exempt: 'asset' },
-  'GET /api/v1/events': { exempt: 'the event stream test below (a board of A while B calls)' },
+  // The stream itself: the last test below (a board of A while B calls).
+  'GET /api/v1/events': { cells: [{ name: "B's stream (office=TT-LB)", path: () => `/api/v1/events?office=${CENTRE_B}` }] },
   'POST /api/v1/import': adminOnly('/api/v1/import', { counters: [{ office: CENTRE_B, no: 1, name: 'Quầy 1', groups: ['HT'] }] }),
   'GET /api/v1/service-groups': { lists: [
     { name: 'groups', path: () => '/api/v1/service-groups',
       leaked: (r) => r.json.items.filter((g) => g.code === 'TK' || g.office === CENTRE_B || g.office?.code === CENTRE_B).map((g) => `group ${g.code}`)
         .concat(r.json.total > 2 ? [`total ${r.json.total} (A has 2 groups)`] : []) },
+    { name: 'office=TT-LB', path: () => `/api/v1/service-groups?office=${CENTRE_B}`, office: true,
+      leaked: (r) => (r.json.items.length ? [`${r.json.items.length} groups of TT-LB`] : []) },
   ] },
   'POST /api/v1/service-groups': adminOnly('/api/v1/service-groups', { office: CENTRE_B, code: 'XX', prefix: 'X', name: 'Thử' }),
   'PATCH /api/v1/service-groups/{}': { cells: [
@@ -117,11 +120,15 @@ const PLAN = {
     { name: 'counters', path: () => '/api/v1/counters',
       leaked: (r) => r.json.items.filter((c) => c.no === 7 || c.office === CENTRE_B || c.office?.code === CENTRE_B).map((c) => `counter ${c.no}`)
         .concat(r.json.items.length > 3 ? [`${r.json.items.length} counters (A has 3)`] : []) },
+    { name: 'office=TT-LB', path: () => `/api/v1/counters?office=${CENTRE_B}`, office: true,
+      leaked: (r) => (r.json.items.length ? [`${r.json.items.length} counters of TT-LB`] : []) },
   ] },
   'POST /api/v1/counters': adminOnly('/api/v1/counters', { office: CENTRE_B, no: 9, name: 'Quầy 9', groups: ['CT'] }),
   'PATCH /api/v1/counters/{}': { cells: [{ name: "B's counter 7", path: () => '/api/v1/counters/7', body: () => ({ name: 'Quầy bảy' }) }] },
   'GET /api/v1/users': { lists: [
     { name: 'users', path: () => '/api/v1/users?limit=200',
+      leaked: (r) => r.json.items.map((u) => u.username).filter((u) => u.startsWith('b.')) },
+    { name: 'office=TT-LB', path: () => `/api/v1/users?limit=200&office=${CENTRE_B}`, office: true,
       leaked: (r) => r.json.items.map((u) => u.username).filter((u) => u.startsWith('b.')) },
   ] },
   'POST /api/v1/users': adminOnly('/api/v1/users', { office: CENTRE_B, username: 'newbie', full_name: 'Người mới', role: 'counter', password: 'newbie-pass-1' }),
@@ -168,18 +175,23 @@ const PLAN = {
   'GET /api/v1/public/dossiers/{}': { exempt: "public: the citizen's lookup with the dossier's secret" },
   'GET /api/v1/procedures': { exempt: "the province's catalogue: any centre receives any procedure" },
   'GET /api/v1/public/procedures': { exempt: 'public catalogue' },
+  'GET /api/v1/public/offices': { exempt: "public: the province's centres, for citizens" },
   'GET /api/v1/offices': { exempt: 'the office tree: a clerk chooses any authority at intake' },
   'POST /api/v1/procedures': adminOnly('/api/v1/procedures', { code: 'P9', name: 'Thử', field: 'Hộ tịch', level: 'commune', office: 'TP-LB', processing: { unit: 'working_days', amount: 1 } }),
   'POST /api/v1/offices': adminOnly('/api/v1/offices', { code: 'TC-LB', name: 'Phòng thử', kind: 'internal', parent: 'UB-LB' }),
   'GET /api/v1/print-jobs': { lists: [
     { name: 'jobs', path: () => '/api/v1/print-jobs?limit=200', leaked: (r) => r.json.items.map((j) => j.id).filter((id) => need('jobs').includes(id)) },
     { name: 'jobs done', path: () => '/api/v1/print-jobs?state=done&limit=200', leaked: (r) => r.json.items.map((j) => j.id).filter((id) => need('jobs').includes(id)) },
+    { name: 'office=TT-LB', path: () => `/api/v1/print-jobs?limit=200&office=${CENTRE_B}`, office: true,
+      leaked: (r) => r.json.items.map((j) => j.id).filter((id) => need('jobs').includes(id)) },
   ] },
   'GET /api/v1/print-jobs/{}': { cells: [{ name: "B's job", path: () => `/api/v1/print-jobs/${need('job')}` }] },
   'POST /api/v1/print-jobs/{}/retry': { cells: [{ name: "B's job", path: () => `/api/v1/print-jobs/${need('job')}/retry`, body: () => ({}) }] },
   'POST /api/v1/print-jobs/{}/reprint': { cells: [{ name: "B's job", path: () => `/api/v1/print-jobs/${need('job')}/reprint`, body: () => ({}) }] },
   'GET /api/v1/printers': { lists: [
     { name: 'printers', path: () => '/api/v1/printers', leaked: (r) => r.json.items.map((p) => p.name).filter((n) => n === 'lb-sanh') },
+    { name: 'office=TT-LB', path: () => `/api/v1/printers?office=${CENTRE_B}`, office: true,
+      leaked: (r) => r.json.items.map((p) => p.name).filter((n) => n === 'lb-sanh') },
   ] },
   'POST /api/v1/printers': adminOnly('/api/v1/printers', { office: CENTRE_B, name: 'lb-2', target: 'ipp://127.0.0.1:9/ipp/print', format: 'pdf', paper: '80mm' }),
   'PATCH /api/v1/printers/{}': { cells: [{ name: "B's printer", path: () => '/api/v1/printers/lb-sanh', body: () => ({ paper: 'a5' }) }] },
@@ -308,8 +320,9 @@ async function snapshot() {
 const changed = (x, y) => Object.keys(x).filter((t) => x[t] !== y[t]);
 
 // One request as a principal of A; never throws on a status.
+// An event stream is answered by its status and headers, then closed.
 async function call(who, method, path, body) {
-  const opts = body === undefined ? {} : { body };
+  const opts = body === undefined ? { streamHeaders: true } : { body, streamHeaders: true };
   return s.as(who, method, path, opts);
 }
 
@@ -336,6 +349,15 @@ test("every route x every principal of centre A against centre B's objects: 404 
   for (const route of ROUTES) {
     const plan = PLAN[key(route)];
     if (!plan?.cells) continue;
+    // The control of a read: the object is there, an admin reads it.
+    if (route.method === 'GET') {
+      for (const cell of plan.cells) {
+        let path;
+        try { path = cell.path(); } catch { continue; } // reported below
+        const r = await call('admin', 'GET', path);
+        if (r.status !== 200) failures.push(`${key(route)} [${cell.name}] as admin: want 200, got ${r.status} ${r.text.slice(0, 80)}`);
+      }
+    }
     for (const who of ACTORS) {
       const role = roleOf[who];
       const mayUse = route.roles.length === 0 || route.roles.includes(role);
