@@ -147,7 +147,10 @@ function renderDossier(d) {
     dd.id = 'collect-at';
     dd.append(el('strong', null, place));
     for (const line of [d.return_office.address, d.return_office.hours]) {
-      if (line) dd.append(el('br'), line);
+      if (!line) continue;
+      const span = el('span', null, line);
+      span.style.fontWeight = '400'; // the name stands out, not its details
+      dd.append(el('br'), span);
     }
     dl.append(el('dt', null, T('collectAt')), dd);
   }
