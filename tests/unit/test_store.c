@@ -176,7 +176,7 @@ static void *issue_many(void *arg)
 	struct mc_error err;
 	for (int i = 0; i < 50; i++) {
 		json_t *t = NULL;
-		if (store_ticket_issue(is->st, &admin, "CT", NULL, &t, &err) == MC_OK)
+		if (store_ticket_issue(is->st, &admin, 0, "CT", NULL, &t, &err) == MC_OK)
 			is->ok++;
 		json_decref(t);
 	}
@@ -223,7 +223,7 @@ static void test_snapshot_shape(void **state)
 	int64_t ev = -1;
 	char *text = NULL;
 	struct mc_error err;
-	assert_int_equal(store_queue_snapshot(f->st, 1795708050, &text, &ev, &err), MC_OK);
+	assert_int_equal(store_queue_snapshot(f->st, 0, 1795708050, &text, &ev, &err), MC_OK);
 	json_t *j = json_loads(text, 0, NULL);
 	free(text);
 	assert_non_null(j);
@@ -594,6 +594,31 @@ static char *sql_scan(struct sql_list *l, struct sql_macros *m, const char *p, c
 			while (sql_ident_char(*e))
 				e++;
 			const char *text = sql_macro(m, p, (size_t)(e - p));
+			const char *a = e;
+			while (*a == ' ' || *a == '\t' || *a == '\n')
+				a++;
+			if (text == NULL && e - p == 9 && memcmp(p, "SCOPE_SQL", 9) == 0 &&
+			    *a == '(') {
+				/* SCOPE_SQL("col"): the scope test, with col put in. */
+				while (*a && *a != '"')
+					a++;
+				struct sql_buf col = {0};
+				sql_literal(&a, &col);
+				while (*a && *a != ')')
+					a++;
+				static const char tpl[] = SCOPE_SQL("\x01");
+				const char *hole = strchr(tpl, '\x01');
+				if (!in_run) {
+					in_run = true;
+					run_line = line;
+				}
+				sql_buf_add(&run, tpl, (size_t)(hole - tpl));
+				sql_buf_add(&run, col.s ? col.s : "", col.len);
+				sql_buf_add(&run, hole + 1, strlen(hole + 1));
+				free(col.s);
+				p = *a ? a + 1 : a;
+				continue;
+			}
 			if (text) {
 				if (!in_run) {
 					in_run = true;

@@ -57,10 +57,24 @@
  * checked as the stream wakes, at most this often (milliseconds). */
 #define BUS_SESSION_CHECK_MS 1000
 
+/* Halls whose snapshots are kept (least recently read goes first). */
+#define BUS_SNAPS 128
+
 struct bus_msg {
 	int64_t id;
+	int64_t office; /* the hall it belongs to: only that hall's streams get it */
 	char *text;
 	size_t len;
+};
+
+/* One hall's snapshot (see struct bus: gen). */
+struct bus_snap {
+	int64_t office; /* 0: a free slot */
+	char *text;
+	size_t len;
+	int64_t event;
+	uint64_t gen;
+	uint64_t used; /* bus->snap_tick at its last read */
 };
 
 /* One stream. Fields marked [lock] are guarded by bus->lock; [reader] ones
@@ -78,6 +92,7 @@ struct sse_sub {
 	struct MHD_Connection *conn;
 	int fd;                     /* [const] the connection's socket, -1 when unknown */
 	char principal[32];         /* [const] the token's actor */
+	int64_t office;             /* [const] the hall whose events it gets */
 	enum role role;             /* [const] the token's role when the stream opened */
 	char token[AUTH_TOKEN_LEN]; /* [const] the bearer token, checked again on bus_recheck */
 	char address[64];           /* [const] the client's address */
@@ -108,15 +123,13 @@ struct bus {
 	size_t ring_next; /* slot the next message goes to */
 	size_t ring_len;
 	int64_t evicted_max; /* id of the newest message pushed out of the ring */
-	/* The snapshot reflects every commit and heartbeat counted up to
-	 * snapshot_gen; gen counts them as they happen (after the commit is
-	 * visible to readers). A snapshot with snapshot_gen >= gen at the
-	 * start of a request is fresh for it. */
+	/* Each hall's snapshot reflects every commit and heartbeat counted up
+	 * to its gen; bus->gen counts them as they happen (after the commit is
+	 * visible to readers). A snapshot with gen >= bus->gen at the start of
+	 * a request is fresh for it. */
 	uint64_t gen;
-	char *snapshot;
-	size_t snapshot_len;
-	int64_t snapshot_event;
-	uint64_t snapshot_gen;
+	struct bus_snap snaps[BUS_SNAPS];
+	uint64_t snap_tick;
 	pthread_mutex_t rebuild; /* one rebuild at a time; others then reuse it */
 	LIST_HEAD(, sse_sub) subs;
 	int sub_count;
@@ -150,37 +163,69 @@ char *bus_public_details(const char *details)
 	return text ? text : xstrdup(details);
 }
 
-/* Copies the snapshot; bus->lock held. */
-static char *bus_snapshot_copy_locked(struct bus *bus, size_t *len, int64_t *event)
+/* The kept snapshot of hall office, or NULL; bus->lock held. */
+static struct bus_snap *bus_snap_find_locked(struct bus *bus, int64_t office)
 {
-	char *copy = xmalloc(bus->snapshot_len + 1);
-	memcpy(copy, bus->snapshot, bus->snapshot_len + 1);
-	*len = bus->snapshot_len;
+	for (size_t i = 0; i < BUS_SNAPS; i++)
+		if (bus->snaps[i].text && bus->snaps[i].office == office)
+			return &bus->snaps[i];
+	return NULL;
+}
+
+/* The slot for a new snapshot of office: its own, a free one, else the least
+ * recently read (emptied); bus->lock held. */
+static struct bus_snap *bus_snap_slot_locked(struct bus *bus, int64_t office)
+{
+	struct bus_snap *sn = bus_snap_find_locked(bus, office), *old = NULL;
+	if (sn)
+		return sn;
+	for (size_t i = 0; i < BUS_SNAPS; i++) {
+		sn = &bus->snaps[i];
+		if (sn->text == NULL)
+			return sn;
+		if (old == NULL || sn->used < old->used)
+			old = sn;
+	}
+	free(old->text);
+	*old = (struct bus_snap){0};
+	return old;
+}
+
+/* Copies snapshot sn (and marks it read); bus->lock held. */
+static char *bus_snapshot_copy_locked(struct bus *bus, struct bus_snap *sn, size_t *len,
+                                      int64_t *event)
+{
+	char *copy = xmalloc(sn->len + 1);
+	memcpy(copy, sn->text, sn->len + 1);
+	*len = sn->len;
 	if (event)
-		*event = bus->snapshot_event;
+		*event = sn->event;
+	sn->used = ++bus->snap_tick;
 	return copy;
 }
 
-/* A copy of a snapshot at least as fresh as the moment of the call, and its
- * event id; bus->lock not held. Commits only count (gen), so a burst of
- * writes costs one rebuild at the next read, not one per commit; concurrent
- * readers wait for one rebuild and share it. */
-static char *bus_snapshot_fresh(struct bus *bus, size_t *len, int64_t *event)
+/* A copy of hall office's snapshot at least as fresh as the moment of the
+ * call, and its event id; bus->lock not held. Commits only count (gen), so
+ * a burst of writes costs one rebuild at the next read, not one per commit;
+ * concurrent readers wait for one rebuild and share it. */
+static char *bus_snapshot_fresh(struct bus *bus, int64_t office, size_t *len, int64_t *event)
 {
 	char *copy = NULL;
 	pthread_mutex_lock(&bus->lock);
 	uint64_t want = bus->gen;
-	if (bus->snapshot && bus->snapshot_gen >= want)
-		copy = bus_snapshot_copy_locked(bus, len, event);
+	struct bus_snap *sn = bus_snap_find_locked(bus, office);
+	if (sn && sn->gen >= want)
+		copy = bus_snapshot_copy_locked(bus, sn, len, event);
 	pthread_mutex_unlock(&bus->lock);
 	if (copy)
 		return copy;
 
 	pthread_mutex_lock(&bus->rebuild);
 	pthread_mutex_lock(&bus->lock);
-	if (bus->snapshot && bus->snapshot_gen >= want) {
+	sn = bus_snap_find_locked(bus, office);
+	if (sn && sn->gen >= want) {
 		/* Someone rebuilt it while we waited. */
-		copy = bus_snapshot_copy_locked(bus, len, event);
+		copy = bus_snapshot_copy_locked(bus, sn, len, event);
 		pthread_mutex_unlock(&bus->lock);
 		pthread_mutex_unlock(&bus->rebuild);
 		return copy;
@@ -190,13 +235,14 @@ static char *bus_snapshot_fresh(struct bus *bus, size_t *len, int64_t *event)
 	pthread_mutex_unlock(&bus->lock);
 	int64_t ev = 0;
 	char *snap = NULL;
-	if (store_queue_snapshot(bus->st, clock_now(), &snap, &ev, NULL) != MC_OK) {
+	if (store_queue_snapshot(bus->st, office, clock_now(), &snap, &ev, NULL) != MC_OK) {
 		/* The store cannot be read (logged there). Screens keep the last good
 		 * snapshot; the next read tries again, as this one counts for no
 		 * commit. Before any, an empty queue stands in. */
 		pthread_mutex_lock(&bus->lock);
-		if (bus->snapshot)
-			copy = bus_snapshot_copy_locked(bus, len, event);
+		sn = bus_snap_find_locked(bus, office);
+		if (sn)
+			copy = bus_snapshot_copy_locked(bus, sn, len, event);
 		pthread_mutex_unlock(&bus->lock);
 		if (copy) {
 			pthread_mutex_unlock(&bus->rebuild);
@@ -207,13 +253,15 @@ static char *bus_snapshot_fresh(struct bus *bus, size_t *len, int64_t *event)
 		built = 0;
 	}
 	pthread_mutex_lock(&bus->lock);
-	ENFORCE(built >= bus->snapshot_gen, "snapshot rebuilt out of order");
-	free(bus->snapshot);
-	bus->snapshot = snap;
-	bus->snapshot_len = strlen(snap);
-	bus->snapshot_event = ev;
-	bus->snapshot_gen = built;
-	copy = bus_snapshot_copy_locked(bus, len, event);
+	sn = bus_snap_slot_locked(bus, office);
+	ENFORCE(sn->text == NULL || built >= sn->gen, "snapshot rebuilt out of order");
+	free(sn->text);
+	sn->office = office;
+	sn->text = snap;
+	sn->len = strlen(snap);
+	sn->event = ev;
+	sn->gen = built;
+	copy = bus_snapshot_copy_locked(bus, sn, len, event);
 	pthread_mutex_unlock(&bus->lock);
 	pthread_mutex_unlock(&bus->rebuild);
 	return copy;
@@ -307,10 +355,10 @@ static void bus_on_commit(void *ctx, struct store *st, const struct store_event 
 		bus_format(&sb, evs[i].id, evs[i].action, pub);
 		free(pub);
 		msgs[k].id = evs[i].id;
+		msgs[k].office = evs[i].office_id;
 		msgs[k].text = strbuf_detach(&sb, &msgs[k].len);
 		k++;
 	}
-	size_t bytes = 0;
 	pthread_mutex_lock(&bus->lock);
 	for (k = 0; k < n; k++) {
 		struct bus_msg *m = &bus->ring[bus->ring_next];
@@ -318,7 +366,6 @@ static void bus_on_commit(void *ctx, struct store *st, const struct store_event 
 			bus->evicted_max = m->id;
 		free(m->text);
 		*m = msgs[k];
-		bytes += m->len;
 		bus->ring_next = (bus->ring_next + 1) % BUS_RING;
 		if (bus->ring_len < BUS_RING)
 			bus->ring_len++;
@@ -329,7 +376,9 @@ static void bus_on_commit(void *ctx, struct store *st, const struct store_event 
 	{
 		if (!s->ready)
 			continue;
-		s->backlog += bytes;
+		/* Only its own hall's messages wait for it. */
+		for (k = 0; k < n; k++)
+			s->backlog += msgs[k].office == s->office ? msgs[k].len : 0;
 		if (s->backlog > BUS_BACKLOG_MAX)
 			bus_drop_locked(s, "too far behind");
 	}
@@ -432,8 +481,6 @@ struct bus *bus_new(struct store *st, int heartbeat_ms)
 	pthread_mutex_init(&bus->rebuild, NULL);
 	pthread_cond_init(&bus->cond, NULL);
 	LIST_INIT(&bus->subs);
-	size_t len;
-	free(bus_snapshot_fresh(bus, &len, NULL));
 	store_set_commit_hook(st, bus_on_commit, bus);
 	return bus;
 }
@@ -471,16 +518,17 @@ void bus_free(struct bus *bus)
 		bus_shutdown(bus);
 	for (size_t i = 0; i < BUS_RING; i++)
 		free(bus->ring[i].text);
-	free(bus->snapshot);
+	for (size_t i = 0; i < BUS_SNAPS; i++)
+		free(bus->snaps[i].text);
 	pthread_mutex_destroy(&bus->lock);
 	pthread_mutex_destroy(&bus->rebuild);
 	pthread_cond_destroy(&bus->cond);
 	free(bus);
 }
 
-char *bus_snapshot(struct bus *bus, size_t *len)
+char *bus_snapshot(struct bus *bus, int64_t office, size_t *len)
 {
-	return bus_snapshot_fresh(bus, len, NULL);
+	return bus_snapshot_fresh(bus, office, len, NULL);
 }
 
 /* The replay of one reconnect, built aside: kept only when short and all of
@@ -515,8 +563,8 @@ static void bus_replay(struct bus *bus, struct sse_sub *s, int64_t last_event_id
 	int64_t local = now + CLOCK_OFFICE_UTC_OFFSET;
 	int64_t day_secs = ((local % 86400) + 86400) % 86400;
 	struct bus_replay rp = {.out = STRBUF_INIT, .day_start = now - day_secs};
-	int n = store_stream_since(bus->st, last_event_id, snap_event, BUS_REPLAY_MAX + 1,
-	                           bus_replay_one, &rp);
+	int n = store_stream_since(bus->st, s->office, last_event_id, snap_event,
+	                           BUS_REPLAY_MAX + 1, bus_replay_one, &rp);
 	if (n >= 0 && n <= BUS_REPLAY_MAX && !rp.old && rp.out.len > 0)
 		strbuf_append(&s->pending, rp.out.data, rp.out.len);
 	strbuf_free(&rp.out);
@@ -542,11 +590,12 @@ static void bus_count_locked(struct bus *bus, const char *principal, const char 
 }
 
 struct sse_sub *bus_subscribe(struct bus *bus, struct MHD_Connection *conn,
-                              const struct principal *who, const char *token, const char *address,
-                              int64_t last_event_id, struct mc_error *err)
+                              const struct principal *who, int64_t office, const char *token,
+                              const char *address, int64_t last_event_id, struct mc_error *err)
 {
 	struct sse_sub *s = xcalloc(1, sizeof *s);
 	s->conn = conn;
+	s->office = office;
 	s->fd = -1;
 	snprintf(s->principal, sizeof s->principal, "%s", who ? who->actor : "");
 	s->role = who ? who->role : ROLE_NONE;
@@ -605,7 +654,7 @@ struct sse_sub *bus_subscribe(struct bus *bus, struct MHD_Connection *conn,
 	strbuf_puts(&s->pending, "retry: 2000\n\n");
 	size_t len;
 	int64_t snap_event;
-	char *snap = bus_snapshot_fresh(bus, &len, &snap_event);
+	char *snap = bus_snapshot_fresh(bus, office, &len, &snap_event);
 	if (last_event_id >= 0 && last_event_id < snap_event)
 		bus_replay(bus, s, last_event_id, snap_event);
 	/* The snapshot as of snap_event; anything later comes from the ring. */
@@ -621,7 +670,8 @@ struct sse_sub *bus_subscribe(struct bus *bus, struct MHD_Connection *conn,
 	return s;
 }
 
-/* Appends to s->pending the ring messages after s->last_id; bus->lock held.
+/* Appends to s->pending the ring messages of its hall after s->last_id (the
+ * others are passed over: last_id moves past them too); bus->lock held.
  * Returns false when s fell behind the ring (it must reconnect). */
 static bool bus_collect_locked(struct bus *bus, struct sse_sub *s)
 {
@@ -632,7 +682,8 @@ static bool bus_collect_locked(struct bus *bus, struct sse_sub *s)
 		struct bus_msg *m = &bus->ring[(oldest + k) % BUS_RING];
 		if (m->id <= s->last_id)
 			continue;
-		strbuf_append(&s->pending, m->text, m->len);
+		if (m->office == s->office)
+			strbuf_append(&s->pending, m->text, m->len);
 		s->last_id = m->id;
 	}
 	s->backlog = 0;

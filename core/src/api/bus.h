@@ -38,21 +38,25 @@ void bus_attach(struct bus *bus, struct MHD_Daemon *daemon);
 void bus_shutdown(struct bus *bus);
 void bus_free(struct bus *bus);
 
-/* The current snapshot, reflecting at least every commit that returned before
- * the call (rebuilt first when a commit or the clock made it stale): newly
- * allocated JSON text (the caller frees it) and its length. */
-char *bus_snapshot(struct bus *bus, size_t *len);
+/* The current snapshot of hall office (store_queue_snapshot), reflecting at
+ * least every commit that returned before the call (rebuilt first when a
+ * commit or the clock made it stale): newly allocated JSON text (the caller
+ * frees it) and its length. The snapshots of the BUS_SNAPS halls read most
+ * recently are kept. */
+char *bus_snapshot(struct bus *bus, int64_t office, size_t *len);
 
-/* A subscriber for conn, resuming after last_event_id (-1: none given), on
- * behalf of who (authenticated with token, which the sub keeps a copy of for
+/* A subscriber for conn to the events of hall office (events.office_id: a
+ * board of one centre never gets another's), resuming after last_event_id
+ * (-1: none given) with that hall's events and snapshot, on behalf of who
+ * (authenticated with token, which the sub keeps a copy of for
  * bus_recheck) from address. Before refusing for a full limit it lets go of
  * the streams whose clients have gone. Returns NULL with err filled
  * (MC_ERR_RATE_LIMITED, retry_after set) when the principal, the address or
  * the server already has as many live streams as it may, or
  * MC_ERR_UNAVAILABLE when the bus is shutting down. */
 struct sse_sub *bus_subscribe(struct bus *bus, struct MHD_Connection *conn,
-                              const struct principal *who, const char *token, const char *address,
-                              int64_t last_event_id, struct mc_error *err);
+                              const struct principal *who, int64_t office, const char *token,
+                              const char *address, int64_t last_event_id, struct mc_error *err);
 /* The streaming response of sub (the caller queues and destroys it). */
 struct MHD_Response *bus_response(struct bus *bus, struct sse_sub *sub);
 /* Called when the connection is done; frees sub. */

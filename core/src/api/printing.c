@@ -12,6 +12,7 @@
 #include "printer/render.h"
 #include "printer/submit.h"
 #include "store/dossier.h"
+#include "store/office.h"
 #include "store/print.h"
 #include "store/setup.h"
 #include "store/queue.h"
@@ -152,7 +153,7 @@ static void printing_ticket_fields(struct printer_ticket *t, json_t *ticket, jso
 	t->footer = "Xin cảm ơn ông/bà!";
 }
 
-enum mc_err printing_kiosk_ticket(struct printing *p, const struct principal *who,
+enum mc_err printing_kiosk_ticket(struct printing *p, const struct principal *who, int64_t office,
                                   const char *group, const char *priority, int64_t deadline_ms,
                                   json_t **ticket, json_t **print, struct mc_error *err)
 {
@@ -168,14 +169,14 @@ enum mc_err printing_kiosk_ticket(struct printing *p, const struct principal *wh
 		               "Ki-ốt này chưa có máy in, vui lòng báo cán bộ",
 		               "No printer is configured for this kiosk (nor an office default)");
 	json_t *t = NULL;
-	enum mc_err rc = store_ticket_issue(p->st, who, group, priority, &t, err);
+	enum mc_err rc = store_ticket_issue(p->st, who, office, group, priority, &t, err);
 	if (rc)
 		return rc;
 	int64_t tid = json_integer_value(json_object_get(t, "id"));
 	/* The ticket is issued: without its context it prints without the
 	 * group's full name rather than not at all (the error is logged). */
 	json_t *ctx = NULL;
-	if (store_print_ticket_context(p->st, group, priority, &ctx, NULL) != MC_OK)
+	if (store_print_ticket_context(p->st, office, group, priority, &ctx, NULL) != MC_OK)
 		ctx = json_pack("{s:s, s:s, s:n, s:n}", "office", "", "group", group, "priority",
 		                "public_url");
 	struct printer_ticket pt;
@@ -201,7 +202,8 @@ enum mc_err printing_kiosk_ticket(struct printing *p, const struct principal *wh
 		                                 .title = title,
 		                                 .data = data,
 		                                 .len = len,
-		                                 .sync = true};
+		                                 .sync = true,
+		                                 .office_id = office};
 		struct mc_error jerr;
 		if (store_print_job_add(p->st, who, &nj, &job_id, &jerr) != MC_OK) {
 			prc = PRINTER_ERR_IO;
@@ -262,12 +264,11 @@ enum mc_err printing_test_job(struct printing *p, const struct principal *who, c
                               json_t **job, struct mc_error *err)
 {
 	struct store_printer pr;
-	enum mc_err rc = store_printer_by_name(p->st, printer, &pr, err);
+	enum mc_err rc = store_printer_by_name(p->st, who, printer, &pr, err);
 	if (rc)
 		return rc;
-	char *office = store_setting_get(p->st, "office");
-	json_t *oj = office ? json_loads(office, 0, NULL) : NULL;
-	free(office);
+	/* The printer's own centre heads the test ticket. */
+	json_t *oj = pr.office_id ? store_office_json(p->st, pr.office_id) : NULL;
 	struct printer_ticket t = {
 	    .office_name = json_string_value(json_object_get(oj, "name")),
 	    .number = "TEST",
@@ -294,23 +295,24 @@ enum mc_err printing_test_job(struct printing *p, const struct principal *who, c
 	                                 .ref = pr.name,
 	                                 .title = "In thu",
 	                                 .data = data,
-	                                 .len = len};
+	                                 .len = len,
+	                                 .office_id = pr.office_id};
 	rc = store_print_job_add(p->st, who, &nj, &id, err);
 	free(data);
 	if (rc)
 		return rc;
 	/* The answer shows the job as queued: read it before the worker, once
 	 * woken, can take it ("sending"). */
-	rc = store_print_job_json(p->st, id, job, err);
+	rc = store_print_job_json(p->st, who, id, job, err);
 	printing_wake(p);
 	return rc;
 }
 
-enum mc_err printing_printers(struct printing *p, int offset, int limit, json_t **out,
-                              struct mc_error *err)
+enum mc_err printing_printers(struct printing *p, const struct principal *who, int offset,
+                              int limit, json_t **out, struct mc_error *err)
 {
 	json_t *page = NULL;
-	enum mc_err rc = store_printers_list(p->st, offset, limit, &page, err);
+	enum mc_err rc = store_printers_list(p->st, who, offset, limit, &page, err);
 	if (rc)
 		return rc;
 	json_t *items = json_object_get(page, "items"), *it;
@@ -628,8 +630,12 @@ enum mc_err printing_dossier_form(struct printing *p, const struct principal *wh
 	rc = store_dossier_get(p->st, code, &dossier, err);
 	if (rc)
 		return rc;
+	/* The counter is one of the clerk's own hall (a principal of several
+	 * centres gets office_required). */
 	struct store_printer pr;
-	if ((rc = store_printer_for_counter(p->st, counter_no, &pr, err))) {
+	int64_t hall = 0;
+	if ((rc = store_hall_resolve(p->st, who, NULL, true, &hall, err)) ||
+	    (rc = store_printer_for_counter(p->st, hall, counter_no, &pr, err))) {
 		json_decref(dossier);
 		return rc;
 	}
@@ -712,7 +718,8 @@ enum mc_err printing_dossier_form(struct printing *p, const struct principal *wh
 		                                 .ref = code,
 		                                 .title = title,
 		                                 .data = pdf,
-		                                 .len = len};
+		                                 .len = len,
+		                                 .office_id = hall};
 		rc = store_print_job_add(p->st, who, &nj, &id, err);
 		if (rc == MC_OK)
 			json_array_append_new(jobs, json_integer(id));

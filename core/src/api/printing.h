@@ -64,7 +64,7 @@ void printing_wake(struct printing *p);
  * "printer_unavailable" at once, *print NULL. Returns by deadline_ms (plus
  * at most a few hundred ms to record a failure): call it on an offload pool
  * (api/offload.h), never on an HTTP worker. */
-enum mc_err printing_kiosk_ticket(struct printing *p, const struct principal *who,
+enum mc_err printing_kiosk_ticket(struct printing *p, const struct principal *who, int64_t office,
                                   const char *group, const char *priority, int64_t deadline_ms,
                                   json_t **ticket, json_t **print, struct mc_error *err);
 
@@ -78,8 +78,8 @@ enum mc_err printing_test_job(struct printing *p, const struct principal *who, c
  * "reasons":"none","message":"","checked_at":…} (null before the first check),
  * into *out (the caller frees it). On a database error returns it, *out
  * untouched. */
-enum mc_err printing_printers(struct printing *p, int offset, int limit, json_t **out,
-                              struct mc_error *err);
+enum mc_err printing_printers(struct printing *p, const struct principal *who, int offset,
+                              int limit, json_t **out, struct mc_error *err);
 
 /* Renders t for a destination's format ("pdf", "escpos") and paper ("80mm",
  * "58mm"; sheet paper gets the 80 mm layout). Serialized: the font machinery

@@ -54,7 +54,8 @@ void route_print_jobs_list(struct api *api, struct http_request *r)
 		return;
 	struct mc_error err;
 	json_t *page = NULL;
-	if (store_print_jobs_list(api->st, state, printer, kind, ref, offset, limit, &page, &err))
+	if (store_print_jobs_list(api->st, &r->who, state, printer, kind, ref, offset, limit, &page,
+	                          &err))
 		http_reply_error(r, &err);
 	else
 		http_reply_json(r, 200, page);
@@ -67,7 +68,7 @@ void route_print_job_get(struct api *api, struct http_request *r)
 		return;
 	struct mc_error err;
 	json_t *job = NULL;
-	if (store_print_job_json(api->st, id, &job, &err) != MC_OK) {
+	if (store_print_job_json(api->st, &r->who, id, &job, &err) != MC_OK) {
 		http_reply_error(r, &err);
 		return;
 	}
@@ -108,7 +109,7 @@ void route_printers_list(struct api *api, struct http_request *r)
 		return;
 	struct mc_error err;
 	json_t *page = NULL;
-	if (printing_printers(api->printing, offset, limit, &page, &err) != MC_OK)
+	if (printing_printers(api->printing, &r->who, offset, limit, &page, &err) != MC_OK)
 		http_reply_error(r, &err);
 	else
 		http_reply_json(r, 200, page);

@@ -34,6 +34,26 @@ static json_t *queue_body(struct http_request *r)
 	return http_body_object(r);
 }
 
+/* The hall the request means (store_hall_resolve: office=<code>, else the
+ * principal's own centre, else the only one in its scope); scoped: only
+ * inside the principal's scope (another centre is 404). On error replies
+ * and returns false. */
+static bool queue_hall(struct api *api, struct http_request *r, bool scoped, int64_t *office)
+{
+	struct mc_error err;
+	const char *code = http_query(r, "office");
+	if (code && (code[0] == '\0' || strlen(code) > 64)) {
+		http_reply_fail(r, MC_ERR_INVALID, "invalid_office", "Mã trung tâm không hợp lệ",
+		                "office must be a centre code of 1-64 bytes");
+		return false;
+	}
+	if (store_hall_resolve(api->st, r->authed ? &r->who : NULL, code, scoped, office, &err) ==
+	    MC_OK)
+		return true;
+	http_reply_error(r, &err);
+	return false;
+}
+
 static bool queue_counter_no(struct http_request *r, int *no)
 {
 	int64_t v;
@@ -65,6 +85,7 @@ static void queue_bad_field(struct http_request *r, const char *what)
 
 /* A printing kiosk's request, copied off the connection for the pool. */
 struct queue_kiosk_job {
+	int64_t office; /* the kiosk's hall */
 	char group[24];
 	char priority[40];
 	bool has_priority;
@@ -81,7 +102,7 @@ static void queue_kiosk_run(struct api *api, struct http_request *r, void *arg)
 	struct mc_error err;
 	json_t *ticket = NULL, *print = NULL;
 	enum mc_err rc = printing_kiosk_ticket(
-	    api->printing, &r->who, k->group, k->has_priority ? k->priority : NULL,
+	    api->printing, &r->who, k->office, k->group, k->has_priority ? k->priority : NULL,
 	    r->started_ms + PRINTING_KIOSK_DEADLINE_MS, &ticket, &print, &err);
 	if (rc == MC_OK) {
 		http_reply_json(r, 201, json_pack("{s:o, s:o}", "ticket", ticket, "print", print));
@@ -110,10 +131,16 @@ void route_tickets_create(struct api *api, struct http_request *r)
 	}
 	struct mc_error err;
 	json_t *ticket = NULL;
+	int64_t office;
+	if (!queue_hall(api, r, true, &office)) {
+		json_decref(body);
+		return;
+	}
 	if (r->who.role == ROLE_KIOSK && r->who.device_prints) {
 		/* A printing kiosk: the ticket counts only once printed, which
 		 * may take the printer's whole deadline: the pool waits for it. */
 		struct queue_kiosk_job *k = xcalloc(1, sizeof *k);
+		k->office = office;
 		snprintf(k->group, sizeof k->group, "%s", group);
 		if (priority) {
 			snprintf(k->priority, sizeof k->priority, "%s", priority);
@@ -123,7 +150,8 @@ void route_tickets_create(struct api *api, struct http_request *r)
 		offload_request(api->io_pool, r, queue_kiosk_run, k, free);
 		return;
 	}
-	enum mc_err rc = store_ticket_issue(api->st, &r->who, group, priority, &ticket, &err);
+	enum mc_err rc =
+	    store_ticket_issue(api->st, &r->who, office, group, priority, &ticket, &err);
 	queue_reply(r, rc, &err, 201, ticket);
 	json_decref(body);
 }
@@ -143,7 +171,12 @@ void route_ticket_rejoin(struct api *api, struct http_request *r)
 		                "Ticket must be an id or today's number (A003)");
 		return;
 	}
-	enum mc_err rc = label ? store_ticket_today_by_label(api->st, p, &id, &err) : MC_OK;
+	/* A number is the hall's own: A003 of the caller's centre (office=). */
+	int64_t office = 0;
+	if (label && !queue_hall(api, r, true, &office))
+		return;
+	enum mc_err rc =
+	    label ? store_ticket_today_by_label(api->st, &r->who, office, p, &id, &err) : MC_OK;
 	if (rc == MC_OK)
 		rc = store_ticket_rejoin(api->st, &r->who, id, &ticket, &err);
 	queue_reply(r, rc, &err, 200, ticket);
@@ -156,7 +189,8 @@ enum counter_op { OP_CALL, OP_RECALL, OP_NO_SHOW, OP_TRANSFER, OP_FINISH };
 static void queue_counter_action(struct api *api, struct http_request *r, enum counter_op op)
 {
 	int no;
-	if (!queue_counter_no(r, &no))
+	int64_t office;
+	if (!queue_counter_no(r, &no) || !queue_hall(api, r, true, &office))
 		return;
 	json_t *body = queue_body(r);
 	if (body == NULL)
@@ -169,11 +203,16 @@ static void queue_counter_action(struct api *api, struct http_request *r, enum c
 	case OP_CALL: {
 		const char *finish = queue_opt_str(body, "finish_current", 16, &bad);
 		if (!bad)
-			rc = store_counter_call(api->st, &r->who, no, finish, &ticket, &err);
+			rc =
+			    store_counter_call(api->st, &r->who, office, no, finish, &ticket, &err);
 		break;
 	}
-	case OP_RECALL: rc = store_counter_recall(api->st, &r->who, no, &ticket, &err); break;
-	case OP_NO_SHOW: rc = store_counter_no_show(api->st, &r->who, no, &ticket, &err); break;
+	case OP_RECALL:
+		rc = store_counter_recall(api->st, &r->who, office, no, &ticket, &err);
+		break;
+	case OP_NO_SHOW:
+		rc = store_counter_no_show(api->st, &r->who, office, no, &ticket, &err);
+		break;
 	case OP_TRANSFER: {
 		const char *group = queue_opt_str(body, "group", 16, &bad);
 		json_t *to = json_object_get(body, "counter");
@@ -181,7 +220,7 @@ static void queue_counter_action(struct api *api, struct http_request *r, enum c
 		           json_integer_value(to) > 999))
 			bad = true;
 		if (!bad)
-			rc = store_counter_transfer(api->st, &r->who, no, group,
+			rc = store_counter_transfer(api->st, &r->who, office, no, group,
 			                            to ? (int)json_integer_value(to) : 0, &ticket,
 			                            &err);
 		break;
@@ -189,7 +228,8 @@ static void queue_counter_action(struct api *api, struct http_request *r, enum c
 	case OP_FINISH: {
 		const char *outcome = queue_opt_str(body, "outcome", 16, &bad);
 		if (!bad)
-			rc = store_counter_finish(api->st, &r->who, no, outcome, &ticket, &err);
+			rc = store_counter_finish(api->st, &r->who, office, no, outcome, &ticket,
+			                          &err);
 		break;
 	}
 	}
@@ -229,7 +269,8 @@ void route_counter_finish(struct api *api, struct http_request *r)
 void route_counter_state(struct api *api, struct http_request *r)
 {
 	int no;
-	if (!queue_counter_no(r, &no))
+	int64_t office;
+	if (!queue_counter_no(r, &no) || !queue_hall(api, r, true, &office))
 		return;
 	json_t *body = http_body_object(r);
 	if (body == NULL)
@@ -238,11 +279,12 @@ void route_counter_state(struct api *api, struct http_request *r)
 	const char *state = queue_opt_str(body, "state", 16, &bad);
 	struct mc_error err;
 	json_t *counter = NULL;
-	enum mc_err rc = bad || state == NULL
-	                     ? mc_fail(&err, MC_ERR_INVALID, "invalid_counter_state",
-	                               "Trạng thái quầy phải là open, paused hoặc closed",
-	                               "state must be open, paused or closed")
-	                     : store_counter_set_state(api->st, &r->who, no, state, &counter, &err);
+	enum mc_err rc =
+	    bad || state == NULL
+	        ? mc_fail(&err, MC_ERR_INVALID, "invalid_counter_state",
+	                  "Trạng thái quầy phải là open, paused hoặc closed",
+	                  "state must be open, paused or closed")
+	        : store_counter_set_state(api->st, &r->who, office, no, state, &counter, &err);
 	json_decref(body);
 	if (rc != MC_OK) {
 		http_reply_error(r, &err);
@@ -251,10 +293,15 @@ void route_counter_state(struct api *api, struct http_request *r)
 	http_reply_json(r, 200, json_pack("{s:o}", "counter", counter));
 }
 
+/* Public: any centre's queue by office=<code>; without it the caller's own
+ * centre (a device's, a clerk's), else the only one. */
 void route_queue_get(struct api *api, struct http_request *r)
 {
 	size_t len;
-	char *snap = bus_snapshot(api->bus, &len);
+	int64_t office;
+	if (!queue_hall(api, r, false, &office))
+		return;
+	char *snap = bus_snapshot(api->bus, office, &len);
 	free(r->resp);
 	r->status = 200;
 	r->resp = snap;
@@ -274,8 +321,11 @@ void route_events_get(struct api *api, struct http_request *r)
 		return;
 	}
 	struct mc_error err;
+	int64_t office;
+	if (!queue_hall(api, r, true, &office))
+		return;
 	r->stream_ctx =
-	    bus_subscribe(api->bus, r->conn, &r->who, r->token, r->client_ip, last, &err);
+	    bus_subscribe(api->bus, r->conn, &r->who, office, r->token, r->client_ip, last, &err);
 	if (r->stream_ctx == NULL) {
 		http_reply_error(r, &err);
 		return;

@@ -57,32 +57,60 @@ static enum mc_err print_not_configured(struct mc_error *err, const char *what)
 enum mc_err store_printer_for_device(struct store *st, int64_t device_id, struct store_printer *out,
                                      struct mc_error *err)
 {
+	/* Its own, else its centre's default: a kiosk never prints on
+	 * another centre's printer. */
 	if (print_printer_query(st,
 	                        "SELECT " PRINT_COLS " FROM printers p WHERE p.active = 1 AND"
 	                        " (p.id = (SELECT printer_id FROM devices WHERE id = ?1)"
-	                        " OR p.is_default = 1) ORDER BY p.is_default LIMIT 1",
+	                        " OR (p.is_default = 1 AND coalesce(p.office_id, 0) ="
+	                        " (SELECT coalesce(office_id, 0) FROM devices WHERE id = ?1)))"
+	                        " ORDER BY p.is_default LIMIT 1",
 	                        device_id, NULL, out))
 		return MC_OK;
 	return print_not_configured(err, "device");
 }
 
-enum mc_err store_printer_for_counter(struct store *st, int counter_no, struct store_printer *out,
-                                      struct mc_error *err)
+enum mc_err store_printer_for_counter(struct store *st, int64_t office, int counter_no,
+                                      struct store_printer *out, struct mc_error *err)
 {
-	if (print_printer_query(st,
-	                        "SELECT " PRINT_COLS " FROM printers p WHERE p.active = 1 AND"
-	                        " (p.id = (SELECT printer_id FROM counters WHERE no = ?1)"
-	                        " OR p.is_default = 1) ORDER BY p.is_default LIMIT 1",
-	                        counter_no, NULL, out))
-		return MC_OK;
-	return print_not_configured(err, "counter");
+	struct store_conn *c = store_read_conn(st);
+	sqlite3_stmt *s = store_stmt(
+	    c, "SELECT " PRINT_COLS " FROM printers p WHERE p.active = 1 AND"
+	       " (p.id = (SELECT printer_id FROM counters WHERE office_id = ?2 AND no = ?1)"
+	       " OR (p.is_default = 1 AND coalesce(p.office_id, 0) = ?2))"
+	       " ORDER BY p.is_default LIMIT 1");
+	bool found = false;
+	if (s == NULL)
+		return store_sql_error(c, "printer", err);
+	sqlite3_bind_int(s, 1, counter_no);
+	sqlite3_bind_int64(s, 2, office);
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		print_row_printer(s, 0, out);
+		found = true;
+	}
+	sqlite3_reset(s);
+	return found ? MC_OK : print_not_configured(err, "counter");
 }
 
-enum mc_err store_printer_by_name(struct store *st, const char *name, struct store_printer *out,
-                                  struct mc_error *err)
+enum mc_err store_printer_by_name(struct store *st, const struct principal *who, const char *name,
+                                  struct store_printer *out, struct mc_error *err)
 {
-	if (print_printer_query(st, "SELECT " PRINT_COLS " FROM printers p WHERE p.name = ?", 0,
-	                        name, out))
+	struct store_conn *c = store_read_conn(st);
+	sqlite3_stmt *s = store_stmt(c, "SELECT " PRINT_COLS ", coalesce(p.office_id, 0)"
+	                                " FROM printers p WHERE p.name = :name"
+	                                " AND " SCOPE_SQL("p.office_id"));
+	bool found = false;
+	if (s == NULL)
+		return store_sql_error(c, "printer", err);
+	sqlite3_bind_text(s, sqlite3_bind_parameter_index(s, ":name"), name, -1, SQLITE_STATIC);
+	store_bind_scope(s, who);
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		print_row_printer(s, 0, out);
+		out->office_id = sqlite3_column_int64(s, 7);
+		found = true;
+	}
+	sqlite3_reset(s);
+	if (found)
 		return MC_OK;
 	return mc_failf(err, MC_ERR_NOT_FOUND, "printer_not_found", "Không có máy in này",
 	                "No printer named '%.100s'", name);
@@ -172,8 +200,8 @@ enum mc_err store_printers_active(struct store *st, struct store_printer *out, s
 	return store_scan_end(c, s, step, "printers", err);
 }
 
-enum mc_err store_printers_list(struct store *st, int offset, int limit, json_t **out,
-                                struct mc_error *err)
+enum mc_err store_printers_list(struct store *st, const struct principal *who, int offset,
+                                int limit, json_t **out, struct mc_error *err)
 {
 	struct store_conn *c = store_read_conn(st);
 	json_t *items = json_array();
@@ -184,6 +212,7 @@ enum mc_err store_printers_list(struct store *st, int offset, int limit, json_t 
 	    c, "SELECT json_object('name', p.name, 'target', p.target, 'format', p.format,"
 	       " 'paper', p.paper, 'default', json(iif(p.is_default, 'true', 'false')),"
 	       " 'active', json(iif(p.active, 'true', 'false')),"
+	       " 'office', (SELECT o.code FROM offices o WHERE o.id = p.office_id),"
 	       " 'jobs', json_object("
 	       "  'queued', (SELECT count(*) FROM print_jobs j WHERE j.printer_id = p.id"
 	       "   AND j.state IN ('queued','sending','printing')),"
@@ -193,13 +222,15 @@ enum mc_err store_printers_list(struct store *st, int offset, int limit, json_t 
 	       "  WHERE d.printer_id = p.id),"
 	       " 'counters', (SELECT json_group_array(co.no) FROM counters co"
 	       "  WHERE co.printer_id = p.id)), p.id"
-	       " FROM printers p ORDER BY p.id LIMIT ? OFFSET ?");
+	       " FROM printers p WHERE " SCOPE_SQL(
+	           "p.office_id") " ORDER BY p.id LIMIT :limit OFFSET :offset");
 	if (s == NULL) {
 		rc = store_sql_error(c, "printers", err);
 		goto out;
 	}
-	sqlite3_bind_int(s, 1, limit);
-	sqlite3_bind_int(s, 2, offset);
+	sqlite3_bind_int(s, sqlite3_bind_parameter_index(s, ":limit"), limit);
+	sqlite3_bind_int(s, sqlite3_bind_parameter_index(s, ":offset"), offset);
+	store_bind_scope(s, who);
 	while (store_next(s, &step)) {
 		json_t *item = json_loads(store_col_text(s, 0), 0, NULL);
 		if (item) {
@@ -209,11 +240,12 @@ enum mc_err store_printers_list(struct store *st, int offset, int limit, json_t 
 	}
 	if ((rc = store_scan_end(c, s, step, "printers", err)))
 		goto out;
-	s = store_stmt(c, "SELECT count(*) FROM printers");
+	s = store_stmt(c, "SELECT count(*) FROM printers p WHERE " SCOPE_SQL("p.office_id"));
 	if (s == NULL) {
 		rc = store_sql_error(c, "printers", err);
 		goto out;
 	}
+	store_bind_scope(s, who);
 	if (store_next(s, &step))
 		total = sqlite3_column_int64(s, 0);
 	if ((rc = store_scan_end(c, s, step, "printers", err)))
@@ -225,9 +257,10 @@ out:
 	return rc;
 }
 
-/* The job's view, on connection c (the writer inside a transaction). */
-static enum mc_err print_job_json(struct store_conn *c, int64_t id, json_t **out,
-                                  struct mc_error *err)
+/* The job's view as who may see it (another centre's job is not found), on
+ * connection c (the writer inside a transaction). */
+static enum mc_err print_job_json(struct store_conn *c, const struct principal *who, int64_t id,
+                                  json_t **out, struct mc_error *err)
 {
 	sqlite3_stmt *s = store_stmt(
 	    c, "SELECT json_object('id', j.id, 'printer', p.name, 'format', j.format,"
@@ -238,13 +271,15 @@ static enum mc_err print_job_json(struct store_conn *c, int64_t id, json_t **out
 	       " 'reprint_of', j.reprint_of, 'created_by', j.created_by,"
 	       " 'created_at', j.created_at, 'updated_at', j.updated_at, 'done_at', j.done_at,"
 	       " 'next_try_at', iif(j.state IN ('queued','printing'), j.next_try_ms / 1000,"
-	       " NULL))"
-	       " FROM print_jobs j JOIN printers p ON p.id = j.printer_id WHERE j.id = ?");
+	       " NULL), 'office', (SELECT o.code FROM offices o WHERE o.id = j.office_id))"
+	       " FROM print_jobs j JOIN printers p ON p.id = j.printer_id WHERE j.id = :id"
+	       " AND " SCOPE_SQL("j.office_id"));
 	json_t *j = NULL;
 	int step;
 	if (s == NULL)
 		return store_sql_error(c, "print job", err);
-	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_int64(s, sqlite3_bind_parameter_index(s, ":id"), id);
+	store_bind_scope(s, who);
 	if (store_next(s, &step))
 		j = json_loads(store_col_text(s, 0), 0, NULL);
 	enum mc_err rc = store_scan_end(c, s, step, "print job", err);
@@ -258,27 +293,29 @@ static enum mc_err print_job_json(struct store_conn *c, int64_t id, json_t **out
 	return rc;
 }
 
-enum mc_err store_print_job_json(struct store *st, int64_t id, json_t **out, struct mc_error *err)
+enum mc_err store_print_job_json(struct store *st, const struct principal *who, int64_t id,
+                                 json_t **out, struct mc_error *err)
 {
-	return print_job_json(store_read_conn(st), id, out, err);
+	return print_job_json(store_read_conn(st), who, id, out, err);
 }
 
-enum mc_err store_print_jobs_list(struct store *st, const char *state, const char *printer,
-                                  const char *kind, const char *ref, int offset, int limit,
-                                  json_t **out, struct mc_error *err)
+enum mc_err store_print_jobs_list(struct store *st, const struct principal *who, const char *state,
+                                  const char *printer, const char *kind, const char *ref,
+                                  int offset, int limit, json_t **out, struct mc_error *err)
 {
 	struct store_conn *c = store_read_conn(st);
 	json_t *items = json_array();
 	int64_t total = 0;
 	enum mc_err rc = MC_OK;
 	int step;
-	sqlite3_stmt *s = store_stmt(c, "SELECT j.id FROM print_jobs j"
-	                                " JOIN printers p ON p.id = j.printer_id"
-	                                " WHERE (?1 IS NULL OR j.state = ?1)"
-	                                " AND (?2 IS NULL OR p.name = ?2)"
-	                                " AND (?3 IS NULL OR j.kind = ?3)"
-	                                " AND (?4 IS NULL OR j.ref = ?4)"
-	                                " ORDER BY j.id DESC LIMIT ?5 OFFSET ?6");
+	sqlite3_stmt *s = store_stmt(
+	    c, "SELECT j.id FROM print_jobs j"
+	       " JOIN printers p ON p.id = j.printer_id"
+	       " WHERE (?1 IS NULL OR j.state = ?1)"
+	       " AND (?2 IS NULL OR p.name = ?2)"
+	       " AND (?3 IS NULL OR j.kind = ?3)"
+	       " AND (?4 IS NULL OR j.ref = ?4)"
+	       " AND " SCOPE_SQL("j.office_id") " ORDER BY j.id DESC LIMIT ?5 OFFSET ?6");
 	const char *args[] = {state, printer, kind, ref};
 	int64_t *ids = xcalloc((size_t)limit + 1, sizeof *ids);
 	size_t n = 0;
@@ -291,6 +328,7 @@ enum mc_err store_print_jobs_list(struct store *st, const char *state, const cha
 			sqlite3_bind_text(s, i + 1, args[i], -1, SQLITE_STATIC);
 	sqlite3_bind_int(s, 5, limit);
 	sqlite3_bind_int(s, 6, offset);
+	store_bind_scope(s, who);
 	step = SQLITE_DONE;
 	while (n < (size_t)limit && store_next(s, &step))
 		ids[n++] = sqlite3_column_int64(s, 0);
@@ -298,7 +336,7 @@ enum mc_err store_print_jobs_list(struct store *st, const char *state, const cha
 		goto out;
 	for (size_t i = 0; i < n; i++) {
 		json_t *j = NULL;
-		rc = print_job_json(c, ids[i], &j, err);
+		rc = print_job_json(c, who, ids[i], &j, err);
 		if (rc == MC_ERR_NOT_FOUND) /* removed since the page was read */
 			continue;
 		if (rc)
@@ -311,7 +349,7 @@ enum mc_err store_print_jobs_list(struct store *st, const char *state, const cha
 	                  " WHERE (?1 IS NULL OR j.state = ?1)"
 	                  " AND (?2 IS NULL OR p.name = ?2)"
 	                  " AND (?3 IS NULL OR j.kind = ?3)"
-	                  " AND (?4 IS NULL OR j.ref = ?4)");
+	                  " AND (?4 IS NULL OR j.ref = ?4) AND " SCOPE_SQL("j.office_id"));
 	if (s == NULL) {
 		rc = store_sql_error(c, "print jobs", err);
 		goto out;
@@ -319,6 +357,7 @@ enum mc_err store_print_jobs_list(struct store *st, const char *state, const cha
 	for (int i = 0; i < 4; i++)
 		if (args[i])
 			sqlite3_bind_text(s, i + 1, args[i], -1, SQLITE_STATIC);
+	store_bind_scope(s, who);
 	if (store_next(s, &step))
 		total = sqlite3_column_int64(s, 0);
 	if ((rc = store_scan_end(c, s, step, "print jobs", err)))
@@ -359,8 +398,8 @@ enum mc_err store_print_job_add(struct store *st, const struct principal *who,
 	int64_t now = clock_now();
 	sqlite3_stmt *s = store_stmt(
 	    c, "INSERT INTO print_jobs (printer_id, format, kind, ref, title, data, size, sha256,"
-	       " sync, state, next_try_ms, created_by, created_at, updated_at)"
-	       " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+	       " sync, state, next_try_ms, created_by, created_at, updated_at, office_id)"
+	       " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
 	if (s == NULL) {
 		rc = store_sql_error(c, "print job", err);
 		goto fail;
@@ -380,6 +419,8 @@ enum mc_err store_print_job_add(struct store *st, const struct principal *who,
 	sqlite3_bind_text(s, 12, who->actor, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 13, now);
 	sqlite3_bind_int64(s, 14, now);
+	if (job->office_id)
+		sqlite3_bind_int64(s, 15, job->office_id);
 	if ((rc = store_step(c, s, "print job", err)))
 		goto fail;
 	*id = sqlite3_last_insert_rowid(c->db);
@@ -560,16 +601,17 @@ int store_print_recover(struct store *st, struct mc_error *err)
 
 /* Loads what a staff action needs of job id; refuses the ticket of a kiosk
  * print that failed (its number was voided). */
-static enum mc_err print_job_check(struct store_conn *c, int64_t id, char state[12],
-                                   struct mc_error *err)
+static enum mc_err print_job_check(struct store_conn *c, const struct principal *who, int64_t id,
+                                   char state[12], struct mc_error *err)
 {
 	sqlite3_stmt *s =
 	    store_stmt(c, "SELECT j.state, j.kind = 'ticket' AND EXISTS (SELECT 1 FROM tickets t"
 	                  " WHERE t.id = CAST(j.ref AS INTEGER) AND t.outcome = 'voided')"
-	                  " FROM print_jobs j WHERE j.id = ?");
+	                  " FROM print_jobs j WHERE j.id = :id AND " SCOPE_SQL("j.office_id"));
 	if (s == NULL)
 		return store_sql_error(c, "print job", err);
-	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_int64(s, sqlite3_bind_parameter_index(s, ":id"), id);
+	store_bind_scope(s, who);
 	enum mc_err rc = MC_OK;
 	int step;
 	if (store_next(s, &step)) {
@@ -597,7 +639,7 @@ enum mc_err store_print_job_retry(struct store *st, const struct principal *who,
 		return rc;
 	struct store_conn *c = store_write_conn(st);
 	char state[12];
-	if ((rc = print_job_check(c, id, state, err)))
+	if ((rc = print_job_check(c, who, id, state, err)))
 		goto fail;
 	if (strcmp(state, "failed") != 0) {
 		rc = mc_failf(err, MC_ERR_CONFLICT, "job_not_failed",
@@ -623,7 +665,7 @@ enum mc_err store_print_job_retry(struct store *st, const struct principal *who,
 	if ((rc = print_audit(st, who->actor, "print_job", eid, "print_job.retried", json_object(),
 	                      err)))
 		goto fail;
-	if ((rc = print_job_json(c, id, job, err)))
+	if ((rc = print_job_json(c, who, id, job, err)))
 		goto fail;
 	if ((rc = store_commit(st, err))) {
 		json_decref(*job);
@@ -644,14 +686,15 @@ enum mc_err store_print_job_reprint(struct store *st, const struct principal *wh
 	struct store_conn *c = store_write_conn(st);
 	char state[12];
 	int64_t now = clock_now();
-	if ((rc = print_job_check(c, id, state, err)))
+	if ((rc = print_job_check(c, who, id, state, err)))
 		goto fail;
 	/* The bytes are copied inside SQLite: the reprint is byte-identical. */
 	sqlite3_stmt *s = store_stmt(
 	    c, "INSERT INTO print_jobs (printer_id, format, kind, ref, title, data, size, sha256,"
-	       " sync, state, next_try_ms, reprint_of, created_by, created_at, updated_at)"
+	       " sync, state, next_try_ms, reprint_of, created_by, created_at, updated_at,"
+	       " office_id)"
 	       " SELECT printer_id, format, kind, ref, title, data, size, sha256, 0, 'queued',"
-	       " ?1, id, ?2, ?3, ?3 FROM print_jobs WHERE id = ?4");
+	       " ?1, id, ?2, ?3, ?3, office_id FROM print_jobs WHERE id = ?4");
 	if (s == NULL) {
 		rc = store_sql_error(c, "print job", err);
 		goto fail;
@@ -668,7 +711,7 @@ enum mc_err store_print_job_reprint(struct store *st, const struct principal *wh
 	if ((rc = print_audit(st, who->actor, "print_job", eid, "print_job.reprinted",
 	                      json_pack("{s:I}", "reprint_of", (json_int_t)id), err)))
 		goto fail;
-	if ((rc = print_job_json(c, nid, job, err)))
+	if ((rc = print_job_json(c, who, nid, job, err)))
 		goto fail;
 	if ((rc = store_commit(st, err))) {
 		json_decref(*job);
@@ -903,29 +946,35 @@ enum mc_err setup_printer_links(struct store *st, json_t *bundle, struct mc_erro
 	return rc ? rc : print_setup_links(st, bundle, "counters", err);
 }
 
-enum mc_err store_print_ticket_context(struct store *st, const char *group_code,
+enum mc_err store_print_ticket_context(struct store *st, int64_t office, const char *group_code,
                                        const char *priority, json_t **out, struct mc_error *err)
 {
 	struct store_conn *c = store_read_conn(st);
-	char *office_text = store_setting_get(st, "office");
-	json_t *office = office_text ? json_loads(office_text, 0, NULL) : NULL;
-	free(office_text);
-	json_t *ctx = json_pack("{s:s, s:s, s:n, s:O?}", "office",
-	                        json_string_value(json_object_get(office, "name"))
-	                            ? json_string_value(json_object_get(office, "name"))
+	/* The centre's own name heads the ticket; the public address is the
+	 * deployment's (one server for the province: the set-up's
+	 * office.public_url, the only part of that setting still read). */
+	json_t *centre = office ? store_office_json(st, office) : NULL;
+	char *site_text = store_setting_get(st, "office");
+	json_t *site = site_text ? json_loads(site_text, 0, NULL) : NULL;
+	free(site_text);
+	json_t *url = json_object_get(site, "public_url");
+	json_t *ctx = json_pack("{s:s, s:s, s:n, s:O}", "office",
+	                        json_string_value(json_object_get(centre, "name"))
+	                            ? json_string_value(json_object_get(centre, "name"))
 	                            : "",
 	                        "group", group_code, "priority", "public_url",
-	                        json_object_get(office, "public_url"));
-	json_decref(office);
-	if (json_object_get(ctx, "public_url") == NULL)
-		json_object_set_new(ctx, "public_url", json_null());
-	sqlite3_stmt *s = store_stmt(c, "SELECT name FROM service_groups WHERE code = ?");
+	                        json_is_string(url) ? url : json_null());
+	json_decref(centre);
+	json_decref(site);
+	sqlite3_stmt *s = store_stmt(c, "SELECT name FROM service_groups"
+	                                " WHERE coalesce(office_id, 0) = ?2 AND code = ?1");
 	if (s == NULL) {
 		json_decref(ctx);
 		return store_sql_error(c, "ticket context", err);
 	}
 	int step;
 	sqlite3_bind_text(s, 1, group_code, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, office);
 	if (store_next(s, &step))
 		json_object_set_new(ctx, "group", json_string(store_col_text(s, 0)));
 	enum mc_err rc = store_scan_end(c, s, step, "ticket context", err);

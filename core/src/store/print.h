@@ -33,17 +33,19 @@ struct store_printer {
 	char paper[8];  /* "80mm", "58mm", "a5", "a4" */
 	bool is_default;
 	bool active;
+	int64_t office_id; /* its centre (store_printer_by_name only; else 0) */
 };
 
-/* The destination of a device (its own, else the office's default), of a
- * counter (the same rule), or by name. MC_ERR_NOT_FOUND with code
+/* The destination of a device (its own, else its centre's default), of
+ * counter counter_no of hall office (the same rule), or by name as who may
+ * see it (another centre's printer is not found). MC_ERR_NOT_FOUND with code
  * "printer_not_configured" (device, counter) or "printer_not_found" (name). */
 enum mc_err store_printer_for_device(struct store *st, int64_t device_id, struct store_printer *out,
                                      struct mc_error *err);
-enum mc_err store_printer_for_counter(struct store *st, int counter_no, struct store_printer *out,
-                                      struct mc_error *err);
-enum mc_err store_printer_by_name(struct store *st, const char *name, struct store_printer *out,
-                                  struct mc_error *err);
+enum mc_err store_printer_for_counter(struct store *st, int64_t office, int counter_no,
+                                      struct store_printer *out, struct mc_error *err);
+enum mc_err store_printer_by_name(struct store *st, const struct principal *who, const char *name,
+                                  struct store_printer *out, struct mc_error *err);
 enum mc_err store_printer_by_id(struct store *st, int64_t id, struct store_printer *out,
                                 struct mc_error *err);
 
@@ -58,11 +60,12 @@ enum mc_err store_printer_set_default(struct store *st, const struct principal *
  * destinations read before it). */
 enum mc_err store_printers_active(struct store *st, struct store_printer *out, size_t max,
                                   size_t *n, struct mc_error *err);
-/* A page of destinations: *out gets {"items":[…],"total":…} (the caller
- * frees it): name, target, format, paper, default, active, and job counts
- * (queued, failed). On a database error returns it, *out untouched. */
-enum mc_err store_printers_list(struct store *st, int offset, int limit, json_t **out,
-                                struct mc_error *err);
+/* A page of the destinations in who's scope: *out gets
+ * {"items":[…],"total":…} (the caller frees it): name, office (its centre's
+ * code), target, format, paper, default, active, and job counts (queued,
+ * failed). On a database error returns it, *out untouched. */
+enum mc_err store_printers_list(struct store *st, const struct principal *who, int offset,
+                                int limit, json_t **out, struct mc_error *err);
 
 /* A new job. */
 struct store_print_job_new {
@@ -73,7 +76,8 @@ struct store_print_job_new {
 	const char *title;
 	const uint8_t *data;
 	size_t len;
-	bool sync; /* a kiosk waits: starts as "sending", never taken by the worker */
+	bool sync;         /* a kiosk waits: starts as "sending", never taken by the worker */
+	int64_t office_id; /* the centre it prints for (its ticket's, counter's or printer's) */
 };
 /* Adds a job (queued, due now; or sending when sync) in its own transaction.
  * *id gets its id. */
@@ -125,18 +129,22 @@ enum mc_err store_print_job_update(struct store *st, int64_t id, const struct st
  * the printer completed is not printed twice. Returns the jobs recovered. */
 int store_print_recover(struct store *st, struct mc_error *err);
 
-/* The public view of one job (never its bytes) into *out (the caller frees
- * it). MC_ERR_NOT_FOUND ("print_job_not_found") when absent, or a database
- * error; *out untouched on error. */
-enum mc_err store_print_job_json(struct store *st, int64_t id, json_t **out, struct mc_error *err);
-/* A page of jobs, newest first, filtered by state, destination name, kind and
- * ref (each NULL for any): *out gets {"items":[…],"total":N,"offset","limit"}
- * (the caller frees it). On a database error returns it, *out untouched. */
-enum mc_err store_print_jobs_list(struct store *st, const char *state, const char *printer,
-                                  const char *kind, const char *ref, int offset, int limit,
-                                  json_t **out, struct mc_error *err);
+/* The public view of one job (never its bytes; office: its centre's code)
+ * into *out (the caller frees it). MC_ERR_NOT_FOUND ("print_job_not_found")
+ * when absent or outside who's scope, or a database error; *out untouched on
+ * error. */
+enum mc_err store_print_job_json(struct store *st, const struct principal *who, int64_t id,
+                                 json_t **out, struct mc_error *err);
+/* A page of the jobs in who's scope, newest first, filtered by state,
+ * destination name, kind and ref (each NULL for any): *out gets
+ * {"items":[…],"total":N,"offset","limit"} (the caller frees it). On a
+ * database error returns it, *out untouched. */
+enum mc_err store_print_jobs_list(struct store *st, const struct principal *who, const char *state,
+                                  const char *printer, const char *kind, const char *ref,
+                                  int offset, int limit, json_t **out, struct mc_error *err);
 
-/* Staff actions. retry: a failed job back to the queue, due now, attempts
+/* Staff actions on a job in who's scope (another centre's is
+ * print_job_not_found, nothing changes). retry: a failed job back to the queue, due now, attempts
  * from zero (409 job_not_failed otherwise). reprint: a new queued job with
  * the same bytes, destination and format (reprint_of set). Both refuse a
  * ticket the kiosk voided (409 ticket_voided). *job gets the job's view. */
@@ -145,11 +153,11 @@ enum mc_err store_print_job_retry(struct store *st, const struct principal *who,
 enum mc_err store_print_job_reprint(struct store *st, const struct principal *who, int64_t id,
                                     json_t **job, struct mc_error *err);
 
-/* What a printed ticket shows besides the ticket itself: {"office": office
- * name, "group": the group's name, "priority": the priority class's name or
- * null, "public_url": the office's public_url setting or null} into *out (the
+/* What a printed ticket of hall office shows besides the ticket itself:
+ * {"office": the centre's name (offices.name), "group": the group's name, "priority": the priority
+ * class's name or null, "public_url": the office's public_url setting or null} into *out (the
  * caller frees it). On a database error returns it, *out untouched. */
-enum mc_err store_print_ticket_context(struct store *st, const char *group_code,
+enum mc_err store_print_ticket_context(struct store *st, int64_t office, const char *group_code,
                                        const char *priority, json_t **out, struct mc_error *err);
 
 #endif

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "store/office.h"
 #include "store/scan.h"
 #include "store/store_internal.h"
 #include "util/clock.h"
@@ -28,6 +29,7 @@ static const char queue_default_priority_classes[] =
 
 struct counter_row {
 	int64_t id;
+	int64_t office_id; /* the hall the counter stands in */
 	int no;
 	enum counter_state state;
 	int64_t user_id;
@@ -42,14 +44,109 @@ struct ticket_row {
 	int64_t visit_id;
 };
 
-static enum mc_err queue_counter_load(struct store_conn *c, int no, struct counter_row *out,
+/* Binds the named int64 parameter name of s (which must have it). */
+static void queue_bind(sqlite3_stmt *s, const char *name, int64_t v)
+{
+	int i = sqlite3_bind_parameter_index(s, name);
+	ENFORCE(i > 0, "a queue statement has its named parameter");
+	sqlite3_bind_int64(s, i, v);
+}
+
+/* Binds :office of s to hall office (NULL for 0: the rows of a database
+ * whose hall has no office yet, set up before any tree). */
+static void queue_bind_office(sqlite3_stmt *s, int64_t office)
+{
+	int i = sqlite3_bind_parameter_index(s, ":office");
+	ENFORCE(i > 0, "a hall statement has :office");
+	if (office)
+		sqlite3_bind_int64(s, i, office);
+	else
+		sqlite3_bind_null(s, i);
+}
+
+/* The kinds of office that have a hall (docs/province.md). */
+#define QUEUE_HALL_KINDS "('centre','point')"
+
+/* The hall the caller means, read on c (see store_hall_resolve); scope is
+ * who when the choice is limited to who's subtree, NULL when not. */
+static enum mc_err queue_hall(struct store_conn *c, const struct principal *scope,
+                              const struct principal *who, const char *code, int64_t *office,
+                              struct mc_error *err)
+{
+	int step;
+	enum mc_err rc;
+	sqlite3_stmt *s;
+	if (code) {
+		s = store_stmt(c, "SELECT o.id FROM offices o WHERE o.code = :code"
+		                  " AND o.kind IN " QUEUE_HALL_KINDS " AND " SCOPE_SQL("o.id"));
+		if (s == NULL)
+			return store_sql_error(c, "hall", err);
+		sqlite3_bind_text(s, sqlite3_bind_parameter_index(s, ":code"), code, -1,
+		                  SQLITE_STATIC);
+		store_bind_scope(s, scope);
+		int64_t id = store_next(s, &step) ? sqlite3_column_int64(s, 0) : 0;
+		if ((rc = store_scan_end(c, s, step, "hall", err)))
+			return rc;
+		if (id == 0)
+			return mc_failf(err, MC_ERR_NOT_FOUND, "office_not_found",
+			                "Không có trung tâm hoặc điểm tiếp nhận này",
+			                "No centre or reception point '%.40s'", code);
+		*office = id;
+		return MC_OK;
+	}
+	if (who && who->office_id) {
+		s = store_stmt(c, "SELECT id FROM offices WHERE id = :id"
+		                  " AND kind IN " QUEUE_HALL_KINDS);
+		if (s == NULL)
+			return store_sql_error(c, "hall", err);
+		queue_bind(s, ":id", who->office_id);
+		int64_t id = store_next(s, &step) ? sqlite3_column_int64(s, 0) : 0;
+		if ((rc = store_scan_end(c, s, step, "hall", err)))
+			return rc;
+		if (id) {
+			*office = id;
+			return MC_OK;
+		}
+	}
+	s = store_stmt(c, "SELECT o.id FROM offices o WHERE o.kind IN " QUEUE_HALL_KINDS
+	                  " AND " SCOPE_SQL("o.id") " ORDER BY o.id LIMIT 2");
+	if (s == NULL)
+		return store_sql_error(c, "hall", err);
+	store_bind_scope(s, scope);
+	int64_t ids[2] = {0, 0};
+	int n = 0;
+	while (n < 2 && store_next(s, &step))
+		ids[n++] = sqlite3_column_int64(s, 0);
+	if ((rc = store_scan_end(c, s, step, "hall", err)))
+		return rc;
+	if (n > 1)
+		return mc_fail(err, MC_ERR_INVALID, "office_required",
+		               "Có nhiều trung tâm: hãy chọn một trung tâm (office=mã trung tâm)",
+		               "Several centres: name one with office=<centre code>");
+	*office = ids[0]; /* 0: no hall yet (nothing imported) */
+	return MC_OK;
+}
+
+enum mc_err store_hall_resolve(struct store *st, const struct principal *who, const char *code,
+                               bool scoped, int64_t *office, struct mc_error *err)
+{
+	return queue_hall(store_read_conn(st), scoped ? who : NULL, who, code, office, err);
+}
+
+/* Counter no of hall office as who may see it (another centre's is not
+ * found). */
+static enum mc_err queue_counter_load(struct store_conn *c, const struct principal *who,
+                                      int64_t office, int no, struct counter_row *out,
                                       struct mc_error *err)
 {
-	sqlite3_stmt *s = store_stmt(c, "SELECT id, no, state, user_id, priority_streak"
-	                                " FROM counters WHERE no = ?");
+	sqlite3_stmt *s = store_stmt(c, "SELECT id, no, state, user_id, priority_streak, office_id"
+	                                " FROM counters WHERE office_id IS :office AND no = :no"
+	                                " AND " SCOPE_SQL("office_id"));
 	if (s == NULL)
 		return store_sql_error(c, "counter", err);
-	sqlite3_bind_int(s, 1, no);
+	queue_bind_office(s, office);
+	queue_bind(s, ":no", no);
+	store_bind_scope(s, who);
 	enum mc_err rc = MC_OK;
 	int step;
 	if (store_next(s, &step)) {
@@ -58,6 +155,7 @@ static enum mc_err queue_counter_load(struct store_conn *c, int no, struct count
 		counter_state_parse(store_col_text(s, 2), &out->state);
 		out->user_id = sqlite3_column_int64(s, 3);
 		out->priority_streak = sqlite3_column_int(s, 4);
+		out->office_id = sqlite3_column_int64(s, 5);
 	} else if (step == SQLITE_DONE) {
 		rc = mc_failf(err, MC_ERR_NOT_FOUND, "counter_not_found", "Không có quầy này",
 		              "No counter %d", no);
@@ -109,15 +207,15 @@ static enum mc_err queue_serving(struct store_conn *c, int64_t counter_id, struc
 }
 
 /* The public view of a ticket (no personal data: a ticket has none). */
-static json_t *queue_ticket_json(struct store_conn *c, int64_t id)
+static json_t *queue_ticket_json(struct store_conn *c, int64_t id, int64_t *office)
 {
-	sqlite3_stmt *s =
-	    store_stmt(c, "SELECT t.id, t.label, t.number, g.code, sg.code, t.priority, t.state,"
-	                  " t.issued_at, co.no, t.service_day, t.outcome, tc.no, t.queued_at"
-	                  " FROM tickets t JOIN service_groups g ON g.id = t.group_id"
-	                  " JOIN service_groups sg ON sg.id = t.series_group_id"
-	                  " LEFT JOIN counters co ON co.id = t.counter_id"
-	                  " LEFT JOIN counters tc ON tc.id = t.target_counter_id WHERE t.id = ?");
+	sqlite3_stmt *s = store_stmt(
+	    c, "SELECT t.id, t.label, t.number, g.code, sg.code, t.priority, t.state,"
+	       " t.issued_at, co.no, t.service_day, t.outcome, tc.no, t.queued_at,"
+	       " coalesce(t.office_id, 0) FROM tickets t JOIN service_groups g ON g.id = t.group_id"
+	       " JOIN service_groups sg ON sg.id = t.series_group_id"
+	       " LEFT JOIN counters co ON co.id = t.counter_id"
+	       " LEFT JOIN counters tc ON tc.id = t.target_counter_id WHERE t.id = ?");
 	json_t *j = NULL;
 	if (s == NULL)
 		return NULL;
@@ -143,6 +241,7 @@ static json_t *queue_ticket_json(struct store_conn *c, int64_t id)
 		        ? json_null()
 		        : json_integer(sqlite3_column_int(s, 11)),
 		    "queued_at", (json_int_t)sqlite3_column_int64(s, 12));
+		*office = sqlite3_column_int64(s, 13);
 	}
 	sqlite3_reset(s);
 	return j;
@@ -155,7 +254,8 @@ static enum mc_err queue_event(struct store *st, const struct principal *who, in
                                struct mc_error *err)
 {
 	struct store_conn *c = store_write_conn(st);
-	json_t *t = queue_ticket_json(c, ticket_id);
+	int64_t office = 0;
+	json_t *t = queue_ticket_json(c, ticket_id, &office);
 	if (t == NULL) {
 		json_decref(extra);
 		return store_sql_error(c, "ticket view", err);
@@ -170,6 +270,7 @@ static enum mc_err queue_event(struct store *st, const struct principal *who, in
 	json_decref(d);
 	char eid[24];
 	snprintf(eid, sizeof eid, "%lld", (long long)ticket_id);
+	store_event_office(st, office);
 	int64_t ev = store_event_append(st, who->actor, "ticket", eid, action, details, true, err);
 	free(details);
 	if (ev == 0) {
@@ -262,7 +363,7 @@ out:
 	return rc;
 }
 
-enum mc_err store_ticket_issue(struct store *st, const struct principal *who,
+enum mc_err store_ticket_issue(struct store *st, const struct principal *who, int64_t office,
                                const char *group_code, const char *priority, json_t **ticket,
                                struct mc_error *err)
 {
@@ -278,13 +379,20 @@ enum mc_err store_ticket_issue(struct store *st, const struct principal *who,
 	char day[11];
 	clock_office_date(now, day);
 
-	sqlite3_stmt *s = store_stmt(c, "SELECT id, prefix FROM service_groups"
-	                                " WHERE code = ? AND active = 1");
+	/* A group of the issuing hall only: another centre's group of the
+	 * same code is not found. */
+	sqlite3_stmt *s =
+	    store_stmt(c, "SELECT id, prefix FROM service_groups"
+	                  " WHERE office_id IS :office AND code = :code AND active = 1"
+	                  " AND " SCOPE_SQL("office_id"));
 	if (s == NULL) {
 		rc = store_sql_error(c, "group", err);
 		goto fail;
 	}
-	sqlite3_bind_text(s, 1, group_code, -1, SQLITE_STATIC);
+	queue_bind_office(s, office);
+	sqlite3_bind_text(s, sqlite3_bind_parameter_index(s, ":code"), group_code, -1,
+	                  SQLITE_STATIC);
+	store_bind_scope(s, who);
 	int64_t gid = 0;
 	char prefix[16] = "";
 	int gstep;
@@ -319,9 +427,9 @@ enum mc_err store_ticket_issue(struct store *st, const struct principal *who,
 	queue_label(prefix, number, label, sizeof label);
 
 	s = store_stmt(c, "INSERT INTO tickets (service_day, series_group_id, group_id, number,"
-	                  " label, priority, state, issued_at, issued_by, queue_key, queued_at)"
-	                  " VALUES (?,?,?,?,?,?,'waiting',?,?,"
-	                  " (SELECT coalesce(max(queue_key), 0) + 1 FROM tickets),?)");
+	                  " label, priority, state, issued_at, issued_by, queue_key, queued_at,"
+	                  " office_id) VALUES (?,?,?,?,?,?,'waiting',?,?,"
+	                  " (SELECT coalesce(max(queue_key), 0) + 1 FROM tickets),?,?)");
 	if (s == NULL) {
 		rc = store_sql_error(c, "ticket", err);
 		goto fail;
@@ -336,6 +444,8 @@ enum mc_err store_ticket_issue(struct store *st, const struct principal *who,
 	sqlite3_bind_int64(s, 7, now);
 	sqlite3_bind_text(s, 8, who->actor, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 9, now);
+	if (office)
+		sqlite3_bind_int64(s, 10, office);
 	int step = sqlite3_step(s);
 	sqlite3_reset(s);
 	if (step != SQLITE_DONE) {
@@ -370,14 +480,17 @@ fail:
 	return rc;
 }
 
-static enum mc_err queue_ticket_load(struct store_conn *c, int64_t id, struct ticket_row *out,
-                                     int64_t *no_show_at, struct mc_error *err)
+/* Ticket id as who may see it (another centre's is not found). */
+static enum mc_err queue_ticket_load(struct store_conn *c, const struct principal *who, int64_t id,
+                                     struct ticket_row *out, int64_t *no_show_at,
+                                     struct mc_error *err)
 {
 	sqlite3_stmt *s = store_stmt(c, "SELECT state, queued_at, counter_id, no_show_at"
-	                                " FROM tickets WHERE id = ?");
+	                                " FROM tickets WHERE id = :id AND " SCOPE_SQL("office_id"));
 	if (s == NULL)
 		return store_sql_error(c, "ticket", err);
-	sqlite3_bind_int64(s, 1, id);
+	queue_bind(s, ":id", id);
+	store_bind_scope(s, who);
 	enum mc_err rc = MC_OK;
 	int step;
 	if (store_next(s, &step)) {
@@ -423,7 +536,7 @@ enum mc_err store_ticket_void(struct store *st, const struct principal *who, int
 		return rc;
 	struct store_conn *c = store_write_conn(st);
 	struct ticket_row t;
-	rc = queue_ticket_load(c, ticket_id, &t, NULL, err);
+	rc = queue_ticket_load(c, who, ticket_id, &t, NULL, err);
 	if (rc == MC_OK && t.state != TICKET_WAITING)
 		rc = mc_fail(err, MC_ERR_CONFLICT, "ticket_not_waiting", "Phiếu không còn chờ",
 		             "The ticket is no longer waiting");
@@ -444,18 +557,22 @@ enum mc_err store_ticket_void(struct store *st, const struct principal *who, int
 	return store_commit(st, err);
 }
 
-enum mc_err store_ticket_today_by_label(struct store *st, const char *label, int64_t *id,
+enum mc_err store_ticket_today_by_label(struct store *st, const struct principal *who,
+                                        int64_t office, const char *label, int64_t *id,
                                         struct mc_error *err)
 {
 	struct store_conn *c = store_read_conn(st);
 	char today[11];
 	clock_office_date(clock_now(), today);
-	sqlite3_stmt *s = store_stmt(c, "SELECT id FROM tickets WHERE service_day = ? AND label = ?"
-	                                " ORDER BY id DESC LIMIT 1");
+	sqlite3_stmt *s = store_stmt(c, "SELECT id FROM tickets WHERE office_id IS :office"
+	                                " AND service_day = :day AND label = :label"
+	                                " AND " SCOPE_SQL("office_id") " ORDER BY id DESC LIMIT 1");
 	if (s == NULL)
 		return store_sql_error(c, "ticket", err);
-	sqlite3_bind_text(s, 1, today, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, label, -1, SQLITE_STATIC);
+	queue_bind_office(s, office);
+	sqlite3_bind_text(s, sqlite3_bind_parameter_index(s, ":day"), today, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, sqlite3_bind_parameter_index(s, ":label"), label, -1, SQLITE_STATIC);
+	store_bind_scope(s, who);
 	int step;
 	bool found = store_next(s, &step);
 	if (found)
@@ -480,7 +597,7 @@ enum mc_err store_ticket_rejoin(struct store *st, const struct principal *who, i
 	char today[11], day[11];
 	clock_office_date(now, today);
 
-	rc = queue_ticket_load(c, ticket_id, &t, &no_show_at, err);
+	rc = queue_ticket_load(c, who, ticket_id, &t, &no_show_at, err);
 	if (rc)
 		goto fail;
 	clock_office_date(no_show_at, day);
@@ -516,9 +633,10 @@ fail:
 
 /* Loads the counter for an action and checks the actor may use it. */
 static enum mc_err queue_counter_for_action(struct store_conn *c, const struct principal *who,
-                                            int no, struct counter_row *co, struct mc_error *err)
+                                            int64_t office, int no, struct counter_row *co,
+                                            struct mc_error *err)
 {
-	enum mc_err rc = queue_counter_load(c, no, co, err);
+	enum mc_err rc = queue_counter_load(c, who, office, no, co, err);
 	if (rc == MC_OK)
 		rc = queue_counter_check_actor(who, co, err);
 	return rc;
@@ -593,8 +711,9 @@ static enum mc_err queue_end_visit(struct store *st, const struct principal *who
 	                   json_pack("{s:s}", "outcome", visit_outcome_name(outcome)), view, err);
 }
 
-enum mc_err store_counter_call(struct store *st, const struct principal *who, int counter_no,
-                               const char *finish_current, json_t **ticket, struct mc_error *err)
+enum mc_err store_counter_call(struct store *st, const struct principal *who, int64_t office,
+                               int counter_no, const char *finish_current, json_t **ticket,
+                               struct mc_error *err)
 {
 	enum visit_outcome finish_outcome = VISIT_SERVED;
 	if (finish_current && !visit_outcome_parse_finish(finish_current, &finish_outcome))
@@ -613,7 +732,7 @@ enum mc_err store_counter_call(struct store *st, const struct principal *who, in
 	char day[11];
 	clock_office_date(now, day);
 
-	rc = queue_counter_for_action(c, who, counter_no, &co, err);
+	rc = queue_counter_for_action(c, who, office, counter_no, &co, err);
 	if (rc)
 		goto fail;
 	if (co.state != COUNTER_OPEN) {
@@ -666,7 +785,7 @@ enum mc_err store_counter_call(struct store *st, const struct principal *who, in
 	}
 	int64_t tid = cand[pick].ticket_id;
 	struct ticket_row t;
-	rc = queue_ticket_load(c, tid, &t, NULL, err);
+	rc = queue_ticket_load(c, who, tid, &t, NULL, err);
 	if (rc)
 		goto fail;
 	int64_t a1[] = {co.id, tid};
@@ -709,8 +828,8 @@ fail:
 	return rc;
 }
 
-enum mc_err store_counter_recall(struct store *st, const struct principal *who, int counter_no,
-                                 json_t **ticket, struct mc_error *err)
+enum mc_err store_counter_recall(struct store *st, const struct principal *who, int64_t office,
+                                 int counter_no, json_t **ticket, struct mc_error *err)
 {
 	enum mc_err rc = store_begin(st, err);
 	if (rc)
@@ -718,7 +837,7 @@ enum mc_err store_counter_recall(struct store *st, const struct principal *who, 
 	struct store_conn *c = store_write_conn(st);
 	struct counter_row co;
 	struct ticket_row t;
-	rc = queue_counter_for_action(c, who, counter_no, &co, err);
+	rc = queue_counter_for_action(c, who, office, counter_no, &co, err);
 	if (rc == MC_OK)
 		rc = queue_require_serving(c, &co, &t, err);
 	if (rc == MC_OK) {
@@ -737,8 +856,8 @@ enum mc_err store_counter_recall(struct store *st, const struct principal *who, 
 	return store_commit(st, err);
 }
 
-enum mc_err store_counter_no_show(struct store *st, const struct principal *who, int counter_no,
-                                  json_t **ticket, struct mc_error *err)
+enum mc_err store_counter_no_show(struct store *st, const struct principal *who, int64_t office,
+                                  int counter_no, json_t **ticket, struct mc_error *err)
 {
 	enum mc_err rc = store_begin(st, err);
 	if (rc)
@@ -746,7 +865,7 @@ enum mc_err store_counter_no_show(struct store *st, const struct principal *who,
 	struct store_conn *c = store_write_conn(st);
 	struct counter_row co;
 	struct ticket_row t;
-	rc = queue_counter_for_action(c, who, counter_no, &co, err);
+	rc = queue_counter_for_action(c, who, office, counter_no, &co, err);
 	if (rc == MC_OK)
 		rc = queue_require_serving(c, &co, &t, err);
 	if (rc == MC_OK)
@@ -758,8 +877,9 @@ enum mc_err store_counter_no_show(struct store *st, const struct principal *who,
 	return store_commit(st, err);
 }
 
-enum mc_err store_counter_finish(struct store *st, const struct principal *who, int counter_no,
-                                 const char *outcome, json_t **ticket, struct mc_error *err)
+enum mc_err store_counter_finish(struct store *st, const struct principal *who, int64_t office,
+                                 int counter_no, const char *outcome, json_t **ticket,
+                                 struct mc_error *err)
 {
 	enum visit_outcome o = VISIT_SERVED;
 	if (outcome && !visit_outcome_parse_finish(outcome, &o))
@@ -772,7 +892,7 @@ enum mc_err store_counter_finish(struct store *st, const struct principal *who, 
 	struct store_conn *c = store_write_conn(st);
 	struct counter_row co;
 	struct ticket_row t;
-	rc = queue_counter_for_action(c, who, counter_no, &co, err);
+	rc = queue_counter_for_action(c, who, office, counter_no, &co, err);
 	if (rc == MC_OK)
 		rc = queue_require_serving(c, &co, &t, err);
 	if (rc == MC_OK)
@@ -784,9 +904,9 @@ enum mc_err store_counter_finish(struct store *st, const struct principal *who, 
 	return store_commit(st, err);
 }
 
-enum mc_err store_counter_transfer(struct store *st, const struct principal *who, int counter_no,
-                                   const char *to_group, int to_counter, json_t **ticket,
-                                   struct mc_error *err)
+enum mc_err store_counter_transfer(struct store *st, const struct principal *who, int64_t office,
+                                   int counter_no, const char *to_group, int to_counter,
+                                   json_t **ticket, struct mc_error *err)
 {
 	if ((to_group == NULL) == (to_counter <= 0))
 		return mc_fail(err, MC_ERR_INVALID, "invalid_transfer",
@@ -799,13 +919,13 @@ enum mc_err store_counter_transfer(struct store *st, const struct principal *who
 	struct counter_row co, target = {0};
 	struct ticket_row t;
 	int64_t gid = 0;
-	rc = queue_counter_for_action(c, who, counter_no, &co, err);
+	rc = queue_counter_for_action(c, who, office, counter_no, &co, err);
 	if (rc == MC_OK)
 		rc = queue_require_serving(c, &co, &t, err);
 	if (rc)
 		goto fail;
 	if (to_counter > 0) {
-		rc = queue_counter_load(c, to_counter, &target, err);
+		rc = queue_counter_load(c, who, co.office_id, to_counter, &target, err);
 		if (rc)
 			goto fail;
 		if (target.id == co.id) {
@@ -816,12 +936,16 @@ enum mc_err store_counter_transfer(struct store *st, const struct principal *who
 		}
 	} else {
 		sqlite3_stmt *s = store_stmt(c, "SELECT id FROM service_groups"
-		                                " WHERE code = ? AND active = 1");
+		                                " WHERE office_id IS :office AND code = :code"
+		                                " AND active = 1 AND " SCOPE_SQL("office_id"));
 		if (s == NULL) {
 			rc = store_sql_error(c, "group", err);
 			goto fail;
 		}
-		sqlite3_bind_text(s, 1, to_group, -1, SQLITE_STATIC);
+		queue_bind_office(s, co.office_id);
+		sqlite3_bind_text(s, sqlite3_bind_parameter_index(s, ":code"), to_group, -1,
+		                  SQLITE_STATIC);
+		store_bind_scope(s, who);
 		int step;
 		if (store_next(s, &step))
 			gid = sqlite3_column_int64(s, 0);
@@ -867,8 +991,9 @@ fail:
 	return rc;
 }
 
-enum mc_err store_counter_set_state(struct store *st, const struct principal *who, int counter_no,
-                                    const char *state, json_t **counter, struct mc_error *err)
+enum mc_err store_counter_set_state(struct store *st, const struct principal *who, int64_t office,
+                                    int counter_no, const char *state, json_t **counter,
+                                    struct mc_error *err)
 {
 	enum counter_state want;
 	if (!counter_state_parse(state, &want))
@@ -882,7 +1007,7 @@ enum mc_err store_counter_set_state(struct store *st, const struct principal *wh
 	struct counter_row co;
 	struct ticket_row t;
 	bool busy = false;
-	rc = queue_counter_load(c, counter_no, &co, err);
+	rc = queue_counter_load(c, who, office, counter_no, &co, err);
 	if (rc)
 		goto fail;
 	/* Opening a counter makes it the clerk's own; another clerk cannot take
@@ -930,6 +1055,7 @@ enum mc_err store_counter_set_state(struct store *st, const struct principal *wh
 	json_decref(d);
 	char eid[16];
 	snprintf(eid, sizeof eid, "%d", counter_no);
+	store_event_office(st, co.office_id);
 	int64_t ev =
 	    store_event_append(st, who->actor, "counter", eid, "counter.state", details, true, err);
 	free(details);
@@ -949,6 +1075,19 @@ fail:
 	return rc;
 }
 
+/* {code, name, address, hours} of office, or null (none, or a read error). */
+static json_t *queue_office_brief(struct store *st, int64_t office)
+{
+	json_t *o = office ? store_office_json(st, office) : NULL;
+	if (o == NULL)
+		return json_null();
+	json_t *b = json_pack("{s:O, s:O, s:O, s:O}", "code", json_object_get(o, "code"), "name",
+	                      json_object_get(o, "name"), "address", json_object_get(o, "address"),
+	                      "hours", json_object_get(o, "hours"));
+	json_decref(o);
+	return b ? b : json_null();
+}
+
 /* The one answer for a ticket that is not one of today's. */
 static enum mc_err queue_ticket_not_found(struct mc_error *err)
 {
@@ -964,7 +1103,7 @@ enum mc_err store_ticket_public(struct store *st, int64_t id, int64_t now, json_
 	clock_office_date(now, today);
 	sqlite3_stmt *s = store_stmt(
 	    c, "SELECT t.label, g.code, g.name, g.name_en, t.state, t.priority IS NOT NULL,"
-	       " co.no, t.queue_key, t.group_id, t.outcome FROM tickets t"
+	       " co.no, t.queue_key, t.group_id, t.outcome, coalesce(t.office_id, 0) FROM tickets t"
 	       " JOIN service_groups g ON g.id = t.group_id"
 	       " LEFT JOIN counters co ON co.id = t.counter_id"
 	       " WHERE t.id = ? AND t.service_day = ?");
@@ -973,7 +1112,7 @@ enum mc_err store_ticket_public(struct store *st, int64_t id, int64_t now, json_
 	sqlite3_bind_int64(s, 1, id);
 	sqlite3_bind_text(s, 2, today, -1, SQLITE_STATIC);
 	json_t *v = NULL;
-	int64_t gid = 0;
+	int64_t gid = 0, office = 0;
 	bool priority = false, waiting = false;
 	int step;
 	enum mc_err rc;
@@ -981,6 +1120,7 @@ enum mc_err store_ticket_public(struct store *st, int64_t id, int64_t now, json_
 		priority = sqlite3_column_int(s, 5) != 0;
 		waiting = strcmp(store_col_text(s, 4), "waiting") == 0;
 		gid = sqlite3_column_int64(s, 8);
+		office = sqlite3_column_int64(s, 10);
 		v = json_pack("{s:s, s:s, s:s, s:s, s:s, s:b, s:o, s:o}", "label",
 		              store_col_text(s, 0), "group", store_col_text(s, 1), "group_name",
 		              store_col_text(s, 2), "group_name_en", store_col_text(s, 3), "state",
@@ -999,6 +1139,8 @@ enum mc_err store_ticket_public(struct store *st, int64_t id, int64_t now, json_
 		rc = queue_ticket_not_found(err);
 		goto out;
 	}
+	/* The ticket's own centre: its name on the citizen's page. */
+	json_object_set_new(v, "office", queue_office_brief(st, office));
 	if (!waiting) {
 		*out = v;
 		return MC_OK;

@@ -11,50 +11,68 @@
 #include "domain/queue.h"
 #include "store/store.h"
 
-/* Issues the next number of the group's series for today. The view also
- * carries people_ahead (at most 999, meaning "999 or more") and wait. priority
- * is a
- * configured priority class code (see setting "priority_classes") or NULL. */
-enum mc_err store_ticket_issue(struct store *st, const struct principal *who,
+/* The hall (a centre or a reception point, docs/province.md) a request
+ * means, into *office: the one whose code is code (when not NULL; with
+ * scoped, only inside who's subtree: MC_ERR_NOT_FOUND office_not_found
+ * otherwise, as for an unknown code), else who's own office when it is a
+ * hall, else the only hall in who's subtree (scoped) or in the province;
+ * MC_ERR_INVALID office_required when there are several, 0 when there is
+ * none yet. who may be NULL (anonymous). On error *office is untouched. */
+enum mc_err store_hall_resolve(struct store *st, const struct principal *who, const char *code,
+                               bool scoped, int64_t *office, struct mc_error *err);
+
+/* Issues the next number of the group's series for today, in a group of
+ * hall office (another centre's group is group_not_found, 404): numbering is
+ * per hall, per group, per day. The view also carries people_ahead (at most
+ * 999, meaning "999 or more") and wait. priority is a configured priority
+ * class code (see setting "priority_classes") or NULL. */
+enum mc_err store_ticket_issue(struct store *st, const struct principal *who, int64_t office,
                                const char *group_code, const char *priority, json_t **ticket,
                                struct mc_error *err);
 /* Takes a just-issued ticket out of the line because its print failed: the
  * number stays used (numbering stays gap-free) but it is not waiting. */
 enum mc_err store_ticket_void(struct store *st, const struct principal *who, int64_t ticket_id,
                               const char *reason, struct mc_error *err);
-/* The id of today's ticket numbered label ("A003") into *id. Returns MC_OK,
- * MC_ERR_NOT_FOUND ticket_not_found, or the database error (err filled). */
-enum mc_err store_ticket_today_by_label(struct store *st, const char *label, int64_t *id,
+/* The id of today's ticket numbered label ("A003") at hall office, as who
+ * may see it, into *id. Returns MC_OK, MC_ERR_NOT_FOUND ticket_not_found, or
+ * the database error (err filled). */
+enum mc_err store_ticket_today_by_label(struct store *st, const struct principal *who,
+                                        int64_t office, const char *label, int64_t *id,
                                         struct mc_error *err);
 /* Puts a no-show ticket back at the end of its line, within the rejoin window. */
 enum mc_err store_ticket_rejoin(struct store *st, const struct principal *who, int64_t ticket_id,
                                 json_t **ticket, struct mc_error *err);
 
-/* Counter actions. finish_current (call only): when not NULL, the ticket now
- * at the counter is first finished with that outcome. */
-enum mc_err store_counter_call(struct store *st, const struct principal *who, int counter_no,
-                               const char *finish_current, json_t **ticket, struct mc_error *err);
-enum mc_err store_counter_recall(struct store *st, const struct principal *who, int counter_no,
-                                 json_t **ticket, struct mc_error *err);
-enum mc_err store_counter_no_show(struct store *st, const struct principal *who, int counter_no,
-                                  json_t **ticket, struct mc_error *err);
+/* Counter actions on counter counter_no of hall office (store_hall_resolve).
+ * Every ticket, counter and group is looked up inside who's scope: another
+ * centre's is not found (404), and nothing changes. finish_current (call only): when not NULL, the
+ * ticket now at the counter is first finished with that outcome. */
+enum mc_err store_counter_call(struct store *st, const struct principal *who, int64_t office,
+                               int counter_no, const char *finish_current, json_t **ticket,
+                               struct mc_error *err);
+enum mc_err store_counter_recall(struct store *st, const struct principal *who, int64_t office,
+                                 int counter_no, json_t **ticket, struct mc_error *err);
+enum mc_err store_counter_no_show(struct store *st, const struct principal *who, int64_t office,
+                                  int counter_no, json_t **ticket, struct mc_error *err);
 /* Exactly one of to_group (a group code) or to_counter (> 0) is given. */
-enum mc_err store_counter_transfer(struct store *st, const struct principal *who, int counter_no,
-                                   const char *to_group, int to_counter, json_t **ticket,
-                                   struct mc_error *err);
-enum mc_err store_counter_finish(struct store *st, const struct principal *who, int counter_no,
-                                 const char *outcome, json_t **ticket, struct mc_error *err);
-enum mc_err store_counter_set_state(struct store *st, const struct principal *who, int counter_no,
-                                    const char *state, json_t **counter, struct mc_error *err);
-
-/* The whole queue as the board, kiosk and clients see it: office, groups with
- * waiting counts and wait ranges, counters with the ticket being served, the
- * next tickets and the last calls. No personal data. *out gets newly
- * allocated text (the caller frees it) and *event_id (when not NULL) the id
- * of the last stream event it includes. On a database error returns it (err
- * filled, logged) and touches neither. */
-enum mc_err store_queue_snapshot(struct store *st, int64_t now, char **out, int64_t *event_id,
+enum mc_err store_counter_transfer(struct store *st, const struct principal *who, int64_t office,
+                                   int counter_no, const char *to_group, int to_counter,
+                                   json_t **ticket, struct mc_error *err);
+enum mc_err store_counter_finish(struct store *st, const struct principal *who, int64_t office,
+                                 int counter_no, const char *outcome, json_t **ticket,
                                  struct mc_error *err);
+enum mc_err store_counter_set_state(struct store *st, const struct principal *who, int64_t office,
+                                    int counter_no, const char *state, json_t **counter,
+                                    struct mc_error *err);
+
+/* The queue of hall office as the board, kiosk and clients see it: the
+ * office (code, name, address, hours), its groups with waiting counts and wait ranges, counters
+ * with the ticket being served, the next tickets and the last calls. No personal data. *out gets
+ * newly allocated text (the caller frees it) and *event_id (when not NULL) the id of the last
+ * stream event it includes. On a database error returns it (err filled, logged) and touches
+ * neither. */
+enum mc_err store_queue_snapshot(struct store *st, int64_t office, int64_t now, char **out,
+                                 int64_t *event_id, struct mc_error *err);
 
 /* Metrics: counts of today's tickets by group and outcome, and waiting now.
  * Appends Prometheus text to *out (a struct strbuf). On a database error
@@ -64,8 +82,9 @@ enum mc_err store_queue_metrics(struct store *st, int64_t now, struct strbuf *ou
                                 struct mc_error *err);
 
 /* A citizen's view of one of today's tickets (the QR code on the ticket
- * opens /queue?t=ID): label, group, state, the counter calling it, and while
- * it waits the people ahead and the wait range, into *out (the caller frees
+ * opens /queue?t=ID): label, group, its centre (office: code, name, address,
+ * hours), state, the counter calling it, and while it waits the people ahead
+ * (of its own centre's line) and the wait range, into *out (the caller frees
  * it). MC_ERR_NOT_FOUND ("ticket_not_found") when there is no such ticket
  * today, or a database error; *out untouched on error. No personal data: a
  * ticket has none. */

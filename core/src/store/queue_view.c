@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "store/office.h"
 #include "store/queue.h"
 #include "store/scan.h"
 #include "store/store_internal.h"
@@ -25,19 +26,41 @@ static json_t *view_find_by_id(json_t *arr, int64_t id)
 	return NULL;
 }
 
-/* The active groups with waiting counts, next labels and wait ranges into
- * *out (a new array); a database error otherwise (err filled, *out
- * untouched). */
-static enum mc_err view_groups(struct store_conn *c, const char *day, int64_t now,
+/* Binds :day of s (which must have it) to day (static text). */
+static void view_bind_day(sqlite3_stmt *s, const char *day)
+{
+	int i = sqlite3_bind_parameter_index(s, ":day");
+	ENFORCE(i > 0, "a hall view statement has :day");
+	sqlite3_bind_text(s, i, day, -1, SQLITE_STATIC);
+}
+
+/* Binds :office of s (which must have it) to hall office, NULL for 0 (a
+ * hall set up before any office tree). */
+static void view_bind_office(sqlite3_stmt *s, int64_t office)
+{
+	int i = sqlite3_bind_parameter_index(s, ":office");
+	ENFORCE(i > 0, "a hall view statement has :office");
+	if (office)
+		sqlite3_bind_int64(s, i, office);
+	else
+		sqlite3_bind_null(s, i);
+}
+
+/* The active groups of hall office with waiting counts, next labels and
+ * wait ranges into *out (a new array); a database error otherwise (err
+ * filled, *out untouched). */
+static enum mc_err view_groups(struct store_conn *c, int64_t office, const char *day, int64_t now,
                                int64_t service_seconds, json_t **out, struct mc_error *err)
 {
 	json_t *groups = json_array();
 	enum mc_err rc;
 	int step;
-	sqlite3_stmt *s = store_stmt(c, "SELECT id, code, prefix, name, name_en FROM service_groups"
-	                                " WHERE active = 1 ORDER BY sort, id");
+	sqlite3_stmt *s =
+	    store_stmt(c, "SELECT id, code, prefix, name, name_en FROM service_groups"
+	                  " WHERE office_id IS :office AND active = 1 ORDER BY sort, id");
 	if (s == NULL)
 		goto sql_fail;
+	view_bind_office(s, office);
 	while (store_next(s, &step))
 		json_array_append_new(
 		    groups, json_pack("{s:I, s:s, s:s, s:s, s:s, s:i, s:i, s:i, s:I, s:I, s:[]}",
@@ -50,11 +73,12 @@ static enum mc_err view_groups(struct store_conn *c, const char *day, int64_t no
 		goto fail;
 
 	s = store_stmt(c, "SELECT group_id, count(*), sum(priority IS NOT NULL), min(queued_at)"
-	                  " FROM tickets WHERE state = 'waiting' AND service_day = ?"
-	                  " GROUP BY group_id");
+	                  " FROM tickets WHERE office_id IS :office AND state = 'waiting'"
+	                  " AND service_day = :day GROUP BY group_id");
 	if (s == NULL)
 		goto sql_fail;
-	sqlite3_bind_text(s, 1, day, -1, SQLITE_STATIC);
+	view_bind_day(s, day);
+	view_bind_office(s, office);
 	while (store_next(s, &step)) {
 		json_t *g = view_find_by_id(groups, sqlite3_column_int64(s, 0));
 		if (g == NULL)
@@ -67,9 +91,10 @@ static enum mc_err view_groups(struct store_conn *c, const char *day, int64_t no
 		goto fail;
 	s = store_stmt(c, "SELECT cg.group_id, count(*) FROM counter_groups cg"
 	                  " JOIN counters co ON co.id = cg.counter_id WHERE co.state = 'open'"
-	                  " GROUP BY cg.group_id");
+	                  " AND co.office_id IS :office GROUP BY cg.group_id");
 	if (s == NULL)
 		goto sql_fail;
+	view_bind_office(s, office);
 	while (store_next(s, &step)) {
 		json_t *g = view_find_by_id(groups, sqlite3_column_int64(s, 0));
 		if (g)
@@ -80,13 +105,14 @@ static enum mc_err view_groups(struct store_conn *c, const char *day, int64_t no
 		goto fail;
 	/* The wait of the last ticket called today in each group (bare column
 	 * with max(): the row holding the latest call). */
-	s = store_stmt(c,
-	               "SELECT t.group_id, v.first_called_at - v.queued_at,"
-	               " max(v.first_called_at) FROM visits v JOIN tickets t ON t.id = v.ticket_id"
-	               " WHERE t.service_day = ? GROUP BY t.group_id");
+	s = store_stmt(
+	    c, "SELECT t.group_id, v.first_called_at - v.queued_at,"
+	       " max(v.first_called_at) FROM visits v JOIN tickets t ON t.id = v.ticket_id"
+	       " WHERE t.office_id IS :office AND t.service_day = :day GROUP BY t.group_id");
 	if (s == NULL)
 		goto sql_fail;
-	sqlite3_bind_text(s, 1, day, -1, SQLITE_STATIC);
+	view_bind_day(s, day);
+	view_bind_office(s, office);
 	while (store_next(s, &step)) {
 		json_t *g = view_find_by_id(groups, sqlite3_column_int64(s, 0));
 		if (g)
@@ -94,12 +120,13 @@ static enum mc_err view_groups(struct store_conn *c, const char *day, int64_t no
 	}
 	if ((rc = store_scan_end(c, s, step, "queue view", err)))
 		goto fail;
-	s = store_stmt(c,
-	               "SELECT group_id, label FROM tickets WHERE state = 'waiting'"
-	               " AND service_day = ? ORDER BY group_id, priority IS NULL, queue_key, id");
+	s = store_stmt(c, "SELECT group_id, label FROM tickets WHERE office_id IS :office"
+	                  " AND state = 'waiting' AND service_day = :day"
+	                  " ORDER BY group_id, priority IS NULL, queue_key, id");
 	if (s == NULL)
 		goto sql_fail;
-	sqlite3_bind_text(s, 1, day, -1, SQLITE_STATIC);
+	view_bind_day(s, day);
+	view_bind_office(s, office);
 	while (store_next(s, &step)) {
 		json_t *g = view_find_by_id(groups, sqlite3_column_int64(s, 0));
 		json_t *next = g ? json_object_get(g, "next") : NULL;
@@ -189,16 +216,20 @@ void queue_group_wait_set(json_t *obj, struct store_conn *c, int64_t gid, const 
 	queue_wait_set(obj, &r);
 }
 
-/* The counters with their groups and the ticket each serves into *out (a
- * new array); a database error otherwise (err filled, *out untouched). */
-static enum mc_err view_counters(struct store_conn *c, json_t **out, struct mc_error *err)
+/* The counters of hall office with their groups and the ticket each serves
+ * into *out (a new array); a database error otherwise (err filled, *out
+ * untouched). */
+static enum mc_err view_counters(struct store_conn *c, int64_t office, json_t **out,
+                                 struct mc_error *err)
 {
 	json_t *counters = json_array();
 	enum mc_err rc;
 	int step;
-	sqlite3_stmt *s = store_stmt(c, "SELECT id, no, name, state FROM counters ORDER BY no");
+	sqlite3_stmt *s = store_stmt(c, "SELECT id, no, name, state FROM counters"
+	                                " WHERE office_id IS :office ORDER BY no");
 	if (s == NULL)
 		goto sql_fail;
+	view_bind_office(s, office);
 	while (store_next(s, &step))
 		json_array_append_new(
 		    counters, json_pack("{s:I, s:i, s:s, s:s, s:[], s:n}", "_id",
@@ -208,9 +239,11 @@ static enum mc_err view_counters(struct store_conn *c, json_t **out, struct mc_e
 	if ((rc = store_scan_end(c, s, step, "queue view", err)))
 		goto fail;
 	s = store_stmt(c, "SELECT cg.counter_id, g.code FROM counter_groups cg"
-	                  " JOIN service_groups g ON g.id = cg.group_id ORDER BY g.sort, g.id");
+	                  " JOIN service_groups g ON g.id = cg.group_id"
+	                  " WHERE g.office_id IS :office ORDER BY g.sort, g.id");
 	if (s == NULL)
 		goto sql_fail;
+	view_bind_office(s, office);
 	while (store_next(s, &step)) {
 		json_t *co = view_find_by_id(counters, sqlite3_column_int64(s, 0));
 		if (co)
@@ -223,9 +256,10 @@ static enum mc_err view_counters(struct store_conn *c, json_t **out, struct mc_e
 	    c, "SELECT t.counter_id, t.id, t.label, g.code, v.called_at, v.recalls,"
 	       " t.priority IS NOT NULL FROM tickets t JOIN service_groups g ON g.id = t.group_id"
 	       " JOIN visits v ON v.ticket_id = t.id AND v.finished_at IS NULL"
-	       " WHERE t.state = 'called'");
+	       " WHERE t.office_id IS :office AND t.state = 'called'");
 	if (s == NULL)
 		goto sql_fail;
+	view_bind_office(s, office);
 	while (store_next(s, &step)) {
 		json_t *co = view_find_by_id(counters, sqlite3_column_int64(s, 0));
 		if (co == NULL)
@@ -253,22 +287,23 @@ fail:
 	return rc;
 }
 
-/* Today's last calls, newest first, into *out (a new array); a database
- * error otherwise (err filled, *out untouched). */
-static enum mc_err view_recent_calls(struct store_conn *c, const char *day, json_t **out,
-                                     struct mc_error *err)
+/* Today's last calls at hall office, newest first, into *out (a new array);
+ * a database error otherwise (err filled, *out untouched). */
+static enum mc_err view_recent_calls(struct store_conn *c, int64_t office, const char *day,
+                                     json_t **out, struct mc_error *err)
 {
 	sqlite3_stmt *s =
 	    store_stmt(c, "SELECT t.label, co.no, v.called_at, v.recalls FROM visits v"
 	                  " JOIN tickets t ON t.id = v.ticket_id"
 	                  " JOIN counters co ON co.id = v.counter_id"
-	                  " WHERE t.service_day = ? ORDER BY v.called_at DESC, v.id DESC"
-	                  " LIMIT 10");
+	                  " WHERE t.office_id IS :office AND t.service_day = :day"
+	                  " ORDER BY v.called_at DESC, v.id DESC LIMIT 10");
 	if (s == NULL)
 		return store_sql_error(c, "queue view", err);
 	json_t *calls = json_array();
 	int step;
-	sqlite3_bind_text(s, 1, day, -1, SQLITE_STATIC);
+	view_bind_day(s, day);
+	view_bind_office(s, office);
 	while (store_next(s, &step))
 		json_array_append_new(calls, json_pack("{s:s, s:i, s:I, s:i}", "label",
 		                                       store_col_text(s, 0), "counter",
@@ -283,16 +318,8 @@ static enum mc_err view_recent_calls(struct store_conn *c, const char *day, json
 	return rc;
 }
 
-static json_t *view_setting_json(struct store *st, const char *key, const char *fallback)
-{
-	char *v = store_setting_get(st, key);
-	json_t *j = json_loads(v ? v : fallback, JSON_DECODE_ANY, NULL);
-	free(v);
-	return j ? j : json_null();
-}
-
-enum mc_err store_queue_snapshot(struct store *st, int64_t now, char **out, int64_t *event_id,
-                                 struct mc_error *err)
+enum mc_err store_queue_snapshot(struct store *st, int64_t office, int64_t now, char **out,
+                                 int64_t *event_id, struct mc_error *err)
 {
 	struct store_conn *c = store_read_conn(st);
 	char day[11];
@@ -314,15 +341,17 @@ enum mc_err store_queue_snapshot(struct store *st, int64_t now, char **out, int6
 	if ((rc = store_scan_end(c, s, step, "queue snapshot", err)))
 		goto out;
 	int64_t service_seconds = store_setting_int(st, "default_service_minutes", 6) * 60;
-	if ((rc = view_groups(c, day, now, service_seconds, &groups, err)) ||
-	    (rc = view_counters(c, &counters, err)) ||
-	    (rc = view_recent_calls(c, day, &calls, err)))
+	if ((rc = view_groups(c, office, day, now, service_seconds, &groups, err)) ||
+	    (rc = view_counters(c, office, &counters, err)) ||
+	    (rc = view_recent_calls(c, office, day, &calls, err)))
 		goto out;
-	json_t *snap = json_pack("{s:I, s:I, s:s, s:o, s:o, s:O, s:O, s:O}", "event_id",
-	                         (json_int_t)last_event, "at", (json_int_t)now, "service_day", day,
-	                         "office", view_setting_json(st, "office", "{}"),
-	                         "priority_classes", queue_priority_classes(st), "groups", groups,
-	                         "counters", counters, "recent_calls", calls);
+	/* The hall's own name and address head the board and the kiosk. */
+	json_t *o = office ? store_office_json(st, office) : NULL;
+	json_t *snap =
+	    json_pack("{s:I, s:I, s:s, s:o, s:o, s:O, s:O, s:O}", "event_id",
+	              (json_int_t)last_event, "at", (json_int_t)now, "service_day", day, "office",
+	              o ? o : json_object(), "priority_classes", queue_priority_classes(st),
+	              "groups", groups, "counters", counters, "recent_calls", calls);
 	size_t i;
 	json_t *g;
 	json_array_foreach(json_object_get(snap, "groups"), i, g) json_object_del(g, "_id");

@@ -449,6 +449,7 @@ static void store_pending_clear(struct store *st)
 		free(st->pending[i].details);
 	}
 	st->pending_len = 0;
+	st->event_office = 0;
 }
 
 enum mc_err store_begin(struct store *st, struct mc_error *err)
@@ -543,6 +544,8 @@ int64_t store_event_append(struct store *st, const char *actor, const char *enti
 	char hash[65];
 	int64_t id = 1;
 	int64_t at = clock_now();
+	int64_t office = st->event_office;
+	st->event_office = 0;
 
 	sqlite3_stmt *s = store_stmt(c, "SELECT id, hash FROM events ORDER BY id DESC LIMIT 1");
 	if (s == NULL)
@@ -555,7 +558,7 @@ int64_t store_event_append(struct store *st, const char *actor, const char *enti
 	store_event_hash(prev, id, at, actor, entity, entity_id, action, details, hash);
 
 	s = store_stmt(c, "INSERT INTO events (id, at, actor, entity, entity_id, action, details,"
-	                  " stream, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?)");
+	                  " stream, prev_hash, hash, office_id) VALUES (?,?,?,?,?,?,?,?,?,?,?)");
 	if (s == NULL)
 		return store_sql_error(c, "append event", err), 0;
 	sqlite3_bind_int64(s, 1, id);
@@ -568,6 +571,8 @@ int64_t store_event_append(struct store *st, const char *actor, const char *enti
 	sqlite3_bind_int(s, 8, stream);
 	sqlite3_bind_text(s, 9, prev, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 10, hash, -1, SQLITE_STATIC);
+	if (office)
+		sqlite3_bind_int64(s, 11, office);
 	int rc = sqlite3_step(s);
 	sqlite3_reset(s);
 	if (rc != SQLITE_DONE)
@@ -586,8 +591,16 @@ int64_t store_event_append(struct store *st, const char *actor, const char *enti
 	                             .entity = p->entity,
 	                             .action = p->action,
 	                             .details = p->details,
-	                             .stream = stream};
+	                             .stream = stream,
+	                             .office_id = office};
 	return id;
+}
+
+void store_event_office(struct store *st, int64_t office_id)
+{
+	ENFORCE(store_in_my_transaction(st),
+	        "store_event_office outside the caller's write transaction");
+	st->event_office = office_id;
 }
 
 char *store_setting_get(struct store *st, const char *key)

@@ -30,6 +30,7 @@ struct store_event {
 	const char *action;
 	const char *details; /* JSON object text */
 	bool stream;         /* published on the live queue stream */
+	int64_t office_id;   /* the hall the change belongs to (store_event_office), 0 none */
 };
 
 /* Called after every successful outermost commit that appended events, while

@@ -62,6 +62,7 @@ struct store {
 	bool doomed;                   /* a rollback happened inside the transaction */
 	struct pending_event *pending; /* events of the open transaction */
 	size_t pending_len, pending_cap;
+	int64_t event_office; /* office of the next event appended (store_event_office) */
 	/* Set once by store_set_commit_hook before any thread writes; called under
 	 * write_lock, after the outermost commit (depth 0: the hook may read,
 	 * through a reader, but never write). */
@@ -103,6 +104,13 @@ enum mc_err store_step(struct store_conn *c, sqlite3_stmt *s, const char *what,
                        struct mc_error *err);
 /* Column text that is never NULL (empty string instead). */
 const char *store_col_text(sqlite3_stmt *s, int col);
+
+/* The office (a centre's hall) the next event appended in the caller's write
+ * transaction belongs to: store_event_append records it in events.office_id
+ * (not part of the hash) and in the store_event the commit hook gets, then
+ * forgets it (so one call covers one event). The live stream delivers an
+ * event only to the streams of its office. Call under the writer lock. */
+void store_event_office(struct store *st, int64_t office_id);
 
 /* Scopes (docs/province.md, "Scopes"). A query that reads or changes rows
  * that belong to a place tests the caller's scope in its own WHERE clause,
