@@ -62,7 +62,10 @@ test('GET /api/v1/public/offices lists the centres for citizens, without a login
   assert.equal(r.status, 200, r.text);
   assert.deepEqual(r.json.items.map((o) => o.code), [CENTRE_A, CENTRE_B]);
   assert.equal(r.json.total, 2);
-  assert.deepEqual(r.json.items[1], {
+  const { open_now: open, today, ...b } = r.json.items[1];
+  assert.equal(typeof open, 'boolean');
+  assert.ok(Array.isArray(today.sessions), 'today\'s sessions (docs/calendar.md)');
+  assert.deepEqual(b, {
     code: CENTRE_B, name: 'Trung tâm Phục vụ hành chính công xã Lao Bảo', kind: 'centre',
     address: 'Lao Bảo, Quảng Trị', hours: 'Thứ Hai – Thứ Sáu, 7:30–11:30, 13:30–17:00',
     phone: null, parent: 'UB-LB', parent_name: 'UBND xã Lao Bảo',

@@ -135,12 +135,30 @@ void route_calendar_day_delete(struct api *api, struct http_request *r)
 		                json_pack("{s:s, s:b}", "date", r->params[0], "deleted", 1));
 }
 
+/* ?office=<code> of the config routes: NULL when absent; false (answered
+ * 400) when malformed. */
+static bool cal_office_arg(struct http_request *r, const char **office)
+{
+	*office = http_query(r, "office");
+	if (*office && ((*office)[0] == '\0' || strlen(*office) > 64)) {
+		http_reply_fail(r, MC_ERR_INVALID, "invalid_filter", "Mã đơn vị không hợp lệ",
+		                "office is an office code of 1-64 bytes");
+		return false;
+	}
+	return true;
+}
+
 void route_calendar_config_get(struct api *api, struct http_request *r)
 {
 	json_t *cfg = NULL;
 	struct mc_error err;
+	const char *office;
 
-	if (store_calendar_config(api->st, &cfg, &err) != MC_OK)
+	if (!cal_office_arg(r, &office))
+		return;
+	enum mc_err rc = office ? store_calendar_config_office(api->st, &r->who, office, &cfg, &err)
+	                        : store_calendar_config(api->st, &cfg, &err);
+	if (rc != MC_OK)
 		http_reply_error(r, &err);
 	else
 		http_reply_json(r, 200, cfg);
@@ -149,11 +167,17 @@ void route_calendar_config_get(struct api *api, struct http_request *r)
 void route_calendar_config_put(struct api *api, struct http_request *r)
 {
 	struct mc_error err;
-	json_t *body = http_body_object(r);
+	const char *office;
 
+	if (!cal_office_arg(r, &office))
+		return;
+	json_t *body = http_body_object(r);
 	if (body == NULL)
 		return;
-	if (store_calendar_set_config(api->st, &r->who, body, &err) != MC_OK)
+	enum mc_err rc =
+	    office ? store_calendar_set_config_office(api->st, &r->who, office, body, &err)
+	           : store_calendar_set_config(api->st, &r->who, body, &err);
+	if (rc != MC_OK)
 		http_reply_error(r, &err);
 	else
 		route_calendar_config_get(api, r);

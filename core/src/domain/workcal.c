@@ -385,6 +385,26 @@ int workcal_entries(const struct workcal *cal, int y, struct workcal_entry *out,
 	return n;
 }
 
+bool workcal_named_day(const struct workcal *cal, int y, int m, int d, struct workcal_entry *out)
+{
+	if (!civil_date_valid(y, m, d))
+		return false;
+	int day = civil_days_from_ymd(y, m, d);
+	if (!workcal__in_table(cal, day))
+		return false;
+	int i = workcal__lower_bound(cal, day);
+	if (i >= cal->n_entries || cal->entries[i].day != day)
+		return false;
+	const struct workcal__entry *e = &cal->entries[i];
+	out->year = y;
+	out->month = m;
+	out->day = d;
+	out->kind = (enum workcal_day_kind)e->kind;
+	out->source = (enum workcal_source)e->source;
+	memcpy(out->name, e->name, sizeof(out->name));
+	return true;
+}
+
 int workcal_day_seconds(const struct workcal *cal)
 {
 	return cal->day_seconds;

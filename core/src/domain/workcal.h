@@ -160,6 +160,11 @@ bool workcal_is_working_day(const struct workcal *cal, int y, int m, int d);
  * covered. */
 int workcal_entries(const struct workcal *cal, int y, struct workcal_entry *out, int max);
 
+/* The named day (holiday, nghỉ bù, make-up working day, an override) at the
+ * local date y-m-d into *out: true when there is one, false when the date
+ * is an ordinary day of the weekly pattern, invalid or out of range. */
+bool workcal_named_day(const struct workcal *cal, int y, int m, int d, struct workcal_entry *out);
+
 /* Working seconds in one full working day (27000 = 7.5 h by default). */
 int workcal_day_seconds(const struct workcal *cal);
 

@@ -819,3 +819,368 @@ int64_t store_calendar_day_seconds(struct store *st)
 	cal_cache_release();
 	return secs;
 }
+
+/* A centre's calendar (docs/calendar.md, "A centre's own hours"). The
+ * national rules, the yearly notice and the intake cutoff are the
+ * province's; a centre (or a reception point) may keep its own weekly
+ * pattern (offices.weekdays) and sessions (offices.sessions), a session
+ * possibly kept on some weekdays only ({"start","end","days":[6]}: a
+ * Saturday morning). */
+
+#define CAL_CENTRE_MAX_SESSIONS 8
+
+/* One session of a centre: seconds after midnight, and its weekdays as
+ * bits (all seven when the session names none). */
+struct cal_centre_session {
+	int start, end;
+	unsigned days;
+	bool all_days;
+};
+
+/* Parses a centre's sessions (already checked or stored) into out; the
+ * count, or -1 (err filled) when malformed. Sessions kept on the same
+ * weekday may not overlap. */
+static int cal_centre_sessions_parse(json_t *sessions, struct cal_centre_session *out,
+                                     struct mc_error *err)
+{
+	size_t i, k;
+	json_t *v, *d;
+	if (!json_is_array(sessions) || json_array_size(sessions) < 1 ||
+	    json_array_size(sessions) > CAL_CENTRE_MAX_SESSIONS) {
+		cal_bad_config(err, "a centre's sessions are an array of 1-8 sessions");
+		return -1;
+	}
+	json_array_foreach(sessions, i, v)
+	{
+		json_t *days = json_object_get(v, "days");
+		int a = cal_hhmm_parse(json_string_value(json_object_get(v, "start")));
+		int b = cal_hhmm_parse(json_string_value(json_object_get(v, "end")));
+		if (!json_is_object(v) || json_object_size(v) != 2u + (days != NULL) || a < 0 ||
+		    b <= a) {
+			cal_bad_config(err, "a session is {\"start\":\"HH:MM\",\"end\":\"HH:MM\"}"
+			                    " with end after start, and optionally \"days\"");
+			return -1;
+		}
+		unsigned mask = 0;
+		if (days && (!json_is_array(days) || json_array_size(days) < 1 ||
+		             json_array_size(days) > 7)) {
+			cal_bad_config(err, "a session's days are 1-7 weekdays 0-6 (0 = Sunday)");
+			return -1;
+		}
+		json_array_foreach(days, k, d)
+		{
+			if (!json_is_integer(d) || json_integer_value(d) < 0 ||
+			    json_integer_value(d) > 6 || (mask & (1u << json_integer_value(d)))) {
+				cal_bad_config(err, "a session's days are distinct weekdays 0-6"
+				                    " (0 = Sunday)");
+				return -1;
+			}
+			mask |= 1u << json_integer_value(d);
+		}
+		out[i] = (struct cal_centre_session){
+		    .start = a, .end = b, .days = days ? mask : 0x7f, .all_days = days == NULL};
+		for (size_t j = 0; j < i; j++)
+			if ((out[j].days & out[i].days) && out[j].start < b && a < out[j].end) {
+				cal_bad_config(err, "two sessions of the same weekday overlap");
+				return -1;
+			}
+	}
+	return (int)json_array_size(sessions);
+}
+
+/* A centre's weekly pattern as a bit mask, 0 (err filled) when malformed. */
+static unsigned cal_centre_weekdays_parse(json_t *weekdays, struct mc_error *err)
+{
+	struct workcal_config cfg = {0};
+	if (cal_config_members(weekdays, NULL, NULL, &cfg, err) != MC_OK)
+		return 0;
+	return cfg.weekday_mask;
+}
+
+enum mc_err store_calendar_centre_check(json_t *weekdays, json_t *sessions, struct mc_error *err)
+{
+	struct cal_centre_session ses[CAL_CENTRE_MAX_SESSIONS];
+	if (weekdays && !json_is_null(weekdays) && cal_centre_weekdays_parse(weekdays, err) == 0)
+		return MC_ERR_INVALID;
+	if (sessions && !json_is_null(sessions) &&
+	    cal_centre_sessions_parse(sessions, ses, err) < 0)
+		return MC_ERR_INVALID;
+	return MC_OK;
+}
+
+/* What a centre's calendar is made of, read from the store. */
+struct cal_centre {
+	int64_t id;
+	char code[40];
+	json_t *weekdays; /* its own (or its centre's, for a point), else NULL */
+	json_t *sessions; /* likewise */
+};
+
+static void cal_centre_free(struct cal_centre *ce)
+{
+	json_decref(ce->weekdays);
+	json_decref(ce->sessions);
+}
+
+/* Reads office id's own weekdays and sessions (a reception point without
+ * its own takes its centre's). MC_ERR_NOT_FOUND ("office_not_found") when
+ * there is no such office, MC_ERR_INVALID ("office_wrong_kind") when it is
+ * not a centre or a point. */
+static enum mc_err cal_centre_read(struct store *st, int64_t id, struct cal_centre *ce,
+                                   struct mc_error *err)
+{
+	struct store_conn *c = store_read_conn(st);
+	sqlite3_stmt *s =
+	    store_stmt(c, "SELECT o.code, o.kind, coalesce(o.weekdays, p.weekdays),"
+	                  " coalesce(o.sessions, p.sessions) FROM offices o LEFT JOIN offices p"
+	                  " ON p.id = o.parent_id AND o.kind = 'point' WHERE o.id = ?");
+	int step;
+	*ce = (struct cal_centre){.id = id};
+	if (s == NULL)
+		return store_sql_error(c, "office", err);
+	sqlite3_bind_int64(s, 1, id);
+	char kind[16] = "";
+	bool found = store_next(s, &step);
+	if (found) {
+		snprintf(ce->code, sizeof ce->code, "%s", store_col_text(s, 0));
+		snprintf(kind, sizeof kind, "%s", store_col_text(s, 1));
+		if (sqlite3_column_type(s, 2) != SQLITE_NULL)
+			ce->weekdays = json_loads(store_col_text(s, 2), JSON_DECODE_ANY, NULL);
+		if (sqlite3_column_type(s, 3) != SQLITE_NULL)
+			ce->sessions = json_loads(store_col_text(s, 3), JSON_DECODE_ANY, NULL);
+	}
+	enum mc_err rc = store_scan_end(c, s, step, "office", err);
+	if (rc == MC_OK && !found)
+		rc = mc_fail(err, MC_ERR_NOT_FOUND, "office_not_found", "Không có đơn vị này",
+		             "No such office");
+	if (rc == MC_OK && strcmp(kind, "centre") != 0 && strcmp(kind, "point") != 0)
+		rc = mc_failf(err, MC_ERR_INVALID, "office_wrong_kind", "Đơn vị không phù hợp",
+		              "office %s is a %s: only a centre or a reception point keeps hours",
+		              ce->code, kind);
+	if (rc)
+		cal_centre_free(ce);
+	return rc;
+}
+
+/* The id of the office with code inside who's scope: another centre's is
+ * not found (404), exactly as one that does not exist. */
+static enum mc_err cal_office_lookup(struct store *st, const struct principal *who,
+                                     const char *code, int64_t *id, struct mc_error *err)
+{
+	struct store_conn *c = store_read_conn(st);
+	sqlite3_stmt *s =
+	    store_stmt(c, "SELECT id FROM offices WHERE code = :code AND " SCOPE_SQL("id"));
+	int step;
+	if (s == NULL)
+		return store_sql_error(c, "office", err);
+	sqlite3_bind_text(s, sqlite3_bind_parameter_index(s, ":code"), code, -1, SQLITE_TRANSIENT);
+	store_bind_scope(s, who);
+	*id = store_next(s, &step) ? sqlite3_column_int64(s, 0) : 0;
+	enum mc_err rc = store_scan_end(c, s, step, "office", err);
+	if (rc == MC_OK && *id == 0)
+		rc = mc_failf(err, MC_ERR_NOT_FOUND, "office_not_found", "Không có đơn vị này",
+		              "No office '%.40s'", code);
+	return rc;
+}
+
+/* The centre's day at t into *out (see store_calendar_centre_day). */
+static enum mc_err cal_centre_day(struct store *st, const struct cal_centre *ce, int64_t t,
+                                  json_t **out, struct mc_error *err)
+{
+	struct workcal_config cfg;
+	struct cal_centre_session ses[CAL_CENTRE_MAX_SESSIONS];
+	int n = 0, y, m, d;
+	enum mc_err rc;
+
+	int64_t local_day = civil_floor_div(t + CLOCK_OFFICE_UTC_OFFSET, 86400);
+	int sod = (int)(t + CLOCK_OFFICE_UTC_OFFSET - local_day * 86400);
+	if (local_day < civil_days_from_ymd(WORKCAL_FIRST_YEAR + 1, 1, 1) ||
+	    local_day > civil_days_from_ymd(WORKCAL_LAST_YEAR - 1, 12, 31))
+		return mc_fail(err, MC_ERR_INVALID, "invalid_from", "Thời điểm ngoài phạm vi lịch",
+		               "The instant is outside the calendar's years");
+	civil_ymd_from_days((int)local_day, &y, &m, &d);
+	int w = civil_weekday((int)local_day);
+	if ((rc = cal_config_read(st, y, y, &cfg, err)))
+		return rc;
+	unsigned mask = cfg.weekday_mask;
+	if (ce->weekdays && (mask = cal_centre_weekdays_parse(ce->weekdays, NULL)) == 0)
+		mask = cfg.weekday_mask; /* a malformed stored value: the province's */
+	if (ce->sessions && (n = cal_centre_sessions_parse(ce->sessions, ses, NULL)) < 0)
+		n = 0;
+	if (n == 0) {
+		for (int i = 0; i < cfg.n_sessions; i++)
+			ses[i] = (struct cal_centre_session){.start = cfg.sessions[i].start,
+			                                     .end = cfg.sessions[i].end,
+			                                     .days = 0x7f,
+			                                     .all_days = true};
+		n = cfg.n_sessions;
+	}
+
+	/* Holidays and make-up days: the province's calendar. */
+	struct workcal_entry named;
+	const struct workcal *cal = cal_cache_acquire(st, y - 1, y + 1, err);
+	if (cal == NULL)
+		return err ? err->kind : MC_ERR_INTERNAL;
+	bool is_named = workcal_named_day(cal, y, m, d, &named);
+	cal_cache_release();
+	bool working = is_named ? named.kind == WORKCAL_DAY_WORK : (mask & (1u << w)) != 0;
+	/* A make-up day keeps the everyday sessions, not a weekday's own. */
+	bool makeup = is_named && named.kind == WORKCAL_DAY_WORK;
+	bool any_everyday = false;
+	for (int i = 0; i < n; i++)
+		any_everyday |= ses[i].all_days;
+
+	/* Sessions in time order (they may be listed in any). */
+	for (int i = 1; i < n; i++)
+		for (int j = i; j > 0 && ses[j - 1].start > ses[j].start; j--) {
+			struct cal_centre_session tmp = ses[j - 1];
+			ses[j - 1] = ses[j];
+			ses[j] = tmp;
+		}
+	json_t *today = json_array();
+	bool open = false;
+	for (int i = 0; working && i < n; i++) {
+		bool applies = makeup && any_everyday ? ses[i].all_days
+		               : makeup               ? true
+		                                      : (ses[i].days & (1u << w)) != 0;
+		if (!applies)
+			continue;
+		json_array_append_new(today,
+		                      json_pack("{s:o, s:o}", "start", cal_hhmm_json(ses[i].start),
+		                                "end", cal_hhmm_json(ses[i].end)));
+		open |= ses[i].start <= sod && sod < ses[i].end;
+	}
+	char date[16];
+	snprintf(date, sizeof date, "%04d-%02d-%02d", y, m, d);
+	*out = json_pack("{s:s, s:s, s:i, s:b, s:o, s:o, s:b}", "office", ce->code, "date", date,
+	                 "weekday", w, "working_day", working, "day_name",
+	                 is_named ? json_string(named.name) : json_null(), "sessions", today,
+	                 "open_now", open);
+	return MC_OK;
+}
+
+enum mc_err store_calendar_centre_day(struct store *st, int64_t office_id, int64_t t, json_t **out,
+                                      struct mc_error *err)
+{
+	struct cal_centre ce;
+	enum mc_err rc = cal_centre_read(st, office_id, &ce, err);
+	if (rc)
+		return rc;
+	rc = cal_centre_day(st, &ce, t, out, err);
+	cal_centre_free(&ce);
+	return rc;
+}
+
+bool store_calendar_centre_open(struct store *st, int64_t office_id, int64_t t)
+{
+	json_t *day = NULL;
+	if (office_id == 0 || store_calendar_centre_day(st, office_id, t, &day, NULL) != MC_OK)
+		return true; /* no centre to judge by: never refuse on it */
+	bool open = json_is_true(json_object_get(day, "open_now"));
+	json_decref(day);
+	return open;
+}
+
+enum mc_err store_calendar_config_office(struct store *st, const struct principal *who,
+                                         const char *office, json_t **out, struct mc_error *err)
+{
+	struct workcal_config cfg;
+	struct cal_centre ce;
+	int64_t id;
+	enum mc_err rc;
+	json_t *today = NULL;
+
+	if ((rc = cal_office_lookup(st, who, office, &id, err)) ||
+	    (rc = cal_centre_read(st, id, &ce, err)))
+		return rc;
+	if ((rc = cal_config_read(st, 2000, 2000, &cfg, err)) ||
+	    (rc = cal_centre_day(st, &ce, clock_now(), &today, err))) {
+		cal_centre_free(&ce);
+		return rc;
+	}
+	json_t *view = cal_config_json(&cfg);
+	json_object_set_new(view, "office", json_string(ce.code));
+	json_object_set_new(view, "own",
+	                    json_pack("{s:b, s:b}", "weekdays", ce.weekdays != NULL, "sessions",
+	                              ce.sessions != NULL));
+	if (ce.weekdays)
+		json_object_set(view, "weekdays", ce.weekdays);
+	if (ce.sessions)
+		json_object_set(view, "sessions", ce.sessions);
+	json_object_set_new(view, "today", today);
+	cal_centre_free(&ce);
+	*out = view;
+	return MC_OK;
+}
+
+enum mc_err store_calendar_set_config_office(struct store *st, const struct principal *who,
+                                             const char *office, json_t *config,
+                                             struct mc_error *err)
+{
+	struct cal_centre ce;
+	int64_t id;
+	enum mc_err rc;
+	const char *key;
+	json_t *v;
+
+	if (!json_is_object(config) || json_object_size(config) == 0)
+		return cal_bad_config(err, "expected an object with weekdays or sessions");
+	json_object_foreach(config, key, v)
+	{
+		if (strcmp(key, "weekdays") != 0 && strcmp(key, "sessions") != 0)
+			return mc_failf(err, MC_ERR_INVALID, "unknown_field", "Trường lạ",
+			                "a centre keeps its own weekdays and sessions only ('%.40s'"
+			                " is the province's)",
+			                key);
+	}
+	json_t *weekdays = json_object_get(config, "weekdays");
+	json_t *sessions = json_object_get(config, "sessions");
+	if ((rc = store_calendar_centre_check(weekdays, sessions, err)) ||
+	    (rc = cal_office_lookup(st, who, office, &id, err)) ||
+	    (rc = cal_centre_read(st, id, &ce, err)))
+		return rc;
+	cal_centre_free(&ce);
+	char *wd = weekdays && !json_is_null(weekdays) ? json_dumps(weekdays, JSON_COMPACT) : NULL;
+	char *se = sessions && !json_is_null(sessions) ? json_dumps(sessions, JSON_COMPACT) : NULL;
+	if ((rc = store_begin(st, err)))
+		goto out;
+	struct store_conn *c = store_write_conn(st);
+	/* A member given null goes back to the province's; one left out stays. */
+	sqlite3_stmt *s =
+	    store_stmt(c, "UPDATE offices SET weekdays = CASE WHEN ?1 THEN ?2 ELSE weekdays END,"
+	                  " sessions = CASE WHEN ?3 THEN ?4 ELSE sessions END WHERE id = ?5");
+	if (s == NULL) {
+		rc = store_sql_error(c, "office calendar", err);
+		goto fail;
+	}
+	sqlite3_bind_int(s, 1, weekdays != NULL);
+	if (wd)
+		sqlite3_bind_text(s, 2, wd, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(s, 3, sessions != NULL);
+	if (se)
+		sqlite3_bind_text(s, 4, se, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s, 5, id);
+	if ((rc = store_step(c, s, "office calendar", err)))
+		goto fail;
+	json_t *details = json_pack("{s:s}", "office", office);
+	json_object_update(details, config);
+	char *text = json_dumps(details, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(details);
+	char eid[64];
+	snprintf(eid, sizeof eid, "config:%.40s", office);
+	int64_t ev = store_event_append(st, who->actor, "calendar", eid,
+	                                "calendar.centre_config_set", text, false, err);
+	free(text);
+	if (ev == 0) {
+		rc = err ? err->kind : MC_ERR_INTERNAL;
+		goto fail;
+	}
+	rc = store_commit(st, err);
+	goto out;
+fail:
+	store_rollback(st);
+out:
+	free(wd);
+	free(se);
+	return rc;
+}

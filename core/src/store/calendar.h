@@ -103,4 +103,53 @@ enum mc_err store_calendar_add(struct store *st, int64_t from, int64_t work_seco
 /* The length of one working day in seconds (7.5 h by default). */
 int64_t store_calendar_day_seconds(struct store *st);
 
+/* A centre's own hours (docs/calendar.md, "A centre's own hours"): the
+ * national rules, the yearly notice and the intake cutoff stay the
+ * province's; a centre or reception point may keep its own weekly pattern
+ * (offices.weekdays) and sessions (offices.sessions, each
+ * {"start","end"} with optional "days":[0-6], 0 = Sunday: a session kept on
+ * some weekdays only, e.g. a Saturday morning). A point without its own
+ * takes its centre's; without either, the province's. */
+
+/* Checks a centre's weekdays and sessions as given (NULL or null: not
+ * given). MC_ERR_INVALID ("invalid_config") when malformed or when two
+ * sessions of one weekday overlap. */
+enum mc_err store_calendar_centre_check(json_t *weekdays, json_t *sessions, struct mc_error *err);
+
+/* Centre office_id's day at instant t (office time) into *out (the caller
+ * json_decref's it): {"office", "date", "weekday" (0 = Sunday),
+ * "working_day", "day_name" (the holiday or make-up day, or null),
+ * "sessions" [{"start","end"}] (that day's, in time order; [] on a day
+ * off), "open_now" (t inside one of them)}. A holiday closes every centre;
+ * a make-up working day opens it with its everyday sessions. Errors:
+ * MC_ERR_NOT_FOUND ("office_not_found"), MC_ERR_INVALID
+ * ("office_wrong_kind": not a centre or point; "invalid_from"). Any
+ * thread. */
+enum mc_err store_calendar_centre_day(struct store *st, int64_t office_id, int64_t t, json_t **out,
+                                      struct mc_error *err);
+
+/* True when centre office_id is within one of its sessions at t (the
+ * queue's "is the centre open now"). True as well when office_id is 0 or
+ * the centre's day cannot be read: this never refuses on a doubt. */
+bool store_calendar_centre_open(struct store *st, int64_t office_id, int64_t t);
+
+/* GET /api/v1/calendar/config?office=<code>: the members of
+ * store_calendar_config as they hold at that centre, plus "office",
+ * "own" {"weekdays","sessions"} (whether the centre keeps its own) and
+ * "today" (store_calendar_centre_day now). An office outside who's scope
+ * is MC_ERR_NOT_FOUND ("office_not_found"), like one that does not exist;
+ * MC_ERR_INVALID ("office_wrong_kind") for one that is not a centre or
+ * point. */
+enum mc_err store_calendar_config_office(struct store *st, const struct principal *who,
+                                         const char *office, json_t **out, struct mc_error *err);
+
+/* Sets centre office's own "weekdays" and/or "sessions" (null: back to the
+ * province's; a member left out keeps its value). Audited
+ * "calendar.centre_config_set". Errors as store_calendar_config_office,
+ * and MC_ERR_INVALID ("invalid_config", "unknown_field": the cutoff is the
+ * province's); nothing changed then. */
+enum mc_err store_calendar_set_config_office(struct store *st, const struct principal *who,
+                                             const char *office, json_t *config,
+                                             struct mc_error *err);
+
 #endif

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "store/calendar.h"
 #include "store/scan.h"
 #include "store/store_internal.h"
 
@@ -84,7 +85,7 @@ json_t *store_office_json(struct store *st, int64_t id)
 	sqlite3_stmt *s = store_stmt(
 	    c, "SELECT json_object('id', o.id, 'code', o.code, 'name', o.name, 'kind', o.kind,"
 	       " 'level', o.level, 'parent', p.code, 'address', o.address, 'phone', o.phone,"
-	       " 'hours', o.hours, 'locality', o.locality)"
+	       " 'hours', o.hours, 'locality', o.locality, 'parent_name', p.name)"
 	       " FROM offices o LEFT JOIN offices p ON p.id = o.parent_id WHERE o.id = ?");
 	int step;
 	if (s == NULL)
@@ -194,6 +195,10 @@ static enum mc_err office_upsert(struct store_conn *c, json_t *o, struct mc_erro
 		                "office %.40s: weekdays and sessions are arrays, sort an integer,"
 		                " demo and active booleans",
 		                code);
+	struct mc_error inner;
+	if (store_calendar_centre_check(weekdays, sessions, &inner) != MC_OK)
+		return mc_failf(err, MC_ERR_INVALID, inner.code, inner.message_vi,
+		                "office %.40s: %s", code, inner.message_en);
 	char *wd = weekdays && json_is_array(weekdays) ? json_dumps(weekdays, JSON_COMPACT) : NULL;
 	char *se = sessions && json_is_array(sessions) ? json_dumps(sessions, JSON_COMPACT) : NULL;
 	sqlite3_stmt *s = store_stmt(

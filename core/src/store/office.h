@@ -49,7 +49,8 @@ int64_t store_office_root(struct store *st);
 int64_t store_office_id(struct store *st, const char *code);
 
 /* Office id as a JSON object {id, code, name, kind, level, parent (code or
- * null), address, phone, hours, locality}, or NULL when there is none or on
+ * null), address, phone, hours, locality, parent_name (the parent's name,
+ * as the forms' heading prints it, or null)}, or NULL when there is none or on
  * a database error. The caller frees it. Any thread. */
 json_t *store_office_json(struct store *st, int64_t id);
 

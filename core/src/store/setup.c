@@ -6,9 +6,11 @@
 #include <string.h>
 
 #include "store/auth.h"
+#include "store/calendar.h"
 #include "store/office.h"
 #include "store/scan.h"
 #include "store/store_internal.h"
+#include "util/clock.h"
 #include "util/fold.h"
 #include "util/log.h"
 #include "util/xmalloc.h"
@@ -959,7 +961,7 @@ static const struct {
         false},
     /* The province's centres and reception points, as citizens see them. */
     [SETUP_PUBLIC_OFFICES] = {
-        "SELECT json_object('code', o.code, 'name', o.name, 'kind', o.kind,"
+        "SELECT json_object('id', o.id, 'code', o.code, 'name', o.name, 'kind', o.kind,"
         " 'address', o.address, 'hours', o.hours, 'phone', o.phone,"
         " 'parent', p.code, 'parent_name', p.name)"
         " FROM offices o LEFT JOIN offices p ON p.id = o.parent_id"
@@ -1004,6 +1006,35 @@ static enum mc_err setup_filter_office(struct store_conn *c, const struct princi
 	return rc;
 }
 
+/* Adds to each centre of the public list whether it is open now and its
+ * sessions today ("open_now", "today" {"working_day","sessions"}; null when
+ * its day cannot be read), in place of its internal id. */
+static void setup_public_today(struct store *st, json_t *items)
+{
+	size_t i;
+	json_t *o;
+	int64_t now = clock_now();
+	json_array_foreach(items, i, o)
+	{
+		json_t *day = NULL;
+		int64_t id = json_integer_value(json_object_get(o, "id"));
+		json_object_del(o, "id");
+		if (store_calendar_centre_day(st, id, now, &day, NULL) != MC_OK) {
+			json_object_set_new(o, "open_now", json_null());
+			json_object_set_new(o, "today", json_null());
+			continue;
+		}
+		json_object_set(o, "open_now", json_object_get(day, "open_now"));
+		json_object_set_new(o, "today",
+		                    json_pack("{s:O, s:O, s:O, s:O}", "date",
+		                              json_object_get(day, "date"), "working_day",
+		                              json_object_get(day, "working_day"), "day_name",
+		                              json_object_get(day, "day_name"), "sessions",
+		                              json_object_get(day, "sessions")));
+		json_decref(day);
+	}
+}
+
 enum mc_err store_setup_list(struct store *st, enum setup_list which, int offset, int limit,
                              json_t **out, struct mc_error *err)
 {
@@ -1045,6 +1076,8 @@ enum mc_err store_setup_list_scoped(struct store *st, enum setup_list which,
 	}
 	if ((rc = store_scan_end(c, s, step, "set-up list", err)))
 		goto out;
+	if (which == SETUP_PUBLIC_OFFICES)
+		setup_public_today(st, items);
 	s = store_stmt(c, setup_list_sql[which].count);
 	if (s == NULL) {
 		rc = store_sql_error(c, "set-up count", err);
