@@ -19,7 +19,8 @@ const fingerprint = () => s.sql(
   "SELECT (SELECT count(*) FROM events) AS events, (SELECT coalesce(max(id),0) FROM events) AS last,"
   + ' (SELECT count(*) FROM tickets) AS tickets, (SELECT count(*) FROM users) AS users,'
   + ' (SELECT count(*) FROM service_groups) AS groups, (SELECT count(*) FROM counters) AS counters,'
-  + ' (SELECT count(*) FROM idempotency) AS idem, (SELECT count(*) FROM settings) AS settings')[0];
+  + ' (SELECT count(*) FROM idempotency) AS idem, (SELECT count(*) FROM settings) AS settings,'
+  + ' (SELECT count(*) FROM offices) AS offices')[0];
 
 // Sends raw bytes on a fresh connection; resolves the whole answer text.
 function rawHttp(port, payload) {
@@ -70,6 +71,18 @@ const CASES = [
   ['page too large', 'admin', 'GET', '/api/v1/users?limit=100000', {}, 400, 'invalid_page'],
   ['bad Last-Event-ID', 'admin', 'GET', '/api/v1/events', { headers: { 'Last-Event-ID': 'xyz' } }, 400, 'invalid_last_event_id'],
   ['an invalid Idempotency-Key', 'kiosk-1', 'POST', '/api/v1/tickets', { body: { group: 'CT' }, headers: { 'Idempotency-Key': 'k'.repeat(500) } }, 400, 'invalid_idempotency_key'],
+  // office= names a centre (docs/province.md): an unknown one is not found,
+  // an empty or oversized one is not a code.
+  ['a counter of an unknown centre', 'admin', 'POST', '/api/v1/counters/1/call?office=NOPE', {}, 404, 'office_not_found'],
+  ['a centre code of bad bytes', 'admin', 'POST', '/api/v1/counters/1/call?office=%FF%FE', {}, 404, 'office_not_found'],
+  ['an empty centre code', 'clerk1', 'POST', '/api/v1/counters/1/state?office=', { body: { state: 'open' } }, 400, 'invalid_office'],
+  ['a centre code of 3000 bytes', 'admin', 'POST', `/api/v1/counters/1/finish?office=${'x'.repeat(3000)}`, {}, 400, 'invalid_office'],
+  ['a ticket at an unknown centre', 'kiosk-1', 'POST', '/api/v1/tickets?office=NOPE', { body: { group: 'CT' } }, 404, 'office_not_found'],
+  ['dossiers of an unknown office', 'admin', 'GET', '/api/v1/dossiers?office=NOPE', {}, 404, 'office_not_found'],
+  ['indicators of an unknown office', 'admin', 'GET', '/api/v1/indicators?from=2026-01-01&to=2026-01-31&office=NOPE', {}, 404, 'office_not_found'],
+  ['the stream of an unknown centre', 'admin', 'GET', '/api/v1/events?office=NOPE', {}, 404, 'office_not_found'],
+  ['an office tree with a cycle', 'admin', 'POST', '/api/v1/import', { body: { offices: [
+    { code: 'X1', name: 'Một', kind: 'internal', parent: 'X2' }, { code: 'X2', name: 'Hai', kind: 'internal', parent: 'X1' }] } }, 400, 'office_cycle'],
   ['unknown route', 'admin', 'GET', '/api/v1/nothing-here', {}, 404, 'not_found'],
   ['wrong method', 'admin', 'PUT', '/api/v1/tickets', { body: {} }, 405, 'method_not_allowed'],
   ['login with wrong types', null, 'POST', '/api/v1/session', { body: { username: 1, password: [] } }, 400, 'invalid_credentials_format'],
