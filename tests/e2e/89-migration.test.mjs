@@ -59,6 +59,11 @@ test('a single-office database of today migrates to a province with one centre',
     + " JOIN offices p ON p.id = o.parent_id WHERE o.kind = 'centre'");
   assert.equal(centre.code, AGENCY, 'the office setting became the centre');
   assert.equal(centre.parent_kind, 'province');
+  const pub = await s.req('GET', '/api/v1/public/offices');
+  assert.deepEqual(pub.json.items.map(({ code, name, address, phone }) => ({ code, name, address, phone })), [{
+    code: AGENCY, name: 'Bộ phận Tiếp nhận và Trả kết quả - UBND huyện Hướng Hóa',
+    address: 'Thị trấn Khe Sanh, huyện Hướng Hóa, tỉnh Quảng Trị', phone: '0233 3880 000',
+  }], 'the old office is the one centre, with its address and phone');
 
   // Every old dossier and ticket is there, unchanged, with its centre.
   const dossiers = s.sql('SELECT id, code, status, intake_office_id, return_office_id,'

@@ -514,6 +514,9 @@ static const char *const schema_steps[] = {
     "DROP INDEX dossiers_ind_apology;"
     "CREATE INDEX dossiers_ind_apology ON dossiers (apology_at, procedure_id, authority_id,"
     "  intake_office_id) WHERE apology_at IS NOT NULL;"
+    /* The old office's address and phone stay the centre's. */
+    "UPDATE offices SET address = (SELECT json_extract(office, '$.address') FROM v8_old),"
+    "  phone = (SELECT json_extract(office, '$.phone') FROM v8_old) WHERE kind = 'centre';"
     "DROP TABLE v8_old;"
     "DROP TABLE v8_ids;",
 
