@@ -117,7 +117,11 @@ void store_event_office(struct store *st, int64_t office_id);
  * never by filtering afterwards: SCOPE_SQL(col) is true when the office id in
  * column col lies in the subtree of the named parameter :scope (0: the whole
  * province). Bind it with store_bind_scope. A row outside the scope is
- * simply not found. */
+ * simply not found. SQLite numbers :scope one past the largest ?N seen
+ * before it in the text: a ?N written after SCOPE_SQL with that number
+ * (e.g. "… AND " SCOPE_SQL(…) " LIMIT ?5" after ?1..?4) is the same
+ * parameter, and store_bind_scope overwrites it. Number those past it, or
+ * name them. */
 #define SCOPE_SQL(col)                                                                            \
 	"(:scope = 0 OR " col " IN (SELECT office_id FROM office_paths WHERE ancestor_id = :scope))"
 /* Binds :scope of s to who's office (0 = the whole province; a NULL who is
