@@ -191,3 +191,25 @@ test('a rating of the dossier belongs to the centre that returned it', async () 
   assert.equal(r.code, 'TT-LB');
   assert.equal((await s.as('b.clerk', 'POST', `/api/v1/dossiers/${KS2}/rating-link`)).status, 404, "Khe Sanh's own dossier");
 });
+
+test('taken in for supplements: the hand-over to Lao Bảo comes when the dossier is complete', async () => {
+  const extra = { authority: 'UB-LB', outcome: 'supplement', missing: [{ item: 'Giấy xác nhận tình trạng hôn nhân', reason: 'Thiếu' }] };
+  const d = ok(await intake('a.clerk', { ...APPLICANT, id_number: '045190001123' }, extra), 201).dossier;
+  assert.deepEqual([d.steps.length, d.ledger, d.holder.office], [0, null, 'one-stop'], 'no clock, no ledger line, still at the desk');
+  assert.equal((await s.as('b.spec', 'GET', `/api/v1/dossiers/${d.code}`)).status, 404);
+  const done = ok(await act('a.clerk', d.code, 'supplement_received')).dossier;
+  assert.equal(done.status, 'received');
+  assert.deepEqual(done.ledger, { book: 2026, line: 3 }, "the next line of Khe Sanh's book");
+  assert.deepEqual([done.steps.length, done.steps[0].from_office, done.steps[0].office, done.holder.office], [1, 'TT-KS', 'TP-LB', 'TP-LB']);
+  assert.equal(done.return_office.code, 'TT-KS', 'returned where received unless the citizen chose otherwise');
+  ok(await s.as('b.spec', 'GET', `/api/v1/dossiers/${d.code}`));
+});
+
+test("a probable duplicate is told only from the clerk's own scope", async () => {
+  // b.clerk's dossier of 02/03 (LB1) has B_LOCAL's ID number: Khe Sanh is not told of it.
+  const a = await intake('a.clerk', B_LOCAL);
+  assert.equal(a.status, 201, a.text);
+  const b = await intake('b.clerk', B_LOCAL);
+  assert.equal(b.status, 409, b.text);
+  assert.equal(b.json.error.code, 'probable_duplicate');
+});

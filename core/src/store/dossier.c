@@ -442,24 +442,26 @@ static enum mc_err dossier_field_error(json_t **out, struct mc_error *err, const
 	return mc_fail(err, MC_ERR_INVALID, code, vi, en);
 }
 
-/* A probable duplicate: a dossier of the same ID number and procedure taken
- * in (not refused) within APPLICANT_DUPLICATE_DAYS before now. Returns MC_OK
- * when there is none; MC_ERR_CONFLICT probable_duplicate with *out set to
- * {"duplicate_of": {"code", "intake_at", "status", "status_text"}} (the latest)
- * when there is; or the database error. Writer connection, in the intake's
- * transaction. */
-static enum mc_err dossier_duplicate_check(struct store_conn *c, const char *id_number,
-                                           const char *procedure, int64_t now, json_t **out,
-                                           struct mc_error *err)
+/* A probable duplicate: a dossier inside who's scope of the same ID number
+ * and procedure taken in (not refused) within APPLICANT_DUPLICATE_DAYS
+ * before now. Returns MC_OK when there is none; MC_ERR_CONFLICT
+ * probable_duplicate with *out set to {"duplicate_of": {"code", "intake_at",
+ * "status", "status_text"}} (the latest) when there is; or the database
+ * error. Writer connection, in the intake's transaction. */
+static enum mc_err dossier_duplicate_check(struct store_conn *c, const struct principal *who,
+                                           const char *id_number, const char *procedure,
+                                           int64_t now, json_t **out, struct mc_error *err)
 {
-	sqlite3_stmt *s = store_stmt(
-	    c,
-	    "SELECT d.code, d.intake_at, d.status FROM dossiers d"
-	    " JOIN procedures p ON p.id = d.procedure_id"
-	    " WHERE d.applicant_id_number = ?1 AND p.code = ?2 AND d.intake_at >= ?3"
-	    " AND d.status <> 'rejected_at_intake' ORDER BY d.intake_at DESC, d.id DESC LIMIT 1");
+	/* Only the dossiers the clerk may see: another centre's is not named. */
+	sqlite3_stmt *s =
+	    store_stmt(c, "SELECT d.code, d.intake_at, d.status FROM dossiers d"
+	                  " JOIN procedures p ON p.id = d.procedure_id"
+	                  " WHERE d.applicant_id_number = ?1 AND p.code = ?2 AND d.intake_at >= ?3"
+	                  " AND d.status <> 'rejected_at_intake' AND " DOSSIER_SCOPE_SQL
+	                  " ORDER BY d.intake_at DESC, d.id DESC LIMIT 1");
 	if (s == NULL)
 		return store_sql_error(c, "duplicate", err);
+	store_dossier_bind_scope(s, who);
 	sqlite3_bind_text(s, 1, id_number, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 2, procedure, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 3, now - (int64_t)APPLICANT_DUPLICATE_DAYS * 86400);
@@ -615,7 +617,7 @@ enum mc_err store_dossier_intake(struct store *st, const struct principal *who, 
 		}
 	}
 	if (id_number && !json_is_true(confirm) &&
-	    (rc = dossier_duplicate_check(c, id_number, procedure, now, out, err)))
+	    (rc = dossier_duplicate_check(c, who, id_number, procedure, now, out, err)))
 		goto fail;
 	if ((rc = dossier_next_code(c, offices.agency, now, code, sizeof code, err)))
 		goto fail;
