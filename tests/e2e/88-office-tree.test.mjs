@@ -157,3 +157,16 @@ test('a wrong tree or hall is refused whole, the item named, nothing applied', a
   assert.equal(s.sql("SELECT count(*) AS n FROM office_paths p JOIN offices a ON a.id = p.ancestor_id"
     + " JOIN offices o ON o.id = p.office_id WHERE a.code = 'UB-KS' AND o.code = 'NEW-OK'")[0].n, 1);
 });
+
+test('the province\'s public address is a setting of its own, not the single office\'s', async () => {
+  const bad = await s.as('admin', 'POST', '/api/v1/import',
+    { body: { settings: { public_url: 'javascript:alert(1)' } } });
+  assert.equal(bad.status, 400, bad.text);
+  assert.equal(bad.json.error.code, 'invalid_setting');
+  assert.deepEqual(s.sql("SELECT value FROM settings WHERE key IN ('public_url', 'office')"), []);
+  const r = await s.as('admin', 'POST', '/api/v1/import',
+    { body: { settings: { public_url: 'https://dichvucong.quangtri.gov.vn' } } });
+  assert.equal(r.status, 200, r.text);
+  assert.deepEqual(s.sql("SELECT key, value FROM settings WHERE key IN ('public_url', 'office')"),
+    [{ key: 'public_url', value: 'https://dichvucong.quangtri.gov.vn' }]);
+});

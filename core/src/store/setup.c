@@ -76,6 +76,21 @@ static enum mc_err setup_audit(struct store *st, const struct principal *who, co
 	return ev ? MC_OK : (err ? err->kind : MC_ERR_INTERNAL);
 }
 
+/* The province's public address (the links printed on tickets and
+ * receipts, e.g. "https://dichvucong.quangtri.gov.vn"): setting
+ * "public_url", an http(s) URL of at most 200 bytes without spaces. */
+static enum mc_err setup_public_url(struct store *st, json_t *v, struct mc_error *err)
+{
+	const char *url = json_string_value(v);
+	if (url == NULL || strlen(url) > 200 || strlen(url) != json_string_length(v) ||
+	    (strncmp(url, "http://", 7) != 0 && strncmp(url, "https://", 8) != 0) ||
+	    strpbrk(url, " \t\r\n\"<>") != NULL)
+		return mc_fail(err, MC_ERR_INVALID, "invalid_setting",
+		               "Giá trị thiết lập không hợp lệ",
+		               "setting 'public_url' must be an http(s) URL of at most 200 bytes");
+	return store_setting_set(st, "public_url", url, err);
+}
+
 static enum mc_err setup_office(struct store *st, const struct principal *who, json_t *bundle,
                                 struct mc_error *err)
 {
@@ -94,13 +109,19 @@ static enum mc_err setup_office(struct store *st, const struct principal *who, j
 		rc = setup_str(office, "locality", false, 100, "office", &locality, err);
 	if (rc)
 		return rc;
+	/* The single-office bundle's public_url is the province's setting now
+	 * (the "office" setting stays for the small case's older readers). */
+	json_t *url = json_object_get(office, "public_url");
+	if (url && !json_is_null(url) && (rc = setup_public_url(st, url, err)))
+		return rc;
 	char *text = json_dumps(office, JSON_COMPACT);
 	rc = store_setting_set(st, "office", text, err);
 	free(text);
 	return rc ? rc : setup_audit(st, who, "office", code, "office.set", office, err);
 }
 
-/* Plain settings: small integers and the priority class list. */
+/* Plain settings: small integers, the public address and the priority
+ * class list. */
 static enum mc_err setup_settings(struct store *st, const struct principal *who, json_t *bundle,
                                   struct mc_error *err)
 {
@@ -126,6 +147,11 @@ static enum mc_err setup_settings(struct store *st, const struct principal *who,
 	json_t *v;
 	json_object_foreach(settings, key, v)
 	{
+		if (strcmp(key, "public_url") == 0) {
+			if ((rc = setup_public_url(st, v, err)))
+				return rc;
+			continue;
+		}
 		size_t i;
 		for (i = 0; i < sizeof ints / sizeof ints[0]; i++)
 			if (strcmp(ints[i].key, key) == 0)
