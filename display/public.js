@@ -1,8 +1,11 @@
-// The public page (/public): what the office must post (công khai) — the
+// The public page (/public): what the province must post (công khai) — its
+// centres (address, hours, today's queue, this month's on-time rate), the
 // procedure list with legal times, fees and the documents to bring,
 // searchable with or without Vietnamese marks (the API folds them); today's
 // and this month's on-time rate; the dossiers late right now with their
 // apology status, by code only (GET /api/v1/public/transparency).
+// /public?office=<centre code> is one centre's page: its address, hours and
+// queue, and the figures of the dossiers it received.
 // The search comes first (a phone shows it on the first screen); the late
 // dossiers are a count with a link, their list folded until asked for.
 //
@@ -49,6 +52,22 @@ const TEXTS = {
     kinds: { original: 'bản chính', copy: 'bản sao', either: 'bản chính hoặc bản sao' },
     copies: (n) => `${n} bản`,
     optionalDoc: '(nếu có)',
+    allCentres: 'Tất cả các trung tâm của tỉnh',
+    hereTitle: 'Thông tin trung tâm',
+    centresTitle: 'Các trung tâm phục vụ hành chính công',
+    centresHint: 'Quý vị có thể nộp hồ sơ của bất kỳ xã, phường hay sở nào trong tỉnh tại bất kỳ trung tâm nào.',
+    address: 'Địa chỉ',
+    hours: 'Giờ làm việc',
+    phone: 'Điện thoại',
+    queueNow: 'Hàng chờ lúc này',
+    waiting: (n) => `${n} người đang chờ`,
+    serving: (n) => `${n} người đang được phục vụ`,
+    countersOpen: (n) => (n ? `${n} quầy đang mở` : 'Chưa có quầy nào mở'),
+    onTimeMonth: 'Đúng hạn tháng này',
+    noneYet: 'chưa có hồ sơ hoàn thành',
+    open: 'Xem trang của trung tâm',
+    unknownCentre: 'Không có trung tâm này. Xin chọn một trung tâm trong danh sách.',
+    groupsTitle: 'Số người đang chờ theo lĩnh vực',
   },
   en: {
     title: 'Public information — One-stop office',
@@ -87,6 +106,22 @@ const TEXTS = {
     kinds: { original: 'original', copy: 'copy', either: 'original or copy' },
     copies: (n) => `${n} ${n === 1 ? 'copy' : 'copies'}`,
     optionalDoc: '(if any)',
+    allCentres: 'All centres of the province',
+    hereTitle: 'About this centre',
+    centresTitle: 'Public administration service centres',
+    centresHint: 'You may file a dossier for any commune, ward or department of the province at any centre.',
+    address: 'Address',
+    hours: 'Opening hours',
+    phone: 'Telephone',
+    queueNow: 'Queue now',
+    waiting: (n) => `${n} waiting`,
+    serving: (n) => `${n} being served`,
+    countersOpen: (n) => (n ? `${n} counter${n === 1 ? '' : 's'} open` : 'No counter open yet'),
+    onTimeMonth: 'On time this month',
+    noneYet: 'no dossier finished yet',
+    open: 'Open the centre’s page',
+    unknownCentre: 'There is no such centre. Please choose one from the list.',
+    groupsTitle: 'Waiting now, by service',
   },
 };
 
@@ -94,7 +129,10 @@ const PAGE = 20;
 const REFRESH_MS = 60000;
 
 let office = null;
+// The centre this page is about (?office=<code>), or null: the province.
+const centreCode = (params.get('office') ?? '').trim() || null;
 let figures = null; // the transparency answer
+let hall = null; // a centre's page: its queue (GET /api/v1/queue?office=)
 let figuresFailed = false;
 let procs = { q: '', items: [], total: 0, failed: false, loaded: false };
 let searchSeq = 0;
@@ -187,6 +225,76 @@ function renderLate() {
   details.append(ul);
 }
 
+// A centre's card: address, hours, phone, today's queue, on-time rate.
+function renderCentreCard(c, link) {
+  const li = el(link ? 'li' : 'div', 'card centre');
+  li.dataset.office = c.code;
+  const h = el('h3', null);
+  if (link) {
+    const a = el('a', null, c.name);
+    a.href = `/public?office=${encodeURIComponent(c.code)}`;
+    a.setAttribute('aria-label', `${L().open}: ${c.name}`);
+    h.append(a);
+  } else {
+    h.textContent = c.name;
+  }
+  li.append(h);
+  if (c.parent) li.append(el('p', 'meta', c.parent));
+  const dl = el('dl', 'facts');
+  const fact = (label, value) => {
+    const d = el('div', 'fact');
+    d.append(el('dt', null, label), value);
+    dl.append(d);
+  };
+  if (c.address) fact(L().address, el('dd', null, c.address));
+  if (c.hours) fact(L().hours, el('dd', null, c.hours));
+  if (c.phone) fact(L().phone, el('dd', 'num', c.phone));
+  const q = c.queue ?? {};
+  const queue = el('dd', 'queue-now');
+  queue.append(el('b', 'waiting', L().waiting(fmtNum(q.waiting ?? 0, lang()))), ' · ',
+    el('span', 'serving', L().serving(fmtNum(q.serving ?? 0, lang()))), ' · ',
+    el('span', 'open', L().countersOpen(q.counters_open ?? 0)));
+  fact(L().queueNow, queue);
+  const m = c.on_time?.month;
+  const rate = el('dd', 'rate');
+  if (m && m.rate !== null && m.rate !== undefined) {
+    rate.append(el('b', null, pct(m.rate)), ` (${L().onTimeOf(fmtNum(m.on_time, lang()), fmtNum(m.finished, lang()))})`);
+  } else {
+    rate.textContent = L().noneYet;
+  }
+  fact(L().onTimeMonth, rate);
+  li.append(dl);
+  return li;
+}
+
+function renderCentres() {
+  const list = figures?.centres ?? [];
+  $('back').hidden = !centreCode;
+  if (centreCode) {
+    $('centres-section').hidden = true;
+    const c = list.find((x) => x.code === centreCode);
+    $('centre-here').hidden = false;
+    $('here').replaceChildren(c ? renderCentreCard(c, false) : el('p', 'notice error', L().unknownCentre));
+    if (c && hall?.groups?.length) {
+      $('here').append(el('h3', 'label', L().groupsTitle));
+      const ul = el('ul', 'groups-now');
+      ul.id = 'groups-now';
+      for (const g of hall.groups) {
+        const li = el('li', 'card group-now');
+        li.dataset.group = g.code;
+        li.append(el('span', 'name', (lang() === 'en' && g.name_en) || g.name),
+          el('b', 'waiting', L().waiting(fmtNum(g.waiting ?? 0, lang()))));
+        ul.append(li);
+      }
+      $('here').append(ul);
+    }
+    return;
+  }
+  $('centre-here').hidden = true;
+  $('centres-section').hidden = list.length < 2;
+  $('centres').replaceChildren(...list.map((c) => renderCentreCard(c, true)));
+}
+
 function timeText(p) {
   const t = p.processing ?? {};
   let s;
@@ -237,15 +345,25 @@ function renderProcs() {
 }
 
 function render() {
+  if (figures?.office) office = figures.office;
+  else if (figures && !centreCode && figures.province && (figures.centres ?? []).length > 1) office = { name: figures.province };
   if (office) $('office-name').textContent = (lang() === 'en' && office.name_en) || office.name;
+  renderCentres();
   renderStat('stat-today', figures?.on_time?.today);
   renderStat('stat-month', figures?.on_time?.month);
   renderLate();
   renderProcs();
 }
 
+async function loadHall() {
+  if (!centreCode) return;
+  const r = await api('GET', `/api/v1/queue?office=${encodeURIComponent(centreCode)}`);
+  hall = r.status === 200 && r.json ? r.json : null;
+}
+
 async function loadFigures() {
-  const r = await api('GET', '/api/v1/public/transparency');
+  await loadHall();
+  const r = await api('GET', `/api/v1/public/transparency${centreCode ? `?office=${encodeURIComponent(centreCode)}` : ''}`);
   if (r.status === 200 && r.json) {
     figures = r.json;
     figuresFailed = false;
@@ -291,10 +409,14 @@ $('more').addEventListener('click', () => search(procs.q, true));
 (async () => {
   const q0 = (params.get('q') ?? '').trim();
   $('q').value = q0;
-  const qr = api('GET', '/api/v1/queue').then((r) => {
-    if (r.json && r.json.office && r.json.office.name) office = r.json.office;
-  });
-  await Promise.all([qr, loadFigures(), search(q0)]);
+  await Promise.all([loadFigures(), search(q0)]);
+  // A province of one centre names that centre, from its queue (with
+  // several, the province's page names the province, a centre's page the
+  // centre).
+  if (!centreCode && figures && (figures.centres ?? []).length <= 1) {
+    const r = await api('GET', '/api/v1/queue');
+    if (r.status === 200 && r.json && r.json.office && r.json.office.name) office = r.json.office;
+  }
   render();
   document.body.dataset.state = 'ready';
   setInterval(loadFigures, REFRESH_MS);

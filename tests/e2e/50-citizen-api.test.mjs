@@ -233,7 +233,7 @@ test('transparency: on-time figures for today and the month, late dossiers by co
   assert.deepEqual(t.late_now.map((d) => d.code).sort(), [E, F, G].sort());
   assert.equal(t.late_total, 3);
   for (const d of t.late_now) {
-    assert.deepEqual(Object.keys(d).sort(), ['apology', 'code', 'due_at', 'new_appointment_at', 'procedure', 'procedure_code']);
+    assert.deepEqual(Object.keys(d).sort(), ['apology', 'code', 'due_at', 'new_appointment_at', 'office', 'procedure', 'procedure_code']);
     assert.equal(d.due_at, at(2026, 3, 5, 10));
     assert.equal(d.procedure, 'Đăng ký kết hôn');
   }

@@ -97,7 +97,9 @@ void route_public_transparency(struct api *api, struct http_request *r)
 {
 	struct mc_error err;
 	json_t *out = NULL;
-	if (store_transparency(api->st, clock_now(), &out, &err) != MC_OK) {
+	/* office=<centre code>: that centre's page (store/transparency.h). */
+	if (store_transparency(api->st, clock_now(), http_query(r, "office"), &out, &err) !=
+	    MC_OK) {
 		http_reply_error(r, &err);
 		return;
 	}
