@@ -8,7 +8,7 @@
 // handed to another office's specialist (200).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer } from './lib/harness.mjs';
+import { startServer, openCounter } from './lib/harness.mjs';
 import { PROVINCE_BUNDLE } from './lib/province-bundle.mjs';
 
 const B_APPLICANT = { name: 'Vỗ Thị Nhàn', id_number: '045166007788', address: 'Khóm Duy Tân, Lao Bảo', phone: '0978111222' };
@@ -116,4 +116,22 @@ test('a hand-over to another office takes the dossier out of the giver\'s scope;
   // The centre that received it still follows it.
   ok(await s.as('b.clerk', 'GET', `/api/v1/dossiers/${d.code}`));
   ok(await s.as('b.centre.sup', 'GET', `/api/v1/dossiers/${d.code}`));
+});
+
+test("a queue visit's rating link is its centre's, and so is the rating", async () => {
+  await openCounter(s, 'b.clerk', 1);
+  const t = ok(await s.as('b-kiosk', 'POST', '/api/v1/tickets', { body: { group: 'CT' } }), 201).ticket;
+  ok(await s.as('b.clerk', 'POST', '/api/v1/counters/1/call'));
+  ok(await s.as('b.clerk', 'POST', '/api/v1/counters/1/finish'));
+  const links = s.sql('SELECT count(*) AS n FROM rating_links')[0].n;
+  for (const who of ['a.clerk', 'a.sup']) {
+    const r = await s.as(who, 'POST', `/api/v1/tickets/${t.id}/rating-link`);
+    assert.equal(r.status, 404, `${who}: ${r.text}`);
+    assert.equal(r.json.error.code, 'ticket_not_found');
+  }
+  assert.equal(s.sql('SELECT count(*) AS n FROM rating_links')[0].n, links, 'no link made');
+  const { token } = ok(await s.as('b.clerk', 'POST', `/api/v1/tickets/${t.id}/rating-link`), 201);
+  ok(await s.req('POST', '/api/v1/public/ratings', { body: { token, level: 'satisfied' } }), 201);
+  const [r] = s.sql(`SELECT o.code FROM ratings r JOIN offices o ON o.id = r.office_id WHERE r.subject = 'ticket:${t.id}'`);
+  assert.equal(r.code, 'TT-LB');
 });
