@@ -1,4 +1,8 @@
-// The supervisor's dashboard (/supervisor): late and at-risk dossiers now with
+// The supervisor's dashboard (/supervisor): in a province of several centres,
+// a unit selector (the whole province or the scope of the account, each
+// centre and authority in it) and an overview table of the units, sortable
+// by each column, a row leading to that unit's own view; then for the unit,
+// late and at-risk dossiers now with
 // who holds them and their history one click away (opened under the row);
 // the period's indicators (on-time rate per group and its monthly trend, the
 // queue by half hour, ratings, the 766 and plan scorecards); the periodic
@@ -46,6 +50,12 @@ export const TEXTS = {
 // Names for codes: offices (TP → Phòng Tư pháp) and staff (spec, user:3 →
 // full name), loaded once after login; a code without a name shows as is.
 const names = { offices: new Map(), users: new Map() };
+// The office tree as listed (code, name, kind, parent code), the session's
+// office (null: the whole province) and the unit chosen ('' : the session's
+// own scope). The selector and the overview show only in a province (more
+// than one centre, or authorities), not in the small case of one office.
+const tree = { offices: [], session: null, unit: '', province: false };
+const officeQ = () => (tree.unit ? `&office=${encodeURIComponent(tree.unit)}` : '');
 const officeName = (code) => names.offices.get(code) ?? code ?? '—';
 // A person, or an office when a step went to an office without a named
 // receiver (the store then keeps the office's code as the holder).
@@ -73,6 +83,7 @@ async function all(path) {
 async function loadNames() {
   const [offices, users] = await Promise.all([all('/api/v1/offices'), all('/api/v1/users').catch(() => [])]);
   for (const o of offices) names.offices.set(o.code, o.name);
+  tree.offices = offices;
   for (const u of users) {
     names.users.set(u.username, u.full_name);
     if (u.id) names.users.set(`user:${u.id}`, u.full_name);
@@ -121,7 +132,7 @@ const lists = {
 async function loadList(key, more = false) {
   const l = lists[key];
   if (!more) l.shown = 0;
-  const page = await api(`/api/v1/dossiers?${l.query}&limit=${more ? PAGE : FIRST_PAGE}&offset=${l.shown}`);
+  const page = await api(`/api/v1/dossiers?${l.query}${officeQ()}&limit=${more ? PAGE : FIRST_PAGE}&offset=${l.shown}`);
   const body = $(key).tBodies[0];
   const rows = page.items.map((d) => dossierRow(d, l.late)).join('');
   if (more) body.insertAdjacentHTML('beforeend', rows);
@@ -219,7 +230,8 @@ function sipasItem(p) {
 async function loadIndicators() {
   const from = iso($('from').value), to = iso($('to').value), by = $('by').value;
   if (!from || !to) return;
-  const ind = await api(`/api/v1/indicators?from=${from}&to=${to}&by=${by}`);
+  const ind = await api(`/api/v1/indicators?from=${from}&to=${to}&by=${by}${officeQ()}`);
+  if (tree.province) await loadOverview(by === 'office' ? ind : await api(`/api/v1/indicators?from=${from}&to=${to}&by=office${officeQ()}`));
   const rows = [...ind.dossiers.groups, { name: 'Tổng', ...ind.dossiers.total }];
   const groupName = (g) => (by === 'clerk' ? names.users.get(g.key) : by === 'office' ? names.offices.get(g.key) : null) ?? g.name;
   $('groups').tBodies[0].innerHTML = rows.map((g) => `<tr><td>${esc(groupName(g))}</td><td class="n">${f.count(g.received)}</td>`
@@ -255,7 +267,7 @@ async function loadIndicators() {
     const b = new Date(Date.UTC(a.getUTCFullYear(), a.getUTCMonth() + 1, 0));
     months.push({ from: ymd(a), to: ymd(b), label: `${String(a.getUTCMonth() + 1).padStart(2, '0')}/${a.getUTCFullYear()}` });
   }
-  const res = await Promise.all(months.map((m) => api(`/api/v1/indicators?from=${m.from}&to=${m.to}`)));
+  const res = await Promise.all(months.map((m) => api(`/api/v1/indicators?from=${m.from}&to=${m.to}${officeQ()}`)));
   res.forEach((r, i) => { months[i].rate = r.dossiers.total.on_time_rate; });
   $('trend').innerHTML = trendSvg(months);
 }
@@ -264,14 +276,125 @@ function reports() {
   const y = Number((iso($('to').value) ?? '').slice(0, 4));
   const periods = [[`${y}-Q1`, `Quý I/${y}`], [`${y}-Q2`, `Quý II/${y}`], [`${y}-H1`, `6 tháng/${y}`],
     [`${y}-Q3`, `Quý III/${y}`], [`${y}-9M`, `9 tháng/${y}`], [`${y}-Q4`, `Quý IV/${y}`], [`${y}`, `Năm ${y}`]];
-  $('reports').innerHTML = periods.map(([p, l]) => `<a href="/api/v1/reports/${p}.pdf" target="_blank">${l} (PDF)</a>`
-    + `<a href="/api/v1/reports/${p}.csv">${l} (CSV)</a>`).join('');
+  const q = tree.unit ? `?office=${encodeURIComponent(tree.unit)}` : '';
+  $('reports').innerHTML = periods.map(([p, l]) => `<a href="/api/v1/reports/${p}.pdf${q}" target="_blank">${l} (PDF)</a>`
+    + `<a href="/api/v1/reports/${p}.csv${q}">${l} (CSV)</a>`).join('');
 }
+
+// ---- the province: unit selector and overview ------------------------------
+
+// Whether office code lies in the subtree of code top (by parent codes).
+function below(code, top) {
+  const parent = new Map(tree.offices.map((o) => [o.code, o.parent]));
+  for (let c = code, n = 0; c && n < 64; c = parent.get(c), n++) if (c === top) return true;
+  return false;
+}
+
+// The selector: the account's own scope first, then every authority and
+// centre inside it, by name.
+function fillUnits() {
+  // The small case (one centre, no authority above it) keeps the old page.
+  tree.province = tree.offices.filter((o) => o.kind === 'centre').length > 1
+    || tree.offices.some((o) => o.kind === 'authority');
+  const own = tree.session?.office;
+  const units = tree.offices.filter((o) => ['authority', 'centre'].includes(o.kind)
+    && o.code !== own?.code && (!own || below(o.code, own.code)))
+    .sort((a, b) => a.name.localeCompare(b.name, 'vi'));
+  const sel = $('unit');
+  sel.innerHTML = `<option value="">${esc(own ? own.name : 'Toàn tỉnh')}</option>`
+    + units.map((o) => `<option value="${esc(o.code)}">${esc(o.name)}</option>`).join('');
+  sel.value = tree.unit;
+  sel.hidden = !tree.province || units.length === 0;
+}
+
+// The bar names the unit shown.
+function unitLabel() {
+  const root = tree.offices.find((o) => o.kind === 'province');
+  const name = tree.unit ? officeName(tree.unit) : tree.session?.office?.name ?? (tree.province ? root?.name : null);
+  if (!name) return;
+  $('office').textContent = name;
+  document.title = `Giám sát — ${name}`;
+}
+
+const overview = { rows: [], total: null, key: 'name', dir: 1 };
+
+// One row per authority (the dossiers it is competent for, its 766 points)
+// and per centre (the dossiers it received, its queue's service level).
+function loadOverview(ind) {
+  const queue = new Map((ind.queue.groups ?? []).map((g) => [g.key, g]));
+  const row = (g, kind, p766, sl) => ({ code: g.key, name: g.name, kind, received: g.received,
+    late: g.open.late, rate: g.on_time_rate, p766, sl });
+  overview.rows = [
+    ...ind.dossiers.groups.filter((g) => g.kind === 'authority')
+      .map((g) => row(g, 'Cơ quan: hồ sơ thuộc thẩm quyền', g.score_766?.parts?.processing_on_time ?? null, null)),
+    ...(ind.dossiers.centres ?? []).filter((g) => g.kind === 'centre')
+      .map((g) => row(g, 'Trung tâm: hồ sơ tiếp nhận, hàng đợi', null, queue.get(g.key)?.service_level ?? null)),
+  ];
+  const t = ind.dossiers.total;
+  overview.total = { name: tree.unit ? officeName(tree.unit) : tree.session?.office?.name ?? 'Toàn tỉnh',
+    received: t.received, late: t.open.late, rate: t.on_time_rate,
+    p766: ind.score_766.parts.find((p) => p.part === 'processing_on_time')?.points ?? null,
+    sl: ind.queue.service_level };
+  $('overview-card').hidden = overview.rows.length < 2;
+  renderOverview();
+}
+
+// A row's figures; each cell carries its column's name for the phone
+// layout, where a row reads as a card.
+const cells = (r) => [['Tiếp nhận', f.count(r.received)], ['Đang quá hạn', f.count(r.late)],
+  ['Tỷ lệ đúng hạn', f.pct(r.rate)], ['Điểm 766 (tiến độ)', f.number(r.p766, 2)],
+  ['Gọi trong thời gian chuẩn', f.pct(r.sl)]].map(([l, v]) => `<td class="n" data-label="${l}">${v}</td>`).join('');
+
+// Sorted by the chosen column (names in Vietnamese order; figures with no
+// data last either way).
+function renderOverview() {
+  const { key, dir } = overview;
+  const rows = [...overview.rows].sort((a, b) => {
+    if (key === 'name') return dir * a.name.localeCompare(b.name, 'vi');
+    const x = a[key], y = b[key];
+    if (x === null || x === undefined) return y === null || y === undefined ? 0 : 1;
+    if (y === null || y === undefined) return -1;
+    return dir * (x - y) || a.name.localeCompare(b.name, 'vi');
+  });
+  $('overview').tBodies[0].innerHTML = rows.map((r) => `<tr><td><button type="button" class="unit-link" data-unit="${esc(r.code)}">${esc(r.name)}</button>`
+    + `<span class="kind">${esc(r.kind)}</span></td>${cells(r)}</tr>`).join('');
+  $('overview').tFoot.innerHTML = overview.total ? `<tr><td><b>${esc(overview.total.name)}</b></td>${cells(overview.total)}</tr>` : '';
+  for (const th of $('overview').tHead.rows[0].cells) {
+    if (th.dataset.key === key) th.setAttribute('aria-sort', dir > 0 ? 'ascending' : 'descending');
+    else th.removeAttribute('aria-sort');
+  }
+}
+
+$('overview').tHead.addEventListener('click', (e) => {
+  const key = e.target.closest('th')?.dataset.key;
+  if (!key) return;
+  // A figure sorts largest first on its first click; a name from A.
+  overview.dir = overview.key === key ? -overview.dir : key === 'name' ? 1 : -1;
+  overview.key = key;
+  renderOverview();
+});
+
+// A unit's own view: the lists, indicators and reports of that unit.
+async function showUnit(code) {
+  tree.unit = code;
+  $('unit').value = code;
+  unitLabel();
+  await Promise.all([loadDossiers(), loadIndicators()]);
+  reports();
+}
+$('overview').tBodies[0].addEventListener('click', (e) => {
+  const code = e.target.closest('[data-unit]')?.dataset.unit;
+  if (code) showUnit(code);
+});
+$('unit').addEventListener('change', () => showUnit($('unit').value));
 
 async function start() {
   const who = await api('/api/v1/session').catch(() => null);
   if (!who) return;
+  tree.session = who;
   await loadNames();
+  fillUnits();
+  unitLabel();
   $('who').textContent = personName(who.username) || who.full_name || who.username || '';
   $('main').hidden = false;
   $('period').hidden = false;
