@@ -292,7 +292,8 @@ function scheduleRefresh(delay = 120) {
 // stream already applied.
 async function refresh() {
   try {
-    const res = await fetch('/api/v1/queue', { cache: 'no-store' });
+    // With the board's token: the queue of the board's own centre.
+    const res = await fetch('/api/v1/queue', { cache: 'no-store', headers: { Authorization: `Bearer ${token}` } });
     if (!res.ok) throw new Error(`HTTP ${res.status}`);
     const snap = await res.json();
     clock.sync(snap.at);

@@ -324,7 +324,8 @@ async function issue(group) {
 
 async function load() {
   try {
-    const res = await fetch('/api/v1/queue', { cache: 'no-store' });
+    // With the kiosk's token: its own centre's groups and waits.
+    const res = await fetch('/api/v1/queue', { cache: 'no-store', headers: { Authorization: `Bearer ${token}` } });
     if (!res.ok) return;
     snap = await res.json();
     clock.sync(snap.at);

@@ -62,6 +62,8 @@ function render() {
     return;
   }
   const k = last.json;
+  // The ticket's own centre heads the page (a province has many).
+  if (k.office && k.office.name) $('office-name').textContent = k.office.name;
   box.append(el('p', 'label', t.yourNumber));
   box.append(el('p', 'number', k.label));
   box.append(el('p', null, getLang() === 'en' && k.group_name_en ? k.group_name_en : k.group_name));

@@ -315,7 +315,7 @@ enum mc_err store_print_jobs_list(struct store *st, const struct principal *who,
 	       " AND (?2 IS NULL OR p.name = ?2)"
 	       " AND (?3 IS NULL OR j.kind = ?3)"
 	       " AND (?4 IS NULL OR j.ref = ?4)"
-	       " AND " SCOPE_SQL("j.office_id") " ORDER BY j.id DESC LIMIT ?5 OFFSET ?6");
+	       " AND " SCOPE_SQL("j.office_id") " ORDER BY j.id DESC LIMIT :limit OFFSET :offset");
 	const char *args[] = {state, printer, kind, ref};
 	int64_t *ids = xcalloc((size_t)limit + 1, sizeof *ids);
 	size_t n = 0;
@@ -326,8 +326,8 @@ enum mc_err store_print_jobs_list(struct store *st, const struct principal *who,
 	for (int i = 0; i < 4; i++)
 		if (args[i])
 			sqlite3_bind_text(s, i + 1, args[i], -1, SQLITE_STATIC);
-	sqlite3_bind_int(s, 5, limit);
-	sqlite3_bind_int(s, 6, offset);
+	sqlite3_bind_int(s, sqlite3_bind_parameter_index(s, ":limit"), limit);
+	sqlite3_bind_int(s, sqlite3_bind_parameter_index(s, ":offset"), offset);
 	store_bind_scope(s, who);
 	step = SQLITE_DONE;
 	while (n < (size_t)limit && store_next(s, &step))
