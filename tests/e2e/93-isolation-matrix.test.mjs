@@ -66,12 +66,16 @@ const need = (name) => {
   return b[name];
 };
 
-// How each route of the table is aimed at B. A cell: {name, path(),
-// body?(), roles?, actors?} (roles: the allowed roles the variant is meant
-// for, e.g. an action of the dossier's actions table, a role refused the
-// route being tested with every variant anyway; actors: only these
-// principals, e.g. those who may act at A's counter 1). A list: {name, path(), leaked(r)} where
-// leaked returns the B objects found in the answer.
+// How each route of the table is aimed at B.
+// A cell: {name, path(), body?(), roles?, actors?}. roles: the allowed roles
+// the variant is meant for (an action of the dossier's actions table); a
+// role refused the route is tested with every variant anyway. actors: only
+// these principals (those who may act at A's counter 1).
+// A list: {name, path(), leaked(r), control?(), office?, noHall?}. leaked:
+// the B objects found in an answer; control: the path an admin reads to
+// find them (default path); office: the path names B's office, so 404 is
+// right too; noHall: roles whose scope has no hall, for which 400
+// office_required is right.
 const counterCells = (action, body) => [
   { name: "B's counter 1 (office=TT-LB)", path: () => `/api/v1/counters/1/${action}?office=${CENTRE_B}`, body: () => body },
   { name: "B's counter 7 (A has none)", path: () => `/api/v1/counters/7/${action}`, body: () => body },
@@ -290,6 +294,8 @@ before(async () => {
       const h = await s.as('b.clerk', 'POST', `/api/v1/dossiers/${enc(b.dossier)}/actions`, { body: { action: 'handover', to_office: 'TP-LB', to_person: 'b.spec' } });
       if (h.status !== 200) b.missing.dossier = `handover to TP-LB: ${h.status} ${h.text.slice(0, 200)}`;
     }
+    const held = await s.as('b.spec', 'GET', `/api/v1/dossiers/${enc(b.dossier)}`);
+    if (held.json?.holder?.office !== 'TP-LB') b.missing.dossier = `not held by TP-LB: ${held.status} ${held.text.slice(0, 200)}`;
     const l = await s.as('b.clerk', 'POST', `/api/v1/dossiers/${enc(b.dossier)}/rating-link`, { body: {} });
     if (l.status !== 201) b.missing.dossier = `rating link: ${l.status} ${l.text.slice(0, 200)}`;
     const p = await s.as('b.clerk', 'POST', `/api/v1/dossiers/${enc(b.dossier)}/print`, { body: { form: 'mau-01', copies: 1 } });
