@@ -1,5 +1,6 @@
 #include "printer/dossier_forms.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -148,10 +149,19 @@ struct printer_fields *printer_dossier_fields(json_t *dossier, const char *form,
 	char buf[512];
 
 	char name[256], title[256];
-	agency_line(ctx->agency, ctx->agency_parent, buf, sizeof buf);
+	/* The receiving centre when the caller names no agency (a province
+	 * has no single office to name). */
+	const char *intake_name = str(json_object_get(dossier, "intake_office"), "name");
+	const char *agency = ctx->agency && *ctx->agency ? ctx->agency
+	                     : intake_name[0]            ? intake_name
+	                                                 : NULL;
+	agency_line(agency, ctx->agency_parent, buf, sizeof buf);
 	printer_fields_set(f, "agency", buf);
-	printer_fields_set(f, "unit", strstr(buf, DOSSIER_FORMS_UNIT) ? "" : DOSSIER_FORMS_UNIT);
-	printer_fields_set(f, "agency_name", ctx->agency ? ctx->agency : "");
+	/* A centre (Trung tâm Phục vụ hành chính công) is the unit itself. */
+	bool is_centre = agency == intake_name;
+	printer_fields_set(f, "unit",
+	                   is_centre || strstr(buf, DOSSIER_FORMS_UNIT) ? "" : DOSSIER_FORMS_UNIT);
+	printer_fields_set(f, "agency_name", agency ? agency : "");
 	printer_fields_set(f, "agency_parent", ctx->agency_parent ? ctx->agency_parent : "");
 	if (ctx->locality && *ctx->locality)
 		printer_fields_set(f, "place", ctx->locality);
@@ -243,7 +253,10 @@ struct printer_fields *printer_dossier_fields(json_t *dossier, const char *form,
 		printer_fields_set(f, "reason", str(dossier, "reason"));
 		set_time(f, "stopped_at", json_object_get(dossier, "finished_at"), off);
 	} else if (strcmp(form, "mau-06") == 0) {
-		printer_fields_set(f, "lead_agency", ctx->agency ? ctx->agency : "");
+		/* The body that decides: the dossier's competent authority (in a
+		 * province not always the receiving centre's own). */
+		const char *lead = str(json_object_get(dossier, "authority"), "name");
+		printer_fields_set(f, "lead_agency", lead[0] ? lead : agency ? agency : "");
 		json_t *partners = json_object_get(ctx->procedure, "partners");
 		buf[0] = '\0';
 		size_t i;
@@ -261,10 +274,16 @@ struct printer_fields *printer_dossier_fields(json_t *dossier, const char *form,
 			char given[32];
 			when(json_object_get(s, "given_at"), off, given, sizeof given);
 			const char *office = str(s, "office_name");
-			const char *cells[] = {office[0] ? office : str(s, "office"),
+			if (!office[0])
+				office = str(s, "office");
+			/* An office handed the dossier with nobody named: its name. */
+			const char *receiver = strcmp(str(s, "receiver"), str(s, "office")) == 0
+			                           ? office
+			                           : str(s, "receiver");
+			const char *cells[] = {office,
 			                       given,
 			                       str(s, "giver"),
-			                       str(s, "receiver"),
+			                       receiver,
 			                       timing_vi(str(s, "result")),
 			                       str(s, "note")};
 			printer_fields_add_row(f, "handovers", cells, 6);

@@ -170,6 +170,17 @@ test('the receipt names the centre where the result is collected', async () => {
   assert.ok(text.includes(KS1));
   assert.match(text, new RegExp(`nhận kết quả tại: ${LB_NAME}, Lao Bảo, Quảng Trị`), text);
   assert.match(text, /Quyển số: 2026, Số thứ tự: 1\b/);
+  // The control sheet (Mẫu 06): Lao Bảo decides; the hand-over row to its office.
+  const n = printer.pdfs().length;
+  const sheet = await s.as('a.clerk', 'POST', `/api/v1/dossiers/${KS1}/print`, { body: { form: 'mau-06' } });
+  assert.equal(sheet.status, 202, sheet.text);
+  const file6 = await waitFor(() => printer.pdfs()[n], 20000, 'the control sheet');
+  const text6 = await waitFor(() => { try { return printer.text(file6).replace(/\s+/g, ' '); } catch { return null; } }, 5000, 'its text');
+  assert.match(text6, /giải quyết hồ sơ: UBND xã Lao Bảo/, text6);
+  assert.match(text6, /Văn phòng HĐND/, 'the office it was handed to, by name');
+  assert.doesNotMatch(text6, /TP-LB|TT-KS(?!-)/, 'no office code');
+  assert.match(text6, /Trung tâm Phục vụ hành chính/, 'the receiving centre heads it');
+  assert.doesNotMatch(text6, /Bộ phận Tiếp nhận/, 'the centre is the unit itself');
 });
 
 test("each centre's ledger holds the dossiers it received", async () => {
