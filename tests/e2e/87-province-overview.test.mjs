@@ -11,6 +11,8 @@
 //  UBND xã Lao Bảo, received at its centre: L1 Mon 2/3 ready Thu 5/3 10:00 (on time):
 //    100,0 %; 20,00.
 //  Province: 3 of 4 on time, 75,0 %; 15,00.
+// Queue, Mon 2/3: one ticket at each centre at 08:00; Khe Sanh calls it at 08:05
+// (within the 15-minute standard: 100,0 %), Lao Bảo at 08:30 (0,0 %); province 50,0 %.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -48,6 +50,15 @@ const ready = async (code) => ok(await s.as('prov.sup', 'POST', `/api/v1/dossier
   { body: { action: 'result_ready' } }));
 
 async function history() {
+  await clock(at(2026, 3, 2, 8));
+  ok(await s.as('a-kiosk', 'POST', '/api/v1/tickets', { body: { group: 'CT' } }));
+  ok(await s.as('b-kiosk', 'POST', '/api/v1/tickets', { body: { group: 'CT' } }));
+  ok(await s.as('a.clerk', 'POST', '/api/v1/counters/1/state', { body: { state: 'open' } }));
+  ok(await s.as('b.clerk', 'POST', '/api/v1/counters/1/state', { body: { state: 'open' } }));
+  await clock(at(2026, 3, 2, 8, 5));
+  ok(await s.as('a.clerk', 'POST', '/api/v1/counters/1/call'));
+  await clock(at(2026, 3, 2, 8, 30));
+  ok(await s.as('b.clerk', 'POST', '/api/v1/counters/1/call'));
   await clock(at(2026, 3, 2, 10));
   const k1 = await intake('a.clerk', CENTRE_A, 'UB-KS');
   const k2 = await intake('a.clerk', CENTRE_A, 'UB-KS');
@@ -96,11 +107,12 @@ for (const [label, size] of [['tv', SIZES.tv], ['phone', SIZES.phone]]) {
     assert.match(ks, /66,7 %/);
     assert.match(ks, /13,33/);
     assert.match(await rowText(page, 'UBND xã Lao Bảo'), /100,0 %[\s\S]*20,00/);
-    assert.match(await rowText(page, 'Trung tâm Phục vụ hành chính công xã Khe Sanh'), /Trung tâm: hồ sơ tiếp nhận, hàng đợi/);
+    assert.match(await rowText(page, 'Trung tâm Phục vụ hành chính công xã Khe Sanh'), /Trung tâm: hồ sơ tiếp nhận, hàng đợi[\s\S]*66,7 %[\s\S]*100,0 %/);
+    assert.match(await rowText(page, 'Trung tâm Phục vụ hành chính công xã Lao Bảo'), /0,0 %/);
     const foot = await page.textContent('#overview tfoot');
     assert.match(foot, /Toàn tỉnh/);
     assert.match(foot, /75,0 %/);
-    assert.match(foot, /15,00/);
+    assert.match(foot, /15,00[\s\S]*50,0 %/);
     // No machine codes or English on the table.
     const table = await page.innerText('#overview');
     assert.doesNotMatch(table, /UB-KS|UB-LB|TT-KS|TT-LB|SO-TNMT|null|NaN|undefined|\d\.\d/);
