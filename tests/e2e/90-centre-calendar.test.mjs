@@ -89,6 +89,15 @@ test('a centre keeps its own Saturday morning; the other keeps the province\'s w
   await clock('2026-04-30T09:00:00+07:00');
   assert.deepEqual(await openNow(), { [CENTRE_A]: false, [CENTRE_B]: false });
 
+  // The centre's year: the province's named days with the centre's week.
+  const yb = await s.as('admin', 'GET', `/api/v1/calendar/2026?office=${CENTRE_B}`);
+  assert.equal(yb.status, 200, yb.text);
+  assert.deepEqual([yb.json.office, yb.json.weekdays], [CENTRE_B, [1, 2, 3, 4, 5, 6]]);
+  const yp = await s.as('admin', 'GET', '/api/v1/calendar/2026');
+  assert.deepEqual(yb.json.days, yp.json.days);
+  assert.ok(yp.json.days.some((d) => d.date === '2026-03-14' && d.source === 'override'));
+  assert.equal((await s.as('a.clerk', 'GET', `/api/v1/calendar/2026?office=${CENTRE_B}`)).status, 404);
+
   // The province's week and due dates did not move.
   const prov = await s.as('admin', 'GET', '/api/v1/calendar/config');
   assert.deepEqual(prov.json.weekdays, [1, 2, 3, 4, 5]);

@@ -57,21 +57,51 @@ static json_t *cal_amount_json(int64_t thousandths)
 	return json_real((double)thousandths / 1000.0);
 }
 
+/* ?office=<code> of the config and year routes: NULL when absent; false
+ * (answered 400) when malformed. */
+static bool cal_office_arg(struct http_request *r, const char **office)
+{
+	*office = http_query(r, "office");
+	if (*office && ((*office)[0] == '\0' || strlen(*office) > 64)) {
+		http_reply_fail(r, MC_ERR_INVALID, "invalid_filter", "Mã đơn vị không hợp lệ",
+		                "office is an office code of 1-64 bytes");
+		return false;
+	}
+	return true;
+}
+
 void route_calendar_year(struct api *api, struct http_request *r)
 {
 	int64_t year;
-	json_t *out = NULL;
+	json_t *out = NULL, *centre = NULL;
 	struct mc_error err;
+	const char *office;
 
 	if (!http_parse_int(r->params[0], WORKCAL_FIRST_YEAR, WORKCAL_LAST_YEAR, &year)) {
 		http_reply_fail(r, MC_ERR_INVALID, "invalid_year", "Năm không hợp lệ (1900–2100)",
 		                "The year must be 1900-2100");
 		return;
 	}
-	if (store_calendar_year(api->st, (int)year, &out, &err) != MC_OK)
+	if (!cal_office_arg(r, &office))
+		return;
+	/* A centre's year: the province's days with the centre's week. */
+	if (office &&
+	    store_calendar_config_office(api->st, &r->who, office, &centre, &err) != MC_OK) {
 		http_reply_error(r, &err);
-	else
-		http_reply_json(r, 200, out);
+		return;
+	}
+	if (store_calendar_year(api->st, (int)year, &out, &err) != MC_OK) {
+		json_decref(centre);
+		http_reply_error(r, &err);
+		return;
+	}
+	if (centre) {
+		static const char *const keys[] = {"office", "own", "weekdays", "sessions"};
+		for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+			json_object_set(out, keys[i], json_object_get(centre, keys[i]));
+		json_decref(centre);
+	}
+	http_reply_json(r, 200, out);
 }
 
 void route_calendar_day_put(struct api *api, struct http_request *r)
@@ -133,19 +163,6 @@ void route_calendar_day_delete(struct api *api, struct http_request *r)
 	else
 		http_reply_json(r, 200,
 		                json_pack("{s:s, s:b}", "date", r->params[0], "deleted", 1));
-}
-
-/* ?office=<code> of the config routes: NULL when absent; false (answered
- * 400) when malformed. */
-static bool cal_office_arg(struct http_request *r, const char **office)
-{
-	*office = http_query(r, "office");
-	if (*office && ((*office)[0] == '\0' || strlen(*office) > 64)) {
-		http_reply_fail(r, MC_ERR_INVALID, "invalid_filter", "Mã đơn vị không hợp lệ",
-		                "office is an office code of 1-64 bytes");
-		return false;
-	}
-	return true;
 }
 
 void route_calendar_config_get(struct api *api, struct http_request *r)
