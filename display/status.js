@@ -230,6 +230,9 @@ async function lookup() {
   $('submit').disabled = false;
   if (r.status === 200 && r.json) {
     last = { kind: 'found', d: r.json };
+    // In a province the page serves every centre: once a dossier is found,
+    // the bar names the centre where its result is collected.
+    if (r.json.return_office && r.json.return_office.name) office = { name: r.json.return_office.name };
     setState('found');
   } else if (r.status === 404) {
     last = { kind: 'error', key: 'notFound' };
@@ -255,8 +258,11 @@ $('lookup').addEventListener('submit', (e) => {
 
 setState('idle');
 (async () => {
-  const r = await api('GET', '/api/v1/queue');
-  if (r.json && r.json.office && r.json.office.name) {
+  // A centre's own link may name it (?office=<code>); a province with
+  // several centres answers the plain address with no office.
+  const centre = params.get('office');
+  const r = await api('GET', centre ? `/api/v1/queue?office=${encodeURIComponent(centre)}` : '/api/v1/queue');
+  if (!office && r.json && r.json.office && r.json.office.name) {
     office = r.json.office;
     render();
   }

@@ -147,6 +147,7 @@ test('Lao Bảo finishes it; the result is handed over at Lao Bảo only', async
     try {
       const page = await openPage(browser, `${s.base}/status?code=${KS1}&secret=${bf.secret}`, { width: 390, height: 844 });
       await page.waitForSelector('body[data-state="found"]', { timeout: 10000 });
+      assert.equal(await page.locator('#office-name').innerText(), LB_NAME, 'the bar names the centre to go to');
       const where = await page.locator('#collect-at').innerText();
       assert.match(where, new RegExp(`${LB_NAME}\\s+Lao Bảo, Quảng Trị`));
       assert.match(await page.locator('.notice.ok').innerText(), new RegExp(`đến ${LB_NAME} để nhận kết quả`));
