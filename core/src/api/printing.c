@@ -630,12 +630,19 @@ enum mc_err printing_dossier_form(struct printing *p, const struct principal *wh
 	rc = store_dossier_get(p->st, code, &dossier, err);
 	if (rc)
 		return rc;
-	/* The counter is one of the clerk's own hall (a principal of several
-	 * centres gets office_required). */
+	/* The counter is one of the clerk's own hall; for a principal of
+	 * several centres, of the dossier's receiving centre. */
 	struct store_printer pr;
 	int64_t hall = 0;
-	if ((rc = store_hall_resolve(p->st, who, NULL, true, &hall, err)) ||
-	    (rc = store_printer_for_counter(p->st, hall, counter_no, &pr, err))) {
+	rc = store_hall_resolve(p->st, who, NULL, true, &hall, err);
+	if (rc == MC_ERR_INVALID) {
+		json_t *io = json_object_get(dossier, "intake_office");
+		const char *ic = json_is_string(io) ? json_string_value(io)
+		                                    : json_string_value(json_object_get(io, "code"));
+		if (ic)
+			rc = store_hall_resolve(p->st, who, ic, true, &hall, err);
+	}
+	if (rc || (rc = store_printer_for_counter(p->st, hall, counter_no, &pr, err))) {
 		json_decref(dossier);
 		return rc;
 	}
