@@ -202,6 +202,10 @@ test('a rating of the dossier belongs to the centre that returned it', async () 
   const [r] = s.sql(`SELECT o.code FROM ratings r JOIN offices o ON o.id = r.office_id WHERE r.subject = 'dossier:${KS1}'`);
   assert.equal(r.code, 'TT-LB');
   assert.equal((await s.as('b.clerk', 'POST', `/api/v1/dossiers/${KS2}/rating-link`)).status, 404, "Khe Sanh's own dossier");
+  // The chain records each event as its centre's: the dossier's, Khe Sanh that received it.
+  const offices = (where) => s.sql(`SELECT DISTINCT o.code FROM events e JOIN offices o ON o.id = e.office_id WHERE ${where}`).map((x) => x.code);
+  assert.deepEqual(offices(`e.entity = 'dossier' AND e.entity_id = '${KS1}'`), ['TT-KS']);
+  assert.deepEqual(offices(`e.entity IN ('rating', 'rating_link') AND e.id >= (SELECT min(id) FROM events WHERE entity = 'rating_link')`), ['TT-LB']);
 });
 
 test('taken in for supplements: the hand-over to Lao Bảo comes when the dossier is complete', async () => {

@@ -146,12 +146,17 @@ static enum mc_err dossier_load(struct store_conn *c, const struct principal *wh
 	return src ? src : rc;
 }
 
+/* Appends the dossier's event "dossier.<action>" to the chain, recorded as
+ * the receiving centre's (office_id; never on the live stream). Inside the
+ * caller's write transaction; MC_OK or the error (err filled). */
 static enum mc_err dossier_event(struct store *st, const struct principal *who, const char *code,
-                                 const char *action, json_t *details, struct mc_error *err)
+                                 int64_t office_id, const char *action, json_t *details,
+                                 struct mc_error *err)
 {
 	char name[64];
 	snprintf(name, sizeof name, "dossier.%s", action);
 	char *text = json_dumps(details, JSON_COMPACT | JSON_SORT_KEYS);
+	store_event_office(st, office_id);
 	int64_t ev = store_event_append(st, who->actor, "dossier", code, name, text, false, err);
 	free(text);
 	return ev ? MC_OK : (err ? err->kind : MC_ERR_INTERNAL);
@@ -700,7 +705,7 @@ enum mc_err store_dossier_intake(struct store *st, const struct principal *who, 
 	json_object_set_new(details, "procedure_version", json_integer(p.id));
 	json_object_set_new(details, "status", json_string(dossier_status_name(status)));
 	json_object_set_new(details, "due_at", received ? json_integer(due) : json_null());
-	rc = dossier_event(st, who, code,
+	rc = dossier_event(st, who, code, offices.intake_id,
 	                   refused      ? "refused"
 	                   : supplement ? "intake_supplement"
 	                                : "received",
@@ -1215,7 +1220,7 @@ enum mc_err store_dossier_act(struct store *st, const struct principal *who, con
 	json_object_set_new(details, "from", json_string(dossier_status_name(d.status)));
 	json_object_set_new(details, "status", json_string(dossier_status_name(next)));
 	json_object_set_new(details, "due_at", due_after ? json_integer(due_after) : json_null());
-	rc = dossier_event(st, who, code, action_s, details, err);
+	rc = dossier_event(st, who, code, d.intake_office_id, action_s, details, err);
 	json_decref(details);
 	if (rc)
 		goto fail;

@@ -51,11 +51,14 @@ static void rating_token_hash(const char *token, char out[65])
 	sodium_bin2hex(out, 65, d, sizeof d);
 }
 
-static enum mc_err rating_event(struct store *st, const char *actor, const char *entity,
-                                const char *entity_id, const char *action, json_t *details,
-                                struct mc_error *err)
+/* Appends an event (never on the live stream) recorded as office_id's (the
+ * ticket's centre or the dossier's return centre; 0: none). */
+static enum mc_err rating_event(struct store *st, const char *actor, int64_t office_id,
+                                const char *entity, const char *entity_id, const char *action,
+                                json_t *details, struct mc_error *err)
 {
 	char *text = json_dumps(details, JSON_COMPACT | JSON_SORT_KEYS);
+	store_event_office(st, office_id);
 	int64_t ev = store_event_append(st, actor, entity, entity_id, action, text, false, err);
 	free(text);
 	return ev ? MC_OK : (err ? err->kind : MC_ERR_INTERNAL);
@@ -231,8 +234,11 @@ enum mc_err store_rating_link(struct store *st, const struct principal *who, con
 	/* The token itself never enters the chain. */
 	json_t *details = json_pack("{s:s, s:I}", "subject", subject, "expires_at",
 	                            (json_int_t)(now + RATING_LINK_SECONDS));
-	rc = rating_event(st, who->actor, "rating_link", subject, "rating_link.created", details,
-	                  err);
+	struct rating_subject sub;
+	rc = rating_subject_load(c, subject, &sub, err);
+	if (rc == MC_OK)
+		rc = rating_event(st, who->actor, sub.office_id, "rating_link", subject,
+		                  "rating_link.created", details, err);
 	json_decref(details);
 	if (rc)
 		goto fail;
@@ -445,7 +451,8 @@ enum mc_err store_rating_submit(struct store *st, json_t *req, json_t **out, str
 	json_object_set_new(details, "unofficial_payment_asked",
 	                    payment < 0 ? json_null() : json_boolean(payment));
 	json_object_set_new(details, "comment", json_boolean(comment != NULL));
-	rc = rating_event(st, "public", "rating", id, "rating.created", details, err);
+	rc =
+	    rating_event(st, "public", sub.office_id, "rating", id, "rating.created", details, err);
 	json_decref(details);
 	if (rc)
 		goto fail;
