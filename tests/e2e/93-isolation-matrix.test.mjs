@@ -464,6 +464,40 @@ test("A's lists and searches never hold B's objects; an admin's do", async () =>
   assert.deepEqual(failures, [], `${failures.length} of ${lists} list calls failed`);
 });
 
+// docs/province.md, "Scopes": the province supervisor sees everything.
+// Every read cell aimed at B answers it 200, and reading changes nothing.
+// (Its changes are not tested: a single office's supervisor is the
+// province's too, and acts at any counter.)
+test('the province supervisor reads every object of B the cells aim at', async () => {
+  const failures = [];
+  let cells = 0;
+  let before0 = await snapshot();
+  for (const route of ROUTES) {
+    const plan = PLAN[key(route)];
+    if (!plan?.cells) continue;
+    if (route.method !== 'GET' || route.flags.includes('mutates')) continue;
+    const want = route.roles.includes('supervisor') ? 200 : 403;
+    for (const cell of plan.cells) {
+      if (cell.actors) continue; // aimed from A's counter: not the province's
+      const label = `${route.method} ${route.pattern} [${cell.name}] as prov.sup`;
+      let path;
+      let body;
+      try { path = cell.path(); body = cell.body?.(); } catch (e) { failures.push(`${label}: ${e.message}`); continue; }
+      const r = await call('prov.sup', route.method, path, body);
+      cells++;
+      const after0 = await snapshot();
+      const moved = changed(before0, after0);
+      if (r.status !== want || moved.length) {
+        failures.push(`${label}: want ${want}, got ${r.status} ${r.json?.error?.code ?? r.text.slice(0, 80)}`
+          + `${moved.length ? `; changed: ${moved.join(', ')}` : ''}`);
+      }
+      before0 = after0;
+    }
+  }
+  assert.ok(cells >= 8, `only ${cells} cells`);
+  assert.deepEqual(failures, [], `${failures.length} of ${cells} cells failed`);
+});
+
 test("a board of A gets none of B's events while B calls 20 numbers, and gets A's own call", async () => {
   const aBoard = subscribe(s, s.devices['a-board']);
   const bBoard = subscribe(s, s.devices['b-board']);
