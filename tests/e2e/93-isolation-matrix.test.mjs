@@ -209,6 +209,8 @@ const PLAN = {
   'GET /api/v1/print-jobs': { lists: [
     { name: 'jobs', path: () => '/api/v1/print-jobs?limit=200', leaked: (r) => r.json.items.map((j) => j.id).filter((id) => need('jobs').includes(id)) },
     { name: 'jobs done', path: () => '/api/v1/print-jobs?state=done&limit=200', leaked: (r) => r.json.items.map((j) => j.id).filter((id) => need('jobs').includes(id)) },
+    { name: "B's printer", path: () => '/api/v1/print-jobs?printer=lb-sanh&limit=200', leaked: (r) => r.json.items.map((j) => j.id).filter((id) => need('jobs').includes(id)) },
+    { name: "B's dossier's forms", path: () => `/api/v1/print-jobs?kind=form&ref=${enc(need('dossier'))}`, leaked: (r) => r.json.items.map((j) => j.id).filter((id) => need('jobs').includes(id)) },
     { name: 'office=TT-LB', path: () => `/api/v1/print-jobs?limit=200&office=${CENTRE_B}`, office: true,
       leaked: (r) => r.json.items.map((j) => j.id).filter((id) => need('jobs').includes(id)) },
   ] },
