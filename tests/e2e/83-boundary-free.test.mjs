@@ -19,7 +19,7 @@
 // the public lookup and /status name the Lao Bảo centre and its address.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer } from './lib/harness.mjs';
+import { startServer, PASSWORDS } from './lib/harness.mjs';
 import { PROVINCE_BUNDLE } from './lib/province-bundle.mjs';
 import { TestPrinter, waitFor } from './lib/printer.mjs';
 import { SKIP, launch, openPage, shot } from './lib/browser.mjs';
@@ -228,4 +228,22 @@ test("a probable duplicate is told only from the clerk's own scope", async () =>
   const b = await intake('b.clerk', B_LOCAL);
   assert.equal(b.status, 409, b.text);
   assert.equal(b.json.error.code, 'probable_duplicate');
+});
+
+test("a reception point numbers and writes its dossiers in its centre's series and book", async () => {
+  const imp = await s.as('admin', 'POST', '/api/v1/import', { body: {
+    offices: [{ code: 'DTN-KS', name: 'Điểm tiếp nhận thôn Khe Sanh', kind: 'point', parent: 'TT-KS' }],
+    users: [{ username: 'a.point', office: 'DTN-KS', role: 'counter', full_name: 'Cán bộ Điểm tiếp nhận', password: 'a-point-pass-01' }],
+  } });
+  assert.equal(imp.status, 200, imp.text);
+  PASSWORDS['a.point'] = 'a-point-pass-01';
+  // Tuesday so far at Khe Sanh: TT-KS-260303-0001 (the supplement, line 3)
+  // and -0002 (line 4): the point's dossier is the third of the day, line 5.
+  const d = ok(await intake('a.point', { ...LOCAL, id_number: '045188003345' }), 201).dossier;
+  assert.equal(d.code, 'TT-KS-260303-0003');
+  assert.deepEqual(d.ledger, { book: 2026, line: 5 });
+  assert.equal(d.intake_office.code, 'DTN-KS');
+  assert.equal(d.authority.code, 'UB-KS');
+  ok(await s.as('a.sup', 'GET', `/api/v1/dossiers/${d.code}`));
+  assert.equal((await s.as('b.sup', 'GET', `/api/v1/dossiers/${d.code}`)).status, 404);
 });

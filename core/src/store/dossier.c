@@ -414,23 +414,29 @@ static enum mc_err dossier_boundary_handover(struct store *st, struct store_conn
                                              int64_t now, char *to, size_t tolen,
                                              struct mc_error *err);
 
-/* Gives the dossier with row id its entry in the ledger (Sổ theo dõi hồ sơ)
- * of the centre that received it: book = the office year of now, line = one
- * past that centre's book's last line. It
- * runs on the writer inside the transaction that receives the dossier, so
- * lines are gap-free (a rollback takes the line back with the receipt). A
- * dossier that already has its entry keeps it. Returns MC_OK or the database
- * error (err filled). */
+/* Gives the dossier `code` its entry in the ledger (Sổ theo dõi hồ sơ) of
+ * the centre that received it (a reception point writes in its centre's
+ * book): book = the office year of now, line = one past the last line of
+ * that centre's book. It runs on the writer inside the transaction that
+ * receives the dossier, so lines are gap-free (a rollback takes the line
+ * back with the receipt). A dossier that already has its entry keeps it.
+ * Returns MC_OK or the database error (err filled). */
 static enum mc_err dossier_ledger_assign(struct store_conn *c, const char *code, int64_t now,
                                          struct mc_error *err)
 {
 	char day[11];
 	clock_office_date(now, day);
 	sqlite3_stmt *s = store_stmt(
-	    c, "UPDATE dossiers SET ledger_book = ?1, ledger_line = (SELECT"
-	       " coalesce(max(b.ledger_line), 0) + 1 FROM dossiers b WHERE b.ledger_book = ?1"
-	       " AND b.intake_office_id IS dossiers.intake_office_id)"
-	       " WHERE code = ?2 AND ledger_book IS NULL");
+	    c,
+	    "WITH centre (id) AS (SELECT coalesce((SELECT a.id FROM dossiers x"
+	    "  JOIN office_paths q ON q.office_id = x.intake_office_id"
+	    "  JOIN offices a ON a.id = q.ancestor_id WHERE x.code = ?2 AND a.kind = 'centre'"
+	    "  ORDER BY q.depth LIMIT 1), (SELECT intake_office_id FROM dossiers WHERE code = ?2)))"
+	    " UPDATE dossiers SET ledger_book = ?1, ledger_line = (SELECT"
+	    " coalesce(max(b.ledger_line), 0) + 1 FROM dossiers b WHERE b.ledger_book = ?1"
+	    " AND b.intake_office_id IN (SELECT p.office_id FROM office_paths p, centre"
+	    "  WHERE p.ancestor_id = centre.id))"
+	    " WHERE code = ?2 AND ledger_book IS NULL");
 	if (s == NULL)
 		return store_sql_error(c, "ledger", err);
 	sqlite3_bind_int(s, 1, atoi(day));
