@@ -107,15 +107,15 @@ struct dossier_row {
 static enum mc_err dossier_load(struct store_conn *c, const struct principal *who, const char *code,
                                 struct dossier_row *d, struct mc_error *err)
 {
+	// clang-format off
 	sqlite3_stmt *s = store_stmt(
 	    c, "SELECT d.id, d.code, d.procedure_id, d.status, d.received_at, d.due_at,"
 	       " d.paused_at, d.apology_at, d.finished_at, d.paused_seconds,"
 	       " d.intake_office_id, d.authority_id,"
-	       " d.return_office_id IS NULL OR " SCOPE_SQL(
-	           "d.return_office_id") ","
-	                                 " (SELECT name FROM offices WHERE id = d.return_office_id)"
-	                                 " FROM dossiers d WHERE d.code = :code "
-	                                 "AND " DOSSIER_SCOPE_SQL);
+	       " d.return_office_id IS NULL OR " SCOPE_SQL("d.return_office_id") ","
+	       " (SELECT name FROM offices WHERE id = d.return_office_id)"
+	       " FROM dossiers d WHERE d.code = :code AND " DOSSIER_SCOPE_SQL);
+	// clang-format on
 	if (s == NULL)
 		return store_sql_error(c, "dossier", err);
 	sqlite3_bind_text(s, sqlite3_bind_parameter_index(s, ":code"), code, -1, SQLITE_STATIC);
@@ -607,7 +607,7 @@ enum mc_err store_dossier_intake(struct store *st, const struct principal *who, 
 	         dossier_intake_offices(c, who, req, p.office[0] ? p.office : NULL, &offices, err)))
 		goto fail;
 	if (json_is_integer(ticket)) {
-		/* The visit must be one of the receiving centre's tickets. */
+		/* A visit of the caller's own hall (another centre's is not found). */
 		sqlite3_stmt *s = store_stmt(c, "SELECT 1 FROM tickets t WHERE t.id = :id"
 		                                " AND " SCOPE_SQL("t.office_id"));
 		if (s == NULL) {
