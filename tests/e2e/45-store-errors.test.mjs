@@ -142,6 +142,12 @@ test('a read the database cannot finish answers the error shape, never a short 2
     assert.equal((await b.as('admin', 'GET', '/api/v1/offices?limit=100')).json.items.length, BUNDLE.offices.length + 2);
     breakRow(b, 'offices', 3);
     assertServerError(await b.as('admin', 'GET', '/api/v1/offices?limit=100'), 'offices list');
+    // An intake reads the office tree (its centre, authority, hand-over): the
+    // damaged row is mended before the dossier part below.
+    const damaged = await b.as('clerk1', 'POST', '/api/v1/dossiers', { body: { procedure: 'P5', applicant: APPLICANT, outcome: 'received', confirm_duplicate: true } });
+    assertServerError(damaged, 'intake over a damaged office tree');
+    assert.equal(b.sql('SELECT count(*) AS n FROM dossiers')[0].n, 0, 'nothing taken in');
+    sqlWrite(b.db, 'DROP VIEW offices; ALTER TABLE offices_intact RENAME TO offices;');
     // The print lists: a statement that cannot be prepared is no empty page.
     const printLists = ['/api/v1/print-jobs', '/api/v1/printers'];
     for (const path of printLists) {
