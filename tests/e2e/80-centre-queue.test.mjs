@@ -103,6 +103,11 @@ test('GET /api/v1/queue names its centre: office=TT-LB shows B only; a device se
   assert.match(anon.json.error.message, /trung tâm/);
   const unknown = await s.req('GET', '/api/v1/queue?office=NOPE');
   assert.equal(unknown.status, 404, unknown.text);
+  // The metrics tell the two CT lines apart by centre.
+  const m = await s.req('GET', '/metrics');
+  assert.match(m.text, new RegExp(`motcua_waiting\\{group="CT",office="${CENTRE_B}"\\} 2\n`));
+  assert.match(m.text, new RegExp(`motcua_waiting\\{group="CT",office="${CENTRE_A}"\\} 2\n`));
+  assert.match(m.text, new RegExp(`motcua_tickets_today\\{group="CT",outcome="called",office="${CENTRE_A}"\\} 1\n`));
 });
 
 test('the citizen\'s page of a ticket follows its centre: name, and people ahead only there', async () => {

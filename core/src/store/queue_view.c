@@ -376,30 +376,44 @@ enum mc_err store_queue_metrics(struct store *st, int64_t now, struct strbuf *ou
 	enum mc_err rc;
 	clock_office_date(now, day);
 
+	/* Two centres may both have group CT: with several halls each series
+	 * also names its centre (office="TT-KS"), so no two series collide. */
+	sqlite3_stmt *s =
+	    store_stmt(c, "SELECT count(DISTINCT coalesce(office_id, 0)) > 1 FROM service_groups");
+	if (s == NULL)
+		return store_sql_error(c, "queue metrics", err);
+	bool several = store_next(s, &step) && sqlite3_column_int(s, 0) != 0;
+	if ((rc = store_scan_end(c, s, step, "queue metrics", err)))
+		return rc;
+
 	strbuf_puts(out, "# HELP motcua_tickets_today Tickets issued today by group and state or "
 	                 "outcome.\n# TYPE motcua_tickets_today gauge\n");
-	sqlite3_stmt *s = store_stmt(c, "SELECT g.code, coalesce(t.outcome, t.state), count(*)"
-	                                " FROM tickets t JOIN service_groups g"
-	                                " ON g.id = t.series_group_id WHERE t.service_day = ?"
-	                                " GROUP BY 1, 2 ORDER BY 1, 2");
+	s = store_stmt(c, "SELECT g.code, coalesce(t.outcome, t.state), count(*),"
+	                  " coalesce(o.code, '') FROM tickets t JOIN service_groups g"
+	                  " ON g.id = t.series_group_id LEFT JOIN offices o ON o.id = g.office_id"
+	                  " WHERE t.service_day = ? GROUP BY g.office_id, 1, 2 ORDER BY 4, 1, 2");
 	if (s == NULL)
 		return store_sql_error(c, "queue metrics", err);
 	sqlite3_bind_text(s, 1, day, -1, SQLITE_STATIC);
 	while (store_next(s, &step))
-		strbuf_printf(out, "motcua_tickets_today{group=\"%s\",outcome=\"%s\"} %d\n",
-		              store_col_text(s, 0), store_col_text(s, 1), sqlite3_column_int(s, 2));
+		strbuf_printf(out, "motcua_tickets_today{group=\"%s\",outcome=\"%s\"%s%s%s} %d\n",
+		              store_col_text(s, 0), store_col_text(s, 1),
+		              several ? ",office=\"" : "", several ? store_col_text(s, 3) : "",
+		              several ? "\"" : "", sqlite3_column_int(s, 2));
 	if ((rc = store_scan_end(c, s, step, "queue metrics", err)))
 		return rc;
 	strbuf_puts(out, "# HELP motcua_waiting Tickets waiting now by group.\n"
 	                 "# TYPE motcua_waiting gauge\n");
 	s = store_stmt(c, "SELECT g.code, (SELECT count(*) FROM tickets t WHERE t.group_id = g.id"
-	                  " AND t.state = 'waiting' AND t.service_day = ?) FROM service_groups g"
-	                  " ORDER BY g.sort, g.id");
+	                  " AND t.state = 'waiting' AND t.service_day = ?),"
+	                  " coalesce((SELECT o.code FROM offices o WHERE o.id = g.office_id), '')"
+	                  " FROM service_groups g ORDER BY g.office_id, g.sort, g.id");
 	if (s == NULL)
 		return store_sql_error(c, "queue metrics", err);
 	sqlite3_bind_text(s, 1, day, -1, SQLITE_STATIC);
 	while (store_next(s, &step))
-		strbuf_printf(out, "motcua_waiting{group=\"%s\"} %d\n", store_col_text(s, 0),
-		              sqlite3_column_int(s, 1));
+		strbuf_printf(out, "motcua_waiting{group=\"%s\"%s%s%s} %d\n", store_col_text(s, 0),
+		              several ? ",office=\"" : "", several ? store_col_text(s, 2) : "",
+		              several ? "\"" : "", sqlite3_column_int(s, 1));
 	return store_scan_end(c, s, step, "queue metrics", err);
 }
