@@ -18,7 +18,8 @@
 // Usage: node tests/bench/province.mjs BUILD_DIR [queue,tickets,indicators]
 // Environment: BENCH_CENTRES (100), BENCH_COUNTERS (10), BENCH_DOSSIERS
 // (1000000), BENCH_TICKETS (2000000), BENCH_PACE_MS (1000: each other
-// centre's kiosk issues one ticket per this many ms in the paced load).
+// centre's kiosk issues one ticket per this many ms in the paced load),
+// BENCH_ROUNDS (2: rounds of alone, paced, flat out).
 import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -33,6 +34,7 @@ const COUNTERS = Number(process.env.BENCH_COUNTERS ?? 10);
 const DOSSIERS = Number(process.env.BENCH_DOSSIERS ?? 1000000);
 const TICKETS = Number(process.env.BENCH_TICKETS ?? 2000000);
 const PACE_MS = Number(process.env.BENCH_PACE_MS ?? 1000);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const TICKETS_PER_CENTRE = 3 * COUNTERS; // set-up of the queue: a busy morning
 const GOAL_QUEUE = 1.0;
 const GOAL_TICKETS = 0.8;
@@ -70,14 +72,14 @@ function runAsync(cmd, args, env = {}) {
 }
 
 // One HTTP request; resolves {status, text, json, ms}.
-function req(base, method, p, { token, body, timeout = 120000 } = {}) {
+function req(base, method, p, { token, body, timeout = 120000, localAddress } = {}) {
   return new Promise((resolve, reject) => {
     const data = body === undefined ? null : Buffer.from(JSON.stringify(body));
     const headers = {};
     if (data) { headers['Content-Type'] = 'application/json'; headers['Content-Length'] = data.length; }
     if (token) headers.Authorization = `Bearer ${token}`;
     const t0 = performance.now();
-    const r = http.request(new URL(p, base), { method, headers, agent: false, timeout }, (res) => {
+    const r = http.request(new URL(p, base), { method, headers, agent: false, timeout, localAddress }, (res) => {
       const chunks = [];
       res.on('data', (c) => chunks.push(c));
       res.on('end', () => {
@@ -140,8 +142,11 @@ async function serve(db, dir) {
   return { base, pid: server.pid, stop };
 }
 
-async function login(base, username, password) {
-  const r = await req(base, 'POST', '/api/v1/session', { body: { username, password } });
+// Logins are limited per client address (30 a minute): the clerks log in
+// from 16 loopback addresses, as from the centres' own machines.
+async function login(base, username, password, i = 0) {
+  const r = await req(base, 'POST', '/api/v1/session',
+    { body: { username, password }, localAddress: `127.0.0.${2 + (i % 16)}` });
   if (r.status !== 201 && r.status !== 200) throw new Error(`login ${username}: ${r.status} ${r.text}`);
   return r.json.token;
 }
@@ -166,7 +171,7 @@ async function morning(base, tokens, i, tally) {
     tally[k] = (tally[k] ?? 0) + 1;
     if (r.status >= 300 && !tally[`first ${step}`]) tally[`first ${step}`] = r.text.slice(0, 200);
   };
-  const clerk = await login(base, clerkName(i), clerkPassword(i));
+  const clerk = await login(base, clerkName(i), clerkPassword(i), i);
   for (let no = 1; no <= COUNTERS; no++)
     count('open', await req(base, 'POST', `/api/v1/counters/${no}/state`, { token: clerk, body: { state: 'open' } }));
   const groups = ['CT', 'HT', 'DD'];
@@ -189,6 +194,25 @@ async function queueAndTickets(which) {
     note(`set-up: ${CENTRES} centres, ${COUNTERS} counters each opened and called, ${TICKETS_PER_CENTRE} tickets each, in ${fmt((performance.now() - t0) / 1000, 1)} s (answers ${counts})`);
     for (const [k, v] of Object.entries(tally)) if (k.startsWith('first ')) note(`first refusal of ${k.slice(6)}: ${v}`);
 
+    // The ticket figures are taken at centres 1..measured (see below).
+    const measured = 3 * ROUNDS + 1;
+    if (CENTRES < measured + 2) throw new Error(`the benchmarks need at least ${measured + 2} centres`);
+    const url = `${srv.base}/api/v1/tickets`;
+    const one = (i) => wrk(['-t2', '-c8', '-d4s', '-s', path.join(here, 'post-ticket.lua'), url],
+      { MOTCUA_TOKEN: p.tokens[kioskName(i)] });
+    // fg() measured in the middle of 8 s of ticket issuing at the centres
+    // listed (one kiosk, one connection each; one ticket per delay ms each,
+    // or as fast as they can with 0).
+    const issuing = async (centres, delay, fg) => {
+      const tokens = centres.map((k) => p.tokens[kioskName(k)]).join(',');
+      const bg = wrk(['-t1', `-c${centres.length}`, '-d8s', '-s', path.join(here, 'post-ticket-many.lua'), url],
+        { MOTCUA_TOKENS: tokens, MOTCUA_DELAY_MS: String(delay) });
+      await sleep(2000);
+      const f = await fg();
+      return { fg: f, bg: await bg };
+    };
+    const all = Array.from({ length: CENTRES }, (_, k) => k + 1);
+    const beside = (i, delay) => issuing(all.filter((k) => k !== i), delay, () => one(i));
     if (which.has('queue')) {
       const q = `/api/v1/queue?office=${CENTRE1}`;
       const answer = await req(srv.base, 'GET', q);
@@ -232,41 +256,51 @@ http {
       wrkNote('nginx', theirs);
       nginx.kill('SIGTERM');
       say(`province_queue_get: ${CENTRES} centres × ${COUNTERS} open counters, GET /api/v1/queue?office=${CENTRE1}: motcua ${fmt(ours.rps)} req/s, nginx ${fmt(theirs.rps)} req/s (${size} bytes); goal >= ${fmt(GOAL_QUEUE, 1)}x, ratio ${fmt(ours.rps / theirs.rps, 2)}`);
+      // The same read while the centres not measured below issue paced
+      // (any commit in the province makes the next read rebuild).
+      const writers = all.filter((k) => k > measured);
+      const busy = await issuing(writers, PACE_MS, () => wrk(['-t2', '-c50', '-d4s', `${srv.base}${q}`]));
+      wrkNote('motcua queue beside writes', busy.fg);
+      wrkNote('writers', busy.bg);
+      say(`province_queue_get_beside_writes: the same beside ${writers.length} centres each issuing one ticket per ${PACE_MS} ms (${fmt(busy.bg.rps)} tickets/s together): motcua ${fmt(busy.fg.rps)} req/s, ${fmt(busy.fg.rps / theirs.rps, 2)}x nginx's figure above`);
     }
 
     if (which.has('tickets')) {
-      const url = `${srv.base}/api/v1/tickets`;
-      const one = ['-t2', '-c8', '-d5s', '-s', path.join(here, 'post-ticket.lua'), url];
-      const oneEnv = { MOTCUA_TOKEN: p.tokens[kioskName(1)] };
-      const others = Array.from({ length: CENTRES - 1 }, (_, k) => p.tokens[kioskName(k + 2)]).join(',');
-      const many = (delay) => wrk(['-t1', `-c${CENTRES - 1}`, '-d9s', '-s', path.join(here, 'post-ticket-many.lua'), url],
-        { MOTCUA_TOKENS: others, MOTCUA_DELAY_MS: String(delay) });
-      // Centre 1 measured in the middle of the others' 9 s.
-      const beside = async (delay) => {
-        const bg = many(delay);
-        await sleep(2000);
-        const fg = await wrk(one, oneEnv);
-        return { fg, bg: await bg };
-      };
-      const alone1 = await wrk(one, oneEnv);
-      const paced = await beside(PACE_MS);
-      const flat = await beside(0);
-      const alone2 = await wrk(one, oneEnv);
-      for (const [what, f] of [['alone', alone1], ['paced', paced.fg], ['others paced', paced.bg],
-        ['flat out', flat.fg], ['others flat out', flat.bg], ['alone again', alone2]]) wrkNote(what, f);
-      const alone = (alone1.rps + alone2.rps) / 2;
-      say(`province_ticket_issue: ${CENTRE1} alone ${fmt(alone)} tickets/s (${fmt(alone1.rps)} before, ${fmt(alone2.rps)} after); beside ${CENTRES - 1} centres each issuing one per ${PACE_MS} ms (${fmt(paced.bg.rps)} tickets/s together) ${fmt(paced.fg.rps)} tickets/s; goal >= ${fmt(GOAL_TICKETS, 1)}x, ratio ${fmt(paced.fg.rps / alone, 2)}`);
-      say(`province_ticket_issue_flat_out: ${CENTRE1} (8 connections) beside ${CENTRES - 1} centres issuing as fast as they can (${CENTRES - 1} connections, ${fmt(flat.bg.rps)} tickets/s together): ${fmt(flat.fg.rps)} tickets/s, ratio ${fmt(flat.fg.rps / alone, 2)}; all together ${fmt(flat.fg.rps + flat.bg.rps)} tickets/s, ${fmt((flat.fg.rps + flat.bg.rps) / alone, 2)}x of one centre alone`);
+      // Issuing gets slower as a line grows (thousands wait at the end of
+      // a 4 s load), and the shared machine drifts: each figure is taken at
+      // a centre of its own (1..measured), all alike after the morning, in
+      // ROUNDS rounds of (alone, beside the others paced, beside them flat
+      // out) and a last alone, so that drift falls on all three alike.
+      const alone = [], paced = [], flat = [];
+      let next = 1;
+      for (let k = 0; k < ROUNDS; k++) {
+        alone.push(await one(next++));
+        paced.push(await beside(next++, PACE_MS));
+        flat.push(await beside(next++, 0));
+      }
+      alone.push(await one(next++));
+      alone.forEach((f, k) => wrkNote(`alone ${k + 1}`, f));
+      paced.forEach((f, k) => { wrkNote(`paced ${k + 1}`, f.fg); wrkNote(`others paced ${k + 1}`, f.bg); });
+      flat.forEach((f, k) => { wrkNote(`flat out ${k + 1}`, f.fg); wrkNote(`others flat out ${k + 1}`, f.bg); });
+      const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
+      const list = (xs) => xs.map((x) => fmt(x)).join(', ');
+      const a = mean(alone.map((f) => f.rps));
+      const pf = paced.map((f) => f.fg.rps), pb = paced.map((f) => f.bg.rps);
+      const ff = flat.map((f) => f.fg.rps), fb = flat.map((f) => f.bg.rps);
+      say(`province_ticket_issue: one centre alone ${fmt(a)} tickets/s (${list(alone.map((f) => f.rps))}); beside ${CENTRES - 1} centres each issuing one per ${PACE_MS} ms (${fmt(mean(pb))} tickets/s together) ${fmt(mean(pf))} tickets/s (${list(pf)}); goal >= ${fmt(GOAL_TICKETS, 1)}x, ratio ${fmt(mean(pf) / a, 2)}`);
+      say(`province_ticket_issue_flat_out: one centre (8 connections) beside ${CENTRES - 1} centres issuing as fast as they can (${CENTRES - 1} connections, ${fmt(mean(fb))} tickets/s together): ${fmt(mean(ff))} tickets/s (${list(ff)}), ratio ${fmt(mean(ff) / a, 2)}; all together ${fmt(mean(ff) + mean(fb))} tickets/s, ${fmt((mean(ff) + mean(fb)) / a, 2)}x of one centre alone`);
       // A centre's numbering never depends on another's load: today's
-      // numbers at centre 1 and 2 run from 1 without a gap in every group.
+      // numbers at the measured centres run from 1 without a gap in every
+      // group.
+      const codes = Array.from({ length: measured }, (_, k) => `'${centreCode(k + 1)}'`).join(', ');
       const rows = JSON.parse(run('sqlite3', ['-readonly', '-json', p.db,
         `SELECT o.code AS centre, g.code AS grp, count(*) AS n, min(t.number) AS lo, max(t.number) AS hi
          FROM tickets t JOIN service_groups g ON g.id = t.series_group_id JOIN offices o ON o.id = t.office_id
-         WHERE o.code IN ('${centreCode(1)}', '${centreCode(2)}') AND t.service_day = (SELECT max(service_day) FROM tickets)
+         WHERE o.code IN (${codes}) AND t.service_day = (SELECT max(service_day) FROM tickets)
          GROUP BY o.code, g.code ORDER BY o.code, g.code`]) || '[]');
       const gaps = rows.filter((r) => r.lo !== 1 || r.hi !== r.n);
-      if (!rows.length) note(`no ticket of ${centreCode(1)} or ${centreCode(2)} today carries its office`);
-      say(`province_ticket_numbering: ${rows.map((r) => `${r.centre} ${r.grp} 1..${r.hi} (${r.n} tickets)`).join(', ')}; ${gaps.length ? `GAPS in ${gaps.map((r) => `${r.centre} ${r.grp}`).join(', ')}` : 'no gap'}`);
+      if (!rows.length) note(`no ticket of the measured centres today carries its office`);
+      say(`province_ticket_numbering: ${rows.filter((r) => r.grp === 'CT').map((r) => `${r.centre} CT 1..${r.hi} (${r.n} tickets)`).join(', ')}; ${gaps.length ? `GAPS in ${gaps.map((r) => `${r.centre} ${r.grp}`).join(', ')}` : `no gap in any of their ${rows.length} lines`}`);
     }
   } finally {
     for (const c of pids) if (c.exitCode === null) c.kill('SIGTERM');
