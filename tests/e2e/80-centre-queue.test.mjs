@@ -96,6 +96,8 @@ test('GET /api/v1/queue names its centre: office=TT-LB shows B only; a device se
   assert.equal(a.json.office.code, CENTRE_A);
   assert.equal(a.json.counters.find((c) => c.no === 1).serving.label, 'A001');
   assert.deepEqual(a.json.recent_calls.map((c) => c.label), ['A001']);
+  // A commune supervisor's scope holds one centre: that one.
+  assert.equal((await s.as('a.sup', 'GET', '/api/v1/queue')).json.office.code, CENTRE_A);
   // Anonymous, with two centres and no office=: told to choose.
   const anon = await s.req('GET', '/api/v1/queue');
   assert.equal(anon.status, 400, anon.text);

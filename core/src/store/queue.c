@@ -108,17 +108,24 @@ static enum mc_err queue_hall(struct store_conn *c, const struct principal *scop
 			return MC_OK;
 		}
 	}
-	s = store_stmt(c, "SELECT o.id FROM offices o WHERE o.kind IN " QUEUE_HALL_KINDS
-	                  " AND " SCOPE_SQL("o.id") " ORDER BY o.id LIMIT 2");
-	if (s == NULL)
-		return store_sql_error(c, "hall", err);
-	store_bind_scope(s, scope);
+	/* The only hall below the caller's office (a commune supervisor's
+	 * centre); where any hall may be named (the public queue) and none is
+	 * below the caller (a specialist), the province's only one. */
 	int64_t ids[2] = {0, 0};
 	int n = 0;
-	while (n < 2 && store_next(s, &step))
-		ids[n++] = sqlite3_column_int64(s, 0);
-	if ((rc = store_scan_end(c, s, step, "hall", err)))
-		return rc;
+	for (int pass = 0; pass < 2 && n == 0; pass++) {
+		if (pass == 1 && (scope || who == NULL || who->office_id == 0))
+			break;
+		s = store_stmt(c, "SELECT o.id FROM offices o WHERE o.kind IN " QUEUE_HALL_KINDS
+		                  " AND " SCOPE_SQL("o.id") " ORDER BY o.id LIMIT 2");
+		if (s == NULL)
+			return store_sql_error(c, "hall", err);
+		store_bind_scope(s, pass == 0 ? who : NULL);
+		while (n < 2 && store_next(s, &step))
+			ids[n++] = sqlite3_column_int64(s, 0);
+		if ((rc = store_scan_end(c, s, step, "hall", err)))
+			return rc;
+	}
 	if (n > 1)
 		return mc_fail(err, MC_ERR_INVALID, "office_required",
 		               "Có nhiều trung tâm: hãy chọn một trung tâm (office=mã trung tâm)",

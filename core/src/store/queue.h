@@ -15,7 +15,8 @@
  * means, into *office: the one whose code is code (when not NULL; with
  * scoped, only inside who's subtree: MC_ERR_NOT_FOUND office_not_found
  * otherwise, as for an unknown code), else who's own office when it is a
- * hall, else the only hall in who's subtree (scoped) or in the province;
+ * hall, else the only hall in who's subtree (the province's for NULL, or
+ * when not scoped and who's subtree has none);
  * MC_ERR_INVALID office_required when there are several, 0 when there is
  * none yet. who may be NULL (anonymous). On error *office is untouched. */
 enum mc_err store_hall_resolve(struct store *st, const struct principal *who, const char *code,
@@ -45,8 +46,9 @@ enum mc_err store_ticket_rejoin(struct store *st, const struct principal *who, i
 
 /* Counter actions on counter counter_no of hall office (store_hall_resolve).
  * Every ticket, counter and group is looked up inside who's scope: another
- * centre's is not found (404), and nothing changes. finish_current (call only): when not NULL, the
- * ticket now at the counter is first finished with that outcome. */
+ * centre's is not found (404), and nothing changes. finish_current (call
+ * only): when not NULL, the ticket now at the counter is first finished
+ * with that outcome. */
 enum mc_err store_counter_call(struct store *st, const struct principal *who, int64_t office,
                                int counter_no, const char *finish_current, json_t **ticket,
                                struct mc_error *err);
