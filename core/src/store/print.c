@@ -57,14 +57,14 @@ static enum mc_err print_not_configured(struct mc_error *err, const char *what)
 enum mc_err store_printer_for_device(struct store *st, int64_t device_id, struct store_printer *out,
                                      struct mc_error *err)
 {
-	/* Its own, else its centre's default: a kiosk never prints on
-	 * another centre's printer. */
+	/* Its own, else its centre's default, else a default of no centre
+	 * (serve --printer's): never another centre's. */
 	if (print_printer_query(st,
 	                        "SELECT " PRINT_COLS " FROM printers p WHERE p.active = 1 AND"
 	                        " (p.id = (SELECT printer_id FROM devices WHERE id = ?1)"
-	                        " OR (p.is_default = 1 AND coalesce(p.office_id, 0) ="
-	                        " (SELECT coalesce(office_id, 0) FROM devices WHERE id = ?1)))"
-	                        " ORDER BY p.is_default LIMIT 1",
+	                        " OR (p.is_default = 1 AND (p.office_id IS NULL OR p.office_id ="
+	                        " (SELECT office_id FROM devices WHERE id = ?1))))"
+	                        " ORDER BY p.is_default, p.office_id IS NULL LIMIT 1",
 	                        device_id, NULL, out))
 		return MC_OK;
 	return print_not_configured(err, "device");
@@ -76,9 +76,9 @@ enum mc_err store_printer_for_counter(struct store *st, int64_t office, int coun
 	struct store_conn *c = store_read_conn(st);
 	sqlite3_stmt *s = store_stmt(
 	    c, "SELECT " PRINT_COLS " FROM printers p WHERE p.active = 1 AND"
-	       " (p.id = (SELECT printer_id FROM counters WHERE office_id = ?2 AND no = ?1)"
-	       " OR (p.is_default = 1 AND coalesce(p.office_id, 0) = ?2))"
-	       " ORDER BY p.is_default LIMIT 1");
+	       " (p.id = (SELECT printer_id FROM counters WHERE coalesce(office_id, 0) = ?2"
+	       " AND no = ?1) OR (p.is_default = 1 AND (p.office_id IS NULL OR p.office_id = ?2)))"
+	       " ORDER BY p.is_default, p.office_id IS NULL LIMIT 1");
 	bool found = false;
 	if (s == NULL)
 		return store_sql_error(c, "printer", err);

@@ -36,7 +36,8 @@ struct store_printer {
 	int64_t office_id; /* its centre (store_printer_by_name only; else 0) */
 };
 
-/* The destination of a device (its own, else its centre's default), of
+/* The destination of a device (its own, else its centre's default, else a
+ * default of no centre such as serve --printer makes), of
  * counter counter_no of hall office (the same rule), or by name as who may
  * see it (another centre's printer is not found). MC_ERR_NOT_FOUND with code
  * "printer_not_configured" (device, counter) or "printer_not_found" (name). */
