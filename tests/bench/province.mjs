@@ -8,9 +8,11 @@
 // only when a part could not run.
 //
 //   queue       GET /api/v1/queue?office=<centre 1> against nginx serving
-//               the same bytes as a static file, same wrk load; goal >= 1.0x
-//   tickets     POST /api/v1/tickets at centre 1 alone, then beside the other
-//               centres' kiosks issuing (paced, then flat out); goal >= 0.8x
+//               the same bytes as a static file, same wrk load; goal >= 1.0x;
+//               then the same read beside other centres issuing tickets
+//   tickets     POST /api/v1/tickets at one centre alone, beside the other
+//               99 centres' kiosks issuing paced, beside them flat out (each
+//               at a fresh centre, in alternating rounds); goal >= 0.8x
 //   indicators  GET /api/v1/indicators?by=office over DOSSIERS dossiers and
 //               TICKETS tickets in every centre (written by
 //               bench_province_fill); against the 300 ms floor
