@@ -107,6 +107,21 @@ static void test_default_holidays_2026(void **state)
 	assert_int_equal(workcal_entries(cal, 2030, e, 32), -1);
 }
 
+/* workcal_named_day: the named day at one date, or none (a centre's own
+ * week is judged against it). */
+static void test_named_day(void **state)
+{
+	(void)state;
+	struct workcal_entry e;
+	assert_true(workcal_named_day(cal, 2026, 4, 27, &e));
+	assert_entry(&e, 2026, 4, 27, WORKCAL_DAY_OFF, "Nghỉ bù Giỗ Tổ Hùng Vương",
+	             WORKCAL_SOURCE_RULE);
+	assert_false(workcal_named_day(cal, 2026, 3, 7, &e)); /* a plain Saturday */
+	assert_false(workcal_named_day(cal, 2026, 3, 6, &e)); /* a plain Friday */
+	assert_false(workcal_named_day(cal, 2026, 2, 30, &e)); /* no such date */
+	assert_false(workcal_named_day(cal, 2030, 1, 1, &e));  /* not covered */
+}
+
 /* Weekend holidays and the nghỉ bù that never lands on another holiday. */
 static void test_compensatory_days(void **state)
 {
@@ -506,6 +521,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_default_holidays_2026),
+	    cmocka_unit_test(test_named_day),
 	    cmocka_unit_test(test_compensatory_days),
 	    cmocka_unit_test(test_custom_rule),
 	    cmocka_unit_test(test_config_errors),
