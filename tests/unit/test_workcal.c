@@ -116,8 +116,8 @@ static void test_named_day(void **state)
 	assert_true(workcal_named_day(cal, 2026, 4, 27, &e));
 	assert_entry(&e, 2026, 4, 27, WORKCAL_DAY_OFF, "Nghỉ bù Giỗ Tổ Hùng Vương",
 	             WORKCAL_SOURCE_RULE);
-	assert_false(workcal_named_day(cal, 2026, 3, 7, &e)); /* a plain Saturday */
-	assert_false(workcal_named_day(cal, 2026, 3, 6, &e)); /* a plain Friday */
+	assert_false(workcal_named_day(cal, 2026, 3, 7, &e));  /* a plain Saturday */
+	assert_false(workcal_named_day(cal, 2026, 3, 6, &e));  /* a plain Friday */
 	assert_false(workcal_named_day(cal, 2026, 2, 30, &e)); /* no such date */
 	assert_false(workcal_named_day(cal, 2030, 1, 1, &e));  /* not covered */
 }
