@@ -170,3 +170,28 @@ test('the province\'s public address is a setting of its own, not the single off
   assert.deepEqual(s.sql("SELECT key, value FROM settings WHERE key IN ('public_url', 'office')"),
     [{ key: 'public_url', value: 'https://dichvucong.quangtri.gov.vn' }]);
 });
+
+test('POST /api/v1/offices adds one office of the tree where it belongs', async () => {
+  const before = snapshot();
+  const bad = await s.as('admin', 'POST', '/api/v1/offices',
+    { body: { code: 'PT-X', name: 'Điểm tiếp nhận X', kind: 'point', parent: 'UB-KS' } });
+  assert.equal(bad.status, 400, bad.text);
+  assert.equal(bad.json.error.code, 'office_parent_kind');
+  assert.deepEqual(snapshot(), before);
+  assert.equal((await s.as('a.sup', 'POST', '/api/v1/offices',
+    { body: { code: 'PT-X', name: 'Điểm tiếp nhận X', kind: 'point', parent: CENTRE_A } })).status, 403);
+  const r = await s.as('admin', 'POST', '/api/v1/offices',
+    { body: { code: 'PT-X', name: 'Điểm tiếp nhận X', kind: 'point', parent: CENTRE_A, hours: 'Sáng thứ Bảy' } });
+  assert.equal(r.status, 201, r.text);
+  const sub = await s.as('admin', 'GET', `/api/v1/offices?office=${CENTRE_A}`);
+  assert.deepEqual(sub.json.items.map((o) => [o.code, o.parent, o.depth]), [[CENTRE_A, 'UB-KS', 2], ['PT-X', CENTRE_A, 3]]);
+  // A reception point's hall: its counter and its clerk, seen by the centre's supervisor.
+  const hall = await s.as('admin', 'POST', '/api/v1/import', { body: {
+    service_groups: [{ office: 'PT-X', code: 'CT', prefix: 'A', name: 'Chứng thực' }],
+    counters: [{ office: 'PT-X', no: 1, groups: ['CT'] }],
+  } });
+  assert.equal(hall.status, 200, hall.text);
+  const seen = await s.as('a.sup', 'GET', `/api/v1/counters?office=${CENTRE_A}`);
+  assert.deepEqual(seen.json.items.map((c) => `${c.office}/${c.no}`), [`${CENTRE_A}/1`, `${CENTRE_A}/2`, `${CENTRE_A}/3`, 'PT-X/1']);
+  assert.equal((await s.as('b.centre.sup', 'GET', '/api/v1/counters?office=PT-X')).status, 404);
+});
