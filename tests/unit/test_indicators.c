@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 
 #include <cmocka.h>
 #include <math.h>
@@ -44,6 +45,45 @@ static void test_rate_and_quantiles(void **state)
 	s = indicators_summarize(ten, 10, 1);
 	assert_float_equal(s.median, 5.5, EPS);
 	assert_float_equal(s.p90, 9.1, EPS);
+}
+
+/* A large set sorts as qsort would, negatives, duplicates and values
+ * past 32 bits included (the radix path), and a small one too. */
+static int cmp64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	return (x > y) - (x < y);
+}
+
+static void test_sort(void **state)
+{
+	(void)state;
+	enum { N = 50000 };
+	static int64_t a[N], b[N];
+	uint64_t r = 88172645463325252u;
+	for (size_t i = 0; i < N; i++) {
+		r ^= r << 13, r ^= r >> 7, r ^= r << 17;
+		int64_t x = (int64_t)(r % 100000) - 1000; /* mostly durations, some negative */
+		if (i % 97 == 0)
+			x = (int64_t)r; /* any 64-bit value */
+		if (i % 5 == 0)
+			x = 42;
+		a[i] = b[i] = x;
+	}
+	indicators_sort(a, N);
+	qsort(b, N, sizeof *b, cmp64);
+	assert_memory_equal(a, b, sizeof a);
+	int64_t small[] = {5, -1, 3, 3, 0};
+	indicators_sort(small, 5);
+	assert_int_equal(small[0], -1);
+	assert_int_equal(small[4], 5);
+	int64_t same[3000];
+	for (size_t i = 0; i < 3000; i++)
+		same[i] = 7;
+	indicators_sort(same, 3000);
+	assert_int_equal(same[2999], 7);
+	struct indicators_summary s = indicators_summarize(a, N, 1);
+	assert_true(s.median == (double)b[N / 2 - 1] + 0.5 * (double)(b[N / 2] - b[N / 2 - 1]));
 }
 
 static void test_766_on_time(void **state)
@@ -152,6 +192,7 @@ int main(void)
 	    cmocka_unit_test(test_rate_and_quantiles), cmocka_unit_test(test_766_on_time),
 	    cmocka_unit_test(test_766_satisfaction),   cmocka_unit_test(test_766_online),
 	    cmocka_unit_test(test_queue_rates),        cmocka_unit_test(test_erlang),
+	    cmocka_unit_test(test_sort),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

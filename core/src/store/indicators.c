@@ -172,6 +172,8 @@ struct ind_ctx {
 	int *proc_group;            /* by procedure row index: the group, -1 unknown yet */
 	struct ind_office *offices; /* sorted by id */
 	size_t n_offices;
+	int *office_at; /* office id -> index in offices (-1 none), ids 0..max_office */
+	int64_t max_office;
 	struct ind_gset g;       /* the groups of `by` */
 	struct ind_gset centres; /* by=office: the receiving centres */
 	struct ind_dgroup total;
@@ -224,6 +226,8 @@ static int ind_proc_index(struct ind_ctx *x, int64_t id)
 /* The index of office id in x->offices, -1 when unknown. */
 static int ind_office_index(const struct ind_ctx *x, int64_t id)
 {
+	if (x->office_at)
+		return id >= 0 && id <= x->max_office ? x->office_at[id] : -1;
 	size_t lo = 0, hi = x->n_offices;
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
@@ -272,6 +276,15 @@ static enum mc_err ind_load_offices(struct ind_ctx *x, struct mc_error *err)
 	enum mc_err rc = store_scan_end(x->c, s, step, "indicators", err);
 	if (rc)
 		return rc;
+	/* Ids are dense in practice: a direct index when they are small. */
+	x->max_office = x->n_offices ? x->offices[x->n_offices - 1].id : 0;
+	if (x->n_offices && x->offices[0].id >= 0 && x->max_office < 1000000) {
+		x->office_at = xmalloc(((size_t)x->max_office + 1) * sizeof *x->office_at);
+		for (int64_t i = 0; i <= x->max_office; i++)
+			x->office_at[i] = -1;
+		for (size_t i = 0; i < x->n_offices; i++)
+			x->office_at[x->offices[i].id] = (int)i;
+	}
 	for (size_t i = 0; i < x->n_offices; i++) {
 		struct ind_office *o = &x->offices[i];
 		o->authority = o->centre = -1;
@@ -421,8 +434,8 @@ static void ind_bind_unit(const struct ind_ctx *x, sqlite3_stmt *s)
 	" d.received_at, d.intake_at, d.due_at, d.finished_at, d.paused_seconds"
 #define IND_FINISHED_WHERE                                                                         \
 	IND_UNIT_COLS                                                                              \
-	    " FROM dossiers d INDEXED BY dossiers_ind_finished"                                    \
-	    " WHERE d.finished_at >= ?1 AND d.finished_at < ?2" IND_IN_UNIT(IND_D_OFFICE)
+	" FROM dossiers d INDEXED BY dossiers_ind_finished"                                        \
+	" WHERE d.finished_at >= ?1 AND d.finished_at < ?2" IND_IN_UNIT(IND_D_OFFICE)
 
 static const char ind_finished_sql[] = IND_FINISHED_COLS IND_FINISHED_WHERE;
 static const char ind_finished_sql_x[] = IND_FINISHED_COLS IND_EXTRA IND_FINISHED_WHERE;
@@ -514,8 +527,8 @@ static enum mc_err ind_scan_finished(struct ind_ctx *x, struct mc_error *err)
 #define IND_RECEIVED_COLS "SELECT d.procedure_id, d.channel"
 #define IND_RECEIVED_WHERE                                                                         \
 	IND_UNIT_COLS                                                                              \
-	    " FROM dossiers d INDEXED BY dossiers_ind_received"                                    \
-	    " WHERE d.received_at >= ?1 AND d.received_at < ?2" IND_IN_UNIT(IND_D_OFFICE)
+	" FROM dossiers d INDEXED BY dossiers_ind_received"                                        \
+	" WHERE d.received_at >= ?1 AND d.received_at < ?2" IND_IN_UNIT(IND_D_OFFICE)
 static const char ind_received_sql[] = IND_RECEIVED_COLS IND_RECEIVED_WHERE;
 static const char ind_received_sql_x[] =
     IND_RECEIVED_COLS ", 0, 0, 0, 0, 0, 0, 0, 0" IND_EXTRA IND_RECEIVED_WHERE;
@@ -820,11 +833,14 @@ static const char ind_tickets_sql[] =
 struct ind_counter {
 	int64_t id, office;
 	int no;
+	int qgroup; /* by=office: its centre's queue group, -1 not yet */
 	char code[40];
 };
 struct ind_counters {
 	struct ind_counter *v;
 	size_t n;
+	int *at; /* id -> index in v (-1 none) for ids 0..max, when small */
+	int64_t max;
 };
 
 /* Loads every row of sql (id, no, office, code) into k (k->v: the caller
@@ -834,7 +850,9 @@ static enum mc_err ind_counters_load(struct store_conn *c, const char *sql, stru
                                      struct mc_error *err)
 {
 	k->v = NULL;
+	k->at = NULL;
 	k->n = 0;
+	k->max = 0;
 	sqlite3_stmt *s = store_stmt(c, sql);
 	if (s == NULL)
 		return store_sql_error(c, "counters", err);
@@ -848,18 +866,36 @@ static enum mc_err ind_counters_load(struct store_conn *c, const char *sql, stru
 		struct ind_counter *e = &k->v[k->n++];
 		e->id = sqlite3_column_int64(s, 0);
 		e->no = sqlite3_column_int(s, 1);
+		e->qgroup = -1;
 		e->office = sqlite3_column_int64(s, 2);
 		snprintf(e->code, sizeof e->code, "%s", store_col_text(s, 3));
 	}
-	return store_scan_end(c, s, step, "counters", err);
+	enum mc_err rc = store_scan_end(c, s, step, "counters", err);
+	k->max = k->n ? k->v[k->n - 1].id : 0;
+	if (rc == MC_OK && k->n && k->v[0].id >= 0 && k->max < 1000000) {
+		k->at = xmalloc(((size_t)k->max + 1) * sizeof *k->at);
+		for (int64_t i = 0; i <= k->max; i++)
+			k->at[i] = -1;
+		for (size_t i = 0; i < k->n; i++)
+			k->at[k->v[i].id] = (int)i;
+	}
+	return rc;
+}
+
+static void ind_counters_free(struct ind_counters *k)
+{
+	free(k->v);
+	free(k->at);
 }
 static const char ind_counters_sql[] =
     "SELECT id, no, coalesce(office_id, 0), '' FROM counters ORDER BY id";
 static const char ind_sgroups_sql[] =
     "SELECT id, 0, coalesce(office_id, 0), code FROM service_groups ORDER BY id";
 
-static const struct ind_counter *ind_counter_of(const struct ind_counters *k, int64_t id)
+static struct ind_counter *ind_counter_of(const struct ind_counters *k, int64_t id)
 {
+	if (k->at)
+		return id >= 0 && id <= k->max && k->at[id] >= 0 ? &k->v[k->at[id]] : NULL;
 	size_t lo = 0, hi = k->n;
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
@@ -931,17 +967,26 @@ static json_t *ind_queue(struct ind_ctx *x, struct mc_error *err, enum mc_err *r
 		int64_t fin = sqlite3_column_int64(s, 2), recalls = sqlite3_column_int64(s, 4);
 		const char *outcome = store_col_text(s, 3);
 		char key[96];
-		if (x->by == IND_BY_CLERK)
+		struct ind_counter *co = NULL;
+		if (x->by == IND_BY_CLERK) {
 			snprintf(key, sizeof key, "%s", store_col_text(s, 6));
-		else if (x->by == IND_BY_OFFICE) {
-			const struct ind_counter *co =
-			    ind_counter_of(&cn, sqlite3_column_int64(s, 5));
-			snprintf(key, sizeof key, "%s", co ? ind_centre_key(x, co->office) : "");
-		} else
+		} else if (x->by == IND_BY_OFFICE) {
+			/* Each counter's centre group, found once. */
+			co = ind_counter_of(&cn, sqlite3_column_int64(s, 5));
+			if (co && co->qgroup >= 0)
+				last_g = co->qgroup;
+			snprintf(key, sizeof key, "%s",
+			         co && co->qgroup >= 0 ? groups[last_g].key
+			         : co                  ? ind_centre_key(x, co->office)
+			                               : "");
+		} else {
 			snprintf(key, sizeof key, "%d",
 			         ind_counter_no(&cn, sqlite3_column_int64(s, 5)));
+		}
 		if (last_g < 0 || strcmp(groups[last_g].key, key) != 0)
 			last_g = ind_qgroup_find(&groups, &n_groups, key);
+		if (co)
+			co->qgroup = last_g;
 		ind_q_add(&total, queued, called, fin, outcome, recalls, t_sec);
 		ind_q_add(&groups[last_g], queued, called, fin, outcome, recalls, t_sec);
 		int k = ind_slot_of(called, first, n_slots);
@@ -1070,8 +1115,8 @@ static json_t *ind_queue(struct ind_ctx *x, struct mc_error *err, enum mc_err *r
 	for (size_t i = 0; i < n_groups; i++)
 		ind_qgroup_free(&groups[i]);
 	free(groups);
-	free(cn.v);
-	free(sg.v);
+	ind_counters_free(&cn);
+	ind_counters_free(&sg);
 	return q;
 out:
 	json_decref(by_group);
@@ -1081,8 +1126,8 @@ out:
 	for (size_t i = 0; i < n_groups; i++)
 		ind_qgroup_free(&groups[i]);
 	free(groups);
-	free(cn.v);
-	free(sg.v);
+	ind_counters_free(&cn);
+	ind_counters_free(&sg);
 	return NULL;
 }
 
@@ -1547,6 +1592,7 @@ out:
 	free(x.procs);
 	free(x.proc_group);
 	free(x.offices);
+	free(x.office_at);
 	free(x.rgroups);
 	return rc;
 }
@@ -1565,11 +1611,13 @@ enum mc_err store_indicators_staffing(struct store *st, const struct principal *
 	struct ind_ctx x = {.st = st, .c = c, .who = who};
 	int64_t named;
 	enum mc_err rc;
-	if ((rc = ind_load_offices(&x, err)) || (rc = ind_unit(&x, office, &named, err))) {
-		free(x.offices);
-		return rc;
-	}
+	rc = ind_load_offices(&x, err);
+	if (rc == MC_OK)
+		rc = ind_unit(&x, office, &named, err);
 	free(x.offices); /* the unit is all the scans need */
+	free(x.office_at);
+	if (rc)
+		return rc;
 	int64_t start = ind_day_start(day), end = ind_day_start(day + 1);
 	int64_t t_min = store_setting_int(st, "service_level_minutes", 15);
 	int64_t target_pct = store_setting_int(st, "service_level_target_percent", 80);
@@ -1595,7 +1643,7 @@ enum mc_err store_indicators_staffing(struct store *st, const struct principal *
 		return rc;
 	struct ind_counters cn;
 	if ((rc = ind_counters_load(c, ind_counters_sql, &cn, err))) {
-		free(cn.v);
+		ind_counters_free(&cn);
 		return rc;
 	}
 	/* Per slot, a bitset of the counters (by their index in cn) that called. */
@@ -1603,7 +1651,7 @@ enum mc_err store_indicators_staffing(struct store *st, const struct principal *
 	uint64_t *called = xcalloc((size_t)n_slots * words, sizeof *called);
 	s = store_stmt(c, ind_visits_sql);
 	if (s == NULL) {
-		free(cn.v);
+		ind_counters_free(&cn);
 		free(called);
 		return store_sql_error(c, "staffing", err);
 	}
@@ -1624,7 +1672,7 @@ enum mc_err store_indicators_staffing(struct store *st, const struct principal *
 			day_served++, day_service += d;
 		}
 	}
-	free(cn.v);
+	ind_counters_free(&cn);
 	if ((rc = store_scan_end(c, s, step, "staffing", err))) {
 		free(called);
 		return rc;
