@@ -189,9 +189,12 @@ static void test_erlang(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_rate_and_quantiles), cmocka_unit_test(test_766_on_time),
-	    cmocka_unit_test(test_766_satisfaction),   cmocka_unit_test(test_766_online),
-	    cmocka_unit_test(test_queue_rates),        cmocka_unit_test(test_erlang),
+	    cmocka_unit_test(test_rate_and_quantiles),
+	    cmocka_unit_test(test_766_on_time),
+	    cmocka_unit_test(test_766_satisfaction),
+	    cmocka_unit_test(test_766_online),
+	    cmocka_unit_test(test_queue_rates),
+	    cmocka_unit_test(test_erlang),
 	    cmocka_unit_test(test_sort),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
