@@ -130,7 +130,8 @@ test('Lao Bảo finishes it; the result is handed over at Lao Bảo only', async
   assert.equal(ready.status, 'result_ready');
   assert.equal(ready.timing.result, 'early');
   assert.equal(ready.steps[0].result, null, 'no budget for the hand-over in this procedure');
-  assert.equal((await s.as('b.spec', 'GET', `/api/v1/dossiers/${KS1}`)).status, 404, 'back at the desk: no longer held by TP-LB');
+  assert.equal(ready.holder.office, 'TT-LB', 'the result waits at the centre that returns it');
+  assert.equal((await s.as('b.spec', 'GET', `/api/v1/dossiers/${KS1}`)).status, 404, 'at the Lao Bảo desk: no longer held by TP-LB');
 
   const before = row(KS1);
   const there = await act('a.clerk', KS1, 'return_result', { collected_by: APPLICANT.name, id_checked: true });
@@ -211,7 +212,7 @@ test('a rating of the dossier belongs to the centre that returned it', async () 
 test('taken in for supplements: the hand-over to Lao Bảo comes when the dossier is complete', async () => {
   const extra = { authority: 'UB-LB', outcome: 'supplement', missing: [{ item: 'Giấy xác nhận tình trạng hôn nhân', reason: 'Thiếu' }] };
   const d = ok(await intake('a.clerk', { ...APPLICANT, id_number: '045190001123' }, extra), 201).dossier;
-  assert.deepEqual([d.steps.length, d.ledger, d.holder.office], [0, null, 'one-stop'], 'no clock, no ledger line, still at the desk');
+  assert.deepEqual([d.steps.length, d.ledger, d.holder.office], [0, null, 'TT-KS'], 'no clock, no ledger line, still at the Khe Sanh desk');
   assert.equal((await s.as('b.spec', 'GET', `/api/v1/dossiers/${d.code}`)).status, 404);
   const done = ok(await act('a.clerk', d.code, 'supplement_received')).dossier;
   assert.equal(done.status, 'received');

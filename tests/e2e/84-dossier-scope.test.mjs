@@ -135,3 +135,15 @@ test("a queue visit's rating link is its centre's, and so is the rating", async 
   const [r] = s.sql(`SELECT o.code FROM ratings r JOIN offices o ON o.id = r.office_id WHERE r.subject = 'ticket:${t.id}'`);
   assert.equal(r.code, 'TT-LB');
 });
+
+test('every order of the list keeps the scope, the province sees all', async () => {
+  const all = ok(await s.as('prov.sup', 'GET', '/api/v1/dossiers?limit=100')).items.map((d) => d.code).sort();
+  const mine = ok(await s.as('b.clerk', 'GET', '/api/v1/dossiers?limit=100')).items.map((d) => d.code).sort();
+  assert.ok(mine.length >= 2 && all.length > mine.length, `${mine.length} of ${all.length}`);
+  for (const sort of ['newest', 'due', 'overdue']) {
+    const prov = ok(await s.as('prov.sup', 'GET', `/api/v1/dossiers?limit=100&sort=${sort}`));
+    assert.deepEqual(prov.items.map((d) => d.code).sort(), all, `province, sort=${sort}`);
+    const b = ok(await s.as('b.clerk', 'GET', `/api/v1/dossiers?limit=100&sort=${sort}`));
+    assert.deepEqual(b.items.map((d) => d.code).sort(), mine, `b.clerk, sort=${sort}`);
+  }
+});

@@ -656,7 +656,7 @@ enum mc_err store_dossier_intake(struct store *st, const struct principal *who, 
 	       " secret_hash, ticket_id, holder_office, holder, intake_office_id, authority_id,"
 	       " return_office_id)"
 	       " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?15,?16,?17,?18,"
-	       " 'one-stop', ?19, ?20, ?21, ?22)");
+	       " (SELECT code FROM offices WHERE id = ?20), ?19, ?20, ?21, ?22)");
 	if (s == NULL) {
 		rc = store_sql_error(c, "dossier", err);
 	} else {
@@ -1177,7 +1177,8 @@ enum mc_err store_dossier_act(struct store *st, const struct principal *who, con
 		    (rc = dossier_keep_timing(st, c, &d, now, err)))
 			goto fail;
 		extra_sql = "UPDATE dossiers SET finished_at = ?1, reason = coalesce(?2, reason),"
-		            " paused_at = NULL, holder_office = 'one-stop', holder = NULL"
+		            " paused_at = NULL, holder = NULL, holder_office = coalesce((SELECT"
+		            " code FROM offices WHERE id = return_office_id), holder_office)"
 		            " WHERE id = ?3";
 		break;
 	case DA_RETURN_RESULT:
@@ -1605,7 +1606,7 @@ enum mc_err store_dossier_list(struct store *st, const struct dossier_filter *f,
 	    " AND (?12 IS NULL OR d.status NOT IN ('result_ready', 'returned',"
 	    "  'returned_ineligible', 'withdrawn', 'cancelled', 'rejected_at_intake'))"
 	    " AND " DOSSIER_SCOPE_SQL " AND (:unit IS NULL OR " DOSSIER_UNIT_SQL ")"
-	    " ORDER BY CASE WHEN ?13 IS NOT NULL THEN d.due_at END ASC NULLS LAST,"
+	    " ORDER BY CASE WHEN :by_due IS NOT NULL THEN d.due_at END ASC NULLS LAST,"
 	    " d.intake_at DESC, d.id DESC";
 	int64_t from = 0, to = 0;
 	const char *bad = NULL;
@@ -1648,8 +1649,10 @@ enum mc_err store_dossier_list(struct store *st, const struct dossier_filter *f,
 		sqlite3_bind_text(s, 11, f->q, -1, SQLITE_STATIC);
 	if (f->open)
 		sqlite3_bind_int(s, 12, 1);
+	/* Named, as every parameter after the scope's: a ?N there would be
+	 * the scope's own number (store_internal.h, SCOPE_SQL). */
 	if (f->sort != DOSSIER_SORT_NEWEST)
-		sqlite3_bind_int(s, 13, 1);
+		sqlite3_bind_int(s, sqlite3_bind_parameter_index(s, ":by_due"), 1);
 	/* Paging in C: at_risk needs the calendar, so it filters here; the
 	 * overdue order needs each row's working time past due, so every match
 	 * is kept, sorted, then cut to the page. */
