@@ -904,16 +904,10 @@ enum mc_err store_setup_apply(struct store *st, const struct principal *who, jso
 	return MC_OK;
 }
 
-/* A list's office filter: rows of the subtree of :office (NULL: all). */
-#define SETUP_OFFICE_FILTER(col)                                                                   \
-	"(:office IS NULL OR " col " IN (SELECT office_id FROM office_paths"                       \
-	" WHERE ancestor_id = :office))"
-/* The code of the office a row belongs to. */
-#define SETUP_OFFICE_CODE(col) "(SELECT code FROM offices WHERE id = " col ")"
-
 /* One page of rows of which: the page query and the count query, each with
- * :scope (the caller's subtree, SCOPE_SQL), :office (the filter), and the
- * page with :limit and :offset. The office tree is not scoped: every staff
+ * :scope (the caller's subtree, SCOPE_SQL), :office (the filter: rows of
+ * that office's subtree; NULL: all), and the page with :limit and :offset;
+ * each row names its office by code. The office tree is not scoped: every staff
  * member may name any office (a hand-over goes anywhere in the province).
  * Indexed by enum setup_list; the static assert keeps the table complete. */
 /* clang-format off */
@@ -923,48 +917,67 @@ static const struct {
 	bool scoped;
 } setup_list_sql[] = {
     [SETUP_SERVICE_GROUPS] = {
-        "SELECT json_object('code', code, 'office', " SETUP_OFFICE_CODE("g.office_id") ","
+        "SELECT json_object('code', code, 'office',"
+        " (SELECT code FROM offices WHERE id = g.office_id),"
         " 'prefix', prefix, 'name', name, 'name_en', name_en, 'sort', sort,"
         " 'active', json(iif(active, 'true', 'false')))"
         " FROM service_groups g"
-        " WHERE " SCOPE_SQL("g.office_id") " AND " SETUP_OFFICE_FILTER("g.office_id")
+        " WHERE " SCOPE_SQL("g.office_id")
+        " AND (:office IS NULL OR g.office_id IN (SELECT office_id"
+        "  FROM office_paths WHERE ancestor_id = :office))"
         " ORDER BY g.office_id, sort, id LIMIT :limit OFFSET :offset",
         "SELECT count(*) FROM service_groups g"
-        " WHERE " SCOPE_SQL("g.office_id") " AND " SETUP_OFFICE_FILTER("g.office_id"),
+        " WHERE " SCOPE_SQL("g.office_id")
+        " AND (:office IS NULL OR g.office_id IN (SELECT office_id"
+        "  FROM office_paths WHERE ancestor_id = :office))",
         true},
     [SETUP_COUNTERS] = {
-        "SELECT json_object('no', no, 'office', " SETUP_OFFICE_CODE("c.office_id") ","
+        "SELECT json_object('no', no, 'office',"
+        " (SELECT code FROM offices WHERE id = c.office_id),"
         " 'name', name, 'state', state,"
         " 'groups', (SELECT json_group_array(g.code) FROM counter_groups cg"
         "  JOIN service_groups g ON g.id = cg.group_id WHERE cg.counter_id = c.id),"
         " 'printer', (SELECT name FROM printers WHERE id = c.printer_id))"
         " FROM counters c"
-        " WHERE " SCOPE_SQL("c.office_id") " AND " SETUP_OFFICE_FILTER("c.office_id")
+        " WHERE " SCOPE_SQL("c.office_id")
+        " AND (:office IS NULL OR c.office_id IN (SELECT office_id"
+        "  FROM office_paths WHERE ancestor_id = :office))"
         " ORDER BY c.office_id, no LIMIT :limit OFFSET :offset",
         "SELECT count(*) FROM counters c"
-        " WHERE " SCOPE_SQL("c.office_id") " AND " SETUP_OFFICE_FILTER("c.office_id"),
+        " WHERE " SCOPE_SQL("c.office_id")
+        " AND (:office IS NULL OR c.office_id IN (SELECT office_id"
+        "  FROM office_paths WHERE ancestor_id = :office))",
         true},
     [SETUP_USERS] = {
         "SELECT json_object('id', id, 'username', username,"
-        " 'office', " SETUP_OFFICE_CODE("u.office_id") ", 'full_name', full_name,"
+        " 'office', (SELECT code FROM offices WHERE id = u.office_id), 'full_name', full_name,"
         " 'title', title, 'role', role, 'active', json(iif(active, 'true', 'false')),"
         " 'demo', json(iif(demo, 'true', 'false')))"
         " FROM users u"
-        " WHERE " SCOPE_SQL("u.office_id") " AND " SETUP_OFFICE_FILTER("u.office_id")
+        " WHERE " SCOPE_SQL("u.office_id")
+        " AND (:office IS NULL OR u.office_id IN (SELECT office_id"
+        "  FROM office_paths WHERE ancestor_id = :office))"
         " ORDER BY id LIMIT :limit OFFSET :offset",
         "SELECT count(*) FROM users u"
-        " WHERE " SCOPE_SQL("u.office_id") " AND " SETUP_OFFICE_FILTER("u.office_id"),
+        " WHERE " SCOPE_SQL("u.office_id")
+        " AND (:office IS NULL OR u.office_id IN (SELECT office_id"
+        "  FROM office_paths WHERE ancestor_id = :office))",
         true},
     [SETUP_DEVICES] = {
-        "SELECT json_object('name', name, 'office', " SETUP_OFFICE_CODE("d.office_id") ","
+        "SELECT json_object('name', name, 'office',"
+        " (SELECT code FROM offices WHERE id = d.office_id),"
         " 'kind', kind, 'prints', json(iif(prints, 'true', 'false')),"
         " 'active', json(iif(active, 'true', 'false')),"
         " 'printer', (SELECT name FROM printers WHERE id = d.printer_id))"
         " FROM devices d"
-        " WHERE " SCOPE_SQL("d.office_id") " AND " SETUP_OFFICE_FILTER("d.office_id")
+        " WHERE " SCOPE_SQL("d.office_id")
+        " AND (:office IS NULL OR d.office_id IN (SELECT office_id"
+        "  FROM office_paths WHERE ancestor_id = :office))"
         " ORDER BY id LIMIT :limit OFFSET :offset",
         "SELECT count(*) FROM devices d"
-        " WHERE " SCOPE_SQL("d.office_id") " AND " SETUP_OFFICE_FILTER("d.office_id"),
+        " WHERE " SCOPE_SQL("d.office_id")
+        " AND (:office IS NULL OR d.office_id IN (SELECT office_id"
+        "  FROM office_paths WHERE ancestor_id = :office))",
         true},
     /* The tree, a parent before its children, siblings by sort then name. */
     [SETUP_OFFICES] = {
@@ -981,9 +994,11 @@ static const struct {
         " 'active', json(iif(o.active, 'true', 'false')),"
         " 'demo', json(iif(o.demo, 'true', 'false')))"
         " FROM t JOIN offices o ON o.id = t.id LEFT JOIN offices p ON p.id = o.parent_id"
-        " WHERE " SETUP_OFFICE_FILTER("o.id")
+        " WHERE (:office IS NULL OR o.id IN (SELECT office_id"
+        "  FROM office_paths WHERE ancestor_id = :office))"
         " ORDER BY t.path LIMIT :limit OFFSET :offset",
-        "SELECT count(*) FROM offices o WHERE " SETUP_OFFICE_FILTER("o.id"),
+        "SELECT count(*) FROM offices o WHERE (:office IS NULL OR o.id IN (SELECT office_id"
+        "  FROM office_paths WHERE ancestor_id = :office))",
         false},
     /* The province's centres and reception points, as citizens see them. */
     [SETUP_PUBLIC_OFFICES] = {
@@ -992,10 +1007,12 @@ static const struct {
         " 'parent', p.code, 'parent_name', p.name)"
         " FROM offices o LEFT JOIN offices p ON p.id = o.parent_id"
         " WHERE o.kind IN ('centre', 'point') AND o.active = 1"
-        " AND " SETUP_OFFICE_FILTER("o.id")
+        " AND (:office IS NULL OR o.id IN (SELECT office_id"
+        "  FROM office_paths WHERE ancestor_id = :office))"
         " ORDER BY o.kind = 'point', o.sort, o.name, o.id LIMIT :limit OFFSET :offset",
         "SELECT count(*) FROM offices o WHERE o.kind IN ('centre', 'point')"
-        " AND o.active = 1 AND " SETUP_OFFICE_FILTER("o.id"),
+        " AND o.active = 1 AND (:office IS NULL OR o.id IN (SELECT office_id"
+        "  FROM office_paths WHERE ancestor_id = :office))",
         false},
 };
 /* clang-format on */
