@@ -66,6 +66,25 @@ test('each kiosk numbers its own centre: A001 at A and A001 at B, two independen
   assert.equal(s.sql(`SELECT count(*) AS n FROM tickets WHERE office_id = ${B}`)[0].n, 2);
 });
 
+test('two centres issuing at once: each centre\'s series stays gap-free, whatever the other\'s load', async () => {
+  // 4 clients per centre, 20 tickets each, all at once, in group HT (prefix B).
+  const clients = [];
+  for (const kiosk of ['a-kiosk', 'b-kiosk']) {
+    for (let c = 0; c < 4; c++) {
+      clients.push((async () => {
+        for (let i = 0; i < 20; i++) await issue(kiosk, 'HT');
+      })());
+    }
+  }
+  await Promise.all(clients);
+  for (const office of [A, B]) {
+    const rows = s.sql(`SELECT number, label FROM tickets t JOIN service_groups g ON g.id = t.series_group_id
+      WHERE t.office_id = ${office} AND g.code = 'HT' ORDER BY number`);
+    assert.deepEqual(rows.map((r) => r.number), Array.from({ length: 80 }, (_, i) => i + 1));
+    assert.equal(rows[79].label, 'B080');
+  }
+});
+
 test('a clerk of A calling counter 1 calls at A: B\'s counter 1 and its line do not move', async () => {
   const before = hallRows(B);
   let r = await s.as('a.clerk', 'POST', '/api/v1/counters/1/state', { body: { state: 'open' } });
@@ -87,7 +106,9 @@ test('GET /api/v1/queue names its centre: office=TT-LB shows B only; a device se
   assert.equal(q.json.office.code, CENTRE_B);
   assert.equal(q.json.office.name, 'Trung tâm Phục vụ hành chính công xã Lao Bảo');
   const ct = q.json.groups.find((g) => g.code === 'CT');
-  assert.equal(ct.waiting, s.sql(`SELECT count(*) AS n FROM tickets WHERE office_id = ${B} AND state = 'waiting'`)[0].n);
+  assert.equal(ct.waiting, s.sql(`SELECT count(*) AS n FROM tickets t JOIN service_groups g ON g.id = t.group_id
+    WHERE t.office_id = ${B} AND g.code = 'CT' AND t.state = 'waiting'`)[0].n);
+  assert.equal(q.json.groups.find((g) => g.code === 'HT').waiting, 80);
   assert.deepEqual(ct.next, ['A001', 'A002']);
   assert.ok(q.json.counters.every((c) => c.state === 'closed' && c.serving === null), 'A\'s open counter is not on B\'s board');
   assert.deepEqual(q.json.recent_calls, []);
