@@ -53,6 +53,8 @@ const note = (line) => console.error(`province: ${line}`);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const fmt = (x, d = 0) => x.toFixed(d);
+const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
+const list = (xs) => xs.map((x) => fmt(x)).join(', ');
 
 function run(cmd, args, input = '') {
   const r = spawnSync(cmd, args, { input, encoding: 'utf8', maxBuffer: 64 << 20 });
@@ -252,12 +254,19 @@ http {
       for (const end = Date.now() + 10000; Date.now() < end && same?.status !== 200; await sleep(100))
         same = await req(nurl, 'GET', '/queue.json').catch(() => null);
       if (same?.text !== answer.text) throw new Error(`nginx does not serve the same bytes: ${same?.status} ${same?.text.slice(0, 200)}`);
-      const ours = await wrk(['-t2', '-c50', '-d5s', `${srv.base}${q}`]);
-      const theirs = await wrk(['-t2', '-c50', '-d5s', nurl]);
-      wrkNote('motcua queue', ours);
-      wrkNote('nginx', theirs);
+      // Alternated ROUNDS times, so that the shared machine's drift falls
+      // on both alike.
+      const oursAll = [], theirsAll = [];
+      for (let k = 0; k < ROUNDS; k++) {
+        oursAll.push(await wrk(['-t2', '-c50', '-d4s', `${srv.base}${q}`]));
+        theirsAll.push(await wrk(['-t2', '-c50', '-d4s', nurl]));
+      }
+      oursAll.forEach((f) => wrkNote('motcua queue', f));
+      theirsAll.forEach((f) => wrkNote('nginx', f));
       nginx.kill('SIGTERM');
-      say(`province_queue_get: ${CENTRES} centres × ${COUNTERS} open counters, GET /api/v1/queue?office=${CENTRE1}: motcua ${fmt(ours.rps)} req/s, nginx ${fmt(theirs.rps)} req/s (${size} bytes); goal >= ${fmt(GOAL_QUEUE, 1)}x, ratio ${fmt(ours.rps / theirs.rps, 2)}`);
+      const ours = { rps: mean(oursAll.map((f) => f.rps)) };
+      const theirs = { rps: mean(theirsAll.map((f) => f.rps)) };
+      say(`province_queue_get: ${CENTRES} centres × ${COUNTERS} open counters, GET /api/v1/queue?office=${CENTRE1}: motcua ${fmt(ours.rps)} req/s (${list(oursAll.map((f) => f.rps))}), nginx ${fmt(theirs.rps)} req/s (${list(theirsAll.map((f) => f.rps))}) (${size} bytes); goal >= ${fmt(GOAL_QUEUE, 1)}x, ratio ${fmt(ours.rps / theirs.rps, 2)}`);
       // The same read while the centres not measured below issue paced
       // (any commit in the province makes the next read rebuild).
       const writers = all.filter((k) => k > measured);
@@ -284,8 +293,6 @@ http {
       alone.forEach((f, k) => wrkNote(`alone ${k + 1}`, f));
       paced.forEach((f, k) => { wrkNote(`paced ${k + 1}`, f.fg); wrkNote(`others paced ${k + 1}`, f.bg); });
       flat.forEach((f, k) => { wrkNote(`flat out ${k + 1}`, f.fg); wrkNote(`others flat out ${k + 1}`, f.bg); });
-      const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
-      const list = (xs) => xs.map((x) => fmt(x)).join(', ');
       const a = mean(alone.map((f) => f.rps));
       const pf = paced.map((f) => f.fg.rps), pb = paced.map((f) => f.bg.rps);
       const ff = flat.map((f) => f.fg.rps), fb = flat.map((f) => f.bg.rps);
