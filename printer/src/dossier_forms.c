@@ -276,13 +276,15 @@ struct printer_fields *printer_dossier_fields(json_t *dossier, const char *form,
 			const char *office = str(s, "office_name");
 			if (!office[0])
 				office = str(s, "office");
-			/* An office handed the dossier with nobody named: its name. */
-			const char *receiver = strcmp(str(s, "receiver"), str(s, "office")) == 0
-			                           ? office
-			                           : str(s, "receiver");
+			/* People by their full names, an office handed the dossier
+			 * with nobody named by its name: never a login or a code. */
+			const char *giver = str(s, "giver_name");
+			const char *receiver = str(s, "receiver_name");
+			if (!receiver[0] || strcmp(str(s, "receiver"), str(s, "office")) == 0)
+				receiver = office;
 			const char *cells[] = {office,
 			                       given,
-			                       str(s, "giver"),
+			                       giver[0] ? giver : str(s, "giver"),
 			                       receiver,
 			                       timing_vi(str(s, "result")),
 			                       str(s, "note")};

@@ -181,6 +181,8 @@ test('the receipt names the centre where the result is collected', async () => {
   assert.match(text6, /giải quyết hồ sơ: UBND xã Lao Bảo/, text6);
   assert.match(text6, /Văn phòng HĐND/, 'the office it was handed to, by name');
   assert.doesNotMatch(text6, /TP-LB|TT-KS(?!-)/, 'no office code');
+  assert.match(text6, /Cán bộ Khe/, 'the clerk who handed it over, by name (the cell wraps)');
+  assert.doesNotMatch(text6, /a\.clerk/, 'never the login');
   assert.match(text6, /Trung tâm Phục vụ hành chính/, 'the receiving centre heads it');
   assert.doesNotMatch(text6, /Bộ phận Tiếp nhận/, 'the centre is the unit itself');
 });

@@ -1418,16 +1418,19 @@ static enum mc_err dossier_steps(struct store_conn *c, int64_t dossier_id, json_
 {
 	/* The giving side of a row is the office of the row before it; of the
 	 * first row, the centre that received the dossier. */
-	sqlite3_stmt *s =
-	    store_stmt(c, "SELECT s.office, coalesce(o.name, s.office), s.giver,"
-	                  " s.receiver, s.given_at, s.budget_seconds, s.ended_at,"
-	                  " s.spent_seconds, s.result, s.note,"
-	                  " coalesce(lag(s.office) OVER w, io.code),"
-	                  " coalesce(lag(coalesce(o.name, s.office)) OVER w, io.name)"
-	                  " FROM dossier_steps s JOIN dossiers d ON d.id = s.dossier_id"
-	                  " LEFT JOIN offices o ON o.code = s.office"
-	                  " LEFT JOIN offices io ON io.id = d.intake_office_id"
-	                  " WHERE s.dossier_id = ? WINDOW w AS (ORDER BY s.id) ORDER BY s.id");
+	sqlite3_stmt *s = store_stmt(
+	    c, "SELECT s.office, coalesce(o.name, s.office), s.giver,"
+	       " s.receiver, s.given_at, s.budget_seconds, s.ended_at,"
+	       " s.spent_seconds, s.result, s.note,"
+	       " coalesce(lag(s.office) OVER w, io.code),"
+	       " coalesce(lag(coalesce(o.name, s.office)) OVER w, io.name),"
+	       " coalesce((SELECT full_name FROM users WHERE username = s.giver), s.giver),"
+	       " coalesce((SELECT full_name FROM users WHERE username = s.receiver),"
+	       "  (SELECT name FROM offices WHERE code = s.receiver), s.receiver)"
+	       " FROM dossier_steps s JOIN dossiers d ON d.id = s.dossier_id"
+	       " LEFT JOIN offices o ON o.code = s.office"
+	       " LEFT JOIN offices io ON io.id = d.intake_office_id"
+	       " WHERE s.dossier_id = ? WINDOW w AS (ORDER BY s.id) ORDER BY s.id");
 	if (s == NULL)
 		return store_sql_error(c, "dossier steps", err);
 	json_t *rows = json_array();
@@ -1443,6 +1446,8 @@ static enum mc_err dossier_steps(struct store_conn *c, int64_t dossier_id, json_
 		              opt_int(s, 7), "result", opt_text(s, 8), "note", opt_text(s, 9));
 		json_object_set_new(row, "from_office", opt_text(s, 10));
 		json_object_set_new(row, "from_office_name", opt_text(s, 11));
+		json_object_set_new(row, "giver_name", opt_text(s, 12));
+		json_object_set_new(row, "receiver_name", opt_text(s, 13));
 		json_array_append_new(rows, row);
 	}
 	enum mc_err rc = store_scan_end(c, s, step, "dossier steps", err);
