@@ -203,6 +203,13 @@ test('a hand-built March of two communes: every unit as worked out by hand', asy
   assert.equal(qb.tickets, 1);
   assert.equal(prov.queue.tickets, 3);
   assert.equal(prov.queue.service_level, 0.6667);
+  // By counter: both centres have a counter 1; over the province each is its own.
+  const byc = await ind('prov.sup', 'by=counter');
+  assert.deepEqual(byc.queue.groups.map((g) => [g.key, g.name, g.visits]).sort(), [
+    [`${CENTRE_A} 1`, 'Quầy 1 · Trung tâm Phục vụ hành chính công xã Khe Sanh', 2],
+    [`${CENTRE_B} 1`, 'Quầy 1 · Trung tâm Phục vụ hành chính công xã Lao Bảo', 1]]);
+  const bycA = await ind('prov.sup', `by=counter&office=${CENTRE_A}`);
+  assert.deepEqual(bycA.queue.groups.map((g) => [g.key, g.name, g.visits]), [['1', 'Quầy 1', 2]]);
 
   // The periodic report of a centre names that centre under its commune.
   const csv = await s.as('prov.sup', 'GET', `/api/v1/reports/2026-03.csv?office=${CENTRE_A}`);

@@ -158,6 +158,21 @@ struct ind_office {
 	char kind[12];
 };
 
+/* Counters (or service groups) by id with their number (code) and office,
+ * loaded once per query, sorted by id. */
+struct ind_counter {
+	int64_t id, office;
+	int no;
+	int qgroup;     /* by=office: its centre's queue group, -1 not yet */
+	char code[200]; /* a service group's code, a counter's name */
+};
+struct ind_counters {
+	struct ind_counter *v;
+	size_t n;
+	int *at; /* id -> index in v (-1 none) for ids 0..max, when small */
+	int64_t max;
+};
+
 struct ind_ctx {
 	struct store *st;
 	struct store_conn *c;
@@ -174,6 +189,8 @@ struct ind_ctx {
 	size_t n_offices;
 	int *office_at; /* office id -> index in offices (-1 none), ids 0..max_office */
 	int64_t max_office;
+	bool many_halls;         /* the unit holds more than one centre: counters name theirs */
+	struct ind_counters cn;  /* by=counter: every counter */
 	struct ind_gset g;       /* the groups of `by` */
 	struct ind_gset centres; /* by=office: the receiving centres */
 	struct ind_dgroup total;
@@ -332,9 +349,14 @@ static struct ind_dgroup *ind_office_groups(struct ind_ctx *x, sqlite3_stmt *s, 
 	    i >= 0 && x->offices[i].centre >= 0 ? &x->offices[x->offices[i].centre] : NULL;
 	if (c && c->cgroup < 0)
 		c->cgroup = ind_gset_find(&x->centres, c->code);
-	*centre = &x->centres.v[c ? c->cgroup : ind_gset_find(&x->centres, "")];
+	/* The index first: finding a new key may move x->centres.v. */
+	int ci = c ? c->cgroup : ind_gset_find(&x->centres, "");
+	*centre = &x->centres.v[ci];
 	return &x->g.v[gi];
 }
+
+static void ind_counter_key(const struct ind_ctx *x, const struct ind_counters *k, int64_t id,
+                            char *key, size_t len);
 
 /* The group of a dossier row: by procedure (cached per procedure), by the
  * clerk / counter in the row (cols: intake_by, counter no), or by unit
@@ -347,10 +369,20 @@ static struct ind_dgroup *ind_group_of(struct ind_ctx *x, sqlite3_stmt *s, int p
 	*centre = NULL;
 	if (x->by == IND_BY_OFFICE)
 		return ind_office_groups(x, s, proc_col, centre);
-	if (x->by == IND_BY_CLERK || x->by == IND_BY_COUNTER) {
-		int col = extra_col + (x->by == IND_BY_COUNTER);
+	if (x->by == IND_BY_COUNTER) {
+		int col = extra_col + 1;
+		ind_counter_key(
+		    x, &x->cn,
+		    sqlite3_column_type(s, col) == SQLITE_NULL ? 0 : sqlite3_column_int64(s, col),
+		    key, sizeof key);
+		int gi = ind_group_find(x, key); /* may move x->g.v */
+		return &x->g.v[gi];
+	}
+	if (x->by == IND_BY_CLERK) {
 		snprintf(key, sizeof key, "%s",
-		         sqlite3_column_type(s, col) == SQLITE_NULL ? "" : store_col_text(s, col));
+		         sqlite3_column_type(s, extra_col) == SQLITE_NULL
+		             ? ""
+		             : store_col_text(s, extra_col));
 		int gi = ind_group_find(x, key);
 		return &x->g.v[gi];
 	}
@@ -425,9 +457,7 @@ static void ind_bind_unit(const struct ind_ctx *x, sqlite3_stmt *s)
 }
 
 /* The clerk / counter columns, only read when grouping by them. */
-#define IND_EXTRA                                                                                  \
-	" , d.intake_by, (SELECT co.no FROM tickets t JOIN counters co ON co.id = t.counter_id"    \
-	"   WHERE t.id = d.ticket_id)"
+#define IND_EXTRA " , d.intake_by, (SELECT t.counter_id FROM tickets t WHERE t.id = d.ticket_id)"
 
 #define IND_FINISHED_COLS                                                                          \
 	"SELECT d.procedure_id, d.status, d.timing, d.work_seconds, d.supplements,"                \
@@ -828,21 +858,6 @@ static const char ind_tickets_sql[] =
     " WHERE t.issued_at >= ?1 AND t.issued_at < ?2" IND_Q_UNIT("t.series_group_id",
                                                                "service_groups");
 
-/* Counters (or service groups) by id with their number (code) and office,
- * loaded once per query, sorted by id. */
-struct ind_counter {
-	int64_t id, office;
-	int no;
-	int qgroup; /* by=office: its centre's queue group, -1 not yet */
-	char code[40];
-};
-struct ind_counters {
-	struct ind_counter *v;
-	size_t n;
-	int *at; /* id -> index in v (-1 none) for ids 0..max, when small */
-	int64_t max;
-};
-
 /* Loads every row of sql (id, no, office, code) into k (k->v: the caller
  * frees it): MC_OK, or a database error (err filled; k then holds what was
  * read). */
@@ -888,7 +903,7 @@ static void ind_counters_free(struct ind_counters *k)
 	free(k->at);
 }
 static const char ind_counters_sql[] =
-    "SELECT id, no, coalesce(office_id, 0), '' FROM counters ORDER BY id";
+    "SELECT id, no, coalesce(office_id, 0), name FROM counters ORDER BY id";
 static const char ind_sgroups_sql[] =
     "SELECT id, 0, coalesce(office_id, 0), code FROM service_groups ORDER BY id";
 
@@ -907,17 +922,46 @@ static struct ind_counter *ind_counter_of(const struct ind_counters *k, int64_t 
 	return lo < k->n && k->v[lo].id == id ? &k->v[lo] : NULL;
 }
 
-static int ind_counter_no(const struct ind_counters *k, int64_t id)
-{
-	const struct ind_counter *e = ind_counter_of(k, id);
-	return e ? e->no : 0;
-}
-
 /* by=office's key of a hall's office: its centre's code ("" unknown). */
 static const char *ind_centre_key(const struct ind_ctx *x, int64_t office)
 {
 	int i = ind_office_index(x, office);
 	return i >= 0 && x->offices[i].centre >= 0 ? x->offices[x->offices[i].centre].code : "";
+}
+
+/* by=counter's key of counter id into key: its number, after its centre's
+ * code when the unit holds more than one centre ("TT-KS 1": two centres
+ * both have a counter 1); "" for none or an unknown one. */
+static void ind_counter_key(const struct ind_ctx *x, const struct ind_counters *k, int64_t id,
+                            char *key, size_t len)
+{
+	const struct ind_counter *co = id ? ind_counter_of(k, id) : NULL;
+	if (co == NULL)
+		snprintf(key, len, "%s", "");
+	else if (x->many_halls)
+		snprintf(key, len, "%s %d", ind_centre_key(x, co->office), co->no);
+	else
+		snprintf(key, len, "%d", co->no);
+}
+
+/* The display name of by=counter's key: the counter's name, with its
+ * centre's when the unit holds several ("Quầy 1 · Trung tâm …"). */
+static json_t *ind_counter_name(struct ind_ctx *x, const struct ind_counters *k, const char *key)
+{
+	char kk[96];
+	for (size_t i = 0; *key && i < k->n; i++) {
+		ind_counter_key(x, k, k->v[i].id, kk, sizeof kk);
+		if (strcmp(kk, key) != 0)
+			continue;
+		if (!x->many_halls)
+			return json_string(k->v[i].code);
+		json_t *centre =
+		    ind_group_name(x, IND_BY_OFFICE, ind_centre_key(x, k->v[i].office));
+		json_t *out = json_sprintf("%s · %s", k->v[i].code, json_string_value(centre));
+		json_decref(centre);
+		return out;
+	}
+	return ind_group_name(x, IND_BY_COUNTER, key);
 }
 
 static int ind_qgroup_find(struct ind_qgroup **gs, size_t *n, const char *key)
@@ -980,8 +1024,7 @@ static json_t *ind_queue(struct ind_ctx *x, struct mc_error *err, enum mc_err *r
 			         : co                  ? ind_centre_key(x, co->office)
 			                               : "");
 		} else {
-			snprintf(key, sizeof key, "%d",
-			         ind_counter_no(&cn, sqlite3_column_int64(s, 5)));
+			ind_counter_key(x, &cn, sqlite3_column_int64(s, 5), key, sizeof key);
 		}
 		if (last_g < 0 || strcmp(groups[last_g].key, key) != 0)
 			last_g = ind_qgroup_find(&groups, &n_groups, key);
@@ -1058,7 +1101,10 @@ static json_t *ind_queue(struct ind_ctx *x, struct mc_error *err, enum mc_err *r
 		enum indicators_by name_by = x->by == IND_BY_CLERK    ? IND_BY_CLERK
 		                             : x->by == IND_BY_OFFICE ? IND_BY_OFFICE
 		                                                      : IND_BY_COUNTER;
-		json_object_set_new(gj, "name", ind_group_name(x, name_by, groups[i].key));
+		json_object_set_new(gj, "name",
+		                    name_by == IND_BY_COUNTER
+		                        ? ind_counter_name(x, &cn, groups[i].key)
+		                        : ind_group_name(x, name_by, groups[i].key));
 		if (x->by == IND_BY_OFFICE) {
 			int64_t n = 0;
 			for (size_t k = 0; k <= x->n_offices; k++)
@@ -1460,6 +1506,18 @@ static enum mc_err ind_unit(struct ind_ctx *x, const char *code, int64_t *named,
 	x->by_intake = strcmp(kind, "centre") == 0 || strcmp(kind, "point") == 0;
 	x->unit = strcmp(kind, "province") == 0 ? 0 : id;
 	*named = x->unit;
+	int halls = 0;
+	for (size_t k = 0; k < x->n_offices; k++) {
+		if (strcmp(x->offices[k].kind, "centre") != 0)
+			continue;
+		int a = (int)k;
+		for (int depth = 0; a >= 0 && depth < 64 && x->unit; depth++)
+			a = x->offices[a].id == x->unit ? -2
+			    : x->offices[a].parent      ? ind_office_index(x, x->offices[a].parent)
+			                                : -1;
+		halls += x->unit == 0 || a == -2;
+	}
+	x->many_halls = halls > 1;
 	if (x->unit == 0) {
 		int64_t root = 0, centre = 0;
 		int centres = 0;
@@ -1508,7 +1566,9 @@ static json_t *ind_groups_json(struct ind_ctx *x, struct ind_gset *gs, struct in
 			ind_merge(total, d);
 		json_t *g = ind_dgroup_json(x, d);
 		json_object_set_new(g, "key", json_string(d->key));
-		json_object_set_new(g, "name", ind_group_name(x, x->by, d->key));
+		json_object_set_new(g, "name",
+		                    x->by == IND_BY_COUNTER ? ind_counter_name(x, &x->cn, d->key)
+		                                            : ind_group_name(x, x->by, d->key));
 		if (x->by == IND_BY_OFFICE) {
 			const char *kind = NULL;
 			for (size_t k = 0; k < x->n_offices && kind == NULL; k++)
@@ -1550,6 +1610,7 @@ enum mc_err store_indicators(struct store *st, const struct principal *who, cons
 
 	if ((rc = ind_load_offices(&x, err)) || (rc = ind_unit(&x, office, &named, err)) ||
 	    (by == IND_BY_OFFICE && (rc = ind_unit_rows(&x, err))) ||
+	    (by == IND_BY_COUNTER && (rc = ind_counters_load(x.c, ind_counters_sql, &x.cn, err))) ||
 	    (rc = ind_load_procs(&x, err)) || (rc = ind_scan_finished(&x, err)) ||
 	    (rc = ind_scan_simple(&x, extra ? ind_received_sql_x : ind_received_sql, 0, err)) ||
 	    (rc = ind_scan_simple(&x, extra ? ind_open_now_sql_x : ind_open_now_sql, 1, err)) ||
@@ -1594,6 +1655,7 @@ out:
 	free(x.offices);
 	free(x.office_at);
 	free(x.rgroups);
+	ind_counters_free(&x.cn);
 	return rc;
 }
 
