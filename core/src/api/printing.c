@@ -672,7 +672,7 @@ enum mc_err printing_dossier_form(struct printing *p, const struct principal *wh
 	pthread_mutex_lock(&p->lock);
 	snprintf(base, sizeof base, "%s", p->base_url);
 	pthread_mutex_unlock(&p->lock);
-	const char *pub_url = json_string_value(json_object_get(oj, "public_url"));
+	char *pub_url = store_public_url(p->st);
 	if (secret && strcmp(form, "mau-01") == 0) {
 		const char *b = pub_url && *pub_url ? pub_url : base;
 		size_t blen = strlen(b);
@@ -680,6 +680,7 @@ enum mc_err printing_dossier_form(struct printing *p, const struct principal *wh
 			blen--;
 		status_url = xasprintf("%.*s/status?code=%s&secret=%s", (int)blen, b, code, secret);
 	}
+	free(pub_url);
 	struct printer_dossier_context ctx = {
 	    .status_url = status_url,
 	    .secret = status_url ? secret : NULL,

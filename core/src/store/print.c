@@ -946,26 +946,47 @@ enum mc_err setup_printer_links(struct store *st, json_t *bundle, struct mc_erro
 	return rc ? rc : print_setup_links(st, bundle, "counters", err);
 }
 
+char *store_public_url(struct store *st)
+{
+	char *text = store_setting_get(st, "public_url");
+	char *url = NULL;
+	if (text) {
+		/* Kept as a JSON string, or as the bare URL. */
+		json_t *j = json_loads(text, JSON_DECODE_ANY, NULL);
+		url = xstrdup(json_is_string(j) ? json_string_value(j) : text);
+		json_decref(j);
+		free(text);
+	} else if ((text = store_setting_get(st, "office")) != NULL) {
+		/* A database set up before the setting: the office's own. */
+		json_t *j = json_loads(text, 0, NULL);
+		const char *v = json_string_value(json_object_get(j, "public_url"));
+		url = v ? xstrdup(v) : NULL;
+		json_decref(j);
+		free(text);
+	}
+	if (url && strncmp(url, "http://", 7) != 0 && strncmp(url, "https://", 8) != 0) {
+		free(url);
+		url = NULL;
+	}
+	return url;
+}
+
 enum mc_err store_print_ticket_context(struct store *st, int64_t office, const char *group_code,
                                        const char *priority, json_t **out, struct mc_error *err)
 {
 	struct store_conn *c = store_read_conn(st);
 	/* The centre's own name heads the ticket; the public address is the
-	 * deployment's (one server for the province: the set-up's
-	 * office.public_url, the only part of that setting still read). */
+	 * province's (one server for all its centres). */
 	json_t *centre = office ? store_office_json(st, office) : NULL;
-	char *site_text = store_setting_get(st, "office");
-	json_t *site = site_text ? json_loads(site_text, 0, NULL) : NULL;
-	free(site_text);
-	json_t *url = json_object_get(site, "public_url");
-	json_t *ctx = json_pack("{s:s, s:s, s:n, s:O}", "office",
+	char *url = store_public_url(st);
+	json_t *ctx = json_pack("{s:s, s:s, s:n, s:o}", "office",
 	                        json_string_value(json_object_get(centre, "name"))
 	                            ? json_string_value(json_object_get(centre, "name"))
 	                            : "",
 	                        "group", group_code, "priority", "public_url",
-	                        json_is_string(url) ? url : json_null());
+	                        url ? json_string(url) : json_null());
+	free(url);
 	json_decref(centre);
-	json_decref(site);
 	sqlite3_stmt *s = store_stmt(c, "SELECT name FROM service_groups"
 	                                " WHERE coalesce(office_id, 0) = ?2 AND code = ?1");
 	if (s == NULL) {
