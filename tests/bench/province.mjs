@@ -248,6 +248,7 @@ http {
 }
 `);
       const nginx = spawn('nginx', ['-c', path.join(p.dir, 'nginx.conf')], { stdio: 'ignore' });
+      nginx.once('error', (e) => note(`nginx: ${e.message}`)); // then it serves nothing: stops below
       pids.push(nginx);
       const nurl = `http://127.0.0.1:${nport}/queue.json`;
       let same = null;
