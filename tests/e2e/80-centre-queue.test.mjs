@@ -105,6 +105,9 @@ test('GET /api/v1/queue names its centre: office=TT-LB shows B only; a device se
   assert.equal(q.status, 200, q.text);
   assert.equal(q.json.office.code, CENTRE_B);
   assert.equal(q.json.office.name, 'Trung tâm Phục vụ hành chính công xã Lao Bảo');
+  // The body it belongs to, by name (as forms head it) and by code.
+  assert.equal(q.json.office.parent, 'UBND xã Lao Bảo');
+  assert.equal(q.json.office.parent_code, 'UB-LB');
   const ct = q.json.groups.find((g) => g.code === 'CT');
   assert.equal(ct.waiting, s.sql(`SELECT count(*) AS n FROM tickets t JOIN service_groups g ON g.id = t.group_id
     WHERE t.office_id = ${B} AND g.code = 'CT' AND t.state = 'waiting'`)[0].n);

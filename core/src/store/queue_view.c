@@ -318,6 +318,31 @@ static enum mc_err view_recent_calls(struct store_conn *c, int64_t office, const
 	return rc;
 }
 
+/* Hall office as the snapshot shows it (store_office_json), with "parent"
+ * the name of the body it belongs to, as forms head it ("UBND xã Khe
+ * Sanh"), and "parent_code" its code. A centre made from a single-office
+ * set-up keeps the parent its "office" item named (a body outside the tree,
+ * e.g. a former district's People's Committee). NULL when there is none. */
+static json_t *view_office(struct store *st, int64_t office)
+{
+	json_t *o = store_office_json(st, office);
+	if (o == NULL)
+		return NULL;
+	json_object_set(o, "parent_code", json_object_get(o, "parent"));
+	json_t *parent = json_object_get(o, "parent_name");
+	char *text = store_setting_get(st, "office");
+	json_t *single = text ? json_loads(text, 0, NULL) : NULL;
+	free(text);
+	const char *code = json_string_value(json_object_get(single, "code"));
+	json_t *named = json_object_get(single, "parent");
+	if (code && json_is_string(named) &&
+	    strcmp(code, json_string_value(json_object_get(o, "code"))) == 0)
+		parent = named;
+	json_object_set(o, "parent", parent ? parent : json_null());
+	json_decref(single);
+	return o;
+}
+
 enum mc_err store_queue_snapshot(struct store *st, int64_t office, int64_t now, char **out,
                                  int64_t *event_id, struct mc_error *err)
 {
@@ -346,7 +371,7 @@ enum mc_err store_queue_snapshot(struct store *st, int64_t office, int64_t now, 
 	    (rc = view_recent_calls(c, office, day, &calls, err)))
 		goto out;
 	/* The hall's own name and address head the board and the kiosk. */
-	json_t *o = office ? store_office_json(st, office) : NULL;
+	json_t *o = office ? view_office(st, office) : NULL;
 	json_t *snap =
 	    json_pack("{s:I, s:I, s:s, s:o, s:o, s:O, s:O, s:O}", "event_id",
 	              (json_int_t)last_event, "at", (json_int_t)now, "service_day", day, "office",
