@@ -211,6 +211,12 @@ test('a hand-built March of two communes: every unit as worked out by hand', asy
   const bycA = await ind('prov.sup', `by=counter&office=${CENTRE_A}`);
   assert.deepEqual(bycA.queue.groups.map((g) => [g.key, g.name, g.visits]), [['1', 'Quầy 1', 2]]);
 
+  // The province's report: each centre's intake and each unit's points too.
+  const pcsv = await s.as('prov.sup', 'GET', '/api/v1/reports/2026-03.csv');
+  assert.match(pcsv.text, /"Hồ sơ theo trung tâm tiếp nhận","Trung tâm Phục vụ hành chính công xã Khe Sanh","Tiếp nhận mới","6","6","dossiers.centres","TT-KS","received"/);
+  assert.match(pcsv.text, /"Quyết định 766 theo đơn vị","UBND xã Khe Sanh","Tiến độ giải quyết","12,00","12.0","score_766.units","UB-KS","processing_on_time"/);
+  assert.match(pcsv.text, /"Quyết định 766 theo đơn vị","UBND xã Lao Bảo","Tiến độ giải quyết","15,00","15.0","score_766.units","UB-LB","processing_on_time"/);
+
   // The periodic report of a centre names that centre under its commune.
   const csv = await s.as('prov.sup', 'GET', `/api/v1/reports/2026-03.csv?office=${CENTRE_A}`);
   assert.equal(csv.status, 200);
@@ -227,6 +233,12 @@ test('a hand-built March of two communes: every unit as worked out by hand', asy
     assert.match(text, /Khe Sanh, ngày 01 tháng 4 năm 2026/);
     // Its columns: the authorities of the dossiers it received.
     assert.match(text, /UBND xã Khe Sanh\s+UBND xã Lao Bảo/);
+    assert.doesNotMatch(text, /Theo trung tâm tiếp nhận hồ sơ/, 'one receiving centre: no table of centres');
+    assert.match(text, /Điểm của từng cơ quan, đơn vị/);
+    // Of what Khe Sanh received: its own five (12 points as above) and L4 for
+    // Lao Bảo, late: 20 × 0 / 1 = 0.
+    assert.match(text, /UBND xã Khe Sanh\s+12,00\s+—\s+0,00\s+12,00 \/ 30/);
+    assert.match(text, /UBND xã Lao Bảo\s+0,00\s+—\s+0,00\s+0,00 \/ 30/);
   }
 });
 

@@ -214,6 +214,13 @@ static char *report_csv(json_t *ind, const char *label, size_t *len)
 		csv_metrics(&b, "Hồ sơ", "dossiers", *name ? name : key, key, g,
 		            ind_dossier_metrics, IND_N_DOSSIER);
 	}
+	json_array_foreach(ind_path(ind, "dossiers.centres"), i, g)
+	{
+		const char *key = ind_str(json_object_get(g, "key"));
+		const char *name = ind_str(json_object_get(g, "name"));
+		csv_metrics(&b, "Hồ sơ theo trung tâm tiếp nhận", "dossiers.centres",
+		            *name ? name : key, key, g, ind_dossier_metrics, IND_N_DOSSIER);
+	}
 	csv_metrics(&b, "Hàng đợi", "queue", "Tổng", "total", ind_path(ind, "queue"),
 	            ind_queue_metrics, IND_N_QUEUE);
 	csv_metrics(&b, "Mức độ hài lòng", "satisfaction", "Tổng", "total",
@@ -231,6 +238,35 @@ static char *report_csv(json_t *ind, const char *label, size_t *len)
 		         json_is_null(p) ? NULL : val, "score_766",
 		         ind_str(json_object_get(g, "part")), "points");
 		free(val);
+	}
+	/* by=office: each competent unit's points. */
+	static const char *const part_keys[] = {"processing_on_time", "satisfaction",
+	                                        "online_share", NULL};
+	static const char *const part_names[] = {"Tiến độ giải quyết", "Mức độ hài lòng",
+	                                         "Tỷ lệ hồ sơ trực tuyến", "Cộng"};
+	json_array_foreach(ind_path(ind, "dossiers.groups"), i, g)
+	{
+		json_t *sc = json_object_get(g, "score_766");
+		if (!json_is_object(sc))
+			continue;
+		for (int k = 0; k < 4; k++) {
+			json_t *p = part_keys[k] ? json_object_get(json_object_get(sc, "parts"),
+			                                           part_keys[k])
+			                         : json_object_get(sc, "points");
+			char *val =
+			    p ? json_dumps(p, JSON_ENCODE_ANY | JSON_REAL_PRECISION(10)) : NULL;
+			char text[64];
+			json_t *pr =
+			    json_is_number(p) ? json_real(json_number_value(p)) : json_incref(p);
+			ind_fmt(pr, false, text, sizeof text);
+			json_decref(pr);
+			csv_line(&b, "Quyết định 766 theo đơn vị",
+			         ind_str(json_object_get(g, "name")), part_names[k], text,
+			         json_is_number(p) ? val : NULL, "score_766.units",
+			         ind_str(json_object_get(g, "key")),
+			         part_keys[k] ? part_keys[k] : "points");
+			free(val);
+		}
 	}
 	return strbuf_detach(&b, len);
 }
@@ -347,6 +383,48 @@ static void report_by_words(enum indicators_by by, const char **title, const cha
 	*column = "Cơ quan, đơn vị";
 }
 
+/* by=office: each competent unit's 766 points (its "score_766"), a row
+ * each: the parts, then the total over the maximum. Nothing when no group
+ * carries points (another grouping). */
+static void report_766_units(struct printer_report *rep, json_t *groups)
+{
+	static const char *const parts[] = {"processing_on_time", "satisfaction", "online_share"};
+	size_t i, n = 0;
+	json_t *g;
+	json_array_foreach(groups, i, g) n += json_is_object(json_object_get(g, "score_766"));
+	if (n == 0)
+		return;
+	char **c = xcalloc(n * 5 + 1, sizeof *c), buf[64], max[64];
+	size_t r = 0;
+	json_array_foreach(groups, i, g)
+	{
+		json_t *sc = json_object_get(g, "score_766");
+		if (!json_is_object(sc))
+			continue;
+		c[r * 5] = xstrdup(ind_str(json_object_get(g, "name")));
+		for (int k = 0; k < 3; k++) {
+			report_points(ind_path(sc, "parts")
+			                  ? json_object_get(ind_path(sc, "parts"), parts[k])
+			                  : NULL,
+			              buf, sizeof buf);
+			c[r * 5 + 1 + k] = xstrdup(buf);
+		}
+		report_points(json_object_get(sc, "points"), buf, sizeof buf);
+		report_maximum(json_object_get(sc, "maximum"), max, sizeof max);
+		char total[140];
+		snprintf(total, sizeof total, "%s / %s", buf, max);
+		c[r * 5 + 4] = xstrdup(total);
+		r++;
+	}
+	const char *h[] = {"Cơ quan, đơn vị", "Tiến độ", "Hài lòng", "Trực tuyến", "Cộng"};
+	double w[] = {3, 1, 1, 1, 1.2};
+	printer_report_heading(rep, "Điểm của từng cơ quan, đơn vị (trên hồ sơ thuộc thẩm quyền)");
+	printer_report_table(rep, 5, h, w, (int)n, (const char *const *)c);
+	for (size_t k = 0; k < n * 5; k++)
+		free(c[k]);
+	free(c);
+}
+
 static int report_pdf(json_t *ind, const char *label, json_t *office, json_t *parent,
                       enum indicators_by by, uint8_t **pdf, size_t *len, char *err, size_t errlen)
 {
@@ -414,6 +492,28 @@ static int report_pdf(json_t *ind, const char *label, json_t *office, json_t *pa
 	free(cells);
 	free(labels);
 	free(values);
+	/* by=office: the same figures per receiving centre (the dossiers it
+	 * received, whoever is competent for them). */
+	json_t *centres = ind_path(ind, "dossiers.centres");
+	size_t nct = json_array_size(centres);
+	if (nct > 1) { /* one centre: the table above says it all */
+		cells = xcalloc(nct * (size_t)nc + 1, sizeof *cells);
+		json_array_foreach(centres, i, g)
+		{
+			cells[i * nc] = xstrdup(ind_str(json_object_get(g, "name")));
+			for (int k = 1; k < nc; k++) {
+				ind_fmt(ind_path(g, cols[k - 1].path), cols[k - 1].percent, buf,
+				        sizeof buf);
+				cells[i * nc + k] = xstrdup(buf);
+			}
+		}
+		heads[0] = "Trung tâm tiếp nhận";
+		printer_report_heading(rep, "Theo trung tâm tiếp nhận hồ sơ");
+		printer_report_table(rep, nc, heads, w, (int)nct, (const char *const *)cells);
+		for (size_t k = 0; k < nct * (size_t)nc; k++)
+			free(cells[k]);
+		free(cells);
+	}
 
 	printer_report_heading(rep, "3. Hàng đợi tại Bộ phận Một cửa");
 	pdf_metrics(rep, ind_path(ind, "queue"), NULL, ind_queue_metrics, IND_N_QUEUE);
@@ -463,6 +563,7 @@ static int report_pdf(json_t *ind, const char *label, json_t *office, json_t *pa
 	for (size_t k = 0; k < np * 4; k++)
 		free(pc[k]);
 	free(pc);
+	report_766_units(rep, groups);
 	json_array_foreach(ind_path(ind, "score_766.missing"), i, g)
 	{
 		char line[400];
