@@ -336,6 +336,7 @@ function loadOverview(ind) {
     p766: ind.score_766.parts.find((p) => p.part === 'processing_on_time')?.points ?? null,
     sl: ind.queue.service_level };
   $('overview-card').hidden = overview.rows.length < 2;
+  $('overview').querySelector('th[data-key="sl"] button').textContent = `Gọi trong ${f.count(ind.queue.service_level_minutes)} phút`;
   renderOverview();
 }
 
@@ -343,7 +344,7 @@ function loadOverview(ind) {
 // layout, where a row reads as a card.
 const cells = (r) => [['Tiếp nhận', f.count(r.received)], ['Đang quá hạn', f.count(r.late)],
   ['Tỷ lệ đúng hạn', f.pct(r.rate)], ['Điểm 766 (tiến độ)', f.number(r.p766, 2)],
-  ['Gọi trong thời gian chuẩn', f.pct(r.sl)]].map(([l, v]) => `<td class="n" data-label="${l}">${v}</td>`).join('');
+  [$('overview').querySelector('th[data-key="sl"] button').textContent, f.pct(r.sl)]].map(([l, v]) => `<td class="n" data-label="${esc(l)}">${v}</td>`).join('');
 
 // Sorted by the chosen column (names in Vietnamese order; figures with no
 // data last either way).
