@@ -1,6 +1,7 @@
-// scripts/demo as a new office runs it: it prints the kiosk and hall board
-// addresses with their device tokens (and they open), and stopping the
-// script by its PID stops the server it started: the port is free again.
+// scripts/demo as a newcomer runs it: for each centre of the demo province
+// it prints the kiosk and hall board addresses with their device tokens (and
+// they open, each token a device of that centre), and stopping the script
+// by its PID stops the server it started: the port is free again.
 // Runs the build under test (--no-build --build $MOTCUA_BUILD) on a free
 // port (--port 0) in a temporary folder (--dir), without the local printer.
 import { test, after } from 'node:test';
@@ -15,10 +16,34 @@ import { SOURCE, request } from './lib/harness.mjs';
 const BUILD = process.env.MOTCUA_BUILD ?? path.resolve('build');
 const dir = mkdtempSync(path.join(tmpdir(), 'motcua-demo-'));
 let proc = null;
+let serverPid = null;
 after(() => {
+  // A failed test leaves nothing running: the server first (a killed
+  // script would leave it holding the output pipe), then the script.
+  if (serverPid && alive(serverPid)) process.kill(serverPid, 'SIGKILL');
   if (proc && proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
   rmSync(dir, { recursive: true, force: true });
 });
+
+// The motcua-server the script started (its child), or undefined.
+function serverOf(pid) {
+  try {
+    const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).map(Number);
+    return children.find((c) => { try { return readFileSync(`/proc/${c}/cmdline`, 'utf8').includes('motcua-server'); } catch { return false; } });
+  } catch { return undefined; }
+}
+
+// The banner's centres: [{name, code, kiosk, board}] with the addresses.
+function centresOf(out) {
+  const centres = [];
+  for (const line of out.split('\n')) {
+    let m = line.match(/^Centre (.+) \(([^)]+)\)$/);
+    if (m) { centres.push({ name: m[1], code: m[2] }); continue; }
+    m = line.match(/^ {2}(kiosk|hall board): +(http:\/\/127\.0\.0\.1:(\d+)\/(kiosk|board)\?access_token=([\w-]+))$/);
+    if (m && centres.length) centres.at(-1)[m[1] === 'kiosk' ? 'kiosk' : 'board'] = { url: m[2], port: Number(m[3]), token: m[5] };
+  }
+  return centres;
+}
 
 // Resolves once cond() is true; fails after ms.
 async function until(cond, ms, what) {
@@ -47,7 +72,7 @@ function alive(pid) {
   } catch { return false; }
 }
 
-test('scripts/demo prints the kiosk and board addresses; killing its PID frees the port', async () => {
+test('scripts/demo prints each centre\'s kiosk and board addresses; killing its PID frees the port', async () => {
   proc = spawn(path.join(SOURCE, 'scripts/demo'),
     ['--no-build', '--build', BUILD, '--dir', dir, '--port', '0', '--no-printer'],
     { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -57,33 +82,37 @@ test('scripts/demo prints the kiosk and board addresses; killing its PID frees t
   proc.stderr.on('data', (d) => { err += d; });
   const exited = new Promise((resolve) => proc.once('exit', (code, sig) => resolve({ code, sig })));
 
-  // The simulated month makes the first start take a few seconds.
-  await until(() => /hall board: \S+/.test(out) || proc.exitCode !== null, 120000, 'the demo banner');
-  const kiosk = out.match(/kiosk: (http:\/\/127\.0\.0\.1:(\d+)\/kiosk\?access_token=([\w-]+))/);
-  const board = out.match(/hall board: (http:\/\/127\.0\.0\.1:(\d+)\/board\?access_token=([\w-]+))/);
-  assert.ok(kiosk, `a kiosk URL with its token in:\n${out}\n${err}`);
-  assert.ok(board, `a hall board URL with its token in:\n${out}`);
-  const port = Number(kiosk[2]);
-  assert.equal(Number(board[2]), port);
+  // The simulated month makes the first start take a few seconds; the
+  // banner ends with the logins.
+  await until(() => /every account of/.test(out) || proc.exitCode !== null, 120000, 'the demo banner');
+  serverPid = serverOf(proc.pid);
+  assert.ok(serverPid, 'motcua-server runs under the script');
+  const bundle = JSON.parse(readFileSync(path.join(SOURCE, 'data/demo-bundle.json'), 'utf8'));
+  const expected = bundle.offices.filter((o) => o.kind === 'centre').map((o) => o.code).sort();
+  const centres = centresOf(out);
+  assert.deepEqual(centres.map((c) => c.code).sort(), expected, `every centre in:\n${out}\n${err}`);
   assert.doesNotMatch(out, /127\.0\.0\.1:0\//, 'no address on port 0');
+  const port = centres[0].kiosk?.port;
+  assert.ok(port, `a kiosk address in:\n${out}`);
   const base = `http://127.0.0.1:${port}`;
 
-  // The pages open, and the tokens are the devices' own.
-  for (const u of [kiosk[1], board[1]]) {
-    const r = await request(base, 'GET', u.slice(base.length));
-    assert.equal(r.status, 200, u);
-    assert.match(r.headers['content-type'], /text\/html/);
-  }
-  for (const t of [kiosk[3], board[3]]) {
-    const r = await request(base, 'GET', '/api/v1/session', { token: t });
-    assert.equal(r.status, 200, `token ${t} is a device of the demo`);
+  // Each centre's pages open, and its tokens are devices of that centre.
+  for (const c of centres) {
+    for (const [kind, role] of [['kiosk', 'kiosk'], ['board', 'display']]) {
+      const d = c[kind];
+      assert.ok(d, `${c.code}: a ${kind} address`);
+      assert.equal(d.port, port);
+      const r = await request(base, 'GET', d.url.slice(base.length));
+      assert.equal(r.status, 200, d.url);
+      assert.match(r.headers['content-type'], /text\/html/);
+      const who = await request(base, 'GET', '/api/v1/session', { token: d.token });
+      assert.equal(who.status, 200, `${c.code}'s ${kind} token is a device of the demo`);
+      assert.equal(who.json.role, role);
+      assert.equal(who.json.office?.code, c.code, `${c.code}'s ${kind} belongs to it`);
+    }
   }
   assert.ok(existsSync(path.join(dir, 'demo.db')), 'the database is in --dir');
-
-  // The server's own PID, from the process table: the script's child.
-  const children = readFileSync(`/proc/${proc.pid}/task/${proc.pid}/children`, 'utf8').trim().split(/\s+/).map(Number);
-  const server = children.find((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('motcua-server'));
-  assert.ok(server, 'motcua-server runs under the script');
+  const server = serverPid;
 
   // Stop the demo as an operator would: SIGTERM to the PID it started as.
   proc.kill('SIGTERM');

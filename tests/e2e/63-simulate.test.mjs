@@ -1,5 +1,7 @@
 // motcua-server simulate: a realistic, reproducible history through the
-// server's own operations, which the audit accepts and the indicators read.
+// server's own operations, which the audit accepts and the indicators read,
+// at every centre of the demo province (data/demo-bundle.json), and still
+// for a province of one centre (tests/fixtures/demo-office-bundle.json).
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -11,16 +13,16 @@ import { cli, SOURCE, ADMIN_PASSWORD } from './lib/harness.mjs';
 const dir = mkdtempSync(path.join(tmpdir(), 'motcua-sim-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-const fresh = (name) => {
+const fresh = (name, bundle = 'data/demo-bundle.json') => {
   const db = path.join(dir, name);
   assert.equal(cli(['init', '--db', db, '--password-stdin'], { input: `${ADMIN_PASSWORD}\n` }).status, 0);
-  const r = cli(['import', '--db', db, path.join(SOURCE, 'data/demo-bundle.json')]);
+  const r = cli(['import', '--db', db, path.join(SOURCE, bundle)]);
   assert.equal(r.status, 0, r.stderr);
   return db;
 };
 const q = (db, sql) => spawnSync('sqlite3', [db, sql], { encoding: 'utf8' }).stdout.trim();
 
-test('ten days of history: tickets, dossiers in every state, an intact chain', () => {
+test('ten days of history at every centre: tickets, dossiers in every state, an intact chain', () => {
   const db = fresh('a.db');
   const r = cli(['simulate', '--db', db, '--days', '10', '--seed', '42']);
   assert.equal(r.status, 0, r.stderr);
@@ -28,6 +30,30 @@ test('ten days of history: tickets, dossiers in every state, an intact chain', (
   assert.ok(m, r.stdout);
   assert.ok(Number(m[1]) >= 5 && Number(m[2]) > 200 && Number(m[3]) > 100, r.stdout);
   assert.equal(Number(q(db, 'SELECT count(*) FROM tickets')), Number(m[2]));
+  // Every centre of the province plays its day: its own numbers, its own
+  // dossiers (each with its agency code), some for another unit's authority.
+  const centres = q(db, "SELECT code FROM offices WHERE kind = 'centre' ORDER BY code").split('\n');
+  assert.equal(centres.length, 5, centres.join());
+  assert.match(r.stdout, /at 5 centres, (\d+) dossiers received for another unit/);
+  for (const c of centres) {
+    const id = `(SELECT id FROM offices WHERE code = '${c}')`;
+    assert.ok(Number(q(db, `SELECT count(*) FROM tickets WHERE office_id = ${id}`)) > 20, `tickets at ${c}`);
+    assert.ok(Number(q(db, `SELECT count(*) FROM dossiers WHERE intake_office_id = ${id} AND code LIKE '${c}-%'`)) > 10, `dossiers received at ${c}`);
+    assert.equal(Number(q(db, `SELECT count(*) FROM dossiers WHERE intake_office_id = ${id} AND code NOT LIKE '${c}-%'`)), 0, `${c}'s codes`);
+  }
+  const other = Number(r.stdout.match(/(\d+) dossiers received for another unit/)[1]);
+  assert.ok(other > 10, r.stdout);
+  // The commune's centre received a dossier another commune or a department
+  // is competent for: it went to that authority's office, and the citizen
+  // collected some at the centre chosen at intake.
+  const crossed = Number(q(db, `SELECT count(*) FROM dossiers d JOIN offices i ON i.id = d.intake_office_id
+    WHERE i.parent_id IS NOT d.authority_id`));
+  assert.equal(crossed, other, 'the report counts the dossiers whose authority is not the receiving centre\'s');
+  assert.ok(Number(q(db, `SELECT count(*) FROM dossiers d JOIN dossier_steps s ON s.dossier_id = d.id
+    JOIN offices o ON o.code = s.office JOIN office_paths p ON p.office_id = o.id AND p.ancestor_id = d.authority_id
+    JOIN offices i ON i.id = d.intake_office_id WHERE i.parent_id IS NOT d.authority_id`)) > 0, 'handed over to the other authority');
+  assert.ok(Number(q(db, `SELECT count(*) FROM dossiers WHERE status = 'returned' AND return_office_id <> intake_office_id`)) > 0,
+    'some results returned at another centre than the one that received them');
   const statuses = q(db, 'SELECT DISTINCT status FROM dossiers').split('\n');
   for (const s of ['returned', 'result_ready', 'in_process', 'rejected_at_intake']) assert.ok(statuses.includes(s), `no ${s} in ${statuses}`);
   assert.ok(Number(q(db, "SELECT count(*) FROM dossiers WHERE timing = 'late'")) > 0, 'some late files');
@@ -60,6 +86,15 @@ test('the same seed plays the same history', () => {
   assert.equal(ra.stdout, rb.stdout);
   const shape = (db) => q(db, 'SELECT group_concat(label || status || issued_at, ",") FROM (SELECT label, state AS status, issued_at FROM tickets ORDER BY id)');
   assert.equal(shape(a), shape(b));
+});
+
+test('a province of one centre still plays its day', () => {
+  const db = fresh('one.db', 'tests/fixtures/demo-office-bundle.json');
+  const r = cli(['simulate', '--db', db, '--days', '5', '--seed', '3']);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /at 1 centre, 0 dossiers received for another unit/);
+  assert.ok(Number(q(db, 'SELECT count(*) FROM tickets')) > 50);
+  assert.ok(Number(q(db, "SELECT count(*) FROM dossiers WHERE status = 'returned'")) > 0);
 });
 
 test('bad arguments', () => {

@@ -16,6 +16,8 @@
 #include "cli/cli.h"
 #include "cli/simulate.h"
 #include "store/auth.h"
+#include "store/hall_plan.h"
+#include "store/office.h"
 #include "store/print.h"
 #include "store/setup.h"
 #include "store/store.h"
@@ -56,7 +58,11 @@ static int cli_claim_database(struct store *st, struct mc_error *err)
 	return fd;
 }
 
-/* Runs the server on st until a stop signal. */
+/* Where an address in a banner starts: cli_run puts the server's own. */
+#define CLI_BASE "@BASE@"
+
+/* Runs the server on st until a stop signal. banner (optional) is printed
+ * once the server listens. */
 static int cli_run(const char *cmd, struct store *st, const struct api_config *cfg,
                    const char *banner)
 {
@@ -87,8 +93,20 @@ static int cli_run(const char *cmd, struct store *st, const struct api_config *c
 		        host);
 	printf("motcua-server: listening on %s://%s:%d%s\n", scheme, host, api_port(api),
 	       clock_is_test_mode() ? " (test clock)" : "");
-	if (banner)
-		fputs(banner, stdout);
+	if (banner) {
+		/* Addresses in the banner start with CLI_BASE: the one this
+		 * server answers on (the real port, when --port 0 took any). */
+		size_t n = strlen(CLI_BASE);
+		for (const char *p = banner, *q; *p; p = q + n) {
+			q = strstr(p, CLI_BASE);
+			if (q == NULL) {
+				fputs(p, stdout);
+				break;
+			}
+			printf("%.*s%s://%s:%d", (int)(q - p), p, scheme,
+			       strcmp(host, "0.0.0.0") == 0 ? "127.0.0.1" : host, api_port(api));
+		}
+	}
 	fflush(stdout);
 	int sig = 0;
 	sigwait(&set, &sig);
@@ -253,9 +271,11 @@ int cli_serve(int argc, char **argv)
 static const char demo_usage[] =
     "usage: motcua-server demo [--db FILE] [--bundle FILE] [--simulate-days N] [--port N]\n"
     "         [--listen ADDR] [--printer QUEUE|URI]\n"
-    "Creates (once) and serves the demo office: the Hướng Hóa one-stop office with\n"
-    "its service groups, counters, staff, devices and procedures. Default database:\n"
-    "demo.db. --simulate-days N also plays N days of history into a new database.\n";
+    "Creates (once) and serves the demo province: Quảng Trị's provincial centre and\n"
+    "four commune centres, each with its hall, staff and devices, the authorities\n"
+    "and the procedures (demo data). Default database: demo.db. --simulate-days N\n"
+    "also plays N days of history at every centre into a new database. Prints each\n"
+    "centre's kiosk and hall board addresses with their device tokens.\n";
 
 /* Creates the demo database: admin account, bundle, and a file beside it with
  * the demo device tokens (they are shown only at creation). */
@@ -286,6 +306,131 @@ static int cli_demo_create(const char *db, const char *bundle_path, const char *
 	json_decref(bundle);
 	store_close(st);
 	return 0;
+}
+
+/* The password the bundle gives username, or NULL. Borrowed from bundle. */
+static const char *cli_demo_password(json_t *bundle, const char *username)
+{
+	size_t i;
+	json_t *u;
+	json_array_foreach(json_object_get(bundle, "users"), i, u)
+	{
+		const char *name = json_string_value(json_object_get(u, "username"));
+		if (name && strcmp(name, username) == 0)
+			return json_string_value(json_object_get(u, "password"));
+	}
+	return NULL;
+}
+
+/* The token of the device named name in the tokens file's list, or NULL. */
+static const char *cli_demo_token(json_t *devs, const char *name)
+{
+	size_t i;
+	json_t *d;
+	json_array_foreach(devs, i, d)
+	{
+		const char *n = json_string_value(json_object_get(d, "name"));
+		if (n && name && strcmp(n, name) == 0)
+			return json_string_value(json_object_get(d, "token"));
+	}
+	return NULL;
+}
+
+/* The demo's banner: the province, then for each centre its kiosk and hall
+ * board addresses with their device tokens, its public page and a clerk's
+ * login, then the province's logins. Addresses start with CLI_BASE, which
+ * cli_run replaces with the address the server listens on. Passwords come
+ * from the bundle (bundle_path), tokens from the file written at creation
+ * (tokens_path). Returns newly allocated text (the caller frees it). */
+static char *cli_demo_banner(struct store *st, const char *db, const char *bundle_path,
+                             const char *tokens_path, const char *printer)
+{
+	struct strbuf b = STRBUF_INIT;
+	struct mc_error err;
+	json_t *plan = NULL;
+	json_t *bundle = json_load_file(bundle_path, 0, NULL);
+	json_t *devs = json_load_file(tokens_path, 0, NULL);
+	json_t *root = store_office_json(st, store_office_root(st));
+	if (store_hall_plan(st, &plan, &err) != MC_OK)
+		plan = json_object();
+	json_t *users = json_object_get(plan, "users");
+	strbuf_printf(&b,
+	              "\nDemo province (demo data): %s\n"
+	              "  database:     %s\n"
+	              "  public page:  " CLI_BASE "/public\n"
+	              "  supervisor:   " CLI_BASE "/supervisor\n"
+	              "  health:       " CLI_BASE "/healthz\n",
+	              root ? json_string_value(json_object_get(root, "name")) : "?", db);
+	size_t i, k;
+	json_t *o, *x;
+	json_array_foreach(json_object_get(plan, "offices"), i, o)
+	{
+		const char *kind = json_string_value(json_object_get(o, "kind"));
+		const char *code = json_string_value(json_object_get(o, "code"));
+		if (strcmp(kind, "centre") != 0 && strcmp(kind, "point") != 0)
+			continue;
+		strbuf_printf(&b, "Centre %s (%s)\n", json_string_value(json_object_get(o, "name")),
+		              code);
+		json_array_foreach(json_object_get(plan, "devices"), k, x)
+		{
+			const char *office = json_string_value(json_object_get(x, "office"));
+			const char *name = json_string_value(json_object_get(x, "name"));
+			const char *token = cli_demo_token(devs, name);
+			bool kiosk =
+			    strcmp(json_string_value(json_object_get(x, "kind")), "kiosk") == 0;
+			if (office == NULL || strcmp(office, code) != 0)
+				continue;
+			if (token)
+				strbuf_printf(&b, "  %-12s" CLI_BASE "/%s?access_token=%s\n",
+				              kiosk ? "kiosk:" : "hall board:",
+				              kiosk ? "kiosk" : "board", token);
+			else
+				strbuf_printf(
+				    &b, "  %-12s%s (token shown only when the database was made)\n",
+				    kiosk ? "kiosk:" : "hall board:", name);
+		}
+		strbuf_printf(&b, "  %-13s" CLI_BASE "/public?office=%s\n", "public page:", code);
+		json_array_foreach(users, k, x)
+		{
+			const char *office = json_string_value(json_object_get(x, "office"));
+			const char *name = json_string_value(json_object_get(x, "username"));
+			const char *pw = cli_demo_password(bundle, name);
+			if (office && strcmp(office, code) == 0 &&
+			    strcmp(json_string_value(json_object_get(x, "role")), "counter") == 0 &&
+			    pw) {
+				strbuf_printf(&b, "  %-12s%s / %s\n", "clerk:", name, pw);
+				break;
+			}
+		}
+	}
+	strbuf_printf(&b, "Demo logins (username / password):\n"
+	                  "  admin / admin-demo-2026  (quản trị, cả tỉnh)\n");
+	json_array_foreach(users, k, x)
+	{
+		const char *office = json_string_value(json_object_get(x, "office"));
+		const char *name = json_string_value(json_object_get(x, "username"));
+		const char *role = json_string_value(json_object_get(x, "role"));
+		const char *pw = cli_demo_password(bundle, name);
+		if (pw == NULL || strcmp(role, "supervisor") != 0)
+			continue;
+		const char *kind = NULL;
+		json_array_foreach(json_object_get(plan, "offices"), i, o)
+		{
+			if (office &&
+			    strcmp(json_string_value(json_object_get(o, "code")), office) == 0)
+				kind = json_string_value(json_object_get(o, "kind"));
+		}
+		strbuf_printf(&b, "  %s / %s  (giám sát, %s)\n", name, pw,
+		              kind == NULL || strcmp(kind, "province") == 0 ? "cả tỉnh" : office);
+	}
+	strbuf_printf(&b, "  every account of data/demo-bundle.json: password = username-demo\n");
+	if (printer)
+		strbuf_printf(&b, "Printer (every centre's default, kiosk tickets): %s\n", printer);
+	json_decref(root);
+	json_decref(plan);
+	json_decref(devs);
+	json_decref(bundle);
+	return b.data ? b.data : xstrdup("");
 }
 
 int cli_demo(int argc, char **argv)
@@ -331,48 +476,24 @@ int cli_demo(int argc, char **argv)
 		/* A history, so the supervisor's page and the reports show
 		 * something real from the first minute. */
 		struct simulate_report rep;
-		if (simulate_office(st, (int)simulate_days, 1, &rep, &err) != MC_OK) {
+		if (simulate_province(st, (int)simulate_days, 1, &rep, &err) != MC_OK) {
 			free(tokens);
 			store_close(st);
 			return cli_fail("demo", &err);
 		}
-		printf("demo history: %d working days, %d tickets, %d dossiers\n", rep.days,
-		       rep.tickets, rep.dossiers);
+		printf("demo history: %d working days at %d centres, %d tickets, %d dossiers"
+		       " (%d received for another unit)\n",
+		       rep.days, rep.centres, rep.tickets, rep.dossiers, rep.boundary_free);
 	}
 	if ((rc = cli_set_printer("demo", st, &o)) != 0) {
 		free(tokens);
 		store_close(st);
 		return rc;
 	}
-	json_t *devs = json_load_file(tokens, 0, NULL);
-	int port = o.cfg.port;
-	struct strbuf banner = STRBUF_INIT;
-	strbuf_printf(&banner,
-	              "\nDemo office (demo data): Bộ phận Một cửa, UBND huyện Hướng Hóa\n"
-	              "  database:     %s\n"
-	              "  queue (JSON): http://127.0.0.1:%d/api/v1/queue\n"
-	              "  health:       http://127.0.0.1:%d/healthz\n"
-	              "Demo logins (username / password):\n"
-	              "  admin / admin-demo-2026     (quản trị)\n"
-	              "  giamsat / giamsat-demo      (giám sát)\n"
-	              "  motcua1 / motcua1-demo      (cán bộ một cửa, quầy 1; also motcua2..)\n"
-	              "  chuyenvien1 / chuyenvien1-demo (phòng chuyên môn)\n",
-	              o.db, port, port);
-	size_t i;
-	json_t *d;
-	json_array_foreach(devs, i, d)
-	{
-		strbuf_printf(&banner, "Device %s (%s) token: %s\n",
-		              json_string_value(json_object_get(d, "name")),
-		              json_string_value(json_object_get(d, "kind")),
-		              json_string_value(json_object_get(d, "token")));
-	}
-	json_decref(devs);
-	if (o.printer)
-		strbuf_printf(&banner, "Printer (office default, kiosk tickets): %s\n", o.printer);
+	char *banner = cli_demo_banner(st, o.db, bundle, tokens, o.printer);
 	free(tokens);
-	rc = cli_run("demo", st, &o.cfg, banner.data);
-	strbuf_free(&banner);
+	rc = cli_run("demo", st, &o.cfg, banner);
+	free(banner);
 	store_close(st);
 	return rc;
 }

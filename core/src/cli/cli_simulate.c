@@ -38,9 +38,11 @@ int cli_simulate(int argc, char **argv)
 			printf(
 			    "usage: motcua-server simulate --db FILE [--days N] [--seed S]\n"
 			    "Plays N days (default 30) before now of queue and dossier activity\n"
-			    "on an office that was init'ed and imported: tickets with peaks after\n"
-			    "opening and after lunch, services, no-shows, intakes, hand-overs,\n"
-			    "supplements, inter-agency, apologies, late and early results. Every\n"
+			    "at every centre of a province that was init'ed and imported: tickets\n"
+			    "with peaks after opening and after lunch, services, no-shows, "
+			    "intakes\n"
+			    "(some for another commune or a department), hand-overs, supplements,\n"
+			    "inter-agency, apologies, late and early results, returns. Every\n"
 			    "change goes through the server's own operations and into the audit\n"
 			    "chain. The same seed gives the same history. Demo data only.\n");
 			return 0;
@@ -62,13 +64,14 @@ int cli_simulate(int argc, char **argv)
 	struct simulate_report rep;
 	int status = 0;
 	if (store_open(db, &st, &err) != MC_OK ||
-	    simulate_office(st, (int)days, seed, &rep, &err) != MC_OK)
+	    simulate_province(st, (int)days, seed, &rep, &err) != MC_OK)
 		status = cli_fail("simulate", &err);
 	else
 		printf("simulated %d working days: %d tickets, %d dossiers, %d dossier actions,"
-		       " %d ratings (%d steps refused by the rules, as in real life)\n",
-		       rep.days, rep.tickets, rep.dossiers, rep.actions, rep.ratings,
-		       rep.refused_steps);
+		       " %d ratings at %d centre%s, %d dossiers received for another unit"
+		       " (%d steps refused by the rules, as in real life)\n",
+		       rep.days, rep.tickets, rep.dossiers, rep.actions, rep.ratings, rep.centres,
+		       rep.centres == 1 ? "" : "s", rep.boundary_free, rep.refused_steps);
 	store_close(st);
 	return status;
 }

@@ -8,6 +8,8 @@
 #include "store/auth.h"
 #include "store/calendar.h"
 #include "store/dossier.h"
+#include "store/hall_plan.h"
+#include "store/office.h"
 #include "store/queue.h"
 #include "store/rating.h"
 #include "store/setup.h"
@@ -15,9 +17,11 @@
 #include "util/fold.h"
 #include "util/xmalloc.h"
 
-#define SIM_MAX_COUNTERS 32
-#define SIM_MAX_STAFF 32
-#define SIM_MAX_GROUPS 16
+#define SIM_MAX_CENTRES 16
+#define SIM_MAX_COUNTERS 32 /* per centre */
+#define SIM_MAX_STAFF 64    /* clerks per centre; specialists and supervisors in all */
+#define SIM_MAX_GROUPS 16   /* per centre */
+#define SIM_CODE 33         /* an office code and its NUL */
 
 /* xorshift64*: small, fast, deterministic. */
 struct rng {
@@ -49,41 +53,64 @@ static const char *const sim_middle[] = {"Văn", "Thị", "Đức", "Thị Thu",
 static const char *const sim_given[] = {"An",    "Bình", "Cường", "Dung", "Hà",   "Hương",
                                         "Khánh", "Lan",  "Mai",   "Nam",  "Phúc", "Quang",
                                         "Sơn",   "Thảo", "Trang", "Vân",  "Xuân", "Y Blúp"};
-static const char *const sim_places[] = {
-    "Thị trấn Khe Sanh", "Thị trấn Lao Bảo", "Xã Tân Hợp", "Xã Hướng Tân",
-    "Xã Tân Long",       "Xã A Dơi",         "Xã Húc"};
+static const char *const sim_places[] = {"Xã Khe Sanh",  "Xã Lao Bảo",     "Xã Hướng Phùng",
+                                         "Xã Tân Lập",   "Xã A Dơi",       "Xã Lìa",
+                                         "Xã Hướng Lập", "Phường Đồng Hới"};
 
 #define PICK(r, a) (a)[rng_int((r), 0, (int)(sizeof(a) / sizeof((a)[0])) - 1)]
 
+struct sim_centre;
+
 struct sim_counter {
+	struct sim_centre *centre;
 	int no;
 	struct principal clerk;
-	json_t *groups; /* codes */
 	int64_t free_at;
 	bool serving;
 	int64_t ticket_id;
 	char group[17];
 };
 
-/* A future dossier action, played when the clock reaches it. */
+/* A centre (or reception point) and its hall. */
+struct sim_centre {
+	int64_t id;
+	char code[SIM_CODE];
+	char authority[SIM_CODE]; /* the commune authority above it; "" for none */
+	struct sim_counter counters[SIM_MAX_COUNTERS];
+	int ncounters;
+	struct principal clerks[SIM_MAX_STAFF];
+	int nclerks;
+	struct principal kiosk; /* its kiosk, when it has one: tickets come from it */
+	bool have_kiosk;
+	json_t *groups;     /* [{code, name}] */
+	json_t *procedures; /* by group code: {code: [procedure, …]} */
+	int64_t *arrivals;  /* the day's, in order; arrivals[narrivals] is closing time */
+	int narrivals, next;
+};
+
+/* A member of staff outside the halls, with the office it belongs to. */
+struct sim_staff {
+	char office[SIM_CODE];
+	struct principal who;
+};
+
+/* A future dossier action, played when the clock reaches it, by who. */
 struct sim_action {
 	int64_t at;
 	char code[64];
 	char action[24];
 	json_t *body; /* owned */
-	int actor;    /* 0 clerk, 1 specialist, 2 supervisor */
+	struct principal who;
 };
 
 struct sim {
 	struct store *st;
 	struct rng rng;
-	struct sim_counter counters[SIM_MAX_COUNTERS];
-	int ncounters;
-	struct principal specialists[SIM_MAX_STAFF], clerks[SIM_MAX_STAFF], supervisor;
-	int nspec, nclerks;
-	bool have_supervisor;
-	json_t *groups;     /* [{code, name}] */
-	json_t *procedures; /* by group code: {code: [procedure, …]} */
+	struct sim_centre centres[SIM_MAX_CENTRES];
+	int ncentres;
+	struct sim_staff specialists[SIM_MAX_STAFF], supervisors[SIM_MAX_STAFF];
+	int nspec, nsup;
+	json_t *offices; /* the tree: [{id, code, name, kind, level, parent}] */
 	struct sim_action *pending;
 	size_t npending, cap;
 	struct simulate_report *rep;
@@ -92,6 +119,7 @@ struct sim {
 
 static void sim_at(struct sim *s, int64_t t)
 {
+	(void)s;
 	clock_set(t);
 }
 
@@ -112,8 +140,9 @@ static int64_t sim_add(struct sim *s, int64_t t, int64_t work)
 	return out;
 }
 
+/* Plans action on dossier code at instant at, by who; takes body. */
 static void sim_plan(struct sim *s, int64_t at, const char *code, const char *action, json_t *body,
-                     int actor)
+                     const struct principal *who)
 {
 	if (s->npending == s->cap) {
 		s->cap = s->cap ? s->cap * 2 : 256;
@@ -124,16 +153,98 @@ static void sim_plan(struct sim *s, int64_t at, const char *code, const char *ac
 	snprintf(a->code, sizeof a->code, "%s", code);
 	snprintf(a->action, sizeof a->action, "%s", action);
 	a->body = body ? body : json_object();
-	a->actor = actor;
+	a->who = *who;
 }
 
-static const struct principal *sim_actor(struct sim *s, int actor)
+/* The office of the tree with code, or NULL. Borrowed from s->offices. */
+static json_t *sim_office(struct sim *s, const char *code)
 {
-	if (actor == 2 && s->have_supervisor)
-		return &s->supervisor;
-	if (actor == 1 && s->nspec > 0)
-		return &s->specialists[rng_int(&s->rng, 0, s->nspec - 1)];
-	return &s->clerks[rng_int(&s->rng, 0, s->nclerks - 1)];
+	size_t i;
+	json_t *o;
+	json_array_foreach(s->offices, i, o)
+	{
+		const char *c = json_string_value(json_object_get(o, "code"));
+		if (code && c && strcmp(c, code) == 0)
+			return o;
+	}
+	return NULL;
+}
+
+static const char *sim_office_str(struct sim *s, const char *code, const char *key)
+{
+	return json_string_value(json_object_get(sim_office(s, code), key));
+}
+
+/* The authority an office belongs to: itself or the nearest authority
+ * above it; NULL when there is none. Borrowed from s->offices. */
+static const char *sim_authority_of(struct sim *s, const char *code)
+{
+	for (int depth = 0; code && depth < 16; depth++) {
+		const char *kind = sim_office_str(s, code, "kind");
+		if (kind && strcmp(kind, "authority") == 0)
+			return code;
+		code = sim_office_str(s, code, "parent");
+	}
+	return NULL;
+}
+
+/* A random member of list (n long) whose office is code; NULL when none. */
+static const struct principal *sim_staff_of(struct sim *s, struct sim_staff *list, int n,
+                                            const char *code)
+{
+	int found = 0, pick = -1;
+	for (int i = 0; i < n; i++)
+		if (strcmp(list[i].office, code) == 0 && rng_int(&s->rng, 0, found++) == 0)
+			pick = i;
+	return pick < 0 ? NULL : &list[pick].who;
+}
+
+/* Who processes at office code: its specialist, else a specialist of its
+ * authority's offices, else any specialist, else the province supervisor. */
+static const struct principal *sim_specialist(struct sim *s, const char *code)
+{
+	const struct principal *p = sim_staff_of(s, s->specialists, s->nspec, code);
+	const char *auth = sim_authority_of(s, code);
+	for (int i = 0; p == NULL && i < s->nspec; i++)
+		if (auth && sim_authority_of(s, s->specialists[i].office) == auth)
+			p = &s->specialists[i].who;
+	if (p == NULL && s->nspec > 0)
+		p = &s->specialists[0].who;
+	return p ? p : &s->supervisors[0].who;
+}
+
+/* Who answers for a dossier of authority auth: its supervisor, else one of
+ * the province (the first supervisor found). */
+static const struct principal *sim_supervisor(struct sim *s, const char *auth)
+{
+	const struct principal *p = auth ? sim_staff_of(s, s->supervisors, s->nsup, auth) : NULL;
+	for (int i = 0; p == NULL && i < s->nsup; i++)
+		if (s->supervisors[i].who.office_id == 0 ||
+		    sim_authority_of(s, s->supervisors[i].office) == NULL)
+			p = &s->supervisors[i].who;
+	return p ? p : &s->supervisors[0].who;
+}
+
+static const struct principal *sim_clerk(struct sim *s, struct sim_centre *c)
+{
+	return &c->clerks[rng_int(&s->rng, 0, c->nclerks - 1)];
+}
+
+static struct sim_centre *sim_centre_of(struct sim *s, const char *code)
+{
+	for (int i = 0; code && i < s->ncentres; i++)
+		if (strcmp(s->centres[i].code, code) == 0)
+			return &s->centres[i];
+	return NULL;
+}
+
+/* The centre of commune authority auth (the first centre below it), or NULL. */
+static struct sim_centre *sim_centre_below(struct sim *s, const char *auth)
+{
+	for (int i = 0; auth && i < s->ncentres; i++)
+		if (strcmp(s->centres[i].authority, auth) == 0)
+			return &s->centres[i];
+	return NULL;
 }
 
 /* Share of returned dossiers and of served tickets whose citizen rates the
@@ -197,12 +308,11 @@ static void sim_play_until(struct sim *s, int64_t t)
 		struct mc_error err;
 		sim_at(s, a->at);
 		json_object_set_new(a->body, "action", json_string(a->action));
-		const struct principal *who = sim_actor(s, a->actor);
-		if (store_dossier_act(s->st, who, a->code, a->body, &out, &err) == MC_OK) {
+		if (store_dossier_act(s->st, &a->who, a->code, a->body, &out, &err) == MC_OK) {
 			s->rep->actions++;
 			if (strcmp(a->action, "return_result") == 0 &&
 			    rng_unit(&s->rng) < SIM_RATE_DOSSIER)
-				sim_rate(s, who, "dossier", a->code, a->at);
+				sim_rate(s, &a->who, "dossier", a->code, a->at);
 		} else {
 			s->rep->refused_steps++;
 		}
@@ -213,21 +323,98 @@ static void sim_play_until(struct sim *s, int64_t t)
 	s->npending -= done;
 }
 
-/* Plans the life of a dossier just received at t: hand-over, perhaps a
- * supplement, inter-agency, the result early / on time / late (some late ones
- * with an apology first), and the citizen collecting it. */
-static void sim_plan_dossier(struct sim *s, json_t *dossier, json_t *procedure, int64_t t)
+/* The processing office of authority auth for a procedure of field: the
+ * internal office below it whose name speaks of the field's kind of work
+ * (economy for land, building and business; culture and society for social
+ * protection; else the first, the People's Committee's own office). NULL
+ * when the authority has none. Borrowed from s->offices. */
+static const char *sim_processing_office(struct sim *s, const char *auth, const char *field)
+{
+	static const struct {
+		const char *field, *office;
+	} kinds[] = {{"Đất đai", "Kinh tế"},       {"Xây dựng", "Kinh tế"},
+	             {"kinh doanh", "Kinh tế"},    {"Bảo trợ", "Văn hóa"},
+	             {"Người có công", "Văn hóa"}, {"Giảm nghèo", "Văn hóa"}};
+	const char *want = NULL, *first = NULL;
+	for (size_t k = 0; field && k < sizeof kinds / sizeof kinds[0]; k++)
+		if (want == NULL && fold_vi_contains(field, kinds[k].field))
+			want = kinds[k].office;
+	size_t i;
+	json_t *o;
+	json_array_foreach(s->offices, i, o)
+	{
+		const char *parent = json_string_value(json_object_get(o, "parent"));
+		const char *kind = json_string_value(json_object_get(o, "kind"));
+		if (!parent || !kind || strcmp(parent, auth) != 0 || strcmp(kind, "internal") != 0)
+			continue;
+		const char *code = json_string_value(json_object_get(o, "code"));
+		if (first == NULL)
+			first = code;
+		if (want && fold_vi_contains(json_string_value(json_object_get(o, "name")), want))
+			return code;
+	}
+	return first;
+}
+
+/* Where a dossier goes, decided at intake: the competent authority (the
+ * procedure's office's authority; for a commune procedure, the receiving
+ * centre's commune, or now and then another commune of the province: the
+ * citizen files where it suits them), the processing office there, and the
+ * centre where the result is collected. */
+struct sim_route {
+	const char *authority, *office; /* borrowed from s->offices */
+	struct sim_centre *returns;
+};
+
+static struct sim_route sim_route(struct sim *s, struct sim_centre *c, json_t *procedure)
+{
+	struct sim_route r = {.returns = c};
+	const char *office = json_string_value(json_object_get(procedure, "office"));
+	const char *field = json_string_value(json_object_get(procedure, "field"));
+	if (office && sim_office(s, office)) {
+		r.authority = sim_authority_of(s, office);
+		r.office = office;
+		return r;
+	}
+	r.authority = c->authority[0] ? sim_office_str(s, c->authority, "code") : NULL;
+	if (r.authority == NULL || rng_unit(&s->rng) < 0.12) {
+		/* Another commune's: any commune with a centre. */
+		struct sim_centre *other = &s->centres[rng_int(&s->rng, 0, s->ncentres - 1)];
+		for (int k = 0; k < s->ncentres && other->authority[0] == '\0'; k++)
+			other = &s->centres[(other - s->centres + 1) % s->ncentres];
+		if (other->authority[0])
+			r.authority = sim_office_str(s, other->authority, "code");
+	}
+	if (r.authority == NULL)
+		return r;
+	r.office = sim_processing_office(s, r.authority, field);
+	if (strcmp(r.authority, c->authority) != 0 && rng_unit(&s->rng) < 0.4) {
+		struct sim_centre *home = sim_centre_below(s, r.authority);
+		if (home)
+			r.returns = home;
+	}
+	return r;
+}
+
+/* Plans the life of a dossier received at centre c at t for route r:
+ * hand-over to the processing office (across the province when the
+ * authority is another's), perhaps a supplement, inter-agency, the result
+ * early / on time / late (some late ones with an apology first), and the
+ * citizen collecting it at the centre chosen at intake. */
+static void sim_plan_dossier(struct sim *s, struct sim_centre *c, const struct sim_route *r,
+                             json_t *dossier, json_t *procedure, int64_t t)
 {
 	const char *code = json_string_value(json_object_get(dossier, "code"));
 	int64_t due = json_integer_value(json_object_get(dossier, "due_at"));
-	const char *office = json_string_value(json_object_get(procedure, "office"));
 	json_t *partners = json_object_get(procedure, "partners");
+	const struct principal *spec = sim_specialist(s, r->office ? r->office : "");
 	int64_t total = 0;
 	if (store_calendar_between(s->st, t, due, &total, NULL) != MC_OK || total <= 0)
 		total = 3600;
 	int64_t handover = sim_working(s, t + rng_int(&s->rng, 10, 90) * 60);
-	sim_plan(s, handover, code, "handover",
-	         json_pack("{s:s}", "to_office", office ? office : "one-stop"), 0);
+	if (r->office)
+		sim_plan(s, handover, code, "handover", json_pack("{s:s}", "to_office", r->office),
+		         sim_clerk(s, c));
 	double u = rng_unit(&s->rng);
 	double frac = u < 0.40   ? 0.3 + 0.4 * rng_unit(&s->rng)   /* early */
 	              : u < 0.85 ? 0.7 + 0.29 * rng_unit(&s->rng)  /* on time */
@@ -242,8 +429,8 @@ static void sim_plan_dossier(struct sim *s, json_t *dossier, json_t *procedure, 
 		sim_plan(s, ask > handover ? ask : handover + 60, code, "request_supplement",
 		         json_pack("{s:[{s:s, s:s}]}", "items", "item", "Bản sao giấy tờ tùy thân",
 		                   "reason", "Bản sao không rõ"),
-		         1);
-		sim_plan(s, back, code, "supplement_received", NULL, 0);
+		         spec);
+		sim_plan(s, back, code, "supplement_received", NULL, sim_clerk(s, c));
 		int64_t paused = 0;
 		store_calendar_between(s->st, ask, back, &paused, NULL);
 		result = sim_add(s, result, paused);
@@ -254,8 +441,8 @@ static void sim_plan_dossier(struct sim *s, json_t *dossier, json_t *procedure, 
 		sim_plan(
 		    s, send, code, "send_interagency",
 		    json_pack("{s:s}", "partner", json_string_value(json_array_get(partners, 0))),
-		    1);
-		sim_plan(s, result - 300, code, "partner_returned", NULL, 1);
+		    spec);
+		sim_plan(s, result - 300, code, "partner_returned", NULL, spec);
 	}
 	if (result > due && rng_unit(&s->rng) < 0.5) {
 		int64_t sorry = due - 3600;
@@ -266,28 +453,32 @@ static void sim_plan_dossier(struct sim *s, json_t *dossier, json_t *procedure, 
 			         json_pack("{s:s, s:s}", "reason",
 			                   "Cần thêm thời gian xác minh tại địa phương", "new_due",
 			                   iso),
-			         2);
+			         sim_supervisor(s, r->authority));
 	}
 	if (rng_unit(&s->rng) < 0.03) {
 		sim_plan(s, sim_add(s, t, total / 3), code, "withdraw",
-		         json_pack("{s:s}", "reason", "Công dân đề nghị rút hồ sơ"), 0);
+		         json_pack("{s:s}", "reason", "Công dân đề nghị rút hồ sơ"),
+		         sim_clerk(s, c));
 		return;
 	}
-	sim_plan(s, result, code, "result_ready", NULL, 1);
+	sim_plan(s, result, code, "result_ready", NULL, spec);
 	if (rng_unit(&s->rng) < 0.85)
 		sim_plan(
 		    s, sim_add(s, result, rng_int(&s->rng, 1, 3 * 27000)), code, "return_result",
-		    json_pack("{s:s, s:b}", "collected_by", "Người nộp hồ sơ", "id_checked", 1), 0);
+		    json_pack("{s:s, s:b}", "collected_by", "Người nộp hồ sơ", "id_checked", 1),
+		    sim_clerk(s, r->returns));
 }
 
 /* The counter clerk at the counter receives a dossier for the ticket served. */
 static void sim_intake(struct sim *s, struct sim_counter *co, int64_t t)
 {
-	json_t *list = json_object_get(s->procedures, co->group);
+	struct sim_centre *c = co->centre;
+	json_t *list = json_object_get(c->procedures, co->group);
 	if (json_array_size(list) == 0 || rng_unit(&s->rng) > 0.7)
 		return;
 	json_t *p =
 	    json_array_get(list, (size_t)rng_int(&s->rng, 0, (int)json_array_size(list) - 1));
+	struct sim_route route = sim_route(s, c, p);
 	char name[96], phone[16], idn[16];
 	snprintf(name, sizeof name, "%s %s %s", PICK(&s->rng, sim_family),
 	         PICK(&s->rng, sim_middle), PICK(&s->rng, sim_given));
@@ -301,11 +492,13 @@ static void sim_intake(struct sim *s, struct sim_counter *co, int64_t t)
 	json_array_foreach(json_object_get(p, "documents"), i, d) json_array_append_new(
 	    docs, json_pack("{s:O, s:s, s:i}", "name", json_object_get(d, "name"), "kind",
 	                    "original", "count", 1));
-	json_t *req =
-	    json_pack("{s:O, s:{s:s, s:s, s:s, s:s}, s:s, s:o, s:I}", "procedure",
-	              json_object_get(p, "code"), "applicant", "name", name, "phone", phone,
-	              "id_number", idn, "address", PICK(&s->rng, sim_places), "outcome", outcome,
-	              "documents", docs, "ticket_id", (json_int_t)co->ticket_id);
+	json_t *req = json_pack("{s:O, s:{s:s, s:s, s:s, s:s}, s:s, s:o, s:I, s:s}", "procedure",
+	                        json_object_get(p, "code"), "applicant", "name", name, "phone",
+	                        phone, "id_number", idn, "address", PICK(&s->rng, sim_places),
+	                        "outcome", outcome, "documents", docs, "ticket_id",
+	                        (json_int_t)co->ticket_id, "return_at", route.returns->code);
+	if (route.authority)
+		json_object_set_new(req, "authority", json_string(route.authority));
 	if (strcmp(outcome, "supplement") == 0)
 		json_object_set_new(req, "missing",
 		                    json_pack("[{s:s, s:s}]", "item", "Tờ khai có chữ ký", "reason",
@@ -318,13 +511,15 @@ static void sim_intake(struct sim *s, struct sim_counter *co, int64_t t)
 	sim_at(s, t);
 	if (store_dossier_intake(s->st, &co->clerk, req, &out, &err) == MC_OK) {
 		s->rep->dossiers++;
+		if (route.authority && strcmp(route.authority, c->authority) != 0)
+			s->rep->boundary_free++;
 		json_t *dossier = json_object_get(out, "dossier");
 		if (strcmp(outcome, "received") == 0)
-			sim_plan_dossier(s, dossier, p, t);
+			sim_plan_dossier(s, c, &route, dossier, p, t);
 		else if (strcmp(outcome, "supplement") == 0 && rng_unit(&s->rng) < 0.7)
 			sim_plan(s, sim_add(s, t, rng_int(&s->rng, 1, 3) * 27000),
 			         json_string_value(json_object_get(dossier, "code")),
-			         "supplement_received", NULL, 0);
+			         "supplement_received", NULL, &co->clerk);
 	} else {
 		s->rep->refused_steps++;
 	}
@@ -340,8 +535,8 @@ static void sim_counter_step(struct sim *s, struct sim_counter *co, int64_t next
 	struct mc_error err;
 	sim_at(s, t);
 	if (co->serving) {
-		if (store_counter_finish(s->st, &co->clerk, co->no, "served", NULL, &err) !=
-		    MC_OK) {
+		if (store_counter_finish(s->st, &co->clerk, co->centre->id, co->no, "served", NULL,
+		                         &err) != MC_OK) {
 			s->rep->refused_steps++;
 		} else if (rng_unit(&s->rng) < SIM_RATE_TICKET) {
 			char ref[24];
@@ -350,7 +545,8 @@ static void sim_counter_step(struct sim *s, struct sim_counter *co, int64_t next
 		}
 		co->serving = false;
 	}
-	if (store_counter_call(s->st, &co->clerk, co->no, NULL, &ticket, &err) != MC_OK) {
+	if (store_counter_call(s->st, &co->clerk, co->centre->id, co->no, NULL, &ticket, &err) !=
+	    MC_OK) {
 		/* Nobody waiting for this counter: wait for the next arrival. */
 		co->free_at = next_arrival + 1;
 		return;
@@ -362,9 +558,9 @@ static void sim_counter_step(struct sim *s, struct sim_counter *co, int64_t next
 	if (rng_unit(&s->rng) < 0.05) {
 		/* Called twice, nobody came. */
 		sim_at(s, t + 60);
-		store_counter_recall(s->st, &co->clerk, co->no, NULL, &err);
+		store_counter_recall(s->st, &co->clerk, co->centre->id, co->no, NULL, &err);
 		sim_at(s, t + 150);
-		store_counter_no_show(s->st, &co->clerk, co->no, NULL, &err);
+		store_counter_no_show(s->st, &co->clerk, co->centre->id, co->no, NULL, &err);
 		co->free_at = t + 180;
 		return;
 	}
@@ -392,83 +588,112 @@ static int sim_cmp_i64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* A citizen takes a number at centre c at instant a: at its kiosk when it
+ * has one, else from a clerk. */
+static void sim_ticket(struct sim *s, struct sim_centre *c, int64_t a)
+{
+	struct mc_error err;
+	sim_play_until(s, a);
+	sim_at(s, a);
+	json_t *g = json_array_get(
+	    c->groups, (size_t)rng_int(&s->rng, 0, (int)json_array_size(c->groups) - 1));
+	json_t *ticket = NULL;
+	const char *priority = rng_unit(&s->rng) < 0.08 ? "elderly" : NULL;
+	if (store_ticket_issue(s->st, c->have_kiosk ? &c->kiosk : &c->clerks[0], c->id,
+	                       json_string_value(json_object_get(g, "code")), priority, &ticket,
+	                       &err) == MC_OK)
+		s->rep->tickets++;
+	else
+		s->rep->refused_steps++;
+	json_decref(ticket);
+}
+
+/* One working day of every centre, in time order across the province: the
+ * clock never steps back between two operations. */
 static void sim_day(struct sim *s, int64_t day0)
 {
 	struct mc_error err;
 	int64_t open = day0 + 7 * 3600 + 30 * 60, lunch = day0 + 11 * 3600 + 30 * 60;
 	int64_t afternoon = day0 + 13 * 3600 + 30 * 60, close = day0 + 17 * 3600;
-	int n = rng_int(&s->rng, 50, 130);
-	int64_t *arrivals = xcalloc((size_t)n + 1, sizeof *arrivals);
-	for (int i = 0; i < n; i++)
-		arrivals[i] = sim_arrival(s, day0);
-	qsort(arrivals, (size_t)n, sizeof *arrivals, sim_cmp_i64);
-	arrivals[n] = close;
-
-	sim_at(s, open);
-	for (int c = 0; c < s->ncounters; c++) {
-		struct sim_counter *co = &s->counters[c];
-		store_counter_set_state(s->st, &co->clerk, co->no, "open", NULL, &err);
-		co->free_at = open;
-		co->serving = false;
+	/* Citizens come in proportion to a centre's counters (ten to twenty
+	 * a counter a day). */
+	for (int k = 0; k < s->ncentres; k++) {
+		struct sim_centre *c = &s->centres[k];
+		int n = rng_int(&s->rng, 10 * c->ncounters, 20 * c->ncounters);
+		c->arrivals = xcalloc((size_t)n + 1, sizeof *c->arrivals);
+		for (int i = 0; i < n; i++)
+			c->arrivals[i] = sim_arrival(s, day0);
+		qsort(c->arrivals, (size_t)n, sizeof *c->arrivals, sim_cmp_i64);
+		c->arrivals[n] = close;
+		c->narrivals = n;
+		c->next = 0;
 	}
-	size_t ngroups = json_array_size(s->groups);
-	for (int i = 0; i <= n; i++) {
-		int64_t a = arrivals[i];
-		/* Counters act up to this arrival. */
-		for (;;) {
-			struct sim_counter *next = NULL;
-			for (int c = 0; c < s->ncounters; c++)
-				if (s->counters[c].free_at <= a &&
-				    (next == NULL || s->counters[c].free_at < next->free_at))
-					next = &s->counters[c];
-			if (next == NULL || next->free_at >= close)
-				break;
+	sim_at(s, open);
+	for (int k = 0; k < s->ncentres; k++)
+		for (int i = 0; i < s->centres[k].ncounters; i++) {
+			struct sim_counter *co = &s->centres[k].counters[i];
+			store_counter_set_state(s->st, &co->clerk, co->centre->id, co->no, "open",
+			                        NULL, &err);
+			co->free_at = open;
+			co->serving = false;
+		}
+	for (;;) {
+		/* The earliest of: a counter free before its centre's next
+		 * arrival, and the next arrival anywhere. */
+		struct sim_counter *next = NULL;
+		struct sim_centre *arrive = NULL;
+		for (int k = 0; k < s->ncentres; k++) {
+			struct sim_centre *c = &s->centres[k];
+			int64_t a = c->arrivals[c->next];
+			for (int i = 0; i < c->ncounters; i++) {
+				struct sim_counter *co = &c->counters[i];
+				if (co->free_at <= a && co->free_at < close &&
+				    (next == NULL || co->free_at < next->free_at))
+					next = co;
+			}
+			if (c->next < c->narrivals &&
+			    (arrive == NULL || a < arrive->arrivals[arrive->next]))
+				arrive = c;
+		}
+		if (next && (arrive == NULL || next->free_at <= arrive->arrivals[arrive->next])) {
 			if (next->free_at >= lunch && next->free_at < afternoon && !next->serving) {
 				next->free_at = afternoon;
 				continue;
 			}
+			struct sim_centre *c = next->centre;
 			sim_play_until(s, next->free_at);
-			sim_counter_step(s, next, i < n ? a : close);
+			sim_counter_step(s, next, c->arrivals[c->next]);
+			continue;
 		}
-		if (i == n)
+		if (arrive == NULL)
 			break;
-		sim_play_until(s, a);
-		sim_at(s, a);
-		json_t *g =
-		    json_array_get(s->groups, (size_t)rng_int(&s->rng, 0, (int)ngroups - 1));
-		json_t *ticket = NULL;
-		const char *priority = rng_unit(&s->rng) < 0.08 ? "elderly" : NULL;
-		if (store_ticket_issue(s->st, &s->clerks[0],
-		                       json_string_value(json_object_get(g, "code")), priority,
-		                       &ticket, &err) == MC_OK)
-			s->rep->tickets++;
-		json_decref(ticket);
+		sim_ticket(s, arrive, arrive->arrivals[arrive->next]);
+		arrive->next++;
 	}
 	sim_at(s, close);
-	for (int c = 0; c < s->ncounters; c++) {
-		struct sim_counter *co = &s->counters[c];
-		if (co->serving)
-			store_counter_finish(s->st, &co->clerk, co->no, "served", NULL, &err);
-		co->serving = false;
-		store_counter_set_state(s->st, &co->clerk, co->no, "closed", NULL, &err);
+	for (int k = 0; k < s->ncentres; k++) {
+		for (int i = 0; i < s->centres[k].ncounters; i++) {
+			struct sim_counter *co = &s->centres[k].counters[i];
+			if (co->serving)
+				store_counter_finish(s->st, &co->clerk, co->centre->id, co->no,
+				                     "served", NULL, &err);
+			co->serving = false;
+			store_counter_set_state(s->st, &co->clerk, co->centre->id, co->no, "closed",
+			                        NULL, &err);
+		}
+		free(s->centres[k].arrivals);
+		s->centres[k].arrivals = NULL;
 	}
 	sim_play_until(s, close);
-	free(arrivals);
 }
 
-/* Which procedures each service group receives: those whose field matches
- * the group's name (with or without diacritics); procedures no group takes
- * go to the groups that matched none. *out gets an object of group code →
- * array of procedures (the caller frees it); on a store error returns it
- * and leaves *out untouched. */
-static enum mc_err sim_procedures_by_group(struct store *st, json_t *groups, json_t **out,
-                                           struct mc_error *err)
+/* Which procedures each service group of a centre receives: those whose
+ * field matches the group's name (with or without diacritics); procedures
+ * no group takes go to the groups that matched none (not the one for
+ * collecting results). Returns an object of group code → array of
+ * procedures (the caller frees it). */
+static json_t *sim_procedures_by_group(json_t *all, json_t *groups)
 {
-	json_t *page = NULL;
-	enum mc_err rc = store_procedures_list(st, NULL, NULL, 0, 500, &page, err);
-	if (rc)
-		return rc;
-	json_t *all = json_object_get(page, "items");
 	json_t *by = json_object();
 	json_t *unmatched = json_array();
 	size_t i, k;
@@ -501,72 +726,133 @@ static enum mc_err sim_procedures_by_group(struct store *st, json_t *groups, jso
 			json_array_extend(list, unmatched);
 	}
 	json_decref(unmatched);
-	json_decref(page);
-	*out = by;
-	return MC_OK;
+	return by;
 }
 
-enum mc_err simulate_office(struct store *st, int days, uint64_t seed,
-                            struct simulate_report *report, struct mc_error *err)
+/* Fills s's centres, staff and devices from the plan (store_hall_plan). */
+static void sim_load(struct sim *s, json_t *plan)
+{
+	size_t i;
+	json_t *o;
+	json_array_foreach(json_object_get(plan, "offices"), i, o)
+	{
+		const char *kind = json_string_value(json_object_get(o, "kind"));
+		if (s->ncentres == SIM_MAX_CENTRES ||
+		    (strcmp(kind, "centre") != 0 && strcmp(kind, "point") != 0))
+			continue;
+		struct sim_centre *c = &s->centres[s->ncentres++];
+		c->id = json_integer_value(json_object_get(o, "id"));
+		snprintf(c->code, sizeof c->code, "%s",
+		         json_string_value(json_object_get(o, "code")));
+		const char *auth = sim_authority_of(s, c->code);
+		snprintf(c->authority, sizeof c->authority, "%s", auth ? auth : "");
+		c->groups = json_array();
+	}
+	json_array_foreach(json_object_get(plan, "groups"), i, o)
+	{
+		struct sim_centre *c =
+		    sim_centre_of(s, json_string_value(json_object_get(o, "office")));
+		if (c && json_array_size(c->groups) < SIM_MAX_GROUPS)
+			json_array_append(c->groups, o);
+	}
+	json_array_foreach(json_object_get(plan, "users"), i, o)
+	{
+		const char *name = json_string_value(json_object_get(o, "username"));
+		const char *role = json_string_value(json_object_get(o, "role"));
+		const char *office = json_string_value(json_object_get(o, "office"));
+		struct principal who;
+		if (!store_user_principal(s->st, name, &who))
+			continue;
+		struct sim_centre *c = office ? sim_centre_of(s, office) : NULL;
+		struct sim_staff *staff = NULL;
+		if (strcmp(role, "counter") == 0 && c && c->nclerks < SIM_MAX_STAFF)
+			c->clerks[c->nclerks++] = who;
+		else if (strcmp(role, "specialist") == 0 && s->nspec < SIM_MAX_STAFF)
+			staff = &s->specialists[s->nspec++];
+		else if (strcmp(role, "supervisor") == 0 && s->nsup < SIM_MAX_STAFF)
+			staff = &s->supervisors[s->nsup++];
+		if (staff) {
+			snprintf(staff->office, sizeof staff->office, "%s", office ? office : "");
+			staff->who = who;
+		}
+	}
+	json_array_foreach(json_object_get(plan, "devices"), i, o)
+	{
+		const char *office = json_string_value(json_object_get(o, "office"));
+		struct sim_centre *c = office ? sim_centre_of(s, office) : NULL;
+		if (c == NULL || c->have_kiosk ||
+		    strcmp(json_string_value(json_object_get(o, "kind")), "kiosk") != 0)
+			continue;
+		/* The kiosk as it acts, but its tickets need no paper here: the
+		 * history is played, not printed. */
+		c->kiosk =
+		    (struct principal){.role = ROLE_KIOSK,
+		                       .device_id = json_integer_value(json_object_get(o, "id")),
+		                       .office_id = c->id};
+		snprintf(c->kiosk.actor, sizeof c->kiosk.actor, "device:%lld",
+		         (long long)c->kiosk.device_id);
+		snprintf(c->kiosk.username, sizeof c->kiosk.username, "%s",
+		         json_string_value(json_object_get(o, "name")));
+		c->have_kiosk = true;
+	}
+	json_array_foreach(json_object_get(plan, "counters"), i, o)
+	{
+		const char *office = json_string_value(json_object_get(o, "office"));
+		struct sim_centre *c = office ? sim_centre_of(s, office) : NULL;
+		if (c == NULL || c->nclerks == 0 || c->ncounters == SIM_MAX_COUNTERS)
+			continue;
+		struct sim_counter *co = &c->counters[c->ncounters];
+		co->centre = c;
+		co->no = (int)json_integer_value(json_object_get(o, "no"));
+		co->clerk = c->clerks[c->ncounters % c->nclerks];
+		c->ncounters++;
+	}
+}
+
+enum mc_err simulate_province(struct store *st, int days, uint64_t seed,
+                              struct simulate_report *report, struct mc_error *err)
 {
 	struct sim s = {.st = st, .rng = {seed ? seed : 0x9e3779b97f4a7c15ull}, .rep = report};
 	memset(report, 0, sizeof *report);
 	s.end = clock_now();
 
-	json_t *upage = NULL;
-	enum mc_err rc = store_setup_list(st, SETUP_USERS, 0, 500, &upage, err);
+	json_t *plan = NULL, *page = NULL;
+	enum mc_err rc = store_hall_plan(st, &plan, err);
 	if (rc)
 		return rc;
-	json_t *ulist = json_incref(json_object_get(upage, "items"));
-	json_decref(upage);
-	size_t i;
-	json_t *u;
-	json_array_foreach(ulist, i, u)
-	{
-		const char *name = json_string_value(json_object_get(u, "username"));
-		const char *role = json_string_value(json_object_get(u, "role"));
-		struct principal who;
-		if (!json_is_true(json_object_get(u, "active")) ||
-		    !store_user_principal(st, name, &who))
-			continue;
-		if (strcmp(role, "counter") == 0 && s.nclerks < SIM_MAX_STAFF)
-			s.clerks[s.nclerks++] = who;
-		else if (strcmp(role, "specialist") == 0 && s.nspec < SIM_MAX_STAFF)
-			s.specialists[s.nspec++] = who;
-		else if (strcmp(role, "supervisor") == 0 && !s.have_supervisor) {
-			s.supervisor = who;
-			s.have_supervisor = true;
+	s.offices = json_incref(json_object_get(plan, "offices"));
+	sim_load(&s, plan);
+	json_decref(plan);
+	/* Only centres that can work: groups, counters and their clerks. */
+	int keep = 0;
+	for (int k = 0; k < s.ncentres; k++) {
+		struct sim_centre *c = &s.centres[k];
+		if (c->ncounters > 0 && json_array_size(c->groups) > 0) {
+			if (keep != k) {
+				s.centres[keep] = *c;
+				c->groups = NULL;
+				for (int i = 0; i < s.centres[keep].ncounters; i++)
+					s.centres[keep].counters[i].centre = &s.centres[keep];
+			}
+			keep++;
+		} else {
+			json_decref(c->groups);
+			c->groups = NULL;
 		}
 	}
-	json_decref(ulist);
-	json_t *gpage = NULL;
-	if ((rc = store_setup_list(st, SETUP_SERVICE_GROUPS, 0, SIM_MAX_GROUPS, &gpage, err)))
-		goto out;
-	s.groups = json_incref(json_object_get(gpage, "items"));
-	json_decref(gpage);
-	json_t *cpage = NULL;
-	if ((rc = store_setup_list(st, SETUP_COUNTERS, 0, SIM_MAX_COUNTERS, &cpage, err)))
-		goto out;
-	json_t *c;
-	json_array_foreach(json_object_get(cpage, "items"), i, c)
-	{
-		if (s.nclerks == 0)
-			break;
-		struct sim_counter *co = &s.counters[s.ncounters];
-		co->no = (int)json_integer_value(json_object_get(c, "no"));
-		co->clerk = s.clerks[s.ncounters % s.nclerks];
-		co->groups = json_incref(json_object_get(c, "groups"));
-		s.ncounters++;
-	}
-	json_decref(cpage);
-	if (s.nclerks == 0 || s.ncounters == 0 || json_array_size(s.groups) == 0) {
+	s.ncentres = keep;
+	if (s.ncentres == 0 || (s.nspec == 0 && s.nsup == 0)) {
 		rc = mc_fail(err, MC_ERR_CONFLICT, "office_incomplete",
 		             "Cơ quan chưa có đủ nhóm dịch vụ, quầy và cán bộ",
 		             "The office needs service groups, counters and counter clerks");
 		goto out;
 	}
-	if ((rc = sim_procedures_by_group(st, s.groups, &s.procedures, err)))
+	if ((rc = store_procedures_list(st, NULL, NULL, 0, 500, &page, err)))
 		goto out;
+	for (int k = 0; k < s.ncentres; k++)
+		s.centres[k].procedures =
+		    sim_procedures_by_group(json_object_get(page, "items"), s.centres[k].groups);
+	report->centres = s.ncentres;
 	bool was_test = clock_is_test_mode();
 	clock_enable_test_mode();
 	store_bulk_mode(st, true);
@@ -589,9 +875,11 @@ out:
 	for (size_t k = 0; k < s.npending; k++)
 		json_decref(s.pending[k].body);
 	free(s.pending);
-	for (int k = 0; k < s.ncounters; k++)
-		json_decref(s.counters[k].groups);
-	json_decref(s.groups);
-	json_decref(s.procedures);
+	for (int k = 0; k < s.ncentres; k++) {
+		json_decref(s.centres[k].groups);
+		json_decref(s.centres[k].procedures);
+	}
+	json_decref(page);
+	json_decref(s.offices);
 	return rc;
 }

@@ -9,19 +9,24 @@
 #include "store/store.h"
 
 struct simulate_report {
-	int days; /* working days simulated */
+	int days;    /* working days simulated */
+	int centres; /* centres that took part (those with a hall and clerks) */
 	int tickets;
 	int dossiers;
+	int boundary_free; /* dossiers received for another unit's authority */
 	int actions;       /* dossier actions taken */
 	int ratings;       /* citizens' ratings given (returned dossiers, served tickets) */
 	int refused_steps; /* operations the store refused (kept going) */
 };
 
-/* Plays `days` calendar days before now on st (which must hold an office
- * with service groups, counters, counter clerks, specialists, a supervisor
- * and procedures). Deterministic for a seed. Returns MC_OK, or an error when
- * the office lacks what a simulation needs. */
-enum mc_err simulate_office(struct store *st, int days, uint64_t seed,
-                            struct simulate_report *report, struct mc_error *err);
+/* Plays `days` calendar days before now on st at every centre of the
+ * province that has service groups, counters and counter clerks: tickets
+ * at its kiosk, calls at its counters, dossiers received there (some for
+ * another commune's or a department's authority: boundary-free intake),
+ * handed over to the processing office, processed by its specialists and
+ * returned at the centre the citizen chose. Deterministic for a seed.
+ * Returns MC_OK, or office_incomplete when no centre can work. */
+enum mc_err simulate_province(struct store *st, int days, uint64_t seed,
+                              struct simulate_report *report, struct mc_error *err);
 
 #endif

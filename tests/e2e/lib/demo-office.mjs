@@ -1,5 +1,7 @@
-// The demo office (data/demo-bundle.json: 7 groups, 7 counters, 40
-// procedures) for the screen tests, served on a fresh database. Its kiosk
+// The single demo office of before the province (tests/fixtures/
+// demo-office-bundle.json: one centre, 7 groups, 7 counters, 40 procedures)
+// for the screen tests, served on a fresh database. The demo itself is a
+// province now (data/demo-bundle.json, tests/e2e/91-demo-province). Its kiosk
 // does not print here (no printer in these tests); `simulateDays` adds the
 // simulated history (late dossiers, ratings) before the server starts.
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -15,7 +17,7 @@ export const DEMO_BOARD = 'bang-sanh-chinh';
 export async function startDemoOffice({ simulateDays = 0, args = [] } = {}) {
   const dir = mkdtempSync(path.join(tmpdir(), 'motcua-e2e-'));
   const db = path.join(dir, 'office.db');
-  const bundle = JSON.parse(readFileSync(path.join(SOURCE, 'data/demo-bundle.json'), 'utf8'));
+  const bundle = JSON.parse(readFileSync(path.join(SOURCE, 'tests/fixtures/demo-office-bundle.json'), 'utf8'));
   for (const d of bundle.devices) if (d.kind === 'kiosk') { d.prints = false; delete d.printer; }
   const bundlePath = path.join(dir, 'bundle.json');
   writeFileSync(bundlePath, JSON.stringify(bundle));
