@@ -83,8 +83,8 @@ test('scripts/demo prints each centre\'s kiosk and board addresses; killing its 
   const exited = new Promise((resolve) => proc.once('exit', (code, sig) => resolve({ code, sig })));
 
   // The simulated month makes the first start take a few seconds; the
-  // banner ends with the logins.
-  await until(() => /every account of/.test(out) || proc.exitCode !== null, 120000, 'the demo banner');
+  // banner ends with the logins, after every centre.
+  await until(() => /\(giám sát, cả tỉnh\)/.test(out) || proc.exitCode !== null, 120000, 'the demo banner');
   serverPid = serverOf(proc.pid);
   assert.ok(serverPid, 'motcua-server runs under the script');
   const bundle = JSON.parse(readFileSync(path.join(SOURCE, 'data/demo-bundle.json'), 'utf8'));

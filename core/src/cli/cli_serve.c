@@ -413,17 +413,31 @@ static char *cli_demo_banner(struct store *st, const char *db, const char *bundl
 		const char *pw = cli_demo_password(bundle, name);
 		if (pw == NULL || strcmp(role, "supervisor") != 0)
 			continue;
-		const char *kind = NULL;
+		const char *kind = NULL, *where = NULL;
 		json_array_foreach(json_object_get(plan, "offices"), i, o)
 		{
 			if (office &&
-			    strcmp(json_string_value(json_object_get(o, "code")), office) == 0)
+			    strcmp(json_string_value(json_object_get(o, "code")), office) == 0) {
 				kind = json_string_value(json_object_get(o, "kind"));
+				where = json_string_value(json_object_get(o, "name"));
+			}
 		}
 		strbuf_printf(&b, "  %s / %s  (giám sát, %s)\n", name, pw,
-		              kind == NULL || strcmp(kind, "province") == 0 ? "cả tỉnh" : office);
+		              kind == NULL || strcmp(kind, "province") == 0 ? "cả tỉnh" : where);
 	}
-	strbuf_printf(&b, "  every account of data/demo-bundle.json: password = username-demo\n");
+	/* The demo's own rule, when the bundle keeps it. */
+	bool rule = true;
+	json_array_foreach(json_object_get(bundle, "users"), k, x)
+	{
+		const char *name = json_string_value(json_object_get(x, "username"));
+		const char *pw = json_string_value(json_object_get(x, "password"));
+		if (name && pw &&
+		    (strncmp(pw, name, strlen(name)) != 0 ||
+		     strcmp(pw + strlen(name), "-demo") != 0))
+			rule = false;
+	}
+	if (rule)
+		strbuf_printf(&b, "  every other demo account: its username followed by -demo\n");
 	if (printer)
 		strbuf_printf(&b, "Printer (every centre's default, kiosk tickets): %s\n", printer);
 	json_decref(root);
