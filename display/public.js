@@ -68,6 +68,7 @@ const TEXTS = {
     open: 'Xem trang của trung tâm',
     unknownCentre: 'Không có trung tâm này. Xin chọn một trung tâm trong danh sách.',
     groupsTitle: 'Số người đang chờ theo lĩnh vực',
+    toSearch: 'Tìm thủ tục hành chính',
   },
   en: {
     title: 'Public information — One-stop office',
@@ -122,6 +123,7 @@ const TEXTS = {
     open: 'Open the centre’s page',
     unknownCentre: 'There is no such centre. Please choose one from the list.',
     groupsTitle: 'Waiting now, by service',
+    toSearch: 'Find a procedure',
   },
 };
 
