@@ -69,6 +69,10 @@ const TEXTS = {
     unknownCentre: 'Không có trung tâm này. Xin chọn một trung tâm trong danh sách.',
     groupsTitle: 'Số người đang chờ theo lĩnh vực',
     toSearch: 'Tìm thủ tục hành chính',
+    todayOpen: 'Hôm nay',
+    openNow: 'Đang mở cửa',
+    closedNow: 'Ngoài giờ làm việc',
+    closedToday: (name) => (name ? `Nghỉ (${name})` : 'Nghỉ, không làm việc'),
   },
   en: {
     title: 'Public information — One-stop office',
@@ -124,6 +128,10 @@ const TEXTS = {
     unknownCentre: 'There is no such centre. Please choose one from the list.',
     groupsTitle: 'Waiting now, by service',
     toSearch: 'Find a procedure',
+    todayOpen: 'Today',
+    openNow: 'Open now',
+    closedNow: 'Closed now',
+    closedToday: (name) => (name ? `Closed (${name})` : 'Closed today'),
   },
 };
 
@@ -135,6 +143,9 @@ let office = null;
 const centreCode = (params.get('office') ?? '').trim() || null;
 let figures = null; // the transparency answer
 let hall = null; // a centre's page: its queue (GET /api/v1/queue?office=)
+// Whether each centre is open now and its sessions today, by code
+// (GET /api/v1/public/offices: each centre's own hours).
+let openings = {};
 let figuresFailed = false;
 let procs = { q: '', items: [], total: 0, failed: false, loaded: false };
 let searchSeq = 0;
@@ -250,6 +261,18 @@ function renderCentreCard(c, link) {
   };
   if (c.address) fact(L().address, el('dd', null, c.address));
   if (c.hours) fact(L().hours, el('dd', null, c.hours));
+  const o = openings[c.code];
+  if (o && o.today) {
+    const t = o.today;
+    const dd = el('dd', 'today-open');
+    if (!t.working_day) {
+      dd.append(el('b', 'closed', L().closedToday(t.day_name)));
+    } else {
+      dd.append((t.sessions ?? []).map((x) => `${x.start}–${x.end}`).join(', '), ' · ',
+        el('b', o.open_now ? 'open-now' : 'closed', o.open_now ? L().openNow : L().closedNow));
+    }
+    fact(L().todayOpen, dd);
+  }
   if (c.phone) fact(L().phone, el('dd', 'num', c.phone));
   const q = c.queue ?? {};
   const queue = el('dd', 'queue-now');
@@ -363,8 +386,13 @@ async function loadHall() {
   hall = r.status === 200 && r.json ? r.json : null;
 }
 
+async function loadOpenings() {
+  const r = await api('GET', '/api/v1/public/offices?limit=200');
+  if (r.status === 200 && r.json) openings = Object.fromEntries((r.json.items ?? []).map((o) => [o.code, o]));
+}
+
 async function loadFigures() {
-  await loadHall();
+  await Promise.all([loadHall(), loadOpenings()]);
   const r = await api('GET', `/api/v1/public/transparency${centreCode ? `?office=${encodeURIComponent(centreCode)}` : ''}`);
   if (r.status === 200 && r.json) {
     figures = r.json;

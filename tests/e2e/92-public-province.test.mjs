@@ -104,6 +104,8 @@ test('/public lists every centre of the province, each with its address, hours, 
       assert.equal(card.href, `/public?office=${encodeURIComponent(c.code)}`);
       assert.ok(card.text.includes(c.address) && card.text.includes(c.hours), `${c.name}: address and hours`);
       assert.match(card.text, /Đúng hạn tháng này\d+,\d%|Đúng hạn tháng này\d+%/, `${c.name}: this month's rate`);
+      // Today's sessions by the centre's own hours (GET /api/v1/public/offices).
+      assert.match(card.text, /Hôm nay(\d\d:\d\d–\d\d:\d\d.*(Đang mở cửa|Ngoài giờ làm việc)|Nghỉ)/, `${c.name}: open today?`);
     }
     assert.equal(cards.find((x) => x.name === KS.name).waiting, '2 người đang chờ');
     assert.match(cards.find((x) => x.name === KS.name).text, /1 người đang được phục vụ · 1 quầy đang mở/);
