@@ -95,8 +95,12 @@ static enum mc_err queue_hall(struct store_conn *c, const struct principal *scop
 		return MC_OK;
 	}
 	if (who && who->office_id) {
-		s = store_stmt(c, "SELECT id FROM offices WHERE id = :id"
-		                  " AND kind IN " QUEUE_HALL_KINDS);
+		/* The caller's own hall: its office, or the nearest hall above it
+		 * (a processing office inside a centre). */
+		s = store_stmt(
+		    c, "SELECT o.id FROM office_paths p JOIN offices o ON o.id = p.ancestor_id"
+		       " WHERE p.office_id = :id AND o.kind IN " QUEUE_HALL_KINDS
+		       " ORDER BY p.depth LIMIT 1");
 		if (s == NULL)
 			return store_sql_error(c, "hall", err);
 		queue_bind(s, ":id", who->office_id);

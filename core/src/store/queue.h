@@ -14,8 +14,8 @@
 /* The hall (a centre or a reception point, docs/province.md) a request
  * means, into *office: the one whose code is code (when not NULL; with
  * scoped, only inside who's subtree: MC_ERR_NOT_FOUND office_not_found
- * otherwise, as for an unknown code), else who's own office when it is a
- * hall, else the only hall in who's subtree (the province's for NULL, or
+ * otherwise, as for an unknown code), else who's own hall (its office, or
+ * the nearest hall above it), else the only hall in who's subtree (the province's for NULL, or
  * when not scoped and who's subtree has none);
  * MC_ERR_INVALID office_required when there are several, 0 when there is
  * none yet. who may be NULL (anonymous). On error *office is untouched. */
