@@ -637,8 +637,9 @@ enum mc_err printing_dossier_form(struct printing *p, const struct principal *wh
 	rc = store_hall_resolve(p->st, who, NULL, true, &hall, err);
 	if (rc == MC_ERR_INVALID) {
 		json_t *io = json_object_get(dossier, "intake_office");
-		const char *ic = json_is_string(io) ? json_string_value(io)
-		                                    : json_string_value(json_object_get(io, "code"));
+		const char *ic = json_is_string(io)
+		                     ? json_string_value(io)
+		                     : json_string_value(json_object_get(io, "code"));
 		if (ic)
 			rc = store_hall_resolve(p->st, who, ic, true, &hall, err);
 	}
