@@ -41,7 +41,9 @@ function hallRows(office) {
     tickets: s.sql(`SELECT * FROM tickets WHERE office_id = ${office} ORDER BY id`),
     visits: s.sql(`SELECT v.* FROM visits v JOIN tickets t ON t.id = v.ticket_id WHERE t.office_id = ${office} ORDER BY v.id`),
     counters: s.sql(`SELECT * FROM counters WHERE office_id = ${office} ORDER BY id`),
-    jobs: s.sql(`SELECT id, state, attempts, reprint_of, office_id FROM print_jobs ORDER BY id`),
+    // The worker keeps trying B's unreachable printer (state, attempts):
+    // what A could change is which jobs exist, and where.
+    jobs: s.sql(`SELECT id, printer_id, reprint_of, office_id FROM print_jobs ORDER BY id`),
     events: s.sql('SELECT count(*) AS n FROM events')[0].n,
   });
 }
