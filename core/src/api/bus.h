@@ -1,10 +1,13 @@
 /* The event bus: live queue events for Server-Sent Events subscribers, and the
- * in-memory queue snapshot that GET /api/v1/queue serves.
+ * in-memory queue snapshots that GET /api/v1/queue serves, one per centre.
  *
  * The store's commit hook feeds it (in commit order, under the writer lock):
- * each stream event becomes an SSE message with the event's chain id, the
- * snapshot is marked stale (rebuilt at its next read), and every waiting
- * subscriber is resumed. A subscriber first gets the events after its
+ * each stream event becomes an SSE message with the event's chain id and its
+ * centre (store_event.office_id), the snapshots are marked stale (each
+ * rebuilt at its next read), and every waiting subscriber is resumed. A
+ * stream belongs to one centre and is sent only that centre's events, replay
+ * and snapshot (a board of one centre never hears another's call); it passes
+ * over the others' messages in the ring. A subscriber first gets the events after its
  * Last-Event-ID (from the store, when at most BUS_REPLAY_MAX behind and all of
  * today), then a snapshot, then live events; a heartbeat comment keeps idle
  * streams open. Streams whose clients have gone are noticed within about a
