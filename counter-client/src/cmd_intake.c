@@ -9,9 +9,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "counter.h"
 #include "domain/applicant.h"
+#include "util/fold.h"
 #include "util/strbuf.h"
 #include "util/xmalloc.h"
 
@@ -300,6 +302,154 @@ static int intake_post(struct cc *c, json_t *spec, json_t **ans)
 	}
 }
 
+/* The entry of code among the office tree's items, or NULL. Borrowed. */
+static json_t *intake_office(json_t *items, const char *code)
+{
+	size_t i;
+	json_t *o;
+	json_array_foreach(items, i, o)
+	{
+		if (code && strcmp(cc_str(o, "code", ""), code) == 0)
+			return o;
+	}
+	return NULL;
+}
+
+/* The nearest office at or above code (itself included) of kind, or NULL.
+ * Borrowed. */
+static json_t *intake_office_up(json_t *items, const char *code, const char *kind)
+{
+	json_t *o = intake_office(items, code);
+	for (int depth = 0; o && depth < 64; depth++) {
+		if (strcmp(cc_str(o, "kind", ""), kind) == 0)
+			return o;
+		o = intake_office(items, cc_str(o, "parent", NULL));
+	}
+	return NULL;
+}
+
+/* Whether office o may be chosen as an authority (centres false) or as the
+ * centre where the result is collected (centres true). */
+static bool intake_office_fits(json_t *o, bool centres)
+{
+	const char *kind = cc_str(o, "kind", "");
+	if (json_is_false(json_object_get(o, "active")))
+		return false;
+	return centres ? strcmp(kind, "centre") == 0 || strcmp(kind, "point") == 0
+	               : strcmp(kind, "authority") == 0;
+}
+
+/* Chooses spec's key ("authority" or "return_at": centres) among the
+ * province's offices (items of GET /offices), when there is a choice (two or
+ * more): a value already in spec (flag or file) is a code (any case) or a
+ * name containing it (accents and case ignored) and becomes the code; else,
+ * at a terminal, the offices are listed by name and the clerk picks a number
+ * (Enter: dflt, the clerk's own); else spec is left without it (the server's
+ * default, the same). No match or several: the offices are listed (CC_USAGE).
+ * Returns CC_OK or CC_USAGE. */
+static int intake_choose_office(struct cc *c, json_t *spec, const char *key, json_t *items,
+                                bool centres, json_t *dflt)
+{
+	const char *what =
+	    centres ? T(c, "Nơi trả kết quả", "Where the result is collected")
+	            : T(c, "Cơ quan có thẩm quyền giải quyết", "The competent authority");
+	json_t *o, *hit = NULL;
+	size_t i, n = 0;
+	int hits = 0;
+	json_array_foreach(items, i, o) n += intake_office_fits(o, centres);
+	const char *arg = cc_str(spec, key, NULL);
+	if (arg == NULL && (n < 2 || !cc_interactive()))
+		return CC_OK;
+	if (arg) {
+		json_array_foreach(items, i, o)
+		{
+			if (!intake_office_fits(o, centres))
+				continue;
+			if (strcasecmp(cc_str(o, "code", ""), arg) == 0) {
+				hit = o, hits = 1;
+				break;
+			}
+			if (fold_vi_contains(cc_str(o, "name", ""), arg))
+				hit = o, hits++;
+		}
+		if (hits == 1) {
+			json_object_set_new(spec, key, json_string(cc_str(hit, "code", "")));
+			return CC_OK;
+		}
+		struct strbuf sb = STRBUF_INIT;
+		strbuf_puts(&sb, "");
+		json_array_foreach(items, i, o)
+		{
+			if (intake_office_fits(o, centres))
+				strbuf_printf(&sb, "%s%s — %s", sb.len ? "; " : "",
+				              cc_str(o, "code", "?"), cc_str(o, "name", "?"));
+		}
+		int rc =
+		    cc_fail(c, CC_USAGE,
+		            hits == 0 ? T(c, "%s: không có nơi nào tên '%s'. Chọn một trong: %s",
+		                          "%s: nothing is called '%s'. Choose one of: %s")
+		                      : T(c, "%s: '%s' khớp nhiều nơi. Ghi rõ hơn, một trong: %s",
+		                          "%s: '%s' matches several. Be more precise, one of: %s"),
+		            what, arg, sb.data);
+		strbuf_free(&sb);
+		return rc;
+	}
+	fprintf(stderr, "%s:\n", what);
+	size_t k = 0, pick = 0;
+	json_array_foreach(items, i, o)
+	{
+		if (!intake_office_fits(o, centres))
+			continue;
+		k++;
+		if (o == dflt)
+			pick = k;
+		fprintf(stderr, "  %zu. %s%s\n", k, cc_str(o, "name", "?"),
+		        o == dflt ? T(c, " (mặc định)", " (default)") : "");
+	}
+	char *dnum = pick ? xasprintf("%zu", pick) : NULL;
+	char *a = cc_prompt(T(c, "Chọn số", "Choose a number"), dnum);
+	long want = a && *a ? strtol(a, NULL, 10) : 0;
+	free(a);
+	free(dnum);
+	if (want < 1 || (size_t)want > k)
+		return cc_fail(
+		    c, CC_USAGE, "%s: %s", what,
+		    T(c, "chưa chọn. Chưa có gì được lưu.", "none chosen. Nothing was saved."));
+	k = 0;
+	json_array_foreach(items, i, o)
+	{
+		if (intake_office_fits(o, centres) && ++k == (size_t)want)
+			json_object_set_new(spec, key, json_string(cc_str(o, "code", "")));
+	}
+	return CC_OK;
+}
+
+/* In a province, the competent authority and the centre where the citizen
+ * collects the result (docs/province.md, "Boundary-free intake"), each by
+ * default the clerk's own: the authority of the procedure's office, else the
+ * one the clerk's centre hangs below; the clerk's centre. Returns CC_OK (also
+ * when the tree cannot be read: the server's defaults) or CC_USAGE. */
+static int intake_offices(struct cc *c, json_t *spec, json_t *proc)
+{
+	json_t *tree = NULL, *queue = NULL;
+	if (cc_api_quiet(c, "GET", "/api/v1/offices?limit=500", &tree) != CC_OK)
+		return CC_OK;
+	json_t *items = json_object_get(tree, "items");
+	const char *own = NULL;
+	if (cc_interactive() && cc_queue(c, &queue) == CC_OK)
+		own = cc_str(json_object_get(queue, "office"), "code", NULL);
+	json_t *authority = intake_office_up(items, cc_str(proc, "office", NULL), "authority");
+	if (authority == NULL)
+		authority = intake_office_up(items, own, "authority");
+	int rc = intake_choose_office(c, spec, "authority", items, false, authority);
+	if (rc == CC_OK)
+		rc = intake_choose_office(c, spec, "return_at", items, true,
+		                          intake_office(items, own));
+	json_decref(queue);
+	json_decref(tree);
+	return rc;
+}
+
 static int intake_usage_missing(struct cc *c, const char *what)
 {
 	return cc_fail(c, CC_USAGE,
@@ -327,6 +477,8 @@ static int cmd_intake(struct cc *c, int argc, char **argv)
 	                                     {"no-print", no_argument, NULL, 'n'},
 	                                     {"copies", required_argument, NULL, 'c'},
 	                                     {"confirm-duplicate", no_argument, NULL, 'C'},
+	                                     {"authority", required_argument, NULL, 'U'},
+	                                     {"return-at", required_argument, NULL, 'R'},
 	                                     {NULL, 0, NULL, 0}};
 	json_t *spec = NULL, *applicant, *flag_docs = NULL, *flag_missing = NULL;
 	json_t *proc = NULL, *docs = NULL, *ans = NULL;
@@ -395,6 +547,8 @@ static int cmd_intake(struct cc *c, int argc, char **argv)
 		case 'f': break;
 		case 'n': no_print = true; break;
 		case 'C': json_object_set_new(spec, "confirm_duplicate", json_true()); break;
+		case 'U': json_object_set_new(spec, "authority", json_string(optarg)); break;
+		case 'R': json_object_set_new(spec, "return_at", json_string(optarg)); break;
 		case 'c':
 			copies = atoi(optarg);
 			if (copies < 1 || copies > 10)
@@ -429,6 +583,8 @@ static int cmd_intake(struct cc *c, int argc, char **argv)
 	if (!c->json)
 		printf(T(c, "Thủ tục: %s  %s\n", "Procedure: %s  %s\n"), cc_str(proc, "code", "?"),
 		       cc_str(proc, "name", "?"));
+	if ((rc = intake_offices(c, spec, proc)))
+		goto out;
 
 	/* The applicant. */
 	intake_ask(applicant, "name", T(c, "Họ tên người nộp", "Applicant's full name"));
@@ -546,13 +702,25 @@ static int cmd_intake(struct cc *c, int argc, char **argv)
 		cc_print_json(ans);
 	} else {
 		char due[32];
-		if (strcmp(form, "mau-01") == 0)
+		json_t *ret = json_object_get(dossier, "return_office");
+		json_t *auth = json_object_get(dossier, "authority");
+		if (strcmp(form, "mau-01") == 0) {
 			printf(T(c, "Đã tiếp nhận hồ sơ %s. Hẹn trả kết quả: %s.\n",
 			         "Dossier %s received. Result due: %s.\n"),
 			       code,
 			       cc_time(json_integer_value(json_object_get(dossier, "due_at")), due,
 			               sizeof due));
-		else if (strcmp(form, "mau-02") == 0)
+			if (cc_str(auth, "name", NULL))
+				printf(
+				    T(c, "Cơ quan giải quyết: %s.\n", "Competent authority: %s.\n"),
+				    cc_str(auth, "name", ""));
+			if (cc_str(ret, "name", NULL))
+				printf(T(c, "Nhận kết quả tại: %s%s%s.\n",
+				         "The result is collected at: %s%s%s.\n"),
+				       cc_str(ret, "name", ""),
+				       *cc_str(ret, "address", "") ? ", " : "",
+				       cc_str(ret, "address", ""));
+		} else if (strcmp(form, "mau-02") == 0)
 			printf(T(c, "Hồ sơ %s: yêu cầu bổ sung (Mẫu 02).\n",
 			         "Dossier %s: supplements requested (Mẫu 02).\n"),
 			       code);
@@ -581,9 +749,13 @@ const struct cc_command cmd_intake_entry = {
     "       [--doc NAME]… [--docs all|none|1,2…] [--sets N] "
     "[--outcome received|supplement|refused]\n"
     "       [--missing ITEM[:REASON]]… [--reason TEXT] [--ticket ID] [--from-file FILE.json] "
-    "[--no-print] [--copies N] [--confirm-duplicate]",
+    "[--no-print] [--copies N] [--confirm-duplicate]\n"
+    "       [--authority CODE|NAME] [--return-at CODE|NAME]",
     "Tiếp nhận hồ sơ: tiếp nhận (in Mẫu 01, 2 bản), yêu cầu bổ sung (Mẫu 02) hoặc từ chối "
-    "(Mẫu 03). Hỏi từng bước, hoặc lấy hết từ tùy chọn / tệp JSON.",
+    "(Mẫu 03). Hỏi từng bước, hoặc lấy hết từ tùy chọn / tệp JSON. Trong một tỉnh: cơ quan có "
+    "thẩm quyền và nơi trả kết quả (mặc định: của trung tâm mình).",
     "Take in a dossier: receive (prints Mẫu 01, two copies), ask for supplements (Mẫu 02) or "
-    "refuse (Mẫu 03). Asks step by step, or takes everything from flags / a JSON file.",
+    "refuse (Mẫu 03). Asks step by step, or takes everything from flags / a JSON file. In a "
+    "province: the competent authority and where the result is collected (default: the "
+    "clerk's own).",
     cmd_intake};

@@ -101,23 +101,80 @@ static json_t *print_procedure(struct cc *c, const char *code)
 	return found;
 }
 
+/* The entry of code among the office tree's items, or NULL. Borrowed. */
+static json_t *print_office(json_t *items, const char *code)
+{
+	size_t i;
+	json_t *o;
+	json_array_foreach(items, i, o)
+	{
+		if (code && strcmp(cc_str(o, "code", ""), code) == 0)
+			return o;
+	}
+	return NULL;
+}
+
+/* The head of a form for the receiving centre code (GET /offices), as the
+ * server heads it (api/printing.c): into ctx its name; the body it belongs
+ * to (the part after " - " when its own name says it, else its parent's
+ * name, except the bare "Tỉnh" a one-centre database starts with); its
+ * locality, else its parent's. The strings live in *tree (caller decrefs),
+ * parent_buf and the tree. Without the tree, the hall's office of the
+ * queue (*tree then holds the queue). */
+static void print_head(struct cc *c, const char *code, json_t **tree, char *parent_buf,
+                       size_t parent_len, struct printer_dossier_context *ctx)
+{
+	json_t *items, *o, *up;
+	*tree = NULL;
+	parent_buf[0] = '\0';
+	if (code && cc_api_quiet(c, "GET", "/api/v1/offices?limit=500", tree) == CC_OK) {
+		items = json_object_get(*tree, "items");
+		o = print_office(items, code);
+		up = o ? print_office(items, cc_str(o, "parent", NULL)) : NULL;
+	} else {
+		json_decref(*tree);
+		*tree = NULL;
+		if (cc_queue(c, tree) != CC_OK)
+			return;
+		o = json_object_get(*tree, "office");
+		up = NULL;
+		snprintf(parent_buf, parent_len, "%s", cc_str(o, "parent", ""));
+	}
+	if (o == NULL)
+		return;
+	const char *name = cc_str(o, "name", "");
+	const char *pname = up ? cc_str(up, "name", "") : parent_buf;
+	if (pname != parent_buf)
+		snprintf(parent_buf, parent_len, "%s", pname);
+	if (strcmp(parent_buf, "Tỉnh") == 0)
+		parent_buf[0] = '\0';
+	const char *dash = strstr(name, " - ");
+	if (dash && dash[3])
+		snprintf(parent_buf, parent_len, "%s", dash + 3);
+	ctx->agency = name;
+	ctx->agency_parent = parent_buf[0] ? parent_buf : NULL;
+	ctx->locality = cc_str(o, "locality", NULL);
+	if ((ctx->locality == NULL || *ctx->locality == '\0') && up)
+		ctx->locality = cc_str(up, "locality", NULL);
+}
+
 /* The fields of form for dossier (the one mapping, printer/dossier_forms.h),
- * with what only the counter knows: the office's name, who prints, and the
- * receipt's status link with its secret. */
+ * with what only the counter knows: the receiving centre's head, who
+ * prints, and the receipt's status link with its secret. */
 static struct printer_fields *print_fields(struct cc *c, json_t *dossier, const char *form,
                                            const char *secret)
 {
-	json_t *queue = NULL, *proc = NULL;
+	json_t *tree = NULL, *proc = NULL;
 	const char *code = cc_str(dossier, "code", "");
-	char *url = NULL;
+	char *url = NULL, parent[320];
 	struct printer_dossier_context ctx = {.officer = c->cfg.username ? c->cfg.username : "",
 	                                      .utc_offset_minutes = 7 * 60};
-	if (cc_queue(c, &queue) == CC_OK) {
-		json_t *office = json_object_get(queue, "office");
-		ctx.agency = cc_str(office, "name", "");
-		ctx.agency_parent = json_string_value(json_object_get(office, "parent"));
-		ctx.locality = json_string_value(json_object_get(office, "locality"));
-	}
+	json_t *io = json_object_get(dossier, "intake_office");
+	print_head(c, cc_str(io, "code", NULL), &tree, parent, sizeof parent, &ctx);
+	/* The receiving centre is named from the dossier, as the unit itself
+	 * (printer/dossier_forms.c). */
+	if (cc_str(io, "name", NULL))
+		ctx.agency = NULL;
 	if (strcmp(form, "mau-01") == 0 || strcmp(form, "mau-06") == 0)
 		proc =
 		    print_procedure(c, cc_str(json_object_get(dossier, "procedure"), "code", ""));
@@ -130,7 +187,7 @@ static struct printer_fields *print_fields(struct cc *c, json_t *dossier, const 
 	struct printer_fields *f = printer_dossier_fields(dossier, form, &ctx);
 	free(url);
 	json_decref(proc);
-	json_decref(queue);
+	json_decref(tree);
 	return f;
 }
 

@@ -600,6 +600,35 @@ static const char *printing_forms_dir(void)
 	return dir && *dir ? dir : MOTCUA_SOURCE_DIR "/data/forms";
 }
 
+/* The head of a dossier form for centre (store_office_json of the receiving
+ * centre, may be NULL): into agency its name, into parent the body it
+ * belongs to — the part after " - " when its own name says it ("Bộ phận
+ * Tiếp nhận và Trả kết quả - UBND huyện Hướng Hóa"), else its parent
+ * office's name, except the bare "Tỉnh" a migrated or one-centre database
+ * starts with (rename the root to print it) —, into place its locality,
+ * else its parent's. Each buffer gets "" when there is nothing to say. */
+static void printing_form_head(struct store *st, json_t *centre, char *agency, size_t agency_len,
+                               char *parent, size_t parent_len, char *place, size_t place_len)
+{
+	const char *name = json_string_value(json_object_get(centre, "name"));
+	const char *pname = json_string_value(json_object_get(centre, "parent_name"));
+	const char *loc = json_string_value(json_object_get(centre, "locality"));
+	snprintf(agency, agency_len, "%s", name ? name : "");
+	snprintf(parent, parent_len, "%s", pname && strcmp(pname, "Tỉnh") != 0 ? pname : "");
+	const char *dash = name ? strstr(name, " - ") : NULL;
+	if (dash && dash[3])
+		snprintf(parent, parent_len, "%s", dash + 3);
+	snprintf(place, place_len, "%s", loc ? loc : "");
+	const char *pcode = json_string_value(json_object_get(centre, "parent"));
+	if (place[0] == '\0' && pcode) {
+		int64_t pid = store_office_id(st, pcode);
+		json_t *up = pid ? store_office_json(st, pid) : NULL;
+		loc = json_string_value(json_object_get(up, "locality"));
+		snprintf(place, place_len, "%s", loc ? loc : "");
+		json_decref(up);
+	}
+}
+
 enum mc_err printing_dossier_form(struct printing *p, const struct principal *who, const char *code,
                                   const char *form, int copies, int counter_no, const char *secret,
                                   json_t **out, struct mc_error *err)
@@ -663,9 +692,16 @@ enum mc_err printing_dossier_form(struct printing *p, const struct principal *wh
 		    strcmp(json_string_value(json_object_get(item, "code")), pcode) == 0)
 			proc = item;
 	}
-	char *office = store_setting_get(p->st, "office");
-	json_t *oj = office ? json_loads(office, 0, NULL) : NULL;
-	free(office);
+	/* The receiving centre heads the form, under the body it belongs to,
+	 * with its place: never another centre's, whoever prints. */
+	json_t *io = json_object_get(dossier, "intake_office");
+	const char *icode = json_is_string(io) ? json_string_value(io)
+	                                       : json_string_value(json_object_get(io, "code"));
+	int64_t iid = icode ? store_office_id(p->st, icode) : 0;
+	json_t *oj = iid ? store_office_json(p->st, iid) : NULL;
+	char agency[320], parent[320], place[120];
+	printing_form_head(p->st, oj, agency, sizeof agency, parent, sizeof parent, place,
+	                   sizeof place);
 	/* The secret is kept only as a hash: a reprint of Mẫu 01 carries the
 	 * code, not the QR link (the citizen keeps the first receipt's), unless
 	 * the caller gives the secret back. */
@@ -685,9 +721,13 @@ enum mc_err printing_dossier_form(struct printing *p, const struct principal *wh
 	struct printer_dossier_context ctx = {
 	    .status_url = status_url,
 	    .secret = status_url ? secret : NULL,
-	    .agency = json_string_value(json_object_get(oj, "name")),
-	    .agency_parent = json_string_value(json_object_get(oj, "parent")),
-	    .locality = json_string_value(json_object_get(oj, "locality")),
+	    /* NULL: the dossier's receiving centre by its name, the unit itself
+	     * (printer/dossier_forms.c); the same centre as oj's. */
+	    .agency = json_string_value(json_object_get(io, "name")) ? NULL
+	              : agency[0]                                    ? agency
+	                                                             : NULL,
+	    .agency_parent = parent[0] ? parent : NULL,
+	    .locality = place[0] ? place : NULL,
 	    .officer = who->username,
 	    .procedure = proc,
 	    .utc_offset_minutes = CLOCK_OFFICE_UTC_OFFSET / 60,

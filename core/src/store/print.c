@@ -956,13 +956,6 @@ char *store_public_url(struct store *st)
 		url = xstrdup(json_is_string(j) ? json_string_value(j) : text);
 		json_decref(j);
 		free(text);
-	} else if ((text = store_setting_get(st, "office")) != NULL) {
-		/* A database set up before the setting: the office's own. */
-		json_t *j = json_loads(text, 0, NULL);
-		const char *v = json_string_value(json_object_get(j, "public_url"));
-		url = v ? xstrdup(v) : NULL;
-		json_decref(j);
-		free(text);
 	}
 	if (url && strncmp(url, "http://", 7) != 0 && strncmp(url, "https://", 8) != 0) {
 		free(url);

@@ -154,8 +154,8 @@ enum mc_err store_print_job_retry(struct store *st, const struct principal *who,
 enum mc_err store_print_job_reprint(struct store *st, const struct principal *who, int64_t id,
                                     json_t **job, struct mc_error *err);
 
-/* The province's public address (setting public_url; for a database set up
- * before it, the office setting's public_url), an http(s) URL the links
+/* The province's public address (setting public_url; a migrated database
+ * gets its old office's there), an http(s) URL the links
  * printed on tickets and receipts start with, or NULL when there is none.
  * Newly allocated (the caller frees it). Any thread. */
 char *store_public_url(struct store *st);

@@ -319,10 +319,8 @@ static enum mc_err view_recent_calls(struct store_conn *c, int64_t office, const
 }
 
 /* Hall office as the snapshot shows it (store_office_json), with "parent"
- * the name of the body it belongs to, as forms head it ("UBND xã Khe
- * Sanh"), and "parent_code" its code. A centre made from a single-office
- * set-up keeps the parent its "office" item named (a body outside the tree,
- * e.g. a former district's People's Committee). NULL when there is none. */
+ * the name of the body it belongs to in the tree ("UBND xã Khe Sanh"), and
+ * "parent_code" its code. NULL when there is none. */
 static json_t *view_office(struct store *st, int64_t office)
 {
 	json_t *o = store_office_json(st, office);
@@ -330,16 +328,7 @@ static json_t *view_office(struct store *st, int64_t office)
 		return NULL;
 	json_object_set(o, "parent_code", json_object_get(o, "parent"));
 	json_t *parent = json_object_get(o, "parent_name");
-	char *text = store_setting_get(st, "office");
-	json_t *single = text ? json_loads(text, 0, NULL) : NULL;
-	free(text);
-	const char *code = json_string_value(json_object_get(single, "code"));
-	json_t *named = json_object_get(single, "parent");
-	if (code && json_is_string(named) &&
-	    strcmp(code, json_string_value(json_object_get(o, "code"))) == 0)
-		parent = named;
 	json_object_set(o, "parent", parent ? parent : json_null());
-	json_decref(single);
 	return o;
 }
 

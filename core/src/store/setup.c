@@ -109,15 +109,13 @@ static enum mc_err setup_office(struct store *st, const struct principal *who, j
 		rc = setup_str(office, "locality", false, 100, "office", &locality, err);
 	if (rc)
 		return rc;
-	/* The single-office bundle's public_url is the province's setting now
-	 * (the "office" setting stays for the small case's older readers). */
+	/* The centre itself is the tree's (store/office.c); the single-office
+	 * bundle's public_url is the province's setting. Nothing is kept in an
+	 * "office" setting any more. */
 	json_t *url = json_object_get(office, "public_url");
 	if (url && !json_is_null(url) && (rc = setup_public_url(st, url, err)))
 		return rc;
-	char *text = json_dumps(office, JSON_COMPACT);
-	rc = store_setting_set(st, "office", text, err);
-	free(text);
-	return rc ? rc : setup_audit(st, who, "office", code, "office.set", office, err);
+	return setup_audit(st, who, "office", code, "office.set", office, err);
 }
 
 /* Plain settings: small integers, the public address and the priority
