@@ -52,9 +52,10 @@ test('docs/api.md documents exactly the routes of the table', () => {
   assert.deepEqual(missing, [], 'routes of the table with no example in docs/api.md');
   const twice = ROUTES.filter((r, i) => EXAMPLES.filter((e) => e.route === i).length > 1).map((r) => `${r.method} ${r.pattern}`);
   assert.deepEqual(twice, [], 'routes with more than one example');
-  // Elsewhere in the text: every "METHOD /path" named is a route of the table.
+  // Elsewhere in the text: every "METHOD /path" named is a route of the table
+  // (an optional query in brackets, "/path[?office=…]", is not the path).
   const named = new Set();
-  for (const m of DOCS.matchAll(new RegExp(`(?:^|[\`\\s(])${METHOD} (/[^\\s\`?,)]*)`, 'gm'))) {
+  for (const m of DOCS.matchAll(new RegExp(`(?:^|[\`\\s(])${METHOD} (/[^\\s\`?,)\\[]*)`, 'gm'))) {
     named.add(`${m[1]} ${m[2].replace(/\{[^}/]*\}|…/g, 'X')}`);
   }
   const unknown = [...named].filter((n) => { const [mm, p] = n.split(' '); return routeOf(mm, p) < 0; });
