@@ -81,11 +81,29 @@ export function setupLang(TEXTS, render) {
   return () => lang;
 }
 
-// The office's name in the header, from the public queue snapshot.
-export async function loadOffice(getLang) {
-  const r = await api('GET', '/api/v1/queue');
-  const o = r.json && r.json.office;
-  if (!o || !o.name) return null;
+// The centre a page is about, for its heading: {code, name, name_en?} or
+// null. With code, that centre's public queue snapshot (GET
+// /api/v1/queue?office=). Without, the province's list of centres (GET
+// /api/v1/public/offices): a province of one centre means that one; with
+// several nothing is guessed (the plain queue address would answer 400
+// office_required), null.
+export async function findOffice(code) {
+  if (code) {
+    const r = await api('GET', `/api/v1/queue?office=${encodeURIComponent(code)}`);
+    const o = r.status === 200 && r.json && r.json.office;
+    return o && o.name ? o : null;
+  }
+  const r = await api('GET', '/api/v1/public/offices?limit=200');
+  const centres = r.status === 200 && r.json ? (r.json.items ?? []).filter((o) => o.kind === 'centre') : [];
+  return centres.length === 1 && centres[0].name ? centres[0] : null;
+}
+
+// Puts the centre's name in the header (findOffice(code)). Returns a
+// function that shows it again after a language switch, or null when no
+// centre is known (the header keeps what it says).
+export async function loadOffice(getLang, code) {
+  const o = await findOffice(code);
+  if (!o) return null;
   const show = () => { $('office-name').textContent = (getLang() === 'en' && o.name_en) || o.name; };
   show();
   return show;

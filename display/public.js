@@ -11,7 +11,7 @@
 //
 // For tests: <body data-state="loading|ready">, data-procs-q = the last
 // search answered.
-import { $, el, api, fmtDateTime, fmtMoney, fmtNum, setupLang } from './citizen.js';
+import { $, el, api, fmtDateTime, fmtMoney, fmtNum, setupLang, findOffice } from './citizen.js';
 import { params } from './common.js';
 
 const TEXTS = {
@@ -440,12 +440,12 @@ $('more').addEventListener('click', () => search(procs.q, true));
   const q0 = (params.get('q') ?? '').trim();
   $('q').value = q0;
   await Promise.all([loadFigures(), search(q0)]);
-  // A province of one centre names that centre, from its queue (with
+  // A province of one centre names that centre (findOffice; with
   // several, the province's page names the province, a centre's page the
   // centre).
   if (!centreCode && figures && (figures.centres ?? []).length <= 1) {
-    const r = await api('GET', '/api/v1/queue');
-    if (r.status === 200 && r.json && r.json.office && r.json.office.name) office = r.json.office;
+    const o = await findOffice(null);
+    if (o) office = o;
   }
   render();
   document.body.dataset.state = 'ready';

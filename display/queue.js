@@ -43,8 +43,10 @@ const TEXTS = {
 };
 
 let last = null; // the last answer: {status, json}
+// The heading names the ticket's own centre; only when the ticket cannot be
+// read is the centre looked up otherwise, once (a province of one centre).
+let fallbackTried = false;
 const getLang = setupLang(TEXTS, render);
-loadOffice(getLang);
 
 function render() {
   const t = TEXTS[getLang()];
@@ -93,6 +95,10 @@ async function refresh() {
     last = await api('GET', `/api/v1/public/tickets/${id}`);
   }
   render();
+  if (last.status !== 200 && !fallbackTried) {
+    fallbackTried = true;
+    loadOffice(getLang);
+  }
 }
 
 refresh();

@@ -7,7 +7,7 @@
 // answers. Anonymous: nothing about the citizen is asked or sent.
 //
 // For tests: <body data-state="loading|code|form|sending|thanks|already|invalid|error">.
-import { $, el, api, setupLang } from './citizen.js';
+import { $, el, api, setupLang, findOffice } from './citizen.js';
 import { params } from './common.js';
 
 const TEXTS = {
@@ -105,9 +105,9 @@ const MOUTHS = {
 // A code as typed: letters and digits only, upper case.
 const normCode = (s) => s.replace(/[^0-9A-Za-z]/g, '').toUpperCase();
 const token = normCode(params.get('t') ?? '');
-let info = null; // the link's answer: {kind, what, rated, levels}
+let info = null; // the link's answer: {kind, what, rated, levels, office}
 let outcome = null; // 'thanks' | 'already' | 'invalid' | 'network' | null
-let office = null;
+let office = null; // the centre the rating belongs to: {code, name}
 const lang = setupLang(TEXTS, render);
 const T = (k) => TEXTS[lang()][k];
 
@@ -278,9 +278,11 @@ $('rate-form').addEventListener('submit', (e) => {
 });
 
 (async () => {
-  const q = await api('GET', '/api/v1/queue');
-  if (q.json && q.json.office && q.json.office.name) office = q.json.office;
   const r = token ? await api('GET', `/api/v1/public/ratings/${encodeURIComponent(token)}`) : { status: 404 };
+  // The link names the centre it rates (a province has many); without a
+  // link, a province of one centre names that one.
+  if (r.status === 200 && r.json && r.json.office && r.json.office.name) office = r.json.office;
+  else office = await findOffice(params.get('office'));
   if (r.status === 200 && r.json) {
     info = r.json;
     $('q-on_time').hidden = info.kind === 'ticket';

@@ -5,7 +5,7 @@
 // both. The secret is taken out of the address bar once read.
 //
 // For tests: <body data-state="idle|busy|found|not_found|error">.
-import { $, el, api, fmtDateTime, setupLang } from './citizen.js';
+import { $, el, api, fmtDateTime, setupLang, findOffice } from './citizen.js';
 import { params } from './common.js';
 
 const TEXTS = {
@@ -258,12 +258,11 @@ $('lookup').addEventListener('submit', (e) => {
 
 setState('idle');
 (async () => {
-  // A centre's own link may name it (?office=<code>); a province with
-  // several centres answers the plain address with no office.
-  const centre = params.get('office');
-  const r = await api('GET', centre ? `/api/v1/queue?office=${encodeURIComponent(centre)}` : '/api/v1/queue');
-  if (!office && r.json && r.json.office && r.json.office.name) {
-    office = r.json.office;
+  // A centre's own link may name it (?office=<code>); else a province of
+  // one centre names that one. A dossier found names its return centre.
+  const o = await findOffice(params.get('office'));
+  if (!office && o) {
+    office = o;
     render();
   }
 })();

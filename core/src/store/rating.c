@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "store/dossier.h"
+#include "store/office.h"
 #include "store/scan.h"
 #include "store/store_internal.h"
 #include "util/clock.h"
@@ -297,6 +298,14 @@ enum mc_err store_rating_link_info(struct store *st, const char *token, json_t *
 		return rc;
 	*out = json_pack("{s:s, s:s, s:b, s:o}", "kind", sub.kind, "what", sub.name, "rated",
 	                 rating_exists(c, subject), "levels", rating_levels_json());
+	/* The centre the rating belongs to (the page's heading): its code and
+	 * name only. */
+	json_t *o = sub.office_id ? store_office_json(st, sub.office_id) : NULL;
+	json_object_set_new(*out, "office",
+	                    o ? json_pack("{s:O, s:O}", "code", json_object_get(o, "code"), "name",
+	                                  json_object_get(o, "name"))
+	                      : json_null());
+	json_decref(o);
 	return MC_OK;
 }
 

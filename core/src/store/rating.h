@@ -31,7 +31,9 @@ enum mc_err store_rating_link(struct store *st, const struct principal *who, con
                               const char *ref, json_t **out, struct mc_error *err);
 
 /* What the link `token` is for, for the rating page: {"kind","what" (the
- * procedure or service group name),"rated":bool,"expires_at","levels":[…]}.
+ * procedure or service group name),"rated":bool,"expires_at","levels":[…],
+ * "office":{"code","name"} (the return centre of a dossier, the ticket's
+ * centre, or null)}. The caller frees *out.
  * MC_ERR_NOT_FOUND rating_link_not_found for an unknown or expired token. */
 enum mc_err store_rating_link_info(struct store *st, const char *token, json_t **out,
                                    struct mc_error *err);
