@@ -53,11 +53,31 @@ after(async () => { await s.stop(); s.cleanup(); });
 test('GET /api/v1/offices lists every imported office with the right total, page by page', async () => {
   const all = await s.as('admin', 'GET', '/api/v1/offices?limit=100');
   assert.equal(all.status, 200, all.text);
-  // The list is the whole office tree: the bundle's offices, then the root
-  // and the one centre its "office" made (the small case).
-  const tree = [...BUNDLE.offices.map((o) => o.code), 'TINH', BUNDLE.office.code];
-  assert.equal(all.json.total, tree.length);
+  // The list is the whole office tree: the root and the one centre the
+  // bundle's "office" made (the small case), the processing offices below
+  // the centre, partners below the root (docs/province.md).
+  const root = 'TINH', centre = BUNDLE.office.code;
+  const parentOf = new Map([[root, null], [centre, root],
+    ...BUNDLE.offices.map((o) => [o.code, o.kind === 'partner' ? root : centre])]);
+  assert.deepEqual(Object.fromEntries(all.json.items.map((o) => [o.code, o.parent])),
+    Object.fromEntries(parentOf));
+  // Its order (docs/api.md): a parent before its children, siblings by sort
+  // then name (as SQLite compares text: byte by byte).
+  const byCode = new Map(all.json.items.map((o) => [o.code, o]));
+  const sibling = (a, b) => (a.sort - b.sort) || Buffer.compare(Buffer.from(a.name), Buffer.from(b.name));
+  const tree = [];
+  const walk = (code) => {
+    tree.push(code);
+    [...parentOf].filter(([, p]) => p === code).map(([c]) => byCode.get(c))
+      .sort(sibling).forEach((o) => walk(o.code));
+  };
+  walk(root);
+  assert.equal(all.json.total, parentOf.size);
+  assert.equal(tree.length, parentOf.size);
   assert.deepEqual(all.json.items.map((o) => o.code), tree);
+  for (const o of all.json.items) {
+    assert.equal(o.depth, o.parent === null ? 0 : byCode.get(o.parent).depth + 1, `${o.code} depth`);
+  }
   for (const o of BUNDLE.offices) {
     const got = all.json.items.find((i) => i.code === o.code);
     assert.equal(got.name, o.name);
