@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { startServer, cli, openCounter, SOURCE } from './lib/harness.mjs';
+import { startServer, cli, openCounter, SOURCE, PASSWORDS } from './lib/harness.mjs';
 import { DOSSIER_BUNDLE } from './lib/dossier-bundle.mjs';
 
 // Twelve processing offices: more than one page of five, more than the
@@ -168,6 +168,17 @@ test('a read the database cannot finish answers the error shape, never a short 2
     assertServerError(damaged, 'intake over a damaged office tree');
     assert.equal(b.sql('SELECT count(*) AS n FROM dossiers')[0].n, 0, 'nothing taken in');
     sqlWrite(b.db, 'DROP VIEW offices; ALTER TABLE offices_intact RENAME TO offices;');
+    // The clerk's own centre damaged: a row the store cannot read does not
+    // log its staff out (401) nor make their password wrong: their requests
+    // and a new login answer the store error, and the session outlives it.
+    const centreId = b.sql(`SELECT id FROM offices WHERE code = '${BUNDLE.office.code}'`)[0].id;
+    assert.equal((await b.as('clerk1', 'GET', '/api/v1/dossiers')).status, 200);
+    breakRow(b, 'offices', centreId);
+    assertServerError(await b.as('clerk1', 'GET', '/api/v1/dossiers'), 'a clerk of the damaged centre');
+    assertServerError(await b.req('POST', '/api/v1/session',
+      { body: { username: 'clerk1', password: PASSWORDS.clerk1 } }), 'a login at the damaged centre');
+    sqlWrite(b.db, 'DROP VIEW offices; ALTER TABLE offices_intact RENAME TO offices;');
+    assert.equal((await b.as('clerk1', 'GET', '/api/v1/dossiers')).status, 200, 'the session after the mend');
     // The print lists: a statement that cannot be prepared is no empty page.
     const printLists = ['/api/v1/print-jobs', '/api/v1/printers'];
     for (const path of printLists) {

@@ -392,9 +392,12 @@ static enum MHD_Result api_header_size(void *cls, enum MHD_ValueKind kind, const
 }
 
 /* The bearer token: Authorization header, else the session cookie, else (for
- * GET, e.g. an EventSource of a board) an access_token query argument. */
-static void api_authenticate(struct api *api, struct http_request *r)
+ * GET, e.g. an EventSource of a board) an access_token query argument.
+ * Returns MC_OK (r->authed says whether the token is known), or the store
+ * error of a token that could not be looked up (err filled, r not authed). */
+static enum mc_err api_authenticate(struct api *api, struct http_request *r, struct mc_error *err)
 {
+	enum mc_err rc = MC_OK;
 	const char *token = NULL;
 	const char *auth = http_header(r, "Authorization");
 	if (auth && strncasecmp(auth, "Bearer ", 7) == 0)
@@ -409,7 +412,7 @@ static void api_authenticate(struct api *api, struct http_request *r)
 		via_query = token != NULL;
 	}
 	if (token)
-		r->authed = store_token_resolve(api->st, token, &r->who);
+		rc = store_token_authenticate(api->st, token, &r->who, &r->authed, err);
 	/* A query string ends up in logs, history and Referer headers: only a
 	 * device (a board's EventSource cannot send headers) may use it. */
 	if (r->authed && via_query && !(r->who.role & (ROLE_KIOSK | ROLE_DISPLAY)))
@@ -420,6 +423,7 @@ static void api_authenticate(struct api *api, struct http_request *r)
 		memset(&r->who, 0, sizeof r->who);
 		snprintf(r->who.actor, sizeof r->who.actor, "anonymous");
 	}
+	return rc;
 }
 
 static bool api_idem_key_valid(const char *key)
@@ -656,7 +660,12 @@ static void api_dispatch(struct api *api, struct http_request *r)
 		return;
 	}
 	const struct route *rt = &api_routes[r->route];
-	api_authenticate(api, r);
+	/* A token the store cannot read is its error, not "logged out". */
+	struct mc_error auth_err;
+	if (api_authenticate(api, r, &auth_err)) {
+		http_reply_error(r, &auth_err);
+		return;
+	}
 	if (rt->roles) {
 		if (!r->authed) {
 			http_reply_fail(r, MC_ERR_UNAUTHORIZED, "unauthorized", "Cần đăng nhập",

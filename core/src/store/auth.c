@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "domain/password.h"
+#include "store/scan.h"
 #include "store/store_internal.h"
 #include "util/clock.h"
 #include "util/xmalloc.h"
@@ -288,14 +289,19 @@ enum mc_err store_session_open(struct store *st, const char *username, const cha
 	if (s == NULL)
 		return store_sql_error(c, "login", err);
 	sqlite3_bind_text(s, 1, username, -1, SQLITE_STATIC);
-	if (sqlite3_step(s) == SQLITE_ROW) {
+	int step;
+	if (store_next(s, &step)) {
 		id = sqlite3_column_int64(s, 0);
 		snprintf(role, sizeof role, "%s", store_col_text(s, 1));
 		snprintf(pw_hash, sizeof pw_hash, "%s", store_col_text(s, 2));
 		snprintf(name, sizeof name, "%s", store_col_text(s, 3));
 		office_id = sqlite3_column_int64(s, 4);
 	}
-	sqlite3_reset(s);
+	/* A row that cannot be read (the user's, or its office's) is a store
+	 * error, not a wrong password. */
+	enum mc_err rc = store_scan_end(c, s, step, "login", err);
+	if (rc)
+		return rc;
 	const char *check = id ? pw_hash : dummy;
 	bool ok = crypto_pwhash_str_verify(check, password, strlen(password)) == 0;
 	if (!ok || id == 0)
@@ -305,24 +311,27 @@ enum mc_err store_session_open(struct store *st, const char *username, const cha
 	char th[65];
 	auth_token_new(token_out);
 	auth_token_hash(token_out, th);
-	enum mc_err rc = auth_session_insert(st, th, id, ttl, err);
-	if (rc)
+	if ((rc = auth_session_insert(st, th, id, ttl, err)))
 		return rc;
 	auth_principal_staff(who, id, name, role, office_id);
 	return MC_OK;
 }
 
-/* store_token_resolve and store_token_check: touch says whether this use
- * moves a session's idle end. */
-static bool auth_token_resolve(struct store *st, const char *token, struct principal *who,
-                               bool touch)
+/* store_token_authenticate, store_token_resolve and store_token_check: touch
+ * says whether this use moves a session's idle end. *found says whether
+ * token is a live session or device (who then filled). Returns MC_OK, or the
+ * store error of a read that could not finish (err filled, *found false). */
+static enum mc_err auth_token_lookup(struct store *st, const char *token, struct principal *who,
+                                     bool touch, bool *found, struct mc_error *err)
 {
 	struct store_conn *c = store_read_conn(st);
 	char th[65];
-	bool found = false;
+	int step;
+	enum mc_err rc;
 
+	*found = false;
 	if (token == NULL || strlen(token) != AUTH_TOKEN_LEN - 1)
-		return false;
+		return MC_OK;
 	auth_token_hash(token, th);
 	int64_t now = clock_now(), created = 0, expires = 0;
 	sqlite3_stmt *s = store_stmt(c, "SELECT u.id, u.role, u.username, s.created_at,"
@@ -331,34 +340,39 @@ static bool auth_token_resolve(struct store *st, const char *token, struct princ
 	                                " WHERE s.token_hash = ? AND s.expires_at > ?"
 	                                " AND u.active = 1");
 	if (s == NULL)
-		return false;
+		return store_sql_error(c, "session", err);
 	sqlite3_bind_text(s, 1, th, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 2, now);
-	if (sqlite3_step(s) == SQLITE_ROW) {
+	if (store_next(s, &step)) {
 		auth_principal_staff(who, sqlite3_column_int64(s, 0), store_col_text(s, 2),
 		                     store_col_text(s, 1), sqlite3_column_int64(s, 5));
 		created = sqlite3_column_int64(s, 3);
 		expires = sqlite3_column_int64(s, 4);
-		found = true;
+		*found = true;
 	}
-	sqlite3_reset(s);
-	if (found && !touch)
-		return true;
-	if (found) {
+	/* A session whose row (its user's, its office's) cannot be read is a
+	 * store error, not "logged out". */
+	if ((rc = store_scan_end(c, s, step, "session", err))) {
+		*found = false;
+		return rc;
+	}
+	if (*found && !touch)
+		return MC_OK;
+	if (*found) {
 		/* Used now: the idle end moves, written back at most once a minute. */
 		int64_t ttl = store_setting_int(st, "session_ttl_hours", 12) * 3600;
 		int64_t end = auth_session_end(st, created, now, ttl);
 		if (end - expires >= AUTH_TOUCH_SECONDS || expires - end >= AUTH_TOUCH_SECONDS)
 			auth_session_touch(st, th, end);
-		return true;
+		return MC_OK;
 	}
 
 	s = store_stmt(c, "SELECT id, kind, name, prints, coalesce(office_id, 0) FROM devices"
 	                  " WHERE token_hash = ? AND active = 1");
 	if (s == NULL)
-		return false;
+		return store_sql_error(c, "session", err);
 	sqlite3_bind_text(s, 1, th, -1, SQLITE_STATIC);
-	if (sqlite3_step(s) == SQLITE_ROW) {
+	if (store_next(s, &step)) {
 		memset(who, 0, sizeof *who);
 		who->device_id = sqlite3_column_int64(s, 0);
 		who->role = strcmp(store_col_text(s, 1), "kiosk") == 0 ? ROLE_KIOSK : ROLE_DISPLAY;
@@ -366,20 +380,29 @@ static bool auth_token_resolve(struct store *st, const char *token, struct princ
 		who->office_id = sqlite3_column_int64(s, 4);
 		snprintf(who->actor, sizeof who->actor, "device:%lld", (long long)who->device_id);
 		snprintf(who->username, sizeof who->username, "%s", store_col_text(s, 2));
-		found = true;
+		*found = true;
 	}
-	sqlite3_reset(s);
-	return found;
+	if ((rc = store_scan_end(c, s, step, "session", err)))
+		*found = false;
+	return rc;
+}
+
+enum mc_err store_token_authenticate(struct store *st, const char *token, struct principal *who,
+                                     bool *found, struct mc_error *err)
+{
+	return auth_token_lookup(st, token, who, true, found, err);
 }
 
 bool store_token_resolve(struct store *st, const char *token, struct principal *who)
 {
-	return auth_token_resolve(st, token, who, true);
+	bool found;
+	return auth_token_lookup(st, token, who, true, &found, NULL) == MC_OK && found;
 }
 
 bool store_token_check(struct store *st, const char *token, struct principal *who)
 {
-	return auth_token_resolve(st, token, who, false);
+	bool found;
+	return auth_token_lookup(st, token, who, false, &found, NULL) == MC_OK && found;
 }
 
 enum mc_err store_session_close(struct store *st, const char *token, struct mc_error *err)

@@ -44,6 +44,12 @@ enum mc_err store_session_open(struct store *st, const char *username, const cha
  * forward, written at most once a minute per session (a short write
  * transaction then; every other call only reads). Device tokens never idle. */
 bool store_token_resolve(struct store *st, const char *token, struct principal *who);
+/* As store_token_resolve, telling a store error apart: *found says whether
+ * the token is known (who filled); a session, user, office or device row
+ * that cannot be read is that store error (err filled, *found false), never
+ * "unknown" (a damaged row would otherwise log its staff out). */
+enum mc_err store_token_authenticate(struct store *st, const char *token, struct principal *who,
+                                     bool *found, struct mc_error *err);
 /* As store_token_resolve, but a read only: a staff session's idle end does
  * not move (an open event stream checking its token is not a use). */
 bool store_token_check(struct store *st, const char *token, struct principal *who);
