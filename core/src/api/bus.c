@@ -67,13 +67,16 @@ struct bus_msg {
 	size_t len;
 };
 
-/* One hall's snapshot (see struct bus: gen). */
+/* One hall's snapshot (see struct bus: gen). All fields are guarded by
+ * bus->lock; a slot is filled or emptied only by the holder of bus->rebuild
+ * (with bus->lock held too). */
 struct bus_snap {
 	int64_t office; /* 0: a free slot */
 	char *text;
 	size_t len;
 	int64_t event;
-	uint64_t gen;
+	uint64_t gen;  /* bus->gen when the read it was built from began */
+	uint64_t want; /* bus->gen of the last commit of its own hall's events */
 	uint64_t used; /* bus->snap_tick at its last read */
 };
 
@@ -123,11 +126,17 @@ struct bus {
 	size_t ring_next; /* slot the next message goes to */
 	size_t ring_len;
 	int64_t evicted_max; /* id of the newest message pushed out of the ring */
-	/* Each hall's snapshot reflects every commit and heartbeat counted up
-	 * to its gen; bus->gen counts them as they happen (after the commit is
-	 * visible to readers). A snapshot with gen >= bus->gen at the start of
-	 * a request is fresh for it. */
+	/* bus->gen counts commits and heartbeats as they happen (after the
+	 * commit is visible to readers). A hall's snapshot reflects everything
+	 * counted up to its gen. It is fresh while no commit of its own hall's
+	 * events (its want), no heartbeat and no commit of the whole province
+	 * (all_gen) came later: a write at one centre makes no other centre's
+	 * snapshot stale. A commit of a hall that has no kept snapshot raises
+	 * missed_gen, the want a new slot starts from (it may have been counted
+	 * after its rebuild began). */
 	uint64_t gen;
+	uint64_t all_gen;    /* last heartbeat or commit of an event of no hall */
+	uint64_t missed_gen; /* last commit of a hall without a kept snapshot */
 	struct bus_snap snaps[BUS_SNAPS];
 	uint64_t snap_tick;
 	pthread_mutex_t rebuild; /* one rebuild at a time; others then reuse it */
@@ -191,6 +200,13 @@ static struct bus_snap *bus_snap_slot_locked(struct bus *bus, int64_t office)
 	return old;
 }
 
+/* Whether snapshot sn reflects every commit of its hall counted in bus->gen
+ * so far; bus->lock held. */
+static bool bus_snap_fresh_locked(const struct bus *bus, const struct bus_snap *sn)
+{
+	return sn && sn->gen >= sn->want && sn->gen >= bus->all_gen;
+}
+
 /* Copies snapshot sn (and marks it read); bus->lock held. */
 static char *bus_snapshot_copy_locked(struct bus *bus, struct bus_snap *sn, size_t *len,
                                       int64_t *event)
@@ -212,9 +228,8 @@ static char *bus_snapshot_fresh(struct bus *bus, int64_t office, size_t *len, in
 {
 	char *copy = NULL;
 	pthread_mutex_lock(&bus->lock);
-	uint64_t want = bus->gen;
 	struct bus_snap *sn = bus_snap_find_locked(bus, office);
-	if (sn && sn->gen >= want)
+	if (bus_snap_fresh_locked(bus, sn))
 		copy = bus_snapshot_copy_locked(bus, sn, len, event);
 	pthread_mutex_unlock(&bus->lock);
 	if (copy)
@@ -223,8 +238,9 @@ static char *bus_snapshot_fresh(struct bus *bus, int64_t office, size_t *len, in
 	pthread_mutex_lock(&bus->rebuild);
 	pthread_mutex_lock(&bus->lock);
 	sn = bus_snap_find_locked(bus, office);
-	if (sn && sn->gen >= want) {
-		/* Someone rebuilt it while we waited. */
+	if (bus_snap_fresh_locked(bus, sn)) {
+		/* Someone rebuilt it while we waited (or the commits counted
+		 * since were of other halls). */
 		copy = bus_snapshot_copy_locked(bus, sn, len, event);
 		pthread_mutex_unlock(&bus->lock);
 		pthread_mutex_unlock(&bus->rebuild);
@@ -255,6 +271,10 @@ static char *bus_snapshot_fresh(struct bus *bus, int64_t office, size_t *len, in
 	pthread_mutex_lock(&bus->lock);
 	sn = bus_snap_slot_locked(bus, office);
 	ENFORCE(sn->text == NULL || built >= sn->gen, "snapshot rebuilt out of order");
+	if (sn->text == NULL)
+		/* A new slot: a commit of this hall counted after `built` was
+		 * read had no slot to mark, only missed_gen. */
+		sn->want = bus->missed_gen;
 	free(sn->text);
 	sn->office = office;
 	sn->text = snap;
@@ -370,7 +390,18 @@ static void bus_on_commit(void *ctx, struct store *st, const struct store_event 
 		if (bus->ring_len < BUS_RING)
 			bus->ring_len++;
 	}
+	/* Only the snapshots of the halls of these events go stale. */
 	bus->gen++;
+	for (k = 0; k < n; k++) {
+		struct bus_snap *sn =
+		    msgs[k].office ? bus_snap_find_locked(bus, msgs[k].office) : NULL;
+		if (msgs[k].office == 0)
+			bus->all_gen = bus->gen;
+		else if (sn)
+			sn->want = bus->gen;
+		else
+			bus->missed_gen = bus->gen;
+	}
 	struct sse_sub *s;
 	LIST_FOREACH(s, &bus->subs, entry)
 	{
@@ -458,6 +489,7 @@ static void *bus_heartbeat_main(void *arg)
 		/* Wait ranges and the service day move with time, not only
 		 * with events. */
 		bus->gen++;
+		bus->all_gen = bus->gen;
 		bus->hb_gen++;
 		bus_wake_locked(bus);
 		if (bus->freed >= BUS_TRIM_BYTES) {
