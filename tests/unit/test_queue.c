@@ -80,6 +80,48 @@ static void test_people_ahead_matches_calls(void **state)
 				}
 }
 
+/* From counts alone (the tickets of its own lane ahead of it, all of the
+ * other lane) a ticket's people ahead is still its place in the call order,
+ * for every mix of up to 10 tickets, every run and cap; and counts capped at
+ * max give the same capped answer. */
+static void test_people_ahead_counts_match_calls(void **state)
+{
+	struct queue_candidate c[10];
+	int order[10];
+	for (size_t n = 1; n <= 10; n++)
+		for (unsigned mask = 0; mask < (1u << n); mask++)
+			for (int cap = 0; cap <= 3; cap++)
+				for (int streak = 0; streak <= cap; streak++) {
+					for (size_t i = 0; i < n; i++)
+						c[i] = (struct queue_candidate){(int64_t)i + 1,
+						                                (mask >> i) & 1u,
+						                                (int64_t)i + 1};
+					people_simulate(c, n, streak, cap, order);
+					for (size_t k = 0; k < n; k++) {
+						size_t t = (size_t)order[k];
+						int before = 0, others = 0;
+						for (size_t i = 0; i < n; i++) {
+							if (c[i].priority != c[t].priority)
+								others++;
+							else if (i < t)
+								before++;
+						}
+						assert_int_equal(queue_people_ahead_counts(
+						                     c[t].priority, before, others,
+						                     streak, cap, 0),
+						                 (int)k);
+						for (int max = 1; max <= 4; max++)
+							assert_int_equal(
+							    queue_people_ahead_counts(
+							        c[t].priority,
+							        before < max ? before : max,
+							        others < max ? others : max, streak,
+							        cap, max),
+							    (int)k < max ? (int)k : max);
+					}
+				}
+}
+
 static void test_pick_empty(void **state)
 {
 	int streak = 9;
@@ -274,6 +316,7 @@ int main(void)
 	    cmocka_unit_test(test_wait_history_but_no_counter),
 	    cmocka_unit_test(test_people_ahead_priority_first),
 	    cmocka_unit_test(test_people_ahead_matches_calls),
+	    cmocka_unit_test(test_people_ahead_counts_match_calls),
 	    cmocka_unit_test(test_actions_by_state),
 	    cmocka_unit_test(test_names_round_trip),
 	};

@@ -137,6 +137,29 @@ int queue_people_ahead(const struct queue_candidate *c, size_t n, size_t target,
 	}
 }
 
+int queue_people_ahead_counts(bool priority, int before, int others, int streak, int cap, int max)
+{
+	/* The lanes' heads as queue_pick_next sees them: [0] the target's lane
+	 * (the target itself once `before` is used up), [1] the other one. */
+	int ahead = 0;
+	for (;;) {
+		struct queue_candidate two[2] = {
+		    {.ticket_id = 1, .priority = priority, .queue_key = 1},
+		    {.ticket_id = 2, .priority = !priority, .queue_key = 2}};
+		size_t k = others > 0 ? 2 : 1;
+		int pick = queue_pick_next(two, k, streak, cap, &streak);
+		if (pick == 0 && before == 0)
+			return ahead;
+		if (pick == 0)
+			before--;
+		else
+			others--;
+		ahead++;
+		if (max > 0 && ahead >= max)
+			return ahead;
+	}
+}
+
 static int minutes_round(int64_t seconds)
 {
 	return (int)((seconds + 30) / 60);

@@ -63,6 +63,15 @@ int queue_pick_next(const struct queue_candidate *c, size_t n, int streak, int c
 int queue_people_ahead(const struct queue_candidate *c, size_t n, size_t target, int streak,
                        int cap, int max);
 
+/* queue_people_ahead from counts alone, for a line too long to read: a
+ * target in the priority lane (priority) or the ordinary one, with `before`
+ * tickets of its own lane ahead of it in line order and `others` tickets in
+ * the other lane (all of them: that lane's order against the target's does
+ * not matter to the policy). Same answer as queue_people_ahead over the
+ * whole line; counting stops at `max` (max <= 0: no limit), so counts
+ * capped at max give the same answer. Never fails. */
+int queue_people_ahead_counts(bool priority, int before, int others, int streak, int cap, int max);
+
 /* What the estimate is built from. Times in seconds; -1 when unknown. */
 struct queue_wait_input {
 	int people_ahead;

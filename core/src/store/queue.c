@@ -319,19 +319,58 @@ static bool queue_priority_valid(struct store *st, const char *code)
 	return ok;
 }
 
+/* Waiting tickets of group gid on day in one lane (priority or ordinary),
+ * all of them or only those ahead of (key, tid) in line order, counted up to
+ * QUEUE_AHEAD_MAX through that lane's partial index
+ * (tickets_waiting_priority / tickets_waiting_ordinary): a long line is not
+ * read. Reads through c; MC_OK with *count, or a database error. */
+static enum mc_err queue_lane_count(struct store_conn *c, int64_t gid, const char *day,
+                                    bool priority, bool ahead_only, int64_t key, int64_t tid,
+                                    int *count, struct mc_error *err)
+{
+#define QUEUE_LANE_SQL(index, lane, where)                                                         \
+	"SELECT count(*) FROM (SELECT 1 FROM tickets INDEXED BY " index                            \
+	" WHERE state = 'waiting' AND priority " lane " AND service_day = :day"                    \
+	" AND group_id = :gid" where " LIMIT :max)"
+#define QUEUE_LANE_AHEAD " AND (queue_key, id) < (:key, :tid)"
+#define QUEUE_LANE_ORD(where) QUEUE_LANE_SQL("tickets_waiting_ordinary", "IS NULL", where)
+#define QUEUE_LANE_PRI(where) QUEUE_LANE_SQL("tickets_waiting_priority", "IS NOT NULL", where)
+	static const char *const sql[2][2] = {
+	    {QUEUE_LANE_ORD(""), QUEUE_LANE_ORD(QUEUE_LANE_AHEAD)},
+	    {QUEUE_LANE_PRI(""), QUEUE_LANE_PRI(QUEUE_LANE_AHEAD)}};
+#undef QUEUE_LANE_PRI
+#undef QUEUE_LANE_ORD
+#undef QUEUE_LANE_AHEAD
+#undef QUEUE_LANE_SQL
+	sqlite3_stmt *s = store_stmt(c, sql[priority][ahead_only]);
+	if (s == NULL)
+		return store_sql_error(c, "people ahead", err);
+	sqlite3_bind_text(s, sqlite3_bind_parameter_index(s, ":day"), day, -1, SQLITE_STATIC);
+	queue_bind(s, ":gid", gid);
+	queue_bind(s, ":max", QUEUE_AHEAD_MAX);
+	if (ahead_only) {
+		queue_bind(s, ":key", key);
+		queue_bind(s, ":tid", tid);
+	}
+	int step = SQLITE_DONE;
+	if (store_next(s, &step))
+		*count = sqlite3_column_int(s, 0);
+	return store_scan_end(c, s, step, "people ahead", err);
+}
+
 /* The people ahead of waiting ticket tid (group gid, service day `day`) in
- * the order the counters will call them (queue_people_ahead: priority lane
- * first, with the cap), at most QUEUE_AHEAD_MAX, into *ahead. The run of
- * priority calls is the largest among the group's open counters (exact with
- * one counter; with several it is the nearest to letting an ordinary ticket
- * through). Reads through c; MC_OK, or a database error (err filled, *ahead
- * left as it was). */
+ * the order the counters will call them (queue_people_ahead_counts: priority
+ * lane first, with the cap), at most QUEUE_AHEAD_MAX, into *ahead
+ * (QUEUE_AHEAD_MAX when tid is not waiting there). The run of priority calls
+ * is the largest among the group's open counters (exact with one counter;
+ * with several it is the nearest to letting an ordinary ticket through).
+ * Counts through indexes, each up to QUEUE_AHEAD_MAX: the cost does not grow
+ * with the line. Reads through c; MC_OK, or a database error (err filled,
+ * *ahead left as it was). */
 static enum mc_err queue_people_ahead_of(struct store *st, struct store_conn *c, int64_t gid,
                                          const char *day, int64_t tid, int *ahead,
                                          struct mc_error *err)
 {
-	struct queue_candidate *cand = NULL;
-	size_t n = 0, target = SIZE_MAX;
 	int streak = 0, step = SQLITE_DONE;
 	enum mc_err rc;
 	sqlite3_stmt *s = store_stmt(c, "SELECT coalesce(max(co.priority_streak), 0)"
@@ -345,33 +384,35 @@ static enum mc_err queue_people_ahead_of(struct store *st, struct store_conn *c,
 		streak = sqlite3_column_int(s, 0);
 	if ((rc = store_scan_end(c, s, step, "people ahead", err)))
 		return rc;
-	s = store_stmt(c, "SELECT id, priority IS NOT NULL, queue_key FROM tickets"
-	                  " WHERE state = 'waiting' AND service_day = ? AND group_id = ?"
-	                  " ORDER BY queue_key, id LIMIT 4096");
+	s = store_stmt(c,
+	               "SELECT priority IS NOT NULL, queue_key FROM tickets"
+	               " WHERE id = ? AND state = 'waiting' AND service_day = ? AND group_id = ?");
 	if (s == NULL)
 		return store_sql_error(c, "people ahead", err);
-	sqlite3_bind_text(s, 1, day, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 2, gid);
-	cand = xcalloc(QUEUE_MAX_CANDIDATES, sizeof *cand);
+	sqlite3_bind_int64(s, 1, tid);
+	sqlite3_bind_text(s, 2, day, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 3, gid);
+	bool found = false, priority = false;
+	int64_t key = 0;
 	step = SQLITE_DONE;
-	while (n < QUEUE_MAX_CANDIDATES && store_next(s, &step)) {
-		cand[n].ticket_id = sqlite3_column_int64(s, 0);
-		cand[n].priority = sqlite3_column_int(s, 1) != 0;
-		cand[n].queue_key = sqlite3_column_int64(s, 2);
-		if (cand[n].ticket_id == tid)
-			target = n;
-		n++;
+	if (store_next(s, &step)) {
+		found = true;
+		priority = sqlite3_column_int(s, 0) != 0;
+		key = sqlite3_column_int64(s, 1);
 	}
 	if ((rc = store_scan_end(c, s, step, "people ahead", err)))
-		goto out;
+		return rc;
+	if (!found) {
+		*ahead = QUEUE_AHEAD_MAX;
+		return MC_OK;
+	}
+	int before = 0, others = 0;
+	if ((rc = queue_lane_count(c, gid, day, priority, true, key, tid, &before, err)) ||
+	    (rc = queue_lane_count(c, gid, day, !priority, false, 0, 0, &others, err)))
+		return rc;
 	int cap = (int)store_setting_int(st, "priority_cap", 3);
-	/* Beyond the candidates read, the ticket has "999 or more" ahead. */
-	*ahead = target == SIZE_MAX
-	             ? QUEUE_AHEAD_MAX
-	             : queue_people_ahead(cand, n, target, streak, cap, QUEUE_AHEAD_MAX);
-out:
-	free(cand);
-	return rc;
+	*ahead = queue_people_ahead_counts(priority, before, others, streak, cap, QUEUE_AHEAD_MAX);
+	return MC_OK;
 }
 
 enum mc_err store_ticket_issue(struct store *st, const struct principal *who, int64_t office,

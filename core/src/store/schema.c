@@ -517,6 +517,14 @@ static const char *const schema_steps[] = {
     /* The old office's address and phone stay the centre's. */
     "UPDATE offices SET address = (SELECT json_extract(office, '$.address') FROM v8_old),"
     "  phone = (SELECT json_extract(office, '$.phone') FROM v8_old) WHERE kind = 'centre';"
+    /* People ahead (store/queue.c queue_lane_count): each lane of a
+     * group's waiting line counted from the index alone (state and priority
+     * in it make it covering: SQLite 3.40 still tests a partial index's
+     * terms on the row). */
+    "CREATE INDEX tickets_waiting_ordinary ON tickets (service_day, group_id, queue_key,"
+    "  state, priority) WHERE state = 'waiting' AND priority IS NULL;"
+    "CREATE INDEX tickets_waiting_priority ON tickets (service_day, group_id, queue_key,"
+    "  state, priority) WHERE state = 'waiting' AND priority IS NOT NULL;"
     "DROP TABLE v8_old;"
     "DROP TABLE v8_ids;",
 
