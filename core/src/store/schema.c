@@ -517,6 +517,10 @@ static const char *const schema_steps[] = {
     /* The old office's address and phone stay the centre's. */
     "UPDATE offices SET address = (SELECT json_extract(office, '$.address') FROM v8_old),"
     "  phone = (SELECT json_extract(office, '$.phone') FROM v8_old) WHERE kind = 'centre';"
+    /* The old office's public address is the province's public_url. */
+    "INSERT OR IGNORE INTO settings (key, value)"
+    "  SELECT 'public_url', json_extract(office, '$.public_url') FROM v8_old"
+    "  WHERE json_type(office, '$.public_url') = 'text';"
     /* People ahead (store/queue.c queue_lane_count): each lane of a
      * group's waiting line counted from the index alone (state and priority
      * in it make it covering: SQLite 3.40 still tests a partial index's
