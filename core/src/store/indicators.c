@@ -1606,6 +1606,7 @@ enum mc_err store_indicators(struct store *st, const struct principal *who, cons
 	bool extra = by == IND_BY_CLERK || by == IND_BY_COUNTER;
 	json_t *queue = NULL, *sat = NULL;
 	struct ind_rgroup rtotal = {0};
+	struct ind_dgroup ctotal = {0}; /* by=office: the centres' sum */
 	int64_t named = 0;
 
 	if ((rc = ind_load_offices(&x, err)) || (rc = ind_unit(&x, office, &named, err)) ||
@@ -1627,18 +1628,30 @@ enum mc_err store_indicators(struct store *st, const struct principal *who, cons
 	json_t *dossiers = json_pack("{s:o}", "groups",
 	                             ind_groups_json(&x, &x.g, &x.total, &p, by == IND_BY_OFFICE));
 	json_object_set_new(dossiers, "total", ind_dgroup_json(&x, &x.total));
-	if (by == IND_BY_OFFICE)
+	if (by == IND_BY_OFFICE) {
+		/* The receiving centres, each with the 766 parts of the dossiers
+		 * it received, and their sum (what the centre rows add up to). */
 		json_object_set_new(dossiers, "centres",
-		                    ind_groups_json(&x, &x.centres, NULL, &p, false));
+		                    ind_groups_json(&x, &x.centres, &ctotal, &p, true));
+		json_t *ct = ind_dgroup_json(&x, &ctotal);
+		json_object_set_new(ct, "score_766", ind_766_unit(&p, &ctotal, NULL));
+		json_object_set_new(dossiers, "centres_total", ct);
+	}
 	json_t *unit = named ? store_office_json(st, named) : NULL;
-	char fa[11], fb[11], iso_a[26], iso_b[26];
+	char fa[11], fb[11], iso_a[26], iso_b[26], iso_ref[26], today[11];
 	ind_day_text(a, fa);
 	ind_day_text(b, fb);
 	clock_office_iso(x.start, iso_a);
 	clock_office_iso(x.end, iso_b);
-	*out = json_pack("{s:{s:s, s:s, s:s, s:s, s:I}, s:o, s:s, s:o, s:o, s:o, s:o, s:o}",
-	                 "period", "from", fa, "to", fb, "start_at", iso_a, "end_at", iso_b,
-	                 "working_day_seconds", (json_int_t)x.day_seconds, "office",
+	/* as_of: the instant the open figures are counted at (now in a running
+	 * period, else its end); today: the office date now. */
+	clock_office_iso(x.ref, iso_ref);
+	clock_office_date(now, today);
+	*out = json_pack("{s:{s:s, s:s, s:s, s:s, s:s, s:b, s:s, s:I}, s:o, s:s, s:o, s:o, s:o,"
+	                 " s:o, s:o}",
+	                 "period", "from", fa, "to", fb, "start_at", iso_a, "end_at", iso_b, "as_of",
+	                 iso_ref, "running", x.ref < x.end, "today", today, "working_day_seconds",
+	                 (json_int_t)x.day_seconds, "office",
 	                 unit ? unit : json_null(), "by", indicators_by_name(by), "dossiers",
 	                 dossiers, "queue", queue, "satisfaction", sat, "score_766",
 	                 ind_766(st, &x.total, &rtotal), "plan", ind_plan(&x, &x.total, &rtotal));
@@ -1650,6 +1663,7 @@ out:
 	ind_gset_free(&x.g);
 	ind_gset_free(&x.centres);
 	free(x.total.work.v);
+	free(ctotal.work.v);
 	free(x.procs);
 	free(x.proc_group);
 	free(x.offices);
