@@ -67,6 +67,16 @@ struct bus_msg {
 	size_t len;
 };
 
+/* Office codes whose halls are remembered (direct-mapped by a hash of the
+ * code: a collision replaces the older one). */
+#define BUS_HALL_CODES 256
+
+/* A public office code and the hall it names (bus_hall_lookup). */
+struct bus_hall_code {
+	char code[72]; /* "" and office 0: a free slot */
+	int64_t office;
+};
+
 /* One hall's snapshot (see struct bus: gen). All fields are guarded by
  * bus->lock; a slot is filled or emptied only by the holder of bus->rebuild
  * (with bus->lock held too). */
@@ -140,6 +150,13 @@ struct bus {
 	struct bus_snap snaps[BUS_SNAPS];
 	uint64_t snap_tick;
 	pthread_mutex_t rebuild; /* one rebuild at a time; others then reuse it */
+	/* The halls public codes name, so that GET /api/v1/queue needs no
+	 * database read when its snapshot is fresh. Emptied (and hall_epoch
+	 * raised) when an office commits and at each heartbeat (a change made
+	 * by another process); hall_epoch keeps an answer read before the
+	 * emptying from coming back. */
+	struct bus_hall_code halls[BUS_HALL_CODES];
+	uint64_t hall_epoch;
 	LIST_HEAD(, sse_sub) subs;
 	int sub_count;
 	size_t freed;      /* bytes of stream buffers freed since the last trim */
@@ -198,6 +215,49 @@ static struct bus_snap *bus_snap_slot_locked(struct bus *bus, int64_t office)
 	free(old->text);
 	*old = (struct bus_snap){0};
 	return old;
+}
+
+/* The slot of code in bus->halls. */
+static struct bus_hall_code *bus_hall_slot(struct bus *bus, const char *code)
+{
+	uint32_t h = 2166136261u; /* FNV-1a */
+	for (const unsigned char *p = (const unsigned char *)code; *p; p++)
+		h = (h ^ *p) * 16777619u;
+	return &bus->halls[h % BUS_HALL_CODES];
+}
+
+/* Forgets every remembered hall; bus->lock held. */
+static void bus_halls_forget_locked(struct bus *bus)
+{
+	memset(bus->halls, 0, sizeof bus->halls);
+	bus->hall_epoch++;
+}
+
+bool bus_hall_lookup(struct bus *bus, const char *code, int64_t *office, uint64_t *epoch)
+{
+	bool found = false;
+	pthread_mutex_lock(&bus->lock);
+	struct bus_hall_code *h = bus_hall_slot(bus, code);
+	if (h->office && strcmp(h->code, code) == 0) {
+		*office = h->office;
+		found = true;
+	}
+	*epoch = bus->hall_epoch;
+	pthread_mutex_unlock(&bus->lock);
+	return found;
+}
+
+void bus_hall_remember(struct bus *bus, const char *code, int64_t office, uint64_t epoch)
+{
+	if (office <= 0 || strlen(code) >= sizeof bus->halls[0].code)
+		return;
+	pthread_mutex_lock(&bus->lock);
+	if (epoch == bus->hall_epoch) {
+		struct bus_hall_code *h = bus_hall_slot(bus, code);
+		snprintf(h->code, sizeof h->code, "%s", code);
+		h->office = office;
+	}
+	pthread_mutex_unlock(&bus->lock);
 }
 
 /* Whether snapshot sn reflects every commit of its hall counted in bus->gen
@@ -360,8 +420,18 @@ static void bus_on_commit(void *ctx, struct store *st, const struct store_event 
 	struct bus *bus = ctx;
 	(void)st;
 	size_t n = 0;
-	for (size_t i = 0; i < count; i++)
+	bool offices = false;
+	for (size_t i = 0; i < count; i++) {
 		n += evs[i].stream ? 1 : 0;
+		/* store/office.c and store/setup.c audit an office's change so. */
+		offices = offices || (evs[i].entity && (strcmp(evs[i].entity, "office_unit") == 0 ||
+		                                        strcmp(evs[i].entity, "office") == 0));
+	}
+	if (offices) {
+		pthread_mutex_lock(&bus->lock);
+		bus_halls_forget_locked(bus);
+		pthread_mutex_unlock(&bus->lock);
+	}
 	if (n == 0)
 		return;
 	/* Formatted before taking the lock: readers wait less. */
@@ -491,6 +561,7 @@ static void *bus_heartbeat_main(void *arg)
 		bus->gen++;
 		bus->all_gen = bus->gen;
 		bus->hb_gen++;
+		bus_halls_forget_locked(bus);
 		bus_wake_locked(bus);
 		if (bus->freed >= BUS_TRIM_BYTES) {
 			/* Streams came and went: give their buffers back. */

@@ -22,6 +22,7 @@
 #ifndef MOTCUA_BUS_H
 #define MOTCUA_BUS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "domain/principal.h"
@@ -47,6 +48,17 @@ void bus_free(struct bus *bus);
  * frees it) and its length. The snapshots of the BUS_SNAPS halls read most
  * recently are kept. */
 char *bus_snapshot(struct bus *bus, int64_t office, size_t *len);
+
+/* The hall that office code `code` names to anyone (the public queue's
+ * office=; "" for the hall an anonymous caller means without one), as last
+ * remembered with bus_hall_remember: true with *office, or false when not
+ * known. Either way *epoch is what to pass to bus_hall_remember after
+ * resolving it in the store. Forgotten when an office's change commits and at
+ * each heartbeat (a change made by another process). */
+bool bus_hall_lookup(struct bus *bus, const char *code, int64_t *office, uint64_t *epoch);
+/* Remembers that code names hall office (> 0), unless the halls were
+ * forgotten since the bus_hall_lookup that gave epoch. */
+void bus_hall_remember(struct bus *bus, const char *code, int64_t office, uint64_t epoch);
 
 /* A subscriber for conn to the events of hall office (events.office_id: a
  * board of one centre never gets another's), resuming after last_event_id

@@ -299,8 +299,19 @@ void route_queue_get(struct api *api, struct http_request *r)
 {
 	size_t len;
 	int64_t office;
-	if (!queue_hall(api, r, false, &office))
-		return;
+	/* A board polls this: a hall named by a valid code (or an anonymous
+	 * caller's only one) is remembered by the bus, so a fresh snapshot
+	 * costs no database read. */
+	const char *code = http_query(r, "office");
+	const char *key = code ? code : (r->authed ? NULL : "");
+	uint64_t epoch = 0;
+	bool valid = key && (code == NULL || (code[0] && strlen(code) <= 64));
+	if (!valid || !bus_hall_lookup(api->bus, key, &office, &epoch)) {
+		if (!queue_hall(api, r, false, &office))
+			return;
+		if (valid)
+			bus_hall_remember(api->bus, key, office, epoch);
+	}
 	char *snap = bus_snapshot(api->bus, office, &len);
 	free(r->resp);
 	r->status = 200;

@@ -345,11 +345,19 @@ enum mc_err store_queue_snapshot(struct store *st, int64_t office, int64_t now, 
 
 	/* One read transaction so every part is from the same moment. */
 	store_exec(c, "BEGIN", NULL);
-	sqlite3_stmt *s = store_stmt(c, "SELECT coalesce(max(id), 0) FROM events WHERE stream = 1");
+	/* The hall's own last live event (events_by_office): another centre's
+	 * events neither change the snapshot nor its event_id, so a board
+	 * comparing it with its stream's last id sees nothing missed. */
+	sqlite3_stmt *s =
+	    office ? store_stmt(c, "SELECT coalesce((SELECT id FROM events WHERE office_id = ?"
+	                           " AND stream = 1 ORDER BY id DESC LIMIT 1), 0)")
+	           : store_stmt(c, "SELECT coalesce(max(id), 0) FROM events WHERE stream = 1");
 	if (s == NULL) {
 		rc = store_sql_error(c, "queue snapshot", err);
 		goto out;
 	}
+	if (office)
+		sqlite3_bind_int64(s, 1, office);
 	if (store_next(s, &step))
 		last_event = sqlite3_column_int64(s, 0);
 	if ((rc = store_scan_end(c, s, step, "queue snapshot", err)))
