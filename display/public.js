@@ -152,9 +152,15 @@ let searchSeq = 0;
 const lang = setupLang(TEXTS, render);
 const L = () => TEXTS[lang()];
 
+// A share as a percentage with a space before the sign, as Vietnamese
+// writes it (and the other screens, common.js fmt().pct): "92,4 %".
 function pct(rate) {
-  return `${fmtNum(Math.round(rate * 1000) / 10, lang())}%`;
+  return `${fmtNum(Math.round(rate * 1000) / 10, lang())} %`;
 }
+
+// Clock times written as the sessions are, 24-hour with two digits:
+// a centre's hours text "7:30–11:30" reads "07:30–11:30".
+const hhmm = (text) => String(text).replace(/(^|[^\d:])(\d):(\d\d)(?!\d)/g, '$10$2:$3');
 
 function renderStat(id, p) {
   const box = $(id);
@@ -260,7 +266,7 @@ function renderCentreCard(c, link) {
     dl.append(d);
   };
   if (c.address) fact(L().address, el('dd', null, c.address));
-  if (c.hours) fact(L().hours, el('dd', null, c.hours));
+  if (c.hours) fact(L().hours, el('dd', null, hhmm(c.hours)));
   const o = openings[c.code];
   if (o && o.today) {
     const t = o.today;

@@ -87,7 +87,11 @@ function assertVietnamese(shown, where) {
   for (const w of ['undefined', 'null', 'NaN', 'waiting', 'centre', 'office', 'Centre']) assert.ok(!text.includes(w), `${where}: "${w}" shown`);
   for (const d of text.match(/\d+[/.-]\d+[/.-]\d+/g) ?? []) assert.match(d, /^\d{2}\/\d{2}\/\d{4}$/, `${where}: date ${d}`);
   assert.doesNotMatch(text, /\d\.\d+\s?%/, `${where}: a decimal point in a rate`);
+  assert.doesNotMatch(text, /\d%/, `${where}: a percentage without the space before % ("92,4 %")`);
+  assert.doesNotMatch(text, /(^|[^\d:])\d:\d\d/, `${where}: a time of one digit ("7:30", not "07:30")`);
 }
+// A centre's hours as the page writes them: 24-hour, two digits ("07:30").
+const hhmm = (t) => t.replace(/(^|[^\d:])(\d):(\d\d)(?!\d)/g, '$10$2:$3');
 
 test('/public lists every centre of the province, each with its address, hours, queue and rate', { skip: SKIP }, async () => {
   for (const [size, name] of [[SIZES.tv, 'public-province-tv'], [SIZES.phone, 'public-province-phone']]) {
@@ -102,8 +106,8 @@ test('/public lists every centre of the province, each with its address, hours, 
     for (const c of CENTRES) {
       const card = cards.find((x) => x.name === c.name);
       assert.equal(card.href, `/public?office=${encodeURIComponent(c.code)}`);
-      assert.ok(card.text.includes(c.address) && card.text.includes(c.hours), `${c.name}: address and hours`);
-      assert.match(card.text, /Đúng hạn tháng này\d+,\d%|Đúng hạn tháng này\d+%/, `${c.name}: this month's rate`);
+      assert.ok(card.text.includes(c.address) && card.text.includes(hhmm(c.hours)), `${c.name}: address and hours`);
+      assert.match(card.text, /Đúng hạn tháng này\d+(,\d)? %/, `${c.name}: this month's rate`);
       // Today's sessions by the centre's own hours (GET /api/v1/public/offices).
       assert.match(card.text, /Hôm nay(\d\d:\d\d–\d\d:\d\d.*(Đang mở cửa|Ngoài giờ làm việc)|Nghỉ)/, `${c.name}: open today?`);
     }
@@ -129,7 +133,7 @@ test('a centre\'s page shows that centre and its queue only', { skip: SKIP }, as
     assert.equal(await page.textContent('#office-name'), KS.name);
     assert.equal(await page.isVisible('#centres-section'), false, 'no list of the other centres');
     const here = await page.innerText('#here');
-    assert.ok(here.includes(KS.address) && here.includes(KS.hours));
+    assert.ok(here.includes(KS.address) && here.includes(hhmm(KS.hours)));
     assert.equal(await page.textContent('#here .centre .waiting'), '2 người đang chờ');
     // By service: Khe Sanh's groups, its two numbers waiting in Chứng thực,
     // Lao Bảo's number in none of them.

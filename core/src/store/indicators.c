@@ -1649,9 +1649,9 @@ enum mc_err store_indicators(struct store *st, const struct principal *who, cons
 	clock_office_date(now, today);
 	*out = json_pack("{s:{s:s, s:s, s:s, s:s, s:s, s:b, s:s, s:I}, s:o, s:s, s:o, s:o, s:o,"
 	                 " s:o, s:o}",
-	                 "period", "from", fa, "to", fb, "start_at", iso_a, "end_at", iso_b, "as_of",
-	                 iso_ref, "running", x.ref < x.end, "today", today, "working_day_seconds",
-	                 (json_int_t)x.day_seconds, "office",
+	                 "period", "from", fa, "to", fb, "start_at", iso_a, "end_at", iso_b,
+	                 "as_of", iso_ref, "running", x.ref < x.end, "today", today,
+	                 "working_day_seconds", (json_int_t)x.day_seconds, "office",
 	                 unit ? unit : json_null(), "by", indicators_by_name(by), "dossiers",
 	                 dossiers, "queue", queue, "satisfaction", sat, "score_766",
 	                 ind_766(st, &x.total, &rtotal), "plan", ind_plan(&x, &x.total, &rtotal));
