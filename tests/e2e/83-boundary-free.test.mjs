@@ -69,7 +69,8 @@ test('intake at Khe Sanh for Lao Bảo: Khe Sanh code and ledger, hand-over to L
   assert.equal(d.intake_office.code, 'TT-KS');
   assert.equal(d.authority.code, 'UB-LB');
   assert.deepEqual([d.return_office.code, d.return_office.name, d.return_office.address], ['TT-LB', LB_NAME, 'Lao Bảo, Quảng Trị']);
-  assert.deepEqual(d.holder, { office: 'TP-LB', person: 'TP-LB' });
+  assert.deepEqual(d.holder, { office: 'TP-LB', person: null, username: null }, 'held by the office, no person named');
+  assert.equal(d.status, 'in_process', 'the hand-over puts it in process');
   assert.equal(d.steps.length, 1);
   assert.deepEqual([d.steps[0].from_office, d.steps[0].office, d.steps[0].giver], ['TT-KS', 'TP-LB', 'a.clerk']);
 
@@ -129,7 +130,8 @@ test('Lao Bảo finishes it; the result is handed over at Lao Bảo only', async
   const ready = ok(await act('b.spec', KS1, 'result_ready')).dossier;
   assert.equal(ready.status, 'result_ready');
   assert.equal(ready.timing.result, 'early');
-  assert.equal(ready.steps[0].result, null, 'no budget for the hand-over in this procedure');
+  assert.equal(ready.steps[0].budget_seconds, 8 * 3600, 'the hand-over between centres: one working day by default');
+  assert.equal(ready.steps[0].result, 'late', 'Monday 09:00 to Tuesday 10:00 is 8 h 30 of work');
   assert.equal(ready.holder.office, 'TT-LB', 'the result waits at the centre that returns it');
   assert.equal((await s.as('b.spec', 'GET', `/api/v1/dossiers/${KS1}`)).status, 404, 'at the Lao Bảo desk: no longer held by TP-LB');
 
@@ -217,7 +219,7 @@ test('taken in for supplements: the hand-over to Lao Bảo comes when the dossie
   assert.deepEqual([d.steps.length, d.ledger, d.holder.office], [0, null, 'TT-KS'], 'no clock, no ledger line, still at the Khe Sanh desk');
   assert.equal((await s.as('b.spec', 'GET', `/api/v1/dossiers/${d.code}`)).status, 404);
   const done = ok(await act('a.clerk', d.code, 'supplement_received')).dossier;
-  assert.equal(done.status, 'received');
+  assert.equal(done.status, 'in_process', 'handed over to Lao Bảo at once');
   assert.deepEqual(done.ledger, { book: 2026, line: 3 }, "the next line of Khe Sanh's book");
   assert.deepEqual([done.steps.length, done.steps[0].from_office, done.steps[0].office, done.holder.office], [1, 'TT-KS', 'TP-LB', 'TP-LB']);
   assert.equal(done.return_office.code, 'TT-KS', 'returned where received unless the citizen chose otherwise');

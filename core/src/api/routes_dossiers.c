@@ -13,13 +13,22 @@
 #include "util/csv.h"
 #include "util/strbuf.h"
 
+/* Replies out with status, or the error; an error's out (the bad field,
+ * when the store names one) is merged into the error object. Takes out. */
 static void dossier_reply(struct http_request *r, enum mc_err rc, const struct mc_error *err,
                           int status, json_t *out)
 {
-	if (rc != MC_OK)
+	if (rc != MC_OK && out != NULL) {
+		json_t *e = json_pack("{s:s, s:s, s:s}", "code", err->code, "message",
+		                      err->message_vi, "message_en", err->message_en);
+		json_object_update(e, out);
+		json_decref(out);
+		http_reply_json(r, http_status_of(err->kind), json_pack("{s:o}", "error", e));
+	} else if (rc != MC_OK) {
 		http_reply_error(r, err);
-	else
+	} else {
 		http_reply_json(r, status, out);
+	}
 }
 
 void route_dossiers_create(struct api *api, struct http_request *r)

@@ -55,6 +55,23 @@ static const unsigned action_roles[DA_ACTION_COUNT] = {
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
+enum dossier_place dossier_action_place(enum dossier_action a)
+{
+	switch (a) {
+	/* The citizen comes back to the counter where the dossier was filed
+	 * (a supplement, a fee, a request to withdraw; an overdue supplement
+	 * cancelled there), or the holder takes it. */
+	case DA_SUPPLEMENT_RECEIVED:
+	case DA_PAYMENT_RECEIVED:
+	case DA_WITHDRAW:
+	case DA_CANCEL: return DP_INTAKE_OR_HOLDER;
+	/* The result is handed over where it waits. */
+	case DA_RETURN_RESULT: return DP_RETURN;
+	/* Processing: whoever holds the dossier now. */
+	default: return DP_HOLDER;
+	}
+}
+
 const char *dossier_status_name(enum dossier_status s)
 {
 	return s < DS_STATUS_COUNT ? status_names[s] : "unknown";

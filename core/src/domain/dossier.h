@@ -56,6 +56,16 @@ const char *dossier_status_text_vi(enum dossier_status s);
 /* The roles allowed to take action a (enum role bits). */
 unsigned dossier_action_roles(enum dossier_action a);
 
+/* Where an action may be taken from (docs/province.md, "Who acts on a
+ * dossier"): reading is the four offices of a dossier, acting is narrower. */
+enum dossier_place {
+	DP_HOLDER,           /* the office answering for it now (its subtree) */
+	DP_INTAKE_OR_HOLDER, /* the receiving centre, or the holder */
+	DP_RETURN,           /* the centre that returns the result */
+};
+/* The place from which action a may be taken. */
+enum dossier_place dossier_action_place(enum dossier_action a);
+
 /* What a dossier looks like to the state machine. */
 struct dossier_state {
 	enum dossier_status status;

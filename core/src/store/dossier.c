@@ -98,7 +98,10 @@ struct dossier_row {
 	int64_t paused_seconds;
 	int64_t intake_office_id, authority_id;
 	bool return_here; /* the return centre lies in the caller's scope */
+	bool holder_here; /* the office answering for it now lies in the caller's scope */
+	bool intake_here; /* the receiving centre lies in the caller's scope */
 	char return_name[300];
+	char holder_office[64];
 };
 
 /* The dossier `code` as the actions see it, when it lies in who's scope (NULL
@@ -113,7 +116,9 @@ static enum mc_err dossier_load(struct store_conn *c, const struct principal *wh
 	       " d.paused_at, d.apology_at, d.finished_at, d.paused_seconds,"
 	       " d.intake_office_id, d.authority_id,"
 	       " d.return_office_id IS NULL OR " SCOPE_SQL("d.return_office_id") ","
-	       " (SELECT name FROM offices WHERE id = d.return_office_id)"
+	       " (SELECT name FROM offices WHERE id = d.return_office_id),"
+	       " " SCOPE_SQL(DOSSIER_HOLDER_SQL) ", " SCOPE_SQL("d.intake_office_id") ","
+	       " d.holder_office"
 	       " FROM dossiers d WHERE d.code = :code AND " DOSSIER_SCOPE_SQL);
 	// clang-format on
 	if (s == NULL)
@@ -138,6 +143,9 @@ static enum mc_err dossier_load(struct store_conn *c, const struct principal *wh
 		d->authority_id = sqlite3_column_int64(s, 11);
 		d->return_here = sqlite3_column_int(s, 12) != 0;
 		snprintf(d->return_name, sizeof d->return_name, "%s", store_col_text(s, 13));
+		d->holder_here = sqlite3_column_int(s, 14) != 0;
+		d->intake_here = sqlite3_column_int(s, 15) != 0;
+		snprintf(d->holder_office, sizeof d->holder_office, "%s", store_col_text(s, 16));
 	} else if (step == SQLITE_DONE) {
 		rc = mc_fail(err, MC_ERR_NOT_FOUND, "dossier_not_found", "Không có hồ sơ này",
 		             "No such dossier");
@@ -411,8 +419,8 @@ static enum mc_err dossier_view(struct store *st, struct store_conn *c, const st
                                 const char *code, bool history, json_t **out, struct mc_error *err);
 static enum mc_err dossier_boundary_handover(struct store *st, struct store_conn *c,
                                              const struct principal *who, const char *code,
-                                             int64_t now, char *to, size_t tolen,
-                                             struct mc_error *err);
+                                             int64_t now, enum dossier_status *status, char *to,
+                                             size_t tolen, struct mc_error *err);
 
 /* Gives the dossier `code` its entry in the ledger (Sổ theo dõi hồ sơ) of
  * the centre that received it (a reception point writes in its centre's
@@ -700,8 +708,8 @@ enum mc_err store_dossier_intake(struct store *st, const struct principal *who, 
 		rc = dossier_ledger_assign(c, code, now, err);
 	char handover[64] = "";
 	if (rc == MC_OK && received)
-		rc = dossier_boundary_handover(st, c, who, code, now, handover, sizeof handover,
-		                               err);
+		rc = dossier_boundary_handover(st, c, who, code, now, &status, handover,
+		                               sizeof handover, err);
 	if (rc)
 		goto fail;
 	json_t *details = json_deep_copy(req);
@@ -810,12 +818,18 @@ static enum mc_err dossier_end_step(struct store *st, struct store_conn *c,
 	return store_step(c, s, "step", err);
 }
 
+/* Starts the step of office (receiver: a person of it, else the office)
+ * for dossier d at now and makes it the holder. The step's budget is the
+ * procedure's for office, else fallback (working seconds; -1: none).
+ * Writer connection, inside the caller's transaction. */
 static enum mc_err dossier_start_step(struct store *st, struct store_conn *c,
                                       const struct dossier_row *d, const struct principal *who,
                                       const char *office, const char *receiver, const char *note,
-                                      int64_t now, struct mc_error *err)
+                                      int64_t fallback, int64_t now, struct mc_error *err)
 {
 	int64_t budget = dossier_step_budget(st, c, d->procedure_id, office);
+	if (budget < 0)
+		budget = fallback;
 	sqlite3_stmt *s = store_stmt(c, "INSERT INTO dossier_steps (dossier_id, office, giver,"
 	                                " receiver, given_at, budget_seconds, note)"
 	                                " VALUES (?,?,?,?,?,?,?)");
@@ -842,18 +856,38 @@ static enum mc_err dossier_start_step(struct store *st, struct store_conn *c,
 	return store_step(c, s, "dossier", err);
 }
 
+/* The budget of a hand-over between centres when the procedure names no
+ * step for the office: the setting handover_budget_hours (working hours,
+ * default 8: one working day) in working seconds. */
+static int64_t dossier_handover_budget(struct store_conn *c)
+{
+	int64_t hours = 8;
+	sqlite3_stmt *s =
+	    store_stmt(c, "SELECT CAST(value AS INTEGER) FROM settings"
+	                  " WHERE key = 'handover_budget_hours' AND CAST(value AS INTEGER) > 0");
+	if (s == NULL)
+		return hours * 3600;
+	if (sqlite3_step(s) == SQLITE_ROW)
+		hours = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	return hours * 3600;
+}
+
 /* Boundary-free intake (docs/province.md): a dossier received for an
  * authority that the receiving office does not belong to is handed over at
  * once to the authority's processing office (the procedure's own office when
  * it lies below the authority, else the authority's first processing office,
- * else the authority), a control-sheet step budgeted like any other. Nothing
- * when the authority is the receiving centre's own or the dossier has a step
- * already. to gets the office code handed to ("" when none). Writer
- * connection, inside the caller's transaction. */
+ * else the authority), a control-sheet step budgeted like any other (the
+ * procedure's step, else dossier_handover_budget). The hand-over moves the
+ * status as a handover action does: *status (the status the dossier is
+ * written with) becomes in_process when it was received, and the row
+ * follows. Nothing when the authority is the receiving centre's own or the
+ * dossier has a step already. to gets the office code handed to ("" when
+ * none). Writer connection, inside the caller's transaction. */
 static enum mc_err dossier_boundary_handover(struct store *st, struct store_conn *c,
                                              const struct principal *who, const char *code,
-                                             int64_t now, char *to, size_t tolen,
-                                             struct mc_error *err)
+                                             int64_t now, enum dossier_status *status, char *to,
+                                             size_t tolen, struct mc_error *err)
 {
 	struct dossier_row d;
 	enum mc_err rc = dossier_load(c, NULL, code, &d, err);
@@ -881,7 +915,18 @@ static enum mc_err dossier_boundary_handover(struct store *st, struct store_conn
 		snprintf(to, tolen, "%s", store_col_text(s, 0));
 	if ((rc = store_scan_end(c, s, step, "step", err)) || to[0] == '\0')
 		return rc;
-	return dossier_start_step(st, c, &d, who, to, NULL, NULL, now, err);
+	if ((rc = dossier_start_step(st, c, &d, who, to, NULL, NULL, dossier_handover_budget(c),
+	                             now, err)))
+		return rc;
+	if (*status != DS_RECEIVED)
+		return MC_OK;
+	*status = DS_IN_PROCESS;
+	s = store_stmt(c, "UPDATE dossiers SET status = ? WHERE id = ?");
+	if (s == NULL)
+		return store_sql_error(c, "dossier", err);
+	sqlite3_bind_text(s, 1, dossier_status_name(*status), -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, d.id);
+	return store_step(c, s, "dossier", err);
 }
 
 static enum mc_err dossier_office_known(struct store_conn *c, const char *code, bool partner,
@@ -908,6 +953,39 @@ static enum mc_err dossier_office_known(struct store_conn *c, const char *code, 
 		                "Đây không phải cơ quan phối hợp liên thông",
 		                "'%.40s' is not a partner agency", code);
 	return MC_OK;
+}
+
+/* Whether person may be named as the receiver of a hand-over to office: an
+ * active user (not an administrator) of office, of an office below it, or
+ * of an office above it short of the province (e.g. the specialists of a
+ * single centre, whose processing offices hang below it; a commune's
+ * supervisor). MC_OK when so; MC_ERR_INVALID invalid_field with *out =
+ * {"field":"to_person"} when not (an unknown username and another office's
+ * user alike: nothing tells which); a database error. */
+static enum mc_err dossier_person_of(struct store_conn *c, const char *office, const char *person,
+                                     json_t **out, struct mc_error *err)
+{
+	sqlite3_stmt *s =
+	    store_stmt(c, "SELECT 1 FROM users u JOIN offices uo ON uo.id = u.office_id"
+	                  " JOIN offices o ON o.code = ?2"
+	                  " WHERE u.username = ?1 AND u.active = 1 AND u.role <> 'admin'"
+	                  " AND uo.kind <> 'province'"
+	                  " AND (EXISTS (SELECT 1 FROM office_paths WHERE office_id = uo.id AND "
+	                  "ancestor_id = o.id)"
+	                  " OR EXISTS (SELECT 1 FROM office_paths WHERE office_id = o.id AND "
+	                  "ancestor_id = uo.id))");
+	if (s == NULL)
+		return store_sql_error(c, "user", err);
+	sqlite3_bind_text(s, 1, person, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, office, -1, SQLITE_STATIC);
+	int step;
+	bool found = store_next(s, &step);
+	enum mc_err rc = store_scan_end(c, s, step, "user", err);
+	if (rc || found)
+		return rc;
+	return dossier_field_error(out, err, "to_person", "invalid_field",
+	                           "Người nhận không phải cán bộ của đơn vị nhận hồ sơ",
+	                           "to_person must be an active user of to_office");
 }
 
 /* An instant given as epoch seconds or as ISO 8601 (civil_parse_instant:
@@ -1051,6 +1129,17 @@ enum mc_err store_dossier_act(struct store *st, const struct principal *who, con
 			              dossier_status_name(d.status));
 		goto fail;
 	}
+	enum dossier_place place = dossier_action_place(action);
+	if ((place == DP_HOLDER && !d.holder_here) ||
+	    (place == DP_INTAKE_OR_HOLDER && !d.holder_here && !d.intake_here)) {
+		/* Visible (one of its four offices is the caller's) but another
+		 * office holds it: processing is the holder's (docs/province.md,
+		 * "Who acts on a dossier"). */
+		rc = mc_failf(err, MC_ERR_CONFLICT, "not_holder",
+		              "Hồ sơ đang do đơn vị khác giải quyết, bạn không thể thao tác",
+		              "The dossier is held by another office (%.40s)", d.holder_office);
+		goto fail;
+	}
 	if (action == DA_RETURN_RESULT && !d.return_here) {
 		/* The result waits where the citizen chose to collect it. */
 		char vi[400];
@@ -1071,14 +1160,15 @@ enum mc_err store_dossier_act(struct store *st, const struct principal *who, con
 	switch (action) {
 	case DA_HANDOVER:
 		if ((rc = dossier_office_known(c, office, false, err)) ||
+		    (person && (rc = dossier_person_of(c, office, person, out, err))) ||
 		    (rc = dossier_end_step(st, c, &d, now, err)) ||
-		    (rc = dossier_start_step(st, c, &d, who, office, person, note, now, err)))
+		    (rc = dossier_start_step(st, c, &d, who, office, person, note, -1, now, err)))
 			goto fail;
 		break;
 	case DA_SEND_INTERAGENCY:
 		if ((rc = dossier_office_known(c, partner, true, err)) ||
 		    (rc = dossier_end_step(st, c, &d, now, err)) ||
-		    (rc = dossier_start_step(st, c, &d, who, partner, NULL, note, now, err)))
+		    (rc = dossier_start_step(st, c, &d, who, partner, NULL, note, -1, now, err)))
 			goto fail;
 		break;
 	case DA_PARTNER_RETURNED:
@@ -1148,7 +1238,7 @@ enum mc_err store_dossier_act(struct store *st, const struct principal *who, con
 		if ((rc = store_step(c, s, "dossier", err)) ||
 		    (rc = dossier_ledger_assign(c, code, received, err)) ||
 		    (d.received_at == 0 &&
-		     (rc = dossier_boundary_handover(st, c, who, code, now, handover,
+		     (rc = dossier_boundary_handover(st, c, who, code, now, &next, handover,
 		                                     sizeof handover, err))))
 			goto fail;
 		break;
@@ -1329,7 +1419,8 @@ static json_t *dossier_timing(struct store *st, enum dossier_status status, int6
 	" u.title) FROM users u WHERE d.intake_by = 'user:' || u.id),"                             \
 	" " DOSSIER_OFFICE_JSON("d.intake_office_id") ","                                          \
 	" " DOSSIER_OFFICE_JSON("d.authority_id") ","                                              \
-	" " DOSSIER_OFFICE_JSON("d.return_office_id")
+	" " DOSSIER_OFFICE_JSON("d.return_office_id") ","                                         \
+	" (SELECT full_name FROM users WHERE username = d.holder)"
 // clang-format on
 
 /* The office of id column col as {code, name, address, hours}, or NULL. */
@@ -1362,7 +1453,9 @@ static json_t *dossier_row_json(struct store *st, sqlite3_stmt *s, int64_t now)
 	    (json_int_t)sqlite3_column_int64(s, 16), "supplements",
 	    (json_int_t)sqlite3_column_int64(s, 17), "apology", apology, "finished_at",
 	    opt_int(s, 21), "returned_at", opt_int(s, 22), "holder",
-	    json_pack("{s:o, s:o}", "office", opt_text(s, 24), "person", opt_text(s, 25)));
+	    json_pack("{s:o, s:o, s:o}", "office", opt_text(s, 24), "person", opt_text(s, 36),
+	              "username",
+	              sqlite3_column_type(s, 36) == SQLITE_NULL ? json_null() : opt_text(s, 25)));
 	json_object_set_new(v, "returned_to", opt_text(s, 23));
 	json_object_set_new(v, "ticket_id", opt_int(s, 26));
 	json_object_set_new(v, "received_by", json_string(store_col_text(s, 27)));
