@@ -295,7 +295,48 @@ static int sim_cmp_action(const void *a, const void *b)
 	return x->at < y->at ? -1 : x->at > y->at;
 }
 
-/* Plays every planned action due by t, in time order. */
+/* The office answering for dossier view d now (docs/province.md): its
+ * holder, or while at a partner agency the last office of its steps that is
+ * no partner (else the receiving centre). Borrowed from d; NULL if none. */
+static const char *sim_answering_office(struct sim *s, json_t *d)
+{
+	const char *h = json_string_value(json_object_get(json_object_get(d, "holder"), "office"));
+	const char *kind = sim_office_str(s, h, "kind");
+	if (kind == NULL || strcmp(kind, "partner") != 0)
+		return h;
+	json_t *steps = json_object_get(d, "steps");
+	for (size_t i = json_array_size(steps); i-- > 0;) {
+		const char *o =
+		    json_string_value(json_object_get(json_array_get(steps, i), "office"));
+		const char *k = sim_office_str(s, o, "kind");
+		if (k && strcmp(k, "partner") != 0)
+			return o;
+	}
+	return json_string_value(json_object_get(json_object_get(d, "intake_office"), "code"));
+}
+
+/* Who takes a processing action planned for role on the dossier held by
+ * office h (the store lets only the holder's scope act, docs/province.md
+ * "Who acts on a dossier"): a clerk of h when h is a centre and a clerk was
+ * planned; else a specialist of h itself; else the supervisor of h's
+ * authority, else of the province. planned when h is unknown. */
+static const struct principal *sim_holder_principal(struct sim *s, const char *h,
+                                                    const struct principal *planned)
+{
+	if (h == NULL)
+		return planned;
+	struct sim_centre *c = sim_centre_of(s, h);
+	if (planned->role == ROLE_COUNTER && c && c->nclerks > 0)
+		return sim_clerk(s, c);
+	const struct principal *p = NULL;
+	if (planned->role != ROLE_SUPERVISOR)
+		p = sim_staff_of(s, s->specialists, s->nspec, h);
+	return p ? p : sim_supervisor(s, sim_authority_of(s, h));
+}
+
+/* Plays every planned action due by t, in time order. A processing action
+ * is taken by a principal of the office holding the dossier at that moment
+ * (a hand-over to the office that holds it already is dropped). */
 static void sim_play_until(struct sim *s, int64_t t)
 {
 	if (s->npending == 0)
@@ -308,6 +349,21 @@ static void sim_play_until(struct sim *s, int64_t t)
 		struct mc_error err;
 		sim_at(s, a->at);
 		json_object_set_new(a->body, "action", json_string(a->action));
+		enum dossier_action act = DA_HANDOVER;
+		json_t *view = NULL;
+		if (dossier_action_parse(a->action, &act) &&
+		    dossier_action_place(act) == DP_HOLDER &&
+		    store_dossier_get(s->st, a->code, &view, &err) == MC_OK) {
+			const char *h = sim_answering_office(s, view);
+			const char *to = json_string_value(json_object_get(a->body, "to_office"));
+			bool moot = act == DA_HANDOVER && h && to && strcmp(h, to) == 0;
+			a->who = *sim_holder_principal(s, h, &a->who);
+			json_decref(view);
+			if (moot) {
+				json_decref(a->body);
+				continue;
+			}
+		}
 		if (store_dossier_act(s->st, &a->who, a->code, a->body, &out, &err) == MC_OK) {
 			s->rep->actions++;
 			if (strcmp(a->action, "return_result") == 0 &&
@@ -469,6 +525,26 @@ static void sim_plan_dossier(struct sim *s, struct sim_centre *c, const struct s
 		    sim_clerk(s, r->returns));
 }
 
+/* Keeps code and secret as centre c's example dossier (the latest one it
+ * received wins). */
+static void sim_example(struct sim *s, const struct sim_centre *c, const char *code,
+                        const char *secret)
+{
+	struct simulate_report *r = s->rep;
+	int k = 0;
+	if (code == NULL || secret == NULL)
+		return;
+	while (k < r->nexamples && strcmp(r->examples[k].centre, c->code) != 0)
+		k++;
+	if (k == SIMULATE_MAX_EXAMPLES)
+		return;
+	if (k == r->nexamples)
+		r->nexamples++;
+	snprintf(r->examples[k].centre, sizeof r->examples[k].centre, "%s", c->code);
+	snprintf(r->examples[k].code, sizeof r->examples[k].code, "%s", code);
+	snprintf(r->examples[k].secret, sizeof r->examples[k].secret, "%s", secret);
+}
+
 /* The counter clerk at the counter receives a dossier for the ticket served. */
 static void sim_intake(struct sim *s, struct sim_counter *co, int64_t t)
 {
@@ -514,6 +590,9 @@ static void sim_intake(struct sim *s, struct sim_counter *co, int64_t t)
 		if (route.authority && strcmp(route.authority, c->authority) != 0)
 			s->rep->boundary_free++;
 		json_t *dossier = json_object_get(out, "dossier");
+		if (strcmp(outcome, "refused") != 0)
+			sim_example(s, c, json_string_value(json_object_get(dossier, "code")),
+			            json_string_value(json_object_get(out, "secret")));
 		if (strcmp(outcome, "received") == 0)
 			sim_plan_dossier(s, c, &route, dossier, p, t);
 		else if (strcmp(outcome, "supplement") == 0 && rng_unit(&s->rng) < 0.7)
