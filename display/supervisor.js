@@ -129,7 +129,13 @@ const lists = {
   risk: { query: 'at_risk=true&open=true&sort=due', late: false, shown: 0, total: 0 },
 };
 
-async function loadList(key, more = false) {
+function loadList(key, more = false) {
+  const p = fetchList(key, more);
+  if (!more) lists[key].loaded = p.catch(() => null);
+  return p;
+}
+
+async function fetchList(key, more = false) {
   const l = lists[key];
   if (!more) l.shown = 0;
   const page = await api(`/api/v1/dossiers?${l.query}${officeQ()}&limit=${more ? PAGE : FIRST_PAGE}&offset=${l.shown}`);
@@ -227,10 +233,38 @@ function sipasItem(p) {
   return `<li>SIPAS — ${esc(TEXTS.sipas[key] ?? 'Khác')}: ${p.share === null ? 'chưa có dữ liệu' : f.pct(p.share)}</li>`;
 }
 
+// What the late list holds against the unit's own figure. The list holds
+// every open dossier past due now that the unit touches: received at its
+// centres, competent, held or returned there; the tables count a centre's
+// received dossiers, an authority's competent ones. The note says how many
+// of the list's are the unit's own figure, when they differ. ind: the
+// period's indicators (its open figures are now's when it is running).
+async function listNote(ind) {
+  const note = $('late-note');
+  const unit = ind.office;
+  if (!unit || unit.kind === 'province') { note.textContent = ''; return; }
+  const now = ind.period.running ? ind
+    : await api(`/api/v1/indicators?from=${ind.period.today}&to=${ind.period.today}${officeQ()}`);
+  await lists.late.loaded;
+  const own = now.dossiers.total.open.late, all = lists.late.total;
+  const centre = ['centre', 'point'].includes(unit.kind);
+  const whose = centre ? `do ${unit.name} tiếp nhận` : `thuộc thẩm quyền của ${unit.name}`;
+  note.dataset.own = String(own);
+  note.textContent = own === all ? `Cả ${f.count(all)} hồ sơ đều ${whose}.`
+    : `Trong ${f.count(all)} hồ sơ này, ${f.count(own)} hồ sơ ${whose} (số «Đang quá hạn» của bảng tổng hợp); `
+      + `${f.count(all - own)} hồ sơ còn lại ${centre ? 'được trả kết quả tại trung tâm hoặc đang ở đây' : 'do trung tâm của đơn vị tiếp nhận, đang giữ hoặc trả kết quả tại đơn vị'}.`;
+}
+
 async function loadIndicators() {
   const from = iso($('from').value), to = iso($('to').value), by = $('by').value;
   if (!from || !to) return;
   const ind = await api(`/api/v1/indicators?from=${from}&to=${to}&by=${by}${officeQ()}`);
+  // "Đang quá hạn" is open and past due now only in a running period; for a
+  // period already ended the same figure is counted at its end.
+  const lateLabel = ind.period.running ? 'Đang quá hạn' : 'Quá hạn chưa xong cuối kỳ';
+  $('overview').querySelector('th[data-key="late"] button').textContent = lateLabel;
+  $('groups-late').textContent = lateLabel;
+  await listNote(ind);
   if (tree.province) await loadOverview(by === 'office' ? ind : await api(`/api/v1/indicators?from=${from}&to=${to}&by=office${officeQ()}`));
   const rows = [...ind.dossiers.groups, { name: 'Tổng', ...ind.dossiers.total }];
   const groupName = (g) => (by === 'clerk' ? names.users.get(g.key) : by === 'office' ? names.offices.get(g.key) : null) ?? g.name;
@@ -316,50 +350,76 @@ function unitLabel() {
   document.title = `Giám sát — ${name}`;
 }
 
-const overview = { rows: [], total: null, key: 'name', dir: 1 };
+const overview = { sections: [], key: 'name', dir: 1 };
 
-// One row per authority (the dossiers it is competent for, its 766 points)
-// and per centre (the dossiers it received, its queue's service level).
+// The overview in two parts, each adding up to its own sum row: the
+// authorities (the dossiers each is competent for: timeliness and its 766
+// points) and the receiving centres (the dossiers each received, the same
+// 766 formula on them, and its hall's queue). In one unit's view, a centre
+// outside that unit holds only the unit's dossiers it received, and no
+// queue of the unit. A cell with no figure of its kind is left empty; "—"
+// only where the figure could exist but has no data.
 function loadOverview(ind) {
   const queue = new Map((ind.queue.groups ?? []).map((g) => [g.key, g]));
-  const row = (g, kind, p766, sl) => ({ code: g.key, name: g.name, kind, received: g.received,
-    late: g.open.late, rate: g.on_time_rate, p766, sl });
-  overview.rows = [
-    ...ind.dossiers.groups.filter((g) => g.kind === 'authority')
-      .map((g) => row(g, 'Cơ quan: hồ sơ thuộc thẩm quyền', g.score_766?.parts?.processing_on_time ?? null, null)),
-    ...(ind.dossiers.centres ?? []).filter((g) => g.kind === 'centre')
-      .map((g) => row(g, 'Trung tâm: hồ sơ tiếp nhận, hàng đợi', null, queue.get(g.key)?.service_level ?? null)),
-  ];
-  const t = ind.dossiers.total;
-  overview.total = { name: tree.unit ? officeName(tree.unit) : tree.session?.office?.name ?? 'Toàn tỉnh',
-    received: t.received, late: t.open.late, rate: t.on_time_rate,
-    p766: ind.score_766.parts.find((p) => p.part === 'processing_on_time')?.points ?? null,
-    sl: ind.queue.service_level };
-  $('overview-card').hidden = overview.rows.length < 2;
+  const unit = tree.unit || tree.session?.office?.code || null;
+  const inUnit = (code) => !unit || below(code, unit);
+  const row = (g, kind, sl) => ({ code: g.key, name: g.name, kind, received: g.received, late: g.open.late,
+    rate: g.on_time_rate, p766: g.score_766?.parts?.processing_on_time ?? null, sl });
+  const authorities = ind.dossiers.groups.filter((g) => g.kind === 'authority')
+    .map((g) => row(g, 'Cơ quan có thẩm quyền', undefined));
+  const centres = (ind.dossiers.centres ?? []).filter((g) => g.kind === 'centre')
+    .map((g) => (inUnit(g.key) ? row(g, 'Trung tâm', queue.get(g.key)?.service_level ?? null)
+      : row(g, 'Trung tâm khác: hồ sơ của đơn vị tiếp nhận tại đây', undefined)));
+  const t = ind.dossiers.total, c = ind.dossiers.centres_total;
+  // Whose dossiers each part counts, in the unit's own words.
+  const kind = ind.office?.kind ?? 'province', uname = ind.office?.name ?? 'Toàn tỉnh';
+  const titles = kind === 'authority'
+    ? [`Cơ quan có thẩm quyền: hồ sơ thuộc thẩm quyền của ${uname}`,
+      `Trung tâm: hồ sơ thuộc thẩm quyền của ${uname}, theo nơi tiếp nhận; hàng đợi của trung tâm`]
+    : ['centre', 'point'].includes(kind)
+      ? [`Cơ quan có thẩm quyền: hồ sơ ${uname} tiếp nhận, theo cơ quan giải quyết`,
+        `Trung tâm: hồ sơ ${uname} tiếp nhận; hàng đợi`]
+      : ['Cơ quan có thẩm quyền: hồ sơ thuộc thẩm quyền của mỗi cơ quan', 'Trung tâm: hồ sơ mỗi trung tâm tiếp nhận; hàng đợi'];
+  overview.sections = [
+    { title: titles[0], rows: authorities,
+      total: { name: `${uname}: cộng ${f.count(authorities.length)} cơ quan`, received: t.received, late: t.open.late, rate: t.on_time_rate,
+        p766: ind.score_766.parts.find((p) => p.part === 'processing_on_time')?.points ?? null, sl: undefined } },
+    { title: titles[1], rows: centres,
+      total: c && { name: `${uname}: cộng ${f.count(centres.length)} trung tâm`, received: c.received, late: c.open.late, rate: c.on_time_rate,
+        p766: c.score_766?.parts?.processing_on_time ?? null,
+        sl: centres.some((r) => r.sl !== undefined) ? ind.queue.service_level : undefined } },
+  ].filter((x) => x.rows.length > 0);
+  $('overview-card').hidden = authorities.length + centres.length < 2;
   $('overview').querySelector('th[data-key="sl"] button').textContent = `Gọi trong ${f.count(ind.queue.service_level_minutes)} phút`;
   renderOverview();
 }
 
 // A row's figures; each cell carries its column's name for the phone
-// layout, where a row reads as a card.
-const cells = (r) => [['Tiếp nhận', f.count(r.received)], ['Đang quá hạn', f.count(r.late)],
-  ['Tỷ lệ đúng hạn', f.pct(r.rate)], ['Điểm 766 (tiến độ)', f.number(r.p766, 2)],
-  [$('overview').querySelector('th[data-key="sl"] button').textContent, f.pct(r.sl)]].map(([l, v]) => `<td class="n" data-label="${esc(l)}">${v}</td>`).join('');
+// layout, where a row reads as a card. undefined: no figure of that kind
+// (an authority has no hall of its own), an empty cell.
+const cells = (r) => [['received', f.count(r.received)], ['late', f.count(r.late)],
+  ['rate', f.pct(r.rate)], ['p766', f.number(r.p766, 2)],
+  ['sl', r.sl === undefined ? '' : f.pct(r.sl)]].map(([k, v]) => `<td class="n" data-label="${esc($('overview').querySelector(`th[data-key="${k}"] button`).textContent)}">${v}</td>`).join('');
 
-// Sorted by the chosen column (names in Vietnamese order; figures with no
-// data last either way).
+// Whether the session may open office code's own view (its scope).
+const mine = (code) => !tree.session?.office || below(code, tree.session.office.code);
+
+// Sorted by the chosen column inside each part (names in Vietnamese order;
+// figures with no data last either way); each part ends with its sum.
 function renderOverview() {
   const { key, dir } = overview;
-  const rows = [...overview.rows].sort((a, b) => {
+  const order = (a, b) => {
     if (key === 'name') return dir * a.name.localeCompare(b.name, 'vi');
     const x = a[key], y = b[key];
     if (x === null || x === undefined) return y === null || y === undefined ? 0 : 1;
     if (y === null || y === undefined) return -1;
     return dir * (x - y) || a.name.localeCompare(b.name, 'vi');
-  });
-  $('overview').tBodies[0].innerHTML = rows.map((r) => `<tr><td><button type="button" class="unit-link" data-unit="${esc(r.code)}">${esc(r.name)}</button>`
-    + `<span class="kind">${esc(r.kind)}</span></td>${cells(r)}</tr>`).join('');
-  $('overview').tFoot.innerHTML = overview.total ? `<tr><td><b>${esc(overview.total.name)}</b></td>${cells(overview.total)}</tr>` : '';
+  };
+  $('overview').querySelectorAll('tbody').forEach((b) => b.remove());
+  $('overview').insertAdjacentHTML('beforeend', overview.sections.map((sec) => `<tbody><tr class="part"><th colspan="6" scope="rowgroup">${esc(sec.title)}</th></tr>`
+    + [...sec.rows].sort(order).map((r) => `<tr><td>${mine(r.code) ? `<button type="button" class="unit-link" data-unit="${esc(r.code)}">${esc(r.name)}</button>` : `<span class="unit-name">${esc(r.name)}</span>`}`
+      + `<span class="kind">${esc(r.kind)}</span></td>${cells(r)}</tr>`).join('')
+    + (sec.total ? `<tr class="sum"><td><b>${esc(sec.total.name)}</b></td>${cells(sec.total)}</tr>` : '') + '</tbody>').join(''));
   for (const th of $('overview').tHead.rows[0].cells) {
     if (th.dataset.key === key) th.setAttribute('aria-sort', dir > 0 ? 'ascending' : 'descending');
     else th.removeAttribute('aria-sort');
@@ -383,7 +443,7 @@ async function showUnit(code) {
   await Promise.all([loadDossiers(), loadIndicators()]);
   reports();
 }
-$('overview').tBodies[0].addEventListener('click', (e) => {
+$('overview').addEventListener('click', (e) => {
   const code = e.target.closest('[data-unit]')?.dataset.unit;
   if (code) showUnit(code);
 });
