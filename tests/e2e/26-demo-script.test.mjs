@@ -1,6 +1,9 @@
 // scripts/demo as a newcomer runs it: for each centre of the demo province
 // it prints the kiosk and hall board addresses with their device tokens (and
-// they open, each token a device of that centre), and stopping the script
+// they open, each token a device of that centre) and a dossier of the
+// simulated history with its lookup secret and /status address (the
+// citizen's page opens on it and shows that dossier, collected at a centre
+// of the province), and stopping the script
 // by its PID stops the server it started: the port is free again.
 // Runs the build under test (--no-build --build $MOTCUA_BUILD) on a free
 // port (--port 0) in a temporary folder (--dir), without the local printer.
@@ -12,6 +15,7 @@ import { tmpdir } from 'node:os';
 import net from 'node:net';
 import path from 'node:path';
 import { SOURCE, request } from './lib/harness.mjs';
+import { SKIP, SIZES, launch } from './lib/browser.mjs';
 
 const BUILD = process.env.MOTCUA_BUILD ?? path.resolve('build');
 const dir = mkdtempSync(path.join(tmpdir(), 'motcua-demo-'));
@@ -33,7 +37,8 @@ function serverOf(pid) {
   } catch { return undefined; }
 }
 
-// The banner's centres: [{name, code, kiosk, board}] with the addresses.
+// The banner's centres: [{name, code, kiosk, board, dossier, status}] with
+// the addresses (dossier: {code, secret}, status: its /status address).
 function centresOf(out) {
   const centres = [];
   for (const line of out.split('\n')) {
@@ -41,6 +46,10 @@ function centresOf(out) {
     if (m) { centres.push({ name: m[1], code: m[2] }); continue; }
     m = line.match(/^ {2}(kiosk|hall board): +(http:\/\/127\.0\.0\.1:(\d+)\/(kiosk|board)\?access_token=([\w-]+))$/);
     if (m && centres.length) centres.at(-1)[m[1] === 'kiosk' ? 'kiosk' : 'board'] = { url: m[2], port: Number(m[3]), token: m[5] };
+    m = line.match(/^ {2}dossier: +(\S+) \(lookup secret (\w+)\)$/);
+    if (m && centres.length) centres.at(-1).dossier = { code: m[1], secret: m[2] };
+    m = line.match(/^ {2}status page: +(http:\/\/127\.0\.0\.1:\d+\/status\?\S+)$/);
+    if (m && centres.length) centres.at(-1).status = m[1];
   }
   return centres;
 }
@@ -110,6 +119,33 @@ test('scripts/demo prints each centre\'s kiosk and board addresses; killing its 
       assert.equal(who.json.role, role);
       assert.equal(who.json.office?.code, c.code, `${c.code}'s ${kind} belongs to it`);
     }
+  }
+
+  // Each centre's example dossier: the citizen's lookup finds it with the
+  // printed secret, and the /status address opens on it.
+  for (const c of centres) {
+    assert.ok(c.dossier, `${c.code}: a dossier to try /status with in:\n${out}`);
+    assert.ok(c.status, `${c.code}: its /status address`);
+    const u = new URL(c.status);
+    assert.equal(u.searchParams.get('code'), c.dossier.code);
+    assert.equal(u.searchParams.get('secret'), c.dossier.secret);
+    const got = await request(base, 'GET', `/api/v1/public/dossiers/${encodeURIComponent(c.dossier.code)}?secret=${c.dossier.secret}`);
+    assert.equal(got.status, 200, `${c.code}: ${c.dossier.code} looked up with its secret`);
+    assert.equal(got.json.code, c.dossier.code);
+    assert.ok(got.json.return_office?.name, `${c.code}: where to collect the result`);
+  }
+  if (!SKIP) {
+    const browser = await launch();
+    try {
+      for (const c of centres) {
+        const ctx = await browser.newContext({ viewport: SIZES.phone, locale: 'vi-VN', timezoneId: 'Asia/Ho_Chi_Minh' });
+        const page = await ctx.newPage();
+        await page.goto(c.status);
+        await page.locator('body[data-state="found"]').waitFor({ timeout: 15000 });
+        assert.ok((await page.locator('#dossier').innerText()).includes(c.dossier.code), `${c.code}: /status shows ${c.dossier.code}`);
+        await ctx.close();
+      }
+    } finally { await browser.close(); }
   }
   assert.ok(existsSync(path.join(dir, 'demo.db')), 'the database is in --dir');
   const server = serverPid;

@@ -343,13 +343,15 @@ static const char *cli_demo_token(json_t *devs, const char *name)
  * from the bundle (bundle_path), tokens from the file written at creation
  * (tokens_path). Returns newly allocated text (the caller frees it). */
 static char *cli_demo_banner(struct store *st, const char *db, const char *bundle_path,
-                             const char *tokens_path, const char *printer)
+                             const char *tokens_path, const char *examples_path,
+                             const char *printer)
 {
 	struct strbuf b = STRBUF_INIT;
 	struct mc_error err;
 	json_t *plan = NULL;
 	json_t *bundle = json_load_file(bundle_path, 0, NULL);
 	json_t *devs = json_load_file(tokens_path, 0, NULL);
+	json_t *examples = json_load_file(examples_path, 0, NULL);
 	json_t *root = store_office_json(st, store_office_root(st));
 	if (store_hall_plan(st, &plan, &err) != MC_OK)
 		plan = json_object();
@@ -390,6 +392,18 @@ static char *cli_demo_banner(struct store *st, const char *db, const char *bundl
 				    kiosk ? "kiosk:" : "hall board:", name);
 		}
 		strbuf_printf(&b, "  %-13s" CLI_BASE "/public?office=%s\n", "public page:", code);
+		json_array_foreach(examples, k, x)
+		{
+			const char *centre = json_string_value(json_object_get(x, "centre"));
+			const char *dcode = json_string_value(json_object_get(x, "code"));
+			const char *secret = json_string_value(json_object_get(x, "secret"));
+			if (centre && dcode && secret && strcmp(centre, code) == 0)
+				strbuf_printf(&b,
+				              "  %-13s%s (lookup secret %s)\n"
+				              "  %-13s" CLI_BASE "/status?code=%s&secret=%s\n",
+				              "dossier:", dcode, secret, "status page:", dcode,
+				              secret);
+		}
 		json_array_foreach(users, k, x)
 		{
 			const char *office = json_string_value(json_object_get(x, "office"));
@@ -443,6 +457,7 @@ static char *cli_demo_banner(struct store *st, const char *db, const char *bundl
 	json_decref(root);
 	json_decref(plan);
 	json_decref(devs);
+	json_decref(examples);
 	json_decref(bundle);
 	return b.data ? b.data : xstrdup("");
 }
@@ -474,16 +489,23 @@ int cli_demo(int argc, char **argv)
 	if (rc >= 0)
 		return rc;
 	char *tokens = xasprintf("%s.devices.json", o.db);
+	/* One dossier per centre from the simulated history, to try the
+	 * citizen's lookup with (only its hash is in the database). */
+	char *examples = xasprintf("%s.dossiers.json", o.db);
 	struct stat sb;
 	bool fresh = stat(o.db, &sb) != 0;
+	if (fresh)
+		remove(examples);
 	if (fresh && (rc = cli_demo_create(o.db, bundle, tokens)) != 0) {
 		free(tokens);
+		free(examples);
 		return rc;
 	}
 	struct store *st = NULL;
 	struct mc_error err;
 	if (store_open(o.db, &st, &err) != MC_OK) {
 		free(tokens);
+		free(examples);
 		return cli_fail("demo", &err);
 	}
 	if (fresh && simulate_days > 0) {
@@ -492,20 +514,31 @@ int cli_demo(int argc, char **argv)
 		struct simulate_report rep;
 		if (simulate_province(st, (int)simulate_days, 1, &rep, &err) != MC_OK) {
 			free(tokens);
+			free(examples);
 			store_close(st);
 			return cli_fail("demo", &err);
 		}
+		json_t *list = json_array();
+		for (int k = 0; k < rep.nexamples; k++)
+			json_array_append_new(list, json_pack("{s:s, s:s, s:s}", "centre",
+			                                      rep.examples[k].centre, "code",
+			                                      rep.examples[k].code, "secret",
+			                                      rep.examples[k].secret));
+		json_dump_file(list, examples, JSON_INDENT(2));
+		json_decref(list);
 		printf("demo history: %d working days at %d centres, %d tickets, %d dossiers"
 		       " (%d received for another unit)\n",
 		       rep.days, rep.centres, rep.tickets, rep.dossiers, rep.boundary_free);
 	}
 	if ((rc = cli_set_printer("demo", st, &o)) != 0) {
 		free(tokens);
+		free(examples);
 		store_close(st);
 		return rc;
 	}
-	char *banner = cli_demo_banner(st, o.db, bundle, tokens, o.printer);
+	char *banner = cli_demo_banner(st, o.db, bundle, tokens, examples, o.printer);
 	free(tokens);
+	free(examples);
 	rc = cli_run("demo", st, &o.cfg, banner);
 	free(banner);
 	store_close(st);

@@ -8,6 +8,17 @@
 
 #include "store/store.h"
 
+/* A dossier of the history to try the citizen's lookup with: the latest
+ * dossier a centre received (code and lookup secret; the store keeps only
+ * the secret's hash, so this is the one time it is known). */
+struct simulate_example {
+	char centre[33]; /* the receiving centre's code */
+	char code[96];
+	char secret[16];
+};
+
+#define SIMULATE_MAX_EXAMPLES 16
+
 struct simulate_report {
 	int days;    /* working days simulated */
 	int centres; /* centres that took part (those with a hall and clerks) */
@@ -17,6 +28,8 @@ struct simulate_report {
 	int actions;       /* dossier actions taken */
 	int ratings;       /* citizens' ratings given (returned dossiers, served tickets) */
 	int refused_steps; /* operations the store refused (kept going) */
+	struct simulate_example examples[SIMULATE_MAX_EXAMPLES]; /* one per centre */
+	int nexamples;
 };
 
 /* Plays `days` calendar days before now on st at every centre of the
