@@ -55,6 +55,28 @@ static const char *kind_vi(const char *kind)
 	return kind;
 }
 
+/* Writes text into out (len bytes) for use after a comma in a sentence: a
+ * leading administrative unit word written as a heading would ("Xã Lao Bảo,
+ * tỉnh Quảng Trị", "Phường …", "Thị trấn …", "Tỉnh …", "Thành phố …", "Đặc
+ * khu …") loses its capital ("…, xã Lao Bảo, tỉnh Quảng Trị"); anything else
+ * is copied as it is. Truncates to fit; out is always terminated. */
+static void mid_sentence(const char *text, char *out, size_t len)
+{
+	static const char *const units[] = {"Xã ",    "Phường ",    "Thị trấn ",
+	                                    "Tỉnh ",  "Thành phố ", "Đặc khu ",
+	                                    "Huyện ", "Quận ",      "Thị xã "};
+	snprintf(out, len, "%s", text);
+	for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
+		if (strncmp(text, units[i], strlen(units[i])) != 0)
+			continue;
+		if (out[0] >= 'A' && out[0] <= 'Z')
+			out[0] = (char)(out[0] - 'A' + 'a');
+		else if (len > 2 && (unsigned char)out[0] == 0xC4 && (unsigned char)out[1] == 0x90)
+			out[1] = (char)0x91; /* Đ, U+0110 → đ, U+0111 */
+		return;
+	}
+}
+
 /* "3 ngày làm việc", "Trong ngày làm việc" from a procedure's processing. */
 static void legal_time(json_t *proc, char *out, size_t len)
 {
@@ -221,9 +243,10 @@ struct printer_fields *printer_dossier_fields(json_t *dossier, const char *form,
 		 * at another centre than the one that received it). */
 		json_t *ret = json_object_get(dossier, "return_office");
 		const char *ret_name = str(ret, "name"), *ret_addr = str(ret, "address");
+		char addr[256];
+		mid_sentence(ret_addr, addr, sizeof addr);
 		if (ret_name[0])
-			snprintf(buf, sizeof buf, "%s%s%s", ret_name, ret_addr[0] ? ", " : "",
-			         ret_addr);
+			snprintf(buf, sizeof buf, "%s%s%s", ret_name, addr[0] ? ", " : "", addr);
 		printer_fields_set(f, "collect_at",
 		                   ret_name[0] ? buf : "Bộ phận Tiếp nhận và Trả kết quả");
 		printer_fields_set(f, "receiver_name", name);

@@ -37,12 +37,17 @@ struct form__ctx {
 	const struct printer_fields *fields;
 	bool qr_failed;
 	double scale; /* type sizes and spacing: 1, less to fit one page */
+	double space; /* the blank space between blocks, times scale: 1, less to fit */
 	int pages;    /* the page count, known after a measuring pass ({{pages}}) */
 };
 
 /* The scales tried, in order, to fit a form on one page before it is allowed
- * to run onto a second (with a running header and "page N/M"). */
-static const double form__fit_scales[] = {1.0, 0.95, 0.9, 0.86};
+ * to run onto a second (with a running header and "page N/M"): type a little
+ * smaller first, then, at the smallest type, the blank space between blocks
+ * (never the room left to sign) tighter. */
+static const struct {
+	double scale, space;
+} form__fits[] = {{1.0, 1.0}, {0.95, 1.0}, {0.9, 1.0}, {0.86, 1.0}, {0.86, 0.5}, {0.86, 0.0}};
 
 /* ---- template loading -------------------------------------------------------- */
 
@@ -364,6 +369,13 @@ static double form__size(const struct form__ctx *x, json_t *b)
 static double form__mm(const struct form__ctx *x, json_t *b, const char *key, double def)
 {
 	return form__num(b, key, def) * PRINTER__MM * x->scale;
+}
+
+/* A blank space key of block b (space_before_mm, …) like form__mm, tightened
+ * by the rendering's space factor. */
+static double form__space(const struct form__ctx *x, json_t *b, const char *key, double def)
+{
+	return form__mm(x, b, key, def) * x->space;
 }
 
 /* ---- blocks ------------------------------------------------------------------ */
@@ -690,7 +702,7 @@ static void form__block(struct printer__canvas *c, struct form__ctx *x, json_t *
 
 	if (!form__wanted(x, b))
 		return;
-	c->y += form__mm(x, b, "space_before_mm", 0);
+	c->y += form__space(x, b, "space_before_mm", 0);
 	if (strcmp(type, "text") == 0)
 		form__text(c, x, b);
 	else if (strcmp(type, "header") == 0)
@@ -704,12 +716,12 @@ static void form__block(struct printer__canvas *c, struct form__ctx *x, json_t *
 	else if (strcmp(type, "qr") == 0)
 		form__qr(c, x, b);
 	else if (strcmp(type, "space") == 0)
-		c->y += form__mm(x, b, "mm", 3);
+		c->y += form__space(x, b, "mm", 3);
 	else if (strcmp(type, "rule") == 0) {
 		printer__hline(c, c->x0, c->y + 2, c->width, 0.5);
 		c->y += 4;
 	}
-	c->y += form__mm(x, b, "space_after_mm", 0);
+	c->y += form__space(x, b, "space_after_mm", 0);
 }
 
 /* The running header at the top of pages 2.. (the template's "continued"). */
@@ -763,7 +775,7 @@ int printer_form_pdf(const struct printer_form *form, const struct printer_field
                      uint8_t **out, size_t *out_len, char *err, size_t err_size)
 {
 	struct printer__buf buf = {0};
-	struct form__ctx x = {.form = form, .fields = fields, .scale = 1.0};
+	struct form__ctx x = {.form = form, .fields = fields, .scale = 1.0, .space = 1.0};
 	cairo_surface_t *s;
 	cairo_t *cr;
 	int rc = PRINTER_OK;
@@ -779,14 +791,16 @@ int printer_form_pdf(const struct printer_form *form, const struct printer_field
 	 * run over); else full size over several pages, each after the first
 	 * with its running header, all numbered N/M. */
 	x.pages = 0;
-	for (size_t k = 0; k < sizeof form__fit_scales / sizeof form__fit_scales[0]; k++) {
-		x.scale = form__fit_scales[k];
+	for (size_t k = 0; k < sizeof form__fits / sizeof form__fits[0]; k++) {
+		x.scale = form__fits[k].scale;
+		x.space = form__fits[k].space;
 		x.pages = form__pass(form, &x, cr, true);
 		if (x.pages == 1)
 			break;
 	}
 	if (x.pages > 1) {
 		x.scale = 1.0;
+		x.space = 1.0;
 		x.pages = form__pass(form, &x, cr, true);
 	}
 	x.qr_failed = false;
