@@ -157,3 +157,15 @@ test('scripts/demo prints each centre\'s kiosk and board addresses; killing its 
   await until(async () => !alive(server), 20000, 'motcua-server to stop');
   await until(async () => !(await listening(port)), 20000, `port ${port} to be free`);
 });
+
+test('the demo catalogue speaks of the two-tier government: no district level in its procedures', () => {
+  const bundle = JSON.parse(readFileSync(path.join(SOURCE, 'data/demo-bundle.json'), 'utf8'));
+  const texts = (v) => (typeof v === 'string' ? [v] : v && typeof v === 'object' ? Object.values(v).flatMap(texts) : []);
+  for (const p of bundle.procedures) {
+    const { source, ...shown } = p; // the publication cited is what it is
+    for (const t of texts(shown)) {
+      assert.doesNotMatch(t, /huyện|quận|thị xã|LĐTBXH/i, `${p.code}: "${t}"`);
+    }
+    assert.ok(['commune', 'province'].includes(p.level), `${p.code}: level ${p.level}`);
+  }
+});
