@@ -1043,6 +1043,91 @@ fail:
 	return rc;
 }
 
+/* A clerk works at one counter at a time: when who (a clerk) opens or pauses
+ * counter keep, every other counter open or paused under who is closed (one
+ * counter.state event each, in its hall). Inside the caller's write
+ * transaction. The numbers closed are appended to closed. Returns MC_OK; 409
+ * serving_elsewhere (nothing closed) when one of them is serving a ticket;
+ * else a store error. */
+static enum mc_err queue_counter_leave_others(struct store *st, const struct principal *who,
+                                              const struct counter_row *keep, json_t *closed,
+                                              struct mc_error *err)
+{
+	struct store_conn *c = store_write_conn(st);
+	sqlite3_stmt *s = store_stmt(
+	    c, "SELECT co.id, co.no, co.office_id, (SELECT t.label FROM tickets t"
+	       " JOIN visits v ON v.ticket_id = t.id AND v.finished_at IS NULL"
+	       " WHERE t.state = 'called' AND t.counter_id = co.id LIMIT 1)"
+	       " FROM counters co WHERE co.user_id = :user AND co.id <> :keep"
+	       " AND co.state <> 'closed' AND " SCOPE_SQL("co.office_id") " ORDER BY co.no");
+	if (s == NULL)
+		return store_sql_error(c, "counter", err);
+	queue_bind(s, ":user", who->user_id);
+	queue_bind(s, ":keep", keep->id);
+	store_bind_scope(s, who);
+	json_t *rows = json_array(); /* [id, no, office] of each counter to close */
+	enum mc_err rc = MC_OK;
+	int step;
+	while (store_next(s, &step)) {
+		if (sqlite3_column_type(s, 3) != SQLITE_NULL) {
+			char vi[200];
+			snprintf(vi, sizeof vi,
+			         "Quầy %d của bạn đang phục vụ số %s: kết thúc số đó trước khi sang"
+			         " quầy khác",
+			         sqlite3_column_int(s, 1), store_col_text(s, 3));
+			rc = mc_failf(
+			    err, MC_ERR_CONFLICT, "serving_elsewhere", vi,
+			    "Your counter %d is serving %s: finish it before moving to another"
+			    " counter",
+			    sqlite3_column_int(s, 1), store_col_text(s, 3));
+			break;
+		}
+		json_array_append_new(rows,
+		                      json_pack("[I, i, I]", (json_int_t)sqlite3_column_int64(s, 0),
+		                                sqlite3_column_int(s, 1),
+		                                (json_int_t)sqlite3_column_int64(s, 2)));
+	}
+	enum mc_err src = store_scan_end(c, s, step, "counter", err);
+	if (rc == MC_OK)
+		rc = src;
+	size_t i;
+	json_t *row;
+	json_array_foreach(rows, i, row)
+	{
+		if (rc)
+			break;
+		int no = (int)json_integer_value(json_array_get(row, 1));
+		s = store_stmt(c, "UPDATE counters SET state = 'closed', user_id = NULL,"
+		                  " priority_streak = 0 WHERE id = ?");
+		if (s == NULL) {
+			rc = store_sql_error(c, "counter", err);
+			break;
+		}
+		sqlite3_bind_int64(s, 1, json_integer_value(json_array_get(row, 0)));
+		step = sqlite3_step(s);
+		sqlite3_reset(s);
+		if (step != SQLITE_DONE) {
+			rc = store_sql_error(c, "counter", err);
+			break;
+		}
+		json_t *d = json_pack("{s:s, s:{s:i, s:s}}", "type", "counter.state", "counter",
+		                      "no", no, "state", "closed");
+		char *details = json_dumps(d, JSON_COMPACT);
+		json_decref(d);
+		char eid[16];
+		snprintf(eid, sizeof eid, "%d", no);
+		store_event_office(st, json_integer_value(json_array_get(row, 2)));
+		if (store_event_append(st, who->actor, "counter", eid, "counter.state", details,
+		                       true, err) == 0)
+			rc = err ? err->kind : MC_ERR_INTERNAL;
+		free(details);
+		if (rc == MC_OK)
+			json_array_append_new(closed, json_integer(no));
+	}
+	json_decref(rows);
+	return rc;
+}
+
 enum mc_err store_counter_set_state(struct store *st, const struct principal *who, int64_t office,
                                     int counter_no, const char *state, json_t **counter,
                                     struct mc_error *err)
@@ -1079,6 +1164,14 @@ enum mc_err store_counter_set_state(struct store *st, const struct principal *wh
 		if (rc)
 			goto fail;
 	}
+	/* A clerk works at one counter at a time: the one they had is closed. */
+	json_t *closed = json_array();
+	if (who->role == ROLE_COUNTER && who->user_id && want != COUNTER_CLOSED)
+		rc = queue_counter_leave_others(st, who, &co, closed, err);
+	if (rc) {
+		json_decref(closed);
+		goto fail;
+	}
 	sqlite3_stmt *s = store_stmt(c, "UPDATE counters SET state = ?, user_id = ?,"
 	                                " priority_streak = 0 WHERE id = ?");
 	if (s == NULL) {
@@ -1113,9 +1206,13 @@ enum mc_err store_counter_set_state(struct store *st, const struct principal *wh
 	free(details);
 	if (ev == 0) {
 		json_decref(view);
+		json_decref(closed);
 		rc = err ? err->kind : MC_ERR_INTERNAL;
 		goto fail;
 	}
+	if (json_array_size(closed))
+		json_object_set(view, "closed", closed);
+	json_decref(closed);
 	rc = store_commit(st, err);
 	if (rc == MC_OK && counter)
 		*counter = view;
