@@ -275,7 +275,8 @@ static const char demo_usage[] =
     "four commune centres, each with its hall, staff and devices, the authorities\n"
     "and the procedures (demo data). Default database: demo.db. --simulate-days N\n"
     "also plays N days of history at every centre into a new database. Prints each\n"
-    "centre's kiosk and hall board addresses with their device tokens.\n";
+    "centre's kiosk and hall board addresses with their device tokens, and a dossier\n"
+    "of that history with its lookup secret and /status address.\n";
 
 /* Creates the demo database: admin account, bundle, and a file beside it with
  * the demo device tokens (they are shown only at creation). */
