@@ -242,7 +242,8 @@ function sipasItem(p) {
 async function listNote(ind) {
   const note = $('late-note');
   const unit = ind.office;
-  if (!unit || unit.kind === 'province') { note.textContent = ''; return; }
+  // The province (and the small case of one office): the same set.
+  if (!unit || unit.kind === 'province' || !tree.province) { note.textContent = ''; return; }
   const now = ind.period.running ? ind
     : await api(`/api/v1/indicators?from=${ind.period.today}&to=${ind.period.today}${officeQ()}`);
   await lists.late.loaded;
