@@ -1175,6 +1175,7 @@ enum mc_err store_counter_set_state(struct store *st, const struct principal *wh
 	sqlite3_stmt *s = store_stmt(c, "UPDATE counters SET state = ?, user_id = ?,"
 	                                " priority_streak = 0 WHERE id = ?");
 	if (s == NULL) {
+		json_decref(closed);
 		rc = store_sql_error(c, "counter", err);
 		goto fail;
 	}
@@ -1191,6 +1192,7 @@ enum mc_err store_counter_set_state(struct store *st, const struct principal *wh
 	int step = sqlite3_step(s);
 	sqlite3_reset(s);
 	if (step != SQLITE_DONE) {
+		json_decref(closed);
 		rc = store_sql_error(c, "counter", err);
 		goto fail;
 	}
