@@ -49,6 +49,18 @@ static int cmd_counter(struct cc *c, int argc, char **argv)
 		printf(T(c, "Quầy %d tạm dừng.\n", "Counter %d is paused.\n"), no);
 	else
 		printf(T(c, "Quầy %d đã đóng.\n", "Counter %d is closed.\n"), no);
+	/* A clerk works at one counter at a time: the server closed the one
+	 * they had open (docs/api.md, POST /counters/{no}/state). */
+	size_t i;
+	json_t *other;
+	json_array_foreach(json_object_get(json_object_get(ans, "counter"), "closed"), i, other)
+	{
+		if (!c->json)
+			printf(
+			    T(c, "Quầy %lld đã đóng: mỗi cán bộ làm việc tại một quầy.\n",
+			      "Counter %lld is closed: a clerk works at one counter at a time.\n"),
+			    (long long)json_integer_value(other));
+	}
 	json_decref(ans);
 	return rc;
 }

@@ -13,7 +13,6 @@
 
 #include "counter.h"
 #include "domain/applicant.h"
-#include "util/fold.h"
 #include "util/strbuf.h"
 #include "util/xmalloc.h"
 
@@ -341,11 +340,13 @@ static bool intake_office_fits(json_t *o, bool centres)
 
 /* Chooses spec's key ("authority" or "return_at": centres) among the
  * province's offices (items of GET /offices), when there is a choice (two or
- * more): a value already in spec (flag or file) is a code (any case) or a
- * name containing it (accents and case ignored) and becomes the code; else,
+ * more): a value already in spec (flag or file) is a code (any case) or
+ * names an office (its words in order, accents and case optional:
+ * cc_name_matches) and becomes the code; else,
  * at a terminal, the offices are listed by name and the clerk picks a number
  * (Enter: dflt, the clerk's own); else spec is left without it (the server's
- * default, the same). No match or several: the offices are listed (CC_USAGE).
+ * default, the same). No match: the offices are listed; several: the
+ * matching ones (CC_USAGE).
  * Returns CC_OK or CC_USAGE. */
 static int intake_choose_office(struct cc *c, json_t *spec, const char *key, json_t *items,
                                 bool centres, json_t *dflt)
@@ -361,26 +362,37 @@ static int intake_choose_office(struct cc *c, json_t *spec, const char *key, jso
 	if (arg == NULL && (n < 2 || !cc_interactive()))
 		return CC_OK;
 	if (arg) {
+		/* By code, else by name: its words in order (cc_name_matches); of
+		 * several, the one whose whole name was typed. */
+		int whole = 0;
+		json_t *whole_hit = NULL;
 		json_array_foreach(items, i, o)
 		{
 			if (!intake_office_fits(o, centres))
 				continue;
 			if (strcasecmp(cc_str(o, "code", ""), arg) == 0) {
-				hit = o, hits = 1;
+				hit = o, hits = 1, whole = 0;
 				break;
 			}
-			if (fold_vi_contains(cc_str(o, "name", ""), arg))
+			if (cc_name_matches(cc_str(o, "name", ""), arg)) {
 				hit = o, hits++;
+				if (cc_name_is(cc_str(o, "name", ""), arg))
+					whole_hit = o, whole++;
+			}
 		}
+		if (hits > 1 && whole == 1)
+			hit = whole_hit, hits = 1;
 		if (hits == 1) {
 			json_object_set_new(spec, key, json_string(cc_str(hit, "code", "")));
 			return CC_OK;
 		}
+		/* No match: every choice; several: only the matches. */
 		struct strbuf sb = STRBUF_INIT;
 		strbuf_puts(&sb, "");
 		json_array_foreach(items, i, o)
 		{
-			if (intake_office_fits(o, centres))
+			if (intake_office_fits(o, centres) &&
+			    (hits == 0 || cc_name_matches(cc_str(o, "name", ""), arg)))
 				strbuf_printf(&sb, "%s%s — %s", sb.len ? "; " : "",
 				              cc_str(o, "code", "?"), cc_str(o, "name", "?"));
 		}

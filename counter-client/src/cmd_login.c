@@ -98,7 +98,12 @@ static int cmd_login(struct cc *c, int argc, char **argv)
 				printf(T(c, "Đã đăng nhập %s (%s) tại %s.",
 				         "Logged in as %s (%s) at %s."),
 				       name, cc_role_text(c, role), c->cfg.server);
-				if (c->cfg.counter > 0)
+				const char *office =
+				    cc_str(json_object_get(resp.json, "office"), "name", NULL);
+				if (office)
+					printf(T(c, " Đơn vị: %s.", " Office: %s."), office);
+				/* A specialist works at no counter: none is shown. */
+				if (c->cfg.counter > 0 && cc_works_at_counter(role))
 					printf(T(c, " Quầy: %d.", " Counter: %d."), c->cfg.counter);
 				putchar('\n');
 			}

@@ -25,10 +25,21 @@ static int cmd_rejoin(struct cc *c, int argc, char **argv)
 	if (c->json) {
 		cc_print_json(ans);
 	} else {
-		json_t *t = json_object_get(ans, "ticket");
-		printf(T(c, "Số %s đã được xếp lại cuối hàng nhóm %s, giữ nguyên số.\n",
-		         "%s is back in line at the end of group %s, with the same number.\n"),
-		       cc_str(t, "label", argv[1]), cc_str(t, "group", "?"));
+		/* The group by its name (the hall's groups); without it, no group. */
+		json_t *t = json_object_get(ans, "ticket"), *queue = NULL;
+		const char *group = NULL;
+		if (cc_api_quiet(c, "GET", "/api/v1/queue", &queue) == CC_OK)
+			group = cc_group_name(queue, cc_str(t, "group", NULL));
+		if (group)
+			printf(
+			    T(c, "Số %s đã được xếp lại cuối hàng nhóm %s, giữ nguyên số.\n",
+			      "%s is back in line at the end of group %s, with the same number.\n"),
+			    cc_str(t, "label", argv[1]), group);
+		else
+			printf(T(c, "Số %s đã được xếp lại cuối hàng, giữ nguyên số.\n",
+			         "%s is back in line at the end, with the same number.\n"),
+			       cc_str(t, "label", argv[1]));
+		json_decref(queue);
 	}
 	json_decref(ans);
 	return CC_OK;

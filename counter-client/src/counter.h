@@ -86,10 +86,23 @@ const char *cc_printer_state_text(struct cc *c, const char *state);
 const char *cc_printer_reason_text(struct cc *c, const char *reason);
 /* The legal name of a form: "Mẫu 01" for "mau-01" (form itself when unknown). */
 const char *cc_form_text(const char *form);
+/* Whether a role (the session's "role") may work at a counter: every staff
+ * role but the specialist's, who has no counter. */
+bool cc_works_at_counter(const char *role);
 /* A string member of o, or dflt when absent or not a string. */
 const char *cc_str(json_t *o, const char *key, const char *dflt);
 /* True when argv holds -h or --help. */
 bool cc_wants_help(int argc, char **argv);
+
+/* ---- names typed by the clerk (match.c) ---- */
+/* Whether query names name: every word of query (a word is a run of letters
+ * and digits; case and accents ignored) is a whole word of name, in the same
+ * order ("van phong lao bao" names "Văn phòng HĐND và UBND xã Lao Bảo", "Văn
+ * phòng" does not name "Phòng Người có công"). An empty query names nothing. */
+bool cc_name_matches(const char *name, const char *query);
+/* Whether query is all of name, word for word (case and accents ignored):
+ * among several matches, the one whose whole name was typed is meant. */
+bool cc_name_is(const char *name, const char *query);
 
 /* ---- configuration (config.c) ---- */
 /* Loads config_dir/counter.json into c->cfg (missing file: empty config).
@@ -157,7 +170,11 @@ char *cc_read_password(const char *question);
 int cc_queue(struct cc *c, json_t **out);
 /* This counter's entry in a queue snapshot, or NULL. Borrowed. */
 json_t *cc_queue_counter(json_t *queue, int no);
-/* One line describing the queue for the groups of counter no. Caller frees. */
+/* The name of the group whose code is code in a queue snapshot, or NULL.
+ * Borrowed from queue. */
+const char *cc_group_name(json_t *queue, const char *code);
+/* One line describing the queue for the groups of counter no, each group by
+ * its name. Caller frees. */
 char *cc_queue_line(struct cc *c, json_t *queue, int no);
 /* Runs one counter action (call, recall, no-show, transfer, finish) with body
  * (may be NULL) and prints what happened; used by the commands and the shell. */

@@ -82,6 +82,11 @@ const char *cc_str(json_t *o, const char *key, const char *dflt)
 	return json_is_string(v) ? json_string_value(v) : dflt;
 }
 
+bool cc_works_at_counter(const char *role)
+{
+	return role == NULL || strcmp(role, "specialist") != 0;
+}
+
 bool cc_wants_help(int argc, char **argv)
 {
 	for (int i = 1; i < argc; i++) {

@@ -6,7 +6,6 @@
 #include <strings.h>
 
 #include "counter.h"
-#include "util/fold.h"
 #include "util/strbuf.h"
 #include "util/xmalloc.h"
 
@@ -69,8 +68,8 @@ char *cc_queue_line(struct cc *c, json_t *queue, int no)
 		}
 		if (!ours)
 			continue;
-		strbuf_printf(&sb, "%s %s (%s): %lld %s", ours_n++ ? " ·" : "",
-		              cc_str(g, "name", "?"), cc_str(g, "code", "?"),
+		strbuf_printf(&sb, "%s %s: %lld %s", ours_n++ ? " ·" : "",
+		              cc_str(g, "name", cc_str(g, "code", "?")),
 		              (long long)json_integer_value(json_object_get(g, "waiting")),
 		              T(c, "người chờ", "waiting"));
 		json_t *next = json_object_get(g, "next");
@@ -93,16 +92,32 @@ char *cc_queue_line(struct cc *c, json_t *queue, int no)
 	return strbuf_detach(&sb, NULL);
 }
 
-/* What a counter action did, in one line. */
+const char *cc_group_name(json_t *queue, const char *code)
+{
+	size_t i;
+	json_t *g;
+	json_array_foreach(json_object_get(queue, "groups"), i, g)
+	{
+		if (code && strcmp(cc_str(g, "code", ""), code) == 0)
+			return cc_str(g, "name", NULL);
+	}
+	return NULL;
+}
+
+/* What a counter action did, in one line. body: what was sent, with
+ * "group_name" (ours) naming the group of a call or a transfer. */
 static void queue_say(struct cc *c, const char *op, json_t *ans, json_t *body)
 {
 	json_t *t = json_object_get(ans, "ticket");
 	const char *label = cc_str(t, "label", "?");
 	int no = c->cfg.counter;
-	if (strcmp(op, "call") == 0)
+	const char *group = cc_str(body, "group_name", NULL);
+	if (strcmp(op, "call") == 0 && group)
 		printf(T(c, "Mời số %s đến quầy %d (nhóm %s).\n",
 		         "Calling %s to counter %d (group %s).\n"),
-		       label, no, cc_str(t, "group", "?"));
+		       label, no, group);
+	else if (strcmp(op, "call") == 0)
+		printf(T(c, "Mời số %s đến quầy %d.\n", "Calling %s to counter %d.\n"), label, no);
 	else if (strcmp(op, "recall") == 0)
 		printf(T(c, "Đã gọi lại số %s đến quầy %d.\n", "Called %s again to counter %d.\n"),
 		       label, no);
@@ -137,11 +152,13 @@ int cc_transfer_body(struct cc *c, const char *arg, json_t **body)
 		*body = json_pack("{s:I}", "counter", (json_int_t)no);
 		return CC_OK;
 	}
-	json_t *queue = NULL, *g, *hit = NULL;
+	json_t *queue = NULL, *g, *hit = NULL, *matches = json_array();
 	size_t i;
-	int hits = 0, rc;
-	if ((rc = cc_queue(c, &queue)))
+	int hits = 0, whole = 0, rc;
+	if ((rc = cc_queue(c, &queue))) {
+		json_decref(matches);
 		return rc;
+	}
 	json_t *groups = json_object_get(queue, "groups");
 	json_array_foreach(groups, i, g)
 	{
@@ -149,17 +166,29 @@ int cc_transfer_body(struct cc *c, const char *arg, json_t **body)
 			hit = g, hits = 1;
 			break;
 		}
-		if (fold_vi_contains(cc_str(g, "name", ""), arg))
-			hit = g, hits++;
+		if (cc_name_matches(cc_str(g, "name", ""), arg)) {
+			json_array_append(matches, g);
+			whole += cc_name_is(cc_str(g, "name", ""), arg);
+		}
+	}
+	if (hit == NULL && (json_array_size(matches) == 1 || whole == 1)) {
+		json_array_foreach(matches, i, g)
+		{
+			if (json_array_size(matches) == 1 || cc_name_is(cc_str(g, "name", ""), arg))
+				hit = g;
+		}
+		hits = 1;
 	}
 	if (hits == 1) {
 		*body = json_pack("{s:s, s:s}", "group", cc_str(hit, "code", ""), "group_name",
 		                  cc_str(hit, "name", ""));
 		goto out;
 	}
+	/* No match: every group to choose from; several: only those. */
+	hits = (int)json_array_size(matches);
 	struct strbuf sb = STRBUF_INIT;
 	strbuf_puts(&sb, "");
-	json_array_foreach(groups, i, g)
+	json_array_foreach(hits ? matches : groups, i, g)
 	{
 		strbuf_printf(&sb, "%s%s (%s)", sb.len ? ", " : "", cc_str(g, "name", "?"),
 		              cc_str(g, "code", "?"));
@@ -172,6 +201,7 @@ int cc_transfer_body(struct cc *c, const char *arg, json_t **body)
 	             arg, sb.data);
 	strbuf_free(&sb);
 out:
+	json_decref(matches);
 	json_decref(queue);
 	return rc;
 }
@@ -205,7 +235,6 @@ int cc_call_next(struct cc *c)
 		return rc;
 	json_t *serving = json_object_get(cc_queue_counter(queue, c->cfg.counter), "serving");
 	char *current = json_is_object(serving) ? xstrdup(cc_str(serving, "label", "?")) : NULL;
-	json_decref(queue);
 
 	json_t *body = current ? json_pack("{s:s}", "finish_current", "served") : NULL;
 	char *path = xasprintf("/api/v1/counters/%d/call", c->cfg.counter);
@@ -220,7 +249,12 @@ int cc_call_next(struct cc *c)
 				printf(T(c, "Số %s đã kết thúc (đã phục vụ).\n",
 				         "%s was finished (served).\n"),
 				       current);
-			queue_say(c, "call", ans, NULL);
+			/* The group by its name, from the hall's groups read above. */
+			const char *name = cc_group_name(
+			    queue, cc_str(json_object_get(ans, "ticket"), "group", NULL));
+			json_t *said = name ? json_pack("{s:s}", "group_name", name) : NULL;
+			queue_say(c, "call", ans, said);
+			json_decref(said);
 		}
 		json_decref(ans);
 	} else if (current && rc != CC_UNREACHABLE) {
@@ -230,5 +264,6 @@ int cc_call_next(struct cc *c)
 		        current);
 	}
 	free(current);
+	json_decref(queue);
 	return rc;
 }

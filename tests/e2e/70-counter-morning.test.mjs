@@ -57,7 +57,7 @@ test('a clerk\'s morning', async () => {
   r = ok(await clerk.run(['next']));
   assert.match(r.stdout, /Mời số A001 đến quầy 1/);
   r = ok(await clerk.run(['status']));
-  assert.match(r.stdout, /Quầy 1 \(đang mở\) · đang phục vụ: A001 · Chứng thực \(CT\): 2 người chờ \[A002 A003\]/);
+  assert.match(r.stdout, /Quầy 1 \(đang mở\) · đang phục vụ: A001 · Chứng thực: 2 người chờ \[A002 A003\]/);
 
   // Intake, received: the procedure found without diacritics; Mẫu 01 twice.
   const before = printer.pdfs().length;

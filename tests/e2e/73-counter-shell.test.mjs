@@ -54,11 +54,11 @@ function startShell() {
 test('shell: next, recall, the live line, finish, quit', async () => {
   const sh = startShell();
   try {
-    await sh.until(/Quầy 2 \(đang mở\) · đang phục vụ: — · Chứng thực \(CT\): 2 người chờ \[A001 A002\] · Hộ tịch \(HT\): 2 người chờ \[B001 B002\]/);
+    await sh.until(/Quầy 2 \(đang mở\) · đang phục vụ: — · Chứng thực: 2 người chờ \[A001 A002\] · Hộ tịch: 2 người chờ \[B001 B002\]/);
     let mark = sh.out.length;
     sh.send('n');
     await sh.until(/Mời số A001 đến quầy 2/, mark);
-    await sh.until(/đang phục vụ: A001 · Chứng thực \(CT\): 1 người chờ \[A002\] · Hộ tịch \(HT\): 2 người chờ/, mark);
+    await sh.until(/đang phục vụ: A001 · Chứng thực: 1 người chờ \[A002\] · Hộ tịch: 2 người chờ/, mark);
 
     mark = sh.out.length;
     sh.send('r');
@@ -69,12 +69,12 @@ test('shell: next, recall, the live line, finish, quit', async () => {
     const call = await s.as('clerk2', 'POST', '/api/v1/counters/3/call');
     assert.equal(call.status, 200, call.text);
     assert.equal(call.json.ticket.label, 'B001');
-    await sh.until(/đang phục vụ: A001 · Chứng thực \(CT\): 1 người chờ \[A002\] · Hộ tịch \(HT\): 1 người chờ \[B002\] · vừa gọi: B001→quầy 3/, mark);
+    await sh.until(/đang phục vụ: A001 · Chứng thực: 1 người chờ \[A002\] · Hộ tịch: 1 người chờ \[B002\] · vừa gọi: B001→quầy 3/, mark);
 
     mark = sh.out.length;
     sh.send('f');
     await sh.until(/Đã kết thúc số A001 \(đã phục vụ\)/, mark);
-    await sh.until(/đang phục vụ: — · Chứng thực \(CT\): 1 người chờ/, mark);
+    await sh.until(/đang phục vụ: — · Chứng thực: 1 người chờ/, mark);
 
     mark = sh.out.length;
     sh.send('?');

@@ -61,7 +61,7 @@ test('rejoin: a no-show goes back in line by its number, from the command and th
   assert.match(ok(await clerk.run(['next'])).stdout, /Mời số A001/);
   ok(await clerk.run(['no-show']));
   let r = ok(await clerk.run(['rejoin', 'A001']));
-  assert.match(r.stdout, /Số A001 đã được xếp lại cuối hàng nhóm CT/);
+  assert.match(r.stdout, /Số A001 đã được xếp lại cuối hàng nhóm Chứng thực/);
   const q = (await s.req('GET', '/api/v1/queue')).json;
   assert.deepEqual(q.groups.find((g) => g.code === 'CT').next, ['A002', 'A003', 'A001'], 'at the end of its line');
   r = await clerk.run(['--verbose', 'rejoin', 'A001']);

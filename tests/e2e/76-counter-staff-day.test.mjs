@@ -45,7 +45,7 @@ test('a dossier moves on from the counter: return says the next step, handover b
 
   // The office by its name, without accents.
   r = ok(await clerk.run(['handover', code, 'tu phap']));
-  assert.match(r.stdout, /Đã chuyển cho phòng chuyên môn/);
+  assert.match(r.stdout, /Đã chuyển cho Phòng Tư pháp\./);
   let d = (await s.as('clerk1', 'GET', `/api/v1/dossiers/${code}`)).json;
   assert.equal((d.dossier ?? d).status, 'in_process');
 
@@ -112,7 +112,7 @@ test('server down and a bad group: Vietnamese only, no machine code nor English'
   const q = (await s.req('GET', '/api/v1/queue')).json;
   assert.ok(q.groups.find((g) => g.code === 'HT').next.includes('A001'), 'A001 waits in Hộ tịch');
   r = ok(await clerk.run(['status']));
-  assert.match(r.stdout, /Chứng thực \(CT\): 0 người chờ · Hộ tịch \(HT\): 1 người chờ/);
+  assert.match(r.stdout, /Chứng thực: 0 người chờ · Hộ tịch: 1 người chờ/);
 });
 
 test('shell: "f hủy" cancels, the help speaks Vietnamese, the prompt is never doubled', async () => {
@@ -131,7 +131,7 @@ test('shell: "f hủy" cancels, the help speaks Vietnamese, the prompt is never 
     }
   };
   try {
-    await until(/Chứng thực \(CT\): 2 người chờ/);
+    await until(/Chứng thực: 2 người chờ/);
     let mark = out.length;
     p.stdin.write('n\n');
     await until(/Mời số A00\d đến quầy 1/, mark);
