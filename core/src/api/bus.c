@@ -1,5 +1,6 @@
 #include "api/bus.h"
 
+#include <errno.h>
 #include <jansson.h>
 #include <malloc.h>
 #include <microhttpd.h>
@@ -202,6 +203,10 @@ static struct bus_snap *bus_snap_find_locked(struct bus *bus, int64_t office)
  * recently read (emptied); bus->lock held. */
 static struct bus_snap *bus_snap_slot_locked(struct bus *bus, int64_t office)
 {
+	/* Slots are filled only by the one rebuild at a time (struct
+	 * bus_snap): the lock is held here, by this thread. */
+	ENFORCE(pthread_mutex_trylock(&bus->rebuild) == EBUSY,
+	        "a snapshot stored outside a rebuild");
 	struct bus_snap *sn = bus_snap_find_locked(bus, office), *old = NULL;
 	if (sn)
 		return sn;
