@@ -76,8 +76,13 @@ enum mc_err store_dossier_intake(struct store *st, const struct principal *who, 
 /* One action ({"action":"handover", …}; see docs/api.md) on the dossier
  * `code`. *out gets the dossier's staff view after it. A dossier outside
  * who's scope is MC_ERR_NOT_FOUND (dossier_not_found) and nothing changes;
- * return_result by a principal whose scope does not hold the dossier's return
- * centre is MC_ERR_CONFLICT (return_elsewhere). */
+ * one inside it that who may not act on (docs/province.md, "Who acts on a
+ * dossier": processing by the holder's scope, dossier_action_place) is
+ * MC_ERR_CONFLICT (not_holder); return_result by a principal whose scope
+ * does not hold the dossier's return centre is MC_ERR_CONFLICT
+ * (return_elsewhere). A hand-over's to_person who is not staff of to_office
+ * is MC_ERR_INVALID (invalid_field) with *out = {"field":"to_person"} (the
+ * caller frees it); on other errors *out is untouched. */
 enum mc_err store_dossier_act(struct store *st, const struct principal *who, const char *code,
                               json_t *req, json_t **out, struct mc_error *err);
 
