@@ -107,6 +107,7 @@ struct sse_sub {
 	int fd;                     /* [const] the connection's socket, -1 when unknown */
 	char principal[32];         /* [const] the token's actor */
 	int64_t office;             /* [const] the hall whose events it gets */
+	int64_t scope;              /* [const] the principal's office (0: the province) */
 	enum role role;             /* [const] the token's role when the stream opened */
 	char token[AUTH_TOKEN_LEN]; /* [const] the bearer token, checked again on bus_recheck */
 	char address[64];           /* [const] the client's address */
@@ -671,7 +672,7 @@ static void bus_replay(struct bus *bus, struct sse_sub *s, int64_t last_event_id
 	int64_t local = now + CLOCK_OFFICE_UTC_OFFSET;
 	int64_t day_secs = ((local % 86400) + 86400) % 86400;
 	struct bus_replay rp = {.out = STRBUF_INIT, .day_start = now - day_secs};
-	int n = store_stream_since(bus->st, s->office, last_event_id, snap_event,
+	int n = store_stream_since(bus->st, s->scope, s->office, last_event_id, snap_event,
 	                           BUS_REPLAY_MAX + 1, bus_replay_one, &rp);
 	if (n >= 0 && n <= BUS_REPLAY_MAX && !rp.old && rp.out.len > 0)
 		strbuf_append(&s->pending, rp.out.data, rp.out.len);
@@ -704,6 +705,7 @@ struct sse_sub *bus_subscribe(struct bus *bus, struct MHD_Connection *conn,
 	struct sse_sub *s = xcalloc(1, sizeof *s);
 	s->conn = conn;
 	s->office = office;
+	s->scope = who ? who->office_id : 0;
 	s->fd = -1;
 	snprintf(s->principal, sizeof s->principal, "%s", who ? who->actor : "");
 	s->role = who ? who->role : ROLE_NONE;

@@ -134,6 +134,12 @@ static enum mc_err queue_hall(struct store_conn *c, const struct principal *scop
 		return mc_fail(err, MC_ERR_INVALID, "office_required",
 		               "Có nhiều trung tâm: hãy chọn một trung tâm (office=mã trung tâm)",
 		               "Several centres: name one with office=<centre code>");
+	/* A scope below the root with no hall in it (a specialist of an
+	 * authority) has no hall to mean: never the whole province. */
+	if (n == 0 && scope && scope->office_id)
+		return mc_fail(err, MC_ERR_INVALID, "office_required",
+		               "Không có trung tâm nào thuộc phạm vi của tài khoản này",
+		               "No centre or reception point lies in this account's scope");
 	*office = ids[0]; /* 0: no hall yet (nothing imported) */
 	return MC_OK;
 }

@@ -17,8 +17,9 @@
  * otherwise, as for an unknown code), else who's own hall (its office, or
  * the nearest hall above it), else the only hall in who's subtree (the province's for NULL, or
  * when not scoped and who's subtree has none);
- * MC_ERR_INVALID office_required when there are several, 0 when there is
- * none yet. who may be NULL (anonymous). On error *office is untouched. */
+ * MC_ERR_INVALID office_required when there are several, or when scoped
+ * and who's subtree (below the root) has none; 0 when there is none yet.
+ * who may be NULL (anonymous). On error *office is untouched. */
 enum mc_err store_hall_resolve(struct store *st, const struct principal *who, const char *code,
                                bool scoped, int64_t *office, struct mc_error *err);
 

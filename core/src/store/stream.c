@@ -2,21 +2,26 @@
 
 #include <string.h>
 
+#include "domain/principal.h"
 #include "store/store_internal.h"
 #include "util/clock.h"
 #include "util/xmalloc.h"
 
-int store_stream_since(struct store *st, int64_t office, int64_t after, int64_t upto, int limit,
-                       store_stream_fn fn, void *ctx)
+int store_stream_since(struct store *st, int64_t scope, int64_t office, int64_t after,
+                       int64_t upto, int limit, store_stream_fn fn, void *ctx)
 {
 	struct store_conn *c = store_read_conn(st);
 	int n = 0;
+	/* The hall's own events, inside the reader's scope: neither a hall 0
+	 * nor a wide scope reads another centre's. */
 	sqlite3_stmt *s = store_stmt(c, "SELECT id, at, action, details FROM events"
 	                                " WHERE id > ?1 AND id <= ?2 AND stream = 1"
-	                                " AND (?4 = 0 OR office_id = ?4) ORDER BY id LIMIT ?3");
-	/* 0: the whole province (a hall set up before any office tree). */
+	                                " AND office_id = ?4 AND " SCOPE_SQL(
+	                                    "office_id") " ORDER BY id LIMIT ?3");
 	if (s == NULL)
 		return -1;
+	struct principal reader = {.office_id = scope};
+	store_bind_scope(s, &reader);
 	sqlite3_bind_int64(s, 4, office);
 	sqlite3_bind_int64(s, 1, after);
 	sqlite3_bind_int64(s, 2, upto);
