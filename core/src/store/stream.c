@@ -7,17 +7,17 @@
 #include "util/clock.h"
 #include "util/xmalloc.h"
 
-int store_stream_since(struct store *st, int64_t scope, int64_t office, int64_t after,
-                       int64_t upto, int limit, store_stream_fn fn, void *ctx)
+int store_stream_since(struct store *st, int64_t scope, int64_t office, int64_t after, int64_t upto,
+                       int limit, store_stream_fn fn, void *ctx)
 {
 	struct store_conn *c = store_read_conn(st);
 	int n = 0;
 	/* The hall's own events, inside the reader's scope: neither a hall 0
 	 * nor a wide scope reads another centre's. */
-	sqlite3_stmt *s = store_stmt(c, "SELECT id, at, action, details FROM events"
-	                                " WHERE id > ?1 AND id <= ?2 AND stream = 1"
-	                                " AND office_id = ?4 AND " SCOPE_SQL(
-	                                    "office_id") " ORDER BY id LIMIT ?3");
+	sqlite3_stmt *s = store_stmt(
+	    c, "SELECT id, at, action, details FROM events"
+	       " WHERE id > ?1 AND id <= ?2 AND stream = 1"
+	       " AND office_id = ?4 AND " SCOPE_SQL("office_id") " ORDER BY id LIMIT ?3");
 	if (s == NULL)
 		return -1;
 	struct principal reader = {.office_id = scope};
