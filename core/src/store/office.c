@@ -381,6 +381,47 @@ enum mc_err store_offices_apply(struct store *st, const struct principal *who, j
 	return store_office_paths_rebuild(c, err);
 }
 
+unsigned store_office_kind_bit(const char *kind)
+{
+	return office_kind_bit(kind);
+}
+
+enum mc_err store_office_items_check(struct store *st, struct mc_error *err)
+{
+	struct store_conn *c = store_write_conn(st);
+	sqlite3_stmt *s = store_stmt(
+	    c, "SELECT o.code, o.kind, o.active, x.what FROM ("
+	       "  SELECT office_id, 'service group ' || code AS what, 1 AS hall"
+	       "   FROM service_groups WHERE active = 1"
+	       "  UNION ALL SELECT office_id, 'counter ' || no, 1 FROM counters"
+	       "  UNION ALL SELECT office_id, 'device ' || name, 1 FROM devices WHERE active = 1"
+	       "  UNION ALL SELECT office_id, 'printer ' || name, 1 FROM printers WHERE active = 1"
+	       "  UNION ALL SELECT office_id, 'user ' || username, role = 'counter' FROM users"
+	       "   WHERE active = 1) x JOIN offices o ON o.id = x.office_id"
+	       " WHERE o.active = 0 OR (x.hall AND o.kind NOT IN ('centre','point')) LIMIT 1");
+	if (s == NULL)
+		return store_sql_error(c, "office", err);
+	int step;
+	enum mc_err rc = MC_OK;
+	if (store_next(s, &step)) {
+		if (sqlite3_column_int(s, 2) == 0)
+			rc = mc_failf(
+			    err, MC_ERR_INVALID, "office_in_use",
+			    "Đơn vị còn quầy, thiết bị hoặc cán bộ: không thể ngừng hoạt động",
+			    "office %.40s cannot be inactive: %.120s still belongs to it",
+			    store_col_text(s, 0), store_col_text(s, 3));
+		else
+			rc = mc_failf(
+			    err, MC_ERR_INVALID, "office_wrong_kind", "Đơn vị không phù hợp",
+			    "office %.40s cannot be a %.16s: %.120s belongs to it (a hall's"
+			    " items and clerks belong to a centre or reception point)",
+			    store_col_text(s, 0), store_col_text(s, 1), store_col_text(s, 3));
+		sqlite3_reset(s);
+		return rc;
+	}
+	return store_scan_end(c, s, step, "office", err);
+}
+
 enum mc_err store_item_office(struct store *st, json_t *item, unsigned kinds, int64_t fallback,
                               const char *what, int64_t *out, struct mc_error *err)
 {

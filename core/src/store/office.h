@@ -42,6 +42,16 @@ enum mc_err store_offices_apply(struct store *st, const struct principal *who, j
 enum mc_err store_item_office(struct store *st, json_t *item, unsigned kinds, int64_t fallback,
                               const char *what, int64_t *out, struct mc_error *err);
 
+/* The bit of enum office_kind named kind ("centre", …), 0 for none. */
+unsigned store_office_kind_bit(const char *kind);
+
+/* After a whole import, inside its write transaction: every active hall
+ * item (service group, counter, device, printer) and clerk belongs to a
+ * centre or point (else MC_ERR_INVALID office_wrong_kind), and no active
+ * item or account to an inactive office (office_in_use); the error names
+ * the office and the item. */
+enum mc_err store_office_items_check(struct store *st, struct mc_error *err);
+
 /* The id of the province root, 0 when the tree is empty. Any thread. */
 int64_t store_office_root(struct store *st);
 

@@ -485,6 +485,33 @@ static enum mc_err setup_users_placed(struct store *st, struct mc_error *err)
 	return store_scan_end(c, s, step, "user", err);
 }
 
+/* After the whole import: every active account's office is of a kind its
+ * role may have (setup_role_offices), whatever changed (its role, its
+ * office, the office's kind). Names the first account at fault. */
+static enum mc_err setup_users_fit(struct store *st, struct mc_error *err)
+{
+	struct store_conn *c = store_write_conn(st);
+	sqlite3_stmt *s = store_stmt(c, "SELECT u.username, u.role, o.code, o.kind FROM users u"
+	                                " JOIN offices o ON o.id = u.office_id"
+	                                " WHERE u.active = 1 ORDER BY u.id");
+	if (s == NULL)
+		return store_sql_error(c, "user", err);
+	int step;
+	while (store_next(s, &step)) {
+		enum role r = auth_role_parse(store_col_text(s, 1));
+		if (setup_role_offices(r) & store_office_kind_bit(store_col_text(s, 3)))
+			continue;
+		enum mc_err rc = mc_failf(
+		    err, MC_ERR_INVALID, "office_wrong_kind", "Đơn vị không phù hợp với vai trò",
+		    "user %.64s: a %.16s cannot belong to office %.40s (a %.16s)",
+		    store_col_text(s, 0), store_col_text(s, 1), store_col_text(s, 2),
+		    store_col_text(s, 3));
+		sqlite3_reset(s);
+		return rc;
+	}
+	return store_scan_end(c, s, step, "user", err);
+}
+
 static enum mc_err setup_users(struct store *st, const struct principal *who, json_t *bundle,
                                int *created, int *updated, struct mc_error *err)
 {
@@ -882,7 +909,8 @@ enum mc_err store_setup_apply(struct store *st, const struct principal *who, jso
 	    (rc = setup_users(st, who, bundle, &users_created, &users_updated, err)) ||
 	    (rc = setup_devices(st, who, bundle, tokens, err)) ||
 	    (rc = setup_printer_links(st, bundle, err)) ||
-	    (rc = setup_procedures(st, who, bundle, &procedures, err))) {
+	    (rc = setup_procedures(st, who, bundle, &procedures, err)) ||
+	    (rc = store_office_items_check(st, err)) || (rc = setup_users_fit(st, err))) {
 		store_rollback(st);
 		json_decref(tokens);
 		return rc;
