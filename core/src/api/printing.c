@@ -308,11 +308,11 @@ enum mc_err printing_test_job(struct printing *p, const struct principal *who, c
 	return rc;
 }
 
-enum mc_err printing_printers(struct printing *p, const struct principal *who, int offset,
-                              int limit, json_t **out, struct mc_error *err)
+enum mc_err printing_printers(struct printing *p, const struct principal *who, const char *office,
+                              int offset, int limit, json_t **out, struct mc_error *err)
 {
 	json_t *page = NULL;
-	enum mc_err rc = store_printers_list(p->st, who, offset, limit, &page, err);
+	enum mc_err rc = store_printers_list(p->st, who, office, offset, limit, &page, err);
 	if (rc)
 		return rc;
 	json_t *items = json_object_get(page, "items"), *it;

@@ -73,13 +73,14 @@ enum mc_err printing_kiosk_ticket(struct printing *p, const struct principal *wh
 enum mc_err printing_test_job(struct printing *p, const struct principal *who, const char *printer,
                               json_t **job, struct mc_error *err);
 
-/* A page of destinations (store_printers_list) with each one's last known
+/* A page of destinations (store_printers_list: in who's scope, of the
+ * office with code office when not NULL) with each one's last known
  * state: "status":{"reachable":…,"state":"idle","accepting_jobs":…,
  * "reasons":"none","message":"","checked_at":…} (null before the first check),
  * into *out (the caller frees it). On a database error returns it, *out
  * untouched. */
-enum mc_err printing_printers(struct printing *p, const struct principal *who, int offset,
-                              int limit, json_t **out, struct mc_error *err);
+enum mc_err printing_printers(struct printing *p, const struct principal *who, const char *office,
+                              int offset, int limit, json_t **out, struct mc_error *err);
 
 /* Renders t for a destination's format ("pdf", "escpos") and paper ("80mm",
  * "58mm"; sheet paper gets the 80 mm layout). Serialized: the font machinery

@@ -46,16 +46,17 @@ void route_print_jobs_list(struct api *api, struct http_request *r)
 	static const char *const states[] = {"queued", "sending", "printing",
 	                                     "done",   "failed",  NULL};
 	static const char *const kinds[] = {"ticket", "form", "test", NULL};
-	const char *state, *printer, *kind, *ref;
+	const char *state, *printer, *kind, *ref, *office;
 	int offset, limit;
 	if (!http_page(r, &offset, &limit) || !print_filter(r, "state", states, 16, &state) ||
 	    !print_filter(r, "printer", NULL, STORE_PRINTER_NAME_MAX, &printer) ||
-	    !print_filter(r, "kind", kinds, 16, &kind) || !print_filter(r, "ref", NULL, 64, &ref))
+	    !print_filter(r, "kind", kinds, 16, &kind) || !print_filter(r, "ref", NULL, 64, &ref) ||
+	    !print_filter(r, "office", NULL, 64, &office))
 		return;
 	struct mc_error err;
 	json_t *page = NULL;
-	if (store_print_jobs_list(api->st, &r->who, state, printer, kind, ref, offset, limit, &page,
-	                          &err))
+	if (store_print_jobs_list(api->st, &r->who, state, printer, kind, ref, office, offset,
+	                          limit, &page, &err))
 		http_reply_error(r, &err);
 	else
 		http_reply_json(r, 200, page);
@@ -105,11 +106,12 @@ void route_print_job_reprint(struct api *api, struct http_request *r)
 void route_printers_list(struct api *api, struct http_request *r)
 {
 	int offset, limit;
-	if (!http_page(r, &offset, &limit))
+	const char *office;
+	if (!http_page(r, &offset, &limit) || !print_filter(r, "office", NULL, 64, &office))
 		return;
 	struct mc_error err;
 	json_t *page = NULL;
-	if (printing_printers(api->printing, &r->who, offset, limit, &page, &err) != MC_OK)
+	if (printing_printers(api->printing, &r->who, office, offset, limit, &page, &err) != MC_OK)
 		http_reply_error(r, &err);
 	else
 		http_reply_json(r, 200, page);

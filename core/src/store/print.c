@@ -200,14 +200,46 @@ enum mc_err store_printers_active(struct store *st, struct store_printer *out, s
 	return store_scan_end(c, s, step, "printers", err);
 }
 
-enum mc_err store_printers_list(struct store *st, const struct principal *who, int offset,
-                                int limit, json_t **out, struct mc_error *err)
+/* The id of the office named code inside who's scope into *out (0 when
+ * code is NULL: no filter); MC_ERR_NOT_FOUND office_not_found when there is
+ * none or it lies outside the scope (the same answer). */
+static enum mc_err print_filter_office(struct store_conn *c, const struct principal *who,
+                                       const char *code, int64_t *out, struct mc_error *err)
+{
+	*out = 0;
+	if (code == NULL)
+		return MC_OK;
+	sqlite3_stmt *s =
+	    store_stmt(c, "SELECT id FROM offices WHERE code = :code AND " SCOPE_SQL("id"));
+	int step;
+	if (s == NULL)
+		return store_sql_error(c, "office", err);
+	sqlite3_bind_text(s, sqlite3_bind_parameter_index(s, ":code"), code, -1, SQLITE_STATIC);
+	store_bind_scope(s, who);
+	*out = store_next(s, &step) ? sqlite3_column_int64(s, 0) : 0;
+	enum mc_err rc = store_scan_end(c, s, step, "office", err);
+	if (rc == MC_OK && *out == 0)
+		rc = mc_failf(err, MC_ERR_NOT_FOUND, "office_not_found", "Không có đơn vị này",
+		              "No office '%.40s'", code);
+	return rc;
+}
+
+/* The office filter of the printing lists: rows of :office's subtree (0:
+ * all). */
+#define PRINT_OFFICE_SQL(col)                                                                      \
+	"(:office = 0 OR " col                                                                     \
+	" IN (SELECT office_id FROM office_paths WHERE ancestor_id = :office))"
+
+enum mc_err store_printers_list(struct store *st, const struct principal *who, const char *office,
+                                int offset, int limit, json_t **out, struct mc_error *err)
 {
 	struct store_conn *c = store_read_conn(st);
 	json_t *items = json_array();
-	int64_t total = 0;
+	int64_t total = 0, office_id;
 	enum mc_err rc;
 	int step;
+	if ((rc = print_filter_office(c, who, office, &office_id, err)))
+		goto out;
 	sqlite3_stmt *s = store_stmt(
 	    c, "SELECT json_object('name', p.name, 'target', p.target, 'format', p.format,"
 	       " 'paper', p.paper, 'default', json(iif(p.is_default, 'true', 'false')),"
@@ -222,7 +254,7 @@ enum mc_err store_printers_list(struct store *st, const struct principal *who, i
 	       "  WHERE d.printer_id = p.id),"
 	       " 'counters', (SELECT json_group_array(co.no) FROM counters co"
 	       "  WHERE co.printer_id = p.id)), p.id"
-	       " FROM printers p WHERE " SCOPE_SQL(
+	       " FROM printers p WHERE " SCOPE_SQL("p.office_id") " AND " PRINT_OFFICE_SQL(
 	           "p.office_id") " ORDER BY p.id LIMIT :limit OFFSET :offset");
 	if (s == NULL) {
 		rc = store_sql_error(c, "printers", err);
@@ -230,6 +262,7 @@ enum mc_err store_printers_list(struct store *st, const struct principal *who, i
 	}
 	sqlite3_bind_int(s, sqlite3_bind_parameter_index(s, ":limit"), limit);
 	sqlite3_bind_int(s, sqlite3_bind_parameter_index(s, ":offset"), offset);
+	sqlite3_bind_int64(s, sqlite3_bind_parameter_index(s, ":office"), office_id);
 	store_bind_scope(s, who);
 	while (store_next(s, &step)) {
 		json_t *item = json_loads(store_col_text(s, 0), 0, NULL);
@@ -240,11 +273,13 @@ enum mc_err store_printers_list(struct store *st, const struct principal *who, i
 	}
 	if ((rc = store_scan_end(c, s, step, "printers", err)))
 		goto out;
-	s = store_stmt(c, "SELECT count(*) FROM printers p WHERE " SCOPE_SQL("p.office_id"));
+	s = store_stmt(c, "SELECT count(*) FROM printers p WHERE " SCOPE_SQL(
+	                      "p.office_id") " AND " PRINT_OFFICE_SQL("p.office_id"));
 	if (s == NULL) {
 		rc = store_sql_error(c, "printers", err);
 		goto out;
 	}
+	sqlite3_bind_int64(s, sqlite3_bind_parameter_index(s, ":office"), office_id);
 	store_bind_scope(s, who);
 	if (store_next(s, &step))
 		total = sqlite3_column_int64(s, 0);
@@ -301,20 +336,25 @@ enum mc_err store_print_job_json(struct store *st, const struct principal *who, 
 
 enum mc_err store_print_jobs_list(struct store *st, const struct principal *who, const char *state,
                                   const char *printer, const char *kind, const char *ref,
-                                  int offset, int limit, json_t **out, struct mc_error *err)
+                                  const char *office, int offset, int limit, json_t **out,
+                                  struct mc_error *err)
 {
 	struct store_conn *c = store_read_conn(st);
 	json_t *items = json_array();
-	int64_t total = 0;
-	enum mc_err rc = MC_OK;
+	int64_t total = 0, office_id;
 	int step;
+	enum mc_err rc = print_filter_office(c, who, office, &office_id, err);
+	if (rc) {
+		json_decref(items);
+		return rc;
+	}
 	sqlite3_stmt *s = store_stmt(
 	    c, "SELECT j.id FROM print_jobs j"
 	       " JOIN printers p ON p.id = j.printer_id"
 	       " WHERE (?1 IS NULL OR j.state = ?1)"
 	       " AND (?2 IS NULL OR p.name = ?2)"
 	       " AND (?3 IS NULL OR j.kind = ?3)"
-	       " AND (?4 IS NULL OR j.ref = ?4)"
+	       " AND (?4 IS NULL OR j.ref = ?4) AND " PRINT_OFFICE_SQL("j.office_id")
 	       " AND " SCOPE_SQL("j.office_id") " ORDER BY j.id DESC LIMIT :limit OFFSET :offset");
 	const char *args[] = {state, printer, kind, ref};
 	int64_t *ids = xcalloc((size_t)limit + 1, sizeof *ids);
@@ -328,6 +368,7 @@ enum mc_err store_print_jobs_list(struct store *st, const struct principal *who,
 			sqlite3_bind_text(s, i + 1, args[i], -1, SQLITE_STATIC);
 	sqlite3_bind_int(s, sqlite3_bind_parameter_index(s, ":limit"), limit);
 	sqlite3_bind_int(s, sqlite3_bind_parameter_index(s, ":offset"), offset);
+	sqlite3_bind_int64(s, sqlite3_bind_parameter_index(s, ":office"), office_id);
 	store_bind_scope(s, who);
 	step = SQLITE_DONE;
 	while (n < (size_t)limit && store_next(s, &step))
@@ -349,7 +390,8 @@ enum mc_err store_print_jobs_list(struct store *st, const struct principal *who,
 	                  " WHERE (?1 IS NULL OR j.state = ?1)"
 	                  " AND (?2 IS NULL OR p.name = ?2)"
 	                  " AND (?3 IS NULL OR j.kind = ?3)"
-	                  " AND (?4 IS NULL OR j.ref = ?4) AND " SCOPE_SQL("j.office_id"));
+	                  " AND (?4 IS NULL OR j.ref = ?4) AND " PRINT_OFFICE_SQL("j.office_id")
+	                  " AND " SCOPE_SQL("j.office_id"));
 	if (s == NULL) {
 		rc = store_sql_error(c, "print jobs", err);
 		goto out;
@@ -357,6 +399,7 @@ enum mc_err store_print_jobs_list(struct store *st, const struct principal *who,
 	for (int i = 0; i < 4; i++)
 		if (args[i])
 			sqlite3_bind_text(s, i + 1, args[i], -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, sqlite3_bind_parameter_index(s, ":office"), office_id);
 	store_bind_scope(s, who);
 	if (store_next(s, &step))
 		total = sqlite3_column_int64(s, 0);
@@ -810,6 +853,29 @@ enum mc_err setup_printers(struct store *st, const struct principal *who, json_t
 		if ((!exists || json_object_get(p, "office")) &&
 		    (rc = store_item_office(st, p, OFFICE_HALL, 0, what, &office, err)))
 			return rc;
+		if (office && exists && def == NULL) {
+			/* A default moved to a centre that has its own: one default
+			 * per centre, and which one is the admin's to say. */
+			s = store_stmt(
+			    c, "SELECT 1 FROM printers p WHERE p.name = ?1 AND p.is_default = 1"
+			       " AND p.office_id IS NOT ?2 AND EXISTS (SELECT 1 FROM printers q"
+			       " WHERE q.office_id = ?2 AND q.is_default = 1 AND q.name <> ?1)");
+			if (s == NULL)
+				return store_sql_error(c, "printer", err);
+			sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+			sqlite3_bind_int64(s, 2, office);
+			bool taken = store_next(s, &step);
+			if ((rc = store_scan_end(c, s, step, "printer", err)))
+				return rc;
+			if (taken)
+				return mc_failf(
+				    err, MC_ERR_INVALID, "printer_default_taken",
+				    "Trung tâm đã có máy in mặc định",
+				    "printer %.100s is its centre's default and office"
+				    " %.40s has its own: say \"default\": true to replace it,"
+				    " or false",
+				    name, json_string_value(json_object_get(p, "office")));
+		}
 		if (json_is_true(def)) {
 			/* One default per centre. */
 			s = store_stmt(c, "UPDATE printers SET is_default = 0 WHERE name <> ?1"
@@ -823,14 +889,16 @@ enum mc_err setup_printers(struct store *st, const struct principal *who, json_t
 			if ((rc = store_step(c, s, "printer", err)))
 				return rc;
 		}
-		s = store_stmt(c, "INSERT INTO printers (name, target, format, paper, is_default,"
-		                  " active, created_at, office_id) VALUES (?1, ?2, coalesce(?3, 'pdf'),"
-		                  " coalesce(?4, '80mm'), coalesce(?5, 0), coalesce(?6, 1), ?7, ?8)"
-		                  " ON CONFLICT (name) DO UPDATE SET target = coalesce(?2, target),"
-		                  " format = coalesce(?3, format), paper = coalesce(?4, paper),"
-		                  " is_default = coalesce(?5, is_default),"
-		                  " active = coalesce(?6, active),"
-		                  " office_id = coalesce(?8, office_id)");
+		s = store_stmt(
+		    c, "INSERT INTO printers (name, target, format, paper, is_default,"
+		       " active, created_at, office_id) VALUES (?1, coalesce(?2,"
+		       " (SELECT target FROM printers WHERE name = ?1)), coalesce(?3, 'pdf'),"
+		       " coalesce(?4, '80mm'), coalesce(?5, 0), coalesce(?6, 1), ?7, ?8)"
+		       " ON CONFLICT (name) DO UPDATE SET target = coalesce(?2, target),"
+		       " format = coalesce(?3, format), paper = coalesce(?4, paper),"
+		       " is_default = coalesce(?5, is_default),"
+		       " active = coalesce(?6, active),"
+		       " office_id = coalesce(?8, office_id)");
 		if (s == NULL)
 			return store_sql_error(c, "printer", err);
 		sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);

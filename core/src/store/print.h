@@ -61,12 +61,14 @@ enum mc_err store_printer_set_default(struct store *st, const struct principal *
  * destinations read before it). */
 enum mc_err store_printers_active(struct store *st, struct store_printer *out, size_t max,
                                   size_t *n, struct mc_error *err);
-/* A page of the destinations in who's scope: *out gets
+/* A page of the destinations in who's scope (and, when office is not NULL,
+ * in the subtree of the office with that code): *out gets
  * {"items":[…],"total":…} (the caller frees it): name, office (its centre's
  * code), target, format, paper, default, active, and job counts (queued,
- * failed). On a database error returns it, *out untouched. */
-enum mc_err store_printers_list(struct store *st, const struct principal *who, int offset,
-                                int limit, json_t **out, struct mc_error *err);
+ * failed). MC_ERR_NOT_FOUND office_not_found for an office unknown or
+ * outside the scope; on a database error returns it, *out untouched. */
+enum mc_err store_printers_list(struct store *st, const struct principal *who, const char *office,
+                                int offset, int limit, json_t **out, struct mc_error *err);
 
 /* A new job. */
 struct store_print_job_new {
@@ -137,12 +139,15 @@ int store_print_recover(struct store *st, struct mc_error *err);
 enum mc_err store_print_job_json(struct store *st, const struct principal *who, int64_t id,
                                  json_t **out, struct mc_error *err);
 /* A page of the jobs in who's scope, newest first, filtered by state,
- * destination name, kind and ref (each NULL for any): *out gets
- * {"items":[…],"total":N,"offset","limit"} (the caller frees it). On a
- * database error returns it, *out untouched. */
+ * destination name, kind, ref and office (the subtree of the office with
+ * that code; each NULL for any): *out gets
+ * {"items":[…],"total":N,"offset","limit"} (the caller frees it).
+ * MC_ERR_NOT_FOUND office_not_found for an office unknown or outside the
+ * scope; on a database error returns it, *out untouched. */
 enum mc_err store_print_jobs_list(struct store *st, const struct principal *who, const char *state,
                                   const char *printer, const char *kind, const char *ref,
-                                  int offset, int limit, json_t **out, struct mc_error *err);
+                                  const char *office, int offset, int limit, json_t **out,
+                                  struct mc_error *err);
 
 /* Staff actions on a job in who's scope (another centre's is
  * print_job_not_found, nothing changes). retry: a failed job back to the queue, due now, attempts
