@@ -130,8 +130,8 @@ test('Lao Bảo finishes it; the result is handed over at Lao Bảo only', async
   const ready = ok(await act('b.spec', KS1, 'result_ready')).dossier;
   assert.equal(ready.status, 'result_ready');
   assert.equal(ready.timing.result, 'early');
-  assert.equal(ready.steps[0].budget_seconds, 8 * 3600, 'the hand-over between centres: one working day by default');
-  assert.equal(ready.steps[0].result, 'late', 'Monday 09:00 to Tuesday 10:00 is 8 h 30 of work');
+  assert.equal(ready.steps[0].budget_seconds, 3 * 7.5 * 3600, 'the hand-over between centres: the legal time left, 3 working days');
+  assert.equal(ready.steps[0].result, 'early', 'Monday 09:00 to Tuesday 10:00 is 8 h 30 of 22 h 30, as the dossier is early');
   assert.equal(ready.holder.office, 'TT-LB', 'the result waits at the centre that returns it');
   assert.equal((await s.as('b.spec', 'GET', `/api/v1/dossiers/${KS1}`)).status, 404, 'at the Lao Bảo desk: no longer held by TP-LB');
 

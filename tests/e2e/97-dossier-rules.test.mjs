@@ -7,7 +7,7 @@
 // hold is 409 not_holder; an invisible one 404; nothing changes either way.
 // Also: a hand-over names a person of the receiving office only; the
 // boundary-free hand-over at intake puts the dossier in process and is
-// budgeted (handover_budget_hours, default 8 working hours) so the control
+// budgeted (the legal time left when the procedure names no step) so the control
 // sheet judges it; the holder's person is a full name, never an office
 // code; the simulated history acts by the holder's own staff.
 import { test, before, after } from 'node:test';
@@ -146,34 +146,33 @@ test('the boundary-free hand-over at intake puts the dossier in process, and its
   assert.equal(complete.holder.office, 'TP-LB');
 });
 
-test('the hand-over between centres is budgeted: one working day by default, the setting when given', async () => {
-  // Monday 09:00 → Monday 15:00: 4 working hours of 8, on time.
+test('the hand-over between centres is budgeted with the legal time left', async () => {
+  // P3 is 3 working days: received Monday 09:00, due Thursday 09:00. A
+  // working day here is 07:30–11:30 and 13:30–17:00: 7 h 30.
+  const DAY = 7.5 * 3600;
   await clock(at(2026, 3, 9, 9));
+  const early = await boundaryFree();
+  assert.equal(early.steps[0].budget_seconds, 3 * DAY, 'the three working days the office answers for');
   const onTime = await boundaryFree();
-  assert.equal(onTime.steps[0].budget_seconds, 8 * 3600);
   const late = await boundaryFree();
+  // Monday 15:00: 4 h of 22 h 30 spent, more than a day to spare: early.
   await clock(at(2026, 3, 9, 15));
-  let sheet = ok(await act('b.spec', onTime.code, 'result_ready')).dossier;
+  let sheet = ok(await act('b.spec', early.code, 'result_ready')).dossier;
   assert.equal(sheet.steps[0].spent_seconds, 4 * 3600);
+  assert.equal(sheet.steps[0].result, 'early');
+  // Wednesday 15:00: 6 h + 7 h 30 + 5 h 30 = 19 h of 22 h 30: on time.
+  await clock(at(2026, 3, 11, 15));
+  sheet = ok(await act('b.spec', onTime.code, 'result_ready')).dossier;
+  assert.equal(sheet.steps[0].spent_seconds, 19 * 3600);
   assert.equal(sheet.steps[0].result, 'on_time');
-  // Monday 09:00 → Tuesday 15:00: 11 h 30 of 8, late.
-  await clock(at(2026, 3, 10, 15));
+  // Thursday 15:00: 22 h 30 + 4 h = 26 h 30: late, as the dossier is.
+  await clock(at(2026, 3, 12, 15));
   sheet = ok(await act('b.spec', late.code, 'result_ready')).dossier;
-  assert.equal(sheet.steps[0].spent_seconds, 11.5 * 3600);
+  assert.equal(sheet.steps[0].spent_seconds, 26.5 * 3600);
   assert.equal(sheet.steps[0].result, 'late');
+  assert.equal(sheet.timing.result, 'late');
   const cs = ok(await s.as('b.sup', 'GET', `/api/v1/dossiers/${late.code}/control-sheet`));
   assert.match(JSON.stringify(cs), /"late"/);
-
-  // The province sets two working days: an hour's work is early.
-  ok(await s.as('admin', 'POST', '/api/v1/import', { body: { settings: { handover_budget_hours: 16 } } }));
-  const bad = await s.as('admin', 'POST', '/api/v1/import', { body: { settings: { handover_budget_hours: 0 } } });
-  assert.equal(bad.status, 400, bad.text);
-  await clock(at(2026, 3, 11, 9));
-  const early = await boundaryFree();
-  assert.equal(early.steps[0].budget_seconds, 16 * 3600);
-  await clock(at(2026, 3, 11, 10));
-  const e = ok(await act('b.spec', early.code, 'result_ready')).dossier;
-  assert.equal(e.steps[0].result, 'early');
   // A hand-over inside one commune keeps no budget unless the procedure names one.
   const local = await intake('a.clerk');
   assert.equal(ok(await act('a.clerk', local.code, 'handover', { to_office: 'TP-KS' })).dossier.steps[0].budget_seconds, null);

@@ -856,21 +856,16 @@ static enum mc_err dossier_start_step(struct store *st, struct store_conn *c,
 	return store_step(c, s, "dossier", err);
 }
 
-/* The budget of a hand-over between centres when the procedure names no
- * step for the office: the setting handover_budget_hours (working hours,
- * default 8: one working day) in working seconds. */
-static int64_t dossier_handover_budget(struct store_conn *c)
+/* The budget of the competent office's row after a hand-over between
+ * centres, when the procedure names no step for it: the working time left
+ * from now to the dossier's due instant (the office answers for the rest of
+ * the legal time); -1 (no budget) while the dossier has no due instant. */
+static int64_t dossier_handover_budget(struct store *st, const struct dossier_row *d, int64_t now)
 {
-	int64_t hours = 8;
-	sqlite3_stmt *s =
-	    store_stmt(c, "SELECT CAST(value AS INTEGER) FROM settings"
-	                  " WHERE key = 'handover_budget_hours' AND CAST(value AS INTEGER) > 0");
-	if (s == NULL)
-		return hours * 3600;
-	if (sqlite3_step(s) == SQLITE_ROW)
-		hours = sqlite3_column_int64(s, 0);
-	sqlite3_reset(s);
-	return hours * 3600;
+	int64_t left = 0;
+	if (d->due_at <= 0 || store_calendar_between(st, now, d->due_at, &left, NULL) != MC_OK)
+		return -1;
+	return left > 0 ? left : 0;
 }
 
 /* Boundary-free intake (docs/province.md): a dossier received for an
@@ -878,7 +873,7 @@ static int64_t dossier_handover_budget(struct store_conn *c)
  * once to the authority's processing office (the procedure's own office when
  * it lies below the authority, else the authority's first processing office,
  * else the authority), a control-sheet step budgeted like any other (the
- * procedure's step, else dossier_handover_budget). The hand-over moves the
+ * procedure's step, else the legal time left: dossier_handover_budget). The hand-over moves the
  * status as a handover action does: *status (the status the dossier is
  * written with) becomes in_process when it was received, and the row
  * follows. Nothing when the authority is the receiving centre's own or the
@@ -915,8 +910,8 @@ static enum mc_err dossier_boundary_handover(struct store *st, struct store_conn
 		snprintf(to, tolen, "%s", store_col_text(s, 0));
 	if ((rc = store_scan_end(c, s, step, "step", err)) || to[0] == '\0')
 		return rc;
-	if ((rc = dossier_start_step(st, c, &d, who, to, NULL, NULL, dossier_handover_budget(c),
-	                             now, err)))
+	if ((rc = dossier_start_step(st, c, &d, who, to, NULL, NULL,
+	                             dossier_handover_budget(st, &d, now), now, err)))
 		return rc;
 	if (*status != DS_RECEIVED)
 		return MC_OK;

@@ -133,7 +133,6 @@ static enum mc_err setup_settings(struct store *st, const struct principal *who,
 	    {"service_level_minutes", 1, 240},
 	    {"session_ttl_hours", 1, 24 * 30},
 	    {"session_idle_minutes", 0, 24 * 60},
-	    {"handover_budget_hours", 1, 24 * 10},
 	};
 	json_t *settings = json_object_get(bundle, "settings");
 	json_t *classes = json_object_get(bundle, "priority_classes");
