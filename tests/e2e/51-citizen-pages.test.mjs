@@ -246,7 +246,7 @@ test('/public: procedures found without diacritics, on-time figures, late dossie
   assert.ok(!text.includes(APPLICANT.name) && !text.includes(APPLICANT.phone), 'no personal data');
   // Nothing finished today; this month one dossier, on time.
   assert.match(await p.locator('#stat-today').innerText(), /Chưa có hồ sơ hoàn thành/);
-  assert.match(await p.locator('#stat-month').innerText(), /100%\s*1\/1 hồ sơ đúng hạn/);
+  assert.match(await p.locator('#stat-month').innerText(), /100 %\s*1\/1 hồ sơ đúng hạn/);
   // A late dossier made now through the API shows after a reload.
   await clock(at(2026, 3, 12, 9)); // the fresh dossier was due 11 March 10:00
   await p.goto(`${s.base}/public`);
