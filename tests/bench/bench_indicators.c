@@ -218,7 +218,8 @@ static double run(struct store *st, const char *from, const char *to, json_t **k
 		struct mc_error err;
 		json_t *out = NULL;
 		double t0 = now_ms();
-		if (store_indicators(st, NULL, NULL, from, to, IND_BY_OFFICE, &out, &err) != MC_OK) {
+		if (store_indicators(st, NULL, NULL, from, to, IND_BY_OFFICE, &out, &err) !=
+		    MC_OK) {
 			fprintf(stderr, "store_indicators: %s\n", err.message_en);
 			exit(1);
 		}

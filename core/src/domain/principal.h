@@ -31,7 +31,7 @@ struct principal {
 	 * province admin and supervisors (users of the root, or of no office,
 	 * which set-up allows only for them). */
 	int64_t office_id;
-	char actor[32];     /* "user:7", "device:2": what the audit chain records */
+	char actor[32]; /* "user:7", "device:2": what the audit chain records */
 	char username[64];
 };
 

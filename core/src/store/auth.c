@@ -255,8 +255,8 @@ fail:
 
 /* The SQL of a user's scope office (u is the users row): 0 for none or the
  * province root, else the office. */
-#define AUTH_SCOPE_SQL                                                                            \
-	"coalesce((SELECT o.id FROM offices o WHERE o.id = u.office_id"                           \
+#define AUTH_SCOPE_SQL                                                                             \
+	"coalesce((SELECT o.id FROM offices o WHERE o.id = u.office_id"                            \
 	" AND o.kind <> 'province'), 0)"
 
 static void auth_principal_staff(struct principal *who, int64_t id, const char *username,

@@ -348,6 +348,7 @@ enum mc_err store_print_jobs_list(struct store *st, const struct principal *who,
 		json_decref(items);
 		return rc;
 	}
+	// clang-format off
 	sqlite3_stmt *s = store_stmt(
 	    c, "SELECT j.id FROM print_jobs j"
 	       " JOIN printers p ON p.id = j.printer_id"
@@ -356,6 +357,7 @@ enum mc_err store_print_jobs_list(struct store *st, const struct principal *who,
 	       " AND (?3 IS NULL OR j.kind = ?3)"
 	       " AND (?4 IS NULL OR j.ref = ?4) AND " PRINT_OFFICE_SQL("j.office_id")
 	       " AND " SCOPE_SQL("j.office_id") " ORDER BY j.id DESC LIMIT :limit OFFSET :offset");
+	// clang-format on
 	const char *args[] = {state, printer, kind, ref};
 	int64_t *ids = xcalloc((size_t)limit + 1, sizeof *ids);
 	size_t n = 0;
@@ -385,6 +387,7 @@ enum mc_err store_print_jobs_list(struct store *st, const struct principal *who,
 		json_array_append_new(items, j);
 	}
 	rc = MC_OK;
+	// clang-format off
 	s = store_stmt(c, "SELECT count(*) FROM print_jobs j"
 	                  " JOIN printers p ON p.id = j.printer_id"
 	                  " WHERE (?1 IS NULL OR j.state = ?1)"
@@ -392,6 +395,7 @@ enum mc_err store_print_jobs_list(struct store *st, const struct principal *who,
 	                  " AND (?3 IS NULL OR j.kind = ?3)"
 	                  " AND (?4 IS NULL OR j.ref = ?4) AND " PRINT_OFFICE_SQL("j.office_id")
 	                  " AND " SCOPE_SQL("j.office_id"));
+	// clang-format on
 	if (s == NULL) {
 		rc = store_sql_error(c, "print jobs", err);
 		goto out;
@@ -930,7 +934,8 @@ enum mc_err setup_printers(struct store *st, const struct principal *who, json_t
 static enum mc_err print_device_office(struct store_conn *c, json_t *item, int64_t *office,
                                        struct mc_error *err)
 {
-	sqlite3_stmt *q = store_stmt(c, "SELECT coalesce(office_id, 0) FROM devices WHERE name = ?");
+	sqlite3_stmt *q =
+	    store_stmt(c, "SELECT coalesce(office_id, 0) FROM devices WHERE name = ?");
 	if (q == NULL)
 		return store_sql_error(c, "printer", err);
 	sqlite3_bind_text(q, 1, json_string_value(json_object_get(item, "name")), -1,
@@ -960,9 +965,9 @@ static enum mc_err print_setup_links(struct store *st, json_t *bundle, const cha
 		int64_t pid = 0, office = 0;
 		char what[128];
 		snprintf(what, sizeof what, "%s item", list);
-		enum mc_err orc = devices ? print_device_office(c, item, &office, err)
-		                          : store_item_office(st, item, OFFICE_HALL, 0, what, &office,
-		                                              err);
+		enum mc_err orc =
+		    devices ? print_device_office(c, item, &office, err)
+		            : store_item_office(st, item, OFFICE_HALL, 0, what, &office, err);
 		if (orc)
 			return orc;
 		if (json_is_string(v)) {
@@ -981,10 +986,10 @@ static enum mc_err print_setup_links(struct store *st, json_t *bundle, const cha
 			if (rc)
 				return rc;
 			if (pid == 0)
-				return mc_failf(
-				    err, MC_ERR_INVALID, "printer_not_found", "Không có máy in này",
-				    "%s: no printer named '%.100s' in its centre", list,
-				    json_string_value(v));
+				return mc_failf(err, MC_ERR_INVALID, "printer_not_found",
+				                "Không có máy in này",
+				                "%s: no printer named '%.100s' in its centre", list,
+				                json_string_value(v));
 		}
 		sqlite3_stmt *s =
 		    devices ? store_stmt(c, "UPDATE devices SET printer_id = ?1 WHERE name = ?2")

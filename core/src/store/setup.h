@@ -26,7 +26,7 @@ enum setup_list {
 	SETUP_DEVICES,
 	SETUP_OFFICES,        /* the whole tree, a parent before its children */
 	SETUP_PUBLIC_OFFICES, /* the centres and points, as citizens see them */
-	SETUP_LIST_COUNT /* not a list: the number of them */
+	SETUP_LIST_COUNT      /* not a list: the number of them */
 };
 
 /* One page of a set-up list: *out gets {"items":[...], "total":N,

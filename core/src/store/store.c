@@ -236,9 +236,9 @@ static enum mc_err store_migrate_fk_check(struct store_conn *c, struct mc_error 
 	int step = sqlite3_step(s);
 	enum mc_err rc = MC_OK;
 	if (step == SQLITE_ROW)
-		rc = mc_failf(err, MC_ERR_CONFLICT, "migration_broken", "Nâng cấp dữ liệu bị lỗi",
-		              "Migration left a broken reference in table %s",
-		              store_col_text(s, 0));
+		rc =
+		    mc_failf(err, MC_ERR_CONFLICT, "migration_broken", "Nâng cấp dữ liệu bị lỗi",
+		             "Migration left a broken reference in table %s", store_col_text(s, 0));
 	else if (step != SQLITE_DONE)
 		rc = store_sql_error(c, "foreign_key_check", err);
 	sqlite3_finalize(s);

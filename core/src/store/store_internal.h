@@ -122,8 +122,9 @@ void store_event_office(struct store *st, int64_t office_id);
  * (e.g. "… AND " SCOPE_SQL(…) " LIMIT ?5" after ?1..?4) is the same
  * parameter, and store_bind_scope overwrites it. Number those past it, or
  * name them. */
-#define SCOPE_SQL(col)                                                                            \
-	"(:scope = 0 OR " col " IN (SELECT office_id FROM office_paths WHERE ancestor_id = :scope))"
+#define SCOPE_SQL(col)                                                                             \
+	"(:scope = 0 OR " col " IN (SELECT office_id FROM office_paths"                            \
+	" WHERE ancestor_id = :scope))"
 /* Binds :scope of s to who's office (0 = the whole province; a NULL who is
  * the server itself, which sees everything). Aborts (ENFORCE) when s has no
  * :scope parameter: a scoped query that forgot its test is a bug. */

@@ -14,7 +14,7 @@
  * the rows before the failure). */
 typedef void (*store_stream_fn)(void *ctx, int64_t id, int64_t at, const char *action,
                                 const char *details);
-int store_stream_since(struct store *st, int64_t scope, int64_t office, int64_t after,
-                       int64_t upto, int limit, store_stream_fn fn, void *ctx);
+int store_stream_since(struct store *st, int64_t scope, int64_t office, int64_t after, int64_t upto,
+                       int limit, store_stream_fn fn, void *ctx);
 
 #endif
