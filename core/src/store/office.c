@@ -96,6 +96,27 @@ json_t *store_office_json(struct store *st, int64_t id)
 	return out;
 }
 
+enum mc_err store_office_in_scope(struct store_conn *c, const struct principal *who,
+                                  const char *code, int64_t *out, struct mc_error *err)
+{
+	*out = 0;
+	if (code == NULL)
+		return MC_OK;
+	sqlite3_stmt *s =
+	    store_stmt(c, "SELECT id FROM offices WHERE code = :code AND " SCOPE_SQL("id"));
+	int step;
+	if (s == NULL)
+		return store_sql_error(c, "office", err);
+	sqlite3_bind_text(s, sqlite3_bind_parameter_index(s, ":code"), code, -1, SQLITE_STATIC);
+	store_bind_scope(s, who);
+	*out = store_next(s, &step) ? sqlite3_column_int64(s, 0) : 0;
+	enum mc_err rc = store_scan_end(c, s, step, "office", err);
+	if (rc == MC_OK && *out == 0)
+		rc = mc_failf(err, MC_ERR_NOT_FOUND, "office_not_found", "Không có đơn vị này",
+		              "No office '%.40s'", code);
+	return rc;
+}
+
 /* Makes the province root when there is none (the small case: a bundle
  * that names only its centre). */
 static enum mc_err office_root_ensure(struct store_conn *c, struct mc_error *err)

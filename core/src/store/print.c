@@ -200,30 +200,6 @@ enum mc_err store_printers_active(struct store *st, struct store_printer *out, s
 	return store_scan_end(c, s, step, "printers", err);
 }
 
-/* The id of the office named code inside who's scope into *out (0 when
- * code is NULL: no filter); MC_ERR_NOT_FOUND office_not_found when there is
- * none or it lies outside the scope (the same answer). */
-static enum mc_err print_filter_office(struct store_conn *c, const struct principal *who,
-                                       const char *code, int64_t *out, struct mc_error *err)
-{
-	*out = 0;
-	if (code == NULL)
-		return MC_OK;
-	sqlite3_stmt *s =
-	    store_stmt(c, "SELECT id FROM offices WHERE code = :code AND " SCOPE_SQL("id"));
-	int step;
-	if (s == NULL)
-		return store_sql_error(c, "office", err);
-	sqlite3_bind_text(s, sqlite3_bind_parameter_index(s, ":code"), code, -1, SQLITE_STATIC);
-	store_bind_scope(s, who);
-	*out = store_next(s, &step) ? sqlite3_column_int64(s, 0) : 0;
-	enum mc_err rc = store_scan_end(c, s, step, "office", err);
-	if (rc == MC_OK && *out == 0)
-		rc = mc_failf(err, MC_ERR_NOT_FOUND, "office_not_found", "Không có đơn vị này",
-		              "No office '%.40s'", code);
-	return rc;
-}
-
 /* The office filter of the printing lists: rows of :office's subtree (0:
  * all). */
 #define PRINT_OFFICE_SQL(col)                                                                      \
@@ -238,7 +214,7 @@ enum mc_err store_printers_list(struct store *st, const struct principal *who, c
 	int64_t total = 0, office_id;
 	enum mc_err rc;
 	int step;
-	if ((rc = print_filter_office(c, who, office, &office_id, err)))
+	if ((rc = store_office_in_scope(c, who, office, &office_id, err)))
 		goto out;
 	sqlite3_stmt *s = store_stmt(
 	    c, "SELECT json_object('name', p.name, 'target', p.target, 'format', p.format,"
@@ -343,7 +319,7 @@ enum mc_err store_print_jobs_list(struct store *st, const struct principal *who,
 	json_t *items = json_array();
 	int64_t total = 0, office_id;
 	int step;
-	enum mc_err rc = print_filter_office(c, who, office, &office_id, err);
+	enum mc_err rc = store_office_in_scope(c, who, office, &office_id, err);
 	if (rc) {
 		json_decref(items);
 		return rc;

@@ -1053,28 +1053,6 @@ static void setup_bind(sqlite3_stmt *s, const char *name, int64_t v)
 		sqlite3_bind_int64(s, i, v);
 }
 
-/* The id of the office with code inside who's scope (NULL: anywhere), for
- * a list's office filter. MC_ERR_NOT_FOUND ("office_not_found") when there
- * is none or it lies outside the scope (the same answer: another centre's
- * office is not found). */
-static enum mc_err setup_filter_office(struct store_conn *c, const struct principal *who,
-                                       const char *code, int64_t *out, struct mc_error *err)
-{
-	sqlite3_stmt *s =
-	    store_stmt(c, "SELECT id FROM offices WHERE code = :code AND " SCOPE_SQL("id"));
-	int step;
-	if (s == NULL)
-		return store_sql_error(c, "office", err);
-	sqlite3_bind_text(s, sqlite3_bind_parameter_index(s, ":code"), code, -1, SQLITE_STATIC);
-	store_bind_scope(s, who);
-	*out = store_next(s, &step) ? sqlite3_column_int64(s, 0) : 0;
-	enum mc_err rc = store_scan_end(c, s, step, "office", err);
-	if (rc == MC_OK && *out == 0)
-		rc = mc_failf(err, MC_ERR_NOT_FOUND, "office_not_found", "Không có đơn vị này",
-		              "No office '%.40s'", code);
-	return rc;
-}
-
 /* Adds to each centre of the public list whether it is open now and its
  * sessions today ("open_now", "today" {"working_day","sessions"}; null when
  * its day cannot be read), in place of its internal id. */
@@ -1125,7 +1103,7 @@ enum mc_err store_setup_list_scoped(struct store *st, enum setup_list which,
 	int64_t total = 0, office_id = 0;
 	enum mc_err rc = MC_OK;
 	int step;
-	if (office && (rc = setup_filter_office(c, scoped ? who : NULL, office, &office_id, err)))
+	if (office && (rc = store_office_in_scope(c, scoped ? who : NULL, office, &office_id, err)))
 		goto out;
 	sqlite3_stmt *s = store_stmt(c, setup_list_sql[which].page);
 	if (s == NULL) {

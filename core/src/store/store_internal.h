@@ -132,6 +132,13 @@ void store_bind_scope(sqlite3_stmt *s, const struct principal *who);
 /* Rebuilds office_paths (the closure of the office tree) on the writer,
  * inside the caller's transaction: after any change to offices.parent_id. */
 enum mc_err store_office_paths_rebuild(struct store_conn *c, struct mc_error *err);
+/* The id of the office named code inside who's scope (a NULL who: anywhere)
+ * into *out, for a list's office filter; *out = 0 and MC_OK when code is
+ * NULL (no filter). MC_ERR_NOT_FOUND ("office_not_found") when there is none
+ * or it lies outside the scope (the same answer: another centre's office is
+ * not found). On the caller's connection, read or write. */
+enum mc_err store_office_in_scope(struct store_conn *c, const struct principal *who,
+                                  const char *code, int64_t *out, struct mc_error *err);
 
 /* The office's priority classes (the setting, or the default list). */
 json_t *queue_priority_classes(struct store *st);
