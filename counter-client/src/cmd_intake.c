@@ -301,28 +301,15 @@ static int intake_post(struct cc *c, json_t *spec, json_t **ans)
 	}
 }
 
-/* The entry of code among the office tree's items, or NULL. Borrowed. */
-static json_t *intake_office(json_t *items, const char *code)
-{
-	size_t i;
-	json_t *o;
-	json_array_foreach(items, i, o)
-	{
-		if (code && strcmp(cc_str(o, "code", ""), code) == 0)
-			return o;
-	}
-	return NULL;
-}
-
 /* The nearest office at or above code (itself included) of kind, or NULL.
  * Borrowed. */
 static json_t *intake_office_up(json_t *items, const char *code, const char *kind)
 {
-	json_t *o = intake_office(items, code);
+	json_t *o = cc_office_in(items, code);
 	for (int depth = 0; o && depth < 64; depth++) {
 		if (strcmp(cc_str(o, "kind", ""), kind) == 0)
 			return o;
-		o = intake_office(items, cc_str(o, "parent", NULL));
+		o = cc_office_in(items, cc_str(o, "parent", NULL));
 	}
 	return NULL;
 }
@@ -456,7 +443,7 @@ static int intake_offices(struct cc *c, json_t *spec, json_t *proc)
 	int rc = intake_choose_office(c, spec, "authority", items, false, authority);
 	if (rc == CC_OK)
 		rc = intake_choose_office(c, spec, "return_at", items, true,
-		                          intake_office(items, own));
+		                          cc_office_in(items, own));
 	json_decref(queue);
 	json_decref(tree);
 	return rc;

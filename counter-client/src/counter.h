@@ -91,6 +91,10 @@ const char *cc_form_text(const char *form);
 bool cc_works_at_counter(const char *role);
 /* A string member of o, or dflt when absent or not a string. */
 const char *cc_str(json_t *o, const char *key, const char *dflt);
+/* The entry whose "code" is code among items (an office tree's list, as
+ * GET /offices gives it), or NULL when code is NULL or none has it.
+ * Borrowed from items. */
+json_t *cc_office_in(json_t *items, const char *code);
 /* True when argv holds -h or --help. */
 bool cc_wants_help(int argc, char **argv);
 

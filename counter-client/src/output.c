@@ -82,6 +82,18 @@ const char *cc_str(json_t *o, const char *key, const char *dflt)
 	return json_is_string(v) ? json_string_value(v) : dflt;
 }
 
+json_t *cc_office_in(json_t *items, const char *code)
+{
+	size_t i;
+	json_t *o;
+	json_array_foreach(items, i, o)
+	{
+		if (code && strcmp(cc_str(o, "code", ""), code) == 0)
+			return o;
+	}
+	return NULL;
+}
+
 bool cc_works_at_counter(const char *role)
 {
 	return role == NULL || strcmp(role, "specialist") != 0;

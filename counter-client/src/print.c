@@ -101,19 +101,6 @@ static json_t *print_procedure(struct cc *c, const char *code)
 	return found;
 }
 
-/* The entry of code among the office tree's items, or NULL. Borrowed. */
-static json_t *print_office(json_t *items, const char *code)
-{
-	size_t i;
-	json_t *o;
-	json_array_foreach(items, i, o)
-	{
-		if (code && strcmp(cc_str(o, "code", ""), code) == 0)
-			return o;
-	}
-	return NULL;
-}
-
 /* The head of a form for the receiving centre code (GET /offices), as the
  * server heads it (api/printing.c): into ctx its name; the body it belongs
  * to (the part after " - " when its own name says it, else its parent's
@@ -129,8 +116,8 @@ static void print_head(struct cc *c, const char *code, json_t **tree, char *pare
 	parent_buf[0] = '\0';
 	if (code && cc_api_quiet(c, "GET", "/api/v1/offices?limit=500", tree) == CC_OK) {
 		items = json_object_get(*tree, "items");
-		o = print_office(items, code);
-		up = o ? print_office(items, cc_str(o, "parent", NULL)) : NULL;
+		o = cc_office_in(items, code);
+		up = o ? cc_office_in(items, cc_str(o, "parent", NULL)) : NULL;
 	} else {
 		json_decref(*tree);
 		*tree = NULL;
