@@ -13,30 +13,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_fill.h"
 #include "store/indicators.h"
 #include "store/store.h"
 
 #define GOAL_MS 300.0
 #define N_OFFICES 8
-#define N_PROCS 40
-#define START 1672506000LL /* 2023-01-01 00:00 +07:00 */
-#define DAYS (3 * 365)
-
-static uint64_t rng_state = 0x9E3779B97F4A7C15u;
-static uint64_t rng(void)
-{
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 7;
-	rng_state ^= rng_state << 17;
-	return rng_state;
-}
-
-static double now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
 
 static void exec(sqlite3 *db, const char *sql)
 {
@@ -45,24 +27,6 @@ static void exec(sqlite3 *db, const char *sql)
 		fprintf(stderr, "bench_indicators: %s: %s\n", sql, msg);
 		exit(1);
 	}
-}
-
-/* A working instant: a random weekday of the span, 07:30-16:30 office time. */
-static int64_t working_instant(void)
-{
-	for (;;) {
-		int64_t day = (int64_t)(rng() % DAYS);
-		int wd = (int)((day + 0) % 7); /* 2023-01-01 was a Sunday */
-		if (wd == 0 || wd == 6)
-			continue;
-		return START + day * 86400 + 27000 + (int64_t)(rng() % 32400);
-	}
-}
-
-static int cmp_i64(const void *a, const void *b)
-{
-	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-	return (x > y) - (x < y);
 }
 
 static void fill(const char *path, long n_dossiers, long n_tickets)
@@ -109,37 +73,8 @@ static void fill(const char *path, long n_dossiers, long n_tickets)
 	for (long i = 0; i < n_dossiers; i++) {
 		char code[40];
 		snprintf(code, sizeof code, "B-%08ld", i);
-		int p = 1 + (int)(rng() % N_PROCS);
-		int days = 1 + p % 10;
-		int64_t due = rec[i] + (int64_t)days * 86400 * 7 / 5;
-		uint64_t r = rng() % 100;
-		int64_t fin = rec[i] + (int64_t)(rng() % (uint64_t)(days * 86400 * 8 / 5 + 1));
-		const char *timing = fin > due ? "late" : r < 40 ? "early" : "on_time";
 		sqlite3_bind_text(s, 1, code, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_int(s, 2, p);
-		bool open = fin >= end - 86400 * 5 && r < 50;
-		sqlite3_bind_text(s, 3,
-		                  open     ? "in_process"
-		                  : r < 97 ? "returned"
-		                           : "withdrawn",
-		                  -1, SQLITE_STATIC);
-		sqlite3_bind_text(s, 4, r % 10 == 0 ? "online" : "counter", -1, SQLITE_STATIC);
-		sqlite3_bind_int64(s, 5, rec[i]);
-		sqlite3_bind_int64(s, 6, due);
-		sqlite3_bind_int(s, 7, r < 12 ? 1 : 0);
-		if (fin > due && r < 30)
-			sqlite3_bind_int64(s, 8, due - 86400);
-		else
-			sqlite3_bind_null(s, 8);
-		if (open) {
-			sqlite3_bind_null(s, 9);
-			sqlite3_bind_null(s, 10);
-			sqlite3_bind_null(s, 11);
-		} else {
-			sqlite3_bind_int64(s, 9, fin);
-			sqlite3_bind_int64(s, 10, (fin - rec[i]) * 27000 / 86400);
-			sqlite3_bind_text(s, 11, timing, -1, SQLITE_STATIC);
-		}
+		bench_dossier_bind(s, rec[i], end);
 		if (sqlite3_step(s) != SQLITE_DONE) {
 			fprintf(stderr, "dossier insert: %s\n", sqlite3_errmsg(db));
 			exit(1);

@@ -20,11 +20,10 @@
 #include <string.h>
 #include <time.h>
 
-#define N_PROCS 40
+#include "bench_fill.h"
+
 #define MAX_CENTRES 1000
 #define MAX_COUNTERS 32
-#define START 1672506000LL /* 2023-01-01 00:00 +07:00 */
-#define DAYS (3 * 365)
 
 /* One centre as read from the tree; the authority competent for its
  * commune's procedures and that authority's processing office. */
@@ -42,22 +41,6 @@ struct centre {
 
 static struct centre centres[MAX_CENTRES];
 static int n_centres;
-
-static uint64_t rng_state = 0x9E3779B97F4A7C15u;
-static uint64_t rng(void)
-{
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 7;
-	rng_state ^= rng_state << 17;
-	return rng_state;
-}
-
-static double now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
 
 static void die(sqlite3 *db, const char *what)
 {
@@ -87,24 +70,6 @@ static void step_done(sqlite3 *db, sqlite3_stmt *s, const char *what)
 	if (sqlite3_step(s) != SQLITE_DONE)
 		die(db, what);
 	sqlite3_reset(s);
-}
-
-/* A working instant: a random weekday of the span, 07:30-16:30 office time. */
-static int64_t working_instant(void)
-{
-	for (;;) {
-		int64_t day = (int64_t)(rng() % DAYS);
-		int wd = (int)(day % 7); /* 2023-01-01 was a Sunday */
-		if (wd == 0 || wd == 6)
-			continue;
-		return START + day * 86400 + 27000 + (int64_t)(rng() % 32400);
-	}
-}
-
-static int cmp_i64(const void *a, const void *b)
-{
-	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-	return (x > y) - (x < y);
 }
 
 /* Reads the centres, their authorities, processing offices, first group
@@ -188,37 +153,8 @@ static void fill_dossiers(sqlite3 *db, long n)
 		const struct centre *ret = rng() % 5 == 0 ? home : in;
 		char code[96];
 		snprintf(code, sizeof code, "%s-%08ld", in->code, i);
-		int p = 1 + (int)(rng() % N_PROCS);
-		int days = 1 + p % 10;
-		int64_t due = rec[i] + (int64_t)days * 86400 * 7 / 5;
-		uint64_t r = rng() % 100;
-		int64_t fin = rec[i] + (int64_t)(rng() % (uint64_t)(days * 86400 * 8 / 5 + 1));
-		const char *timing = fin > due ? "late" : r < 40 ? "early" : "on_time";
-		bool open = fin >= end - 86400 * 5 && r < 50;
 		sqlite3_bind_text(s, 1, code, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_int(s, 2, p);
-		sqlite3_bind_text(s, 3,
-		                  open     ? "in_process"
-		                  : r < 97 ? "returned"
-		                           : "withdrawn",
-		                  -1, SQLITE_STATIC);
-		sqlite3_bind_text(s, 4, r % 10 == 0 ? "online" : "counter", -1, SQLITE_STATIC);
-		sqlite3_bind_int64(s, 5, rec[i]);
-		sqlite3_bind_int64(s, 6, due);
-		sqlite3_bind_int(s, 7, r < 12 ? 1 : 0);
-		if (fin > due && r < 30)
-			sqlite3_bind_int64(s, 8, due - 86400);
-		else
-			sqlite3_bind_null(s, 8);
-		if (open) {
-			sqlite3_bind_null(s, 9);
-			sqlite3_bind_null(s, 10);
-			sqlite3_bind_null(s, 11);
-		} else {
-			sqlite3_bind_int64(s, 9, fin);
-			sqlite3_bind_int64(s, 10, (fin - rec[i]) * 27000 / 86400);
-			sqlite3_bind_text(s, 11, timing, -1, SQLITE_STATIC);
-		}
+		bool open = bench_dossier_bind(s, rec[i], end);
 		sqlite3_bind_text(s, 12, open ? home->office : ret->code, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(s, 13, in->id);
 		sqlite3_bind_int64(s, 14, home->authority);
