@@ -5,6 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from './lib/harness.mjs';
+import { setClock, ok } from './lib/steps.mjs';
 import { DOSSIER_BUNDLE } from './lib/dossier-bundle.mjs';
 
 // Office time (UTC+7) to epoch seconds.
@@ -22,18 +23,12 @@ after(async () => { await s.stop(); s.cleanup(); });
 
 // Moves the server's clock. Sessions expire with time, so everyone logs in
 // again afterwards.
-const clock = async (t) => {
-  s.tokens = {};
-  const r = await s.as('admin', 'PUT', '/api/v1/test/clock', { body: { now: t } });
-  assert.equal(r.status, 200, r.text);
-  s.tokens = {};
-};
+const clock = (t) => setClock(s, t);
 const intake = async (procedure, extra = {}, who = 'clerk1') => {
   const r = await s.as(who, 'POST', '/api/v1/dossiers', { body: { procedure, applicant: APPLICANT, outcome: 'received', confirm_duplicate: true, ...extra } });
   return r;
 };
 const act = async (who, code, action, extra = {}) => s.as(who, 'POST', `/api/v1/dossiers/${encodeURIComponent(code)}/actions`, { body: { action, ...extra } });
-const ok = (r) => { assert.ok(r.status >= 200 && r.status < 300, `${r.status} ${r.text}`); return r.json; };
 
 test('received on time: code, appointment, hand-overs marked against their budget, return', async () => {
   await clock(at(2026, 3, 2, 10)); // Monday 10:00

@@ -5,6 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, cli, openCounter } from './lib/harness.mjs';
+import { setClock } from './lib/steps.mjs';
 import { DOSSIER_BUNDLE } from './lib/dossier-bundle.mjs';
 
 // Office time (UTC+7) to epoch seconds.
@@ -20,12 +21,7 @@ let s;
 before(async () => { s = await startServer({ bundle: DOSSIER_BUNDLE, args: ['--test-clock', ...RELOGIN] }); });
 after(async () => { await s.stop(); s.cleanup(); });
 
-const clock = async (t) => {
-  s.tokens = {};
-  const r = await s.as('admin', 'PUT', '/api/v1/test/clock', { body: { now: t } });
-  assert.equal(r.status, 200, r.text);
-  s.tokens = {};
-};
+const clock = (t) => setClock(s, t);
 const ok = (r, status) => {
   if (status) assert.equal(r.status, status, r.text);
   else assert.ok(r.status >= 200 && r.status < 300, `${r.status} ${r.text}`);

@@ -6,6 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from './lib/harness.mjs';
+import { setClock, ok } from './lib/steps.mjs';
 import { DOSSIER_BUNDLE } from './lib/dossier-bundle.mjs';
 import { SKIP, SIZES, launch, openPage, shot } from './lib/browser.mjs';
 
@@ -17,13 +18,7 @@ let s;
 let browser;
 const d = {}; // dossiers: {code, secret}
 
-const clock = async (t) => {
-  s.tokens = {};
-  const r = await s.as('admin', 'PUT', '/api/v1/test/clock', { body: { now: t } });
-  assert.equal(r.status, 200, r.text);
-  s.tokens = {};
-};
-const ok = (r) => { assert.ok(r.status >= 200 && r.status < 300, `${r.status} ${r.text}`); return r.json; };
+const clock = (t) => setClock(s, t);
 const intake = async (procedure, extra = {}) => {
   const r = ok(await s.as('clerk1', 'POST', '/api/v1/dossiers',
     { body: { procedure, applicant: APPLICANT, outcome: 'received', confirm_duplicate: true, ...extra } }));

@@ -24,6 +24,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { startServer, openCounter } from './lib/harness.mjs';
+import { setClock, ok } from './lib/steps.mjs';
 import { DOSSIER_BUNDLE } from './lib/dossier-bundle.mjs';
 
 const at = (y, mo, d, h, mi = 0) => Date.UTC(y, mo - 1, d, h - 7, mi) / 1000;
@@ -36,13 +37,7 @@ let s;
 before(async () => { s = await startServer({ bundle: DOSSIER_BUNDLE, args: ['--test-clock', ...RELOGIN] }); });
 after(async () => { if (process.env.MOTCUA_DEBUG) console.error(s.stderr); await s.stop(); s.cleanup(); });
 
-const clock = async (t) => {
-  s.tokens = {};
-  const r = await s.as('admin', 'PUT', '/api/v1/test/clock', { body: { now: t } });
-  assert.equal(r.status, 200, r.text);
-  s.tokens = {};
-};
-const ok = (r) => { assert.ok(r.status >= 200 && r.status < 300, `${r.status} ${r.text}`); return r.json; };
+const clock = (t) => setClock(s, t);
 const intake = async (procedure, outcome = 'received', extra = {}) =>
   ok(await s.as('clerk1', 'POST', '/api/v1/dossiers', { body: { procedure, applicant: APPLICANT, outcome, ...extra } })).dossier.code;
 const act = async (code, action, extra = {}) =>

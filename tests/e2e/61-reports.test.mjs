@@ -9,6 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { startServer } from './lib/harness.mjs';
+import { setClock, ok } from './lib/steps.mjs';
 import { DOSSIER_BUNDLE } from './lib/dossier-bundle.mjs';
 
 const at = (y, mo, d, h, mi = 0) => Date.UTC(y, mo - 1, d, h - 7, mi) / 1000;
@@ -21,12 +22,7 @@ const BUNDLE = { ...DOSSIER_BUNDLE,
 before(async () => { s = await startServer({ bundle: BUNDLE, args: ['--test-clock'] }); });
 after(async () => { await s.stop(); s.cleanup(); });
 
-const clock = async (t) => {
-  s.tokens = {};
-  assert.equal((await s.as('admin', 'PUT', '/api/v1/test/clock', { body: { now: t } })).status, 200);
-  s.tokens = {};
-};
-const ok = (r) => { assert.ok(r.status >= 200 && r.status < 300, `${r.status} ${r.text}`); return r.json; };
+const clock = (t) => setClock(s, t);
 const intake = async (p) => ok(await s.as('clerk1', 'POST', '/api/v1/dossiers', { body: { procedure: p, applicant: { name: 'Lê Thị Lan' }, outcome: 'received' } })).dossier.code;
 const act = async (code, action, extra = {}) => ok(await s.as('sup', 'POST', `/api/v1/dossiers/${encodeURIComponent(code)}/actions`, { body: { action, ...extra } }));
 

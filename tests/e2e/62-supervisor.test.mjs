@@ -5,6 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from './lib/harness.mjs';
+import { setClock, ok } from './lib/steps.mjs';
 import { DOSSIER_BUNDLE } from './lib/dossier-bundle.mjs';
 import { SKIP, launch, openPage, shot, SIZES } from './lib/browser.mjs';
 
@@ -16,12 +17,7 @@ before(async () => {
 });
 after(async () => { await browser?.close(); await s.stop(); s.cleanup(); });
 
-const clock = async (t) => {
-  s.tokens = {};
-  assert.equal((await s.as('admin', 'PUT', '/api/v1/test/clock', { body: { now: t } })).status, 200);
-  s.tokens = {};
-};
-const ok = (r) => { assert.ok(r.status >= 200 && r.status < 300, `${r.status} ${r.text}`); return r.json; };
+const clock = (t) => setClock(s, t);
 
 test('a late dossier shows with its holder; history one click away', { skip: SKIP }, async () => {
   const now = Math.floor(Date.now() / 1000);

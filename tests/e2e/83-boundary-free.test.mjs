@@ -20,6 +20,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, PASSWORDS } from './lib/harness.mjs';
+import { setClock } from './lib/steps.mjs';
 import { PROVINCE_BUNDLE } from './lib/province-bundle.mjs';
 import { TestPrinter, waitFor } from './lib/printer.mjs';
 import { SKIP, launch, openPage, shot } from './lib/browser.mjs';
@@ -41,12 +42,7 @@ before(async () => {
 });
 after(async () => { await s?.stop(); s?.cleanup(); printer?.stop(); });
 
-const clock = async (t) => {
-  s.tokens = {};
-  const r = await s.as('admin', 'PUT', '/api/v1/test/clock', { body: { now: t } });
-  assert.equal(r.status, 200, r.text);
-  s.tokens = {};
-};
+const clock = (t) => setClock(s, t);
 const ok = (r, status = 200) => { assert.equal(r.status, status, r.text); return r.json; };
 const intake = (who, applicant, extra = {}) => s.as(who, 'POST', '/api/v1/dossiers', {
   body: { procedure: 'P3', applicant, outcome: 'received', documents: [{ name: 'Tờ khai đăng ký kết hôn', kind: 'original', count: 1 }], ...extra } });

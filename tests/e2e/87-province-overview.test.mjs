@@ -27,6 +27,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { startServer } from './lib/harness.mjs';
+import { setClock, ok } from './lib/steps.mjs';
 import { PROVINCE_BUNDLE, PROVINCE_PASSWORDS, CENTRE_A, CENTRE_B } from './lib/province-bundle.mjs';
 import { SKIP, launch, openPage, shot, SIZES } from './lib/browser.mjs';
 
@@ -39,12 +40,7 @@ before(async () => {
 });
 after(async () => { await browser?.close(); await s.stop(); s.cleanup(); });
 
-const clock = async (t) => {
-  s.tokens = {};
-  assert.equal((await s.as('admin', 'PUT', '/api/v1/test/clock', { body: { now: t } })).status, 200);
-  s.tokens = {};
-};
-const ok = (r) => { assert.ok(r.status >= 200 && r.status < 300, `${r.status} ${r.text}`); return r.json; };
+const clock = (t) => setClock(s, t);
 // Received at a centre for its commune (written as intake records them,
 // docs/province.md, so that the figures do not hang on intake's defaults).
 const intake = async (clerk, centre, authority) => {

@@ -17,6 +17,7 @@ import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startServer, cli, SOURCE, ADMIN_PASSWORD } from './lib/harness.mjs';
+import { setClock } from './lib/steps.mjs';
 import { PROVINCE_BUNDLE } from './lib/province-bundle.mjs';
 
 const at = (y, mo, d, h, mi = 0) => Date.UTC(y, mo - 1, d, h - 7, mi) / 1000;
@@ -28,12 +29,7 @@ before(async () => {
 });
 after(async () => { await s?.stop(); s?.cleanup(); });
 
-const clock = async (t) => {
-  s.tokens = {};
-  const r = await s.as('admin', 'PUT', '/api/v1/test/clock', { body: { now: t } });
-  assert.equal(r.status, 200, r.text);
-  s.tokens = {};
-};
+const clock = (t) => setClock(s, t);
 const ok = (r, status = 200) => { assert.equal(r.status, status, r.text); return r.json; };
 let nth = 0;
 const intake = async (who, extra = {}) => ok(await s.as(who, 'POST', '/api/v1/dossiers', {
