@@ -361,6 +361,16 @@ static json_t *cal_override_get(struct store_conn *c, const char *date)
 	return row;
 }
 
+/* Appends who's calendar event (entity id eid, action, details text) inside
+ * the caller's write transaction. MC_OK, else the error (err filled). */
+static enum mc_err cal_event(struct store *st, const struct principal *who, const char *eid,
+                             const char *action, const char *details, struct mc_error *err)
+{
+	int64_t id =
+	    store_event_append(st, who->actor, "calendar", eid, action, details, false, err);
+	return id ? MC_OK : (err ? err->kind : MC_ERR_INTERNAL);
+}
+
 /* Appends a calendar event with details {"date", …, "previous"}. */
 static enum mc_err cal_audit(struct store *st, const struct principal *who, const char *date,
                              const char *action, json_t *details, json_t *previous,
@@ -368,9 +378,9 @@ static enum mc_err cal_audit(struct store *st, const struct principal *who, cons
 {
 	json_object_set_new(details, "previous", previous ? json_incref(previous) : json_null());
 	char *text = json_dumps(details, JSON_COMPACT | JSON_SORT_KEYS);
-	int64_t id = store_event_append(st, who->actor, "calendar", date, action, text, false, err);
+	enum mc_err rc = cal_event(st, who, date, action, text, err);
 	free(text);
-	return id ? MC_OK : (err ? err->kind : MC_ERR_INTERNAL);
+	return rc;
 }
 
 /* Checks that override ov applies to the calendar the rules give for its
@@ -648,13 +658,10 @@ enum mc_err store_calendar_set_config(struct store *st, const struct principal *
 			goto fail;
 	}
 	char *details = json_dumps(norm, JSON_COMPACT | JSON_SORT_KEYS);
-	int64_t id = store_event_append(st, who->actor, "calendar", "config", "calendar.config_set",
-	                                details, false, err);
+	rc = cal_event(st, who, "config", "calendar.config_set", details, err);
 	free(details);
-	if (id == 0) {
-		rc = err ? err->kind : MC_ERR_INTERNAL;
+	if (rc)
 		goto fail;
-	}
 	rc = store_commit(st, err);
 	goto out;
 fail:
@@ -962,27 +969,6 @@ static enum mc_err cal_centre_read(struct store *st, int64_t id, struct cal_cent
 	return rc;
 }
 
-/* The id of the office with code inside who's scope: another centre's is
- * not found (404), exactly as one that does not exist. */
-static enum mc_err cal_office_lookup(struct store *st, const struct principal *who,
-                                     const char *code, int64_t *id, struct mc_error *err)
-{
-	struct store_conn *c = store_read_conn(st);
-	sqlite3_stmt *s =
-	    store_stmt(c, "SELECT id FROM offices WHERE code = :code AND " SCOPE_SQL("id"));
-	int step;
-	if (s == NULL)
-		return store_sql_error(c, "office", err);
-	sqlite3_bind_text(s, sqlite3_bind_parameter_index(s, ":code"), code, -1, SQLITE_TRANSIENT);
-	store_bind_scope(s, who);
-	*id = store_next(s, &step) ? sqlite3_column_int64(s, 0) : 0;
-	enum mc_err rc = store_scan_end(c, s, step, "office", err);
-	if (rc == MC_OK && *id == 0)
-		rc = mc_failf(err, MC_ERR_NOT_FOUND, "office_not_found", "Không có đơn vị này",
-		              "No office '%.40s'", code);
-	return rc;
-}
-
 /* The centre's day at t into *out (see store_calendar_centre_day). */
 static enum mc_err cal_centre_day(struct store *st, const struct cal_centre *ce, int64_t t,
                                   json_t **out, struct mc_error *err)
@@ -1090,7 +1076,7 @@ enum mc_err store_calendar_config_office(struct store *st, const struct principa
 	enum mc_err rc;
 	json_t *today = NULL;
 
-	if ((rc = cal_office_lookup(st, who, office, &id, err)) ||
+	if ((rc = store_office_in_scope(store_read_conn(st), who, office, &id, err)) ||
 	    (rc = cal_centre_read(st, id, &ce, err)))
 		return rc;
 	if ((rc = cal_config_read(st, 2000, 2000, &cfg, err)) ||
@@ -1136,7 +1122,7 @@ enum mc_err store_calendar_set_config_office(struct store *st, const struct prin
 	json_t *weekdays = json_object_get(config, "weekdays");
 	json_t *sessions = json_object_get(config, "sessions");
 	if ((rc = store_calendar_centre_check(weekdays, sessions, err)) ||
-	    (rc = cal_office_lookup(st, who, office, &id, err)) ||
+	    (rc = store_office_in_scope(store_read_conn(st), who, office, &id, err)) ||
 	    (rc = cal_centre_read(st, id, &ce, err)))
 		return rc;
 	cal_centre_free(&ce);
@@ -1168,13 +1154,10 @@ enum mc_err store_calendar_set_config_office(struct store *st, const struct prin
 	json_decref(details);
 	char eid[64];
 	snprintf(eid, sizeof eid, "config:%.40s", office);
-	int64_t ev = store_event_append(st, who->actor, "calendar", eid,
-	                                "calendar.centre_config_set", text, false, err);
+	rc = cal_event(st, who, eid, "calendar.centre_config_set", text, err);
 	free(text);
-	if (ev == 0) {
-		rc = err ? err->kind : MC_ERR_INTERNAL;
+	if (rc)
 		goto fail;
-	}
 	rc = store_commit(st, err);
 	goto out;
 fail:
