@@ -57,9 +57,11 @@ static void test_people_ahead_priority_first(void **state)
 	assert_int_equal(queue_people_ahead(c, 3, 0, 0, 3, 1), 1);
 }
 
-/* Every ticket's people ahead is its place in the order the calls take, for
- * every mix of up to 10 tickets, every run and cap. */
-static void test_people_ahead_matches_calls(void **state)
+/* Calls check for every mix of up to 10 tickets (each priority or not, in
+ * ticket order), every cap of the priority run (0-3) and every run so far
+ * within it, with the order the calls take (people_simulate). */
+static void people_every_mix(void (*check)(const struct queue_candidate *c, size_t n, int streak,
+                                           int cap, const int *order))
 {
 	struct queue_candidate c[10];
 	int order[10];
@@ -72,12 +74,46 @@ static void test_people_ahead_matches_calls(void **state)
 						                                (mask >> i) & 1u,
 						                                (int64_t)i + 1};
 					people_simulate(c, n, streak, cap, order);
-					for (size_t k = 0; k < n; k++)
-						assert_int_equal(
-						    queue_people_ahead(c, n, (size_t)order[k],
-						                       streak, cap, 0),
-						    (int)k);
+					check(c, n, streak, cap, order);
 				}
+}
+
+static void people_check_calls(const struct queue_candidate *c, size_t n, int streak, int cap,
+                               const int *order)
+{
+	for (size_t k = 0; k < n; k++)
+		assert_int_equal(queue_people_ahead(c, n, (size_t)order[k], streak, cap, 0),
+		                 (int)k);
+}
+
+/* Every ticket's people ahead is its place in the order the calls take, for
+ * every mix of up to 10 tickets, every run and cap. */
+static void test_people_ahead_matches_calls(void **state)
+{
+	people_every_mix(people_check_calls);
+}
+
+static void people_check_counts(const struct queue_candidate *c, size_t n, int streak, int cap,
+                                const int *order)
+{
+	for (size_t k = 0; k < n; k++) {
+		size_t t = (size_t)order[k];
+		int before = 0, others = 0;
+		for (size_t i = 0; i < n; i++) {
+			if (c[i].priority != c[t].priority)
+				others++;
+			else if (i < t)
+				before++;
+		}
+		assert_int_equal(
+		    queue_people_ahead_counts(c[t].priority, before, others, streak, cap, 0),
+		    (int)k);
+		for (int max = 1; max <= 4; max++)
+			assert_int_equal(queue_people_ahead_counts(
+			                     c[t].priority, before < max ? before : max,
+			                     others < max ? others : max, streak, cap, max),
+			                 (int)k < max ? (int)k : max);
+	}
 }
 
 /* From counts alone (the tickets of its own lane ahead of it, all of the
@@ -86,40 +122,7 @@ static void test_people_ahead_matches_calls(void **state)
  * max give the same capped answer. */
 static void test_people_ahead_counts_match_calls(void **state)
 {
-	struct queue_candidate c[10];
-	int order[10];
-	for (size_t n = 1; n <= 10; n++)
-		for (unsigned mask = 0; mask < (1u << n); mask++)
-			for (int cap = 0; cap <= 3; cap++)
-				for (int streak = 0; streak <= cap; streak++) {
-					for (size_t i = 0; i < n; i++)
-						c[i] = (struct queue_candidate){(int64_t)i + 1,
-						                                (mask >> i) & 1u,
-						                                (int64_t)i + 1};
-					people_simulate(c, n, streak, cap, order);
-					for (size_t k = 0; k < n; k++) {
-						size_t t = (size_t)order[k];
-						int before = 0, others = 0;
-						for (size_t i = 0; i < n; i++) {
-							if (c[i].priority != c[t].priority)
-								others++;
-							else if (i < t)
-								before++;
-						}
-						assert_int_equal(queue_people_ahead_counts(
-						                     c[t].priority, before, others,
-						                     streak, cap, 0),
-						                 (int)k);
-						for (int max = 1; max <= 4; max++)
-							assert_int_equal(
-							    queue_people_ahead_counts(
-							        c[t].priority,
-							        before < max ? before : max,
-							        others < max ? others : max, streak,
-							        cap, max),
-							    (int)k < max ? (int)k : max);
-					}
-				}
+	people_every_mix(people_check_counts);
 }
 
 static void test_pick_empty(void **state)
