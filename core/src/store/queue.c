@@ -52,9 +52,7 @@ static void queue_bind(sqlite3_stmt *s, const char *name, int64_t v)
 	sqlite3_bind_int64(s, i, v);
 }
 
-/* Binds :office of s to hall office (NULL for 0: the rows of a database
- * whose hall has no office yet, set up before any tree). */
-static void queue_bind_office(sqlite3_stmt *s, int64_t office)
+void store_bind_hall_office(sqlite3_stmt *s, int64_t office)
 {
 	int i = sqlite3_bind_parameter_index(s, ":office");
 	ENFORCE(i > 0, "a hall statement has :office");
@@ -161,7 +159,7 @@ static enum mc_err queue_counter_load(struct store_conn *c, const struct princip
 	                                " AND " SCOPE_SQL("office_id"));
 	if (s == NULL)
 		return store_sql_error(c, "counter", err);
-	queue_bind_office(s, office);
+	store_bind_hall_office(s, office);
 	queue_bind(s, ":no", no);
 	store_bind_scope(s, who);
 	enum mc_err rc = MC_OK;
@@ -447,7 +445,7 @@ enum mc_err store_ticket_issue(struct store *st, const struct principal *who, in
 		rc = store_sql_error(c, "group", err);
 		goto fail;
 	}
-	queue_bind_office(s, office);
+	store_bind_hall_office(s, office);
 	sqlite3_bind_text(s, sqlite3_bind_parameter_index(s, ":code"), group_code, -1,
 	                  SQLITE_STATIC);
 	store_bind_scope(s, who);
@@ -627,7 +625,7 @@ enum mc_err store_ticket_today_by_label(struct store *st, const struct principal
 	                                " AND " SCOPE_SQL("office_id") " ORDER BY id DESC LIMIT 1");
 	if (s == NULL)
 		return store_sql_error(c, "ticket", err);
-	queue_bind_office(s, office);
+	store_bind_hall_office(s, office);
 	sqlite3_bind_text(s, sqlite3_bind_parameter_index(s, ":day"), today, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, sqlite3_bind_parameter_index(s, ":label"), label, -1, SQLITE_STATIC);
 	store_bind_scope(s, who);
@@ -1000,7 +998,7 @@ enum mc_err store_counter_transfer(struct store *st, const struct principal *who
 			rc = store_sql_error(c, "group", err);
 			goto fail;
 		}
-		queue_bind_office(s, co.office_id);
+		store_bind_hall_office(s, co.office_id);
 		sqlite3_bind_text(s, sqlite3_bind_parameter_index(s, ":code"), to_group, -1,
 		                  SQLITE_STATIC);
 		store_bind_scope(s, who);

@@ -34,18 +34,6 @@ static void view_bind_day(sqlite3_stmt *s, const char *day)
 	sqlite3_bind_text(s, i, day, -1, SQLITE_STATIC);
 }
 
-/* Binds :office of s (which must have it) to hall office, NULL for 0 (a
- * hall set up before any office tree). */
-static void view_bind_office(sqlite3_stmt *s, int64_t office)
-{
-	int i = sqlite3_bind_parameter_index(s, ":office");
-	ENFORCE(i > 0, "a hall view statement has :office");
-	if (office)
-		sqlite3_bind_int64(s, i, office);
-	else
-		sqlite3_bind_null(s, i);
-}
-
 /* The active groups of hall office with waiting counts, next labels and
  * wait ranges into *out (a new array); a database error otherwise (err
  * filled, *out untouched). */
@@ -60,7 +48,7 @@ static enum mc_err view_groups(struct store_conn *c, int64_t office, const char 
 	                  " WHERE office_id IS :office AND active = 1 ORDER BY sort, id");
 	if (s == NULL)
 		goto sql_fail;
-	view_bind_office(s, office);
+	store_bind_hall_office(s, office);
 	while (store_next(s, &step))
 		json_array_append_new(
 		    groups, json_pack("{s:I, s:s, s:s, s:s, s:s, s:i, s:i, s:i, s:I, s:I, s:[]}",
@@ -78,7 +66,7 @@ static enum mc_err view_groups(struct store_conn *c, int64_t office, const char 
 	if (s == NULL)
 		goto sql_fail;
 	view_bind_day(s, day);
-	view_bind_office(s, office);
+	store_bind_hall_office(s, office);
 	while (store_next(s, &step)) {
 		json_t *g = view_find_by_id(groups, sqlite3_column_int64(s, 0));
 		if (g == NULL)
@@ -94,7 +82,7 @@ static enum mc_err view_groups(struct store_conn *c, int64_t office, const char 
 	                  " AND co.office_id IS :office GROUP BY cg.group_id");
 	if (s == NULL)
 		goto sql_fail;
-	view_bind_office(s, office);
+	store_bind_hall_office(s, office);
 	while (store_next(s, &step)) {
 		json_t *g = view_find_by_id(groups, sqlite3_column_int64(s, 0));
 		if (g)
@@ -112,7 +100,7 @@ static enum mc_err view_groups(struct store_conn *c, int64_t office, const char 
 	if (s == NULL)
 		goto sql_fail;
 	view_bind_day(s, day);
-	view_bind_office(s, office);
+	store_bind_hall_office(s, office);
 	while (store_next(s, &step)) {
 		json_t *g = view_find_by_id(groups, sqlite3_column_int64(s, 0));
 		if (g)
@@ -126,7 +114,7 @@ static enum mc_err view_groups(struct store_conn *c, int64_t office, const char 
 	if (s == NULL)
 		goto sql_fail;
 	view_bind_day(s, day);
-	view_bind_office(s, office);
+	store_bind_hall_office(s, office);
 	while (store_next(s, &step)) {
 		json_t *g = view_find_by_id(groups, sqlite3_column_int64(s, 0));
 		json_t *next = g ? json_object_get(g, "next") : NULL;
@@ -229,7 +217,7 @@ static enum mc_err view_counters(struct store_conn *c, int64_t office, json_t **
 	                                " WHERE office_id IS :office ORDER BY no");
 	if (s == NULL)
 		goto sql_fail;
-	view_bind_office(s, office);
+	store_bind_hall_office(s, office);
 	while (store_next(s, &step))
 		json_array_append_new(
 		    counters, json_pack("{s:I, s:i, s:s, s:s, s:[], s:n}", "_id",
@@ -243,7 +231,7 @@ static enum mc_err view_counters(struct store_conn *c, int64_t office, json_t **
 	                  " WHERE g.office_id IS :office ORDER BY g.sort, g.id");
 	if (s == NULL)
 		goto sql_fail;
-	view_bind_office(s, office);
+	store_bind_hall_office(s, office);
 	while (store_next(s, &step)) {
 		json_t *co = view_find_by_id(counters, sqlite3_column_int64(s, 0));
 		if (co)
@@ -259,7 +247,7 @@ static enum mc_err view_counters(struct store_conn *c, int64_t office, json_t **
 	       " WHERE t.office_id IS :office AND t.state = 'called'");
 	if (s == NULL)
 		goto sql_fail;
-	view_bind_office(s, office);
+	store_bind_hall_office(s, office);
 	while (store_next(s, &step)) {
 		json_t *co = view_find_by_id(counters, sqlite3_column_int64(s, 0));
 		if (co == NULL)
@@ -303,7 +291,7 @@ static enum mc_err view_recent_calls(struct store_conn *c, int64_t office, const
 	json_t *calls = json_array();
 	int step;
 	view_bind_day(s, day);
-	view_bind_office(s, office);
+	store_bind_hall_office(s, office);
 	while (store_next(s, &step))
 		json_array_append_new(calls, json_pack("{s:s, s:i, s:I, s:i}", "label",
 		                                       store_col_text(s, 0), "counter",

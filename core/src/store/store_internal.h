@@ -129,6 +129,9 @@ void store_event_office(struct store *st, int64_t office_id);
  * the server itself, which sees everything). Aborts (ENFORCE) when s has no
  * :scope parameter: a scoped query that forgot its test is a bug. */
 void store_bind_scope(sqlite3_stmt *s, const struct principal *who);
+/* Binds :office of s to hall office, NULL for 0 (the rows of a hall set up
+ * before any office tree). Aborts (ENFORCE) when s has no :office. */
+void store_bind_hall_office(sqlite3_stmt *s, int64_t office);
 /* Rebuilds office_paths (the closure of the office tree) on the writer,
  * inside the caller's transaction: after any change to offices.parent_id. */
 enum mc_err store_office_paths_rebuild(struct store_conn *c, struct mc_error *err);
