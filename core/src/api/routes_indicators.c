@@ -425,6 +425,36 @@ static void report_766_units(struct printer_report *rep, json_t *groups)
 	free(c);
 }
 
+/* The cells of a table with one line per row of rows: its "name", then the
+ * ncols figures cols name, as the report prints them (rows × (ncols + 1)
+ * strings, row by row). The caller frees them with report_cells_free. */
+static char **report_cells(json_t *rows, const struct ind_metric *cols, int ncols)
+{
+	int nc = ncols + 1;
+	char buf[64];
+	size_t i;
+	json_t *g;
+	char **cells = xcalloc(json_array_size(rows) * (size_t)nc + 1, sizeof *cells);
+	json_array_foreach(rows, i, g)
+	{
+		cells[i * nc] = xstrdup(ind_str(json_object_get(g, "name")));
+		for (int k = 1; k < nc; k++) {
+			ind_fmt(ind_path(g, cols[k - 1].path), cols[k - 1].percent, buf,
+			        sizeof buf);
+			cells[i * nc + k] = xstrdup(buf);
+		}
+	}
+	return cells;
+}
+
+/* Frees the n strings of cells and cells. */
+static void report_cells_free(char **cells, size_t n)
+{
+	for (size_t k = 0; k < n; k++)
+		free(cells[k]);
+	free(cells);
+}
+
 static int report_pdf(json_t *ind, const char *label, json_t *office, json_t *parent,
                       enum indicators_by by, uint8_t **pdf, size_t *len, char *err, size_t errlen)
 {
@@ -466,17 +496,11 @@ static int report_pdf(json_t *ind, const char *label, json_t *office, json_t *pa
 	double w[8] = {3};
 	for (int k = 1; k < nc; k++)
 		heads[k] = cols[k - 1].label, w[k] = 1;
-	char **cells = xcalloc(n * (size_t)nc + 1, sizeof *cells);
+	char **cells = report_cells(groups, cols, nc - 1);
 	const char **labels = xcalloc(n + 1, sizeof *labels);
 	double *values = xcalloc(n + 1, sizeof *values);
 	json_array_foreach(groups, i, g)
 	{
-		cells[i * nc] = xstrdup(ind_str(json_object_get(g, "name")));
-		for (int k = 1; k < nc; k++) {
-			ind_fmt(ind_path(g, cols[k - 1].path), cols[k - 1].percent, buf,
-			        sizeof buf);
-			cells[i * nc + k] = xstrdup(buf);
-		}
 		labels[i] = cells[i * nc];
 		json_t *rate = json_object_get(g, "on_time_rate");
 		values[i] = json_is_real(rate) ? json_real_value(rate) * 100 : 0;
@@ -487,9 +511,7 @@ static int report_pdf(json_t *ind, const char *label, json_t *office, json_t *pa
 		printer_report_bars(rep, "Tỷ lệ giải quyết đúng hạn (%)", (int)n, labels, values,
 		                    100, "%");
 	}
-	for (size_t k = 0; k < n * (size_t)nc; k++)
-		free(cells[k]);
-	free(cells);
+	report_cells_free(cells, n * (size_t)nc);
 	free(labels);
 	free(values);
 	/* by=office: the same figures per receiving centre (the dossiers it
@@ -497,22 +519,11 @@ static int report_pdf(json_t *ind, const char *label, json_t *office, json_t *pa
 	json_t *centres = ind_path(ind, "dossiers.centres");
 	size_t nct = json_array_size(centres);
 	if (nct > 1) { /* one centre: the table above says it all */
-		cells = xcalloc(nct * (size_t)nc + 1, sizeof *cells);
-		json_array_foreach(centres, i, g)
-		{
-			cells[i * nc] = xstrdup(ind_str(json_object_get(g, "name")));
-			for (int k = 1; k < nc; k++) {
-				ind_fmt(ind_path(g, cols[k - 1].path), cols[k - 1].percent, buf,
-				        sizeof buf);
-				cells[i * nc + k] = xstrdup(buf);
-			}
-		}
+		cells = report_cells(centres, cols, nc - 1);
 		heads[0] = "Trung tâm tiếp nhận";
 		printer_report_heading(rep, "Theo trung tâm tiếp nhận hồ sơ");
 		printer_report_table(rep, nc, heads, w, (int)nct, (const char *const *)cells);
-		for (size_t k = 0; k < nct * (size_t)nc; k++)
-			free(cells[k]);
-		free(cells);
+		report_cells_free(cells, nct * (size_t)nc);
 	}
 
 	printer_report_heading(rep, "3. Hàng đợi tại Bộ phận Một cửa");
