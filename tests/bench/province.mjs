@@ -29,6 +29,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { centreCode, clerkName, clerkPassword, kioskName, provinceBundle } from './province-bundle.mjs';
+import { request } from '../e2e/lib/harness.mjs';
 
 const [build = 'build', parts = 'queue,tickets,indicators'] = process.argv.slice(2);
 const CENTRES = Number(process.env.BENCH_CENTRES ?? 100);
@@ -75,29 +76,9 @@ function runAsync(cmd, args, env = {}) {
   });
 }
 
-// One HTTP request; resolves {status, text, json, ms}.
-function req(base, method, p, { token, body, timeout = 120000, localAddress } = {}) {
-  return new Promise((resolve, reject) => {
-    const data = body === undefined ? null : Buffer.from(JSON.stringify(body));
-    const headers = {};
-    if (data) { headers['Content-Type'] = 'application/json'; headers['Content-Length'] = data.length; }
-    if (token) headers.Authorization = `Bearer ${token}`;
-    const t0 = performance.now();
-    const r = http.request(new URL(p, base), { method, headers, agent: false, timeout, localAddress }, (res) => {
-      const chunks = [];
-      res.on('data', (c) => chunks.push(c));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        let json = null;
-        try { json = JSON.parse(text); } catch { /* not JSON */ }
-        resolve({ status: res.statusCode, text, json, ms: performance.now() - t0 });
-      });
-    });
-    r.on('timeout', () => r.destroy(new Error(`${method} ${p}: no answer in ${timeout} ms`)));
-    r.on('error', reject);
-    r.end(data);
-  });
-}
+// One HTTP request (the e2e harness's), allowed two minutes: the province's
+// first answers read a large database cold. Resolves {status, text, json, ms}.
+const req = (base, method, p, opts = {}) => request(base, method, p, { timeout: 120000, ...opts });
 
 // Runs fn over items, at most n at a time.
 async function pool(n, items, fn) {

@@ -60,9 +60,10 @@ export const PASSWORDS = {
 // One HTTP request; resolves {status, headers, text, json, ms}. rawPath sends
 // p as the request target verbatim (not normalized as a URL); localAddress
 // and signal go to http.request; with streamHeaders an event stream is
-// answered by its status and headers, then closed.
+// answered by its status and headers, then closed; an answer silent for
+// timeout ms fails.
 export function request(base, method, p,
-  { token, body, headers = {}, raw, agent, rawPath, localAddress, signal, streamHeaders } = {}) {
+  { token, body, headers = {}, raw, agent, rawPath, localAddress, signal, streamHeaders, timeout = 30000 } = {}) {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
     const url = new URL(p, base);
@@ -90,7 +91,7 @@ export function request(base, method, p,
       });
     });
     req.on('error', reject);
-    req.setTimeout(30000, () => req.destroy(new Error(`timeout ${method} ${p}`)));
+    req.setTimeout(timeout, () => req.destroy(new Error(`timeout ${method} ${p}`)));
     if (data) req.write(data);
     req.end();
   });
