@@ -8,15 +8,12 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, subscribe } from './lib/harness.mjs';
-import { PROVINCE_BUNDLE, CENTRE_A, CENTRE_B } from './lib/province-bundle.mjs';
+import { PROVINCE_BUNDLE, CENTRE_A, CENTRE_B, centrePrinters } from './lib/province-bundle.mjs';
 
 // B has a printer nobody listens to: its jobs stay in the spool.
 const BUNDLE = {
   ...PROVINCE_BUNDLE,
-  printers: [
-    { office: CENTRE_A, name: 'a-printer', target: 'ipp://127.0.0.1:9/ipp/print', format: 'pdf', paper: '80mm', default: true },
-    { office: CENTRE_B, name: 'b-printer', target: 'ipp://127.0.0.1:9/ipp/print', format: 'pdf', paper: '80mm', default: true },
-  ],
+  printers: centrePrinters('80mm', ['a-printer', 'ipp://127.0.0.1:9/ipp/print'], ['b-printer', 'ipp://127.0.0.1:9/ipp/print']),
 };
 
 let s;

@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from './lib/harness.mjs';
-import { PROVINCE_BUNDLE, CENTRE_A, CENTRE_B } from './lib/province-bundle.mjs';
+import { PROVINCE_BUNDLE, CENTRE_A, CENTRE_B, centrePrinters } from './lib/province-bundle.mjs';
 import { TestPrinter, waitFor } from './lib/printer.mjs';
 
 let s;
@@ -18,10 +18,7 @@ before(async () => {
   s = await startServer({
     bundle: {
       ...PROVINCE_BUNDLE,
-      printers: [
-        { office: CENTRE_A, name: 'ks-sanh', target: pa.uri, format: 'pdf', paper: '80mm', default: true },
-        { office: CENTRE_B, name: 'lb-sanh', target: pb.uri, format: 'pdf', paper: '80mm', default: true },
-      ],
+      printers: centrePrinters('80mm', ['ks-sanh', pa.uri], ['lb-sanh', pb.uri]),
       devices: [
         ...PROVINCE_BUNDLE.devices,
         { office: CENTRE_A, kind: 'kiosk', name: 'a-kiosk-p', prints: true },

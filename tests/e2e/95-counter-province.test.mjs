@@ -9,7 +9,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from './lib/harness.mjs';
-import { PROVINCE_BUNDLE, PROVINCE_PASSWORDS, CENTRE_A, CENTRE_B } from './lib/province-bundle.mjs';
+import { PROVINCE_BUNDLE, PROVINCE_PASSWORDS, CENTRE_A, CENTRE_B, centrePrinters } from './lib/province-bundle.mjs';
 import { TestPrinter, waitFor } from './lib/printer.mjs';
 import { Clerk } from './lib/counter.mjs';
 
@@ -26,10 +26,7 @@ before(async () => {
   s = await startServer({
     bundle: {
       ...PROVINCE_BUNDLE,
-      printers: [
-        { office: CENTRE_A, name: 'ks-a5', target: pa.uri, format: 'pdf', paper: 'a5', default: true },
-        { office: CENTRE_B, name: 'lb-a5', target: pb.uri, format: 'pdf', paper: 'a5', default: true },
-      ],
+      printers: centrePrinters('a5', ['ks-a5', pa.uri], ['lb-a5', pb.uri]),
     },
   });
 });

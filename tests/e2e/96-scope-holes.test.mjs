@@ -7,7 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, subscribe } from './lib/harness.mjs';
-import { PROVINCE_BUNDLE, CENTRE_A, CENTRE_B } from './lib/province-bundle.mjs';
+import { PROVINCE_BUNDLE, CENTRE_A, CENTRE_B, centrePrinters } from './lib/province-bundle.mjs';
 
 const NOWHERE = 'ipp://127.0.0.1:9/ipp/print'; // nothing listens: jobs stay queued or fail
 let s;
@@ -15,10 +15,7 @@ before(async () => {
   s = await startServer({
     bundle: {
       ...PROVINCE_BUNDLE,
-      printers: [
-        { office: CENTRE_A, name: 'ks-sanh', target: NOWHERE, format: 'pdf', paper: '80mm', default: true },
-        { office: CENTRE_B, name: 'lb-sanh', target: NOWHERE, format: 'pdf', paper: '80mm', default: true },
-      ],
+      printers: centrePrinters('80mm', ['ks-sanh', NOWHERE], ['lb-sanh', NOWHERE]),
     },
   });
 });

@@ -86,3 +86,10 @@ export const PROVINCE_BUNDLE = {
     return p.code === 'P5' ? { ...rest, office: 'SO-TNMT-DD' } : rest;
   }),
 };
+
+// A default PDF printer of paper in each centre, for a bundle's "printers":
+// CENTRE_A's named a[0] sending to a[1], CENTRE_B's named b[0] sending to b[1].
+export const centrePrinters = (paper, a, b) => [
+  { office: CENTRE_A, name: a[0], target: a[1], format: 'pdf', paper, default: true },
+  { office: CENTRE_B, name: b[0], target: b[1], format: 'pdf', paper, default: true },
+];
