@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { startServer, cli, SOURCE, PASSWORDS } from './lib/harness.mjs';
+import { ok } from './lib/steps.mjs';
 import { SKIP, SHOTS, launch, openPage, shot, SIZES } from './lib/browser.mjs';
 
 const DEMO = JSON.parse(readFileSync(path.join(SOURCE, 'data/demo-bundle.json'), 'utf8'));
@@ -28,7 +29,6 @@ before(async () => {
 });
 after(async () => { await browser?.close(); await s?.stop(); s?.cleanup(); });
 
-const ok = (r) => { assert.ok(r.status >= 200 && r.status < 300, `${r.status} ${r.text}`); return r.json; };
 
 // The truth from the plain list (every late dossier, any state), filtered
 // here: the open late ones, and the largest working time past due.

@@ -5,6 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, openCounter } from './lib/harness.mjs';
+import { ok } from './lib/steps.mjs';
 import { DOSSIER_BUNDLE } from './lib/dossier-bundle.mjs';
 import { SKIP, launch, openPage, SIZES } from './lib/browser.mjs';
 
@@ -14,7 +15,6 @@ before(async () => {
   if (!SKIP) browser = await launch();
 });
 after(async () => { await browser?.close(); await s?.stop(); s?.cleanup(); });
-const ok = (r) => { assert.ok(r.status >= 200 && r.status < 300, `${r.status} ${r.text}`); return r.json; };
 
 test('one month of data: one month label, one point', { skip: SKIP }, async () => {
   const done = ok(await s.as('clerk1', 'POST', '/api/v1/dossiers', { body: { procedure: 'P5', applicant: { name: 'Lê Thị Hoa' }, outcome: 'received' } })).dossier.code;

@@ -13,6 +13,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { startServer, cli, SOURCE, PASSWORDS } from './lib/harness.mjs';
+import { ok } from './lib/steps.mjs';
 import { SKIP, SIZES, launch, openPage, shot } from './lib/browser.mjs';
 
 const BUNDLE = JSON.parse(readFileSync(path.join(SOURCE, 'data/demo-bundle.json'), 'utf8'));
@@ -26,7 +27,6 @@ const kioskOf = (c) => BUNDLE.devices.find((d) => d.office === c.code && d.kind 
 const clerkOf = (c) => BUNDLE.users.find((u) => u.office === c.code && u.role === 'counter').username;
 let s, browser;
 
-const ok = (r) => { assert.ok(r.status >= 200 && r.status < 300, `${r.status} ${r.text}`); return r.json; };
 
 before(async () => {
   s = await startServer({ bundle: BUNDLE });
