@@ -1,7 +1,9 @@
 // A generated province for the province benchmarks (docs/province.md): a
 // root, CENTRES commune People's Committees (authorities), each with its
 // centre and a processing office; each centre with three service groups,
-// COUNTERS counters, one clerk, one kiosk (not printing) and one board.
+// COUNTERS counters, one member of staff who opens them all (a centre
+// supervisor: a clerk works at one counter at a time), one kiosk (not
+// printing) and one board.
 // Codes and names are benchmark data.
 //
 // As a module: provinceBundle({ centres, counters }) returns the bundle and
@@ -47,7 +49,7 @@ export function provinceBundle({ centres = 100, counters = 10 } = {}) {
       if (third > 0 && lastOfThird) serves.push('CT');
       cs.push({ office, no, name: `Quầy ${no}`, groups: serves });
     }
-    users.push({ office, username: clerkName(i), role: 'counter', full_name: `Cán bộ Thử tải ${i}`,
+    users.push({ office, username: clerkName(i), role: 'supervisor', full_name: `Cán bộ Thử tải ${i}`,
       password: clerkPassword(i) });
     devices.push({ office, kind: 'kiosk', name: kioskName(i), prints: false },
       { office, kind: 'display', name: boardName(i) });

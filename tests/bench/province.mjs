@@ -147,7 +147,8 @@ const wrk = async (args, env) => wrkFigures(await runAsync('wrk', args, env));
 // A load whose answers were not all 2xx measured something else: say so.
 const wrkNote = (what, f) => { if (f.bad || f.errors) note(`${what}: ${f.bad} answers not 2xx/3xx ${f.errors} (THE FIGURE IS NOT VALID)`); };
 
-// Centre i's morning: its clerk opens every counter, its kiosk issues
+// Centre i's morning: its staff member (a centre supervisor, who may keep
+// several counters open) opens every counter, its kiosk issues
 // TICKETS_PER_CENTRE tickets over the three groups, the clerk calls one
 // ticket to each counter. Counts answers by step in tally.
 async function morning(base, tokens, i, tally) {
