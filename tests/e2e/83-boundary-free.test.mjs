@@ -197,6 +197,32 @@ test("each centre's ledger holds the dossiers it received", async () => {
   assert.equal((await s.as('b.clerk', 'GET', '/api/v1/ledger.csv?from=2026-03-01&to=2026-03-31&office=TT-KS')).status, 404);
 });
 
+test('the indicators of both centres, both communes and the province agree, worked out by hand', async () => {
+  // Now (Tuesday 03/03 10:00): KS1 finished early (Lao Bảo competent,
+  // received at Khe Sanh); KS2 (Khe Sanh's own) and LB1 (Lao Bảo's own)
+  // open, due Thursday 09:00, so on time.
+  const ind = async (q) => ok(await s.as('prov.sup', 'GET', `/api/v1/indicators?from=2026-03-01&to=2026-03-31&${q}`));
+  const fig = (j) => {
+    const t = j.dossiers.total;
+    return { received: t.received, early: t.finished.early, on_time: t.finished.on_time, late: t.finished.late, open: t.open };
+  };
+  const want = (received, early, open) => ({ received, early, on_time: 0, late: 0, open: { on_time: open, late: 0 } });
+  // The authorities answer for what they are competent for: KS1 is Lao Bảo's.
+  assert.deepEqual(fig(await ind('office=UB-LB')), want(2, 1, 1), 'UB-LB: KS1 (finished early) and LB1');
+  assert.deepEqual(fig(await ind('office=UB-KS')), want(1, 0, 1), 'UB-KS: KS2 only');
+  // The centres answer for what they received: KS1 is Khe Sanh's intake.
+  assert.deepEqual(fig(await ind('office=TT-KS')), want(2, 1, 1), 'TT-KS: KS1 and KS2');
+  assert.deepEqual(fig(await ind('office=TT-LB')), want(1, 0, 1), 'TT-LB: LB1');
+  // The province counts each dossier once, by authority and by receiving centre alike.
+  const prov = await ind('by=office');
+  assert.deepEqual(fig(prov), want(3, 1, 2));
+  const sum = (rows) => rows.reduce((n, g) => n + g.received, 0);
+  assert.equal(sum(prov.dossiers.groups), 3, 'the authorities add up to the province');
+  assert.equal(sum(prov.dossiers.centres), 3, 'the receiving centres add up to the province');
+  assert.equal(prov.dossiers.groups.find((g) => g.key === 'UB-LB').finished.early, 1);
+  assert.equal(prov.dossiers.groups.find((g) => g.key === 'UB-KS').finished.early, 0, 'KS1 is never Khe Sanh\'s to answer for');
+});
+
 test('a rating of the dossier belongs to the centre that returned it', async () => {
   const link = ok(await s.as('b.clerk', 'POST', `/api/v1/dossiers/${KS1}/rating-link`), 201);
   ok(await s.req('POST', '/api/v1/public/ratings', { body: { token: link.token, level: 'satisfied' } }), 201);

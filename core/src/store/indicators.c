@@ -180,7 +180,7 @@ struct ind_ctx {
 	int64_t unit;                /* the unit's office id; 0: the whole province */
 	bool by_intake;              /* the unit is a hall: the dossiers it received */
 	enum indicators_by by;
-	int64_t start, end, ref; /* [start, end); ref = min(end, now) */
+	int64_t start, end, ref; /* [start, end); ref = min(end, now + 1 s): exclusive */
 	int64_t day_seconds;
 	struct ind_proc *procs;
 	size_t n_procs;
@@ -1600,8 +1600,11 @@ enum mc_err store_indicators(struct store *st, const struct principal *who, cons
 	x.g.last = x.centres.last = -1;
 	x.start = ind_day_start(a);
 	x.end = ind_day_start(b + 1);
+	/* A running period ends just after now (exclusive, like end): a dossier
+	 * received or finished in this very second is received or finished,
+	 * never also open. */
 	int64_t now = clock_now();
-	x.ref = now < x.end ? now : x.end;
+	x.ref = now + 1 < x.end ? now + 1 : x.end;
 	x.day_seconds = store_calendar_day_seconds(st);
 	bool extra = by == IND_BY_CLERK || by == IND_BY_COUNTER;
 	json_t *queue = NULL, *sat = NULL;
