@@ -243,6 +243,17 @@ double printer__measure(double col_w, printer__roll_draw_fn draw, const void *ar
 	return h;
 }
 
+int printer__pdf_take(cairo_surface_t *s, struct printer__buf *b, uint8_t **out, size_t *out_len,
+                      char *err, size_t err_size)
+{
+	cairo_surface_finish(s);
+	if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS)
+		return printer__fail(err, err_size, PRINTER_ERR_RENDER, "cairo: %s",
+		                     cairo_status_to_string(cairo_surface_status(s)));
+	*out = printer__buf_take(b, out_len);
+	return PRINTER_OK;
+}
+
 int printer__roll_pdf(enum printer_paper paper, const char *title, printer__roll_draw_fn draw,
                       const void *arg, uint8_t **out, size_t *out_len, char *err, size_t err_size)
 {
@@ -269,13 +280,7 @@ int printer__roll_pdf(enum printer_paper paper, const char *title, printer__roll
 	}
 	printer__canvas_finish(&c);
 	cairo_show_page(cr);
-	cairo_surface_finish(s);
-	if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS) {
-		rc = printer__fail(err, err_size, PRINTER_ERR_RENDER, "cairo: %s",
-		                   cairo_status_to_string(cairo_surface_status(s)));
-		goto out;
-	}
-	*out = printer__buf_take(&b, out_len);
+	rc = printer__pdf_take(s, &b, out, out_len, err, err_size);
 out:
 	printer__canvas_finish(&c);
 	cairo_destroy(cr);

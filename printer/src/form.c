@@ -807,17 +807,12 @@ int printer_form_pdf(const struct printer_form *form, const struct printer_field
 	form__pass(form, &x, cr, false);
 	cairo_show_page(cr);
 	cairo_destroy(cr);
-	cairo_surface_finish(s);
 	if (x.qr_failed) {
+		cairo_surface_finish(s);
 		rc = printer__fail(err, err_size, PRINTER_ERR_RENDER, "cannot encode the QR code");
 		goto out;
 	}
-	if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS) {
-		rc = printer__fail(err, err_size, PRINTER_ERR_RENDER, "cairo: %s",
-		                   cairo_status_to_string(cairo_surface_status(s)));
-		goto out;
-	}
-	*out = printer__buf_take(&buf, out_len);
+	rc = printer__pdf_take(s, &buf, out, out_len, err, err_size);
 out:
 	cairo_surface_destroy(s);
 	printer__buf_free(&buf);

@@ -532,14 +532,7 @@ int printer_report_pdf(const struct printer_report *r, uint8_t **out, size_t *ou
 	printer__canvas_finish(&c);
 	cairo_show_page(cr);
 	cairo_destroy(cr);
-	cairo_surface_finish(s);
-	if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS) {
-		rc = printer__fail(err, err_size, PRINTER_ERR_RENDER, "cairo: %s",
-		                   cairo_status_to_string(cairo_surface_status(s)));
-		goto out;
-	}
-	*out = printer__buf_take(&buf, out_len);
-out:
+	rc = printer__pdf_take(s, &buf, out, out_len, err, err_size);
 	cairo_surface_destroy(s);
 	printer__buf_free(&buf);
 	return rc;
