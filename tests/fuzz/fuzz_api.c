@@ -20,6 +20,7 @@
 #include <errno.h>
 #include <jansson.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -82,6 +83,32 @@ static void buf_str(struct buf *b, const char *s)
 	buf_add(b, s, strlen(s));
 }
 
+/* connect(2) that a signal cannot break: libFuzzer's own timer (SIGALRM,
+ * installed without SA_RESTART) may interrupt it, and the connection then
+ * goes on being made; wait for it and take its result. Returns 0 or -1 with
+ * errno set. */
+static int fuzz_connect(int fd, const struct sockaddr_in *sa)
+{
+	if (connect(fd, (const struct sockaddr *)sa, sizeof *sa) == 0)
+		return 0;
+	if (errno != EINTR)
+		return -1;
+	struct pollfd pfd = {.fd = fd, .events = POLLOUT};
+	int r;
+	while ((r = poll(&pfd, 1, 10000)) < 0 && errno == EINTR)
+		;
+	if (r == 0)
+		errno = ETIMEDOUT;
+	if (r <= 0)
+		return -1;
+	int soerr = 0;
+	socklen_t len = sizeof soerr;
+	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &len) != 0)
+		return -1;
+	errno = soerr;
+	return soerr == 0 ? 0 : -1;
+}
+
 /* Sends req[0..n) on a new connection and reads the answer into *resp (the
  * caller frees resp->p). An event stream is read only to its head. Returns
  * the status, or aborts when the server gives no answer within 10 s. */
@@ -94,11 +121,12 @@ static int fuzz_roundtrip(const char *req, size_t n, struct buf *resp)
 	struct timeval tv = {.tv_sec = 10};
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
 	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
-	FUZZ_ASSERT(connect(fd, (struct sockaddr *)&sa, sizeof sa) == 0, "connect: %s",
-	            strerror(errno));
+	FUZZ_ASSERT(fuzz_connect(fd, &sa) == 0, "connect: %s", strerror(errno));
 	size_t off = 0;
 	while (off < n) {
 		ssize_t w = send(fd, req + off, n - off, MSG_NOSIGNAL);
+		if (w < 0 && errno == EINTR)
+			continue;
 		if (w <= 0)
 			break; /* the server may answer (413, 431) before reading it all */
 		off += (size_t)w;
@@ -108,6 +136,8 @@ static int fuzz_roundtrip(const char *req, size_t n, struct buf *resp)
 	char chunk[16384];
 	for (;;) {
 		ssize_t r = recv(fd, chunk, sizeof chunk, 0);
+		if (r < 0 && errno == EINTR)
+			continue;
 		if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
 			FUZZ_ASSERT(0, "no answer in 10 s to: %.300s", req);
 		if (r <= 0)
