@@ -36,7 +36,8 @@
 /* A pending buffer larger than this is freed, not kept, once sent. */
 #define BUS_PENDING_KEEP (16 * 1024)
 /* Streams: one principal (a board's token, a clerk), one client address, in
- * all. Beyond them a new stream gets 429 and must retry later. */
+ * all, unless bus_set_limits says otherwise. Beyond them a new stream gets 429
+ * and must retry later. */
 #define BUS_MAX_PER_PRINCIPAL 8
 #define BUS_MAX_PER_ADDRESS 64
 #define BUS_MAX_STREAMS 1024
@@ -62,7 +63,7 @@
 #define BUS_SNAPS 128
 
 struct bus_msg {
-	int64_t id;
+	int64_t id; /* rises with the ring's order (the audit chain's ids) */
 	int64_t office; /* the hall it belongs to: only that hall's streams get it */
 	char *text;
 	size_t len;
@@ -91,6 +92,17 @@ struct bus_snap {
 	uint64_t used; /* bus->snap_tick at its last read */
 };
 
+/* The streams of one hall, so that an event wakes only them: a call at one
+ * centre does no work for the streams of another. Created at the first
+ * subscribe of its hall and kept (one per hall that ever had a stream);
+ * every field is guarded by bus->lock. */
+struct bus_centre {
+	int64_t office;
+	LIST_HEAD(, sse_sub) subs; /* its streams (sse_sub.centre_entry) */
+	int64_t evicted_max;       /* id of its newest message pushed out of the ring */
+	bool wake;                 /* in bus->wake_list: its streams are resumed next */
+};
+
 /* One stream. Fields marked [lock] are guarded by bus->lock; [reader] ones
  * belong to the thread of the connection's content reader (the MHD worker
  * that owns the connection), and to bus_subscribe until the sub is ready;
@@ -107,6 +119,7 @@ struct sse_sub {
 	int fd;                     /* [const] the connection's socket, -1 when unknown */
 	char principal[32];         /* [const] the token's actor */
 	int64_t office;             /* [const] the hall whose events it gets */
+	struct bus_centre *centre;  /* [const] that hall's streams, which it is among */
 	int64_t scope;              /* [const] the principal's office (0: the province) */
 	enum role role;             /* [const] the token's role when the stream opened */
 	char token[AUTH_TOKEN_LEN]; /* [const] the bearer token, checked again on bus_recheck */
@@ -124,6 +137,7 @@ struct sse_sub {
 	pthread_t reader;           /* [reader] set at the first read */
 	bool reader_known;          /* [reader] */
 	LIST_ENTRY(sse_sub) entry;  /* [lock] in bus->subs */
+	LIST_ENTRY(sse_sub) centre_entry; /* [lock] in centre->subs */
 };
 
 /* Shared by the commit hook (writer lock held), the HTTP workers and the
@@ -137,7 +151,6 @@ struct bus {
 	struct bus_msg ring[BUS_RING];
 	size_t ring_next; /* slot the next message goes to */
 	size_t ring_len;
-	int64_t evicted_max; /* id of the newest message pushed out of the ring */
 	/* bus->gen counts commits and heartbeats as they happen (after the
 	 * commit is visible to readers). A hall's snapshot reflects everything
 	 * counted up to its gen. It is fresh while no commit of its own hall's
@@ -161,6 +174,14 @@ struct bus {
 	uint64_t hall_epoch;
 	LIST_HEAD(, sse_sub) subs;
 	int sub_count;
+	/* The halls' streams: an open-addressed table by office (never
+	 * shrinks; a slot is NULL or a centre), and the halls whose streams
+	 * the bus thread resumes next. */
+	struct bus_centre **centres;
+	size_t centre_cap, centre_count;
+	struct bus_centre **wake_list;
+	size_t wake_count, wake_cap;
+	int max_per_principal, max_per_address, max_streams; /* bus_set_limits */
 	size_t freed;      /* bytes of stream buffers freed since the last trim */
 	uint64_t hb_gen;   /* heartbeats so far */
 	bool wake_pending; /* commits since the bus thread last resumed streams */
@@ -366,6 +387,83 @@ static void bus_wake_locked(struct bus *bus)
 	}
 }
 
+/* The table slot of hall office: the one holding it, or the empty one where
+ * it would go; bus->lock held, bus->centre_cap > 0. */
+static struct bus_centre **bus_centre_slot(struct bus *bus, int64_t office)
+{
+	size_t i = ((uint64_t)office * 0x9E3779B97F4A7C15u) >> 32;
+	for (;; i++) {
+		struct bus_centre **c = &bus->centres[i & (bus->centre_cap - 1)];
+		if (*c == NULL || (*c)->office == office)
+			return c;
+	}
+}
+
+/* The streams of hall office, or NULL when it never had one; bus->lock
+ * held. */
+static struct bus_centre *bus_centre_find_locked(struct bus *bus, int64_t office)
+{
+	return bus->centre_cap ? *bus_centre_slot(bus, office) : NULL;
+}
+
+/* The streams of hall office, made (empty) when new; bus->lock held. Never
+ * NULL; owned by the bus (freed in bus_free). */
+static struct bus_centre *bus_centre_get_locked(struct bus *bus, int64_t office)
+{
+	struct bus_centre *c = bus_centre_find_locked(bus, office);
+	if (c)
+		return c;
+	if (2 * (bus->centre_count + 1) > bus->centre_cap) {
+		/* Grow (at most half full), placing every hall again. */
+		struct bus_centre **old = bus->centres;
+		size_t old_cap = bus->centre_cap;
+		bus->centre_cap = old_cap ? 2 * old_cap : 64;
+		bus->centres = xcalloc(bus->centre_cap, sizeof *bus->centres);
+		for (size_t i = 0; i < old_cap; i++)
+			if (old[i])
+				*bus_centre_slot(bus, old[i]->office) = old[i];
+		free(old);
+	}
+	c = xcalloc(1, sizeof *c);
+	c->office = office;
+	LIST_INIT(&c->subs);
+	*bus_centre_slot(bus, office) = c;
+	bus->centre_count++;
+	return c;
+}
+
+/* Resumes the suspended streams of the halls on the wake list and empties
+ * it; bus->lock held. */
+static void bus_wake_centres_locked(struct bus *bus)
+{
+	for (size_t i = 0; i < bus->wake_count; i++) {
+		struct bus_centre *c = bus->wake_list[i];
+		c->wake = false;
+		struct sse_sub *s;
+		LIST_FOREACH(s, &c->subs, centre_entry)
+		{
+			if (s->suspended) {
+				s->suspended = false;
+				MHD_resume_connection(s->conn);
+			}
+		}
+	}
+	bus->wake_count = 0;
+}
+
+/* Puts hall c on the wake list (once); bus->lock held. */
+static void bus_wake_later_locked(struct bus *bus, struct bus_centre *c)
+{
+	if (c->wake)
+		return;
+	if (bus->wake_count == bus->wake_cap) {
+		bus->wake_cap = bus->wake_cap ? 2 * bus->wake_cap : 16;
+		bus->wake_list = xrealloc(bus->wake_list, bus->wake_cap * sizeof *bus->wake_list);
+	}
+	c->wake = true;
+	bus->wake_list[bus->wake_count++] = c;
+}
+
 /* Ends stream s (why: for the log); bus->lock held. A suspended one is
  * resumed and its next read ends it; one stuck on a full socket is shut
  * down, which MHD sees as the client leaving (the socket stays open, and fd
@@ -458,8 +556,11 @@ static void bus_on_commit(void *ctx, struct store *st, const struct store_event 
 	pthread_mutex_lock(&bus->lock);
 	for (k = 0; k < n; k++) {
 		struct bus_msg *m = &bus->ring[bus->ring_next];
-		if (m->text)
-			bus->evicted_max = m->id;
+		if (m->text) {
+			struct bus_centre *c = bus_centre_find_locked(bus, m->office);
+			if (c)
+				c->evicted_max = m->id;
+		}
 		free(m->text);
 		*m = msgs[k];
 		bus->ring_next = (bus->ring_next + 1) % BUS_RING;
@@ -478,16 +579,22 @@ static void bus_on_commit(void *ctx, struct store *st, const struct store_event 
 		else
 			bus->missed_gen = bus->gen;
 	}
-	struct sse_sub *s;
-	LIST_FOREACH(s, &bus->subs, entry)
-	{
-		if (!s->ready)
+	/* Only the streams of these events' halls are touched: the others'
+	 * cost nothing. */
+	for (k = 0; k < n; k++) {
+		struct bus_centre *c = bus_centre_find_locked(bus, msgs[k].office);
+		if (c == NULL)
 			continue;
-		/* Only its own hall's messages wait for it. */
-		for (k = 0; k < n; k++)
-			s->backlog += msgs[k].office == s->office ? msgs[k].len : 0;
-		if (s->backlog > BUS_BACKLOG_MAX)
-			bus_drop_locked(s, "too far behind");
+		struct sse_sub *s;
+		LIST_FOREACH(s, &c->subs, centre_entry)
+		{
+			if (!s->ready)
+				continue;
+			s->backlog += msgs[k].len;
+			if (s->backlog > BUS_BACKLOG_MAX)
+				bus_drop_locked(s, "too far behind");
+		}
+		bus_wake_later_locked(bus, c);
 	}
 	if (bus->heartbeat_started) {
 		/* The bus thread resumes the streams, at most every
@@ -496,7 +603,7 @@ static void bus_on_commit(void *ctx, struct store *st, const struct store_event 
 		bus->wake_pending = true;
 		pthread_cond_signal(&bus->cond);
 	} else {
-		bus_wake_locked(bus);
+		bus_wake_centres_locked(bus);
 	}
 	pthread_mutex_unlock(&bus->lock);
 	free(msgs);
@@ -550,7 +657,7 @@ static void *bus_heartbeat_main(void *arg)
 		}
 		if (bus->wake_pending) {
 			bus->wake_pending = false;
-			bus_wake_locked(bus);
+			bus_wake_centres_locked(bus);
 			/* Let the next commits gather before waking again. */
 			pthread_mutex_unlock(&bus->lock);
 			struct timespec pause = {0, BUS_WAKE_MS * 1000000L};
@@ -586,12 +693,27 @@ struct bus *bus_new(struct store *st, int heartbeat_ms)
 	struct bus *bus = xcalloc(1, sizeof *bus);
 	bus->st = st;
 	bus->heartbeat_ms = heartbeat_ms;
+	bus->max_per_principal = BUS_MAX_PER_PRINCIPAL;
+	bus->max_per_address = BUS_MAX_PER_ADDRESS;
+	bus->max_streams = BUS_MAX_STREAMS;
 	pthread_mutex_init(&bus->lock, NULL);
 	pthread_mutex_init(&bus->rebuild, NULL);
 	pthread_cond_init(&bus->cond, NULL);
 	LIST_INIT(&bus->subs);
 	store_set_commit_hook(st, bus_on_commit, bus);
 	return bus;
+}
+
+void bus_set_limits(struct bus *bus, int per_principal, int per_address, int all)
+{
+	pthread_mutex_lock(&bus->lock);
+	if (per_principal > 0)
+		bus->max_per_principal = per_principal;
+	if (per_address > 0)
+		bus->max_per_address = per_address;
+	if (all > 0)
+		bus->max_streams = all;
+	pthread_mutex_unlock(&bus->lock);
 }
 
 void bus_attach(struct bus *bus, struct MHD_Daemon *daemon)
@@ -629,6 +751,10 @@ void bus_free(struct bus *bus)
 		free(bus->ring[i].text);
 	for (size_t i = 0; i < BUS_SNAPS; i++)
 		free(bus->snaps[i].text);
+	for (size_t i = 0; i < bus->centre_cap; i++)
+		free(bus->centres[i]);
+	free(bus->centres);
+	free(bus->wake_list);
 	pthread_mutex_destroy(&bus->lock);
 	pthread_mutex_destroy(&bus->rebuild);
 	pthread_cond_destroy(&bus->cond);
@@ -723,8 +849,9 @@ struct sse_sub *bus_subscribe(struct bus *bus, struct MHD_Connection *conn,
 	pthread_mutex_lock(&bus->lock);
 	int of_principal, of_address, of_all;
 	bus_count_locked(bus, s->principal, s->address, &of_principal, &of_address, &of_all);
-	if (of_principal >= BUS_MAX_PER_PRINCIPAL || of_address >= BUS_MAX_PER_ADDRESS ||
-	    of_all >= BUS_MAX_STREAMS) {
+	const int max_principal = bus->max_per_principal, max_address = bus->max_per_address,
+	          max_all = bus->max_streams;
+	if (of_principal >= max_principal || of_address >= max_address || of_all >= max_all) {
 		/* Full: streams whose clients have gone (a reloaded page) may
 		 * still hold places; let them go before saying no. */
 		if (bus_reap_locked(bus) > 0)
@@ -735,20 +862,18 @@ struct sse_sub *bus_subscribe(struct bus *bus, struct MHD_Connection *conn,
 	if (bus->stopping)
 		rc = mc_fail(err, MC_ERR_UNAVAILABLE, "shutting_down", "Máy chủ đang dừng",
 		             "The server is stopping");
-	else if (of_principal >= BUS_MAX_PER_PRINCIPAL)
-		rc =
-		    mc_failf(err, MC_ERR_RATE_LIMITED, "too_many_streams",
-		             "Tài khoản này đã mở quá nhiều luồng sự kiện",
-		             "This token already has %d event streams open", BUS_MAX_PER_PRINCIPAL);
-	else if (of_address >= BUS_MAX_PER_ADDRESS)
-		rc =
-		    mc_failf(err, MC_ERR_RATE_LIMITED, "too_many_streams",
-		             "Địa chỉ này đã mở quá nhiều luồng sự kiện",
-		             "This address already has %d event streams open", BUS_MAX_PER_ADDRESS);
-	else if (of_all >= BUS_MAX_STREAMS)
+	else if (of_principal >= max_principal)
+		rc = mc_failf(err, MC_ERR_RATE_LIMITED, "too_many_streams",
+		              "Tài khoản này đã mở quá nhiều luồng sự kiện",
+		              "This token already has %d event streams open", max_principal);
+	else if (of_address >= max_address)
+		rc = mc_failf(err, MC_ERR_RATE_LIMITED, "too_many_streams",
+		              "Địa chỉ này đã mở quá nhiều luồng sự kiện",
+		              "This address already has %d event streams open", max_address);
+	else if (of_all >= max_all)
 		rc = mc_failf(err, MC_ERR_RATE_LIMITED, "too_many_streams",
 		              "Máy chủ đã có quá nhiều luồng sự kiện",
-		              "The server already has %d event streams open", BUS_MAX_STREAMS);
+		              "The server already has %d event streams open", max_all);
 	if (rc != MC_OK) {
 		pthread_mutex_unlock(&bus->lock);
 		if (rc == MC_ERR_RATE_LIMITED && err)
@@ -758,6 +883,8 @@ struct sse_sub *bus_subscribe(struct bus *bus, struct MHD_Connection *conn,
 		return NULL;
 	}
 	LIST_INSERT_HEAD(&bus->subs, s, entry);
+	s->centre = bus_centre_get_locked(bus, office);
+	LIST_INSERT_HEAD(&s->centre->subs, s, centre_entry);
 	bus->sub_count++;
 	pthread_mutex_unlock(&bus->lock);
 
@@ -785,10 +912,21 @@ struct sse_sub *bus_subscribe(struct bus *bus, struct MHD_Connection *conn,
  * Returns false when s fell behind the ring (it must reconnect). */
 static bool bus_collect_locked(struct bus *bus, struct sse_sub *s)
 {
-	if (bus->evicted_max > s->last_id)
+	/* Only its own hall's messages matter: others may have left the ring
+	 * (its streams are not woken for them, so last_id lags behind them). */
+	if (s->centre->evicted_max > s->last_id)
 		return false;
 	size_t oldest = (bus->ring_next + BUS_RING - bus->ring_len) % BUS_RING;
-	for (size_t k = 0; k < bus->ring_len; k++) {
+	/* The first message after last_id: ids rise along the ring. */
+	size_t lo = 0, hi = bus->ring_len;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (bus->ring[(oldest + mid) % BUS_RING].id <= s->last_id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (size_t k = lo; k < bus->ring_len; k++) {
 		struct bus_msg *m = &bus->ring[(oldest + k) % BUS_RING];
 		if (m->id <= s->last_id)
 			continue;
@@ -920,6 +1058,7 @@ void bus_unsubscribe(struct bus *bus, struct sse_sub *sub)
 	pthread_mutex_lock(&bus->lock);
 	ENFORCE(bus->sub_count > 0, "a stream unsubscribed twice");
 	LIST_REMOVE(sub, entry);
+	LIST_REMOVE(sub, centre_entry);
 	bus->sub_count--;
 	bus->freed += sub->pending.cap + BUS_CONN_OVERHEAD;
 	pthread_mutex_unlock(&bus->lock);

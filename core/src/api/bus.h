@@ -36,6 +36,9 @@ struct MHD_Connection;
 struct MHD_Response;
 
 struct bus *bus_new(struct store *st, int heartbeat_ms);
+/* Streams allowed per principal, per client address and in all (each > 0;
+ * 0 keeps the default: 8, 64 and 1,024). Beyond them bus_subscribe refuses. */
+void bus_set_limits(struct bus *bus, int per_principal, int per_address, int all);
 /* Starts the heartbeat thread once the daemon runs. */
 void bus_attach(struct bus *bus, struct MHD_Daemon *daemon);
 /* Ends all streams (their next read ends them) and resumes them. */

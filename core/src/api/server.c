@@ -33,7 +33,12 @@
 #define API_DEFAULT_BODY_LIMIT (64 * 1024)
 #define API_HEADER_LIMIT (16 * 1024)
 #define API_CONNECTION_MEMORY (32 * 1024)
-#define API_MAX_CONNECTIONS 4000
+/* Default connections: the file limit less API_FD_RESERVE (the database,
+ * logs, the spool, CUPS), at most API_MAX_CONNECTIONS; event streams: three
+ * quarters of them, at most API_MAX_STREAMS (10,000 screens of a province). */
+#define API_MAX_CONNECTIONS 16384
+#define API_MAX_STREAMS 12000
+#define API_FD_RESERVE 128
 #define API_IDEM_KEY_MAX 128
 /* An office behind one NAT: boards, kiosks and counter PCs, each browser with
  * a few connections and an event stream, stay far below this. */
@@ -977,13 +982,19 @@ static char *api_read_file(const char *path)
 	return strbuf_detach(&sb, NULL);
 }
 
-static void api_raise_fd_limit(void)
+/* Raises the soft limit of open files to the hard one (systemd: LimitNOFILE).
+ * Returns the soft limit now in force, or -1 when unknown. */
+static long api_raise_fd_limit(void)
 {
 	struct rlimit rl;
-	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
-		rl.rlim_cur = rl.rlim_max;
-		setrlimit(RLIMIT_NOFILE, &rl);
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+		return -1;
+	if (rl.rlim_cur < rl.rlim_max) {
+		struct rlimit want = {.rlim_cur = rl.rlim_max, .rlim_max = rl.rlim_max};
+		if (setrlimit(RLIMIT_NOFILE, &want) == 0)
+			rl = want;
 	}
+	return rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur > 1L << 30 ? 1L << 30 : (long)rl.rlim_cur;
 }
 
 enum mc_err api_start(struct store *st, const struct api_config *cfg, struct api **out,
@@ -1039,19 +1050,33 @@ enum mc_err api_start(struct store *st, const struct api_config *cfg, struct api
 		return seal_rc;
 	}
 	store_idem_drop_unsealed(st);
-	api_raise_fd_limit();
-	if (api->cfg.max_connections <= 0)
+	long files = api_raise_fd_limit();
+	if (api->cfg.max_connections <= 0) {
 		api->cfg.max_connections = API_MAX_CONNECTIONS;
+		if (files > 0 && files - API_FD_RESERVE < API_MAX_CONNECTIONS)
+			api->cfg.max_connections =
+			    files - API_FD_RESERVE > 64 ? (int)(files - API_FD_RESERVE) : 64;
+	} else if (files > 0 && api->cfg.max_connections > files - API_FD_RESERVE) {
+		log_warn("--max-connections %d is over the open-file limit %ld (less %d for the "
+		         "server's own files): raise LimitNOFILE",
+		         api->cfg.max_connections, files, API_FD_RESERVE);
+	}
+	if (api->cfg.max_streams <= 0) {
+		api->cfg.max_streams = api->cfg.max_connections / 4 * 3;
+		if (api->cfg.max_streams > API_MAX_STREAMS)
+			api->cfg.max_streams = API_MAX_STREAMS;
+	}
 	if (api->cfg.per_address_limit <= 0)
 		api->cfg.per_address_limit = API_PER_ADDRESS_LIMIT;
 	api->guard = api_guard_new(&api->cfg);
-	api->guard->max_streams =
-	    api->cfg.max_streams > 0 ? api->cfg.max_streams : api->cfg.max_connections / 2;
+	api->guard->max_streams = api->cfg.max_streams;
 	api->login_throttle = throttle_new(4096, 5);
 	/* Addresses share this table with public lookups and rating links; a
 	 * slot is held an hour after a failure, so room for many. */
 	api->ip_throttle = throttle_new(8192, 30);
 	api->bus = bus_new(st, api->cfg.heartbeat_ms > 0 ? api->cfg.heartbeat_ms : 15000);
+	bus_set_limits(api->bus, api->cfg.streams_per_token, api->cfg.streams_per_address,
+	               api->cfg.max_streams);
 	api->printing = printing_start(st);
 	if (api->printing == NULL) {
 		api_guard_free(api->guard);

@@ -150,6 +150,8 @@ static int cli_serve_opts(const char *cmd, int argc, char **argv, struct serve_o
 	    {"head-timeout-ms", required_argument, NULL, 'H'},
 	    {"body-timeout-ms", required_argument, NULL, 'B'},
 	    {"max-streams", required_argument, NULL, 'S'},
+	    {"streams-per-token", required_argument, NULL, 'E'},
+	    {"streams-per-address", required_argument, NULL, 'G'},
 	    {"logins-per-minute", required_argument, NULL, 'L'},
 	    {"test-clock", no_argument, NULL, 'T'},
 	    {"printer", required_argument, NULL, 'P'},
@@ -192,6 +194,8 @@ static int cli_serve_opts(const char *cmd, int argc, char **argv, struct serve_o
 		case 'H':
 		case 'B':
 		case 'S':
+		case 'E':
+		case 'G':
 		case 'L':
 			v = strtol(optarg, &end, 10);
 			if (*optarg == '\0' || *end != '\0' || v < 1 ||
@@ -202,6 +206,8 @@ static int cli_serve_opts(const char *cmd, int argc, char **argv, struct serve_o
 				                       : c == 'H' ? "head-timeout-ms"
 				                       : c == 'B' ? "body-timeout-ms"
 				                       : c == 'S' ? "max-streams"
+				                       : c == 'E' ? "streams-per-token"
+				                       : c == 'G' ? "streams-per-address"
 				                                  : "logins-per-minute");
 			if (c == 'M')
 				o->cfg.max_connections = (int)v;
@@ -213,6 +219,10 @@ static int cli_serve_opts(const char *cmd, int argc, char **argv, struct serve_o
 				o->cfg.body_timeout_ms = (int)v;
 			else if (c == 'S')
 				o->cfg.max_streams = (int)v;
+			else if (c == 'E')
+				o->cfg.streams_per_token = (int)v;
+			else if (c == 'G')
+				o->cfg.streams_per_address = (int)v;
 			else
 				o->cfg.logins_per_minute = (int)v;
 			break;
@@ -233,11 +243,13 @@ static const char serve_usage[] =
     "         [--printer QUEUE|URI] [--idempotency-key-file KEYFILE]\n"
     "         [--max-connections N] [--per-address-connections N]\n"
     "         [--head-timeout-ms N] [--body-timeout-ms N] [--max-streams N]\n"
-    "         [--logins-per-minute N]\n"
+    "         [--streams-per-token N] [--streams-per-address N] [--logins-per-minute N]\n"
     "Serves the office in FILE. --port 0 takes a free port (printed on start).\n"
-    "Limits against clients that hold connections (defaults): all connections (4000),\n"
-    "connections from one address (256: an office behind one NAT shares it), the whole\n"
-    "request head (10000 ms) and body (30000 ms), event streams (half the connections),\n"
+    "Limits against clients that hold connections (defaults): all connections (the\n"
+    "open-file limit, raised to its hard limit, less 128; at most 16384), connections\n"
+    "from one address (256: an office behind one NAT shares it), the whole request\n"
+    "head (10000 ms) and body (30000 ms), event streams (3/4 of the connections, at\n"
+    "most 12000; 8 per token, 64 per address),\n"
     "login attempts from one address, right or wrong (30 a minute).\n"
     "--idempotency-key-file: the key sealing stored Idempotency-Key answers\n"
     "(default FILE.idem-key, created 0600 at first start; keep it apart from backups).\n"
