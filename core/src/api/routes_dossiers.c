@@ -1,10 +1,12 @@
 /* Dossiers: intake, actions, the staff views, the ledger, and the public
  * lookup for citizens. */
 #include <microhttpd.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "api/api_internal.h"
+#include "api/offload.h"
 #include "api/printing.h"
 #include "api/throttle.h"
 #include "domain/civil_date.h"
@@ -12,6 +14,7 @@
 #include "util/clock.h"
 #include "util/csv.h"
 #include "util/strbuf.h"
+#include "util/xmalloc.h"
 
 /* Replies out with status, or the error; an error's out (the bad field,
  * when the store names one) is merged into the error object. Takes out. */
@@ -258,6 +261,36 @@ void route_public_dossier(struct api *api, struct http_request *r)
 }
 
 /* Prints a legal form of a dossier through the spool: answers 202 at once. */
+/* A form print's request, copied off the connection for the pool. */
+struct dossier_print_job {
+	char *code; /* the dossier's code (owned) */
+	char form[16];
+	int copies, counter;
+	char *secret; /* NULL: none given (owned) */
+};
+
+static void dossier_print_job_free(void *arg)
+{
+	struct dossier_print_job *j = arg;
+	free(j->code);
+	free(j->secret);
+	free(j);
+}
+
+/* On a pool thread (api->cpu_pool, below the HTTP workers' priority): the
+ * render of the form (tens of ms of CPU, serialized with every other render)
+ * then its spool rows, each its own short transaction. No HTTP worker, and no
+ * writer, waits for the render. */
+static void dossier_print_run(struct api *api, struct http_request *r, void *arg)
+{
+	struct dossier_print_job *j = arg;
+	struct mc_error err;
+	json_t *out = NULL;
+	enum mc_err rc = printing_dossier_form(api->printing, &r->who, j->code, j->form, j->copies,
+	                                       j->counter, j->secret, &out, &err);
+	dossier_reply(r, rc, &err, 202, out);
+}
+
 void route_dossier_print(struct api *api, struct http_request *r)
 {
 	json_t *body = http_body_object(r);
@@ -283,16 +316,17 @@ void route_dossier_print(struct api *api, struct http_request *r)
 	/* Another office's dossier is not found, exactly as an unknown code. */
 	enum mc_err rc = store_dossier_get_as(api->st, &r->who, r->params[0], &out, &err);
 	json_decref(out);
-	out = NULL;
 	if (rc != MC_OK) {
 		json_decref(body);
 		http_reply_error(r, &err);
 		return;
 	}
-	rc = printing_dossier_form(api->printing, &r->who, r->params[0], form,
-	                           copies ? (int)json_integer_value(copies) : 1,
-	                           counter ? (int)json_integer_value(counter) : 0,
-	                           json_string_value(secret), &out, &err);
+	struct dossier_print_job *j = xcalloc(1, sizeof *j);
+	j->code = xstrdup(r->params[0]);
+	snprintf(j->form, sizeof j->form, "%s", form);
+	j->copies = copies ? (int)json_integer_value(copies) : 1;
+	j->counter = counter ? (int)json_integer_value(counter) : 0;
+	j->secret = secret ? xstrdup(json_string_value(secret)) : NULL;
 	json_decref(body);
-	dossier_reply(r, rc, &err, 202, out);
+	offload_request(api->cpu_pool, r, dossier_print_run, j, dossier_print_job_free);
 }

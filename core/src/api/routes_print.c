@@ -1,10 +1,13 @@
 /* Printing: the spool's jobs (list, one, retry, reprint) and the destinations
  * with their live state. The bytes of a job never leave the server here. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "api/api_internal.h"
+#include "api/offload.h"
 #include "api/printing.h"
 #include "store/print.h"
+#include "util/xmalloc.h"
 
 static bool print_job_id(struct http_request *r, int64_t *id)
 {
@@ -117,17 +120,24 @@ void route_printers_list(struct api *api, struct http_request *r)
 		http_reply_json(r, 200, page);
 }
 
-void route_printer_test(struct api *api, struct http_request *r)
+/* On a pool thread (api->cpu_pool): the test ticket's render, then its
+ * spool row; no HTTP worker waits for the render. arg: the printer's name. */
+static void print_test_run(struct api *api, struct http_request *r, void *arg)
 {
 	struct mc_error err;
 	json_t *job = NULL;
+	if (printing_test_job(api->printing, &r->who, arg, &job, &err) != MC_OK)
+		http_reply_error(r, &err);
+	else
+		http_reply_json(r, 202, json_pack("{s:o}", "job", job));
+}
+
+void route_printer_test(struct api *api, struct http_request *r)
+{
 	if (strlen(r->params[0]) > STORE_PRINTER_NAME_MAX) {
 		http_reply_fail(r, MC_ERR_INVALID, "invalid_key", "Tên máy in không hợp lệ",
 		                "The printer name is too long");
 		return;
 	}
-	if (printing_test_job(api->printing, &r->who, r->params[0], &job, &err) != MC_OK)
-		http_reply_error(r, &err);
-	else
-		http_reply_json(r, 202, json_pack("{s:o}", "job", job));
+	offload_request(api->cpu_pool, r, print_test_run, xstrdup(r->params[0]), free);
 }
