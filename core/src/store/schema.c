@@ -2,6 +2,8 @@
  * never edited once released: later changes are new steps. */
 #include "store/schema.h"
 
+#include "store/figures.h"
+
 static const char *const schema_steps[] = {
     /* 1: the office, staff, devices, the queue, the event chain. */
     "CREATE TABLE settings ("
@@ -531,6 +533,12 @@ static const char *const schema_steps[] = {
     "  state, priority) WHERE state = 'waiting' AND priority IS NOT NULL;"
     "DROP TABLE v8_old;"
     "DROP TABLE v8_ids;",
+
+    /* 9: maintained figures (store/figures.h, docs/indicators.md): per
+     * office day, the tokens of the dossiers received, finished and
+     * apologised for, of the visits and of the tickets, kept by triggers in
+     * the transaction of every change and filled here from the rows. */
+    FIGURES_TABLES_SQL FIGURES_TRIGGERS_SQL FIGURES_FILL_SQL,
 
 };
 

@@ -1,0 +1,149 @@
+/* Maintained figures (store/figures.h): rebuild and comparison with a full
+ * recomputation. The maintenance itself is the triggers of schema step 9. */
+#include "store/figures.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/store_internal.h"
+#include "util/xmalloc.h"
+
+int figures_rebuild_db(sqlite3 *db)
+{
+	return sqlite3_exec(db,
+	                    "DELETE FROM fig_dossier_days; DELETE FROM fig_visit_days;"
+	                    " DELETE FROM fig_ticket_days;" FIGURES_FILL_SQL,
+	                    NULL, NULL, NULL);
+}
+
+static int fig_str_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The tokens of items as one canonical string (sorted, concatenated): the
+ * caller frees it. NULL items is the empty multiset. */
+static char *fig_canon(const char *items)
+{
+	size_t len = items ? strlen(items) : 0, n = 0;
+	char *copy = xmalloc(len + 1);
+	memcpy(copy, items ? items : "", len + 1);
+	for (size_t i = 0; i < len; i++)
+		n += copy[i] == '<';
+	char **tok = xmalloc((n + 1) * sizeof *tok);
+	size_t k = 0;
+	for (size_t i = 0; i < len; i++) {
+		if (copy[i] == '<' && k < n)
+			tok[k++] = copy + i;
+		else if (copy[i] == '>')
+			copy[i] = '\0';
+	}
+	qsort(tok, k, sizeof *tok, fig_str_cmp);
+	char *out = xmalloc(len + 1);
+	size_t o = 0;
+	for (size_t i = 0; i < k; i++) {
+		size_t l = strlen(tok[i]);
+		memcpy(out + o, tok[i], l);
+		o += l;
+		out[o++] = '>';
+	}
+	out[o] = '\0';
+	free(tok);
+	free(copy);
+	return out;
+}
+
+/* One table: the maintained rows (actual, ordered by key) against the
+ * recomputed ones (expect, ordered by key), keys in the first n_keys
+ * columns (integers except a dossier row's kind), items after them.
+ * MC_OK, MC_ERR_CONFLICT at the first difference, or a database error. */
+static enum mc_err fig_compare(struct store_conn *c, const char *table, const char *actual,
+                               const char *expect, int n_keys, int64_t *rows,
+                               struct mc_error *err)
+{
+	sqlite3_stmt *a = store_stmt(c, actual), *e = a ? store_stmt(c, expect) : NULL;
+	enum mc_err rc = MC_OK;
+	if (a == NULL || e == NULL) {
+		rc = store_sql_error(c, "figures", err);
+		goto out;
+	}
+	int sa = sqlite3_step(a), se = sqlite3_step(e);
+	for (;;) {
+		/* Skip rows left empty by removals: an empty row is no row. */
+		while (sa == SQLITE_ROW && *store_col_text(a, n_keys) == '\0')
+			sa = sqlite3_step(a);
+		if ((sa != SQLITE_ROW && sa != SQLITE_DONE) || (se != SQLITE_ROW && se != SQLITE_DONE)) {
+			rc = store_sql_error(c, "figures", err);
+			goto out;
+		}
+		if (sa == SQLITE_DONE && se == SQLITE_DONE)
+			break;
+		int cmp = 0;
+		if (sa == SQLITE_DONE)
+			cmp = 1;
+		else if (se == SQLITE_DONE)
+			cmp = -1;
+		else
+			for (int k = 0; k < n_keys && cmp == 0; k++)
+				cmp = strcmp(store_col_text(a, k), store_col_text(e, k));
+		char *ca = cmp <= 0 ? fig_canon(store_col_text(a, n_keys)) : xstrdup("");
+		char *ce = cmp >= 0 ? fig_canon(store_col_text(e, n_keys)) : xstrdup("");
+		bool same = strcmp(ca, ce) == 0;
+		free(ca);
+		free(ce);
+		if (!same) {
+			sqlite3_stmt *w = cmp <= 0 ? a : e;
+			rc = mc_failf(err, MC_ERR_CONFLICT, "figures_mismatch",
+			              "Số liệu tổng hợp không khớp với dữ liệu gốc",
+			              "%s%s%s: the row of office day %lld, office %lld differs"
+			              " from a recomputation of the rows it counts",
+			              table, n_keys == 3 ? " kind " : "",
+			              n_keys == 3 ? store_col_text(w, 0) : "",
+			              strtoll(store_col_text(w, n_keys - 2), NULL, 10),
+			              strtoll(store_col_text(w, n_keys - 1), NULL, 10));
+			goto out;
+		}
+		if (rows)
+			(*rows)++;
+		if (cmp <= 0)
+			sa = sqlite3_step(a);
+		if (cmp >= 0)
+			se = sqlite3_step(e);
+	}
+out:
+	if (a)
+		sqlite3_reset(a);
+	if (e)
+		sqlite3_reset(e);
+	return rc;
+}
+
+enum mc_err figures_verify(struct store *st, int64_t *rows, struct mc_error *err)
+{
+	struct store_conn *c = store_read_conn(st);
+	if (rows)
+		*rows = 0;
+	/* Keys compared as text, in the order of their text: both sides sort
+	 * by the same printf'd key. */
+#define FIG_KEYTXT(k) "printf('%012d', " k ")"
+	static const char actual_d[] =
+	    "SELECT kind, " FIG_KEYTXT("day") ", " FIG_KEYTXT("office_id") ", items"
+	    " FROM fig_dossier_days ORDER BY 1, 2, 3";
+	static const char expect_d[] =
+	    "SELECT kind, " FIG_KEYTXT("k1") ", " FIG_KEYTXT("k2") ", items FROM ("
+	    FIG_EXPECT_DOSSIERS ") ORDER BY 1, 2, 3";
+	static const char actual_v[] = "SELECT " FIG_KEYTXT("day") ", " FIG_KEYTXT(
+	    "office_id") ", items FROM fig_visit_days ORDER BY 1, 2";
+	static const char expect_v[] = "SELECT " FIG_KEYTXT("k1") ", " FIG_KEYTXT(
+	    "k2") ", items FROM (" FIG_EXPECT_VISITS ") ORDER BY 1, 2";
+	static const char actual_t[] = "SELECT " FIG_KEYTXT("day") ", " FIG_KEYTXT(
+	    "office_id") ", items FROM fig_ticket_days ORDER BY 1, 2";
+	static const char expect_t[] = "SELECT " FIG_KEYTXT("k1") ", " FIG_KEYTXT(
+	    "k2") ", items FROM (" FIG_EXPECT_TICKETS ") ORDER BY 1, 2";
+	enum mc_err rc = fig_compare(c, "fig_dossier_days", actual_d, expect_d, 3, rows, err);
+	if (rc == MC_OK)
+		rc = fig_compare(c, "fig_visit_days", actual_v, expect_v, 2, rows, err);
+	if (rc == MC_OK)
+		rc = fig_compare(c, "fig_ticket_days", actual_t, expect_t, 2, rows, err);
+	return rc;
+}
