@@ -1018,7 +1018,10 @@ static ssize_t bus_stream_read(void *cls, uint64_t pos, char *buf, size_t max)
 			strbuf_puts(&s->pending, ": heartbeat\n\n");
 		s->hb_seen = bus->hb_gen;
 		if (s->pending.len == 0) {
-			/* Nothing to say: sleep until bus_wake_locked. */
+			/* Nothing to say: sleep until bus_wake_locked, holding no
+			 * buffer (ten thousand idle screens would each keep one). */
+			bus->freed += s->pending.cap;
+			strbuf_free(&s->pending);
 			s->suspended = true;
 			MHD_suspend_connection(s->conn);
 			pthread_mutex_unlock(&bus->lock);
