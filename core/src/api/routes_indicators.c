@@ -39,8 +39,14 @@ void route_indicators_get(struct api *api, struct http_request *r)
 		return;
 	struct mc_error err;
 	json_t *out = NULL;
-	if (store_indicators(api->st, &r->who, http_query(r, "office"), http_query(r, "from"),
-	                     http_query(r, "to"), by, &out, &err))
+	/* source=scan: counted from the rows themselves, the reference the
+	 * maintained figures must equal (docs/indicators.md). */
+	const char *source = http_query(r, "source");
+	bool scan = source && strcmp(source, "scan") == 0;
+	if ((scan ? store_indicators_scan : store_indicators)(api->st, &r->who,
+	                                                      http_query(r, "office"),
+	                                                      http_query(r, "from"),
+	                                                      http_query(r, "to"), by, &out, &err))
 		http_reply_error(r, &err);
 	else
 		http_reply_json(r, 200, out);

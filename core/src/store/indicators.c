@@ -196,6 +196,12 @@ struct ind_ctx {
 	struct ind_dgroup total;
 	struct ind_rgroup *rgroups; /* satisfaction per group, kept for the 766 per unit */
 	size_t n_rgroups;
+	/* From the maintained figures (store/figures.h) instead of scans: */
+	bool figures;
+	int day_a, day_b; /* office days [day_a, day_b) */
+	bool *allow;      /* office id -> in the unit and the caller's scope, ids 0..allow_max */
+	int64_t allow_max;
+	bool allow_none; /* a row of no office counts (the whole province, no scope) */
 };
 
 static int ind_gset_find(struct ind_gset *gs, const char *key)
@@ -319,16 +325,14 @@ static enum mc_err ind_load_offices(struct ind_ctx *x, struct mc_error *err)
 	return MC_OK;
 }
 
-/* by=office: the group of a dossier row's competent unit (the authority at
- * or above dossiers.authority_id, else the procedure's office's), and the
- * centre that received it (into *centre; NULL when not grouping by office). */
-static struct ind_dgroup *ind_office_groups(struct ind_ctx *x, sqlite3_stmt *s, int proc_col,
-                                            struct ind_dgroup **centre)
+/* by=office: the group of a dossier's competent unit (the authority at or
+ * above its authority office auth, else its procedure proc's office's), and
+ * the group of the centre at or above intake, its receiving office (into
+ * *centre). Office ids 0 are none. */
+static struct ind_dgroup *ind_office_vals(struct ind_ctx *x, int64_t proc, int64_t auth_id,
+                                          int64_t intake, struct ind_dgroup **centre)
 {
-	int n = sqlite3_column_count(s);
-	int a = sqlite3_column_type(s, n - 2) == SQLITE_NULL
-	            ? -1
-	            : ind_office_index(x, sqlite3_column_int64(s, n - 2));
+	int a = auth_id ? ind_office_index(x, auth_id) : -1;
 	struct ind_office *auth =
 	    a >= 0 && x->offices[a].authority >= 0 ? &x->offices[x->offices[a].authority] : NULL;
 	int gi;
@@ -337,14 +341,12 @@ static struct ind_dgroup *ind_office_groups(struct ind_ctx *x, sqlite3_stmt *s, 
 			auth->dgroup = ind_group_find(x, auth->code);
 		gi = auth->dgroup;
 	} else {
-		int p = ind_proc_index(x, sqlite3_column_int64(s, proc_col));
+		int p = ind_proc_index(x, proc);
 		if (p >= 0 && x->proc_group[p] < 0)
 			x->proc_group[p] = ind_group_find(x, x->procs[p].unit);
 		gi = p >= 0 ? x->proc_group[p] : ind_group_find(x, "");
 	}
-	int i = sqlite3_column_type(s, n - 1) == SQLITE_NULL
-	            ? -1
-	            : ind_office_index(x, sqlite3_column_int64(s, n - 1));
+	int i = intake ? ind_office_index(x, intake) : -1;
 	struct ind_office *c =
 	    i >= 0 && x->offices[i].centre >= 0 ? &x->offices[x->offices[i].centre] : NULL;
 	if (c && c->cgroup < 0)
@@ -353,6 +355,33 @@ static struct ind_dgroup *ind_office_groups(struct ind_ctx *x, sqlite3_stmt *s, 
 	int ci = c ? c->cgroup : ind_gset_find(&x->centres, "");
 	*centre = &x->centres.v[ci];
 	return &x->g.v[gi];
+}
+
+/* by=office: ind_office_vals of a dossier row whose last two columns are
+ * the authority and the receiving office. */
+static struct ind_dgroup *ind_office_groups(struct ind_ctx *x, sqlite3_stmt *s, int proc_col,
+                                            struct ind_dgroup **centre)
+{
+	int n = sqlite3_column_count(s);
+	return ind_office_vals(x, sqlite3_column_int64(s, proc_col), sqlite3_column_int64(s, n - 2),
+	                       sqlite3_column_int64(s, n - 1), centre);
+}
+
+/* The group of a dossier of procedure proc by procedure or field (cached
+ * per procedure). */
+static struct ind_dgroup *ind_proc_group(struct ind_ctx *x, int64_t proc)
+{
+	int p = ind_proc_index(x, proc);
+	if (p < 0) {
+		int gi = ind_group_find(x, "");
+		return &x->g.v[gi];
+	}
+	if (x->proc_group[p] < 0) {
+		const struct ind_proc *pr = &x->procs[p];
+		const char *k = x->by == IND_BY_PROCEDURE ? pr->code : pr->field;
+		x->proc_group[p] = ind_group_find(x, k);
+	}
+	return &x->g.v[x->proc_group[p]];
 }
 
 static void ind_counter_key(const struct ind_ctx *x, const struct ind_counters *k, int64_t id,
@@ -386,17 +415,7 @@ static struct ind_dgroup *ind_group_of(struct ind_ctx *x, sqlite3_stmt *s, int p
 		int gi = ind_group_find(x, key);
 		return &x->g.v[gi];
 	}
-	int p = ind_proc_index(x, sqlite3_column_int64(s, proc_col));
-	if (p < 0) {
-		int gi = ind_group_find(x, "");
-		return &x->g.v[gi];
-	}
-	if (x->proc_group[p] < 0) {
-		const struct ind_proc *pr = &x->procs[p];
-		const char *k = x->by == IND_BY_PROCEDURE ? pr->code : pr->field;
-		x->proc_group[p] = ind_group_find(x, k);
-	}
-	return &x->g.v[x->proc_group[p]];
+	return ind_proc_group(x, sqlite3_column_int64(s, proc_col));
 }
 
 static enum mc_err ind_load_procs(struct ind_ctx *x, struct mc_error *err)
@@ -637,6 +656,142 @@ static void ind_count_simple(const struct ind_ctx *x, sqlite3_stmt *s, int kind,
 	}
 }
 
+/* ---- the maintained figures ------------------------------------------------------ */
+
+/* The offices whose rows a unit counts (IND_IN_UNIT of each), into x->allow,
+ * and whether a row of no office counts (a scan's "col IN (...)" is never
+ * true for NULL; ":unit = 0 AND :scope = 0" lets the queue's through).
+ * MC_OK or a database error. */
+static enum mc_err ind_allow_load(struct ind_ctx *x, struct mc_error *err)
+{
+	sqlite3_stmt *s = store_stmt(x->c, "SELECT :unit = 0 AND :scope = 0");
+	if (s == NULL)
+		return store_sql_error(x->c, "indicators", err);
+	ind_bind_unit(x, s);
+	int step;
+	x->allow_none = store_next(s, &step) && sqlite3_column_int(s, 0);
+	enum mc_err rc = store_scan_end(x->c, s, step, "indicators", err);
+	if (rc)
+		return rc;
+	s = store_stmt(x->c, "SELECT o.id FROM offices o WHERE 1" IND_IN_UNIT("o.id"));
+	if (s == NULL)
+		return store_sql_error(x->c, "indicators", err);
+	ind_bind_unit(x, s);
+	x->allow_max = x->max_office;
+	x->allow = xcalloc((size_t)x->allow_max + 1, sizeof *x->allow);
+	while (store_next(s, &step)) {
+		int64_t id = sqlite3_column_int64(s, 0);
+		if (id > 0 && id <= x->allow_max)
+			x->allow[id] = true;
+	}
+	return store_scan_end(x->c, s, step, "indicators", err);
+}
+
+static bool ind_allowed(const struct ind_ctx *x, int64_t office)
+{
+	return office == 0 ? x->allow_none
+	                   : office > 0 && office <= x->allow_max && x->allow[office];
+}
+
+/* The next token of a figures row at *p (store/figures.h): its fields into
+ * f (at most n; an empty one is INT64_MIN), *p moved past it. The number of
+ * fields, 0 at the end of the row. */
+static int ind_token(const char **p, int64_t *f, int n)
+{
+	const char *q = *p;
+	while (*q && *q != '<')
+		q++;
+	if (*q == '\0') {
+		*p = q;
+		return 0;
+	}
+	q++;
+	int k = 0;
+	for (;;) {
+		bool neg = *q == '-', any = false;
+		q += neg;
+		int64_t v = 0;
+		while (*q >= '0' && *q <= '9')
+			v = v * 10 + (*q++ - '0'), any = true;
+		if (k < n)
+			f[k] = any ? (neg ? -v : v) : INT64_MIN;
+		k++;
+		if (*q == ',') {
+			q++;
+			continue;
+		}
+		break;
+	}
+	while (*q && *q != '>')
+		q++;
+	*p = *q ? q + 1 : q;
+	return k;
+}
+
+/* The dossier figures of the period from fig_dossier_days: what the
+ * finished, received and apology scans count. *fallback true (and nothing
+ * counted that matters) when a finished row has no kept timing: the caller
+ * then scans. MC_OK or a database error. */
+static enum mc_err ind_fig_dossiers(struct ind_ctx *x, bool *fallback, struct mc_error *err)
+{
+	sqlite3_stmt *s = store_stmt(x->c, "SELECT office_id, items FROM fig_dossier_days"
+	                                   " WHERE kind = ?1 AND day >= ?2 AND day < ?3");
+	if (s == NULL)
+		return store_sql_error(x->c, "indicators", err);
+	static const char kinds[] = "fra";
+	static const enum dossier_status st_of[] = {DS_STATUS_COUNT,     DS_RESULT_READY,
+	                                            DS_RETURNED,         DS_RETURNED_INELIGIBLE,
+	                                            DS_WITHDRAWN,        DS_CANCELLED,
+	                                            DS_REJECTED_AT_INTAKE};
+	*fallback = false;
+	for (int kind = 0; kind < 3; kind++) {
+		char k[2] = {kinds[kind], 0};
+		sqlite3_bind_text(s, 1, k, 1, SQLITE_STATIC);
+		sqlite3_bind_int(s, 2, x->day_a);
+		sqlite3_bind_int(s, 3, x->day_b);
+		int step;
+		while (store_next(s, &step)) {
+			int64_t intake = sqlite3_column_int64(s, 0);
+			if (x->by_intake && !ind_allowed(x, intake))
+				continue;
+			const char *p = store_col_text(s, 1);
+			int64_t f[8];
+			while (ind_token(&p, f, 8) > 0) {
+				if (!x->by_intake && !ind_allowed(x, f[1]))
+					continue;
+				struct ind_dgroup *centre = NULL, *g;
+				if (x->by == IND_BY_OFFICE)
+					g = ind_office_vals(x, f[0], f[1], intake, &centre);
+				else
+					g = ind_proc_group(x, f[0]);
+				struct ind_dgroup *gs[2] = {g, centre};
+				for (int i = 0; i < 2 && gs[i]; i++) {
+					if (kind == 1) {
+						gs[i]->received++;
+						gs[i]->online += f[2] == 1;
+					} else if (kind == 2) {
+						gs[i]->apologies++;
+					} else if (f[2] >= 1 && f[2] <= 6) {
+						enum dossier_status status = st_of[f[2]];
+						if (f[2] <= 3 && f[3] == 9)
+							*fallback = true;
+						int timing = f[3] == 1   ? DT_EARLY
+						             : f[3] == 3 ? DT_LATE
+						                         : DT_ON_TIME;
+						ind_add_finished(gs[i], status, timing,
+						                 f[4] == INT64_MIN ? 0 : f[4],
+						                 f[4] != INT64_MIN, f[5], f[6] != 0);
+					}
+				}
+			}
+		}
+		enum mc_err rc = store_scan_end(x->c, s, step, "indicators", err);
+		if (rc)
+			return rc;
+	}
+	return MC_OK;
+}
+
 /* ---- JSON of the dossier figures --------------------------------------------- */
 
 static json_t *ind_num(double v, int decimals)
@@ -736,27 +891,38 @@ struct ind_qgroup {
 	struct ind_vec wait, service;
 };
 
-static void ind_q_add(struct ind_qgroup *g, int64_t queued, int64_t called, int64_t finished,
-                      const char *outcome, int64_t recalls, int64_t t_seconds)
+/* Visit outcomes as the figures code them (store/figures.h). */
+enum { IND_OPEN, IND_SERVED, IND_NO_SHOW, IND_TRANSFERRED, IND_REMOVED };
+
+static int ind_outcome_code(const char *outcome)
+{
+	static const char *const names[] = {"", "served", "no_show", "transferred", "removed"};
+	for (int i = 1; i < 5; i++)
+		if (strcmp(outcome, names[i]) == 0)
+			return i;
+	return IND_OPEN;
+}
+
+/* One visit counted in g: wait = called − queued (seconds, may be
+ * negative), service = finished − called of a served visit (< 0: none). */
+static void ind_q_add(struct ind_qgroup *g, int64_t wait, int outcome, int64_t recalls,
+                      int64_t service, int64_t t_seconds)
 {
 	g->visits++;
 	g->recalls += recalls;
-	int64_t wait = called - queued;
 	ind_push(&g->wait, wait < 0 ? 0 : wait);
 	if (wait <= t_seconds)
 		g->within++;
-	if (strcmp(outcome, "served") == 0) {
+	switch (outcome) {
+	case IND_SERVED:
 		g->served++;
-		if (finished >= called)
-			ind_push(&g->service, finished - called);
-	} else if (strcmp(outcome, "no_show") == 0) {
-		g->no_show++;
-	} else if (strcmp(outcome, "transferred") == 0) {
-		g->transferred++;
-	} else if (strcmp(outcome, "removed") == 0) {
-		g->removed++;
-	} else {
-		g->open++;
+		if (service >= 0)
+			ind_push(&g->service, service);
+		break;
+	case IND_NO_SHOW: g->no_show++; break;
+	case IND_TRANSFERRED: g->transferred++; break;
+	case IND_REMOVED: g->removed++; break;
+	default: g->open++; break;
 	}
 }
 
@@ -822,6 +988,14 @@ static int ind_slot_of(int64_t t, int first, int n_slots)
 	int k = (int)((sod - first) / IND_SLOT_SECONDS);
 	if (sod < first)
 		k = 0;
+	return k < 0 ? 0 : k >= n_slots ? n_slots - 1 : k;
+}
+
+/* ind_slot_of for an instant in half hour h of its office day (0..47):
+ * first is a multiple of the half hour. */
+static int ind_half_hour_slot(int h, int first, int n_slots)
+{
+	int k = h - first / IND_SLOT_SECONDS;
 	return k < 0 ? 0 : k >= n_slots ? n_slots - 1 : k;
 }
 
@@ -964,6 +1138,18 @@ static json_t *ind_counter_name(struct ind_ctx *x, const struct ind_counters *k,
 	return ind_group_name(x, IND_BY_COUNTER, key);
 }
 
+/* Queue groups by key: counter numbers as numbers ("2" before "10"), the
+ * rest as text, no key first. */
+static int ind_qkey_cmp(const void *pa, const void *pb)
+{
+	const char *a = ((const struct ind_qgroup *)pa)->key;
+	const char *b = ((const struct ind_qgroup *)pb)->key;
+	size_t la = strspn(a, "0123456789"), lb = strspn(b, "0123456789");
+	if (la && lb && a[la] == '\0' && b[lb] == '\0' && la != lb)
+		return la < lb ? -1 : 1;
+	return strcmp(a, b);
+}
+
 static int ind_qgroup_find(struct ind_qgroup **gs, size_t *n, const char *key)
 {
 	for (size_t i = 0; i < *n; i++)
@@ -997,6 +1183,8 @@ static json_t *ind_queue(struct ind_ctx *x, struct mc_error *err, enum mc_err *r
 	struct ind_counters cn = {0}, sg = {0};
 	if ((*rc = ind_counters_load(x->c, ind_counters_sql, &cn, err)))
 		goto out;
+	int last_g = -1, step;
+	if (!x->figures) {
 	s = store_stmt(x->c, x->by == IND_BY_CLERK ? ind_visits_sql_x : ind_visits_sql);
 	if (s == NULL) {
 		*rc = store_sql_error(x->c, "indicators", err);
@@ -1005,11 +1193,12 @@ static json_t *ind_queue(struct ind_ctx *x, struct mc_error *err, enum mc_err *r
 	sqlite3_bind_int64(s, 1, x->start);
 	sqlite3_bind_int64(s, 2, x->end);
 	ind_bind_unit(x, s);
-	int last_g = -1, step;
 	while (store_next(s, &step)) {
 		int64_t queued = sqlite3_column_int64(s, 0), called = sqlite3_column_int64(s, 1);
 		int64_t fin = sqlite3_column_int64(s, 2), recalls = sqlite3_column_int64(s, 4);
-		const char *outcome = store_col_text(s, 3);
+		int outcome = ind_outcome_code(store_col_text(s, 3));
+		int64_t wait = called - queued;
+		int64_t service = outcome == IND_SERVED && fin >= called ? fin - called : -1;
 		char key[96];
 		struct ind_counter *co = NULL;
 		if (x->by == IND_BY_CLERK) {
@@ -1030,16 +1219,64 @@ static json_t *ind_queue(struct ind_ctx *x, struct mc_error *err, enum mc_err *r
 			last_g = ind_qgroup_find(&groups, &n_groups, key);
 		if (co)
 			co->qgroup = last_g;
-		ind_q_add(&total, queued, called, fin, outcome, recalls, t_sec);
-		ind_q_add(&groups[last_g], queued, called, fin, outcome, recalls, t_sec);
+		ind_q_add(&total, wait, outcome, recalls, service, t_sec);
+		ind_q_add(&groups[last_g], wait, outcome, recalls, service, t_sec);
 		int k = ind_slot_of(called, first, n_slots);
-		ind_q_add(&slots[k], queued, called, fin, outcome, recalls, t_sec);
+		ind_q_add(&slots[k], wait, outcome, recalls, service, t_sec);
 		int wd = ind_weekday(called);
 		heat_n[wd][k]++;
-		heat_wait[wd][k] += called - queued;
+		heat_wait[wd][k] += wait;
 	}
 	if ((*rc = store_scan_end(x->c, s, step, "indicators", err)))
 		goto out;
+	} else {
+	/* The same visits from fig_visit_days: <counter, half hour, outcome,
+	 * recalls, wait, service>, rows of the unit's offices. */
+	s = store_stmt(x->c, "SELECT day, office_id, items FROM fig_visit_days"
+	                     " WHERE day >= ?1 AND day < ?2");
+	if (s == NULL) {
+		*rc = store_sql_error(x->c, "indicators", err);
+		goto out;
+	}
+	sqlite3_bind_int(s, 1, x->day_a);
+	sqlite3_bind_int(s, 2, x->day_b);
+	while (store_next(s, &step)) {
+		if (!ind_allowed(x, sqlite3_column_int64(s, 1)))
+			continue;
+		int wd = civil_weekday(sqlite3_column_int(s, 0));
+		const char *p = store_col_text(s, 2);
+		int64_t f[6];
+		while (ind_token(&p, f, 6) > 0) {
+			char key[96];
+			struct ind_counter *co = NULL;
+			if (x->by == IND_BY_OFFICE) {
+				co = ind_counter_of(&cn, f[0]);
+				if (co && co->qgroup >= 0)
+					last_g = co->qgroup;
+				snprintf(key, sizeof key, "%s",
+				         co && co->qgroup >= 0 ? groups[last_g].key
+				         : co                  ? ind_centre_key(x, co->office)
+				                               : "");
+			} else {
+				ind_counter_key(x, &cn, f[0], key, sizeof key);
+			}
+			if (last_g < 0 || strcmp(groups[last_g].key, key) != 0)
+				last_g = ind_qgroup_find(&groups, &n_groups, key);
+			if (co)
+				co->qgroup = last_g;
+			int64_t wait = f[4], service = f[5] == INT64_MIN ? -1 : f[5];
+			int outcome = (int)f[2];
+			ind_q_add(&total, wait, outcome, f[3], service, t_sec);
+			ind_q_add(&groups[last_g], wait, outcome, f[3], service, t_sec);
+			int k = ind_half_hour_slot((int)f[1], first, n_slots);
+			ind_q_add(&slots[k], wait, outcome, f[3], service, t_sec);
+			heat_n[wd][k]++;
+			heat_wait[wd][k] += wait;
+		}
+	}
+	if ((*rc = store_scan_end(x->c, s, step, "indicators", err)))
+		goto out;
+	}
 
 	by_group = json_object();
 	int64_t tickets = 0;
@@ -1047,29 +1284,57 @@ static json_t *ind_queue(struct ind_ctx *x, struct mc_error *err, enum mc_err *r
 	memset(per_group, 0, sizeof per_group);
 	if ((*rc = ind_counters_load(x->c, ind_sgroups_sql, &sg, err)))
 		goto out;
-	s = store_stmt(x->c, ind_tickets_sql);
+	s = x->figures ? store_stmt(x->c, "SELECT day, office_id, items FROM fig_ticket_days"
+	                                  " WHERE day >= ?1 AND day < ?2")
+	               : store_stmt(x->c, ind_tickets_sql);
 	if (s == NULL) {
 		*rc = store_sql_error(x->c, "indicators", err);
 		goto out;
 	}
-	sqlite3_bind_int64(s, 1, x->start);
-	sqlite3_bind_int64(s, 2, x->end);
-	ind_bind_unit(x, s);
+	if (x->figures) {
+		sqlite3_bind_int(s, 1, x->day_a);
+		sqlite3_bind_int(s, 2, x->day_b);
+	} else {
+		sqlite3_bind_int64(s, 1, x->start);
+		sqlite3_bind_int64(s, 2, x->end);
+		ind_bind_unit(x, s);
+	}
 	/* by=office: tickets per centre, in the centre's queue group. */
 	int64_t *centre_tickets = xcalloc(x->n_offices + 1, sizeof *centre_tickets);
 	while (store_next(s, &step)) {
-		int64_t at = sqlite3_column_int64(s, 0);
-		int k = ind_slot_of(at, first, n_slots);
-		arrivals[k]++;
-		heat_arr[ind_weekday(at)][k]++;
-		tickets++;
-		int64_t gid = sqlite3_column_int64(s, 1);
-		if (gid >= 0 && gid < IND_MAX_GROUPS)
-			per_group[gid]++;
-		const struct ind_counter *sgr = ind_counter_of(&sg, gid);
-		int oi = sgr ? ind_office_index(x, sgr->office) : -1;
-		int ci = oi >= 0 ? x->offices[oi].centre : -1;
-		centre_tickets[ci >= 0 ? (size_t)ci : x->n_offices]++;
+		const char *p = "";
+		int64_t f[2] = {0, 0};
+		int wd = 0, k = 0;
+		if (x->figures) { /* a row of <group, half hour> tokens */
+			if (!ind_allowed(x, sqlite3_column_int64(s, 1)))
+				continue;
+			wd = civil_weekday(sqlite3_column_int(s, 0));
+			p = store_col_text(s, 2);
+		}
+		for (;;) {
+			if (x->figures) {
+				if (ind_token(&p, f, 2) == 0)
+					break;
+				k = ind_half_hour_slot((int)f[1], first, n_slots);
+			} else {
+				int64_t at = sqlite3_column_int64(s, 0);
+				f[0] = sqlite3_column_int64(s, 1);
+				k = ind_slot_of(at, first, n_slots);
+				wd = ind_weekday(at);
+			}
+			arrivals[k]++;
+			heat_arr[wd][k]++;
+			tickets++;
+			int64_t gid = f[0];
+			if (gid >= 0 && gid < IND_MAX_GROUPS)
+				per_group[gid]++;
+			const struct ind_counter *sgr = ind_counter_of(&sg, gid);
+			int oi = sgr ? ind_office_index(x, sgr->office) : -1;
+			int ci = oi >= 0 ? x->offices[oi].centre : -1;
+			centre_tickets[ci >= 0 ? (size_t)ci : x->n_offices]++;
+			if (!x->figures)
+				break;
+		}
 	}
 	if ((*rc = store_scan_end(x->c, s, step, "indicators", err))) {
 		free(centre_tickets);
@@ -1094,6 +1359,9 @@ static json_t *ind_queue(struct ind_ctx *x, struct mc_error *err, enum mc_err *r
 			if (centre_tickets[i])
 				ind_qgroup_find(&groups, &n_groups,
 				                i < x->n_offices ? x->offices[i].code : "");
+	/* In the order of their keys, whatever order the rows came in. */
+	if (n_groups > 1)
+		qsort(groups, n_groups, sizeof *groups, ind_qkey_cmp);
 	json_t *garr = json_array();
 	for (size_t i = 0; i < n_groups; i++) {
 		json_t *gj = ind_qgroup_json(&groups[i], t_min);
@@ -1588,15 +1856,23 @@ static json_t *ind_groups_json(struct ind_ctx *x, struct ind_gset *gs, struct in
 	return arr;
 }
 
-enum mc_err store_indicators(struct store *st, const struct principal *who, const char *office,
-                             const char *from, const char *to, enum indicators_by by, json_t **out,
-                             struct mc_error *err)
+/* store_indicators, counted from the maintained figures when figures (and
+ * by allows it) or by scans. *fallback true (nothing in *out) when the
+ * figures hold a finished dossier without kept timing: the caller scans. */
+static enum mc_err ind_run(struct store *st, const struct principal *who, const char *office,
+                           const char *from, const char *to, enum indicators_by by,
+                           bool figures, bool *fallback, json_t **out, struct mc_error *err)
 {
 	int a, b;
+	*fallback = false;
 	enum mc_err rc = ind_period(from, to, &a, &b, err);
 	if (rc)
 		return rc;
 	struct ind_ctx x = {.st = st, .c = store_read_conn(st), .who = who, .by = by};
+	/* Clerks and the counters of dossiers' tickets are not in the figures. */
+	x.figures = figures && by != IND_BY_CLERK && by != IND_BY_COUNTER;
+	x.day_a = a;
+	x.day_b = b + 1;
 	x.g.last = x.centres.last = -1;
 	x.start = ind_day_start(a);
 	x.end = ind_day_start(b + 1);
@@ -1615,11 +1891,23 @@ enum mc_err store_indicators(struct store *st, const struct principal *who, cons
 	if ((rc = ind_load_offices(&x, err)) || (rc = ind_unit(&x, office, &named, err)) ||
 	    (by == IND_BY_OFFICE && (rc = ind_unit_rows(&x, err))) ||
 	    (by == IND_BY_COUNTER && (rc = ind_counters_load(x.c, ind_counters_sql, &x.cn, err))) ||
-	    (rc = ind_load_procs(&x, err)) || (rc = ind_scan_finished(&x, err)) ||
-	    (rc = ind_scan_simple(&x, extra ? ind_received_sql_x : ind_received_sql, 0, err)) ||
-	    (rc = ind_scan_simple(&x, extra ? ind_open_now_sql_x : ind_open_now_sql, 1, err)) ||
-	    (rc = ind_scan_simple(&x, extra ? ind_open_then_sql_x : ind_open_then_sql, 1, err)) ||
-	    (rc = ind_scan_simple(&x, extra ? ind_apology_sql_x : ind_apology_sql, 2, err)))
+	    (rc = ind_load_procs(&x, err)))
+		goto out;
+	if (x.figures) {
+		if ((rc = ind_allow_load(&x, err)) || (rc = ind_fig_dossiers(&x, fallback, err)) ||
+		    *fallback)
+			goto out;
+	} else if ((rc = ind_scan_finished(&x, err)) ||
+	           (rc = ind_scan_simple(&x, extra ? ind_received_sql_x : ind_received_sql, 0,
+	                                 err)) ||
+	           (rc = ind_scan_simple(&x, extra ? ind_apology_sql_x : ind_apology_sql, 2,
+	                                 err))) {
+		goto out;
+	}
+	/* Open at the end: a scan of the open dossiers (partial index) and of
+	 * those finished after the end, in the figures' path too. */
+	if ((rc = ind_scan_simple(&x, extra ? ind_open_now_sql_x : ind_open_now_sql, 1, err)) ||
+	    (rc = ind_scan_simple(&x, extra ? ind_open_then_sql_x : ind_open_then_sql, 1, err)))
 		goto out;
 	if ((queue = ind_queue(&x, err, &rc)) == NULL)
 		goto out;
@@ -1672,8 +1960,28 @@ out:
 	free(x.offices);
 	free(x.office_at);
 	free(x.rgroups);
+	free(x.allow);
 	ind_counters_free(&x.cn);
 	return rc;
+}
+
+enum mc_err store_indicators(struct store *st, const struct principal *who, const char *office,
+                             const char *from, const char *to, enum indicators_by by, json_t **out,
+                             struct mc_error *err)
+{
+	bool fallback;
+	enum mc_err rc = ind_run(st, who, office, from, to, by, true, &fallback, out, err);
+	if (rc == MC_OK && fallback)
+		rc = ind_run(st, who, office, from, to, by, false, &fallback, out, err);
+	return rc;
+}
+
+enum mc_err store_indicators_scan(struct store *st, const struct principal *who,
+                                  const char *office, const char *from, const char *to,
+                                  enum indicators_by by, json_t **out, struct mc_error *err)
+{
+	bool fallback;
+	return ind_run(st, who, office, from, to, by, false, &fallback, out, err);
 }
 
 /* ---- staffing ---------------------------------------------------------------------- */
