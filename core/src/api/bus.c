@@ -11,8 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/queue.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "store/auth.h"
 #include "store/queue.h"
@@ -949,6 +951,29 @@ static bool bus_token_still_valid(struct bus *bus, struct sse_sub *s)
 	return strcmp(who.actor, s->principal) == 0 && who.role == s->role;
 }
 
+/* Gives back to the kernel the whole pages of [buf, buf + max), the window an
+ * idle stream's content reader was offered and left unwritten. With chunked
+ * encoding (every HTTP/1.1 client) that window is the free part of the
+ * connection's libmicrohttpd memory pool: MHD 0.9.75 zeroes half the pool
+ * (16 KiB) as the request turns into the answer and lends the rest to the
+ * writer, so each stream would keep about 24 KiB resident for its life. The
+ * window holds nothing MHD reads again (it writes there before it sends);
+ * MADV_DONTNEED turns its pages back into untouched zero pages, private
+ * anonymous memory either way (a malloc'ed pool or an mmap'ed one). Pages
+ * partly outside the window are left alone. */
+static void bus_release_window(char *buf, size_t max)
+{
+	static long page;
+	if (page == 0)
+		page = sysconf(_SC_PAGESIZE);
+	if (page <= 0)
+		return;
+	uintptr_t from = ((uintptr_t)buf + (uintptr_t)page - 1) & ~((uintptr_t)page - 1);
+	uintptr_t to = ((uintptr_t)buf + max) & ~((uintptr_t)page - 1);
+	if (to > from)
+		madvise((void *)from, to - from, MADV_DONTNEED);
+}
+
 /* The content reader is bound to a small context holding both pointers. */
 struct bus_stream {
 	struct bus *bus;
@@ -1025,6 +1050,7 @@ static ssize_t bus_stream_read(void *cls, uint64_t pos, char *buf, size_t max)
 			s->suspended = true;
 			MHD_suspend_connection(s->conn);
 			pthread_mutex_unlock(&bus->lock);
+			bus_release_window(buf, max);
 			return 0;
 		}
 		pthread_mutex_unlock(&bus->lock);
@@ -1047,9 +1073,11 @@ struct MHD_Response *bus_response(struct bus *bus, struct sse_sub *sub)
 	struct bus_stream *bs = xcalloc(1, sizeof *bs);
 	bs->bus = bus;
 	bs->sub = sub;
-	/* A small block: a thousand idle streams each hold one. */
+	/* A small block: ten thousand idle streams each hold one (it is used
+	 * only for an HTTP/1.0 client; chunked answers are written into the
+	 * connection's own buffer). */
 	struct MHD_Response *resp = MHD_create_response_from_callback(
-	    MHD_SIZE_UNKNOWN, 2048, bus_stream_read, bs, bus_stream_free);
+	    MHD_SIZE_UNKNOWN, 512, bus_stream_read, bs, bus_stream_free);
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
 	                        "text/event-stream; charset=utf-8");
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
