@@ -1,6 +1,8 @@
 /* Indicators on a large history: 1 million dossiers and 3 million tickets
  * (one visit each) over 2023-2025, written by direct batched inserts into a
- * temporary database (schema by store_open), then a quarter's indicators
+ * temporary database (schema by store_open; the maintained figures'
+ * triggers off during the fill, the figures rebuilt after it), then a
+ * quarter's indicators
  * grouped by office (store_indicators), median of 5 runs, against the 300 ms
  * goal. Also an older quarter (the "open at the end" scan then reads every
  * dossier finished after it) and the database size. Not a pass/fail test.
@@ -14,10 +16,11 @@
 #include <unistd.h>
 
 #include "bench_fill.h"
+#include "store/figures.h"
 #include "store/indicators.h"
 #include "store/store.h"
 
-#define GOAL_MS 300.0
+#define GOAL_MS 100.0 /* issue 14: a quarter by office */
 #define N_OFFICES 8
 
 static void exec(sqlite3 *db, const char *sql)
@@ -36,6 +39,12 @@ static void fill(const char *path, long n_dossiers, long n_tickets)
 		exit(1);
 	exec(db, "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;"
 	         " PRAGMA cache_size = -400000; BEGIN");
+	/* Direct inserts: the figures are rebuilt once at the end. */
+	exec(db, "DROP TRIGGER fig_dossiers_ins; DROP TRIGGER fig_dossiers_upd;"
+	         " DROP TRIGGER fig_dossiers_del; DROP TRIGGER fig_visits_ins;"
+	         " DROP TRIGGER fig_visits_upd; DROP TRIGGER fig_visits_del;"
+	         " DROP TRIGGER fig_tickets_ins; DROP TRIGGER fig_tickets_upd;"
+	         " DROP TRIGGER fig_tickets_del");
 	char sql[600];
 	for (int o = 0; o < N_OFFICES; o++) {
 		snprintf(sql, sizeof sql,
@@ -142,7 +151,11 @@ static void fill(const char *path, long n_dossiers, long n_tickets)
 	sqlite3_finalize(t);
 	sqlite3_finalize(v);
 	free(iss);
-	exec(db, "COMMIT; ANALYZE");
+	if (figures_rebuild_db(db) != SQLITE_OK) {
+		fprintf(stderr, "figures rebuild: %s\n", sqlite3_errmsg(db));
+		exit(1);
+	}
+	exec(db, FIGURES_TRIGGERS_SQL "COMMIT; ANALYZE");
 	sqlite3_close(db);
 }
 

@@ -1,0 +1,193 @@
+// The maintained figures (docs/indicators.md "Maintained figures") give the
+// same indicators as counting the rows themselves (source=scan), for every
+// unit, grouping and period a supervisor asks: on a simulated history of
+// two centres, after each kind of action on tickets and dossiers, after a
+// restore, and after the migration of an old database. audit-verify
+// compares the maintained rows with a recomputation and catches one edited
+// by hand.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { cli, Server, SOURCE, startServer } from './lib/harness.mjs';
+import { ok, setClock } from './lib/steps.mjs';
+import { PROVINCE_BUNDLE, CENTRE_A } from './lib/province-bundle.mjs';
+
+let s;
+const dirs = [];
+before(async () => {
+  // The test clock stands still between moves: both answers of a
+  // comparison are counted at the same instant.
+  s = await startServer({ bundle: PROVINCE_BUNDLE, args: ['--test-clock', '--logins-per-minute', '1000'] });
+  await s.stop();
+  const sim = cli(['simulate', '--db', s.db, '--days', '12', '--seed', '7']);
+  assert.equal(sim.status, 0, sim.stderr);
+  s.checked = false;
+  await s.start();
+  s.tokens = {};
+  now = Math.floor(Date.now() / 1000);
+  await setClock(s, now);
+});
+after(async () => {
+  await s?.stop();
+  s?.cleanup();
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+let now;
+const day = (offset) => new Date(Date.now() + 7 * 3600e3 + offset * 86400e3).toISOString().slice(0, 10);
+
+// Every unit, grouping and period: the figures' answer equals the scans'.
+async function same(server, what, { units = ['', 'TT-KS', 'TT-LB', 'UB-KS', 'UB-LB'] } = {}) {
+  const periods = [[day(-13), day(0)], [day(0), day(0)], [day(-3), day(-1)], [day(-400), day(30)]];
+  let n = 0;
+  for (const by of ['office', 'procedure', 'field', 'counter']) {
+    for (const unit of units) {
+      for (const [from, to] of periods) {
+        const q = `/api/v1/indicators?from=${from}&to=${to}&by=${by}${unit ? `&office=${unit}` : ''}`;
+        const a = ok(await server.as('admin', 'GET', q));
+        const b = ok(await server.as('admin', 'GET', `${q}&source=scan`));
+        assert.deepEqual(a, b, `${what}: ${q}`);
+        n++;
+      }
+    }
+  }
+  return n;
+}
+
+function verify(db, what) {
+  const v = cli(['audit-verify', '--db', db]);
+  assert.equal(v.status, 0, `${what}: ${v.stderr}`);
+  assert.match(v.stdout, /rows of maintained figures equal a recomputation/);
+  return v.stdout;
+}
+
+test('a simulated history: the figures equal the scans for every unit, grouping and period', async () => {
+  const n = await same(s, 'simulated history');
+  assert.ok(n >= 80);
+  const total = ok(await s.as('admin', 'GET', `/api/v1/indicators?from=${day(-13)}&to=${day(0)}`));
+  assert.ok(total.dossiers.total.received > 20, 'the history has dossiers');
+  assert.ok(total.queue.visits > 50, 'and visits');
+  assert.ok(total.dossiers.total.finished.total > 5, 'and finished dossiers');
+});
+
+test('after each kind of action the figures still equal the scans', async () => {
+  const act = async (what, who, p, body) => {
+    now += 97; // every action a little later: waits and services are not 0
+    await setClock(s, now);
+    const r = await s.as(who, 'POST', p, { body });
+    assert.ok(r.status < 300, `${what}: ${r.status} ${r.text}`);
+    await same(s, what, { units: ['', CENTRE_A, 'UB-KS'] });
+    return r.json;
+  };
+  // The queue: issue, call, recall, finish, no-show, transfer.
+  await act('ticket issued', 'a-kiosk', '/api/v1/tickets', { group: 'CT' });
+  await act('ticket issued', 'a-kiosk', '/api/v1/tickets', { group: 'CT' });
+  await act('ticket issued', 'a-kiosk', '/api/v1/tickets', { group: 'CT' });
+  await act('counter opened', 'a.clerk', '/api/v1/counters/1/state', { state: 'open' });
+  await act('called', 'a.clerk', '/api/v1/counters/1/call', {});
+  await act('recalled', 'a.clerk', '/api/v1/counters/1/recall', {});
+  await act('finished', 'a.clerk', '/api/v1/counters/1/finish', {});
+  await act('called', 'a.clerk', '/api/v1/counters/1/call', {});
+  await act('no-show', 'a.clerk', '/api/v1/counters/1/no-show', {});
+  await act('called', 'a.clerk', '/api/v1/counters/1/call', {});
+  await act('transferred', 'a.clerk', '/api/v1/counters/1/transfer', { group: 'HT' });
+
+  // A dossier through intake, hand-over, a supplement pause and its end,
+  // an apology, its result and its return; others withdrawn.
+  const intake = async () => (await act('intake', 'a.clerk', '/api/v1/dossiers', {
+    procedure: 'P3', applicant: { name: 'Trần Văn Bình', phone: '0912000111' },
+    outcome: 'received', authority: 'UB-KS', confirm_duplicate: true,
+  })).dossier.code;
+  const code = await intake();
+  const on = (c) => `/api/v1/dossiers/${encodeURIComponent(c)}/actions`;
+  await act('hand-over', 'a.clerk', on(code), { action: 'handover', to_office: 'TP-KS' });
+  await act('supplement requested', 'a.spec', on(code),
+    { action: 'request_supplement', items: [{ item: 'Giấy xác nhận', reason: 'Thiếu' }] });
+  await act('supplement received', 'a.clerk', on(code), { action: 'supplement_received' });
+  await act('apology', 'a.sup', on(code),
+    { action: 'apologize', reason: 'Chờ xác minh', new_due: '2099-01-05T10:00+07:00' });
+  await act('result ready', 'a.spec', on(code), { action: 'result_ready' });
+  await act('returned', 'a.clerk', on(code), { action: 'return_result', collected_by: 'A', id_checked: true });
+  const other = await intake();
+  await act('withdrawn', 'a.clerk', on(other), { action: 'withdraw', reason: 'Công dân rút hồ sơ' });
+
+  // A rating of the returned dossier.
+  const link = ok(await s.as('a.clerk', 'POST', `/api/v1/dossiers/${encodeURIComponent(code)}/rating-link`));
+  const r = await s.req('POST', '/api/v1/public/ratings', { body: { token: link.token, level: 'satisfied', visits: 1 } });
+  assert.equal(r.status, 201, r.text);
+  await same(s, 'rating', { units: ['', CENTRE_A, 'UB-KS'] });
+});
+
+test('audit-verify: the figures equal a recomputation, and a row edited by hand is caught', async () => {
+  await s.stop();
+  verify(s.db, 'after the actions');
+  const copy = path.join(s.dir, 'tampered.db');
+  const c = spawnSync('sqlite3', [s.db, `VACUUM INTO '${copy}'`]);
+  assert.equal(c.status, 0, String(c.stderr));
+  // One more visit in a maintained row, none in the visits table.
+  const w = spawnSync('sqlite3', [copy, "UPDATE fig_visit_days SET items = items || '<1,20,1,0,60,300>'"
+    + ' WHERE (day, office_id) IN (SELECT day, office_id FROM fig_visit_days LIMIT 1)']);
+  assert.equal(w.status, 0, String(w.stderr));
+  const v = cli(['audit-verify', '--db', copy]);
+  assert.notEqual(v.status, 0, 'a tampered row fails audit-verify');
+  assert.match(v.stderr, /figures_mismatch/);
+  assert.match(v.stderr, /fig_visit_days/);
+  s.checked = false;
+  await s.start();
+  await setClock(s, now);
+});
+
+test('a restored backup has the same figures', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'motcua-e2e-'));
+  dirs.push(dir);
+  const gz = path.join(dir, 'b.gz');
+  const b = cli(['backup', '--db', s.db, gz]);
+  assert.equal(b.status, 0, b.stderr);
+  const db = path.join(dir, 'restored.db');
+  const r = cli(['restore', '--db', db, gz]);
+  assert.equal(r.status, 0, r.stderr);
+  verify(db, 'restored');
+  const t = new Server(dir, db);
+  t.extraArgs = ['--test-clock'];
+  t.devices = {};
+  await t.start();
+  try {
+    await setClock(t, now);
+    await same(t, 'restored', { units: ['', CENTRE_A] });
+    const here = ok(await s.as('admin', 'GET', `/api/v1/indicators?from=${day(-13)}&to=${day(0)}`));
+    const there = ok(await t.as('admin', 'GET', `/api/v1/indicators?from=${day(-13)}&to=${day(0)}`));
+    assert.deepEqual(there.dossiers, here.dossiers);
+    assert.deepEqual(there.queue, here.queue);
+  } finally {
+    await t.stop();
+  }
+});
+
+test('the migration of a schema 7 database builds the figures from its rows', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'motcua-e2e-'));
+  dirs.push(dir);
+  const db = path.join(dir, 'office.db');
+  const sql = gunzipSync(readFileSync(path.join(SOURCE, 'tests/fixtures/single-office-v7.sql.gz'))).toString('utf8');
+  const load = spawnSync('sqlite3', [db], { input: sql, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  assert.equal(load.status, 0, load.stderr);
+  const v = verify(db, 'migrated'); // audit-verify opens, migrates, compares
+  const rows = Number(v.match(/(\d+) rows of maintained figures/)[1]);
+  assert.ok(rows > 0, `the old rows are in the figures: ${v}`);
+  const t = new Server(dir, db);
+  t.extraArgs = [];
+  t.devices = {};
+  await t.start();
+  try {
+    // The old rows span months: a wide period.
+    for (const by of ['office', 'procedure', 'counter']) {
+      const q = `/api/v1/indicators?from=${day(-1000)}&to=${day(30)}&by=${by}`;
+      assert.deepEqual(ok(await t.as('admin', 'GET', q)), ok(await t.as('admin', 'GET', `${q}&source=scan`)), q);
+    }
+  } finally {
+    await t.stop();
+  }
+});
