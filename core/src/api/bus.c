@@ -184,6 +184,7 @@ struct bus {
 	struct bus_centre **wake_list;
 	size_t wake_count, wake_cap;
 	int max_per_principal, max_per_address, max_streams; /* bus_set_limits */
+	long page; /* the memory page size; set by bus_new, then only read */
 	size_t freed;      /* bytes of stream buffers freed since the last trim */
 	uint64_t hb_gen;   /* heartbeats so far */
 	bool wake_pending; /* commits since the bus thread last resumed streams */
@@ -412,6 +413,7 @@ static struct bus_centre *bus_centre_find_locked(struct bus *bus, int64_t office
  * NULL; owned by the bus (freed in bus_free). */
 static struct bus_centre *bus_centre_get_locked(struct bus *bus, int64_t office)
 {
+	ENFORCE(pthread_mutex_trylock(&bus->lock) == EBUSY, "the halls' streams changed unlocked");
 	struct bus_centre *c = bus_centre_find_locked(bus, office);
 	if (c)
 		return c;
@@ -456,6 +458,7 @@ static void bus_wake_centres_locked(struct bus *bus)
 /* Puts hall c on the wake list (once); bus->lock held. */
 static void bus_wake_later_locked(struct bus *bus, struct bus_centre *c)
 {
+	ENFORCE(pthread_mutex_trylock(&bus->lock) == EBUSY, "the wake list changed unlocked");
 	if (c->wake)
 		return;
 	if (bus->wake_count == bus->wake_cap) {
@@ -698,6 +701,7 @@ struct bus *bus_new(struct store *st, int heartbeat_ms)
 	bus->max_per_principal = BUS_MAX_PER_PRINCIPAL;
 	bus->max_per_address = BUS_MAX_PER_ADDRESS;
 	bus->max_streams = BUS_MAX_STREAMS;
+	bus->page = sysconf(_SC_PAGESIZE);
 	pthread_mutex_init(&bus->lock, NULL);
 	pthread_mutex_init(&bus->rebuild, NULL);
 	pthread_cond_init(&bus->cond, NULL);
@@ -961,11 +965,9 @@ static bool bus_token_still_valid(struct bus *bus, struct sse_sub *s)
  * MADV_DONTNEED turns its pages back into untouched zero pages, private
  * anonymous memory either way (a malloc'ed pool or an mmap'ed one). Pages
  * partly outside the window are left alone. */
-static void bus_release_window(char *buf, size_t max)
+static void bus_release_window(const struct bus *bus, char *buf, size_t max)
 {
-	static long page;
-	if (page == 0)
-		page = sysconf(_SC_PAGESIZE);
+	const long page = bus->page;
 	if (page <= 0)
 		return;
 	uintptr_t from = ((uintptr_t)buf + (uintptr_t)page - 1) & ~((uintptr_t)page - 1);
@@ -1050,7 +1052,7 @@ static ssize_t bus_stream_read(void *cls, uint64_t pos, char *buf, size_t max)
 			s->suspended = true;
 			MHD_suspend_connection(s->conn);
 			pthread_mutex_unlock(&bus->lock);
-			bus_release_window(buf, max);
+			bus_release_window(bus, buf, max);
 			return 0;
 		}
 		pthread_mutex_unlock(&bus->lock);
