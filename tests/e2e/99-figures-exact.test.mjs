@@ -178,10 +178,11 @@ test('the migration of a schema 7 database builds the figures from its rows', as
   const rows = Number(v.match(/(\d+) rows of maintained figures/)[1]);
   assert.ok(rows > 0, `the old rows are in the figures: ${v}`);
   const t = new Server(dir, db);
-  t.extraArgs = [];
+  t.extraArgs = ['--test-clock'];
   t.devices = {};
   await t.start();
   try {
+    await setClock(t, now);
     // The old rows span months: a wide period.
     for (const by of ['office', 'procedure', 'counter']) {
       const q = `/api/v1/indicators?from=${day(-1000)}&to=${day(30)}&by=${by}`;

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "store/scan.h"
 #include "store/store_internal.h"
 #include "util/xmalloc.h"
 
@@ -12,7 +13,7 @@ int figures_rebuild_db(sqlite3 *db)
 {
 	return sqlite3_exec(db,
 	                    "DELETE FROM fig_dossier_days; DELETE FROM fig_visit_days;"
-	                    " DELETE FROM fig_ticket_days;" FIGURES_FILL_SQL,
+	                    " DELETE FROM fig_ticket_days; DELETE FROM fig_span;" FIGURES_FILL_SQL,
 	                    NULL, NULL, NULL);
 }
 
@@ -145,5 +146,24 @@ enum mc_err figures_verify(struct store *st, int64_t *rows, struct mc_error *err
 		rc = fig_compare(c, "fig_visit_days", actual_v, expect_v, 2, rows, err);
 	if (rc == MC_OK)
 		rc = fig_compare(c, "fig_ticket_days", actual_t, expect_t, 2, rows, err);
-	return rc;
+	if (rc)
+		return rc;
+	/* The span is an upper bound: never below a finished dossier's. */
+	sqlite3_stmt *s = store_stmt(
+	    c, "SELECT coalesce((SELECT seconds FROM fig_span WHERE id = 1), -1) >="
+	       " coalesce((SELECT max(finished_at - received_at) FROM dossiers"
+	       " WHERE finished_at IS NOT NULL AND received_at IS NOT NULL), -1)");
+	if (s == NULL)
+		return store_sql_error(c, "figures", err);
+	int step;
+	bool ok = store_next(s, &step) && sqlite3_column_int(s, 0);
+	if ((rc = store_scan_end(c, s, step, "figures", err)))
+		return rc;
+	if (!ok)
+		return mc_fail(err, MC_ERR_CONFLICT, "figures_mismatch",
+		               "Số liệu tổng hợp không khớp với dữ liệu gốc",
+		               "fig_span is shorter than a finished dossier's processing");
+	if (rows)
+		(*rows)++;
+	return MC_OK;
 }

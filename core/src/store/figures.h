@@ -12,7 +12,8 @@
  *     and the counter's office, one token per visit: <counter,half hour of
  *     the day,outcome,recalls,wait seconds,service seconds>;
  *   fig_ticket_days (day, office_id, items): per office day of issue and the
- *     numbering group's office, one token per ticket: <group,half hour>.
+ *     numbering group's office, one token per ticket: <group,half hour>;
+ *   fig_span (one row): the longest a finished dossier took (FIG_SPAN).
  *
  * A token is '<' fields '>' of integers separated by ',' (an empty field is
  * NULL), so a token is found by instr() and removed exactly: the triggers
@@ -112,6 +113,16 @@
 	        "day = " FIG_DAY(r, "issued_at") " AND office_id = " FIG_GROUP_OFFICE(r),            \
 	        FIG_TOK_T(r), "1")
 
+/* The longest a finished dossier took (finished_at − received_at, seconds):
+ * an upper bound kept by the triggers (it never shrinks), so that "open at
+ * the end of a past period" reads only the dossiers received within that
+ * span before the end (index dossiers_ind_span) instead of every dossier
+ * finished after it. */
+#define FIG_SPAN(r)                                                                                \
+	"INSERT INTO fig_span (id, seconds) SELECT 1, " r ".finished_at - " r ".received_at"       \
+	" WHERE " r ".finished_at IS NOT NULL AND " r ".received_at IS NOT NULL"                     \
+	" ON CONFLICT DO UPDATE SET seconds = max(seconds, excluded.seconds);"
+
 #define FIGURES_TABLES_SQL                                                                         \
 	"CREATE TABLE fig_dossier_days (kind TEXT NOT NULL, day INTEGER NOT NULL,"                 \
 	"  office_id INTEGER NOT NULL, items TEXT NOT NULL,"                                       \
@@ -119,7 +130,10 @@
 	"CREATE TABLE fig_visit_days (day INTEGER NOT NULL, office_id INTEGER NOT NULL,"           \
 	"  items TEXT NOT NULL, PRIMARY KEY (day, office_id)) WITHOUT ROWID;"                      \
 	"CREATE TABLE fig_ticket_days (day INTEGER NOT NULL, office_id INTEGER NOT NULL,"          \
-	"  items TEXT NOT NULL, PRIMARY KEY (day, office_id)) WITHOUT ROWID;"
+	"  items TEXT NOT NULL, PRIMARY KEY (day, office_id)) WITHOUT ROWID;"                      \
+	"CREATE TABLE fig_span (id INTEGER PRIMARY KEY CHECK (id = 1), seconds INTEGER NOT NULL);" \
+	"CREATE INDEX dossiers_ind_span ON dossiers (received_at, finished_at, procedure_id,"      \
+	"  due_at, paused_at, authority_id, intake_office_id) WHERE finished_at IS NOT NULL;"
 
 /* The dossier columns a token reads: an UPDATE of any of them moves it. */
 #define FIG_D_COLS                                                                                 \
@@ -127,9 +141,10 @@
 	" intake_at, procedure_id, authority_id, intake_office_id, channel"
 
 #define FIGURES_TRIGGERS_SQL                                                                       \
-	"CREATE TRIGGER fig_dossiers_ins AFTER INSERT ON dossiers BEGIN " FIG_D_ADD("NEW") " END;"  \
+	"CREATE TRIGGER fig_dossiers_ins AFTER INSERT ON dossiers BEGIN " FIG_D_ADD("NEW")         \
+	FIG_SPAN("NEW") " END;"                                                                    \
 	"CREATE TRIGGER fig_dossiers_upd AFTER UPDATE OF " FIG_D_COLS " ON dossiers BEGIN "         \
-	FIG_D_DEL("OLD") FIG_D_ADD("NEW") " END;"                                                  \
+	FIG_D_DEL("OLD") FIG_D_ADD("NEW") FIG_SPAN("NEW") " END;"                                  \
 	"CREATE TRIGGER fig_dossiers_del AFTER DELETE ON dossiers BEGIN " FIG_D_DEL("OLD") " END;"  \
 	"CREATE TRIGGER fig_visits_ins AFTER INSERT ON visits BEGIN " FIG_V_ADD("NEW") " END;"      \
 	"CREATE TRIGGER fig_visits_upd AFTER UPDATE OF counter_id, queued_at, called_at,"          \
@@ -160,7 +175,9 @@
 #define FIGURES_FILL_SQL                                                                           \
 	"INSERT INTO fig_dossier_days (kind, day, office_id, items) " FIG_EXPECT_DOSSIERS ";"      \
 	"INSERT INTO fig_visit_days (day, office_id, items) " FIG_EXPECT_VISITS ";"                \
-	"INSERT INTO fig_ticket_days (day, office_id, items) " FIG_EXPECT_TICKETS ";"
+	"INSERT INTO fig_ticket_days (day, office_id, items) " FIG_EXPECT_TICKETS ";"               \
+	"INSERT INTO fig_span (id, seconds) SELECT 1, coalesce(max(finished_at - received_at), 0)" \
+	" FROM dossiers WHERE finished_at IS NOT NULL AND received_at IS NOT NULL;"
 
 /* Rebuilds the three tables from scratch on connection db, inside the
  * caller's transaction (the writer's, or a bulk loader's own): empties them

@@ -126,6 +126,74 @@ static void ind_push(struct ind_vec *a, int64_t x)
 	a->v[a->n++] = x;
 }
 
+/* The k-th smallest of v[0..n) into v[k], the smaller before it and the
+ * larger after it (an in-place 3-way quickselect: durations repeat). */
+static void ind_select(int64_t *v, size_t n, size_t k)
+{
+	size_t lo = 0, hi = n; /* v[k] lies in [lo, hi) */
+	while (hi - lo > 1) {
+		int64_t a = v[lo], b = v[lo + (hi - lo) / 2], c = v[hi - 1];
+		int64_t pivot = a < b ? (b < c ? b : a < c ? c : a) : (a < c ? a : b < c ? c : b);
+		size_t lt = lo, i = lo, gt = hi; /* [lo,lt) < pivot, [lt,i) = pivot, [gt,hi) > */
+		while (i < gt) {
+			if (v[i] < pivot) {
+				int64_t t = v[lt];
+				v[lt++] = v[i];
+				v[i++] = t;
+			} else if (v[i] > pivot) {
+				int64_t t = v[--gt];
+				v[gt] = v[i];
+				v[i] = t;
+			} else {
+				i++;
+			}
+		}
+		if (k < lt)
+			hi = lt;
+		else if (k >= gt)
+			lo = gt;
+		else
+			return;
+	}
+}
+
+/* The quantile p of v[0..n) as domain/indicators.h's indicators_quantile
+ * computes it on the sorted values (type 7), by selection: v is reordered,
+ * v[from..n) holding every value of rank >= from. */
+static double ind_quantile(int64_t *v, size_t n, size_t from, double p)
+{
+	double h = (double)(n - 1) * p;
+	size_t lo = (size_t)floor(h);
+	ind_select(v + from, n - from, lo - from);
+	if (lo + 1 >= n)
+		return (double)v[lo];
+	int64_t next = v[lo + 1];
+	for (size_t i = lo + 2; i < n; i++)
+		if (v[i] < next)
+			next = v[i];
+	return (double)v[lo] + (h - (double)lo) * (double)(next - v[lo]);
+}
+
+/* indicators_summarize of v[0..n) (the same numbers: the sum of integers
+ * below 2^53 is exact in any order), by selection instead of a sort: v is
+ * reordered. */
+static struct indicators_summary ind_summarize(int64_t *v, size_t n, double scale)
+{
+	struct indicators_summary s = {.n = (int64_t)n, .mean = NAN, .median = NAN, .p90 = NAN};
+	if (n == 0)
+		return s;
+	if (scale <= 0)
+		scale = 1;
+	double sum = 0;
+	for (size_t i = 0; i < n; i++)
+		sum += (double)v[i];
+	s.mean = sum / (double)n / scale;
+	size_t mid = (size_t)floor((double)(n - 1) * 0.5);
+	s.median = ind_quantile(v, n, 0, 0.5) / scale;
+	s.p90 = ind_quantile(v, n, mid, 0.9) / scale;
+	return s;
+}
+
 struct ind_dgroup {
 	char key[96];
 	int64_t received, online, early, on_time, late, ineligible, withdrawn, cancelled, refused;
@@ -599,6 +667,13 @@ static const char ind_open_now_sql_x[] =
 static const char ind_open_then_sql[] = IND_OPEN_COLS ", NULL" IND_OPEN_THEN;
 static const char ind_open_then_sql_x[] =
     IND_OPEN_COLS ", NULL, 0, 0, 0, 0, 0, 0" IND_EXTRA IND_OPEN_THEN;
+/* The same rows found from the other side: received within the longest
+ * processing span (store/figures.h fig_span) before the end. */
+static const char ind_open_span_sql[] =
+    IND_OPEN_COLS ", NULL" IND_UNIT_COLS " FROM dossiers d INDEXED BY dossiers_ind_span"
+                  " WHERE d.received_at >= ?1 - (SELECT coalesce(max(seconds), 0) FROM fig_span)"
+                  " AND d.received_at < ?1 AND d.finished_at >= ?1 AND d.due_at IS NOT NULL"
+                  IND_IN_UNIT(IND_D_OFFICE);
 
 #define IND_APOLOGY_COLS "SELECT d.procedure_id"
 #define IND_APOLOGY_WHERE                                                                          \
@@ -831,7 +906,7 @@ static json_t *ind_dgroup_json(const struct ind_ctx *x, struct ind_dgroup *g)
 {
 	int64_t finished = g->early + g->on_time + g->late;
 	struct indicators_summary w =
-	    indicators_summarize(g->work.v, g->work.n, (double)x->day_seconds);
+	    ind_summarize(g->work.v, g->work.n, (double)x->day_seconds);
 	double rate;
 	return json_pack(
 	    "{s:I, s:I, s:{s:I, s:I, s:I, s:I, s:I}, s:{s:I, s:I}, s:o, s:o, s:o, s:o, s:I,"
@@ -928,8 +1003,8 @@ static void ind_q_add(struct ind_qgroup *g, int64_t wait, int outcome, int64_t r
 
 static json_t *ind_qgroup_json(struct ind_qgroup *g, int64_t t_minutes)
 {
-	struct indicators_summary w = indicators_summarize(g->wait.v, g->wait.n, 60);
-	struct indicators_summary sv = indicators_summarize(g->service.v, g->service.n, 60);
+	struct indicators_summary w = ind_summarize(g->wait.v, g->wait.n, 60);
+	struct indicators_summary sv = ind_summarize(g->service.v, g->service.n, 60);
 	double sl, ns;
 	bool has_sl = indicators_service_level(g->within, g->visits, &sl);
 	bool has_ns = indicators_no_show_rate(
@@ -1248,9 +1323,10 @@ static json_t *ind_queue(struct ind_ctx *x, struct mc_error *err, enum mc_err *r
 		int64_t f[6];
 		while (ind_token(&p, f, 6) > 0) {
 			char key[96];
-			struct ind_counter *co = NULL;
-			if (x->by == IND_BY_OFFICE) {
-				co = ind_counter_of(&cn, f[0]);
+			struct ind_counter *co = ind_counter_of(&cn, f[0]);
+			if (co && co->qgroup >= 0) { /* the counter's group, found before */
+				last_g = co->qgroup;
+			} else if (x->by == IND_BY_OFFICE) {
 				if (co && co->qgroup >= 0)
 					last_g = co->qgroup;
 				snprintf(key, sizeof key, "%s",
@@ -1260,10 +1336,12 @@ static json_t *ind_queue(struct ind_ctx *x, struct mc_error *err, enum mc_err *r
 			} else {
 				ind_counter_key(x, &cn, f[0], key, sizeof key);
 			}
-			if (last_g < 0 || strcmp(groups[last_g].key, key) != 0)
-				last_g = ind_qgroup_find(&groups, &n_groups, key);
-			if (co)
-				co->qgroup = last_g;
+			if (co == NULL || co->qgroup < 0) {
+				if (last_g < 0 || strcmp(groups[last_g].key, key) != 0)
+					last_g = ind_qgroup_find(&groups, &n_groups, key);
+				if (co)
+					co->qgroup = last_g;
+			}
 			int64_t wait = f[4], service = f[5] == INT64_MIN ? -1 : f[5];
 			int outcome = (int)f[2];
 			ind_q_add(&total, wait, outcome, f[3], service, t_sec);
@@ -1907,7 +1985,11 @@ static enum mc_err ind_run(struct store *st, const struct principal *who, const 
 	/* Open at the end: a scan of the open dossiers (partial index) and of
 	 * those finished after the end, in the figures' path too. */
 	if ((rc = ind_scan_simple(&x, extra ? ind_open_now_sql_x : ind_open_now_sql, 1, err)) ||
-	    (rc = ind_scan_simple(&x, extra ? ind_open_then_sql_x : ind_open_then_sql, 1, err)))
+	    (rc = ind_scan_simple(&x,
+	                          x.figures ? ind_open_span_sql
+	                          : extra   ? ind_open_then_sql_x
+	                                    : ind_open_then_sql,
+	                          1, err)))
 		goto out;
 	if ((queue = ind_queue(&x, err, &rc)) == NULL)
 		goto out;
