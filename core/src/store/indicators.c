@@ -126,71 +126,57 @@ static void ind_push(struct ind_vec *a, int64_t x)
 	a->v[a->n++] = x;
 }
 
-/* The k-th smallest of v[0..n) into v[k], the smaller before it and the
- * larger after it (an in-place 3-way quickselect: durations repeat). */
-static void ind_select(int64_t *v, size_t n, size_t k)
-{
-	size_t lo = 0, hi = n; /* v[k] lies in [lo, hi) */
-	while (hi - lo > 1) {
-		int64_t a = v[lo], b = v[lo + (hi - lo) / 2], c = v[hi - 1];
-		int64_t pivot = a < b ? (b < c ? b : a < c ? c : a) : (a < c ? a : b < c ? c : b);
-		size_t lt = lo, i = lo, gt = hi; /* [lo,lt) < pivot, [lt,i) = pivot, [gt,hi) > */
-		while (i < gt) {
-			if (v[i] < pivot) {
-				int64_t t = v[lt];
-				v[lt++] = v[i];
-				v[i++] = t;
-			} else if (v[i] > pivot) {
-				int64_t t = v[--gt];
-				v[gt] = v[i];
-				v[i] = t;
-			} else {
-				i++;
-			}
-		}
-		if (k < lt)
-			hi = lt;
-		else if (k >= gt)
-			lo = gt;
-		else
-			return;
-	}
-}
-
-/* The quantile p of v[0..n) as domain/indicators.h's indicators_quantile
- * computes it on the sorted values (type 7), by selection: v is reordered,
- * v[from..n) holding every value of rank >= from. */
-static double ind_quantile(int64_t *v, size_t n, size_t from, double p)
+/* The quantile p of the n values counted in cnt (cnt[i] values equal to
+ * base + i), as domain/indicators.h's indicators_quantile computes it on the
+ * sorted values (type 7). */
+static double ind_count_quantile(const uint32_t *cnt, size_t range, int64_t base, size_t n,
+                                 double p)
 {
 	double h = (double)(n - 1) * p;
-	size_t lo = (size_t)floor(h);
-	ind_select(v + from, n - from, lo - from);
+	size_t lo = (size_t)floor(h), seen = 0, i = 0;
+	while (i < range && seen + cnt[i] <= lo) /* to the value of rank lo */
+		seen += cnt[i++];
+	int64_t a = base + (int64_t)i;
 	if (lo + 1 >= n)
-		return (double)v[lo];
-	int64_t next = v[lo + 1];
-	for (size_t i = lo + 2; i < n; i++)
-		if (v[i] < next)
-			next = v[i];
-	return (double)v[lo] + (h - (double)lo) * (double)(next - v[lo]);
+		return (double)a;
+	if (seen + cnt[i] <= lo + 1) /* rank lo + 1 is a larger value */
+		for (i++; i < range && cnt[i] == 0; i++)
+			;
+	int64_t b = base + (int64_t)i;
+	return (double)a + (h - (double)lo) * (double)(b - a);
 }
 
-/* indicators_summarize of v[0..n) (the same numbers: the sum of integers
- * below 2^53 is exact in any order), by selection instead of a sort: v is
- * reordered. */
+/* indicators_summarize of v[0..n), the same numbers (the sum of integers
+ * below 2^53 is exact in any order), by counting when the values span a
+ * small range (durations in seconds: a quarter's waits span an hour or
+ * two, not a million values) instead of sorting them. v may be reordered. */
 static struct indicators_summary ind_summarize(int64_t *v, size_t n, double scale)
 {
-	struct indicators_summary s = {.n = (int64_t)n, .mean = NAN, .median = NAN, .p90 = NAN};
-	if (n == 0)
-		return s;
+	if (n < 256)
+		return indicators_summarize(v, n, scale);
+	int64_t lo = v[0], hi = v[0];
+	double sum = 0;
+	for (size_t i = 0; i < n; i++) {
+		lo = v[i] < lo ? v[i] : lo;
+		hi = v[i] > hi ? v[i] : hi;
+		sum += (double)v[i];
+	}
+	if (hi - lo < 0 || (uint64_t)(hi - lo) >= 4 * (uint64_t)n + 4096 ||
+	    (uint64_t)(hi - lo) >= (UINT64_C(1) << 22))
+		return indicators_summarize(v, n, scale);
+	size_t range = (size_t)(hi - lo) + 1;
+	uint32_t *cnt = xcalloc(range, sizeof *cnt);
+	for (size_t i = 0; i < n; i++)
+		cnt[v[i] - lo]++;
 	if (scale <= 0)
 		scale = 1;
-	double sum = 0;
-	for (size_t i = 0; i < n; i++)
-		sum += (double)v[i];
-	s.mean = sum / (double)n / scale;
-	size_t mid = (size_t)floor((double)(n - 1) * 0.5);
-	s.median = ind_quantile(v, n, 0, 0.5) / scale;
-	s.p90 = ind_quantile(v, n, mid, 0.9) / scale;
+	struct indicators_summary s = {
+	    .n = (int64_t)n,
+	    .mean = sum / (double)n / scale,
+	    .median = ind_count_quantile(cnt, range, lo, n, 0.5) / scale,
+	    .p90 = ind_count_quantile(cnt, range, lo, n, 0.9) / scale,
+	};
+	free(cnt);
 	return s;
 }
 
