@@ -15,6 +15,10 @@
  *     numbering group's office, one token per ticket: <group,half hour>;
  *   fig_span (one row): the longest a finished dossier took (FIG_SPAN).
  *
+ * Ownership: the rows are written only by the triggers, that is inside the
+ * writer's transactions (store.c's writer lock), and read by any thread's
+ * read connection (store/indicators.c) or by audit-verify.
+ *
  * A token is '<' fields '>' of integers separated by ',' (an empty field is
  * NULL), so a token is found by instr() and removed exactly: the triggers
  * remove the token of the old row and add the token of the new one, on every

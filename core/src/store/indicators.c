@@ -806,8 +806,7 @@ static enum mc_err ind_fig_dossiers(struct ind_ctx *x, bool *fallback, struct mc
 	                                            DS_REJECTED_AT_INTAKE};
 	*fallback = false;
 	for (int kind = 0; kind < 3; kind++) {
-		char k[2] = {kinds[kind], 0};
-		sqlite3_bind_text(s, 1, k, 1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 1, kinds + kind, 1, SQLITE_STATIC);
 		sqlite3_bind_int(s, 2, x->day_a);
 		sqlite3_bind_int(s, 3, x->day_b);
 		int step;
@@ -1957,6 +1956,8 @@ static enum mc_err ind_run(struct store *st, const struct principal *who, const 
 	    (by == IND_BY_COUNTER && (rc = ind_counters_load(x.c, ind_counters_sql, &x.cn, err))) ||
 	    (rc = ind_load_procs(&x, err)))
 		goto out;
+	if (x.max_office >= 1000000) /* ind_allow_load indexes offices by id */
+		x.figures = false;
 	if (x.figures) {
 		if ((rc = ind_allow_load(&x, err)) || (rc = ind_fig_dossiers(&x, fallback, err)) ||
 		    *fallback)
