@@ -59,8 +59,7 @@ static char *fig_canon(const char *items)
  * columns (integers except a dossier row's kind), items after them.
  * MC_OK, MC_ERR_CONFLICT at the first difference, or a database error. */
 static enum mc_err fig_compare(struct store_conn *c, const char *table, const char *actual,
-                               const char *expect, int n_keys, int64_t *rows,
-                               struct mc_error *err)
+                               const char *expect, int n_keys, int64_t *rows, struct mc_error *err)
 {
 	sqlite3_stmt *a = store_stmt(c, actual), *e = a ? store_stmt(c, expect) : NULL;
 	enum mc_err rc = MC_OK;
@@ -73,7 +72,8 @@ static enum mc_err fig_compare(struct store_conn *c, const char *table, const ch
 		/* Skip rows left empty by removals: an empty row is no row. */
 		while (sa == SQLITE_ROW && *store_col_text(a, n_keys) == '\0')
 			sa = sqlite3_step(a);
-		if ((sa != SQLITE_ROW && sa != SQLITE_DONE) || (se != SQLITE_ROW && se != SQLITE_DONE)) {
+		if ((sa != SQLITE_ROW && sa != SQLITE_DONE) ||
+		    (se != SQLITE_ROW && se != SQLITE_DONE)) {
 			rc = store_sql_error(c, "figures", err);
 			goto out;
 		}
@@ -124,23 +124,24 @@ enum mc_err figures_verify(struct store *st, int64_t *rows, struct mc_error *err
 	struct store_conn *c = store_read_conn(st);
 	if (rows)
 		*rows = 0;
-	/* Keys compared as text, in the order of their text: both sides sort
-	 * by the same printf'd key. */
+		/* Keys compared as text, in the order of their text: both sides sort
+		 * by the same printf'd key. */
 #define FIG_KEYTXT(k) "printf('%012d', " k ")"
-	static const char actual_d[] =
-	    "SELECT kind, " FIG_KEYTXT("day") ", " FIG_KEYTXT("office_id") ", items"
-	    " FROM fig_dossier_days ORDER BY 1, 2, 3";
-	static const char expect_d[] =
-	    "SELECT kind, " FIG_KEYTXT("k1") ", " FIG_KEYTXT("k2") ", items FROM ("
-	    FIG_EXPECT_DOSSIERS ") ORDER BY 1, 2, 3";
+	static const char actual_d[] = "SELECT kind, " FIG_KEYTXT("day") ", " FIG_KEYTXT(
+	    "office_id") ", items"
+	                 " FROM fig_dossier_days ORDER BY 1, 2, 3";
+	static const char expect_d[] = "SELECT kind, " FIG_KEYTXT("k1") ", " FIG_KEYTXT(
+	    "k2") ", items FROM (" FIG_EXPECT_DOSSIERS ") ORDER BY 1, 2, 3";
 	static const char actual_v[] = "SELECT " FIG_KEYTXT("day") ", " FIG_KEYTXT(
 	    "office_id") ", items FROM fig_visit_days ORDER BY 1, 2";
-	static const char expect_v[] = "SELECT " FIG_KEYTXT("k1") ", " FIG_KEYTXT(
-	    "k2") ", items FROM (" FIG_EXPECT_VISITS ") ORDER BY 1, 2";
+	static const char expect_v[] =
+	    "SELECT " FIG_KEYTXT("k1") ", " FIG_KEYTXT("k2") ", items FROM (" FIG_EXPECT_VISITS
+	                                                     ") ORDER BY 1, 2";
 	static const char actual_t[] = "SELECT " FIG_KEYTXT("day") ", " FIG_KEYTXT(
 	    "office_id") ", items FROM fig_ticket_days ORDER BY 1, 2";
-	static const char expect_t[] = "SELECT " FIG_KEYTXT("k1") ", " FIG_KEYTXT(
-	    "k2") ", items FROM (" FIG_EXPECT_TICKETS ") ORDER BY 1, 2";
+	static const char expect_t[] =
+	    "SELECT " FIG_KEYTXT("k1") ", " FIG_KEYTXT("k2") ", items FROM (" FIG_EXPECT_TICKETS
+	                                                     ") ORDER BY 1, 2";
 	enum mc_err rc = fig_compare(c, "fig_dossier_days", actual_d, expect_d, 3, rows, err);
 	if (rc == MC_OK)
 		rc = fig_compare(c, "fig_visit_days", actual_v, expect_v, 2, rows, err);
@@ -149,10 +150,10 @@ enum mc_err figures_verify(struct store *st, int64_t *rows, struct mc_error *err
 	if (rc)
 		return rc;
 	/* The span is an upper bound: never below a finished dossier's. */
-	sqlite3_stmt *s = store_stmt(
-	    c, "SELECT coalesce((SELECT seconds FROM fig_span WHERE id = 1), -1) >="
-	       " coalesce((SELECT max(finished_at - received_at) FROM dossiers"
-	       " WHERE finished_at IS NOT NULL AND received_at IS NOT NULL), -1)");
+	sqlite3_stmt *s =
+	    store_stmt(c, "SELECT coalesce((SELECT seconds FROM fig_span WHERE id = 1), -1) >="
+	                  " coalesce((SELECT max(finished_at - received_at) FROM dossiers"
+	                  " WHERE finished_at IS NOT NULL AND received_at IS NOT NULL), -1)");
 	if (s == NULL)
 		return store_sql_error(c, "figures", err);
 	int step;

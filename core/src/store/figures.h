@@ -41,6 +41,9 @@
 #include "store/store.h"
 #include "util/error.h"
 
+/* SQL text, laid out by hand. */
+/* clang-format off */
+
 /* The office day of an instant (UTC+7), as store/indicators.c counts it. */
 #define FIG_DAY(r, col) "((" r "." col " + 25200) / 86400)"
 #define FIG_HALF_HOUR(r, col) "(((" r "." col " + 25200) % 86400) / 1800)"
@@ -182,6 +185,8 @@
 	"INSERT INTO fig_ticket_days (day, office_id, items) " FIG_EXPECT_TICKETS ";"               \
 	"INSERT INTO fig_span (id, seconds) SELECT 1, coalesce(max(finished_at - received_at), 0)" \
 	" FROM dossiers WHERE finished_at IS NOT NULL AND received_at IS NOT NULL;"
+
+/* clang-format on */
 
 /* Rebuilds the three tables from scratch on connection db, inside the
  * caller's transaction (the writer's, or a bulk loader's own): empties them

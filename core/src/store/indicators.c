@@ -655,11 +655,11 @@ static const char ind_open_then_sql_x[] =
     IND_OPEN_COLS ", NULL, 0, 0, 0, 0, 0, 0" IND_EXTRA IND_OPEN_THEN;
 /* The same rows found from the other side: received within the longest
  * processing span (store/figures.h fig_span) before the end. */
-static const char ind_open_span_sql[] =
-    IND_OPEN_COLS ", NULL" IND_UNIT_COLS " FROM dossiers d INDEXED BY dossiers_ind_span"
-                  " WHERE d.received_at >= ?1 - (SELECT coalesce(max(seconds), 0) FROM fig_span)"
-                  " AND d.received_at < ?1 AND d.finished_at >= ?1 AND d.due_at IS NOT NULL"
-                  IND_IN_UNIT(IND_D_OFFICE);
+static const char ind_open_span_sql[] = IND_OPEN_COLS
+    ", NULL" IND_UNIT_COLS " FROM dossiers d INDEXED BY dossiers_ind_span"
+    " WHERE d.received_at >= ?1 - (SELECT coalesce(max(seconds), 0) FROM fig_span)"
+    " AND d.received_at < ?1 AND d.finished_at >= ?1 AND d.due_at IS NOT NULL" IND_IN_UNIT(
+        IND_D_OFFICE);
 
 #define IND_APOLOGY_COLS "SELECT d.procedure_id"
 #define IND_APOLOGY_WHERE                                                                          \
@@ -800,10 +800,9 @@ static enum mc_err ind_fig_dossiers(struct ind_ctx *x, bool *fallback, struct mc
 	if (s == NULL)
 		return store_sql_error(x->c, "indicators", err);
 	static const char kinds[] = "fra";
-	static const enum dossier_status st_of[] = {DS_STATUS_COUNT,     DS_RESULT_READY,
-	                                            DS_RETURNED,         DS_RETURNED_INELIGIBLE,
-	                                            DS_WITHDRAWN,        DS_CANCELLED,
-	                                            DS_REJECTED_AT_INTAKE};
+	static const enum dossier_status st_of[] = {
+	    DS_STATUS_COUNT, DS_RESULT_READY, DS_RETURNED,          DS_RETURNED_INELIGIBLE,
+	    DS_WITHDRAWN,    DS_CANCELLED,    DS_REJECTED_AT_INTAKE};
 	*fallback = false;
 	for (int kind = 0; kind < 3; kind++) {
 		sqlite3_bind_text(s, 1, kinds + kind, 1, SQLITE_STATIC);
@@ -840,7 +839,8 @@ static enum mc_err ind_fig_dossiers(struct ind_ctx *x, bool *fallback, struct mc
 						                         : DT_ON_TIME;
 						ind_add_finished(gs[i], status, timing,
 						                 f[4] == INT64_MIN ? 0 : f[4],
-						                 f[4] != INT64_MIN, f[5], f[6] != 0);
+						                 f[4] != INT64_MIN, f[5],
+						                 f[6] != 0);
 					}
 				}
 			}
@@ -890,8 +890,7 @@ static void ind_merge(struct ind_dgroup *t, const struct ind_dgroup *g)
 static json_t *ind_dgroup_json(const struct ind_ctx *x, struct ind_dgroup *g)
 {
 	int64_t finished = g->early + g->on_time + g->late;
-	struct indicators_summary w =
-	    ind_summarize(g->work.v, g->work.n, (double)x->day_seconds);
+	struct indicators_summary w = ind_summarize(g->work.v, g->work.n, (double)x->day_seconds);
 	double rate;
 	return json_pack(
 	    "{s:I, s:I, s:{s:I, s:I, s:I, s:I, s:I}, s:{s:I, s:I}, s:o, s:o, s:o, s:o, s:I,"
@@ -1245,73 +1244,30 @@ static json_t *ind_queue(struct ind_ctx *x, struct mc_error *err, enum mc_err *r
 		goto out;
 	int last_g = -1, step;
 	if (!x->figures) {
-	s = store_stmt(x->c, x->by == IND_BY_CLERK ? ind_visits_sql_x : ind_visits_sql);
-	if (s == NULL) {
-		*rc = store_sql_error(x->c, "indicators", err);
-		goto out;
-	}
-	sqlite3_bind_int64(s, 1, x->start);
-	sqlite3_bind_int64(s, 2, x->end);
-	ind_bind_unit(x, s);
-	while (store_next(s, &step)) {
-		int64_t queued = sqlite3_column_int64(s, 0), called = sqlite3_column_int64(s, 1);
-		int64_t fin = sqlite3_column_int64(s, 2), recalls = sqlite3_column_int64(s, 4);
-		int outcome = ind_outcome_code(store_col_text(s, 3));
-		int64_t wait = called - queued;
-		int64_t service = outcome == IND_SERVED && fin >= called ? fin - called : -1;
-		char key[96];
-		struct ind_counter *co = NULL;
-		if (x->by == IND_BY_CLERK) {
-			snprintf(key, sizeof key, "%s", store_col_text(s, 6));
-		} else if (x->by == IND_BY_OFFICE) {
-			/* Each counter's centre group, found once. */
-			co = ind_counter_of(&cn, sqlite3_column_int64(s, 5));
-			if (co && co->qgroup >= 0)
-				last_g = co->qgroup;
-			snprintf(key, sizeof key, "%s",
-			         co && co->qgroup >= 0 ? groups[last_g].key
-			         : co                  ? ind_centre_key(x, co->office)
-			                               : "");
-		} else {
-			ind_counter_key(x, &cn, sqlite3_column_int64(s, 5), key, sizeof key);
+		s = store_stmt(x->c, x->by == IND_BY_CLERK ? ind_visits_sql_x : ind_visits_sql);
+		if (s == NULL) {
+			*rc = store_sql_error(x->c, "indicators", err);
+			goto out;
 		}
-		if (last_g < 0 || strcmp(groups[last_g].key, key) != 0)
-			last_g = ind_qgroup_find(&groups, &n_groups, key);
-		if (co)
-			co->qgroup = last_g;
-		ind_q_add(&total, wait, outcome, recalls, service, t_sec);
-		ind_q_add(&groups[last_g], wait, outcome, recalls, service, t_sec);
-		int k = ind_slot_of(called, first, n_slots);
-		ind_q_add(&slots[k], wait, outcome, recalls, service, t_sec);
-		int wd = ind_weekday(called);
-		heat_n[wd][k]++;
-		heat_wait[wd][k] += wait;
-	}
-	if ((*rc = store_scan_end(x->c, s, step, "indicators", err)))
-		goto out;
-	} else {
-	/* The same visits from fig_visit_days: <counter, half hour, outcome,
-	 * recalls, wait, service>, rows of the unit's offices. */
-	s = store_stmt(x->c, "SELECT day, office_id, items FROM fig_visit_days"
-	                     " WHERE day >= ?1 AND day < ?2");
-	if (s == NULL) {
-		*rc = store_sql_error(x->c, "indicators", err);
-		goto out;
-	}
-	sqlite3_bind_int(s, 1, x->day_a);
-	sqlite3_bind_int(s, 2, x->day_b);
-	while (store_next(s, &step)) {
-		if (!ind_allowed(x, sqlite3_column_int64(s, 1)))
-			continue;
-		int wd = civil_weekday(sqlite3_column_int(s, 0));
-		const char *p = store_col_text(s, 2);
-		int64_t f[6];
-		while (ind_token(&p, f, 6) > 0) {
+		sqlite3_bind_int64(s, 1, x->start);
+		sqlite3_bind_int64(s, 2, x->end);
+		ind_bind_unit(x, s);
+		while (store_next(s, &step)) {
+			int64_t queued = sqlite3_column_int64(s, 0),
+			        called = sqlite3_column_int64(s, 1);
+			int64_t fin = sqlite3_column_int64(s, 2),
+			        recalls = sqlite3_column_int64(s, 4);
+			int outcome = ind_outcome_code(store_col_text(s, 3));
+			int64_t wait = called - queued;
+			int64_t service =
+			    outcome == IND_SERVED && fin >= called ? fin - called : -1;
 			char key[96];
-			struct ind_counter *co = ind_counter_of(&cn, f[0]);
-			if (co && co->qgroup >= 0) { /* the counter's group, found before */
-				last_g = co->qgroup;
+			struct ind_counter *co = NULL;
+			if (x->by == IND_BY_CLERK) {
+				snprintf(key, sizeof key, "%s", store_col_text(s, 6));
 			} else if (x->by == IND_BY_OFFICE) {
+				/* Each counter's centre group, found once. */
+				co = ind_counter_of(&cn, sqlite3_column_int64(s, 5));
 				if (co && co->qgroup >= 0)
 					last_g = co->qgroup;
 				snprintf(key, sizeof key, "%s",
@@ -1319,26 +1275,73 @@ static json_t *ind_queue(struct ind_ctx *x, struct mc_error *err, enum mc_err *r
 				         : co                  ? ind_centre_key(x, co->office)
 				                               : "");
 			} else {
-				ind_counter_key(x, &cn, f[0], key, sizeof key);
+				ind_counter_key(x, &cn, sqlite3_column_int64(s, 5), key,
+				                sizeof key);
 			}
-			if (co == NULL || co->qgroup < 0) {
-				if (last_g < 0 || strcmp(groups[last_g].key, key) != 0)
-					last_g = ind_qgroup_find(&groups, &n_groups, key);
-				if (co)
-					co->qgroup = last_g;
-			}
-			int64_t wait = f[4], service = f[5] == INT64_MIN ? -1 : f[5];
-			int outcome = (int)f[2];
-			ind_q_add(&total, wait, outcome, f[3], service, t_sec);
-			ind_q_add(&groups[last_g], wait, outcome, f[3], service, t_sec);
-			int k = ind_half_hour_slot((int)f[1], first, n_slots);
-			ind_q_add(&slots[k], wait, outcome, f[3], service, t_sec);
+			if (last_g < 0 || strcmp(groups[last_g].key, key) != 0)
+				last_g = ind_qgroup_find(&groups, &n_groups, key);
+			if (co)
+				co->qgroup = last_g;
+			ind_q_add(&total, wait, outcome, recalls, service, t_sec);
+			ind_q_add(&groups[last_g], wait, outcome, recalls, service, t_sec);
+			int k = ind_slot_of(called, first, n_slots);
+			ind_q_add(&slots[k], wait, outcome, recalls, service, t_sec);
+			int wd = ind_weekday(called);
 			heat_n[wd][k]++;
 			heat_wait[wd][k] += wait;
 		}
-	}
-	if ((*rc = store_scan_end(x->c, s, step, "indicators", err)))
-		goto out;
+		if ((*rc = store_scan_end(x->c, s, step, "indicators", err)))
+			goto out;
+	} else {
+		/* The same visits from fig_visit_days: <counter, half hour, outcome,
+		 * recalls, wait, service>, rows of the unit's offices. */
+		s = store_stmt(x->c, "SELECT day, office_id, items FROM fig_visit_days"
+		                     " WHERE day >= ?1 AND day < ?2");
+		if (s == NULL) {
+			*rc = store_sql_error(x->c, "indicators", err);
+			goto out;
+		}
+		sqlite3_bind_int(s, 1, x->day_a);
+		sqlite3_bind_int(s, 2, x->day_b);
+		while (store_next(s, &step)) {
+			if (!ind_allowed(x, sqlite3_column_int64(s, 1)))
+				continue;
+			int wd = civil_weekday(sqlite3_column_int(s, 0));
+			const char *p = store_col_text(s, 2);
+			int64_t f[6];
+			while (ind_token(&p, f, 6) > 0) {
+				char key[96];
+				struct ind_counter *co = ind_counter_of(&cn, f[0]);
+				if (co && co->qgroup >= 0) { /* the counter's group, found before */
+					last_g = co->qgroup;
+				} else if (x->by == IND_BY_OFFICE) {
+					if (co && co->qgroup >= 0)
+						last_g = co->qgroup;
+					snprintf(key, sizeof key, "%s",
+					         co && co->qgroup >= 0 ? groups[last_g].key
+					         : co ? ind_centre_key(x, co->office)
+					              : "");
+				} else {
+					ind_counter_key(x, &cn, f[0], key, sizeof key);
+				}
+				if (co == NULL || co->qgroup < 0) {
+					if (last_g < 0 || strcmp(groups[last_g].key, key) != 0)
+						last_g = ind_qgroup_find(&groups, &n_groups, key);
+					if (co)
+						co->qgroup = last_g;
+				}
+				int64_t wait = f[4], service = f[5] == INT64_MIN ? -1 : f[5];
+				int outcome = (int)f[2];
+				ind_q_add(&total, wait, outcome, f[3], service, t_sec);
+				ind_q_add(&groups[last_g], wait, outcome, f[3], service, t_sec);
+				int k = ind_half_hour_slot((int)f[1], first, n_slots);
+				ind_q_add(&slots[k], wait, outcome, f[3], service, t_sec);
+				heat_n[wd][k]++;
+				heat_wait[wd][k] += wait;
+			}
+		}
+		if ((*rc = store_scan_end(x->c, s, step, "indicators", err)))
+			goto out;
 	}
 
 	by_group = json_object();
@@ -1923,8 +1926,8 @@ static json_t *ind_groups_json(struct ind_ctx *x, struct ind_gset *gs, struct in
  * by allows it) or by scans. *fallback true (nothing in *out) when the
  * figures hold a finished dossier without kept timing: the caller scans. */
 static enum mc_err ind_run(struct store *st, const struct principal *who, const char *office,
-                           const char *from, const char *to, enum indicators_by by,
-                           bool figures, bool *fallback, json_t **out, struct mc_error *err)
+                           const char *from, const char *to, enum indicators_by by, bool figures,
+                           bool *fallback, json_t **out, struct mc_error *err)
 {
 	int a, b;
 	*fallback = false;
@@ -1965,8 +1968,8 @@ static enum mc_err ind_run(struct store *st, const struct principal *who, const 
 	} else if ((rc = ind_scan_finished(&x, err)) ||
 	           (rc = ind_scan_simple(&x, extra ? ind_received_sql_x : ind_received_sql, 0,
 	                                 err)) ||
-	           (rc = ind_scan_simple(&x, extra ? ind_apology_sql_x : ind_apology_sql, 2,
-	                                 err))) {
+	           (rc =
+	                ind_scan_simple(&x, extra ? ind_apology_sql_x : ind_apology_sql, 2, err))) {
 		goto out;
 	}
 	/* Open at the end: a scan of the open dossiers (partial index) and of
@@ -2045,9 +2048,9 @@ enum mc_err store_indicators(struct store *st, const struct principal *who, cons
 	return rc;
 }
 
-enum mc_err store_indicators_scan(struct store *st, const struct principal *who,
-                                  const char *office, const char *from, const char *to,
-                                  enum indicators_by by, json_t **out, struct mc_error *err)
+enum mc_err store_indicators_scan(struct store *st, const struct principal *who, const char *office,
+                                  const char *from, const char *to, enum indicators_by by,
+                                  json_t **out, struct mc_error *err)
 {
 	bool fallback;
 	return ind_run(st, who, office, from, to, by, false, &fallback, out, err);
