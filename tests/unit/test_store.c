@@ -392,6 +392,110 @@ static void test_begin_on_other_thread_waits(void **state)
 	assert_int_equal(w.saw_released, 1);
 }
 
+/* One caller of the group commit test: sets its key, appends one event,
+ * then commits (or, bad, rolls back as a failing request does). The first
+ * caller waits for `go` inside its transaction. */
+struct batch_caller {
+	struct store *st;
+	const char *key;
+	bool bad;
+	atomic_int *go;      /* NULL: commit at once */
+	atomic_int *started; /* set once inside the transaction */
+	int64_t event;
+	enum mc_err rc;
+};
+
+static void *batch_call(void *arg)
+{
+	struct batch_caller *c = arg;
+	struct mc_error err;
+	assert_int_equal(store_begin(c->st, &err), MC_OK);
+	assert_int_equal(store_setting_set(c->st, c->key, "1", &err), MC_OK);
+	c->event = store_event_append(c->st, "t", "x", c->key, c->key, "{}", true, &err);
+	if (c->started)
+		atomic_store(c->started, 1);
+	struct timespec tick = {0, 1000000};
+	while (c->go && !atomic_load(c->go))
+		nanosleep(&tick, NULL);
+	if (c->bad) {
+		store_rollback(c->st);
+		c->rc = MC_ERR_INVALID;
+	} else {
+		c->rc = store_commit(c->st, &err);
+	}
+	return NULL;
+}
+
+/* Waits (bounded) until n callers wait for their turn at the writer. */
+static bool batch_wait_for_waiters(struct store *st, int n)
+{
+	struct timespec tick = {0, 1000000};
+	for (int i = 0; i < 10000; i++) {
+		pthread_mutex_lock(&st->write_lock);
+		int w = st->waiting;
+		pthread_mutex_unlock(&st->write_lock);
+		if (w == n)
+			return true;
+		nanosleep(&tick, NULL);
+	}
+	return false;
+}
+
+/* Three callers in one batch: one fsync (one batch) holds the two good ones,
+ * the bad one fails alone and leaves nothing, the hook gets the two events
+ * once, in commit order, and nobody's commit returned before the batch's. */
+static void test_group_commit_shares_one_commit_and_fails_alone(void **state)
+{
+	struct fixture *f = *state;
+	struct hook_seen h = {0};
+	store_set_commit_hook(f->st, hook, &h);
+	atomic_int go = 0, started = 0;
+	struct batch_caller a = {.st = f->st, .key = "gc.a", .go = &go, .started = &started};
+	struct batch_caller b = {.st = f->st, .key = "gc.b", .bad = true};
+	struct batch_caller c = {.st = f->st, .key = "gc.c"};
+	pthread_t ta, tb, tc;
+	uint64_t batches0, txs0, batches1, txs1;
+	store_commit_stats(f->st, &batches0, &txs0);
+
+	pthread_create(&ta, NULL, batch_call, &a);
+	struct timespec tick = {0, 1000000};
+	for (int i = 0; i < 10000 && !atomic_load(&started); i++)
+		nanosleep(&tick, NULL);
+	assert_true(atomic_load(&started));
+	pthread_create(&tb, NULL, batch_call, &b);
+	pthread_create(&tc, NULL, batch_call, &c);
+	assert_true(batch_wait_for_waiters(f->st, 2));
+	atomic_store(&go, 1);
+	pthread_join(ta, NULL);
+	pthread_join(tb, NULL);
+	pthread_join(tc, NULL);
+	store_set_commit_hook(f->st, NULL, NULL);
+
+	assert_int_equal(a.rc, MC_OK);
+	assert_int_equal(b.rc, MC_ERR_INVALID);
+	assert_int_equal(c.rc, MC_OK);
+	store_commit_stats(f->st, &batches1, &txs1);
+	assert_int_equal(batches1 - batches0, 1);
+	assert_int_equal(txs1 - txs0, 2);
+	char *va = store_setting_get(f->st, "gc.a"), *vb = store_setting_get(f->st, "gc.b"),
+	     *vc = store_setting_get(f->st, "gc.c");
+	assert_non_null(va);
+	assert_null(vb);
+	assert_non_null(vc);
+	free(va);
+	free(vc);
+	/* Event ids follow commit order without the failed caller's. */
+	assert_int_equal(h.calls, 1);
+	assert_int_equal(h.n, 2);
+	assert_int_equal(h.ids[0], a.event);
+	assert_int_equal(h.ids[1], c.event);
+	assert_int_equal(c.event, a.event + 1);
+	assert_int_equal(count(f, "SELECT count(*) FROM events WHERE action = 'gc.b'"), 0);
+	struct mc_error err;
+	int64_t checked = 0;
+	assert_int_equal(store_audit_verify(f->st, &checked, &err), MC_OK);
+}
+
 /* Every SQL string literal of the store's sources (adjacent literals joined),
  * found by reading the .c files of core/src/store: a statement added tomorrow is tested
  * without anyone listing it. Only literals that start with an SQL verb count
@@ -1031,6 +1135,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_writer_only_inside_own_transaction, setup,
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(test_begin_on_other_thread_waits, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_group_commit_shares_one_commit_and_fails_alone,
+	                                    setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_every_statement_prepares_on_one_connection, setup,
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(test_more_statements_than_slots, setup, teardown),

@@ -66,6 +66,16 @@ void route_metrics(struct api *api, struct http_request *r)
 	              "# HELP motcua_sse_subscribers Live event stream subscribers.\n"
 	              "# TYPE motcua_sse_subscribers gauge\nmotcua_sse_subscribers %d\n",
 	              bus_subscriber_count(api->bus));
+	uint64_t batches, commits;
+	store_commit_stats(api->st, &batches, &commits);
+	strbuf_printf(&sb,
+	              "# HELP motcua_store_commits_total Durable write transactions.\n"
+	              "# TYPE motcua_store_commits_total counter\n"
+	              "motcua_store_commits_total %llu\n"
+	              "# HELP motcua_store_batches_total Durable COMMITs (fsyncs) that held them.\n"
+	              "# TYPE motcua_store_batches_total counter\n"
+	              "motcua_store_batches_total %llu\n",
+	              (unsigned long long)commits, (unsigned long long)batches);
 	struct mc_error err;
 	if (store_queue_metrics(api->st, clock_now(), &sb, &err) != MC_OK) {
 		strbuf_free(&sb);

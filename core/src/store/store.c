@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,16 +47,25 @@ const char *store_col_text(sqlite3_stmt *s, int col)
 	return t ? (const char *)t : "";
 }
 
-/* True when the calling thread is inside its own write transaction. A trylock
- * on the recursive mutex succeeds only for its holder or when nobody holds
- * it; holding it, depth and owner are ours to read. */
+/* Frees the strings of n pending events (not the array). */
+static void store_events_free(struct pending_event *evs, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(evs[i].entity);
+		free(evs[i].action);
+		free(evs[i].details);
+	}
+}
+
+/* This thread's identity for the writer's owner field: the address of a
+ * thread-local object is unique among live threads. */
+static _Thread_local char store_thread_marker;
+
+/* True when the calling thread is inside its own write transaction. Only
+ * the owner stores its own marker, so the answer "me" cannot be stale. */
 static bool store_in_my_transaction(struct store *st)
 {
-	if (pthread_mutex_trylock(&st->write_lock) != 0)
-		return false;
-	bool mine = st->depth > 0 && pthread_equal(st->owner, pthread_self());
-	pthread_mutex_unlock(&st->write_lock);
-	return mine;
+	return atomic_load(&st->owner) == (uintptr_t)&store_thread_marker && st->depth > 0;
 }
 
 /* Enforces that the calling thread owns c: the writer inside its transaction,
@@ -302,11 +312,20 @@ enum mc_err store_open(const char *path, struct store **out, struct mc_error *er
 		               "libsodium failed to initialise");
 	struct store *st = xcalloc(1, sizeof *st);
 	st->path = xstrdup(path);
-	pthread_mutexattr_t attr;
-	pthread_mutexattr_init(&attr);
-	pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_RECURSIVE);
-	pthread_mutex_init(&st->write_lock, &attr);
-	pthread_mutexattr_destroy(&attr);
+	pthread_mutex_init(&st->write_lock, NULL);
+	pthread_cond_init(&st->turn_cv, NULL);
+	pthread_cond_init(&st->durable_cv, NULL);
+	st->members_tail = &st->members;
+	/* Tests only: MOTCUA_FAULT=after_batch_commit:N (before_batch_commit:N)
+	 * kills the process right after (before) the COMMIT of the first batch
+	 * of two or more transactions once N batches are durable; nobody of
+	 * that batch has been answered either way. */
+	const char *fault = getenv("MOTCUA_FAULT");
+	st->fault_after = st->fault_before = -1;
+	if (fault && strncmp(fault, "after_batch_commit:", 19) == 0)
+		st->fault_after = strtoll(fault + 19, NULL, 10);
+	if (fault && strncmp(fault, "before_batch_commit:", 20) == 0)
+		st->fault_before = strtoll(fault + 20, NULL, 10);
 	pthread_mutex_init(&st->readers_lock, NULL);
 	pthread_key_create(&st->reader_key, store_reader_destroy);
 
@@ -354,13 +373,13 @@ void store_close(struct store *st)
 		free(c);
 	}
 	store_conn_close(&st->writer);
-	for (size_t i = 0; i < st->pending_len; i++) {
-		free(st->pending[i].entity);
-		free(st->pending[i].action);
-		free(st->pending[i].details);
-	}
+	store_events_free(st->pending, st->pending_len);
 	free(st->pending);
+	store_events_free(st->batch_events, st->batch_len);
+	free(st->batch_events);
 	pthread_mutex_destroy(&st->write_lock);
+	pthread_cond_destroy(&st->turn_cv);
+	pthread_cond_destroy(&st->durable_cv);
 	pthread_mutex_destroy(&st->readers_lock);
 	free(st->path);
 	free(st);
@@ -443,27 +462,191 @@ void store_set_commit_hook(struct store *st, store_commit_hook hook, void *ctx)
 
 static void store_pending_clear(struct store *st)
 {
-	for (size_t i = 0; i < st->pending_len; i++) {
-		free(st->pending[i].entity);
-		free(st->pending[i].action);
-		free(st->pending[i].details);
-	}
+	store_events_free(st->pending, st->pending_len);
 	st->pending_len = 0;
 	st->event_office = 0;
 }
 
+/* Group commit.
+ *
+ * Durable commits cost one fsync each; callers that arrive while one runs
+ * share the next. The writer holds one SQLite transaction open across
+ * several callers (a batch): each caller's work is a SAVEPOINT inside it,
+ * released when the caller commits and rolled back alone when it fails, so
+ * one bad request in a batch fails alone. A caller that commits while
+ * others wait for their turn hands the writer on with the batch open and
+ * waits; the last one (nobody waiting, or STORE_BATCH_MAX members) commits
+ * the batch with one COMMIT, hands the batch's events to the commit hook in
+ * order, and only then answers every member. Nobody is answered before the
+ * COMMIT that holds its change returned, and a failed COMMIT fails every
+ * member (none was answered: nothing acknowledged is lost). Numbering stays
+ * gap-free: numbers are taken on the writer, in order, and a batch commits
+ * or rolls back as a whole. While the COMMIT runs no transaction starts
+ * (committing), so events reach the hook in commit order.
+ *
+ * The caller's work runs without write_lock; write_lock guards the hand-over
+ * fields (struct store) and is held only briefly. */
+#define STORE_BATCH_MAX 64
+
+/* Ends the batch under write_lock: every member gets rc (and err, copied
+ * from e when not NULL) and is woken. */
+static void store_batch_settle(struct store *st, enum mc_err rc, const struct mc_error *e)
+{
+	for (struct store_batch_member *m = st->members; m; m = m->next) {
+		m->rc = rc;
+		if (rc != MC_OK && m->err && e)
+			*m->err = *e;
+		m->done = true;
+	}
+	st->members = NULL;
+	st->members_tail = &st->members;
+	pthread_cond_broadcast(&st->durable_cv);
+}
+
+/* Commits the open batch: called with write_lock held by the thread that
+ * ended the last transaction of it; returns with write_lock held, the batch
+ * settled and the writer free. */
+static void store_batch_commit(struct store *st)
+{
+	struct pending_event *evs = st->batch_events;
+	size_t n = st->batch_len, members = 0;
+	for (struct store_batch_member *m = st->members; m; m = m->next)
+		members++;
+	st->batch_events = NULL;
+	st->batch_len = st->batch_cap = 0;
+	st->committing = true;
+	pthread_mutex_unlock(&st->write_lock);
+
+	struct mc_error e = {0};
+	if (st->fault_before >= 0 && members >= 2 && st->batches >= (uint64_t)st->fault_before)
+		raise(SIGKILL); /* tests (store_open) */
+	enum mc_err rc = store_exec(&st->writer, "COMMIT", &e);
+	if (rc)
+		store_exec(&st->writer, "ROLLBACK", NULL);
+	else if (st->fault_after >= 0 && members >= 2 && st->batches >= (uint64_t)st->fault_after)
+		raise(SIGKILL); /* tests: on disk, nobody answered (store_open) */
+	if (rc == MC_OK && st->hook && n > 0) {
+		struct store_event *out = xcalloc(n, sizeof *out);
+		for (size_t i = 0; i < n; i++)
+			out[i] = evs[i].ev;
+		st->hook(st->hook_ctx, st, out, n);
+		free(out);
+	}
+	store_events_free(evs, n);
+	free(evs);
+
+	pthread_mutex_lock(&st->write_lock);
+	st->committing = false;
+	st->batch_open = false;
+	if (rc == MC_OK) {
+		st->batches++;
+		st->batched += members;
+	}
+	store_batch_settle(st, rc, &e);
+	pthread_cond_broadcast(&st->turn_cv);
+}
+
 enum mc_err store_begin(struct store *st, struct mc_error *err)
 {
-	pthread_mutex_lock(&st->write_lock);
-	if (st->depth++ > 0)
+	if (store_in_my_transaction(st)) {
+		st->depth++;
 		return MC_OK;
-	st->owner = pthread_self();
-	st->doomed = false;
-	enum mc_err rc = store_exec(&st->writer, "BEGIN IMMEDIATE", err);
-	if (rc) {
-		st->depth--;
-		pthread_mutex_unlock(&st->write_lock);
 	}
+	pthread_mutex_lock(&st->write_lock);
+	st->waiting++;
+	while (atomic_load(&st->owner) != 0 || st->committing)
+		pthread_cond_wait(&st->turn_cv, &st->write_lock);
+	st->waiting--;
+	enum mc_err rc = MC_OK;
+	if (!st->batch_open) {
+		rc = store_exec(&st->writer, "BEGIN IMMEDIATE", err);
+		st->batch_open = rc == MC_OK;
+	}
+	if (rc == MC_OK) {
+		atomic_store(&st->owner, (uintptr_t)&store_thread_marker);
+		st->depth = 1;
+		st->doomed = false;
+	} else {
+		pthread_cond_signal(&st->turn_cv);
+	}
+	pthread_mutex_unlock(&st->write_lock);
+	if (rc == MC_OK && (rc = store_exec(&st->writer, "SAVEPOINT caller", err)) != MC_OK) {
+		st->doomed = true;
+		store_rollback(st);
+	}
+	return rc;
+}
+
+/* Ends the owner's outermost transaction: keeps its work in the batch
+ * (keep) or rolls it back alone, gives up the writer and, when it is the
+ * last of the batch, commits the batch. Returns MC_OK once the work is
+ * durable, or the error that undid it (err filled). */
+static enum mc_err store_end(struct store *st, bool keep, struct mc_error *err)
+{
+	enum mc_err rc = MC_OK;
+	struct mc_error e = {0};
+	if (keep && store_exec(&st->writer, "RELEASE caller", &e) != MC_OK) {
+		rc = e.kind;
+		keep = false;
+	}
+	if (!keep) {
+		store_exec(&st->writer, "ROLLBACK TO caller; RELEASE caller", NULL);
+		store_pending_clear(st);
+	}
+	/* An I/O error or a full disk may make SQLite roll back the whole
+	 * transaction, the other members' work with it. */
+	bool lost = sqlite3_get_autocommit(st->writer.db) != 0;
+	st->depth = 0;
+
+	pthread_mutex_lock(&st->write_lock);
+	atomic_store(&st->owner, 0);
+	struct store_batch_member me = {.err = err};
+	if (lost) {
+		store_events_free(st->batch_events, st->batch_len);
+		st->batch_len = 0;
+		st->batch_open = false;
+		mc_fail(&e, MC_ERR_INTERNAL, "store_error", "Lỗi ghi dữ liệu, không có gì thay đổi",
+		        "The write failed and was rolled back");
+		store_batch_settle(st, MC_ERR_INTERNAL, &e);
+		if (keep)
+			rc = MC_ERR_INTERNAL;
+		keep = false;
+	}
+	if (keep) {
+		/* Join the batch: its events after those of earlier members. */
+		if (st->batch_len + st->pending_len > st->batch_cap) {
+			st->batch_cap = (st->batch_len + st->pending_len) * 2;
+			st->batch_events = xreallocarray(st->batch_events, st->batch_cap,
+			                                 sizeof *st->batch_events);
+		}
+		memcpy(st->batch_events + st->batch_len, st->pending,
+		       st->pending_len * sizeof *st->pending);
+		st->batch_len += st->pending_len;
+		st->pending_len = 0;
+		st->event_office = 0;
+		*st->members_tail = &me;
+		st->members_tail = &me.next;
+	}
+	size_t members = 0;
+	for (struct store_batch_member *m = st->members; m; m = m->next)
+		members++;
+	if (st->batch_open && (st->waiting == 0 || members >= STORE_BATCH_MAX)) {
+		if (members > 0) {
+			store_batch_commit(st);
+		} else {
+			/* Nothing kept: end the empty transaction. */
+			store_exec(&st->writer, "ROLLBACK", NULL);
+			st->batch_open = false;
+		}
+	}
+	pthread_cond_signal(&st->turn_cv);
+	while (keep && !me.done)
+		pthread_cond_wait(&st->durable_cv, &st->write_lock);
+	pthread_mutex_unlock(&st->write_lock);
+	if (keep)
+		rc = me.rc;
+	else if (rc != MC_OK && err)
+		*err = e;
 	return rc;
 }
 
@@ -472,12 +655,9 @@ void store_rollback(struct store *st)
 	ENFORCE(store_in_my_transaction(st), "store_rollback without store_begin");
 	if (--st->depth > 0) {
 		st->doomed = true;
-		pthread_mutex_unlock(&st->write_lock);
 		return;
 	}
-	store_exec(&st->writer, "ROLLBACK", NULL);
-	store_pending_clear(st);
-	pthread_mutex_unlock(&st->write_lock);
+	store_end(st, false, NULL);
 }
 
 enum mc_err store_commit(struct store *st, struct mc_error *err)
@@ -485,31 +665,23 @@ enum mc_err store_commit(struct store *st, struct mc_error *err)
 	ENFORCE(store_in_my_transaction(st), "store_commit without store_begin");
 	if (st->depth > 1) {
 		st->depth--;
-		pthread_mutex_unlock(&st->write_lock);
 		return MC_OK;
 	}
 	if (st->doomed) {
-		store_rollback(st);
+		store_end(st, false, NULL);
 		return mc_fail(err, MC_ERR_CONFLICT, "transaction_aborted",
 		               "Thao tác bị hủy, không có gì thay đổi",
 		               "The operation was aborted; nothing changed");
 	}
-	enum mc_err rc = store_exec(&st->writer, "COMMIT", err);
-	if (rc) {
-		store_rollback(st);
-		return rc;
-	}
-	st->depth = 0;
-	if (st->hook && st->pending_len > 0) {
-		struct store_event *evs = xcalloc(st->pending_len, sizeof *evs);
-		for (size_t i = 0; i < st->pending_len; i++)
-			evs[i] = st->pending[i].ev;
-		st->hook(st->hook_ctx, st, evs, st->pending_len);
-		free(evs);
-	}
-	store_pending_clear(st);
+	return store_end(st, true, err);
+}
+
+void store_commit_stats(struct store *st, uint64_t *batches, uint64_t *transactions)
+{
+	pthread_mutex_lock(&st->write_lock);
+	*batches = st->batches;
+	*transactions = st->batched;
 	pthread_mutex_unlock(&st->write_lock);
-	return MC_OK;
 }
 
 /* The chain hash of one event row: SHA-256 over its fields joined by the
@@ -712,9 +884,14 @@ void store_bulk_mode(struct store *st, bool on)
 {
 	/* A pragma that cannot run inside a transaction: under the writer lock,
 	 * outside any transaction. */
+	ENFORCE(!store_in_my_transaction(st), "store_bulk_mode inside a transaction");
 	pthread_mutex_lock(&st->write_lock);
-	ENFORCE(st->depth == 0, "store_bulk_mode inside a transaction");
+	while (atomic_load(&st->owner) != 0 || st->committing || st->batch_open) {
+		pthread_cond_signal(&st->turn_cv); /* not ours: pass the wake-up on */
+		pthread_cond_wait(&st->turn_cv, &st->write_lock);
+	}
 	store_exec(&st->writer, on ? "PRAGMA synchronous=OFF" : "PRAGMA synchronous=FULL", NULL);
+	pthread_cond_signal(&st->turn_cv);
 	pthread_mutex_unlock(&st->write_lock);
 }
 

@@ -1,14 +1,15 @@
 /* The store: every SQL statement of the server lives below core/src/store.
  *
  * One SQLite file in WAL mode with synchronous=FULL: a change is acknowledged
- * only after its commit is on disk. One writer connection behind a recursive
- * mutex (writes use BEGIN IMMEDIATE; nested begin/commit pairs join the
- * outermost transaction), and one read-only connection per thread with its
- * prepared statements cached. Threads: every function may be called from any
- * thread; a connection is only ever used by its owner (the writer by the
- * thread inside a transaction, a reader by its thread), which the store
- * enforces by aborting the process when the rule is broken. Every state change appends an event row
- * to a hash chain in the same transaction (store_event_append).
+ * only after its commit is on disk. One writer connection, one transaction on
+ * it at a time (nested begin/commit pairs join the outermost one); callers
+ * that commit while others wait share one fsync (group commit, store.c), and
+ * one read-only connection per thread with its prepared statements cached.
+ * Threads: every function may be called from any thread; a connection is only
+ * ever used by its owner (the writer by the thread inside a transaction, a
+ * reader by its thread), which the store enforces by aborting the process
+ * when the rule is broken. Every state change appends an event row to a hash
+ * chain in the same transaction (store_event_append).
  *
  * The interface names no SQLite type, so another backend can stand behind it. */
 #ifndef MOTCUA_STORE_H
@@ -33,8 +34,9 @@ struct store_event {
 	int64_t office_id;   /* the hall the change belongs to (store_event_office), 0 none */
 };
 
-/* Called after every successful outermost commit that appended events, while
- * the writer lock is still held (so hooks see commits in order). */
+/* Called after every durable commit of a batch that appended events, before
+ * any caller of the batch is answered and before another transaction starts
+ * (so hooks see commits in order). */
 typedef void (*store_commit_hook)(void *ctx, struct store *st, const struct store_event *events,
                                   size_t count);
 
@@ -57,16 +59,20 @@ enum mc_err store_health(struct store *st, int *schema, struct mc_error *err);
 
 void store_set_commit_hook(struct store *st, store_commit_hook hook, void *ctx);
 
-/* Write transactions. begin takes the writer lock (waiting for it while
- * another thread is inside a transaction) and, at the outermost level, runs
- * BEGIN IMMEDIATE. Every begin is paired with exactly one commit or rollback on
- * the same thread (a commit or rollback without a begin on the calling thread
- * aborts the process). A rollback at any depth dooms the
- * whole transaction: the outermost commit then rolls back and returns
- * MC_ERR_CONFLICT ("transaction_aborted"). */
+/* Write transactions. begin waits for the writer (another thread may be
+ * inside its transaction, or a batch committing); the outermost commit
+ * returns MC_OK only once the change is durable, possibly in one fsync with
+ * other callers' changes; a caller that fails fails alone. Every begin is
+ * paired with exactly one commit or rollback on the same thread (a commit or
+ * rollback without a begin on the calling thread aborts the process). A
+ * rollback at any depth dooms the whole transaction: the outermost commit
+ * then rolls back and returns MC_ERR_CONFLICT ("transaction_aborted"). */
 enum mc_err store_begin(struct store *st, struct mc_error *err);
 enum mc_err store_commit(struct store *st, struct mc_error *err);
 void store_rollback(struct store *st);
+/* Group commit figures since open: batches committed (one fsync each) and
+ * the transactions they held. */
+void store_commit_stats(struct store *st, uint64_t *batches, uint64_t *transactions);
 
 /* Appends an event to the hash chain inside the current write transaction.
  * actor: "user:7", "device:2", "system"; details: a JSON object text (copied).

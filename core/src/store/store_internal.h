@@ -4,6 +4,8 @@
 #define MOTCUA_STORE_INTERNAL_H
 
 #include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
 #include <jansson.h>
@@ -18,8 +20,8 @@
 /* A connection and its prepared statements, keyed by the address of the SQL
  * text (every statement is a string literal, so the address is its identity).
  * Owner: a reader belongs to the thread that opened it (`thread`) for its
- * whole life; the writer belongs to whichever thread holds store->write_lock
- * inside a transaction. No connection is ever used by two threads at once
+ * whole life; the writer belongs to the thread inside its write transaction
+ * (store->owner) or to the batch's committer. No connection is ever used by two threads at once
  * (they are opened SQLITE_OPEN_NOMUTEX): store_stmt enforces it.
  * The statement cache has the owner of its connection. When it is full the
  * least recently used statement that is not stepping is finalised to make
@@ -46,26 +48,56 @@ struct pending_event {
 	char *entity, *action, *details;
 };
 
+/* One caller whose transaction is in the open batch and who waits for its
+ * commit (a stack object of that caller, store.c). */
+struct store_batch_member {
+	bool done;            /* the batch ended: rc and err are set */
+	enum mc_err rc;       /* MC_OK: durable */
+	struct mc_error *err; /* the caller's, may be NULL */
+	struct store_batch_member *next;
+};
+
 struct store {
 	char *path; /* immutable after store_open */
 	dev_t dev;  /* the database file's identity at open (healthz compares) */
 	ino_t ino;
-	/* The writer connection. Owner: the thread holding write_lock inside a
-	 * transaction (store_begin .. commit/rollback). Reach it only through
+	/* The writer connection, and the group commit (store.c, "Group commit").
+	 * Owner: the one thread inside its write transaction (`owner`, between
+	 * store_begin and its commit/rollback), or the committer while it runs
+	 * the batch's COMMIT (`committing`). Reach it only through
 	 * store_write_conn(), which enforces that; store.c touches it directly
-	 * only in open, close, migrate and begin/commit/rollback. */
+	 * only in open, close, migrate, begin/commit/rollback and the batch's
+	 * COMMIT. */
 	struct store_conn writer;
-	pthread_mutex_t write_lock; /* recursive */
-	/* Guarded by write_lock: read or written only by its holder. */
-	pthread_t owner;               /* the thread inside the transaction */
+	/* Guards every field of the group commit below; held only for short
+	 * steps, never across a caller's work or an fsync. */
+	pthread_mutex_t write_lock;
+	pthread_cond_t turn_cv;    /* owner became 0 or committing false */
+	pthread_cond_t durable_cv; /* a batch ended: its members' done is set */
+	/* The thread inside its transaction: the address of that thread's
+	 * store_thread_marker, 0 for none. Written under write_lock; read
+	 * without it only to ask "is it me?", which only the owner can make
+	 * true. */
+	_Atomic uintptr_t owner;
+	int waiting;     /* write_lock: callers in store_begin waiting for their turn */
+	bool committing; /* write_lock: a batch's COMMIT (and hook) is running */
+	bool batch_open; /* write_lock: BEGIN done on the writer, COMMIT not yet */
+	struct store_batch_member *members, **members_tail; /* write_lock: the open batch */
+	struct pending_event *batch_events; /* write_lock: events of the open batch, in order */
+	size_t batch_len, batch_cap;
+	uint64_t batches, batched; /* write_lock: batches committed, transactions in them */
+	/* Immutable: MOTCUA_FAULT (tests, store_open); -1 none. */
+	int64_t fault_after, fault_before;
+	/* The owner's alone (read or written only by the thread `owner` names). */
 	int depth;                     /* nesting of store_begin on the owning thread */
 	bool doomed;                   /* a rollback happened inside the transaction */
-	struct pending_event *pending; /* events of the open transaction */
+	struct pending_event *pending; /* events of the owner's transaction */
 	size_t pending_len, pending_cap;
 	int64_t event_office; /* office of the next event appended (store_event_office) */
-	/* Set once by store_set_commit_hook before any thread writes; called under
-	 * write_lock, after the outermost commit (depth 0: the hook may read,
-	 * through a reader, but never write). */
+	/* Set once by store_set_commit_hook before any thread writes; called by
+	 * the committer after the batch's COMMIT, before any other transaction
+	 * starts (so hooks see commits in order; the hook may read, through a
+	 * reader, but never write). */
 	store_commit_hook hook;
 	void *hook_ctx;
 

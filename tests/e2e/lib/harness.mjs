@@ -101,9 +101,10 @@ export class Server {
   constructor(dir, db) { this.dir = dir; this.db = db; this.proc = null; this.tokens = {}; }
 
   // Starts serve on a free port; resolves when it prints its address.
-  async start(extra = []) {
+  // env: variables added to the server's environment for this start.
+  async start(extra = [], env = {}) {
     const args = ['serve', '--db', this.db, '--port', String(this.port ?? 0), ...this.extraArgs, ...extra];
-    this.proc = spawn(BIN, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    this.proc = spawn(BIN, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
     this.stderr = '';
     this.killed = false; // by kill9(), on purpose
     this.checked = false; // stop() has judged this process's exit
@@ -192,7 +193,7 @@ export class Server {
 }
 
 // A fresh database with the test office, served. Options: bundle, args.
-export async function startServer({ bundle = TEST_BUNDLE, args = [] } = {}) {
+export async function startServer({ bundle = TEST_BUNDLE, args = [], env = {} } = {}) {
   const dir = mkdtempSync(path.join(tmpdir(), 'motcua-e2e-'));
   const db = path.join(dir, 'office.db');
   let r = cli(['init', '--db', db, '--password-stdin'], { input: `${ADMIN_PASSWORD}\n` });
@@ -205,7 +206,7 @@ export async function startServer({ bundle = TEST_BUNDLE, args = [] } = {}) {
   const s = new Server(dir, db);
   s.extraArgs = args;
   s.devices = Object.fromEntries(report.devices_created.map((d) => [d.name, d.token]));
-  await s.start();
+  await s.start([], env);
   return s;
 }
 
