@@ -28,6 +28,11 @@ struct idem_seal;
 #define API_CPU_POOL_MAX_WAIT_MS 5000
 #define API_IO_POOL_THREADS 8
 #define API_IO_POOL_QUEUE 16
+/* Changes (every ROUTE_MUTATES route that is not ROUTE_SLOW): enough threads
+ * that the callers waiting for one durable commit can share it (group
+ * commit, store.h), and a queue for bursts; beyond it 503 server_busy. */
+#define API_WRITE_POOL_THREADS 16
+#define API_WRITE_POOL_QUEUE 512
 
 struct api_metrics {
 	_Atomic uint64_t requests[600];                   /* per status code (100..599) */
@@ -56,6 +61,7 @@ struct api {
 	 * (a kiosk's print). */
 	struct offload *cpu_pool;
 	struct offload *io_pool;
+	struct offload *write_pool; /* every other change (api_dispatch) */
 	/* Login attempts per client address and minute (api/ratelimit.h,
 	 * cfg.logins_per_minute), its own lock. */
 	struct ratelimit *login_rate;
@@ -77,8 +83,12 @@ enum route_flags {
 	 * print (a PDF): its Idempotency-Key is reserved in a short transaction,
 	 * not held in one open across the handler, so the writer lock is never
 	 * held while rendering or talking to CUPS. Only such a route may hand
-	 * its work to an offload pool (api/offload.h). */
+	 * its work to an offload pool (api/offload.h) itself; every other
+	 * ROUTE_MUTATES route runs on the write pool (api_dispatch). */
 	ROUTE_SLOW = 1 << 1,
+	/* ROUTE_SLOW only for a kiosk that prints (its ticket waits for the
+	 * printer); for everyone else an ordinary change on the write pool. */
+	ROUTE_SLOW_IF_PRINTS = 1 << 2,
 };
 
 struct route {

@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "util/xmalloc.h"
 
@@ -163,13 +164,48 @@ json_t *http_body_object(struct http_request *r)
 	return j;
 }
 
+static enum MHD_Result http_snapshot_one(void *cls, enum MHD_ValueKind kind, const char *key,
+                                         const char *value)
+{
+	struct http_request *r = cls;
+	r->values = xreallocarray(r->values, r->values_len + 1, sizeof *r->values);
+	r->values[r->values_len++] =
+	    (struct http_value){.header = kind == MHD_HEADER_KIND, .key = key, .value = value};
+	return MHD_YES;
+}
+
+void http_snapshot(struct http_request *r)
+{
+	if (r->values_copied || r->conn == NULL)
+		return;
+	MHD_get_connection_values(r->conn, MHD_HEADER_KIND | MHD_GET_ARGUMENT_KIND,
+	                          http_snapshot_one, r);
+	r->values_copied = true;
+}
+
+/* The first value of key in the snapshot: headers by name, case aside. */
+static const char *http_snapshot_get(const struct http_request *r, bool header, const char *key)
+{
+	for (size_t i = 0; i < r->values_len; i++) {
+		const struct http_value *v = &r->values[i];
+		if (v->header == header &&
+		    (header ? strcasecmp(v->key, key) == 0 : strcmp(v->key, key) == 0))
+			return v->value;
+	}
+	return NULL;
+}
+
 const char *http_query(struct http_request *r, const char *key)
 {
+	if (r->values_copied)
+		return http_snapshot_get(r, false, key);
 	return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, key);
 }
 
 const char *http_header(struct http_request *r, const char *name)
 {
+	if (r->values_copied)
+		return http_snapshot_get(r, true, name);
 	return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
 }
 

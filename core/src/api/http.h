@@ -60,6 +60,21 @@ struct http_request {
 	/* Slow work handed to a pool (api/offload.h): while it is queued or
 	 * running, the pool owns this request and the connection is suspended. */
 	struct offload_job *offload;
+	/* The headers and query arguments, copied by http_snapshot before the
+	 * request goes to a pool thread (which may not call MHD on conn);
+	 * http_header and http_query read them once copied. The strings are
+	 * MHD's, valid for the request. */
+	struct http_value *values;
+	size_t values_len;
+	bool values_copied;
+	bool idem_completed; /* api: the answer is recorded under its key */
+	bool slow;           /* api: runs as a ROUTE_SLOW route (api_dispatch) */
+};
+
+/* One header (header true) or query argument of http_request.values. */
+struct http_value {
+	bool header;
+	const char *key, *value;
 };
 
 /* Maps an error kind to its HTTP status: the one place that does. */
@@ -86,6 +101,9 @@ json_t *http_body_object(struct http_request *r);
 const char *http_query(struct http_request *r, const char *key);
 /* A request header, or NULL. */
 const char *http_header(struct http_request *r, const char *name);
+/* Copies the headers and query arguments of r into r->values (once), so a
+ * pool thread can read them without MHD. On the HTTP worker only. */
+void http_snapshot(struct http_request *r);
 /* Parses a decimal integer path/query value in [min, max]; false otherwise. */
 bool http_parse_int(const char *s, int64_t min, int64_t max, int64_t *out);
 /* Reads ?offset= and ?limit= (defaults 0 and 50, limit at most 500); replies

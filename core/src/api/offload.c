@@ -206,6 +206,8 @@ bool offload_request(struct offload *o, struct http_request *r, offload_fn run, 
                      void (*free_arg)(void *arg))
 {
 	ENFORCE(r->offload == NULL, "offload ownership rule");
+	/* The pool thread reads headers and arguments from this copy. */
+	http_snapshot(r);
 	pthread_mutex_lock(&o->lock);
 	bool ok = !o->stopping && o->load < o->capacity;
 	if (ok) {

@@ -8,7 +8,9 @@
  *
  *   1. On the HTTP worker, the handler parses and checks its input, then
  *      calls offload_request(pool, r, run, arg, free_arg) and returns without
- *      a response. When the pool is full (all threads busy and its queue of
+ *      a response (offload_request copies r's headers and query arguments
+ *      first: http_header and http_query work on the pool thread). When
+ *      the pool is full (all threads busy and its queue of
  *      waiting jobs full) or stopping, offload_request answers 503
  *      "server_busy" with Retry-After instead: nothing queues without bound.
  *   2. The server (api_access) sees offload_pending(r): it suspends the
@@ -16,8 +18,7 @@
  *      job. From this call on the pool owns r: the HTTP workers do not touch
  *      r or its connection (MHD does not call back a suspended connection).
  *   3. A pool thread runs run(api, r, arg): it sets r's response with the
- *      http_reply_* functions and must not call MHD on r->conn (headers and
- *      query arguments are to be copied into arg in step 1). Then the pool
+ *      http_reply_* functions and must not call MHD on r->conn. Then the pool
  *      marks the job done and, as its last touch of r, resumes the
  *      connection (MHD_resume_connection, thread-safe; MHD_ALLOW_SUSPEND_RESUME
  *      includes MHD_USE_ITC, which wakes the connection's worker).

@@ -15,7 +15,7 @@ const struct route api_routes[] = {
     {"DELETE", "/api/v1/session", route_session_delete, ROLE_STAFF, 0},
 
     {"POST", "/api/v1/tickets", route_tickets_create, STAFF_QUEUE | ROLE_KIOSK,
-     ROUTE_MUTATES | ROUTE_SLOW},
+     ROUTE_MUTATES | ROUTE_SLOW_IF_PRINTS},
     {"POST", "/api/v1/tickets/{}/rejoin", route_ticket_rejoin, STAFF_QUEUE, ROUTE_MUTATES},
     {"POST", "/api/v1/counters/{}/call", route_counter_call, STAFF_QUEUE, ROUTE_MUTATES},
     {"POST", "/api/v1/counters/{}/recall", route_counter_recall, STAFF_QUEUE, ROUTE_MUTATES},

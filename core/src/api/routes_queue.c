@@ -129,16 +129,15 @@ void route_tickets_create(struct api *api, struct http_request *r)
 		json_decref(body);
 		return;
 	}
-	struct mc_error err;
-	json_t *ticket = NULL;
 	int64_t office;
 	if (!queue_hall(api, r, true, &office)) {
 		json_decref(body);
 		return;
 	}
-	if (r->who.role == ROLE_KIOSK && r->who.device_prints) {
-		/* A printing kiosk: the ticket counts only once printed, which
-		 * may take the printer's whole deadline: the pool waits for it. */
+	if (r->slow) {
+		/* A printing kiosk (ROUTE_SLOW_IF_PRINTS): the ticket counts only
+		 * once printed, which may take the printer's whole deadline: the
+		 * pool waits for it. */
 		struct queue_kiosk_job *k = xcalloc(1, sizeof *k);
 		k->office = office;
 		snprintf(k->group, sizeof k->group, "%s", group);
@@ -150,6 +149,8 @@ void route_tickets_create(struct api *api, struct http_request *r)
 		offload_request(api->io_pool, r, queue_kiosk_run, k, free);
 		return;
 	}
+	struct mc_error err;
+	json_t *ticket = NULL;
 	enum mc_err rc =
 	    store_ticket_issue(api->st, &r->who, office, group, priority, &ticket, &err);
 	queue_reply(r, rc, &err, 201, ticket);

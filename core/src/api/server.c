@@ -331,6 +331,7 @@ static void api_request_free(struct http_request *r)
 		MHD_destroy_response(r->prepared);
 	strbuf_free(&r->body);
 	free(r->param_buf);
+	free(r->values);
 	free(r->resp);
 	free(r->set_cookie);
 	free(r);
@@ -548,8 +549,10 @@ static void api_run_reserved(struct api *api, struct http_request *r, const stru
 	}
 	rt->handler(api, r);
 	/* An offloaded handler has no answer yet: api_offload_finish records it. */
-	if (!offload_pending(r))
+	if (!offload_pending(r)) {
 		store_idem_complete(api->st, api->idem_seal, &q, r->status, r->resp ? r->resp : "");
+		r->idem_completed = true;
+	}
 }
 
 /* Back on its HTTP worker after the pool ran r's job (api/offload.h): records
@@ -559,7 +562,7 @@ static void api_offload_finish(struct api *api, struct http_request *r)
 {
 	const struct route *rt = &api_routes[r->route];
 	const char *key = http_header(r, "Idempotency-Key");
-	if ((rt->flags & ROUTE_MUTATES) && (rt->flags & ROUTE_SLOW) && key) {
+	if ((rt->flags & ROUTE_MUTATES) && r->slow && key && !r->idem_completed) {
 		struct idem_request q = api_idem_request(r, key);
 		store_idem_complete(api->st, api->idem_seal, &q, r->status, r->resp ? r->resp : "");
 	}
@@ -630,6 +633,23 @@ static void api_allow(struct http_request *r)
 		if (w < 0 || (size_t)w >= sizeof r->allow - n)
 			break;
 		n += (size_t)w;
+	}
+}
+
+/* On a write pool thread: a mutating route that does not run as ROUTE_SLOW
+ * (r->slow), under its Idempotency-Key when it has one. */
+static void api_write_run(struct api *api, struct http_request *r, void *arg)
+{
+	(void)arg;
+	const struct route *rt = &api_routes[r->route];
+	const char *key = http_header(r, "Idempotency-Key");
+	if (key)
+		api_run_idempotent(api, r, rt, key);
+	else
+		rt->handler(api, r);
+	if (r->status == 0 && !r->prepared) {
+		log_error("route %s %s set no response", rt->method, rt->pattern);
+		http_reply_fail(r, MC_ERR_INTERNAL, "internal", "Lỗi máy chủ", "Server error");
 	}
 }
 
@@ -707,10 +727,16 @@ static void api_dispatch(struct api *api, struct http_request *r)
 		                "Idempotency-Key must be 1-128 printable ASCII characters");
 		return;
 	}
-	if ((rt->flags & ROUTE_MUTATES) && (rt->flags & ROUTE_SLOW) && key)
+	bool printing_kiosk = r->who.role == ROLE_KIOSK && r->who.device_prints;
+	r->slow =
+	    (rt->flags & ROUTE_SLOW) || ((rt->flags & ROUTE_SLOW_IF_PRINTS) && printing_kiosk);
+	if ((rt->flags & ROUTE_MUTATES) && r->slow && key)
 		api_run_reserved(api, r, rt, key);
-	else if ((rt->flags & ROUTE_MUTATES) && key)
-		api_run_idempotent(api, r, rt, key);
+	else if ((rt->flags & ROUTE_MUTATES) && !r->slow)
+		/* Off the HTTP workers: a change waits for its commit to be
+		 * durable (shared with others', store.h), and reads must not
+		 * wait behind it. */
+		offload_request(api->write_pool, r, api_write_run, NULL, NULL);
 	else
 		rt->handler(api, r);
 	if (r->stream_slot && !r->stream) {
@@ -1094,7 +1120,9 @@ enum mc_err api_start(struct store *st, const struct api_config *cfg, struct api
 	api->login_rate = ratelimit_new(4096, api->cfg.logins_per_minute, 60);
 	api->cpu_pool = offload_start("cpu", api, API_CPU_POOL_THREADS, API_CPU_POOL_QUEUE, true);
 	api->io_pool = offload_start("io", api, API_IO_POOL_THREADS, API_IO_POOL_QUEUE, false);
-	if (api->cpu_pool == NULL || api->io_pool == NULL) {
+	api->write_pool =
+	    offload_start("write", api, API_WRITE_POOL_THREADS, API_WRITE_POOL_QUEUE, false);
+	if (api->cpu_pool == NULL || api->io_pool == NULL || api->write_pool == NULL) {
 		log_error("cannot start the offload pools");
 		abort();
 	}
@@ -1120,8 +1148,10 @@ enum mc_err api_start(struct store *st, const struct api_config *cfg, struct api
 	    api_notify_connection, api->guard, MHD_OPTION_NOTIFY_COMPLETED, api_completed, api,
 	    MHD_OPTION_ARRAY, tls_opts, MHD_OPTION_END);
 	if (api->daemon == NULL) {
+		offload_stop(api->write_pool);
 		offload_stop(api->io_pool);
 		offload_stop(api->cpu_pool);
+		offload_free(api->write_pool);
 		offload_free(api->io_pool);
 		offload_free(api->cpu_pool);
 		ratelimit_free(api->login_rate);
@@ -1167,9 +1197,11 @@ void api_stop(struct api *api)
 	 * ones): suspended connections must be resumed before the daemon may
 	 * stop. */
 	bus_shutdown(api->bus);
+	offload_stop(api->write_pool);
 	offload_stop(api->io_pool);
 	offload_stop(api->cpu_pool);
 	MHD_stop_daemon(api->daemon);
+	offload_free(api->write_pool);
 	offload_free(api->io_pool);
 	offload_free(api->cpu_pool);
 	ratelimit_free(api->login_rate);
