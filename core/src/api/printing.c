@@ -5,7 +5,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "domain/print_policy.h"
 #include "printer/dossier_forms.h"
@@ -17,6 +20,7 @@
 #include "store/setup.h"
 #include "store/queue.h"
 #include "util/clock.h"
+#include "util/enforce.h"
 #include "util/log.h"
 #include "util/xmalloc.h"
 
@@ -25,6 +29,8 @@
 #define PRINTING_FOLLOW_UP_MS 2000
 /* The longest the idle worker sleeps before looking at the spool again. */
 #define PRINTING_IDLE_MS 1000
+/* The spool worker's nice value (the render pool's, api/offload.c). */
+#define PRINTING_WORKER_NICE 5
 
 struct printing_status {
 	int64_t printer_id;
@@ -52,6 +58,16 @@ struct printing {
  * the font machinery (fontconfig, pango's font map) is process-wide. Held
  * only around the render call itself, never with another lock. */
 static pthread_mutex_t printing_render_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* Rendering and talking to a printer take milliseconds to seconds: never
+ * inside a write transaction, where every other writer (and, with group
+ * commit, every caller of the batch) would wait for them. Render first, then
+ * commit. Checked before every render and printer call below. */
+static void printing_check_outside_writes(struct printing *p)
+{
+	ENFORCE(p == NULL || !store_in_transaction(p->st),
+	        "render or printer call inside a write transaction");
+}
 
 static enum printer_paper printing_paper(const char *paper)
 {
@@ -117,6 +133,7 @@ static void printing_reasons_after(struct printing *p, const struct store_printe
 		snprintf(ps.reasons, sizeof ps.reasons, "offline-report");
 	} else {
 		char err[256];
+		printing_check_outside_writes(p);
 		printer_query_state(pr->target, timeout_ms, &ps, err, sizeof err);
 	}
 	if (p)
@@ -187,6 +204,7 @@ enum mc_err printing_kiosk_ticket(struct printing *p, const struct principal *wh
 	printing_ticket_fields(&pt, t, ctx, qr, sizeof qr, base);
 	uint8_t *data = NULL;
 	size_t len = 0;
+	printing_check_outside_writes(p);
 	int prc = printing_render_ticket(&pt, pr.format, pr.paper, &data, &len, perr, sizeof perr);
 	json_decref(ctx);
 	int64_t job_id = 0;
@@ -214,6 +232,7 @@ enum mc_err printing_kiosk_ticket(struct printing *p, const struct principal *wh
 	memset(&pj, 0, sizeof pj);
 	if (prc == PRINTER_OK) {
 		int left = (int)(deadline_ms - clock_mono_ms());
+		printing_check_outside_writes(p);
 		prc = printer_print(pr.target, printing_format(pr.format), data, len, title,
 		                    left > 200 ? left : 200, &pj, perr, sizeof perr);
 	}
@@ -283,6 +302,7 @@ enum mc_err printing_test_job(struct printing *p, const struct principal *who, c
 	uint8_t *data = NULL;
 	size_t len = 0;
 	char perr[256] = "";
+	printing_check_outside_writes(p);
 	int prc = printing_render_ticket(&t, pr.format, pr.paper, &data, &len, perr, sizeof perr);
 	json_decref(oj);
 	if (prc != PRINTER_OK)
@@ -359,6 +379,7 @@ static void printing_follow_up(struct printing *p, const struct store_print_job 
 	struct printer_job pj;
 	char err[256] = "";
 	memset(&pj, 0, sizeof pj);
+	printing_check_outside_writes(p);
 	int rc = printer_job_query(j->printer.target, j->cups_job_id, PRINTING_QUERY_MS, &pj, err,
 	                           sizeof err);
 	struct store_print_update u = {.state = "printing"};
@@ -416,6 +437,7 @@ static void printing_send(struct printing *p, const struct store_print_job *j)
 	struct store_print_update u = {.state = "sending", .count_attempt = true};
 	printing_update(p, j->id, &u);
 	int attempts = j->attempts + 1;
+	printing_check_outside_writes(p);
 	int rc = printer_submit(j->printer.target, fmt, j->data, j->len, j->title,
 	                        PRINTING_SUBMIT_MS, &pj, err, sizeof err);
 	if (rc == PRINTER_OK) {
@@ -476,6 +498,7 @@ static void printing_refresh(struct printing *p)
 		struct printer_state ps;
 		char err[256];
 		memset(&ps, 0, sizeof ps);
+		printing_check_outside_writes(p);
 		printer_query_state(list[i].target, PRINTING_QUERY_MS, &ps, err, sizeof err);
 		printing_status_set(p, list[i].id, &ps);
 	}
@@ -486,6 +509,10 @@ static void *printing_worker(void *arg)
 {
 	struct printing *p = arg;
 	struct mc_error err;
+	/* Sending queued forms is background work: below the HTTP workers, as
+	 * the render pool is (Linux: nice applies to the calling thread). */
+	if (setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), PRINTING_WORKER_NICE) != 0)
+		log_debug("print spool: cannot lower the worker's priority");
 	int n = store_print_recover(p->st, &err);
 	if (n > 0)
 		log_info("print spool: %d unfinished job(s) taken up again", n);
@@ -740,6 +767,7 @@ enum mc_err printing_dossier_form(struct printing *p, const struct principal *wh
 	char perr[256] = "";
 	int prc = printer_form_load(path, &tpl, perr, sizeof perr);
 	if (prc == PRINTER_OK) {
+		printing_check_outside_writes(p);
 		pthread_mutex_lock(&printing_render_lock);
 		prc = printer_form_pdf(tpl, fields, &pdf, &len, perr, sizeof perr);
 		pthread_mutex_unlock(&printing_render_lock);

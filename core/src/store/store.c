@@ -68,6 +68,11 @@ static bool store_in_my_transaction(struct store *st)
 	return atomic_load(&st->owner) == (uintptr_t)&store_thread_marker && st->depth > 0;
 }
 
+bool store_in_transaction(struct store *st)
+{
+	return store_in_my_transaction(st);
+}
+
 /* Enforces that the calling thread owns c: the writer inside its transaction,
  * a reader on the thread that opened it. */
 static void store_conn_check_owner(struct store_conn *c)

@@ -70,6 +70,10 @@ void store_set_commit_hook(struct store *st, store_commit_hook hook, void *ctx);
 enum mc_err store_begin(struct store *st, struct mc_error *err);
 enum mc_err store_commit(struct store *st, struct mc_error *err);
 void store_rollback(struct store *st);
+/* Whether the calling thread is inside its own write transaction (between
+ * store_begin and its commit or rollback): slow work (a render, a printer)
+ * checks it is not (ENFORCE). */
+bool store_in_transaction(struct store *st);
 /* Group commit figures since open: batches committed (one fsync each) and
  * the transactions they held. */
 void store_commit_stats(struct store *st, uint64_t *batches, uint64_t *transactions);
