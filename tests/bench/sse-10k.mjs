@@ -21,7 +21,7 @@
 // centre 1 in a loop: its p99 (goal < 20 ms). Server RSS (VmRSS, VmHWM from
 // /proc) before any stream, with centre 1's, with all (goal < 128 MB).
 //
-// Usage: node tests/bench/sse-10k.mjs BUILD_DIR [SUBS=10000] [CALLS=40]
+// Usage: node tests/bench/sse-10k.mjs BUILD_DIR [SUBS=10000] [CALLS=100]
 // Environment: BENCH_CENTRES (100); BENCH_HEARTBEAT_MS (600000: heartbeats,
 // each waking every stream, kept out of the CPU figures; 1000 measures them
 // in the idle figure). The server's open-file limit must allow
@@ -36,7 +36,7 @@ import path from 'node:path';
 import { centreCode, clerkName, clerkPassword, kioskName, boardName, provinceBundle } from './province-bundle.mjs';
 import { request } from '../e2e/lib/harness.mjs';
 
-const [build = 'build', subsArg = '10000', callsArg = '40'] = process.argv.slice(2);
+const [build = 'build', subsArg = '10000', callsArg = '100'] = process.argv.slice(2);
 const SUBS = Number(subsArg);
 const CALLS = Number(callsArg);
 const CENTRES = Number(process.env.BENCH_CENTRES ?? 100);
