@@ -105,6 +105,17 @@ struct bus_centre {
 	bool wake;                 /* in bus->wake_list: its streams are resumed next */
 };
 
+/* Live streams of one key (a principal, or a client address), so that the
+ * limits need no walk over every stream: chained in a table of
+ * BUS_COUNT_BUCKETS by a hash of the key, removed when n falls to 0. Guarded
+ * by bus->lock. */
+#define BUS_COUNT_BUCKETS 4096
+struct bus_count {
+	struct bus_count *next;
+	int n;
+	char key[64];
+};
+
 /* One stream. Fields marked [lock] are guarded by bus->lock; [reader] ones
  * belong to the thread of the connection's content reader (the MHD worker
  * that owns the connection), and to bus_subscribe until the sub is ready;
@@ -132,6 +143,7 @@ struct sse_sub {
 	uint64_t hb_seen;           /* [lock] heartbeat generation last written */
 	size_t backlog;             /* [lock] bytes of ring messages after last_id */
 	bool dropped;               /* [lock] too far behind: its next read ends it */
+	bool counted;               /* [lock] counted toward the limits (live, not dropped) */
 	bool suspended;             /* [lock] waiting in MHD for bus_wake_locked */
 	struct strbuf pending;      /* [reader] bytes produced, not yet taken by MHD */
 	size_t pending_off;         /* [reader] */
@@ -176,6 +188,8 @@ struct bus {
 	uint64_t hall_epoch;
 	LIST_HEAD(, sse_sub) subs;
 	int sub_count;
+	int live; /* streams counted toward the limits (sse_sub.counted) */
+	struct bus_count *by_principal[BUS_COUNT_BUCKETS], *by_address[BUS_COUNT_BUCKETS];
 	/* The halls' streams: an open-addressed table by office (never
 	 * shrinks; a slot is NULL or a centre), and the halls whose streams
 	 * the bus thread resumes next. */
@@ -469,16 +483,68 @@ static void bus_wake_later_locked(struct bus *bus, struct bus_centre *c)
 	bus->wake_list[bus->wake_count++] = c;
 }
 
+/* The link in table that holds key's count, or the NULL link where it would
+ * go; bus->lock held. */
+static struct bus_count **bus_count_link(struct bus_count **table, const char *key)
+{
+	uint32_t h = 2166136261u; /* FNV-1a */
+	for (const unsigned char *p = (const unsigned char *)key; *p; p++)
+		h = (h ^ *p) * 16777619u;
+	struct bus_count **pp = &table[h % BUS_COUNT_BUCKETS];
+	while (*pp && strcmp((*pp)->key, key) != 0)
+		pp = &(*pp)->next;
+	return pp;
+}
+
+/* Adds delta (+1 or -1) to key's count in table; bus->lock held. */
+static void bus_count_add_locked(struct bus_count **table, const char *key, int delta)
+{
+	struct bus_count **pp = bus_count_link(table, key);
+	if (*pp == NULL) {
+		ENFORCE(delta > 0, "a stream uncounted that was never counted");
+		*pp = xcalloc(1, sizeof **pp);
+		snprintf((*pp)->key, sizeof (*pp)->key, "%s", key);
+	}
+	(*pp)->n += delta;
+	if ((*pp)->n <= 0) {
+		struct bus_count *gone = *pp;
+		*pp = gone->next;
+		free(gone);
+	}
+}
+
+/* Counts stream s toward the limits; bus->lock held. */
+static void bus_count_in_locked(struct bus *bus, struct sse_sub *s)
+{
+	ENFORCE(pthread_mutex_trylock(&bus->lock) == EBUSY, "stream counts changed unlocked");
+	s->counted = true;
+	bus->live++;
+	bus_count_add_locked(bus->by_principal, s->principal, 1);
+	bus_count_add_locked(bus->by_address, s->address, 1);
+}
+
+/* Stops counting stream s (it is ending); bus->lock held. */
+static void bus_uncount_locked(struct bus *bus, struct sse_sub *s)
+{
+	if (!s->counted)
+		return;
+	s->counted = false;
+	bus->live--;
+	bus_count_add_locked(bus->by_principal, s->principal, -1);
+	bus_count_add_locked(bus->by_address, s->address, -1);
+}
+
 /* Ends stream s (why: for the log); bus->lock held. A suspended one is
  * resumed and its next read ends it; one stuck on a full socket is shut
  * down, which MHD sees as the client leaving (the socket stays open, and fd
  * valid, until its completion callback has taken s out of bus->subs). A
  * dropped stream no longer counts toward the stream limits. */
-static void bus_drop_locked(struct sse_sub *s, const char *why)
+static void bus_drop_locked(struct bus *bus, struct sse_sub *s, const char *why)
 {
 	if (s->dropped)
 		return;
 	s->dropped = true;
+	bus_uncount_locked(bus, s);
 	log_info("bus: dropping a stream of %s from %s: %s", s->principal, s->address, why);
 	if (s->suspended) {
 		s->suspended = false;
@@ -514,7 +580,7 @@ static int bus_reap_locked(struct bus *bus)
 	if (poll(fds, (nfds_t)n, 0) > 0) {
 		for (k = 0; k < n; k++) {
 			if (fds[k].revents & (POLLRDHUP | POLLHUP | POLLERR | POLLNVAL)) {
-				bus_drop_locked(of[k], "the client has gone");
+				bus_drop_locked(bus, of[k], "the client has gone");
 				dropped++;
 			}
 		}
@@ -597,7 +663,7 @@ static void bus_on_commit(void *ctx, struct store *st, const struct store_event 
 				continue;
 			s->backlog += msgs[k].len;
 			if (s->backlog > BUS_BACKLOG_MAX)
-				bus_drop_locked(s, "too far behind");
+				bus_drop_locked(bus, s, "too far behind");
 		}
 		bus_wake_later_locked(bus, c);
 	}
@@ -759,6 +825,16 @@ void bus_free(struct bus *bus)
 		free(bus->snaps[i].text);
 	for (size_t i = 0; i < bus->centre_cap; i++)
 		free(bus->centres[i]);
+	for (size_t i = 0; i < BUS_COUNT_BUCKETS; i++) {
+		for (struct bus_count *c = bus->by_principal[i], *next; c; c = next) {
+			next = c->next;
+			free(c);
+		}
+		for (struct bus_count *c = bus->by_address[i], *next; c; c = next) {
+			next = c->next;
+			free(c);
+		}
+	}
 	free(bus->centres);
 	free(bus->wake_list);
 	pthread_mutex_destroy(&bus->lock);
@@ -816,18 +892,11 @@ static void bus_replay(struct bus *bus, struct sse_sub *s, int64_t last_event_id
 static void bus_count_locked(struct bus *bus, const char *principal, const char *address,
                              int *of_principal, int *of_address, int *of_all)
 {
-	struct sse_sub *s;
-	*of_principal = *of_address = *of_all = 0;
-	LIST_FOREACH(s, &bus->subs, entry)
-	{
-		if (s->dropped)
-			continue;
-		(*of_all)++;
-		if (strcmp(s->principal, principal) == 0)
-			(*of_principal)++;
-		if (strcmp(s->address, address) == 0)
-			(*of_address)++;
-	}
+	struct bus_count *p = *bus_count_link(bus->by_principal, principal);
+	struct bus_count *a = *bus_count_link(bus->by_address, address);
+	*of_principal = p ? p->n : 0;
+	*of_address = a ? a->n : 0;
+	*of_all = bus->live;
 }
 
 struct sse_sub *bus_subscribe(struct bus *bus, struct MHD_Connection *conn,
@@ -889,6 +958,7 @@ struct sse_sub *bus_subscribe(struct bus *bus, struct MHD_Connection *conn,
 		return NULL;
 	}
 	LIST_INSERT_HEAD(&bus->subs, s, entry);
+	bus_count_in_locked(bus, s);
 	s->centre = bus_centre_get_locked(bus, office);
 	LIST_INSERT_HEAD(&s->centre->subs, s, centre_entry);
 	bus->sub_count++;
@@ -1023,6 +1093,7 @@ static ssize_t bus_stream_read(void *cls, uint64_t pos, char *buf, size_t max)
 			/* Not bus_drop_locked: this reader ends it now, no
 			 * shutdown of the socket MHD is about to finish on. */
 			s->dropped = true;
+			bus_uncount_locked(bus, s);
 			log_info(
 			    "bus: ending a stream of %s from %s: its token no longer allows it",
 			    s->principal, s->address);
@@ -1038,6 +1109,7 @@ static ssize_t bus_stream_read(void *cls, uint64_t pos, char *buf, size_t max)
 		if (!bus_collect_locked(bus, s)) {
 			/* Behind the ring: the reconnect brings a snapshot. */
 			s->dropped = true;
+			bus_uncount_locked(bus, s);
 			pthread_mutex_unlock(&bus->lock);
 			return MHD_CONTENT_READER_END_OF_STREAM;
 		}
@@ -1092,6 +1164,7 @@ void bus_unsubscribe(struct bus *bus, struct sse_sub *sub)
 	ENFORCE(bus->sub_count > 0, "a stream unsubscribed twice");
 	LIST_REMOVE(sub, entry);
 	LIST_REMOVE(sub, centre_entry);
+	bus_uncount_locked(bus, sub);
 	bus->sub_count--;
 	bus->freed += sub->pending.cap + BUS_CONN_OVERHEAD;
 	pthread_mutex_unlock(&bus->lock);
