@@ -3,8 +3,8 @@
 // unit, grouping and period a supervisor asks: on a simulated history of
 // two centres, after each kind of action on tickets and dossiers, after a
 // restore, and after the migration of an old database. audit-verify
-// compares the maintained rows with a recomputation and catches one edited
-// by hand.
+// compares the maintained rows with a recomputation, catches one edited by
+// hand, and with --rebuild-figures repairs it.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -139,6 +139,10 @@ test('audit-verify: the figures equal a recomputation, and a row edited by hand 
   assert.notEqual(v.status, 0, 'a tampered row fails audit-verify');
   assert.match(v.stderr, /figures_mismatch/);
   assert.match(v.stderr, /fig_visit_days/);
+  // The repair: rebuilt from the rows, the copy verifies again.
+  const fixed = cli(['audit-verify', '--db', copy, '--rebuild-figures']);
+  assert.equal(fixed.status, 0, fixed.stderr);
+  verify(copy, 'rebuilt');
   s.checked = false;
   await s.start();
   await setClock(s, now);

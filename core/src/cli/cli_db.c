@@ -141,10 +141,31 @@ int cli_import(int argc, char **argv)
 
 int cli_audit_verify(int argc, char **argv)
 {
-	const char *db;
-	int rc = cli_db_opts("audit-verify", "--db FILE", argc, argv, &db);
-	if (rc >= 0)
-		return rc;
+	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
+	                                     {"rebuild-figures", no_argument, NULL, 'r'},
+	                                     {"help", no_argument, NULL, 'h'},
+	                                     {0}};
+	const char *db = NULL;
+	bool rebuild = false;
+	int c;
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': db = optarg; break;
+		case 'r': rebuild = true; break;
+		case 'h':
+			printf("usage: motcua-server audit-verify --db FILE [--rebuild-figures]\n"
+			       "--rebuild-figures first rebuilds the maintained figures from the\n"
+			       "rows (the repair after a figures_mismatch), then checks.\n");
+			return 0;
+		default:
+			return cli_usage_error("audit-verify", "unknown or incomplete option '%s'",
+			                       argv[optind - 1]);
+		}
+	}
+	if (db == NULL)
+		return cli_usage_error("audit-verify", "--db FILE is required");
 	if (optind != argc)
 		return cli_usage_error("audit-verify", "unexpected argument '%s'", argv[optind]);
 	if (!cli_file_exists(db))
@@ -154,6 +175,7 @@ int cli_audit_verify(int argc, char **argv)
 	int64_t n = 0, dossiers = 0, figures = 0;
 	int status = 0;
 	if (store_open(db, &st, &err) != MC_OK || store_integrity_check(st, &err) != MC_OK ||
+	    (rebuild && figures_rebuild(st, &err) != MC_OK) ||
 	    store_audit_verify(st, &n, &err) != MC_OK ||
 	    store_dossier_audit(st, &dossiers, &err) != MC_OK ||
 	    figures_verify(st, &figures, &err) != MC_OK)

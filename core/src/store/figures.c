@@ -9,12 +9,26 @@
 #include "store/store_internal.h"
 #include "util/xmalloc.h"
 
+#define FIG_REBUILD_SQL                                                                            \
+	"DELETE FROM fig_dossier_days; DELETE FROM fig_visit_days;"                                \
+	" DELETE FROM fig_ticket_days; DELETE FROM fig_span;" FIGURES_FILL_SQL
+
 int figures_rebuild_db(sqlite3 *db)
 {
-	return sqlite3_exec(db,
-	                    "DELETE FROM fig_dossier_days; DELETE FROM fig_visit_days;"
-	                    " DELETE FROM fig_ticket_days; DELETE FROM fig_span;" FIGURES_FILL_SQL,
-	                    NULL, NULL, NULL);
+	return sqlite3_exec(db, FIG_REBUILD_SQL, NULL, NULL, NULL);
+}
+
+enum mc_err figures_rebuild(struct store *st, struct mc_error *err)
+{
+	enum mc_err rc = store_begin(st, err);
+	if (rc)
+		return rc;
+	rc = store_exec(store_write_conn(st), FIG_REBUILD_SQL, err);
+	if (rc) {
+		store_rollback(st);
+		return rc;
+	}
+	return store_commit(st, err);
 }
 
 static int fig_str_cmp(const void *a, const void *b)

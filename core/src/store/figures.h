@@ -194,6 +194,11 @@
  * SQLite error code (the message is db's). */
 int figures_rebuild_db(sqlite3 *db);
 
+/* Rebuilds the three tables of st in one write transaction (store_begin /
+ * store_commit): the repair after figures_verify reported a mismatch.
+ * MC_OK or a database error (err filled; nothing changed). */
+enum mc_err figures_rebuild(struct store *st, struct mc_error *err);
+
 /* Compares the maintained tables with a recomputation from the base tables
  * (the tokens of each row as a multiset; an empty row is no row), on the
  * calling thread's read connection. MC_OK with *rows (may be NULL) the
