@@ -261,9 +261,12 @@ try {
   const m1 = proc(pid);
   const alone = await measure('alone');
   const t0 = performance.now();
+  const openCpu0 = proc(pid).cpuMs;
   await openStreams(Array.from({ length: CENTRES - 1 }, (_, k) => k + 2));
   const opened = sockets.length;
-  note(`${opened} streams open in ${f1((performance.now() - t0) / 1000)} s; refused ${refused}${firstRefusal ? ` (first: ${firstRefusal})` : ''}`);
+  const openSecs = (performance.now() - t0) / 1000;
+  const openCpuUs = ((proc(pid).cpuMs - openCpu0) * 1000) / Math.max(1, opened - open[1]);
+  note(`${opened} streams open in ${f1(openSecs)} s; refused ${refused}${firstRefusal ? ` (first: ${firstRefusal})` : ''}`);
   await sleep(1000);
   const m2 = proc(pid);
   // What the open streams cost when nothing happens (the bus's look for
@@ -303,6 +306,7 @@ try {
   say(`sse_10k: beside ${opened - open[1]} streams of other centres: p50 ${f1(q(beside.lat, 0.5))} ms, p99 ${f1(q(beside.lat, 0.99))} ms; goal p99 < ${GOAL_MS} ms, ratio ${(q(beside.lat, 0.99) / GOAL_MS).toFixed(2)}`);
   say(`sse_10k: server CPU per call ${f1(alone.cpuPerCall)} ms alone, ${f1(beside.cpuPerCall)} ms beside the others (ratio ${(beside.cpuPerCall / Math.max(alone.cpuPerCall, 0.01)).toFixed(2)}; 10 ms clock ticks); centre 1's calls received by other centres' streams: ${strays} (must be 0); ${f1(idleCpu)} ms a second with ${opened} idle streams (heartbeat every ${HEARTBEAT_MS} ms)`);
   say(`sse_10k: all ${CENTRES} centres call at once, to the last of ${opened} streams: ${burst.map(f1).join(', ')} ms (the ${CENTRES} calls are ${CENTRES} commits; after the last call's answer: ${burstAfter.map(f1).join(', ')} ms; server CPU ${burstCpu.map((x) => x.toFixed(0)).join(', ')} ms); goal < ${GOAL_MS} ms, ratio ${(Math.max(...burstAfter) / GOAL_MS).toFixed(2)}`);
+  say(`sse_10k: opening ${opened - open[1]} streams (256 at a time): ${f1(openSecs)} s, server CPU ${openCpuUs.toFixed(0)} µs a stream (request, token, snapshot, limits)`);
   say(`sse_10k: server RSS ${f1(m0.rss)} MB before, ${f1(m1.rss)} with ${open[1]} streams, ${f1(m2.rss)} with ${opened} (${f1(perStreamKb)} KB a stream), ${f1(m4.rss)} after the calls, peak ${f1(m4.hwm)} MB; goal < ${GOAL_RSS_MB} MB, ratio ${(m4.hwm / GOAL_RSS_MB).toFixed(2)}`);
   say(`sse_10k: GET /api/v1/queue (keep-alive, centre 1) p50 ${f1(q(alone.queue.lat, 0.5))}/${f1(q(beside.queue.lat, 0.5))} ms, p99 ${f1(q(alone.queue.lat, 0.99))} ms beside ${open[1]} streams, ${f1(q(beside.queue.lat, 0.99))} ms beside ${opened}; goal p99 < ${GOAL_QUEUE_MS} ms, ratio ${(q(beside.queue.lat, 0.99) / GOAL_QUEUE_MS).toFixed(2)}`);
   if (refused || alone.queue.bad || beside.queue.bad) note(`${refused} streams refused, ${alone.queue.bad + beside.queue.bad} queue reads not 200 (THE FIGURE IS NOT VALID)`);
