@@ -148,6 +148,69 @@ test('audit-verify: the figures equal a recomputation, and a row edited by hand 
   await setClock(s, now);
 });
 
+// An office day's tokens are kept in chunks of under 1 kB (store/figures.h):
+// a busy day spans many, and a change must take its token out of the one
+// chunk that holds it, once, even when other chunks hold the same token.
+test('a busy day over many chunks: issuing, calling, finishing, moving and deleting keep the figures exact', async () => {
+  const sql = (q) => {
+    const r = spawnSync('sqlite3', [s.db, q], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    return r.stdout.trim();
+  };
+  const chunks = (table) => Number(sql(`SELECT count(*) FROM ${table}`
+    + ` WHERE (day, office_id) = (SELECT day, office_id FROM ${table} GROUP BY 1, 2 ORDER BY count(*) DESC LIMIT 1)`));
+  // 300 tickets at one centre on one day, many with the same token (the
+  // same group and half hour): a ticket's token is about 8 bytes.
+  for (let i = 0; i < 300; i++) {
+    if (i % 25 === 0) {
+      now += 131;
+      await setClock(s, now);
+    }
+    const r = await s.as('a-kiosk', 'POST', '/api/v1/tickets', { body: { group: i % 3 ? 'CT' : 'HT' } });
+    assert.equal(r.status, 201, r.text);
+  }
+  // 80 visits called and finished or not shown at counter 1 (a visit's
+  // token, about 20 bytes, changes at each step).
+  const c = (a) => s.as('a.clerk', 'POST', `/api/v1/counters/1/${a}`, { body: {} });
+  await s.as('a.clerk', 'POST', '/api/v1/counters/1/state', { body: { state: 'open' } });
+  for (let i = 0; i < 80; i++) {
+    now += 37;
+    await setClock(s, now);
+    const r = await c('call');
+    assert.ok(r.status < 300, `call: ${r.status} ${r.text}`);
+    now += 41;
+    await setClock(s, now);
+    const f = await c(i % 4 === 3 ? 'no-show' : 'finish');
+    assert.ok(f.status < 300, `finish: ${f.status} ${f.text}`);
+  }
+  await same(s, 'a busy day', { units: ['', CENTRE_A, 'TT-LB'] });
+  await s.stop();
+  assert.ok(chunks('fig_ticket_days') >= 2, 'the tickets of the day span several chunks');
+  assert.ok(chunks('fig_visit_days') >= 2, 'the visits of the day span several chunks');
+  verify(s.db, 'a busy day');
+  // Written outside the API: tickets moved to the day before and back,
+  // others deleted (the first, in the day's first chunk, and recent ones);
+  // visits deleted; a visit's outcome changed.
+  const today = sql('SELECT max(issued_at) FROM tickets');
+  sql('DELETE FROM tickets WHERE id IN (SELECT t.id FROM tickets t WHERE NOT EXISTS'
+    + ` (SELECT 1 FROM visits v WHERE v.ticket_id = t.id) AND t.issued_at > ${today} - 4000`
+    + ' ORDER BY t.id LIMIT 40)');
+  sql('DELETE FROM tickets WHERE id IN (SELECT t.id FROM tickets t WHERE NOT EXISTS'
+    + ` (SELECT 1 FROM visits v WHERE v.ticket_id = t.id) ORDER BY t.id DESC LIMIT 30)`);
+  sql(`UPDATE tickets SET issued_at = issued_at - 86400 WHERE id IN (SELECT id FROM tickets`
+    + ` WHERE issued_at > ${today} - 4000 ORDER BY id LIMIT 100 OFFSET 20)`);
+  sql(`UPDATE tickets SET issued_at = issued_at + 86400 WHERE id IN (SELECT id FROM tickets`
+    + ` WHERE issued_at > ${today} - 90400 AND issued_at < ${today} - 82400 ORDER BY id LIMIT 50)`);
+  sql('DELETE FROM visits WHERE id IN (SELECT id FROM visits ORDER BY id DESC LIMIT 25)');
+  sql("UPDATE visits SET outcome = 'no_show' WHERE id IN"
+    + " (SELECT id FROM visits WHERE outcome = 'served' ORDER BY id DESC LIMIT 10)");
+  verify(s.db, 'moved and deleted');
+  s.checked = false;
+  await s.start();
+  await setClock(s, now);
+  await same(s, 'moved and deleted', { units: ['', CENTRE_A] });
+});
+
 test('a restored backup has the same figures', async () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'motcua-e2e-'));
   dirs.push(dir);

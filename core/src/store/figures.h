@@ -2,18 +2,24 @@
  * three tables that the store's triggers update in the same transaction as
  * the change (docs/indicators.md "Maintained figures"):
  *
- *   fig_dossier_days (kind, day, office_id, items): per office day and
+ *   fig_dossier_days (kind, day, office_id, chunk, items): per office day and
  *     receiving office (dossiers.intake_office_id, 0 none), one token per
  *     dossier received that day (kind 'r': <procedure,authority,online>),
  *     finished that day (kind 'f': <procedure,authority,status,timing,
  *     work_seconds,supplements,supplemented_at_intake>) or given a Mẫu 04
  *     that day (kind 'a': <procedure,authority>);
- *   fig_visit_days (day, office_id, items): per office day of the last call
+ *   fig_visit_days (day, office_id, chunk, items): per office day of the last call
  *     and the counter's office, one token per visit: <counter,half hour of
  *     the day,outcome,recalls,wait seconds,service seconds>;
- *   fig_ticket_days (day, office_id, items): per office day of issue and the
+ *   fig_ticket_days (day, office_id, chunk, items): per office day of issue and the
  *     numbering group's office, one token per ticket: <group,half hour>;
  *   fig_span (one row): the longest a finished dossier took (FIG_SPAN).
+ *
+ * An office day's tokens are split over rows numbered by chunk (0, 1, ...),
+ * each of at most about FIG_CHUNK_BYTES: a change rewrites one row of under
+ * 1 kB, whatever the day already holds, so a busy day's writes cost the same
+ * at its end as at its start. Readers take every chunk of the days they
+ * count; the office day's tokens are those of all its chunks.
  *
  * Ownership: the rows are written only by the triggers, that is inside the
  * writer's transactions (store.c's writer lock), and read by any thread's
@@ -76,28 +82,43 @@
 #define FIG_GROUP_OFFICE(r)                                                                        \
 	"coalesce((SELECT office_id FROM service_groups WHERE id = " r ".series_group_id), 0)"
 
-/* Adds (remove 0) or removes (1) the token tok of row r to / from table's
- * row (key columns and values given), when cond holds. */
-#define FIG_ADD(table, keys, vals, tok, cond)                                                      \
-	"INSERT INTO " table " (" keys ", items) SELECT " vals ", " tok " WHERE " cond               \
+/* The bytes of tokens after which a row is full: the next token starts the
+ * office day's next chunk. A row (key and at most FIG_CHUNK_BYTES - 1 + one
+ * token of < 40 bytes) stays below 1,002 bytes, what a 4 kB page of a
+ * WITHOUT ROWID table holds without an overflow page. */
+#define FIG_CHUNK_BYTES "900"
+
+/* Adds the token tok of row r to table's office day (key columns keys,
+ * values vals; where selects the office day's rows), when cond holds: to
+ * its last chunk (one seek on the primary key) while that holds fewer than
+ * FIG_CHUNK_BYTES bytes, else to a new chunk after it. */
+#define FIG_ADD(table, keys, vals, where, tok, cond)                                               \
+	"INSERT INTO " table " (" keys ", chunk, items) SELECT " vals ", coalesce((SELECT chunk +"  \
+	" (length(items) >= " FIG_CHUNK_BYTES ") FROM " table " WHERE " where " ORDER BY chunk"     \
+	" DESC LIMIT 1), 0), " tok " WHERE " cond                                                  \
 	" ON CONFLICT DO UPDATE SET items = items || excluded.items;"
+/* Removes one token tok of row r from table's office day (where), when cond
+ * holds: from the last chunk that holds it (tokens are not unique: exactly
+ * one copy goes; a recent row's token is in the last chunks, so the search
+ * stops early). A chunk left empty stays as an empty row. */
 #define FIG_DEL(table, where, tok, cond)                                                           \
 	"UPDATE " table " SET items = substr(items, 1, instr(items, " tok ") - 1) ||"                \
-	" substr(items, instr(items, " tok ") + length(" tok ")) WHERE " where " AND " cond         \
-	" AND instr(items, " tok ") > 0;"
+	" substr(items, instr(items, " tok ") + length(" tok ")) WHERE " cond " AND " where          \
+	" AND chunk = (SELECT chunk FROM " table " WHERE " where " AND instr(items, " tok ") > 0"    \
+	" ORDER BY chunk DESC LIMIT 1);"
 
 #define FIG_D_KEYS "kind, day, office_id"
 #define FIG_D_VALS(r, kind, col) "'" kind "', " FIG_DAY(r, col) ", coalesce(" r ".intake_office_id, 0)"
 #define FIG_D_WHERE(r, kind, col)                                                                  \
 	"kind = '" kind "' AND day = " FIG_DAY(r, col) " AND office_id = coalesce(" r                \
 	".intake_office_id, 0)"
+#define FIG_D_ADD1(r, kind, col, tok)                                                              \
+	FIG_ADD("fig_dossier_days", FIG_D_KEYS, FIG_D_VALS(r, kind, col), FIG_D_WHERE(r, kind, col), \
+	        tok, r "." col " IS NOT NULL")
 #define FIG_D_ADD(r)                                                                               \
-	FIG_ADD("fig_dossier_days", FIG_D_KEYS, FIG_D_VALS(r, "r", "received_at"), FIG_TOK_R(r),   \
-	        r ".received_at IS NOT NULL")                                                      \
-	FIG_ADD("fig_dossier_days", FIG_D_KEYS, FIG_D_VALS(r, "f", "finished_at"), FIG_TOK_F(r),   \
-	        r ".finished_at IS NOT NULL")                                                      \
-	FIG_ADD("fig_dossier_days", FIG_D_KEYS, FIG_D_VALS(r, "a", "apology_at"), FIG_TOK_A(r),    \
-	        r ".apology_at IS NOT NULL")
+	FIG_D_ADD1(r, "r", "received_at", FIG_TOK_R(r))                                            \
+	FIG_D_ADD1(r, "f", "finished_at", FIG_TOK_F(r))                                            \
+	FIG_D_ADD1(r, "a", "apology_at", FIG_TOK_A(r))
 #define FIG_D_DEL(r)                                                                               \
 	FIG_DEL("fig_dossier_days", FIG_D_WHERE(r, "r", "received_at"), FIG_TOK_R(r),              \
 	        r ".received_at IS NOT NULL")                                                      \
@@ -105,20 +126,18 @@
 	        r ".finished_at IS NOT NULL")                                                      \
 	FIG_DEL("fig_dossier_days", FIG_D_WHERE(r, "a", "apology_at"), FIG_TOK_A(r),               \
 	        r ".apology_at IS NOT NULL")
+#define FIG_V_WHERE(r)                                                                             \
+	"day = " FIG_DAY(r, "called_at") " AND office_id = " FIG_COUNTER_OFFICE(r)
 #define FIG_V_ADD(r)                                                                               \
 	FIG_ADD("fig_visit_days", "day, office_id",                                                \
-	        FIG_DAY(r, "called_at") ", " FIG_COUNTER_OFFICE(r), FIG_TOK_V(r), "1")
-#define FIG_V_DEL(r)                                                                               \
-	FIG_DEL("fig_visit_days",                                                                  \
-	        "day = " FIG_DAY(r, "called_at") " AND office_id = " FIG_COUNTER_OFFICE(r),          \
-	        FIG_TOK_V(r), "1")
+	        FIG_DAY(r, "called_at") ", " FIG_COUNTER_OFFICE(r), FIG_V_WHERE(r), FIG_TOK_V(r), "1")
+#define FIG_V_DEL(r) FIG_DEL("fig_visit_days", FIG_V_WHERE(r), FIG_TOK_V(r), "1")
+#define FIG_T_WHERE(r)                                                                             \
+	"day = " FIG_DAY(r, "issued_at") " AND office_id = " FIG_GROUP_OFFICE(r)
 #define FIG_T_ADD(r)                                                                               \
 	FIG_ADD("fig_ticket_days", "day, office_id",                                               \
-	        FIG_DAY(r, "issued_at") ", " FIG_GROUP_OFFICE(r), FIG_TOK_T(r), "1")
-#define FIG_T_DEL(r)                                                                               \
-	FIG_DEL("fig_ticket_days",                                                                 \
-	        "day = " FIG_DAY(r, "issued_at") " AND office_id = " FIG_GROUP_OFFICE(r),            \
-	        FIG_TOK_T(r), "1")
+	        FIG_DAY(r, "issued_at") ", " FIG_GROUP_OFFICE(r), FIG_T_WHERE(r), FIG_TOK_T(r), "1")
+#define FIG_T_DEL(r) FIG_DEL("fig_ticket_days", FIG_T_WHERE(r), FIG_TOK_T(r), "1")
 
 /* The longest a finished dossier took (finished_at − received_at, seconds):
  * an upper bound kept by the triggers (it never shrinks), so that "open at
@@ -132,12 +151,14 @@
 
 #define FIGURES_TABLES_SQL                                                                         \
 	"CREATE TABLE fig_dossier_days (kind TEXT NOT NULL, day INTEGER NOT NULL,"                 \
-	"  office_id INTEGER NOT NULL, items TEXT NOT NULL,"                                       \
-	"  PRIMARY KEY (kind, day, office_id)) WITHOUT ROWID;"                                     \
+	"  office_id INTEGER NOT NULL, chunk INTEGER NOT NULL, items TEXT NOT NULL,"               \
+	"  PRIMARY KEY (kind, day, office_id, chunk)) WITHOUT ROWID;"                              \
 	"CREATE TABLE fig_visit_days (day INTEGER NOT NULL, office_id INTEGER NOT NULL,"           \
-	"  items TEXT NOT NULL, PRIMARY KEY (day, office_id)) WITHOUT ROWID;"                      \
+	"  chunk INTEGER NOT NULL, items TEXT NOT NULL,"                                           \
+	"  PRIMARY KEY (day, office_id, chunk)) WITHOUT ROWID;"                                    \
 	"CREATE TABLE fig_ticket_days (day INTEGER NOT NULL, office_id INTEGER NOT NULL,"          \
-	"  items TEXT NOT NULL, PRIMARY KEY (day, office_id)) WITHOUT ROWID;"                      \
+	"  chunk INTEGER NOT NULL, items TEXT NOT NULL,"                                           \
+	"  PRIMARY KEY (day, office_id, chunk)) WITHOUT ROWID;"                                    \
 	"CREATE TABLE fig_span (id INTEGER PRIMARY KEY CHECK (id = 1), seconds INTEGER NOT NULL);" \
 	"CREATE INDEX dossiers_ind_span ON dossiers (received_at, finished_at, procedure_id,"      \
 	"  due_at, paused_at, authority_id, intake_office_id) WHERE finished_at IS NOT NULL;"
@@ -162,27 +183,47 @@
 	" BEGIN " FIG_T_DEL("OLD") FIG_T_ADD("NEW") " END;"                                        \
 	"CREATE TRIGGER fig_tickets_del AFTER DELETE ON tickets BEGIN " FIG_T_DEL("OLD") " END;"
 
-/* The expected rows of each table from the base tables, (key..., items)
- * ordered by key: what the fill inserts and what figures_verify compares. */
-#define FIG_EXPECT_D(kind, col, tok)                                                               \
-	"SELECT '" kind "' AS kind, " FIG_DAY("d", col) " AS k1,"                            \
-	" coalesce(d.intake_office_id, 0) AS k2, group_concat(" tok ", '') AS items FROM dossiers d WHERE d." col " IS NOT NULL"                  \
-	" GROUP BY k1, k2"
-#define FIG_EXPECT_DOSSIERS                                                                        \
-	FIG_EXPECT_D("a", "apology_at", FIG_TOK_A("d"))                                            \
-	" UNION ALL " FIG_EXPECT_D("f", "finished_at", FIG_TOK_F("d"))                              \
-	" UNION ALL " FIG_EXPECT_D("r", "received_at", FIG_TOK_R("d"))
-#define FIG_EXPECT_VISITS                                                                          \
+/* The tokens of each table from the base tables: (key..., o, tok), o the
+ * row's id (an order for the fill's chunks). */
+#define FIG_TOKS_D(kind, col, tok)                                                                 \
+	"SELECT '" kind "' AS kind, " FIG_DAY("d", col) " AS k1, coalesce(d.intake_office_id, 0)"   \
+	" AS k2, d.id AS o, " tok " AS tok FROM dossiers d WHERE d." col " IS NOT NULL"
+#define FIG_TOKS_DOSSIERS                                                                          \
+	FIG_TOKS_D("a", "apology_at", FIG_TOK_A("d"))                                              \
+	" UNION ALL " FIG_TOKS_D("f", "finished_at", FIG_TOK_F("d"))                                \
+	" UNION ALL " FIG_TOKS_D("r", "received_at", FIG_TOK_R("d"))
+#define FIG_TOKS_VISITS                                                                            \
 	"SELECT " FIG_DAY("v", "called_at") " AS k1, " FIG_COUNTER_OFFICE("v") " AS k2,"          \
-	" group_concat(" FIG_TOK_V("v") ", '') AS items FROM visits v GROUP BY k1, k2"
-#define FIG_EXPECT_TICKETS                                                                         \
+	" v.id AS o, " FIG_TOK_V("v") " AS tok FROM visits v"
+#define FIG_TOKS_TICKETS                                                                           \
 	"SELECT " FIG_DAY("t", "issued_at") " AS k1, " FIG_GROUP_OFFICE("t") " AS k2,"            \
-	" group_concat(" FIG_TOK_T("t") ", '') AS items FROM tickets t GROUP BY k1, k2"
+	" t.id AS o, " FIG_TOK_T("t") " AS tok FROM tickets t"
+
+/* The expected tokens of each office day, (key..., items): what
+ * figures_verify compares with the chunks' tokens. */
+#define FIG_EXPECT_DOSSIERS                                                                        \
+	"SELECT kind, k1, k2, group_concat(tok, '') AS items FROM (" FIG_TOKS_DOSSIERS ")"         \
+	" GROUP BY kind, k1, k2"
+#define FIG_EXPECT_VISITS                                                                          \
+	"SELECT k1, k2, group_concat(tok, '') AS items FROM (" FIG_TOKS_VISITS ") GROUP BY k1, k2"
+#define FIG_EXPECT_TICKETS                                                                         \
+	"SELECT k1, k2, group_concat(tok, '') AS items FROM (" FIG_TOKS_TICKETS ") GROUP BY k1, k2"
+
+/* The chunks of the tokens toks keyed by keys: a token goes to chunk
+ * (bytes of the office day's tokens before it) / FIG_CHUNK_BYTES, so a
+ * chunk holds what the insert triggers would have put in it. */
+#define FIG_CHUNKS(keys, toks)                                                                     \
+	"SELECT " keys ", c, group_concat(tok, '') FROM (SELECT " keys ", tok, (sum(length(tok))"  \
+	" OVER (PARTITION BY " keys " ORDER BY o ROWS UNBOUNDED PRECEDING) - length(tok)) / "      \
+	FIG_CHUNK_BYTES " AS c FROM (" toks ")) GROUP BY " keys ", c"
 
 #define FIGURES_FILL_SQL                                                                           \
-	"INSERT INTO fig_dossier_days (kind, day, office_id, items) " FIG_EXPECT_DOSSIERS ";"      \
-	"INSERT INTO fig_visit_days (day, office_id, items) " FIG_EXPECT_VISITS ";"                \
-	"INSERT INTO fig_ticket_days (day, office_id, items) " FIG_EXPECT_TICKETS ";"               \
+	"INSERT INTO fig_dossier_days (kind, day, office_id, chunk, items) "                       \
+	FIG_CHUNKS("kind, k1, k2", FIG_TOKS_DOSSIERS) ";"                                          \
+	"INSERT INTO fig_visit_days (day, office_id, chunk, items) "                               \
+	FIG_CHUNKS("k1, k2", FIG_TOKS_VISITS) ";"                                                  \
+	"INSERT INTO fig_ticket_days (day, office_id, chunk, items) "                              \
+	FIG_CHUNKS("k1, k2", FIG_TOKS_TICKETS) ";"                                                 \
 	"INSERT INTO fig_span (id, seconds) SELECT 1, coalesce(max(finished_at - received_at), 0)" \
 	" FROM dossiers WHERE finished_at IS NOT NULL AND received_at IS NOT NULL;"
 
