@@ -142,20 +142,20 @@ enum mc_err figures_verify(struct store *st, int64_t *rows, struct mc_error *err
 		 * by the same printf'd key. */
 #define FIG_KEYTXT(k) "printf('%012d', " k ")"
 	/* The chunks of an office day together: their tokens as one multiset. */
-	static const char actual_d[] =
-	    "SELECT kind, " FIG_KEYTXT("day") ", " FIG_KEYTXT("office_id") ", group_concat(items, '')"
-	    " FROM fig_dossier_days GROUP BY kind, day, office_id ORDER BY 1, 2, 3";
+	static const char actual_d[] = "SELECT kind, " FIG_KEYTXT("day") ", " FIG_KEYTXT(
+	    "office_id") ", group_concat(items, '')"
+	                 " FROM fig_dossier_days GROUP BY kind, day, office_id ORDER BY 1, 2, 3";
 	static const char expect_d[] = "SELECT kind, " FIG_KEYTXT("k1") ", " FIG_KEYTXT(
 	    "k2") ", items FROM (" FIG_EXPECT_DOSSIERS ") ORDER BY 1, 2, 3";
-	static const char actual_v[] =
-	    "SELECT " FIG_KEYTXT("day") ", " FIG_KEYTXT("office_id") ", group_concat(items, '')"
-	    " FROM fig_visit_days GROUP BY day, office_id ORDER BY 1, 2";
+	static const char actual_v[] = "SELECT " FIG_KEYTXT("day") ", " FIG_KEYTXT(
+	    "office_id") ", group_concat(items, '')"
+	                 " FROM fig_visit_days GROUP BY day, office_id ORDER BY 1, 2";
 	static const char expect_v[] =
 	    "SELECT " FIG_KEYTXT("k1") ", " FIG_KEYTXT("k2") ", items FROM (" FIG_EXPECT_VISITS
 	                                                     ") ORDER BY 1, 2";
-	static const char actual_t[] =
-	    "SELECT " FIG_KEYTXT("day") ", " FIG_KEYTXT("office_id") ", group_concat(items, '')"
-	    " FROM fig_ticket_days GROUP BY day, office_id ORDER BY 1, 2";
+	static const char actual_t[] = "SELECT " FIG_KEYTXT("day") ", " FIG_KEYTXT(
+	    "office_id") ", group_concat(items, '')"
+	                 " FROM fig_ticket_days GROUP BY day, office_id ORDER BY 1, 2";
 	static const char expect_t[] =
 	    "SELECT " FIG_KEYTXT("k1") ", " FIG_KEYTXT("k2") ", items FROM (" FIG_EXPECT_TICKETS
 	                                                     ") ORDER BY 1, 2";
