@@ -112,26 +112,45 @@
 #define FIG_D_WHERE(r, kind, col)                                                                  \
 	"kind = '" kind "' AND day = " FIG_DAY(r, col) " AND office_id = coalesce(" r                \
 	".intake_office_id, 0)"
-#define FIG_D_ADD1(r, kind, col, tok)                                                              \
+#define FIG_D_ADD1(r, kind, col, tok, also)                                                        \
 	FIG_ADD("fig_dossier_days", FIG_D_KEYS, FIG_D_VALS(r, kind, col), FIG_D_WHERE(r, kind, col), \
-	        tok, r "." col " IS NOT NULL")
+	        tok, r "." col " IS NOT NULL" also)
+#define FIG_D_DEL1(r, kind, col, tok, also)                                                        \
+	FIG_DEL("fig_dossier_days", FIG_D_WHERE(r, kind, col), tok, r "." col " IS NOT NULL" also)
 #define FIG_D_ADD(r)                                                                               \
-	FIG_D_ADD1(r, "r", "received_at", FIG_TOK_R(r))                                            \
-	FIG_D_ADD1(r, "f", "finished_at", FIG_TOK_F(r))                                            \
-	FIG_D_ADD1(r, "a", "apology_at", FIG_TOK_A(r))
+	FIG_D_ADD1(r, "r", "received_at", FIG_TOK_R(r), "")                                        \
+	FIG_D_ADD1(r, "f", "finished_at", FIG_TOK_F(r), "")                                        \
+	FIG_D_ADD1(r, "a", "apology_at", FIG_TOK_A(r), "")
 #define FIG_D_DEL(r)                                                                               \
-	FIG_DEL("fig_dossier_days", FIG_D_WHERE(r, "r", "received_at"), FIG_TOK_R(r),              \
-	        r ".received_at IS NOT NULL")                                                      \
-	FIG_DEL("fig_dossier_days", FIG_D_WHERE(r, "f", "finished_at"), FIG_TOK_F(r),              \
-	        r ".finished_at IS NOT NULL")                                                      \
-	FIG_DEL("fig_dossier_days", FIG_D_WHERE(r, "a", "apology_at"), FIG_TOK_A(r),               \
-	        r ".apology_at IS NOT NULL")
+	FIG_D_DEL1(r, "r", "received_at", FIG_TOK_R(r), "")                                        \
+	FIG_D_DEL1(r, "f", "finished_at", FIG_TOK_F(r), "")                                        \
+	FIG_D_DEL1(r, "a", "apology_at", FIG_TOK_A(r), "")
+/* An update moves a token (removes OLD's, adds NEW's) only when its office
+ * day or the token itself differs: a dossier's step that changes none of a
+ * kind's inputs writes nothing of that kind. TOK is a FIG_TOK_ macro. */
+#define FIG_D_CHANGED(col, TOK)                                                                    \
+	" AND (" FIG_DAY("OLD", col) ", coalesce(OLD.intake_office_id, 0), " TOK("OLD") ") IS NOT ("  \
+	FIG_DAY("NEW", col) ", coalesce(NEW.intake_office_id, 0), " TOK("NEW") ")"
+#define FIG_D_MOVE1(kind, col, TOK)                                                                \
+	FIG_D_DEL1("OLD", kind, col, TOK("OLD"), FIG_D_CHANGED(col, TOK))                          \
+	FIG_D_ADD1("NEW", kind, col, TOK("NEW"), FIG_D_CHANGED(col, TOK))
+#define FIG_D_MOVE                                                                                 \
+	FIG_D_MOVE1("r", "received_at", FIG_TOK_R)                                                 \
+	FIG_D_MOVE1("f", "finished_at", FIG_TOK_F)                                                 \
+	FIG_D_MOVE1("a", "apology_at", FIG_TOK_A)
 #define FIG_V_WHERE(r)                                                                             \
 	"day = " FIG_DAY(r, "called_at") " AND office_id = " FIG_COUNTER_OFFICE(r)
-#define FIG_V_ADD(r)                                                                               \
+#define FIG_V_ADD1(r, cond)                                                                        \
 	FIG_ADD("fig_visit_days", "day, office_id",                                                \
-	        FIG_DAY(r, "called_at") ", " FIG_COUNTER_OFFICE(r), FIG_V_WHERE(r), FIG_TOK_V(r), "1")
-#define FIG_V_DEL(r) FIG_DEL("fig_visit_days", FIG_V_WHERE(r), FIG_TOK_V(r), "1")
+	        FIG_DAY(r, "called_at") ", " FIG_COUNTER_OFFICE(r), FIG_V_WHERE(r), FIG_TOK_V(r), cond)
+#define FIG_V_DEL1(r, cond) FIG_DEL("fig_visit_days", FIG_V_WHERE(r), FIG_TOK_V(r), cond)
+#define FIG_V_ADD(r) FIG_V_ADD1(r, "1")
+#define FIG_V_DEL(r) FIG_V_DEL1(r, "1")
+#define FIG_V_CHANGED                                                                              \
+	"(" FIG_DAY("OLD", "called_at") ", " FIG_COUNTER_OFFICE("OLD") ", " FIG_TOK_V("OLD")         \
+	") IS NOT (" FIG_DAY("NEW", "called_at") ", " FIG_COUNTER_OFFICE("NEW") ", "                \
+	FIG_TOK_V("NEW") ")"
+#define FIG_V_MOVE FIG_V_DEL1("OLD", FIG_V_CHANGED) FIG_V_ADD1("NEW", FIG_V_CHANGED)
 #define FIG_T_WHERE(r)                                                                             \
 	"day = " FIG_DAY(r, "issued_at") " AND office_id = " FIG_GROUP_OFFICE(r)
 #define FIG_T_ADD(r)                                                                               \
@@ -172,11 +191,11 @@
 	"CREATE TRIGGER fig_dossiers_ins AFTER INSERT ON dossiers BEGIN " FIG_D_ADD("NEW")         \
 	FIG_SPAN("NEW") " END;"                                                                    \
 	"CREATE TRIGGER fig_dossiers_upd AFTER UPDATE OF " FIG_D_COLS " ON dossiers BEGIN "         \
-	FIG_D_DEL("OLD") FIG_D_ADD("NEW") FIG_SPAN("NEW") " END;"                                  \
+	FIG_D_MOVE FIG_SPAN("NEW") " END;"                                  \
 	"CREATE TRIGGER fig_dossiers_del AFTER DELETE ON dossiers BEGIN " FIG_D_DEL("OLD") " END;"  \
 	"CREATE TRIGGER fig_visits_ins AFTER INSERT ON visits BEGIN " FIG_V_ADD("NEW") " END;"      \
 	"CREATE TRIGGER fig_visits_upd AFTER UPDATE OF counter_id, queued_at, called_at,"          \
-	" recalls, finished_at, outcome ON visits BEGIN " FIG_V_DEL("OLD") FIG_V_ADD("NEW") " END;" \
+	" recalls, finished_at, outcome ON visits BEGIN " FIG_V_MOVE " END;" \
 	"CREATE TRIGGER fig_visits_del AFTER DELETE ON visits BEGIN " FIG_V_DEL("OLD") " END;"      \
 	"CREATE TRIGGER fig_tickets_ins AFTER INSERT ON tickets BEGIN " FIG_T_ADD("NEW") " END;"    \
 	"CREATE TRIGGER fig_tickets_upd AFTER UPDATE OF issued_at, series_group_id ON tickets"      \
