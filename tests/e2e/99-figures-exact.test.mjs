@@ -1,8 +1,9 @@
 // The maintained figures (docs/indicators.md "Maintained figures") give the
 // same indicators as counting the rows themselves (source=scan), for every
 // unit, grouping and period a supervisor asks: on a simulated history of
-// two centres, after each kind of action on tickets and dossiers, after a
-// restore, and after the migration of an old database. audit-verify
+// two centres, after each kind of action on tickets and dossiers, over a
+// busy day whose tokens span many chunks, after a restore, and after the
+// migration of an old database. audit-verify
 // compares the maintained rows with a recomputation, catches one edited by
 // hand, and with --rebuild-figures repairs it.
 import { test, before, after } from 'node:test';
