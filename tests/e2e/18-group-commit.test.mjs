@@ -119,3 +119,34 @@ test('a board resuming with Last-Event-ID across batches gets every call-out onc
   assert.ok(metric('motcua_store_batches_total') < metric('motcua_store_commits_total'),
     'no two changes shared a commit');
 });
+
+// A client's retries racing its first request (the same Idempotency-Key sent
+// three times at once): a retry that finds the first answer in the open
+// batch must not be answered before that batch's COMMIT. The server is
+// killed right before a COMMIT; every 201 anyone got, replays included, is
+// on disk.
+test('a retry that finds its first answer in the open batch waits for that batch to be durable', async () => {
+  for (let trial = 0; trial < 3; trial++) {
+    const s = await startServer({ env: { MOTCUA_FAULT: `before_batch_commit:${4 + trial}` } });
+    servers.push(s);
+    for (const u of ['clerk1', 'sup', 'admin']) await s.login(u);
+    const acked = new Set();
+    let dead = false;
+    s.exited.then(() => { dead = true; });
+    const who = ['kiosk-1', 'clerk1', 'sup', 'admin'];
+    const timer = setTimeout(() => { dead = true; }, 60000);
+    await Promise.all(Array.from({ length: 6 }, async (_, w) => {
+      for (let n = 0; !dead; n++) {
+        const send = () => issue(s, who[w % 4], `r${w}-${n}`).catch(() => null);
+        for (const r of await Promise.all([send(), send(), send()]))
+          if (r?.status === 201) acked.add(r.json.ticket.id);
+      }
+    }));
+    clearTimeout(timer);
+    assert.equal(s.proc.signalCode, 'SIGKILL', 'no batch of two or more formed in 60 s');
+    s.killed = true;
+    const onDisk = new Set(s.sql('SELECT id FROM tickets').map((r) => r.id));
+    assert.deepEqual([...acked].filter((id) => !onDisk.has(id)), [],
+      'a replayed answer was given before the COMMIT holding the change, which the kill lost');
+  }
+});

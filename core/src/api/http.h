@@ -69,6 +69,7 @@ struct http_request {
 	bool values_copied;
 	bool idem_completed; /* api: the answer is recorded under its key */
 	bool slow;           /* api: runs as a ROUTE_SLOW route (api_dispatch) */
+	int write_share;     /* api: 1 + the write_share bucket it holds, 0 none */
 };
 
 /* One header (header true) or query argument of http_request.values. */

@@ -355,6 +355,8 @@ static void api_completed(void *cls, struct MHD_Connection *conn, void **con_cls
 		bus_unsubscribe(api->bus, r->stream_ctx);
 	if (r->stream_slot)
 		atomic_fetch_sub(&api->guard->streams, 1);
+	if (r->write_share)
+		atomic_fetch_sub(&api->write_share[r->write_share - 1], 1);
 	api_request_free(r);
 	*con_cls = NULL;
 	/* A kept-alive connection has the head deadline for its next request. */
@@ -490,7 +492,13 @@ static void api_run_idempotent(struct api *api, struct http_request *r, const st
 	}
 	enum idem_found found = store_idem_find(api->st, api->idem_seal, &q, &status, &body);
 	if (found != IDEM_NEW) {
-		store_rollback(api->st);
+		/* The first answer may be in the open batch, not yet durable: it
+		 * is shown again only once it is (or the batch's error). */
+		if (store_rollback_settled(api->st, &err) != MC_OK) {
+			free(body);
+			http_reply_error(r, &err);
+			return;
+		}
 		if (found == IDEM_REPLAY)
 			http_reply_text(r, status, "application/json; charset=utf-8", body,
 			                strlen(body));
@@ -653,6 +661,27 @@ static void api_write_run(struct api *api, struct http_request *r, void *arg)
 	}
 }
 
+/* Takes one of r's principal's places in the write pool: false (429
+ * answered) when it holds API_WRITE_PER_PRINCIPAL already. */
+static bool api_write_share_take(struct api *api, struct http_request *r)
+{
+	uint32_t h = 2166136261u;
+	for (const char *p = r->who.actor; *p; p++)
+		h = (h ^ (unsigned char)*p) * 16777619u;
+	/* Anonymous callers share one bucket, as they share everything. */
+	int b = (int)(h % API_WRITE_SHARE_BUCKETS);
+	if (atomic_fetch_add(&api->write_share[b], 1) >= API_WRITE_PER_PRINCIPAL) {
+		atomic_fetch_sub(&api->write_share[b], 1);
+		http_reply_fail(r, MC_ERR_RATE_LIMITED, "too_many_changes",
+		                "Quá nhiều yêu cầu thay đổi cùng lúc từ tài khoản này",
+		                "This token has too many changes waiting; retry in a moment");
+		r->retry_after = 1;
+		return false;
+	}
+	r->write_share = b + 1;
+	return true;
+}
+
 static void api_dispatch(struct api *api, struct http_request *r)
 {
 	if (r->query_refused) {
@@ -732,12 +761,13 @@ static void api_dispatch(struct api *api, struct http_request *r)
 	    (rt->flags & ROUTE_SLOW) || ((rt->flags & ROUTE_SLOW_IF_PRINTS) && printing_kiosk);
 	if ((rt->flags & ROUTE_MUTATES) && r->slow && key)
 		api_run_reserved(api, r, rt, key);
-	else if ((rt->flags & ROUTE_MUTATES) && !r->slow)
+	else if ((rt->flags & ROUTE_MUTATES) && !r->slow) {
 		/* Off the HTTP workers: a change waits for its commit to be
 		 * durable (shared with others', store.h), and reads must not
 		 * wait behind it. */
-		offload_request(api->write_pool, r, api_write_run, NULL, NULL);
-	else
+		if (api_write_share_take(api, r))
+			offload_request(api->write_pool, r, api_write_run, NULL, NULL);
+	} else
 		rt->handler(api, r);
 	if (r->stream_slot && !r->stream) {
 		atomic_fetch_sub(&api->guard->streams, 1);
@@ -1020,7 +1050,8 @@ static long api_raise_fd_limit(void)
 		if (setrlimit(RLIMIT_NOFILE, &want) == 0)
 			rl = want;
 	}
-	return rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur > 1L << 30 ? 1L << 30 : (long)rl.rlim_cur;
+	return rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur > 1L << 30 ? 1L << 30
+	                                                              : (long)rl.rlim_cur;
 }
 
 enum mc_err api_start(struct store *st, const struct api_config *cfg, struct api **out,

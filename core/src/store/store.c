@@ -516,7 +516,7 @@ static void store_batch_commit(struct store *st)
 	struct pending_event *evs = st->batch_events;
 	size_t n = st->batch_len, members = 0;
 	for (struct store_batch_member *m = st->members; m; m = m->next)
-		members++;
+		members += !m->watcher;
 	st->batch_events = NULL;
 	st->batch_len = st->batch_cap = 0;
 	st->committing = true;
@@ -613,9 +613,22 @@ static enum mc_err store_end(struct store *st, bool keep, struct mc_error *err)
 		mc_fail(&e, MC_ERR_INTERNAL, "store_error", "Lỗi ghi dữ liệu, không có gì thay đổi",
 		        "The write failed and was rolled back");
 		store_batch_settle(st, MC_ERR_INTERNAL, &e);
+		/* This caller's events went with the rest: none may reach the
+		 * next caller's batch (and the streams) under reused ids. */
+		store_pending_clear(st);
 		if (keep)
 			rc = MC_ERR_INTERNAL;
 		keep = false;
+	}
+	/* A caller that rolls back while the batch holds others' work may have
+	 * read that work (an Idempotency-Key's first answer, a row it then
+	 * refused to change): it is answered only once that work is durable, as
+	 * a watcher of the batch (not counted, its rc is the batch's). */
+	bool watch = !keep && st->members != NULL;
+	if (watch) {
+		me.watcher = true;
+		*st->members_tail = &me;
+		st->members_tail = &me.next;
 	}
 	if (keep) {
 		/* Join the batch: its events after those of earlier members. */
@@ -624,8 +637,10 @@ static enum mc_err store_end(struct store *st, bool keep, struct mc_error *err)
 			st->batch_events = xreallocarray(st->batch_events, st->batch_cap,
 			                                 sizeof *st->batch_events);
 		}
-		memcpy(st->batch_events + st->batch_len, st->pending,
-		       st->pending_len * sizeof *st->pending);
+		/* A change without events (a session touch) has no pending array. */
+		if (st->pending_len > 0)
+			memcpy(st->batch_events + st->batch_len, st->pending,
+			       st->pending_len * sizeof *st->pending);
 		st->batch_len += st->pending_len;
 		st->pending_len = 0;
 		st->event_office = 0;
@@ -634,7 +649,7 @@ static enum mc_err store_end(struct store *st, bool keep, struct mc_error *err)
 	}
 	size_t members = 0;
 	for (struct store_batch_member *m = st->members; m; m = m->next)
-		members++;
+		members += !m->watcher;
 	if (st->batch_open && (st->waiting == 0 || members >= STORE_BATCH_MAX)) {
 		if (members > 0) {
 			store_batch_commit(st);
@@ -645,10 +660,10 @@ static enum mc_err store_end(struct store *st, bool keep, struct mc_error *err)
 		}
 	}
 	pthread_cond_signal(&st->turn_cv);
-	while (keep && !me.done)
+	while ((keep || watch) && !me.done)
 		pthread_cond_wait(&st->durable_cv, &st->write_lock);
 	pthread_mutex_unlock(&st->write_lock);
-	if (keep)
+	if (keep || (watch && rc == MC_OK))
 		rc = me.rc;
 	else if (rc != MC_OK && err)
 		*err = e;
@@ -663,6 +678,13 @@ void store_rollback(struct store *st)
 		return;
 	}
 	store_end(st, false, NULL);
+}
+
+enum mc_err store_rollback_settled(struct store *st, struct mc_error *err)
+{
+	ENFORCE(store_in_my_transaction(st) && st->depth == 1,
+	        "store_rollback_settled outside an outermost transaction");
+	return store_end(st, false, err);
 }
 
 enum mc_err store_commit(struct store *st, struct mc_error *err)

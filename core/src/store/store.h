@@ -70,6 +70,11 @@ void store_set_commit_hook(struct store *st, store_commit_hook hook, void *ctx);
 enum mc_err store_begin(struct store *st, struct mc_error *err);
 enum mc_err store_commit(struct store *st, struct mc_error *err);
 void store_rollback(struct store *st);
+/* Rolls back the caller's outermost transaction and waits until the work of
+ * others it may have read in the open batch is durable: MC_OK, or the error
+ * that undid that work (err filled). For an answer built from what the
+ * transaction read (an Idempotency-Key's replay). */
+enum mc_err store_rollback_settled(struct store *st, struct mc_error *err);
 /* Whether the calling thread is inside its own write transaction (between
  * store_begin and its commit or rollback): slow work (a render, a printer)
  * checks it is not (ENFORCE). */

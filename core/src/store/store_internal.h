@@ -52,6 +52,7 @@ struct pending_event {
  * commit (a stack object of that caller, store.c). */
 struct store_batch_member {
 	bool done;            /* the batch ended: rc and err are set */
+	bool watcher;         /* rolled back its own work, waits for others' */
 	enum mc_err rc;       /* MC_OK: durable */
 	struct mc_error *err; /* the caller's, may be NULL */
 	struct store_batch_member *next;
