@@ -537,8 +537,12 @@ static const char *const schema_steps[] = {
     /* 9: maintained figures (store/figures.h, docs/indicators.md): per
      * office day, the tokens of the dossiers received, finished and
      * apologised for, of the visits and of the tickets, kept by triggers in
-     * the transaction of every change and filled here from the rows. */
-    FIGURES_TABLES_SQL FIGURES_TRIGGERS_SQL FIGURES_FILL_SQL,
+     * the transaction of every change and filled here from the rows.
+     * Then the event chain's hash version 2 (store.c store_event_hash,
+     * covering office_id and stream) from the next event id on. */
+    FIGURES_TABLES_SQL FIGURES_TRIGGERS_SQL FIGURES_FILL_SQL
+    "INSERT OR REPLACE INTO settings (key, value)"
+    "  SELECT 'event_hash_v2_from', coalesce(max(id), 0) + 1 FROM events;",
 
 };
 

@@ -711,17 +711,28 @@ void store_commit_stats(struct store *st, uint64_t *batches, uint64_t *transacti
 	pthread_mutex_unlock(&st->write_lock);
 }
 
+/* The first event id hashed with version 2 (settings row written by schema
+ * step 9: the next id at that migration, 1 for a database created since). */
+#define STORE_HASH_V2_KEY "event_hash_v2_from"
+
 /* The chain hash of one event row: SHA-256 over its fields joined by the
- * ASCII unit separator, hex encoded into out[65]. */
-static void store_event_hash(const char *prev_hash, int64_t id, int64_t at, const char *actor,
-                             const char *entity, const char *entity_id, const char *action,
-                             const char *details, char out[65])
+ * ASCII unit separator, hex encoded into out[65]. Version 1 (events written
+ * before schema step 9) covers prev_hash, id, at, actor, entity, entity_id,
+ * action and details. Version 2 starts with "v2" (so no version 2 input is a
+ * version 1 input) and also covers where the event belongs: office_id (""
+ * when NULL) and stream as stored. */
+static void store_event_hash(int version, const char *prev_hash, int64_t id, int64_t at,
+                             const char *actor, const char *entity, const char *entity_id,
+                             const char *action, const char *details, bool has_office,
+                             int64_t office_id, int64_t stream, char out[65])
 {
 	crypto_hash_sha256_state h;
 	unsigned char digest[crypto_hash_sha256_BYTES];
 	char num[48];
 
 	crypto_hash_sha256_init(&h);
+	if (version >= 2)
+		crypto_hash_sha256_update(&h, (const unsigned char *)"v2\x1f", 3);
 	snprintf(num, sizeof num, "\x1f%lld\x1f%lld\x1f", (long long)id, (long long)at);
 	crypto_hash_sha256_update(&h, (const unsigned char *)prev_hash, strlen(prev_hash));
 	crypto_hash_sha256_update(&h, (const unsigned char *)num, strlen(num));
@@ -729,6 +740,14 @@ static void store_event_hash(const char *prev_hash, int64_t id, int64_t at, cons
 	for (size_t i = 0; i < 5; i++) {
 		crypto_hash_sha256_update(&h, (const unsigned char *)parts[i], strlen(parts[i]));
 		crypto_hash_sha256_update(&h, (const unsigned char *)"\x1f", 1);
+	}
+	if (version >= 2) {
+		if (has_office)
+			snprintf(num, sizeof num, "%lld\x1f%lld\x1f", (long long)office_id,
+			         (long long)stream);
+		else
+			snprintf(num, sizeof num, "\x1f%lld\x1f", (long long)stream);
+		crypto_hash_sha256_update(&h, (const unsigned char *)num, strlen(num));
 	}
 	crypto_hash_sha256_final(&h, digest);
 	sodium_bin2hex(out, 65, digest, sizeof digest);
@@ -754,7 +773,10 @@ int64_t store_event_append(struct store *st, const char *actor, const char *enti
 		snprintf(prev, sizeof prev, "%s", store_col_text(s, 1));
 	}
 	sqlite3_reset(s);
-	store_event_hash(prev, id, at, actor, entity, entity_id, action, details, hash);
+	/* Every event written by this code is version 2 (see STORE_HASH_V2_KEY):
+	 * the office bound below (NULL when 0) and the stream flag are hashed. */
+	store_event_hash(2, prev, id, at, actor, entity, entity_id, action, details, office != 0,
+	                 office, stream ? 1 : 0, hash);
 
 	s = store_stmt(c, "INSERT INTO events (id, at, actor, entity, entity_id, action, details,"
 	                  " stream, prev_hash, hash, office_id) VALUES (?,?,?,?,?,?,?,?,?,?,?)");
@@ -853,12 +875,15 @@ enum mc_err store_audit_verify(struct store *st, int64_t *checked, struct mc_err
 	char hash[65];
 	int64_t n = 0, last_id = 0;
 	enum mc_err rc = MC_OK;
+	/* Missing (never after migration): every event is checked as version 2,
+	 * so deleting or changing the row makes events fail rather than pass. */
+	int64_t v2_from = store_setting_int(st, STORE_HASH_V2_KEY, 1);
 
 	/* Not cached: a full scan runs once per command. */
 	if (sqlite3_prepare_v2(
 	        c->db,
 	        "SELECT id, at, actor, entity, entity_id, action, details, prev_hash,"
-	        " hash FROM events ORDER BY id",
+	        " hash, office_id, stream FROM events ORDER BY id",
 	        -1, &s, NULL) != SQLITE_OK)
 		return store_sql_error(c, "audit", err);
 	int step;
@@ -872,9 +897,11 @@ enum mc_err store_audit_verify(struct store *st, int64_t *checked, struct mc_err
 			             (long long)(last_id + 1), (long long)id);
 			break;
 		}
-		store_event_hash(prev, id, sqlite3_column_int64(s, 1), store_col_text(s, 2),
-		                 store_col_text(s, 3), store_col_text(s, 4), store_col_text(s, 5),
-		                 store_col_text(s, 6), hash);
+		store_event_hash(id >= v2_from ? 2 : 1, prev, id, sqlite3_column_int64(s, 1),
+		                 store_col_text(s, 2), store_col_text(s, 3), store_col_text(s, 4),
+		                 store_col_text(s, 5), store_col_text(s, 6),
+		                 sqlite3_column_type(s, 9) != SQLITE_NULL,
+		                 sqlite3_column_int64(s, 9), sqlite3_column_int64(s, 10), hash);
 		if (strcmp(prev, expect_prev) != 0 || strcmp(hash, store_col_text(s, 8)) != 0) {
 			rc =
 			    mc_failf(err, MC_ERR_CONFLICT, "audit_mismatch", "Chuỗi nhật ký bị sửa",
