@@ -99,7 +99,9 @@ enum mc_err store_setting_set(struct store *st, const char *key, const char *jso
                               struct mc_error *err);
 
 /* Verifies the whole hash chain. Returns MC_OK when every row's hash matches
- * its content and its predecessor; otherwise fills err with the first bad
+ * its content and its predecessor (from the setting event_hash_v2_from on,
+ * the content includes office_id and stream; before it, events keep the
+ * version 1 hash they were written with); otherwise fills err with the first bad
  * event id in the message and returns MC_ERR_CONFLICT. *checked gets the count
  * of rows checked. */
 enum mc_err store_audit_verify(struct store *st, int64_t *checked, struct mc_error *err);
