@@ -72,7 +72,7 @@ function evict(file) {
 function memory(pid) {
   const text = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = (k) => Number(text.match(new RegExp(`^${k}:\\s+(\\d+)`, 'm'))?.[1] ?? NaN);
-  return { rss: kb('VmRSS') / 1024, hwm: kb('VmHWM') / 1024, threads: kb('Threads') };
+  return { rss: kb('VmRSS') / 1024, hwm: kb('VmHWM') / 1024, anon: kb('RssAnon') / 1024, file: kb('RssFile') / 1024, threads: kb('Threads') };
 }
 
 // Polls url every 2 ms until it answers 200; resolves the ms since t0.
@@ -156,12 +156,13 @@ try {
     count('queue', await req(srv.base, 'GET', `/api/v1/queue?office=${c}`));
     count('transparency', await req(srv.base, 'GET', `/api/v1/public/transparency?office=${c}`));
     count('dossiers', await req(srv.base, 'GET', `/api/v1/dossiers?office=${c}&limit=20`, { token: admin }));
-    count('indicators', await req(srv.base, 'GET', `/api/v1/indicators?from=2025-12-01&to=2025-12-31&office=${c}`, { token: admin }));
+    count('indicators', await req(srv.base, 'GET', `/api/v1/indicators?from=2025-12-01&to=2025-12-31&by=office&office=${c}`, { token: admin }));
   }
   note(`screens read: ${Object.entries(tally).map(([k, v]) => `${k}: ${v}`).join(', ')}`);
   if (Object.keys(tally).some((k) => !/ 20[01]$/.test(k))) note('some screens were not read (THE FIGURE IS NOT VALID)');
   await sleep(2000);
   const idle = memory(srv.pid);
+  note(`RSS idle: ${fmt(idle.anon, 1)} MB anonymous (heaps, SQLite's page caches, stacks), ${fmt(idle.file, 1)} MB of mapped files (the program and its libraries)`);
   say(`startup_rss: ${fmt(started.rss, 1)} MB just started; ${fmt(idle.rss, 1)} MB idle after every centre's screens were read once (peak ${fmt(idle.hwm, 1)} MB, ${idle.threads} threads, ${CENTRES} centres); goal < ${GOAL_RSS_MB} MB, ratio ${fmt(idle.rss / GOAL_RSS_MB, 2)}`);
 } catch (e) {
   note(`could not run: ${e.stack ?? e}`);
