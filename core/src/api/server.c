@@ -3,9 +3,12 @@
  * route table. A response is queued only on the second call of the access
  * handler (queuing on the first closes keep-alive connections). */
 #include <arpa/inet.h>
+#include <linux/tcp.h>
+#include <netinet/in.h>
 #include <errno.h>
 #include <microhttpd.h>
 #include <pthread.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,6 +69,9 @@ struct api_conn {
 	 * connection's MHD worker (api_conn_phase, counted in guard->heads),
 	 * read by the sweeper to close the oldest under pressure. */
 	_Atomic int64_t head_since_ms;
+	/* A request head has come in on it (api_conn_phase past the head).
+	 * Written by its MHD worker, read by the sweeper (api_conn_silent). */
+	atomic_bool had_request;
 };
 
 /* What a connection is doing, for its deadline (api_conn_phase). */
@@ -102,7 +108,8 @@ struct api_guard {
 	_Atomic uint64_t head_culled; /* closed as the oldest head, since start */
 	uint64_t head_culled_logged;  /* the sweeper's own: head_culled at its last log line */
 	_Atomic int streams;          /* live event streams (and reservations) */
-	_Atomic uint64_t late_closed; /* connections closed past a deadline */
+	_Atomic uint64_t late_closed; /* closed stalled mid-request past a deadline */
+	_Atomic uint64_t idle_closed; /* closed at the head deadline having sent nothing */
 };
 
 static const uint64_t api_latency_bounds_us[API_LATENCY_BUCKETS] = {
@@ -192,6 +199,8 @@ static void api_conn_phase(struct api_guard *g, struct MHD_Connection *conn, enu
 		return;
 	int ms = w == API_WAIT_HEAD ? g->head_ms : w == API_WAIT_BODY ? g->body_ms : 0;
 	atomic_store(&c->deadline_ms, ms > 0 ? clock_mono_ms() + ms : 0);
+	if (w != API_WAIT_HEAD)
+		atomic_store(&c->had_request, true);
 	api_conn_head(g, c, w == API_WAIT_HEAD);
 }
 
@@ -227,6 +236,33 @@ static void api_notify_connection(void *cls, struct MHD_Connection *conn, void *
 	*socket_context = NULL;
 }
 
+/* Under g->lock, on the sweeper, for c past its deadline at now: true when c
+ * waits for a request head and has sent no byte of it (a browser's spare
+ * connection, or a kept-alive one left idle): routine, not a stalled client.
+ * Read from the kernel (TCP_INFO: read-only, like shutdown() safe on MHD's
+ * socket under the lock): a connection that never had a request has
+ * received no byte at all; a kept-alive one has received none since its
+ * head wait began (its last data is older than the wait; 20 ms of slack
+ * for the kernel's jiffies). Under TLS the handshake counts as data: a
+ * spare TLS connection is not silent. False when not waiting for a head or
+ * TCP_INFO fails. */
+static bool api_conn_silent(const struct api_conn *c, int64_t now)
+{
+	int64_t since = atomic_load(&c->head_since_ms);
+	if (since == 0)
+		return false;
+	struct tcp_info ti;
+	socklen_t len = sizeof ti;
+	memset(&ti, 0, sizeof ti);
+	if (getsockopt(c->fd, IPPROTO_TCP, TCP_INFO, &ti, &len) != 0)
+		return false;
+	if (!atomic_load(&c->had_request))
+		return len >= offsetof(struct tcp_info, tcpi_bytes_received) +
+		                  sizeof ti.tcpi_bytes_received &&
+		       ti.tcpi_bytes_received == 0;
+	return (int64_t)ti.tcpi_last_data_recv + 20 >= now - since;
+}
+
 /* The sweeper: every tick, shuts down the sockets of connections past their
  * deadline and logs the heads culled since its last line. Owns nothing but
  * its loop; the list belongs to guard->lock. */
@@ -258,7 +294,7 @@ static void *api_sweeper(void *arg)
 			pthread_mutex_lock(&g->lock);
 		}
 		int64_t now = clock_mono_ms();
-		int late = 0;
+		int late = 0, idle = 0;
 		struct api_conn *c;
 		LIST_FOREACH(c, &g->conns, link)
 		{
@@ -267,16 +303,31 @@ static void *api_sweeper(void *arg)
 				continue;
 			/* Once: the worker closes it on its next turn. */
 			atomic_store(&c->deadline_ms, 0);
-			if (shutdown(c->fd, SHUT_RDWR) == 0 || errno == ENOTCONN)
-				late++;
+			bool silent = api_conn_silent(c, now);
+			if (shutdown(c->fd, SHUT_RDWR) == 0 || errno == ENOTCONN) {
+				if (silent)
+					idle++;
+				else
+					late++;
+			}
+		}
+		if (idle > 0) {
+			/* Browsers open spare connections and keep idle ones
+			 * alive: closing them at the head deadline is routine. */
+			uint64_t total = atomic_fetch_add(&g->idle_closed, (uint64_t)idle) + idle;
+			pthread_mutex_unlock(&g->lock);
+			log_debug("http: closed %d idle connection(s) at the head deadline "
+			          "(%llu since start)",
+			          idle, (unsigned long long)total);
+			pthread_mutex_lock(&g->lock);
 		}
 		if (late > 0) {
 			/* One line a tick at most, however many: an operator sees
 			 * a slow-client flood without the log becoming one. */
 			uint64_t total = atomic_fetch_add(&g->late_closed, (uint64_t)late) + late;
 			pthread_mutex_unlock(&g->lock);
-			log_warn("http: closed %d connection(s) past the head or body deadline "
-			         "(%llu since start)",
+			log_warn("http: closed %d connection(s) that stalled in their request head or "
+			         "body past its deadline (%llu since start)",
 			         late, (unsigned long long)total);
 			pthread_mutex_lock(&g->lock);
 		}
@@ -1118,10 +1169,19 @@ enum mc_err api_start(struct store *st, const struct api_config *cfg, struct api
 		         "server's own files): raise LimitNOFILE",
 		         api->cfg.max_connections, files, API_FD_RESERVE);
 	}
+	/* Streams may take three quarters of the connections: the rest stay
+	 * for ordinary requests (docs/api.md "Limits"), so a larger
+	 * --max-streams is lowered, not only warned about. */
+	int streams_room = api->cfg.max_connections / 4 * 3;
 	if (api->cfg.max_streams <= 0) {
-		api->cfg.max_streams = api->cfg.max_connections / 4 * 3;
+		api->cfg.max_streams = streams_room;
 		if (api->cfg.max_streams > API_MAX_STREAMS)
 			api->cfg.max_streams = API_MAX_STREAMS;
+	} else if (api->cfg.max_streams > streams_room) {
+		log_warn("--max-streams %d is over three quarters of the %d connections "
+		         "(--max-connections): lowered to %d so ordinary requests always find a slot",
+		         api->cfg.max_streams, api->cfg.max_connections, streams_room);
+		api->cfg.max_streams = streams_room;
 	}
 	if (api->cfg.per_address_limit <= 0)
 		api->cfg.per_address_limit = API_PER_ADDRESS_LIMIT;
