@@ -2,9 +2,11 @@
  * recomputation. The maintenance itself is the triggers of schema step 9. */
 #include "store/figures.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "domain/civil_date.h"
 #include "store/scan.h"
 #include "store/store_internal.h"
 #include "util/xmalloc.h"
@@ -68,6 +70,28 @@ static char *fig_canon(const char *items)
 	return out;
 }
 
+/* The office day (day number, office id) as a reader names it, into out
+ * (len bytes): "02/11/2026, TTHCC-QTR"; an office the database does not
+ * hold (0: a dossier without a receiving office) by "office <id>". */
+static void fig_office_day(struct store_conn *c, int64_t day, int64_t office, char *out, size_t len)
+{
+	int y, m, d;
+	civil_ymd_from_days((int)day, &y, &m, &d);
+	sqlite3_stmt *s = store_stmt(c, "SELECT code FROM offices WHERE id = ?1");
+	const char *code = NULL;
+	if (s) {
+		sqlite3_bind_int64(s, 1, office);
+		if (sqlite3_step(s) == SQLITE_ROW)
+			code = store_col_text(s, 0);
+	}
+	if (code)
+		snprintf(out, len, "%02d/%02d/%04d, %s", d, m, y, code);
+	else
+		snprintf(out, len, "%02d/%02d/%04d, office %lld", d, m, y, (long long)office);
+	if (s)
+		sqlite3_reset(s);
+}
+
 /* One table: the maintained rows (actual, ordered by key) against the
  * recomputed ones (expect, ordered by key), keys in the first n_keys
  * columns (integers except a dossier row's kind), items after them.
@@ -108,14 +132,16 @@ static enum mc_err fig_compare(struct store_conn *c, const char *table, const ch
 		free(ce);
 		if (!same) {
 			sqlite3_stmt *w = cmp <= 0 ? a : e;
+			char where[160];
+			fig_office_day(c, strtoll(store_col_text(w, n_keys - 2), NULL, 10),
+			               strtoll(store_col_text(w, n_keys - 1), NULL, 10), where,
+			               sizeof where);
 			rc = mc_failf(err, MC_ERR_CONFLICT, "figures_mismatch",
 			              "Số liệu tổng hợp không khớp với dữ liệu gốc",
-			              "%s%s%s: the row of office day %lld, office %lld differs"
-			              " from a recomputation of the rows it counts",
+			              "%s%s%s: the row of %s differs from a recomputation of the"
+			              " rows it counts",
 			              table, n_keys == 3 ? " kind " : "",
-			              n_keys == 3 ? store_col_text(w, 0) : "",
-			              strtoll(store_col_text(w, n_keys - 2), NULL, 10),
-			              strtoll(store_col_text(w, n_keys - 1), NULL, 10));
+			              n_keys == 3 ? store_col_text(w, 0) : "", where);
 			goto out;
 		}
 		if (rows)

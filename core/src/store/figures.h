@@ -12,7 +12,9 @@
  *     and the counter's office, one token per visit: <counter,half hour of
  *     the day,outcome,recalls,wait seconds,service seconds>;
  *   fig_ticket_days (day, office_id, chunk, items): per office day of issue and the
- *     numbering group's office, one token per ticket: <group,half hour>;
+ *     numbering group's office, one token per ticket: <group,half hour,
+ *     voided> (voided 1: a kiosk ticket whose print failed, outcome
+ *     'voided', counted apart from the tickets issued; else 0);
  *   fig_span (one row): the longest a finished dossier took (FIG_SPAN).
  *
  * An office day's tokens are split over rows numbered by chunk (0, 1, ...),
@@ -76,7 +78,8 @@
 	" coalesce(" r ".finished_at, 0) >= " r ".called_at THEN " r ".finished_at - " r          \
 	".called_at ELSE '' END) || '>')"
 #define FIG_TOK_T(r)                                                                               \
-	"('<' || " r ".series_group_id || ',' || " FIG_HALF_HOUR(r, "issued_at") " || '>')"
+	"('<' || " r ".series_group_id || ',' || " FIG_HALF_HOUR(r, "issued_at") " || ',' ||"     \
+	" (" r ".outcome IS 'voided') || '>')"
 #define FIG_COUNTER_OFFICE(r)                                                                      \
 	"coalesce((SELECT office_id FROM counters WHERE id = " r ".counter_id), 0)"
 #define FIG_GROUP_OFFICE(r)                                                                        \
@@ -153,10 +156,19 @@
 #define FIG_V_MOVE FIG_V_DEL1("OLD", FIG_V_CHANGED) FIG_V_ADD1("NEW", FIG_V_CHANGED)
 #define FIG_T_WHERE(r)                                                                             \
 	"day = " FIG_DAY(r, "issued_at") " AND office_id = " FIG_GROUP_OFFICE(r)
-#define FIG_T_ADD(r)                                                                               \
+#define FIG_T_ADD1(r, cond)                                                                        \
 	FIG_ADD("fig_ticket_days", "day, office_id",                                               \
-	        FIG_DAY(r, "issued_at") ", " FIG_GROUP_OFFICE(r), FIG_T_WHERE(r), FIG_TOK_T(r), "1")
-#define FIG_T_DEL(r) FIG_DEL("fig_ticket_days", FIG_T_WHERE(r), FIG_TOK_T(r), "1")
+	        FIG_DAY(r, "issued_at") ", " FIG_GROUP_OFFICE(r), FIG_T_WHERE(r), FIG_TOK_T(r), cond)
+#define FIG_T_DEL1(r, cond) FIG_DEL("fig_ticket_days", FIG_T_WHERE(r), FIG_TOK_T(r), cond)
+#define FIG_T_ADD(r) FIG_T_ADD1(r, "1")
+#define FIG_T_DEL(r) FIG_T_DEL1(r, "1")
+/* A ticket's outcome changes at each end (served, no-show...): its token
+ * moves only when it changed (voided), or its office day did. */
+#define FIG_T_CHANGED                                                                              \
+	"(" FIG_DAY("OLD", "issued_at") ", " FIG_GROUP_OFFICE("OLD") ", " FIG_TOK_T("OLD")           \
+	") IS NOT (" FIG_DAY("NEW", "issued_at") ", " FIG_GROUP_OFFICE("NEW") ", "                  \
+	FIG_TOK_T("NEW") ")"
+#define FIG_T_MOVE FIG_T_DEL1("OLD", FIG_T_CHANGED) FIG_T_ADD1("NEW", FIG_T_CHANGED)
 
 /* The longest a finished dossier took (finished_at − received_at, seconds):
  * an upper bound kept by the triggers (it never shrinks), so that "open at
@@ -198,8 +210,8 @@
 	" recalls, finished_at, outcome ON visits BEGIN " FIG_V_MOVE " END;" \
 	"CREATE TRIGGER fig_visits_del AFTER DELETE ON visits BEGIN " FIG_V_DEL("OLD") " END;"      \
 	"CREATE TRIGGER fig_tickets_ins AFTER INSERT ON tickets BEGIN " FIG_T_ADD("NEW") " END;"    \
-	"CREATE TRIGGER fig_tickets_upd AFTER UPDATE OF issued_at, series_group_id ON tickets"      \
-	" BEGIN " FIG_T_DEL("OLD") FIG_T_ADD("NEW") " END;"                                        \
+	"CREATE TRIGGER fig_tickets_upd AFTER UPDATE OF issued_at, series_group_id, outcome"       \
+	" ON tickets BEGIN " FIG_T_MOVE " END;"                                        \
 	"CREATE TRIGGER fig_tickets_del AFTER DELETE ON tickets BEGIN " FIG_T_DEL("OLD") " END;"
 
 /* The tokens of each table from the base tables: (key..., o, tok), o the

@@ -1086,10 +1086,10 @@ static const char ind_visits_sql[] =
 static const char ind_visits_sql_x[] =
     "SELECT v.queued_at, v.called_at, v.finished_at, coalesce(v.outcome, ''), v.recalls,"
     " v.counter_id, v.actor" IND_VISITS_WHERE;
-static const char ind_tickets_sql[] =
-    "SELECT t.issued_at, t.series_group_id FROM tickets t INDEXED BY tickets_ind_issued"
-    " WHERE t.issued_at >= ?1 AND t.issued_at < ?2" IND_Q_UNIT("t.series_group_id",
-                                                               "service_groups");
+static const char ind_tickets_sql[] = "SELECT t.issued_at, t.series_group_id, t.outcome IS 'voided'"
+                                      " FROM tickets t INDEXED BY tickets_ind_issued"
+                                      " WHERE t.issued_at >= ?1 AND t.issued_at < ?2" IND_Q_UNIT(
+                                          "t.series_group_id", "service_groups");
 
 /* Loads every row of sql (id, no, office, code) into k (k->v: the caller
  * frees it): MC_OK, or a database error (err filled; k then holds what was
@@ -1345,7 +1345,7 @@ static json_t *ind_queue(struct ind_ctx *x, struct mc_error *err, enum mc_err *r
 	}
 
 	by_group = json_object();
-	int64_t tickets = 0;
+	int64_t tickets = 0, voided = 0;
 	static _Thread_local int64_t per_group[IND_MAX_GROUPS];
 	memset(per_group, 0, sizeof per_group);
 	if ((*rc = ind_counters_load(x->c, ind_sgroups_sql, &sg, err)))
@@ -1369,9 +1369,9 @@ static json_t *ind_queue(struct ind_ctx *x, struct mc_error *err, enum mc_err *r
 	int64_t *centre_tickets = xcalloc(x->n_offices + 1, sizeof *centre_tickets);
 	while (store_next(s, &step)) {
 		const char *p = "";
-		int64_t f[2] = {0, 0};
+		int64_t f[3] = {0, 0, 0};
 		int wd = 0, k = 0;
-		if (x->figures) { /* a row of <group, half hour> tokens */
+		if (x->figures) { /* a row of <group, half hour, voided> tokens */
 			if (!ind_allowed(x, sqlite3_column_int64(s, 1)))
 				continue;
 			wd = civil_weekday(sqlite3_column_int(s, 0));
@@ -1379,14 +1379,23 @@ static json_t *ind_queue(struct ind_ctx *x, struct mc_error *err, enum mc_err *r
 		}
 		for (;;) {
 			if (x->figures) {
-				if (ind_token(&p, f, 2) == 0)
+				if (ind_token(&p, f, 3) == 0)
 					break;
 				k = ind_half_hour_slot((int)f[1], first, n_slots);
 			} else {
 				int64_t at = sqlite3_column_int64(s, 0);
 				f[0] = sqlite3_column_int64(s, 1);
+				f[2] = sqlite3_column_int64(s, 2);
 				k = ind_slot_of(at, first, n_slots);
 				wd = ind_weekday(at);
+			}
+			/* A voided ticket (its print failed) was never handed out:
+			 * counted apart, not as an arrival. */
+			if (f[2] == 1) {
+				voided++;
+				if (!x->figures)
+					break;
+				continue;
 			}
 			arrivals[k]++;
 			heat_arr[wd][k]++;
@@ -1418,6 +1427,7 @@ static json_t *ind_queue(struct ind_ctx *x, struct mc_error *err, enum mc_err *r
 
 	json_t *q = ind_qgroup_json(&total, t_min);
 	json_object_set_new(q, "tickets", json_integer(tickets));
+	json_object_set_new(q, "tickets_voided", json_integer(voided));
 	json_object_set_new(q, "tickets_by_group", by_group);
 	by_group = NULL;
 	if (x->by == IND_BY_OFFICE) /* every centre with tickets has a row */
@@ -2097,7 +2107,8 @@ enum mc_err store_indicators_staffing(struct store *st, const struct principal *
 	ind_bind_unit(&x, s);
 	int step;
 	while (store_next(s, &step))
-		arrivals[ind_slot_of(sqlite3_column_int64(s, 0), first, n_slots)]++;
+		if (sqlite3_column_int(s, 2) == 0) /* a voided ticket is no arrival */
+			arrivals[ind_slot_of(sqlite3_column_int64(s, 0), first, n_slots)]++;
 	if ((rc = store_scan_end(c, s, step, "staffing", err)))
 		return rc;
 	struct ind_counters cn;
