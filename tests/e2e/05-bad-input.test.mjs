@@ -80,6 +80,7 @@ const CASES = [
   ['a ticket at an unknown centre', 'kiosk-1', 'POST', '/api/v1/tickets?office=NOPE', { body: { group: 'CT' } }, 404, 'office_not_found'],
   ['dossiers of an unknown office', 'admin', 'GET', '/api/v1/dossiers?office=NOPE', {}, 404, 'office_not_found'],
   ['indicators of an unknown office', 'admin', 'GET', '/api/v1/indicators?from=2026-01-01&to=2026-01-31&office=NOPE', {}, 404, 'office_not_found'],
+  ['indicators from an unknown source', 'admin', 'GET', '/api/v1/indicators?from=2026-01-01&to=2026-01-31&source=foo', {}, 400, 'invalid_source'],
   ['the stream of an unknown centre', 'admin', 'GET', '/api/v1/events?office=NOPE', {}, 404, 'office_not_found'],
   ['an office tree with a cycle', 'admin', 'POST', '/api/v1/import', { body: { offices: [
     { code: 'X1', name: 'Một', kind: 'internal', parent: 'X2' }, { code: 'X2', name: 'Hai', kind: 'internal', parent: 'X1' }] } }, 400, 'office_cycle'],

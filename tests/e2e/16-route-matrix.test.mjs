@@ -139,7 +139,7 @@ const ABSURD_SEGMENTS = [
 ];
 const BAD_QUERY = 'limit=abc&offset=-1&from=2026-02-30&to=zz&by=%FF&date=99999-01-01&q=%FF%FE'
   + '&state=nope&secret=&t=%00&days=1e400&hours=-1&status=%C0%AE&late=maybe&last_event_id=x'
-  + '&office=%C0%AE%FF&holder=%FF';
+  + '&office=%C0%AE%FF&holder=%FF&source=%FF';
 
 // The malformed variants of one example: [name, path, raw body, path keeps the route's shape].
 function variants(e, route) {

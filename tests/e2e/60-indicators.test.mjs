@@ -210,6 +210,11 @@ test('bad input: period, grouping, roles', async () => {
   }
   const by = await s.as('sup', 'GET', '/api/v1/indicators?from=2026-03-01&to=2026-03-31&by=colour');
   assert.equal(by.json.error.code, 'invalid_by');
+  // source= is figures (the default) or scan: anything else is refused.
+  const src = await s.as('sup', 'GET', '/api/v1/indicators?from=2026-03-01&to=2026-03-31&source=foo');
+  assert.equal(src.status, 400);
+  assert.equal(src.json.error.code, 'invalid_source');
+  assert.equal((await s.as('sup', 'GET', '/api/v1/indicators?from=2026-03-01&to=2026-03-31&source=figures')).status, 200);
   assert.equal((await s.as('clerk1', 'GET', '/api/v1/indicators?from=2026-03-01&to=2026-03-31')).status, 403);
   assert.equal((await s.req('GET', '/api/v1/indicators?from=2026-03-01&to=2026-03-31')).status, 401);
   assert.equal((await s.as('sup', 'GET', '/api/v1/indicators/staffing?date=nope')).json.error.code, 'invalid_date');

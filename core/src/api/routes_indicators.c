@@ -43,6 +43,12 @@ void route_indicators_get(struct api *api, struct http_request *r)
 	 * maintained figures must equal (docs/indicators.md). */
 	const char *source = http_query(r, "source");
 	bool scan = source && strcmp(source, "scan") == 0;
+	if (source && !scan && strcmp(source, "figures") != 0) {
+		http_reply_fail(r, MC_ERR_INVALID, "invalid_source",
+		                "source phải là figures hoặc scan",
+		                "source must be figures or scan");
+		return;
+	}
 	if ((scan ? store_indicators_scan : store_indicators)(api->st, &r->who,
 	                                                      http_query(r, "office"),
 	                                                      http_query(r, "from"),
