@@ -130,7 +130,7 @@ try {
   }
   const jobs = s.sql("SELECT state, count(*) AS n, avg(size) AS size FROM print_jobs GROUP BY state").map((r) => `${r.state} ${r.n} (${fmt(r.size / 1024)} KiB each)`).join(', ');
   note(`spool after the run: ${jobs}; printer received ${printer.pdfs().length} PDFs`);
-  say(`print_beside_tickets: ${PRINTERS} clerks printing Mẫu 01 in a loop (${list(printsPerS)} prints/s)`);
+  say(`print_beside_tickets: ${PRINTERS} clerks printing Mẫu 01 in a loop (${list(printsPerS)} prints/s); the load, no goal`);
   say(`print_beside_tickets: alone ${list(alone)} tickets/s (p99 ${list(p99Alone)} ms), beside the printers ${list(beside)} tickets/s (p99 ${list(p99Beside)} ms); goal >= ${GOAL}x, ratio ${fmt(mean(beside) / mean(alone), 2)}`);
 } catch (e) {
   note(`could not run: ${e.stack ?? e}`);

@@ -125,8 +125,8 @@ try {
     after = Math.min(after, rss());
   }
   console.log(`sse_replay: ${STREAMS} streams with last_event_id=0 on ${EVENTS} events: ${opened} opened (${replayed} events replayed, ${(replayed / Math.max(1, opened)).toFixed(0)} per stream), ${refused} refused`);
-  console.log(`sse_replay: server RSS before ${before.toFixed(1)} MB, with the streams ${during.toFixed(1)} MB (peak ${peak.toFixed(1)} MB), after they closed ${after.toFixed(1)} MB (lowest in 5 s); goal after − before < 16 MB, ratio ${((after - before) / 16).toFixed(2)}`);
-  console.log(`sse_replay: tickets ${alone.toFixed(0)}/s alone, ${beside.toFixed(0)}/s beside the streams; ratio ${(beside / alone).toFixed(2)}`);
+  console.log(`sse_replay: server RSS before ${before.toFixed(1)} MB, with the streams ${during.toFixed(1)} MB (peak ${peak.toFixed(1)} MB), after they closed ${after.toFixed(1)} MB (lowest in 5 s); goal after − before < 16 MB, after − before ${(after - before).toFixed(1)} MB, ratio ${(Math.max(0, after - before) / 16).toFixed(2)} (a fall counts as 0)`);
+  console.log(`sse_replay_tickets: ticket issuing ${alone.toFixed(0)}/s alone, ${beside.toFixed(0)}/s beside the reconnecting streams, ratio ${(beside / alone).toFixed(2)}; no goal (the machine sets most of it: compare runs)`);
 } finally {
   stop();
 }
