@@ -81,19 +81,28 @@ static int submit__cups_error(struct submit__conn *c, const char *what, char *er
 		                     what);
 	if (msg == NULL)
 		msg = ippErrorString(st);
-	switch (st) {
-	case IPP_STATUS_ERROR_NOT_FOUND:
-		return printer__fail(err, err_size, PRINTER_ERR_NOT_FOUND, "%s: %s", what, msg);
+	int rc = printer_ipp_status_class((int)st);
+	if (rc == PRINTER_ERR_REJECTED)
+		return printer__fail(err, err_size, rc, "%s: %s (%s)", what, msg,
+		                     ippErrorString(st));
+	return printer__fail(err, err_size, rc, "%s: %s", what, msg);
+}
+
+int printer_ipp_status_class(int ipp_status)
+{
+	switch ((ipp_status_t)ipp_status) {
+	case IPP_STATUS_ERROR_NOT_FOUND: return PRINTER_ERR_NOT_FOUND;
+	case IPP_STATUS_ERROR_BUSY:
+	case IPP_STATUS_ERROR_TEMPORARY:
+	case IPP_STATUS_ERROR_TOO_MANY_JOBS: return PRINTER_ERR_BUSY;
 	case IPP_STATUS_ERROR_INTERNAL:
 	case IPP_STATUS_ERROR_SERVICE_UNAVAILABLE:
 	case IPP_STATUS_ERROR_DEVICE:
-	case IPP_STATUS_ERROR_BUSY:
-	case IPP_STATUS_ERROR_TEMPORARY:
-		/* libcups reports a broken or refused connection as internal-error. */
-		return printer__fail(err, err_size, PRINTER_ERR_UNREACHABLE, "%s: %s", what, msg);
-	default:
-		return printer__fail(err, err_size, PRINTER_ERR_REJECTED, "%s: %s (%s)", what, msg,
-		                     ippErrorString(st));
+		/* libcups reports a refused or broken connection as internal-error
+		 * or service-unavailable (the same code as an HTTP 503: a printer
+		 * that cannot be told from one switched off). */
+		return PRINTER_ERR_UNREACHABLE;
+	default: return PRINTER_ERR_REJECTED;
 	}
 }
 

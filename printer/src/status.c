@@ -14,6 +14,7 @@ const char *printer_status_name(int st)
 	case PRINTER_ERR_ABORTED: return "aborted";
 	case PRINTER_ERR_CANCELED: return "canceled";
 	case PRINTER_ERR_IO: return "io";
+	case PRINTER_ERR_BUSY: return "busy";
 	}
 	return "unknown";
 }

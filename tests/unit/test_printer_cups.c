@@ -370,13 +370,40 @@ static void test_bad_destinations(void **state)
 	                 PRINTER_ERR_NOT_FOUND);
 }
 
+/* The IPP answers a printer gives while it prints another job, or cannot take
+ * one just now, mean "send it again shortly"; a refused connection or a broken
+ * device means the printer is away (printer_off checks a real one); anything
+ * else is a refusal. */
+static void test_ipp_status_classes(void **state)
+{
+	(void)state;
+	/* server-error-busy: ippeveprinter's "Currently printing another job." */
+	assert_int_equal(printer_ipp_status_class(0x0507), PRINTER_ERR_BUSY);
+	/* server-error-temporary-error, server-error-too-many-jobs */
+	assert_int_equal(printer_ipp_status_class(0x0505), PRINTER_ERR_BUSY);
+	assert_int_equal(printer_ipp_status_class(0x050B), PRINTER_ERR_BUSY);
+	/* server-error-internal-error, server-error-service-unavailable (libcups:
+	 * connection refused or broken; an HTTP 503), server-error-device-error */
+	assert_int_equal(printer_ipp_status_class(0x0500), PRINTER_ERR_UNREACHABLE);
+	assert_int_equal(printer_ipp_status_class(0x0502), PRINTER_ERR_UNREACHABLE);
+	assert_int_equal(printer_ipp_status_class(0x0504), PRINTER_ERR_UNREACHABLE);
+	/* client-error-not-found */
+	assert_int_equal(printer_ipp_status_class(0x0406), PRINTER_ERR_NOT_FOUND);
+	/* server-error-not-accepting-jobs (a paused queue), client-error-
+	 * document-format-not-supported, client-error-not-possible */
+	assert_int_equal(printer_ipp_status_class(0x0506), PRINTER_ERR_REJECTED);
+	assert_int_equal(printer_ipp_status_class(0x040A), PRINTER_ERR_REJECTED);
+	assert_int_equal(printer_ipp_status_class(0x0404), PRINTER_ERR_REJECTED);
+	assert_string_equal(printer_status_name(PRINTER_ERR_BUSY), "busy");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_state_idle),          cmocka_unit_test(test_print_ticket_pdf),
 	    cmocka_unit_test(test_print_ticket_escpos), cmocka_unit_test(test_print_mau_01),
 	    cmocka_unit_test(test_printer_off),         cmocka_unit_test(test_printer_hangs),
-	    cmocka_unit_test(test_bad_destinations),
+	    cmocka_unit_test(test_bad_destinations),    cmocka_unit_test(test_ipp_status_classes),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);

@@ -122,14 +122,19 @@ static void printing_status_set(struct printing *p, int64_t id, const struct pri
 }
 
 /* The printer's reasons after a failed exchange: an unreachable printer
- * cannot report itself ("offline-report", as printer_query_state says);
- * otherwise it is asked, within timeout_ms. */
+ * cannot report itself ("offline-report", as printer_query_state says); a
+ * busy one is processing; otherwise it is asked, within timeout_ms. */
 static void printing_reasons_after(struct printing *p, const struct store_printer *pr, int rc,
                                    int timeout_ms, char *reasons, size_t size)
 {
 	struct printer_state ps;
 	memset(&ps, 0, sizeof ps);
-	if (rc == PRINTER_ERR_UNREACHABLE || timeout_ms < 200) {
+	if (rc == PRINTER_ERR_BUSY && timeout_ms < 200) {
+		/* It answered, busy with another job: no time left to ask more. */
+		ps.reachable = true;
+		ps.state = PRINTER_DEVICE_PROCESSING;
+		ps.accepting_jobs = true;
+	} else if (rc == PRINTER_ERR_UNREACHABLE || timeout_ms < 200) {
 		snprintf(ps.reasons, sizeof ps.reasons, "offline-report");
 	} else {
 		char err[256];
@@ -168,6 +173,42 @@ static void printing_ticket_fields(struct printer_ticket *t, json_t *ticket, jso
 	t->priority = json_string_value(json_object_get(ctx, "priority"));
 	t->qr_url = qr;
 	t->footer = "Xin cảm ơn ông/bà!";
+}
+
+/* Sends a kiosk's rendered ticket (data, len) to pr and waits for the printer
+ * to complete it, by deadline_ms (clock_mono_ms). A printer that answers busy
+ * (PRINTER_ERR_BUSY: another kiosk's ticket is printing) took nothing: the
+ * ticket is sent again after print_busy_pause_ms, as long as at least
+ * PRINTING_KIOSK_MIN_MS would remain for the print itself. Only the send is
+ * repeated, never a job the printer took. Returns PRINTER_OK once completed
+ * (pj filled), else the last status with perr saying why
+ * (PRINTER_ERR_BUSY when the printer stayed busy). */
+static int printing_kiosk_send(struct printing *p, const struct store_printer *pr,
+                               const uint8_t *data, size_t len, const char *title,
+                               int64_t deadline_ms, struct printer_job *pj, char *perr,
+                               size_t perr_size)
+{
+	enum printer_format fmt = printing_format(pr->format);
+	int prc;
+	for (int tries = 1;; tries++) {
+		int left = (int)(deadline_ms - clock_mono_ms());
+		printing_check_outside_writes(p);
+		prc = printer_submit(pr->target, fmt, data, len, title, left > 200 ? left : 200, pj,
+		                     perr, perr_size);
+		if (prc != PRINTER_ERR_BUSY)
+			break;
+		int pause = print_busy_pause_ms(tries);
+		if (deadline_ms - clock_mono_ms() - pause < PRINTING_KIOSK_MIN_MS)
+			return prc;
+		struct timespec ts = {pause / 1000, (long)(pause % 1000) * 1000000};
+		nanosleep(&ts, NULL);
+	}
+	if (prc != PRINTER_OK)
+		return prc;
+	int left = (int)(deadline_ms - clock_mono_ms());
+	int job_id = pj->job_id;
+	printing_check_outside_writes(p);
+	return printer_job_wait(pr->target, job_id, left > 200 ? left : 200, pj, perr, perr_size);
 }
 
 enum mc_err printing_kiosk_ticket(struct printing *p, const struct principal *who, int64_t office,
@@ -230,12 +271,9 @@ enum mc_err printing_kiosk_ticket(struct printing *p, const struct principal *wh
 	}
 	struct printer_job pj;
 	memset(&pj, 0, sizeof pj);
-	if (prc == PRINTER_OK) {
-		int left = (int)(deadline_ms - clock_mono_ms());
-		printing_check_outside_writes(p);
-		prc = printer_print(pr.target, printing_format(pr.format), data, len, title,
-		                    left > 200 ? left : 200, &pj, perr, sizeof perr);
-	}
+	if (prc == PRINTER_OK)
+		prc = printing_kiosk_send(p, &pr, data, len, title, deadline_ms, &pj, perr,
+		                          sizeof perr);
 	free(data);
 	if (prc == PRINTER_OK) {
 		struct store_print_update u = {.state = "done",
@@ -274,6 +312,10 @@ enum mc_err printing_kiosk_ticket(struct printing *p, const struct principal *wh
 		*print = json_pack("{s:s, s:I, s:s, s:s, s:s}", "state", "failed", "job",
 		                   (json_int_t)job_id, "printer", pr.name, "reasons", reasons,
 		                   "error", perr);
+	if (prc == PRINTER_ERR_BUSY)
+		return mc_failf(err, MC_ERR_UNAVAILABLE, "printer_unavailable",
+		                "Máy in đang bận, chưa cấp được số. Vui lòng thử lại",
+		                "The kiosk's printer stayed busy (%s): %.150s", reasons, perr);
 	return mc_failf(err, MC_ERR_UNAVAILABLE, "printer_unavailable",
 	                "Máy in không sẵn sàng, chưa cấp được số. Vui lòng báo cán bộ",
 	                "The kiosk's printer is unavailable (%s): %.150s", reasons, perr);
@@ -405,8 +447,10 @@ static void printing_follow_up(struct printing *p, const struct store_print_job 
 		u.last_error = err;
 		u.next_try_ms = printing_now_ms();
 	} else {
-		/* Away: keep following the job when it is back. */
-		u.next_try_ms = printing_now_ms() + print_backoff_ms(j->attempts);
+		/* Away (or busy): keep following the job when it is back. */
+		int wait =
+		    rc == PRINTER_ERR_BUSY ? PRINTING_FOLLOW_UP_MS : print_backoff_ms(j->attempts);
+		u.next_try_ms = printing_now_ms() + wait;
 		u.last_error = err;
 		u.reasons = rc == PRINTER_ERR_UNREACHABLE ? "offline-report" : NULL;
 	}
@@ -420,6 +464,7 @@ static enum print_failure printing_failure(int rc)
 	case PRINTER_ERR_TIMEOUT:
 	case PRINTER_ERR_NOT_FOUND:
 	case PRINTER_ERR_IO: return PRINT_FAIL_AWAY;
+	case PRINTER_ERR_BUSY: return PRINT_FAIL_BUSY;
 	case PRINTER_ERR_REJECTED: return PRINT_FAIL_REFUSED;
 	case PRINTER_ERR_ABORTED:
 	case PRINTER_ERR_CANCELED: return PRINT_FAIL_ABORTED;
@@ -468,9 +513,11 @@ static void printing_send(struct printing *p, const struct store_print_job *j)
 	enum print_failure why = printing_failure(rc);
 	printing_reasons_after(p, &j->printer, rc, PRINTING_QUERY_MS, reasons, sizeof reasons);
 	if (print_should_retry(why, attempts)) {
+		/* Busy with another job: free again in a moment, not away. */
+		int wait =
+		    why == PRINT_FAIL_BUSY ? PRINT_BUSY_RETRY_MS : print_backoff_ms(attempts);
 		u = (struct store_print_update){.state = "queued",
-		                                .next_try_ms =
-		                                    printing_now_ms() + print_backoff_ms(attempts),
+		                                .next_try_ms = printing_now_ms() + wait,
 		                                .last_error = err,
 		                                .reasons = reasons,
 		                                .whole_printer = true};

@@ -19,6 +19,8 @@ enum printer_status {
 	PRINTER_ERR_ABORTED,     /* the printer aborted the job (jam, out of paper...) */
 	PRINTER_ERR_CANCELED,    /* someone canceled the job at the printer */
 	PRINTER_ERR_IO,          /* file or stream I/O failed */
+	PRINTER_ERR_BUSY,        /* the printer answered "busy, try again shortly" (IPP
+	                          * server-error-busy while it prints another job, ...) */
 };
 
 /* A stable lower-case name for st ("ok", "unreachable", ...), for logs and the

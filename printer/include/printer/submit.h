@@ -59,6 +59,19 @@ struct printer_state {
 	char message[256]; /* printer-state-message, may be empty */
 };
 
+/* The printer status (enum printer_status) for a failed IPP answer of status
+ * ipp_status (ipp_status_t: the IPP status code, or what libcups set for a
+ * connection or HTTP error). A printer busy with another job or momentarily
+ * unable to take one — server-error-busy 0x0507 (ippeveprinter: "Currently
+ * printing another job."), server-error-temporary-error 0x0505,
+ * server-error-too-many-jobs 0x050B — is PRINTER_ERR_BUSY: the same job may
+ * be sent again shortly. internal-error and service-unavailable (what libcups
+ * sets for a refused or broken connection, and for an HTTP 503) and
+ * device-error are PRINTER_ERR_UNREACHABLE, not-found PRINTER_ERR_NOT_FOUND,
+ * anything else (including not-accepting-jobs: a paused queue)
+ * PRINTER_ERR_REJECTED. */
+int printer_ipp_status_class(int ipp_status);
+
 /* The name of an IPP job state ("completed") or printer state ("idle"); static. */
 const char *printer_job_state_name(int state);
 const char *printer_device_state_name(int state);
@@ -68,7 +81,9 @@ const char *printer_device_state_name(int state);
  * printer_job_wait). On PRINTER_OK job->job_id and job->state are set. Errors:
  * PRINTER_ERR_INVALID, _NOT_FOUND (no such queue), _UNREACHABLE (connection
  * refused, host down, cupsd not running), _REJECTED (the printer refused the job
- * or the format), _TIMEOUT (no answer within timeout_ms). err gets the detail. */
+ * or the format), _BUSY (the printer is busy with another job: nothing was
+ * printed, send again shortly), _TIMEOUT (no answer within timeout_ms). err gets
+ * the detail. */
 int printer_submit(const char *dest, enum printer_format format, const uint8_t *data, size_t len,
                    const char *title, int timeout_ms, struct printer_job *job, char *err,
                    size_t err_size);
