@@ -61,3 +61,26 @@ test('two kiosks pressed at once on one shared printer both get a printed ticket
   await waitFor(() => pr.pdfs().length === 2 * ROUNDS, 10000, 'every ticket on the printer');
   assert.doesNotMatch(s.stderr, /voided, print failed/);
 });
+
+test('staff prints spooled on the busy printer meanwhile are printed too, never shown offline', async () => {
+  const before = pr.pdfs().length;
+  const ROUNDS2 = 5;
+  for (let round = 1; round <= ROUNDS2; round++) {
+    const [a, b, t] = await Promise.all([
+      s.as('a-kiosk-p', 'POST', '/api/v1/tickets', { body: { group: 'CT' } }),
+      s.as('b-kiosk-p', 'POST', '/api/v1/tickets', { body: { group: 'CT' } }),
+      s.as('admin', 'POST', '/api/v1/printers/lb-sanh/test'),
+    ]);
+    assert.equal(a.status, 201, `round ${round}, kiosk a: ${a.text}`);
+    assert.equal(b.status, 201, `round ${round}, kiosk b: ${b.text}`);
+    assert.equal(t.status, 202, t.text);
+  }
+  const tests = () => s.sql("SELECT state FROM print_jobs WHERE kind = 'test'");
+  await waitFor(() => tests().length === ROUNDS2 && tests().every((j) => j.state === 'done'),
+    20000, 'every test print done');
+  // The printer answered busy: it was never taken (and logged) for one
+  // switched off, by the spool or by a kiosk.
+  assert.doesNotMatch(s.stderr, /offline-report/);
+  assert.equal(s.sql("SELECT count(*) AS n FROM tickets WHERE outcome = 'voided'")[0].n, 0);
+  await waitFor(() => pr.pdfs().length === before + 3 * ROUNDS2, 10000, 'every print on the printer');
+});
