@@ -110,6 +110,16 @@ test('printer off: 503 printer_unavailable at once, no ghost, numbering gap-free
   assert.equal(r.json.ticket.label, 'B004', 'B002 and B003 were used and voided');
   const numbers = s.sql("SELECT number FROM tickets WHERE series_group_id = (SELECT id FROM service_groups WHERE code = 'HT') ORDER BY number").map((x) => x.number);
   assert.deepEqual(numbers, [1, 2, 3, 4]);
+  // The voided numbers were never handed out: the day's indicators count
+  // them apart from the tickets issued, alike from the figures and the scan.
+  const day = s.sql("SELECT service_day FROM tickets WHERE label = 'B004'")[0].service_day;
+  const issued = s.sql("SELECT count(*) AS n FROM tickets WHERE outcome IS NOT 'voided'")[0].n;
+  for (const src of ['figures', 'scan']) {
+    const ind = await s.as('sup', 'GET', `/api/v1/indicators?from=${day}&to=${day}&source=${src}`);
+    assert.equal(ind.status, 200, ind.text);
+    assert.equal(ind.json.queue.tickets_voided, 2, src);
+    assert.equal(ind.json.queue.tickets, issued, src);
+  }
 });
 
 test('staff reprint a ticket job: byte-identical', async () => {
