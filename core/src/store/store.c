@@ -218,7 +218,12 @@ struct store_conn *store_read_conn(struct store *st)
 		pthread_mutex_unlock(&st->readers_lock);
 	}
 	pthread_setspecific(st->reader_key, c);
-	if (store_conn_open(st, c, SQLITE_OPEN_READONLY) != 0) {
+	/* A reader's page cache: 512 KiB instead of SQLite's 2 MiB. Every
+	 * thread that reads has one (32 threads with the write pool); the
+	 * kernel caches the file for all of them. */
+	if (store_conn_open(st, c, SQLITE_OPEN_READONLY) == 0) {
+		sqlite3_exec(c->db, "PRAGMA cache_size=-512", NULL, NULL, NULL);
+	} else {
 		/* The file is gone or unreadable (or no descriptor is left): every
 		 * read on c now fails with an error its caller reports, and the
 		 * next call of this thread tries to open again. */
