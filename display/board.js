@@ -14,7 +14,7 @@
 import { voicePlan, VoicePlayer, VOICE_CLIPS, CHIME } from './voice-vi.js';
 import {
   params, pickLang, deviceToken, applyTexts, setLangParam, groupName, OfficeClock,
-  remember, recall, noCounterOpen, waitText,
+  remember, recall, noCounterOpen, waitText, centreClosed, nextOpenText,
 } from './common.js';
 
 const TEXTS = {
@@ -24,6 +24,7 @@ const TEXTS = {
     lastCalls: 'Vừa gọi',
     groups: 'Hàng chờ',
     noCounters: 'Chưa có quầy nào mở',
+    closedNow: 'Ngoài giờ làm việc',
     offline: 'Mất kết nối',
     callLead: 'Mời công dân có số thứ tự',
     callTo: 'đến quầy số',
@@ -47,6 +48,7 @@ const TEXTS = {
     lastCalls: 'Last calls',
     groups: 'Queues',
     noCounters: 'No counter is open',
+    closedNow: 'Closed now',
     offline: 'Offline',
     callLead: 'Now calling number',
     callTo: 'to counter',
@@ -124,6 +126,10 @@ function renderCounters(s) {
   box.replaceChildren();
   box.style.setProperty('--cols', columnsFor(shown.length));
   $('no-counters').hidden = shown.length > 0;
+  // Outside working hours (the rule the kiosk and /queue follow): that, and
+  // when the centre opens again.
+  const next = nextOpenText(s, lang);
+  $('no-counters').textContent = centreClosed(s) ? `${T('closedNow')}${next ? ` · ${next}` : ''}` : T('noCounters');
   for (const c of shown) {
     const card = el('div', 'counter');
     card.dataset.counter = c.no;

@@ -143,3 +143,20 @@ export function fmt(lang = 'vi') {
     isoDate: (s) => (/^\d{4}-\d{2}-\d{2}$/.test(s ?? '') ? s.split('-').reverse().join('/') : (s ?? '—')),
   };
 }
+
+// Whether a queue snapshot or a citizen's ticket says its centre is outside
+// its working hours now (the server's "hours", the same rule that refuses a
+// kiosk's number: docs/calendar.md). No "hours" (an older server): open.
+export function centreClosed(x) {
+  return x?.hours?.open_now === false;
+}
+
+// The next opening of a closed centre in words: "Mở cửa lại lúc 07:30 ngày
+// 01/12/2026" (office time, 24-hour, dd/mm/yyyy); '' when not known.
+export function nextOpenText(x, lang) {
+  const t = x?.hours?.next_open;
+  if (!t) return '';
+  const f = fmt(lang);
+  return lang === 'en' ? `Opens again at ${f.time(t)} on ${f.date(t)}`
+    : `Mở cửa lại lúc ${f.time(t)} ngày ${f.date(t)}`;
+}

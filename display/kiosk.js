@@ -9,10 +9,14 @@
 // and what to do, and shows no number: a ticket that was not handed out
 // must not look as if it were.
 //
+// Outside the centre's working hours (the snapshot's "hours", the rule that
+// makes the server refuse a kiosk's number with 409 centre_closed) the
+// kiosk shows the closed screen with the next opening and offers no button.
+//
 // For tests: window.motcuaKiosk {lastTicket, lastError}, <body data-screen>.
 import {
   pickLang, deviceToken, applyTexts, setLangParam, fmtWait, groupName, OfficeClock, remember,
-  randomKey, noCounterOpen, waitText,
+  randomKey, noCounterOpen, waitText, centreClosed, nextOpenText,
 } from './common.js';
 
 const TEXTS = {
@@ -46,6 +50,8 @@ const TEXTS = {
     errHint: 'Xin vui lòng thử lại sau ít phút hoặc liên hệ cán bộ hướng dẫn tại quầy.',
     noToken: 'Chưa có mã thiết bị. Mở trang bằng địa chỉ /kiosk?access_token=… do quản trị viên cấp.',
     minutesUnknown: 'Chưa ước tính được',
+    closedTitle: 'Trung tâm đang ngoài giờ làm việc',
+    closedSub: 'Máy không cấp số thứ tự ngoài giờ làm việc.',
   },
   en: {
     choose: 'Please choose a service',
@@ -77,6 +83,8 @@ const TEXTS = {
     errHint: 'Please try again in a few minutes or ask the staff at the counter.',
     noToken: 'No device token. Open this page as /kiosk?access_token=… given by the administrator.',
     minutesUnknown: 'Not known yet',
+    closedTitle: 'The centre is closed now',
+    closedSub: 'No numbers are issued outside working hours.',
   },
 };
 
@@ -107,7 +115,7 @@ function el(tag, cls, text) {
 }
 
 function show(screen) {
-  for (const id of ['home', 'busy', 'ticket', 'error']) $(id).hidden = id !== screen;
+  for (const id of ['home', 'closed', 'busy', 'ticket', 'error']) $(id).hidden = id !== screen;
   document.body.dataset.screen = screen;
   clearTimeout(backTimer);
   if (screen === 'home') layoutGroups();
@@ -120,8 +128,13 @@ function home() {
   $('ticket-number').textContent = '';
   priority = null;
   renderHome();
-  show('home');
+  show(centreClosed(snap) ? 'closed' : 'home');
   load();
+}
+
+// The home screen or, outside working hours, the closed one.
+function idle() {
+  return document.body.dataset.screen === 'home' || document.body.dataset.screen === 'closed';
 }
 
 function className(code) {
@@ -174,6 +187,7 @@ function renderHome() {
   $('priority-toggle').setAttribute('aria-expanded', String(!$('priority-panel').hidden));
   $('priority-chosen').hidden = !priority;
   if (priority) $('priority-chosen-name').textContent = className(priority);
+  $('closed-next').textContent = nextOpenText(snap, lang);
 }
 
 // Columns and rows for n groups on this screen: every group on one screen,
@@ -245,7 +259,11 @@ function renderTicket(t, body) {
 function renderError(e) {
   let msg = T('errOther');
   let hint = T('errHint');
-  if (e.code === 'printer_unavailable') {
+  if (e.code === 'centre_closed') {
+    // Closed since the last poll: the server's message names the opening.
+    msg = lang === 'en' && e.message_en ? e.message_en : (e.message ?? T('closedTitle'));
+    hint = '';
+  } else if (e.code === 'printer_unavailable') {
     msg = T('errPrinter');
     hint = T('errPrinterHint');
   } else if (e.network) msg = T('errNetwork');
@@ -329,7 +347,11 @@ async function load() {
     if (!res.ok) return;
     snap = await res.json();
     clock.sync(snap.at);
-    if (document.body.dataset.screen === 'home') renderHome();
+    if (idle()) {
+      renderHome();
+      const want = centreClosed(snap) ? 'closed' : 'home';
+      if (document.body.dataset.screen !== want) show(want);
+    }
   } catch {
     // Keep the last figures; the next poll tries again.
   }
@@ -377,5 +399,5 @@ if (!token) {
   clearTimeout(backTimer);
 } else {
   load();
-  setInterval(() => { if (document.body.dataset.screen === 'home') load(); }, POLL_MS);
+  setInterval(() => { if (idle()) load(); }, POLL_MS);
 }

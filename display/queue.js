@@ -5,7 +5,7 @@
 //
 // For tests: <body data-state="idle|waiting|called|done|not_found|error">.
 import { $, el, api, setupLang, loadOffice } from './citizen.js';
-import { params, fmtWait, noCounterOpen } from './common.js';
+import { params, fmtWait, noCounterOpen, centreClosed, nextOpenText } from './common.js';
 
 const TEXTS = {
   vi: {
@@ -18,6 +18,8 @@ const TEXTS = {
     ahead: (n) => (n === 0 ? 'Ông/bà là người tiếp theo.' : `Còn ${n} người phía trước.`),
     wait: 'Thời gian chờ dự kiến',
     noCounter: 'Chưa có quầy mở. Số của ông/bà vẫn được giữ; xin chờ quầy mở.',
+    breakNow: (next) => `Trung tâm đang nghỉ giữa buổi. Số của ông/bà vẫn được giữ. ${next}.`,
+    closedNow: (next) => `Trung tâm đã hết giờ làm việc. Số thứ tự chỉ có giá trị trong ngày; xin lấy số mới khi trung tâm mở cửa.${next ? ` ${next}.` : ''}`,
     called: (c) => `Mời ông/bà đến quầy số ${c}.`,
     done: 'Số thứ tự này đã được phục vụ xong. Cảm ơn ông/bà.',
     noShow: 'Số này đã được gọi nhưng ông/bà không có mặt. Xin đến bàn hướng dẫn để được xếp lại.',
@@ -34,6 +36,8 @@ const TEXTS = {
     ahead: (n) => (n === 0 ? 'You are next.' : `${n} ${n === 1 ? 'person' : 'people'} ahead of you.`),
     wait: 'Expected wait',
     noCounter: 'No counter is open yet. Your number keeps its place; please wait for a counter to open.',
+    breakNow: (next) => `The centre is on its midday break. Your number keeps its place. ${next}.`,
+    closedNow: (next) => `The centre is closed for the day. A number is valid for its day only; please take a new one when the centre opens.${next ? ` ${next}.` : ''}`,
     called: (c) => `Please go to counter ${c}.`,
     done: 'This number has been served. Thank you.',
     noShow: 'This number was called but nobody came. Please ask at the help desk to be put back in line.',
@@ -72,8 +76,13 @@ function render() {
   if (k.state === 'waiting') {
     document.body.dataset.state = 'waiting';
     box.append(el('p', 'big', t.ahead(k.people_ahead)));
-    // No counter open: say so, not a range nobody is serving.
-    if (noCounterOpen(k)) box.append(el('p', 'wait no-counter', t.noCounter));
+    // Outside hours (the server's rule, as the kiosk's): a break keeps the
+    // number; after the day's last session it is void. No counter open
+    // within hours: say so, not a range nobody is serving.
+    const next = nextOpenText(k, getLang());
+    if (centreClosed(k) && k.hours.reopens_today) box.append(el('p', 'wait closed-now', t.breakNow(next)));
+    else if (centreClosed(k)) box.append(el('p', 'wait closed-now', t.closedNow(next)));
+    else if (noCounterOpen(k)) box.append(el('p', 'wait no-counter', t.noCounter));
     else box.append(el('p', 'wait', `${t.wait}: ${fmtWait(k.wait, getLang())}`));
   } else if (k.state === 'called') {
     document.body.dataset.state = 'called';

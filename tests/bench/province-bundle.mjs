@@ -55,7 +55,7 @@ export function provinceBundle({ centres = 100, counters = 10 } = {}) {
       { office, kind: 'display', name: boardName(i) });
   }
   return {
-    settings: { priority_cap: 2, no_show_rejoin_minutes: 30 },
+    settings: { priority_cap: 2, no_show_rejoin_minutes: 30, queue_any_hour: 1 },
     offices, service_groups: groups, counters: cs, users, devices,
   };
 }

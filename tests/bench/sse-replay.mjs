@@ -27,6 +27,7 @@ const run = (args, input = '') => {
 };
 run(['init', '--db', db, '--password-stdin'], 'bench-admin-pass-1\n');
 const bundle = {
+  settings: { queue_any_hour: 1 }, // a bench runs at any hour
   service_groups: [{ code: 'CT', prefix: 'A', name: 'Chứng thực', sort: 1 }],
   counters: [{ no: 1, name: 'Quầy 1', groups: ['CT'] }],
   devices: [{ kind: 'kiosk', name: 'kiosk', prints: false },

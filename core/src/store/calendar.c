@@ -19,6 +19,7 @@
 #define CAL_KEY_CUTOFF "calendar_cutoff"
 #define CAL_CACHE_YEARS 10 /* years the shared calendar spans at least */
 #define CAL_MAX_AMOUNT 1000000
+#define CAL_NEXT_OPEN_DAYS 60 /* how far ahead the next opening is looked for */
 
 static const char *const cal_kinds[] = {
     [WORKCAL_OVERRIDE_DAY_OFF] = "day_off",
@@ -1065,6 +1066,49 @@ bool store_calendar_centre_open(struct store *st, int64_t office_id, int64_t t)
 	bool open = json_is_true(json_object_get(day, "open_now"));
 	json_decref(day);
 	return open;
+}
+
+void store_calendar_centre_hours(struct store *st, int64_t office_id, int64_t t, bool *open,
+                                 int64_t *next_open)
+{
+	struct cal_centre ce;
+	*open = true;
+	*next_open = 0;
+	if (office_id == 0 || cal_centre_read(st, office_id, &ce, NULL) != MC_OK)
+		return; /* no centre to judge by: never refuse on it */
+	int64_t local_day = civil_floor_div(t + CLOCK_OFFICE_UTC_OFFSET, 86400);
+	for (int k = 0; k <= CAL_NEXT_OPEN_DAYS; k++) {
+		json_t *day = NULL;
+		/* Day k's noon, or t itself today (open_now is at t). */
+		int64_t at = k == 0 ? t : (local_day + k) * 86400 - CLOCK_OFFICE_UTC_OFFSET + 43200;
+		if (cal_centre_day(st, &ce, at, &day, NULL) != MC_OK)
+			break;
+		if (k == 0 && !json_is_true(json_object_get(day, "open_now")))
+			*open = false;
+		if (k == 0 && *open) {
+			json_decref(day);
+			break;
+		}
+		size_t i;
+		json_t *ses;
+		json_array_foreach(json_object_get(day, "sessions"), i, ses)
+		{
+			int hh, mm;
+			if (sscanf(json_string_value(json_object_get(ses, "start")), "%d:%d", &hh,
+			           &mm) != 2)
+				continue;
+			int64_t start =
+			    (local_day + k) * 86400 - CLOCK_OFFICE_UTC_OFFSET + hh * 3600 + mm * 60;
+			if (start > t) {
+				*next_open = start;
+				break;
+			}
+		}
+		json_decref(day);
+		if (*next_open)
+			break;
+	}
+	cal_centre_free(&ce);
 }
 
 enum mc_err store_calendar_config_office(struct store *st, const struct principal *who,

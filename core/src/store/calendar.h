@@ -133,6 +133,15 @@ enum mc_err store_calendar_centre_day(struct store *st, int64_t office_id, int64
  * the centre's day cannot be read: this never refuses on a doubt. */
 bool store_calendar_centre_open(struct store *st, int64_t office_id, int64_t t);
 
+/* Whether centre office_id is within one of its sessions at t (*open) and,
+ * when it is not, the start of its next session (*next_open, epoch
+ * seconds; 0 when none within 60 days). When office_id is 0 or its day
+ * cannot be read: *open true, *next_open 0 (never refuse on a doubt). The
+ * kiosk's "closed, opens at ..." and the refusal of a kiosk's ticket
+ * outside hours (store_ticket_issue). Any thread. */
+void store_calendar_centre_hours(struct store *st, int64_t office_id, int64_t t, bool *open,
+                                 int64_t *next_open);
+
 /* GET /api/v1/calendar/config?office=<code>: the members of
  * store_calendar_config as they hold at that centre, plus "office",
  * "own" {"weekdays","sessions"} (whether the centre keeps its own) and

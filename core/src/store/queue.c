@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "store/calendar.h"
 #include "store/office.h"
 #include "store/scan.h"
 #include "store/store_internal.h"
@@ -419,10 +420,41 @@ static enum mc_err queue_people_ahead_of(struct store *st, struct store_conn *c,
 	return MC_OK;
 }
 
+/* The refusal of a kiosk's number outside the centre's hours: 409
+ * "centre_closed", naming the next opening (next_open, 0 when unknown) in
+ * office time, dd/mm/yyyy and 24-hour. Returns MC_ERR_CONFLICT. */
+static enum mc_err queue_closed_error(struct mc_error *err, int64_t next_open)
+{
+	enum mc_err rc = mc_fail(err, MC_ERR_CONFLICT, "centre_closed",
+	                         "Trung tâm đang ngoài giờ làm việc, không cấp số",
+	                         "The centre is closed: no number is issued");
+	char iso[26];
+	if (err == NULL || next_open <= 0)
+		return rc;
+	clock_office_iso(next_open, iso); /* 2026-12-01T07:30:00+07:00 */
+	snprintf(err->message_vi, sizeof err->message_vi,
+	         "Trung tâm đang ngoài giờ làm việc, không cấp số. Mở cửa lại lúc %.5s ngày "
+	         "%.2s/%.2s/%.4s.",
+	         iso + 11, iso + 8, iso + 5, iso);
+	snprintf(err->message_en, sizeof err->message_en,
+	         "The centre is closed: no number is issued. It opens again at %.5s on "
+	         "%.2s/%.2s/%.4s.",
+	         iso + 11, iso + 8, iso + 5, iso);
+	return rc;
+}
+
 enum mc_err store_ticket_issue(struct store *st, const struct principal *who, int64_t office,
                                const char *group_code, const char *priority, json_t **ticket,
                                struct mc_error *err)
 {
+	/* A kiosk hands out numbers only while the centre is open (docs/
+	 * calendar.md): a number lasts the day, and nobody calls it after
+	 * hours. Staff may still issue one (a clerk serving someone late). */
+	if (who->role == ROLE_KIOSK) {
+		int64_t next_open;
+		if (!queue_centre_open(st, office, clock_now(), &next_open))
+			return queue_closed_error(err, next_open);
+	}
 	if (priority && !queue_priority_valid(st, priority))
 		return mc_failf(err, MC_ERR_INVALID, "unknown_priority_class",
 		                "Đối tượng ưu tiên không hợp lệ", "Unknown priority class '%.40s'",
@@ -1300,6 +1332,7 @@ enum mc_err store_ticket_public(struct store *st, int64_t id, int64_t now, json_
 		*out = v;
 		return MC_OK;
 	}
+	json_object_set_new(v, "hours", queue_hours_json(st, office, now));
 	int ahead = 0;
 	if ((rc = queue_people_ahead_of(st, c, gid, today, id, &ahead, err)))
 		goto out;

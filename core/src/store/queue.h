@@ -70,7 +70,8 @@ enum mc_err store_counter_set_state(struct store *st, const struct principal *wh
 
 /* The queue of hall office as the board, kiosk and clients see it: the
  * office (code, name, address, hours), its groups with waiting counts and wait ranges, counters
- * with the ticket being served, the next tickets and the last calls. No personal data. *out gets
+ * with the ticket being served, the next tickets, the last calls and "hours" (queue_hours_json:
+ * whether the centre is open, its next opening). No personal data. *out gets
  * newly allocated text (the caller frees it) and *event_id (when not NULL) the id of the last
  * stream event it includes. On a database error returns it (err filled, logged) and touches
  * neither. */
@@ -87,11 +88,25 @@ enum mc_err store_queue_metrics(struct store *st, int64_t now, struct strbuf *ou
 /* A citizen's view of one of today's tickets (the QR code on the ticket
  * opens /queue?t=ID): label, group, its centre (office: code, name, address,
  * hours), state, the counter calling it, and while it waits the people ahead
- * (of its own centre's line) and the wait range, into *out (the caller frees
+ * (of its own centre's line) and the wait range and "hours" (queue_hours_json), into *out (the caller frees
  * it). MC_ERR_NOT_FOUND ("ticket_not_found") when there is no such ticket
  * today, or a database error; *out untouched on error. No personal data: a
  * ticket has none. */
 enum mc_err store_ticket_public(struct store *st, int64_t id, int64_t now, json_t **out,
                                 struct mc_error *err);
+
+/* Hall office's hours at now as the queue screens show them: {"open_now",
+ * "next_open" (epoch seconds of the next session's start while closed, else
+ * null), "reopens_today" (that start is on now's service day: a lunch break,
+ * today's numbers still stand)} (store_calendar_centre_hours), a new reference. In the queue
+ * snapshot and the citizen's ticket, so the kiosk, the board and /queue say
+ * "closed" by the same rule that refuses a kiosk's number. Any thread. */
+json_t *queue_hours_json(struct store *st, int64_t office, int64_t now);
+/* The queue's one rule of "is hall office open at now": within one of its
+ * sessions (store_calendar_centre_hours), *next_open the next session's
+ * start while not (0 when unknown). Setting queue_any_hour = 1 makes the
+ * queue ignore the hours: always open (kiosks issue at any hour, no screen
+ * says closed; test set-ups on the real clock). Any thread. */
+bool queue_centre_open(struct store *st, int64_t office, int64_t now, int64_t *next_open);
 
 #endif

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "store/calendar.h"
 #include "store/office.h"
 #include "store/queue.h"
 #include "store/scan.h"
@@ -320,6 +321,27 @@ static json_t *view_office(struct store *st, int64_t office)
 	return o;
 }
 
+bool queue_centre_open(struct store *st, int64_t office, int64_t now, int64_t *next_open)
+{
+	bool open = true;
+	*next_open = 0;
+	if (store_setting_int(st, "queue_any_hour", 0) == 0)
+		store_calendar_centre_hours(st, office, now, &open, next_open);
+	return open;
+}
+
+json_t *queue_hours_json(struct store *st, int64_t office, int64_t now)
+{
+	int64_t next_open;
+	bool open = queue_centre_open(st, office, now, &next_open);
+	char today[11], then[11];
+	clock_office_date(now, today);
+	clock_office_date(next_open, then);
+	return json_pack("{s:b, s:o, s:b}", "open_now", open, "next_open",
+	                 next_open ? json_integer(next_open) : json_null(), "reopens_today",
+	                 next_open && strcmp(today, then) == 0);
+}
+
 enum mc_err store_queue_snapshot(struct store *st, int64_t office, int64_t now, char **out,
                                  int64_t *event_id, struct mc_error *err)
 {
@@ -365,6 +387,7 @@ enum mc_err store_queue_snapshot(struct store *st, int64_t office, int64_t now, 
 	size_t i;
 	json_t *g;
 	json_array_foreach(json_object_get(snap, "groups"), i, g) json_object_del(g, "_id");
+	json_object_set_new(snap, "hours", queue_hours_json(st, office, now));
 	*out = json_dumps(snap, JSON_COMPACT);
 	json_decref(snap);
 	if (event_id)

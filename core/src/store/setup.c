@@ -133,6 +133,7 @@ static enum mc_err setup_settings(struct store *st, const struct principal *who,
 	    {"service_level_minutes", 1, 240},
 	    {"session_ttl_hours", 1, 24 * 30},
 	    {"session_idle_minutes", 0, 24 * 60},
+	    {"queue_any_hour", 0, 1}, /* 1: the queue ignores working hours */
 	};
 	json_t *settings = json_object_get(bundle, "settings");
 	json_t *classes = json_object_get(bundle, "priority_classes");

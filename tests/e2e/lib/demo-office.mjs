@@ -19,6 +19,8 @@ export async function startDemoOffice({ simulateDays = 0, args = [] } = {}) {
   const db = path.join(dir, 'office.db');
   const bundle = JSON.parse(readFileSync(path.join(SOURCE, 'tests/fixtures/demo-office-bundle.json'), 'utf8'));
   for (const d of bundle.devices) if (d.kind === 'kiosk') { d.prints = false; delete d.printer; }
+  // Screen tests run at any hour on the real clock (see startServer).
+  bundle.settings = { queue_any_hour: 1, ...bundle.settings };
   const bundlePath = path.join(dir, 'bundle.json');
   writeFileSync(bundlePath, JSON.stringify(bundle));
   let r = cli(['init', '--db', db, '--password-stdin'], { input: `${ADMIN_PASSWORD}\n` });

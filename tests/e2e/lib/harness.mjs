@@ -199,6 +199,11 @@ export async function startServer({ bundle = TEST_BUNDLE, args = [], env = {} } 
   let r = cli(['init', '--db', db, '--password-stdin'], { input: `${ADMIN_PASSWORD}\n` });
   if (r.status !== 0) throw new Error(`init: ${r.stderr}`);
   const bundlePath = path.join(dir, 'bundle.json');
+  // Tests run at any hour on the real clock: the queue ignores working
+  // hours unless the bundle says otherwise (tests/e2e/100-kiosk-hours).
+  if (bundle.settings?.queue_any_hour === undefined) {
+    bundle = { ...bundle, settings: { ...bundle.settings, queue_any_hour: 1 } };
+  }
   writeFileSync(bundlePath, JSON.stringify(bundle));
   r = cli(['import', '--db', db, bundlePath]);
   if (r.status !== 0) throw new Error(`import: ${r.stderr}`);
