@@ -17,6 +17,15 @@
 
 #include "util.h"
 
+/* printer_print's pauses before sending again to a printer that answered busy
+ * (seconds): the first, the longest, and the time it keeps for the print. */
+#define SUBMIT_BUSY_PAUSE_FIRST 0.05
+#define SUBMIT_BUSY_PAUSE_MAX 0.4
+#define SUBMIT_BUSY_RESERVE 1.0
+/* Silence after which Get-Printer-Attributes is sent once more (seconds; the
+ * timeout callback runs every second at most, so in effect about a second). */
+#define SUBMIT_RESEND_AFTER 0.5
+
 /* One open connection to a destination. */
 struct submit__conn {
 	cups_dest_t *dest;
@@ -26,6 +35,9 @@ struct submit__conn {
 	const char *uri; /* printer-uri of IPP requests, inside dest */
 	double deadline; /* monotonic seconds */
 	bool timed_out;
+	/* When not 0: the time (monotonic seconds) after which a silent exchange
+	 * is given up once so that libcups sends it again (SUBMIT_RESEND_AFTER). */
+	double resend_at;
 };
 
 static double submit__now(void)
@@ -56,6 +68,10 @@ static int submit__timeout_cb(http_t *http, void *user_data)
 	struct submit__conn *c = user_data;
 
 	(void)http;
+	if (c->resend_at > 0 && submit__now() >= c->resend_at && submit__now() < c->deadline) {
+		c->resend_at = 0;
+		return 0;
+	}
 	if (submit__now() < c->deadline)
 		return 1;
 	c->timed_out = true;
@@ -229,7 +245,14 @@ static int submit__send(struct submit__conn *c, enum printer_format format, cons
 	int job_id = 0, rc;
 	ipp_status_t st;
 
+	/* The first request on a fresh connection is sometimes never read (seen
+	 * with ippeveprinter while another client prints): this one is harmless to
+	 * repeat, so after SUBMIT_RESEND_AFTER of silence it is sent once more
+	 * rather than waited for until the deadline. */
+	submit__arm(c, c->http);
+	c->resend_at = submit__now() + SUBMIT_RESEND_AFTER;
 	c->info = cupsCopyDestInfo(c->http, c->dest);
+	c->resend_at = 0;
 	if (c->info == NULL)
 		return submit__cups_error(c, "Get-Printer-Attributes", err, err_size);
 	st = cupsCreateDestJob(c->http, c->dest, c->info, &job_id, title, 0, NULL);
@@ -364,9 +387,21 @@ int printer_print(const char *dest, enum printer_format format, const uint8_t *d
 	if (!submit__args_ok(data, len, format))
 		return printer__fail(err, err_size, PRINTER_ERR_INVALID, "nothing to print");
 	rc = submit__open(&c, dest, timeout_ms, err, err_size);
-	if (rc == PRINTER_OK)
+	for (double pause = SUBMIT_BUSY_PAUSE_FIRST; rc == PRINTER_OK; pause *= 2) {
 		rc = submit__send(&c, format, data, len, title ? title : "motcua", job, err,
 		                  err_size);
+		/* Busy with another job: it took nothing; send again shortly while
+		 * time remains for the print itself. */
+		pause = fmin(pause, SUBMIT_BUSY_PAUSE_MAX);
+		if (rc != PRINTER_ERR_BUSY ||
+		    c.deadline - submit__now() < pause + SUBMIT_BUSY_RESERVE)
+			break;
+		cupsFreeDestInfo(c.info);
+		c.info = NULL;
+		struct timespec ts = {0, (long)(pause * 1e9)};
+		nanosleep(&ts, NULL);
+		rc = PRINTER_OK;
+	}
 	if (rc == PRINTER_OK)
 		rc = submit__wait(&c, job->job_id, job, err, err_size);
 	submit__close(&c);

@@ -1,5 +1,5 @@
-/* Unit tests of the print spool's policy: the back-off schedule, the kiosk's
- * pauses while a printer is busy, and which failures are retried. */
+/* Unit tests of the print spool's policy: the back-off schedule and which
+ * failures are retried. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -26,21 +26,6 @@ static void test_backoff_monotonic(void **state)
 		assert_true(print_backoff_ms(i + 1) >= print_backoff_ms(i));
 }
 
-static void test_busy_pauses(void **state)
-{
-	static const int want[] = {0, 50, 100, 200, 400, 400, 400};
-	for (int i = 0; i < (int)(sizeof want / sizeof want[0]); i++)
-		assert_int_equal(print_busy_pause_ms(i), want[i]);
-	assert_int_equal(print_busy_pause_ms(-1), 0);
-	assert_int_equal(print_busy_pause_ms(2147483647), PRINT_BUSY_PAUSE_MAX_MS);
-	/* Several tries fit in a kiosk's few seconds: the first five pauses
-	 * add up to well under one second. */
-	int sum = 0;
-	for (int i = 1; i <= 5; i++)
-		sum += print_busy_pause_ms(i);
-	assert_true(sum < 1200);
-}
-
 static void test_retry_rules(void **state)
 {
 	/* A busy printer never fails a job for good. */
@@ -61,7 +46,6 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_backoff_schedule),
 	    cmocka_unit_test(test_backoff_monotonic),
-	    cmocka_unit_test(test_busy_pauses),
 	    cmocka_unit_test(test_retry_rules),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -175,42 +175,6 @@ static void printing_ticket_fields(struct printer_ticket *t, json_t *ticket, jso
 	t->footer = "Xin cảm ơn ông/bà!";
 }
 
-/* Sends a kiosk's rendered ticket (data, len) to pr and waits for the printer
- * to complete it, by deadline_ms (clock_mono_ms). A printer that answers busy
- * (PRINTER_ERR_BUSY: another kiosk's ticket is printing) took nothing: the
- * ticket is sent again after print_busy_pause_ms, as long as at least
- * PRINTING_KIOSK_MIN_MS would remain for the print itself. Only the send is
- * repeated, never a job the printer took. Returns PRINTER_OK once completed
- * (pj filled), else the last status with perr saying why
- * (PRINTER_ERR_BUSY when the printer stayed busy). */
-static int printing_kiosk_send(struct printing *p, const struct store_printer *pr,
-                               const uint8_t *data, size_t len, const char *title,
-                               int64_t deadline_ms, struct printer_job *pj, char *perr,
-                               size_t perr_size)
-{
-	enum printer_format fmt = printing_format(pr->format);
-	int prc;
-	for (int tries = 1;; tries++) {
-		int left = (int)(deadline_ms - clock_mono_ms());
-		printing_check_outside_writes(p);
-		prc = printer_submit(pr->target, fmt, data, len, title, left > 200 ? left : 200, pj,
-		                     perr, perr_size);
-		if (prc != PRINTER_ERR_BUSY)
-			break;
-		int pause = print_busy_pause_ms(tries);
-		if (deadline_ms - clock_mono_ms() - pause < PRINTING_KIOSK_MIN_MS)
-			return prc;
-		struct timespec ts = {pause / 1000, (long)(pause % 1000) * 1000000};
-		nanosleep(&ts, NULL);
-	}
-	if (prc != PRINTER_OK)
-		return prc;
-	int left = (int)(deadline_ms - clock_mono_ms());
-	int job_id = pj->job_id;
-	printing_check_outside_writes(p);
-	return printer_job_wait(pr->target, job_id, left > 200 ? left : 200, pj, perr, perr_size);
-}
-
 enum mc_err printing_kiosk_ticket(struct printing *p, const struct principal *who, int64_t office,
                                   const char *group, const char *priority, int64_t deadline_ms,
                                   json_t **ticket, json_t **print, struct mc_error *err)
@@ -271,9 +235,14 @@ enum mc_err printing_kiosk_ticket(struct printing *p, const struct principal *wh
 	}
 	struct printer_job pj;
 	memset(&pj, 0, sizeof pj);
-	if (prc == PRINTER_OK)
-		prc = printing_kiosk_send(p, &pr, data, len, title, deadline_ms, &pj, perr,
-		                          sizeof perr);
+	if (prc == PRINTER_OK) {
+		/* A printer busy with another kiosk's ticket is sent this one
+		 * again shortly, while a second remains (printer_print). */
+		int left = (int)(deadline_ms - clock_mono_ms());
+		printing_check_outside_writes(p);
+		prc = printer_print(pr.target, printing_format(pr.format), data, len, title,
+		                    left > 200 ? left : 200, &pj, perr, sizeof perr);
+	}
 	free(data);
 	if (prc == PRINTER_OK) {
 		struct store_print_update u = {.state = "done",

@@ -10,16 +10,6 @@ int print_backoff_ms(int attempts)
 	return ms < PRINT_BACKOFF_MAX_MS ? ms : PRINT_BACKOFF_MAX_MS;
 }
 
-int print_busy_pause_ms(int tries)
-{
-	if (tries < 1)
-		return 0;
-	int ms = PRINT_BUSY_PAUSE_FIRST_MS;
-	for (int i = 1; i < tries && ms < PRINT_BUSY_PAUSE_MAX_MS; i++)
-		ms *= 2;
-	return ms < PRINT_BUSY_PAUSE_MAX_MS ? ms : PRINT_BUSY_PAUSE_MAX_MS;
-}
-
 bool print_should_retry(enum print_failure why, int attempts)
 {
 	switch (why) {

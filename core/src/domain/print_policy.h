@@ -11,22 +11,14 @@
 /* A printer that answered and refused the job is tried this many times in all. */
 #define PRINT_REJECTED_ATTEMPTS 3
 /* A printer busy with another job (it said so: PRINTER_ERR_BUSY) is free again
- * in a moment. The spool sends the job again after PRINT_BUSY_RETRY_MS, whatever
- * its attempts; a kiosk's print is sent again after print_busy_pause_ms, from
- * PRINT_BUSY_PAUSE_FIRST_MS doubling up to PRINT_BUSY_PAUSE_MAX_MS, within the
- * kiosk's deadline. */
+ * in a moment: the spool sends the job again after this long, whatever its
+ * attempts. (A kiosk's print is sent again within its deadline by printer_print
+ * itself.) */
 #define PRINT_BUSY_RETRY_MS 1000
-#define PRINT_BUSY_PAUSE_FIRST_MS 50
-#define PRINT_BUSY_PAUSE_MAX_MS 400
 
 /* Milliseconds to wait after the attempts-th failed attempt (1, 2, …): 2 s,
  * then doubling up to 60 s, and 60 s from then on. attempts < 1 gives 0. */
 int print_backoff_ms(int attempts);
-
-/* Milliseconds to wait before sending a kiosk's print again after its tries-th
- * attempt (1, 2, …) found the printer busy: 50, 100, 200, then 400 from then
- * on. tries < 1 gives 0. */
-int print_busy_pause_ms(int tries);
 
 /* What went wrong with an attempt, as the spool sees it. */
 enum print_failure {

@@ -100,7 +100,10 @@ int printer_job_query(const char *dest, int job_id, int timeout_ms, struct print
 int printer_job_wait(const char *dest, int job_id, int timeout_ms, struct printer_job *job,
                      char *err, size_t err_size);
 
-/* printer_submit then printer_job_wait, sharing one overall deadline of timeout_ms. */
+/* printer_submit then printer_job_wait, sharing one overall deadline of timeout_ms.
+ * A printer that answers busy (PRINTER_ERR_BUSY: it took nothing) is sent the job
+ * again after a pause of 50 ms doubling to 400 ms, while at least 1 s of the
+ * deadline would remain; PRINTER_ERR_BUSY when it stayed busy. */
 int printer_print(const char *dest, enum printer_format format, const uint8_t *data, size_t len,
                   const char *title, int timeout_ms, struct printer_job *job, char *err,
                   size_t err_size);
