@@ -92,11 +92,17 @@ async function loadNames() {
 
 function showLogin() { $('login').hidden = false; $('main').hidden = true; $('period').hidden = true; }
 
-// The office's name (GET /queue, public), in the bar and the tab's title.
+// The office's name before login, in the bar and the tab's title: with one
+// centre (GET /api/v1/public/offices) its name; in a province of several
+// nothing is guessed and the bar keeps its own words. The plain GET
+// /api/v1/queue is not asked: in a province it answers 400 office_required.
+// After login unitLabel() names the session's own office.
 async function loadOffice() {
-  const q = await fetch('/api/v1/queue', { credentials: 'same-origin' }).then((r) => (r.ok ? r.json() : null)).catch(() => null);
-  const name = q?.office?.name;
-  if (!name) return;
+  const list = await fetch('/api/v1/public/offices?limit=200', { credentials: 'same-origin' })
+    .then((r) => (r.ok ? r.json() : null)).catch(() => null);
+  const centres = (list?.items ?? []).filter((o) => o.kind === 'centre');
+  const name = centres.length === 1 ? centres[0].name : null;
+  if (!name || tree.session) return;
   $('office').textContent = name;
   document.title = `Giám sát — ${name}`;
 }
