@@ -939,7 +939,7 @@ struct sse_sub *bus_subscribe(struct bus *bus, struct MHD_Connection *conn,
 		             "The server is stopping");
 	else if (of_principal >= max_principal)
 		rc = mc_failf(err, MC_ERR_RATE_LIMITED, "too_many_streams",
-		              "Tài khoản này đã mở quá nhiều luồng sự kiện",
+		              "Thiết bị hoặc tài khoản này đã mở quá nhiều luồng sự kiện",
 		              "This token already has %d event streams open", max_principal);
 	else if (of_address >= max_address)
 		rc = mc_failf(err, MC_ERR_RATE_LIMITED, "too_many_streams",
