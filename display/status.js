@@ -17,7 +17,7 @@ const TEXTS = {
     heading: 'Tra cứu hồ sơ',
     intro: 'Nhập mã hồ sơ và mã tra cứu in trên Giấy tiếp nhận hồ sơ và hẹn trả kết quả (hoặc quét mã QR trên giấy).',
     codeLabel: 'Mã hồ sơ',
-    codeHint: 'Ví dụ: 000.00.19.H47-260302-0001',
+    codeHint: 'Ví dụ: TTHCC-KS-260302-0001',
     secretLabel: 'Mã tra cứu',
     secretHint: '10 ký tự in trên giấy hẹn, ví dụ: K7QM2XH9TP',
     submit: 'Tra cứu',
@@ -52,7 +52,7 @@ const TEXTS = {
     heading: 'Look up your dossier',
     intro: 'Enter the dossier code and the lookup code printed on your receipt (or scan the QR code on it).',
     codeLabel: 'Dossier code',
-    codeHint: 'For example: 000.00.19.H47-260302-0001',
+    codeHint: 'For example: TTHCC-KS-260302-0001',
     secretLabel: 'Lookup code',
     secretHint: '10 characters printed on the receipt, e.g. K7QM2XH9TP',
     submit: 'Look up',
@@ -191,8 +191,20 @@ function renderDossier(d) {
   return card;
 }
 
+// An example code as this server issues them (docs/api.md, "Dossiers"):
+// <the centre's code>-<YYMMDD of today, office time>-0001. Without a known
+// centre, the static example's.
+function exampleCode() {
+  if (!office?.code) return null;
+  const d = new Date(Date.now() + 7 * 3600 * 1000);
+  const p = (n) => String(n).padStart(2, '0');
+  return `${office.code}-${p(d.getUTCFullYear() % 100)}${p(d.getUTCMonth() + 1)}${p(d.getUTCDate())}-0001`;
+}
+
 function render() {
   if (office) $('office-name').textContent = (lang() === 'en' && office.name_en) || office.name;
+  const example = exampleCode();
+  if (example) $('code-hint').textContent = T('codeHint').replace(/[A-Z0-9.-]+-\d{6}-\d{4}$/, example);
   const box = $('result');
   box.replaceChildren();
   if (!last) return;
