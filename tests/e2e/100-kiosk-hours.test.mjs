@@ -100,6 +100,19 @@ test('on a Sunday the kiosk is refused; its screen says closed with Monday\'s op
     // No button to press: nothing can be issued from this screen.
     assert.equal(await page.locator('button.group:visible').count(), 0);
     assert.deepEqual(page.errors, []);
+
+    // The board and a citizen's /queue page say the same.
+    const board = await openPage(browser, `${s.base}/board?access_token=${s.devices['board-1']}`, SIZES.tv);
+    await board.waitForFunction(() => /Ngoài giờ làm việc/.test(document.getElementById('no-counters').textContent));
+    assert.equal(await board.locator('#no-counters').innerText(), 'Ngoài giờ làm việc · Mở cửa lại lúc 07:30 ngày 07/12/2026');
+    const staff = await s.as('clerk1', 'POST', '/api/v1/tickets', { body: { group: 'CT' } });
+    assert.equal(staff.status, 201, staff.text);
+    const id = staff.json.id ?? staff.json.ticket?.id;
+    const queue = await openPage(browser, `${s.base}/queue?t=${id}`, SIZES.phone);
+    await queue.locator('.closed-now').waitFor();
+    assert.equal(await queue.locator('.closed-now').innerText(),
+      'Trung tâm đã hết giờ làm việc. Số thứ tự chỉ có giá trị trong ngày; xin lấy số mới khi trung tâm mở cửa. Mở cửa lại lúc 07:30 ngày 07/12/2026.');
+    assert.equal(await queue.locator('.no-counter').count(), 0);
   } finally {
     await browser.close();
   }
