@@ -1094,8 +1094,8 @@ void store_calendar_centre_hours(struct store *st, int64_t office_id, int64_t t,
 		json_array_foreach(json_object_get(day, "sessions"), i, ses)
 		{
 			int hh, mm;
-			if (sscanf(json_string_value(json_object_get(ses, "start")), "%d:%d", &hh,
-			           &mm) != 2)
+			const char *hhmm = json_string_value(json_object_get(ses, "start"));
+			if (hhmm == NULL || sscanf(hhmm, "%d:%d", &hh, &mm) != 2)
 				continue;
 			int64_t start =
 			    (local_day + k) * 86400 - CLOCK_OFFICE_UTC_OFFSET + hh * 3600 + mm * 60;

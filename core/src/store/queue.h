@@ -88,10 +88,10 @@ enum mc_err store_queue_metrics(struct store *st, int64_t now, struct strbuf *ou
 /* A citizen's view of one of today's tickets (the QR code on the ticket
  * opens /queue?t=ID): label, group, its centre (office: code, name, address,
  * hours), state, the counter calling it, and while it waits the people ahead
- * (of its own centre's line) and the wait range and "hours" (queue_hours_json), into *out (the caller frees
- * it). MC_ERR_NOT_FOUND ("ticket_not_found") when there is no such ticket
- * today, or a database error; *out untouched on error. No personal data: a
- * ticket has none. */
+ * (of its own centre's line), the wait range and "hours" (queue_hours_json)
+ * into *out (the caller frees it). MC_ERR_NOT_FOUND ("ticket_not_found")
+ * when there is no such ticket today, or a database error; *out untouched on
+ * error. No personal data: a ticket has none. */
 enum mc_err store_ticket_public(struct store *st, int64_t id, int64_t now, json_t **out,
                                 struct mc_error *err);
 
