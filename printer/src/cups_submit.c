@@ -252,6 +252,12 @@ static int submit__send(struct submit__conn *c, enum printer_format format, cons
 	submit__arm(c, c->http);
 	c->resend_at = submit__now() + SUBMIT_RESEND_AFTER;
 	c->info = cupsCopyDestInfo(c->http, c->dest);
+	if (c->info == NULL && c->resend_at == 0 && !c->timed_out) {
+		/* Given up on the silent request, libcups did not repeat it: ask
+		 * again ourselves, now waiting until the deadline. */
+		submit__arm(c, c->http);
+		c->info = cupsCopyDestInfo(c->http, c->dest);
+	}
 	c->resend_at = 0;
 	if (c->info == NULL)
 		return submit__cups_error(c, "Get-Printer-Attributes", err, err_size);
