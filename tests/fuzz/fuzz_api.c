@@ -131,7 +131,10 @@ static int fuzz_roundtrip(const char *req, size_t n, struct buf *resp)
 			break; /* the server may answer (413, 431) before reading it all */
 		off += (size_t)w;
 	}
-	shutdown(fd, SHUT_WR);
+	/* No shutdown(SHUT_WR) after the request: libmicrohttpd 0.9.75 may
+	 * close a connection that was suspended for the write pool without
+	 * its answer when the client half-closed meanwhile. HTTP clients do
+	 * not half-close; Connection: close ends the exchange instead. */
 	*resp = (struct buf){0};
 	char chunk[16384];
 	for (;;) {
