@@ -21,13 +21,13 @@ struct api_config {
 	/* Against clients that hold connections (docs/api.md, "Limits"). */
 	/* all connections; 0: the open-file limit less 128, at most 16384 */
 	int max_connections;
-	int per_address_limit; /* connections from one address; 0: 256 */
-	int head_timeout_ms;   /* the whole request head; 0: 10 s */
-	int body_timeout_ms;   /* the whole body, after the head; 0: 30 s */
-	int max_streams;       /* event streams; 0: 3/4 of max_connections, at most 12000 */
+	int per_address_limit;   /* connections from one address; 0: 256 */
+	int head_timeout_ms;     /* the whole request head; 0: 10 s */
+	int body_timeout_ms;     /* the whole body, after the head; 0: 30 s */
+	int max_streams;         /* event streams; 0: 3/4 of max_connections, at most 12000 */
 	int streams_per_token;   /* event streams of one token or session; 0: 8 */
 	int streams_per_address; /* event streams from one client address; 0: 64 */
-	int logins_per_minute; /* login attempts from one address; 0: 30 */
+	int logins_per_minute;   /* login attempts from one address; 0: 30 */
 };
 
 struct api;

@@ -65,7 +65,7 @@
 #define BUS_SNAPS 128
 
 struct bus_msg {
-	int64_t id; /* rises with the ring's order (the audit chain's ids) */
+	int64_t id;     /* rises with the ring's order (the audit chain's ids) */
 	int64_t office; /* the hall it belongs to: only that hall's streams get it */
 	char *text;
 	size_t len;
@@ -198,7 +198,7 @@ struct bus {
 	struct bus_centre **wake_list;
 	size_t wake_count, wake_cap;
 	int max_per_principal, max_per_address, max_streams; /* bus_set_limits */
-	long page; /* the memory page size; set by bus_new, then only read */
+	long page;         /* the memory page size; set by bus_new, then only read */
 	size_t freed;      /* bytes of stream buffers freed since the last trim */
 	uint64_t hb_gen;   /* heartbeats so far */
 	bool wake_pending; /* commits since the bus thread last resumed streams */
@@ -503,7 +503,7 @@ static void bus_count_add_locked(struct bus_count **table, const char *key, int 
 	if (*pp == NULL) {
 		ENFORCE(delta > 0, "a stream uncounted that was never counted");
 		*pp = xcalloc(1, sizeof **pp);
-		snprintf((*pp)->key, sizeof (*pp)->key, "%s", key);
+		snprintf((*pp)->key, sizeof(*pp)->key, "%s", key);
 	}
 	(*pp)->n += delta;
 	if ((*pp)->n <= 0) {

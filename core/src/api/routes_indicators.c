@@ -49,10 +49,9 @@ void route_indicators_get(struct api *api, struct http_request *r)
 		                "source must be figures or scan");
 		return;
 	}
-	if ((scan ? store_indicators_scan : store_indicators)(api->st, &r->who,
-	                                                      http_query(r, "office"),
-	                                                      http_query(r, "from"),
-	                                                      http_query(r, "to"), by, &out, &err))
+	if ((scan ? store_indicators_scan
+	          : store_indicators)(api->st, &r->who, http_query(r, "office"),
+	                              http_query(r, "from"), http_query(r, "to"), by, &out, &err))
 		http_reply_error(r, &err);
 	else
 		http_reply_json(r, 200, out);

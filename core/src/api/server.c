@@ -326,9 +326,10 @@ static void *api_sweeper(void *arg)
 			 * a slow-client flood without the log becoming one. */
 			uint64_t total = atomic_fetch_add(&g->late_closed, (uint64_t)late) + late;
 			pthread_mutex_unlock(&g->lock);
-			log_warn("http: closed %d connection(s) that stalled in their request head or "
-			         "body past its deadline (%llu since start)",
-			         late, (unsigned long long)total);
+			log_warn(
+			    "http: closed %d connection(s) that stalled in their request head or "
+			    "body past its deadline (%llu since start)",
+			    late, (unsigned long long)total);
 			pthread_mutex_lock(&g->lock);
 		}
 	}
@@ -1178,9 +1179,10 @@ enum mc_err api_start(struct store *st, const struct api_config *cfg, struct api
 		if (api->cfg.max_streams > API_MAX_STREAMS)
 			api->cfg.max_streams = API_MAX_STREAMS;
 	} else if (api->cfg.max_streams > streams_room) {
-		log_warn("--max-streams %d is over three quarters of the %d connections "
-		         "(--max-connections): lowered to %d so ordinary requests always find a slot",
-		         api->cfg.max_streams, api->cfg.max_connections, streams_room);
+		log_warn(
+		    "--max-streams %d is over three quarters of the %d connections "
+		    "(--max-connections): lowered to %d so ordinary requests always find a slot",
+		    api->cfg.max_streams, api->cfg.max_connections, streams_room);
 		api->cfg.max_streams = streams_room;
 	}
 	if (api->cfg.per_address_limit <= 0)

@@ -49,9 +49,9 @@ enum mc_err store_indicators(struct store *st, const struct principal *who, cons
 /* store_indicators counted by scanning the rows themselves instead of the
  * maintained figures (store/figures.h): the reference the figures must
  * equal (GET /api/v1/indicators?source=scan, tests). Same errors. */
-enum mc_err store_indicators_scan(struct store *st, const struct principal *who,
-                                  const char *office, const char *from, const char *to,
-                                  enum indicators_by by, json_t **out, struct mc_error *err);
+enum mc_err store_indicators_scan(struct store *st, const struct principal *who, const char *office,
+                                  const char *from, const char *to, enum indicators_by by,
+                                  json_t **out, struct mc_error *err);
 
 /* Staffing of one office date for the same unit as store_indicators: per
  * 30-minute period of the office day, arrivals, mean service time, the

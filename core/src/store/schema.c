@@ -543,8 +543,8 @@ static const char *const schema_steps[] = {
      * tickets' period index covers the outcome too: the scan leaves voided
      * tickets out of those issued without reading the rows. */
     "DROP INDEX tickets_ind_issued;"
-    "CREATE INDEX tickets_ind_issued ON tickets (issued_at, series_group_id, outcome);"
-    FIGURES_TABLES_SQL FIGURES_TRIGGERS_SQL FIGURES_FILL_SQL
+    "CREATE INDEX tickets_ind_issued ON tickets (issued_at, series_group_id, "
+    "outcome);" FIGURES_TABLES_SQL FIGURES_TRIGGERS_SQL FIGURES_FILL_SQL
     "INSERT OR REPLACE INTO settings (key, value)"
     "  SELECT 'event_hash_v2_from', coalesce(max(id), 0) + 1 FROM events;",
 
