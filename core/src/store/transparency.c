@@ -192,8 +192,9 @@ enum mc_err store_transparency(struct store *st, int64_t now, const char *office
 	/* "+": grouping must not lead SQLite to walk every dossier in office
 	 * order; the status index finds the few late ones (1.25M dossiers: 4 s
 	 * against 16 ms). */
-	sqlite3_stmt *s = store_stmt(c, "SELECT d.intake_office_id, count(*) FROM dossiers d"
-	                                " WHERE " TRANSPARENCY_LATE " GROUP BY +d.intake_office_id");
+	sqlite3_stmt *s =
+	    store_stmt(c, "SELECT d.intake_office_id, count(*) FROM dossiers d"
+	                  " WHERE " TRANSPARENCY_LATE " GROUP BY +d.intake_office_id");
 	if (s == NULL) {
 		rc = store_sql_error(c, "transparency", err);
 		goto out;
