@@ -29,7 +29,13 @@ before(async () => {
   s.checked = false;
   await s.start();
   s.tokens = {};
-  now = Math.floor(Date.now() / 1000);
+  // The cases move the clock on by hours: start at the next 07:00 office
+  // time (UTC+7), never before the simulated history, so that every case
+  // stays within one office day whatever the hour the suite runs at.
+  const day = 86400, ict = 7 * 3600, at7 = 7 * 3600;
+  const real = Math.floor(Date.now() / 1000);
+  now = Math.floor((real + ict) / day) * day - ict + at7;
+  if (now < real) now += day;
   await setClock(s, now);
 });
 after(async () => {
