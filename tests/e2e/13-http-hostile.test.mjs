@@ -397,6 +397,44 @@ test('slow heads from many addresses up to the connection cap: another address i
   }
 });
 
+test('heads flooded from one address cost that address its own connections, not a slow client elsewhere', async () => {
+  // 100 connections, so at most 50 may wait for their head. A phone on a
+  // poor line starts its request first and sends the rest 1.5 s later;
+  // meanwhile one address opens 60 connections that never send a head.
+  // The cull takes from the address holding the most heads, so the phone,
+  // though its head is the oldest, is answered.
+  const srv = await startServer({ args: ['--max-connections', '100', '--per-address-connections', '64'] });
+  const socks = [];
+  try {
+    const phone = net.connect({ port: srv.port, host: '127.0.0.1', localAddress: '127.0.0.3' });
+    let answer = '';
+    const closed = new Promise((resolve) => phone.on('close', resolve));
+    phone.on('data', (d) => { answer += d; });
+    phone.on('error', () => {});
+    await new Promise((r) => phone.once('connect', r));
+    phone.write('GET /api/v1/queue HTTP/1.1\r\nHost: x\r\n');
+    await new Promise((r) => setTimeout(r, 200));
+    let culled = 0;
+    for (let k = 0; k < 60; k++) {
+      const sock = net.connect({ port: srv.port, host: '127.0.0.1', localAddress: '127.0.0.30' });
+      sock.on('error', () => {});
+      sock.on('close', () => { culled++; });
+      sock.write('GET /api/v1/queue HTTP/1.1\r\nHost: x\r\nX-Slow: ');
+      socks.push(sock);
+    }
+    const until = Date.now() + 5000;
+    while (culled < 10 && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+    assert.ok(culled >= 10, `the flooding address lost ${culled} of its 60 heads`);
+    phone.write('Connection: close\r\n\r\n');
+    await Promise.race([closed, new Promise((r) => setTimeout(r, 5000))]);
+    assert.match(answer, /^HTTP\/1\.1 200/, `the phone's request: ${JSON.stringify(answer.slice(0, 80))}`);
+  } finally {
+    for (const x of socks) x.destroy();
+    await srv.stop();
+    srv.cleanup();
+  }
+});
+
 test('a body trickled past its deadline is cut; nothing is created', async () => {
   const srv = await startServer({ args: ['--body-timeout-ms', '1500'] });
   try {

@@ -46,6 +46,8 @@
 /* An office behind one NAT: boards, kiosks and counter PCs, each browser with
  * a few connections and an event stream, stay far below this. */
 #define API_PER_ADDRESS_LIMIT 256
+/* Buckets of the guard's table of peer addresses (a power of two). */
+#define API_ADDR_BUCKETS 256
 #define API_HEAD_TIMEOUT_MS 10000
 #define API_BODY_TIMEOUT_MS 30000
 /* No route takes more than a dozen query arguments; MHD 0.9.75 stores each
@@ -55,6 +57,19 @@
 	"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "          \
 	"connect-src 'self'; media-src 'self' blob:; object-src 'none'; base-uri 'none'; "         \
 	"form-action 'self'; frame-ancestors 'none'"
+
+/* A peer address with connections open: how many of them wait for a head,
+ * so that the cull under pressure takes from the address holding most. In
+ * guard->addrs from its first connection's STARTED to its last one's CLOSED;
+ * the table and conns belong to guard->lock. */
+struct api_addr {
+	LIST_ENTRY(api_addr) link;
+	unsigned char key[17]; /* family byte, then 4 or 16 address bytes */
+	int conns;             /* its connections on guard->conns */
+	/* Its connections with head_since_ms != 0, kept in step with
+	 * guard->heads (api_conn_head, api_guard_cull). */
+	_Atomic int heads;
+};
 
 /* One TCP connection, from MHD's NOTIFY_CONNECTION STARTED to CLOSED. */
 struct api_conn {
@@ -72,6 +87,8 @@ struct api_conn {
 	/* A request head has come in on it (api_conn_phase past the head).
 	 * Written by its MHD worker, read by the sweeper (api_conn_silent). */
 	atomic_bool had_request;
+	/* Its peer's record; set at STARTED, fixed until CLOSED. */
+	struct api_addr *addr;
 };
 
 /* What a connection is doing, for its deadline (api_conn_phase). */
@@ -95,6 +112,7 @@ struct api_guard {
 	pthread_mutex_t lock; /* guards conns and stop */
 	pthread_cond_t wake;  /* the sweeper's sleep; signalled on stop */
 	LIST_HEAD(, api_conn) conns;
+	LIST_HEAD(, api_addr) addrs[API_ADDR_BUCKETS]; /* guarded by lock */
 	bool stop;
 	bool started; /* the sweeper thread runs */
 	pthread_t sweeper;
@@ -141,31 +159,39 @@ static struct api_conn *api_conn_of(struct MHD_Connection *conn)
 	return ci ? ci->socket_context : NULL;
 }
 
-/* Under g->lock: shuts down the socket of the connection that has waited
- * longest for its head (other than self), claiming its head_since_ms so it
- * counts no more in g->heads. They have had the longest to send a head; a
- * normal client sends its own within milliseconds and leaves that state at
- * once. Returns false when there is none. */
+/* Under g->lock: shuts down the socket of a connection waiting for its
+ * head (other than self), claiming its head_since_ms so it counts no more in
+ * g->heads: the oldest head of the address that holds the most heads. So a
+ * few addresses trickling heads lose their own connections, and a client
+ * from any other address, which sends its head within milliseconds, is not
+ * culled behind them however slowly the workers run. Returns false when
+ * there is none. */
 static bool api_guard_cull(struct api_guard *g, const struct api_conn *self)
 {
 	for (;;) {
-		struct api_conn *c, *oldest = NULL;
+		struct api_conn *c, *victim = NULL;
 		int64_t since = INT64_MAX;
+		int most = 0;
 		LIST_FOREACH(c, &g->conns, link)
 		{
 			int64_t t = atomic_load(&c->head_since_ms);
-			if (c != self && c->fd >= 0 && t != 0 && t < since) {
+			if (c == self || c->fd < 0 || t == 0)
+				continue;
+			int held = atomic_load(&c->addr->heads);
+			if (held > most || (held == most && t < since)) {
+				most = held;
 				since = t;
-				oldest = c;
+				victim = c;
 			}
 		}
-		if (oldest == NULL)
+		if (victim == NULL)
 			return false;
 		/* Its head may have come in meanwhile: then look again. */
-		if (atomic_compare_exchange_strong(&oldest->head_since_ms, &since, 0)) {
+		if (atomic_compare_exchange_strong(&victim->head_since_ms, &since, 0)) {
 			atomic_fetch_sub(&g->heads, 1);
-			atomic_store(&oldest->deadline_ms, 0);
-			shutdown(oldest->fd, SHUT_RDWR);
+			atomic_fetch_sub(&victim->addr->heads, 1);
+			atomic_store(&victim->deadline_ms, 0);
+			shutdown(victim->fd, SHUT_RDWR);
 			atomic_fetch_add(&g->head_culled, 1);
 			return true;
 		}
@@ -179,6 +205,7 @@ static void api_conn_head(struct api_guard *g, struct api_conn *c, bool waiting)
 {
 	int64_t was = atomic_exchange(&c->head_since_ms, waiting ? clock_mono_ms() : 0);
 	if (waiting && was == 0) {
+		atomic_fetch_add(&c->addr->heads, 1);
 		if (atomic_fetch_add(&g->heads, 1) + 1 > g->max_heads) {
 			pthread_mutex_lock(&g->lock);
 			while (atomic_load(&g->heads) > g->max_heads && api_guard_cull(g, c))
@@ -186,6 +213,7 @@ static void api_conn_head(struct api_guard *g, struct api_conn *c, bool waiting)
 			pthread_mutex_unlock(&g->lock);
 		}
 	} else if (!waiting && was != 0) {
+		atomic_fetch_sub(&c->addr->heads, 1);
 		atomic_fetch_sub(&g->heads, 1);
 	}
 }
@@ -204,6 +232,54 @@ static void api_conn_phase(struct api_guard *g, struct MHD_Connection *conn, enu
 	api_conn_head(g, c, w == API_WAIT_HEAD);
 }
 
+/* The table key of conn's peer: its family, then its address bytes (zeros
+ * when MHD gives none). */
+static void api_addr_key(struct MHD_Connection *conn, unsigned char key[17])
+{
+	memset(key, 0, 17);
+	const union MHD_ConnectionInfo *ci =
+	    MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+	if (sa && sa->sa_family == AF_INET) {
+		key[0] = AF_INET;
+		memcpy(key + 1, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, 4);
+	} else if (sa && sa->sa_family == AF_INET6) {
+		key[0] = AF_INET6;
+		memcpy(key + 1, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, 16);
+	}
+}
+
+/* Under g->lock: the record of key's address, made on its first
+ * connection, with one more connection counted. */
+static struct api_addr *api_addr_hold(struct api_guard *g, const unsigned char key[17])
+{
+	uint32_t h = 2166136261u; /* FNV-1a */
+	for (int i = 0; i < 17; i++)
+		h = (h ^ key[i]) * 16777619u;
+	struct api_addr *a;
+	LIST_FOREACH(a, &g->addrs[h & (API_ADDR_BUCKETS - 1)], link)
+	if (memcmp(a->key, key, sizeof a->key) == 0)
+		break;
+	if (a == NULL) {
+		a = xcalloc(1, sizeof *a);
+		memcpy(a->key, key, sizeof a->key);
+		LIST_INSERT_HEAD(&g->addrs[h & (API_ADDR_BUCKETS - 1)], a, link);
+	}
+	a->conns++;
+	return a;
+}
+
+/* Under g->lock: one connection of a's address fewer; the last frees a. */
+static void api_addr_release(struct api_addr *a)
+{
+	ENFORCE(a->conns > 0, "an address released more often than held");
+	if (--a->conns > 0)
+		return;
+	ENFORCE(atomic_load(&a->heads) == 0, "an address freed with heads counted");
+	LIST_REMOVE(a, link);
+	free(a);
+}
+
 /* MHD_OPTION_NOTIFY_CONNECTION: tracks each connection on the guard's list,
  * with the head deadline running from the start. Runs on the worker. */
 static void api_notify_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
@@ -216,7 +292,10 @@ static void api_notify_connection(void *cls, struct MHD_Connection *conn, void *
 		struct api_conn *c = xcalloc(1, sizeof *c);
 		c->fd = ci ? ci->connect_fd : -1;
 		atomic_store(&c->deadline_ms, clock_mono_ms() + g->head_ms);
+		unsigned char key[17];
+		api_addr_key(conn, key);
 		pthread_mutex_lock(&g->lock);
+		c->addr = api_addr_hold(g, key);
 		LIST_INSERT_HEAD(&g->conns, c, link);
 		pthread_mutex_unlock(&g->lock);
 		*socket_context = c;
@@ -231,6 +310,7 @@ static void api_notify_connection(void *cls, struct MHD_Connection *conn, void *
 	ENFORCE(c->fd != -2, "a connection record closed twice");
 	LIST_REMOVE(c, link);
 	c->fd = -2;
+	api_addr_release(c->addr);
 	pthread_mutex_unlock(&g->lock);
 	free(c);
 	*socket_context = NULL;
@@ -348,6 +428,8 @@ static struct api_guard *api_guard_new(const struct api_config *cfg)
 	pthread_cond_init(&g->wake, &ca);
 	pthread_condattr_destroy(&ca);
 	LIST_INIT(&g->conns);
+	for (int i = 0; i < API_ADDR_BUCKETS; i++)
+		LIST_INIT(&g->addrs[i]);
 	g->head_ms = cfg->head_timeout_ms > 0 ? cfg->head_timeout_ms : API_HEAD_TIMEOUT_MS;
 	g->body_ms = cfg->body_timeout_ms > 0 ? cfg->body_timeout_ms : API_BODY_TIMEOUT_MS;
 	int max_conns = cfg->max_connections > 0 ? cfg->max_connections : API_MAX_CONNECTIONS;
@@ -1071,6 +1153,11 @@ __attribute__((format(printf, 2, 0))) static void api_log(void *cls, const char 
 	if (strncmp(line, "Failed to send", 14) == 0 &&
 	    (strstr(line, "no longer available") || strstr(line, "by peer") ||
 	     strstr(line, "by remote peer") || strstr(line, "Broken pipe")))
+		log_debug("http: %s", line);
+	/* A connection the guard shut down (a head or body past its deadline,
+	 * a head culled under pressure): the sweeper already logs one line a
+	 * tick for all of them. */
+	else if (strstr(line, "closed when reading request") && strstr(line, "connection closure"))
 		log_debug("http: %s", line);
 	else
 		log_warn("http: %s", line);
