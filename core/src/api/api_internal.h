@@ -201,5 +201,6 @@ void route_indicators_get(struct api *api, struct http_request *r);
 void route_indicators_staffing(struct api *api, struct http_request *r);
 void route_report_get(struct api *api, struct http_request *r);
 void route_page_supervisor(struct api *api, struct http_request *r);
+void route_page_counter(struct api *api, struct http_request *r);
 
 #endif

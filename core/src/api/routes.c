@@ -110,6 +110,7 @@ const struct route api_routes[] = {
      0},
     {"GET", "/api/v1/reports/{}", route_report_get, ROLE_ADMIN | ROLE_SUPERVISOR, 0},
     {"GET", "/supervisor", route_page_supervisor, 0, 0},
+    {"GET", "/counter", route_page_counter, 0, 0},
 };
 
 const size_t api_routes_count = sizeof api_routes / sizeof api_routes[0];

@@ -155,6 +155,13 @@ void route_page_supervisor(struct api *api, struct http_request *r)
 	pages_serve(r, "supervisor.html");
 }
 
+/* The clerk's workstation: the page logs in itself (the session cookie). */
+void route_page_counter(struct api *api, struct http_request *r)
+{
+	(void)api;
+	pages_serve(r, "counter.html");
+}
+
 /* The icon every browser asks for at /favicon.ico (display/favicon.ico). */
 void route_page_favicon(struct api *api, struct http_request *r)
 {

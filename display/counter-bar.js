@@ -1,0 +1,2 @@
+// Placeholder of the bar pane: replaced by its own module.
+export function startBar() {}

@@ -1,0 +1,2 @@
+// Placeholder of the intake pane: replaced by its own module.
+export function startIntake() {}

@@ -1,0 +1,2 @@
+// Placeholder of the lookup pane: replaced by its own module.
+export function startLookup() {}
