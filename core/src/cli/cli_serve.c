@@ -375,6 +375,7 @@ static char *cli_demo_banner(struct store *st, const char *db, const char *bundl
 	              "  database:     %s\n"
 	              "  public page:  " CLI_BASE "/public\n"
 	              "  supervisor:   " CLI_BASE "/supervisor\n"
+	              "  counter desk: " CLI_BASE "/counter  (a clerk's login below)\n"
 	              "  health:       " CLI_BASE "/healthz\n",
 	              root ? json_string_value(json_object_get(root, "name")) : "?", db);
 	size_t i, k;
