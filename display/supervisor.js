@@ -10,6 +10,7 @@
 // every later request. Every figure and date goes through fmt() of
 // common.js: Vietnamese conventions (93,3 %, dd/mm/yyyy, 24-hour times).
 import { fmt } from './common.js';
+import { ACTION_WORDS } from './dossier-words.js';
 
 const $ = (id) => document.getElementById(id);
 const f = fmt('vi');
@@ -28,13 +29,7 @@ const FIRST_PAGE = 10;
 
 // The page's words for the server's keys: nothing raw reaches the screen.
 export const TEXTS = {
-  actions: {
-    received: 'Tiếp nhận', refused: 'Từ chối tiếp nhận', intake_supplement: 'Tiếp nhận, yêu cầu bổ sung',
-    handover: 'Chuyển giao', request_supplement: 'Yêu cầu bổ sung', supplement_received: 'Nhận bổ sung',
-    send_interagency: 'Gửi liên thông', partner_returned: 'Cơ quan liên thông trả', await_payment: 'Chờ nộp nghĩa vụ tài chính',
-    payment_received: 'Đã nộp nghĩa vụ tài chính', result_ready: 'Có kết quả', return_ineligible: 'Trả lại (không đủ điều kiện)',
-    apologize: 'Văn bản xin lỗi, hẹn lại', withdraw: 'Rút hồ sơ', cancel: 'Hủy hồ sơ', return_result: 'Trả kết quả',
-  },
+  actions: ACTION_WORDS.vi, // shared with /counter (dossier-words.js)
   plan: {
     procedures_posted: 'thủ tục công khai', with_fee: 'có phí, lệ phí',
     dossier_on_time_rate: 'hồ sơ đúng hạn', citizens_say_on_time: 'người dân nói đúng hẹn',

@@ -1,0 +1,122 @@
+// The look-up pane of the clerk's workstation (/counter, tra cứu) in
+// headless Chromium at 1366×768 with a real IPP printer: a clerk finds a
+// dossier by phone and by ID number (the list shows code, applicant,
+// procedure, status and appointment), opens it (its history in Vietnamese
+// action words, its control sheet with offices and people by full name),
+// records fees paid, is refused a withdrawal without a reason in the
+// server's own words (nothing changes), then withdraws it with a reason and
+// the withdrawal notice (Mẫu 05) with that reason reaches the printer.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, PASSWORDS } from './lib/harness.mjs';
+import { DOSSIER_BUNDLE } from './lib/dossier-bundle.mjs';
+import { ok } from './lib/steps.mjs';
+import { TestPrinter, waitFor } from './lib/printer.mjs';
+import { SKIP, launch, openPage, shot } from './lib/browser.mjs';
+import { login, chooseCounter, visibleText, waitText } from './lib/counter-page.mjs';
+
+const OFFICE = { width: 1366, height: 768 };
+const HUONG = { name: 'Nguyễn Thị Hường', address: 'Khối 3, Khe Sanh', phone: '0912000111', id_number: '045199001122' };
+const NAM = { name: 'Hồ Văn Nam', address: 'Thôn Tân Hào, Tân Lập', phone: '0987654321', id_number: '045088009988' };
+let s, printer, browser;
+
+before(async () => {
+  printer = new TestPrinter();
+  s = await startServer({
+    bundle: { ...DOSSIER_BUNDLE, printers: [{ name: 'a5', target: printer.uri, format: 'pdf', paper: 'a5', default: true }] },
+  });
+  if (!SKIP) browser = await launch();
+});
+after(async () => { await browser?.close(); await s?.stop(); s?.cleanup(); printer?.stop(); });
+
+const intake = async (applicant, procedure = 'P3') => ok(await s.as('clerk1', 'POST', '/api/v1/dossiers', {
+  body: { procedure, applicant, outcome: 'received', confirm_duplicate: true,
+    documents: [{ name: 'Tờ khai đăng ký kết hôn', kind: 'original', count: 1 }] } })).dossier;
+const act = async (who, code, body) => ok(await s.as(who, 'POST', `/api/v1/dossiers/${code}/actions`, { body }));
+const row = (code) => s.sql(`SELECT status, reason FROM dossiers WHERE code = '${code}'`)[0];
+
+test('find by phone and by ID number, history and control sheet, fees paid, withdraw with Mẫu 05', { skip: SKIP }, async () => {
+  // Mrs Hường's dossier went to the justice office, which waits for her fees.
+  const d = await intake(HUONG);
+  await act('clerk1', d.code, { action: 'handover', to_office: 'TP', to_person: 'spec' });
+  await act('spec', d.code, { action: 'await_payment' });
+  const other = await intake(NAM, 'P5');
+
+  const page = await openPage(browser, `${s.base}/counter`, OFFICE);
+  await login(page, 'clerk1', PASSWORDS.clerk1);
+  await chooseCounter(page, 2);
+  await page.keyboard.press('Alt+3');
+  await page.locator('#pane-lookup:not([hidden])').waitFor();
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'lookup-q', 'Alt+3 puts the cursor in the search field');
+
+  // By phone, typed with spaces as it is read out: only her dossier, opened.
+  await page.keyboard.type('0912 000 111');
+  await page.keyboard.press('Enter');
+  await waitText(page, 'lookup-count', /Tìm thấy 1 hồ sơ/);
+  const list = await visibleText(page, 'lookup-results');
+  assert.ok(list.includes(d.code) && list.includes('Nguyễn Thị Hường') && list.includes('Đăng ký kết hôn'), list);
+  assert.ok(list.includes('Chờ thực hiện nghĩa vụ tài chính'), `status in Vietnamese: ${list}`);
+  assert.ok(!list.includes(other.code), 'not the other applicant');
+  const due = new Date((d.due_at + 7 * 3600) * 1000);
+  const p2 = (n) => String(n).padStart(2, '0');
+  const dueText = `${p2(due.getUTCDate())}/${p2(due.getUTCMonth() + 1)}/${due.getUTCFullYear()} ${p2(due.getUTCHours())}:${p2(due.getUTCMinutes())}`;
+  assert.ok(list.includes(dueText), `appointment ${dueText} in ${list}`);
+
+  // Opened: the history in words, the control sheet by full names.
+  await waitText(page, 'lookup-title', new RegExp(d.code.replace(/\./g, '\\.')));
+  const hist = await visibleText(page, 'lookup-history');
+  for (const w of ['Tiếp nhận', 'Chuyển giao', 'Chờ nộp nghĩa vụ tài chính']) assert.ok(hist.includes(w), `history has "${w}": ${hist}`);
+  assert.ok(!/dossier\.|await_payment|handover/.test(hist), `no machine words: ${hist}`);
+  const sheet = await visibleText(page, 'lookup-sheet');
+  for (const w of ['Bộ phận Một cửa thử nghiệm', 'Phòng Tư pháp', 'Cán bộ một', 'Chuyên viên']) assert.ok(sheet.includes(w), `sheet has "${w}": ${sheet}`);
+  assert.equal(await page.locator('#act-supplement-received').count(), 0, 'no supplement action for a dossier waiting for fees');
+  assert.equal(await page.locator('#act-return').count(), 0, 'nothing to return yet');
+  await shot(page, '131-lookup-1366');
+
+  // Fees paid, recorded from the page.
+  await page.click('#act-payment-received');
+  await waitText(page, 'lookup-action-done', /nộp nghĩa vụ tài chính/);
+  assert.equal(row(d.code).status, 'in_process');
+  await waitText(page, 'lookup-history', /Đã nộp nghĩa vụ tài chính/);
+  assert.equal(await page.locator('#act-payment-received').count(), 0, 'the action is gone with its status');
+
+  // By ID number: Mr Nam's dossier, just received.
+  await page.fill('#lookup-q', NAM.id_number);
+  await page.press('#lookup-q', 'Enter');
+  await waitText(page, 'lookup-title', new RegExp(other.code.replace(/\./g, '\\.')));
+  assert.match(await visibleText(page, 'lookup-results'), /Hồ Văn Nam/);
+  assert.match(await page.textContent('#lookup-facts'), /045088009988/);
+
+  // Withdraw without a reason: the server's words, nothing changes, nothing printed.
+  const before = printer.pdfs().length;
+  await page.click('#act-withdraw');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'withdraw-reason');
+  await page.press('#withdraw-reason', 'Enter'); // a new line, not a submit
+  await page.click('#withdraw-submit');
+  await waitText(page, 'lookup-action-error', /Phải nêu rõ lý do/);
+  const err = await visibleText(page, 'lookup-action-error');
+  assert.ok(!/reason_required/.test(err), `no machine code in the message: ${err}`);
+  assert.match(await visibleText(page, 'lookup-action-error', { withDetails: true }), /reason_required/, 'the code in the details line');
+  assert.equal(row(other.code).status, 'received', 'nothing changed');
+
+  // With a reason: withdrawn, and Mẫu 05 with the reason reaches the printer.
+  await page.fill('#withdraw-reason', 'Công dân xin rút để bổ sung giấy tờ');
+  await page.click('#withdraw-submit');
+  await waitText(page, 'lookup-action-done', /Đã rút hồ sơ/);
+  assert.deepEqual(row(other.code), { status: 'withdrawn', reason: 'Công dân xin rút để bổ sung giấy tờ' });
+  await waitText(page, 'lookup-print-status', /đã in xong/, 30000);
+  const files = printer.pdfs().slice(before);
+  assert.equal(files.length, 1, 'one Mẫu 05');
+  const text = printer.text(files[0]);
+  assert.ok(text.includes(other.code), 'the code on the notice');
+  assert.ok(text.includes('Công dân xin rút để bổ sung giấy tờ'), `the reason on the notice:\n${text}`);
+  assert.match(text, /Mẫu (số )?05/i, `the form's number:\n${text}`);
+  await waitText(page, 'lookup-history', /Rút hồ sơ/);
+  assert.match(await page.textContent('#lookup-history'), /Lý do: Công dân xin rút/);
+
+  // English switch: the same dossier in English words.
+  await page.click('#btn-lang');
+  await waitText(page, 'lookup-history', /Withdrawn/);
+  assert.match(await page.textContent('#lookup-facts'), /Withdrawn/);
+  assert.deepEqual(page.errors, [], 'no script errors');
+});
