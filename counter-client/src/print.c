@@ -9,8 +9,8 @@
 #include "counter.h"
 #include "printer/dossier_forms.h"
 #include "printer/fields.h"
+#include "printer/rating_slip.h"
 #include "printer/render.h"
-#include "printer/slip.h"
 #include "printer/submit.h"
 #include "util/xmalloc.h"
 
@@ -320,26 +320,10 @@ static char *print_slip_dest(struct cc *c, bool *raw, enum printer_paper *paper,
 	return dest;
 }
 
-/* "YB8N-Y56G-J8UF-T244-NAP3": the token in groups of four, for reading aloud
- * and typing. Caller frees. */
-static char *print_grouped(const char *token)
-{
-	size_t n = strlen(token);
-	char *out = xmalloc(n + n / 4 + 1), *q = out;
-	for (size_t i = 0; i < n; i++) {
-		if (i > 0 && i % 4 == 0)
-			*q++ = '-';
-		*q++ = token[i];
-	}
-	*q = '\0';
-	return out;
-}
-
 int cc_print_rating_slip(struct cc *c, json_t *dossier, json_t *link)
 {
 	const char *code = cc_str(dossier, "code", "?");
-	char why[512] = "", until[32], *dest = NULL, *text = NULL, *url = NULL, *grouped = NULL;
-	char *caption = NULL;
+	char why[512] = "", grouped[96] = "", *dest = NULL;
 	uint8_t *data = NULL;
 	size_t len = 0;
 	bool raw;
@@ -351,33 +335,19 @@ int cc_print_rating_slip(struct cc *c, json_t *dossier, json_t *link)
 	if (dest) {
 		if (cc_queue(c, &queue) != CC_OK)
 			queue = NULL;
-		url = xasprintf("%s%s", cc_server(c), cc_str(link, "url", ""));
-		grouped = print_grouped(cc_str(link, "token", ""));
-		cc_date_time(json_integer_value(json_object_get(link, "expires_at")), until,
-		             sizeof until);
-		until[10] = '\0'; /* the day is enough */
-		text = xasprintf("Hồ sơ: %s\n%s\nÔng/bà vui lòng cho biết mức độ hài lòng về việc "
-		                 "giải quyết hồ sơ.",
-		                 code, cc_str(json_object_get(dossier, "procedure"), "name", ""));
-		/* The short address and the code below, never the long link:
-		 * a URL broken across lines cannot be typed. */
-		caption =
-		    xasprintf("Quét mã QR bằng điện thoại, hoặc mở %s/rate và nhập mã dưới đây",
-		              cc_server(c));
-		char *label = xasprintf("Mã đánh giá (dùng đến %s):", until);
-		struct printer_slip slip = {
+		/* The words are the server's slip's (printer/rating_slip.h). */
+		struct printer_rating_slip slip = {
 		    .office_name = cc_str(json_object_get(queue, "office"), "name", NULL),
-		    .title = "PHIẾU ĐÁNH GIÁ MỨC ĐỘ HÀI LÒNG",
-		    .text = text,
-		    .qr_url = url,
-		    .qr_caption = caption,
-		    .code_label = label,
-		    .code = grouped,
-		    .footer = "Đánh giá không ghi tên người đánh giá. Xin cảm ơn ông/bà!",
+		    .dossier_code = code,
+		    .what = cc_str(json_object_get(dossier, "procedure"), "name", ""),
+		    .base_url = cc_server(c),
+		    .token = cc_str(link, "token", ""),
+		    .expires_at = json_integer_value(json_object_get(link, "expires_at")),
+		    .utc_offset_seconds = 7 * 3600,
 		};
-		st = raw ? printer_slip_escpos(&slip, paper, &data, &len, why, sizeof why)
-		         : printer_slip_pdf(&slip, paper, &data, &len, why, sizeof why);
-		free(label);
+		printer_rating_code_grouped(slip.token, grouped, sizeof grouped);
+		st = printer_rating_slip_render(&slip, raw ? PRINTER_FORMAT_RAW : PRINTER_FORMAT_PDF,
+		                                paper, &data, &len, why, sizeof why);
 		if (st == PRINTER_OK) {
 			struct printer_job job;
 			char *title = xasprintf("%s phieu-danh-gia", code);
@@ -411,10 +381,6 @@ int cc_print_rating_slip(struct cc *c, json_t *dossier, json_t *link)
 		    code, why, code);
 	}
 	free(data);
-	free(caption);
-	free(text);
-	free(url);
-	free(grouped);
 	free(dest);
 	json_decref(queue);
 	return rc;

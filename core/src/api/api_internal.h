@@ -186,6 +186,8 @@ void route_printers_put(struct api *api, struct http_request *r); /* routes_setu
 /* Ratings and transparency (routes_ratings.c). */
 void route_dossier_rating_link(struct api *api, struct http_request *r);
 void route_ticket_rating_link(struct api *api, struct http_request *r);
+void route_dossier_rating_slip(struct api *api, struct http_request *r);
+void route_ticket_rating_slip(struct api *api, struct http_request *r);
 void route_public_rating_get(struct api *api, struct http_request *r);
 void route_public_rating_create(struct api *api, struct http_request *r);
 void route_public_transparency(struct api *api, struct http_request *r);

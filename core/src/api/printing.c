@@ -12,11 +12,13 @@
 
 #include "domain/print_policy.h"
 #include "printer/dossier_forms.h"
+#include "printer/rating_slip.h"
 #include "printer/render.h"
 #include "printer/submit.h"
 #include "store/dossier.h"
 #include "store/office.h"
 #include "store/print.h"
+#include "store/rating.h"
 #include "store/setup.h"
 #include "store/queue.h"
 #include "util/clock.h"
@@ -827,5 +829,137 @@ enum mc_err printing_dossier_form(struct printing *p, const struct principal *wh
 	}
 	*out = json_pack("{s:s, s:s, s:s, s:o}", "dossier", code, "form", form, "printer", pr.name,
 	                 "jobs", jobs);
+	return MC_OK;
+}
+
+/* The hall that prints a rating slip for who, into *hall: who's own hall;
+ * for a principal of several, the subject's centre (office code `centre`). */
+static enum mc_err printing_slip_hall(struct printing *p, const struct principal *who,
+                                      const char *centre, int64_t *hall, struct mc_error *err)
+{
+	enum mc_err rc = store_hall_resolve(p->st, who, NULL, true, hall, err);
+	if (rc == MC_ERR_INVALID && centre)
+		rc = store_hall_resolve(p->st, who, centre, true, hall, err);
+	return rc;
+}
+
+enum mc_err printing_rating_slip(struct printing *p, const struct principal *who, const char *kind,
+                                 const char *ref, int counter_no, json_t **out,
+                                 struct mc_error *err)
+{
+	bool dossier = strcmp(kind, "dossier") == 0;
+	json_t *subject = NULL;
+	enum mc_err rc;
+	int64_t hall = 0, ticket_id = 0;
+	/* What the slip names, as who may see it (another centre's is not
+	 * found), and the hall whose printer takes it. */
+	if (dossier) {
+		if ((rc = store_dossier_get_as(p->st, who, ref, &subject, err)))
+			return rc;
+		json_t *ro = json_object_get(subject, "return_office");
+		if (json_is_null(ro) || ro == NULL)
+			ro = json_object_get(subject, "intake_office");
+		const char *rc_code = json_is_string(ro)
+		                          ? json_string_value(ro)
+		                          : json_string_value(json_object_get(ro, "code"));
+		rc = printing_slip_hall(p, who, rc_code, &hall, err);
+	} else {
+		char *end = NULL;
+		ticket_id = strtoll(ref, &end, 10);
+		if (end == ref || *end != '\0' || ticket_id < 1 ||
+		    store_ticket_public(p->st, ticket_id, clock_now(), &subject, NULL) != MC_OK)
+			return mc_fail(err, MC_ERR_NOT_FOUND, "ticket_not_found", "Không có phiếu này",
+			               "No such ticket");
+		const char *tc =
+		    json_string_value(json_object_get(json_object_get(subject, "office"), "code"));
+		rc = store_hall_resolve(p->st, who, tc, true, &hall, err);
+		if (rc == MC_ERR_NOT_FOUND || (rc == MC_OK && tc == NULL))
+			rc = mc_fail(err, MC_ERR_NOT_FOUND, "ticket_not_found", "Không có phiếu này",
+			             "No such ticket");
+	}
+	struct store_printer pr;
+	if (rc == MC_OK && store_printer_for_counter(p->st, hall, counter_no, &pr, err) != MC_OK)
+		rc = mc_fail(err, MC_ERR_UNAVAILABLE, "printer_not_configured",
+		             "Quầy này và trung tâm chưa có máy in nên chưa in được phiếu đánh giá. "
+		             "Hãy báo quản trị viên cài máy in",
+		             "Neither this counter nor the centre has a printer: no rating slip was "
+		             "made");
+	if (rc) {
+		json_decref(subject);
+		return rc;
+	}
+	/* The address citizens open: the province's public one, else ours. */
+	char base[256];
+	pthread_mutex_lock(&p->lock);
+	snprintf(base, sizeof base, "%s", p->base_url);
+	pthread_mutex_unlock(&p->lock);
+	char *pub_url = store_public_url(p->st);
+	if (pub_url && *pub_url)
+		snprintf(base, sizeof base, "%s", pub_url);
+	free(pub_url);
+	json_t *oj = store_office_json(p->st, hall);
+	char token[STORE_RATING_TOKEN_LEN + 1], tref[24];
+	store_rating_token_new(token);
+	int64_t now = clock_now();
+	snprintf(tref, sizeof tref, "%lld", (long long)ticket_id);
+	struct printer_rating_slip slip = {
+	    .office_name = json_string_value(json_object_get(oj, "name")),
+	    .dossier_code = dossier ? ref : NULL,
+	    .ticket_label = dossier ? NULL : json_string_value(json_object_get(subject, "label")),
+	    .what = dossier ? json_string_value(json_object_get(
+	                          json_object_get(subject, "procedure"), "name"))
+	                    : json_string_value(json_object_get(subject, "group_name")),
+	    .base_url = base,
+	    .token = token,
+	    .expires_at = now + RATING_LINK_SECONDS,
+	    .utc_offset_seconds = CLOCK_OFFICE_UTC_OFFSET,
+	};
+	uint8_t *data = NULL;
+	size_t len = 0;
+	char perr[256] = "";
+	printing_check_outside_writes(p);
+	pthread_mutex_lock(&printing_render_lock);
+	int prc = printer_rating_slip_render(&slip, printing_format(pr.format),
+	                                     printing_paper(pr.paper), &data, &len, perr,
+	                                     sizeof perr);
+	pthread_mutex_unlock(&printing_render_lock);
+	char *title = dossier ? xasprintf("%s phieu-danh-gia", ref)
+	                      : xasprintf("So %s phieu-danh-gia", slip.ticket_label);
+	json_decref(oj);
+	json_decref(subject);
+	if (prc != PRINTER_OK) {
+		free(title);
+		return mc_failf(err, MC_ERR_INTERNAL, "render_failed", "Không tạo được bản in",
+		                "%s", perr);
+	}
+	/* The link and its print, or neither. */
+	json_t *link = NULL;
+	int64_t job = 0;
+	struct store_print_job_new nj = {.printer_id = pr.id,
+	                                 .format = pr.format,
+	                                 .kind = "slip",
+	                                 .ref = dossier ? ref : tref,
+	                                 .title = title,
+	                                 .data = data,
+	                                 .len = len,
+	                                 .office_id = hall};
+	if ((rc = store_begin(p->st, err)) == MC_OK) {
+		rc = store_rating_link_issue(p->st, who, kind, ref, token, now, &link, err);
+		if (rc == MC_OK)
+			rc = store_print_job_add(p->st, who, &nj, &job, err);
+		if (rc == MC_OK)
+			rc = store_commit(p->st, err);
+		else
+			store_rollback(p->st);
+	}
+	free(title);
+	free(data);
+	if (rc) {
+		json_decref(link);
+		return rc;
+	}
+	printing_wake(p);
+	*out = json_pack("{s:o, s:{s:s, s:[I]}}", "link", link, "print", "printer", pr.name, "jobs",
+	                 (json_int_t)job);
 	return MC_OK;
 }

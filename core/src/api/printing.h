@@ -99,4 +99,22 @@ enum mc_err printing_dossier_form(struct printing *p, const struct principal *wh
                                   const char *form, int copies, int counter_no, const char *secret,
                                   json_t **out, struct mc_error *err);
 
+/* A new rating link for the dossier `ref` (kind "dossier") or today's queue
+ * ticket id `ref` (kind "ticket"), printed as a rating slip
+ * (printer/rating_slip.h) and spooled (job kind "slip") on counter
+ * counter_no's printer of who's hall (for a principal of several halls: the
+ * dossier's return centre, the ticket's centre), else that hall's default
+ * (counter_no 0: the default). The QR code opens <public_url or the server's
+ * address>/rate?t=TOKEN. The link and the job are saved in one transaction,
+ * after the render: either both exist or neither. *out:
+ * {"link":{"token","url","expires_at"},"print":{"printer":NAME,"jobs":[ID]}}.
+ * Errors: those of store_rating_link (404 dossier_not_found /
+ * ticket_not_found also outside who's scope, 409 already_rated,
+ * ticket_not_served); MC_ERR_UNAVAILABLE printer_not_configured when neither
+ * the counter nor the hall has a printer (nothing made). Renders: call it on
+ * an offload pool (api/offload.h), outside any transaction. */
+enum mc_err printing_rating_slip(struct printing *p, const struct principal *who, const char *kind,
+                                 const char *ref, int counter_no, json_t **out,
+                                 struct mc_error *err);
+
 #endif

@@ -95,6 +95,11 @@ const struct route api_routes[] = {
      ROLE_COUNTER | ROLE_SUPERVISOR, ROUTE_MUTATES},
     {"POST", "/api/v1/tickets/{}/rating-link", route_ticket_rating_link,
      ROLE_COUNTER | ROLE_SUPERVISOR, ROUTE_MUTATES},
+    /* The same link printed as a slip on the counter's printer (spooled). */
+    {"POST", "/api/v1/dossiers/{}/rating-slip", route_dossier_rating_slip,
+     ROLE_COUNTER | ROLE_SUPERVISOR, ROUTE_MUTATES | ROUTE_SLOW},
+    {"POST", "/api/v1/tickets/{}/rating-slip", route_ticket_rating_slip,
+     ROLE_COUNTER | ROLE_SUPERVISOR, ROUTE_MUTATES | ROUTE_SLOW},
     {"GET", "/api/v1/public/ratings/{}", route_public_rating_get, 0, 0},
     {"POST", "/api/v1/public/ratings", route_public_rating_create, 0, 0},
     {"GET", "/api/v1/public/transparency", route_public_transparency, 0, 0},

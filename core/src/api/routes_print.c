@@ -48,7 +48,7 @@ void route_print_jobs_list(struct api *api, struct http_request *r)
 {
 	static const char *const states[] = {"queued", "sending", "printing",
 	                                     "done",   "failed",  NULL};
-	static const char *const kinds[] = {"ticket", "form", "test", NULL};
+	static const char *const kinds[] = {"ticket", "form", "test", "slip", NULL};
 	const char *state, *printer, *kind, *ref, *office;
 	int offset, limit;
 	if (!http_page(r, &offset, &limit) || !print_filter(r, "state", states, 16, &state) ||

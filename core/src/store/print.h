@@ -74,7 +74,7 @@ enum mc_err store_printers_list(struct store *st, const struct principal *who, c
 struct store_print_job_new {
 	int64_t printer_id;
 	const char *format; /* "pdf" or "escpos" */
-	const char *kind;   /* "ticket", "form", "test" */
+	const char *kind;   /* "ticket", "form", "test", "slip" (a rating slip) */
 	const char *ref;    /* ticket id, dossier code; may be NULL */
 	const char *title;
 	const uint8_t *data;

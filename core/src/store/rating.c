@@ -11,7 +11,6 @@
 #include "store/store_internal.h"
 #include "util/clock.h"
 
-#define RATING_TOKEN_LEN 20
 #define RATING_COMMENT_MAX 500 /* characters */
 /* Letters and digits that cannot be misread (no 0/O, 1/I/L), as the dossier
  * secret: the token may be typed from a printed slip. */
@@ -192,28 +191,43 @@ static enum mc_err rating_subject_of(struct store_conn *c, const struct principa
 	return MC_OK;
 }
 
+void store_rating_token_new(char token[STORE_RATING_TOKEN_LEN + 1])
+{
+	for (int i = 0; i < STORE_RATING_TOKEN_LEN; i++)
+		token[i] =
+		    rating_token_alphabet[randombytes_uniform(sizeof rating_token_alphabet - 1)];
+	token[STORE_RATING_TOKEN_LEN] = '\0';
+}
+
 enum mc_err store_rating_link(struct store *st, const struct principal *who, const char *kind,
                               const char *ref, json_t **out, struct mc_error *err)
+{
+	char token[STORE_RATING_TOKEN_LEN + 1];
+	store_rating_token_new(token);
+	return store_rating_link_issue(st, who, kind, ref, token, clock_now(), out, err);
+}
+
+enum mc_err store_rating_link_issue(struct store *st, const struct principal *who,
+                                    const char *kind, const char *ref, const char *token,
+                                    int64_t now, json_t **out, struct mc_error *err)
 {
 	if (strcmp(kind, "dossier") != 0 && strcmp(kind, "ticket") != 0)
 		return mc_fail(err, MC_ERR_INVALID, "invalid_field", "Trường không hợp lệ",
 		               "kind is dossier or ticket");
+	if (token == NULL || strlen(token) != STORE_RATING_TOKEN_LEN)
+		return mc_fail(err, MC_ERR_INVALID, "invalid_field", "Trường không hợp lệ",
+		               "a rating token is made by store_rating_token_new");
 	enum mc_err rc = store_begin(st, err);
 	if (rc)
 		return rc;
 	struct store_conn *c = store_write_conn(st);
-	int64_t now = clock_now();
-	char subject[96], token[RATING_TOKEN_LEN + 1], hash[65];
+	char subject[96], hash[65];
 	if ((rc = rating_subject_of(c, who, kind, ref, subject, sizeof subject, err)))
 		goto fail;
 	if (rating_exists(c, subject)) {
 		rc = rating_already(err);
 		goto fail;
 	}
-	for (int i = 0; i < RATING_TOKEN_LEN; i++)
-		token[i] =
-		    rating_token_alphabet[randombytes_uniform(sizeof rating_token_alphabet - 1)];
-	token[RATING_TOKEN_LEN] = '\0';
 	rating_token_hash(token, hash);
 	sqlite3_stmt *s = store_stmt(c, "INSERT INTO rating_links (token_hash, subject, created_by,"
 	                                " created_at, expires_at) VALUES (?, ?, ?, ?, ?)");

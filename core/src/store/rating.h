@@ -30,6 +30,19 @@ bool rating_level_valid(const char *s);
 enum mc_err store_rating_link(struct store *st, const struct principal *who, const char *kind,
                               const char *ref, json_t **out, struct mc_error *err);
 
+/* The length of a link's token (letters and digits that cannot be misread). */
+#define STORE_RATING_TOKEN_LEN 20
+/* A fresh random token for store_rating_link_issue, into token. */
+void store_rating_token_new(char token[STORE_RATING_TOKEN_LEN + 1]);
+/* store_rating_link with the token (from store_rating_token_new) and the
+ * issue time given: a slip can be rendered with its QR code before the link
+ * and its print job are saved in one transaction (api/printing.c). Nests in
+ * the caller's transaction (store_begin). Same answers and errors, and
+ * MC_ERR_INVALID for a token not of STORE_RATING_TOKEN_LEN characters. */
+enum mc_err store_rating_link_issue(struct store *st, const struct principal *who,
+                                    const char *kind, const char *ref, const char *token,
+                                    int64_t now, json_t **out, struct mc_error *err);
+
 /* What the link `token` is for, for the rating page: {"kind","what" (the
  * procedure or service group name),"rated":bool,"expires_at","levels":[…],
  * "office":{"code","name"} (the return centre of a dossier, the ticket's

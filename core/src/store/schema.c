@@ -548,6 +548,43 @@ static const char *const schema_steps[] = {
     "INSERT OR REPLACE INTO settings (key, value)"
     "  SELECT 'event_hash_v2_from', coalesce(max(id), 0) + 1 FROM events;",
 
+    /* 10: print jobs of kind 'slip' (a rating slip spooled by the server,
+     * api/printing.c printing_rating_slip). SQLite cannot change a CHECK in
+     * place: the table is rebuilt, rows, ids and indexes kept. */
+    "CREATE TABLE print_jobs_v10 ("
+    "  id INTEGER PRIMARY KEY,"
+    "  printer_id INTEGER NOT NULL REFERENCES printers(id),"
+    "  format TEXT NOT NULL CHECK (format IN ('pdf','escpos')),"
+    "  kind TEXT NOT NULL CHECK (kind IN ('ticket','form','test','slip')),"
+    "  ref TEXT,"
+    "  title TEXT NOT NULL,"
+    "  data BLOB NOT NULL,"
+    "  size INTEGER NOT NULL,"
+    "  sha256 TEXT NOT NULL,"
+    "  sync INTEGER NOT NULL DEFAULT 0,"
+    "  state TEXT NOT NULL"
+    "    CHECK (state IN ('queued','sending','printing','done','failed')),"
+    "  attempts INTEGER NOT NULL DEFAULT 0,"
+    "  next_try_ms INTEGER NOT NULL DEFAULT 0,"
+    "  last_error TEXT,"
+    "  printer_reasons TEXT,"
+    "  cups_job_id INTEGER,"
+    "  reprint_of INTEGER REFERENCES print_jobs(id),"
+    "  created_by TEXT NOT NULL,"
+    "  created_at INTEGER NOT NULL,"
+    "  updated_at INTEGER NOT NULL,"
+    "  done_at INTEGER,"
+    "  office_id INTEGER REFERENCES offices(id)"
+    ");"
+    "INSERT INTO print_jobs_v10 SELECT id, printer_id, format, kind, ref, title, data, size,"
+    "  sha256, sync, state, attempts, next_try_ms, last_error, printer_reasons, cups_job_id,"
+    "  reprint_of, created_by, created_at, updated_at, done_at, office_id FROM print_jobs;"
+    "DROP TABLE print_jobs;"
+    "ALTER TABLE print_jobs_v10 RENAME TO print_jobs;"
+    "CREATE INDEX print_jobs_due ON print_jobs (state, next_try_ms);"
+    "CREATE INDEX print_jobs_by_ref ON print_jobs (kind, ref);"
+    "CREATE INDEX print_jobs_by_printer ON print_jobs (printer_id, state);",
+
 };
 
 const char *schema_step(int n)
