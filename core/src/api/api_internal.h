@@ -161,6 +161,8 @@ void route_static(struct api *api, struct http_request *r);
 
 /* Dossiers (routes_dossiers.c). */
 void route_dossiers_create(struct api *api, struct http_request *r);
+void route_dossiers_check(struct api *api, struct http_request *r);
+void route_dossier_form_pdf(struct api *api, struct http_request *r);
 void route_dossiers_list(struct api *api, struct http_request *r);
 void route_dossier_get(struct api *api, struct http_request *r);
 void route_dossier_actions(struct api *api, struct http_request *r);

@@ -51,6 +51,10 @@ struct http_request {
 	/* Close the connection after this answer: the request's framing was
 	 * refused, so nothing after it on the socket can be trusted. */
 	bool close;
+	/* This answer alone may be framed by the server's own pages (a form's
+	 * preview in /counter): frame-ancestors 'self' and X-Frame-Options
+	 * SAMEORIGIN instead of 'none' and DENY. */
+	bool frame_self;
 	char allow[48]; /* a 405's Allow header: the methods the path has */
 	bool stream;    /* SSE: resp unused, the handler set up a subscriber */
 	void *stream_ctx;

@@ -674,61 +674,24 @@ static void printing_form_head(struct store *st, json_t *centre, char *agency, s
 	}
 }
 
-enum mc_err printing_dossier_form(struct printing *p, const struct principal *who, const char *code,
-                                  const char *form, int copies, int counter_no, const char *secret,
-                                  json_t **out, struct mc_error *err)
+/* Renders form of dossier `code` (its staff view, store_dossier_get's) as
+ * printed by who: the PDF into *pdf, *len (malloc'd). secret (NULL: none),
+ * already checked against the dossier, puts the status QR code and "Mã tra
+ * cứu" on Mẫu 01. The one render of a dossier's form, for the spool
+ * (printing_dossier_form) and the preview (printing_dossier_form_pdf).
+ * Outside every write transaction; serialized with every other render. */
+static enum mc_err printing_form_render(struct printing *p, const struct principal *who,
+                                        json_t *dossier, const char *code, const char *form,
+                                        const char *secret, uint8_t **pdf, size_t *len,
+                                        struct mc_error *err)
 {
-	if (!printer_dossier_form_known(form))
-		return mc_fail(err, MC_ERR_INVALID, "unknown_form", "Mẫu phải là mau-01 đến mau-06",
-		               "form must be one of mau-01 .. mau-06");
-	if (copies < 1 || copies > 5)
-		return mc_fail(err, MC_ERR_INVALID, "invalid_copies", "Số bản in từ 1 đến 5",
-		               "copies must be 1-5");
-	json_t *dossier = NULL;
-	enum mc_err rc;
-	if (secret) {
-		/* The secret is checked as the citizen's lookup checks it. */
-		json_t *pub = NULL;
-		rc = store_dossier_public(p->st, code, secret, &pub, err);
-		json_decref(pub);
-		if (rc == MC_ERR_NOT_FOUND &&
-		    store_dossier_get(p->st, code, &dossier, NULL) == MC_OK)
-			rc = mc_fail(err, MC_ERR_INVALID, "wrong_secret",
-			             "Mã tra cứu không đúng với hồ sơ này",
-			             "secret is not this dossier's lookup secret");
-		json_decref(dossier);
-		dossier = NULL;
-		if (rc)
-			return rc;
-	}
-	rc = store_dossier_get(p->st, code, &dossier, err);
-	if (rc)
-		return rc;
-	/* The counter is one of the clerk's own hall; for a principal of
-	 * several centres, of the dossier's receiving centre. */
-	struct store_printer pr;
-	int64_t hall = 0;
-	rc = store_hall_resolve(p->st, who, NULL, true, &hall, err);
-	if (rc == MC_ERR_INVALID) {
-		json_t *io = json_object_get(dossier, "intake_office");
-		const char *ic = json_is_string(io)
-		                     ? json_string_value(io)
-		                     : json_string_value(json_object_get(io, "code"));
-		if (ic)
-			rc = store_hall_resolve(p->st, who, ic, true, &hall, err);
-	}
-	if (rc || (rc = store_printer_for_counter(p->st, hall, counter_no, &pr, err))) {
-		json_decref(dossier);
-		return rc;
-	}
 	/* The procedure as imported: its legal time, fees and partners. */
 	const char *pcode =
 	    json_string_value(json_object_get(json_object_get(dossier, "procedure"), "code"));
 	json_t *page = NULL;
-	if ((rc = store_procedures_list(p->st, pcode, NULL, 0, 50, &page, err))) {
-		json_decref(dossier);
+	enum mc_err rc = store_procedures_list(p->st, pcode, NULL, 0, 50, &page, err);
+	if (rc)
 		return rc;
-	}
 	json_t *proc = NULL, *item;
 	size_t i;
 	json_array_foreach(json_object_get(page, "items"), i, item)
@@ -780,14 +743,14 @@ enum mc_err printing_dossier_form(struct printing *p, const struct principal *wh
 	struct printer_fields *fields = printer_dossier_fields(dossier, form, &ctx);
 	char *path = xasprintf("%s/%s.json", printing_forms_dir(), form);
 	struct printer_form *tpl = NULL;
-	uint8_t *pdf = NULL;
-	size_t len = 0;
 	char perr[256] = "";
+	*pdf = NULL;
+	*len = 0;
 	int prc = printer_form_load(path, &tpl, perr, sizeof perr);
 	if (prc == PRINTER_OK) {
 		printing_check_outside_writes(p);
 		pthread_mutex_lock(&printing_render_lock);
-		prc = printer_form_pdf(tpl, fields, &pdf, &len, perr, sizeof perr);
+		prc = printer_form_pdf(tpl, fields, pdf, len, perr, sizeof perr);
 		pthread_mutex_unlock(&printing_render_lock);
 	}
 	printer_form_free(tpl);
@@ -796,12 +759,92 @@ enum mc_err printing_dossier_form(struct printing *p, const struct principal *wh
 	free(status_url);
 	json_decref(oj);
 	json_decref(page);
-	json_decref(dossier);
 	if (prc != PRINTER_OK) {
-		free(pdf);
+		free(*pdf);
+		*pdf = NULL;
 		return mc_failf(err, MC_ERR_INTERNAL, "render_failed", "Không tạo được bản in",
 		                "%s", perr);
 	}
+	return MC_OK;
+}
+
+static enum mc_err printing_unknown_form(struct mc_error *err)
+{
+	return mc_fail(err, MC_ERR_INVALID, "unknown_form", "Mẫu phải là mau-01 đến mau-06",
+	               "form must be one of mau-01 .. mau-06");
+}
+
+enum mc_err printing_dossier_form_pdf(struct printing *p, const struct principal *who,
+                                      const char *code, const char *form, uint8_t **pdf,
+                                      size_t *len, struct mc_error *err)
+{
+	if (!printer_dossier_form_known(form))
+		return printing_unknown_form(err);
+	/* Another office's dossier is not found, exactly as an unknown code;
+	 * then the view the spool's render takes. */
+	json_t *dossier = NULL;
+	enum mc_err rc = store_dossier_get_as(p->st, who, code, &dossier, err);
+	json_decref(dossier);
+	dossier = NULL;
+	if (rc || (rc = store_dossier_get(p->st, code, &dossier, err)))
+		return rc;
+	rc = printing_form_render(p, who, dossier, code, form, NULL, pdf, len, err);
+	json_decref(dossier);
+	return rc;
+}
+
+enum mc_err printing_dossier_form(struct printing *p, const struct principal *who, const char *code,
+                                  const char *form, int copies, int counter_no, const char *secret,
+                                  json_t **out, struct mc_error *err)
+{
+	if (!printer_dossier_form_known(form))
+		return printing_unknown_form(err);
+	if (copies < 1 || copies > 5)
+		return mc_fail(err, MC_ERR_INVALID, "invalid_copies", "Số bản in từ 1 đến 5",
+		               "copies must be 1-5");
+	json_t *dossier = NULL;
+	enum mc_err rc;
+	if (secret) {
+		/* The secret is checked as the citizen's lookup checks it. */
+		json_t *pub = NULL;
+		rc = store_dossier_public(p->st, code, secret, &pub, err);
+		json_decref(pub);
+		if (rc == MC_ERR_NOT_FOUND &&
+		    store_dossier_get(p->st, code, &dossier, NULL) == MC_OK)
+			rc = mc_fail(err, MC_ERR_INVALID, "wrong_secret",
+			             "Mã tra cứu không đúng với hồ sơ này",
+			             "secret is not this dossier's lookup secret");
+		json_decref(dossier);
+		dossier = NULL;
+		if (rc)
+			return rc;
+	}
+	rc = store_dossier_get(p->st, code, &dossier, err);
+	if (rc)
+		return rc;
+	/* The counter is one of the clerk's own hall; for a principal of
+	 * several centres, of the dossier's receiving centre. */
+	struct store_printer pr;
+	int64_t hall = 0;
+	rc = store_hall_resolve(p->st, who, NULL, true, &hall, err);
+	if (rc == MC_ERR_INVALID) {
+		json_t *io = json_object_get(dossier, "intake_office");
+		const char *ic = json_is_string(io)
+		                     ? json_string_value(io)
+		                     : json_string_value(json_object_get(io, "code"));
+		if (ic)
+			rc = store_hall_resolve(p->st, who, ic, true, &hall, err);
+	}
+	if (rc || (rc = store_printer_for_counter(p->st, hall, counter_no, &pr, err))) {
+		json_decref(dossier);
+		return rc;
+	}
+	uint8_t *pdf = NULL;
+	size_t len = 0;
+	rc = printing_form_render(p, who, dossier, code, form, secret, &pdf, &len, err);
+	json_decref(dossier);
+	if (rc)
+		return rc;
 	/* Forms are PDF whatever the destination's usual format. */
 	json_t *jobs = json_array();
 	char *title = xasprintf("%s %s", code, form);

@@ -99,6 +99,16 @@ enum mc_err printing_dossier_form(struct printing *p, const struct principal *wh
                                   const char *form, int copies, int counter_no, const char *secret,
                                   json_t **out, struct mc_error *err);
 
+/* The same form of dossier `code` rendered exactly as printing_dossier_form
+ * spools it, without the secret (Mẫu 01 carries the code, no QR), for a
+ * preview: *pdf (malloc'd, the caller frees it) and *len. MC_ERR_INVALID
+ * unknown_form; MC_ERR_NOT_FOUND dossier_not_found, also for a dossier
+ * outside who's scope; render_failed. Slow (a render, serialized with
+ * every other): call it on an offload pool, outside any transaction. */
+enum mc_err printing_dossier_form_pdf(struct printing *p, const struct principal *who,
+                                      const char *code, const char *form, uint8_t **pdf,
+                                      size_t *len, struct mc_error *err);
+
 /* A new rating link for the dossier `ref` (kind "dossier") or today's queue
  * ticket id `ref` (kind "ticket"), printed as a rating slip
  * (printer/rating_slip.h) and spooled (job kind "slip") on counter

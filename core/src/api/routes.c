@@ -62,6 +62,8 @@ const struct route api_routes[] = {
     /* Dossiers. Each action's role is checked by the domain's table too. */
     {"POST", "/api/v1/dossiers", route_dossiers_create, ROLE_COUNTER | ROLE_SUPERVISOR,
      ROUTE_MUTATES},
+    /* The intake's checks and appointment, saving nothing. */
+    {"POST", "/api/v1/dossiers/check", route_dossiers_check, ROLE_COUNTER | ROLE_SUPERVISOR, 0},
     {"GET", "/api/v1/dossiers", route_dossiers_list, ROLE_STAFF, 0},
     {"GET", "/api/v1/dossiers/{}", route_dossier_get, ROLE_STAFF, 0},
     {"POST", "/api/v1/dossiers/{}/actions", route_dossier_actions,
@@ -69,6 +71,9 @@ const struct route api_routes[] = {
     {"GET", "/api/v1/dossiers/{}/control-sheet", route_dossier_control_sheet, ROLE_STAFF, 0},
     {"POST", "/api/v1/dossiers/{}/print", route_dossier_print,
      ROLE_COUNTER | ROLE_SPECIALIST | ROLE_SUPERVISOR, ROUTE_MUTATES | ROUTE_SLOW},
+    /* A form as the printer gets it, for a preview: renders on a pool. */
+    {"GET", "/api/v1/dossiers/{}/forms/{}", route_dossier_form_pdf,
+     ROLE_COUNTER | ROLE_SPECIALIST | ROLE_SUPERVISOR, ROUTE_SLOW},
     {"GET", "/api/v1/ledger.csv", route_ledger_csv, ROLE_ADMIN | ROLE_SUPERVISOR | ROLE_COUNTER, 0},
     {"GET", "/api/v1/public/dossiers/{}", route_public_dossier, 0, 0},
     {"GET", "/api/v1/procedures", route_procedures_list, ROLE_STAFF, 0},

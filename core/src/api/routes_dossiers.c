@@ -330,3 +330,85 @@ void route_dossier_print(struct api *api, struct http_request *r)
 	json_decref(body);
 	offload_request(api->cpu_pool, r, dossier_print_run, j, dossier_print_job_free);
 }
+
+/* The intake's checks without the intake (store_dossier_intake_check): the
+ * counter page asks before saving. Changes nothing. */
+void route_dossiers_check(struct api *api, struct http_request *r)
+{
+	json_t *body = http_body_object(r);
+	if (body == NULL)
+		return;
+	struct mc_error err;
+	json_t *out = NULL;
+	enum mc_err rc = store_dossier_intake_check(api->st, &r->who, body, &out, &err);
+	json_decref(body);
+	dossier_reply(r, rc, &err, 200, out);
+}
+
+/* A form's preview request, copied off the connection for the pool. */
+struct dossier_form_job {
+	char *code; /* the dossier's code (owned) */
+	char form[8];
+};
+
+static void dossier_form_job_free(void *arg)
+{
+	struct dossier_form_job *j = arg;
+	free(j->code);
+	free(j);
+}
+
+/* On a pool thread (api->cpu_pool, as the print's render): the form as the
+ * printer would get it, answered inline; the one answer the server's own
+ * pages may frame (r->frame_self). */
+static void dossier_form_run(struct api *api, struct http_request *r, void *arg)
+{
+	struct dossier_form_job *j = arg;
+	struct mc_error err;
+	uint8_t *pdf = NULL;
+	size_t len = 0;
+	if (printing_dossier_form_pdf(api->printing, &r->who, j->code, j->form, &pdf, &len, &err) !=
+	    MC_OK) {
+		http_reply_error(r, &err);
+		return;
+	}
+	struct MHD_Response *resp =
+	    MHD_create_response_from_buffer(len, pdf, MHD_RESPMEM_MUST_FREE);
+	if (resp == NULL) {
+		free(pdf);
+		http_reply_fail(r, MC_ERR_INTERNAL, "internal", "Lỗi máy chủ", "Server error");
+		return;
+	}
+	/* The code was found in the store, the form is mau-0N: both safe in a
+	 * header (a code is letters, digits, dots and dashes). */
+	char disposition[160];
+	snprintf(disposition, sizeof disposition, "inline; filename=\"%s-%s.pdf\"", j->code,
+	         j->form);
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "application/pdf");
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_DISPOSITION, disposition);
+	r->frame_self = true;
+	r->status = MHD_HTTP_OK;
+	r->prepared = resp;
+}
+
+void route_dossier_form_pdf(struct api *api, struct http_request *r)
+{
+	/* "mau-01.pdf" .. "mau-06.pdf"; the render checks the form's name. */
+	const char *file = r->params[1];
+	size_t n = strlen(file);
+	if (n < 5 || n > 11 || strcmp(file + n - 4, ".pdf") != 0) {
+		http_reply_fail(r, MC_ERR_INVALID, "unknown_form", "Mẫu phải là mau-01 đến mau-06",
+		                "The form is mau-01.pdf .. mau-06.pdf");
+		return;
+	}
+	if (strlen(r->params[0]) > 64) {
+		http_reply_fail(r, MC_ERR_NOT_FOUND, "dossier_not_found", "Không có hồ sơ này",
+		                "No such dossier");
+		return;
+	}
+	struct dossier_form_job *j = xcalloc(1, sizeof *j);
+	j->code = xstrdup(r->params[0]);
+	snprintf(j->form, sizeof j->form, "%.*s", (int)(n - 4), file);
+	offload_request(api->cpu_pool, r, dossier_form_run, j, dossier_form_job_free);
+}

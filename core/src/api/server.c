@@ -53,10 +53,13 @@
 /* No route takes more than a dozen query arguments; MHD 0.9.75 stores each
  * one in the connection's 32 KiB pool and hangs when that fills. */
 #define API_MAX_QUERY_ARGS 64
-#define API_CSP                                                                                    \
+#define API_CSP_COMMON                                                                             \
 	"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "          \
 	"connect-src 'self'; media-src 'self' blob:; object-src 'none'; base-uri 'none'; "         \
-	"form-action 'self'; frame-ancestors 'none'"
+	"form-action 'self'; "
+#define API_CSP API_CSP_COMMON "frame-ancestors 'none'"
+/* An answer marked frame_self (http.h): framed by the server's own pages. */
+#define API_CSP_FRAME_SELF API_CSP_COMMON "frame-ancestors 'self'"
 
 /* A peer address with connections open: how many of them wait for a head,
  * so that the cull under pressure takes from the address holding most. In
@@ -931,9 +934,12 @@ static enum MHD_Result api_send(struct api *api, struct http_request *r)
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
 	/* Pages load only their own scripts, styles and data (display/ has no
 	 * inline script or style attribute) and are never framed: a kiosk or
-	 * the supervisor's page inside another site's frame is a click trap. */
-	MHD_add_response_header(resp, "Content-Security-Policy", API_CSP);
-	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+	 * the supervisor's page inside another site's frame is a click trap.
+	 * Only an answer marked frame_self (a form's preview) may be framed,
+	 * and then only by the server's own pages. */
+	MHD_add_response_header(resp, "Content-Security-Policy",
+	                        r->frame_self ? API_CSP_FRAME_SELF : API_CSP);
+	MHD_add_response_header(resp, "X-Frame-Options", r->frame_self ? "SAMEORIGIN" : "DENY");
 	if (MHD_get_response_header(resp, "Referrer-Policy") == NULL)
 		MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
 	if (api->tls)

@@ -196,6 +196,7 @@ static enum mc_err dossier_due(struct store *st, const char *unit, int64_t milli
 
 struct procedure_row {
 	int64_t id;
+	int64_t version;
 	char unit[16];
 	int64_t milli;
 	json_t *body;
@@ -205,7 +206,7 @@ struct procedure_row {
 static enum mc_err dossier_procedure(struct store_conn *c, const char *code,
                                      struct procedure_row *p, struct mc_error *err)
 {
-	sqlite3_stmt *s = store_stmt(c, "SELECT id, time_unit, time_milli, body, office"
+	sqlite3_stmt *s = store_stmt(c, "SELECT id, time_unit, time_milli, body, office, version"
 	                                " FROM procedures WHERE code = ? AND current = 1");
 	if (s == NULL)
 		return store_sql_error(c, "procedure", err);
@@ -218,6 +219,7 @@ static enum mc_err dossier_procedure(struct store_conn *c, const char *code,
 		p->milli = sqlite3_column_int64(s, 2);
 		p->body = json_loads(store_col_text(s, 3), 0, NULL);
 		snprintf(p->office, sizeof p->office, "%s", store_col_text(s, 4));
+		p->version = sqlite3_column_int64(s, 5);
 	} else if (step == SQLITE_DONE) {
 		rc = mc_failf(err, MC_ERR_NOT_FOUND, "procedure_not_found", "Không có thủ tục này",
 		              "No procedure '%.40s'", code);
@@ -341,7 +343,8 @@ static enum mc_err dossier_intake_office(struct store_conn *c, const struct prin
 /* Fills o for an intake by who of a procedure whose own office is
  * proc_office (a code, or NULL): the receiving office and its centre's code,
  * the competent authority and the return centre (see store_dossier_intake).
- * Writer connection, inside the intake's transaction. */
+ * Reads only, on c: the intake's writer inside its transaction, or a check's
+ * reader. */
 static enum mc_err dossier_intake_offices(struct store_conn *c, const struct principal *who,
                                           json_t *req, const char *proc_office,
                                           struct dossier_offices *o, struct mc_error *err)
@@ -461,15 +464,15 @@ static enum mc_err dossier_field_error(json_t **out, struct mc_error *err, const
 	return mc_fail(err, MC_ERR_INVALID, code, vi, en);
 }
 
-/* A probable duplicate: a dossier inside who's scope of the same ID number
- * and procedure taken in (not refused) within APPLICANT_DUPLICATE_DAYS
- * before now. Returns MC_OK when there is none; MC_ERR_CONFLICT
- * probable_duplicate with *out set to {"duplicate_of": {"code", "intake_at",
- * "status", "status_text"}} (the latest) when there is; or the database
- * error. Writer connection, in the intake's transaction. */
-static enum mc_err dossier_duplicate_check(struct store_conn *c, const struct principal *who,
-                                           const char *id_number, const char *procedure,
-                                           int64_t now, json_t **out, struct mc_error *err)
+/* A probable duplicate: the latest dossier inside who's scope of the same ID
+ * number and procedure taken in (not refused) within
+ * APPLICANT_DUPLICATE_DAYS before now. MC_OK with *dup set to {"code",
+ * "intake_at", "status", "status_text"} when there is one (the caller frees
+ * it), NULL when none; or the database error. On c, the intake's writer or
+ * a check's reader. */
+static enum mc_err dossier_duplicate_find(struct store_conn *c, const struct principal *who,
+                                          const char *id_number, const char *procedure, int64_t now,
+                                          json_t **dup, struct mc_error *err)
 {
 	/* Only the dossiers the clerk may see: another centre's is not named. */
 	sqlite3_stmt *s =
@@ -478,6 +481,7 @@ static enum mc_err dossier_duplicate_check(struct store_conn *c, const struct pr
 	                  " WHERE d.applicant_id_number = ?1 AND p.code = ?2 AND d.intake_at >= ?3"
 	                  " AND d.status <> 'rejected_at_intake' AND " DOSSIER_SCOPE_SQL
 	                  " ORDER BY d.intake_at DESC, d.id DESC LIMIT 1");
+	*dup = NULL;
 	if (s == NULL)
 		return store_sql_error(c, "duplicate", err);
 	store_dossier_bind_scope(s, who);
@@ -485,55 +489,85 @@ static enum mc_err dossier_duplicate_check(struct store_conn *c, const struct pr
 	sqlite3_bind_text(s, 2, procedure, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 3, now - (int64_t)APPLICANT_DUPLICATE_DAYS * 86400);
 	int step;
-	json_t *dup = NULL;
-	char code[96] = "";
 	if (store_next(s, &step)) {
 		enum dossier_status status = DS_RECEIVED;
 		dossier_status_parse(store_col_text(s, 2), &status);
-		snprintf(code, sizeof code, "%s", store_col_text(s, 0));
-		dup =
-		    json_pack("{s:s, s:I, s:s, s:s}", "code", code, "intake_at",
+		*dup =
+		    json_pack("{s:s, s:I, s:s, s:s}", "code", store_col_text(s, 0), "intake_at",
 		              (json_int_t)sqlite3_column_int64(s, 1), "status",
 		              store_col_text(s, 2), "status_text", dossier_status_text_vi(status));
 	}
 	enum mc_err rc = store_scan_end(c, s, step, "duplicate", err);
-	if (rc || dup == NULL) {
-		json_decref(dup);
-		return rc;
+	if (rc) {
+		json_decref(*dup);
+		*dup = NULL;
 	}
-	*out = json_pack("{s:o}", "duplicate_of", dup);
+	return rc;
+}
+
+/* The words of a probable duplicate of dup (dossier_duplicate_find's): err
+ * filled with MC_ERR_CONFLICT probable_duplicate, which is returned. The
+ * intake's refusal and the check's warning alike. */
+static enum mc_err dossier_duplicate_error(const json_t *dup, struct mc_error *err)
+{
+	const char *code = json_string_value(json_object_get(dup, "code"));
 	char vi[256];
 	snprintf(vi, sizeof vi,
 	         "Có thể trùng hồ sơ %s (cùng số định danh và thủ tục trong 30 ngày); "
 	         "xác nhận để tiếp nhận",
-	         code);
+	         code ? code : "");
 	return mc_failf(err, MC_ERR_CONFLICT, "probable_duplicate", vi,
 	                "Probably the same as dossier %s (same ID number and procedure within 30 "
 	                "days); send confirm_duplicate: true to take it in",
-	                code);
+	                code ? code : "");
 }
 
-enum mc_err store_dossier_intake(struct store *st, const struct principal *who, json_t *req,
-                                 json_t **out, struct mc_error *err)
-{
+/* An intake's request as dossier_intake_read checked it, then as
+ * dossier_intake_resolve found it in the database: every rule of intake
+ * lives in those two, shared by the intake and its check. The strings and
+ * members point into the request, which must outlive it; the rest is freed
+ * with dossier_intake_free. */
+struct dossier_intake {
 	const char *procedure, *outcome, *reason, *name, *id_number, *address, *phone, *email;
-	json_t *applicant = json_object_get(req, "applicant");
-	json_t *documents, *missing;
-	enum mc_err rc;
-	struct procedure_row p = {0};
+	json_t *applicant, *documents, *missing, *sets, *ticket, *confirm;
+	bool received, supplement, refused;
+	/* dossier_intake_resolve: */
+	int64_t now;                    /* the instant of intake */
+	struct procedure_row p;         /* p.body owned */
+	struct dossier_offices offices; /* receiving centre, authority, return centre */
+	int64_t due;                    /* the appointment (received only; else 0) */
+	json_t *duplicate;              /* dossier_duplicate_find's, or NULL (owned) */
+};
 
-	if ((rc = dossier_str(req, "procedure", true, 32, &procedure, err)) ||
-	    (rc = dossier_str(req, "outcome", true, 16, &outcome, err)) ||
-	    (rc = dossier_str(req, "reason", false, 1000, &reason, err)))
+static void dossier_intake_free(struct dossier_intake *in)
+{
+	json_decref(in->p.body);
+	json_decref(in->duplicate);
+	in->p.body = in->duplicate = NULL;
+}
+
+/* The checks of req that need no database, in the order of their errors
+ * (see store_dossier_intake); normalizes req's applicant.phone to
+ * 0xxxxxxxxx. MC_OK with in filled, or MC_ERR_INVALID with err (and *out
+ * {"field"} for the errors that name one). */
+static enum mc_err dossier_intake_read(json_t *req, struct dossier_intake *in, json_t **out,
+                                       struct mc_error *err)
+{
+	enum mc_err rc;
+	in->applicant = json_object_get(req, "applicant");
+	if ((rc = dossier_str(req, "procedure", true, 32, &in->procedure, err)) ||
+	    (rc = dossier_str(req, "outcome", true, 16, &in->outcome, err)) ||
+	    (rc = dossier_str(req, "reason", false, 1000, &in->reason, err)))
 		return rc;
-	if (!json_is_object(applicant))
+	if (!json_is_object(in->applicant))
 		return mc_fail(err, MC_ERR_INVALID, "missing_field", "Thiếu thông tin người nộp",
 		               "'applicant' (an object) is required");
-	if ((rc = dossier_str(applicant, "name", true, 200, &name, err)) ||
-	    (rc = dossier_str(applicant, "id_number", false, 20, &id_number, err)) ||
-	    (rc = dossier_str(applicant, "address", false, 300, &address, err)) ||
-	    (rc = dossier_str(applicant, "phone", false, 20, &phone, err)) ||
-	    (rc = dossier_str(applicant, "email", false, 200, &email, err)))
+	json_t *applicant = in->applicant;
+	if ((rc = dossier_str(applicant, "name", true, 200, &in->name, err)) ||
+	    (rc = dossier_str(applicant, "id_number", false, 20, &in->id_number, err)) ||
+	    (rc = dossier_str(applicant, "address", false, 300, &in->address, err)) ||
+	    (rc = dossier_str(applicant, "phone", false, 20, &in->phone, err)) ||
+	    (rc = dossier_str(applicant, "email", false, 200, &in->email, err)))
 		return rc;
 	const char *key;
 	json_t *value;
@@ -552,95 +586,170 @@ enum mc_err store_dossier_intake(struct store *st, const struct principal *who, 
 	/* The applicant's ID, phone (kept in its normal form 0xxxxxxxxx) and
 	 * e-mail by the rules of domain/applicant.h; the field is named. */
 	char phone_norm[APPLICANT_PHONE_MAX];
-	if (id_number && !applicant_id_number_valid(id_number))
+	if (in->id_number && !applicant_id_number_valid(in->id_number))
 		return dossier_field_error(out, err, "applicant.id_number", "invalid_id_number",
 		                           "Số định danh (căn cước) phải gồm 12 chữ số, hoặc là số "
 		                           "hộ chiếu (chữ cái và 7 chữ số)",
 		                           "applicant.id_number must be 12 digits (CCCD) or a "
 		                           "passport number (1-2 capital letters, 6-8 digits)");
-	if (phone && !applicant_phone_normalize(phone, phone_norm))
+	if (in->phone && !applicant_phone_normalize(in->phone, phone_norm))
 		return dossier_field_error(out, err, "applicant.phone", "invalid_phone",
 		                           "Số điện thoại không hợp lệ (ví dụ 0912345678 hoặc "
 		                           "+84 912 345 678)",
 		                           "applicant.phone must be a Vietnamese phone number "
 		                           "(0912345678, +84 912 345 678)");
-	if (email && !applicant_email_valid(email))
+	if (in->email && !applicant_email_valid(in->email))
 		return dossier_field_error(out, err, "applicant.email", "invalid_email",
 		                           "Địa chỉ thư điện tử không hợp lệ",
 		                           "applicant.email is not an e-mail address");
-	if (phone) {
+	if (in->phone) {
 		json_object_set_new(applicant, "phone", json_string(phone_norm));
-		phone = json_string_value(json_object_get(applicant, "phone"));
+		in->phone = json_string_value(json_object_get(applicant, "phone"));
 	}
-	json_t *confirm = json_object_get(req, "confirm_duplicate");
-	if (confirm && !json_is_boolean(confirm))
+	in->confirm = json_object_get(req, "confirm_duplicate");
+	if (in->confirm && !json_is_boolean(in->confirm))
 		return dossier_field_error(out, err, "confirm_duplicate", "invalid_field",
 		                           "Trường không hợp lệ",
 		                           "confirm_duplicate must be true or false");
-	bool received = strcmp(outcome, "received") == 0;
-	bool supplement = strcmp(outcome, "supplement") == 0;
-	bool refused = strcmp(outcome, "refused") == 0;
-	if (!received && !supplement && !refused)
+	in->received = strcmp(in->outcome, "received") == 0;
+	in->supplement = strcmp(in->outcome, "supplement") == 0;
+	in->refused = strcmp(in->outcome, "refused") == 0;
+	if (!in->received && !in->supplement && !in->refused)
 		return mc_fail(err, MC_ERR_INVALID, "invalid_outcome",
 		               "Kết quả tiếp nhận phải là received, supplement hoặc refused",
 		               "outcome must be received, supplement or refused");
-	if ((rc = dossier_items(req, "documents", "name", "kind", 0, &documents, err)) ||
-	    (rc = dossier_items(req, "missing", "item", "reason", supplement ? 1 : 0, &missing,
-	                        err)))
+	if ((rc = dossier_items(req, "documents", "name", "kind", 0, &in->documents, err)) ||
+	    (rc = dossier_items(req, "missing", "item", "reason", in->supplement ? 1 : 0,
+	                        &in->missing, err)))
 		return rc;
-	if (refused && reason == NULL)
+	if (in->refused && in->reason == NULL)
 		return mc_fail(err, MC_ERR_INVALID, "reason_required",
 		               "Từ chối tiếp nhận phải nêu rõ lý do", "A refusal needs a reason");
-	json_t *sets = json_object_get(req, "sets");
-	if (sets && (!json_is_integer(sets) || json_integer_value(sets) < 1 ||
-	             json_integer_value(sets) > 100))
+	in->sets = json_object_get(req, "sets");
+	if (in->sets && (!json_is_integer(in->sets) || json_integer_value(in->sets) < 1 ||
+	                 json_integer_value(in->sets) > 100))
 		return mc_fail(err, MC_ERR_INVALID, "invalid_field", "Số bộ hồ sơ không hợp lệ",
 		               "'sets' must be 1-100");
-	json_t *ticket = json_object_get(req, "ticket_id");
-	if (ticket && !json_is_null(ticket) &&
-	    (!json_is_integer(ticket) || json_integer_value(ticket) < 1))
+	in->ticket = json_object_get(req, "ticket_id");
+	if (in->ticket && !json_is_null(in->ticket) &&
+	    (!json_is_integer(in->ticket) || json_integer_value(in->ticket) < 1))
 		return mc_fail(err, MC_ERR_INVALID, "invalid_field", "Số phiếu không hợp lệ",
 		               "'ticket_id' must be a ticket id");
+	return MC_OK;
+}
 
-	if ((rc = store_begin(st, err)))
+/* The checks of in (dossier_intake_read's) against the database on c (the
+ * intake's writer inside its transaction, or a check's reader), reading
+ * only: the procedure in force, the offices (dossier_intake_offices), the
+ * ticket (a visit of who's own hall: another centre's is not found), the
+ * appointment of a received dossier at this instant, and a probable
+ * duplicate (in->duplicate, not an error here). MC_OK or the error. */
+static enum mc_err dossier_intake_resolve(struct store *st, struct store_conn *c,
+                                          const struct principal *who, json_t *req,
+                                          struct dossier_intake *in, struct mc_error *err)
+{
+	enum mc_err rc;
+	in->now = clock_now();
+	if ((rc = dossier_procedure(c, in->procedure, &in->p, err)) ||
+	    (rc = dossier_intake_offices(c, who, req, in->p.office[0] ? in->p.office : NULL,
+	                                 &in->offices, err)))
 		return rc;
-	struct store_conn *c = store_write_conn(st);
-	int64_t now = clock_now();
-	char code[96], secret[DOSSIER_SECRET_LEN + 1] = "", secret_hash[65] = "";
-	int64_t due = 0;
-	struct dossier_offices offices;
-
-	if ((rc = dossier_procedure(c, procedure, &p, err)) ||
-	    (rc =
-	         dossier_intake_offices(c, who, req, p.office[0] ? p.office : NULL, &offices, err)))
-		goto fail;
-	if (json_is_integer(ticket)) {
-		/* A visit of the caller's own hall (another centre's is not found). */
+	if (json_is_integer(in->ticket)) {
 		sqlite3_stmt *s = store_stmt(c, "SELECT 1 FROM tickets t WHERE t.id = :id"
 		                                " AND " SCOPE_SQL("t.office_id"));
-		if (s == NULL) {
-			rc = store_sql_error(c, "ticket", err);
-			goto fail;
-		}
+		if (s == NULL)
+			return store_sql_error(c, "ticket", err);
 		sqlite3_bind_int64(s, sqlite3_bind_parameter_index(s, ":id"),
-		                   json_integer_value(ticket));
+		                   json_integer_value(in->ticket));
 		store_bind_scope(s, who);
 		int step;
 		bool found = store_next(s, &step);
 		if ((rc = store_scan_end(c, s, step, "ticket", err)))
-			goto fail;
-		if (!found) {
-			rc = mc_fail(err, MC_ERR_NOT_FOUND, "ticket_not_found",
-			             "Không có phiếu này", "No such ticket");
-			goto fail;
-		}
+			return rc;
+		if (!found)
+			return mc_fail(err, MC_ERR_NOT_FOUND, "ticket_not_found",
+			               "Không có phiếu này", "No such ticket");
 	}
-	if (id_number && !json_is_true(confirm) &&
-	    (rc = dossier_duplicate_check(c, who, id_number, procedure, now, out, err)))
+	if (in->received && (rc = dossier_due(st, in->p.unit, in->p.milli, in->now, &in->due, err)))
+		return rc;
+	if (in->id_number)
+		return dossier_duplicate_find(c, who, in->id_number, in->procedure, in->now,
+		                              &in->duplicate, err);
+	return MC_OK;
+}
+
+/* t as dd/mm/yyyy HH:MM in office time into out[32]. */
+static void dossier_office_text(int64_t t, char out[32])
+{
+	int64_t local = t + CLOCK_OFFICE_UTC_OFFSET;
+	int64_t day = civil_floor_div(local, 86400);
+	int64_t sec = local - day * 86400;
+	int y, m, d;
+	civil_ymd_from_days((int)day, &y, &m, &d);
+	snprintf(out, 32, "%02d/%02d/%04d %02d:%02d", d % 100, m % 100, y % 10000,
+	         (int)(sec / 3600), (int)(sec / 60 % 60));
+}
+
+enum mc_err store_dossier_intake_check(struct store *st, const struct principal *who, json_t *req,
+                                       json_t **out, struct mc_error *err)
+{
+	struct dossier_intake in = {0};
+	enum mc_err rc = dossier_intake_read(req, &in, out, err);
+	if (rc)
+		return rc;
+	if ((rc = dossier_intake_resolve(st, store_read_conn(st), who, req, &in, err))) {
+		dossier_intake_free(&in);
+		return rc;
+	}
+	json_t *proc = json_is_object(in.p.body) ? json_deep_copy(in.p.body) : json_object();
+	json_object_set_new(proc, "code", json_string(in.procedure));
+	json_object_set_new(proc, "version", json_integer(in.p.version));
+	json_t *warnings = json_array();
+	if (in.duplicate) {
+		struct mc_error w;
+		dossier_duplicate_error(in.duplicate, &w);
+		json_array_append_new(warnings,
+		                      json_pack("{s:s, s:s, s:s, s:O}", "code", w.code, "message",
+		                                w.message_vi, "message_en", w.message_en,
+		                                "duplicate_of", in.duplicate));
+	}
+	char due_text[32];
+	if (in.received)
+		dossier_office_text(in.due, due_text);
+	*out = json_pack("{s:o, s:o, s:o, s:o, s:o}", "procedure", proc, "form",
+	                 json_string(in.received     ? "mau-01"
+	                             : in.supplement ? "mau-02"
+	                                             : "mau-03"),
+	                 "due_at", in.received ? json_integer(in.due) : json_null(), "due_text",
+	                 in.received ? json_string(due_text) : json_null(), "warnings", warnings);
+	dossier_intake_free(&in);
+	return MC_OK;
+}
+
+enum mc_err store_dossier_intake(struct store *st, const struct principal *who, json_t *req,
+                                 json_t **out, struct mc_error *err)
+{
+	struct dossier_intake in = {0};
+	enum mc_err rc = dossier_intake_read(req, &in, out, err);
+	if (rc)
+		return rc;
+	if ((rc = store_begin(st, err)))
+		return rc;
+	struct store_conn *c = store_write_conn(st);
+	char code[96], secret[DOSSIER_SECRET_LEN + 1] = "", secret_hash[65] = "";
+	bool received = in.received, supplement = in.supplement, refused = in.refused;
+	int64_t now = 0, due = 0;
+
+	if ((rc = dossier_intake_resolve(st, c, who, req, &in, err)))
 		goto fail;
-	if ((rc = dossier_next_code(c, offices.agency, now, code, sizeof code, err)))
+	now = in.now;
+	due = in.due;
+	if (in.duplicate && !json_is_true(in.confirm)) {
+		*out = json_pack("{s:O}", "duplicate_of", in.duplicate);
+		rc = dossier_duplicate_error(in.duplicate, err);
 		goto fail;
-	if (received && (rc = dossier_due(st, p.unit, p.milli, now, &due, err)))
+	}
+	if ((rc = dossier_next_code(c, in.offices.agency, now, code, sizeof code, err)))
 		goto fail;
 	if (!refused) {
 		for (int i = 0; i < DOSSIER_SECRET_LEN; i++)
@@ -652,11 +761,11 @@ enum mc_err store_dossier_intake(struct store *st, const struct principal *who, 
 	enum dossier_status status = received     ? DS_RECEIVED
 	                             : supplement ? DS_SUPPLEMENT_REQUESTED
 	                                          : DS_REJECTED_AT_INTAKE;
-	char *applicant_text = json_dumps(applicant, JSON_COMPACT | JSON_SORT_KEYS);
+	char *applicant_text = json_dumps(in.applicant, JSON_COMPACT | JSON_SORT_KEYS);
 	json_t *no_docs = json_array();
-	char *docs_text = json_dumps(documents ? documents : no_docs, JSON_COMPACT);
+	char *docs_text = json_dumps(in.documents ? in.documents : no_docs, JSON_COMPACT);
 	json_decref(no_docs);
-	char *pending_text = missing ? json_dumps(missing, JSON_COMPACT) : NULL;
+	char *pending_text = in.missing ? json_dumps(in.missing, JSON_COMPACT) : NULL;
 	sqlite3_stmt *s = store_stmt(
 	    c, "INSERT INTO dossiers (code, procedure_id, status, applicant, applicant_name,"
 	       " applicant_phone, applicant_id_number, documents, sets, pending, reason,"
@@ -669,20 +778,20 @@ enum mc_err store_dossier_intake(struct store *st, const struct principal *who, 
 		rc = store_sql_error(c, "dossier", err);
 	} else {
 		sqlite3_bind_text(s, 1, code, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(s, 2, p.id);
+		sqlite3_bind_int64(s, 2, in.p.id);
 		sqlite3_bind_text(s, 3, dossier_status_name(status), -1, SQLITE_STATIC);
 		sqlite3_bind_text(s, 4, applicant_text, -1, SQLITE_STATIC);
-		sqlite3_bind_text(s, 5, name, -1, SQLITE_STATIC);
-		if (phone)
-			sqlite3_bind_text(s, 6, phone, -1, SQLITE_STATIC);
-		if (id_number)
-			sqlite3_bind_text(s, 7, id_number, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 5, in.name, -1, SQLITE_STATIC);
+		if (in.phone)
+			sqlite3_bind_text(s, 6, in.phone, -1, SQLITE_STATIC);
+		if (in.id_number)
+			sqlite3_bind_text(s, 7, in.id_number, -1, SQLITE_STATIC);
 		sqlite3_bind_text(s, 8, docs_text, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(s, 9, sets ? json_integer_value(sets) : 1);
+		sqlite3_bind_int64(s, 9, in.sets ? json_integer_value(in.sets) : 1);
 		if (pending_text)
 			sqlite3_bind_text(s, 10, pending_text, -1, SQLITE_STATIC);
-		if (reason)
-			sqlite3_bind_text(s, 11, reason, -1, SQLITE_STATIC);
+		if (in.reason)
+			sqlite3_bind_text(s, 11, in.reason, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(s, 12, now);
 		sqlite3_bind_text(s, 13, who->actor, -1, SQLITE_STATIC);
 		if (received) {
@@ -693,12 +802,12 @@ enum mc_err store_dossier_intake(struct store *st, const struct principal *who, 
 			sqlite3_bind_int64(s, 16, now);
 		if (!refused)
 			sqlite3_bind_text(s, 17, secret_hash, -1, SQLITE_STATIC);
-		if (json_is_integer(ticket))
-			sqlite3_bind_int64(s, 18, json_integer_value(ticket));
+		if (json_is_integer(in.ticket))
+			sqlite3_bind_int64(s, 18, json_integer_value(in.ticket));
 		sqlite3_bind_text(s, 19, who->username, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(s, 20, offices.intake_id);
-		sqlite3_bind_int64(s, 21, offices.authority_id);
-		sqlite3_bind_int64(s, 22, offices.return_id);
+		sqlite3_bind_int64(s, 20, in.offices.intake_id);
+		sqlite3_bind_int64(s, 21, in.offices.authority_id);
+		sqlite3_bind_int64(s, 22, in.offices.return_id);
 		rc = store_step(c, s, "dossier", err);
 	}
 	free(applicant_text);
@@ -716,10 +825,10 @@ enum mc_err store_dossier_intake(struct store *st, const struct principal *who, 
 	json_object_set_new(details, "code", json_string(code));
 	if (handover[0])
 		json_object_set_new(details, "handover_to", json_string(handover));
-	json_object_set_new(details, "procedure_version", json_integer(p.id));
+	json_object_set_new(details, "procedure_version", json_integer(in.p.id));
 	json_object_set_new(details, "status", json_string(dossier_status_name(status)));
 	json_object_set_new(details, "due_at", received ? json_integer(due) : json_null());
-	rc = dossier_event(st, who, code, offices.intake_id,
+	rc = dossier_event(st, who, code, in.offices.intake_id,
 	                   refused      ? "refused"
 	                   : supplement ? "intake_supplement"
 	                                : "received",
@@ -730,9 +839,9 @@ enum mc_err store_dossier_intake(struct store *st, const struct principal *who, 
 	json_t *view = NULL;
 	if ((rc = dossier_view(st, c, NULL, code, false, &view, err)))
 		goto fail;
+	dossier_intake_free(&in);
 	if ((rc = store_commit(st, err))) {
 		json_decref(view);
-		json_decref(p.body);
 		return rc;
 	}
 	*out = json_pack("{s:o, s:s}", "dossier", view, "form",
@@ -741,10 +850,9 @@ enum mc_err store_dossier_intake(struct store *st, const struct principal *who, 
 	                              : "mau-03");
 	if (!refused)
 		json_object_set_new(*out, "secret", json_string(secret));
-	json_decref(p.body);
 	return MC_OK;
 fail:
-	json_decref(p.body);
+	dossier_intake_free(&in);
 	store_rollback(st);
 	return rc;
 }

@@ -73,6 +73,21 @@ void store_dossier_bind_scope(struct sqlite3_stmt *s, const struct principal *wh
 enum mc_err store_dossier_intake(struct store *st, const struct principal *who, json_t *req,
                                  json_t **out, struct mc_error *err);
 
+/* The intake's check without the intake (the counter page asks it before
+ * saving): req as store_dossier_intake takes it, run through the same code
+ * (the same errors in the same order, *out the same {"field"} on those that
+ * name one, the same scope rules) on this thread's reader, writing nothing.
+ * MC_OK: *out gets {"procedure":{…as imported, "code", "version"},
+ * "form":"mau-01"|"mau-02"|"mau-03", "due_at":EPOCH|null,
+ * "due_text":"dd/mm/yyyy HH:MM"|null, "warnings":[…]}: due_at the
+ * appointment an intake at this instant would give (null unless outcome is
+ * received: no clock runs yet), due_text the same in office time; a probable
+ * duplicate is not an error here but a warning {"code":"probable_duplicate",
+ * "message","message_en","duplicate_of":{…}} (whatever confirm_duplicate
+ * says). The caller frees *out. */
+enum mc_err store_dossier_intake_check(struct store *st, const struct principal *who, json_t *req,
+                                       json_t **out, struct mc_error *err);
+
 /* One action ({"action":"handover", …}; see docs/api.md) on the dossier
  * `code`. *out gets the dossier's staff view after it. A dossier outside
  * who's scope is MC_ERR_NOT_FOUND (dossier_not_found) and nothing changes;
