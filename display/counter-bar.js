@@ -499,11 +499,12 @@ function wire() {
   $('btn-setup').addEventListener('click', () => openSetup().catch(sayError));
 
   // F1…F6: as a click on the button, so a disabled button (or an open
-  // dialog) does nothing and a key held down acts once (guarded).
+  // dialog) does nothing; a key held down acts once (its repeats are
+  // dropped, and guarded() drops a press while the action runs).
   for (const [i, name] of ACTIONS.entries()) {
-    keys.on(`F${i + 1}`, () => {
+    keys.on(`F${i + 1}`, (e) => {
       const b = $(`btn-${name}`);
-      if (!dialogOpen() && !b.disabled) b.click();
+      if (!e?.repeat && !dialogOpen() && !b.disabled) b.click();
     });
   }
 
@@ -514,6 +515,16 @@ function wire() {
   submitOf($('transfer-form'), $('transfer-submit'), transfer, $('transfer-error'));
   submitOf($('rejoin-form'), $('rejoin-submit'), rejoin, $('rejoin-error'));
   submitOf($('setup-form'), $('setup-submit'), saveSetup, $('setup-error'));
+  // Enter submits a dialog from its lists too (a browser submits a form
+  // by Enter only from a text field).
+  for (const form of ['transfer-form', 'setup-form']) {
+    $(form).addEventListener('keydown', (e) => {
+      if (e.key === 'Enter' && e.target.tagName === 'SELECT' && !e.altKey) {
+        e.preventDefault();
+        $(form).requestSubmit();
+      }
+    });
+  }
   // Choosing a group clears the counter and the other way round: one target.
   $('transfer-group').addEventListener('change', () => { if ($('transfer-group').value) $('transfer-counter').value = ''; });
   $('transfer-counter').addEventListener('change', () => { if ($('transfer-counter').value) $('transfer-group').value = ''; });
