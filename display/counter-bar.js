@@ -36,7 +36,7 @@ addTexts({
     pick_one: 'Chọn một nhóm hoặc một quầy để chuyển đến.',
     type_number: 'Nhập số thứ tự, ví dụ A003.',
     waiting_n: '{n} người chờ', waiting_none: 'Không có ai chờ', priority_n: '{n} ưu tiên',
-    next_numbers: 'Tiếp theo', expected: 'Dự kiến chờ', priority_mark: 'Ưu tiên',
+    next_numbers: 'Tiếp theo', expected: 'Dự kiến chờ', longest: 'Chờ lâu nhất', minutes: '{m} phút', priority_mark: 'Ưu tiên',
     no_groups: 'Quầy này chưa được giao nhóm dịch vụ nào.',
     transferred_to_me: 'Số {labels} được chuyển đến quầy của bạn.',
     stream_down: 'Mất kết nối với máy chủ: hàng chờ chưa được cập nhật. Đang kết nối lại…',
@@ -63,7 +63,7 @@ addTexts({
     pick_one: 'Choose a group or a counter to transfer to.',
     type_number: 'Type the ticket number, e.g. A003.',
     waiting_n: '{n} waiting', waiting_none: 'Nobody waiting', priority_n: '{n} priority',
-    next_numbers: 'Next', expected: 'Expected wait', priority_mark: 'Priority',
+    next_numbers: 'Next', expected: 'Expected wait', longest: 'Longest wait', minutes: '{m} min', priority_mark: 'Priority',
     no_groups: 'This counter serves no group yet.',
     transferred_to_me: '{labels} transferred to your counter.',
     stream_down: 'Lost the connection to the server: the queue is not up to date. Reconnecting…',
@@ -245,6 +245,16 @@ function refreshButtons() {
   set('btn-rejoin', !placed);
 }
 
+// The longest wait of a group so far, growing with the clock (the
+// snapshot's oldest_queued_at); '' when nobody waits or the server is
+// older and does not say.
+function longest(g) {
+  if (!g.waiting || !Number.isFinite(g.oldest_queued_at)) return '';
+  const m = Math.max(0, Math.floor((nowSeconds() - g.oldest_queued_at) / 60));
+  return `<div class="qg-longest"><span class="label">${esc(t('longest'))}:</span> <b class="num">${
+    esc(t('minutes', { m: fmt(state.lang).count(m) }))}</b></div>`;
+}
+
 function renderQueue() {
   const ul = $('queue-groups');
   ul.textContent = '';
@@ -277,6 +287,7 @@ function renderQueue() {
       <div class="qg-line">${esc(g.waiting ? t('waiting_n', { n: f.count(g.waiting) }) : t('waiting_none'))}${prio
         ? ` · <span class="prio">★ ${esc(t('priority_n', { n: f.count(prio) }))}</span>` : ''}</div>
       ${next ? `<div class="qg-next"><span class="label">${esc(t('next_numbers'))}:</span> ${next}</div>` : ''}
+      ${longest(g)}
       ${g.waiting ? `<div class="qg-wait"><span class="label">${esc(t('expected'))}:</span> ${esc(waitText(g, state.lang))}</div>` : ''}`;
     ul.append(li);
   }
@@ -541,7 +552,8 @@ function wire() {
 
   on('lang', () => render());
   on('refresh-buttons', () => refreshButtons());
-  setInterval(renderServing, 15000);
+  // The waits grow with the clock between events.
+  setInterval(() => { renderServing(); renderQueue(); }, 15000);
 }
 
 export async function startBar() {

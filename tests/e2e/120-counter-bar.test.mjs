@@ -60,7 +60,12 @@ test('a counter morning from the bar: open, call, no-show, rejoin, transfer, fin
   const a1 = await issue('CT');
   assert.equal(a1, 'A001');
   await waitText(page, 'queue-groups', /A001/);
-  assert.match(await visibleText(page, 'queue-groups'), /Chứng thực 1 1 người chờ Tiếp theo: A001/);
+  assert.match(await visibleText(page, 'queue-groups'),
+    /^Chứng thực 1 1 người chờ Tiếp theo: A001 Chờ lâu nhất: 0 phút Dự kiến chờ: \d+–\d+ phút$/);
+  // The longest wait counts from the ticket's place in line (the server's).
+  const snap = ok(await s.req('GET', '/api/v1/queue'));
+  assert.equal(snap.groups.find((g) => g.code === 'CT').oldest_queued_at, s.sql("SELECT queued_at FROM tickets WHERE label = 'A001'")[0].queued_at);
+  assert.equal(snap.groups.find((g) => g.code === 'HT').oldest_queued_at, null);
   await shot(page, 'counter-bar-queue-1366');
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 0, `the page is ${overflow} px wider than the screen`);

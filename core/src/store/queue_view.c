@@ -138,6 +138,12 @@ static enum mc_err view_groups(struct store_conn *c, int64_t office, const char 
 		};
 		struct queue_wait_range r = queue_wait_estimate(&in);
 		queue_wait_set(g, &r);
+		/* Since when the longest-waiting ticket has been in line (its
+		 * queued_at), so a screen shows the longest wait growing. */
+		json_object_set_new(g, "oldest_queued_at",
+		                    in.head_elapsed_wait >= 0
+		                        ? json_integer(now - in.head_elapsed_wait)
+		                        : json_null());
 		json_object_del(g, "_head");
 		json_object_del(g, "_last");
 	}
