@@ -134,6 +134,20 @@ test('return with a scanned receipt QR, the collector recorded, a rating slip wh
   await page2.context().close();
   assert.equal(await page.evaluate(() => document.activeElement.id), 'return-code', 'ready for the next scan');
   await shot(page, '130-return-done-1366');
+  const fits = () => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
+  assert.ok(await fits(), 'no horizontal scroll at 1366×768');
+
+  // The English switch, on a 1920×1080 screen.
+  await page.setViewportSize({ width: 1920, height: 1080 });
+  await page.click('#btn-lang');
+  await waitText(page, 'return-status', /Result returned/);
+  assert.match(await page.textContent('#return-done-text'), /Result returned to Nguyễn Văn Bình\. Written in the ledger: book \d+, line \d+/);
+  assert.match(await page.textContent('#return-slip-status'), /Rating slip printed/);
+  assert.ok(await fits(), 'no horizontal scroll at 1920×1080');
+  await shot(page, '130-return-done-1920-en');
+  await page.click('#btn-lang');
+  await waitText(page, 'return-status', /Đã trả kết quả/);
+  await page.setViewportSize(OFFICE);
   assert.deepEqual(page.errors, [], 'no script errors');
 });
 
