@@ -136,7 +136,7 @@ function skeleton() {
       <div id="lookup-actions" class="buttons"></div>
       <form id="withdraw-form" class="withdraw" hidden autocomplete="off">
         <label><span data-i18n="lk_withdraw_reason">${esc(t('lk_withdraw_reason'))}</span>
-          <textarea id="withdraw-reason" rows="2" maxlength="1000"></textarea></label>
+          <input id="withdraw-reason" maxlength="1000"></label>
         <div class="buttons">
           <button id="withdraw-submit" type="submit" class="primary" data-i18n="lk_withdraw_submit">${esc(t('lk_withdraw_submit'))}</button>
           <button id="withdraw-cancel" type="button" data-i18n="lk_cancel">${esc(t('lk_cancel'))}</button>
