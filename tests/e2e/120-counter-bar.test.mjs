@@ -42,6 +42,7 @@ test('a counter morning from the bar: open, call, no-show, rejoin, transfer, fin
   // A clerk has one centre: the dialog asked only for the counter.
   assert.equal(await page.locator('#setup-office-row').isHidden(), true);
   assert.match(await page.textContent('#office-name'), /Bộ phận Một cửa thử nghiệm/);
+  assert.equal(await page.textContent('#who'), 'Cán bộ một', 'the clerk by full name');
 
   // Remembered by this browser: a reload asks nothing.
   await page.reload();

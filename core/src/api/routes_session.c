@@ -15,15 +15,17 @@
 #include "util/clock.h"
 #include "util/xmalloc.h"
 
-/* Who the token is, with the office it belongs to ({code, name, kind, …},
- * null for the whole province): the screens show it and choose their
- * centre by it. The caller frees the object. */
+/* Who the token is, with a person's full name (null for a device) and the
+ * office it belongs to ({code, name, kind, …}, null for the whole
+ * province): the screens show them and choose their centre by it. The
+ * caller frees the object. */
 static json_t *session_who(struct api *api, const struct principal *who)
 {
 	json_t *office = who->office_id ? store_office_json(api->st, who->office_id) : NULL;
-	return json_pack("{s:s, s:s, s:s, s:o}", "username", who->username, "role",
-	                 role_name(who->role), "actor", who->actor, "office",
-	                 office ? office : json_null());
+	json_t *name = who->user_id ? store_user_full_name(api->st, who->user_id) : NULL;
+	return json_pack("{s:s, s:o, s:s, s:s, s:o}", "username", who->username, "full_name",
+	                 name ? name : json_null(), "role", role_name(who->role), "actor",
+	                 who->actor, "office", office ? office : json_null());
 }
 
 /* What a login job needs, copied off the connection on the HTTP worker

@@ -486,6 +486,18 @@ fail:
 	return rc;
 }
 
+json_t *store_user_full_name(struct store *st, int64_t user_id)
+{
+	struct store_conn *c = store_read_conn(st);
+	sqlite3_stmt *s = store_stmt(c, "SELECT full_name FROM users WHERE id = ?");
+	if (s == NULL)
+		return NULL;
+	sqlite3_bind_int64(s, 1, user_id);
+	json_t *out = sqlite3_step(s) == SQLITE_ROW ? json_string(store_col_text(s, 0)) : NULL;
+	sqlite3_reset(s);
+	return out;
+}
+
 bool store_user_principal(struct store *st, const char *username, struct principal *who)
 {
 	struct store_conn *c = store_read_conn(st);
