@@ -10,6 +10,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { startServer } from './lib/harness.mjs';
 import { PROVINCE_BUNDLE, CENTRE_A, CENTRE_B } from './lib/province-bundle.mjs';
@@ -22,13 +23,16 @@ before(async () => {
   s = await startServer({
     bundle: {
       ...PROVINCE_BUNDLE,
-      // Centre A: counter 1 has its own ticket printer, the hall a default
-      // (both the same test printer); centre B has no printer at all.
+      // Centre A: counter 1 has its own ticket printer, counter 3 a thermal
+      // one on a raw queue, the hall a default (all the same test printer);
+      // centre B has no printer at all.
       printers: [
         { office: CENTRE_A, name: 'ks-quay1', target: pa.uri, format: 'pdf', paper: '80mm' },
         { office: CENTRE_A, name: 'ks-sanh', target: pa.uri, format: 'pdf', paper: '80mm', default: true },
+        { office: CENTRE_A, name: 'ks-nhiet', target: pa.uri, format: 'escpos', paper: '58mm' },
       ],
-      counters: PROVINCE_BUNDLE.counters.map((c) => (c.office === CENTRE_A && c.no === 1 ? { ...c, printer: 'ks-quay1' } : c)),
+      counters: PROVINCE_BUNDLE.counters.map((c) => (c.office !== CENTRE_A ? c
+        : c.no === 1 ? { ...c, printer: 'ks-quay1' } : c.no === 3 ? { ...c, printer: 'ks-nhiet' } : c)),
     },
   });
 });
@@ -132,6 +136,22 @@ test('a counter without a printer of its own prints on the centre\'s default', a
   assert.equal(r.json.print.printer, 'ks-sanh');
   await waitFor(async () => (await job(r.json.print.jobs[0])).state === 'done', 20000, 'the slip done');
   await slipOf(r.json.link.token, 'the slip on the default printer');
+});
+
+test('a thermal printer on a raw queue gets the slip as ESC/POS raster as wide as its 58 mm roll', async () => {
+  const code = await intake('a.clerk', CENTRE_A);
+  const raws = () => readdirSync(pa.spool).filter((f) => !/\.(pdf|png)$/.test(f));
+  const before = raws();
+  const r = await slip('a.clerk', code, { counter: 3 });
+  assert.equal(r.status, 201, r.text);
+  assert.equal(r.json.print.printer, 'ks-nhiet');
+  await waitFor(async () => (await job(r.json.print.jobs[0])).state === 'done', 20000, 'the raw slip done');
+  const name = await waitFor(() => raws().find((f) => !before.includes(f)), 10000, 'the raw file');
+  const bytes = readFileSync(path.join(pa.spool, name));
+  // ESC @, then GS v 0 with 48 bytes (384 dots) a row; a feed and a cut at the end.
+  assert.deepEqual([...bytes.subarray(0, 8)], [0x1b, 0x40, 0x1d, 0x76, 0x30, 0x00, 48, 0x00], name);
+  assert.deepEqual([...bytes.subarray(-4)], [0x1d, 0x56, 0x42, 0x00]);
+  assert.ok(bytes.length > 48 * 400, `a slip's length of raster (${bytes.length} bytes)`);
 });
 
 test('printer off: the slip waits in the spool and prints once the printer is back, once', async () => {
