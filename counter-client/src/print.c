@@ -346,8 +346,9 @@ int cc_print_rating_slip(struct cc *c, json_t *dossier, json_t *link)
 		    .utc_offset_seconds = 7 * 3600,
 		};
 		printer_rating_code_grouped(slip.token, grouped, sizeof grouped);
-		st = printer_rating_slip_render(&slip, raw ? PRINTER_FORMAT_RAW : PRINTER_FORMAT_PDF,
-		                                paper, &data, &len, why, sizeof why);
+		st =
+		    printer_rating_slip_render(&slip, raw ? PRINTER_FORMAT_RAW : PRINTER_FORMAT_PDF,
+		                               paper, &data, &len, why, sizeof why);
 		if (st == PRINTER_OK) {
 			struct printer_job job;
 			char *title = xasprintf("%s phieu-danh-gia", code);

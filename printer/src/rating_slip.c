@@ -46,15 +46,16 @@ int printer_rating_slip_render(const struct printer_rating_slip *r, enum printer
 	        ? printer__xasprintf("Hồ sơ: %s\n%s\nÔng/bà vui lòng cho biết mức độ hài lòng về "
 	                             "việc giải quyết hồ sơ.",
 	                             r->dossier_code, what)
-	        : printer__xasprintf("Số thứ tự: %s\n%s\nÔng/bà vui lòng cho biết mức độ hài lòng về "
-	                             "việc phục vụ tại quầy.",
-	                             r->ticket_label ? r->ticket_label : "", what);
+	        : printer__xasprintf(
+	              "Số thứ tự: %s\n%s\nÔng/bà vui lòng cho biết mức độ hài lòng về "
+	              "việc phục vụ tại quầy.",
+	              r->ticket_label ? r->ticket_label : "", what);
 	char *url = printer__xasprintf("%.*s/rate?t=%s", (int)blen, r->base_url, r->token);
 	/* The short address and the code below, never the long link: a URL
 	 * broken across lines cannot be typed. */
-	char *caption = printer__xasprintf(
-	    "Quét mã QR bằng điện thoại, hoặc mở %.*s/rate và nhập mã dưới đây", (int)blen,
-	    r->base_url);
+	char *caption =
+	    printer__xasprintf("Quét mã QR bằng điện thoại, hoặc mở %.*s/rate và nhập mã dưới đây",
+	                       (int)blen, r->base_url);
 	char *label = printer__xasprintf("Mã đánh giá (dùng đến %s):", until);
 	struct printer_slip slip = {
 	    .office_name = r->office_name,

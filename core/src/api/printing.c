@@ -911,22 +911,23 @@ enum mc_err printing_rating_slip(struct printing *p, const struct principal *who
 		ticket_id = strtoll(ref, &end, 10);
 		if (end == ref || *end != '\0' || ticket_id < 1 ||
 		    store_ticket_public(p->st, ticket_id, clock_now(), &subject, NULL) != MC_OK)
-			return mc_fail(err, MC_ERR_NOT_FOUND, "ticket_not_found", "Không có phiếu này",
-			               "No such ticket");
+			return mc_fail(err, MC_ERR_NOT_FOUND, "ticket_not_found",
+			               "Không có phiếu này", "No such ticket");
 		const char *tc =
 		    json_string_value(json_object_get(json_object_get(subject, "office"), "code"));
 		rc = store_hall_resolve(p->st, who, tc, true, &hall, err);
 		if (rc == MC_ERR_NOT_FOUND || (rc == MC_OK && tc == NULL))
-			rc = mc_fail(err, MC_ERR_NOT_FOUND, "ticket_not_found", "Không có phiếu này",
-			             "No such ticket");
+			rc = mc_fail(err, MC_ERR_NOT_FOUND, "ticket_not_found",
+			             "Không có phiếu này", "No such ticket");
 	}
 	struct store_printer pr;
 	if (rc == MC_OK && store_printer_for_counter(p->st, hall, counter_no, &pr, err) != MC_OK)
-		rc = mc_fail(err, MC_ERR_UNAVAILABLE, "printer_not_configured",
-		             "Quầy này và trung tâm chưa có máy in nên chưa in được phiếu đánh giá. "
-		             "Hãy báo quản trị viên cài máy in",
-		             "Neither this counter nor the centre has a printer: no rating slip was "
-		             "made");
+		rc =
+		    mc_fail(err, MC_ERR_UNAVAILABLE, "printer_not_configured",
+		            "Quầy này và trung tâm chưa có máy in nên chưa in được phiếu đánh giá. "
+		            "Hãy báo quản trị viên cài máy in",
+		            "Neither this counter nor the centre has a printer: no rating slip was "
+		            "made");
 	if (rc) {
 		json_decref(subject);
 		return rc;
@@ -949,8 +950,8 @@ enum mc_err printing_rating_slip(struct printing *p, const struct principal *who
 	    .office_name = json_string_value(json_object_get(oj, "name")),
 	    .dossier_code = dossier ? ref : NULL,
 	    .ticket_label = dossier ? NULL : json_string_value(json_object_get(subject, "label")),
-	    .what = dossier ? json_string_value(json_object_get(
-	                          json_object_get(subject, "procedure"), "name"))
+	    .what = dossier ? json_string_value(
+	                          json_object_get(json_object_get(subject, "procedure"), "name"))
 	                    : json_string_value(json_object_get(subject, "group_name")),
 	    .base_url = base,
 	    .token = token,
@@ -962,9 +963,9 @@ enum mc_err printing_rating_slip(struct printing *p, const struct principal *who
 	char perr[256] = "";
 	printing_check_outside_writes(p);
 	pthread_mutex_lock(&printing_render_lock);
-	int prc = printer_rating_slip_render(&slip, printing_format(pr.format),
-	                                     printing_paper(pr.paper), &data, &len, perr,
-	                                     sizeof perr);
+	int prc =
+	    printer_rating_slip_render(&slip, printing_format(pr.format), printing_paper(pr.paper),
+	                               &data, &len, perr, sizeof perr);
 	pthread_mutex_unlock(&printing_render_lock);
 	char *title = dossier ? xasprintf("%s phieu-danh-gia", ref)
 	                      : xasprintf("So %s phieu-danh-gia", slip.ticket_label);

@@ -207,9 +207,9 @@ enum mc_err store_rating_link(struct store *st, const struct principal *who, con
 	return store_rating_link_issue(st, who, kind, ref, token, clock_now(), out, err);
 }
 
-enum mc_err store_rating_link_issue(struct store *st, const struct principal *who,
-                                    const char *kind, const char *ref, const char *token,
-                                    int64_t now, json_t **out, struct mc_error *err)
+enum mc_err store_rating_link_issue(struct store *st, const struct principal *who, const char *kind,
+                                    const char *ref, const char *token, int64_t now, json_t **out,
+                                    struct mc_error *err)
 {
 	if (strcmp(kind, "dossier") != 0 && strcmp(kind, "ticket") != 0)
 		return mc_fail(err, MC_ERR_INVALID, "invalid_field", "Trường không hợp lệ",

@@ -39,9 +39,9 @@ void store_rating_token_new(char token[STORE_RATING_TOKEN_LEN + 1]);
  * and its print job are saved in one transaction (api/printing.c). Nests in
  * the caller's transaction (store_begin). Same answers and errors, and
  * MC_ERR_INVALID for a token not of STORE_RATING_TOKEN_LEN characters. */
-enum mc_err store_rating_link_issue(struct store *st, const struct principal *who,
-                                    const char *kind, const char *ref, const char *token,
-                                    int64_t now, json_t **out, struct mc_error *err);
+enum mc_err store_rating_link_issue(struct store *st, const struct principal *who, const char *kind,
+                                    const char *ref, const char *token, int64_t now, json_t **out,
+                                    struct mc_error *err);
 
 /* What the link `token` is for, for the rating page: {"kind","what" (the
  * procedure or service group name),"rated":bool,"expires_at","levels":[…],
