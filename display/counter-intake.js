@@ -793,6 +793,7 @@ async function save() {
   showError($('in-print-error'), null);
   $('in-preview').src = `/api/v1/dossiers/${encodeURIComponent(r.dossier.code)}/forms/${r.form}.pdf`;
   renderResult();
+  $('pane-intake').scrollTop = 0;
   $('in-print').focus();
 }
 
