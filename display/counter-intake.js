@@ -96,6 +96,11 @@ addTexts({
     in_reprint: 'In lại',
     in_new: 'Hồ sơ mới',
     in_applicant_saved: 'Người nộp',
+    in_where: 'Nơi giải quyết và trả kết quả',
+    in_authority: 'Cơ quan có thẩm quyền giải quyết',
+    in_authority_default: 'Mặc định (cơ quan của thủ tục, hoặc UBND nơi đặt trung tâm này)',
+    in_return: 'Công dân nhận kết quả tại',
+    in_return_default: 'Trung tâm tiếp nhận hồ sơ này (mặc định)',
   },
   en: {
     in_proc: 'Administrative procedure',
@@ -171,6 +176,11 @@ addTexts({
     in_reprint: 'Reprint',
     in_new: 'New dossier',
     in_applicant_saved: 'Applicant',
+    in_where: 'Where it is decided and returned',
+    in_authority: 'Competent authority',
+    in_authority_default: 'Default (the procedure\'s office, or the committee this centre belongs to)',
+    in_return: 'The citizen collects the result at',
+    in_return_default: 'The centre receiving it (default)',
   },
 });
 
@@ -255,6 +265,7 @@ const FIELDS = {
   'applicant.name': 'applicant-name', 'applicant.id_number': 'applicant-id', 'applicant.address': 'applicant-address',
   'applicant.phone': 'applicant-phone', 'applicant.email': 'applicant-email', sets: 'intake-sets',
   reason: 'in-reason', missing: 'in-missing', procedure: 'intake-procedure',
+  authority: 'intake-authority', return_at: 'intake-return',
 };
 const FIELD_ORDER = ['applicant-name', 'applicant-id', 'applicant-address', 'applicant-phone', 'applicant-email', 'intake-sets'];
 
@@ -307,6 +318,15 @@ const PANE = `
           <input id="intake-sets" type="number" min="1" max="100" value="1">
           <p id="intake-sets-error" class="in-error" role="alert"></p></div>
       </div>
+      <div id="in-where" class="in-grid in-where" hidden>
+        <h4 class="in-wide" data-i18n="in_where"></h4>
+        <div class="in-f"><label for="intake-authority" data-i18n="in_authority"></label>
+          <select id="intake-authority"></select>
+          <p id="intake-authority-error" class="in-error" role="alert"></p></div>
+        <div class="in-f"><label for="intake-return" data-i18n="in_return"></label>
+          <select id="intake-return"></select>
+          <p id="intake-return-error" class="in-error" role="alert"></p></div>
+      </div>
     </section>
     <section class="in-card">
       <fieldset class="in-outcome">
@@ -352,6 +372,8 @@ const PANE = `
           <small class="in-hint" data-i18n="in_secret_hint"></small></dd>
         <dt data-i18n="in_applicant_saved"></dt><dd id="in-result-name"></dd>
         <dt data-i18n="in_due"></dt><dd id="in-result-due"></dd>
+        <dt data-i18n="in_authority" class="in-where-row"></dt><dd id="in-result-authority" class="in-where-row"></dd>
+        <dt data-i18n="in_return" class="in-where-row"></dt><dd id="in-result-return" class="in-where-row"></dd>
         <dt data-i18n="in_form"></dt><dd id="in-result-form"></dd>
       </dl>
       <div class="in-actions">
@@ -553,6 +575,9 @@ function renderResult() {
   $('in-result-due').textContent = d.due_at ? f().dateTime(d.due_at)
     : t(d.status === 'rejected_at_intake' ? 'in_due_none_refused' : 'in_due_none_supplement');
   $('in-result-form').textContent = t(FORM_NAMES[s.form] ?? 'in_form');
+  $('in-result-authority').textContent = d.authority?.name ?? '—';
+  $('in-result-return').textContent = d.return_office?.name ?? '—';
+  for (const el of document.querySelectorAll('#in-result .in-where-row')) el.hidden = !offices.province;
   $('in-print').textContent = t('in_print_copies', { form: s.form.replace('mau-', 'Mẫu '), n: copiesOf(s.form) });
   $('in-preview').title = t('in_preview');
   $('in-print-status').textContent = form.printStatus ? t(form.printStatus) : '';
@@ -566,8 +591,42 @@ function renderTexts() {
   renderOutcome();
   renderTicket();
   renderDup();
+  renderWhere();
   renderResult();
   if (catalogue) $('in-proc-hint').textContent = form.proc ? '' : t('in_proc_count', { n: catalogue.length });
+}
+
+// ---- where it is decided and returned (a province) -----------------------
+
+// The province's authorities and its centres and reception points (GET
+// /api/v1/offices), loaded once; the choice shows only when there is more
+// than one authority. Nothing chosen: the server's defaults.
+const offices = { authorities: [], places: [], province: false };
+async function loadOffices() {
+  const items = [];
+  for (let offset = 0; ; offset += 500) {
+    const j = await api('GET', `/api/v1/offices?limit=500&offset=${offset}`);
+    items.push(...(j?.items ?? []));
+    if (!j?.items?.length || items.length >= (j.total ?? 0)) break;
+  }
+  const active = items.filter((x) => x.active !== false);
+  offices.authorities = active.filter((x) => x.kind === 'authority');
+  offices.places = active.filter((x) => x.kind === 'centre' || x.kind === 'point');
+  offices.province = offices.authorities.length > 1;
+  renderWhere();
+}
+
+function renderWhere() {
+  $('in-where').hidden = !offices.province;
+  const fill = (sel, list, def) => {
+    const keep = sel.value;
+    sel.textContent = '';
+    sel.append(new Option(t(def), ''));
+    for (const x of list) sel.append(new Option(x.name, x.code));
+    sel.value = list.some((x) => x.code === keep) ? keep : '';
+  };
+  fill($('intake-authority'), offices.authorities, 'in_authority_default');
+  fill($('intake-return'), offices.places, 'in_return_default');
 }
 
 // ---- the procedure search -------------------------------------------------
@@ -683,6 +742,8 @@ function body() {
     ];
   }
   if (b.outcome === 'refused' && $('in-reason').value.trim()) b.reason = $('in-reason').value.trim();
+  if ($('intake-authority').value) b.authority = $('intake-authority').value;
+  if ($('intake-return').value) b.return_at = $('intake-return').value;
   if (state.serving?.id) b.ticket_id = state.serving.id;
   // A clerk's intake is their own centre's; a supervisor over several
   // centres names the one this counter belongs to.
@@ -931,6 +992,7 @@ export function startIntake() {
   for (const r of document.querySelectorAll('input[name="in-outcome"]')) {
     r.addEventListener('change', () => { form.outcomeChosen = true; renderOutcome(); scheduleCheck(0); });
   }
+  for (const id of ['intake-authority', 'intake-return']) $(id).addEventListener('change', () => scheduleCheck(0));
   $('in-missing-add').addEventListener('click', () => {
     form.extra.push({ item: '', reason: '' });
     renderMissing();
@@ -962,6 +1024,7 @@ export function startIntake() {
   on('lang', () => renderTexts());
   on('serving', () => renderTicket());
   renderTexts();
+  loadOffices().catch(() => { /* one office: nothing to choose */ });
   loadCatalogue().then(() => {
     if (!form.proc) $('in-proc-hint').textContent = t('in_proc_count', { n: catalogue.length });
     if (fold(q.value) && !form.proc) showMatches();
