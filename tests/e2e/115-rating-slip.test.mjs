@@ -1,3 +1,4 @@
+// tsan: yes
 // The rating slip printed by the server (POST /api/v1/dossiers/{code}/rating-slip,
 // POST /api/v1/tickets/{id}/rating-slip), as a citizen gets it from the
 // counter's printer: the title, the centre, the dossier code, the code grouped
