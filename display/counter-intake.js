@@ -320,10 +320,10 @@ const PANE = `
       </div>
       <div id="in-where" class="in-grid in-where" hidden>
         <h4 class="in-wide" data-i18n="in_where"></h4>
-        <div class="in-f"><label for="intake-authority" data-i18n="in_authority"></label>
+        <div class="in-f in-wide"><label for="intake-authority" data-i18n="in_authority"></label>
           <select id="intake-authority"></select>
           <p id="intake-authority-error" class="in-error" role="alert"></p></div>
-        <div class="in-f"><label for="intake-return" data-i18n="in_return"></label>
+        <div class="in-f in-wide"><label for="intake-return" data-i18n="in_return"></label>
           <select id="intake-return"></select>
           <p id="intake-return-error" class="in-error" role="alert"></p></div>
       </div>
