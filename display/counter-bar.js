@@ -25,7 +25,7 @@ addTexts({
     to_counter: 'hoặc sang quầy', rejoin_title: 'Cho số vắng mặt vào lại hàng',
     rejoin_number: 'Số (ví dụ A003)',
     state_open: 'Đang mở', state_paused: 'Tạm dừng', state_closed: 'Đã đóng',
-    no_place: 'Chưa chọn quầy', choose: '— Chọn —',
+    choose: '— Chọn —',
     waited: 'Đã chờ {m} phút', at_counter: 'tại quầy {m} phút',
     called: 'Đã gọi số {label}.', recalled: 'Đã gọi lại số {label}.',
     no_showed: 'Số {label} vắng mặt. Khi công dân quay lại, bấm F6 để cho vào lại hàng.',
@@ -52,7 +52,7 @@ addTexts({
     to_counter: 'or to counter', rejoin_title: 'Put a no-show back in the queue',
     rejoin_number: 'Number (e.g. A003)',
     state_open: 'Open', state_paused: 'Paused', state_closed: 'Closed',
-    no_place: 'No counter chosen', choose: '— Choose —',
+    choose: '— Choose —',
     waited: 'Waited {m} min', at_counter: 'at the counter {m} min',
     called: 'Called {label}.', recalled: 'Called {label} again.',
     no_showed: '{label} did not come. When they come back, press F6 to put them back in the queue.',
@@ -223,7 +223,8 @@ function renderServing() {
 function renderPlace() {
   const office = bar.offices.find((o) => o.code === state.office);
   $('office-name').textContent = state.queue?.office?.name ?? office?.name ?? '';
-  $('counter-label').textContent = state.counter === null ? t('no_place') : counterName(state.counter);
+  // Empty until a counter is chosen (the setup dialog is open meanwhile).
+  $('counter-label').textContent = state.counter === null ? '' : counterName(state.counter);
   const st = state.counter === null ? null : (myCounter()?.state
     ?? bar.counters.get(state.office)?.find((c) => c.no === state.counter)?.state ?? null);
   const el = $('counter-state');
