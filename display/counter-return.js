@@ -127,6 +127,7 @@ function renderSlip() {
   $('return-slip-code').hidden = !s.link?.token;
   $('return-slip-code').textContent = t('ret_slip_code', { code: grouped(s.link?.token) });
   reprint.hidden = !(s.job && (kind === 'waiting' || kind === 'failed' || kind === 'done'));
+  $('return-slip').scrollIntoView({ block: 'nearest' });
 }
 
 function render() {

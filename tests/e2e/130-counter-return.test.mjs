@@ -167,6 +167,7 @@ test('a dossier returned earlier gets a rating slip later; the printer off delay
     await page.click('#return-rating-later');
     await waitText(page, 'return-slip-status', /chưa in được/, 45000);
     assert.equal(await page.locator('#return-slip-reprint').isVisible(), true, 'a print-again button');
+    await shot(page, '130-return-printer-off-1366');
   } finally {
     printer.on();
   }
