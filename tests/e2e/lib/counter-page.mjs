@@ -26,19 +26,22 @@ export const clockAt = (s, t) => setClock(s, t);
 // Logs in through the page's login dialog (the first one at start, or the
 // one a lost session brings back).
 export async function login(page, username, password) {
-  await page.locator('#login-dialog[open]').waitFor({ timeout: 20000 });
+  await page.locator('#login-dialog[open]').waitFor({ timeout: 30000 });
   const user = page.locator('#login-username');
   if ((await user.inputValue()) !== username) await user.fill(username);
   await page.fill('#login-password', password);
   await page.click('#login-submit');
-  await page.waitForFunction(() => !document.getElementById('login-dialog').open, null, { timeout: 20000 });
+  await page.waitForFunction(() => !document.getElementById('login-dialog').open, null, { timeout: 30000 });
 }
 
 // Chooses counter `no` in the setup dialog when the page asks for it (the
 // first time in this browser); waits until the bar names a counter.
 export async function chooseCounter(page, no) {
   await page.waitForFunction(() => document.getElementById('setup-dialog').open
-    || document.getElementById('counter-label').textContent.trim() !== '', null, { timeout: 20000 });
+    || document.getElementById('counter-label').textContent.trim() !== '', null, { timeout: 30000 })
+    .catch(async (e) => {
+      throw new Error(`no counter choice: ${await visibleText(page)} ${page.errors ?? ''} (${e.message})`);
+    });
   if (await page.evaluate(() => document.getElementById('setup-dialog').open)) {
     const sel = page.locator('#setup-counter');
     const values = await sel.locator('option').evaluateAll((os) => os.map((o) => [o.value, o.textContent]));
@@ -49,7 +52,7 @@ export async function chooseCounter(page, no) {
     await page.click('#setup-submit');
   }
   await page.waitForFunction((n) => new RegExp(`\\b${n}\\b`).test(document.getElementById('counter-label').textContent),
-    no, { timeout: 20000 });
+    no, { timeout: 30000 });
 }
 
 // The visible text of the page (or of the element with id), as a clerk
