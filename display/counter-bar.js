@@ -257,6 +257,7 @@ function longest(g) {
 }
 
 function renderQueue() {
+  $('queue').setAttribute('aria-label', t('queue'));
   const ul = $('queue-groups');
   ul.textContent = '';
   const snap = state.queue;
