@@ -225,6 +225,11 @@ test('supplement: the documents not handed in are listed on Mẫu 02, reasons ed
   assert.equal(await page.isChecked('#in-miss-3-on'), false);
   assert.equal(await page.isChecked('#in-miss-1-on'), true);
   await page.fill('#in-miss-1-reason', 'Giấy đã hết hạn sáu tháng');
+  // An item the catalogue does not list, typed by hand.
+  await page.click('#in-missing-add');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'in-extra-0-item');
+  await page.keyboard.type('Tờ khai ghi sai ngày sinh');
+  await page.fill('#in-extra-0-reason', 'Cần khai lại');
   assert.equal(await page.textContent('#in-due'), 'Chưa hẹn ngày: thời hạn tính từ khi nhận đủ hồ sơ bổ sung.');
 
   // English and back: the labels change, nothing typed is lost.
@@ -243,12 +248,17 @@ test('supplement: the documents not handed in are listed on Mẫu 02, reasons ed
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     assert.ok(overflow <= 0, `the page is ${overflow} px wider than the ${name} screen`);
   }
-  const code = await save();
+  // A double click saves one dossier.
+  const n = dossierCount();
+  await page.dblclick('#intake-save');
+  await waitText(page, 'intake-code', /-\d{6}-\d{4}$/, 20000);
+  const code = (await page.textContent('#intake-code')).trim();
+  assert.equal(dossierCount(), n + 1, 'one dossier for a double click');
   const [row] = s.sql(`SELECT status, pending, due_at FROM dossiers WHERE code = '${code}'`);
   assert.equal(row.status, 'supplement_requested');
   assert.equal(row.due_at, null);
   assert.deepEqual(JSON.parse(row.pending).map((x) => x.item),
-    ['Giấy xác nhận tình trạng hôn nhân', 'Bản sao căn cước của hai bên']);
+    ['Giấy xác nhận tình trạng hôn nhân', 'Bản sao căn cước của hai bên', 'Tờ khai ghi sai ngày sinh']);
   assert.match(await page.textContent('#in-print'), /In Mẫu 02 \(1 bản\)/);
   const before = printer.pdfs().length;
   await page.click('#in-print');
@@ -257,6 +267,7 @@ test('supplement: the documents not handed in are listed on Mẫu 02, reasons ed
   assert.match(flat, /Giấy xác nhận tình trạng hôn nhân/);
   assert.match(flat, /Bản sao căn cước của hai bên/);
   assert.match(flat, /Giấy đã hết hạn sáu tháng/);
+  assert.match(flat, /Tờ khai ghi sai ngày sinh/);
   assert.match(flat, /Trần Văn Bình/);
   await waitText(page, 'in-print-status', /^Đã in\.$/);
 });
@@ -338,8 +349,16 @@ test('a server without the check route: the page skips it and the intake itself 
     assert.equal(dossierCount(), n);
     assert.equal(await page.textContent('#in-due'), 'Ngày hẹn sẽ do máy chủ tính khi lưu.');
     await page.fill('#applicant-phone', '0905 123 456');
-    const code = await save();
+    // Without an ID number the server has no duplicate to warn about: a
+    // double click still saves one dossier (the button waits for the first
+    // answer; the form's one Idempotency-Key covers a resend).
+    await page.fill('#applicant-id', '');
+    await page.dblclick('#intake-save');
+    await waitText(page, 'intake-code', /-\d{6}-\d{4}$/, 20000);
+    const code = (await page.textContent('#intake-code')).trim();
     assert.equal(s.sql(`SELECT applicant_phone FROM dossiers WHERE code = '${code}'`)[0].applicant_phone, '0905123456');
+    await waitFor(async () => (await page.isEnabled('#intake-save')), 5000, 'the save button back');
+    assert.equal(dossierCount(), n + 1, 'one dossier for a double click');
   } finally {
     await page.unroute('**/api/v1/dossiers/check');
   }
