@@ -1023,6 +1023,8 @@ export function startIntake() {
 
   on('lang', () => renderTexts());
   on('serving', () => renderTicket());
+  // Alt+1 to a fresh form: the clerk types the procedure at once.
+  on('tab', (name) => { if (name === 'intake' && !form.proc && !form.saved) q.focus(); });
   renderTexts();
   loadOffices().catch(() => { /* one office: nothing to choose */ });
   loadCatalogue().then(() => {
