@@ -27,7 +27,6 @@ addTexts({
     in_proc_ph: 'Gõ tên hoặc mã thủ tục, có dấu hay không dấu (ví dụ: dang ky ket hon)',
     in_proc_loading: 'Đang tải danh mục thủ tục…',
     in_proc_none: 'Không tìm thấy thủ tục phù hợp.',
-    in_proc_change: 'Đổi thủ tục',
     in_proc_count: '{n} thủ tục',
     in_field: 'Lĩnh vực',
     in_code: 'Mã',
@@ -72,6 +71,7 @@ addTexts({
     in_due_none_supplement: 'Chưa hẹn ngày: thời hạn tính từ khi nhận đủ hồ sơ bổ sung.',
     in_due_none_refused: 'Không hẹn ngày: từ chối tiếp nhận.',
     in_due_unknown: 'Ngày hẹn sẽ do máy chủ tính khi lưu.',
+    in_due_pending: 'Nhập đủ thông tin người nộp để xem ngày hẹn.',
     in_dup: 'Có thể trùng hồ sơ {code} tiếp nhận ngày {date} ({status}) của cùng người nộp và thủ tục.',
     in_dup_confirm: 'Vẫn tiếp nhận hồ sơ mới',
     in_dup_needed: 'Hãy xem hồ sơ có thể trùng ở trên: đánh dấu "Vẫn tiếp nhận hồ sơ mới" nếu đây là hồ sơ khác.',
@@ -107,7 +107,6 @@ addTexts({
     in_proc_ph: 'Type the procedure\'s name or code, with or without diacritics',
     in_proc_loading: 'Loading the procedure catalogue…',
     in_proc_none: 'No procedure matches.',
-    in_proc_change: 'Change procedure',
     in_proc_count: '{n} procedures',
     in_field: 'Field',
     in_code: 'Code',
@@ -152,6 +151,7 @@ addTexts({
     in_due_none_supplement: 'No appointment yet: the time runs once the supplements are complete.',
     in_due_none_refused: 'No appointment: refused.',
     in_due_unknown: 'The server computes the appointment when saving.',
+    in_due_pending: 'Fill in the applicant to see the appointment.',
     in_dup: 'Possibly the same as dossier {code} received on {date} ({status}), same applicant and procedure.',
     in_dup_confirm: 'Receive a new dossier all the same',
     in_dup_needed: 'See the possible duplicate above: tick "Receive a new dossier all the same" if this is another dossier.',
@@ -548,7 +548,7 @@ function renderDue() {
   else if (o === 'refused') el.textContent = t('in_due_none_refused');
   else if (form.check?.due_at) el.textContent = f().dateTime(form.check.due_at);
   else if (form.check?.due_text) el.textContent = form.check.due_text;
-  else el.textContent = t('in_due_unknown');
+  else el.textContent = t(form.checkAvailable ? 'in_due_pending' : 'in_due_unknown');
 }
 
 function renderDup() {
@@ -791,6 +791,7 @@ async function runCheck(showAll = false) {
   } catch (e) {
     if (e instanceof ApiError && (e.status === 405 || (e.status === 404 && e.code === 'not_found'))) {
       form.checkAvailable = false; // an older server: the save's answer says it all
+      renderDue();
       return true;
     }
     if (!(e instanceof ApiError) || e.status === 0) return true; // the banner tells
