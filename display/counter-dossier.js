@@ -91,7 +91,10 @@ export function factsHtml(d, prefix) {
     + row('dos_received', 'received', `<span class="num">${esc(f.dateTime(d.received_at ?? d.intake_at))}</span>`)
     + row('dos_due', 'due', `<span class="num">${esc(f.dateTime(d.due_at))}</span>`);
   if (d.apology?.new_due_at) html += row('dos_new_due', 'new-due', `<span class="num">${esc(f.dateTime(d.apology.new_due_at))}</span>`);
-  if (d.due_at || d.timing?.result) html += row('dos_timing', 'timing', esc(tw.text), `dos-timing ${tw.cls}`);
+  // Lateness means something while the dossier runs and once its result
+  // is out; not for one withdrawn, cancelled or refused.
+  const ended = ['rejected_at_intake', 'returned_ineligible', 'withdrawn', 'cancelled'].includes(d.status);
+  if (!ended && (d.due_at || d.timing?.result)) html += row('dos_timing', 'timing', esc(tw.text), `dos-timing ${tw.cls}`);
   if (d.return_office?.name && d.return_office.code !== d.intake_office?.code) {
     html += row('dos_return_at', 'return-office', esc(d.return_office.name));
   }

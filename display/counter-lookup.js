@@ -7,7 +7,7 @@
 // the return pane), its control sheet (Mẫu 06: offices, people by full
 // name, times) and its history in words. Refusals are the server's words.
 import { $, addTexts, api, ApiError, emit, esc, fmt, guarded, on, showError, state, t } from './counter-core.js';
-import { codeFromScan, factsHtml, followJob, printAgain } from './counter-dossier.js';
+import { codeFromScan, factsHtml, followJob, jobWord, printAgain } from './counter-dossier.js';
 import { actionWord, statusWord } from './dossier-words.js';
 
 addTexts({
@@ -17,6 +17,7 @@ addTexts({
     lk_submit: 'Tra cứu',
     lk_hint: 'Để trống rồi bấm Tra cứu để xem các hồ sơ mới nhất. Có thể quét mã QR trên giấy hẹn.',
     lk_found: 'Tìm thấy {n} hồ sơ.',
+    lk_found_one: 'Tìm thấy 1 hồ sơ.',
     lk_found_some: 'Hiện {shown} hồ sơ mới nhất trong {n} hồ sơ tìm thấy.',
     lk_none: 'Không tìm thấy hồ sơ nào.',
     lk_col_code: 'Mã hồ sơ', lk_col_applicant: 'Người nộp', lk_col_procedure: 'Thủ tục',
@@ -50,6 +51,7 @@ addTexts({
     lk_submit: 'Look up',
     lk_hint: 'Leave it empty and press Look up to see the newest dossiers. The QR code of a receipt can be scanned.',
     lk_found: '{n} dossiers found.',
+    lk_found_one: '1 dossier found.',
     lk_found_some: 'The newest {shown} of {n} dossiers found.',
     lk_none: 'No dossier found.',
     lk_col_code: 'Code', lk_col_applicant: 'Applicant', lk_col_procedure: 'Procedure',
@@ -163,7 +165,7 @@ function renderList() {
     $('lookup-count').textContent = '';
     return;
   }
-  $('lookup-count').textContent = l.total === 0 ? t('lk_none')
+  $('lookup-count').textContent = l.total === 0 ? t('lk_none') : l.total === 1 ? t('lk_found_one')
     : l.items.length < l.total ? t('lk_found_some', { shown: f.count(l.items.length), n: f.count(l.total) })
       : t('lk_found', { n: f.count(l.total) });
   table.hidden = l.items.length === 0;
@@ -245,7 +247,8 @@ function renderPrint() {
   const kind = p.word?.kind ?? 'sending';
   st.className = `job ${kind}`;
   st.dataset.state = kind;
-  st.textContent = p.word && kind !== 'sending' ? p.word.text : t('lk_printing_mau05');
+  // The words again from the job: the language may have changed since.
+  st.textContent = p.word && kind !== 'sending' ? jobWord(p.job).text : t('lk_printing_mau05');
 }
 
 async function search() {
@@ -300,6 +303,9 @@ async function act(action, extra = {}) {
   if (seq !== view.seq) return false;
   view.done = action;
   await reload();
+  // The button pressed is gone with the status it belonged to: the
+  // keyboard goes on from the dossier's heading.
+  $('lookup-title').focus();
   return true;
 }
 

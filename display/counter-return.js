@@ -8,7 +8,7 @@
 // printer has it. A dossier returned earlier gets a rating slip on demand.
 // Every refusal is the server's own words.
 import { $, addTexts, api, ApiError, esc, fmt, guarded, on, showError, state, t } from './counter-core.js';
-import { codeFromScan, factsHtml, followJob, officeDate, printAgain } from './counter-dossier.js';
+import { codeFromScan, factsHtml, followJob, jobWord, officeDate, printAgain } from './counter-dossier.js';
 import { statusWord } from './dossier-words.js';
 
 addTexts({
@@ -122,7 +122,7 @@ function renderSlip() {
   const kind = s.word?.kind ?? 'sending';
   status.className = `job ${kind}`;
   status.textContent = kind === 'done' ? t('ret_slip_done')
-    : kind === 'sending' ? t('ret_slip_made') : s.word.text;
+    : kind === 'sending' ? t('ret_slip_made') : jobWord(s.job).text;
   status.dataset.state = kind;
   $('return-slip-code').hidden = !s.link?.token;
   $('return-slip-code').textContent = t('ret_slip_code', { code: grouped(s.link?.token) });

@@ -116,9 +116,16 @@ test('find by phone and by ID number, history and control sheet, fees paid, with
   assert.match(await page.textContent('#lookup-history'), /Lý do: Công dân xin rút/);
 
   // English switch: the same dossier in English words.
+  await page.setViewportSize({ width: 1920, height: 1080 });
   await page.click('#btn-lang');
   await waitText(page, 'lookup-history', /Withdrawn/);
   assert.match(await page.textContent('#lookup-facts'), /Withdrawn/);
+  assert.match(await page.textContent('#lookup-sheet-box'), /Not handed over yet/);
+  assert.match(await page.textContent('#lookup-print-status'), /has printed it/);
+  assert.match(await page.textContent('#lookup-count'), /^1 dossier found\.$/);
+  assert.equal(await page.locator('#lookup-timing').count(), 0, 'no lateness for a withdrawn dossier');
+  assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), 'no horizontal scroll at 1920×1080');
+  await shot(page, '131-lookup-1920-en');
   assert.deepEqual(page.errors, [], 'no script errors');
 });
 
