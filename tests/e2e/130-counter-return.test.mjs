@@ -115,6 +115,10 @@ test('return with a scanned receipt QR, the collector recorded, a rating slip wh
   const back = ok(await s.as('clerk1', 'GET', `/api/v1/dossiers/${d.code}`));
   assert.match(await page.textContent('#return-done-text'), new RegExp(`quyển ${back.ledger.book}, số ${back.ledger.line}`));
   assert.match(await page.getAttribute('#return-ledger-link', 'href'), /^\/api\/v1\/ledger\.csv\?from=\d{4}-\d{2}-\d{2}&to=\d{4}-\d{2}-\d{2}$/);
+  // The ledger the link downloads (with the page's session) has the line, returned to him.
+  const csv = await page.evaluate(async () => (await fetch(document.getElementById('return-ledger-link').href)).text());
+  const line = csv.split('\r\n').find((l) => l.includes(d.code));
+  assert.ok(line && line.includes('Nguyễn Văn Bình'), `the ledger's line: ${line}`);
 
   // The rating slip: printed, its QR opens the rating page with a live link.
   await waitText(page, 'return-slip-status', /Đã in phiếu đánh giá/, 30000);
