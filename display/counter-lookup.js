@@ -176,9 +176,11 @@ function renderList() {
     + `<td class="num">${esc(f.dateTime(d.due_at))}</td></tr>`).join('');
 }
 
-// Who did it, in a name when the page knows it: the clerk who received the
-// dossier (received_by), else nothing (the history carries actor ids only).
-function actorName(d, actor) {
+// Who did it, by full name: the server's actor_name; from an older server,
+// the clerk who received the dossier or this page's own clerk, else nothing.
+function actorName(d, h) {
+  const actor = h.actor;
+  if (h.actor_name) return h.actor_name;
   if (actor && actor === d.received_by && d.received_by_user?.full_name) return d.received_by_user.full_name;
   if (actor && actor === state.session?.actor && state.session?.full_name) return state.session.full_name;
   return null;
@@ -198,7 +200,7 @@ function historyHtml(d) {
     if (x.reason) bits.push(t('lk_reason', { x: x.reason }));
     if (x.collected_by) bits.push(t('lk_collected_by', { x: x.collected_by }));
     if (x.note) bits.push(t('lk_note', { x: x.note }));
-    const who = actorName(d, h.actor);
+    const who = actorName(d, h);
     return `<li><span class="num">${esc(f.dateTime(h.at))}</span> · <b class="act">${esc(actionWord(h.action, state.lang))}</b>`
       + `${bits.length ? ` · ${esc(bits.join('; '))}` : ''}${who ? ` · <span class="who">${esc(t('lk_by', { x: who }))}</span>` : ''}</li>`;
   }).join('');

@@ -66,7 +66,8 @@ test('find by phone and by ID number, history and control sheet, fees paid, with
   await waitText(page, 'lookup-title', new RegExp(d.code.replace(/\./g, '\\.')));
   const hist = await visibleText(page, 'lookup-history');
   for (const w of ['Tiếp nhận', 'Chuyển giao', 'Chờ nộp nghĩa vụ tài chính']) assert.ok(hist.includes(w), `history has "${w}": ${hist}`);
-  assert.ok(!/dossier\.|await_payment|handover/.test(hist), `no machine words: ${hist}`);
+  assert.ok(!/dossier\.|await_payment|handover|user:/.test(hist), `no machine words: ${hist}`);
+  assert.match(hist, /Chờ nộp nghĩa vụ tài chính · bởi Chuyên viên/, 'the specialist by full name');
   const sheet = await visibleText(page, 'lookup-sheet');
   for (const w of ['Bộ phận Một cửa thử nghiệm', 'Phòng Tư pháp', 'Cán bộ một', 'Chuyên viên']) assert.ok(sheet.includes(w), `sheet has "${w}": ${sheet}`);
   assert.equal(await page.locator('#act-supplement-received').count(), 0, 'no supplement action for a dossier waiting for fees');

@@ -1580,25 +1580,30 @@ static json_t *dossier_row_json(struct store *st, sqlite3_stmt *s, int64_t now)
 	return v;
 }
 
-/* The dossier's events, oldest first: *out gets a new array. On a database
- * error returns it (err filled) and leaves *out untouched. */
+/* The dossier's events, oldest first: *out gets a new array, each event with
+ * actor_name, the full name of the member of staff who acted (null for a
+ * device, the public or a user since removed). On a database error returns
+ * it (err filled) and leaves *out untouched. */
 static enum mc_err dossier_history(struct store_conn *c, const char *code, json_t **out,
                                    struct mc_error *err)
 {
-	sqlite3_stmt *s = store_stmt(c, "SELECT id, at, actor, action, details FROM events"
-	                                " WHERE entity = 'dossier' AND entity_id = ? ORDER BY id");
+	sqlite3_stmt *s = store_stmt(
+	    c, "SELECT e.id, e.at, e.actor, e.action, e.details,"
+	       " (SELECT u.full_name FROM users u WHERE e.actor GLOB 'user:[0-9]*'"
+	       "  AND u.id = CAST(substr(e.actor, 6) AS INTEGER))"
+	       " FROM events e WHERE e.entity = 'dossier' AND e.entity_id = ? ORDER BY e.id");
 	if (s == NULL)
 		return store_sql_error(c, "dossier history", err);
 	json_t *h = json_array();
 	int step;
 	sqlite3_bind_text(s, 1, code, -1, SQLITE_STATIC);
 	while (store_next(s, &step))
-		json_array_append_new(h,
-		                      json_pack("{s:I, s:I, s:s, s:s, s:o}", "event",
-		                                (json_int_t)sqlite3_column_int64(s, 0), "at",
-		                                (json_int_t)sqlite3_column_int64(s, 1), "actor",
-		                                store_col_text(s, 2), "action",
-		                                store_col_text(s, 3), "details", opt_json(s, 4)));
+		json_array_append_new(h, json_pack("{s:I, s:I, s:s, s:o, s:s, s:o}", "event",
+		                                   (json_int_t)sqlite3_column_int64(s, 0), "at",
+		                                   (json_int_t)sqlite3_column_int64(s, 1), "actor",
+		                                   store_col_text(s, 2), "actor_name",
+		                                   opt_text(s, 5), "action", store_col_text(s, 3),
+		                                   "details", opt_json(s, 4)));
 	enum mc_err rc = store_scan_end(c, s, step, "dossier history", err);
 	if (rc)
 		json_decref(h);
