@@ -49,8 +49,22 @@ test('a phone is kept in its normal form; a passport number is an ID', async () 
   const r = await intake({ id_number: 'C1234567', phone: '+84 912 345 678', email: 'tam.pv@example.vn' });
   assert.equal(r.status, 201, r.text);
   assert.equal(r.json.dossier.applicant.phone, '0912345678');
-  const found = await s.as('clerk1', 'GET', '/api/v1/dossiers?q=0912345678');
-  assert.ok(found.json.items.some((d) => d.code === r.json.dossier.code), 'found by the normal form');
+  const code = r.json.dossier.code;
+  const codes = async (q) => {
+    const found = await s.as('clerk1', 'GET', `/api/v1/dossiers?q=${encodeURIComponent(q)}`);
+    assert.equal(found.status, 200, found.text);
+    return found.json.items.map((d) => d.code);
+  };
+  // The phone as a clerk copies it from anywhere finds the dossier: the
+  // search puts it in the form intake kept.
+  for (const q of ['0912345678', '+84 912 345 678', '0912.345.678', '0912 345 678', '84912345678',
+    '(091) 234-5678']) {
+    assert.ok((await codes(q)).includes(code), `found by the phone written ${q}`);
+  }
+  // Anything that is not a phone is matched as typed.
+  assert.deepEqual(await codes(code), [code], 'by its code');
+  assert.ok((await codes('C1234567')).includes(code), 'by the passport number');
+  assert.deepEqual(await codes('0912 345 67'), [], 'a number one digit short is no phone');
 });
 
 test('the same ID and procedure within 30 days: 409 probable_duplicate with the earlier code, until confirmed', async () => {

@@ -1807,7 +1807,7 @@ enum mc_err store_dossier_list(struct store *st, const struct dossier_filter *f,
 	    " AND (?7 IS NULL OR d.received_at < ?7) AND (?8 IS NULL OR d.due_at < ?8)"
 	    " AND (?9 IS NULL OR (d.due_at IS NOT NULL AND"
 	    "  (coalesce(d.finished_at, d.paused_at, ?10) > d.due_at) = ?9))"
-	    " AND (?11 IS NULL OR d.code = ?11 OR d.applicant_phone = ?11"
+	    " AND (?11 IS NULL OR d.code = ?11 OR d.applicant_phone = coalesce(?13, ?11)"
 	    "  OR d.applicant_id_number = ?11)"
 	    " AND (?12 IS NULL OR d.status NOT IN ('result_ready', 'returned',"
 	    "  'returned_ineligible', 'withdrawn', 'cancelled', 'rejected_at_intake'))"
@@ -1851,8 +1851,14 @@ enum mc_err store_dossier_list(struct store *st, const struct dossier_filter *f,
 	if (f->late >= 0)
 		sqlite3_bind_int(s, 9, f->late);
 	sqlite3_bind_int64(s, 10, now);
+	/* A q that reads as a Vietnamese phone ("+84 912 345 678",
+	 * "0912.345.678") matches the phone in the form intake stored it in;
+	 * the code and the ID number are matched as typed. */
+	char q_phone[APPLICANT_PHONE_MAX];
 	if (f->q)
 		sqlite3_bind_text(s, 11, f->q, -1, SQLITE_STATIC);
+	if (f->q && applicant_phone_normalize(f->q, q_phone))
+		sqlite3_bind_text(s, 13, q_phone, -1, SQLITE_STATIC);
 	if (f->open)
 		sqlite3_bind_int(s, 12, 1);
 	/* Named, as every parameter after the scope's: a ?N there would be
