@@ -39,6 +39,7 @@ addTexts({
     next_numbers: 'Tiếp theo', expected: 'Dự kiến chờ', longest: 'Chờ lâu nhất', minutes: '{m} phút', priority_mark: 'Ưu tiên',
     no_groups: 'Quầy này chưa được giao nhóm dịch vụ nào.',
     transferred_to_me: 'Số {labels} được chuyển đến quầy của bạn.',
+    to_me_mark: 'Được chuyển đến quầy của bạn', sent_here: 'Chuyển đến quầy này',
     stream_down: 'Mất kết nối với máy chủ: hàng chờ chưa được cập nhật. Đang kết nối lại…',
     no_centre: 'Tài khoản này không thuộc trung tâm nào có quầy.',
     pick_counter: 'Chọn quầy bạn làm việc.',
@@ -66,6 +67,7 @@ addTexts({
     next_numbers: 'Next', expected: 'Expected wait', longest: 'Longest wait', minutes: '{m} min', priority_mark: 'Priority',
     no_groups: 'This counter serves no group yet.',
     transferred_to_me: '{labels} transferred to your counter.',
+    to_me_mark: 'Transferred to your counter', sent_here: 'Sent to this counter',
     stream_down: 'Lost the connection to the server: the queue is not up to date. Reconnecting…',
     no_centre: 'This account belongs to no centre with counters.',
     pick_counter: 'Choose the counter you work at.',
@@ -279,10 +281,18 @@ function renderQueue() {
     li.dataset.group = g.code;
     const prio = g.priority_waiting ?? 0;
     // The snapshot lists a group's next numbers in calling order, priority
-    // ones first: the first priority_waiting of them carry the mark.
-    const next = (g.next ?? []).map((label, i) => (i < prio
-      ? `<span class="tk prio" title="${esc(t('priority_mark'))}">★ ${esc(label)}</span>`
-      : `<span class="tk">${esc(label)}</span>`)).join(' ');
+    // ones first: the first priority_waiting of them carry the mark. A
+    // number a transfer addressed to another counter is not mine to call:
+    // left out; one addressed to mine is marked (and added when it is
+    // further down the line than the next ones).
+    const addressed = g.addressed ?? [];
+    const toMe = addressed.filter((a) => a.counter === state.counter);
+    const away = new Set(addressed.filter((a) => a.counter !== state.counter).map((a) => a.label));
+    const items = (g.next ?? []).map((label, i) => ({ label, prio: i < prio }))
+      .filter((it) => !away.has(it.label))
+      .concat(toMe.filter((a) => !(g.next ?? []).includes(a.label))
+        .map((a) => ({ label: a.label, prio: a.priority })));
+    const next = items.map((it) => numberTag(it, toMe)).join(' ');
     li.innerHTML = `
       <div class="qg-head"><span class="qg-name">${esc(groupName(g, state.lang))}</span>
         <b class="qg-count num">${esc(f.count(g.waiting))}</b></div>
@@ -291,6 +301,35 @@ function renderQueue() {
       ${next ? `<div class="qg-next"><span class="label">${esc(t('next_numbers'))}:</span> ${next}</div>` : ''}
       ${longest(g)}
       ${g.waiting ? `<div class="qg-wait"><span class="label">${esc(t('expected'))}:</span> ${esc(waitText(g, state.lang))}</div>` : ''}`;
+    ul.append(li);
+  }
+  renderSentHere(ul, codes);
+}
+
+// One waiting number in the panel: ★ for a priority one, → for one a
+// transfer addressed to my counter (toMe: the group's addressed to me).
+function numberTag({ label, prio }, toMe) {
+  const mine = toMe.some((a) => a.label === label);
+  const cls = ['tk', prio ? 'prio' : '', mine ? 'to-me' : ''].filter(Boolean).join(' ');
+  const title = [prio ? t('priority_mark') : '', mine ? t('to_me_mark') : ''].filter(Boolean).join(' · ');
+  return `<span class="${cls}"${title ? ` title="${esc(title)}"` : ''}>${prio ? '★ ' : ''}${mine ? '→ ' : ''}${esc(label)}</span>`;
+}
+
+// The groups my counter does not serve that hold numbers a transfer
+// addressed to my counter: one entry each, only those numbers.
+function renderSentHere(ul, codes) {
+  for (const g of state.queue.groups) {
+    const toMe = (g.addressed ?? []).filter((a) => a.counter === state.counter);
+    if (codes.includes(g.code) || !toMe.length) continue;
+    const li = document.createElement('li');
+    li.className = 'qg';
+    li.dataset.group = g.code;
+    li.innerHTML = `
+      <div class="qg-head"><span class="qg-name">${esc(groupName(g, state.lang))}</span>
+        <b class="qg-count num">${esc(fmt(state.lang).count(toMe.length))}</b></div>
+      <div class="qg-line">${esc(t('sent_here'))}</div>
+      <div class="qg-next"><span class="label">${esc(t('next_numbers'))}:</span> ${
+        toMe.map((a) => numberTag({ label: a.label, prio: a.priority }, toMe)).join(' ')}</div>`;
     ul.append(li);
   }
 }
@@ -316,6 +355,12 @@ function takeSnapshot(snap) {
   if (snap.office?.code && snap.office.code !== state.office) return; // a stream of before
   state.queue = snap;
   if (Number.isFinite(snap.at)) bar.skew = snap.at - Date.now() / 1000;
+  // The numbers waiting for my counter, as the server holds them (an older
+  // server without "addressed": those the stream told of).
+  if (snap.groups?.some((g) => Array.isArray(g.addressed))) {
+    bar.transferredToMe = snap.groups.flatMap((g) => g.addressed ?? [])
+      .filter((a) => a.counter === state.counter).map((a) => a.label);
+  }
   const serving = myCounter()?.serving ?? null;
   setServing(serving);
   emit('queue', snap);

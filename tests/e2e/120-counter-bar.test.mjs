@@ -112,9 +112,11 @@ test('a counter morning from the bar: open, call, no-show, rejoin, transfer, fin
   await other.click('#btn-open');
   await waitText(other, 'counter-state', /^Đang mở$/);
 
-  // F1 again, then F4: transfer to counter 2.
+  // F1 again, then F4: transfer to counter 2 (while A002 waits behind).
   await page.keyboard.press('F1');
   await waitText(page, 'serving-number', /^A001$/);
+  assert.equal(await issue('CT'), 'A002');
+  await waitText(page, 'queue-groups', /Tiếp theo: A002\s/);
   await page.keyboard.press('F4');
   await page.locator('#transfer-dialog[open]').waitFor();
   await page.selectOption('#transfer-counter', '2');
@@ -123,10 +125,27 @@ test('a counter morning from the bar: open, call, no-show, rejoin, transfer, fin
   await page.waitForFunction(() => !document.getElementById('transfer-dialog').open);
   await waitText(page, 'serving-number', /^—$/);
   assert.deepEqual({ ...ticket('A001') }, { state: 'waiting', counter: null, target: 2, outcome: null });
+  // The snapshot says which counter A001 waits for.
+  const ct = ok(await s.req('GET', '/api/v1/queue')).groups.find((g) => g.code === 'CT');
+  assert.deepEqual(ct.addressed, [{ label: 'A001', counter: 2, priority: false }]);
 
-  // Counter 2 is told, live.
+  // Counter 1 may not call A001 any more: its panel lists only A002 (the
+  // group still counts both waiting).
+  await waitText(page, 'queue-groups', /2 người chờ/);
+  assert.match(await visibleText(page, 'queue-groups'), /Tiếp theo: A002\s/);
+  assert.doesNotMatch(await visibleText(page, 'queue-groups'), /A001/);
+
+  // Counter 2 is told, live, and its panel lists A001 first, marked.
   await other.locator('#queue-notice:not([hidden])').waitFor({ timeout: 15000 });
   assert.match(await other.textContent('#queue-notice'), /Số A001 được chuyển đến quầy của bạn/);
+  await waitText(other, 'queue-groups', /Tiếp theo: → A001 A002\s/);
+  assert.equal(await other.textContent('#queue-groups [data-group="CT"] .tk.to-me'), '→ A001');
+  assert.equal(await other.getAttribute('#queue-groups [data-group="CT"] .tk.to-me', 'title'),
+    'Được chuyển đến quầy của bạn');
+  // A reload keeps both: the server holds where A001 waits.
+  await other.reload();
+  await other.locator('#queue-notice:not([hidden])').waitFor({ timeout: 15000 });
+  await waitText(other, 'queue-groups', /Tiếp theo: → A001 A002\s/);
   await shot(other, 'counter-bar-notice-1366');
   await other.keyboard.press('F1');
   await waitText(other, 'serving-number', /^A001$/);
@@ -138,6 +157,12 @@ test('a counter morning from the bar: open, call, no-show, rejoin, transfer, fin
   await waitText(other, 'serving-number', /^—$/);
   assert.equal(ticket('A001').state, 'done');
   assert.equal(ticket('A001').outcome, 'served');
+  // Counter 1 goes on with A002.
+  await page.keyboard.press('F1');
+  await waitText(page, 'serving-number', /^A002$/);
+  await page.keyboard.press('F5');
+  await waitText(page, 'serving-number', /^—$/);
+  assert.equal(ticket('A002').state, 'done');
   assert.deepEqual(page.errors, []);
   assert.deepEqual(other.errors, []);
   await other.context().close();

@@ -13,6 +13,8 @@
 #include "util/xmalloc.h"
 
 #define VIEW_NEXT_PER_GROUP 5
+/* Bound on a group's "addressed" list: transfers to one counter are few. */
+#define VIEW_ADDRESSED_PER_GROUP 20
 #define VIEW_RECENT_CALLS 10
 
 static json_t *view_find_by_id(json_t *arr, int64_t id)
@@ -35,9 +37,9 @@ static void view_bind_day(sqlite3_stmt *s, const char *day)
 	sqlite3_bind_text(s, i, day, -1, SQLITE_STATIC);
 }
 
-/* The active groups of hall office with waiting counts, next labels and
- * wait ranges into *out (a new array); a database error otherwise (err
- * filled, *out untouched). */
+/* The active groups of hall office with waiting counts, next labels, the
+ * labels addressed to one counter and wait ranges into *out (a new array);
+ * a database error otherwise (err filled, *out untouched). */
 static enum mc_err view_groups(struct store_conn *c, int64_t office, const char *day, int64_t now,
                                int64_t service_seconds, json_t **out, struct mc_error *err)
 {
@@ -52,12 +54,13 @@ static enum mc_err view_groups(struct store_conn *c, int64_t office, const char 
 	store_bind_hall_office(s, office);
 	while (store_next(s, &step))
 		json_array_append_new(
-		    groups, json_pack("{s:I, s:s, s:s, s:s, s:s, s:i, s:i, s:i, s:I, s:I, s:[]}",
-		                      "_id", (json_int_t)sqlite3_column_int64(s, 0), "code",
-		                      store_col_text(s, 1), "prefix", store_col_text(s, 2), "name",
-		                      store_col_text(s, 3), "name_en", store_col_text(s, 4),
-		                      "waiting", 0, "priority_waiting", 0, "open_counters", 0,
-		                      "_head", (json_int_t)-1, "_last", (json_int_t)-1, "next"));
+		    groups,
+		    json_pack("{s:I, s:s, s:s, s:s, s:s, s:i, s:i, s:i, s:I, s:I, s:[], s:[]}",
+		              "_id", (json_int_t)sqlite3_column_int64(s, 0), "code",
+		              store_col_text(s, 1), "prefix", store_col_text(s, 2), "name",
+		              store_col_text(s, 3), "name_en", store_col_text(s, 4), "waiting", 0,
+		              "priority_waiting", 0, "open_counters", 0, "_head", (json_int_t)-1,
+		              "_last", (json_int_t)-1, "next", "addressed"));
 	if ((rc = store_scan_end(c, s, step, "queue view", err)))
 		goto fail;
 
@@ -109,18 +112,32 @@ static enum mc_err view_groups(struct store_conn *c, int64_t office, const char 
 	}
 	if ((rc = store_scan_end(c, s, step, "queue view", err)))
 		goto fail;
-	s = store_stmt(c, "SELECT group_id, label FROM tickets WHERE office_id IS :office"
-	                  " AND state = 'waiting' AND service_day = :day"
-	                  " ORDER BY group_id, priority IS NULL, queue_key, id");
+	/* The next numbers, and those a transfer addressed to one counter (only
+	 * that counter calls them: a clerk's panel leaves them out of the other
+	 * counters' lists). Public: a label and a counter number, nobody's data. */
+	s = store_stmt(c, "SELECT t.group_id, t.label, tc.no, t.priority IS NOT NULL FROM tickets t"
+	                  " LEFT JOIN counters tc ON tc.id = t.target_counter_id"
+	                  " WHERE t.office_id IS :office AND t.state = 'waiting'"
+	                  " AND t.service_day = :day"
+	                  " ORDER BY t.group_id, t.priority IS NULL, t.queue_key, t.id");
 	if (s == NULL)
 		goto sql_fail;
 	view_bind_day(s, day);
 	store_bind_hall_office(s, office);
 	while (store_next(s, &step)) {
 		json_t *g = view_find_by_id(groups, sqlite3_column_int64(s, 0));
-		json_t *next = g ? json_object_get(g, "next") : NULL;
-		if (next && json_array_size(next) < VIEW_NEXT_PER_GROUP)
+		if (g == NULL)
+			continue;
+		json_t *next = json_object_get(g, "next");
+		json_t *addressed = json_object_get(g, "addressed");
+		if (json_array_size(next) < VIEW_NEXT_PER_GROUP)
 			json_array_append_new(next, json_string(store_col_text(s, 1)));
+		if (sqlite3_column_type(s, 2) != SQLITE_NULL &&
+		    json_array_size(addressed) < VIEW_ADDRESSED_PER_GROUP)
+			json_array_append_new(
+			    addressed, json_pack("{s:s, s:I, s:b}", "label", store_col_text(s, 1),
+			                         "counter", (json_int_t)sqlite3_column_int64(s, 2),
+			                         "priority", sqlite3_column_int(s, 3)));
 	}
 	if ((rc = store_scan_end(c, s, step, "queue view", err)))
 		goto fail;
