@@ -20,6 +20,7 @@
 // makes a new key.
 import { $, api, addTexts, applyTexts, ApiError, fmt, guarded, on, showError, state, t } from './counter-core.js';
 import { randomKey } from './common.js';
+import { followJob, printAgain } from './counter-dossier.js';
 
 addTexts({
   vi: {
@@ -257,7 +258,7 @@ const form = {
   checkAvailable: true, // false once the server said it has no check route
   dup: null,         // the earlier dossier of a probable duplicate
   saved: null,       // {dossier, form, secret} once saved
-  jobs: [],          // print jobs being followed
+  jobs: [],          // the print jobs being followed, as last seen
   printStatus: null, // key of the print status text
 };
 
@@ -865,28 +866,44 @@ function focusError() {
 }
 
 let followRun = 0;
-// Follows the jobs for about ten seconds: all done → "Đã in"; else the
-// printer's trouble in words and the reprint button.
-async function follow(ids) {
+const PRINT_WORDS = { sending: 'in_printing', done: 'in_printed', waiting: 'in_print_waiting', failed: 'in_print_failed' };
+// Follows the jobs (one a copy) with followJob and says the worst of them:
+// all printed → "Đã in"; one failed → the printer's error; one waiting for
+// its printer, or any still not printed after ten seconds → the printer's
+// trouble; the reprint button unless all are printed or still being sent.
+// Resolves once the words leave "sending" (printed, or trouble to say), so
+// the buttons stay greyed meanwhile; the following goes on after that, and
+// a printer back on turns the words to "Đã in".
+function follow(ids) {
   const run = ++followRun;
-  form.jobs = ids;
-  form.printStatus = 'in_printing';
-  $('in-reprint').hidden = true;
-  renderResult();
-  const until = Date.now() + 10000;
-  let jobs = [];
-  for (;;) {
-    jobs = await Promise.all(ids.map((id) => api('GET', `/api/v1/print-jobs/${id}`).then((j) => j.job).catch(() => null)));
-    if (run !== followRun) return;
-    if (jobs.every((j) => j?.state === 'done')) break;
-    if (jobs.some((j) => j?.state === 'failed') || Date.now() > until) break;
-    await new Promise((res) => setTimeout(res, 400));
-  }
-  const done = jobs.every((j) => j?.state === 'done');
-  form.printStatus = done ? 'in_printed' : (jobs.some((j) => j?.state === 'failed') ? 'in_print_failed' : 'in_print_waiting');
-  $('in-print-status').classList.toggle('in-bad', !done);
-  $('in-reprint').hidden = done;
-  renderResult();
+  const alive = () => run === followRun;
+  form.jobs = ids.map((id) => ({ id, state: 'queued', attempts: 0 }));
+  const kinds = ids.map(() => 'sending');
+  let slow = false;
+  let settle;
+  const settled = new Promise((res) => { settle = res; });
+  const show = () => {
+    if (!alive()) return settle();
+    let kind = 'sending';
+    if (kinds.every((k) => k === 'done')) kind = 'done';
+    else if (kinds.includes('failed')) kind = 'failed';
+    else if (slow || kinds.includes('waiting')) kind = 'waiting';
+    form.printStatus = PRINT_WORDS[kind];
+    $('in-print-status').classList.toggle('in-bad', kind === 'waiting' || kind === 'failed');
+    $('in-reprint').hidden = kind === 'sending' || kind === 'done';
+    renderResult();
+    if (kind !== 'sending') settle();
+  };
+  show();
+  const timer = setTimeout(() => { slow = true; show(); }, 10000);
+  Promise.all(ids.map((id, i) => followJob(id, (job, word) => {
+    if (!alive()) return;
+    form.jobs[i] = job;
+    kinds[i] = word.kind;
+    show();
+  }, { alive }).catch(() => { /* not known: said as trouble after ten seconds */ })))
+    .finally(() => { clearTimeout(timer); slow = true; show(); });
+  return settled;
 }
 
 async function print() {
@@ -898,12 +915,10 @@ async function print() {
   await follow(r.jobs ?? []);
 }
 
+// Each job again: a failed one retried, any other reprinted (printAgain).
 async function reprint() {
   const ids = [];
-  for (const id of form.jobs) {
-    const r = await api('POST', `/api/v1/print-jobs/${id}/reprint`, {});
-    ids.push(r.job.id);
-  }
+  for (const job of form.jobs) ids.push((await printAgain(job)).id);
   await follow(ids);
 }
 

@@ -327,6 +327,8 @@ test('refused: the reason is required; a printer that is off is said so and the 
     // refusal among every file it keeps.
     await waitFor(() => printer.pdfs().some((f) => /Đã có Giấy xác nhận tình trạng hôn nhân còn hiệu lực/
       .test(printer.text(f).replace(/\s+/g, ' '))), 60000, 'the Mẫu 03 printed');
+    await waitText(page, 'in-print-status', /^Đã in\.$/, 30000);
+    assert.equal(await page.isHidden('#in-reprint'), true);
   } finally {
     if (off) printer.on();
   }
