@@ -61,14 +61,20 @@ $('login-form').addEventListener('submit', async (e) => {
     $('login-error').textContent = t('not_counter_role');
     return;
   }
-  const other = state.session && state.session.username !== s.username;
+  if (state.session && state.session.username !== s.username) {
+    // Another clerk at this PC: start clean. What the first clerk's page
+    // had pending (a 401 waiting for this login) is never sent again: it
+    // would be made in the second clerk's name.
+    loginDone = null;
+    location.reload();
+    return;
+  }
   state.session = s;
   $('login-dialog').close();
   emit('session', s);
   const done = loginDone;
   loginDone = null;
   if (done) done();
-  if (other) location.reload(); // another clerk at this PC: start clean
 });
 
 $('btn-logout').addEventListener('click', async () => {
