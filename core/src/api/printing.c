@@ -685,21 +685,17 @@ static enum mc_err printing_form_render(struct printing *p, const struct princip
                                         const char *secret, uint8_t **pdf, size_t *len,
                                         struct mc_error *err)
 {
-	/* The procedure as imported: its legal time, fees and partners. */
-	const char *pcode =
-	    json_string_value(json_object_get(json_object_get(dossier, "procedure"), "code"));
-	json_t *page = NULL;
-	enum mc_err rc = store_procedures_list(p->st, pcode, NULL, 0, 50, &page, err);
-	if (rc)
+	/* The procedure as imported in the version the dossier keeps (the one
+	 * in force at its intake, docs/api.md): its legal time, fees and
+	 * partners, never a later version's beside this dossier's appointment.
+	 * A version gone (never, a dossier pins its row) leaves them out. */
+	json_t *pv = json_object_get(dossier, "procedure");
+	const char *pcode = json_string_value(json_object_get(pv, "code"));
+	json_t *proc = NULL;
+	enum mc_err rc = store_procedure_version(
+	    p->st, pcode, (int)json_integer_value(json_object_get(pv, "version")), &proc, err);
+	if (rc && rc != MC_ERR_NOT_FOUND)
 		return rc;
-	json_t *proc = NULL, *item;
-	size_t i;
-	json_array_foreach(json_object_get(page, "items"), i, item)
-	{
-		if (proc == NULL && pcode &&
-		    strcmp(json_string_value(json_object_get(item, "code")), pcode) == 0)
-			proc = item;
-	}
 	/* The receiving centre heads the form, under the body it belongs to,
 	 * with its place: never another centre's, whoever prints. */
 	json_t *io = json_object_get(dossier, "intake_office");
@@ -758,7 +754,7 @@ static enum mc_err printing_form_render(struct printing *p, const struct princip
 	free(path);
 	free(status_url);
 	json_decref(oj);
-	json_decref(page);
+	json_decref(proc);
 	if (prc != PRINTER_OK) {
 		free(*pdf);
 		*pdf = NULL;

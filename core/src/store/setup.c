@@ -1272,3 +1272,30 @@ out:
 	json_decref(items);
 	return rc;
 }
+
+enum mc_err store_procedure_version(struct store *st, const char *code, int version, json_t **out,
+                                    struct mc_error *err)
+{
+	struct store_conn *c = store_read_conn(st);
+	json_t *p = NULL;
+	int step;
+	sqlite3_stmt *s =
+	    store_stmt(c, "SELECT body FROM procedures WHERE code = ? AND version = ?");
+	if (s == NULL)
+		return store_sql_error(c, "procedure", err);
+	sqlite3_bind_text(s, 1, code ? code : "", -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(s, 2, version);
+	if (store_next(s, &step))
+		p = json_loads(store_col_text(s, 0), 0, NULL);
+	enum mc_err rc = store_scan_end(c, s, step, "procedure", err);
+	if (rc) {
+		json_decref(p);
+		return rc;
+	}
+	if (p == NULL)
+		return mc_fail(err, MC_ERR_NOT_FOUND, "procedure_not_found", "Không có thủ tục này",
+		               "no such procedure version");
+	json_object_set_new(p, "version", json_integer(version));
+	*out = p;
+	return MC_OK;
+}

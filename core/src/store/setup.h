@@ -53,4 +53,12 @@ enum mc_err store_setup_list_scoped(struct store *st, enum setup_list which,
 enum mc_err store_procedures_list(struct store *st, const char *q, const char *field, int offset,
                                   int limit, json_t **out, struct mc_error *err);
 
+/* Procedure code at version (a dossier's procedure: the version in force at
+ * its intake, docs/api.md), current or not: *out gets it as imported plus
+ * its "version" (the caller frees it). One that does not exist is
+ * MC_ERR_NOT_FOUND ("procedure_not_found"); on a database error returns the
+ * error. Either way err is filled and *out left untouched. */
+enum mc_err store_procedure_version(struct store *st, const char *code, int version, json_t **out,
+                                    struct mc_error *err);
+
 #endif
