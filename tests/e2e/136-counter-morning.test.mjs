@@ -234,7 +234,7 @@ async function morning(mode) {
   await act.login('clerk1');
   await act.chooseCounter(1);
   await act.open();
-  await until(async () => s.sql('SELECT state FROM counters WHERE no = 1')[0]?.state === 'open', 15000, 'counter 1 open');
+  await until(async () => s.sql('SELECT state FROM counters WHERE no = 1')[0]?.state === 'open', 30000, 'counter 1 open');
 
   // 1. Call: A001; intake received; two Mẫu 01 on the printer.
   await act.call();
@@ -277,23 +277,23 @@ async function morning(mode) {
   await act.call();
   await waitText(page, 'serving-number', /A003/);
   await act.noShow();
-  await until(async () => s.sql(`SELECT state FROM tickets WHERE id = ${a3.id}`)[0].state === 'no_show', 15000, 'A003 no-show');
+  await until(async () => s.sql(`SELECT state FROM tickets WHERE id = ${a3.id}`)[0].state === 'no_show', 30000, 'A003 no-show');
   await act.rejoin('A003');
-  await until(async () => s.sql(`SELECT state FROM tickets WHERE id = ${a3.id}`)[0].state === 'waiting', 15000, 'A003 back in line');
+  await until(async () => s.sql(`SELECT state FROM tickets WHERE id = ${a3.id}`)[0].state === 'waiting', 30000, 'A003 back in line');
   await act.call();
   await waitText(page, 'serving-number', /A003/);
   await act.transfer('Hộ tịch');
   await until(async () => {
     const t = s.sql(`SELECT t.state, g.code FROM tickets t JOIN service_groups g ON g.id = t.group_id WHERE t.id = ${a3.id}`)[0];
     return t.state === 'waiting' && t.code === 'HT';
-  }, 15000, 'A003 transferred to HT');
+  }, 30000, 'A003 transferred to HT');
   assert.ok(a2.id); // (A002 served above)
 
   // 4. Return: the receipt's QR typed by the scanner; a rating slip printed.
   await act.tab(2);
   const scanned = `${s.base}/status?code=${old.dossier.code}&secret=${old.secret}`;
   await act.returnResult(scanned, 'Hồ Văn Nam');
-  await until(async () => s.sql(`SELECT status FROM dossiers WHERE code = '${old.dossier.code}'`)[0].status === 'returned', 15000, 'returned');
+  await until(async () => s.sql(`SELECT status FROM dossiers WHERE code = '${old.dossier.code}'`)[0].status === 'returned', 30000, 'returned');
   const [slip] = await waitFor(() => { const f = printed(printer, [old.dossier.code, 'ĐÁNH GIÁ']); return f.length ? f : null; }, 30000, 'the rating slip');
   const url = new URL(qrOf(slip));
   assert.equal(url.pathname, '/rate');

@@ -89,7 +89,7 @@ export function visibleText(page, id = null, { withDetails = false } = {}) {
 }
 
 // Waits until the text of element id matches re (bounded).
-export async function waitText(page, id, re, timeout = 15000) {
+export async function waitText(page, id, re, timeout = 30000) {
   await page.waitForFunction(([i, src, flags]) => {
     const el = document.getElementById(i);
     return el && new RegExp(src, flags).test(el.textContent);
@@ -97,7 +97,7 @@ export async function waitText(page, id, re, timeout = 15000) {
 }
 
 // Polls fn (async) until it is truthy, at most ms.
-export async function until(fn, ms = 15000, what = 'condition') {
+export async function until(fn, ms = 30000, what = 'condition') {
   const deadline = Date.now() + ms;
   for (;;) {
     const v = await fn();
