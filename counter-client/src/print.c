@@ -82,16 +82,23 @@ if (dest == NULL || *dest == '\0') {
 return dest;
 }
 
-/* The procedure as imported (processing, fees), or NULL. */
-static json_t *print_procedure(struct cc *c, const char *code)
+/* The procedure as imported (processing, fees) in the version the dossier
+ * keeps (the one in force at its intake, docs/api.md), or NULL: never a
+ * later version's legal time and fee beside this dossier's appointment. */
+static json_t *print_procedure(struct cc *c, json_t *dossier)
 {
-	char *q = cc_urlencode(code), *path = xasprintf("/api/v1/procedures?q=%s&limit=50", q);
+	json_t *pv = json_object_get(dossier, "procedure");
+	const char *code = cc_str(pv, "code", "");
+	json_int_t version = json_integer_value(json_object_get(pv, "version"));
+	char *q = cc_urlencode(code),
+	     *path = xasprintf("/api/v1/procedures?code=%s&version=%lld", q, (long long)version);
 	json_t *list, *found = NULL, *p;
 	size_t i;
 	if (cc_api(c, "GET", path, NULL, &list) == CC_OK) {
 		json_array_foreach(json_object_get(list, "items"), i, p)
 		{
-			if (found == NULL && strcmp(cc_str(p, "code", ""), code) == 0)
+			if (found == NULL && strcmp(cc_str(p, "code", ""), code) == 0 &&
+			    json_integer_value(json_object_get(p, "version")) == version)
 				found = json_incref(p);
 		}
 		json_decref(list);
@@ -163,8 +170,7 @@ static struct printer_fields *print_fields(struct cc *c, json_t *dossier, const 
 	if (cc_str(io, "name", NULL))
 		ctx.agency = NULL;
 	if (strcmp(form, "mau-01") == 0 || strcmp(form, "mau-06") == 0)
-		proc =
-		    print_procedure(c, cc_str(json_object_get(dossier, "procedure"), "code", ""));
+		proc = print_procedure(c, dossier);
 	ctx.procedure = proc;
 	if (strcmp(form, "mau-01") == 0 && secret && *secret) {
 		url = xasprintf("%s/status?code=%s&secret=%s", cc_server(c), code, secret);

@@ -150,6 +150,32 @@ void route_procedures_list(struct api *api, struct http_request *r)
 	}
 	struct mc_error err;
 	json_t *page = NULL;
+	/* ?code= (exact) with ?version=: that one version, current or not, as
+	 * the dossiers received under it keep it (a counter's own forms). */
+	const char *code = http_query(r, "code"), *sv = http_query(r, "version");
+	int64_t version = 0;
+	if ((code && strlen(code) > 200) || (sv && !http_parse_int(sv, 1, 1000000, &version))) {
+		http_reply_fail(r, MC_ERR_INVALID, "invalid_filter", "Bộ lọc không hợp lệ",
+		                "code is at most 200 bytes, version a whole number from 1");
+		return;
+	}
+	if (code) {
+		json_t *one = NULL;
+		enum mc_err rc = store_procedure_version(api->st, code, (int)version, &one, &err);
+		if (rc && rc != MC_ERR_NOT_FOUND) {
+			http_reply_error(r, &err);
+			return;
+		}
+		json_t *items = json_array();
+		if (one && offset == 0)
+			json_array_append_new(items, one);
+		else
+			json_decref(one);
+		http_reply_json(r, 200,
+		                json_pack("{s:o, s:i, s:i, s:i}", "items", items, "total",
+		                          rc ? 0 : 1, "offset", offset, "limit", limit));
+		return;
+	}
 	if (store_procedures_list(api->st, q, field, offset, limit, &page, &err) != MC_OK)
 		http_reply_error(r, &err);
 	else

@@ -1279,14 +1279,16 @@ enum mc_err store_procedure_version(struct store *st, const char *code, int vers
 	struct store_conn *c = store_read_conn(st);
 	json_t *p = NULL;
 	int step;
-	sqlite3_stmt *s =
-	    store_stmt(c, "SELECT body FROM procedures WHERE code = ? AND version = ?");
+	sqlite3_stmt *s = store_stmt(c, "SELECT body, version FROM procedures WHERE code = ?1"
+	                                " AND (version = ?2 OR (?2 = 0 AND current = 1))");
 	if (s == NULL)
 		return store_sql_error(c, "procedure", err);
 	sqlite3_bind_text(s, 1, code ? code : "", -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int(s, 2, version);
-	if (store_next(s, &step))
+	if (store_next(s, &step)) {
 		p = json_loads(store_col_text(s, 0), 0, NULL);
+		version = sqlite3_column_int(s, 1);
+	}
 	enum mc_err rc = store_scan_end(c, s, step, "procedure", err);
 	if (rc) {
 		json_decref(p);

@@ -54,7 +54,8 @@ enum mc_err store_procedures_list(struct store *st, const char *q, const char *f
                                   int limit, json_t **out, struct mc_error *err);
 
 /* Procedure code at version (a dossier's procedure: the version in force at
- * its intake, docs/api.md), current or not: *out gets it as imported plus
+ * its intake, docs/api.md), current or not (version 0: the current one):
+ * *out gets it as imported plus
  * its "version" (the caller frees it). One that does not exist is
  * MC_ERR_NOT_FOUND ("procedure_not_found"); on a database error returns the
  * error. Either way err is filled and *out left untouched. */
