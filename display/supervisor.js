@@ -42,9 +42,10 @@ export const TEXTS = {
   },
 };
 
-// Names for codes: offices (TP → Phòng Tư pháp) and staff (spec, user:3 →
-// full name), loaded once after login; a code without a name shows as is.
-const names = { offices: new Map(), users: new Map() };
+// Names for office codes (TP → Phòng Tư pháp), loaded once after login; a
+// code without a name shows as is. People come named by the server
+// (full_name, actor_name, giver_name, holder.person).
+const names = { offices: new Map() };
 // The office tree as listed (code, name, kind, parent code), the session's
 // office (null: the whole province) and the unit chosen ('' : the session's
 // own scope). The selector and the overview show only in a province (more
@@ -52,9 +53,9 @@ const names = { offices: new Map(), users: new Map() };
 const tree = { offices: [], session: null, unit: '', province: false };
 const officeQ = () => (tree.unit ? `&office=${encodeURIComponent(tree.unit)}` : '');
 const officeName = (code) => names.offices.get(code) ?? code ?? '—';
-// A person, or an office when a step went to an office without a named
-// receiver (the store then keeps the office's code as the holder).
-const personName = (who) => names.users.get(who) ?? names.offices.get(who) ?? who ?? '';
+// A person's name as the server gives it, or an office's when a dossier
+// went to an office without a named receiver (the office's code then).
+const personName = (who) => names.offices.get(who) ?? who ?? '';
 
 async function api(path, opts = {}) {
   const r = await fetch(path, { credentials: 'same-origin', ...opts,
@@ -76,13 +77,9 @@ async function all(path) {
 }
 
 async function loadNames() {
-  const [offices, users] = await Promise.all([all('/api/v1/offices'), all('/api/v1/users').catch(() => [])]);
+  const offices = await all('/api/v1/offices');
   for (const o of offices) names.offices.set(o.code, o.name);
   tree.offices = offices;
-  for (const u of users) {
-    names.users.set(u.username, u.full_name);
-    if (u.id) names.users.set(`user:${u.id}`, u.full_name);
-  }
 }
 
 function showLogin() { $('login').hidden = false; $('main').hidden = true; $('period').hidden = true; }
@@ -173,9 +170,9 @@ document.addEventListener('click', async (e) => {
     return;
   }
   const d = await api(`/api/v1/dossiers/${encodeURIComponent(code)}`);
-  const steps = (d.steps ?? []).map((s) => `<li>${f.dateTime(s.given_at)} ${esc(personName(s.giver))} → ${esc(personName(s.receiver))} (${esc(s.office_name ?? officeName(s.office))})`
+  const steps = (d.steps ?? []).map((s) => `<li>${f.dateTime(s.given_at)} ${esc(s.giver_name ?? personName(s.giver))} → ${esc(s.receiver_name ?? personName(s.receiver))} (${esc(s.office_name ?? officeName(s.office))})`
     + `${s.result ? ` — ${esc({ early: 'trước hạn', on_time: 'đúng hạn', late: 'quá hạn' }[s.result] ?? '')}` : ''}</li>`).join('');
-  const hist = (d.history ?? []).map((h) => `<li>${f.dateTime(h.at)} · ${esc(TEXTS.actions[h.action.replace(/^dossier\./, '')] ?? 'Thao tác khác')} · ${esc(personName(h.actor))}</li>`).join('');
+  const hist = (d.history ?? []).map((h) => `<li>${f.dateTime(h.at)} · ${esc(TEXTS.actions[h.action.replace(/^dossier\./, '')] ?? 'Thao tác khác')}${h.actor_name ? ` · ${esc(h.actor_name)}` : ''}</li>`).join('');
   row.insertAdjacentHTML('afterend', `<tr class="history-row"><td colspan="7"><div class="history">`
     + `<b>${esc(d.code)}</b> — ${esc(d.procedure?.name)} — ${esc(d.status_text)}`
     + `<h3>Phiếu kiểm soát (Mẫu 06)</h3><ol>${steps || '<li>—</li>'}</ol><h3>Lịch sử</h3><ol>${hist}</ol></div></td></tr>`);
@@ -269,7 +266,7 @@ async function loadIndicators() {
   await listNote(ind);
   if (tree.province) await loadOverview(by === 'office' ? ind : await api(`/api/v1/indicators?from=${from}&to=${to}&by=office${officeQ()}`));
   const rows = [...ind.dossiers.groups, { name: 'Tổng', ...ind.dossiers.total }];
-  const groupName = (g) => (by === 'clerk' ? names.users.get(g.key) : by === 'office' ? names.offices.get(g.key) : null) ?? g.name;
+  const groupName = (g) => (by === 'office' ? names.offices.get(g.key) : null) ?? g.name;
   $('groups').tBodies[0].innerHTML = rows.map((g) => `<tr><td>${esc(groupName(g))}</td><td class="n">${f.count(g.received)}</td>`
     + `<td class="n">${f.count(g.finished.total)}</td><td class="n">${f.count(g.finished.late)}</td><td class="n">${f.count(g.open.late)}</td>`
     + `<td class="n">${f.pct(g.on_time_rate)}</td><td class="n">${f.number(g.processing_days.median, 1)}</td></tr>`).join('');
@@ -458,7 +455,7 @@ async function start() {
   await loadNames();
   fillUnits();
   unitLabel();
-  $('who').textContent = personName(who.username) || who.full_name || who.username || '';
+  $('who').textContent = who.full_name || who.username || '';
   $('main').hidden = false;
   $('period').hidden = false;
   await Promise.all([loadDossiers(), loadIndicators()]);

@@ -45,6 +45,10 @@ test('a late dossier shows with its holder; history one click away', { skip: SKI
   const hist = await page.textContent('#late tr.history-row');
   assert.ok(hist.includes(late) && hist.includes('Chuyển giao'), hist);
   assert.ok(hist.includes('Cán bộ một') && hist.includes('Chuyên viên'), 'the Mẫu 06 hand-over names both people');
+  // The history names who acted by full name (the server's actor_name).
+  const handover = await page.locator('#late tr.history-row ol').nth(1).locator('li', { hasText: 'Chuyển giao' }).textContent();
+  assert.match(handover, /· Cán bộ một$/, handover);
+  assert.equal(await page.textContent('#who'), 'Giám sát', 'the supervisor by full name');
   await shot(page, 'supervisor-history');
   // Indicators of this month: the finished P5 dossier counts; reports listed.
   const groups = await page.textContent('#groups');
