@@ -36,6 +36,10 @@ addTexts({
     lk_done_payment_received: 'Đã ghi nhận nộp nghĩa vụ tài chính.',
     lk_done_withdraw: 'Đã rút hồ sơ.',
     lk_printing_mau05: 'Đang in Mẫu 05…',
+    lk_print_mau01: 'In lại giấy tiếp nhận (Mẫu 01)',
+    lk_print_mau02: 'In lại phiếu yêu cầu bổ sung (Mẫu 02)',
+    lk_print_mau03: 'In lại phiếu từ chối tiếp nhận (Mẫu 03)',
+    lk_printing_form: 'Đang in Mẫu {n}…',
     lk_sheet: 'Phiếu kiểm soát quá trình giải quyết hồ sơ (Mẫu 06)',
     lk_sheet_none: 'Hồ sơ chưa được chuyển giao.',
     lk_sheet_from: 'Bên giao', lk_sheet_to: 'Bên nhận', lk_sheet_given: 'Thời điểm giao',
@@ -70,6 +74,10 @@ addTexts({
     lk_done_payment_received: 'Payment recorded.',
     lk_done_withdraw: 'Dossier withdrawn.',
     lk_printing_mau05: 'Printing form 05…',
+    lk_print_mau01: 'Print the receipt again (form 01)',
+    lk_print_mau02: 'Print the supplement request again (form 02)',
+    lk_print_mau03: 'Print the refusal again (form 03)',
+    lk_printing_form: 'Printing form {n}…',
     lk_sheet: 'Control sheet (form 06)',
     lk_sheet_none: 'Not handed over yet.',
     lk_sheet_from: 'Given by', lk_sheet_to: 'Received by', lk_sheet_given: 'Handed over',
@@ -88,13 +96,29 @@ const view = { list: null, d: null, sheet: null, done: null, print: null, seq: 0
 
 // The actions a clerk may take at the counter, by status (docs/api.md).
 const OPEN = ['supplement_requested', 'received', 'in_process', 'interagency', 'awaiting_payment'];
-function actionsFor(status) {
+// The form the dossier's intake gave the citizen: Mẫu 01 (received), 02
+// (taken in, supplement requested) or 03 (refused), read from the intake
+// event of its history; null when the history has none.
+const INTAKE_FORMS = { 'dossier.received': 'mau-01', 'dossier.intake_supplement': 'mau-02', 'dossier.refused': 'mau-03' };
+// A dossier taken in for supplements and received since (its supplement in
+// full) has its receipt, Mẫu 01.
+function intakeForm(d) {
+  for (const h of d.history ?? []) {
+    const form = INTAKE_FORMS[h.action];
+    if (form) return form === 'mau-02' && (d.received_at || d.ledger) ? 'mau-01' : form;
+  }
+  return null;
+}
+
+function actionsFor(status, d) {
   const a = [];
   if (status === 'supplement_requested') a.push('supplement_received');
   if (status === 'awaiting_payment') a.push('payment_received');
   if (OPEN.includes(status)) a.push('withdraw');
   if (status === 'result_ready') a.push('return');
   if (status === 'withdrawn') a.push('print_mau05');
+  const intake = d && intakeForm(d);
+  if (intake) a.push(`print_${intake.replace('-', '')}`);
   return a;
 }
 const ACTION_IDS = {
@@ -103,6 +127,9 @@ const ACTION_IDS = {
   withdraw: ['act-withdraw', 'lk_withdraw'],
   return: ['act-return', 'lk_go_return'],
   print_mau05: ['act-print-mau05', 'lk_print_mau05'],
+  print_mau01: ['act-print-mau01', 'lk_print_mau01'],
+  print_mau02: ['act-print-mau02', 'lk_print_mau02'],
+  print_mau03: ['act-print-mau03', 'lk_print_mau03'],
 };
 
 function skeleton() {
@@ -227,7 +254,7 @@ function renderDetail() {
   if (!d) return;
   $('lookup-title').textContent = d.code;
   $('lookup-facts').innerHTML = factsHtml(d, 'lookup');
-  const acts = actionsFor(d.status);
+  const acts = actionsFor(d.status, d);
   $('lookup-actions').innerHTML = acts.length
     ? acts.map((a) => `<button type="button" id="${ACTION_IDS[a][0]}" data-act="${a}">${esc(t(ACTION_IDS[a][1]))}</button>`).join('')
     : `<p class="hint">${esc(t('lk_no_action'))}</p>`;
@@ -250,7 +277,8 @@ function renderPrint() {
   st.className = `job ${kind}`;
   st.dataset.state = kind;
   // The words again from the job: the language may have changed since.
-  st.textContent = p.word && kind !== 'sending' ? jobWord(p.job).text : t('lk_printing_mau05');
+  st.textContent = p.word && kind !== 'sending' ? jobWord(p.job).text
+    : t('lk_printing_form', { n: (p.form ?? 'mau-05').slice(4) });
 }
 
 async function search() {
@@ -311,13 +339,14 @@ async function act(action, extra = {}) {
   return true;
 }
 
-// Prints the withdrawal notice (Mẫu 05) at this counter and follows it.
-async function printMau05() {
+// Prints form (the withdrawal notice Mẫu 05, or again the intake's Mẫu
+// 01/02/03) at this counter and follows it.
+async function printForm(form = 'mau-05') {
   const code = view.d.code;
   const seq = view.seq;
-  const body = { form: 'mau-05', copies: 1 };
+  const body = { form, copies: 1 };
   if (Number.isInteger(state.counter)) body.counter = state.counter;
-  view.print = { job: null, word: null };
+  view.print = { job: null, word: null, form };
   renderPrint();
   let r;
   try {
@@ -328,15 +357,15 @@ async function printMau05() {
   }
   if (seq !== view.seq) return;
   const id = r.jobs?.[0];
-  if (id) follow(id, seq, r.printer);
+  if (id) follow(id, seq, r.printer, form);
 }
 
-function follow(id, seq, printer) {
-  view.print = { job: { id, printer, state: 'queued', attempts: 0 }, word: null };
+function follow(id, seq, printer, form) {
+  view.print = { job: { id, printer, state: 'queued', attempts: 0 }, word: null, form };
   renderPrint();
   followJob(id, (job, word) => {
     if (seq !== view.seq) return;
-    view.print = { job, word };
+    view.print = { job, word, form };
     renderPrint();
   }, { alive: () => seq === view.seq }).catch((e) => {
     if (seq === view.seq) showError($('lookup-action-error'), e);
@@ -349,7 +378,7 @@ async function withdraw() {
   if (!(await act('withdraw', reason ? { reason } : {}))) return;
   $('withdraw-form').hidden = true;
   $('withdraw-reason').value = '';
-  await printMau05();
+  await printForm('mau-05');
 }
 
 export function startLookup() {
@@ -387,8 +416,8 @@ export function startLookup() {
       emit('return-dossier', view.d.code);
       return;
     }
-    if (a === 'print_mau05') {
-      guarded(b, printMau05, actEl)();
+    if (a.startsWith('print_mau')) {
+      guarded(b, () => printForm(`mau-${a.slice(-2)}`), actEl)();
       return;
     }
     guarded(b, () => act(a), actEl)();
@@ -410,7 +439,7 @@ export function startLookup() {
     const p = view.print;
     if (!p?.job) return;
     const job = await printAgain(p.job);
-    follow(job.id, view.seq, job.printer);
+    follow(job.id, view.seq, job.printer, p.form);
   }, actEl));
   on('lang', () => { renderList(); renderDetail(); });
   on('tab', (name) => {
