@@ -45,6 +45,8 @@ addTexts({
     lk_sheet_from: 'Bên giao', lk_sheet_to: 'Bên nhận', lk_sheet_given: 'Thời điểm giao',
     lk_sheet_ended: 'Kết thúc', lk_sheet_result: 'Kết quả',
     lk_step_early: 'Trước hạn', lk_step_on_time: 'Đúng hạn', lk_step_late: 'Quá hạn', lk_step_open: 'Đang giải quyết',
+    lk_step_done: 'Đã xong (bước không có thời hạn riêng)',
+    lk_sheet_no_person: 'Giao cho cơ quan, chưa giao cho người cụ thể',
     lk_history: 'Lịch sử hồ sơ',
     lk_reason: 'Lý do: {x}', lk_collected_by: 'Người nhận: {x}', lk_note: 'Ghi chú: {x}', lk_to: 'Chuyển đến: {x}',
     lk_by: 'bởi {x}',
@@ -83,6 +85,8 @@ addTexts({
     lk_sheet_from: 'Given by', lk_sheet_to: 'Received by', lk_sheet_given: 'Handed over',
     lk_sheet_ended: 'Ended', lk_sheet_result: 'Result',
     lk_step_early: 'Early', lk_step_on_time: 'On time', lk_step_late: 'Late', lk_step_open: 'In progress',
+    lk_step_done: 'Done (no time limit of its own)',
+    lk_sheet_no_person: 'Handed to the office, no person named',
     lk_history: 'History',
     lk_reason: 'Reason: {x}', lk_collected_by: 'Collected by: {x}', lk_note: 'Note: {x}', lk_to: 'Sent to: {x}',
     lk_by: 'by {x}',
@@ -236,15 +240,20 @@ function historyHtml(d) {
 function sheetHtml(rows) {
   const f = fmt(state.lang);
   if (!rows?.length) return `<p class="hint">${esc(t('lk_sheet_none'))}</p>`;
-  const result = (r) => t(r.result ? `lk_step_${r.result}` : 'lk_step_open');
+  // A step ended without a verdict had no time limit of its own (no budget).
+  const result = (r) => t(r.result ? `lk_step_${r.result}` : r.ended_at ? 'lk_step_done' : 'lk_step_open');
+  const stepClass = (r) => r.result ?? (r.ended_at ? 'done' : 'open');
+  // Handed to an office without a person: the receiver is the office itself.
+  const receiver = (r) => (r.receiver === r.office || !r.receiver ? t('lk_sheet_no_person')
+    : r.receiver_name ?? r.receiver);
   return `<table id="lookup-sheet" class="lk-table"><thead><tr><th>#</th>`
     + `<th>${esc(t('lk_sheet_from'))}</th><th>${esc(t('lk_sheet_to'))}</th><th>${esc(t('lk_sheet_given'))}</th>`
     + `<th>${esc(t('lk_sheet_ended'))}</th><th>${esc(t('lk_sheet_result'))}</th></tr></thead><tbody>`
     + rows.map((r, i) => `<tr><td class="num">${i + 1}</td>`
       + `<td>${esc(r.from_office_name ?? r.from_office ?? '—')}<br><b>${esc(r.giver_name ?? r.giver ?? '')}</b></td>`
-      + `<td>${esc(r.office_name ?? r.office)}<br><b>${esc(r.receiver_name ?? r.receiver ?? '')}</b></td>`
+      + `<td>${esc(r.office_name ?? r.office)}<br><b>${esc(receiver(r))}</b></td>`
       + `<td class="num">${esc(f.dateTime(r.given_at))}</td><td class="num">${esc(f.dateTime(r.ended_at))}</td>`
-      + `<td class="step-${esc(r.result ?? 'open')}">${esc(result(r))}</td></tr>`).join('')
+      + `<td class="step-${esc(stepClass(r))}">${esc(result(r))}</td></tr>`).join('')
     + '</tbody></table>';
 }
 
