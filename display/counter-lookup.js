@@ -224,7 +224,11 @@ function historyHtml(d) {
     officeNames.set(s.office, s.office_name);
     if (s.from_office) officeNames.set(s.from_office, s.from_office_name);
   }
-  return (d.history ?? []).map((h) => {
+  // An intake that handed the dossier over at once (another authority's
+  // dossier, docs/api.md) names the office in its details: a line of its own.
+  const events = (d.history ?? []).flatMap((h) => (h.details?.handover_to
+    ? [h, { ...h, action: 'dossier.handover', details: { to_office: h.details.handover_to } }] : [h]));
+  return events.map((h) => {
     const x = h.details ?? {};
     const bits = [];
     if (x.to_office) bits.push(t('lk_to', { x: officeNames.get(x.to_office) ?? x.to_office }));

@@ -64,6 +64,22 @@ test('a Khe Sanh clerk receives for Lao Bảo: authority and return centre chose
   }
   await waitText(page, 'in-print-status', /^Đã in\.$/);
 
+  // The look-up's history says the intake handed it over at once (the
+  // history route's intake event names the office), as the control sheet does.
+  await page.keyboard.press('Alt+3');
+  await page.locator('#pane-lookup:not([hidden])').waitFor();
+  await page.fill('#lookup-q', code);
+  await page.press('#lookup-q', 'Enter');
+  await waitText(page, 'lookup-title', new RegExp(code.replaceAll('.', '\\.')));
+  await waitText(page, 'lookup-history', /Chuyển giao/);
+  const hist = await page.locator('#lookup-history li').allInnerTexts();
+  assert.equal(hist.length, 2, hist.join('\n'));
+  assert.match(hist[0], /Tiếp nhận · bởi Cán bộ Khe Sanh Một/);
+  assert.match(hist[1], /Chuyển giao · Chuyển đến: Văn phòng HĐND và UBND xã Lao Bảo · bởi Cán bộ Khe Sanh Một/);
+  assert.match(await visibleText(page, 'lookup-sheet'), /Văn phòng HĐND và UBND xã Lao Bảo/);
+  await page.keyboard.press('Alt+1');
+  await page.locator('#pane-intake:not([hidden])').waitFor();
+
   // A new form: the choice is back to the defaults.
   await page.click('#in-new');
   assert.equal(await page.inputValue('#intake-authority'), '');

@@ -464,6 +464,44 @@ static enum mc_err dossier_field_error(json_t **out, struct mc_error *err, const
 	return mc_fail(err, MC_ERR_INVALID, code, vi, en);
 }
 
+/* The applicant's member key read by dossier_str, its error naming the
+ * field for people: *out {"field":"applicant.<key>"} and both messages in
+ * words ("Chưa nhập họ và tên người nộp"), as the clerk's page shows them
+ * beside the field. */
+static enum mc_err dossier_applicant_str(json_t *applicant, const char *key, bool required,
+                                         size_t max, const char **val, json_t **out,
+                                         struct mc_error *err)
+{
+	static const struct {
+		const char *key, *vi, *en;
+	} labels[] = {
+	    {"name", "họ và tên người nộp", "the applicant's full name"},
+	    {"id_number", "số định danh (căn cước) hoặc hộ chiếu", "the ID or passport number"},
+	    {"address", "địa chỉ", "the address"},
+	    {"phone", "số điện thoại", "the phone number"},
+	    {"email", "thư điện tử", "the e-mail address"},
+	};
+	enum mc_err rc = dossier_str(applicant, key, required, max, val, err);
+	if (rc == MC_OK)
+		return rc;
+	const char *vi = key, *en = key;
+	for (size_t i = 0; i < sizeof labels / sizeof labels[0]; i++)
+		if (strcmp(labels[i].key, key) == 0) {
+			vi = labels[i].vi;
+			en = labels[i].en;
+		}
+	bool missing = strcmp(err->code, "missing_field") == 0;
+	snprintf(err->message_vi, sizeof err->message_vi,
+	         missing ? "Chưa nhập %s" : "Giá trị ô %s không hợp lệ (quá dài hoặc có ký tự lạ)",
+	         vi);
+	snprintf(err->message_en, sizeof err->message_en,
+	         missing ? "Enter %s" : "Check %s: too long or odd characters", en);
+	char field[32];
+	snprintf(field, sizeof field, "applicant.%s", key);
+	*out = json_pack("{s:s}", "field", field);
+	return rc;
+}
+
 /* A probable duplicate: the latest dossier inside who's scope of the same ID
  * number and procedure taken in (not refused) within
  * APPLICANT_DUPLICATE_DAYS before now. MC_OK with *dup set to {"code",
@@ -563,11 +601,13 @@ static enum mc_err dossier_intake_read(json_t *req, struct dossier_intake *in, j
 		return mc_fail(err, MC_ERR_INVALID, "missing_field", "Thiếu thông tin người nộp",
 		               "'applicant' (an object) is required");
 	json_t *applicant = in->applicant;
-	if ((rc = dossier_str(applicant, "name", true, 200, &in->name, err)) ||
-	    (rc = dossier_str(applicant, "id_number", false, 20, &in->id_number, err)) ||
-	    (rc = dossier_str(applicant, "address", false, 300, &in->address, err)) ||
-	    (rc = dossier_str(applicant, "phone", false, 20, &in->phone, err)) ||
-	    (rc = dossier_str(applicant, "email", false, 200, &in->email, err)))
+	if ((rc = dossier_applicant_str(applicant, "name", true, 200, &in->name, out, err)) ||
+	    (rc = dossier_applicant_str(applicant, "id_number", false, 20, &in->id_number, out,
+	                                err)) ||
+	    (rc =
+	         dossier_applicant_str(applicant, "address", false, 300, &in->address, out, err)) ||
+	    (rc = dossier_applicant_str(applicant, "phone", false, 20, &in->phone, out, err)) ||
+	    (rc = dossier_applicant_str(applicant, "email", false, 200, &in->email, out, err)))
 		return rc;
 	const char *key;
 	json_t *value;
@@ -589,19 +629,21 @@ static enum mc_err dossier_intake_read(json_t *req, struct dossier_intake *in, j
 	if (in->id_number && !applicant_id_number_valid(in->id_number))
 		return dossier_field_error(out, err, "applicant.id_number", "invalid_id_number",
 		                           "Số định danh (căn cước) phải gồm 12 chữ số, hoặc là số "
-		                           "hộ chiếu (chữ cái và 7 chữ số)",
-		                           "applicant.id_number must be 12 digits (CCCD) or a "
-		                           "passport number (1-2 capital letters, 6-8 digits)");
+		                           "hộ chiếu (1-2 chữ cái in hoa và 6-8 chữ số, ví dụ "
+		                           "C1234567)",
+		                           "The ID number must be 12 digits (căn cước) or a "
+		                           "passport number (1-2 capital letters and 6-8 digits, "
+		                           "e.g. C1234567)");
 	if (in->phone && !applicant_phone_normalize(in->phone, phone_norm))
 		return dossier_field_error(out, err, "applicant.phone", "invalid_phone",
 		                           "Số điện thoại không hợp lệ (ví dụ 0912345678 hoặc "
 		                           "+84 912 345 678)",
-		                           "applicant.phone must be a Vietnamese phone number "
+		                           "The phone number must be a Vietnamese number "
 		                           "(0912345678, +84 912 345 678)");
 	if (in->email && !applicant_email_valid(in->email))
 		return dossier_field_error(out, err, "applicant.email", "invalid_email",
 		                           "Địa chỉ thư điện tử không hợp lệ",
-		                           "applicant.email is not an e-mail address");
+		                           "The e-mail address is not valid");
 	if (in->phone) {
 		json_object_set_new(applicant, "phone", json_string(phone_norm));
 		in->phone = json_string_value(json_object_get(applicant, "phone"));
@@ -1144,6 +1186,9 @@ enum mc_err store_dossier_act(struct store *st, const struct principal *who, con
 	const char *partner = NULL, *collected_by = NULL;
 	json_t *items = NULL;
 	int64_t new_due = 0;
+	/* The office a supplement completing an intake hands the dossier to at
+	 * once (another authority's dossier), named in its event; "" when none. */
+	char handover[64] = "";
 	enum dossier_action action;
 	enum mc_err rc;
 
@@ -1337,7 +1382,6 @@ enum mc_err store_dossier_act(struct store *st, const struct principal *who, con
 		sqlite3_bind_int64(s, 2, due);
 		sqlite3_bind_int64(s, 3, received);
 		sqlite3_bind_int64(s, 4, d.id);
-		char handover[64];
 		if ((rc = store_step(c, s, "dossier", err)) ||
 		    (rc = dossier_ledger_assign(c, code, received, err)) ||
 		    (d.received_at == 0 &&
@@ -1420,6 +1464,8 @@ enum mc_err store_dossier_act(struct store *st, const struct principal *who, con
 	json_object_set_new(details, "from", json_string(dossier_status_name(d.status)));
 	json_object_set_new(details, "status", json_string(dossier_status_name(next)));
 	json_object_set_new(details, "due_at", due_after ? json_integer(due_after) : json_null());
+	if (handover[0])
+		json_object_set_new(details, "handover_to", json_string(handover));
 	rc = dossier_event(st, who, code, d.intake_office_id, action_s, details, err);
 	json_decref(details);
 	if (rc)
