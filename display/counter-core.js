@@ -97,12 +97,27 @@ export class ApiError extends Error {
   }
 }
 
+// The elements showing an error, so that a switch of language says each
+// again in the new language (the server gave both).
+const shown = new Set();
+on('lang', () => {
+  for (const el of shown) {
+    if (el.isConnected && el.motcuaError) showError(el, el.motcuaError);
+    else shown.delete(el);
+  }
+});
+
 // Shows err in el: the plain message, then a small details line with the
-// machine code (for the help desk, never the main text). el '' clears.
+// machine code (for the help desk, never the main text). err null clears.
 export function showError(el, err) {
   if (!el) return;
   el.textContent = '';
-  if (!err) return;
+  el.motcuaError = err ?? null;
+  if (!err) {
+    shown.delete(el);
+    return;
+  }
+  shown.add(el);
   const msg = document.createElement('span');
   msg.className = 'msg';
   msg.textContent = err instanceof ApiError ? err.text() : String(err.message ?? err);
