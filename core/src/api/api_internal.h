@@ -21,13 +21,26 @@ struct idem_seal;
  * serve --logins-per-minute says otherwise. */
 #define API_LOGINS_PER_MINUTE 30
 /* The offload pools (api/offload.h): threads and waiting jobs beyond them. */
+/* The password check (Argon2id) has its own pool, so no other work (a
+ * clerk's renders) can make logins wait: logins from many addresses at once
+ * wait their turn rather than being refused at once; one that waited
+ * API_LOGIN_POOL_MAX_WAIT_MS gets 503. */
+#define API_LOGIN_POOL_THREADS 2
+#define API_LOGIN_POOL_QUEUE 128
+#define API_LOGIN_POOL_MAX_WAIT_MS 5000
+/* Renders (a form's print or preview, a rating slip, a printer test). */
 #define API_CPU_POOL_THREADS 2
-/* Logins from many addresses at once wait their turn rather than being
- * refused at once; one that waited API_CPU_POOL_MAX_WAIT_MS gets 503. */
 #define API_CPU_POOL_QUEUE 128
 #define API_CPU_POOL_MAX_WAIT_MS 5000
 #define API_IO_POOL_THREADS 8
 #define API_IO_POOL_QUEUE 16
+/* Jobs one principal may hold at once in the shared pools (running or
+ * waiting; offload_set_per_principal), beyond them 429 too_many_requests
+ * (too_many_changes for a change): one clerk's flood of previews, or one
+ * kiosk's of tickets, cannot take a pool every centre shares. Logins are
+ * anonymous: their pool has no share. */
+#define API_CPU_PER_PRINCIPAL 16
+#define API_IO_PER_PRINCIPAL 8
 /* Changes (every ROUTE_MUTATES route that is not ROUTE_SLOW): enough threads
  * that the callers waiting for one durable commit can share it (group
  * commit, store.h), and a queue for bursts; beyond it 503 server_busy. */
@@ -63,8 +76,10 @@ struct api {
 	 * thread may use it. */
 	struct idem_seal *idem_seal;
 	/* Slow work off the HTTP workers (api/offload.h), each pool its own
-	 * lock: cpu_pool for Argon2id (logins), io_pool for waits on devices
-	 * (a kiosk's print). */
+	 * lock (which also guards its per-principal counts): login_pool for
+	 * Argon2id (logins) alone, cpu_pool for renders, io_pool for waits on
+	 * devices (a kiosk's print). */
+	struct offload *login_pool;
 	struct offload *cpu_pool;
 	struct offload *io_pool;
 	struct offload *write_pool; /* every other change (api_dispatch) */
@@ -83,6 +98,11 @@ struct api {
 	int port;
 	char *tls_cert_pem, *tls_key_pem;
 };
+
+/* Sets r's answer: 429 too_many_changes with Retry-After, for a change its
+ * principal may not start now (its share of changes, or of the pool that
+ * would run it, is full). */
+void api_reply_too_many_changes(struct http_request *r);
 
 typedef void (*route_handler)(struct api *api, struct http_request *r);
 

@@ -28,6 +28,9 @@ _Static_assert((MHD_ALLOW_SUSPEND_RESUME & MHD_USE_ITC) == MHD_USE_ITC,
 /* At stop, how long the answers of finished jobs may take to go out before
  * the daemon closes their connections. */
 #define OFFLOAD_DRAIN_MS 5000
+/* Buckets of the per-principal count (offload_set_per_principal): a hash of
+ * the actor picks one; a collision only shares a bucket's allowance. */
+#define OFFLOAD_SHARE_BUCKETS 1024
 
 enum offload_state {
 	OFFLOAD_RESERVED, /* taken by offload_request; owner: the HTTP worker */
@@ -43,6 +46,9 @@ struct offload_job {
 	offload_fn run;
 	void *arg;
 	void (*free_arg)(void *arg);
+	/* 1 + the bucket of pool->share this job holds, 0 none; under
+	 * pool->lock (taken by offload_request, given back where load falls). */
+	int share_bucket;
 	/* Written under pool->lock by the pool, read by the HTTP worker only
 	 * after the resume (MHD's own lock orders the two). */
 	enum offload_state state;
@@ -56,7 +62,7 @@ struct offload {
 	struct api *api;
 	int nthreads;
 	int capacity; /* threads + queue_max: jobs reserved, queued or running */
-	bool low_priority;
+	int nice;     /* the threads' CPU priority offset (0: as the HTTP workers) */
 	pthread_t *threads;
 
 	pthread_mutex_t lock;
@@ -67,6 +73,12 @@ struct offload {
 	int reserved;                    /* taken, not yet posted */
 	int live;                        /* jobs not yet freed: their request not yet completed */
 	pthread_cond_t drained;          /* signalled as live falls; waited on by offload_stop */
+	/* Jobs (reserved + queued + running) per bucket of the principal's
+	 * hash, so one caller cannot fill the pool; guarded by lock. Bounded by
+	 * per_principal (0: no bound, share unused). Sum of share == load of
+	 * the jobs taken while a bound was set. */
+	int per_principal;
+	int share[OFFLOAD_SHARE_BUCKETS];
 	bool stopping;
 };
 
@@ -79,12 +91,49 @@ static void offload_refuse(struct http_request *r)
 	r->retry_after = OFFLOAD_RETRY_AFTER_S;
 }
 
+/* Sets r's answer: 429 with Retry-After (its principal holds its share of
+ * the pool): too_many_changes for a change (it holds a write share, see
+ * api_dispatch), as the other bound on a principal's changes says;
+ * too_many_requests for anything else. */
+static void offload_refuse_principal(struct http_request *r)
+{
+	if (r->write_share) {
+		api_reply_too_many_changes(r);
+		return;
+	}
+	http_reply_fail(r, MC_ERR_RATE_LIMITED, "too_many_requests",
+	                "Tài khoản này đang có quá nhiều yêu cầu chờ xử lý, vui lòng thử lại "
+	                "sau giây lát",
+	                "This token has too many requests waiting; retry in a moment");
+	r->retry_after = OFFLOAD_RETRY_AFTER_S;
+}
+
+/* The bucket of o->share for r's principal (anonymous callers share one). */
+static int offload_bucket(const struct http_request *r)
+{
+	uint32_t h = 2166136261u;
+	for (const char *p = r->who.actor; *p; p++)
+		h = (h ^ (unsigned char)*p) * 16777619u;
+	return (int)(h % OFFLOAD_SHARE_BUCKETS);
+}
+
+/* Gives back job's place in its principal's share; o->lock held. */
+static void offload_share_give(struct offload *o, struct offload_job *job)
+{
+	if (job->share_bucket == 0)
+		return;
+	int b = job->share_bucket - 1;
+	ENFORCE(o->share[b] > 0, "offload share count below zero");
+	o->share[b]--;
+	job->share_bucket = 0;
+}
+
 static void *offload_thread(void *arg)
 {
 	struct offload *o = arg;
-	if (o->low_priority) {
+	if (o->nice > 0) {
 		/* Linux: nice applies to the calling thread alone. */
-		if (setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 5) != 0)
+		if (setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), o->nice) != 0)
 			log_debug("offload %s: cannot lower the thread priority", o->name);
 	}
 	pthread_mutex_lock(&o->lock);
@@ -115,6 +164,7 @@ static void *offload_thread(void *arg)
 		pthread_mutex_lock(&o->lock);
 		job->state = OFFLOAD_DONE;
 		o->load--;
+		offload_share_give(o, job);
 		pthread_mutex_unlock(&o->lock);
 		/* The last touch of the request on this thread: from here the
 		 * connection's worker owns r (and may free it at once). */
@@ -126,14 +176,14 @@ static void *offload_thread(void *arg)
 }
 
 struct offload *offload_start(const char *name, struct api *api, int threads, int queue_max,
-                              bool low_priority)
+                              int nice)
 {
-	ENFORCE(threads > 0 && queue_max >= 0, "offload ownership rule");
+	ENFORCE(threads > 0 && queue_max >= 0 && nice >= 0, "offload ownership rule");
 	struct offload *o = xcalloc(1, sizeof *o);
 	snprintf(o->name, sizeof o->name, "%s", name);
 	o->api = api;
 	o->capacity = threads + queue_max;
-	o->low_priority = low_priority;
+	o->nice = nice;
 	o->threads = xcalloc((size_t)threads, sizeof *o->threads);
 	pthread_mutex_init(&o->lock, NULL);
 	pthread_condattr_t ca;
@@ -162,6 +212,15 @@ void offload_set_max_wait(struct offload *o, int ms)
 	pthread_mutex_unlock(&o->lock);
 }
 
+void offload_set_per_principal(struct offload *o, int max)
+{
+	pthread_mutex_lock(&o->lock);
+	/* Set before the pool takes a job: the shares then count every job. */
+	ENFORCE(o->load == 0, "offload share set on a busy pool");
+	o->per_principal = max > 0 ? max : 0;
+	pthread_mutex_unlock(&o->lock);
+}
+
 void offload_stop(struct offload *o)
 {
 	if (o == NULL)
@@ -180,6 +239,8 @@ void offload_stop(struct offload *o)
 	until.tv_sec += OFFLOAD_DRAIN_MS / 1000;
 	pthread_mutex_lock(&o->lock);
 	ENFORCE(TAILQ_EMPTY(&o->queue) && o->load == 0, "offload ownership rule");
+	for (int b = 0; b < OFFLOAD_SHARE_BUCKETS; b++)
+		ENFORCE(o->share[b] == 0, "offload share outlived its jobs");
 	while (o->live > 0)
 		if (pthread_cond_timedwait(&o->drained, &o->lock, &until) != 0)
 			break;
@@ -208,21 +269,31 @@ bool offload_request(struct offload *o, struct http_request *r, offload_fn run, 
 	ENFORCE(r->offload == NULL, "offload ownership rule");
 	/* The pool thread reads headers and arguments from this copy. */
 	http_snapshot(r);
+	struct offload_job *job = xcalloc(1, sizeof *job);
+	int b = offload_bucket(r);
 	pthread_mutex_lock(&o->lock);
 	bool ok = !o->stopping && o->load < o->capacity;
-	if (ok) {
+	bool mine = o->per_principal == 0 || o->share[b] < o->per_principal;
+	if (ok && mine) {
 		o->load++;
 		o->reserved++;
 		o->live++;
+		if (o->per_principal > 0) {
+			o->share[b]++;
+			job->share_bucket = b + 1;
+		}
 	}
 	pthread_mutex_unlock(&o->lock);
-	if (!ok) {
+	if (!ok || !mine) {
+		free(job);
 		if (free_arg)
 			free_arg(arg);
-		offload_refuse(r);
+		if (ok)
+			offload_refuse_principal(r);
+		else
+			offload_refuse(r);
 		return false;
 	}
-	struct offload_job *job = xcalloc(1, sizeof *job);
 	job->pool = o;
 	job->r = r;
 	job->run = run;
@@ -277,6 +348,7 @@ void offload_job_free(struct offload_job *job)
 		 * place back. */
 		o->load--;
 		o->reserved--;
+		offload_share_give(o, job);
 	} else {
 		ENFORCE(job->state == OFFLOAD_DONE || job->state == OFFLOAD_TAKEN,
 		        "offload ownership rule");

@@ -44,12 +44,18 @@ struct offload_job;
 typedef void (*offload_fn)(struct api *api, struct http_request *r, void *arg);
 
 /* Starts a pool named name (for the log) of `threads` threads that accepts
- * at most `queue_max` jobs waiting beside the running ones. low_priority: the
- * threads run at a lower CPU priority (nice) than the HTTP workers, for
- * CPU-bound work. Returns NULL when a thread cannot be made (nothing left
- * running). */
+ * at most `queue_max` jobs waiting beside the running ones. nice > 0: the
+ * threads run that much below the HTTP workers' CPU priority, for CPU-bound
+ * work (0: as the workers). Returns NULL when a thread cannot be made
+ * (nothing left running). */
 struct offload *offload_start(const char *name, struct api *api, int threads, int queue_max,
-                              bool low_priority);
+                              int nice);
+/* Bounds the jobs one principal (r->who.actor, hashed; anonymous callers
+ * share one) may hold in the pool at once, reserved, waiting or running:
+ * beyond max, offload_request answers 429 "too_many_requests" with
+ * Retry-After, so one caller cannot take a pool others share. 0 (the
+ * default): no bound. Call before the pool takes its first job. */
+void offload_set_per_principal(struct offload *o, int max);
 /* Bounds how long a job may wait for a thread, counted from its request's
  * arrival (r->started_ms): one that gets a thread later is answered 503
  * server_busy (Retry-After) without running. 0 (the default): no bound. */
@@ -64,9 +70,10 @@ void offload_free(struct offload *o);
 
 /* Called by a handler on an HTTP worker: reserves a place in pool o for the
  * rest of request r. true: r->offload holds the job (arg with it) and the
- * handler returns without a response. false: the pool is full or stopping;
- * r has its 503 "server_busy" answer with Retry-After, and arg was released
- * with free_arg (when not NULL). */
+ * handler returns without a response. false: the pool is full or stopping
+ * (r has its 503 "server_busy" answer), or r's principal holds its share
+ * (offload_set_per_principal; 429 "too_many_requests"), both with
+ * Retry-After; arg was released with free_arg (when not NULL). */
 bool offload_request(struct offload *o, struct http_request *r, offload_fn run, void *arg,
                      void (*free_arg)(void *arg));
 /* Whether r holds a job not yet posted (the handler just offloaded it). */

@@ -44,7 +44,7 @@ static void session_login_free(void *arg)
 	free(l);
 }
 
-/* On a pool thread (api->cpu_pool): Argon2id, then the session. */
+/* On a pool thread (api->login_pool, its own): Argon2id, then the session. */
 static void session_login_run(struct api *api, struct http_request *r, void *arg)
 {
 	struct session_login *l = arg;
@@ -135,7 +135,7 @@ void route_session_create(struct api *api, struct http_request *r)
 	}
 	/* The password check runs on the pool; the connection waits suspended
 	 * (or the pool is full: 503 server_busy). */
-	offload_request(api->cpu_pool, r, session_login_run, l, session_login_free);
+	offload_request(api->login_pool, r, session_login_run, l, session_login_free);
 }
 
 void route_session_get(struct api *api, struct http_request *r)

@@ -492,8 +492,10 @@ static void api_completed(void *cls, struct MHD_Connection *conn, void **con_cls
 		bus_unsubscribe(api->bus, r->stream_ctx);
 	if (r->stream_slot)
 		atomic_fetch_sub(&api->guard->streams, 1);
-	if (r->write_share)
-		atomic_fetch_sub(&api->write_share[r->write_share - 1], 1);
+	if (r->write_share) {
+		int held = atomic_fetch_sub(&api->write_share[r->write_share - 1], 1);
+		ENFORCE(held > 0, "write share count below zero");
+	}
 	api_request_free(r);
 	*con_cls = NULL;
 	/* A kept-alive connection has the head deadline for its next request. */
@@ -798,6 +800,14 @@ static void api_write_run(struct api *api, struct http_request *r, void *arg)
 	}
 }
 
+void api_reply_too_many_changes(struct http_request *r)
+{
+	http_reply_fail(r, MC_ERR_RATE_LIMITED, "too_many_changes",
+	                "Quá nhiều yêu cầu thay đổi cùng lúc từ tài khoản này",
+	                "This token has too many changes waiting; retry in a moment");
+	r->retry_after = 1;
+}
+
 /* Takes one of r's principal's places in the write pool: false (429
  * answered) when it holds API_WRITE_PER_PRINCIPAL already. */
 static bool api_write_share_take(struct api *api, struct http_request *r)
@@ -807,12 +817,10 @@ static bool api_write_share_take(struct api *api, struct http_request *r)
 		h = (h ^ (unsigned char)*p) * 16777619u;
 	/* Anonymous callers share one bucket, as they share everything. */
 	int b = (int)(h % API_WRITE_SHARE_BUCKETS);
+	ENFORCE(r->write_share == 0, "a request takes one write share at most");
 	if (atomic_fetch_add(&api->write_share[b], 1) >= API_WRITE_PER_PRINCIPAL) {
 		atomic_fetch_sub(&api->write_share[b], 1);
-		http_reply_fail(r, MC_ERR_RATE_LIMITED, "too_many_changes",
-		                "Quá nhiều yêu cầu thay đổi cùng lúc từ tài khoản này",
-		                "This token has too many changes waiting; retry in a moment");
-		r->retry_after = 1;
+		api_reply_too_many_changes(r);
 		return false;
 	}
 	r->write_share = b + 1;
@@ -1304,15 +1312,23 @@ enum mc_err api_start(struct store *st, const struct api_config *cfg, struct api
 	}
 
 	api->login_rate = ratelimit_new(4096, api->cfg.logins_per_minute, 60);
-	api->cpu_pool = offload_start("cpu", api, API_CPU_POOL_THREADS, API_CPU_POOL_QUEUE, true);
-	api->io_pool = offload_start("io", api, API_IO_POOL_THREADS, API_IO_POOL_QUEUE, false);
+	/* Logins below the HTTP workers' CPU priority, renders below logins:
+	 * a flood of renders leaves the cores to a login's password check. */
+	api->login_pool =
+	    offload_start("login", api, API_LOGIN_POOL_THREADS, API_LOGIN_POOL_QUEUE, 5);
+	api->cpu_pool = offload_start("cpu", api, API_CPU_POOL_THREADS, API_CPU_POOL_QUEUE, 10);
+	api->io_pool = offload_start("io", api, API_IO_POOL_THREADS, API_IO_POOL_QUEUE, 0);
 	api->write_pool =
-	    offload_start("write", api, API_WRITE_POOL_THREADS, API_WRITE_POOL_QUEUE, false);
-	if (api->cpu_pool == NULL || api->io_pool == NULL || api->write_pool == NULL) {
+	    offload_start("write", api, API_WRITE_POOL_THREADS, API_WRITE_POOL_QUEUE, 0);
+	if (api->login_pool == NULL || api->cpu_pool == NULL || api->io_pool == NULL ||
+	    api->write_pool == NULL) {
 		log_error("cannot start the offload pools");
 		abort();
 	}
+	offload_set_max_wait(api->login_pool, API_LOGIN_POOL_MAX_WAIT_MS);
 	offload_set_max_wait(api->cpu_pool, API_CPU_POOL_MAX_WAIT_MS);
+	offload_set_per_principal(api->cpu_pool, API_CPU_PER_PRINCIPAL);
+	offload_set_per_principal(api->io_pool, API_IO_PER_PRINCIPAL);
 
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
 	                 MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
@@ -1337,9 +1353,11 @@ enum mc_err api_start(struct store *st, const struct api_config *cfg, struct api
 		offload_stop(api->write_pool);
 		offload_stop(api->io_pool);
 		offload_stop(api->cpu_pool);
+		offload_stop(api->login_pool);
 		offload_free(api->write_pool);
 		offload_free(api->io_pool);
 		offload_free(api->cpu_pool);
+		offload_free(api->login_pool);
 		ratelimit_free(api->login_rate);
 		api_guard_free(api->guard);
 		printing_stop(api->printing);
@@ -1386,10 +1404,12 @@ void api_stop(struct api *api)
 	offload_stop(api->write_pool);
 	offload_stop(api->io_pool);
 	offload_stop(api->cpu_pool);
+	offload_stop(api->login_pool);
 	MHD_stop_daemon(api->daemon);
 	offload_free(api->write_pool);
 	offload_free(api->io_pool);
 	offload_free(api->cpu_pool);
+	offload_free(api->login_pool);
 	ratelimit_free(api->login_rate);
 	api_guard_free(api->guard);
 	printing_stop(api->printing);
