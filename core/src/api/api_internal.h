@@ -46,10 +46,11 @@ struct idem_seal;
  * commit, store.h), and a queue for bursts; beyond it 503 server_busy. */
 #define API_WRITE_POOL_THREADS 16
 #define API_WRITE_POOL_QUEUE 512
-/* One principal's changes in the write pool at once (running or queued):
- * one token (a kiosk's sits in a public hall) cannot fill the pool and turn
- * every other centre's changes into 503. Counted per bucket of a hash of
- * the actor (a collision only shares a bucket's allowance). */
+/* One principal's changes at once (running or queued, on the write pool or
+ * a ROUTE_SLOW route's own): one token (a kiosk's sits in a public hall)
+ * cannot fill the pool and turn every other centre's changes into 503.
+ * Counted per bucket of a hash of the actor (a collision only shares a
+ * bucket's allowance). */
 #define API_WRITE_PER_PRINCIPAL 32
 #define API_WRITE_SHARE_BUCKETS 4096
 
@@ -83,8 +84,10 @@ struct api {
 	struct offload *cpu_pool;
 	struct offload *io_pool;
 	struct offload *write_pool; /* every other change (api_dispatch) */
-	/* Changes of each principal (hashed) in write_pool: api_dispatch takes
-	 * one, api_completed gives it back. */
+	/* Changes of each principal (hashed) running or waiting, whichever pool
+	 * runs them (write_pool, or a ROUTE_SLOW route's own): api_dispatch takes
+	 * one for every ROUTE_MUTATES request, api_completed gives it back;
+	 * atomics, any HTTP worker. */
 	_Atomic int write_share[API_WRITE_SHARE_BUCKETS];
 	/* Login attempts per client address and minute (api/ratelimit.h,
 	 * cfg.logins_per_minute), its own lock. */

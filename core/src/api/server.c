@@ -808,8 +808,10 @@ void api_reply_too_many_changes(struct http_request *r)
 	r->retry_after = 1;
 }
 
-/* Takes one of r's principal's places in the write pool: false (429
- * answered) when it holds API_WRITE_PER_PRINCIPAL already. */
+/* Takes one of r's principal's places among the changes running or waiting
+ * (api->write_share, given back by api_completed): false (429 answered) when
+ * it holds API_WRITE_PER_PRINCIPAL already. Every ROUTE_MUTATES request takes
+ * one, whichever pool runs it and whether or not it carries a key. */
 static bool api_write_share_take(struct api *api, struct http_request *r)
 {
 	uint32_t h = 2166136261u;
@@ -904,14 +906,17 @@ static void api_dispatch(struct api *api, struct http_request *r)
 	bool printing_kiosk = r->who.role == ROLE_KIOSK && r->who.device_prints;
 	r->slow =
 	    (rt->flags & ROUTE_SLOW) || ((rt->flags & ROUTE_SLOW_IF_PRINTS) && printing_kiosk);
-	if ((rt->flags & ROUTE_MUTATES) && r->slow && key)
+	/* Every change counts against its principal's share, a slow one (a
+	 * print, a rating slip) as much as one on the write pool. */
+	if ((rt->flags & ROUTE_MUTATES) && !api_write_share_take(api, r)) {
+		/* 429 too_many_changes answered: nothing runs. */
+	} else if ((rt->flags & ROUTE_MUTATES) && r->slow && key)
 		api_run_reserved(api, r, rt, key);
 	else if ((rt->flags & ROUTE_MUTATES) && !r->slow) {
 		/* Off the HTTP workers: a change waits for its commit to be
 		 * durable (shared with others', store.h), and reads must not
 		 * wait behind it. */
-		if (api_write_share_take(api, r))
-			offload_request(api->write_pool, r, api_write_run, NULL, NULL);
+		offload_request(api->write_pool, r, api_write_run, NULL, NULL);
 	} else
 		rt->handler(api, r);
 	if (r->stream_slot && !r->stream) {
