@@ -163,6 +163,10 @@ async function openSetup() {
   fillSelect($('setup-office'), bar.offices.map((o) => ({ value: o.code, label: o.name })),
     state.office ?? bar.offices[0]?.code);
   $('setup-office-row').hidden = bar.offices.length <= 1;
+  // A clerk of one centre chooses only a counter: the title says just that.
+  const title = $('setup-title');
+  title.dataset.i18n = bar.offices.length > 1 ? 'setup_title' : 'setup';
+  title.textContent = t(title.dataset.i18n);
   await fillSetupCounters().catch((e) => showError($('setup-error'), e));
   if (!dlg.open) dlg.showModal();
   (bar.offices.length > 1 ? $('setup-office') : $('setup-counter')).focus();
@@ -192,6 +196,11 @@ function setServing(ticket) {
   const prev = state.serving;
   if (ticket && prev && prev.id === ticket.id) ticket = { ...prev, ...ticket };
   state.serving = ticket ?? null;
+  // The wait before the call from the ticket itself (the snapshot's serving
+  // has queued_at), so a reload keeps "Đã chờ …".
+  if (ticket?.queued_at && ticket.called_at && !bar.waitedSeconds.has(ticket.id)) {
+    bar.waitedSeconds.set(ticket.id, Math.max(0, ticket.called_at - ticket.queued_at));
+  }
   if ((ticket?.id ?? null) !== bar.lastServingId) {
     bar.lastServingId = ticket?.id ?? null;
     if (ticket) bar.transferredToMe = bar.transferredToMe.filter((l) => l !== ticket.label);

@@ -41,6 +41,7 @@ test('a counter morning from the bar: open, call, no-show, rejoin, transfer, fin
   const page = await clerkPage('clerk1', 1);
   // A clerk has one centre: the dialog asked only for the counter.
   assert.equal(await page.locator('#setup-office-row').isHidden(), true);
+  assert.equal(await page.textContent('#setup-title'), 'Chọn quầy', 'titled for what it asks');
   assert.match(await page.textContent('#office-name'), /Bộ phận Một cửa thử nghiệm/);
   assert.equal(await page.textContent('#who'), 'Cán bộ một', 'the clerk by full name');
 
@@ -79,6 +80,10 @@ test('a counter morning from the bar: open, call, no-show, rejoin, transfer, fin
   await waitText(page, 'bar-msg', /Đã gọi số A001/);
   await waitText(page, 'serving-wait', /Đã chờ 0 phút/);
   await waitText(page, 'queue-groups', /Không có ai chờ/);
+  // A reload keeps the wait before the call (the snapshot's serving).
+  await page.reload();
+  await waitText(page, 'serving-number', /^A001$/);
+  await waitText(page, 'serving-wait', /^Đã chờ 0 phút · tại quầy \d+ phút$/);
 
   // F3: no-show.
   await page.keyboard.press('F3');

@@ -266,7 +266,8 @@ static enum mc_err view_counters(struct store_conn *c, int64_t office, json_t **
 		goto fail;
 	s = store_stmt(
 	    c, "SELECT t.counter_id, t.id, t.label, g.code, v.called_at, v.recalls,"
-	       " t.priority IS NOT NULL FROM tickets t JOIN service_groups g ON g.id = t.group_id"
+	       " t.priority IS NOT NULL, v.queued_at"
+	       " FROM tickets t JOIN service_groups g ON g.id = t.group_id"
 	       " JOIN visits v ON v.ticket_id = t.id AND v.finished_at IS NULL"
 	       " WHERE t.office_id IS :office AND t.state = 'called'");
 	if (s == NULL)
@@ -276,14 +277,17 @@ static enum mc_err view_counters(struct store_conn *c, int64_t office, json_t **
 		json_t *co = view_find_by_id(counters, sqlite3_column_int64(s, 0));
 		if (co == NULL)
 			continue;
+		/* queued_at: when this visit entered the line, so a page reloaded
+		 * while serving still says how long the citizen waited. */
 		json_object_set_new(co, "serving",
-		                    json_pack("{s:I, s:s, s:s, s:I, s:i, s:b}", "id",
+		                    json_pack("{s:I, s:s, s:s, s:I, s:i, s:b, s:I}", "id",
 		                              (json_int_t)sqlite3_column_int64(s, 1), "label",
 		                              store_col_text(s, 2), "group", store_col_text(s, 3),
 		                              "called_at", (json_int_t)sqlite3_column_int64(s, 4),
 		                              "recalls", sqlite3_column_int(s, 5), "priority",
 		                              /* Public: whether, never which class. */
-		                              sqlite3_column_int(s, 6) != 0));
+		                              sqlite3_column_int(s, 6) != 0, "queued_at",
+		                              (json_int_t)sqlite3_column_int64(s, 7)));
 	}
 	if ((rc = store_scan_end(c, s, step, "queue view", err)))
 		goto fail;
