@@ -34,6 +34,8 @@ addTexts({
     now_open: 'Quầy đã mở.', now_paused: 'Quầy tạm dừng.', now_closed: 'Quầy đã đóng.',
     also_closed: 'Quầy đã mở. {list} đã được đóng.',
     pick_one: 'Chọn một nhóm hoặc một quầy để chuyển đến.',
+    transfer_closed: '{name} đang đóng: số sẽ chờ đến khi quầy mở.',
+    transfer_paused: '{name} đang tạm dừng: số sẽ chờ đến khi quầy mở lại.',
     type_number: 'Nhập số thứ tự, ví dụ A003.',
     waiting_n: '{n} người chờ', waiting_none: 'Không có ai chờ', priority_n: '{n} ưu tiên',
     next_numbers: 'Tiếp theo', expected: 'Dự kiến chờ', longest: 'Chờ lâu nhất', minutes: '{m} phút', priority_mark: 'Ưu tiên',
@@ -62,6 +64,8 @@ addTexts({
     now_open: 'The counter is open.', now_paused: 'The counter is paused.', now_closed: 'The counter is closed.',
     also_closed: 'The counter is open. {list} closed.',
     pick_one: 'Choose a group or a counter to transfer to.',
+    transfer_closed: '{name} is closed: the number waits until it opens.',
+    transfer_paused: '{name} is paused: the number waits until it opens again.',
     type_number: 'Type the ticket number, e.g. A003.',
     waiting_n: '{n} waiting', waiting_none: 'Nobody waiting', priority_n: '{n} priority',
     next_numbers: 'Next', expected: 'Expected wait', longest: 'Longest wait', minutes: '{m} min', priority_mark: 'Priority',
@@ -501,8 +505,21 @@ function openTransfer() {
   fillSelect($('transfer-counter'), (snap?.counters ?? []).filter((c) => c.no !== state.counter)
     .map((c) => ({ value: c.no, label: `${c.name} (${t(`state_${c.state}`)})` })), '', t('choose'));
   showError($('transfer-error'), null);
+  transferWarning();
   $('transfer-dialog').showModal();
   $('transfer-group').focus();
+}
+
+// A counter that is closed or paused may be chosen (its clerk may be about
+// to open it; the number waits for that counter alone), with a line saying
+// the number waits until it opens.
+function transferWarning() {
+  const no = Number($('transfer-counter').value);
+  const c = no ? state.queue?.counters?.find((x) => x.no === no) : null;
+  const el = $('transfer-warn');
+  const closed = c && (c.state === 'closed' || c.state === 'paused');
+  el.hidden = !closed;
+  el.textContent = closed ? t(`transfer_${c.state}`, { name: c.name || `${t('counter')} ${c.no}` }) : '';
 }
 
 async function transfer() {
@@ -562,6 +579,7 @@ function wire() {
   bind('btn-pause', () => setState('paused'));
   bind('btn-close', () => setState('closed'));
   $('btn-transfer').addEventListener('click', () => { if (state.serving) openTransfer(); });
+  $('transfer-counter').addEventListener('change', transferWarning);
   $('btn-rejoin').addEventListener('click', () => { if (state.counter !== null) openRejoin(); });
   $('btn-setup').addEventListener('click', () => openSetup().catch(sayError));
 

@@ -122,9 +122,17 @@ test('keyboard only: transfer to a group, Esc, a held key calls once, focus ring
   await waitText(page, 'queue-groups', new RegExp(`Tiếp theo: ${b}`));
   assert.equal(ticket(b).state, 'waiting');
 
-  // Esc closes the transfer dialog and nothing moves.
+  // A closed counter may be chosen, with a line saying the number waits
+  // until it opens; an open one says nothing more.
   await page.keyboard.press('F4');
   await page.locator('#transfer-dialog[open]').waitFor();
+  assert.equal(await page.isHidden('#transfer-warn'), true);
+  await page.selectOption('#transfer-counter', '3');
+  await waitText(page, 'transfer-warn', /^Quầy 3 đang đóng: số sẽ chờ đến khi quầy mở\.$/);
+  await shot(page, 'counter-bar-transfer-closed-1366');
+  await page.selectOption('#transfer-counter', '');
+  assert.equal(await page.isHidden('#transfer-warn'), true);
+  // Esc closes the transfer dialog and nothing moves.
   await page.keyboard.press('Escape');
   await page.waitForFunction(() => !document.getElementById('transfer-dialog').open);
   assert.deepEqual({ ...ticket(a) }, { state: 'called', grp: 'CT', counter: 2 });
