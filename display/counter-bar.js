@@ -105,12 +105,19 @@ const counterName = (no) => state.queue?.counters?.find((c) => c.no === no)?.nam
 
 // ---- messages in the bar -------------------------------------------------
 
-function say(text) {
+// What the line says, kept as words to look up (key, vars), so that a
+// switch of language says it again in the new one.
+let said = null;
+function say(key, vars) {
   const el = $('bar-msg');
   el.classList.remove('error');
-  el.textContent = text ?? '';
+  showError(el, null);
+  said = key ? { key, vars } : null;
+  el.textContent = key ? t(key, vars) : '';
 }
+on('lang', () => { if (said) say(said.key, said.vars); });
 function sayError(err) {
+  said = null;
   const el = $('bar-msg');
   el.classList.add('error');
   showError(el, err);
@@ -459,7 +466,7 @@ async function callNext() {
   if (tk.queued_at && !tk.called_at) tk.called_at = nowSeconds();
   if (tk.queued_at && tk.called_at) bar.waitedSeconds.set(tk.id, Math.max(0, tk.called_at - tk.queued_at));
   setServing(tk);
-  say(t('called', { label: tk.label }));
+  say('called', { label: tk.label });
   refetch();
 }
 
@@ -467,7 +474,7 @@ async function recallTicket() {
   const r = await act('recall');
   const tk = r.ticket;
   setServing({ ...tk, called_at: nowSeconds() });
-  say(t('recalled', { label: tk.label }));
+  say('recalled', { label: tk.label });
   refetch();
 }
 
@@ -475,7 +482,7 @@ async function noShow() {
   const label = state.serving?.label;
   const r = await act('no-show');
   setServing(null);
-  say(t('no_showed', { label: r.ticket?.label ?? label }));
+  say('no_showed', { label: r.ticket?.label ?? label });
   refetch();
 }
 
@@ -483,7 +490,7 @@ async function finish() {
   const label = state.serving?.label;
   const r = await act('finish', { outcome: 'served' });
   setServing(null);
-  say(t('finished', { label: r.ticket?.label ?? label }));
+  say('finished', { label: r.ticket?.label ?? label });
   refetch();
 }
 
@@ -492,7 +499,8 @@ async function setState(want) {
   const mine = myCounter();
   if (mine) mine.state = r.counter?.state ?? want;
   const closed = (r.counter?.closed ?? []).map((no) => counterName(no));
-  say(closed.length ? t('also_closed', { list: closed.join(', ') }) : t(`now_${want === 'open' ? 'open' : want}`));
+  if (closed.length) say('also_closed', { list: closed.join(', ') });
+  else say(`now_${want === 'open' ? 'open' : want}`);
   render();
   refetch();
 }
@@ -532,7 +540,7 @@ async function transfer() {
   setServing(null);
   const to = counter ? counterName(counter)
     : groupName(state.queue?.groups?.find((g) => g.code === group) ?? { name: group }, state.lang);
-  say(t(counter ? 'transferred_counter' : 'transferred_group', { label: r.ticket?.label ?? label, to }));
+  say(counter ? 'transferred_counter' : 'transferred_group', { label: r.ticket?.label ?? label, to });
   refetch();
 }
 
@@ -548,7 +556,7 @@ async function rejoin() {
   if (!label) throw new Error(t('type_number'));
   const r = await api('POST', hall(`/api/v1/tickets/${encodeURIComponent(label)}/rejoin`), {});
   $('rejoin-dialog').close();
-  say(t('rejoined', { label: r.ticket?.label ?? label }));
+  say('rejoined', { label: r.ticket?.label ?? label });
   refetch();
 }
 
@@ -640,7 +648,7 @@ export async function startBar() {
     return;
   }
   if (!bar.offices.length) {
-    say(t('no_centre'));
+    say('no_centre');
     return;
   }
   let saved = null;
