@@ -25,7 +25,7 @@ import { followJob, printAgain } from './counter-dossier.js';
 addTexts({
   vi: {
     in_proc: 'Thủ tục hành chính',
-    in_proc_ph: 'Gõ tên hoặc mã thủ tục, có dấu hay không dấu (ví dụ: dang ky ket hon)',
+    in_proc_ph: 'Tên hoặc mã thủ tục, gõ không dấu được',
     in_proc_loading: 'Đang tải danh mục thủ tục…',
     in_proc_none: 'Không tìm thấy thủ tục phù hợp.',
     in_proc_count: '{n} thủ tục',
@@ -99,13 +99,14 @@ addTexts({
     in_applicant_saved: 'Người nộp',
     in_where: 'Nơi giải quyết và trả kết quả',
     in_authority: 'Cơ quan có thẩm quyền giải quyết',
-    in_authority_default: 'Mặc định (cơ quan của thủ tục, hoặc UBND nơi đặt trung tâm này)',
+    in_authority_default: 'Theo thủ tục (mặc định)',
+    in_authority_hint: 'Mặc định: cơ quan của thủ tục, hoặc UBND nơi đặt trung tâm này.',
     in_return: 'Công dân nhận kết quả tại',
     in_return_default: 'Trung tâm tiếp nhận hồ sơ này (mặc định)',
   },
   en: {
     in_proc: 'Administrative procedure',
-    in_proc_ph: 'Type the procedure\'s name or code, with or without diacritics',
+    in_proc_ph: 'Procedure name or code, diacritics optional',
     in_proc_loading: 'Loading the procedure catalogue…',
     in_proc_none: 'No procedure matches.',
     in_proc_count: '{n} procedures',
@@ -179,7 +180,8 @@ addTexts({
     in_applicant_saved: 'Applicant',
     in_where: 'Where it is decided and returned',
     in_authority: 'Competent authority',
-    in_authority_default: 'Default (the procedure\'s office, or the committee this centre belongs to)',
+    in_authority_default: 'As the procedure says (default)',
+    in_authority_hint: 'Default: the procedure\'s office, or the committee this centre belongs to.',
     in_return: 'The citizen collects the result at',
     in_return_default: 'The centre receiving it (default)',
   },
@@ -322,7 +324,8 @@ const PANE = `
       <div id="in-where" class="in-grid in-where" hidden>
         <h4 class="in-wide" data-i18n="in_where"></h4>
         <div class="in-f in-wide"><label for="intake-authority" data-i18n="in_authority"></label>
-          <select id="intake-authority"></select>
+          <select id="intake-authority" aria-describedby="intake-authority-hint"></select>
+          <small id="intake-authority-hint" class="in-hint" data-i18n="in_authority_hint"></small>
           <p id="intake-authority-error" class="in-error" role="alert"></p></div>
         <div class="in-f in-wide"><label for="intake-return" data-i18n="in_return"></label>
           <select id="intake-return"></select>

@@ -10,7 +10,7 @@ import { startServer } from './lib/harness.mjs';
 import { PROVINCE_BUNDLE, PROVINCE_PASSWORDS, CENTRE_A, CENTRE_B, centrePrinters } from './lib/province-bundle.mjs';
 import { TestPrinter, waitFor } from './lib/printer.mjs';
 import { SKIP, launch, openPage, shot } from './lib/browser.mjs';
-import { login, chooseCounter, visibleText, waitText } from './lib/counter-page.mjs';
+import { login, chooseCounter, visibleText, waitText, textRoom } from './lib/counter-page.mjs';
 
 const OFFICE = { width: 1366, height: 768 };
 let s, pr, browser, page;
@@ -40,6 +40,11 @@ test('a Khe Sanh clerk receives for Lao Bảo: authority and return centre chose
   assert.equal(await page.isVisible('#in-where'), true, 'a province: the choice shows');
   const authorities = await page.locator('#intake-authority option').allTextContents();
   assert.ok(authorities.includes('UBND xã Lao Bảo') && authorities.includes('UBND xã Khe Sanh'), authorities.join(' | '));
+  // At 1366×768 the default choice is read whole, not cut.
+  for (const sel of ['#intake-authority', '#intake-return']) {
+    const r = await textRoom(page, sel);
+    assert.ok(r.need <= r.room, `${sel} shows "${r.shown}": needs ${r.need} px, has ${r.room}`);
+  }
   await page.selectOption('#intake-authority', { label: 'UBND xã Lao Bảo' });
   await page.selectOption('#intake-return', { label: 'Trung tâm Phục vụ hành chính công xã Lao Bảo' });
   await shot(page, 'counter-intake-province-1366');
@@ -63,6 +68,22 @@ test('a Khe Sanh clerk receives for Lao Bảo: authority and return centre chose
     assert.match(txt, /Cán bộ Khe Sanh Một/);
   }
   await waitText(page, 'in-print-status', /^Đã in\.$/);
+  // At 1366×768: the code on one line, and the print's words on the screen
+  // with room below them (not at its bottom edge).
+  const lines = await page.evaluate(() => {
+    const r = document.createRange();
+    r.selectNodeContents(document.getElementById('intake-code'));
+    return new Set([...r.getClientRects()].map((x) => Math.round(x.top))).size;
+  });
+  assert.equal(lines, 1, 'the dossier code is not broken across lines');
+  const status = await page.evaluate(() => {
+    const el = document.getElementById('in-print-status');
+    const pane = el.closest('.pane');
+    return { bottom: Math.round(el.getBoundingClientRect().bottom), top: Math.round(el.getBoundingClientRect().top),
+      paneBottom: Math.round(Math.min(pane.getBoundingClientRect().bottom, window.innerHeight)) };
+  });
+  assert.ok(status.top >= 0 && status.bottom <= status.paneBottom - 16,
+    `"Đã in." in sight, above the bottom edge: ${JSON.stringify(status)}`);
 
   // The look-up's history says the intake handed it over at once (the
   // history route's intake event names the office), as the control sheet does.

@@ -162,3 +162,16 @@ export async function saveIntake(page, { clicked = false } = {}) {
     INTAKE_FIELDS.code, { timeout: 30000 });
   return (await page.textContent(INTAKE_FIELDS.code)).match(/\S+-\d{6}-\d{4}/)[0];
 }
+
+// The width text needs in element sel's font, against the room the element
+// gives it (a select's arrow taken off): text shown whole or cut.
+export const textRoom = (page, sel, text) => page.evaluate(([sel, text]) => {
+  const el = document.querySelector(sel);
+  const cs = getComputedStyle(el);
+  const ctx = document.createElement('canvas').getContext('2d');
+  ctx.font = `${cs.fontStyle} ${cs.fontWeight} ${cs.fontSize} ${cs.fontFamily}`;
+  const arrow = el.tagName === 'SELECT' ? 24 : 0;
+  const room = el.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight) - arrow;
+  const shown = text ?? (el.tagName === 'SELECT' ? el.selectedOptions[0]?.textContent : el.placeholder);
+  return { shown, need: Math.ceil(ctx.measureText(shown).width), room };
+}, [sel, text ?? null]);
