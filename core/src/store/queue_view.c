@@ -264,12 +264,11 @@ static enum mc_err view_counters(struct store_conn *c, int64_t office, json_t **
 	}
 	if ((rc = store_scan_end(c, s, step, "queue view", err)))
 		goto fail;
-	s = store_stmt(
-	    c, "SELECT t.counter_id, t.id, t.label, g.code, v.called_at, v.recalls,"
-	       " t.priority IS NOT NULL, v.queued_at"
-	       " FROM tickets t JOIN service_groups g ON g.id = t.group_id"
-	       " JOIN visits v ON v.ticket_id = t.id AND v.finished_at IS NULL"
-	       " WHERE t.office_id IS :office AND t.state = 'called'");
+	s = store_stmt(c, "SELECT t.counter_id, t.id, t.label, g.code, v.called_at, v.recalls,"
+	                  " t.priority IS NOT NULL, v.queued_at"
+	                  " FROM tickets t JOIN service_groups g ON g.id = t.group_id"
+	                  " JOIN visits v ON v.ticket_id = t.id AND v.finished_at IS NULL"
+	                  " WHERE t.office_id IS :office AND t.state = 'called'");
 	if (s == NULL)
 		goto sql_fail;
 	store_bind_hall_office(s, office);
