@@ -93,6 +93,13 @@ async function tabTo(page, id, max = 60) {
 function actions(page, mode) {
   const keys = mode === 'keys';
   const k = (key) => page.keyboard.press(key);
+  // A clerk presses a bar key once its button shows it applies (a key on
+  // a greyed button does nothing, as a click would not): on a slow machine
+  // the bar may still be redrawing after the last answer.
+  const f = async (key, id) => {
+    await page.locator(`#${id}:enabled`).waitFor({ timeout: 30000 });
+    await k(key);
+  };
   return {
     async login(user) {
       await page.locator('#login-dialog[open]').waitFor({ timeout: 20000 });
@@ -119,11 +126,11 @@ function actions(page, mode) {
       await tabTo(page, 'btn-open');
       await k('Enter');
     },
-    call: () => (keys ? k('F1') : page.click('#btn-next')),
-    noShow: () => (keys ? k('F3') : page.click('#btn-noshow')),
-    finish: () => (keys ? k('F5') : page.click('#btn-finish')),
+    call: () => (keys ? f('F1', 'btn-next') : page.click('#btn-next')),
+    noShow: () => (keys ? f('F3', 'btn-noshow') : page.click('#btn-noshow')),
+    finish: () => (keys ? f('F5', 'btn-finish') : page.click('#btn-finish')),
     async rejoin(label) {
-      if (keys) await k('F6'); else await page.click('#btn-rejoin');
+      if (keys) await f('F6', 'btn-rejoin'); else await page.click('#btn-rejoin');
       await page.locator('#rejoin-dialog[open]').waitFor();
       if (keys) { await page.keyboard.type(label); await k('Enter'); } else {
         await page.fill('#rejoin-number', label);
@@ -132,7 +139,7 @@ function actions(page, mode) {
       await page.waitForFunction(() => !document.getElementById('rejoin-dialog').open);
     },
     async transfer(groupName) {
-      if (keys) await k('F4'); else await page.click('#btn-transfer');
+      if (keys) await f('F4', 'btn-transfer'); else await page.click('#btn-transfer');
       await page.locator('#transfer-dialog[open]').waitFor();
       if (keys) {
         await tabTo(page, 'transfer-group');
