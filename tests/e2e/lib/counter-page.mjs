@@ -96,16 +96,8 @@ export async function waitText(page, id, re, timeout = 30000) {
   }, [id, re.source, re.flags], { timeout });
 }
 
-// Polls fn (async) until it is truthy, at most ms.
-export async function until(fn, ms = 30000, what = 'condition') {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+// Polls fn (async) until it is truthy, at most ms: the harness's one poller.
+export { waitFor as until } from './printer.mjs';
 
 // The intake form's elements (display/counter-intake.js).
 export const INTAKE_FIELDS = {
