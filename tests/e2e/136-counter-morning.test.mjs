@@ -336,9 +336,7 @@ test('bad input: the server\'s Vietnamese message beside the field, nothing save
   const cases = [
     { what: 'an ID number of 11 digits', field: 'id_number', value: '04518700777', box: '#applicant-id-error' },
     { what: 'a phone that is not Vietnamese', field: 'phone', value: '12345', box: '#applicant-phone-error' },
-    // (the server names no field for a missing name: its message shows in
-    // the form's error line)
-    { what: 'no name', field: 'name', value: '', box: '#pane-intake' },
+    { what: 'no name', field: 'name', value: '', box: '#applicant-name-error' },
   ];
   for (const c of cases) {
     await page.reload();
