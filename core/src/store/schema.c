@@ -585,6 +585,101 @@ static const char *const schema_steps[] = {
     "CREATE INDEX print_jobs_by_ref ON print_jobs (kind, ref);"
     "CREATE INDEX print_jobs_by_printer ON print_jobs (printer_id, state);",
 
+    /* 11: citizens' feedback and recommendations (phản ánh, kiến nghị:
+     * PAKN) and anonymous reports (docs/feedback.md). A PAKN names its
+     * sender; an anonymous report has no sender and no clock, and only the
+     * office head reads it. The due instants of each step are fixed from
+     * the office calendar when the step's clock starts (store/feedback.c);
+     * the on-time verdicts are derived from the times (domain/feedback.h).
+     * The tracking code is numbered per day across the province, gap-free
+     * (feedback_numbers written in the insert's transaction). The office
+     * head of a user's office (users.head) approves answers. */
+    "ALTER TABLE users ADD COLUMN head INTEGER NOT NULL DEFAULT 0 CHECK (head IN (0,1));"
+    "CREATE TABLE feedback_numbers ("
+    "  day TEXT PRIMARY KEY,"
+    "  last INTEGER NOT NULL"
+    ") WITHOUT ROWID;"
+    "CREATE TABLE feedback ("
+    "  id INTEGER PRIMARY KEY,"
+    "  code TEXT NOT NULL UNIQUE,"
+    "  secret_hash TEXT NOT NULL,"
+    "  kind TEXT NOT NULL CHECK (kind IN ('pakn','anonymous')),"
+    "  class TEXT NOT NULL CHECK (class IN ('procedure','conduct','dossier','other')),"
+    "  channel TEXT NOT NULL"
+    "    CHECK (channel IN ('web','kiosk','hotline','letter','box','counter')),"
+    "  text TEXT NOT NULL CHECK (length(text) BETWEEN 1 AND 4000),"
+    "  office_id INTEGER NOT NULL REFERENCES offices(id),"
+    "  dossier_id INTEGER REFERENCES dossiers(id),"
+    "  subject_counter_no INTEGER,"
+    "  subject_name TEXT CHECK (length(subject_name) <= 200),"
+    "  subject_user_id INTEGER REFERENCES users(id),"
+    "  sender_name TEXT CHECK (length(sender_name) <= 200),"
+    "  sender_address TEXT CHECK (length(sender_address) <= 500),"
+    "  sender_phone TEXT CHECK (length(sender_phone) <= 20),"
+    "  sender_email TEXT CHECK (length(sender_email) <= 254),"
+    "  entered_by TEXT,"
+    "  status TEXT NOT NULL DEFAULT 'received' CHECK (status IN ('received','accepted',"
+    "    'rejected','forwarded','info_requested','info_received','answered','published',"
+    "    'closed')),"
+    "  received_at INTEGER NOT NULL,"
+    "  reject_due_at INTEGER,"
+    "  forward_due_at INTEGER,"
+    "  info_due_at INTEGER,"
+    "  answer_due_at INTEGER,"
+    "  publish_due_at INTEGER,"
+    "  classified_at INTEGER,"
+    "  decision TEXT CHECK (decision IN ('accept','reject','forward')),"
+    "  forwarded_to TEXT,"
+    "  assigned_user_id INTEGER REFERENCES users(id),"
+    "  assigned_at INTEGER,"
+    "  info_requested_at INTEGER," /* the first request */
+    "  info_asked_at INTEGER,"     /* the open request, NULL once answered */
+    "  info_received_at INTEGER,"
+    "  answer_draft TEXT CHECK (length(answer_draft) <= 8000),"
+    "  answer TEXT CHECK (length(answer) <= 8000),"
+    "  answered_at INTEGER,"
+    "  answered_by INTEGER REFERENCES users(id),"
+    "  public_question TEXT CHECK (length(public_question) <= 4000),"
+    "  published_at INTEGER,"
+    "  closed_at INTEGER,"
+    "  repeat_of INTEGER REFERENCES feedback(id),"
+    "  reaction TEXT CHECK (reaction IN ('satisfied','not_satisfied')),"
+    "  reacted_at INTEGER"
+    ");"
+    "CREATE INDEX feedback_by_office ON feedback (office_id, received_at);"
+    "CREATE INDEX feedback_by_status ON feedback (status, received_at);"
+    "CREATE INDEX feedback_by_subject ON feedback (subject_user_id) WHERE subject_user_id"
+    "  IS NOT NULL;"
+    "CREATE INDEX feedback_by_assignee ON feedback (assigned_user_id) WHERE assigned_user_id"
+    "  IS NOT NULL;"
+    "CREATE INDEX feedback_published ON feedback (published_at) WHERE published_at"
+    "  IS NOT NULL;"
+    "CREATE INDEX feedback_by_repeat ON feedback (repeat_of) WHERE repeat_of IS NOT NULL;"
+    "CREATE TABLE feedback_files ("
+    "  id INTEGER PRIMARY KEY,"
+    "  feedback_id INTEGER NOT NULL REFERENCES feedback(id),"
+    "  n INTEGER NOT NULL CHECK (n BETWEEN 1 AND 3),"
+    "  name TEXT NOT NULL CHECK (length(name) <= 200),"
+    "  mime TEXT NOT NULL CHECK (mime IN ('image/jpeg','image/png','application/pdf')),"
+    "  size INTEGER NOT NULL CHECK (size BETWEEN 1 AND 1048576),"
+    "  sha256 TEXT NOT NULL,"
+    "  data BLOB NOT NULL,"
+    "  UNIQUE (feedback_id, n)"
+    ");"
+    /* The steps' texts: an information request and the sender's reply, a
+     * rejection's reason, a forward's target, a close note. public: shown
+     * to the sender on /status. */
+    "CREATE TABLE feedback_notes ("
+    "  id INTEGER PRIMARY KEY,"
+    "  feedback_id INTEGER NOT NULL REFERENCES feedback(id),"
+    "  at INTEGER NOT NULL,"
+    "  actor TEXT NOT NULL,"
+    "  step TEXT NOT NULL,"
+    "  text TEXT NOT NULL CHECK (length(text) <= 8000),"
+    "  public INTEGER NOT NULL DEFAULT 0 CHECK (public IN (0,1))"
+    ");"
+    "CREATE INDEX feedback_notes_by_feedback ON feedback_notes (feedback_id, id);",
+
 };
 
 const char *schema_step(int n)
