@@ -217,6 +217,13 @@ void route_public_rating_get(struct api *api, struct http_request *r);
 void route_public_rating_create(struct api *api, struct http_request *r);
 void route_public_transparency(struct api *api, struct http_request *r);
 
+/* Feedback handling (routes_feedback.c). */
+void route_feedback_list(struct api *api, struct http_request *r);
+void route_feedback_conduct(struct api *api, struct http_request *r);
+void route_feedback_get(struct api *api, struct http_request *r);
+void route_feedback_actions(struct api *api, struct http_request *r);
+void route_public_feedback_answers(struct api *api, struct http_request *r);
+
 /* The citizen pages (routes_pages.c). */
 void route_page_status(struct api *api, struct http_request *r);
 void route_page_rate(struct api *api, struct http_request *r);

@@ -109,6 +109,14 @@ const struct route api_routes[] = {
     {"POST", "/api/v1/public/ratings", route_public_rating_create, 0, 0},
     {"GET", "/api/v1/public/transparency", route_public_transparency, 0, 0},
 
+    /* Feedback handling (routes_feedback.c): the fixed paths before
+     * /feedback/{code}. The store answers each caller by the privacy rule. */
+    {"GET", "/api/v1/feedback", route_feedback_list, ROLE_STAFF, 0},
+    {"GET", "/api/v1/feedback/conduct", route_feedback_conduct, ROLE_SUPERVISOR, 0},
+    {"GET", "/api/v1/feedback/{}", route_feedback_get, ROLE_STAFF, 0},
+    {"POST", "/api/v1/feedback/{}/actions", route_feedback_actions, ROLE_STAFF, ROUTE_MUTATES},
+    {"GET", "/api/v1/public/feedback-answers", route_public_feedback_answers, 0, 0},
+
     /* The citizen pages (routes_pages.c). */
     {"GET", "/status", route_page_status, 0, 0},
     {"GET", "/rate", route_page_rate, 0, 0},

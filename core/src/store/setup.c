@@ -416,6 +416,18 @@ static enum mc_err setup_user_title(struct store_conn *c, const char *username, 
 	return store_step(c, s, "user", err);
 }
 
+/* Sets whether user id is the office head of its office (users.head). */
+static enum mc_err setup_user_head(struct store_conn *c, int64_t id, bool head,
+                                   struct mc_error *err)
+{
+	sqlite3_stmt *s = store_stmt(c, "UPDATE users SET head = ?1 WHERE id = ?2");
+	if (s == NULL)
+		return store_sql_error(c, "user", err);
+	sqlite3_bind_int(s, 1, head);
+	sqlite3_bind_int64(s, 2, id);
+	return store_step(c, s, "user", err);
+}
+
 /* The kinds of office a user of role may belong to. */
 static unsigned setup_role_offices(enum role r)
 {
@@ -534,6 +546,11 @@ static enum mc_err setup_users(struct store *st, const struct principal *who, js
 		    (rc = setup_str(u, "title", false, 200, "user", &title, err)))
 			return rc;
 		json_t *active = json_object_get(u, "active");
+		/* "head": the office head (trưởng đơn vị) of the user's office. */
+		json_t *head = json_object_get(u, "head");
+		if (head && !json_is_boolean(head))
+			return mc_fail(err, MC_ERR_INVALID, "invalid_field", "Trường không hợp lệ",
+			               "head is true or false");
 		if (role && auth_role_parse(role) == ROLE_NONE)
 			return mc_fail(err, MC_ERR_INVALID, "invalid_role", "Vai trò không hợp lệ",
 			               "role must be admin, supervisor, counter or specialist");
@@ -560,6 +577,8 @@ static enum mc_err setup_users(struct store *st, const struct principal *who, js
 				rc = setup_user_office(st, u, uid, role, true, err);
 			if (rc == MC_OK && title)
 				rc = setup_user_title(c, username, title, err);
+			if (rc == MC_OK && head)
+				rc = setup_user_head(c, uid, json_is_true(head), err);
 			if (rc)
 				return rc;
 			(*created)++;
@@ -590,7 +609,8 @@ static enum mc_err setup_users(struct store *st, const struct principal *who, js
 			sqlite3_bind_text(s, 4, hash, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(s, 5, id);
 		if ((rc = store_step(c, s, "user", err)) ||
-		    (title && (rc = setup_user_title(c, username, title, err))))
+		    (title && (rc = setup_user_title(c, username, title, err))) ||
+		    (head && (rc = setup_user_head(c, id, json_is_true(head), err))))
 			return rc;
 		if (json_object_get(u, "office")) {
 			s = store_stmt(c, "SELECT role FROM users WHERE id = ?");
@@ -979,7 +999,7 @@ static const struct {
         "SELECT json_object('id', id, 'username', username,"
         " 'office', (SELECT code FROM offices WHERE id = u.office_id), 'full_name', full_name,"
         " 'title', title, 'role', role, 'active', json(iif(active, 'true', 'false')),"
-        " 'demo', json(iif(demo, 'true', 'false')))"
+        " 'demo', json(iif(demo, 'true', 'false')), 'head', json(iif(head, 'true', 'false')))"
         " FROM users u"
         " WHERE " SCOPE_SQL("u.office_id")
         " AND (:office IS NULL OR u.office_id IN (SELECT office_id"

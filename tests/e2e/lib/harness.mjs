@@ -41,7 +41,8 @@ export const TEST_BUNDLE = {
     { no: 4, name: 'Quầy 4', groups: ['TK'] },
   ],
   users: [
-    { username: 'sup', full_name: 'Giám sát', role: 'supervisor', password: 'sup-pass-0001' },
+    // The office head (trưởng đơn vị): approves feedback answers (issue 16).
+    { username: 'sup', full_name: 'Giám sát', role: 'supervisor', password: 'sup-pass-0001', head: true },
     { username: 'clerk1', full_name: 'Cán bộ một', title: 'Công chức Tư pháp - Hộ tịch', role: 'counter', password: 'clerk-pass-1' },
     { username: 'clerk2', full_name: 'Cán bộ hai', role: 'counter', password: 'clerk-pass-2' },
     { username: 'spec', full_name: 'Chuyên viên', role: 'specialist', password: 'spec-pass-0001' },

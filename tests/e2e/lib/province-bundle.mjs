@@ -66,7 +66,9 @@ export const PROVINCE_BUNDLE = {
     user('a.clerk2', CENTRE_A, 'counter', 'Cán bộ Khe Sanh Hai'),
     user('a.spec', 'TP-KS', 'specialist', 'Chuyên viên Khe Sanh'),
     user('b.sup', 'UB-LB', 'supervisor', 'Giám sát Lao Bảo'),
-    user('b.centre.sup', CENTRE_B, 'supervisor', 'Giám sát Trung tâm Lao Bảo'),
+    // The office head (trưởng đơn vị) of centre B: approves PAKN answers and
+    // alone reads its anonymous reports; b.sup, over the same centre, is not.
+    { ...user('b.centre.sup', CENTRE_B, 'supervisor', 'Giám sát Trung tâm Lao Bảo'), head: true },
     user('b.clerk', CENTRE_B, 'counter', 'Cán bộ Lao Bảo Một'),
     user('b.clerk2', CENTRE_B, 'counter', 'Cán bộ Lao Bảo Hai'),
     user('b.spec', 'TP-LB', 'specialist', 'Chuyên viên Lao Bảo'),

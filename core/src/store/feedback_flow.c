@@ -1,0 +1,1172 @@
+/* The handling of citizens' feedback (PAKN) and anonymous reports: the staff
+ * actions of the workflow, the detail, the staff list, the conduct counts per
+ * official and the public list of published answers (store/feedback.h,
+ * docs/feedback.md). The intake and the sender's routes live in
+ * store/feedback.c.
+ *
+ * Who reads what (every function here, one rule: fb_visible and
+ * fb_sender_visible):
+ * - a feedback outside the caller's scope (SCOPE_SQL on its office) is not
+ *   found;
+ * - an anonymous report exists only for an office head (users.head) whose
+ *   scope covers it;
+ * - admins and supervisors read every PAKN of their scope; counter and
+ *   specialist users only those assigned to them or that they typed in;
+ * - the sender's name, address, phone, e-mail and the attachments reach
+ *   admins, supervisors and the assigned user, never the official the
+ *   feedback is about (subject_user_id): for them "sender_hidden": true. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/calendar.h"
+#include "store/feedback.h"
+#include "store/scan.h"
+#include "store/store_internal.h"
+#include "util/fold.h"
+
+#define FB_PAGE_SIZE 50
+#define FB_ANSWERS_PAGE_SIZE 20
+#define FB_TEXT_MAX 4000
+#define FB_ANSWER_MAX 8000
+#define FB_TARGET_MAX 300
+
+/* The columns fb_from_row reads, in its order (f is the feedback row). */
+#define FB_COLS                                                                                    \
+	"f.id, f.code, f.kind, f.status, f.office_id, coalesce(f.subject_user_id, 0),"             \
+	" coalesce(f.assigned_user_id, 0), coalesce(f.entered_by, ''),"                            \
+	" f.answer_draft IS NOT NULL, f.received_at, coalesce(f.classified_at, 0),"                \
+	" coalesce(f.decision, ''), coalesce(f.info_requested_at, 0), coalesce(f.answered_at, 0)," \
+	" coalesce(f.published_at, 0), coalesce(f.closed_at, 0), coalesce(f.reject_due_at, 0),"    \
+	" coalesce(f.forward_due_at, 0), coalesce(f.info_due_at, 0),"                              \
+	" coalesce(f.answer_due_at, 0), coalesce(f.publish_due_at, 0)"
+#define FB_NCOLS 21
+
+/* One feedback as the rules need it (a stack copy of its row). */
+struct fb {
+	int64_t id, office_id, subject_user_id, assigned_user_id;
+	char code[32], kind[16], status[20], entered_by[32], decision[16];
+	bool has_draft;
+	struct feedback_times t; /* t.decision points into decision (or NULL) */
+};
+
+static void fb_copy(char *dst, size_t n, const char *src)
+{
+	snprintf(dst, n, "%s", src ? src : "");
+}
+
+static void fb_from_row(sqlite3_stmt *s, struct fb *f)
+{
+	memset(f, 0, sizeof *f);
+	f->id = sqlite3_column_int64(s, 0);
+	fb_copy(f->code, sizeof f->code, store_col_text(s, 1));
+	fb_copy(f->kind, sizeof f->kind, store_col_text(s, 2));
+	fb_copy(f->status, sizeof f->status, store_col_text(s, 3));
+	f->office_id = sqlite3_column_int64(s, 4);
+	f->subject_user_id = sqlite3_column_int64(s, 5);
+	f->assigned_user_id = sqlite3_column_int64(s, 6);
+	fb_copy(f->entered_by, sizeof f->entered_by, store_col_text(s, 7));
+	f->has_draft = sqlite3_column_int(s, 8) != 0;
+	f->t.received_at = sqlite3_column_int64(s, 9);
+	f->t.classified_at = sqlite3_column_int64(s, 10);
+	fb_copy(f->decision, sizeof f->decision, store_col_text(s, 11));
+	f->t.decision = f->decision[0] ? f->decision : NULL;
+	f->t.info_requested_at = sqlite3_column_int64(s, 12);
+	f->t.answered_at = sqlite3_column_int64(s, 13);
+	f->t.published_at = sqlite3_column_int64(s, 14);
+	f->t.closed_at = sqlite3_column_int64(s, 15);
+	f->t.reject_due_at = sqlite3_column_int64(s, 16);
+	f->t.forward_due_at = sqlite3_column_int64(s, 17);
+	f->t.info_due_at = sqlite3_column_int64(s, 18);
+	f->t.answer_due_at = sqlite3_column_int64(s, 19);
+	f->t.publish_due_at = sqlite3_column_int64(s, 20);
+}
+
+static enum mc_err fb_not_found(struct mc_error *err)
+{
+	return mc_fail(err, MC_ERR_NOT_FOUND, "feedback_not_found",
+	               "Không tìm thấy phản ánh, kiến nghị", "No such feedback");
+}
+
+static enum mc_err fb_wrong_state(struct mc_error *err, const char *status)
+{
+	return mc_failf(err, MC_ERR_CONFLICT, "feedback_wrong_state",
+	                "Phản ánh, kiến nghị đang ở bước không cho phép thao tác này",
+	                "Not allowed while the feedback is %s", status);
+}
+
+/* Whether user_id is an active office head (users.head), read on c. */
+static bool fb_is_head(struct store_conn *c, int64_t user_id)
+{
+	if (user_id <= 0)
+		return false;
+	sqlite3_stmt *s = store_stmt(c, "SELECT head FROM users WHERE id = ? AND active = 1");
+	if (s == NULL)
+		return false;
+	sqlite3_bind_int64(s, 1, user_id);
+	bool head = sqlite3_step(s) == SQLITE_ROW && sqlite3_column_int(s, 0) == 1;
+	sqlite3_reset(s);
+	return head;
+}
+
+static bool fb_supervising(const struct principal *who)
+{
+	return who->role == ROLE_ADMIN || who->role == ROLE_SUPERVISOR;
+}
+
+/* Whether who may read f at all (the scope is tested by the query that
+ * found f). head: who is an office head. */
+static bool fb_visible(const struct principal *who, const struct fb *f, bool head)
+{
+	if (who->user_id == 0)
+		return false;
+	if (strcmp(f->kind, "anonymous") == 0)
+		return head;
+	if (fb_supervising(who))
+		return true;
+	return f->assigned_user_id == who->user_id || strcmp(f->entered_by, who->actor) == 0;
+}
+
+/* Whether who may read f's sender fields and attachments. */
+static bool fb_sender_visible(const struct principal *who, const struct fb *f)
+{
+	if (who->user_id == 0 || f->subject_user_id == who->user_id)
+		return false;
+	return fb_supervising(who) || f->assigned_user_id == who->user_id;
+}
+
+/* Finds feedback code in who's scope on c into *f, and whether who is an
+ * office head. MC_ERR_NOT_FOUND when absent, outside the scope or not
+ * readable by who. */
+static enum mc_err fb_load(struct store_conn *c, const struct principal *who, const char *code,
+                           struct fb *f, bool *head, struct mc_error *err)
+{
+	if (code == NULL || strlen(code) == 0 || strlen(code) >= sizeof f->code)
+		return fb_not_found(err);
+	sqlite3_stmt *s = store_stmt(c, "SELECT " FB_COLS " FROM feedback f WHERE f.code = :code"
+	                                " AND " SCOPE_SQL("f.office_id"));
+	if (s == NULL)
+		return store_sql_error(c, "feedback", err);
+	sqlite3_bind_text(s, sqlite3_bind_parameter_index(s, ":code"), code, -1, SQLITE_STATIC);
+	store_bind_scope(s, who);
+	int step;
+	bool found = store_next(s, &step);
+	if (found)
+		fb_from_row(s, f);
+	enum mc_err rc = store_scan_end(c, s, step, "feedback", err);
+	if (rc)
+		return rc;
+	*head = fb_is_head(c, who->user_id);
+	if (!found || !fb_visible(who, f, *head))
+		return fb_not_found(err);
+	return MC_OK;
+}
+
+/* The limits in force: the defaults overridden by the setting
+ * feedback_limits (each 1-60 working days; anything else ignored). */
+static void fb_limits(struct store *st, struct feedback_limits *l)
+{
+	feedback_limits_default(l);
+	char *text = store_setting_get(st, "feedback_limits");
+	if (text == NULL)
+		return;
+	json_t *v = json_loads(text, 0, NULL);
+	free(text);
+	struct {
+		const char *key;
+		int *slot;
+	} keys[] = {{"reject", &l->reject},
+	            {"forward", &l->forward},
+	            {"info", &l->info},
+	            {"answer", &l->answer},
+	            {"publish", &l->publish}};
+	for (size_t i = 0; json_is_object(v) && i < sizeof keys / sizeof keys[0]; i++) {
+		json_t *n = json_object_get(v, keys[i].key);
+		if (json_is_integer(n) && json_integer_value(n) >= 1 && json_integer_value(n) <= 60)
+			*keys[i].slot = (int)json_integer_value(n);
+	}
+	json_decref(v);
+}
+
+/* The user's full name into out (empty when none). */
+static void fb_user_name(struct store_conn *c, int64_t id, char *out, size_t n)
+{
+	out[0] = '\0';
+	if (id <= 0)
+		return;
+	sqlite3_stmt *s = store_stmt(c, "SELECT full_name FROM users WHERE id = ?");
+	if (s == NULL)
+		return;
+	sqlite3_bind_int64(s, 1, id);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		fb_copy(out, n, store_col_text(s, 0));
+	sqlite3_reset(s);
+}
+
+/* {"user_id","full_name"} or null. */
+static json_t *fb_user_json(struct store_conn *c, int64_t id)
+{
+	if (id <= 0)
+		return json_null();
+	char name[201];
+	fb_user_name(c, id, name, sizeof name);
+	return json_pack("{s:I, s:s}", "user_id", (json_int_t)id, "full_name", name);
+}
+
+static json_t *fb_time(int64_t t)
+{
+	return t ? json_integer(t) : json_null();
+}
+
+static json_t *fb_col_str(sqlite3_stmt *s, int col)
+{
+	return sqlite3_column_type(s, col) == SQLITE_NULL
+	           ? json_null()
+	           : json_string((const char *)sqlite3_column_text(s, col));
+}
+
+static const char *fb_result_name(enum feedback_step_result r)
+{
+	switch (r) {
+	case FEEDBACK_STEP_ON_TIME: return "on_time";
+	case FEEDBACK_STEP_LATE: return "late";
+	case FEEDBACK_STEP_OVERDUE: return "overdue";
+	case FEEDBACK_STEP_PENDING: return "pending";
+	default: return NULL;
+	}
+}
+
+/* The verdicts of f at now: sets "timing", "late", "late_steps" and
+ * "next_due_at" of o. An anonymous report has no clock. */
+static void fb_timing_json(const struct fb *f, int64_t now, json_t *o, struct feedback_timing *tm)
+{
+	memset(tm, 0, sizeof *tm);
+	json_t *steps = json_array(), *late = json_array();
+	if (strcmp(f->kind, "pakn") == 0) {
+		feedback_timing(&f->t, now, tm);
+		for (int i = 0; i < FEEDBACK_STEPS; i++) {
+			const char *res = fb_result_name(tm->step[i]);
+			if (res == NULL)
+				continue;
+			int64_t due = 0, done = 0;
+			switch ((enum feedback_step)i) {
+			case FEEDBACK_STEP_REJECT:
+				due = f->t.reject_due_at, done = f->t.classified_at;
+				break;
+			case FEEDBACK_STEP_FORWARD:
+				due = f->t.forward_due_at, done = f->t.classified_at;
+				break;
+			case FEEDBACK_STEP_INFO:
+				due = f->t.info_due_at, done = f->t.info_requested_at;
+				break;
+			case FEEDBACK_STEP_ANSWER:
+				due = f->t.answer_due_at, done = f->t.answered_at;
+				break;
+			default: due = f->t.publish_due_at, done = f->t.published_at;
+			}
+			if (tm->step[i] == FEEDBACK_STEP_PENDING ||
+			    tm->step[i] == FEEDBACK_STEP_OVERDUE)
+				done = 0;
+			const char *name = feedback_step_name((enum feedback_step)i);
+			json_array_append_new(steps, json_pack("{s:s, s:o, s:o, s:s}", "step", name,
+			                                       "due_at", fb_time(due), "done_at",
+			                                       fb_time(done), "result", res));
+			if (tm->step[i] == FEEDBACK_STEP_LATE ||
+			    tm->step[i] == FEEDBACK_STEP_OVERDUE)
+				json_array_append_new(late, json_string(name));
+		}
+	}
+	json_object_set_new(o, "timing", steps);
+	json_object_set_new(o, "late", json_boolean(tm->late));
+	json_object_set_new(o, "late_steps", late);
+	json_object_set_new(o, "next_due_at", fb_time(tm->next_due_at));
+}
+
+/* The sender's fields of the row at columns col.. (name, address, phone,
+ * e-mail) into o, or "sender_hidden": true. */
+static void fb_sender_json(json_t *o, sqlite3_stmt *s, int col, bool visible, const struct fb *f)
+{
+	if (strcmp(f->kind, "anonymous") == 0) {
+		json_object_set_new(o, "sender", json_null());
+		return;
+	}
+	if (!visible) {
+		json_object_set_new(o, "sender_hidden", json_true());
+		return;
+	}
+	json_object_set_new(o, "sender",
+	                    json_pack("{s:o, s:o, s:o, s:o}", "name", fb_col_str(s, col), "address",
+	                              fb_col_str(s, col + 1), "phone", fb_col_str(s, col + 2),
+	                              "email", fb_col_str(s, col + 3)));
+	json_object_set_new(o, "sender_hidden", json_false());
+}
+
+/* The detail of f for who (fb_load found it) into *out. */
+static enum mc_err fb_detail(struct store *st, struct store_conn *c, const struct principal *who,
+                             const struct fb *f, bool head, int64_t now, json_t **out,
+                             struct mc_error *err)
+{
+	sqlite3_stmt *s = store_stmt(
+	    c,
+	    "SELECT f.class, f.channel, f.text, o.code, o.name,"
+	    " (SELECT code FROM dossiers WHERE id = f.dossier_id), f.subject_counter_no,"
+	    " f.subject_name, f.sender_name, f.sender_address, f.sender_phone, f.sender_email,"
+	    " f.forwarded_to, f.assigned_at, f.info_asked_at, f.info_received_at,"
+	    " f.answer_draft, f.answer, f.public_question,"
+	    " (SELECT r.code FROM feedback r WHERE r.id = f.repeat_of), f.reaction, f.reacted_at,"
+	    " coalesce(f.answered_by, 0),"
+	    " (SELECT count(*) FROM feedback r WHERE r.repeat_of = f.id)"
+	    " FROM feedback f JOIN offices o ON o.id = f.office_id WHERE f.id = ?");
+	if (s == NULL)
+		return store_sql_error(c, "feedback", err);
+	sqlite3_bind_int64(s, 1, f->id);
+	int step;
+	if (!store_next(s, &step)) {
+		enum mc_err rc = store_scan_end(c, s, step, "feedback", err);
+		return rc ? rc : fb_not_found(err);
+	}
+	const char *cls = store_col_text(s, 0), *channel = store_col_text(s, 1);
+	json_t *o = json_object();
+	json_object_set_new(o, "code", json_string(f->code));
+	json_object_set_new(o, "kind", json_string(f->kind));
+	json_object_set_new(o, "class", json_string(cls));
+	json_object_set_new(o, "class_text",
+	                    json_string(feedback_class_text(cls) ? feedback_class_text(cls) : cls));
+	json_object_set_new(o, "class_en",
+	                    json_string(feedback_class_en(cls) ? feedback_class_en(cls) : cls));
+	json_object_set_new(o, "channel", json_string(channel));
+	json_object_set_new(
+	    o, "channel_text",
+	    json_string(feedback_channel_text(channel) ? feedback_channel_text(channel) : channel));
+	json_object_set_new(o, "status", json_string(f->status));
+	json_object_set_new(o, "status_text",
+	                    json_string(feedback_status_text(f->status)
+	                                    ? feedback_status_text(f->status)
+	                                    : f->status));
+	json_object_set_new(
+	    o, "status_en",
+	    json_string(feedback_status_en(f->status) ? feedback_status_en(f->status) : f->status));
+	json_object_set_new(o, "text", fb_col_str(s, 2));
+	json_object_set_new(
+	    o, "office",
+	    json_pack("{s:o, s:o}", "code", fb_col_str(s, 3), "name", fb_col_str(s, 4)));
+	json_object_set_new(o, "dossier", fb_col_str(s, 5));
+	json_object_set_new(o, "subject",
+	                    json_pack("{s:o, s:o, s:o}", "counter_no",
+	                              sqlite3_column_type(s, 6) == SQLITE_NULL
+	                                  ? json_null()
+	                                  : json_integer(sqlite3_column_int64(s, 6)),
+	                              "name", fb_col_str(s, 7), "user",
+	                              fb_user_json(c, f->subject_user_id)));
+	bool sender = fb_sender_visible(who, f);
+	fb_sender_json(o, s, 8, sender, f);
+	json_object_set_new(o, "forwarded_to", fb_col_str(s, 12));
+	json_object_set_new(o, "assigned", fb_user_json(c, f->assigned_user_id));
+	json_object_set_new(o, "assigned_at",
+	                    sqlite3_column_type(s, 13) == SQLITE_NULL
+	                        ? json_null()
+	                        : json_integer(sqlite3_column_int64(s, 13)));
+	json_object_set_new(o, "entered_by",
+	                    f->entered_by[0] ? json_string(f->entered_by) : json_null());
+	json_object_set_new(o, "received_at", fb_time(f->t.received_at));
+	json_object_set_new(o, "classified_at", fb_time(f->t.classified_at));
+	json_object_set_new(o, "decision",
+	                    f->t.decision ? json_string(f->t.decision) : json_null());
+	json_object_set_new(o, "info_requested_at", fb_time(f->t.info_requested_at));
+	json_object_set_new(o, "info_asked_at",
+	                    sqlite3_column_type(s, 14) == SQLITE_NULL
+	                        ? json_null()
+	                        : json_integer(sqlite3_column_int64(s, 14)));
+	json_object_set_new(o, "info_received_at",
+	                    sqlite3_column_type(s, 15) == SQLITE_NULL
+	                        ? json_null()
+	                        : json_integer(sqlite3_column_int64(s, 15)));
+	json_object_set_new(o, "answer_draft", fb_col_str(s, 16));
+	json_object_set_new(o, "answer", fb_col_str(s, 17));
+	json_object_set_new(o, "answered_at", fb_time(f->t.answered_at));
+	json_object_set_new(o, "answered_by", fb_user_json(c, sqlite3_column_int64(s, 22)));
+	json_object_set_new(o, "public_question", fb_col_str(s, 18));
+	json_object_set_new(o, "published_at", fb_time(f->t.published_at));
+	json_object_set_new(o, "closed_at", fb_time(f->t.closed_at));
+	json_object_set_new(o, "repeat_of", fb_col_str(s, 19));
+	json_object_set_new(o, "repeated", json_integer(sqlite3_column_int64(s, 23)));
+	json_object_set_new(o, "reaction", fb_col_str(s, 20));
+	json_object_set_new(o, "reacted_at",
+	                    sqlite3_column_type(s, 21) == SQLITE_NULL
+	                        ? json_null()
+	                        : json_integer(sqlite3_column_int64(s, 21)));
+	json_object_set_new(
+	    o, "dues",
+	    json_pack("{s:o, s:o, s:o, s:o, s:o}", "reject", fb_time(f->t.reject_due_at), "forward",
+	              fb_time(f->t.forward_due_at), "info", fb_time(f->t.info_due_at), "answer",
+	              fb_time(f->t.answer_due_at), "publish", fb_time(f->t.publish_due_at)));
+	enum mc_err rc = store_scan_end(c, s, SQLITE_ROW, "feedback", err);
+	struct feedback_timing tm;
+	fb_timing_json(f, now, o, &tm);
+	json_object_set_new(o, "ended", json_boolean(tm.ended));
+	json_object_set_new(o, "head", json_boolean(head));
+
+	/* The notes: texts of the steps, the public ones shown to the sender. */
+	json_t *notes = json_array();
+	s = rc ? NULL
+	       : store_stmt(c, "SELECT n.at, n.actor, n.step, n.text, n.public, u.full_name"
+	                       " FROM feedback_notes n LEFT JOIN users u"
+	                       " ON n.actor = 'user:' || u.id"
+	                       " WHERE n.feedback_id = ? ORDER BY n.id");
+	if (rc == MC_OK && s == NULL)
+		rc = store_sql_error(c, "feedback notes", err);
+	if (rc == MC_OK) {
+		sqlite3_bind_int64(s, 1, f->id);
+		while (store_next(s, &step))
+			json_array_append_new(
+			    notes,
+			    json_pack("{s:I, s:s, s:o, s:s, s:s, s:b}", "at",
+			              (json_int_t)sqlite3_column_int64(s, 0), "actor",
+			              store_col_text(s, 1), "actor_name", fb_col_str(s, 5), "step",
+			              store_col_text(s, 2), "text", store_col_text(s, 3), "public",
+			              sqlite3_column_int(s, 4)));
+		rc = store_scan_end(c, s, step, "feedback notes", err);
+	}
+	json_object_set_new(o, "notes", notes);
+
+	/* The events of the audit chain about it. */
+	json_t *events = json_array();
+	s = rc ? NULL
+	       : store_stmt(c, "SELECT e.id, e.at, e.actor, e.action, e.details, u.full_name"
+	                       " FROM events e LEFT JOIN users u ON e.actor = 'user:' || u.id"
+	                       " WHERE e.entity = 'feedback' AND e.entity_id = ? ORDER BY e.id");
+	if (rc == MC_OK && s == NULL)
+		rc = store_sql_error(c, "feedback events", err);
+	if (rc == MC_OK) {
+		sqlite3_bind_text(s, 1, f->code, -1, SQLITE_STATIC);
+		while (store_next(s, &step)) {
+			json_t *details = json_loads(store_col_text(s, 4), 0, NULL);
+			json_array_append_new(
+			    events, json_pack("{s:I, s:I, s:s, s:o, s:s, s:o}", "id",
+			                      (json_int_t)sqlite3_column_int64(s, 0), "at",
+			                      (json_int_t)sqlite3_column_int64(s, 1), "actor",
+			                      store_col_text(s, 2), "actor_name", fb_col_str(s, 5),
+			                      "action", store_col_text(s, 3), "details",
+			                      details ? details : json_object()));
+		}
+		rc = store_scan_end(c, s, step, "feedback events", err);
+	}
+	json_object_set_new(o, "events", events);
+
+	/* The attachments, for those who may read the sender. */
+	json_t *files = json_array();
+	if (rc == MC_OK && sender) {
+		s = store_stmt(c, "SELECT n, name, mime, size, sha256 FROM feedback_files"
+		                  " WHERE feedback_id = ? ORDER BY n");
+		if (s == NULL)
+			rc = store_sql_error(c, "feedback files", err);
+		else {
+			sqlite3_bind_int64(s, 1, f->id);
+			while (store_next(s, &step))
+				json_array_append_new(
+				    files,
+				    json_pack("{s:i, s:s, s:s, s:I, s:s}", "n",
+				              sqlite3_column_int(s, 0), "name",
+				              store_col_text(s, 1), "mime", store_col_text(s, 2),
+				              "size", (json_int_t)sqlite3_column_int64(s, 3),
+				              "sha256", store_col_text(s, 4)));
+			rc = store_scan_end(c, s, step, "feedback files", err);
+		}
+	}
+	json_object_set_new(o, "files", files);
+	if (rc) {
+		json_decref(o);
+		return rc;
+	}
+	(void)st;
+	*out = o;
+	return MC_OK;
+}
+
+enum mc_err store_feedback_get(struct store *st, const struct principal *who, const char *code,
+                               int64_t now, json_t **out, struct mc_error *err)
+{
+	struct store_conn *c = store_read_conn(st);
+	struct fb f;
+	bool head;
+	enum mc_err rc = fb_load(c, who, code, &f, &head, err);
+	if (rc)
+		return rc;
+	return fb_detail(st, c, who, &f, head, now, out, err);
+}
+
+/* ------------------------------------------------------------------------
+ * The actions. */
+
+/* A text member of req: required (1..max bytes), or optional (NULL when
+ * absent or null). Texts are kept as typed: every screen shows them as text. */
+static enum mc_err fb_text(json_t *req, const char *key, bool required, size_t max,
+                           const char **out, struct mc_error *err)
+{
+	json_t *v = json_object_get(req, key);
+	*out = NULL;
+	if (v == NULL || json_is_null(v)) {
+		if (required)
+			return mc_failf(err, MC_ERR_INVALID, "missing_field",
+			                "Thiếu trường bắt buộc", "%s is required", key);
+		return MC_OK;
+	}
+	if (!json_is_string(v))
+		return mc_failf(err, MC_ERR_INVALID, "invalid_field", "Trường không hợp lệ",
+		                "%s must be text", key);
+	const char *t = json_string_value(v);
+	size_t n = strlen(t);
+	/* Only blanks is no text. */
+	size_t blank = strspn(t, " \t\r\n");
+	if (n == 0 || blank == n) {
+		if (required)
+			return mc_failf(err, MC_ERR_INVALID, "missing_field",
+			                "Thiếu trường bắt buộc", "%s is required", key);
+		return MC_OK;
+	}
+	if (n > max)
+		return mc_failf(err, MC_ERR_INVALID, "text_too_long", "Nội dung quá dài",
+		                "%s is at most %zu bytes", key, max);
+	*out = t;
+	return MC_OK;
+}
+
+/* Refuses members of req other than the action's. */
+static enum mc_err fb_members(json_t *req, const char *const *allowed, struct mc_error *err)
+{
+	const char *key;
+	json_t *v;
+	json_object_foreach(req, key, v)
+	{
+		bool ok = strcmp(key, "action") == 0;
+		for (size_t i = 0; !ok && allowed[i]; i++)
+			ok = strcmp(allowed[i], key) == 0;
+		if (!ok)
+			return mc_failf(err, MC_ERR_INVALID, "unknown_field",
+			                "Trường không được hỗ trợ", "unknown field '%.40s'", key);
+	}
+	return MC_OK;
+}
+
+static enum mc_err fb_not_allowed(struct mc_error *err)
+{
+	return mc_fail(err, MC_ERR_FORBIDDEN, "action_not_allowed",
+	               "Tài khoản này không được thực hiện thao tác này với phản ánh, kiến nghị",
+	               "This account may not take this action on the feedback");
+}
+
+static enum mc_err fb_subject(struct mc_error *err)
+{
+	return mc_fail(err, MC_ERR_CONFLICT, "subject_cannot_handle",
+	               "Cán bộ bị phản ánh không được xử lý phản ánh về mình",
+	               "The official the feedback is about cannot handle it");
+}
+
+static bool fb_status_in(const struct fb *f, const char *const *list)
+{
+	for (size_t i = 0; list[i]; i++)
+		if (strcmp(f->status, list[i]) == 0)
+			return true;
+	return false;
+}
+
+/* Adds a note (the text of a step) to f. */
+static enum mc_err fb_note(struct store_conn *c, const struct fb *f, int64_t now, const char *actor,
+                           const char *step, const char *text, bool public, struct mc_error *err)
+{
+	sqlite3_stmt *s = store_stmt(c, "INSERT INTO feedback_notes (feedback_id, at, actor, step,"
+	                                " text, public) VALUES (?, ?, ?, ?, ?, ?)");
+	if (s == NULL)
+		return store_sql_error(c, "feedback note", err);
+	sqlite3_bind_int64(s, 1, f->id);
+	sqlite3_bind_int64(s, 2, now);
+	sqlite3_bind_text(s, 3, actor, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 4, step, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 5, text, -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 6, public);
+	return store_step(c, s, "feedback note", err);
+}
+
+/* The event of an action: the code and the step only, never a sender field
+ * nor a text; not on the live stream. */
+static enum mc_err fb_event(struct store *st, const struct principal *who, const struct fb *f,
+                            const char *step, const char *status, struct mc_error *err)
+{
+	char action[48];
+	snprintf(action, sizeof action, "feedback.%s", step);
+	json_t *d = json_pack("{s:s, s:s, s:s}", "code", f->code, "step", step, "status", status);
+	char *text = json_dumps(d, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(d);
+	store_event_office(st, f->office_id);
+	int64_t ev =
+	    store_event_append(st, who->actor, "feedback", f->code, action, text, false, err);
+	free(text);
+	return ev ? MC_OK : (err ? err->kind : MC_ERR_INTERNAL);
+}
+
+/* The action's work on the writer, inside the transaction. *status gets
+ * the status after it; *step the event's step. */
+static enum mc_err fb_act(struct store *st, struct store_conn *c, const struct principal *who,
+                          struct fb *f, bool head, json_t *req, int64_t now, const char **status,
+                          const char **step, struct mc_error *err)
+{
+	const char *action = json_string_value(json_object_get(req, "action"));
+	bool sup = fb_supervising(who);
+	bool anonymous = strcmp(f->kind, "anonymous") == 0;
+	bool assigned = f->assigned_user_id == who->user_id;
+	enum mc_err rc;
+	sqlite3_stmt *s;
+	*status = f->status;
+	*step = action;
+
+	if (anonymous && strcmp(action, "close") != 0)
+		return fb_wrong_state(err, "an anonymous report");
+
+	if (strcmp(action, "classify") == 0) {
+		static const char *const members[] = {"decision", "reason", "to", NULL};
+		const char *decision, *reason, *to;
+		if ((rc = fb_members(req, members, err)) ||
+		    (rc = fb_text(req, "decision", true, 16, &decision, err)))
+			return rc;
+		if (strcmp(decision, "accept") != 0 && strcmp(decision, "reject") != 0 &&
+		    strcmp(decision, "forward") != 0)
+			return mc_fail(err, MC_ERR_INVALID, "invalid_decision",
+			               "Quyết định không hợp lệ",
+			               "decision is accept, reject or forward");
+		bool reject = strcmp(decision, "reject") == 0,
+		     fwd = strcmp(decision, "forward") == 0;
+		if ((rc = fb_text(req, "reason", reject, FB_TEXT_MAX, &reason, err)) ||
+		    (rc = fb_text(req, "to", fwd, FB_TARGET_MAX, &to, err)))
+			return rc;
+		if (!sup)
+			return fb_not_allowed(err);
+		if (strcmp(f->status, "received") != 0)
+			return fb_wrong_state(err, f->status);
+		*status = reject ? "rejected" : fwd ? "forwarded" : "accepted";
+		s = store_stmt(c,
+		               "UPDATE feedback SET status = ?1, decision = ?2, classified_at = ?3,"
+		               " forwarded_to = ?4 WHERE id = ?5");
+		if (s == NULL)
+			return store_sql_error(c, "feedback", err);
+		sqlite3_bind_text(s, 1, *status, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 2, decision, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(s, 3, now);
+		if (fwd)
+			sqlite3_bind_text(s, 4, to, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(s, 5, f->id);
+		if ((rc = store_step(c, s, "feedback", err)))
+			return rc;
+		if (reject)
+			return fb_note(c, f, now, who->actor, "reject", reason, true, err);
+		if (fwd) {
+			char text[FB_TARGET_MAX + FB_TEXT_MAX + 8];
+			snprintf(text, sizeof text, "%s%s%s", to, reason ? ": " : "",
+			         reason ? reason : "");
+			return fb_note(c, f, now, who->actor, "forward", text, true, err);
+		}
+		if (reason)
+			return fb_note(c, f, now, who->actor, "accept", reason, false, err);
+		return MC_OK;
+	}
+
+	if (strcmp(action, "assign") == 0) {
+		static const char *const members[] = {"user_id", NULL};
+		if ((rc = fb_members(req, members, err)))
+			return rc;
+		json_t *v = json_object_get(req, "user_id");
+		if (v == NULL)
+			return mc_fail(err, MC_ERR_INVALID, "missing_field",
+			               "Thiếu trường bắt buộc", "user_id is required");
+		if (!json_is_integer(v) || json_integer_value(v) <= 0)
+			return mc_fail(err, MC_ERR_INVALID, "invalid_field", "Trường không hợp lệ",
+			               "user_id is a user's id");
+		if (!sup)
+			return fb_not_allowed(err);
+		static const char *const ok[] = {"accepted", "info_requested", "info_received",
+		                                 NULL};
+		if (!fb_status_in(f, ok))
+			return fb_wrong_state(err, f->status);
+		int64_t uid = json_integer_value(v);
+		/* A staff account in the caller's scope and the feedback's office
+		 * tree (the centre, or the office above it that handles it). */
+		s = store_stmt(c, "SELECT 1 FROM users u WHERE u.id = :id AND u.active = 1"
+		                  " AND u.role IN ('supervisor','counter','specialist')"
+		                  " AND " SCOPE_SQL("u.office_id"));
+		if (s == NULL)
+			return store_sql_error(c, "user", err);
+		sqlite3_bind_int64(s, sqlite3_bind_parameter_index(s, ":id"), uid);
+		store_bind_scope(s, who);
+		int st2;
+		bool found = store_next(s, &st2);
+		if ((rc = store_scan_end(c, s, st2, "user", err)))
+			return rc;
+		if (!found)
+			return mc_fail(err, MC_ERR_NOT_FOUND, "user_not_found",
+			               "Không có cán bộ này",
+			               "No such active staff account in scope");
+		if (uid == f->subject_user_id)
+			return fb_subject(err);
+		s = store_stmt(c, "UPDATE feedback SET assigned_user_id = ?1, assigned_at = ?2"
+		                  " WHERE id = ?3");
+		if (s == NULL)
+			return store_sql_error(c, "feedback", err);
+		sqlite3_bind_int64(s, 1, uid);
+		sqlite3_bind_int64(s, 2, now);
+		sqlite3_bind_int64(s, 3, f->id);
+		return store_step(c, s, "feedback", err);
+	}
+
+	if (strcmp(action, "request_info") == 0 || strcmp(action, "answer") == 0) {
+		bool info = strcmp(action, "request_info") == 0;
+		static const char *const members[] = {"text", NULL};
+		const char *text;
+		if ((rc = fb_members(req, members, err)) ||
+		    (rc = fb_text(req, "text", true, info ? FB_TEXT_MAX : FB_ANSWER_MAX, &text,
+		                  err)))
+			return rc;
+		if (!sup && !assigned)
+			return fb_not_allowed(err);
+		if (f->subject_user_id == who->user_id)
+			return fb_subject(err);
+		static const char *const ok[] = {"accepted", "info_received", NULL};
+		if (!fb_status_in(f, ok))
+			return fb_wrong_state(err, f->status);
+		if (info) {
+			*status = "info_requested";
+			s = store_stmt(c, "UPDATE feedback SET status = 'info_requested',"
+			                  " info_requested_at = coalesce(info_requested_at, ?1),"
+			                  " info_asked_at = ?1 WHERE id = ?2");
+		} else {
+			s = store_stmt(
+			    c, "UPDATE feedback SET answer_draft = ?3 WHERE id = ?2 AND ?1 > 0");
+		}
+		if (s == NULL)
+			return store_sql_error(c, "feedback", err);
+		sqlite3_bind_int64(s, 1, now);
+		sqlite3_bind_int64(s, 2, f->id);
+		if (!info)
+			sqlite3_bind_text(s, 3, text, -1, SQLITE_STATIC);
+		if ((rc = store_step(c, s, "feedback", err)))
+			return rc;
+		return fb_note(c, f, now, who->actor, info ? "info_request" : "answer_draft", text,
+		               info, err);
+	}
+
+	if (strcmp(action, "approve") == 0) {
+		static const char *const members[] = {"text", NULL};
+		const char *text;
+		if ((rc = fb_members(req, members, err)) ||
+		    (rc = fb_text(req, "text", false, FB_ANSWER_MAX, &text, err)))
+			return rc;
+		if (!head)
+			return mc_fail(err, MC_ERR_FORBIDDEN, "not_office_head",
+			               "Chỉ trưởng đơn vị được duyệt câu trả lời",
+			               "Only the office head approves an answer");
+		if (f->subject_user_id == who->user_id)
+			return fb_subject(err);
+		static const char *const ok[] = {"accepted", "info_received", NULL};
+		if (!fb_status_in(f, ok))
+			return fb_wrong_state(err, f->status);
+		if (!f->has_draft && text == NULL)
+			return mc_fail(err, MC_ERR_CONFLICT, "no_draft",
+			               "Chưa có dự thảo câu trả lời",
+			               "There is no draft answer to approve");
+		struct feedback_limits lim;
+		fb_limits(st, &lim);
+		int64_t due = 0;
+		if ((rc = store_calendar_due(st, now, STORE_CALENDAR_DAYS,
+		                             (int64_t)lim.publish * 1000, &due, err)))
+			return rc;
+		*status = "answered";
+		s = store_stmt(c, "UPDATE feedback SET status = 'answered',"
+		                  " answer = coalesce(?1, answer_draft), answered_at = ?2,"
+		                  " answered_by = ?3, publish_due_at = ?4 WHERE id = ?5");
+		if (s == NULL)
+			return store_sql_error(c, "feedback", err);
+		if (text)
+			sqlite3_bind_text(s, 1, text, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(s, 2, now);
+		sqlite3_bind_int64(s, 3, who->user_id);
+		sqlite3_bind_int64(s, 4, due);
+		sqlite3_bind_int64(s, 5, f->id);
+		if ((rc = store_step(c, s, "feedback", err)))
+			return rc;
+		/* The answer as approved, shown to the sender. */
+		s = store_stmt(c, "INSERT INTO feedback_notes (feedback_id, at, actor, step, text,"
+		                  " public) SELECT id, ?2, ?3, 'answer', answer, 1 FROM feedback"
+		                  " WHERE id = ?1");
+		if (s == NULL)
+			return store_sql_error(c, "feedback note", err);
+		sqlite3_bind_int64(s, 1, f->id);
+		sqlite3_bind_int64(s, 2, now);
+		sqlite3_bind_text(s, 3, who->actor, -1, SQLITE_STATIC);
+		return store_step(c, s, "feedback note", err);
+	}
+
+	if (strcmp(action, "publish") == 0) {
+		static const char *const members[] = {"question", NULL};
+		const char *question;
+		if ((rc = fb_members(req, members, err)) ||
+		    (rc = fb_text(req, "question", false, FB_TEXT_MAX, &question, err)))
+			return rc;
+		if (!sup && !head)
+			return fb_not_allowed(err);
+		if (strcmp(f->status, "answered") != 0)
+			return fb_wrong_state(err, f->status);
+		*status = "published";
+		s = store_stmt(
+		    c, "UPDATE feedback SET status = 'published',"
+		       " public_question = coalesce(?1, text), published_at = ?2 WHERE id = ?3");
+		if (s == NULL)
+			return store_sql_error(c, "feedback", err);
+		if (question)
+			sqlite3_bind_text(s, 1, question, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(s, 2, now);
+		sqlite3_bind_int64(s, 3, f->id);
+		return store_step(c, s, "feedback", err);
+	}
+
+	if (strcmp(action, "close") == 0) {
+		static const char *const members[] = {"note", NULL};
+		const char *note;
+		if ((rc = fb_members(req, members, err)) ||
+		    (rc = fb_text(req, "note", anonymous, FB_TEXT_MAX, &note, err)))
+			return rc;
+		if (anonymous) {
+			/* fb_load found it, so who is a head in scope. */
+			if (strcmp(f->status, "received") != 0)
+				return fb_wrong_state(err, f->status);
+		} else {
+			if (!sup)
+				return fb_not_allowed(err);
+			static const char *const ok[] = {"published", "answered", "rejected",
+			                                 "forwarded", NULL};
+			if (!fb_status_in(f, ok))
+				return fb_wrong_state(err, f->status);
+		}
+		*status = "closed";
+		s = store_stmt(
+		    c, "UPDATE feedback SET status = 'closed', closed_at = ?1 WHERE id = ?2");
+		if (s == NULL)
+			return store_sql_error(c, "feedback", err);
+		sqlite3_bind_int64(s, 1, now);
+		sqlite3_bind_int64(s, 2, f->id);
+		if ((rc = store_step(c, s, "feedback", err)))
+			return rc;
+		return note ? fb_note(c, f, now, who->actor, "close", note, false, err) : MC_OK;
+	}
+
+	if (strcmp(action, "link_repeat") == 0) {
+		static const char *const members[] = {"of", NULL};
+		const char *of;
+		if ((rc = fb_members(req, members, err)) ||
+		    (rc = fb_text(req, "of", true, 31, &of, err)))
+			return rc;
+		if (!sup)
+			return fb_not_allowed(err);
+		if (strcmp(of, f->code) == 0)
+			return mc_fail(err, MC_ERR_INVALID, "invalid_field", "Trường không hợp lệ",
+			               "a feedback is not a repeat of itself");
+		struct fb earlier;
+		bool h2;
+		if ((rc = fb_load(c, who, of, &earlier, &h2, err)))
+			return rc;
+		if (strcmp(earlier.kind, "pakn") != 0 || earlier.t.received_at > f->t.received_at ||
+		    (earlier.t.received_at == f->t.received_at && earlier.id > f->id))
+			return mc_fail(err, MC_ERR_INVALID, "invalid_field", "Trường không hợp lệ",
+			               "of names an earlier feedback");
+		s = store_stmt(c, "UPDATE feedback SET repeat_of = ?1 WHERE id = ?2");
+		if (s == NULL)
+			return store_sql_error(c, "feedback", err);
+		sqlite3_bind_int64(s, 1, earlier.id);
+		sqlite3_bind_int64(s, 2, f->id);
+		if ((rc = store_step(c, s, "feedback", err)))
+			return rc;
+		return fb_note(c, f, now, who->actor, "link_repeat", earlier.code, false, err);
+	}
+	return mc_fail(err, MC_ERR_INVALID, "invalid_action", "Thao tác không hợp lệ",
+	               "action is classify, assign, request_info, answer, approve, publish, close"
+	               " or link_repeat");
+}
+
+enum mc_err store_feedback_action(struct store *st, const struct principal *who, const char *code,
+                                  json_t *req, int64_t now, json_t **out, struct mc_error *err)
+{
+	json_t *a = json_object_get(req, "action");
+	if (a == NULL)
+		return mc_fail(err, MC_ERR_INVALID, "missing_field", "Thiếu trường bắt buộc",
+		               "action is required");
+	if (!json_is_string(a))
+		return mc_fail(err, MC_ERR_INVALID, "invalid_field", "Trường không hợp lệ",
+		               "action is text");
+	enum mc_err rc = store_begin(st, err);
+	if (rc)
+		return rc;
+	struct store_conn *c = store_write_conn(st);
+	struct fb f;
+	bool head;
+	const char *status = NULL, *step = NULL;
+	if ((rc = fb_load(c, who, code, &f, &head, err)) ||
+	    (rc = fb_act(st, c, who, &f, head, req, now, &status, &step, err)) ||
+	    (rc = fb_event(st, who, &f, step, status, err))) {
+		store_rollback(st);
+		return rc;
+	}
+	if ((rc = store_commit(st, err)))
+		return rc;
+	return store_feedback_get(st, who, code, now, out, err);
+}
+
+/* ------------------------------------------------------------------------
+ * The list. */
+
+/* A text filter of q (NULL when absent). */
+static const char *fb_q(json_t *q, const char *key)
+{
+	return json_string_value(json_object_get(q, key));
+}
+
+enum mc_err store_feedback_list(struct store *st, const struct principal *who, json_t *q,
+                                int64_t now, json_t **out, struct mc_error *err)
+{
+	struct store_conn *c = store_read_conn(st);
+	const char *status = fb_q(q, "status"), *cls = fb_q(q, "class"),
+	           *channel = fb_q(q, "channel"), *office = fb_q(q, "office"),
+	           *box = fb_q(q, "box");
+	json_t *official = json_object_get(q, "official"), *page_v = json_object_get(q, "page");
+	bool late_only = json_is_true(json_object_get(q, "late"));
+	int page = json_is_integer(page_v) ? (int)json_integer_value(page_v) : 1;
+	if (page < 1 || page > 100000)
+		return mc_fail(err, MC_ERR_INVALID, "invalid_filter", "Bộ lọc không hợp lệ",
+		               "page is a whole number from 1");
+	if (status && feedback_status_text(status) == NULL)
+		return mc_fail(err, MC_ERR_INVALID, "invalid_status", "Trạng thái không hợp lệ",
+		               "Unknown status");
+	if (cls && !feedback_class_valid(cls))
+		return mc_fail(err, MC_ERR_INVALID, "invalid_class", "Loại phản ánh không hợp lệ",
+		               "class is procedure, conduct, dossier or other");
+	if (channel && !feedback_channel_valid(channel))
+		return mc_fail(err, MC_ERR_INVALID, "invalid_channel",
+		               "Kênh tiếp nhận không hợp lệ",
+		               "channel is web, kiosk, hotline, letter, box or counter");
+	bool anonymous = false;
+	if (box) {
+		if (strcmp(box, "anonymous") != 0)
+			return mc_fail(err, MC_ERR_INVALID, "invalid_filter", "Bộ lọc không hợp lệ",
+			               "box is anonymous");
+		if (!fb_is_head(c, who->user_id))
+			return mc_fail(err, MC_ERR_FORBIDDEN, "not_office_head",
+			               "Chỉ trưởng đơn vị xem hộp tin báo không rõ danh tính",
+			               "Only the office head reads the anonymous reports");
+		anonymous = true;
+	}
+	int64_t office_id = 0;
+	enum mc_err rc = store_office_in_scope(c, who, office, &office_id, err);
+	if (rc)
+		return rc;
+	bool mine = !fb_supervising(who) && !anonymous;
+	sqlite3_stmt *s =
+	    store_stmt(c, "SELECT " FB_COLS ", o.code, o.name, f.class, f.channel, f.sender_name,"
+	                  " f.sender_address, f.sender_phone, f.sender_email, f.subject_name"
+	                  " FROM feedback f JOIN offices o ON o.id = f.office_id"
+	                  " WHERE f.kind = :kind AND " SCOPE_SQL(
+	                      "f.office_id") " AND (:office = 0 OR f.office_id IN (SELECT "
+	                                     "office_id FROM office_paths"
+	                                     "  WHERE ancestor_id = :office))"
+	                                     " AND (:status IS NULL OR f.status = :status)"
+	                                     " AND (:class IS NULL OR f.class = :class)"
+	                                     " AND (:channel IS NULL OR f.channel = :channel)"
+	                                     " AND (:official = 0 OR f.subject_user_id = :official)"
+	                                     " AND (:mine = 0 OR f.assigned_user_id = :me OR "
+	                                     "f.entered_by = :actor)"
+	                                     " ORDER BY f.received_at DESC, f.id DESC");
+	if (s == NULL)
+		return store_sql_error(c, "feedback list", err);
+#define BIND_TEXT(name, v)                                                                         \
+	do {                                                                                       \
+		if (v)                                                                             \
+			sqlite3_bind_text(s, sqlite3_bind_parameter_index(s, name), v, -1,         \
+			                  SQLITE_STATIC);                                          \
+	} while (0)
+	BIND_TEXT(":kind", anonymous ? "anonymous" : "pakn");
+	BIND_TEXT(":status", status);
+	BIND_TEXT(":class", cls);
+	BIND_TEXT(":channel", channel);
+	BIND_TEXT(":actor", who->actor);
+#undef BIND_TEXT
+	sqlite3_bind_int64(s, sqlite3_bind_parameter_index(s, ":office"), office_id);
+	sqlite3_bind_int64(s, sqlite3_bind_parameter_index(s, ":official"),
+	                   json_is_integer(official) ? json_integer_value(official) : 0);
+	sqlite3_bind_int(s, sqlite3_bind_parameter_index(s, ":mine"), mine);
+	sqlite3_bind_int64(s, sqlite3_bind_parameter_index(s, ":me"), who->user_id);
+	store_bind_scope(s, who);
+	bool head = fb_is_head(c, who->user_id);
+	json_t *items = json_array();
+	int64_t total = 0, first = (int64_t)(page - 1) * FB_PAGE_SIZE;
+	int step;
+	while (store_next(s, &step)) {
+		struct fb f;
+		fb_from_row(s, &f);
+		if (!fb_visible(who, &f, head))
+			continue;
+		json_t *o = json_object();
+		struct feedback_timing tm;
+		fb_timing_json(&f, now, o, &tm);
+		if (late_only && !tm.late) {
+			json_decref(o);
+			continue;
+		}
+		total++;
+		if (total <= first || total > first + FB_PAGE_SIZE) {
+			json_decref(o);
+			continue;
+		}
+		json_object_del(o, "timing");
+		const char *fc = store_col_text(s, FB_NCOLS + 2),
+		           *ch = store_col_text(s, FB_NCOLS + 3);
+		json_object_set_new(o, "code", json_string(f.code));
+		json_object_set_new(o, "kind", json_string(f.kind));
+		json_object_set_new(o, "class", json_string(fc));
+		json_object_set_new(
+		    o, "class_text",
+		    json_string(feedback_class_text(fc) ? feedback_class_text(fc) : fc));
+		json_object_set_new(o, "channel", json_string(ch));
+		json_object_set_new(o, "status", json_string(f.status));
+		json_object_set_new(o, "status_text",
+		                    json_string(feedback_status_text(f.status)
+		                                    ? feedback_status_text(f.status)
+		                                    : f.status));
+		json_object_set_new(o, "received_at", json_integer(f.t.received_at));
+		json_object_set_new(o, "office",
+		                    json_pack("{s:s, s:s}", "code", store_col_text(s, FB_NCOLS),
+		                              "name", store_col_text(s, FB_NCOLS + 1)));
+		json_object_set_new(o, "assigned", fb_user_json(c, f.assigned_user_id));
+		json_object_set_new(o, "subject",
+		                    json_pack("{s:o, s:o}", "name", fb_col_str(s, FB_NCOLS + 8),
+		                              "user", fb_user_json(c, f.subject_user_id)));
+		fb_sender_json(o, s, FB_NCOLS + 4, fb_sender_visible(who, &f), &f);
+		json_array_append_new(items, o);
+	}
+	if ((rc = store_scan_end(c, s, step, "feedback list", err))) {
+		json_decref(items);
+		return rc;
+	}
+	*out = json_pack("{s:o, s:I, s:i, s:i, s:I, s:i}", "items", items, "total",
+	                 (json_int_t)total, "page", page, "page_size", FB_PAGE_SIZE, "offset",
+	                 (json_int_t)first, "limit", FB_PAGE_SIZE);
+	return MC_OK;
+}
+
+/* ------------------------------------------------------------------------
+ * Conduct reports per official, for the office head. */
+
+enum mc_err store_feedback_conduct(struct store *st, const struct principal *who, int64_t from,
+                                   int64_t to, json_t **out, struct mc_error *err)
+{
+	struct store_conn *c = store_read_conn(st);
+	if (!fb_is_head(c, who->user_id))
+		return mc_fail(err, MC_ERR_FORBIDDEN, "not_office_head",
+		               "Chỉ trưởng đơn vị xem số phản ánh về cán bộ",
+		               "Only the office head reads the conduct reports per official");
+	sqlite3_stmt *s = store_stmt(
+	    c,
+	    "SELECT f.subject_user_id, u.full_name, o.code, o.name,"
+	    " sum(f.kind = 'pakn'), sum(f.kind = 'anonymous'), count(*)"
+	    " FROM feedback f JOIN users u ON u.id = f.subject_user_id"
+	    " LEFT JOIN offices o ON o.id = u.office_id"
+	    " WHERE f.subject_user_id IS NOT NULL"
+	    " AND (f.class = 'conduct' OR f.kind = 'anonymous')"
+	    " AND f.received_at >= :from AND f.received_at < :to"
+	    " AND " SCOPE_SQL(
+	        "f.office_id") " GROUP BY f.subject_user_id ORDER BY count(*) DESC, u.full_name");
+	if (s == NULL)
+		return store_sql_error(c, "feedback conduct", err);
+	sqlite3_bind_int64(s, sqlite3_bind_parameter_index(s, ":from"), from);
+	sqlite3_bind_int64(s, sqlite3_bind_parameter_index(s, ":to"), to);
+	store_bind_scope(s, who);
+	json_t *list = json_array();
+	int step;
+	while (store_next(s, &step))
+		json_array_append_new(list,
+		                      json_pack("{s:I, s:s, s:{s:o, s:o}, s:I, s:I, s:I}",
+		                                "user_id", (json_int_t)sqlite3_column_int64(s, 0),
+		                                "full_name", store_col_text(s, 1), "office", "code",
+		                                fb_col_str(s, 2), "name", fb_col_str(s, 3), "pakn",
+		                                (json_int_t)sqlite3_column_int64(s, 4), "anonymous",
+		                                (json_int_t)sqlite3_column_int64(s, 5), "total",
+		                                (json_int_t)sqlite3_column_int64(s, 6)));
+	enum mc_err rc = store_scan_end(c, s, step, "feedback conduct", err);
+	if (rc) {
+		json_decref(list);
+		return rc;
+	}
+	*out = json_pack("{s:I, s:I, s:o}", "from", (json_int_t)from, "to", (json_int_t)to,
+	                 "officials", list);
+	return MC_OK;
+}
+
+/* ------------------------------------------------------------------------
+ * The published answers (public). */
+
+enum mc_err store_feedback_answers(struct store *st, const char *q, const char *office, int page,
+                                   json_t **out, struct mc_error *err)
+{
+	struct store_conn *c = store_read_conn(st);
+	if (page < 1 || page > 100000)
+		return mc_fail(err, MC_ERR_INVALID, "invalid_filter", "Bộ lọc không hợp lệ",
+		               "page is a whole number from 1");
+	int64_t office_id = 0;
+	enum mc_err rc = store_office_in_scope(c, NULL, office, &office_id, err);
+	if (rc)
+		return rc;
+	/* Only what was published, and only these columns: never a sender
+	 * field, nor the original text unless published as the question. */
+	sqlite3_stmt *s =
+	    store_stmt(c, "SELECT f.code, f.class, o.code, o.name, f.received_at, f.answered_at,"
+	                  " f.published_at, f.public_question, f.answer"
+	                  " FROM feedback f JOIN offices o ON o.id = f.office_id"
+	                  " WHERE f.kind = 'pakn' AND f.published_at IS NOT NULL"
+	                  " AND (?1 = 0 OR f.office_id IN (SELECT office_id FROM office_paths"
+	                  "  WHERE ancestor_id = ?1))"
+	                  " ORDER BY f.published_at DESC, f.id DESC");
+	if (s == NULL)
+		return store_sql_error(c, "feedback answers", err);
+	sqlite3_bind_int64(s, 1, office_id);
+	json_t *items = json_array();
+	int64_t total = 0, first = (int64_t)(page - 1) * FB_ANSWERS_PAGE_SIZE;
+	bool search = q && q[0];
+	int step;
+	while (store_next(s, &step)) {
+		const char *code = store_col_text(s, 0), *question = store_col_text(s, 7),
+		           *answer = store_col_text(s, 8);
+		if (search && !fold_vi_contains(question, q) && !fold_vi_contains(answer, q) &&
+		    !fold_vi_contains(code, q))
+			continue;
+		total++;
+		if (total <= first || total > first + FB_ANSWERS_PAGE_SIZE)
+			continue;
+		const char *cls = store_col_text(s, 1);
+		json_array_append_new(
+		    items,
+		    json_pack("{s:s, s:s, s:s, s:s, s:{s:s, s:s}, s:I, s:o, s:I, s:s, s:s}", "code",
+		              code, "class", cls, "class_text",
+		              feedback_class_text(cls) ? feedback_class_text(cls) : cls, "class_en",
+		              feedback_class_en(cls) ? feedback_class_en(cls) : cls, "office",
+		              "code", store_col_text(s, 2), "name", store_col_text(s, 3),
+		              "received_at", (json_int_t)sqlite3_column_int64(s, 4), "answered_at",
+		              sqlite3_column_type(s, 5) == SQLITE_NULL
+		                  ? json_null()
+		                  : json_integer(sqlite3_column_int64(s, 5)),
+		              "published_at", (json_int_t)sqlite3_column_int64(s, 6), "question",
+		              question, "answer", answer));
+	}
+	if ((rc = store_scan_end(c, s, step, "feedback answers", err))) {
+		json_decref(items);
+		return rc;
+	}
+	(void)st;
+	*out = json_pack("{s:o, s:I, s:i, s:i, s:I, s:i}", "items", items, "total",
+	                 (json_int_t)total, "page", page, "page_size", FB_ANSWERS_PAGE_SIZE,
+	                 "offset", (json_int_t)first, "limit", FB_ANSWERS_PAGE_SIZE);
+	return MC_OK;
+}
