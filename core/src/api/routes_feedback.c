@@ -116,7 +116,9 @@ void route_feedback_conduct(struct api *api, struct http_request *r)
 	int64_t day = (now + CLOCK_OFFICE_UTC_OFFSET) / 86400;
 	int64_t to = (day + 1) * 86400 - CLOCK_OFFICE_UTC_OFFSET, from = to - 365 * 86400;
 	bool to_given = http_query(r, "to") != NULL;
-	if (!feedback_date(r, "from", &from) || !feedback_date(r, "to", &to))
+	const char *office;
+	if (!feedback_date(r, "from", &from) || !feedback_date(r, "to", &to) ||
+	    !feedback_arg(r, "office", 64, &office))
 		return;
 	if (to_given)
 		to += 86400; /* to is the last day counted */
@@ -127,7 +129,7 @@ void route_feedback_conduct(struct api *api, struct http_request *r)
 	}
 	struct mc_error err;
 	json_t *out = NULL;
-	enum mc_err rc = store_feedback_conduct(api->st, &r->who, from, to, &out, &err);
+	enum mc_err rc = store_feedback_conduct(api->st, &r->who, office, from, to, &out, &err);
 	feedback_reply(r, rc, &err, out);
 }
 

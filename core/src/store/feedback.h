@@ -102,11 +102,14 @@ enum mc_err store_feedback_get(struct store *st, const struct principal *who, co
 enum mc_err store_feedback_action(struct store *st, const struct principal *who, const char *code,
                                   json_t *req, int64_t now, json_t **out, struct mc_error *err);
 
-/* Conduct reports per official in [from, to) for an office head's scope:
- * {"from","to","officials":[{"user_id","full_name","office","pakn",
- * "anonymous","total"}]}. MC_ERR_FORBIDDEN not_office_head. */
-enum mc_err store_feedback_conduct(struct store *st, const struct principal *who, int64_t from,
-                                   int64_t to, json_t **out, struct mc_error *err);
+/* Conduct reports per official in [from, to) for an office head's scope
+ * (office: a code in it, NULL for the whole scope; MC_ERR_NOT_FOUND
+ * office_not_found otherwise): {"from","to","officials":[{"user_id",
+ * "full_name","office","pakn","anonymous","total"}]}. MC_ERR_FORBIDDEN
+ * not_office_head. */
+enum mc_err store_feedback_conduct(struct store *st, const struct principal *who,
+                                   const char *office, int64_t from, int64_t to, json_t **out,
+                                   struct mc_error *err);
 
 /* The published answers (public): q folded search over the question and
  * the answer, office a centre code, page from 1. {"items":[{"code",

@@ -1060,14 +1060,19 @@ enum mc_err store_feedback_list(struct store *st, const struct principal *who, j
 /* ------------------------------------------------------------------------
  * Conduct reports per official, for the office head. */
 
-enum mc_err store_feedback_conduct(struct store *st, const struct principal *who, int64_t from,
-                                   int64_t to, json_t **out, struct mc_error *err)
+enum mc_err store_feedback_conduct(struct store *st, const struct principal *who,
+                                   const char *office, int64_t from, int64_t to, json_t **out,
+                                   struct mc_error *err)
 {
 	struct store_conn *c = store_read_conn(st);
 	if (!fb_is_head(c, who->user_id))
 		return mc_fail(err, MC_ERR_FORBIDDEN, "not_office_head",
 		               "Chỉ trưởng đơn vị xem số phản ánh về cán bộ",
 		               "Only the office head reads the conduct reports per official");
+	int64_t office_id = 0;
+	enum mc_err rc = store_office_in_scope(c, who, office, &office_id, err);
+	if (rc)
+		return rc;
 	sqlite3_stmt *s = store_stmt(
 	    c,
 	    "SELECT f.subject_user_id, u.full_name, o.code, o.name,"
@@ -1077,12 +1082,15 @@ enum mc_err store_feedback_conduct(struct store *st, const struct principal *who
 	    " WHERE f.subject_user_id IS NOT NULL"
 	    " AND (f.class = 'conduct' OR f.kind = 'anonymous')"
 	    " AND f.received_at >= :from AND f.received_at < :to"
+	    " AND (:office = 0 OR f.office_id IN (SELECT office_id FROM office_paths"
+	    "  WHERE ancestor_id = :office))"
 	    " AND " SCOPE_SQL(
 	        "f.office_id") " GROUP BY f.subject_user_id ORDER BY count(*) DESC, u.full_name");
 	if (s == NULL)
 		return store_sql_error(c, "feedback conduct", err);
 	sqlite3_bind_int64(s, sqlite3_bind_parameter_index(s, ":from"), from);
 	sqlite3_bind_int64(s, sqlite3_bind_parameter_index(s, ":to"), to);
+	sqlite3_bind_int64(s, sqlite3_bind_parameter_index(s, ":office"), office_id);
 	store_bind_scope(s, who);
 	json_t *list = json_array();
 	int step;
@@ -1095,7 +1103,7 @@ enum mc_err store_feedback_conduct(struct store *st, const struct principal *who
 		                                (json_int_t)sqlite3_column_int64(s, 4), "anonymous",
 		                                (json_int_t)sqlite3_column_int64(s, 5), "total",
 		                                (json_int_t)sqlite3_column_int64(s, 6)));
-	enum mc_err rc = store_scan_end(c, s, step, "feedback conduct", err);
+	rc = store_scan_end(c, s, step, "feedback conduct", err);
 	if (rc) {
 		json_decref(list);
 		return rc;
