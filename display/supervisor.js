@@ -11,6 +11,7 @@
 // common.js: Vietnamese conventions (93,3 %, dd/mm/yyyy, 24-hour times).
 import { fmt } from './common.js';
 import { ACTION_WORDS } from './dossier-words.js';
+import { mountFeedback, show766Group, inputsText } from './supervisor-feedback.js';
 
 const $ = (id) => document.getElementById(id);
 const f = fmt('vi');
@@ -287,9 +288,10 @@ async function loadIndicators() {
       + `<tr><td>Một lần đi lại</td><td></td><td class="n">${f.pct(s.criteria.one_visit)}</td></tr><tr><td>Bị đòi chi phí ngoài</td><td class="n">${f.count(s.criteria.unofficial_payment_reports)}</td><td></td></tr></tbody></table></div>`
     : '<p>Chưa có đánh giá trong kỳ.</p>';
   $('s766').tBodies[0].innerHTML = ind.score_766.parts.map((p) => `<tr><td>${esc(p.name)}</td><td class="n">${f.number(p.points, 2)}</td>`
-    + `<td class="n">${f.count(p.maximum)}</td><td>${esc(p.formula)}</td></tr>`).join('')
+    + `<td class="n">${f.count(p.maximum)}</td><td>${esc(p.formula)}${p.inputs ? `<div class="inputs">${esc(inputsText(p.inputs, 'vi'))}</div>` : ''}</td></tr>`).join('')
     + `<tr><td><b>Cộng</b></td><td class="n"><b>${f.number(ind.score_766.points, 2)}</b></td><td class="n">${f.count(ind.score_766.maximum)}</td><td></td></tr>`;
   $('missing').innerHTML = ind.score_766.missing.map((m) => `<li>Chưa có dữ liệu: ${esc(String(m.missing).replace(/\s*\([A-Za-z ]+\)$/, ''))}</li>`).join('');
+  show766Group(ind);
   $('plan').innerHTML = ind.plan.papi_dim5.map(planItem).join('') + ind.plan.sipas.map(sipasItem).join('');
 
   // The trend: on-time rate per month of the last six months up to `to`.
@@ -458,7 +460,8 @@ async function start() {
   $('who').textContent = who.full_name || who.username || '';
   $('main').hidden = false;
   $('period').hidden = false;
-  await Promise.all([loadDossiers(), loadIndicators()]);
+  await Promise.all([loadDossiers(), loadIndicators(),
+    mountFeedback({ session: who, offices: tree.offices, officeName, onUnauthorized: showLogin }).catch(() => null)]);
   reports();
   document.body.dataset.ready = '1';
 }
