@@ -243,6 +243,21 @@ const PLAN = {
   'GET /api/v1/public/ratings/{}': { exempt: "public: the citizen's one-time rating link" },
   'POST /api/v1/public/ratings': { exempt: "public: the citizen's one-time rating link" },
   'GET /api/v1/public/transparency': { exempt: 'public' },
+  // Feedback handling: B's PAKN (filed on B's behalf in before()).
+  'GET /api/v1/feedback': { lists: [
+    { name: 'feedback', path: () => '/api/v1/feedback', leaked: (r) => r.json.items.map((f) => f.code).filter((c) => c === need('feedback')) },
+    { name: 'office=TT-LB', path: () => `/api/v1/feedback?office=${CENTRE_B}`, office: true,
+      leaked: (r) => r.json.items.map((f) => f.code).filter((c) => c === need('feedback')) },
+  ] },
+  // Office heads only (prov.sup reads it as the control; a.sup is A's head).
+  'GET /api/v1/feedback/conduct': { cells: [
+    { name: 'office=TT-LB', path: () => `/api/v1/feedback/conduct?office=${CENTRE_B}` },
+  ] },
+  'GET /api/v1/feedback/{}': { cells: [{ name: "B's feedback", path: () => `/api/v1/feedback/${need('feedback')}` }] },
+  'POST /api/v1/feedback/{}/actions': { cells: [
+    { name: "B's feedback", path: () => `/api/v1/feedback/${need('feedback')}/actions`, body: () => ({ action: 'classify', decision: 'accept' }) },
+  ] },
+  'GET /api/v1/public/feedback-answers': { exempt: "public: every centre's published answers, without personal data" },
   'GET /status': { exempt: 'public page' },
   'GET /rate': { exempt: 'public page' },
   'GET /public': { exempt: 'public page' },
@@ -318,6 +333,12 @@ before(async () => {
   } else {
     b.missing.dossier = `intake at TT-LB: ${d.status} ${d.text.slice(0, 200)}`;
   }
+  // A PAKN about B's counter 1, filed by a citizen at B.
+  const f = await s.req('POST', '/api/v1/public/feedback', { body: {
+    office: CENTRE_B, class: 'conduct', counter: 1, text: 'Cán bộ quầy 1 hướng dẫn chưa rõ.',
+    sender: { name: 'Hồ Văn Góp', address: 'Lao Bảo, Quảng Trị', phone: '0915111222' } } });
+  if (f.status === 201) b.feedback = f.json.code;
+  else b.missing.feedback = `feedback at TT-LB: ${f.status} ${f.text.slice(0, 200)}`;
   // A print job of B, on B's printer; every job done before the matrix, so
   // that the print worker changes no row while it runs.
   const t = await s.as('b.sup', 'POST', '/api/v1/printers/lb-sanh/test', { body: {} });
@@ -343,7 +364,7 @@ after(async () => {
 // The rows a refused call must leave alone, table by table, and the count
 // of events (those the server writes by itself, actor system:…, aside).
 const SNAPSHOT_TABLES = ['tickets', 'visits', 'counters', 'counter_groups', 'service_groups', 'dossiers',
-  'dossier_steps', 'print_jobs', 'printers', 'ratings', 'rating_links'];
+  'dossier_steps', 'print_jobs', 'printers', 'ratings', 'rating_links', 'feedback', 'feedback_notes'];
 async function snapshot() {
   // A print job made by a call that should have been refused is sent by
   // the worker afterwards: wait for the spool to settle, so that its rows

@@ -60,8 +60,11 @@ export const PROVINCE_BUNDLE = {
   service_groups: [...a.service_groups, ...b.service_groups],
   counters: [...a.counters, ...b.counters],
   users: [
-    user('prov.sup', 'QT', 'supervisor', 'Giám sát Tỉnh'),
-    user('a.sup', 'UB-KS', 'supervisor', 'Giám sát Khe Sanh'),
+    // Office heads (trưởng đơn vị, users.head): the province's, Khe Sanh's
+    // and centre B's (below) approve feedback answers and read the anonymous
+    // reports and conduct counts of their scope.
+    { ...user('prov.sup', 'QT', 'supervisor', 'Giám sát Tỉnh'), head: true },
+    { ...user('a.sup', 'UB-KS', 'supervisor', 'Giám sát Khe Sanh'), head: true },
     user('a.clerk', CENTRE_A, 'counter', 'Cán bộ Khe Sanh Một'),
     user('a.clerk2', CENTRE_A, 'counter', 'Cán bộ Khe Sanh Hai'),
     user('a.spec', 'TP-KS', 'specialist', 'Chuyên viên Khe Sanh'),
