@@ -332,7 +332,7 @@ function renderPanel() {
     h('div', { className: 'scroll' }, h('table', { className: 'list', id: 'fb-conduct' },
       h('thead', {}, h('tr', {}, [t.kOfficial, t.kOffice, t.kPakn, t.kAnon, t.kTotal].map((c) => h('th', { scope: 'col' }, c)))),
       h('tbody')))) : null;
-  panel.replaceChildren(head, filters, h('div', { className: 'fb-split' }, list, detail), conduct, newDialog());
+  panel.replaceChildren(...[head, filters, h('div', { className: 'fb-split' }, list, detail), conduct, newDialog()].filter(Boolean));
   if (st.head) $('fb-box').value = st.box;
   $('fb-box')?.addEventListener('change', () => { st.box = $('fb-box').value; st.page = 1; $('fb-hint').textContent = st.box === 'anonymous' ? w().hintAnon : w().hint; loadList(); });
 }
@@ -779,11 +779,11 @@ const GROUP = {
   vi: { title: 'Nhóm mức độ hài lòng (Quyết định 766)', satisfaction: 'Hài lòng với việc giải quyết hồ sơ',
     feedback_on_time: 'Xử lý phản ánh, kiến nghị đúng hạn', feedback_satisfaction: 'Hài lòng với việc xử lý phản ánh, kiến nghị',
     part: 'Phần', points: 'Điểm', max: 'Tối đa', inputs: 'Số liệu', sum: 'Cộng nhóm', none: 'chưa có dữ liệu',
-    fb: 'Phản ánh, kiến nghị trong kỳ' },
+    fb: 'Phản ánh, kiến nghị trong kỳ', onTimeShare: 'tỷ lệ đúng hạn', satisfiedShare: 'tỷ lệ hài lòng' },
   en: { title: 'Satisfaction group (Decision 766)', satisfaction: 'Satisfaction with dossier handling',
     feedback_on_time: 'Feedback handled on time', feedback_satisfaction: 'Satisfaction with feedback handling',
     part: 'Part', points: 'Points', max: 'Maximum', inputs: 'Figures', sum: 'Group total', none: 'no data yet',
-    fb: 'Feedback in the period' },
+    fb: 'Feedback in the period', onTimeShare: 'on-time share', satisfiedShare: 'satisfied share' },
 };
 
 // The satisfaction group of the 766 scorecard (dossier satisfaction 6 +
@@ -805,12 +805,15 @@ export function show766Group(ind) {
       h('td', {}, p ? h('div', {}, p.formula ?? '') : g.none,
         p ? h('div', { className: 'fb-inputs' }, inputsText(p.inputs, lang)) : null));
   });
-  const fb = ind.feedback && typeof ind.feedback === 'object' ? inputsText(ind.feedback, lang) : '';
-  box.replaceChildren(h('h3', {}, g.title), h('div', { className: 'scroll' }, h('table', { className: 'list', id: 's766-group-table' },
+  const fbo = ind.feedback && typeof ind.feedback === 'object' ? ind.feedback : null;
+  const shares = fbo ? [['on_time_share', g.onTimeShare], ['satisfied_share', g.satisfiedShare]]
+    .filter(([k]) => Number.isFinite(fbo[k])).map(([k, l]) => `${l} ${fm.pct(fbo[k])}`) : [];
+  const fb = fbo ? [inputsText(fbo, lang), ...shares].filter(Boolean).join(' · ') : '';
+  box.replaceChildren(...[h('h3', {}, g.title), h('div', { className: 'scroll' }, h('table', { className: 'list', id: 's766-group-table' },
     h('thead', {}, h('tr', {}, [g.part, g.points, g.max, g.inputs].map((c) => h('th', { scope: 'col' }, c)))),
     h('tbody', {}, rows, h('tr', { className: 'sum' }, h('td', {}, h('b', {}, g.sum)), h('td', { className: 'n' }, h('b', {}, fm.number(pts, 2))),
       h('td', { className: 'n' }, fm.count(max)), h('td'))))),
-  fb ? h('p', { className: 'fb-inputs', id: 's766-feedback' }, `${g.fb}: ${fb}`) : null);
+  fb ? h('p', { className: 'fb-inputs', id: 's766-feedback' }, `${g.fb}: ${fb}`) : null].filter(Boolean));
 }
 
 // ---- mounting --------------------------------------------------------------------
