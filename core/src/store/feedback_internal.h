@@ -1,0 +1,46 @@
+/* Shared between the feedback files of the store (store/feedback.c, the
+ * intake and the sender's routes; store/feedback_flow.c, the handling).
+ * Nothing outside core/src/store may include it. */
+#ifndef MOTCUA_STORE_FEEDBACK_INTERNAL_H
+#define MOTCUA_STORE_FEEDBACK_INTERNAL_H
+
+#include <sqlite3.h>
+
+#include "domain/feedback.h"
+#include "store/store_internal.h"
+#include "util/error.h"
+
+/* The columns feedback_times_of_row reads, in its order, from the feedback
+ * row aliased f: append them to a SELECT and pass their first index. */
+#define FEEDBACK_TIMES_COLS                                                                        \
+	"f.received_at, coalesce(f.classified_at, 0), coalesce(f.decision, ''),"                   \
+	" coalesce(f.info_requested_at, 0), coalesce(f.answered_at, 0),"                           \
+	" coalesce(f.published_at, 0), coalesce(f.closed_at, 0), coalesce(f.reject_due_at, 0),"    \
+	" coalesce(f.forward_due_at, 0), coalesce(f.info_due_at, 0),"                              \
+	" coalesce(f.answer_due_at, 0), coalesce(f.publish_due_at, 0)"
+#define FEEDBACK_TIMES_NCOLS 12
+
+/* The sender's secret hash: the lowercase hex sha256 of code, 0x1f and
+ * secret (as a dossier's). Pure. */
+void feedback_secret_hash(const char *code, const char *secret, char out[65]);
+
+/* Appends the event "feedback.<step>" of feedback code (entity "feedback",
+ * entity id the code, actor who_actor, details {"step","status"}: never a
+ * sender field nor a text; not on the live stream), recorded as office's.
+ * Inside the caller's write transaction. MC_OK or the error (err set). */
+enum mc_err feedback_event(struct store *st, const char *who_actor, const char *code,
+                           int64_t office_id, const char *step, const char *status,
+                           struct mc_error *err);
+
+/* Fills *t from the FEEDBACK_TIMES_COLS of the current row of s, starting
+ * at column col. decision points into buf (decision_len bytes), NULL when
+ * the feedback is not classified. */
+void feedback_times_of_row(sqlite3_stmt *s, int col, struct feedback_times *t, char *decision,
+                           size_t decision_len);
+
+/* The due instant days working days after from on the office calendar (a
+ * receipt after the cutoff or on a day off starts the next working day). */
+enum mc_err feedback_due(struct store *st, int64_t from, int days, int64_t *due,
+                         struct mc_error *err);
+
+#endif
