@@ -621,6 +621,9 @@ static enum mc_err fb_act(struct store *st, struct store_conn *c, const struct p
 
 	if (anonymous && strcmp(action, "close") != 0)
 		return fb_wrong_state(err, "an anonymous report");
+	/* The official it is about takes no step of its handling. */
+	if (f->subject_user_id == who->user_id)
+		return fb_subject(err);
 
 	if (strcmp(action, "classify") == 0) {
 		static const char *const members[] = {"decision", "reason", "to", NULL};
@@ -726,8 +729,6 @@ static enum mc_err fb_act(struct store *st, struct store_conn *c, const struct p
 			return rc;
 		if (!sup && !assigned)
 			return fb_not_allowed(err);
-		if (f->subject_user_id == who->user_id)
-			return fb_subject(err);
 		static const char *const ok[] = {"accepted", "info_received", NULL};
 		if (!fb_status_in(f, ok))
 			return fb_wrong_state(err, f->status);
@@ -762,8 +763,6 @@ static enum mc_err fb_act(struct store *st, struct store_conn *c, const struct p
 			return mc_fail(err, MC_ERR_FORBIDDEN, "not_office_head",
 			               "Chỉ trưởng đơn vị được duyệt câu trả lời",
 			               "Only the office head approves an answer");
-		if (f->subject_user_id == who->user_id)
-			return fb_subject(err);
 		static const char *const ok[] = {"accepted", "info_received", NULL};
 		if (!fb_status_in(f, ok))
 			return fb_wrong_state(err, f->status);
