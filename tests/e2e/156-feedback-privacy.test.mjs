@@ -61,6 +61,8 @@ test('the official a report is about: cannot be assigned it, cannot read it, can
   ok(await act('sup', c1, { action: 'classify', decision: 'accept' }));
   const users = ok(await s.as('sup', 'GET', '/api/v1/users?limit=50')).items;
   const id = (u) => users.find((x) => x.username === u).id;
+  // The bundle's "head": true shows in the users list.
+  assert.deepEqual(users.filter((u) => u.head).map((u) => u.username), ['sup']);
   const refused = await act('sup', c1, { action: 'assign', user_id: id('clerk1') });
   assert.deepEqual([refused.status, code(refused)], [409, 'subject_cannot_handle']);
   assert.deepEqual(s.sql(`SELECT assigned_user_id FROM feedback WHERE code = '${c1}'`), [{ assigned_user_id: null }]);

@@ -65,6 +65,15 @@ test('refused actions say why and change nothing', async () => {
   assert.deepEqual([draft.status, draft.json.error.code], [403, 'action_not_allowed']);
   const d = ok(await s.as('sup', 'GET', `/api/v1/feedback/${code}`));
   assert.deepEqual([d.status, d.answer_draft, d.assigned], ['accepted', null, null]);
+
+  // The office head is set on the account: true or false, nothing else.
+  const badHead = await s.as('admin', 'PATCH', '/api/v1/users/clerk2', { body: { head: 'yes' } });
+  assert.deepEqual([badHead.status, badHead.json.error.code], [400, 'invalid_field']);
+  ok(await s.as('admin', 'PATCH', '/api/v1/users/clerk2', { body: { head: true } }));
+  const heads = () => s.sql('SELECT username FROM users WHERE head = 1 ORDER BY username').map((u) => u.username);
+  assert.deepEqual(heads(), ['clerk2', 'sup']);
+  ok(await s.as('admin', 'PATCH', '/api/v1/users/clerk2', { body: { head: false } }));
+  assert.deepEqual(heads(), ['sup']);
 });
 
 test('a repeat points at the earlier feedback; answered ones close; a script stays text', async () => {
