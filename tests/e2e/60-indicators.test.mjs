@@ -198,7 +198,10 @@ test('satisfaction at exactly 90 % scores the full 6; online share bounds', asyn
   const empty = await ind('from=2025-01-01&to=2025-01-31');
   assert.equal(empty.dossiers.total.received, 0);
   assert.equal(empty.dossiers.total.on_time_rate, null);
-  assert.ok(empty.score_766.parts.every((p) => p.points === null));
+  // … except the feedback (PAKN) parts: no PAKN to count is full marks (docs/feedback.md).
+  const fbPart = (p) => p.part.startsWith('feedback_');
+  assert.ok(empty.score_766.parts.filter((p) => !fbPart(p)).every((p) => p.points === null));
+  assert.deepEqual(empty.score_766.parts.filter(fbPart).map((p) => p.points), [6, 6]);
 });
 
 test('bad input: period, grouping, roles', async () => {

@@ -145,7 +145,8 @@ test('a hand-built March of two communes: every unit as worked out by hand', asy
   assert.deepEqual(t.finished, { total: 8, early: 2, on_time: 4, late: 2, ineligible: 0 });
   assert.deepEqual(t.open, { on_time: 0, late: 1 });
   assert.equal(onTime(prov), 13.33);
-  assert.equal(prov.score_766.points, 13.33);
+  // + 6 + 6: no feedback (PAKN) counted is full marks on both its parts.
+  assert.equal(prov.score_766.points, 25.33);
 
   // by=office: one row per authority (with its 766 parts), one per centre.
   const row = (rows, key) => rows.find((g) => g.key === key);
@@ -232,8 +233,9 @@ test('a hand-built March of two communes: every unit as worked out by hand', asy
     assert.match(text, /Điểm của từng cơ quan, đơn vị/);
     // Of what Khe Sanh received: its own five (12 points as above) and L4 for
     // Lao Bảo, late: 20 × 0 / 1 = 0.
-    assert.match(text, /UBND xã Khe Sanh\s+12,00\s+—\s+0,00\s+12,00 \/ 30/);
-    assert.match(text, /UBND xã Lao Bảo\s+0,00\s+—\s+0,00\s+0,00 \/ 30/);
+    // Progress, satisfaction, feedback on time and satisfaction (no PAKN: 6 each), online.
+    assert.match(text, /UBND xã Khe Sanh\s+12,00\s+—\s+6,00\s+6,00\s+0,00\s+24,00 \/ 42/);
+    assert.match(text, /UBND xã Lao Bảo\s+0,00\s+—\s+6,00\s+6,00\s+0,00\s+12,00 \/ 42/);
   }
 });
 

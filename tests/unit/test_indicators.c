@@ -186,6 +186,46 @@ static void test_erlang(void **state)
 	assert_int_equal(indicators_erlang_counters(100, 600, 600, 0.9, 10), 11);
 }
 
+static void test_766_feedback(void **state)
+{
+	(void)state;
+	struct indicators_766_params p;
+	indicators_766_default(&p);
+	assert_float_equal(p.feedback_on_time_max, 6, EPS);
+	assert_float_equal(p.feedback_satisfaction_max, 6, EPS);
+	double pts = -1;
+	/* No counted PAKN: full marks, and no data said. */
+	assert_false(indicators_766_feedback_on_time(&p, 0, 0, 0, &pts));
+	assert_float_equal(pts, 6, EPS);
+	pts = -1;
+	assert_false(indicators_766_feedback_satisfaction(&p, 0, 0, 0, &pts));
+	assert_float_equal(pts, 6, EPS);
+	/* 10 ended, 6 of them on time, 2 open and late: 6 × 6/12 = 3. */
+	assert_true(indicators_766_feedback_on_time(&p, 6, 10, 2, &pts));
+	assert_float_equal(pts, 3, EPS);
+	/* 4 satisfied of 12 counted: 6 × 4/12 = 2 (linear, no threshold). */
+	assert_true(indicators_766_feedback_satisfaction(&p, 4, 10, 2, &pts));
+	assert_float_equal(pts, 2, EPS);
+	/* Only open late ones: 0 points. */
+	assert_true(indicators_766_feedback_on_time(&p, 0, 0, 3, &pts));
+	assert_float_equal(pts, 0, EPS);
+	assert_true(indicators_766_feedback_satisfaction(&p, 0, 0, 3, &pts));
+	assert_float_equal(pts, 0, EPS);
+	/* All on time and satisfied: the maximum. */
+	assert_true(indicators_766_feedback_on_time(&p, 5, 5, 0, &pts));
+	assert_float_equal(pts, 6, EPS);
+	/* A count beyond the counted is clamped, never above the maximum. */
+	assert_true(indicators_766_feedback_satisfaction(&p, 9, 5, 0, &pts));
+	assert_float_equal(pts, 6, EPS);
+	/* The maxima are parameters (setting score_766). */
+	p.feedback_on_time_max = 10;
+	p.feedback_satisfaction_max = 3;
+	assert_true(indicators_766_feedback_on_time(&p, 1, 3, 1, &pts));
+	assert_float_equal(pts, 2.5, EPS);
+	assert_false(indicators_766_feedback_satisfaction(&p, 0, 0, 0, &pts));
+	assert_float_equal(pts, 3, EPS);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -193,6 +233,7 @@ int main(void)
 	    cmocka_unit_test(test_766_on_time),
 	    cmocka_unit_test(test_766_satisfaction),
 	    cmocka_unit_test(test_766_online),
+	    cmocka_unit_test(test_766_feedback),
 	    cmocka_unit_test(test_queue_rates),
 	    cmocka_unit_test(test_erlang),
 	    cmocka_unit_test(test_sort),

@@ -168,6 +168,37 @@ static const struct ind_metric ind_sat_metrics[] = {
 };
 #define IND_N_SAT (sizeof ind_sat_metrics / sizeof ind_sat_metrics[0])
 
+/* Feedback (PAKN): the counts of the indicators' "feedback" section
+ * (docs/feedback.md), never a text nor a name. */
+static const struct ind_metric ind_feedback_metrics[] = {
+    {"received", "Phản ánh, kiến nghị tiếp nhận", false},
+    {"by_class.procedure", "Về quy định, thủ tục", false},
+    {"by_class.conduct", "Về hành vi của cán bộ", false},
+    {"by_class.dossier", "Về một hồ sơ", false},
+    {"by_class.other", "Khác", false},
+    {"anonymous", "Tin báo không rõ danh tính (không tính điểm)", false},
+    {"ended", "Đã xử lý xong", false},
+    {"rejected", "Không tiếp nhận", false},
+    {"forwarded", "Chuyển cơ quan có thẩm quyền", false},
+    {"published", "Đã trả lời và công khai", false},
+    {"answered", "Đã trả lời, không công khai", false},
+    {"on_time", "Xong đúng hạn", false},
+    {"late", "Xong quá hạn", false},
+    {"open_late", "Đang xử lý quá hạn", false},
+    {"counted", "Được tính điểm (xong + đang quá hạn)", false},
+    {"satisfied", "Hài lòng (đúng hạn, không bị chê, không lặp lại)", false},
+    {"not_satisfied", "Người gửi không hài lòng", false},
+    {"repeated", "Bị phản ánh lặp lại", false},
+    {"on_time_share", "Tỷ lệ đúng hạn", true},
+    {"satisfied_share", "Tỷ lệ hài lòng", true},
+    {"late_by_step.reject", "Quá hạn bước không tiếp nhận", false},
+    {"late_by_step.forward", "Quá hạn bước chuyển", false},
+    {"late_by_step.info", "Quá hạn bước đề nghị bổ sung thông tin", false},
+    {"late_by_step.answer", "Quá hạn bước trả lời", false},
+    {"late_by_step.publish", "Quá hạn bước công khai", false},
+};
+#define IND_N_FEEDBACK (sizeof ind_feedback_metrics / sizeof ind_feedback_metrics[0])
+
 /* The CSV's header: Vietnamese columns first, for a reader in Excel (the
  * value with a decimal comma, as the PDF prints it), then the machine's: the
  * API's value as it is (a point before decimals, shares 0..1) and the keys of
@@ -236,6 +267,9 @@ static char *report_csv(json_t *ind, const char *label, size_t *len)
 	            ind_queue_metrics, IND_N_QUEUE);
 	csv_metrics(&b, "Mức độ hài lòng", "satisfaction", "Tổng", "total",
 	            ind_path(ind, "satisfaction"), ind_sat_metrics, IND_N_SAT);
+	if (json_is_object(ind_path(ind, "feedback")))
+		csv_metrics(&b, "Phản ánh, kiến nghị", "feedback", "Tổng", "total",
+		            ind_path(ind, "feedback"), ind_feedback_metrics, IND_N_FEEDBACK);
 	json_array_foreach(ind_path(ind, "score_766.parts"), i, g)
 	{
 		json_t *p = json_object_get(g, "points");
@@ -250,17 +284,35 @@ static char *report_csv(json_t *ind, const char *label, size_t *len)
 		         ind_str(json_object_get(g, "part")), "points");
 		free(val);
 	}
+	/* The groups of parts (the satisfaction group: one number of 18). */
+	json_array_foreach(ind_path(ind, "score_766.groups"), i, g)
+	{
+		json_t *p = json_object_get(g, "points");
+		char *val = json_dumps(p, JSON_ENCODE_ANY | JSON_REAL_PRECISION(10));
+		char text[64], glabel[64];
+		json_t *pr = json_is_number(p) ? json_real(json_number_value(p)) : json_incref(p);
+		ind_fmt(pr, false, text, sizeof text);
+		json_decref(pr);
+		snprintf(glabel, sizeof glabel, "Cộng nhóm (tối đa %g)",
+		         json_number_value(json_object_get(g, "maximum")));
+		csv_line(&b, "Quyết định 766", ind_str(json_object_get(g, "name")), glabel, text,
+		         json_is_number(p) ? val : NULL, "score_766.groups",
+		         ind_str(json_object_get(g, "group")), "points");
+		free(val);
+	}
 	/* by=office: each competent unit's points. */
 	static const char *const part_keys[] = {"processing_on_time", "satisfaction",
-	                                        "online_share", NULL};
-	static const char *const part_names[] = {"Tiến độ giải quyết", "Mức độ hài lòng",
-	                                         "Tỷ lệ hồ sơ trực tuyến", "Cộng"};
+	                                        "feedback_on_time",   "feedback_satisfaction",
+	                                        "online_share",       NULL};
+	static const char *const part_names[] = {
+	    "Tiến độ giải quyết",          "Mức độ hài lòng",        "Phản ánh, kiến nghị đúng hạn",
+	    "Hài lòng với xử lý phản ánh", "Tỷ lệ hồ sơ trực tuyến", "Cộng"};
 	json_array_foreach(ind_path(ind, "dossiers.groups"), i, g)
 	{
 		json_t *sc = json_object_get(g, "score_766");
 		if (!json_is_object(sc))
 			continue;
-		for (int k = 0; k < 4; k++) {
+		for (int k = 0; k < 6; k++) {
 			json_t *p = part_keys[k] ? json_object_get(json_object_get(sc, "parts"),
 			                                           part_keys[k])
 			                         : json_object_get(sc, "points");
@@ -399,39 +451,43 @@ static void report_by_words(enum indicators_by by, const char **title, const cha
  * carries points (another grouping). */
 static void report_766_units(struct printer_report *rep, json_t *groups)
 {
-	static const char *const parts[] = {"processing_on_time", "satisfaction", "online_share"};
+	static const char *const parts[] = {"processing_on_time", "satisfaction",
+	                                    "feedback_on_time", "feedback_satisfaction",
+	                                    "online_share"};
+	enum { NP = sizeof parts / sizeof parts[0], NC = NP + 2 };
 	size_t i, n = 0;
 	json_t *g;
 	json_array_foreach(groups, i, g) n += json_is_object(json_object_get(g, "score_766"));
 	if (n == 0)
 		return;
-	char **c = xcalloc(n * 5 + 1, sizeof *c), buf[64], max[64];
+	char **c = xcalloc(n * NC + 1, sizeof *c), buf[64], max[64];
 	size_t r = 0;
 	json_array_foreach(groups, i, g)
 	{
 		json_t *sc = json_object_get(g, "score_766");
 		if (!json_is_object(sc))
 			continue;
-		c[r * 5] = xstrdup(ind_str(json_object_get(g, "name")));
-		for (int k = 0; k < 3; k++) {
+		c[r * NC] = xstrdup(ind_str(json_object_get(g, "name")));
+		for (int k = 0; k < NP; k++) {
 			report_points(ind_path(sc, "parts")
 			                  ? json_object_get(ind_path(sc, "parts"), parts[k])
 			                  : NULL,
 			              buf, sizeof buf);
-			c[r * 5 + 1 + k] = xstrdup(buf);
+			c[r * NC + 1 + k] = xstrdup(buf);
 		}
 		report_points(json_object_get(sc, "points"), buf, sizeof buf);
 		report_maximum(json_object_get(sc, "maximum"), max, sizeof max);
 		char total[140];
 		snprintf(total, sizeof total, "%s / %s", buf, max);
-		c[r * 5 + 4] = xstrdup(total);
+		c[r * NC + NC - 1] = xstrdup(total);
 		r++;
 	}
-	const char *h[] = {"Cơ quan, đơn vị", "Tiến độ", "Hài lòng", "Trực tuyến", "Cộng"};
-	double w[] = {3, 1, 1, 1, 1.2};
+	const char *h[] = {"Cơ quan, đơn vị", "Tiến độ",    "Hài lòng", "PAKN đúng hạn",
+	                   "PAKN hài lòng",   "Trực tuyến", "Cộng"};
+	double w[] = {2.6, 0.9, 0.9, 1, 1, 0.9, 1.2};
 	printer_report_heading(rep, "Điểm của từng cơ quan, đơn vị (trên hồ sơ thuộc thẩm quyền)");
-	printer_report_table(rep, 5, h, w, (int)n, (const char *const *)c);
-	for (size_t k = 0; k < n * 5; k++)
+	printer_report_table(rep, NC, h, w, (int)n, (const char *const *)c);
+	for (size_t k = 0; k < n * NC; k++)
 		free(c[k]);
 	free(c);
 }
@@ -556,13 +612,21 @@ static int report_pdf(json_t *ind, const char *label, json_t *office, json_t *pa
 
 	printer_report_heading(rep, "4. Mức độ hài lòng");
 	pdf_metrics(rep, ind_path(ind, "satisfaction"), NULL, ind_sat_metrics, IND_N_SAT);
+	if (json_is_object(ind_path(ind, "feedback"))) {
+		/* Counts only: no feedback's text, no sender, no official. */
+		printer_report_heading(rep, "Phản ánh, kiến nghị");
+		pdf_metrics(rep, ind_path(ind, "feedback"), NULL, ind_feedback_metrics,
+		            IND_N_FEEDBACK);
+	}
 
 	printer_report_heading(rep, "5. Bộ chỉ số theo Quyết định 766/QĐ-TTg (phần có dữ liệu)");
 	json_t *parts = ind_path(ind, "score_766.parts");
-	size_t np = json_array_size(parts);
-	/* One row per part, then the total ("Cộng 22,02 / 30" on the screen):
+	json_t *pgroups = ind_path(ind, "score_766.groups");
+	size_t np = json_array_size(parts), ngr = json_array_size(pgroups);
+	/* One row per part, one per group of parts ("Nhóm mức độ hài lòng
+	 * 18,00 / 18"), then the total ("Cộng 22,02 / 30" on the screen):
 	 * points always with two decimals, maxima as whole numbers. */
-	char **pc = xcalloc((np + 1) * 4 + 1, sizeof *pc);
+	char **pc = xcalloc((np + ngr + 1) * 4 + 1, sizeof *pc);
 	json_array_foreach(parts, i, g)
 	{
 		pc[i * 4] = xstrdup(ind_str(json_object_get(g, "name")));
@@ -571,6 +635,17 @@ static int report_pdf(json_t *ind, const char *label, json_t *office, json_t *pa
 		report_maximum(json_object_get(g, "maximum"), buf, sizeof buf);
 		pc[i * 4 + 2] = xstrdup(buf);
 		pc[i * 4 + 3] = xstrdup(ind_str(json_object_get(g, "formula")));
+	}
+	json_array_foreach(pgroups, i, g)
+	{
+		pc[np * 4] = xstrdup(ind_str(json_object_get(g, "name")));
+		report_points(json_object_get(g, "points"), buf, sizeof buf);
+		pc[np * 4 + 1] = xstrdup(buf);
+		report_maximum(json_object_get(g, "maximum"), buf, sizeof buf);
+		pc[np * 4 + 2] = xstrdup(buf);
+		pc[np * 4 + 3] = xstrdup("Tổng ba phần: hài lòng với giải quyết hồ sơ, phản ánh,"
+		                         " kiến nghị đúng hạn, hài lòng với xử lý phản ánh");
+		np++;
 	}
 	pc[np * 4] = xstrdup("Cộng");
 	report_points(ind_path(ind, "score_766.points"), buf, sizeof buf);

@@ -103,6 +103,8 @@ void indicators_766_default(struct indicators_766_params *p)
 	p->satisfaction_full = 0.90;
 	p->online_max = 4;
 	p->online_full = 0.50;
+	p->feedback_on_time_max = 6;
+	p->feedback_satisfaction_max = 6;
 }
 
 /* max × min(1, share / full); full <= 0 means full marks for any share. */
@@ -147,6 +149,32 @@ bool indicators_766_online(const struct indicators_766_params *p, int64_t online
 	}
 	*points = indicators_scaled(p->online_max, share, p->online_full);
 	return true;
+}
+
+/* max × num / den, max when den <= 0 (returns whether den > 0); num is
+ * clamped into [0, den] so a count cannot score beyond the maximum. */
+static bool indicators_share_points(double max, int64_t num, int64_t den, double *points)
+{
+	double share;
+	if (!indicators_rate(num < 0 ? 0 : num > den ? den : num, den, &share)) {
+		*points = max;
+		return false;
+	}
+	*points = max * share;
+	return true;
+}
+
+bool indicators_766_feedback_on_time(const struct indicators_766_params *p, int64_t on_time,
+                                     int64_t ended, int64_t open_late, double *points)
+{
+	return indicators_share_points(p->feedback_on_time_max, on_time, ended + open_late, points);
+}
+
+bool indicators_766_feedback_satisfaction(const struct indicators_766_params *p, int64_t satisfied,
+                                          int64_t ended, int64_t open_late, double *points)
+{
+	return indicators_share_points(p->feedback_satisfaction_max, satisfied, ended + open_late,
+	                               points);
 }
 
 bool indicators_service_level(int64_t within, int64_t called, double *out)

@@ -46,6 +46,9 @@ struct indicators_766_params {
 	double satisfaction_full; /* 0.90 */
 	double online_max;        /* 4 [verify] */
 	double online_full;       /* 0.50 */
+	/* The PAKN parts of the satisfaction group (docs/feedback.md). */
+	double feedback_on_time_max;      /* 6 */
+	double feedback_satisfaction_max; /* 6 */
 };
 void indicators_766_default(struct indicators_766_params *p);
 
@@ -65,6 +68,22 @@ bool indicators_766_satisfaction(const struct indicators_766_params *p, int64_t 
  * online / received. False when received == 0. */
 bool indicators_766_online(const struct indicators_766_params *p, int64_t online, int64_t received,
                            double *points);
+
+/* Feedback (PAKN) handled on time: max × on_time / counted, where counted
+ * = PAKN whose handling ended in the period (ended) + PAKN open at its end
+ * and already late on some step (open_late); on_time = the ended ones with
+ * no step late. Anonymous reports are never counted. No counted PAKN: full
+ * marks (max), and false is returned (the part had no data); true
+ * otherwise. *points is always set. */
+bool indicators_766_feedback_on_time(const struct indicators_766_params *p, int64_t on_time,
+                                     int64_t ended, int64_t open_late, double *points);
+
+/* Satisfaction with the handling of feedback: max × satisfied / counted
+ * (counted as above; satisfied = ended, no step late, the sender did not
+ * say not_satisfied, and no later feedback repeats it). No counted PAKN:
+ * max, false returned; true otherwise. *points is always set. */
+bool indicators_766_feedback_satisfaction(const struct indicators_766_params *p, int64_t satisfied,
+                                          int64_t ended, int64_t open_late, double *points);
 
 /* ---- the queue ---------------------------------------------------------- */
 

@@ -13,8 +13,10 @@
 
 #include "domain/civil_date.h"
 #include "domain/dossier.h"
+#include "domain/feedback.h"
 #include "domain/indicators.h"
 #include "store/calendar.h"
+#include "store/feedback.h"
 #include "store/office.h"
 #include "store/scan.h"
 #include "store/store_internal.h"
@@ -250,6 +252,8 @@ struct ind_ctx {
 	struct ind_dgroup total;
 	struct ind_rgroup *rgroups; /* satisfaction per group, kept for the 766 per unit */
 	size_t n_rgroups;
+	struct ind_fgroup *fgroups; /* by=office: feedback per centre and authority code */
+	size_t n_fgroups;
 	/* From the maintained figures (store/figures.h) instead of scans: */
 	bool figures;
 	int day_a, day_b; /* office days [day_a, day_b) */
@@ -1652,6 +1656,243 @@ static json_t *ind_satisfaction(struct ind_ctx *x, struct ind_rgroup *total, str
 	return out;
 }
 
+/* ---- feedback (PAKN) ------------------------------------------------------------- */
+
+static const char *const ind_fb_classes[] = {"procedure", "conduct", "dossier", "other"};
+static const char *const ind_fb_channels[] = {"web",    "kiosk", "hotline",
+                                              "letter", "box",   "counter"};
+
+/* Feedback figures of a group (docs/feedback.md "Where each number comes
+ * from"). received, by_class, by_channel: PAKN received in the period;
+ * anonymous: anonymous reports received in it (a count, nothing else).
+ * ended..late_step: the counted PAKN (ended in the period + open_late). */
+struct ind_fgroup {
+	char key[64];
+	int64_t received, anonymous, by_class[4], by_channel[6];
+	int64_t ended, on_time, late, open_late, satisfied, not_satisfied, repeated;
+	int64_t rejected, forwarded, published, answered;
+	int64_t late_step[FEEDBACK_STEPS];
+};
+
+static int ind_fb_index(const char *const *names, int n, const char *v)
+{
+	for (int i = 0; i < n; i++)
+		if (strcmp(names[i], v) == 0)
+			return i;
+	return -1;
+}
+
+/* t as it stood at instant ref (exclusive): a step done at or after ref is
+ * not done yet (its due, publish_due_at, fixed only by the answer, neither). */
+static void ind_fb_at(struct feedback_times *t, int64_t ref)
+{
+	if (t->classified_at >= ref)
+		t->classified_at = 0, t->decision = NULL;
+	if (t->info_requested_at >= ref)
+		t->info_requested_at = 0;
+	if (t->answered_at >= ref)
+		t->answered_at = 0, t->publish_due_at = 0;
+	if (t->published_at >= ref)
+		t->published_at = 0;
+	if (t->closed_at >= ref)
+		t->closed_at = 0;
+}
+
+/* One row's figures (the values ind_scan_feedback read) into g. */
+struct ind_fb_row {
+	bool anonymous, in_period; /* received in [start, ref) */
+	int cls, channel;
+	bool counted, ended, late, satisfied, not_satisfied, repeated;
+	const char *decision;
+	bool published;
+	struct feedback_timing tm;
+};
+
+static void ind_fb_add(struct ind_fgroup *g, const struct ind_fb_row *r)
+{
+	if (r->in_period && r->anonymous)
+		g->anonymous++;
+	if (r->in_period && !r->anonymous) {
+		g->received++;
+		if (r->cls >= 0)
+			g->by_class[r->cls]++;
+		if (r->channel >= 0)
+			g->by_channel[r->channel]++;
+	}
+	if (!r->counted)
+		return;
+	if (r->ended) {
+		g->ended++;
+		g->on_time += !r->late;
+		g->satisfied += r->satisfied;
+		g->not_satisfied += r->not_satisfied;
+		g->repeated += r->repeated;
+		if (r->decision && strcmp(r->decision, "reject") == 0)
+			g->rejected++;
+		else if (r->decision && strcmp(r->decision, "forward") == 0)
+			g->forwarded++;
+		else if (r->published)
+			g->published++;
+		else
+			g->answered++;
+	} else {
+		g->open_late++;
+	}
+	g->late += r->ended && r->late;
+	for (int i = 0; i < FEEDBACK_STEPS; i++)
+		g->late_step[i] +=
+		    r->tm.step[i] == FEEDBACK_STEP_LATE || r->tm.step[i] == FEEDBACK_STEP_OVERDUE;
+}
+
+static struct ind_fgroup *ind_fgroup_of(struct ind_ctx *x, const char *key)
+{
+	for (size_t i = 0; i < x->n_fgroups; i++)
+		if (strcmp(x->fgroups[i].key, key) == 0)
+			return &x->fgroups[i];
+	x->fgroups = xrealloc(x->fgroups, (x->n_fgroups + 1) * sizeof *x->fgroups);
+	struct ind_fgroup *g = &x->fgroups[x->n_fgroups++];
+	memset(g, 0, sizeof *g);
+	snprintf(g->key, sizeof g->key, "%s", key);
+	return g;
+}
+
+/* The feedback of the unit (feedback.office_id in the unit's subtree and
+ * the caller's scope) into *total, and for by=office into x->fgroups by
+ * the code of the centre and of the authority at or above its office.
+ * Each row is judged by domain/feedback.h feedback_timing() on its times as
+ * they stood at x->ref, the instant the period's figures are counted at:
+ * - counted (for the 766 parts): a PAKN whose handling ended in [start,
+ *   ref), or open at ref and late on some step;
+ * - satisfied: ended, no step late, no not_satisfied reaction given before
+ *   ref, and no feedback received before ref linked as a repeat of it.
+ * Rows that cannot count (an anonymous report received before the period,
+ * a PAKN ended before it) are left out in SQL. MC_OK or a database error. */
+static enum mc_err ind_scan_feedback(struct ind_ctx *x, struct ind_fgroup *total,
+                                     struct mc_error *err)
+{
+	static const char sql[] =
+	    "SELECT f.kind, f.class, f.channel, f.office_id, f.received_at,"
+	    " coalesce(f.classified_at, 0), coalesce(f.decision, ''),"
+	    " coalesce(f.info_requested_at, 0), coalesce(f.answered_at, 0),"
+	    " coalesce(f.published_at, 0), coalesce(f.closed_at, 0), coalesce(f.reject_due_at, 0),"
+	    " coalesce(f.forward_due_at, 0), coalesce(f.info_due_at, 0),"
+	    " coalesce(f.answer_due_at, 0), coalesce(f.publish_due_at, 0),"
+	    " f.reaction = 'not_satisfied' AND f.reacted_at < ?2,"
+	    " EXISTS (SELECT 1 FROM feedback r WHERE r.repeat_of = f.id AND r.received_at < ?2)"
+	    " FROM feedback f WHERE f.received_at < ?2"
+	    " AND (f.received_at >= ?1 OR (f.kind = 'pakn' AND NOT ("
+	    "  (coalesce(f.decision, '') IN ('reject', 'forward')"
+	    "   AND coalesce(f.classified_at, ?2) < ?1)"
+	    "  OR coalesce(f.published_at, ?2) < ?1"
+	    "  OR (coalesce(f.answered_at, ?2) < ?1"
+	    "   AND coalesce(f.closed_at, ?2) < ?2))))" IND_IN_UNIT("f.office_id");
+	sqlite3_stmt *s = store_stmt(x->c, sql);
+	if (s == NULL)
+		return store_sql_error(x->c, "indicators", err);
+	sqlite3_bind_int64(s, 1, x->start);
+	sqlite3_bind_int64(s, 2, x->ref);
+	ind_bind_unit(x, s);
+	int step;
+	while (store_next(s, &step)) {
+		char decision[16];
+		snprintf(decision, sizeof decision, "%s", store_col_text(s, 6));
+		struct feedback_times t = {
+		    .received_at = sqlite3_column_int64(s, 4),
+		    .classified_at = sqlite3_column_int64(s, 5),
+		    .decision = decision[0] ? decision : NULL,
+		    .info_requested_at = sqlite3_column_int64(s, 7),
+		    .answered_at = sqlite3_column_int64(s, 8),
+		    .published_at = sqlite3_column_int64(s, 9),
+		    .closed_at = sqlite3_column_int64(s, 10),
+		    .reject_due_at = sqlite3_column_int64(s, 11),
+		    .forward_due_at = sqlite3_column_int64(s, 12),
+		    .info_due_at = sqlite3_column_int64(s, 13),
+		    .answer_due_at = sqlite3_column_int64(s, 14),
+		    .publish_due_at = sqlite3_column_int64(s, 15),
+		};
+		struct ind_fb_row r = {
+		    .anonymous = strcmp(store_col_text(s, 0), "pakn") != 0,
+		    .in_period = t.received_at >= x->start,
+		    .cls = ind_fb_index(ind_fb_classes, 4, store_col_text(s, 1)),
+		    .channel = ind_fb_index(ind_fb_channels, 6, store_col_text(s, 2)),
+		};
+		if (!r.anonymous) { /* an anonymous report has no clock */
+			ind_fb_at(&t, x->ref);
+			feedback_timing(&t, x->ref, &r.tm);
+			r.decision = t.decision;
+			r.published = t.published_at > 0;
+			r.ended = r.tm.ended && r.tm.ended_at >= x->start;
+			r.late = r.tm.late;
+			r.counted = r.ended || (!r.tm.ended && r.tm.late);
+			r.not_satisfied = r.ended && sqlite3_column_int(s, 16) == 1;
+			r.repeated = r.ended && sqlite3_column_int(s, 17) == 1;
+			r.satisfied = r.ended && !r.late && !r.not_satisfied && !r.repeated;
+		}
+		ind_fb_add(total, &r);
+		if (x->by != IND_BY_OFFICE)
+			continue;
+		int o = ind_office_index(x, sqlite3_column_int64(s, 3));
+		if (o < 0)
+			continue;
+		int centre = x->offices[o].centre, auth = x->offices[o].authority;
+		if (centre >= 0)
+			ind_fb_add(ind_fgroup_of(x, x->offices[centre].code), &r);
+		if (auth >= 0 && auth != centre)
+			ind_fb_add(ind_fgroup_of(x, x->offices[auth].code), &r);
+	}
+	return store_scan_end(x->c, s, step, "indicators", err);
+}
+
+static const struct ind_fgroup *ind_fgroup_find(const struct ind_ctx *x, const char *key)
+{
+	for (size_t i = 0; i < x->n_fgroups; i++)
+		if (strcmp(x->fgroups[i].key, key) == 0)
+			return &x->fgroups[i];
+	return NULL;
+}
+
+/* The "feedback" section of the answer (docs/feedback.md): the counts of
+ * g; for an office head (alone) "officials", the conduct reports received
+ * in the period per official of the unit (store_feedback_conduct's rows,
+ * with full names), else that member is absent. Never a sender field nor
+ * a text. */
+static json_t *ind_feedback_json(struct ind_ctx *x, const struct ind_fgroup *g, const char *office)
+{
+	json_t *cls = json_object(), *ch = json_object(), *steps = json_object();
+	for (int i = 0; i < 4; i++)
+		json_object_set_new(cls, ind_fb_classes[i], json_integer(g->by_class[i]));
+	for (int i = 0; i < 6; i++)
+		json_object_set_new(ch, ind_fb_channels[i], json_integer(g->by_channel[i]));
+	for (int i = 0; i < FEEDBACK_STEPS; i++)
+		json_object_set_new(steps, feedback_step_name((enum feedback_step)i),
+		                    json_integer(g->late_step[i]));
+	int64_t counted = g->ended + g->open_late;
+	json_t *o = json_pack(
+	    "{s:I, s:I, s:o, s:o, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I,"
+	    " s:o, s:o, s:o}",
+	    "received", (json_int_t)g->received, "anonymous", (json_int_t)g->anonymous, "by_class",
+	    cls, "by_channel", ch, "ended", (json_int_t)g->ended, "rejected",
+	    (json_int_t)g->rejected, "forwarded", (json_int_t)g->forwarded, "published",
+	    (json_int_t)g->published, "answered", (json_int_t)g->answered, "on_time",
+	    (json_int_t)g->on_time, "late", (json_int_t)g->late, "open_late",
+	    (json_int_t)g->open_late, "counted", (json_int_t)counted, "satisfied",
+	    (json_int_t)g->satisfied, "not_satisfied", (json_int_t)g->not_satisfied, "repeated",
+	    (json_int_t)g->repeated, "on_time_share", ind_share(g->on_time, counted),
+	    "satisfied_share", ind_share(g->satisfied, counted), "late_by_step", steps);
+	/* store_feedback_conduct answers an office head alone (not_office_head
+	 * for anyone else: the member is then absent). */
+	if (x->who && x->who->user_id > 0) {
+		json_t *conduct = NULL;
+		struct mc_error e = {0};
+		if (store_feedback_conduct(x->st, x->who, office, x->start, x->end, &conduct, &e) ==
+		    MC_OK) {
+			json_object_set(o, "officials", json_object_get(conduct, "officials"));
+			json_decref(conduct);
+		}
+	}
+	return o;
+}
+
 /* ---- scorecards -------------------------------------------------------------------- */
 
 static json_t *ind_part(const char *part, const char *name, bool has, double points, double max,
@@ -1676,32 +1917,53 @@ static void ind_766_params(struct store *st, struct indicators_766_params *out)
 		p.satisfaction_max = json_number_value(json_object_get(j, "satisfaction_max"));
 	if (json_is_number(json_object_get(j, "on_time_max")))
 		p.on_time_max = json_number_value(json_object_get(j, "on_time_max"));
+	if (json_is_number(json_object_get(j, "feedback_on_time_max")))
+		p.feedback_on_time_max =
+		    json_number_value(json_object_get(j, "feedback_on_time_max"));
+	if (json_is_number(json_object_get(j, "feedback_satisfaction_max")))
+		p.feedback_satisfaction_max =
+		    json_number_value(json_object_get(j, "feedback_satisfaction_max"));
 	json_decref(j);
 	*out = p;
 }
 
 /* One unit's 766 parts in short, for a row of by=office: {"points",
  * "maximum", "parts": {"processing_on_time", "satisfaction",
- * "online_share"}}, a part null when it has no data (docs/indicators.md). */
+ * "feedback_on_time", "feedback_satisfaction", "online_share"},
+ * "satisfaction_group": points of the group (out of its maximum)}, a part
+ * null when it has no data (docs/indicators.md); the feedback parts are
+ * full marks when no PAKN counted (docs/feedback.md). f NULL: no feedback. */
 static json_t *ind_766_unit(const struct indicators_766_params *p, const struct ind_dgroup *t,
-                            const struct ind_rgroup *r)
+                            const struct ind_rgroup *r, const struct ind_fgroup *f)
 {
 	static const struct ind_rgroup none;
+	static const struct ind_fgroup fnone;
 	if (r == NULL)
 		r = &none;
-	double a, b, c;
+	if (f == NULL)
+		f = &fnone;
+	double a, b, c, d, e;
 	bool ha = indicators_766_on_time(p, t->early, t->on_time, t->late, t->open_late, &a);
 	bool hb = indicators_766_satisfaction(p, r->level[0] + r->level[1], r->rated, &b);
 	bool hc = indicators_766_online(p, t->online, t->received, &c);
-	return json_pack("{s:o, s:f, s:{s:o, s:o, s:o}}", "points",
-	                 ind_num((ha ? a : 0) + (hb ? b : 0) + (hc ? c : 0), 2), "maximum",
-	                 p->on_time_max + p->satisfaction_max + p->online_max, "parts",
-	                 "processing_on_time", ha ? ind_num(a, 2) : json_null(), "satisfaction",
-	                 hb ? ind_num(b, 2) : json_null(), "online_share",
-	                 hc ? ind_num(c, 2) : json_null());
+	indicators_766_feedback_on_time(p, f->on_time, f->ended, f->open_late, &d);
+	indicators_766_feedback_satisfaction(p, f->satisfied, f->ended, f->open_late, &e);
+	double group = (hb ? b : 0) + d + e;
+	return json_pack("{s:o, s:f, s:{s:o, s:o, s:o, s:o, s:o}, s:{s:o, s:f}}", "points",
+	                 ind_num((ha ? a : 0) + group + (hc ? c : 0), 2), "maximum",
+	                 p->on_time_max + p->satisfaction_max + p->feedback_on_time_max +
+	                     p->feedback_satisfaction_max + p->online_max,
+	                 "parts", "processing_on_time", ha ? ind_num(a, 2) : json_null(),
+	                 "satisfaction", hb ? ind_num(b, 2) : json_null(), "feedback_on_time",
+	                 ind_num(d, 2), "feedback_satisfaction", ind_num(e, 2), "online_share",
+	                 hc ? ind_num(c, 2) : json_null(), "satisfaction_group", "points",
+	                 ind_num(group, 2), "maximum",
+	                 p->satisfaction_max + p->feedback_on_time_max +
+	                     p->feedback_satisfaction_max);
 }
 
-static json_t *ind_766(struct store *st, const struct ind_dgroup *t, const struct ind_rgroup *r)
+static json_t *ind_766(struct store *st, const struct ind_dgroup *t, const struct ind_rgroup *r,
+                       const struct ind_fgroup *fb)
 {
 	struct indicators_766_params p;
 	ind_766_params(st, &p);
@@ -1710,7 +1972,7 @@ static json_t *ind_766(struct store *st, const struct ind_dgroup *t, const struc
 	bool hb = indicators_766_satisfaction(&p, r->level[0] + r->level[1], r->rated, &b);
 	bool hc = indicators_766_online(&p, t->online, t->received, &c);
 	json_t *parts = json_array();
-	char f[200];
+	char f[400];
 	snprintf(f, sizeof f,
 	         "%g × (trước hạn + đúng hạn) / (đã giải quyết + đang giải quyết quá hạn)",
 	         p.on_time_max);
@@ -1729,35 +1991,74 @@ static json_t *ind_766(struct store *st, const struct ind_dgroup *t, const struc
 	    ind_part("satisfaction", "Mức độ hài lòng", hb, b, p.satisfaction_max, f,
 	             json_pack("{s:I, s:I}", "satisfied", (json_int_t)(r->level[0] + r->level[1]),
 	                       "rated", (json_int_t)r->rated)));
+	/* The PAKN parts (docs/feedback.md): counted = ended in the period +
+	 * open at its end and late. */
+	double d, e;
+	int64_t counted = fb->ended + fb->open_late;
+	bool hd = indicators_766_feedback_on_time(&p, fb->on_time, fb->ended, fb->open_late, &d);
+	indicators_766_feedback_satisfaction(&p, fb->satisfied, fb->ended, fb->open_late, &e);
+	snprintf(f, sizeof f,
+	         "%g × xong đúng hạn / (đã xử lý xong + đang xử lý quá hạn); không có phản ánh,"
+	         " kiến nghị nào được tính: %g",
+	         p.feedback_on_time_max, p.feedback_on_time_max);
+	json_array_append_new(
+	    parts, ind_part("feedback_on_time", "Xử lý phản ánh, kiến nghị đúng hạn", true, d,
+	                    p.feedback_on_time_max, f,
+	                    json_pack("{s:I, s:I, s:I, s:I, s:I}", "on_time",
+	                              (json_int_t)fb->on_time, "late", (json_int_t)fb->late,
+	                              "ended", (json_int_t)fb->ended, "open_late",
+	                              (json_int_t)fb->open_late, "counted", (json_int_t)counted)));
+	snprintf(f, sizeof f,
+	         "%g × (xong đúng hạn, không bị đánh giá không hài lòng, không bị phản ánh lặp lại)"
+	         " / (đã xử lý xong + đang xử lý quá hạn); không có phản ánh, kiến nghị nào được"
+	         " tính: %g",
+	         p.feedback_satisfaction_max, p.feedback_satisfaction_max);
+	json_array_append_new(
+	    parts, ind_part("feedback_satisfaction", "Hài lòng với việc xử lý phản ánh, kiến nghị",
+	                    true, e, p.feedback_satisfaction_max, f,
+	                    json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "satisfied",
+	                              (json_int_t)fb->satisfied, "not_satisfied",
+	                              (json_int_t)fb->not_satisfied, "repeated",
+	                              (json_int_t)fb->repeated, "late", (json_int_t)fb->late,
+	                              "ended", (json_int_t)fb->ended, "open_late",
+	                              (json_int_t)fb->open_late, "counted", (json_int_t)counted)));
 	snprintf(f, sizeof f, "%g × min(1, tỷ lệ nộp trực tuyến / %g %%)", p.online_max,
 	         p.online_full * 100);
 	json_array_append_new(
 	    parts, ind_part("online_share", "Tỷ lệ hồ sơ trực tuyến", hc, c, p.online_max, f,
 	                    json_pack("{s:I, s:I}", "online", (json_int_t)t->online, "received",
 	                              (json_int_t)t->received)));
-	double pts = (ha ? a : 0) + (hb ? b : 0) + (hc ? c : 0);
-	double max = p.on_time_max + p.satisfaction_max + p.online_max;
+	double group = (hb ? b : 0) + d + e;
+	double group_max =
+	    p.satisfaction_max + p.feedback_on_time_max + p.feedback_satisfaction_max;
+	double pts = (ha ? a : 0) + group + (hc ? c : 0);
+	double max = p.on_time_max + group_max + p.online_max;
 	json_t *missing = json_pack(
-	    "[{s:s, s:s}, {s:s, s:s}, {s:s, s:s}, {s:s, s:s}, {s:s, s:s}]", "part",
-	    "public_disclosure", "missing",
+	    "[{s:s, s:s}, {s:s, s:s}, {s:s, s:s}, {s:s, s:s}]", "part", "public_disclosure",
+	    "missing",
 	    "công khai trên Cổng dịch vụ công quốc gia: không có trong dữ liệu của hệ thống",
 	    "part", "digitised_dossiers", "missing",
 	    "số hóa hồ sơ, kết quả: hệ thống chưa lưu thành phần hồ sơ đã số hóa", "part",
 	    "electronic_results", "missing", "kết quả điện tử: chưa có dữ liệu", "part",
-	    "online_payment", "missing", "thanh toán trực tuyến: chưa có dữ liệu", "part",
-	    "feedback_handled_on_time", "missing",
-	    "phản ánh, kiến nghị xử lý đúng hạn: hệ thống chưa nhận phản ánh");
+	    "online_payment", "missing", "thanh toán trực tuyến: chưa có dữ liệu");
 	if (!hb)
 		json_array_append_new(missing,
 		                      json_pack("{s:s, s:s}", "part", "satisfaction", "missing",
 		                                "chưa có đánh giá nào trong kỳ"));
-	return json_pack("{s:o, s:o, s:f, s:o, s:s}", "parts", parts, "points", ind_num(pts, 2),
-	                 "maximum", max, "missing", missing, "note",
+	/* The satisfaction group as one number (a part without data adds 0). */
+	json_t *groups =
+	    json_pack("[{s:s, s:s, s:[s,s,s], s:o, s:f, s:b}]", "group", "satisfaction", "name",
+	              "Nhóm mức độ hài lòng", "parts", "satisfaction", "feedback_on_time",
+	              "feedback_satisfaction", "points", ind_num(group, 2), "maximum", group_max,
+	              "complete", hb && hd);
+	return json_pack("{s:o, s:o, s:o, s:f, s:o, s:s}", "parts", parts, "groups", groups,
+	                 "points", ind_num(pts, 2), "maximum", max, "missing", missing, "note",
 	                 "Chỉ các phần hệ thống có dữ liệu; công thức theo Cổng DVC quốc gia"
 	                 " [cần kiểm chứng]");
 }
 
-static json_t *ind_plan(struct ind_ctx *x, const struct ind_dgroup *t, const struct ind_rgroup *r)
+static json_t *ind_plan(struct ind_ctx *x, const struct ind_dgroup *t, const struct ind_rgroup *r,
+                        const struct ind_fgroup *fb)
 {
 	int64_t posted = 0, with_fee = 0;
 	sqlite3_stmt *s = store_stmt(x->c, "SELECT count(*), count(*) FILTER (WHERE fee_vnd > 0)"
@@ -1771,7 +2072,7 @@ static json_t *ind_plan(struct ind_ctx *x, const struct ind_dgroup *t, const str
 	int64_t finished = t->early + t->on_time + t->late;
 	json_t *papi = json_pack(
 	    "[{s:s, s:s, s:I, s:I}, {s:s, s:s, s:o, s:o}, {s:s, s:s, s:o, s:o},"
-	    " {s:s, s:s, s:o}, {s:s, s:s, s:I}, {s:s, s:s, s:n, s:s}]",
+	    " {s:s, s:s, s:o}, {s:s, s:s, s:I}, {s:s, s:s, s:I, s:I, s:I, s:I, s:o}]",
 	    "item", "posted_procedures_fees", "name", "Công khai thủ tục, phí, lệ phí",
 	    "procedures_posted", (json_int_t)posted, "with_fee", (json_int_t)with_fee, "item",
 	    "on_time_return", "name", "Trả kết quả đúng hẹn", "dossier_on_time_rate",
@@ -1782,8 +2083,10 @@ static json_t *ind_plan(struct ind_ctx *x, const struct ind_dgroup *t, const str
 	    "name", "Công chức lịch sự, tận tình", "courteous_share",
 	    ind_share(r->courteous_yes, r->courteous_n), "item", "unofficial_payment", "name",
 	    "Báo cáo bị đòi chi phí không chính thức", "reports", (json_int_t)r->unofficial, "item",
-	    "complaints", "name", "Khiếu nại, phản ánh", "count", "missing",
-	    "hệ thống chưa nhận phản ánh");
+	    "complaints", "name", "Khiếu nại, phản ánh", "count", (json_int_t)fb->received,
+	    "conduct", (json_int_t)fb->by_class[1], "anonymous", (json_int_t)fb->anonymous, "ended",
+	    (json_int_t)fb->ended, "on_time_share",
+	    ind_share(fb->on_time, fb->ended + fb->open_late));
 	json_t *sipas = json_array();
 	json_array_append_new(sipas, json_pack("{s:s, s:o}", "element",
 	                                       "procedure (thủ tục: một lần đi lại)", "share",
@@ -1799,8 +2102,9 @@ static json_t *ind_plan(struct ind_ctx *x, const struct ind_dgroup *t, const str
 	                                "share", ind_share(r->level[0] + r->level[1], r->rated)));
 	json_array_append_new(
 	    sipas,
-	    json_pack("{s:s, s:n}", "element",
-	              "access, feedback handling (tiếp cận, phản ánh): chưa có dữ liệu", "share"));
+	    json_pack("{s:s, s:o}", "element",
+	              "feedback handling (phản ánh: xử lý đúng hạn, không bị chê, không lặp lại)",
+	              "share", ind_share(fb->satisfied, fb->ended + fb->open_late)));
 	return json_pack("{s:o, s:o}", "papi_dim5", papi, "sipas", sipas);
 }
 
@@ -1925,7 +2229,8 @@ static json_t *ind_groups_json(struct ind_ctx *x, struct ind_gset *gs, struct in
 			for (size_t k = 0; k < x->n_rgroups && r == NULL; k++)
 				if (strcmp(x->rgroups[k].key, d->key) == 0)
 					r = &x->rgroups[k];
-			json_object_set_new(g, "score_766", ind_766_unit(p, d, r));
+			json_object_set_new(g, "score_766",
+			                    ind_766_unit(p, d, r, ind_fgroup_find(x, d->key)));
 		}
 		json_array_append_new(arr, g);
 	}
@@ -1962,6 +2267,8 @@ static enum mc_err ind_run(struct store *st, const struct principal *who, const 
 	json_t *queue = NULL, *sat = NULL;
 	struct ind_rgroup rtotal = {0};
 	struct ind_dgroup ctotal = {0}; /* by=office: the centres' sum */
+	struct ind_fgroup ftotal;
+	memset(&ftotal, 0, sizeof ftotal);
 	int64_t named = 0;
 
 	if ((rc = ind_load_offices(&x, err)) || (rc = ind_unit(&x, office, &named, err)) ||
@@ -1995,6 +2302,8 @@ static enum mc_err ind_run(struct store *st, const struct principal *who, const 
 		goto out;
 	if ((sat = ind_satisfaction(&x, &rtotal, err, &rc)) == NULL)
 		goto out;
+	if ((rc = ind_scan_feedback(&x, &ftotal, err)))
+		goto out;
 
 	struct indicators_766_params p;
 	ind_766_params(st, &p);
@@ -2007,7 +2316,7 @@ static enum mc_err ind_run(struct store *st, const struct principal *who, const 
 		json_object_set_new(dossiers, "centres",
 		                    ind_groups_json(&x, &x.centres, &ctotal, &p, true));
 		json_t *ct = ind_dgroup_json(&x, &ctotal);
-		json_object_set_new(ct, "score_766", ind_766_unit(&p, &ctotal, NULL));
+		json_object_set_new(ct, "score_766", ind_766_unit(&p, &ctotal, NULL, &ftotal));
 		json_object_set_new(dossiers, "centres_total", ct);
 	}
 	json_t *unit = named ? store_office_json(st, named) : NULL;
@@ -2020,14 +2329,16 @@ static enum mc_err ind_run(struct store *st, const struct principal *who, const 
 	 * period, else its end); today: the office date now. */
 	clock_office_iso(x.ref, iso_ref);
 	clock_office_date(now, today);
-	*out = json_pack("{s:{s:s, s:s, s:s, s:s, s:s, s:b, s:s, s:I}, s:o, s:s, s:o, s:o, s:o,"
-	                 " s:o, s:o}",
-	                 "period", "from", fa, "to", fb, "start_at", iso_a, "end_at", iso_b,
-	                 "as_of", iso_ref, "running", x.ref < x.end, "today", today,
-	                 "working_day_seconds", (json_int_t)x.day_seconds, "office",
-	                 unit ? unit : json_null(), "by", indicators_by_name(by), "dossiers",
-	                 dossiers, "queue", queue, "satisfaction", sat, "score_766",
-	                 ind_766(st, &x.total, &rtotal), "plan", ind_plan(&x, &x.total, &rtotal));
+	*out =
+	    json_pack("{s:{s:s, s:s, s:s, s:s, s:s, s:b, s:s, s:I}, s:o, s:s, s:o, s:o, s:o,"
+	              " s:o, s:o, s:o}",
+	              "period", "from", fa, "to", fb, "start_at", iso_a, "end_at", iso_b, "as_of",
+	              iso_ref, "running", x.ref < x.end, "today", today, "working_day_seconds",
+	              (json_int_t)x.day_seconds, "office", unit ? unit : json_null(), "by",
+	              indicators_by_name(by), "dossiers", dossiers, "queue", queue, "satisfaction",
+	              sat, "score_766", ind_766(st, &x.total, &rtotal, &ftotal), "plan",
+	              ind_plan(&x, &x.total, &rtotal, &ftotal), "feedback",
+	              ind_feedback_json(&x, &ftotal, office));
 	queue = sat = NULL;
 	rc = MC_OK;
 out:
@@ -2042,6 +2353,7 @@ out:
 	free(x.offices);
 	free(x.office_at);
 	free(x.rgroups);
+	free(x.fgroups);
 	free(x.allow);
 	ind_counters_free(&x.cn);
 	return rc;
