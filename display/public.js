@@ -13,6 +13,7 @@
 // search answered.
 import { $, el, api, fmtDateTime, fmtMoney, fmtNum, setupLang, findOffice } from './citizen.js';
 import { params } from './common.js';
+import { setupAnswers } from './public-feedback.js';
 
 const TEXTS = {
   vi: {
@@ -151,6 +152,8 @@ let procs = { q: '', items: [], total: 0, failed: false, loaded: false };
 let searchSeq = 0;
 const lang = setupLang(TEXTS, render);
 const L = () => TEXTS[lang()];
+// The published answers to feedback (public-feedback.js).
+const renderAnswers = setupAnswers(lang, centreCode);
 
 // A share as a percentage with a space before the sign, as Vietnamese
 // writes it (and the other screens, common.js fmt().pct): "92,4 %".
@@ -384,6 +387,7 @@ function render() {
   renderStat('stat-month', figures?.on_time?.month);
   renderLate();
   renderProcs();
+  renderAnswers?.();
 }
 
 async function loadHall() {

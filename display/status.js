@@ -7,6 +7,7 @@
 // For tests: <body data-state="idle|busy|found|not_found|error">.
 import { $, el, api, fmtDateTime, setupLang, findOffice } from './citizen.js';
 import { params } from './common.js';
+import { isFeedbackCode, renderFeedback, resetFeedbackView } from './status-feedback.js';
 
 const TEXTS = {
   vi: {
@@ -15,7 +16,7 @@ const TEXTS = {
     otherLangLabel: 'Switch to English',
     pageName: 'Tra cứu tình trạng hồ sơ',
     heading: 'Tra cứu hồ sơ',
-    intro: 'Nhập mã hồ sơ và mã tra cứu in trên Giấy tiếp nhận hồ sơ và hẹn trả kết quả (hoặc quét mã QR trên giấy).',
+    intro: 'Nhập mã hồ sơ và mã tra cứu in trên Giấy tiếp nhận hồ sơ và hẹn trả kết quả (hoặc quét mã QR trên giấy). Mã phản ánh, kiến nghị (bắt đầu bằng PA-) cũng tra cứu tại đây.',
     codeLabel: 'Mã hồ sơ',
     codeHint: 'Ví dụ: TTHCC-KS-260302-0001',
     secretLabel: 'Mã tra cứu',
@@ -37,6 +38,7 @@ const TEXTS = {
     needed: 'Hồ sơ cần bổ sung',
     neededHint: 'Xin mang các giấy tờ sau đến Bộ phận Một cửa:',
     notFound: 'Không tìm thấy hồ sơ với mã hồ sơ và mã tra cứu này.',
+    notFoundFeedback: 'Không tìm thấy phản ánh với mã phản ánh và mã tra cứu này.',
     notFoundHint: 'Xin kiểm tra lại hai mã in trên Giấy tiếp nhận hồ sơ và hẹn trả kết quả.',
     tooMany: 'Ông/bà đã nhập sai nhiều lần.',
     tooManyHint: 'Xin chờ khoảng {s} giây rồi thử lại.',
@@ -50,7 +52,7 @@ const TEXTS = {
     otherLangLabel: 'Chuyển sang tiếng Việt',
     pageName: 'Dossier status',
     heading: 'Look up your dossier',
-    intro: 'Enter the dossier code and the lookup code printed on your receipt (or scan the QR code on it).',
+    intro: 'Enter the dossier code and the lookup code printed on your receipt (or scan the QR code on it). Feedback codes (starting with PA-) are looked up here too.',
     codeLabel: 'Dossier code',
     codeHint: 'For example: TTHCC-KS-260302-0001',
     secretLabel: 'Lookup code',
@@ -72,6 +74,7 @@ const TEXTS = {
     needed: 'Documents still needed',
     neededHint: 'Please bring the following to the one-stop office:',
     notFound: 'No dossier matches this dossier code and lookup code.',
+    notFoundFeedback: 'No feedback matches this feedback code and lookup code.',
     notFoundHint: 'Please check both codes printed on your receipt.',
     tooMany: 'Too many wrong attempts.',
     tooManyHint: 'Please wait about {s} seconds and try again.',
@@ -101,7 +104,8 @@ const STATUS_CLASS = {
 };
 
 let office = null;
-let last = null; // {kind:'found', d} | {kind:'error', key, wait} | null
+let last = null; // {kind:'found', d} | {kind:'feedback', f} | {kind:'error', key, wait} | null
+let lastSecret = ''; // a feedback's secret, for its reply and reaction
 const lang = setupLang(TEXTS, render);
 const T = (k) => TEXTS[lang()][k];
 
@@ -210,10 +214,12 @@ function render() {
   if (!last) return;
   if (last.kind === 'found') {
     box.append(renderDossier(last.d));
+  } else if (last.kind === 'feedback') {
+    box.append(renderFeedback(last.f, { lang: lang(), secret: lastSecret, onUpdate: (f) => { last = { kind: 'feedback', f }; render(); } }));
   } else if (last.kind === 'busy') {
     box.append(el('p', 'intro', T('busy')));
   } else {
-    const hint = { notFound: 'notFoundHint', tooMany: 'tooManyHint', network: 'networkHint' }[last.key];
+    const hint = { notFound: 'notFoundHint', notFoundFeedback: 'notFoundHint', tooMany: 'tooManyHint', network: 'networkHint' }[last.key];
     const lines = [T(last.key)];
     if (hint) lines.push(T(hint).replace('{s}', String(last.wait ?? 60)));
     const n = notice('error', lines);
@@ -238,16 +244,25 @@ async function lookup() {
   last = { kind: 'busy' };
   setState('busy');
   render();
-  const r = await api('GET', `/api/v1/public/dossiers/${encodeURIComponent(code)}?secret=${encodeURIComponent(secret)}`);
+  // A feedback's code (PA-…) is looked up as a feedback (status-feedback.js).
+  const feedback = isFeedbackCode(code);
+  const r = await api('GET', feedback
+    ? `/api/v1/public/feedback/${encodeURIComponent(code)}?secret=${encodeURIComponent(secret)}`
+    : `/api/v1/public/dossiers/${encodeURIComponent(code)}?secret=${encodeURIComponent(secret)}`);
   $('submit').disabled = false;
-  if (r.status === 200 && r.json) {
+  if (feedback && r.status === 200 && r.json) {
+    resetFeedbackView();
+    lastSecret = secret;
+    last = { kind: 'feedback', f: r.json };
+    setState('found');
+  } else if (r.status === 200 && r.json) {
     last = { kind: 'found', d: r.json };
     // In a province the page serves every centre: once a dossier is found,
     // the bar names the centre where its result is collected.
     if (r.json.return_office && r.json.return_office.name) office = { name: r.json.return_office.name };
     setState('found');
   } else if (r.status === 404) {
-    last = { kind: 'error', key: 'notFound' };
+    last = { kind: 'error', key: feedback ? 'notFoundFeedback' : 'notFound' };
     setState('not_found');
   } else if (r.status === 429) {
     const wait = r.retryAfter || 60;

@@ -228,6 +228,8 @@ void route_public_feedback_answers(struct api *api, struct http_request *r);
 void route_page_status(struct api *api, struct http_request *r);
 void route_page_rate(struct api *api, struct http_request *r);
 void route_page_public(struct api *api, struct http_request *r);
+void route_page_feedback(struct api *api, struct http_request *r);
+void route_page_feedback_qr(struct api *api, struct http_request *r);
 
 /* Indicators and reports (routes_indicators.c); the supervisor's page
  * (routes_pages.c). */

@@ -121,6 +121,9 @@ const struct route api_routes[] = {
     {"GET", "/status", route_page_status, 0, 0},
     {"GET", "/rate", route_page_rate, 0, 0},
     {"GET", "/public", route_page_public, 0, 0},
+    {"GET", "/gop-y", route_page_feedback, 0, 0},
+    {"GET", "/feedback", route_page_feedback, 0, 0},
+    {"GET", "/gop-y/qr.svg", route_page_feedback_qr, 0, 0},
 
     /* Indicators and reports (routes_indicators.c). */
     {"GET", "/api/v1/indicators", route_indicators_get, ROLE_ADMIN | ROLE_SUPERVISOR, 0},

@@ -14,6 +14,8 @@
 
 #include "api/api_internal.h"
 #include "api/assets.h"
+#include "printer/qr_svg.h"
+#include "store/print.h"
 
 #define PAGES_CACHE_CONTROL "no-cache"
 
@@ -146,6 +148,74 @@ void route_page_rate(struct api *api, struct http_request *r)
 void route_page_public(struct api *api, struct http_request *r)
 {
 	pages_serve(r, "public.html");
+}
+
+/* The citizens' feedback page (phản ánh, kiến nghị): /gop-y and /feedback,
+ * ?d=<dossier code>&s=<secret> prefilled from a receipt's QR code. */
+void route_page_feedback(struct api *api, struct http_request *r)
+{
+	(void)api;
+	pages_serve(r, "feedback.html");
+}
+
+/* True when s is 1..max bytes of letters, digits, '-', '_' and (host) '.',
+ * ':', '[', ']'. */
+static bool pages_plain(const char *s, size_t max, bool host)
+{
+	size_t n = s ? strlen(s) : 0;
+	if (n == 0 || n > max)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char ch = s[i];
+		bool ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+		          (ch >= '0' && ch <= '9') || ch == '-' || ch == '_' ||
+		          (host && (ch == '.' || ch == ':' || ch == '[' || ch == ']'));
+		if (!ok)
+			return false;
+	}
+	return true;
+}
+
+/* GET /gop-y/qr.svg?office=<centre code>: the QR code of the feedback
+ * page's address, <public_url>/gop-y (?office=… when given), as an SVG the
+ * kiosk shows. The address is the province's public_url setting, else the
+ * one this request came by (scheme and Host), else the listening port on
+ * loopback. Public: it holds no data. An office code that is not 1-32
+ * letters, digits, '-' or '_' is 400 invalid_office (nothing is looked
+ * up: an unknown centre's code only makes a link whose page says so). */
+void route_page_feedback_qr(struct api *api, struct http_request *r)
+{
+	const char *office = http_query(r, "office");
+	if (office && !pages_plain(office, 32, false)) {
+		http_reply_fail(r, MC_ERR_INVALID, "invalid_office", "Mã trung tâm không hợp lệ",
+		                "office must be 1-32 letters, digits, '-' or '_'");
+		return;
+	}
+	char *pub = store_public_url(api->st);
+	const char *host = http_header(r, "Host");
+	char base[320];
+	if (pub && *pub)
+		snprintf(base, sizeof base, "%s", pub);
+	else if (pages_plain(host, 255, true))
+		snprintf(base, sizeof base, "%s://%s", api->tls ? "https" : "http", host);
+	else
+		snprintf(base, sizeof base, "%s://127.0.0.1:%d", api->tls ? "https" : "http",
+		         api->port);
+	free(pub);
+	size_t blen = strlen(base);
+	while (blen > 0 && base[blen - 1] == '/')
+		blen--;
+	char url[400];
+	snprintf(url, sizeof url, "%.*s/gop-y%s%s", (int)blen, base, office ? "?office=" : "",
+	         office ? office : "");
+	size_t len = 0;
+	char *svg = printer_qr_svg(url, &len);
+	if (svg == NULL) {
+		http_reply_fail(r, MC_ERR_INTERNAL, "internal", "Lỗi máy chủ", "Server error");
+		return;
+	}
+	http_reply_text(r, 200, "image/svg+xml; charset=utf-8", svg, len);
+	free(svg);
 }
 
 /* The supervisor's dashboard: the page logs in itself (the session cookie). */
