@@ -6,6 +6,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "util.h"
+
 static const char *const forms[] = {"mau-01", "mau-02", "mau-03", "mau-04", "mau-05", "mau-06"};
 
 int printer_dossier_form_known(const char *form)
@@ -251,8 +253,23 @@ struct printer_fields *printer_dossier_fields(json_t *dossier, const char *form,
 		                   ret_name[0] ? buf : "Bộ phận Tiếp nhận và Trả kết quả");
 		printer_fields_set(f, "receiver_name", name);
 		printer_fields_set(f, "receiver_title", title);
-		if (ctx->status_url)
+		if (ctx->status_url) {
 			printer_fields_set(f, "status_url", ctx->status_url);
+			/* The second, small QR code: the feedback page (góp ý, phản
+			 * ánh) for this dossier, <server>/gop-y?d=CODE&s=SECRET, on
+			 * the same server and with the same secret the status code
+			 * already carries (never a secret it does not). */
+			const char *q = strstr(ctx->status_url, "/status?code=");
+			const char *sec = q ? strstr(q, "&secret=") : NULL;
+			if (q && sec) {
+				char *fb = printer__xasprintf(
+				    "%.*s/gop-y?d=%.*s&s=%s", (int)(q - ctx->status_url),
+				    ctx->status_url, (int)(sec - q - strlen("/status?code=")),
+				    q + strlen("/status?code="), sec + strlen("&secret="));
+				printer_fields_set(f, "feedback_url", fb);
+				free(fb);
+			}
+		}
 		if (ctx->secret && *ctx->secret)
 			printer_fields_set(f, "lookup_secret", ctx->secret);
 	} else if (strcmp(form, "mau-02") == 0) {

@@ -57,6 +57,16 @@ int printer_rating_slip_render(const struct printer_rating_slip *r, enum printer
 	    printer__xasprintf("Quét mã QR bằng điện thoại, hoặc mở %.*s/rate và nhập mã dưới đây",
 	                       (int)blen, r->base_url);
 	char *label = printer__xasprintf("Mã đánh giá (dùng đến %s):", until);
+	/* The feedback page (góp ý, phản ánh), with the dossier's code when
+	 * there is one: never a secret (the slip carries none). */
+	char *fb_url =
+	    r->dossier_code && *r->dossier_code
+	        ? printer__xasprintf("%.*s/gop-y?d=%s", (int)blen, r->base_url, r->dossier_code)
+	        : printer__xasprintf("%.*s/gop-y", (int)blen, r->base_url);
+	char *fb_caption = printer__xasprintf(
+	    "Góp ý, phản ánh về thủ tục, việc giải quyết hồ sơ hoặc thái độ của cán bộ: quét mã "
+	    "QR này, hoặc mở %.*s/gop-y",
+	    (int)blen, r->base_url);
 	struct printer_slip slip = {
 	    .office_name = r->office_name,
 	    .title = "PHIẾU ĐÁNH GIÁ MỨC ĐỘ HÀI LÒNG",
@@ -66,11 +76,15 @@ int printer_rating_slip_render(const struct printer_rating_slip *r, enum printer
 	    .code_label = label,
 	    .code = grouped,
 	    .footer = "Đánh giá không ghi tên người đánh giá. Xin cảm ơn ông/bà!",
+	    .qr2_url = fb_url,
+	    .qr2_caption = fb_caption,
 	};
 	int rc = format == PRINTER_FORMAT_RAW
 	             ? printer_slip_escpos(&slip, paper, out, out_len, err, err_size)
 	             : printer_slip_pdf(&slip, paper, out, out_len, err, err_size);
 	free(label);
+	free(fb_caption);
+	free(fb_url);
 	free(caption);
 	free(url);
 	free(text);

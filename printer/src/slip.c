@@ -101,6 +101,29 @@ static bool slip__draw(struct printer__canvas *c, const struct printer_slip *s)
 	}
 	if (slip__set(s->footer))
 		slip__line(c, s->footer, "<i>", "</i>", 8.5 * k, 0);
+	if (slip__set(s->qr2_url)) {
+		/* Small, left, its caption beside it: never mistaken for the
+		 * slip's own code above. */
+		double qs = c->width * 0.3, gap = 3 * k;
+		c->y += 3 * k;
+		printer__hline(c, c->x0, c->y, c->width, 0.5 * k);
+		c->y += 3 * k;
+		ok = printer__qr(c, s->qr2_url, c->x0, c->y, qs) && ok;
+		double th = 0;
+		if (slip__set(s->qr2_caption)) {
+			char *markup = slip__markup(s->qr2_caption, "", "");
+			PangoLayout *l = printer__layout(c, markup, true, SLIP__SANS, 8.5 * k,
+			                                 PRINTER__ALIGN_LEFT, c->width - qs - gap);
+			if (l != NULL) {
+				th = printer__layout_height(l);
+				printer__paint_layout(c, l, c->x0 + qs + gap,
+				                      c->y + fmax(0, (qs - th) / 2));
+				g_object_unref(l);
+			}
+			free(markup);
+		}
+		c->y += fmax(qs, th);
+	}
 	return ok;
 }
 

@@ -67,7 +67,8 @@ const slipOf = async (token, what) => (await waitFor(() => { const f = slipsOf(t
 const qrOf = (file) => {
   const png = path.join(path.dirname(file.path), `${path.basename(file.path, '.pdf')}-qr`);
   assert.equal(spawnSync('pdftoppm', ['-png', '-r', '200', '-singlefile', file.path, png]).status, 0);
-  return spawnSync('zbarimg', ['--raw', '-q', `${png}.png`], { encoding: 'utf8' }).stdout.trim();
+  return spawnSync('zbarimg', ['--raw', '-q', `${png}.png`], { encoding: 'utf8' }).stdout
+    .split('\n').map((x) => x.trim()).find((x) => x.includes('/rate?')) ?? ''; // (the small feedback QR beside it)
 };
 const grouped = (t) => t.match(/.{1,4}/g).join('-');
 // dd/mm/yyyy of an instant in office time (UTC+7).

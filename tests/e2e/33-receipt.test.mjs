@@ -136,8 +136,11 @@ test('the ledger: lines 2, 3… at receipt only, shown in the dossier and the CS
   }
   const png = `${files[0].path}.qr`;
   assert.equal(spawnSync('pdftoppm', ['-png', '-r', '200', '-singlefile', files[0].path, png]).status, 0);
-  const qr = spawnSync('zbarimg', ['--raw', '-q', `${png}.png`], { encoding: 'utf8' }).stdout.trim();
+  const qr = spawnSync('zbarimg', ['--raw', '-q', `${png}.png`], { encoding: 'utf8' }).stdout
+    .split('\n').map((x) => x.trim()).find((x) => x.includes('/status?')) ?? ''; // (the small feedback QR beside it)
   assert.equal(qr, `${s.base}/status?code=${a.json.dossier.code}&secret=${a.json.secret}`, 'the QR code opens the status page');
+  const fb = spawnSync('zbarimg', ['--raw', '-q', `${png}.png`], { encoding: 'utf8' }).stdout.split('\n').map((x) => x.trim()).find((x) => x.includes('/gop-y'));
+  assert.equal(fb, `${s.base}/gop-y?d=${a.json.dossier.code}&s=${a.json.secret}`, 'the small QR code opens the feedback page for this dossier');
 });
 
 test('a user\'s title is set and cleared through the users API; the office keeps its locality', async () => {

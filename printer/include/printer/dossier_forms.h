@@ -15,7 +15,9 @@ struct printer_dossier_context {
 	const char *locality;      /* the place before ", ngày … tháng …" (office.locality) */
 	const char *officer;       /* the officer printing (cán bộ): a full name; the dossier's
 	                              received_by_user is preferred where the receiver signs */
-	const char *status_url; /* Mẫu 01's QR: <server>/status?code=…&secret=…; NULL: none */
+	const char *status_url; /* Mẫu 01's QR: <server>/status?code=…&secret=…; NULL: none.
+	                           Also its small feedback QR, <server>/gop-y?d=…&s=…
+	                           (field feedback_url), made from it */
 	const char *secret;     /* Mẫu 01's lookup secret, printed labelled; NULL: none */
 	json_t *procedure;      /* the procedure as imported (processing, fees), or NULL */
 	int utc_offset_minutes; /* office time, 420 for Vietnam */

@@ -35,7 +35,9 @@ char *printer_rating_code_grouped(const char *token, char *out, size_t len);
  * the 80 mm layout). Title PHIẾU ĐÁNH GIÁ MỨC ĐỘ HÀI LÒNG, the centre, the
  * dossier and procedure (or the number and service), the QR code of
  * base_url/rate?t=TOKEN, the short address "base_url/rate" to type, the
- * grouped code under "Mã đánh giá (dùng đến dd/mm/yyyy):", a footer.
+ * grouped code under "Mã đánh giá (dùng đến dd/mm/yyyy):", a footer, then a
+ * small second QR code "Góp ý, phản ánh" to base_url/gop-y?d=DOSSIER (the
+ * dossier's code, no secret; base_url/gop-y for a queue visit).
  * PRINTER_OK and a malloc'd buffer the caller frees, or an error status with
  * err filled (PRINTER_ERR_INVALID without a token or base_url). Not
  * thread-safe against other renders (the font machinery is shared): callers

@@ -22,6 +22,10 @@ struct printer_slip {
 	const char *code_label;  /* "Mã đánh giá" */
 	const char *code;        /* printed large, for typing when no phone scans */
 	const char *footer;      /* a last line in italics */
+	/* A second, small QR code under a rule at the end, its caption beside
+	 * it (the rating slip's "Góp ý, phản ánh": the feedback page). */
+	const char *qr2_url;
+	const char *qr2_caption;
 };
 
 /* The slip as a one-page PDF as wide as the roll (80 or 58 mm; A5 and A4 get
