@@ -162,32 +162,6 @@ static enum mc_err fb_load(struct store_conn *c, const struct principal *who, co
 	return MC_OK;
 }
 
-/* The limits in force: the defaults overridden by the setting
- * feedback_limits (each 1-60 working days; anything else ignored). */
-static void fb_limits(struct store *st, struct feedback_limits *l)
-{
-	feedback_limits_default(l);
-	char *text = store_setting_get(st, "feedback_limits");
-	if (text == NULL)
-		return;
-	json_t *v = json_loads(text, 0, NULL);
-	free(text);
-	struct {
-		const char *key;
-		int *slot;
-	} keys[] = {{"reject", &l->reject},
-	            {"forward", &l->forward},
-	            {"info", &l->info},
-	            {"answer", &l->answer},
-	            {"publish", &l->publish}};
-	for (size_t i = 0; json_is_object(v) && i < sizeof keys / sizeof keys[0]; i++) {
-		json_t *n = json_object_get(v, keys[i].key);
-		if (json_is_integer(n) && json_integer_value(n) >= 1 && json_integer_value(n) <= 60)
-			*keys[i].slot = (int)json_integer_value(n);
-	}
-	json_decref(v);
-}
-
 /* The user's full name into out (empty when none). */
 static void fb_user_name(struct store_conn *c, int64_t id, char *out, size_t n)
 {
@@ -771,7 +745,7 @@ static enum mc_err fb_act(struct store *st, struct store_conn *c, const struct p
 			               "Chưa có dự thảo câu trả lời",
 			               "There is no draft answer to approve");
 		struct feedback_limits lim;
-		fb_limits(st, &lim);
+		store_feedback_limits(st, &lim);
 		int64_t due = 0;
 		if ((rc = store_calendar_due(st, now, STORE_CALENDAR_DAYS,
 		                             (int64_t)lim.publish * 1000, &due, err)))
