@@ -136,7 +136,10 @@ export function renderFeedback(f, ctx) {
 
   if (f.can_react || f.reaction) card.append(reactionBox(f, ctx, L));
 
-  const steps = Array.isArray(f.steps) ? f.steps : [];
+  const steps = Array.isArray(f.steps) ? [...f.steps] : [];
+  // The publication is no note of its own: its date is the view's.
+  if (f.published_at && !steps.some((x) => x.step === 'publish')) steps.push({ at: f.published_at, step: 'publish' });
+  steps.sort((x, y) => (x.at ?? 0) - (y.at ?? 0));
   if (steps.length) {
     card.append(el('h3', null, L.steps));
     const ol = el('ol', 'fb-steps');
@@ -146,7 +149,8 @@ export function renderFeedback(f, ctx) {
       li.dataset.step = s.step ?? '';
       li.append(el('span', 'fb-step-at num', fmtDateTime(s.at)), ' ',
         el('b', null, L.stepNames[s.step] ?? L.stepOther));
-      if (s.text) li.append(el('span', 'fb-step-text', s.text));
+      // The answer's own text is shown above, once.
+      if (s.text && !(s.step === 'answer' && s.text === f.answer)) li.append(el('span', 'fb-step-text', s.text));
       ol.append(li);
     }
     card.append(ol);
