@@ -53,6 +53,14 @@ struct idem_seal;
  * bucket's allowance). */
 #define API_WRITE_PER_PRINCIPAL 32
 #define API_WRITE_SHARE_BUCKETS 4096
+/* ROUTE_LARGE_BODY: the body bound, and how many such bodies over
+ * cfg.body_limit the server buffers at once. */
+#define API_LARGE_BODY_LIMIT (4u * 1024 * 1024)
+#define API_LARGE_BODIES 16
+/* Feedbacks one client address may file per window (429 too_many_feedback
+ * beyond). */
+#define API_FEEDBACK_PER_WINDOW 5
+#define API_FEEDBACK_WINDOW_S 600
 
 struct api_metrics {
 	_Atomic uint64_t requests[600];                   /* per status code (100..599) */
@@ -92,6 +100,12 @@ struct api {
 	/* Login attempts per client address and minute (api/ratelimit.h,
 	 * cfg.logins_per_minute), its own lock. */
 	struct ratelimit *login_rate;
+	/* Feedbacks filed per client address (routes_feedback_public.c), its
+	 * own lock. */
+	struct ratelimit *feedback_rate;
+	/* Requests holding a body over cfg.body_limit (ROUTE_LARGE_BODY) right
+	 * now (server.c); atomic, any HTTP worker. */
+	_Atomic int large_bodies;
 	struct api_metrics metrics;
 	/* Deadlines of request heads and bodies, live stream count (server.c);
 	 * its own lock, see struct api_guard. */
@@ -121,6 +135,10 @@ enum route_flags {
 	/* ROUTE_SLOW only for a kiosk that prints (its ticket waits for the
 	 * printer); for everyone else an ordinary change on the write pool. */
 	ROUTE_SLOW_IF_PRINTS = 1 << 2,
+	/* Takes a body up to API_LARGE_BODY_LIMIT instead of cfg.body_limit (a
+	 * feedback with its attachments); at most API_LARGE_BODIES such bodies
+	 * are buffered at once, beyond that 503 server_busy. */
+	ROUTE_LARGE_BODY = 1 << 3,
 };
 
 struct route {
@@ -223,6 +241,13 @@ void route_feedback_conduct(struct api *api, struct http_request *r);
 void route_feedback_get(struct api *api, struct http_request *r);
 void route_feedback_actions(struct api *api, struct http_request *r);
 void route_public_feedback_answers(struct api *api, struct http_request *r);
+/* Feedback intake and the sender's routes (routes_feedback_public.c). */
+void route_public_feedback_create(struct api *api, struct http_request *r);
+void route_public_feedback_get(struct api *api, struct http_request *r);
+void route_public_feedback_reply(struct api *api, struct http_request *r);
+void route_public_feedback_reaction(struct api *api, struct http_request *r);
+void route_feedback_create(struct api *api, struct http_request *r);
+void route_feedback_file(struct api *api, struct http_request *r);
 
 /* The citizen pages (routes_pages.c). */
 void route_page_status(struct api *api, struct http_request *r);

@@ -28,6 +28,10 @@ struct http_request {
 	int route;          /* index in the route table, -1 when none */
 	struct strbuf body; /* request body as received */
 	bool body_too_large;
+	/* api (server.c): the route takes a large body (ROUTE_LARGE_BODY); this
+	 * request holds one of the server's large-body slots; or found none
+	 * free (answered 503). */
+	bool large_ok, large_slot, large_busy;
 	bool head;          /* a HEAD request, routed as GET; MHD sends no body */
 	bool begun;         /* the access handler has seen the head */
 	bool query_refused; /* too many query arguments: cut, answered 414 */

@@ -88,3 +88,21 @@ int ratelimit_take(struct ratelimit *rl, const char *key, int64_t now)
 		return wait < 1 ? 1 : wait;
 	return 0;
 }
+
+void ratelimit_give_back(struct ratelimit *rl, const char *key)
+{
+	unsigned char h[crypto_shorthash_BYTES];
+	crypto_shorthash(h, (const unsigned char *)key, strlen(key), rl->hash_key);
+	uint64_t start = 0;
+	memcpy(&start, h, sizeof start);
+	pthread_mutex_lock(&rl->lock);
+	for (int i = 0; i < RATELIMIT_PROBES && i < rl->slots; i++) {
+		struct ratelimit_entry *e = &rl->e[(start + (uint64_t)i) % (uint64_t)rl->slots];
+		if (e->key[0] != '\0' && strncmp(e->key, key, sizeof e->key - 1) == 0) {
+			if (e->count > 0)
+				e->count--;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&rl->lock);
+}

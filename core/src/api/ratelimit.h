@@ -23,5 +23,8 @@ void ratelimit_free(struct ratelimit *rl);
  * back: clock_mono_ms() / 1000). Returns 0 when allowed, else the seconds
  * until key may try again (at least 1; nothing counted). */
 int ratelimit_take(struct ratelimit *rl, const char *key, int64_t now);
+/* Gives back one attempt ratelimit_take counted for key (an attempt that
+ * turned out not to count, e.g. a form refused for a missing field). */
+void ratelimit_give_back(struct ratelimit *rl, const char *key);
 
 #endif

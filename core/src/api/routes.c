@@ -112,9 +112,18 @@ const struct route api_routes[] = {
     /* Feedback handling (routes_feedback.c): the fixed paths before
      * /feedback/{code}. The store answers each caller by the privacy rule. */
     {"GET", "/api/v1/feedback", route_feedback_list, ROLE_STAFF, 0},
+    {"POST", "/api/v1/feedback", route_feedback_create, ROLE_COUNTER | ROLE_SUPERVISOR | ROLE_ADMIN,
+     ROUTE_MUTATES | ROUTE_LARGE_BODY},
     {"GET", "/api/v1/feedback/conduct", route_feedback_conduct, ROLE_SUPERVISOR, 0},
     {"GET", "/api/v1/feedback/{}", route_feedback_get, ROLE_STAFF, 0},
     {"POST", "/api/v1/feedback/{}/actions", route_feedback_actions, ROLE_STAFF, ROUTE_MUTATES},
+    {"GET", "/api/v1/feedback/{}/files/{}", route_feedback_file, ROLE_STAFF, 0},
+    /* Feedback intake and the sender's routes (routes_feedback_public.c):
+     * public, a kiosk files as itself; the code and secret are the key. */
+    {"POST", "/api/v1/public/feedback", route_public_feedback_create, 0, ROUTE_LARGE_BODY},
+    {"GET", "/api/v1/public/feedback/{}", route_public_feedback_get, 0, 0},
+    {"POST", "/api/v1/public/feedback/{}/reply", route_public_feedback_reply, 0, 0},
+    {"POST", "/api/v1/public/feedback/{}/reaction", route_public_feedback_reaction, 0, 0},
     {"GET", "/api/v1/public/feedback-answers", route_public_feedback_answers, 0, 0},
 
     /* The citizen pages (routes_pages.c). */

@@ -496,6 +496,10 @@ static void api_completed(void *cls, struct MHD_Connection *conn, void **con_cls
 		int held = atomic_fetch_sub(&api->write_share[r->write_share - 1], 1);
 		ENFORCE(held > 0, "write share count below zero");
 	}
+	if (r->large_slot) {
+		int held = atomic_fetch_sub(&api->large_bodies, 1);
+		ENFORCE(held > 0, "large body count below zero");
+	}
 	api_request_free(r);
 	*con_cls = NULL;
 	/* A kept-alive connection has the head deadline for its next request. */
@@ -829,6 +833,39 @@ static bool api_write_share_take(struct api *api, struct http_request *r)
 	return true;
 }
 
+/* The body bound of r: cfg.body_limit, or API_LARGE_BODY_LIMIT for a
+ * ROUTE_LARGE_BODY route. */
+static size_t api_body_limit(const struct api *api, const struct http_request *r)
+{
+	size_t limit = api->cfg.body_limit;
+	return r->large_ok && API_LARGE_BODY_LIMIT > limit ? API_LARGE_BODY_LIMIT : limit;
+}
+
+/* Whether method and url name a ROUTE_LARGE_BODY route. */
+static bool api_route_large(const char *method, const char *url)
+{
+	char *buf = xmalloc(strlen(url) + 1);
+	const char *params[HTTP_MAX_PARAMS];
+	int i = routes_match(method, url, buf, params);
+	free(buf);
+	return i >= 0 && (api_routes[i].flags & ROUTE_LARGE_BODY);
+}
+
+/* Takes one of the API_LARGE_BODIES slots for r, whose body passes
+ * cfg.body_limit: false (r->large_busy set) when all are held. */
+static bool api_large_slot_take(struct api *api, struct http_request *r)
+{
+	if (r->large_slot)
+		return true;
+	if (atomic_fetch_add(&api->large_bodies, 1) >= API_LARGE_BODIES) {
+		atomic_fetch_sub(&api->large_bodies, 1);
+		r->large_busy = true;
+		return false;
+	}
+	r->large_slot = true;
+	return true;
+}
+
 static void api_dispatch(struct api *api, struct http_request *r)
 {
 	if (r->query_refused) {
@@ -842,8 +879,15 @@ static void api_dispatch(struct api *api, struct http_request *r)
 	if (r->body_too_large) {
 		struct mc_error err;
 		mc_failf(&err, MC_ERR_TOO_LARGE, "body_too_large", "Nội dung yêu cầu quá lớn",
-		         "The request body is over %zu bytes", api->cfg.body_limit);
+		         "The request body is over %zu bytes", api_body_limit(api, r));
 		http_reply_error(r, &err);
+		return;
+	}
+	if (r->large_busy) {
+		http_reply_fail(r, MC_ERR_UNAVAILABLE, "server_busy",
+		                "Máy chủ đang bận, vui lòng thử lại sau giây lát",
+		                "The server is busy; retry in a moment");
+		r->retry_after = 2;
 		return;
 	}
 	r->param_buf = xmalloc(strlen(r->path) + 1);
@@ -1123,18 +1167,30 @@ static enum MHD_Result api_access(void *cls, struct MHD_Connection *conn, const 
 		const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 		                                             MHD_HTTP_HEADER_CONTENT_LENGTH);
 		int64_t len;
+		r->large_ok = api_route_large(r->method, url);
 		if (cl && http_parse_int(cl, 0, INT64_MAX, &len) &&
-		    (uint64_t)len > api->cfg.body_limit) {
+		    (uint64_t)len > api_body_limit(api, r)) {
 			/* Refuse at once rather than read megabytes to discard. */
 			r->body_too_large = true;
+			api_dispatch(api, r);
+			return api_send(api, r);
+		}
+		/* A large body announced: its slot first, or 503 at once. */
+		if (cl && http_parse_int(cl, 0, INT64_MAX, &len) &&
+		    (uint64_t)len > api->cfg.body_limit && !api_large_slot_take(api, r)) {
 			api_dispatch(api, r);
 			return api_send(api, r);
 		}
 		return MHD_YES;
 	}
 	if (*upload_data_size > 0) {
-		if (r->body.len + *upload_data_size > api->cfg.body_limit)
+		size_t want = r->body.len + *upload_data_size;
+		if (r->body_too_large || r->large_busy)
+			; /* already refused: the rest is read and dropped */
+		else if (want > api_body_limit(api, r))
 			r->body_too_large = true;
+		else if (want > api->cfg.body_limit && !api_large_slot_take(api, r))
+			; /* large_busy: answered 503 once the body is in */
 		else
 			strbuf_append(&r->body, upload_data, *upload_data_size);
 		*upload_data_size = 0;
@@ -1317,6 +1373,7 @@ enum mc_err api_start(struct store *st, const struct api_config *cfg, struct api
 	}
 
 	api->login_rate = ratelimit_new(4096, api->cfg.logins_per_minute, 60);
+	api->feedback_rate = ratelimit_new(4096, API_FEEDBACK_PER_WINDOW, API_FEEDBACK_WINDOW_S);
 	/* Logins below the HTTP workers' CPU priority, renders below logins:
 	 * a flood of renders leaves the cores to a login's password check. */
 	api->login_pool =
@@ -1364,6 +1421,7 @@ enum mc_err api_start(struct store *st, const struct api_config *cfg, struct api
 		offload_free(api->cpu_pool);
 		offload_free(api->login_pool);
 		ratelimit_free(api->login_rate);
+		ratelimit_free(api->feedback_rate);
 		api_guard_free(api->guard);
 		printing_stop(api->printing);
 		bus_free(api->bus);
@@ -1416,6 +1474,7 @@ void api_stop(struct api *api)
 	offload_free(api->cpu_pool);
 	offload_free(api->login_pool);
 	ratelimit_free(api->login_rate);
+	ratelimit_free(api->feedback_rate);
 	api_guard_free(api->guard);
 	printing_stop(api->printing);
 	bus_free(api->bus);

@@ -1,0 +1,204 @@
+/* Citizens' feedback (PAKN): filing one (the public page, a kiosk, staff
+ * typing in a call, a letter, the box or a visit), the sender's own view
+ * with the code and secret, the sender's reply to a request for information
+ * and reaction to the answer, and an attachment for the staff who may see it
+ * (docs/api.md "Feedback"). The store applies the privacy rule
+ * (store/feedback.h); nothing here adds a field, and nothing here logs a
+ * body or a secret.
+ *
+ * Spam: one client address may file API_FEEDBACK_PER_WINDOW feedbacks per
+ * API_FEEDBACK_WINDOW_S through the page or a kiosk (api->feedback_rate, its
+ * own lock; staff entries are not limited); a look-up or a
+ * sender's change with a wrong code or secret counts as a failed look-up of
+ * the address (api->ip_throttle, as for dossiers). */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <microhttpd.h>
+
+#include "api/api_internal.h"
+#include "api/ratelimit.h"
+#include "api/throttle.h"
+#include "store/feedback.h"
+#include "util/clock.h"
+
+/* Replies out with status, or the error with out's members (the field)
+ * beside it. Takes out. */
+static void fb_reply(struct http_request *r, enum mc_err rc, const struct mc_error *err, int status,
+                     json_t *out)
+{
+	if (rc != MC_OK && out != NULL) {
+		json_t *e = json_pack("{s:s, s:s, s:s}", "code", err->code, "message",
+		                      err->message_vi, "message_en", err->message_en);
+		json_object_update(e, out);
+		json_decref(out);
+		http_reply_json(r, http_status_of_error(err), json_pack("{s:o}", "error", e));
+	} else if (rc != MC_OK) {
+		http_reply_error(r, err);
+	} else {
+		http_reply_json(r, status, out);
+	}
+}
+
+/* Files a feedback for who (NULL: the public page) from r's body. */
+static void fb_file(struct api *api, struct http_request *r, const struct principal *who)
+{
+	/* Staff typing in a call, a letter or the box are not limited: the
+	 * page's and the kiosk's filings are, per client address. */
+	bool limited = who == NULL || who->user_id == 0;
+	char key[80];
+	snprintf(key, sizeof key, "feedback:%s", r->client_ip);
+	int wait = limited ? ratelimit_take(api->feedback_rate, key, clock_mono_ms() / 1000) : 0;
+	if (wait > 0) {
+		struct mc_error err;
+		mc_failf(
+		    &err, MC_ERR_RATE_LIMITED, "too_many_feedback",
+		    "Đã gửi nhiều phản ánh, kiến nghị trong thời gian ngắn, vui lòng thử lại sau",
+		    "Too many feedbacks from this address; retry in %d s", wait);
+		err.retry_after = wait;
+		http_reply_error(r, &err);
+		return;
+	}
+	json_t *body = http_body_object(r);
+	if (body == NULL) {
+		if (limited)
+			ratelimit_give_back(api->feedback_rate, key);
+		return;
+	}
+	struct mc_error err;
+	json_t *out = NULL;
+	enum mc_err rc = store_feedback_create(api->st, who, body, clock_now(), &out, &err);
+	json_decref(body);
+	/* Only a feedback filed counts: a form sent back for a missing field
+	 * does not use up the sender's filings. */
+	if (rc != MC_OK && limited)
+		ratelimit_give_back(api->feedback_rate, key);
+	fb_reply(r, rc, &err, 201, out);
+}
+
+void route_public_feedback_create(struct api *api, struct http_request *r)
+{
+	/* A kiosk files as itself (channel kiosk); anyone else, even a
+	 * logged-in official's browser, files as the public page. */
+	fb_file(api, r, r->authed && r->who.role == ROLE_KIOSK ? &r->who : NULL);
+}
+
+void route_feedback_create(struct api *api, struct http_request *r)
+{
+	fb_file(api, r, &r->who);
+}
+
+/* The look-up throttle of r's address: false (answered 429) while it waits. */
+static bool fb_lookup_ok(struct api *api, struct http_request *r, char *key, size_t keylen)
+{
+	snprintf(key, keylen, "lookup:%s", r->client_ip);
+	bool full;
+	int wait = throttle_check(api->ip_throttle, key, clock_now(), &full);
+	if (wait <= 0)
+		return true;
+	struct mc_error err;
+	if (full)
+		throttle_full_error(&err, wait);
+	else
+		mc_failf(&err, MC_ERR_RATE_LIMITED, "too_many_attempts",
+		         "Tra cứu sai nhiều lần, hãy chờ rồi thử lại",
+		         "Too many failed lookups; retry in %d s", wait);
+	err.retry_after = wait;
+	http_reply_error(r, &err);
+	return false;
+}
+
+/* Counts a wrong code or secret against the address. */
+static void fb_lookup_done(struct api *api, const char *key, enum mc_err rc,
+                           const struct mc_error *err)
+{
+	if (rc == MC_ERR_NOT_FOUND && strcmp(err->code, "feedback_not_found") == 0)
+		throttle_fail(api->ip_throttle, key, clock_now());
+}
+
+void route_public_feedback_get(struct api *api, struct http_request *r)
+{
+	char key[80];
+	if (!fb_lookup_ok(api, r, key, sizeof key))
+		return;
+	struct mc_error err;
+	json_t *out = NULL;
+	enum mc_err rc = store_feedback_public(api->st, r->params[0], http_query(r, "secret"),
+	                                       clock_now(), &out, &err);
+	fb_lookup_done(api, key, rc, &err);
+	fb_reply(r, rc, &err, 200, out);
+}
+
+/* The sender's change (reply or reaction) with the body's secret. */
+static void fb_sender_change(struct api *api, struct http_request *r, bool reply)
+{
+	char key[80];
+	if (!fb_lookup_ok(api, r, key, sizeof key))
+		return;
+	json_t *body = http_body_object(r);
+	if (body == NULL)
+		return;
+	struct mc_error err;
+	json_t *out = NULL;
+	enum mc_err rc =
+	    reply ? store_feedback_reply(api->st, r->params[0], body, clock_now(), &out, &err)
+	          : store_feedback_react(api->st, r->params[0], body, clock_now(), &out, &err);
+	json_decref(body);
+	fb_lookup_done(api, key, rc, &err);
+	fb_reply(r, rc, &err, 200, out);
+}
+
+void route_public_feedback_reply(struct api *api, struct http_request *r)
+{
+	fb_sender_change(api, r, true);
+}
+
+void route_public_feedback_reaction(struct api *api, struct http_request *r)
+{
+	fb_sender_change(api, r, false);
+}
+
+void route_feedback_file(struct api *api, struct http_request *r)
+{
+	int64_t n;
+	struct mc_error err;
+	if (!http_parse_int(r->params[1], 1, FEEDBACK_MAX_FILES, &n)) {
+		http_reply_fail(r, MC_ERR_NOT_FOUND, "file_not_found", "Không có tệp đính kèm này",
+		                "No such attachment");
+		return;
+	}
+	void *data = NULL;
+	size_t size = 0;
+	char mime[32], name[201];
+	if (store_feedback_file(api->st, &r->who, r->params[0], (int)n, &data, &size, mime, name,
+	                        &err) != MC_OK) {
+		http_reply_error(r, &err);
+		return;
+	}
+	struct MHD_Response *resp =
+	    MHD_create_response_from_buffer(size, data, MHD_RESPMEM_MUST_FREE);
+	if (resp == NULL) {
+		free(data);
+		http_reply_fail(r, MC_ERR_INTERNAL, "internal", "Lỗi máy chủ", "Server error");
+		return;
+	}
+	/* The name the sender gave is theirs: only its safe ASCII goes into
+	 * the header (the type was checked by the file's first bytes). */
+	const char *ext = strcmp(mime, "application/pdf") == 0 ? "pdf"
+	                  : strcmp(mime, "image/png") == 0     ? "png"
+	                                                       : "jpg";
+	char disposition[128];
+	snprintf(disposition, sizeof disposition, "attachment; filename=\"%s-%d.%s\"", r->params[0],
+	         (int)n, ext);
+	for (char *p = disposition + 22; *p; p++)
+		if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+		      (*p >= '0' && *p <= '9') || *p == '-' || *p == '.' || *p == '"'))
+			*p = '_';
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, mime);
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_DISPOSITION, disposition);
+	r->status = MHD_HTTP_OK;
+	r->prepared = resp;
+}
