@@ -258,6 +258,20 @@ const PLAN = {
     { name: "B's feedback", path: () => `/api/v1/feedback/${need('feedback')}/actions`, body: () => ({ action: 'classify', decision: 'accept' }) },
   ] },
   'GET /api/v1/public/feedback-answers': { exempt: "public: every centre's published answers, without personal data" },
+  // Feedback intake: staff enter it for a centre of their scope only.
+  'POST /api/v1/feedback': { cells: [
+    { name: "B's centre (office=TT-LB)", path: () => '/api/v1/feedback', body: () => ({
+      office: CENTRE_B, channel: 'hotline', class: 'procedure', text: 'Phản ánh qua điện thoại.',
+      sender: { name: 'Lê Thị Gọi', address: 'Lao Bảo', phone: '0915333444' } }) },
+  ] },
+  'GET /api/v1/feedback/{}/files/{}': { cells: [{ name: "B's feedback's photo", path: () => `/api/v1/feedback/${need('feedback')}/files/1` }] },
+  'POST /api/v1/public/feedback': { exempt: 'public: a citizen files with any centre' },
+  'GET /api/v1/public/feedback/{}': { exempt: "public: the sender's view with the code's secret" },
+  'POST /api/v1/public/feedback/{}/reply': { exempt: "public: the sender's reply with the code's secret" },
+  'POST /api/v1/public/feedback/{}/reaction': { exempt: "public: the sender's reaction with the code's secret" },
+  'GET /gop-y': { exempt: 'public page' },
+  'GET /feedback': { exempt: 'public page' },
+  'GET /gop-y/qr.svg': { exempt: "public: the feedback page's QR code" },
   'GET /status': { exempt: 'public page' },
   'GET /rate': { exempt: 'public page' },
   'GET /public': { exempt: 'public page' },
@@ -336,7 +350,9 @@ before(async () => {
   // A PAKN about B's counter 1, filed by a citizen at B.
   const f = await s.req('POST', '/api/v1/public/feedback', { body: {
     office: CENTRE_B, class: 'conduct', counter: 1, text: 'Cán bộ quầy 1 hướng dẫn chưa rõ.',
-    sender: { name: 'Hồ Văn Góp', address: 'Lao Bảo, Quảng Trị', phone: '0915111222' } } });
+    sender: { name: 'Hồ Văn Góp', address: 'Lao Bảo, Quảng Trị', phone: '0915111222' },
+    attachments: [{ name: 'anh-quay.png', type: 'image/png',
+      data: 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==' }] } });
   if (f.status === 201) b.feedback = f.json.code;
   else b.missing.feedback = `feedback at TT-LB: ${f.status} ${f.text.slice(0, 200)}`;
   // A print job of B, on B's printer; every job done before the matrix, so
