@@ -95,7 +95,7 @@ const T = {
     cCode: 'Mã', cClass: 'Phân loại', cChannel: 'Kênh', cReceived: 'Ngày nhận', cStatus: 'Trạng thái',
     cDue: 'Hạn', cMark: 'Theo dõi', cAssigned: 'Người xử lý', cOffice: 'Đơn vị',
     late: 'Quá hạn', soon: 'Sắp đến hạn', none: 'Không có phản ánh nào.', prev: 'Trang trước', next: 'Trang sau',
-    page: (p, n, t) => `Trang ${p}/${n} · ${t} phản ánh`,
+    page: (p, n, t, anon) => `Trang ${p}/${n} · ${t} ${anon ? 'tin báo' : 'phản ánh'}`,
     pick: 'Chọn một phản ánh trong danh sách để xem chi tiết.',
     dText: 'Nội dung', dSender: 'Người gửi', dSenderHidden: 'Thông tin người gửi được ẩn với cán bộ bị phản ánh.',
     dAnon: 'Không rõ danh tính', dName: 'Họ và tên', dAddress: 'Địa chỉ', dPhone: 'Điện thoại', dEmail: 'Thư điện tử',
@@ -138,7 +138,7 @@ const T = {
     cCode: 'Code', cClass: 'Class', cChannel: 'Channel', cReceived: 'Received', cStatus: 'Status',
     cDue: 'Due', cMark: 'Watch', cAssigned: 'Handled by', cOffice: 'Unit',
     late: 'Late', soon: 'Due soon', none: 'No feedback.', prev: 'Previous page', next: 'Next page',
-    page: (p, n, t) => `Page ${p}/${n} · ${t} items`,
+    page: (p, n, t, anon) => `Page ${p}/${n} · ${t} ${anon ? 'reports' : 'items'}`,
     pick: 'Choose a feedback in the list to see it.',
     dText: 'Text', dSender: 'Sender', dSenderHidden: 'The sender is hidden from the official concerned.',
     dAnon: 'Anonymous', dName: 'Full name', dAddress: 'Address', dPhone: 'Phone', dEmail: 'E-mail',
@@ -334,7 +334,15 @@ function renderPanel() {
       h('tbody')))) : null;
   panel.replaceChildren(...[head, filters, h('div', { className: 'fb-split' }, list, detail), conduct, newDialog()].filter(Boolean));
   if (st.head) $('fb-box').value = st.box;
-  $('fb-box')?.addEventListener('change', () => { st.box = $('fb-box').value; st.page = 1; $('fb-hint').textContent = st.box === 'anonymous' ? w().hintAnon : w().hint; loadList(); });
+  // Another box: its own list, and the detail pane empty again.
+  $('fb-box')?.addEventListener('change', () => {
+    st.box = $('fb-box').value;
+    st.page = 1;
+    st.open = null;
+    $('fb-hint').textContent = st.box === 'anonymous' ? w().hintAnon : w().hint;
+    $('fb-detail').replaceChildren(h('p', { className: 'hint' }, w().pick));
+    loadList();
+  });
 }
 
 function switchLang() {
@@ -407,7 +415,7 @@ async function loadList() {
     body.replaceChildren(...(rows.length ? rows : [h('tr', {}, h('td', { colSpan: 7 }, w().none))]));
     const size = page.page_size || rows.length || 1;
     const pages = Math.max(1, Math.ceil((page.total ?? rows.length) / size));
-    $('fb-pageinfo').textContent = w().page(f().count(st.page), f().count(pages), f().count(page.total ?? rows.length));
+    $('fb-pageinfo').textContent = w().page(f().count(st.page), f().count(pages), f().count(page.total ?? rows.length), st.box === 'anonymous');
     $('fb-prev').disabled = st.page <= 1;
     $('fb-next').disabled = st.page >= pages;
     $('fb-panel').dataset.listed = String(Number($('fb-panel').dataset.listed ?? 0) + 1);
