@@ -52,6 +52,11 @@ const TEXTS = {
     minutesUnknown: 'Chưa ước tính được',
     closedTitle: 'Trung tâm đang ngoài giờ làm việc',
     closedSub: 'Máy không cấp số thứ tự ngoài giờ làm việc.',
+    feedback: 'Góp ý, phản ánh',
+    feedbackTitle: 'Góp ý, phản ánh, kiến nghị',
+    feedbackScan: 'Quét mã QR bằng điện thoại để gửi góp ý, phản ánh về thủ tục, việc giải quyết hồ sơ hoặc thái độ của cán bộ:',
+    feedbackQrAlt: 'Mã QR mở trang góp ý, phản ánh',
+    hotline: (p) => `Đường dây nóng: ${p}`,
   },
   en: {
     choose: 'Please choose a service',
@@ -85,11 +90,17 @@ const TEXTS = {
     minutesUnknown: 'Not known yet',
     closedTitle: 'The centre is closed now',
     closedSub: 'No numbers are issued outside working hours.',
+    feedback: 'Feedback',
+    feedbackTitle: 'Feedback and recommendations',
+    feedbackScan: 'Scan the QR code with your phone to send feedback about procedures, the handling of a dossier or the conduct of officials:',
+    feedbackQrAlt: 'QR code that opens the feedback page',
+    hotline: (p) => `Hotline: ${p}`,
   },
 };
 
 const TICKET_SCREEN_MS = 25000;
 const ERROR_SCREEN_MS = 20000;
+const FEEDBACK_SCREEN_MS = 60000;
 const REQUEST_TIMEOUT_MS = 15000;
 const POLL_MS = 10000;
 
@@ -115,12 +126,13 @@ function el(tag, cls, text) {
 }
 
 function show(screen) {
-  for (const id of ['home', 'closed', 'busy', 'ticket', 'error']) $(id).hidden = id !== screen;
+  for (const id of ['home', 'closed', 'busy', 'ticket', 'error', 'feedback']) $(id).hidden = id !== screen;
   document.body.dataset.screen = screen;
   clearTimeout(backTimer);
   if (screen === 'home') layoutGroups();
   if (screen === 'ticket') backTimer = setTimeout(home, TICKET_SCREEN_MS);
   if (screen === 'error') backTimer = setTimeout(home, ERROR_SCREEN_MS);
+  if (screen === 'feedback') backTimer = setTimeout(home, FEEDBACK_SCREEN_MS);
 }
 
 function home() {
@@ -364,6 +376,19 @@ function renderChrome() {
   renderHome();
   if (last?.ticket) renderTicket(last.ticket, last.body);
   if (last?.error) renderError(last.error);
+  renderFeedbackScreen();
+}
+
+// "Góp ý, phản ánh": the feedback page's QR code (GET /gop-y/qr.svg, the
+// address of this centre's page) and the centre's phone as the hotline.
+function renderFeedbackScreen() {
+  const office = snap?.office ?? {};
+  const img = $('feedback-qr');
+  const src = `/gop-y/qr.svg${office.code ? `?office=${encodeURIComponent(office.code)}` : ''}`;
+  if (img.getAttribute('src') !== src) img.src = src;
+  img.alt = T('feedbackQrAlt');
+  $('feedback-phone').hidden = !office.phone;
+  $('feedback-phone').textContent = office.phone ? T('hotline')(office.phone) : '';
 }
 
 function tick() {
@@ -388,6 +413,14 @@ $('priority-clear').addEventListener('click', () => {
 $('ticket-done').addEventListener('click', home);
 window.addEventListener('resize', () => { if (document.body.dataset.screen === 'home') layoutGroups(); });
 $('error-done').addEventListener('click', home);
+$('feedback-open').addEventListener('click', () => {
+  last = null;
+  renderFeedbackScreen();
+  show('feedback');
+  $('feedback-done').focus();
+});
+$('feedback-done').addEventListener('click', home);
+document.addEventListener('keydown', (e) => { if (e.key === 'Escape' && document.body.dataset.screen === 'feedback') home(); });
 
 renderChrome();
 setInterval(tick, 1000);

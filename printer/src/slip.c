@@ -122,7 +122,7 @@ static bool slip__draw(struct printer__canvas *c, const struct printer_slip *s)
 			}
 			free(markup);
 		}
-		c->y += fmax(qs, th);
+		c->y += fmax(qs, th) + 2 * k;
 	}
 	return ok;
 }
