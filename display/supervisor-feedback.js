@@ -808,11 +808,14 @@ export function show766Group(ind) {
   const rows = ['satisfaction', 'feedback_on_time', 'feedback_satisfaction'].map((k) => {
     const p = parts.find((x) => x.part === k);
     if (p) { pts += Number(p.points ?? 0); max += Number(p.maximum ?? 0); }
+
     return h('tr', { 'data-part': k }, h('td', {}, g[k]), h('td', { className: 'n' }, p ? fm.number(p.points, 2) : '—'),
       h('td', { className: 'n' }, p ? fm.count(p.maximum) : '—'),
-      h('td', {}, p ? h('div', {}, p.formula ?? '') : g.none,
-        p ? h('div', { className: 'fb-inputs' }, inputsText(p.inputs, lang)) : null));
+      // The formula is in the table above; here the figures it takes.
+      h('td', { className: 'fb-inputs' }, p ? inputsText(p.inputs, lang) || '—' : g.none));
   });
+  const grp = (ind.score_766.groups ?? []).find((x) => x.group === 'satisfaction');
+  if (grp) { pts = Number(grp.points ?? pts); max = Number(grp.maximum ?? max); }
   const fbo = ind.feedback && typeof ind.feedback === 'object' ? ind.feedback : null;
   const shares = fbo ? [['on_time_share', g.onTimeShare], ['satisfied_share', g.satisfiedShare]]
     .filter(([k]) => Number.isFinite(fbo[k])).map(([k, l]) => `${l} ${fm.pct(fbo[k])}`) : [];

@@ -154,5 +154,21 @@ test('the head runs a hotline feedback from entry to publication; late and due-s
   assert.equal(conduct.at(-1), '1', conduct.join(' | '));
   await page.locator('#fb-conduct').scrollIntoViewIfNeeded();
   await shot(page, 'supervisor-feedback-box');
+
+  // The 766 satisfaction group of November: two PAKN counted (the published
+  // one, on time; the late one, open and overdue), one on time and not
+  // disliked: 6 × 1/2 each; no rating of a dossier (0 of 6).
+  await page.click('#tab-main');
+  const group = page.locator('#s766-group-table');
+  await group.locator('tr[data-part="feedback_on_time"] td.n').first().filter({ hasText: '3,00' }).waitFor();
+  const cells = async (part) => (await group.locator(`tr[data-part="${part}"] td`).allTextContents()).map((x) => x.trim());
+  const onTime = await cells('feedback_on_time');
+  assert.deepEqual(onTime.slice(1, 3), ['3,00', '6'], onTime.join(' | '));
+  assert.match(onTime[3], /đúng hạn 1 .*đã xử lý xong 1 .*đang quá hạn 1 .*được tính 2/, onTime[3]);
+  assert.deepEqual((await cells('feedback_satisfaction')).slice(1, 3), ['3,00', '6']);
+  const sum = (await group.locator('tr.sum td').allTextContents()).map((x) => x.trim());
+  assert.deepEqual(sum.slice(0, 3), ['Cộng nhóm', '6,00', '18'], sum.join(' | '));
+  await group.scrollIntoViewIfNeeded();
+  await shot(page, 'supervisor-feedback-766');
   assert.deepEqual(page.errors, []);
 });
