@@ -53,9 +53,10 @@ struct idem_seal;
  * bucket's allowance). */
 #define API_WRITE_PER_PRINCIPAL 32
 #define API_WRITE_SHARE_BUCKETS 4096
-/* ROUTE_LARGE_BODY: the body bound, and how many such bodies over
+/* ROUTE_LARGE_BODY: the body bound (3 MiB of attachments are 4 MiB in
+ * base64, and the form around them), and how many such bodies over
  * cfg.body_limit the server buffers at once. */
-#define API_LARGE_BODY_LIMIT (4u * 1024 * 1024)
+#define API_LARGE_BODY_LIMIT (4u * 1024 * 1024 + 64u * 1024)
 #define API_LARGE_BODIES 16
 /* Feedbacks one client address may file per window (429 too_many_feedback
  * beyond). */

@@ -1,0 +1,100 @@
+// The public feedback routes against abuse (docs/api.md "Feedback"): one
+// address files at most 5 feedbacks in 10 minutes (429 too_many_feedback
+// with Retry-After; a form refused for a missing field does not use one up;
+// another address and staff typing in a call are not held back); guessing
+// secrets is throttled like the dossier look-up, even for the right secret
+// afterwards; the large bodies the filing route takes are bounded (16 at
+// once, beyond that 503 server_busy; the slots come back).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import net from 'node:net';
+import { startServer, request } from './lib/harness.mjs';
+import { ok } from './lib/steps.mjs';
+
+let s;
+before(async () => { s = await startServer(); });
+after(async () => { if (s) { await s.stop(); s.cleanup(); } });
+
+const from = (addr, method, p, opts = {}) => request(s.base, method, p, { ...opts, localAddress: addr });
+const report = (n) => ({ class: 'other', text: `Sảnh chờ thiếu ghế ngồi (${n}).`, anonymous: true });
+const count = () => s.sql('SELECT count(*) AS n FROM feedback')[0].n;
+
+test('one address files five feedbacks in ten minutes, then 429', async () => {
+  const A = '127.0.0.2';
+  // Refused forms do not count.
+  for (let i = 0; i < 3; i++) {
+    const bad = await from(A, 'POST', '/api/v1/public/feedback', { body: { class: 'other', text: 'Thiếu ghế.' } });
+    assert.deepEqual([bad.status, bad.json.error.code], [400, 'sender_identity_required']);
+  }
+  for (let i = 1; i <= 5; i++) {
+    const r = await from(A, 'POST', '/api/v1/public/feedback', { body: report(i) });
+    assert.equal(r.status, 201, `filing ${i}: ${r.text}`);
+  }
+  const n = count();
+  const sixth = await from(A, 'POST', '/api/v1/public/feedback', { body: report(6) });
+  assert.deepEqual([sixth.status, sixth.json.error.code], [429, 'too_many_feedback']);
+  const wait = Number(sixth.headers['retry-after']);
+  assert.ok(wait > 500 && wait <= 600, `Retry-After ${sixth.headers['retry-after']}`);
+  assert.equal(count(), n, 'the refused filing was stored');
+  // Another address, and the clerk taking a call, file as usual.
+  assert.equal((await from('127.0.0.3', 'POST', '/api/v1/public/feedback', { body: report(7) })).status, 201);
+  for (let i = 0; i < 6; i++) {
+    ok(await s.as('clerk1', 'POST', '/api/v1/feedback', { body: { ...report(8 + i), channel: 'hotline' } }));
+  }
+});
+
+test('guessing secrets is throttled, then even the right secret waits', async () => {
+  const B = '127.0.0.4';
+  const f = ok(await from('127.0.0.5', 'POST', '/api/v1/public/feedback', { body: report(20) }));
+  let r;
+  let tries = 0;
+  do {
+    tries++;
+    r = await from(B, 'GET', `/api/v1/public/feedback/${f.code}?secret=WRONG${tries}`);
+    assert.ok([404, 429].includes(r.status), r.text);
+  } while (r.status === 404 && tries < 100);
+  assert.deepEqual([r.status, r.json.error.code], [429, 'too_many_attempts']);
+  assert.ok(Number(r.headers['retry-after']) >= 1);
+  assert.ok(tries > 5, `throttled after ${tries} tries`);
+  const right = await from(B, 'GET', `/api/v1/public/feedback/${f.code}?secret=${f.secret}`);
+  assert.equal(right.status, 429);
+  // The sender's changes count against the same address.
+  const reply = await from(B, 'POST', `/api/v1/public/feedback/${f.code}/reaction`, { body: { secret: 'X', reaction: 'satisfied' } });
+  assert.equal(reply.status, 429);
+  // From the sender's own address the right secret reads it.
+  assert.equal((await from('127.0.0.5', 'GET', `/api/v1/public/feedback/${f.code}?secret=${f.secret}`)).status, 200);
+});
+
+// Opens a connection that announces a large filing and sends part of it.
+const holdLarge = (port) => new Promise((resolve, reject) => {
+  const sock = net.connect({ host: '127.0.0.1', port, localAddress: '127.0.0.6' }, () => {
+    sock.write('POST /api/v1/public/feedback HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n'
+      + `Content-Length: ${2 * 1024 * 1024}\r\n\r\n{"class":"other","text":"`);
+    sock.write('a'.repeat(100000));
+    resolve(sock);
+  });
+  sock.on('error', reject);
+});
+
+test('at most 16 large bodies are buffered at once: the 17th gets 503, and the slots come back', async () => {
+  const port = new URL(s.base).port;
+  const held = [];
+  for (let i = 0; i < 16; i++) held.push(await holdLarge(port));
+  const big = { ...report(30), attachments: [{ name: 'a.png', type: 'image/png', data: Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), Buffer.alloc(200000, 1)]).toString('base64') }] };
+  // The server takes the 16 heads in its own time: wait for the refusal.
+  let r;
+  const deadline = Date.now() + 10000;
+  do {
+    r = await from('127.0.0.7', 'POST', '/api/v1/public/feedback', { body: big });
+  } while (r.status === 201 && Date.now() < deadline);
+  assert.deepEqual([r.status, r.json?.error?.code], [503, 'server_busy'], r.text);
+  assert.ok(Number(r.headers['retry-after']) >= 1);
+  // A small filing is not held back.
+  assert.equal((await from('127.0.0.8', 'POST', '/api/v1/public/feedback', { body: report(31) })).status, 201);
+  for (const sock of held) sock.destroy();
+  const until = Date.now() + 10000;
+  do {
+    r = await from('127.0.0.9', 'POST', '/api/v1/public/feedback', { body: big });
+  } while (r.status === 503 && Date.now() < until);
+  assert.equal(r.status, 201, r.text);
+});
