@@ -456,7 +456,8 @@ function filesBlock(d) {
   if (!files.length) return null;
   return field(w().dFiles, h('ul', { className: 'fb-files' }, files.map((x, i) => {
     const n = x.n ?? i + 1;
-    const size = x.size ? ` (${f().number(x.size / 1024, 0)} KB)` : '';
+    const kb = x.size / 1024;
+    const size = x.size ? ` (${f().number(kb, kb < 10 ? 1 : 0)} KB)` : '';
     return h('li', {}, h('a', { href: `/api/v1/feedback/${encodeURIComponent(d.code)}/files/${n}`, download: '' }, `${x.name ?? n}${size}`));
   })));
 }

@@ -22,7 +22,9 @@ before(async () => {
   await setClock(s, NOW - 30 * 86400);
   late = ok(await s.as('sup', 'POST', '/api/v1/feedback', { body: { channel: 'letter', class: 'other', text: 'Đề nghị mở thêm quầy', sender } })).code;
   await setClock(s, NOW - 86400);
-  drafted = ok(await s.as('sup', 'POST', '/api/v1/feedback', { body: { channel: 'hotline', class: 'procedure', text: 'Phí chứng thực niêm yết chưa rõ', sender } })).code;
+  const pdf = Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n').toString('base64');
+  drafted = ok(await s.as('sup', 'POST', '/api/v1/feedback', { body: { channel: 'hotline', class: 'procedure', text: 'Phí chứng thực niêm yết chưa rõ', sender,
+    attachments: [{ name: 'bang-phi.pdf', type: 'application/pdf', data: pdf }] } })).code;
   ok(await s.as('sup', 'POST', '/api/v1/feedback', { body: { channel: 'box', class: 'conduct', text: 'Tin báo không tên', anonymous: true } }));
   await setClock(s, NOW);
   for (const body of [{ action: 'classify', decision: 'accept' }, { action: 'answer', text: 'Trung tâm đã niêm yết lại mức phí.' }]) {
@@ -54,6 +56,16 @@ test('a supervisor who is not the head: no anonymous box, no conduct counts, no 
   // The draft and the other steps are there.
   await page.locator('#fb-act-answer').waitFor();
   assert.match(await page.locator('#fb-detail').textContent(), /Trung tâm đã niêm yết lại mức phí/);
+  // The attachment, a link to its route; the file itself.
+  const link = page.locator('#fb-detail .fb-files a', { hasText: 'bang-phi.pdf' });
+  assert.equal(await link.getAttribute('href'), `/api/v1/feedback/${drafted}/files/1`);
+  const file = await page.evaluate(async (h) => { const r = await fetch(h); return [r.status, r.headers.get('content-type'), (await r.text()).slice(0, 5)]; }, await link.getAttribute('href'));
+  assert.deepEqual(file, [200, 'application/pdf', '%PDF-']);
+  // The late filter keeps the late one only.
+  await page.check('#fb-late');
+  await page.click('#fb-filters button[type="submit"]');
+  await page.locator('#fb-list tbody tr', { hasText: drafted }).waitFor({ state: 'detached' });
+  assert.deepEqual(await page.locator('#fb-list .fb-open').allTextContents(), [late]);
   await shot(page, 'supervisor-feedback-not-head');
   // The server refuses the approval too (the page only hides it).
   const r = await s.as('sup2', 'POST', `/api/v1/feedback/${drafted}/actions`, { body: { action: 'approve' } });
@@ -78,6 +90,9 @@ test('the head sees the approval and the box; English gives English', { skip: SK
   await shot(page, 'supervisor-feedback-en');
   await page.click('#fb-lang');
   await page.locator('#fb-title', { hasText: 'Phản ánh, kiến nghị của người dân' }).waitFor();
+  // A desk screen of 1920×1080 too.
+  await page.setViewportSize({ width: 1920, height: 1080 });
+  await shot(page, 'supervisor-feedback-1920');
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });
