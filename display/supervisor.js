@@ -36,6 +36,8 @@ export const TEXTS = {
     dossier_on_time_rate: 'hồ sơ đúng hạn', citizens_say_on_time: 'người dân nói đúng hẹn',
     no_supplement_share: 'không phải bổ sung', citizens_say_one_visit: 'người dân nói một lần đi lại',
     courteous_share: 'người dân nói lịch sự', reports: 'lượt báo', count: 'số lượng', missing: 'chưa có dữ liệu',
+    conduct: 'về hành vi cán bộ', anonymous: 'tin báo không rõ danh tính', ended: 'đã xử lý xong',
+    on_time_share: 'xử lý đúng hạn',
   },
   sipas: {
     procedure: 'Thủ tục: một lần đi lại', officer: 'Công chức: lịch sự', result: 'Kết quả: đúng hẹn',

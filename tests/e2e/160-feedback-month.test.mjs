@@ -189,6 +189,9 @@ test('a hand-built April of feedback: the counts and the 766 satisfaction group 
   const complaints = m.plan.papi_dim5.find((x) => x.item === 'complaints');
   assert.equal(complaints.count, 12);
   assert.equal(complaints.conduct, 2);
+  assert.equal(complaints.on_time_share, 0.4545);
+  // SIPAS' feedback element: the satisfied share of the counted PAKN.
+  assert.equal(m.plan.sipas.find((x) => x.element.startsWith('access')).share, 0.2727);
 
   // The head reads the conduct counts per official (none named here); an
   // admin who is not the head does not; nobody's answer names a sender.

@@ -2103,7 +2103,8 @@ static json_t *ind_plan(struct ind_ctx *x, const struct ind_dgroup *t, const str
 	json_array_append_new(
 	    sipas,
 	    json_pack("{s:s, s:o}", "element",
-	              "feedback handling (phản ánh: xử lý đúng hạn, không bị chê, không lặp lại)",
+	              "access, feedback handling (tiếp cận, phản ánh: đúng hạn, không bị chê,"
+	              " không lặp lại)",
 	              "share", ind_share(fb->satisfied, fb->ended + fb->open_late)));
 	return json_pack("{s:o, s:o}", "papi_dim5", papi, "sipas", sipas);
 }
