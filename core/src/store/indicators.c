@@ -1932,34 +1932,35 @@ static void ind_766_params(struct store *st, struct indicators_766_params *out)
  * "feedback_on_time", "feedback_satisfaction", "online_share"},
  * "satisfaction_group": points of the group (out of its maximum)}, a part
  * null when it has no data (docs/indicators.md); the feedback parts are
- * full marks when no PAKN counted (docs/feedback.md). f NULL: no feedback. */
+ * full marks when no PAKN counted (docs/feedback.md). f NULL: feedback does
+ * not apply to the unit (a processing office of a tree without
+ * authorities: feedback belongs to centres and authorities), its parts
+ * null and left out of the points and the maxima. */
 static json_t *ind_766_unit(const struct indicators_766_params *p, const struct ind_dgroup *t,
                             const struct ind_rgroup *r, const struct ind_fgroup *f)
 {
 	static const struct ind_rgroup none;
-	static const struct ind_fgroup fnone;
 	if (r == NULL)
 		r = &none;
-	if (f == NULL)
-		f = &fnone;
-	double a, b, c, d, e;
+	double a, b, c, d = 0, e = 0;
 	bool ha = indicators_766_on_time(p, t->early, t->on_time, t->late, t->open_late, &a);
 	bool hb = indicators_766_satisfaction(p, r->level[0] + r->level[1], r->rated, &b);
 	bool hc = indicators_766_online(p, t->online, t->received, &c);
-	indicators_766_feedback_on_time(p, f->on_time, f->ended, f->open_late, &d);
-	indicators_766_feedback_satisfaction(p, f->satisfied, f->ended, f->open_late, &e);
+	if (f) {
+		indicators_766_feedback_on_time(p, f->on_time, f->ended, f->open_late, &d);
+		indicators_766_feedback_satisfaction(p, f->satisfied, f->ended, f->open_late, &e);
+	}
+	double fb_max = f ? p->feedback_on_time_max + p->feedback_satisfaction_max : 0;
 	double group = (hb ? b : 0) + d + e;
 	return json_pack("{s:o, s:f, s:{s:o, s:o, s:o, s:o, s:o}, s:{s:o, s:f}}", "points",
 	                 ind_num((ha ? a : 0) + group + (hc ? c : 0), 2), "maximum",
-	                 p->on_time_max + p->satisfaction_max + p->feedback_on_time_max +
-	                     p->feedback_satisfaction_max + p->online_max,
-	                 "parts", "processing_on_time", ha ? ind_num(a, 2) : json_null(),
-	                 "satisfaction", hb ? ind_num(b, 2) : json_null(), "feedback_on_time",
-	                 ind_num(d, 2), "feedback_satisfaction", ind_num(e, 2), "online_share",
+	                 p->on_time_max + p->satisfaction_max + fb_max + p->online_max, "parts",
+	                 "processing_on_time", ha ? ind_num(a, 2) : json_null(), "satisfaction",
+	                 hb ? ind_num(b, 2) : json_null(), "feedback_on_time",
+	                 f ? ind_num(d, 2) : json_null(), "feedback_satisfaction",
+	                 f ? ind_num(e, 2) : json_null(), "online_share",
 	                 hc ? ind_num(c, 2) : json_null(), "satisfaction_group", "points",
-	                 ind_num(group, 2), "maximum",
-	                 p->satisfaction_max + p->feedback_on_time_max +
-	                     p->feedback_satisfaction_max);
+	                 ind_num(group, 2), "maximum", p->satisfaction_max + fb_max);
 }
 
 static json_t *ind_766(struct store *st, const struct ind_dgroup *t, const struct ind_rgroup *r,
@@ -2218,8 +2219,8 @@ static json_t *ind_groups_json(struct ind_ctx *x, struct ind_gset *gs, struct in
 		json_object_set_new(g, "name",
 		                    x->by == IND_BY_COUNTER ? ind_counter_name(x, &x->cn, d->key)
 		                                            : ind_group_name(x, x->by, d->key));
+		const char *kind = NULL;
 		if (x->by == IND_BY_OFFICE) {
-			const char *kind = NULL;
 			for (size_t k = 0; k < x->n_offices && kind == NULL; k++)
 				if (strcmp(x->offices[k].code, d->key) == 0)
 					kind = x->offices[k].kind;
@@ -2230,8 +2231,15 @@ static json_t *ind_groups_json(struct ind_ctx *x, struct ind_gset *gs, struct in
 			for (size_t k = 0; k < x->n_rgroups && r == NULL; k++)
 				if (strcmp(x->rgroups[k].key, d->key) == 0)
 					r = &x->rgroups[k];
-			json_object_set_new(g, "score_766",
-			                    ind_766_unit(p, d, r, ind_fgroup_find(x, d->key)));
+			/* Feedback belongs to centres and the authorities above
+			 * them (ind_scan_feedback); none counted: an empty group. */
+			static const struct ind_fgroup fnone;
+			const struct ind_fgroup *f = NULL;
+			if (kind &&
+			    (strcmp(kind, "centre") == 0 || strcmp(kind, "authority") == 0) &&
+			    (f = ind_fgroup_find(x, d->key)) == NULL)
+				f = &fnone;
+			json_object_set_new(g, "score_766", ind_766_unit(p, d, r, f));
 		}
 		json_array_append_new(arr, g);
 	}
