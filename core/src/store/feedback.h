@@ -45,9 +45,11 @@ void store_feedback_limits(struct store *st, struct feedback_limits *out);
  * anonymous report),"status_url"}. Errors: MC_ERR_INVALID (missing_field,
  * invalid_field, unknown_field, invalid_class, invalid_channel,
  * sender_identity_required (with field), text_too_long, too_many_files,
- * file_too_large, files_too_large, file_type_not_allowed, office_required),
- * MC_ERR_NOT_FOUND (office_not_found, dossier_not_found: a dossier code
- * with a wrong secret is not found), MC_ERR_FORBIDDEN (channel_not_allowed). */
+ * file_too_large, files_too_large, file_type_not_allowed, office_required,
+ * invalid_phone, invalid_email, counter_not_found), MC_ERR_NOT_FOUND
+ * (office_not_found, dossier_not_found: a dossier code with a wrong secret
+ * is not found), MC_ERR_FORBIDDEN (channel_not_allowed). On an error *out
+ * may hold {"field"}: the member at fault (the caller frees it). */
 enum mc_err store_feedback_create(struct store *st, const struct principal *who, json_t *req,
                                   int64_t now, json_t **out, struct mc_error *err);
 
