@@ -72,6 +72,9 @@ test('refused actions say why and change nothing', async () => {
   ok(await s.as('admin', 'PATCH', '/api/v1/users/clerk2', { body: { head: true } }));
   const heads = () => s.sql('SELECT username FROM users WHERE head = 1 ORDER BY username').map((u) => u.username);
   assert.deepEqual(heads(), ['clerk2', 'sup']);
+  // The session says so: the pages show the head's parts by it.
+  assert.equal(ok(await s.as('clerk2', 'GET', '/api/v1/session')).head, true);
+  assert.equal(ok(await s.as('clerk1', 'GET', '/api/v1/session')).head, false);
   ok(await s.as('admin', 'PATCH', '/api/v1/users/clerk2', { body: { head: false } }));
   assert.deepEqual(heads(), ['sup']);
 });

@@ -11,21 +11,25 @@
 #include "api/ratelimit.h"
 #include "api/throttle.h"
 #include "store/auth.h"
+#include "store/feedback.h"
 #include "store/office.h"
 #include "util/clock.h"
 #include "util/xmalloc.h"
 
 /* Who the token is, with a person's full name (null for a device) and the
  * office it belongs to ({code, name, kind, …}, null for the whole
- * province): the screens show them and choose their centre by it. The
+ * province): the screens show them and choose their centre by it; "head"
+ * whether the person is the office head (users.head: approves feedback
+ * answers, reads the anonymous box). The
  * caller frees the object. */
 static json_t *session_who(struct api *api, const struct principal *who)
 {
 	json_t *office = who->office_id ? store_office_json(api->st, who->office_id) : NULL;
 	json_t *name = who->user_id ? store_user_full_name(api->st, who->user_id) : NULL;
-	return json_pack("{s:s, s:o, s:s, s:s, s:o}", "username", who->username, "full_name",
+	return json_pack("{s:s, s:o, s:s, s:s, s:o, s:b}", "username", who->username, "full_name",
 	                 name ? name : json_null(), "role", role_name(who->role), "actor",
-	                 who->actor, "office", office ? office : json_null());
+	                 who->actor, "office", office ? office : json_null(), "head",
+	                 store_user_is_head(api->st, who->user_id));
 }
 
 /* What a login job needs, copied off the connection on the HTTP worker
