@@ -619,13 +619,16 @@ function handleError(res, json, anonymous) {
       ?? (e.code === 'office_required' || e.code === 'office_not_found' ? FIELD_SLOTS.office : null)
       ?? (/file/.test(e.code ?? '') ? FIELD_SLOTS.attachments : null);
     if (e.code === 'dossier_not_found') errors[slot[0]] = { key: 'dossierNotFound' };
-    else if (e.code === 'office_required') {
-      $('office-field').hidden = centres.length < 1;
-      errors['office-error'] = centres.length ? { key: 'needOffice' } : server;
-    } else if (slot) errors[slot[0]] = server;
-    formError = slot ? { key: 'fixFields' } : (e.message ? server : { key: 'failed' });
+    else if (e.code === 'office_required' && centres.length) {
+      $('office-field').hidden = false;
+      errors['office-error'] = { key: 'needOffice' };
+    } else if (slot && !$(slot[0]).parentElement.closest('[hidden]')) errors[slot[0]] = server;
+    // A refusal whose field is not on the page (the centres could not be
+    // listed) is said at the bottom, in the server's words.
+    const shown = slot && errors[slot[0]];
+    formError = shown ? { key: 'fixFields' } : (e.message ? server : { key: 'failed' });
     renderErrors();
-    if (slot && $(slot[1]) && !$(slot[1]).closest('[hidden]')) {
+    if (shown && $(slot[1]) && !$(slot[1]).closest('[hidden]')) {
       $(slot[1]).focus();
       return;
     }

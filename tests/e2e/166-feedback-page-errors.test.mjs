@@ -3,7 +3,8 @@
 // presses "Gửi không danh tính (tin báo)" (then an anonymous report, none of
 // the identity kept; "Bổ sung thông tin người gửi" takes her back to the
 // missing field and nothing is stored); a dossier code with a wrong secret is
-// said beside the dossier field (the server's 404), a PDF over 1 MiB and a
+// said beside the dossier field (the server's 404), a wrong phone number
+// beside the phone field (the server's 400 naming sender.phone), a PDF over 1 MiB and a
 // file of another type are refused one by one in words and block the
 // sending; script and markup typed by a citizen stay text on /status and
 // /public (no script runs, no element is made); the page in English says it
@@ -117,6 +118,17 @@ test('errors in words beside their fields: a wrong dossier secret, a PDF too lar
   assert.equal(count(), 1, 'nothing stored');
   await shot(page, '166-phone-dossier-error');
   await page.fill('#dossier-secret', d.secret);
+  // The server's refusal of a phone number, said beside the phone field.
+  await page.fill('#sender-phone', '12ab');
+  await page.click('#submit');
+  await page.waitForSelector('#sender-phone-error:visible');
+  assert.match(await page.textContent('#sender-phone-error'), /Số điện thoại không đúng/);
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'sender-phone');
+  assert.equal(await page.getAttribute('#sender-phone', 'aria-invalid'), 'true');
+  await shot(page, '166-phone-phone-error');
+  assert.equal(count(), 1, 'nothing stored');
+  await page.fill('#sender-phone', '');
+  assert.ok(!(await page.locator('#sender-phone-error').isVisible()), 'typing takes the error away');
   await page.click('#submit');
   await page.waitForSelector('body[data-state="done"]');
   const code = (await page.textContent('#done-code')).trim();
