@@ -79,6 +79,10 @@ const STATUS_EN = {
   info_received: 'More information received', answered: 'Answered',
   published: 'Answered and published', closed: 'Closed',
 };
+const CLASS_EN = {
+  procedure: 'Regulations and procedures', conduct: 'Conduct of officials',
+  dossier: 'The handling of a dossier', other: 'Other',
+};
 const STATUS_CLASS = {
   answered: 'good', published: 'good', info_requested: 'wait', rejected: 'ended', forwarded: 'ended', closed: 'ended',
 };
@@ -105,7 +109,8 @@ export function renderFeedback(f, ctx) {
 
   const dl = el('dl', 'facts');
   const fact = (label, value) => dl.append(el('dt', null, label), el('dd', 'num', value));
-  if (f.class_text) fact(L.class, ctx.lang === 'en' && f.class_en ? f.class_en : f.class_text);
+  const cls = ctx.lang === 'en' ? (f.class_en ?? CLASS_EN[f.class] ?? f.class_text) : f.class_text;
+  if (cls) fact(L.class, cls);
   fact(L.received, fmtDateTime(f.received_at));
   if (f.answer_due_at && !['answered', 'published', 'closed', 'rejected', 'forwarded'].includes(f.status)) {
     fact(L.due, fmtDateTime(f.answer_due_at));

@@ -201,5 +201,16 @@ test('the page in English', { skip: SKIP }, async () => {
   await shot(page, '166-phone-english');
   await page.click('#lang-toggle');
   assert.match(await page.textContent('#anon'), /Gửi không danh tính \(tin báo\)/, 'the question follows the switch');
+  await page.click('#lang-toggle');
+  await page.click('#anon-send');
+  await page.waitForSelector('body[data-state="done"]');
+  assert.match(await page.textContent('#done'), /Your report was sent/);
+  await page.click('#done-link');
+  await page.waitForSelector('#feedback #status-text');
+  const view = await page.textContent('#feedback');
+  assert.match(view, /^Report PA-/);
+  assert.match(view, /Received/);
+  assert.match(view, /Other/);
+  assert.doesNotMatch(view, /Đã tiếp nhận|Nội dung khác|Tin báo/, 'no Vietnamese on the English status');
   await page.context().close();
 });
