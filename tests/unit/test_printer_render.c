@@ -24,6 +24,7 @@
 #include "printer/dossier_forms.h"
 #include "printer/escpos.h"
 #include "printer/fields.h"
+#include "printer/qr_svg.h"
 #include "printer/render.h"
 #include "printer/slip.h"
 
@@ -443,6 +444,50 @@ static int count_of(const char *hay, const char *needle)
  * labelled beside the QR code, the ledger book and line, the unit named once,
  * and one A5 page. With documents enough to need a second page, that page
  * carries a running header and both are numbered N/M. */
+/* Mẫu 01's second QR code: the feedback page with the code and the secret
+ * its status link carries, on the same server; none without a secret. */
+static void test_mau_01_feedback_url(void **state)
+{
+	json_t *dossier = json_pack("{s:s}", "code", DOSSIER_CODE);
+	struct printer_dossier_context ctx = {
+	    .status_url =
+	        "https://dvc.quangtri.gov.vn/status?code=" DOSSIER_CODE "&secret=K7M2QX9RTA",
+	    .secret = "K7M2QX9RTA",
+	    .utc_offset_minutes = 420,
+	};
+	(void)state;
+	struct printer_fields *f = printer_dossier_fields(dossier, "mau-01", &ctx);
+	assert_string_equal(printer_fields_get(f, "feedback_url"),
+	                    "https://dvc.quangtri.gov.vn/gop-y?d=" DOSSIER_CODE "&s=K7M2QX9RTA");
+	printer_fields_free(f);
+	ctx.status_url = STATUS_URL; /* no secret in it: no feedback code */
+	f = printer_dossier_fields(dossier, "mau-01", &ctx);
+	assert_null(printer_fields_get(f, "feedback_url"));
+	printer_fields_free(f);
+	json_decref(dossier);
+}
+
+/* The kiosk's QR code as SVG: one square image, NULL for nothing to encode. */
+static void test_qr_svg(void **state)
+{
+	size_t len = 0;
+	char *svg = printer_qr_svg("https://dvc.quangtri.gov.vn/gop-y?office=TT-KS", &len);
+	(void)state;
+	assert_non_null(svg);
+	assert_int_equal(strlen(svg), len);
+	const char *head = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 ";
+	assert_true(strncmp(svg, head, strlen(head)) == 0);
+	assert_non_null(strstr(svg, "<path fill=\"#000\" d=\"M"));
+	assert_non_null(strstr(svg, "</svg>"));
+	free(svg);
+	assert_null(printer_qr_svg("", NULL));
+	assert_null(printer_qr_svg(NULL, NULL));
+	char big[1200];
+	memset(big, 'a', sizeof big - 1);
+	big[sizeof big - 1] = '\0';
+	assert_null(printer_qr_svg(big, NULL));
+}
+
 static void test_mau_01_from_dossier(void **state)
 {
 	struct printer_form *form = load_form("mau-01");
@@ -682,6 +727,8 @@ int main(void)
 	    cmocka_unit_test(test_escpos_bands),
 	    cmocka_unit_test(test_mau_01),
 	    cmocka_unit_test(test_mau_01_from_dossier),
+	    cmocka_unit_test(test_mau_01_feedback_url),
+	    cmocka_unit_test(test_qr_svg),
 	    cmocka_unit_test(test_rating_slip),
 	    cmocka_unit_test(test_all_forms),
 	    cmocka_unit_test(test_bad_templates),
