@@ -315,16 +315,21 @@ static char *form__subst(const struct form__ctx *x, const char *tmpl, const stru
 	return out;
 }
 
-/* True when the block's "if" names nothing, or a non-empty field or list. */
+/* True when field or list `name` is present and not empty. */
+static bool form__has(const struct form__ctx *x, const char *name)
+{
+	const char *v = printer_fields_get(x->fields, name);
+	return (v != NULL && *v != '\0') || printer_fields_row_count(x->fields, name) > 0;
+}
+
+/* True when the block's "if" names nothing or a field or list that is
+ * present, and its "unless" nothing or one that is absent or empty. */
 static bool form__wanted(const struct form__ctx *x, json_t *block)
 {
 	const char *cond = form__str(block, "if", NULL);
-	const char *v;
+	const char *unless = form__str(block, "unless", NULL);
 
-	if (cond == NULL)
-		return true;
-	v = printer_fields_get(x->fields, cond);
-	return (v != NULL && *v != '\0') || printer_fields_row_count(x->fields, cond) > 0;
+	return (cond == NULL || form__has(x, cond)) && (unless == NULL || !form__has(x, unless));
 }
 
 static enum printer__align form__align(json_t *o, enum printer__align def)
