@@ -114,11 +114,10 @@ void store_feedback_limits(struct store *st, struct feedback_limits *out)
 	json_decref(v);
 }
 
-bool store_user_is_head(struct store *st, int64_t user_id)
+bool feedback_user_is_head(struct store_conn *c, int64_t user_id)
 {
 	if (user_id <= 0)
 		return false;
-	struct store_conn *c = store_read_conn(st);
 	sqlite3_stmt *s = store_stmt(c, "SELECT head FROM users WHERE id = ? AND active = 1");
 	if (s == NULL)
 		return false;
@@ -126,6 +125,11 @@ bool store_user_is_head(struct store *st, int64_t user_id)
 	bool head = sqlite3_step(s) == SQLITE_ROW && sqlite3_column_int(s, 0) == 1;
 	sqlite3_reset(s);
 	return head;
+}
+
+bool store_user_is_head(struct store *st, int64_t user_id)
+{
+	return feedback_user_is_head(store_read_conn(st), user_id);
 }
 
 /* ---- intake ---------------------------------------------------------------- */

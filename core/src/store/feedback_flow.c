@@ -19,8 +19,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "store/calendar.h"
 #include "store/feedback.h"
+#include "store/feedback_internal.h"
 #include "store/scan.h"
 #include "store/store_internal.h"
 #include "util/fold.h"
@@ -31,16 +31,14 @@
 #define FB_ANSWER_MAX 8000
 #define FB_TARGET_MAX 300
 
-/* The columns fb_from_row reads, in its order (f is the feedback row). */
+/* The columns fb_from_row reads, in its order (f is the feedback row): the
+ * step times from column FB_TIMES_COL (feedback_times_of_row). */
 #define FB_COLS                                                                                    \
 	"f.id, f.code, f.kind, f.status, f.office_id, coalesce(f.subject_user_id, 0),"             \
 	" coalesce(f.assigned_user_id, 0), coalesce(f.entered_by, ''),"                            \
-	" f.answer_draft IS NOT NULL, f.received_at, coalesce(f.classified_at, 0),"                \
-	" coalesce(f.decision, ''), coalesce(f.info_requested_at, 0), coalesce(f.answered_at, 0)," \
-	" coalesce(f.published_at, 0), coalesce(f.closed_at, 0), coalesce(f.reject_due_at, 0),"    \
-	" coalesce(f.forward_due_at, 0), coalesce(f.info_due_at, 0),"                              \
-	" coalesce(f.answer_due_at, 0), coalesce(f.publish_due_at, 0)"
-#define FB_NCOLS 21
+	" f.answer_draft IS NOT NULL, " FEEDBACK_TIMES_COLS
+#define FB_TIMES_COL 9
+#define FB_NCOLS (FB_TIMES_COL + FEEDBACK_TIMES_NCOLS)
 
 /* One feedback as the rules need it (a stack copy of its row). */
 struct fb {
@@ -67,19 +65,7 @@ static void fb_from_row(sqlite3_stmt *s, struct fb *f)
 	f->assigned_user_id = sqlite3_column_int64(s, 6);
 	fb_copy(f->entered_by, sizeof f->entered_by, store_col_text(s, 7));
 	f->has_draft = sqlite3_column_int(s, 8) != 0;
-	f->t.received_at = sqlite3_column_int64(s, 9);
-	f->t.classified_at = sqlite3_column_int64(s, 10);
-	fb_copy(f->decision, sizeof f->decision, store_col_text(s, 11));
-	f->t.decision = f->decision[0] ? f->decision : NULL;
-	f->t.info_requested_at = sqlite3_column_int64(s, 12);
-	f->t.answered_at = sqlite3_column_int64(s, 13);
-	f->t.published_at = sqlite3_column_int64(s, 14);
-	f->t.closed_at = sqlite3_column_int64(s, 15);
-	f->t.reject_due_at = sqlite3_column_int64(s, 16);
-	f->t.forward_due_at = sqlite3_column_int64(s, 17);
-	f->t.info_due_at = sqlite3_column_int64(s, 18);
-	f->t.answer_due_at = sqlite3_column_int64(s, 19);
-	f->t.publish_due_at = sqlite3_column_int64(s, 20);
+	feedback_times_of_row(s, FB_TIMES_COL, &f->t, f->decision, sizeof f->decision);
 }
 
 static enum mc_err fb_not_found(struct mc_error *err)
@@ -93,20 +79,6 @@ static enum mc_err fb_wrong_state(struct mc_error *err, const char *status)
 	return mc_failf(err, MC_ERR_CONFLICT, "feedback_wrong_state",
 	                "Phản ánh, kiến nghị đang ở bước không cho phép thao tác này",
 	                "Not allowed while the feedback is %s", status);
-}
-
-/* Whether user_id is an active office head (users.head), read on c. */
-static bool fb_is_head(struct store_conn *c, int64_t user_id)
-{
-	if (user_id <= 0)
-		return false;
-	sqlite3_stmt *s = store_stmt(c, "SELECT head FROM users WHERE id = ? AND active = 1");
-	if (s == NULL)
-		return false;
-	sqlite3_bind_int64(s, 1, user_id);
-	bool head = sqlite3_step(s) == SQLITE_ROW && sqlite3_column_int(s, 0) == 1;
-	sqlite3_reset(s);
-	return head;
 }
 
 static bool fb_supervising(const struct principal *who)
@@ -156,7 +128,7 @@ static enum mc_err fb_load(struct store_conn *c, const struct principal *who, co
 	enum mc_err rc = store_scan_end(c, s, step, "feedback", err);
 	if (rc)
 		return rc;
-	*head = fb_is_head(c, who->user_id);
+	*head = feedback_user_is_head(c, who->user_id);
 	if (!found || !fb_visible(who, f, *head))
 		return fb_not_found(err);
 	return MC_OK;
@@ -561,23 +533,6 @@ static enum mc_err fb_note(struct store_conn *c, const struct fb *f, int64_t now
 	return store_step(c, s, "feedback note", err);
 }
 
-/* The event of an action: the code and the step only, never a sender field
- * nor a text; not on the live stream. */
-static enum mc_err fb_event(struct store *st, const struct principal *who, const struct fb *f,
-                            const char *step, const char *status, struct mc_error *err)
-{
-	char action[48];
-	snprintf(action, sizeof action, "feedback.%s", step);
-	json_t *d = json_pack("{s:s, s:s, s:s}", "code", f->code, "step", step, "status", status);
-	char *text = json_dumps(d, JSON_COMPACT | JSON_SORT_KEYS);
-	json_decref(d);
-	store_event_office(st, f->office_id);
-	int64_t ev =
-	    store_event_append(st, who->actor, "feedback", f->code, action, text, false, err);
-	free(text);
-	return ev ? MC_OK : (err ? err->kind : MC_ERR_INTERNAL);
-}
-
 /* The action's work on the writer, inside the transaction. *status gets
  * the status after it; *step the event's step. */
 static enum mc_err fb_act(struct store *st, struct store_conn *c, const struct principal *who,
@@ -747,8 +702,7 @@ static enum mc_err fb_act(struct store *st, struct store_conn *c, const struct p
 		struct feedback_limits lim;
 		store_feedback_limits(st, &lim);
 		int64_t due = 0;
-		if ((rc = store_calendar_due(st, now, STORE_CALENDAR_DAYS,
-		                             (int64_t)lim.publish * 1000, &due, err)))
+		if ((rc = feedback_due(st, now, lim.publish, &due, err)))
 			return rc;
 		*status = "answered";
 		s = store_stmt(c, "UPDATE feedback SET status = 'answered',"
@@ -881,7 +835,7 @@ enum mc_err store_feedback_action(struct store *st, const struct principal *who,
 	const char *status = NULL, *step = NULL;
 	if ((rc = fb_load(c, who, code, &f, &head, err)) ||
 	    (rc = fb_act(st, c, who, &f, head, req, now, &status, &step, err)) ||
-	    (rc = fb_event(st, who, &f, step, status, err))) {
+	    (rc = feedback_event(st, who->actor, f.code, f.office_id, step, status, err))) {
 		store_rollback(st);
 		return rc;
 	}
@@ -927,7 +881,7 @@ enum mc_err store_feedback_list(struct store *st, const struct principal *who, j
 		if (strcmp(box, "anonymous") != 0)
 			return mc_fail(err, MC_ERR_INVALID, "invalid_filter", "Bộ lọc không hợp lệ",
 			               "box is anonymous");
-		if (!fb_is_head(c, who->user_id))
+		if (!feedback_user_is_head(c, who->user_id))
 			return mc_fail(err, MC_ERR_FORBIDDEN, "not_office_head",
 			               "Chỉ trưởng đơn vị xem hộp tin báo không rõ danh tính",
 			               "Only the office head reads the anonymous reports");
@@ -973,7 +927,7 @@ enum mc_err store_feedback_list(struct store *st, const struct principal *who, j
 	sqlite3_bind_int(s, sqlite3_bind_parameter_index(s, ":mine"), mine);
 	sqlite3_bind_int64(s, sqlite3_bind_parameter_index(s, ":me"), who->user_id);
 	store_bind_scope(s, who);
-	bool head = fb_is_head(c, who->user_id);
+	bool head = feedback_user_is_head(c, who->user_id);
 	json_t *items = json_array();
 	int64_t total = 0, first = (int64_t)(page - 1) * FB_PAGE_SIZE;
 	int step;
@@ -1038,7 +992,7 @@ enum mc_err store_feedback_conduct(struct store *st, const struct principal *who
                                    struct mc_error *err)
 {
 	struct store_conn *c = store_read_conn(st);
-	if (!fb_is_head(c, who->user_id))
+	if (!feedback_user_is_head(c, who->user_id))
 		return mc_fail(err, MC_ERR_FORBIDDEN, "not_office_head",
 		               "Chỉ trưởng đơn vị xem số phản ánh về cán bộ",
 		               "Only the office head reads the conduct reports per official");

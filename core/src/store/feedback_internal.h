@@ -38,6 +38,11 @@ enum mc_err feedback_event(struct store *st, const char *who_actor, const char *
 void feedback_times_of_row(sqlite3_stmt *s, int col, struct feedback_times *t, char *decision,
                            size_t decision_len);
 
+/* Whether user_id is an active office head (users.head), read on c (the
+ * caller's connection: the writer inside its transaction, or a reader).
+ * store_user_is_head is this on the thread's reader. */
+bool feedback_user_is_head(struct store_conn *c, int64_t user_id);
+
 /* The due instant days working days after from on the office calendar (a
  * receipt after the cutoff or on a day off starts the next working day). */
 enum mc_err feedback_due(struct store *st, int64_t from, int days, int64_t *due,
