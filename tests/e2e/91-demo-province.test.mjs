@@ -83,6 +83,10 @@ test('the province of 2025: a provincial centre and commune centres, each with i
     const auth = authorityOf(c.code);
     const below = (u) => { for (let o = byCode[u.office]; o; o = byCode[o.parent]) if (o.code === (auth?.code ?? c.code)) return true; return false; };
     assert.ok(BUNDLE.users.some((u) => u.role === 'supervisor' && below(u)), `${c.code}: a supervisor`);
+    // Someone approves each centre's feedback answers and reads its anonymous box.
+    const heads = q(`SELECT u.username FROM users u JOIN office_paths p ON p.ancestor_id = u.office_id
+      JOIN offices o ON o.id = p.office_id WHERE u.head = 1 AND u.active = 1 AND o.code = '${c.code}'`);
+    assert.ok(heads.length > 0, `${c.code}: an office head`);
     if (auth) assert.ok(BUNDLE.users.some((u) => u.role === 'specialist' && below(u)), `${c.code}: specialists`);
   }
   assert.ok(BUNDLE.users.some((u) => u.role === 'supervisor' && byCode[u.office]?.kind === 'province'), 'a province supervisor');
