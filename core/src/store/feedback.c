@@ -38,6 +38,21 @@ void feedback_secret_hash(const char *code, const char *secret, char out[65])
 	sodium_bin2hex(out, 65, d, sizeof d);
 }
 
+const char *feedback_unknown_member(json_t *o, const char *const *known)
+{
+	const char *key;
+	json_t *v;
+	json_object_foreach(o, key, v)
+	{
+		bool ok = false;
+		for (size_t i = 0; !ok && known[i]; i++)
+			ok = strcmp(known[i], key) == 0;
+		if (!ok)
+			return key;
+	}
+	return NULL;
+}
+
 enum mc_err feedback_event(struct store *st, const char *who_actor, const char *code,
                            int64_t office_id, const char *step, const char *status,
                            struct mc_error *err)
@@ -358,19 +373,12 @@ static enum mc_err fb_read(const struct principal *who, json_t *req, struct fb_i
 	if (!json_is_object(req))
 		return mc_fail(err, MC_ERR_INVALID, "invalid_body", "Nội dung yêu cầu không hợp lệ",
 		               "The body must be a JSON object");
-	const char *key;
-	json_t *v;
-	json_object_foreach(req, key, v)
-	{
-		bool ok = false;
-		for (int i = 0; known[i]; i++)
-			ok = ok || strcmp(known[i], key) == 0;
-		if (!ok) {
-			char en[160];
-			snprintf(en, sizeof en, "Unknown member '%.40s'", key);
-			return fb_field_error(out, err, MC_ERR_INVALID, key, "unknown_field",
-			                      "Yêu cầu có mục không xác định", en);
-		}
+	const char *key = feedback_unknown_member(req, known);
+	if (key) {
+		char en[160];
+		snprintf(en, sizeof en, "Unknown member '%.40s'", key);
+		return fb_field_error(out, err, MC_ERR_INVALID, key, "unknown_field",
+		                      "Yêu cầu có mục không xác định", en);
 	}
 	/* The channel: the page's, a kiosk's, or the one staff name. */
 	json_t *ch = json_object_get(req, "channel");
@@ -446,17 +454,12 @@ static enum mc_err fb_read(const struct principal *who, json_t *req, struct fb_i
 	if (sender && !json_is_null(sender) && !json_is_object(sender))
 		return fb_invalid(out, err, "sender");
 	if (!in->anonymous) {
-		if (sender) {
-			json_object_foreach(sender, key, v)
-			{
-				if (strcmp(key, "name") && strcmp(key, "address") &&
-				    strcmp(key, "phone") && strcmp(key, "email"))
-					return fb_field_error(
-					    out, err, MC_ERR_INVALID, "sender", "unknown_field",
-					    "Thông tin người gửi có mục không xác định",
-					    "sender takes name, address, phone and email");
-			}
-		}
+		static const char *const sender_known[] = {"name", "address", "phone", "email",
+		                                           NULL};
+		if (sender && feedback_unknown_member(sender, sender_known))
+			return fb_field_error(out, err, MC_ERR_INVALID, "sender", "unknown_field",
+			                      "Thông tin người gửi có mục không xác định",
+			                      "sender takes name, address, phone and email");
 		char *phone = NULL;
 		if ((rc = fb_trimmed(sender, "name", "sender.name", 200, "invalid_field", &in->name,
 		                     out, err)) ||
@@ -986,16 +989,12 @@ static enum mc_err fb_sender_req(json_t *req, const char *want, const char **sec
 	if (!json_is_object(req))
 		return mc_fail(err, MC_ERR_INVALID, "invalid_body", "Nội dung yêu cầu không hợp lệ",
 		               "The body must be a JSON object");
-	const char *key;
-	json_t *v;
-	json_object_foreach(req, key, v)
-	{
-		if (strcmp(key, "secret") && strcmp(key, want))
-			return mc_failf(err, MC_ERR_INVALID, "unknown_field",
-			                "Yêu cầu có mục không xác định",
-			                "This request takes secret and %s", want);
-	}
-	v = json_object_get(req, "secret");
+	const char *const known[] = {"secret", want, NULL};
+	if (feedback_unknown_member(req, known))
+		return mc_failf(err, MC_ERR_INVALID, "unknown_field",
+		                "Yêu cầu có mục không xác định", "This request takes secret and %s",
+		                want);
+	json_t *v = json_object_get(req, "secret");
 	if (!json_is_string(v))
 		return mc_fail(err, MC_ERR_INVALID, "missing_field", "Thiếu mã tra cứu",
 		               "The secret is missing");

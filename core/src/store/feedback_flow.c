@@ -477,20 +477,14 @@ static enum mc_err fb_text(json_t *req, const char *key, bool required, size_t m
 	return MC_OK;
 }
 
-/* Refuses members of req other than the action's. */
+/* Refuses members of req other than the action's (allowed names "action"
+ * and the action's own members). */
 static enum mc_err fb_members(json_t *req, const char *const *allowed, struct mc_error *err)
 {
-	const char *key;
-	json_t *v;
-	json_object_foreach(req, key, v)
-	{
-		bool ok = strcmp(key, "action") == 0;
-		for (size_t i = 0; !ok && allowed[i]; i++)
-			ok = strcmp(allowed[i], key) == 0;
-		if (!ok)
-			return mc_failf(err, MC_ERR_INVALID, "unknown_field",
-			                "Trường không được hỗ trợ", "unknown field '%.40s'", key);
-	}
+	const char *key = feedback_unknown_member(req, allowed);
+	if (key)
+		return mc_failf(err, MC_ERR_INVALID, "unknown_field", "Trường không được hỗ trợ",
+		                "unknown field '%.40s'", key);
 	return MC_OK;
 }
 
@@ -555,7 +549,7 @@ static enum mc_err fb_act(struct store *st, struct store_conn *c, const struct p
 		return fb_subject(err);
 
 	if (strcmp(action, "classify") == 0) {
-		static const char *const members[] = {"decision", "reason", "to", NULL};
+		static const char *const members[] = {"action", "decision", "reason", "to", NULL};
 		const char *decision, *reason, *to;
 		if ((rc = fb_members(req, members, err)) ||
 		    (rc = fb_text(req, "decision", true, 16, &decision, err)))
@@ -602,7 +596,7 @@ static enum mc_err fb_act(struct store *st, struct store_conn *c, const struct p
 	}
 
 	if (strcmp(action, "assign") == 0) {
-		static const char *const members[] = {"user_id", NULL};
+		static const char *const members[] = {"action", "user_id", NULL};
 		if ((rc = fb_members(req, members, err)))
 			return rc;
 		json_t *v = json_object_get(req, "user_id");
@@ -650,7 +644,7 @@ static enum mc_err fb_act(struct store *st, struct store_conn *c, const struct p
 
 	if (strcmp(action, "request_info") == 0 || strcmp(action, "answer") == 0) {
 		bool info = strcmp(action, "request_info") == 0;
-		static const char *const members[] = {"text", NULL};
+		static const char *const members[] = {"action", "text", NULL};
 		const char *text;
 		if ((rc = fb_members(req, members, err)) ||
 		    (rc = fb_text(req, "text", true, info ? FB_TEXT_MAX : FB_ANSWER_MAX, &text,
@@ -683,7 +677,7 @@ static enum mc_err fb_act(struct store *st, struct store_conn *c, const struct p
 	}
 
 	if (strcmp(action, "approve") == 0) {
-		static const char *const members[] = {"text", NULL};
+		static const char *const members[] = {"action", "text", NULL};
 		const char *text;
 		if ((rc = fb_members(req, members, err)) ||
 		    (rc = fb_text(req, "text", false, FB_ANSWER_MAX, &text, err)))
@@ -731,7 +725,7 @@ static enum mc_err fb_act(struct store *st, struct store_conn *c, const struct p
 	}
 
 	if (strcmp(action, "publish") == 0) {
-		static const char *const members[] = {"question", NULL};
+		static const char *const members[] = {"action", "question", NULL};
 		const char *question;
 		if ((rc = fb_members(req, members, err)) ||
 		    (rc = fb_text(req, "question", false, FB_TEXT_MAX, &question, err)))
@@ -754,7 +748,7 @@ static enum mc_err fb_act(struct store *st, struct store_conn *c, const struct p
 	}
 
 	if (strcmp(action, "close") == 0) {
-		static const char *const members[] = {"note", NULL};
+		static const char *const members[] = {"action", "note", NULL};
 		const char *note;
 		if ((rc = fb_members(req, members, err)) ||
 		    (rc = fb_text(req, "note", anonymous, FB_TEXT_MAX, &note, err)))
@@ -784,7 +778,7 @@ static enum mc_err fb_act(struct store *st, struct store_conn *c, const struct p
 	}
 
 	if (strcmp(action, "link_repeat") == 0) {
-		static const char *const members[] = {"of", NULL};
+		static const char *const members[] = {"action", "of", NULL};
 		const char *of;
 		if ((rc = fb_members(req, members, err)) ||
 		    (rc = fb_text(req, "of", true, 31, &of, err)))

@@ -24,6 +24,10 @@
  * secret (as a dossier's). Pure. */
 void feedback_secret_hash(const char *code, const char *secret, char out[65]);
 
+/* The first member of object o (in its order) that is not in known (a
+ * NULL-terminated list), or NULL when every member is known. Pure. */
+const char *feedback_unknown_member(json_t *o, const char *const *known);
+
 /* Appends the event "feedback.<step>" of feedback code (entity "feedback",
  * entity id the code, actor who_actor, details {"step","status"}: never a
  * sender field nor a text; not on the live stream), recorded as office's.
