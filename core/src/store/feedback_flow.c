@@ -171,6 +171,13 @@ static json_t *fb_col_str(sqlite3_stmt *s, int col)
 	           : json_string((const char *)sqlite3_column_text(s, col));
 }
 
+static json_t *fb_col_int(sqlite3_stmt *s, int col)
+{
+	return sqlite3_column_type(s, col) == SQLITE_NULL
+	           ? json_null()
+	           : json_integer(sqlite3_column_int64(s, col));
+}
+
 static const char *fb_result_name(enum feedback_step_result r)
 {
 	switch (r) {
@@ -298,20 +305,14 @@ static enum mc_err fb_detail(struct store *st, struct store_conn *c, const struc
 	    json_pack("{s:o, s:o}", "code", fb_col_str(s, 3), "name", fb_col_str(s, 4)));
 	json_object_set_new(o, "dossier", fb_col_str(s, 5));
 	json_object_set_new(o, "subject",
-	                    json_pack("{s:o, s:o, s:o}", "counter_no",
-	                              sqlite3_column_type(s, 6) == SQLITE_NULL
-	                                  ? json_null()
-	                                  : json_integer(sqlite3_column_int64(s, 6)),
-	                              "name", fb_col_str(s, 7), "user",
+	                    json_pack("{s:o, s:o, s:o}", "counter_no", fb_col_int(s, 6), "name",
+	                              fb_col_str(s, 7), "user",
 	                              fb_user_json(c, f->subject_user_id)));
 	bool sender = fb_sender_visible(who, f);
 	fb_sender_json(o, s, 8, sender, f);
 	json_object_set_new(o, "forwarded_to", fb_col_str(s, 12));
 	json_object_set_new(o, "assigned", fb_user_json(c, f->assigned_user_id));
-	json_object_set_new(o, "assigned_at",
-	                    sqlite3_column_type(s, 13) == SQLITE_NULL
-	                        ? json_null()
-	                        : json_integer(sqlite3_column_int64(s, 13)));
+	json_object_set_new(o, "assigned_at", fb_col_int(s, 13));
 	json_object_set_new(o, "entered_by",
 	                    f->entered_by[0] ? json_string(f->entered_by) : json_null());
 	json_object_set_new(o, "received_at", fb_time(f->t.received_at));
@@ -319,14 +320,8 @@ static enum mc_err fb_detail(struct store *st, struct store_conn *c, const struc
 	json_object_set_new(o, "decision",
 	                    f->t.decision ? json_string(f->t.decision) : json_null());
 	json_object_set_new(o, "info_requested_at", fb_time(f->t.info_requested_at));
-	json_object_set_new(o, "info_asked_at",
-	                    sqlite3_column_type(s, 14) == SQLITE_NULL
-	                        ? json_null()
-	                        : json_integer(sqlite3_column_int64(s, 14)));
-	json_object_set_new(o, "info_received_at",
-	                    sqlite3_column_type(s, 15) == SQLITE_NULL
-	                        ? json_null()
-	                        : json_integer(sqlite3_column_int64(s, 15)));
+	json_object_set_new(o, "info_asked_at", fb_col_int(s, 14));
+	json_object_set_new(o, "info_received_at", fb_col_int(s, 15));
 	json_object_set_new(o, "answer_draft", fb_col_str(s, 16));
 	json_object_set_new(o, "answer", fb_col_str(s, 17));
 	json_object_set_new(o, "answered_at", fb_time(f->t.answered_at));
@@ -337,10 +332,7 @@ static enum mc_err fb_detail(struct store *st, struct store_conn *c, const struc
 	json_object_set_new(o, "repeat_of", fb_col_str(s, 19));
 	json_object_set_new(o, "repeated", json_integer(sqlite3_column_int64(s, 23)));
 	json_object_set_new(o, "reaction", fb_col_str(s, 20));
-	json_object_set_new(o, "reacted_at",
-	                    sqlite3_column_type(s, 21) == SQLITE_NULL
-	                        ? json_null()
-	                        : json_integer(sqlite3_column_int64(s, 21)));
+	json_object_set_new(o, "reacted_at", fb_col_int(s, 21));
 	json_object_set_new(
 	    o, "dues",
 	    json_pack("{s:o, s:o, s:o, s:o, s:o}", "reject", fb_time(f->t.reject_due_at), "forward",
@@ -1083,11 +1075,9 @@ enum mc_err store_feedback_answers(struct store *st, const char *q, const char *
 		              feedback_class_en(cls) ? feedback_class_en(cls) : cls, "office",
 		              "code", store_col_text(s, 2), "name", store_col_text(s, 3),
 		              "received_at", (json_int_t)sqlite3_column_int64(s, 4), "answered_at",
-		              sqlite3_column_type(s, 5) == SQLITE_NULL
-		                  ? json_null()
-		                  : json_integer(sqlite3_column_int64(s, 5)),
-		              "published_at", (json_int_t)sqlite3_column_int64(s, 6), "question",
-		              question, "answer", answer));
+		              fb_col_int(s, 5), "published_at",
+		              (json_int_t)sqlite3_column_int64(s, 6), "question", question,
+		              "answer", answer));
 	}
 	if ((rc = store_scan_end(c, s, step, "feedback answers", err))) {
 		json_decref(items);
