@@ -94,6 +94,47 @@ static void test_info(void)
 	assert(r.step[FEEDBACK_STEP_INFO] == FEEDBACK_STEP_LATE && r.late);
 }
 
+/* While the sender is asked, the answer clock stands still: an open
+ * request keeps the answer pending past its unmoved due (a sender who
+ * never replies does not make the office late), unless the due had passed
+ * before the request; once the sender replies, the store has moved the due
+ * and the answer is judged normally against it. */
+static void test_info_pause(void)
+{
+	struct feedback_times t = base();
+	struct feedback_timing r;
+	t.decision = "accept";
+	t.classified_at = 1500;
+	t.info_requested_at = 4000;
+	t.info_asked_at = 4000;
+	feedback_timing(&t, 99999, &r); /* long past the unmoved due 15000 */
+	assert(r.step[FEEDBACK_STEP_ANSWER] == FEEDBACK_STEP_PENDING);
+	assert(!r.late && r.next_due_at == 0 && !r.ended);
+	/* Judged before the request was made: the clock still runs. */
+	feedback_timing(&t, 3999, &r);
+	assert(r.step[FEEDBACK_STEP_ANSWER] == FEEDBACK_STEP_PENDING && r.next_due_at == 15000);
+	/* The due had passed when the request was made: still overdue. */
+	t.info_asked_at = 15001;
+	feedback_timing(&t, 99999, &r);
+	assert(r.step[FEEDBACK_STEP_ANSWER] == FEEDBACK_STEP_OVERDUE && r.late);
+	assert(r.next_due_at == 0);
+	/* A request made exactly at the due: the due had not passed yet. */
+	t.info_asked_at = 15000;
+	feedback_timing(&t, 99999, &r);
+	assert(r.step[FEEDBACK_STEP_ANSWER] == FEEDBACK_STEP_PENDING && !r.late);
+	/* The sender replied: no request open, the due moved by the wait
+	 * (15000 + 3000) and the answer judged against it. */
+	t.info_asked_at = 0;
+	t.answer_due_at = 18000;
+	feedback_timing(&t, 17000, &r);
+	assert(r.step[FEEDBACK_STEP_ANSWER] == FEEDBACK_STEP_PENDING && r.next_due_at == 18000);
+	feedback_timing(&t, 18001, &r);
+	assert(r.step[FEEDBACK_STEP_ANSWER] == FEEDBACK_STEP_OVERDUE && r.late);
+	t.answered_at = 18000;
+	feedback_timing(&t, 18001, &r);
+	assert(r.step[FEEDBACK_STEP_ANSWER] == FEEDBACK_STEP_ON_TIME && !r.late);
+}
+
 static void test_unclassified(void)
 {
 	struct feedback_times t = base();
@@ -125,6 +166,7 @@ int main(void)
 	test_forward();
 	test_answer_publish();
 	test_info();
+	test_info_pause();
 	test_unclassified();
 	test_words();
 	puts("feedback: ok");

@@ -128,6 +128,9 @@ void feedback_timing(const struct feedback_times *t, int64_t now, struct feedbac
 	bool rejected = d && strcmp(d, "reject") == 0;
 	bool forwarded = d && strcmp(d, "forward") == 0;
 	bool closed = t->closed_at > 0;
+	/* The sender is being asked at now: the answer clock stands still. */
+	bool paused = t->info_asked_at > 0 && t->info_asked_at <= now && t->answered_at == 0 &&
+	              !closed;
 
 	if (rejected)
 		out->step[FEEDBACK_STEP_REJECT] =
@@ -141,7 +144,12 @@ void feedback_timing(const struct feedback_times *t, int64_t now, struct feedbac
 	if (!rejected && !forwarded) {
 		/* A feedback closed unanswered (only anonymous reports may be)
 		 * has no answer step left to judge. */
-		if (t->answered_at > 0 || !closed)
+		if (paused)
+			out->step[FEEDBACK_STEP_ANSWER] =
+			    t->answer_due_at > 0 && t->answer_due_at < t->info_asked_at
+			        ? FEEDBACK_STEP_OVERDUE
+			        : FEEDBACK_STEP_PENDING;
+		else if (t->answered_at > 0 || !closed)
 			out->step[FEEDBACK_STEP_ANSWER] =
 			    feedback_judge(t->answered_at, t->answer_due_at, now);
 		/* An answer closed unpublished: on time if closed within the
@@ -171,6 +179,8 @@ void feedback_timing(const struct feedback_times *t, int64_t now, struct feedbac
 		enum feedback_step_result r = out->step[s];
 		if (r == FEEDBACK_STEP_LATE || r == FEEDBACK_STEP_OVERDUE)
 			out->late = true;
+		if (s == FEEDBACK_STEP_ANSWER && paused)
+			continue; /* no due runs while the sender is asked */
 		if (r == FEEDBACK_STEP_PENDING || r == FEEDBACK_STEP_OVERDUE) {
 			const int64_t *due = s == FEEDBACK_STEP_REJECT    ? &t->reject_due_at
 			                     : s == FEEDBACK_STEP_FORWARD ? &t->forward_due_at

@@ -46,11 +46,16 @@ struct feedback_times {
 	int64_t classified_at;
 	const char *decision;      /* "accept", "reject", "forward" or NULL */
 	int64_t info_requested_at; /* the first request for information */
+	/* The request for information open at the instant judged (made, not
+	 * yet replied to): when it was made; 0 when none is open. For a past
+	 * instant, the request that was open then. */
+	int64_t info_asked_at;
 	int64_t answered_at;
 	int64_t published_at;
 	int64_t closed_at;
-	/* The due instants the store fixed (answer_due_at already moved by
-	 * the sender's pauses; publish_due_at set once answered). */
+	/* The due instants the store fixed (answer_due_at moved by the
+	 * sender's replies until the instant judged: for a past instant, the
+	 * due as it stood then; publish_due_at set once answered). */
 	int64_t reject_due_at, forward_due_at, info_due_at, answer_due_at, publish_due_at;
 };
 
@@ -91,6 +96,10 @@ struct feedback_timing {
  * - answer: unless rejected or forwarded (answered_at, answer_due_at);
  *   while not classified, the reject/forward/answer clocks all run: an
  *   unclassified feedback is OVERDUE on answer once answer_due_at passes;
+ *   while a request for information is open at now (info_asked_at > 0 and
+ *   ≤ now, not answered) the answer clock stands still: the step is
+ *   PENDING, OVERDUE only if answer_due_at had passed when the request was
+ *   made (answer_due_at < info_asked_at), and next_due_at leaves it out;
  * - publish: once answered (published_at, publish_due_at); an answered
  *   feedback closed without publication has the step NONE.
  * A due of 0 never makes a step late. */
