@@ -1,5 +1,7 @@
-/* Unit tests of the failure throttle (api/throttle.c): a running penalty is
- * never forgotten to make room, whatever keys other clients choose. */
+/* Unit tests of the failure throttle (api/throttle.c): a full table makes
+ * room instead of refusing a newcomer, yet a running penalty is forgotten
+ * only when every slot around it holds one, whatever keys other clients
+ * choose. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -67,30 +69,53 @@ static void test_colliding_usernames_keep_penalty(void **state)
 	throttle_free(t);
 }
 
-/* When every slot is held by a live penalty, a new key is refused (the
- * table says it is full) rather than let through untracked. */
-static void test_full_table_refuses_new_keys(void **state)
+/* When every slot is held by a running penalty, a new key is not refused:
+ * its first failure takes the slot of the penalty that ends soonest, and
+ * the others keep theirs. */
+static void test_full_table_makes_room(void **state)
 {
 	struct throttle *t = throttle_new(16, 5);
 	char key[32];
 	for (int i = 0; i < 16; i++) {
 		snprintf(key, sizeof key, "ip:10.0.0.%d", i);
+		/* 10.0.0.0 fails first: its wait ends soonest. */
 		for (int j = 0; j < 10; j++)
-			assert_true(throttle_fail(t, key, NOW));
+			assert_true(throttle_fail(t, key, NOW + (i ? 5 : 0)));
 	}
-	bool full = false;
-	int wait = throttle_check(t, "ip:192.0.2.1", NOW, &full);
-	assert_true(full);
-	assert_true(wait > 0);
-	assert_false(throttle_fail(t, "ip:192.0.2.1", NOW));
-	/* Known keys still get their own answer. */
-	assert_int_equal(throttle_check(t, "ip:10.0.0.3", NOW, &full), 32);
+	bool full = true;
+	assert_int_equal(throttle_check(t, "ip:192.0.2.1", NOW + 5, &full), 0);
 	assert_false(full);
-	/* Once penalties and the memory of failures expire, slots are reused. */
-	wait = throttle_check(t, "ip:192.0.2.1", NOW + 3601, &full);
-	assert_false(full);
-	assert_int_equal(wait, 0);
-	assert_true(throttle_fail(t, "ip:192.0.2.1", NOW + 3601));
+	assert_true(throttle_fail(t, "ip:192.0.2.1", NOW + 5));
+	assert_int_equal(throttle_wait(t, "ip:10.0.0.0", NOW + 5), 0);
+	for (int i = 1; i < 16; i++) {
+		snprintf(key, sizeof key, "ip:10.0.0.%d", i);
+		assert_int_equal(throttle_check(t, key, NOW + 5, &full), 32);
+		assert_false(full);
+	}
+	throttle_free(t);
+}
+
+/* Thousands of addresses failing once each (a flood of junk look-ups) in a
+ * table far too small: every fresh address still may try, and a guesser's
+ * running penalty and a heavy count outlive the single failures. */
+static void test_flood_of_single_failures(void **state)
+{
+	struct throttle *t = throttle_new(64, 5);
+	penalise(t, "ip:guesser");
+	for (int i = 0; i < 4; i++)
+		throttle_fail(t, "ip:almost", NOW);
+	char key[32];
+	for (int i = 0; i < 5000; i++) {
+		snprintf(key, sizeof key, "ip:10.%d.%d.1", i / 250, i % 250);
+		bool full = true;
+		assert_int_equal(throttle_check(t, key, NOW + 1, &full), 0);
+		assert_false(full);
+		assert_true(throttle_fail(t, key, NOW + 1));
+	}
+	assert_int_equal(throttle_wait(t, "ip:guesser", NOW + 1), 31);
+	/* Four failures kept: the fifth is free, the sixth waits. */
+	throttle_fail(t, "ip:almost", NOW + 2);
+	assert_int_equal(throttle_wait(t, "ip:almost", NOW + 2), 1);
 	throttle_free(t);
 }
 
@@ -184,7 +209,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_full_table_keeps_penalty),
 	    cmocka_unit_test(test_colliding_usernames_keep_penalty),
-	    cmocka_unit_test(test_full_table_refuses_new_keys),
+	    cmocka_unit_test(test_full_table_makes_room),
+	    cmocka_unit_test(test_flood_of_single_failures),
 	    cmocka_unit_test(test_reset),
 	    cmocka_unit_test(test_waits_double),
 	    cmocka_unit_test(test_clock_stepped_back),

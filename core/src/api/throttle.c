@@ -11,8 +11,9 @@
 #include "util/xmalloc.h"
 
 /* After the free tries the first wait is 1 s, doubling up to the cap. An
- * entry may be given to another key only once its wait is over and its last
- * failure is older than THROTTLE_FORGET_S. */
+ * entry is free for another key once its wait is over and its last failure
+ * is older than THROTTLE_FORGET_S; before that it is taken only when every
+ * slot the newcomer may use is held (throttle_rather_forget). */
 #define THROTTLE_MAX_WAIT_S 300
 #define THROTTLE_FORGET_S 3600
 /* Slots a key may use, from its hash onwards (open addressing). */
@@ -99,15 +100,35 @@ static int64_t throttle_expiry(const struct throttle *t, const struct throttle_e
 	return until > forget ? until : forget;
 }
 
-/* Looks key up; t->lock held. Returns its entry, or NULL with *room set to a
- * slot it may take (NULL when none) and *free_at to the soonest instant one
- * of its slots frees. */
+/* Whether entry a is a better one to forget than b when no slot is free:
+ * an entry without a running wait before one with (a running penalty is
+ * forgotten last); among those without, the fewest failures, then the
+ * oldest last failure (a single typo goes before a guesser's count); among
+ * running waits, the one that ends soonest. */
+static bool throttle_rather_forget(const struct throttle *t, const struct throttle_entry *a,
+                                   const struct throttle_entry *b, int64_t now)
+{
+	int64_t ua = throttle_last(a, now) + throttle_wait_of(a->failures, t->free_tries);
+	int64_t ub = throttle_last(b, now) + throttle_wait_of(b->failures, t->free_tries);
+	bool ra = ua > now, rb = ub > now;
+	if (ra != rb)
+		return !ra;
+	if (ra)
+		return ua < ub;
+	if (a->failures != b->failures)
+		return a->failures < b->failures;
+	return throttle_last(a, now) < throttle_last(b, now);
+}
+
+/* Looks key up; t->lock held. Returns its entry, or NULL with *room set to
+ * the slot it may take: a free or expired one, else (the table is full
+ * around key) the entry throttle_rather_forget picks. */
 static struct throttle_entry *throttle_find(struct throttle *t, const char *key, int64_t now,
-                                            struct throttle_entry **room, int64_t *free_at)
+                                            struct throttle_entry **room)
 {
 	unsigned h = throttle_home(t, key);
+	struct throttle_entry *victim = NULL;
 	*room = NULL;
-	*free_at = INT64_MAX;
 	for (int i = 0; i < t->probe; i++) {
 		struct throttle_entry *e = &t->e[(h + (unsigned)i) % (unsigned)t->slots];
 		if (e->key[0] != '\0' && strncmp(e->key, key, sizeof e->key - 1) == 0)
@@ -115,30 +136,31 @@ static struct throttle_entry *throttle_find(struct throttle *t, const char *key,
 		int64_t expiry = e->key[0] == '\0' ? now : throttle_expiry(t, e, now);
 		if (*room == NULL && expiry <= now)
 			*room = e;
-		if (expiry < *free_at)
-			*free_at = expiry;
+		bool held = e->key[0] != '\0';
+		if (held && (victim == NULL || throttle_rather_forget(t, e, victim, now)))
+			victim = e;
 	}
+	if (*room == NULL)
+		*room = victim;
 	return NULL;
 }
 
 int throttle_check(struct throttle *t, const char *key, int64_t now, bool *full)
 {
 	struct throttle_entry *room;
-	int64_t free_at, wait = 0;
-	bool is_full = false;
+	int64_t wait = 0;
 	ENFORCE(pthread_mutex_lock(&t->lock) == 0, "throttle mutex call");
-	struct throttle_entry *e = throttle_find(t, key, now, &room, &free_at);
+	struct throttle_entry *e = throttle_find(t, key, now, &room);
 	if (e) {
 		int64_t until =
 		    throttle_last(e, now) + throttle_wait_of(e->failures, t->free_tries);
 		wait = until > now ? until - now : 0;
-	} else if (room == NULL) {
-		is_full = true;
-		wait = free_at > now ? free_at - now : 1;
 	}
 	ENFORCE(pthread_mutex_unlock(&t->lock) == 0, "throttle mutex call");
+	/* A key the table does not hold has no failures: it may try (its first
+	 * failure makes room, see throttle_find). */
 	if (full)
-		*full = is_full;
+		*full = false;
 	return (int)(wait > THROTTLE_FORGET_S + THROTTLE_MAX_WAIT_S
 	                 ? THROTTLE_FORGET_S + THROTTLE_MAX_WAIT_S
 	                 : wait);
@@ -152,31 +174,24 @@ int throttle_wait(struct throttle *t, const char *key, int64_t now)
 bool throttle_fail(struct throttle *t, const char *key, int64_t now)
 {
 	struct throttle_entry *room;
-	int64_t free_at;
-	bool recorded = true;
 	ENFORCE(pthread_mutex_lock(&t->lock) == 0, "throttle mutex call");
-	struct throttle_entry *e = throttle_find(t, key, now, &room, &free_at);
-	if (e == NULL && room != NULL) {
+	struct throttle_entry *e = throttle_find(t, key, now, &room);
+	if (e == NULL) {
 		e = room;
 		memset(e, 0, sizeof *e);
 		snprintf(e->key, sizeof e->key, "%s", key);
 	}
-	if (e) {
-		e->failures++;
-		e->last_fail = now;
-	} else {
-		recorded = false;
-	}
+	e->failures++;
+	e->last_fail = now;
 	ENFORCE(pthread_mutex_unlock(&t->lock) == 0, "throttle mutex call");
-	return recorded;
+	return true;
 }
 
 void throttle_reset(struct throttle *t, const char *key)
 {
 	struct throttle_entry *room;
-	int64_t free_at;
 	ENFORCE(pthread_mutex_lock(&t->lock) == 0, "throttle mutex call");
-	struct throttle_entry *e = throttle_find(t, key, 0, &room, &free_at);
+	struct throttle_entry *e = throttle_find(t, key, 0, &room);
 	if (e)
 		memset(e, 0, sizeof *e);
 	ENFORCE(pthread_mutex_unlock(&t->lock) == 0, "throttle mutex call");
