@@ -129,8 +129,8 @@ void feedback_timing(const struct feedback_times *t, int64_t now, struct feedbac
 	bool forwarded = d && strcmp(d, "forward") == 0;
 	bool closed = t->closed_at > 0;
 	/* The sender is being asked at now: the answer clock stands still. */
-	bool paused = t->info_asked_at > 0 && t->info_asked_at <= now && t->answered_at == 0 &&
-	              !closed;
+	bool paused =
+	    t->info_asked_at > 0 && t->info_asked_at <= now && t->answered_at == 0 && !closed;
 
 	if (rejected)
 		out->step[FEEDBACK_STEP_REJECT] =

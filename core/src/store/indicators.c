@@ -1683,7 +1683,9 @@ static int ind_fb_index(const char *const *names, int n, const char *v)
 }
 
 /* t as it stood at instant ref (exclusive): a step done at or after ref is
- * not done yet (its due, publish_due_at, fixed only by the answer, neither). */
+ * not done yet (its due, publish_due_at, fixed only by the answer, neither).
+ * The request for information open at ref and the answer's due as it stood
+ * then are the caller's (ind_fb_due_at). */
 static void ind_fb_at(struct feedback_times *t, int64_t ref)
 {
 	if (t->classified_at >= ref)
@@ -1696,6 +1698,46 @@ static void ind_fb_at(struct feedback_times *t, int64_t ref)
 		t->published_at = 0;
 	if (t->closed_at >= ref)
 		t->closed_at = 0;
+}
+
+/* The answer's due of feedback id as it stood at ref: *due, the row's
+ * answer_due_at, less the moves of the sender's replies made at or after ref
+ * (each moved it by the working time from its request to it: store/feedback.c
+ * store_feedback_reply; the notes 'info_request' and 'info_reply' keep those
+ * instants). received anchors the working-time position. On a database error
+ * MC_ERR_*; a calendar that cannot say leaves *due as it is. */
+static enum mc_err ind_fb_due_at(struct ind_ctx *x, int64_t id, int64_t received, int64_t *due,
+                                 struct mc_error *err)
+{
+	sqlite3_stmt *s = store_stmt(
+	    x->c,
+	    "SELECT r.at, (SELECT max(q.at) FROM feedback_notes q"
+	    " WHERE q.feedback_id = r.feedback_id AND q.step = 'info_request' AND q.at <= r.at)"
+	    " FROM feedback_notes r WHERE r.feedback_id = ?1 AND r.step = 'info_reply'"
+	    " AND r.at >= ?2");
+	if (s == NULL)
+		return store_sql_error(x->c, "indicators", err);
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_int64(s, 2, x->ref);
+	int64_t later = 0;
+	int step;
+	while (store_next(s, &step)) {
+		int64_t waited = 0, asked = sqlite3_column_int64(s, 1);
+		if (asked > 0 &&
+		    store_calendar_between(x->st, asked, sqlite3_column_int64(s, 0), &waited,
+		                           NULL) == MC_OK &&
+		    waited > 0)
+			later += waited;
+	}
+	enum mc_err rc = store_scan_end(x->c, s, step, "indicators", err);
+	if (rc || later == 0 || *due == 0)
+		return rc;
+	int64_t span = 0, at = 0;
+	if (store_calendar_between(x->st, received, *due, &span, NULL) == MC_OK &&
+	    span - later >= 0 &&
+	    store_calendar_add(x->st, received, span - later, &at, NULL) == MC_OK)
+		*due = at;
+	return MC_OK;
 }
 
 /* One row's figures (the values ind_scan_feedback read) into g. */
@@ -1778,7 +1820,15 @@ static enum mc_err ind_scan_feedback(struct ind_ctx *x, struct ind_fgroup *total
 	    " coalesce(f.forward_due_at, 0), coalesce(f.info_due_at, 0),"
 	    " coalesce(f.answer_due_at, 0), coalesce(f.publish_due_at, 0),"
 	    " f.reaction = 'not_satisfied' AND f.reacted_at < ?2,"
-	    " EXISTS (SELECT 1 FROM feedback r WHERE r.repeat_of = f.id AND r.received_at < ?2)"
+	    " EXISTS (SELECT 1 FROM feedback r WHERE r.repeat_of = f.id AND r.received_at < ?2),"
+	    /* 18: the request for information open at ref (made before it, no
+	     * reply before it); 19: a reply at or after ref moved the due. */
+	    " coalesce((SELECT max(n.at) FROM feedback_notes n WHERE n.feedback_id = f.id"
+	    "  AND n.step = 'info_request' AND n.at < ?2 AND NOT EXISTS (SELECT 1"
+	    "  FROM feedback_notes m WHERE m.feedback_id = f.id AND m.step = 'info_reply'"
+	    "  AND m.at >= n.at AND m.at < ?2)), 0),"
+	    " EXISTS (SELECT 1 FROM feedback_notes m WHERE m.feedback_id = f.id"
+	    "  AND m.step = 'info_reply' AND m.at >= ?2), f.id"
 	    " FROM feedback f WHERE f.received_at < ?2"
 	    " AND (f.received_at >= ?1 OR (f.kind = 'pakn' AND NOT ("
 	    "  (coalesce(f.decision, '') IN ('reject', 'forward')"
@@ -1818,6 +1868,16 @@ static enum mc_err ind_scan_feedback(struct ind_ctx *x, struct ind_fgroup *total
 		};
 		if (!r.anonymous) { /* an anonymous report has no clock */
 			ind_fb_at(&t, x->ref);
+			/* The pause as it stood at ref (docs/feedback.md "The
+			 * pause"): a reply after ref does not reach back. */
+			t.info_asked_at = sqlite3_column_int64(s, 18);
+			enum mc_err rc;
+			if (sqlite3_column_int(s, 19) == 1 &&
+			    (rc = ind_fb_due_at(x, sqlite3_column_int64(s, 20), t.received_at,
+			                        &t.answer_due_at, err))) {
+				sqlite3_reset(s);
+				return rc;
+			}
 			feedback_timing(&t, x->ref, &r.tm);
 			r.decision = t.decision;
 			r.published = t.published_at > 0;
