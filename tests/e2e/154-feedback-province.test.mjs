@@ -42,6 +42,13 @@ test('the centre: named, else the dossier\'s, else the caller\'s own, else asked
   assert.equal(placeOf(byKiosk.code).office, CENTRE_B);
   const byClerk = ok(await staff('a.clerk', { class: 'other', text: TEXT, sender: SENDER }));
   assert.equal(placeOf(byClerk.code).office, CENTRE_A);
+  // A commune's supervisor types in a phone call: the commune's only centre.
+  const bySup = ok(await staff('a.sup', { channel: 'hotline', class: 'other', text: TEXT, sender: SENDER }));
+  assert.equal(placeOf(bySup.code).office, CENTRE_A);
+  // The province's supervisor sees two centres: asked which.
+  const byProv = await staff('prov.sup', { channel: 'hotline', class: 'other', text: TEXT, sender: SENDER });
+  assert.equal(byProv.status, 400);
+  assert.equal(byProv.json.error.code, 'office_required');
   // Another centre's office is not found for a clerk.
   const other = await staff('b.clerk', { class: 'other', text: TEXT, sender: SENDER, office: CENTRE_A });
   assert.deepEqual([other.status, other.json.error.code], [404, 'office_not_found']);

@@ -603,9 +603,13 @@ static enum mc_err fb_find_office(struct store_conn *c, const struct principal *
 		if (rc || *office)
 			return rc;
 	}
-	s = store_stmt(c, "SELECT id FROM offices WHERE kind = 'centre' AND active = 1 LIMIT 2");
+	/* Else the only centre there is: for staff, the only one in their
+	 * scope (a commune's supervisor files for the commune's centre). */
+	s = store_stmt(c, "SELECT id FROM offices WHERE kind = 'centre' AND active = 1"
+	                  " AND " SCOPE_SQL("id") " LIMIT 2");
 	if (s == NULL)
 		return store_sql_error(c, "office", err);
+	store_bind_scope(s, who);
 	int n = 0;
 	while (store_next(s, &step)) {
 		*office = sqlite3_column_int64(s, 0);
