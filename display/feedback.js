@@ -82,6 +82,7 @@ const TEXTS = {
     missAddress: 'địa chỉ',
     missContact: 'số điện thoại hoặc thư điện tử',
     anonExplain: 'Nếu không ghi đủ, nội dung sẽ được gửi dưới dạng tin báo không rõ danh tính: chỉ lãnh đạo cơ quan xem xét, không được xử lý và trả lời như một phản ánh, kiến nghị, và thông tin người gửi đã ghi (nếu có) sẽ không được lưu.',
+    anonDossier: 'Mã hồ sơ đã ghi cũng không được gửi kèm tin báo, để không ai biết ông/bà là người nộp hồ sơ đó.',
     anonBack: 'Bổ sung thông tin người gửi',
     anonSend: 'Gửi không danh tính (tin báo)',
     submit: 'Gửi phản ánh',
@@ -162,6 +163,7 @@ const TEXTS = {
     missAddress: 'address',
     missContact: 'phone or e-mail',
     anonExplain: 'Without them, this is sent as an anonymous report: only the office’s head reviews it, it is not handled and answered as feedback, and any details you gave are not kept.',
+    anonDossier: 'The dossier code you entered is not sent with the report either, so nobody can tell you applied for it.',
     anonBack: 'Add my details',
     anonSend: 'Send anonymously (report)',
     submit: 'Send feedback',
@@ -506,7 +508,9 @@ function body(anonymous) {
     class: document.querySelector('input[name="class"]:checked')?.value,
     text: val('text'),
   };
-  const code = val('dossier-code').toUpperCase();
+  // An anonymous report keeps no dossier link: the dossier names the
+  // applicant, so its code and secret are not sent (the question says so).
+  const code = anonymous ? '' : val('dossier-code').toUpperCase();
   if (code) {
     b.dossier_code = code;
     b.dossier_secret = val('dossier-secret').replace(/\s+/g, '').toUpperCase();
@@ -541,7 +545,8 @@ function showConfirm(miss) {
 
 function renderConfirm() {
   const miss = ($('anon').dataset.missing ?? '').split(',').filter(Boolean);
-  $('anon-missing').textContent = miss.length ? T().anonMissing(miss.map((k) => T()[k]).join(', ')) : '';
+  const said = miss.length ? T().anonMissing(miss.map((k) => T()[k]).join(', ')) : '';
+  $('anon-missing').textContent = val('dossier-code') ? `${said} ${T().anonDossier}`.trim() : said;
 }
 
 async function send(anonymous) {

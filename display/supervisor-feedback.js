@@ -112,7 +112,7 @@ const T = {
     aInfo: 'Yêu cầu người gửi bổ sung thông tin', aInfoText: 'Nội dung cần bổ sung', aInfoDo: 'Gửi yêu cầu',
     aAnswer: 'Dự thảo trả lời', aAnswerDo: 'Lưu dự thảo',
     aApprove: 'Duyệt trả lời (trưởng đơn vị)', aApproveText: 'Nội dung trả lời', aApproveDo: 'Duyệt và trả lời',
-    aPublish: 'Công khai trả lời', aPublishText: 'Câu hỏi công khai (bỏ họ tên, địa chỉ, số điện thoại)', aPublishDo: 'Công khai',
+    aPublish: 'Công khai trả lời', aPublishText: 'Câu hỏi công khai, do cán bộ viết lại (không ghi họ tên, số điện thoại, thư điện tử hay địa chỉ của người gửi)', aPublishDo: 'Công khai',
     aClose: 'Kết thúc xử lý', aCloseNote: 'Kết quả kiểm tra', aCloseDo: 'Kết thúc',
     aRepeat: 'Phản ánh lặp lại', aRepeatOf: 'Lặp lại phản ánh có mã', aRepeatDo: 'Ghi nhận lặp lại',
     done: 'Đã lưu.', chooseUser: '— chọn người —',
@@ -155,7 +155,7 @@ const T = {
     aInfo: 'Ask the sender for more information', aInfoText: 'What is needed', aInfoDo: 'Send the request',
     aAnswer: 'Draft answer', aAnswerDo: 'Save the draft',
     aApprove: 'Approve the answer (office head)', aApproveText: 'Answer', aApproveDo: 'Approve and answer',
-    aPublish: 'Publish the answer', aPublishText: 'Published question (no name, address or phone)', aPublishDo: 'Publish',
+    aPublish: 'Publish the answer', aPublishText: 'Published question, written by staff (no name, phone, e-mail or address of the sender)', aPublishDo: 'Publish',
     aClose: 'Close', aCloseNote: 'Result of the check', aCloseDo: 'Close',
     aRepeat: 'Repeated feedback', aRepeatOf: 'Repeats the feedback coded', aRepeatDo: 'Mark as repeated',
     done: 'Saved.', chooseUser: '— choose —',
@@ -634,7 +634,7 @@ function actionsBlock(d) {
       }
     }
     if (s === 'answered') {
-      forms.push(actionForm(d, 'publish', t.aPublish, [area('fb-question', t.aPublishText, d.public_question ?? d.text ?? '')], t.aPublishDo,
+      forms.push(actionForm(d, 'publish', t.aPublish, [area('fb-question', t.aPublishText, d.public_question ?? '')], t.aPublishDo,
         () => ({ action: 'publish', question: $('fb-question').value.trim() })));
     }
     if (['published', 'answered', 'rejected', 'forwarded'].includes(s)) {

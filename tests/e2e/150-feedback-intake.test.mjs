@@ -8,7 +8,7 @@
 // sender's name or phone, nor a secret.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer } from './lib/harness.mjs';
+import { startServer, serveOne } from './lib/harness.mjs';
 import { ok } from './lib/steps.mjs';
 
 const SENDER = { name: 'Trương Thị Mỹ Hạnh', address: 'Số 12 đường Lê Duẩn, Khe Sanh', phone: '+84 905 111 222', email: 'myhanh@example.vn' };
@@ -145,8 +145,8 @@ test('staff type in a call with its channel; a kiosk files as a kiosk', async ()
   assert.deepEqual([kw.status, kw.json.error.code], [403, 'channel_not_allowed']);
 });
 
-test('a conduct report names the official at the counter at filing time', async () => {
-  ok(await s.as('clerk2', 'POST', '/api/v1/counters/3/state', { body: { state: 'open' } }));
+test('a conduct report names the official who last served at the counter', async () => {
+  await serveOne(s, 'clerk2', 3, 'HT');
   const f = ok(await file({ class: 'conduct', counter: 3, text: 'Cán bộ quầy 3 không hướng dẫn.', sender: SENDER }));
   secrets.push(f.secret);
   const [row] = s.sql(`SELECT u.username FROM feedback f JOIN users u ON u.id = f.subject_user_id WHERE f.code = '${f.code}'`);

@@ -7,7 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { startServer } from './lib/harness.mjs';
+import { startServer, serveOne } from './lib/harness.mjs';
 import { ok } from './lib/steps.mjs';
 
 // A real 1×1 PNG and a real one-page PDF.
@@ -65,7 +65,7 @@ test('a PNG and a PDF are kept with the sha256 of their bytes and served to the 
 });
 
 test('the official the report is about never gets its files', async () => {
-  ok(await s.as('clerk1', 'POST', '/api/v1/counters/2/state', { body: { state: 'open' } }));
+  await serveOne(s, 'clerk1', 2, 'HT');
   const f = ok(await file({ class: 'conduct', counter: 2, text: 'Cán bộ quầy 2 thu thêm tiền.', sender: SENDER,
     attachments: [att('anh.png', 'image/png', PNG)] }));
   const users = ok(await s.as('admin', 'GET', '/api/v1/users?limit=50')).items;

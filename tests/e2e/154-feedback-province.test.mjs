@@ -8,7 +8,7 @@
 // code is numbered across the province, one day's numbers without a gap.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer } from './lib/harness.mjs';
+import { startServer, serveOne } from './lib/harness.mjs';
 import { PROVINCE_BUNDLE, CENTRE_A, CENTRE_B } from './lib/province-bundle.mjs';
 import { ok } from './lib/steps.mjs';
 
@@ -72,7 +72,7 @@ test('a conduct report about a dossier names its receiving clerk; a wrong secret
   assert.deepEqual(placeOf(f.code), { office: CENTRE_A, subject: 'a.clerk' });
   assert.equal(s.sql(`SELECT d.code FROM feedback f JOIN dossiers d ON d.id = f.dossier_id WHERE f.code = '${f.code}'`)[0].code, dossier.code);
   // Staff of the dossier's centre need no secret; a counter named wins.
-  ok(await s.as('a.clerk2', 'POST', '/api/v1/counters/2/state', { body: { state: 'open' } }));
+  await serveOne(s, 'a.clerk2', 2, 'HT', 'a-kiosk');
   const g = ok(await staff('a.sup', { class: 'conduct', text: TEXT, sender: SENDER, dossier_code: dossier.code, counter: 2 }));
   assert.deepEqual(placeOf(g.code), { office: CENTRE_A, subject: 'a.clerk2' });
   // A procedure question about the dossier names nobody.

@@ -7,7 +7,7 @@
 // head approves an answer.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, subscribe, TEST_BUNDLE, PASSWORDS } from './lib/harness.mjs';
+import { startServer, subscribe, serveOne, TEST_BUNDLE, PASSWORDS } from './lib/harness.mjs';
 import { ok } from './lib/steps.mjs';
 
 // A second supervisor of the same office who is not its head.
@@ -28,8 +28,8 @@ before(async () => {
   s = await startServer({ bundle: BUNDLE });
   // clerk1 serves at counter 1, sup2 at counter 2: the officials the
   // conduct reports below are about.
-  ok(await s.as('clerk1', 'POST', '/api/v1/counters/1/state', { body: { state: 'open' } }));
-  ok(await s.as('sup2', 'POST', '/api/v1/counters/2/state', { body: { state: 'open' } }));
+  await serveOne(s, 'clerk1', 1, 'CT');
+  await serveOne(s, 'sup2', 2, 'HT');
   board = subscribe(s, s.devices['board-1']);
   const file = async (body) => {
     const r = await s.req('POST', '/api/v1/public/feedback', { body });
@@ -70,10 +70,11 @@ test('the official a report is about: cannot be assigned it, cannot read it, can
   assert.equal((await get('clerk1', c1)).status, 404);
   assert.equal(ok(await s.as('clerk1', 'GET', '/api/v1/feedback')).total, 0);
   assert.equal((await get('spec', c1)).status, 404);
-  // The colleague it is assigned to reads the sender and drafts.
+  // The colleague it is assigned to drafts; a conduct report's sender stays
+  // with the supervisors and the head (its subject may be wrong).
   const assigned = ok(await act('sup', c1, { action: 'assign', user_id: id('clerk2') }));
   assert.equal(assigned.assigned.full_name, 'Cán bộ hai');
-  assert.equal(ok(await get('clerk2', c1)).sender.phone, SENDER.phone);
+  assert.equal(ok(await get('clerk2', c1)).sender_hidden, true);
   assert.deepEqual(ok(await s.as('clerk2', 'GET', '/api/v1/feedback')).items.map((i) => i.code), [c1]);
   ok(await act('clerk2', c1, { action: 'answer', text: 'Trung tâm đã nhắc nhở cán bộ quầy 1 và xin lỗi bà.' }));
   // Only the head approves.

@@ -128,17 +128,17 @@ test('a hand-built April of feedback: the counts and the 766 satisfaction group 
   for (const n of ['H', 'I', 'J1']) await answer(n);
   await setClock(s, apr(21));
   await answer('F');
-  await act('I', { action: 'publish' });
-  await act('J1', { action: 'publish' });
+  await act('I', { action: 'publish', question: 'Câu hỏi công khai về thủ tục.' });
+  await act('J1', { action: 'publish', question: 'Câu hỏi công khai về thủ tục.' });
   await publicPost('I', 'reaction', { reaction: 'not_satisfied' });
   await setClock(s, apr(22));
-  await act('F', { action: 'publish' });
+  await act('F', { action: 'publish', question: 'Câu hỏi công khai về thủ tục.' });
 
   await setClock(s, apr(23));
   await file('A');
   assert.equal(fb.A.answer_due_at > apr(23), true);
   await answer('G');
-  await act('H', { action: 'publish' });
+  await act('H', { action: 'publish', question: 'Câu hỏi công khai về thủ tục.' });
   await setClock(s, apr(24));
   await answer('E');
   await file('J2');
@@ -149,9 +149,9 @@ test('a hand-built April of feedback: the counts and the 766 satisfaction group 
   const a = ok(await s.as('sup', 'GET', `/api/v1/feedback/${fb.A.code}`));
   assert.equal(a.dues.reject, apr(28), 'two working days over the weekend and the holidays');
   await act('A', { action: 'classify', decision: 'reject', reason: 'Đã được trả lời tại văn bản trước.' });
-  await act('G', { action: 'publish' });
+  await act('G', { action: 'publish', question: 'Câu hỏi công khai về thủ tục.' });
   await setClock(s, apr(29));
-  await act('E', { action: 'publish' });
+  await act('E', { action: 'publish', question: 'Câu hỏi công khai về thủ tục.' });
   await publicPost('E', 'reaction', { reaction: 'satisfied' });
 
   // Read in May: the month's figures as they stood at its end.

@@ -55,7 +55,7 @@ test('a closed month keeps its figures; what happens after its end counts in the
   await setClock(s, at('2026-04-20'));
   await answer('P3');
   await setClock(s, at('2026-04-21'));
-  await act('P3', { action: 'publish' });
+  await act('P3', { action: 'publish', question: 'Câu hỏi công khai về thủ tục.' });
   await setClock(s, at('2026-04-29'));
   await file('P2', 'Tôi thấy <b>bảng giá</b> <script>alert(1)</script> bị che khuất.');
 
@@ -72,7 +72,7 @@ test('a closed month keeps its figures; what happens after its end counts in the
   const r = await s.req('POST', `/api/v1/public/feedback/${fb.P3.code}/reaction`, { body: { secret: fb.P3.secret, reaction: 'not_satisfied' } });
   assert.equal(r.status, 200, r.text);
   await setClock(s, at('2026-05-05'));
-  await act('P1', { action: 'publish' });
+  await act('P1', { action: 'publish', question: 'Câu hỏi công khai về thủ tục.' });
   await setClock(s, at('2026-05-08'));
 
   // April again: the same figures, the same points.

@@ -169,7 +169,8 @@ test('script and markup a citizen types stay text on /status and /public', { ski
 
   await act({ action: 'answer', text: `Đã bỏ yêu cầu. ${SCRIPT}` });
   await act({ action: 'approve' });
-  await act({ action: 'publish' }); // the question as she wrote it
+  // The question as published, written by staff, with her markup kept as text.
+  await act({ action: 'publish', question: `Đề nghị bỏ yêu cầu bản sao. ${SCRIPT}` });
   await page.goto(`${s.base}/public`);
   await page.waitForSelector(`#answers li[data-code="${code}"]`);
   const li = page.locator(`#answers li[data-code="${code}"]`);

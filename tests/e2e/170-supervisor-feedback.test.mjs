@@ -8,7 +8,7 @@
 // The server's clock is frozen on a Tuesday morning so the marks are exact.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, openCounter, TEST_BUNDLE } from './lib/harness.mjs';
+import { startServer, serveOne, TEST_BUNDLE } from './lib/harness.mjs';
 import { setClock, ok } from './lib/steps.mjs';
 import { SKIP, launch, openPage, shot } from './lib/browser.mjs';
 
@@ -64,8 +64,8 @@ test('the head runs a hotline feedback from entry to publication; late and due-s
   const soon = (await file(await dueSoonFrom(), { text: 'Niêm yết phí chưa rõ' })).code;
   const anon = (await file(NOW - 86400, { channel: 'box', class: 'conduct', text: 'Tin báo: cán bộ gợi ý chi thêm tiền', sender: undefined, anonymous: true })).code;
   await setClock(s, NOW);
-  // Counter 1 open by clerk1: a conduct report about counter 1 names him.
-  await openCounter(s, 'clerk1', 1);
+  // clerk1 served at counter 1: a conduct report about counter 1 names him.
+  await serveOne(s, 'clerk1', 1, 'CT');
 
   const page = await openPage(browser, `${s.base}/supervisor`, SIZE);
   await page.waitForSelector('#login:not([hidden])');

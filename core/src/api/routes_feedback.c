@@ -15,8 +15,16 @@
 static void feedback_reply(struct http_request *r, enum mc_err rc, const struct mc_error *err,
                            json_t *out)
 {
-	if (rc != MC_OK) {
+	if (rc != MC_OK && out != NULL) {
+		/* The member at fault ({"field"}) beside the error. */
+		json_t *e = json_pack("{s:s, s:s, s:s}", "code", err->code, "message",
+		                      err->message_vi, "message_en", err->message_en);
+		json_object_update(e, out);
 		json_decref(out);
+		http_reply_json(r, http_status_of_error(err), json_pack("{s:o}", "error", e));
+		return;
+	}
+	if (rc != MC_OK) {
 		http_reply_error(r, err);
 		return;
 	}

@@ -627,16 +627,24 @@ static enum mc_err fb_find_office(struct store_conn *c, const struct principal *
 	return MC_OK;
 }
 
-/* The official at counter no of office now (0 when nobody is set). */
-static enum mc_err fb_counter_user(struct store_conn *c, int64_t office, int64_t no, int64_t *user,
-                                   json_t **out, struct mc_error *err)
+/* The official who last served at counter no of office before now (the
+ * visits history: the user who called the latest ticket there that was
+ * served or is being served), 0 when nobody did: not whoever holds the
+ * counter now, who may not be the one the sender met. */
+static enum mc_err fb_counter_user(struct store_conn *c, int64_t office, int64_t no, int64_t now,
+                                   int64_t *user, json_t **out, struct mc_error *err)
 {
-	sqlite3_stmt *s = store_stmt(c, "SELECT coalesce(user_id, 0) FROM counters"
-	                                " WHERE office_id = ? AND no = ?");
+	sqlite3_stmt *s = store_stmt(
+	    c, "SELECT coalesce((SELECT u.id FROM visits v JOIN users u ON v.actor = 'user:' || u.id"
+	       " WHERE v.counter_id = c.id AND v.called_at <= ?3"
+	       " AND (v.outcome IS NULL OR v.outcome = 'served')"
+	       " ORDER BY v.called_at DESC, v.id DESC LIMIT 1), 0)"
+	       " FROM counters c WHERE c.office_id = ?1 AND c.no = ?2");
 	if (s == NULL)
 		return store_sql_error(c, "counter", err);
 	sqlite3_bind_int64(s, 1, office);
 	sqlite3_bind_int64(s, 2, no);
+	sqlite3_bind_int64(s, 3, now);
 	int step;
 	bool found = store_next(s, &step);
 	if (found)
@@ -740,10 +748,14 @@ enum mc_err store_feedback_create(struct store *st, const struct principal *who,
 			goto fail;
 		}
 	}
-	if (in.counter && (rc = fb_counter_user(c, office, in.counter, &subject, out, err)))
+	if (in.counter && (rc = fb_counter_user(c, office, in.counter, now, &subject, out, err)))
 		goto fail;
-	if (!in.counter && d.id && strcmp(in.class, "conduct") == 0)
+	if (!in.counter && d.id && !anonymous && strcmp(in.class, "conduct") == 0)
 		subject = d.clerk_id;
+	/* An anonymous report keeps no dossier link: the dossier names the
+	 * applicant. The dossier only chose the centre above. */
+	if (anonymous)
+		d.id = 0;
 	if ((rc = fb_next_code(c, now, code, err)))
 		goto fail;
 	for (int i = 0; i < FEEDBACK_SECRET_LEN; i++)
@@ -1155,9 +1167,10 @@ enum mc_err store_feedback_file(struct store *st, const struct principal *who, c
 	struct store_conn *c = store_read_conn(st);
 	/* The privacy rule (store/feedback.h): an anonymous report's files
 	 * reach a head in scope; a PAKN's those who may read its sender, never
-	 * the official it is about. */
+	 * the official it is about; a conduct report's only admins, supervisors
+	 * and heads (its subject may be unknown or wrong). */
 	bool head = store_user_is_head(st, who->user_id);
-	bool sup = who->role == ROLE_ADMIN || who->role == ROLE_SUPERVISOR;
+	bool sup = who->role == ROLE_ADMIN || who->role == ROLE_SUPERVISOR || head;
 	sqlite3_stmt *s =
 	    store_stmt(c, "SELECT ff.name, ff.mime, ff.data FROM feedback f"
 	                  " JOIN feedback_files ff ON ff.feedback_id = f.id AND ff.n = :n"
@@ -1166,8 +1179,8 @@ enum mc_err store_feedback_file(struct store *st, const struct principal *who, c
 	                                     " WHEN 'anonymous' THEN :head"
 	                                     " ELSE coalesce(f.subject_user_id, "
 	                                     "0) != :user"
-	                                     " AND (:sup OR "
-	                                     "f.assigned_user_id = :user) END");
+	                                     " AND (:sup OR (f.class != 'conduct'"
+	                                     " AND f.assigned_user_id = :user)) END");
 	if (s == NULL)
 		return store_sql_error(c, "feedback file", err);
 	sqlite3_bind_int(s, sqlite3_bind_parameter_index(s, ":n"), n);

@@ -96,11 +96,13 @@ enum mc_err store_feedback_get(struct store *st, const struct principal *who, co
 
 /* A staff action on feedback code (docs/feedback.md, "Workflow"): req
  * {"action":"classify"|"assign"|"request_info"|"answer"|"approve"|
- * "publish"|"close"|"link_repeat", …}. *out gets the feedback as
- * store_feedback_get. Errors: MC_ERR_NOT_FOUND (feedback_not_found,
- * user_not_found), MC_ERR_INVALID (…), MC_ERR_FORBIDDEN (action_not_allowed,
+ * "publish"|"close"|"link_repeat"|"set_subject", …}. *out gets the feedback
+ * as store_feedback_get; on personal_data_in_public it gets {"field"}
+ * ("question"|"answer"; the caller frees it). Errors: MC_ERR_NOT_FOUND
+ * (feedback_not_found, user_not_found), MC_ERR_INVALID (…,
+ * personal_data_in_public), MC_ERR_FORBIDDEN (action_not_allowed,
  * not_office_head), MC_ERR_CONFLICT (feedback_wrong_state,
- * subject_cannot_handle, no_draft). */
+ * subject_cannot_handle, assignee_out_of_scope, no_draft). */
 enum mc_err store_feedback_action(struct store *st, const struct principal *who, const char *code,
                                   json_t *req, int64_t now, json_t **out, struct mc_error *err);
 

@@ -13,7 +13,8 @@
  * - admins and supervisors read every PAKN of their scope; counter and
  *   specialist users only those assigned to them or that they typed in;
  * - the sender's name, address, phone, e-mail and the attachments reach
- *   admins, supervisors and the assigned user, never the official the
+ *   admins, supervisors, heads and the assigned user (for a conduct report
+ *   not a counter or specialist user even assigned), never the official the
  *   feedback is about (subject_user_id): for them "sender_hidden": true. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,19 +33,22 @@
 #define FB_TARGET_MAX 300
 
 /* The columns fb_from_row reads, in its order (f is the feedback row): the
- * step times from column FB_TIMES_COL (feedback_times_of_row). */
+ * step times from column FB_TIMES_COL (feedback_times_of_row), then the open
+ * request for information (feedback_times.info_asked_at: the answer's pause). */
 #define FB_COLS                                                                                    \
 	"f.id, f.code, f.kind, f.status, f.office_id, coalesce(f.subject_user_id, 0),"             \
 	" coalesce(f.assigned_user_id, 0), coalesce(f.entered_by, ''),"                            \
-	" f.answer_draft IS NOT NULL, " FEEDBACK_TIMES_COLS
-#define FB_TIMES_COL 9
-#define FB_NCOLS (FB_TIMES_COL + FEEDBACK_TIMES_NCOLS)
+	" f.answer_draft IS NOT NULL, f.class = 'conduct', " FEEDBACK_TIMES_COLS                   \
+	", coalesce(f.info_asked_at, 0)"
+#define FB_TIMES_COL 10
+#define FB_ASKED_COL (FB_TIMES_COL + FEEDBACK_TIMES_NCOLS)
+#define FB_NCOLS (FB_ASKED_COL + 1)
 
 /* One feedback as the rules need it (a stack copy of its row). */
 struct fb {
 	int64_t id, office_id, subject_user_id, assigned_user_id;
 	char code[32], kind[16], status[20], entered_by[32], decision[16];
-	bool has_draft;
+	bool has_draft, conduct; /* conduct: class 'conduct' */
 	struct feedback_times t; /* t.decision points into decision (or NULL) */
 };
 
@@ -65,7 +69,9 @@ static void fb_from_row(sqlite3_stmt *s, struct fb *f)
 	f->assigned_user_id = sqlite3_column_int64(s, 6);
 	fb_copy(f->entered_by, sizeof f->entered_by, store_col_text(s, 7));
 	f->has_draft = sqlite3_column_int(s, 8) != 0;
+	f->conduct = sqlite3_column_int(s, 9) != 0;
 	feedback_times_of_row(s, FB_TIMES_COL, &f->t, f->decision, sizeof f->decision);
+	f->t.info_asked_at = sqlite3_column_int64(s, FB_ASKED_COL);
 }
 
 static enum mc_err fb_not_found(struct mc_error *err)
@@ -99,12 +105,18 @@ static bool fb_visible(const struct principal *who, const struct fb *f, bool hea
 	return f->assigned_user_id == who->user_id || strcmp(f->entered_by, who->actor) == 0;
 }
 
-/* Whether who may read f's sender fields and attachments. */
-static bool fb_sender_visible(const struct principal *who, const struct fb *f)
+/* Whether who may read f's sender fields and attachments (head: who is an
+ * office head; the scope is tested by the query that found f). A conduct
+ * report's sender reaches only admins, supervisors and heads: its subject
+ * may be unknown or wrong, so never a counter or specialist user, even
+ * assigned. */
+static bool fb_sender_visible(const struct principal *who, const struct fb *f, bool head)
 {
 	if (who->user_id == 0 || f->subject_user_id == who->user_id)
 		return false;
-	return fb_supervising(who) || f->assigned_user_id == who->user_id;
+	if (fb_supervising(who) || head)
+		return true;
+	return !f->conduct && f->assigned_user_id == who->user_id;
 }
 
 /* Finds feedback code in who's scope on c into *f, and whether who is an
@@ -308,7 +320,7 @@ static enum mc_err fb_detail(struct store *st, struct store_conn *c, const struc
 	                    json_pack("{s:o, s:o, s:o}", "counter_no", fb_col_int(s, 6), "name",
 	                              fb_col_str(s, 7), "user",
 	                              fb_user_json(c, f->subject_user_id)));
-	bool sender = fb_sender_visible(who, f);
+	bool sender = fb_sender_visible(who, f, head);
 	fb_sender_json(o, s, 8, sender, f);
 	json_object_set_new(o, "forwarded_to", fb_col_str(s, 12));
 	json_object_set_new(o, "assigned", fb_user_json(c, f->assigned_user_id));
@@ -519,6 +531,80 @@ static enum mc_err fb_note(struct store_conn *c, const struct fb *f, int64_t now
 	return store_step(c, s, "feedback note", err);
 }
 
+/* The national digits of a phone number (no leading 0 or 84) into out:
+ * empty when fewer than 8 digits. Pure. */
+static void fb_phone_core(const char *phone, char *out, size_t n)
+{
+	size_t k = 0;
+	for (const char *p = phone ? phone : ""; *p && k + 1 < n; p++)
+		if (*p >= '0' && *p <= '9')
+			out[k++] = *p;
+	out[k] = '\0';
+	size_t skip = (k >= 11 && strncmp(out, "84", 2) == 0) ? 2 : (out[0] == '0') ? 1 : 0;
+	memmove(out, out + skip, k - skip + 1);
+	if (strlen(out) < 8)
+		out[0] = '\0';
+}
+
+/* Whether text holds the phone number whose national digits are core, its
+ * digits written together or parted by blanks, dots or dashes. Pure. */
+static bool fb_has_phone(const char *text, const char *core)
+{
+	if (core[0] == '\0')
+		return false;
+	char run[128];
+	size_t k = 0;
+	for (const char *p = text;; p++) {
+		bool digit = *p >= '0' && *p <= '9';
+		bool sep = (*p == ' ' || *p == '.' || *p == '-') && k > 0 && p[1] >= '0' &&
+		           p[1] <= '9';
+		if (digit && k + 1 < sizeof run) {
+			run[k++] = *p;
+			continue;
+		}
+		if (sep)
+			continue;
+		run[k] = '\0';
+		if (k > 0 && strstr(run, core))
+			return true;
+		k = 0;
+		if (*p == '\0')
+			return false;
+	}
+}
+
+/* Refuses a text to publish (member field) that holds f's sender's full
+ * name, phone or e-mail, compared folded (util/fold.h): 400
+ * personal_data_in_public naming field. */
+static enum mc_err fb_no_personal_data(struct store_conn *c, const struct fb *f,
+                                       const char *field, const char *text, struct mc_error *err)
+{
+	if (text == NULL)
+		return MC_OK;
+	sqlite3_stmt *s = store_stmt(c, "SELECT coalesce(sender_name, ''), coalesce(sender_phone,"
+	                                " ''), coalesce(sender_email, '') FROM feedback WHERE id = ?");
+	if (s == NULL)
+		return store_sql_error(c, "feedback", err);
+	sqlite3_bind_int64(s, 1, f->id);
+	int step;
+	bool found = store_next(s, &step), hit = false;
+	if (found) {
+		const char *name = store_col_text(s, 0), *email = store_col_text(s, 2);
+		char core[32];
+		fb_phone_core(store_col_text(s, 1), core, sizeof core);
+		hit = (name[0] && fold_vi_contains(text, name)) ||
+		      (email[0] && fold_vi_contains(text, email)) || fb_has_phone(text, core);
+	}
+	enum mc_err rc = store_scan_end(c, s, step, "feedback", err);
+	if (rc || !hit)
+		return rc;
+	return mc_failf(err, MC_ERR_INVALID, "personal_data_in_public",
+	                "Nội dung công khai còn họ tên, số điện thoại hoặc thư điện tử của người"
+	                " gửi: hãy bỏ thông tin cá nhân",
+	                "%s holds the sender's name, phone or e-mail: remove the personal data",
+	                field);
+}
+
 /* The action's work on the writer, inside the transaction. *status gets
  * the status after it; *step the event's step. */
 static enum mc_err fb_act(struct store *st, struct store_conn *c, const struct principal *who,
@@ -534,7 +620,7 @@ static enum mc_err fb_act(struct store *st, struct store_conn *c, const struct p
 	*status = f->status;
 	*step = action;
 
-	if (anonymous && strcmp(action, "close") != 0)
+	if (anonymous && strcmp(action, "close") != 0 && strcmp(action, "set_subject") != 0)
 		return fb_wrong_state(err, "an anonymous report");
 	/* The official it is about takes no step of its handling. */
 	if (f->subject_user_id == who->user_id)
@@ -624,6 +710,22 @@ static enum mc_err fb_act(struct store *st, struct store_conn *c, const struct p
 			               "No such active staff account in scope");
 		if (uid == f->subject_user_id)
 			return fb_subject(err);
+		/* The assignee must read it: their office is the feedback's
+		 * office or one above it. */
+		s = store_stmt(c, "SELECT 1 FROM users u JOIN office_paths p"
+		                  " ON p.ancestor_id = u.office_id AND p.office_id = ?2"
+		                  " WHERE u.id = ?1");
+		if (s == NULL)
+			return store_sql_error(c, "user", err);
+		sqlite3_bind_int64(s, 1, uid);
+		sqlite3_bind_int64(s, 2, f->office_id);
+		found = store_next(s, &st2);
+		if ((rc = store_scan_end(c, s, st2, "user", err)))
+			return rc;
+		if (!found)
+			return mc_fail(err, MC_ERR_CONFLICT, "assignee_out_of_scope",
+			               "Cán bộ này không thuộc đơn vị xử lý phản ánh, kiến nghị này",
+			               "This official's office does not cover the feedback's centre");
 		s = store_stmt(c, "UPDATE feedback SET assigned_user_id = ?1, assigned_at = ?2"
 		                  " WHERE id = ?3");
 		if (s == NULL)
@@ -726,10 +828,32 @@ static enum mc_err fb_act(struct store *st, struct store_conn *c, const struct p
 			return fb_not_allowed(err);
 		if (strcmp(f->status, "answered") != 0)
 			return fb_wrong_state(err, f->status);
+		/* The question as published is written by staff: never the
+		 * citizen's text as it came. */
+		if (question == NULL)
+			return mc_fail(err, MC_ERR_INVALID, "missing_field", "Thiếu câu hỏi công khai",
+			               "question is required: the question as published, without"
+			               " personal data");
+		/* Nothing of the sender reaches /public: the question as staff
+		 * wrote it, and the answer, without their name, phone or e-mail. */
+		if ((rc = fb_no_personal_data(c, f, "question", question, err)))
+			return rc;
+		s = store_stmt(c, "SELECT answer FROM feedback WHERE id = ?");
+		if (s == NULL)
+			return store_sql_error(c, "feedback", err);
+		sqlite3_bind_int64(s, 1, f->id);
+		char *answer = sqlite3_step(s) == SQLITE_ROW
+		                   ? strdup(store_col_text(s, 0) ? store_col_text(s, 0) : "")
+		                   : NULL;
+		sqlite3_reset(s);
+		rc = fb_no_personal_data(c, f, "answer", answer, err);
+		free(answer);
+		if (rc)
+			return rc;
 		*status = "published";
 		s = store_stmt(
 		    c, "UPDATE feedback SET status = 'published',"
-		       " public_question = coalesce(?1, text), published_at = ?2 WHERE id = ?3");
+		       " public_question = ?1, published_at = ?2 WHERE id = ?3");
 		if (s == NULL)
 			return store_sql_error(c, "feedback", err);
 		if (question)
@@ -769,6 +893,59 @@ static enum mc_err fb_act(struct store *st, struct store_conn *c, const struct p
 		return note ? fb_note(c, f, now, who->actor, "close", note, false, err) : MC_OK;
 	}
 
+	if (strcmp(action, "set_subject") == 0) {
+		static const char *const members[] = {"action", "user_id", NULL};
+		if ((rc = fb_members(req, members, err)))
+			return rc;
+		json_t *v = json_object_get(req, "user_id");
+		if (v == NULL)
+			return mc_fail(err, MC_ERR_INVALID, "missing_field",
+			               "Thiếu trường bắt buộc", "user_id is required (null: none)");
+		if (!json_is_null(v) && (!json_is_integer(v) || json_integer_value(v) <= 0))
+			return mc_fail(err, MC_ERR_INVALID, "invalid_field", "Trường không hợp lệ",
+			               "user_id is a user's id or null");
+		if (!sup && !head)
+			return fb_not_allowed(err);
+		int64_t uid = json_is_null(v) ? 0 : json_integer_value(v);
+		char name[201] = "";
+		if (uid) {
+			/* A staff account of the feedback's centre or an office
+			 * under it. */
+			s = store_stmt(c, "SELECT u.full_name FROM users u WHERE u.id = ?1"
+			                  " AND u.role IN ('supervisor','counter','specialist')"
+			                  " AND u.office_id IN (SELECT office_id FROM office_paths"
+			                  " WHERE ancestor_id = ?2)");
+			if (s == NULL)
+				return store_sql_error(c, "user", err);
+			sqlite3_bind_int64(s, 1, uid);
+			sqlite3_bind_int64(s, 2, f->office_id);
+			int st2;
+			bool found = store_next(s, &st2);
+			if (found)
+				fb_copy(name, sizeof name, store_col_text(s, 0));
+			if ((rc = store_scan_end(c, s, st2, "user", err)))
+				return rc;
+			if (!found)
+				return mc_fail(err, MC_ERR_NOT_FOUND, "user_not_found",
+				               "Không có cán bộ này ở trung tâm của phản ánh",
+				               "No such staff account in the feedback's centre");
+		}
+		/* The official it is about does not handle it: an assignee who
+		 * becomes the subject is unassigned. */
+		s = store_stmt(c, "UPDATE feedback SET subject_user_id = nullif(?1, 0),"
+		                  " assigned_user_id = CASE WHEN assigned_user_id = ?1 THEN NULL"
+		                  " ELSE assigned_user_id END,"
+		                  " assigned_at = CASE WHEN assigned_user_id = ?1 THEN NULL"
+		                  " ELSE assigned_at END WHERE id = ?2");
+		if (s == NULL)
+			return store_sql_error(c, "feedback", err);
+		sqlite3_bind_int64(s, 1, uid);
+		sqlite3_bind_int64(s, 2, f->id);
+		if ((rc = store_step(c, s, "feedback", err)))
+			return rc;
+		return fb_note(c, f, now, who->actor, "set_subject", uid ? name : "Không xác định", false, err);
+	}
+
 	if (strcmp(action, "link_repeat") == 0) {
 		static const char *const members[] = {"action", "of", NULL};
 		const char *of;
@@ -798,8 +975,8 @@ static enum mc_err fb_act(struct store *st, struct store_conn *c, const struct p
 		return fb_note(c, f, now, who->actor, "link_repeat", earlier.code, false, err);
 	}
 	return mc_fail(err, MC_ERR_INVALID, "invalid_action", "Thao tác không hợp lệ",
-	               "action is classify, assign, request_info, answer, approve, publish, close"
-	               " or link_repeat");
+	               "action is classify, assign, request_info, answer, approve, publish, close,"
+	               " link_repeat or set_subject");
 }
 
 enum mc_err store_feedback_action(struct store *st, const struct principal *who, const char *code,
@@ -823,6 +1000,12 @@ enum mc_err store_feedback_action(struct store *st, const struct principal *who,
 	    (rc = fb_act(st, c, who, &f, head, req, now, &status, &step, err)) ||
 	    (rc = feedback_event(st, who->actor, f.code, f.office_id, step, status, err))) {
 		store_rollback(st);
+		/* The text to publish at fault, named as the intake names its
+		 * fields (fb_no_personal_data's message starts with it). */
+		if (strcmp(err->code, "personal_data_in_public") == 0)
+			*out = json_pack("{s:s}", "field",
+			                 strncmp(err->message_en, "answer", 6) == 0 ? "answer"
+			                                                            : "question");
 		return rc;
 	}
 	if ((rc = store_commit(st, err)))
@@ -957,7 +1140,7 @@ enum mc_err store_feedback_list(struct store *st, const struct principal *who, j
 		json_object_set_new(o, "subject",
 		                    json_pack("{s:o, s:o}", "name", fb_col_str(s, FB_NCOLS + 8),
 		                              "user", fb_user_json(c, f.subject_user_id)));
-		fb_sender_json(o, s, FB_NCOLS + 4, fb_sender_visible(who, &f), &f);
+		fb_sender_json(o, s, FB_NCOLS + 4, fb_sender_visible(who, &f, head), &f);
 		json_array_append_new(items, o);
 	}
 	if ((rc = store_scan_end(c, s, step, "feedback list", err))) {

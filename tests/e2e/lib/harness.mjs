@@ -222,6 +222,22 @@ export async function openCounter(s, clerk, no) {
   if (r.status !== 200) throw new Error(`open counter ${no}: ${r.status} ${r.text}`);
 }
 
+// `clerk` serves one ticket of `group` at counter `no` (opened, called,
+// finished as served), issued by the kiosk device `kiosk`: the visit that
+// makes them the official last served there (a feedback naming the counter).
+export async function serveOne(s, clerk, no, group, kiosk = 'kiosk-1') {
+  const steps = [
+    [clerk, `/api/v1/counters/${no}/state`, { state: 'open' }],
+    [kiosk, '/api/v1/tickets', { group }],
+    [clerk, `/api/v1/counters/${no}/call`, {}],
+    [clerk, `/api/v1/counters/${no}/finish`, { outcome: 'served' }],
+  ];
+  for (const [who, url, body] of steps) {
+    const r = await s.as(who, 'POST', url, { body });
+    if (r.status !== 200 && r.status !== 201) throw new Error(`${url}: ${r.status} ${r.text}`);
+  }
+}
+
 // Reads Server-Sent Events from /api/v1/events into `events` until closed.
 export function subscribe(s, token, { lastEventId } = {}) {
   const events = [];
