@@ -58,9 +58,19 @@ struct idem_seal;
  * cfg.body_limit the server buffers at once. */
 #define API_LARGE_BODY_LIMIT (4u * 1024 * 1024 + 64u * 1024)
 #define API_LARGE_BODIES 16
-/* Feedbacks one client address may file per window (429 too_many_feedback
- * beyond). */
-#define API_FEEDBACK_PER_WINDOW 5
+/* Of those, how many one client address may hold at once (beyond: 429
+ * too_many_requests), so one address cannot take them all with slow
+ * uploads. Counted per bucket of a keyed hash of the address (a collision
+ * only shares a bucket's allowance). */
+#define API_LARGE_PER_ADDRESS 2
+#define API_LARGE_ADDRESS_BUCKETS 1024
+/* Feedbacks one client address may file per window through the public page
+ * (429 too_many_feedback beyond; mobile networks put many phones behind
+ * one address), and one kiosk device through its screen, whatever its
+ * address. The province-wide ceilings on public filings are settings
+ * (store_feedback_public_limits). */
+#define API_FEEDBACK_PER_WINDOW 10
+#define API_FEEDBACK_KIOSK_PER_WINDOW 60
 #define API_FEEDBACK_WINDOW_S 600
 
 struct api_metrics {
@@ -101,12 +111,19 @@ struct api {
 	/* Login attempts per client address and minute (api/ratelimit.h,
 	 * cfg.logins_per_minute), its own lock. */
 	struct ratelimit *login_rate;
-	/* Feedbacks filed per client address (routes_feedback_public.c), its
-	 * own lock. */
+	/* Feedbacks filed per client address and per kiosk device
+	 * (routes_feedback_public.c), its own lock. */
 	struct ratelimit *feedback_rate;
+	/* Public feedbacks filed across the province per minute (one key;
+	 * routes_feedback_public.c), its own lock. */
+	struct ratelimit *feedback_public_rate;
 	/* Requests holding a body over cfg.body_limit (ROUTE_LARGE_BODY) right
-	 * now (server.c); atomic, any HTTP worker. */
+	 * now (server.c), in all and per address bucket; atomics, any HTTP
+	 * worker. large_hash_key (SipHash's 16 bytes) places an address in its
+	 * bucket: drawn in api_start, read-only after. */
 	_Atomic int large_bodies;
+	_Atomic int large_by_address[API_LARGE_ADDRESS_BUCKETS];
+	unsigned char large_hash_key[16];
 	struct api_metrics metrics;
 	/* Deadlines of request heads and bodies, live stream count (server.c);
 	 * its own lock, see struct api_guard. */

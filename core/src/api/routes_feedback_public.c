@@ -6,11 +6,16 @@
  * (store/feedback.h); nothing here adds a field, and nothing here logs a
  * body or a secret.
  *
- * Spam: one client address may file API_FEEDBACK_PER_WINDOW feedbacks per
- * API_FEEDBACK_WINDOW_S through the page or a kiosk (api->feedback_rate, its
- * own lock; staff entries are not limited); a look-up or a
- * sender's change with a wrong code or secret counts as a failed look-up of
- * the address (api->ip_throttle, as for dossiers). */
+ * Spam (staff entries are never limited): one client address may file
+ * API_FEEDBACK_PER_WINDOW feedbacks per API_FEEDBACK_WINDOW_S through the
+ * page, one kiosk device API_FEEDBACK_KIOSK_PER_WINDOW whatever its address
+ * (api->feedback_rate, its own lock), and the page and the kiosks together
+ * the setting's per_minute across the province (api->feedback_public_rate;
+ * store_feedback_public_limits); a refused filing counts against none of
+ * them. A look-up or a sender's change with a wrong code or secret, and a
+ * filing whose dossier code or secret is wrong, count as a failed look-up
+ * of the address (api->ip_throttle, the key of the dossier look-up), and a
+ * throttled address is refused before any secret is tested. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,6 +40,7 @@ static void fb_reply(struct http_request *r, enum mc_err rc, const struct mc_err
 		json_object_update(e, out);
 		json_decref(out);
 		http_reply_json(r, http_status_of_error(err), json_pack("{s:o}", "error", e));
+		r->retry_after = err->retry_after;
 	} else if (rc != MC_OK) {
 		http_reply_error(r, err);
 	} else {
@@ -42,40 +48,77 @@ static void fb_reply(struct http_request *r, enum mc_err rc, const struct mc_err
 	}
 }
 
-/* Files a feedback for who (NULL: the public page) from r's body. */
+/* Answers r 429 code with Retry-After wait. */
+static void fb_too_many(struct http_request *r, const char *code, const char *vi, const char *en,
+                        int wait)
+{
+	struct mc_error err;
+	mc_failf(&err, MC_ERR_RATE_LIMITED, code, vi, "%s; retry in %d s", en, wait);
+	err.retry_after = wait;
+	http_reply_error(r, &err);
+}
+
+static bool fb_lookup_ok(struct api *api, struct http_request *r, char *key, size_t keylen);
+
+/* Files a feedback for who (NULL: the public page; a kiosk device; staff)
+ * from r's body. */
 static void fb_file(struct api *api, struct http_request *r, const struct principal *who)
 {
-	/* Staff typing in a call, a letter or the box are not limited: the
-	 * page's and the kiosk's filings are, per client address. */
 	bool limited = who == NULL || who->user_id == 0;
-	char key[80];
-	snprintf(key, sizeof key, "feedback:%s", r->client_ip);
-	int wait = limited ? ratelimit_take(api->feedback_rate, key, clock_mono_ms() / 1000) : 0;
-	if (wait > 0) {
-		struct mc_error err;
-		mc_failf(
-		    &err, MC_ERR_RATE_LIMITED, "too_many_feedback",
-		    "Đã gửi nhiều phản ánh, kiến nghị trong thời gian ngắn, vui lòng thử lại sau",
-		    "Too many feedbacks from this address; retry in %d s", wait);
-		err.retry_after = wait;
-		http_reply_error(r, &err);
-		return;
+	bool kiosk = who != NULL && who->user_id == 0;
+	char key[96];
+	if (kiosk)
+		snprintf(key, sizeof key, "feedback-kiosk:%s", who->actor);
+	else
+		snprintf(key, sizeof key, "feedback:%s", r->client_ip);
+	if (limited) {
+		int64_t mono = clock_mono_ms() / 1000;
+		int wait = ratelimit_take_limit(api->feedback_rate, key, mono,
+		                                kiosk ? API_FEEDBACK_KIOSK_PER_WINDOW
+		                                      : API_FEEDBACK_PER_WINDOW);
+		if (wait > 0) {
+			fb_too_many(
+			    r, "too_many_feedback",
+			    "Đã gửi nhiều phản ánh, kiến nghị trong thời gian ngắn, vui lòng "
+			    "thử lại sau",
+			    "Too many feedbacks from here", wait);
+			return;
+		}
+		struct feedback_public_limits pl;
+		store_feedback_public_limits(api->st, &pl);
+		wait = ratelimit_take_limit(api->feedback_public_rate, "province", mono,
+		                            pl.per_minute);
+		if (wait > 0) {
+			ratelimit_give_back(api->feedback_rate, key);
+			fb_too_many(
+			    r, "feedback_busy",
+			    "Hệ thống đang nhận rất nhiều phản ánh, kiến nghị, vui lòng thử "
+			    "lại sau ít phút",
+			    "The province is taking too many feedbacks", wait);
+			return;
+		}
 	}
 	json_t *body = http_body_object(r);
-	if (body == NULL) {
-		if (limited)
-			ratelimit_give_back(api->feedback_rate, key);
-		return;
-	}
+	/* A filing naming a dossier tests its secret: only from an address
+	 * the look-up throttle lets try. */
+	char lookup[80];
+	bool linked = limited && body && json_is_string(json_object_get(body, "dossier_code"));
 	struct mc_error err;
 	json_t *out = NULL;
-	enum mc_err rc = store_feedback_create(api->st, who, body, clock_now(), &out, &err);
+	enum mc_err rc = MC_ERR_INVALID;
+	if (body && (!linked || fb_lookup_ok(api, r, lookup, sizeof lookup))) {
+		rc = store_feedback_create(api->st, who, body, clock_now(), &out, &err);
+		if (linked && rc == MC_ERR_NOT_FOUND && strcmp(err.code, "dossier_not_found") == 0)
+			throttle_fail(api->ip_throttle, lookup, clock_now());
+		fb_reply(r, rc, &err, 201, out);
+	}
 	json_decref(body);
 	/* Only a feedback filed counts: a form sent back for a missing field
-	 * does not use up the sender's filings. */
-	if (rc != MC_OK && limited)
+	 * does not use up the sender's filings, nor the province's. */
+	if (rc != MC_OK && limited) {
 		ratelimit_give_back(api->feedback_rate, key);
-	fb_reply(r, rc, &err, 201, out);
+		ratelimit_give_back(api->feedback_public_rate, "province");
+	}
 }
 
 void route_public_feedback_create(struct api *api, struct http_request *r)

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <microhttpd.h>
 #include <pthread.h>
+#include <sodium.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -499,6 +500,8 @@ static void api_completed(void *cls, struct MHD_Connection *conn, void **con_cls
 	if (r->large_slot) {
 		int held = atomic_fetch_sub(&api->large_bodies, 1);
 		ENFORCE(held > 0, "large body count below zero");
+		held = atomic_fetch_sub(&api->large_by_address[r->large_addr - 1], 1);
+		ENFORCE(held > 0, "large body count of an address below zero");
 	}
 	api_request_free(r);
 	*con_cls = NULL;
@@ -852,16 +855,31 @@ static bool api_route_large(const char *method, const char *url)
 }
 
 /* Takes one of the API_LARGE_BODIES slots for r, whose body passes
- * cfg.body_limit: false (r->large_busy set) when all are held. */
+ * cfg.body_limit, and one of its address's API_LARGE_PER_ADDRESS: false
+ * when its address holds its share already (r->large_addr_busy set) or all
+ * slots are held (r->large_busy set). api_completed gives both back. */
 static bool api_large_slot_take(struct api *api, struct http_request *r)
 {
 	if (r->large_slot)
 		return true;
+	unsigned char h[crypto_shorthash_BYTES];
+	crypto_shorthash(h, (const unsigned char *)r->client_ip, strlen(r->client_ip),
+	                 api->large_hash_key);
+	uint64_t v = 0;
+	memcpy(&v, h, sizeof v);
+	int b = (int)(v % API_LARGE_ADDRESS_BUCKETS);
+	if (atomic_fetch_add(&api->large_by_address[b], 1) >= API_LARGE_PER_ADDRESS) {
+		atomic_fetch_sub(&api->large_by_address[b], 1);
+		r->large_busy = r->large_addr_busy = true;
+		return false;
+	}
 	if (atomic_fetch_add(&api->large_bodies, 1) >= API_LARGE_BODIES) {
 		atomic_fetch_sub(&api->large_bodies, 1);
+		atomic_fetch_sub(&api->large_by_address[b], 1);
 		r->large_busy = true;
 		return false;
 	}
+	r->large_addr = b + 1;
 	r->large_slot = true;
 	return true;
 }
@@ -881,6 +899,15 @@ static void api_dispatch(struct api *api, struct http_request *r)
 		mc_failf(&err, MC_ERR_TOO_LARGE, "body_too_large", "Nội dung yêu cầu quá lớn",
 		         "The request body is over %zu bytes", api_body_limit(api, r));
 		http_reply_error(r, &err);
+		return;
+	}
+	if (r->large_addr_busy) {
+		http_reply_fail(r, MC_ERR_RATE_LIMITED, "too_many_requests",
+		                "Đang gửi nhiều tệp lớn cùng lúc từ địa chỉ này, vui lòng chờ gửi "
+		                "xong rồi thử lại",
+		                "This address is already sending its share of large requests; "
+		                "retry when they are done");
+		r->retry_after = 2;
 		return;
 	}
 	if (r->large_busy) {
@@ -1175,7 +1202,8 @@ static enum MHD_Result api_access(void *cls, struct MHD_Connection *conn, const 
 			api_dispatch(api, r);
 			return api_send(api, r);
 		}
-		/* A large body announced: its slot first, or 503 at once. */
+		/* A large body announced: its slot first, or 503 (429 when its
+		 * address holds its share) at once. */
 		if (cl && http_parse_int(cl, 0, INT64_MAX, &len) &&
 		    (uint64_t)len > api->cfg.body_limit && !api_large_slot_take(api, r)) {
 			api_dispatch(api, r);
@@ -1190,7 +1218,7 @@ static enum MHD_Result api_access(void *cls, struct MHD_Connection *conn, const 
 		else if (want > api_body_limit(api, r))
 			r->body_too_large = true;
 		else if (want > api->cfg.body_limit && !api_large_slot_take(api, r))
-			; /* large_busy: answered 503 once the body is in */
+			; /* large_busy: answered 503 (429) once the body is in */
 		else
 			strbuf_append(&r->body, upload_data, *upload_data_size);
 		*upload_data_size = 0;
@@ -1374,6 +1402,10 @@ enum mc_err api_start(struct store *st, const struct api_config *cfg, struct api
 
 	api->login_rate = ratelimit_new(4096, api->cfg.logins_per_minute, 60);
 	api->feedback_rate = ratelimit_new(4096, API_FEEDBACK_PER_WINDOW, API_FEEDBACK_WINDOW_S);
+	api->feedback_public_rate = ratelimit_new(1, 1, 60); /* its limit: a setting */
+	_Static_assert(sizeof api->large_hash_key == crypto_shorthash_KEYBYTES,
+	               "large_hash_key holds a SipHash key");
+	crypto_shorthash_keygen(api->large_hash_key);
 	/* Logins below the HTTP workers' CPU priority, renders below logins:
 	 * a flood of renders leaves the cores to a login's password check. */
 	api->login_pool =
@@ -1422,6 +1454,7 @@ enum mc_err api_start(struct store *st, const struct api_config *cfg, struct api
 		offload_free(api->login_pool);
 		ratelimit_free(api->login_rate);
 		ratelimit_free(api->feedback_rate);
+		ratelimit_free(api->feedback_public_rate);
 		api_guard_free(api->guard);
 		printing_stop(api->printing);
 		bus_free(api->bus);
@@ -1475,6 +1508,7 @@ void api_stop(struct api *api)
 	offload_free(api->login_pool);
 	ratelimit_free(api->login_rate);
 	ratelimit_free(api->feedback_rate);
+	ratelimit_free(api->feedback_public_rate);
 	api_guard_free(api->guard);
 	printing_stop(api->printing);
 	bus_free(api->bus);

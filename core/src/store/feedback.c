@@ -129,6 +129,35 @@ void store_feedback_limits(struct store *st, struct feedback_limits *out)
 	json_decref(v);
 }
 
+void store_feedback_public_limits(struct store *st, struct feedback_public_limits *out)
+{
+	out->per_minute = FEEDBACK_PUBLIC_PER_MINUTE;
+	out->attachment_bytes_per_day = FEEDBACK_PUBLIC_ATTACHMENT_BYTES_PER_DAY;
+	char *text = store_setting_get(st, "feedback_public_limits");
+	if (text == NULL)
+		return;
+	json_t *v = json_loads(text, 0, NULL);
+	free(text);
+	if (!json_is_object(v)) {
+		log_warn("setting feedback_public_limits is not a JSON object: the defaults apply");
+		json_decref(v);
+		return;
+	}
+	json_t *n = json_object_get(v, "per_minute");
+	if (json_is_integer(n) && json_integer_value(n) >= 1 && json_integer_value(n) <= 100000)
+		out->per_minute = (int)json_integer_value(n);
+	else if (n)
+		log_warn("setting feedback_public_limits.per_minute is not 1-100000: ignored");
+	n = json_object_get(v, "attachment_bytes_per_day");
+	if (json_is_integer(n) && json_integer_value(n) >= 0 &&
+	    json_integer_value(n) <= (1LL << 40))
+		out->attachment_bytes_per_day = json_integer_value(n);
+	else if (n)
+		log_warn("setting feedback_public_limits.attachment_bytes_per_day is not "
+		         "0-2^40: ignored");
+	json_decref(v);
+}
+
 bool feedback_user_is_head(struct store_conn *c, int64_t user_id)
 {
 	if (user_id <= 0)
@@ -660,7 +689,9 @@ static enum mc_err fb_counter_user(struct store_conn *c, int64_t office, int64_t
 }
 
 /* The next tracking code of the office date of now: PA-yymmdd-NNNN,
- * gap-free because the number and the feedback are written in one commit. */
+ * gap-free because the number and the feedback are written in one commit.
+ * No daily cap: past 9999 the number simply has more digits
+ * (PA-yymmdd-10000), so a flood of filings cannot close the intake. */
 static enum mc_err fb_next_code(struct store_conn *c, int64_t now, char out[32],
                                 struct mc_error *err)
 {
@@ -676,12 +707,46 @@ static enum mc_err fb_next_code(struct store_conn *c, int64_t now, char out[32],
 	sqlite3_reset(s);
 	if (n == 0)
 		return store_sql_error(c, "feedback number", err);
-	if (n > 9999)
-		return mc_fail(err, MC_ERR_CONFLICT, "daily_limit",
-		               "Quá 9999 phản ánh, kiến nghị trong ngày",
-		               "More than 9999 feedbacks in one day");
 	snprintf(out, 32, "PA-%.2s%.2s%.2s-%04d", day + 2, day + 5, day + 8, n);
 	return MC_OK;
+}
+
+/* Refuses a public filing whose attachments (bytes in all) would take the
+ * attachments stored from public filings this office day past lim's
+ * ceiling: 429 attachments_quota_full until the next office day. On c,
+ * inside the insert's transaction (the day's codes share the prefix
+ * PA-yymmdd-, read through the code's index). */
+static enum mc_err fb_public_quota(struct store_conn *c, const struct feedback_public_limits *lim,
+                                   int64_t now, int64_t bytes, json_t **out, struct mc_error *err)
+{
+	char day[11], from[16], to[16];
+	clock_office_date(now, day);
+	snprintf(from, sizeof from, "PA-%.2s%.2s%.2s-", day + 2, day + 5, day + 8);
+	snprintf(to, sizeof to, "PA-%.2s%.2s%.2s.", day + 2, day + 5, day + 8);
+	sqlite3_stmt *s = store_stmt(c, "SELECT coalesce(sum(ff.size), 0) FROM feedback f"
+	                                " JOIN feedback_files ff ON ff.feedback_id = f.id"
+	                                " WHERE f.code >= ? AND f.code < ?"
+	                                " AND f.channel IN ('web', 'kiosk')");
+	if (s == NULL)
+		return store_sql_error(c, "feedback quota", err);
+	sqlite3_bind_text(s, 1, from, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, to, -1, SQLITE_STATIC);
+	int step;
+	int64_t used = store_next(s, &step) ? sqlite3_column_int64(s, 0) : 0;
+	enum mc_err rc = store_scan_end(c, s, step, "feedback quota", err);
+	if (rc)
+		return rc;
+	if (used + bytes <= lim->attachment_bytes_per_day)
+		return MC_OK;
+	int64_t local = now + CLOCK_OFFICE_UTC_OFFSET;
+	int64_t next_day = (local / 86400 + 1) * 86400 - CLOCK_OFFICE_UTC_OFFSET;
+	fb_field_error(out, err, MC_ERR_RATE_LIMITED, "attachments", "attachments_quota_full",
+	               "Hôm nay hệ thống đã nhận đủ tệp đính kèm; vui lòng gửi phản ánh, "
+	               "kiến nghị không kèm tệp hoặc gửi tệp vào ngày mai",
+	               "Today's room for attachments is full: file the feedback without "
+	               "attachments, or send them tomorrow");
+	err->retry_after = (int)(next_day - now);
+	return MC_ERR_RATE_LIMITED;
 }
 
 static void fb_bind_opt(sqlite3_stmt *s, int i, const char *v)
@@ -709,6 +774,8 @@ enum mc_err store_feedback_create(struct store *st, const struct principal *who,
 	bool anonymous = in.anonymous;
 	struct feedback_limits lim;
 	store_feedback_limits(st, &lim);
+	struct feedback_public_limits plim;
+	store_feedback_public_limits(st, &plim);
 	int64_t due[4] = {0}; /* reject, forward, info, answer */
 	if (!anonymous) {
 		int days[4] = {lim.reject, lim.forward, lim.info, lim.answer};
@@ -756,6 +823,13 @@ enum mc_err store_feedback_create(struct store *st, const struct principal *who,
 	 * applicant. The dossier only chose the centre above. */
 	if (anonymous)
 		d.id = 0;
+	if (!staff && in.nfiles > 0) {
+		int64_t bytes = 0;
+		for (int i = 0; i < in.nfiles; i++)
+			bytes += (int64_t)in.files[i].size;
+		if ((rc = fb_public_quota(c, &plim, now, bytes, out, err)))
+			goto fail;
+	}
 	if ((rc = fb_next_code(c, now, code, err)))
 		goto fail;
 	for (int i = 0; i < FEEDBACK_SECRET_LEN; i++)

@@ -37,6 +37,22 @@
  * days, 1-60 each; a malformed setting is ignored and logged). Any thread. */
 void store_feedback_limits(struct store *st, struct feedback_limits *out);
 
+/* The ceilings on public filings (the page and the kiosks, never staff
+ * entries) across the province: per_minute filings (the API refuses beyond
+ * it, 429 feedback_busy) and attachment_bytes_per_day of attachments stored
+ * from them per office day (store_feedback_create refuses a filing with
+ * attachments beyond it, 429 attachments_quota_full). Defaults below,
+ * overridden by the setting feedback_public_limits ({"per_minute": 1-100000,
+ * "attachment_bytes_per_day": 0-2^40}; a malformed value is ignored and
+ * logged). Any thread. */
+#define FEEDBACK_PUBLIC_PER_MINUTE 60
+#define FEEDBACK_PUBLIC_ATTACHMENT_BYTES_PER_DAY (1024LL * 1024 * 1024)
+struct feedback_public_limits {
+	int per_minute;
+	int64_t attachment_bytes_per_day;
+};
+void store_feedback_public_limits(struct store *st, struct feedback_public_limits *out);
+
 /* Files a feedback (docs/api.md "Feedback"). who is NULL for the public
  * page (channel "web"), a kiosk device (channel "kiosk"), or staff (the
  * body's channel must be hotline, letter, box or counter; entered_by = the
@@ -48,7 +64,11 @@ void store_feedback_limits(struct store *st, struct feedback_limits *out);
  * file_too_large, files_too_large, file_type_not_allowed, office_required,
  * invalid_phone, invalid_email, counter_not_found), MC_ERR_NOT_FOUND
  * (office_not_found, dossier_not_found: a dossier code with a wrong secret
- * is not found), MC_ERR_FORBIDDEN (channel_not_allowed). On an error *out
+ * is not found), MC_ERR_FORBIDDEN (channel_not_allowed), MC_ERR_RATE_LIMITED
+ * (attachments_quota_full, with field "attachments" and retry_after the
+ * seconds to the next office day: a public filing with attachments past
+ * the day's ceiling; the same filing without them is taken). The day's
+ * number has no upper bound: the code grows a digit past 9999. On an error *out
  * may hold {"field"}: the member at fault (the caller frees it). */
 enum mc_err store_feedback_create(struct store *st, const struct principal *who, json_t *req,
                                   int64_t now, json_t **out, struct mc_error *err);
