@@ -121,6 +121,19 @@ test('scripts/demo prints each centre\'s kiosk and board addresses; killing its 
     }
   }
 
+  // The office heads are named in the logins; one logs in as a head, and
+  // each centre's feedback page opens.
+  const heads = [...out.matchAll(/^\s+(\S+) \/ (\S+)\s+\(giám sát, [^)]*trưởng đơn vị/gm)];
+  assert.ok(heads.length >= expected.length, `a head per centre in:\n${out}`);
+  const login = await request(base, 'POST', '/api/v1/session', { body: { username: heads[0][1], password: heads[0][2] } });
+  assert.equal(login.status, 201, JSON.stringify(login.json));
+  assert.equal(login.json.head, true);
+  for (const c of centres) {
+    const fb = out.match(new RegExp(`/gop-y\\?office=${c.code}\\b`));
+    assert.ok(fb, `${c.code}: its feedback page in:\n${out}`);
+    assert.equal((await request(base, 'GET', fb[0])).status, 200);
+  }
+
   // Each centre's example dossier: the citizen's lookup finds it with the
   // printed secret, and the /status address opens on it.
   for (const c of centres) {

@@ -323,7 +323,7 @@ static int cli_demo_create(const char *db, const char *bundle_path, const char *
 }
 
 /* The password the bundle gives username, or NULL. Borrowed from bundle. */
-static const char *cli_demo_password(json_t *bundle, const char *username)
+static json_t *cli_demo_user(json_t *bundle, const char *username)
 {
 	size_t i;
 	json_t *u;
@@ -331,9 +331,14 @@ static const char *cli_demo_password(json_t *bundle, const char *username)
 	{
 		const char *name = json_string_value(json_object_get(u, "username"));
 		if (name && strcmp(name, username) == 0)
-			return json_string_value(json_object_get(u, "password"));
+			return u;
 	}
 	return NULL;
+}
+
+static const char *cli_demo_password(json_t *bundle, const char *username)
+{
+	return json_string_value(json_object_get(cli_demo_user(bundle, username), "password"));
 }
 
 /* The token of the device named name in the tokens file's list, or NULL. */
@@ -374,6 +379,7 @@ static char *cli_demo_banner(struct store *st, const char *db, const char *bundl
 	              "\nDemo province (demo data): %s\n"
 	              "  database:     %s\n"
 	              "  public page:  " CLI_BASE "/public\n"
+	              "  feedback:     " CLI_BASE "/gop-y  (góp ý, phản ánh)\n"
 	              "  supervisor:   " CLI_BASE "/supervisor\n"
 	              "  counter desk: " CLI_BASE "/counter  (a clerk's login below)\n"
 	              "  health:       " CLI_BASE "/healthz\n",
@@ -407,6 +413,7 @@ static char *cli_demo_banner(struct store *st, const char *db, const char *bundl
 				    kiosk ? "kiosk:" : "hall board:", name);
 		}
 		strbuf_printf(&b, "  %-13s" CLI_BASE "/public?office=%s\n", "public page:", code);
+		strbuf_printf(&b, "  %-13s" CLI_BASE "/gop-y?office=%s\n", "feedback:", code);
 		json_array_foreach(examples, k, x)
 		{
 			const char *centre = json_string_value(json_object_get(x, "centre"));
@@ -451,8 +458,10 @@ static char *cli_demo_banner(struct store *st, const char *db, const char *bundl
 				where = json_string_value(json_object_get(o, "name"));
 			}
 		}
-		strbuf_printf(&b, "  %s / %s  (giám sát, %s)\n", name, pw,
-		              kind == NULL || strcmp(kind, "province") == 0 ? "cả tỉnh" : where);
+		bool head = json_is_true(json_object_get(cli_demo_user(bundle, name), "head"));
+		strbuf_printf(&b, "  %s / %s  (giám sát, %s%s)\n", name, pw,
+		              kind == NULL || strcmp(kind, "province") == 0 ? "cả tỉnh" : where,
+		              head ? "; trưởng đơn vị: duyệt trả lời phản ánh" : "");
 	}
 	/* The demo's own rule, when the bundle keeps it. */
 	bool rule = true;
