@@ -642,7 +642,7 @@ function actionsBlock(d) {
     }
     if (s !== 'closed' && !d.repeat_of) {
       forms.push(actionForm(d, 'link_repeat', t.aRepeat,
-        [input('fb-repeat-of', t.aRepeatOf, { required: true, pattern: 'PA-\\d{6}-\\d{4}', placeholder: 'PA-yymmdd-NNNN', maxLength: 20 })],
+        [input('fb-repeat-of', t.aRepeatOf, { required: true, pattern: 'PA-\\d{6}-\\d{4,}', placeholder: 'PA-yymmdd-NNNN', maxLength: 20 })],
         t.aRepeatDo, () => ({ action: 'link_repeat', of: $('fb-repeat-of').value.trim().toUpperCase() })));
     }
   }
