@@ -59,6 +59,9 @@ const VERDICTS = {
   vi: { on_time: 'Đúng hạn', late: 'Quá hạn', overdue: 'Quá hạn, chưa thực hiện', pending: 'Chưa đến hạn' },
   en: { on_time: 'On time', late: 'Late', overdue: 'Overdue, not done', pending: 'Not yet due' },
 };
+// A step not taken yet whose limit has passed but which may never be taken
+// (rejecting, forwarding a feedback still unclassified).
+const PAST = { vi: 'Đã qua hạn', en: 'Past its limit' };
 // The notes' and history's steps (feedback_notes.step, events "feedback.<step>").
 const NOTE_STEPS = {
   vi: { create: 'Tiếp nhận', received: 'Tiếp nhận', classify: 'Phân loại', accept: 'Tiếp nhận xử lý',
@@ -80,7 +83,8 @@ const NOTE_STEPS = {
 const EVENT_STEPS = { vi: { ...NOTE_STEPS.vi, answer: 'Dự thảo trả lời' }, en: { ...NOTE_STEPS.en, answer: 'Draft answer' } };
 // The note each event writes (feedback_flow.c).
 const EVENT_NOTE = { classify: ['accept', 'reject', 'forward'], request_info: ['info_request'], answer: ['answer_draft'],
-  approve: ['answer'], close: ['close'], link_repeat: ['link_repeat'] };
+  approve: ['answer'], close: ['close'], link_repeat: ['link_repeat'], info_reply: ['info_reply'], assign: ['assign'],
+  set_subject: ['set_subject'] };
 
 const T = {
   vi: {
@@ -472,6 +476,19 @@ function stepsBlock(d) {
         h('td', { className: 'n' }, s.done_at ? f().dateTime(s.done_at) : '—'),
         h('td', { className: `fb-verdict v-${v}` }, words(VERDICTS, v)));
     });
+  // While unclassified, the limits of rejecting (2 days) and forwarding
+  // (5 days) too: their clocks have no verdict until one is chosen.
+  const shown = new Set(timingSteps(d).filter(([, s]) => s && (s.result ?? s.verdict) && (s.result ?? s.verdict) !== 'none').map(([k]) => k));
+  if (d.status === 'received' && d.kind !== 'anonymous') {
+    for (const k of ['forward', 'reject']) {
+      const due = d.dues?.[k];
+      if (!due || shown.has(k)) continue;
+      const past = (st.now ?? Date.now() / 1000) > due;
+      rows.unshift(h('tr', { 'data-step': k }, h('td', {}, words(STEPS, k)), h('td', { className: 'n' }, f().date(due)),
+        h('td', { className: 'n' }, '—'), h('td', { className: `fb-verdict v-${past ? 'past' : 'pending'}` },
+          past ? PAST[st.lang] : words(VERDICTS, 'pending'))));
+    }
+  }
   if (!rows.length) return null;
   return h('div', {}, h('h4', {}, t.dSteps), h('div', { className: 'scroll' }, h('table', { className: 'list fb-steps' },
     h('thead', {}, h('tr', {}, [t.dStep, t.dDue, t.dDone, t.dVerdict].map((c) => h('th', { scope: 'col' }, c)))),
@@ -585,13 +602,16 @@ function actionsBlock(d) {
   const s = d.status;
   const forms = [];
   const hasDraft = Boolean(d.answer_draft);
+  // The server names the actions this account may take now ("actions");
+  // only those are offered.
+  const may = (a) => (Array.isArray(d.actions) ? d.actions.includes(a) : true);
   if (d.kind === 'anonymous') {
-    if (s !== 'closed' && st.head) {
+    if (s !== 'closed' && st.head && may('close')) {
       forms.push(actionForm(d, 'close', t.aClose, [area('fb-close-note', t.aCloseNote)], t.aCloseDo,
         () => ({ action: 'close', note: $('fb-close-note').value.trim() })));
     }
   } else {
-    if (s === 'received') {
+    if (s === 'received' && may('classify')) {
       const decision = h('select', { id: 'fb-decision' }, h('option', { value: 'accept' }, t.aAccept),
         h('option', { value: 'reject' }, t.aReject), h('option', { value: 'forward' }, t.aForward));
       const reason = area('fb-reason', t.aReason, '', false);
@@ -615,32 +635,43 @@ function actionsBlock(d) {
         return body;
       }));
     }
-    if (['accepted', 'info_requested', 'info_received'].includes(s)) {
+    if (['accepted', 'info_requested', 'info_received'].includes(s) && may('assign')) {
       const subject = d.subject?.user?.user_id ?? null;
-      const who = h('select', { id: 'fb-assign-to', required: true }, h('option', { value: '' }, t.chooseUser),
-        staff().filter((u) => u.id !== subject).map((u) => h('option', { value: String(u.id) }, u.full_name ?? u.username)));
+      // "Full name — unit", grouped by unit (a province has dozens).
+      const unitOf = (u) => (u.office ? st.officeName(u.office) ?? u.office : '');
+      const byUnit = new Map();
+      for (const u of staff().filter((x) => x.id !== subject)) {
+        const k = unitOf(u);
+        if (!byUnit.has(k)) byUnit.set(k, []);
+        byUnit.get(k).push(h('option', { value: String(u.id) }, k ? `${u.full_name ?? u.username} — ${k}` : (u.full_name ?? u.username)));
+      }
+      const groups = [...byUnit.keys()].sort((a, b) => a.localeCompare(b, 'vi'))
+        .map((k) => (byUnit.size > 1 ? h('optgroup', { label: k || '—' }, byUnit.get(k)) : byUnit.get(k)));
+      const who = h('select', { id: 'fb-assign-to', required: true }, h('option', { value: '' }, t.chooseUser), groups.flat());
       if (d.assigned?.user_id) who.value = String(d.assigned.user_id);
       forms.push(actionForm(d, 'assign', t.aAssign, [h('label', {}, t.aAssignTo, who)], t.aAssignDo,
         () => ({ action: 'assign', user_id: Number(who.value) })));
     }
-    if (['accepted', 'info_received'].includes(s)) {
+    if (['accepted', 'info_received'].includes(s) && may('request_info')) {
       forms.push(actionForm(d, 'request_info', t.aInfo, [area('fb-info-text', t.aInfoText)], t.aInfoDo,
         () => ({ action: 'request_info', text: $('fb-info-text').value.trim() })));
       forms.push(actionForm(d, 'answer', t.aAnswer, [area('fb-answer-text', t.aAnswer, d.answer_draft ?? '')], t.aAnswerDo,
         () => ({ action: 'answer', text: $('fb-answer-text').value.trim() })));
+    }
+    if (['accepted', 'info_received'].includes(s) && may('approve')) {
       if (hasDraft && (d.head ?? st.head)) {
         forms.push(actionForm(d, 'approve', t.aApprove, [area('fb-approve-text', t.aApproveText, d.answer_draft)], t.aApproveDo,
           () => ({ action: 'approve', text: $('fb-approve-text').value.trim() })));
       }
     }
-    if (s === 'answered') {
+    if (s === 'answered' && may('publish')) {
       forms.push(actionForm(d, 'publish', t.aPublish, [area('fb-question', t.aPublishText, d.public_question ?? '')], t.aPublishDo,
         () => ({ action: 'publish', question: $('fb-question').value.trim() })));
     }
-    if (['published', 'answered', 'rejected', 'forwarded'].includes(s)) {
+    if (['published', 'answered', 'rejected', 'forwarded'].includes(s) && may('close')) {
       forms.push(actionForm(d, 'close', t.aClose, [], t.aCloseDo, () => ({ action: 'close' })));
     }
-    if (s !== 'closed' && !d.repeat_of) {
+    if (s !== 'closed' && !d.repeat_of && may('link_repeat')) {
       forms.push(actionForm(d, 'link_repeat', t.aRepeat,
         [input('fb-repeat-of', t.aRepeatOf, { required: true, pattern: 'PA-\\d{6}-\\d{4,}', placeholder: 'PA-yymmdd-NNNN', maxLength: 20 })],
         t.aRepeatDo, () => ({ action: 'link_repeat', of: $('fb-repeat-of').value.trim().toUpperCase() })));
@@ -787,11 +818,11 @@ export function inputsText(inputs, lang = st.lang) {
 const GROUP = {
   vi: { title: 'Nhóm mức độ hài lòng (Quyết định 766)', satisfaction: 'Hài lòng với việc giải quyết hồ sơ',
     feedback_on_time: 'Xử lý phản ánh, kiến nghị đúng hạn', feedback_satisfaction: 'Hài lòng với việc xử lý phản ánh, kiến nghị',
-    part: 'Phần', points: 'Điểm', max: 'Tối đa', inputs: 'Số liệu', sum: 'Cộng nhóm', none: 'chưa có dữ liệu',
+    part: 'Phần', points: 'Điểm', max: 'Tối đa', inputs: 'Số liệu', sum: 'Cộng nhóm', none: 'chưa có dữ liệu', partial: 'chưa đủ dữ liệu',
     fb: 'Phản ánh, kiến nghị trong kỳ', onTimeShare: 'tỷ lệ đúng hạn', satisfiedShare: 'tỷ lệ hài lòng' },
   en: { title: 'Satisfaction group (Decision 766)', satisfaction: 'Satisfaction with dossier handling',
     feedback_on_time: 'Feedback handled on time', feedback_satisfaction: 'Satisfaction with feedback handling',
-    part: 'Part', points: 'Points', max: 'Maximum', inputs: 'Figures', sum: 'Group total', none: 'no data yet',
+    part: 'Part', points: 'Points', max: 'Maximum', inputs: 'Figures', sum: 'Group total', none: 'no data yet', partial: 'incomplete data',
     fb: 'Feedback in the period', onTimeShare: 'on-time share', satisfiedShare: 'satisfied share' },
 };
 
@@ -817,6 +848,8 @@ export function show766Group(ind) {
   });
   const grp = (ind.score_766.groups ?? []).find((x) => x.group === 'satisfaction');
   if (grp) { pts = Number(grp.points ?? pts); max = Number(grp.maximum ?? max); }
+  // A total the server marks incomplete (a part without data adds 0) says so.
+  const partial = grp?.complete === false;
   const fbo = ind.feedback && typeof ind.feedback === 'object' ? ind.feedback : null;
   const shares = fbo ? [['on_time_share', g.onTimeShare], ['satisfied_share', g.satisfiedShare]]
     .filter(([k]) => Number.isFinite(fbo[k])).map(([k, l]) => `${l} ${fm.pct(fbo[k])}`) : [];
@@ -824,7 +857,7 @@ export function show766Group(ind) {
   box.replaceChildren(...[h('h3', {}, g.title), h('div', { className: 'scroll' }, h('table', { className: 'list', id: 's766-group-table' },
     h('thead', {}, h('tr', {}, [g.part, g.points, g.max, g.inputs].map((c) => h('th', { scope: 'col' }, c)))),
     h('tbody', {}, rows, h('tr', { className: 'sum' }, h('td', {}, h('b', {}, g.sum)), h('td', { className: 'n' }, h('b', {}, fm.number(pts, 2))),
-      h('td', { className: 'n' }, fm.count(max)), h('td'))))),
+      h('td', { className: 'n' }, fm.count(max)), h('td', { className: 'fb-partial' }, partial ? g.partial : ''))))),
   fb ? h('p', { className: 'fb-inputs', id: 's766-feedback' }, `${g.fb}: ${fb}`) : null].filter(Boolean));
 }
 

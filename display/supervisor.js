@@ -461,6 +461,15 @@ async function start() {
   unitLabel();
   $('who').textContent = who.full_name || who.username || '';
   $('main').hidden = false;
+  // A counter clerk or specialist comes here for the feedback assigned to
+  // them: only the feedback tab, none of the supervisor's lists.
+  if (!['supervisor', 'admin'].includes(who.role)) {
+    $('main').classList.add('fb-tab');
+    await mountFeedback({ session: who, offices: tree.offices, officeName, onUnauthorized: showLogin }).catch(() => null);
+    $('tab-main').hidden = true;
+    document.body.dataset.ready = '1';
+    return;
+  }
   $('period').hidden = false;
   await Promise.all([loadDossiers(), loadIndicators(),
     mountFeedback({ session: who, offices: tree.offices, officeName, onUnauthorized: showLogin }).catch(() => null)]);

@@ -266,7 +266,10 @@ static void fb_sender_json(json_t *o, sqlite3_stmt *s, int col, bool visible, co
 	json_object_set_new(o, "sender_hidden", json_false());
 }
 
-/* The detail of f for who (fb_load found it) into *out. */
+static json_t *fb_actions(const struct principal *who, const struct fb *f, bool head);
+
+/* The detail of f for who (fb_load found it) into *out; "actions" names
+ * the actions who may take on it now. */
 static enum mc_err fb_detail(struct store *st, struct store_conn *c, const struct principal *who,
                              const struct fb *f, bool head, int64_t now, json_t **out,
                              struct mc_error *err)
@@ -355,6 +358,7 @@ static enum mc_err fb_detail(struct store *st, struct store_conn *c, const struc
 	fb_timing_json(f, now, o, &tm);
 	json_object_set_new(o, "ended", json_boolean(tm.ended));
 	json_object_set_new(o, "head", json_boolean(head));
+	json_object_set_new(o, "actions", fb_actions(who, f, head));
 
 	/* The notes: texts of the steps, the public ones shown to the sender. */
 	json_t *notes = json_array();
@@ -514,6 +518,96 @@ static bool fb_status_in(const struct fb *f, const char *const *list)
 	return false;
 }
 
+/* Whether who may take any step of f's handling: an anonymous report has
+ * only close and set_subject; the official it is about takes none. */
+static enum mc_err fb_permit_who(const struct principal *who, const struct fb *f,
+                                 const char *action, struct mc_error *err)
+{
+	if (strcmp(f->kind, "anonymous") == 0 && strcmp(action, "close") != 0 &&
+	    strcmp(action, "set_subject") != 0)
+		return fb_wrong_state(err, "an anonymous report");
+	if (f->subject_user_id == who->user_id)
+		return fb_subject(err);
+	return MC_OK;
+}
+
+/* The role and state rules of the actions, in one place: whether who (head:
+ * an office head; fb_load found f in who's scope) may take action on f as it
+ * is now. fb_act asks it once the request is read; the detail lists the
+ * actions it allows. MC_OK, or the refusal in err. */
+static enum mc_err fb_permit(const struct principal *who, const struct fb *f, bool head,
+                             const char *action, struct mc_error *err)
+{
+	bool sup = fb_supervising(who);
+	bool assigned = f->assigned_user_id != 0 && f->assigned_user_id == who->user_id;
+	static const char *const open[] = {"accepted", "info_requested", "info_received", NULL};
+	static const char *const answerable[] = {"accepted", "info_received", NULL};
+	static const char *const closable[] = {"published", "answered", "rejected", "forwarded",
+	                                       NULL};
+	enum mc_err rc = fb_permit_who(who, f, action, err);
+	if (rc)
+		return rc;
+	if (strcmp(action, "classify") == 0) {
+		if (!sup)
+			return fb_not_allowed(err);
+		return strcmp(f->status, "received") == 0 ? MC_OK : fb_wrong_state(err, f->status);
+	}
+	if (strcmp(action, "assign") == 0) {
+		if (!sup)
+			return fb_not_allowed(err);
+		return fb_status_in(f, open) ? MC_OK : fb_wrong_state(err, f->status);
+	}
+	if (strcmp(action, "request_info") == 0 || strcmp(action, "answer") == 0) {
+		if (!sup && !assigned)
+			return fb_not_allowed(err);
+		return fb_status_in(f, answerable) ? MC_OK : fb_wrong_state(err, f->status);
+	}
+	if (strcmp(action, "approve") == 0) {
+		if (!head)
+			return mc_fail(err, MC_ERR_FORBIDDEN, "not_office_head",
+			               "Chỉ trưởng đơn vị được duyệt câu trả lời",
+			               "Only the office head approves an answer");
+		return fb_status_in(f, answerable) ? MC_OK : fb_wrong_state(err, f->status);
+	}
+	if (strcmp(action, "publish") == 0) {
+		if (!sup && !head)
+			return fb_not_allowed(err);
+		return strcmp(f->status, "answered") == 0 ? MC_OK : fb_wrong_state(err, f->status);
+	}
+	if (strcmp(action, "close") == 0) {
+		/* An anonymous report: fb_load found it, so who is a head in scope. */
+		if (strcmp(f->kind, "anonymous") == 0)
+			return strcmp(f->status, "received") == 0 ? MC_OK
+			                                          : fb_wrong_state(err, f->status);
+		if (!sup)
+			return fb_not_allowed(err);
+		return fb_status_in(f, closable) ? MC_OK : fb_wrong_state(err, f->status);
+	}
+	if (strcmp(action, "set_subject") == 0)
+		return sup || head ? MC_OK : fb_not_allowed(err);
+	if (strcmp(action, "link_repeat") == 0)
+		return sup ? MC_OK : fb_not_allowed(err);
+	return mc_fail(err, MC_ERR_INVALID, "invalid_action", "Thao tác không hợp lệ",
+	               "action is classify, assign, request_info, answer, approve, publish, close,"
+	               " link_repeat or set_subject");
+}
+
+/* The names of the actions who may take on f now (fb_permit's answer for
+ * each), for the detail's "actions". */
+static json_t *fb_actions(const struct principal *who, const struct fb *f, bool head)
+{
+	static const char *const all[] = {"classify",    "assign",  "request_info", "answer",
+	                                  "approve",     "publish", "close",        "set_subject",
+	                                  "link_repeat", NULL};
+	json_t *a = json_array();
+	for (size_t i = 0; all[i]; i++) {
+		struct mc_error e = {0};
+		if (fb_permit(who, f, head, all[i], &e) == MC_OK)
+			json_array_append_new(a, json_string(all[i]));
+	}
+	return a;
+}
+
 /* Adds a note (the text of a step) to f. */
 static enum mc_err fb_note(struct store_conn *c, const struct fb *f, int64_t now, const char *actor,
                            const char *step, const char *text, bool public, struct mc_error *err)
@@ -612,19 +706,15 @@ static enum mc_err fb_act(struct store *st, struct store_conn *c, const struct p
                           const char **step, struct mc_error *err)
 {
 	const char *action = json_string_value(json_object_get(req, "action"));
-	bool sup = fb_supervising(who);
 	bool anonymous = strcmp(f->kind, "anonymous") == 0;
-	bool assigned = f->assigned_user_id == who->user_id;
 	enum mc_err rc;
 	sqlite3_stmt *s;
 	*status = f->status;
 	*step = action;
 
-	if (anonymous && strcmp(action, "close") != 0 && strcmp(action, "set_subject") != 0)
-		return fb_wrong_state(err, "an anonymous report");
 	/* The official it is about takes no step of its handling. */
-	if (f->subject_user_id == who->user_id)
-		return fb_subject(err);
+	if ((rc = fb_permit_who(who, f, action, err)))
+		return rc;
 
 	if (strcmp(action, "classify") == 0) {
 		static const char *const members[] = {"action", "decision", "reason", "to", NULL};
@@ -642,10 +732,8 @@ static enum mc_err fb_act(struct store *st, struct store_conn *c, const struct p
 		if ((rc = fb_text(req, "reason", reject, FB_TEXT_MAX, &reason, err)) ||
 		    (rc = fb_text(req, "to", fwd, FB_TARGET_MAX, &to, err)))
 			return rc;
-		if (!sup)
-			return fb_not_allowed(err);
-		if (strcmp(f->status, "received") != 0)
-			return fb_wrong_state(err, f->status);
+		if ((rc = fb_permit(who, f, head, action, err)))
+			return rc;
 		*status = reject ? "rejected" : fwd ? "forwarded" : "accepted";
 		s = store_stmt(c,
 		               "UPDATE feedback SET status = ?1, decision = ?2, classified_at = ?3,"
@@ -684,24 +772,24 @@ static enum mc_err fb_act(struct store *st, struct store_conn *c, const struct p
 		if (!json_is_integer(v) || json_integer_value(v) <= 0)
 			return mc_fail(err, MC_ERR_INVALID, "invalid_field", "Trường không hợp lệ",
 			               "user_id is a user's id");
-		if (!sup)
-			return fb_not_allowed(err);
-		static const char *const ok[] = {"accepted", "info_requested", "info_received",
-		                                 NULL};
-		if (!fb_status_in(f, ok))
-			return fb_wrong_state(err, f->status);
+		if ((rc = fb_permit(who, f, head, action, err)))
+			return rc;
 		int64_t uid = json_integer_value(v);
 		/* A staff account in the caller's scope and the feedback's office
 		 * tree (the centre, or the office above it that handles it). */
-		s = store_stmt(c, "SELECT 1 FROM users u WHERE u.id = :id AND u.active = 1"
-		                  " AND u.role IN ('supervisor','counter','specialist')"
-		                  " AND " SCOPE_SQL("u.office_id"));
+		s = store_stmt(c,
+		               "SELECT u.full_name FROM users u WHERE u.id = :id AND u.active = 1"
+		               " AND u.role IN ('supervisor','counter','specialist')"
+		               " AND " SCOPE_SQL("u.office_id"));
 		if (s == NULL)
 			return store_sql_error(c, "user", err);
 		sqlite3_bind_int64(s, sqlite3_bind_parameter_index(s, ":id"), uid);
 		store_bind_scope(s, who);
 		int st2;
+		char name[201] = "";
 		bool found = store_next(s, &st2);
+		if (found)
+			fb_copy(name, sizeof name, store_col_text(s, 0));
 		if ((rc = store_scan_end(c, s, st2, "user", err)))
 			return rc;
 		if (!found)
@@ -733,7 +821,10 @@ static enum mc_err fb_act(struct store *st, struct store_conn *c, const struct p
 		sqlite3_bind_int64(s, 1, uid);
 		sqlite3_bind_int64(s, 2, now);
 		sqlite3_bind_int64(s, 3, f->id);
-		return store_step(c, s, "feedback", err);
+		if ((rc = store_step(c, s, "feedback", err)))
+			return rc;
+		/* Whom it was given to, for the history. */
+		return fb_note(c, f, now, who->actor, "assign", name, false, err);
 	}
 
 	if (strcmp(action, "request_info") == 0 || strcmp(action, "answer") == 0) {
@@ -744,11 +835,8 @@ static enum mc_err fb_act(struct store *st, struct store_conn *c, const struct p
 		    (rc = fb_text(req, "text", true, info ? FB_TEXT_MAX : FB_ANSWER_MAX, &text,
 		                  err)))
 			return rc;
-		if (!sup && !assigned)
-			return fb_not_allowed(err);
-		static const char *const ok[] = {"accepted", "info_received", NULL};
-		if (!fb_status_in(f, ok))
-			return fb_wrong_state(err, f->status);
+		if ((rc = fb_permit(who, f, head, action, err)))
+			return rc;
 		if (info) {
 			*status = "info_requested";
 			s = store_stmt(c, "UPDATE feedback SET status = 'info_requested',"
@@ -776,13 +864,8 @@ static enum mc_err fb_act(struct store *st, struct store_conn *c, const struct p
 		if ((rc = fb_members(req, members, err)) ||
 		    (rc = fb_text(req, "text", false, FB_ANSWER_MAX, &text, err)))
 			return rc;
-		if (!head)
-			return mc_fail(err, MC_ERR_FORBIDDEN, "not_office_head",
-			               "Chỉ trưởng đơn vị được duyệt câu trả lời",
-			               "Only the office head approves an answer");
-		static const char *const ok[] = {"accepted", "info_received", NULL};
-		if (!fb_status_in(f, ok))
-			return fb_wrong_state(err, f->status);
+		if ((rc = fb_permit(who, f, head, action, err)))
+			return rc;
 		if (!f->has_draft && text == NULL)
 			return mc_fail(err, MC_ERR_CONFLICT, "no_draft",
 			               "Chưa có dự thảo câu trả lời",
@@ -824,10 +907,8 @@ static enum mc_err fb_act(struct store *st, struct store_conn *c, const struct p
 		if ((rc = fb_members(req, members, err)) ||
 		    (rc = fb_text(req, "question", false, FB_TEXT_MAX, &question, err)))
 			return rc;
-		if (!sup && !head)
-			return fb_not_allowed(err);
-		if (strcmp(f->status, "answered") != 0)
-			return fb_wrong_state(err, f->status);
+		if ((rc = fb_permit(who, f, head, action, err)))
+			return rc;
 		/* The question as published is written by staff: never the
 		 * citizen's text as it came. */
 		if (question == NULL)
@@ -869,18 +950,8 @@ static enum mc_err fb_act(struct store *st, struct store_conn *c, const struct p
 		if ((rc = fb_members(req, members, err)) ||
 		    (rc = fb_text(req, "note", anonymous, FB_TEXT_MAX, &note, err)))
 			return rc;
-		if (anonymous) {
-			/* fb_load found it, so who is a head in scope. */
-			if (strcmp(f->status, "received") != 0)
-				return fb_wrong_state(err, f->status);
-		} else {
-			if (!sup)
-				return fb_not_allowed(err);
-			static const char *const ok[] = {"published", "answered", "rejected",
-			                                 "forwarded", NULL};
-			if (!fb_status_in(f, ok))
-				return fb_wrong_state(err, f->status);
-		}
+		if ((rc = fb_permit(who, f, head, action, err)))
+			return rc;
 		*status = "closed";
 		s = store_stmt(
 		    c, "UPDATE feedback SET status = 'closed', closed_at = ?1 WHERE id = ?2");
@@ -904,8 +975,8 @@ static enum mc_err fb_act(struct store *st, struct store_conn *c, const struct p
 		if (!json_is_null(v) && (!json_is_integer(v) || json_integer_value(v) <= 0))
 			return mc_fail(err, MC_ERR_INVALID, "invalid_field", "Trường không hợp lệ",
 			               "user_id is a user's id or null");
-		if (!sup && !head)
-			return fb_not_allowed(err);
+		if ((rc = fb_permit(who, f, head, action, err)))
+			return rc;
 		int64_t uid = json_is_null(v) ? 0 : json_integer_value(v);
 		char name[201] = "";
 		if (uid) {
@@ -952,8 +1023,8 @@ static enum mc_err fb_act(struct store *st, struct store_conn *c, const struct p
 		if ((rc = fb_members(req, members, err)) ||
 		    (rc = fb_text(req, "of", true, 31, &of, err)))
 			return rc;
-		if (!sup)
-			return fb_not_allowed(err);
+		if ((rc = fb_permit(who, f, head, action, err)))
+			return rc;
 		if (strcmp(of, f->code) == 0)
 			return mc_fail(err, MC_ERR_INVALID, "invalid_field", "Trường không hợp lệ",
 			               "a feedback is not a repeat of itself");
