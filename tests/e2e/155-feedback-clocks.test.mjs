@@ -111,10 +111,12 @@ test('each step on time at its limit, late one working day past it', async () =>
   await setClock(s, at('2026-03-30 10:00')); // Monday: one working day past Fri 27
   await act('sup', 'answerLate', { action: 'publish', question: 'Câu hỏi công khai về thủ tục.' });
 
+  // infoLate's sender never replied: its answer's clock stands still
+  // (pending past Tue 24), the late first request alone makes it late.
   const want = {
     rejectOnTime: { reject: 'on_time' }, rejectLate: { reject: 'late' },
     forwardOnTime: { forward: 'on_time' }, forwardLate: { forward: 'late' },
-    infoOnTime: { info: 'on_time', answer: 'overdue' }, infoLate: { info: 'late', answer: 'overdue' },
+    infoOnTime: { info: 'on_time', answer: 'overdue' }, infoLate: { info: 'late', answer: 'pending' },
     answerOnTime: { answer: 'on_time', publish: 'on_time' }, answerLate: { answer: 'late', publish: 'late' },
     untouched: { answer: 'overdue' },
   };
