@@ -82,13 +82,14 @@ test('a PAKN waiting for the sender is not late meanwhile, and the reply does no
   const detail = ok(await s.as('sup', 'GET', `/api/v1/feedback/${fb.F.code}`));
   assert.equal(detail.timing.find((t) => t.step === 'answer').result, 'pending');
 
-  // 3 April: both senders reply; the dues move by their waits.
+  // 3 April: both senders reply; F's due moves by its wait, H's does not:
+  // a request made after the answer's due buys no time.
   await setClock(s, at('2026-04-03'));
   await reply('F');
   await reply('H');
   const dues = async (name) => ok(await s.as('sup', 'GET', `/api/v1/feedback/${fb[name].code}`)).dues.answer;
   assert.equal(await dues('F'), at('2026-04-21'));
-  assert.equal(await dues('H'), at('2026-04-01'));
+  assert.equal(await dues('H'), at('2026-03-23'));
 
   // March read again: the same figures, the same points.
   assert.deepEqual(figures(await march()), want);

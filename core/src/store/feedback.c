@@ -1134,9 +1134,13 @@ enum mc_err store_feedback_reply(struct store *st, const char *code, json_t *req
 		              "The feedback is %s, not waiting for information", f.status);
 		goto fail;
 	}
-	/* The answer's clock paused while the request waited. */
+	/* The answer's clock paused while the request waited, unless the
+	 * answer was already overdue when the request was made (a late request
+	 * does not buy time; domain/feedback.h feedback_timing judges it so,
+	 * and store/indicators.c ind_fb_due_at takes such moves back by the
+	 * same test). */
 	moved = f.answer_due_at;
-	if (f.info_asked_at && f.answer_due_at) {
+	if (f.info_asked_at && f.answer_due_at && f.answer_due_at >= f.info_asked_at) {
 		if ((rc = store_calendar_between(st, f.info_asked_at, now, &waited, err)))
 			goto fail;
 		if (waited > 0 &&

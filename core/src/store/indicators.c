@@ -1701,11 +1701,15 @@ static void ind_fb_at(struct feedback_times *t, int64_t ref)
 }
 
 /* The answer's due of feedback id as it stood at ref: *due, the row's
- * answer_due_at, less the moves of the sender's replies made at or after ref
- * (each moved it by the working time from its request to it: store/feedback.c
- * store_feedback_reply; the notes 'info_request' and 'info_reply' keep those
- * instants). received anchors the working-time position. On a database error
- * MC_ERR_*; a calendar that cannot say leaves *due as it is. */
+ * answer_due_at, less the moves of the sender's replies made at or after ref,
+ * taken back latest first. A reply moved the due by the working time from
+ * its request to it, only when the due had not passed at the request
+ * (store/feedback.c store_feedback_reply): a moved due is never before its
+ * request, an unmoved one stayed before it, so "due before the request"
+ * tells a reply that moved nothing. The notes 'info_request' and
+ * 'info_reply' keep those instants; received anchors the working-time
+ * position. On a database error MC_ERR_*; a calendar that cannot say
+ * leaves *due as it is. */
 static enum mc_err ind_fb_due_at(struct ind_ctx *x, int64_t id, int64_t received, int64_t *due,
                                  struct mc_error *err)
 {
@@ -1714,30 +1718,25 @@ static enum mc_err ind_fb_due_at(struct ind_ctx *x, int64_t id, int64_t received
 	    "SELECT r.at, (SELECT max(q.at) FROM feedback_notes q"
 	    " WHERE q.feedback_id = r.feedback_id AND q.step = 'info_request' AND q.at <= r.at)"
 	    " FROM feedback_notes r WHERE r.feedback_id = ?1 AND r.step = 'info_reply'"
-	    " AND r.at >= ?2");
+	    " AND r.at >= ?2 ORDER BY r.at DESC, r.id DESC");
 	if (s == NULL)
 		return store_sql_error(x->c, "indicators", err);
 	sqlite3_bind_int64(s, 1, id);
 	sqlite3_bind_int64(s, 2, x->ref);
-	int64_t later = 0;
 	int step;
 	while (store_next(s, &step)) {
-		int64_t waited = 0, asked = sqlite3_column_int64(s, 1);
-		if (asked > 0 &&
-		    store_calendar_between(x->st, asked, sqlite3_column_int64(s, 0), &waited,
+		int64_t waited = 0, span = 0, at = 0, asked = sqlite3_column_int64(s, 1);
+		if (asked <= 0 || *due == 0 || *due < asked)
+			continue;
+		if (store_calendar_between(x->st, asked, sqlite3_column_int64(s, 0), &waited,
 		                           NULL) == MC_OK &&
-		    waited > 0)
-			later += waited;
+		    waited > 0 &&
+		    store_calendar_between(x->st, received, *due, &span, NULL) == MC_OK &&
+		    span - waited >= 0 &&
+		    store_calendar_add(x->st, received, span - waited, &at, NULL) == MC_OK)
+			*due = at;
 	}
-	enum mc_err rc = store_scan_end(x->c, s, step, "indicators", err);
-	if (rc || later == 0 || *due == 0)
-		return rc;
-	int64_t span = 0, at = 0;
-	if (store_calendar_between(x->st, received, *due, &span, NULL) == MC_OK &&
-	    span - later >= 0 &&
-	    store_calendar_add(x->st, received, span - later, &at, NULL) == MC_OK)
-		*due = at;
-	return MC_OK;
+	return store_scan_end(x->c, s, step, "indicators", err);
 }
 
 /* One row's figures (the values ind_scan_feedback read) into g. */
