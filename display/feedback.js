@@ -102,7 +102,8 @@ const TEXTS = {
     doneTitle: 'Đã gửi phản ánh, kiến nghị',
     doneLead: 'Cơ quan đã tiếp nhận phản ánh, kiến nghị của ông/bà.',
     doneTitleAnon: 'Đã gửi tin báo',
-    doneLeadAnon: 'Tin báo không rõ danh tính đã được chuyển đến lãnh đạo cơ quan để xem xét.',
+    doneLeadAnon: 'Tin báo không rõ danh tính đã được ghi nhận và sẽ được lãnh đạo cơ quan (trưởng đơn vị) xem xét. Tin báo không được trả lời.',
+    keepAnon: 'Mã này chỉ để ông/bà xem tin báo đã được tiếp nhận.',
     codeLabel: 'Mã phản ánh',
     doneSecretLabel: 'Mã tra cứu',
     keep: 'Ghi lại mã này (hoặc chụp màn hình) để theo dõi kết quả trả lời.',
@@ -183,7 +184,8 @@ const TEXTS = {
     doneTitle: 'Your feedback was sent',
     doneLead: 'The office has received your feedback.',
     doneTitleAnon: 'Your report was sent',
-    doneLeadAnon: 'The anonymous report goes to the office’s head for review.',
+    doneLeadAnon: 'The anonymous report is recorded and will be checked by the office’s head. No answer is given to a report.',
+    keepAnon: 'With this code you can see that the report was received.',
     codeLabel: 'Feedback code',
     doneSecretLabel: 'Lookup code',
     keep: 'Write these codes down (or take a screenshot) to follow the answer.',
@@ -547,6 +549,9 @@ function renderConfirm() {
   const miss = ($('anon').dataset.missing ?? '').split(',').filter(Boolean);
   const said = miss.length ? T().anonMissing(miss.map((k) => T()[k]).join(', ')) : '';
   $('anon-missing').textContent = val('dossier-code') ? `${said} ${T().anonDossier}`.trim() : said;
+  // The fields still empty are marked like a field in error.
+  const ctls = { missName: ['sender-name'], missAddress: ['sender-address'], missContact: ['sender-phone', 'sender-email'] };
+  for (const k of miss) for (const id of ctls[k] ?? []) if (!val(id)) $(id).setAttribute('aria-invalid', 'true');
 }
 
 async function send(anonymous) {
@@ -660,6 +665,7 @@ function renderDone() {
   const anon = done.kind === 'anonymous';
   $('done-title').textContent = anon ? T().doneTitleAnon : T().doneTitle;
   $('done-lead').textContent = anon ? T().doneLeadAnon : T().doneLead;
+  document.querySelector('#done .fb-keep').textContent = anon ? T().keepAnon : T().keep;
   $('done-code').textContent = done.code;
   $('done-secret').textContent = done.secret;
   $('done-due').textContent = done.answer_due_at ? T().due(fmtDateTime(done.answer_due_at)) : '';
@@ -726,6 +732,7 @@ for (const [slot, ctl] of Object.entries(FIELD_CONTROL)) {
       delete errors[slot];
       renderErrors();
     }
+    if (ctl.startsWith('sender-') && !errors[slot] && val(ctl)) $(ctl).setAttribute('aria-invalid', 'false');
     if (ctl.startsWith('sender-') && !$('anon').hidden && !identityMissing().length) {
       $('anon').hidden = true;
       setState('idle');
@@ -757,4 +764,23 @@ if (qSecret) {
 const qCounter = params.get('counter');
 if (qCounter && /^\d{1,3}$/.test(qCounter)) $('counter').value = qCounter;
 setState('idle');
-loadCentres();
+loadCentres().then(dossierCentre);
+
+// Arrived with a dossier (the receipt's code): the server files the
+// feedback with the dossier's centre, so the page does not ask; it names
+// that centre when the dossier's look-up tells it.
+async function dossierCentre() {
+  if (!qCode || !qSecret) return;
+  try {
+    const r = await fetch(`/api/v1/public/dossiers/${encodeURIComponent(qCode.slice(0, 64))}?secret=${encodeURIComponent(qSecret.slice(0, 64))}`,
+      { cache: 'no-store' });
+    const j = r.ok ? await r.json() : null;
+    const name = (j?.dossier ?? j)?.return_office?.name;
+    if (!name) return;
+    fixedOffice = centres.find((c) => c.name === name) ?? { code: null, name };
+    $('office-field').hidden = true;
+    render();
+  } catch {
+    // The centre stays to be chosen; the server still decides by the dossier.
+  }
+}

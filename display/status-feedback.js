@@ -164,7 +164,12 @@ export function renderFeedback(f, ctx) {
     const m = el('p', `notice ${message.cls}`, typeof L[message.key] === 'function' ? L[message.key](message.arg) : (message.key === 'reacted' ? L.reacted[message.arg] : L[message.key]));
     m.id = 'feedback-message';
     m.setAttribute('role', message.cls === 'error' ? 'alert' : 'status');
-    card.append(m);
+    // A refused reply is said under its button, not at the card's end.
+    const reply = message.where === 'reply' ? card.querySelector('.fb-reply') : null;
+    if (reply) {
+      reply.append(m);
+      if (message.key === 'replyEmpty') reply.querySelector('textarea')?.setAttribute('aria-invalid', 'true');
+    } else card.append(m);
   }
   return card;
 }
@@ -195,8 +200,9 @@ function replyForm(f, ctx, L) {
     e.preventDefault();
     const text = ta.value.trim();
     if (!text) {
-      message = { cls: 'error', key: 'replyEmpty' };
+      message = { cls: 'error', key: 'replyEmpty', where: 'reply' };
       ctx.onUpdate(f);
+      document.getElementById(id)?.focus();
       return;
     }
     b.disabled = true;
@@ -207,7 +213,7 @@ function replyForm(f, ctx, L) {
       message = { cls: 'ok', key: 'replyDone' };
       ctx.onUpdate(r.json);
     } else {
-      message = errorMessage(r);
+      message = { ...errorMessage(r), where: 'reply' };
       ctx.onUpdate(f);
     }
   });

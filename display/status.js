@@ -17,7 +17,7 @@ const TEXTS = {
     pageName: 'Tra cứu tình trạng hồ sơ',
     heading: 'Tra cứu hồ sơ',
     intro: 'Nhập mã hồ sơ và mã tra cứu in trên Giấy tiếp nhận hồ sơ và hẹn trả kết quả (hoặc quét mã QR trên giấy). Mã phản ánh, kiến nghị (bắt đầu bằng PA-) cũng tra cứu tại đây.',
-    codeLabel: 'Mã hồ sơ',
+    codeLabel: 'Mã hồ sơ hoặc mã phản ánh',
     codeHint: 'Ví dụ: TTHCC-KS-260302-0001',
     secretLabel: 'Mã tra cứu',
     secretHint: '10 ký tự in trên giấy hẹn, ví dụ: K7QM2XH9TP',
@@ -40,6 +40,7 @@ const TEXTS = {
     notFound: 'Không tìm thấy hồ sơ với mã hồ sơ và mã tra cứu này.',
     notFoundFeedback: 'Không tìm thấy phản ánh với mã phản ánh và mã tra cứu này.',
     notFoundHint: 'Xin kiểm tra lại hai mã in trên Giấy tiếp nhận hồ sơ và hẹn trả kết quả.',
+    notFoundFeedbackHint: 'Xin kiểm tra lại mã phản ánh và mã tra cứu được cấp khi gửi phản ánh, kiến nghị.',
     tooMany: 'Ông/bà đã nhập sai nhiều lần.',
     tooManyHint: 'Xin chờ khoảng {s} giây rồi thử lại.',
     network: 'Không kết nối được với máy chủ.',
@@ -53,7 +54,7 @@ const TEXTS = {
     pageName: 'Dossier status',
     heading: 'Look up your dossier',
     intro: 'Enter the dossier code and the lookup code printed on your receipt (or scan the QR code on it). Feedback codes (starting with PA-) are looked up here too.',
-    codeLabel: 'Dossier code',
+    codeLabel: 'Dossier or feedback code',
     codeHint: 'For example: TTHCC-KS-260302-0001',
     secretLabel: 'Lookup code',
     secretHint: '10 characters printed on the receipt, e.g. K7QM2XH9TP',
@@ -76,6 +77,7 @@ const TEXTS = {
     notFound: 'No dossier matches this dossier code and lookup code.',
     notFoundFeedback: 'No feedback matches this feedback code and lookup code.',
     notFoundHint: 'Please check both codes printed on your receipt.',
+    notFoundFeedbackHint: 'Please check the feedback code and the lookup code given when you sent the feedback.',
     tooMany: 'Too many wrong attempts.',
     tooManyHint: 'Please wait about {s} seconds and try again.',
     network: 'The server cannot be reached.',
@@ -219,7 +221,7 @@ function render() {
   } else if (last.kind === 'busy') {
     box.append(el('p', 'intro', T('busy')));
   } else {
-    const hint = { notFound: 'notFoundHint', notFoundFeedback: 'notFoundHint', tooMany: 'tooManyHint', network: 'networkHint' }[last.key];
+    const hint = { notFound: 'notFoundHint', notFoundFeedback: 'notFoundFeedbackHint', tooMany: 'tooManyHint', network: 'networkHint' }[last.key];
     const lines = [T(last.key)];
     if (hint) lines.push(T(hint).replace('{s}', String(last.wait ?? 60)));
     const n = notice('error', lines);

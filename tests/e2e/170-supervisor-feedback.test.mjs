@@ -113,7 +113,8 @@ test('the head runs a hotline feedback from entry to publication; late and due-s
   await page.selectOption('#fb-decision', 'accept');
   await page.click('#fb-act-classify button[type="submit"]');
   await page.locator('#fb-detail-title', { hasText: 'Đang xử lý' }).waitFor();
-  await page.selectOption('#fb-assign-to', { label: 'Chuyên viên' });
+  // Each official as "full name — unit".
+  await page.selectOption('#fb-assign-to', { label: 'Chuyên viên — Bộ phận Một cửa thử nghiệm' });
   await page.click('#fb-act-assign button[type="submit"]');
   await page.locator('#fb-detail .fb-field', { hasText: 'Người xử lý' }).filter({ hasText: 'Chuyên viên' }).waitFor();
   await page.fill('#fb-answer-text', 'Trung tâm đã nhắc nhở cán bộ quầy 1 và xin lỗi ông.');

@@ -76,7 +76,7 @@ test('/status from the receipt QR link: status, procedure, dates in office time'
   assert.equal(await p.locator('#code').inputValue(), d.fresh.code);
   assert.ok(!p.url().includes(d.fresh.secret), 'the secret leaves the address bar');
   assert.equal(await p.locator('#result').getAttribute('aria-live'), 'polite');
-  assert.equal(await p.locator('label[for="code"]').innerText(), 'Mã hồ sơ');
+  assert.equal(await p.locator('label[for="code"]').innerText(), 'Mã hồ sơ hoặc mã phản ánh');
   assert.equal(await p.locator('label[for="secret"]').innerText(), 'Mã tra cứu');
   // English.
   await p.locator('#lang-toggle').click();
