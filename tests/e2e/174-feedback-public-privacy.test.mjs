@@ -76,6 +76,17 @@ test('an approved answer that names the sender is not published', async () => {
   const r = await act('b.sup', f.code, { action: 'publish', question: 'Vì sao hồ sơ bị trả lại?' });
   assert.deepEqual([r.status, r.json.error.code, r.json.error.field], [400, 'personal_data_in_public', 'answer']);
   assert.equal(s.sql(`SELECT published_at FROM feedback WHERE code = '${f.code}'`)[0].published_at, null);
+  // A version to publish that still names her is refused too; one without
+  // the salutation is published, and the sender keeps the answer she got.
+  const still = await act('b.sup', f.code, { action: 'publish', question: 'Vì sao hồ sơ bị trả lại?', answer: `Bà ${SENDER.name.toUpperCase()}: trung tâm xin lỗi.` });
+  assert.deepEqual([still.status, still.json.error.code, still.json.error.field], [400, 'personal_data_in_public', 'answer']);
+  ok(await act('b.sup', f.code, { action: 'publish', question: 'Vì sao hồ sơ bị trả lại?', answer: 'Trung tâm xin lỗi vì đã trả lại hồ sơ nhiều lần.' }));
+  const pub = await s.req('GET', `/api/v1/public/feedback-answers?q=${encodeURIComponent('tra lai ho so')}`);
+  const item = pub.json.items.find((i) => i.code === f.code);
+  assert.equal(item.answer, 'Trung tâm xin lỗi vì đã trả lại hồ sơ nhiều lần.');
+  assert.ok(!pub.text.includes(SENDER.name));
+  const mine = await s.req('GET', `/api/v1/public/feedback/${f.code}?secret=${f.secret}`);
+  assert.equal(mine.json.answer, `Kính gửi bà ${SENDER.name}: trung tâm xin lỗi.`);
 });
 
 test('the page, sending without identity from the receipt\'s link, says the dossier is not kept and does not send it', { skip: SKIP }, async () => {

@@ -283,7 +283,7 @@ static enum mc_err fb_detail(struct store *st, struct store_conn *c, const struc
 	    " f.answer_draft, f.answer, f.public_question,"
 	    " (SELECT r.code FROM feedback r WHERE r.id = f.repeat_of), f.reaction, f.reacted_at,"
 	    " coalesce(f.answered_by, 0),"
-	    " (SELECT count(*) FROM feedback r WHERE r.repeat_of = f.id)"
+	    " (SELECT count(*) FROM feedback r WHERE r.repeat_of = f.id), f.public_answer"
 	    " FROM feedback f JOIN offices o ON o.id = f.office_id WHERE f.id = ?");
 	if (s == NULL)
 		return store_sql_error(c, "feedback", err);
@@ -342,6 +342,7 @@ static enum mc_err fb_detail(struct store *st, struct store_conn *c, const struc
 	json_object_set_new(o, "answered_at", fb_time(f->t.answered_at));
 	json_object_set_new(o, "answered_by", fb_user_json(c, sqlite3_column_int64(s, 22)));
 	json_object_set_new(o, "public_question", fb_col_str(s, 18));
+	json_object_set_new(o, "public_answer", fb_col_str(s, 24));
 	json_object_set_new(o, "published_at", fb_time(f->t.published_at));
 	json_object_set_new(o, "closed_at", fb_time(f->t.closed_at));
 	json_object_set_new(o, "repeat_of", fb_col_str(s, 19));
@@ -902,10 +903,11 @@ static enum mc_err fb_act(struct store *st, struct store_conn *c, const struct p
 	}
 
 	if (strcmp(action, "publish") == 0) {
-		static const char *const members[] = {"action", "question", NULL};
-		const char *question;
+		static const char *const members[] = {"action", "question", "answer", NULL};
+		const char *question, *public_answer;
 		if ((rc = fb_members(req, members, err)) ||
-		    (rc = fb_text(req, "question", false, FB_TEXT_MAX, &question, err)))
+		    (rc = fb_text(req, "question", false, FB_TEXT_MAX, &question, err)) ||
+		    (rc = fb_text(req, "answer", false, FB_ANSWER_MAX, &public_answer, err)))
 			return rc;
 		if ((rc = fb_permit(who, f, head, action, err)))
 			return rc;
@@ -916,13 +918,18 @@ static enum mc_err fb_act(struct store *st, struct store_conn *c, const struct p
 			               "question is required: the question as published, without"
 			               " personal data");
 		/* Nothing of the sender reaches /public: the question as staff
-		 * wrote it, and the answer, without their name, phone or e-mail. */
-		if ((rc = fb_no_personal_data(c, f, "question", question, err)))
+		 * wrote it, and the answer (the approved one, or the version of it
+		 * to publish, e.g. without the salutation that names the
+		 * sender), without their name, phone or e-mail. */
+		if ((rc = fb_no_personal_data(c, f, "question", question, err)) ||
+		    (rc = fb_no_personal_data(c, f, "answer", public_answer, err)))
 			return rc;
-		s = store_stmt(c, "SELECT answer FROM feedback WHERE id = ?");
+		s = store_stmt(c, "SELECT answer FROM feedback WHERE id = ? AND ?2 IS NULL");
 		if (s == NULL)
 			return store_sql_error(c, "feedback", err);
 		sqlite3_bind_int64(s, 1, f->id);
+		if (public_answer)
+			sqlite3_bind_text(s, 2, public_answer, -1, SQLITE_STATIC);
 		char *answer = sqlite3_step(s) == SQLITE_ROW
 		                   ? strdup(store_col_text(s, 0) ? store_col_text(s, 0) : "")
 		                   : NULL;
@@ -934,13 +941,15 @@ static enum mc_err fb_act(struct store *st, struct store_conn *c, const struct p
 		*status = "published";
 		s = store_stmt(
 		    c, "UPDATE feedback SET status = 'published',"
-		       " public_question = ?1, published_at = ?2 WHERE id = ?3");
+		       " public_question = ?1, published_at = ?2, public_answer = ?4 WHERE id = ?3");
 		if (s == NULL)
 			return store_sql_error(c, "feedback", err);
 		if (question)
 			sqlite3_bind_text(s, 1, question, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(s, 2, now);
 		sqlite3_bind_int64(s, 3, f->id);
+		if (public_answer)
+			sqlite3_bind_text(s, 4, public_answer, -1, SQLITE_STATIC);
 		return store_step(c, s, "feedback", err);
 	}
 
@@ -1298,7 +1307,7 @@ enum mc_err store_feedback_answers(struct store *st, const char *q, const char *
 	 * field, nor the original text unless published as the question. */
 	sqlite3_stmt *s =
 	    store_stmt(c, "SELECT f.code, f.class, o.code, o.name, f.received_at, f.answered_at,"
-	                  " f.published_at, f.public_question, f.answer"
+	                  " f.published_at, f.public_question, coalesce(f.public_answer, f.answer)"
 	                  " FROM feedback f JOIN offices o ON o.id = f.office_id"
 	                  " WHERE f.kind = 'pakn' AND f.published_at IS NOT NULL"
 	                  " AND (?1 = 0 OR f.office_id IN (SELECT office_id FROM office_paths"

@@ -640,6 +640,7 @@ static const char *const schema_steps[] = {
     "  answered_at INTEGER,"
     "  answered_by INTEGER REFERENCES users(id),"
     "  public_question TEXT CHECK (length(public_question) <= 4000),"
+    "  public_answer TEXT CHECK (length(public_answer) <= 8000)," /* as published, if edited */
     "  published_at INTEGER,"
     "  closed_at INTEGER,"
     "  repeat_of INTEGER REFERENCES feedback(id),"
