@@ -118,6 +118,9 @@ test('on a phone the list scrolls inside its box', { skip: SKIP }, async () => {
   await shot(page, 'supervisor-feedback-phone-list');
   await page.click(`#fb-list .fb-open >> text=${fresh}`);
   await page.locator('#fb-detail .fb-steps').scrollIntoViewIfNeeded();
+  // The sender's e-mail on one line, not a letter per line.
+  const mail = await page.locator('#fb-detail .fb-sender dd', { hasText: 'binh@example.vn' }).boundingBox();
+  assert.ok(mail.height < 40, `one line: ${JSON.stringify(mail)}`);
   await shot(page, 'supervisor-feedback-phone-detail');
   await page.context().close();
 });
