@@ -87,6 +87,8 @@ test('the supervisor: reject and forward limits, name — unit, the 766 total ma
   const grp = ok(await s.as('sup', 'GET', '/api/v1/indicators?from=2026-11-01&to=2026-11-17')).score_766.groups[0];
   assert.equal(grp.complete, false);
   await page.locator('#s766-group tr.sum', { hasText: 'chưa đủ dữ liệu' }).waitFor();
+  await page.locator('#s766-group').scrollIntoViewIfNeeded();
+  await shot(page, 'supervisor-766-incomplete');
   await page.click('#tab-fb');
   await page.click(`#fb-list .fb-open >> text=${fresh}`);
   await page.locator('#fb-detail-title', { hasText: fresh }).waitFor();
