@@ -97,8 +97,10 @@ test('the page, sending without identity from the receipt\'s link, says the doss
     page.on('request', (rq) => { if (rq.method() === 'POST' && rq.url().includes('/api/v1/public/feedback')) sent.push(rq.postDataJSON()); });
     await page.click('label[for="class-conduct"]');
     await page.fill('#text', 'Cán bộ tiếp nhận gợi ý bồi dưỡng để nhanh hơn.');
-    // Without the dossier, the centre is the citizen's choice (two here).
-    await page.selectOption('#office', CENTRE_A);
+    // The receipt's link names the dossier's centre (the page asks none);
+    // the report goes there, without the dossier.
+    await page.locator('#office-name', { hasText: 'Khe Sanh' }).waitFor();
+    assert.equal(await page.locator('#office-field').isVisible(), false);
     await page.click('#submit');
     await page.locator('#anon').waitFor({ state: 'visible', timeout: 10000 });
     const said = await page.locator('#anon-missing').innerText();
