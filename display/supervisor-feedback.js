@@ -69,13 +69,15 @@ const NOTE_STEPS = {
     request_info: 'Yêu cầu bổ sung thông tin', info_request: 'Yêu cầu bổ sung thông tin',
     reply: 'Người gửi bổ sung thông tin', info_reply: 'Người gửi bổ sung thông tin',
     answer: 'Trả lời đã duyệt', answer_draft: 'Dự thảo trả lời', approve: 'Duyệt trả lời', publish: 'Công khai', close: 'Kết thúc',
-    link_repeat: 'Phản ánh lặp lại', reaction: 'Người gửi đánh giá', react: 'Người gửi đánh giá' },
+    link_repeat: 'Phản ánh lặp lại', reaction: 'Người gửi đánh giá', react: 'Người gửi đánh giá',
+    set_subject: 'Ghi cán bộ bị phản ánh' },
   en: { create: 'Received', received: 'Received', classify: 'Classified', accept: 'Accepted',
     reject: 'Not accepted', forward: 'Forwarded', assign: 'Assigned',
     request_info: 'Information requested', info_request: 'Information requested',
     reply: 'Sender added information', info_reply: 'Sender added information',
     answer: 'Approved answer', answer_draft: 'Draft answer', approve: 'Answer approved', publish: 'Published', close: 'Closed',
-    link_repeat: 'Repeated feedback', reaction: 'Sender reacted', react: 'Sender reacted' },
+    link_repeat: 'Repeated feedback', reaction: 'Sender reacted', react: 'Sender reacted',
+    set_subject: 'Official concerned set' },
 };
 
 // The events' steps where they differ from the notes' ("answer" is the
@@ -117,6 +119,12 @@ const T = {
     aAnswer: 'Dự thảo trả lời', aAnswerDo: 'Lưu dự thảo',
     aApprove: 'Duyệt trả lời (trưởng đơn vị)', aApproveText: 'Nội dung trả lời', aApproveDo: 'Duyệt và trả lời',
     aPublish: 'Công khai trả lời', aPublishText: 'Câu hỏi công khai, do cán bộ viết lại (không ghi họ tên, số điện thoại, thư điện tử hay địa chỉ của người gửi)', aPublishDo: 'Công khai',
+    aPublicAnswer: 'Câu trả lời công khai',
+    aPublicAnswerHint: 'Bỏ họ tên, địa chỉ, số điện thoại của người gửi (như lời chào «Kính gửi bà …»); người gửi vẫn giữ câu trả lời đã nhận.',
+    errPersonal: { question: 'Câu hỏi công khai còn họ tên, số điện thoại hoặc thư điện tử của người gửi: hãy bỏ đi rồi công khai lại.',
+      answer: 'Câu trả lời công khai còn họ tên, số điện thoại hoặc thư điện tử của người gửi: hãy bỏ đi (kể cả lời chào «Kính gửi …») rồi công khai lại.' },
+    dPublicAnswer: 'Câu trả lời đã công khai',
+    aSubject: 'Cán bộ bị phản ánh', aSubjectWho: 'Cán bộ', aSubjectNone: 'không xác định', aSubjectDo: 'Ghi cán bộ bị phản ánh',
     aClose: 'Kết thúc xử lý', aCloseNote: 'Kết quả kiểm tra', aCloseDo: 'Kết thúc',
     aRepeat: 'Phản ánh lặp lại', aRepeatOf: 'Lặp lại phản ánh có mã', aRepeatDo: 'Ghi nhận lặp lại',
     done: 'Đã lưu.', chooseUser: '— chọn người —',
@@ -160,6 +168,12 @@ const T = {
     aAnswer: 'Draft answer', aAnswerDo: 'Save the draft',
     aApprove: 'Approve the answer (office head)', aApproveText: 'Answer', aApproveDo: 'Approve and answer',
     aPublish: 'Publish the answer', aPublishText: 'Published question, written by staff (no name, phone, e-mail or address of the sender)', aPublishDo: 'Publish',
+    aPublicAnswer: 'Published answer',
+    aPublicAnswerHint: 'Remove the sender\u2019s name, address and phone (such as the greeting \u201cKính gửi bà …\u201d); the sender keeps the answer she received.',
+    errPersonal: { question: 'The published question still holds the sender\u2019s name, phone or e-mail: remove them and publish again.',
+      answer: 'The published answer still holds the sender\u2019s name, phone or e-mail: remove them (the greeting too) and publish again.' },
+    dPublicAnswer: 'Published answer',
+    aSubject: 'Official concerned', aSubjectWho: 'Official', aSubjectNone: 'not known', aSubjectDo: 'Save the official concerned',
     aClose: 'Close', aCloseNote: 'Result of the check', aCloseDo: 'Close',
     aRepeat: 'Repeated feedback', aRepeatOf: 'Repeats the feedback coded', aRepeatDo: 'Mark as repeated',
     done: 'Saved.', chooseUser: '— choose —',
@@ -560,6 +574,7 @@ function renderDetail(d) {
       field(t.dDraft, d.answer_draft && !d.answer ? h('div', { className: 'fb-text' }, d.answer_draft) : null),
       field(t.dAnswer, d.answer ? h('div', { className: 'fb-text' }, d.answer) : null),
       field(t.dQuestion, d.public_question ? h('div', { className: 'fb-text' }, d.public_question) : null),
+      field(t.dPublicAnswer, d.public_answer ? h('div', { className: 'fb-text' }, d.public_answer) : null),
       field(t.dRepeat, repeat), field(t.dReaction, reaction)),
     ...[stepsBlock(d), notesBlock(d), actionsBlock(d)].filter(Boolean));
 }
@@ -568,7 +583,9 @@ function renderDetail(d) {
 
 // One action's small form: its fields, then a button; on success the
 // detail and the list are read again, and the form says "Đã lưu.".
-function actionForm(d, id, title, fields, label, build) {
+// onError(err), when given, may show a refusal itself (beside the field the
+// server names) and returns true when it did.
+function actionForm(d, id, title, fields, label, build, onError) {
   const msg = h('div', { className: 'fb-msg', 'aria-live': 'polite' });
   const form = h('form', { className: 'fb-action', id: `fb-act-${id}` }, h('h5', {}, title), ...fields,
     h('button', { type: 'submit' }, label), msg);
@@ -588,7 +605,7 @@ function actionForm(d, id, title, fields, label, build) {
       loadList();
     } catch (err) {
       btn.disabled = false;
-      msg.replaceChildren(errorBox(err));
+      if (!onError?.(err)) msg.replaceChildren(errorBox(err));
     }
   });
   return form;
@@ -637,17 +654,8 @@ function actionsBlock(d) {
     }
     if (['accepted', 'info_requested', 'info_received'].includes(s) && may('assign')) {
       const subject = d.subject?.user?.user_id ?? null;
-      // "Full name — unit", grouped by unit (a province has dozens).
-      const unitOf = (u) => (u.office ? st.officeName(u.office) ?? u.office : '');
-      const byUnit = new Map();
-      for (const u of staff().filter((x) => x.id !== subject)) {
-        const k = unitOf(u);
-        if (!byUnit.has(k)) byUnit.set(k, []);
-        byUnit.get(k).push(h('option', { value: String(u.id) }, k ? `${u.full_name ?? u.username} — ${k}` : (u.full_name ?? u.username)));
-      }
-      const groups = [...byUnit.keys()].sort((a, b) => a.localeCompare(b, 'vi'))
-        .map((k) => (byUnit.size > 1 ? h('optgroup', { label: k || '—' }, byUnit.get(k)) : byUnit.get(k)));
-      const who = h('select', { id: 'fb-assign-to', required: true }, h('option', { value: '' }, t.chooseUser), groups.flat());
+      const who = h('select', { id: 'fb-assign-to', required: true }, h('option', { value: '' }, t.chooseUser),
+        staffOptions(staff().filter((x) => x.id !== subject)));
       if (d.assigned?.user_id) who.value = String(d.assigned.user_id);
       forms.push(actionForm(d, 'assign', t.aAssign, [h('label', {}, t.aAssignTo, who)], t.aAssignDo,
         () => ({ action: 'assign', user_id: Number(who.value) })));
@@ -664,10 +672,7 @@ function actionsBlock(d) {
           () => ({ action: 'approve', text: $('fb-approve-text').value.trim() })));
       }
     }
-    if (s === 'answered' && may('publish')) {
-      forms.push(actionForm(d, 'publish', t.aPublish, [area('fb-question', t.aPublishText, d.public_question ?? '')], t.aPublishDo,
-        () => ({ action: 'publish', question: $('fb-question').value.trim() })));
-    }
+    if (s === 'answered' && may('publish')) forms.push(publishForm(d));
     if (['published', 'answered', 'rejected', 'forwarded'].includes(s) && may('close')) {
       forms.push(actionForm(d, 'close', t.aClose, [], t.aCloseDo, () => ({ action: 'close' })));
     }
@@ -677,8 +682,73 @@ function actionsBlock(d) {
         t.aRepeatDo, () => ({ action: 'link_repeat', of: $('fb-repeat-of').value.trim().toUpperCase() })));
     }
   }
+  // Only when the server offers it (head, supervisor, admin; never the official concerned).
+  if (Array.isArray(d.actions) && d.actions.includes('set_subject')) forms.push(subjectForm(d));
   return h('div', { className: 'fb-actions' }, h('h4', {}, t.dActions),
     forms.length ? forms : h('p', { className: 'hint' }, t.dNoAction));
+}
+
+// Staff accounts as options "Full name — unit", grouped by unit (a
+// province has dozens).
+function staffOptions(users) {
+  const unitOf = (u) => (u.office ? st.officeName(u.office) ?? u.office : '');
+  const byUnit = new Map();
+  for (const u of users) {
+    const k = unitOf(u);
+    if (!byUnit.has(k)) byUnit.set(k, []);
+    byUnit.get(k).push(h('option', { value: String(u.id) }, k ? `${u.full_name ?? u.username} — ${k}` : (u.full_name ?? u.username)));
+  }
+  return [...byUnit.keys()].sort((a, b) => a.localeCompare(b, 'vi'))
+    .map((k) => (byUnit.size > 1 ? h('optgroup', { label: k || '—' }, byUnit.get(k)) : byUnit.get(k))).flat();
+}
+
+// Publishing: the question as staff wrote it, and the answer as published
+// (prefilled with the approved one; sent only when edited, so the sender
+// keeps the answer she received). A refusal for personal data is said
+// beside the field the server names.
+function publishForm(d) {
+  const t = w();
+  const approved = d.answer ?? '';
+  const slot = (id) => h('div', { id, className: 'fb-field-msg', 'aria-live': 'polite' });
+  const fields = [
+    area('fb-question', t.aPublishText, d.public_question ?? ''), slot('fb-question-msg'),
+    h('label', {}, t.aPublicAnswer, h('small', { className: 'hint', id: 'fb-public-answer-hint' }, t.aPublicAnswerHint),
+      h('textarea', { id: 'fb-public-answer', rows: 5, maxLength: 8000, required: true, value: d.public_answer ?? approved,
+        'aria-describedby': 'fb-public-answer-hint' })),
+    slot('fb-public-answer-msg')];
+  const clear = () => { $('fb-question-msg')?.replaceChildren(); $('fb-public-answer-msg')?.replaceChildren(); };
+  // A refusal beside a field goes as soon as the field is edited.
+  fields[0].querySelector('textarea').addEventListener('input', () => fields[1].replaceChildren());
+  fields[2].querySelector('textarea').addEventListener('input', () => fields[3].replaceChildren());
+  return actionForm(d, 'publish', t.aPublish, fields, t.aPublishDo, () => {
+    clear();
+    const body = { action: 'publish', question: $('fb-question').value.trim() };
+    const answer = $('fb-public-answer').value.trim();
+    if (answer && answer !== approved.trim()) body.answer = answer;
+    return body;
+  }, (err) => {
+    const which = err.code === 'personal_data_in_public' && ['question', 'answer'].includes(err.field) ? err.field : null;
+    if (!which) return false;
+    const box = $(which === 'answer' ? 'fb-public-answer-msg' : 'fb-question-msg');
+    box.replaceChildren(errorBox({ message: w().errPersonal[which], code: err.code }));
+    $(which === 'answer' ? 'fb-public-answer' : 'fb-question').focus();
+    return true;
+  });
+}
+
+// The official the feedback is about (subject_user_id), or not known.
+function subjectForm(d) {
+  const t = w();
+  const cur = d.subject?.user?.user_id ?? null;
+  const who = h('select', { id: 'fb-subject-user' }, h('option', { value: 'none' }, t.aSubjectNone), staffOptions(staff()));
+  who.value = cur ? String(cur) : 'none';
+  if (cur && who.value !== String(cur)) {
+    // Someone outside the listed staff: kept as the current choice.
+    who.append(h('option', { value: String(cur) }, personOf(d.subject.user)));
+    who.value = String(cur);
+  }
+  return actionForm(d, 'set_subject', t.aSubject, [h('label', {}, t.aSubjectWho, who)], t.aSubjectDo,
+    () => ({ action: 'set_subject', user_id: who.value === 'none' ? null : Number(who.value) }));
 }
 
 // ---- staff entry ---------------------------------------------------------------
