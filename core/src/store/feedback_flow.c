@@ -693,10 +693,14 @@ static enum mc_err fb_no_personal_data(struct store_conn *c, const struct fb *f,
 	enum mc_err rc = store_scan_end(c, s, step, "feedback", err);
 	if (rc || !hit)
 		return rc;
+	bool q = strcmp(field, "question") == 0;
 	return mc_failf(err, MC_ERR_INVALID, "personal_data_in_public",
-	                "Nội dung công khai còn họ tên, số điện thoại hoặc thư điện tử của người"
-	                " gửi: hãy bỏ thông tin cá nhân",
-	                "%s holds the sender's name, phone or e-mail: remove the personal data",
+	                q ? "Câu hỏi công khai còn họ tên, số điện thoại hoặc thư điện tử của người"
+	                    " gửi: hãy bỏ thông tin cá nhân"
+	                  : "Câu trả lời công khai còn họ tên, số điện thoại hoặc thư điện tử của"
+	                    " người gửi: hãy bỏ thông tin cá nhân",
+	                "The %s to publish holds the sender's name, phone or e-mail: remove the"
+	                " personal data",
 	                field);
 }
 
