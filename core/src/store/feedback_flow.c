@@ -699,7 +699,7 @@ static enum mc_err fb_no_personal_data(struct store_conn *c, const struct fb *f,
 	                    " gửi: hãy bỏ thông tin cá nhân"
 	                  : "Câu trả lời công khai còn họ tên, số điện thoại hoặc thư điện tử của"
 	                    " người gửi: hãy bỏ thông tin cá nhân",
-	                "The %s to publish holds the sender's name, phone or e-mail: remove the"
+	                "%s (to publish) holds the sender's name, phone or e-mail: remove the"
 	                " personal data",
 	                field);
 }
