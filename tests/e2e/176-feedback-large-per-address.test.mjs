@@ -1,3 +1,4 @@
+// tsan: yes
 // One address cannot hold every large-body slot of the feedback intake
 // (docs/api.md "Limits"): it may send 2 large bodies at once, the third is
 // refused at once with 429 too_many_requests and Retry-After, while citizens

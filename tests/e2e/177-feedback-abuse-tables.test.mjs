@@ -1,3 +1,4 @@
+// tsan: yes
 // The feedback intake's per-client limits (docs/api.md "Feedback"):
 // - the form's dossier code and secret are throttled like the dossier
 //   look-up: wrong secrets count against the address, and a throttled
