@@ -664,11 +664,12 @@ static enum mc_err fb_counter_user(struct store_conn *c, int64_t office, int64_t
                                    int64_t *user, json_t **out, struct mc_error *err)
 {
 	sqlite3_stmt *s = store_stmt(
-	    c, "SELECT coalesce((SELECT u.id FROM visits v JOIN users u ON v.actor = 'user:' || u.id"
-	       " WHERE v.counter_id = c.id AND v.called_at <= ?3"
-	       " AND (v.outcome IS NULL OR v.outcome = 'served')"
-	       " ORDER BY v.called_at DESC, v.id DESC LIMIT 1), 0)"
-	       " FROM counters c WHERE c.office_id = ?1 AND c.no = ?2");
+	    c,
+	    "SELECT coalesce((SELECT u.id FROM visits v JOIN users u ON v.actor = 'user:' || u.id"
+	    " WHERE v.counter_id = c.id AND v.called_at <= ?3"
+	    " AND (v.outcome IS NULL OR v.outcome = 'served')"
+	    " ORDER BY v.called_at DESC, v.id DESC LIMIT 1), 0)"
+	    " FROM counters c WHERE c.office_id = ?1 AND c.no = ?2");
 	if (s == NULL)
 		return store_sql_error(c, "counter", err);
 	sqlite3_bind_int64(s, 1, office);

@@ -651,8 +651,8 @@ static bool fb_has_phone(const char *text, const char *core)
 	size_t k = 0;
 	for (const char *p = text;; p++) {
 		bool digit = *p >= '0' && *p <= '9';
-		bool sep = (*p == ' ' || *p == '.' || *p == '-') && k > 0 && p[1] >= '0' &&
-		           p[1] <= '9';
+		bool sep =
+		    (*p == ' ' || *p == '.' || *p == '-') && k > 0 && p[1] >= '0' && p[1] <= '9';
 		if (digit && k + 1 < sizeof run) {
 			run[k++] = *p;
 			continue;
@@ -671,13 +671,14 @@ static bool fb_has_phone(const char *text, const char *core)
 /* Refuses a text to publish (member field) that holds f's sender's full
  * name, phone or e-mail, compared folded (util/fold.h): 400
  * personal_data_in_public naming field. */
-static enum mc_err fb_no_personal_data(struct store_conn *c, const struct fb *f,
-                                       const char *field, const char *text, struct mc_error *err)
+static enum mc_err fb_no_personal_data(struct store_conn *c, const struct fb *f, const char *field,
+                                       const char *text, struct mc_error *err)
 {
 	if (text == NULL)
 		return MC_OK;
-	sqlite3_stmt *s = store_stmt(c, "SELECT coalesce(sender_name, ''), coalesce(sender_phone,"
-	                                " ''), coalesce(sender_email, '') FROM feedback WHERE id = ?");
+	sqlite3_stmt *s =
+	    store_stmt(c, "SELECT coalesce(sender_name, ''), coalesce(sender_phone,"
+	                  " ''), coalesce(sender_email, '') FROM feedback WHERE id = ?");
 	if (s == NULL)
 		return store_sql_error(c, "feedback", err);
 	sqlite3_bind_int64(s, 1, f->id);
@@ -816,9 +817,10 @@ static enum mc_err fb_act(struct store *st, struct store_conn *c, const struct p
 		if ((rc = store_scan_end(c, s, st2, "user", err)))
 			return rc;
 		if (!found)
-			return mc_fail(err, MC_ERR_CONFLICT, "assignee_out_of_scope",
-			               "Cán bộ này không thuộc đơn vị xử lý phản ánh, kiến nghị này",
-			               "This official's office does not cover the feedback's centre");
+			return mc_fail(
+			    err, MC_ERR_CONFLICT, "assignee_out_of_scope",
+			    "Cán bộ này không thuộc đơn vị xử lý phản ánh, kiến nghị này",
+			    "This official's office does not cover the feedback's centre");
 		s = store_stmt(c, "UPDATE feedback SET assigned_user_id = ?1, assigned_at = ?2"
 		                  " WHERE id = ?3");
 		if (s == NULL)
@@ -918,7 +920,8 @@ static enum mc_err fb_act(struct store *st, struct store_conn *c, const struct p
 		/* The question as published is written by staff: never the
 		 * citizen's text as it came. */
 		if (question == NULL)
-			return mc_fail(err, MC_ERR_INVALID, "missing_field", "Thiếu câu hỏi công khai",
+			return mc_fail(err, MC_ERR_INVALID, "missing_field",
+			               "Thiếu câu hỏi công khai",
 			               "question is required: the question as published, without"
 			               " personal data");
 		/* Nothing of the sender reaches /public: the question as staff
@@ -944,8 +947,9 @@ static enum mc_err fb_act(struct store *st, struct store_conn *c, const struct p
 			return rc;
 		*status = "published";
 		s = store_stmt(
-		    c, "UPDATE feedback SET status = 'published',"
-		       " public_question = ?1, published_at = ?2, public_answer = ?4 WHERE id = ?3");
+		    c,
+		    "UPDATE feedback SET status = 'published',"
+		    " public_question = ?1, published_at = ?2, public_answer = ?4 WHERE id = ?3");
 		if (s == NULL)
 			return store_sql_error(c, "feedback", err);
 		if (question)
@@ -1027,7 +1031,8 @@ static enum mc_err fb_act(struct store *st, struct store_conn *c, const struct p
 		sqlite3_bind_int64(s, 2, f->id);
 		if ((rc = store_step(c, s, "feedback", err)))
 			return rc;
-		return fb_note(c, f, now, who->actor, "set_subject", uid ? name : "Không xác định", false, err);
+		return fb_note(c, f, now, who->actor, "set_subject", uid ? name : "Không xác định",
+		               false, err);
 	}
 
 	if (strcmp(action, "link_repeat") == 0) {
