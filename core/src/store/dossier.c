@@ -170,7 +170,8 @@ static enum mc_err dossier_event(struct store *st, const struct principal *who, 
 	return ev ? MC_OK : (err ? err->kind : MC_ERR_INTERNAL);
 }
 
-static void dossier_secret_hash(const char *code, const char *secret, char out[65])
+/* Declared in store_internal.h: the one secret hash of dossiers and feedback. */
+void store_secret_hash(const char *code, const char *secret, char out[65])
 {
 	unsigned char d[crypto_hash_sha256_BYTES];
 	crypto_hash_sha256_state h;
@@ -798,7 +799,7 @@ enum mc_err store_dossier_intake(struct store *st, const struct principal *who, 
 			secret[i] = dossier_secret_alphabet[randombytes_uniform(
 			    sizeof dossier_secret_alphabet - 1)];
 		secret[DOSSIER_SECRET_LEN] = '\0';
-		dossier_secret_hash(code, secret, secret_hash);
+		store_secret_hash(code, secret, secret_hash);
 	}
 	enum dossier_status status = received     ? DS_RECEIVED
 	                             : supplement ? DS_SUPPLEMENT_REQUESTED
@@ -1969,7 +1970,7 @@ enum mc_err store_dossier_public(struct store *st, const char *code, const char 
 	int step;
 	if (code == NULL || secret == NULL || strlen(code) > 64 || strlen(secret) > 64)
 		return dossier_public_not_found(err);
-	dossier_secret_hash(code, secret, got);
+	store_secret_hash(code, secret, got);
 	sqlite3_stmt *s =
 	    store_stmt(c, "SELECT d.secret_hash, d.status, p.name, p.code,"
 	                  " d.received_at, d.due_at, d.pending, d.apology_due_at,"

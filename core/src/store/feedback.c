@@ -26,18 +26,6 @@
 
 /* ---- shared helpers (feedback_internal.h) -------------------------------- */
 
-void feedback_secret_hash(const char *code, const char *secret, char out[65])
-{
-	unsigned char d[crypto_hash_sha256_BYTES];
-	crypto_hash_sha256_state h;
-	crypto_hash_sha256_init(&h);
-	crypto_hash_sha256_update(&h, (const unsigned char *)code, strlen(code));
-	crypto_hash_sha256_update(&h, (const unsigned char *)"\x1f", 1);
-	crypto_hash_sha256_update(&h, (const unsigned char *)secret, strlen(secret));
-	crypto_hash_sha256_final(&h, d);
-	sodium_bin2hex(out, 65, d, sizeof d);
-}
-
 const char *feedback_unknown_member(json_t *o, const char *const *known)
 {
 	const char *key;
@@ -580,7 +568,7 @@ static enum mc_err fb_find_dossier(struct store_conn *c, const struct principal 
 		if (sqlite3_column_int(s, 4)) {
 			match = true;
 		} else if (in->dossier_secret && strlen(want) == 64) {
-			feedback_secret_hash(in->dossier_code, in->dossier_secret, got);
+			store_secret_hash(in->dossier_code, in->dossier_secret, got);
 			match = sodium_memcmp(want, got, 64) == 0;
 		}
 	}
@@ -836,7 +824,7 @@ enum mc_err store_feedback_create(struct store *st, const struct principal *who,
 	for (int i = 0; i < FEEDBACK_SECRET_LEN; i++)
 		secret[i] = fb_secret_alphabet[randombytes_uniform(sizeof fb_secret_alphabet - 1)];
 	secret[FEEDBACK_SECRET_LEN] = '\0';
-	feedback_secret_hash(code, secret, hash);
+	store_secret_hash(code, secret, hash);
 
 	sqlite3_stmt *s = store_stmt(
 	    c, "INSERT INTO feedback (code, secret_hash, kind, class, channel, text, office_id,"
@@ -941,7 +929,7 @@ static enum mc_err fb_load_secret(struct store_conn *c, const char *code, const 
 	if (code == NULL || secret == NULL || strlen(code) > 31 || strlen(secret) > 64)
 		return fb_public_not_found(err);
 	/* Hashed even when the code is unknown, compared in constant time. */
-	feedback_secret_hash(code, secret, got);
+	store_secret_hash(code, secret, got);
 	sqlite3_stmt *s = store_stmt(c, "SELECT id, secret_hash, status, kind, office_id,"
 	                                " coalesce(info_asked_at, info_requested_at, 0),"
 	                                " coalesce(answer_due_at, 0), coalesce(reaction, ''),"

@@ -20,10 +20,6 @@
 	" coalesce(f.answer_due_at, 0), coalesce(f.publish_due_at, 0)"
 #define FEEDBACK_TIMES_NCOLS 12
 
-/* The sender's secret hash: the lowercase hex sha256 of code, 0x1f and
- * secret (as a dossier's). Pure. */
-void feedback_secret_hash(const char *code, const char *secret, char out[65]);
-
 /* The first member of object o (in its order) that is not in known (a
  * NULL-terminated list), or NULL when every member is known. Pure. */
 const char *feedback_unknown_member(json_t *o, const char *const *known);

@@ -194,4 +194,9 @@ enum mc_err setup_printers(struct store *st, const struct principal *who, json_t
                            int *count, struct mc_error *err);
 enum mc_err setup_printer_links(struct store *st, json_t *bundle, struct mc_error *err);
 
+/* A citizen's secret hash, for dossiers and feedback alike: the lowercase
+ * hex sha256 of code, the byte 0x1f and secret (the stored form existing
+ * databases verify against: do not change). Pure; defined in dossier.c. */
+void store_secret_hash(const char *code, const char *secret, char out[65]);
+
 #endif
