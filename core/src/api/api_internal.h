@@ -139,6 +139,15 @@ struct api {
  * would run it, is full). */
 void api_reply_too_many_changes(struct http_request *r);
 
+/* The per-address throttle of failed look-ups (api->ip_throttle): writes
+ * "<prefix>:<r's address>" into key (for throttle_fail/throttle_reset after
+ * the look-up) and returns true when r may go on; while the address must wait
+ * it answers 429 (throttle_full when the table is full, else
+ * too_many_attempts with the Vietnamese vi and the English "<en>; retry in
+ * N s", Retry-After N) and returns false. */
+bool api_address_throttle_ok(struct api *api, struct http_request *r, const char *prefix, char *key,
+                             size_t keylen, const char *vi, const char *en);
+
 typedef void (*route_handler)(struct api *api, struct http_request *r);
 
 enum route_flags {

@@ -236,21 +236,10 @@ void route_public_dossier(struct api *api, struct http_request *r)
 {
 	char key[80];
 	int64_t now = clock_now();
-	snprintf(key, sizeof key, "lookup:%s", r->client_ip);
-	bool full;
-	int wait = throttle_check(api->ip_throttle, key, now, &full);
-	if (wait > 0) {
-		struct mc_error err;
-		if (full)
-			throttle_full_error(&err, wait);
-		else
-			mc_failf(&err, MC_ERR_RATE_LIMITED, "too_many_attempts",
-			         "Tra cứu sai nhiều lần, hãy chờ rồi thử lại",
-			         "Too many failed lookups; retry in %d s", wait);
-		err.retry_after = wait;
-		http_reply_error(r, &err);
+	if (!api_address_throttle_ok(api, r, "lookup", key, sizeof key,
+	                             "Tra cứu sai nhiều lần, hãy chờ rồi thử lại",
+	                             "Too many failed lookups"))
 		return;
-	}
 	struct mc_error err;
 	json_t *v = NULL;
 	enum mc_err rc =

@@ -136,21 +136,9 @@ void route_feedback_create(struct api *api, struct http_request *r)
 /* The look-up throttle of r's address: false (answered 429) while it waits. */
 static bool fb_lookup_ok(struct api *api, struct http_request *r, char *key, size_t keylen)
 {
-	snprintf(key, keylen, "lookup:%s", r->client_ip);
-	bool full;
-	int wait = throttle_check(api->ip_throttle, key, clock_now(), &full);
-	if (wait <= 0)
-		return true;
-	struct mc_error err;
-	if (full)
-		throttle_full_error(&err, wait);
-	else
-		mc_failf(&err, MC_ERR_RATE_LIMITED, "too_many_attempts",
-		         "Tra cứu sai nhiều lần, hãy chờ rồi thử lại",
-		         "Too many failed lookups; retry in %d s", wait);
-	err.retry_after = wait;
-	http_reply_error(r, &err);
-	return false;
+	return api_address_throttle_ok(api, r, "lookup", key, keylen,
+	                               "Tra cứu sai nhiều lần, hãy chờ rồi thử lại",
+	                               "Too many failed lookups");
 }
 
 /* Counts a wrong code or secret against the address. */

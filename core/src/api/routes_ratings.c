@@ -115,21 +115,9 @@ void route_ticket_rating_slip(struct api *api, struct http_request *r)
  * stored. Returns false (and replies 429) while it must wait. */
 static bool rating_throttle_ok(struct api *api, struct http_request *r, char *key, size_t len)
 {
-	snprintf(key, len, "rate:%s", r->client_ip);
-	bool full;
-	int wait = throttle_check(api->ip_throttle, key, clock_now(), &full);
-	if (wait <= 0)
-		return true;
-	struct mc_error err;
-	if (full)
-		throttle_full_error(&err, wait);
-	else
-		mc_failf(&err, MC_ERR_RATE_LIMITED, "too_many_attempts",
-		         "Nhập sai nhiều lần, hãy chờ rồi thử lại",
-		         "Too many wrong links; retry in %d s", wait);
-	err.retry_after = wait;
-	http_reply_error(r, &err);
-	return false;
+	return api_address_throttle_ok(api, r, "rate", key, len,
+	                               "Nhập sai nhiều lần, hãy chờ rồi thử lại",
+	                               "Too many wrong links");
 }
 
 static void rating_note_failure(struct api *api, const char *key, const struct mc_error *err)

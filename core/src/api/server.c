@@ -815,6 +815,25 @@ void api_reply_too_many_changes(struct http_request *r)
 	r->retry_after = 1;
 }
 
+bool api_address_throttle_ok(struct api *api, struct http_request *r, const char *prefix, char *key,
+                             size_t keylen, const char *vi, const char *en)
+{
+	snprintf(key, keylen, "%s:%s", prefix, r->client_ip);
+	bool full;
+	int wait = throttle_check(api->ip_throttle, key, clock_now(), &full);
+	if (wait <= 0)
+		return true;
+	struct mc_error err;
+	if (full)
+		throttle_full_error(&err, wait);
+	else
+		mc_failf(&err, MC_ERR_RATE_LIMITED, "too_many_attempts", vi, "%s; retry in %d s",
+		         en, wait);
+	err.retry_after = wait;
+	http_reply_error(r, &err);
+	return false;
+}
+
 /* Takes one of r's principal's places among the changes running or waiting
  * (api->write_share, given back by api_completed): false (429 answered) when
  * it holds API_WRITE_PER_PRINCIPAL already. Every ROUTE_MUTATES request takes
