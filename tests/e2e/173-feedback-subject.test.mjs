@@ -89,6 +89,19 @@ test('set_subject: the handler corrects the subject, who stops handling it; only
   assert.equal(ev, 2);
 });
 
+test('a report about the commune\'s own supervisor: the province head names them, and they neither read the sender nor take a step', async () => {
+  const f = await file({ class: 'conduct', office: CENTRE_A, subject_name: 'Giám sát xã', sender: SENDER, text: 'Lãnh đạo xã gây khó dễ khi ký hồ sơ' });
+  ok(await act('prov.sup', f.code, { action: 'set_subject', user_id: uid('a.sup') }));
+  // The commune's specialist, in an office beside the centre, can be named too.
+  ok(await act('a.sup', (await file({ class: 'conduct', office: CENTRE_A, sender: SENDER, text: 'Chuyên viên hẹn lại nhiều lần' })).code,
+    { action: 'set_subject', user_id: uid('a.spec') }));
+  const seen = await s.as('a.sup', 'GET', `/api/v1/feedback/${f.code}`);
+  assert.ok(seen.status === 404 || (seen.json.sender_hidden === true && !seen.text.includes(SENDER.phone)), seen.text);
+  const rej = await act('a.sup', f.code, { action: 'classify', decision: 'reject', reason: 'Không có căn cứ' });
+  assert.ok([403, 404, 409].includes(rej.status), rej.text);
+  assert.equal(s.sql(`SELECT status FROM feedback WHERE code = '${f.code}'`)[0].status, 'received');
+});
+
 test('an assignee must read the feedback: the province head cannot give centre A\'s feedback to a clerk of B', async () => {
   const f = await file({ class: 'procedure', office: CENTRE_A, sender: SENDER, text: 'Thủ tục rườm rà' });
   ok(await act('prov.sup', f.code, { action: 'classify', decision: 'accept' }));

@@ -55,6 +55,14 @@ test('publish needs a question written by staff, without the sender\'s name, pho
     'Người gọi số 0977 123 456 hỏi vì sao hồ sơ bị trả lại?',
     'Người gọi số +84 977.123.456 hỏi vì sao hồ sơ bị trả lại?',
     'Thư từ KinDao@Example.vn hỏi vì sao hồ sơ bị trả lại?',
+    // However it is spaced or hidden: double blanks, a line break, a
+    // no-break or zero-width space, hyphens; any separators in the number,
+    // full-width digits; the address written around its @.
+    'Bà Hoàng  Thị\nKín\u00a0Đáo hỏi vì sao hồ sơ bị trả lại?',
+    'Bà Hoàng-Thị-Kín\u200b Đáo hỏi vì sao hồ sơ bị trả lại?',
+    'Người gọi số (0977) 123 / 456 hỏi vì sao hồ sơ bị trả lại?',
+    'Người gọi số ０９７７１２３４５６ hỏi vì sao hồ sơ bị trả lại?',
+    'Thư từ kindao [at] example.vn hỏi vì sao hồ sơ bị trả lại?',
   ]) {
     const r = await act('b.sup', f.code, { action: 'publish', question });
     assert.deepEqual([r.status, r.json.error.code, r.json.error.field], [400, 'personal_data_in_public', 'question'], question);
@@ -66,6 +74,15 @@ test('publish needs a question written by staff, without the sender\'s name, pho
   const pub = await s.req('GET', '/api/v1/public/feedback-answers');
   assert.equal(pub.json.items[0].question, 'Vì sao hồ sơ bị trả lại nhiều lần?');
   assert.ok(![SENDER.name, SENDER.phone, SENDER.email].some((x) => pub.text.includes(x)));
+});
+
+test('a name is matched as whole words: a short name does not refuse the words it is part of', async () => {
+  const thu = { name: 'Trần Thị Thu', address: 'Khe Sanh', phone: '0911222333' };
+  const f = await file({ class: 'procedure', office: CENTRE_B, sender: thu, text: 'Phí chứng thực.' });
+  ok(await act('b.sup', f.code, { action: 'classify', decision: 'accept' }));
+  ok(await act('b.sup', f.code, { action: 'answer', text: 'Lần thứ hai nộp hồ sơ không phải nộp phí.' }));
+  ok(await act('b.centre.sup', f.code, { action: 'approve' }));
+  ok(await act('b.sup', f.code, { action: 'publish', question: 'Bà Trần Thị Thủy hỏi: lần thứ hai có phải nộp phí không?' }));
 });
 
 test('an approved answer that names the sender is not published', async () => {

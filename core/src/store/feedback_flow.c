@@ -25,6 +25,7 @@
 #include "store/scan.h"
 #include "store/store_internal.h"
 #include "util/fold.h"
+#include "util/xmalloc.h"
 
 #define FB_PAGE_SIZE 50
 #define FB_ANSWERS_PAGE_SIZE 20
@@ -641,31 +642,87 @@ static void fb_phone_core(const char *phone, char *out, size_t n)
 		out[0] = '\0';
 }
 
-/* Whether text holds the phone number whose national digits are core, its
- * digits written together or parted by blanks, dots or dashes. Pure. */
+/* Whether text holds the phone number whose national digits are core: the
+ * text's digits in order (ASCII or full-width), whatever stands between
+ * them, hold core. Nine digits in a row by chance are not a worry next to
+ * a number written "0977 - 123 / 456". Pure. */
 static bool fb_has_phone(const char *text, const char *core)
 {
 	if (core[0] == '\0')
 		return false;
-	char run[128];
+	size_t n = strlen(text);
+	char *digits = xmalloc(n + 1);
 	size_t k = 0;
-	for (const char *p = text;; p++) {
-		bool digit = *p >= '0' && *p <= '9';
-		bool sep =
-		    (*p == ' ' || *p == '.' || *p == '-') && k > 0 && p[1] >= '0' && p[1] <= '9';
-		if (digit && k + 1 < sizeof run) {
-			run[k++] = *p;
-			continue;
+	for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
+		if (*p >= '0' && *p <= '9')
+			digits[k++] = (char)*p;
+		else if (p[0] == 0xEF && p[1] == 0xBC && p[2] >= 0x90 && p[2] <= 0x99) {
+			digits[k++] = (char)('0' + (p[2] - 0x90)); /* U+FF10..FF19 */
+			p += 2;
 		}
-		if (sep)
-			continue;
-		run[k] = '\0';
-		if (k > 0 && strstr(run, core))
-			return true;
-		k = 0;
-		if (*p == '\0')
-			return false;
 	}
+	digits[k] = '\0';
+	bool found = strstr(digits, core) != NULL;
+	free(digits);
+	return found;
+}
+
+/* text folded (util/fold.h) into words: every run of characters that are
+ * not ASCII letters or digits (blanks, punctuation, no-break and zero-width
+ * spaces, hyphens) becomes one blank, with one blank before and after, so a
+ * name is found as whole words however it is spaced. The caller frees. */
+static char *fb_words(const char *text)
+{
+	size_t n = strlen(text) + 1;
+	char *folded = xmalloc(n), *out = xmalloc(n + 2);
+	fold_vi(text, folded, n);
+	size_t k = 0;
+	out[k++] = ' ';
+	for (const char *p = folded; *p; p++) {
+		bool word = (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9');
+		if (word)
+			out[k++] = *p;
+		else if (out[k - 1] != ' ')
+			out[k++] = ' ';
+	}
+	if (out[k - 1] != ' ')
+		out[k++] = ' ';
+	out[k] = '\0';
+	free(folded);
+	return out;
+}
+
+/* Whether the words of needle (fb_words) stand in haystack's as whole
+ * words; a needle with no word never does. */
+static bool fb_has_words(const char *haystack_words, const char *needle)
+{
+	char *w = fb_words(needle);
+	bool found = strlen(w) > 2 && strstr(haystack_words, w) != NULL;
+	free(w);
+	return found;
+}
+
+/* Whether text holds the sender's name (whole words, however spaced or
+ * accented), phone (fb_has_phone) or e-mail (the whole address, or its
+ * part before @ when 4 characters or more, as words: "an.nguyen [at] …"). */
+static bool fb_holds_sender(const char *text, const char *name, const char *phone,
+                            const char *email)
+{
+	char core[32];
+	fb_phone_core(phone, core, sizeof core);
+	if (fb_has_phone(text, core))
+		return true;
+	char *words = fb_words(text);
+	bool hit =
+	    (name[0] && fb_has_words(words, name)) || (email[0] && fb_has_words(words, email));
+	const char *at = strchr(email, '@');
+	if (!hit && at && at - email >= 4) {
+		char local[256];
+		snprintf(local, sizeof local, "%.*s", (int)(at - email), email);
+		hit = fb_has_words(words, local);
+	}
+	free(words);
+	return hit;
 }
 
 /* Refuses a text to publish (member field) that holds f's sender's full
@@ -685,11 +742,8 @@ static enum mc_err fb_no_personal_data(struct store_conn *c, const struct fb *f,
 	int step;
 	bool found = store_next(s, &step), hit = false;
 	if (found) {
-		const char *name = store_col_text(s, 0), *email = store_col_text(s, 2);
-		char core[32];
-		fb_phone_core(store_col_text(s, 1), core, sizeof core);
-		hit = (name[0] && fold_vi_contains(text, name)) ||
-		      (email[0] && fold_vi_contains(text, email)) || fb_has_phone(text, core);
+		hit = fb_holds_sender(text, store_col_text(s, 0), store_col_text(s, 1),
+		                      store_col_text(s, 2));
 	}
 	enum mc_err rc = store_scan_end(c, s, step, "feedback", err);
 	if (rc || !hit)
@@ -997,16 +1051,22 @@ static enum mc_err fb_act(struct store *st, struct store_conn *c, const struct p
 		int64_t uid = json_is_null(v) ? 0 : json_integer_value(v);
 		char name[201] = "";
 		if (uid) {
-			/* A staff account of the feedback's centre or an office
-			 * under it. */
+			/* A staff account of the feedback's centre, of an office
+			 * above it (a supervisor of the commune, who then may
+			 * neither read the sender nor take a step), or of any
+			 * office in the caller's scope (a processing office that
+			 * handles the centre's dossiers). */
 			s = store_stmt(c, "SELECT u.full_name FROM users u WHERE u.id = ?1"
 			                  " AND u.role IN ('supervisor','counter','specialist')"
-			                  " AND u.office_id IN (SELECT office_id FROM office_paths"
-			                  " WHERE ancestor_id = ?2)");
+			                  " AND (u.office_id IN (SELECT office_id FROM office_paths"
+			                  " WHERE ancestor_id = ?2) OR u.office_id IN (SELECT"
+			                  " ancestor_id FROM office_paths WHERE office_id = ?2)"
+			                  " OR " SCOPE_SQL("u.office_id") ")");
 			if (s == NULL)
 				return store_sql_error(c, "user", err);
 			sqlite3_bind_int64(s, 1, uid);
 			sqlite3_bind_int64(s, 2, f->office_id);
+			store_bind_scope(s, who);
 			int st2;
 			bool found = store_next(s, &st2);
 			if (found)
