@@ -305,6 +305,15 @@ const centres = () => {
   const u = units().filter((o) => o.kind === 'centre' || o.kind === 'point');
   return u.length ? u : units();
 };
+// Whether an account of office `own` reads a feedback of office `code`: its
+// office is that one or above it (the server's rule for an assignee,
+// assignee_out_of_scope otherwise); an account of no office reads all.
+function covers(own, code) {
+  if (!own) return true;
+  const parent = new Map(st.offices.map((o) => [o.code, o.parent]));
+  for (let c = code, n = 0; c && n < 64; c = parent.get(c), n++) if (c === own) return true;
+  return false;
+}
 // The officials one may name or assign: active staff in scope.
 const staff = () => st.users.filter((u) => u.active !== false && ['counter', 'specialist', 'supervisor'].includes(u.role))
   .sort((a, b) => (a.full_name ?? a.username).localeCompare(b.full_name ?? b.username, 'vi'));
@@ -655,7 +664,7 @@ function actionsBlock(d) {
     if (['accepted', 'info_requested', 'info_received'].includes(s) && may('assign')) {
       const subject = d.subject?.user?.user_id ?? null;
       const who = h('select', { id: 'fb-assign-to', required: true }, h('option', { value: '' }, t.chooseUser),
-        staffOptions(staff().filter((x) => x.id !== subject)));
+        staffOptions(staff().filter((x) => x.id !== subject && covers(x.office, d.office?.code))));
       if (d.assigned?.user_id) who.value = String(d.assigned.user_id);
       forms.push(actionForm(d, 'assign', t.aAssign, [h('label', {}, t.aAssignTo, who)], t.aAssignDo,
         () => ({ action: 'assign', user_id: Number(who.value) })));

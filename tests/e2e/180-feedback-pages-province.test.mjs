@@ -123,3 +123,28 @@ test('staff entry: a commune\u2019s supervisor is not asked the centre, the prov
     await page.context().close();
   }
 });
+
+test('the assign list offers only staff who read the feedback (its centre or above), never a processing office beside it', { skip: SKIP }, async () => {
+  const body = { channel: 'hotline', class: 'procedure', text: 'Hỏi thời hạn cấp bản sao', sender: { name: 'Lê Thị Hoa', address: 'Khe Sanh', phone: '0916111222' } };
+  const f = ok(await s.as('a.sup', 'POST', '/api/v1/feedback', { body }));
+  ok(await s.as('a.sup', 'POST', `/api/v1/feedback/${f.code}/actions`, { body: { action: 'classify', decision: 'accept' } }));
+  const page = await openPage(browser, `${s.base}/supervisor`, LAPTOP);
+  await page.waitForSelector('#login:not([hidden])');
+  await page.fill('#username', 'a.sup');
+  await page.fill('#password', (await import('./lib/province-bundle.mjs')).PROVINCE_PASSWORDS['a.sup']);
+  await page.click('#login-form button');
+  await page.waitForSelector('body[data-ready="1"]', { timeout: 20000 });
+  await page.click('#tab-fb');
+  await page.click(`#fb-list .fb-open >> text=${f.code}`);
+  await page.locator('#fb-assign-to').waitFor();
+  const offered = await page.locator('#fb-assign-to option').evaluateAll((os) => os.map((o) => o.value).filter(Boolean));
+  const names = await page.locator('#fb-assign-to option').allTextContents();
+  assert.ok(offered.length > 0, names.join(' | '));
+  assert.ok(!names.some((n) => /Chuyên viên Khe Sanh/.test(n)), `the commune's specialist is not offered: ${names.join(' | ')}`);
+  // Every one offered is taken by the server.
+  for (const id of offered) {
+    const r = await s.as('a.sup', 'POST', `/api/v1/feedback/${f.code}/actions`, { body: { action: 'assign', user_id: Number(id) } });
+    assert.equal(r.status, 200, `${id}: ${r.text}`);
+  }
+  await page.context().close();
+});
