@@ -20,7 +20,7 @@
 // For tests: <body data-state="idle|busy|confirm|done|error">,
 // data-files="<n ready>" once the chosen files are read.
 import { $, el, fmtDateTime, setupLang } from './citizen.js';
-import { params, randomKey } from './common.js';
+import { fmt, params, randomKey } from './common.js';
 
 const MAX_FILES = 3;
 const MAX_FILE_BYTES = 1024 * 1024;
@@ -239,11 +239,11 @@ function say(m) {
   return (lang() === 'en' ? m.en : m.vi) || m.vi || m.en || '';
 }
 
+// A file's size in the page's language (common.js fmt: "1,2 MB").
 function fmtSize(bytes) {
   const kb = bytes / 1024;
-  const v = kb >= 1000 ? (kb / 1024).toFixed(1) : String(Math.max(1, Math.round(kb)));
-  const unit = kb >= 1000 ? 'MB' : 'KB';
-  return `${lang() === 'en' ? v : v.replace('.', ',')} ${unit}`;
+  const f = fmt(lang());
+  return kb >= 1000 ? `${f.number(kb / 1024, 1)} MB` : `${f.count(Math.max(1, Math.round(kb)))} KB`;
 }
 
 // ---- the classes ------------------------------------------------------
