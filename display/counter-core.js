@@ -198,13 +198,15 @@ export async function api(method, path, body, opts = {}) {
 }
 
 // Runs fn once at a time for button (and every element in also): while it
-// runs they are disabled, so a double click or a key held down does one
-// action. Errors go to errEl (or the banner).
+// runs they are disabled, so a key held down does one action. A double
+// click does one action too, however fast the first one ends: the second
+// click of a double click (its event's detail is 2 or more) is dropped.
+// Errors go to errEl (or the banner).
 export function guarded(button, fn, errEl, ...also) {
   const els = [button, ...also].filter(Boolean);
   let busy = false;
   return async (...args) => {
-    if (busy) return;
+    if (busy || args[0]?.detail > 1) return;
     busy = true;
     for (const el of els) el.disabled = true;
     try {
