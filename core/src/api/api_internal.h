@@ -60,10 +60,8 @@ struct idem_seal;
 #define API_LARGE_BODIES 16
 /* Of those, how many one client address may hold at once (beyond: 429
  * too_many_requests), so one address cannot take them all with slow
- * uploads. Counted per bucket of a keyed hash of the address (a collision
- * only shares a bucket's allowance). */
+ * uploads. Counted by the exact address (api.large). */
 #define API_LARGE_PER_ADDRESS 2
-#define API_LARGE_ADDRESS_BUCKETS 1024
 /* Feedbacks one client address may file per window through the public page
  * (429 too_many_feedback beyond; mobile networks put many phones behind
  * one address), and one kiosk device through its screen, whatever its
@@ -118,12 +116,19 @@ struct api {
 	 * routes_feedback_public.c), its own lock. */
 	struct ratelimit *feedback_public_rate;
 	/* Requests holding a body over cfg.body_limit (ROUTE_LARGE_BODY) right
-	 * now (server.c), in all and per address bucket; atomics, any HTTP
-	 * worker. large_hash_key (SipHash's 16 bytes) places an address in its
-	 * bucket: drawn in api_start, read-only after. */
-	_Atomic int large_bodies;
-	_Atomic int large_by_address[API_LARGE_ADDRESS_BUCKETS];
-	unsigned char large_hash_key[16];
+	 * now (server.c), in all and per exact client address. Owned by
+	 * large.lock, taken by any HTTP worker: held is the sum of the
+	 * holders' counts, and as no more than API_LARGE_BODIES requests hold
+	 * one, API_LARGE_BODIES entries hold every address that does (an entry
+	 * with held 0 is free). */
+	struct {
+		pthread_mutex_t lock;
+		int held;
+		struct {
+			char ip[64];
+			int held;
+		} by_address[API_LARGE_BODIES];
+	} large;
 	struct api_metrics metrics;
 	/* Deadlines of request heads and bodies, live stream count (server.c);
 	 * its own lock, see struct api_guard. */

@@ -31,8 +31,8 @@ struct http_request {
 	/* api (server.c): the route takes a large body (ROUTE_LARGE_BODY); this
 	 * request holds one of the server's large-body slots; or found none
 	 * free (answered 503); or its address already holds its share of them
-	 * (large_addr_busy, answered 429). large_addr: 1 + the address bucket
-	 * whose count this request holds, 0 none. */
+	 * (large_addr_busy, answered 429). large_addr: 1 + the entry of
+	 * api.large.by_address whose count this request holds, 0 none. */
 	bool large_ok, large_slot, large_busy, large_addr_busy;
 	int large_addr;
 	bool head;          /* a HEAD request, routed as GET; MHD sends no body */

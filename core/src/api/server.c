@@ -8,7 +8,6 @@
 #include <errno.h>
 #include <microhttpd.h>
 #include <pthread.h>
-#include <sodium.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -443,6 +442,59 @@ static struct api_guard *api_guard_new(const struct api_config *cfg)
 	return g;
 }
 
+/* Takes one of the API_LARGE_BODIES slots for r, whose body passes
+ * cfg.body_limit, and one of its address's API_LARGE_PER_ADDRESS: false
+ * when its address holds its share already (r->large_addr_busy set) or all
+ * slots are held (r->large_busy set). api_large_slot_give (from
+ * api_completed) gives both back. */
+static bool api_large_slot_take(struct api *api, struct http_request *r)
+{
+	if (r->large_slot)
+		return true;
+	pthread_mutex_lock(&api->large.lock);
+	int mine = -1, free_entry = -1;
+	for (int i = 0; i < API_LARGE_BODIES; i++) {
+		if (api->large.by_address[i].held == 0) {
+			if (free_entry < 0)
+				free_entry = i;
+		} else if (strcmp(api->large.by_address[i].ip, r->client_ip) == 0) {
+			mine = i;
+		}
+	}
+	if (mine >= 0 && api->large.by_address[mine].held >= API_LARGE_PER_ADDRESS) {
+		r->large_busy = r->large_addr_busy = true;
+	} else if (api->large.held >= API_LARGE_BODIES) {
+		r->large_busy = true;
+	} else {
+		if (mine < 0) {
+			/* Fewer than API_LARGE_BODIES held: an entry is free. */
+			ENFORCE(free_entry >= 0, "no free large-body entry below the limit");
+			mine = free_entry;
+			snprintf(api->large.by_address[mine].ip,
+			         sizeof api->large.by_address[mine].ip, "%s", r->client_ip);
+		}
+		api->large.by_address[mine].held++;
+		api->large.held++;
+		r->large_addr = mine + 1;
+		r->large_slot = true;
+	}
+	pthread_mutex_unlock(&api->large.lock);
+	return r->large_slot;
+}
+
+static void api_large_slot_give(struct api *api, struct http_request *r)
+{
+	pthread_mutex_lock(&api->large.lock);
+	ENFORCE(api->large.held > 0, "large body count below zero");
+	ENFORCE(api->large.by_address[r->large_addr - 1].held > 0,
+	        "large body count of an address below zero");
+	api->large.held--;
+	api->large.by_address[r->large_addr - 1].held--;
+	pthread_mutex_unlock(&api->large.lock);
+	r->large_slot = false;
+	r->large_addr = 0;
+}
+
 /* Stops the sweeper (if started) and frees g. Call after MHD_stop_daemon:
  * every connection is closed by then, so the list is empty. */
 static void api_guard_free(struct api_guard *g)
@@ -497,12 +549,8 @@ static void api_completed(void *cls, struct MHD_Connection *conn, void **con_cls
 		int held = atomic_fetch_sub(&api->write_share[r->write_share - 1], 1);
 		ENFORCE(held > 0, "write share count below zero");
 	}
-	if (r->large_slot) {
-		int held = atomic_fetch_sub(&api->large_bodies, 1);
-		ENFORCE(held > 0, "large body count below zero");
-		held = atomic_fetch_sub(&api->large_by_address[r->large_addr - 1], 1);
-		ENFORCE(held > 0, "large body count of an address below zero");
-	}
+	if (r->large_slot)
+		api_large_slot_give(api, r);
 	api_request_free(r);
 	*con_cls = NULL;
 	/* A kept-alive connection has the head deadline for its next request. */
@@ -871,36 +919,6 @@ static bool api_route_large(const char *method, const char *url)
 	int i = routes_match(method, url, buf, params);
 	free(buf);
 	return i >= 0 && (api_routes[i].flags & ROUTE_LARGE_BODY);
-}
-
-/* Takes one of the API_LARGE_BODIES slots for r, whose body passes
- * cfg.body_limit, and one of its address's API_LARGE_PER_ADDRESS: false
- * when its address holds its share already (r->large_addr_busy set) or all
- * slots are held (r->large_busy set). api_completed gives both back. */
-static bool api_large_slot_take(struct api *api, struct http_request *r)
-{
-	if (r->large_slot)
-		return true;
-	unsigned char h[crypto_shorthash_BYTES];
-	crypto_shorthash(h, (const unsigned char *)r->client_ip, strlen(r->client_ip),
-	                 api->large_hash_key);
-	uint64_t v = 0;
-	memcpy(&v, h, sizeof v);
-	int b = (int)(v % API_LARGE_ADDRESS_BUCKETS);
-	if (atomic_fetch_add(&api->large_by_address[b], 1) >= API_LARGE_PER_ADDRESS) {
-		atomic_fetch_sub(&api->large_by_address[b], 1);
-		r->large_busy = r->large_addr_busy = true;
-		return false;
-	}
-	if (atomic_fetch_add(&api->large_bodies, 1) >= API_LARGE_BODIES) {
-		atomic_fetch_sub(&api->large_bodies, 1);
-		atomic_fetch_sub(&api->large_by_address[b], 1);
-		r->large_busy = true;
-		return false;
-	}
-	r->large_addr = b + 1;
-	r->large_slot = true;
-	return true;
 }
 
 static void api_dispatch(struct api *api, struct http_request *r)
@@ -1319,6 +1337,7 @@ enum mc_err api_start(struct store *st, const struct api_config *cfg, struct api
                       struct mc_error *err)
 {
 	struct api *api = xcalloc(1, sizeof *api);
+	pthread_mutex_init(&api->large.lock, NULL);
 	struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((uint16_t)cfg->port)};
 	const char *listen = cfg->listen ? cfg->listen : "127.0.0.1";
 
@@ -1422,9 +1441,6 @@ enum mc_err api_start(struct store *st, const struct api_config *cfg, struct api
 	api->login_rate = ratelimit_new(4096, api->cfg.logins_per_minute, 60);
 	api->feedback_rate = ratelimit_new(4096, API_FEEDBACK_PER_WINDOW, API_FEEDBACK_WINDOW_S);
 	api->feedback_public_rate = ratelimit_new(1, 1, 60); /* its limit: a setting */
-	_Static_assert(sizeof api->large_hash_key == crypto_shorthash_KEYBYTES,
-	               "large_hash_key holds a SipHash key");
-	crypto_shorthash_keygen(api->large_hash_key);
 	/* Logins below the HTTP workers' CPU priority, renders below logins:
 	 * a flood of renders leaves the cores to a login's password check. */
 	api->login_pool =
@@ -1536,5 +1552,6 @@ void api_stop(struct api *api)
 	idem_seal_free(api->idem_seal);
 	free(api->tls_cert_pem);
 	free(api->tls_key_pem);
+	pthread_mutex_destroy(&api->large.lock);
 	free(api);
 }
