@@ -681,6 +681,102 @@ static const char *const schema_steps[] = {
     ");"
     "CREATE INDEX feedback_notes_by_feedback ON feedback_notes (feedback_id, id);",
 
+    /* 12: telling citizens (docs/notifications.md) and appointments
+     * (docs/appointments.md).
+     *
+     * Consent: dossiers.notify, feedback.notify and bookings.notify hold the
+     * channels the citizen accepted, {"channels":["sms","zalo","email"],
+     * "any_hour":false}; NULL: no message at all.
+     *
+     * notifications is the outbox: a row is written in the transaction of
+     * the change that causes it, with its text already rendered, and sent
+     * by the notify worker (api/notify_worker.c) in id order per
+     * (channel, recipient). recipient: the e-mail address, or the phone in
+     * the 84… form. not_before: quiet hours and back-off. The provider's
+     * raw answer is kept. notify_tokens keeps a provider's OAuth tokens
+     * (Zalo: the refresh token changes at every refresh).
+     *
+     * booking_slots: the bookable capacity per centre and service group;
+     * bookings: one citizen's place in a slot. A booking still 'booked'
+     * after its check-in window is a no-show (derived, not stored): its
+     * place is free again. tickets.booking_id marks a ticket issued at a
+     * check-in in time; counters.booked_streak is the run of booked calls
+     * made while a walk-in waited (domain/queue.h). */
+    "ALTER TABLE dossiers ADD COLUMN notify TEXT;"
+    "ALTER TABLE feedback ADD COLUMN notify TEXT;"
+    "CREATE TABLE notifications ("
+    "  id INTEGER PRIMARY KEY,"
+    "  office_id INTEGER NOT NULL REFERENCES offices(id),"
+    "  trigger TEXT NOT NULL CHECK (trigger IN ('received','supplement','apology',"
+    "    'result_ready','reminder','booking_confirmed','booking_reminder',"
+    "    'booking_cancelled','feedback_answered','test')),"
+    "  channel TEXT NOT NULL CHECK (channel IN ('email','sms','zalo')),"
+    "  recipient TEXT NOT NULL CHECK (length(recipient) BETWEEN 1 AND 254),"
+    "  ref_kind TEXT NOT NULL CHECK (ref_kind IN ('dossier','booking','feedback','none')),"
+    "  ref_id INTEGER,"
+    "  subject TEXT CHECK (length(subject) <= 300),"
+    "  body TEXT NOT NULL CHECK (length(body) BETWEEN 1 AND 4000),"
+    "  data TEXT NOT NULL," /* JSON object: the template's fields */
+    "  state TEXT NOT NULL DEFAULT 'queued'"
+    "    CHECK (state IN ('queued','sending','sent','dead','cancelled')),"
+    "  attempts INTEGER NOT NULL DEFAULT 0,"
+    "  not_before INTEGER NOT NULL,"
+    "  created_at INTEGER NOT NULL,"
+    "  created_by TEXT NOT NULL,"
+    "  sent_at INTEGER,"
+    "  last_error TEXT CHECK (length(last_error) <= 1000),"
+    "  provider_answer TEXT CHECK (length(provider_answer) <= 4000),"
+    "  provider_id TEXT CHECK (length(provider_id) <= 200),"
+    "  resend_of INTEGER REFERENCES notifications(id)"
+    ");"
+    "CREATE INDEX notifications_due ON notifications (state, not_before);"
+    "CREATE INDEX notifications_by_recipient ON notifications (channel, recipient, id);"
+    "CREATE INDEX notifications_by_ref ON notifications (ref_kind, ref_id);"
+    "CREATE INDEX notifications_by_office ON notifications (office_id, created_at);"
+    "CREATE TABLE notify_tokens ("
+    "  provider TEXT PRIMARY KEY,"
+    "  access_token TEXT,"
+    "  refresh_token TEXT,"
+    "  expires_at INTEGER,"
+    "  updated_at INTEGER NOT NULL"
+    ") WITHOUT ROWID;"
+    "CREATE TABLE booking_slots ("
+    "  office_id INTEGER NOT NULL REFERENCES offices(id),"
+    "  group_id INTEGER NOT NULL REFERENCES service_groups(id),"
+    "  minutes INTEGER NOT NULL CHECK (minutes IN (15,20,30,60)),"
+    "  capacity INTEGER NOT NULL CHECK (capacity BETWEEN 0 AND 100),"
+    "  PRIMARY KEY (office_id, group_id)"
+    ") WITHOUT ROWID;"
+    "CREATE TABLE bookings ("
+    "  id INTEGER PRIMARY KEY,"
+    "  code TEXT NOT NULL UNIQUE,"
+    "  office_id INTEGER NOT NULL REFERENCES offices(id),"
+    "  group_id INTEGER NOT NULL REFERENCES service_groups(id),"
+    "  procedure_id INTEGER REFERENCES procedures(id),"
+    "  day TEXT NOT NULL," /* the slot's office date, YYYY-MM-DD */
+    "  slot_start INTEGER NOT NULL,"
+    "  slot_end INTEGER NOT NULL CHECK (slot_end > slot_start),"
+    "  name TEXT NOT NULL CHECK (length(name) BETWEEN 1 AND 200),"
+    "  phone TEXT NOT NULL CHECK (length(phone) BETWEEN 10 AND 11)," /* 0xxxxxxxxx */
+    "  id_number TEXT CHECK (length(id_number) <= 12),"
+    "  email TEXT CHECK (length(email) <= 254),"
+    "  notify TEXT,"
+    "  state TEXT NOT NULL DEFAULT 'booked'"
+    "    CHECK (state IN ('booked','checked_in','late','cancelled')),"
+    "  created_at INTEGER NOT NULL,"
+    "  created_by TEXT NOT NULL,"
+    "  cancelled_at INTEGER,"
+    "  checked_in_at INTEGER,"
+    "  ticket_id INTEGER REFERENCES tickets(id),"
+    "  reminded_at INTEGER"
+    ");"
+    "CREATE INDEX bookings_by_slot ON bookings (office_id, group_id, slot_start);"
+    "CREATE INDEX bookings_by_phone ON bookings (phone, day);"
+    "CREATE INDEX bookings_by_id_number ON bookings (id_number, day)"
+    "  WHERE id_number IS NOT NULL;"
+    "ALTER TABLE tickets ADD COLUMN booking_id INTEGER REFERENCES bookings(id);"
+    "ALTER TABLE counters ADD COLUMN booked_streak INTEGER NOT NULL DEFAULT 0;",
+
 };
 
 const char *schema_step(int n)
