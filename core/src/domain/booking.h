@@ -1,0 +1,94 @@
+/* Appointments (đặt lịch hẹn): the pure rules of booking a place in a slot
+ * of a centre's service group (docs/appointments.md). No I/O, no clock
+ * reads: the store reads the settings, the calendar and the clock and
+ * passes them in.
+ *
+ * Instants are UTC epoch seconds; a "day" is an office-local date whose
+ * local midnight is given as an instant (day_start). */
+#ifndef MOTCUA_DOMAIN_BOOKING_H
+#define MOTCUA_DOMAIN_BOOKING_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "domain/workcal.h"
+
+/* The setting "appointments" (bundle section "appointments"); defaults from
+ * booking_settings_default. Ranges checked by booking_settings_check. */
+struct booking_settings {
+	int days_ahead;             /* working days bookable after today (6) 0..30 */
+	int per_person_per_day;     /* bookings one phone or ID number holds a day (2) 1..10 */
+	int checkin_before_minutes; /* the kiosk takes a booking from start − this (15) 0..120 */
+	int checkin_after_minutes;  /* … until start + this (10) 0..120 */
+	int booked_in_a_row;        /* B2's call policy: booked calls while a walk-in
+	                             * waits (2) 1..20 */
+	int reminder_minutes;       /* booking_reminder this long before the slot (120)
+	                             * 0..2880; 0: no reminder */
+};
+
+/* Fills s with the defaults above. */
+void booking_settings_default(struct booking_settings *s);
+
+/* The name of the first member of s out of its range, or NULL when all
+ * are in range. */
+const char *booking_settings_check(const struct booking_settings *s);
+
+/* The slot lengths the schema allows (booking_slots.minutes). */
+bool booking_minutes_ok(int minutes);
+
+/* One slot: [start, end). */
+struct booking_slot {
+	int64_t start, end;
+};
+
+/* The slots of one working day: each session of ses (seconds after local
+ * midnight, sorted, disjoint) cut into `minutes` from its start; a tail
+ * shorter than `minutes` is no slot. day_start is the day's local midnight
+ * as an instant. Writes at most max slots into out and returns how many
+ * there are (may exceed max); 0 for a day off (n == 0) or minutes <= 0. */
+int booking_day_slots(int64_t day_start, const struct workcal_session *ses, int n, int minutes,
+                      struct booking_slot *out, int max);
+
+/* How many days, from today (index 0), are bookable: today and the
+ * following days up to and including the days_ahead-th working day after
+ * today. working[k] says whether day today+k is a working day (n entries).
+ * Returns the count of days (today included) that lie in the window, at
+ * most n; a day in the window that is not working has no slots. */
+int booking_window_days(const bool *working, int n, int days_ahead);
+
+/* The check-in verdict at `now` for a booking of slot start (B2's kiosk):
+ * the window is [start − before, start + after] (both inclusive). */
+enum booking_checkin {
+	BOOKING_CHECKIN_EARLY,   /* before the window: come back from window_open */
+	BOOKING_CHECKIN_IN_TIME, /* inside: a booked ticket */
+	BOOKING_CHECKIN_LATE,    /* after: an ordinary ticket; the place was freed */
+};
+enum booking_checkin booking_checkin_verdict(const struct booking_settings *s, int64_t start,
+                                             int64_t now);
+/* The window's first and last instants. */
+int64_t booking_window_open(const struct booking_settings *s, int64_t start);
+int64_t booking_window_close(const struct booking_settings *s, int64_t start);
+
+/* Whether a booking 'booked' for slot start still holds its place at now
+ * (its check-in window has not ended). A 'checked_in' one always holds it. */
+bool booking_holds_place(const struct booking_settings *s, int64_t start, int64_t now);
+
+/* The booking code: "DL" + BOOKING_CODE_RANDOM characters of
+ * BOOKING_CODE_ALPHABET (no 0/O/1/I/L). */
+#define BOOKING_CODE_ALPHABET "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+#define BOOKING_CODE_ALPHABET_LEN 31
+#define BOOKING_CODE_RANDOM 6
+#define BOOKING_CODE_LEN 8 /* "DL" + 6 */
+
+/* Writes "DL" + the characters of the alphabet at idx[0..5] (each taken
+ * modulo the alphabet's length) into out[BOOKING_CODE_LEN + 1]. The store
+ * draws idx with randombytes_uniform. */
+void booking_code_make(const uint32_t idx[BOOKING_CODE_RANDOM], char out[BOOKING_CODE_LEN + 1]);
+
+/* Parses a code as a citizen types it: case-insensitive, spaces and dashes
+ * ignored ("dl 7k3-m9q" → "DL7K3M9Q"). true and out filled with the
+ * canonical form when it is "DL" + 6 alphabet characters; false otherwise
+ * (out then holds ""). in may be NULL (false). */
+bool booking_code_parse(const char *in, char out[BOOKING_CODE_LEN + 1]);
+
+#endif

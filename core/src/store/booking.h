@@ -1,0 +1,128 @@
+/* Appointments as stored (docs/appointments.md): the setting "appointments"
+ * (the rules of domain/booking.h), the bookable slots per centre and service
+ * group (table booking_slots, from the bundle section "appointments") and
+ * the citizens' bookings (table bookings).
+ *
+ * Every booking change is one write transaction with its event in the hash
+ * chain (entity "booking", not on the live stream: it names a citizen) and
+ * the citizen's messages (store_notify_enqueue: booking_confirmed,
+ * booking_cancelled) in the same transaction. A place is taken inside the
+ * transaction that checks the slot's capacity and the per-person rule, so
+ * of many callers racing for the last place exactly one wins.
+ *
+ * Any thread may call these; none holds a lock across a return. */
+#ifndef MOTCUA_STORE_BOOKING_H
+#define MOTCUA_STORE_BOOKING_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "domain/booking.h"
+#include "domain/principal.h"
+#include "store/store.h"
+
+/* Bookings one phone may make a day through the public page (cancelled
+ * ones count): beyond it 429 too_many_bookings. */
+#define STORE_BOOKING_PER_PHONE_DAY 5
+
+/* The setting "appointments" into *out: each member stored, else its
+ * default (booking_settings_default); a malformed stored value gives the
+ * defaults. Never fails. Any thread (B2's check-in and call order read it). */
+void store_booking_settings(struct store *st, struct booking_settings *out);
+
+/* Applies the bundle section "appointments" (spec: days_ahead,
+ * per_person_per_day, checkin_before_minutes, checkin_after_minutes,
+ * booked_in_a_row, reminder_minutes, slots [{office, group, minutes,
+ * capacity}]) inside the caller's write transaction (store_setup_apply):
+ * the scalar members replace theirs in the setting (absent ones keep
+ * their value); "slots", when present, replaces every slot row of the
+ * centres it names (a centre not named keeps its slots). Errors, the
+ * caller rolling back: MC_ERR_INVALID "unknown_setting" (a key not listed),
+ * "invalid_setting" (a wrong type or range, the key named in the English
+ * message), "office_not_found" / "group_not_found" (a slot's office is no
+ * centre or point, or its group not that centre's). Audited
+ * "appointments.set". */
+enum mc_err store_booking_config_set(struct store *st, const struct principal *who, json_t *section,
+                                     struct mc_error *err);
+
+/* GET /public/booking/options: {"centres":[{"code","name","address",
+ * "groups":[{"code","name","name_en","minutes","capacity"}]}],
+ * "procedures":[{"code","name","office"?,"groups":{"<centre>":"<group>"}}],
+ * "days_ahead", "checkin_before_minutes", "checkin_after_minutes"} — only
+ * centres with a slot row of capacity > 0 for an active group; a
+ * procedure lists the group of each centre whose name its field starts
+ * with (folded, docs/appointments.md). The caller frees *out. */
+enum mc_err store_booking_options(struct store *st, json_t **out, struct mc_error *err);
+
+/* GET /public/booking/slots: the bookable days of centre `office`'s group
+ * `group` from date `from` (YYYY-MM-DD, NULL: today; before today: today)
+ * to the last day of the window (today + days_ahead working days):
+ * {"office","group","minutes","capacity","today","last_day",
+ * "days":[{"date","weekday","working_day","day_name","slots":
+ * [{"start":EPOCH,"end":EPOCH,"free":N}]}]} — a slot is listed while
+ * now < start. Errors: MC_ERR_NOT_FOUND "office_not_found",
+ * "group_not_found" (not bookable there either); MC_ERR_INVALID
+ * "invalid_date" (from malformed or beyond the window). */
+enum mc_err store_booking_slots(struct store *st, const char *office, const char *group,
+                                const char *from, int64_t now, json_t **out, struct mc_error *err);
+
+/* Books a place from a client's body {"office","group"|"procedure","start",
+ * "name","phone","id_number"?,"email"?,"notify"?} at now. who NULL: the
+ * public page (channel "public", at most STORE_BOOKING_PER_PHONE_DAY
+ * bookings a phone a day); a staff member of the centre: channel "staff".
+ * *out gets {"booking":{…store_booking_get's view…}} (caller frees).
+ * Errors, nothing stored: MC_ERR_INVALID "invalid_field" (with "field"
+ * named in the English message: name, phone, id_number, email, start,
+ * office, group, procedure), "invalid_field" field notify
+ * (store_notify_consent), "slot_invalid" (not a slot of that day, in the
+ * past, beyond the window, a day off); MC_ERR_NOT_FOUND "office_not_found",
+ * "group_not_found", "procedure_not_found"; MC_ERR_CONFLICT "slot_full",
+ * "booking_limit" (per_person_per_day by phone or ID number);
+ * MC_ERR_RATE_LIMITED "too_many_bookings". *field (when not NULL) gets the
+ * field an invalid_field names (static string) or NULL. */
+enum mc_err store_booking_create(struct store *st, const struct principal *who, json_t *body,
+                                 int64_t now, json_t **out, const char **field,
+                                 struct mc_error *err);
+
+/* A booking as its holder sees it (by code, parsed by booking_code_parse):
+ * {"code","state","office","office_name","office_address","group",
+ * "group_name","group_name_en","procedure"?,"day","start","end","name",
+ * "phone" (masked but the last 3 digits),"checkin_from","checkin_until",
+ * "cancellable","bring":[…]} into *out. MC_ERR_NOT_FOUND
+ * "booking_not_found" for a code that is malformed or unknown. who NULL:
+ * public; staff of another centre get booking_not_found too. */
+enum mc_err store_booking_get(struct store *st, const struct principal *who, const char *code,
+                              int64_t now, json_t **out, struct mc_error *err);
+
+/* Cancels a booking not yet checked in, before its slot ends: state
+ * 'cancelled', cancelled_at now, event "booking.cancelled", message
+ * booking_cancelled. *out as store_booking_get. Errors: MC_ERR_NOT_FOUND
+ * "booking_not_found"; MC_ERR_CONFLICT "booking_not_cancellable" (already
+ * cancelled, checked in, late, or its slot has ended). */
+enum mc_err store_booking_cancel(struct store *st, const struct principal *who, const char *code,
+                                 int64_t now, json_t **out, struct mc_error *err);
+
+/* GET /api/v1/bookings?office=&day=: the bookings of one centre's day
+ * (office: a code within who's scope, default who's own centre; day
+ * YYYY-MM-DD, default today) in slot order, with the names and phones
+ * staff may see: {"office","day","items":[{"code","state","group",
+ * "start","end","name","phone","id_number","email","channel"…}]}.
+ * Errors: "office_not_found", "invalid_date". */
+enum mc_err store_booking_list(struct store *st, const struct principal *who, const char *office,
+                               const char *day, int64_t now, json_t **out, struct mc_error *err);
+
+/* One booking's row for the check-in (B2): what the kiosk needs to judge
+ * it. Read through the writer when inside a transaction (the caller's),
+ * else this thread's reader. */
+struct store_booking_row {
+	int64_t id, office_id, group_id;
+	int64_t slot_start, slot_end;
+	char code[BOOKING_CODE_LEN + 1];
+	char state[16]; /* booked | checked_in | late | cancelled */
+};
+/* Finds the booking of code (any case, spaces and dashes ignored):
+ * MC_OK and *out filled, or MC_ERR_NOT_FOUND "booking_not_found". */
+enum mc_err store_booking_find(struct store *st, const char *code, struct store_booking_row *out,
+                               struct mc_error *err);
+
+#endif
