@@ -79,81 +79,105 @@ void queue_label(const char *prefix, int number, char *out, size_t outlen)
 	snprintf(out, outlen, "%s%03d", prefix, number);
 }
 
-int queue_pick_next(const struct queue_candidate *c, size_t n, int streak, int cap, int *new_streak)
+enum queue_lane queue_lane_of(const struct queue_candidate *c)
 {
-	int oldest_priority = -1, oldest_ordinary = -1;
-
-	for (size_t i = 0; i < n; i++) {
-		int *slot = c[i].priority ? &oldest_priority : &oldest_ordinary;
-		if (*slot < 0 || c[i].queue_key < c[*slot].queue_key ||
-		    (c[i].queue_key == c[*slot].queue_key && c[i].ticket_id < c[*slot].ticket_id))
-			*slot = (int)i;
-	}
-	if (oldest_priority < 0) {
-		*new_streak = 0;
-		return oldest_ordinary;
-	}
-	if (oldest_ordinary < 0) {
-		/* Nobody is passed over, so the run does not grow. */
-		*new_streak = 0;
-		return oldest_priority;
-	}
-	if (cap > 0 && streak >= cap) {
-		*new_streak = 0;
-		return oldest_ordinary;
-	}
-	*new_streak = streak + 1;
-	return oldest_priority;
+	if (c->priority)
+		return QUEUE_LANE_PRIORITY;
+	return c->booked ? QUEUE_LANE_BOOKED : QUEUE_LANE_WALK_IN;
 }
 
-int queue_people_ahead(const struct queue_candidate *c, size_t n, size_t target, int streak,
-                       int cap, int max)
+/* The lane the policy calls from when lane l has a ticket waiting exactly
+ * when has[l]; -1 when none has. *runs gets the runs after that call. */
+static int queue_pick_lane(const bool has[QUEUE_LANES], const struct queue_policy *p,
+                           struct queue_runs *runs)
+{
+	bool ordinary = has[QUEUE_LANE_WALK_IN] || has[QUEUE_LANE_BOOKED];
+	if (has[QUEUE_LANE_PRIORITY] &&
+	    (!ordinary || p->priority_cap <= 0 || runs->priority < p->priority_cap)) {
+		/* Nobody passed over: the run does not grow. */
+		runs->priority = ordinary ? runs->priority + 1 : 0;
+		return QUEUE_LANE_PRIORITY;
+	}
+	if (!ordinary)
+		return -1;
+	runs->priority = 0;
+	bool walk_in = has[QUEUE_LANE_WALK_IN];
+	if (has[QUEUE_LANE_BOOKED] &&
+	    (!walk_in || p->booked_in_a_row <= 0 || runs->booked < p->booked_in_a_row)) {
+		runs->booked = walk_in ? runs->booked + 1 : 0;
+		return QUEUE_LANE_BOOKED;
+	}
+	runs->booked = 0;
+	return QUEUE_LANE_WALK_IN;
+}
+
+static bool queue_before(const struct queue_candidate *a, const struct queue_candidate *b)
+{
+	return a->queue_key < b->queue_key ||
+	       (a->queue_key == b->queue_key && a->ticket_id < b->ticket_id);
+}
+
+int queue_pick_next(const struct queue_candidate *c, size_t n, const struct queue_policy *policy,
+                    struct queue_runs *runs)
+{
+	int oldest[QUEUE_LANES] = {-1, -1, -1};
+	bool has[QUEUE_LANES] = {false, false, false};
+	for (size_t i = 0; i < n; i++) {
+		int *slot = &oldest[queue_lane_of(&c[i])];
+		if (*slot < 0 || queue_before(&c[i], &c[*slot]))
+			*slot = (int)i;
+	}
+	for (int l = 0; l < QUEUE_LANES; l++)
+		has[l] = oldest[l] >= 0;
+	struct queue_runs after = *runs;
+	int lane = queue_pick_lane(has, policy, &after);
+	if (lane < 0)
+		return -1;
+	*runs = after;
+	return oldest[lane];
+}
+
+int queue_people_ahead(const struct queue_candidate *c, size_t n, size_t target,
+                       const struct queue_policy *policy, struct queue_runs runs, int max)
 {
 	if (target >= n)
 		return -1;
-	/* Walk both lanes in line order, asking queue_pick_next to choose
+	/* Walk the three lanes in line order, asking the policy to choose
 	 * between their heads: the same policy as a real call, in O(n). */
-	size_t head[2] = {0, 0}; /* [0] ordinary lane, [1] priority lane */
+	size_t head[QUEUE_LANES] = {0, 0, 0};
 	int ahead = 0;
 	for (;;) {
-		struct queue_candidate two[2];
-		size_t idx[2];
-		size_t k = 0;
-		for (int lane = 0; lane < 2; lane++) {
-			while (head[lane] < n && c[head[lane]].priority != (lane == 1))
-				head[lane]++;
-			if (head[lane] < n) {
-				idx[k] = head[lane];
-				two[k++] = c[head[lane]];
-			}
+		bool has[QUEUE_LANES];
+		for (int l = 0; l < QUEUE_LANES; l++) {
+			while (head[l] < n && (int)queue_lane_of(&c[head[l]]) != l)
+				head[l]++;
+			has[l] = head[l] < n;
 		}
-		int pick = queue_pick_next(two, k, streak, cap, &streak);
-		if (pick < 0 || idx[pick] == target)
+		int lane = queue_pick_lane(has, policy, &runs);
+		if (lane < 0 || head[lane] == target)
 			return ahead;
 		ahead++;
 		if (max > 0 && ahead >= max)
 			return ahead;
-		head[c[idx[pick]].priority ? 1 : 0] = idx[pick] + 1;
+		head[lane]++;
 	}
 }
 
-int queue_people_ahead_counts(bool priority, int before, int others, int streak, int cap, int max)
+int queue_people_ahead_counts(enum queue_lane lane, int before, const int count[QUEUE_LANES],
+                              const struct queue_policy *policy, struct queue_runs runs, int max)
 {
-	/* The lanes' heads as queue_pick_next sees them: [0] the target's lane
-	 * (the target itself once `before` is used up), [1] the other one. */
+	int left[QUEUE_LANES];
+	for (int l = 0; l < QUEUE_LANES; l++)
+		left[l] = l == (int)lane ? before : (count[l] > 0 ? count[l] : 0);
 	int ahead = 0;
 	for (;;) {
-		struct queue_candidate two[2] = {
-		    {.ticket_id = 1, .priority = priority, .queue_key = 1},
-		    {.ticket_id = 2, .priority = !priority, .queue_key = 2}};
-		size_t k = others > 0 ? 2 : 1;
-		int pick = queue_pick_next(two, k, streak, cap, &streak);
-		if (pick == 0 && before == 0)
+		bool has[QUEUE_LANES];
+		for (int l = 0; l < QUEUE_LANES; l++)
+			has[l] = left[l] > 0 || l == (int)lane; /* the target itself */
+		int pick = queue_pick_lane(has, policy, &runs);
+		if (pick == (int)lane && left[lane] == 0)
 			return ahead;
-		if (pick == 0)
-			before--;
-		else
-			others--;
+		left[pick]--;
 		ahead++;
 		if (max > 0 && ahead >= max)
 			return ahead;

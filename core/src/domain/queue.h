@@ -40,37 +40,70 @@ struct queue_candidate {
 	int64_t ticket_id;
 	bool priority;     /* has a priority class (ưu tiên) */
 	int64_t queue_key; /* order in line: smaller is earlier */
+	bool booked;       /* issued at a check-in in time for a booking (đặt lịch):
+	                    * tickets.booking_id */
 };
 
-/* Chooses whom a counter calls next among its candidates: priority tickets
- * first, oldest first, except that after `cap` consecutive priority calls made
- * while an ordinary ticket was waiting, the oldest ordinary ticket is called
- * (so ordinary tickets are never starved). cap <= 0 means no cap.
- * streak is the counter's current run of such priority calls; *new_streak gets
- * the value to store after this call. Returns the index chosen, or -1 when
- * there are no candidates. */
-int queue_pick_next(const struct queue_candidate *c, size_t n, int streak, int cap,
-                    int *new_streak);
+/* The three lanes of a line: a priority ticket is in the priority lane
+ * whether booked or not; the others are booked or walk-ins (vãng lai). */
+enum queue_lane { QUEUE_LANE_WALK_IN, QUEUE_LANE_BOOKED, QUEUE_LANE_PRIORITY };
+#define QUEUE_LANES 3
+
+enum queue_lane queue_lane_of(const struct queue_candidate *c);
+
+/* The policy's two caps: priority_cap (setting "priority_cap": consecutive
+ * priority calls while a non-priority ticket waits; <= 0: no cap) and
+ * booked_in_a_row (setting "appointments": consecutive booked calls while a
+ * walk-in waits; <= 0: no cap). */
+struct queue_policy {
+	int priority_cap;
+	int booked_in_a_row;
+};
+
+/* A counter's runs (counters.priority_streak, counters.booked_streak): the
+ * priority calls made in a row while a non-priority ticket waited, and the
+ * booked calls made in a row (priority calls between them do not count nor
+ * break the run) while a walk-in waited. */
+struct queue_runs {
+	int priority;
+	int booked;
+};
+
+/* Chooses whom a counter calls next among its candidates (docs/
+ * appointments.md, "The call order"):
+ * 1. the priority lane first, oldest first, except that after
+ *    priority_cap consecutive priority calls made while a non-priority
+ *    ticket waited, a non-priority ticket is called;
+ * 2. among the non-priority tickets, booked ones first, oldest first,
+ *    except that after booked_in_a_row consecutive booked calls made while a
+ *    walk-in waited, the oldest walk-in is called.
+ * So neither walk-ins nor ordinary tickets are ever starved. Oldest: the
+ * smallest queue_key, then the smallest ticket_id. *runs is the counter's
+ * runs before the call and gets those to store after it (a run grows only
+ * when someone was passed over; a call of the other kind resets it).
+ * Returns the index chosen, or -1 when there are no candidates (*runs
+ * unchanged). */
+int queue_pick_next(const struct queue_candidate *c, size_t n, const struct queue_policy *policy,
+                    struct queue_runs *runs);
 
 /* How many waiting tickets are called before c[target] if calls follow
- * queue_pick_next from the run `streak` with cap `cap` and nobody new arrives:
- * the ticket's place in the call order, 0 when it is next. So a priority
- * ticket counts only the priority tickets before it plus the ordinary ones the
- * cap lets through, and an ordinary one counts the priority tickets called
- * before its turn. c must be in line order (queue_key, then ticket_id,
- * ascending), as queue_pick_next would see them. Counting stops at `max`
- * (max <= 0: no limit). Returns -1 when target >= n. */
-int queue_people_ahead(const struct queue_candidate *c, size_t n, size_t target, int streak,
-                       int cap, int max);
+ * queue_pick_next from the runs `runs` and nobody new arrives: the ticket's
+ * place in the call order, 0 when it is next. c must be in line order
+ * (queue_key, then ticket_id, ascending), as queue_pick_next would see them.
+ * Counting stops at `max` (max <= 0: no limit). Returns -1 when
+ * target >= n. */
+int queue_people_ahead(const struct queue_candidate *c, size_t n, size_t target,
+                       const struct queue_policy *policy, struct queue_runs runs, int max);
 
 /* queue_people_ahead from counts alone, for a line too long to read: a
- * target in the priority lane (priority) or the ordinary one, with `before`
- * tickets of its own lane ahead of it in line order and `others` tickets in
- * the other lane (all of them: that lane's order against the target's does
- * not matter to the policy). Same answer as queue_people_ahead over the
- * whole line; counting stops at `max` (max <= 0: no limit), so counts
- * capped at max give the same answer. Never fails. */
-int queue_people_ahead_counts(bool priority, int before, int others, int streak, int cap, int max);
+ * target in lane `lane` with `before` tickets of its own lane ahead of it in
+ * line order, and count[l] tickets in each other lane l (all of them: the
+ * other lanes' order against the target's does not matter to the policy;
+ * count[lane] is ignored). Same answer as queue_people_ahead over the whole
+ * line; counting stops at `max` (max <= 0: no limit), so counts capped at
+ * max give the same answer. Never fails. */
+int queue_people_ahead_counts(enum queue_lane lane, int before, const int count[QUEUE_LANES],
+                              const struct queue_policy *policy, struct queue_runs runs, int max);
 
 /* What the estimate is built from. Times in seconds; -1 when unknown. */
 struct queue_wait_input {

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "store/booking.h"
 #include "store/calendar.h"
 #include "store/office.h"
 #include "store/scan.h"
@@ -35,6 +36,7 @@ struct counter_row {
 	enum counter_state state;
 	int64_t user_id;
 	int priority_streak;
+	int booked_streak;
 };
 
 struct ticket_row {
@@ -155,9 +157,10 @@ static enum mc_err queue_counter_load(struct store_conn *c, const struct princip
                                       int64_t office, int no, struct counter_row *out,
                                       struct mc_error *err)
 {
-	sqlite3_stmt *s = store_stmt(c, "SELECT id, no, state, user_id, priority_streak, office_id"
-	                                " FROM counters WHERE office_id IS :office AND no = :no"
-	                                " AND " SCOPE_SQL("office_id"));
+	sqlite3_stmt *s =
+	    store_stmt(c, "SELECT id, no, state, user_id, priority_streak, office_id,"
+	                  " booked_streak FROM counters WHERE office_id IS :office AND no = :no"
+	                  " AND " SCOPE_SQL("office_id"));
 	if (s == NULL)
 		return store_sql_error(c, "counter", err);
 	store_bind_hall_office(s, office);
@@ -172,6 +175,7 @@ static enum mc_err queue_counter_load(struct store_conn *c, const struct princip
 		out->user_id = sqlite3_column_int64(s, 3);
 		out->priority_streak = sqlite3_column_int(s, 4);
 		out->office_id = sqlite3_column_int64(s, 5);
+		out->booked_streak = sqlite3_column_int(s, 6);
 	} else if (step == SQLITE_DONE) {
 		rc = mc_failf(err, MC_ERR_NOT_FOUND, "counter_not_found", "Không có quầy này",
 		              "No counter %d", no);
@@ -225,13 +229,14 @@ static enum mc_err queue_serving(struct store_conn *c, int64_t counter_id, struc
 /* The public view of a ticket (no personal data: a ticket has none). */
 static json_t *queue_ticket_json(struct store_conn *c, int64_t id, int64_t *office)
 {
-	sqlite3_stmt *s = store_stmt(
-	    c, "SELECT t.id, t.label, t.number, g.code, sg.code, t.priority, t.state,"
-	       " t.issued_at, co.no, t.service_day, t.outcome, tc.no, t.queued_at,"
-	       " coalesce(t.office_id, 0) FROM tickets t JOIN service_groups g ON g.id = t.group_id"
-	       " JOIN service_groups sg ON sg.id = t.series_group_id"
-	       " LEFT JOIN counters co ON co.id = t.counter_id"
-	       " LEFT JOIN counters tc ON tc.id = t.target_counter_id WHERE t.id = ?");
+	sqlite3_stmt *s =
+	    store_stmt(c, "SELECT t.id, t.label, t.number, g.code, sg.code, t.priority, t.state,"
+	                  " t.issued_at, co.no, t.service_day, t.outcome, tc.no, t.queued_at,"
+	                  " coalesce(t.office_id, 0), t.booking_id IS NOT NULL FROM tickets t"
+	                  " JOIN service_groups g ON g.id = t.group_id"
+	                  " JOIN service_groups sg ON sg.id = t.series_group_id"
+	                  " LEFT JOIN counters co ON co.id = t.counter_id"
+	                  " LEFT JOIN counters tc ON tc.id = t.target_counter_id WHERE t.id = ?");
 	json_t *j = NULL;
 	if (s == NULL)
 		return NULL;
@@ -258,6 +263,8 @@ static json_t *queue_ticket_json(struct store_conn *c, int64_t id, int64_t *offi
 		        : json_integer(sqlite3_column_int(s, 11)),
 		    "queued_at", (json_int_t)sqlite3_column_int64(s, 12));
 		*office = sqlite3_column_int64(s, 13);
+		/* Issued at a check-in in time for a booking (đặt lịch). */
+		json_object_set_new(j, "booked", json_boolean(sqlite3_column_int(s, 14) != 0));
 	}
 	sqlite3_reset(s);
 	return j;
@@ -324,30 +331,53 @@ static bool queue_priority_valid(struct store *st, const char *code)
 	return ok;
 }
 
-/* Waiting tickets of group gid on day in one lane (priority or ordinary),
- * all of them or only those ahead of (key, tid) in line order, counted up to
- * QUEUE_AHEAD_MAX through that lane's partial index
- * (tickets_waiting_priority / tickets_waiting_ordinary): a long line is not
- * read. Reads through c; MC_OK with *count, or a database error. */
+/* The call policy's caps (domain/queue.h): setting "priority_cap" and the
+ * appointments' booked_in_a_row (store_booking_settings). Any thread. */
+static struct queue_policy queue_policy_read(struct store *st)
+{
+	struct booking_settings bs;
+	store_booking_settings(st, &bs);
+	return (struct queue_policy){.priority_cap = (int)store_setting_int(st, "priority_cap", 3),
+	                             .booked_in_a_row = bs.booked_in_a_row};
+}
+
+/* The partial indexes a waiting line is counted through. */
+enum queue_count_kind {
+	QUEUE_COUNT_ORDINARY, /* not priority: booked and walk-ins */
+	QUEUE_COUNT_PRIORITY,
+	QUEUE_COUNT_BOOKED, /* booked, not priority */
+};
+
+/* Waiting tickets of group gid on day of one kind, all of them or only
+ * those ahead of (key, tid) in line order, counted up to QUEUE_AHEAD_MAX
+ * through that kind's partial index (tickets_waiting_ordinary /
+ * _priority / _booked, each covering): a long line is not read. Reads
+ * through c; MC_OK with *count, or a database error. */
 static enum mc_err queue_lane_count(struct store_conn *c, int64_t gid, const char *day,
-                                    bool priority, bool ahead_only, int64_t key, int64_t tid,
-                                    int *count, struct mc_error *err)
+                                    enum queue_count_kind kind, bool ahead_only, int64_t key,
+                                    int64_t tid, int *count, struct mc_error *err)
 {
 #define QUEUE_LANE_SQL(index, lane, where)                                                         \
 	"SELECT count(*) FROM (SELECT 1 FROM tickets INDEXED BY " index                            \
-	" WHERE state = 'waiting' AND priority " lane " AND service_day = :day"                    \
+	" WHERE state = 'waiting' AND " lane " AND service_day = :day"                             \
 	" AND group_id = :gid" where " LIMIT :max)"
 #define QUEUE_LANE_AHEAD " AND (queue_key, id) < (:key, :tid)"
-#define QUEUE_LANE_ORD(where) QUEUE_LANE_SQL("tickets_waiting_ordinary", "IS NULL", where)
-#define QUEUE_LANE_PRI(where) QUEUE_LANE_SQL("tickets_waiting_priority", "IS NOT NULL", where)
-	static const char *const sql[2][2] = {
+#define QUEUE_LANE_ORD(where) QUEUE_LANE_SQL("tickets_waiting_ordinary", "priority IS NULL", where)
+#define QUEUE_LANE_PRI(where)                                                                      \
+	QUEUE_LANE_SQL("tickets_waiting_priority", "priority IS NOT NULL", where)
+#define QUEUE_LANE_BKD(where)                                                                      \
+	QUEUE_LANE_SQL("tickets_waiting_booked", "priority IS NULL AND booking_id IS NOT NULL",    \
+	               where)
+	static const char *const sql[3][2] = {
 	    {QUEUE_LANE_ORD(""), QUEUE_LANE_ORD(QUEUE_LANE_AHEAD)},
-	    {QUEUE_LANE_PRI(""), QUEUE_LANE_PRI(QUEUE_LANE_AHEAD)}};
+	    {QUEUE_LANE_PRI(""), QUEUE_LANE_PRI(QUEUE_LANE_AHEAD)},
+	    {QUEUE_LANE_BKD(""), QUEUE_LANE_BKD(QUEUE_LANE_AHEAD)}};
+#undef QUEUE_LANE_BKD
 #undef QUEUE_LANE_PRI
 #undef QUEUE_LANE_ORD
 #undef QUEUE_LANE_AHEAD
 #undef QUEUE_LANE_SQL
-	sqlite3_stmt *s = store_stmt(c, sql[priority][ahead_only]);
+	sqlite3_stmt *s = store_stmt(c, sql[kind][ahead_only]);
 	if (s == NULL)
 		return store_sql_error(c, "people ahead", err);
 	sqlite3_bind_text(s, sqlite3_bind_parameter_index(s, ":day"), day, -1, SQLITE_STATIC);
@@ -364,46 +394,52 @@ static enum mc_err queue_lane_count(struct store_conn *c, int64_t gid, const cha
 }
 
 /* The people ahead of waiting ticket tid (group gid, service day `day`) in
- * the order the counters will call them (queue_people_ahead_counts: priority
- * lane first, with the cap), at most QUEUE_AHEAD_MAX, into *ahead
- * (QUEUE_AHEAD_MAX when tid is not waiting there). The run of priority calls
- * is the largest among the group's open counters (exact with one counter;
- * with several it is the nearest to letting an ordinary ticket through).
- * Counts through indexes, each up to QUEUE_AHEAD_MAX: the cost does not grow
- * with the line. Reads through c; MC_OK, or a database error (err filled,
- * *ahead left as it was). */
+ * the order the counters will call them (queue_people_ahead_counts: the
+ * priority lane first with its cap, then booked tickets before walk-ins
+ * with theirs), at most QUEUE_AHEAD_MAX, into *ahead (QUEUE_AHEAD_MAX when
+ * tid is not waiting there). Each run is the largest among the group's open
+ * counters (exact with one counter; with several it is the nearest to
+ * letting the passed-over lane through). Counts through indexes, each up to
+ * QUEUE_AHEAD_MAX: the cost does not grow with the line (walk-ins are the
+ * ordinary count less the booked one, exact below the cap). Reads through
+ * c; MC_OK, or a database error (err filled, *ahead left as it was). */
 static enum mc_err queue_people_ahead_of(struct store *st, struct store_conn *c, int64_t gid,
                                          const char *day, int64_t tid, int *ahead,
                                          struct mc_error *err)
 {
-	int streak = 0, step = SQLITE_DONE;
+	struct queue_runs runs = {0, 0};
+	int step = SQLITE_DONE;
 	enum mc_err rc;
-	sqlite3_stmt *s = store_stmt(c, "SELECT coalesce(max(co.priority_streak), 0)"
+	sqlite3_stmt *s = store_stmt(c, "SELECT coalesce(max(co.priority_streak), 0),"
+	                                " coalesce(max(co.booked_streak), 0)"
 	                                " FROM counters co JOIN counter_groups cg"
 	                                " ON cg.counter_id = co.id"
 	                                " WHERE cg.group_id = ? AND co.state = 'open'");
 	if (s == NULL)
 		return store_sql_error(c, "people ahead", err);
 	sqlite3_bind_int64(s, 1, gid);
-	if (store_next(s, &step))
-		streak = sqlite3_column_int(s, 0);
+	if (store_next(s, &step)) {
+		runs.priority = sqlite3_column_int(s, 0);
+		runs.booked = sqlite3_column_int(s, 1);
+	}
 	if ((rc = store_scan_end(c, s, step, "people ahead", err)))
 		return rc;
 	s = store_stmt(c,
-	               "SELECT priority IS NOT NULL, queue_key FROM tickets"
+	               "SELECT priority IS NOT NULL, booking_id IS NOT NULL, queue_key FROM tickets"
 	               " WHERE id = ? AND state = 'waiting' AND service_day = ? AND group_id = ?");
 	if (s == NULL)
 		return store_sql_error(c, "people ahead", err);
 	sqlite3_bind_int64(s, 1, tid);
 	sqlite3_bind_text(s, 2, day, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 3, gid);
-	bool found = false, priority = false;
-	int64_t key = 0;
+	bool found = false;
+	struct queue_candidate me = {.ticket_id = tid};
 	step = SQLITE_DONE;
 	if (store_next(s, &step)) {
 		found = true;
-		priority = sqlite3_column_int(s, 0) != 0;
-		key = sqlite3_column_int64(s, 1);
+		me.priority = sqlite3_column_int(s, 0) != 0;
+		me.booked = sqlite3_column_int(s, 1) != 0;
+		me.queue_key = sqlite3_column_int64(s, 2);
 	}
 	if ((rc = store_scan_end(c, s, step, "people ahead", err)))
 		return rc;
@@ -411,12 +447,40 @@ static enum mc_err queue_people_ahead_of(struct store *st, struct store_conn *c,
 		*ahead = QUEUE_AHEAD_MAX;
 		return MC_OK;
 	}
-	int before = 0, others = 0;
-	if ((rc = queue_lane_count(c, gid, day, priority, true, key, tid, &before, err)) ||
-	    (rc = queue_lane_count(c, gid, day, !priority, false, 0, 0, &others, err)))
+	enum queue_lane lane = queue_lane_of(&me);
+	int all[3] = {0, 0, 0}, before[3] = {0, 0, 0};
+	for (int k = 0; k < 3; k++) {
+		if ((rc = queue_lane_count(c, gid, day, (enum queue_count_kind)k, false, 0, 0,
+		                           &all[k], err)))
+			return rc;
+	}
+	/* Ahead of the target in its own lane (walk-ins: ordinary less booked). */
+	if (lane == QUEUE_LANE_PRIORITY)
+		rc = queue_lane_count(c, gid, day, QUEUE_COUNT_PRIORITY, true, me.queue_key, tid,
+		                      &before[QUEUE_COUNT_PRIORITY], err);
+	else
+		rc = queue_lane_count(c, gid, day, QUEUE_COUNT_ORDINARY, true, me.queue_key, tid,
+		                      &before[QUEUE_COUNT_ORDINARY], err);
+	if (rc == MC_OK && lane != QUEUE_LANE_PRIORITY)
+		rc = queue_lane_count(c, gid, day, QUEUE_COUNT_BOOKED, true, me.queue_key, tid,
+		                      &before[QUEUE_COUNT_BOOKED], err);
+	if (rc)
 		return rc;
-	int cap = (int)store_setting_int(st, "priority_cap", 3);
-	*ahead = queue_people_ahead_counts(priority, before, others, streak, cap, QUEUE_AHEAD_MAX);
+	int walk_in_all = all[QUEUE_COUNT_ORDINARY] - all[QUEUE_COUNT_BOOKED];
+	int count[QUEUE_LANES];
+	count[QUEUE_LANE_PRIORITY] = all[QUEUE_COUNT_PRIORITY];
+	count[QUEUE_LANE_BOOKED] = all[QUEUE_COUNT_BOOKED];
+	count[QUEUE_LANE_WALK_IN] = walk_in_all > 0 ? walk_in_all : 0;
+	int mine;
+	switch (lane) {
+	case QUEUE_LANE_PRIORITY: mine = before[QUEUE_COUNT_PRIORITY]; break;
+	case QUEUE_LANE_BOOKED: mine = before[QUEUE_COUNT_BOOKED]; break;
+	case QUEUE_LANE_WALK_IN:
+	default: mine = before[QUEUE_COUNT_ORDINARY] - before[QUEUE_COUNT_BOOKED]; break;
+	}
+	struct queue_policy policy = queue_policy_read(st);
+	*ahead = queue_people_ahead_counts(lane, mine > 0 ? mine : 0, count, &policy, runs,
+	                                   QUEUE_AHEAD_MAX);
 	return MC_OK;
 }
 
@@ -841,7 +905,8 @@ enum mc_err store_counter_call(struct store *st, const struct principal *who, in
 		goto fail;
 
 	sqlite3_stmt *s = store_stmt(
-	    c, "SELECT t.id, t.priority IS NOT NULL, t.queue_key FROM tickets t"
+	    c, "SELECT t.id, t.priority IS NOT NULL, t.queue_key, t.booking_id IS NOT NULL"
+	       " FROM tickets t"
 	       " WHERE t.state = 'waiting' AND t.service_day = ?1 AND ("
 	       "  t.target_counter_id = ?2 OR (t.target_counter_id IS NULL AND t.group_id IN"
 	       "  (SELECT group_id FROM counter_groups WHERE counter_id = ?2)))"
@@ -859,13 +924,14 @@ enum mc_err store_counter_call(struct store *st, const struct principal *who, in
 		cand[n].ticket_id = sqlite3_column_int64(s, 0);
 		cand[n].priority = sqlite3_column_int(s, 1) != 0;
 		cand[n].queue_key = sqlite3_column_int64(s, 2);
+		cand[n].booked = sqlite3_column_int(s, 3) != 0;
 		n++;
 	}
 	if ((rc = store_scan_end(c, s, scan, "candidates", err)))
 		goto fail;
-	int cap = (int)store_setting_int(st, "priority_cap", 3);
-	int streak = 0;
-	int pick = queue_pick_next(cand, n, co.priority_streak, cap, &streak);
+	struct queue_policy policy = queue_policy_read(st);
+	struct queue_runs runs = {.priority = co.priority_streak, .booked = co.booked_streak};
+	int pick = queue_pick_next(cand, n, &policy, &runs);
 	if (pick < 0) {
 		rc = mc_fail(err, MC_ERR_CONFLICT, "queue_empty", "Không còn ai chờ",
 		             "Nobody is waiting for this counter");
@@ -899,8 +965,10 @@ enum mc_err store_counter_call(struct store *st, const struct principal *who, in
 		rc = store_sql_error(c, "visit", err);
 		goto fail;
 	}
-	int64_t a3[] = {streak, co.id};
-	rc = queue_exec(c, "UPDATE counters SET priority_streak = ? WHERE id = ?", a3, 2, err);
+	int64_t a3[] = {runs.priority, runs.booked, co.id};
+	rc =
+	    queue_exec(c, "UPDATE counters SET priority_streak = ?, booked_streak = ? WHERE id = ?",
+	               a3, 3, err);
 	if (rc)
 		goto fail;
 	rc = queue_event(st, who, tid, "ticket.called", co.no,
@@ -1134,7 +1202,7 @@ static enum mc_err queue_counter_leave_others(struct store *st, const struct pri
 			break;
 		int no = (int)json_integer_value(json_array_get(row, 1));
 		s = store_stmt(c, "UPDATE counters SET state = 'closed', user_id = NULL,"
-		                  " priority_streak = 0 WHERE id = ?");
+		                  " priority_streak = 0, booked_streak = 0 WHERE id = ?");
 		if (s == NULL) {
 			rc = store_sql_error(c, "counter", err);
 			break;
@@ -1209,7 +1277,7 @@ enum mc_err store_counter_set_state(struct store *st, const struct principal *wh
 		goto fail;
 	}
 	sqlite3_stmt *s = store_stmt(c, "UPDATE counters SET state = ?, user_id = ?,"
-	                                " priority_streak = 0 WHERE id = ?");
+	                                " priority_streak = 0, booked_streak = 0 WHERE id = ?");
 	if (s == NULL) {
 		json_decref(closed);
 		rc = store_sql_error(c, "counter", err);

@@ -777,6 +777,13 @@ static const char *const schema_steps[] = {
     "ALTER TABLE tickets ADD COLUMN booking_id INTEGER REFERENCES bookings(id);"
     "ALTER TABLE counters ADD COLUMN booked_streak INTEGER NOT NULL DEFAULT 0;",
 
+    /* 13: people ahead with appointments (store/queue.c queue_lane_count):
+     * the booked lane of a group's waiting line counted from a covering
+     * index, as the ordinary and priority lanes are (step 8). */
+    "CREATE INDEX tickets_waiting_booked ON tickets (service_day, group_id, queue_key,"
+    "  state, priority, booking_id)"
+    "  WHERE state = 'waiting' AND priority IS NULL AND booking_id IS NOT NULL;",
+
 };
 
 const char *schema_step(int n)
