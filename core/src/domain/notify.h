@@ -1,0 +1,94 @@
+/* Telling the citizen (docs/notifications.md), the pure part: the built-in
+ * Vietnamese message of each trigger and its {placeholders}, the phone in
+ * the 84… form providers take, the diacritics-free form of a text and the
+ * SMS parts it needs, quiet hours and the retry back-off. No I/O, no
+ * clock: every instant is an argument. */
+#ifndef MOTCUA_DOMAIN_NOTIFY_H
+#define MOTCUA_DOMAIN_NOTIFY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* A rendered text is at most this many characters (code points); the
+ * buffer for it NOTIFY_TEXT_BYTES (4 bytes a character and the NUL). */
+#define NOTIFY_TEXT_MAX 1000
+#define NOTIFY_TEXT_BYTES (4 * NOTIFY_TEXT_MAX + 1)
+/* An e-mail subject: at most this many characters. */
+#define NOTIFY_SUBJECT_MAX 200
+
+/* The triggers, NULL-terminated, in the order the templates route lists
+ * them ("test" last: the office's check of its configuration). */
+extern const char *const notify_triggers[];
+/* The placeholders a template may use, NULL-terminated. */
+extern const char *const notify_placeholders[];
+
+/* Whether trigger is one of notify_triggers. NULL: no. */
+bool notify_trigger_valid(const char *trigger);
+
+/* The built-in Vietnamese text and e-mail subject of trigger, NULL for an
+ * unknown one. Static strings. */
+const char *notify_template_text(const char *trigger);
+const char *notify_template_subject(const char *trigger);
+
+/* One placeholder's value (value NULL: renders as nothing). */
+struct notify_field {
+	const char *name;
+	const char *value;
+};
+
+/* Whether tmpl is a template: every '{' opens a known placeholder closed by
+ * '}', no stray '}', at most NOTIFY_TEXT_MAX characters, not empty. On false
+ * *bad (when not NULL) points at the first offending byte. */
+bool notify_template_check(const char *tmpl, const char **bad);
+
+/* Renders tmpl into out (outlen bytes, NOTIFY_TEXT_BYTES is enough), each
+ * {name} replaced by the value of the first field so named in fields[0..n)
+ * (absent or NULL: nothing); an unknown or unclosed brace is copied as it
+ * is. The result is cut (at a character boundary) at NOTIFY_TEXT_MAX
+ * characters and at outlen - 1 bytes. Returns false when it was cut.
+ * Example: "{office}: hồ sơ {code}" with office "TTHCC Khe Sanh", code
+ * "000.00.01.H56-261130-0001" → "TTHCC Khe Sanh: hồ sơ 000.00.01.H56-261130-0001". */
+bool notify_render(const char *tmpl, const struct notify_field *fields, size_t n, char *out,
+                   size_t outlen);
+
+/* The international form providers take: "0912345678" → "84912345678".
+ * phone must be the normalised 0 + 9..10 digits (domain/applicant.h);
+ * anything else → false and out "". out holds 16 bytes. */
+bool notify_phone_international(const char *phone, char out[16]);
+
+/* The diacritics-free form of utf8 into out (outlen bytes, always
+ * NUL-terminated, cut at a character boundary): Vietnamese letters to their
+ * base letter keeping the case ("Đ" → "D", "đ" → "d", "ướ" → "uo"),
+ * combining marks dropped, "–" and "—" to "-", "…" to "...", curly quotes
+ * to straight ones; other characters kept. "Hồ sơ đã có kết quả" → "Ho so
+ * da co ket qua". */
+void notify_ascii(const char *utf8, char *out, size_t outlen);
+
+/* Whether utf8 holds any character outside ASCII. */
+bool notify_has_non_ascii(const char *utf8);
+
+/* How an SMS of utf8 is sent: *gsm true when every character is in the GSM
+ * 7-bit alphabet (then 160 septets in one part, 153 a part when split;
+ * ^ { } \ [ ] ~ | € take two), else Unicode (UCS-2: 70 characters in one
+ * part, 67 a part when split; a character beyond U+FFFF takes two).
+ * Returns the parts (0 for an empty text); *units (when not NULL) gets the
+ * septets or UTF-16 units. */
+int notify_sms_parts(const char *utf8, bool *gsm, int *units);
+
+/* Quiet hours: the earliest instant ≥ t outside [from, to) of office time
+ * (minutes after midnight, 0..1439; from > to spans midnight, e.g. 21:00 to
+ * 07:00; from == to: no quiet hours). utc_offset: the office's offset in
+ * seconds (+7 h). Example: 22:00 with 21:00–07:00 → 07:00 the next day;
+ * 20:59 → 20:59. */
+int64_t notify_quiet_next(int64_t t, int from_min, int to_min, int utc_offset);
+
+/* Parses "HH:MM" (00:00..23:59) into minutes after midnight; -1 otherwise. */
+int notify_hhmm(const char *s);
+
+/* The wait before another try after `attempts` failed ones (≥ 1): 30 s
+ * doubled at each try, at most one hour: 1 → 30, 2 → 60, 3 → 120, …,
+ * 7 → 1920, 8 and more → 3600. */
+int64_t notify_backoff_seconds(int attempts);
+
+#endif

@@ -1,0 +1,767 @@
+/* The outbox of messages to citizens (store/notify.h): the configuration,
+ * consent, writing messages, and the provider tokens. The worker's and the
+ * staff's side are in notify_outbox.c. */
+#include "store/notify.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "domain/applicant.h"
+#include "store/office.h"
+#include "store/print.h"
+#include "store/store_internal.h"
+#include "util/clock.h"
+#include "util/enforce.h"
+#include "util/log.h"
+
+static const char *const notify_channels[] = {"email", "sms", "zalo", NULL};
+
+/* ---- Configuration ---------------------------------------------------- */
+
+static enum mc_err cfg_unknown(struct mc_error *err, const char *path, const char *key)
+{
+	return mc_failf(err, MC_ERR_INVALID, "unknown_setting", "Thiết lập không được hỗ trợ",
+	                "unknown setting 'notifications.%s%.60s'", path, key);
+}
+
+static enum mc_err cfg_invalid(struct mc_error *err, const char *path, const char *what)
+{
+	return mc_failf(err, MC_ERR_INVALID, "invalid_setting", "Giá trị thiết lập không hợp lệ",
+	                "setting 'notifications.%s' %s", path, what);
+}
+
+/* Characters (code points) in s. */
+static size_t utf8_len(const char *s)
+{
+	size_t n = 0;
+	for (; *s; s++)
+		if (((unsigned char)*s & 0xC0) != 0x80)
+			n++;
+	return n;
+}
+
+/* A string member of at most max bytes without control characters. */
+static bool cfg_str_ok(json_t *v, size_t max)
+{
+	const char *s = json_string_value(v);
+	if (s == NULL || *s == '\0' || strlen(s) > max || strlen(s) != json_string_length(v))
+		return false;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		if (*p < 0x20)
+			return false;
+	return true;
+}
+
+/* A URL starting with one of the two schemes, without spaces. */
+static bool cfg_url_ok(json_t *v, const char *scheme1, const char *scheme2)
+{
+	const char *s = json_string_value(v);
+	if (!cfg_str_ok(v, 500) || strpbrk(s, " \t\"<>") != NULL)
+		return false;
+	return strncmp(s, scheme1, strlen(scheme1)) == 0 ||
+	       strncmp(s, scheme2, strlen(scheme2)) == 0;
+}
+
+static bool cfg_int_ok(json_t *v, json_int_t min, json_int_t max)
+{
+	return json_is_integer(v) && json_integer_value(v) >= min && json_integer_value(v) <= max;
+}
+
+/* One channel's object: each key of keys with its kind ('u' url of the
+ * channel's schemes, 's' string ≤ 300, 'S' secret string ≤ 2000, 't'
+ * timeout 1..120, 'b' brand, 'a' ascii, 'f' the sms field names, 'z' the
+ * zalo templates, 'o' a string or a number). */
+struct cfg_key {
+	const char *key;
+	char kind;
+};
+
+static enum mc_err cfg_channel(json_t *obj, const char *name, const struct cfg_key *keys,
+                               const char *s1, const char *s2, struct mc_error *err)
+{
+	char path[64];
+	const char *key;
+	json_t *v;
+	if (!json_is_object(obj))
+		return cfg_invalid(err, name, "must be an object");
+	if (json_object_get(obj, "url") == NULL)
+		return cfg_invalid(err, name, "needs a 'url'");
+	json_object_foreach(obj, key, v)
+	{
+		size_t i;
+		for (i = 0; keys[i].key; i++)
+			if (strcmp(keys[i].key, key) == 0)
+				break;
+		snprintf(path, sizeof path, "%s.", name);
+		if (keys[i].key == NULL)
+			return cfg_unknown(err, path, key);
+		snprintf(path, sizeof path, "%s.%.40s", name, key);
+		switch (keys[i].kind) {
+		case 'u':
+			if (!cfg_url_ok(v, s1, s2))
+				return cfg_invalid(err, path,
+				                   s1[0] == 's' ? "must be an smtp(s):// URL"
+				                                : "must be an http(s):// URL");
+			break;
+		case 's':
+			if (!cfg_str_ok(v, 300))
+				return cfg_invalid(err, path, "must be a string of 1-300 bytes");
+			break;
+		case 'S':
+			if (!cfg_str_ok(v, 2000))
+				return cfg_invalid(err, path, "must be a string of 1-2000 bytes");
+			break;
+		case 't':
+			if (!cfg_int_ok(v, 1, 120))
+				return cfg_invalid(err, path,
+				                   "must be an integer 1..120 (seconds)");
+			break;
+		case 'b':
+			/* Decree 91/2020: a brandname is at most 11 characters. */
+			if (!cfg_str_ok(v, 44) || utf8_len(json_string_value(v)) > 11)
+				return cfg_invalid(err, path, "must be 1-11 characters");
+			break;
+		case 'a': {
+			const char *a = json_string_value(v);
+			if (a == NULL ||
+			    (strcmp(a, "auto") && strcmp(a, "always") && strcmp(a, "never")))
+				return cfg_invalid(err, path, "must be auto, always or never");
+			break;
+		}
+		case 'o':
+			if (!cfg_str_ok(v, 100) && !json_is_integer(v))
+				return cfg_invalid(err, path, "must be a string or an integer");
+			break;
+		case 'f': {
+			static const char *const f[] = {"phone", "text", "brand", "request_id",
+			                                NULL};
+			const char *fk;
+			json_t *fv;
+			if (!json_is_object(v))
+				return cfg_invalid(err, path, "must be an object");
+			json_object_foreach(v, fk, fv)
+			{
+				size_t j;
+				for (j = 0; f[j]; j++)
+					if (strcmp(f[j], fk) == 0)
+						break;
+				if (f[j] == NULL)
+					return cfg_unknown(err, "sms.fields.", fk);
+				if (!cfg_str_ok(fv, 64))
+					return cfg_invalid(err, path,
+					                   "members must be strings of 1-64 bytes");
+			}
+			break;
+		}
+		case 'z': {
+			const char *tk;
+			json_t *tv;
+			if (!json_is_object(v))
+				return cfg_invalid(err, path, "must be an object");
+			json_object_foreach(v, tk, tv)
+			{
+				if (!notify_trigger_valid(tk))
+					return cfg_unknown(err, "zalo.templates.", tk);
+				if (!cfg_str_ok(tv, 64))
+					return cfg_invalid(err, path,
+					                   "members must be template ids");
+			}
+			break;
+		}
+		}
+	}
+	return MC_OK;
+}
+
+static const struct cfg_key email_keys[] = {
+    {"url", 'u'},      {"from", 's'},      {"username", 's'},
+    {"password", 'S'}, {"timeout_s", 't'}, {NULL, 0},
+};
+static const struct cfg_key sms_keys[] = {
+    {"url", 'u'},      {"token", 'S'},    {"brand", 'b'},     {"ascii", 'a'}, {"fields", 'f'},
+    {"ok_field", 's'}, {"ok_value", 'o'}, {"timeout_s", 't'}, {NULL, 0},
+};
+static const struct cfg_key zalo_keys[] = {
+    {"url", 'u'},           {"token_url", 'u'}, {"app_id", 's'},    {"secret_key", 'S'},
+    {"refresh_token", 'S'}, {"templates", 'z'}, {"timeout_s", 't'}, {NULL, 0},
+};
+
+/* The members of each channel that are secrets (never returned). */
+static const char *const secret_keys[][2] = {
+    {"email", "password"},
+    {"sms", "token"},
+    {"zalo", "secret_key"},
+    {"zalo", "refresh_token"},
+};
+
+static enum mc_err cfg_validate(struct store *st, json_t *cfg, struct mc_error *err)
+{
+	const char *key;
+	json_t *v;
+	enum mc_err rc;
+	if (!json_is_object(cfg))
+		return cfg_invalid(err, "", "must be an object");
+	json_object_foreach(cfg, key, v)
+	{
+		if (strcmp(key, "quiet_hours") == 0) {
+			if (!json_is_object(v) || json_object_size(v) != 2 ||
+			    notify_hhmm(json_string_value(json_object_get(v, "from"))) < 0 ||
+			    notify_hhmm(json_string_value(json_object_get(v, "to"))) < 0)
+				return cfg_invalid(err, "quiet_hours",
+				                   "must be {\"from\":\"HH:MM\",\"to\":\"HH:MM\"}");
+		} else if (strcmp(key, "max_attempts") == 0) {
+			if (!cfg_int_ok(v, 1, 50))
+				return cfg_invalid(err, key, "must be an integer 1..50");
+		} else if (strcmp(key, "reminder_days") == 0) {
+			if (!cfg_int_ok(v, 1, 60))
+				return cfg_invalid(err, key,
+				                   "must be an integer 1..60 (working days)");
+		} else if (strcmp(key, "triggers_off") == 0) {
+			const char *office;
+			json_t *list;
+			if (!json_is_object(v))
+				return cfg_invalid(err, key, "must be an object of office codes");
+			json_object_foreach(v, office, list)
+			{
+				size_t i;
+				json_t *t;
+				if (store_office_id(st, office) == 0)
+					return mc_failf(
+					    err, MC_ERR_INVALID, "invalid_setting",
+					    "Giá trị thiết lập không hợp lệ",
+					    "setting 'notifications.triggers_off': no office "
+					    "'%.60s'",
+					    office);
+				if (!json_is_array(list))
+					return cfg_invalid(
+					    err, "triggers_off",
+					    "must map office codes to lists of triggers");
+				json_array_foreach(list, i, t)
+				{
+					if (!notify_trigger_valid(json_string_value(t)))
+						return cfg_invalid(err, "triggers_off",
+						                   "names an unknown trigger");
+				}
+			}
+		} else if (strcmp(key, "templates") == 0) {
+			const char *trig;
+			json_t *tv;
+			if (!json_is_object(v))
+				return cfg_invalid(err, key, "must be an object of triggers");
+			json_object_foreach(v, trig, tv)
+			{
+				char path[64];
+				if (!notify_trigger_valid(trig))
+					return cfg_unknown(err, "templates.", trig);
+				snprintf(path, sizeof path, "templates.%s", trig);
+				const char *k;
+				json_t *x;
+				if (!json_is_object(tv) || json_object_size(tv) == 0)
+					return cfg_invalid(err, path,
+					                   "must be {\"text\",\"subject\"}");
+				json_object_foreach(tv, k, x)
+				{
+					const char *s = json_string_value(x);
+					if (strcmp(k, "text") && strcmp(k, "subject"))
+						return cfg_unknown(err, "templates.", k);
+					if (s == NULL || strlen(s) != json_string_length(x) ||
+					    !notify_template_check(s, NULL) ||
+					    (strcmp(k, "subject") == 0 &&
+					     utf8_len(s) > NOTIFY_SUBJECT_MAX))
+						return cfg_invalid(
+						    err, path,
+						    "must be a text of at most 1000 characters "
+						    "(200 for a "
+						    "subject) whose {placeholders} are known");
+				}
+			}
+		} else if (strcmp(key, "email") == 0) {
+			if ((rc = cfg_channel(v, key, email_keys, "smtp://", "smtps://", err)))
+				return rc;
+		} else if (strcmp(key, "sms") == 0) {
+			if ((rc = cfg_channel(v, key, sms_keys, "http://", "https://", err)))
+				return rc;
+		} else if (strcmp(key, "zalo") == 0) {
+			if ((rc = cfg_channel(v, key, zalo_keys, "http://", "https://", err)))
+				return rc;
+		} else {
+			return cfg_unknown(err, "", key);
+		}
+	}
+	return MC_OK;
+}
+
+static void sha256_hex(const char *s, char out[65])
+{
+	unsigned char d[crypto_hash_sha256_BYTES];
+	crypto_hash_sha256(d, (const unsigned char *)s, strlen(s));
+	sodium_bin2hex(out, 65, d, sizeof d);
+}
+
+/* Writes the tokens row on the writer (inside a transaction). */
+static enum mc_err token_write(struct store *st, const char *provider, const char *access,
+                               const char *refresh, int64_t expires_at, struct mc_error *err)
+{
+	struct store_conn *c = store_write_conn(st);
+	sqlite3_stmt *s = store_stmt(
+	    c, "INSERT INTO notify_tokens (provider, access_token, refresh_token, expires_at,"
+	       " updated_at) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (provider) DO UPDATE SET"
+	       " access_token = coalesce(?2, access_token),"
+	       " refresh_token = coalesce(?3, refresh_token),"
+	       " expires_at = CASE WHEN ?2 IS NULL THEN expires_at ELSE ?4 END,"
+	       " updated_at = ?5");
+	if (s == NULL)
+		return store_sql_error(c, "notify token", err);
+	sqlite3_bind_text(s, 1, provider, -1, SQLITE_STATIC);
+	if (access)
+		sqlite3_bind_text(s, 2, access, -1, SQLITE_STATIC);
+	if (refresh)
+		sqlite3_bind_text(s, 3, refresh, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 4, expires_at);
+	sqlite3_bind_int64(s, 5, clock_now());
+	return store_step(c, s, "notify token", err);
+}
+
+enum mc_err store_notify_config_set(struct store *st, json_t *cfg, struct mc_error *err)
+{
+	ENFORCE(store_in_transaction(st), "the outbox is written in the transaction of its change");
+	enum mc_err rc;
+	if (cfg == NULL || json_is_null(cfg))
+		return store_setting_set(st, "notify_config", "{}", err);
+	if ((rc = cfg_validate(st, cfg, err)))
+		return rc;
+	/* The bundle's Zalo refresh token seeds the stored one only when it
+	 * differs from what the bundle seeded last: the adapter's refreshed
+	 * token (which the provider changes at every refresh) wins otherwise. */
+	const char *refresh =
+	    json_string_value(json_object_get(json_object_get(cfg, "zalo"), "refresh_token"));
+	if (refresh) {
+		char hash[65], quoted[70];
+		sha256_hex(refresh, hash);
+		snprintf(quoted, sizeof quoted, "\"%s\"", hash);
+		char *last = store_setting_get(st, "notify_zalo_seed");
+		bool same = last && strcmp(last, quoted) == 0;
+		free(last);
+		if (!same && ((rc = token_write(st, "zalo", NULL, refresh, 0, err)) ||
+		              (rc = store_setting_set(st, "notify_zalo_seed", quoted, err))))
+			return rc;
+		/* A new refresh token makes the old access token useless. */
+		if (!same) {
+			struct store_conn *c = store_write_conn(st);
+			sqlite3_stmt *s =
+			    store_stmt(c, "UPDATE notify_tokens SET access_token = NULL,"
+			                  " expires_at = 0 WHERE provider = 'zalo'");
+			if (s == NULL || (rc = store_step(c, s, "notify token", err)))
+				return s ? rc : store_sql_error(c, "notify token", err);
+		}
+	}
+	char *text = json_dumps(cfg, JSON_COMPACT | JSON_SORT_KEYS);
+	rc = store_setting_set(st, "notify_config", text, err);
+	free(text);
+	return rc;
+}
+
+json_t *store_notify_config(struct store *st)
+{
+	char *text = store_setting_get(st, "notify_config");
+	json_t *cfg = text ? json_loads(text, 0, NULL) : NULL;
+	free(text);
+	if (!json_is_object(cfg)) {
+		json_decref(cfg);
+		cfg = json_object();
+	}
+	return cfg;
+}
+
+json_t *store_notify_config_public(struct store *st)
+{
+	json_t *cfg = store_notify_config(st);
+	for (size_t i = 0; i < sizeof secret_keys / sizeof secret_keys[0]; i++) {
+		json_t *ch = json_object_get(cfg, secret_keys[i][0]);
+		if (json_object_get(ch, secret_keys[i][1]))
+			json_object_set_new(ch, secret_keys[i][1], json_true());
+	}
+	return cfg;
+}
+
+bool store_notify_channel_configured(const json_t *cfg, const char *channel)
+{
+	json_t *ch = json_object_get(cfg, channel);
+	return json_is_object(ch) && json_is_string(json_object_get(ch, "url"));
+}
+
+/* ---- Consent ---------------------------------------------------------- */
+
+static enum mc_err consent_invalid(struct mc_error *err, const char *vi, const char *en)
+{
+	return mc_failf(err, MC_ERR_INVALID, "invalid_field", vi, "notify: %s", en);
+}
+
+enum mc_err store_notify_consent(json_t *notify, const char *phone, const char *email, char **out,
+                                 struct mc_error *err)
+{
+	bool want[3] = {false, false, false};
+	const char *key;
+	json_t *v;
+	size_t i;
+	*out = NULL;
+	if (notify == NULL || json_is_null(notify))
+		return MC_OK;
+	if (!json_is_object(notify))
+		return consent_invalid(err, "Lựa chọn nhận tin nhắn không hợp lệ",
+		                       "must be {\"channels\":[…],\"any_hour\":false} or null");
+	json_object_foreach(notify, key, v)
+	{
+		if (strcmp(key, "channels") && strcmp(key, "any_hour"))
+			return consent_invalid(err, "Lựa chọn nhận tin nhắn không hợp lệ",
+			                       "unknown member (channels, any_hour)");
+	}
+	json_t *channels = json_object_get(notify, "channels");
+	json_t *any = json_object_get(notify, "any_hour");
+	if (any && !json_is_boolean(any))
+		return consent_invalid(err, "Lựa chọn nhận tin nhắn không hợp lệ",
+		                       "any_hour must be true or false");
+	if (channels && !json_is_array(channels))
+		return consent_invalid(err, "Lựa chọn nhận tin nhắn không hợp lệ",
+		                       "channels must be a list of email, sms, zalo");
+	json_array_foreach(channels, i, v)
+	{
+		const char *name = json_string_value(v);
+		size_t k;
+		for (k = 0; notify_channels[k]; k++)
+			if (name && strcmp(name, notify_channels[k]) == 0)
+				break;
+		if (notify_channels[k] == NULL)
+			return consent_invalid(err, "Kênh nhận tin nhắn không hợp lệ",
+			                       "channels must be a list of email, sms, zalo");
+		want[k] = true;
+	}
+	bool has_phone = phone && *phone, has_email = email && *email;
+	if ((want[1] || want[2]) && !has_phone)
+		return consent_invalid(err, "Cần số điện thoại để nhận tin nhắn SMS hoặc Zalo",
+		                       "sms and zalo need a phone number");
+	if (want[0] && !has_email)
+		return consent_invalid(err, "Cần địa chỉ thư điện tử để nhận thư",
+		                       "email needs an e-mail address");
+	if (!want[0] && !want[1] && !want[2])
+		return MC_OK;
+	json_t *list = json_array();
+	for (size_t k = 0; k < 3; k++)
+		if (want[k])
+			json_array_append_new(list, json_string(notify_channels[k]));
+	json_t *canon = json_pack("{s:o, s:b}", "channels", list, "any_hour", json_is_true(any));
+	*out = json_dumps(canon, JSON_COMPACT);
+	json_decref(canon);
+	return MC_OK;
+}
+
+/* ---- Writing messages --------------------------------------------------- */
+
+/* Whether trigger is switched off for office_id or an office above it. */
+static bool trigger_off(struct store_conn *c, json_t *cfg, int64_t office_id, const char *trigger)
+{
+	json_t *off = json_object_get(cfg, "triggers_off");
+	if (json_object_size(off) == 0)
+		return false;
+	sqlite3_stmt *s = store_stmt(c, "SELECT o.code FROM office_paths p JOIN offices o"
+	                                " ON o.id = p.ancestor_id WHERE p.office_id = ?");
+	if (s == NULL)
+		return false;
+	sqlite3_bind_int64(s, 1, office_id);
+	bool found = false;
+	while (!found && sqlite3_step(s) == SQLITE_ROW) {
+		json_t *list = json_object_get(off, store_col_text(s, 0));
+		size_t i;
+		json_t *t;
+		json_array_foreach(list, i, t)
+		{
+			if (json_is_string(t) && strcmp(json_string_value(t), trigger) == 0)
+				found = true;
+		}
+	}
+	sqlite3_reset(s);
+	return found;
+}
+
+/* The office's name into out ("" when none). */
+static void office_name(struct store_conn *c, int64_t id, char *out, size_t len)
+{
+	out[0] = '\0';
+	sqlite3_stmt *s = store_stmt(c, "SELECT name FROM offices WHERE id = ?");
+	if (s == NULL)
+		return;
+	sqlite3_bind_int64(s, 1, id);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		snprintf(out, len, "%s", store_col_text(s, 0));
+	sqlite3_reset(s);
+}
+
+/* Appends s to b percent-encoded (RFC 3986 unreserved characters kept). */
+static void url_escape_append(char *b, size_t len, const char *s)
+{
+	size_t pos = strlen(b);
+	static const char hex[] = "0123456789ABCDEF";
+	for (const unsigned char *p = (const unsigned char *)s; *p && pos + 4 < len; p++) {
+		if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+		    (*p >= '0' && *p <= '9') || *p == '-' || *p == '.' || *p == '_' || *p == '~') {
+			b[pos++] = (char)*p;
+		} else {
+			b[pos++] = '%';
+			b[pos++] = hex[*p >> 4];
+			b[pos++] = hex[*p & 15];
+		}
+	}
+	b[pos] = '\0';
+}
+
+/* The template fields of a message: rq's strings (never "secret"), the
+ * office's name, and the link (public_url + "/status?code=…", with the
+ * secret when given). A new object. */
+static json_t *message_data(struct store *st, struct store_conn *c, int64_t office_id,
+                            json_t *fields)
+{
+	json_t *data = json_object();
+	const char *key;
+	json_t *v;
+	char name[400];
+	json_object_foreach(fields, key, v)
+	{
+		if (json_is_string(v) && strcmp(key, "secret") != 0)
+			json_object_set(data, key, v);
+	}
+	office_name(c, office_id, name, sizeof name);
+	json_object_set_new(data, "office", json_string(name));
+	const char *code = json_string_value(json_object_get(fields, "code"));
+	char *pub = store_public_url(st);
+	if (json_object_get(data, "link") == NULL && code && pub) {
+		char link[600];
+		const char *secret = json_string_value(json_object_get(fields, "secret"));
+		size_t n = strlen(pub);
+		while (n > 0 && pub[n - 1] == '/')
+			n--;
+		snprintf(link, sizeof link, "%.*s/status?code=", (int)(n > 300 ? 300 : n), pub);
+		url_escape_append(link, sizeof link, code);
+		if (secret && *secret) {
+			strncat(link, "&secret=", sizeof link - strlen(link) - 1);
+			url_escape_append(link, sizeof link, secret);
+		}
+		json_object_set_new(data, "link", json_string(link));
+	}
+	free(pub);
+	return data;
+}
+
+/* Renders tmpl with data's strings into out (NOTIFY_TEXT_BYTES). */
+static void render_data(const char *tmpl, json_t *data, char *out, size_t len)
+{
+	struct notify_field f[32];
+	size_t n = 0;
+	const char *key;
+	json_t *v;
+	json_object_foreach(data, key, v)
+	{
+		if (n < sizeof f / sizeof f[0] && json_is_string(v))
+			f[n++] = (struct notify_field){key, json_string_value(v)};
+	}
+	notify_render(tmpl, f, n, out, len);
+}
+
+/* The setting's text (or subject: what) of trigger, else NULL. */
+static const char *custom_template(json_t *cfg, const char *trigger, const char *what)
+{
+	return json_string_value(
+	    json_object_get(json_object_get(json_object_get(cfg, "templates"), trigger), what));
+}
+
+/* Quiet hours of cfg into *from, *to (minutes). */
+static void quiet_hours(json_t *cfg, int *from, int *to)
+{
+	json_t *q = json_object_get(cfg, "quiet_hours");
+	int f = notify_hhmm(json_string_value(json_object_get(q, "from")));
+	int t = notify_hhmm(json_string_value(json_object_get(q, "to")));
+	*from = f < 0 ? NOTIFY_DEFAULT_QUIET_FROM : f;
+	*to = t < 0 ? NOTIFY_DEFAULT_QUIET_TO : t;
+}
+
+int64_t store_notify_quiet_next(json_t *cfg, int64_t t)
+{
+	int from, to;
+	quiet_hours(cfg, &from, &to);
+	return notify_quiet_next(t, from, to, CLOCK_OFFICE_UTC_OFFSET);
+}
+
+/* Inserts one row on the writer and appends its event. *id gets its id. */
+static enum mc_err insert_row(struct store *st, int64_t office_id, const char *trigger,
+                              const char *channel, const char *recipient, const char *ref_kind,
+                              int64_t ref_id, const char *subject, const char *body,
+                              const char *data, int64_t not_before, int64_t now, const char *actor,
+                              int64_t resend_of, const char *action, int64_t *id,
+                              struct mc_error *err)
+{
+	struct store_conn *c = store_write_conn(st);
+	sqlite3_stmt *s = store_stmt(
+	    c,
+	    "INSERT INTO notifications (office_id, trigger, channel, recipient, ref_kind, ref_id,"
+	    " subject, body, data, not_before, created_at, created_by, resend_of)"
+	    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+	if (s == NULL)
+		return store_sql_error(c, "notification", err);
+	sqlite3_bind_int64(s, 1, office_id);
+	sqlite3_bind_text(s, 2, trigger, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, channel, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 4, recipient, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 5, ref_kind, -1, SQLITE_STATIC);
+	if (ref_id)
+		sqlite3_bind_int64(s, 6, ref_id);
+	if (subject)
+		sqlite3_bind_text(s, 7, subject, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 8, body, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 9, data, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 10, not_before);
+	sqlite3_bind_int64(s, 11, now);
+	sqlite3_bind_text(s, 12, actor ? actor : "system", -1, SQLITE_STATIC);
+	if (resend_of)
+		sqlite3_bind_int64(s, 13, resend_of);
+	enum mc_err rc = store_step(c, s, "notification", err);
+	if (rc)
+		return rc;
+	*id = sqlite3_last_insert_rowid(c->db);
+	char eid[24], *details;
+	json_t *d = json_pack("{s:s, s:s, s:s}", "trigger", trigger, "channel", channel, "ref_kind",
+	                      ref_kind);
+	if (resend_of)
+		json_object_set_new(d, "resend_of", json_integer(resend_of));
+	details = json_dumps(d, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(d);
+	snprintf(eid, sizeof eid, "%lld", (long long)*id);
+	store_event_office(st, office_id);
+	int64_t ev = store_event_append(st, actor ? actor : "system", "notification", eid, action,
+	                                details, false, err);
+	free(details);
+	return ev ? MC_OK : (err ? err->kind : MC_ERR_INTERNAL);
+}
+
+enum mc_err store_notify_enqueue(struct store *st, const struct notify_request *rq,
+                                 struct mc_error *err)
+{
+	ENFORCE(store_in_transaction(st), "the outbox is written in the transaction of its change");
+	if (rq->consent == NULL || !notify_trigger_valid(rq->trigger))
+		return MC_OK;
+	json_t *consent = json_loads(rq->consent, 0, NULL);
+	json_t *channels = json_object_get(consent, "channels");
+	if (json_array_size(channels) == 0) {
+		json_decref(consent);
+		return MC_OK;
+	}
+	bool any_hour = json_is_true(json_object_get(consent, "any_hour"));
+	struct store_conn *c = store_write_conn(st);
+	json_t *cfg = store_notify_config(st);
+	json_t *data = NULL;
+	char *data_text = NULL;
+	char *body = malloc(NOTIFY_TEXT_BYTES), *plain = malloc(NOTIFY_TEXT_BYTES);
+	char subject[NOTIFY_TEXT_BYTES];
+	enum mc_err rc = MC_OK;
+	int64_t now = clock_now();
+	size_t i;
+	json_t *ch;
+	if (trigger_off(c, cfg, rq->office_id, rq->trigger))
+		goto out;
+	data = message_data(st, c, rq->office_id, rq->fields);
+	data_text = json_dumps(data, JSON_COMPACT | JSON_SORT_KEYS);
+	const char *tmpl = custom_template(cfg, rq->trigger, "text");
+	render_data(tmpl ? tmpl : notify_template_text(rq->trigger), data, body, NOTIFY_TEXT_BYTES);
+	const char *stmpl = custom_template(cfg, rq->trigger, "subject");
+	render_data(stmpl ? stmpl : notify_template_subject(rq->trigger), data, subject,
+	            NOTIFY_SUBJECT_MAX * 4 + 1);
+	int64_t not_before = any_hour ? now : store_notify_quiet_next(cfg, now);
+	json_array_foreach(channels, i, ch)
+	{
+		const char *channel = json_string_value(ch);
+		char recipient[256];
+		const char *text = body;
+		if (channel == NULL || !store_notify_channel_configured(cfg, channel))
+			continue;
+		if (strcmp(channel, "email") == 0) {
+			if (rq->email == NULL || !applicant_email_valid(rq->email))
+				continue;
+			snprintf(recipient, sizeof recipient, "%s", rq->email);
+		} else {
+			char local[APPLICANT_PHONE_MAX], intl[16];
+			if (rq->phone == NULL || !applicant_phone_normalize(rq->phone, local) ||
+			    !notify_phone_international(local, intl))
+				continue;
+			snprintf(recipient, sizeof recipient, "%s", intl);
+		}
+		if (strcmp(channel, "zalo") == 0 &&
+		    !json_is_string(json_object_get(
+		        json_object_get(json_object_get(cfg, "zalo"), "templates"), rq->trigger)))
+			continue;
+		if (strcmp(channel, "sms") == 0 && notify_has_non_ascii(body)) {
+			const char *ascii = json_string_value(
+			    json_object_get(json_object_get(cfg, "sms"), "ascii"));
+			bool gsm;
+			int parts = notify_sms_parts(body, &gsm, NULL);
+			if ((ascii && strcmp(ascii, "always") == 0) ||
+			    ((ascii == NULL || strcmp(ascii, "auto") == 0) && !gsm && parts > 2)) {
+				notify_ascii(body, plain, NOTIFY_TEXT_BYTES);
+				text = plain;
+			}
+		}
+		int64_t id;
+		if ((rc = insert_row(st, rq->office_id, rq->trigger, channel, recipient,
+		                     rq->ref_kind, rq->ref_id,
+		                     strcmp(channel, "email") == 0 ? subject : NULL, text,
+		                     data_text, not_before, now, rq->actor, 0,
+		                     "notification.queued", &id, err)))
+			goto out;
+	}
+out:
+	free(body);
+	free(plain);
+	free(data_text);
+	json_decref(data);
+	json_decref(cfg);
+	json_decref(consent);
+	return rc;
+}
+
+/* ---- Provider tokens ---------------------------------------------------- */
+
+enum mc_err store_notify_token_get(struct store *st, const char *provider,
+                                   struct store_notify_token *out, struct mc_error *err)
+{
+	struct store_conn *c = store_read_conn(st);
+	sqlite3_stmt *s = store_stmt(c, "SELECT access_token, refresh_token, expires_at"
+	                                " FROM notify_tokens WHERE provider = ?");
+	if (s == NULL)
+		return store_sql_error(c, "notify token", err);
+	sqlite3_bind_text(s, 1, provider, -1, SQLITE_STATIC);
+	int step = sqlite3_step(s);
+	if (step == SQLITE_ROW) {
+		snprintf(out->access_token, sizeof out->access_token, "%s", store_col_text(s, 0));
+		snprintf(out->refresh_token, sizeof out->refresh_token, "%s", store_col_text(s, 1));
+		out->expires_at = sqlite3_column_int64(s, 2);
+	}
+	sqlite3_reset(s);
+	if (step == SQLITE_ROW)
+		return MC_OK;
+	if (step != SQLITE_DONE)
+		return store_sql_error(c, "notify token", err);
+	return mc_fail(err, MC_ERR_NOT_FOUND, "token_not_found", "Chưa có mã truy cập",
+	               "no token stored for this provider");
+}
+
+enum mc_err store_notify_token_put(struct store *st, const char *provider, const char *access,
+                                   const char *refresh, int64_t expires_at, struct mc_error *err)
+{
+	enum mc_err rc = store_begin(st, err);
+	if (rc)
+		return rc;
+	if ((rc = token_write(st, provider, access, refresh, expires_at, err))) {
+		store_rollback(st);
+		return rc;
+	}
+	return store_commit(st, err);
+}
