@@ -17,7 +17,7 @@
 
 /* The ticket's strings, NFC-normalized and formatted once. */
 struct ticket__text {
-	char *office, *number, *service, *priority, *qr_url, *footer;
+	char *office, *number, *service, *priority, *qr_url, *footer, *mark;
 	char ahead[96], wait[128], issued[96];
 };
 
@@ -49,6 +49,7 @@ static void ticket__text_init(struct ticket__text *tx, const struct printer_tick
 	tx->priority = ticket__empty(t->priority) ? NULL : printer__nfc(t->priority);
 	tx->qr_url = ticket__empty(t->qr_url) ? NULL : printer__xstrdup(t->qr_url);
 	tx->footer = ticket__empty(t->footer) ? NULL : printer__nfc(t->footer);
+	tx->mark = ticket__empty(t->mark) ? NULL : printer__nfc(t->mark);
 	if (t->people_ahead >= 0)
 		snprintf(tx->ahead, sizeof(tx->ahead), "Số người đang chờ trước ông/bà: %d",
 		         t->people_ahead);
@@ -74,6 +75,7 @@ static void ticket__text_free(struct ticket__text *tx)
 	free(tx->priority);
 	free(tx->qr_url);
 	free(tx->footer);
+	free(tx->mark);
 }
 
 /* A centered paragraph at the cursor; moves the cursor below it. */
@@ -163,6 +165,29 @@ static bool ticket__draw(struct printer__canvas *c, const struct ticket__text *t
 				cairo_set_source_rgb(c->cr, 1, 1, 1);
 				printer__paint_layout(c, l, c->x0 + 4 * k, c->y + 2 * k);
 				cairo_restore(c->cr);
+			}
+			c->y += h + 4 * k;
+			g_object_unref(l);
+		}
+	}
+	if (tx->mark) {
+		/* Framed, in words: a booked ticket is told apart without colour. */
+		esc = ticket__escape(tx->mark);
+		markup = printer__xasprintf("<b>%s</b>", esc);
+		free(esc);
+		l = printer__layout(c, markup, true, TICKET__SANS, 11 * k, PRINTER__ALIGN_CENTER,
+		                    c->width - 8 * k);
+		free(markup);
+		if (l != NULL) {
+			double h = printer__layout_height(l) + 4 * k;
+			if (!c->measure) {
+				cairo_save(c->cr);
+				cairo_set_line_width(c->cr, 1.2 * k);
+				cairo_rectangle(c->cr, c->x0 + 0.6 * k, c->y, c->width - 1.2 * k,
+				                h);
+				cairo_stroke(c->cr);
+				cairo_restore(c->cr);
+				printer__paint_layout(c, l, c->x0 + 4 * k, c->y + 2 * k);
 			}
 			c->y += h + 4 * k;
 			g_object_unref(l);

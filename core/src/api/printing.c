@@ -177,9 +177,12 @@ static void printing_ticket_fields(struct printer_ticket *t, json_t *ticket, jso
 	t->footer = "Xin cảm ơn ông/bà!";
 }
 
-enum mc_err printing_kiosk_ticket(struct printing *p, const struct principal *who, int64_t office,
-                                  const char *group, const char *priority, int64_t deadline_ms,
-                                  json_t **ticket, json_t **print, struct mc_error *err)
+/* printing_kiosk_ticket for a group, or printing_kiosk_checkin for a
+ * booking (booking not NULL: group is then NULL). */
+static enum mc_err printing_kiosk_issue(struct printing *p, const struct principal *who,
+                                        int64_t office, const char *group, const char *booking,
+                                        const char *priority, int64_t deadline_ms, json_t **ticket,
+                                        json_t **print, struct mc_error *err)
 {
 	struct store_printer pr;
 	if (print)
@@ -193,9 +196,13 @@ enum mc_err printing_kiosk_ticket(struct printing *p, const struct principal *wh
 		               "Ki-ốt này chưa có máy in, vui lòng báo cán bộ",
 		               "No printer is configured for this kiosk (nor an office default)");
 	json_t *t = NULL;
-	enum mc_err rc = store_ticket_issue(p->st, who, office, group, priority, &t, err);
+	enum mc_err rc = booking
+	                     ? store_ticket_checkin(p->st, who, office, booking, priority, &t, err)
+	                     : store_ticket_issue(p->st, who, office, group, priority, &t, err);
 	if (rc)
 		return rc;
+	if (group == NULL)
+		group = json_string_value(json_object_get(t, "group"));
 	int64_t tid = json_integer_value(json_object_get(t, "id"));
 	/* The ticket is issued: without its context it prints without the
 	 * group's full name rather than not at all (the error is logged). */
@@ -209,6 +216,8 @@ enum mc_err printing_kiosk_ticket(struct printing *p, const struct principal *wh
 	snprintf(base, sizeof base, "%s", p->base_url);
 	pthread_mutex_unlock(&p->lock);
 	printing_ticket_fields(&pt, t, ctx, qr, sizeof qr, base);
+	if (json_is_true(json_object_get(t, "booked")))
+		pt.mark = "ĐẶT LỊCH";
 	uint8_t *data = NULL;
 	size_t len = 0;
 	printing_check_outside_writes(p);
@@ -290,6 +299,22 @@ enum mc_err printing_kiosk_ticket(struct printing *p, const struct principal *wh
 	return mc_failf(err, MC_ERR_UNAVAILABLE, "printer_unavailable",
 	                "Máy in không sẵn sàng, chưa cấp được số. Vui lòng báo cán bộ",
 	                "The kiosk's printer is unavailable (%s): %.150s", reasons, perr);
+}
+
+enum mc_err printing_kiosk_ticket(struct printing *p, const struct principal *who, int64_t office,
+                                  const char *group, const char *priority, int64_t deadline_ms,
+                                  json_t **ticket, json_t **print, struct mc_error *err)
+{
+	return printing_kiosk_issue(p, who, office, group, NULL, priority, deadline_ms, ticket,
+	                            print, err);
+}
+
+enum mc_err printing_kiosk_checkin(struct printing *p, const struct principal *who, int64_t office,
+                                   const char *booking, const char *priority, int64_t deadline_ms,
+                                   json_t **ticket, json_t **print, struct mc_error *err)
+{
+	return printing_kiosk_issue(p, who, office, NULL, booking, priority, deadline_ms, ticket,
+	                            print, err);
 }
 
 enum mc_err printing_test_job(struct printing *p, const struct principal *who, const char *printer,

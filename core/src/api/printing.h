@@ -67,6 +67,12 @@ void printing_wake(struct printing *p);
 enum mc_err printing_kiosk_ticket(struct printing *p, const struct principal *who, int64_t office,
                                   const char *group, const char *priority, int64_t deadline_ms,
                                   json_t **ticket, json_t **print, struct mc_error *err);
+/* The same for the check-in of booking code (store_ticket_checkin) instead
+ * of a group: the ticket prints like any other, with the mark "ĐẶT LỊCH"
+ * when it was checked in in time; a failed print undoes the check-in. */
+enum mc_err printing_kiosk_checkin(struct printing *p, const struct principal *who, int64_t office,
+                                   const char *booking, const char *priority, int64_t deadline_ms,
+                                   json_t **ticket, json_t **print, struct mc_error *err);
 
 /* Spools a test ticket (kind "test") for the destination named printer.
  * *job gets the job's view. */

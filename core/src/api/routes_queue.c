@@ -87,6 +87,7 @@ static void queue_bad_field(struct http_request *r, const char *what)
 struct queue_kiosk_job {
 	int64_t office; /* the kiosk's hall */
 	char group[24];
+	char booking[40]; /* a check-in (POST /tickets {"booking"}), or "" */
 	char priority[40];
 	bool has_priority;
 };
@@ -101,11 +102,18 @@ static void queue_kiosk_run(struct api *api, struct http_request *r, void *arg)
 	struct queue_kiosk_job *k = arg;
 	struct mc_error err;
 	json_t *ticket = NULL, *print = NULL;
-	enum mc_err rc = printing_kiosk_ticket(
-	    api->printing, &r->who, k->office, k->group, k->has_priority ? k->priority : NULL,
-	    r->started_ms + PRINTING_KIOSK_DEADLINE_MS, &ticket, &print, &err);
+	int64_t deadline = r->started_ms + PRINTING_KIOSK_DEADLINE_MS;
+	const char *priority = k->has_priority ? k->priority : NULL;
+	enum mc_err rc = k->booking[0]
+	                     ? printing_kiosk_checkin(api->printing, &r->who, k->office, k->booking,
+	                                              priority, deadline, &ticket, &print, &err)
+	                     : printing_kiosk_ticket(api->printing, &r->who, k->office, k->group,
+	                                             priority, deadline, &ticket, &print, &err);
 	if (rc == MC_OK) {
-		http_reply_json(r, 201, json_pack("{s:o, s:o}", "ticket", ticket, "print", print));
+		json_t *answer = json_pack("{s:o, s:o}", "ticket", ticket, "print", print);
+		if (k->booking[0])
+			json_object_set(answer, "late", json_object_get(ticket, "late"));
+		http_reply_json(r, 201, answer);
 		return;
 	}
 	json_t *e = json_pack("{s:s, s:s, s:s}", "code", err.code, "message", err.message_vi,
@@ -123,9 +131,13 @@ void route_tickets_create(struct api *api, struct http_request *r)
 	bool bad = false;
 	const char *group = queue_opt_str(body, "group", 16, &bad);
 	const char *priority = queue_opt_str(body, "priority", 32, &bad);
-	if (bad || group == NULL) {
-		queue_bad_field(r, "'group' (a service group code) is required; 'priority' is an "
-		                   "optional priority class code");
+	/* A check-in (docs/appointments.md): the booking's code instead of a
+	 * group, typed or scanned at the kiosk, or given by staff. */
+	const char *booking = queue_opt_str(body, "booking", 32, &bad);
+	if (bad || (group == NULL) == (booking == NULL)) {
+		queue_bad_field(r, "exactly one of 'group' (a service group code) or 'booking' (a "
+		                   "booking code) is required; 'priority' is an optional priority "
+		                   "class code");
 		json_decref(body);
 		return;
 	}
@@ -140,7 +152,8 @@ void route_tickets_create(struct api *api, struct http_request *r)
 		 * pool waits for it. */
 		struct queue_kiosk_job *k = xcalloc(1, sizeof *k);
 		k->office = office;
-		snprintf(k->group, sizeof k->group, "%s", group);
+		snprintf(k->group, sizeof k->group, "%s", group ? group : "");
+		snprintf(k->booking, sizeof k->booking, "%s", booking ? booking : "");
 		if (priority) {
 			snprintf(k->priority, sizeof k->priority, "%s", priority);
 			k->has_priority = true;
@@ -152,7 +165,17 @@ void route_tickets_create(struct api *api, struct http_request *r)
 	struct mc_error err;
 	json_t *ticket = NULL;
 	enum mc_err rc =
-	    store_ticket_issue(api->st, &r->who, office, group, priority, &ticket, &err);
+	    booking
+	        ? store_ticket_checkin(api->st, &r->who, office, booking, priority, &ticket, &err)
+	        : store_ticket_issue(api->st, &r->who, office, group, priority, &ticket, &err);
+	if (rc == MC_OK && booking) {
+		/* The answer says plainly whether the booking came too late. */
+		http_reply_json(r, 201,
+		                json_pack("{s:o, s:O}", "ticket", ticket, "late",
+		                          json_object_get(ticket, "late")));
+		json_decref(body);
+		return;
+	}
 	queue_reply(r, rc, &err, 201, ticket);
 	json_decref(body);
 }

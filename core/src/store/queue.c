@@ -507,13 +507,13 @@ static enum mc_err queue_closed_error(struct mc_error *err, int64_t next_open)
 	return rc;
 }
 
-enum mc_err store_ticket_issue(struct store *st, const struct principal *who, int64_t office,
-                               const char *group_code, const char *priority, json_t **ticket,
-                               struct mc_error *err)
+/* What every new number needs before its transaction: a kiosk hands out
+ * numbers only while the centre is open (docs/calendar.md: a number lasts
+ * the day, and nobody calls it after hours; staff may still issue one, a
+ * clerk serving someone late), and a priority class must be configured. */
+static enum mc_err queue_issue_check(struct store *st, const struct principal *who, int64_t office,
+                                     const char *priority, struct mc_error *err)
 {
-	/* A kiosk hands out numbers only while the centre is open (docs/
-	 * calendar.md): a number lasts the day, and nobody calls it after
-	 * hours. Staff may still issue one (a clerk serving someone late). */
 	if (who->role == ROLE_KIOSK) {
 		int64_t next_open;
 		if (!queue_centre_open(st, office, clock_now(), &next_open))
@@ -523,8 +523,87 @@ enum mc_err store_ticket_issue(struct store *st, const struct principal *who, in
 		return mc_failf(err, MC_ERR_INVALID, "unknown_priority_class",
 		                "Đối tượng ưu tiên không hợp lệ", "Unknown priority class '%.40s'",
 		                priority);
-	enum mc_err rc = store_begin(st, err);
-	if (rc)
+	return MC_OK;
+}
+
+/* Inside the caller's write transaction: the next number of group gid
+ * (label prefix `prefix`) for service day `day` at hall office, a waiting
+ * ticket at the end of the line (booking_id: the booking it was checked in
+ * for in time, 0 none) and its "ticket.issued" event. *tid gets its id and
+ * *view (when not NULL) its view. Returns MC_OK or a store error (the
+ * caller rolls back). */
+static enum mc_err queue_insert_ticket(struct store *st, const struct principal *who,
+                                       int64_t office, int64_t gid, const char *prefix,
+                                       const char *priority, int64_t booking_id, int64_t now,
+                                       const char *day, int64_t *tid, json_t **view,
+                                       struct mc_error *err)
+{
+	struct store_conn *c = store_write_conn(st);
+	sqlite3_stmt *s =
+	    store_stmt(c, "INSERT INTO ticket_numbers (service_day, group_id, last) VALUES (?,?,1)"
+	                  " ON CONFLICT (service_day, group_id) DO UPDATE SET last = last + 1"
+	                  " RETURNING last");
+	if (s == NULL)
+		return store_sql_error(c, "numbering", err);
+	sqlite3_bind_text(s, 1, day, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, gid);
+	int number = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int(s, 0) : 0;
+	sqlite3_reset(s);
+	if (number == 0)
+		return store_sql_error(c, "numbering", err);
+	char label[32];
+	queue_label(prefix, number, label, sizeof label);
+
+	s = store_stmt(c, "INSERT INTO tickets (service_day, series_group_id, group_id, number,"
+	                  " label, priority, state, issued_at, issued_by, queue_key, queued_at,"
+	                  " office_id, booking_id) VALUES (?,?,?,?,?,?,'waiting',?,?,"
+	                  " (SELECT coalesce(max(queue_key), 0) + 1 FROM tickets),?,?,?)");
+	if (s == NULL)
+		return store_sql_error(c, "ticket", err);
+	sqlite3_bind_text(s, 1, day, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, gid);
+	sqlite3_bind_int64(s, 3, gid);
+	sqlite3_bind_int(s, 4, number);
+	sqlite3_bind_text(s, 5, label, -1, SQLITE_STATIC);
+	if (priority)
+		sqlite3_bind_text(s, 6, priority, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 7, now);
+	sqlite3_bind_text(s, 8, who->actor, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 9, now);
+	if (office)
+		sqlite3_bind_int64(s, 10, office);
+	if (booking_id)
+		sqlite3_bind_int64(s, 11, booking_id);
+	int step = sqlite3_step(s);
+	sqlite3_reset(s);
+	if (step != SQLITE_DONE)
+		return store_sql_error(c, "ticket", err);
+	*tid = sqlite3_last_insert_rowid(c->db);
+	return queue_event(st, who, *tid, "ticket.issued", 0, NULL, view, err);
+}
+
+/* After the commit of a new ticket tid (group gid, service day `day`),
+ * what the kiosk prints: people ahead (counted up to QUEUE_AHEAD_MAX, so
+ * issuing stays cheap however long the line) and the wait range, set on
+ * ticket. Read outside the writer lock, so other writers need not wait for
+ * it; on a read error (logged) the ticket still prints, with 0 ahead. */
+static void queue_issue_figures(struct store *st, int64_t gid, const char *day, int64_t tid,
+                                int64_t now, json_t *ticket)
+{
+	struct store_conn *c = store_read_conn(st);
+	int ahead = 0;
+	queue_people_ahead_of(st, c, gid, day, tid, &ahead, NULL);
+	int64_t service = store_setting_int(st, "default_service_minutes", 6) * 60;
+	json_object_set_new(ticket, "people_ahead", json_integer(ahead));
+	queue_group_wait_set(ticket, c, gid, day, now, service, ahead);
+}
+
+enum mc_err store_ticket_issue(struct store *st, const struct principal *who, int64_t office,
+                               const char *group_code, const char *priority, json_t **ticket,
+                               struct mc_error *err)
+{
+	enum mc_err rc = queue_issue_check(st, who, office, priority, err);
+	if (rc || (rc = store_begin(st, err)))
 		return rc;
 	struct store_conn *c = store_write_conn(st);
 	int64_t now = clock_now();
@@ -559,53 +638,9 @@ enum mc_err store_ticket_issue(struct store *st, const struct principal *who, in
 		              "No service group '%.40s'", group_code);
 		goto fail;
 	}
-
-	s = store_stmt(c, "INSERT INTO ticket_numbers (service_day, group_id, last) VALUES (?,?,1)"
-	                  " ON CONFLICT (service_day, group_id) DO UPDATE SET last = last + 1"
-	                  " RETURNING last");
-	if (s == NULL) {
-		rc = store_sql_error(c, "numbering", err);
-		goto fail;
-	}
-	sqlite3_bind_text(s, 1, day, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 2, gid);
-	int number = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int(s, 0) : 0;
-	sqlite3_reset(s);
-	if (number == 0) {
-		rc = store_sql_error(c, "numbering", err);
-		goto fail;
-	}
-	char label[32];
-	queue_label(prefix, number, label, sizeof label);
-
-	s = store_stmt(c, "INSERT INTO tickets (service_day, series_group_id, group_id, number,"
-	                  " label, priority, state, issued_at, issued_by, queue_key, queued_at,"
-	                  " office_id) VALUES (?,?,?,?,?,?,'waiting',?,?,"
-	                  " (SELECT coalesce(max(queue_key), 0) + 1 FROM tickets),?,?)");
-	if (s == NULL) {
-		rc = store_sql_error(c, "ticket", err);
-		goto fail;
-	}
-	sqlite3_bind_text(s, 1, day, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 2, gid);
-	sqlite3_bind_int64(s, 3, gid);
-	sqlite3_bind_int(s, 4, number);
-	sqlite3_bind_text(s, 5, label, -1, SQLITE_STATIC);
-	if (priority)
-		sqlite3_bind_text(s, 6, priority, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 7, now);
-	sqlite3_bind_text(s, 8, who->actor, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 9, now);
-	if (office)
-		sqlite3_bind_int64(s, 10, office);
-	int step = sqlite3_step(s);
-	sqlite3_reset(s);
-	if (step != SQLITE_DONE) {
-		rc = store_sql_error(c, "ticket", err);
-		goto fail;
-	}
-	int64_t tid = sqlite3_last_insert_rowid(c->db);
-	rc = queue_event(st, who, tid, "ticket.issued", 0, NULL, ticket, err);
+	int64_t tid = 0;
+	rc = queue_insert_ticket(st, who, office, gid, prefix, priority, 0, now, day, &tid, ticket,
+	                         err);
 	if (rc)
 		goto fail;
 	rc = store_commit(st, err);
@@ -613,21 +648,167 @@ enum mc_err store_ticket_issue(struct store *st, const struct principal *who, in
 		json_decref(*ticket);
 		*ticket = NULL;
 	}
-	if (rc == MC_OK && ticket) {
-		/* What the kiosk prints: people ahead (counted up to
-		 * QUEUE_AHEAD_MAX, so issuing stays cheap however long the line)
-		 * and the wait range. Read after the commit, outside the writer
-		 * lock, so other writers need not wait for it. */
-		c = store_read_conn(st);
-		int ahead = 0;
-		/* On a read error (logged) the ticket still prints, with 0. */
-		queue_people_ahead_of(st, c, gid, day, tid, &ahead, NULL);
-		int64_t service = store_setting_int(st, "default_service_minutes", 6) * 60;
-		json_object_set_new(*ticket, "people_ahead", json_integer(ahead));
-		queue_group_wait_set(*ticket, c, gid, day, now, service, ahead);
-	}
+	if (rc == MC_OK && ticket)
+		queue_issue_figures(st, gid, day, tid, now, *ticket);
 	return rc;
 fail:
+	store_rollback(st);
+	return rc;
+}
+
+static enum mc_err queue_exec(struct store_conn *c, const char *sql, const int64_t *args, size_t n,
+                              struct mc_error *err);
+
+/* The one answer for a code that names no booking of this centre that can
+ * be checked in (unknown, malformed, cancelled, another centre's). */
+static enum mc_err queue_booking_not_found(struct mc_error *err)
+{
+	return mc_fail(
+	    err, MC_ERR_NOT_FOUND, "booking_not_found",
+	    "Không tìm thấy lịch hẹn này tại trung tâm. Vui lòng kiểm tra lại mã đặt lịch"
+	    " hoặc lấy số thường",
+	    "No booking with this code at this centre: check the code or take an "
+	    "ordinary number");
+}
+
+/* 409 booking_too_early: the window opens at `from` (HH:MM office time, and
+ * the date when it is not today's). Returns MC_ERR_CONFLICT. */
+static enum mc_err queue_booking_early(struct mc_error *err, int64_t from, int64_t now)
+{
+	enum mc_err rc =
+	    mc_fail(err, MC_ERR_CONFLICT, "booking_too_early", "Chưa đến giờ nhận số theo lịch hẹn",
+	            "Too early to check in for this booking");
+	char iso[26], today[11];
+	if (err == NULL)
+		return rc;
+	clock_office_iso(from, iso); /* 2026-12-01T07:30:00+07:00 */
+	clock_office_date(now, today);
+	if (strncmp(iso, today, 10) == 0) {
+		snprintf(err->message_vi, sizeof err->message_vi,
+		         "Chưa đến giờ nhận số theo lịch hẹn. Mời ông/bà quay lại từ %.5s.",
+		         iso + 11);
+		snprintf(err->message_en, sizeof err->message_en,
+		         "Too early to check in for this booking: come back from %.5s.", iso + 11);
+	} else {
+		snprintf(err->message_vi, sizeof err->message_vi,
+		         "Chưa đến giờ nhận số theo lịch hẹn. Mời ông/bà quay lại từ %.5s ngày "
+		         "%.2s/%.2s/%.4s.",
+		         iso + 11, iso + 8, iso + 5, iso);
+		snprintf(err->message_en, sizeof err->message_en,
+		         "Too early to check in for this booking: come back from %.5s on "
+		         "%.2s/%.2s/%.4s.",
+		         iso + 11, iso + 8, iso + 5, iso);
+	}
+	return rc;
+}
+
+enum mc_err store_ticket_checkin(struct store *st, const struct principal *who, int64_t office,
+                                 const char *code, const char *priority, json_t **ticket,
+                                 struct mc_error *err)
+{
+	char canon[BOOKING_CODE_LEN + 1];
+	if (!booking_code_parse(code, canon))
+		return queue_booking_not_found(err);
+	enum mc_err rc = queue_issue_check(st, who, office, priority, err);
+	if (rc || (rc = store_begin(st, err)))
+		return rc;
+	struct store_conn *c = store_write_conn(st);
+	int64_t now = clock_now();
+	char day[11];
+	clock_office_date(now, day);
+	json_t *view = NULL;
+
+	struct store_booking_row b;
+	rc = store_booking_find(st, canon, &b, err);
+	if (rc == MC_ERR_NOT_FOUND ||
+	    (rc == MC_OK && (b.office_id != office || strcmp(b.state, "cancelled") == 0)))
+		rc = queue_booking_not_found(err);
+	if (rc)
+		goto fail;
+	if (strcmp(b.state, "booked") != 0) {
+		rc =
+		    mc_fail(err, MC_ERR_CONFLICT, "booking_used",
+		            "Lịch hẹn này đã được dùng để lấy số", "This booking was already used");
+		goto fail;
+	}
+	struct booking_settings bs;
+	store_booking_settings(st, &bs);
+	enum booking_checkin verdict = booking_checkin_verdict(&bs, b.slot_start, now);
+	if (verdict == BOOKING_CHECKIN_EARLY) {
+		rc = queue_booking_early(err, booking_window_open(&bs, b.slot_start), now);
+		goto fail;
+	}
+	bool in_time = verdict == BOOKING_CHECKIN_IN_TIME;
+	/* The booking's group of this hall (a late citizen joins it too, as a
+	 * walk-in). */
+	sqlite3_stmt *s = store_stmt(c, "SELECT prefix FROM service_groups"
+	                                " WHERE id = ? AND office_id IS ? AND active = 1");
+	if (s == NULL) {
+		rc = store_sql_error(c, "group", err);
+		goto fail;
+	}
+	sqlite3_bind_int64(s, 1, b.group_id);
+	sqlite3_bind_int64(s, 2, office);
+	char prefix[16] = "";
+	int step;
+	bool found = store_next(s, &step);
+	if (found)
+		snprintf(prefix, sizeof prefix, "%s", store_col_text(s, 0));
+	if ((rc = store_scan_end(c, s, step, "group", err)))
+		goto fail;
+	if (!found) {
+		rc = mc_fail(err, MC_ERR_NOT_FOUND, "group_not_found",
+		             "Nhóm dịch vụ của lịch hẹn không còn hoạt động, mời lấy số thường",
+		             "The booking's service group is no longer active");
+		goto fail;
+	}
+	int64_t tid = 0;
+	rc = queue_insert_ticket(st, who, office, b.group_id, prefix, priority, in_time ? b.id : 0,
+	                         now, day, &tid, &view, err);
+	if (rc)
+		goto fail;
+	/* The booking points at the ticket either way: a late one too, so a
+	 * voided print gives the booking back (store_ticket_void). */
+	int64_t a[] = {now, tid, b.id};
+	rc = queue_exec(c,
+	                in_time ? "UPDATE bookings SET state = 'checked_in', checked_in_at = ?,"
+	                          " ticket_id = ? WHERE id = ? AND state = 'booked'"
+	                        : "UPDATE bookings SET state = 'late', checked_in_at = ?,"
+	                          " ticket_id = ? WHERE id = ? AND state = 'booked'",
+	                a, 3, err);
+	if (rc)
+		goto fail;
+	json_t *d =
+	    json_pack("{s:s, s:I, s:s, s:b}", "code", canon, "ticket", (json_int_t)tid, "label",
+	              json_string_value(json_object_get(view, "label")), "late", !in_time);
+	char *details = json_dumps(d, JSON_COMPACT);
+	json_decref(d);
+	/* Not on the live stream: a booking is a citizen's. */
+	store_event_office(st, office);
+	int64_t ev = store_event_append(st, who->actor, "booking", canon,
+	                                in_time ? "booking.checked_in" : "booking.late", details,
+	                                false, err);
+	free(details);
+	if (ev == 0) {
+		rc = err ? err->kind : MC_ERR_INTERNAL;
+		goto fail;
+	}
+	if ((rc = store_commit(st, err))) {
+		json_decref(view);
+		return rc;
+	}
+	queue_issue_figures(st, b.group_id, day, tid, now, view);
+	json_object_set_new(view, "late", json_boolean(!in_time));
+	json_object_set_new(view, "booking",
+	                    json_pack("{s:s, s:I, s:I}", "code", canon, "start",
+	                              (json_int_t)b.slot_start, "end", (json_int_t)b.slot_end));
+	if (ticket)
+		*ticket = view;
+	else
+		json_decref(view);
+	return MC_OK;
+fail:
+	json_decref(view);
 	store_rollback(st);
 	return rc;
 }
@@ -698,6 +879,24 @@ enum mc_err store_ticket_void(struct store *st, const struct principal *who, int
 		                "UPDATE tickets SET state = 'done', outcome = 'voided',"
 		                " finished_at = ? WHERE id = ? AND state = 'waiting'",
 		                a, 2, err);
+	}
+	/* A check-in whose ticket never reached the citizen did not happen:
+	 * the booking may be checked in again. */
+	if (rc == MC_OK) {
+		int64_t b[] = {ticket_id};
+		sqlite3_stmt *s =
+		    store_stmt(c, "UPDATE bookings SET state = 'booked',"
+		                  " checked_in_at = NULL, ticket_id = NULL"
+		                  " WHERE ticket_id = ? AND state IN ('checked_in', 'late')");
+		if (s == NULL)
+			rc = store_sql_error(c, "booking", err);
+		else {
+			sqlite3_bind_int64(s, 1, b[0]);
+			int step = sqlite3_step(s);
+			sqlite3_reset(s);
+			if (step != SQLITE_DONE)
+				rc = store_sql_error(c, "booking", err);
+		}
 	}
 	if (rc == MC_OK)
 		rc = queue_event(st, who, ticket_id, "ticket.voided", 0,
@@ -1358,7 +1557,8 @@ enum mc_err store_ticket_public(struct store *st, int64_t id, int64_t now, json_
 	clock_office_date(now, today);
 	sqlite3_stmt *s = store_stmt(
 	    c, "SELECT t.label, g.code, g.name, g.name_en, t.state, t.priority IS NOT NULL,"
-	       " co.no, t.queue_key, t.group_id, t.outcome, coalesce(t.office_id, 0) FROM tickets t"
+	       " co.no, t.queue_key, t.group_id, t.outcome, coalesce(t.office_id, 0),"
+	       " t.booking_id IS NOT NULL FROM tickets t"
 	       " JOIN service_groups g ON g.id = t.group_id"
 	       " LEFT JOIN counters co ON co.id = t.counter_id"
 	       " WHERE t.id = ? AND t.service_day = ?");
@@ -1376,6 +1576,7 @@ enum mc_err store_ticket_public(struct store *st, int64_t id, int64_t now, json_
 		waiting = strcmp(store_col_text(s, 4), "waiting") == 0;
 		gid = sqlite3_column_int64(s, 8);
 		office = sqlite3_column_int64(s, 10);
+		bool booked = sqlite3_column_int(s, 11) != 0;
 		v = json_pack("{s:s, s:s, s:s, s:s, s:s, s:b, s:o, s:o}", "label",
 		              store_col_text(s, 0), "group", store_col_text(s, 1), "group_name",
 		              store_col_text(s, 2), "group_name_en", store_col_text(s, 3), "state",
@@ -1387,6 +1588,7 @@ enum mc_err store_ticket_public(struct store *st, int64_t id, int64_t now, json_
 		              sqlite3_column_type(s, 9) == SQLITE_NULL
 		                  ? json_null()
 		                  : json_string(store_col_text(s, 9)));
+		json_object_set_new(v, "booked", json_boolean(booked));
 	}
 	if ((rc = store_scan_end(c, s, step, "public ticket", err)))
 		goto out;

@@ -31,8 +31,28 @@ enum mc_err store_hall_resolve(struct store *st, const struct principal *who, co
 enum mc_err store_ticket_issue(struct store *st, const struct principal *who, int64_t office,
                                const char *group_code, const char *priority, json_t **ticket,
                                struct mc_error *err);
+/* The check-in of a booking (POST /tickets {"booking"}, docs/
+ * appointments.md) at hall office, one write transaction: the booking of
+ * code (booking_code_parse: any case, spaces and dashes ignored) must be
+ * this hall's and 'booked'. Its check-in window (store_booking_settings,
+ * booking_checkin_verdict) decides: in time, a ticket in the booking's
+ * group with tickets.booking_id (called by the booked lane, domain/queue.h)
+ * and the booking 'checked_in'; late, an ordinary ticket in that group and
+ * the booking 'late'. Either way bookings.ticket_id names the ticket and an
+ * event "booking.checked_in" / "booking.late" (not streamed) is appended.
+ * *ticket: as store_ticket_issue, plus "late" (bool) and "booking"
+ * {"code","start","end"}. Errors, nothing changed: 404 booking_not_found
+ * (malformed, unknown, cancelled, another centre's), 409 booking_used
+ * (checked in or late already), 409 booking_too_early (the message says
+ * from when, HH:MM, with the date when not today), those of
+ * store_ticket_issue (centre_closed for a kiosk, unknown_priority_class),
+ * 404 group_not_found when the booking's group was deactivated. */
+enum mc_err store_ticket_checkin(struct store *st, const struct principal *who, int64_t office,
+                                 const char *code, const char *priority, json_t **ticket,
+                                 struct mc_error *err);
 /* Takes a just-issued ticket out of the line because its print failed: the
- * number stays used (numbering stays gap-free) but it is not waiting. */
+ * number stays used (numbering stays gap-free) but it is not waiting; a
+ * booking checked in with it is 'booked' again (its check-in undone). */
 enum mc_err store_ticket_void(struct store *st, const struct principal *who, int64_t ticket_id,
                               const char *reason, struct mc_error *err);
 /* The id of today's ticket numbered label ("A003") at hall office, as who

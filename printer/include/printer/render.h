@@ -35,6 +35,8 @@ struct printer_ticket {
 	const char *priority;   /* priority class ("Người cao tuổi"), NULL/"": none */
 	const char *qr_url;     /* followed on a phone; NULL/"": no QR code */
 	const char *footer;     /* a last line ("Xin cảm ơn!"), NULL/"": none */
+	const char *mark;       /* a framed mark under the service ("ĐẶT LỊCH": a
+	                         * booked ticket), NULL/"": none */
 };
 
 /* The ticket as a one-page PDF as wide as the roll (80 or 58 mm) and as long as its
