@@ -70,6 +70,12 @@ struct idem_seal;
 #define API_FEEDBACK_PER_WINDOW 10
 #define API_FEEDBACK_KIOSK_PER_WINDOW 60
 #define API_FEEDBACK_WINDOW_S 600
+/* Bookings one client address may make per window through the public page
+ * (only a booking made counts), and reads of the options and slots
+ * (routes_booking_public.c; api->booking_rate). */
+#define API_BOOKING_PER_WINDOW 20
+#define API_BOOKING_READS_PER_WINDOW 600
+#define API_BOOKING_WINDOW_S 3600
 
 struct api_metrics {
 	_Atomic uint64_t requests[600];                   /* per status code (100..599) */
@@ -115,6 +121,9 @@ struct api {
 	/* Public feedbacks filed across the province per minute (one key;
 	 * routes_feedback_public.c), its own lock. */
 	struct ratelimit *feedback_public_rate;
+	/* Bookings made and slot reads per client address
+	 * (routes_booking_public.c), its own lock. */
+	struct ratelimit *booking_rate;
 	/* Requests holding a body over cfg.body_limit (ROUTE_LARGE_BODY) right
 	 * now (server.c), in all and per exact client address. Owned by
 	 * large.lock, taken by any HTTP worker: held is the sum of the
@@ -280,6 +289,20 @@ void route_public_feedback_reply(struct api *api, struct http_request *r);
 void route_public_feedback_reaction(struct api *api, struct http_request *r);
 void route_feedback_create(struct api *api, struct http_request *r);
 void route_feedback_file(struct api *api, struct http_request *r);
+
+/* Appointments (routes_booking_public.c, routes_booking.c); the page
+ * /dat-lich (routes_pages.c). */
+void route_public_booking_options(struct api *api, struct http_request *r);
+void route_public_booking_slots(struct api *api, struct http_request *r);
+void route_public_booking_create(struct api *api, struct http_request *r);
+void route_public_booking_get(struct api *api, struct http_request *r);
+void route_public_booking_cancel(struct api *api, struct http_request *r);
+void route_page_booking_qr(struct api *api, struct http_request *r);
+void route_page_booking(struct api *api, struct http_request *r);
+void route_bookings_list(struct api *api, struct http_request *r);
+void route_bookings_create(struct api *api, struct http_request *r);
+void route_booking_get(struct api *api, struct http_request *r);
+void route_booking_cancel(struct api *api, struct http_request *r);
 
 /* The citizen pages (routes_pages.c). */
 void route_page_status(struct api *api, struct http_request *r);

@@ -133,6 +133,23 @@ const struct route api_routes[] = {
     {"GET", "/gop-y", route_page_feedback, 0, 0},
     {"GET", "/feedback", route_page_feedback, 0, 0},
     {"GET", "/gop-y/qr.svg", route_page_feedback_qr, 0, 0},
+    {"GET", "/dat-lich", route_page_booking, 0, 0},
+    {"GET", "/booking", route_page_booking, 0, 0},
+    {"GET", "/dat-lich/qr.svg", route_page_booking_qr, 0, 0},
+
+    /* Appointments (routes_booking_public.c: public, the code is the key;
+     * routes_booking.c: staff of the centre). */
+    {"GET", "/api/v1/public/booking/options", route_public_booking_options, 0, 0},
+    {"GET", "/api/v1/public/booking/slots", route_public_booking_slots, 0, 0},
+    {"POST", "/api/v1/public/bookings", route_public_booking_create, 0, 0},
+    {"GET", "/api/v1/public/bookings/{}", route_public_booking_get, 0, 0},
+    {"POST", "/api/v1/public/bookings/{}/cancel", route_public_booking_cancel, 0, 0},
+    {"GET", "/api/v1/bookings", route_bookings_list, ROLE_STAFF, 0},
+    {"POST", "/api/v1/bookings", route_bookings_create, ROLE_COUNTER | ROLE_SUPERVISOR | ROLE_ADMIN,
+     ROUTE_MUTATES},
+    {"GET", "/api/v1/bookings/{}", route_booking_get, ROLE_STAFF, 0},
+    {"POST", "/api/v1/bookings/{}/cancel", route_booking_cancel,
+     ROLE_COUNTER | ROLE_SUPERVISOR | ROLE_ADMIN, ROUTE_MUTATES},
 
     /* Indicators and reports (routes_indicators.c). */
     {"GET", "/api/v1/indicators", route_indicators_get, ROLE_ADMIN | ROLE_SUPERVISOR, 0},

@@ -158,6 +158,13 @@ void route_page_feedback(struct api *api, struct http_request *r)
 	pages_serve(r, "feedback.html");
 }
 
+/* The booking page (/dat-lich, /booking): public, it reads the API. */
+void route_page_booking(struct api *api, struct http_request *r)
+{
+	(void)api;
+	pages_serve(r, "booking.html");
+}
+
 /* True when s is 1..max bytes of letters, digits, '-', '_' and (host) '.',
  * ':', '[', ']'. */
 static bool pages_plain(const char *s, size_t max, bool host)

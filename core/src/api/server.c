@@ -1441,6 +1441,7 @@ enum mc_err api_start(struct store *st, const struct api_config *cfg, struct api
 	api->login_rate = ratelimit_new(4096, api->cfg.logins_per_minute, 60);
 	api->feedback_rate = ratelimit_new(4096, API_FEEDBACK_PER_WINDOW, API_FEEDBACK_WINDOW_S);
 	api->feedback_public_rate = ratelimit_new(1, 1, 60); /* its limit: a setting */
+	api->booking_rate = ratelimit_new(4096, API_BOOKING_PER_WINDOW, API_BOOKING_WINDOW_S);
 	/* Logins below the HTTP workers' CPU priority, renders below logins:
 	 * a flood of renders leaves the cores to a login's password check. */
 	api->login_pool =
@@ -1490,6 +1491,7 @@ enum mc_err api_start(struct store *st, const struct api_config *cfg, struct api
 		ratelimit_free(api->login_rate);
 		ratelimit_free(api->feedback_rate);
 		ratelimit_free(api->feedback_public_rate);
+		ratelimit_free(api->booking_rate);
 		api_guard_free(api->guard);
 		printing_stop(api->printing);
 		bus_free(api->bus);
@@ -1544,6 +1546,7 @@ void api_stop(struct api *api)
 	ratelimit_free(api->login_rate);
 	ratelimit_free(api->feedback_rate);
 	ratelimit_free(api->feedback_public_rate);
+	ratelimit_free(api->booking_rate);
 	api_guard_free(api->guard);
 	printing_stop(api->printing);
 	bus_free(api->bus);

@@ -12,6 +12,10 @@
 #include "store/store_internal.h"
 #include "util/clock.h"
 #include "util/fold.h"
+#include "domain/civil_date.h"
+#include "domain/applicant.h"
+#include "store/calendar.h"
+#include "store/notify.h"
 
 /* The scalar members of the setting, with where each lives in the struct. */
 static const struct {
@@ -64,4 +68,1210 @@ void store_booking_settings(struct store *st, struct booking_settings *out)
 	if (text)
 		bk_settings_parse(text, out);
 	free(text);
+}
+
+/* ---- Set-up: the bundle section "appointments". */
+
+static enum mc_err bk_bad_setting(struct mc_error *err, const char *key, const char *what)
+{
+	return mc_failf(err, MC_ERR_INVALID, "invalid_setting", "Giá trị thiết lập không hợp lệ",
+	                "appointments.%s: %s", key, what);
+}
+
+/* The id of centre (or reception point) code on c into *id: MC_OK, or
+ * MC_ERR_NOT_FOUND "office_not_found". name/address (when not NULL, 201
+ * bytes) get its name and address. */
+static enum mc_err bk_centre(struct store_conn *c, const char *code, int64_t *id, char *name,
+                             char *address, struct mc_error *err)
+{
+	sqlite3_stmt *s = store_stmt(c, "SELECT id, name, coalesce(address, '') FROM offices"
+	                                " WHERE code = ? AND kind IN ('centre', 'point')");
+	int step;
+	if (s == NULL)
+		return store_sql_error(c, "office", err);
+	sqlite3_bind_text(s, 1, code ? code : "", -1, SQLITE_TRANSIENT);
+	*id = 0;
+	if (store_next(s, &step)) {
+		*id = sqlite3_column_int64(s, 0);
+		if (name)
+			snprintf(name, 201, "%s", store_col_text(s, 1));
+		if (address)
+			snprintf(address, 201, "%s", store_col_text(s, 2));
+	}
+	enum mc_err rc = store_scan_end(c, s, step, "office", err);
+	if (rc == MC_OK && *id == 0)
+		rc = mc_failf(err, MC_ERR_NOT_FOUND, "office_not_found", "Không có trung tâm này",
+		              "No centre '%.40s'", code ? code : "");
+	return rc;
+}
+
+/* The active group code of centre office_id on c into *gid, or
+ * MC_ERR_NOT_FOUND "group_not_found". */
+static enum mc_err bk_group_id(struct store_conn *c, int64_t office_id, const char *code,
+                               int64_t *gid, struct mc_error *err)
+{
+	sqlite3_stmt *s = store_stmt(
+	    c, "SELECT id FROM service_groups WHERE office_id = ? AND code = ? AND active = 1");
+	int step;
+	if (s == NULL)
+		return store_sql_error(c, "group", err);
+	sqlite3_bind_int64(s, 1, office_id);
+	sqlite3_bind_text(s, 2, code ? code : "", -1, SQLITE_TRANSIENT);
+	*gid = store_next(s, &step) ? sqlite3_column_int64(s, 0) : 0;
+	enum mc_err rc = store_scan_end(c, s, step, "group", err);
+	if (rc == MC_OK && *gid == 0)
+		rc = mc_failf(err, MC_ERR_NOT_FOUND, "group_not_found",
+		              "Trung tâm không nhận đặt lịch cho nhóm dịch vụ này",
+		              "No bookable service group '%.40s' there", code ? code : "");
+	return rc;
+}
+
+/* Checks and applies the "slots" list on the writer c. */
+static enum mc_err bk_slots_apply(struct store_conn *c, json_t *slots, struct mc_error *err)
+{
+	size_t i;
+	json_t *v;
+	enum mc_err rc;
+	if (!json_is_array(slots) || json_array_size(slots) > 1000)
+		return bk_bad_setting(err, "slots",
+		                      "an array of at most 1000 {office, group,"
+		                      " minutes, capacity}");
+	/* First every centre named loses its slots, then the list is written:
+	 * a bundle says the whole of a centre's slots. */
+	for (int pass = 0; pass < 2; pass++)
+		json_array_foreach(slots, i, v)
+		{
+			static const char *const keys[] = {"office", "group", "minutes",
+			                                   "capacity"};
+			const char *k;
+			json_t *m;
+			if (!json_is_object(v))
+				return bk_bad_setting(
+				    err, "slots",
+				    "each slot is {office, group, minutes, capacity}");
+			json_object_foreach(v, k, m)
+			{
+				size_t j;
+				for (j = 0; j < 4 && strcmp(keys[j], k) != 0; j++)
+					;
+				if (j == 4)
+					return mc_failf(
+					    err, MC_ERR_INVALID, "unknown_setting",
+					    "Thiết lập không được hỗ trợ",
+					    "unknown setting 'appointments.slots.%.40s'", k);
+			}
+			const char *office = json_string_value(json_object_get(v, "office"));
+			const char *group = json_string_value(json_object_get(v, "group"));
+			json_t *minutes = json_object_get(v, "minutes");
+			json_t *capacity = json_object_get(v, "capacity");
+			if (office == NULL || group == NULL)
+				return bk_bad_setting(
+				    err, "slots", "each slot names its office and group (strings)");
+			if (!json_is_integer(minutes) ||
+			    !booking_minutes_ok((int)json_integer_value(minutes)))
+				return bk_bad_setting(err, "slots.minutes", "15, 20, 30 or 60");
+			if (!json_is_integer(capacity) || json_integer_value(capacity) < 0 ||
+			    json_integer_value(capacity) > 100)
+				return bk_bad_setting(err, "slots.capacity", "an integer 0..100");
+			int64_t oid, gid;
+			if ((rc = bk_centre(c, office, &oid, NULL, NULL, err)) ||
+			    (rc = bk_group_id(c, oid, group, &gid, err)))
+				return rc != MC_ERR_NOT_FOUND
+				           ? rc
+				           : mc_failf(
+				                 err, MC_ERR_INVALID, "invalid_setting",
+				                 "Giá trị thiết lập không hợp lệ",
+				                 "appointments.slots: %.40s is no centre with an"
+				                 " active group %.40s",
+				                 office, group);
+			sqlite3_stmt *s =
+			    pass == 0
+			        ? store_stmt(c, "DELETE FROM booking_slots WHERE office_id = ?")
+			        : store_stmt(c, "INSERT OR REPLACE INTO booking_slots (office_id,"
+			                        " group_id, minutes, capacity) VALUES (?,?,?,?)");
+			if (s == NULL)
+				return store_sql_error(c, "booking_slots", err);
+			sqlite3_bind_int64(s, 1, oid);
+			if (pass == 1) {
+				sqlite3_bind_int64(s, 2, gid);
+				sqlite3_bind_int64(s, 3, json_integer_value(minutes));
+				sqlite3_bind_int64(s, 4, json_integer_value(capacity));
+			}
+			if ((rc = store_step(c, s, "booking_slots", err)))
+				return rc;
+		}
+	return MC_OK;
+}
+
+enum mc_err store_booking_config_set(struct store *st, const struct principal *who, json_t *section,
+                                     struct mc_error *err)
+{
+	enum mc_err rc;
+	if (section == NULL)
+		return MC_OK;
+	if (!json_is_object(section))
+		return bk_bad_setting(err, "", "the section is an object");
+	struct booking_settings s;
+	store_booking_settings(st, &s);
+	const char *key;
+	json_t *v;
+	bool scalars = false;
+	json_object_foreach(section, key, v)
+	{
+		if (strcmp(key, "slots") == 0)
+			continue;
+		size_t i;
+		for (i = 0; i < BK_MEMBERS && strcmp(bk_members[i].key, key) != 0; i++)
+			;
+		if (i == BK_MEMBERS)
+			return mc_failf(err, MC_ERR_INVALID, "unknown_setting",
+			                "Thiết lập không được hỗ trợ",
+			                "unknown setting 'appointments.%.60s'", key);
+		if (!json_is_integer(v) || json_integer_value(v) < -1000000 ||
+		    json_integer_value(v) > 1000000)
+			return bk_bad_setting(err, key, "an integer");
+		*bk_member(&s, i) = (int)json_integer_value(v);
+		scalars = true;
+	}
+	const char *bad = booking_settings_check(&s);
+	if (bad)
+		return bk_bad_setting(err, bad, "out of range (docs/appointments.md)");
+	if ((rc = store_begin(st, err)))
+		return rc;
+	struct store_conn *c = store_write_conn(st);
+	if (scalars) {
+		json_t *o = json_object();
+		for (size_t i = 0; i < BK_MEMBERS; i++)
+			json_object_set_new(o, bk_members[i].key, json_integer(*bk_member(&s, i)));
+		char *text = json_dumps(o, JSON_COMPACT);
+		json_decref(o);
+		rc = store_setting_set(st, "appointments", text, err);
+		free(text);
+	}
+	if (rc == MC_OK && json_object_get(section, "slots"))
+		rc = bk_slots_apply(c, json_object_get(section, "slots"), err);
+	if (rc == MC_OK) {
+		char *details = json_dumps(section, JSON_COMPACT | JSON_SORT_KEYS);
+		if (store_event_append(st, who ? who->actor : "system", "settings", "appointments",
+		                       "appointments.set", details, false, err) == 0)
+			rc = err ? err->kind : MC_ERR_INTERNAL;
+		free(details);
+	}
+	if (rc) {
+		store_rollback(st);
+		return rc;
+	}
+	return store_commit(st, err);
+}
+
+/* ---- The window of bookable days. */
+
+/* Days looked at from today to find the window's end: days_ahead (≤ 30)
+ * working days fit in far fewer, even across Tết. */
+#define BK_SCAN_DAYS 64
+#define BK_MAX_SLOTS 96 /* a day's slots: 24 h of 15 minutes */
+
+/* One day of a centre, as store_calendar_centre_day says it. */
+struct bk_day {
+	int64_t start; /* its local midnight as an instant */
+	char date[11];
+	int weekday;
+	bool working;
+	char day_name[WORKCAL_NAME_MAX];
+	int n_sessions;
+	struct workcal_session ses[WORKCAL_MAX_SESSIONS * 2];
+};
+
+static int bk_hhmm(const char *s)
+{
+	int h, m;
+	if (s == NULL || sscanf(s, "%d:%d", &h, &m) != 2)
+		return -1;
+	return h * 3600 + m * 60;
+}
+
+/* Reads day number `day` (civil days) of centre office_id into *out. */
+static enum mc_err bk_day_read(struct store *st, int64_t office_id, int day, struct bk_day *out,
+                               struct mc_error *err)
+{
+	json_t *j = NULL;
+	int64_t start = (int64_t)day * 86400 - CLOCK_OFFICE_UTC_OFFSET;
+	enum mc_err rc = store_calendar_centre_day(st, office_id, start + 43200, &j, err);
+	if (rc)
+		return rc;
+	*out = (struct bk_day){.start = start};
+	snprintf(out->date, sizeof out->date, "%s", json_string_value(json_object_get(j, "date")));
+	out->weekday = (int)json_integer_value(json_object_get(j, "weekday"));
+	out->working = json_is_true(json_object_get(j, "working_day"));
+	const char *name = json_string_value(json_object_get(j, "day_name"));
+	snprintf(out->day_name, sizeof out->day_name, "%s", name ? name : "");
+	size_t i;
+	json_t *v;
+	json_array_foreach(json_object_get(j, "sessions"), i, v)
+	{
+		int a = bk_hhmm(json_string_value(json_object_get(v, "start")));
+		int b = bk_hhmm(json_string_value(json_object_get(v, "end")));
+		if (a < 0 || b <= a || out->n_sessions == WORKCAL_MAX_SESSIONS * 2)
+			continue;
+		out->ses[out->n_sessions++] = (struct workcal_session){a, b};
+	}
+	json_decref(j);
+	return MC_OK;
+}
+
+/* The bookable days of centre office_id at now into days (BK_SCAN_DAYS):
+ * *n gets how many (today first). */
+static enum mc_err bk_window(struct store *st, int64_t office_id, const struct booking_settings *bs,
+                             int64_t now, struct bk_day *days, int *n, struct mc_error *err)
+{
+	int today = (int)civil_floor_div(now + CLOCK_OFFICE_UTC_OFFSET, 86400);
+	bool working[BK_SCAN_DAYS];
+	int seen = 0, k;
+	enum mc_err rc;
+	for (k = 0; k < BK_SCAN_DAYS; k++) {
+		if ((rc = bk_day_read(st, office_id, today + k, &days[k], err)))
+			return rc;
+		working[k] = days[k].working;
+		if (k > 0 && working[k] && ++seen > bs->days_ahead)
+			break;
+	}
+	*n = booking_window_days(working, k < BK_SCAN_DAYS ? k + 1 : BK_SCAN_DAYS, bs->days_ahead);
+	return MC_OK;
+}
+
+/* The places taken in each slot of group gid at centre office_id that
+ * start in [from, to): counts[i] for the slot starting at slots[i].start. */
+static enum mc_err bk_taken(struct store_conn *c, const struct booking_settings *bs,
+                            int64_t office_id, int64_t gid, const struct booking_slot *slots, int n,
+                            int64_t now, int *counts, struct mc_error *err)
+{
+	for (int i = 0; i < n; i++)
+		counts[i] = 0;
+	if (n == 0)
+		return MC_OK;
+	sqlite3_stmt *s = store_stmt(
+	    c, "SELECT slot_start, count(*) FROM bookings WHERE office_id = ?1 AND group_id = ?2"
+	       " AND slot_start >= ?3 AND slot_start <= ?4 AND (state = 'checked_in'"
+	       " OR (state = 'booked' AND ?5 <= slot_start + ?6)) GROUP BY slot_start");
+	int step;
+	if (s == NULL)
+		return store_sql_error(c, "bookings", err);
+	sqlite3_bind_int64(s, 1, office_id);
+	sqlite3_bind_int64(s, 2, gid);
+	sqlite3_bind_int64(s, 3, slots[0].start);
+	sqlite3_bind_int64(s, 4, slots[n - 1].start);
+	sqlite3_bind_int64(s, 5, now);
+	sqlite3_bind_int64(s, 6, (int64_t)bs->checkin_after_minutes * 60);
+	while (store_next(s, &step)) {
+		int64_t at = sqlite3_column_int64(s, 0);
+		for (int i = 0; i < n; i++)
+			if (slots[i].start == at)
+				counts[i] = sqlite3_column_int(s, 1);
+	}
+	return store_scan_end(c, s, step, "bookings", err);
+}
+
+/* A centre's bookable group: its ids, slot length and capacity. */
+struct bk_target {
+	int64_t office_id, group_id;
+	int minutes, capacity;
+	char office_code[41], group_code[41];
+	char office_name[201], office_address[201];
+	char group_name[201], group_name_en[201];
+};
+
+/* Resolves centre `office` and its group `group` with a slot row of
+ * capacity > 0 into *t. */
+static enum mc_err bk_target(struct store_conn *c, const char *office, const char *group,
+                             struct bk_target *t, struct mc_error *err)
+{
+	enum mc_err rc;
+	*t = (struct bk_target){0};
+	if ((rc = bk_centre(c, office, &t->office_id, t->office_name, t->office_address, err)))
+		return rc;
+	sqlite3_stmt *s = store_stmt(
+	    c, "SELECT g.id, g.name, g.name_en, b.minutes, b.capacity FROM service_groups g"
+	       " JOIN booking_slots b ON b.group_id = g.id AND b.office_id = ?1"
+	       " WHERE g.office_id = ?1 AND g.code = ?2 AND g.active = 1 AND b.capacity > 0");
+	int step;
+	if (s == NULL)
+		return store_sql_error(c, "group", err);
+	sqlite3_bind_int64(s, 1, t->office_id);
+	sqlite3_bind_text(s, 2, group ? group : "", -1, SQLITE_TRANSIENT);
+	if (store_next(s, &step)) {
+		t->group_id = sqlite3_column_int64(s, 0);
+		snprintf(t->group_name, sizeof t->group_name, "%s", store_col_text(s, 1));
+		snprintf(t->group_name_en, sizeof t->group_name_en, "%s", store_col_text(s, 2));
+		t->minutes = sqlite3_column_int(s, 3);
+		t->capacity = sqlite3_column_int(s, 4);
+	}
+	rc = store_scan_end(c, s, step, "group", err);
+	if (rc == MC_OK && t->group_id == 0)
+		rc = mc_failf(err, MC_ERR_NOT_FOUND, "group_not_found",
+		              "Trung tâm không nhận đặt lịch cho nhóm dịch vụ này",
+		              "No bookable service group '%.40s' there", group ? group : "");
+	snprintf(t->office_code, sizeof t->office_code, "%s", office ? office : "");
+	snprintf(t->group_code, sizeof t->group_code, "%s", group ? group : "");
+	return rc;
+}
+
+static bool bk_date_parse(const char *s, int *day)
+{
+	int y, m, d;
+	char tail;
+	if (s == NULL || strlen(s) != 10 || sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 ||
+	    s[4] != '-' || s[7] != '-' || !civil_date_valid(y, m, d))
+		return false;
+	*day = civil_days_from_ymd(y, m, d);
+	return true;
+}
+
+enum mc_err store_booking_slots(struct store *st, const char *office, const char *group,
+                                const char *from, int64_t now, json_t **out, struct mc_error *err)
+{
+	struct booking_settings bs;
+	struct bk_target t;
+	struct store_conn *c = store_read_conn(st);
+	enum mc_err rc;
+	int n = 0, first = 0;
+	store_booking_settings(st, &bs);
+	if ((rc = bk_target(c, office, group, &t, err)))
+		return rc;
+	struct bk_day *days = calloc(BK_SCAN_DAYS, sizeof *days);
+	if ((rc = bk_window(st, t.office_id, &bs, now, days, &n, err)))
+		goto out;
+	int today = (int)civil_floor_div(now + CLOCK_OFFICE_UTC_OFFSET, 86400), fd;
+	if (from && *from) {
+		if (!bk_date_parse(from, &fd) || fd - today >= n) {
+			rc = mc_fail(err, MC_ERR_INVALID, "invalid_date",
+			             "Ngày không hợp lệ hoặc ngoài thời gian nhận đặt lịch",
+			             "from must be a date YYYY-MM-DD within the booking window");
+			goto out;
+		}
+		first = fd < today ? 0 : fd - today;
+	}
+	json_t *arr = json_array();
+	for (int k = first; k < n; k++) {
+		struct booking_slot sl[BK_MAX_SLOTS];
+		int counts[BK_MAX_SLOTS];
+		int ns = booking_day_slots(days[k].start, days[k].ses, days[k].n_sessions,
+		                           t.minutes, sl, BK_MAX_SLOTS);
+		if (ns > BK_MAX_SLOTS)
+			ns = BK_MAX_SLOTS;
+		if (!days[k].working)
+			ns = 0;
+		if ((rc = bk_taken(c, &bs, t.office_id, t.group_id, sl, ns, now, counts, err))) {
+			json_decref(arr);
+			goto out;
+		}
+		json_t *ja = json_array();
+		for (int i = 0; i < ns; i++) {
+			if (sl[i].start <= now)
+				continue;
+			int free_ = t.capacity - counts[i];
+			json_array_append_new(ja, json_pack("{s:I, s:I, s:i}", "start",
+			                                    (json_int_t)sl[i].start, "end",
+			                                    (json_int_t)sl[i].end, "free",
+			                                    free_ < 0 ? 0 : free_));
+		}
+		json_array_append_new(
+		    arr,
+		    json_pack("{s:s, s:i, s:b, s:o, s:o}", "date", days[k].date, "weekday",
+		              days[k].weekday, "working_day", days[k].working, "day_name",
+		              days[k].day_name[0] ? json_string(days[k].day_name) : json_null(),
+		              "slots", ja));
+	}
+	*out = json_pack("{s:s, s:s, s:s, s:s, s:i, s:i, s:s, s:s, s:o}", "office", t.office_code,
+	                 "group", t.group_code, "group_name", t.group_name, "group_name_en",
+	                 t.group_name_en, "minutes", t.minutes, "capacity", t.capacity, "today",
+	                 days[0].date, "last_day", days[n > 0 ? n - 1 : 0].date, "days", arr);
+out:
+	free(days);
+	return rc;
+}
+
+/* ---- Options: what the page offers. */
+
+/* The group of centre office_id a procedure of field `field` books: the
+ * first bookable group (by sort) whose folded name starts the folded
+ * field ("Đăng ký kinh doanh (hộ kinh doanh)" → "Đăng ký kinh doanh"). */
+static const char *bk_group_for_field(json_t *groups, const char *field)
+{
+	char ff[512], gf[512];
+	size_t i;
+	json_t *g;
+	fold_vi(field ? field : "", ff, sizeof ff);
+	json_array_foreach(groups, i, g)
+	{
+		fold_vi(json_string_value(json_object_get(g, "name")), gf, sizeof gf);
+		if (gf[0] && strncmp(ff, gf, strlen(gf)) == 0)
+			return json_string_value(json_object_get(g, "code"));
+	}
+	return NULL;
+}
+
+enum mc_err store_booking_options(struct store *st, json_t **out, struct mc_error *err)
+{
+	struct store_conn *c = store_read_conn(st);
+	struct booking_settings bs;
+	enum mc_err rc;
+	int step;
+	store_booking_settings(st, &bs);
+	sqlite3_stmt *s = store_stmt(
+	    c, "SELECT o.code, o.name, coalesce(o.address, ''), g.code, g.name, g.name_en,"
+	       " b.minutes, b.capacity FROM booking_slots b JOIN offices o ON o.id = b.office_id"
+	       " JOIN service_groups g ON g.id = b.group_id WHERE b.capacity > 0 AND g.active = 1"
+	       " AND o.kind IN ('centre', 'point') ORDER BY o.sort, o.code, g.sort, g.code");
+	if (s == NULL)
+		return store_sql_error(c, "booking_slots", err);
+	json_t *centres = json_array(), *centre = NULL;
+	while (store_next(s, &step)) {
+		const char *code = store_col_text(s, 0);
+		if (centre == NULL ||
+		    strcmp(json_string_value(json_object_get(centre, "code")), code) != 0) {
+			centre = json_pack("{s:s, s:s, s:s, s:[]}", "code", code, "name",
+			                   store_col_text(s, 1), "address", store_col_text(s, 2),
+			                   "groups");
+			json_array_append_new(centres, centre);
+		}
+		json_array_append_new(
+		    json_object_get(centre, "groups"),
+		    json_pack("{s:s, s:s, s:s, s:i, s:i}", "code", store_col_text(s, 3), "name",
+		              store_col_text(s, 4), "name_en", store_col_text(s, 5), "minutes",
+		              sqlite3_column_int(s, 6), "capacity", sqlite3_column_int(s, 7)));
+	}
+	if ((rc = store_scan_end(c, s, step, "booking_slots", err))) {
+		json_decref(centres);
+		return rc;
+	}
+	json_t *procs = json_array();
+	s = store_stmt(c, "SELECT code, name, field FROM procedures WHERE current = 1"
+	                  " ORDER BY code LIMIT 2000");
+	if (s == NULL) {
+		json_decref(centres);
+		json_decref(procs);
+		return store_sql_error(c, "procedures", err);
+	}
+	while (store_next(s, &step)) {
+		json_t *map = json_object();
+		size_t i;
+		json_t *ce;
+		json_array_foreach(centres, i, ce)
+		{
+			const char *g =
+			    bk_group_for_field(json_object_get(ce, "groups"), store_col_text(s, 2));
+			if (g)
+				json_object_set_new(map,
+				                    json_string_value(json_object_get(ce, "code")),
+				                    json_string(g));
+		}
+		if (json_object_size(map) == 0) {
+			json_decref(map);
+			continue;
+		}
+		json_array_append_new(procs,
+		                      json_pack("{s:s, s:s, s:o}", "code", store_col_text(s, 0),
+		                                "name", store_col_text(s, 1), "groups", map));
+	}
+	if ((rc = store_scan_end(c, s, step, "procedures", err))) {
+		json_decref(centres);
+		json_decref(procs);
+		return rc;
+	}
+	*out = json_pack("{s:o, s:o, s:i, s:i, s:i, s:i}", "centres", centres, "procedures", procs,
+	                 "days_ahead", bs.days_ahead, "per_person_per_day", bs.per_person_per_day,
+	                 "checkin_before_minutes", bs.checkin_before_minutes,
+	                 "checkin_after_minutes", bs.checkin_after_minutes);
+	return MC_OK;
+}
+
+/* ---- One booking's view. */
+
+/* "HH:MM dd/mm/yyyy" of instant t, office time. */
+static void bk_when(int64_t t, char out[32])
+{
+	int64_t local = t + CLOCK_OFFICE_UTC_OFFSET;
+	int day = (int)civil_floor_div(local, 86400), y, m, d;
+	int sod = (int)(local - (int64_t)day * 86400);
+	civil_ymd_from_days(day, &y, &m, &d);
+	snprintf(out, 32, "%02d:%02d %02d/%02d/%04d", sod / 3600, sod / 60 % 60, d, m, y);
+}
+
+#define BK_VIEW_SQL                                                                                \
+	"SELECT b.id, b.code, b.state, o.code, o.name, coalesce(o.address, ''), g.code, g.name,"   \
+	" g.name_en, b.day, b.slot_start, b.slot_end, b.name, b.phone, coalesce(b.id_number, '')," \
+	" coalesce(b.email, ''), b.created_by, b.created_at, p.code, p.name, p.body, b.office_id"  \
+	" FROM bookings b JOIN offices o ON o.id = b.office_id JOIN service_groups g"              \
+	" ON g.id = b.group_id LEFT JOIN procedures p ON p.id = b.procedure_id"
+
+/* The view of the row s is on (BK_VIEW_SQL's columns). staff: names the
+ * phone, ID number and e-mail in full. */
+static json_t *bk_view(sqlite3_stmt *s, const struct booking_settings *bs, int64_t now, bool staff)
+{
+	int64_t start = sqlite3_column_int64(s, 10), end = sqlite3_column_int64(s, 11);
+	const char *state = store_col_text(s, 2);
+	bool booked = strcmp(state, "booked") == 0;
+	char from[32], until[32], phone[16];
+	bk_when(booking_window_open(bs, start), from);
+	bk_when(booking_window_close(bs, start), until);
+	const char *ph = store_col_text(s, 13);
+	size_t pl = strlen(ph);
+	snprintf(phone, sizeof phone, "%s", ph);
+	if (!staff)
+		for (size_t i = 0; pl > 3 && i < pl - 3; i++)
+			phone[i] = '*';
+	json_t *bring = json_array();
+	json_array_append_new(bring, json_string("Căn cước (CCCD) hoặc giấy tờ tùy thân"));
+	json_array_append_new(bring, json_string("Mã đặt lịch hoặc mã QR này"));
+	json_t *body = sqlite3_column_type(s, 20) == SQLITE_NULL
+	                   ? NULL
+	                   : json_loads(store_col_text(s, 20), 0, NULL);
+	size_t i;
+	json_t *d;
+	json_array_foreach(json_object_get(body, "documents"), i, d)
+	{
+		const char *dn = json_string_value(json_object_get(d, "name"));
+		if (dn && json_array_size(bring) < 12)
+			json_array_append_new(bring, json_string(dn));
+	}
+	json_decref(body);
+	json_t *v = json_pack(
+	    "{s:s, s:s, s:b, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:s, s:s, s:s, s:s,"
+	    " s:b, s:o}",
+	    "code", store_col_text(s, 1), "state", state, "no_show",
+	    booked && !booking_holds_place(bs, start, now), "office", store_col_text(s, 3),
+	    "office_name", store_col_text(s, 4), "office_address", store_col_text(s, 5), "group",
+	    store_col_text(s, 6), "group_name", store_col_text(s, 7), "group_name_en",
+	    store_col_text(s, 8), "day", store_col_text(s, 9), "start", (json_int_t)start, "end",
+	    (json_int_t)end, "name", store_col_text(s, 12), "phone", phone, "checkin_from", from,
+	    "checkin_until", until, "cancellable", booked && now < end, "bring", bring);
+	json_object_set_new(v, "checkin_from_at", json_integer(booking_window_open(bs, start)));
+	json_object_set_new(v, "checkin_until_at", json_integer(booking_window_close(bs, start)));
+	if (sqlite3_column_type(s, 18) != SQLITE_NULL)
+		json_object_set_new(v, "procedure",
+		                    json_pack("{s:s, s:s}", "code", store_col_text(s, 18), "name",
+		                              store_col_text(s, 19)));
+	if (staff) {
+		const char *idn = store_col_text(s, 14), *em = store_col_text(s, 15);
+		json_object_set_new(v, "id_number", *idn ? json_string(idn) : json_null());
+		json_object_set_new(v, "email", *em ? json_string(em) : json_null());
+		const char *by = store_col_text(s, 16);
+		json_object_set_new(v, "channel",
+		                    json_string(strcmp(by, "public") == 0 ? "public" : "staff"));
+		json_object_set_new(v, "created_by", json_string(by));
+		json_object_set_new(v, "created_at", json_integer(sqlite3_column_int64(s, 17)));
+	}
+	return v;
+}
+
+static enum mc_err bk_not_found(struct mc_error *err)
+{
+	return mc_fail(err, MC_ERR_NOT_FOUND, "booking_not_found",
+	               "Không tìm thấy lịch hẹn với mã này", "No booking with this code");
+}
+
+/* The view of booking code on the caller's read connection: *out, and
+ * (when not NULL) its id and office. who: staff scope (NULL: public). */
+static enum mc_err bk_get(struct store *st, const struct principal *who, const char *code,
+                          int64_t now, json_t **out, int64_t *id, struct mc_error *err)
+{
+	char canon[BOOKING_CODE_LEN + 1];
+	struct booking_settings bs;
+	if (!booking_code_parse(code, canon))
+		return bk_not_found(err);
+	store_booking_settings(st, &bs);
+	struct store_conn *c = store_read_conn(st);
+	sqlite3_stmt *s =
+	    store_stmt(c, BK_VIEW_SQL " WHERE b.code = :code AND " SCOPE_SQL("b.office_id"));
+	int step;
+	if (s == NULL)
+		return store_sql_error(c, "bookings", err);
+	sqlite3_bind_text(s, sqlite3_bind_parameter_index(s, ":code"), canon, -1, SQLITE_TRANSIENT);
+	store_bind_scope(s, who);
+	json_t *v = NULL;
+	if (store_next(s, &step)) {
+		v = bk_view(s, &bs, now, who != NULL);
+		if (id)
+			*id = sqlite3_column_int64(s, 0);
+	}
+	enum mc_err rc = store_scan_end(c, s, step, "bookings", err);
+	if (rc == MC_OK && v == NULL)
+		rc = bk_not_found(err);
+	if (rc)
+		json_decref(v);
+	else
+		*out = v;
+	return rc;
+}
+
+enum mc_err store_booking_get(struct store *st, const struct principal *who, const char *code,
+                              int64_t now, json_t **out, struct mc_error *err)
+{
+	return bk_get(st, who, code, now, out, NULL, err);
+}
+
+enum mc_err store_booking_find(struct store *st, const char *code, struct store_booking_row *out,
+                               struct mc_error *err)
+{
+	char canon[BOOKING_CODE_LEN + 1];
+	if (!booking_code_parse(code, canon))
+		return bk_not_found(err);
+	struct store_conn *c = store_read_conn(st);
+	sqlite3_stmt *s = store_stmt(c, "SELECT id, office_id, group_id, slot_start, slot_end,"
+	                                " state FROM bookings WHERE code = ?");
+	int step;
+	if (s == NULL)
+		return store_sql_error(c, "bookings", err);
+	sqlite3_bind_text(s, 1, canon, -1, SQLITE_TRANSIENT);
+	bool found = store_next(s, &step);
+	if (found) {
+		*out = (struct store_booking_row){.id = sqlite3_column_int64(s, 0),
+		                                  .office_id = sqlite3_column_int64(s, 1),
+		                                  .group_id = sqlite3_column_int64(s, 2),
+		                                  .slot_start = sqlite3_column_int64(s, 3),
+		                                  .slot_end = sqlite3_column_int64(s, 4)};
+		snprintf(out->code, sizeof out->code, "%s", canon);
+		snprintf(out->state, sizeof out->state, "%s", store_col_text(s, 5));
+	}
+	enum mc_err rc = store_scan_end(c, s, step, "bookings", err);
+	return rc == MC_OK && !found ? bk_not_found(err) : rc;
+}
+
+/* ---- Booking and cancelling. */
+
+static enum mc_err bk_bad_field(struct mc_error *err, const char **field, const char *name,
+                                const char *vi, const char *en)
+{
+	if (field)
+		*field = name;
+	return mc_failf(err, MC_ERR_INVALID, "invalid_field", vi, "%s: %s", name, en);
+}
+
+/* What a client asked for, checked. */
+struct bk_ask {
+	const char *office, *group, *procedure;
+	int64_t start;
+	char name[201];
+	char phone[APPLICANT_PHONE_MAX];
+	char id_number[16];
+	char email[255];
+	char *consent; /* store_notify_consent's text, or NULL */
+};
+
+static enum mc_err bk_ask_parse(json_t *body, struct bk_ask *a, const char **field,
+                                struct mc_error *err)
+{
+	static const char *const keys[] = {"office", "group",     "procedure", "start", "name",
+	                                   "phone",  "id_number", "email",     "notify"};
+	const char *k;
+	json_t *v;
+	*a = (struct bk_ask){0};
+	if (!json_is_object(body))
+		return mc_fail(err, MC_ERR_INVALID, "expected_object", "Dữ liệu không hợp lệ",
+		               "the body must be a JSON object");
+	json_object_foreach(body, k, v)
+	{
+		size_t i;
+		for (i = 0; i < sizeof keys / sizeof keys[0] && strcmp(keys[i], k) != 0; i++)
+			;
+		if (i == sizeof keys / sizeof keys[0]) {
+			if (field)
+				*field = NULL;
+			return mc_failf(err, MC_ERR_INVALID, "unknown_field",
+			                "Dữ liệu có trường lạ", "unknown field '%.40s'", k);
+		}
+	}
+	a->office = json_string_value(json_object_get(body, "office"));
+	if (a->office == NULL || strlen(a->office) > 40)
+		return bk_bad_field(err, field, "office", "Hãy chọn trung tâm",
+		                    "the centre's code is required");
+	a->group = json_string_value(json_object_get(body, "group"));
+	a->procedure = json_string_value(json_object_get(body, "procedure"));
+	if ((json_object_get(body, "group") && (a->group == NULL || strlen(a->group) > 40)) ||
+	    (json_object_get(body, "procedure") &&
+	     (a->procedure == NULL || strlen(a->procedure) > 40)) ||
+	    (a->group == NULL && a->procedure == NULL))
+		return bk_bad_field(err, field, a->group || a->procedure ? "procedure" : "group",
+		                    "Hãy chọn lĩnh vực hoặc thủ tục",
+		                    "a group code or a procedure code is required");
+	json_t *start = json_object_get(body, "start");
+	if (!json_is_integer(start) || json_integer_value(start) <= 0 ||
+	    json_integer_value(start) > 4102444800LL)
+		return bk_bad_field(err, field, "start", "Hãy chọn giờ hẹn",
+		                    "the slot's start (epoch seconds) is required");
+	a->start = json_integer_value(start);
+	const char *name = json_string_value(json_object_get(body, "name"));
+	while (name && (*name == ' ' || *name == '\t'))
+		name++;
+	size_t nl = name ? strlen(name) : 0;
+	while (nl > 0 && (name[nl - 1] == ' ' || name[nl - 1] == '\t'))
+		nl--;
+	bool ctl = false;
+	for (size_t i = 0; i < nl; i++)
+		ctl |= (unsigned char)name[i] < 0x20 || name[i] == 0x7f;
+	if (nl == 0 || nl > 200 || ctl)
+		return bk_bad_field(
+		    err, field, "name", "Hãy nhập họ và tên (tối đa 200 ký tự)",
+		    "the full name is required (1-200 bytes, no control characters)");
+	memcpy(a->name, name, nl);
+	a->name[nl] = '\0';
+	if (!applicant_phone_normalize(json_string_value(json_object_get(body, "phone")), a->phone))
+		return bk_bad_field(err, field, "phone", "Số điện thoại không hợp lệ",
+		                    "a Vietnamese phone number is required");
+	json_t *idn = json_object_get(body, "id_number");
+	if (idn && !json_is_null(idn) && !(json_is_string(idn) && json_string_length(idn) == 0)) {
+		const char *s = json_string_value(idn);
+		size_t n = 0;
+		for (; s && *s && n < sizeof a->id_number - 1; s++)
+			if (*s != ' ')
+				a->id_number[n++] = (char)(*s >= 'a' && *s <= 'z' ? *s - 32 : *s);
+		a->id_number[n] = '\0';
+		if (s == NULL || *s || !applicant_id_number_valid(a->id_number) || n > 12)
+			return bk_bad_field(err, field, "id_number",
+			                    "Số căn cước (12 chữ số) hoặc hộ chiếu không hợp lệ",
+			                    "a CCCD of 12 digits or a passport number");
+	}
+	json_t *em = json_object_get(body, "email");
+	if (em && !json_is_null(em) && !(json_is_string(em) && json_string_length(em) == 0)) {
+		if (!json_is_string(em) || !applicant_email_valid(json_string_value(em)))
+			return bk_bad_field(err, field, "email", "Địa chỉ thư điện tử không hợp lệ",
+			                    "not an e-mail address");
+		snprintf(a->email, sizeof a->email, "%s", json_string_value(em));
+	}
+	json_t *notify = json_object_get(body, "notify");
+	if (notify && !json_is_null(notify)) {
+		enum mc_err rc = store_notify_consent(
+		    notify, a->phone, a->email[0] ? a->email : NULL, &a->consent, err);
+		if (rc) {
+			if (field)
+				*field = "notify";
+			return rc;
+		}
+	}
+	return MC_OK;
+}
+
+/* The group of centre t->office_id that procedure code books into t (with
+ * *proc_id): MC_ERR_NOT_FOUND procedure_not_found / group_not_found. */
+static enum mc_err bk_procedure_group(struct store_conn *c, const char *office, const char *code,
+                                      struct bk_target *t, int64_t *proc_id, struct mc_error *err)
+{
+	enum mc_err rc;
+	int64_t oid;
+	char field[512] = "";
+	int step;
+	if ((rc = bk_centre(c, office, &oid, NULL, NULL, err)))
+		return rc;
+	sqlite3_stmt *s =
+	    store_stmt(c, "SELECT id, field FROM procedures WHERE code = ? AND current = 1");
+	if (s == NULL)
+		return store_sql_error(c, "procedures", err);
+	sqlite3_bind_text(s, 1, code, -1, SQLITE_TRANSIENT);
+	*proc_id = 0;
+	if (store_next(s, &step)) {
+		*proc_id = sqlite3_column_int64(s, 0);
+		snprintf(field, sizeof field, "%s", store_col_text(s, 1));
+	}
+	if ((rc = store_scan_end(c, s, step, "procedures", err)))
+		return rc;
+	if (*proc_id == 0)
+		return mc_failf(err, MC_ERR_NOT_FOUND, "procedure_not_found",
+		                "Không có thủ tục này", "No procedure '%.40s'", code);
+	s = store_stmt(c, "SELECT g.code, g.name FROM booking_slots b JOIN service_groups g"
+	                  " ON g.id = b.group_id WHERE b.office_id = ? AND b.capacity > 0"
+	                  " AND g.active = 1 ORDER BY g.sort, g.code");
+	if (s == NULL)
+		return store_sql_error(c, "booking_slots", err);
+	sqlite3_bind_int64(s, 1, oid);
+	json_t *groups = json_array();
+	while (store_next(s, &step))
+		json_array_append_new(groups, json_pack("{s:s, s:s}", "code", store_col_text(s, 0),
+		                                        "name", store_col_text(s, 1)));
+	if ((rc = store_scan_end(c, s, step, "booking_slots", err))) {
+		json_decref(groups);
+		return rc;
+	}
+	const char *g = bk_group_for_field(groups, field);
+	char gc[41];
+	snprintf(gc, sizeof gc, "%s", g ? g : "");
+	json_decref(groups);
+	if (g == NULL)
+		return mc_failf(err, MC_ERR_NOT_FOUND, "group_not_found",
+		                "Trung tâm không nhận đặt lịch cho thủ tục này",
+		                "No bookable group for procedure '%.40s' there", code);
+	return bk_target(c, office, gc, t, err);
+}
+
+/* The booking's message (booking_confirmed / booking_cancelled) in the
+ * caller's transaction. */
+static enum mc_err bk_notify(struct store *st, const char *trigger, int64_t office_id, int64_t id,
+                             const char *code, const char *name, const char *group, int64_t start,
+                             const char *consent, const char *phone, const char *email,
+                             const char *actor, struct mc_error *err)
+{
+	if (consent == NULL)
+		return MC_OK;
+	char slot[32];
+	bk_when(start, slot);
+	char *url = store_setting_get(st, "public_url");
+	json_t *jurl = url ? json_loads(url, JSON_DECODE_ANY, NULL) : NULL;
+	char link[400] = "";
+	if (json_is_string(jurl))
+		snprintf(link, sizeof link, "%s/dat-lich?ma=%s", json_string_value(jurl), code);
+	json_decref(jurl);
+	free(url);
+	json_t *fields = json_pack("{s:s, s:s, s:s, s:s, s:s}", "code", code, "name", name, "group",
+	                           group, "slot", slot, "link", link);
+	struct notify_request rq = {.trigger = trigger,
+	                            .office_id = office_id,
+	                            .ref_kind = "booking",
+	                            .ref_id = id,
+	                            .consent = consent,
+	                            .phone = phone,
+	                            .email = email && *email ? email : NULL,
+	                            .fields = fields,
+	                            .actor = actor};
+	enum mc_err rc = store_notify_enqueue(st, &rq, err);
+	json_decref(fields);
+	return rc;
+}
+
+/* Appends the booking's event (not on the live stream: it is about a
+ * citizen). */
+static enum mc_err bk_event(struct store *st, const char *actor, int64_t office_id,
+                            const char *code, const char *action, json_t *details,
+                            struct mc_error *err)
+{
+	char *text = json_dumps(details, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(details);
+	store_event_office(st, office_id);
+	int64_t ev = store_event_append(st, actor, "booking", code, action, text, false, err);
+	free(text);
+	return ev == 0 ? (err ? err->kind : MC_ERR_INTERNAL) : MC_OK;
+}
+
+static int64_t bk_count(struct store_conn *c, sqlite3_stmt *s, enum mc_err *rc,
+                        struct mc_error *err)
+{
+	int step;
+	int64_t n = store_next(s, &step) ? sqlite3_column_int64(s, 0) : 0;
+	*rc = store_scan_end(c, s, step, "bookings", err);
+	return n;
+}
+
+enum mc_err store_booking_create(struct store *st, const struct principal *who, json_t *body,
+                                 int64_t now, json_t **out, const char **field,
+                                 struct mc_error *err)
+{
+	struct bk_ask a;
+	struct bk_target t;
+	struct booking_settings bs;
+	enum mc_err rc;
+	int64_t proc_id = 0;
+	struct bk_day *days = NULL;
+	if (field)
+		*field = NULL;
+	if ((rc = bk_ask_parse(body, &a, field, err)))
+		return rc;
+	struct store_conn *c = store_read_conn(st);
+	if (who) {
+		int64_t scoped;
+		if ((rc = store_office_in_scope(c, who, a.office, &scoped, err)))
+			goto out;
+	}
+	rc = a.group ? bk_target(c, a.office, a.group, &t, err)
+	             : bk_procedure_group(c, a.office, a.procedure, &t, &proc_id, err);
+	if (rc)
+		goto out;
+	if (a.group && a.procedure) {
+		/* Both: the procedure is named on the booking, the group books. */
+		sqlite3_stmt *s =
+		    store_stmt(c, "SELECT id FROM procedures WHERE code = ? AND current = 1");
+		if (s == NULL) {
+			rc = store_sql_error(c, "procedures", err);
+			goto out;
+		}
+		sqlite3_bind_text(s, 1, a.procedure, -1, SQLITE_TRANSIENT);
+		proc_id = bk_count(c, s, &rc, err);
+		if (rc == MC_OK && proc_id == 0)
+			rc = mc_failf(err, MC_ERR_NOT_FOUND, "procedure_not_found",
+			              "Không có thủ tục này", "No procedure '%.40s'", a.procedure);
+		if (rc)
+			goto out;
+	}
+
+	/* The slot: one of a window day's, still ahead. */
+	store_booking_settings(st, &bs);
+	days = calloc(BK_SCAN_DAYS, sizeof *days);
+	int n = 0, k, i = 0, ns = 0;
+	struct booking_slot sl[BK_MAX_SLOTS];
+	if ((rc = bk_window(st, t.office_id, &bs, now, days, &n, err)))
+		goto out;
+	for (k = 0; k < n; k++) {
+		if (!days[k].working || a.start < days[k].start || a.start >= days[k].start + 86400)
+			continue;
+		ns = booking_day_slots(days[k].start, days[k].ses, days[k].n_sessions, t.minutes,
+		                       sl, BK_MAX_SLOTS);
+		for (i = 0; i < ns && i < BK_MAX_SLOTS && sl[i].start != a.start; i++)
+			;
+		break;
+	}
+	if (k == n || i >= ns || i >= BK_MAX_SLOTS || a.start <= now) {
+		rc = mc_fail(err, MC_ERR_INVALID, "slot_invalid",
+		             "Giờ hẹn không hợp lệ: đã qua, ngoài thời gian nhận đặt lịch, hoặc"
+		             " là ngày nghỉ",
+		             "start is not a bookable slot (in the past, beyond the window, a day"
+		             " off, or not a slot's start)");
+		if (field)
+			*field = "start";
+		goto out;
+	}
+	const struct bk_day *day = &days[k];
+	const struct booking_slot slot = sl[i];
+
+	if ((rc = store_begin(st, err)))
+		goto out;
+	c = store_write_conn(st);
+	int64_t taken;
+	sqlite3_stmt *s;
+	if (who == NULL) {
+		int64_t today_start =
+		    civil_floor_div(now + CLOCK_OFFICE_UTC_OFFSET, 86400) * 86400 -
+		    CLOCK_OFFICE_UTC_OFFSET;
+		s = store_stmt(c, "SELECT count(*) FROM bookings WHERE phone = ? AND"
+		                  " created_by = 'public' AND created_at >= ?");
+		if (s == NULL)
+			goto sql;
+		sqlite3_bind_text(s, 1, a.phone, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(s, 2, today_start);
+		taken = bk_count(c, s, &rc, err);
+		if (rc)
+			goto fail;
+		if (taken >= STORE_BOOKING_PER_PHONE_DAY) {
+			rc = mc_failf(
+			    err, MC_ERR_RATE_LIMITED, "too_many_bookings",
+			    "Số điện thoại này đã đặt quá nhiều lịch hẹn hôm nay, vui lòng"
+			    " thử lại vào ngày mai",
+			    "this phone made %d bookings today", STORE_BOOKING_PER_PHONE_DAY);
+			if (err)
+				err->retry_after = (int)(today_start + 86400 - now);
+			goto fail;
+		}
+	}
+	s = store_stmt(c, "SELECT count(*) FROM bookings WHERE day = ?1 AND state <> 'cancelled'"
+	                  " AND (phone = ?2 OR (?3 IS NOT NULL AND id_number = ?3))");
+	if (s == NULL)
+		goto sql;
+	sqlite3_bind_text(s, 1, day->date, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 2, a.phone, -1, SQLITE_TRANSIENT);
+	if (a.id_number[0])
+		sqlite3_bind_text(s, 3, a.id_number, -1, SQLITE_TRANSIENT);
+	taken = bk_count(c, s, &rc, err);
+	if (rc)
+		goto fail;
+	if (taken >= bs.per_person_per_day) {
+		rc = mc_failf(err, MC_ERR_CONFLICT, "booking_limit",
+		              "Mỗi người chỉ được đặt tối đa số lịch hẹn cho phép trong một ngày",
+		              "at most %d bookings a person a day (by phone or ID number)",
+		              bs.per_person_per_day);
+		goto fail;
+	}
+	int used;
+	if ((rc = bk_taken(c, &bs, t.office_id, t.group_id, &slot, 1, now, &used, err)))
+		goto fail;
+	if (used >= t.capacity) {
+		rc = mc_fail(err, MC_ERR_CONFLICT, "slot_full",
+		             "Khung giờ này vừa hết chỗ, vui lòng chọn giờ khác",
+		             "the slot is full");
+		goto fail;
+	}
+	char code[BOOKING_CODE_LEN + 1];
+	for (int tries = 0;; tries++) {
+		uint32_t idx[BOOKING_CODE_RANDOM];
+		for (int j = 0; j < BOOKING_CODE_RANDOM; j++)
+			idx[j] = randombytes_uniform(BOOKING_CODE_ALPHABET_LEN);
+		booking_code_make(idx, code);
+		s = store_stmt(c, "SELECT count(*) FROM bookings WHERE code = ?");
+		if (s == NULL)
+			goto sql;
+		sqlite3_bind_text(s, 1, code, -1, SQLITE_TRANSIENT);
+		taken = bk_count(c, s, &rc, err);
+		if (rc)
+			goto fail;
+		if (taken == 0)
+			break;
+		if (tries == 20) {
+			rc = mc_fail(err, MC_ERR_INTERNAL, "code_exhausted", "Lỗi máy chủ",
+			             "no free booking code");
+			goto fail;
+		}
+	}
+	const char *actor = who ? who->actor : "public";
+	s = store_stmt(c,
+	               "INSERT INTO bookings (code, office_id, group_id, procedure_id, day,"
+	               " slot_start, slot_end, name, phone, id_number, email, notify, created_at,"
+	               " created_by) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14)"
+	               " RETURNING id");
+	if (s == NULL)
+		goto sql;
+	sqlite3_bind_text(s, 1, code, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s, 2, t.office_id);
+	sqlite3_bind_int64(s, 3, t.group_id);
+	if (proc_id)
+		sqlite3_bind_int64(s, 4, proc_id);
+	sqlite3_bind_text(s, 5, day->date, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s, 6, slot.start);
+	sqlite3_bind_int64(s, 7, slot.end);
+	sqlite3_bind_text(s, 8, a.name, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 9, a.phone, -1, SQLITE_TRANSIENT);
+	if (a.id_number[0])
+		sqlite3_bind_text(s, 10, a.id_number, -1, SQLITE_TRANSIENT);
+	if (a.email[0])
+		sqlite3_bind_text(s, 11, a.email, -1, SQLITE_TRANSIENT);
+	if (a.consent)
+		sqlite3_bind_text(s, 12, a.consent, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s, 13, now);
+	sqlite3_bind_text(s, 14, actor, -1, SQLITE_TRANSIENT);
+	int64_t id = bk_count(c, s, &rc, err);
+	if (rc)
+		goto fail;
+	if ((rc = bk_event(st, actor, t.office_id, code, "booking.made",
+	                   json_pack("{s:s, s:s, s:I, s:s}", "office", t.office_code, "group",
+	                             t.group_code, "start", (json_int_t)slot.start, "channel",
+	                             who ? "staff" : "public"),
+	                   err)) ||
+	    (rc = bk_notify(st, "booking_confirmed", t.office_id, id, code, a.name, t.group_name,
+	                    slot.start, a.consent, a.phone, a.email, actor, err)))
+		goto fail;
+	if ((rc = store_commit(st, err)))
+		goto out;
+	json_t *view = NULL;
+	if ((rc = bk_get(st, who, code, now, &view, NULL, err)) == MC_OK)
+		*out = json_pack("{s:o}", "booking", view);
+	goto out;
+sql:
+	rc = store_sql_error(c, "bookings", err);
+fail:
+	store_rollback(st);
+out:
+	free(days);
+	free(a.consent);
+	return rc;
+}
+
+enum mc_err store_booking_cancel(struct store *st, const struct principal *who, const char *code,
+                                 int64_t now, json_t **out, struct mc_error *err)
+{
+	char canon[BOOKING_CODE_LEN + 1];
+	enum mc_err rc;
+	int step;
+	int64_t id = 0, start = 0, end = 0, office = 0;
+	char state[16] = "", name[201] = "", phone[16] = "", email[255] = "", group[201] = "";
+	char *consent = NULL;
+	if (!booking_code_parse(code, canon))
+		return bk_not_found(err);
+	if ((rc = store_begin(st, err)))
+		return rc;
+	struct store_conn *c = store_write_conn(st);
+	sqlite3_stmt *s = store_stmt(
+	    c, "SELECT b.id, b.state, b.slot_start, b.slot_end, b.office_id, b.name, b.phone,"
+	       " coalesce(b.email, ''), b.notify, g.name FROM bookings b JOIN service_groups g"
+	       " ON g.id = b.group_id WHERE b.code = :code AND " SCOPE_SQL("b.office_id"));
+	if (s == NULL) {
+		rc = store_sql_error(c, "bookings", err);
+		goto fail;
+	}
+	sqlite3_bind_text(s, sqlite3_bind_parameter_index(s, ":code"), canon, -1, SQLITE_TRANSIENT);
+	store_bind_scope(s, who);
+	if (store_next(s, &step)) {
+		id = sqlite3_column_int64(s, 0);
+		snprintf(state, sizeof state, "%s", store_col_text(s, 1));
+		start = sqlite3_column_int64(s, 2);
+		end = sqlite3_column_int64(s, 3);
+		office = sqlite3_column_int64(s, 4);
+		snprintf(name, sizeof name, "%s", store_col_text(s, 5));
+		snprintf(phone, sizeof phone, "%s", store_col_text(s, 6));
+		snprintf(email, sizeof email, "%s", store_col_text(s, 7));
+		if (sqlite3_column_type(s, 8) != SQLITE_NULL)
+			consent = strdup(store_col_text(s, 8));
+		snprintf(group, sizeof group, "%s", store_col_text(s, 9));
+	}
+	if ((rc = store_scan_end(c, s, step, "bookings", err)))
+		goto fail;
+	if (id == 0) {
+		rc = bk_not_found(err);
+		goto fail;
+	}
+	if (strcmp(state, "booked") != 0 || now >= end) {
+		rc = mc_fail(err, MC_ERR_CONFLICT, "booking_not_cancellable",
+		             strcmp(state, "cancelled") == 0 ? "Lịch hẹn này đã được hủy"
+		                                             : "Lịch hẹn này không thể hủy nữa",
+		             "only a booking not yet used can be cancelled, before its slot ends");
+		goto fail;
+	}
+	const char *actor = who ? who->actor : "public";
+	s = store_stmt(c, "UPDATE bookings SET state = 'cancelled', cancelled_at = ? WHERE id = ?");
+	if (s == NULL) {
+		rc = store_sql_error(c, "bookings", err);
+		goto fail;
+	}
+	sqlite3_bind_int64(s, 1, now);
+	sqlite3_bind_int64(s, 2, id);
+	if ((rc = store_step(c, s, "bookings", err)) ||
+	    (rc = bk_event(st, actor, office, canon, "booking.cancelled",
+	                   json_pack("{s:I}", "start", (json_int_t)start), err)) ||
+	    (rc = bk_notify(st, "booking_cancelled", office, id, canon, name, group, start, consent,
+	                    phone, email, actor, err)))
+		goto fail;
+	free(consent);
+	consent = NULL;
+	if ((rc = store_commit(st, err)))
+		return rc;
+	return bk_get(st, who, canon, now, out, NULL, err);
+fail:
+	free(consent);
+	store_rollback(st);
+	return rc;
+}
+
+enum mc_err store_booking_list(struct store *st, const struct principal *who, const char *office,
+                               const char *day, int64_t now, json_t **out, struct mc_error *err)
+{
+	struct store_conn *c = store_read_conn(st);
+	struct booking_settings bs;
+	enum mc_err rc;
+	int64_t oid = 0;
+	int dn, step;
+	char date[11];
+	store_booking_settings(st, &bs);
+	if ((rc = store_office_in_scope(c, who, office, &oid, err)))
+		return rc;
+	if (day && *day) {
+		if (!bk_date_parse(day, &dn))
+			return mc_fail(err, MC_ERR_INVALID, "invalid_date", "Ngày không hợp lệ",
+			               "day must be YYYY-MM-DD");
+		snprintf(date, sizeof date, "%s", day);
+	} else {
+		clock_office_date(now, date);
+	}
+	sqlite3_stmt *s =
+	    store_stmt(c, BK_VIEW_SQL
+	               " WHERE b.day = :day AND (:office = 0 OR b.office_id IN (SELECT office_id"
+	               " FROM office_paths WHERE ancestor_id = :office)) AND " SCOPE_SQL(
+	                   "b.office_id") " ORDER BY b.slot_start, b.id LIMIT 2000");
+	if (s == NULL)
+		return store_sql_error(c, "bookings", err);
+	sqlite3_bind_text(s, sqlite3_bind_parameter_index(s, ":day"), date, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s, sqlite3_bind_parameter_index(s, ":office"), oid);
+	store_bind_scope(s, who);
+	json_t *items = json_array();
+	while (store_next(s, &step))
+		json_array_append_new(items, bk_view(s, &bs, now, true));
+	if ((rc = store_scan_end(c, s, step, "bookings", err))) {
+		json_decref(items);
+		return rc;
+	}
+	*out = json_pack("{s:s?, s:s, s:o, s:I}", "office", office, "day", date, "items", items,
+	                 "total", (json_int_t)json_array_size(items));
+	return MC_OK;
 }

@@ -39,8 +39,8 @@ void store_booking_settings(struct store *st, struct booking_settings *out);
  * centres it names (a centre not named keeps its slots). Errors, the
  * caller rolling back: MC_ERR_INVALID "unknown_setting" (a key not listed),
  * "invalid_setting" (a wrong type or range, the key named in the English
- * message), "office_not_found" / "group_not_found" (a slot's office is no
- * centre or point, or its group not that centre's). Audited
+ * message; also a slot whose office is no centre or point, or whose group
+ * is not an active group of that centre). Audited
  * "appointments.set". */
 enum mc_err store_booking_config_set(struct store *st, const struct principal *who, json_t *section,
                                      struct mc_error *err);

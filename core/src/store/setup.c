@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "store/auth.h"
+#include "store/booking.h"
 #include "store/calendar.h"
 #include "store/office.h"
 #include "store/scan.h"
@@ -888,7 +889,8 @@ enum mc_err store_setup_apply(struct store *st, const struct principal *who, jso
 {
 	static const char *const known[] = {
 	    "office",  "settings", "priority_classes", "service_groups", "counters", "users",
-	    "devices", "offices",  "procedures",       "comment",        "printers"};
+	    "devices", "offices",  "procedures",       "comment",        "printers",
+	    "appointments"};
 	int groups = 0, counters = 0, users_created = 0, users_updated = 0;
 	int offices = 0, procedures = 0;
 	int printers = 0; /* store/print.c */
@@ -930,6 +932,8 @@ enum mc_err store_setup_apply(struct store *st, const struct principal *who, jso
 	    (rc = setup_devices(st, who, bundle, tokens, err)) ||
 	    (rc = setup_printer_links(st, bundle, err)) ||
 	    (rc = setup_procedures(st, who, bundle, &procedures, err)) ||
+	    (rc = store_booking_config_set(st, who, json_object_get(bundle, "appointments"),
+	                                   err)) ||
 	    (rc = store_office_items_check(st, err)) || (rc = setup_users_fit(st, err))) {
 		store_rollback(st);
 		json_decref(tokens);

@@ -1,0 +1,64 @@
+/* Appointments, the staff's side (docs/api.md "Appointments"): a centre's
+ * bookings of a day, a booking made for a caller on the phone, and a
+ * booking's view and cancel by staff of its centre. Scoped: another
+ * centre's booking is not found. */
+#include <string.h>
+
+#include "api/api_internal.h"
+#include "store/booking.h"
+#include "util/clock.h"
+
+void booking_reply_error(struct http_request *r, const struct mc_error *err, const char *field);
+
+void route_bookings_list(struct api *api, struct http_request *r)
+{
+	struct mc_error err;
+	json_t *out = NULL;
+	const char *office = http_query(r, "office"), *day = http_query(r, "day");
+	if ((office && strlen(office) > 40) || (day && strlen(day) > 10)) {
+		http_reply_fail(r, MC_ERR_INVALID, "invalid_field", "Tham số không hợp lệ",
+		                "office or day malformed");
+		return;
+	}
+	if (store_booking_list(api->st, &r->who, office, day, clock_now(), &out, &err) != MC_OK)
+		http_reply_error(r, &err);
+	else
+		http_reply_json(r, 200, out);
+}
+
+void route_bookings_create(struct api *api, struct http_request *r)
+{
+	json_t *body = http_body_object(r);
+	if (body == NULL)
+		return;
+	struct mc_error err;
+	json_t *out = NULL;
+	const char *field = NULL;
+	enum mc_err rc =
+	    store_booking_create(api->st, &r->who, body, clock_now(), &out, &field, &err);
+	json_decref(body);
+	if (rc)
+		booking_reply_error(r, &err, field);
+	else
+		http_reply_json(r, 201, out);
+}
+
+void route_booking_get(struct api *api, struct http_request *r)
+{
+	struct mc_error err;
+	json_t *out = NULL;
+	if (store_booking_get(api->st, &r->who, r->params[0], clock_now(), &out, &err) != MC_OK)
+		http_reply_error(r, &err);
+	else
+		http_reply_json(r, 200, json_pack("{s:o}", "booking", out));
+}
+
+void route_booking_cancel(struct api *api, struct http_request *r)
+{
+	struct mc_error err;
+	json_t *out = NULL;
+	if (store_booking_cancel(api->st, &r->who, r->params[0], clock_now(), &out, &err) != MC_OK)
+		http_reply_error(r, &err);
+	else
+		http_reply_json(r, 200, json_pack("{s:o}", "booking", out));
+}
