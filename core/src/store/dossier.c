@@ -8,6 +8,8 @@
 #include "domain/applicant.h"
 #include "domain/civil_date.h"
 #include "store/calendar.h"
+#include "store/notify.h"
+#include "store/notify_scan.h"
 #include "store/scan.h"
 #include "store/store_internal.h"
 #include "util/clock.h"
@@ -569,6 +571,7 @@ static enum mc_err dossier_duplicate_error(const json_t *dup, struct mc_error *e
 struct dossier_intake {
 	const char *procedure, *outcome, *reason, *name, *id_number, *address, *phone, *email;
 	json_t *applicant, *documents, *missing, *sets, *ticket, *confirm;
+	char *consent; /* dossiers.notify (store_notify_consent's), or NULL; owned */
 	bool received, supplement, refused;
 	/* dossier_intake_resolve: */
 	int64_t now;                    /* the instant of intake */
@@ -583,6 +586,8 @@ static void dossier_intake_free(struct dossier_intake *in)
 	json_decref(in->p.body);
 	json_decref(in->duplicate);
 	in->p.body = in->duplicate = NULL;
+	free(in->consent);
+	in->consent = NULL;
 }
 
 /* The checks of req that need no database, in the order of their errors
@@ -614,15 +619,15 @@ static enum mc_err dossier_intake_read(json_t *req, struct dossier_intake *in, j
 	json_t *value;
 	json_object_foreach(applicant, key, value)
 	{
-		static const char *const known[] = {"name", "id_number", "address", "phone",
-		                                    "email"};
+		static const char *const known[] = {"name",  "id_number", "address", "phone",
+		                                    "email", "notify"};
 		bool ok = false;
 		for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
 			ok = ok || strcmp(known[i], key) == 0;
 		if (!ok)
 			return mc_fail(err, MC_ERR_INVALID, "unknown_field",
 			               "Thông tin người nộp có trường lạ",
-			               "applicant takes name, id_number, address, phone, email");
+			               "applicant takes name, id_number, address, phone, email, notify");
 	}
 	/* The applicant's ID, phone (kept in its normal form 0xxxxxxxxx) and
 	 * e-mail by the rules of domain/applicant.h; the field is named. */
@@ -678,6 +683,17 @@ static enum mc_err dossier_intake_read(json_t *req, struct dossier_intake *in, j
 	    (!json_is_integer(in->ticket) || json_integer_value(in->ticket) < 1))
 		return mc_fail(err, MC_ERR_INVALID, "invalid_field", "Số phiếu không hợp lệ",
 		               "'ticket_id' must be a ticket id");
+	/* The channels the applicant accepts messages on (last: nothing to
+	 * free on the errors above); kept in dossiers.notify, not in the
+	 * applicant's object. */
+	json_t *notify = json_object_get(applicant, "notify");
+	if (notify) {
+		if ((rc = store_notify_consent(notify, in->phone, in->email, &in->consent, err))) {
+			*out = json_pack("{s:s}", "field", "applicant.notify");
+			return rc;
+		}
+		json_object_del(applicant, "notify");
+	}
 	return MC_OK;
 }
 
@@ -814,9 +830,9 @@ enum mc_err store_dossier_intake(struct store *st, const struct principal *who, 
 	       " applicant_phone, applicant_id_number, documents, sets, pending, reason,"
 	       " intake_at, intake_by, received_at, due_at, first_due_at, finished_at,"
 	       " secret_hash, ticket_id, holder_office, holder, intake_office_id, authority_id,"
-	       " return_office_id)"
+	       " return_office_id, notify)"
 	       " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?15,?16,?17,?18,"
-	       " (SELECT code FROM offices WHERE id = ?20), ?19, ?20, ?21, ?22)");
+	       " (SELECT code FROM offices WHERE id = ?20), ?19, ?20, ?21, ?22, ?23)");
 	if (s == NULL) {
 		rc = store_sql_error(c, "dossier", err);
 	} else {
@@ -851,6 +867,8 @@ enum mc_err store_dossier_intake(struct store *st, const struct principal *who, 
 		sqlite3_bind_int64(s, 20, in.offices.intake_id);
 		sqlite3_bind_int64(s, 21, in.offices.authority_id);
 		sqlite3_bind_int64(s, 22, in.offices.return_id);
+		if (in.consent)
+			sqlite3_bind_text(s, 23, in.consent, -1, SQLITE_STATIC);
 		rc = store_step(c, s, "dossier", err);
 	}
 	free(applicant_text);
@@ -877,6 +895,11 @@ enum mc_err store_dossier_intake(struct store *st, const struct principal *who, 
 	                                : "received",
 	                   details, err);
 	json_decref(details);
+	/* Telling the applicant who consented: received (with the secret,
+	 * known only now) or every missing item. */
+	if (rc == MC_OK && !refused)
+		rc = store_notify_dossier(st, code, received ? "received" : "supplement", secret,
+		                          who->actor, err);
 	if (rc)
 		goto fail;
 	json_t *view = NULL;
@@ -1470,6 +1493,17 @@ enum mc_err store_dossier_act(struct store *st, const struct principal *who, con
 	rc = dossier_event(st, who, code, d.intake_office_id, action_s, details, err);
 	json_decref(details);
 	if (rc)
+		goto fail;
+	/* Telling the applicant who consented (store/notify_scan.h): received
+	 * when a supplement completes the intake (the clock starts), every item
+	 * asked for, the apology with its new appointment, the result ready. */
+	const char *trigger = action == DA_SUPPLEMENT_RECEIVED
+	                          ? (d.received_at == 0 ? "received" : NULL)
+	                      : action == DA_REQUEST_SUPPLEMENT ? "supplement"
+	                      : action == DA_APOLOGIZE          ? "apology"
+	                      : action == DA_RESULT_READY       ? "result_ready"
+	                                                        : NULL;
+	if (trigger && (rc = store_notify_dossier(st, d.code, trigger, NULL, who->actor, err)))
 		goto fail;
 	/* The view after the action, unscoped: a hand-over may just have taken
 	 * the dossier out of the actor's scope. */

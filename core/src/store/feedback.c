@@ -17,6 +17,7 @@
 #include "store/calendar.h"
 #include "store/feedback.h"
 #include "store/feedback_internal.h"
+#include "store/notify.h"
 #include "store/scan.h"
 #include "store/store_internal.h"
 #include "util/clock.h"
@@ -244,6 +245,7 @@ struct fb_in {
 	char *text, *subject_name, *office, *dossier_code, *dossier_secret;
 	char *name, *address, *email;
 	char phone[APPLICANT_PHONE_MAX];
+	char *consent; /* feedback.notify (store_notify_consent's), or NULL */
 	bool anonymous;
 	int64_t counter; /* 0: none */
 	struct fb_file files[FEEDBACK_MAX_FILES];
@@ -260,6 +262,7 @@ static void fb_in_free(struct fb_in *in)
 	free(in->name);
 	free(in->address);
 	free(in->email);
+	free(in->consent);
 	for (int i = 0; i < in->nfiles; i++) {
 		free(in->files[i].name);
 		free(in->files[i].data);
@@ -386,7 +389,7 @@ static enum mc_err fb_read(const struct principal *who, json_t *req, struct fb_i
 {
 	static const char *const known[] = {
 	    "class",  "text",   "dossier_code", "dossier_secret", "counter", "subject_name",
-	    "office", "sender", "anonymous",    "attachments",    "channel", NULL};
+	    "office", "sender", "anonymous",    "attachments",    "channel", "notify", NULL};
 	if (!json_is_object(req))
 		return mc_fail(err, MC_ERR_INVALID, "invalid_body", "Nội dung yêu cầu không hợp lệ",
 		               "The body must be a JSON object");
@@ -520,6 +523,15 @@ static enum mc_err fb_read(const struct principal *who, json_t *req, struct fb_i
 			return fb_field_error(out, err, MC_ERR_INVALID, need[missing].field,
 			                      "sender_identity_required", need[missing].vi,
 			                      need[missing].en);
+	}
+	/* The channels the sender accepts the answer on (kept in
+	 * feedback.notify); an anonymous report gives no contact to name. */
+	json_t *notify = json_object_get(req, "notify");
+	if (notify && (rc = store_notify_consent(notify, in->anonymous ? NULL : in->phone,
+	                                         in->anonymous ? NULL : in->email, &in->consent,
+	                                         err))) {
+		*out = json_pack("{s:s}", "field", "notify");
+		return rc;
 	}
 	return fb_read_files(json_object_get(req, "attachments"), in, out, err);
 }
@@ -830,9 +842,9 @@ enum mc_err store_feedback_create(struct store *st, const struct principal *who,
 	    c, "INSERT INTO feedback (code, secret_hash, kind, class, channel, text, office_id,"
 	       " dossier_id, subject_counter_no, subject_name, subject_user_id, sender_name,"
 	       " sender_address, sender_phone, sender_email, entered_by, status, received_at,"
-	       " reject_due_at, forward_due_at, info_due_at, answer_due_at)"
+	       " reject_due_at, forward_due_at, info_due_at, answer_due_at, notify)"
 	       " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,'received',?17,"
-	       " ?18,?19,?20,?21) RETURNING id");
+	       " ?18,?19,?20,?21,?22) RETURNING id");
 	if (s == NULL) {
 		rc = store_sql_error(c, "feedback", err);
 		goto fail;
@@ -853,6 +865,7 @@ enum mc_err store_feedback_create(struct store *st, const struct principal *who,
 		fb_bind_opt(s, 13, in.address);
 		fb_bind_opt(s, 14, in.phone);
 		fb_bind_opt(s, 15, in.email);
+		fb_bind_opt(s, 22, in.consent);
 	}
 	if (staff)
 		sqlite3_bind_text(s, 16, who->actor, -1, SQLITE_STATIC);

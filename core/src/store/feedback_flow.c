@@ -22,6 +22,7 @@
 
 #include "store/feedback.h"
 #include "store/feedback_internal.h"
+#include "store/notify_scan.h"
 #include "store/scan.h"
 #include "store/store_internal.h"
 #include "util/fold.h"
@@ -959,7 +960,11 @@ static enum mc_err fb_act(struct store *st, struct store_conn *c, const struct p
 		sqlite3_bind_int64(s, 1, f->id);
 		sqlite3_bind_int64(s, 2, now);
 		sqlite3_bind_text(s, 3, who->actor, -1, SQLITE_STATIC);
-		return store_step(c, s, "feedback note", err);
+		if ((rc = store_step(c, s, "feedback note", err)))
+			return rc;
+		/* The approved answer reaches the sender who consented
+		 * (feedback_answered; publishing later sends nothing more). */
+		return store_notify_feedback(st, f->id, who->actor, err);
 	}
 
 	if (strcmp(action, "publish") == 0) {

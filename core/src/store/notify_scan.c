@@ -1,0 +1,357 @@
+/* Telling the citizen: the triggers' messages and the periodic scans
+ * (store/notify_scan.h, docs/notifications.md). */
+#include "store/notify_scan.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "domain/booking.h"
+#include "domain/civil_date.h"
+#include "store/booking.h"
+#include "store/calendar.h"
+#include "store/notify.h"
+#include "store/scan.h"
+#include "store/store_internal.h"
+#include "util/clock.h"
+#include "util/enforce.h"
+
+/* At most this many dossiers and bookings a scan handles (the rest wait for
+ * the next pass, a minute later). */
+#define NOTIFY_SCAN_BATCH 200
+/* An answer quoted in a message: at most this many characters. */
+#define NOTIFY_ANSWER_CHARS 300
+
+/* t as dd/mm/yyyy HH:MM in office time into out[32]; "" for 0. */
+static void ns_office_text(int64_t t, char out[32])
+{
+	if (t <= 0) {
+		out[0] = '\0';
+		return;
+	}
+	int64_t local = t + CLOCK_OFFICE_UTC_OFFSET;
+	int64_t day = civil_floor_div(local, 86400);
+	int64_t sec = local - day * 86400;
+	int y, m, d;
+	civil_ymd_from_days((int)day, &y, &m, &d);
+	snprintf(out, 32, "%02d/%02d/%04d %02d:%02d", d % 100, m % 100, y % 10000,
+	         (int)(sec / 3600), (int)(sec / 60 % 60));
+}
+
+/* Sets fields[key] to the string value when it is not NULL or empty. */
+static void ns_set(json_t *fields, const char *key, const char *value)
+{
+	if (value && value[0])
+		json_object_set_new(fields, key, json_string(value));
+}
+
+/* Copies at most max characters of utf8 into a new string, "…" added when
+ * cut. Caller frees. */
+static char *ns_cut(const char *utf8, size_t max)
+{
+	size_t chars = 0, i = 0;
+	while (utf8[i] && chars < max) {
+		i++;
+		while ((utf8[i] & 0xC0) == 0x80)
+			i++;
+		chars++;
+	}
+	bool cut = utf8[i] != '\0';
+	char *out = malloc(i + 4);
+	ENFORCE(out != NULL, "out of memory");
+	memcpy(out, utf8, i);
+	if (cut)
+		memcpy(out + i, "\xE2\x80\xA6", 3), i += 3;
+	out[i] = '\0';
+	return out;
+}
+
+enum mc_err store_notify_dossier(struct store *st, const char *dossier_code, const char *trigger,
+                                 const char *secret, const char *actor, struct mc_error *err)
+{
+	ENFORCE(store_in_transaction(st), "a trigger runs inside its change's transaction");
+	struct store_conn *c = store_write_conn(st);
+	sqlite3_stmt *s = store_stmt(
+	    c, "SELECT d.code, d.applicant_name, p.name, d.due_at, d.apology_due_at,"
+	       " d.apology_reason,"
+	       " (SELECT group_concat(item, '; ') FROM (SELECT json_extract(j.value, '$.item')"
+	       "  AS item FROM json_each(coalesce(d.pending, '[]')) j ORDER BY j.key)),"
+	       " d.notify, d.applicant_phone, json_extract(d.applicant, '$.email'),"
+	       " d.intake_office_id, coalesce(d.return_office_id, d.intake_office_id), d.id"
+	       " FROM dossiers d JOIN procedures p ON p.id = d.procedure_id WHERE d.code = ?1");
+	if (s == NULL)
+		return store_sql_error(c, "dossier", err);
+	sqlite3_bind_text(s, 1, dossier_code, -1, SQLITE_STATIC);
+	int step;
+	if (!store_next(s, &step))
+		return store_scan_end(c, s, step, "dossier", err);
+	if (sqlite3_column_type(s, 7) == SQLITE_NULL) {
+		/* No consent: no message, nothing to read further. */
+		sqlite3_reset(s);
+		return MC_OK;
+	}
+	char *code = strdup(store_col_text(s, 0));
+	char *consent = strdup(store_col_text(s, 7));
+	char *phone =
+	    sqlite3_column_type(s, 8) == SQLITE_TEXT ? strdup(store_col_text(s, 8)) : NULL;
+	char *email =
+	    sqlite3_column_type(s, 9) == SQLITE_TEXT ? strdup(store_col_text(s, 9)) : NULL;
+	bool returning = strcmp(trigger, "result_ready") == 0 || strcmp(trigger, "reminder") == 0;
+	int64_t office = sqlite3_column_int64(s, returning ? 11 : 10);
+	int64_t dossier_id = sqlite3_column_int64(s, 12);
+	bool apology = strcmp(trigger, "apology") == 0;
+	char appointment[32];
+	ns_office_text(sqlite3_column_int64(s, apology ? 4 : 3), appointment);
+	json_t *fields = json_object();
+	ns_set(fields, "code", code);
+	ns_set(fields, "name", store_col_text(s, 1));
+	ns_set(fields, "procedure", store_col_text(s, 2));
+	ns_set(fields, "appointment", appointment);
+	if (apology)
+		ns_set(fields, "reason", store_col_text(s, 5));
+	if (strcmp(trigger, "supplement") == 0)
+		ns_set(fields, "items", store_col_text(s, 6));
+	/* The status link is store_notify_enqueue's (public_url + code, with
+	 * the secret the intake alone knows). */
+	ns_set(fields, "secret", secret);
+	enum mc_err rc = store_scan_end(c, s, SQLITE_DONE, "dossier", err);
+	if (rc == MC_OK) {
+		struct notify_request rq = {.trigger = trigger,
+		                            .office_id = office,
+		                            .ref_kind = "dossier",
+		                            .ref_id = dossier_id,
+		                            .consent = consent,
+		                            .phone = phone,
+		                            .email = email,
+		                            .fields = fields,
+		                            .actor = actor};
+		rc = store_notify_enqueue(st, &rq, err);
+	}
+	json_decref(fields);
+	free(code);
+	free(consent);
+	free(phone);
+	free(email);
+	return rc;
+}
+
+enum mc_err store_notify_feedback(struct store *st, int64_t feedback_id, const char *actor,
+                                  struct mc_error *err)
+{
+	ENFORCE(store_in_transaction(st), "a trigger runs inside its change's transaction");
+	struct store_conn *c = store_write_conn(st);
+	sqlite3_stmt *s = store_stmt(c, "SELECT code, sender_name, answer, notify, sender_phone,"
+	                                " sender_email, office_id FROM feedback WHERE id = ?1"
+	                                " AND notify IS NOT NULL");
+	if (s == NULL)
+		return store_sql_error(c, "feedback", err);
+	sqlite3_bind_int64(s, 1, feedback_id);
+	int step;
+	if (!store_next(s, &step))
+		return store_scan_end(c, s, step, "feedback", err);
+	char *code = strdup(store_col_text(s, 0));
+	char *consent = strdup(store_col_text(s, 3));
+	char *phone =
+	    sqlite3_column_type(s, 4) == SQLITE_TEXT ? strdup(store_col_text(s, 4)) : NULL;
+	char *email =
+	    sqlite3_column_type(s, 5) == SQLITE_TEXT ? strdup(store_col_text(s, 5)) : NULL;
+	int64_t office = sqlite3_column_int64(s, 6);
+	json_t *fields = json_object();
+	ns_set(fields, "code", code);
+	ns_set(fields, "name", store_col_text(s, 1));
+	char *answer = ns_cut(store_col_text(s, 2), NOTIFY_ANSWER_CHARS);
+	ns_set(fields, "answer", answer);
+	free(answer);
+	enum mc_err rc = store_scan_end(c, s, SQLITE_DONE, "feedback", err);
+	if (rc == MC_OK) {
+		struct notify_request rq = {.trigger = "feedback_answered",
+		                            .office_id = office,
+		                            .ref_kind = "feedback",
+		                            .ref_id = feedback_id,
+		                            .consent = consent,
+		                            .phone = phone,
+		                            .email = email,
+		                            .fields = fields,
+		                            .actor = actor};
+		rc = store_notify_enqueue(st, &rq, err);
+	}
+	json_decref(fields);
+	free(code);
+	free(consent);
+	free(phone);
+	free(email);
+	return rc;
+}
+
+/* The reminder_days of the configuration in force
+ * (NOTIFY_DEFAULT_REMINDER_DAYS when absent or not 1..60). */
+static int ns_reminder_days(struct store *st)
+{
+	json_t *cfg = store_notify_config(st);
+	json_t *v = json_object_get(cfg, "reminder_days");
+	int days = json_is_integer(v) && json_integer_value(v) >= 1 && json_integer_value(v) <= 60
+	               ? (int)json_integer_value(v)
+	               : NOTIFY_DEFAULT_REMINDER_DAYS;
+	json_decref(cfg);
+	return days;
+}
+
+/* The uncollected results' reminders at now, inside the scan's
+ * transaction: each dossier result_ready (not returned) with consent,
+ * whose result has waited reminder_days working days and that has no
+ * "dossier_reminder" event yet. */
+static enum mc_err ns_reminders(struct store *st, int64_t now, int *done, struct mc_error *err)
+{
+	struct store_conn *c = store_write_conn(st);
+	int days = ns_reminder_days(st);
+	int64_t need = (int64_t)days * store_calendar_day_seconds(st);
+	/* Working time never runs faster than the clock: a result ready less
+	 * than `need` seconds ago cannot be due. */
+	sqlite3_stmt *s = store_stmt(
+	    c, "SELECT d.id, d.code, d.finished_at FROM dossiers d"
+	       " WHERE d.status = 'result_ready' AND d.returned_at IS NULL"
+	       " AND d.notify IS NOT NULL AND d.finished_at IS NOT NULL AND d.finished_at <= ?1"
+	       " AND NOT EXISTS (SELECT 1 FROM events e WHERE e.entity = 'dossier_reminder'"
+	       "  AND e.entity_id = d.code)"
+	       " ORDER BY d.finished_at, d.id LIMIT ?2");
+	if (s == NULL)
+		return store_sql_error(c, "dossier", err);
+	sqlite3_bind_int64(s, 1, now - need);
+	sqlite3_bind_int(s, 2, NOTIFY_SCAN_BATCH);
+	struct {
+		int64_t id, finished;
+		char code[64];
+	} *rows = calloc(NOTIFY_SCAN_BATCH, sizeof *rows);
+	ENFORCE(rows != NULL, "out of memory");
+	int n = 0, step;
+	while (n < NOTIFY_SCAN_BATCH && store_next(s, &step)) {
+		rows[n].id = sqlite3_column_int64(s, 0);
+		snprintf(rows[n].code, sizeof rows[n].code, "%s", store_col_text(s, 1));
+		rows[n].finished = sqlite3_column_int64(s, 2);
+		n++;
+	}
+	enum mc_err rc = store_scan_end(c, s, step, "dossier", err);
+	for (int i = 0; rc == MC_OK && i < n; i++) {
+		int64_t worked = 0;
+		if ((rc = store_calendar_between(st, rows[i].finished, now, &worked, err)))
+			break;
+		if (worked < need)
+			continue;
+		if ((rc = store_notify_dossier(st, rows[i].code, "reminder", NULL, "system", err)))
+			break;
+		/* Done once, whether a message was planned or not (no channel,
+		 * the trigger off): the moment to remind has passed. */
+		char details[96];
+		snprintf(details, sizeof details, "{\"reminder_days\":%d}", days);
+		if (store_event_append(st, "system", "dossier_reminder", rows[i].code,
+		                       "dossier_reminder.planned", details, false, err) == 0) {
+			rc = err->kind;
+			break;
+		}
+		(*done)++;
+	}
+	free(rows);
+	return rc;
+}
+
+/* The bookings' reminders at now, inside the scan's transaction. */
+static enum mc_err ns_booking_reminders(struct store *st, int64_t now, int *done,
+                                        struct mc_error *err)
+{
+	struct booking_settings bs;
+	store_booking_settings(st, &bs);
+	if (bs.reminder_minutes <= 0)
+		return MC_OK;
+	int64_t ahead = (int64_t)bs.reminder_minutes * 60;
+	struct store_conn *c = store_write_conn(st);
+	sqlite3_stmt *s =
+	    store_stmt(c, "SELECT b.id, b.code, b.name, b.slot_start, b.notify, b.phone, b.email,"
+	                  " b.office_id, g.name"
+	                  " FROM bookings b JOIN service_groups g ON g.id = b.group_id"
+	                  " WHERE b.state = 'booked' AND b.reminded_at IS NULL"
+	                  " AND b.slot_start > ?1 AND b.slot_start <= ?1 + ?2"
+	                  " AND b.created_at < b.slot_start - ?2"
+	                  " ORDER BY b.slot_start, b.id LIMIT ?3");
+	if (s == NULL)
+		return store_sql_error(c, "booking", err);
+	sqlite3_bind_int64(s, 1, now);
+	sqlite3_bind_int64(s, 2, ahead);
+	sqlite3_bind_int(s, 3, NOTIFY_SCAN_BATCH);
+	json_t *rows = json_array();
+	int step;
+	while (store_next(s, &step)) {
+		char slot[32];
+		ns_office_text(sqlite3_column_int64(s, 3), slot);
+		json_t *r = json_pack("{s:I, s:s, s:s, s:s, s:s, s:I}", "id",
+		                      (json_int_t)sqlite3_column_int64(s, 0), "code",
+		                      store_col_text(s, 1), "name", store_col_text(s, 2), "slot",
+		                      slot, "group", store_col_text(s, 8), "office",
+		                      (json_int_t)sqlite3_column_int64(s, 7));
+		if (sqlite3_column_type(s, 4) == SQLITE_TEXT)
+			json_object_set_new(r, "consent", json_string(store_col_text(s, 4)));
+		if (sqlite3_column_type(s, 5) == SQLITE_TEXT)
+			json_object_set_new(r, "phone", json_string(store_col_text(s, 5)));
+		if (sqlite3_column_type(s, 6) == SQLITE_TEXT)
+			json_object_set_new(r, "email", json_string(store_col_text(s, 6)));
+		json_array_append_new(rows, r);
+	}
+	enum mc_err rc = store_scan_end(c, s, step, "booking", err);
+	size_t i;
+	json_t *r;
+	json_array_foreach(rows, i, r)
+	{
+		if (rc)
+			break;
+		int64_t id = json_integer_value(json_object_get(r, "id"));
+		sqlite3_stmt *u = store_stmt(c, "UPDATE bookings SET reminded_at = ?1 WHERE id = ?2"
+		                                " AND reminded_at IS NULL");
+		if (u == NULL) {
+			rc = store_sql_error(c, "booking", err);
+			break;
+		}
+		sqlite3_bind_int64(u, 1, now);
+		sqlite3_bind_int64(u, 2, id);
+		if ((rc = store_step(c, u, "booking", err)))
+			break;
+		json_t *fields = json_object();
+		static const char *const keys[] = {"code", "name", "slot", "group"};
+		for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++)
+			ns_set(fields, keys[k], json_string_value(json_object_get(r, keys[k])));
+		struct notify_request rq = {
+		    .trigger = "booking_reminder",
+		    .office_id = json_integer_value(json_object_get(r, "office")),
+		    .ref_kind = "booking",
+		    .ref_id = id,
+		    .consent = json_string_value(json_object_get(r, "consent")),
+		    .phone = json_string_value(json_object_get(r, "phone")),
+		    .email = json_string_value(json_object_get(r, "email")),
+		    .fields = fields,
+		    .actor = "system"};
+		rc = store_notify_enqueue(st, &rq, err);
+		json_decref(fields);
+		if (rc == MC_OK)
+			(*done)++;
+	}
+	json_decref(rows);
+	return rc;
+}
+
+enum mc_err store_notify_scan(struct store *st, int64_t now, struct mc_error *err)
+{
+	enum mc_err rc = store_begin(st, err);
+	if (rc)
+		return rc;
+	int done = 0;
+	if ((rc = ns_reminders(st, now, &done, err)) ||
+	    (rc = ns_booking_reminders(st, now, &done, err))) {
+		store_rollback(st);
+		return rc;
+	}
+	if (done == 0) {
+		/* Nothing planned: no empty commit (no fsync) every minute. */
+		store_rollback(st);
+		return MC_OK;
+	}
+	return store_commit(st, err);
+}
