@@ -512,6 +512,112 @@ static void test_enqueue(void **state)
 	clock_set(AT(10, 0));
 }
 
+static void test_outbox(void **state)
+{
+	struct fixture *f = *state;
+	struct mc_error err;
+	char v[4000], st8[8];
+	struct store_notify_claim c1, c2, c3;
+	bool found;
+	assert_int_equal(set_config(f, full_config, &err), MC_OK); /* max_attempts 3 */
+	const char *any = "{\"channels\":[\"sms\"],\"any_hour\":true}";
+	assert_int_equal(enqueue(f, "received", any, "0912345678", NULL, &err), MC_OK);
+	assert_int_equal(enqueue(f, "result_ready", any, "0912345678", NULL, &err), MC_OK);
+	assert_int_equal(enqueue(f, "received", any, "0987654321", NULL, &err), MC_OK);
+	int64_t now = AT(10, 0);
+	/* Nothing due on e-mail. */
+	assert_int_equal(store_notify_claim(f->st, "email", now, &c1, &found, &err), MC_OK);
+	assert_false(found);
+	/* The first of 0912…, then not its second (the first is sending): the
+	 * other recipient's. */
+	assert_int_equal(store_notify_claim(f->st, "sms", now, &c1, &found, &err), MC_OK);
+	assert_true(found);
+	assert_int_equal(c1.id, 1);
+	assert_int_equal(c1.attempts, 1);
+	assert_string_equal(c1.recipient, "84912345678");
+	assert_non_null(strstr(c1.body, "tiep nhan"));
+	assert_int_equal(store_notify_claim(f->st, "sms", now, &c2, &found, &err), MC_OK);
+	assert_true(found);
+	assert_int_equal(c2.id, 3);
+	assert_int_equal(store_notify_claim(f->st, "sms", now, &c3, &found, &err), MC_OK);
+	assert_false(found);
+	/* A retry waits 30 s and keeps 0912…'s second behind it. */
+	assert_int_equal(store_notify_finish(f->st, c1.id, STORE_NOTIFY_RETRY, "HTTP 500", NULL,
+	                                     "HTTP 500", now, st8, &err),
+	                 MC_OK);
+	assert_string_equal(st8, "queued");
+	assert_int_equal(store_notify_claim(f->st, "sms", now + 29, &c3, &found, &err), MC_OK);
+	assert_false(found);
+	assert_int_equal(store_notify_claim(f->st, "sms", now + 30, &c3, &found, &err), MC_OK);
+	assert_true(found);
+	assert_int_equal(c3.id, 1);
+	assert_int_equal(c3.attempts, 2);
+	store_notify_claim_free(&c3);
+	/* Finishing a row not sending is refused. */
+	assert_int_equal(
+	    store_notify_finish(f->st, 2, STORE_NOTIFY_SENT, NULL, NULL, NULL, now, st8, &err),
+	    MC_ERR_CONFLICT);
+	assert_int_equal(store_notify_finish(f->st, c2.id, STORE_NOTIFY_SENT, "{\"code\":\"00\"}",
+	                                     "P-1", NULL, now, st8, &err),
+	                 MC_OK);
+	assert_string_equal(st8, "sent");
+	/* A crash while sending: recovered as queued, due now. */
+	int n;
+	assert_int_equal(store_notify_recover(f->st, now + 40, &n, &err), MC_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(store_notify_claim(f->st, "sms", now + 40, &c3, &found, &err), MC_OK);
+	assert_int_equal(c3.id, 1);
+	assert_int_equal(c3.attempts, 3);
+	store_notify_claim_free(&c3);
+	/* The third failure of 3: dead, the raw answer kept. */
+	assert_int_equal(store_notify_finish(f->st, 1, STORE_NOTIFY_RETRY, "garbage<>", NULL,
+	                                     "not JSON", now + 40, st8, &err),
+	                 MC_OK);
+	assert_string_equal(st8, "dead");
+	query(f,
+	      "SELECT state || ' ' || attempts || ' ' || provider_answer || ' ' || last_error"
+	      " FROM notifications WHERE id = 1",
+	      v, sizeof v);
+	assert_string_equal(v, "dead 3 garbage<> not JSON");
+	/* Then 0912…'s second is free to go. */
+	assert_int_equal(store_notify_claim(f->st, "sms", now + 40, &c3, &found, &err), MC_OK);
+	assert_int_equal(c3.id, 2);
+	assert_int_equal(store_notify_finish(f->st, 2, STORE_NOTIFY_PERMANENT, "HTTP 400", NULL,
+	                                     "refused", now + 40, st8, &err),
+	                 MC_OK);
+	assert_string_equal(st8, "dead");
+	store_notify_claim_free(&c3);
+	/* Resend: a new queued row; a pending row is not resent. */
+	json_t *view;
+	assert_int_equal(store_notify_resend(f->st, &admin, 1, now + 50, &view, &err), MC_OK);
+	assert_int_equal(json_integer_value(json_object_get(view, "resend_of")), 1);
+	assert_string_equal(json_string_value(json_object_get(view, "state")), "queued");
+	int64_t new_id = json_integer_value(json_object_get(view, "id"));
+	json_decref(view);
+	assert_int_equal(store_notify_resend(f->st, &admin, new_id, now + 50, &view, &err),
+	                 MC_ERR_CONFLICT);
+	assert_string_equal(err.code, "notification_pending");
+	assert_int_equal(store_notify_resend(f->st, &admin, 999, now + 50, &view, &err),
+	                 MC_ERR_NOT_FOUND);
+	/* The list: filters and paging. */
+	json_t *q = json_pack("{s:s}", "state", "dead");
+	assert_int_equal(store_notify_list(f->st, &admin, q, &view, &err), MC_OK);
+	assert_int_equal(json_integer_value(json_object_get(view, "total")), 2);
+	json_decref(view);
+	json_decref(q);
+	q = json_pack("{s:s}", "ref", "000.00.01.H56-261130-0001");
+	assert_int_equal(store_notify_list(f->st, &admin, q, &view, &err), MC_OK);
+	assert_int_equal(json_integer_value(json_object_get(view, "total")),
+	                 0); /* no dossier row */
+	json_decref(view);
+	json_decref(q);
+	q = json_pack("{s:s}", "state", "lost");
+	assert_int_equal(store_notify_list(f->st, &admin, q, &view, &err), MC_ERR_INVALID);
+	json_decref(q);
+	store_notify_claim_free(&c1);
+	store_notify_claim_free(&c2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -525,6 +631,7 @@ int main(void)
 	    cmocka_unit_test(test_consent),
 	    cmocka_unit_test_setup_teardown(test_config, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_enqueue, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_outbox, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,6 +1,6 @@
 /* The outbox of messages to citizens (store/notify.h): the configuration,
- * consent, writing messages, and the provider tokens. The worker's and the
- * staff's side are in notify_outbox.c. */
+ * consent, writing messages, the provider tokens, the worker's claim and
+ * finish, and the staff's list, resend, templates and test. */
 #include "store/notify.h"
 
 #include <sodium.h>
@@ -11,6 +11,7 @@
 #include "domain/applicant.h"
 #include "store/office.h"
 #include "store/print.h"
+#include "store/scan.h"
 #include "store/store_internal.h"
 #include "util/clock.h"
 #include "util/enforce.h"
@@ -764,4 +765,722 @@ enum mc_err store_notify_token_put(struct store *st, const char *provider, const
 		return rc;
 	}
 	return store_commit(st, err);
+}
+
+/* ---- The worker's side ---------------------------------------------------- */
+
+void store_notify_claim_free(struct store_notify_claim *c)
+{
+	if (c == NULL)
+		return;
+	free(c->subject);
+	free(c->body);
+	json_decref(c->data);
+	c->subject = c->body = NULL;
+	c->data = NULL;
+}
+
+enum mc_err store_notify_claim(struct store *st, const char *channel, int64_t now,
+                               struct store_notify_claim *out, bool *found, struct mc_error *err)
+{
+	ENFORCE(!store_in_transaction(st), "the notify worker claims in its own transaction");
+	*found = false;
+	memset(out, 0, sizeof *out);
+	/* A cheap look first, on the reader: most polls find nothing due. */
+	struct store_conn *c = store_read_conn(st);
+	sqlite3_stmt *s = store_stmt(c, "SELECT 1 FROM notifications WHERE state = 'queued'"
+	                                " AND not_before <= ? AND channel = ? LIMIT 1");
+	if (s == NULL)
+		return store_sql_error(c, "notification claim", err);
+	sqlite3_bind_int64(s, 1, now);
+	sqlite3_bind_text(s, 2, channel, -1, SQLITE_STATIC);
+	int step = sqlite3_step(s);
+	sqlite3_reset(s);
+	if (step == SQLITE_DONE)
+		return MC_OK;
+	if (step != SQLITE_ROW)
+		return store_sql_error(c, "notification claim", err);
+
+	enum mc_err rc = store_begin(st, err);
+	if (rc)
+		return rc;
+	c = store_write_conn(st);
+	/* The oldest due row whose recipient has no earlier row still queued
+	 * or sending: a recipient's messages leave in the order they were
+	 * written, even when an earlier one waits for its back-off. */
+	s = store_stmt(c, "SELECT n.id, n.office_id, n.attempts, n.trigger, n.recipient, n.subject,"
+	                  " n.body, n.data FROM notifications n"
+	                  " WHERE n.state = 'queued' AND n.not_before <= ?1 AND n.channel = ?2"
+	                  " AND NOT EXISTS (SELECT 1 FROM notifications e"
+	                  "  WHERE e.channel = n.channel AND e.recipient = n.recipient"
+	                  "  AND e.id < n.id AND e.state IN ('queued', 'sending'))"
+	                  " ORDER BY n.id LIMIT 1");
+	if (s == NULL) {
+		rc = store_sql_error(c, "notification claim", err);
+		goto fail;
+	}
+	sqlite3_bind_int64(s, 1, now);
+	sqlite3_bind_text(s, 2, channel, -1, SQLITE_STATIC);
+	if (store_next(s, &step)) {
+		out->id = sqlite3_column_int64(s, 0);
+		out->office_id = sqlite3_column_int64(s, 1);
+		out->attempts = sqlite3_column_int(s, 2) + 1;
+		snprintf(out->channel, sizeof out->channel, "%s", channel);
+		snprintf(out->trigger, sizeof out->trigger, "%s", store_col_text(s, 3));
+		snprintf(out->recipient, sizeof out->recipient, "%s", store_col_text(s, 4));
+		out->subject =
+		    sqlite3_column_type(s, 5) == SQLITE_NULL ? NULL : strdup(store_col_text(s, 5));
+		out->body = strdup(store_col_text(s, 6));
+		out->data = json_loads(store_col_text(s, 7), 0, NULL);
+		if (!json_is_object(out->data)) {
+			json_decref(out->data);
+			out->data = json_object();
+		}
+		*found = true;
+	}
+	if ((rc = store_scan_end(c, s, step, "notification claim", err)))
+		goto fail;
+	if (!*found) {
+		store_rollback(st);
+		return MC_OK;
+	}
+	s = store_stmt(c, "UPDATE notifications SET state = 'sending', attempts = attempts + 1"
+	                  " WHERE id = ? AND state = 'queued'");
+	if (s == NULL) {
+		rc = store_sql_error(c, "notification claim", err);
+		goto fail;
+	}
+	sqlite3_bind_int64(s, 1, out->id);
+	if ((rc = store_step(c, s, "notification claim", err)))
+		goto fail;
+	if ((rc = store_commit(st, err))) {
+		*found = false;
+		store_notify_claim_free(out);
+	}
+	return rc;
+fail:
+	*found = false;
+	store_notify_claim_free(out);
+	store_rollback(st);
+	return rc;
+}
+
+/* Whether the citizen behind row (ref_kind, ref_id) accepted messages at
+ * any hour (a test message: yes). On the caller's connection. */
+static bool row_any_hour(struct store_conn *c, const char *ref_kind, int64_t ref_id)
+{
+	sqlite3_stmt *s = NULL;
+	if (strcmp(ref_kind, "dossier") == 0)
+		s = store_stmt(
+		    c, "SELECT json_extract(notify, '$.any_hour') FROM dossiers WHERE id = ?");
+	else if (strcmp(ref_kind, "feedback") == 0)
+		s = store_stmt(
+		    c, "SELECT json_extract(notify, '$.any_hour') FROM feedback WHERE id = ?");
+	else if (strcmp(ref_kind, "booking") == 0)
+		s = store_stmt(
+		    c, "SELECT json_extract(notify, '$.any_hour') FROM bookings WHERE id = ?");
+	else
+		return true;
+	if (s == NULL)
+		return false;
+	sqlite3_bind_int64(s, 1, ref_id);
+	bool any = sqlite3_step(s) == SQLITE_ROW && sqlite3_column_int(s, 0) == 1;
+	sqlite3_reset(s);
+	return any;
+}
+
+/* Copies at most max characters of s (NULL: NULL) into a new string, cut at
+ * a character boundary. */
+static char *cut_chars(const char *s, size_t max)
+{
+	if (s == NULL)
+		return NULL;
+	size_t n = 0, i = 0;
+	for (; s[i]; i++)
+		if (((unsigned char)s[i] & 0xC0) != 0x80 && n++ == max)
+			break;
+	char *out = malloc(i + 1);
+	memcpy(out, s, i);
+	out[i] = '\0';
+	return out;
+}
+
+enum mc_err store_notify_finish(struct store *st, int64_t id, enum store_notify_result result,
+                                const char *answer, const char *provider_id, const char *error,
+                                int64_t now, char state[8], struct mc_error *err)
+{
+	ENFORCE(!store_in_transaction(st), "the notify worker records in its own transaction");
+	json_t *cfg = store_notify_config(st);
+	json_t *max = json_object_get(cfg, "max_attempts");
+	int max_attempts =
+	    json_is_integer(max) ? (int)json_integer_value(max) : NOTIFY_DEFAULT_MAX_ATTEMPTS;
+	char *ans = cut_chars(answer, 4000), *pid = cut_chars(provider_id, 200),
+	     *why = cut_chars(error, 1000);
+	const char *next = "sent";
+	int64_t not_before = now, office_id = 0;
+	int attempts = 0;
+	char ref_kind[16] = "", trigger[24] = "", channel[8] = "";
+	int64_t ref_id = 0;
+	enum mc_err rc = store_begin(st, err);
+	if (rc)
+		goto out;
+	struct store_conn *c = store_write_conn(st);
+	sqlite3_stmt *s = store_stmt(c, "SELECT state, attempts, ref_kind, ref_id, office_id,"
+	                                " trigger, channel FROM notifications WHERE id = ?");
+	if (s == NULL) {
+		rc = store_sql_error(c, "notification finish", err);
+		goto fail;
+	}
+	sqlite3_bind_int64(s, 1, id);
+	int step;
+	bool sending = false;
+	if (store_next(s, &step)) {
+		sending = strcmp(store_col_text(s, 0), "sending") == 0;
+		attempts = sqlite3_column_int(s, 1);
+		snprintf(ref_kind, sizeof ref_kind, "%s", store_col_text(s, 2));
+		ref_id = sqlite3_column_int64(s, 3);
+		office_id = sqlite3_column_int64(s, 4);
+		snprintf(trigger, sizeof trigger, "%s", store_col_text(s, 5));
+		snprintf(channel, sizeof channel, "%s", store_col_text(s, 6));
+	}
+	if ((rc = store_scan_end(c, s, step, "notification finish", err)))
+		goto fail;
+	if (!sending) {
+		rc = mc_fail(err, MC_ERR_CONFLICT, "notification_not_sending",
+		             "Tin nhắn không ở trạng thái đang gửi",
+		             "the message is not being sent");
+		goto fail;
+	}
+	if (result == STORE_NOTIFY_PERMANENT ||
+	    (result == STORE_NOTIFY_RETRY && attempts >= max_attempts)) {
+		next = "dead";
+	} else if (result == STORE_NOTIFY_RETRY) {
+		next = "queued";
+		not_before = now + notify_backoff_seconds(attempts);
+		if (!row_any_hour(c, ref_kind, ref_id))
+			not_before = store_notify_quiet_next(cfg, not_before);
+	}
+	s = store_stmt(c, "UPDATE notifications SET state = ?2, not_before = ?3,"
+	                  " sent_at = CASE WHEN ?2 = 'sent' THEN ?4 ELSE sent_at END,"
+	                  " provider_answer = ?5, provider_id = coalesce(?6, provider_id),"
+	                  " last_error = CASE WHEN ?2 = 'sent' THEN NULL ELSE ?7 END"
+	                  " WHERE id = ?1");
+	if (s == NULL) {
+		rc = store_sql_error(c, "notification finish", err);
+		goto fail;
+	}
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_text(s, 2, next, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 3, not_before);
+	sqlite3_bind_int64(s, 4, now);
+	if (ans)
+		sqlite3_bind_text(s, 5, ans, -1, SQLITE_STATIC);
+	if (pid && *pid)
+		sqlite3_bind_text(s, 6, pid, -1, SQLITE_STATIC);
+	if (why)
+		sqlite3_bind_text(s, 7, why, -1, SQLITE_STATIC);
+	if ((rc = store_step(c, s, "notification finish", err)))
+		goto fail;
+	char eid[24], action[32], *details;
+	snprintf(eid, sizeof eid, "%lld", (long long)id);
+	snprintf(action, sizeof action, "notification.%s",
+	         strcmp(next, "queued") == 0 ? "retry" : next);
+	json_t *d = json_pack("{s:s, s:s, s:i}", "trigger", trigger, "channel", channel, "attempts",
+	                      attempts);
+	details = json_dumps(d, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(d);
+	store_event_office(st, office_id);
+	int64_t ev =
+	    store_event_append(st, "system", "notification", eid, action, details, false, err);
+	free(details);
+	if (ev == 0) {
+		rc = err ? err->kind : MC_ERR_INTERNAL;
+		goto fail;
+	}
+	if ((rc = store_commit(st, err)) == MC_OK && state)
+		snprintf(state, 8, "%s", next);
+	goto out;
+fail:
+	store_rollback(st);
+out:
+	free(ans);
+	free(pid);
+	free(why);
+	json_decref(cfg);
+	return rc;
+}
+
+enum mc_err store_notify_recover(struct store *st, int64_t now, int *count, struct mc_error *err)
+{
+	*count = 0;
+	enum mc_err rc = store_begin(st, err);
+	if (rc)
+		return rc;
+	struct store_conn *c = store_write_conn(st);
+	sqlite3_stmt *s = store_stmt(c, "UPDATE notifications SET state = 'queued', not_before = ?"
+	                                " WHERE state = 'sending'");
+	if (s == NULL) {
+		rc = store_sql_error(c, "notification recover", err);
+		store_rollback(st);
+		return rc;
+	}
+	sqlite3_bind_int64(s, 1, now);
+	if ((rc = store_step(c, s, "notification recover", err))) {
+		store_rollback(st);
+		return rc;
+	}
+	*count = sqlite3_changes(c->db);
+	if (*count == 0) {
+		store_rollback(st);
+		return MC_OK;
+	}
+	char details[64];
+	snprintf(details, sizeof details, "{\"count\":%d}", *count);
+	if (store_event_append(st, "system", "notification", "*", "notification.recovered", details,
+	                       false, err) == 0) {
+		store_rollback(st);
+		return err ? err->kind : MC_ERR_INTERNAL;
+	}
+	return store_commit(st, err);
+}
+
+/* ---- Staff ---------------------------------------------------------------- */
+
+/* The columns of a message view, n the row, o its office. */
+#define NOTIFY_VIEW_COLS                                                                           \
+	"n.id, o.code, o.name, n.trigger, n.channel, n.recipient, n.ref_kind,"                     \
+	" CASE n.ref_kind WHEN 'dossier' THEN (SELECT code FROM dossiers WHERE id = n.ref_id)"     \
+	" WHEN 'booking' THEN (SELECT code FROM bookings WHERE id = n.ref_id)"                     \
+	" WHEN 'feedback' THEN (SELECT code FROM feedback WHERE id = n.ref_id) END,"               \
+	" n.subject, n.body, n.state, n.attempts, n.not_before, n.created_at, n.created_by,"       \
+	" n.sent_at, n.last_error, n.provider_answer, n.provider_id, n.resend_of"
+
+static json_t *col_str(sqlite3_stmt *s, int i)
+{
+	return sqlite3_column_type(s, i) == SQLITE_NULL ? json_null()
+	                                                : json_string(store_col_text(s, i));
+}
+
+static json_t *col_int(sqlite3_stmt *s, int i)
+{
+	return sqlite3_column_type(s, i) == SQLITE_NULL ? json_null()
+	                                                : json_integer(sqlite3_column_int64(s, i));
+}
+
+static json_t *view_of_row(sqlite3_stmt *s)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "id", json_integer(sqlite3_column_int64(s, 0)));
+	json_object_set_new(o, "office",
+	                    json_pack("{s:o, s:o}", "code", col_str(s, 1), "name", col_str(s, 2)));
+	json_object_set_new(o, "trigger", col_str(s, 3));
+	json_object_set_new(o, "channel", col_str(s, 4));
+	json_object_set_new(o, "recipient", col_str(s, 5));
+	if (strcmp(store_col_text(s, 6), "none") == 0)
+		json_object_set_new(o, "ref", json_null());
+	else
+		json_object_set_new(
+		    o, "ref",
+		    json_pack("{s:o, s:o}", "kind", col_str(s, 6), "code", col_str(s, 7)));
+	json_object_set_new(o, "subject", col_str(s, 8));
+	json_object_set_new(o, "body", col_str(s, 9));
+	json_object_set_new(o, "state", col_str(s, 10));
+	json_object_set_new(o, "attempts", col_int(s, 11));
+	json_object_set_new(o, "not_before", col_int(s, 12));
+	json_object_set_new(o, "created_at", col_int(s, 13));
+	json_object_set_new(o, "created_by", col_str(s, 14));
+	json_object_set_new(o, "sent_at", col_int(s, 15));
+	json_object_set_new(o, "last_error", col_str(s, 16));
+	json_object_set_new(o, "provider_answer", col_str(s, 17));
+	json_object_set_new(o, "provider_id", col_str(s, 18));
+	json_object_set_new(o, "resend_of", col_int(s, 19));
+	return o;
+}
+
+static enum mc_err notify_not_found(struct mc_error *err)
+{
+	return mc_fail(err, MC_ERR_NOT_FOUND, "notification_not_found", "Không tìm thấy tin nhắn",
+	               "no such message");
+}
+
+/* Reads message id as who may see it on c. */
+static enum mc_err view_get(struct store_conn *c, const struct principal *who, int64_t id,
+                            json_t **out, struct mc_error *err)
+{
+	sqlite3_stmt *s = store_stmt(c, "SELECT " NOTIFY_VIEW_COLS " FROM notifications n"
+	                                " JOIN offices o ON o.id = n.office_id"
+	                                " WHERE n.id = :id AND " SCOPE_SQL("n.office_id"));
+	if (s == NULL)
+		return store_sql_error(c, "notification", err);
+	sqlite3_bind_int64(s, sqlite3_bind_parameter_index(s, ":id"), id);
+	store_bind_scope(s, who);
+	int step;
+	*out = store_next(s, &step) ? view_of_row(s) : NULL;
+	enum mc_err rc = store_scan_end(c, s, step, "notification", err);
+	if (rc) {
+		json_decref(*out);
+		*out = NULL;
+		return rc;
+	}
+	return *out ? MC_OK : notify_not_found(err);
+}
+
+enum mc_err store_notify_get(struct store *st, const struct principal *who, int64_t id,
+                             json_t **out, struct mc_error *err)
+{
+	return view_get(store_read_conn(st), who, id, out, err);
+}
+
+/* A list filter: NULL, or one of the allowed values (else invalid_field). */
+static enum mc_err filter_str(json_t *q, const char *key, const char *const *allowed,
+                              const char **out, struct mc_error *err)
+{
+	json_t *v = json_object_get(q, key);
+	*out = NULL;
+	if (v == NULL || json_is_null(v))
+		return MC_OK;
+	const char *s = json_string_value(v);
+	bool ok = s && *s && strlen(s) <= 64;
+	if (ok && allowed) {
+		ok = false;
+		for (size_t i = 0; allowed[i]; i++)
+			if (strcmp(allowed[i], s) == 0)
+				ok = true;
+	}
+	if (!ok)
+		return mc_failf(err, MC_ERR_INVALID, "invalid_field", "Bộ lọc không hợp lệ",
+		                "'%s' is not a valid filter", key);
+	*out = s;
+	return MC_OK;
+}
+
+static enum mc_err filter_int(json_t *q, const char *key, long min, long max, long dflt, long *out,
+                              struct mc_error *err)
+{
+	json_t *v = json_object_get(q, key);
+	*out = dflt;
+	if (v == NULL || json_is_null(v))
+		return MC_OK;
+	const char *s = json_string_value(v);
+	char *end = NULL;
+	long n =
+	    s && *s ? strtol(s, &end, 10) : (json_is_integer(v) ? (long)json_integer_value(v) : -1);
+	if ((s && (end == NULL || *end != '\0')) || n < min || n > max)
+		return mc_failf(err, MC_ERR_INVALID, "invalid_field", "Bộ lọc không hợp lệ",
+		                "'%s' must be an integer %ld..%ld", key, min, max);
+	*out = n;
+	return MC_OK;
+}
+
+enum mc_err store_notify_list(struct store *st, const struct principal *who, json_t *q,
+                              json_t **out, struct mc_error *err)
+{
+	static const char *const states[] = {"queued", "sending",   "sent",
+	                                     "dead",   "cancelled", NULL};
+	const char *state, *trigger, *channel, *ref, *office;
+	long offset, limit;
+	enum mc_err rc;
+	*out = NULL;
+	if ((rc = filter_str(q, "state", states, &state, err)) ||
+	    (rc = filter_str(q, "trigger", notify_triggers, &trigger, err)) ||
+	    (rc = filter_str(q, "channel", notify_channels, &channel, err)) ||
+	    (rc = filter_str(q, "ref", NULL, &ref, err)) ||
+	    (rc = filter_str(q, "office", NULL, &office, err)) ||
+	    (rc = filter_int(q, "offset", 0, 1000000, 0, &offset, err)) ||
+	    (rc = filter_int(q, "limit", 1, 200, 50, &limit, err)))
+		return rc;
+	struct store_conn *c = store_read_conn(st);
+	int64_t office_id = 0;
+	if ((rc = store_office_in_scope(c, who, office, &office_id, err)))
+		return rc;
+#define NOTIFY_LIST_WHERE                                                                          \
+	" FROM notifications n JOIN offices o ON o.id = n.office_id"                               \
+	" WHERE " SCOPE_SQL("n.office_id") " AND (:office = 0 OR n.office_id IN (SELECT office_id" \
+	                                   " FROM office_paths WHERE ancestor_id = :office))"      \
+	                                   " AND (:state IS NULL OR n.state = :state)"             \
+	                                   " AND (:trigger IS NULL OR n.trigger = :trigger)"       \
+	                                   " AND (:channel IS NULL OR n.channel = :channel)"       \
+	                                   " AND (:ref IS NULL OR (n.ref_kind = 'dossier' AND"     \
+	                                   " n.ref_id = (SELECT id FROM dossiers WHERE code ="     \
+	                                   " :ref)) OR (n.ref_kind = 'booking' AND n.ref_id ="     \
+	                                   " (SELECT id FROM bookings WHERE code = upper(:ref)))"  \
+	                                   " OR (n.ref_kind = 'feedback' AND n.ref_id = (SELECT"   \
+	                                   " id FROM feedback WHERE code = :ref)))"
+	sqlite3_stmt *list = store_stmt(c, "SELECT " NOTIFY_VIEW_COLS NOTIFY_LIST_WHERE
+	                                   " ORDER BY n.id DESC LIMIT :limit OFFSET :offset");
+	sqlite3_stmt *count = NULL;
+	if (list == NULL)
+		return store_sql_error(c, "notification list", err);
+	json_t *items = json_array();
+	int64_t total = 0;
+	int step;
+	for (int pass = 0; pass < 2; pass++) {
+		sqlite3_stmt *s = pass == 0 ? list : count;
+		if (pass == 1) {
+			s = count = store_stmt(c, "SELECT count(*)" NOTIFY_LIST_WHERE);
+			if (s == NULL) {
+				rc = store_sql_error(c, "notification list", err);
+				break;
+			}
+		}
+#define BIND_TEXT(name, v)                                                                         \
+	do {                                                                                       \
+		if (v)                                                                             \
+			sqlite3_bind_text(s, sqlite3_bind_parameter_index(s, name), v, -1,         \
+			                  SQLITE_STATIC);                                          \
+	} while (0)
+		BIND_TEXT(":state", state);
+		BIND_TEXT(":trigger", trigger);
+		BIND_TEXT(":channel", channel);
+		BIND_TEXT(":ref", ref);
+#undef BIND_TEXT
+		sqlite3_bind_int64(s, sqlite3_bind_parameter_index(s, ":office"), office_id);
+		store_bind_scope(s, who);
+		if (pass == 0) {
+			sqlite3_bind_int64(s, sqlite3_bind_parameter_index(s, ":limit"), limit);
+			sqlite3_bind_int64(s, sqlite3_bind_parameter_index(s, ":offset"), offset);
+			while (store_next(s, &step))
+				json_array_append_new(items, view_of_row(s));
+		} else if (store_next(s, &step)) {
+			total = sqlite3_column_int64(s, 0);
+		}
+		if ((rc = store_scan_end(c, s, step, "notification list", err)))
+			break;
+	}
+#undef NOTIFY_LIST_WHERE
+	if (rc) {
+		json_decref(items);
+		return rc;
+	}
+	*out = json_pack("{s:o, s:I, s:I, s:I}", "items", items, "total", (json_int_t)total,
+	                 "offset", (json_int_t)offset, "limit", (json_int_t)limit);
+	return MC_OK;
+}
+
+enum mc_err store_notify_resend(struct store *st, const struct principal *who, int64_t id,
+                                int64_t now, json_t **out, struct mc_error *err)
+{
+	*out = NULL;
+	enum mc_err rc = store_begin(st, err);
+	if (rc)
+		return rc;
+	struct store_conn *c = store_write_conn(st);
+	sqlite3_stmt *s = store_stmt(
+	    c, "SELECT n.state, n.office_id, n.trigger, n.channel, n.recipient, n.ref_kind,"
+	       " n.ref_id, n.subject, n.body, n.data FROM notifications n"
+	       " WHERE n.id = :id AND " SCOPE_SQL("n.office_id"));
+	if (s == NULL) {
+		rc = store_sql_error(c, "notification resend", err);
+		goto fail;
+	}
+	sqlite3_bind_int64(s, sqlite3_bind_parameter_index(s, ":id"), id);
+	store_bind_scope(s, who);
+	int step;
+	int64_t new_id = 0;
+	if (!store_next(s, &step)) {
+		rc = store_scan_end(c, s, step, "notification resend", err);
+		if (rc == MC_OK)
+			rc = notify_not_found(err);
+		goto fail;
+	}
+	const char *state = store_col_text(s, 0);
+	if (strcmp(state, "sent") != 0 && strcmp(state, "dead") != 0) {
+		sqlite3_reset(s);
+		rc = mc_fail(err, MC_ERR_CONFLICT, "notification_pending",
+		             "Tin nhắn đang chờ gửi, không cần gửi lại",
+		             "the message is still waiting to be sent");
+		goto fail;
+	}
+	char *trigger = strdup(store_col_text(s, 2)), *channel = strdup(store_col_text(s, 3)),
+	     *recipient = strdup(store_col_text(s, 4)), *ref_kind = strdup(store_col_text(s, 5)),
+	     *subject =
+	         sqlite3_column_type(s, 7) == SQLITE_NULL ? NULL : strdup(store_col_text(s, 7)),
+	     *body = strdup(store_col_text(s, 8)), *data = strdup(store_col_text(s, 9));
+	int64_t office_id = sqlite3_column_int64(s, 1), ref_id = sqlite3_column_int64(s, 6);
+	sqlite3_reset(s);
+	rc = insert_row(st, office_id, trigger, channel, recipient, ref_kind, ref_id, subject, body,
+	                data, now, now, who->actor, id, "notification.resent", &new_id, err);
+	free(trigger);
+	free(channel);
+	free(recipient);
+	free(ref_kind);
+	free(subject);
+	free(body);
+	free(data);
+	if (rc)
+		goto fail;
+	if ((rc = store_commit(st, err)))
+		return rc;
+	return store_notify_get(st, who, new_id, out, err);
+fail:
+	store_rollback(st);
+	return rc;
+}
+
+/* The example values of the templates route. */
+static json_t *example_fields(const char *trigger, const char *pub)
+{
+	const char *code = strncmp(trigger, "booking", 7) == 0 ? "DL7K3M9Q"
+	                   : strcmp(trigger, "feedback_answered") == 0
+	                       ? "PA-261130-0001"
+	                       : "000.00.01.H56-261130-0001";
+	char link[400];
+	snprintf(link, sizeof link, "%s/status?code=%s", pub ? pub : "", code);
+	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "code", code, "name",
+	                 "Nguyễn Thị Lan", "procedure", "Đăng ký khai sinh", "appointment",
+	                 "14:00 02/12/2026", "items",
+	                 "Bản sao giấy chứng nhận kết hôn; Giấy xác nhận nơi cư trú", "reason",
+	                 "Cần xác minh thêm thông tin với cơ quan khác", "link", link, "slot",
+	                 "08:30 ngày 02/12/2026", "group", "Chứng thực", "answer",
+	                 "Hồ sơ của ông/bà đã được giải quyết theo quy định.");
+}
+
+enum mc_err store_notify_templates(struct store *st, const struct principal *who, json_t **out,
+                                   struct mc_error *err)
+{
+	(void)err;
+	struct store_conn *c = store_read_conn(st);
+	json_t *cfg = store_notify_config(st);
+	char *pub = store_public_url(st);
+	int64_t office_id = who && who->office_id ? who->office_id : 0;
+	if (office_id == 0) {
+		/* The province's first centre speaks in the example. */
+		sqlite3_stmt *s = store_stmt(c, "SELECT id FROM offices WHERE kind = 'centre'"
+		                                " ORDER BY id LIMIT 1");
+		if (s && sqlite3_step(s) == SQLITE_ROW)
+			office_id = sqlite3_column_int64(s, 0);
+		if (s)
+			sqlite3_reset(s);
+	}
+	json_t *triggers = json_array();
+	char *text = malloc(NOTIFY_TEXT_BYTES);
+	for (size_t i = 0; notify_triggers[i]; i++) {
+		const char *t = notify_triggers[i];
+		const char *custom = custom_template(cfg, t, "text"),
+		           *csubject = custom_template(cfg, t, "subject");
+		const char *tmpl = custom ? custom : notify_template_text(t),
+		           *subj = csubject ? csubject : notify_template_subject(t);
+		json_t *fields = example_fields(t, pub);
+		json_t *data = message_data(st, c, office_id, fields);
+		render_data(tmpl, data, text, NOTIFY_TEXT_BYTES);
+		json_t *off = json_array();
+		const char *code;
+		json_t *list;
+		json_object_foreach(json_object_get(cfg, "triggers_off"), code, list)
+		{
+			size_t k;
+			json_t *x;
+			json_array_foreach(list, k, x)
+			{
+				if (json_is_string(x) && strcmp(json_string_value(x), t) == 0)
+					json_array_append_new(off, json_string(code));
+			}
+		}
+		json_t *item = json_pack("{s:s, s:s, s:s, s:b, s:s, s:o}", "trigger", t, "text",
+		                         tmpl, "subject", subj, "custom", custom || csubject,
+		                         "example", text, "off", off);
+		render_data(subj, data, text, NOTIFY_TEXT_BYTES);
+		json_object_set_new(item, "example_subject", json_string(text));
+		bool gsm;
+		int parts = notify_sms_parts(json_string_value(json_object_get(item, "example")),
+		                             &gsm, NULL);
+		json_object_set_new(item, "sms_parts", json_integer(parts));
+		json_array_append_new(triggers, item);
+		json_decref(fields);
+		json_decref(data);
+	}
+	free(text);
+	json_t *channels = json_array();
+	for (size_t i = 0; notify_channels[i]; i++)
+		if (store_notify_channel_configured(cfg, notify_channels[i]))
+			json_array_append_new(channels, json_string(notify_channels[i]));
+	int from, to;
+	quiet_hours(cfg, &from, &to);
+	char f[16], t[16];
+	snprintf(f, sizeof f, "%02d:%02d", from / 60, from % 60);
+	snprintf(t, sizeof t, "%02d:%02d", to / 60, to % 60);
+	json_t *max = json_object_get(cfg, "max_attempts");
+	*out = json_pack("{s:o, s:o, s:{s:s, s:s}, s:I}", "triggers", triggers, "channels",
+	                 channels, "quiet_hours", "from", f, "to", t, "max_attempts",
+	                 (json_int_t)(json_is_integer(max) ? json_integer_value(max)
+	                                                   : NOTIFY_DEFAULT_MAX_ATTEMPTS));
+	free(pub);
+	json_decref(cfg);
+	return MC_OK;
+}
+
+enum mc_err store_notify_test(struct store *st, const struct principal *who, const char *channel,
+                              const char *to, int64_t now, json_t **out, struct mc_error *err)
+{
+	char recipient[256];
+	*out = NULL;
+	size_t k;
+	for (k = 0; notify_channels[k]; k++)
+		if (channel && strcmp(channel, notify_channels[k]) == 0)
+			break;
+	if (notify_channels[k] == NULL)
+		return mc_fail(err, MC_ERR_INVALID, "invalid_field", "Kênh gửi không hợp lệ",
+		               "channel: email, sms or zalo");
+	if (strcmp(channel, "email") == 0) {
+		if (to == NULL || !applicant_email_valid(to))
+			return mc_fail(err, MC_ERR_INVALID, "invalid_field",
+			               "Địa chỉ thư điện tử không hợp lệ", "to: an e-mail address");
+		snprintf(recipient, sizeof recipient, "%s", to);
+	} else {
+		char local[APPLICANT_PHONE_MAX], intl[16];
+		if (to == NULL || !applicant_phone_normalize(to, local) ||
+		    !notify_phone_international(local, intl))
+			return mc_fail(err, MC_ERR_INVALID, "invalid_field",
+			               "Số điện thoại không hợp lệ",
+			               "to: a Vietnamese phone number");
+		snprintf(recipient, sizeof recipient, "%s", intl);
+	}
+	enum mc_err rc = store_begin(st, err);
+	if (rc)
+		return rc;
+	json_t *cfg = store_notify_config(st);
+	json_t *data = NULL;
+	char *data_text = NULL, *body = malloc(NOTIFY_TEXT_BYTES),
+	     *subject = malloc(NOTIFY_TEXT_BYTES);
+	int64_t id = 0;
+	if (!store_notify_channel_configured(cfg, channel)) {
+		rc = mc_fail(err, MC_ERR_CONFLICT, "channel_not_configured",
+		             "Kênh gửi này chưa được cấu hình", "this channel is not configured");
+		goto fail;
+	}
+	struct store_conn *c = store_write_conn(st);
+	int64_t office_id = who->office_id ? who->office_id : store_office_root(st);
+	if (office_id == 0) {
+		sqlite3_stmt *s = store_stmt(c, "SELECT min(id) FROM offices");
+		if (s && sqlite3_step(s) == SQLITE_ROW)
+			office_id = sqlite3_column_int64(s, 0);
+		if (s)
+			sqlite3_reset(s);
+	}
+	json_t *fields = json_object();
+	data = message_data(st, c, office_id, fields);
+	json_decref(fields);
+	data_text = json_dumps(data, JSON_COMPACT | JSON_SORT_KEYS);
+	const char *tmpl = custom_template(cfg, "test", "text");
+	render_data(tmpl ? tmpl : notify_template_text("test"), data, body, NOTIFY_TEXT_BYTES);
+	const char *stmpl = custom_template(cfg, "test", "subject");
+	render_data(stmpl ? stmpl : notify_template_subject("test"), data, subject,
+	            NOTIFY_SUBJECT_MAX * 4 + 1);
+	if ((rc = insert_row(st, office_id, "test", channel, recipient, "none", 0,
+	                     strcmp(channel, "email") == 0 ? subject : NULL, body, data_text, now,
+	                     now, who->actor, 0, "notification.queued", &id, err)))
+		goto fail;
+	if ((rc = store_commit(st, err)))
+		goto out;
+	rc = store_notify_get(st, NULL, id, out, err);
+	goto out;
+fail:
+	store_rollback(st);
+out:
+	free(body);
+	free(subject);
+	free(data_text);
+	json_decref(data);
+	json_decref(cfg);
+	return rc;
 }
