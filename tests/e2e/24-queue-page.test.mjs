@@ -32,7 +32,7 @@ test('the public ticket view: place in line, then the counter; nothing else', as
   v = (await s.req('GET', `/api/v1/public/tickets/${a.id}`)).json;
   assert.equal(v.state, 'called');
   assert.equal(v.counter, 1);
-  assert.deepEqual(Object.keys(v).sort(), ['counter', 'group', 'group_name', 'group_name_en', 'label', 'office', 'outcome', 'priority', 'state'].sort());
+  assert.deepEqual(Object.keys(v).sort(), ['booked', 'counter', 'group', 'group_name', 'group_name_en', 'label', 'office', 'outcome', 'priority', 'state'].sort());
   // The ticket's centre (public: its name and where it is), nothing personal.
   assert.deepEqual(Object.keys(v.office).sort(), ['address', 'code', 'hours', 'name']);
   assert.equal(v.office.name, 'Bộ phận Một cửa thử nghiệm');

@@ -331,14 +331,12 @@ static bool queue_priority_valid(struct store *st, const char *code)
 	return ok;
 }
 
-/* The call policy's caps (domain/queue.h): setting "priority_cap" and the
- * appointments' booked_in_a_row (store_booking_settings). Any thread. */
-static struct queue_policy queue_policy_read(struct store *st)
+void queue_policy_of(struct store *st, struct queue_policy *out)
 {
 	struct booking_settings bs;
 	store_booking_settings(st, &bs);
-	return (struct queue_policy){.priority_cap = (int)store_setting_int(st, "priority_cap", 3),
-	                             .booked_in_a_row = bs.booked_in_a_row};
+	out->priority_cap = (int)store_setting_int(st, "priority_cap", 3);
+	out->booked_in_a_row = bs.booked_in_a_row;
 }
 
 /* The partial indexes a waiting line is counted through. */
@@ -478,7 +476,8 @@ static enum mc_err queue_people_ahead_of(struct store *st, struct store_conn *c,
 	case QUEUE_LANE_WALK_IN:
 	default: mine = before[QUEUE_COUNT_ORDINARY] - before[QUEUE_COUNT_BOOKED]; break;
 	}
-	struct queue_policy policy = queue_policy_read(st);
+	struct queue_policy policy;
+	queue_policy_of(st, &policy);
 	*ahead = queue_people_ahead_counts(lane, mine > 0 ? mine : 0, count, &policy, runs,
 	                                   QUEUE_AHEAD_MAX);
 	return MC_OK;
@@ -1128,7 +1127,8 @@ enum mc_err store_counter_call(struct store *st, const struct principal *who, in
 	}
 	if ((rc = store_scan_end(c, s, scan, "candidates", err)))
 		goto fail;
-	struct queue_policy policy = queue_policy_read(st);
+	struct queue_policy policy;
+	queue_policy_of(st, &policy);
 	struct queue_runs runs = {.priority = co.priority_streak, .booked = co.booked_streak};
 	int pick = queue_pick_next(cand, n, &policy, &runs);
 	if (pick < 0) {

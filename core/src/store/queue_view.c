@@ -16,6 +16,9 @@
 /* Bound on a group's "addressed" list: transfers to one counter are few. */
 #define VIEW_ADDRESSED_PER_GROUP 20
 #define VIEW_RECENT_CALLS 10
+/* The waiting tickets of a group the snapshot orders by the call policy to
+ * show its next ones: more than any hall's line at one time. */
+#define VIEW_LINE_PER_GROUP 2000
 
 static json_t *view_find_by_id(json_t *arr, int64_t id)
 {
@@ -37,11 +40,54 @@ static void view_bind_day(sqlite3_stmt *s, const char *day)
 	sqlite3_bind_text(s, i, day, -1, SQLITE_STATIC);
 }
 
+/* Fills group g's "next" with the first VIEW_NEXT_PER_GROUP labels of its
+ * waiting line ("_line": [id, priority, queue_key, booked, label] in line
+ * order) in the order the counters will call them (queue_pick_next from the
+ * largest runs among its open counters, "_runs"), and "booked_next" with
+ * those of them issued at a booking's check-in; drops the hidden members. */
+static void view_next(json_t *g, const struct queue_policy *policy)
+{
+	json_t *line = json_object_get(g, "_line");
+	json_t *runs_j = json_object_get(g, "_runs");
+	size_t n = json_array_size(line);
+	struct queue_candidate *cand = xcalloc(n ? n : 1, sizeof *cand);
+	size_t *map = xcalloc(n ? n : 1, sizeof *map);
+	for (size_t i = 0; i < n; i++) {
+		json_t *t = json_array_get(line, i);
+		cand[i] =
+		    (struct queue_candidate){.ticket_id = json_integer_value(json_array_get(t, 0)),
+		                             .priority = json_is_true(json_array_get(t, 1)),
+		                             .queue_key = json_integer_value(json_array_get(t, 2)),
+		                             .booked = json_is_true(json_array_get(t, 3))};
+		map[i] = i;
+	}
+	struct queue_runs runs = {(int)json_integer_value(json_array_get(runs_j, 0)),
+	                          (int)json_integer_value(json_array_get(runs_j, 1))};
+	json_t *next = json_object_get(g, "next");
+	json_t *booked = json_object_get(g, "booked_next");
+	for (size_t m = n; m > 0 && json_array_size(next) < VIEW_NEXT_PER_GROUP; m--) {
+		int p = queue_pick_next(cand, m, policy, &runs);
+		json_t *t = json_array_get(line, map[p]);
+		json_array_append(next, json_array_get(t, 4));
+		if (cand[p].booked)
+			json_array_append(booked, json_array_get(t, 4));
+		for (size_t j = (size_t)p; j + 1 < m; j++) {
+			cand[j] = cand[j + 1];
+			map[j] = map[j + 1];
+		}
+	}
+	free(cand);
+	free(map);
+	json_object_del(g, "_line");
+	json_object_del(g, "_runs");
+}
+
 /* The active groups of hall office with waiting counts, next labels, the
  * labels addressed to one counter and wait ranges into *out (a new array);
  * a database error otherwise (err filled, *out untouched). */
 static enum mc_err view_groups(struct store_conn *c, int64_t office, const char *day, int64_t now,
-                               int64_t service_seconds, json_t **out, struct mc_error *err)
+                               int64_t service_seconds, const struct queue_policy *policy,
+                               json_t **out, struct mc_error *err)
 {
 	json_t *groups = json_array();
 	enum mc_err rc;
@@ -55,16 +101,19 @@ static enum mc_err view_groups(struct store_conn *c, int64_t office, const char 
 	while (store_next(s, &step))
 		json_array_append_new(
 		    groups,
-		    json_pack("{s:I, s:s, s:s, s:s, s:s, s:i, s:i, s:i, s:I, s:I, s:[], s:[]}",
+		    json_pack("{s:I, s:s, s:s, s:s, s:s, s:i, s:i, s:i, s:i, s:I, s:I, s:[], s:[], "
+		              "s:[], s:[], s:[i, i]}",
 		              "_id", (json_int_t)sqlite3_column_int64(s, 0), "code",
 		              store_col_text(s, 1), "prefix", store_col_text(s, 2), "name",
 		              store_col_text(s, 3), "name_en", store_col_text(s, 4), "waiting", 0,
-		              "priority_waiting", 0, "open_counters", 0, "_head", (json_int_t)-1,
-		              "_last", (json_int_t)-1, "next", "addressed"));
+		              "priority_waiting", 0, "booked_waiting", 0, "open_counters", 0,
+		              "_head", (json_int_t)-1, "_last", (json_int_t)-1, "next", "addressed",
+		              "booked_next", "_line", "_runs", 0, 0));
 	if ((rc = store_scan_end(c, s, step, "queue view", err)))
 		goto fail;
 
-	s = store_stmt(c, "SELECT group_id, count(*), sum(priority IS NOT NULL), min(queued_at)"
+	s = store_stmt(c, "SELECT group_id, count(*), sum(priority IS NOT NULL), min(queued_at),"
+	                  " sum(priority IS NULL AND booking_id IS NOT NULL)"
 	                  " FROM tickets WHERE office_id IS :office AND state = 'waiting'"
 	                  " AND service_day = :day GROUP BY group_id");
 	if (s == NULL)
@@ -78,10 +127,12 @@ static enum mc_err view_groups(struct store_conn *c, int64_t office, const char 
 		json_object_set_new(g, "waiting", json_integer(sqlite3_column_int(s, 1)));
 		json_object_set_new(g, "priority_waiting", json_integer(sqlite3_column_int(s, 2)));
 		json_object_set_new(g, "_head", json_integer(now - sqlite3_column_int64(s, 3)));
+		json_object_set_new(g, "booked_waiting", json_integer(sqlite3_column_int(s, 4)));
 	}
 	if ((rc = store_scan_end(c, s, step, "queue view", err)))
 		goto fail;
-	s = store_stmt(c, "SELECT cg.group_id, count(*) FROM counter_groups cg"
+	s = store_stmt(c, "SELECT cg.group_id, count(*), max(co.priority_streak),"
+	                  " max(co.booked_streak) FROM counter_groups cg"
 	                  " JOIN counters co ON co.id = cg.counter_id WHERE co.state = 'open'"
 	                  " AND co.office_id IS :office GROUP BY cg.group_id");
 	if (s == NULL)
@@ -89,9 +140,12 @@ static enum mc_err view_groups(struct store_conn *c, int64_t office, const char 
 	store_bind_hall_office(s, office);
 	while (store_next(s, &step)) {
 		json_t *g = view_find_by_id(groups, sqlite3_column_int64(s, 0));
-		if (g)
-			json_object_set_new(g, "open_counters",
-			                    json_integer(sqlite3_column_int(s, 1)));
+		if (g == NULL)
+			continue;
+		json_object_set_new(g, "open_counters", json_integer(sqlite3_column_int(s, 1)));
+		json_object_set_new(
+		    g, "_runs",
+		    json_pack("[i, i]", sqlite3_column_int(s, 2), sqlite3_column_int(s, 3)));
 	}
 	if ((rc = store_scan_end(c, s, step, "queue view", err)))
 		goto fail;
@@ -112,14 +166,15 @@ static enum mc_err view_groups(struct store_conn *c, int64_t office, const char 
 	}
 	if ((rc = store_scan_end(c, s, step, "queue view", err)))
 		goto fail;
-	/* The next numbers, and those a transfer addressed to one counter (only
-	 * that counter calls them: a clerk's panel leaves them out of the other
-	 * counters' lists). Public: a label and a counter number, nobody's data. */
-	s = store_stmt(c, "SELECT t.group_id, t.label, tc.no, t.priority IS NOT NULL FROM tickets t"
+	/* The waiting line in line order, and those a transfer addressed to one
+	 * counter (only that counter calls them: a clerk's panel leaves them out
+	 * of the other counters' lists). Public: a label and a counter number,
+	 * nobody's data. */
+	s = store_stmt(c, "SELECT t.group_id, t.label, tc.no, t.priority IS NOT NULL,"
+	                  " t.booking_id IS NOT NULL, t.id, t.queue_key FROM tickets t"
 	                  " LEFT JOIN counters tc ON tc.id = t.target_counter_id"
 	                  " WHERE t.office_id IS :office AND t.state = 'waiting'"
-	                  " AND t.service_day = :day"
-	                  " ORDER BY t.group_id, t.priority IS NULL, t.queue_key, t.id");
+	                  " AND t.service_day = :day ORDER BY t.group_id, t.queue_key, t.id");
 	if (s == NULL)
 		goto sql_fail;
 	view_bind_day(s, day);
@@ -128,16 +183,23 @@ static enum mc_err view_groups(struct store_conn *c, int64_t office, const char 
 		json_t *g = view_find_by_id(groups, sqlite3_column_int64(s, 0));
 		if (g == NULL)
 			continue;
-		json_t *next = json_object_get(g, "next");
+		json_t *line = json_object_get(g, "_line");
 		json_t *addressed = json_object_get(g, "addressed");
-		if (json_array_size(next) < VIEW_NEXT_PER_GROUP)
-			json_array_append_new(next, json_string(store_col_text(s, 1)));
+		if (json_array_size(line) < VIEW_LINE_PER_GROUP)
+			json_array_append_new(
+			    line,
+			    json_pack("[I, b, I, b, s]", (json_int_t)sqlite3_column_int64(s, 5),
+			              sqlite3_column_int(s, 3),
+			              (json_int_t)sqlite3_column_int64(s, 6),
+			              sqlite3_column_int(s, 4), store_col_text(s, 1)));
 		if (sqlite3_column_type(s, 2) != SQLITE_NULL &&
 		    json_array_size(addressed) < VIEW_ADDRESSED_PER_GROUP)
-			json_array_append_new(
-			    addressed, json_pack("{s:s, s:I, s:b}", "label", store_col_text(s, 1),
-			                         "counter", (json_int_t)sqlite3_column_int64(s, 2),
-			                         "priority", sqlite3_column_int(s, 3)));
+			json_array_append_new(addressed,
+			                      json_pack("{s:s, s:I, s:b, s:b}", "label",
+			                                store_col_text(s, 1), "counter",
+			                                (json_int_t)sqlite3_column_int64(s, 2),
+			                                "priority", sqlite3_column_int(s, 3),
+			                                "booked", sqlite3_column_int(s, 4)));
 	}
 	if ((rc = store_scan_end(c, s, step, "queue view", err)))
 		goto fail;
@@ -163,6 +225,7 @@ static enum mc_err view_groups(struct store_conn *c, int64_t office, const char 
 		                        : json_null());
 		json_object_del(g, "_head");
 		json_object_del(g, "_last");
+		view_next(g, policy);
 	}
 	*out = groups;
 	return MC_OK;
@@ -265,7 +328,7 @@ static enum mc_err view_counters(struct store_conn *c, int64_t office, json_t **
 	if ((rc = store_scan_end(c, s, step, "queue view", err)))
 		goto fail;
 	s = store_stmt(c, "SELECT t.counter_id, t.id, t.label, g.code, v.called_at, v.recalls,"
-	                  " t.priority IS NOT NULL, v.queued_at"
+	                  " t.priority IS NOT NULL, v.queued_at, t.booking_id IS NOT NULL"
 	                  " FROM tickets t JOIN service_groups g ON g.id = t.group_id"
 	                  " JOIN visits v ON v.ticket_id = t.id AND v.finished_at IS NULL"
 	                  " WHERE t.office_id IS :office AND t.state = 'called'");
@@ -287,6 +350,9 @@ static enum mc_err view_counters(struct store_conn *c, int64_t office, json_t **
 		                              /* Public: whether, never which class. */
 		                              sqlite3_column_int(s, 6) != 0, "queued_at",
 		                              (json_int_t)sqlite3_column_int64(s, 7)));
+		/* Issued at a booking's check-in: the board and the bar mark it. */
+		json_object_set_new(json_object_get(co, "serving"), "booked",
+		                    json_boolean(sqlite3_column_int(s, 8) != 0));
 	}
 	if ((rc = store_scan_end(c, s, step, "queue view", err)))
 		goto fail;
@@ -307,12 +373,12 @@ fail:
 static enum mc_err view_recent_calls(struct store_conn *c, int64_t office, const char *day,
                                      json_t **out, struct mc_error *err)
 {
-	sqlite3_stmt *s =
-	    store_stmt(c, "SELECT t.label, co.no, v.called_at, v.recalls FROM visits v"
-	                  " JOIN tickets t ON t.id = v.ticket_id"
-	                  " JOIN counters co ON co.id = v.counter_id"
-	                  " WHERE t.office_id IS :office AND t.service_day = :day"
-	                  " ORDER BY v.called_at DESC, v.id DESC LIMIT 10");
+	sqlite3_stmt *s = store_stmt(c, "SELECT t.label, co.no, v.called_at, v.recalls,"
+	                                " t.booking_id IS NOT NULL FROM visits v"
+	                                " JOIN tickets t ON t.id = v.ticket_id"
+	                                " JOIN counters co ON co.id = v.counter_id"
+	                                " WHERE t.office_id IS :office AND t.service_day = :day"
+	                                " ORDER BY v.called_at DESC, v.id DESC LIMIT 10");
 	if (s == NULL)
 		return store_sql_error(c, "queue view", err);
 	json_t *calls = json_array();
@@ -320,11 +386,11 @@ static enum mc_err view_recent_calls(struct store_conn *c, int64_t office, const
 	view_bind_day(s, day);
 	store_bind_hall_office(s, office);
 	while (store_next(s, &step))
-		json_array_append_new(calls, json_pack("{s:s, s:i, s:I, s:i}", "label",
-		                                       store_col_text(s, 0), "counter",
-		                                       sqlite3_column_int(s, 1), "at",
-		                                       (json_int_t)sqlite3_column_int64(s, 2),
-		                                       "recalls", sqlite3_column_int(s, 3)));
+		json_array_append_new(
+		    calls, json_pack("{s:s, s:i, s:I, s:i, s:b}", "label", store_col_text(s, 0),
+		                     "counter", sqlite3_column_int(s, 1), "at",
+		                     (json_int_t)sqlite3_column_int64(s, 2), "recalls",
+		                     sqlite3_column_int(s, 3), "booked", sqlite3_column_int(s, 4)));
 	enum mc_err rc = store_scan_end(c, s, step, "queue view", err);
 	if (rc)
 		json_decref(calls);
@@ -399,7 +465,9 @@ enum mc_err store_queue_snapshot(struct store *st, int64_t office, int64_t now, 
 	if ((rc = store_scan_end(c, s, step, "queue snapshot", err)))
 		goto out;
 	int64_t service_seconds = store_setting_int(st, "default_service_minutes", 6) * 60;
-	if ((rc = view_groups(c, office, day, now, service_seconds, &groups, err)) ||
+	struct queue_policy policy;
+	queue_policy_of(st, &policy);
+	if ((rc = view_groups(c, office, day, now, service_seconds, &policy, &groups, err)) ||
 	    (rc = view_counters(c, office, &counters, err)) ||
 	    (rc = view_recent_calls(c, office, day, &calls, err)))
 		goto out;

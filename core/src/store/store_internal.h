@@ -178,6 +178,10 @@ enum mc_err store_office_in_scope(struct store_conn *c, const struct principal *
 
 /* The office's priority classes (the setting, or the default list). */
 json_t *queue_priority_classes(struct store *st);
+/* The call policy's caps (domain/queue.h) into *out: setting "priority_cap"
+ * and the appointments' booked_in_a_row. Any thread. */
+struct queue_policy;
+void queue_policy_of(struct store *st, struct queue_policy *out);
 /* Sets obj's "wait" to the estimate {low_min, high_min, from_history}, or
  * to null with "wait_reason": "no_counter_open" when no counter of the group
  * is open. */
