@@ -7,19 +7,11 @@
 // and change nothing. On the test clock, Tuesday 01/12/2026.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, TEST_BUNDLE } from './lib/harness.mjs';
+import { startServer } from './lib/harness.mjs';
+import { BOOKING_BUNDLE, BOOKING_OFFICE, at } from './lib/booking-bundle.mjs';
 import { setClock, ok } from './lib/steps.mjs';
 
-const OFFICE = TEST_BUNDLE.office.code;
-export const BOOKING_BUNDLE = {
-  ...TEST_BUNDLE,
-  appointments: {
-    checkin_before_minutes: 15, checkin_after_minutes: 10, booked_in_a_row: 2,
-    slots: [{ office: OFFICE, group: 'CT', minutes: 30, capacity: 3 }],
-  },
-};
-
-const at = (iso) => Math.floor(Date.parse(iso) / 1000);
+const OFFICE = BOOKING_OFFICE;
 let s;
 before(async () => {
   s = await startServer({ bundle: BOOKING_BUNDLE, args: ['--test-clock', '--logins-per-minute', '1000'] });
