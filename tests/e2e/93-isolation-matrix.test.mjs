@@ -48,6 +48,8 @@ function bundle(printerUri) {
     service_groups: [...PROVINCE_BUNDLE.service_groups,
       { office: CENTRE_B, code: 'TK', prefix: 'G', name: 'Trả kết quả', sort: 3 }],
     counters: [...PROVINCE_BUNDLE.counters, { office: CENTRE_B, no: 7, name: 'Quầy 7', groups: ['TK'] }],
+    // Appointments at B only (its booking below).
+    appointments: { slots: [{ office: CENTRE_B, group: 'CT', minutes: 30, capacity: 5 }] },
   };
 }
 
@@ -288,6 +290,28 @@ const PLAN = {
     { name: 'office=TT-LB', path: () => `/api/v1/reports/${need('day').slice(0, 7)}.csv?office=${CENTRE_B}` },
     { name: 'office=UB-LB', path: () => `/api/v1/reports/${need('day').slice(0, 7)}.csv?office=UB-LB` },
   ] },
+  // Appointments: B's booking (made by b.clerk in before()).
+  'GET /dat-lich': { exempt: 'public page' },
+  'GET /booking': { exempt: 'public page' },
+  'GET /dat-lich/qr.svg': { exempt: "public: the QR of the caller's own booking code" },
+  'GET /api/v1/public/booking/options': { exempt: "public: every centre's bookable groups" },
+  'GET /api/v1/public/booking/slots': { exempt: "public: any centre's free slots" },
+  'POST /api/v1/public/bookings': { exempt: 'public: a citizen books at any centre' },
+  'GET /api/v1/public/bookings/{}': { exempt: "public: the holder's view with the code" },
+  'POST /api/v1/public/bookings/{}/cancel': { exempt: 'public: the holder cancels with the code' },
+  'GET /api/v1/bookings': {
+    cells: [{ name: 'office=TT-LB', path: () => `/api/v1/bookings?office=${CENTRE_B}&day=${need('booking').day}` }],
+    lists: [{ name: "the day's bookings", path: () => `/api/v1/bookings?day=${need('booking').day}`,
+      leaked: (r) => r.json.items.map((x) => x.code).filter((c) => c === need('booking').code) }],
+  },
+  'POST /api/v1/bookings': { cells: [
+    { name: "B's centre (office=TT-LB)", path: () => '/api/v1/bookings', body: () => ({
+      office: CENTRE_B, group: 'CT', start: need('booking').start, name: 'Lê Văn Hẹn', phone: '0915999000' }) },
+  ] },
+  'GET /api/v1/bookings/{}': { cells: [{ name: "B's booking", path: () => `/api/v1/bookings/${need('booking').code}` }] },
+  'POST /api/v1/bookings/{}/cancel': { cells: [
+    { name: "B's booking", path: () => `/api/v1/bookings/${need('booking').code}/cancel`, body: () => ({}) },
+  ] },
   'GET /supervisor': { exempt: 'page (its data comes from the indicators)' },
   'GET /counter': { exempt: 'page (its data comes from the routes above)' },
 };
@@ -355,6 +379,13 @@ before(async () => {
       data: 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==' }] } });
   if (f.status === 201) b.feedback = f.json.code;
   else b.missing.feedback = `feedback at TT-LB: ${f.status} ${f.text.slice(0, 200)}`;
+  // A booking at B, for a caller on the phone, in B's first free slot.
+  const sl = await s.req('GET', `/api/v1/public/booking/slots?office=${CENTRE_B}&group=CT`);
+  const first = sl.json?.days?.flatMap((d) => d.slots.map((x) => ({ ...x, day: d.date })))[0];
+  const bk = first && await s.as('b.clerk', 'POST', '/api/v1/bookings', { body: {
+    office: CENTRE_B, group: 'CT', start: first.start, name: 'Hồ Văn Hẹn', phone: '0915222333' } });
+  if (bk?.status === 201) b.booking = { code: bk.json.booking.code, day: first.day, start: first.start };
+  else b.missing.booking = `booking at TT-LB: ${sl.status} ${bk?.status} ${bk?.text.slice(0, 200)}`;
   // A print job of B, on B's printer; every job done before the matrix, so
   // that the print worker changes no row while it runs.
   const t = await s.as('b.sup', 'POST', '/api/v1/printers/lb-sanh/test', { body: {} });
@@ -380,7 +411,8 @@ after(async () => {
 // The rows a refused call must leave alone, table by table, and the count
 // of events (those the server writes by itself, actor system:…, aside).
 const SNAPSHOT_TABLES = ['tickets', 'visits', 'counters', 'counter_groups', 'service_groups', 'dossiers',
-  'dossier_steps', 'print_jobs', 'printers', 'ratings', 'rating_links', 'feedback', 'feedback_notes'];
+  'dossier_steps', 'print_jobs', 'printers', 'ratings', 'rating_links', 'feedback', 'feedback_notes',
+  'bookings', 'booking_slots'];
 async function snapshot() {
   // A print job made by a call that should have been refused is sent by
   // the worker afterwards: wait for the spool to settle, so that its rows
