@@ -7,7 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from './lib/harness.mjs';
 import { setClock } from './lib/steps.mjs';
-import { bookingBundle, CENTRE_A, MONDAY_8AM, at, booking } from './lib/booking-bundle.mjs';
+import { bookingBundle, CENTRE_A, MONDAY_8AM, at, booking } from './lib/booking-province.mjs';
 
 let s;
 before(async () => {
