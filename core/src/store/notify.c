@@ -364,6 +364,24 @@ enum mc_err store_notify_config_set(struct store *st, json_t *cfg, struct mc_err
 	return rc;
 }
 
+enum mc_err store_notify_setup(struct store *st, const struct principal *who, json_t *bundle,
+                               struct mc_error *err)
+{
+	json_t *cfg = json_object_get(bundle, "notifications");
+	if (cfg == NULL)
+		return MC_OK;
+	enum mc_err rc = store_notify_config_set(st, cfg, err);
+	if (rc)
+		return rc;
+	json_t *pub = store_notify_config_public(st);
+	char *details = json_dumps(pub, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(pub);
+	int64_t ev = store_event_append(st, who ? who->actor : "system", "settings",
+	                                "notifications", "settings.set", details, false, err);
+	free(details);
+	return ev ? MC_OK : (err ? err->kind : MC_ERR_INTERNAL);
+}
+
 json_t *store_notify_config(struct store *st)
 {
 	char *text = store_setting_get(st, "notify_config");

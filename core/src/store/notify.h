@@ -48,6 +48,13 @@
  * otherwise the stored one (refreshed by the adapter) wins. */
 enum mc_err store_notify_config_set(struct store *st, json_t *cfg, struct mc_error *err);
 
+/* The bundle's "notifications" section (store_setup_apply, inside its
+ * transaction): absent, nothing changes; otherwise store_notify_config_set
+ * and an event ("settings", "notifications", "settings.set") whose details
+ * are the configuration with every secret replaced by true. */
+enum mc_err store_notify_setup(struct store *st, const struct principal *who, json_t *bundle,
+                               struct mc_error *err);
+
 /* The configuration in force, secrets included: for the worker and the
  * adapters only. Never NULL ({} when none or unreadable). Caller decrefs. */
 json_t *store_notify_config(struct store *st);

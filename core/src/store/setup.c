@@ -8,6 +8,7 @@
 #include "store/auth.h"
 #include "store/booking.h"
 #include "store/calendar.h"
+#include "store/notify.h"
 #include "store/office.h"
 #include "store/scan.h"
 #include "store/store_internal.h"
@@ -890,7 +891,7 @@ enum mc_err store_setup_apply(struct store *st, const struct principal *who, jso
 	static const char *const known[] = {
 	    "office",  "settings", "priority_classes", "service_groups", "counters", "users",
 	    "devices", "offices",  "procedures",       "comment",        "printers",
-	    "appointments"};
+	    "appointments", "notifications"};
 	int groups = 0, counters = 0, users_created = 0, users_updated = 0;
 	int offices = 0, procedures = 0;
 	int printers = 0; /* store/print.c */
@@ -934,6 +935,7 @@ enum mc_err store_setup_apply(struct store *st, const struct principal *who, jso
 	    (rc = setup_procedures(st, who, bundle, &procedures, err)) ||
 	    (rc = store_booking_config_set(st, who, json_object_get(bundle, "appointments"),
 	                                   err)) ||
+	    (rc = store_notify_setup(st, who, bundle, err)) ||
 	    (rc = store_office_items_check(st, err)) || (rc = setup_users_fit(st, err))) {
 		store_rollback(st);
 		json_decref(tokens);
