@@ -41,6 +41,8 @@ const TEXTS = {
     noToken: 'Chưa có mã thiết bị. Mở trang bằng địa chỉ /board?access_token=… do quản trị viên cấp.',
     badToken: 'Mã thiết bị không hợp lệ hoặc đã bị thu hồi. Xin liên hệ quản trị viên.',
     notice: 'Công dân vui lòng giữ phiếu số thứ tự và chú ý nghe gọi số. Xin cảm ơn!',
+    booked: 'Đặt lịch',
+    bookedWaiting: 'Đặt lịch',
   },
   en: {
     subtitle: 'Queue board',
@@ -65,6 +67,8 @@ const TEXTS = {
     noToken: 'No device token. Open this page as /board?access_token=… given by the administrator.',
     badToken: 'The device token is not valid or was revoked. Please ask the administrator.',
     notice: 'Please keep your ticket and listen for your number. Thank you!',
+    booked: 'Booked',
+    bookedWaiting: 'Booked',
   },
 };
 
@@ -139,10 +143,23 @@ function renderCounters(s) {
     const num = el('div', 'number num', c.serving ? c.serving.label : '—');
     if (!c.serving) num.classList.add('none');
     card.append(num);
+    // A number issued at a booking's check-in: said in words with a mark,
+    // not by colour alone.
+    if (c.serving?.booked) {
+      card.classList.add('booked');
+      card.append(bookedMark());
+    }
     if (c.state === 'paused') card.append(el('div', 'note', T('paused')));
     else if (!c.serving) card.append(el('div', 'note', T('free')));
     box.append(card);
   }
+}
+
+// The booked mark: a tick and the word, readable without colour.
+function bookedMark() {
+  const m = el('span', 'booked-mark');
+  m.append(el('span', 'tick', '✓'), document.createTextNode(` ${T('booked')}`));
+  return m;
 }
 
 function renderCalls(s) {
@@ -153,6 +170,10 @@ function renderCalls(s) {
     li.dataset.label = call.label;
     li.dataset.counter = call.counter;
     li.append(el('span', 'label num', call.label), el('span', 'to', `→ ${T('toCounter')} ${call.counter}`));
+    if (call.booked) {
+      li.classList.add('booked');
+      li.append(bookedMark());
+    }
     list.append(li);
   }
 }
@@ -185,6 +206,11 @@ function renderGroups(s) {
     const wait = noCounterOpen(g) ? el('span', 'closed', waitText(g, lang)) : el('span', '', `${T('wait')}: `);
     if (!noCounterOpen(g)) wait.append(el('b', 'wait', waitText(g, lang)));
     line.append(waiting, wait);
+    if (g.booked_waiting > 0) {
+      const b = el('span', 'booked-waiting', `✓ ${T('bookedWaiting')}: `);
+      b.append(el('b', '', String(g.booked_waiting)));
+      line.append(b);
+    }
     tile.append(line);
     box.append(tile);
   }
@@ -272,11 +298,11 @@ function applyDelta(type, d) {
   if (type === 'ticket.called' || type === 'ticket.recalled') {
     const c = counter(d.counter);
     if (c) {
-      c.serving = { id: t.id, label: t.label, group: t.group, priority: t.priority };
+      c.serving = { id: t.id, label: t.label, group: t.group, priority: t.priority, booked: t.booked };
       if (c.state === 'closed') c.state = 'open';
     }
     s.recent_calls = [
-      { label: t.label, counter: d.counter },
+      { label: t.label, counter: d.counter, booked: t.booked },
       ...s.recent_calls.filter((x) => !(x.label === t.label && x.counter === d.counter)),
     ].slice(0, 10);
   } else if (type === 'counter.state' && d.counter) {

@@ -39,6 +39,7 @@ addTexts({
     type_number: 'Nhập số thứ tự, ví dụ A003.',
     waiting_n: '{n} người chờ', waiting_none: 'Không có ai chờ', priority_n: '{n} ưu tiên',
     next_numbers: 'Tiếp theo', expected: 'Dự kiến chờ', longest: 'Chờ lâu nhất', minutes: '{m} phút', priority_mark: 'Ưu tiên',
+    booked_n: '{n} đặt lịch', booked_mark: 'Đặt lịch',
     no_groups: 'Quầy này chưa được giao nhóm dịch vụ nào.',
     transferred_to_me: 'Số {labels} được chuyển đến quầy của bạn.',
     to_me_mark: 'Được chuyển đến quầy của bạn', sent_here: 'Chuyển đến quầy này',
@@ -69,6 +70,7 @@ addTexts({
     type_number: 'Type the ticket number, e.g. A003.',
     waiting_n: '{n} waiting', waiting_none: 'Nobody waiting', priority_n: '{n} priority',
     next_numbers: 'Next', expected: 'Expected wait', longest: 'Longest wait', minutes: '{m} min', priority_mark: 'Priority',
+    booked_n: '{n} booked', booked_mark: 'Booked',
     no_groups: 'This counter serves no group yet.',
     transferred_to_me: '{labels} transferred to your counter.',
     to_me_mark: 'Transferred to your counter', sent_here: 'Sent to this counter',
@@ -230,6 +232,8 @@ function renderServing() {
   $('serving').classList.toggle('active', !!s);
   if (!s) { $('serving-wait').textContent = ''; return; }
   const parts = [];
+  // Issued at a booking's check-in: said in words with its mark.
+  if (s.booked) parts.push(`✓ ${t('booked_mark')}`);
   const waited = bar.waitedSeconds.get(s.id);
   if (waited !== undefined) parts.push(t('waited', { m: fmt(state.lang).count(Math.floor(waited / 60)) }));
   if (s.called_at) {
@@ -300,24 +304,29 @@ function renderQueue() {
     li.className = 'qg';
     li.dataset.group = g.code;
     const prio = g.priority_waiting ?? 0;
-    // The snapshot lists a group's next numbers in calling order, priority
-    // ones first: the first priority_waiting of them carry the mark. A
+    const booked = g.booked_waiting ?? 0;
+    // The snapshot lists a group's next numbers in calling order, with
+    // those of them that are priority (priority_next; an older server put
+    // them first: the first priority_waiting) and booked (booked_next). A
     // number a transfer addressed to another counter is not mine to call:
     // left out; one addressed to mine is marked (and added when it is
     // further down the line than the next ones).
     const addressed = g.addressed ?? [];
     const toMe = addressed.filter((a) => a.counter === state.counter);
     const away = new Set(addressed.filter((a) => a.counter !== state.counter).map((a) => a.label));
-    const items = (g.next ?? []).map((label, i) => ({ label, prio: i < prio }))
+    const isPrio = (label, i) => (g.priority_next ? g.priority_next.includes(label) : i < prio);
+    const items = (g.next ?? [])
+      .map((label, i) => ({ label, prio: isPrio(label, i), booked: (g.booked_next ?? []).includes(label) }))
       .filter((it) => !away.has(it.label))
       .concat(toMe.filter((a) => !(g.next ?? []).includes(a.label))
-        .map((a) => ({ label: a.label, prio: a.priority })));
+        .map((a) => ({ label: a.label, prio: a.priority, booked: !!a.booked })));
     const next = items.map((it) => numberTag(it, toMe)).join(' ');
     li.innerHTML = `
       <div class="qg-head"><span class="qg-name">${esc(groupName(g, state.lang))}</span>
         <b class="qg-count num">${esc(f.count(g.waiting))}</b></div>
       <div class="qg-line">${esc(g.waiting ? t('waiting_n', { n: f.count(g.waiting) }) : t('waiting_none'))}${prio
-        ? ` · <span class="prio">★ ${esc(t('priority_n', { n: f.count(prio) }))}</span>` : ''}</div>
+        ? ` · <span class="prio">★ ${esc(t('priority_n', { n: f.count(prio) }))}</span>` : ''}${booked
+        ? ` · <span class="booked">✓ ${esc(t('booked_n', { n: f.count(booked) }))}</span>` : ''}</div>
       ${next ? `<div class="qg-next"><span class="label">${esc(t('next_numbers'))}:</span> ${next}</div>` : ''}
       ${longest(g)}
       ${g.waiting ? `<div class="qg-wait"><span class="label">${esc(t('expected'))}:</span> ${esc(waitText(g, state.lang))}</div>` : ''}`;
@@ -326,13 +335,16 @@ function renderQueue() {
   renderSentHere(ul, codes);
 }
 
-// One waiting number in the panel: ★ for a priority one, → for one a
+// One waiting number in the panel: ★ for a priority one, ✓ for a booked
+// one (the group's line says what each symbol counts), → for one a
 // transfer addressed to my counter (toMe: the group's addressed to me).
-function numberTag({ label, prio }, toMe) {
+function numberTag({ label, prio, booked }, toMe) {
   const mine = toMe.some((a) => a.label === label);
-  const cls = ['tk', prio ? 'prio' : '', mine ? 'to-me' : ''].filter(Boolean).join(' ');
-  const title = [prio ? t('priority_mark') : '', mine ? t('to_me_mark') : ''].filter(Boolean).join(' · ');
-  return `<span class="${cls}"${title ? ` title="${esc(title)}"` : ''}>${prio ? '★ ' : ''}${mine ? '→ ' : ''}${esc(label)}</span>`;
+  const cls = ['tk', prio ? 'prio' : '', booked ? 'booked' : '', mine ? 'to-me' : ''].filter(Boolean).join(' ');
+  const title = [prio ? t('priority_mark') : '', booked ? t('booked_mark') : '', mine ? t('to_me_mark') : '']
+    .filter(Boolean).join(' · ');
+  return `<span class="${cls}"${title ? ` title="${esc(title)}"` : ''}>${prio ? '★ ' : ''}${booked ? '✓ ' : ''}${
+    mine ? '→ ' : ''}${esc(label)}</span>`;
 }
 
 // The groups my counter does not serve that hold numbers a transfer

@@ -13,6 +13,14 @@
 // makes the server refuse a kiosk's number with 409 centre_closed) the
 // kiosk shows the closed screen with the next opening and offers no button.
 //
+// "Tôi đã đặt lịch" (shown when the centre takes bookings): the citizen types
+// the booking code on the screen's keys, or a scanner reads the QR code of
+// the confirmation (it types the code and Enter); POST /api/v1/tickets
+// {booking} gives the ticket, marked "Đặt lịch" when in time, or said
+// plainly to be an ordinary number when the citizen came too late. A code
+// refused (too early: from when; unknown; used) is said on the same screen,
+// the code kept to correct it.
+//
 // For tests: window.motcuaKiosk {lastTicket, lastError}, <body data-screen>.
 import {
   pickLang, deviceToken, applyTexts, setLangParam, fmtWait, groupName, OfficeClock, remember,
@@ -57,6 +65,17 @@ const TEXTS = {
     feedbackScan: 'Quét mã QR bằng điện thoại để gửi góp ý, phản ánh về thủ tục, việc giải quyết hồ sơ hoặc thái độ của cán bộ:',
     feedbackQrAlt: 'Mã QR mở trang góp ý, phản ánh',
     hotline: (p) => `Đường dây nóng: ${p}`,
+    bookingAsk: 'Tôi đã đặt lịch',
+    bookingTitle: 'Lấy số theo lịch hẹn',
+    bookingHelp: 'Nhập mã đặt lịch (in trên giấy hẹn hoặc trong tin nhắn, ví dụ DL7K3M9Q), hoặc đưa mã QR vào máy quét.',
+    bookingLabel: 'Mã đặt lịch',
+    bookingSubmit: 'Lấy số',
+    bookingDelete: 'Xóa',
+    bookingShort: 'Mã đặt lịch gồm chữ DL và 6 ký tự, ví dụ DL7K3M9Q.',
+    bookingNotFound: 'Không tìm thấy lịch hẹn với mã này tại trung tâm. Xin kiểm tra lại mã, hoặc quay lại để lấy số thường.',
+    bookingUsed: 'Mã đặt lịch này đã được dùng để lấy số. Xin liên hệ cán bộ hướng dẫn nếu cần.',
+    bookedLine: '✓ Đặt lịch — số của ông/bà được ưu tiên gọi theo lịch hẹn',
+    lateLine: 'Ông/bà đến muộn quá giờ hẹn: đây là số thường, được gọi theo thứ tự.',
   },
   en: {
     choose: 'Please choose a service',
@@ -95,6 +114,17 @@ const TEXTS = {
     feedbackScan: 'Scan the QR code with your phone to send feedback about procedures, the handling of a dossier or the conduct of officials:',
     feedbackQrAlt: 'QR code that opens the feedback page',
     hotline: (p) => `Hotline: ${p}`,
+    bookingAsk: 'I have a booking',
+    bookingTitle: 'Number for a booking',
+    bookingHelp: 'Type the booking code (on the confirmation or in the message, e.g. DL7K3M9Q), or hold its QR code to the scanner.',
+    bookingLabel: 'Booking code',
+    bookingSubmit: 'Get my number',
+    bookingDelete: 'Delete',
+    bookingShort: 'A booking code is DL and 6 characters, e.g. DL7K3M9Q.',
+    bookingNotFound: 'No booking with this code at this centre. Please check the code, or go back for an ordinary number.',
+    bookingUsed: 'This booking code has already been used for a number. Please ask the staff if needed.',
+    bookedLine: '✓ Booked — your number is called ahead, as booked',
+    lateLine: 'You came after your booked time: this is an ordinary number, called in turn.',
   },
 };
 
@@ -126,13 +156,13 @@ function el(tag, cls, text) {
 }
 
 function show(screen) {
-  for (const id of ['home', 'closed', 'busy', 'ticket', 'error', 'feedback']) $(id).hidden = id !== screen;
+  for (const id of ['home', 'closed', 'busy', 'ticket', 'error', 'feedback', 'booking']) $(id).hidden = id !== screen;
   document.body.dataset.screen = screen;
   clearTimeout(backTimer);
   if (screen === 'home') layoutGroups();
   if (screen === 'ticket') backTimer = setTimeout(home, TICKET_SCREEN_MS);
   if (screen === 'error') backTimer = setTimeout(home, ERROR_SCREEN_MS);
-  if (screen === 'feedback') backTimer = setTimeout(home, FEEDBACK_SCREEN_MS);
+  if (screen === 'feedback' || screen === 'booking') backTimer = setTimeout(home, FEEDBACK_SCREEN_MS);
 }
 
 function home() {
@@ -196,6 +226,7 @@ function renderHome() {
     list.append(b);
   }
   $('priority-toggle').hidden = !!priority || !(snap?.priority_classes?.length);
+  $('booking-open').hidden = !snap?.bookable;
   $('priority-toggle').setAttribute('aria-expanded', String(!$('priority-panel').hidden));
   $('priority-chosen').hidden = !priority;
   if (priority) $('priority-chosen-name').textContent = className(priority);
@@ -255,6 +286,10 @@ function renderTicket(t, body) {
   // The hall can see this screen: it says that the ticket is a priority one,
   // never which class (the printed ticket, in the citizen's hand, names it).
   $('ticket-priority').textContent = t.priority ? T('priorityLine') : '';
+  $('ticket-booked').hidden = !t.booked;
+  $('ticket-booked').textContent = t.booked ? T('bookedLine') : '';
+  $('ticket-late').hidden = body.late !== true;
+  $('ticket-late').textContent = body.late === true ? T('lateLine') : '';
   $('ticket-ahead').textContent = String(t.people_ahead ?? '—');
   $('ticket-wait').textContent = t.wait || noCounterOpen(t) ? waitText(t, lang) : T('minutesUnknown');
   // The print result, when the server reports one (a printing kiosk).
@@ -307,11 +342,20 @@ async function post(body, key) {
 }
 
 let issuing = false;
-async function issue(group) {
-  if (issuing) return; // a double tap is one ticket
-  issuing = true;
+function issue(group) {
   const body = { group: group.code };
   if (priority) body.priority = priority;
+  return send(body);
+}
+
+// The refusals of a booking code said on the booking screen itself.
+const BOOKING_REFUSALS = ['booking_not_found', 'booking_used', 'booking_too_early', 'invalid_field'];
+
+// POST /api/v1/tickets with body ({group} or {booking}), then the ticket or
+// the failure.
+async function send(body) {
+  if (issuing) return; // a double tap is one ticket
+  issuing = true;
   const key = randomKey();
   kiosk.lastTicket = null;
   kiosk.lastError = null;
@@ -337,9 +381,14 @@ async function issue(group) {
     } else {
       const err = json?.error ?? {};
       kiosk.lastError = { status: res.status, code: err.code ?? null, message: err.message, message_en: err.message_en };
-      last = { error: kiosk.lastError };
-      renderError(kiosk.lastError);
-      show('error');
+      if (body.booking && BOOKING_REFUSALS.includes(kiosk.lastError.code)) {
+        last = null;
+        bookingRefused(kiosk.lastError);
+      } else {
+        last = { error: kiosk.lastError };
+        renderError(kiosk.lastError);
+        show('error');
+      }
     }
   } catch {
     kiosk.lastError = { network: true, status: 0, code: 'network' };
@@ -369,6 +418,72 @@ async function load() {
   }
 }
 
+// The booking screen: the code typed or scanned, on the screen's keys too.
+const CODE_KEYS = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
+function renderBookingKeys() {
+  const keys = $('booking-keys');
+  if (keys.childElementCount) {
+    keys.lastChild.textContent = T('bookingDelete');
+    return;
+  }
+  for (const ch of CODE_KEYS) {
+    const b = el('button', 'key', ch);
+    b.type = 'button';
+    b.tabIndex = -1; // the keyboard types into the field; the keys are for touch
+    b.addEventListener('click', () => { typeCode(ch); });
+    keys.append(b);
+  }
+  const del = el('button', 'key wide', T('bookingDelete'));
+  del.type = 'button';
+  del.tabIndex = -1;
+  del.addEventListener('click', () => {
+    const v = $('booking-code').value;
+    $('booking-code').value = v.length > 2 ? v.slice(0, -1) : 'DL';
+    $('booking-code').focus();
+  });
+  keys.append(del);
+}
+
+function typeCode(ch) {
+  const input = $('booking-code');
+  if (input.value.length < 20) input.value += ch;
+  $('booking-error').textContent = '';
+  input.focus();
+}
+
+function openBooking(typed = 'DL') {
+  last = null;
+  $('booking-code').value = typed;
+  $('booking-error').textContent = '';
+  renderBookingKeys();
+  show('booking');
+  $('booking-code').focus();
+}
+
+// The code as the server parses it: letters and digits only, upper case.
+const canonCode = (v) => v.toUpperCase().replace(/[\s-]/g, '');
+
+function submitBooking(e) {
+  e.preventDefault();
+  const code = canonCode($('booking-code').value);
+  if (!/^DL[0-9A-Z]{6}$/.test(code)) {
+    $('booking-error').textContent = T('bookingShort');
+    $('booking-code').focus();
+    return;
+  }
+  send({ booking: code });
+}
+
+function bookingRefused(e) {
+  let msg = T('bookingNotFound');
+  if (e.code === 'booking_used') msg = T('bookingUsed');
+  // Too early: the server's words say from when (HH:MM).
+  else if (e.code === 'booking_too_early') msg = lang === 'en' && e.message_en ? e.message_en : e.message;
+  show('booking');
+  $('booking-error').textContent = msg;
+  $('booking-code').focus();
+}
+
 function renderChrome() {
   applyTexts(TEXTS, lang);
   $('lang-toggle').textContent = T('otherLang');
@@ -377,6 +492,7 @@ function renderChrome() {
   if (last?.ticket) renderTicket(last.ticket, last.body);
   if (last?.error) renderError(last.error);
   renderFeedbackScreen();
+  if ($('booking-keys').childElementCount) renderBookingKeys();
 }
 
 // "Góp ý, phản ánh": the feedback page's QR code (GET /gop-y/qr.svg, the
@@ -420,7 +536,20 @@ $('feedback-open').addEventListener('click', () => {
   $('feedback-done').focus();
 });
 $('feedback-done').addEventListener('click', home);
-document.addEventListener('keydown', (e) => { if (e.key === 'Escape' && document.body.dataset.screen === 'feedback') home(); });
+$('booking-open').addEventListener('click', () => openBooking());
+$('booking-back').addEventListener('click', home);
+$('booking-form').addEventListener('submit', submitBooking);
+$('booking-code').addEventListener('input', () => { $('booking-error').textContent = ''; });
+document.addEventListener('keydown', (e) => {
+  if (e.key === 'Escape' && ['feedback', 'booking'].includes(document.body.dataset.screen)) home();
+  // A scanner reading a booking's QR code on the home screen types the
+  // code: its first character opens the booking screen, the rest follow.
+  if (document.body.dataset.screen === 'home' && snap?.bookable && /^[0-9A-Za-z]$/.test(e.key) &&
+      !e.ctrlKey && !e.altKey && !e.metaKey) {
+    e.preventDefault();
+    openBooking(e.key.toUpperCase());
+  }
+});
 
 renderChrome();
 setInterval(tick, 1000);

@@ -132,7 +132,7 @@ test('a counter morning from the bar: open, call, no-show, rejoin, transfer, fin
   assert.deepEqual({ ...ticket('A001') }, { state: 'waiting', counter: null, target: 2, outcome: null });
   // The snapshot says which counter A001 waits for.
   const ct = ok(await s.req('GET', '/api/v1/queue')).groups.find((g) => g.code === 'CT');
-  assert.deepEqual(ct.addressed, [{ label: 'A001', counter: 2, priority: false }]);
+  assert.deepEqual(ct.addressed, [{ label: 'A001', counter: 2, priority: false, booked: false }]);
 
   // Counter 1 may not call A001 any more: its panel lists only A002 (the
   // group still counts both waiting).

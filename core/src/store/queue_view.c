@@ -43,8 +43,9 @@ static void view_bind_day(sqlite3_stmt *s, const char *day)
 /* Fills group g's "next" with the first VIEW_NEXT_PER_GROUP labels of its
  * waiting line ("_line": [id, priority, queue_key, booked, label] in line
  * order) in the order the counters will call them (queue_pick_next from the
- * largest runs among its open counters, "_runs"), and "booked_next" with
- * those of them issued at a booking's check-in; drops the hidden members. */
+ * largest runs among its open counters, "_runs"), "booked_next" with those
+ * of them issued at a booking's check-in and "priority_next" with the
+ * priority ones; drops the hidden members. */
 static void view_next(json_t *g, const struct queue_policy *policy)
 {
 	json_t *line = json_object_get(g, "_line");
@@ -65,12 +66,15 @@ static void view_next(json_t *g, const struct queue_policy *policy)
 	                          (int)json_integer_value(json_array_get(runs_j, 1))};
 	json_t *next = json_object_get(g, "next");
 	json_t *booked = json_object_get(g, "booked_next");
+	json_t *priority = json_array();
 	for (size_t m = n; m > 0 && json_array_size(next) < VIEW_NEXT_PER_GROUP; m--) {
 		int p = queue_pick_next(cand, m, policy, &runs);
 		json_t *t = json_array_get(line, map[p]);
 		json_array_append(next, json_array_get(t, 4));
 		if (cand[p].booked)
 			json_array_append(booked, json_array_get(t, 4));
+		if (cand[p].priority)
+			json_array_append(priority, json_array_get(t, 4));
 		for (size_t j = (size_t)p; j + 1 < m; j++) {
 			cand[j] = cand[j + 1];
 			map[j] = map[j + 1];
@@ -78,6 +82,7 @@ static void view_next(json_t *g, const struct queue_policy *policy)
 	}
 	free(cand);
 	free(map);
+	json_object_set_new(g, "priority_next", priority);
 	json_object_del(g, "_line");
 	json_object_del(g, "_runs");
 }
@@ -482,6 +487,24 @@ enum mc_err store_queue_snapshot(struct store *st, int64_t office, int64_t now, 
 	json_t *g;
 	json_array_foreach(json_object_get(snap, "groups"), i, g) json_object_del(g, "_id");
 	json_object_set_new(snap, "hours", queue_hours_json(st, office, now));
+	/* Whether the hall takes bookings (a slot of some capacity): the
+	 * kiosk then offers the check-in. */
+	s = store_stmt(c, "SELECT EXISTS (SELECT 1 FROM booking_slots WHERE office_id = ?"
+	                  " AND capacity > 0)");
+	bool bookable = false;
+	if (s == NULL) {
+		json_decref(snap);
+		rc = store_sql_error(c, "queue snapshot", err);
+		goto out;
+	}
+	sqlite3_bind_int64(s, 1, office);
+	if (store_next(s, &step))
+		bookable = sqlite3_column_int(s, 0) != 0;
+	if ((rc = store_scan_end(c, s, step, "queue snapshot", err))) {
+		json_decref(snap);
+		goto out;
+	}
+	json_object_set_new(snap, "bookable", json_boolean(bookable));
 	*out = json_dumps(snap, JSON_COMPACT);
 	json_decref(snap);
 	if (event_id)
