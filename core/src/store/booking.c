@@ -787,13 +787,14 @@ static enum mc_err bk_ask_parse(json_t *body, struct bk_ask *a, const char **fie
 		                    "the centre's code is required");
 	a->group = json_string_value(json_object_get(body, "group"));
 	a->procedure = json_string_value(json_object_get(body, "procedure"));
-	if ((json_object_get(body, "group") && (a->group == NULL || strlen(a->group) > 40)) ||
-	    (json_object_get(body, "procedure") &&
-	     (a->procedure == NULL || strlen(a->procedure) > 40)) ||
-	    (a->group == NULL && a->procedure == NULL))
-		return bk_bad_field(err, field, a->group || a->procedure ? "procedure" : "group",
+	bool bad_group =
+	    json_object_get(body, "group") && (a->group == NULL || strlen(a->group) > 40);
+	bool bad_proc = json_object_get(body, "procedure") &&
+	                (a->procedure == NULL || strlen(a->procedure) > 40);
+	if (bad_group || bad_proc || (a->group == NULL && a->procedure == NULL))
+		return bk_bad_field(err, field, bad_proc && !bad_group ? "procedure" : "group",
 		                    "Hãy chọn lĩnh vực hoặc thủ tục",
-		                    "a group code or a procedure code is required");
+		                    "a group code or a procedure code (strings) is required");
 	json_t *start = json_object_get(body, "start");
 	if (!json_is_integer(start) || json_integer_value(start) <= 0 ||
 	    json_integer_value(start) > 4102444800LL)
