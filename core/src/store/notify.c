@@ -1009,7 +1009,7 @@ enum mc_err store_notify_finish(struct store *st, int64_t id, enum store_notify_
 	json_decref(d);
 	store_event_office(st, office_id);
 	int64_t ev =
-	    store_event_append(st, "system", "notification", eid, action, details, false, err);
+	    store_event_append(st, "system:notify", "notification", eid, action, details, false, err);
 	free(details);
 	if (ev == 0) {
 		rc = err ? err->kind : MC_ERR_INTERNAL;
@@ -1054,7 +1054,7 @@ enum mc_err store_notify_recover(struct store *st, int64_t now, int *count, stru
 	}
 	char details[64];
 	snprintf(details, sizeof details, "{\"count\":%d}", *count);
-	if (store_event_append(st, "system", "notification", "*", "notification.recovered", details,
+	if (store_event_append(st, "system:notify", "notification", "*", "notification.recovered", details,
 	                       false, err) == 0) {
 		store_rollback(st);
 		return err ? err->kind : MC_ERR_INTERNAL;
