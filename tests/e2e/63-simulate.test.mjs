@@ -24,7 +24,7 @@ const q = (db, sql) => spawnSync('sqlite3', [db, sql], { encoding: 'utf8' }).std
 
 test('ten days of history at every centre: tickets, dossiers in every state, an intact chain', () => {
   const db = fresh('a.db');
-  const r = cli(['simulate', '--db', db, '--days', '10', '--seed', '42']);
+  const r = cli(['simulate', '--db', db, '--days', '10', '--seed', '42'], { timeout: 300000 });
   assert.equal(r.status, 0, r.stderr);
   const m = r.stdout.match(/simulated (\d+) working days: (\d+) tickets, (\d+) dossiers/);
   assert.ok(m, r.stdout);

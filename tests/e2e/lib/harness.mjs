@@ -16,8 +16,10 @@ export const SANITIZER_REPORT = /ERROR: (Address|Leak)Sanitizer|runtime error:|(
 
 // Runs motcua-server synchronously; returns {status, stdout, stderr}. Throws
 // when a sanitizer reported anything.
-export function cli(args, { input } = {}) {
-  const r = spawnSync(BIN, args, { input: input ?? '', encoding: 'utf8', timeout: 60000 });
+// timeout: how long the command may take (a month's simulation under a
+// sanitizer on a busy 2-core machine takes over a minute).
+export function cli(args, { input, timeout = 60000 } = {}) {
+  const r = spawnSync(BIN, args, { input: input ?? '', encoding: 'utf8', timeout });
   if (SANITIZER_REPORT.test(r.stderr ?? '')) {
     throw new Error(`sanitizer report from motcua-server ${args.join(' ')}:\n${r.stderr.slice(-4000)}`);
   }
