@@ -179,7 +179,8 @@ enum mc_err store_notify_finish(struct store *st, int64_t id, enum store_notify_
                                 int64_t now, char state[8], struct mc_error *err);
 
 /* Puts back every row left 'sending' (a crash between claim and finish) as
- * 'queued', due now. *count gets how many. At start, before the threads. */
+ * 'queued', due as it was (it was due when claimed). *count gets how
+ * many. At start, before the threads. now: the instant of the recovery. */
 enum mc_err store_notify_recover(struct store *st, int64_t now, int *count, struct mc_error *err);
 
 /* The periodic scans (N3, store/notify_scan.c): reminders of uncollected
