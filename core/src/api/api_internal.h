@@ -303,6 +303,9 @@ void route_bookings_list(struct api *api, struct http_request *r);
 void route_bookings_create(struct api *api, struct http_request *r);
 void route_booking_get(struct api *api, struct http_request *r);
 void route_booking_cancel(struct api *api, struct http_request *r);
+/* Replies err, with "field" beside its code when field is not NULL (a
+ * booking's invalid_field; routes_booking_public.c). */
+void booking_reply_error(struct http_request *r, const struct mc_error *err, const char *field);
 
 /* The citizen pages (routes_pages.c). */
 void route_page_status(struct api *api, struct http_request *r);

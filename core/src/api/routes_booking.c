@@ -8,8 +8,6 @@
 #include "store/booking.h"
 #include "util/clock.h"
 
-void booking_reply_error(struct http_request *r, const struct mc_error *err, const char *field);
-
 void route_bookings_list(struct api *api, struct http_request *r)
 {
 	struct mc_error err;
@@ -20,7 +18,11 @@ void route_bookings_list(struct api *api, struct http_request *r)
 		                "office or day malformed");
 		return;
 	}
-	if (store_booking_list(api->st, &r->who, office, day, clock_now(), &out, &err) != MC_OK)
+	int offset, limit;
+	if (!http_page(r, &offset, &limit))
+		return;
+	if (store_booking_list(api->st, &r->who, office, day, offset, limit, clock_now(), &out,
+	                       &err) != MC_OK)
 		http_reply_error(r, &err);
 	else
 		http_reply_json(r, 200, out);

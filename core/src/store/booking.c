@@ -1236,7 +1236,8 @@ fail:
 }
 
 enum mc_err store_booking_list(struct store *st, const struct principal *who, const char *office,
-                               const char *day, int64_t now, json_t **out, struct mc_error *err)
+                               const char *day, int offset, int limit, int64_t now, json_t **out,
+                               struct mc_error *err)
 {
 	struct store_conn *c = store_read_conn(st);
 	struct booking_settings bs;
@@ -1266,13 +1267,15 @@ enum mc_err store_booking_list(struct store *st, const struct principal *who, co
 	sqlite3_bind_int64(s, sqlite3_bind_parameter_index(s, ":office"), oid);
 	store_bind_scope(s, who);
 	json_t *items = json_array();
+	int64_t total = 0;
 	while (store_next(s, &step))
-		json_array_append_new(items, bk_view(s, &bs, now, true));
+		if (total++ >= offset && (int64_t)json_array_size(items) < limit)
+			json_array_append_new(items, bk_view(s, &bs, now, true));
 	if ((rc = store_scan_end(c, s, step, "bookings", err))) {
 		json_decref(items);
 		return rc;
 	}
-	*out = json_pack("{s:s?, s:s, s:o, s:I}", "office", office, "day", date, "items", items,
-	                 "total", (json_int_t)json_array_size(items));
+	*out = json_pack("{s:s?, s:s, s:o, s:I, s:i, s:i}", "office", office, "day", date, "items",
+	                 items, "total", (json_int_t)total, "offset", offset, "limit", limit);
 	return MC_OK;
 }

@@ -106,10 +106,13 @@ enum mc_err store_booking_cancel(struct store *st, const struct principal *who, 
  * (office: a code within who's scope, default who's own centre; day
  * YYYY-MM-DD, default today) in slot order, with the names and phones
  * staff may see: {"office","day","items":[{"code","state","group",
- * "start","end","name","phone","id_number","email","channel"…}]}.
+ * "start","end","name","phone","id_number","email","channel"…}],
+ * "total","offset","limit"} (one page: offset, limit as http_page reads
+ * them).
  * Errors: "office_not_found", "invalid_date". */
 enum mc_err store_booking_list(struct store *st, const struct principal *who, const char *office,
-                               const char *day, int64_t now, json_t **out, struct mc_error *err);
+                               const char *day, int offset, int limit, int64_t now, json_t **out,
+                               struct mc_error *err);
 
 /* One booking's row for the check-in (B2): what the kiosk needs to judge
  * it. Read through the writer when inside a transaction (the caller's),
