@@ -12,6 +12,7 @@
 import { fmt } from './common.js';
 import { ACTION_WORDS } from './dossier-words.js';
 import { mountFeedback, show766Group, inputsText } from './supervisor-feedback.js';
+import { mountNotify } from './supervisor-notify.js';
 
 const $ = (id) => document.getElementById(id);
 const f = fmt('vi');
@@ -257,6 +258,28 @@ async function listNote(ind) {
       + `${f.count(all - own)} hồ sơ còn lại ${centre ? 'được trả kết quả tại trung tâm hoặc đang ở đây' : 'do trung tâm của đơn vị tiếp nhận, đang giữ hoặc trả kết quả tại đơn vị'}.`;
 }
 
+// The appointments of the period (docs/indicators.md, "Appointments"):
+// what became of the bookings, punctuality and the wait of booked citizens
+// beside that of the others.
+function renderAppointments(a) {
+  const box = $('appointments');
+  if (!a || !a.booked) {
+    box.innerHTML = '<p>Chưa có lịch hẹn trong kỳ.</p>';
+    return;
+  }
+  const mins = (w) => (w.mean_minutes === null ? '—' : `${f.number(w.mean_minutes, 1)} phút`);
+  const rows = [
+    ['Lịch đã đặt', f.count(a.booked)], ['Đã hủy', f.count(a.cancelled)],
+    ['Đến đúng giờ, nhận số theo lịch', f.count(a.checked_in_on_time)], ['Đến muộn, nhận số thường', f.count(a.late)],
+    ['Không đến', f.count(a.no_show)], ['Chưa đến giờ hẹn', f.count(a.pending)],
+    ['Tỷ lệ đến đúng giờ', f.pct(a.punctuality)],
+    ['Chờ trung bình: có đặt lịch', `${mins(a.wait_booked)} (${f.count(a.wait_booked.visits)} lượt)`],
+    ['Chờ trung bình: không đặt lịch', `${mins(a.wait_walk_in)} (${f.count(a.wait_walk_in.visits)} lượt)`],
+  ];
+  box.innerHTML = `<div class="scroll"><table class="list" id="appointments-table"><tbody>${
+    rows.map(([k, v]) => `<tr><td>${esc(k)}</td><td class="n">${esc(v)}</td></tr>`).join('')}</tbody></table></div>`;
+}
+
 async function loadIndicators() {
   const from = iso($('from').value), to = iso($('to').value), by = $('by').value;
   if (!from || !to) return;
@@ -282,6 +305,7 @@ async function loadIndicators() {
   const median = w.median !== null && w.median < 1 ? 'dưới 1' : f.number(w.median, 1);
   $('queue-sum').textContent = `${f.count(q.tickets)} phiếu · chờ trung vị ${median} phút, trung bình ${f.number(w.mean, 1)} phút`
     + ` · gọi trong ${f.count(q.service_level_minutes)} phút: ${f.pct(q.service_level)} · vắng mặt ${f.pct(q.no_show_rate)}`;
+  renderAppointments(ind.appointments);
   const s = ind.satisfaction;
   const lv = [['very_satisfied', 'Rất hài lòng'], ['satisfied', 'Hài lòng'], ['neutral', 'Bình thường'], ['not_satisfied', 'Không hài lòng']];
   $('ratings').innerHTML = s.rated
@@ -473,6 +497,7 @@ async function start() {
   $('period').hidden = false;
   await Promise.all([loadDossiers(), loadIndicators(),
     mountFeedback({ session: who, offices: tree.offices, officeName, onUnauthorized: showLogin }).catch(() => null)]);
+  mountNotify({ session: who, offices: tree.offices, onUnauthorized: showLogin });
   reports();
   document.body.dataset.ready = '1';
 }

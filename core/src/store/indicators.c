@@ -15,6 +15,7 @@
 #include "domain/dossier.h"
 #include "domain/feedback.h"
 #include "domain/indicators.h"
+#include "store/booking.h"
 #include "store/calendar.h"
 #include "store/feedback.h"
 #include "store/office.h"
@@ -2187,6 +2188,78 @@ static enum mc_err ind_period(const char *from, const char *to, int *a, int *b,
  * root (its one centre when there is exactly one: the small case); 0 when
  * the tree is empty. MC_ERR_NOT_FOUND ("office_not_found") when the office
  * does not exist or lies outside the scope. Needs x->offices. */
+/* ---- appointments (docs/indicators.md, "Appointments") ----------------------- */
+
+/* The bookings of the unit's centres whose slot starts in the period, by
+ * what became of them: {"booked" (all, cancelled ones too), "cancelled",
+ * "checked_in_on_time", "late", "no_show" (still 'booked' when its check-in
+ * window had ended by the reference instant), "pending" (still 'booked',
+ * window not yet over), "punctuality" (on time / (booked − cancelled), null
+ * with nothing booked), "wait_booked" and "wait_walk_in" ({"visits",
+ * "mean_minutes"}: the wait, queued → called, of the visits called in the
+ * period of tickets issued at a booking's check-in in time, and of the
+ * others)}. NULL on a database error (*rc and err set). */
+static json_t *ind_appointments(struct ind_ctx *x, struct mc_error *err, enum mc_err *rc)
+{
+	static const char bookings_sql[] =
+	    "SELECT count(*), coalesce(sum(b.state = 'cancelled'), 0),"
+	    " coalesce(sum(b.state = 'checked_in'), 0), coalesce(sum(b.state = 'late'), 0),"
+	    " coalesce(sum(b.state = 'booked' AND b.slot_start + ?3 < ?4), 0),"
+	    " coalesce(sum(b.state = 'booked' AND b.slot_start + ?3 >= ?4), 0)"
+	    " FROM bookings b WHERE b.slot_start >= ?1 AND b.slot_start < ?2" IND_IN_UNIT(
+	        "b.office_id");
+	static const char waits_sql[] =
+	    "SELECT t.booking_id IS NOT NULL, count(*), coalesce(sum(v.called_at - v.queued_at), 0)"
+	    " FROM visits v INDEXED BY visits_ind_called JOIN tickets t ON t.id = v.ticket_id"
+	    " WHERE v.called_at >= ?1 AND v.called_at < ?2" IND_Q_UNIT("v.counter_id",
+	                                                               "counters") " GROUP BY 1";
+	struct booking_settings bs;
+	store_booking_settings(x->st, &bs);
+	int64_t n[6] = {0};
+	sqlite3_stmt *s = store_stmt(x->c, bookings_sql);
+	if (s == NULL)
+		goto sql_fail;
+	sqlite3_bind_int64(s, 1, x->start);
+	sqlite3_bind_int64(s, 2, x->end);
+	/* The window ends at start + checkin_after (booking_window_close). */
+	sqlite3_bind_int64(s, 3, booking_window_close(&bs, 0));
+	sqlite3_bind_int64(s, 4, x->ref);
+	ind_bind_unit(x, s);
+	int step;
+	if (store_next(s, &step))
+		for (int i = 0; i < 6; i++)
+			n[i] = sqlite3_column_int64(s, i);
+	if ((*rc = store_scan_end(x->c, s, step, "indicators", err)))
+		return NULL;
+	int64_t visits[2] = {0, 0}, wait[2] = {0, 0};
+	s = store_stmt(x->c, waits_sql);
+	if (s == NULL)
+		goto sql_fail;
+	sqlite3_bind_int64(s, 1, x->start);
+	sqlite3_bind_int64(s, 2, x->ref);
+	ind_bind_unit(x, s);
+	while (store_next(s, &step)) {
+		int booked = sqlite3_column_int(s, 0) != 0;
+		visits[booked] = sqlite3_column_int64(s, 1);
+		wait[booked] = sqlite3_column_int64(s, 2);
+	}
+	if ((*rc = store_scan_end(x->c, s, step, "indicators", err)))
+		return NULL;
+	json_t *w[2];
+	for (int k = 0; k < 2; k++)
+		w[k] = json_pack("{s:I, s:o}", "visits", (json_int_t)visits[k], "mean_minutes",
+		                 visits[k] ? ind_num((double)wait[k] / (double)visits[k] / 60.0, 2)
+		                           : json_null());
+	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:o, s:o, s:o}", "booked",
+	                 (json_int_t)n[0], "cancelled", (json_int_t)n[1], "checked_in_on_time",
+	                 (json_int_t)n[2], "late", (json_int_t)n[3], "no_show", (json_int_t)n[4],
+	                 "pending", (json_int_t)n[5], "punctuality", ind_share(n[2], n[0] - n[1]),
+	                 "wait_booked", w[1], "wait_walk_in", w[0]);
+sql_fail:
+	*rc = store_sql_error(x->c, "indicators", err);
+	return NULL;
+}
+
 static enum mc_err ind_unit(struct ind_ctx *x, const char *code, int64_t *named,
                             struct mc_error *err)
 {
@@ -2332,7 +2405,7 @@ static enum mc_err ind_run(struct store *st, const struct principal *who, const 
 	x.ref = now + 1 < x.end ? now + 1 : x.end;
 	x.day_seconds = store_calendar_day_seconds(st);
 	bool extra = by == IND_BY_CLERK || by == IND_BY_COUNTER;
-	json_t *queue = NULL, *sat = NULL;
+	json_t *queue = NULL, *sat = NULL, *appointments = NULL;
 	struct ind_rgroup rtotal = {0};
 	struct ind_dgroup ctotal = {0}; /* by=office: the centres' sum */
 	struct ind_fgroup ftotal;
@@ -2372,6 +2445,8 @@ static enum mc_err ind_run(struct store *st, const struct principal *who, const 
 		goto out;
 	if ((rc = ind_scan_feedback(&x, &ftotal, err)))
 		goto out;
+	if ((appointments = ind_appointments(&x, err, &rc)) == NULL)
+		goto out;
 
 	struct indicators_766_params p;
 	ind_766_params(st, &p);
@@ -2407,11 +2482,13 @@ static enum mc_err ind_run(struct store *st, const struct principal *who, const 
 	              sat, "score_766", ind_766(st, &x.total, &rtotal, &ftotal), "plan",
 	              ind_plan(&x, &x.total, &rtotal, &ftotal), "feedback",
 	              ind_feedback_json(&x, &ftotal, office));
-	queue = sat = NULL;
+	json_object_set_new(*out, "appointments", appointments);
+	queue = sat = appointments = NULL;
 	rc = MC_OK;
 out:
 	json_decref(queue);
 	json_decref(sat);
+	json_decref(appointments);
 	ind_gset_free(&x.g);
 	ind_gset_free(&x.centres);
 	free(x.total.work.v);
