@@ -8,7 +8,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from './lib/harness.mjs';
-import { BOOKING_BUNDLE, BOOKING_OFFICE, at } from './lib/booking-bundle.mjs';
+import { BOOKING_BUNDLE, BOOKING_OFFICE, at } from './lib/booking-office.mjs';
 import { setClock, ok } from './lib/steps.mjs';
 
 const OFFICE = BOOKING_OFFICE;

@@ -24,7 +24,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, openCounter } from './lib/harness.mjs';
 import { setClock, ok } from './lib/steps.mjs';
-import { BOOKING_BUNDLE, BOOKING_OFFICE as OFFICE, at } from './lib/booking-bundle.mjs';
+import { BOOKING_BUNDLE, BOOKING_OFFICE as OFFICE, at } from './lib/booking-office.mjs';
 
 const ORDER = ['A004', 'A008', 'A003', 'A009', 'A005', 'A001', 'A007', 'A002', 'A006'];
 let s;

@@ -13,7 +13,7 @@ import { startServer, PASSWORDS } from './lib/harness.mjs';
 import { setClock, ok } from './lib/steps.mjs';
 import { SKIP, SIZES, launch, openPage, shot } from './lib/browser.mjs';
 import { login, chooseCounter, waitText } from './lib/counter-page.mjs';
-import { BOOKING_BUNDLE, BOOKING_OFFICE, at } from './lib/booking-bundle.mjs';
+import { BOOKING_BUNDLE, BOOKING_OFFICE, at } from './lib/booking-office.mjs';
 
 let s, browser, kiosk;
 const codes = [];

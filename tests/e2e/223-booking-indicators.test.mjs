@@ -22,7 +22,7 @@ import assert from 'node:assert/strict';
 import { startServer } from './lib/harness.mjs';
 import { setClock, ok } from './lib/steps.mjs';
 import { SKIP, launch, openPage, shot, SIZES } from './lib/browser.mjs';
-import { BOOKING_BUNDLE, BOOKING_OFFICE, at } from './lib/booking-bundle.mjs';
+import { BOOKING_BUNDLE, BOOKING_OFFICE, at } from './lib/booking-office.mjs';
 
 let s;
 before(async () => {

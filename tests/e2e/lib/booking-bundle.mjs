@@ -1,17 +1,32 @@
-// The test office with appointments (docs/appointments.md): group CT
-// bookable in 30-minute slots of 3 places, check-in from 15 minutes before
-// a slot to 10 minutes after its start, at most 2 booked calls in a row
-// while a walk-in waits (e2e 220-226).
-import { TEST_BUNDLE } from './harness.mjs';
+// The province of two centres (lib/province-bundle.mjs) with appointments:
+// centre A books Chứng thực in 30-minute slots of 2 places and Hộ tịch in
+// hours of 1; centre B books Chứng thực. Used by e2e 210-216.
+import { PROVINCE_BUNDLE, CENTRE_A, CENTRE_B } from './province-bundle.mjs';
 
-export const BOOKING_OFFICE = TEST_BUNDLE.office.code;
-export const BOOKING_BUNDLE = {
-  ...TEST_BUNDLE,
+export { CENTRE_A, CENTRE_B };
+
+export const bookingBundle = (appointments = {}) => ({
+  ...PROVINCE_BUNDLE,
   appointments: {
-    checkin_before_minutes: 15, checkin_after_minutes: 10, booked_in_a_row: 2,
-    slots: [{ office: BOOKING_OFFICE, group: 'CT', minutes: 30, capacity: 3 }],
+    days_ahead: 6,
+    per_person_per_day: 2,
+    checkin_before_minutes: 15,
+    checkin_after_minutes: 10,
+    slots: [
+      { office: CENTRE_A, group: 'CT', minutes: 30, capacity: 2 },
+      { office: CENTRE_A, group: 'HT', minutes: 60, capacity: 1 },
+      { office: CENTRE_B, group: 'CT', minutes: 30, capacity: 2 },
+    ],
+    ...appointments,
   },
-};
+});
 
-// Unix seconds of an ISO time ('2026-12-01T09:00:00+07:00').
-export const at = (iso) => Math.floor(Date.parse(iso) / 1000);
+// Monday 7 December 2026, 08:00 in Vietnam.
+export const MONDAY_8AM = 1796605200;
+// The instant of local date d ('2026-12-08') at hh:mm (UTC+7).
+export const at = (d, hhmm) => Date.parse(`${d}T${hhmm}:00+07:00`) / 1000;
+
+// A booking body for the public route.
+export const booking = (start, over = {}) => ({
+  office: CENTRE_A, group: 'CT', start, name: 'Nguyễn Thị Hoa', phone: '0912345678', ...over,
+});
