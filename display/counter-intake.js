@@ -52,6 +52,11 @@ addTexts({
     in_address: 'Địa chỉ',
     in_phone: 'Số điện thoại',
     in_email: 'Thư điện tử (nếu có)',
+    in_notify: 'Nhận thông báo qua',
+    in_notify_sms: 'SMS',
+    in_notify_zalo: 'Zalo',
+    in_notify_email: 'Thư điện tử',
+    in_notify_hint: 'Chỉ đánh dấu khi người nộp đồng ý. SMS và Zalo cần số điện thoại, thư điện tử cần địa chỉ thư.',
     in_sets: 'Số bộ hồ sơ',
     in_ticket: 'Gắn với số {label}',
     in_no_ticket: 'Không gắn với số thứ tự nào (quầy chưa phục vụ số nào).',
@@ -133,6 +138,11 @@ addTexts({
     in_address: 'Address',
     in_phone: 'Phone',
     in_email: 'E-mail (optional)',
+    in_notify: 'Notify by',
+    in_notify_sms: 'SMS',
+    in_notify_zalo: 'Zalo',
+    in_notify_email: 'E-mail',
+    in_notify_hint: 'Tick only with the applicant\'s consent. SMS and Zalo need the phone, e-mail the address.',
     in_sets: 'Sets of documents',
     in_ticket: 'Linked to ticket {label}',
     in_no_ticket: 'Not linked to a ticket (the counter serves none).',
@@ -269,7 +279,10 @@ const FIELDS = {
   'applicant.phone': 'applicant-phone', 'applicant.email': 'applicant-email', sets: 'intake-sets',
   reason: 'in-reason', missing: 'in-missing', procedure: 'intake-procedure',
   authority: 'intake-authority', return_at: 'intake-return',
+  'applicant.notify': 'in-notify-sms', notify: 'in-notify-sms',
 };
+// The consent boxes (Nhận thông báo qua): channel -> the contact it needs.
+const NOTIFY = [['sms', 'applicant-phone'], ['zalo', 'applicant-phone'], ['email', 'applicant-email']];
 const FIELD_ORDER = ['applicant-name', 'applicant-id', 'applicant-address', 'applicant-phone', 'applicant-email', 'intake-sets'];
 
 const PANE = `
@@ -320,6 +333,14 @@ const PANE = `
         <div class="in-f"><label for="intake-sets" data-i18n="in_sets"></label>
           <input id="intake-sets" type="number" min="1" max="100" value="1">
           <p id="intake-sets-error" class="in-error" role="alert"></p></div>
+        <fieldset id="in-notify" class="in-notify in-wide" aria-describedby="in-notify-hint">
+          <legend data-i18n="in_notify"></legend>
+          <label><input type="checkbox" id="in-notify-sms" value="sms" disabled> <span data-i18n="in_notify_sms"></span></label>
+          <label><input type="checkbox" id="in-notify-zalo" value="zalo" disabled> <span data-i18n="in_notify_zalo"></span></label>
+          <label><input type="checkbox" id="in-notify-email" value="email" disabled> <span data-i18n="in_notify_email"></span></label>
+          <small id="in-notify-hint" class="in-hint" data-i18n="in_notify_hint"></small>
+          <p id="in-notify-sms-error" class="in-error" role="alert"></p>
+        </fieldset>
       </div>
       <div id="in-where" class="in-grid in-where" hidden>
         <h4 class="in-wide" data-i18n="in_where"></h4>
@@ -722,7 +743,19 @@ function applicant() {
   if (v('applicant-address')) a.address = v('applicant-address');
   if (v('applicant-phone')) a.phone = v('applicant-phone');
   if (v('applicant-email')) a.email = v('applicant-email');
+  const channels = NOTIFY.flatMap(([ch]) => ($(`in-notify-${ch}`).checked && !$(`in-notify-${ch}`).disabled ? [ch] : []));
+  if (channels.length) a.notify = { channels, any_hour: false };
   return a;
+}
+
+// A consent box is offered only with the contact it needs: a box whose
+// contact is emptied is cleared.
+function renderNotify() {
+  for (const [ch, contact] of NOTIFY) {
+    const box = $(`in-notify-${ch}`);
+    box.disabled = !$(contact).value.trim();
+    if (box.disabled) box.checked = false;
+  }
 }
 
 // The body of POST /api/v1/dossiers as the form stands.
@@ -946,6 +979,7 @@ function reset() {
   $('in-form').reset();
   $('intake-code').textContent = '';
   $('intake-sets').value = '1';
+  renderNotify();
   $('in-preview').removeAttribute('src');
   $('in-print-status').classList.remove('in-bad');
   $('in-reprint').hidden = true;
@@ -1004,6 +1038,13 @@ export function startIntake() {
       if (form.touched.has(id)) runCheck();
     });
     el.addEventListener('input', () => { if (form.touched.has(id)) scheduleCheck(600); });
+  }
+  for (const id of ['applicant-phone', 'applicant-email']) $(id).addEventListener('input', renderNotify);
+  for (const [ch] of NOTIFY) {
+    $(`in-notify-${ch}`).addEventListener('change', () => {
+      showError($('in-notify-sms-error'), null);
+      $('in-notify-sms').removeAttribute('aria-invalid');
+    });
   }
   $('in-reason').addEventListener('blur', () => { form.touched.add('in-reason'); scheduleCheck(0); });
   $('in-reason').addEventListener('input', () => scheduleCheck(600));

@@ -58,6 +58,11 @@ const TEXTS = {
     senderLegend: 'Thông tin người gửi',
     senderHint: 'Phản ánh, kiến nghị cần ghi rõ họ tên, địa chỉ và số điện thoại hoặc thư điện tử của người gửi. Thông tin này chỉ cán bộ xử lý được xem, không công khai.',
     nameLabel: 'Họ và tên',
+    notifyLegend: 'Nhận câu trả lời qua',
+    notifySms: 'SMS',
+    notifyZalo: 'Zalo',
+    notifyEmail: 'Thư điện tử',
+    notifyHint: 'Nếu ông/bà đồng ý, cơ quan nhắn câu trả lời qua kênh đã chọn. SMS và Zalo cần số điện thoại, thư điện tử cần địa chỉ thư.',
     addressLabel: 'Địa chỉ',
     phoneLabel: 'Số điện thoại',
     emailLabel: 'Thư điện tử',
@@ -140,6 +145,11 @@ const TEXTS = {
     senderLegend: 'About you',
     senderHint: 'Feedback must give the sender’s full name, address, and phone or e-mail. Only the staff handling it see them; they are never made public.',
     nameLabel: 'Full name',
+    notifyLegend: 'Send me the answer by',
+    notifySms: 'SMS',
+    notifyZalo: 'Zalo',
+    notifyEmail: 'E-mail',
+    notifyHint: 'With your consent the office sends its answer on the channels you tick. SMS and Zalo need your phone, e-mail your address.',
     addressLabel: 'Address',
     phoneLabel: 'Phone',
     emailLabel: 'E-mail',
@@ -211,6 +221,7 @@ const FIELD_SLOTS = {
   'sender.phone': ['sender-phone-error', 'sender-phone'],
   'sender.email': ['sender-email-error', 'sender-email'],
   sender: ['sender-name-error', 'sender-name'],
+  notify: ['notify-error', 'notify-sms'],
   attachments: ['files-error', 'files-pick'],
 };
 
@@ -436,7 +447,7 @@ $('files-pick').addEventListener('keydown', (e) => {
 
 const SLOTS = ['class-error', 'text-error', 'dossier-error', 'counter-error', 'subject-error',
   'office-error', 'sender-name-error', 'sender-address-error', 'sender-phone-error',
-  'sender-email-error', 'files-error'];
+  'sender-email-error', 'notify-error', 'files-error'];
 
 function renderErrors() {
   for (const id of SLOTS) {
@@ -529,6 +540,8 @@ function body(anonymous) {
     if (val('sender-phone')) sender.phone = val('sender-phone');
     if (val('sender-email')) sender.email = val('sender-email');
     b.sender = sender;
+    const channels = NOTIFY.flatMap(([ch]) => ($(`notify-${ch}`).checked && !$(`notify-${ch}`).disabled ? [ch] : []));
+    if (channels.length) b.notify = { channels, any_hour: false };
   }
   const ready = files.filter((f) => f.state === 'ready');
   if (ready.length) b.attachments = ready.map((f) => ({ name: f.name, type: f.type, data: f.data }));
@@ -675,8 +688,20 @@ function renderDone() {
   $('done-link').href = u.pathname + u.search;
 }
 
+// The answer's channels (Nhận câu trả lời qua): channel -> the contact it
+// needs; a box is offered only with its contact, and cleared without it.
+const NOTIFY = [['sms', 'sender-phone'], ['zalo', 'sender-phone'], ['email', 'sender-email']];
+function renderNotify() {
+  for (const [ch, contact] of NOTIFY) {
+    const box = $(`notify-${ch}`);
+    box.disabled = !val(contact);
+    if (box.disabled) box.checked = false;
+  }
+}
+
 function resetForm() {
   $('fb').reset();
+  renderNotify();
   files = [];
   errors = {};
   formError = null;
@@ -724,6 +749,15 @@ $('anon-back').addEventListener('click', () => {
   $(target).focus();
 });
 $('again').addEventListener('click', resetForm);
+for (const id of ['sender-phone', 'sender-email']) $(id).addEventListener('input', renderNotify);
+for (const [ch] of NOTIFY) {
+  $(`notify-${ch}`).addEventListener('change', () => {
+    if (errors['notify-error']) {
+      delete errors['notify-error'];
+      renderErrors();
+    }
+  });
+}
 $('text').addEventListener('input', renderCount);
 // Typing into a field takes its error (and the anonymous question) away.
 for (const [slot, ctl] of Object.entries(FIELD_CONTROL)) {
@@ -763,6 +797,7 @@ if (qSecret) {
 }
 const qCounter = params.get('counter');
 if (qCounter && /^\d{1,3}$/.test(qCounter)) $('counter').value = qCounter;
+renderNotify();
 setState('idle');
 loadCentres().then(dossierCentre);
 

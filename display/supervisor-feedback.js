@@ -279,10 +279,13 @@ function showTab(which) {
 function wireTabs() {
   $('tab-main').addEventListener('click', () => showTab('main'));
   $('tab-fb').addEventListener('click', () => showTab('feedback'));
-  // Arrow keys move between the tabs (the tablist pattern).
+  // Arrow keys move between the tabs (the tablist pattern), the shown ones
+  // (the messages tab, supervisor-notify.js, may follow).
   $('sup-tabs').addEventListener('keydown', (e) => {
     if (!['ArrowLeft', 'ArrowRight'].includes(e.key)) return;
-    const next = document.activeElement === $('tab-fb') ? $('tab-main') : $('tab-fb');
+    const all = [...$('sup-tabs').querySelectorAll('[role=tab]')].filter((b) => !b.hidden);
+    const i = all.indexOf(document.activeElement);
+    const next = all[(i + (e.key === 'ArrowRight' ? 1 : all.length - 1)) % all.length];
     next.focus();
     next.click();
     e.preventDefault();

@@ -12,6 +12,7 @@
 import { fmt } from './common.js';
 import { ACTION_WORDS } from './dossier-words.js';
 import { mountFeedback, show766Group, inputsText } from './supervisor-feedback.js';
+import { mountNotify } from './supervisor-notify.js';
 
 const $ = (id) => document.getElementById(id);
 const f = fmt('vi');
@@ -496,6 +497,7 @@ async function start() {
   $('period').hidden = false;
   await Promise.all([loadDossiers(), loadIndicators(),
     mountFeedback({ session: who, offices: tree.offices, officeName, onUnauthorized: showLogin }).catch(() => null)]);
+  mountNotify({ session: who, offices: tree.offices, onUnauthorized: showLogin });
   reports();
   document.body.dataset.ready = '1';
 }
