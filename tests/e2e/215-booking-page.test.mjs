@@ -94,6 +94,7 @@ test('book on a phone: a slot taken meanwhile, then the code, its QR, and cancel
   assert.equal(s.sql(`SELECT state FROM bookings WHERE code = '${code}'`)[0].state, 'cancelled');
   await shot(page, '215-booking-cancelled-phone');
   assert.deepEqual(page.errors, []);
+  assert.deepEqual(page.consoleErrors.filter((m) => /Content Security Policy/i.test(m)), []);
 });
 
 test('a procedure found by name books its group; the code opens the booking again; English', { skip: SKIP }, async () => {
