@@ -594,7 +594,11 @@ static void queue_issue_figures(struct store *st, int64_t gid, const char *day, 
 	queue_people_ahead_of(st, c, gid, day, tid, &ahead, NULL);
 	int64_t service = store_setting_int(st, "default_service_minutes", 6) * 60;
 	json_object_set_new(ticket, "people_ahead", json_integer(ahead));
-	queue_group_wait_set(ticket, c, gid, day, now, service, ahead);
+	/* A booked ticket's wait from the booked ones' history (the call order
+	 * serves them apart), a walk-in's from the others'. */
+	queue_ticket_wait_set(ticket, c, gid, day, now, service, ahead,
+	                      !json_is_null(json_object_get(ticket, "priority")),
+	                      json_is_true(json_object_get(ticket, "booked")));
 }
 
 enum mc_err store_ticket_issue(struct store *st, const struct principal *who, int64_t office,
@@ -1608,7 +1612,8 @@ enum mc_err store_ticket_public(struct store *st, int64_t id, int64_t now, json_
 		goto out;
 	int64_t service = store_setting_int(st, "default_service_minutes", 6) * 60;
 	json_object_set_new(v, "people_ahead", json_integer(ahead));
-	queue_group_wait_set(v, c, gid, today, now, service, ahead);
+	queue_ticket_wait_set(v, c, gid, today, now, service, ahead, priority,
+	                      json_is_true(json_object_get(v, "booked")));
 	*out = v;
 	return MC_OK;
 out:

@@ -257,6 +257,16 @@ void queue_wait_set(json_t *obj, const struct queue_wait_range *r)
 void queue_group_wait_set(json_t *obj, struct store_conn *c, int64_t gid, const char *day,
                           int64_t now, int64_t service_seconds, int people_ahead)
 {
+	queue_ticket_wait_set(obj, c, gid, day, now, service_seconds, people_ahead, true, false);
+}
+
+void queue_ticket_wait_set(json_t *obj, struct store_conn *c, int64_t gid, const char *day,
+                           int64_t now, int64_t service_seconds, int people_ahead, bool priority,
+                           bool booked)
+{
+	/* The lane whose history speaks for the ticket: -1 the whole group,
+	 * 1 the booked tickets, 0 the others. */
+	int lane = priority ? -1 : booked ? 1 : 0;
 	struct queue_wait_input in = {.people_ahead = people_ahead,
 	                              .last_called_wait = -1,
 	                              .head_elapsed_wait = -1,
@@ -275,19 +285,24 @@ void queue_group_wait_set(json_t *obj, struct store_conn *c, int64_t gid, const 
 	s = store_stmt(c, "SELECT v.first_called_at - v.queued_at FROM visits v"
 	                  " CROSS JOIN tickets t ON t.id = v.ticket_id"
 	                  " WHERE t.service_day = ? AND t.group_id = ?"
+	                  " AND (?3 < 0 OR (t.booking_id IS NOT NULL AND t.priority IS NULL) = ?3)"
 	                  " ORDER BY v.first_called_at DESC LIMIT 1");
 	if (s) {
 		sqlite3_bind_text(s, 1, day, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(s, 2, gid);
+		sqlite3_bind_int(s, 3, lane);
 		if (sqlite3_step(s) == SQLITE_ROW)
 			in.last_called_wait = sqlite3_column_int64(s, 0);
 		sqlite3_reset(s);
 	}
 	s = store_stmt(c, "SELECT queued_at FROM tickets WHERE state = 'waiting'"
-	                  " AND service_day = ? AND group_id = ? ORDER BY queue_key LIMIT 1");
+	                  " AND service_day = ? AND group_id = ?"
+	                  " AND (?3 < 0 OR (booking_id IS NOT NULL AND priority IS NULL) = ?3)"
+	                  " ORDER BY queue_key LIMIT 1");
 	if (s) {
 		sqlite3_bind_text(s, 1, day, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(s, 2, gid);
+		sqlite3_bind_int(s, 3, lane);
 		if (sqlite3_step(s) == SQLITE_ROW)
 			in.head_elapsed_wait = now - sqlite3_column_int64(s, 0);
 		sqlite3_reset(s);

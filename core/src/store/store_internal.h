@@ -190,6 +190,13 @@ void queue_wait_set(json_t *obj, const struct queue_wait_range *r);
 /* The same for one group now, read on c. */
 void queue_group_wait_set(json_t *obj, struct store_conn *c, int64_t gid, const char *day,
                           int64_t now, int64_t service_seconds, int people_ahead);
+/* The same for one ticket of the group: booked (issued at a booking's
+ * check-in, not priority) takes its history from the booked tickets alone,
+ * a walk-in from the others, as the call order serves them apart
+ * (domain/queue.h); priority tickets from the whole group. */
+void queue_ticket_wait_set(json_t *obj, struct store_conn *c, int64_t gid, const char *day,
+                           int64_t now, int64_t service_seconds, int people_ahead, bool priority,
+                           bool booked);
 
 /* Printing's part of the set-up bundle (store/print.c), inside the bundle's
  * transaction: the "printers" list (before counters and devices), then the
