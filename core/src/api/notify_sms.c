@@ -218,14 +218,16 @@ enum notify_outcome notify_sms_send(const json_t *cfg, const struct notify_messa
 			out = NOTIFY_RETRY;
 			goto done;
 		}
-		const char *ok_value = notify_cfg_str(cfg, "ok_value");
+		/* ok_value: a string or an integer (the answer's "00" and 0 differ). */
+		char ok_value[200];
+		scalar_text(json_object_get(cfg, "ok_value"), ok_value, sizeof ok_value);
 		char got[200];
 		scalar_text(answer_member(ans, ok_field), got, sizeof got);
-		if (strcmp(got, ok_value ? ok_value : "") != 0) {
+		if (strcmp(got, ok_value) != 0) {
 			char shown[200];
 			notify_clean_text(shown, sizeof shown, got, strlen(got), true);
 			notify_set_error(r, "refused: the gateway answered %s=\"%s\", not \"%s\"",
-			                 ok_field, shown, ok_value ? ok_value : "");
+			                 ok_field, shown, ok_value);
 			json_decref(ans);
 			out = NOTIFY_RETRY;
 			goto done;
