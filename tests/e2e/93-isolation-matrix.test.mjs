@@ -50,10 +50,14 @@ function bundle(printerUri) {
     counters: [...PROVINCE_BUNDLE.counters, { office: CENTRE_B, no: 7, name: 'Quầy 7', groups: ['TK'] }],
     // Appointments at B only (its booking below).
     appointments: { slots: [{ office: CENTRE_B, group: 'CT', minutes: 30, capacity: 5 }] },
+    // Messages by SMS through a gateway nobody listens on: B's message is
+    // dead at its first try.
+    notifications: { sms: { url: 'http://127.0.0.1:9/api/send', timeout_s: 2 }, max_attempts: 1 },
   };
 }
 
-const B_APPLICANT = { name: 'Hồ Thị Lao', id_number: '045190007777', address: 'Lao Bảo, Quảng Trị', phone: '0915777888' };
+const B_APPLICANT = { name: 'Hồ Thị Lao', id_number: '045190007777', address: 'Lao Bảo, Quảng Trị', phone: '0915777888',
+  notify: { channels: ['sms'], any_hour: true } };
 // An intake at A's counter, with more (a centre, a ticket) to aim it at B.
 const intake = (more) => ({
   procedure: 'P3', applicant: { name: 'Lê Văn Sanh', id_number: '045191008888', address: 'Khe Sanh', phone: '0916888999' },
@@ -312,6 +316,23 @@ const PLAN = {
   'POST /api/v1/bookings/{}/cancel': { cells: [
     { name: "B's booking", path: () => `/api/v1/bookings/${need('booking').code}/cancel`, body: () => ({}) },
   ] },
+  // Messages to citizens: B's dossier's SMS (dead at once: the gateway
+  // of the bundle is unreachable and max_attempts 1, so the worker changes
+  // nothing while the matrix runs).
+  'GET /api/v1/notifications': { lists: [
+    { name: 'messages', path: () => '/api/v1/notifications?limit=200', leaked: (r) => r.json.items.map((x) => x.id).filter((id) => need('notifications').includes(id)) },
+    { name: 'dead messages', path: () => '/api/v1/notifications?state=dead&limit=200', leaked: (r) => r.json.items.map((x) => x.id).filter((id) => need('notifications').includes(id)) },
+    { name: "B's dossier's messages", path: () => `/api/v1/notifications?ref=${enc(need('dossier'))}`, leaked: (r) => r.json.items.map((x) => x.id).filter((id) => need('notifications').includes(id)) },
+    { name: 'office=TT-LB', path: () => `/api/v1/notifications?office=${CENTRE_B}&limit=200`, office: true,
+      control: () => `/api/v1/notifications?office=${CENTRE_B}&limit=200`,
+      leaked: (r) => r.json.items.map((x) => x.id).filter((id) => need('notifications').includes(id)) },
+  ] },
+  'GET /api/v1/notifications/templates': { exempt: "the templates with an example in the caller's own centre; no message" },
+  'POST /api/v1/notifications/test': { exempt: "admin only: a test message from the caller's own office to the address given" },
+  'GET /api/v1/notifications/{}': { cells: [{ name: "B's message", path: () => `/api/v1/notifications/${need('notifications')[0]}` }] },
+  'POST /api/v1/notifications/{}/resend': { cells: [
+    { name: "B's message", path: () => `/api/v1/notifications/${need('notifications')[0]}/resend`, body: () => ({}) },
+  ] },
   'GET /supervisor': { exempt: 'page (its data comes from the indicators)' },
   'GET /counter': { exempt: 'page (its data comes from the routes above)' },
 };
@@ -356,6 +377,12 @@ before(async () => {
     documents: [{ name: 'Tờ khai đăng ký kết hôn', kind: 'original', count: 1 }], sets: 1, outcome: 'received' } });
   if (d.status === 201) {
     b.dossier = d.json.dossier.code;
+    // Its SMS, dead before the matrix runs.
+    b.notifications = s.sql(`SELECT n.id FROM notifications n JOIN dossiers x ON n.ref_kind = 'dossier'
+      AND n.ref_id = x.id WHERE x.code = '${b.dossier}'`).map((x) => x.id);
+    if (b.notifications.length === 0) { b.missing.notifications = 'no message planned for B\'s dossier'; delete b.notifications; }
+    else await waitFor(() => s.sql("SELECT count(*) AS n FROM notifications WHERE state IN ('queued','sending')")[0].n === 0,
+      30000, "B's message dead");
     if (d.json.dossier.holder?.office !== 'TP-LB') {
       const h = await s.as('b.clerk', 'POST', `/api/v1/dossiers/${enc(b.dossier)}/actions`, { body: { action: 'handover', to_office: 'TP-LB', to_person: 'b.spec' } });
       if (h.status !== 200) b.missing.dossier = `handover to TP-LB: ${h.status} ${h.text.slice(0, 200)}`;
@@ -412,7 +439,7 @@ after(async () => {
 // of events (those the server writes by itself, actor system:…, aside).
 const SNAPSHOT_TABLES = ['tickets', 'visits', 'counters', 'counter_groups', 'service_groups', 'dossiers',
   'dossier_steps', 'print_jobs', 'printers', 'ratings', 'rating_links', 'feedback', 'feedback_notes',
-  'bookings', 'booking_slots'];
+  'bookings', 'booking_slots', 'notifications'];
 async function snapshot() {
   // A print job made by a call that should have been refused is sent by
   // the worker afterwards: wait for the spool to settle, so that its rows

@@ -92,6 +92,7 @@ struct api {
 	struct store *st;
 	struct bus *bus;
 	struct printing *printing; /* api/printing.h: kiosk prints, the spool worker */
+	struct notify_worker *notify; /* api/notify_worker.h: messages to citizens */
 	/* Failure throttles (api/throttle.h); each guards itself with its own
 	 * mutex, any thread may call them. */
 	struct throttle *login_throttle; /* per account: a few tries */
@@ -266,6 +267,13 @@ void route_print_job_reprint(struct api *api, struct http_request *r);
 void route_printers_list(struct api *api, struct http_request *r);
 void route_printer_test(struct api *api, struct http_request *r);
 void route_printers_put(struct api *api, struct http_request *r); /* routes_setup.c */
+
+/* Messages to citizens (routes_notify.c). */
+void route_notifications_list(struct api *api, struct http_request *r);
+void route_notification_get(struct api *api, struct http_request *r);
+void route_notification_resend(struct api *api, struct http_request *r);
+void route_notification_templates(struct api *api, struct http_request *r);
+void route_notification_test(struct api *api, struct http_request *r);
 
 /* Ratings and transparency (routes_ratings.c). */
 void route_dossier_rating_link(struct api *api, struct http_request *r);

@@ -83,6 +83,15 @@ const struct route api_routes[] = {
     {"POST", "/api/v1/procedures", route_procedures_put, ROLE_ADMIN, ROUTE_MUTATES},
     {"POST", "/api/v1/offices", route_offices_put, ROLE_ADMIN, ROUTE_MUTATES},
 
+    /* Messages to citizens (routes_notify.c): the fixed paths before
+     * /notifications/{id}. */
+    {"GET", "/api/v1/notifications", route_notifications_list, ROLE_SUPERVISOR | ROLE_ADMIN, 0},
+    {"GET", "/api/v1/notifications/templates", route_notification_templates, ROLE_STAFF, 0},
+    {"POST", "/api/v1/notifications/test", route_notification_test, ROLE_ADMIN, ROUTE_MUTATES},
+    {"GET", "/api/v1/notifications/{}", route_notification_get, ROLE_SUPERVISOR | ROLE_ADMIN, 0},
+    {"POST", "/api/v1/notifications/{}/resend", route_notification_resend,
+     ROLE_SUPERVISOR | ROLE_ADMIN, ROUTE_MUTATES},
+
     /* Printing (routes_print.c): the spool and the destinations. */
     {"GET", "/api/v1/print-jobs", route_print_jobs_list, ROLE_STAFF, 0},
     {"GET", "/api/v1/print-jobs/{}", route_print_job_get, ROLE_STAFF, 0},

@@ -21,6 +21,7 @@
 
 #include "api/api_internal.h"
 #include "api/bus.h"
+#include "api/notify_worker.h"
 #include "api/offload.h"
 #include "api/printing.h"
 #include "api/ratelimit.h"
@@ -1437,6 +1438,13 @@ enum mc_err api_start(struct store *st, const struct api_config *cfg, struct api
 		return mc_fail(err, MC_ERR_INTERNAL, "printing_failed",
 		               "Không khởi động được bộ in", "cannot start the print spool");
 	}
+	/* The messages to citizens leave by their own threads (never an HTTP
+	 * worker); like the print spool, it starts and stops with the server. */
+	api->notify = notify_worker_start(st);
+	if (api->notify == NULL) {
+		log_error("cannot start the notify worker");
+		abort();
+	}
 
 	api->login_rate = ratelimit_new(4096, api->cfg.logins_per_minute, 60);
 	api->feedback_rate = ratelimit_new(4096, API_FEEDBACK_PER_WINDOW, API_FEEDBACK_WINDOW_S);
@@ -1494,6 +1502,7 @@ enum mc_err api_start(struct store *st, const struct api_config *cfg, struct api
 		ratelimit_free(api->booking_rate);
 		api_guard_free(api->guard);
 		printing_stop(api->printing);
+		notify_worker_stop(api->notify);
 		bus_free(api->bus);
 		throttle_free(api->login_throttle);
 		throttle_free(api->ip_throttle);
@@ -1549,6 +1558,7 @@ void api_stop(struct api *api)
 	ratelimit_free(api->booking_rate);
 	api_guard_free(api->guard);
 	printing_stop(api->printing);
+	notify_worker_stop(api->notify);
 	bus_free(api->bus);
 	throttle_free(api->login_throttle);
 	throttle_free(api->ip_throttle);
