@@ -105,7 +105,9 @@ static void notify_send_one(struct notify_worker *w, json_t *cfg, struct store_n
 		log_warn("notify: recording message %lld: %s", (long long)c->id, err.message_en);
 		if (err.kind == MC_ERR_CONFLICT)
 			break;
-		unsigned seen = 0;
+		pthread_mutex_lock(&w->lock);
+		unsigned seen = w->wakes; /* only a later wake cuts the pause short */
+		pthread_mutex_unlock(&w->lock);
 		if (!notify_wait(w, &seen, 200 << i))
 			break;
 	}
