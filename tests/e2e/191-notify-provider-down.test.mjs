@@ -1,3 +1,4 @@
+// tsan: yes
 // The SMS gateway down for a while (docs/notifications.md): messages wait
 // and are retried with back-off (30 s, then 60 s, 120 s… on the test
 // clock), nothing blocks the counter meanwhile, and when the gateway is

@@ -509,6 +509,20 @@ static void test_enqueue(void **state)
 	                 MC_OK);
 	query(f, "SELECT body FROM notifications ORDER BY id DESC LIMIT 1", v, sizeof v);
 	assert_string_equal(v, "KQ 000.00.01.H56-261130-0001");
+	/* A subject whose placeholder is long is cut to 200 characters (the
+	 * change it belongs to is never refused for its message). */
+	assert_int_equal(set_config(f,
+	                            "{\"email\":{\"url\":\"smtp://x\"},\"templates\":{\"apology\":"
+	                            "{\"subject\":\"Xin lỗi {procedure}{procedure}{procedure}"
+	                            "{procedure}{procedure}{procedure}{procedure}{procedure}"
+	                            "{procedure}{procedure}{procedure}{procedure}{procedure}\"}}}",
+	                            &err),
+	                 MC_OK);
+	assert_int_equal(enqueue(f, "apology", "{\"channels\":[\"email\"],\"any_hour\":true}", NULL,
+	                         "dan@example.vn", &err),
+	                 MC_OK);
+	query(f, "SELECT length(subject) FROM notifications ORDER BY id DESC LIMIT 1", v, sizeof v);
+	assert_string_equal(v, "200");
 	clock_set(AT(10, 0));
 }
 

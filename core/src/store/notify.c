@@ -587,6 +587,17 @@ static void render_data(const char *tmpl, json_t *data, char *out, size_t len)
 	notify_render(tmpl, f, n, out, len);
 }
 
+/* Cuts the UTF-8 text s in place after max characters. */
+static void cut_in_place(char *s, size_t max)
+{
+	size_t n = 0;
+	for (char *p = s; *p; p++)
+		if (((unsigned char)*p & 0xC0) != 0x80 && n++ == max) {
+			*p = '\0';
+			return;
+		}
+}
+
 /* The setting's text (or subject: what) of trigger, else NULL. */
 static const char *custom_template(json_t *cfg, const char *trigger, const char *what)
 {
@@ -694,6 +705,7 @@ enum mc_err store_notify_enqueue(struct store *st, const struct notify_request *
 	const char *stmpl = custom_template(cfg, rq->trigger, "subject");
 	render_data(stmpl ? stmpl : notify_template_subject(rq->trigger), data, subject,
 	            NOTIFY_SUBJECT_MAX * 4 + 1);
+	cut_in_place(subject, NOTIFY_SUBJECT_MAX); /* the column holds 300 */
 	int64_t not_before = any_hour ? now : store_notify_quiet_next(cfg, now);
 	json_array_foreach(channels, i, ch)
 	{
@@ -1486,6 +1498,7 @@ enum mc_err store_notify_test(struct store *st, const struct principal *who, con
 	const char *stmpl = custom_template(cfg, "test", "subject");
 	render_data(stmpl ? stmpl : notify_template_subject("test"), data, subject,
 	            NOTIFY_SUBJECT_MAX * 4 + 1);
+	cut_in_place(subject, NOTIFY_SUBJECT_MAX); /* the column holds 300 */
 	if ((rc = insert_row(st, office_id, "test", channel, recipient, "none", 0,
 	                     strcmp(channel, "email") == 0 ? subject : NULL, body, data_text, now,
 	                     now, who->actor, 0, "notification.queued", &id, err)))
