@@ -37,6 +37,20 @@ const STATES = {
   en: { queued: 'Waiting to be sent', sending: 'Sending', sent: 'Sent', dead: 'Could not be sent', cancelled: 'Cancelled' },
 };
 const RETRYING = { vi: 'Gửi lỗi, sẽ thử lại', en: 'Failed, will retry' };
+// The adapters' error kinds (the last error's "kind: …" prefix) in words;
+// the provider's own text stays in the small details line.
+const ERRORS = {
+  vi: { timeout: 'Nhà cung cấp không trả lời kịp', unreachable: 'Không kết nối được nhà cung cấp',
+    bad_answer: 'Nhà cung cấp trả lời không đúng dạng', http_status: 'Nhà cung cấp báo lỗi',
+    refused: 'Nhà cung cấp từ chối tin nhắn', bad_recipient: 'Người nhận không hợp lệ',
+    not_configured: 'Kênh gửi chưa được cấu hình đủ', no_template: 'Chưa có mẫu tin Zalo cho loại tin này',
+    token_refresh: 'Không gia hạn được quyền gửi Zalo', smtp: 'Máy chủ thư từ chối', other: 'Gửi không thành công' },
+  en: { timeout: 'The provider did not answer in time', unreachable: 'The provider could not be reached',
+    bad_answer: 'The provider\'s answer was malformed', http_status: 'The provider reported an error',
+    refused: 'The provider refused the message', bad_recipient: 'The recipient is not valid',
+    not_configured: 'The channel is not fully configured', no_template: 'No Zalo template for this message',
+    token_refresh: 'The Zalo access could not be renewed', smtp: 'The mail relay refused', other: 'Sending failed' },
+};
 
 const T = {
   vi: {
@@ -76,7 +90,7 @@ const T = {
 // ---- state -----------------------------------------------------------------
 
 // The tab's state; one page, one owner (this module).
-const st = { lang: pickLang(), session: null, offices: [], onUnauthorized: () => {}, offset: 0, limit: 50,
+const st = { lang: pickLang(), session: null, offices: [], names: new Map(), onUnauthorized: () => {}, offset: 0, limit: 50,
   total: 0, items: [], open: null, tpl: false, mounted: false, listed: false };
 const w = () => T[st.lang];
 const f = () => fmt(st.lang);
@@ -124,6 +138,12 @@ const recipient = (m) => (m.channel !== 'email' && /^84\d{9,10}$/.test(m.recipie
 const stateText = (m) => (m.state === 'queued' && m.attempts > 0 ? RETRYING[st.lang] : word(STATES, m.state));
 const stateClass = (m) => (m.state === 'queued' && m.attempts > 0 ? 'retry' : m.state);
 const canResend = (m) => m.state === 'sent' || m.state === 'dead';
+// A last error as its words and, small, the adapter's own line.
+function errorText(e) {
+  if (!e) return '';
+  const kind = /^([a-z_]+):/.exec(e)?.[1];
+  return [h('span', {}, ERRORS[st.lang][kind] ?? ERRORS[st.lang].other), h('small', { className: 'msg-code' }, e)];
+}
 
 // ---- the tab ---------------------------------------------------------------
 
@@ -240,7 +260,7 @@ function renderList() {
       h('td', { className: 'nowrap' }, recipient(m)),
       h('td', {}, h('span', { className: `msg-state msg-${stateClass(m)}` }, stateText(m))),
       h('td', { className: 'n' }, f().count(m.attempts)),
-      h('td', { className: 'msg-err' }, m.last_error ?? ''),
+      h('td', { className: 'msg-err' }, errorText(m.last_error)),
       h('td', {}, canResend(m) ? h('button', { type: 'button', className: 'msg-resend', 'data-id': String(m.id),
         on: { click: () => resend(m.id) } }, t.resend) : ''));
       return tr;
@@ -272,12 +292,14 @@ async function openDetail(id, focus) {
   if (!m) return;
   renderDetail(m);
   if (focus) $('msg-close')?.focus();
+  box.scrollIntoView({ block: 'nearest' });
 }
 
 function renderDetail(m) {
   const t = w();
   const row = (label, value, cls) => [h('dt', {}, label), h('dd', { className: cls ?? null }, value)];
-  const by = m.created_by === 'system' || m.created_by === 'public' ? t.system : (m.created_by_name ?? m.created_by ?? '—');
+  const by = m.created_by === 'system' || m.created_by === 'public' ? t.system
+    : (m.created_by_name ?? st.names.get(m.created_by) ?? m.created_by ?? '—');
   $('msg-detail').replaceChildren(
     h('div', { className: 'msg-detail-head' },
       h('h3', { id: 'msg-detail-title' }, `${t.dTitle} ${m.id} — ${word(TRIGGERS, m.trigger)}`),
@@ -296,7 +318,7 @@ function renderDetail(m) {
       m.resend_of ? row(t.dResendOf, String(m.resend_of)) : null,
       m.subject ? row(t.dSubject, m.subject) : null,
       row(t.dBody, m.body ?? '', 'msg-body'),
-      m.last_error ? row(t.cError, m.last_error, 'msg-err') : null,
+      m.last_error ? row(t.cError, errorText(m.last_error), 'msg-err') : null,
       m.provider_id ? row(t.dProviderId, m.provider_id) : null),
     h('h4', {}, t.dAnswer),
     m.provider_answer ? h('pre', { className: 'msg-answer', id: 'msg-answer' }, m.provider_answer)
@@ -389,4 +411,15 @@ export function mountNotify(ctx) {
   }
   st.listed = false;
   renderPanel();
+  loadNames();
+}
+
+// Who made a message ("user:7"), in people's full names.
+async function loadNames() {
+  try {
+    const j = await api('/api/v1/users?limit=500');
+    st.names = new Map((j.items ?? []).map((u) => [`user:${u.id}`, u.full_name || u.username]));
+  } catch {
+    // The actor's id stays shown.
+  }
 }
