@@ -619,15 +619,16 @@ static enum mc_err dossier_intake_read(json_t *req, struct dossier_intake *in, j
 	json_t *value;
 	json_object_foreach(applicant, key, value)
 	{
-		static const char *const known[] = {"name",  "id_number", "address", "phone",
-		                                    "email", "notify"};
+		static const char *const known[] = {"name",  "id_number", "address",
+		                                    "phone", "email",     "notify"};
 		bool ok = false;
 		for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
 			ok = ok || strcmp(known[i], key) == 0;
 		if (!ok)
-			return mc_fail(err, MC_ERR_INVALID, "unknown_field",
-			               "Thông tin người nộp có trường lạ",
-			               "applicant takes name, id_number, address, phone, email, notify");
+			return mc_fail(
+			    err, MC_ERR_INVALID, "unknown_field",
+			    "Thông tin người nộp có trường lạ",
+			    "applicant takes name, id_number, address, phone, email, notify");
 	}
 	/* The applicant's ID, phone (kept in its normal form 0xxxxxxxxx) and
 	 * e-mail by the rules of domain/applicant.h; the field is named. */

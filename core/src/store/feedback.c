@@ -389,7 +389,8 @@ static enum mc_err fb_read(const struct principal *who, json_t *req, struct fb_i
 {
 	static const char *const known[] = {
 	    "class",  "text",   "dossier_code", "dossier_secret", "counter", "subject_name",
-	    "office", "sender", "anonymous",    "attachments",    "channel", "notify", NULL};
+	    "office", "sender", "anonymous",    "attachments",    "channel", "notify",
+	    NULL};
 	if (!json_is_object(req))
 		return mc_fail(err, MC_ERR_INVALID, "invalid_body", "Nội dung yêu cầu không hợp lệ",
 		               "The body must be a JSON object");
@@ -527,9 +528,9 @@ static enum mc_err fb_read(const struct principal *who, json_t *req, struct fb_i
 	/* The channels the sender accepts the answer on (kept in
 	 * feedback.notify); an anonymous report gives no contact to name. */
 	json_t *notify = json_object_get(req, "notify");
-	if (notify && (rc = store_notify_consent(notify, in->anonymous ? NULL : in->phone,
-	                                         in->anonymous ? NULL : in->email, &in->consent,
-	                                         err))) {
+	if (notify &&
+	    (rc = store_notify_consent(notify, in->anonymous ? NULL : in->phone,
+	                               in->anonymous ? NULL : in->email, &in->consent, err))) {
 		*out = json_pack("{s:s}", "field", "notify");
 		return rc;
 	}
