@@ -143,7 +143,7 @@ test("templates: each trigger's text and an example in the caller's centre; chan
   assert.deepEqual(r.json.channels, ['email', 'sms']);
   assert.deepEqual(r.json.quiet_hours, { from: '21:00', to: '07:00' });
   const received = r.json.triggers.find((t) => t.trigger === 'received');
-  assert.equal(received.text, '{office}: đã tiếp nhận hồ sơ {code} ({procedure}). Hẹn trả kết quả {appointment}. Tra cứu: {link}');
+  assert.equal(received.text, '{office}: đã tiếp nhận hồ sơ {code} ({procedure}). Hẹn trả kết quả {appointment}.[ Tra cứu: {link}]');
   assert.match(received.example, /^Trung tâm Phục vụ hành chính công xã Khe Sanh: đã tiếp nhận hồ sơ /);
   assert.ok(received.example.includes(`${PUBLIC}/status?code=`), received.example);
   const b = await s.as('b.clerk', 'GET', '/api/v1/notifications/templates');

@@ -40,6 +40,18 @@ static void test_render(void **state)
 	assert_string_equal(out, "TTHCC Khe Sanh: đã tiếp nhận hồ sơ 000.00.01.H56-261130-0001 "
 	                         "(Đăng ký khai sinh). Hẹn trả kết quả 02/12/2026. Tra cứu: "
 	                         "https://dvc.example.vn/status?code=X");
+	/* The optional link: left out with its words when the office has no
+	 * public address (the link empty or absent), never "Tra cứu: " alone. */
+	struct notify_field nolink[] = {f[0], f[1], f[2], f[3], {"link", ""}};
+	assert_true(notify_render(notify_template_text("received"), nolink, 5, out, sizeof out));
+	assert_string_equal(out, "TTHCC Khe Sanh: đã tiếp nhận hồ sơ 000.00.01.H56-261130-0001 "
+	                         "(Đăng ký khai sinh). Hẹn trả kết quả 02/12/2026.");
+	assert_true(notify_render("a[ b {code}]c[ d]", f, 4, out, sizeof out));
+	assert_string_equal(out, "a b 000.00.01.H56-261130-0001c d");
+	assert_true(notify_template_check("x[ {link}]", NULL));
+	assert_false(notify_template_check("x[ {link}", NULL));
+	assert_false(notify_template_check("x]", NULL));
+	assert_false(notify_template_check("[a[b]]", NULL));
 	/* A missing value renders as nothing; an unknown brace stays. */
 	assert_true(notify_render("{office} {x} {", f, 1, out, sizeof out));
 	assert_string_equal(out, "TTHCC Khe Sanh {x} {");

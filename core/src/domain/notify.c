@@ -29,16 +29,16 @@ static const struct {
 	const char *trigger, *text, *subject;
 } templates[] = {
     {"received",
-     "{office}: đã tiếp nhận hồ sơ {code} ({procedure}). Hẹn trả kết quả {appointment}. "
-     "Tra cứu: {link}",
+     "{office}: đã tiếp nhận hồ sơ {code} ({procedure}). Hẹn trả kết quả {appointment}."
+     "[ Tra cứu: {link}]",
      "Đã tiếp nhận hồ sơ {code}"},
-    {"supplement", "{office}: hồ sơ {code} cần bổ sung: {items}. Tra cứu: {link}",
+    {"supplement", "{office}: hồ sơ {code} cần bổ sung: {items}.[ Tra cứu: {link}]",
      "Hồ sơ {code} cần bổ sung"},
     {"apology",
      "{office} xin lỗi: hồ sơ {code} chưa giải quyết kịp hạn. Lý do: {reason}. "
      "Hẹn lại: {appointment}.",
      "Thư xin lỗi về hồ sơ {code}"},
-    {"result_ready", "{office}: hồ sơ {code} đã có kết quả, mời ông/bà đến nhận. Tra cứu: {link}",
+    {"result_ready", "{office}: hồ sơ {code} đã có kết quả, mời ông/bà đến nhận.[ Tra cứu: {link}]",
      "Hồ sơ {code} đã có kết quả"},
     {"reminder", "{office}: kết quả hồ sơ {code} đang chờ ông/bà đến nhận.",
      "Nhắc nhận kết quả hồ sơ {code}"},
@@ -49,7 +49,7 @@ static const struct {
      "Nhắc lịch hẹn {code}"},
     {"booking_cancelled", "{office}: đã hủy lịch hẹn {code} ({group} lúc {slot}).",
      "Đã hủy lịch hẹn {code}"},
-    {"feedback_answered", "{office}: phản ánh, kiến nghị {code} đã có trả lời. Tra cứu: {link}",
+    {"feedback_answered", "{office}: phản ánh, kiến nghị {code} đã có trả lời.[ Tra cứu: {link}]",
      "Trả lời phản ánh, kiến nghị {code}"},
     {"test", "{office}: tin nhắn thử của hệ thống một cửa. Cấu hình kênh gửi đã đúng.",
      "Tin nhắn thử"},
@@ -109,7 +109,20 @@ bool notify_template_check(const char *tmpl, const char **bad)
 			*bad = tmpl;
 		return false;
 	}
+	const char *optional = NULL; /* the open '[' */
 	for (; *p; p++) {
+		if (*p == '[') {
+			if (optional)
+				goto fail;
+			optional = p;
+			continue;
+		}
+		if (*p == ']') {
+			if (optional == NULL)
+				goto fail;
+			optional = NULL;
+			continue;
+		}
 		if (*p == '}')
 			goto fail;
 		if (*p != '{')
@@ -118,6 +131,10 @@ bool notify_template_check(const char *tmpl, const char **bad)
 		if (close == NULL || placeholder(p + 1, (size_t)(close - p - 1)) == NULL)
 			goto fail;
 		p = close;
+	}
+	if (optional) {
+		p = optional;
+		goto fail;
 	}
 	return true;
 fail:
@@ -153,37 +170,80 @@ static bool append(char *out, size_t outlen, size_t *pos, size_t *chars, const c
 	return true;
 }
 
+/* The value of the placeholder name in fields[0..n): NULL when absent. */
+static const char *field_value(const struct notify_field *fields, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (fields[i].name && strcmp(fields[i].name, name) == 0)
+			return fields[i].value;
+	return NULL;
+}
+
+/* Whether every placeholder in [p, end) has a value that is not empty. */
+static bool span_filled(const char *p, const char *end, const struct notify_field *fields, size_t n)
+{
+	for (; p < end; p++) {
+		const char *close = *p == '{' ? memchr(p, '}', (size_t)(end - p)) : NULL;
+		const char *name = close ? placeholder(p + 1, (size_t)(close - p - 1)) : NULL;
+		if (name == NULL)
+			continue;
+		const char *v = field_value(fields, n, name);
+		if (v == NULL || *v == '\0')
+			return false;
+		p = close;
+	}
+	return true;
+}
+
+/* Renders the template bytes [p, end) (notify_render); false when cut. */
+static bool render_span(const char *p, const char *end, const struct notify_field *fields, size_t n,
+                        char *out, size_t outlen, size_t *pos, size_t *chars)
+{
+	while (p < end) {
+		const char *open = p;
+		while (open < end && *open != '{' && *open != '[')
+			open++;
+		if (!append(out, outlen, pos, chars, p, (size_t)(open - p)))
+			return false;
+		if (open == end)
+			break;
+		if (*open == '[') {
+			const char *close = memchr(open, ']', (size_t)(end - open));
+			if (close == NULL) { /* unclosed: copied as it is */
+				if (!append(out, outlen, pos, chars, open, 1))
+					return false;
+				p = open + 1;
+				continue;
+			}
+			if (span_filled(open + 1, close, fields, n) &&
+			    !render_span(open + 1, close, fields, n, out, outlen, pos, chars))
+				return false;
+			p = close + 1;
+			continue;
+		}
+		const char *close = memchr(open, '}', (size_t)(end - open));
+		const char *name = close ? placeholder(open + 1, (size_t)(close - open - 1)) : NULL;
+		if (name == NULL) {
+			if (!append(out, outlen, pos, chars, open, 1))
+				return false;
+			p = open + 1;
+			continue;
+		}
+		const char *v = field_value(fields, n, name);
+		if (v && !append(out, outlen, pos, chars, v, strlen(v)))
+			return false;
+		p = close + 1;
+	}
+	return true;
+}
+
 bool notify_render(const char *tmpl, const struct notify_field *fields, size_t n, char *out,
                    size_t outlen)
 {
 	size_t pos = 0, chars = 0;
-	bool whole = true;
 	if (outlen == 0)
 		return false;
-	for (const char *p = tmpl; *p && whole;) {
-		const char *open = strchr(p, '{');
-		if (open == NULL) {
-			whole = append(out, outlen, &pos, &chars, p, strlen(p));
-			break;
-		}
-		if (!(whole = append(out, outlen, &pos, &chars, p, (size_t)(open - p))))
-			break;
-		const char *close = strchr(open + 1, '}');
-		const char *name = close ? placeholder(open + 1, (size_t)(close - open - 1)) : NULL;
-		if (name == NULL) {
-			whole = append(out, outlen, &pos, &chars, open, 1);
-			p = open + 1;
-			continue;
-		}
-		for (size_t i = 0; i < n; i++)
-			if (fields[i].name && strcmp(fields[i].name, name) == 0) {
-				if (fields[i].value)
-					whole = append(out, outlen, &pos, &chars, fields[i].value,
-					               strlen(fields[i].value));
-				break;
-			}
-		p = close + 1;
-	}
+	bool whole = render_span(tmpl, tmpl + strlen(tmpl), fields, n, out, outlen, &pos, &chars);
 	out[pos] = '\0';
 	return whole;
 }

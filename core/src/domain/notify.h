@@ -38,15 +38,19 @@ struct notify_field {
 };
 
 /* Whether tmpl is a template: every '{' opens a known placeholder closed by
- * '}', no stray '}', at most NOTIFY_TEXT_MAX characters, not empty. On false
+ * '}', no stray '}', every '[' closed by ']' before the next '[' (an
+ * optional part, not nested), at most NOTIFY_TEXT_MAX characters, not
+ * empty. On false
  * *bad (when not NULL) points at the first offending byte. */
 bool notify_template_check(const char *tmpl, const char **bad);
 
 /* Renders tmpl into out (outlen bytes, NOTIFY_TEXT_BYTES is enough), each
  * {name} replaced by the value of the first field so named in fields[0..n)
  * (absent or NULL: nothing); an unknown or unclosed brace is copied as it
- * is. The result is cut (at a character boundary) at NOTIFY_TEXT_MAX
- * characters and at outlen - 1 bytes. Returns false when it was cut.
+ * is. An optional part "[…]" is rendered (without its brackets) only when
+ * every placeholder in it has a value that is not empty: "[ Tra cứu:
+ * {link}]" says nothing when the office has no public address. The result is cut (at a character
+ * boundary) at NOTIFY_TEXT_MAX characters and at outlen - 1 bytes. Returns false when it was cut.
  * Example: "{office}: hồ sơ {code}" with office "TTHCC Khe Sanh", code
  * "000.00.01.H56-261130-0001" → "TTHCC Khe Sanh: hồ sơ 000.00.01.H56-261130-0001". */
 bool notify_render(const char *tmpl, const struct notify_field *fields, size_t n, char *out,

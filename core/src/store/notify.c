@@ -1360,10 +1360,10 @@ static json_t *example_fields(const char *trigger, const char *pub)
 	snprintf(link, sizeof link, "%s/status?code=%s", pub ? pub : "", code);
 	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "code", code, "name",
 	                 "Nguyễn Thị Lan", "procedure", "Đăng ký khai sinh", "appointment",
-	                 "14:00 02/12/2026", "items",
+	                 "02/12/2026 14:00", "items",
 	                 "Bản sao giấy chứng nhận kết hôn; Giấy xác nhận nơi cư trú", "reason",
 	                 "Cần xác minh thêm thông tin với cơ quan khác", "link", link, "slot",
-	                 "08:30 ngày 02/12/2026", "group", "Chứng thực", "answer",
+	                 "08:30 02/12/2026", "group", "Chứng thực", "answer",
 	                 "Hồ sơ của ông/bà đã được giải quyết theo quy định.");
 }
 
