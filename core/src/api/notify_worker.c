@@ -11,7 +11,9 @@
 #include "api/notify_adapter.h"
 #include "store/notify.h"
 #include "util/clock.h"
+#include "util/enforce.h"
 #include "util/log.h"
+#include "util/xmalloc.h"
 
 #define NOTIFY_CHANNELS 3
 #define NOTIFY_POLL_MS 1000
@@ -77,7 +79,9 @@ static void notify_send_one(struct notify_worker *w, json_t *cfg, struct store_n
 	    .body = c->body,
 	    .data = c->data,
 	};
-	struct notify_result *r = calloc(1, sizeof *r);
+	/* A provider's exchange takes seconds: never under the writer lock. */
+	ENFORCE(!store_in_transaction(w->st), "a message is sent outside any transaction");
+	struct notify_result *r = xcalloc(1, sizeof *r);
 	json_t *chcfg = json_object_get(cfg, c->channel);
 	enum notify_outcome o;
 	if (strcmp(c->channel, "email") == 0)
