@@ -1,3 +1,4 @@
+// tsan: yes
 // Providers that fail, on every channel (docs/notifications.md "How a
 // message travels"): the fake SMTP relay, SMS gateway and ZNS each down
 // (connection reset), slow (no answer within timeout_s, 3 s here), answering
