@@ -21,7 +21,7 @@
 //                                smsId}; zns: {headers, json, accessToken, msgId})
 //     await .seen()              every request/connection, whatever the mode answered
 //     await .setMode(mode, {seconds, next})  'ok' | 'down' | 'slow' | 'garbage' | '500'
-//                                (sms also '400' | '429' | 'refused'; smtp also '451';
+//                                (sms also '400' | '429' | 'refused' | 'huge'; smtp also '451';
 //                                zns also 'expired-token' | 'invalid-token' | 'bad-phone');
 //                                next: n = for the next n requests, then 'ok'
 //     await .waitFor(pred, {timeout = 15000, what})  the first accepted message for which
