@@ -130,7 +130,7 @@ void notify_clean_text(char *dst, size_t dstlen, const char *src, size_t len, bo
 			if (s[i] == '\n' || s[i] == '\t')
 				one = oneline ? ' ' : (char)s[i];
 			else if (s[i] == '\r')
-				one = oneline ? ' ' : '\0';
+				one = '\0'; /* dropped: CRLF reads as LF */
 			else
 				one = '?';
 			if (one == '\0') {

@@ -48,8 +48,8 @@ CURL *notify_curl_new(int timeout_s, struct notify_answer *a, char *errbuf);
 
 /* Copies src (len bytes, any bytes) into dst (dstlen bytes, NUL-terminated)
  * as valid UTF-8: an invalid byte and a control character other than
- * newline and tab become '?'; cut at a character boundary. oneline: newline
- * and tab become spaces too. */
+ * newline and tab become '?', a carriage return is dropped; cut at a
+ * character boundary. oneline: newline and tab become spaces too. */
 void notify_clean_text(char *dst, size_t dstlen, const char *src, size_t len, bool oneline);
 
 /* r->answer = prefix (e.g. "HTTP 500") + "\n" + the answer's text, cleaned
