@@ -334,7 +334,10 @@ enum notify_outcome notify_zalo_send(struct store *st, const json_t *cfg,
 		tok->access_token[0] = '\0';
 	}
 	bool refreshed = false;
-	if (!header_safe(tok->access_token)) {
+	/* No access token, or one Zalo said expires within the minute: refresh
+	 * first (an expired one would cost a refused send). */
+	if (!header_safe(tok->access_token) ||
+	    (tok->expires_at > 0 && clock_now() >= tok->expires_at - 60)) {
 		if (refresh_tokens(st, cfg, tok->refresh_token, tok->access_token, timeout_s, r) !=
 		    NOTIFY_SENT)
 			goto done;
