@@ -478,30 +478,33 @@ enum mc_err store_notify_consent(json_t *notify, const char *phone, const char *
 
 /* ---- Writing messages --------------------------------------------------- */
 
-/* Whether trigger is switched off for office_id or an office above it. */
-static bool trigger_off(struct store_conn *c, json_t *cfg, int64_t office_id, const char *trigger)
+/* Whether trigger is switched off for office_id or an office above it, into
+ * *off. MC_OK, or the database error (err filled): a message is never
+ * planned on a read that failed. */
+static enum mc_err trigger_off(struct store_conn *c, json_t *cfg, int64_t office_id,
+                               const char *trigger, bool *off, struct mc_error *err)
 {
-	json_t *off = json_object_get(cfg, "triggers_off");
-	if (json_object_size(off) == 0)
-		return false;
+	*off = false;
+	json_t *list_by_office = json_object_get(cfg, "triggers_off");
+	if (json_object_size(list_by_office) == 0)
+		return MC_OK;
 	sqlite3_stmt *s = store_stmt(c, "SELECT o.code FROM office_paths p JOIN offices o"
 	                                " ON o.id = p.ancestor_id WHERE p.office_id = ?");
 	if (s == NULL)
-		return false;
+		return store_sql_error(c, "trigger_off", err);
 	sqlite3_bind_int64(s, 1, office_id);
-	bool found = false;
-	while (!found && sqlite3_step(s) == SQLITE_ROW) {
-		json_t *list = json_object_get(off, store_col_text(s, 0));
+	int step;
+	while (!*off && store_next(s, &step)) {
+		json_t *list = json_object_get(list_by_office, store_col_text(s, 0));
 		size_t i;
 		json_t *t;
 		json_array_foreach(list, i, t)
 		{
 			if (json_is_string(t) && strcmp(json_string_value(t), trigger) == 0)
-				found = true;
+				*off = true;
 		}
 	}
-	sqlite3_reset(s);
-	return found;
+	return store_scan_end(c, s, step, "trigger_off", err);
 }
 
 /* The office's name into out ("" when none). */
@@ -696,7 +699,8 @@ enum mc_err store_notify_enqueue(struct store *st, const struct notify_request *
 	int64_t now = clock_now();
 	size_t i;
 	json_t *ch;
-	if (trigger_off(c, cfg, rq->office_id, rq->trigger))
+	bool off;
+	if ((rc = trigger_off(c, cfg, rq->office_id, rq->trigger, &off, err)) || off)
 		goto out;
 	data = message_data(st, c, rq->office_id, rq->fields);
 	data_text = json_dumps(data, JSON_COMPACT | JSON_SORT_KEYS);
