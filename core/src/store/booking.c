@@ -590,11 +590,9 @@ enum mc_err store_booking_options(struct store *st, json_t **out, struct mc_erro
 /* "HH:MM dd/mm/yyyy" of instant t, office time. */
 static void bk_when(int64_t t, char out[32])
 {
-	int64_t local = t + CLOCK_OFFICE_UTC_OFFSET;
-	int day = (int)civil_floor_div(local, 86400), y, m, d;
-	int sod = (int)(local - (int64_t)day * 86400);
-	civil_ymd_from_days(day, &y, &m, &d);
-	snprintf(out, 32, "%02d:%02d %02d/%02d/%04d", sod / 3600, sod / 60 % 60, d, m, y);
+	char text[17];
+	clock_office_text(t, text); /* "dd/mm/yyyy HH:MM" */
+	snprintf(out, 32, "%s %.10s", text + 11, text);
 }
 
 #define BK_VIEW_SQL                                                                                \

@@ -738,18 +738,6 @@ static enum mc_err dossier_intake_resolve(struct store *st, struct store_conn *c
 	return MC_OK;
 }
 
-/* t as dd/mm/yyyy HH:MM in office time into out[32]. */
-static void dossier_office_text(int64_t t, char out[32])
-{
-	int64_t local = t + CLOCK_OFFICE_UTC_OFFSET;
-	int64_t day = civil_floor_div(local, 86400);
-	int64_t sec = local - day * 86400;
-	int y, m, d;
-	civil_ymd_from_days((int)day, &y, &m, &d);
-	snprintf(out, 32, "%02d/%02d/%04d %02d:%02d", d % 100, m % 100, y % 10000,
-	         (int)(sec / 3600), (int)(sec / 60 % 60));
-}
-
 enum mc_err store_dossier_intake_check(struct store *st, const struct principal *who, json_t *req,
                                        json_t **out, struct mc_error *err)
 {
@@ -775,7 +763,7 @@ enum mc_err store_dossier_intake_check(struct store *st, const struct principal 
 	}
 	char due_text[32];
 	if (in.received)
-		dossier_office_text(in.due, due_text);
+		clock_office_text(in.due, due_text);
 	*out = json_pack("{s:o, s:o, s:o, s:o, s:o}", "procedure", proc, "form",
 	                 json_string(in.received     ? "mau-01"
 	                             : in.supplement ? "mau-02"

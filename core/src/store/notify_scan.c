@@ -8,7 +8,6 @@
 #include <string.h>
 
 #include "domain/booking.h"
-#include "domain/civil_date.h"
 #include "store/booking.h"
 #include "store/calendar.h"
 #include "store/notify.h"
@@ -30,13 +29,7 @@ static void ns_office_text(int64_t t, char out[32])
 		out[0] = '\0';
 		return;
 	}
-	int64_t local = t + CLOCK_OFFICE_UTC_OFFSET;
-	int64_t day = civil_floor_div(local, 86400);
-	int64_t sec = local - day * 86400;
-	int y, m, d;
-	civil_ymd_from_days((int)day, &y, &m, &d);
-	snprintf(out, 32, "%02d/%02d/%04d %02d:%02d", d % 100, m % 100, y % 10000,
-	         (int)(sec / 3600), (int)(sec / 60 % 60));
+	clock_office_text(t, out);
 }
 
 /* Sets fields[key] to the string value when it is not NULL or empty. */

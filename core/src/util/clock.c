@@ -74,3 +74,15 @@ void clock_office_iso(int64_t t, char out[26])
 	memcpy(out, buf, 25);
 	out[25] = '\0';
 }
+
+void clock_office_text(int64_t t, char out[17])
+{
+	time_t local = (time_t)(t + CLOCK_OFFICE_UTC_OFFSET);
+	struct tm tm;
+	gmtime_r(&local, &tm);
+	char buf[96];
+	snprintf(buf, sizeof buf, "%02d/%02d/%04d %02d:%02d", tm.tm_mday, tm.tm_mon + 1,
+	         tm.tm_year + 1900, tm.tm_hour, tm.tm_min);
+	memcpy(out, buf, 16);
+	out[16] = '\0';
+}

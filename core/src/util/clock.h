@@ -27,5 +27,8 @@ bool clock_set(int64_t now);
 void clock_office_date(int64_t t, char out[11]);
 /* Writes t as ISO 8601 with +07:00 into out[26]. */
 void clock_office_iso(int64_t t, char out[26]);
+/* Writes the office-local time of instant t as the text a citizen reads,
+ * "dd/mm/yyyy HH:MM" (24 h), into out[17]. */
+void clock_office_text(int64_t t, char out[17]);
 
 #endif
