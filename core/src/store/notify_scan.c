@@ -60,6 +60,45 @@ static char *ns_cut(const char *utf8, size_t max)
 	return out;
 }
 
+/* The citizen's consent and contact a row holds at columns col (notify),
+ * col + 1 (phone) and col + 2 (e-mail), copied (NULL where the column is
+ * not text); ns_enqueue_row frees them. */
+struct ns_contact {
+	char *consent, *phone, *email;
+};
+
+static struct ns_contact ns_contact_read(sqlite3_stmt *s, int col)
+{
+	struct ns_contact ct = {NULL, NULL, NULL};
+	char **to[3] = {&ct.consent, &ct.phone, &ct.email};
+	for (int i = 0; i < 3; i++)
+		if (sqlite3_column_type(s, col + i) == SQLITE_TEXT)
+			*to[i] = strdup(store_col_text(s, col + i));
+	return ct;
+}
+
+/* Ends the read of s (its one row read: what names it in an error), then
+ * queues rq's messages to ct's contact with fields. Frees ct's copies and
+ * fields whatever happens. */
+static enum mc_err ns_enqueue_row(struct store *st, struct store_conn *c, sqlite3_stmt *s,
+                                  const char *what, struct notify_request *rq,
+                                  struct ns_contact *ct, json_t *fields, struct mc_error *err)
+{
+	enum mc_err rc = store_scan_end(c, s, SQLITE_DONE, what, err);
+	if (rc == MC_OK) {
+		rq->consent = ct->consent;
+		rq->phone = ct->phone;
+		rq->email = ct->email;
+		rq->fields = fields;
+		rc = store_notify_enqueue(st, rq, err);
+	}
+	json_decref(fields);
+	free(ct->consent);
+	free(ct->phone);
+	free(ct->email);
+	return rc;
+}
+
 enum mc_err store_notify_dossier(struct store *st, const char *dossier_code, const char *trigger,
                                  const char *secret, const char *actor, struct mc_error *err)
 {
@@ -84,12 +123,7 @@ enum mc_err store_notify_dossier(struct store *st, const char *dossier_code, con
 		sqlite3_reset(s);
 		return MC_OK;
 	}
-	char *code = strdup(store_col_text(s, 0));
-	char *consent = strdup(store_col_text(s, 7));
-	char *phone =
-	    sqlite3_column_type(s, 8) == SQLITE_TEXT ? strdup(store_col_text(s, 8)) : NULL;
-	char *email =
-	    sqlite3_column_type(s, 9) == SQLITE_TEXT ? strdup(store_col_text(s, 9)) : NULL;
+	struct ns_contact ct = ns_contact_read(s, 7);
 	bool returning = strcmp(trigger, "result_ready") == 0 || strcmp(trigger, "reminder") == 0;
 	int64_t office = sqlite3_column_int64(s, returning ? 11 : 10);
 	int64_t dossier_id = sqlite3_column_int64(s, 12);
@@ -97,7 +131,7 @@ enum mc_err store_notify_dossier(struct store *st, const char *dossier_code, con
 	char appointment[32];
 	ns_office_text(sqlite3_column_int64(s, apology ? 4 : 3), appointment);
 	json_t *fields = json_object();
-	ns_set(fields, "code", code);
+	ns_set(fields, "code", store_col_text(s, 0));
 	ns_set(fields, "name", store_col_text(s, 1));
 	ns_set(fields, "procedure", store_col_text(s, 2));
 	ns_set(fields, "appointment", appointment);
@@ -108,25 +142,12 @@ enum mc_err store_notify_dossier(struct store *st, const char *dossier_code, con
 	/* The status link is store_notify_enqueue's (public_url + code, with
 	 * the secret the intake alone knows). */
 	ns_set(fields, "secret", secret);
-	enum mc_err rc = store_scan_end(c, s, SQLITE_DONE, "dossier", err);
-	if (rc == MC_OK) {
-		struct notify_request rq = {.trigger = trigger,
-		                            .office_id = office,
-		                            .ref_kind = "dossier",
-		                            .ref_id = dossier_id,
-		                            .consent = consent,
-		                            .phone = phone,
-		                            .email = email,
-		                            .fields = fields,
-		                            .actor = actor};
-		rc = store_notify_enqueue(st, &rq, err);
-	}
-	json_decref(fields);
-	free(code);
-	free(consent);
-	free(phone);
-	free(email);
-	return rc;
+	struct notify_request rq = {.trigger = trigger,
+	                            .office_id = office,
+	                            .ref_kind = "dossier",
+	                            .ref_id = dossier_id,
+	                            .actor = actor};
+	return ns_enqueue_row(st, c, s, "dossier", &rq, &ct, fields, err);
 }
 
 enum mc_err store_notify_feedback(struct store *st, int64_t feedback_id, const char *actor,
@@ -143,38 +164,20 @@ enum mc_err store_notify_feedback(struct store *st, int64_t feedback_id, const c
 	int step;
 	if (!store_next(s, &step))
 		return store_scan_end(c, s, step, "feedback", err);
-	char *code = strdup(store_col_text(s, 0));
-	char *consent = strdup(store_col_text(s, 3));
-	char *phone =
-	    sqlite3_column_type(s, 4) == SQLITE_TEXT ? strdup(store_col_text(s, 4)) : NULL;
-	char *email =
-	    sqlite3_column_type(s, 5) == SQLITE_TEXT ? strdup(store_col_text(s, 5)) : NULL;
+	struct ns_contact ct = ns_contact_read(s, 3);
 	int64_t office = sqlite3_column_int64(s, 6);
 	json_t *fields = json_object();
-	ns_set(fields, "code", code);
+	ns_set(fields, "code", store_col_text(s, 0));
 	ns_set(fields, "name", store_col_text(s, 1));
 	char *answer = ns_cut(store_col_text(s, 2), NOTIFY_ANSWER_CHARS);
 	ns_set(fields, "answer", answer);
 	free(answer);
-	enum mc_err rc = store_scan_end(c, s, SQLITE_DONE, "feedback", err);
-	if (rc == MC_OK) {
-		struct notify_request rq = {.trigger = "feedback_answered",
-		                            .office_id = office,
-		                            .ref_kind = "feedback",
-		                            .ref_id = feedback_id,
-		                            .consent = consent,
-		                            .phone = phone,
-		                            .email = email,
-		                            .fields = fields,
-		                            .actor = actor};
-		rc = store_notify_enqueue(st, &rq, err);
-	}
-	json_decref(fields);
-	free(code);
-	free(consent);
-	free(phone);
-	free(email);
-	return rc;
+	struct notify_request rq = {.trigger = "feedback_answered",
+	                            .office_id = office,
+	                            .ref_kind = "feedback",
+	                            .ref_id = feedback_id,
+	                            .actor = actor};
+	return ns_enqueue_row(st, c, s, "feedback", &rq, &ct, fields, err);
 }
 
 /* The reminder_days of the configuration in force
