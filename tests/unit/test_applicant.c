@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <cmocka.h>
 
@@ -79,6 +80,60 @@ static void test_emails(void **state)
 	assert_false(applicant_email_valid("huong@example..vn"));
 	assert_false(applicant_email_valid("huong@-example.vn"));
 	assert_false(applicant_email_valid(NULL));
+	/* What the e-mail channel could never send is refused here too. */
+	assert_false(applicant_email_valid("a>b@example.vn"));
+	assert_false(applicant_email_valid("a>b,c\"d@b.vn"));
+	assert_false(applicant_email_valid("ab@b\xc3\xa9.vn"));
+	assert_false(applicant_email_valid("\xc3\xa9@b.vn"));
+	assert_false(applicant_email_valid("a(b)@b.vn"));
+	assert_false(applicant_email_valid("a;b@b.vn"));
+	assert_true(applicant_email_valid("ab@xn--b-9fa.vn"));
+}
+
+static void test_texts(void **state)
+{
+	(void)state;
+	char name[401];
+	name[0] = '\0';
+	for (int i = 0; i < 100; i++)
+		strcat(name, "\xe1\xbb\x87"); /* ệ: 3 bytes, one character */
+	assert_true(applicant_name_valid(name, strlen(name)));
+	strcat(name, "\xe1\xbb\x87\xe1\xbb\x87");
+	assert_true(applicant_name_valid(name, strlen(name))); /* 102 characters */
+	char a200[202];
+	memset(a200, 'a', 201);
+	a200[201] = '\0';
+	assert_true(applicant_name_valid(a200, 200));
+	assert_false(applicant_name_valid(a200, 201));
+	const char *thanh = "L\xc3\xaa V\xc4\x83n Th\xc3\xa0nh";
+	assert_true(applicant_name_valid(thanh, strlen(thanh)));
+	assert_false(applicant_name_valid("", 0));
+	static const char *const bad[] = {
+	    "A\nB",
+	    "A\rB",
+	    "A\tB",
+	    "A\x7f"
+	    "B",
+	    "A\xc2\x85"
+	    "B", /* NEL, C1 */
+	    "A\xe2\x80\xae"
+	    "B", /* U+202E */
+	    "A\xe2\x80\xa8"
+	    "B", /* U+2028 */
+	    "A\xe2\x80\xa9"
+	    "B", /* U+2029 */
+	    "A\xe2\x80\x8e"
+	    "B", /* U+200E */
+	    "A\xe2\x81\xa6"
+	    "B",         /* U+2066 */
+	    "A\xc3\x28", /* not UTF-8 */
+	    "A\xc0\xaf", /* overlong */
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		assert_false(applicant_name_valid(bad[i], strlen(bad[i])));
+	assert_true(applicant_text_valid("d\xc3\xb2ng 1\nd\xc3\xb2ng 2", 15, 1000, true));
+	assert_false(applicant_text_valid("d\xc3\xb2ng 1\nd\xc3\xb2ng 2", 15, 1000, false));
+	assert_false(applicant_text_valid("A\r\nB", 4, 1000, true));
 }
 
 int main(void)
@@ -87,6 +142,7 @@ int main(void)
 	    cmocka_unit_test(test_id_numbers),
 	    cmocka_unit_test(test_phones),
 	    cmocka_unit_test(test_emails),
+	    cmocka_unit_test(test_texts),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -15,28 +15,9 @@
 
 #include "api/notify_adapter.h"
 #include "api/notify_curl.h"
+#include "domain/applicant.h"
 #include "util/clock.h"
 #include "util/strbuf.h"
-
-/* An address as SMTP takes it: printable ASCII, no space, no <>,"()
- * brackets, one '@' with something each side. */
-static bool address_ok(const char *a, size_t n)
-{
-	if (n < 3 || n > 254)
-		return false;
-	size_t at = 0;
-	int ats = 0;
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)a[i];
-		if (c <= 0x20 || c >= 0x7F || strchr("<>,\"()[]\\;:", c) != NULL)
-			return false;
-		if (c == '@') {
-			ats++;
-			at = i;
-		}
-	}
-	return ats == 1 && at > 0 && at < n - 1;
-}
 
 /* Splits "Name <addr>" (or "addr") into the name (trimmed, quotes
  * dropped; may be empty) and the address. false when no valid address. */
@@ -69,11 +50,11 @@ static bool split_from(const char *from, char *name, size_t namelen, char *addr,
 			an--;
 		}
 	}
-	if (!address_ok(a, an) || an >= addrlen)
+	if (an >= addrlen)
 		return false;
 	memcpy(addr, a, an);
 	addr[an] = '\0';
-	return true;
+	return applicant_email_valid(addr); /* the one rule intake checks too */
 }
 
 /* Appends text as RFC 2047 encoded words (UTF-8, base64), each at most 75
@@ -189,7 +170,7 @@ enum notify_outcome notify_email_send(const json_t *cfg, const struct notify_mes
 		                    "(smtp:// or smtps://) and a from address");
 		return NOTIFY_RETRY;
 	}
-	if (m->recipient == NULL || !address_ok(m->recipient, strlen(m->recipient))) {
+	if (m->recipient == NULL || !applicant_email_valid(m->recipient)) {
 		notify_set_error(r, "bad_recipient: not an e-mail address a relay takes");
 		return NOTIFY_PERMANENT;
 	}

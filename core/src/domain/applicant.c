@@ -79,11 +79,13 @@ bool applicant_email_valid(const char *s)
 		return false;
 	size_t n = strlen(s);
 	const char *at = strchr(s, '@');
-	if (n > 254 || at == NULL || strchr(at + 1, '@') != NULL || at == s || at - s > 64)
+	if (n < 3 || n > 254 || at == NULL || strchr(at + 1, '@') != NULL || at == s || at - s > 64)
 		return false;
-	for (const char *p = s; p < at; p++)
-		if ((unsigned char)*p <= ' ' || *p == 0x7f)
+	for (const char *p = s; *p; p++) {
+		unsigned char c = (unsigned char)*p;
+		if (c <= 0x20 || c >= 0x7f || strchr("<>,\"()[]\\;:", c) != NULL)
 			return false;
+	}
 	int labels = 0;
 	size_t len = 0;
 	for (const char *p = at + 1;; p++) {
@@ -97,10 +99,74 @@ bool applicant_email_valid(const char *s)
 			continue;
 		}
 		bool ok = applicant_digit(*p) || (*p >= 'a' && *p <= 'z') || applicant_upper(*p) ||
-		          (*p == '-' && len > 0) || (unsigned char)*p >= 0x80;
+		          (*p == '-' && len > 0);
 		if (!ok)
 			return false;
 		len++;
 	}
 	return labels >= 2;
+}
+
+/* The code point of the UTF-8 sequence at s (at most n bytes) into *cp;
+ * its length, or 0 when it is not valid UTF-8 (overlong, surrogate, cut). */
+static size_t applicant_utf8(const unsigned char *s, size_t n, unsigned *cp)
+{
+	unsigned c = s[0];
+	size_t len;
+	unsigned min;
+	if (c < 0x80) {
+		*cp = c;
+		return 1;
+	} else if (c >= 0xc2 && c <= 0xdf) {
+		len = 2;
+		min = 0x80;
+		c &= 0x1f;
+	} else if (c >= 0xe0 && c <= 0xef) {
+		len = 3;
+		min = 0x800;
+		c &= 0x0f;
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		len = 4;
+		min = 0x10000;
+		c &= 0x07;
+	} else {
+		return 0;
+	}
+	if (len > n)
+		return 0;
+	for (size_t i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		c = (c << 6) | (s[i] & 0x3f);
+	}
+	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+		return 0;
+	*cp = c;
+	return len;
+}
+
+bool applicant_text_valid(const char *s, size_t n, size_t max_chars, bool lines)
+{
+	if (s == NULL)
+		return false;
+	const unsigned char *p = (const unsigned char *)s;
+	size_t chars = 0;
+	for (size_t i = 0; i < n;) {
+		unsigned cp;
+		size_t len = applicant_utf8(p + i, n - i, &cp);
+		if (len == 0 || ++chars > max_chars)
+			return false;
+		bool control = (cp < 0x20 && !(lines && cp == '\n')) || (cp >= 0x7f && cp <= 0x9f);
+		bool bidi = cp == 0x200e || cp == 0x200f || (cp >= 0x202a && cp <= 0x202e) ||
+		            (cp >= 0x2066 && cp <= 0x2069);
+		if (control || bidi || cp == 0x2028 || cp == 0x2029)
+			return false;
+		i += len;
+	}
+	return true;
+}
+
+bool applicant_name_valid(const char *s, size_t n)
+{
+	return n > 0 && applicant_text_valid(s, n, APPLICANT_NAME_MAX, false);
 }

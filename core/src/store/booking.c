@@ -749,7 +749,7 @@ static enum mc_err bk_bad_field(struct mc_error *err, const char **field, const 
 struct bk_ask {
 	const char *office, *group, *procedure;
 	int64_t start;
-	char name[201];
+	char name[APPLICANT_NAME_MAX * 4 + 1];
 	char phone[APPLICANT_PHONE_MAX];
 	char id_number[16];
 	char email[255];
@@ -805,13 +805,11 @@ static enum mc_err bk_ask_parse(json_t *body, struct bk_ask *a, const char **fie
 	size_t nl = name ? strlen(name) : 0;
 	while (nl > 0 && (name[nl - 1] == ' ' || name[nl - 1] == '\t'))
 		nl--;
-	bool ctl = false;
-	for (size_t i = 0; i < nl; i++)
-		ctl |= (unsigned char)name[i] < 0x20 || name[i] == 0x7f;
-	if (nl == 0 || nl > 200 || ctl)
+	if (!applicant_name_valid(name, nl) || nl >= sizeof a->name)
 		return bk_bad_field(
-		    err, field, "name", "Hãy nhập họ và tên (tối đa 200 ký tự)",
-		    "the full name is required (1-200 bytes, no control characters)");
+		    err, field, "name", "Hãy nhập họ và tên (tối đa 200 ký tự, không có ký tự lạ)",
+		    "the full name is required (1-200 characters, no control, bidirectional or"
+		    " line separator characters)");
 	memcpy(a->name, name, nl);
 	a->name[nl] = '\0';
 	if (!applicant_phone_normalize(json_string_value(json_object_get(body, "phone")), a->phone))
@@ -1165,7 +1163,8 @@ enum mc_err store_booking_cancel(struct store *st, const struct principal *who, 
 	enum mc_err rc;
 	int step;
 	int64_t id = 0, start = 0, end = 0, office = 0;
-	char state[16] = "", name[201] = "", phone[16] = "", email[255] = "", group[201] = "";
+	char state[16] = "", name[APPLICANT_NAME_MAX * 4 + 1] = "", phone[16] = "", email[255] = "",
+	     group[201] = "";
 	char *consent = NULL;
 	if (!booking_code_parse(code, canon))
 		return bk_not_found(err);

@@ -26,7 +26,9 @@ static const char dossier_secret_alphabet[] = "ABCDEFGHJKMNPQRSTUVWXYZ23456789";
 /* ---- input checks ------------------------------------------------------ */
 
 /* A string member: absent (NULL, MC_OK) when optional; an error when of the
- * wrong type, empty, over max bytes, or holding control characters. */
+ * wrong type, empty, over max characters, or holding characters a message
+ * must not carry (applicant_text_valid: controls but the line feed, bidi
+ * controls, line separators). */
 static enum mc_err dossier_str(json_t *obj, const char *key, bool required, size_t max,
                                const char **out, struct mc_error *err)
 {
@@ -39,13 +41,14 @@ static enum mc_err dossier_str(json_t *obj, const char *key, bool required, size
 		                "'%s' is required", key);
 	}
 	const char *s = json_string_value(v);
-	if (s == NULL || *s == '\0' || strlen(s) > max || strlen(s) != json_string_length(v))
+	if (s == NULL || *s == '\0' || strlen(s) != json_string_length(v))
 		return mc_failf(err, MC_ERR_INVALID, "invalid_field", "Trường không hợp lệ",
-		                "'%s' must be a string of 1-%zu bytes", key, max);
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-		if (*p < 0x20 && *p != '\n')
-			return mc_failf(err, MC_ERR_INVALID, "invalid_field", "Trường không hợp lệ",
-			                "'%s' has control characters", key);
+		                "'%s' must be a string of 1-%zu characters", key, max);
+	if (!applicant_text_valid(s, strlen(s), max, true))
+		return mc_failf(err, MC_ERR_INVALID, "invalid_field", "Trường không hợp lệ",
+		                "'%s' is over %zu characters or has control, bidirectional or line"
+		                " separator characters",
+		                key, max);
 	*out = s;
 	return MC_OK;
 }
@@ -485,6 +488,11 @@ static enum mc_err dossier_applicant_str(json_t *applicant, const char *key, boo
 	    {"email", "thư điện tử", "the e-mail address"},
 	};
 	enum mc_err rc = dossier_str(applicant, key, required, max, val, err);
+	/* The applicant's details are each one line (the name in a message's
+	 * subject above all). */
+	if (rc == MC_OK && *val && !applicant_text_valid(*val, strlen(*val), max, false))
+		rc = mc_failf(err, MC_ERR_INVALID, "invalid_field", "Trường không hợp lệ",
+		              "'%s' must be one line", key);
 	if (rc == MC_OK)
 		return rc;
 	const char *vi = key, *en = key;
@@ -607,7 +615,8 @@ static enum mc_err dossier_intake_read(json_t *req, struct dossier_intake *in, j
 		return mc_fail(err, MC_ERR_INVALID, "missing_field", "Thiếu thông tin người nộp",
 		               "'applicant' (an object) is required");
 	json_t *applicant = in->applicant;
-	if ((rc = dossier_applicant_str(applicant, "name", true, 200, &in->name, out, err)) ||
+	if ((rc = dossier_applicant_str(applicant, "name", true, APPLICANT_NAME_MAX, &in->name, out,
+	                                err)) ||
 	    (rc = dossier_applicant_str(applicant, "id_number", false, 20, &in->id_number, out,
 	                                err)) ||
 	    (rc =

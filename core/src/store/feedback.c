@@ -491,6 +491,14 @@ static enum mc_err fb_read(const struct principal *who, json_t *req, struct fb_i
 		    (rc = fb_trimmed(sender, "email", "sender.email", 254, "invalid_field",
 		                     &in->email, out, err)))
 			return rc;
+		if (in->name && !applicant_name_valid(in->name, strlen(in->name))) {
+			free(phone);
+			return fb_field_error(out, err, MC_ERR_INVALID, "sender.name",
+			                      "invalid_field",
+			                      "Họ và tên người gửi có ký tự không hợp lệ",
+			                      "The sender's name has control, bidirectional or "
+			                      "line separator characters");
+		}
 		bool phone_ok = phone == NULL || applicant_phone_normalize(phone, in->phone);
 		free(phone);
 		if (!phone_ok)
