@@ -75,6 +75,9 @@ struct idem_seal;
  * (routes_booking_public.c; api->booking_rate). */
 #define API_BOOKING_PER_WINDOW 20
 #define API_BOOKING_READS_PER_WINDOW 600
+/* Booking attempts refused (full slot, limit, bad form) one address may make
+ * per window before it is answered 429 (routes_booking_public.c). */
+#define API_BOOKING_REFUSED_PER_WINDOW 100
 #define API_BOOKING_WINDOW_S 3600
 
 struct api_metrics {

@@ -4,7 +4,10 @@
  *
  * Limits (api->booking_rate, its own lock): one client address may make
  * API_BOOKING_PER_WINDOW bookings per API_BOOKING_WINDOW_S (only a booking
- * made counts: a refused form or a full slot gives its attempt back) and
+ * made counts: a refused form or a full slot gives its attempt back), be
+ * refused API_BOOKING_REFUSED_PER_WINDOW times in that window (every
+ * attempt not made counts: a full slot hammered is answered 429 with
+ * Retry-After, before any work) and
  * read the options and slots API_BOOKING_READS_PER_WINDOW times; one phone
  * STORE_BOOKING_PER_PHONE_DAY bookings a day (the store). A look-up or a
  * cancel with a code that is no booking counts as a failed look-up of the
@@ -90,10 +93,17 @@ void route_public_booking_slots(struct api *api, struct http_request *r)
 
 void route_public_booking_create(struct api *api, struct http_request *r)
 {
-	char key[96];
+	char key[96], refused[96];
 	snprintf(key, sizeof key, "booking:%s", r->client_ip);
-	if (!booking_take(api, r, key, API_BOOKING_PER_WINDOW, "too_many_bookings_address"))
+	snprintf(refused, sizeof refused, "booking-refused:%s", r->client_ip);
+	/* Every attempt takes one of the refusals' allowance first, given back
+	 * only when the booking is made: an address that keeps being refused (a
+	 * full slot hammered) is answered 429 before any work. */
+	if (!booking_take(api, r, refused, API_BOOKING_REFUSED_PER_WINDOW,
+	                  "too_many_bookings_address"))
 		return;
+	if (!booking_take(api, r, key, API_BOOKING_PER_WINDOW, "too_many_bookings_address"))
+		return; /* the refusal stays counted */
 	json_t *body = http_body_object(r);
 	if (body == NULL) {
 		ratelimit_give_back(api->booking_rate, key);
@@ -105,6 +115,7 @@ void route_public_booking_create(struct api *api, struct http_request *r)
 	enum mc_err rc = store_booking_create(api->st, NULL, body, clock_now(), &out, &field, &err);
 	json_decref(body);
 	if (rc == MC_OK) {
+		ratelimit_give_back(api->booking_rate, refused);
 		http_reply_json(r, 201, out);
 		return;
 	}

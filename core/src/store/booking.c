@@ -956,6 +956,73 @@ static int64_t bk_count(struct store_conn *c, sqlite3_stmt *s, enum mc_err *rc,
 	return n;
 }
 
+/* Whether the booking a (slot `slot` of day `day`, target t) is refused on
+ * connection c: the phone's public bookings today (who NULL), the person's
+ * bookings that day, the slot's places. MC_OK when none refuses. Run on the
+ * reader first, so an obviously refused booking never takes the writer, then
+ * again inside the write transaction, the check that decides a race. */
+static enum mc_err bk_refused(struct store_conn *c, const struct principal *who,
+                              const struct bk_ask *a, const struct bk_day *day,
+                              const struct booking_settings *bs, const struct bk_target *t,
+                              const struct booking_slot *slot, int64_t now, struct mc_error *err)
+{
+	enum mc_err rc = MC_OK;
+	int64_t taken;
+	sqlite3_stmt *s;
+	if (who == NULL) {
+		int64_t today_start =
+		    civil_floor_div(now + CLOCK_OFFICE_UTC_OFFSET, 86400) * 86400 -
+		    CLOCK_OFFICE_UTC_OFFSET;
+		s = store_stmt(c, "SELECT count(*) FROM bookings WHERE phone = ? AND"
+		                  " created_by = 'public' AND created_at >= ?");
+		if (s == NULL)
+			return store_sql_error(c, "bookings", err);
+		sqlite3_bind_text(s, 1, a->phone, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(s, 2, today_start);
+		taken = bk_count(c, s, &rc, err);
+		if (rc)
+			return rc;
+		if (taken >= STORE_BOOKING_PER_PHONE_DAY) {
+			rc = mc_failf(
+			    err, MC_ERR_RATE_LIMITED, "too_many_bookings",
+			    "Số điện thoại này đã đặt quá nhiều lịch hẹn hôm nay, vui lòng"
+			    " thử lại vào ngày mai",
+			    "this phone made %d bookings today", STORE_BOOKING_PER_PHONE_DAY);
+			if (err)
+				err->retry_after = (int)(today_start + 86400 - now);
+			return rc;
+		}
+	}
+	s = store_stmt(c, "SELECT count(*) FROM bookings WHERE day = ?1 AND state <> 'cancelled'"
+	                  " AND (phone = ?2 OR (?3 IS NOT NULL AND id_number = ?3))");
+	if (s == NULL)
+		return store_sql_error(c, "bookings", err);
+	sqlite3_bind_text(s, 1, day->date, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 2, a->phone, -1, SQLITE_TRANSIENT);
+	if (a->id_number[0])
+		sqlite3_bind_text(s, 3, a->id_number, -1, SQLITE_TRANSIENT);
+	taken = bk_count(c, s, &rc, err);
+	if (rc)
+		return rc;
+	if (taken >= bs->per_person_per_day) {
+		rc = mc_failf(err, MC_ERR_CONFLICT, "booking_limit",
+		              "Mỗi người chỉ được đặt tối đa số lịch hẹn cho phép trong một ngày",
+		              "at most %d bookings a person a day (by phone or ID number)",
+		              bs->per_person_per_day);
+		return rc;
+	}
+	int used;
+	if ((rc = bk_taken(c, bs, t->office_id, t->group_id, slot, 1, now, &used, err)))
+		return rc;
+	if (used >= t->capacity) {
+		rc = mc_fail(err, MC_ERR_CONFLICT, "slot_full",
+		             "Khung giờ này vừa hết chỗ, vui lòng chọn giờ khác",
+		             "the slot is full");
+		return rc;
+	}
+	return MC_OK;
+}
+
 enum mc_err store_booking_create(struct store *st, const struct principal *who, json_t *body,
                                  int64_t now, json_t **out, const char **field,
                                  struct mc_error *err)
@@ -1026,62 +1093,17 @@ enum mc_err store_booking_create(struct store *st, const struct principal *who, 
 	const struct bk_day *day = &days[k];
 	const struct booking_slot slot = sl[i];
 
+	/* On the reader first: a full slot or a reached limit never takes the
+	 * writer. */
+	if ((rc = bk_refused(c, who, &a, day, &bs, &t, &slot, now, err)))
+		goto out;
 	if ((rc = store_begin(st, err)))
 		goto out;
 	c = store_write_conn(st);
 	int64_t taken;
 	sqlite3_stmt *s;
-	if (who == NULL) {
-		int64_t today_start =
-		    civil_floor_div(now + CLOCK_OFFICE_UTC_OFFSET, 86400) * 86400 -
-		    CLOCK_OFFICE_UTC_OFFSET;
-		s = store_stmt(c, "SELECT count(*) FROM bookings WHERE phone = ? AND"
-		                  " created_by = 'public' AND created_at >= ?");
-		if (s == NULL)
-			goto sql;
-		sqlite3_bind_text(s, 1, a.phone, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_int64(s, 2, today_start);
-		taken = bk_count(c, s, &rc, err);
-		if (rc)
-			goto fail;
-		if (taken >= STORE_BOOKING_PER_PHONE_DAY) {
-			rc = mc_failf(
-			    err, MC_ERR_RATE_LIMITED, "too_many_bookings",
-			    "Số điện thoại này đã đặt quá nhiều lịch hẹn hôm nay, vui lòng"
-			    " thử lại vào ngày mai",
-			    "this phone made %d bookings today", STORE_BOOKING_PER_PHONE_DAY);
-			if (err)
-				err->retry_after = (int)(today_start + 86400 - now);
-			goto fail;
-		}
-	}
-	s = store_stmt(c, "SELECT count(*) FROM bookings WHERE day = ?1 AND state <> 'cancelled'"
-	                  " AND (phone = ?2 OR (?3 IS NOT NULL AND id_number = ?3))");
-	if (s == NULL)
-		goto sql;
-	sqlite3_bind_text(s, 1, day->date, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 2, a.phone, -1, SQLITE_TRANSIENT);
-	if (a.id_number[0])
-		sqlite3_bind_text(s, 3, a.id_number, -1, SQLITE_TRANSIENT);
-	taken = bk_count(c, s, &rc, err);
-	if (rc)
+	if ((rc = bk_refused(c, who, &a, day, &bs, &t, &slot, now, err)))
 		goto fail;
-	if (taken >= bs.per_person_per_day) {
-		rc = mc_failf(err, MC_ERR_CONFLICT, "booking_limit",
-		              "Mỗi người chỉ được đặt tối đa số lịch hẹn cho phép trong một ngày",
-		              "at most %d bookings a person a day (by phone or ID number)",
-		              bs.per_person_per_day);
-		goto fail;
-	}
-	int used;
-	if ((rc = bk_taken(c, &bs, t.office_id, t.group_id, &slot, 1, now, &used, err)))
-		goto fail;
-	if (used >= t.capacity) {
-		rc = mc_fail(err, MC_ERR_CONFLICT, "slot_full",
-		             "Khung giờ này vừa hết chỗ, vui lòng chọn giờ khác",
-		             "the slot is full");
-		goto fail;
-	}
 	char code[BOOKING_CODE_LEN + 1];
 	for (int tries = 0;; tries++) {
 		uint32_t idx[BOOKING_CODE_RANDOM];
