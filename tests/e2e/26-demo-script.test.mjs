@@ -132,7 +132,11 @@ test('scripts/demo prints each centre\'s kiosk and board addresses; killing its 
     const fb = out.match(new RegExp(`/gop-y\\?office=${c.code}\\b`));
     assert.ok(fb, `${c.code}: its feedback page in:\n${out}`);
     assert.equal((await request(base, 'GET', fb[0])).status, 200);
+    const bk = out.match(new RegExp(`/dat-lich\\?office=${c.code}\\b`));
+    assert.ok(bk, `${c.code}: its booking page in:\n${out}`);
+    assert.equal((await request(base, 'GET', bk[0])).status, 200);
   }
+  assert.match(out, /\/dat-lich\s/, 'the booking page in the banner');
 
   // Each centre's example dossier: the citizen's lookup finds it with the
   // printed secret, and the /status address opens on it.

@@ -380,6 +380,7 @@ static char *cli_demo_banner(struct store *st, const char *db, const char *bundl
 	              "  database:     %s\n"
 	              "  public page:  " CLI_BASE "/public\n"
 	              "  feedback:     " CLI_BASE "/gop-y  (góp ý, phản ánh)\n"
+	              "  booking:      " CLI_BASE "/dat-lich  (đặt lịch hẹn)\n"
 	              "  supervisor:   " CLI_BASE "/supervisor\n"
 	              "  counter desk: " CLI_BASE "/counter  (a clerk's login below)\n"
 	              "  health:       " CLI_BASE "/healthz\n",
@@ -414,6 +415,7 @@ static char *cli_demo_banner(struct store *st, const char *db, const char *bundl
 		}
 		strbuf_printf(&b, "  %-13s" CLI_BASE "/public?office=%s\n", "public page:", code);
 		strbuf_printf(&b, "  %-13s" CLI_BASE "/gop-y?office=%s\n", "feedback:", code);
+		strbuf_printf(&b, "  %-13s" CLI_BASE "/dat-lich?office=%s\n", "booking:", code);
 		json_array_foreach(examples, k, x)
 		{
 			const char *centre = json_string_value(json_object_get(x, "centre"));
