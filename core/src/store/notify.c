@@ -65,6 +65,27 @@ static bool cfg_url_ok(json_t *v, const char *scheme1, const char *scheme2)
 	       strncmp(s, scheme2, strlen(scheme2)) == 0;
 }
 
+/* Whether s is an e-mail address or "Name <address>": one '@' with
+ * something on each side and no space in the address. */
+static bool cfg_address_ok(const char *s)
+{
+	const char *lt = strrchr(s, '<');
+	size_t n = strlen(s);
+	if (lt != NULL) {
+		if (n == 0 || s[n - 1] != '>')
+			return false;
+		s = lt + 1;
+		n = strlen(s) - 1;
+	}
+	const char *at = memchr(s, '@', n);
+	if (at == NULL || at == s || at == s + n - 1 || memchr(at + 1, '@', s + n - at - 1))
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (s[i] == ' ' || s[i] == '<' || s[i] == '>')
+			return false;
+	return true;
+}
+
 static bool cfg_int_ok(json_t *v, json_int_t min, json_int_t max)
 {
 	return json_is_integer(v) && json_integer_value(v) >= min && json_integer_value(v) <= max;
@@ -77,6 +98,7 @@ static bool cfg_int_ok(json_t *v, json_int_t min, json_int_t max)
 struct cfg_key {
 	const char *key;
 	char kind;
+	bool required; /* the adapter cannot send without it */
 };
 
 static enum mc_err cfg_channel(json_t *obj, const char *name, const struct cfg_key *keys,
@@ -87,8 +109,14 @@ static enum mc_err cfg_channel(json_t *obj, const char *name, const struct cfg_k
 	json_t *v;
 	if (!json_is_object(obj))
 		return cfg_invalid(err, name, "must be an object");
-	if (json_object_get(obj, "url") == NULL)
-		return cfg_invalid(err, name, "needs a 'url'");
+	/* What the channel's adapter cannot send without (docs/notifications.md
+	 * marks them): refused now rather than failing every message later. */
+	for (size_t i = 0; keys[i].key; i++) {
+		if (!keys[i].required || json_object_get(obj, keys[i].key) != NULL)
+			continue;
+		snprintf(path, sizeof path, "%s.%s", name, keys[i].key);
+		return cfg_invalid(err, path, "is required");
+	}
 	json_object_foreach(obj, key, v)
 	{
 		size_t i;
@@ -109,6 +137,12 @@ static enum mc_err cfg_channel(json_t *obj, const char *name, const struct cfg_k
 		case 's':
 			if (!cfg_str_ok(v, 300))
 				return cfg_invalid(err, path, "must be a string of 1-300 bytes");
+			break;
+		case 'm':
+			if (!cfg_str_ok(v, 300) || !cfg_address_ok(json_string_value(v)))
+				return cfg_invalid(err, path,
+				                   "must hold an e-mail address "
+				                   "(\"name@example.vn\" or \"Name <name@example.vn>\")");
 			break;
 		case 'S':
 			if (!cfg_str_ok(v, 2000))
@@ -177,16 +211,19 @@ static enum mc_err cfg_channel(json_t *obj, const char *name, const struct cfg_k
 }
 
 static const struct cfg_key email_keys[] = {
-    {"url", 'u'},      {"from", 's'},      {"username", 's'},
-    {"password", 'S'}, {"timeout_s", 't'}, {NULL, 0},
+    {"url", 'u', true},       {"from", 'm', true},       {"username", 's', false},
+    {"password", 'S', false}, {"timeout_s", 't', false}, {NULL, 0, false},
 };
 static const struct cfg_key sms_keys[] = {
-    {"url", 'u'},      {"token", 'S'},    {"brand", 'b'},     {"ascii", 'a'}, {"fields", 'f'},
-    {"ok_field", 's'}, {"ok_value", 'o'}, {"timeout_s", 't'}, {NULL, 0},
+    {"url", 'u', true},       {"token", 'S', false},    {"brand", 'b', false},
+    {"ascii", 'a', false},    {"fields", 'f', false},   {"ok_field", 's', false},
+    {"ok_value", 'o', false}, {"timeout_s", 't', false}, {NULL, 0, false},
 };
+/* zalo.refresh_token: required unless one is stored already (cfg_validate). */
 static const struct cfg_key zalo_keys[] = {
-    {"url", 'u'},           {"token_url", 'u'}, {"app_id", 's'},    {"secret_key", 'S'},
-    {"refresh_token", 'S'}, {"templates", 'z'}, {"timeout_s", 't'}, {NULL, 0},
+    {"url", 'u', true},        {"token_url", 'u', true},       {"app_id", 's', true},
+    {"secret_key", 'S', true}, {"refresh_token", 'S', false}, {"templates", 'z', false},
+    {"timeout_s", 't', false}, {NULL, 0, false},
 };
 
 /* The members of each channel that are secrets (never returned). */
@@ -196,6 +233,20 @@ static const char *const secret_keys[][2] = {
     {"zalo", "secret_key"},
     {"zalo", "refresh_token"},
 };
+
+/* Whether a Zalo refresh token is stored (on the writer: called inside the
+ * configuration's transaction). */
+static bool zalo_refresh_stored(struct store *st)
+{
+	struct store_conn *c = store_write_conn(st);
+	sqlite3_stmt *s = store_stmt(c, "SELECT 1 FROM notify_tokens WHERE provider = 'zalo'"
+	                                " AND coalesce(refresh_token, '') <> ''");
+	if (s == NULL)
+		return false;
+	bool found = sqlite3_step(s) == SQLITE_ROW;
+	sqlite3_reset(s);
+	return found;
+}
 
 static enum mc_err cfg_validate(struct store *st, json_t *cfg, struct mc_error *err)
 {
@@ -287,6 +338,9 @@ static enum mc_err cfg_validate(struct store *st, json_t *cfg, struct mc_error *
 		} else if (strcmp(key, "zalo") == 0) {
 			if ((rc = cfg_channel(v, key, zalo_keys, "http://", "https://", err)))
 				return rc;
+			if (json_object_get(v, "refresh_token") == NULL && !zalo_refresh_stored(st))
+				return cfg_invalid(err, "zalo.refresh_token",
+				                   "is required (no refresh token is stored yet)");
 		} else {
 			return cfg_unknown(err, "", key);
 		}
@@ -367,10 +421,29 @@ enum mc_err store_notify_config_set(struct store *st, json_t *cfg, struct mc_err
 enum mc_err store_notify_setup(struct store *st, const struct principal *who, json_t *bundle,
                                struct mc_error *err)
 {
-	json_t *cfg = json_object_get(bundle, "notifications");
-	if (cfg == NULL)
+	json_t *section = json_object_get(bundle, "notifications");
+	if (section == NULL)
 		return MC_OK;
+	/* Merged at the top level into what is configured: a key or channel
+	 * absent from the section keeps its value, one set to null is removed,
+	 * one given replaces the stored one whole. A null section clears all. */
+	json_t *cfg;
+	if (json_is_object(section)) {
+		const char *key;
+		json_t *v;
+		cfg = store_notify_config(st);
+		json_object_foreach(section, key, v)
+		{
+			if (json_is_null(v))
+				json_object_del(cfg, key);
+			else
+				json_object_set(cfg, key, v);
+		}
+	} else {
+		cfg = json_incref(section);
+	}
 	enum mc_err rc = store_notify_config_set(st, cfg, err);
+	json_decref(cfg);
 	if (rc)
 		return rc;
 	json_t *pub = store_notify_config_public(st);
@@ -1353,20 +1426,20 @@ fail:
 	return rc;
 }
 
-/* The example values of the templates route. */
-static json_t *example_fields(const char *trigger, const char *pub)
+/* The example values of the templates route; dossier: an example dossier
+ * code in the office's real form (<centre code>-yymmdd-0001, today). No
+ * link: message_data adds it exactly as for a real message (only when the
+ * office has a public_url). */
+static json_t *example_fields(const char *trigger, const char *dossier)
 {
 	const char *code = strncmp(trigger, "booking", 7) == 0 ? "DL7K3M9Q"
-	                   : strcmp(trigger, "feedback_answered") == 0
-	                       ? "PA-261130-0001"
-	                       : "000.00.01.H56-261130-0001";
-	char link[400];
-	snprintf(link, sizeof link, "%s/status?code=%s", pub ? pub : "", code);
-	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "code", code, "name",
+	                   : strcmp(trigger, "feedback_answered") == 0 ? "PA-261130-0001"
+	                                                              : dossier;
+	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "code", code, "name",
 	                 "Nguyễn Thị Lan", "procedure", "Đăng ký khai sinh", "appointment",
 	                 "02/12/2026 14:00", "items",
 	                 "Bản sao giấy chứng nhận kết hôn; Giấy xác nhận nơi cư trú", "reason",
-	                 "Cần xác minh thêm thông tin với cơ quan khác", "link", link, "slot",
+	                 "Cần xác minh thêm thông tin với cơ quan khác", "slot",
 	                 "08:30 02/12/2026", "group", "Chứng thực", "answer",
 	                 "Hồ sơ của ông/bà đã được giải quyết theo quy định.");
 }
@@ -1377,7 +1450,6 @@ enum mc_err store_notify_templates(struct store *st, const struct principal *who
 	(void)err;
 	struct store_conn *c = store_read_conn(st);
 	json_t *cfg = store_notify_config(st);
-	char *pub = store_public_url(st);
 	int64_t office_id = who && who->office_id ? who->office_id : 0;
 	if (office_id == 0) {
 		/* The province's first centre speaks in the example. */
@@ -1388,6 +1460,22 @@ enum mc_err store_notify_templates(struct store *st, const struct principal *who
 		if (s)
 			sqlite3_reset(s);
 	}
+	/* The example dossier code: the nearest centre at or above the office. */
+	char dossier[120], day[11];
+	snprintf(dossier, sizeof dossier, "%s", "TT");
+	sqlite3_stmt *cs = store_stmt(
+	    c, "SELECT a.code FROM office_paths p JOIN offices a ON a.id = p.ancestor_id"
+	       " WHERE p.office_id = ? AND a.kind = 'centre' ORDER BY p.depth LIMIT 1");
+	if (cs) {
+		sqlite3_bind_int64(cs, 1, office_id);
+		if (sqlite3_step(cs) == SQLITE_ROW)
+			snprintf(dossier, sizeof dossier, "%.60s", store_col_text(cs, 0));
+		sqlite3_reset(cs);
+	}
+	clock_office_date(clock_now(), day);
+	size_t dl = strlen(dossier);
+	snprintf(dossier + dl, sizeof dossier - dl, "-%.2s%.2s%.2s-0001", day + 2, day + 5,
+	         day + 8);
 	json_t *triggers = json_array();
 	char *text = malloc(NOTIFY_TEXT_BYTES);
 	for (size_t i = 0; notify_triggers[i]; i++) {
@@ -1396,7 +1484,7 @@ enum mc_err store_notify_templates(struct store *st, const struct principal *who
 		           *csubject = custom_template(cfg, t, "subject");
 		const char *tmpl = custom ? custom : notify_template_text(t),
 		           *subj = csubject ? csubject : notify_template_subject(t);
-		json_t *fields = example_fields(t, pub);
+		json_t *fields = example_fields(t, dossier);
 		json_t *data = message_data(st, c, office_id, fields);
 		render_data(tmpl, data, text, NOTIFY_TEXT_BYTES);
 		json_t *off = json_array();
@@ -1440,7 +1528,6 @@ enum mc_err store_notify_templates(struct store *st, const struct principal *who
 	                 channels, "quiet_hours", "from", f, "to", t, "max_attempts",
 	                 (json_int_t)(json_is_integer(max) ? json_integer_value(max)
 	                                                   : NOTIFY_DEFAULT_MAX_ATTEMPTS));
-	free(pub);
 	json_decref(cfg);
 	return MC_OK;
 }
@@ -1520,4 +1607,47 @@ out:
 	json_decref(data);
 	json_decref(cfg);
 	return rc;
+}
+
+/* A recipient as a clerk may read it aloud at the counter: a phone
+ * 84912345678 → "0912***678", an e-mail "q***@example.vn". */
+static void recipient_masked(const char *channel, const char *r, char *out, size_t len)
+{
+	size_t n = strlen(r);
+	if (strcmp(channel, "email") == 0) {
+		const char *at = strchr(r, '@');
+		snprintf(out, len, "%.1s***%s", r, at ? at : "");
+	} else if (n >= 10 && strncmp(r, "84", 2) == 0) {
+		snprintf(out, len, "0%.3s***%s", r + 2, r + n - 3);
+	} else if (n >= 7) {
+		snprintf(out, len, "%.4s***%s", r, r + n - 3);
+	} else {
+		snprintf(out, len, "***");
+	}
+}
+
+json_t *store_notify_planned(struct store *st, const char *dossier_code)
+{
+	json_t *list = json_array();
+	struct store_conn *c = store_read_conn(st);
+	sqlite3_stmt *s = store_stmt(
+	    c, "SELECT n.channel, n.trigger, n.recipient FROM notifications n"
+	       " JOIN dossiers d ON n.ref_kind = 'dossier' AND n.ref_id = d.id"
+	       " WHERE d.code = ? ORDER BY n.id");
+	if (s == NULL)
+		return list;
+	sqlite3_bind_text(s, 1, dossier_code, -1, SQLITE_STATIC);
+	int step;
+	while (store_next(s, &step)) {
+		char masked[400];
+		const char *channel = store_col_text(s, 0);
+		recipient_masked(channel, store_col_text(s, 2), masked, sizeof masked);
+		json_array_append_new(list, json_pack("{s:s, s:s, s:s}", "channel", channel,
+		                                      "trigger", store_col_text(s, 1),
+		                                      "recipient", masked));
+	}
+	struct mc_error err;
+	if (store_scan_end(c, s, step, "notifications", &err) != MC_OK)
+		log_warn("intake's planned messages: %s", err.message_en);
+	return list;
 }

@@ -49,8 +49,11 @@
 enum mc_err store_notify_config_set(struct store *st, json_t *cfg, struct mc_error *err);
 
 /* The bundle's "notifications" section (store_setup_apply, inside its
- * transaction): absent, nothing changes; otherwise store_notify_config_set
- * and an event ("settings", "notifications", "settings.set") whose details
+ * transaction): absent, nothing changes; null clears the configuration;
+ * an object is merged at the top level into the stored one (a key or
+ * channel absent keeps its value, one set to null is removed, one given
+ * replaces it whole), then store_notify_config_set and an event
+ * ("settings", "notifications", "settings.set") whose details
  * are the configuration with every secret replaced by true. */
 enum mc_err store_notify_setup(struct store *st, const struct principal *who, json_t *bundle,
                                struct mc_error *err);
@@ -194,6 +197,12 @@ enum mc_err store_notify_scan(struct store *st, int64_t now, struct mc_error *er
  * "channel","recipient","ref":{"kind","code"}|null,"subject","body",
  * "state","attempts","not_before","created_at","created_by","sent_at",
  * "last_error","provider_answer","provider_id","resend_of"}. */
+
+/* The messages planned for the dossier of code (the intake's answer), in
+ * order: [{"channel","trigger","recipient"}] with the recipient masked
+ * ("0912***678", "q***@example.vn"). A new array; empty on a read error
+ * (logged): the answer of a change already committed never fails on it. */
+json_t *store_notify_planned(struct store *st, const char *dossier_code);
 
 /* q: {"state","trigger","channel","ref" (a dossier, booking or feedback
  * code),"office" (a code in scope),"offset","limit"} strings, NULL members

@@ -950,6 +950,16 @@ enum mc_err store_setup_apply(struct store *st, const struct principal *who, jso
 		                    "counters", counters, "users_created", users_created,
 		                    "users_updated", users_updated, "offices", offices,
 		                    "procedures", procedures, "devices_created", tokens);
+	if (report && json_object_get(bundle, "notifications") != NULL) {
+		/* The channels configured now, after the section's merge. */
+		json_t *cfg = store_notify_config(st), *names = json_array();
+		static const char *const channels[] = {"email", "sms", "zalo"};
+		for (size_t i = 0; i < sizeof channels / sizeof channels[0]; i++)
+			if (store_notify_channel_configured(cfg, channels[i]))
+				json_array_append_new(names, json_string(channels[i]));
+		json_decref(cfg);
+		json_object_set_new(*report, "notification_channels", names);
+	}
 	if (report)
 		json_object_set_new(*report, "printers", json_integer(printers));
 	else
