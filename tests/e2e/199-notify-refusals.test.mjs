@@ -3,6 +3,7 @@
 // the gateway's raw answer kept and shown to the centre's supervisor with
 // our reason; a 429 (too many requests) is only a wait. Zalo answering
 // -108 (phone invalid) is dead at once too. Nothing is sent again by itself.
+// A 401 (the office's token wrong) only waits: fixed, the message goes.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from './lib/harness.mjs';
@@ -89,4 +90,19 @@ test('Zalo -108 (phone invalid): dead at once with Zalo\'s words', async () => {
   assert.equal(r.last_error, 'refused: Zalo error -108 (Phone number is invalid)');
   assert.match(r.provider_answer, /"error":-108/);
   assert.equal((await fakes.zns.got()).filter((m) => m.json?.tracking_id === String(id)).length, 0);
+});
+
+test("SMS 401 (the office's token is wrong): the message waits, 'auth:', and goes once the token is fixed", async () => {
+  const sms = fakes.config({ channels: ['sms'] }).sms;
+  ok(await s.as('admin', 'POST', '/api/v1/import', { body: { notifications: { sms: { ...sms, token: 'wrong-token' } } } }));
+  const id = await intake('0912000004', ['sms'], 'sms');
+  const r = await waitRow(id, (x) => x.attempts >= 1 && x.last_error, 'tried with the wrong token');
+  assert.equal(r.state, 'queued', 'not dead: the credentials, not the message');
+  assert.match(r.last_error, /^auth: .*HTTP 401/);
+  ok(await s.as('admin', 'POST', '/api/v1/import', { body: { notifications: { sms } } }));
+  await setClock(s, T0 + 3600);
+  const done = await waitRow(id, (x) => x.state === 'sent', 'sent once the token is fixed');
+  assert.ok(done.attempts >= 2);
+  assert.equal((await fakes.sms.got()).filter((m) => m.json?.ma_yc === String(id)).length, 1);
+  await setClock(s, T0);
 });

@@ -196,6 +196,14 @@ enum notify_outcome notify_sms_send(const json_t *cfg, const struct notify_messa
 	char line[32];
 	snprintf(line, sizeof line, "HTTP %ld", status);
 	notify_keep_answer(r, line, &a);
+	/* 401/403 refuse the office's credentials, not the message: once the
+	 * token is fixed every waiting message goes, so they wait (RETRY). */
+	if (status == 401 || status == 403) {
+		notify_set_error(r, "auth: the gateway refused the office's credentials (HTTP %ld)",
+		                 status);
+		out = NOTIFY_RETRY;
+		goto done;
+	}
 	if (status >= 400 && status < 500 && status != 408 && status != 429) {
 		notify_set_error(r, "http_status: the gateway refused the message (HTTP %ld)",
 		                 status);
