@@ -44,12 +44,12 @@ const ERRORS = {
     bad_answer: 'Nhà cung cấp trả lời không đúng dạng', http_status: 'Nhà cung cấp báo lỗi',
     refused: 'Nhà cung cấp từ chối tin nhắn', bad_recipient: 'Người nhận không hợp lệ',
     not_configured: 'Kênh gửi chưa được cấu hình đủ', no_template: 'Chưa có mẫu tin Zalo cho loại tin này',
-    token_refresh: 'Không gia hạn được quyền gửi Zalo', smtp: 'Máy chủ thư từ chối', other: 'Gửi không thành công' },
+    token_refresh: 'Không gia hạn được quyền gửi Zalo', auth: 'Nhà cung cấp từ chối tài khoản của trung tâm, sẽ thử lại', smtp: 'Máy chủ thư từ chối', other: 'Gửi không thành công' },
   en: { timeout: 'The provider did not answer in time', unreachable: 'The provider could not be reached',
     bad_answer: 'The provider\'s answer was malformed', http_status: 'The provider reported an error',
     refused: 'The provider refused the message', bad_recipient: 'The recipient is not valid',
     not_configured: 'The channel is not fully configured', no_template: 'No Zalo template for this message',
-    token_refresh: 'The Zalo access could not be renewed', smtp: 'The mail relay refused', other: 'Sending failed' },
+    token_refresh: 'The Zalo access could not be renewed', auth: 'The provider refused the centre\'s credentials; will retry', smtp: 'The mail relay refused', other: 'Sending failed' },
 };
 
 const T = {
@@ -61,7 +61,7 @@ const T = {
     cTries: 'Số lần gửi', cError: 'Lỗi gần nhất', cRef: 'Mã', none: 'Chưa có tin nhắn nào.', prev: 'Trang trước', next: 'Trang sau',
     page: (a, b, n) => `${a}–${b} trên ${n}`, resend: 'Gửi lại', resent: 'Đã xếp tin gửi lại.', close: 'Đóng',
     dTitle: 'Tin nhắn', dOffice: 'Đơn vị gửi', dSubject: 'Tiêu đề', dBody: 'Nội dung', dCreated: 'Lúc tạo',
-    dNotBefore: 'Gửi từ', dSent: 'Lúc gửi', dAnswer: 'Phản hồi của nhà cung cấp', dProviderId: 'Mã tin của nhà cung cấp',
+    dNotBefore: 'Hẹn gửi lúc', dTech: 'Chi tiết kỹ thuật', dSent: 'Lúc gửi', dAnswer: 'Phản hồi của nhà cung cấp', dProviderId: 'Mã tin của nhà cung cấp',
     dResendOf: 'Gửi lại của tin số', dNoAnswer: 'Chưa có phản hồi.', dBy: 'Người tạo', system: 'Hệ thống',
     tplOpen: 'Xem mẫu tin nhắn', tplClose: 'Ẩn mẫu tin nhắn', tplTitle: 'Mẫu tin nhắn',
     tplChannels: 'Kênh đã cấu hình', tplNoChannel: 'Chưa cấu hình kênh nào: tin nhắn chưa được gửi đi.',
@@ -77,7 +77,7 @@ const T = {
     cTries: 'Tries', cError: 'Last error', cRef: 'Code', none: 'No messages yet.', prev: 'Previous', next: 'Next',
     page: (a, b, n) => `${a}–${b} of ${n}`, resend: 'Send again', resent: 'Queued to be sent again.', close: 'Close',
     dTitle: 'Message', dOffice: 'Sent for', dSubject: 'Subject', dBody: 'Text', dCreated: 'Created',
-    dNotBefore: 'Not before', dSent: 'Sent', dAnswer: 'Provider\'s answer', dProviderId: 'Provider\'s message id',
+    dNotBefore: 'Not before', dTech: 'Technical details', dSent: 'Sent', dAnswer: 'Provider\'s answer', dProviderId: 'Provider\'s message id',
     dResendOf: 'Resend of message', dNoAnswer: 'No answer yet.', dBy: 'Created by', system: 'System',
     tplOpen: 'Show the templates', tplClose: 'Hide the templates', tplTitle: 'Message templates',
     tplChannels: 'Channels configured', tplNoChannel: 'No channel configured: messages are not sent.',
@@ -138,11 +138,17 @@ const recipient = (m) => (m.channel !== 'email' && /^84\d{9,10}$/.test(m.recipie
 const stateText = (m) => (m.state === 'queued' && m.attempts > 0 ? RETRYING[st.lang] : word(STATES, m.state));
 const stateClass = (m) => (m.state === 'queued' && m.attempts > 0 ? 'retry' : m.state);
 const canResend = (m) => m.state === 'sent' || m.state === 'dead';
-// A last error as its words and, small, the adapter's own line.
-function errorText(e) {
+// A last error in words (the list shows only these); the opened message adds
+// the adapter's own line, small, as "Chi tiết kỹ thuật".
+function errorWords(e) {
   if (!e) return '';
   const kind = /^([a-z_]+):/.exec(e)?.[1];
-  return [h('span', {}, ERRORS[st.lang][kind] ?? ERRORS[st.lang].other), h('small', { className: 'msg-code' }, e)];
+  return ERRORS[st.lang][kind] ?? ERRORS[st.lang].other;
+}
+function errorText(e) {
+  if (!e) return '';
+  return [h('span', {}, errorWords(e)),
+    h('small', { className: 'msg-code' }, `${w().dTech}: ${e}`)];
 }
 
 // ---- the tab ---------------------------------------------------------------
@@ -260,7 +266,7 @@ function renderList() {
       h('td', { className: 'nowrap' }, recipient(m)),
       h('td', {}, h('span', { className: `msg-state msg-${stateClass(m)}` }, stateText(m))),
       h('td', { className: 'n' }, f().count(m.attempts)),
-      h('td', { className: 'msg-err' }, errorText(m.last_error)),
+      h('td', { className: 'msg-err' }, errorWords(m.last_error)),
       h('td', {}, canResend(m) ? h('button', { type: 'button', className: 'msg-resend', 'data-id': String(m.id),
         on: { click: () => resend(m.id) } }, t.resend) : ''));
       return tr;
@@ -300,7 +306,8 @@ function renderDetail(m) {
   const row = (label, value, cls) => [h('dt', {}, label), h('dd', { className: cls ?? null }, value)];
   const by = m.created_by === 'system' || m.created_by === 'public' ? t.system
     : (m.created_by_name ?? st.names.get(m.created_by) ?? m.created_by ?? '—');
-  $('msg-detail').replaceChildren(
+  // replaceChildren writes a null as the text "null": absent parts are dropped.
+  $('msg-detail').replaceChildren(...[
     h('div', { className: 'msg-detail-head' },
       h('h3', { id: 'msg-detail-title' }, `${t.dTitle} ${m.id} — ${word(TRIGGERS, m.trigger)}`),
       h('button', { type: 'button', id: 'msg-close', on: { click: closeDetail } }, t.close)),
@@ -325,7 +332,7 @@ function renderDetail(m) {
       : h('p', { className: 'hint', id: 'msg-answer' }, t.dNoAnswer),
     canResend(m) ? h('button', { type: 'button', id: 'msg-detail-resend', className: 'msg-primary',
       on: { click: () => resend(m.id) } }, t.resend) : null,
-    h('p', { id: 'msg-detail-status', role: 'status' }));
+    h('p', { id: 'msg-detail-status', role: 'status' })].filter((x) => x != null));
 }
 
 function closeDetail() {
