@@ -10,38 +10,25 @@
 // it, not the bundle's).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer } from './lib/harness.mjs';
 import { ok } from './lib/steps.mjs';
-import { DOSSIER_BUNDLE } from './lib/dossier-bundle.mjs';
-import { startFakes, ZALO_TEMPLATES } from './lib/fakes.mjs';
+import { startServerWithFakes, stopAll, waitNotification, ZALO_TEMPLATES } from './lib/fakes.mjs';
 
 const APPLICANT = { name: 'Trần Thị Mỹ Lệ', id_number: '045090004444', address: 'Khóm 5, thị trấn Lao Bảo',
   phone: '0905 123 456' };
 
 let s, fakes, zns;
 before(async () => {
-  fakes = await startFakes({ only: ['zns'], zns: { refreshToken: 'rt-bundle' } });
-  zns = fakes.zns.fake;
-  s = await startServer({
-    bundle: {
-      ...DOSSIER_BUNDLE,
-      settings: { ...DOSSIER_BUNDLE.settings, public_url: 'https://dichvucong.example.vn' },
-      notifications: fakes.config({ channels: ['zalo'], quiet_hours: { from: '00:00', to: '00:00' } }),
-    },
+  ({ s, fakes } = await startServerWithFakes({
+    fakes: { only: ['zns'], zns: { refreshToken: 'rt-bundle' } },
+    settings: { public_url: 'https://dichvucong.example.vn' },
+    notifications: { channels: ['zalo'], quiet_hours: { from: '00:00', to: '00:00' } },
     args: ['--logins-per-minute', '1000'],
-  });
+  }));
+  zns = fakes.zns.fake;
 });
-after(async () => { await s?.stop(); s?.cleanup(); await fakes?.stop(); });
+after(() => stopAll(s, fakes));
 
-const waitRow = async (id, pred, what) => {
-  const end = Date.now() + 15000;
-  for (;;) {
-    const [r] = s.sql(`SELECT * FROM notifications WHERE id = ${id}`);
-    if (pred(r)) return r;
-    if (Date.now() > end) throw new Error(`timed out: ${what}: ${JSON.stringify(r)}`);
-    await new Promise((res) => setTimeout(res, 100));
-  }
-};
+const waitRow = (id, pred, what, ms) => waitNotification(s, id, pred, what, ms);
 const stored = () => s.sql("SELECT access_token, refresh_token FROM notify_tokens WHERE provider = 'zalo'")[0];
 const sendsOf = (id) => zns.requests.filter((q) => q.json?.tracking_id === String(id));
 // A refresh asked straight from the fake, as the server would.
@@ -113,4 +100,29 @@ test('after a restart the stored refresh token is the one used (the fake refuses
   const used = zns.refreshes.slice(refreshesBefore);
   assert.deepEqual(used.map((x) => [x.form.refresh_token, x.ok]), [[kept.refresh_token, true]]);
   assert.equal(stored().refresh_token, zns.refreshToken);
+});
+
+test('a token endpoint answering tokens with a fault: no token shown back to anyone, the new refresh token kept', async () => {
+  // A recipient each: an earlier message still queued to the same phone goes first.
+  for (const [quirk, to] of [['empty-refresh', '0905123461'], ['500-with-tokens', '0905123462'], ['crlf-access', '0905123463']]) {
+    await fakes.zns.expire();
+    zns.setTokenQuirk(quirk);
+    const refreshesBefore = zns.refreshes.length;
+    const id = ok(await s.as('admin', 'POST', '/api/v1/notifications/test', { body: { channel: 'zalo', to } })).notification.id;
+    const row = await waitRow(id, (x) => x.attempts >= 1 && x.state !== 'sending' && zns.refreshes.length > refreshesBefore, `the try after ${quirk}`);
+    assert.notEqual(row.state, 'sent', quirk);
+    assert.match(row.last_error, /^token_refresh:/, quirk);
+    assert.match(row.provider_answer, /token: HTTP (200|500)/, quirk);
+    const seen = [JSON.stringify(row), (await s.as('admin', 'GET', `/api/v1/notifications/${id}`)).text,
+      (await s.as('admin', 'GET', '/api/v1/notifications')).text,
+      JSON.stringify(s.sql('SELECT action, details FROM events'))].join('\n');
+    assert.doesNotMatch(seen, /SECRET/, `${quirk}: a token shows in a row, an answer or an event`);
+    // The refresh token Zalo answered with is the one stored (the old one is spent).
+    assert.equal(stored().refresh_token, zns.refreshToken, quirk);
+    assert.doesNotMatch(stored().access_token, /[\r\n]/, quirk);
+  }
+  // And the next refresh, with the kept token, works.
+  await fakes.zns.expire();
+  const id = ok(await s.as('admin', 'POST', '/api/v1/notifications/test', { body: { channel: 'zalo', to: '0905123464' } })).notification.id;
+  await waitRow(id, (x) => x.state === 'sent', 'sent after the faults with the kept refresh token');
 });

@@ -77,6 +77,53 @@ static bool header_safe(const char *s)
 	return s != NULL && *s && strpbrk(s, "\r\n") == NULL && strlen(s) < 2000;
 }
 
+/* Whether a token from Zalo may be stored and sent in a header: printable
+ * ASCII without spaces, 1..2000 bytes. */
+static bool token_well_formed(const char *s)
+{
+	size_t n = s ? strlen(s) : 0;
+	if (n == 0 || n >= 2000)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)s[i] <= 0x20 || (unsigned char)s[i] >= 0x7F)
+			return false;
+	return true;
+}
+
+/* r->answer = a redacted summary of the token endpoint's answer ans (len
+ * bytes read; NULL when not JSON): the HTTP status, Zalo's error code and
+ * message, and which token fields were present — never their values. */
+static void token_summary(struct notify_result *r, long status, const json_t *ans, size_t len)
+{
+	static const char *const fields[] = {"access_token", "refresh_token", "expires_in"};
+	char present[80] = "";
+	for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
+		json_t *f = json_object_get(ans, fields[i]);
+		if (f == NULL)
+			continue;
+		bool empty = json_is_string(f) && json_string_length(f) == 0;
+		size_t at = strlen(present);
+		snprintf(present + at, sizeof present - at, "%s%s%s", at ? ", " : "", fields[i],
+		         empty ? " (empty)" : "");
+	}
+	json_t *e = json_object_get(ans, "error");
+	char code[32] = "none";
+	if (json_is_integer(e))
+		snprintf(code, sizeof code, "%lld", (long long)json_integer_value(e));
+	else if (e != NULL)
+		snprintf(code, sizeof code, "not a number");
+	const char *msg = notify_cfg_str(ans, "error_name");
+	if (msg == NULL)
+		msg = notify_cfg_str(ans, "message");
+	char shown[200];
+	notify_clean_text(shown, sizeof shown, msg ? msg : "", msg ? strlen(msg) : 0, true);
+	snprintf(r->answer, sizeof r->answer,
+	         "token: HTTP %ld\n(the token endpoint's answer is not kept: %zu bytes, %s; "
+	         "Zalo error %s%s%s; fields present: %s)",
+	         status, len, ans ? "JSON" : "not JSON", code, shown[0] ? ", " : "", shown,
+	         present[0] ? present : "none");
+}
+
 /* Refreshes the tokens with refresh (the one stored): on success stores
  * both new tokens and copies the access token into access (2048 bytes).
  * Returns NOTIFY_SENT when refreshed, else NOTIFY_RETRY with r->error and
@@ -135,15 +182,26 @@ static enum notify_outcome refresh_tokens(struct store *st, const json_t *cfg, c
 		notify_set_error(r, "token_refresh: %s", why);
 		goto done;
 	}
-	char line[48];
-	snprintf(line, sizeof line, "token: HTTP %ld", status);
-	notify_keep_answer(r, line, &a);
 	json_error_t jerr;
 	json_t *ans = a.len ? json_loadb(a.data, a.len, 0, &jerr) : NULL;
 	json_t *at = json_object_get(ans, "access_token");
 	json_t *rt = json_object_get(ans, "refresh_token");
-	if (status < 200 || status > 299 || !json_is_string(at) || !json_is_string(rt) ||
-	    !header_safe(json_string_value(at)) || !header_safe(json_string_value(rt))) {
+	/* The token endpoint's body is never kept: it carries the tokens,
+	 * and the kept answer is shown to supervisors. */
+	token_summary(r, status, ans, a.len);
+	/* A new refresh token Zalo gave has spent the old one: it is stored
+	 * whatever else the answer says (an unusable access token, a 5xx). */
+	bool rt_ok = json_is_string(rt) && token_well_formed(json_string_value(rt));
+	if (rt_ok && strcmp(json_string_value(rt), refresh) != 0) {
+		struct mc_error e2 = {0};
+		bool at_ok = json_is_string(at) && token_well_formed(json_string_value(at));
+		if (!(status >= 200 && status <= 299 && at_ok) &&
+		    store_notify_token_put(st, "zalo", "", json_string_value(rt), 0, &e2) != MC_OK)
+			log_error("notify zalo: the new refresh token could not be stored: %s",
+			          e2.code);
+	}
+	if (status < 200 || status > 299 || !json_is_string(at) || !rt_ok ||
+	    !token_well_formed(json_string_value(at))) {
 		const char *why = notify_cfg_str(ans, "error_reason");
 		if (why == NULL)
 			why = notify_cfg_str(ans, "error_name");
