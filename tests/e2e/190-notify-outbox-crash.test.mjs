@@ -16,10 +16,8 @@
 // send was over by then.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer } from './lib/harness.mjs';
 import { setClock, ok } from './lib/steps.mjs';
-import { DOSSIER_BUNDLE } from './lib/dossier-bundle.mjs';
-import { startFakes } from './lib/fakes.mjs';
+import { startServerWithFakes, stopAll, waitUntil as waitFor } from './lib/fakes.mjs';
 
 // Office time (UTC+7) to epoch seconds. The instants lie ahead of the real
 // clock, which the server runs on between a restart and the next setClock.
@@ -29,23 +27,13 @@ const INTL = '84912345678';
 
 let s, fakes;
 before(async () => {
-  fakes = await startFakes({ only: ['sms'] });
-  s = await startServer({
-    bundle: { ...DOSSIER_BUNDLE, notifications: fakes.config({ channels: ['sms'] }) },
+  ({ s, fakes } = await startServerWithFakes({
+    fakes: { only: ['sms'] }, notifications: { channels: ['sms'] },
     args: ['--test-clock', '--logins-per-minute', '1000'],
-  });
+  }));
 });
-after(async () => { await s?.stop(); s?.cleanup(); await fakes?.stop(); });
+after(() => stopAll(s, fakes));
 
-const waitFor = async (pred, what, ms = 20000) => {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await pred();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out: ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-};
 const row = (id) => s.sql(`SELECT * FROM notifications WHERE id = ${id}`)[0];
 // The SMS the gateway accepted for row id, and every request it saw for it.
 const accepted = async (id) => (await fakes.sms.got()).filter((m) => m.json?.ma_yc === String(id));

@@ -7,10 +7,8 @@
 // waiting for its retry), another phone's independently.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer } from './lib/harness.mjs';
 import { setClock, ok } from './lib/steps.mjs';
-import { DOSSIER_BUNDLE } from './lib/dossier-bundle.mjs';
-import { startFakes } from './lib/fakes.mjs';
+import { startServerWithFakes, stopAll, waitUntil as waitFor } from './lib/fakes.mjs';
 
 // Office time (UTC+7) to epoch seconds (ahead of the real clock).
 const at = (y, mo, d, h, mi = 0) => Date.UTC(y, mo - 1, d, h - 7, mi) / 1000;
@@ -19,23 +17,13 @@ const P2 = '0987654321';
 
 let s, fakes;
 before(async () => {
-  fakes = await startFakes({ only: ['sms'] });
-  s = await startServer({
-    bundle: { ...DOSSIER_BUNDLE, notifications: fakes.config({ channels: ['sms'] }) },
+  ({ s, fakes } = await startServerWithFakes({
+    fakes: { only: ['sms'] }, notifications: { channels: ['sms'] },
     args: ['--test-clock', '--logins-per-minute', '1000'],
-  });
+  }));
 });
-after(async () => { await s?.stop(); s?.cleanup(); await fakes?.stop(); });
+after(() => stopAll(s, fakes));
 
-const waitFor = async (pred, what, ms = 20000) => {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await pred();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out: ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-};
 const row = (id) => s.sql(`SELECT * FROM notifications WHERE id = ${id}`)[0];
 const send = async (to) => ok(await s.as('admin', 'POST', '/api/v1/notifications/test', { body: { channel: 'sms', to } })).notification.id;
 

@@ -9,9 +9,8 @@
 // asked and reaches the fake gateway. Bad filters are 400 and change nothing.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer } from './lib/harness.mjs';
 import { PROVINCE_BUNDLE, CENTRE_A, CENTRE_B } from './lib/province-bundle.mjs';
-import { startFakes } from './lib/fakes.mjs';
+import { startServerWithFakes, stopAll, waitUntil as waitFor } from './lib/fakes.mjs';
 
 const PUBLIC = 'https://dichvucong.quangtri.example.vn';
 const enc = encodeURIComponent;
@@ -29,23 +28,13 @@ async function intake(clerk, centre, authority, a) {
 }
 const rowsOf = (code) => s.sql(`SELECT n.id, n.channel, n.state FROM notifications n JOIN dossiers d
   ON n.ref_kind = 'dossier' AND n.ref_id = d.id WHERE d.code = '${code}' ORDER BY n.id`);
-const waitFor = async (pred, what, ms = 20000) => {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await pred();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out: ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-};
 
 before(async () => {
-  fakes = await startFakes({ only: ['smtp', 'sms'] });
-  s = await startServer({
-    bundle: { ...PROVINCE_BUNDLE, settings: { ...PROVINCE_BUNDLE.settings, public_url: PUBLIC },
-      notifications: fakes.config({ channels: ['sms', 'email'] }) },
+  ({ s, fakes } = await startServerWithFakes({
+    bundle: PROVINCE_BUNDLE, settings: { public_url: PUBLIC },
+    fakes: { only: ['smtp', 'sms'] }, notifications: { channels: ['sms', 'email'] },
     args: ['--logins-per-minute', '1000'],
-  });
+  }));
   made.a = await intake('a.clerk', CENTRE_A, 'UB-KS', applicant('Lê Văn Sanh', '0916888999', 'sanh@example.vn'));
   made.b = await intake('b.clerk', CENTRE_B, 'UB-LB', applicant('Hồ Thị Lao', '0915777888', 'lao@example.vn'));
   // Every message sent (both channels up): nothing changes under the test.
@@ -59,7 +48,7 @@ before(async () => {
   made.aRows = rowsOf(made.a).map((m) => m.id);
   made.bRows = rowsOf(made.b).map((m) => m.id);
 });
-after(async () => { await s?.stop(); s?.cleanup(); await fakes?.stop(); });
+after(() => stopAll(s, fakes));
 
 test("a centre's supervisor lists his centre's messages only; the province's sees both", async () => {
   const mine = await s.as('a.sup', 'GET', '/api/v1/notifications?limit=200');

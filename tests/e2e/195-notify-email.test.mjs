@@ -7,38 +7,25 @@
 // and the Message-ID <notify-ROW@domain> kept as the row's provider id.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer } from './lib/harness.mjs';
 import { ok } from './lib/steps.mjs';
-import { DOSSIER_BUNDLE } from './lib/dossier-bundle.mjs';
-import { startFakes } from './lib/fakes.mjs';
+import { startServerWithFakes, stopAll, waitNotification } from './lib/fakes.mjs';
 
 const APPLICANT = { name: 'Nguyễn Thị Ánh Tuyết', id_number: '045090002222', address: 'Khóm 2, thị trấn Khe Sanh',
   phone: '0912 345 678', email: 'anh.tuyet@example.vn' };
 
 let s, fakes;
 before(async () => {
-  fakes = await startFakes({ only: ['smtp'] });
-  s = await startServer({
-    bundle: {
-      ...DOSSIER_BUNDLE,
-      settings: { ...DOSSIER_BUNDLE.settings, public_url: 'https://dichvucong.example.vn' },
-      // No quiet hours (from = to): the test runs at any hour of the real clock.
-      notifications: fakes.config({ channels: ['email'], quiet_hours: { from: '00:00', to: '00:00' } }),
-    },
+  ({ s, fakes } = await startServerWithFakes({
+    fakes: { only: ['smtp'] },
+    settings: { public_url: 'https://dichvucong.example.vn' },
+    // No quiet hours (from = to): the test runs at any hour of the real clock.
+    notifications: { channels: ['email'], quiet_hours: { from: '00:00', to: '00:00' } },
     args: ['--logins-per-minute', '1000'],
-  });
+  }));
 });
-after(async () => { await s?.stop(); s?.cleanup(); await fakes?.stop(); });
+after(() => stopAll(s, fakes));
 
-const waitRow = async (id, pred, what) => {
-  const end = Date.now() + 15000;
-  for (;;) {
-    const [r] = s.sql(`SELECT * FROM notifications WHERE id = ${id}`);
-    if (pred(r)) return r;
-    if (Date.now() > end) throw new Error(`timed out: ${what}: ${JSON.stringify(r)}`);
-    await new Promise((res) => setTimeout(res, 100));
-  }
-};
+const waitRow = (id, pred, what, ms) => waitNotification(s, id, pred, what, ms);
 
 test('received: one e-mail to the applicant with the Vietnamese subject and text, decoded as sent', async () => {
   const r = ok(await s.as('clerk1', 'POST', '/api/v1/dossiers', { body: {

@@ -8,37 +8,24 @@
 // way. Success needs the answer's code "00"; the gateway's id is kept.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer } from './lib/harness.mjs';
 import { ok } from './lib/steps.mjs';
-import { DOSSIER_BUNDLE } from './lib/dossier-bundle.mjs';
-import { startFakes } from './lib/fakes.mjs';
+import { startServerWithFakes, stopAll, waitNotification } from './lib/fakes.mjs';
 
 const APPLICANT = { name: 'Hồ Văn Đức', id_number: '045090003333', address: 'Thôn Tân Hòa, xã Tân Lập',
   phone: '0987 654 321', email: 'duc@example.vn' };
 
 let s, fakes;
 before(async () => {
-  fakes = await startFakes({ only: ['sms'] });
-  s = await startServer({
-    bundle: {
-      ...DOSSIER_BUNDLE,
-      settings: { ...DOSSIER_BUNDLE.settings, public_url: 'https://dichvucong.example.vn' },
-      notifications: fakes.config({ channels: ['sms'], quiet_hours: { from: '00:00', to: '00:00' } }),
-    },
+  ({ s, fakes } = await startServerWithFakes({
+    fakes: { only: ['sms'] },
+    settings: { public_url: 'https://dichvucong.example.vn' },
+    notifications: { channels: ['sms'], quiet_hours: { from: '00:00', to: '00:00' } },
     args: ['--logins-per-minute', '1000'],
-  });
+  }));
 });
-after(async () => { await s?.stop(); s?.cleanup(); await fakes?.stop(); });
+after(() => stopAll(s, fakes));
 
-const waitRow = async (id, pred, what) => {
-  const end = Date.now() + 15000;
-  for (;;) {
-    const [r] = s.sql(`SELECT * FROM notifications WHERE id = ${id}`);
-    if (pred(r)) return r;
-    if (Date.now() > end) throw new Error(`timed out: ${what}: ${JSON.stringify(r)}`);
-    await new Promise((res) => setTimeout(res, 100));
-  }
-};
+const waitRow = (id, pred, what, ms) => waitNotification(s, id, pred, what, ms);
 // Vietnamese letters without their marks, as a phone without Unicode shows them.
 const fold = (t) => t.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/đ/g, 'd').replace(/Đ/g, 'D');
 

@@ -10,35 +10,21 @@
 // once at its next try.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer } from './lib/harness.mjs';
 import { setClock, ok } from './lib/steps.mjs';
-import { DOSSIER_BUNDLE } from './lib/dossier-bundle.mjs';
-import { startFakes } from './lib/fakes.mjs';
+import { startServerWithFakes, stopAll, waitNotification } from './lib/fakes.mjs';
 
 const at = (y, mo, d, h, mi = 0) => Date.UTC(y, mo - 1, d, h - 7, mi) / 1000;
 const T0 = at(2027, 3, 1, 9); // a Monday, 09:00 office time
 
 let s, fakes;
 before(async () => {
-  fakes = await startFakes();
-  s = await startServer({
-    bundle: { ...DOSSIER_BUNDLE, notifications: fakes.config() },
-    args: ['--test-clock', '--logins-per-minute', '1000'],
-  });
+  ({ s, fakes } = await startServerWithFakes({ args: ['--test-clock', '--logins-per-minute', '1000'] }));
   await setClock(s, T0);
 });
-after(async () => { await s?.stop(); s?.cleanup(); await fakes?.stop(); });
+after(() => stopAll(s, fakes));
 
 const row = (id) => s.sql(`SELECT * FROM notifications WHERE id = ${id}`)[0];
-const waitRow = async (id, pred, what, ms = 20000) => {
-  const end = Date.now() + ms;
-  for (;;) {
-    const r = row(id);
-    if (pred(r)) return r;
-    if (Date.now() > end) throw new Error(`timed out: ${what}: ${JSON.stringify(r)}`);
-    await new Promise((res) => setTimeout(res, 100));
-  }
-};
+const waitRow = (id, pred, what, ms) => waitNotification(s, id, pred, what, ms);
 const fakeOf = { email: () => fakes.smtp, sms: () => fakes.sms, zalo: () => fakes.zns };
 let n = 0;
 // A test message on channel to a recipient of its own (a recipient's

@@ -6,10 +6,8 @@
 // A 401 (the office's token wrong) only waits: fixed, the message goes.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer } from './lib/harness.mjs';
 import { setClock, ok } from './lib/steps.mjs';
-import { DOSSIER_BUNDLE } from './lib/dossier-bundle.mjs';
-import { startFakes } from './lib/fakes.mjs';
+import { startServerWithFakes, stopAll, waitNotification } from './lib/fakes.mjs';
 
 const at = (y, mo, d, h, mi = 0) => Date.UTC(y, mo - 1, d, h - 7, mi) / 1000;
 const T0 = at(2027, 3, 2, 10); // a Tuesday, 10:00 office time
@@ -17,24 +15,15 @@ const APPLICANT = { name: 'Lê Thị Hồng', id_number: '045090005555', address
 
 let s, fakes;
 before(async () => {
-  fakes = await startFakes({ only: ['sms', 'zns'] });
-  s = await startServer({
-    bundle: { ...DOSSIER_BUNDLE, notifications: fakes.config({ channels: ['sms', 'zalo'] }) },
+  ({ s, fakes } = await startServerWithFakes({
+    fakes: { only: ['sms', 'zns'] }, notifications: { channels: ['sms', 'zalo'] },
     args: ['--test-clock', '--logins-per-minute', '1000'],
-  });
+  }));
   await setClock(s, T0);
 });
-after(async () => { await s?.stop(); s?.cleanup(); await fakes?.stop(); });
+after(() => stopAll(s, fakes));
 
-const waitRow = async (id, pred, what) => {
-  const end = Date.now() + 15000;
-  for (;;) {
-    const [r] = s.sql(`SELECT * FROM notifications WHERE id = ${id}`);
-    if (pred(r)) return r;
-    if (Date.now() > end) throw new Error(`timed out: ${what}: ${JSON.stringify(r)}`);
-    await new Promise((res) => setTimeout(res, 100));
-  }
-};
+const waitRow = (id, pred, what, ms) => waitNotification(s, id, pred, what, ms);
 // A dossier received with consent on channels; its message row on channel.
 const intake = async (phone, channels, channel) => {
   const code = ok(await s.as('clerk1', 'POST', '/api/v1/dossiers', { body: {

@@ -44,6 +44,20 @@
 //                                object shallowly; null drops a key).
 //   await fakes.stop()
 //
+//   const { s, fakes } = await startServerWithFakes({ bundle, fakes: {only: ['sms']},
+//     notifications: {channels: ['sms']}, settings, args })
+//                                the fakes started (startFakes' options), then a server
+//                                (harness startServer) over bundle (DOSSIER_BUNDLE unless
+//                                given) whose "notifications" section is
+//                                fakes.config(notifications) and whose settings are the
+//                                bundle's with `settings` merged in; args as startServer's.
+//                                stopAll(s, fakes) stops and cleans up both (either may be
+//                                undefined: a before() that failed half way).
+//   await waitUntil(pred, what, ms = 20000)  pred's first truthy value, polling; throws
+//                                'timed out: what' after ms
+//   await waitNotification(s, id, pred, what, ms = 20000)  the notifications row id once
+//                                pred(row) is true, polling; throws with the row after ms
+//
 // Example
 //   const fakes = await startFakes();
 //   const server = await startServer({ bundle: { ...TEST_BUNDLE, notifications: fakes.config() } });
@@ -57,6 +71,8 @@ import { fileURLToPath } from 'node:url';
 import { startFakeSms } from '../../fixtures/fake-sms.mjs';
 import { startFakeSmtp } from '../../fixtures/fake-smtp.mjs';
 import { startFakeZns } from '../../fixtures/fake-zns.mjs';
+import { startServer } from './harness.mjs';
+import { DOSSIER_BUNDLE } from './dossier-bundle.mjs';
 
 const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../fixtures');
 
@@ -202,4 +218,45 @@ export async function startFakes({ child: asChild = false, only = ['smtp', 'sms'
   };
   f.stop = async () => { await Promise.all([f.smtp, f.sms, f.zns].filter(Boolean).map((h) => h.stop())); };
   return f;
+}
+
+// A server whose notifications go to fakes (see the header).
+export async function startServerWithFakes({ bundle = DOSSIER_BUNDLE, fakes: fakeOpts = {},
+  notifications = {}, settings, args = [], env } = {}) {
+  const fakes = await startFakes(fakeOpts);
+  try {
+    const b = { ...bundle, notifications: fakes.config(notifications) };
+    if (settings) b.settings = { ...bundle.settings, ...settings };
+    const s = await startServer({ bundle: b, args, env });
+    return { s, fakes };
+  } catch (e) {
+    await fakes.stop();
+    throw e;
+  }
+}
+
+export async function stopAll(s, fakes) {
+  await s?.stop();
+  s?.cleanup();
+  await fakes?.stop();
+}
+
+export async function waitUntil(pred, what, ms = 20000) {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await pred();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out: ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+export async function waitNotification(s, id, pred, what, ms = 20000) {
+  const end = Date.now() + ms;
+  for (;;) {
+    const [r] = s.sql(`SELECT * FROM notifications WHERE id = ${id}`);
+    if (pred(r)) return r;
+    if (Date.now() > end) throw new Error(`timed out: ${what}: ${JSON.stringify(r)}`);
+    await new Promise((res) => setTimeout(res, 100));
+  }
 }
