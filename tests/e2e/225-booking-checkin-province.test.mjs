@@ -8,7 +8,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from './lib/harness.mjs';
 import { setClock, ok } from './lib/steps.mjs';
-import { bookingBundle, CENTRE_A, CENTRE_B, at } from './lib/booking-bundle.mjs';
+import { bookingBundle, CENTRE_A, CENTRE_B, at } from './lib/booking-province.mjs';
 
 let s, code;
 before(async () => {

@@ -1,6 +1,6 @@
 // The province of two centres (lib/province-bundle.mjs) with appointments,
-// for e2e 210-216 (the one-office bundle of e2e 220-226 is
-// lib/booking-bundle.mjs): centre A books Chứng thực in 30-minute slots of 2
+// for e2e 210-218, 225 and 227 (the one-office set-up of e2e 220-223 is
+// lib/booking-office.mjs): centre A books Chứng thực in 30-minute slots of 2
 // places and Hộ tịch in hours of 1; centre B books Chứng thực.
 import { PROVINCE_BUNDLE, CENTRE_A, CENTRE_B } from './province-bundle.mjs';
 
