@@ -50,6 +50,7 @@ const TEXTS = {
     nSms: 'Tin nhắn SMS',
     nZalo: 'Zalo',
     nEmail: 'Thư điện tử',
+    nAnyHour: 'Nhận cả ngoài giờ hành chính (21:00–07:00)',
     submit: 'Đặt lịch',
     busy: 'Đang đặt lịch…',
     needCentre: 'Xin chọn trung tâm.',
@@ -57,6 +58,8 @@ const TEXTS = {
     needSlot: 'Xin chọn ngày và giờ đến.',
     needName: 'Xin nhập họ và tên.',
     needPhone: 'Xin nhập số điện thoại.',
+    needEmail: 'Muốn nhận tin qua thư điện tử, xin ghi địa chỉ thư điện tử.',
+    fixFields: 'Xin sửa các ô được đánh dấu bên trên rồi bấm “Đặt lịch” lại.',
     fieldErrors: {
       name: 'Xin nhập họ và tên (tối đa 200 ký tự).',
       phone: 'Số điện thoại không đúng. Ví dụ: 0912 345 678.',
@@ -78,6 +81,7 @@ const TEXTS = {
     fCentre: 'Nơi đến', fAddress: 'Địa chỉ', fGroup: 'Lĩnh vực', fProcedure: 'Thủ tục', fWhen: 'Giờ hẹn', fName: 'Người đến', fPhone: 'Số điện thoại',
     when: (from, to, day) => `${from}–${to}, ${day}`,
     bringHeading: 'Khi đến, mang theo',
+    bringViOnly: '',
     checkin: (from, until) => `Quét mã QR hoặc nhập mã tại máy lấy số từ ${from} đến ${until}. Đến sau ${until}, ông/bà lấy số thường như người không đặt lịch.`,
     cancel: 'Hủy lịch hẹn',
     cancelAsk: 'Ông/bà chắc chắn muốn hủy lịch hẹn này?',
@@ -87,7 +91,7 @@ const TEXTS = {
     notCancellable: 'Lịch hẹn này không thể hủy nữa.',
     again: 'Đặt lịch khác',
     qrAlt: (code) => `Mã QR của mã đặt lịch ${code}`,
-    details: (code) => `Mã lỗi: ${code}`,
+    details: (code) => `Chi tiết: ${code}`,
   },
   en: {
     title: 'Book an appointment — Public Administration Service Centre',
@@ -120,6 +124,7 @@ const TEXTS = {
     nSms: 'SMS',
     nZalo: 'Zalo',
     nEmail: 'E-mail',
+    nAnyHour: 'Also outside office hours (21:00–07:00)',
     submit: 'Book',
     busy: 'Booking…',
     needCentre: 'Please choose a centre.',
@@ -127,6 +132,8 @@ const TEXTS = {
     needSlot: 'Please choose a day and a time.',
     needName: 'Please type your full name.',
     needPhone: 'Please type your phone number.',
+    needEmail: 'To get messages by e-mail, please give your e-mail address.',
+    fixFields: 'Please correct the fields marked above, then press “Book” again.',
     fieldErrors: {
       name: 'Please type your full name (at most 200 characters).',
       phone: 'This phone number is not right. Example: 0912 345 678.',
@@ -148,6 +155,7 @@ const TEXTS = {
     fCentre: 'Centre', fAddress: 'Address', fGroup: 'Service', fProcedure: 'Procedure', fWhen: 'Time', fName: 'Name', fPhone: 'Phone',
     when: (from, to, day) => `${from}–${to}, ${day}`,
     bringHeading: 'Bring with you',
+    bringViOnly: 'The centre keeps the list of papers to bring in Vietnamese only: switch to Tiếng Việt at the top to read it.',
     checkin: (from, until) => `Scan the QR code or type the code at the ticket kiosk from ${from} to ${until}. After ${until} you take an ordinary ticket.`,
     cancel: 'Cancel appointment',
     cancelAsk: 'Do you really want to cancel this appointment?',
@@ -157,7 +165,7 @@ const TEXTS = {
     notCancellable: 'This appointment can no longer be cancelled.',
     again: 'Book another',
     qrAlt: (code) => `QR code of booking code ${code}`,
-    details: (code) => `Error code: ${code}`,
+    details: (code) => `Details: ${code}`,
   },
 };
 
@@ -174,13 +182,43 @@ function showError(id, text, code) {
   const p = $(id);
   if (!p) return;
   p.textContent = text ?? '';
-  if (text && code) p.append(el('span', 'hint bk-details', ` (${T().details(code)})`));
+  // A machine code only on its own small details line, never in the sentence.
+  if (text && code) p.append(el('span', 'bk-details', T().details(code)));
   p.hidden = !text;
 }
 
 function clearErrors() {
   for (const id of ['centre-error', 'group-error', 'start-error', 'name-error', 'phone-error', 'id-number-error',
     'email-error', 'notify-error', 'form-error']) showError(id, '');
+}
+
+// The server's rules (domain/applicant.c), checked here so that every
+// wrong field is shown at once; the server checks again.
+export function phoneValid(s) {
+  let p = s.trim();
+  const plus = p.startsWith('+');
+  if (plus) p = p.slice(1);
+  if (/[^0-9 .\-()]/.test(p)) return false;
+  const d = p.replace(/\D/g, '');
+  if (d.length > 22) return false;
+  let rest;
+  if (d.length >= 2 && d.startsWith('84') && (plus || d.length === 11 || d.length === 12)) rest = d.slice(2);
+  else if (plus || d[0] !== '0') return false;
+  else rest = d.slice(1);
+  return (rest.length === 9 && '35789'.includes(rest[0])) || (rest.length === 10 && rest[0] === '2');
+}
+
+export function idNumberValid(s) {
+  const v = s.replace(/ /g, '').toUpperCase();
+  return /^\d{12}$/.test(v) || /^[A-Z]{1,2}\d{6,8}$/.test(v);
+}
+
+export function emailValid(s) {
+  if (s.length < 3 || s.length > 254 || /[^\x21-\x7e]|[<>,"()[\]\\;:]/.test(s)) return false;
+  const at = s.indexOf('@');
+  if (at < 1 || at > 64 || s.indexOf('@', at + 1) !== -1) return false;
+  const labels = s.slice(at + 1).split('.');
+  return labels.length >= 2 && labels.every((l) => /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/.test(l));
 }
 
 // A day's heading: "Thứ Ba, 08/12/2026".
@@ -190,17 +228,41 @@ function dayText(d, lang) {
 
 function centreOf(code) { return state.options?.centres.find((c) => c.code === code) ?? null; }
 
+// The words every centre's name starts with ("Trung tâm Phục vụ hành
+// chính công xã"), when there are several: a phone's select shows only the
+// start of an option, so each option is led by the rest, the place.
+function commonWords(names) {
+  if (names.length < 2) return 0;
+  const words = names.map((n) => n.split(/\s+/));
+  let k = 0;
+  while (words.every((w) => k < w.length - 1 && w[k] === words[0][k])) k++;
+  return k;
+}
+
+function centreLabel(c, k) {
+  if (!k) return c.name;
+  const place = c.name.split(/\s+/).slice(k).join(' ');
+  return `${place} — ${c.name}`;
+}
+
 function renderCentres() {
   const sel = $('centre');
   const keep = state.centre;
+  const centres = state.options?.centres ?? [];
+  const k = commonWords(centres.map((c) => c.name));
   sel.replaceChildren(el('option', null, T().centreChoose));
   sel.firstChild.value = '';
-  for (const c of state.options?.centres ?? []) {
-    const o = el('option', null, c.name);
+  for (const c of centres) {
+    const o = el('option', null, centreLabel(c, k));
     o.value = c.code;
     sel.append(o);
   }
   sel.value = keep ?? '';
+  // The chosen centre's full name, wrapping, under the select.
+  const c = centreOf(state.centre);
+  const full = $('centre-full');
+  full.textContent = c ? [c.name, c.address].filter(Boolean).join(' — ') : '';
+  full.hidden = !c;
 }
 
 function choiceButton(label, sub, pressed, onClick) {
@@ -326,7 +388,13 @@ function renderBooking() {
     [t.fWhen, t.when(f.time(b.start), f.time(b.end), `${WEEKDAYS[lang][new Date((b.start + 7 * 3600) * 1000).getUTCDay()]}, ${f.date(b.start)}`)],
     [t.fName, b.name], [t.fPhone, b.phone]];
   facts.replaceChildren(...rows.filter((x) => x[1]).flatMap(([k, v]) => [el('dt', null, k), el('dd', null, v)]));
-  $('done-bring').replaceChildren(...(b.bring ?? []).map((x) => el('li', null, x)));
+  // The catalogue's papers are in Vietnamese: in English the list is left
+  // out and a sentence says where to read it.
+  const bring = b.bring ?? [];
+  const viOnly = lang === 'en' && bring.length > 0;
+  $('done-bring').replaceChildren(...(viOnly ? [] : bring.map((x) => el('li', null, x))));
+  $('done-bring').hidden = viOnly;
+  $('done-bring-vi').hidden = !viOnly;
   const ck = $('done-checkin');
   ck.textContent = t.checkin(f.time(b.checkin_from_at), f.time(b.checkin_until_at));
   ck.hidden = b.state !== 'booked';
@@ -352,8 +420,23 @@ async function submit(ev) {
   if (!state.start) { showError('start-error', t.needSlot); return; }
   const name = $('name').value.trim();
   const phone = $('phone').value.trim();
-  if (!name) { showError('name-error', t.needName); $('name').focus(); return; }
-  if (!phone) { showError('phone-error', t.needPhone); $('phone').focus(); return; }
+  // Every field checked before sending, every error shown at once.
+  const bad = [];
+  const fail = (input, errId, text) => { showError(errId, text); bad.push(input); };
+  if (!name || [...name].length > 200) fail('name', 'name-error', name ? t.fieldErrors.name : t.needName);
+  if (!phone) fail('phone', 'phone-error', t.needPhone);
+  else if (!phoneValid(phone)) fail('phone', 'phone-error', t.fieldErrors.phone);
+  const idv = $('id-number').value.trim();
+  if (idv && !idNumberValid(idv)) fail('id-number', 'id-number-error', t.fieldErrors.id_number);
+  const emv = $('email').value.trim();
+  if (emv && !emailValid(emv)) fail('email', 'email-error', t.fieldErrors.email);
+  else if (!emv && $('n-email').checked) fail('email', 'notify-error', t.needEmail);
+  if (bad.length) {
+    showError('form-error', t.fixFields);
+    setState('error');
+    $(bad[0]).focus();
+    return;
+  }
   const body = { office: state.centre, group: state.group, start: state.start, name, phone };
   if (state.procedure) body.procedure = state.procedure;
   const idn = $('id-number').value.trim();
@@ -361,7 +444,7 @@ async function submit(ev) {
   if (idn) body.id_number = idn;
   if (email) body.email = email;
   const channels = ['n-sms', 'n-zalo', 'n-email'].filter((id) => $(id).checked).map((id) => $(id).value);
-  if (channels.length) body.notify = { channels, any_hour: false };
+  if (channels.length) body.notify = { channels, any_hour: $('n-any-hour').checked };
   setState('busy');
   $('submit').disabled = true;
   $('submit').textContent = t.busy;
@@ -389,7 +472,7 @@ async function submit(ev) {
     $('slot-notice').focus();
   } else if (code === 'invalid_field' && field && t.fieldErrors[field]) {
     const id = field === 'id_number' ? 'id-number-error' : `${field}-error`;
-    showError(id, t.fieldErrors[field], code);
+    showError(id, t.fieldErrors[field]);
     const input = $(field === 'id_number' ? 'id-number' : field);
     if (input && input.focus) input.focus();
   } else if (code === 'booking_limit') showError('form-error', t.limit, code);
@@ -403,6 +486,7 @@ async function openBooking(code) {
   state.booking = r.json.booking;
   state.justBooked = false;
   setState('done');
+  showError('lookup-error', '');
   renderBooking();
   return r;
 }
@@ -430,7 +514,7 @@ $('centre').addEventListener('change', () => {
   state.centre = $('centre').value || null;
   state.group = null; state.procedure = null; state.slots = null; state.start = null; state.day = null;
   showError('centre-error', '');
-  renderGroups(); renderDays(); renderWho();
+  renderCentres(); renderGroups(); renderDays(); renderWho();
 });
 $('proc-q').addEventListener('input', renderProcedures);
 $('bk').addEventListener('submit', submit);
@@ -440,6 +524,9 @@ $('cancel-yes').addEventListener('click', cancel);
 $('cancel-confirm').addEventListener('keydown', (e) => { if (e.key === 'Escape') { $('cancel-confirm').hidden = true; $('cancel').focus(); } });
 $('again').addEventListener('click', async () => {
   state.booking = null; state.start = null; state.notice = '';
+  showError('lookup-error', '');
+  $('lookup-code').value = '';
+  $('lookup').open = false;
   const u = new URL(location.href);
   u.searchParams.delete('ma');
   history.replaceState(null, '', u);
@@ -454,7 +541,7 @@ $('lookup-form').addEventListener('submit', async (e) => {
   const code = $('lookup-code').value.trim();
   if (!code) return;
   const r = await openBooking(code);
-  if (r.status !== 200) showError('lookup-error', r.status === 0 ? T().network : T().notFound, r.json?.error?.code);
+  if (r.status !== 200) showError('lookup-error', r.status === 0 ? T().network : T().notFound);
 });
 
 (async () => {
