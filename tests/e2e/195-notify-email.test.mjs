@@ -43,7 +43,7 @@ test('received: one e-mail to the applicant with the Vietnamese subject and text
   // The envelope and the login.
   assert.equal(mail.mailFrom, 'khongtraloi@motcua.test');
   assert.deepEqual(mail.rcptTo, [APPLICANT.email]);
-  assert.deepEqual(mail.auth, { user: 'relay-user', pass: 'relay-pass' });
+  assert.equal(mail.auth, null, 'no login configured: none sent (a login needs STARTTLS)');
   // The headers, decoded: the citizen's mail program shows these.
   assert.equal(mail.subject, row.subject);
   assert.match(mail.rawHeaders.Subject, /^=\?UTF-8\?B\?/, 'the subject is RFC 2047 encoded');
@@ -82,4 +82,22 @@ test('the relay answers 451 at the end of the message: it waits and is tried aga
   assert.match(rb.provider_answer, /550 5\.1\.1 Mailbox unavailable/);
   await fakes.smtp.setMode('ok');
   assert.equal((await fakes.smtp.got()).filter((m) => /kiem\.tra|khong\.co/.test(m.rcptTo.join())).length, 0);
+});
+
+test('a login configured and a relay offering no STARTTLS: the password is never sent, the row waits with tls_required', async () => {
+  const other = await startServerWithFakes({
+    fakes: { only: ['smtp'], smtp: { username: 'relay-user', password: 'RELAY-PASS-SECRET' } },
+    notifications: { channels: ['email'], quiet_hours: { from: '00:00', to: '00:00' } },
+  });
+  try {
+    const id = ok(await other.s.as('admin', 'POST', '/api/v1/notifications/test', { body: { channel: 'email', to: 'a@example.vn' } })).notification.id;
+    const row = await waitNotification(other.s, id, (x) => x.attempts >= 1 && x.state !== 'sending', 'the try');
+    assert.equal(row.state, 'queued', 'it waits (the relay may be fixed)');
+    assert.match(row.last_error, /^tls_required:/);
+    const sessions = other.fakes.smtp.fake.sessions;
+    assert.ok(sessions.length >= 1, 'the relay was reached');
+    assert.ok(!sessions.some((x) => (x.lines ?? []).some((l) => /^AUTH/i.test(l))), `no AUTH reached the relay: ${JSON.stringify(sessions)}`);
+    assert.equal(other.fakes.smtp.messages?.length ?? 0, 0);
+    assert.doesNotMatch(JSON.stringify(row), /RELAY-PASS-SECRET/);
+  } finally { await stopAll(other.s, other.fakes); }
 });

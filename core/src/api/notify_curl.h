@@ -8,7 +8,7 @@
  * Errors written to notify_result.error start with a stable code and a
  * colon (docs/notifications.md "What the errors say"): "timeout:",
  * "unreachable:", "http_status:", "bad_answer:", "refused:",
- * "token_refresh:", "no_template:", "not_configured:", "bad_recipient:",
+ * "token_refresh:", "no_template:", "not_configured:", "bad_recipient:", "tls_required:",
  * "smtp:". The supervisor page may translate by that code. */
 #ifndef MOTCUA_API_NOTIFY_CURL_H
 #define MOTCUA_API_NOTIFY_CURL_H

@@ -225,10 +225,14 @@ enum notify_outcome notify_email_send(const json_t *cfg, const struct notify_mes
 	curl_easy_setopt(h, CURLOPT_INFILESIZE_LARGE, (curl_off_t)msg.len);
 	curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, keep_reply);
 	curl_easy_setopt(h, CURLOPT_HEADERDATA, &replies);
-	if (strncmp(url, "smtp://", 7) == 0)
-		curl_easy_setopt(h, CURLOPT_USE_SSL, (long)CURLUSESSL_TRY);
 	const char *user = notify_cfg_str(cfg, "username");
 	const char *pass = notify_cfg_str(cfg, "password");
+	/* smtp://: STARTTLS. With a login it is required (a relay, or anyone
+	 * in the path, not offering it must not get the password in clear);
+	 * without one, tried when offered. */
+	bool login = user != NULL && *user;
+	if (strncmp(url, "smtp://", 7) == 0)
+		curl_easy_setopt(h, CURLOPT_USE_SSL, login ? (long)CURLUSESSL_ALL : (long)CURLUSESSL_TRY);
 	if (user != NULL && *user) {
 		curl_easy_setopt(h, CURLOPT_USERNAME, user);
 		curl_easy_setopt(h, CURLOPT_PASSWORD, pass ? pass : "");
@@ -245,6 +249,12 @@ enum notify_outcome notify_email_send(const json_t *cfg, const struct notify_mes
 		notify_keep_answer(r, line, &said);
 		notify_clean_text(r->provider_id, sizeof r->provider_id, msgid, strlen(msgid), true);
 		out = NOTIFY_SENT;
+	} else if (code == CURLE_USE_SSL_FAILED) {
+		if (replies.len)
+			notify_keep_answer(r, line, &said);
+		notify_set_error(r, "tls_required: the relay offers no STARTTLS (or it failed); the "
+		                    "login is never sent in clear: use a relay with STARTTLS or smtps://");
+		out = NOTIFY_RETRY;
 	} else if (code == CURLE_LOGIN_DENIED) {
 		notify_keep_answer(r, line, &said);
 		notify_set_error(r, "smtp: the relay refused the login (%ld)", reply);
