@@ -483,6 +483,25 @@ static enum mc_err queue_people_ahead_of(struct store *st, struct store_conn *c,
 	return MC_OK;
 }
 
+/* Writes err's messages as vi + " HH:MM ngày dd/mm/yyyy." and
+ * en + " HH:MM on dd/mm/yyyy." for the office time t (with_date false:
+ * vi/en + " HH:MM." only). */
+static void queue_err_when(struct mc_error *err, int64_t t, bool with_date, const char *vi,
+                           const char *en)
+{
+	char text[17];
+	clock_office_text(t, text); /* "dd/mm/yyyy HH:MM" */
+	if (with_date) {
+		snprintf(err->message_vi, sizeof err->message_vi, "%s %s ngày %.10s.", vi,
+		         text + 11, text);
+		snprintf(err->message_en, sizeof err->message_en, "%s %s on %.10s.", en, text + 11,
+		         text);
+	} else {
+		snprintf(err->message_vi, sizeof err->message_vi, "%s %s.", vi, text + 11);
+		snprintf(err->message_en, sizeof err->message_en, "%s %s.", en, text + 11);
+	}
+}
+
 /* The refusal of a kiosk's number outside the centre's hours: 409
  * "centre_closed", naming the next opening (next_open, 0 when unknown) in
  * office time, dd/mm/yyyy and 24-hour. Returns MC_ERR_CONFLICT. */
@@ -491,18 +510,11 @@ static enum mc_err queue_closed_error(struct mc_error *err, int64_t next_open)
 	enum mc_err rc = mc_fail(err, MC_ERR_CONFLICT, "centre_closed",
 	                         "Trung tâm đang ngoài giờ làm việc, không cấp số",
 	                         "The centre is closed: no number is issued");
-	char iso[26];
 	if (err == NULL || next_open <= 0)
 		return rc;
-	clock_office_iso(next_open, iso); /* 2026-12-01T07:30:00+07:00 */
-	snprintf(err->message_vi, sizeof err->message_vi,
-	         "Trung tâm đang ngoài giờ làm việc, không cấp số. Mở cửa lại lúc %.5s ngày "
-	         "%.2s/%.2s/%.4s.",
-	         iso + 11, iso + 8, iso + 5, iso);
-	snprintf(err->message_en, sizeof err->message_en,
-	         "The centre is closed: no number is issued. It opens again at %.5s on "
-	         "%.2s/%.2s/%.4s.",
-	         iso + 11, iso + 8, iso + 5, iso);
+	queue_err_when(err, next_open, true,
+	               "Trung tâm đang ngoài giờ làm việc, không cấp số. Mở cửa lại lúc",
+	               "The centre is closed: no number is issued. It opens again at");
 	return rc;
 }
 
@@ -681,27 +693,14 @@ static enum mc_err queue_booking_early(struct mc_error *err, int64_t from, int64
 	enum mc_err rc =
 	    mc_fail(err, MC_ERR_CONFLICT, "booking_too_early", "Chưa đến giờ nhận số theo lịch hẹn",
 	            "Too early to check in for this booking");
-	char iso[26], today[11];
+	char day[11], today[11];
 	if (err == NULL)
 		return rc;
-	clock_office_iso(from, iso); /* 2026-12-01T07:30:00+07:00 */
+	clock_office_date(from, day);
 	clock_office_date(now, today);
-	if (strncmp(iso, today, 10) == 0) {
-		snprintf(err->message_vi, sizeof err->message_vi,
-		         "Chưa đến giờ nhận số theo lịch hẹn. Mời ông/bà quay lại từ %.5s.",
-		         iso + 11);
-		snprintf(err->message_en, sizeof err->message_en,
-		         "Too early to check in for this booking: come back from %.5s.", iso + 11);
-	} else {
-		snprintf(err->message_vi, sizeof err->message_vi,
-		         "Chưa đến giờ nhận số theo lịch hẹn. Mời ông/bà quay lại từ %.5s ngày "
-		         "%.2s/%.2s/%.4s.",
-		         iso + 11, iso + 8, iso + 5, iso);
-		snprintf(err->message_en, sizeof err->message_en,
-		         "Too early to check in for this booking: come back from %.5s on "
-		         "%.2s/%.2s/%.4s.",
-		         iso + 11, iso + 8, iso + 5, iso);
-	}
+	queue_err_when(err, from, strcmp(day, today) != 0,
+	               "Chưa đến giờ nhận số theo lịch hẹn. Mời ông/bà quay lại từ",
+	               "Too early to check in for this booking: come back from");
 	return rc;
 }
 
