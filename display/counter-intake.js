@@ -56,6 +56,7 @@ addTexts({
     in_notify_sms: 'SMS',
     in_notify_zalo: 'Zalo',
     in_notify_email: 'Thư điện tử',
+    in_notify_any_hour: 'Nhận cả ngoài giờ hành chính (21:00–07:00)',
     in_notify_hint: 'Chỉ đánh dấu khi người nộp đồng ý. SMS và Zalo cần số điện thoại, thư điện tử cần địa chỉ thư.',
     in_sets: 'Số bộ hồ sơ',
     in_ticket: 'Gắn với số {label}',
@@ -87,6 +88,10 @@ addTexts({
     in_saved: 'Đã lưu hồ sơ',
     in_code_label: 'Mã hồ sơ',
     in_secret: 'Mã tra cứu',
+    in_msgs: 'Tin nhắn',
+    in_msgs_received: 'Đã gửi tin báo tiếp nhận qua: {list}',
+    in_msgs_supplement: 'Đã gửi tin báo cần bổ sung qua: {list}',
+    in_msgs_none: 'Chưa cấu hình kênh gửi tin',
     in_secret_hint: 'In trên giấy tiếp nhận; công dân dùng để tra cứu hồ sơ.',
     in_form: 'Biểu mẫu',
     in_form_mau01: 'Mẫu 01 – Giấy tiếp nhận hồ sơ và hẹn trả kết quả',
@@ -142,6 +147,7 @@ addTexts({
     in_notify_sms: 'SMS',
     in_notify_zalo: 'Zalo',
     in_notify_email: 'E-mail',
+    in_notify_any_hour: 'Also outside office hours (21:00–07:00)',
     in_notify_hint: 'Tick only with the applicant\'s consent. SMS and Zalo need the phone, e-mail the address.',
     in_sets: 'Sets of documents',
     in_ticket: 'Linked to ticket {label}',
@@ -173,6 +179,10 @@ addTexts({
     in_saved: 'Dossier saved',
     in_code_label: 'Dossier code',
     in_secret: 'Look-up code',
+    in_msgs: 'Messages',
+    in_msgs_received: 'Receipt message sent by: {list}',
+    in_msgs_supplement: 'Documents-to-add message sent by: {list}',
+    in_msgs_none: 'No message channel is configured',
     in_secret_hint: 'Printed on the receipt; the citizen uses it to look the dossier up.',
     in_form: 'Form',
     in_form_mau01: 'Mẫu 01 – Receipt and appointment',
@@ -339,6 +349,7 @@ const PANE = `
           <label><input type="checkbox" id="in-notify-zalo" value="zalo" disabled> <span data-i18n="in_notify_zalo"></span></label>
           <label><input type="checkbox" id="in-notify-email" value="email" disabled> <span data-i18n="in_notify_email"></span></label>
           <small id="in-notify-hint" class="in-hint" data-i18n="in_notify_hint"></small>
+          <label class="in-any-hour"><input type="checkbox" id="in-notify-any-hour"> <span data-i18n="in_notify_any_hour"></span></label>
           <p id="in-notify-sms-error" class="in-error" role="alert"></p>
         </fieldset>
       </div>
@@ -400,6 +411,7 @@ const PANE = `
         <dt data-i18n="in_authority" class="in-where-row"></dt><dd id="in-result-authority" class="in-where-row"></dd>
         <dt data-i18n="in_return" class="in-where-row"></dt><dd id="in-result-return" class="in-where-row"></dd>
         <dt data-i18n="in_form"></dt><dd id="in-result-form"></dd>
+        <dt data-i18n="in_msgs" class="in-msgs-row"></dt><dd id="in-result-msgs" class="in-msgs-row"></dd>
       </dl>
       <div class="in-actions">
         <button id="in-print" type="button" class="in-primary"></button>
@@ -603,6 +615,16 @@ function renderResult() {
   $('in-result-authority').textContent = d.authority?.name ?? '—';
   $('in-result-return').textContent = d.return_office?.name ?? '—';
   for (const el of document.querySelectorAll('#in-result .in-where-row')) el.hidden = !offices.province;
+  // The messages the intake planned (the answer's "notifications"), by
+  // channel with the recipient masked; consent given but none planned: no
+  // channel configured. No consent: the row is hidden.
+  const planned = s.notifications ?? [];
+  for (const el of document.querySelectorAll('#in-result .in-msgs-row')) el.hidden = !planned.length && !s.consent;
+  const chName = { sms: 'in_notify_sms', zalo: 'in_notify_zalo', email: 'in_notify_email' };
+  const list = planned.map((m) => `${t(chName[m.channel] ?? 'in_notify')} ${m.recipient}`).join(', ');
+  $('in-result-msgs').textContent = planned.length
+    ? t(planned[0].trigger === 'supplement' ? 'in_msgs_supplement' : 'in_msgs_received', { list })
+    : t('in_msgs_none');
   $('in-print').textContent = t('in_print_copies', { form: s.form.replace('mau-', 'Mẫu '), n: copiesOf(s.form) });
   $('in-preview').title = t('in_preview');
   $('in-print-status').textContent = form.printStatus ? t(form.printStatus) : '';
@@ -744,7 +766,7 @@ function applicant() {
   if (v('applicant-phone')) a.phone = v('applicant-phone');
   if (v('applicant-email')) a.email = v('applicant-email');
   const channels = NOTIFY.flatMap(([ch]) => ($(`in-notify-${ch}`).checked && !$(`in-notify-${ch}`).disabled ? [ch] : []));
-  if (channels.length) a.notify = { channels, any_hour: false };
+  if (channels.length) a.notify = { channels, any_hour: $('in-notify-any-hour').checked };
   return a;
 }
 
@@ -885,7 +907,9 @@ async function save() {
     focusError();
     return;
   }
-  form.saved = { dossier: r.dossier, form: r.form, secret: r.secret };
+  const sent = body();
+  form.saved = { dossier: r.dossier, form: r.form, secret: r.secret, notifications: r.notifications ?? [],
+    consent: !!sent.applicant?.notify?.channels?.length && r.dossier?.status !== 'rejected_at_intake' };
   form.printStatus = null;
   form.jobs = [];
   $('in-reprint').hidden = true;

@@ -4,7 +4,9 @@
 // contact is emptied); the dossier saved with the boxes ticked keeps the
 // consent, and the citizen's phone gets the SMS through the fake gateway
 // (the e-mail through the fake relay) with the code, the appointment and
-// the status link. The English switch names the boxes in English.
+// the status link; the intake's result names the messages planned ("Đã gửi
+// tin báo tiếp nhận qua: SMS 0912***678, …"), as its answer does. The
+// English switch names the boxes in English.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { PASSWORDS, startServer } from './lib/harness.mjs';
@@ -80,6 +82,11 @@ test('saved with SMS and e-mail ticked: the consent kept, the SMS and the e-mail
   assert.ok(mail.body.includes(`đã tiếp nhận hồ sơ ${code} (Đăng ký kết hôn)`), mail.body);
   const rows = s.sql(`SELECT state FROM notifications WHERE ref_kind = 'dossier' AND ref_id = (SELECT id FROM dossiers WHERE code = '${code}')`);
   assert.equal(rows.length, 2);
+  // The result tells the clerk which messages were planned, recipients masked.
+  assert.match(await page.locator('#in-result-msgs').innerText(),
+    /^Đã gửi tin báo tiếp nhận qua: (Thư điện tử t\*\*\*@example\.vn, SMS 0912\*\*\*678|SMS 0912\*\*\*678, Thư điện tử t\*\*\*@example\.vn)$/);
+  assert.ok(await page.locator('#in-result-msgs').isVisible());
+  await shot(page, '203-intake-result-messages-1366');
   assert.deepEqual(page.errors, []);
 });
 
@@ -91,4 +98,21 @@ test('a new form starts with the boxes off; English names them in English', { sk
   assert.match(await visibleText(page, 'in-notify'), /Notify by SMS Zalo E-mail Tick only with the applicant's consent/);
   await shot(page, '203-intake-consent-en-1366');
   await page.click('#btn-lang');
+});
+
+test("the intake's answer lists the messages planned, recipients masked; none without consent", async () => {
+  const applicant = { name: 'Phan Văn Tài', id_number: '045090006666', address: 'Thôn 2, Tân Hợp', phone: '0987654321',
+    email: 'taipv@example.vn', notify: { channels: ['sms', 'email'] } };
+  const r = await s.as('clerk1', 'POST', '/api/v1/dossiers', { body: { procedure: 'P3', outcome: 'received', confirm_duplicate: true, applicant } });
+  assert.equal(r.status, 201, r.text);
+  const byChannel = Object.fromEntries(r.json.notifications.map((m) => [m.channel, m]));
+  assert.deepEqual(Object.keys(byChannel).sort(), ['email', 'sms']);
+  assert.equal(byChannel.sms.recipient, '0987***321');
+  assert.equal(byChannel.email.recipient, 't***@example.vn');
+  assert.equal(byChannel.sms.trigger, 'received');
+  const listed = JSON.stringify(r.json.notifications);
+  assert.ok(!listed.includes('987654321') && !listed.includes('taipv@'), 'the list masks the recipients');
+  const none = await s.as('clerk1', 'POST', '/api/v1/dossiers', { body: { procedure: 'P3', outcome: 'received', confirm_duplicate: true,
+    applicant: { ...applicant, id_number: '045090006667', notify: undefined } } });
+  assert.deepEqual(none.json.notifications, []);
 });

@@ -11,6 +11,7 @@
 #include "api/throttle.h"
 #include "domain/civil_date.h"
 #include "store/dossier.h"
+#include "store/notify.h"
 #include "util/clock.h"
 #include "util/csv.h"
 #include "util/strbuf.h"
@@ -53,6 +54,12 @@ void route_dossiers_create(struct api *api, struct http_request *r)
 		http_reply_json(r, http_status_of(err.kind), json_pack("{s:o}", "error", e));
 		return;
 	}
+	/* The messages the intake planned, so the clerk can tell the applicant. */
+	if (rc == MC_OK)
+		json_object_set_new(out, "notifications",
+		                    store_notify_planned(api->st,
+		                                         json_string_value(json_object_get(
+		                                             json_object_get(out, "dossier"), "code"))));
 	dossier_reply(r, rc, &err, 201, out);
 }
 
