@@ -62,6 +62,7 @@ const TEXTS = {
     notifySms: 'SMS',
     notifyZalo: 'Zalo',
     notifyEmail: 'Thư điện tử',
+    notifyAnyHour: 'Nhận cả ngoài giờ hành chính (21:00–07:00)',
     notifyHint: 'Nếu ông/bà đồng ý, cơ quan nhắn câu trả lời qua kênh đã chọn. SMS và Zalo cần số điện thoại, thư điện tử cần địa chỉ thư.',
     addressLabel: 'Địa chỉ',
     phoneLabel: 'Số điện thoại',
@@ -149,6 +150,7 @@ const TEXTS = {
     notifySms: 'SMS',
     notifyZalo: 'Zalo',
     notifyEmail: 'E-mail',
+    notifyAnyHour: 'Also outside office hours (21:00–07:00)',
     notifyHint: 'With your consent the office sends its answer on the channels you tick. SMS and Zalo need your phone, e-mail your address.',
     addressLabel: 'Address',
     phoneLabel: 'Phone',
@@ -541,7 +543,7 @@ function body(anonymous) {
     if (val('sender-email')) sender.email = val('sender-email');
     b.sender = sender;
     const channels = NOTIFY.flatMap(([ch]) => ($(`notify-${ch}`).checked && !$(`notify-${ch}`).disabled ? [ch] : []));
-    if (channels.length) b.notify = { channels, any_hour: false };
+    if (channels.length) b.notify = { channels, any_hour: $('notify-any-hour').checked };
   }
   const ready = files.filter((f) => f.state === 'ready');
   if (ready.length) b.attachments = ready.map((f) => ({ name: f.name, type: f.type, data: f.data }));
