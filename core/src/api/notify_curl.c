@@ -203,6 +203,33 @@ enum notify_outcome notify_transport_failed(struct notify_result *r, CURLcode co
 	return NOTIFY_RETRY;
 }
 
+enum notify_outcome notify_http_outcome(struct notify_result *r, CURLcode code, const char *errbuf,
+                                        int timeout_s, long status, const struct notify_answer *a,
+                                        const char *who, bool credentials)
+{
+	if (code != CURLE_OK)
+		return notify_transport_failed(r, code, errbuf, timeout_s);
+	char line[32];
+	snprintf(line, sizeof line, "HTTP %ld", status);
+	notify_keep_answer(r, line, a);
+	/* 401/403 refuse the office's credentials, not the message: once they
+	 * are fixed every waiting message goes, so they wait. */
+	if (credentials && (status == 401 || status == 403)) {
+		notify_set_error(r, "auth: %s refused the office's credentials (HTTP %ld)", who,
+		                 status);
+		return NOTIFY_RETRY;
+	}
+	if (status >= 400 && status < 500 && status != 408 && status != 429) {
+		notify_set_error(r, "http_status: %s refused the message (HTTP %ld)", who, status);
+		return NOTIFY_PERMANENT;
+	}
+	if (status < 200 || status > 299) {
+		notify_set_error(r, "http_status: HTTP %ld from %s", status, who);
+		return NOTIFY_RETRY;
+	}
+	return NOTIFY_SENT;
+}
+
 const char *notify_cfg_str(const json_t *cfg, const char *key)
 {
 	json_t *v = json_object_get(cfg, key);

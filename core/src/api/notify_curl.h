@@ -66,6 +66,17 @@ void notify_set_error(struct notify_result *r, const char *fmt, ...)
 enum notify_outcome notify_transport_failed(struct notify_result *r, CURLcode code,
                                             const char *errbuf, int timeout_s);
 
+/* The outcome of an HTTP POST to a provider (who: "the gateway", "Zalo")
+ * as far as its transfer and status tell: code != CURLE_OK →
+ * notify_transport_failed; else r->answer kept ("HTTP status" + the
+ * answer), then 401/403 with credentials → RETRY ("auth:": the office's
+ * credentials refused, not the message), another 4xx but 408/429 →
+ * PERMANENT, any other non-2xx → RETRY ("http_status:"). NOTIFY_SENT: a 2xx
+ * whose body the caller reads next. */
+enum notify_outcome notify_http_outcome(struct notify_result *r, CURLcode code, const char *errbuf,
+                                        int timeout_s, long status, const struct notify_answer *a,
+                                        const char *who, bool credentials);
+
 /* A url the configuration gives (cfg member key) that starts with one of
  * the schemes "http://", "https://" (web true) or "smtp://", "smtps://"
  * (web false); NULL otherwise. Borrowed from cfg. */

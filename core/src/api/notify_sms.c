@@ -189,32 +189,10 @@ enum notify_outcome notify_sms_send(const json_t *cfg, const struct notify_messa
 	CURLcode code = curl_easy_perform(h);
 	long status = 0;
 	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
-	if (code != CURLE_OK) {
-		out = notify_transport_failed(r, code, errbuf, timeout_s);
+	/* 401/403: the token is refused, not the message (it waits). */
+	out = notify_http_outcome(r, code, errbuf, timeout_s, status, &a, "the gateway", true);
+	if (out != NOTIFY_SENT)
 		goto done;
-	}
-	char line[32];
-	snprintf(line, sizeof line, "HTTP %ld", status);
-	notify_keep_answer(r, line, &a);
-	/* 401/403 refuse the office's credentials, not the message: once the
-	 * token is fixed every waiting message goes, so they wait (RETRY). */
-	if (status == 401 || status == 403) {
-		notify_set_error(r, "auth: the gateway refused the office's credentials (HTTP %ld)",
-		                 status);
-		out = NOTIFY_RETRY;
-		goto done;
-	}
-	if (status >= 400 && status < 500 && status != 408 && status != 429) {
-		notify_set_error(r, "http_status: the gateway refused the message (HTTP %ld)",
-		                 status);
-		out = NOTIFY_PERMANENT;
-		goto done;
-	}
-	if (status < 200 || status > 299) {
-		notify_set_error(r, "http_status: HTTP %ld from the gateway", status);
-		out = NOTIFY_RETRY;
-		goto done;
-	}
 	json_error_t jerr;
 	json_t *ans = a.len ? json_loadb(a.data, a.len, JSON_DECODE_ANY, &jerr) : NULL;
 	const char *ok_field = notify_cfg_str(cfg, "ok_field");

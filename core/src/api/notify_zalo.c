@@ -263,23 +263,11 @@ static enum notify_outcome send_once(const char *url, const char *access, const 
 	long status = 0;
 	CURLcode code = post(url, hdr, payload, timeout_s, &a, &status, errbuf);
 	curl_slist_free_all(hdr);
-	enum notify_outcome out = NOTIFY_RETRY;
-	if (code != CURLE_OK) {
-		out = notify_transport_failed(r, code, errbuf, timeout_s);
+	enum notify_outcome out =
+	    notify_http_outcome(r, code, errbuf, timeout_s, status, &a, "Zalo", false);
+	if (out != NOTIFY_SENT)
 		goto done;
-	}
-	char line[32];
-	snprintf(line, sizeof line, "HTTP %ld", status);
-	notify_keep_answer(r, line, &a);
-	if (status >= 400 && status < 500 && status != 408 && status != 429) {
-		notify_set_error(r, "http_status: Zalo refused the message (HTTP %ld)", status);
-		out = NOTIFY_PERMANENT;
-		goto done;
-	}
-	if (status < 200 || status > 299) {
-		notify_set_error(r, "http_status: HTTP %ld from Zalo", status);
-		goto done;
-	}
+	out = NOTIFY_RETRY;
 	json_error_t jerr;
 	json_t *ans = a.len ? json_loadb(a.data, a.len, 0, &jerr) : NULL;
 	json_t *e = json_object_get(ans, "error");
