@@ -72,7 +72,8 @@ const TEXTS = {
     bookingSubmit: 'Lấy số',
     bookingDelete: 'Xóa',
     bookingShort: 'Mã đặt lịch gồm chữ DL và 6 ký tự, ví dụ DL7K3M9Q.',
-    bookingNotFound: 'Không tìm thấy lịch hẹn với mã này tại trung tâm. Xin kiểm tra lại mã, hoặc quay lại để lấy số thường.',
+    bookingNotFound: 'Không tìm thấy lịch hẹn với mã này tại trung tâm này. Lịch hẹn ở trung tâm khác chỉ lấy số được tại trung tâm đó. Xin kiểm tra lại mã, hoặc quay lại để lấy số thường.',
+    bookingCancelled: 'Lịch hẹn này đã bị hủy, nên không lấy số theo lịch hẹn được. Xin quay lại để lấy số thường.',
     bookingUsed: 'Mã đặt lịch này đã được dùng để lấy số. Xin liên hệ cán bộ hướng dẫn nếu cần.',
     bookedLine: '✓ Đặt lịch — số của ông/bà được ưu tiên gọi theo lịch hẹn',
     lateLine: 'Ông/bà đến muộn quá giờ hẹn: đây là số thường, được gọi theo thứ tự.',
@@ -121,7 +122,8 @@ const TEXTS = {
     bookingSubmit: 'Get my number',
     bookingDelete: 'Delete',
     bookingShort: 'A booking code is DL and 6 characters, e.g. DL7K3M9Q.',
-    bookingNotFound: 'No booking with this code at this centre. Please check the code, or go back for an ordinary number.',
+    bookingNotFound: 'No booking with this code at this centre. A booking at another centre is checked in at that centre. Please check the code, or go back for an ordinary number.',
+    bookingCancelled: 'This booking was cancelled, so it gives no booked number. Please go back for an ordinary number.',
     bookingUsed: 'This booking code has already been used for a number. Please ask the staff if needed.',
     bookedLine: '✓ Booked — your number is called ahead, as booked',
     lateLine: 'You came after your booked time: this is an ordinary number, called in turn.',
@@ -349,7 +351,7 @@ function issue(group) {
 }
 
 // The refusals of a booking code said on the booking screen itself.
-const BOOKING_REFUSALS = ['booking_not_found', 'booking_used', 'booking_too_early', 'invalid_field'];
+const BOOKING_REFUSALS = ['booking_not_found', 'booking_cancelled', 'booking_used', 'booking_too_early', 'invalid_field'];
 
 // POST /api/v1/tickets with body ({group} or {booking}), then the ticket or
 // the failure.
@@ -477,6 +479,7 @@ function submitBooking(e) {
 function bookingRefused(e) {
   let msg = T('bookingNotFound');
   if (e.code === 'booking_used') msg = T('bookingUsed');
+  else if (e.code === 'booking_cancelled') msg = T('bookingCancelled');
   // Too early: the server's words say from when (HH:MM).
   else if (e.code === 'booking_too_early') msg = lang === 'en' && e.message_en ? e.message_en : e.message;
   show('booking');

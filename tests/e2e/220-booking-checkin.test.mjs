@@ -90,9 +90,13 @@ test('09:45, after the window (09:40): an ordinary ticket, the booking late', as
   assert.equal(again.json.error.code, 'booking_used');
 });
 
-test('cancelled, unknown and malformed codes: 404 booking_not_found; no group and booking together', async () => {
+test('cancelled: 409 booking_cancelled; unknown and malformed codes: 404 booking_not_found; no group and booking together', async () => {
   const n = tickets();
-  for (const code of [cancelled, 'DL2222222', 'DL222222', 'hello', 'DL0O1IL2']) {
+  const c = await kiosk(cancelled);
+  assert.equal(c.status, 409, c.text);
+  assert.equal(c.json.error.code, 'booking_cancelled');
+  assert.match(c.json.error.message, /đã bị hủy/);
+  for (const code of ['DL2222222', 'DL222222', 'hello', 'DL0O1IL2']) {
     const r = await kiosk(code);
     assert.equal(r.status, 404, `${code}: ${r.text}`);
     assert.equal(r.json.error.code, 'booking_not_found');

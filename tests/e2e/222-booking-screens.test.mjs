@@ -80,6 +80,17 @@ test('too early and a wrong code are said on the booking screen, nothing issued'
   await kiosk.fill('#booking-code', 'DL2345ZZ');
   await kiosk.press('#booking-code', 'Enter');
   await kiosk.locator('#booking-error').filter({ hasText: /Không tìm thấy lịch hẹn/ }).waitFor({ timeout: 10000 });
+  assert.match(await kiosk.innerText('#booking-error'), /tại trung tâm này/);
+  // A cancelled booking is said to be cancelled, not taken for a mistyped code.
+  const gone = ok(await s.req('POST', '/api/v1/public/bookings', {
+    body: { office: BOOKING_OFFICE, group: 'CT', start: at('2026-12-01T11:00:00+07:00'), name: 'Hoàng Văn Đức', phone: '0912345290' },
+  })).booking.code;
+  ok(await s.req('POST', `/api/v1/public/bookings/${gone}/cancel`, { body: {} }));
+  await kiosk.fill('#booking-code', gone);
+  await kiosk.press('#booking-code', 'Enter');
+  await kiosk.locator('#booking-error').filter({ hasText: /Lịch hẹn này đã bị hủy/ }).waitFor({ timeout: 10000 });
+  assert.doesNotMatch(await kiosk.innerText('#booking-error'), /Không tìm thấy|booking_/);
+  await shot(kiosk, 'booking-kiosk-cancelled');
   await kiosk.fill('#booking-code', 'DL23');
   await kiosk.press('#booking-code', 'Enter');
   await kiosk.locator('#booking-error').filter({ hasText: /DL và 6 ký tự/ }).waitFor();

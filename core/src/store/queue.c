@@ -674,16 +674,18 @@ fail:
 static enum mc_err queue_exec(struct store_conn *c, const char *sql, const int64_t *args, size_t n,
                               struct mc_error *err);
 
-/* The one answer for a code that names no booking of this centre that can
- * be checked in (unknown, malformed, cancelled, another centre's). */
+/* The one answer for a code that names no booking of this centre (unknown,
+ * malformed, another centre's: which centre is not said, nor whether the
+ * code exists elsewhere). */
 static enum mc_err queue_booking_not_found(struct mc_error *err)
 {
 	return mc_fail(
 	    err, MC_ERR_NOT_FOUND, "booking_not_found",
-	    "Không tìm thấy lịch hẹn này tại trung tâm. Vui lòng kiểm tra lại mã đặt lịch"
-	    " hoặc lấy số thường",
-	    "No booking with this code at this centre: check the code or take an "
-	    "ordinary number");
+	    "Không tìm thấy lịch hẹn với mã này tại trung tâm này (lịch hẹn ở trung tâm khác"
+	    " chỉ lấy số được tại trung tâm đó). Vui lòng kiểm tra lại mã đặt lịch hoặc lấy"
+	    " số thường",
+	    "No booking with this code at this centre (a booking at another centre is"
+	    " checked in there): check the code or take an ordinary number");
 }
 
 /* 409 booking_too_early: the window opens at `from` (HH:MM office time, and
@@ -722,9 +724,12 @@ enum mc_err store_ticket_checkin(struct store *st, const struct principal *who, 
 
 	struct store_booking_row b;
 	rc = store_booking_find(st, canon, &b, err);
-	if (rc == MC_ERR_NOT_FOUND ||
-	    (rc == MC_OK && (b.office_id != office || strcmp(b.state, "cancelled") == 0)))
+	if (rc == MC_ERR_NOT_FOUND || (rc == MC_OK && b.office_id != office))
 		rc = queue_booking_not_found(err);
+	else if (rc == MC_OK && strcmp(b.state, "cancelled") == 0)
+		rc = mc_fail(err, MC_ERR_CONFLICT, "booking_cancelled",
+		             "Lịch hẹn này đã bị hủy. Mời ông/bà lấy số thường",
+		             "This booking was cancelled: please take an ordinary number");
 	if (rc)
 		goto fail;
 	if (strcmp(b.state, "booked") != 0) {

@@ -42,7 +42,8 @@ enum mc_err store_ticket_issue(struct store *st, const struct principal *who, in
  * event "booking.checked_in" / "booking.late" (not streamed) is appended.
  * *ticket: as store_ticket_issue, plus "late" (bool) and "booking"
  * {"code","start","end"}. Errors, nothing changed: 404 booking_not_found
- * (malformed, unknown, cancelled, another centre's), 409 booking_used
+ * (malformed, unknown, another centre's), 409 booking_cancelled (this
+ * centre's, cancelled), 409 booking_used
  * (checked in or late already), 409 booking_too_early (the message says
  * from when, HH:MM, with the date when not today), those of
  * store_ticket_issue (centre_closed for a kiosk, unknown_priority_class),
