@@ -51,3 +51,24 @@ test('queued at 22:00: not sent during the night, sent at 07:00; any hour: at on
   await waitFor(() => row(night).state === 'sent', 'recorded sent');
   assert.equal(row(night).sent_at, at(2027, 3, 2, 7));
 });
+
+test('resend: quiet hours kept unless any hour was accepted; 20 clicks at once make one resend, refused while it waits', async () => {
+  const night = s.sql("SELECT id FROM notifications WHERE recipient = '84912345678' AND state = 'sent' AND resend_of IS NULL")[0].id;
+  const anyHour = s.sql("SELECT id FROM notifications WHERE recipient = '84987654321' AND state = 'sent' AND resend_of IS NULL")[0].id;
+  await setClock(s, at(2027, 3, 2, 22, 30));
+  const rs = await Promise.all(Array.from({ length: 20 }, () => s.as('admin', 'POST', `/api/v1/notifications/${night}/resend`)));
+  const codes = rs.map((r) => (r.status === 201 ? 201 : `${r.status}:${r.json?.error?.code}`));
+  assert.equal(codes.filter((c) => c === 201).length, 1, `one resend of 20 clicks: ${JSON.stringify(codes)}`);
+  assert.ok(codes.every((c) => c === 201 || c === '409:resend_pending'), JSON.stringify(codes));
+  const refused = rs.find((r) => r.status === 409);
+  assert.match(refused.json.error.message, /gửi lại/, 'the refusal speaks Vietnamese');
+  const again = await s.as('admin', 'POST', `/api/v1/notifications/${night}/resend`);
+  assert.equal(again.status, 409, 'a later click while it waits: refused too');
+  const resent = s.sql(`SELECT * FROM notifications WHERE resend_of = ${night}`);
+  assert.equal(resent.length, 1);
+  assert.equal(resent[0].not_before, at(2027, 3, 3, 7), 'the resend waits for the morning like any message');
+  // The citizen who accepted any hour: the resend goes at once.
+  const now = ok(await s.as('admin', 'POST', `/api/v1/notifications/${anyHour}/resend`)).notification.id;
+  assert.equal(row(now).not_before, at(2027, 3, 2, 22, 30));
+  await waitFor(() => row(now).state === 'sent', 'the any-hour resend sent at 22:30');
+});

@@ -1407,8 +1407,37 @@ enum mc_err store_notify_resend(struct store *st, const struct principal *who, i
 	     *body = strdup(store_col_text(s, 8)), *data = strdup(store_col_text(s, 9));
 	int64_t office_id = sqlite3_column_int64(s, 1), ref_id = sqlite3_column_int64(s, 6);
 	sqlite3_reset(s);
-	rc = insert_row(st, office_id, trigger, channel, recipient, ref_kind, ref_id, subject, body,
-	                data, now, now, who->actor, id, "notification.resent", &new_id, err);
+	/* One resend at a time: while one of this message is still waiting or
+	 * being sent, another (a double click, many clicks at once: they run
+	 * one after another under the writer lock) is refused. */
+	sqlite3_stmt *p = store_stmt(c, "SELECT 1 FROM notifications WHERE resend_of = ?"
+	                                " AND state IN ('queued', 'sending') LIMIT 1");
+	int pstep = SQLITE_ERROR;
+	if (p == NULL) {
+		rc = store_sql_error(c, "notification resend", err);
+	} else {
+		sqlite3_bind_int64(p, 1, id);
+		if (store_next(p, &pstep)) {
+			sqlite3_reset(p);
+			rc = mc_fail(err, MC_ERR_CONFLICT, "resend_pending",
+			             "Tin nhắn này đã được gửi lại và đang chờ gửi, không cần gửi lại "
+			             "lần nữa",
+			             "a resend of this message is still waiting to be sent");
+		} else {
+			rc = store_scan_end(c, p, pstep, "notification resend", err);
+		}
+	}
+	/* Quiet hours as for any message, unless the citizen said any hour. */
+	int64_t not_before = now;
+	if (rc == MC_OK && !row_any_hour(c, ref_kind, ref_id)) {
+		json_t *cfg = store_notify_config(st);
+		not_before = store_notify_quiet_next(cfg, now);
+		json_decref(cfg);
+	}
+	if (rc == MC_OK)
+		rc = insert_row(st, office_id, trigger, channel, recipient, ref_kind, ref_id,
+		                subject, body, data, not_before, now, who->actor, id,
+		                "notification.resent", &new_id, err);
 	free(trigger);
 	free(channel);
 	free(recipient);

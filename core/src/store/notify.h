@@ -215,10 +215,12 @@ enum mc_err store_notify_list(struct store *st, const struct principal *who, jso
 enum mc_err store_notify_get(struct store *st, const struct principal *who, int64_t id,
                              json_t **out, struct mc_error *err);
 /* A sent or dead row → a new queued row (same text, recipient and data,
- * resend_of = id, due now), with its event "notification.resent" on the
- * old row's office. *out: the new row's view. MC_ERR_NOT_FOUND
+ * resend_of = id, due now or at the end of quiet hours unless the consent
+ * said any_hour), with its event "notification.resent" on the old row's
+ * office. *out: the new row's view. MC_ERR_NOT_FOUND
  * notification_not_found, MC_ERR_CONFLICT notification_pending (queued or
- * sending: it will go anyway). */
+ * sending: it will go anyway), MC_ERR_CONFLICT resend_pending (a resend of
+ * id is still queued or sending). */
 enum mc_err store_notify_resend(struct store *st, const struct principal *who, int64_t id,
                                 int64_t now, json_t **out, struct mc_error *err);
 /* Each trigger's template (the setting's or the built-in one: "text",
