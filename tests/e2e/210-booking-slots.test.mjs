@@ -5,14 +5,12 @@
 // freeing a place, and a no-show once its check-in window has passed.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer } from './lib/harness.mjs';
 import { setClock } from './lib/steps.mjs';
-import { bookingBundle, CENTRE_A, MONDAY_8AM, at, booking } from './lib/booking-province.mjs';
+import { CENTRE_A, MONDAY_8AM, at, booking, startBookingServer } from './lib/booking-province.mjs';
 
 let s;
 before(async () => {
-  s = await startServer({ bundle: bookingBundle(), args: ['--test-clock', '--logins-per-minute', '1000'] });
-  await setClock(s, MONDAY_8AM);
+  s = await startBookingServer();
   // The yearly notice: Wednesday 9 December off, Saturday 12 worked.
   let r = await s.as('admin', 'PUT', '/api/v1/calendar/days/2026-12-09', { body: { kind: 'day_off', name: 'Nghỉ theo thông báo' } });
   assert.equal(r.status, 200, r.text);

@@ -3,14 +3,11 @@
 // and, for a booking, the field; nothing stored, no event written.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer } from './lib/harness.mjs';
-import { setClock } from './lib/steps.mjs';
-import { bookingBundle, CENTRE_A, MONDAY_8AM, at, booking } from './lib/booking-province.mjs';
+import { CENTRE_A, at, booking, startBookingServer } from './lib/booking-province.mjs';
 
 let s;
 before(async () => {
-  s = await startServer({ bundle: bookingBundle(), args: ['--test-clock', '--logins-per-minute', '1000'] });
-  await setClock(s, MONDAY_8AM);
+  s = await startBookingServer();
 });
 after(async () => { await s?.stop(); s?.cleanup(); });
 

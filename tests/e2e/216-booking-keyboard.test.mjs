@@ -4,17 +4,14 @@
 // cancel question and Enter on "Hủy lịch hẹn" cancels. Screenshot.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer } from './lib/harness.mjs';
-import { setClock } from './lib/steps.mjs';
 import { launch, openPage, shot, SKIP } from './lib/browser.mjs';
-import { bookingBundle, MONDAY_8AM } from './lib/booking-province.mjs';
+import { startBookingServer } from './lib/booking-province.mjs';
 
 let s;
 let browser;
 before(async () => {
   if (SKIP) return;
-  s = await startServer({ bundle: bookingBundle(), args: ['--test-clock', '--logins-per-minute', '1000'] });
-  await setClock(s, MONDAY_8AM);
+  s = await startBookingServer();
   browser = await launch();
 });
 after(async () => { await browser?.close(); await s?.stop(); s?.cleanup(); });

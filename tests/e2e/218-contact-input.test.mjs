@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import { startServer } from './lib/harness.mjs';
 import { setClock } from './lib/steps.mjs';
 import { DOSSIER_BUNDLE } from './lib/dossier-bundle.mjs';
-import { bookingBundle, MONDAY_8AM, at, booking } from './lib/booking-province.mjs';
+import { at, booking, startBookingServer } from './lib/booking-province.mjs';
 
 const BAD_NAMES = {
   'line feed': 'Lê Văn Thành\nBcc: spy@evil.vn',
@@ -35,8 +35,7 @@ let b; // booking
 before(async () => {
   d = await startServer({ bundle: DOSSIER_BUNDLE, args: ['--test-clock', '--logins-per-minute', '1000'] });
   await setClock(d, Date.UTC(2027, 2, 1, 2) / 1000); // Monday 1 March 2027, 09:00
-  b = await startServer({ bundle: bookingBundle(), args: ['--test-clock', '--logins-per-minute', '1000'] });
-  await setClock(b, MONDAY_8AM);
+  b = await startBookingServer();
 });
 after(async () => {
   await d?.stop(); d?.cleanup();

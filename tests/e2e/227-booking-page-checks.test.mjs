@@ -7,18 +7,15 @@
 // a sentence; a failed look-up's error does not stay under a later form.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer } from './lib/harness.mjs';
-import { setClock } from './lib/steps.mjs';
 import { launch, openPage, shot, SKIP } from './lib/browser.mjs';
-import { bookingBundle, CENTRE_A, MONDAY_8AM } from './lib/booking-province.mjs';
+import { CENTRE_A, startBookingServer } from './lib/booking-province.mjs';
 
 const PHONE = { width: 360, height: 740 };
 let s;
 let browser;
 before(async () => {
   if (SKIP) return;
-  s = await startServer({ bundle: bookingBundle(), args: ['--test-clock', '--logins-per-minute', '1000'] });
-  await setClock(s, MONDAY_8AM);
+  s = await startBookingServer();
   browser = await launch();
 });
 after(async () => { await browser?.close(); await s?.stop(); s?.cleanup(); });

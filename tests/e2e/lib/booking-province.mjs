@@ -3,6 +3,8 @@
 // lib/booking-office.mjs): centre A books Chứng thực in 30-minute slots of 2
 // places and Hộ tịch in hours of 1; centre B books Chứng thực.
 import { PROVINCE_BUNDLE, CENTRE_A, CENTRE_B } from './province-bundle.mjs';
+import { startServer } from './harness.mjs';
+import { setClock } from './steps.mjs';
 
 export { CENTRE_A, CENTRE_B };
 
@@ -31,3 +33,11 @@ export const at = (d, hhmm) => Date.parse(`${d}T${hhmm}:00+07:00`) / 1000;
 export const booking = (start, over = {}) => ({
   office: CENTRE_A, group: 'CT', start, name: 'Nguyễn Thị Hoa', phone: '0912345678', ...over,
 });
+
+// A server over bookingBundle(appointments) on the test clock, stopped at
+// MONDAY_8AM (harness startServer's handle).
+export async function startBookingServer(appointments) {
+  const s = await startServer({ bundle: bookingBundle(appointments), args: ['--test-clock', '--logins-per-minute', '1000'] });
+  await setClock(s, MONDAY_8AM);
+  return s;
+}
