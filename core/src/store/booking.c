@@ -184,10 +184,30 @@ static enum mc_err bk_slots_apply(struct store_conn *c, json_t *slots, struct mc
 				                 "appointments.slots: %.40s is no centre with an"
 				                 " active group %.40s",
 				                 office, group);
+			if (pass == 1) {
+				/* The named centres were emptied in pass 0: a row here
+				 * came from this list, the same centre and group twice. */
+				sqlite3_stmt *d =
+				    store_stmt(c, "SELECT 1 FROM booking_slots WHERE office_id = ?"
+				                  " AND group_id = ?");
+				int dstep;
+				if (d == NULL)
+					return store_sql_error(c, "booking_slots", err);
+				sqlite3_bind_int64(d, 1, oid);
+				sqlite3_bind_int64(d, 2, gid);
+				bool twice = store_next(d, &dstep);
+				if ((rc = store_scan_end(c, d, dstep, "booking_slots", err)))
+					return rc;
+				if (twice)
+					return mc_failf(err, MC_ERR_INVALID, "invalid_setting",
+					                "Giá trị thiết lập không hợp lệ",
+					                "appointments.slots: %.40s %.40s is given twice",
+					                office, group);
+			}
 			sqlite3_stmt *s =
 			    pass == 0
 			        ? store_stmt(c, "DELETE FROM booking_slots WHERE office_id = ?")
-			        : store_stmt(c, "INSERT OR REPLACE INTO booking_slots (office_id,"
+			        : store_stmt(c, "INSERT INTO booking_slots (office_id,"
 			                        " group_id, minutes, capacity) VALUES (?,?,?,?)");
 			if (s == NULL)
 				return store_sql_error(c, "booking_slots", err);
@@ -262,6 +282,41 @@ enum mc_err store_booking_config_set(struct store *st, const struct principal *w
 		return rc;
 	}
 	return store_commit(st, err);
+}
+
+enum mc_err store_booking_off_grid(struct store *st, int64_t now, json_t **out,
+                                   struct mc_error *err)
+{
+	struct store_conn *c = store_write_conn(st);
+	*out = json_array();
+	sqlite3_stmt *s = store_stmt(
+	    c, "SELECT b.code, o.code, g.code, b.slot_start, b.slot_end,"
+	       " CASE WHEN sl.capacity IS NULL OR sl.capacity = 0 THEN 'closed'"
+	       "  WHEN b.slot_end - b.slot_start != sl.minutes * 60 THEN 'minutes'"
+	       "  ELSE 'over_capacity' END"
+	       " FROM bookings b JOIN offices o ON o.id = b.office_id"
+	       " JOIN service_groups g ON g.id = b.group_id"
+	       " LEFT JOIN booking_slots sl ON sl.office_id = b.office_id"
+	       "  AND sl.group_id = b.group_id"
+	       " WHERE b.state = 'booked' AND b.slot_end > ?1"
+	       "  AND (sl.capacity IS NULL OR sl.capacity = 0"
+	       "   OR b.slot_end - b.slot_start != sl.minutes * 60"
+	       "   OR (SELECT count(*) FROM bookings x WHERE x.office_id = b.office_id"
+	       "    AND x.group_id = b.group_id AND x.slot_start = b.slot_start"
+	       "    AND x.state IN ('booked', 'checked_in')) > sl.capacity)"
+	       " ORDER BY b.slot_start, b.code");
+	int step;
+	if (s == NULL)
+		return store_sql_error(c, "bookings", err);
+	sqlite3_bind_int64(s, 1, now);
+	while (store_next(s, &step))
+		json_array_append_new(
+		    *out, json_pack("{s:s, s:s, s:s, s:I, s:I, s:s}", "code", store_col_text(s, 0),
+		                    "office", store_col_text(s, 1), "group", store_col_text(s, 2),
+		                    "start", (json_int_t)sqlite3_column_int64(s, 3), "end",
+		                    (json_int_t)sqlite3_column_int64(s, 4), "why",
+		                    store_col_text(s, 5)));
+	return store_scan_end(c, s, step, "bookings", err);
 }
 
 /* ---- The window of bookable days. */

@@ -45,6 +45,18 @@ void store_booking_settings(struct store *st, struct booking_settings *out);
 enum mc_err store_booking_config_set(struct store *st, const struct principal *who, json_t *section,
                                      struct mc_error *err);
 
+/* The bookings still to come that the slots as they stand now no longer
+ * hold, for the import's answer (store_setup_apply, inside its write
+ * transaction, after store_booking_config_set): 'booked' bookings whose
+ * slot has not ended and whose centre and group have no slot row or
+ * capacity 0, whose slot length is not the group's minutes any more, or
+ * whose slot holds more bookings than the capacity. They are kept (the
+ * kiosk still checks them in by their own time): the centre tells the
+ * citizens. *out: a new array of {"code","office","group","start","end",
+ * "why": "closed"|"minutes"|"over_capacity"}, nothing personal. */
+enum mc_err store_booking_off_grid(struct store *st, int64_t now, json_t **out,
+                                   struct mc_error *err);
+
 /* GET /public/booking/options: {"centres":[{"code","name","address",
  * "groups":[{"code","name","name_en","minutes","capacity"}]}],
  * "procedures":[{"code","name","office"?,"groups":{"<centre>":"<group>"}}],

@@ -941,7 +941,18 @@ enum mc_err store_setup_apply(struct store *st, const struct principal *who, jso
 		json_decref(tokens);
 		return rc;
 	}
+	/* The bookings to come the new slots no longer hold (kept; listed in
+	 * the answer so the centre tells the citizens). */
+	json_t *off_grid = NULL;
+	if (json_object_get(json_object_get(bundle, "appointments"), "slots") &&
+	    (rc = store_booking_off_grid(st, clock_now(), &off_grid, err))) {
+		json_decref(off_grid);
+		store_rollback(st);
+		json_decref(tokens);
+		return rc;
+	}
 	if ((rc = store_commit(st, err))) {
+		json_decref(off_grid);
 		json_decref(tokens);
 		return rc;
 	}
@@ -964,6 +975,10 @@ enum mc_err store_setup_apply(struct store *st, const struct principal *who, jso
 		json_object_set_new(*report, "printers", json_integer(printers));
 	else
 		json_decref(tokens);
+	if (report && off_grid)
+		json_object_set_new(*report, "bookings_off_grid", off_grid);
+	else
+		json_decref(off_grid);
 	return MC_OK;
 }
 
