@@ -7,21 +7,22 @@ import { startBar } from './counter-bar.js';
 import { startIntake } from './counter-intake.js';
 import { startReturn } from './counter-return.js';
 import { startLookup } from './counter-lookup.js';
+import { startBooking } from './counter-booking.js';
 
 addTexts({
   vi: {
     login_title: 'Đăng nhập', username: 'Tên đăng nhập', password: 'Mật khẩu', login: 'Đăng nhập',
     bad_login: 'Sai tên đăng nhập hoặc mật khẩu.', not_counter_role: 'Tài khoản này không làm việc tại quầy.',
-    tab_intake: 'Tiếp nhận', tab_return: 'Trả kết quả', tab_lookup: 'Tra cứu', logout: 'Đăng xuất',
+    tab_intake: 'Tiếp nhận', tab_return: 'Trả kết quả', tab_lookup: 'Tra cứu', tab_booking: 'Lịch hẹn', logout: 'Đăng xuất',
   },
   en: {
     login_title: 'Log in', username: 'User name', password: 'Password', login: 'Log in',
     bad_login: 'Wrong user name or password.', not_counter_role: 'This account does not work at a counter.',
-    tab_intake: 'Intake', tab_return: 'Return', tab_lookup: 'Look-up', logout: 'Log out',
+    tab_intake: 'Intake', tab_return: 'Return', tab_lookup: 'Look-up', tab_booking: 'Bookings', logout: 'Log out',
   },
 });
 
-const TABS = ['intake', 'return', 'lookup'];
+const TABS = ['intake', 'return', 'lookup', 'booking'];
 export function showTab(name) {
   for (const n of TABS) {
     $(`pane-${n}`).hidden = n !== name;
@@ -106,6 +107,7 @@ async function start() {
   startIntake();
   startReturn();
   startLookup();
+  startBooking();
   showTab('intake');
   await startBar();
 }
