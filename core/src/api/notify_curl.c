@@ -2,6 +2,7 @@
 #include "api/notify_curl.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -56,6 +57,30 @@ static size_t keep_answer(char *ptr, size_t size, size_t nmemb, void *user)
 	return n;
 }
 
+/* Set by notify_curl_stop (the worker's stop), cleared by
+ * notify_curl_resume; read by every transfer's progress callback. */
+static atomic_bool curl_stopping;
+
+void notify_curl_stop(void)
+{
+	atomic_store(&curl_stopping, true);
+}
+
+void notify_curl_resume(void)
+{
+	atomic_store(&curl_stopping, false);
+}
+
+/* CURLOPT_XFERINFOFUNCTION: libcurl calls it often during a transfer (at
+ * least about once a second, even while nothing moves); non-zero aborts it
+ * (CURLE_ABORTED_BY_CALLBACK) when the server is stopping. */
+static int stop_check(void *user, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
+                      curl_off_t ulnow)
+{
+	(void)user, (void)dltotal, (void)dlnow, (void)ultotal, (void)ulnow;
+	return atomic_load(&curl_stopping) ? 1 : 0;
+}
+
 CURL *notify_curl_new(int timeout_s, struct notify_answer *a, char *errbuf)
 {
 	notify_curl_global();
@@ -73,6 +98,8 @@ CURL *notify_curl_new(int timeout_s, struct notify_answer *a, char *errbuf)
 	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, keep_answer);
 	curl_easy_setopt(h, CURLOPT_WRITEDATA, a);
 	curl_easy_setopt(h, CURLOPT_USERAGENT, "motcua-notify/1");
+	curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, stop_check);
+	curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
 	/* A provider speaking with no end in sight counts as slow, not as a
 	 * hang: the overall timeout above bounds everything. */
 	curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)(16 * 1024 * 1024));
@@ -196,6 +223,10 @@ enum notify_outcome notify_transport_failed(struct notify_result *r, CURLcode co
 	case CURLE_SSL_CERTPROBLEM:
 	case CURLE_SSL_CIPHER:
 	case CURLE_SSL_CACERT_BADFILE: notify_set_error(r, "unreachable: TLS: %s", why); break;
+	case CURLE_ABORTED_BY_CALLBACK:
+		notify_set_error(r, "timeout: the server stopped during the exchange (tried again "
+		                    "at the next start)");
+		break;
 	default: notify_set_error(r, "bad_answer: %s", why); break;
 	}
 	if (r->answer[0] == '\0')

@@ -37,6 +37,14 @@ void notify_answer_free(struct notify_answer *a);
  * channel threads may start together). */
 void notify_curl_global(void);
 
+/* notify_curl_stop: every transfer in progress or started later is cut
+ * within about a second (CURLE_ABORTED_BY_CALLBACK, a retry: the message
+ * waits for the next start). Called by notify_worker_stop; the flag is
+ * process-wide (an atomic), cleared again by notify_curl_resume
+ * (notify_worker_start). */
+void notify_curl_stop(void);
+void notify_curl_resume(void);
+
 /* The channel's timeout in seconds: cfg's "timeout_s" (1..120) or def. */
 int notify_timeout_s(const json_t *cfg, int def);
 

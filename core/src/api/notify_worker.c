@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "api/notify_adapter.h"
+#include "api/notify_curl.h"
 #include "store/notify.h"
 #include "util/clock.h"
 #include "util/enforce.h"
@@ -180,6 +181,7 @@ struct notify_worker *notify_worker_start(struct store *st)
 	if (w == NULL)
 		return NULL;
 	w->st = st;
+	notify_curl_resume();
 	pthread_mutex_init(&w->lock, NULL);
 	pthread_condattr_t ca;
 	pthread_condattr_init(&ca);
@@ -224,6 +226,7 @@ void notify_worker_stop(struct notify_worker *w)
 	w->stopping = true;
 	pthread_cond_broadcast(&w->cv);
 	pthread_mutex_unlock(&w->lock);
+	notify_curl_stop(); /* a provider's exchange in progress is cut, not waited for */
 	for (int i = 0; i <= NOTIFY_CHANNELS; i++)
 		if (w->threads[i].started)
 			pthread_join(w->threads[i].thread, NULL);
