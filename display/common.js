@@ -160,3 +160,21 @@ export function nextOpenText(x, lang) {
   return lang === 'en' ? `Opens again at ${f.time(t)} on ${f.date(t)}`
     : `Mở cửa lại lúc ${f.time(t)} ngày ${f.date(t)}`;
 }
+
+// An element: attrs (className, text, value, on: {event: handler}, a
+// property of the element when not a string, else an attribute; null,
+// undefined and false left out), children strings (as text nodes) or nodes.
+export function h(tag, attrs = {}, ...kids) {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === null || v === undefined || v === false) continue;
+    if (k === 'className') el.className = v;
+    else if (k === 'text') el.textContent = v;
+    else if (k === 'value') el.value = v;
+    else if (k === 'on') for (const [ev, fn] of Object.entries(v)) el.addEventListener(ev, fn);
+    else if (k in el && typeof v !== 'string') el[k] = v;
+    else el.setAttribute(k, v === true ? '' : v);
+  }
+  for (const c of kids.flat()) if (c !== null && c !== undefined && c !== false) el.append(c);
+  return el;
+}

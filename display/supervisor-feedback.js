@@ -10,7 +10,7 @@
 // screen through text nodes (h() below), never as markup. Vietnamese, or
 // English after the tab's language button (remembered like the other
 // screens' choice).
-import { fmt, pickLang, remember, randomKey } from './common.js';
+import { fmt, pickLang, remember, randomKey, h } from './common.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -201,22 +201,6 @@ const words = (table, key) => table[st.lang][key] ?? table.vi[key] ?? '—';
 const f = () => fmt(st.lang);
 const DUE_SOON = 2 * 86400;
 
-// An element: attrs (className, text, and attributes), children strings
-// (as text nodes) or nodes. The one way this tab builds its screen.
-function h(tag, attrs = {}, ...kids) {
-  const el = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (v === null || v === undefined || v === false) continue;
-    if (k === 'className') el.className = v;
-    else if (k === 'text') el.textContent = v;
-    else if (k === 'value') el.value = v;
-    else if (k === 'on') for (const [ev, fn] of Object.entries(v)) el.addEventListener(ev, fn);
-    else if (k in el && typeof v !== 'string') el[k] = v;
-    else el.setAttribute(k, v === true ? '' : v);
-  }
-  for (const c of kids.flat()) if (c !== null && c !== undefined && c !== false) el.append(c);
-  return el;
-}
 const options = (map, all) => [all ? h('option', { value: '' }, all) : null,
   ...Object.entries(map).map(([k, v]) => h('option', { value: k }, v))];
 

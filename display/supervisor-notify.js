@@ -10,7 +10,7 @@
 // never as markup. Vietnamese, or English after the tab's language button
 // (remembered like the other screens' choice). Keyboard: the tabs' arrows,
 // Enter on a row opens it, Esc closes the message's pane.
-import { fmt, pickLang, remember, randomKey } from './common.js';
+import { fmt, pickLang, remember, randomKey, h } from './common.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -96,17 +96,6 @@ const w = () => T[st.lang];
 const f = () => fmt(st.lang);
 const word = (table, k) => table[st.lang][k] ?? table.vi[k] ?? k ?? '—';
 
-function h(tag, attrs = {}, ...kids) {
-  const el = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (v === null || v === undefined || v === false) continue;
-    if (k === 'className') el.className = v;
-    else if (k === 'on') for (const [ev, fn] of Object.entries(v)) el.addEventListener(ev, fn);
-    else el.setAttribute(k, v === true ? '' : v);
-  }
-  for (const c of kids.flat()) if (c !== null && c !== undefined && c !== false) el.append(c);
-  return el;
-}
 const options = (map, all) => [h('option', { value: '' }, all), ...Object.entries(map).map(([k, v]) => h('option', { value: k }, v))];
 
 async function api(path, post) {
