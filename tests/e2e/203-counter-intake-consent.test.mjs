@@ -116,3 +116,23 @@ test("the intake's answer lists the messages planned, recipients masked; none wi
     applicant: { ...applicant, id_number: '045090006667', notify: undefined } } });
   assert.deepEqual(none.json.notifications, []);
 });
+
+test('consent given while no channel is configured: the result says so', { skip: SKIP }, async () => {
+  const r = await s.as('admin', 'POST', '/api/v1/import', { body: { notifications: { email: null, sms: null } } });
+  assert.equal(r.status, 200, r.text);
+  assert.deepEqual(r.json.notification_channels, []);
+  await page.fill('#intake-procedure', 'ket hon');
+  await page.locator('#intake-procedure-list [role=option]').first().waitFor();
+  await page.keyboard.press('Enter');
+  await page.locator('#in-proc').waitFor();
+  await page.check('#in-doc-0');
+  await page.fill('#applicant-name', 'Hoàng Văn Nam');
+  await page.fill('#applicant-id', '045190008888');
+  await page.fill('#applicant-address', 'Thôn Vây, xã Tân Hợp');
+  await page.fill('#applicant-phone', '0913 222 333');
+  await page.check('#in-notify-sms');
+  await page.click('#intake-save');
+  await waitText(page, 'in-result-msgs', /Chưa cấu hình kênh gửi tin/, 20000);
+  assert.ok(await page.locator('#in-result-msgs').isVisible());
+  assert.deepEqual(page.errors, []);
+});
