@@ -52,15 +52,22 @@ static bool zns_token_error(long long e)
 	return e == -124 || e == -216;
 }
 
-/* One POST: body (len bytes) with headers hdr to url. The answer into *a,
- * *status the HTTP status. CURLE_OK or libcurl's failure (errbuf). */
-static CURLcode post(const char *url, struct curl_slist *hdr, const char *body, int timeout_s,
-                     struct notify_answer *a, long *status, char *errbuf)
+/* One POST of body to url with the headers every Zalo call sends: type
+ * (the Content-Type line), Accept JSON, no Expect, and credential (the
+ * "secret_key: …" or "access_token: …" line). The answer into *a, *status
+ * the HTTP status. CURLE_OK or libcurl's failure (errbuf). */
+static CURLcode post(const char *url, const char *type, const char *credential, const char *body,
+                     int timeout_s, struct notify_answer *a, long *status, char *errbuf)
 {
 	*status = 0;
 	CURL *h = notify_curl_new(timeout_s, a, errbuf);
 	if (h == NULL)
 		return CURLE_FAILED_INIT;
+	struct curl_slist *hdr = NULL;
+	hdr = curl_slist_append(hdr, type);
+	hdr = curl_slist_append(hdr, "Accept: application/json");
+	hdr = curl_slist_append(hdr, "Expect:");
+	hdr = curl_slist_append(hdr, credential);
 	curl_easy_setopt(h, CURLOPT_URL, url);
 	curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdr);
 	curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);
@@ -68,6 +75,7 @@ static CURLcode post(const char *url, struct curl_slist *hdr, const char *body, 
 	CURLcode code = curl_easy_perform(h);
 	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, status);
 	curl_easy_cleanup(h);
+	curl_slist_free_all(hdr);
 	return code;
 }
 
@@ -162,17 +170,11 @@ static enum notify_outcome refresh_tokens(struct store *st, const json_t *cfg, c
 	}
 	char sk[2100];
 	snprintf(sk, sizeof sk, "secret_key: %s", secret);
-	struct curl_slist *hdr = NULL;
-	hdr = curl_slist_append(hdr, "Content-Type: application/x-www-form-urlencoded");
-	hdr = curl_slist_append(hdr, "Accept: application/json");
-	hdr = curl_slist_append(hdr, "Expect:");
-	hdr = curl_slist_append(hdr, sk);
-
 	struct notify_answer a = {0};
 	char errbuf[CURL_ERROR_SIZE];
 	long status = 0;
-	CURLcode code = post(token_url, hdr, form, timeout_s, &a, &status, errbuf);
-	curl_slist_free_all(hdr);
+	CURLcode code = post(token_url, "Content-Type: application/x-www-form-urlencoded", sk, form,
+	                     timeout_s, &a, &status, errbuf);
 	free(form);
 	enum notify_outcome out = NOTIFY_RETRY;
 	if (code != CURLE_OK) {
@@ -253,16 +255,11 @@ static enum notify_outcome send_once(const char *url, const char *access, const 
 	memset(r, 0, sizeof *r);
 	char tok[2100];
 	snprintf(tok, sizeof tok, "access_token: %s", access);
-	struct curl_slist *hdr = NULL;
-	hdr = curl_slist_append(hdr, "Content-Type: application/json; charset=utf-8");
-	hdr = curl_slist_append(hdr, "Accept: application/json");
-	hdr = curl_slist_append(hdr, "Expect:");
-	hdr = curl_slist_append(hdr, tok);
 	struct notify_answer a = {0};
 	char errbuf[CURL_ERROR_SIZE];
 	long status = 0;
-	CURLcode code = post(url, hdr, payload, timeout_s, &a, &status, errbuf);
-	curl_slist_free_all(hdr);
+	CURLcode code = post(url, "Content-Type: application/json; charset=utf-8", tok, payload,
+	                     timeout_s, &a, &status, errbuf);
 	enum notify_outcome out =
 	    notify_http_outcome(r, code, errbuf, timeout_s, status, &a, "Zalo", false);
 	if (out != NOTIFY_SENT)
