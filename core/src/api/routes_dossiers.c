@@ -56,10 +56,10 @@ void route_dossiers_create(struct api *api, struct http_request *r)
 	}
 	/* The messages the intake planned, so the clerk can tell the applicant. */
 	if (rc == MC_OK)
-		json_object_set_new(out, "notifications",
-		                    store_notify_planned(api->st,
-		                                         json_string_value(json_object_get(
-		                                             json_object_get(out, "dossier"), "code"))));
+		json_object_set_new(
+		    out, "notifications",
+		    store_notify_planned(api->st, json_string_value(json_object_get(
+		                                      json_object_get(out, "dossier"), "code"))));
 	dossier_reply(r, rc, &err, 201, out);
 }
 
