@@ -77,3 +77,19 @@ test('a 2xx whose code is not "00" is not a success: the message waits with the 
   assert.match(row.provider_answer, /Brandname not registered/);
   assert.equal((await fakes.sms.got()).filter((m) => m.json?.ma_yc === String(id)).length, 0);
 });
+
+test('a gateway url with credentials in it: the audit event of the configuration masks them', async () => {
+  const other = await startServerWithFakes({ fakes: { only: ['sms'] }, notifications: { channels: ['sms'], quiet_hours: { from: '00:00', to: '00:00' } } });
+  try {
+    const url = other.fakes.sms.url.replace('http://', 'http://gw-user:GW-PASS-SECRET@');
+    const bundle = { notifications: { sms: { url } } };
+    ok(await other.s.as('admin', 'POST', '/api/v1/import', { body: bundle }));
+    const events = other.s.sql("SELECT details FROM events WHERE action = 'settings.set' AND entity_id = 'notifications'");
+    assert.ok(events.length >= 2, 'the start and the import were recorded');
+    const text = JSON.stringify(events);
+    assert.doesNotMatch(text, /GW-PASS-SECRET|gw-user/, text);
+    assert.equal(JSON.parse(events.at(-1).details).sms.url, url.replace('gw-user:GW-PASS-SECRET', '***'));
+    const [cfg] = other.s.sql("SELECT value FROM settings WHERE key = 'notify_config'");
+    assert.equal(JSON.parse(cfg.value).sms.url, url, 'the configuration itself keeps the url whole');
+  } finally { await stopAll(other.s, other.fakes); }
+});

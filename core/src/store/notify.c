@@ -467,6 +467,33 @@ json_t *store_notify_config(struct store *st)
 	return cfg;
 }
 
+/* A url string v with credentials in it (scheme://user:pass@host/…) gets
+ * its userinfo replaced by "***" in place; any other value is left. */
+static void mask_url_userinfo(json_t *v)
+{
+	const char *u = json_string_value(v);
+	const char *sep = u ? strstr(u, "://") : NULL;
+	if (sep == NULL)
+		return;
+	const char *auth = sep + 3;
+	size_t alen = strcspn(auth, "/?#");
+	const char *at = NULL;
+	for (size_t i = 0; i < alen; i++)
+		if (auth[i] == '@')
+			at = auth + i; /* the last '@' ends the userinfo */
+	if (at == NULL)
+		return;
+	size_t n = strlen(u) + 8;
+	char *m = malloc(n);
+	if (m == NULL) {
+		json_string_set(v, "***");
+		return;
+	}
+	snprintf(m, n, "%.*s***%s", (int)(auth - u), u, at);
+	json_string_set(v, m);
+	free(m);
+}
+
 json_t *store_notify_config_public(struct store *st)
 {
 	json_t *cfg = store_notify_config(st);
@@ -474,6 +501,19 @@ json_t *store_notify_config_public(struct store *st)
 		json_t *ch = json_object_get(cfg, secret_keys[i][0]);
 		if (json_object_get(ch, secret_keys[i][1]))
 			json_object_set_new(ch, secret_keys[i][1], json_true());
+	}
+	/* Credentials written into a url are secrets too. */
+	static const char *const channels[] = {"email", "sms", "zalo"};
+	for (size_t i = 0; i < sizeof channels / sizeof channels[0]; i++) {
+		json_t *ch = json_object_get(cfg, channels[i]);
+		const char *key;
+		json_t *v;
+		json_object_foreach(ch, key, v)
+		{
+			size_t kl = strlen(key);
+			if (kl >= 3 && strcmp(key + kl - 3, "url") == 0)
+				mask_url_userinfo(v);
+		}
 	}
 	return cfg;
 }
