@@ -390,20 +390,29 @@ static void test_config(void **state)
 	assert_string_equal(v, "3");
 	/* The zalo refresh token seeds the tokens table once. */
 	assert_int_equal(
-	    set_config(f, "{\"zalo\":{\"url\":\"http://z\",\"refresh_token\":\"R1\"}}", &err),
+	    set_config(f,
+	               "{\"zalo\":{\"url\":\"http://z\",\"token_url\":\"http://"
+	               "t\",\"app_id\":\"1\",\"secret_key\":\"k\",\"refresh_token\":\"R1\"}}",
+	               &err),
 	    MC_OK);
 	struct store_notify_token t;
 	assert_int_equal(store_notify_token_get(f->st, "zalo", &t, &err), MC_OK);
 	assert_string_equal(t.refresh_token, "R1");
 	assert_int_equal(store_notify_token_put(f->st, "zalo", "A2", "R2", 99, &err), MC_OK);
 	assert_int_equal(
-	    set_config(f, "{\"zalo\":{\"url\":\"http://z\",\"refresh_token\":\"R1\"}}", &err),
+	    set_config(f,
+	               "{\"zalo\":{\"url\":\"http://z\",\"token_url\":\"http://"
+	               "t\",\"app_id\":\"1\",\"secret_key\":\"k\",\"refresh_token\":\"R1\"}}",
+	               &err),
 	    MC_OK);
 	assert_int_equal(store_notify_token_get(f->st, "zalo", &t, &err), MC_OK);
 	assert_string_equal(t.refresh_token, "R2"); /* the refreshed one wins */
 	assert_string_equal(t.access_token, "A2");
 	assert_int_equal(
-	    set_config(f, "{\"zalo\":{\"url\":\"http://z\",\"refresh_token\":\"R9\"}}", &err),
+	    set_config(f,
+	               "{\"zalo\":{\"url\":\"http://z\",\"token_url\":\"http://"
+	               "t\",\"app_id\":\"1\",\"secret_key\":\"k\",\"refresh_token\":\"R9\"}}",
+	               &err),
 	    MC_OK);
 	assert_int_equal(store_notify_token_get(f->st, "zalo", &t, &err), MC_OK);
 	assert_string_equal(t.refresh_token, "R9"); /* a new one from the bundle */
@@ -524,7 +533,8 @@ static void test_enqueue(void **state)
 	/* A subject whose placeholder is long is cut to 200 characters (the
 	 * change it belongs to is never refused for its message). */
 	assert_int_equal(set_config(f,
-	                            "{\"email\":{\"url\":\"smtp://x\"},\"templates\":{\"apology\":"
+	                            "{\"email\":{\"url\":\"smtp://x\",\"from\":\"TT "
+	                            "<k@x.vn>\"},\"templates\":{\"apology\":"
 	                            "{\"subject\":\"Xin lỗi {procedure}{procedure}{procedure}"
 	                            "{procedure}{procedure}{procedure}{procedure}{procedure}"
 	                            "{procedure}{procedure}{procedure}{procedure}{procedure}\"}}}",
