@@ -61,7 +61,7 @@ const TEXTS = {
     needEmail: 'Muốn nhận tin qua thư điện tử, xin ghi địa chỉ thư điện tử.',
     fixFields: 'Xin sửa các ô được đánh dấu bên trên rồi bấm “Đặt lịch” lại.',
     fieldErrors: {
-      name: 'Xin nhập họ và tên (tối đa 200 ký tự).',
+      name: 'Xin nhập đầy đủ họ và tên (từ 2 đến 200 ký tự).',
       phone: 'Số điện thoại không đúng. Ví dụ: 0912 345 678.',
       id_number: 'Số căn cước gồm 12 chữ số (hoặc số hộ chiếu).',
       email: 'Địa chỉ thư điện tử không đúng.',
@@ -135,7 +135,7 @@ const TEXTS = {
     needEmail: 'To get messages by e-mail, please give your e-mail address.',
     fixFields: 'Please correct the fields marked above, then press “Book” again.',
     fieldErrors: {
-      name: 'Please type your full name (at most 200 characters).',
+      name: 'Please type your full name (2 to 200 characters).',
       phone: 'This phone number is not right. Example: 0912 345 678.',
       id_number: 'An ID card number has 12 digits (or give a passport number).',
       email: 'This e-mail address is not right.',
@@ -423,7 +423,7 @@ async function submit(ev) {
   // Every field checked before sending, every error shown at once.
   const bad = [];
   const fail = (input, errId, text) => { showError(errId, text); bad.push(input); };
-  if (!name || [...name].length > 200) fail('name', 'name-error', name ? t.fieldErrors.name : t.needName);
+  if (!name || [...name].length < 2 || [...name].length > 200) fail('name', 'name-error', name ? t.fieldErrors.name : t.needName);
   if (!phone) fail('phone', 'phone-error', t.needPhone);
   else if (!phoneValid(phone)) fail('phone', 'phone-error', t.fieldErrors.phone);
   const idv = $('id-number').value.trim();

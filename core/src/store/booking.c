@@ -860,10 +860,15 @@ static enum mc_err bk_ask_parse(json_t *body, struct bk_ask *a, const char **fie
 	size_t nl = name ? strlen(name) : 0;
 	while (nl > 0 && (name[nl - 1] == ' ' || name[nl - 1] == '\t'))
 		nl--;
-	if (!applicant_name_valid(name, nl) || nl >= sizeof a->name)
+	/* A full name has at least 2 characters (the booking page says so
+	 * before sending): "A" is no one to call at the counter. */
+	size_t chars = 0;
+	for (size_t i = 0; i < nl; i++)
+		chars += ((unsigned char)name[i] & 0xc0) != 0x80;
+	if (!applicant_name_valid(name, nl) || nl >= sizeof a->name || chars < 2)
 		return bk_bad_field(
-		    err, field, "name", "Hãy nhập họ và tên (tối đa 200 ký tự, không có ký tự lạ)",
-		    "the full name is required (1-200 characters, no control, bidirectional or"
+		    err, field, "name", "Hãy nhập họ và tên (2 đến 200 ký tự, không có ký tự lạ)",
+		    "the full name is required (2-200 characters, no control, bidirectional or"
 		    " line separator characters)");
 	memcpy(a->name, name, nl);
 	a->name[nl] = '\0';
