@@ -172,6 +172,7 @@ const TEXTS = {
 const state = {
   options: null, centre: null, group: null, procedure: null, slots: null, day: null, start: null,
   booking: null, notice: '',
+  lookupError: null, // 'notFound' | 'network': the look-up's error, said in the page's language
 };
 const getLang = setupLang(TEXTS, render);
 const T = () => TEXTS[getLang()];
@@ -401,7 +402,15 @@ function renderBooking() {
   $('cancel').hidden = !b.cancellable;
 }
 
+// The look-up's error: shown under its field until the code is typed again,
+// the booking form is used or a booking opens.
+function setLookupError(key) {
+  state.lookupError = key;
+  showError('lookup-error', key ? T()[key] : '');
+}
+
 function render() {
+  setLookupError(state.lookupError);
   renderCentres();
   renderGroups();
   renderDays();
@@ -486,7 +495,7 @@ async function openBooking(code) {
   state.booking = r.json.booking;
   state.justBooked = false;
   setState('done');
-  showError('lookup-error', '');
+  setLookupError(null);
   renderBooking();
   return r;
 }
@@ -514,9 +523,11 @@ $('centre').addEventListener('change', () => {
   state.centre = $('centre').value || null;
   state.group = null; state.procedure = null; state.slots = null; state.start = null; state.day = null;
   showError('centre-error', '');
+  setLookupError(null);
   renderCentres(); renderGroups(); renderDays(); renderWho();
 });
 $('proc-q').addEventListener('input', renderProcedures);
+$('lookup-code').addEventListener('input', () => setLookupError(null));
 $('bk').addEventListener('submit', submit);
 $('cancel').addEventListener('click', () => { $('cancel-confirm').hidden = false; $('cancel-yes').focus(); });
 $('cancel-no').addEventListener('click', () => { $('cancel-confirm').hidden = true; $('cancel').focus(); });
@@ -524,7 +535,7 @@ $('cancel-yes').addEventListener('click', cancel);
 $('cancel-confirm').addEventListener('keydown', (e) => { if (e.key === 'Escape') { $('cancel-confirm').hidden = true; $('cancel').focus(); } });
 $('again').addEventListener('click', async () => {
   state.booking = null; state.start = null; state.notice = '';
-  showError('lookup-error', '');
+  setLookupError(null);
   $('lookup-code').value = '';
   $('lookup').open = false;
   const u = new URL(location.href);
@@ -537,11 +548,11 @@ $('again').addEventListener('click', async () => {
 });
 $('lookup-form').addEventListener('submit', async (e) => {
   e.preventDefault();
-  showError('lookup-error', '');
+  setLookupError(null);
   const code = $('lookup-code').value.trim();
   if (!code) return;
   const r = await openBooking(code);
-  if (r.status !== 200) showError('lookup-error', r.status === 0 ? T().network : T().notFound);
+  if (r.status !== 200) setLookupError(r.status === 0 ? 'network' : 'notFound');
 });
 
 (async () => {
@@ -554,7 +565,7 @@ $('lookup-form').addEventListener('submit', async (e) => {
   const ma = params.get('ma');
   if (ma) {
     const b = await openBooking(ma);
-    if (b.status !== 200) { $('lookup').open = true; $('lookup-code').value = ma; showError('lookup-error', T().notFound); }
+    if (b.status !== 200) { $('lookup').open = true; $('lookup-code').value = ma; setLookupError(b.status === 0 ? 'network' : 'notFound'); }
   }
   document.body.dataset.ready = '1';
 })();

@@ -30,6 +30,7 @@ test('centres told apart on a phone; every wrong field at once; any hour sent; e
   assert.ok(options.some((o) => /^Khe Sanh\b/.test(o)), options.join(' | '));
   assert.ok(options.some((o) => /^Lao Bảo\b/.test(o)), options.join(' | '));
   await page.selectOption('#centre', CENTRE_A);
+  await shot(page, '227-booking-centre-phone');
   assert.equal(await shown(page, '#centre-full'), true);
   assert.match(await page.locator('#centre-full').innerText(), /Trung tâm Phục vụ hành chính công xã Khe Sanh/);
   // What the closed select shows at 360 px starts with the place.
@@ -122,6 +123,18 @@ test('English: the Vietnamese list of papers left out with a sentence; a failed 
   await page.click('#lookup-form button');
   await page.locator('#lookup-error').waitFor({ state: 'visible' });
   assert.doesNotMatch(await page.locator('#lookup-error').innerText(), /not_found|Mã lỗi/);
+  // Said again in English, then gone once the booking form is used.
+  await page.click('#lang-toggle');
+  await page.waitForFunction(() => document.documentElement.lang === 'en');
+  assert.match(await page.locator('#lookup-error').innerText(), /No appointment has this code/);
+  await page.click('#lang-toggle');
+  await page.waitForFunction(() => document.documentElement.lang === 'vi');
+  await page.selectOption('#centre', '');
+  await page.selectOption('#centre', CENTRE_A);
+  assert.equal(await shown(page, '#lookup-error'), false);
+  await page.fill('#lookup-code', 'DL333333');
+  await page.click('#lookup-form button');
+  await page.locator('#lookup-error').waitFor({ state: 'visible' });
   // Then a booking is made through the form.
   await page.fill('#proc-q', 'ket hon');
   await page.getByRole('button', { name: /Đăng ký kết hôn/ }).click();
