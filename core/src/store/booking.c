@@ -199,10 +199,11 @@ static enum mc_err bk_slots_apply(struct store_conn *c, json_t *slots, struct mc
 				if ((rc = store_scan_end(c, d, dstep, "booking_slots", err)))
 					return rc;
 				if (twice)
-					return mc_failf(err, MC_ERR_INVALID, "invalid_setting",
-					                "Giá trị thiết lập không hợp lệ",
-					                "appointments.slots: %.40s %.40s is given twice",
-					                office, group);
+					return mc_failf(
+					    err, MC_ERR_INVALID, "invalid_setting",
+					    "Giá trị thiết lập không hợp lệ",
+					    "appointments.slots: %.40s %.40s is given twice",
+					    office, group);
 			}
 			sqlite3_stmt *s =
 			    pass == 0
@@ -289,33 +290,33 @@ enum mc_err store_booking_off_grid(struct store *st, int64_t now, json_t **out,
 {
 	struct store_conn *c = store_write_conn(st);
 	*out = json_array();
-	sqlite3_stmt *s = store_stmt(
-	    c, "SELECT b.code, o.code, g.code, b.slot_start, b.slot_end,"
-	       " CASE WHEN sl.capacity IS NULL OR sl.capacity = 0 THEN 'closed'"
-	       "  WHEN b.slot_end - b.slot_start != sl.minutes * 60 THEN 'minutes'"
-	       "  ELSE 'over_capacity' END"
-	       " FROM bookings b JOIN offices o ON o.id = b.office_id"
-	       " JOIN service_groups g ON g.id = b.group_id"
-	       " LEFT JOIN booking_slots sl ON sl.office_id = b.office_id"
-	       "  AND sl.group_id = b.group_id"
-	       " WHERE b.state = 'booked' AND b.slot_end > ?1"
-	       "  AND (sl.capacity IS NULL OR sl.capacity = 0"
-	       "   OR b.slot_end - b.slot_start != sl.minutes * 60"
-	       "   OR (SELECT count(*) FROM bookings x WHERE x.office_id = b.office_id"
-	       "    AND x.group_id = b.group_id AND x.slot_start = b.slot_start"
-	       "    AND x.state IN ('booked', 'checked_in')) > sl.capacity)"
-	       " ORDER BY b.slot_start, b.code");
+	sqlite3_stmt *s =
+	    store_stmt(c, "SELECT b.code, o.code, g.code, b.slot_start, b.slot_end,"
+	                  " CASE WHEN sl.capacity IS NULL OR sl.capacity = 0 THEN 'closed'"
+	                  "  WHEN b.slot_end - b.slot_start != sl.minutes * 60 THEN 'minutes'"
+	                  "  ELSE 'over_capacity' END"
+	                  " FROM bookings b JOIN offices o ON o.id = b.office_id"
+	                  " JOIN service_groups g ON g.id = b.group_id"
+	                  " LEFT JOIN booking_slots sl ON sl.office_id = b.office_id"
+	                  "  AND sl.group_id = b.group_id"
+	                  " WHERE b.state = 'booked' AND b.slot_end > ?1"
+	                  "  AND (sl.capacity IS NULL OR sl.capacity = 0"
+	                  "   OR b.slot_end - b.slot_start != sl.minutes * 60"
+	                  "   OR (SELECT count(*) FROM bookings x WHERE x.office_id = b.office_id"
+	                  "    AND x.group_id = b.group_id AND x.slot_start = b.slot_start"
+	                  "    AND x.state IN ('booked', 'checked_in')) > sl.capacity)"
+	                  " ORDER BY b.slot_start, b.code");
 	int step;
 	if (s == NULL)
 		return store_sql_error(c, "bookings", err);
 	sqlite3_bind_int64(s, 1, now);
 	while (store_next(s, &step))
 		json_array_append_new(
-		    *out, json_pack("{s:s, s:s, s:s, s:I, s:I, s:s}", "code", store_col_text(s, 0),
-		                    "office", store_col_text(s, 1), "group", store_col_text(s, 2),
-		                    "start", (json_int_t)sqlite3_column_int64(s, 3), "end",
-		                    (json_int_t)sqlite3_column_int64(s, 4), "why",
-		                    store_col_text(s, 5)));
+		    *out,
+		    json_pack("{s:s, s:s, s:s, s:I, s:I, s:s}", "code", store_col_text(s, 0),
+		              "office", store_col_text(s, 1), "group", store_col_text(s, 2),
+		              "start", (json_int_t)sqlite3_column_int64(s, 3), "end",
+		              (json_int_t)sqlite3_column_int64(s, 4), "why", store_col_text(s, 5)));
 	return store_scan_end(c, s, step, "bookings", err);
 }
 
