@@ -140,9 +140,10 @@ static enum mc_err cfg_channel(json_t *obj, const char *name, const struct cfg_k
 			break;
 		case 'm':
 			if (!cfg_str_ok(v, 300) || !cfg_address_ok(json_string_value(v)))
-				return cfg_invalid(err, path,
-				                   "must hold an e-mail address "
-				                   "(\"name@example.vn\" or \"Name <name@example.vn>\")");
+				return cfg_invalid(
+				    err, path,
+				    "must hold an e-mail address "
+				    "(\"name@example.vn\" or \"Name <name@example.vn>\")");
 			break;
 		case 'S':
 			if (!cfg_str_ok(v, 2000))
@@ -215,15 +216,20 @@ static const struct cfg_key email_keys[] = {
     {"password", 'S', false}, {"timeout_s", 't', false}, {NULL, 0, false},
 };
 static const struct cfg_key sms_keys[] = {
-    {"url", 'u', true},       {"token", 'S', false},    {"brand", 'b', false},
-    {"ascii", 'a', false},    {"fields", 'f', false},   {"ok_field", 's', false},
+    {"url", 'u', true},       {"token", 'S', false},     {"brand", 'b', false},
+    {"ascii", 'a', false},    {"fields", 'f', false},    {"ok_field", 's', false},
     {"ok_value", 'o', false}, {"timeout_s", 't', false}, {NULL, 0, false},
 };
 /* zalo.refresh_token: required unless one is stored already (cfg_validate). */
 static const struct cfg_key zalo_keys[] = {
-    {"url", 'u', true},        {"token_url", 'u', true},       {"app_id", 's', true},
-    {"secret_key", 'S', true}, {"refresh_token", 'S', false}, {"templates", 'z', false},
-    {"timeout_s", 't', false}, {NULL, 0, false},
+    {"url", 'u', true},
+    {"token_url", 'u', true},
+    {"app_id", 's', true},
+    {"secret_key", 'S', true},
+    {"refresh_token", 'S', false},
+    {"templates", 'z', false},
+    {"timeout_s", 't', false},
+    {NULL, 0, false},
 };
 
 /* The members of each channel that are secrets (never returned). */
