@@ -94,7 +94,7 @@ struct api {
 	 * store/store.h). Never hold its transaction across a wait on a device. */
 	struct store *st;
 	struct bus *bus;
-	struct printing *printing; /* api/printing.h: kiosk prints, the spool worker */
+	struct printing *printing;    /* api/printing.h: kiosk prints, the spool worker */
 	struct notify_worker *notify; /* api/notify_worker.h: messages to citizens */
 	/* Failure throttles (api/throttle.h); each guards itself with its own
 	 * mutex, any thread may call them. */

@@ -232,7 +232,8 @@ enum notify_outcome notify_email_send(const json_t *cfg, const struct notify_mes
 	 * without one, tried when offered. */
 	bool login = user != NULL && *user;
 	if (strncmp(url, "smtp://", 7) == 0)
-		curl_easy_setopt(h, CURLOPT_USE_SSL, login ? (long)CURLUSESSL_ALL : (long)CURLUSESSL_TRY);
+		curl_easy_setopt(h, CURLOPT_USE_SSL,
+		                 login ? (long)CURLUSESSL_ALL : (long)CURLUSESSL_TRY);
 	if (user != NULL && *user) {
 		curl_easy_setopt(h, CURLOPT_USERNAME, user);
 		curl_easy_setopt(h, CURLOPT_PASSWORD, pass ? pass : "");
@@ -247,13 +248,15 @@ enum notify_outcome notify_email_send(const json_t *cfg, const struct notify_mes
 	snprintf(line, sizeof line, "SMTP %ld", reply);
 	if (code == CURLE_OK) {
 		notify_keep_answer(r, line, &said);
-		notify_clean_text(r->provider_id, sizeof r->provider_id, msgid, strlen(msgid), true);
+		notify_clean_text(r->provider_id, sizeof r->provider_id, msgid, strlen(msgid),
+		                  true);
 		out = NOTIFY_SENT;
 	} else if (code == CURLE_USE_SSL_FAILED) {
 		if (replies.len)
 			notify_keep_answer(r, line, &said);
-		notify_set_error(r, "tls_required: the relay offers no STARTTLS (or it failed); the "
-		                    "login is never sent in clear: use a relay with STARTTLS or smtps://");
+		notify_set_error(
+		    r, "tls_required: the relay offers no STARTTLS (or it failed); the "
+		       "login is never sent in clear: use a relay with STARTTLS or smtps://");
 		out = NOTIFY_RETRY;
 	} else if (code == CURLE_LOGIN_DENIED) {
 		notify_keep_answer(r, line, &said);

@@ -1465,10 +1465,11 @@ enum mc_err store_notify_resend(struct store *st, const struct principal *who, i
 		sqlite3_bind_int64(p, 1, id);
 		if (store_next(p, &pstep)) {
 			sqlite3_reset(p);
-			rc = mc_fail(err, MC_ERR_CONFLICT, "resend_pending",
-			             "Tin nhắn này đã được gửi lại và đang chờ gửi, không cần gửi lại "
-			             "lần nữa",
-			             "a resend of this message is still waiting to be sent");
+			rc = mc_fail(
+			    err, MC_ERR_CONFLICT, "resend_pending",
+			    "Tin nhắn này đã được gửi lại và đang chờ gửi, không cần gửi lại "
+			    "lần nữa",
+			    "a resend of this message is still waiting to be sent");
 		} else {
 			rc = store_scan_end(c, p, pstep, "notification resend", err);
 		}
@@ -1507,16 +1508,15 @@ fail:
  * office has a public_url). */
 static json_t *example_fields(const char *trigger, const char *dossier)
 {
-	const char *code = strncmp(trigger, "booking", 7) == 0 ? "DL7K3M9Q"
+	const char *code = strncmp(trigger, "booking", 7) == 0         ? "DL7K3M9Q"
 	                   : strcmp(trigger, "feedback_answered") == 0 ? "PA-261130-0001"
-	                                                              : dossier;
-	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "code", code, "name",
-	                 "Nguyễn Thị Lan", "procedure", "Đăng ký khai sinh", "appointment",
-	                 "02/12/2026 14:00", "items",
-	                 "Bản sao giấy chứng nhận kết hôn; Giấy xác nhận nơi cư trú", "reason",
-	                 "Cần xác minh thêm thông tin với cơ quan khác", "slot",
-	                 "08:30 02/12/2026", "group", "Chứng thực", "answer",
-	                 "Hồ sơ của ông/bà đã được giải quyết theo quy định.");
+	                                                               : dossier;
+	return json_pack(
+	    "{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "code", code, "name", "Nguyễn Thị Lan",
+	    "procedure", "Đăng ký khai sinh", "appointment", "02/12/2026 14:00", "items",
+	    "Bản sao giấy chứng nhận kết hôn; Giấy xác nhận nơi cư trú", "reason",
+	    "Cần xác minh thêm thông tin với cơ quan khác", "slot", "08:30 02/12/2026", "group",
+	    "Chứng thực", "answer", "Hồ sơ của ông/bà đã được giải quyết theo quy định.");
 }
 
 enum mc_err store_notify_templates(struct store *st, const struct principal *who, json_t **out,
@@ -1538,9 +1538,9 @@ enum mc_err store_notify_templates(struct store *st, const struct principal *who
 	/* The example dossier code: the nearest centre at or above the office. */
 	char dossier[120], day[11];
 	snprintf(dossier, sizeof dossier, "%s", "TT");
-	sqlite3_stmt *cs = store_stmt(
-	    c, "SELECT a.code FROM office_paths p JOIN offices a ON a.id = p.ancestor_id"
-	       " WHERE p.office_id = ? AND a.kind = 'centre' ORDER BY p.depth LIMIT 1");
+	sqlite3_stmt *cs =
+	    store_stmt(c, "SELECT a.code FROM office_paths p JOIN offices a ON a.id = p.ancestor_id"
+	                  " WHERE p.office_id = ? AND a.kind = 'centre' ORDER BY p.depth LIMIT 1");
 	if (cs) {
 		sqlite3_bind_int64(cs, 1, office_id);
 		if (sqlite3_step(cs) == SQLITE_ROW)
@@ -1705,10 +1705,10 @@ json_t *store_notify_planned(struct store *st, const char *dossier_code)
 {
 	json_t *list = json_array();
 	struct store_conn *c = store_read_conn(st);
-	sqlite3_stmt *s = store_stmt(
-	    c, "SELECT n.channel, n.trigger, n.recipient FROM notifications n"
-	       " JOIN dossiers d ON n.ref_kind = 'dossier' AND n.ref_id = d.id"
-	       " WHERE d.code = ? ORDER BY n.id");
+	sqlite3_stmt *s =
+	    store_stmt(c, "SELECT n.channel, n.trigger, n.recipient FROM notifications n"
+	                  " JOIN dossiers d ON n.ref_kind = 'dossier' AND n.ref_id = d.id"
+	                  " WHERE d.code = ? ORDER BY n.id");
 	if (s == NULL)
 		return list;
 	sqlite3_bind_text(s, 1, dossier_code, -1, SQLITE_STATIC);
@@ -1717,9 +1717,9 @@ json_t *store_notify_planned(struct store *st, const char *dossier_code)
 		char masked[400];
 		const char *channel = store_col_text(s, 0);
 		recipient_masked(channel, store_col_text(s, 2), masked, sizeof masked);
-		json_array_append_new(list, json_pack("{s:s, s:s, s:s}", "channel", channel,
-		                                      "trigger", store_col_text(s, 1),
-		                                      "recipient", masked));
+		json_array_append_new(list,
+		                      json_pack("{s:s, s:s, s:s}", "channel", channel, "trigger",
+		                                store_col_text(s, 1), "recipient", masked));
 	}
 	struct mc_error err;
 	if (store_scan_end(c, s, step, "notifications", &err) != MC_OK)

@@ -889,9 +889,9 @@ enum mc_err store_setup_apply(struct store *st, const struct principal *who, jso
                               json_t **report, struct mc_error *err)
 {
 	static const char *const known[] = {
-	    "office",  "settings", "priority_classes", "service_groups", "counters", "users",
-	    "devices", "offices",  "procedures",       "comment",        "printers",
-	    "appointments", "notifications"};
+	    "office",   "settings",     "priority_classes", "service_groups", "counters",
+	    "users",    "devices",      "offices",          "procedures",     "comment",
+	    "printers", "appointments", "notifications"};
 	int groups = 0, counters = 0, users_created = 0, users_updated = 0;
 	int offices = 0, procedures = 0;
 	int printers = 0; /* store/print.c */
@@ -933,8 +933,8 @@ enum mc_err store_setup_apply(struct store *st, const struct principal *who, jso
 	    (rc = setup_devices(st, who, bundle, tokens, err)) ||
 	    (rc = setup_printer_links(st, bundle, err)) ||
 	    (rc = setup_procedures(st, who, bundle, &procedures, err)) ||
-	    (rc = store_booking_config_set(st, who, json_object_get(bundle, "appointments"),
-	                                   err)) ||
+	    (rc =
+	         store_booking_config_set(st, who, json_object_get(bundle, "appointments"), err)) ||
 	    (rc = store_notify_setup(st, who, bundle, err)) ||
 	    (rc = store_office_items_check(st, err)) || (rc = setup_users_fit(st, err))) {
 		store_rollback(st);
