@@ -12,6 +12,7 @@
 #include "printer/rating_slip.h"
 #include "printer/render.h"
 #include "printer/submit.h"
+#include "util/paths.h"
 #include "util/xmalloc.h"
 
 #define PRINT_TIMEOUT_MS 15000
@@ -188,8 +189,7 @@ static struct printer_fields *print_fields(struct cc *c, json_t *dossier, const 
 static int print_render(struct cc *c, json_t *dossier, const char *form, const char *secret,
                         uint8_t **pdf, size_t *len, char *why, size_t why_size)
 {
-	const char *dir = getenv("MOTCUA_FORMS_DIR");
-	char *path = xasprintf("%s/%s.json", dir && *dir ? dir : MOTCUA_FORMS_DIR, form);
+	char *path = xasprintf("%s/forms/%s.json", paths_data_dir(), form);
 	struct printer_form *tpl = NULL;
 	int st = printer_form_load(path, &tpl, why, why_size);
 	free(path);

@@ -24,6 +24,7 @@
 #include "util/clock.h"
 #include "util/enforce.h"
 #include "util/log.h"
+#include "util/paths.h"
 #include "util/xmalloc.h"
 
 #define PRINTING_MAX_PRINTERS 64
@@ -663,13 +664,6 @@ void printing_stop(struct printing *p)
 	free(p);
 }
 
-/* The folder of the form templates: MOTCUA_FORMS_DIR, else the source tree's. */
-static const char *printing_forms_dir(void)
-{
-	const char *dir = getenv("MOTCUA_FORMS_DIR");
-	return dir && *dir ? dir : MOTCUA_SOURCE_DIR "/data/forms";
-}
-
 /* The head of a dossier form for centre (store_office_json of the receiving
  * centre, may be NULL): into agency its name, into parent the body it
  * belongs to — the part after " - " when its own name says it ("Bộ phận
@@ -762,7 +756,7 @@ static enum mc_err printing_form_render(struct printing *p, const struct princip
 	    .utc_offset_minutes = CLOCK_OFFICE_UTC_OFFSET / 60,
 	};
 	struct printer_fields *fields = printer_dossier_fields(dossier, form, &ctx);
-	char *path = xasprintf("%s/%s.json", printing_forms_dir(), form);
+	char *path = xasprintf("%s/forms/%s.json", paths_data_dir(), form);
 	struct printer_form *tpl = NULL;
 	char perr[256] = "";
 	*pdf = NULL;

@@ -23,6 +23,7 @@
 #include "store/store.h"
 #include "util/clock.h"
 #include "util/log.h"
+#include "util/paths.h"
 #include "util/strbuf.h"
 #include "util/xmalloc.h"
 
@@ -491,7 +492,10 @@ static char *cli_demo_banner(struct store *st, const char *db, const char *bundl
 int cli_demo(int argc, char **argv)
 {
 	struct serve_opts o = {.db = "demo.db", .cfg = {.port = 8080}};
-	const char *bundle = MOTCUA_SOURCE_DIR "/data/demo-bundle.json";
+	/* The installed demo province (share/motcua, util/paths.h). */
+	static char default_bundle[4096];
+	snprintf(default_bundle, sizeof default_bundle, "%s/demo-bundle.json", paths_data_dir());
+	const char *bundle = default_bundle;
 	long simulate_days = 0;
 	/* --bundle and --simulate-days are demo's own; strip them before the
 	 * shared options. */
