@@ -28,6 +28,9 @@ struct api_config {
 	int streams_per_token;   /* event streams of one token or session; 0: 8 */
 	int streams_per_address; /* event streams from one client address; 0: 64 */
 	int logins_per_minute;   /* login attempts from one address; 0: 30 */
+	/* The folder of the nightly backups (`backup --backup-dir`), read for
+	 * /metrics' backup age; NULL: not reported. */
+	const char *backup_dir;
 };
 
 struct api;
