@@ -1,4 +1,6 @@
 /* Database commands: init, import, audit-verify, backup, restore. */
+#include <ctype.h>
+#include <errno.h>
 #include <getopt.h>
 #include <jansson.h>
 #include <sodium.h>
@@ -8,6 +10,8 @@
 #include <sys/stat.h>
 
 #include "cli/cli.h"
+#include "cli/cli_backup_dir.h"
+#include "domain/backup_plan.h"
 #include "store/auth.h"
 #include "store/dossier.h"
 #include "store/figures.h"
@@ -188,16 +192,81 @@ int cli_audit_verify(int argc, char **argv)
 	return status;
 }
 
+/* A --backup-keep-* count: a whole number 0..BACKUP_KEEP_MAX, else -1. */
+#define BACKUP_KEEP_MAX 10000
+static int cli_backup_count(const char *s)
+{
+	char *end;
+	errno = 0;
+	long v = strtol(s, &end, 10);
+	if (errno != 0 || end == s || *end != '\0' || v < 0 || v > BACKUP_KEEP_MAX ||
+	    !isdigit((unsigned char)s[0]))
+		return -1;
+	return (int)v;
+}
+
 int cli_backup(int argc, char **argv)
 {
-	const char *db;
-	int rc = cli_db_opts("backup", "--db FILE OUT.gz", argc, argv, &db);
-	if (rc >= 0)
-		return rc;
-	if (optind + 1 != argc)
-		return cli_usage_error("backup", "give exactly one OUT.gz");
+	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
+	                                     {"backup-dir", required_argument, NULL, 'b'},
+	                                     {"backup-keep-daily", required_argument, NULL, 'D'},
+	                                     {"backup-keep-monthly", required_argument, NULL, 'M'},
+	                                     {"help", no_argument, NULL, 'h'},
+	                                     {0}};
+	const char *db = NULL, *dir = NULL;
+	int keep[2] = {BACKUP_KEEP_DAILY_DEFAULT, BACKUP_KEEP_MONTHLY_DEFAULT};
+	int c;
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': db = optarg; break;
+		case 'b': dir = optarg; break;
+		case 'D':
+		case 'M':
+			if ((keep[c == 'M'] = cli_backup_count(optarg)) < 0)
+				return cli_usage_error(
+				    "backup", "--%s wants a whole number 0 to %d, not '%s'",
+				    c == 'D' ? "backup-keep-daily" : "backup-keep-monthly",
+				    BACKUP_KEEP_MAX, optarg);
+			break;
+		case 'h':
+			printf("usage: motcua-server backup --db FILE OUT.gz\n"
+			       "       motcua-server backup --db FILE --backup-dir DIR"
+			       " [--backup-keep-daily N] [--backup-keep-monthly M]\n"
+			       "       (--config FILE gives any of these)\n"
+			       "Writes a compressed online backup; the server may be running.\n"
+			       "With --backup-dir: DIR/motcua-YYYYMMDD-HHMMSS.db.gz (office time), "
+			       "checked as\n"
+			       "restore checks it (a failed one is left as ….db.gz.bad, exit 1), "
+			       "then keeps\n"
+			       "the newest backup of each of the last N days (default %d) and M "
+			       "months\n"
+			       "(default %d) having backups and deletes DIR's other motcua-*.db.gz "
+			       "backups.\n"
+			       "An OUT.gz argument writes that one file; DIR and the counts are "
+			       "not used.\n",
+			       BACKUP_KEEP_DAILY_DEFAULT, BACKUP_KEEP_MONTHLY_DEFAULT);
+			return 0;
+		default:
+			return cli_usage_error("backup", "unknown or incomplete option '%s'",
+			                       argv[optind - 1]);
+		}
+	}
+	if (db == NULL)
+		return cli_usage_error("backup", "--db FILE is required");
+	if (optind + 1 < argc)
+		return cli_usage_error("backup", "unexpected argument '%s'", argv[optind + 1]);
+	if (optind == argc && dir == NULL)
+		return cli_usage_error("backup", "give OUT.gz or --backup-dir DIR");
 	if (!cli_file_exists(db))
 		return cli_usage_error("backup", "%s does not exist", db);
+	if (optind == argc) {
+		struct stat sb;
+		if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode))
+			return cli_usage_error("backup", "%s is not a folder", dir);
+		return cli_backup_dir(db, dir, keep[0], keep[1]);
+	}
 	struct store *st = NULL;
 	struct mc_error err;
 	int status = 0;
