@@ -1,0 +1,206 @@
+// The nightly backup into a folder (`backup --backup-dir`), as the timer runs
+// it: taken while tickets are being issued, it restores with `restore`,
+// verifies and holds every acknowledged ticket; the retention keeps the
+// newest of the last days and months and touches no other file; a backup
+// that fails its check is left as .bad with exit 1 and removes nothing; bad
+// arguments exit 2 and write nothing.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { BIN, SANITIZER_REPORT, startServer, cli } from './lib/harness.mjs';
+
+const NAME = /^motcua-(\d{4})(\d{2})(\d{2})-(\d{2})(\d{2})(\d{2})\.db\.gz$/;
+
+let s;
+after(async () => { await s?.stop(); s?.cleanup(); });
+
+// Runs motcua-server without blocking the event loop (the writers go on);
+// resolves {status, stdout, stderr}.
+function cliAsync(args, { env = {}, limitMs = 120000 } = {}) {
+  return new Promise((resolve) => {
+    const p = spawn(BIN, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+    let stdout = '';
+    let stderr = '';
+    p.stdout.on('data', (d) => { stdout += d; });
+    p.stderr.on('data', (d) => { stderr += d; });
+    const t = setTimeout(() => p.kill('SIGKILL'), limitMs);
+    p.on('exit', (code, signal) => {
+      clearTimeout(t);
+      assert.ok(!SANITIZER_REPORT.test(stderr), stderr);
+      resolve({ status: code ?? signal, stdout, stderr });
+    });
+  });
+}
+
+// The instant (ms) a backup name stands for: office time is UTC+7.
+function nameInstant(name) {
+  const m = name.match(NAME);
+  assert.ok(m, `${name} is not a backup name`);
+  const [, y, mo, d, h, mi, sec] = m.map(Number);
+  return Date.UTC(y, mo - 1, d, h - 7, mi, sec);
+}
+
+const list = (dir) => readdirSync(dir).sort();
+const backups = (dir) => list(dir).filter((f) => NAME.test(f));
+
+function ticketIds(db) {
+  const out = spawnSync('sqlite3', ['-readonly', db, 'SELECT id FROM tickets'], { encoding: 'utf8' });
+  assert.equal(out.status, 0, out.stderr);
+  return new Set(out.stdout.trim().split('\n').filter(Boolean).map(Number));
+}
+
+let dir; // the backup folder
+
+test('a backup into the folder while tickets are issued restores, verifies and holds them', async () => {
+  s = await startServer();
+  dir = path.join(s.dir, 'backups');
+  mkdirSync(dir, { mode: 0o750 });
+  await s.login('clerk1');
+  const acked = [];
+  let stop = false;
+  let failure = null;
+  const writer = async (who) => {
+    while (!stop) {
+      const r = await s.as(who, 'POST', '/api/v1/tickets', { body: { group: 'HT' } });
+      if (r.status !== 201) { failure = `${r.status} ${r.text}`; return; }
+      acked.push(r.json.ticket.id);
+    }
+  };
+  const writers = ['clerk1', 'kiosk-1'].map(writer);
+  const deadline = Date.now() + 20000;
+  while (acked.length < 20 && !failure && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+  assert.ok(acked.length >= 20, `tickets are not flowing: ${failure}`);
+  const before = acked.slice();
+  const t0 = Date.now();
+  const b = await cliAsync(['backup', '--db', s.db, '--backup-dir', dir]);
+  const t1 = Date.now();
+  const during = acked.length - before.length;
+  stop = true;
+  await Promise.all(writers);
+  assert.equal(failure, null);
+  assert.equal(b.status, 0, b.stderr);
+  assert.ok(during > 0, 'no ticket was written while the backup ran');
+
+  // One backup, under its final name, nothing else left in the folder (no
+  // temporary file, no scratch folder of the check).
+  const files = list(dir);
+  assert.equal(files.length, 1, `folder holds ${files}`);
+  const [name] = files;
+  const when = nameInstant(name);
+  assert.ok(when >= Math.floor(t0 / 1000) * 1000 && when <= t1, `${name} is not the office time of the run`);
+  assert.equal(statSync(path.join(dir, name)).mode & 0o077, 0, 'a backup is readable by its owner only');
+  assert.match(b.stdout, new RegExp(`^kept ${name.replace(/\./g, '\\.')} \\(new, daily, monthly\\)$`, 'm'));
+  assert.match(b.stdout, /checked: integrity and audit chain\); 1 backup kept, 0 removed/);
+
+  // The documented restore: into a new file, then audit-verify.
+  const restored = path.join(s.dir, 'restored.db');
+  const r = cli(['restore', '--db', restored, path.join(dir, name)]);
+  assert.equal(r.status, 0, r.stderr);
+  const v = cli(['audit-verify', '--db', restored]);
+  assert.equal(v.status, 0, v.stderr);
+  assert.match(v.stdout, /^ok: /);
+  const ids = ticketIds(restored);
+  assert.deepEqual(before.filter((id) => !ids.has(id)), [], 'tickets acknowledged before the backup are missing');
+});
+
+test('retention keeps the newest of the last days and months having backups, nothing else is touched', async () => {
+  const fakes = [
+    'motcua-20250610-090000.db.gz', // same day as the next, older: removed
+    'motcua-20250610-210000.db.gz', // newest of its day and of June 2025
+    'motcua-20250609-210000.db.gz', // third day having backups
+    'motcua-20250608-210000.db.gz', // fourth day: removed
+    'motcua-20250531-210000.db.gz', // newest of May 2025 (third month)
+    'motcua-20250430-210000.db.gz', // fourth month: removed
+    'motcua-20241231-210000.db.gz', // removed
+  ];
+  const foreign = [
+    'notes.txt', 'motcua-20240101-000000.db.gz.bad', 'motcua-20240101-000000.db',
+    'motcua-2024-01-01.db.gz', 'other-20240101-000000.db.gz', 'motcua-20240231-000000.db.gz',
+  ];
+  const first = backups(dir); // the backup of the test above
+  assert.equal(first.length, 1);
+  for (const f of [...fakes, ...foreign]) writeFileSync(path.join(dir, f), 'not a backup\n');
+  mkdirSync(path.join(dir, 'motcua-20240102-000000.db.gz')); // a folder with a backup's name
+  await new Promise((r) => setTimeout(r, 1100)); // a new second, a new name
+
+  const b = cli(['backup', '--db', s.db, '--backup-dir', dir,
+    '--backup-keep-daily', '3', '--backup-keep-monthly', '3']);
+  assert.equal(b.status, 0, b.stderr);
+  const fresh = backups(dir).filter((f) => nameInstant(f) > nameInstant(first[0]));
+  assert.equal(fresh.length, 1, b.stdout);
+  // Today (two backups, the newest kept), 10 and 9 June are the last three
+  // days; this month, June and May 2025 the last three months.
+  assert.deepEqual(list(dir), [
+    ...foreign, 'motcua-20240102-000000.db.gz',
+    'motcua-20250531-210000.db.gz', 'motcua-20250609-210000.db.gz', 'motcua-20250610-210000.db.gz',
+    fresh[0],
+  ].sort());
+  for (const gone of [first[0], 'motcua-20250610-090000.db.gz', 'motcua-20250608-210000.db.gz',
+    'motcua-20250430-210000.db.gz', 'motcua-20241231-210000.db.gz']) {
+    assert.match(b.stdout, new RegExp(`^removed ${gone.replace(/\./g, '\\.')}$`, 'm'));
+  }
+  assert.match(b.stdout, /^kept motcua-20250531-210000\.db\.gz \(monthly\)$/m);
+  assert.match(b.stdout, /^kept motcua-20250609-210000\.db\.gz \(daily\)$/m);
+  assert.match(b.stdout, /^kept motcua-20250610-210000\.db\.gz \(daily, monthly\)$/m);
+  assert.match(b.stdout, /4 backups kept, 5 removed \(keeping 3 daily, 3 monthly\)/);
+});
+
+test('a backup that fails its check is left as .bad, exit 1, and no backup is removed', async () => {
+  await new Promise((r) => setTimeout(r, 1100));
+  const beforeFiles = list(dir);
+  // The fault cuts the written backup to half its size before the check.
+  const b = await cliAsync(['backup', '--db', s.db, '--backup-dir', dir,
+    '--backup-keep-daily', '0', '--backup-keep-monthly', '0'], { env: { MOTCUA_FAULT: 'backup_truncate' } });
+  assert.equal(b.status, 1, b.stdout + b.stderr);
+  assert.match(b.stderr, /the new backup failed its check: .*\[\w+\]; left as .*\.db\.gz\.bad, no backup removed/);
+  assert.doesNotMatch(b.stdout, /^removed /m);
+  const added = list(dir).filter((f) => !beforeFiles.includes(f));
+  assert.equal(added.length, 1, `new files: ${added}`);
+  assert.match(added[0], /^motcua-\d{8}-\d{6}\.db\.gz\.bad$/);
+  assert.deepEqual(list(dir).filter((f) => f !== added[0]), beforeFiles, 'the failed run changed the folder');
+  // And restore refuses it as the check did.
+  const r = cli(['restore', '--db', path.join(s.dir, 'from-bad.db'), path.join(dir, added[0])]);
+  assert.equal(r.status, 1, r.stderr);
+  assert.ok(!list(s.dir).includes('from-bad.db'));
+  rmSync(path.join(dir, added[0]));
+});
+
+test('bad arguments exit 2 and write nothing', async () => {
+  const empty = mkdtempSync(path.join(tmpdir(), 'motcua-e2e-backup-'));
+  const aFile = path.join(s.dir, 'bundle.json');
+  const cases = [
+    [['--db', s.db, '--backup-dir', empty, '--backup-keep-daily', 'abc'], /--backup-keep-daily wants a whole number/],
+    [['--db', s.db, '--backup-dir', empty, '--backup-keep-daily', '-1'], /--backup-keep-daily wants a whole number/],
+    [['--db', s.db, '--backup-dir', empty, '--backup-keep-monthly', '1.5'], /--backup-keep-monthly wants a whole number/],
+    [['--db', s.db, '--backup-dir', empty, '--backup-keep-monthly', ''], /--backup-keep-monthly wants a whole number/],
+    [['--db', s.db, '--backup-dir', empty, '--backup-keep-daily', '99999999999999999999'], /wants a whole number/],
+    [['--db', s.db, '--backup-dir', empty, '--backup-keep-daily'], /incomplete option/],
+    [['--db', s.db, '--backup-dir', path.join(empty, 'missing')], /is not a folder/],
+    [['--db', s.db, '--backup-dir', aFile], /is not a folder/],
+    [['--backup-dir', empty], /--db FILE is required/],
+    [['--db', path.join(empty, 'none.db'), '--backup-dir', empty], /does not exist/],
+    [['--db', s.db], /give OUT\.gz or --backup-dir DIR/],
+    [['--db', s.db, '--backup-dir', empty, '--keep', '3'], /unknown or incomplete option/],
+    [['--db', s.db, path.join(empty, 'a.gz'), path.join(empty, 'b.gz')], /unexpected argument/],
+  ];
+  for (const [args, message] of cases) {
+    const r = cli(['backup', ...args]);
+    assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
+    assert.match(r.stderr, message, args.join(' '));
+    assert.match(r.stderr, /^motcua-server backup: /);
+    assert.equal(r.stdout, '');
+    assert.deepEqual(list(empty), [], `${args.join(' ')} wrote ${list(empty)}`);
+  }
+  rmSync(empty, { recursive: true, force: true });
+  // The single-file form keeps working as before.
+  const out = path.join(s.dir, 'one.db.gz');
+  const r = cli(['backup', '--db', s.db, out]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout, `backed up ${s.db} to ${out}\n`);
+  const restored = path.join(s.dir, 'one.db');
+  assert.equal(cli(['restore', '--db', restored, out]).status, 0);
+  assert.equal(cli(['audit-verify', '--db', restored]).status, 0);
+});
