@@ -1,9 +1,15 @@
 /* Operations: /healthz, /metrics (Prometheus text) and the test clock. */
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "api/api_internal.h"
 #include "api/bus.h"
+#include "store/ops_figures.h"
 #include "store/queue.h"
+#include "util/backup_files.h"
 #include "util/clock.h"
 #include "util/strbuf.h"
 
@@ -33,6 +39,70 @@ void route_healthz(struct api *api, struct http_request *r)
 
 static const double ops_bounds_s[API_LATENCY_BUCKETS] = {0.0005, 0.001, 0.0025, 0.005, 0.01,
                                                          0.025,  0.05,  0.1,    0.25,  1.0};
+
+/* When this process started, epoch seconds (real time, whatever the test
+ * clock says): its start in clock ticks after boot (/proc/self/stat, field
+ * 22) plus the boot instant (/proc/stat btime); 0 when unknown. Read once
+ * per scrape: two small files of procfs. */
+static double ops_process_start(void)
+{
+	char buf[1024];
+	double start = 0;
+	FILE *f = fopen("/proc/self/stat", "r");
+	if (f == NULL)
+		return 0;
+	size_t n = fread(buf, 1, sizeof buf - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	/* The command name (field 2) may hold spaces: fields count from its ')'. */
+	char *p = strrchr(buf, ')');
+	unsigned long long ticks = 0;
+	if (p == NULL || sscanf(p + 2,
+	                        "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d "
+	                        "%*d %*d %*d %*d %llu",
+	                        &ticks) != 1)
+		return 0;
+	f = fopen("/proc/stat", "r");
+	if (f == NULL)
+		return 0;
+	char line[256];
+	long long btime = 0;
+	while (fgets(line, sizeof line, f))
+		if (sscanf(line, "btime %lld", &btime) == 1)
+			break;
+	fclose(f);
+	long hz = sysconf(_SC_CLK_TCK);
+	if (btime > 0 && hz > 0)
+		start = (double)btime + (double)ticks / (double)hz;
+	return start;
+}
+
+/* The series of the process: build, start, and the newest checked backup of
+ * cfg.backup_dir (only when it is set; 0 while it holds none). */
+static void ops_process_metrics(struct api *api, struct strbuf *sb)
+{
+	strbuf_printf(sb,
+	              "# HELP motcua_build_info The running program's version.\n"
+	              "# TYPE motcua_build_info gauge\n"
+	              "motcua_build_info{version=\"%s\"} 1\n"
+	              "# HELP process_start_time_seconds Start time of the process since unix "
+	              "epoch in seconds.\n"
+	              "# TYPE process_start_time_seconds gauge\n"
+	              "process_start_time_seconds %.2f\n",
+	              MOTCUA_VERSION, ops_process_start());
+	if (api->cfg.backup_dir == NULL)
+		return;
+	int64_t when = 0;
+	if (!backup_newest(api->cfg.backup_dir, &when))
+		when = 0;
+	strbuf_printf(sb,
+	              "# HELP motcua_backup_newest_timestamp_seconds When the newest checked "
+	              "backup in the backup folder was made (epoch seconds), 0 when there is "
+	              "none.\n"
+	              "# TYPE motcua_backup_newest_timestamp_seconds gauge\n"
+	              "motcua_backup_newest_timestamp_seconds %lld\n",
+	              (long long)when);
+}
 
 void route_metrics(struct api *api, struct http_request *r)
 {
@@ -77,7 +147,10 @@ void route_metrics(struct api *api, struct http_request *r)
 	              "motcua_store_batches_total %llu\n",
 	              (unsigned long long)commits, (unsigned long long)batches);
 	struct mc_error err;
-	if (store_queue_metrics(api->st, clock_now(), &sb, &err) != MC_OK) {
+	ops_process_metrics(api, &sb);
+	int64_t now = clock_now();
+	if (store_queue_metrics(api->st, now, &sb, &err) != MC_OK ||
+	    store_ops_metrics(api->st, now, &sb, &err) != MC_OK) {
 		strbuf_free(&sb);
 		http_reply_error(r, &err);
 		return;
