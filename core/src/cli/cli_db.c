@@ -11,6 +11,7 @@
 
 #include "cli/cli.h"
 #include "cli/cli_backup_dir.h"
+#include "cli/cli_config.h"
 #include "domain/backup_plan.h"
 #include "store/auth.h"
 #include "store/dossier.h"
@@ -21,23 +22,32 @@
 
 static const struct principal cli_actor = {.role = ROLE_ADMIN, .actor = "system:cli"};
 
-/* Parses --db FILE (required) and --help for commands that take only these
- * and positional arguments. Returns -1 to go on, else an exit status. */
-static int cli_db_opts(const char *cmd, const char *usage, int argc, char **argv, const char **db)
+/* Parses --db FILE (required), --config FILE and --help for commands that
+ * take only these and positional arguments. *argc and *argv become the
+ * command line with the file's settings (cli_config_expand): the positional
+ * arguments are (*argv)[optind..*argc-1]. Returns -1 to go on, else an exit
+ * status. */
+static int cli_db_opts(const char *cmd, const char *usage, int *argc, char ***argv, const char **db)
 {
 	static const struct option opts[] = {
 	    {"db", required_argument, NULL, 'd'}, {"help", no_argument, NULL, 'h'}, {0}};
-	int c;
+	int c, status;
+	if ((*argv = cli_config_expand(cmd, opts, argc, *argv, &status)) == NULL)
+		return status;
 	optind = 1;
 	opterr = 0;
 	*db = NULL;
-	while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+	while ((c = getopt_long(*argc, *argv, "+", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd': *db = optarg; break;
-		case 'h': printf("usage: motcua-server %s %s\n", cmd, usage); return 0;
+		case 'h':
+			printf("usage: motcua-server %s %s\n"
+			       "--config FILE reads --db from a configuration file (flags win).\n",
+			       cmd, usage);
+			return 0;
 		default:
 			return cli_usage_error(cmd, "unknown or incomplete option '%s'",
-			                       argv[optind - 1]);
+			                       (*argv)[optind - 1]);
 		}
 	}
 	if (*db == NULL)
@@ -59,7 +69,9 @@ int cli_init(int argc, char **argv)
 	    {"help", no_argument, NULL, 'h'},           {0}};
 	const char *db = NULL, *admin = "admin", *password = NULL;
 	bool from_stdin = false;
-	int c;
+	int c, status;
+	if ((argv = cli_config_expand("init", opts, &argc, argv, &status)) == NULL)
+		return status;
 	optind = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
@@ -71,7 +83,9 @@ int cli_init(int argc, char **argv)
 		case 'h':
 			printf("usage: motcua-server init --db FILE [--admin NAME]"
 			       " (--password P | --password-stdin)\n"
-			       "Creates a new database and its first administrator.\n");
+			       "         [--config FILE]\n"
+			       "Creates a new database and its first administrator.\n"
+			       "--config FILE reads --db from a configuration file (flags win).\n");
 			return 0;
 		default:
 			return cli_usage_error("init", "unknown or incomplete option '%s'",
@@ -94,7 +108,7 @@ int cli_init(int argc, char **argv)
 
 	struct store *st = NULL;
 	struct mc_error err;
-	int status = 0;
+	status = 0;
 	if (store_open(db, &st, &err) != MC_OK ||
 	    store_user_create(st, cli_actor.actor, admin, "Quản trị hệ thống", ROLE_ADMIN, pw,
 	                      false, NULL, &err) != MC_OK) {
@@ -114,7 +128,7 @@ int cli_init(int argc, char **argv)
 int cli_import(int argc, char **argv)
 {
 	const char *db;
-	int rc = cli_db_opts("import", "--db FILE BUNDLE.json", argc, argv, &db);
+	int rc = cli_db_opts("import", "--db FILE BUNDLE.json", &argc, &argv, &db);
 	if (rc >= 0)
 		return rc;
 	if (optind + 1 != argc)
@@ -151,7 +165,9 @@ int cli_audit_verify(int argc, char **argv)
 	                                     {0}};
 	const char *db = NULL;
 	bool rebuild = false;
-	int c;
+	int c, status;
+	if ((argv = cli_config_expand("audit-verify", opts, &argc, argv, &status)) == NULL)
+		return status;
 	optind = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
@@ -159,7 +175,8 @@ int cli_audit_verify(int argc, char **argv)
 		case 'd': db = optarg; break;
 		case 'r': rebuild = true; break;
 		case 'h':
-			printf("usage: motcua-server audit-verify --db FILE [--rebuild-figures]\n"
+			printf("usage: motcua-server audit-verify --db FILE [--rebuild-figures]"
+			       " [--config FILE]\n"
 			       "--rebuild-figures first rebuilds the maintained figures from the\n"
 			       "rows (the repair after a figures_mismatch), then checks.\n");
 			return 0;
@@ -177,7 +194,7 @@ int cli_audit_verify(int argc, char **argv)
 	struct store *st = NULL;
 	struct mc_error err;
 	int64_t n = 0, dossiers = 0, figures = 0;
-	int status = 0;
+	status = 0;
 	if (store_open(db, &st, &err) != MC_OK || store_integrity_check(st, &err) != MC_OK ||
 	    (rebuild && figures_rebuild(st, &err) != MC_OK) ||
 	    store_audit_verify(st, &n, &err) != MC_OK ||
@@ -281,7 +298,7 @@ int cli_backup(int argc, char **argv)
 int cli_restore(int argc, char **argv)
 {
 	const char *db;
-	int rc = cli_db_opts("restore", "--db NEW_FILE BACKUP.gz", argc, argv, &db);
+	int rc = cli_db_opts("restore", "--db NEW_FILE BACKUP.gz", &argc, &argv, &db);
 	if (rc >= 0)
 		return rc;
 	if (optind + 1 != argc)

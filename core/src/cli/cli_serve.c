@@ -14,6 +14,7 @@
 
 #include "api/api.h"
 #include "cli/cli.h"
+#include "cli/cli_config.h"
 #include "cli/simulate.h"
 #include "store/auth.h"
 #include "store/hall_plan.h"
@@ -24,6 +25,7 @@
 #include "util/clock.h"
 #include "util/log.h"
 #include "util/paths.h"
+#include "util/sdnotify.h"
 #include "util/strbuf.h"
 #include "util/xmalloc.h"
 
@@ -88,10 +90,10 @@ static int cli_run(const char *cmd, struct store *st, const struct api_config *c
 	const char *host = cfg->listen ? cfg->listen : "127.0.0.1";
 	if (cfg->tls_cert == NULL && strncmp(host, "127.", 4) != 0)
 		fprintf(stderr,
-		        "motcua-server: warning: listening on %s without TLS: passwords, session "
+		        "%smotcua-server: warning: listening on %s without TLS: passwords, session "
 		        "cookies and device tokens cross the network in clear; use --tls-cert and "
 		        "--tls-key (or a TLS proxy on this machine and --listen 127.0.0.1)\n",
-		        host);
+		        log_journal_prefix(LOG_WARN), host);
 	printf("motcua-server: listening on %s://%s:%d%s\n", scheme, host, api_port(api),
 	       clock_is_test_mode() ? " (test clock)" : "");
 	if (banner) {
@@ -109,9 +111,18 @@ static int cli_run(const char *cmd, struct store *st, const struct api_config *c
 		}
 	}
 	fflush(stdout);
+	/* systemd (Type=notify) counts the service started from here on: the
+	 * socket listens and the database is open. */
+	char *state =
+	    xasprintf("READY=1\nSTATUS=listening on %s://%s:%d", scheme, host, api_port(api));
+	if (sdnotify_send(state) < 0)
+		log_warn("cannot tell systemd the server is ready (NOTIFY_SOCKET): %s",
+		         strerror(errno));
+	free(state);
 	int sig = 0;
 	sigwait(&set, &sig);
 	log_info("signal %d: stopping", sig);
+	sdnotify_send("STOPPING=1\nSTATUS=stopping");
 	api_stop(api);
 	close(lock);
 	return 0;
@@ -120,7 +131,8 @@ static int cli_run(const char *cmd, struct store *st, const struct api_config *c
 struct serve_opts {
 	const char *db;
 	struct api_config cfg;
-	const char *printer; /* --printer: the office's default destination */
+	const char *printer;  /* --printer: the office's default destination */
+	enum log_level level; /* --log-level */
 };
 
 /* Points the office's default printer at o->printer, when given. */
@@ -133,8 +145,10 @@ static int cli_set_printer(const char *cmd, struct store *st, const struct serve
 	return 0;
 }
 
-/* Parses the options serve and demo share. Returns -1 to go on, else an exit
- * status. extra_db_default: demo's database when --db is not given. */
+/* Parses the options serve and demo share, with the settings of --config
+ * FILE before the command line's (cli_config_expand), and sets the log
+ * level. Returns -1 to go on, else an exit status. The strings of o point
+ * into argv or the expanded argv, both kept until exit. */
 static int cli_serve_opts(const char *cmd, int argc, char **argv, struct serve_opts *o,
                           const char *usage)
 {
@@ -157,11 +171,16 @@ static int cli_serve_opts(const char *cmd, int argc, char **argv, struct serve_o
 	    {"test-clock", no_argument, NULL, 'T'},
 	    {"printer", required_argument, NULL, 'P'},
 	    {"idempotency-key-file", required_argument, NULL, 'I'},
+	    {"log-level", required_argument, NULL, 'v'},
+	    {"backup-dir", required_argument, NULL, 'D'},
 	    {"help", no_argument, NULL, 'h'},
 	    {0}};
-	int c;
+	int c, status;
 	char *end;
 	long v;
+	if ((argv = cli_config_expand(cmd, opts, &argc, argv, &status)) == NULL)
+		return status;
+	o->level = LOG_INFO;
 	optind = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
@@ -173,6 +192,15 @@ static int cli_serve_opts(const char *cmd, int argc, char **argv, struct serve_o
 		case 'T': clock_enable_test_mode(); break;
 		case 'P': o->printer = optarg; break;
 		case 'I': o->cfg.idem_key_file = optarg; break;
+		case 'D': o->cfg.backup_dir = optarg; break;
+		case 'v':
+			if (!log_level_parse(optarg, &o->level))
+				return cli_usage_error(
+				    cmd,
+				    "bad value '%s' for --log-level (debug, info, "
+				    "warn or error)",
+				    optarg);
+			break;
 		case 'p':
 		case 't':
 		case 'b':
@@ -235,13 +263,15 @@ static int cli_serve_opts(const char *cmd, int argc, char **argv, struct serve_o
 	}
 	if (optind < argc)
 		return cli_usage_error(cmd, "unexpected argument '%s'", argv[optind]);
+	log_set_level(o->level);
 	return -1;
 }
 
 static const char serve_usage[] =
-    "usage: motcua-server serve --db FILE [--listen ADDR] [--port N]\n"
+    "usage: motcua-server serve --db FILE [--config FILE] [--listen ADDR] [--port N]\n"
     "         [--tls-cert PEM --tls-key PEM] [--threads N] [--heartbeat-ms N] [--test-clock]\n"
     "         [--printer QUEUE|URI] [--idempotency-key-file KEYFILE]\n"
+    "         [--log-level debug|info|warn|error] [--backup-dir DIR]\n"
     "         [--max-connections N] [--per-address-connections N]\n"
     "         [--head-timeout-ms N] [--body-timeout-ms N] [--max-streams N]\n"
     "         [--streams-per-token N] [--streams-per-address N] [--logins-per-minute N]\n"
@@ -256,7 +286,13 @@ static const char serve_usage[] =
     "--idempotency-key-file: the key sealing stored Idempotency-Key answers\n"
     "(default FILE.idem-key, created 0600 at first start; keep it apart from backups).\n"
     "--printer points the office's default printer at a CUPS queue or an ipp:// URI.\n"
-    "--test-clock lets an admin set the clock (PUT /api/v1/test/clock): tests only.\n";
+    "--test-clock lets an admin set the clock (PUT /api/v1/test/clock): tests only.\n"
+    "--config FILE: settings \"key = value\" named as these options (e.g. port = 8080),\n"
+    "before the command line's, so a flag wins (docs/configuration.md).\n"
+    "--log-level (info): the lowest level logged on standard error. --backup-dir: the\n"
+    "nightly backups' folder, for /metrics' age of the newest backup.\n"
+    "Under systemd (Type=notify) tells READY=1 once listening and STOPPING=1 on\n"
+    "SIGTERM; logs carry the journal's priority when stderr is the journal.\n";
 
 int cli_serve(int argc, char **argv)
 {
@@ -267,8 +303,18 @@ int cli_serve(int argc, char **argv)
 	if (o.db == NULL)
 		return cli_usage_error("serve", "--db FILE is required");
 	struct stat sb;
-	if (stat(o.db, &sb) != 0)
-		return cli_usage_error("serve", "%s does not exist (run init first)", o.db);
+	if (stat(o.db, &sb) != 0) {
+		/* Exit 2: systemd does not restart (RestartPreventExitStatus=2),
+		 * restarting cannot make the database appear. */
+		fprintf(stderr,
+		        "%smotcua-server serve: the database %s does not exist (%s): run "
+		        "motcua-server init --db %s --password-stdin first, as the user the "
+		        "server runs as (docs/install.md)\n",
+		        log_journal_prefix(LOG_ERROR), o.db, strerror(errno), o.db);
+		return CLI_EXIT_USAGE;
+	}
+	log_debug("serve: database %s, log level %s, backup folder %s", o.db,
+	          log_level_name(o.level), o.cfg.backup_dir ? o.cfg.backup_dir : "(none)");
 	struct store *st = NULL;
 	struct mc_error err;
 	if (store_open(o.db, &st, &err) != MC_OK)
@@ -284,7 +330,7 @@ int cli_serve(int argc, char **argv)
 
 static const char demo_usage[] =
     "usage: motcua-server demo [--db FILE] [--bundle FILE] [--simulate-days N] [--port N]\n"
-    "         [--listen ADDR] [--printer QUEUE|URI]\n"
+    "         [--listen ADDR] [--printer QUEUE|URI] [--config FILE] (and serve's options)\n"
     "Creates (once) and serves the demo province: Quảng Trị's provincial centre and\n"
     "four commune centres, each with its hall, staff and devices, the authorities\n"
     "and the procedures (demo data). Default database: demo.db. --simulate-days N\n"

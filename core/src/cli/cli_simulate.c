@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 
 #include "cli/cli.h"
+#include "cli/cli_config.h"
 #include "cli/simulate.h"
 
 int cli_simulate(int argc, char **argv)
@@ -18,7 +19,9 @@ int cli_simulate(int argc, char **argv)
 	long days = 30;
 	unsigned long long seed = 1;
 	char *end;
-	int c;
+	int c, status;
+	if ((argv = cli_config_expand("simulate", opts, &argc, argv, &status)) == NULL)
+		return status;
 	optind = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
@@ -36,7 +39,8 @@ int cli_simulate(int argc, char **argv)
 			break;
 		case 'h':
 			printf(
-			    "usage: motcua-server simulate --db FILE [--days N] [--seed S]\n"
+			    "usage: motcua-server simulate --db FILE [--days N] [--seed S]"
+			    " [--config FILE]\n"
 			    "Plays N days (default 30) before now of queue and dossier activity\n"
 			    "at every centre of a province that was init'ed and imported: tickets\n"
 			    "with peaks after opening and after lunch, services, no-shows, "
@@ -62,7 +66,7 @@ int cli_simulate(int argc, char **argv)
 	struct store *st = NULL;
 	struct mc_error err;
 	struct simulate_report rep;
-	int status = 0;
+	status = 0;
 	if (store_open(db, &st, &err) != MC_OK ||
 	    simulate_province(st, (int)days, seed, &rep, &err) != MC_OK)
 		status = cli_fail("simulate", &err);
