@@ -232,7 +232,9 @@ int cli_backup(int argc, char **argv)
 	                                     {0}};
 	const char *db = NULL, *dir = NULL;
 	int keep[2] = {BACKUP_KEEP_DAILY_DEFAULT, BACKUP_KEEP_MONTHLY_DEFAULT};
-	int c;
+	int c, status;
+	if ((argv = cli_config_expand("backup", opts, &argc, argv, &status)) == NULL)
+		return status;
 	optind = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
@@ -251,7 +253,7 @@ int cli_backup(int argc, char **argv)
 			printf("usage: motcua-server backup --db FILE OUT.gz\n"
 			       "       motcua-server backup --db FILE --backup-dir DIR"
 			       " [--backup-keep-daily N] [--backup-keep-monthly M]\n"
-			       "       (--config FILE gives any of these)\n"
+			       "--config FILE reads these from a configuration file (flags win).\n"
 			       "Writes a compressed online backup; the server may be running.\n"
 			       "With --backup-dir: DIR/motcua-YYYYMMDD-HHMMSS.db.gz (office time), "
 			       "checked as\n"
@@ -286,7 +288,7 @@ int cli_backup(int argc, char **argv)
 	}
 	struct store *st = NULL;
 	struct mc_error err;
-	int status = 0;
+	status = 0;
 	if (store_open(db, &st, &err) != MC_OK || store_backup(st, argv[optind], &err) != MC_OK)
 		status = cli_fail("backup", &err);
 	else
