@@ -23,14 +23,16 @@ static const char ops_print_sql[] =
     " HAVING count(*) > 0";
 
 /* The indicators' "open at the end, late" (store/indicators.c IND_OPEN_NOW and
- * ind_count_simple): received before ?1, not finished, with a due instant;
- * late when the instant it is judged at (its pause if paused before ?1, else
- * ?1) is past the due. The partial index dossiers_ind_open covers it. */
+ * ind_count_simple) at the instant ?1: received by ?1 (a period's end is
+ * exclusive, now is not: a dossier received this second is open), not
+ * finished, with a due instant; late when the instant it is judged at (its
+ * pause if paused before ?1, else ?1) is past the due. The partial index
+ * dossiers_ind_open covers it. */
 static const char ops_dossiers_sql[] =
     "SELECT count(*), coalesce(sum(CASE WHEN d.paused_at AND d.paused_at < ?1"
     " THEN d.paused_at ELSE ?1 END > d.due_at), 0)"
     " FROM dossiers d INDEXED BY dossiers_ind_open"
-    " WHERE d.finished_at IS NULL AND d.received_at < ?1 AND d.due_at IS NOT NULL";
+    " WHERE d.finished_at IS NULL AND d.received_at <= ?1 AND d.due_at IS NOT NULL";
 
 /* Index notifications_due (state, not_before) counts each state's range. */
 static const char ops_notify_sql[] =

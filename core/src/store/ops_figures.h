@@ -22,7 +22,7 @@ struct strbuf;
  * - motcua_print_jobs_oldest_pending_seconds{office}: now - created_at of the
  *   oldest of them, 0 when none;
  * - motcua_dossiers_open, motcua_dossiers_late: dossiers open at now (received
- *   before it, not finished, with a due instant) and those of them past due,
+ *   by it, not finished, with a due instant) and those of them past due,
  *   by the indicators' rule (store/indicators.c: a paused dossier is judged at
  *   its pause);
  * - motcua_notifications{state}: messages queued, sending and dead (every
