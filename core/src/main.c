@@ -22,6 +22,7 @@ static const struct command {
     {"simulate", cli_simulate, "fill a database with realistic history (demo data)"},
     {"calendar", cli_calendar, "lunar dates, holidays and working-time deadlines"},
     {"print-test", cli_print_test, "print a test ticket to a CUPS queue or printer URI"},
+    {"doctor", cli_doctor, "check an installation: database, disk, backups, printers, TLS"},
     {"routes", cli_routes, "print the HTTP route table (method, path, roles, flags)"},
 };
 
