@@ -116,7 +116,8 @@ static int backup_retain(const char *dir, int64_t fresh, int keep_daily, int kee
 			continue;
 		}
 		char *path = xasprintf("%s/%s", dir, name);
-		if (unlink(path) == 0) {
+		/* Gone already: another run (by hand, at the same time) removed it. */
+		if (unlink(path) == 0 || errno == ENOENT) {
 			printf("removed %s\n", name);
 			(*removed)++;
 		} else {
