@@ -265,39 +265,87 @@ static enum mc_err store_migrate_fk_check(struct store_conn *c, struct mc_error 
 	return rc;
 }
 
-/* Runs in store_open, before any other thread can see st. */
+/* MC_OK when c's database is of this program's schema or older; else
+ * schema_too_new (or the read's error). Runs before anything writes to the
+ * file, so a refused database keeps every byte (not even the journal mode
+ * of its header changes). */
+static enum mc_err store_check_version(struct store_conn *c, struct mc_error *err)
+{
+	int version = store_user_version(c);
+	int target = schema_step_count();
+	if (version < 0)
+		return store_sql_error(c, "user_version", err);
+	if (version > target)
+		return mc_failf(
+		    err, MC_ERR_CONFLICT, "schema_too_new", "Cơ sở dữ liệu thuộc phiên bản mới hơn",
+		    "Database schema %d is newer than this program (%d): install the newer "
+		    "motcua-server again, or restore the backup made before the upgrade "
+		    "(docs/upgrade.md)",
+		    version, target);
+	return MC_OK;
+}
+
+/* Tests only (tests/e2e/235-upgrade-transaction): whether MOTCUA_FAULT is
+ * "<what>:<n>". migrate_step:N ends the process (_exit, no rollback, no
+ * close) right after schema step N and its user_version ran inside the
+ * migration's transaction, as a power cut there would; migrate_fail:N makes
+ * step N fail as if its SQL had. */
+static bool store_migrate_fault(const char *what, int n)
+{
+	const char *fault = getenv("MOTCUA_FAULT");
+	size_t len = strlen(what);
+	return fault && strncmp(fault, what, len) == 0 && fault[len] == ':' &&
+	       strtol(fault + len + 1, NULL, 10) == n;
+}
+
+/* Brings the database from its schema (user_version) to this program's
+ * (schema_step_count) in ONE transaction: every step and its user_version,
+ * then a foreign key check, then COMMIT. Any failure rolls all of it back,
+ * so the file stays at its old version with its old rows, and the error
+ * (migration_failed) names the step, the versions and SQLite's reason; a
+ * process that dies mid-way leaves the same (SQLite's journal undoes the
+ * uncommitted steps at the next open). A newer database is refused with
+ * schema_too_new. Runs in store_open, before any other thread can see st. */
 static enum mc_err store_migrate(struct store *st, struct mc_error *err)
 {
 	struct store_conn *c = &st->writer;
 	int version = store_user_version(c);
 	int target = schema_step_count();
 
-	if (version < 0)
-		return store_sql_error(c, "user_version", err);
-	if (version > target)
-		return mc_failf(
-		    err, MC_ERR_CONFLICT, "schema_too_new", "Cơ sở dữ liệu thuộc phiên bản mới hơn",
-		    "Database schema %d is newer than this program (%d)", version, target);
-	if (version == target)
-		return MC_OK;
+	enum mc_err rc = store_check_version(c, err);
+	if (rc || version == target)
+		return rc;
 	/* Foreign keys are off while the steps run (a step may rebuild a table
 	 * others refer to, as SQLite's documented procedure does) and checked
 	 * as a whole before the commit. The pragma is a no-op inside a
 	 * transaction, hence before BEGIN. */
-	enum mc_err rc = store_exec(c, "PRAGMA foreign_keys=OFF", err);
+	rc = store_exec(c, "PRAGMA foreign_keys=OFF", err);
 	if (rc == MC_OK)
 		rc = store_exec(c, "BEGIN IMMEDIATE", err);
 	if (rc)
 		goto restore;
 	for (int n = version + 1; n <= target; n++) {
-		rc = store_exec(c, schema_step(n), err);
-		if (rc)
-			goto fail;
 		char pragma[48];
 		snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", n);
-		rc = store_exec(c, pragma, err);
-		if (rc)
+		bool fail = store_migrate_fault("migrate_fail", n);
+		char *msg = NULL;
+		if (fail || sqlite3_exec(c->db, schema_step(n), NULL, NULL, &msg) != SQLITE_OK ||
+		    sqlite3_exec(c->db, pragma, NULL, NULL, &msg) != SQLITE_OK) {
+			const char *why = fail ? "test fault" : msg ? msg : sqlite3_errmsg(c->db);
+			rc = mc_failf(
+			    err, MC_ERR_INTERNAL, "migration_failed",
+			    "Nâng cấp cơ sở dữ liệu thất bại",
+			    "Upgrading the database from schema %d to %d failed at step "
+			    "%d (%s); nothing was changed, the database is still schema %d",
+			    version, target, n, why, version);
+			log_error("store: schema step %d: %s", n, why);
+			sqlite3_free(msg);
 			goto fail;
+		}
+		if (store_migrate_fault("migrate_step", n)) {
+			fprintf(stderr, "store: test fault: killed after schema step %d\n", n);
+			_exit(86);
+		}
 	}
 	rc = store_migrate_fk_check(c, err);
 	if (rc)
@@ -346,13 +394,16 @@ enum mc_err store_open(const char *path, struct store **out, struct mc_error *er
 		store_close(st);
 		return MC_ERR_UNAVAILABLE;
 	}
-	/* WAL so readers never block the writer; FULL so that a commit that
-	 * returned is on disk even after a power cut. */
-	enum mc_err rc = store_exec(&st->writer,
-	                            "PRAGMA journal_mode=WAL;"
-	                            "PRAGMA synchronous=FULL;"
-	                            "PRAGMA foreign_keys=ON;",
-	                            err);
+	/* A newer database is refused before anything writes to it. WAL so
+	 * readers never block the writer; FULL so that a commit that returned
+	 * is on disk even after a power cut. */
+	enum mc_err rc = store_check_version(&st->writer, err);
+	if (rc == MC_OK)
+		rc = store_exec(&st->writer,
+		                "PRAGMA journal_mode=WAL;"
+		                "PRAGMA synchronous=FULL;"
+		                "PRAGMA foreign_keys=ON;",
+		                err);
 	if (rc == MC_OK)
 		rc = store_migrate(st, err);
 	if (rc) {
