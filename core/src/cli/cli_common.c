@@ -4,12 +4,14 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "util/log.h"
 #include "util/xmalloc.h"
 
 int cli_usage_error(const char *cmd, const char *fmt, ...)
 {
 	va_list ap;
-	fprintf(stderr, "motcua-server %s: ", cmd);
+	/* Under systemd, the journal records it as an error. */
+	fprintf(stderr, "%smotcua-server %s: ", log_journal_prefix(LOG_ERROR), cmd);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
@@ -19,7 +21,8 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 
 int cli_fail(const char *cmd, const struct mc_error *err)
 {
-	fprintf(stderr, "motcua-server %s: %s [%s]\n", cmd, err->message_en, err->code);
+	fprintf(stderr, "%smotcua-server %s: %s [%s]\n", log_journal_prefix(LOG_ERROR), cmd,
+	        err->message_en, err->code);
 	return CLI_EXIT_FAIL;
 }
 
