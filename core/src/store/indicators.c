@@ -2172,9 +2172,14 @@ static json_t *ind_plan(struct ind_ctx *x, const struct ind_dgroup *t, const str
 
 /* ---- the whole answer ------------------------------------------------------------------ */
 
+/* Office days *a (from) and *b (to) of a period; MC_ERR_INVALID ("invalid_period")
+ * when a date is malformed, to < from or the period is longer than IND_MAX_DAYS.
+ * *a and *b are always set (0 on error): mc_fail's result is not visible to the
+ * compiler, which at -O3 otherwise sees a path that reads them unset. */
 static enum mc_err ind_period(const char *from, const char *to, int *a, int *b,
                               struct mc_error *err)
 {
+	*a = *b = 0;
 	if (!ind_date(from, a) || !ind_date(to, b) || *b < *a || *b - *a >= IND_MAX_DAYS)
 		return mc_fail(err, MC_ERR_INVALID, "invalid_period",
 		               "Kỳ phải có from và to dạng YYYY-MM-DD, from ≤ to, tối đa 3 năm",
