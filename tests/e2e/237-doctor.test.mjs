@@ -334,6 +334,16 @@ test('port: free is ok; held by a running motcua-server is ok; taken by another 
     // And its database, in use by the server, reads fine.
     r = doctor(['--db', s.db]);
     assert.equal(line(r, 'database').st, 'ok', r.text);
+    // Its database file moved away under it: the server answers /healthz
+    // 503, and doctor says so.
+    renameSync(s.db, `${s.db}.moved`);
+    try {
+      r = doctor(['--port', String(s.port)]);
+      assert.equal(line(r, 'port').st, 'fail', r.text);
+      assert.match(line(r, 'port').detail, /answered by motcua-server \S+, which says it is unavailable: /);
+    } finally {
+      renameSync(`${s.db}.moved`, s.db);
+    }
   } finally {
     await s.stop();
     s.cleanup();

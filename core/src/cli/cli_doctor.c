@@ -14,6 +14,7 @@
 #include <getopt.h>
 #include <gnutls/gnutls.h>
 #include <gnutls/x509.h>
+#include <jansson.h>
 #include <libgen.h>
 #include <netdb.h>
 #include <stdarg.h>
@@ -419,13 +420,16 @@ static size_t doctor_body_write(char *p, size_t size, size_t n, void *ctx)
 	return len;
 }
 
-/* Whether whoever holds host:port answers /healthz as motcua-server: true
- * with its "version" in version. */
-static bool doctor_is_ours(const char *host, int port, bool tls, char *version, size_t len)
+/* Asks /healthz of host:port over https or http: 0 not a motcua-server (no
+ * answer, or not its JSON), 1 a motcua-server whose database answers, 2 one
+ * that says it is unavailable (its reason in why). Its version goes to
+ * version. */
+static int doctor_healthz(const char *host, int port, bool tls, char *version, size_t vlen,
+                          char *why, size_t wlen)
 {
 	CURL *h = curl_easy_init();
 	if (h == NULL)
-		return false;
+		return 0;
 	char url[300];
 	bool v6 = strchr(host, ':') != NULL;
 	snprintf(url, sizeof url, "%s://%s%s%s:%d/healthz", tls ? "https" : "http", v6 ? "[" : "",
@@ -443,18 +447,30 @@ static bool doctor_is_ours(const char *host, int port, bool tls, char *version, 
 	curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 0L);
 	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, doctor_body_write);
 	curl_easy_setopt(h, CURLOPT_WRITEDATA, &b);
-	bool ours = false;
-	if (curl_easy_perform(h) == CURLE_OK) {
-		const char *v = strstr(b.text, "\"version\":\"");
-		if (v && strstr(b.text, "\"status\":")) {
-			v += strlen("\"version\":\"");
-			size_t n = strcspn(v, "\"");
-			snprintf(version, len, "%.*s", (int)(n < 40 ? n : 40), v);
-			ours = true;
-		}
+	int who = 0;
+	json_t *j = curl_easy_perform(h) == CURLE_OK ? json_loads(b.text, 0, NULL) : NULL;
+	const char *status = json_string_value(json_object_get(j, "status"));
+	const char *v = json_string_value(json_object_get(j, "version"));
+	if (status && v) {
+		snprintf(version, vlen, "%.40s", v);
+		who = strcmp(status, "ok") == 0 ? 1 : 2;
+		const char *msg =
+		    json_string_value(json_object_get(json_object_get(j, "error"), "message_en"));
+		snprintf(why, wlen, "%.200s", msg ? msg : status);
 	}
+	json_decref(j);
 	curl_easy_cleanup(h);
-	return ours;
+	return who;
+}
+
+/* Who holds host:port: doctor_healthz over the scheme the configuration
+ * says (https with a certificate), then the other (the file may be out of
+ * step with the running service). */
+static int doctor_who_holds(const char *host, int port, bool tls, char *version, size_t vlen,
+                            char *why, size_t wlen)
+{
+	int who = doctor_healthz(host, port, tls, version, vlen, why, wlen);
+	return who ? who : doctor_healthz(host, port, !tls, version, vlen, why, wlen);
 }
 
 static void check_port(struct doctor *d, const char *listen, int port, bool tls)
@@ -484,12 +500,19 @@ static void check_port(struct doctor *d, const char *listen, int port, bool tls)
 		close(fd);
 	}
 	freeaddrinfo(ai);
-	char version[48];
+	char version[48], why[256];
+	int who = e == EADDRINUSE
+	              ? doctor_who_holds(host, port, tls, version, sizeof version, why, sizeof why)
+	              : 0;
 	if (e == 0)
 		report(d, DOC_OK, "port", "%s:%d is free", host, port);
-	else if (e == EADDRINUSE && doctor_is_ours(host, port, tls, version, sizeof version))
+	else if (who == 1)
 		report(d, DOC_OK, "port", "%s:%d answered by motcua-server %s (running)", host,
 		       port, version);
+	else if (who == 2)
+		report(d, DOC_FAIL, "port",
+		       "%s:%d answered by motcua-server %s, which says it is unavailable: %s", host,
+		       port, version, why);
 	else if (e == EADDRINUSE)
 		report(d, DOC_FAIL, "port",
 		       "%s:%d is taken by another program (ss -ltnp 'sport = :%d')", host, port,
