@@ -1,0 +1,352 @@
+// motcua-server as a systemd service runs it: settings from a configuration
+// file (/etc/motcua/motcua.conf) with the command line winning, each fault in
+// the file refused with FILE:LINE and exit 2 before anything is done,
+// READY=1 / STOPPING=1 on $NOTIFY_SOCKET (systemd's side played by
+// motcua-test-notify, built under tests/tools), the journal's priority
+// prefixes when $JOURNAL_STREAM is stderr, and a missing database refused
+// with exit 2 and the init command to run (docs/configuration.md).
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { BIN, SOURCE, SANITIZER_REPORT, ADMIN_PASSWORD, TEST_BUNDLE, cli, request } from './lib/harness.mjs';
+
+const NOTIFY = path.join(process.env.MOTCUA_BUILD ?? path.resolve('build'), 'tests', 'motcua-test-notify');
+const dir = fs.mkdtempSync(path.join(tmpdir(), 'motcua-config-'));
+after(() => fs.rmSync(dir, { recursive: true, force: true }));
+const db = path.join(dir, 'office.db');
+const children = new Set();
+after(() => { for (const c of children) c.kill('SIGKILL'); });
+
+function writeConf(name, text) {
+  const p = path.join(dir, name);
+  fs.writeFileSync(p, text);
+  return p;
+}
+
+// The office, made by init and import reading --db from a file.
+{
+  const conf = writeConf('setup.conf', `# set-up\ndb = ${db}\nport = 8080\nbackup-keep-daily = 3\n`);
+  let r = cli(['init', '--config', conf, '--password-stdin'], { input: `${ADMIN_PASSWORD}\n` });
+  assert.equal(r.status, 0, r.stderr);
+  const bundle = path.join(dir, 'bundle.json');
+  fs.writeFileSync(bundle, JSON.stringify({ ...TEST_BUNDLE, settings: { ...TEST_BUNDLE.settings, queue_any_hour: 1 } }));
+  r = cli(['import', `--config=${conf}`, bundle]);
+  assert.equal(r.status, 0, r.stderr);
+  r = cli(['audit-verify', '--config', conf]);
+  assert.equal(r.status, 0, r.stderr);
+}
+
+// Starts `motcua-server args` and resolves when it prints its address:
+// {proc, port, stderr(), exited}. stderrFd: a file descriptor for its stderr
+// (else a pipe).
+async function serve(args, { env = {}, stderrFd } = {}) {
+  const proc = spawn(BIN, args, {
+    stdio: ['ignore', 'pipe', stderrFd ?? 'pipe'],
+    env: { ...process.env, NOTIFY_SOCKET: '', JOURNAL_STREAM: '', ...env },
+  });
+  children.add(proc);
+  let err = '';
+  proc.stderr?.on('data', (d) => { err += d; });
+  const exited = new Promise((resolve) => proc.once('exit', (code, sig) => { children.delete(proc); resolve(code ?? sig); }));
+  const port = await new Promise((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`no listening line: ${err}`)), 20000);
+    proc.stdout.on('data', (d) => {
+      out += d;
+      const m = out.match(/listening on http:\/\/[0-9.]+:(\d+)/);
+      if (m) { clearTimeout(timer); resolve(Number(m[1])); }
+    });
+    exited.then((code) => { clearTimeout(timer); reject(new Error(`exited ${code}: ${err}`)); });
+  });
+  return { proc, port, exited, stderr: () => err };
+}
+
+// SIGTERM, and the exit status (0 expected), with no sanitizer report.
+async function stop(s) {
+  s.proc.kill('SIGTERM');
+  const code = await s.exited;
+  if (SANITIZER_REPORT.test(s.stderr())) throw new Error(`sanitizer report:\n${s.stderr()}`);
+  return code;
+}
+
+// A port free a moment ago.
+async function freePort() {
+  const srv = net.createServer();
+  await new Promise((resolve) => srv.listen(0, '127.0.0.1', resolve));
+  const { port } = srv.address();
+  await new Promise((resolve) => srv.close(resolve));
+  return port;
+}
+
+test('serve takes its settings from --config; a flag on the command line wins, before or after --config', async () => {
+  const port = await freePort();
+  const backups = path.join(dir, 'backups');
+  fs.mkdirSync(backups, { recursive: true });
+  const conf = writeConf('serve.conf', [
+    '\ufeff# Cấu hình thử nghiệm — máy chủ một cửa', // BOM, UTF-8 comment, CRLF lines below
+    `db = ${db}`,
+    `\tlisten   =   127.0.0.1  `,
+    `port = ${port}`,
+    'log-level = debug',
+    `backup-dir = ${backups}`,
+    'backup-keep-monthly = 6', // backup's key: serve skips it
+    '',
+  ].join('\r\n'));
+
+  // Everything from the file: its port, its log level, its backup folder.
+  let s = await serve(['serve', '--config', conf]);
+  assert.equal(s.port, port, 'the port of the file');
+  let r = await request(`http://127.0.0.1:${s.port}`, 'GET', '/healthz');
+  assert.equal(r.status, 200);
+  assert.equal(await stop(s), 0);
+  assert.match(s.stderr(), new RegExp(`debug serve: database ${db}, log level debug, backup folder ${backups}`));
+
+  // Flags win, wherever --config is: the port, the log level.
+  const other = path.join(dir, 'other-backups');
+  for (const args of [
+    ['serve', '--config', conf, '--port', '0', '--log-level', 'info', '--backup-dir', other],
+    ['serve', '--port', '0', '--log-level', 'info', '--backup-dir', other, `--config=${conf}`],
+  ]) {
+    s = await serve(args);
+    assert.notEqual(s.port, port, `${args.join(' ')}: --port 0 took another port`);
+    assert.equal(await stop(s), 0);
+    assert.doesNotMatch(s.stderr(), / debug /, 'info: no debug lines');
+    assert.match(s.stderr(), / info signal 15: stopping/);
+  }
+  s = await serve(['serve', '--config', conf, '--port', '0', '--backup-dir', other]);
+  assert.equal(await stop(s), 0);
+  assert.match(s.stderr(), new RegExp(`backup folder ${other}\n`), 'the flag\'s backup folder');
+
+  // A file's db that does not exist, overridden by --db: serves.
+  const wrong = writeConf('wrong-db.conf', `db = ${path.join(dir, 'nowhere.db')}\nlog-level = error\n`);
+  s = await serve(['serve', '--config', wrong, '--db', db, '--port', '0']);
+  assert.equal(await stop(s), 0);
+  assert.doesNotMatch(s.stderr(), /info/, 'log-level = error: no info lines');
+});
+
+test('the packaged motcua.conf with every setting given serves (paths moved to the test folder)', async () => {
+  const text = fs.readFileSync(path.join(SOURCE, 'packaging/motcua.conf'), 'utf8');
+  const lines = text.split('\n')
+    .map((l) => (/^#[a-z-]+ = /.test(l) ? l.slice(1) : l)) // uncomment every optional key
+    .filter((l) => !/^(tls-cert|tls-key|printer) = /.test(l)) // no certificate, no printer here
+    .map((l) => l.replace('/var/lib/motcua/motcua.db', db)
+      .replace('/var/backups/motcua', dir)
+      .replace(/^port = .*/, 'port = 0'));
+  const keys = lines.filter((l) => /^[a-z-]+ = /.test(l)).map((l) => l.split(' = ')[0]);
+  assert.ok(keys.length >= 18, `the packaged file sets ${keys.length} keys`);
+  const conf = writeConf('packaged.conf', lines.join('\n'));
+  const s = await serve(['serve', '--config', conf]);
+  const r = await request(`http://127.0.0.1:${s.port}`, 'GET', '/healthz');
+  assert.equal(r.status, 200);
+  assert.equal(await stop(s), 0);
+  // The same file, for backup: its own keys only, the others skipped.
+  const b = cli(['backup', '--config', conf]);
+  assert.equal(b.status, 0, b.stderr);
+});
+
+test('a fault in the file: exit 2, FILE:LINE and the reason, nothing done', () => {
+  const fresh = path.join(dir, 'fresh.db');
+  const cases = [
+    ['typo.conf', `db = ${db}\nprot = 8080\n`, 2, /unknown key 'prot' \(did you mean 'port'\?\)/],
+    ['clock.conf', `# tests\ndb = ${db}\ntest-clock = 1\n`, 3, /test-clock cannot be set in a configuration file/],
+    ['noeq.conf', `db = ${db}\n\nport 8080\n`, 3, /'port 8080' has no '='/],
+    ['empty.conf', `db = ${db}\nprinter =\t\n`, 2, /'printer' has an empty value/],
+    ['twice.conf', `db = ${db}\r\nport = 1\r\nport = 2\r\n`, 3, /'port' given twice \(first on line 2\)/],
+    ['secret.conf', `password = ${ADMIN_PASSWORD}\n`, 1, /'password' is given on the command line only/],
+  ];
+  for (const [name, text, line, reason] of cases) {
+    const conf = writeConf(name, text);
+    for (const cmd of ['serve', 'backup', 'audit-verify']) {
+      const r = cli([cmd, '--config', conf]);
+      assert.equal(r.status, 2, `${cmd} ${name}: ${r.stderr}`);
+      assert.equal(r.stdout, '', 'nothing started');
+      assert.equal(r.stderr.trim().split('\n').length, 1, `one line: ${r.stderr}`);
+      assert.ok(r.stderr.startsWith(`motcua-server ${cmd}: ${conf}:${line}: `), r.stderr);
+      assert.match(r.stderr, reason);
+    }
+    // init creates nothing from a faulty file.
+    const r = cli(['init', '--config', conf, '--db', fresh, '--password-stdin'], { input: `${ADMIN_PASSWORD}\n` });
+    assert.equal(r.status, 2, r.stderr);
+    assert.equal(fs.existsSync(fresh), false, `${name}: no database created`);
+  }
+
+  // Unreadable: missing, a folder; --config without a file, twice.
+  const missing = path.join(dir, 'missing.conf');
+  let r = cli(['serve', '--config', missing]);
+  assert.equal(r.status, 2);
+  assert.equal(r.stderr, `motcua-server serve: ${missing}: cannot read: No such file or directory\n`);
+  r = cli(['serve', '--config', dir]);
+  assert.equal(r.status, 2);
+  assert.equal(r.stderr, `motcua-server serve: ${dir}: cannot read: Is a directory\n`);
+  r = cli(['serve', '--config']);
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /--config needs a FILE/);
+  const ok = writeConf('ok.conf', `db = ${db}\n`);
+  r = cli(['serve', '--config', ok, '--config', ok]);
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /--config given twice/);
+  // A value the option refuses: the option's own message, exit 2.
+  r = cli(['serve', '--config', writeConf('badport.conf', `db = ${db}\nport = eighty\n`)]);
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /bad value 'eighty' for --port/);
+  r = cli(['serve', '--config', writeConf('badlevel.conf', `db = ${db}\nlog-level = loud\n`)]);
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /bad value 'loud' for --log-level \(debug, info, warn or error\)/);
+});
+
+test('every command that takes --db takes --config, and each of its options is a key or command-line only', () => {
+  // The keys and their values for a file naming them all: docs/configuration.md's table.
+  const doc = fs.readFileSync(path.join(SOURCE, 'docs/configuration.md'), 'utf8');
+  const table = doc.slice(doc.indexOf('\n## The keys\n'), doc.indexOf('\n### Options never read from the file\n'));
+  const keys = [...table.matchAll(/^\| `([a-z-]+)` \|/gm)].map((m) => m[1]);
+  assert.ok(keys.length >= 21, `${keys.length} keys in the docs`);
+  const sample = {
+    db, listen: '127.0.0.1', port: '8080', 'tls-cert': path.join(dir, 'cert.pem'), 'tls-key': path.join(dir, 'key.pem'),
+    printer: 'ipp://127.0.0.1:1/ipp/print', 'idempotency-key-file': path.join(dir, 'idem.key'), 'log-level': 'warn',
+    'backup-dir': dir, 'heartbeat-ms': '15000', 'head-timeout-ms': '10000', 'body-timeout-ms': '30000',
+  };
+  const all = writeConf('all.conf', keys.map((k) => `${k} = ${sample[k] ?? '7'}`).join('\n') + '\n');
+
+  // The commands, from the program's own list.
+  const help = cli(['--help']).stdout;
+  const commands = [...help.matchAll(/^ {2}([a-z-]+) {2,}/gm)].map((m) => m[1]);
+  assert.ok(commands.includes('serve') && commands.length >= 10, help);
+  const taking = [];
+  for (const cmd of commands) {
+    const h = cli([cmd, '--help']);
+    assert.equal(h.status, 0, `${cmd} --help: ${h.stderr}`);
+    // calendar's --db only reads the office calendar's days off; its
+    // options are not a service's settings (docs/configuration.md).
+    if (!/--db\b/.test(h.stdout) || cmd === 'calendar') continue;
+    taking.push(cmd);
+    assert.match(h.stdout, /--config/, `${cmd} --help mentions --config`);
+    const r = cli([cmd, '--config', all, '--help']);
+    assert.equal(r.status, 0, `${cmd} --config all.conf --help: ${r.stderr}`);
+  }
+  for (const cmd of ['init', 'serve', 'demo', 'import', 'audit-verify', 'backup', 'restore', 'simulate']) {
+    assert.ok(taking.includes(cmd), `${cmd} takes --config`);
+  }
+});
+
+// Starts motcua-test-notify on addr; resolves {proc, messages, next(re)}
+// once it is bound. next(re) resolves the first message (pid, fields)
+// matching re.
+async function notifySocket(addr) {
+  const proc = spawn(NOTIFY, [addr], { stdio: ['ignore', 'pipe', 'pipe'] });
+  children.add(proc);
+  proc.once('exit', () => children.delete(proc));
+  const messages = [];
+  const waiters = [];
+  let buf = '';
+  let err = '';
+  proc.stderr.on('data', (d) => { err += d; });
+  await new Promise((resolve, reject) => {
+    proc.once('exit', (code) => reject(new Error(`motcua-test-notify exited ${code}: ${err}`)));
+    proc.stdout.on('data', (d) => {
+      buf += d;
+      let nl;
+      while ((nl = buf.indexOf('\n')) >= 0) {
+        const line = buf.slice(0, nl);
+        buf = buf.slice(nl + 1);
+        if (line === 'bound') { resolve(); continue; }
+        const [pid, ...fields] = line.split('\t');
+        const m = { pid: Number(pid), fields, text: fields.join('\n') };
+        messages.push(m);
+        for (const w of [...waiters]) if (w.re.test(m.text)) { waiters.splice(waiters.indexOf(w), 1); w.resolve(m); }
+      }
+    });
+  });
+  const next = (re) => {
+    const seen = messages.find((m) => re.test(m.text));
+    if (seen) return Promise.resolve(seen);
+    return new Promise((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error(`no ${re} on the notify socket; got ${JSON.stringify(messages)}`)), 20000);
+      waiters.push({ re, resolve: (m) => { clearTimeout(t); resolve(m); } });
+    });
+  };
+  return { proc, messages, next };
+}
+
+test('READY=1 once it answers, STOPPING=1 on SIGTERM, from the server\'s own pid (path and abstract sockets)', async () => {
+  for (const addr of [path.join(dir, 'notify.sock'), `@motcua-test-notify-${process.pid}-${Date.now()}`]) {
+    const n = await notifySocket(addr);
+    const s = await serve(['serve', '--db', db, '--port', '0'], { env: { NOTIFY_SOCKET: addr } });
+    const ready = await n.next(/^READY=1$/m);
+    assert.equal(ready.pid, s.proc.pid, 'sent by the main process (NotifyAccess=main)');
+    assert.ok(ready.fields.includes(`STATUS=listening on http://127.0.0.1:${s.port}`), ready.text);
+    // Ready means answering.
+    const r = await request(`http://127.0.0.1:${s.port}`, 'GET', '/healthz');
+    assert.equal(r.status, 200);
+    assert.equal(n.messages.filter((m) => /^STOPPING=1$/m.test(m.text)).length, 0, 'not stopping yet');
+    s.proc.kill('SIGTERM');
+    const stopping = await n.next(/^STOPPING=1$/m);
+    assert.equal(stopping.pid, s.proc.pid);
+    assert.equal(await s.exited, 0);
+    assert.equal(n.messages.filter((m) => /^READY=1$/m.test(m.text)).length, 1, 'READY=1 once');
+    n.proc.kill('SIGTERM');
+  }
+  // A socket nobody listens on: a warning, and the server serves all the same.
+  const s = await serve(['serve', '--db', db, '--port', '0'], { env: { NOTIFY_SOCKET: path.join(dir, 'nobody.sock') } });
+  const r = await request(`http://127.0.0.1:${s.port}`, 'GET', '/healthz');
+  assert.equal(r.status, 200);
+  assert.equal(await stop(s), 0);
+  assert.match(s.stderr(), /warn cannot tell systemd the server is ready \(NOTIFY_SOCKET\)/);
+});
+
+test('journal: priority prefixes and no timestamps when JOURNAL_STREAM is stderr, plain lines otherwise', async () => {
+  const logPath = path.join(dir, 'journal.log');
+  const run = async (args, stream) => {
+    const fd = fs.openSync(logPath, 'w');
+    const st = fs.fstatSync(fd, { bigint: true });
+    const env = { JOURNAL_STREAM: stream(st) };
+    const s = await serve(args, { env, stderrFd: fd });
+    const r = await request(`http://127.0.0.1:${s.port}`, 'GET', '/healthz');
+    assert.equal(r.status, 200);
+    s.proc.kill('SIGTERM');
+    const code = await s.exited;
+    fs.closeSync(fd);
+    return { code, text: fs.readFileSync(logPath, 'utf8') };
+  };
+  const mine = (st) => `${st.dev}:${st.ino}`;
+  // 0.0.0.0 without TLS: a warning; debug: the settings; SIGTERM: info.
+  let { code, text } = await run(['serve', '--db', db, '--port', '0', '--listen', '0.0.0.0', '--log-level', 'debug'], mine);
+  assert.equal(code, 0, text);
+  const lines = text.trim().split('\n');
+  for (const l of lines) assert.match(l, /^<[3467]>/, `every line has a priority: ${l}`);
+  assert.ok(lines.some((l) => l.startsWith('<4>motcua-server: warning: listening on 0.0.0.0 without TLS')), text);
+  assert.ok(lines.some((l) => l.startsWith(`<7>serve: database ${db}`)), text);
+  assert.ok(lines.includes('<6>signal 15: stopping'), text);
+  assert.doesNotMatch(text, /\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ/, 'no timestamps of its own');
+
+  // JOURNAL_STREAM inherited but naming another file: plain lines.
+  ({ code, text } = await run(['serve', '--db', db, '--port', '0'], (st) => `${st.dev}:${st.ino + 1n}`));
+  assert.equal(code, 0, text);
+  assert.match(text, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ info signal 15: stopping$/m);
+  assert.doesNotMatch(text, /^</m);
+
+  // An error at start, under the journal: priority 3, exit 2.
+  const fd = fs.openSync(logPath, 'w');
+  const st = fs.fstatSync(fd, { bigint: true });
+  const missing = path.join(dir, 'missing.db');
+  const p = spawn(BIN, ['serve', '--db', missing], { stdio: ['ignore', 'ignore', fd], env: { ...process.env, JOURNAL_STREAM: mine(st) } });
+  const exit = await new Promise((resolve) => p.once('exit', resolve));
+  fs.closeSync(fd);
+  assert.equal(exit, 2);
+  assert.match(fs.readFileSync(logPath, 'utf8'), /^<3>motcua-server serve: the database .* does not exist/);
+});
+
+test('a database that does not exist: exit 2 with the init command, and no file made', () => {
+  const missing = path.join(dir, 'var-lib-motcua', 'motcua.db');
+  const conf = writeConf('missing-db.conf', `db = ${missing}\nport = 0\n`);
+  const r = cli(['serve', '--config', conf]);
+  assert.equal(r.status, 2, r.stderr);
+  assert.equal(r.stdout, '');
+  assert.equal(r.stderr, `motcua-server serve: the database ${missing} does not exist (No such file or directory): `
+    + `run motcua-server init --db ${missing} --password-stdin first, as the user the server runs as (docs/install.md)\n`);
+  assert.equal(fs.existsSync(missing), false);
+  assert.equal(fs.existsSync(path.dirname(missing)), false);
+});
