@@ -7,7 +7,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { BIN, SANITIZER_REPORT, startServer, cli } from './lib/harness.mjs';
@@ -155,7 +155,7 @@ test('a backup that fails its check is left as .bad, exit 1, and no backup is re
   const b = await cliAsync(['backup', '--db', s.db, '--backup-dir', dir,
     '--backup-keep-daily', '0', '--backup-keep-monthly', '0'], { env: { MOTCUA_FAULT: 'backup_truncate' } });
   assert.equal(b.status, 1, b.stdout + b.stderr);
-  assert.match(b.stderr, /the new backup failed its check: .*\[\w+\]; left as .*\.db\.gz\.bad, no backup removed/);
+  assert.match(b.stderr, /the new backup failed its check: .* is not a valid backup \(cut short\) \[backup_corrupt\]; left as .*\.db\.gz\.bad, no backup removed/);
   assert.doesNotMatch(b.stdout, /^removed /m);
   const added = list(dir).filter((f) => !beforeFiles.includes(f));
   assert.equal(added.length, 1, `new files: ${added}`);
@@ -164,6 +164,7 @@ test('a backup that fails its check is left as .bad, exit 1, and no backup is re
   // And restore refuses it as the check did.
   const r = cli(['restore', '--db', path.join(s.dir, 'from-bad.db'), path.join(dir, added[0])]);
   assert.equal(r.status, 1, r.stderr);
+  assert.match(r.stderr, /is not a valid backup \(cut short\) \[backup_corrupt\]/);
   assert.ok(!list(s.dir).includes('from-bad.db'));
   rmSync(path.join(dir, added[0]));
 });
@@ -203,4 +204,13 @@ test('bad arguments exit 2 and write nothing', async () => {
   const restored = path.join(s.dir, 'one.db');
   assert.equal(cli(['restore', '--db', restored, out]).status, 0);
   assert.equal(cli(['audit-verify', '--db', restored]).status, 0);
+  // A backup missing only its last bytes (the gzip trailer: the length) is
+  // refused too, though every page of the database is in it.
+  const whole = readFileSync(out);
+  const cut = path.join(s.dir, 'cut.db.gz');
+  writeFileSync(cut, whole.subarray(0, whole.length - 4));
+  const rc = cli(['restore', '--db', path.join(s.dir, 'cut.db'), cut]);
+  assert.equal(rc.status, 1, rc.stderr);
+  assert.match(rc.stderr, /cut\.db\.gz is not a valid backup \(cut short\) \[backup_corrupt\]/);
+  assert.ok(!list(s.dir).includes('cut.db'));
 });

@@ -125,6 +125,22 @@ out:
 	return rc;
 }
 
+/* True if the gzip file at path ends with the length (ISIZE, 32 bits little
+ * endian) of total bytes of data, as a whole one-member gzip file does. */
+static bool backup_gz_length_matches(const char *path, uint64_t total)
+{
+	unsigned char tail[4];
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	off_t end = lseek(fd, 0, SEEK_END);
+	bool ok = end >= 18 && pread(fd, tail, 4, end - 4) == 4; /* header 10, trailer 8 */
+	close(fd);
+	uint32_t isize = (uint32_t)tail[0] | (uint32_t)tail[1] << 8 | (uint32_t)tail[2] << 16 |
+	                 (uint32_t)tail[3] << 24;
+	return ok && isize == (uint32_t)total;
+}
+
 enum mc_err store_restore(const char *in_gz, const char *db_path, struct mc_error *err)
 {
 	gzFile gz = NULL;
@@ -146,16 +162,28 @@ enum mc_err store_restore(const char *in_gz, const char *db_path, struct mc_erro
 	}
 	char buf[65536];
 	int n;
-	while ((n = gzread(gz, buf, sizeof buf)) > 0)
+	uint64_t total = 0;
+	while ((n = gzread(gz, buf, sizeof buf)) > 0) {
+		total += (uint64_t)n;
 		if (write(fd, buf, (size_t)n) != n) {
 			rc = mc_failf(err, MC_ERR_UNAVAILABLE, "restore_write_failed",
 			              "Không ghi được tệp", "write %s: %s", db_path,
 			              strerror(errno));
 			goto out;
 		}
-	if (n < 0) {
+	}
+	/* gzread takes a file cut short for one still being written (0, end of
+	 * file); its error state says the stream ended early, except when the
+	 * cut is in the trailer and the data filled the buffers exactly. The
+	 * trailer's last 4 bytes are the data's length (mod 2^32): a file cut
+	 * anywhere ends with other bytes. */
+	int zerr = Z_OK;
+	if (n == 0)
+		gzerror(gz, &zerr);
+	if (n < 0 || zerr == Z_BUF_ERROR || !backup_gz_length_matches(in_gz, total)) {
 		rc = mc_failf(err, MC_ERR_INVALID, "backup_corrupt", "Tệp sao lưu bị hỏng",
-		              "%s is not a valid backup", in_gz);
+		              "%s is not a valid backup (%s)", in_gz,
+		              n < 0 ? "damaged" : "cut short");
 		goto out;
 	}
 	if (fsync(fd) != 0) {
