@@ -43,10 +43,10 @@ set(CPACK_DEBIAN_COMMON_PACKAGE_DEPENDS "fonts-noto-core")
 set(CPACK_DEBIAN_COMMON_PACKAGE_SECTION misc)
 set(CPACK_COMPONENT_COMMON_DESCRIPTION
   "motcua one-stop-shop: legal form templates\n\
-The templates of the Vietnamese administrative forms (the receipt of a dossier,\n\
-the request for supplements, the refusal, the control sheet ...) that motcua-server\n\
-and motcua-counter fill in and print. They are drawn in Noto Serif, which\n\
-covers Vietnamese diacritics.")
+The templates of the Vietnamese administrative forms (the receipt of a\n\
+dossier, the request for supplements, the refusal, the control sheet ...)\n\
+that motcua-server and motcua-counter fill in and print. They are drawn in\n\
+Noto Serif, which covers Vietnamese diacritics.")
 
 # motcua-server.
 set(CPACK_DEBIAN_SERVER_PACKAGE_NAME motcua-server)
