@@ -173,7 +173,8 @@ int cli_backup_dir(const char *db, const char *dir, int keep_daily, int keep_mon
 
 	if (backup_check(dir, part, &err) != MC_OK) {
 		bad = xasprintf("%s" BACKUP_BAD_SUFFIX, final);
-		if (rename(part, bad) != 0) {
+		bool kept_bad = rename(part, bad) == 0;
+		if (!kept_bad) {
 			fprintf(stderr, "motcua-server " CMD ": cannot rename %s to %s: %s\n", part,
 			        bad, strerror(errno));
 			unlink(part);
@@ -181,9 +182,9 @@ int cli_backup_dir(const char *db, const char *dir, int keep_daily, int keep_mon
 		backup_files_sync_dir(dir);
 		fprintf(stderr,
 		        "motcua-server " CMD
-		        ": the new backup failed its check: %s [%s]; left as %s,"
-		        " no backup removed\n",
-		        err.message_en, err.code, bad);
+		        ": the new backup failed its check: %s [%s]; %s %s, no backup removed\n",
+		        err.message_en, err.code, kept_bad ? "left as" : "deleted",
+		        kept_bad ? bad : part);
 		goto out;
 	}
 	if (!backup_rename_new(part, final)) {
