@@ -258,6 +258,20 @@ test('clock and time zone: one line each; +07:00 is ok, another offset warns', (
   assert.equal(r.status, 0, 'a warning is no failure');
 });
 
+test('clock: behind the database\'s newest event fails', () => {
+  // What a machine whose clock was reset (a dead RTC battery) meets: the
+  // office recorded events later than "now".
+  const ahead = path.join(dir, 'ahead.db');
+  copyFileSync(db, ahead);
+  sqlite(ahead, 'UPDATE events SET at = at + 40 * 86400 WHERE id = (SELECT max(id) FROM events)');
+  let r = doctor(['--db', ahead]);
+  assert.equal(line(r, 'clock').st, 'fail', r.text);
+  assert.match(line(r, 'clock').detail, /before the database's newest event \(\d{4}-\d\d-\d\d \d\d:\d\d \+07:00\)/);
+  assert.equal(r.status, 1);
+  r = doctor(['--db', db]);
+  assert.notEqual(line(r, 'clock').st, 'fail', r.text);
+});
+
 test('TLS: a valid pair is ok; expiring warns; expired, not yet valid, another key or an unreadable file fails', () => {
   const tls = path.join(dir, 'tls');
   mkdirSync(tls);

@@ -253,11 +253,24 @@ static void check_printer(struct doctor *d, const char *name, const char *target
 
 /* ---- clock and time zone ------------------------------------------------------------ */
 
-static void check_clock(struct doctor *d)
+/* last_event: the database's newest event instant (0: none or not read). */
+static void check_clock(struct doctor *d, int64_t last_event)
 {
 	time_t now = time(NULL);
 	char at[32];
 	doctor_when((int64_t)now, at);
+	/* Behind what the office already recorded: new tickets and dossiers
+	 * would be dated before earlier ones. Five minutes of slack for
+	 * clocks stepped by NTP. */
+	if (last_event > (int64_t)now + 300) {
+		char then[32];
+		doctor_when(last_event, then);
+		report(d, DOC_FAIL, "clock",
+		       "the system clock says %s, before the database's newest event (%s): set it "
+		       "(timedatectl)",
+		       at, then);
+		return;
+	}
 	/* Before this program was written, or absurdly far ahead: a dead RTC
 	 * battery or a wrong manual setting. Every due date would be wrong. */
 	if (now < 1735689600 /* 2025-01-01 */ || now > 4102444800 /* 2100-01-01 */) {
@@ -601,7 +614,7 @@ int cli_doctor(int argc, char **argv)
 			check_printer(&d, in.printers[i].name, in.printers[i].target);
 	for (size_t i = 0; i < nprinters; i++)
 		check_printer(&d, "--printer", printers[i]);
-	check_clock(&d);
+	check_clock(&d, inspected ? in.last_event : 0);
 	check_timezone(&d);
 	if (cert)
 		check_tls(&d, cert, key);

@@ -146,7 +146,7 @@ enum mc_err store_inspect(const char *path, struct store_inspection *out, struct
 	struct stat sb;
 	if (stat(path, &sb) != 0 || !S_ISREG(sb.st_mode))
 		return mc_failf(err, MC_ERR_UNAVAILABLE, "db_unreadable",
-		                "Không đọc được cơ sở dữ liệu", "%s: no such database file", path);
+		                "Không đọc được cơ sở dữ liệu", "%s: not a database file", path);
 	sqlite3 *db = NULL;
 	enum mc_err rc = MC_OK;
 	sqlite3_stmt *s = NULL;
@@ -185,6 +185,21 @@ enum mc_err store_inspect(const char *path, struct store_inspection *out, struct
 			*p = ' ';
 	if (out->schema > out->schema_current || out->schema < 3 || strcmp(out->check, "ok") != 0)
 		goto out; /* no printers table this program knows */
+	/* The last event by id (the primary key: one step), whose instant a
+	 * sound clock has passed. */
+	if (sqlite3_prepare_v2(db, "SELECT at FROM events ORDER BY id DESC LIMIT 1", -1, &s,
+	                       NULL) != SQLITE_OK) {
+		rc = inspect_fail(db, path, "events", err);
+		goto out;
+	}
+	if (store_next(s, &step))
+		out->last_event = sqlite3_column_int64(s, 0);
+	else if (step != SQLITE_DONE) {
+		rc = inspect_fail(db, path, "events", err);
+		goto out;
+	}
+	sqlite3_finalize(s);
+	s = NULL;
 	if (sqlite3_prepare_v2(db, "SELECT name, target FROM printers WHERE active = 1 ORDER BY id",
 	                       -1, &s, NULL) != SQLITE_OK) {
 		rc = inspect_fail(db, path, "printers", err);

@@ -37,6 +37,7 @@ struct store_inspection {
 	int schema;         /* PRAGMA user_version */
 	int schema_current; /* the version this program writes */
 	char check[256];    /* "ok", or the first line PRAGMA quick_check reported */
+	int64_t last_event; /* the instant of the newest event (epoch seconds), 0 none */
 	size_t printer_count;
 	struct store_inspected_printer {
 		char *name, *target;
@@ -45,10 +46,10 @@ struct store_inspection {
 
 /* Opens path read-only (never creating it, never migrating: the file and its
  * schema are left as found), reads the schema version, runs PRAGMA
- * quick_check and, when the schema is not newer than this program's, lists
- * the active printers. MC_OK with *out filled (free with
- * store_inspection_free), or MC_ERR_UNAVAILABLE: "db_unreadable" (cannot be
- * opened, not a database, locked) with the reason in err. */
+ * quick_check and, when the file is sound and the schema not newer than this
+ * program's, reads the newest event's instant and lists the active printers. MC_OK with *out filled
+ * (free with store_inspection_free), or MC_ERR_UNAVAILABLE: "db_unreadable" (cannot be opened, not
+ * a database, locked) with the reason in err. */
 enum mc_err store_inspect(const char *path, struct store_inspection *out, struct mc_error *err);
 void store_inspection_free(struct store_inspection *in);
 
