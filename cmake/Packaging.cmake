@@ -84,4 +84,24 @@ office (bo phan mot cua): it calls the next ticket, takes in and returns\n\
 dossiers through a motcua-server over HTTP, and prints receipts and forms at\n\
 its own counter through CUPS.")
 
+# Debian wants /usr/share/doc/<package>/changelog.Debian.gz in each package: one entry
+# for this build (dated SOURCE_DATE_EPOCH when set, else now). Only the packages hold
+# it: EXCLUDE_FROM_ALL keeps it out of a plain `cmake --install`, CPack installs each
+# component by name and so gets it.
+find_program(MOTCUA_GZIP gzip REQUIRED)
+string(TIMESTAMP MOTCUA_DEB_DATE "%a, %d %b %Y %H:%M:%S +0000" UTC)
+foreach(comp server counter common)
+  string(TOUPPER ${comp} up)
+  set(pkg ${CPACK_DEBIAN_${up}_PACKAGE_NAME})
+  set(dir ${CMAKE_BINARY_DIR}/deb/${pkg})
+  file(WRITE ${dir}/changelog.Debian
+    "${pkg} (${MOTCUA_DEB_VERSION}) bookworm; urgency=medium\n\n"
+    "  * Built from the motcua source tree with cmake/Packaging.cmake\n"
+    "    (scripts/package); the project's history is its git log.\n\n"
+    " -- ${CPACK_PACKAGE_CONTACT}  ${MOTCUA_DEB_DATE}\n")
+  execute_process(COMMAND ${MOTCUA_GZIP} -9nf ${dir}/changelog.Debian COMMAND_ERROR_IS_FATAL ANY)
+  install(FILES ${dir}/changelog.Debian.gz DESTINATION ${CMAKE_INSTALL_DATADIR}/doc/${pkg}
+    COMPONENT ${comp} EXCLUDE_FROM_ALL)
+endforeach()
+
 include(CPack)
