@@ -323,6 +323,7 @@ static void test_every_command_listed(void **state)
 	    {"backup", cli_backup},
 	    {"restore", cli_restore},
 	    {"simulate", cli_simulate},
+	    {"doctor", cli_doctor},
 	};
 	char msg[4096];
 	for (size_t k = 0; k < sizeof cmds / sizeof cmds[0]; k++) {
