@@ -5,7 +5,7 @@
 // motcua-test-notify, built under tests/tools), the journal's priority
 // prefixes when $JOURNAL_STREAM is stderr, and a missing database refused
 // with exit 2 and the init command to run (docs/configuration.md).
-import { test, after } from 'node:test';
+import { test, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -18,8 +18,14 @@ const NOTIFY = path.join(process.env.MOTCUA_BUILD ?? path.resolve('build'), 'tes
 const dir = fs.mkdtempSync(path.join(tmpdir(), 'motcua-config-'));
 after(() => fs.rmSync(dir, { recursive: true, force: true }));
 const db = path.join(dir, 'office.db');
-const children = new Set();
-after(() => { for (const c of children) c.kill('SIGKILL'); });
+// Processes started here; one a failed test left running is killed before
+// the next test (it would hold the database's serve lock).
+const children = new Map();
+afterEach(async () => {
+  const left = [...children.values()];
+  for (const { proc } of left) proc.kill('SIGKILL');
+  await Promise.all(left.map(({ exited }) => exited));
+});
 
 function writeConf(name, text) {
   const p = path.join(dir, name);
@@ -48,10 +54,10 @@ async function serve(args, { env = {}, stderrFd } = {}) {
     stdio: ['ignore', 'pipe', stderrFd ?? 'pipe'],
     env: { ...process.env, NOTIFY_SOCKET: '', JOURNAL_STREAM: '', ...env },
   });
-  children.add(proc);
   let err = '';
   proc.stderr?.on('data', (d) => { err += d; });
   const exited = new Promise((resolve) => proc.once('exit', (code, sig) => { children.delete(proc); resolve(code ?? sig); }));
+  children.set(proc, { proc, exited });
   const port = await new Promise((resolve, reject) => {
     let out = '';
     const timer = setTimeout(() => reject(new Error(`no listening line: ${err}`)), 20000);
@@ -237,8 +243,7 @@ test('every command that takes --db takes --config, and each of its options is a
 // matching re.
 async function notifySocket(addr) {
   const proc = spawn(NOTIFY, [addr], { stdio: ['ignore', 'pipe', 'pipe'] });
-  children.add(proc);
-  proc.once('exit', () => children.delete(proc));
+  children.set(proc, { proc, exited: new Promise((resolve) => proc.once('exit', () => { children.delete(proc); resolve(); })) });
   const messages = [];
   const waiters = [];
   let buf = '';
