@@ -233,9 +233,24 @@ test('every command that takes --db takes --config, and each of its options is a
     const r = cli([cmd, '--config', all, '--help']);
     assert.equal(r.status, 0, `${cmd} --config all.conf --help: ${r.stderr}`);
   }
-  for (const cmd of ['init', 'serve', 'demo', 'import', 'audit-verify', 'backup', 'restore', 'simulate']) {
+  for (const cmd of ['init', 'serve', 'demo', 'import', 'audit-verify', 'backup', 'restore', 'simulate', 'doctor']) {
     assert.ok(taking.includes(cmd), `${cmd} takes --config`);
   }
+
+  // calendar's subcommands have their own parser: --config gives them db.
+  assert.match(cli(['calendar', 'holidays', '--help']).stdout + cli(['calendar', '--help']).stdout, /--config FILE/);
+  let r = cli(['calendar', 'holidays', '--year', '2026', '--config', all]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^2026-01-01\toff\t/m);
+  const nodb = writeConf('calendar-nodb.conf', `db = ${path.join(dir, 'no-office.db')}\nport = 8080\n`);
+  r = cli(['calendar', 'between', '--from', '2026-03-02T08:00', '--to', '2026-03-03T08:00', '--config', nodb]);
+  assert.equal(r.status, 1, 'the file\'s db is read');
+  assert.match(r.stderr, /no-office\.db: no such database file/);
+  r = cli(['calendar', 'between', '--from', '2026-03-02T08:00', '--to', '2026-03-03T08:00', '--config', nodb, '--db', db]);
+  assert.equal(r.status, 0, `--db wins: ${r.stderr}`);
+  r = cli(['calendar', 'due', '--from', '2026-03-02T08:00', '--days', '1', '--config', writeConf('calendar-bad.conf', `db = ${db}\ndb = ${db}\n`)]);
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /^motcua-server calendar: .*calendar-bad\.conf:2: 'db' given twice/);
 });
 
 // Starts motcua-test-notify on addr; resolves {proc, messages, next(re)}

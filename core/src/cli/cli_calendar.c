@@ -13,6 +13,7 @@
 
 #include "domain/civil_date.h"
 #include "domain/lunar.h"
+#include "cli/cli_config.h"
 #include "util/xmalloc.h"
 
 int (*cli_calendar_load_overrides)(const char *db_path, struct workcal *cal, char *err,
@@ -29,6 +30,7 @@ static const char cli_cal__help[] =
     "  due --from INSTANT (--days N | --hours N | --same-day) [--db FILE]\n"
     "  between --from INSTANT --to INSTANT [--db FILE]\n"
     "\n"
+    "--config FILE: the database of a configuration file's db (--db wins).\n"
     "The Vietnamese lunar calendar (UTC+7), years 1900-2100. INSTANT is ISO 8601:\n"
     "YYYY-MM-DD[THH:MM[:SS]][Z|+HH:MM|-HH:MM]; without an offset it is office local\n"
     "time (UTC+7). Run `calendar COMMAND --help` for details. Invalid input exits 2.\n";
@@ -53,7 +55,8 @@ static const char cli_cal__help_holidays[] =
     "  YYYY-MM-DD<TAB>off|work<TAB>name<TAB>rule|override\n"
     "`rule` means computed from the Labour Code 2019 rules, `override` entered by\n"
     "an administrator (--db FILE applies the overrides stored there). --json prints\n"
-    "an array of {\"date\", \"kind\", \"name\", \"source\"} instead.\n";
+    "an array of {\"date\", \"kind\", \"name\", \"source\"} instead.\n"
+    "--config FILE: the database of a configuration file's db (--db wins).\n";
 
 static const char cli_cal__help_due[] =
     "usage: motcua-server calendar due --from INSTANT (--days N | --hours N | --same-day)\n"
@@ -315,7 +318,7 @@ static int cli_cal__to_lunar(int argc, char **argv)
 
 /* Options shared by holidays, due and between. */
 struct cli_cal__opts {
-	const char *from, *to, *db, *days, *hours, *year;
+	const char *from, *to, *db, *days, *hours, *year, *config;
 	bool json, same_day, help;
 };
 
@@ -332,7 +335,7 @@ static int cli_cal__parse_opts(const char *cmd, int argc, char **argv, const cha
 	    {"--db", &o->db, NULL},       {"--days", &o->days, NULL},
 	    {"--hours", &o->hours, NULL}, {"--year", &o->year, NULL},
 	    {"--json", NULL, &o->json},   {"--same-day", NULL, &o->same_day},
-	    {"--help", NULL, &o->help},
+	    {"--help", NULL, &o->help},   {"--config", &o->config, NULL},
 	};
 
 	memset(o, 0, sizeof(*o));
@@ -358,13 +361,26 @@ static int cli_cal__parse_opts(const char *cmd, int argc, char **argv, const cha
 			return cli_cal__fail("%s: %s given twice", cmd, argv[i]);
 		*table[k].value = argv[++i];
 	}
+	/* --config FILE: the file's db, unless --db is given (every command
+	 * taking --db takes --config, docs/configuration.md). The value is kept
+	 * until exit. */
+	if (o->config && !o->help) {
+		static char *db;
+		free(db);
+		int rc = cli_config_get("calendar", o->config, "db", &db);
+		if (rc)
+			return rc;
+		if (o->db == NULL)
+			o->db = db;
+	}
 	return 0;
 }
 
 static int cli_cal__holidays(int argc, char **argv)
 {
 	struct cli_cal__opts o;
-	int rc = cli_cal__parse_opts("holidays", argc, argv, "--year --json --db --help", &o);
+	int rc =
+	    cli_cal__parse_opts("holidays", argc, argv, "--year --json --db --config --help", &o);
 	if (rc)
 		return rc;
 	if (o.help) {
@@ -419,7 +435,7 @@ static int cli_cal__due(int argc, char **argv)
 {
 	struct cli_cal__opts o;
 	int rc = cli_cal__parse_opts("due", argc, argv,
-	                             "--from --days --hours --same-day --db --help", &o);
+	                             "--from --days --hours --same-day --db --config --help", &o);
 	if (rc)
 		return rc;
 	if (o.help) {
@@ -475,7 +491,7 @@ static int cli_cal__due(int argc, char **argv)
 static int cli_cal__between(int argc, char **argv)
 {
 	struct cli_cal__opts o;
-	int rc = cli_cal__parse_opts("between", argc, argv, "--from --to --db --help", &o);
+	int rc = cli_cal__parse_opts("between", argc, argv, "--from --to --db --config --help", &o);
 	if (rc)
 		return rc;
 	if (o.help) {

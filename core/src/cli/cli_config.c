@@ -375,3 +375,33 @@ char **cli_config_expand(const char *cmd, const struct option *opts, int *argc, 
 	cli_config_kept[cli_config_nkept++] = out.argv;
 	return out.argv;
 }
+
+struct cli_config_want {
+	const char *key;
+	char *value;
+};
+
+static void cli_config_pick(const char *key, const char *value, int line, void *ctx)
+{
+	struct cli_config_want *w = ctx;
+	if (strcmp(key, w->key) == 0)
+		w->value = xstrdup(value);
+}
+
+int cli_config_get(const char *cmd, const char *path, const char *key, char **value)
+{
+	char *text = NULL;
+	size_t len = 0;
+	struct cli_config_want w = {.key = key, .value = NULL};
+	*value = NULL;
+	int rc = cli_config_read(cmd, path, &text, &len);
+	if (rc == 0)
+		rc = cli_config_parse(cmd, path, text, len, cli_config_pick, &w);
+	free(text);
+	if (rc != 0) {
+		free(w.value);
+		return rc;
+	}
+	*value = w.value;
+	return 0;
+}

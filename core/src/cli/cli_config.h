@@ -43,6 +43,13 @@ extern const char *const cli_config_cmdline_only[];
 char **cli_config_expand(const char *cmd, const struct option *opts, int *argc, char **argv,
                          int *status);
 
+/* For a command whose own parser is not getopt's (calendar): the value of
+ * key in the configuration file path. *value is allocated (the caller
+ * frees it), NULL when the file does not set key. Returns 0, or
+ * CLI_EXIT_USAGE after printing a fault of the file as cli_config_expand
+ * does (the whole file is checked, whatever key is asked). */
+int cli_config_get(const char *cmd, const char *path, const char *key, char **value);
+
 /* Parses the text of a configuration file named file for cmd (file only
  * names it in messages). For each setting in order, calls on(key, value,
  * line, ctx); key and value are NUL-terminated views into a private copy,
