@@ -97,6 +97,8 @@ test('motcua-server.service: notify, restarts on failure but not on exit 2, file
   assert.equal(one(u, '[Service] Restart'), 'on-failure');
   assert.ok(one(u, '[Service] RestartPreventExitStatus').split(/\s+/).includes('2'), 'exit 2 (settings, no database) is not retried');
   assert.equal(one(u, '[Service] LimitNOFILE'), '65536');
+  // Readiness waits for the upgrade's migration: more than systemd's 90 s default.
+  assert.match(one(u, '[Service] TimeoutStartSec'), /^(\d+min|infinity)$/);
   assert.equal(one(u, '[Service] AmbientCapabilities'), 'CAP_NET_BIND_SERVICE');
   assert.equal(one(u, '[Service] CapabilityBoundingSet'), 'CAP_NET_BIND_SERVICE', 'no other capability');
   assert.equal(one(u, '[Install] WantedBy'), 'multi-user.target');
