@@ -295,6 +295,7 @@ test('READY=1 once it answers, STOPPING=1 on SIGTERM, from the server\'s own pid
     const n = await notifySocket(addr);
     const s = await serve(['serve', '--db', db, '--port', '0'], { env: { NOTIFY_SOCKET: addr } });
     const ready = await n.next(/^READY=1$/m);
+    assert.match(n.messages[0].text, /^STATUS=opening the database/, 'a status while the database opens');
     assert.equal(ready.pid, s.proc.pid, 'sent by the main process (NotifyAccess=main)');
     assert.ok(ready.fields.includes(`STATUS=listening on http://127.0.0.1:${s.port}`), ready.text);
     // Ready means answering.

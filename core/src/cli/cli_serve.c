@@ -317,6 +317,8 @@ int cli_serve(int argc, char **argv)
 	          log_level_name(o.level), o.cfg.backup_dir ? o.cfg.backup_dir : "(none)");
 	struct store *st = NULL;
 	struct mc_error err;
+	/* systemctl status shows it while an upgrade's migration runs. */
+	sdnotify_send("STATUS=opening the database (and migrating it after an upgrade)");
 	if (store_open(o.db, &st, &err) != MC_OK)
 		return cli_fail("serve", &err);
 	if ((rc = cli_set_printer("serve", st, &o)) != 0) {
