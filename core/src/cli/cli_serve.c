@@ -303,6 +303,14 @@ int cli_serve(int argc, char **argv)
 	if (o.db == NULL)
 		return cli_usage_error("serve", "--db FILE is required");
 	struct stat sb;
+	if (stat(o.db, &sb) != 0 && errno != ENOENT) {
+		/* A folder the server's user may not enter: exit 2 as well. */
+		fprintf(stderr,
+		        "%smotcua-server serve: cannot reach the database %s: %s (can the user "
+		        "the server runs as read it and its folder?)\n",
+		        log_journal_prefix(LOG_ERROR), o.db, strerror(errno));
+		return CLI_EXIT_USAGE;
+	}
 	if (stat(o.db, &sb) != 0) {
 		/* Exit 2: systemd does not restart (RestartPreventExitStatus=2),
 		 * restarting cannot make the database appear. */
