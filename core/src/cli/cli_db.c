@@ -32,11 +32,11 @@ static int cli_db_opts(const char *cmd, const char *usage, int *argc, char ***ar
 	static const struct option opts[] = {
 	    {"db", required_argument, NULL, 'd'}, {"help", no_argument, NULL, 'h'}, {0}};
 	int c, status;
+	*db = NULL;
 	if ((*argv = cli_config_expand(cmd, opts, argc, *argv, &status)) == NULL)
 		return status;
 	optind = 1;
 	opterr = 0;
-	*db = NULL;
 	while ((c = getopt_long(*argc, *argv, "+", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd': *db = optarg; break;
