@@ -13,7 +13,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdir
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ADMIN_PASSWORD, BIN, SOURCE, TEST_BUNDLE, cli, startServer } from './lib/harness.mjs';
+import { ADMIN_PASSWORD, BIN, SANITIZER_REPORT, SOURCE, TEST_BUNDLE, cli, startServer } from './lib/harness.mjs';
 import { TestPrinter } from './lib/printer.mjs';
 
 const V7 = path.join(SOURCE, 'tests/fixtures/single-office-v7.sql.gz');
@@ -36,6 +36,7 @@ after(() => { rmSync(dir, { recursive: true, force: true }); });
 function doctor(args, { env } = {}) {
   const t0 = Date.now();
   const r = spawnSync(BIN, ['doctor', ...args], { encoding: 'utf8', timeout: 60000, env: { ...process.env, ...env } });
+  assert.ok(!SANITIZER_REPORT.test(r.stderr), `sanitizer report from doctor:\n${r.stderr.slice(-4000)}`);
   const lines = r.stdout.split('\n').filter((l) => l !== '').map((l) => {
     const m = l.match(/^(ok|warn|fail) +([a-z]+) +(\S.*)$/);
     assert.ok(m, `not a check line: ${l}`);
@@ -141,6 +142,7 @@ function doctorOnSmallDisk(size) {
   mkdirSync(fs, { recursive: true });
   const script = `mount -t tmpfs -o size=${size} tmpfs '${fs}' && cp '${db}' '${fs}/office.db' && exec '${BIN}' doctor --db '${fs}/office.db'`;
   const r = spawnSync('unshare', ['-m', 'sh', '-c', script], { encoding: 'utf8', timeout: 60000 });
+  assert.ok(!SANITIZER_REPORT.test(r.stderr), `sanitizer report from doctor:\n${r.stderr.slice(-4000)}`);
   if (r.status !== 0 && r.status !== 1) return null;
   const lines = r.stdout.split('\n').filter(Boolean).map((l) => l.match(/^(ok|warn|fail) +([a-z]+) +(\S.*)$/));
   return { status: r.status, disk: lines.find((m) => m && m[2] === 'disk'), text: r.stdout + r.stderr };
