@@ -53,8 +53,9 @@ set(CPACK_DEBIAN_SERVER_PACKAGE_NAME motcua-server)
 set(CPACK_DEBIAN_SERVER_PACKAGE_SECTION net)
 set(CPACK_DEBIAN_SERVER_PACKAGE_DEPENDS
   "motcua-common (= ${MOTCUA_DEB_VERSION}), adduser, fonts-noto-core")
-set(CPACK_DEBIAN_SERVER_PACKAGE_RECOMMENDS "cups-client")
-set(CPACK_DEBIAN_SERVER_PACKAGE_SUGGESTS "cups, prometheus")
+# Printers are CUPS queues of this machine (cups) or ipp:// addresses (libcups alone).
+set(CPACK_DEBIAN_SERVER_PACKAGE_RECOMMENDS "cups")
+set(CPACK_DEBIAN_SERVER_PACKAGE_SUGGESTS "prometheus")
 set(CPACK_COMPONENT_SERVER_DESCRIPTION
   "one-stop-shop (mot cua) queue and dossier tracking server\n\
 motcua-server runs the reception office (bo phan mot cua) of a Vietnamese\n\
@@ -75,8 +76,7 @@ set(CPACK_DEBIAN_SERVER_PACKAGE_CONTROL_EXTRA
 set(CPACK_DEBIAN_COUNTER_PACKAGE_NAME motcua-counter)
 set(CPACK_DEBIAN_COUNTER_PACKAGE_SECTION net)
 set(CPACK_DEBIAN_COUNTER_PACKAGE_DEPENDS "motcua-common (= ${MOTCUA_DEB_VERSION}), fonts-noto-core")
-set(CPACK_DEBIAN_COUNTER_PACKAGE_RECOMMENDS "cups-client")
-set(CPACK_DEBIAN_COUNTER_PACKAGE_SUGGESTS "cups")
+set(CPACK_DEBIAN_COUNTER_PACKAGE_RECOMMENDS "cups")
 set(CPACK_COMPONENT_COUNTER_DESCRIPTION
   "one-stop-shop (mot cua) counter program\n\
 motcua-counter is the program of the counter staff of a Vietnamese reception\n\
