@@ -6,51 +6,17 @@
 // arguments exit 2 and write nothing.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { BIN, SANITIZER_REPORT, startServer, cli } from './lib/harness.mjs';
-
-const NAME = /^motcua-(\d{4})(\d{2})(\d{2})-(\d{2})(\d{2})(\d{2})\.db\.gz$/;
+import { BACKUP_NAME, backupInstant, ticketIds, ticketWriters } from './lib/backup.mjs';
+import { cli, cliAsync, startServer } from './lib/harness.mjs';
 
 let s;
 after(async () => { await s?.stop(); s?.cleanup(); });
 
-// Runs motcua-server without blocking the event loop (the writers go on);
-// resolves {status, stdout, stderr}.
-function cliAsync(args, { env = {}, limitMs = 120000 } = {}) {
-  return new Promise((resolve) => {
-    const p = spawn(BIN, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (d) => { stdout += d; });
-    p.stderr.on('data', (d) => { stderr += d; });
-    const t = setTimeout(() => p.kill('SIGKILL'), limitMs);
-    p.on('exit', (code, signal) => {
-      clearTimeout(t);
-      assert.ok(!SANITIZER_REPORT.test(stderr), stderr);
-      resolve({ status: code ?? signal, stdout, stderr });
-    });
-  });
-}
-
-// The instant (ms) a backup name stands for: office time is UTC+7.
-function nameInstant(name) {
-  const m = name.match(NAME);
-  assert.ok(m, `${name} is not a backup name`);
-  const [, y, mo, d, h, mi, sec] = m.map(Number);
-  return Date.UTC(y, mo - 1, d, h - 7, mi, sec);
-}
-
 const list = (dir) => readdirSync(dir).sort();
-const backups = (dir) => list(dir).filter((f) => NAME.test(f));
-
-function ticketIds(db) {
-  const out = spawnSync('sqlite3', ['-readonly', db, 'SELECT id FROM tickets'], { encoding: 'utf8' });
-  assert.equal(out.status, 0, out.stderr);
-  return new Set(out.stdout.trim().split('\n').filter(Boolean).map(Number));
-}
+const backups = (dir) => list(dir).filter((f) => BACKUP_NAME.test(f));
 
 let dir; // the backup folder
 
@@ -59,29 +25,15 @@ test('a backup into the folder while tickets are issued restores, verifies and h
   dir = path.join(s.dir, 'backups');
   mkdirSync(dir, { mode: 0o750 });
   await s.login('clerk1');
-  const acked = [];
-  let stop = false;
-  let failure = null;
-  const writer = async (who) => {
-    while (!stop) {
-      const r = await s.as(who, 'POST', '/api/v1/tickets', { body: { group: 'HT' } });
-      if (r.status !== 201) { failure = `${r.status} ${r.text}`; return; }
-      acked.push(r.json.ticket.id);
-    }
-  };
-  const writers = ['clerk1', 'kiosk-1'].map(writer);
-  const deadline = Date.now() + 20000;
-  while (acked.length < 20 && !failure && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
-  assert.ok(acked.length >= 20, `tickets are not flowing: ${failure}`);
+  const writers = await ticketWriters(s, ['clerk1', 'kiosk-1']);
+  const { acked } = writers;
   const before = acked.slice();
   const t0 = Date.now();
   // The machine's own time zone does not change the name (office time).
   const b = await cliAsync(['backup', '--db', s.db, '--backup-dir', dir], { env: { TZ: 'America/Los_Angeles' } });
   const t1 = Date.now();
   const during = acked.length - before.length;
-  stop = true;
-  await Promise.all(writers);
-  assert.equal(failure, null);
+  await writers.stop();
   assert.equal(b.status, 0, b.stderr);
   assert.ok(during > 0, 'no ticket was written while the backup ran');
 
@@ -90,7 +42,7 @@ test('a backup into the folder while tickets are issued restores, verifies and h
   const files = list(dir);
   assert.equal(files.length, 1, `folder holds ${files}`);
   const [name] = files;
-  const when = nameInstant(name);
+  const when = backupInstant(name);
   assert.ok(when >= Math.floor(t0 / 1000) * 1000 && when <= t1, `${name} is not the office time of the run`);
   assert.equal(statSync(path.join(dir, name)).mode & 0o077, 0, 'a backup is readable by its owner only');
   assert.match(b.stdout, new RegExp(`^kept ${name.replace(/\./g, '\\.')} \\(new, daily, monthly\\)$`, 'm'));
@@ -130,7 +82,7 @@ test('retention keeps the newest of the last days and months having backups, not
   const b = cli(['backup', '--db', s.db, '--backup-dir', dir,
     '--backup-keep-daily', '3', '--backup-keep-monthly', '3']);
   assert.equal(b.status, 0, b.stderr);
-  const fresh = backups(dir).filter((f) => nameInstant(f) > nameInstant(first[0]));
+  const fresh = backups(dir).filter((f) => backupInstant(f) > backupInstant(first[0]));
   assert.equal(fresh.length, 1, b.stdout);
   // Today (two backups, the newest kept), 10 and 9 June are the last three
   // days; this month, June and May 2025 the last three months.

@@ -8,12 +8,10 @@
 // and the office goes on.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { BACKUP_NAME, backupInstant, ticketIds } from './lib/backup.mjs';
 import { BIN, SOURCE, startServer, cli } from './lib/harness.mjs';
-
-const NAME = /^motcua-(\d{4})(\d{2})(\d{2})-(\d{2})(\d{2})(\d{2})\.db\.gz$/;
 
 let s;
 after(async () => { await s?.stop(); s?.cleanup(); });
@@ -24,12 +22,6 @@ function unitCommand() {
   const lines = unit.split('\n').filter((l) => l.startsWith('ExecStart='));
   assert.equal(lines.length, 1, 'one ExecStart in motcua-backup.service');
   return lines[0].slice('ExecStart='.length).trim().split(/\s+/);
-}
-
-function ticketIds(db) {
-  const out = spawnSync('sqlite3', ['-readonly', db, 'SELECT id FROM tickets'], { encoding: 'utf8' });
-  assert.equal(out.status, 0, out.stderr);
-  return new Set(out.stdout.trim().split('\n').filter(Boolean).map(Number));
 }
 
 async function issue(n) {
@@ -68,7 +60,7 @@ test('the timer\'s command makes a checked backup; the documented restore brings
   assert.equal(run.status, 0, run.stderr);
   const made = readdirSync(backups);
   assert.equal(made.length, 1, `${made}`);
-  assert.match(made[0], NAME);
+  assert.match(made[0], BACKUP_NAME);
   assert.match(run.stdout, /checked: integrity and audit chain\); 1 backup kept, 0 removed \(keeping 7 daily, 12 monthly\)/);
   const later = await issue(3); // after the backup: lost by the restore
 
@@ -99,8 +91,7 @@ test('the timer\'s command makes a checked backup; the documented restore brings
   assert.ok(next.length === 1);
   const m = await s.req('GET', '/metrics');
   assert.equal(m.status, 200);
-  const [, y, mo, d, h, mi, sec] = made[0].match(NAME).map(Number);
-  const when = Date.UTC(y, mo - 1, d, h - 7, mi, sec) / 1000;
+  const when = backupInstant(made[0]) / 1000;
   assert.match(m.text, new RegExp(`^motcua_backup_newest_timestamp_seconds ${when}$`, 'm'));
   const v2 = cli(['audit-verify', '--config', conf]);
   assert.equal(v2.status, 0, v2.stderr);
@@ -127,5 +118,5 @@ test('the job refuses a configuration it cannot use, and writes nothing', () => 
   const r = cli(['backup', '--config', conf, '--backup-keep-daily', '2']);
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /\(keeping 2 daily, 12 monthly\)/);
-  assert.equal(readdirSync(backups).filter((f) => NAME.test(f)).length, 1);
+  assert.equal(readdirSync(backups).filter((f) => BACKUP_NAME.test(f)).length, 1);
 });

@@ -10,32 +10,13 @@
 // never-on-main with their reason).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { ADMIN_PASSWORD, cli, Server, SOURCE } from './lib/harness.mjs';
+import { ADMIN_PASSWORD, cli, Server, SOURCE, sqlite, tableCounts } from './lib/harness.mjs';
 
 const FIXTURES = path.join(SOURCE, 'tests/fixtures/schema');
-
-// Runs SQL on db with the sqlite3 shell (read/write: the fixture load).
-function sqlite(db, sql, { json = true } = {}) {
-  const r = spawnSync('sqlite3', json ? ['-json', db] : [db], {
-    input: sql, encoding: 'utf8', maxBuffer: 512 * 1024 * 1024,
-  });
-  if (r.status !== 0 || r.stderr) throw new Error(`sqlite3: ${r.stderr}`);
-  return json && r.stdout.trim() ? JSON.parse(r.stdout) : [];
-}
-
-// Rows per table.
-function counts(db) {
-  const tables = sqlite(db, "SELECT name FROM sqlite_master WHERE type = 'table'"
-    + " AND name NOT LIKE 'sqlite_%' ORDER BY name").map((r) => r.name);
-  const out = {};
-  for (const t of tables) out[t] = sqlite(db, `SELECT count(*) AS n FROM "${t}"`)[0].n;
-  return out;
-}
 
 // Rows a migration step adds to a table that already existed: the root and
 // the centre of step 8 (a single office becomes a province of one centre),
@@ -95,7 +76,7 @@ for (const { version, file } of fixtures) {
     sqlite(db, gunzipSync(readFileSync(file)).toString('utf8'), { json: false });
     assert.equal(sqlite(db, 'PRAGMA user_version')[0].user_version, version, `${file} is schema ${version}`);
 
-    const before = counts(db);
+    const before = tableCounts(db);
     const oldDossiers = sqlite(db, 'SELECT id, code, status, received_at FROM dossiers ORDER BY id');
     const oldTickets = sqlite(db, 'SELECT id, label, service_day, state FROM tickets ORDER BY id');
     const oldEvents = sqlite(db, 'SELECT id, at, action, hash FROM events ORDER BY id');
@@ -113,7 +94,7 @@ for (const { version, file } of fixtures) {
     assert.deepEqual(sqlite(db, 'PRAGMA foreign_key_check'), []);
 
     // No table lost a row or a column's worth of history.
-    const after = counts(db);
+    const after = tableCounts(db);
     for (const [table, n] of Object.entries(before)) {
       assert.ok(table in after, `table ${table} is still there`);
       if (MAY_GAIN.has(table)) assert.ok(after[table] >= n, `rows of ${table}: ${after[table]} < ${n}`);

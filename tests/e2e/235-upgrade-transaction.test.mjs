@@ -12,17 +12,9 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { ADMIN_PASSWORD, BIN, cli, Server, SOURCE } from './lib/harness.mjs';
+import { ADMIN_PASSWORD, BIN, cli, Server, SOURCE, sqlite, tableCounts } from './lib/harness.mjs';
 
 const FIXTURES = path.join(SOURCE, 'tests/fixtures/schema');
-
-function sqlite(db, sql, { json = true } = {}) {
-  const r = spawnSync('sqlite3', json ? ['-json', db] : [db], {
-    input: sql, encoding: 'utf8', maxBuffer: 512 * 1024 * 1024,
-  });
-  if (r.status !== 0 || r.stderr) throw new Error(`sqlite3: ${r.stderr}`);
-  return json && r.stdout.trim() ? JSON.parse(r.stdout) : [];
-}
 
 const sha = (f) => createHash('sha256').update(readFileSync(f)).digest('hex');
 const version = (db) => sqlite(db, 'PRAGMA user_version')[0].user_version;
@@ -30,14 +22,10 @@ const version = (db) => sqlite(db, 'PRAGMA user_version')[0].user_version;
 // What a user would compare: the tables with their rows, the schema's
 // objects, the dossiers as they stand.
 function state(db) {
-  const tables = sqlite(db, "SELECT name FROM sqlite_master WHERE type = 'table'"
-    + " AND name NOT LIKE 'sqlite_%' ORDER BY name").map((r) => r.name);
-  const rows = {};
-  for (const t of tables) rows[t] = sqlite(db, `SELECT count(*) AS n FROM "${t}"`)[0].n;
   return {
     version: version(db),
     schema: sqlite(db, 'SELECT type, name, sql FROM sqlite_master ORDER BY type, name'),
-    rows,
+    rows: tableCounts(db),
     dossiers: sqlite(db, 'SELECT id, code, status FROM dossiers ORDER BY id'),
   };
 }

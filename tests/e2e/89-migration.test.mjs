@@ -4,34 +4,15 @@
 // "Migration from a single-office database").
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { cli, PASSWORDS, Server, SOURCE } from './lib/harness.mjs';
+import { cli, PASSWORDS, Server, SOURCE, sqlite, tableCounts } from './lib/harness.mjs';
 
 const FIXTURE = path.join(SOURCE, 'tests/fixtures/single-office-v7.sql.gz');
 const AGENCY = '000.00.19.H47'; // the old office setting's code
 Object.assign(PASSWORDS, { motcua1: 'motcua1-demo', chuyenvien1: 'chuyenvien1-demo' });
-
-// Runs SQL on db with the sqlite3 shell (read/write: the fixture load).
-function sqlite(db, sql, { json = true } = {}) {
-  const r = spawnSync('sqlite3', json ? ['-json', db] : [db], {
-    input: sql, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024,
-  });
-  if (r.status !== 0 || r.stderr) throw new Error(`sqlite3: ${r.stderr}`);
-  return json && r.stdout.trim() ? JSON.parse(r.stdout) : [];
-}
-
-// Rows per table (every table of the old schema).
-function counts(db) {
-  const tables = sqlite(db, "SELECT name FROM sqlite_master WHERE type = 'table'"
-    + " AND name NOT LIKE 'sqlite_%' ORDER BY name").map((r) => r.name);
-  const out = {};
-  for (const t of tables) out[t] = sqlite(db, `SELECT count(*) AS n FROM "${t}"`)[0].n;
-  return out;
-}
 
 test('a single-office database of today migrates to a province with one centre', async (t) => {
   const dir = mkdtempSync(path.join(tmpdir(), 'motcua-e2e-'));
@@ -39,7 +20,7 @@ test('a single-office database of today migrates to a province with one centre',
   sqlite(db, gunzipSync(readFileSync(FIXTURE)).toString('utf8'), { json: false });
   assert.equal(sqlite(db, 'PRAGMA user_version')[0].user_version, 7, 'the fixture is schema 7');
 
-  const before = counts(db);
+  const before = tableCounts(db);
   const oldDossiers = sqlite(db, 'SELECT id, code, status FROM dossiers ORDER BY id');
   const oldTickets = sqlite(db, 'SELECT id, label, service_day, state FROM tickets ORDER BY id');
   assert.ok(oldDossiers.length > 100 && oldTickets.length > 100, 'the fixture has history');
@@ -52,7 +33,7 @@ test('a single-office database of today migrates to a province with one centre',
 
   // Every table keeps its rows; offices gains the root and the centre,
   // settings the first event id of the chain's hash version 2.
-  const after = counts(db);
+  const after = tableCounts(db);
   const gained = { offices: 2, settings: 1 };
   for (const [table, n] of Object.entries(before)) {
     assert.equal(after[table], n + (gained[table] ?? 0), `rows of ${table}`);

@@ -376,6 +376,16 @@ char **cli_config_expand(const char *cmd, const struct option *opts, int *argc, 
 	return out.argv;
 }
 
+int cli_config_getopt(const char *cmd, const struct option *opts, int *argc, char ***argv)
+{
+	int status;
+	if ((*argv = cli_config_expand(cmd, opts, argc, *argv, &status)) == NULL)
+		return status;
+	optind = 1;
+	opterr = 0;
+	return -1;
+}
+
 struct cli_config_want {
 	const char *key;
 	char *value;

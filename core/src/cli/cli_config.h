@@ -43,6 +43,12 @@ extern const char *const cli_config_cmdline_only[];
 char **cli_config_expand(const char *cmd, const struct option *opts, int *argc, char **argv,
                          int *status);
 
+/* cli_config_expand for a getopt command, then getopt_long set to parse *argv
+ * from its start, silently (optind = 1, opterr = 0: the command names a bad
+ * option itself). *argc and *argv become the expanded command line. Returns
+ * -1 to go on, else the exit status of cli_config_expand's fault. */
+int cli_config_getopt(const char *cmd, const struct option *opts, int *argc, char ***argv);
+
 /* For a command whose own parser is not getopt's (calendar): the value of
  * key in the configuration file path. *value is allocated (the caller
  * frees it), NULL when the file does not set key. Returns 0, or

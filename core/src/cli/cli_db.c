@@ -24,7 +24,7 @@ static const struct principal cli_actor = {.role = ROLE_ADMIN, .actor = "system:
 
 /* Parses --db FILE (required), --config FILE and --help for commands that
  * take only these and positional arguments. *argc and *argv become the
- * command line with the file's settings (cli_config_expand): the positional
+ * command line with the file's settings (cli_config_getopt): the positional
  * arguments are (*argv)[optind..*argc-1]. Returns -1 to go on, else an exit
  * status. */
 static int cli_db_opts(const char *cmd, const char *usage, int *argc, char ***argv, const char **db)
@@ -33,10 +33,8 @@ static int cli_db_opts(const char *cmd, const char *usage, int *argc, char ***ar
 	    {"db", required_argument, NULL, 'd'}, {"help", no_argument, NULL, 'h'}, {0}};
 	int c, status;
 	*db = NULL;
-	if ((*argv = cli_config_expand(cmd, opts, argc, *argv, &status)) == NULL)
+	if ((status = cli_config_getopt(cmd, opts, argc, argv)) >= 0)
 		return status;
-	optind = 1;
-	opterr = 0;
 	while ((c = getopt_long(*argc, *argv, "+", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd': *db = optarg; break;
@@ -70,10 +68,8 @@ int cli_init(int argc, char **argv)
 	const char *db = NULL, *admin = "admin", *password = NULL;
 	bool from_stdin = false;
 	int c, status;
-	if ((argv = cli_config_expand("init", opts, &argc, argv, &status)) == NULL)
+	if ((status = cli_config_getopt("init", opts, &argc, &argv)) >= 0)
 		return status;
-	optind = 1;
-	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd': db = optarg; break;
@@ -166,10 +162,8 @@ int cli_audit_verify(int argc, char **argv)
 	const char *db = NULL;
 	bool rebuild = false;
 	int c, status;
-	if ((argv = cli_config_expand("audit-verify", opts, &argc, argv, &status)) == NULL)
+	if ((status = cli_config_getopt("audit-verify", opts, &argc, &argv)) >= 0)
 		return status;
-	optind = 1;
-	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd': db = optarg; break;
@@ -233,10 +227,8 @@ int cli_backup(int argc, char **argv)
 	const char *db = NULL, *dir = NULL;
 	int keep[2] = {BACKUP_KEEP_DAILY_DEFAULT, BACKUP_KEEP_MONTHLY_DEFAULT};
 	int c, status;
-	if ((argv = cli_config_expand("backup", opts, &argc, argv, &status)) == NULL)
+	if ((status = cli_config_getopt("backup", opts, &argc, &argv)) >= 0)
 		return status;
-	optind = 1;
-	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd': db = optarg; break;

@@ -553,9 +553,8 @@ int cli_doctor(int argc, char **argv)
 	                                     {"port", required_argument, NULL, 'p'},
 	                                     {"help", no_argument, NULL, 'h'},
 	                                     {0}};
-	int status = 0;
-	argv = cli_config_expand("doctor", opts, &argc, argv, &status);
-	if (argv == NULL)
+	int status = cli_config_getopt("doctor", opts, &argc, &argv);
+	if (status >= 0)
 		return status;
 	const char *db = NULL, *backup_dir = NULL, *cert = NULL, *key = NULL, *listen = NULL;
 	const char *printers[DOCTOR_MAX_PRINTERS];
@@ -563,8 +562,6 @@ int cli_doctor(int argc, char **argv)
 	long port = -1;
 	char *end;
 	int c;
-	optind = 1;
-	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd': db = optarg; break;

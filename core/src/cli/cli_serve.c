@@ -146,7 +146,7 @@ static int cli_set_printer(const char *cmd, struct store *st, const struct serve
 }
 
 /* Parses the options serve and demo share, with the settings of --config
- * FILE before the command line's (cli_config_expand), and sets the log
+ * FILE before the command line's (cli_config_getopt), and sets the log
  * level. Returns -1 to go on, else an exit status. The strings of o point
  * into argv or the expanded argv, both kept until exit. */
 static int cli_serve_opts(const char *cmd, int argc, char **argv, struct serve_opts *o,
@@ -178,11 +178,9 @@ static int cli_serve_opts(const char *cmd, int argc, char **argv, struct serve_o
 	int c, status;
 	char *end;
 	long v;
-	if ((argv = cli_config_expand(cmd, opts, &argc, argv, &status)) == NULL)
-		return status;
 	o->level = LOG_INFO;
-	optind = 1;
-	opterr = 0;
+	if ((status = cli_config_getopt(cmd, opts, &argc, &argv)) >= 0)
+		return status;
 	while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd': o->db = optarg; break;

@@ -20,10 +20,8 @@ int cli_simulate(int argc, char **argv)
 	unsigned long long seed = 1;
 	char *end;
 	int c, status;
-	if ((argv = cli_config_expand("simulate", opts, &argc, argv, &status)) == NULL)
+	if ((status = cli_config_getopt("simulate", opts, &argc, &argv)) >= 0)
 		return status;
-	optind = 1;
-	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd': db = optarg; break;

@@ -26,6 +26,50 @@ export function cli(args, { input, timeout = 60000 } = {}) {
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+// Runs motcua-server without blocking the event loop (a test's writers go
+// on meanwhile); resolves {status, stdout, stderr, timedOut}, status being
+// the exit code or the signal. Killed after limitMs. env: added to the
+// environment. Rejects when a sanitizer reported anything.
+export function cliAsync(args, { env = {}, limitMs = 120000 } = {}) {
+  return new Promise((resolve, reject) => {
+    const p = spawn(BIN, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+    let stdout = '';
+    let stderr = '';
+    let timedOut = false;
+    p.stdout.on('data', (d) => { stdout += d; });
+    p.stderr.on('data', (d) => { stderr += d; });
+    const t = setTimeout(() => { timedOut = true; p.kill('SIGKILL'); }, limitMs);
+    p.on('exit', (code, signal) => {
+      clearTimeout(t);
+      if (SANITIZER_REPORT.test(stderr)) {
+        reject(new Error(`sanitizer report from motcua-server ${args.join(' ')}:\n${stderr.slice(-4000)}`));
+      } else {
+        resolve({ status: code ?? signal, stdout, stderr, timedOut });
+      }
+    });
+  });
+}
+
+// Runs SQL on the database file db with the sqlite3 shell, read/write (a
+// fixture's load, a test's edit); returns the rows (json) or [] (json false:
+// the shell's plain output is dropped). Throws on any error of the shell.
+export function sqlite(db, sql, { json = true } = {}) {
+  const r = spawnSync('sqlite3', json ? ['-json', db] : [db], {
+    input: sql, encoding: 'utf8', maxBuffer: 512 * 1024 * 1024,
+  });
+  if (r.status !== 0 || r.stderr) throw new Error(`sqlite3: ${r.stderr}`);
+  return json && r.stdout.trim() ? JSON.parse(r.stdout) : [];
+}
+
+// Rows per table of db, by table name (SQLite's own tables left out).
+export function tableCounts(db) {
+  const tables = sqlite(db, "SELECT name FROM sqlite_master WHERE type = 'table'"
+    + " AND name NOT LIKE 'sqlite_%' ORDER BY name").map((r) => r.name);
+  const out = {};
+  for (const t of tables) out[t] = sqlite(db, `SELECT count(*) AS n FROM "${t}"`)[0].n;
+  return out;
+}
+
 // A small office for tests: two groups served by counters 1-3, staff of each
 // role, a kiosk and a display.
 export const TEST_BUNDLE = {
