@@ -195,13 +195,34 @@ test('a fault in the file: exit 2, FILE:LINE and the reason, nothing done', () =
   r = cli(['serve', '--config', ok, '--config', ok]);
   assert.equal(r.status, 2);
   assert.match(r.stderr, /--config given twice/);
-  // A value the option refuses: the option's own message, exit 2.
-  r = cli(['serve', '--config', writeConf('badport.conf', `db = ${db}\nport = eighty\n`)]);
+  // A value the option refuses, from the file: FILE:LINE and the key the
+  // administrator wrote, as every other fault of the file; never a flag
+  // nobody typed. Exit 2.
+  const badport = writeConf('badport.conf', `db = ${db}\nport = eighty\n`);
+  r = cli(['serve', '--config', badport]);
   assert.equal(r.status, 2);
-  assert.match(r.stderr, /bad value 'eighty' for --port/);
-  r = cli(['serve', '--config', writeConf('badlevel.conf', `db = ${db}\nlog-level = loud\n`)]);
+  assert.equal(r.stderr, `motcua-server serve: ${badport}:2: bad value 'eighty' for port (0 to 65535)\n`);
+  const badlevel = writeConf('badlevel.conf', `db = ${db}\n\nlog-level = loud\n`);
+  r = cli(['serve', '--config', badlevel]);
   assert.equal(r.status, 2);
-  assert.match(r.stderr, /bad value 'loud' for --log-level \(debug, info, warn or error\)/);
+  assert.equal(r.stderr, `motcua-server serve: ${badlevel}:3: bad value 'loud' for log-level (debug, info, warn or error)\n`);
+  // A comment after a value is part of it: the message says so.
+  const comment = writeConf('comment.conf', `# office\ndb = ${db}\nport = 8080 # web\n`);
+  for (const cmd of ['serve', 'doctor']) {
+    r = cli([cmd, '--config', comment]);
+    assert.equal(r.status, 2, `${cmd}: ${r.stderr}`);
+    assert.match(r.stderr, new RegExp(`^motcua-server ${cmd}: ${comment.replace(/[.]/g, '\\.')}:3: bad value '8080 # web' for port \\(`));
+    assert.match(r.stderr, /'#' starts a comment only at the start of a line/);
+    assert.doesNotMatch(r.stderr, /--port/);
+  }
+  const badkeep = writeConf('badkeep.conf', `db = ${db}\nbackup-dir = ${dir}\nbackup-keep-daily = seven\n`);
+  r = cli(['backup', '--config', badkeep]);
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, new RegExp(`^motcua-server backup: ${badkeep.replace(/[.]/g, '\\.')}:3: bad value 'seven' for backup-keep-daily \\(a whole number`));
+  // The same value typed on the command line names the flag, even with --config.
+  r = cli(['serve', '--config', ok, '--port', 'eighty']);
+  assert.equal(r.status, 2);
+  assert.equal(r.stderr, `motcua-server serve: bad value 'eighty' for --port (0 to 65535) (see motcua-server serve --help)\n`);
 });
 
 test('every command that takes --db takes --config, and each of its options is a key or command-line only', () => {

@@ -126,11 +126,11 @@ test('bad arguments exit 2 and write nothing', async () => {
   const empty = mkdtempSync(path.join(tmpdir(), 'motcua-e2e-backup-'));
   const aFile = path.join(s.dir, 'bundle.json');
   const cases = [
-    [['--db', s.db, '--backup-dir', empty, '--backup-keep-daily', 'abc'], /--backup-keep-daily wants a whole number/],
-    [['--db', s.db, '--backup-dir', empty, '--backup-keep-daily', '-1'], /--backup-keep-daily wants a whole number/],
-    [['--db', s.db, '--backup-dir', empty, '--backup-keep-monthly', '1.5'], /--backup-keep-monthly wants a whole number/],
-    [['--db', s.db, '--backup-dir', empty, '--backup-keep-monthly', ''], /--backup-keep-monthly wants a whole number/],
-    [['--db', s.db, '--backup-dir', empty, '--backup-keep-daily', '99999999999999999999'], /wants a whole number/],
+    [['--db', s.db, '--backup-dir', empty, '--backup-keep-daily', 'abc'], /bad value 'abc' for --backup-keep-daily \(a whole number 0 to 10000\)/],
+    [['--db', s.db, '--backup-dir', empty, '--backup-keep-daily', '-1'], /bad value '-1' for --backup-keep-daily \(a whole number 0 to 10000\)/],
+    [['--db', s.db, '--backup-dir', empty, '--backup-keep-monthly', '1.5'], /bad value '1.5' for --backup-keep-monthly \(a whole number 0 to 10000\)/],
+    [['--db', s.db, '--backup-dir', empty, '--backup-keep-monthly', ''], /bad value '' for --backup-keep-monthly \(a whole number 0 to 10000\)/],
+    [['--db', s.db, '--backup-dir', empty, '--backup-keep-daily', '99999999999999999999'], /for --backup-keep-daily \(a whole number/],
     [['--db', s.db, '--backup-dir', empty, '--backup-keep-daily'], /incomplete option/],
     [['--db', s.db, '--backup-dir', path.join(empty, 'missing')], /is not a folder/],
     [['--db', s.db, '--backup-dir', aFile], /is not a folder/],

@@ -103,7 +103,7 @@ test('the job refuses a configuration it cannot use, and writes nothing', () => 
   const conf = path.join(s.dir, 'bad.conf');
   for (const [body, message] of [
     [`db = ${s.db}\nbackup-dir = ${backups}\nbackup-keep-daly = 3\n`, /bad\.conf:3: .*backup-keep-daly/],
-    [`db = ${s.db}\nbackup-dir = ${backups}\nbackup-keep-monthly = many\n`, /--backup-keep-monthly wants a whole number/],
+    [`db = ${s.db}\nbackup-dir = ${backups}\nbackup-keep-monthly = many\n`, /bad\.conf:3: bad value 'many' for backup-keep-monthly \(a whole number/],
     [`db = ${s.db}\nbackup-dir = ${path.join(s.dir, 'no-such-folder')}\n`, /is not a folder/],
     [`backup-dir = ${backups}\n`, /--db FILE is required/],
   ]) {

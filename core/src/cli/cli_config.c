@@ -267,18 +267,65 @@ static const struct option *cli_config_match(const struct option *opts, const ch
 
 struct cli_config_out {
 	const struct option *opts;
+	const char *file;
 	char **argv;
 	int argc;
 };
+
+/* The origin of each "--key=value" cli_config_expand made, so a refused
+ * value names the file's line and key rather than a flag nobody typed.
+ * Kept until exit, as the argvs are. Main thread only. */
+struct cli_config_made {
+	const char *arg; /* "--key=value" in a kept argv */
+	char *file, *key;
+	int line;
+};
+static struct cli_config_made *cli_config_made;
+static size_t cli_config_nmade;
 
 static void cli_config_take(const char *key, const char *value, int line, void *ctx)
 {
 	struct cli_config_out *out = ctx;
 	for (const struct option *o = out->opts; o->name; o++)
 		if (strcmp(o->name, key) == 0) {
-			out->argv[out->argc++] = xasprintf("--%s=%s", key, value);
+			char *arg = xasprintf("--%s=%s", key, value);
+			out->argv[out->argc++] = arg;
+			cli_config_made = xreallocarray(cli_config_made, cli_config_nmade + 1,
+			                                sizeof *cli_config_made);
+			cli_config_made[cli_config_nmade++] =
+			    (struct cli_config_made){arg, xstrdup(out->file), xstrdup(key), line};
 			return;
 		}
+}
+
+bool cli_config_origin(const char *value, const char **file, int *line, const char **key)
+{
+	/* getopt_long's optarg for "--key=value" points just past the '='. */
+	for (size_t i = 0; value && i < cli_config_nmade; i++) {
+		const struct cli_config_made *m = &cli_config_made[i];
+		if (value == m->arg + 2 + strlen(m->key) + 1) {
+			*file = m->file;
+			*line = m->line;
+			*key = m->key;
+			return true;
+		}
+	}
+	return false;
+}
+
+int cli_bad_value(const char *cmd, const char *opt, const char *value, const char *why)
+{
+	const char *file, *key;
+	int line;
+	const char *sp = why && *why ? " " : "";
+	if (why == NULL)
+		why = "";
+	if (!cli_config_origin(value, &file, &line, &key))
+		return cli_usage_error(cmd, "bad value '%s' for --%s%s%s", value, opt, sp, why);
+	return cli_config_fault(cmd, file, line, "bad value '%s' for %s%s%s%s", value, key, sp, why,
+	                        strchr(value, '#') ? " ('#' starts a comment only at the start of "
+	                                             "a line: after a value it is part of it)"
+	                                           : "");
 }
 
 /* The argvs cli_config_expand made, kept reachable until exit (getopt's
@@ -355,14 +402,21 @@ char **cli_config_expand(const char *cmd, const struct option *opts, int *argc, 
 	size_t lines = 1;
 	for (size_t k = 0; k < len; k++)
 		lines += text[k] == '\n';
-	struct cli_config_out out = {
-	    .opts = opts, .argv = xcalloc(lines + (size_t)*argc + 1, sizeof(char *)), .argc = 0};
+	struct cli_config_out out = {.opts = opts,
+	                             .file = file,
+	                             .argv = xcalloc(lines + (size_t)*argc + 1, sizeof(char *)),
+	                             .argc = 0};
 	out.argv[out.argc++] = argv[0];
 	*status = cli_config_parse(cmd, file, text, len, cli_config_take, &out);
 	free(text);
 	if (*status != 0) {
-		for (int k = 1; k < out.argc; k++)
+		/* Only the settings of this file were made since: forget them. */
+		for (int k = 1; k < out.argc; k++) {
+			cli_config_nmade--;
+			free(cli_config_made[cli_config_nmade].file);
+			free(cli_config_made[cli_config_nmade].key);
 			free(out.argv[k]);
+		}
 		free(out.argv);
 		return NULL;
 	}

@@ -17,6 +17,7 @@
 #define MOTCUA_CLI_CONFIG_H
 
 #include <getopt.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 /* Every key a file may set, NULL-terminated: the long options of the
@@ -64,5 +65,20 @@ int cli_config_get(const char *cmd, const char *path, const char *key, char **va
 int cli_config_parse(const char *cmd, const char *file, const char *text, size_t len,
                      void (*on)(const char *key, const char *value, int line, void *ctx),
                      void *ctx);
+
+/* Where a value getopt gave (optarg) came from: true when it is the value of
+ * a setting of a configuration file that cli_config_expand put in an argv,
+ * with that file, the setting's line and its key; false for a value typed on
+ * the command line. */
+bool cli_config_origin(const char *value, const char **file, int *line, const char **key);
+
+/* The one message for a value an option refuses; returns CLI_EXIT_USAGE.
+ * why (may be NULL) says what the option takes, e.g. "(0 to 65535)". Typed
+ * on the command line: "motcua-server CMD: bad value 'V' for --OPT WHY (see
+ * motcua-server CMD --help)". From a configuration file, as the file's other
+ * faults, naming the key the administrator wrote, not a flag: "motcua-server
+ * CMD: FILE:LINE: bad value 'V' for OPT WHY", plus a word when V holds a '#'
+ * (a comment is a line of its own, '#' after a value is part of it). */
+int cli_bad_value(const char *cmd, const char *opt, const char *value, const char *why);
 
 #endif

@@ -205,6 +205,7 @@ int cli_audit_verify(int argc, char **argv)
 
 /* A --backup-keep-* count: a whole number 0..BACKUP_KEEP_MAX, else -1. */
 #define BACKUP_KEEP_MAX 10000
+#define BACKUP_KEEP_MAX_TEXT "10000"
 static int cli_backup_count(const char *s)
 {
 	char *end;
@@ -236,10 +237,10 @@ int cli_backup(int argc, char **argv)
 		case 'D':
 		case 'M':
 			if ((keep[c == 'M'] = cli_backup_count(optarg)) < 0)
-				return cli_usage_error(
-				    "backup", "--%s wants a whole number 0 to %d, not '%s'",
-				    c == 'D' ? "backup-keep-daily" : "backup-keep-monthly",
-				    BACKUP_KEEP_MAX, optarg);
+				return cli_bad_value(
+				    "backup",
+				    c == 'D' ? "backup-keep-daily" : "backup-keep-monthly", optarg,
+				    "(a whole number 0 to " BACKUP_KEEP_MAX_TEXT ")");
 			break;
 		case 'h':
 			printf("usage: motcua-server backup --db FILE OUT.gz\n"

@@ -578,8 +578,7 @@ int cli_doctor(int argc, char **argv)
 		case 'p':
 			port = strtol(optarg, &end, 10);
 			if (*optarg == '\0' || *end != '\0' || port < 1 || port > 65535)
-				return cli_usage_error("doctor", "bad value '%s' for --port",
-				                       optarg);
+				return cli_bad_value("doctor", "port", optarg, "(1 to 65535)");
 			break;
 		case 'h': fputs(doctor_usage, stdout); return 0;
 		default:

@@ -193,11 +193,8 @@ static int cli_serve_opts(const char *cmd, int argc, char **argv, struct serve_o
 		case 'D': o->cfg.backup_dir = optarg; break;
 		case 'v':
 			if (!log_level_parse(optarg, &o->level))
-				return cli_usage_error(
-				    cmd,
-				    "bad value '%s' for --log-level (debug, info, "
-				    "warn or error)",
-				    optarg);
+				return cli_bad_value(cmd, "log-level", optarg,
+				                     "(debug, info, warn or error)");
 			break;
 		case 'p':
 		case 't':
@@ -205,10 +202,14 @@ static int cli_serve_opts(const char *cmd, int argc, char **argv, struct serve_o
 			v = strtol(optarg, &end, 10);
 			if (*optarg == '\0' || *end != '\0' || v < 0 || (c == 'p' && v > 65535) ||
 			    (c == 't' && v > 256) || (c == 'b' && (v < 100 || v > 600000)))
-				return cli_usage_error(cmd, "bad value '%s' for --%s", optarg,
-				                       c == 'p'   ? "port"
-				                       : c == 't' ? "threads"
-				                                  : "heartbeat-ms");
+				return cli_bad_value(cmd,
+				                     c == 'p'   ? "port"
+				                     : c == 't' ? "threads"
+				                                : "heartbeat-ms",
+				                     optarg,
+				                     c == 'p'   ? "(0 to 65535)"
+				                     : c == 't' ? "(0 to 256)"
+				                                : "(100 to 600000)");
 			if (c == 'p')
 				o->cfg.port = (int)v;
 			else if (c == 't')
@@ -227,15 +228,18 @@ static int cli_serve_opts(const char *cmd, int argc, char **argv, struct serve_o
 			v = strtol(optarg, &end, 10);
 			if (*optarg == '\0' || *end != '\0' || v < 1 ||
 			    v > ((c == 'H' || c == 'B') ? 600000 : 1000000))
-				return cli_usage_error(cmd, "bad value '%s' for --%s", optarg,
-				                       c == 'M'   ? "max-connections"
-				                       : c == 'A' ? "per-address-connections"
-				                       : c == 'H' ? "head-timeout-ms"
-				                       : c == 'B' ? "body-timeout-ms"
-				                       : c == 'S' ? "max-streams"
-				                       : c == 'E' ? "streams-per-token"
-				                       : c == 'G' ? "streams-per-address"
-				                                  : "logins-per-minute");
+				return cli_bad_value(cmd,
+				                     c == 'M'   ? "max-connections"
+				                     : c == 'A' ? "per-address-connections"
+				                     : c == 'H' ? "head-timeout-ms"
+				                     : c == 'B' ? "body-timeout-ms"
+				                     : c == 'S' ? "max-streams"
+				                     : c == 'E' ? "streams-per-token"
+				                     : c == 'G' ? "streams-per-address"
+				                                : "logins-per-minute",
+				                     optarg,
+				                     (c == 'H' || c == 'B') ? "(1 to 600000)"
+				                                            : "(1 to 1000000)");
 			if (c == 'M')
 				o->cfg.max_connections = (int)v;
 			else if (c == 'A')

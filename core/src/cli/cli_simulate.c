@@ -28,12 +28,13 @@ int cli_simulate(int argc, char **argv)
 		case 'n':
 			days = strtol(optarg, &end, 10);
 			if (*optarg == '\0' || *end != '\0' || days < 1 || days > 730)
-				return cli_usage_error("simulate", "--days takes 1 to 730");
+				return cli_bad_value("simulate", "days", optarg, "(1 to 730)");
 			break;
 		case 's':
 			seed = strtoull(optarg, &end, 10);
 			if (*optarg == '\0' || *end != '\0')
-				return cli_usage_error("simulate", "--seed takes a whole number");
+				return cli_bad_value("simulate", "seed", optarg,
+				                     "(a whole number)");
 			break;
 		case 'h':
 			printf(
