@@ -171,6 +171,10 @@ test('backups: a fresh checked backup is ok; over 26 h warns; over 3 days, none 
   let r = doctor(['--backup-dir', backups]);
   assert.equal(line(r, 'backup').st, 'fail');
   assert.match(line(r, 'backup').detail, /no checked backup/);
+  // The hint is a command that works on an installation as it is (backup
+  // alone wants --db): the unit's first run, then the timer.
+  assert.match(line(r, 'backup').detail, /systemctl start motcua-backup\.service; .*systemctl enable --now motcua-backup\.timer/);
+  assert.doesNotMatch(line(r, 'backup').detail, /motcua-server backup --backup-dir/);
   const made = cli(['backup', '--db', db, '--backup-dir', backups]);
   assert.equal(made.status, 0, made.stderr);
   r = doctor(['--db', db, '--backup-dir', backups]);
@@ -220,6 +224,12 @@ test('printers: the database\'s and --printer are asked within 3 s; off or froze
     assert.ok(lines.every((l) => l.st === 'ok'), r.text);
     assert.match(lines[0].detail, new RegExp(`^hall \\(${printer.uri.replace(/[.]/g, '\\.')}\\): idle, accepting jobs`));
     assert.match(lines[1].detail, /^--printer /);
+    // The file's printer key is named by its source, not as a flag nobody typed.
+    const pconf = path.join(dir, 'printer.conf');
+    writeFileSync(pconf, `printer = ${printer.uri}\n`);
+    r = doctor(['--config', pconf]);
+    assert.match(line(r, 'printer').detail, /^printer \(configuration\) \(/, r.text);
+    assert.equal(line(r, 'printer').st, 'ok', r.text);
     assert.equal(r.status, 0, r.text);
     assert.equal(printer.pdfs().length, 0, 'doctor printed nothing');
 
@@ -257,6 +267,10 @@ test('clock and time zone: one line each; +07:00 is ok, another offset warns', (
   r = doctor([], { env: { TZ: 'Europe/Paris' } });
   assert.equal(line(r, 'timezone').st, 'warn');
   assert.match(line(r, 'timezone').detail, /local time is UTC\+0[12]:00 .*not the office's \+07:00/);
+  // The backup timer is set in office time (OnCalendar=… Asia/Ho_Chi_Minh):
+  // what follows local time is the journal's and ls -l's times.
+  assert.match(line(r, 'timezone').detail, /the journal's and ls -l's times follow local time/);
+  assert.doesNotMatch(line(r, 'timezone').detail, /timer/);
   assert.equal(r.status, 0, 'a warning is no failure');
 });
 

@@ -209,9 +209,10 @@ static void check_backup(struct doctor *d, const char *dir)
 	int64_t when = 0;
 	if (!backup_newest(dir, &when)) {
 		report(d, DOC_FAIL, "backup",
-		       "%s: no checked backup (motcua-server backup --backup-dir %s; "
-		       "systemctl enable --now motcua-backup.timer)",
-		       dir, dir);
+		       "%s: no checked backup yet (the first: systemctl start "
+		       "motcua-backup.service; the nightly ones: systemctl enable --now "
+		       "motcua-backup.timer)",
+		       dir);
 		return;
 	}
 	int64_t age = (int64_t)time(NULL) - when;
@@ -228,6 +229,17 @@ static void check_backup(struct doctor *d, const char *dir)
 }
 
 /* ---- printers ----------------------------------------------------------------------- */
+
+/* How a printer doctor was given is named: "printer (configuration)" when
+ * the file's printer key gave it (the default serve sets at each start),
+ * "--printer" when typed. */
+static const char *doctor_printer_label(const char *target)
+{
+	const char *file, *key;
+	int line;
+	return cli_config_origin(target, &file, &line, &key) ? "printer (configuration)"
+	                                                     : "--printer";
+}
 
 static void check_printer(struct doctor *d, const char *name, const char *target)
 {
@@ -305,12 +317,11 @@ static void check_timezone(struct doctor *d)
 		report(d, DOC_OK, "timezone", "local time is UTC+07:00 (%s), as the office's",
 		       tm.tm_zone ? tm.tm_zone : "?");
 	else
-		report(
-		    d, DOC_WARN, "timezone",
-		    "local time is UTC%c%02ld:%02ld (%s), not the office's +07:00: motcua keeps "
-		    "office time itself, but the nightly backup timer and logs follow local time "
-		    "(timedatectl set-timezone Asia/Ho_Chi_Minh)",
-		    sign, a / 3600, a % 3600 / 60, tm.tm_zone ? tm.tm_zone : "?");
+		report(d, DOC_WARN, "timezone",
+		       "local time is UTC%c%02ld:%02ld (%s), not the office's +07:00: motcua keeps "
+		       "office time itself, but the journal's and ls -l's times follow local time "
+		       "(timedatectl set-timezone Asia/Ho_Chi_Minh)",
+		       sign, a / 3600, a % 3600 / 60, tm.tm_zone ? tm.tm_zone : "?");
 }
 
 /* ---- TLS ---------------------------------------------------------------------------- */
@@ -609,7 +620,7 @@ int cli_doctor(int argc, char **argv)
 		for (size_t i = 0; i < in.printer_count; i++)
 			check_printer(&d, in.printers[i].name, in.printers[i].target);
 	for (size_t i = 0; i < nprinters; i++)
-		check_printer(&d, "--printer", printers[i]);
+		check_printer(&d, doctor_printer_label(printers[i]), printers[i]);
 	check_clock(&d, inspected ? in.last_event : 0);
 	check_timezone(&d);
 	if (cert)
