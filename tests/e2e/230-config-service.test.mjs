@@ -387,7 +387,8 @@ test('a database that does not exist: exit 2 with the init command, and no file 
   assert.equal(r.status, 2, r.stderr);
   assert.equal(r.stdout, '');
   assert.equal(r.stderr, `motcua-server serve: the database ${missing} does not exist (No such file or directory): `
-    + `run motcua-server init --db ${missing} --password-stdin first, as the user the server runs as (docs/install.md)\n`);
+    + `run motcua-server init --db ${missing} --password-stdin first, as the user the server runs as, then import the office `
+    + '(installed: /usr/share/doc/motcua-server/install.md; source: docs/install.md)\n');
   assert.equal(fs.existsSync(missing), false);
   assert.equal(fs.existsSync(path.dirname(missing)), false);
 });

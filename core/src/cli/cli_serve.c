@@ -319,7 +319,8 @@ int cli_serve(int argc, char **argv)
 		fprintf(stderr,
 		        "%smotcua-server serve: the database %s does not exist (%s): run "
 		        "motcua-server init --db %s --password-stdin first, as the user the "
-		        "server runs as (docs/install.md)\n",
+		        "server runs as, then import the office (installed: "
+		        "/usr/share/doc/motcua-server/install.md; source: docs/install.md)\n",
 		        log_journal_prefix(LOG_ERROR), o.db, strerror(errno), o.db);
 		return CLI_EXIT_USAGE;
 	}
