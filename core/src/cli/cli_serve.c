@@ -566,7 +566,8 @@ int cli_demo(int argc, char **argv)
 			simulate_days = strtol(argv[i + 1], &end, 10);
 			if (*argv[i + 1] == '\0' || *end != '\0' || simulate_days < 0 ||
 			    simulate_days > 730)
-				return cli_usage_error("demo", "--simulate-days takes 0 to 730");
+				return cli_bad_value("demo", "simulate-days", argv[i + 1],
+				                     "(0 to 730)");
 		} else {
 			i++;
 			continue;
