@@ -10,7 +10,7 @@
 // one. While away the board shows "Mất kết nối" and keeps the last state.
 //
 // For tests: window.motcuaBoard (state, lastVoicePlan, voiceLog, calls, player) and
-// <body data-voice-plan="chime moi-cong-dan …" data-online="true|false">.
+// <body data-voice-plan="chime moi-cong-dan …" data-online="connecting|true|false">.
 import { voicePlan, VoicePlayer, VOICE_CLIPS, CHIME } from './voice-vi.js';
 import {
   params, pickLang, deviceToken, applyTexts, setLangParam, groupName, OfficeClock,
@@ -75,6 +75,7 @@ const TEXTS = {
 const BANNER_MS = 7000;
 const REPLAY_ANNOUNCE_S = 120; // calls missed while away are announced if this fresh
 const POLL_MS = 30000;
+const CONNECT_GRACE_MS = 5000; // a first snapshot later than this: offline
 
 const $ = (id) => document.getElementById(id);
 const clock = new OfficeClock();
@@ -475,7 +476,13 @@ document.addEventListener('visibilitychange', () => {
 });
 window.addEventListener('resize', render);
 
-setOnline(false);
+// Loading, the board is "connecting" (nothing shown), not offline: a hall
+// screen should not flash "Mất kết nối" each time it starts. A stream error
+// says offline at once; silence for CONNECT_GRACE_MS says it too.
+board.online = false;
+setTimeout(() => {
+  if (document.body.dataset.online === 'connecting') setOnline(false);
+}, CONNECT_GRACE_MS);
 renderChrome();
 setInterval(tick, 1000);
 if (!token) {

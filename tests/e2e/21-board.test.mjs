@@ -193,3 +193,21 @@ test('English, voice off, and the screens at TV, tablet and phone sizes', { skip
   }
   assert.deepEqual(board.errors, [], 'no script errors on the first board');
 });
+
+test('a board that is still connecting does not say "Mất kết nối"; silence past 5 s does', { skip: SKIP }, async (t) => {
+  // The event stream and the snapshot poll are held unanswered: the page
+  // loads and waits for its first state.
+  const context = await browser.newContext({ viewport: SIZES.tv, locale: 'vi-VN' });
+  t.after(() => context.close());
+  const page = await context.newPage();
+  const held = [];
+  await page.route(/\/api\/v1\/(events|queue)/, (route) => { held.push(route); });
+  const t0 = Date.now();
+  await page.goto(boardUrl());
+  assert.equal(await page.getAttribute('body', 'data-online'), 'connecting');
+  assert.equal(await page.locator('#offline').isVisible(), false, 'nothing said while connecting');
+  await online(page, false, WAIT);
+  assert.ok(Date.now() - t0 >= 4500, `offline said after the grace, not at once (${Date.now() - t0} ms)`);
+  assert.equal(await page.locator('#offline').isVisible(), true);
+  for (const r of held) r.abort().catch(() => {});
+});
