@@ -7,7 +7,7 @@
 // with exit 2 and the init command to run (docs/configuration.md).
 import { test, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
@@ -163,6 +163,12 @@ test('a fault in the file: exit 2, FILE:LINE and the reason, nothing done', () =
     ['empty.conf', `db = ${db}\nprinter =\t\n`, 2, /'printer' has an empty value/],
     ['twice.conf', `db = ${db}\r\nport = 1\r\nport = 2\r\n`, 3, /'port' given twice \(first on line 2\)/],
     ['secret.conf', `password = ${ADMIN_PASSWORD}\n`, 1, /'password' is given on the command line only/],
+    // Control characters: refused, and not printed (an escape sequence in a
+    // printer's name would reach doctor's output and the logs as it is).
+    ['esc.conf', `db = ${db}\nprinter = ipp://127.0.0.1/\x1b[31mred\n`, 2, /a control character \(0x1B\) in column 27: a setting is one line/],
+    ['cr.conf', `db = ${db}\nport = 80\r80\n`, 2, /a control character \(0x0D\) in column 10/],
+    ['del.conf', `db = ${db}\nprinter = a\x7fb\n`, 2, /a control character \(0x7F\)/],
+    ['tab.conf', `db = ${db}\nprinter\t=\tipp://a/\tb\n`, 2, /'printer' has a tab inside its value/],
   ];
   for (const [name, text, line, reason] of cases) {
     const conf = writeConf(name, text);
@@ -173,6 +179,7 @@ test('a fault in the file: exit 2, FILE:LINE and the reason, nothing done', () =
       assert.equal(r.stderr.trim().split('\n').length, 1, `one line: ${r.stderr}`);
       assert.ok(r.stderr.startsWith(`motcua-server ${cmd}: ${conf}:${line}: `), r.stderr);
       assert.match(r.stderr, reason);
+      assert.doesNotMatch(r.stderr.trimEnd(), /[\x00-\x1f\x7f]/, `nothing raw: ${JSON.stringify(r.stderr)}`);
     }
     // init creates nothing from a faulty file.
     const r = cli(['init', '--config', conf, '--db', fresh, '--password-stdin'], { input: `${ADMIN_PASSWORD}\n` });
@@ -188,6 +195,19 @@ test('a fault in the file: exit 2, FILE:LINE and the reason, nothing done', () =
   r = cli(['serve', '--config', dir]);
   assert.equal(r.status, 2);
   assert.equal(r.stderr, `motcua-server serve: ${dir}: cannot read: Is a directory\n`);
+  // A FIFO or a device is refused at once, never waited on (a FIFO nobody
+  // writes would block serve before it handles SIGTERM).
+  const fifo = path.join(dir, 'fifo.conf');
+  assert.equal(spawnSync('mkfifo', [fifo]).status, 0);
+  for (const [file, what] of [[fifo, 'a FIFO'], ['/dev/zero', 'a device']]) {
+    for (const cmd of ['serve', 'doctor', 'backup']) {
+      const t0 = Date.now();
+      r = cli([cmd, '--config', file], { timeout: 10000 });
+      assert.equal(r.status, 2, `${cmd} --config ${file}: ${r.status} ${r.stderr}`);
+      assert.equal(r.stderr, `motcua-server ${cmd}: ${file}: cannot read: ${what}, not a regular file\n`);
+      assert.ok(Date.now() - t0 < 5000);
+    }
+  }
   r = cli(['serve', '--config']);
   assert.equal(r.status, 2);
   assert.match(r.stderr, /--config needs a FILE/);

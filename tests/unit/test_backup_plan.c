@@ -39,7 +39,7 @@ static void check_kept(const char *const *names, const char *fresh, int daily, i
 	assert_true(n <= 64);
 	for (size_t i = 0; i < n; i++)
 		items[i] = (struct backup_plan_item){.when = at(names[i]), .index = i};
-	backup_plan_choose(items, n, fresh ? at(fresh) : INT64_MIN, daily, monthly);
+	backup_plan_choose(items, n, fresh ? at(fresh) : INT64_MIN, INT64_MAX, daily, monthly);
 	for (size_t i = 1; i < n; i++)
 		assert_true(items[i - 1].when > items[i].when); /* newest first */
 	for (size_t i = 0; i < n; i++) {
@@ -200,7 +200,7 @@ static void test_fresh_always_kept(void **state)
 	check_kept(names, "motcua-20261201-020000.db.gz", 1, 0, future_and_fresh);
 	static const char *const negative[] = {"motcua-20261201-020000.db.gz", NULL};
 	check_kept(names, "motcua-20261201-020000.db.gz", -5, -1, negative);
-	backup_plan_choose(NULL, 0, 0, 7, 12); /* nothing to do, no crash */
+	backup_plan_choose(NULL, 0, 0, 0, 7, 12); /* nothing to do, no crash */
 }
 
 static void touch(const char *dir, const char *name)
@@ -217,7 +217,7 @@ static void test_folder_listing(void **state)
 	char dir[] = "/tmp/motcua-backup-test-XXXXXX";
 	assert_non_null(mkdtemp(dir));
 	int64_t when = 7;
-	assert_false(backup_newest(dir, &when)); /* empty */
+	assert_false(backup_newest(dir, INT64_MAX, &when, NULL)); /* empty */
 	assert_int_equal(when, 7);
 	touch(dir, "motcua-20261129-020000.db.gz");
 	touch(dir, "motcua-20261130-020000.db.gz");
@@ -240,7 +240,7 @@ static void test_folder_listing(void **state)
 	assert_int_equal(sum,
 	                 at("motcua-20261129-020000.db.gz") + at("motcua-20261130-020000.db.gz"));
 	free(files);
-	assert_true(backup_newest(dir, &when));
+	assert_true(backup_newest(dir, INT64_MAX, &when, NULL));
 	assert_int_equal(when, at("motcua-20261130-020000.db.gz"));
 	assert_true(backup_files_sync_dir(dir));
 
@@ -257,11 +257,60 @@ static void test_folder_listing(void **state)
 	snprintf(path, sizeof path, "%s/motcua-20261202-020000.db.gz", dir);
 	assert_int_equal(rmdir(path), 0);
 	assert_int_equal(rmdir(dir), 0);
-	assert_false(backup_newest(dir, &when)); /* gone: false, no crash */
-	assert_false(backup_newest(NULL, &when));
+	assert_false(backup_newest(dir, INT64_MAX, &when, NULL)); /* gone: false, no crash */
+	assert_false(backup_newest(NULL, INT64_MAX, &when, NULL));
 	assert_false(backup_files_list(dir, &files, &n));
 	assert_null(files);
 	assert_int_equal(n, 0);
+}
+
+/* A name dated in the future (a clock once far ahead, a hand-made name)
+ * takes no daily or monthly place, is never deleted, and the real backups
+ * keep their places: the new one is the newest daily and monthly. */
+static void test_future_dated(void **state)
+{
+	(void)state;
+	static const char *const names[] = {
+	    "motcua-20991231-235959.db.gz", "motcua-20261201-020000.db.gz",
+	    "motcua-20261130-020000.db.gz", "motcua-20261129-020000.db.gz",
+	    "motcua-20261001-020000.db.gz", NULL};
+	struct backup_plan_item items[5];
+	for (size_t i = 0; i < 5; i++)
+		items[i] = (struct backup_plan_item){.when = at(names[i]), .index = i};
+	int64_t fresh = at("motcua-20261201-020000.db.gz");
+	backup_plan_choose(items, 5, fresh, fresh, 2, 1);
+	unsigned keep[5];
+	for (size_t i = 0; i < 5; i++)
+		keep[items[i].index] = items[i].keep;
+	assert_int_equal(keep[0], BACKUP_KEEP_FUTURE);
+	assert_int_equal(keep[1], BACKUP_KEEP_NEW | BACKUP_KEEP_DAILY | BACKUP_KEEP_MONTHLY);
+	assert_int_equal(keep[2], BACKUP_KEEP_DAILY);
+	assert_int_equal(keep[3], BACKUP_DROP);
+	assert_int_equal(keep[4], BACKUP_DROP);
+	/* Within the tolerance (a clock a little behind) it counts as usual. */
+	assert_false(backup_plan_in_future(fresh + BACKUP_FUTURE_TOLERANCE_S, fresh));
+	assert_true(backup_plan_in_future(fresh + BACKUP_FUTURE_TOLERANCE_S + 1, fresh));
+	assert_false(backup_plan_in_future(INT64_MAX, INT64_MAX));
+
+	/* backup_newest leaves it out and counts it. */
+	char dir[] = "/tmp/motcua-backup-future-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	touch(dir, names[0]);
+	int64_t when = 7;
+	size_t future = 9;
+	assert_false(backup_newest(dir, fresh, &when, &future)); /* only a future one */
+	assert_int_equal(when, 7);
+	assert_int_equal(future, 1);
+	touch(dir, names[2]);
+	assert_true(backup_newest(dir, fresh, &when, &future));
+	assert_int_equal(when, at(names[2]));
+	assert_int_equal(future, 1);
+	char path[512];
+	for (size_t i = 0; i < 3; i += 2) {
+		snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+		assert_int_equal(unlink(path), 0);
+	}
+	assert_int_equal(rmdir(dir), 0);
 }
 
 int main(void)
@@ -271,7 +320,7 @@ int main(void)
 	    cmocka_unit_test(test_several_a_day),       cmocka_unit_test(test_fewer_days_than_n),
 	    cmocka_unit_test(test_days_having_backups), cmocka_unit_test(test_month_boundary),
 	    cmocka_unit_test(test_year_boundary),       cmocka_unit_test(test_fresh_always_kept),
-	    cmocka_unit_test(test_folder_listing),
+	    cmocka_unit_test(test_folder_listing),      cmocka_unit_test(test_future_dated),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

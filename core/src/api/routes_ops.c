@@ -93,7 +93,7 @@ static void ops_process_metrics(struct api *api, struct strbuf *sb)
 	if (api->cfg.backup_dir == NULL)
 		return;
 	int64_t when = 0;
-	if (!backup_newest(api->cfg.backup_dir, &when))
+	if (!backup_newest(api->cfg.backup_dir, (int64_t)time(NULL), &when, NULL))
 		when = 0;
 	strbuf_printf(sb,
 	              "# HELP motcua_backup_newest_timestamp_seconds When the newest checked "

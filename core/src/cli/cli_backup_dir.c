@@ -106,10 +106,21 @@ static int backup_retain(const char *dir, int64_t fresh, int keep_daily, int kee
 	struct backup_plan_item *items = xcalloc(n ? n : 1, sizeof *items);
 	for (size_t i = 0; i < n; i++)
 		items[i] = (struct backup_plan_item){.when = files[i].when, .index = i};
-	backup_plan_choose(items, n, fresh, keep_daily, keep_monthly);
+	backup_plan_choose(items, n, fresh, fresh, keep_daily, keep_monthly);
 	int status = 0;
 	for (size_t i = 0; i < n; i++) {
 		const char *name = files[items[i].index].name;
+		if (items[i].keep == BACKUP_KEEP_FUTURE) {
+			printf("kept %s (dated in the future: not counted, not removed; check the "
+			       "clock, then move it away)\n",
+			       name);
+			fprintf(stderr,
+			        "motcua-server " CMD ": warning: %s/%s is dated in the future; it "
+			        "takes no daily or monthly place and is never removed\n",
+			        dir, name);
+			(*kept)++;
+			continue;
+		}
 		if (items[i].keep != BACKUP_DROP) {
 			printf("kept %s (%s)\n", name, backup_keep_words(items[i].keep));
 			(*kept)++;

@@ -1,11 +1,14 @@
 #include "cli/cli_config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "util/log.h"
@@ -166,6 +169,21 @@ int cli_config_parse(const char *cmd, const char *file, const char *text, size_t
 		p = next;
 		if (*s == '\0' || *s == '#')
 			continue;
+		/* A setting is one line of text: a control character (an escape
+		 * sequence, a stray CR) would reach the logs and doctor's output as
+		 * it is, so it is refused, and not printed. Tabs may space the key,
+		 * '=' and the value, but not be inside the value (below). */
+		const char *ctl = s;
+		while (*ctl && !((unsigned char)*ctl < 0x20 && *ctl != '\t') && *ctl != 0x7f)
+			ctl++;
+		if (*ctl) {
+			rc =
+			    cli_config_fault(cmd, file, line,
+			                     "a control character (0x%02X) in column %d: a setting "
+			                     "is one line of printable text",
+			                     (unsigned char)*ctl, (int)(ctl - s) + 1);
+			break;
+		}
 		char *eq = strchr(s, '=');
 		if (eq == NULL) {
 			rc = cli_config_fault(cmd, file, line,
@@ -203,6 +221,12 @@ int cli_config_parse(const char *cmd, const char *file, const char *text, size_t
 			                      "'%s' has an empty value (comment the line out with "
 			                      "'#' to use the default)",
 			                      key);
+		} else if (strchr(value, '\t')) {
+			rc =
+			    cli_config_fault(cmd, file, line,
+			                     "'%s' has a tab inside its value: a control character "
+			                     "(0x09), not part of any value",
+			                     key);
 		} else {
 			for (size_t i = 0; i < nset && rc == 0; i++)
 				if (strcmp(set[i].key, key) == 0)
@@ -222,13 +246,45 @@ int cli_config_parse(const char *cmd, const char *file, const char *text, size_t
 	return rc;
 }
 
+const char *cli_regular_file(int fd)
+{
+	struct stat st;
+	if (fstat(fd, &st) != 0)
+		return strerror(errno);
+	if (S_ISREG(st.st_mode))
+		return NULL;
+	if (S_ISDIR(st.st_mode))
+		return strerror(EISDIR);
+	if (S_ISFIFO(st.st_mode))
+		return "a FIFO, not a regular file";
+	if (S_ISSOCK(st.st_mode))
+		return "a socket, not a regular file";
+	if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode))
+		return "a device, not a regular file";
+	return "not a regular file";
+}
+
 /* Reads path whole into *text (NUL-terminated, *len bytes). Returns 0, or
  * CLI_EXIT_USAGE after printing why. */
 static int cli_config_read(const char *cmd, const char *path, char **text, size_t *len)
 {
-	FILE *f = fopen(path, "rb");
-	if (f == NULL)
+	/* Non-blocking open, so a FIFO or a device is refused at once rather than
+	 * waited on (before signals are handled: SIGTERM could not stop it). */
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0)
 		return cli_config_fault(cmd, path, 0, "cannot read: %s", strerror(errno));
+	const char *what = cli_regular_file(fd);
+	if (what) {
+		close(fd);
+		return cli_config_fault(cmd, path, 0, "cannot read: %s", what);
+	}
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+	FILE *f = fdopen(fd, "rb");
+	if (f == NULL) {
+		int e = errno;
+		close(fd);
+		return cli_config_fault(cmd, path, 0, "cannot read: %s", strerror(e));
+	}
 	char *buf = xmalloc(CLI_CONFIG_MAX_BYTES + 1);
 	size_t n = fread(buf, 1, CLI_CONFIG_MAX_BYTES + 1, f);
 	int err = ferror(f) ? errno : 0;

@@ -81,4 +81,10 @@ bool cli_config_origin(const char *value, const char **file, int *line, const ch
  * (a comment is a line of its own, '#' after a value is part of it). */
 int cli_bad_value(const char *cmd, const char *opt, const char *value, const char *why);
 
+/* NULL when fd is a regular file; otherwise what it is instead ("a FIFO, not
+ * a regular file", strerror(EISDIR)...). For files named by the
+ * administrator (--config, --tls-cert, --tls-key), opened with O_NONBLOCK
+ * so that a FIFO or a device is refused at once rather than waited on. */
+const char *cli_regular_file(int fd);
+
 #endif

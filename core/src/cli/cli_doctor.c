@@ -207,7 +207,14 @@ static void check_backup(struct doctor *d, const char *dir)
 		return;
 	}
 	int64_t when = 0;
-	if (!backup_newest(dir, &when)) {
+	size_t future = 0;
+	bool any = backup_newest(dir, (int64_t)time(NULL), &when, &future);
+	if (future > 0)
+		report(d, DOC_WARN, "backup",
+		       "%s: %zu backup name%s dated in the future (over 1 h ahead of this "
+		       "clock) ignored: check the clock, then move %s out of the folder",
+		       dir, future, future == 1 ? " is" : "s are", future == 1 ? "it" : "them");
+	if (!any) {
 		report(d, DOC_FAIL, "backup",
 		       "%s: no checked backup yet (the first: systemctl start "
 		       "motcua-backup.service; the nightly ones: systemctl enable --now "

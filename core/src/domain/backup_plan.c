@@ -1,5 +1,6 @@
 #include "domain/backup_plan.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,33 +67,45 @@ static int backup_newest_first(const void *a, const void *b)
 	return (x < y) - (x > y);
 }
 
-void backup_plan_choose(struct backup_plan_item *items, size_t n, int64_t fresh, int keep_daily,
-                        int keep_monthly)
+bool backup_plan_in_future(int64_t when, int64_t now)
+{
+	return now < INT64_MAX - BACKUP_FUTURE_TOLERANCE_S &&
+	       when > now + BACKUP_FUTURE_TOLERANCE_S;
+}
+
+void backup_plan_choose(struct backup_plan_item *items, size_t n, int64_t fresh, int64_t now,
+                        int keep_daily, int keep_monthly)
 {
 	if (n == 0)
 		return;
 	qsort(items, n, sizeof *items, backup_newest_first);
 	int days_seen = 0, months_seen = 0;
 	long long last_day = 0, last_month = 0;
+	bool first = true;
 	for (size_t i = 0; i < n; i++) {
 		struct backup_plan_item *it = &items[i];
+		if (backup_plan_in_future(it->when, now)) {
+			it->keep = BACKUP_KEEP_FUTURE;
+			continue;
+		}
 		long long day = civil_floor_div((long long)it->when + BACKUP_OFFICE_OFFSET, 86400);
 		int y, m, d;
 		civil_ymd_from_days((int)day, &y, &m, &d);
 		long long month = (long long)y * 12 + (m - 1);
 		it->keep = it->when == fresh ? BACKUP_KEEP_NEW : BACKUP_DROP;
 		/* Newest first: the first item of a day (month) is its newest. */
-		if (i == 0 || day != last_day) {
+		if (first || day != last_day) {
 			days_seen++;
 			last_day = day;
 			if (days_seen <= keep_daily)
 				it->keep |= BACKUP_KEEP_DAILY;
 		}
-		if (i == 0 || month != last_month) {
+		if (first || month != last_month) {
 			months_seen++;
 			last_month = month;
 			if (months_seen <= keep_monthly)
 				it->keep |= BACKUP_KEEP_MONTHLY;
 		}
+		first = false;
 	}
 }

@@ -18,6 +18,13 @@
 /* The defaults of --backup-keep-daily and --backup-keep-monthly. */
 #define BACKUP_KEEP_DAILY_DEFAULT 7
 #define BACKUP_KEEP_MONTHLY_DEFAULT 12
+/* A backup named more than this after now is dated in the future (a clock
+ * once far ahead, a hand-made name): never taken as the newest, never given
+ * a daily or monthly slot, never deleted; doctor warns about it. */
+#define BACKUP_FUTURE_TOLERANCE_S 3600
+
+/* True if a backup named for instant when is dated in the future at now. */
+bool backup_plan_in_future(int64_t when, int64_t now);
 
 /* Writes the name of a backup taken at instant `when` (epoch seconds) into
  * out, e.g. motcua-20261201-093000.db.gz for 02:30:00 UTC on 1 Dec 2026. */
@@ -34,6 +41,7 @@ enum backup_keep {
 	BACKUP_KEEP_NEW = 1,     /* the one just made */
 	BACKUP_KEEP_DAILY = 2,   /* newest of one of the last N days having backups */
 	BACKUP_KEEP_MONTHLY = 4, /* newest of one of the last M months having backups */
+	BACKUP_KEEP_FUTURE = 8,  /* dated in the future: kept, takes no slot, reported */
 };
 
 struct backup_plan_item {
@@ -50,7 +58,9 @@ struct backup_plan_item {
  * server that stopped making backups keeps its last ones however long ago.
  * Sorts items newest first and sets each one's keep; negative counts are
  * taken as 0. */
-void backup_plan_choose(struct backup_plan_item *items, size_t n, int64_t fresh, int keep_daily,
-                        int keep_monthly);
+/* Items dated in the future at now (backup_plan_in_future) get only
+ * BACKUP_KEEP_FUTURE: they are neither deleted nor counted in the slots. */
+void backup_plan_choose(struct backup_plan_item *items, size_t n, int64_t fresh, int64_t now,
+                        int keep_daily, int keep_monthly);
 
 #endif

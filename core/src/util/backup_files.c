@@ -47,19 +47,30 @@ bool backup_files_list(const char *dir, struct backup_file **files, size_t *n)
 	return true;
 }
 
-bool backup_newest(const char *dir, int64_t *when)
+bool backup_newest(const char *dir, int64_t now, int64_t *when, size_t *future)
 {
 	struct backup_file *files;
-	size_t n;
-	if (dir == NULL || !backup_files_list(dir, &files, &n) || n == 0)
+	size_t n, ahead = 0;
+	bool found = false;
+	int64_t newest = 0;
+	if (future)
+		*future = 0;
+	if (dir == NULL || !backup_files_list(dir, &files, &n))
 		return false;
-	int64_t newest = files[0].when;
-	for (size_t i = 1; i < n; i++)
-		if (files[i].when > newest)
+	for (size_t i = 0; i < n; i++) {
+		if (backup_plan_in_future(files[i].when, now))
+			ahead++;
+		else if (!found || files[i].when > newest) {
 			newest = files[i].when;
+			found = true;
+		}
+	}
 	free(files);
-	*when = newest;
-	return true;
+	if (future)
+		*future = ahead;
+	if (found)
+		*when = newest;
+	return found;
 }
 
 bool backup_files_sync_dir(const char *dir)

@@ -26,7 +26,9 @@ bool backup_files_list(const char *dir, struct backup_file **files, size_t *n);
  * the newest checked backup; a refused one (….db.gz.bad) or one being written
  * does not count. Returns false if dir has no backup or cannot be read
  * (*when untouched). Reads the folder at each call; any thread. */
-bool backup_newest(const char *dir, int64_t *when);
+/* Names dated in the future at now (backup_plan_in_future) are left out:
+ * *future (when not NULL) gets how many there are, 0 if none. */
+bool backup_newest(const char *dir, int64_t now, int64_t *when, size_t *future);
 
 /* Makes the entries of dir durable (fsync of the folder, after a rename or
  * an unlink in it). Returns false with errno set on failure. */
