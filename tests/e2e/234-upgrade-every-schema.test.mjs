@@ -1,8 +1,9 @@
 // Upgrade from every earlier schema (docs/upgrade.md): each database in
 // tests/fixtures/schema/vN.sql.gz was made by the program of the last commit
 // of main with schema N, with simulated history (tests/fixtures/README.md,
-// tests/fixtures/schema/make). Every fixture found there is opened by today's
-// program, which migrates it: it reaches today's schema, no table loses a row,
+// tests/fixtures/schema/make). Every fixture found there is refused by
+// today's audit-verify (no migration outside the server) and migrated by
+// today's server at its start: it reaches today's schema, no table loses a row,
 // the history (dossiers, tickets, the audit chain) is unchanged, audit-verify
 // passes, and the server issues a ticket and looks a dossier up on it. The
 // folder must hold a fixture for every schema from its oldest to today's − 1
@@ -11,12 +12,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { ADMIN_PASSWORD, cli, Server, SOURCE, sqlite, tableCounts } from './lib/harness.mjs';
 
 const FIXTURES = path.join(SOURCE, 'tests/fixtures/schema');
+const sha = (f) => createHash('sha256').update(readFileSync(f)).digest('hex');
 
 // Rows a migration step adds to a table that already existed: the root and
 // the centre of step 8 (a single office becomes a province of one centre),
@@ -83,12 +86,27 @@ for (const { version, file } of fixtures) {
     assert.ok(oldDossiers.length > 50 && oldTickets.length > 50 && oldEvents.length > 100,
       `the fixture has history: ${oldDossiers.length} dossiers, ${oldTickets.length} tickets`);
 
-    // audit-verify opens the database, which migrates it, then checks the
+    // audit-verify does not migrate (a newly unpacked program must not
+    // upgrade the database under the old server still running): it refuses
+    // and leaves every byte.
+    const hash = sha(db);
+    const refused = cli(['audit-verify', '--db', db]);
+    assert.equal(refused.status, 1, `audit-verify refuses an older schema: ${refused.stdout} ${refused.stderr}`);
+    assert.match(refused.stderr, /\[schema_too_old\]/);
+    assert.match(refused.stderr, /Start the new server/);
+    assert.equal(sha(db), hash, 'audit-verify left the file as it was');
+
+    // Starting the new server migrates it; then audit-verify checks the
     // chain and every maintained figure.
+    const m = new Server(dir, db);
+    m.extraArgs = [];
+    m.devices = {};
+    await m.start();
+    await m.stop();
+    assert.match(m.stderr, new RegExp(`migrated schema ${version} -> ${CURRENT}`), 'the migration is logged');
     const v = cli(['audit-verify', '--db', db], { timeout: 120000 });
     assert.equal(v.status, 0, `audit-verify: ${v.stdout} ${v.stderr}`);
     assert.match(v.stdout, /hash chain intact/);
-    assert.match(v.stderr, new RegExp(`migrated schema ${version} -> ${CURRENT}`), 'the migration is logged');
     assert.equal(sqlite(db, 'PRAGMA user_version')[0].user_version, CURRENT, 'today\'s schema');
     assert.deepEqual(sqlite(db, 'PRAGMA integrity_check'), [{ integrity_check: 'ok' }]);
     assert.deepEqual(sqlite(db, 'PRAGMA foreign_key_check'), []);

@@ -139,25 +139,33 @@ test('a migration killed inside its transaction leaves the old database; the nex
   }
 });
 
-test('a step that fails leaves the old database and says which step, then a start migrates', (t) => {
+test('a step that fails leaves the old database and says which step, then a start migrates', async (t) => {
   const n = Math.min(oldest.version + 2, CURRENT);
   const dir = tempDir(t);
   const db = loadOldest(dir);
   const before = state(db);
 
+  // audit-verify never migrates: an older schema is refused as it is.
   const f = run(['audit-verify', '--db', db], { MOTCUA_FAULT: `migrate_fail:${n}` });
   assert.notEqual(f.status, 0, `audit-verify fails: ${f.stdout}`);
-  assert.match(f.stderr, /\[migration_failed\]/);
-  assert.match(f.stderr, new RegExp(`from schema ${oldest.version} to ${CURRENT} failed at step ${n}\\b`));
-  assert.match(f.stderr, new RegExp(`still schema ${oldest.version}\\b`));
+  assert.match(f.stderr, /\[schema_too_old\]/);
+  assert.match(f.stderr, new RegExp(`schema ${oldest.version} is older than this program \\(${CURRENT}\\)`));
   assert.deepEqual(state(db), before, 'nothing changed');
 
   const s = serveOnce(db, { MOTCUA_FAULT: `migrate_fail:${n}` });
   assert.notEqual(s.status, 0);
   assert.equal(s.signal, null, 'serve exits by itself, no crash');
   assert.match(s.stderr, /\[migration_failed\]/);
+  assert.match(s.stderr, new RegExp(`from schema ${oldest.version} to ${CURRENT} failed at step ${n}\\b`));
+  assert.match(s.stderr, new RegExp(`still schema ${oldest.version}\\b`));
   assert.deepEqual(state(db), before, 'nothing changed');
 
+  // A normal start migrates.
+  const m = new Server(dir, db);
+  m.extraArgs = [];
+  m.devices = {};
+  await m.start();
+  await m.stop();
   const v = cli(['audit-verify', '--db', db], { timeout: 120000 });
   assert.equal(v.status, 0, `audit-verify: ${v.stdout} ${v.stderr}`);
   assert.equal(version(db), CURRENT);

@@ -173,7 +173,8 @@ int cli_backup_dir(const char *db, const char *dir, int keep_daily, int keep_mon
 	close(fd);
 	/* store_backup syncs the file before it returns, and removes it on
 	 * failure. */
-	if (store_open(db, &st, &err) != MC_OK || store_backup(st, part, &err) != MC_OK) {
+	if (store_open_mode(db, STORE_OPEN_AS_IS, &st, &err) != MC_OK ||
+	    store_backup(st, part, &err) != MC_OK) {
 		cli_fail(CMD, &err);
 		unlink(part);
 		goto out;

@@ -17,7 +17,7 @@ int cli_calendar_db_load(const char *db_path, struct workcal *cal, char *err, si
 		snprintf(err, errlen, "no such database file");
 		return 1;
 	}
-	if (store_open(db_path, &st, &e) != MC_OK) {
+	if (store_open_mode(db_path, STORE_OPEN_EXISTING, &st, &e) != MC_OK) {
 		snprintf(err, errlen, "%s", e.message_en);
 		return 1;
 	}

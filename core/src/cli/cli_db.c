@@ -140,7 +140,7 @@ int cli_import(int argc, char **argv)
 	struct mc_error err;
 	json_t *report = NULL;
 	int status = 0;
-	if (store_open(db, &st, &err) != MC_OK ||
+	if (store_open_mode(db, STORE_OPEN_EXISTING, &st, &err) != MC_OK ||
 	    store_setup_apply(st, &cli_actor, bundle, &report, &err) != MC_OK) {
 		status = cli_fail("import", &err);
 	} else {
@@ -189,7 +189,8 @@ int cli_audit_verify(int argc, char **argv)
 	struct mc_error err;
 	int64_t n = 0, dossiers = 0, figures = 0;
 	status = 0;
-	if (store_open(db, &st, &err) != MC_OK || store_integrity_check(st, &err) != MC_OK ||
+	if (store_open_mode(db, STORE_OPEN_AS_IS_REFUSE_OLD, &st, &err) != MC_OK ||
+	    store_integrity_check(st, &err) != MC_OK ||
 	    (rebuild && figures_rebuild(st, &err) != MC_OK) ||
 	    store_audit_verify(st, &n, &err) != MC_OK ||
 	    store_dossier_audit(st, &dossiers, &err) != MC_OK ||
@@ -282,7 +283,8 @@ int cli_backup(int argc, char **argv)
 	struct store *st = NULL;
 	struct mc_error err;
 	status = 0;
-	if (store_open(db, &st, &err) != MC_OK || store_backup(st, argv[optind], &err) != MC_OK)
+	if (store_open_mode(db, STORE_OPEN_AS_IS, &st, &err) != MC_OK ||
+	    store_backup(st, argv[optind], &err) != MC_OK)
 		status = cli_fail("backup", &err);
 	else
 		printf("backed up %s to %s\n", db, argv[optind]);

@@ -330,8 +330,12 @@ int cli_serve(int argc, char **argv)
 	struct mc_error err;
 	/* systemctl status shows it while an upgrade's migration runs. */
 	sdnotify_send("STATUS=opening the database (and migrating it after an upgrade)");
-	if (store_open(o.db, &st, &err) != MC_OK)
-		return cli_fail("serve", &err);
+	if (store_open_mode(o.db, STORE_OPEN_EXISTING, &st, &err) != MC_OK) {
+		rc = cli_fail("serve", &err);
+		/* Not a motcua database: a wrong --db or a file emptied, which a
+		 * restart cannot mend (exit 2 stops systemd's restarts). */
+		return strcmp(err.code, "not_a_motcua_database") == 0 ? CLI_EXIT_USAGE : rc;
+	}
 	if ((rc = cli_set_printer("serve", st, &o)) != 0) {
 		store_close(st);
 		return rc;
@@ -593,7 +597,7 @@ int cli_demo(int argc, char **argv)
 	}
 	struct store *st = NULL;
 	struct mc_error err;
-	if (store_open(o.db, &st, &err) != MC_OK) {
+	if (store_open_mode(o.db, STORE_OPEN_EXISTING, &st, &err) != MC_OK) {
 		free(tokens);
 		free(examples);
 		return cli_fail("demo", &err);

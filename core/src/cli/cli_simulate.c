@@ -66,7 +66,7 @@ int cli_simulate(int argc, char **argv)
 	struct mc_error err;
 	struct simulate_report rep;
 	status = 0;
-	if (store_open(db, &st, &err) != MC_OK ||
+	if (store_open_mode(db, STORE_OPEN_EXISTING, &st, &err) != MC_OK ||
 	    simulate_province(st, (int)days, seed, &rep, &err) != MC_OK)
 		status = cli_fail("simulate", &err);
 	else

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -17,9 +18,41 @@
 #define BACKUP_BUSY_SLEEP_MS 20
 #define BACKUP_BUSY_TRIES 500
 
+/* Tests only (tests/e2e/238-backup-keeps-old): MOTCUA_FAULT=backup_write_fail
+ * makes the gzip write fail as a full disk would. */
+static bool backup_write_fault(void)
+{
+	const char *fault = getenv("MOTCUA_FAULT");
+	return fault && strcmp(fault, "backup_write_fail") == 0;
+}
+
+/* Syncs the folder holding path (so a rename in it is durable). */
+static void backup_sync_parent(const char *path)
+{
+	char *dir = xstrdup(path);
+	char *slash = strrchr(dir, '/');
+	if (slash == NULL)
+		strcpy(dir, ".");
+	else if (slash == dir)
+		slash[1] = '\0';
+	else
+		*slash = '\0';
+	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd >= 0) {
+		fsync(dfd);
+		close(dfd);
+	}
+	free(dir);
+}
+
+/* The backup is written to a temporary name beside out_gz, synced, and
+ * renamed over out_gz only once whole: a failed backup (a full disk) leaves
+ * an existing out_gz as it was. */
 enum mc_err store_backup(struct store *st, const char *out_gz, struct mc_error *err)
 {
 	char *tmp = xasprintf("%s.tmp-XXXXXX", out_gz);
+	char *part = xasprintf("%s.part-XXXXXX", out_gz);
+	bool part_made = false;
 	int fd = mkstemp(tmp);
 	sqlite3 *dst = NULL;
 	gzFile gz = NULL;
@@ -76,7 +109,8 @@ enum mc_err store_backup(struct store *st, const char *out_gz, struct mc_error *
 	dst = NULL;
 
 	in = fopen(tmp, "rb");
-	out_fd = open(out_gz, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	out_fd = mkstemp(part); /* 0600, as the database */
+	part_made = out_fd >= 0;
 	if (out_fd >= 0) {
 		int gz_fd = dup(out_fd);
 		gz = gz_fd >= 0 ? gzdopen(gz_fd, "wb9") : NULL;
@@ -91,7 +125,7 @@ enum mc_err store_backup(struct store *st, const char *out_gz, struct mc_error *
 	char buf[65536];
 	size_t n;
 	while ((n = fread(buf, 1, sizeof buf, in)) > 0)
-		if (gzwrite(gz, buf, (unsigned)n) != (int)n) {
+		if (backup_write_fault() || gzwrite(gz, buf, (unsigned)n) != (int)n) {
 			rc = mc_failf(err, MC_ERR_UNAVAILABLE, "backup_write_failed",
 			              "Không ghi được tệp sao lưu", "short write to %s", out_gz);
 			goto out;
@@ -108,12 +142,20 @@ enum mc_err store_backup(struct store *st, const char *out_gz, struct mc_error *
 		rc = mc_failf(err, MC_ERR_UNAVAILABLE, "backup_write_failed",
 		              "Không ghi được tệp sao lưu", "cannot sync %s: %s", out_gz,
 		              strerror(errno));
-out:
-	if (out_fd >= 0) {
-		close(out_fd);
-		if (rc != MC_OK)
-			unlink(out_gz); /* no half backup left to be trusted */
+	else if (rename(part, out_gz) != 0)
+		rc = mc_failf(err, MC_ERR_UNAVAILABLE, "backup_write_failed",
+		              "Không ghi được tệp sao lưu", "cannot rename %s to %s: %s", part,
+		              out_gz, strerror(errno));
+	else {
+		part_made = false;
+		backup_sync_parent(out_gz);
 	}
+out:
+	if (out_fd >= 0)
+		close(out_fd);
+	if (part_made)
+		unlink(part); /* no half backup left; an older out_gz stays */
+	free(part);
 	if (in)
 		fclose(in);
 	if (gz)
@@ -148,6 +190,26 @@ enum mc_err store_restore(const char *in_gz, const char *db_path, struct mc_erro
 	enum mc_err rc = MC_OK;
 	struct store *st = NULL;
 
+	/* A leftover -wal (-shm, -journal) beside the target would be replayed
+	 * into the restored file (and then deleted) by SQLite at its first
+	 * open: rows that are not in the backup. */
+	static const char *const sides[] = {"-wal", "-shm", "-journal"};
+	for (size_t i = 0; i < sizeof sides / sizeof sides[0]; i++) {
+		char *side = xasprintf("%s%s", db_path, sides[i]);
+		struct stat sb;
+		bool there = lstat(side, &sb) == 0;
+		if (there)
+			rc = mc_failf(err, MC_ERR_CONFLICT, "restore_leftover_journal",
+			              "Còn tệp nhật ký cũ cạnh tệp đích",
+			              "will not restore to %s: %s exists (left by an earlier "
+			              "database of that name; SQLite would replay it into the "
+			              "restored file). Nothing was changed: move it away with "
+			              "the old database, or restore to another name",
+			              db_path, side);
+		free(side);
+		if (there)
+			return rc;
+	}
 	gz = gzopen(in_gz, "rb");
 	if (gz == NULL)
 		return mc_failf(err, MC_ERR_NOT_FOUND, "backup_not_found",
@@ -193,7 +255,7 @@ enum mc_err store_restore(const char *in_gz, const char *db_path, struct mc_erro
 	}
 	close(fd);
 	fd = -1;
-	rc = store_open(db_path, &st, err);
+	rc = store_open_mode(db_path, STORE_OPEN_EXISTING, &st, err);
 	if (rc == MC_OK)
 		rc = store_integrity_check(st, err);
 	if (rc == MC_OK)

@@ -365,6 +365,41 @@ restore:
 
 enum mc_err store_open(const char *path, struct store **out, struct mc_error *err)
 {
+	return store_open_mode(path, STORE_OPEN_CREATE, out, err);
+}
+
+/* MC_OK when mode accepts c's database as it is: not_a_motcua_database for
+ * a database without a schema (user_version 0: an empty file, another
+ * program's SQLite file) unless mode creates, schema_too_old for an older
+ * schema when mode does not migrate. Runs before anything writes. */
+static enum mc_err store_check_mode(struct store_conn *c, const char *path,
+                                    enum store_open_mode mode, struct mc_error *err)
+{
+	int version = store_user_version(c);
+	if (version < 0)
+		return store_sql_error(c, "user_version", err);
+	if (version == 0 && mode != STORE_OPEN_CREATE)
+		return mc_failf(err, MC_ERR_CONFLICT, "not_a_motcua_database",
+		                "Tệp không phải cơ sở dữ liệu motcua",
+		                "%s is not a motcua database (schema version 0: an empty file "
+		                "or another program's SQLite file); nothing was changed. Give "
+		                "the right --db, restore a backup (motcua-server restore), or "
+		                "create a new office with motcua-server init",
+		                path);
+	if (version > 0 && version < schema_step_count() && mode == STORE_OPEN_AS_IS_REFUSE_OLD)
+		return mc_failf(err, MC_ERR_CONFLICT, "schema_too_old",
+		                "Cơ sở dữ liệu thuộc phiên bản cũ hơn",
+		                "Database schema %d is older than this program (%d); nothing was "
+		                "changed. Start the new server (it upgrades the database at "
+		                "start: systemctl restart motcua-server), then run this again "
+		                "(docs/upgrade.md)",
+		                version, schema_step_count());
+	return MC_OK;
+}
+
+enum mc_err store_open_mode(const char *path, enum store_open_mode mode, struct store **out,
+                            struct mc_error *err)
+{
 	if (sodium_init() < 0)
 		return mc_fail(err, MC_ERR_INTERNAL, "crypto_init", "Lỗi khởi tạo mã hóa",
 		               "libsodium failed to initialise");
@@ -399,12 +434,14 @@ enum mc_err store_open(const char *path, struct store **out, struct mc_error *er
 	 * is on disk even after a power cut. */
 	enum mc_err rc = store_check_version(&st->writer, err);
 	if (rc == MC_OK)
+		rc = store_check_mode(&st->writer, path, mode, err);
+	if (rc == MC_OK)
 		rc = store_exec(&st->writer,
 		                "PRAGMA journal_mode=WAL;"
 		                "PRAGMA synchronous=FULL;"
 		                "PRAGMA foreign_keys=ON;",
 		                err);
-	if (rc == MC_OK)
+	if (rc == MC_OK && mode != STORE_OPEN_AS_IS && mode != STORE_OPEN_AS_IS_REFUSE_OLD)
 		rc = store_migrate(st, err);
 	if (rc) {
 		if (err && strcmp(err->code, "store_error") == 0)

@@ -44,6 +44,17 @@ typedef void (*store_commit_hook)(void *ctx, struct store *st, const struct stor
  * migrations in one transaction. Returns MC_OK and sets *out, or an error with
  * err filled and *out untouched. */
 enum mc_err store_open(const char *path, struct store **out, struct mc_error *err);
+/* How store_open_mode treats the file's schema (PRAGMA user_version). */
+enum store_open_mode {
+	STORE_OPEN_CREATE,           /* any: 0 (new or empty) gets the whole schema (init) */
+	STORE_OPEN_EXISTING,         /* refuse 0 (not_a_motcua_database); migrate an older one */
+	STORE_OPEN_AS_IS,            /* refuse 0; open an older schema without migrating it */
+	STORE_OPEN_AS_IS_REFUSE_OLD, /* refuse 0 and an older schema (schema_too_old) */
+};
+/* store_open with mode; every mode refuses a newer schema (schema_too_new),
+ * and a refused file keeps every byte. */
+enum mc_err store_open_mode(const char *path, enum store_open_mode mode, struct store **out,
+                            struct mc_error *err);
 /* Closes every connection. NULL is a no-op. */
 void store_close(struct store *st);
 const char *store_path(const struct store *st);
