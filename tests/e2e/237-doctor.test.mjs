@@ -334,6 +334,41 @@ test('TLS: a valid pair is ok; expiring warns; expired, not yet valid, another k
   l = tlsLine('good.key', 'good.key');
   assert.equal(l.st, 'fail', l.detail);
   assert.match(l.detail, /not a PEM certificate/);
+  // A FIFO is refused at once, never waited on.
+  assert.equal(spawnSync('mkfifo', [f('fifo.key')]).status, 0);
+  let r = doctor(['--tls-cert', f('good.pem'), '--tls-key', f('fifo.key')]);
+  assert.ok(r.ms < 5000, `doctor took ${r.ms} ms on a FIFO`);
+  assert.equal(line(r, 'tls').st, 'fail');
+  assert.match(line(r, 'tls').detail, /fifo\.key: a FIFO, not a regular file/);
+  // The whole file is read, as serve reads it: a long comment before the
+  // certificate does not hide it.
+  writeFileSync(f('long.pem'), `# ${'x'.repeat(1200000)}\n${readFileSync(f('good.pem'), 'utf8')}`);
+  l = tlsLine('long.pem', 'good.key');
+  assert.equal(l.st, 'ok', l.detail);
+
+  // serve refuses what doctor fails, with exit 2 (no restart loop under
+  // Restart=on-failure: RestartPreventExitStatus=2), saying why.
+  for (const [cert, key, why] of [
+    ['good.pem', 'soon.key', /TLS: .*good\.pem with .*soon\.key: the key is not the certificate's key .*\[tls_invalid\]/],
+    ['good.key', 'good.key', /TLS: .*\[tls_invalid\]/],
+    ['good.pem', 'fifo.key', /cannot read the TLS certificate or key: .*fifo\.key: not a regular file \[tls_unreadable\]/],
+    ['good.pem', 'none.key', /none\.key: No such file or directory \[tls_unreadable\]/],
+  ]) {
+    const t0 = Date.now();
+    r = cli(['serve', '--db', db, '--port', '0', '--tls-cert', f(cert), '--tls-key', f(key)], { timeout: 15000 });
+    assert.equal(r.status, 2, `${cert} ${key}: ${r.status} ${r.stderr}`);
+    assert.match(r.stderr, why);
+    assert.doesNotMatch(r.stderr, /listen_failed/);
+    assert.ok(Date.now() - t0 < 5000);
+  }
+});
+
+test('nothing from outside is printed raw: control characters in a detail are escaped', () => {
+  const r = doctor(['--printer', 'ipp://127.0.0.1:1/\x1b[31mred\x07\u009b']);
+  const l = line(r, 'printer');
+  assert.equal(l.st, 'fail', l.detail);
+  assert.match(l.detail, /\\x1B\[31mred\\x07\\u009B/);
+  assert.doesNotMatch(r.text, /[\x00-\x09\x0b-\x1f\x7f\u0080-\u009f]/, JSON.stringify(r.text));
 });
 
 test('port: free is ok; held by a running motcua-server is ok; taken by another program fails', async () => {

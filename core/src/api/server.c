@@ -6,6 +6,8 @@
 #include <linux/tcp.h>
 #include <netinet/in.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <gnutls/gnutls.h>
 #include <microhttpd.h>
 #include <pthread.h>
 #include <stddef.h>
@@ -16,6 +18,7 @@
 #include <sys/queue.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -1304,18 +1307,67 @@ __attribute__((format(printf, 2, 0))) static void api_log(void *cls, const char 
 		log_warn("http: %s", line);
 }
 
-static char *api_read_file(const char *path)
+/* The most a TLS certificate or key file may hold (doctor reads as much). */
+#define API_TLS_FILE_MAX (16 * 1024 * 1024)
+
+/* Reads a TLS file whole (NUL-terminated), or says why not in why. Opened
+ * non-blocking and refused unless a regular file, so a FIFO or a device
+ * fails at once rather than holding serve before it handles SIGTERM. */
+static char *api_read_file(const char *path, char *why, size_t why_len)
 {
-	FILE *f = fopen(path, "rb");
-	if (f == NULL)
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	struct stat sb;
+	if (fd < 0) {
+		snprintf(why, why_len, "%s: %s", path, strerror(errno));
 		return NULL;
-	struct strbuf sb = STRBUF_INIT;
+	}
+	if (fstat(fd, &sb) != 0)
+		sb.st_mode = 0;
+	if (!S_ISREG(sb.st_mode) || sb.st_size > API_TLS_FILE_MAX) {
+		snprintf(why, why_len, "%s: %s", path,
+		         S_ISDIR(sb.st_mode)    ? strerror(EISDIR)
+		         : !S_ISREG(sb.st_mode) ? "not a regular file"
+		                                : "larger than 16 MiB: not a PEM file");
+		close(fd);
+		return NULL;
+	}
+	struct strbuf sb_out = STRBUF_INIT;
 	char buf[4096];
-	size_t n;
-	while ((n = fread(buf, 1, sizeof buf, f)) > 0)
-		strbuf_append(&sb, buf, n);
-	fclose(f);
-	return strbuf_detach(&sb, NULL);
+	ssize_t n;
+	while ((n = read(fd, buf, sizeof buf)) > 0 && sb_out.len <= API_TLS_FILE_MAX)
+		strbuf_append(&sb_out, buf, (size_t)n);
+	int e = n < 0 ? errno : 0;
+	close(fd);
+	if (e || sb_out.len > API_TLS_FILE_MAX) {
+		snprintf(why, why_len, "%s: %s", path,
+		         e ? strerror(e) : "larger than 16 MiB: not a PEM file");
+		free(strbuf_detach(&sb_out, NULL));
+		return NULL;
+	}
+	return strbuf_detach(&sb_out, NULL);
+}
+
+/* Whether cert and key (PEM) load together as the TLS layer will load them:
+ * a key that is not the certificate's, or either not PEM, is said in why
+ * (otherwise the listening socket would fail later, looking like a port in
+ * use). */
+static bool api_tls_pair_ok(const char *cert, const char *key, char *why, size_t why_len)
+{
+	gnutls_certificate_credentials_t cred;
+	gnutls_datum_t c = {(unsigned char *)cert, (unsigned)strlen(cert)};
+	gnutls_datum_t k = {(unsigned char *)key, (unsigned)strlen(key)};
+	int rc = gnutls_certificate_allocate_credentials(&cred);
+	if (rc >= 0) {
+		rc = gnutls_certificate_set_x509_key_mem2(cred, &c, &k, GNUTLS_X509_FMT_PEM, NULL,
+		                                          0);
+		gnutls_certificate_free_credentials(cred);
+	}
+	if (rc >= 0)
+		return true;
+	snprintf(why, why_len, "%s",
+	         rc == GNUTLS_E_CERTIFICATE_KEY_MISMATCH ? "the key is not the certificate's key"
+	                                                 : gnutls_strerror(rc));
+	return false;
 }
 
 /* Raises the soft limit of open files to the hard one (systemd: LimitNOFILE).
@@ -1363,15 +1415,27 @@ enum mc_err api_start(struct store *st, const struct api_config *cfg, struct api
 		               "--tls-cert and --tls-key go together");
 	}
 	if (cfg->tls_cert) {
-		api->tls_cert_pem = api_read_file(cfg->tls_cert);
-		api->tls_key_pem = api_read_file(cfg->tls_key);
+		char why[512] = "";
+		api->tls_cert_pem = api_read_file(cfg->tls_cert, why, sizeof why);
+		if (api->tls_cert_pem)
+			api->tls_key_pem = api_read_file(cfg->tls_key, why, sizeof why);
 		if (api->tls_cert_pem == NULL || api->tls_key_pem == NULL) {
 			free(api->tls_cert_pem);
 			free(api->tls_key_pem);
 			free(api);
-			return mc_fail(err, MC_ERR_INVALID, "tls_unreadable",
-			               "Không đọc được chứng chỉ hoặc khóa",
-			               "cannot read the TLS certificate or key file");
+			return mc_failf(err, MC_ERR_INVALID, "tls_unreadable",
+			                "Không đọc được chứng chỉ hoặc khóa",
+			                "cannot read the TLS certificate or key: %s", why);
+		}
+		if (!api_tls_pair_ok(api->tls_cert_pem, api->tls_key_pem, why, sizeof why)) {
+			free(api->tls_cert_pem);
+			free(api->tls_key_pem);
+			free(api);
+			return mc_failf(
+			    err, MC_ERR_INVALID, "tls_invalid",
+			    "Chứng chỉ hoặc khóa TLS không dùng được",
+			    "TLS: %s with %s: %s (doctor --tls-cert --tls-key says more)",
+			    cfg->tls_cert, cfg->tls_key, why);
 		}
 		api->tls = true;
 	}

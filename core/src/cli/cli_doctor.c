@@ -11,6 +11,7 @@
  * --listen/--port; clock and time zone always. */
 #include <curl/curl.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <gnutls/gnutls.h>
 #include <gnutls/x509.h>
@@ -70,15 +71,28 @@ struct doctor {
 static void report(struct doctor *d, enum doctor_status st, const char *check, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
-/* Prints one check's line and counts it. */
+/* Prints one check's line and counts it. The detail holds names and
+ * messages from outside (files, printers, the database): a control
+ * character, C0 or C1 (as UTF-8), is printed escaped, never as it is. */
 static void report(struct doctor *d, enum doctor_status st, const char *check, const char *fmt, ...)
 {
 	static const char *const names[] = {"ok", "warn", "fail"};
 	printf("%-4s  %-9s  ", names[st], check);
 	va_list ap;
 	va_start(ap, fmt);
-	vprintf(fmt, ap);
+	char *text = NULL;
+	if (vasprintf(&text, fmt, ap) < 0)
+		text = NULL;
 	va_end(ap);
+	for (const unsigned char *p = (const unsigned char *)(text ? text : "?"); *p; p++) {
+		if (*p < 0x20 || *p == 0x7f)
+			printf("\\x%02X", *p);
+		else if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)
+			printf("\\u%04X", *++p);
+		else
+			putchar(*p);
+	}
+	free(text);
 	putchar('\n');
 	fflush(stdout);
 	if (st == DOC_FAIL)
@@ -333,29 +347,41 @@ static void check_timezone(struct doctor *d)
 
 /* ---- TLS ---------------------------------------------------------------------------- */
 
+/* Reads a TLS file whole, as serve does: a regular file of at most 16 MiB,
+ * opened non-blocking so a FIFO or a device is refused at once. */
+#define DOCTOR_TLS_FILE_MAX (16 * 1024 * 1024)
 static bool doctor_read(const char *path, gnutls_datum_t *out, char *why, size_t len)
 {
-	FILE *f = fopen(path, "rb");
-	if (f == NULL) {
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0) {
 		snprintf(why, len, "%s: %s", path, strerror(errno));
+		return false;
+	}
+	const char *what = cli_regular_file(fd);
+	if (what) {
+		snprintf(why, len, "%s: %s", path, what);
+		close(fd);
 		return false;
 	}
 	size_t cap = 4096, n = 0;
 	unsigned char *buf = xmalloc(cap);
-	size_t got;
-	while ((got = fread(buf + n, 1, cap - n, f)) > 0) {
-		n += got;
+	ssize_t got;
+	while ((got = read(fd, buf + n, cap - n)) > 0) {
+		n += (size_t)got;
 		if (n == cap) {
-			if (cap >= 1024 * 1024)
+			if (cap > DOCTOR_TLS_FILE_MAX)
 				break;
 			cap *= 2;
 			buf = xrealloc(buf, cap);
 		}
 	}
-	bool bad = ferror(f);
-	fclose(f);
-	if (bad) {
-		snprintf(why, len, "%s: read error", path);
+	int e = got < 0 ? errno : 0;
+	close(fd);
+	if (e || n > DOCTOR_TLS_FILE_MAX) {
+		if (e)
+			snprintf(why, len, "%s: %s", path, strerror(e));
+		else
+			snprintf(why, len, "%s: larger than 16 MiB: not a PEM file", path);
 		free(buf);
 		return false;
 	}

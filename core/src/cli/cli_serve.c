@@ -84,7 +84,10 @@ static int cli_run(const char *cmd, struct store *st, const struct api_config *c
 		return cli_fail(cmd, &err);
 	if (api_start(st, cfg, &api, &err) != MC_OK) {
 		close(lock);
-		return cli_fail(cmd, &err);
+		int rc = cli_fail(cmd, &err);
+		/* A TLS file unreadable, not PEM, or a key not the certificate's:
+		 * a restart cannot mend it (exit 2 stops systemd's restarts). */
+		return strncmp(err.code, "tls_", 4) == 0 ? CLI_EXIT_USAGE : rc;
 	}
 	const char *scheme = cfg->tls_cert ? "https" : "http";
 	const char *host = cfg->listen ? cfg->listen : "127.0.0.1";
