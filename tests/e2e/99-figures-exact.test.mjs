@@ -281,12 +281,15 @@ test('the migration of a schema 7 database builds the figures from its rows', as
   const sql = gunzipSync(readFileSync(path.join(SOURCE, 'tests/fixtures/single-office-v7.sql.gz'))).toString('utf8');
   const load = spawnSync('sqlite3', [db], { input: sql, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
   assert.equal(load.status, 0, load.stderr);
-  const v = verify(db, 'migrated'); // audit-verify opens, migrates, compares
-  const rows = Number(v.match(/(\d+) rows of maintained figures/)[1]);
-  assert.ok(rows > 0, `the old rows are in the figures: ${v}`);
+  // The server migrates at start (audit-verify refuses an older schema).
   const t = new Server(dir, db);
   t.extraArgs = ['--test-clock'];
   t.devices = {};
+  await t.start();
+  await t.stop();
+  const v = verify(db, 'migrated'); // the figures built by the migration equal a recomputation
+  const rows = Number(v.match(/(\d+) rows of maintained figures/)[1]);
+  assert.ok(rows > 0, `the old rows are in the figures: ${v}`);
   await t.start();
   try {
     await setClock(t, now);
