@@ -6,21 +6,14 @@
  * Connecting gets the time left (cupsConnectDest / httpConnect2 msec), and every
  * exchange afterwards is bounded by httpSetTimeout with a callback that gives up
  * once the deadline passed, so a printer that accepts the TCP connection and then
- * says nothing cannot hold a caller. That callback runs only when a read waited
- * a whole interval, so a printer sending a byte now and then would never meet
- * it: a watchdog thread caps the whole exchange, shutting the connection's
- * socket down at the deadline (and again every SUBMIT_WATCH_AGAIN after, should
- * libcups have reconnected), which makes every read and write fail at once. */
+ * says nothing cannot hold a caller. */
 #include "printer/submit.h"
 
 #include <cups/cups.h>
 #include <math.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "util.h"
 
@@ -32,24 +25,6 @@
 /* Silence after which Get-Printer-Attributes is sent once more (seconds; the
  * timeout callback runs every second at most, so in effect about a second). */
 #define SUBMIT_RESEND_AFTER 0.5
-/* Once the deadline passed, how often the watchdog shuts down the
- * connection's current socket again (seconds). */
-#define SUBMIT_WATCH_AGAIN 0.05
-/* A libcups call is not started with less time than this left (seconds):
- * the watchdog then fires during its exchange, not before its first write
- * (a failed write makes libcups reconnect). */
-#define SUBMIT_MIN_LEFT 0.05
-
-/* The watchdog of one exchange: a thread that waits for the deadline or
- * stop, then shuts down the socket of http (when set) and goes on doing so. */
-struct submit__watch {
-	pthread_t thread;
-	pthread_mutex_t lock;
-	pthread_cond_t cond;
-	bool started, stop, fired;
-	http_t *http; /* the connection in use, NULL between connections */
-	double deadline;
-};
 
 /* One open connection to a destination. */
 struct submit__conn {
@@ -63,8 +38,6 @@ struct submit__conn {
 	/* When not 0: the time (monotonic seconds) after which a silent exchange
 	 * is given up once so that libcups sends it again (SUBMIT_RESEND_AFTER). */
 	double resend_at;
-	struct submit__watch *watch; /* NULL when the thread could not start */
-	struct submit__watch watch_storage;
 };
 
 static double submit__now(void)
@@ -73,118 +46,6 @@ static double submit__now(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-/* Shuts down the socket http uses now. It is read from the thread
- * using http, so it is checked to be a socket connected to the printer's
- * address before anything is done to it (dup keeps it the same socket). */
-static void submit__watch_shut(http_t *http)
-{
-	int fd = httpGetFd(http), d;
-	http_addr_t peer;
-	socklen_t plen = sizeof peer;
-	http_addr_t *want = httpGetAddress(http);
-
-	if (fd < 0 || (d = dup(fd)) < 0)
-		return;
-	memset(&peer, 0, sizeof peer);
-	if (getpeername(d, (struct sockaddr *)&peer, &plen) == 0 &&
-	    (want == NULL ||
-	     (httpAddrEqual(&peer, want) && httpAddrPort(&peer) == httpAddrPort(want))))
-		shutdown(d, SHUT_RDWR);
-	close(d);
-}
-
-static void *submit__watch_main(void *arg)
-{
-	struct submit__watch *w = arg;
-
-	pthread_mutex_lock(&w->lock);
-	while (!w->stop) {
-		double now = submit__now();
-		if (!w->fired && now >= w->deadline)
-			w->fired = true;
-		if (w->fired && w->http)
-			submit__watch_shut(w->http);
-		double wake = w->fired ? now + SUBMIT_WATCH_AGAIN : w->deadline;
-		struct timespec ts = {(time_t)wake, (long)((wake - floor(wake)) * 1e9)};
-		pthread_cond_timedwait(&w->cond, &w->lock, &ts);
-	}
-	pthread_mutex_unlock(&w->lock);
-	return NULL;
-}
-
-/* Starts c's watchdog for c->deadline; without a thread the exchange keeps
- * the timeout callback's bound only. */
-static void submit__watch_start(struct submit__conn *c)
-{
-	struct submit__watch *w = &c->watch_storage;
-	pthread_condattr_t ca;
-
-	memset(w, 0, sizeof *w);
-	w->deadline = c->deadline;
-	pthread_mutex_init(&w->lock, NULL);
-	pthread_condattr_init(&ca);
-	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	pthread_cond_init(&w->cond, &ca);
-	pthread_condattr_destroy(&ca);
-	if (pthread_create(&w->thread, NULL, submit__watch_main, w) != 0) {
-		pthread_cond_destroy(&w->cond);
-		pthread_mutex_destroy(&w->lock);
-		return;
-	}
-	w->started = true;
-	c->watch = w;
-}
-
-/* The connection the watchdog guards: set to NULL before closing it. */
-static void submit__watch_http(struct submit__conn *c, http_t *http)
-{
-	if (c->watch == NULL)
-		return;
-	pthread_mutex_lock(&c->watch->lock);
-	c->watch->http = http;
-	pthread_mutex_unlock(&c->watch->lock);
-}
-
-static bool submit__watch_fired(struct submit__conn *c)
-{
-	bool fired = false;
-
-	if (c->watch == NULL)
-		return false;
-	pthread_mutex_lock(&c->watch->lock);
-	fired = c->watch->fired;
-	pthread_mutex_unlock(&c->watch->lock);
-	return fired;
-}
-
-static void submit__watch_stop(struct submit__conn *c)
-{
-	struct submit__watch *w = c->watch;
-
-	if (w == NULL)
-		return;
-	pthread_mutex_lock(&w->lock);
-	w->stop = true;
-	w->http = NULL;
-	pthread_cond_signal(&w->cond);
-	pthread_mutex_unlock(&w->lock);
-	pthread_join(w->thread, NULL);
-	pthread_cond_destroy(&w->cond);
-	pthread_mutex_destroy(&w->lock);
-	c->watch = NULL;
-}
-
-/* Whether a libcups call may start on c: time left, and the watchdog has
- * not shut the connection down. */
-static bool submit__may_start(struct submit__conn *c)
-{
-	if (c->deadline - submit__now() < SUBMIT_MIN_LEFT || submit__watch_fired(c)) {
-		c->timed_out = true;
-		return false;
-	}
-	return true;
 }
 
 static int submit__left_ms(const struct submit__conn *c)
@@ -231,7 +92,7 @@ static int submit__cups_error(struct submit__conn *c, const char *what, char *er
 	ipp_status_t st = cupsLastError();
 	const char *msg = cupsLastErrorString();
 
-	if (c->timed_out || submit__watch_fired(c) || submit__now() >= c->deadline)
+	if (c->timed_out || submit__now() >= c->deadline)
 		return printer__fail(err, err_size, PRINTER_ERR_TIMEOUT, "%s: no answer in time",
 		                     what);
 	if (msg == NULL)
@@ -263,7 +124,6 @@ int printer_ipp_status_class(int ipp_status)
 
 static void submit__close(struct submit__conn *c)
 {
-	submit__watch_stop(c);
 	if (c->info)
 		cupsFreeDestInfo(c->info);
 	if (c->http)
@@ -284,7 +144,6 @@ static int submit__open(struct submit__conn *c, const char *dest, int timeout_ms
 	c->deadline = submit__now() + (timeout_ms > 0 ? timeout_ms : 1) / 1000.0;
 	if (dest == NULL || *dest == '\0')
 		return printer__fail(err, err_size, PRINTER_ERR_INVALID, "no destination");
-	submit__watch_start(c);
 	if (submit__is_uri(dest)) {
 		/* A printer by URI is not a cupsd queue: talk to the device itself. */
 		c->dest = cupsGetDestWithURI(NULL, dest);
@@ -305,9 +164,7 @@ static int submit__open(struct submit__conn *c, const char *dest, int timeout_ms
 			                     "CUPS server %s: %s", cupsServer(),
 			                     cupsLastErrorString());
 		submit__arm(c, server);
-		submit__watch_http(c, server);
-		c->dest = submit__may_start(c) ? cupsGetNamedDest(server, dest, NULL) : NULL;
-		submit__watch_http(c, NULL);
+		c->dest = cupsGetNamedDest(server, dest, NULL);
 		httpClose(server);
 		if (c->dest == NULL) {
 			if (c->timed_out)
@@ -330,7 +187,6 @@ static int submit__open(struct submit__conn *c, const char *dest, int timeout_ms
 		                     cupsLastErrorString());
 	}
 	submit__arm(c, c->http);
-	submit__watch_http(c, c->http);
 	if (c->uri == NULL)
 		c->uri = dest;
 	return PRINTER_OK;
@@ -357,7 +213,7 @@ static int submit__job_query(struct submit__conn *c, int job_id, struct printer_
                              size_t err_size)
 {
 	static const char *const attrs[] = {"job-state", "job-state-reasons"};
-	ipp_t *req = ippNewRequest(IPP_OP_GET_JOB_ATTRIBUTES), *resp = NULL;
+	ipp_t *req = ippNewRequest(IPP_OP_GET_JOB_ATTRIBUTES), *resp;
 	int rc = PRINTER_OK;
 
 	ippAddString(req, IPP_TAG_OPERATION, IPP_TAG_URI, "printer-uri", NULL, c->uri);
@@ -367,11 +223,6 @@ static int submit__job_query(struct submit__conn *c, int job_id, struct printer_
 	ippAddStrings(req, IPP_TAG_OPERATION, IPP_TAG_KEYWORD, "requested-attributes", 2, NULL,
 	              attrs);
 	submit__arm(c, c->http);
-	if (!submit__may_start(c)) {
-		ippDelete(req);
-		rc = submit__cups_error(c, "Get-Job-Attributes", err, err_size);
-		goto out;
-	}
 	resp = cupsDoRequest(c->http, req, c->resource);
 	if (resp == NULL || cupsLastError() > IPP_STATUS_OK_EVENTS_COMPLETE) {
 		rc = submit__cups_error(c, "Get-Job-Attributes", err, err_size);
@@ -400,8 +251,8 @@ static int submit__send(struct submit__conn *c, enum printer_format format, cons
 	 * rather than waited for until the deadline. */
 	submit__arm(c, c->http);
 	c->resend_at = submit__now() + SUBMIT_RESEND_AFTER;
-	c->info = submit__may_start(c) ? cupsCopyDestInfo(c->http, c->dest) : NULL;
-	if (c->info == NULL && c->resend_at == 0 && !c->timed_out && submit__may_start(c)) {
+	c->info = cupsCopyDestInfo(c->http, c->dest);
+	if (c->info == NULL && c->resend_at == 0 && !c->timed_out) {
 		/* Given up on the silent request, libcups did not repeat it: ask
 		 * again ourselves, now waiting until the deadline. */
 		submit__arm(c, c->http);
@@ -410,30 +261,25 @@ static int submit__send(struct submit__conn *c, enum printer_format format, cons
 	c->resend_at = 0;
 	if (c->info == NULL)
 		return submit__cups_error(c, "Get-Printer-Attributes", err, err_size);
-	if (!submit__may_start(c))
-		return submit__cups_error(c, "Create-Job", err, err_size);
 	st = cupsCreateDestJob(c->http, c->dest, c->info, &job_id, title, 0, NULL);
 	if (st > IPP_STATUS_OK_EVENTS_COMPLETE || job_id <= 0)
 		return submit__cups_error(c, "Create-Job", err, err_size);
-	if (!submit__may_start(c) ||
-	    cupsStartDestDocument(c->http, c->dest, c->info, job_id, title, mime, 0, NULL, 1) !=
-	        HTTP_STATUS_CONTINUE) {
+	if (cupsStartDestDocument(c->http, c->dest, c->info, job_id, title, mime, 0, NULL, 1) !=
+	    HTTP_STATUS_CONTINUE) {
 		rc = submit__cups_error(c, "Send-Document", err, err_size);
 		goto cancel;
 	}
 	for (size_t off = 0; off < len;) {
 		size_t n = len - off > 65536 ? 65536 : len - off;
-		if (submit__watch_fired(c) ||
-		    cupsWriteRequestData(c->http, (const char *)data + off, n) !=
-		        HTTP_STATUS_CONTINUE) {
+		if (cupsWriteRequestData(c->http, (const char *)data + off, n) !=
+		    HTTP_STATUS_CONTINUE) {
 			rc = submit__cups_error(c, "Send-Document data", err, err_size);
 			cupsFinishDestDocument(c->http, c->dest, c->info);
 			goto cancel;
 		}
 		off += n;
 	}
-	st = submit__may_start(c) ? cupsFinishDestDocument(c->http, c->dest, c->info)
-	                          : IPP_STATUS_ERROR_INTERNAL;
+	st = cupsFinishDestDocument(c->http, c->dest, c->info);
 	if (st > IPP_STATUS_OK_EVENTS_COMPLETE) {
 		rc = submit__cups_error(c, "Send-Document", err, err_size);
 		goto cancel;
@@ -445,7 +291,7 @@ static int submit__send(struct submit__conn *c, enum printer_format format, cons
 	return PRINTER_OK;
 cancel:
 	/* Best effort, so a half-sent job does not sit held at the printer. */
-	if (!c->timed_out && submit__may_start(c))
+	if (!c->timed_out)
 		cupsCancelDestJob(c->http, c->dest, job_id);
 	return rc;
 }
@@ -589,11 +435,6 @@ int printer_query_state(const char *dest, int timeout_ms, struct printer_state *
 	             cupsUser());
 	ippAddStrings(req, IPP_TAG_OPERATION, IPP_TAG_KEYWORD, "requested-attributes", 4, NULL,
 	              attrs);
-	if (!submit__may_start(&c)) {
-		ippDelete(req);
-		rc = submit__cups_error(&c, "Get-Printer-Attributes", err, err_size);
-		goto out;
-	}
 	resp = cupsDoRequest(c.http, req, c.resource);
 	if (resp == NULL || cupsLastError() > IPP_STATUS_OK_EVENTS_COMPLETE) {
 		rc = submit__cups_error(&c, "Get-Printer-Attributes", err, err_size);
