@@ -125,6 +125,11 @@ void http_reply_error(struct http_request *r, const struct mc_error *err)
 	http_utf8_clean(err->message_en, en, sizeof en);
 	json_t *body = json_pack("{s:{s:s, s:s, s:s}}", "error", "code", code, "message", vi,
 	                         "message_en", en);
+	if (err->field[0] != '\0') {
+		char field[sizeof err->field];
+		http_utf8_clean(err->field, field, sizeof field);
+		json_object_set_new(json_object_get(body, "error"), "field", json_string(field));
+	}
 	r->retry_after = err->retry_after;
 	http_reply_json(r, http_status_of_error(err), body);
 }

@@ -101,7 +101,8 @@ int http_status_of_error(const struct mc_error *err);
 void http_reply_json(struct http_request *r, int status, json_t *body);
 void http_reply_text(struct http_request *r, int status, const char *content_type, const char *text,
                      size_t len);
-/* {"error":{"code":…,"message":…,"message_en":…}} with the mapped status. */
+/* {"error":{"code":…,"message":…,"message_en":…}} with the mapped status;
+ * "field" too when err names one (mc_error_field). */
 void http_reply_error(struct http_request *r, const struct mc_error *err);
 void http_reply_fail(struct http_request *r, enum mc_err kind, const char *code, const char *vi,
                      const char *en);

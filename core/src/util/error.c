@@ -28,3 +28,11 @@ enum mc_err mc_failf(struct mc_error *err, enum mc_err kind, const char *code, c
 	va_end(ap);
 	return mc_fail(err, kind, code, vi, en);
 }
+
+enum mc_err mc_error_field(struct mc_error *err, const char *field)
+{
+	if (err == NULL)
+		return MC_ERR_INVALID;
+	snprintf(err->field, sizeof err->field, "%s", field);
+	return err->kind;
+}

@@ -24,6 +24,10 @@ struct mc_error {
 	char message_vi[256];
 	char message_en[256];
 	int retry_after; /* seconds, for MC_ERR_RATE_LIMITED; 0 otherwise */
+	/* The request field the error is about ("to_person"), or empty: the API
+	 * adds it to the error object as "field" (http_reply_error). Set with
+	 * mc_error_field after mc_fail. */
+	char field[64];
 };
 
 /* Fills err (when not NULL) and returns kind, so callers can write
@@ -34,5 +38,9 @@ enum mc_err mc_fail(struct mc_error *err, enum mc_err kind, const char *code, co
  * would be ambiguous; details go into en only. */
 enum mc_err mc_failf(struct mc_error *err, enum mc_err kind, const char *code, const char *vi,
                      const char *en_fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/* Names the field err is about (err may be NULL); returns err's kind, so a
+ * caller can write `mc_fail(...); return mc_error_field(err, "phone");`. */
+enum mc_err mc_error_field(struct mc_error *err, const char *field);
 
 #endif
