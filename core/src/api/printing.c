@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "api/present_office.h"
 #include "domain/print_policy.h"
 #include "printer/dossier_forms.h"
 #include "printer/rating_slip.h"
@@ -326,7 +327,7 @@ enum mc_err printing_test_job(struct printing *p, const struct principal *who, c
 	if (rc)
 		return rc;
 	/* The printer's own centre heads the test ticket. */
-	json_t *oj = pr.office_id ? store_office_json(p->st, pr.office_id) : NULL;
+	json_t *oj = pr.office_id ? present_office_id(p->st, pr.office_id) : NULL;
 	struct printer_ticket t = {
 	    .office_name = json_string_value(json_object_get(oj, "name")),
 	    .number = "TEST",
@@ -686,7 +687,7 @@ static void printing_form_head(struct store *st, json_t *centre, char *agency, s
 	const char *pcode = json_string_value(json_object_get(centre, "parent"));
 	if (place[0] == '\0' && pcode) {
 		int64_t pid = store_office_id(st, pcode);
-		json_t *up = pid ? store_office_json(st, pid) : NULL;
+		json_t *up = pid ? present_office_id(st, pid) : NULL;
 		loc = json_string_value(json_object_get(up, "locality"));
 		snprintf(place, place_len, "%s", loc ? loc : "");
 		json_decref(up);
@@ -721,7 +722,7 @@ static enum mc_err printing_form_render(struct printing *p, const struct princip
 	const char *icode = json_is_string(io) ? json_string_value(io)
 	                                       : json_string_value(json_object_get(io, "code"));
 	int64_t iid = icode ? store_office_id(p->st, icode) : 0;
-	json_t *oj = iid ? store_office_json(p->st, iid) : NULL;
+	json_t *oj = iid ? present_office_id(p->st, iid) : NULL;
 	char agency[320], parent[320], place[120];
 	printing_form_head(p->st, oj, agency, sizeof agency, parent, sizeof parent, place,
 	                   sizeof place);
@@ -956,7 +957,7 @@ enum mc_err printing_rating_slip(struct printing *p, const struct principal *who
 	if (pub_url && *pub_url)
 		snprintf(base, sizeof base, "%s", pub_url);
 	free(pub_url);
-	json_t *oj = store_office_json(p->st, hall);
+	json_t *oj = present_office_id(p->st, hall);
 	char token[STORE_RATING_TOKEN_LEN + 1], tref[24];
 	store_rating_token_new(token);
 	int64_t now = clock_now();

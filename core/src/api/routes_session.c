@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api/present_office.h"
 #include "api/api_internal.h"
 #include "api/bus.h"
 #include "api/offload.h"
@@ -24,12 +25,15 @@
  * caller frees the object. */
 static json_t *session_who(struct api *api, const struct principal *who)
 {
-	json_t *office = who->office_id ? store_office_json(api->st, who->office_id) : NULL;
-	json_t *name = who->user_id ? store_user_full_name(api->st, who->user_id) : NULL;
-	return json_pack("{s:s, s:o, s:s, s:s, s:o, s:b}", "username", who->username, "full_name",
-	                 name ? name : json_null(), "role", role_name(who->role), "actor",
-	                 who->actor, "office", office ? office : json_null(), "head",
-	                 store_user_is_head(api->st, who->user_id));
+	json_t *office = who->office_id ? present_office_id(api->st, who->office_id) : NULL;
+	char *name = who->user_id ? store_user_full_name(api->st, who->user_id) : NULL;
+	json_t *out =
+	    json_pack("{s:s, s:o, s:s, s:s, s:o, s:b}", "username", who->username, "full_name",
+	              name ? json_string(name) : json_null(), "role", role_name(who->role), "actor",
+	              who->actor, "office", office ? office : json_null(), "head",
+	              store_user_is_head(api->st, who->user_id));
+	free(name);
+	return out;
 }
 
 /* What a login job needs, copied off the connection on the HTTP worker

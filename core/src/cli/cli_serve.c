@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "api/present_office.h"
 #include "api/api.h"
 #include "cli/cli.h"
 #include "cli/cli_config.h"
@@ -438,7 +439,7 @@ static char *cli_demo_banner(struct store *st, const char *db, const char *bundl
 	json_t *bundle = json_load_file(bundle_path, 0, NULL);
 	json_t *devs = json_load_file(tokens_path, 0, NULL);
 	json_t *examples = json_load_file(examples_path, 0, NULL);
-	json_t *root = store_office_json(st, store_office_root(st));
+	json_t *root = present_office_id(st, store_office_root(st));
 	if (store_hall_plan(st, &plan, &err) != MC_OK)
 		plan = json_object();
 	json_t *users = json_object_get(plan, "users");

@@ -1,6 +1,5 @@
 #include "store/auth.h"
 
-#include <jansson.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +9,7 @@
 #include "store/scan.h"
 #include "store/store_internal.h"
 #include "util/clock.h"
+#include "util/jsontext.h"
 #include "util/xmalloc.h"
 
 /* Argon2id cost: 2 passes over 19 MiB, a common interactive setting that keeps
@@ -137,9 +137,12 @@ enum mc_err store_user_create(struct store *st, const char *actor, const char *u
 	int64_t id = sqlite3_last_insert_rowid(c->db);
 	char eid[24];
 	snprintf(eid, sizeof eid, "%lld", (long long)id);
-	json_t *d = json_pack("{s:s, s:s}", "username", username, "role", role_name(role));
-	char *details = json_dumps(d, JSON_COMPACT);
-	json_decref(d);
+	struct jsontext d = JSONTEXT_INIT;
+	jt_begin(&d);
+	jt_str(&d, "username", username);
+	jt_str(&d, "role", role_name(role));
+	jt_end(&d);
+	char *details = jt_finish(&d);
 	int64_t ev =
 	    store_event_append(st, actor, "user", eid, "user.created", details, false, err);
 	free(details);
@@ -467,9 +470,13 @@ enum mc_err store_device_create(struct store *st, const char *actor, const char 
 	int64_t id = sqlite3_last_insert_rowid(c->db);
 	char eid[24];
 	snprintf(eid, sizeof eid, "%lld", (long long)id);
-	json_t *d = json_pack("{s:s, s:s, s:b}", "kind", kind, "name", name, "prints", prints);
-	char *details = json_dumps(d, JSON_COMPACT);
-	json_decref(d);
+	struct jsontext d = JSONTEXT_INIT;
+	jt_begin(&d);
+	jt_str(&d, "kind", kind);
+	jt_str(&d, "name", name);
+	jt_bool(&d, "prints", prints);
+	jt_end(&d);
+	char *details = jt_finish(&d);
 	int64_t ev =
 	    store_event_append(st, actor, "device", eid, "device.created", details, false, err);
 	free(details);
@@ -486,14 +493,16 @@ fail:
 	return rc;
 }
 
-json_t *store_user_full_name(struct store *st, int64_t user_id)
+char *store_user_full_name(struct store *st, int64_t user_id)
 {
 	struct store_conn *c = store_read_conn(st);
 	sqlite3_stmt *s = store_stmt(c, "SELECT full_name FROM users WHERE id = ?");
 	if (s == NULL)
 		return NULL;
 	sqlite3_bind_int64(s, 1, user_id);
-	json_t *out = sqlite3_step(s) == SQLITE_ROW ? json_string(store_col_text(s, 0)) : NULL;
+	char *out = NULL;
+	if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL)
+		out = xstrdup(store_col_text(s, 0));
 	sqlite3_reset(s);
 	return out;
 }

@@ -3,8 +3,6 @@
 #ifndef MOTCUA_STORE_AUTH_H
 #define MOTCUA_STORE_AUTH_H
 
-#include <jansson.h>
-
 #include "domain/principal.h"
 #include "store/store.h"
 
@@ -67,8 +65,9 @@ enum mc_err store_device_create(struct store *st, const char *actor, const char 
  * command line's own tools: simulate). false when there is no such account. */
 bool store_user_principal(struct store *st, const char *username, struct principal *who);
 
-/* The full name of staff account user_id (a new JSON string, the caller's
- * to free), or NULL when there is no such account or it cannot be read. */
-json_t *store_user_full_name(struct store *st, int64_t user_id);
+/* The full name of staff account user_id (newly allocated, the caller's to
+ * free), or NULL when there is no such account, it has none, or it cannot be
+ * read. */
+char *store_user_full_name(struct store *st, int64_t user_id);
 
 #endif

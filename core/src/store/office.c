@@ -7,6 +7,7 @@
 #include "store/calendar.h"
 #include "store/scan.h"
 #include "store/store_internal.h"
+#include "util/xmalloc.h"
 
 #define OFFICE_CODE_MAX 32
 
@@ -77,6 +78,50 @@ int64_t store_office_id(struct store *st, const char *code)
 	int64_t id = store_next(s, &step) ? sqlite3_column_int64(s, 0) : 0;
 	sqlite3_reset(s);
 	return id;
+}
+
+static char *office_col(sqlite3_stmt *s, int i)
+{
+	return sqlite3_column_type(s, i) == SQLITE_NULL ? NULL : xstrdup(store_col_text(s, i));
+}
+
+void office_clear(struct office *o)
+{
+	char **f[] = {&o->code,        &o->name,    &o->kind,  &o->level, &o->parent,
+	              &o->parent_name, &o->address, &o->phone, &o->hours, &o->locality};
+	for (size_t i = 0; i < sizeof f / sizeof f[0]; i++)
+		free(*f[i]);
+	memset(o, 0, sizeof *o);
+}
+
+bool store_office_get(struct store *st, int64_t id, struct office *out)
+{
+	struct store_conn *c = store_read_conn(st);
+	memset(out, 0, sizeof *out);
+	sqlite3_stmt *s = store_stmt(
+	    c, "SELECT o.id, o.code, o.name, o.kind, o.level, p.code, p.name, o.address,"
+	       " o.phone, o.hours, o.locality"
+	       " FROM offices o LEFT JOIN offices p ON p.id = o.parent_id WHERE o.id = ?");
+	int step;
+	if (s == NULL)
+		return false;
+	sqlite3_bind_int64(s, 1, id);
+	bool found = store_next(s, &step);
+	if (found) {
+		out->id = sqlite3_column_int64(s, 0);
+		out->code = office_col(s, 1);
+		out->name = office_col(s, 2);
+		out->kind = office_col(s, 3);
+		out->level = office_col(s, 4);
+		out->parent = office_col(s, 5);
+		out->parent_name = office_col(s, 6);
+		out->address = office_col(s, 7);
+		out->phone = office_col(s, 8);
+		out->hours = office_col(s, 9);
+		out->locality = office_col(s, 10);
+	}
+	sqlite3_reset(s);
+	return found;
 }
 
 json_t *store_office_json(struct store *st, int64_t id)

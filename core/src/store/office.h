@@ -58,6 +58,21 @@ int64_t store_office_root(struct store *st);
 /* The id of the office with code, 0 when there is none. Any thread. */
 int64_t store_office_id(struct store *st, const char *code);
 
+/* One office as staff and forms see it. The strings are the store's copies
+ * (NULL where the column is empty, i.e. SQL null); office_clear frees them. */
+struct office {
+	int64_t id;
+	char *code, *name, *kind, *level;
+	char *parent;      /* the parent's code, NULL for the root */
+	char *parent_name; /* the parent's name, as the forms' heading prints it */
+	char *address, *phone, *hours, *locality;
+};
+void office_clear(struct office *o);
+
+/* Office id into *out (the caller office_clear's it). false, *out zeroed,
+ * when there is none or on a database error. Any thread. */
+bool store_office_get(struct store *st, int64_t id, struct office *out);
+
 /* Office id as a JSON object {id, code, name, kind, level, parent (code or
  * null), address, phone, hours, locality, parent_name (the parent's name,
  * as the forms' heading prints it, or null)}, or NULL when there is none or on
