@@ -226,6 +226,26 @@ static void test_766_feedback(void **state)
 	assert_float_equal(pts, 3, EPS);
 }
 
+/* Rounding for the JSON, and the public page's truncated share. */
+static void test_round_and_public_share(void **state)
+{
+	(void)state;
+	assert_float_equal(indicators_round(0.123456, 4), 0.1235, EPS);
+	assert_float_equal(indicators_round(2.345, 1), 2.3, EPS);
+	assert_float_equal(indicators_round(-1.25, 1), -1.3, EPS); /* half away from zero */
+	assert_true(isnan(indicators_round(NAN, 2)));
+	assert_true(isnan(indicators_round(INFINITY, 2)));
+	double r;
+	assert_false(indicators_on_time_share_truncated(0, 0, &r));
+	assert_true(isnan(r));
+	assert_true(indicators_on_time_share_truncated(5, 6, &r));
+	assert_float_equal(r, 0.8333, EPS); /* truncated, not 0.8334 */
+	assert_true(indicators_on_time_share_truncated(2, 3, &r));
+	assert_float_equal(r, 0.6666, EPS);
+	assert_true(indicators_on_time_share_truncated(3, 3, &r));
+	assert_float_equal(r, 1, EPS);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -237,6 +257,7 @@ int main(void)
 	    cmocka_unit_test(test_queue_rates),
 	    cmocka_unit_test(test_erlang),
 	    cmocka_unit_test(test_sort),
+	    cmocka_unit_test(test_round_and_public_share),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -8,6 +8,7 @@
 
 #include "api/api_internal.h"
 #include "api/offload.h"
+#include "api/present_transparency.h"
 #include "api/printing.h"
 #include "api/throttle.h"
 #include "store/rating.h"
@@ -159,12 +160,14 @@ void route_public_rating_create(struct api *api, struct http_request *r)
 void route_public_transparency(struct api *api, struct http_request *r)
 {
 	struct mc_error err;
-	json_t *out = NULL;
+	struct transparency t;
 	/* office=<centre code>: that centre's page (store/transparency.h). */
-	if (store_transparency(api->st, clock_now(), http_query(r, "office"), &out, &err) !=
-	    MC_OK) {
+	if (store_transparency(api->st, clock_now(), http_query(r, "office"), &t, &err) != MC_OK) {
+		transparency_free(&t);
 		http_reply_error(r, &err);
 		return;
 	}
+	json_t *out = present_transparency(&t);
+	transparency_free(&t);
 	http_reply_json(r, 200, out);
 }

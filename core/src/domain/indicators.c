@@ -226,3 +226,21 @@ int indicators_erlang_counters(double a, double service_s, double t, double targ
 			return c < 1 ? 1 : c;
 	return max_c + 1;
 }
+
+double indicators_round(double v, int decimals)
+{
+	if (isnan(v) || isinf(v))
+		return NAN;
+	double f = pow(10, decimals);
+	return round(v * f) / f;
+}
+
+bool indicators_on_time_share_truncated(int64_t on_time, int64_t finished, double *out)
+{
+	if (finished <= 0) {
+		*out = NAN;
+		return false;
+	}
+	*out = (double)(on_time * 10000 / finished) / 10000.0;
+	return true;
+}

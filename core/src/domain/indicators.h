@@ -107,4 +107,15 @@ double indicators_erlang_within(double a, int c, double service_s, double t);
  * 0 when A <= 0 (no one comes); max_c + 1 when even max_c cannot. */
 int indicators_erlang_counters(double a, double service_s, double t, double target, int max_c);
 
+/* ---- rounding and the public page ------------------------------------- */
+
+/* v rounded half away from zero to `decimals` decimals (0.123456, 4 gives
+ * 0.1235). NAN when v is NaN or infinite: a figure without data. */
+double indicators_round(double v, int decimals);
+
+/* The share of dossiers finished on time for the public page: on_time /
+ * finished truncated (not rounded) to four decimals, 5 of 6 gives 0.8333
+ * (83.33 %). False (*out = NAN) when nothing was finished. */
+bool indicators_on_time_share_truncated(int64_t on_time, int64_t finished, double *out);
+
 #endif

@@ -1,12 +1,14 @@
 #include "store/transparency.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "store/scan.h"
 #include "store/store_internal.h"
 #include "util/clock.h"
+#include "util/xmalloc.h"
 
 #define TRANSPARENCY_LATE_MAX 500
 
@@ -21,24 +23,29 @@
 	" OR (d.status = 'supplement_requested' AND d.paused_at IS NOT NULL"                       \
 	"   AND d.due_at IS NOT NULL AND d.paused_at > d.due_at))"
 
-/* {"finished","on_time","rate"} of counts. */
-static json_t *transparency_rate(int64_t finished, int64_t on_time)
+/* Column i as an owned string, NULL for NULL. */
+static char *transparency_col(sqlite3_stmt *s, int i)
 {
-	/* The rate to four decimals: 0.8333, so 83.33 %. */
-	json_t *rate =
-	    finished ? json_real((double)(on_time * 10000 / finished) / 10000.0) : json_null();
-	return json_pack("{s:I, s:I, s:o}", "finished", (json_int_t)finished, "on_time",
-	                 (json_int_t)on_time, "rate", rate);
+	return sqlite3_column_type(s, i) == SQLITE_NULL ? NULL : xstrdup(store_col_text(s, i));
 }
 
-/* Adds to each centre of centres (an object by office id, as text) the
- * period figure key ("today", "month") for dossiers finished in [from, to)
- * (when centres is not NULL),
- * and returns in *out the figure over who's scope. A database error
- * otherwise (err filled, *out untouched). */
+/* The centre of t with office id id, NULL none. */
+static struct transparency_centre *transparency_centre_of(struct transparency *t, int64_t id)
+{
+	for (size_t i = 0; i < t->n_centres; i++)
+		if (t->centres[i].id == id)
+			return &t->centres[i];
+	return NULL;
+}
+
+/* Adds to each centre of t (when per_centre) its figure for dossiers
+ * finished in [from, to) (the member at offset `which` of the centre:
+ * today or month), and returns in *out the figure over who's scope. A
+ * database error otherwise (err filled, *out untouched). */
 static enum mc_err transparency_period(struct store_conn *c, const struct principal *who,
-                                       json_t *centres, const char *key, int64_t from, int64_t to,
-                                       json_t **out, struct mc_error *err)
+                                       struct transparency *t, bool per_centre, bool month,
+                                       int64_t from, int64_t to, struct transparency_count *out,
+                                       struct mc_error *err)
 {
 	sqlite3_stmt *s = store_stmt(
 	    c, "SELECT d.intake_office_id, count(*), coalesce(sum(d.finished_at <= d.due_at), 0)"
@@ -51,29 +58,32 @@ static enum mc_err transparency_period(struct store_conn *c, const struct princi
 	sqlite3_bind_int64(s, 1, from);
 	sqlite3_bind_int64(s, 2, to);
 	store_bind_scope(s, who);
-	int64_t finished = 0, on_time = 0;
+	struct transparency_count sum = {0, 0};
 	int step;
 	while (store_next(s, &step)) {
-		int64_t f = sqlite3_column_int64(s, 1), o = sqlite3_column_int64(s, 2);
-		finished += f;
-		on_time += o;
-		json_t *centre = json_object_get(centres, store_col_text(s, 0));
+		struct transparency_count n = {sqlite3_column_int64(s, 1),
+		                               sqlite3_column_int64(s, 2)};
+		sum.finished += n.finished;
+		sum.on_time += n.on_time;
+		struct transparency_centre *centre =
+		    per_centre && sqlite3_column_type(s, 0) != SQLITE_NULL
+		        ? transparency_centre_of(t, sqlite3_column_int64(s, 0))
+		        : NULL;
 		if (centre)
-			json_object_set_new(json_object_get(centre, "on_time"), key,
-			                    transparency_rate(f, o));
+			*(month ? &centre->month : &centre->today) = n;
 	}
 	enum mc_err rc = store_scan_end(c, s, step, "transparency", err);
 	if (rc)
 		return rc;
-	*out = transparency_rate(finished, on_time);
+	*out = sum;
 	return MC_OK;
 }
 
-/* Every active centre and point, with today's queue, into *out (an object
- * by office id as text) and *list (the same objects in directory order).
- * Period figures start empty (none finished), late_total 0. */
-static enum mc_err transparency_centres(struct store_conn *c, int64_t now, json_t **out,
-                                        json_t **list, struct mc_error *err)
+/* Every active centre and point, with today's queue, into t->centres in
+ * directory order. Period figures start empty (none finished), late_total
+ * 0. */
+static enum mc_err transparency_centres(struct store_conn *c, int64_t now, struct transparency *t,
+                                        struct mc_error *err)
 {
 	char day[11];
 	clock_office_date(now, day);
@@ -90,40 +100,134 @@ static enum mc_err transparency_centres(struct store_conn *c, int64_t now, json_
 	if (s == NULL)
 		return store_sql_error(c, "transparency", err);
 	sqlite3_bind_text(s, 1, day, -1, SQLITE_TRANSIENT);
-	json_t *by = json_object(), *all = json_array();
+	size_t cap = 0;
 	int step;
 	while (store_next(s, &step)) {
-		const char *opt[4];
-		for (int i = 0; i < 4; i++)
-			opt[i] = sqlite3_column_type(s, 3 + i) == SQLITE_NULL
-			             ? NULL
-			             : store_col_text(s, 3 + i);
-		json_t *centre = json_pack(
-		    "{s:s, s:s, s:s?, s:s?, s:s?, s:s?, s:{s:I, s:I, s:I}, s:{s:o, s:o}, s:i}",
-		    "code", store_col_text(s, 1), "name", store_col_text(s, 2), "address", opt[0],
-		    "hours", opt[1], "phone", opt[2], "parent", opt[3], "queue", "waiting",
-		    (json_int_t)sqlite3_column_int64(s, 7), "serving",
-		    (json_int_t)sqlite3_column_int64(s, 8), "counters_open",
-		    (json_int_t)sqlite3_column_int64(s, 9), "on_time", "today",
-		    transparency_rate(0, 0), "month", transparency_rate(0, 0), "late_total", 0);
-		json_array_append(all, centre);
-		json_object_set_new(by, store_col_text(s, 0), centre);
+		if (t->n_centres == cap) {
+			cap = cap ? 2 * cap : 16;
+			t->centres = xrealloc(t->centres, cap * sizeof *t->centres);
+		}
+		struct transparency_centre *ce = &t->centres[t->n_centres++];
+		memset(ce, 0, sizeof *ce);
+		ce->id = sqlite3_column_int64(s, 0);
+		ce->code = xstrdup(store_col_text(s, 1));
+		ce->name = xstrdup(store_col_text(s, 2));
+		ce->address = transparency_col(s, 3);
+		ce->hours = transparency_col(s, 4);
+		ce->phone = transparency_col(s, 5);
+		ce->parent = transparency_col(s, 6);
+		ce->waiting = sqlite3_column_int64(s, 7);
+		ce->serving = sqlite3_column_int64(s, 8);
+		ce->counters_open = sqlite3_column_int64(s, 9);
 	}
-	enum mc_err rc = store_scan_end(c, s, step, "transparency", err);
-	if (rc) {
-		json_decref(by);
-		json_decref(all);
-		return rc;
-	}
-	*out = by;
-	*list = all;
-	return MC_OK;
+	return store_scan_end(c, s, step, "transparency", err);
 }
 
-enum mc_err store_transparency(struct store *st, int64_t now, const char *office, json_t **out,
-                               struct mc_error *err)
+/* The office id of the active centre or point with code office into
+ * *id (0: none). */
+static enum mc_err transparency_office(struct store_conn *c, const char *office, int64_t *id,
+                                       struct mc_error *err)
+{
+	sqlite3_stmt *s = store_stmt(c, "SELECT id FROM offices WHERE code = ?"
+	                                " AND kind IN ('centre','point') AND active = 1");
+	if (s == NULL)
+		return store_sql_error(c, "transparency", err);
+	sqlite3_bind_text(s, 1, office, -1, SQLITE_TRANSIENT);
+	int step;
+	*id = 0;
+	if (store_next(s, &step))
+		*id = sqlite3_column_int64(s, 0);
+	return store_scan_end(c, s, step, "transparency", err);
+}
+
+/* How many are late at each centre (the province's directory). */
+static enum mc_err transparency_late_per_centre(struct store_conn *c, int64_t now,
+                                                struct transparency *t, struct mc_error *err)
+{
+	/* "+": grouping must not lead SQLite to walk every dossier in office
+	 * order; the status index finds the few late ones (1.25M dossiers: 4 s
+	 * against 16 ms). */
+	sqlite3_stmt *s =
+	    store_stmt(c, "SELECT d.intake_office_id, count(*) FROM dossiers d"
+	                  " WHERE " TRANSPARENCY_LATE " GROUP BY +d.intake_office_id");
+	if (s == NULL)
+		return store_sql_error(c, "transparency", err);
+	sqlite3_bind_int64(s, 1, now);
+	int step;
+	while (store_next(s, &step)) {
+		struct transparency_centre *centre =
+		    sqlite3_column_type(s, 0) == SQLITE_NULL
+		        ? NULL
+		        : transparency_centre_of(t, sqlite3_column_int64(s, 0));
+		if (centre)
+			centre->late_total = sqlite3_column_int64(s, 1);
+	}
+	return store_scan_end(c, s, step, "transparency", err);
+}
+
+/* The dossiers late now in who's scope: the first TRANSPARENCY_LATE_MAX
+ * into t->late, how many in all into t->late_total. */
+static enum mc_err transparency_late_now(struct store_conn *c, int64_t now,
+                                         const struct principal *who, struct transparency *t,
+                                         struct mc_error *err)
+{
+	sqlite3_stmt *s = store_stmt(
+	    c, "SELECT d.code, p.name, p.code, d.due_at, d.apology_at IS NOT NULL,"
+	       " d.apology_due_at, o.code FROM dossiers d"
+	       " JOIN procedures p ON p.id = d.procedure_id"
+	       " LEFT JOIN offices o ON o.id = d.intake_office_id"
+	       " WHERE " TRANSPARENCY_LATE " AND " TRANSPARENCY_SCOPE " ORDER BY d.due_at, d.code");
+	if (s == NULL)
+		return store_sql_error(c, "transparency", err);
+	sqlite3_bind_int64(s, 1, now);
+	store_bind_scope(s, who);
+	size_t cap = 0;
+	int step;
+	while (store_next(s, &step)) {
+		if (t->late_total++ >= TRANSPARENCY_LATE_MAX)
+			continue;
+		if (t->n_late == cap) {
+			cap = cap ? 2 * cap : 16;
+			t->late = xrealloc(t->late, cap * sizeof *t->late);
+		}
+		struct transparency_late *l = &t->late[t->n_late++];
+		l->code = xstrdup(store_col_text(s, 0));
+		l->procedure = xstrdup(store_col_text(s, 1));
+		l->procedure_code = xstrdup(store_col_text(s, 2));
+		l->due_at = sqlite3_column_int64(s, 3);
+		l->apology = sqlite3_column_int(s, 4) != 0;
+		l->has_new_appointment = sqlite3_column_type(s, 5) != SQLITE_NULL;
+		l->new_appointment_at = sqlite3_column_int64(s, 5);
+		l->office = transparency_col(s, 6);
+	}
+	return store_scan_end(c, s, step, "transparency", err);
+}
+
+/* The procedures posted and the province's name. */
+static enum mc_err transparency_posted(struct store_conn *c, struct transparency *t,
+                                       struct mc_error *err)
+{
+	sqlite3_stmt *s =
+	    store_stmt(c, "SELECT count(*), (SELECT name FROM offices WHERE kind = 'province')"
+	                  " FROM procedures WHERE current = 1");
+	if (s == NULL)
+		return store_sql_error(c, "transparency", err);
+	int step;
+	if (store_next(s, &step)) {
+		t->procedures_posted = sqlite3_column_int64(s, 0);
+		if (sqlite3_column_type(s, 1) != SQLITE_NULL && *store_col_text(s, 1))
+			t->province = xstrdup(store_col_text(s, 1));
+	}
+	return store_scan_end(c, s, step, "transparency", err);
+}
+
+enum mc_err store_transparency(struct store *st, int64_t now, const char *office,
+                               struct transparency *out, struct mc_error *err)
 {
 	struct store_conn *c = store_read_conn(st);
+	memset(out, 0, sizeof *out);
+	out->at = now;
+	out->office = -1;
 	/* The office day and month of now (UTC+7, no daylight saving). */
 	int64_t local = now + CLOCK_OFFICE_UTC_OFFSET;
 	int64_t day_start = local - ((local % 86400) + 86400) % 86400;
@@ -133,141 +237,56 @@ enum mc_err store_transparency(struct store *st, int64_t now, const char *office
 	int64_t month_start = day_start - (int64_t)(tm.tm_mday - 1) * 86400;
 	day_start -= CLOCK_OFFICE_UTC_OFFSET;
 	month_start -= CLOCK_OFFICE_UTC_OFFSET;
+	int64_t day_end = day_start + 86400;
 
-	json_t *today = NULL, *month = NULL, *late = json_array(), *centres = NULL, *list = NULL;
-	json_t *place = NULL;
-	int64_t total = 0, posted = 0;
-	int step;
 	enum mc_err rc;
 	/* The figures' scope: the whole province, or the centre named. */
 	struct principal who = {.role = ROLE_NONE};
-	if ((rc = transparency_centres(c, now, &centres, &list, err)))
-		goto out;
+	if ((rc = transparency_centres(c, now, out, err)))
+		return rc;
 	if (office) {
-		sqlite3_stmt *s = store_stmt(c, "SELECT id FROM offices WHERE code = ?"
-		                                " AND kind IN ('centre','point') AND active = 1");
-		if (s == NULL) {
-			rc = store_sql_error(c, "transparency", err);
-			goto out;
-		}
-		sqlite3_bind_text(s, 1, office, -1, SQLITE_TRANSIENT);
-		if (store_next(s, &step))
-			who.office_id = sqlite3_column_int64(s, 0);
-		if ((rc = store_scan_end(c, s, step, "transparency", err)))
-			goto out;
-		if (who.office_id == 0) {
-			rc = mc_fail(err, MC_ERR_NOT_FOUND, "office_not_found",
-			             "Không có trung tâm này", "No such centre");
-			goto out;
-		}
-		char id[24];
-		snprintf(id, sizeof id, "%lld", (long long)who.office_id);
-		json_t *centre = json_object_get(centres, id);
-		place = json_pack(
-		    "{s:O, s:O, s:O?, s:O?, s:O?, s:O?}", "code", json_object_get(centre, "code"),
-		    "name", json_object_get(centre, "name"), "address",
-		    json_object_get(centre, "address"), "hours", json_object_get(centre, "hours"),
-		    "phone", json_object_get(centre, "phone"), "parent",
-		    json_object_get(centre, "parent"));
+		if ((rc = transparency_office(c, office, &who.office_id, err)))
+			return rc;
+		const struct transparency_centre *centre =
+		    who.office_id ? transparency_centre_of(out, who.office_id) : NULL;
+		if (centre == NULL)
+			return mc_fail(err, MC_ERR_NOT_FOUND, "office_not_found",
+			               "Không có trung tâm này", "No such centre");
+		out->office = (int)(centre - out->centres);
 	}
 	/* Every centre's figures (the directory), then the page's own. */
 	const struct principal everyone = {.role = ROLE_NONE};
-	if ((rc = transparency_period(c, &everyone, centres, "today", day_start, day_start + 86400,
-	                              &today, err)) ||
-	    (rc = transparency_period(c, &everyone, centres, "month", month_start,
-	                              day_start + 86400, &month, err)))
-		goto out;
-	if (who.office_id) {
-		json_decref(today);
-		json_decref(month);
-		today = month = NULL;
-		if ((rc = transparency_period(c, &who, NULL, "today", day_start, day_start + 86400,
-		                              &today, err)) ||
-		    (rc = transparency_period(c, &who, NULL, "month", month_start,
-		                              day_start + 86400, &month, err)))
-			goto out;
-	}
+	if ((rc = transparency_period(c, &everyone, out, true, false, day_start, day_end,
+	                              &out->today, err)) ||
+	    (rc = transparency_period(c, &everyone, out, true, true, month_start, day_end,
+	                              &out->month, err)))
+		return rc;
+	if (who.office_id && ((rc = transparency_period(c, &who, out, false, false, day_start,
+	                                                day_end, &out->today, err)) ||
+	                      (rc = transparency_period(c, &who, out, false, true, month_start,
+	                                                day_end, &out->month, err))))
+		return rc;
+	if ((rc = transparency_late_per_centre(c, now, out, err)) ||
+	    (rc = transparency_late_now(c, now, &who, out, err)) ||
+	    (rc = transparency_posted(c, out, err)))
+		return rc;
+	return MC_OK;
+}
 
-	/* How many are late at each centre (the province's directory). */
-	/* "+": grouping must not lead SQLite to walk every dossier in office
-	 * order; the status index finds the few late ones (1.25M dossiers: 4 s
-	 * against 16 ms). */
-	sqlite3_stmt *s =
-	    store_stmt(c, "SELECT d.intake_office_id, count(*) FROM dossiers d"
-	                  " WHERE " TRANSPARENCY_LATE " GROUP BY +d.intake_office_id");
-	if (s == NULL) {
-		rc = store_sql_error(c, "transparency", err);
-		goto out;
+void transparency_free(struct transparency *t)
+{
+	for (size_t i = 0; i < t->n_centres; i++) {
+		struct transparency_centre *ce = &t->centres[i];
+		free(ce->code), free(ce->name), free(ce->address), free(ce->hours);
+		free(ce->phone), free(ce->parent);
 	}
-	sqlite3_bind_int64(s, 1, now);
-	while (store_next(s, &step)) {
-		json_t *centre = json_object_get(centres, store_col_text(s, 0));
-		if (centre)
-			json_object_set_new(centre, "late_total",
-			                    json_integer(sqlite3_column_int64(s, 1)));
+	free(t->centres);
+	for (size_t i = 0; i < t->n_late; i++) {
+		struct transparency_late *l = &t->late[i];
+		free(l->code), free(l->procedure), free(l->procedure_code), free(l->office);
 	}
-	if ((rc = store_scan_end(c, s, step, "transparency", err)))
-		goto out;
-
-	s = store_stmt(c, "SELECT d.code, p.name, p.code, d.due_at, d.apology_at IS NOT NULL,"
-	                  " d.apology_due_at, o.code FROM dossiers d"
-	                  " JOIN procedures p ON p.id = d.procedure_id"
-	                  " LEFT JOIN offices o ON o.id = d.intake_office_id"
-	                  " WHERE " TRANSPARENCY_LATE " AND " TRANSPARENCY_SCOPE
-	                  " ORDER BY d.due_at, d.code");
-	if (s == NULL) {
-		rc = store_sql_error(c, "transparency", err);
-		goto out;
-	}
-	sqlite3_bind_int64(s, 1, now);
-	store_bind_scope(s, &who);
-	while (store_next(s, &step)) {
-		if (total++ >= TRANSPARENCY_LATE_MAX)
-			continue;
-		json_array_append_new(
-		    late,
-		    json_pack(
-		        "{s:s, s:s, s:s, s:I, s:b, s:o, s:s?}", "code", store_col_text(s, 0),
-		        "procedure", store_col_text(s, 1), "procedure_code", store_col_text(s, 2),
-		        "due_at", (json_int_t)sqlite3_column_int64(s, 3), "apology",
-		        sqlite3_column_int(s, 4), "new_appointment_at",
-		        sqlite3_column_type(s, 5) == SQLITE_NULL
-		            ? json_null()
-		            : json_integer(sqlite3_column_int64(s, 5)),
-		        "office",
-		        sqlite3_column_type(s, 6) == SQLITE_NULL ? NULL : store_col_text(s, 6)));
-	}
-	if ((rc = store_scan_end(c, s, step, "transparency", err)))
-		goto out;
-
-	s = store_stmt(c, "SELECT count(*), (SELECT name FROM offices WHERE kind = 'province')"
-	                  " FROM procedures WHERE current = 1");
-	if (s == NULL) {
-		rc = store_sql_error(c, "transparency", err);
-		goto out;
-	}
-	char province[256] = "";
-	if (store_next(s, &step)) {
-		posted = sqlite3_column_int64(s, 0);
-		if (sqlite3_column_type(s, 1) != SQLITE_NULL)
-			snprintf(province, sizeof province, "%s", store_col_text(s, 1));
-	}
-	if ((rc = store_scan_end(c, s, step, "transparency", err)))
-		goto out;
-
-	*out =
-	    json_pack("{s:I, s:s?, s:O?, s:{s:O, s:O}, s:O, s:I, s:I, s:O}", "at", (json_int_t)now,
-	              "province", province[0] ? province : NULL, "office", place, "on_time",
-	              "today", today, "month", month, "late_now", late, "late_total",
-	              (json_int_t)total, "procedures_posted", (json_int_t)posted, "centres", list);
-	if (place == NULL)
-		json_object_set_new(*out, "office", json_null());
-out:
-	json_decref(place);
-	json_decref(today);
-	json_decref(month);
-	json_decref(late);
-	json_decref(centres);
-	json_decref(list);
-	return rc;
+	free(t->late);
+	free(t->province);
+	memset(t, 0, sizeof *t);
+	t->office = -1;
 }
