@@ -11,6 +11,7 @@
 #include "api/throttle.h"
 #include "domain/civil_date.h"
 #include "store/dossier.h"
+#include "api/present_notify.h"
 #include "store/notify.h"
 #include "util/clock.h"
 #include "util/csv.h"
@@ -55,11 +56,15 @@ void route_dossiers_create(struct api *api, struct http_request *r)
 		return;
 	}
 	/* The messages the intake planned, so the clerk can tell the applicant. */
-	if (rc == MC_OK)
-		json_object_set_new(
-		    out, "notifications",
-		    store_notify_planned(api->st, json_string_value(json_object_get(
-		                                      json_object_get(out, "dossier"), "code"))));
+	if (rc == MC_OK) {
+		struct notify_planned_list planned;
+		store_notify_planned(
+		    api->st,
+		    json_string_value(json_object_get(json_object_get(out, "dossier"), "code")),
+		    &planned);
+		json_object_set_new(out, "notifications", present_notify_planned(&planned));
+		notify_planned_free(&planned);
+	}
 	dossier_reply(r, rc, &err, 201, out);
 }
 

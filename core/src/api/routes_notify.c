@@ -7,6 +7,8 @@
 
 #include "api/api_internal.h"
 #include "api/notify_worker.h"
+#include "api/parse_notify.h"
+#include "api/present_notify.h"
 #include "store/notify.h"
 #include "util/clock.h"
 
@@ -30,13 +32,18 @@ void route_notifications_list(struct api *api, struct http_request *r)
 			json_object_set_new(q, keys[i], json_string(v));
 	}
 	struct mc_error err;
-	json_t *out = NULL;
-	enum mc_err rc = store_notify_list(api->st, &r->who, q, &out, &err);
+	struct notify_list_query lq;
+	struct notify_list list;
+	enum mc_err rc = notify_list_query_parse(q, &lq, &err);
+	if (rc == MC_OK)
+		rc = store_notify_list(api->st, &r->who, &lq, &list, &err);
 	json_decref(q);
-	if (rc)
+	if (rc) {
 		http_reply_error(r, &err);
-	else
-		http_reply_json(r, 200, out);
+		return;
+	}
+	http_reply_json(r, 200, present_notification_list(&list));
+	notify_list_free(&list);
 }
 
 void route_notification_get(struct api *api, struct http_request *r)
@@ -45,11 +52,13 @@ void route_notification_get(struct api *api, struct http_request *r)
 	if (!notify_id(r, &id))
 		return;
 	struct mc_error err;
-	json_t *out = NULL;
-	if (store_notify_get(api->st, &r->who, id, &out, &err))
+	struct notify_row row;
+	if (store_notify_get(api->st, &r->who, id, &row, &err)) {
 		http_reply_error(r, &err);
-	else
-		http_reply_json(r, 200, json_pack("{s:o}", "notification", out));
+		return;
+	}
+	http_reply_json(r, 200, json_pack("{s:o}", "notification", present_notification(&row)));
+	notify_row_clear(&row);
 }
 
 void route_notification_resend(struct api *api, struct http_request *r)
@@ -58,13 +67,14 @@ void route_notification_resend(struct api *api, struct http_request *r)
 	if (!notify_id(r, &id))
 		return;
 	struct mc_error err;
-	json_t *out = NULL;
-	if (store_notify_resend(api->st, &r->who, id, clock_now(), &out, &err)) {
+	struct notify_row row;
+	if (store_notify_resend(api->st, &r->who, id, clock_now(), &row, &err)) {
 		http_reply_error(r, &err);
 		return;
 	}
 	notify_worker_wake(api->notify);
-	http_reply_json(r, 201, json_pack("{s:o}", "notification", out));
+	http_reply_json(r, 201, json_pack("{s:o}", "notification", present_notification(&row)));
+	notify_row_clear(&row);
 }
 
 void route_notification_templates(struct api *api, struct http_request *r)
@@ -97,19 +107,20 @@ void route_notification_test(struct api *api, struct http_request *r)
 	const char *channel = json_string_value(json_object_get(body, "channel"));
 	const char *to = json_string_value(json_object_get(body, "to"));
 	struct mc_error err;
-	json_t *out = NULL;
+	struct notify_row row;
 	if (channel == NULL || to == NULL || strlen(to) > 254) {
 		json_decref(body);
 		http_reply_fail(r, MC_ERR_INVALID, "invalid_field", "Cần kênh gửi và người nhận",
 		                "channel and to are required strings");
 		return;
 	}
-	enum mc_err rc = store_notify_test(api->st, &r->who, channel, to, clock_now(), &out, &err);
+	enum mc_err rc = store_notify_test(api->st, &r->who, channel, to, clock_now(), &row, &err);
 	json_decref(body);
 	if (rc) {
 		http_reply_error(r, &err);
 		return;
 	}
 	notify_worker_wake(api->notify);
-	http_reply_json(r, 201, json_pack("{s:o}", "notification", out));
+	http_reply_json(r, 201, json_pack("{s:o}", "notification", present_notification(&row)));
+	notify_row_clear(&row);
 }

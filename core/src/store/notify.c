@@ -16,6 +16,7 @@
 #include "util/clock.h"
 #include "util/enforce.h"
 #include "util/log.h"
+#include "util/xmalloc.h"
 
 static const char *const notify_channels[] = {"email", "sms", "zalo", NULL};
 
@@ -1210,46 +1211,50 @@ enum mc_err store_notify_recover(struct store *st, int64_t now, int *count, stru
 	" n.subject, n.body, n.state, n.attempts, n.not_before, n.created_at, n.created_by,"       \
 	" n.sent_at, n.last_error, n.provider_answer, n.provider_id, n.resend_of"
 
-static json_t *col_str(sqlite3_stmt *s, int i)
+/* A copy of column i, NULL for SQL NULL. */
+static char *col_dup(sqlite3_stmt *s, int i)
 {
-	return sqlite3_column_type(s, i) == SQLITE_NULL ? json_null()
-	                                                : json_string(store_col_text(s, i));
+	return sqlite3_column_type(s, i) == SQLITE_NULL ? NULL : xstrdup(store_col_text(s, i));
 }
 
-static json_t *col_int(sqlite3_stmt *s, int i)
+void notify_row_clear(struct notify_row *r)
 {
-	return sqlite3_column_type(s, i) == SQLITE_NULL ? json_null()
-	                                                : json_integer(sqlite3_column_int64(s, i));
+	if (r == NULL)
+		return;
+	char **strs[] = {
+	    &r->office_code, &r->office_name, &r->trigger,         &r->channel,    &r->recipient,
+	    &r->ref_kind,    &r->ref_code,    &r->subject,         &r->body,       &r->state,
+	    &r->created_by,  &r->last_error,  &r->provider_answer, &r->provider_id};
+	for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++)
+		free(*strs[i]);
+	memset(r, 0, sizeof *r);
 }
 
-static json_t *view_of_row(sqlite3_stmt *s)
+/* The row at s's cursor (NOTIFY_VIEW_COLS) into *r. */
+static void row_of_stmt(sqlite3_stmt *s, struct notify_row *r)
 {
-	json_t *o = json_object();
-	json_object_set_new(o, "id", json_integer(sqlite3_column_int64(s, 0)));
-	json_object_set_new(o, "office",
-	                    json_pack("{s:o, s:o}", "code", col_str(s, 1), "name", col_str(s, 2)));
-	json_object_set_new(o, "trigger", col_str(s, 3));
-	json_object_set_new(o, "channel", col_str(s, 4));
-	json_object_set_new(o, "recipient", col_str(s, 5));
-	if (strcmp(store_col_text(s, 6), "none") == 0)
-		json_object_set_new(o, "ref", json_null());
-	else
-		json_object_set_new(
-		    o, "ref",
-		    json_pack("{s:o, s:o}", "kind", col_str(s, 6), "code", col_str(s, 7)));
-	json_object_set_new(o, "subject", col_str(s, 8));
-	json_object_set_new(o, "body", col_str(s, 9));
-	json_object_set_new(o, "state", col_str(s, 10));
-	json_object_set_new(o, "attempts", col_int(s, 11));
-	json_object_set_new(o, "not_before", col_int(s, 12));
-	json_object_set_new(o, "created_at", col_int(s, 13));
-	json_object_set_new(o, "created_by", col_str(s, 14));
-	json_object_set_new(o, "sent_at", col_int(s, 15));
-	json_object_set_new(o, "last_error", col_str(s, 16));
-	json_object_set_new(o, "provider_answer", col_str(s, 17));
-	json_object_set_new(o, "provider_id", col_str(s, 18));
-	json_object_set_new(o, "resend_of", col_int(s, 19));
-	return o;
+	memset(r, 0, sizeof *r);
+	r->id = sqlite3_column_int64(s, 0);
+	r->office_code = col_dup(s, 1);
+	r->office_name = col_dup(s, 2);
+	r->trigger = col_dup(s, 3);
+	r->channel = col_dup(s, 4);
+	r->recipient = col_dup(s, 5);
+	r->ref_kind = col_dup(s, 6);
+	r->ref_code = col_dup(s, 7);
+	r->subject = col_dup(s, 8);
+	r->body = col_dup(s, 9);
+	r->state = col_dup(s, 10);
+	r->attempts = sqlite3_column_int64(s, 11);
+	r->not_before = sqlite3_column_int64(s, 12);
+	r->created_at = sqlite3_column_int64(s, 13);
+	r->created_by = col_dup(s, 14);
+	r->has_sent_at = sqlite3_column_type(s, 15) != SQLITE_NULL;
+	r->sent_at = sqlite3_column_int64(s, 15);
+	r->last_error = col_dup(s, 16);
+	r->provider_answer = col_dup(s, 17);
+	r->provider_id = col_dup(s, 18);
+	r->resend_of = sqlite3_column_int64(s, 19);
 }
 
 static enum mc_err notify_not_found(struct mc_error *err)
@@ -1258,10 +1263,11 @@ static enum mc_err notify_not_found(struct mc_error *err)
 	               "no such message");
 }
 
-/* Reads message id as who may see it on c. */
+/* Reads message id as who may see it on c into *out (cleared on error). */
 static enum mc_err view_get(struct store_conn *c, const struct principal *who, int64_t id,
-                            json_t **out, struct mc_error *err)
+                            struct notify_row *out, struct mc_error *err)
 {
+	memset(out, 0, sizeof *out);
 	sqlite3_stmt *s = store_stmt(c, "SELECT " NOTIFY_VIEW_COLS " FROM notifications n"
 	                                " JOIN offices o ON o.id = n.office_id"
 	                                " WHERE n.id = :id AND " SCOPE_SQL("n.office_id"));
@@ -1270,83 +1276,45 @@ static enum mc_err view_get(struct store_conn *c, const struct principal *who, i
 	sqlite3_bind_int64(s, sqlite3_bind_parameter_index(s, ":id"), id);
 	store_bind_scope(s, who);
 	int step;
-	*out = store_next(s, &step) ? view_of_row(s) : NULL;
+	bool found = store_next(s, &step);
+	if (found)
+		row_of_stmt(s, out);
 	enum mc_err rc = store_scan_end(c, s, step, "notification", err);
 	if (rc) {
-		json_decref(*out);
-		*out = NULL;
+		notify_row_clear(out);
 		return rc;
 	}
-	return *out ? MC_OK : notify_not_found(err);
+	return found ? MC_OK : notify_not_found(err);
 }
 
 enum mc_err store_notify_get(struct store *st, const struct principal *who, int64_t id,
-                             json_t **out, struct mc_error *err)
+                             struct notify_row *out, struct mc_error *err)
 {
 	return view_get(store_read_conn(st), who, id, out, err);
 }
 
-/* A list filter: NULL, or one of the allowed values (else invalid_field). */
-static enum mc_err filter_str(json_t *q, const char *key, const char *const *allowed,
-                              const char **out, struct mc_error *err)
+void notify_list_free(struct notify_list *l)
 {
-	json_t *v = json_object_get(q, key);
-	*out = NULL;
-	if (v == NULL || json_is_null(v))
-		return MC_OK;
-	const char *s = json_string_value(v);
-	bool ok = s && *s && strlen(s) <= 64;
-	if (ok && allowed) {
-		ok = false;
-		for (size_t i = 0; allowed[i]; i++)
-			if (strcmp(allowed[i], s) == 0)
-				ok = true;
-	}
-	if (!ok)
-		return mc_failf(err, MC_ERR_INVALID, "invalid_field", "Bộ lọc không hợp lệ",
-		                "'%s' is not a valid filter", key);
-	*out = s;
-	return MC_OK;
+	if (l == NULL)
+		return;
+	for (size_t i = 0; i < l->n; i++)
+		notify_row_clear(&l->items[i]);
+	free(l->items);
+	l->items = NULL;
+	l->n = 0;
 }
 
-static enum mc_err filter_int(json_t *q, const char *key, long min, long max, long dflt, long *out,
+enum mc_err store_notify_list(struct store *st, const struct principal *who,
+                              const struct notify_list_query *q, struct notify_list *out,
                               struct mc_error *err)
 {
-	json_t *v = json_object_get(q, key);
-	*out = dflt;
-	if (v == NULL || json_is_null(v))
-		return MC_OK;
-	const char *s = json_string_value(v);
-	char *end = NULL;
-	long n =
-	    s && *s ? strtol(s, &end, 10) : (json_is_integer(v) ? (long)json_integer_value(v) : -1);
-	if ((s && (end == NULL || *end != '\0')) || n < min || n > max)
-		return mc_failf(err, MC_ERR_INVALID, "invalid_field", "Bộ lọc không hợp lệ",
-		                "'%s' must be an integer %ld..%ld", key, min, max);
-	*out = n;
-	return MC_OK;
-}
-
-enum mc_err store_notify_list(struct store *st, const struct principal *who, json_t *q,
-                              json_t **out, struct mc_error *err)
-{
-	static const char *const states[] = {"queued", "sending",   "sent",
-	                                     "dead",   "cancelled", NULL};
-	const char *state, *trigger, *channel, *ref, *office;
-	long offset, limit;
+	const char *state = q->state, *trigger = q->trigger, *channel = q->channel, *ref = q->ref;
+	int64_t offset = q->offset, limit = q->limit;
 	enum mc_err rc;
-	*out = NULL;
-	if ((rc = filter_str(q, "state", states, &state, err)) ||
-	    (rc = filter_str(q, "trigger", notify_triggers, &trigger, err)) ||
-	    (rc = filter_str(q, "channel", notify_channels, &channel, err)) ||
-	    (rc = filter_str(q, "ref", NULL, &ref, err)) ||
-	    (rc = filter_str(q, "office", NULL, &office, err)) ||
-	    (rc = filter_int(q, "offset", 0, 1000000, 0, &offset, err)) ||
-	    (rc = filter_int(q, "limit", 1, 200, 50, &limit, err)))
-		return rc;
+	memset(out, 0, sizeof *out);
 	struct store_conn *c = store_read_conn(st);
 	int64_t office_id = 0;
-	if ((rc = store_office_in_scope(c, who, office, &office_id, err)))
+	if ((rc = store_office_in_scope(c, who, q->office, &office_id, err)))
 		return rc;
 #define NOTIFY_LIST_WHERE                                                                          \
 	" FROM notifications n JOIN offices o ON o.id = n.office_id"                               \
@@ -1366,7 +1334,7 @@ enum mc_err store_notify_list(struct store *st, const struct principal *who, jso
 	sqlite3_stmt *count = NULL;
 	if (list == NULL)
 		return store_sql_error(c, "notification list", err);
-	json_t *items = json_array();
+	size_t cap = 0;
 	int64_t total = 0;
 	int step;
 	for (int pass = 0; pass < 2; pass++) {
@@ -1394,8 +1362,14 @@ enum mc_err store_notify_list(struct store *st, const struct principal *who, jso
 		if (pass == 0) {
 			sqlite3_bind_int64(s, sqlite3_bind_parameter_index(s, ":limit"), limit);
 			sqlite3_bind_int64(s, sqlite3_bind_parameter_index(s, ":offset"), offset);
-			while (store_next(s, &step))
-				json_array_append_new(items, view_of_row(s));
+			while (store_next(s, &step)) {
+				if (out->n == cap) {
+					cap = cap ? 2 * cap : 16;
+					out->items =
+					    xreallocarray(out->items, cap, sizeof out->items[0]);
+				}
+				row_of_stmt(s, &out->items[out->n++]);
+			}
 		} else if (store_next(s, &step)) {
 			total = sqlite3_column_int64(s, 0);
 		}
@@ -1404,18 +1378,19 @@ enum mc_err store_notify_list(struct store *st, const struct principal *who, jso
 	}
 #undef NOTIFY_LIST_WHERE
 	if (rc) {
-		json_decref(items);
+		notify_list_free(out);
 		return rc;
 	}
-	*out = json_pack("{s:o, s:I, s:I, s:I}", "items", items, "total", (json_int_t)total,
-	                 "offset", (json_int_t)offset, "limit", (json_int_t)limit);
+	out->total = total;
+	out->offset = offset;
+	out->limit = limit;
 	return MC_OK;
 }
 
 enum mc_err store_notify_resend(struct store *st, const struct principal *who, int64_t id,
-                                int64_t now, json_t **out, struct mc_error *err)
+                                int64_t now, struct notify_row *out, struct mc_error *err)
 {
-	*out = NULL;
+	memset(out, 0, sizeof *out);
 	enum mc_err rc = store_begin(st, err);
 	if (rc)
 		return rc;
@@ -1608,10 +1583,11 @@ enum mc_err store_notify_templates(struct store *st, const struct principal *who
 }
 
 enum mc_err store_notify_test(struct store *st, const struct principal *who, const char *channel,
-                              const char *to, int64_t now, json_t **out, struct mc_error *err)
+                              const char *to, int64_t now, struct notify_row *out,
+                              struct mc_error *err)
 {
 	char recipient[256];
-	*out = NULL;
+	memset(out, 0, sizeof *out);
 	size_t k;
 	for (k = 0; notify_channels[k]; k++)
 		if (channel && strcmp(channel, notify_channels[k]) == 0)
@@ -1701,28 +1677,41 @@ static void recipient_masked(const char *channel, const char *r, char *out, size
 	}
 }
 
-json_t *store_notify_planned(struct store *st, const char *dossier_code)
+void notify_planned_free(struct notify_planned_list *p)
 {
-	json_t *list = json_array();
+	if (p == NULL)
+		return;
+	free(p->items);
+	p->items = NULL;
+	p->n = 0;
+}
+
+void store_notify_planned(struct store *st, const char *dossier_code,
+                          struct notify_planned_list *out)
+{
+	memset(out, 0, sizeof *out);
 	struct store_conn *c = store_read_conn(st);
 	sqlite3_stmt *s =
 	    store_stmt(c, "SELECT n.channel, n.trigger, n.recipient FROM notifications n"
 	                  " JOIN dossiers d ON n.ref_kind = 'dossier' AND n.ref_id = d.id"
 	                  " WHERE d.code = ? ORDER BY n.id");
 	if (s == NULL)
-		return list;
+		return;
 	sqlite3_bind_text(s, 1, dossier_code, -1, SQLITE_STATIC);
 	int step;
+	size_t cap = 0;
 	while (store_next(s, &step)) {
-		char masked[400];
-		const char *channel = store_col_text(s, 0);
-		recipient_masked(channel, store_col_text(s, 2), masked, sizeof masked);
-		json_array_append_new(list,
-		                      json_pack("{s:s, s:s, s:s}", "channel", channel, "trigger",
-		                                store_col_text(s, 1), "recipient", masked));
+		if (out->n == cap) {
+			cap = cap ? 2 * cap : 4;
+			out->items = xreallocarray(out->items, cap, sizeof out->items[0]);
+		}
+		struct notify_planned *p = &out->items[out->n++];
+		snprintf(p->channel, sizeof p->channel, "%s", store_col_text(s, 0));
+		snprintf(p->trigger, sizeof p->trigger, "%s", store_col_text(s, 1));
+		recipient_masked(p->channel, store_col_text(s, 2), p->recipient,
+		                 sizeof p->recipient);
 	}
 	struct mc_error err;
 	if (store_scan_end(c, s, step, "notifications", &err) != MC_OK)
 		log_warn("intake's planned messages: %s", err.message_en);
-	return list;
 }

@@ -193,36 +193,87 @@ enum mc_err store_notify_scan(struct store *st, int64_t now, struct mc_error *er
 
 /* ---- Staff (api/routes_notify.c; the supervisor page's "Tin nhắn" tab).
  * Scoped by the message's office as feedback is: a row outside who's scope
- * is not found. A message view: {"id","office":{"code","name"},"trigger",
- * "channel","recipient","ref":{"kind","code"}|null,"subject","body",
- * "state","attempts","not_before","created_at","created_by","sent_at",
- * "last_error","provider_answer","provider_id","resend_of"}. */
+ * is not found. api/present_notify.c turns a row into the message view
+ * {"id","office":{"code","name"},"trigger","channel","recipient",
+ * "ref":{"kind","code"}|null,"subject","body","state","attempts",
+ * "not_before","created_at","created_by","sent_at","last_error",
+ * "provider_answer","provider_id","resend_of"}. */
+
+/* One message as staff see it. Every string is owned by the row (NULL
+ * where the column is NULL); notify_row_clear frees them and zeroes r. */
+struct notify_row {
+	int64_t id;
+	char *office_code, *office_name;
+	char *trigger, *channel, *recipient;
+	char *ref_kind; /* "dossier" | "booking" | "feedback" | "none" (no reference) */
+	char *ref_code; /* the referenced row's code, NULL when none */
+	char *subject;  /* NULL when none (only e-mail has one) */
+	char *body, *state;
+	int64_t attempts, not_before, created_at;
+	char *created_by;
+	bool has_sent_at;
+	int64_t sent_at;
+	char *last_error, *provider_answer, *provider_id; /* NULL when none */
+	int64_t resend_of;                                /* 0: not a resend */
+};
+void notify_row_clear(struct notify_row *r);
+
+/* One message the intake planned, recipient masked ("0912***678",
+ * "q***@example.vn"). */
+struct notify_planned {
+	char channel[8];
+	char trigger[24];
+	char recipient[400];
+};
+/* items owned by the list: notify_planned_free. */
+struct notify_planned_list {
+	struct notify_planned *items;
+	size_t n;
+};
+void notify_planned_free(struct notify_planned_list *p);
 
 /* The messages planned for the dossier of code (the intake's answer), in
- * order: [{"channel","trigger","recipient"}] with the recipient masked
- * ("0912***678", "q***@example.vn"). A new array; empty on a read error
- * (logged): the answer of a change already committed never fails on it. */
-json_t *store_notify_planned(struct store *st, const char *dossier_code);
+ * order, into *out (caller frees with notify_planned_free). Empty on a
+ * read error (logged): the answer of a change already committed never
+ * fails on it. */
+void store_notify_planned(struct store *st, const char *dossier_code,
+                          struct notify_planned_list *out);
 
-/* q: {"state","trigger","channel","ref" (a dossier, booking or feedback
- * code),"office" (a code in scope),"offset","limit"} strings, NULL members
- * absent. *out {"items":[…],"total","offset","limit"} newest first.
- * MC_ERR_INVALID invalid_field (with the member in the English message),
- * MC_ERR_NOT_FOUND office_not_found. */
-enum mc_err store_notify_list(struct store *st, const struct principal *who, json_t *q,
-                              json_t **out, struct mc_error *err);
-/* One message: MC_ERR_NOT_FOUND notification_not_found. */
+/* The list's filters as the API checked them (api/parse_notify.c): NULL
+ * members absent; state, trigger and channel are known values, office a
+ * code (checked against who's scope here), ref a dossier, booking or
+ * feedback code; 0 ≤ offset, 1 ≤ limit ≤ 200. */
+struct notify_list_query {
+	const char *state, *trigger, *channel, *ref, *office;
+	int64_t offset, limit;
+};
+/* A page of rows, newest first, and the total of rows matching. items
+ * owned by the list: notify_list_free. */
+struct notify_list {
+	struct notify_row *items;
+	size_t n;
+	int64_t total, offset, limit;
+};
+void notify_list_free(struct notify_list *l);
+
+/* *out a page of q's messages in who's scope. MC_ERR_NOT_FOUND
+ * office_not_found (office unknown or outside the scope). */
+enum mc_err store_notify_list(struct store *st, const struct principal *who,
+                              const struct notify_list_query *q, struct notify_list *out,
+                              struct mc_error *err);
+/* One message into *out (caller clears): MC_ERR_NOT_FOUND
+ * notification_not_found. */
 enum mc_err store_notify_get(struct store *st, const struct principal *who, int64_t id,
-                             json_t **out, struct mc_error *err);
+                             struct notify_row *out, struct mc_error *err);
 /* A sent or dead row → a new queued row (same text, recipient and data,
  * resend_of = id, due now or at the end of quiet hours unless the consent
  * said any_hour), with its event "notification.resent" on the old row's
- * office. *out: the new row's view. MC_ERR_NOT_FOUND
+ * office. *out: the new row (caller clears). MC_ERR_NOT_FOUND
  * notification_not_found, MC_ERR_CONFLICT notification_pending (queued or
  * sending: it will go anyway), MC_ERR_CONFLICT resend_pending (a resend of
  * id is still queued or sending). */
 enum mc_err store_notify_resend(struct store *st, const struct principal *who, int64_t id,
-                                int64_t now, json_t **out, struct mc_error *err);
+                                int64_t now, struct notify_row *out, struct mc_error *err);
 /* Each trigger's template (the setting's or the built-in one: "text",
  * "subject", "custom" true when the setting's) and a rendered example with
  * who's office (or the province's first centre): {"triggers":[{"trigger",
@@ -233,9 +284,10 @@ enum mc_err store_notify_templates(struct store *st, const struct principal *who
 /* The office's check of its configuration: one row, trigger "test",
  * ref_kind "none", on channel to `to` (a phone for sms/zalo, an e-mail for
  * email), due now (quiet hours do not apply), office: who's (or the
- * province root). *out: the row's view. MC_ERR_INVALID invalid_field
+ * province root). *out: the row (caller clears). MC_ERR_INVALID invalid_field
  * (channel, to), MC_ERR_CONFLICT channel_not_configured. */
 enum mc_err store_notify_test(struct store *st, const struct principal *who, const char *channel,
-                              const char *to, int64_t now, json_t **out, struct mc_error *err);
+                              const char *to, int64_t now, struct notify_row *out,
+                              struct mc_error *err);
 
 #endif

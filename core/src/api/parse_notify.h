@@ -1,0 +1,21 @@
+/* Requests about messages to citizens, parsed into the store's typed
+ * commands (store/notify.h) with the error codes and messages the API has
+ * always given. */
+#ifndef MOTCUA_API_PARSE_NOTIFY_H
+#define MOTCUA_API_PARSE_NOTIFY_H
+
+#include <jansson.h>
+
+#include "store/notify.h"
+#include "util/error.h"
+
+/* The list's filters from q (an object of strings, as the query string
+ * gives them; NULL or null members absent) into *out, whose strings are
+ * borrowed from q (keep q alive while using *out). Checked in the order
+ * state, trigger, channel, ref, office, offset, limit: MC_ERR_INVALID
+ * invalid_field naming the filter (a value not allowed, an empty or over
+ * 64 bytes string, offset outside 0..1000000, limit outside 1..200).
+ * Defaults: offset 0, limit 50. */
+enum mc_err notify_list_query_parse(json_t *q, struct notify_list_query *out, struct mc_error *err);
+
+#endif
