@@ -8,7 +8,9 @@
 #include <cmocka.h>
 #include <string.h>
 
+#include "domain/civil_date.h"
 #include "domain/dossier.h"
+#include "domain/workcal.h"
 
 /* The expected next status of each (status, action) for a dossier whose
  * clock runs; -1 where the action is refused. A supervisor may take every
@@ -131,6 +133,256 @@ static void test_timing_and_risk(void **state)
 	assert_false(dossier_at_risk(500, 1000, 200));
 }
 
+/* Office time (UTC+7) as an instant. */
+static int64_t at(int y, int m, int d, int hh, int mm)
+{
+	return (int64_t)civil_days_from_ymd(y, m, d) * 86400 + hh * 3600 + mm * 60 - 7 * 3600;
+}
+
+static struct workcal cal_store;
+
+/* The default calendar (Mon-Fri 07:30-11:30, 13:30-17:00, Labour Code
+ * holidays) for 2026-2027 as the rules take it. */
+static const struct dossier_calendar *calendar(void)
+{
+	static struct dossier_calendar c;
+	static bool built;
+	if (!built) {
+		struct workcal_config cfg;
+		workcal_config_default(&cfg, 2026, 2027);
+		assert_int_equal(workcal_init(&cal_store, &cfg), WORKCAL_OK);
+		dossier_calendar_workcal(&c, &cal_store);
+		built = true;
+	}
+	return &c;
+}
+
+static void test_refusals(void **state)
+{
+	struct dossier_facts d = {.status = DS_IN_PROCESS,
+	                          .received_at = 100,
+	                          .due_at = 1000,
+	                          .holder_here = true,
+	                          .intake_here = true,
+	                          .return_here = true};
+	enum dossier_status next;
+	assert_int_equal(dossier_decide(&d, DA_HANDOVER, ROLE_SPECIALIST, 0, 500, &next), DR_NONE);
+	assert_int_equal(next, DS_IN_PROCESS);
+	assert_int_equal(dossier_decide(&d, DA_APOLOGIZE, ROLE_COUNTER, 2000, 500, &next),
+	                 DR_FORBIDDEN_ROLE);
+	/* Another office holds it: processing is the holder's, but the
+	 * receiving centre may still take a supplement or a withdrawal. */
+	d.holder_here = false;
+	assert_int_equal(dossier_decide(&d, DA_HANDOVER, ROLE_SUPERVISOR, 0, 500, &next),
+	                 DR_NOT_HOLDER);
+	assert_int_equal(dossier_decide(&d, DA_WITHDRAW, ROLE_SUPERVISOR, 0, 500, &next), DR_NONE);
+	d.intake_here = false;
+	assert_int_equal(dossier_decide(&d, DA_WITHDRAW, ROLE_SUPERVISOR, 0, 500, &next),
+	                 DR_NOT_HOLDER);
+	/* The status is judged before the place. */
+	d.status = DS_RETURNED;
+	assert_int_equal(dossier_decide(&d, DA_HANDOVER, ROLE_SUPERVISOR, 0, 500, &next),
+	                 DR_NOT_ALLOWED);
+	/* The result is handed over where it waits. */
+	d.status = DS_RESULT_READY;
+	d.return_here = false;
+	assert_int_equal(dossier_decide(&d, DA_RETURN_RESULT, ROLE_COUNTER, 0, 500, &next),
+	                 DR_RETURN_ELSEWHERE);
+	d.return_here = true;
+	assert_int_equal(dossier_decide(&d, DA_RETURN_RESULT, ROLE_COUNTER, 0, 500, &next),
+	                 DR_NONE);
+	assert_int_equal(next, DS_RETURNED);
+}
+
+static void test_apology_new_due_after_old(void **state)
+{
+	struct dossier_facts d = {.status = DS_IN_PROCESS,
+	                          .received_at = 100,
+	                          .due_at = 1000,
+	                          .holder_here = true,
+	                          .intake_here = true,
+	                          .return_here = true};
+	enum dossier_status next;
+	assert_int_equal(dossier_decide(&d, DA_APOLOGIZE, ROLE_SUPERVISOR, 1000, 500, &next),
+	                 DR_NEW_DUE_NOT_LATER);
+	assert_int_equal(dossier_decide(&d, DA_APOLOGIZE, ROLE_SUPERVISOR, 999, 500, &next),
+	                 DR_NEW_DUE_NOT_LATER);
+	assert_int_equal(dossier_decide(&d, DA_APOLOGIZE, ROLE_SUPERVISOR, 1001, 500, &next),
+	                 DR_NONE);
+	/* Too late to apologise comes first, then once only. */
+	assert_int_equal(dossier_decide(&d, DA_APOLOGIZE, ROLE_SUPERVISOR, 2000, 1001, &next),
+	                 DR_APOLOGY_AFTER_DUE);
+	d.apology_at = 400;
+	assert_int_equal(dossier_decide(&d, DA_APOLOGIZE, ROLE_SUPERVISOR, 2000, 500, &next),
+	                 DR_APOLOGY_ONCE);
+}
+
+static void test_refusal_words(void **state)
+{
+	char vi[256], en[256];
+	const struct dossier_refusal_text *t = dossier_refusal_text(DR_NOT_ALLOWED);
+	assert_int_equal(t->kind, DRK_CONFLICT);
+	assert_string_equal(t->code, "action_not_allowed");
+	dossier_refusal_words(DR_NOT_ALLOWED, "handover", "returned", NULL, vi, sizeof vi, en,
+	                      sizeof en);
+	assert_string_equal(en, "'handover' is not allowed while the dossier is returned");
+	dossier_refusal_words(DR_RETURN_ELSEWHERE, "return_result", NULL, "TT Lạc Biên", vi,
+	                      sizeof vi, en, sizeof en);
+	assert_string_equal(vi, "Kết quả được trả tại TT Lạc Biên");
+	assert_string_equal(en, "The result is returned at another centre (TT Lạc Biên)");
+	assert_string_equal(dossier_refusal_text(DR_FORBIDDEN_ROLE)->code, "forbidden");
+	assert_int_equal(dossier_refusal_text(DR_FORBIDDEN_ROLE)->kind, DRK_FORBIDDEN);
+	assert_string_equal(dossier_refusal_text(DR_NEW_DUE_NOT_LATER)->code, "invalid_new_due");
+	assert_int_equal(dossier_refusal_text(DR_NEW_DUE_NOT_LATER)->kind, DRK_INVALID);
+	/* Every reason has its words. */
+	for (int r = 1; r < DR_COUNT; r++)
+		assert_true(strlen(dossier_refusal_text(r)->vi) > 0);
+}
+
+static void test_lateness(void **state)
+{
+	const struct dossier_calendar *c = calendar();
+	const int64_t day = 27000;
+	struct dossier_times t = {.status = DS_IN_PROCESS,
+	                          .received_at = at(2026, 11, 30, 8, 0),
+	                          .due_at = at(2026, 12, 2, 8, 0)};
+	struct dossier_lateness l;
+	/* A day past the due instant, in working time. */
+	dossier_lateness_of(c, &t, at(2026, 12, 3, 8, 0), 200, &l);
+	assert_true(l.known && l.late);
+	assert_int_equal(l.late_seconds, day);
+	assert_false(l.has_remaining);
+	assert_false(l.at_risk);
+	assert_false(l.has_result);
+	/* Paused since Tuesday: the clock stopped there, on time. */
+	t.status = DS_SUPPLEMENT_REQUESTED;
+	t.paused_at = at(2026, 12, 1, 8, 0);
+	dossier_lateness_of(c, &t, at(2026, 12, 3, 8, 0), 200, &l);
+	assert_false(l.late);
+	assert_false(l.has_remaining); /* the clock does not run while paused */
+	/* Half an hour left of two days: at risk. */
+	t.status = DS_IN_PROCESS;
+	t.paused_at = 0;
+	dossier_lateness_of(c, &t, at(2026, 12, 1, 17, 0), 200, &l);
+	assert_false(l.late);
+	assert_true(l.has_remaining);
+	assert_int_equal(l.remaining_seconds, 1800);
+	assert_true(l.at_risk);
+	dossier_lateness_of(c, &t, at(2026, 11, 30, 9, 0), 200, &l);
+	assert_false(l.at_risk);
+	/* Finished a day into four: early; past due: late. */
+	t.due_at = at(2026, 12, 4, 8, 0);
+	t.finished_at = at(2026, 12, 1, 8, 0);
+	t.status = DS_RESULT_READY;
+	dossier_lateness_of(c, &t, at(2026, 12, 10, 8, 0), 200, &l);
+	assert_true(l.has_result);
+	assert_int_equal(l.result, DT_EARLY);
+	t.finished_at = at(2026, 12, 4, 9, 0);
+	dossier_lateness_of(c, &t, at(2026, 12, 10, 8, 0), 200, &l);
+	assert_true(l.late);
+	assert_int_equal(l.late_seconds, 3600);
+	assert_int_equal(l.result, DT_LATE);
+	/* No clock: nothing known. */
+	t.received_at = 0;
+	dossier_lateness_of(c, &t, at(2026, 12, 10, 8, 0), 200, &l);
+	assert_false(l.known);
+}
+
+static void test_lateness_over_a_holiday(void **state)
+{
+	const struct dossier_calendar *c = calendar();
+	/* New Year's Day 2027 is a Friday: Thursday 08:00 to Monday 08:00 is
+	 * one working day. */
+	struct dossier_times t = {.status = DS_RESULT_READY,
+	                          .received_at = at(2026, 12, 31, 8, 0),
+	                          .due_at = at(2027, 1, 4, 8, 0),
+	                          .finished_at = at(2027, 1, 4, 8, 0)};
+	struct dossier_lateness l;
+	dossier_lateness_of(c, &t, at(2027, 1, 5, 8, 0), 200, &l);
+	assert_false(l.late);
+	assert_int_equal(l.result, DT_ON_TIME);
+	t.finished_at = at(2027, 1, 4, 8, 30);
+	dossier_lateness_of(c, &t, at(2027, 1, 5, 8, 0), 200, &l);
+	assert_true(l.late);
+	assert_int_equal(l.late_seconds, 1800);
+}
+
+/* The late=true filter (SQL: a due instant and coalesce(finished, paused,
+ * now) past it) agrees with the lateness rule on every combination. */
+static void test_late_filter_agrees(void **state)
+{
+	const struct dossier_calendar *c = calendar();
+	const int64_t recv = at(2026, 11, 30, 8, 0), now = at(2026, 12, 3, 10, 0);
+	const int64_t dues[] = {0, at(2026, 12, 2, 8, 0), at(2026, 12, 4, 8, 0)};
+	const int64_t stops[] = {0, at(2026, 12, 1, 8, 0), at(2026, 12, 3, 9, 0)};
+	for (size_t i = 0; i < 3; i++)
+		for (size_t p = 0; p < 3; p++)
+			for (size_t f = 0; f < 3; f++)
+				for (int s = 0; s < DS_STATUS_COUNT; s++) {
+					struct dossier_times t = {.status = s,
+					                          .received_at = recv,
+					                          .due_at = dues[i],
+					                          .paused_at = stops[p],
+					                          .finished_at = stops[f]};
+					struct dossier_lateness l;
+					dossier_lateness_of(c, &t, now, 200, &l);
+					assert_int_equal(l.known && l.late,
+					                 dossier_is_late(&t, now));
+				}
+}
+
+static void test_pause_arithmetic(void **state)
+{
+	const struct dossier_calendar *c = calendar();
+	int64_t paused = 0, due = 0;
+	/* A working day paused moves the due instant by a working day. */
+	assert_true(dossier_resume(c, at(2026, 12, 2, 8, 0), at(2026, 11, 30, 8, 0),
+	                           at(2026, 12, 1, 8, 0), &paused, &due));
+	assert_int_equal(paused, 27000);
+	assert_int_equal(due, at(2026, 12, 3, 8, 0));
+	/* Paused over a weekend: Friday 16:00 to Monday 08:00 is 1.5 hours. */
+	assert_true(dossier_resume(c, at(2026, 12, 9, 8, 0), at(2026, 12, 4, 16, 0),
+	                           at(2026, 12, 7, 8, 0), &paused, &due));
+	assert_int_equal(paused, 5400);
+	assert_int_equal(due, at(2026, 12, 9, 9, 30));
+	/* At the end: the working time without the pauses, judged. */
+	int64_t work = 0;
+	enum dossier_timing timing;
+	assert_true(dossier_finish_timing(c, at(2026, 11, 30, 8, 0), at(2026, 12, 4, 8, 0), 27000,
+	                                  0, at(2026, 12, 2, 8, 0), &work, &timing));
+	assert_int_equal(work, 27000);
+	assert_int_equal(timing, DT_EARLY);
+	/* An open pause counts too; past due is late whatever was spent. */
+	assert_true(dossier_finish_timing(c, at(2026, 11, 30, 8, 0), at(2026, 12, 1, 8, 0), 0,
+	                                  at(2026, 11, 30, 9, 0), at(2026, 12, 2, 8, 0), &work,
+	                                  &timing));
+	assert_int_equal(work, 3600);
+	assert_int_equal(timing, DT_LATE);
+	assert_false(dossier_finish_timing(c, 0, 0, 0, 0, at(2026, 12, 2, 8, 0), &work, &timing));
+}
+
+static void test_steps(void **state)
+{
+	const struct dossier_calendar *c = calendar();
+	int64_t spent = 0;
+	bool has = true;
+	enum dossier_timing r;
+	assert_true(dossier_step_close(c, at(2026, 11, 30, 8, 0), -1, at(2026, 12, 1, 8, 0), &spent,
+	                               &has, &r));
+	assert_int_equal(spent, 27000);
+	assert_false(has);
+	assert_true(dossier_step_close(c, at(2026, 11, 30, 8, 0), 27000 * 3, at(2026, 12, 1, 8, 0),
+	                               &spent, &has, &r));
+	assert_true(has);
+	assert_int_equal(r, DT_EARLY);
+	assert_int_equal(dossier_step_budget_of(1.5, 27000), 40500);
+	assert_int_equal(dossier_handover_budget(c, 0, at(2026, 12, 1, 8, 0)), -1);
+	assert_int_equal(dossier_handover_budget(c, at(2026, 12, 2, 8, 0), at(2026, 12, 1, 8, 0)),
+	                 27000);
+	assert_int_equal(dossier_handover_budget(c, at(2026, 12, 1, 8, 0), at(2026, 12, 2, 8, 0)),
+	                 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -140,6 +392,14 @@ int main(void)
 	    cmocka_unit_test(test_apology_rules),
 	    cmocka_unit_test(test_names),
 	    cmocka_unit_test(test_timing_and_risk),
+	    cmocka_unit_test(test_refusals),
+	    cmocka_unit_test(test_apology_new_due_after_old),
+	    cmocka_unit_test(test_refusal_words),
+	    cmocka_unit_test(test_lateness),
+	    cmocka_unit_test(test_lateness_over_a_holiday),
+	    cmocka_unit_test(test_late_filter_agrees),
+	    cmocka_unit_test(test_pause_arithmetic),
+	    cmocka_unit_test(test_steps),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -7,6 +7,8 @@
 
 #include "api/api_internal.h"
 #include "api/offload.h"
+#include "api/parse_dossier.h"
+#include "api/present_dossier.h"
 #include "api/printing.h"
 #include "api/throttle.h"
 #include "domain/civil_date.h"
@@ -36,36 +38,54 @@ static void dossier_reply(struct http_request *r, enum mc_err rc, const struct m
 	}
 }
 
+/* The error answer of a probable duplicate: the code and messages with the
+ * earlier dossier beside them. */
+static void dossier_reply_duplicate(struct http_request *r, const struct mc_error *err,
+                                    const struct dossier_duplicate *dup)
+{
+	json_t *e = json_pack("{s:s, s:s, s:s, s:o}", "code", err->code, "message", err->message_vi,
+	                      "message_en", err->message_en, "duplicate_of",
+	                      present_dossier_duplicate(dup));
+	http_reply_json(r, http_status_of(err->kind), json_pack("{s:o}", "error", e));
+}
+
 void route_dossiers_create(struct api *api, struct http_request *r)
 {
 	json_t *body = http_body_object(r);
 	if (body == NULL)
 		return;
 	struct mc_error err;
-	json_t *out = NULL;
-	enum mc_err rc = store_dossier_intake(api->st, &r->who, body, &out, &err);
-	json_decref(body);
-	if (rc != MC_OK && out != NULL) {
-		/* The bad field, or the earlier dossier of a probable duplicate,
-		 * beside the code and messages. */
-		json_t *e = json_pack("{s:s, s:s, s:s}", "code", err.code, "message",
-		                      err.message_vi, "message_en", err.message_en);
-		json_object_update(e, out);
-		json_decref(out);
-		http_reply_json(r, http_status_of(err.kind), json_pack("{s:o}", "error", e));
+	struct dossier_intake_cmd cmd;
+	enum mc_err rc = parse_dossier_intake(body, &cmd, &err);
+	if (rc != MC_OK) {
+		json_decref(body);
+		http_reply_error(r, &err);
 		return;
 	}
-	/* The messages the intake planned, so the clerk can tell the applicant. */
-	if (rc == MC_OK) {
-		struct notify_planned_list planned;
-		store_notify_planned(
-		    api->st,
-		    json_string_value(json_object_get(json_object_get(out, "dossier"), "code")),
-		    &planned);
-		json_object_set_new(out, "notifications", present_notify_planned(&planned));
-		notify_planned_free(&planned);
+	char code[96] = "", secret[16] = "";
+	struct dossier_duplicate dup = {0};
+	rc = store_dossier_intake(api->st, &r->who, &cmd, code, secret, &dup, &err);
+	enum dossier_outcome outcome = cmd.outcome;
+	dossier_intake_cmd_clear(&cmd);
+	json_decref(body);
+	if (rc != MC_OK && dup.code[0]) {
+		dossier_reply_duplicate(r, &err, &dup);
+		return;
 	}
-	dossier_reply(r, rc, &err, 201, out);
+	json_t *view = NULL;
+	if (rc == MC_OK)
+		rc = store_dossier_view(api->st, code, &view, &err);
+	if (rc != MC_OK) {
+		http_reply_error(r, &err);
+		return;
+	}
+	json_t *out = present_dossier_intake(view, outcome, secret);
+	/* The messages the intake planned, so the clerk can tell the applicant. */
+	struct notify_planned_list planned;
+	store_notify_planned(api->st, code, &planned);
+	json_object_set_new(out, "notifications", present_notify_planned(&planned));
+	notify_planned_free(&planned);
+	http_reply_json(r, 201, out);
 }
 
 void route_dossier_actions(struct api *api, struct http_request *r)
@@ -74,10 +94,18 @@ void route_dossier_actions(struct api *api, struct http_request *r)
 	if (body == NULL)
 		return;
 	struct mc_error err;
-	json_t *out = NULL;
-	enum mc_err rc = store_dossier_act(api->st, &r->who, r->params[0], body, &out, &err);
+	struct dossier_action_cmd cmd;
+	enum mc_err rc = parse_dossier_action(body, &cmd, &err);
+	if (rc == MC_OK)
+		rc = store_dossier_act(api->st, &r->who, r->params[0], &cmd, &err);
+	dossier_action_cmd_clear(&cmd);
 	json_decref(body);
-	dossier_reply(r, rc, &err, 200, out);
+	/* The view after the action, unscoped: a hand-over may just have taken
+	 * the dossier out of the actor's scope. */
+	json_t *view = NULL;
+	if (rc == MC_OK)
+		rc = store_dossier_view(api->st, r->params[0], &view, &err);
+	dossier_reply(r, rc, &err, 200, rc == MC_OK ? json_pack("{s:o}", "dossier", view) : NULL);
 }
 
 void route_dossier_get(struct api *api, struct http_request *r)
@@ -340,10 +368,22 @@ void route_dossiers_check(struct api *api, struct http_request *r)
 	if (body == NULL)
 		return;
 	struct mc_error err;
-	json_t *out = NULL;
-	enum mc_err rc = store_dossier_intake_check(api->st, &r->who, body, &out, &err);
+	struct dossier_intake_cmd cmd;
+	struct dossier_intake_check check;
+	enum mc_err rc = parse_dossier_intake(body, &cmd, &err);
+	if (rc == MC_OK)
+		rc = store_dossier_intake_check(api->st, &r->who, &cmd, &check, &err);
+	if (rc != MC_OK) {
+		dossier_intake_cmd_clear(&cmd);
+		json_decref(body);
+		http_reply_error(r, &err);
+		return;
+	}
+	json_t *out = present_dossier_intake_check(&check, cmd.procedure, cmd.outcome);
+	dossier_intake_check_clear(&check);
+	dossier_intake_cmd_clear(&cmd);
 	json_decref(body);
-	dossier_reply(r, rc, &err, 200, out);
+	http_reply_json(r, 200, out);
 }
 
 /* A form's preview request, copied off the connection for the pool. */

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api/parse_dossier.h"
+#include "api/present_dossier.h"
 #include "store/auth.h"
 #include "store/calendar.h"
 #include "store/dossier.h"
@@ -337,6 +339,39 @@ static const struct principal *sim_holder_principal(struct sim *s, const char *h
 /* Plays every planned action due by t, in time order. A processing action
  * is taken by a principal of the office holding the dossier at that moment
  * (a hand-over to the office that holds it already is dropped). */
+/* An action as the API takes it (api/parse_dossier.h), on the store. */
+static enum mc_err sim_act(struct sim *s, const struct principal *who, const char *code,
+                           json_t *body, struct mc_error *err)
+{
+	struct dossier_action_cmd cmd;
+	enum mc_err rc = parse_dossier_action(body, &cmd, err);
+	if (rc == MC_OK)
+		rc = store_dossier_act(s->st, who, code, &cmd, err);
+	dossier_action_cmd_clear(&cmd);
+	return rc;
+}
+
+/* An intake as the API takes it: *out the API's answer {"dossier", "form",
+ * "secret"} on MC_OK (the caller frees it). */
+static enum mc_err sim_take_in(struct sim *s, const struct principal *who, json_t *req,
+                               json_t **out, struct mc_error *err)
+{
+	struct dossier_intake_cmd cmd;
+	enum mc_err rc = parse_dossier_intake(req, &cmd, err);
+	if (rc)
+		return rc;
+	char code[96], secret[16];
+	struct dossier_duplicate dup;
+	json_t *view = NULL;
+	rc = store_dossier_intake(s->st, who, &cmd, code, secret, &dup, err);
+	if (rc == MC_OK)
+		rc = store_dossier_view(s->st, code, &view, err);
+	if (rc == MC_OK)
+		*out = present_dossier_intake(view, cmd.outcome, secret);
+	dossier_intake_cmd_clear(&cmd);
+	return rc;
+}
+
 static void sim_play_until(struct sim *s, int64_t t)
 {
 	if (s->npending == 0)
@@ -364,7 +399,7 @@ static void sim_play_until(struct sim *s, int64_t t)
 				continue;
 			}
 		}
-		if (store_dossier_act(s->st, &a->who, a->code, a->body, &out, &err) == MC_OK) {
+		if (sim_act(s, &a->who, a->code, a->body, &err) == MC_OK) {
 			s->rep->actions++;
 			if (strcmp(a->action, "return_result") == 0 &&
 			    rng_unit(&s->rng) < SIM_RATE_DOSSIER)
@@ -585,7 +620,7 @@ static void sim_intake(struct sim *s, struct sim_counter *co, int64_t t)
 	json_t *out = NULL;
 	struct mc_error err;
 	sim_at(s, t);
-	if (store_dossier_intake(s->st, &co->clerk, req, &out, &err) == MC_OK) {
+	if (sim_take_in(s, &co->clerk, req, &out, &err) == MC_OK) {
 		s->rep->dossiers++;
 		if (route.authority && strcmp(route.authority, c->authority) != 0)
 			s->rep->boundary_free++;

@@ -6,6 +6,7 @@
 #define MOTCUA_DOSSIER_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "domain/principal.h"
@@ -74,13 +75,71 @@ struct dossier_state {
 	int64_t due_at;     /* the due instant (moved by pauses) */
 };
 
-/* Applies action a taken at `now` by role to st. Returns true and sets *next;
- * otherwise false with *code set to a stable reason: "forbidden_role",
- * "action_not_allowed" (the status forbids it), "apology_once" (a second
- * Mẫu 04), "apology_after_due" (too late to apologise: the dossier stays
- * late). */
+/* Why an action is refused. Each reason has its error code, kind and words
+ * in one table (dossier_refusal_text / dossier_refusal_words). */
+enum dossier_refusal {
+	DR_NONE = 0,
+	DR_UNKNOWN_ACTION,    /* not an action of the machine */
+	DR_FORBIDDEN_ROLE,    /* 403 forbidden: the role may not take it */
+	DR_NOT_ALLOWED,       /* 409 action_not_allowed: the status forbids it */
+	DR_APOLOGY_ONCE,      /* 409: a second Mẫu 04 */
+	DR_APOLOGY_AFTER_DUE, /* 409: too late to apologise, the dossier stays late */
+	DR_NOT_HOLDER,        /* 409: another office holds the dossier */
+	DR_RETURN_ELSEWHERE,  /* 409: the result waits at another centre */
+	DR_NEW_DUE_NOT_LATER, /* 400 invalid_new_due: not after the current appointment */
+	DR_COUNT
+};
+
+/* How a refusal answers: the kind of error (as util/error.h's mc_err:
+ * invalid 400, forbidden 403, conflict 409), its stable code, and its
+ * messages (dossier_refusal_words adds what they name). */
+enum dossier_refusal_kind { DRK_INVALID, DRK_FORBIDDEN, DRK_CONFLICT };
+struct dossier_refusal_text {
+	enum dossier_refusal_kind kind;
+	const char *code, *vi, *en;
+};
+const struct dossier_refusal_text *dossier_refusal_text(enum dossier_refusal r);
+/* The messages of r written into vi and en (NUL-terminated, truncated):
+ * action is the action's name, status the dossier's status name, place the
+ * holder office (DR_NOT_HOLDER) or the return centre's name
+ * (DR_RETURN_ELSEWHERE); each may be NULL when r does not use it. */
+void dossier_refusal_words(enum dossier_refusal r, const char *action, const char *status,
+                           const char *place, char *vi, size_t vilen, char *en, size_t enlen);
+
+/* The state machine alone: action a taken at `now` by role on st. DR_NONE
+ * with *next set, or the reason (DR_FORBIDDEN_ROLE, DR_NOT_ALLOWED,
+ * DR_APOLOGY_ONCE, DR_APOLOGY_AFTER_DUE, DR_UNKNOWN_ACTION). */
+enum dossier_refusal dossier_transition_check(const struct dossier_state *st, enum dossier_action a,
+                                              enum role role, int64_t now,
+                                              enum dossier_status *next);
+
+/* As dossier_transition_check, the reason as its code text: true and *next;
+ * otherwise false with *code "forbidden_role", "action_not_allowed",
+ * "apology_once", "apology_after_due" or "unknown_action". */
 bool dossier_transition(const struct dossier_state *st, enum dossier_action a, enum role role,
                         int64_t now, enum dossier_status *next, const char **code);
+
+/* A dossier as an action finds it: its times and where the caller stands
+ * (docs/province.md, "Who acts on a dossier"). */
+struct dossier_facts {
+	enum dossier_status status;
+	int64_t received_at; /* 0: the clock never started */
+	int64_t due_at;      /* 0: none */
+	int64_t apology_at;  /* 0: no Mẫu 04 yet */
+	bool holder_here;    /* the office answering for it lies in the caller's scope */
+	bool intake_here;    /* the receiving centre does */
+	bool return_here;    /* the return centre does (or there is none) */
+};
+
+/* Whether action a by role at now may be taken on d, in the order the
+ * answer tells them apart: the state machine (dossier_transition_check), then
+ * the place (DR_NOT_HOLDER by dossier_action_place), then the return centre
+ * for return_result (DR_RETURN_ELSEWHERE), then an apology's new_due, which
+ * must come after the current appointment (DR_NEW_DUE_NOT_LATER). DR_NONE with
+ * *next the status after it. */
+enum dossier_refusal dossier_decide(const struct dossier_facts *d, enum dossier_action a,
+                                    enum role role, int64_t new_due, int64_t now,
+                                    enum dossier_status *next);
 
 /* The result of a step or of the whole dossier against its budget: finished
  * early (before the due instant, by at least a working day), on time, or late. */
@@ -93,5 +152,84 @@ enum dossier_timing dossier_timing_of(int64_t spent, int64_t budget, int64_t day
 /* Whether an open dossier is at risk: less than share_permille/1000 of its
  * working time left (remaining and total in working seconds). */
 bool dossier_at_risk(int64_t remaining, int64_t total, int share_permille);
+
+/* The working-time arithmetic the rules need, from the office calendar: in
+ * the server store/calendar.h's shared calendar, in tests a domain/workcal.h
+ * calendar (dossier_calendar_workcal). between: working seconds in
+ * [from, to) (negative when to < from); add: the instant secs of working
+ * time after from. Each returns false when it cannot answer (outside the
+ * calendar's years); the rules below say what they do then. */
+struct dossier_calendar {
+	void *ctx;
+	bool (*between)(void *ctx, int64_t from, int64_t to, int64_t *secs);
+	bool (*add)(void *ctx, int64_t from, int64_t secs, int64_t *out);
+	int64_t day_seconds; /* one working day */
+};
+struct workcal;
+/* c answering from w (which must outlive c). */
+void dossier_calendar_workcal(struct dossier_calendar *c, const struct workcal *w);
+
+/* The times lateness is derived from (0: absent). */
+struct dossier_times {
+	enum dossier_status status;
+	int64_t received_at, due_at, paused_at, finished_at;
+};
+
+/* A dossier's lateness at now: the one rule of the staff view's "timing",
+ * the public view's "late", the at_risk filter and the overdue order.
+ * Lateness is derived from times, never typed in: the clock stops when the
+ * result is ready or processing ends (finished_at), and while a supplement
+ * is awaited (paused_at); otherwise it runs to now. */
+struct dossier_lateness {
+	bool known;                 /* false: no clock (never received, no due instant) */
+	bool late;                  /* the clock's stop (or now) is past the due instant */
+	int64_t late_seconds;       /* working seconds past due (0 when the calendar cannot tell) */
+	bool has_remaining;         /* open, on time and running: remaining_seconds is set */
+	int64_t remaining_seconds;  /* working seconds left to the due instant */
+	bool at_risk;               /* has_remaining and dossier_at_risk */
+	bool has_result;            /* finished: result is set */
+	enum dossier_timing result; /* late when late, else dossier_timing_of the whole */
+};
+void dossier_lateness_of(const struct dossier_calendar *cal, const struct dossier_times *t,
+                         int64_t now, int at_risk_permille, struct dossier_lateness *out);
+
+/* The late=true list filter's rule without the calendar (what SQL can
+ * say): a due instant and the clock's stop (finished, else paused, else now)
+ * past it. Agrees with dossier_lateness_of's late. */
+bool dossier_is_late(const struct dossier_times *t, int64_t now);
+
+/* When processing ends at now (result ready, returned ineligible, withdrawn,
+ * cancelled): the working seconds of processing, pauses excluded (the
+ * paused_seconds already kept plus an open pause from paused_at), never
+ * below 0, and the timing: late past the due instant, else
+ * dossier_timing_of against the budget received..due. False (nothing to
+ * keep) when the clock never started; false also when the calendar cannot
+ * answer (the caller then fails as its calendar says). */
+bool dossier_finish_timing(const struct dossier_calendar *cal, int64_t received_at, int64_t due_at,
+                           int64_t paused_seconds, int64_t paused_at, int64_t now,
+                           int64_t *work_seconds, enum dossier_timing *timing);
+
+/* A supplement brought during processing ends the pause begun at paused_at:
+ * *paused the working seconds of the pause, *new_due the due instant moved
+ * by them. False when the calendar cannot answer. */
+bool dossier_resume(const struct dossier_calendar *cal, int64_t due_at, int64_t paused_at,
+                    int64_t now, int64_t *paused, int64_t *new_due);
+
+/* A step (a control-sheet row) given at given_at and ended at now with a
+ * budget in working seconds (-1: none): *spent its working seconds and,
+ * when there is a budget, *has_result and *result (dossier_timing_of).
+ * False when the calendar cannot answer. */
+bool dossier_step_close(const struct dossier_calendar *cal, int64_t given_at, int64_t budget,
+                        int64_t now, int64_t *spent, bool *has_result, enum dossier_timing *result);
+
+/* The budget of a step the procedure sets in working days (may be
+ * fractional): working seconds. */
+int64_t dossier_step_budget_of(double days, int64_t day_seconds);
+
+/* The budget of the competent office's row after a hand-over between
+ * centres when the procedure names no step for it: the working time left
+ * from now to due_at, at least 0; -1 (no budget) when there is no due
+ * instant or the calendar cannot tell. */
+int64_t dossier_handover_budget(const struct dossier_calendar *cal, int64_t due_at, int64_t now);
 
 #endif

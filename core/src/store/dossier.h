@@ -44,62 +44,120 @@ struct sqlite3_stmt;
  * who's scope (NULL: the server itself, which sees every dossier). */
 void store_dossier_bind_scope(struct sqlite3_stmt *s, const struct principal *who);
 
-/* Intake at the counter (tiếp nhận). req:
- *   {"procedure":"2.000815", "applicant":{"name","id_number","address","phone","email"},
- *    "documents":[{"name","kind":"original"|"copy","count"}], "sets":1,
- *    "outcome":"received"|"supplement"|"refused",
- *    "missing":[{"item","reason"}]   (supplement: every missing item at once),
- *    "reason":"…"                     (refused), "ticket_id":N (optional),
- *    "office":"TT-KS"   (the receiving centre or point: the caller's own by
- *                        default; needed when the caller's scope holds several),
- *    "authority":"UB-LB" (the competent authority: by default the procedure's
- *                        office's authority, else the one above the receiving
- *                        centre), "return_at":"TT-LB" (the centre that returns
- *                        the result; default the receiving one)}
- * *out gets {"dossier":{…}, "secret":"…" (received, supplement), "form":"mau-01"|…}.
- * The code <agency>-<YYMMDD>-<NNNN> is gap-free per agency per day; the
- * agency is the receiving centre's code (a point's: its centre's). A
- * dossier received for an authority the receiving centre does not belong
- * to (boundary-free intake) gets a hand-over step to the authority's
- * processing office at once. 400 office_required (several centres in the
- * caller's scope, none named), not_an_authority, not_a_centre; 404
- * office_not_found (unknown, or outside the caller's scope for "office").
- * The applicant's id_number, phone and email follow domain/applicant.h (400
- * invalid_id_number / invalid_phone / invalid_email); the phone is kept as
- * 0xxxxxxxxx. The same id_number and procedure taken in within 30 days is 409
- * probable_duplicate unless req has "confirm_duplicate": true. On those
- * errors *out may get the error's extra members ({"field"} or
- * {"duplicate_of":{"code","intake_at","status"}}; the caller frees it). */
-enum mc_err store_dossier_intake(struct store *st, const struct principal *who, json_t *req,
-                                 json_t **out, struct mc_error *err);
+/* ---- commands (api/parse_dossier.c builds them from the request) ---- */
+
+enum dossier_outcome {
+	DOSSIER_OUTCOME_RECEIVED,   /* complete: tiếp nhận, the clock starts (Mẫu 01) */
+	DOSSIER_OUTCOME_SUPPLEMENT, /* incomplete: every missing item at once (Mẫu 02) */
+	DOSSIER_OUTCOME_REFUSED,    /* refused at intake, with a reason (Mẫu 03) */
+};
+/* The form an intake's outcome prints: "mau-01", "mau-02", "mau-03". */
+const char *dossier_outcome_form(enum dossier_outcome o);
+
+/* Intake at the counter (tiếp nhận), checked by parse_dossier_intake. The
+ * const strings point into the request (which outlives the command); the
+ * char * members are owned and freed by dossier_intake_cmd_clear.
+ *   office:    the receiving centre or point (NULL: the caller's own, or the
+ *              only centre of the caller's scope);
+ *   authority: the competent authority (NULL: the procedure's office's, else
+ *              the one above the receiving centre);
+ *   return_at: the centre that returns the result (NULL: the receiving one). */
+struct dossier_intake_cmd {
+	const char *procedure;
+	enum dossier_outcome outcome;
+	const char *reason; /* a refusal's (required then), else optional */
+	const char *name, *id_number, *address, *phone, *email; /* phone 0xxxxxxxxx */
+	char *applicant;   /* the applicant object as JSON text (notify taken out) */
+	char *documents;   /* [{"name","kind","count"}] as JSON text, "[]" when none */
+	char *missing;     /* [{"item","reason"}] as JSON text, or NULL */
+	int64_t sets;      /* 1..100 */
+	int64_t ticket_id; /* 0: none */
+	bool confirm_duplicate;
+	char *consent; /* dossiers.notify (store_notify_consent's), or NULL */
+	const char *office, *authority, *return_at;
+	char *echo; /* the request as a JSON object's text, for the audit record */
+};
+void dossier_intake_cmd_clear(struct dossier_intake_cmd *cmd);
+
+/* One action on a dossier (docs/api.md), checked by parse_dossier_action.
+ * Strings point into the request; items and echo are owned
+ * (dossier_action_cmd_clear). */
+struct dossier_action_cmd {
+	enum dossier_action action;
+	const char *note, *reason;
+	const char *to_office, *to_person; /* handover (to_person optional) */
+	const char *partner;               /* send_interagency */
+	const char *collected_by;          /* return_result */
+	int64_t new_due;                   /* apologize: the new appointment */
+	char *items; /* request_supplement: [{"item","reason"}] as JSON text */
+	char *echo;  /* the request as a JSON object's text, for the audit record */
+};
+void dossier_action_cmd_clear(struct dossier_action_cmd *cmd);
+
+/* An earlier dossier an intake probably repeats. */
+struct dossier_duplicate {
+	char code[64];
+	int64_t intake_at;
+	enum dossier_status status;
+};
+
+/* Intake at the counter: one write transaction. The code
+ * <agency>-<YYMMDD>-<NNNN> is gap-free per agency per day; the agency is the
+ * receiving centre's code (a point's: its centre's). A dossier received for
+ * an authority the receiving centre does not belong to (boundary-free
+ * intake) gets a hand-over step to the authority's processing office at
+ * once. MC_OK: code gets the new dossier's code, secret its lookup secret
+ * ("" when refused). 404 procedure_not_found, ticket_not_found,
+ * office_not_found (unknown, or outside the caller's scope for "office");
+ * 400 office_required (several centres in the caller's scope, none named),
+ * not_an_authority, not_a_centre; 409 office_not_configured, daily_limit;
+ * 409 probable_duplicate (the same id_number and procedure taken in within
+ * 30 days and no confirm_duplicate) with *dup filled. */
+enum mc_err store_dossier_intake(struct store *st, const struct principal *who,
+                                 const struct dossier_intake_cmd *cmd, char code[96],
+                                 char secret[16], struct dossier_duplicate *dup,
+                                 struct mc_error *err);
+
+/* What the intake's check tells before saving (store_dossier_intake_check). */
+struct dossier_intake_check {
+	char *procedure_body; /* the procedure as imported (JSON text; owned) */
+	int64_t procedure_version;
+	int64_t due_at;     /* the appointment an intake now would give; 0 unless received */
+	bool has_duplicate; /* a probable duplicate: dup (a warning here) */
+	struct dossier_duplicate dup;
+};
+void dossier_intake_check_clear(struct dossier_intake_check *c);
+
+/* The words of a probable duplicate of dup: err filled with
+ * MC_ERR_CONFLICT probable_duplicate, which is returned (the intake's
+ * refusal and the check's warning alike). */
+enum mc_err store_dossier_duplicate_words(const struct dossier_duplicate *dup,
+                                          struct mc_error *err);
 
 /* The intake's check without the intake (the counter page asks it before
- * saving): req as store_dossier_intake takes it, run through the same code
- * (the same errors in the same order, *out the same {"field"} on those that
- * name one, the same scope rules) on this thread's reader, writing nothing.
- * MC_OK: *out gets {"procedure":{…as imported, "code", "version"},
- * "form":"mau-01"|"mau-02"|"mau-03", "due_at":EPOCH|null,
- * "due_text":"dd/mm/yyyy HH:MM"|null, "warnings":[…]}: due_at the
- * appointment an intake at this instant would give (null unless outcome is
- * received: no clock runs yet), due_text the same in office time; a probable
- * duplicate is not an error here but a warning {"code":"probable_duplicate",
- * "message","message_en","duplicate_of":{…}} (whatever confirm_duplicate
- * says). The caller frees *out. */
-enum mc_err store_dossier_intake_check(struct store *st, const struct principal *who, json_t *req,
-                                       json_t **out, struct mc_error *err);
+ * saving): the same checks as store_dossier_intake in the same order, on
+ * this thread's reader, writing nothing; a probable duplicate is not an
+ * error here but out->has_duplicate. The caller clears *out on MC_OK. */
+enum mc_err store_dossier_intake_check(struct store *st, const struct principal *who,
+                                       const struct dossier_intake_cmd *cmd,
+                                       struct dossier_intake_check *out, struct mc_error *err);
 
-/* One action ({"action":"handover", …}; see docs/api.md) on the dossier
- * `code`. *out gets the dossier's staff view after it. A dossier outside
+/* One action on the dossier `code`: the domain decides (domain/dossier.h,
+ * dossier_decide), this applies it and records its event. A dossier outside
  * who's scope is MC_ERR_NOT_FOUND (dossier_not_found) and nothing changes;
- * one inside it that who may not act on (docs/province.md, "Who acts on a
- * dossier": processing by the holder's scope, dossier_action_place) is
- * MC_ERR_CONFLICT (not_holder); return_result by a principal whose scope
- * does not hold the dossier's return centre is MC_ERR_CONFLICT
- * (return_elsewhere). A hand-over's to_person who is not staff of to_office
- * is MC_ERR_INVALID (invalid_field) with *out = {"field":"to_person"} (the
- * caller frees it); on other errors *out is untouched. */
+ * the domain's refusals come as their errors (dossier_refusal_text:
+ * forbidden, action_not_allowed, apology_once, apology_after_due,
+ * not_holder, return_elsewhere, invalid_new_due). A hand-over's to_person
+ * who is not staff of to_office is MC_ERR_INVALID (invalid_field, field
+ * "to_person"); an unknown office 404 office_not_found; a partner that is
+ * none 400 not_a_partner. The caller reads the view after it. */
 enum mc_err store_dossier_act(struct store *st, const struct principal *who, const char *code,
-                              json_t *req, json_t **out, struct mc_error *err);
+                              const struct dossier_action_cmd *cmd, struct mc_error *err);
+
+/* The staff view of `code` without history and without scope (the answer
+ * to an intake or an action). The caller frees *out. */
+enum mc_err store_dossier_view(struct store *st, const char *code, json_t **out,
+                               struct mc_error *err);
 
 /* The staff view with the full history as who may see it: MC_ERR_NOT_FOUND
  * (dossier_not_found) when absent or outside who's scope (NULL who: the
