@@ -13,6 +13,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "api/parse_calendar.h"
+#include "api/present_calendar.h"
 #include "domain/civil_date.h"
 #include "store/calendar.h"
 #include "store/store.h"
@@ -73,11 +75,31 @@ static int64_t events(struct store *st)
 	return n;
 }
 
+/* The calendar routes' steps: the body parsed, then stored. */
+static enum mc_err set_config(struct store *st, const struct principal *who, json_t *body,
+                              struct mc_error *err)
+{
+	struct workhours_config_change ch;
+	enum mc_err rc = calendar_config_parse(body, &ch, err);
+	return rc ? rc : store_calendar_set_config(st, who, &ch, err);
+}
+
+static enum mc_err config_json(struct store *st, json_t **out, struct mc_error *err)
+{
+	struct workcal_config cfg;
+	enum mc_err rc = store_calendar_config(st, &cfg, err);
+	if (rc == MC_OK)
+		*out = present_calendar_config(&cfg);
+	return rc;
+}
+
 static size_t overrides(struct store *st, int year)
 {
-	json_t *a = NULL;
+	struct calendar_overrides list;
 	struct mc_error err;
-	assert_int_equal(store_calendar_overrides(st, year, &a, &err), MC_OK);
+	assert_int_equal(store_calendar_overrides(st, year, &list, &err), MC_OK);
+	json_t *a = present_calendar_overrides(&list);
+	calendar_overrides_free(&list);
 	assert_non_null(a);
 	size_t n = json_array_size(a);
 	json_decref(a);
@@ -113,7 +135,7 @@ static void test_defaults_without_overrides(void **state)
 	assert_false(workcal_is_working_day(f->cal, 2026, 4, 27)); /* nghỉ bù Giỗ Tổ */
 	json_t *cfg = NULL;
 	struct mc_error err;
-	assert_int_equal(store_calendar_config(f->st, &cfg, &err), MC_OK);
+	assert_int_equal(config_json(f->st, &cfg, &err), MC_OK);
 	assert_non_null(cfg);
 	assert_string_equal(json_string_value(json_object_get(cfg, "cutoff")), "15:00");
 	assert_int_equal(json_array_size(json_object_get(cfg, "weekdays")), 5);
@@ -124,12 +146,13 @@ static void test_makeup_saturday_changes_due(void **state)
 {
 	struct fixture *f = *state;
 	struct mc_error err;
-	json_t *row = NULL;
+	struct calendar_override stored;
 	int64_t before = events(f->st);
 
 	assert_int_equal(store_calendar_set_day(f->st, &admin, "2026-02-21", "workday",
-	                                        "Làm bù cho ngày 13/02", &row, &err),
+	                                        "Làm bù cho ngày 13/02", &stored, &err),
 	                 MC_OK);
+	json_t *row = present_calendar_override(&stored);
 	assert_non_null(row);
 	assert_string_equal(json_string_value(json_object_get(row, "kind")), "workday");
 	assert_string_equal(json_string_value(json_object_get(row, "set_by")), "user:1");
@@ -198,8 +221,10 @@ static void test_removed_holiday_becomes_working(void **state)
 	assert_int_equal(store_calendar_set_day(f->st, &admin, "2026-04-30", "rename",
 	                                        "Ngày Giải phóng miền Nam", NULL, &err),
 	                 MC_OK);
-	json_t *year = NULL;
-	assert_int_equal(store_calendar_year(f->st, 2026, &year, &err), MC_OK);
+	struct calendar_year y;
+	assert_int_equal(store_calendar_year(f->st, 2026, &y, &err), MC_OK);
+	json_t *year = present_calendar_year(&y);
+	calendar_year_free(&y);
 	json_t *days = json_object_get(year, "days"), *d;
 	size_t i;
 	seen = false;
@@ -248,12 +273,12 @@ static void test_bad_input_changes_nothing(void **state)
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		memset(&err, 0, sizeof err);
-		json_t *row = NULL;
+		struct calendar_override row = {.date = "x"};
 		assert_int_equal(store_calendar_set_day(f->st, &admin, bad[i].date, bad[i].kind,
 		                                        bad[i].name, &row, &err),
 		                 MC_ERR_INVALID);
 		assert_string_equal(err.code, bad[i].code);
-		assert_null(row);
+		assert_string_equal(row.date, ""); /* nothing stored to show */
 	}
 	assert_int_equal(store_calendar_delete_day(f->st, &admin, "2026-13-01", &err),
 	                 MC_ERR_INVALID);
@@ -264,12 +289,12 @@ static void test_bad_input_changes_nothing(void **state)
 	assert_int_equal(store_calendar_load(f->st, 1899, 1900, f->cal, &err), MC_ERR_INVALID);
 	assert_int_equal(store_calendar_load(f->st, 2000, 2040, f->cal, &err), MC_ERR_INVALID);
 	assert_int_equal(store_calendar_load(f->st, 2027, 2026, f->cal, &err), MC_ERR_INVALID);
-	json_t *none = NULL;
+	struct calendar_overrides none;
 	assert_int_equal(store_calendar_overrides(f->st, 2101, &none, &err), MC_ERR_INVALID);
-	assert_null(none);
-	json_t *year = NULL;
+	assert_null(none.items);
+	struct calendar_year year;
 	assert_int_equal(store_calendar_year(f->st, 1899, &year, &err), MC_ERR_INVALID);
-	assert_null(year);
+	assert_null(year.days);
 	int64_t due;
 	assert_int_equal(store_calendar_due(f->st, lt(2026, 1, 5, 8, 0), STORE_CALENDAR_DAYS,
 	                                    1000001, &due, &err),
@@ -303,8 +328,7 @@ static void test_config(void **state)
 	    json_pack("{}"),
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-		assert_int_equal(store_calendar_set_config(f->st, &admin, bad[i], &err),
-		                 MC_ERR_INVALID);
+		assert_int_equal(set_config(f->st, &admin, bad[i], &err), MC_ERR_INVALID);
 		json_decref(bad[i]);
 	}
 	assert_int_equal(events(f->st), before);
@@ -312,11 +336,11 @@ static void test_config(void **state)
 	/* Saturday mornings worked: Monday-Saturday, one session 07:00-11:00. */
 	json_t *cfg = json_pack("{s:[i,i,i,i,i,i], s:[{s:s, s:s}], s:s}", "weekdays", 1, 2, 3, 4, 5,
 	                        6, "sessions", "start", "07:00", "end", "11:00", "cutoff", "10:00");
-	assert_int_equal(store_calendar_set_config(f->st, &admin, cfg, &err), MC_OK);
+	assert_int_equal(set_config(f->st, &admin, cfg, &err), MC_OK);
 	json_decref(cfg);
 	assert_int_equal(events(f->st), before + 1);
 	json_t *now = NULL;
-	assert_int_equal(store_calendar_config(f->st, &now, &err), MC_OK);
+	assert_int_equal(config_json(f->st, &now, &err), MC_OK);
 	assert_int_equal(json_array_size(json_object_get(now, "weekdays")), 6);
 	assert_string_equal(json_string_value(json_object_get(now, "cutoff")), "10:00");
 	json_decref(now);
@@ -334,10 +358,10 @@ static void test_config(void **state)
 
 	/* Only the cutoff: the rest is kept. */
 	cfg = json_pack("{s:s}", "cutoff", "09:30");
-	assert_int_equal(store_calendar_set_config(f->st, &admin, cfg, &err), MC_OK);
+	assert_int_equal(set_config(f->st, &admin, cfg, &err), MC_OK);
 	json_decref(cfg);
 	now = NULL;
-	assert_int_equal(store_calendar_config(f->st, &now, &err), MC_OK);
+	assert_int_equal(config_json(f->st, &now, &err), MC_OK);
 	assert_int_equal(json_array_size(json_object_get(now, "weekdays")), 6);
 	assert_string_equal(json_string_value(json_object_get(now, "cutoff")), "09:30");
 	json_decref(now);

@@ -8,9 +8,12 @@
 #include <string.h>
 
 #include "api/api_internal.h"
+#include "api/parse_calendar.h"
+#include "api/present_calendar.h"
 #include "domain/civil_date.h"
 #include "store/calendar.h"
 #include "util/clock.h"
+#include "util/xmalloc.h"
 
 /* An instant of the query: ISO 8601, office time when no offset is given. */
 static bool cal_parse_instant(const char *s, int64_t *t)
@@ -73,7 +76,8 @@ static bool cal_office_arg(struct http_request *r, const char **office)
 void route_calendar_year(struct api *api, struct http_request *r)
 {
 	int64_t year;
-	json_t *out = NULL, *centre = NULL;
+	struct calendar_year y;
+	struct calendar_centre_config *centre = NULL;
 	struct mc_error err;
 	const char *office;
 
@@ -85,29 +89,34 @@ void route_calendar_year(struct api *api, struct http_request *r)
 	if (!cal_office_arg(r, &office))
 		return;
 	/* A centre's year: the province's days with the centre's week. */
-	if (office &&
-	    store_calendar_config_office(api->st, &r->who, office, &centre, &err) != MC_OK) {
-		http_reply_error(r, &err);
-		return;
+	if (office) {
+		centre = xmalloc(sizeof *centre);
+		if (store_calendar_config_office(api->st, &r->who, office, centre, &err) != MC_OK)
+			goto fail;
 	}
-	if (store_calendar_year(api->st, (int)year, &out, &err) != MC_OK) {
-		json_decref(centre);
-		http_reply_error(r, &err);
-		return;
-	}
+	if (store_calendar_year(api->st, (int)year, &y, &err) != MC_OK)
+		goto fail;
+	json_t *out = present_calendar_year(&y);
+	calendar_year_free(&y);
 	if (centre) {
 		static const char *const keys[] = {"office", "own", "weekdays", "sessions"};
+		json_t *view = present_calendar_centre_config(centre);
 		for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
-			json_object_set(out, keys[i], json_object_get(centre, keys[i]));
-		json_decref(centre);
+			json_object_set(out, keys[i], json_object_get(view, keys[i]));
+		json_decref(view);
 	}
+	free(centre);
 	http_reply_json(r, 200, out);
+	return;
+fail:
+	free(centre);
+	http_reply_error(r, &err);
 }
 
 void route_calendar_day_put(struct api *api, struct http_request *r)
 {
 	struct mc_error err;
-	json_t *row = NULL;
+	struct calendar_override row;
 	json_t *body = http_body_object(r);
 	const char *key;
 	json_t *v;
@@ -146,7 +155,7 @@ void route_calendar_day_put(struct api *api, struct http_request *r)
 	if (store_calendar_set_day(api->st, &r->who, r->params[0], json_string_value(kind),
 	                           json_string_value(name), &row, &err) != MC_OK)
 		goto fail;
-	http_reply_json(r, 200, row);
+	http_reply_json(r, 200, present_calendar_override(&row));
 	json_decref(body);
 	return;
 fail:
@@ -167,33 +176,47 @@ void route_calendar_day_delete(struct api *api, struct http_request *r)
 
 void route_calendar_config_get(struct api *api, struct http_request *r)
 {
-	json_t *cfg = NULL;
 	struct mc_error err;
 	const char *office;
 
 	if (!cal_office_arg(r, &office))
 		return;
-	enum mc_err rc = office ? store_calendar_config_office(api->st, &r->who, office, &cfg, &err)
-	                        : store_calendar_config(api->st, &cfg, &err);
-	if (rc != MC_OK)
+	if (office) {
+		struct calendar_centre_config *centre = xmalloc(sizeof *centre);
+		if (store_calendar_config_office(api->st, &r->who, office, centre, &err) != MC_OK)
+			http_reply_error(r, &err);
+		else
+			http_reply_json(r, 200, present_calendar_centre_config(centre));
+		free(centre);
+		return;
+	}
+	struct workcal_config cfg;
+	if (store_calendar_config(api->st, &cfg, &err) != MC_OK)
 		http_reply_error(r, &err);
 	else
-		http_reply_json(r, 200, cfg);
+		http_reply_json(r, 200, present_calendar_config(&cfg));
 }
 
 void route_calendar_config_put(struct api *api, struct http_request *r)
 {
 	struct mc_error err;
 	const char *office;
+	enum mc_err rc;
 
 	if (!cal_office_arg(r, &office))
 		return;
 	json_t *body = http_body_object(r);
 	if (body == NULL)
 		return;
-	enum mc_err rc =
-	    office ? store_calendar_set_config_office(api->st, &r->who, office, body, &err)
-	           : store_calendar_set_config(api->st, &r->who, body, &err);
+	if (office) {
+		struct calendar_centre_change ch;
+		if ((rc = calendar_centre_config_parse(body, &ch, &err)) == MC_OK)
+			rc = store_calendar_set_config_office(api->st, &r->who, office, &ch, &err);
+	} else {
+		struct workhours_config_change ch;
+		if ((rc = calendar_config_parse(body, &ch, &err)) == MC_OK)
+			rc = store_calendar_set_config(api->st, &r->who, &ch, &err);
+	}
 	if (rc != MC_OK)
 		http_reply_error(r, &err);
 	else

@@ -144,3 +144,18 @@ enum civil_instant_status civil_parse_instant(const char *s, int default_offset,
 		*year = y;
 	return CIVIL_INSTANT_OK;
 }
+
+enum civil_instant_status civil_parse_date(const char *s, int *y, int *m, int *d)
+{
+	int yy, mm, dd;
+
+	if (s == NULL || strlen(s) != 10 || !civil_digits(&s, 4, &yy) || *s++ != '-' ||
+	    !civil_digits(&s, 2, &mm) || *s++ != '-' || !civil_digits(&s, 2, &dd))
+		return CIVIL_INSTANT_MALFORMED;
+	if (!civil_date_valid(yy, mm, dd))
+		return CIVIL_INSTANT_NO_SUCH_DATE;
+	*y = yy;
+	*m = mm;
+	*d = dd;
+	return CIVIL_INSTANT_OK;
+}

@@ -62,4 +62,10 @@ enum civil_instant_status {
 enum civil_instant_status civil_parse_instant(const char *s, int default_offset, int64_t *t,
                                               int *year);
 
+/* Parses exactly YYYY-MM-DD (ten characters, nothing around) into y, m, d,
+ * any year; CIVIL_INSTANT_NO_SUCH_DATE for e.g. 2026-02-30. On failure the
+ * outputs are untouched. The one date parser: the API, the CLI and the store
+ * use it (and check the years they support themselves). */
+enum civil_instant_status civil_parse_date(const char *s, int *y, int *m, int *d);
+
 #endif

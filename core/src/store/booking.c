@@ -338,40 +338,23 @@ struct bk_day {
 	struct workcal_session ses[WORKCAL_MAX_SESSIONS * 2];
 };
 
-static int bk_hhmm(const char *s)
-{
-	int h, m;
-	if (s == NULL || sscanf(s, "%d:%d", &h, &m) != 2)
-		return -1;
-	return h * 3600 + m * 60;
-}
-
 /* Reads day number `day` (civil days) of centre office_id into *out. */
 static enum mc_err bk_day_read(struct store *st, int64_t office_id, int day, struct bk_day *out,
                                struct mc_error *err)
 {
-	json_t *j = NULL;
+	struct workhours_day d;
 	int64_t start = (int64_t)day * 86400 - CLOCK_OFFICE_UTC_OFFSET;
-	enum mc_err rc = store_calendar_centre_day(st, office_id, start + 43200, &j, err);
+	enum mc_err rc = store_calendar_centre_day(st, office_id, start + 43200, &d, err);
 	if (rc)
 		return rc;
-	*out = (struct bk_day){.start = start};
-	snprintf(out->date, sizeof out->date, "%s", json_string_value(json_object_get(j, "date")));
-	out->weekday = (int)json_integer_value(json_object_get(j, "weekday"));
-	out->working = json_is_true(json_object_get(j, "working_day"));
-	const char *name = json_string_value(json_object_get(j, "day_name"));
-	snprintf(out->day_name, sizeof out->day_name, "%s", name ? name : "");
-	size_t i;
-	json_t *v;
-	json_array_foreach(json_object_get(j, "sessions"), i, v)
-	{
-		int a = bk_hhmm(json_string_value(json_object_get(v, "start")));
-		int b = bk_hhmm(json_string_value(json_object_get(v, "end")));
-		if (a < 0 || b <= a || out->n_sessions == WORKCAL_MAX_SESSIONS * 2)
-			continue;
-		out->ses[out->n_sessions++] = (struct workcal_session){a, b};
-	}
-	json_decref(j);
+	*out = (struct bk_day){.start = start, .weekday = d.weekday, .working = d.working};
+	char date[32];
+	snprintf(date, sizeof date, "%04d-%02d-%02d", d.year, d.month, d.day);
+	snprintf(out->date, sizeof out->date, "%.10s", date);
+	if (d.named)
+		snprintf(out->day_name, sizeof out->day_name, "%s", d.day_name);
+	for (int i = 0; i < d.n_sessions && i < WORKCAL_MAX_SESSIONS * 2; i++)
+		out->ses[out->n_sessions++] = d.sessions[i];
 	return MC_OK;
 }
 

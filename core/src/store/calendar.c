@@ -1,5 +1,8 @@
 /* The stored office calendar: overrides, calendar settings and the shared,
- * lazily rebuilt calendar of the server's queries. */
+ * lazily rebuilt calendar of the server's queries. Settings and a centre's
+ * hours are kept as JSON text; they are read through SQLite's JSON functions
+ * into the domain's "as written" structs and checked there
+ * (domain/workhours.h), and written with util/jsontext. */
 #include "store/calendar.h"
 
 #include <pthread.h>
@@ -11,7 +14,9 @@
 #include "store/scan.h"
 #include "store/store_internal.h"
 #include "util/clock.h"
+#include "util/jsontext.h"
 #include "util/log.h"
+#include "util/strbuf.h"
 #include "util/xmalloc.h"
 
 #define CAL_KEY_WEEKDAYS "calendar_weekdays"
@@ -19,38 +24,12 @@
 #define CAL_KEY_CUTOFF "calendar_cutoff"
 #define CAL_CACHE_YEARS 10 /* years the shared calendar spans at least */
 #define CAL_MAX_AMOUNT 1000000
-#define CAL_NEXT_OPEN_DAYS 60 /* how far ahead the next opening is looked for */
-
-static const char *const cal_kinds[] = {
-    [WORKCAL_OVERRIDE_DAY_OFF] = "day_off",
-    [WORKCAL_OVERRIDE_WORKDAY] = "workday",
-    [WORKCAL_OVERRIDE_REMOVE] = "remove",
-    [WORKCAL_OVERRIDE_RENAME] = "rename",
-};
-
-/* The kind named s, or -1. */
-static int cal_kind_parse(const char *s)
-{
-	for (size_t i = 0; s && i < sizeof cal_kinds / sizeof cal_kinds[0]; i++)
-		if (strcmp(s, cal_kinds[i]) == 0)
-			return (int)i;
-	return -1;
-}
 
 /* Exactly YYYY-MM-DD, a real date, in 1900-2100. */
 static bool cal_parse_date(const char *s, int *y, int *m, int *d)
 {
-	static const char shape[] = "dddd-dd-dd";
-
-	if (s == NULL || strlen(s) != sizeof shape - 1)
-		return false;
-	for (size_t i = 0; i < sizeof shape - 1; i++)
-		if (shape[i] == 'd' ? (s[i] < '0' || s[i] > '9') : s[i] != '-')
-			return false;
-	*y = atoi(s);
-	*m = atoi(s + 5);
-	*d = atoi(s + 8);
-	return civil_date_valid(*y, *m, *d) && *y >= WORKCAL_FIRST_YEAR && *y <= WORKCAL_LAST_YEAR;
+	return civil_parse_date(s, y, m, d) == CIVIL_INSTANT_OK && *y >= WORKCAL_FIRST_YEAR &&
+	       *y <= WORKCAL_LAST_YEAR;
 }
 
 static enum mc_err cal_bad_date(struct mc_error *err, const char *s)
@@ -65,48 +44,6 @@ static bool cal_year_ok(int y)
 	return y >= WORKCAL_FIRST_YEAR && y <= WORKCAL_LAST_YEAR;
 }
 
-/* Well-formed UTF-8 without control characters. */
-static bool cal_text_ok(const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-
-	while (*p) {
-		int n = *p < 0x80             ? 0
-		        : (*p & 0xe0) == 0xc0 ? 1
-		        : (*p & 0xf0) == 0xe0 ? 2
-		        : (*p & 0xf8) == 0xf0 ? 3
-		                              : -1;
-		if (n < 0 || (n == 0 && (*p < 0x20 || *p == 0x7f)) || (n == 1 && *p < 0xc2))
-			return false;
-		for (int i = 1; i <= n; i++)
-			if ((p[i] & 0xc0) != 0x80)
-				return false;
-		p += n + 1;
-	}
-	return true;
-}
-
-/* "HH:MM" (00:00-24:00) as seconds after midnight, or -1. */
-static int cal_hhmm_parse(const char *s)
-{
-	if (s == NULL || strlen(s) != 5 || s[2] != ':')
-		return -1;
-	for (int i = 0; i < 5; i++)
-		if (i != 2 && (s[i] < '0' || s[i] > '9'))
-			return -1;
-	int h = (s[0] - '0') * 10 + (s[1] - '0'), m = (s[3] - '0') * 10 + (s[4] - '0');
-	if (m > 59 || h > 24 || (h == 24 && m != 0))
-		return -1;
-	return h * 3600 + m * 60;
-}
-
-static json_t *cal_hhmm_json(int secs)
-{
-	char buf[16];
-	snprintf(buf, sizeof buf, "%02d:%02d", secs / 3600, secs / 60 % 60);
-	return json_string(buf);
-}
-
 static enum mc_err cal_bad_config(struct mc_error *err, const char *what)
 {
 	return mc_failf(err, MC_ERR_INVALID, "invalid_config",
@@ -114,94 +51,166 @@ static enum mc_err cal_bad_config(struct mc_error *err, const char *what)
 	                what);
 }
 
-/* Applies the JSON members given (NULL: keep cfg's) to cfg. MC_ERR_INVALID
- * ("invalid_config") when one is malformed. */
-static enum mc_err cal_config_members(json_t *weekdays, json_t *sessions, json_t *cutoff,
-                                      struct workcal_config *cfg, struct mc_error *err)
-{
-	size_t i;
-	json_t *v;
+/* ---- Stored JSON text, read through SQLite's JSON functions. */
 
-	if (weekdays) {
-		unsigned mask = 0;
-		if (!json_is_array(weekdays) || json_array_size(weekdays) > 7)
-			return cal_bad_config(err, "weekdays must be an array of 0-6 (0 = Sunday)");
-		json_array_foreach(weekdays, i, v)
-		{
-			if (!json_is_integer(v) || json_integer_value(v) < 0 ||
-			    json_integer_value(v) > 6 || (mask & (1u << json_integer_value(v))))
-				return cal_bad_config(
-				    err, "weekdays must be distinct integers 0-6 (0 = Sunday)");
-			mask |= 1u << json_integer_value(v);
-		}
-		if (mask == 0)
-			return cal_bad_config(err, "at least one working weekday is needed");
-		cfg->weekday_mask = mask;
-	}
-	if (sessions) {
-		if (!json_is_array(sessions) || json_array_size(sessions) < 1 ||
-		    json_array_size(sessions) > WORKCAL_MAX_SESSIONS)
-			return cal_bad_config(err, "sessions must be an array of 1-4 sessions");
-		json_array_foreach(sessions, i, v)
-		{
-			int a = cal_hhmm_parse(json_string_value(json_object_get(v, "start")));
-			int b = cal_hhmm_parse(json_string_value(json_object_get(v, "end")));
-			if (!json_is_object(v) || json_object_size(v) != 2 || a < 0 || b <= a)
-				return cal_bad_config(
-				    err, "a session is {\"start\":\"HH:MM\",\"end\":\"HH:MM\"}"
-				         " with end after start");
-			cfg->sessions[i].start = a;
-			cfg->sessions[i].end = b;
-		}
-		cfg->n_sessions = (int)json_array_size(sessions);
-	}
-	if (cutoff) {
-		int c = cal_hhmm_parse(json_string_value(cutoff));
-		if (c < 0)
-			return cal_bad_config(err, "cutoff must be \"HH:MM\"");
-		cfg->cutoff = c;
-	}
-	return MC_OK;
+/* Whether text is well-formed JSON (SQLite's json_valid). */
+static bool cal_json_valid(struct store_conn *c, const char *text)
+{
+	sqlite3_stmt *s = store_stmt(c, "SELECT json_valid(?1)");
+	bool ok = false;
+	if (s == NULL)
+		return false;
+	sqlite3_bind_text(s, 1, text, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		ok = sqlite3_column_int(s, 0) == 1;
+	sqlite3_reset(s);
+	return ok;
 }
 
-/* The stored setting key parsed as JSON; NULL when absent. *bad is set when
- * present but not JSON. */
-static json_t *cal_setting_json(struct store *st, const char *key, bool *bad)
+/* The JSON type of text at path ("array", "object", "text", …), into out;
+ * "" when there is nothing there. text must be valid JSON. */
+static void cal_json_type(struct store_conn *c, const char *text, const char *path, char out[16])
 {
-	char *text = store_setting_get(st, key);
-	json_t *j = NULL;
-	if (text) {
-		j = json_loads(text, JSON_DECODE_ANY, NULL);
-		if (j == NULL)
-			*bad = true;
-	}
-	free(text);
-	return j;
+	sqlite3_stmt *s = store_stmt(c, "SELECT json_type(?1, ?2)");
+	out[0] = '\0';
+	if (s == NULL)
+		return;
+	sqlite3_bind_text(s, 1, text, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 2, path, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL)
+		snprintf(out, 16, "%s", store_col_text(s, 0));
+	sqlite3_reset(s);
 }
 
-/* Fills cfg with the stored configuration over the defaults, for the years
+/* The list of integers at path of valid JSON text, as written. */
+static void cal_raw_list(struct store_conn *c, const char *text, const char *path,
+                         struct workhours_raw_list *out)
+{
+	char type[16];
+	*out = (struct workhours_raw_list){0};
+	cal_json_type(c, text, path, type);
+	if (strcmp(type, "array") != 0)
+		return;
+	out->is_array = true;
+	sqlite3_stmt *s = store_stmt(c, "SELECT type, value FROM json_each(?1, ?2)");
+	if (s == NULL)
+		return;
+	sqlite3_bind_text(s, 1, text, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 2, path, -1, SQLITE_TRANSIENT);
+	int step;
+	while (store_next(s, &step)) {
+		int i = out->n++;
+		sqlite3_int64 v = sqlite3_column_int64(s, 1);
+		if (i < WORKHOURS_RAW_MAX) {
+			out->is_int[i] = strcmp(store_col_text(s, 0), "integer") == 0 &&
+			                 v >= -1000000 && v <= 1000000;
+			out->item[i] = out->is_int[i] ? (int)v : -1;
+		}
+	}
+	/* A scan cut short reads as malformed: the caller's fallback applies. */
+	if (store_scan_end(c, s, step, "calendar list", NULL) != MC_OK)
+		out->is_array = false;
+}
+
+/* A string member as written ("" when not a string or longer than HH:MM). */
+static void cal_raw_hhmm(sqlite3_stmt *s, int col, char out[8])
+{
+	out[0] = '\0';
+	if (sqlite3_column_type(s, col) == SQLITE_TEXT && sqlite3_column_bytes(s, col) < 8)
+		snprintf(out, 8, "%s", store_col_text(s, col));
+}
+
+/* The sessions of valid JSON text, as written. */
+static void cal_raw_sessions(struct store_conn *c, const char *text,
+                             struct workhours_raw_sessions *out)
+{
+	char type[16];
+	*out = (struct workhours_raw_sessions){0};
+	cal_json_type(c, text, "$", type);
+	if (strcmp(type, "array") != 0)
+		return;
+	out->is_array = true;
+	sqlite3_stmt *s = store_stmt(
+	    c, "SELECT e.type = 'object',"
+	       " CASE WHEN e.type = 'object' THEN (SELECT count(*) FROM json_each(e.value)) END,"
+	       " CASE WHEN e.type = 'object' AND json_type(e.value, '$.start') = 'text'"
+	       "  THEN json_extract(e.value, '$.start') END,"
+	       " CASE WHEN e.type = 'object' AND json_type(e.value, '$.end') = 'text'"
+	       "  THEN json_extract(e.value, '$.end') END,"
+	       " e.type = 'object' AND json_type(e.value, '$.days') IS NOT NULL"
+	       " FROM json_each(?1) AS e");
+	if (s == NULL)
+		return;
+	sqlite3_bind_text(s, 1, text, -1, SQLITE_TRANSIENT);
+	int step;
+	while (store_next(s, &step)) {
+		int i = out->n++;
+		if (i >= WORKHOURS_RAW_MAX)
+			continue;
+		struct workhours_raw_session *v = &out->item[i];
+		v->is_object = sqlite3_column_int(s, 0) == 1;
+		v->n_members = sqlite3_column_int(s, 1);
+		cal_raw_hhmm(s, 2, v->start);
+		cal_raw_hhmm(s, 3, v->end);
+		v->has_days = sqlite3_column_int(s, 4) == 1;
+	}
+	if (store_scan_end(c, s, step, "calendar sessions", NULL) != MC_OK)
+		out->is_array = false;
+	/* The days after the scan: one statement is stepped at a time. */
+	for (int i = 0; i < out->n && i < WORKHOURS_RAW_MAX; i++) {
+		char path[32];
+		snprintf(path, sizeof path, "$[%d].days", i);
+		if (out->item[i].has_days)
+			cal_raw_list(c, text, path, &out->item[i].days);
+	}
+}
+
+/* The stored province configuration over the defaults, for the years
  * first..last. MC_ERR_CONFLICT ("calendar_config_invalid") when a stored
  * setting is malformed. */
 static enum mc_err cal_config_read(struct store *st, int first, int last,
                                    struct workcal_config *cfg, struct mc_error *err)
 {
-	bool bad = false;
-	struct mc_error inner;
-	enum mc_err rc = MC_OK;
+	struct store_conn *c = store_read_conn(st);
+	char *w = store_setting_get(st, CAL_KEY_WEEKDAYS);
+	char *s = store_setting_get(st, CAL_KEY_SESSIONS);
+	char *cut = store_setting_get(st, CAL_KEY_CUTOFF);
+	enum workhours_fault f = WORKHOURS_OK;
+	bool bad = (w && !cal_json_valid(c, w)) || (s && !cal_json_valid(c, s)) ||
+	           (cut && !cal_json_valid(c, cut));
 
 	workcal_config_default(cfg, first, last);
-	json_t *w = cal_setting_json(st, CAL_KEY_WEEKDAYS, &bad);
-	json_t *s = cal_setting_json(st, CAL_KEY_SESSIONS, &bad);
-	json_t *c = cal_setting_json(st, CAL_KEY_CUTOFF, &bad);
-	if (bad || cal_config_members(w, s, c, cfg, &inner) != MC_OK)
-		rc = mc_failf(err, MC_ERR_CONFLICT, "calendar_config_invalid",
-		              "Cấu hình lịch làm việc đã lưu bị hỏng",
-		              "The stored calendar settings are malformed: %s",
-		              bad ? "not JSON" : inner.message_en);
-	json_decref(w);
-	json_decref(s);
-	json_decref(c);
-	return rc;
+	if (!bad && w) {
+		struct workhours_raw_list raw;
+		struct workhours_weekdays wd;
+		cal_raw_list(c, w, "$", &raw);
+		if ((f = workhours_weekdays_check(&raw, &wd)) == WORKHOURS_OK)
+			cfg->weekday_mask = wd.mask;
+	}
+	if (!bad && !f && s) {
+		struct workhours_raw_sessions *raw = xmalloc(sizeof *raw);
+		cal_raw_sessions(c, s, raw);
+		f = workhours_sessions_check(raw, cfg);
+		free(raw);
+	}
+	if (!bad && !f && cut) {
+		char type[16];
+		cal_json_type(c, cut, "$", type);
+		/* The text is "\"HH:MM\"": its inside, when a string. */
+		char hhmm[8] = "";
+		if (strcmp(type, "text") == 0 && strlen(cut) == 7)
+			snprintf(hhmm, sizeof hhmm, "%.5s", cut + 1);
+		f = workhours_cutoff_check(hhmm, &cfg->cutoff);
+	}
+	free(w);
+	free(s);
+	free(cut);
+	if (bad || f)
+		return mc_failf(err, MC_ERR_CONFLICT, "calendar_config_invalid",
+		                "Cấu hình lịch làm việc đã lưu bị hỏng",
+		                "The stored calendar settings are malformed: %s",
+		                bad ? "not JSON" : workhours_fault_text(f));
+	return MC_OK;
 }
 
 /* Applies the stored overrides of first..last to cal, in date order. */
@@ -224,12 +233,11 @@ static enum mc_err cal_apply_overrides(struct store *st, struct workcal *cal, in
 	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
 		const char *date = store_col_text(s, 0);
 		struct workcal_override ov = {0};
-		int kind = cal_kind_parse(store_col_text(s, 1));
-		if (!cal_parse_date(date, &ov.year, &ov.month, &ov.day) || kind < 0) {
+		if (!cal_parse_date(date, &ov.year, &ov.month, &ov.day) ||
+		    !workhours_override_kind_parse(store_col_text(s, 1), &ov.kind)) {
 			log_warn("calendar: skipping malformed override %.20s", date);
 			continue;
 		}
-		ov.kind = (enum workcal_override_kind)kind;
 		ov.name = sqlite3_column_type(s, 2) == SQLITE_NULL ? NULL : store_col_text(s, 2);
 		switch (workcal_add_override(cal, &ov)) {
 		case WORKCAL_OK:
@@ -241,7 +249,7 @@ static enum mc_err cal_apply_overrides(struct store *st, struct workcal *cal, in
 			goto out;
 		default:
 			log_warn("calendar: override %s %s no longer applies, skipped", date,
-			         cal_kinds[kind]);
+			         workhours_override_kind_name(ov.kind));
 		}
 	}
 	if (step != SQLITE_DONE)
@@ -250,7 +258,6 @@ out:
 	sqlite3_reset(s);
 	return rc;
 }
-
 enum mc_err store_calendar_load(struct store *st, int first_year, int last_year,
                                 struct workcal *cal, struct mc_error *err)
 {
@@ -339,27 +346,39 @@ static void cal_cache_release(void)
 	        "calendar cache released by a thread that does not hold it");
 }
 
-/* The override row of date as JSON, or NULL when there is none. */
-static json_t *cal_override_get(struct store_conn *c, const char *date)
+void calendar_overrides_free(struct calendar_overrides *list)
 {
-	json_t *row = NULL;
+	free(list->items);
+	*list = (struct calendar_overrides){0};
+}
+
+/* The override row s is on (date, kind, name, set_by, set_at) into *o. */
+static void cal_override_row(sqlite3_stmt *s, struct calendar_override *o)
+{
+	*o = (struct calendar_override){.set_at = sqlite3_column_int64(s, 4)};
+	snprintf(o->date, sizeof o->date, "%s", store_col_text(s, 0));
+	snprintf(o->kind, sizeof o->kind, "%s", store_col_text(s, 1));
+	o->has_name = sqlite3_column_type(s, 2) != SQLITE_NULL;
+	if (o->has_name)
+		snprintf(o->name, sizeof o->name, "%s", store_col_text(s, 2));
+	snprintf(o->set_by, sizeof o->set_by, "%s", store_col_text(s, 3));
+}
+
+/* The override of date into *o: true when there is one. */
+static bool cal_override_get(struct store_conn *c, const char *date, struct calendar_override *o)
+{
+	bool found = false;
 	sqlite3_stmt *s = store_stmt(c, "SELECT date, kind, name, set_by, set_at"
 	                                " FROM calendar_overrides WHERE date = ?");
 	if (s == NULL)
-		return NULL;
+		return false;
 	sqlite3_bind_text(s, 1, date, -1, SQLITE_TRANSIENT);
 	if (sqlite3_step(s) == SQLITE_ROW) {
-		char at[26];
-		clock_office_iso(sqlite3_column_int64(s, 4), at);
-		row = json_pack("{s:s, s:s, s:o, s:s, s:s}", "date", store_col_text(s, 0), "kind",
-		                store_col_text(s, 1), "name",
-		                sqlite3_column_type(s, 2) == SQLITE_NULL
-		                    ? json_null()
-		                    : json_string(store_col_text(s, 2)),
-		                "set_by", store_col_text(s, 3), "set_at", at);
+		cal_override_row(s, o);
+		found = true;
 	}
 	sqlite3_reset(s);
-	return row;
+	return found;
 }
 
 /* Appends who's calendar event (entity id eid, action, details text) inside
@@ -372,13 +391,40 @@ static enum mc_err cal_event(struct store *st, const struct principal *who, cons
 	return id ? MC_OK : (err ? err->kind : MC_ERR_INTERNAL);
 }
 
-/* Appends a calendar event with details {"date", …, "previous"}. */
-static enum mc_err cal_audit(struct store *st, const struct principal *who, const char *date,
-                             const char *action, json_t *details, json_t *previous,
-                             struct mc_error *err)
+/* Writes "previous": the override as it was (or null), keys sorted. */
+static void cal_previous_text(struct jsontext *j, const struct calendar_override *prev)
 {
-	json_object_set_new(details, "previous", previous ? json_incref(previous) : json_null());
-	char *text = json_dumps(details, JSON_COMPACT | JSON_SORT_KEYS);
+	char at[26];
+	if (prev == NULL) {
+		jt_null(j, "previous");
+		return;
+	}
+	clock_office_iso(prev->set_at, at);
+	jt_object(j, "previous");
+	jt_str(j, "date", prev->date);
+	jt_str(j, "kind", prev->kind);
+	jt_str(j, "name", prev->has_name ? prev->name : NULL);
+	jt_str(j, "set_by", prev->set_by);
+	jt_str(j, "set_at", at);
+	jt_end(j);
+}
+
+/* Appends a calendar event with details {"date", "kind"?, "name"?,
+ * "previous"} (keys sorted, as the chain has always kept them). */
+static enum mc_err cal_audit(struct store *st, const struct principal *who, const char *date,
+                             const char *action, const char *kind, const char *name,
+                             const struct calendar_override *prev, struct mc_error *err)
+{
+	struct jsontext j = JSONTEXT_INIT;
+	jt_begin(&j);
+	jt_str(&j, "date", date);
+	if (kind) {
+		jt_str(&j, "kind", kind);
+		jt_str(&j, "name", name);
+	}
+	cal_previous_text(&j, prev);
+	jt_end(&j);
+	char *text = jt_finish(&j);
 	enum mc_err rc = cal_event(st, who, date, action, text, err);
 	free(text);
 	return rc;
@@ -410,7 +456,7 @@ static enum mc_err cal_check_applies(struct store *st, const struct workcal_over
 		              "Ngày này không phải ngày lễ hay ngày làm bù theo quy định",
 		              "%04d-%02d-%02d is no holiday or make-up day of the rules:"
 		              " nothing to %s",
-		              ov->year, ov->month, ov->day, cal_kinds[ov->kind]);
+		              ov->year, ov->month, ov->day, workhours_override_kind_name(ov->kind));
 		break;
 	default:
 		rc = mc_fail(err, MC_ERR_INVALID, "invalid_override", "Ngày đặc biệt không hợp lệ",
@@ -421,40 +467,49 @@ out:
 	return rc;
 }
 
-enum mc_err store_calendar_set_day(struct store *st, const struct principal *who, const char *date,
-                                   const char *kind, const char *name, json_t **row,
-                                   struct mc_error *err)
+/* The override of set_day as asked, checked: *ov filled (its name points
+ * into name). */
+static enum mc_err cal_day_ask(const char *date, const char *kind, const char *name,
+                               struct workcal_override *ov, struct mc_error *err)
 {
-	struct workcal_override ov = {0};
-	struct store_conn *c;
-	json_t *previous = NULL, *details = NULL, *stored = NULL;
-	enum mc_err rc;
-
-	if (!cal_parse_date(date, &ov.year, &ov.month, &ov.day))
+	*ov = (struct workcal_override){0};
+	if (!cal_parse_date(date, &ov->year, &ov->month, &ov->day))
 		return cal_bad_date(err, date);
-	int k = cal_kind_parse(kind);
-	if (k < 0)
+	if (!workhours_override_kind_parse(kind, &ov->kind))
 		return mc_failf(err, MC_ERR_INVALID, "invalid_kind", "Loại ngày không hợp lệ",
 		                "kind must be day_off, workday, remove or rename, not '%.20s'",
 		                kind ? kind : "");
-	ov.kind = (enum workcal_override_kind)k;
-	if (ov.kind == WORKCAL_OVERRIDE_REMOVE)
+	if (ov->kind == WORKCAL_OVERRIDE_REMOVE)
 		name = NULL;
-	if (name && (name[0] == '\0' || strlen(name) > WORKCAL_NAME_MAX - 1 || !cal_text_ok(name)))
+	if (name && !workhours_day_name_ok(name))
 		return mc_failf(err, MC_ERR_INVALID, "invalid_name", "Tên ngày không hợp lệ",
 		                "name must be 1-%d bytes of UTF-8 text without control characters",
 		                WORKCAL_NAME_MAX - 1);
-	if (name == NULL && ov.kind == WORKCAL_OVERRIDE_RENAME)
+	if (name == NULL && ov->kind == WORKCAL_OVERRIDE_RENAME)
 		return mc_fail(err, MC_ERR_INVALID, "missing_name", "Cần tên mới cho ngày",
 		               "rename needs a name");
-	ov.name = name;
-	if ((rc = cal_check_applies(st, &ov, err)))
-		return rc;
+	ov->name = name;
+	return MC_OK;
+}
 
+enum mc_err store_calendar_set_day(struct store *st, const struct principal *who, const char *date,
+                                   const char *kind, const char *name,
+                                   struct calendar_override *row, struct mc_error *err)
+{
+	struct workcal_override ov;
+	struct calendar_override previous, stored;
+	enum mc_err rc;
+
+	if (row)
+		*row = (struct calendar_override){0};
+	if ((rc = cal_day_ask(date, kind, name, &ov, err)) ||
+	    (rc = cal_check_applies(st, &ov, err)))
+		return rc;
+	const char *kind_name = workhours_override_kind_name(ov.kind);
 	if ((rc = store_begin(st, err)))
 		return rc;
-	c = store_write_conn(st);
-	previous = cal_override_get(c, date);
+	struct store_conn *c = store_write_conn(st);
+	bool had = cal_override_get(c, date, &previous);
 	sqlite3_stmt *s =
 	    store_stmt(c, "INSERT INTO calendar_overrides"
 	                  " (date, kind, name, set_by, set_at) VALUES (?1, ?2, ?3, ?4, ?5)"
@@ -465,9 +520,9 @@ enum mc_err store_calendar_set_day(struct store *st, const struct principal *who
 		goto fail;
 	}
 	sqlite3_bind_text(s, 1, date, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 2, cal_kinds[ov.kind], -1, SQLITE_STATIC);
-	if (name)
-		sqlite3_bind_text(s, 3, name, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 2, kind_name, -1, SQLITE_STATIC);
+	if (ov.name)
+		sqlite3_bind_text(s, 3, ov.name, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(s, 4, who->actor, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(s, 5, clock_now());
 	int step = sqlite3_step(s);
@@ -476,24 +531,17 @@ enum mc_err store_calendar_set_day(struct store *st, const struct principal *who
 		rc = store_sql_error(c, "calendar override", err);
 		goto fail;
 	}
-	details = json_pack("{s:s, s:s, s:o}", "date", date, "kind", cal_kinds[ov.kind], "name",
-	                    name ? json_string(name) : json_null());
-	if ((rc = cal_audit(st, who, date, "calendar.day_set", details, previous, err)))
+	if ((rc = cal_audit(st, who, date, "calendar.day_set", kind_name, ov.name,
+	                    had ? &previous : NULL, err)))
 		goto fail;
-	stored = cal_override_get(c, date);
+	bool got = cal_override_get(c, date, &stored);
 	if ((rc = store_commit(st, err)))
-		goto out;
-	if (row) {
+		return rc;
+	if (row && got)
 		*row = stored;
-		stored = NULL;
-	}
-	goto out;
+	return MC_OK;
 fail:
 	store_rollback(st);
-out:
-	json_decref(previous);
-	json_decref(details);
-	json_decref(stored);
 	return rc;
 }
 
@@ -501,7 +549,7 @@ enum mc_err store_calendar_delete_day(struct store *st, const struct principal *
                                       const char *date, struct mc_error *err)
 {
 	int y, m, d;
-	json_t *previous = NULL, *details = NULL;
+	struct calendar_override previous;
 	enum mc_err rc;
 
 	if (!cal_parse_date(date, &y, &m, &d))
@@ -509,8 +557,7 @@ enum mc_err store_calendar_delete_day(struct store *st, const struct principal *
 	if ((rc = store_begin(st, err)))
 		return rc;
 	struct store_conn *c = store_write_conn(st);
-	previous = cal_override_get(c, date);
-	if (previous == NULL) {
+	if (!cal_override_get(c, date, &previous)) {
 		rc = mc_failf(err, MC_ERR_NOT_FOUND, "calendar_day_not_found",
 		              "Không có ngày đặc biệt nào được nhập cho ngày này",
 		              "No override is stored for %s", date);
@@ -528,29 +575,27 @@ enum mc_err store_calendar_delete_day(struct store *st, const struct principal *
 		rc = store_sql_error(c, "calendar override", err);
 		goto fail;
 	}
-	details = json_pack("{s:s}", "date", date);
-	if ((rc = cal_audit(st, who, date, "calendar.day_deleted", details, previous, err)))
+	if ((rc = cal_audit(st, who, date, "calendar.day_deleted", NULL, NULL, &previous, err)))
 		goto fail;
-	rc = store_commit(st, err);
-	goto out;
+	return store_commit(st, err);
 fail:
 	store_rollback(st);
-out:
-	json_decref(previous);
-	json_decref(details);
 	return rc;
 }
 
-enum mc_err store_calendar_overrides(struct store *st, int year, json_t **result,
+enum mc_err store_calendar_overrides(struct store *st, int year, struct calendar_overrides *out,
                                      struct mc_error *err)
 {
 	struct store_conn *c = store_read_conn(st);
 	char lo[16], hi[16];
+	size_t cap = 0;
 
+	*out = (struct calendar_overrides){0};
 	if (!cal_year_ok(year))
 		return mc_failf(err, MC_ERR_INVALID, "invalid_year", "Năm không hợp lệ (1900–2100)",
 		                "year %d is outside 1900-2100", year);
-	sqlite3_stmt *s = store_stmt(c, "SELECT date FROM calendar_overrides"
+	sqlite3_stmt *s = store_stmt(c, "SELECT date, kind, name, set_by, set_at"
+	                                " FROM calendar_overrides"
 	                                " WHERE date BETWEEN ? AND ? ORDER BY date");
 	if (s == NULL)
 		return store_sql_error(c, "calendar overrides", err);
@@ -558,165 +603,146 @@ enum mc_err store_calendar_overrides(struct store *st, int year, json_t **result
 	snprintf(hi, sizeof hi, "%04d-12-31", year);
 	sqlite3_bind_text(s, 1, lo, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(s, 2, hi, -1, SQLITE_TRANSIENT);
-	/* Dates first, rows after: one statement is stepped at a time. */
-	json_t *dates = json_array(), *out = json_array();
 	int step;
-	while (store_next(s, &step))
-		json_array_append_new(dates, json_string(store_col_text(s, 0)));
+	while (store_next(s, &step)) {
+		if (out->n == cap) {
+			cap = cap ? cap * 2 : 8;
+			out->items = xreallocarray(out->items, cap, sizeof *out->items);
+		}
+		cal_override_row(s, &out->items[out->n++]);
+	}
 	enum mc_err rc = store_scan_end(c, s, step, "calendar overrides", err);
-	if (rc) {
-		json_decref(dates);
-		json_decref(out);
-		return rc;
-	}
-	size_t i;
-	json_t *v;
-	json_array_foreach(dates, i, v)
-	{
-		json_t *row = cal_override_get(c, json_string_value(v));
-		if (row)
-			json_array_append_new(out, row);
-	}
-	json_decref(dates);
-	*result = out;
-	return MC_OK;
+	if (rc)
+		calendar_overrides_free(out);
+	return rc;
 }
 
-/* cfg's weekly pattern, sessions and cutoff as JSON. */
-static json_t *cal_config_json(const struct workcal_config *cfg)
-{
-	json_t *weekdays = json_array(), *sessions = json_array();
-	char off[16];
-
-	for (int w = 0; w < 7; w++)
-		if (cfg->weekday_mask & (1u << w))
-			json_array_append_new(weekdays, json_integer(w));
-	for (int i = 0; i < cfg->n_sessions; i++)
-		json_array_append_new(sessions,
-		                      json_pack("{s:o, s:o}", "start",
-		                                cal_hhmm_json(cfg->sessions[i].start), "end",
-		                                cal_hhmm_json(cfg->sessions[i].end)));
-	snprintf(off, sizeof off, "%c%02d:%02d", cfg->utc_offset < 0 ? '-' : '+',
-	         abs(cfg->utc_offset) / 3600, abs(cfg->utc_offset) / 60 % 60);
-	return json_pack("{s:o, s:o, s:o, s:s}", "weekdays", weekdays, "sessions", sessions,
-	                 "cutoff", cal_hhmm_json(cfg->cutoff), "utc_offset", off);
-}
-
-enum mc_err store_calendar_config(struct store *st, json_t **out, struct mc_error *err)
+enum mc_err store_calendar_config(struct store *st, struct workcal_config *out,
+                                  struct mc_error *err)
 {
 	struct workcal_config cfg;
 	enum mc_err rc = cal_config_read(st, 2000, 2000, &cfg, err);
 	if (rc == MC_OK)
-		*out = cal_config_json(&cfg);
+		*out = cfg;
 	return rc;
 }
 
-enum mc_err store_calendar_set_config(struct store *st, const struct principal *who, json_t *config,
+/* cfg's weekly pattern, sessions and cutoff as the settings keep them
+ * (text[0..2]: weekdays, sessions, cutoff; the caller frees them) and as
+ * the event's details (keys sorted), into *details. */
+static void cal_config_texts(const struct workcal_config *cfg, char *text[3], char **details)
+{
+	struct strbuf w = STRBUF_INIT, s = STRBUF_INIT;
+	struct jsontext j = JSONTEXT_INIT;
+	char a[8], b[8], off[16];
+
+	strbuf_puts(&w, "[");
+	for (int d = 0; d < 7; d++)
+		if (cfg->weekday_mask & (1u << d))
+			strbuf_printf(&w, "%s%d", w.len > 1 ? "," : "", d);
+	strbuf_puts(&w, "]");
+	strbuf_puts(&s, "[");
+	for (int i = 0; i < cfg->n_sessions; i++) {
+		workhours_hhmm_format(cfg->sessions[i].start, a);
+		workhours_hhmm_format(cfg->sessions[i].end, b);
+		strbuf_printf(&s, "%s{\"start\":\"%s\",\"end\":\"%s\"}", i ? "," : "", a, b);
+	}
+	strbuf_puts(&s, "]");
+	workhours_hhmm_format(cfg->cutoff, a);
+	text[0] = strbuf_detach(&w, NULL);
+	text[1] = strbuf_detach(&s, NULL);
+	text[2] = xasprintf("\"%s\"", a);
+
+	snprintf(off, sizeof off, "%c%02d:%02d", cfg->utc_offset < 0 ? '-' : '+',
+	         abs(cfg->utc_offset) / 3600, abs(cfg->utc_offset) / 60 % 60);
+	jt_begin(&j);
+	jt_str(&j, "cutoff", a);
+	jt_array(&j, "sessions");
+	for (int i = 0; i < cfg->n_sessions; i++) {
+		workhours_hhmm_format(cfg->sessions[i].start, a);
+		workhours_hhmm_format(cfg->sessions[i].end, b);
+		jt_object(&j, NULL);
+		jt_str(&j, "end", b);
+		jt_str(&j, "start", a);
+		jt_end(&j);
+	}
+	jt_end(&j);
+	jt_str(&j, "utc_offset", off);
+	jt_array(&j, "weekdays");
+	for (int d = 0; d < 7; d++)
+		if (cfg->weekday_mask & (1u << d))
+			jt_int(&j, NULL, d);
+	jt_end(&j);
+	jt_end(&j);
+	*details = jt_finish(&j);
+}
+
+enum mc_err store_calendar_set_config(struct store *st, const struct principal *who,
+                                      const struct workhours_config_change *ch,
                                       struct mc_error *err)
 {
-	static const char *const keys[] = {"weekdays", "sessions", "cutoff"};
+	static const char *const settings[] = {CAL_KEY_WEEKDAYS, CAL_KEY_SESSIONS, CAL_KEY_CUTOFF};
 	struct workcal_config cfg;
-	struct workcal *cal = NULL;
-	json_t *norm = NULL;
+	char *text[3] = {NULL, NULL, NULL}, *details = NULL;
 	enum mc_err rc;
-	const char *key;
-	json_t *v;
 
-	if (!json_is_object(config) || json_object_size(config) == 0)
-		return cal_bad_config(err, "expected an object with weekdays, sessions or cutoff");
-	json_object_foreach(config, key, v)
-	{
-		size_t i = 0;
-		while (i < 3 && strcmp(keys[i], key) != 0)
-			i++;
-		if (i == 3)
-			return mc_failf(err, MC_ERR_INVALID, "unknown_field", "Trường lạ",
-			                "unknown calendar setting '%.40s'", key);
-	}
 	/* A malformed stored configuration can be repaired: start from defaults. */
 	if (cal_config_read(st, 2000, 2000, &cfg, NULL) != MC_OK)
 		workcal_config_default(&cfg, 2000, 2000);
-	if ((rc = cal_config_members(json_object_get(config, "weekdays"),
-	                             json_object_get(config, "sessions"),
-	                             json_object_get(config, "cutoff"), &cfg, err)))
-		return rc;
-	cal = xmalloc(sizeof *cal);
-	if (workcal_init(cal, &cfg) != WORKCAL_OK) {
-		rc = cal_bad_config(err, "sessions must be sorted, disjoint and within the day,"
-		                         " and the cutoff within the day");
-		goto out;
-	}
-	norm = cal_config_json(&cfg);
+	workhours_config_apply(&cfg, ch);
+	struct workcal *cal = xmalloc(sizeof *cal);
+	bool usable = workcal_init(cal, &cfg) == WORKCAL_OK;
+	free(cal);
+	if (!usable)
+		return cal_bad_config(err, workhours_fault_text(WORKHOURS_NO_CALENDAR));
+	cal_config_texts(&cfg, text, &details);
 	if ((rc = store_begin(st, err)))
 		goto out;
-	static const char *const settings[] = {CAL_KEY_WEEKDAYS, CAL_KEY_SESSIONS, CAL_KEY_CUTOFF};
-	for (size_t i = 0; i < 3; i++) {
-		char *text =
-		    json_dumps(json_object_get(norm, keys[i]), JSON_COMPACT | JSON_ENCODE_ANY);
-		rc = store_setting_set(st, settings[i], text, err);
-		free(text);
-		if (rc)
+	for (size_t i = 0; i < 3; i++)
+		if ((rc = store_setting_set(st, settings[i], text[i], err)))
 			goto fail;
-	}
-	char *details = json_dumps(norm, JSON_COMPACT | JSON_SORT_KEYS);
-	rc = cal_event(st, who, "config", "calendar.config_set", details, err);
-	free(details);
-	if (rc)
+	if ((rc = cal_event(st, who, "config", "calendar.config_set", details, err)))
 		goto fail;
 	rc = store_commit(st, err);
 	goto out;
 fail:
 	store_rollback(st);
 out:
-	json_decref(norm);
-	free(cal);
+	for (size_t i = 0; i < 3; i++)
+		free(text[i]);
+	free(details);
 	return rc;
 }
 
-enum mc_err store_calendar_year(struct store *st, int year, json_t **out, struct mc_error *err)
+void calendar_year_free(struct calendar_year *y)
 {
+	free(y->days);
+	calendar_overrides_free(&y->overrides);
+	*y = (struct calendar_year){0};
+}
+
+enum mc_err store_calendar_year(struct store *st, int year, struct calendar_year *out,
+                                struct mc_error *err)
+{
+	*out = (struct calendar_year){.year = year};
 	if (!cal_year_ok(year))
 		return mc_failf(err, MC_ERR_INVALID, "invalid_year", "Năm không hợp lệ (1900–2100)",
 		                "Year %d is outside 1900-2100", year);
 	int lo = year > WORKCAL_FIRST_YEAR ? year - 1 : year;
 	int hi = year < WORKCAL_LAST_YEAR ? year + 1 : year;
-	struct workcal_entry *e = xcalloc(WORKCAL_MAX_ENTRIES, sizeof *e);
 	const struct workcal *cal = cal_cache_acquire(st, lo, hi, err);
-	if (cal == NULL) {
-		free(e);
+	if (cal == NULL)
 		return err ? err->kind : MC_ERR_INTERNAL;
-	}
-	int n = workcal_entries(cal, year, e, WORKCAL_MAX_ENTRIES);
-	json_t *config = cal_config_json(&cal->cfg);
+	out->days = xcalloc(WORKCAL_MAX_ENTRIES, sizeof *out->days);
+	int n = workcal_entries(cal, year, out->days, WORKCAL_MAX_ENTRIES);
+	out->n_days = n < WORKCAL_MAX_ENTRIES ? n : WORKCAL_MAX_ENTRIES;
+	out->cfg = cal->cfg;
 	cal_cache_release();
-
-	json_t *days = json_array();
-	for (int i = 0; i < n && i < WORKCAL_MAX_ENTRIES; i++) {
-		char date[16];
-		snprintf(date, sizeof date, "%04d-%02d-%02d", e[i].year, e[i].month, e[i].day);
-		json_array_append_new(
-		    days, json_pack("{s:s, s:s, s:s, s:s}", "date", date, "kind",
-		                    e[i].kind == WORKCAL_DAY_WORK ? "work" : "off", "name",
-		                    e[i].name, "source",
-		                    e[i].source == WORKCAL_SOURCE_OVERRIDE ? "override" : "rule"));
-	}
-	free(e);
-	json_t *overrides = NULL;
-	enum mc_err orc = store_calendar_overrides(st, year, &overrides, err);
-	if (orc) {
-		json_decref(config);
-		json_decref(days);
-		return orc;
-	}
-	json_t *view = json_pack("{s:i}", "year", year);
-	json_object_update(view, config);
-	json_decref(config);
-	json_object_set_new(view, "days", days);
-	json_object_set_new(view, "overrides", overrides);
-	*out = view;
-	return MC_OK;
+	enum mc_err rc = store_calendar_overrides(st, year, &out->overrides, err);
+	if (rc)
+		calendar_year_free(out);
+	return rc;
 }
-
 enum mc_err store_calendar_due(struct store *st, int64_t from, enum store_calendar_limit unit,
                                int64_t amount, int64_t *due, struct mc_error *err)
 {
@@ -835,107 +861,33 @@ int64_t store_calendar_day_seconds(struct store *st)
  * possibly kept on some weekdays only ({"start","end","days":[6]}: a
  * Saturday morning). */
 
-#define CAL_CENTRE_MAX_SESSIONS 8
-
-/* One session of a centre: seconds after midnight, and its weekdays as
- * bits (all seven when the session names none). */
-struct cal_centre_session {
-	int start, end;
-	unsigned days;
-	bool all_days;
-};
-
-/* Parses a centre's sessions (already checked or stored) into out; the
- * count, or -1 (err filled) when malformed. Sessions kept on the same
- * weekday may not overlap. */
-static int cal_centre_sessions_parse(json_t *sessions, struct cal_centre_session *out,
-                                     struct mc_error *err)
+/* Reads a centre's stored weekdays and sessions (JSON text, NULL when it
+ * keeps the province's) into ce. */
+static void cal_centre_hours_read(struct store_conn *c, const char *weekdays, const char *sessions,
+                                  struct workhours_centre *ce)
 {
-	size_t i, k;
-	json_t *v, *d;
-	if (!json_is_array(sessions) || json_array_size(sessions) < 1 ||
-	    json_array_size(sessions) > CAL_CENTRE_MAX_SESSIONS) {
-		cal_bad_config(err, "a centre's sessions are an array of 1-8 sessions");
-		return -1;
+	if (weekdays && cal_json_valid(c, weekdays)) {
+		struct workhours_raw_list raw;
+		ce->own_weekdays = true;
+		cal_raw_list(c, weekdays, "$", &raw);
+		ce->valid_weekdays = workhours_weekdays_check(&raw, &ce->weekdays) == WORKHOURS_OK;
 	}
-	json_array_foreach(sessions, i, v)
-	{
-		json_t *days = json_object_get(v, "days");
-		int a = cal_hhmm_parse(json_string_value(json_object_get(v, "start")));
-		int b = cal_hhmm_parse(json_string_value(json_object_get(v, "end")));
-		if (!json_is_object(v) || json_object_size(v) != 2u + (days != NULL) || a < 0 ||
-		    b <= a) {
-			cal_bad_config(err, "a session is {\"start\":\"HH:MM\",\"end\":\"HH:MM\"}"
-			                    " with end after start, and optionally \"days\"");
-			return -1;
-		}
-		unsigned mask = 0;
-		if (days && (!json_is_array(days) || json_array_size(days) < 1 ||
-		             json_array_size(days) > 7)) {
-			cal_bad_config(err, "a session's days are 1-7 weekdays 0-6 (0 = Sunday)");
-			return -1;
-		}
-		json_array_foreach(days, k, d)
-		{
-			if (!json_is_integer(d) || json_integer_value(d) < 0 ||
-			    json_integer_value(d) > 6 || (mask & (1u << json_integer_value(d)))) {
-				cal_bad_config(err, "a session's days are distinct weekdays 0-6"
-				                    " (0 = Sunday)");
-				return -1;
-			}
-			mask |= 1u << json_integer_value(d);
-		}
-		out[i] = (struct cal_centre_session){
-		    .start = a, .end = b, .days = days ? mask : 0x7f, .all_days = days == NULL};
-		for (size_t j = 0; j < i; j++)
-			if ((out[j].days & out[i].days) && out[j].start < b && a < out[j].end) {
-				cal_bad_config(err, "two sessions of the same weekday overlap");
-				return -1;
-			}
+	if (sessions && cal_json_valid(c, sessions)) {
+		struct workhours_raw_sessions *raw = xmalloc(sizeof *raw);
+		ce->own_sessions = true;
+		cal_raw_sessions(c, sessions, raw);
+		ce->valid_sessions = workhours_centre_sessions_check(
+		                         raw, ce->sessions, &ce->n_sessions) == WORKHOURS_OK;
+		free(raw);
 	}
-	return (int)json_array_size(sessions);
 }
 
-/* A centre's weekly pattern as a bit mask, 0 (err filled) when malformed. */
-static unsigned cal_centre_weekdays_parse(json_t *weekdays, struct mc_error *err)
-{
-	struct workcal_config cfg = {0};
-	if (cal_config_members(weekdays, NULL, NULL, &cfg, err) != MC_OK)
-		return 0;
-	return cfg.weekday_mask;
-}
-
-enum mc_err store_calendar_centre_check(json_t *weekdays, json_t *sessions, struct mc_error *err)
-{
-	struct cal_centre_session ses[CAL_CENTRE_MAX_SESSIONS];
-	if (weekdays && !json_is_null(weekdays) && cal_centre_weekdays_parse(weekdays, err) == 0)
-		return MC_ERR_INVALID;
-	if (sessions && !json_is_null(sessions) &&
-	    cal_centre_sessions_parse(sessions, ses, err) < 0)
-		return MC_ERR_INVALID;
-	return MC_OK;
-}
-
-/* What a centre's calendar is made of, read from the store. */
-struct cal_centre {
-	int64_t id;
-	char code[40];
-	json_t *weekdays; /* its own (or its centre's, for a point), else NULL */
-	json_t *sessions; /* likewise */
-};
-
-static void cal_centre_free(struct cal_centre *ce)
-{
-	json_decref(ce->weekdays);
-	json_decref(ce->sessions);
-}
-
-/* Reads office id's own weekdays and sessions (a reception point without
- * its own takes its centre's). MC_ERR_NOT_FOUND ("office_not_found") when
- * there is no such office, MC_ERR_INVALID ("office_wrong_kind") when it is
- * not a centre or a point. */
-static enum mc_err cal_centre_read(struct store *st, int64_t id, struct cal_centre *ce,
-                                   struct mc_error *err)
+/* Reads office id's code and own weekdays and sessions (a reception point
+ * without its own takes its centre's). MC_ERR_NOT_FOUND
+ * ("office_not_found") when there is no such office, MC_ERR_INVALID
+ * ("office_wrong_kind") when it is not a centre or a point. */
+static enum mc_err cal_centre_read(struct store *st, int64_t id, char code[41],
+                                   struct workhours_centre *ce, struct mc_error *err)
 {
 	struct store_conn *c = store_read_conn(st);
 	sqlite3_stmt *s =
@@ -943,19 +895,20 @@ static enum mc_err cal_centre_read(struct store *st, int64_t id, struct cal_cent
 	                  " coalesce(o.sessions, p.sessions) FROM offices o LEFT JOIN offices p"
 	                  " ON p.id = o.parent_id AND o.kind = 'point' WHERE o.id = ?");
 	int step;
-	*ce = (struct cal_centre){.id = id};
+	char *weekdays = NULL, *sessions = NULL, kind[16] = "";
+	*ce = (struct workhours_centre){0};
+	code[0] = '\0';
 	if (s == NULL)
 		return store_sql_error(c, "office", err);
 	sqlite3_bind_int64(s, 1, id);
-	char kind[16] = "";
 	bool found = store_next(s, &step);
 	if (found) {
-		snprintf(ce->code, sizeof ce->code, "%s", store_col_text(s, 0));
+		snprintf(code, 41, "%s", store_col_text(s, 0));
 		snprintf(kind, sizeof kind, "%s", store_col_text(s, 1));
 		if (sqlite3_column_type(s, 2) != SQLITE_NULL)
-			ce->weekdays = json_loads(store_col_text(s, 2), JSON_DECODE_ANY, NULL);
+			weekdays = xstrdup(store_col_text(s, 2));
 		if (sqlite3_column_type(s, 3) != SQLITE_NULL)
-			ce->sessions = json_loads(store_col_text(s, 3), JSON_DECODE_ANY, NULL);
+			sessions = xstrdup(store_col_text(s, 3));
 	}
 	enum mc_err rc = store_scan_end(c, s, step, "office", err);
 	if (rc == MC_OK && !found)
@@ -964,214 +917,190 @@ static enum mc_err cal_centre_read(struct store *st, int64_t id, struct cal_cent
 	if (rc == MC_OK && strcmp(kind, "centre") != 0 && strcmp(kind, "point") != 0)
 		rc = mc_failf(err, MC_ERR_INVALID, "office_wrong_kind", "Đơn vị không phù hợp",
 		              "office %s is a %s: only a centre or a reception point keeps hours",
-		              ce->code, kind);
-	if (rc)
-		cal_centre_free(ce);
+		              code, kind);
+	if (rc == MC_OK)
+		cal_centre_hours_read(c, weekdays, sessions, ce);
+	free(weekdays);
+	free(sessions);
 	return rc;
 }
 
-/* The centre's day at t into *out (see store_calendar_centre_day). */
-static enum mc_err cal_centre_day(struct store *st, const struct cal_centre *ce, int64_t t,
-                                  json_t **out, struct mc_error *err)
+/* The office-local year of instant t (any year). */
+static int cal_local_year(int64_t t)
 {
-	struct workcal_config cfg;
-	struct cal_centre_session ses[CAL_CENTRE_MAX_SESSIONS];
-	int n = 0, y, m, d;
-	enum mc_err rc;
+	int y, m, d;
+	civil_ymd_from_days((int)civil_floor_div(t + CLOCK_OFFICE_UTC_OFFSET, 86400), &y, &m, &d);
+	return y;
+}
 
-	int64_t local_day = civil_floor_div(t + CLOCK_OFFICE_UTC_OFFSET, 86400);
-	int sod = (int)(t + CLOCK_OFFICE_UTC_OFFSET - local_day * 86400);
-	if (local_day < civil_days_from_ymd(WORKCAL_FIRST_YEAR + 1, 1, 1) ||
-	    local_day > civil_days_from_ymd(WORKCAL_LAST_YEAR - 1, 12, 31))
+/* Centre ce's day at t into *out (see store_calendar_centre_day). */
+static enum mc_err cal_centre_day(struct store *st, const struct workhours_centre *ce, int64_t t,
+                                  struct workhours_day *out, struct mc_error *err)
+{
+	if (!workhours_day_in_range(t, CLOCK_OFFICE_UTC_OFFSET))
 		return mc_fail(err, MC_ERR_INVALID, "invalid_from", "Thời điểm ngoài phạm vi lịch",
 		               "The instant is outside the calendar's years");
-	civil_ymd_from_days((int)local_day, &y, &m, &d);
-	int w = civil_weekday((int)local_day);
-	if ((rc = cal_config_read(st, y, y, &cfg, err)))
-		return rc;
-	unsigned mask = cfg.weekday_mask;
-	if (ce->weekdays && (mask = cal_centre_weekdays_parse(ce->weekdays, NULL)) == 0)
-		mask = cfg.weekday_mask; /* a malformed stored value: the province's */
-	if (ce->sessions && (n = cal_centre_sessions_parse(ce->sessions, ses, NULL)) < 0)
-		n = 0;
-	if (n == 0) {
-		for (int i = 0; i < cfg.n_sessions; i++)
-			ses[i] = (struct cal_centre_session){.start = cfg.sessions[i].start,
-			                                     .end = cfg.sessions[i].end,
-			                                     .days = 0x7f,
-			                                     .all_days = true};
-		n = cfg.n_sessions;
-	}
-
-	/* Holidays and make-up days: the province's calendar. */
-	struct workcal_entry named;
+	int y = cal_local_year(t);
 	const struct workcal *cal = cal_cache_acquire(st, y - 1, y + 1, err);
 	if (cal == NULL)
 		return err ? err->kind : MC_ERR_INTERNAL;
-	bool is_named = workcal_named_day(cal, y, m, d, &named);
+	bool ok = workhours_day_at(cal, ce, t, CLOCK_OFFICE_UTC_OFFSET, out);
 	cal_cache_release();
-	bool working = is_named ? named.kind == WORKCAL_DAY_WORK : (mask & (1u << w)) != 0;
-	/* A make-up day keeps the everyday sessions, not a weekday's own. */
-	bool makeup = is_named && named.kind == WORKCAL_DAY_WORK;
-	bool any_everyday = false;
-	for (int i = 0; i < n; i++)
-		any_everyday |= ses[i].all_days;
-
-	/* Sessions in time order (they may be listed in any). */
-	for (int i = 1; i < n; i++)
-		for (int j = i; j > 0 && ses[j - 1].start > ses[j].start; j--) {
-			struct cal_centre_session tmp = ses[j - 1];
-			ses[j - 1] = ses[j];
-			ses[j] = tmp;
-		}
-	json_t *today = json_array();
-	bool open = false;
-	for (int i = 0; working && i < n; i++) {
-		bool applies = makeup && any_everyday ? ses[i].all_days
-		               : makeup               ? true
-		                                      : (ses[i].days & (1u << w)) != 0;
-		if (!applies)
-			continue;
-		json_array_append_new(today,
-		                      json_pack("{s:o, s:o}", "start", cal_hhmm_json(ses[i].start),
-		                                "end", cal_hhmm_json(ses[i].end)));
-		open |= ses[i].start <= sod && sod < ses[i].end;
-	}
-	char date[16];
-	snprintf(date, sizeof date, "%04d-%02d-%02d", y, m, d);
-	*out = json_pack("{s:s, s:s, s:i, s:b, s:o, s:o, s:b}", "office", ce->code, "date", date,
-	                 "weekday", w, "working_day", working, "day_name",
-	                 is_named ? json_string(named.name) : json_null(), "sessions", today,
-	                 "open_now", open);
-	return MC_OK;
+	return ok ? MC_OK
+	          : mc_fail(err, MC_ERR_INVALID, "invalid_from", "Thời điểm ngoài phạm vi lịch",
+	                    "The instant is outside the calendar's years");
 }
 
-enum mc_err store_calendar_centre_day(struct store *st, int64_t office_id, int64_t t, json_t **out,
-                                      struct mc_error *err)
+enum mc_err store_calendar_centre_day(struct store *st, int64_t office_id, int64_t t,
+                                      struct workhours_day *out, struct mc_error *err)
 {
-	struct cal_centre ce;
-	enum mc_err rc = cal_centre_read(st, office_id, &ce, err);
-	if (rc)
-		return rc;
-	rc = cal_centre_day(st, &ce, t, out, err);
-	cal_centre_free(&ce);
-	return rc;
+	struct workhours_centre ce;
+	char code[41];
+	enum mc_err rc = cal_centre_read(st, office_id, code, &ce, err);
+	return rc ? rc : cal_centre_day(st, &ce, t, out, err);
 }
 
 bool store_calendar_centre_open(struct store *st, int64_t office_id, int64_t t)
 {
-	json_t *day = NULL;
+	struct workhours_day day;
 	if (office_id == 0 || store_calendar_centre_day(st, office_id, t, &day, NULL) != MC_OK)
 		return true; /* no centre to judge by: never refuse on it */
-	bool open = json_is_true(json_object_get(day, "open_now"));
-	json_decref(day);
-	return open;
+	return day.open_now;
 }
 
 void store_calendar_centre_hours(struct store *st, int64_t office_id, int64_t t, bool *open,
                                  int64_t *next_open)
 {
-	struct cal_centre ce;
+	struct workhours_centre ce;
+	char code[41];
 	*open = true;
 	*next_open = 0;
-	if (office_id == 0 || cal_centre_read(st, office_id, &ce, NULL) != MC_OK)
+	if (office_id == 0 || cal_centre_read(st, office_id, code, &ce, NULL) != MC_OK ||
+	    !workhours_day_in_range(t, CLOCK_OFFICE_UTC_OFFSET))
 		return; /* no centre to judge by: never refuse on it */
-	int64_t local_day = civil_floor_div(t + CLOCK_OFFICE_UTC_OFFSET, 86400);
-	for (int k = 0; k <= CAL_NEXT_OPEN_DAYS; k++) {
-		json_t *day = NULL;
-		/* Day k's noon, or t itself today (open_now is at t). */
-		int64_t at = k == 0 ? t : (local_day + k) * 86400 - CLOCK_OFFICE_UTC_OFFSET + 43200;
-		if (cal_centre_day(st, &ce, at, &day, NULL) != MC_OK)
-			break;
-		if (k == 0 && !json_is_true(json_object_get(day, "open_now")))
-			*open = false;
-		if (k == 0 && *open) {
-			json_decref(day);
-			break;
-		}
-		size_t i;
-		json_t *ses;
-		json_array_foreach(json_object_get(day, "sessions"), i, ses)
-		{
-			int hh, mm;
-			const char *hhmm = json_string_value(json_object_get(ses, "start"));
-			if (hhmm == NULL || sscanf(hhmm, "%d:%d", &hh, &mm) != 2)
-				continue;
-			int64_t start =
-			    (local_day + k) * 86400 - CLOCK_OFFICE_UTC_OFFSET + hh * 3600 + mm * 60;
-			if (start > t) {
-				*next_open = start;
-				break;
-			}
-		}
-		json_decref(day);
-		if (*next_open)
-			break;
-	}
-	cal_centre_free(&ce);
+	int y = cal_local_year(t);
+	const struct workcal *cal = cal_cache_acquire(st, y - 1, y + 1, NULL);
+	if (cal == NULL)
+		return;
+	workhours_next_open(cal, &ce, t, CLOCK_OFFICE_UTC_OFFSET, open, next_open);
+	cal_cache_release();
 }
 
 enum mc_err store_calendar_config_office(struct store *st, const struct principal *who,
-                                         const char *office, json_t **out, struct mc_error *err)
+                                         const char *office, struct calendar_centre_config *out,
+                                         struct mc_error *err)
 {
-	struct workcal_config cfg;
-	struct cal_centre ce;
 	int64_t id;
 	enum mc_err rc;
-	json_t *today = NULL;
 
+	*out = (struct calendar_centre_config){0};
 	if ((rc = store_office_in_scope(store_read_conn(st), who, office, &id, err)) ||
-	    (rc = cal_centre_read(st, id, &ce, err)))
+	    (rc = cal_centre_read(st, id, out->office, &out->centre, err)) ||
+	    (rc = cal_config_read(st, 2000, 2000, &out->cfg, err)) ||
+	    (rc = cal_centre_day(st, &out->centre, clock_now(), &out->today, err)))
 		return rc;
-	if ((rc = cal_config_read(st, 2000, 2000, &cfg, err)) ||
-	    (rc = cal_centre_day(st, &ce, clock_now(), &today, err))) {
-		cal_centre_free(&ce);
-		return rc;
-	}
-	json_t *view = cal_config_json(&cfg);
-	json_object_set_new(view, "office", json_string(ce.code));
-	json_object_set_new(view, "own",
-	                    json_pack("{s:b, s:b}", "weekdays", ce.weekdays != NULL, "sessions",
-	                              ce.sessions != NULL));
-	if (ce.weekdays)
-		json_object_set(view, "weekdays", ce.weekdays);
-	if (ce.sessions)
-		json_object_set(view, "sessions", ce.sessions);
-	json_object_set_new(view, "today", today);
-	cal_centre_free(&ce);
-	*out = view;
 	return MC_OK;
 }
 
+/* Days as a JSON array, in the order written. */
+static void cal_days_text(struct jsontext *j, const char *key, const int8_t *day, int n)
+{
+	jt_array(j, key);
+	for (int i = 0; i < n; i++)
+		jt_int(j, NULL, day[i]);
+	jt_end(j);
+}
+
+/* A centre's sessions as the event's details keep them (keys sorted). */
+static void cal_sessions_text(struct jsontext *j, const struct calendar_centre_change *ch)
+{
+	char a[8], b[8];
+	jt_array(j, "sessions");
+	for (int i = 0; i < ch->n_sessions; i++) {
+		const struct workhours_session *s = &ch->sessions[i];
+		workhours_hhmm_format(s->start, a);
+		workhours_hhmm_format(s->end, b);
+		jt_object(j, NULL);
+		if (!s->all_days)
+			cal_days_text(j, "days", s->day, s->n_days);
+		jt_str(j, "end", b);
+		jt_str(j, "start", a);
+		jt_end(j);
+	}
+	jt_end(j);
+}
+
+/* Days as the JSON text of a column: "[1,2,3]". */
+static void cal_days_column(struct strbuf *sb, const int8_t *day, int n)
+{
+	strbuf_puts(sb, "[");
+	for (int i = 0; i < n; i++)
+		strbuf_printf(sb, "%s%d", i ? "," : "", day[i]);
+	strbuf_puts(sb, "]");
+}
+
+/* The JSON text of offices.weekdays (weekdays) or offices.sessions; the
+ * caller frees it. */
+static char *cal_centre_member_text(const struct calendar_centre_change *ch, bool weekdays)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char a[8], b[8];
+	if (weekdays) {
+		cal_days_column(&sb, ch->weekdays.day, ch->weekdays.n);
+		return strbuf_detach(&sb, NULL);
+	}
+	strbuf_puts(&sb, "[");
+	for (int i = 0; i < ch->n_sessions; i++) {
+		const struct workhours_session *s = &ch->sessions[i];
+		workhours_hhmm_format(s->start, a);
+		workhours_hhmm_format(s->end, b);
+		strbuf_printf(&sb, "%s{\"start\":\"%s\",\"end\":\"%s\"", i ? "," : "", a, b);
+		if (!s->all_days) {
+			strbuf_puts(&sb, ",\"days\":");
+			cal_days_column(&sb, s->day, s->n_days);
+		}
+		strbuf_puts(&sb, "}");
+	}
+	strbuf_puts(&sb, "]");
+	return strbuf_detach(&sb, NULL);
+}
+
+static char *cal_centre_details(const char *office, const struct calendar_centre_change *ch)
+{
+	struct jsontext j = JSONTEXT_INIT;
+	jt_begin(&j);
+	jt_str(&j, "office", office);
+	if (ch->sessions_do == CALENDAR_CLEAR)
+		jt_null(&j, "sessions");
+	else if (ch->sessions_do == CALENDAR_SET)
+		cal_sessions_text(&j, ch);
+	if (ch->weekdays_do == CALENDAR_CLEAR)
+		jt_null(&j, "weekdays");
+	else if (ch->weekdays_do == CALENDAR_SET)
+		cal_days_text(&j, "weekdays", ch->weekdays.day, ch->weekdays.n);
+	jt_end(&j);
+	return jt_finish(&j);
+}
+
 enum mc_err store_calendar_set_config_office(struct store *st, const struct principal *who,
-                                             const char *office, json_t *config,
+                                             const char *office,
+                                             const struct calendar_centre_change *ch,
                                              struct mc_error *err)
 {
-	struct cal_centre ce;
+	struct workhours_centre ce;
+	char code[41], eid[64];
 	int64_t id;
 	enum mc_err rc;
-	const char *key;
-	json_t *v;
+	char *wd = NULL, *se = NULL, *details = NULL;
 
-	if (!json_is_object(config) || json_object_size(config) == 0)
-		return cal_bad_config(err, "expected an object with weekdays or sessions");
-	json_object_foreach(config, key, v)
-	{
-		if (strcmp(key, "weekdays") != 0 && strcmp(key, "sessions") != 0)
-			return mc_failf(err, MC_ERR_INVALID, "unknown_field", "Trường lạ",
-			                "a centre keeps its own weekdays and sessions only ('%.40s'"
-			                " is the province's)",
-			                key);
-	}
-	json_t *weekdays = json_object_get(config, "weekdays");
-	json_t *sessions = json_object_get(config, "sessions");
-	if ((rc = store_calendar_centre_check(weekdays, sessions, err)) ||
-	    (rc = store_office_in_scope(store_read_conn(st), who, office, &id, err)) ||
-	    (rc = cal_centre_read(st, id, &ce, err)))
+	if ((rc = store_office_in_scope(store_read_conn(st), who, office, &id, err)) ||
+	    (rc = cal_centre_read(st, id, code, &ce, err)))
 		return rc;
-	cal_centre_free(&ce);
-	char *wd = weekdays && !json_is_null(weekdays) ? json_dumps(weekdays, JSON_COMPACT) : NULL;
-	char *se = sessions && !json_is_null(sessions) ? json_dumps(sessions, JSON_COMPACT) : NULL;
+	if (ch->weekdays_do == CALENDAR_SET)
+		wd = cal_centre_member_text(ch, true);
+	if (ch->sessions_do == CALENDAR_SET)
+		se = cal_centre_member_text(ch, false);
+	details = cal_centre_details(office, ch);
 	if ((rc = store_begin(st, err)))
 		goto out;
 	struct store_conn *c = store_write_conn(st);
@@ -1183,24 +1112,17 @@ enum mc_err store_calendar_set_config_office(struct store *st, const struct prin
 		rc = store_sql_error(c, "office calendar", err);
 		goto fail;
 	}
-	sqlite3_bind_int(s, 1, weekdays != NULL);
+	sqlite3_bind_int(s, 1, ch->weekdays_do != CALENDAR_KEEP);
 	if (wd)
 		sqlite3_bind_text(s, 2, wd, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int(s, 3, sessions != NULL);
+	sqlite3_bind_int(s, 3, ch->sessions_do != CALENDAR_KEEP);
 	if (se)
 		sqlite3_bind_text(s, 4, se, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(s, 5, id);
 	if ((rc = store_step(c, s, "office calendar", err)))
 		goto fail;
-	json_t *details = json_pack("{s:s}", "office", office);
-	json_object_update(details, config);
-	char *text = json_dumps(details, JSON_COMPACT | JSON_SORT_KEYS);
-	json_decref(details);
-	char eid[64];
 	snprintf(eid, sizeof eid, "config:%.40s", office);
-	rc = cal_event(st, who, eid, "calendar.centre_config_set", text, err);
-	free(text);
-	if (rc)
+	if ((rc = cal_event(st, who, eid, "calendar.centre_config_set", details, err)))
 		goto fail;
 	rc = store_commit(st, err);
 	goto out;
@@ -1209,5 +1131,6 @@ fail:
 out:
 	free(wd);
 	free(se);
+	free(details);
 	return rc;
 }

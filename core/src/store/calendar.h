@@ -10,11 +10,13 @@
 #ifndef MOTCUA_STORE_CALENDAR_H
 #define MOTCUA_STORE_CALENDAR_H
 
-#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "domain/principal.h"
 #include "domain/workcal.h"
+#include "domain/workhours.h"
 #include "store/store.h"
 
 /* Builds the office calendar for first_year..last_year into *cal (caller
@@ -28,18 +30,36 @@
 enum mc_err store_calendar_load(struct store *st, int first_year, int last_year,
                                 struct workcal *cal, struct mc_error *err);
 
+/* One stored override (table calendar_overrides). */
+struct calendar_override {
+	char date[11]; /* YYYY-MM-DD */
+	char kind[12]; /* day_off | workday | remove | rename */
+	bool has_name; /* false: the name is null */
+	char name[WORKCAL_NAME_MAX];
+	char set_by[64]; /* the actor */
+	int64_t set_at;  /* epoch seconds */
+};
+
+/* A year's overrides in date order: items (n of them) owned by the list;
+ * calendar_overrides_free releases them (a zeroed list is empty). */
+struct calendar_overrides {
+	struct calendar_override *items;
+	size_t n;
+};
+void calendar_overrides_free(struct calendar_overrides *list);
+
 /* Sets (inserts or replaces) the override of date "YYYY-MM-DD". kind is
  * "day_off", "workday", "remove" or "rename"; name (UTF-8, 1-79 bytes, no
  * control characters) is required for rename, optional for day_off/workday
  * (the calendar then says "Nghỉ theo thông báo" / "Làm bù") and ignored for
  * remove. remove and rename need a day the rules name at that date. Audited
  * as "calendar.day_set". On success *row (when not NULL) gets the stored
- * override as store_calendar_overrides lists it (caller json_decref's it).
+ * override as store_calendar_overrides lists it.
  * Errors, with nothing changed: MC_ERR_INVALID with "invalid_date",
  * "invalid_kind", "invalid_name", "missing_name" or "no_named_day". */
 enum mc_err store_calendar_set_day(struct store *st, const struct principal *who, const char *date,
-                                   const char *kind, const char *name, json_t **row,
-                                   struct mc_error *err);
+                                   const char *kind, const char *name,
+                                   struct calendar_override *row, struct mc_error *err);
 
 /* Deletes the override of date (audited "calendar.day_deleted"); the date
  * follows the rules again. MC_ERR_INVALID ("invalid_date") or
@@ -47,36 +67,44 @@ enum mc_err store_calendar_set_day(struct store *st, const struct principal *who
 enum mc_err store_calendar_delete_day(struct store *st, const struct principal *who,
                                       const char *date, struct mc_error *err);
 
-/* The overrides of year (1900-2100) in date order, as a JSON array of
- * {"date", "kind", "name" (string or null), "set_by", "set_at" (ISO 8601,
- * +07:00)} into *result (the caller json_decref's it). MC_ERR_INVALID
- * ("invalid_year") for a year out of range, or a database error; *result
- * untouched on error. */
-enum mc_err store_calendar_overrides(struct store *st, int year, json_t **result,
+/* The overrides of year (1900-2100) in date order into *out (the caller
+ * frees it with calendar_overrides_free). MC_ERR_INVALID ("invalid_year")
+ * for a year out of range, or a database error; *out empty on error. */
+enum mc_err store_calendar_overrides(struct store *st, int year, struct calendar_overrides *out,
                                      struct mc_error *err);
 
-/* The calendar configuration in force (stored or default) as
- * {"weekdays":[1,2,3,4,5], "sessions":[{"start":"07:30","end":"11:30"},…],
- * "cutoff":"15:00", "utc_offset":"+07:00"} into *out (the caller
- * json_decref's it); weekdays count 0 = Sunday. MC_ERR_CONFLICT
+/* The calendar configuration in force (stored or default) into *out (the
+ * years it names are unspecified). MC_ERR_CONFLICT
  * ("calendar_config_invalid") when the stored configuration is malformed, or
  * a database error; *out untouched on error. */
-enum mc_err store_calendar_config(struct store *st, json_t **out, struct mc_error *err);
+enum mc_err store_calendar_config(struct store *st, struct workcal_config *out,
+                                  struct mc_error *err);
 
-/* Replaces the members of config present ("weekdays", "sessions", "cutoff",
- * formats as store_calendar_config gives them); absent members keep their
- * value. Audited "calendar.config_set". MC_ERR_INVALID ("invalid_config",
- * "unknown_field") when malformed or when the result has no working time;
+/* Applies the members of ch (checked by the caller: workhours_*_check) to
+ * the configuration in force (the defaults when the stored one is
+ * malformed) and stores the result. Audited "calendar.config_set".
+ * MC_ERR_INVALID ("invalid_config") when the result has no working time;
  * nothing changed then. */
-enum mc_err store_calendar_set_config(struct store *st, const struct principal *who, json_t *config,
+enum mc_err store_calendar_set_config(struct store *st, const struct principal *who,
+                                      const struct workhours_config_change *ch,
                                       struct mc_error *err);
 
-/* The view of one year for GET /calendar/{year}: the configuration members of
- * store_calendar_config, plus "year", "days" (every named day: {"date",
- * "kind": "off"|"work", "name", "source": "rule"|"override"}) and
- * "overrides" (store_calendar_overrides). MC_ERR_INVALID ("invalid_year")
- * outside 1900-2100, or a load error. */
-enum mc_err store_calendar_year(struct store *st, int year, json_t **out, struct mc_error *err);
+/* The view of one year for GET /calendar/{year}: the configuration in
+ * force, every named day of the year and the year's overrides. Owned by
+ * the struct: calendar_year_free releases it. */
+struct calendar_year {
+	int year;
+	struct workcal_config cfg;
+	struct workcal_entry *days; /* n_days named days in date order */
+	int n_days;
+	struct calendar_overrides overrides;
+};
+void calendar_year_free(struct calendar_year *y);
+
+/* Fills *out for year. MC_ERR_INVALID ("invalid_year") outside 1900-2100,
+ * or a load error; *out empty then. */
+enum mc_err store_calendar_year(struct store *st, int year, struct calendar_year *out,
+                                struct mc_error *err);
 
 /* How the limit of store_calendar_due is given. */
 enum store_calendar_limit {
@@ -111,22 +139,13 @@ int64_t store_calendar_day_seconds(struct store *st);
  * some weekdays only, e.g. a Saturday morning). A point without its own
  * takes its centre's; without either, the province's. */
 
-/* Checks a centre's weekdays and sessions as given (NULL or null: not
- * given). MC_ERR_INVALID ("invalid_config") when malformed or when two
- * sessions of one weekday overlap. */
-enum mc_err store_calendar_centre_check(json_t *weekdays, json_t *sessions, struct mc_error *err);
-
-/* Centre office_id's day at instant t (office time) into *out (the caller
- * json_decref's it): {"office", "date", "weekday" (0 = Sunday),
- * "working_day", "day_name" (the holiday or make-up day, or null),
- * "sessions" [{"start","end"}] (that day's, in time order; [] on a day
- * off), "open_now" (t inside one of them)}. A holiday closes every centre;
- * a make-up working day opens it with its everyday sessions. Errors:
- * MC_ERR_NOT_FOUND ("office_not_found"), MC_ERR_INVALID
- * ("office_wrong_kind": not a centre or point; "invalid_from"). Any
- * thread. */
-enum mc_err store_calendar_centre_day(struct store *st, int64_t office_id, int64_t t, json_t **out,
-                                      struct mc_error *err);
+/* Centre office_id's day at instant t (office time) into *out
+ * (workhours_day_at: a holiday closes every centre; a make-up working day
+ * opens it with its everyday sessions). Errors: MC_ERR_NOT_FOUND
+ * ("office_not_found"), MC_ERR_INVALID ("office_wrong_kind": not a centre
+ * or point; "invalid_from"). Any thread. */
+enum mc_err store_calendar_centre_day(struct store *st, int64_t office_id, int64_t t,
+                                      struct workhours_day *out, struct mc_error *err);
 
 /* True when centre office_id is within one of its sessions at t (the
  * queue's "is the centre open now"). True as well when office_id is 0 or
@@ -142,23 +161,39 @@ bool store_calendar_centre_open(struct store *st, int64_t office_id, int64_t t);
 void store_calendar_centre_hours(struct store *st, int64_t office_id, int64_t t, bool *open,
                                  int64_t *next_open);
 
-/* GET /api/v1/calendar/config?office=<code>: the members of
- * store_calendar_config as they hold at that centre, plus "office",
- * "own" {"weekdays","sessions"} (whether the centre keeps its own) and
- * "today" (store_calendar_centre_day now). An office outside who's scope
- * is MC_ERR_NOT_FOUND ("office_not_found"), like one that does not exist;
+/* A centre's calendar as GET /api/v1/calendar/config?office=<code> shows
+ * it: the province's configuration, the centre's own hours and its day
+ * now. */
+struct calendar_centre_config {
+	char office[41];
+	struct workcal_config cfg;
+	struct workhours_centre centre;
+	struct workhours_day today;
+};
+
+/* Fills *out for centre office. An office outside who's scope is
+ * MC_ERR_NOT_FOUND ("office_not_found"), like one that does not exist;
  * MC_ERR_INVALID ("office_wrong_kind") for one that is not a centre or
  * point. */
 enum mc_err store_calendar_config_office(struct store *st, const struct principal *who,
-                                         const char *office, json_t **out, struct mc_error *err);
+                                         const char *office, struct calendar_centre_config *out,
+                                         struct mc_error *err);
 
-/* Sets centre office's own "weekdays" and/or "sessions" (null: back to the
- * province's; a member left out keeps its value). Audited
- * "calendar.centre_config_set". Errors as store_calendar_config_office,
- * and MC_ERR_INVALID ("invalid_config", "unknown_field": the cutoff is the
- * province's); nothing changed then. */
+/* A change of a centre's own hours: each member kept, cleared (back to the
+ * province's) or set (checked by the caller: workhours_*_check). */
+enum calendar_member { CALENDAR_KEEP, CALENDAR_CLEAR, CALENDAR_SET };
+struct calendar_centre_change {
+	enum calendar_member weekdays_do, sessions_do;
+	struct workhours_weekdays weekdays;
+	int n_sessions;
+	struct workhours_session sessions[WORKHOURS_MAX_SESSIONS];
+};
+
+/* Applies ch to centre office. Audited "calendar.centre_config_set".
+ * Errors as store_calendar_config_office; nothing changed then. */
 enum mc_err store_calendar_set_config_office(struct store *st, const struct principal *who,
-                                             const char *office, json_t *config,
+                                             const char *office,
+                                             const struct calendar_centre_change *ch,
                                              struct mc_error *err);
 
 #endif

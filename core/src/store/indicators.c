@@ -1020,26 +1020,16 @@ static void ind_day_span(struct store *st, int *first, int *last)
 {
 	*first = 7 * 3600, *last = 17 * 3600;
 	/* On an error (logged) the default span above stands. */
-	json_t *cfg = NULL;
-	store_calendar_config(st, &cfg, NULL);
-	json_t *ses = json_object_get(cfg, "sessions");
+	struct workcal_config cfg = {0};
 	int lo = 24 * 3600, hi = 0;
-	size_t i;
-	json_t *v;
-	json_array_foreach(ses, i, v)
-	{
-		int h1, m1, h2, m2;
-		const char *a = json_string_value(json_object_get(v, "start"));
-		const char *b = json_string_value(json_object_get(v, "end"));
-		if (a && b && sscanf(a, "%d:%d", &h1, &m1) == 2 &&
-		    sscanf(b, "%d:%d", &h2, &m2) == 2) {
-			if (h1 * 3600 + m1 * 60 < lo)
-				lo = h1 * 3600 + m1 * 60;
-			if (h2 * 3600 + m2 * 60 > hi)
-				hi = h2 * 3600 + m2 * 60;
-		}
+	if (store_calendar_config(st, &cfg, NULL) != MC_OK)
+		cfg.n_sessions = 0;
+	for (int i = 0; i < cfg.n_sessions; i++) {
+		if (cfg.sessions[i].start < lo)
+			lo = cfg.sessions[i].start;
+		if (cfg.sessions[i].end > hi)
+			hi = cfg.sessions[i].end;
 	}
-	json_decref(cfg);
 	if (hi > lo) {
 		*first = lo / IND_SLOT_SECONDS * IND_SLOT_SECONDS;
 		*last = (hi - 1) / IND_SLOT_SECONDS * IND_SLOT_SECONDS;

@@ -4,6 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The check of a centre's hours as written lives with the calendar's
+ * request parsing (until the import of offices is parsed in the API). */
+#include "api/parse_calendar.h"
 #include "store/calendar.h"
 #include "store/scan.h"
 #include "store/store_internal.h"
@@ -262,7 +265,7 @@ static enum mc_err office_upsert(struct store_conn *c, json_t *o, struct mc_erro
 		                " demo and active booleans",
 		                code);
 	struct mc_error inner;
-	if (store_calendar_centre_check(weekdays, sessions, &inner) != MC_OK)
+	if (calendar_centre_check(weekdays, sessions, &inner) != MC_OK)
 		return mc_failf(err, MC_ERR_INVALID, inner.code, inner.message_vi,
 		                "office %.40s: %s", code, inner.message_en);
 	char *wd = weekdays && json_is_array(weekdays) ? json_dumps(weekdays, JSON_COMPACT) : NULL;
