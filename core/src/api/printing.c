@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "api/present_office.h"
+#include "api/present_rating.h"
 #include "domain/print_policy.h"
 #include "printer/dossier_forms.h"
 #include "printer/rating_slip.h"
@@ -993,7 +994,7 @@ enum mc_err printing_rating_slip(struct printing *p, const struct principal *who
 		                "%s", perr);
 	}
 	/* The link and its print, or neither. */
-	json_t *link = NULL;
+	struct rating_link link;
 	int64_t job = 0;
 	struct store_print_job_new nj = {.printer_id = pr.id,
 	                                 .format = pr.format,
@@ -1014,12 +1015,10 @@ enum mc_err printing_rating_slip(struct printing *p, const struct principal *who
 	}
 	free(title);
 	free(data);
-	if (rc) {
-		json_decref(link);
+	if (rc)
 		return rc;
-	}
 	printing_wake(p);
-	*out = json_pack("{s:o, s:{s:s, s:[I]}}", "link", link, "print", "printer", pr.name, "jobs",
-	                 (json_int_t)job);
+	*out = json_pack("{s:o, s:{s:s, s:[I]}}", "link", present_rating_link(&link), "print",
+	                 "printer", pr.name, "jobs", (json_int_t)job);
 	return MC_OK;
 }

@@ -9,6 +9,8 @@
 #include "api/api_internal.h"
 #include "api/offload.h"
 #include "api/present_transparency.h"
+#include "api/parse_rating.h"
+#include "api/present_rating.h"
 #include "api/printing.h"
 #include "api/throttle.h"
 #include "store/rating.h"
@@ -25,20 +27,25 @@ static void rating_reply(struct http_request *r, enum mc_err rc, const struct mc
 		http_reply_json(r, status, out);
 }
 
-void route_dossier_rating_link(struct api *api, struct http_request *r)
+/* POST …/rating-link: a one-time link for kind's subject r->params[0]. */
+static void rating_link_route(struct api *api, struct http_request *r, const char *kind)
 {
 	struct mc_error err;
-	json_t *out = NULL;
-	enum mc_err rc = store_rating_link(api->st, &r->who, "dossier", r->params[0], &out, &err);
-	rating_reply(r, rc, &err, 201, out);
+	struct rating_link link;
+	if (store_rating_link(api->st, &r->who, kind, r->params[0], &link, &err) != MC_OK)
+		http_reply_error(r, &err);
+	else
+		http_reply_json(r, 201, present_rating_link(&link));
+}
+
+void route_dossier_rating_link(struct api *api, struct http_request *r)
+{
+	rating_link_route(api, r, "dossier");
 }
 
 void route_ticket_rating_link(struct api *api, struct http_request *r)
 {
-	struct mc_error err;
-	json_t *out = NULL;
-	enum mc_err rc = store_rating_link(api->st, &r->who, "ticket", r->params[0], &out, &err);
-	rating_reply(r, rc, &err, 201, out);
+	rating_link_route(api, r, "ticket");
 }
 
 /* A rating slip's request, copied off the connection for the pool. */
@@ -133,11 +140,14 @@ void route_public_rating_get(struct api *api, struct http_request *r)
 	if (!rating_throttle_ok(api, r, key, sizeof key))
 		return;
 	struct mc_error err;
-	json_t *out = NULL;
-	enum mc_err rc = store_rating_link_info(api->st, r->params[0], &out, &err);
-	if (rc)
+	struct rating_link_info info;
+	if (store_rating_link_info(api->st, r->params[0], &info, &err) != MC_OK) {
 		rating_note_failure(api, key, &err);
-	rating_reply(r, rc, &err, 200, out);
+		http_reply_error(r, &err);
+		return;
+	}
+	http_reply_json(r, 200, present_rating_link_info(&info));
+	rating_link_info_clear(&info);
 }
 
 void route_public_rating_create(struct api *api, struct http_request *r)
@@ -149,12 +159,21 @@ void route_public_rating_create(struct api *api, struct http_request *r)
 	if (body == NULL)
 		return;
 	struct mc_error err;
-	json_t *out = NULL;
-	enum mc_err rc = store_rating_submit(api->st, body, &out, &err);
+	struct rating_submit_cmd cmd;
+	enum rating_level level = RATING_SATISFIED;
+	enum mc_err rc = rating_submit_parse(body, &cmd, &err);
 	json_decref(body);
-	if (rc)
+	if (rc == MC_OK) {
+		rc = store_rating_submit(api->st, &cmd, &err);
+		level = cmd.level;
+		rating_submit_cmd_clear(&cmd);
+	}
+	if (rc) {
 		rating_note_failure(api, key, &err);
-	rating_reply(r, rc, &err, 201, out);
+		http_reply_error(r, &err);
+		return;
+	}
+	http_reply_json(r, 201, present_rating_recorded(level));
 }
 
 void route_public_transparency(struct api *api, struct http_request *r)

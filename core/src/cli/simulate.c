@@ -7,6 +7,7 @@
 
 #include "api/parse_dossier.h"
 #include "api/present_dossier.h"
+#include "api/parse_rating.h"
 #include "store/auth.h"
 #include "store/calendar.h"
 #include "store/dossier.h"
@@ -262,7 +263,9 @@ static struct sim_centre *sim_centre_below(struct sim *s, const char *auth)
 static void sim_rate(struct sim *s, const struct principal *clerk, const char *kind,
                      const char *ref, int64_t t)
 {
-	json_t *link = NULL, *out = NULL, *req = NULL;
+	json_t *req = NULL;
+	struct rating_link link;
+	struct rating_submit_cmd cmd;
 	struct mc_error err;
 	sim_at(s, t);
 	if (store_rating_link(s->st, clerk, kind, ref, &link, &err) != MC_OK) {
@@ -275,20 +278,19 @@ static void sim_rate(struct sim *s, const struct principal *clerk, const char *k
 	                    : u < 0.96 ? "neutral"
 	                               : "not_satisfied";
 	bool happy = u < 0.86;
-	req = json_pack("{s:s, s:s, s:b, s:b, s:i, s:b}", "token",
-	                json_string_value(json_object_get(link, "token")), "level", level,
+	req = json_pack("{s:s, s:s, s:b, s:b, s:i, s:b}", "token", link.token, "level", level,
 	                "on_time", rng_unit(&s->rng) < (happy ? 0.95 : 0.6), "courteous",
 	                rng_unit(&s->rng) < (happy ? 0.97 : 0.7), "visits",
 	                rng_unit(&s->rng) < 0.8 ? 1 : rng_int(&s->rng, 2, 3),
 	                "unofficial_payment_asked", rng_unit(&s->rng) < 0.01);
-	if (store_rating_submit(s->st, req, &out, &err) == MC_OK)
+	if (rating_submit_parse(req, &cmd, &err) == MC_OK &&
+	    store_rating_submit(s->st, &cmd, &err) == MC_OK)
 		s->rep->ratings++;
 	else
 		s->rep->refused_steps++;
+	rating_submit_cmd_clear(&cmd);
 out:
 	json_decref(req);
-	json_decref(out);
-	json_decref(link);
 }
 
 static int sim_cmp_action(const void *a, const void *b)

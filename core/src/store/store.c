@@ -945,7 +945,7 @@ int64_t store_setting_int(struct store *st, const char *key, int64_t fallback)
 	return n;
 }
 
-enum mc_err store_setting_set(struct store *st, const char *key, const char *json_value,
+enum mc_err store_setting_set(struct store *st, const char *key, const char *value_text,
                               struct mc_error *err)
 {
 	struct store_conn *c = store_write_conn(st);
@@ -954,7 +954,7 @@ enum mc_err store_setting_set(struct store *st, const char *key, const char *jso
 	if (s == NULL)
 		return store_sql_error(c, "setting", err);
 	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, json_value, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, value_text, -1, SQLITE_STATIC);
 	int rc = sqlite3_step(s);
 	sqlite3_reset(s);
 	return rc == SQLITE_DONE ? MC_OK : store_sql_error(c, "setting", err);

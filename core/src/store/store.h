@@ -106,7 +106,7 @@ int64_t store_event_append(struct store *st, const char *actor, const char *enti
  * allocated copy or NULL when absent. set requires a write transaction. */
 char *store_setting_get(struct store *st, const char *key);
 int64_t store_setting_int(struct store *st, const char *key, int64_t fallback);
-enum mc_err store_setting_set(struct store *st, const char *key, const char *json_value,
+enum mc_err store_setting_set(struct store *st, const char *key, const char *value_text,
                               struct mc_error *err);
 
 /* Verifies the whole hash chain. Returns MC_OK when every row's hash matches
