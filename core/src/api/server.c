@@ -1386,16 +1386,44 @@ static long api_raise_fd_limit(void)
 	                                                              : (long)rl.rlim_cur;
 }
 
-enum mc_err api_start(struct store *st, const struct api_config *cfg, struct api **out,
-                      struct mc_error *err)
+/* Frees what api holds and api itself: every part may be missing (a start
+ * that failed half-way). The pools must be stopped (api_pools_stop) and the
+ * daemon gone. */
+static void api_release(struct api *api)
 {
-	struct api *api = xcalloc(1, sizeof *api);
-	pthread_mutex_init(&api->large.lock, NULL);
-	struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((uint16_t)cfg->port)};
-	const char *listen = cfg->listen ? cfg->listen : "127.0.0.1";
+	offload_free(api->write_pool);
+	offload_free(api->io_pool);
+	offload_free(api->cpu_pool);
+	offload_free(api->login_pool);
+	ratelimit_free(api->login_rate);
+	ratelimit_free(api->feedback_rate);
+	ratelimit_free(api->feedback_public_rate);
+	ratelimit_free(api->booking_rate);
+	api_guard_free(api->guard);
+	printing_stop(api->printing);
+	notify_worker_stop(api->notify);
+	bus_free(api->bus);
+	throttle_free(api->login_throttle);
+	throttle_free(api->ip_throttle);
+	idem_seal_free(api->idem_seal);
+	free(api->tls_cert_pem);
+	free(api->tls_key_pem);
+	pthread_mutex_destroy(&api->large.lock);
+	free(api);
+}
 
-	api->st = st;
-	api->cfg = *cfg;
+/* Stops the offload pools (those started), refusing new requests. */
+static void api_pools_stop(struct api *api)
+{
+	offload_stop(api->write_pool);
+	offload_stop(api->io_pool);
+	offload_stop(api->cpu_pool);
+	offload_stop(api->login_pool);
+}
+
+/* The defaults of the settings left at 0 in api->cfg. */
+static void api_config_defaults(struct api *api)
+{
 	if (api->cfg.body_limit == 0)
 		api->cfg.body_limit = API_DEFAULT_BODY_LIMIT;
 	if (api->cfg.logins_per_minute <= 0)
@@ -1404,54 +1432,55 @@ enum mc_err api_start(struct store *st, const struct api_config *cfg, struct api
 		api->cfg.threads = (int)sysconf(_SC_NPROCESSORS_ONLN);
 	if (api->cfg.threads <= 0)
 		api->cfg.threads = 2;
-	if (inet_pton(AF_INET, listen, &addr.sin_addr) != 1) {
-		free(api);
-		return mc_failf(err, MC_ERR_INVALID, "invalid_listen", "Địa chỉ nghe không hợp lệ",
-		                "--listen must be an IPv4 address, not '%.60s'", listen);
-	}
-	if ((cfg->tls_cert == NULL) != (cfg->tls_key == NULL)) {
-		free(api);
+	if (api->cfg.per_address_limit <= 0)
+		api->cfg.per_address_limit = API_PER_ADDRESS_LIMIT;
+}
+
+/* Reads and checks the TLS pair of cfg (none: plain HTTP) into api.
+ * MC_ERR_INVALID tls_incomplete, tls_unreadable, tls_invalid; what was read
+ * stays in api for api_release. */
+static enum mc_err api_tls_load(struct api *api, const struct api_config *cfg, struct mc_error *err)
+{
+	if ((cfg->tls_cert == NULL) != (cfg->tls_key == NULL))
 		return mc_fail(err, MC_ERR_INVALID, "tls_incomplete", "Thiếu chứng chỉ hoặc khóa",
 		               "--tls-cert and --tls-key go together");
-	}
-	if (cfg->tls_cert) {
-		char why[512] = "";
-		api->tls_cert_pem = api_read_file(cfg->tls_cert, why, sizeof why);
-		if (api->tls_cert_pem)
-			api->tls_key_pem = api_read_file(cfg->tls_key, why, sizeof why);
-		if (api->tls_cert_pem == NULL || api->tls_key_pem == NULL) {
-			free(api->tls_cert_pem);
-			free(api->tls_key_pem);
-			free(api);
-			return mc_failf(err, MC_ERR_INVALID, "tls_unreadable",
-			                "Không đọc được chứng chỉ hoặc khóa",
-			                "cannot read the TLS certificate or key: %s", why);
-		}
-		if (!api_tls_pair_ok(api->tls_cert_pem, api->tls_key_pem, why, sizeof why)) {
-			free(api->tls_cert_pem);
-			free(api->tls_key_pem);
-			free(api);
-			return mc_failf(
-			    err, MC_ERR_INVALID, "tls_invalid",
-			    "Chứng chỉ hoặc khóa TLS không dùng được",
-			    "TLS: %s with %s: %s (doctor --tls-cert --tls-key says more)",
-			    cfg->tls_cert, cfg->tls_key, why);
-		}
-		api->tls = true;
-	}
-	/* The key that seals stored Idempotency-Key answers, kept outside the
-	 * database (store/idempotency.h). */
+	if (cfg->tls_cert == NULL)
+		return MC_OK;
+	char why[512] = "";
+	api->tls_cert_pem = api_read_file(cfg->tls_cert, why, sizeof why);
+	if (api->tls_cert_pem)
+		api->tls_key_pem = api_read_file(cfg->tls_key, why, sizeof why);
+	if (api->tls_cert_pem == NULL || api->tls_key_pem == NULL)
+		return mc_failf(err, MC_ERR_INVALID, "tls_unreadable",
+		                "Không đọc được chứng chỉ hoặc khóa",
+		                "cannot read the TLS certificate or key: %s", why);
+	if (!api_tls_pair_ok(api->tls_cert_pem, api->tls_key_pem, why, sizeof why))
+		return mc_failf(err, MC_ERR_INVALID, "tls_invalid",
+		                "Chứng chỉ hoặc khóa TLS không dùng được",
+		                "TLS: %s with %s: %s (doctor --tls-cert --tls-key says more)",
+		                cfg->tls_cert, cfg->tls_key, why);
+	api->tls = true;
+	return MC_OK;
+}
+
+/* Opens the key that seals stored Idempotency-Key answers, kept outside the
+ * database (store/idempotency.h), and drops the answers it cannot open. */
+static enum mc_err api_seal_open(struct api *api, struct store *st, const struct api_config *cfg,
+                                 struct mc_error *err)
+{
 	char *seal_path = cfg->idem_key_file ? xstrdup(cfg->idem_key_file)
 	                                     : idem_seal_default_path(store_path(st));
-	enum mc_err seal_rc = idem_seal_open(seal_path, &api->idem_seal, err);
+	enum mc_err rc = idem_seal_open(seal_path, &api->idem_seal, err);
 	free(seal_path);
-	if (seal_rc != MC_OK) {
-		free(api->tls_cert_pem);
-		free(api->tls_key_pem);
-		free(api);
-		return seal_rc;
-	}
-	store_idem_drop_unsealed(st);
+	if (rc == MC_OK)
+		store_idem_drop_unsealed(st);
+	return rc;
+}
+
+/* The connection and stream limits, against the open-file limit (raised to
+ * the hard one first). */
+static void api_connection_limits(struct api *api)
+{
 	long files = api_raise_fd_limit();
 	if (api->cfg.max_connections <= 0) {
 		api->cfg.max_connections = API_MAX_CONNECTIONS;
@@ -1478,38 +1507,11 @@ enum mc_err api_start(struct store *st, const struct api_config *cfg, struct api
 		    api->cfg.max_streams, api->cfg.max_connections, streams_room);
 		api->cfg.max_streams = streams_room;
 	}
-	if (api->cfg.per_address_limit <= 0)
-		api->cfg.per_address_limit = API_PER_ADDRESS_LIMIT;
-	api->guard = api_guard_new(&api->cfg);
-	api->guard->max_streams = api->cfg.max_streams;
-	api->login_throttle = throttle_new(4096, 5);
-	/* Addresses share this table with public lookups and rating links; a
-	 * slot is held an hour after a failure, so room for many. */
-	api->ip_throttle = throttle_new(8192, 30);
-	api->bus = bus_new(st, api->cfg.heartbeat_ms > 0 ? api->cfg.heartbeat_ms : 15000);
-	bus_set_limits(api->bus, api->cfg.streams_per_token, api->cfg.streams_per_address,
-	               api->cfg.max_streams);
-	api->printing = printing_start(st);
-	if (api->printing == NULL) {
-		api_guard_free(api->guard);
-		bus_free(api->bus);
-		throttle_free(api->login_throttle);
-		throttle_free(api->ip_throttle);
-		idem_seal_free(api->idem_seal);
-		free(api->tls_cert_pem);
-		free(api->tls_key_pem);
-		free(api);
-		return mc_fail(err, MC_ERR_INTERNAL, "printing_failed",
-		               "Không khởi động được bộ in", "cannot start the print spool");
-	}
-	/* The messages to citizens leave by their own threads (never an HTTP
-	 * worker); like the print spool, it starts and stops with the server. */
-	api->notify = notify_worker_start(st);
-	if (api->notify == NULL) {
-		log_error("cannot start the notify worker");
-		abort();
-	}
+}
 
+/* The rate limits and the offload pools. A pool that cannot start is fatal. */
+static void api_pools_start(struct api *api)
+{
 	api->login_rate = ratelimit_new(4096, api->cfg.logins_per_minute, 60);
 	api->feedback_rate = ratelimit_new(4096, API_FEEDBACK_PER_WINDOW, API_FEEDBACK_WINDOW_S);
 	api->feedback_public_rate = ratelimit_new(1, 1, 60); /* its limit: a setting */
@@ -1531,7 +1533,42 @@ enum mc_err api_start(struct store *st, const struct api_config *cfg, struct api
 	offload_set_max_wait(api->cpu_pool, API_CPU_POOL_MAX_WAIT_MS);
 	offload_set_per_principal(api->cpu_pool, API_CPU_PER_PRINCIPAL);
 	offload_set_per_principal(api->io_pool, API_IO_PER_PRINCIPAL);
+}
 
+/* The parts behind the HTTP workers: the connection guard, throttles, the
+ * live bus, the print spool, the notify worker and the pools.
+ * MC_ERR_INTERNAL printing_failed. */
+static enum mc_err api_parts_start(struct api *api, struct store *st, struct mc_error *err)
+{
+	api->guard = api_guard_new(&api->cfg);
+	api->guard->max_streams = api->cfg.max_streams;
+	api->login_throttle = throttle_new(4096, 5);
+	/* Addresses share this table with public lookups and rating links; a
+	 * slot is held an hour after a failure, so room for many. */
+	api->ip_throttle = throttle_new(8192, 30);
+	api->bus = bus_new(st, api->cfg.heartbeat_ms > 0 ? api->cfg.heartbeat_ms : 15000);
+	bus_set_limits(api->bus, api->cfg.streams_per_token, api->cfg.streams_per_address,
+	               api->cfg.max_streams);
+	api->printing = printing_start(st);
+	if (api->printing == NULL)
+		return mc_fail(err, MC_ERR_INTERNAL, "printing_failed",
+		               "Không khởi động được bộ in", "cannot start the print spool");
+	/* The messages to citizens leave by their own threads (never an HTTP
+	 * worker); like the print spool, it starts and stops with the server. */
+	api->notify = notify_worker_start(st);
+	if (api->notify == NULL) {
+		log_error("cannot start the notify worker");
+		abort();
+	}
+	api_pools_start(api);
+	return MC_OK;
+}
+
+/* Starts the HTTP daemon on addr (TLS when api->tls). MC_ERR_UNAVAILABLE
+ * listen_failed. */
+static enum mc_err api_daemon_start(struct api *api, const struct sockaddr_in *addr,
+                                    const char *listen, struct mc_error *err)
+{
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
 	                 MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
 	if (api->tls)
@@ -1543,7 +1580,7 @@ enum mc_err api_start(struct store *st, const struct api_config *cfg, struct api
 	};
 	api->daemon = MHD_start_daemon(
 	    flags, 0, NULL, NULL, api_access, api, MHD_OPTION_EXTERNAL_LOGGER, api_log, NULL,
-	    MHD_OPTION_SOCK_ADDR, &addr, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)api->cfg.threads,
+	    MHD_OPTION_SOCK_ADDR, addr, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)api->cfg.threads,
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)api->cfg.max_connections,
 	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)api->cfg.per_address_limit,
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
@@ -1551,36 +1588,39 @@ enum mc_err api_start(struct store *st, const struct api_config *cfg, struct api
 	    MHD_OPTION_URI_LOG_CALLBACK, api_uri_seen, api, MHD_OPTION_NOTIFY_CONNECTION,
 	    api_notify_connection, api->guard, MHD_OPTION_NOTIFY_COMPLETED, api_completed, api,
 	    MHD_OPTION_ARRAY, tls_opts, MHD_OPTION_END);
-	if (api->daemon == NULL) {
-		offload_stop(api->write_pool);
-		offload_stop(api->io_pool);
-		offload_stop(api->cpu_pool);
-		offload_stop(api->login_pool);
-		offload_free(api->write_pool);
-		offload_free(api->io_pool);
-		offload_free(api->cpu_pool);
-		offload_free(api->login_pool);
-		ratelimit_free(api->login_rate);
-		ratelimit_free(api->feedback_rate);
-		ratelimit_free(api->feedback_public_rate);
-		ratelimit_free(api->booking_rate);
-		api_guard_free(api->guard);
-		printing_stop(api->printing);
-		notify_worker_stop(api->notify);
-		bus_free(api->bus);
-		throttle_free(api->login_throttle);
-		throttle_free(api->ip_throttle);
-		idem_seal_free(api->idem_seal);
-		free(api->tls_cert_pem);
-		free(api->tls_key_pem);
-		free(api);
+	if (api->daemon == NULL)
 		return mc_failf(
 		    err, MC_ERR_UNAVAILABLE, "listen_failed", "Không mở được cổng dịch vụ",
-		    "cannot listen on %s:%d (in use, or not permitted)", listen, cfg->port);
-	}
+		    "cannot listen on %s:%d (in use, or not permitted)", listen, api->cfg.port);
 	const union MHD_DaemonInfo *di =
 	    MHD_get_daemon_info(api->daemon, MHD_DAEMON_INFO_BIND_PORT);
-	api->port = di ? di->port : cfg->port;
+	api->port = di ? di->port : api->cfg.port;
+	return MC_OK;
+}
+
+enum mc_err api_start(struct store *st, const struct api_config *cfg, struct api **out,
+                      struct mc_error *err)
+{
+	struct api *api = xcalloc(1, sizeof *api);
+	pthread_mutex_init(&api->large.lock, NULL);
+	struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((uint16_t)cfg->port)};
+	const char *listen = cfg->listen ? cfg->listen : "127.0.0.1";
+	enum mc_err rc;
+
+	api->st = st;
+	api->cfg = *cfg;
+	api_config_defaults(api);
+	if (inet_pton(AF_INET, listen, &addr.sin_addr) != 1) {
+		rc = mc_failf(err, MC_ERR_INVALID, "invalid_listen", "Địa chỉ nghe không hợp lệ",
+		              "--listen must be an IPv4 address, not '%.60s'", listen);
+		goto fail;
+	}
+	if ((rc = api_tls_load(api, cfg, err)) || (rc = api_seal_open(api, st, cfg, err)))
+		goto fail;
+	api_connection_limits(api);
+	if ((rc = api_parts_start(api, st, err)) ||
+	    (rc = api_daemon_start(api, &addr, listen, err)))
+		goto fail;
 	char base[128];
 	snprintf(base, sizeof base, "%s://%s:%d", api->tls ? "https" : "http", listen, api->port);
 	printing_set_base_url(api->printing, base);
@@ -1592,6 +1632,10 @@ enum mc_err api_start(struct store *st, const struct api_config *cfg, struct api
 	api->guard->started = true;
 	*out = api;
 	return MC_OK;
+fail:
+	api_pools_stop(api);
+	api_release(api);
+	return rc;
 }
 
 int api_port(const struct api *api)
@@ -1607,28 +1651,7 @@ void api_stop(struct api *api)
 	 * ones): suspended connections must be resumed before the daemon may
 	 * stop. */
 	bus_shutdown(api->bus);
-	offload_stop(api->write_pool);
-	offload_stop(api->io_pool);
-	offload_stop(api->cpu_pool);
-	offload_stop(api->login_pool);
+	api_pools_stop(api);
 	MHD_stop_daemon(api->daemon);
-	offload_free(api->write_pool);
-	offload_free(api->io_pool);
-	offload_free(api->cpu_pool);
-	offload_free(api->login_pool);
-	ratelimit_free(api->login_rate);
-	ratelimit_free(api->feedback_rate);
-	ratelimit_free(api->feedback_public_rate);
-	ratelimit_free(api->booking_rate);
-	api_guard_free(api->guard);
-	printing_stop(api->printing);
-	notify_worker_stop(api->notify);
-	bus_free(api->bus);
-	throttle_free(api->login_throttle);
-	throttle_free(api->ip_throttle);
-	idem_seal_free(api->idem_seal);
-	free(api->tls_cert_pem);
-	free(api->tls_key_pem);
-	pthread_mutex_destroy(&api->large.lock);
-	free(api);
+	api_release(api);
 }
