@@ -262,7 +262,7 @@ struct printer_fields *printer_dossier_fields(json_t *dossier, const char *form,
 			const char *q = strstr(ctx->status_url, "/status?code=");
 			const char *sec = q ? strstr(q, "&secret=") : NULL;
 			if (q && sec) {
-				char *fb = printer__xasprintf(
+				char *fb = xasprintf(
 				    "%.*s/gop-y?d=%.*s&s=%s", (int)(q - ctx->status_url),
 				    ctx->status_url, (int)(sec - q - strlen("/status?code=")),
 				    q + strlen("/status?code="), sec + strlen("&secret="));

@@ -169,11 +169,11 @@ out:
 
 static cairo_status_t draw__write(void *closure, const unsigned char *data, unsigned int length)
 {
-	printer__buf_append(closure, data, length);
+	strbuf_append(closure, data, length);
 	return CAIRO_STATUS_SUCCESS;
 }
 
-cairo_surface_t *printer__pdf_surface(struct printer__buf *b, double w, double h, const char *title)
+cairo_surface_t *printer__pdf_surface(struct strbuf *b, double w, double h, const char *title)
 {
 	cairo_surface_t *s = cairo_pdf_surface_create_for_stream(draw__write, b, w, h);
 
@@ -192,7 +192,7 @@ uint8_t *printer__threshold(cairo_surface_t *img, size_t *width_bytes, int *heig
 	int stride = cairo_image_surface_get_stride(img);
 	const unsigned char *px;
 	size_t wb = ((size_t)w + 7) / 8;
-	uint8_t *bits = printer__xcalloc((size_t)h * wb, 1);
+	uint8_t *bits = xcalloc((size_t)h * wb, 1);
 
 	cairo_surface_flush(img);
 	px = cairo_image_surface_get_data(img);
@@ -243,21 +243,21 @@ double printer__measure(double col_w, printer__roll_draw_fn draw, const void *ar
 	return h;
 }
 
-int printer__pdf_take(cairo_surface_t *s, struct printer__buf *b, uint8_t **out, size_t *out_len,
+int printer__pdf_take(cairo_surface_t *s, struct strbuf *b, uint8_t **out, size_t *out_len,
                       char *err, size_t err_size)
 {
 	cairo_surface_finish(s);
 	if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS)
 		return printer__fail(err, err_size, PRINTER_ERR_RENDER, "cairo: %s",
 		                     cairo_status_to_string(cairo_surface_status(s)));
-	*out = printer__buf_take(b, out_len);
+	*out = (uint8_t *)strbuf_detach(b, out_len);
 	return PRINTER_OK;
 }
 
 int printer__roll_pdf(enum printer_paper paper, const char *title, printer__roll_draw_fn draw,
                       const void *arg, uint8_t **out, size_t *out_len, char *err, size_t err_size)
 {
-	struct printer__buf b = {0};
+	struct strbuf b = {0};
 	struct printer__canvas c = {0};
 	cairo_surface_t *s = NULL;
 	cairo_t *cr = NULL;
@@ -285,7 +285,7 @@ out:
 	printer__canvas_finish(&c);
 	cairo_destroy(cr);
 	cairo_surface_destroy(s);
-	printer__buf_free(&b);
+	strbuf_free(&b);
 	return rc;
 }
 

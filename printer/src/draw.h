@@ -79,13 +79,12 @@ bool printer__qr(struct printer__canvas *c, const char *text, double x, double y
 
 /* A PDF surface of w x h points writing into b (which must outlive it). Check
  * cairo_surface_status. */
-cairo_surface_t *printer__pdf_surface(struct printer__buf *b, double w, double h,
-                                      const char *title);
+cairo_surface_t *printer__pdf_surface(struct strbuf *b, double w, double h, const char *title);
 /* Finishes the PDF surface s written into b and hands its bytes over:
  * PRINTER_OK with *out (the caller frees it) and *out_len, or
  * PRINTER_ERR_RENDER (err filled) when cairo failed. The caller still
  * destroys s and frees b. */
-int printer__pdf_take(cairo_surface_t *s, struct printer__buf *b, uint8_t **out, size_t *out_len,
+int printer__pdf_take(cairo_surface_t *s, struct strbuf *b, uint8_t **out, size_t *out_len,
                       char *err, size_t err_size);
 
 /* Converts an RGB24/ARGB32 image to a 1-bit raster (MSB leftmost, 1 = black: a

@@ -8,7 +8,7 @@
 int printer_escpos_encode(const uint8_t *bits, size_t width_bytes, size_t stride, int height,
                           int band_lines, uint8_t **out, size_t *out_len)
 {
-	struct printer__buf b = {0};
+	struct strbuf b = {0};
 
 	*out = NULL;
 	*out_len = 0;
@@ -19,7 +19,7 @@ int printer_escpos_encode(const uint8_t *bits, size_t width_bytes, size_t stride
 		band_lines = PRINTER_ESCPOS_BAND_LINES;
 
 	/* ESC @: initialize (clears a half-received job from a previous attempt). */
-	printer__buf_append(&b, "\x1b\x40", 2);
+	strbuf_append(&b, "\x1b\x40", 2);
 	for (int y = 0; y < height; y += band_lines) {
 		int rows = height - y < band_lines ? height - y : band_lines;
 		/* GS v 0 m xL xH yL yH: raster bit image, normal density. */
@@ -31,13 +31,13 @@ int printer_escpos_encode(const uint8_t *bits, size_t width_bytes, size_t stride
 		                   (uint8_t)(width_bytes >> 8),
 		                   (uint8_t)(rows & 0xff),
 		                   (uint8_t)(rows >> 8)};
-		printer__buf_append(&b, head, sizeof(head));
+		strbuf_append(&b, head, sizeof(head));
 		for (int r = 0; r < rows; r++)
-			printer__buf_append(&b, bits + (size_t)(y + r) * stride, width_bytes);
+			strbuf_append(&b, bits + (size_t)(y + r) * stride, width_bytes);
 	}
 	/* ESC d n: print and feed n lines; GS V 66 0: feed to the cutter, partial cut. */
 	uint8_t tail[] = {0x1b, 0x64, PRINTER_ESCPOS_FEED_LINES, 0x1d, 0x56, 0x42, 0x00};
-	printer__buf_append(&b, tail, sizeof(tail));
-	*out = printer__buf_take(&b, out_len);
+	strbuf_append(&b, tail, sizeof(tail));
+	*out = (uint8_t *)strbuf_detach(&b, out_len);
 	return PRINTER_OK;
 }

@@ -31,7 +31,7 @@ struct printer_fields {
 
 struct printer_fields *printer_fields_new(void)
 {
-	return printer__xcalloc(1, sizeof(struct printer_fields));
+	return xcalloc(1, sizeof(struct printer_fields));
 }
 
 void printer_fields_free(struct printer_fields *f)
@@ -87,12 +87,12 @@ void printer_fields_set(struct printer_fields *f, const char *key, const char *v
 	}
 	if (p != NULL) {
 		free(p->value);
-		p->value = printer__xstrdup(value);
+		p->value = xstrdup(value);
 		return;
 	}
-	f->pairs = printer__xrealloc(f->pairs, (f->npairs + 1) * sizeof(*f->pairs));
-	f->pairs[f->npairs].key = printer__xstrdup(key);
-	f->pairs[f->npairs].value = printer__xstrdup(value);
+	f->pairs = xrealloc(f->pairs, (f->npairs + 1) * sizeof(*f->pairs));
+	f->pairs[f->npairs].key = xstrdup(key);
+	f->pairs[f->npairs].value = xstrdup(value);
 	f->npairs++;
 }
 
@@ -110,18 +110,18 @@ void printer_fields_add_row(struct printer_fields *f, const char *list, const ch
 	struct fields__row *row;
 
 	if (l == NULL) {
-		f->lists = printer__xrealloc(f->lists, (f->nlists + 1) * sizeof(*f->lists));
+		f->lists = xrealloc(f->lists, (f->nlists + 1) * sizeof(*f->lists));
 		l = &f->lists[f->nlists++];
-		l->name = printer__xstrdup(list);
+		l->name = xstrdup(list);
 		l->rows = NULL;
 		l->nrows = 0;
 	}
-	l->rows = printer__xrealloc(l->rows, (l->nrows + 1) * sizeof(*l->rows));
+	l->rows = xrealloc(l->rows, (l->nrows + 1) * sizeof(*l->rows));
 	row = &l->rows[l->nrows++];
 	row->ncells = ncells;
-	row->cells = printer__xcalloc(ncells ? ncells : 1, sizeof(char *));
+	row->cells = xcalloc(ncells ? ncells : 1, sizeof(char *));
 	for (size_t c = 0; c < ncells; c++)
-		row->cells[c] = printer__xstrdup(cells[c] ? cells[c] : "");
+		row->cells[c] = xstrdup(cells[c] ? cells[c] : "");
 }
 
 size_t printer_fields_row_count(const struct printer_fields *f, const char *list)

@@ -138,7 +138,7 @@ int printer_form_parse(const char *json, size_t len, struct printer_form **out, 
 	if (root == NULL)
 		return printer__fail(err, err_size, PRINTER_ERR_TEMPLATE, "line %d: %s", jerr.line,
 		                     jerr.text);
-	f = printer__xcalloc(1, sizeof(*f));
+	f = xcalloc(1, sizeof(*f));
 	f->root = root;
 	if (!json_is_object(root) || !json_is_array(json_object_get(root, "blocks"))) {
 		printer__fail(err, err_size, 0, "a template is an object with \"blocks\"");
@@ -194,7 +194,7 @@ bad:
 int printer_form_load(const char *path, struct printer_form **out, char *err, size_t err_size)
 {
 	FILE *fp = fopen(path, "rb");
-	struct printer__buf b = {0};
+	struct strbuf b = {0};
 	char chunk[8192];
 	size_t n;
 	int rc;
@@ -204,20 +204,20 @@ int printer_form_load(const char *path, struct printer_form **out, char *err, si
 		return printer__fail(err, err_size, PRINTER_ERR_IO, "%s: %s", path,
 		                     strerror(errno));
 	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
-		printer__buf_append(&b, chunk, n);
+		strbuf_append(&b, chunk, n);
 	if (ferror(fp)) {
 		rc = printer__fail(err, err_size, PRINTER_ERR_IO, "%s: read error", path);
 		goto out;
 	}
 	rc = printer_form_parse((const char *)b.data, b.len, out, err, err_size);
 	if (rc != PRINTER_OK && err != NULL && err_size > 0) {
-		char *msg = printer__xstrdup(err);
+		char *msg = xstrdup(err);
 		printer__fail(err, err_size, rc, "%s: %s", path, msg);
 		free(msg);
 	}
 out:
 	fclose(fp);
-	printer__buf_free(&b);
+	strbuf_free(&b);
 	return rc;
 }
 
@@ -253,12 +253,12 @@ struct form__row {
 	size_t number; /* 1-based */
 };
 
-static void form__append_escaped(struct printer__buf *b, const char *value)
+static void form__append_escaped(struct strbuf *b, const char *value)
 {
 	char *nfc = printer__nfc(value);
 	gchar *esc = g_markup_escape_text(nfc, -1);
 
-	printer__buf_append(b, esc, strlen(esc));
+	strbuf_append(b, esc, strlen(esc));
 	g_free(esc);
 	free(nfc);
 }
@@ -269,7 +269,7 @@ static void form__append_escaped(struct printer__buf *b, const char *value)
 static char *form__subst(const struct form__ctx *x, const char *tmpl, const struct form__row *row,
                          int page)
 {
-	struct printer__buf b = {0};
+	struct strbuf b = {0};
 	const char *p = tmpl;
 	size_t len;
 	uint8_t *raw;
@@ -280,22 +280,22 @@ static char *form__subst(const struct form__ctx *x, const char *tmpl, const stru
 		char name[128], num[32];
 		if (open == NULL || (close = strstr(open + 2, "}}")) == NULL ||
 		    (size_t)(close - open - 2) >= sizeof(name)) {
-			printer__buf_append(&b, p, strlen(p));
+			strbuf_append(&b, p, strlen(p));
 			break;
 		}
-		printer__buf_append(&b, p, (size_t)(open - p));
+		strbuf_append(&b, p, (size_t)(open - p));
 		memcpy(name, open + 2, (size_t)(close - open - 2));
 		name[close - open - 2] = '\0';
 		p = close + 2;
 		if (strcmp(name, "page") == 0) {
 			snprintf(num, sizeof(num), "%d", page);
-			printer__buf_append(&b, num, strlen(num));
+			strbuf_append(&b, num, strlen(num));
 		} else if (strcmp(name, "pages") == 0) {
 			snprintf(num, sizeof(num), "%d", x->pages > page ? x->pages : page);
-			printer__buf_append(&b, num, strlen(num));
+			strbuf_append(&b, num, strlen(num));
 		} else if (row != NULL && strcmp(name, "#") == 0) {
 			snprintf(num, sizeof(num), "%zu", row->number);
-			printer__buf_append(&b, num, strlen(num));
+			strbuf_append(&b, num, strlen(num));
 		} else if (row != NULL && name[0] >= '0' && name[0] <= '9') {
 			size_t i = strtoul(name, NULL, 10);
 			if (row->cells != NULL && i < row->ncells)
@@ -305,11 +305,11 @@ static char *form__subst(const struct form__ctx *x, const char *tmpl, const stru
 			if (v != NULL)
 				form__append_escaped(&b, v);
 			else if (row == NULL || row->cells != NULL)
-				printer__buf_append(&b, FORM__BLANK, strlen(FORM__BLANK));
+				strbuf_append(&b, FORM__BLANK, strlen(FORM__BLANK));
 		}
 	}
-	printer__buf_byte(&b, '\0');
-	raw = printer__buf_take(&b, &len);
+	strbuf_putc(&b, '\0');
+	raw = (uint8_t *)strbuf_detach(&b, &len);
 	out = printer__nfc((const char *)raw);
 	free(raw);
 	return out;
@@ -422,7 +422,7 @@ static bool form__blank_markup(const char *m)
 static PangoLayout *form__header_column(struct printer__canvas *c, struct form__ctx *x, json_t *b,
                                         json_t *lines, double width)
 {
-	struct printer__buf buf = {0};
+	struct strbuf buf = {0};
 	json_t *line;
 	size_t i, len;
 	uint8_t *joined;
@@ -437,12 +437,12 @@ static PangoLayout *form__header_column(struct printer__canvas *c, struct form__
 			continue;
 		}
 		if (buf.len > 0)
-			printer__buf_byte(&buf, '\n');
-		printer__buf_append(&buf, m, strlen(m));
+			strbuf_putc(&buf, '\n');
+		strbuf_append(&buf, m, strlen(m));
 		free(m);
 	}
-	printer__buf_byte(&buf, '\0');
-	joined = printer__buf_take(&buf, &len);
+	strbuf_putc(&buf, '\0');
+	joined = (uint8_t *)strbuf_detach(&buf, &len);
 	l = form__layout(c, (const char *)joined, form__font(x, b), form__size(x, b),
 	                 PRINTER__ALIGN_CENTER, width);
 	free(joined);
@@ -490,7 +490,7 @@ static double form__table_row(struct printer__canvas *c, struct form__ctx *x, js
 		char *m;
 		if (row == NULL) {
 			char *inner = form__subst(x, cols[i].header, NULL, c->page);
-			m = printer__xasprintf("<b>%s</b>", inner);
+			m = xasprintf("<b>%s</b>", inner);
 			free(inner);
 		} else {
 			m = form__subst(x, cols[i].cell, row, c->page);
@@ -531,8 +531,8 @@ static void form__table(struct printer__canvas *c, struct form__ctx *x, json_t *
 	const char *list = form__str(b, "rows", "");
 	size_t ncols = json_array_size(jcols), nrows = printer_fields_row_count(x->fields, list);
 	size_t blank = (size_t)form__num(b, "empty_rows", 2), i;
-	struct form__table_col *cols = printer__xcalloc(ncols, sizeof(*cols));
-	PangoLayout **ls = printer__xcalloc(ncols, sizeof(*ls));
+	struct form__table_col *cols = xcalloc(ncols, sizeof(*cols));
+	PangoLayout **ls = xcalloc(ncols, sizeof(*ls));
 	double total = 0, at = 0, h;
 
 	json_array_foreach(jcols, i, col)
@@ -559,7 +559,7 @@ static void form__table(struct printer__canvas *c, struct form__ctx *x, json_t *
 			h = fmax(h, form__mm(x, b, "blank_row_mm", 7));
 		if (printer__ensure(c, h)) {
 			/* New page: repeat the header row above the rest of the table. */
-			PangoLayout **hl = printer__xcalloc(ncols, sizeof(*hl));
+			PangoLayout **hl = xcalloc(ncols, sizeof(*hl));
 			double hh = form__table_row(c, x, b, cols, ncols, NULL, hl);
 			form__table_paint(c, cols, ncols, hl, hh);
 			free(hl);
@@ -601,14 +601,14 @@ static void form__signatures(struct printer__canvas *c, struct form__ctx *x, jso
 	json_t *cols = json_object_get(b, "columns"), *col;
 	size_t n = json_array_size(cols), i;
 	double w = c->width / (double)n, gap = form__mm(x, b, "gap_mm", 18);
-	PangoLayout **top = printer__xcalloc(n, sizeof(*top));
-	PangoLayout **name = printer__xcalloc(n, sizeof(*name));
+	PangoLayout **top = xcalloc(n, sizeof(*top));
+	PangoLayout **name = xcalloc(n, sizeof(*name));
 	double th = 0, nh = 0;
 
 	json_array_foreach(cols, i, col)
 	{
-		char *t = printer__xasprintf("%s\n%s", form__str(col, "title", ""),
-		                             form__str(col, "note", ""));
+		char *t =
+		    xasprintf("%s\n%s", form__str(col, "title", ""), form__str(col, "note", ""));
 		char *m = form__subst(x, t, NULL, c->page);
 		top[i] = form__layout(c, m, form__font(x, b), form__size(x, b),
 		                      PRINTER__ALIGN_CENTER, w - 4);
@@ -779,7 +779,7 @@ static int form__pass(const struct printer_form *form, struct form__ctx *x, cair
 int printer_form_pdf(const struct printer_form *form, const struct printer_fields *fields,
                      uint8_t **out, size_t *out_len, char *err, size_t err_size)
 {
-	struct printer__buf buf = {0};
+	struct strbuf buf = {0};
 	struct form__ctx x = {.form = form, .fields = fields, .scale = 1.0, .space = 1.0};
 	cairo_surface_t *s;
 	cairo_t *cr;
@@ -820,6 +820,6 @@ int printer_form_pdf(const struct printer_form *form, const struct printer_field
 	rc = printer__pdf_take(s, &buf, out, out_len, err, err_size);
 out:
 	cairo_surface_destroy(s);
-	printer__buf_free(&buf);
+	strbuf_free(&buf);
 	return rc;
 }

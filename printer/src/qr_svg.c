@@ -22,7 +22,7 @@ char *printer_qr_svg(const char *text, size_t *len)
 	/* One "M x yhNv1h-Nz" per run of dark modules: at most w*w/2 runs of
 	 * at most 40 bytes, plus the frame. */
 	size_t cap = (size_t)w * (size_t)w * 20 + 512, n = 0;
-	char *svg = printer__xmalloc(cap);
+	char *svg = xmalloc(cap);
 	n += (size_t)snprintf(svg + n, cap - n,
 	                      "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" "
 	                      "shape-rendering=\"crispEdges\">"

@@ -43,27 +43,25 @@ int printer_rating_slip_render(const struct printer_rating_slip *r, enum printer
 	const char *what = r->what ? r->what : "";
 	char *text =
 	    r->dossier_code
-	        ? printer__xasprintf("Hồ sơ: %s\n%s\nÔng/bà vui lòng cho biết mức độ hài lòng về "
-	                             "việc giải quyết hồ sơ.",
-	                             r->dossier_code, what)
-	        : printer__xasprintf(
-	              "Số thứ tự: %s\n%s\nÔng/bà vui lòng cho biết mức độ hài lòng về "
-	              "việc phục vụ tại quầy.",
-	              r->ticket_label ? r->ticket_label : "", what);
-	char *url = printer__xasprintf("%.*s/rate?t=%s", (int)blen, r->base_url, r->token);
+	        ? xasprintf("Hồ sơ: %s\n%s\nÔng/bà vui lòng cho biết mức độ hài lòng về "
+	                    "việc giải quyết hồ sơ.",
+	                    r->dossier_code, what)
+	        : xasprintf("Số thứ tự: %s\n%s\nÔng/bà vui lòng cho biết mức độ hài lòng về "
+	                    "việc phục vụ tại quầy.",
+	                    r->ticket_label ? r->ticket_label : "", what);
+	char *url = xasprintf("%.*s/rate?t=%s", (int)blen, r->base_url, r->token);
 	/* The short address and the code below, never the long link: a URL
 	 * broken across lines cannot be typed. */
 	char *caption =
-	    printer__xasprintf("Quét mã QR bằng điện thoại, hoặc mở %.*s/rate và nhập mã dưới đây",
-	                       (int)blen, r->base_url);
-	char *label = printer__xasprintf("Mã đánh giá (dùng đến %s):", until);
+	    xasprintf("Quét mã QR bằng điện thoại, hoặc mở %.*s/rate và nhập mã dưới đây",
+	              (int)blen, r->base_url);
+	char *label = xasprintf("Mã đánh giá (dùng đến %s):", until);
 	/* The feedback page (góp ý, phản ánh), with the dossier's code when
 	 * there is one: never a secret (the slip carries none). */
-	char *fb_url =
-	    r->dossier_code && *r->dossier_code
-	        ? printer__xasprintf("%.*s/gop-y?d=%s", (int)blen, r->base_url, r->dossier_code)
-	        : printer__xasprintf("%.*s/gop-y", (int)blen, r->base_url);
-	char *fb_caption = printer__xasprintf(
+	char *fb_url = r->dossier_code && *r->dossier_code
+	                   ? xasprintf("%.*s/gop-y?d=%s", (int)blen, r->base_url, r->dossier_code)
+	                   : xasprintf("%.*s/gop-y", (int)blen, r->base_url);
+	char *fb_caption = xasprintf(
 	    "Góp ý, phản ánh về thủ tục, việc giải quyết hồ sơ hoặc thái độ của cán bộ: quét mã "
 	    "QR này, hoặc mở %.*s/gop-y",
 	    (int)blen, r->base_url);

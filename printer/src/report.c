@@ -50,7 +50,7 @@ static char *report__dup(const char *s)
 struct printer_report *printer_report_new(const char *title, const char *subtitle,
                                           const char *footer)
 {
-	struct printer_report *r = printer__xcalloc(1, sizeof *r);
+	struct printer_report *r = xcalloc(1, sizeof *r);
 	r->title = report__dup(title);
 	r->subtitle = subtitle ? report__dup(subtitle) : NULL;
 	r->footer = footer ? report__dup(footer) : NULL;
@@ -92,7 +92,7 @@ static struct report__block *report__add(struct printer_report *r, enum report__
 {
 	if (r->n == r->cap) {
 		r->cap = r->cap ? 2 * r->cap : 16;
-		r->blocks = printer__xrealloc(r->blocks, r->cap * sizeof *r->blocks);
+		r->blocks = xrealloc(r->blocks, r->cap * sizeof *r->blocks);
 	}
 	struct report__block *b = &r->blocks[r->n++];
 	memset(b, 0, sizeof *b);
@@ -137,8 +137,8 @@ void printer_report_table(struct printer_report *r, int n_cols, const char *cons
 	struct report__block *b = report__add(r, REPORT_TABLE);
 	b->cols = n_cols;
 	b->rows = n_rows;
-	b->cells = printer__xcalloc((size_t)(n_rows + 1) * (size_t)n_cols, sizeof *b->cells);
-	b->widths = printer__xcalloc((size_t)n_cols, sizeof *b->widths);
+	b->cells = xcalloc((size_t)(n_rows + 1) * (size_t)n_cols, sizeof *b->cells);
+	b->widths = xcalloc((size_t)n_cols, sizeof *b->widths);
 	double sum = 0;
 	for (int c = 0; c < n_cols; c++) {
 		b->cells[c] = report__dup(headers ? headers[c] : "");
@@ -161,8 +161,8 @@ void printer_report_bars(struct printer_report *r, const char *title, int n,
 	b->text = report__dup(title);
 	b->unit = report__dup(unit);
 	b->rows = n;
-	b->cells = printer__xcalloc((size_t)n, sizeof *b->cells);
-	b->values = printer__xcalloc((size_t)n, sizeof *b->values);
+	b->cells = xcalloc((size_t)n, sizeof *b->cells);
+	b->values = xcalloc((size_t)n, sizeof *b->values);
 	double top = 0;
 	for (int i = 0; i < n; i++) {
 		b->cells[i] = report__dup(labels[i]);
@@ -187,9 +187,8 @@ static void report__footer(struct printer__canvas *c, int page, void *arg)
 		return;
 	char *text =
 	    x->pages > 0
-	        ? printer__xasprintf("%s — Trang %d/%d", x->r->footer ? x->r->footer : "", page,
-	                             x->pages)
-	        : printer__xasprintf("%s — Trang %d", x->r->footer ? x->r->footer : "", page);
+	        ? xasprintf("%s — Trang %d/%d", x->r->footer ? x->r->footer : "", page, x->pages)
+	        : xasprintf("%s — Trang %d", x->r->footer ? x->r->footer : "", page);
 	PangoLayout *l =
 	    printer__layout(c, text, false, REPORT_FONT, 7.5, PRINTER__ALIGN_CENTER, c->width);
 	if (l) {
@@ -335,8 +334,8 @@ static void report__bars(struct printer__canvas *c, const struct report__block *
 		/* The decimal comma; a unit after a space ("93,3 %"). */
 		char num[64];
 		printer_fmt_number_vi(b->values[i], decimals, num, sizeof num);
-		char *v = printer__xasprintf("%s%s%s", num, b->unit && *b->unit ? " " : "",
-		                             b->unit ? b->unit : "");
+		char *v = xasprintf("%s%s%s", num, b->unit && *b->unit ? " " : "",
+		                    b->unit ? b->unit : "");
 		l = printer__layout(c, v, false, REPORT_FONT, 7.5, PRINTER__ALIGN_LEFT, value_w);
 		if (l) {
 			printer__paint_layout(c, l, c->x0 + label_w + w + 3, c->y);
@@ -499,7 +498,7 @@ static void report__layout(struct printer__canvas *c, const struct printer_repor
 int printer_report_pdf(const struct printer_report *r, uint8_t **out, size_t *out_len, char *err,
                        size_t err_size)
 {
-	struct printer__buf buf = {0};
+	struct strbuf buf = {0};
 	struct report__ctx x = {.r = r};
 	struct printer__canvas c;
 	int rc = PRINTER_OK;
@@ -534,6 +533,6 @@ int printer_report_pdf(const struct printer_report *r, uint8_t **out, size_t *ou
 	cairo_destroy(cr);
 	rc = printer__pdf_take(s, &buf, out, out_len, err, err_size);
 	cairo_surface_destroy(s);
-	printer__buf_free(&buf);
+	strbuf_free(&buf);
 	return rc;
 }

@@ -24,7 +24,7 @@ static char *slip__markup(const char *text, const char *open, const char *close)
 {
 	char *nfc = printer__nfc(text);
 	gchar *esc = g_markup_escape_text(nfc, -1);
-	char *markup = printer__xasprintf("%s%s%s", open, esc, close);
+	char *markup = xasprintf("%s%s%s", open, esc, close);
 
 	g_free(esc);
 	free(nfc);

@@ -47,7 +47,7 @@ static void ticket__text_init(struct ticket__text *tx, const struct printer_tick
 	tx->number = printer__nfc(t->number);
 	tx->service = ticket__empty(t->service_name) ? NULL : printer__nfc(t->service_name);
 	tx->priority = ticket__empty(t->priority) ? NULL : printer__nfc(t->priority);
-	tx->qr_url = ticket__empty(t->qr_url) ? NULL : printer__xstrdup(t->qr_url);
+	tx->qr_url = ticket__empty(t->qr_url) ? NULL : xstrdup(t->qr_url);
 	tx->footer = ticket__empty(t->footer) ? NULL : printer__nfc(t->footer);
 	tx->mark = ticket__empty(t->mark) ? NULL : printer__nfc(t->mark);
 	if (t->people_ahead >= 0)
@@ -94,7 +94,7 @@ static void ticket__line(struct printer__canvas *c, const char *markup, double s
 static char *ticket__escape(const char *s)
 {
 	gchar *e = g_markup_escape_text(s, -1);
-	char *out = printer__xstrdup(e);
+	char *out = xstrdup(e);
 
 	g_free(e);
 	return out;
@@ -113,7 +113,7 @@ static bool ticket__draw(struct printer__canvas *c, const struct ticket__text *t
 
 	if (tx->office) {
 		esc = ticket__escape(tx->office);
-		markup = printer__xasprintf("<b>%s</b>", esc);
+		markup = xasprintf("<b>%s</b>", esc);
 		ticket__line(c, markup, 10.5 * k, 3 * k);
 		free(markup);
 		free(esc);
@@ -125,7 +125,7 @@ static bool ticket__draw(struct printer__canvas *c, const struct ticket__text *t
 	/* The number as large as the roll allows, up to 64 pt on 80 mm. */
 	size = 64 * c->width / (69 * PRINTER__MM);
 	esc = ticket__escape(tx->number);
-	markup = printer__xasprintf("<b>%s</b>", esc);
+	markup = xasprintf("<b>%s</b>", esc);
 	free(esc);
 	l = printer__layout(c, markup, true, TICKET__SANS, size, PRINTER__ALIGN_CENTER, -1);
 	if (l != NULL && printer__layout_width(l) > c->width * 0.96) {
@@ -143,7 +143,7 @@ static bool ticket__draw(struct printer__canvas *c, const struct ticket__text *t
 
 	if (tx->service) {
 		esc = ticket__escape(tx->service);
-		markup = printer__xasprintf("<b>%s</b>", esc);
+		markup = xasprintf("<b>%s</b>", esc);
 		ticket__line(c, markup, 12 * k, 4 * k);
 		free(markup);
 		free(esc);
@@ -151,7 +151,7 @@ static bool ticket__draw(struct printer__canvas *c, const struct ticket__text *t
 	if (tx->priority) {
 		/* White on a black band: staff spot priority tickets at a glance. */
 		esc = ticket__escape(tx->priority);
-		markup = printer__xasprintf("<b>ƯU TIÊN: %s</b>", esc);
+		markup = xasprintf("<b>ƯU TIÊN: %s</b>", esc);
 		free(esc);
 		l = printer__layout(c, markup, true, TICKET__SANS, 10.5 * k, PRINTER__ALIGN_CENTER,
 		                    c->width - 8 * k);
@@ -173,7 +173,7 @@ static bool ticket__draw(struct printer__canvas *c, const struct ticket__text *t
 	if (tx->mark) {
 		/* Framed, in words: a booked ticket is told apart without colour. */
 		esc = ticket__escape(tx->mark);
-		markup = printer__xasprintf("<b>%s</b>", esc);
+		markup = xasprintf("<b>%s</b>", esc);
 		free(esc);
 		l = printer__layout(c, markup, true, TICKET__SANS, 11 * k, PRINTER__ALIGN_CENTER,
 		                    c->width - 8 * k);
@@ -209,7 +209,7 @@ static bool ticket__draw(struct printer__canvas *c, const struct ticket__text *t
 	}
 	if (tx->footer) {
 		esc = ticket__escape(tx->footer);
-		markup = printer__xasprintf("<i>%s</i>", esc);
+		markup = xasprintf("<i>%s</i>", esc);
 		ticket__line(c, markup, 8.5 * k, 0);
 		free(markup);
 		free(esc);

@@ -17,6 +17,8 @@ struct strbuf {
 
 void strbuf_append(struct strbuf *sb, const void *data, size_t len);
 void strbuf_puts(struct strbuf *sb, const char *s);
+/* One byte (binary buffers too: c may be NUL, counted in len). */
+void strbuf_putc(struct strbuf *sb, char c);
 void strbuf_printf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Appends s as a JSON string literal, quotes included. */
 void strbuf_json_string(struct strbuf *sb, const char *s);
