@@ -163,6 +163,134 @@ static void test_words(void)
 	assert(l.reject == 2 && l.forward == 5 && l.info == 5 && l.answer == 15 && l.publish == 2);
 }
 
+/* The reply to a request moves the answer's due only when the due had not
+ * passed when the request was made. */
+static void test_reply_moves_due(void)
+{
+	assert(feedback_reply_moves_due(4000, 15000));
+	assert(feedback_reply_moves_due(15000, 15000));
+	assert(!feedback_reply_moves_due(15001, 15000));
+	assert(!feedback_reply_moves_due(0, 15000) && !feedback_reply_moves_due(4000, 0));
+}
+
+static struct feedback_state pakn(const char *status)
+{
+	return (struct feedback_state){
+	    .status = status, .entered_by = "", .id = 5, .received_at = 1000};
+}
+
+/* The role and state rules of the actions, and the one table of refusals. */
+static void test_permit(void)
+{
+	struct feedback_actor sup = {.user_id = 1, .actor = "user:1", .supervising = true};
+	struct feedback_actor clerk = {.user_id = 2, .actor = "user:2"};
+	struct feedback_actor head = {.user_id = 3, .actor = "user:3", .head = true};
+	struct feedback_state f = pakn("received");
+	assert(feedback_permit(&sup, &f, FEEDBACK_CLASSIFY) == FEEDBACK_OK);
+	assert(feedback_permit(&clerk, &f, FEEDBACK_CLASSIFY) == FEEDBACK_NOT_ALLOWED);
+	assert(feedback_permit(&sup, &f, FEEDBACK_ASSIGN) == FEEDBACK_WRONG_STATE);
+	assert(feedback_permit(&sup, &f, FEEDBACK_ACTIONS) == FEEDBACK_INVALID_ACTION);
+	f = pakn("accepted");
+	assert(feedback_permit(&clerk, &f, FEEDBACK_ANSWER) == FEEDBACK_NOT_ALLOWED);
+	f.assigned_user_id = 2;
+	assert(feedback_permit(&clerk, &f, FEEDBACK_ANSWER) == FEEDBACK_OK);
+	assert(feedback_permit(&clerk, &f, FEEDBACK_REQUEST_INFO) == FEEDBACK_OK);
+	assert(feedback_permit(&sup, &f, FEEDBACK_APPROVE) == FEEDBACK_APPROVE_NOT_HEAD);
+	assert(feedback_permit(&head, &f, FEEDBACK_APPROVE) == FEEDBACK_OK);
+	assert(feedback_permit(&head, &f, FEEDBACK_PUBLISH) == FEEDBACK_WRONG_STATE);
+	/* The official it is about takes no step, whatever the role. */
+	f.subject_user_id = 1;
+	assert(feedback_permit(&sup, &f, FEEDBACK_ASSIGN) == FEEDBACK_SUBJECT_HANDLES);
+	/* An anonymous report: only close (received) and set_subject. */
+	struct feedback_state a = pakn("received");
+	a.anonymous = true;
+	assert(feedback_permit_who(&head, &a, FEEDBACK_CLASSIFY) == FEEDBACK_ANONYMOUS_STEP);
+	assert(feedback_permit_who(&head, &a, FEEDBACK_ACTIONS) == FEEDBACK_ANONYMOUS_STEP);
+	assert(feedback_permit(&head, &a, FEEDBACK_CLOSE) == FEEDBACK_OK);
+	assert(feedback_permit(&head, &a, FEEDBACK_SET_SUBJECT) == FEEDBACK_OK);
+	a.status = "closed";
+	assert(feedback_permit(&head, &a, FEEDBACK_CLOSE) == FEEDBACK_WRONG_STATE);
+	/* Content: approve needs a draft or a text; publish the question. */
+	f = pakn("accepted");
+	assert(feedback_check_content(&f, FEEDBACK_APPROVE, false, false) == FEEDBACK_NO_DRAFT);
+	assert(feedback_check_content(&f, FEEDBACK_APPROVE, true, false) == FEEDBACK_OK);
+	f.has_draft = true;
+	assert(feedback_check_content(&f, FEEDBACK_APPROVE, false, false) == FEEDBACK_OK);
+	assert(feedback_check_content(&f, FEEDBACK_PUBLISH, false, false) ==
+	       FEEDBACK_QUESTION_REQUIRED);
+	const struct feedback_refusal_text *t = feedback_refusal_text(FEEDBACK_WRONG_STATE);
+	assert(t->kind == FEEDBACK_REFUSED_CONFLICT &&
+	       strcmp(t->code, "feedback_wrong_state") == 0);
+	assert(strstr(t->en, "%s") != NULL);
+	t = feedback_refusal_text(FEEDBACK_APPROVE_NOT_HEAD);
+	assert(t->kind == FEEDBACK_REFUSED_FORBIDDEN && strcmp(t->code, "not_office_head") == 0);
+	for (int r = FEEDBACK_OK + 1; r < FEEDBACK_REFUSALS; r++)
+		assert(feedback_refusal_text((enum feedback_refusal)r)->code[0] != '\0');
+}
+
+/* Who reads what: the sender only for those who handle it, never the
+ * official it is about; an anonymous report only for a head. */
+static void test_visibility(void)
+{
+	struct feedback_actor sup = {.user_id = 1, .actor = "user:1", .supervising = true};
+	struct feedback_actor clerk = {.user_id = 2, .actor = "user:2"};
+	struct feedback_actor head = {.user_id = 3, .actor = "user:3", .head = true};
+	struct feedback_state f = pakn("accepted");
+	assert(feedback_visible(&sup, &f) && !feedback_visible(&clerk, &f));
+	f.entered_by = "user:2";
+	assert(feedback_visible(&clerk, &f) && !feedback_sender_visible(&clerk, &f));
+	f.assigned_user_id = 2;
+	assert(feedback_sender_visible(&clerk, &f));
+	f.conduct = true;
+	assert(!feedback_sender_visible(&clerk, &f) && feedback_sender_visible(&head, &f));
+	f.subject_user_id = 1;
+	assert(!feedback_sender_visible(&sup, &f));
+	f.anonymous = true;
+	assert(!feedback_visible(&sup, &f) && feedback_visible(&head, &f));
+	struct feedback_actor nobody = {0};
+	assert(!feedback_visible(&nobody, &f));
+}
+
+static void test_words_of_actions(void)
+{
+	for (int a = 0; a < FEEDBACK_ACTIONS; a++)
+		assert((int)feedback_action_of(feedback_action_name((enum feedback_action)a)) == a);
+	assert(feedback_action_of("nope") == FEEDBACK_ACTIONS &&
+	       feedback_action_of(NULL) == FEEDBACK_ACTIONS);
+	assert(feedback_decision_of("forward") == FEEDBACK_FORWARD);
+	assert(feedback_decision_of("x") == FEEDBACK_DECISION_NONE);
+	struct feedback_state f = pakn("accepted");
+	assert(strcmp(feedback_status_after(&f, FEEDBACK_CLASSIFY, FEEDBACK_REJECT), "rejected") ==
+	       0);
+	assert(strcmp(feedback_status_after(&f, FEEDBACK_ASSIGN, FEEDBACK_DECISION_NONE),
+	              "accepted") == 0);
+	assert(strcmp(feedback_status_after(&f, FEEDBACK_APPROVE, FEEDBACK_DECISION_NONE),
+	              "answered") == 0);
+	/* A repeat names an earlier PAKN (by the same instant, filed first). */
+	struct feedback_state e = pakn("accepted");
+	e.id = 4;
+	assert(feedback_repeat_ok(&f, &e));
+	e.id = 6;
+	assert(!feedback_repeat_ok(&f, &e));
+	e.received_at = 999;
+	assert(feedback_repeat_ok(&f, &e));
+	e.anonymous = true;
+	assert(!feedback_repeat_ok(&f, &e));
+	/* The sender reacts once, after the answer. */
+	assert(feedback_can_react(false, "published", 5, false));
+	assert(!feedback_can_react(false, "published", 5, true));
+	assert(!feedback_can_react(false, "accepted", 5, false));
+	assert(!feedback_can_react(true, "closed", 5, false));
+	assert(!feedback_can_react(false, "closed", 0, false));
+	int64_t due, done;
+	struct feedback_times t = base();
+	t.info_requested_at = 4000;
+	feedback_step_times(&t, FEEDBACK_STEP_INFO, &due, &done);
+	assert(due == 5000 && done == 4000);
+	assert(strcmp(feedback_result_name(FEEDBACK_STEP_OVERDUE), "overdue") == 0);
+	assert(feedback_result_name(FEEDBACK_STEP_NONE) == NULL);
+}
+
 int main(void)
 {
 	test_reject_at_limit();
@@ -172,6 +300,10 @@ int main(void)
 	test_info_pause();
 	test_unclassified();
 	test_words();
+	test_reply_moves_due();
+	test_permit();
+	test_visibility();
+	test_words_of_actions();
 	puts("feedback: ok");
 	return 0;
 }

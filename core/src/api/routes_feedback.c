@@ -1,34 +1,27 @@
 /* Citizens' feedback (PAKN): the staff list, the detail, the workflow's
  * actions, the conduct counts per official for the office head, and the
  * public list of published answers (docs/api.md "Feedback"). The store
- * applies the privacy rule (store/feedback.h); nothing here adds a field. */
+ * applies the privacy rule (store/feedback.h); the views
+ * (api/present_feedback.c) add no field. */
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "api/api_internal.h"
 #include "domain/civil_date.h"
+#include "api/parse_feedback.h"
+#include "api/present_feedback.h"
 #include "store/feedback.h"
 #include "util/clock.h"
 
-/* Replies out with status, or the error. Takes out. */
+/* Replies 200 with out (taken), or the error (with its field). */
 static void feedback_reply(struct http_request *r, enum mc_err rc, const struct mc_error *err,
                            json_t *out)
 {
-	if (rc != MC_OK && out != NULL) {
-		/* The member at fault ({"field"}) beside the error. */
-		json_t *e = json_pack("{s:s, s:s, s:s}", "code", err->code, "message",
-		                      err->message_vi, "message_en", err->message_en);
-		json_object_update(e, out);
-		json_decref(out);
-		http_reply_json(r, http_status_of_error(err), json_pack("{s:o}", "error", e));
-		return;
-	}
-	if (rc != MC_OK) {
+	if (rc != MC_OK)
 		http_reply_error(r, err);
-		return;
-	}
-	http_reply_json(r, 200, out);
+	else
+		http_reply_json(r, 200, out);
 }
 
 /* A query argument of 1..max bytes (NULL when absent); replies 400 when
@@ -60,43 +53,29 @@ static bool feedback_page(struct http_request *r, int *page)
 
 void route_feedback_list(struct api *api, struct http_request *r)
 {
+	struct feedback_list_query q = {0};
+	const char **slots[] = {&q.status, &q.class, &q.office, &q.channel, &q.box};
 	static const char *const keys[] = {"status", "class", "office", "channel", "box"};
-	json_t *q = json_object();
-	const char *v, *official, *late;
-	int page;
-	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
-		if (!feedback_arg(r, keys[i], 64, &v)) {
-			json_decref(q);
+	const char *official, *late;
+	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+		if (!feedback_arg(r, keys[i], 64, slots[i]))
 			return;
-		}
-		if (v)
-			json_object_set_new(q, keys[i], json_string(v));
-	}
 	if (!feedback_arg(r, "official", 64, &official) || !feedback_arg(r, "late", 8, &late) ||
-	    !feedback_page(r, &page)) {
-		json_decref(q);
+	    !feedback_page(r, &q.page))
 		return;
-	}
-	int64_t uid = 0;
-	if ((official && !http_parse_int(official, 1, INT64_MAX, &uid)) ||
+	if ((official && !http_parse_int(official, 1, INT64_MAX, &q.official)) ||
 	    (late && strcmp(late, "1") != 0 && strcmp(late, "0") != 0 &&
 	     strcmp(late, "true") != 0 && strcmp(late, "false") != 0)) {
-		json_decref(q);
 		http_reply_fail(r, MC_ERR_INVALID, "invalid_filter", "Bộ lọc không hợp lệ",
 		                "official is a user id; late is 1 or 0");
 		return;
 	}
-	if (official)
-		json_object_set_new(q, "official", json_integer(uid));
-	if (late)
-		json_object_set_new(
-		    q, "late", json_boolean(strcmp(late, "1") == 0 || strcmp(late, "true") == 0));
-	json_object_set_new(q, "page", json_integer(page));
+	q.late = late && (strcmp(late, "1") == 0 || strcmp(late, "true") == 0);
 	struct mc_error err;
-	json_t *out = NULL;
-	enum mc_err rc = store_feedback_list(api->st, &r->who, q, clock_now(), &out, &err);
-	json_decref(q);
-	feedback_reply(r, rc, &err, out);
+	struct feedback_list l;
+	enum mc_err rc = store_feedback_list(api->st, &r->who, &q, clock_now(), &l, &err);
+	feedback_reply(r, rc, &err, rc ? NULL : present_feedback_list(&l));
+	feedback_list_clear(&l);
 }
 
 /* An office date YYYY-MM-DD into its midnight; replies 400 otherwise. */
@@ -136,18 +115,19 @@ void route_feedback_conduct(struct api *api, struct http_request *r)
 		return;
 	}
 	struct mc_error err;
-	json_t *out = NULL;
-	enum mc_err rc = store_feedback_conduct(api->st, &r->who, office, from, to, &out, &err);
-	feedback_reply(r, rc, &err, out);
+	struct feedback_conduct c;
+	enum mc_err rc = store_feedback_conduct(api->st, &r->who, office, from, to, &c, &err);
+	feedback_reply(r, rc, &err, rc ? NULL : present_feedback_conduct(&c));
+	feedback_conduct_clear(&c);
 }
 
 void route_feedback_get(struct api *api, struct http_request *r)
 {
 	struct mc_error err;
-	json_t *out = NULL;
-	enum mc_err rc =
-	    store_feedback_get(api->st, &r->who, r->params[0], clock_now(), &out, &err);
-	feedback_reply(r, rc, &err, out);
+	struct feedback_detail d;
+	enum mc_err rc = store_feedback_get(api->st, &r->who, r->params[0], clock_now(), &d, &err);
+	feedback_reply(r, rc, &err, rc ? NULL : present_feedback_detail(&d));
+	feedback_detail_clear(&d);
 }
 
 void route_feedback_actions(struct api *api, struct http_request *r)
@@ -156,11 +136,15 @@ void route_feedback_actions(struct api *api, struct http_request *r)
 	if (body == NULL)
 		return;
 	struct mc_error err;
-	json_t *out = NULL;
-	enum mc_err rc =
-	    store_feedback_action(api->st, &r->who, r->params[0], body, clock_now(), &out, &err);
+	struct feedback_action_cmd cmd;
+	struct feedback_detail d = {0};
+	enum mc_err rc = feedback_parse_action(body, &cmd, &err);
+	if (rc == MC_OK)
+		rc = store_feedback_action(api->st, &r->who, r->params[0], &cmd, clock_now(), &d,
+		                           &err);
 	json_decref(body);
-	feedback_reply(r, rc, &err, out);
+	feedback_reply(r, rc, &err, rc ? NULL : present_feedback_detail(&d));
+	feedback_detail_clear(&d);
 }
 
 void route_public_feedback_answers(struct api *api, struct http_request *r)
@@ -171,7 +155,8 @@ void route_public_feedback_answers(struct api *api, struct http_request *r)
 	    !feedback_page(r, &page))
 		return;
 	struct mc_error err;
-	json_t *out = NULL;
-	enum mc_err rc = store_feedback_answers(api->st, q, office, page, &out, &err);
-	feedback_reply(r, rc, &err, out);
+	struct feedback_answers a;
+	enum mc_err rc = store_feedback_answers(api->st, q, office, page, &a, &err);
+	feedback_reply(r, rc, &err, rc ? NULL : present_feedback_answers(&a));
+	feedback_answers_clear(&a);
 }

@@ -26,26 +26,20 @@
 #include "api/api_internal.h"
 #include "api/ratelimit.h"
 #include "api/throttle.h"
+#include "api/parse_feedback.h"
+#include "api/present_feedback.h"
 #include "store/feedback.h"
 #include "util/clock.h"
 
-/* Replies out with status, or the error with out's members (the field)
- * beside it. Takes out. */
+/* Replies status with out (taken), or the error (with its field and
+ * Retry-After). */
 static void fb_reply(struct http_request *r, enum mc_err rc, const struct mc_error *err, int status,
                      json_t *out)
 {
-	if (rc != MC_OK && out != NULL) {
-		json_t *e = json_pack("{s:s, s:s, s:s}", "code", err->code, "message",
-		                      err->message_vi, "message_en", err->message_en);
-		json_object_update(e, out);
-		json_decref(out);
-		http_reply_json(r, http_status_of_error(err), json_pack("{s:o}", "error", e));
-		r->retry_after = err->retry_after;
-	} else if (rc != MC_OK) {
+	if (rc != MC_OK)
 		http_reply_error(r, err);
-	} else {
+	else
 		http_reply_json(r, status, out);
-	}
 }
 
 /* Answers r 429 code with Retry-After wait. */
@@ -104,13 +98,17 @@ static void fb_file(struct api *api, struct http_request *r, const struct princi
 	char lookup[80];
 	bool linked = limited && body && json_is_string(json_object_get(body, "dossier_code"));
 	struct mc_error err;
-	json_t *out = NULL;
 	enum mc_err rc = MC_ERR_INVALID;
 	if (body && (!linked || fb_lookup_ok(api, r, lookup, sizeof lookup))) {
-		rc = store_feedback_create(api->st, who, body, clock_now(), &out, &err);
+		struct feedback_create_cmd cmd;
+		struct feedback_created made;
+		rc = feedback_parse_create(who, body, &cmd, &err);
+		if (rc == MC_OK)
+			rc = store_feedback_create(api->st, who, &cmd, clock_now(), &made, &err);
+		feedback_create_cmd_clear(&cmd);
 		if (linked && rc == MC_ERR_NOT_FOUND && strcmp(err.code, "dossier_not_found") == 0)
 			throttle_fail(api->ip_throttle, lookup, clock_now());
-		fb_reply(r, rc, &err, 201, out);
+		fb_reply(r, rc, &err, 201, rc ? NULL : present_feedback_created(&made));
 	}
 	json_decref(body);
 	/* Only a feedback filed counts: a form sent back for a missing field
@@ -155,11 +153,12 @@ void route_public_feedback_get(struct api *api, struct http_request *r)
 	if (!fb_lookup_ok(api, r, key, sizeof key))
 		return;
 	struct mc_error err;
-	json_t *out = NULL;
-	enum mc_err rc = store_feedback_public(api->st, r->params[0], http_query(r, "secret"),
-	                                       clock_now(), &out, &err);
+	struct feedback_public_view v;
+	enum mc_err rc =
+	    store_feedback_public(api->st, r->params[0], http_query(r, "secret"), &v, &err);
 	fb_lookup_done(api, key, rc, &err);
-	fb_reply(r, rc, &err, 200, out);
+	fb_reply(r, rc, &err, 200, rc ? NULL : present_feedback_public(&v));
+	feedback_public_view_clear(&v);
 }
 
 /* The sender's change (reply or reaction) with the body's secret. */
@@ -172,13 +171,22 @@ static void fb_sender_change(struct api *api, struct http_request *r, bool reply
 	if (body == NULL)
 		return;
 	struct mc_error err;
-	json_t *out = NULL;
-	enum mc_err rc =
-	    reply ? store_feedback_reply(api->st, r->params[0], body, clock_now(), &out, &err)
-	          : store_feedback_react(api->st, r->params[0], body, clock_now(), &out, &err);
+	struct feedback_public_view v = {0};
+	const char *secret = NULL, *reaction = NULL;
+	char *text = NULL;
+	enum mc_err rc = reply ? feedback_parse_reply(body, &secret, &text, &err)
+	                       : feedback_parse_react(body, &secret, &reaction, &err);
+	if (rc == MC_OK && reply)
+		rc = store_feedback_reply(api->st, r->params[0], secret, text, clock_now(), &v,
+		                          &err);
+	else if (rc == MC_OK)
+		rc = store_feedback_react(api->st, r->params[0], secret, reaction, clock_now(), &v,
+		                          &err);
+	free(text);
 	json_decref(body);
 	fb_lookup_done(api, key, rc, &err);
-	fb_reply(r, rc, &err, 200, out);
+	fb_reply(r, rc, &err, 200, rc ? NULL : present_feedback_public(&v));
+	feedback_public_view_clear(&v);
 }
 
 void route_public_feedback_reply(struct api *api, struct http_request *r)

@@ -193,3 +193,225 @@ void feedback_timing(const struct feedback_times *t, int64_t now, struct feedbac
 		}
 	}
 }
+
+void feedback_step_times(const struct feedback_times *t, enum feedback_step s, int64_t *due,
+                         int64_t *done)
+{
+	switch (s) {
+	case FEEDBACK_STEP_REJECT: *due = t->reject_due_at, *done = t->classified_at; break;
+	case FEEDBACK_STEP_FORWARD: *due = t->forward_due_at, *done = t->classified_at; break;
+	case FEEDBACK_STEP_INFO: *due = t->info_due_at, *done = t->info_requested_at; break;
+	case FEEDBACK_STEP_ANSWER: *due = t->answer_due_at, *done = t->answered_at; break;
+	default: *due = t->publish_due_at, *done = t->published_at;
+	}
+}
+
+const char *feedback_result_name(enum feedback_step_result r)
+{
+	switch (r) {
+	case FEEDBACK_STEP_ON_TIME: return "on_time";
+	case FEEDBACK_STEP_LATE: return "late";
+	case FEEDBACK_STEP_OVERDUE: return "overdue";
+	case FEEDBACK_STEP_PENDING: return "pending";
+	default: return NULL;
+	}
+}
+
+bool feedback_reply_moves_due(int64_t asked_at, int64_t answer_due_at)
+{
+	return asked_at > 0 && answer_due_at > 0 && answer_due_at >= asked_at;
+}
+
+/* ---- actions -------------------------------------------------------------- */
+
+static const char *const feedback_action_names[FEEDBACK_ACTIONS] = {
+    "classify", "assign", "request_info", "answer",     "approve",
+    "publish",  "close",  "set_subject",  "link_repeat"};
+
+const char *feedback_action_name(enum feedback_action a)
+{
+	return a < FEEDBACK_ACTIONS ? feedback_action_names[a] : NULL;
+}
+
+enum feedback_action feedback_action_of(const char *name)
+{
+	for (int a = 0; name && a < FEEDBACK_ACTIONS; a++)
+		if (strcmp(feedback_action_names[a], name) == 0)
+			return (enum feedback_action)a;
+	return FEEDBACK_ACTIONS;
+}
+
+static const char *const feedback_decision_names[] = {NULL, "accept", "reject", "forward"};
+
+const char *feedback_decision_name(enum feedback_decision d)
+{
+	return d <= FEEDBACK_FORWARD ? feedback_decision_names[d] : NULL;
+}
+
+enum feedback_decision feedback_decision_of(const char *name)
+{
+	for (int d = FEEDBACK_ACCEPT; name && d <= FEEDBACK_FORWARD; d++)
+		if (strcmp(feedback_decision_names[d], name) == 0)
+			return (enum feedback_decision)d;
+	return FEEDBACK_DECISION_NONE;
+}
+
+static const struct feedback_refusal_text feedback_refusals[FEEDBACK_REFUSALS] = {
+    [FEEDBACK_OK] = {FEEDBACK_REFUSED_INVALID, "", "", ""},
+    [FEEDBACK_WRONG_STATE] = {FEEDBACK_REFUSED_CONFLICT, "feedback_wrong_state",
+                              "Phản ánh, kiến nghị đang ở bước không cho phép thao tác này",
+                              "Not allowed while the feedback is %s"},
+    [FEEDBACK_ANONYMOUS_STEP] = {FEEDBACK_REFUSED_CONFLICT, "feedback_wrong_state",
+                                 "Phản ánh, kiến nghị đang ở bước không cho phép thao tác này",
+                                 "Not allowed while the feedback is an anonymous report"},
+    [FEEDBACK_SUBJECT_HANDLES] = {FEEDBACK_REFUSED_CONFLICT, "subject_cannot_handle",
+                                  "Cán bộ bị phản ánh không được xử lý phản ánh về mình",
+                                  "The official the feedback is about cannot handle it"},
+    [FEEDBACK_NOT_ALLOWED] =
+        {FEEDBACK_REFUSED_FORBIDDEN, "action_not_allowed",
+         "Tài khoản này không được thực hiện thao tác này với phản ánh, kiến nghị",
+         "This account may not take this action on the feedback"},
+    [FEEDBACK_APPROVE_NOT_HEAD] = {FEEDBACK_REFUSED_FORBIDDEN, "not_office_head",
+                                   "Chỉ trưởng đơn vị được duyệt câu trả lời",
+                                   "Only the office head approves an answer"},
+    [FEEDBACK_INVALID_ACTION] = {FEEDBACK_REFUSED_INVALID, "invalid_action",
+                                 "Thao tác không hợp lệ",
+                                 "action is classify, assign, request_info, answer, approve, "
+                                 "publish, close, link_repeat or set_subject"},
+    [FEEDBACK_NO_DRAFT] = {FEEDBACK_REFUSED_CONFLICT, "no_draft", "Chưa có dự thảo câu trả lời",
+                           "There is no draft answer to approve"},
+    [FEEDBACK_NOTE_REQUIRED] = {FEEDBACK_REFUSED_INVALID, "missing_field", "Thiếu trường bắt buộc",
+                                "note is required"},
+    [FEEDBACK_QUESTION_REQUIRED] = {FEEDBACK_REFUSED_INVALID, "missing_field",
+                                    "Thiếu câu hỏi công khai",
+                                    "question is required: the question as published, "
+                                    "without personal data"},
+    [FEEDBACK_REPEAT_OF_ITSELF] = {FEEDBACK_REFUSED_INVALID, "invalid_field", "Trường không hợp lệ",
+                                   "a feedback is not a repeat of itself"},
+    [FEEDBACK_REPEAT_NOT_EARLIER] = {FEEDBACK_REFUSED_INVALID, "invalid_field",
+                                     "Trường không hợp lệ", "of names an earlier feedback"},
+};
+
+const struct feedback_refusal_text *feedback_refusal_text(enum feedback_refusal r)
+{
+	return &feedback_refusals[r < FEEDBACK_REFUSALS ? r : FEEDBACK_OK];
+}
+
+bool feedback_visible(const struct feedback_actor *who, const struct feedback_state *f)
+{
+	if (who->user_id == 0)
+		return false;
+	if (f->anonymous)
+		return who->head;
+	if (who->supervising)
+		return true;
+	return f->assigned_user_id == who->user_id ||
+	       (f->entered_by && who->actor && strcmp(f->entered_by, who->actor) == 0);
+}
+
+bool feedback_sender_visible(const struct feedback_actor *who, const struct feedback_state *f)
+{
+	if (who->user_id == 0 || f->subject_user_id == who->user_id)
+		return false;
+	if (who->supervising || who->head)
+		return true;
+	return !f->conduct && f->assigned_user_id == who->user_id;
+}
+
+enum feedback_refusal feedback_permit_who(const struct feedback_actor *who,
+                                          const struct feedback_state *f, enum feedback_action a)
+{
+	if (f->anonymous && a != FEEDBACK_CLOSE && a != FEEDBACK_SET_SUBJECT)
+		return FEEDBACK_ANONYMOUS_STEP;
+	if (f->subject_user_id == who->user_id)
+		return FEEDBACK_SUBJECT_HANDLES;
+	return FEEDBACK_OK;
+}
+
+static bool feedback_status_is(const struct feedback_state *f, const char *const *list)
+{
+	for (size_t i = 0; list[i]; i++)
+		if (strcmp(f->status, list[i]) == 0)
+			return true;
+	return false;
+}
+
+static enum feedback_refusal feedback_in(const struct feedback_state *f, const char *const *list)
+{
+	return feedback_status_is(f, list) ? FEEDBACK_OK : FEEDBACK_WRONG_STATE;
+}
+
+enum feedback_refusal feedback_permit(const struct feedback_actor *who,
+                                      const struct feedback_state *f, enum feedback_action a)
+{
+	static const char *const received[] = {"received", NULL};
+	static const char *const open[] = {"accepted", "info_requested", "info_received", NULL};
+	static const char *const answerable[] = {"accepted", "info_received", NULL};
+	static const char *const answered[] = {"answered", NULL};
+	static const char *const closable[] = {"published", "answered", "rejected", "forwarded",
+	                                       NULL};
+	bool sup = who->supervising;
+	bool assigned = f->assigned_user_id != 0 && f->assigned_user_id == who->user_id;
+	enum feedback_refusal r = feedback_permit_who(who, f, a);
+	if (r != FEEDBACK_OK)
+		return r;
+	switch (a) {
+	case FEEDBACK_CLASSIFY: return !sup ? FEEDBACK_NOT_ALLOWED : feedback_in(f, received);
+	case FEEDBACK_ASSIGN: return !sup ? FEEDBACK_NOT_ALLOWED : feedback_in(f, open);
+	case FEEDBACK_REQUEST_INFO:
+	case FEEDBACK_ANSWER:
+		return !sup && !assigned ? FEEDBACK_NOT_ALLOWED : feedback_in(f, answerable);
+	case FEEDBACK_APPROVE:
+		return !who->head ? FEEDBACK_APPROVE_NOT_HEAD : feedback_in(f, answerable);
+	case FEEDBACK_PUBLISH:
+		return !sup && !who->head ? FEEDBACK_NOT_ALLOWED : feedback_in(f, answered);
+	case FEEDBACK_CLOSE:
+		/* An anonymous report: whoever reads it is a head in scope. */
+		if (f->anonymous)
+			return feedback_in(f, received);
+		return !sup ? FEEDBACK_NOT_ALLOWED : feedback_in(f, closable);
+	case FEEDBACK_SET_SUBJECT: return sup || who->head ? FEEDBACK_OK : FEEDBACK_NOT_ALLOWED;
+	case FEEDBACK_LINK_REPEAT: return sup ? FEEDBACK_OK : FEEDBACK_NOT_ALLOWED;
+	default: return FEEDBACK_INVALID_ACTION;
+	}
+}
+
+const char *feedback_status_after(const struct feedback_state *f, enum feedback_action a,
+                                  enum feedback_decision d)
+{
+	switch (a) {
+	case FEEDBACK_CLASSIFY:
+		return d == FEEDBACK_REJECT    ? "rejected"
+		       : d == FEEDBACK_FORWARD ? "forwarded"
+		                               : "accepted";
+	case FEEDBACK_REQUEST_INFO: return "info_requested";
+	case FEEDBACK_APPROVE: return "answered";
+	case FEEDBACK_PUBLISH: return "published";
+	case FEEDBACK_CLOSE: return "closed";
+	default: return f->status;
+	}
+}
+
+bool feedback_repeat_ok(const struct feedback_state *f, const struct feedback_state *earlier)
+{
+	if (earlier->anonymous || earlier->received_at > f->received_at)
+		return false;
+	return !(earlier->received_at == f->received_at && earlier->id > f->id);
+}
+
+enum feedback_refusal feedback_check_content(const struct feedback_state *f, enum feedback_action a,
+                                             bool has_text, bool has_question)
+{
+	if (a == FEEDBACK_APPROVE && !f->has_draft && !has_text)
+		return FEEDBACK_NO_DRAFT;
+	if (a == FEEDBACK_PUBLISH && !has_question)
+		return FEEDBACK_QUESTION_REQUIRED;
+	return FEEDBACK_OK;
+}
+
+bool feedback_can_react(bool anonymous, const char *status, int64_t answered_at, bool reacted)
+{
+	return !anonymous && !reacted && answered_at != 0 &&
+	       (strcmp(status, "answered") == 0 || strcmp(status, "published") == 0 ||
+	        strcmp(status, "closed") == 0);
+}

@@ -105,4 +105,134 @@ struct feedback_timing {
  * A due of 0 never makes a step late. */
 void feedback_timing(const struct feedback_times *t, int64_t now, struct feedback_timing *out);
 
+/* The due and done instants of step s in t (done 0 when not done). */
+void feedback_step_times(const struct feedback_times *t, enum feedback_step s, int64_t *due,
+                         int64_t *done);
+
+/* "on_time", "late", "overdue", "pending"; NULL for FEEDBACK_STEP_NONE. */
+const char *feedback_result_name(enum feedback_step_result r);
+
+/* Whether the sender's reply to a request for information made at asked_at
+ * moves the answer's due answer_due_at by the working time the request
+ * waited: only when the answer was not already overdue when the request was
+ * made (a late request buys no time; feedback_timing judges it so). */
+bool feedback_reply_moves_due(int64_t asked_at, int64_t answer_due_at);
+
+/* ---- the staff actions of the workflow (docs/feedback.md "Workflow") ---- */
+
+enum feedback_action {
+	FEEDBACK_CLASSIFY,
+	FEEDBACK_ASSIGN,
+	FEEDBACK_REQUEST_INFO,
+	FEEDBACK_ANSWER,
+	FEEDBACK_APPROVE,
+	FEEDBACK_PUBLISH,
+	FEEDBACK_CLOSE,
+	FEEDBACK_SET_SUBJECT,
+	FEEDBACK_LINK_REPEAT,
+	FEEDBACK_ACTIONS /* also: an unknown action */
+};
+
+/* The action's name ("classify", …), NULL for FEEDBACK_ACTIONS; and back
+ * (FEEDBACK_ACTIONS for an unknown name). The order of the enum is the
+ * order of the detail's "actions". */
+const char *feedback_action_name(enum feedback_action a);
+enum feedback_action feedback_action_of(const char *name);
+
+enum feedback_decision {
+	FEEDBACK_DECISION_NONE,
+	FEEDBACK_ACCEPT,
+	FEEDBACK_REJECT,
+	FEEDBACK_FORWARD
+};
+/* "accept" "reject" "forward" (NULL for NONE), and back (NONE if unknown). */
+const char *feedback_decision_name(enum feedback_decision d);
+enum feedback_decision feedback_decision_of(const char *name);
+
+/* Who acts: the staff account (user_id 0: nobody logged in), its actor
+ * ("user:7"), whether an admin or a supervisor, whether an office head. */
+struct feedback_actor {
+	int64_t user_id;
+	const char *actor;
+	bool supervising, head;
+};
+
+/* The state of one feedback the rules read. */
+struct feedback_state {
+	bool anonymous;                            /* an anonymous report (else a PAKN) */
+	bool conduct;                              /* class "conduct" */
+	bool has_draft;                            /* an answer draft is kept */
+	const char *status;                        /* "received", … */
+	int64_t subject_user_id, assigned_user_id; /* 0: none */
+	const char *entered_by;                    /* the actor who typed it in, "" none */
+	int64_t id, received_at;
+};
+
+/* Why an action is refused. feedback_refusal_text gives its code and
+ * words; FEEDBACK_OK is no refusal. */
+enum feedback_refusal {
+	FEEDBACK_OK,
+	FEEDBACK_WRONG_STATE,        /* 409 feedback_wrong_state (en: "… while %s") */
+	FEEDBACK_ANONYMOUS_STEP,     /* 409 feedback_wrong_state: not on an anonymous report */
+	FEEDBACK_SUBJECT_HANDLES,    /* 409 subject_cannot_handle */
+	FEEDBACK_NOT_ALLOWED,        /* 403 action_not_allowed */
+	FEEDBACK_APPROVE_NOT_HEAD,   /* 403 not_office_head */
+	FEEDBACK_INVALID_ACTION,     /* 400 invalid_action */
+	FEEDBACK_NO_DRAFT,           /* 409 no_draft */
+	FEEDBACK_NOTE_REQUIRED,      /* 400 missing_field: closing an anonymous report */
+	FEEDBACK_QUESTION_REQUIRED,  /* 400 missing_field: publishing without the question */
+	FEEDBACK_REPEAT_OF_ITSELF,   /* 400 invalid_field */
+	FEEDBACK_REPEAT_NOT_EARLIER, /* 400 invalid_field */
+	FEEDBACK_REFUSALS
+};
+
+enum feedback_refusal_kind {
+	FEEDBACK_REFUSED_INVALID,   /* 400 */
+	FEEDBACK_REFUSED_FORBIDDEN, /* 403 */
+	FEEDBACK_REFUSED_CONFLICT,  /* 409 */
+};
+
+/* The one table of refusals: kind, code, Vietnamese words, English words
+ * (a printf format taking the status, a string, where it has %s). */
+struct feedback_refusal_text {
+	enum feedback_refusal_kind kind;
+	const char *code, *vi, *en;
+};
+const struct feedback_refusal_text *feedback_refusal_text(enum feedback_refusal r);
+
+/* Whether who may read f at all (the scope is the store's query), and its
+ * sender's fields and attachments: a conduct report's sender only for
+ * admins, supervisors and heads; never for the official it is about. */
+bool feedback_visible(const struct feedback_actor *who, const struct feedback_state *f);
+bool feedback_sender_visible(const struct feedback_actor *who, const struct feedback_state *f);
+
+/* The first rule of every action: an anonymous report takes only close and
+ * set_subject (an unknown action counts as another); the official it is
+ * about takes no step. */
+enum feedback_refusal feedback_permit_who(const struct feedback_actor *who,
+                                          const struct feedback_state *f, enum feedback_action a);
+
+/* The role and state rules of action a on f as it is now (permit_who
+ * first). The detail lists the actions this allows. */
+enum feedback_refusal feedback_permit(const struct feedback_actor *who,
+                                      const struct feedback_state *f, enum feedback_action a);
+
+/* The status after action a (d: classify's decision): the status for the
+ * event; f's own status for the actions that keep it. */
+const char *feedback_status_after(const struct feedback_state *f, enum feedback_action a,
+                                  enum feedback_decision d);
+
+/* Whether earlier may be named as what f repeats: a PAKN received before f
+ * (by the same instant, filed first). */
+bool feedback_repeat_ok(const struct feedback_state *f, const struct feedback_state *earlier);
+
+/* The action's content checked against f once permitted (approve needs a
+ * draft or a text; publish needs the question). FEEDBACK_OK or why not. */
+enum feedback_refusal feedback_check_content(const struct feedback_state *f, enum feedback_action a,
+                                             bool has_text, bool has_question);
+
+/* Whether the sender may react now: a PAKN answered (status answered,
+ * published or closed with answered_at set) not yet reacted to. */
+bool feedback_can_react(bool anonymous, const char *status, int64_t answered_at, bool reacted);
+
 #endif

@@ -2,10 +2,8 @@
  * actions of the workflow, the detail, the staff list, the conduct counts per
  * official and the public list of published answers (store/feedback.h,
  * docs/feedback.md). The intake and the sender's routes live in
- * store/feedback.c.
- *
- * Who reads what (every function here, one rule: fb_visible and
- * fb_sender_visible):
+ * store/feedback.c; the rules (who reads what, who may take which action
+ * when) in domain/feedback.c:
  * - a feedback outside the caller's scope (SCOPE_SQL on its office) is not
  *   found;
  * - an anonymous report exists only for an office head (users.head) whose
@@ -15,7 +13,7 @@
  * - the sender's name, address, phone, e-mail and the attachments reach
  *   admins, supervisors, heads and the assigned user (for a conduct report
  *   not a counter or specialist user even assigned), never the official the
- *   feedback is about (subject_user_id): for them "sender_hidden": true. */
+ *   feedback is about (subject_user_id). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,9 +28,8 @@
 
 #define FB_PAGE_SIZE 50
 #define FB_ANSWERS_PAGE_SIZE 20
-#define FB_TEXT_MAX 4000
-#define FB_ANSWER_MAX 8000
 #define FB_TARGET_MAX 300
+#define FB_TEXT_MAX 4000
 
 /* The columns fb_from_row reads, in its order (f is the feedback row): the
  * step times from column FB_TIMES_COL (feedback_times_of_row), then the open
@@ -76,49 +73,64 @@ static void fb_from_row(sqlite3_stmt *s, struct fb *f)
 	f->t.info_asked_at = sqlite3_column_int64(s, FB_ASKED_COL);
 }
 
+/* f as the rules read it (pointing into f). */
+static struct feedback_state fb_state(const struct fb *f)
+{
+	return (struct feedback_state){.anonymous = strcmp(f->kind, "anonymous") == 0,
+	                               .conduct = f->conduct,
+	                               .has_draft = f->has_draft,
+	                               .status = f->status,
+	                               .subject_user_id = f->subject_user_id,
+	                               .assigned_user_id = f->assigned_user_id,
+	                               .entered_by = f->entered_by,
+	                               .id = f->id,
+	                               .received_at = f->t.received_at};
+}
+
+static struct feedback_actor fb_actor(const struct principal *who, bool head)
+{
+	return (struct feedback_actor){.user_id = who->user_id,
+	                               .actor = who->actor,
+	                               .supervising =
+	                                   who->role == ROLE_ADMIN || who->role == ROLE_SUPERVISOR,
+	                               .head = head};
+}
+
+static bool fb_visible(const struct principal *who, const struct fb *f, bool head)
+{
+	struct feedback_actor a = fb_actor(who, head);
+	struct feedback_state s = fb_state(f);
+	return feedback_visible(&a, &s);
+}
+
+static bool fb_sender_visible(const struct principal *who, const struct fb *f, bool head)
+{
+	struct feedback_actor a = fb_actor(who, head);
+	struct feedback_state s = fb_state(f);
+	return feedback_sender_visible(&a, &s);
+}
+
+/* err for refusal r (domain/feedback.h's table) of f. */
+static enum mc_err fb_refuse(struct mc_error *err, enum feedback_refusal r, const struct fb *f)
+{
+	static const enum mc_err kinds[] = {[FEEDBACK_REFUSED_INVALID] = MC_ERR_INVALID,
+	                                    [FEEDBACK_REFUSED_FORBIDDEN] = MC_ERR_FORBIDDEN,
+	                                    [FEEDBACK_REFUSED_CONFLICT] = MC_ERR_CONFLICT};
+	const struct feedback_refusal_text *t = feedback_refusal_text(r);
+	if (r == FEEDBACK_WRONG_STATE) {
+		/* The table's words with the status in place of its %s. */
+		char en[256];
+		const char *mark = strstr(t->en, "%s");
+		snprintf(en, sizeof en, "%.*s%s%s", (int)(mark - t->en), t->en, f->status, mark + 2);
+		return mc_fail(err, kinds[t->kind], t->code, t->vi, en);
+	}
+	return mc_fail(err, kinds[t->kind], t->code, t->vi, t->en);
+}
+
 static enum mc_err fb_not_found(struct mc_error *err)
 {
 	return mc_fail(err, MC_ERR_NOT_FOUND, "feedback_not_found",
 	               "Không tìm thấy phản ánh, kiến nghị", "No such feedback");
-}
-
-static enum mc_err fb_wrong_state(struct mc_error *err, const char *status)
-{
-	return mc_failf(err, MC_ERR_CONFLICT, "feedback_wrong_state",
-	                "Phản ánh, kiến nghị đang ở bước không cho phép thao tác này",
-	                "Not allowed while the feedback is %s", status);
-}
-
-static bool fb_supervising(const struct principal *who)
-{
-	return who->role == ROLE_ADMIN || who->role == ROLE_SUPERVISOR;
-}
-
-/* Whether who may read f at all (the scope is tested by the query that
- * found f). head: who is an office head. */
-static bool fb_visible(const struct principal *who, const struct fb *f, bool head)
-{
-	if (who->user_id == 0)
-		return false;
-	if (strcmp(f->kind, "anonymous") == 0)
-		return head;
-	if (fb_supervising(who))
-		return true;
-	return f->assigned_user_id == who->user_id || strcmp(f->entered_by, who->actor) == 0;
-}
-
-/* Whether who may read f's sender fields and attachments (head: who is an
- * office head; the scope is tested by the query that found f). A conduct
- * report's sender reaches only admins, supervisors and heads: its subject
- * may be unknown or wrong, so never a counter or specialist user, even
- * assigned. */
-static bool fb_sender_visible(const struct principal *who, const struct fb *f, bool head)
-{
-	if (who->user_id == 0 || f->subject_user_id == who->user_id)
-		return false;
-	if (fb_supervising(who) || head)
-		return true;
-	return !f->conduct && f->assigned_user_id == who->user_id;
 }
 
 /* Finds feedback code in who's scope on c into *f, and whether who is an
@@ -148,133 +160,120 @@ static enum mc_err fb_load(struct store_conn *c, const struct principal *who, co
 	return MC_OK;
 }
 
-/* The user's full name into out (empty when none). */
-static void fb_user_name(struct store_conn *c, int64_t id, char *out, size_t n)
+/* A text column: NULL for SQL NULL, else an owned copy. */
+static char *fb_dup(sqlite3_stmt *s, int col)
 {
-	out[0] = '\0';
+	return sqlite3_column_type(s, col) == SQLITE_NULL ? NULL : xstrdup(store_col_text(s, col));
+}
+
+static int64_t fb_int(sqlite3_stmt *s, int col)
+{
+	return sqlite3_column_int64(s, col);
+}
+
+/* The staff account id with its full name ("" when none); id 0: none. */
+static struct feedback_user fb_user(struct store_conn *c, int64_t id)
+{
+	struct feedback_user u = {0};
 	if (id <= 0)
-		return;
+		return u;
+	u.id = id;
 	sqlite3_stmt *s = store_stmt(c, "SELECT full_name FROM users WHERE id = ?");
-	if (s == NULL)
-		return;
-	sqlite3_bind_int64(s, 1, id);
-	if (sqlite3_step(s) == SQLITE_ROW)
-		fb_copy(out, n, store_col_text(s, 0));
-	sqlite3_reset(s);
-}
-
-/* {"user_id","full_name"} or null. */
-static json_t *fb_user_json(struct store_conn *c, int64_t id)
-{
-	if (id <= 0)
-		return json_null();
-	char name[201];
-	fb_user_name(c, id, name, sizeof name);
-	return json_pack("{s:I, s:s}", "user_id", (json_int_t)id, "full_name", name);
-}
-
-static json_t *fb_time(int64_t t)
-{
-	return t ? json_integer(t) : json_null();
-}
-
-static json_t *fb_col_str(sqlite3_stmt *s, int col)
-{
-	return sqlite3_column_type(s, col) == SQLITE_NULL
-	           ? json_null()
-	           : json_string((const char *)sqlite3_column_text(s, col));
-}
-
-static json_t *fb_col_int(sqlite3_stmt *s, int col)
-{
-	return sqlite3_column_type(s, col) == SQLITE_NULL
-	           ? json_null()
-	           : json_integer(sqlite3_column_int64(s, col));
-}
-
-static const char *fb_result_name(enum feedback_step_result r)
-{
-	switch (r) {
-	case FEEDBACK_STEP_ON_TIME: return "on_time";
-	case FEEDBACK_STEP_LATE: return "late";
-	case FEEDBACK_STEP_OVERDUE: return "overdue";
-	case FEEDBACK_STEP_PENDING: return "pending";
-	default: return NULL;
+	if (s != NULL) {
+		sqlite3_bind_int64(s, 1, id);
+		if (sqlite3_step(s) == SQLITE_ROW)
+			u.full_name = xstrdup(store_col_text(s, 0));
+		sqlite3_reset(s);
 	}
-}
-
-/* The verdicts of f at now: sets "timing", "late", "late_steps" and
- * "next_due_at" of o. An anonymous report has no clock. */
-static void fb_timing_json(const struct fb *f, int64_t now, json_t *o, struct feedback_timing *tm)
-{
-	memset(tm, 0, sizeof *tm);
-	json_t *steps = json_array(), *late = json_array();
-	if (strcmp(f->kind, "pakn") == 0) {
-		feedback_timing(&f->t, now, tm);
-		for (int i = 0; i < FEEDBACK_STEPS; i++) {
-			const char *res = fb_result_name(tm->step[i]);
-			if (res == NULL)
-				continue;
-			int64_t due = 0, done = 0;
-			switch ((enum feedback_step)i) {
-			case FEEDBACK_STEP_REJECT:
-				due = f->t.reject_due_at, done = f->t.classified_at;
-				break;
-			case FEEDBACK_STEP_FORWARD:
-				due = f->t.forward_due_at, done = f->t.classified_at;
-				break;
-			case FEEDBACK_STEP_INFO:
-				due = f->t.info_due_at, done = f->t.info_requested_at;
-				break;
-			case FEEDBACK_STEP_ANSWER:
-				due = f->t.answer_due_at, done = f->t.answered_at;
-				break;
-			default: due = f->t.publish_due_at, done = f->t.published_at;
-			}
-			if (tm->step[i] == FEEDBACK_STEP_PENDING ||
-			    tm->step[i] == FEEDBACK_STEP_OVERDUE)
-				done = 0;
-			const char *name = feedback_step_name((enum feedback_step)i);
-			json_array_append_new(steps, json_pack("{s:s, s:o, s:o, s:s}", "step", name,
-			                                       "due_at", fb_time(due), "done_at",
-			                                       fb_time(done), "result", res));
-			if (tm->step[i] == FEEDBACK_STEP_LATE ||
-			    tm->step[i] == FEEDBACK_STEP_OVERDUE)
-				json_array_append_new(late, json_string(name));
-		}
-	}
-	json_object_set_new(o, "timing", steps);
-	json_object_set_new(o, "late", json_boolean(tm->late));
-	json_object_set_new(o, "late_steps", late);
-	json_object_set_new(o, "next_due_at", fb_time(tm->next_due_at));
+	if (u.full_name == NULL)
+		u.full_name = xstrdup("");
+	return u;
 }
 
 /* The sender's fields of the row at columns col.. (name, address, phone,
- * e-mail) into o, or "sender_hidden": true. */
-static void fb_sender_json(json_t *o, sqlite3_stmt *s, int col, bool visible, const struct fb *f)
+ * e-mail) as who may read them. */
+static void fb_sender(struct feedback_sender *o, sqlite3_stmt *s, int col, bool visible,
+                      const struct fb *f)
 {
-	if (strcmp(f->kind, "anonymous") == 0) {
-		json_object_set_new(o, "sender", json_null());
+	memset(o, 0, sizeof *o);
+	o->anonymous = strcmp(f->kind, "anonymous") == 0;
+	o->visible = visible && !o->anonymous;
+	if (!o->visible)
 		return;
-	}
-	if (!visible) {
-		json_object_set_new(o, "sender_hidden", json_true());
-		return;
-	}
-	json_object_set_new(o, "sender",
-	                    json_pack("{s:o, s:o, s:o, s:o}", "name", fb_col_str(s, col), "address",
-	                              fb_col_str(s, col + 1), "phone", fb_col_str(s, col + 2),
-	                              "email", fb_col_str(s, col + 3)));
-	json_object_set_new(o, "sender_hidden", json_false());
+	o->name = fb_dup(s, col);
+	o->address = fb_dup(s, col + 1);
+	o->phone = fb_dup(s, col + 2);
+	o->email = fb_dup(s, col + 3);
 }
 
-static json_t *fb_actions(const struct principal *who, const struct fb *f, bool head);
+static void fb_sender_clear(struct feedback_sender *o)
+{
+	free(o->name);
+	free(o->address);
+	free(o->phone);
+	free(o->email);
+}
 
-/* The detail of f for who (fb_load found it) into *out; "actions" names
- * the actions who may take on it now. */
-static enum mc_err fb_detail(struct store *st, struct store_conn *c, const struct principal *who,
-                             const struct fb *f, bool head, int64_t now, json_t **out,
-                             struct mc_error *err)
+/* The verdicts of f at now; none for an anonymous report (no clock). */
+static void fb_timing(const struct fb *f, int64_t now, struct feedback_timing *tm)
+{
+	memset(tm, 0, sizeof *tm);
+	if (strcmp(f->kind, "pakn") == 0)
+		feedback_timing(&f->t, now, tm);
+}
+
+/* ---- the detail ---------------------------------------------------------- */
+
+void feedback_detail_clear(struct feedback_detail *d)
+{
+	char **strs[] = {&d->class,
+	                 &d->channel,
+	                 &d->text,
+	                 &d->office_code,
+	                 &d->office_name,
+	                 &d->dossier,
+	                 &d->subject_name,
+	                 &d->forwarded_to,
+	                 &d->entered_by,
+	                 &d->answer_draft,
+	                 &d->answer,
+	                 &d->public_question,
+	                 &d->public_answer,
+	                 &d->repeat_of,
+	                 &d->reaction,
+	                 &d->subject.full_name,
+	                 &d->assigned.full_name,
+	                 &d->answered_by.full_name};
+	for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++)
+		free(*strs[i]);
+	fb_sender_clear(&d->sender);
+	for (size_t i = 0; i < d->nnotes; i++) {
+		free(d->notes[i].actor);
+		free(d->notes[i].actor_name);
+		free(d->notes[i].step);
+		free(d->notes[i].text);
+	}
+	free(d->notes);
+	for (size_t i = 0; i < d->nevents; i++) {
+		free(d->events[i].actor);
+		free(d->events[i].actor_name);
+		free(d->events[i].action);
+		free(d->events[i].details);
+	}
+	free(d->events);
+	for (size_t i = 0; i < d->nfiles; i++) {
+		free(d->files[i].name);
+		free(d->files[i].mime);
+		free(d->files[i].sha256);
+	}
+	free(d->files);
+	memset(d, 0, sizeof *d);
+}
+
+/* The feedback row's own columns into d. */
+static enum mc_err fb_detail_row(struct store_conn *c, const struct principal *who,
+                                 const struct fb *f, bool head, struct feedback_detail *d,
+                                 struct mc_error *err)
 {
 	sqlite3_stmt *s = store_stmt(
 	    c,
@@ -295,321 +294,153 @@ static enum mc_err fb_detail(struct store *st, struct store_conn *c, const struc
 		enum mc_err rc = store_scan_end(c, s, step, "feedback", err);
 		return rc ? rc : fb_not_found(err);
 	}
-	const char *cls = store_col_text(s, 0), *channel = store_col_text(s, 1);
-	json_t *o = json_object();
-	json_object_set_new(o, "code", json_string(f->code));
-	json_object_set_new(o, "kind", json_string(f->kind));
-	json_object_set_new(o, "class", json_string(cls));
-	json_object_set_new(o, "class_text",
-	                    json_string(feedback_class_text(cls) ? feedback_class_text(cls) : cls));
-	json_object_set_new(o, "class_en",
-	                    json_string(feedback_class_en(cls) ? feedback_class_en(cls) : cls));
-	json_object_set_new(o, "channel", json_string(channel));
-	json_object_set_new(
-	    o, "channel_text",
-	    json_string(feedback_channel_text(channel) ? feedback_channel_text(channel) : channel));
-	json_object_set_new(o, "status", json_string(f->status));
-	json_object_set_new(o, "status_text",
-	                    json_string(feedback_status_text(f->status)
-	                                    ? feedback_status_text(f->status)
-	                                    : f->status));
-	json_object_set_new(
-	    o, "status_en",
-	    json_string(feedback_status_en(f->status) ? feedback_status_en(f->status) : f->status));
-	json_object_set_new(o, "text", fb_col_str(s, 2));
-	json_object_set_new(
-	    o, "office",
-	    json_pack("{s:o, s:o}", "code", fb_col_str(s, 3), "name", fb_col_str(s, 4)));
-	json_object_set_new(o, "dossier", fb_col_str(s, 5));
-	json_object_set_new(o, "subject",
-	                    json_pack("{s:o, s:o, s:o}", "counter_no", fb_col_int(s, 6), "name",
-	                              fb_col_str(s, 7), "user",
-	                              fb_user_json(c, f->subject_user_id)));
-	bool sender = fb_sender_visible(who, f, head);
-	fb_sender_json(o, s, 8, sender, f);
-	json_object_set_new(o, "forwarded_to", fb_col_str(s, 12));
-	json_object_set_new(o, "assigned", fb_user_json(c, f->assigned_user_id));
-	json_object_set_new(o, "assigned_at", fb_col_int(s, 13));
-	json_object_set_new(o, "entered_by",
-	                    f->entered_by[0] ? json_string(f->entered_by) : json_null());
-	json_object_set_new(o, "received_at", fb_time(f->t.received_at));
-	json_object_set_new(o, "classified_at", fb_time(f->t.classified_at));
-	json_object_set_new(o, "decision",
-	                    f->t.decision ? json_string(f->t.decision) : json_null());
-	json_object_set_new(o, "info_requested_at", fb_time(f->t.info_requested_at));
-	json_object_set_new(o, "info_asked_at", fb_col_int(s, 14));
-	json_object_set_new(o, "info_received_at", fb_col_int(s, 15));
-	json_object_set_new(o, "answer_draft", fb_col_str(s, 16));
-	json_object_set_new(o, "answer", fb_col_str(s, 17));
-	json_object_set_new(o, "answered_at", fb_time(f->t.answered_at));
-	json_object_set_new(o, "answered_by", fb_user_json(c, sqlite3_column_int64(s, 22)));
-	json_object_set_new(o, "public_question", fb_col_str(s, 18));
-	json_object_set_new(o, "public_answer", fb_col_str(s, 24));
-	json_object_set_new(o, "published_at", fb_time(f->t.published_at));
-	json_object_set_new(o, "closed_at", fb_time(f->t.closed_at));
-	json_object_set_new(o, "repeat_of", fb_col_str(s, 19));
-	json_object_set_new(o, "repeated", json_integer(sqlite3_column_int64(s, 23)));
-	json_object_set_new(o, "reaction", fb_col_str(s, 20));
-	json_object_set_new(o, "reacted_at", fb_col_int(s, 21));
-	json_object_set_new(
-	    o, "dues",
-	    json_pack("{s:o, s:o, s:o, s:o, s:o}", "reject", fb_time(f->t.reject_due_at), "forward",
-	              fb_time(f->t.forward_due_at), "info", fb_time(f->t.info_due_at), "answer",
-	              fb_time(f->t.answer_due_at), "publish", fb_time(f->t.publish_due_at)));
+	d->class = fb_dup(s, 0);
+	d->channel = fb_dup(s, 1);
+	d->text = fb_dup(s, 2);
+	d->office_code = fb_dup(s, 3);
+	d->office_name = fb_dup(s, 4);
+	d->dossier = fb_dup(s, 5);
+	d->subject_counter_no = fb_int(s, 6);
+	d->subject_name = fb_dup(s, 7);
+	fb_sender(&d->sender, s, 8, fb_sender_visible(who, f, head), f);
+	d->forwarded_to = fb_dup(s, 12);
+	d->assigned_at = fb_int(s, 13);
+	d->info_asked_at = fb_int(s, 14);
+	d->info_received_at = fb_int(s, 15);
+	d->answer_draft = fb_dup(s, 16);
+	d->answer = fb_dup(s, 17);
+	d->public_question = fb_dup(s, 18);
+	d->repeat_of = fb_dup(s, 19);
+	d->reaction = fb_dup(s, 20);
+	d->reacted_at = fb_int(s, 21);
+	int64_t answered_by = fb_int(s, 22);
+	d->repeated = fb_int(s, 23);
+	d->public_answer = fb_dup(s, 24);
 	enum mc_err rc = store_scan_end(c, s, SQLITE_ROW, "feedback", err);
-	struct feedback_timing tm;
-	fb_timing_json(f, now, o, &tm);
-	json_object_set_new(o, "ended", json_boolean(tm.ended));
-	json_object_set_new(o, "head", json_boolean(head));
-	json_object_set_new(o, "actions", fb_actions(who, f, head));
+	d->subject = fb_user(c, f->subject_user_id);
+	d->assigned = fb_user(c, f->assigned_user_id);
+	d->answered_by = fb_user(c, answered_by);
+	return rc;
+}
 
-	/* The notes: texts of the steps, the public ones shown to the sender. */
-	json_t *notes = json_array();
-	s = rc ? NULL
-	       : store_stmt(c, "SELECT n.at, n.actor, n.step, n.text, n.public, u.full_name"
-	                       " FROM feedback_notes n LEFT JOIN users u"
-	                       " ON n.actor = 'user:' || u.id"
-	                       " WHERE n.feedback_id = ? ORDER BY n.id");
-	if (rc == MC_OK && s == NULL)
-		rc = store_sql_error(c, "feedback notes", err);
-	if (rc == MC_OK) {
-		sqlite3_bind_int64(s, 1, f->id);
-		while (store_next(s, &step))
-			json_array_append_new(
-			    notes,
-			    json_pack("{s:I, s:s, s:o, s:s, s:s, s:b}", "at",
-			              (json_int_t)sqlite3_column_int64(s, 0), "actor",
-			              store_col_text(s, 1), "actor_name", fb_col_str(s, 5), "step",
-			              store_col_text(s, 2), "text", store_col_text(s, 3), "public",
-			              sqlite3_column_int(s, 4)));
-		rc = store_scan_end(c, s, step, "feedback notes", err);
+/* The notes: texts of the steps, the public ones shown to the sender. */
+static enum mc_err fb_detail_notes(struct store_conn *c, const struct fb *f,
+                                   struct feedback_detail *d, struct mc_error *err)
+{
+	sqlite3_stmt *s = store_stmt(c, "SELECT n.at, n.actor, n.step, n.text, n.public,"
+	                                " u.full_name FROM feedback_notes n LEFT JOIN users u"
+	                                " ON n.actor = 'user:' || u.id"
+	                                " WHERE n.feedback_id = ? ORDER BY n.id");
+	if (s == NULL)
+		return store_sql_error(c, "feedback notes", err);
+	sqlite3_bind_int64(s, 1, f->id);
+	int step;
+	while (store_next(s, &step)) {
+		d->notes = xreallocarray(d->notes, d->nnotes + 1, sizeof *d->notes);
+		d->notes[d->nnotes++] =
+		    (struct feedback_note_row){.at = fb_int(s, 0),
+		                               .actor = xstrdup(store_col_text(s, 1)),
+		                               .actor_name = fb_dup(s, 5),
+		                               .step = xstrdup(store_col_text(s, 2)),
+		                               .text = xstrdup(store_col_text(s, 3)),
+		                               .public = sqlite3_column_int(s, 4) != 0};
 	}
-	json_object_set_new(o, "notes", notes);
+	return store_scan_end(c, s, step, "feedback notes", err);
+}
 
-	/* The events of the audit chain about it. */
-	json_t *events = json_array();
-	s = rc ? NULL
-	       : store_stmt(c, "SELECT e.id, e.at, e.actor, e.action, e.details, u.full_name"
-	                       " FROM events e LEFT JOIN users u ON e.actor = 'user:' || u.id"
-	                       " WHERE e.entity = 'feedback' AND e.entity_id = ? ORDER BY e.id");
-	if (rc == MC_OK && s == NULL)
-		rc = store_sql_error(c, "feedback events", err);
-	if (rc == MC_OK) {
-		sqlite3_bind_text(s, 1, f->code, -1, SQLITE_STATIC);
-		while (store_next(s, &step)) {
-			json_t *details = json_loads(store_col_text(s, 4), 0, NULL);
-			json_array_append_new(
-			    events, json_pack("{s:I, s:I, s:s, s:o, s:s, s:o}", "id",
-			                      (json_int_t)sqlite3_column_int64(s, 0), "at",
-			                      (json_int_t)sqlite3_column_int64(s, 1), "actor",
-			                      store_col_text(s, 2), "actor_name", fb_col_str(s, 5),
-			                      "action", store_col_text(s, 3), "details",
-			                      details ? details : json_object()));
-		}
-		rc = store_scan_end(c, s, step, "feedback events", err);
+/* The events of the audit chain about f (details as stored). */
+static enum mc_err fb_detail_events(struct store_conn *c, const struct fb *f,
+                                    struct feedback_detail *d, struct mc_error *err)
+{
+	sqlite3_stmt *s =
+	    store_stmt(c, "SELECT e.id, e.at, e.actor, e.action, e.details, u.full_name"
+	                  " FROM events e LEFT JOIN users u ON e.actor = 'user:' || u.id"
+	                  " WHERE e.entity = 'feedback' AND e.entity_id = ? ORDER BY e.id");
+	if (s == NULL)
+		return store_sql_error(c, "feedback events", err);
+	sqlite3_bind_text(s, 1, f->code, -1, SQLITE_STATIC);
+	int step;
+	while (store_next(s, &step)) {
+		d->events = xreallocarray(d->events, d->nevents + 1, sizeof *d->events);
+		d->events[d->nevents++] =
+		    (struct feedback_event_row){.id = fb_int(s, 0),
+		                                .at = fb_int(s, 1),
+		                                .actor = xstrdup(store_col_text(s, 2)),
+		                                .actor_name = fb_dup(s, 5),
+		                                .action = xstrdup(store_col_text(s, 3)),
+		                                .details = fb_dup(s, 4)};
 	}
-	json_object_set_new(o, "events", events);
+	return store_scan_end(c, s, step, "feedback events", err);
+}
 
-	/* The attachments, for those who may read the sender. */
-	json_t *files = json_array();
-	if (rc == MC_OK && sender) {
-		s = store_stmt(c, "SELECT n, name, mime, size, sha256 FROM feedback_files"
-		                  " WHERE feedback_id = ? ORDER BY n");
-		if (s == NULL)
-			rc = store_sql_error(c, "feedback files", err);
-		else {
-			sqlite3_bind_int64(s, 1, f->id);
-			while (store_next(s, &step))
-				json_array_append_new(
-				    files,
-				    json_pack("{s:i, s:s, s:s, s:I, s:s}", "n",
-				              sqlite3_column_int(s, 0), "name",
-				              store_col_text(s, 1), "mime", store_col_text(s, 2),
-				              "size", (json_int_t)sqlite3_column_int64(s, 3),
-				              "sha256", store_col_text(s, 4)));
-			rc = store_scan_end(c, s, step, "feedback files", err);
-		}
+/* The attachments, for those who may read the sender. */
+static enum mc_err fb_detail_files(struct store_conn *c, const struct fb *f,
+                                   struct feedback_detail *d, struct mc_error *err)
+{
+	sqlite3_stmt *s = store_stmt(c, "SELECT n, name, mime, size, sha256 FROM feedback_files"
+	                                " WHERE feedback_id = ? ORDER BY n");
+	if (s == NULL)
+		return store_sql_error(c, "feedback files", err);
+	sqlite3_bind_int64(s, 1, f->id);
+	int step;
+	while (store_next(s, &step)) {
+		d->files = xreallocarray(d->files, d->nfiles + 1, sizeof *d->files);
+		d->files[d->nfiles++] =
+		    (struct feedback_file_row){.n = sqlite3_column_int(s, 0),
+		                               .name = xstrdup(store_col_text(s, 1)),
+		                               .mime = xstrdup(store_col_text(s, 2)),
+		                               .size = fb_int(s, 3),
+		                               .sha256 = xstrdup(store_col_text(s, 4))};
 	}
-	json_object_set_new(o, "files", files);
-	if (rc) {
-		json_decref(o);
-		return rc;
-	}
-	(void)st;
-	*out = o;
-	return MC_OK;
+	return store_scan_end(c, s, step, "feedback files", err);
+}
+
+/* The detail of f for who (fb_load found it) into *d; the actions who may
+ * take on it now (feedback_permit). */
+static enum mc_err fb_detail(struct store_conn *c, const struct principal *who, const struct fb *f,
+                             bool head, int64_t now, struct feedback_detail *d,
+                             struct mc_error *err)
+{
+	memset(d, 0, sizeof *d);
+	fb_copy(d->code, sizeof d->code, f->code);
+	fb_copy(d->kind, sizeof d->kind, f->kind);
+	fb_copy(d->status, sizeof d->status, f->status);
+	fb_copy(d->decision, sizeof d->decision, f->decision);
+	d->entered_by = f->entered_by[0] ? xstrdup(f->entered_by) : NULL;
+	d->t = f->t;
+	d->t.decision = f->t.decision ? d->decision : NULL;
+	d->head = head;
+	fb_timing(f, now, &d->timing);
+	struct feedback_actor a = fb_actor(who, head);
+	struct feedback_state st = fb_state(f);
+	for (int i = 0; i < FEEDBACK_ACTIONS; i++)
+		d->actions[i] = feedback_permit(&a, &st, (enum feedback_action)i) == FEEDBACK_OK;
+	enum mc_err rc = fb_detail_row(c, who, f, head, d, err);
+	if (rc == MC_OK)
+		rc = fb_detail_notes(c, f, d, err);
+	if (rc == MC_OK)
+		rc = fb_detail_events(c, f, d, err);
+	if (rc == MC_OK && fb_sender_visible(who, f, head))
+		rc = fb_detail_files(c, f, d, err);
+	if (rc)
+		feedback_detail_clear(d);
+	return rc;
 }
 
 enum mc_err store_feedback_get(struct store *st, const struct principal *who, const char *code,
-                               int64_t now, json_t **out, struct mc_error *err)
+                               int64_t now, struct feedback_detail *out, struct mc_error *err)
 {
+	memset(out, 0, sizeof *out);
 	struct store_conn *c = store_read_conn(st);
 	struct fb f;
 	bool head;
 	enum mc_err rc = fb_load(c, who, code, &f, &head, err);
 	if (rc)
 		return rc;
-	return fb_detail(st, c, who, &f, head, now, out, err);
+	return fb_detail(c, who, &f, head, now, out, err);
 }
 
-/* ------------------------------------------------------------------------
- * The actions. */
-
-/* A text member of req: required (1..max bytes), or optional (NULL when
- * absent or null). Texts are kept as typed: every screen shows them as text. */
-static enum mc_err fb_text(json_t *req, const char *key, bool required, size_t max,
-                           const char **out, struct mc_error *err)
-{
-	json_t *v = json_object_get(req, key);
-	*out = NULL;
-	if (v == NULL || json_is_null(v)) {
-		if (required)
-			return mc_failf(err, MC_ERR_INVALID, "missing_field",
-			                "Thiếu trường bắt buộc", "%s is required", key);
-		return MC_OK;
-	}
-	if (!json_is_string(v))
-		return mc_failf(err, MC_ERR_INVALID, "invalid_field", "Trường không hợp lệ",
-		                "%s must be text", key);
-	const char *t = json_string_value(v);
-	size_t n = strlen(t);
-	/* Only blanks is no text. */
-	size_t blank = strspn(t, " \t\r\n");
-	if (n == 0 || blank == n) {
-		if (required)
-			return mc_failf(err, MC_ERR_INVALID, "missing_field",
-			                "Thiếu trường bắt buộc", "%s is required", key);
-		return MC_OK;
-	}
-	if (n > max)
-		return mc_failf(err, MC_ERR_INVALID, "text_too_long", "Nội dung quá dài",
-		                "%s is at most %zu bytes", key, max);
-	*out = t;
-	return MC_OK;
-}
-
-/* Refuses members of req other than the action's (allowed names "action"
- * and the action's own members). */
-static enum mc_err fb_members(json_t *req, const char *const *allowed, struct mc_error *err)
-{
-	const char *key = feedback_unknown_member(req, allowed);
-	if (key)
-		return mc_failf(err, MC_ERR_INVALID, "unknown_field", "Trường không được hỗ trợ",
-		                "unknown field '%.40s'", key);
-	return MC_OK;
-}
-
-static enum mc_err fb_not_allowed(struct mc_error *err)
-{
-	return mc_fail(err, MC_ERR_FORBIDDEN, "action_not_allowed",
-	               "Tài khoản này không được thực hiện thao tác này với phản ánh, kiến nghị",
-	               "This account may not take this action on the feedback");
-}
-
-static enum mc_err fb_subject(struct mc_error *err)
-{
-	return mc_fail(err, MC_ERR_CONFLICT, "subject_cannot_handle",
-	               "Cán bộ bị phản ánh không được xử lý phản ánh về mình",
-	               "The official the feedback is about cannot handle it");
-}
-
-static bool fb_status_in(const struct fb *f, const char *const *list)
-{
-	for (size_t i = 0; list[i]; i++)
-		if (strcmp(f->status, list[i]) == 0)
-			return true;
-	return false;
-}
-
-/* Whether who may take any step of f's handling: an anonymous report has
- * only close and set_subject; the official it is about takes none. */
-static enum mc_err fb_permit_who(const struct principal *who, const struct fb *f,
-                                 const char *action, struct mc_error *err)
-{
-	if (strcmp(f->kind, "anonymous") == 0 && strcmp(action, "close") != 0 &&
-	    strcmp(action, "set_subject") != 0)
-		return fb_wrong_state(err, "an anonymous report");
-	if (f->subject_user_id == who->user_id)
-		return fb_subject(err);
-	return MC_OK;
-}
-
-/* The role and state rules of the actions, in one place: whether who (head:
- * an office head; fb_load found f in who's scope) may take action on f as it
- * is now. fb_act asks it once the request is read; the detail lists the
- * actions it allows. MC_OK, or the refusal in err. */
-static enum mc_err fb_permit(const struct principal *who, const struct fb *f, bool head,
-                             const char *action, struct mc_error *err)
-{
-	bool sup = fb_supervising(who);
-	bool assigned = f->assigned_user_id != 0 && f->assigned_user_id == who->user_id;
-	static const char *const open[] = {"accepted", "info_requested", "info_received", NULL};
-	static const char *const answerable[] = {"accepted", "info_received", NULL};
-	static const char *const closable[] = {"published", "answered", "rejected", "forwarded",
-	                                       NULL};
-	enum mc_err rc = fb_permit_who(who, f, action, err);
-	if (rc)
-		return rc;
-	if (strcmp(action, "classify") == 0) {
-		if (!sup)
-			return fb_not_allowed(err);
-		return strcmp(f->status, "received") == 0 ? MC_OK : fb_wrong_state(err, f->status);
-	}
-	if (strcmp(action, "assign") == 0) {
-		if (!sup)
-			return fb_not_allowed(err);
-		return fb_status_in(f, open) ? MC_OK : fb_wrong_state(err, f->status);
-	}
-	if (strcmp(action, "request_info") == 0 || strcmp(action, "answer") == 0) {
-		if (!sup && !assigned)
-			return fb_not_allowed(err);
-		return fb_status_in(f, answerable) ? MC_OK : fb_wrong_state(err, f->status);
-	}
-	if (strcmp(action, "approve") == 0) {
-		if (!head)
-			return mc_fail(err, MC_ERR_FORBIDDEN, "not_office_head",
-			               "Chỉ trưởng đơn vị được duyệt câu trả lời",
-			               "Only the office head approves an answer");
-		return fb_status_in(f, answerable) ? MC_OK : fb_wrong_state(err, f->status);
-	}
-	if (strcmp(action, "publish") == 0) {
-		if (!sup && !head)
-			return fb_not_allowed(err);
-		return strcmp(f->status, "answered") == 0 ? MC_OK : fb_wrong_state(err, f->status);
-	}
-	if (strcmp(action, "close") == 0) {
-		/* An anonymous report: fb_load found it, so who is a head in scope. */
-		if (strcmp(f->kind, "anonymous") == 0)
-			return strcmp(f->status, "received") == 0 ? MC_OK
-			                                          : fb_wrong_state(err, f->status);
-		if (!sup)
-			return fb_not_allowed(err);
-		return fb_status_in(f, closable) ? MC_OK : fb_wrong_state(err, f->status);
-	}
-	if (strcmp(action, "set_subject") == 0)
-		return sup || head ? MC_OK : fb_not_allowed(err);
-	if (strcmp(action, "link_repeat") == 0)
-		return sup ? MC_OK : fb_not_allowed(err);
-	return mc_fail(err, MC_ERR_INVALID, "invalid_action", "Thao tác không hợp lệ",
-	               "action is classify, assign, request_info, answer, approve, publish, close,"
-	               " link_repeat or set_subject");
-}
-
-/* The names of the actions who may take on f now (fb_permit's answer for
- * each), for the detail's "actions". */
-static json_t *fb_actions(const struct principal *who, const struct fb *f, bool head)
-{
-	static const char *const all[] = {"classify",    "assign",  "request_info", "answer",
-	                                  "approve",     "publish", "close",        "set_subject",
-	                                  "link_repeat", NULL};
-	json_t *a = json_array();
-	for (size_t i = 0; all[i]; i++) {
-		struct mc_error e = {0};
-		if (fb_permit(who, f, head, all[i], &e) == MC_OK)
-			json_array_append_new(a, json_string(all[i]));
-	}
-	return a;
-}
+/* ---- the actions ----------------------------------------------------------- */
 
 /* Adds a note (the text of a step) to f. */
 static enum mc_err fb_note(struct store_conn *c, const struct fb *f, int64_t now, const char *actor,
@@ -750,416 +581,373 @@ static enum mc_err fb_no_personal_data(struct store_conn *c, const struct fb *f,
 	if (rc || !hit)
 		return rc;
 	bool q = strcmp(field, "question") == 0;
-	return mc_failf(err, MC_ERR_INVALID, "personal_data_in_public",
-	                q ? "Câu hỏi công khai còn họ tên, số điện thoại hoặc thư điện tử của người"
-	                    " gửi: hãy bỏ thông tin cá nhân"
-	                  : "Câu trả lời công khai còn họ tên, số điện thoại hoặc thư điện tử của"
-	                    " người gửi: hãy bỏ thông tin cá nhân",
-	                "%s (to publish) holds the sender's name, phone or e-mail: remove the"
-	                " personal data",
-	                field);
+	mc_failf(err, MC_ERR_INVALID, "personal_data_in_public",
+	         q ? "Câu hỏi công khai còn họ tên, số điện thoại hoặc thư điện tử của người"
+	             " gửi: hãy bỏ thông tin cá nhân"
+	           : "Câu trả lời công khai còn họ tên, số điện thoại hoặc thư điện tử của"
+	             " người gửi: hãy bỏ thông tin cá nhân",
+	         "%s (to publish) holds the sender's name, phone or e-mail: remove the"
+	         " personal data",
+	         field);
+	/* The text at fault, named as the intake names its fields. */
+	return mc_error_field(err, field);
 }
 
-/* The action's work on the writer, inside the transaction. *status gets
- * the status after it; *step the event's step. */
-static enum mc_err fb_act(struct store *st, struct store_conn *c, const struct principal *who,
-                          struct fb *f, bool head, json_t *req, int64_t now, const char **status,
-                          const char **step, struct mc_error *err)
+/* What an apply function works on: the action permitted on f. */
+struct fb_act {
+	struct store *st;
+	struct store_conn *c;
+	const struct principal *who;
+	struct fb *f;
+	const struct feedback_action_cmd *cmd;
+	int64_t now;
+};
+
+/* Binds text at i, or leaves NULL. */
+static void fb_bind_text(sqlite3_stmt *s, int i, const char *text)
 {
-	const char *action = json_string_value(json_object_get(req, "action"));
-	bool anonymous = strcmp(f->kind, "anonymous") == 0;
+	if (text)
+		sqlite3_bind_text(s, i, text, -1, SQLITE_STATIC);
+}
+
+static enum mc_err fb_apply_classify(const struct fb_act *x, struct mc_error *err)
+{
+	const struct feedback_action_cmd *cmd = x->cmd;
+	bool reject = cmd->decision == FEEDBACK_REJECT, fwd = cmd->decision == FEEDBACK_FORWARD;
+	struct feedback_state st = fb_state(x->f);
+	sqlite3_stmt *s =
+	    store_stmt(x->c, "UPDATE feedback SET status = ?1, decision = ?2, classified_at = ?3,"
+	                     " forwarded_to = ?4 WHERE id = ?5");
+	if (s == NULL)
+		return store_sql_error(x->c, "feedback", err);
+	sqlite3_bind_text(s, 1, feedback_status_after(&st, FEEDBACK_CLASSIFY, cmd->decision), -1,
+	                  SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, feedback_decision_name(cmd->decision), -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 3, x->now);
+	if (fwd)
+		fb_bind_text(s, 4, cmd->to);
+	sqlite3_bind_int64(s, 5, x->f->id);
+	enum mc_err rc = store_step(x->c, s, "feedback", err);
+	if (rc)
+		return rc;
+	const char *actor = x->who->actor;
+	if (reject)
+		return fb_note(x->c, x->f, x->now, actor, "reject", cmd->reason, true, err);
+	if (fwd) {
+		char text[FB_TARGET_MAX + FB_TEXT_MAX + 8];
+		snprintf(text, sizeof text, "%s%s%s", cmd->to, cmd->reason ? ": " : "",
+		         cmd->reason ? cmd->reason : "");
+		return fb_note(x->c, x->f, x->now, actor, "forward", text, true, err);
+	}
+	if (cmd->reason)
+		return fb_note(x->c, x->f, x->now, actor, "accept", cmd->reason, false, err);
+	return MC_OK;
+}
+
+/* The full name of active staff account uid in who's scope (user_not_found
+ * otherwise). */
+static enum mc_err fb_assignee(struct store_conn *c, const struct principal *who, int64_t uid,
+                               char name[201], struct mc_error *err)
+{
+	sqlite3_stmt *s = store_stmt(c, "SELECT u.full_name FROM users u WHERE u.id = :id"
+	                                " AND u.active = 1"
+	                                " AND u.role IN ('supervisor','counter','specialist')"
+	                                " AND " SCOPE_SQL("u.office_id"));
+	if (s == NULL)
+		return store_sql_error(c, "user", err);
+	sqlite3_bind_int64(s, sqlite3_bind_parameter_index(s, ":id"), uid);
+	store_bind_scope(s, who);
+	int step;
+	bool found = store_next(s, &step);
+	if (found)
+		fb_copy(name, 201, store_col_text(s, 0));
+	enum mc_err rc = store_scan_end(c, s, step, "user", err);
+	if (rc)
+		return rc;
+	return found ? MC_OK
+	             : mc_fail(err, MC_ERR_NOT_FOUND, "user_not_found", "Không có cán bộ này",
+	                       "No such active staff account in scope");
+}
+
+static enum mc_err fb_apply_assign(const struct fb_act *x, struct mc_error *err)
+{
+	int64_t uid = x->cmd->user_id;
+	char name[201] = "";
+	enum mc_err rc = fb_assignee(x->c, x->who, uid, name, err);
+	if (rc)
+		return rc;
+	if (uid == x->f->subject_user_id)
+		return fb_refuse(err, FEEDBACK_SUBJECT_HANDLES, x->f);
+	/* The assignee must read it: their office is the feedback's office or
+	 * one above it. */
+	sqlite3_stmt *s = store_stmt(x->c, "SELECT 1 FROM users u JOIN office_paths p"
+	                                   " ON p.ancestor_id = u.office_id AND p.office_id = ?2"
+	                                   " WHERE u.id = ?1");
+	if (s == NULL)
+		return store_sql_error(x->c, "user", err);
+	sqlite3_bind_int64(s, 1, uid);
+	sqlite3_bind_int64(s, 2, x->f->office_id);
+	int step;
+	bool found = store_next(s, &step);
+	if ((rc = store_scan_end(x->c, s, step, "user", err)))
+		return rc;
+	if (!found)
+		return mc_fail(err, MC_ERR_CONFLICT, "assignee_out_of_scope",
+		               "Cán bộ này không thuộc đơn vị xử lý phản ánh, kiến nghị này",
+		               "This official's office does not cover the feedback's centre");
+	s = store_stmt(x->c, "UPDATE feedback SET assigned_user_id = ?1, assigned_at = ?2"
+	                     " WHERE id = ?3");
+	if (s == NULL)
+		return store_sql_error(x->c, "feedback", err);
+	sqlite3_bind_int64(s, 1, uid);
+	sqlite3_bind_int64(s, 2, x->now);
+	sqlite3_bind_int64(s, 3, x->f->id);
+	if ((rc = store_step(x->c, s, "feedback", err)))
+		return rc;
+	/* Whom it was given to, for the history. */
+	return fb_note(x->c, x->f, x->now, x->who->actor, "assign", name, false, err);
+}
+
+/* request_info (asks the sender: the answer's clock pauses) and answer
+ * (keeps a draft). */
+static enum mc_err fb_apply_text(const struct fb_act *x, struct mc_error *err)
+{
+	bool info = x->cmd->action == FEEDBACK_REQUEST_INFO;
+	sqlite3_stmt *s =
+	    info ? store_stmt(x->c, "UPDATE feedback SET status = 'info_requested',"
+	                            " info_requested_at = coalesce(info_requested_at, ?1),"
+	                            " info_asked_at = ?1 WHERE id = ?2")
+	         : store_stmt(x->c,
+	                      "UPDATE feedback SET answer_draft = ?3 WHERE id = ?2 AND ?1 > 0");
+	if (s == NULL)
+		return store_sql_error(x->c, "feedback", err);
+	sqlite3_bind_int64(s, 1, x->now);
+	sqlite3_bind_int64(s, 2, x->f->id);
+	if (!info)
+		fb_bind_text(s, 3, x->cmd->text);
+	enum mc_err rc = store_step(x->c, s, "feedback", err);
+	if (rc)
+		return rc;
+	return fb_note(x->c, x->f, x->now, x->who->actor, info ? "info_request" : "answer_draft",
+	               x->cmd->text, info, err);
+}
+
+static enum mc_err fb_apply_approve(const struct fb_act *x, struct mc_error *err)
+{
+	struct feedback_limits lim;
+	store_feedback_limits(x->st, &lim);
+	int64_t due = 0;
+	enum mc_err rc = feedback_due(x->st, x->now, lim.publish, &due, err);
+	if (rc)
+		return rc;
+	sqlite3_stmt *s = store_stmt(x->c, "UPDATE feedback SET status = 'answered',"
+	                                   " answer = coalesce(?1, answer_draft), answered_at = ?2,"
+	                                   " answered_by = ?3, publish_due_at = ?4 WHERE id = ?5");
+	if (s == NULL)
+		return store_sql_error(x->c, "feedback", err);
+	fb_bind_text(s, 1, x->cmd->text);
+	sqlite3_bind_int64(s, 2, x->now);
+	sqlite3_bind_int64(s, 3, x->who->user_id);
+	sqlite3_bind_int64(s, 4, due);
+	sqlite3_bind_int64(s, 5, x->f->id);
+	if ((rc = store_step(x->c, s, "feedback", err)))
+		return rc;
+	/* The answer as approved, shown to the sender. */
+	s = store_stmt(x->c, "INSERT INTO feedback_notes (feedback_id, at, actor, step, text,"
+	                     " public) SELECT id, ?2, ?3, 'answer', answer, 1 FROM feedback"
+	                     " WHERE id = ?1");
+	if (s == NULL)
+		return store_sql_error(x->c, "feedback note", err);
+	sqlite3_bind_int64(s, 1, x->f->id);
+	sqlite3_bind_int64(s, 2, x->now);
+	sqlite3_bind_text(s, 3, x->who->actor, -1, SQLITE_STATIC);
+	if ((rc = store_step(x->c, s, "feedback note", err)))
+		return rc;
+	/* The approved answer reaches the sender who consented
+	 * (feedback_answered; publishing later sends nothing more). */
+	return store_notify_feedback(x->st, x->f->id, x->who->actor, err);
+}
+
+static enum mc_err fb_apply_publish(const struct fb_act *x, struct mc_error *err)
+{
+	const char *question = x->cmd->question, *public_answer = x->cmd->answer;
+	/* Nothing of the sender reaches /public: the question as staff wrote
+	 * it, and the answer (the approved one, or the version of it to
+	 * publish, e.g. without the salutation that names the sender), without
+	 * their name, phone or e-mail. */
+	enum mc_err rc;
+	if ((rc = fb_no_personal_data(x->c, x->f, "question", question, err)) ||
+	    (rc = fb_no_personal_data(x->c, x->f, "answer", public_answer, err)))
+		return rc;
+	sqlite3_stmt *s =
+	    store_stmt(x->c, "SELECT answer FROM feedback WHERE id = ? AND ?2 IS NULL");
+	if (s == NULL)
+		return store_sql_error(x->c, "feedback", err);
+	sqlite3_bind_int64(s, 1, x->f->id);
+	fb_bind_text(s, 2, public_answer);
+	char *answer = sqlite3_step(s) == SQLITE_ROW ? xstrdup(store_col_text(s, 0)) : NULL;
+	sqlite3_reset(s);
+	rc = fb_no_personal_data(x->c, x->f, "answer", answer, err);
+	free(answer);
+	if (rc)
+		return rc;
+	s = store_stmt(x->c, "UPDATE feedback SET status = 'published', public_question = ?1,"
+	                     " published_at = ?2, public_answer = ?4 WHERE id = ?3");
+	if (s == NULL)
+		return store_sql_error(x->c, "feedback", err);
+	fb_bind_text(s, 1, question);
+	sqlite3_bind_int64(s, 2, x->now);
+	sqlite3_bind_int64(s, 3, x->f->id);
+	fb_bind_text(s, 4, public_answer);
+	return store_step(x->c, s, "feedback", err);
+}
+
+static enum mc_err fb_apply_close(const struct fb_act *x, struct mc_error *err)
+{
+	sqlite3_stmt *s =
+	    store_stmt(x->c, "UPDATE feedback SET status = 'closed', closed_at = ?1 WHERE id = ?2");
+	if (s == NULL)
+		return store_sql_error(x->c, "feedback", err);
+	sqlite3_bind_int64(s, 1, x->now);
+	sqlite3_bind_int64(s, 2, x->f->id);
+	enum mc_err rc = store_step(x->c, s, "feedback", err);
+	if (rc || x->cmd->note == NULL)
+		return rc;
+	return fb_note(x->c, x->f, x->now, x->who->actor, "close", x->cmd->note, false, err);
+}
+
+static enum mc_err fb_apply_set_subject(const struct fb_act *x, struct mc_error *err)
+{
+	int64_t uid = x->cmd->user_id;
+	char name[201] = "";
 	enum mc_err rc;
 	sqlite3_stmt *s;
-	*status = f->status;
-	*step = action;
-
-	/* The official it is about takes no step of its handling. */
-	if ((rc = fb_permit_who(who, f, action, err)))
-		return rc;
-
-	if (strcmp(action, "classify") == 0) {
-		static const char *const members[] = {"action", "decision", "reason", "to", NULL};
-		const char *decision, *reason, *to;
-		if ((rc = fb_members(req, members, err)) ||
-		    (rc = fb_text(req, "decision", true, 16, &decision, err)))
-			return rc;
-		if (strcmp(decision, "accept") != 0 && strcmp(decision, "reject") != 0 &&
-		    strcmp(decision, "forward") != 0)
-			return mc_fail(err, MC_ERR_INVALID, "invalid_decision",
-			               "Quyết định không hợp lệ",
-			               "decision is accept, reject or forward");
-		bool reject = strcmp(decision, "reject") == 0,
-		     fwd = strcmp(decision, "forward") == 0;
-		if ((rc = fb_text(req, "reason", reject, FB_TEXT_MAX, &reason, err)) ||
-		    (rc = fb_text(req, "to", fwd, FB_TARGET_MAX, &to, err)))
-			return rc;
-		if ((rc = fb_permit(who, f, head, action, err)))
-			return rc;
-		*status = reject ? "rejected" : fwd ? "forwarded" : "accepted";
-		s = store_stmt(c,
-		               "UPDATE feedback SET status = ?1, decision = ?2, classified_at = ?3,"
-		               " forwarded_to = ?4 WHERE id = ?5");
+	if (uid) {
+		/* A staff account of the feedback's centre, of an office above it
+		 * (a supervisor of the commune, who then may neither read the
+		 * sender nor take a step), or of any office in the caller's
+		 * scope (a processing office that handles the centre's dossiers). */
+		s = store_stmt(x->c, "SELECT u.full_name FROM users u WHERE u.id = ?1"
+		                     " AND u.role IN ('supervisor','counter','specialist')"
+		                     " AND (u.office_id IN (SELECT office_id FROM office_paths"
+		                     " WHERE ancestor_id = ?2) OR u.office_id IN (SELECT"
+		                     " ancestor_id FROM office_paths WHERE office_id = ?2)"
+		                     " OR " SCOPE_SQL("u.office_id") ")");
 		if (s == NULL)
-			return store_sql_error(c, "feedback", err);
-		sqlite3_bind_text(s, 1, *status, -1, SQLITE_STATIC);
-		sqlite3_bind_text(s, 2, decision, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(s, 3, now);
-		if (fwd)
-			sqlite3_bind_text(s, 4, to, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(s, 5, f->id);
-		if ((rc = store_step(c, s, "feedback", err)))
-			return rc;
-		if (reject)
-			return fb_note(c, f, now, who->actor, "reject", reason, true, err);
-		if (fwd) {
-			char text[FB_TARGET_MAX + FB_TEXT_MAX + 8];
-			snprintf(text, sizeof text, "%s%s%s", to, reason ? ": " : "",
-			         reason ? reason : "");
-			return fb_note(c, f, now, who->actor, "forward", text, true, err);
-		}
-		if (reason)
-			return fb_note(c, f, now, who->actor, "accept", reason, false, err);
-		return MC_OK;
-	}
-
-	if (strcmp(action, "assign") == 0) {
-		static const char *const members[] = {"action", "user_id", NULL};
-		if ((rc = fb_members(req, members, err)))
-			return rc;
-		json_t *v = json_object_get(req, "user_id");
-		if (v == NULL)
-			return mc_fail(err, MC_ERR_INVALID, "missing_field",
-			               "Thiếu trường bắt buộc", "user_id is required");
-		if (!json_is_integer(v) || json_integer_value(v) <= 0)
-			return mc_fail(err, MC_ERR_INVALID, "invalid_field", "Trường không hợp lệ",
-			               "user_id is a user's id");
-		if ((rc = fb_permit(who, f, head, action, err)))
-			return rc;
-		int64_t uid = json_integer_value(v);
-		/* A staff account in the caller's scope and the feedback's office
-		 * tree (the centre, or the office above it that handles it). */
-		s = store_stmt(c,
-		               "SELECT u.full_name FROM users u WHERE u.id = :id AND u.active = 1"
-		               " AND u.role IN ('supervisor','counter','specialist')"
-		               " AND " SCOPE_SQL("u.office_id"));
-		if (s == NULL)
-			return store_sql_error(c, "user", err);
-		sqlite3_bind_int64(s, sqlite3_bind_parameter_index(s, ":id"), uid);
-		store_bind_scope(s, who);
-		int st2;
-		char name[201] = "";
-		bool found = store_next(s, &st2);
+			return store_sql_error(x->c, "user", err);
+		sqlite3_bind_int64(s, 1, uid);
+		sqlite3_bind_int64(s, 2, x->f->office_id);
+		store_bind_scope(s, x->who);
+		int step;
+		bool found = store_next(s, &step);
 		if (found)
 			fb_copy(name, sizeof name, store_col_text(s, 0));
-		if ((rc = store_scan_end(c, s, st2, "user", err)))
+		if ((rc = store_scan_end(x->c, s, step, "user", err)))
 			return rc;
 		if (!found)
 			return mc_fail(err, MC_ERR_NOT_FOUND, "user_not_found",
-			               "Không có cán bộ này",
-			               "No such active staff account in scope");
-		if (uid == f->subject_user_id)
-			return fb_subject(err);
-		/* The assignee must read it: their office is the feedback's
-		 * office or one above it. */
-		s = store_stmt(c, "SELECT 1 FROM users u JOIN office_paths p"
-		                  " ON p.ancestor_id = u.office_id AND p.office_id = ?2"
-		                  " WHERE u.id = ?1");
-		if (s == NULL)
-			return store_sql_error(c, "user", err);
-		sqlite3_bind_int64(s, 1, uid);
-		sqlite3_bind_int64(s, 2, f->office_id);
-		found = store_next(s, &st2);
-		if ((rc = store_scan_end(c, s, st2, "user", err)))
-			return rc;
-		if (!found)
-			return mc_fail(
-			    err, MC_ERR_CONFLICT, "assignee_out_of_scope",
-			    "Cán bộ này không thuộc đơn vị xử lý phản ánh, kiến nghị này",
-			    "This official's office does not cover the feedback's centre");
-		s = store_stmt(c, "UPDATE feedback SET assigned_user_id = ?1, assigned_at = ?2"
-		                  " WHERE id = ?3");
-		if (s == NULL)
-			return store_sql_error(c, "feedback", err);
-		sqlite3_bind_int64(s, 1, uid);
-		sqlite3_bind_int64(s, 2, now);
-		sqlite3_bind_int64(s, 3, f->id);
-		if ((rc = store_step(c, s, "feedback", err)))
-			return rc;
-		/* Whom it was given to, for the history. */
-		return fb_note(c, f, now, who->actor, "assign", name, false, err);
+			               "Không có cán bộ này ở trung tâm của phản ánh",
+			               "No such staff account in the feedback's centre");
 	}
-
-	if (strcmp(action, "request_info") == 0 || strcmp(action, "answer") == 0) {
-		bool info = strcmp(action, "request_info") == 0;
-		static const char *const members[] = {"action", "text", NULL};
-		const char *text;
-		if ((rc = fb_members(req, members, err)) ||
-		    (rc = fb_text(req, "text", true, info ? FB_TEXT_MAX : FB_ANSWER_MAX, &text,
-		                  err)))
-			return rc;
-		if ((rc = fb_permit(who, f, head, action, err)))
-			return rc;
-		if (info) {
-			*status = "info_requested";
-			s = store_stmt(c, "UPDATE feedback SET status = 'info_requested',"
-			                  " info_requested_at = coalesce(info_requested_at, ?1),"
-			                  " info_asked_at = ?1 WHERE id = ?2");
-		} else {
-			s = store_stmt(
-			    c, "UPDATE feedback SET answer_draft = ?3 WHERE id = ?2 AND ?1 > 0");
-		}
-		if (s == NULL)
-			return store_sql_error(c, "feedback", err);
-		sqlite3_bind_int64(s, 1, now);
-		sqlite3_bind_int64(s, 2, f->id);
-		if (!info)
-			sqlite3_bind_text(s, 3, text, -1, SQLITE_STATIC);
-		if ((rc = store_step(c, s, "feedback", err)))
-			return rc;
-		return fb_note(c, f, now, who->actor, info ? "info_request" : "answer_draft", text,
-		               info, err);
-	}
-
-	if (strcmp(action, "approve") == 0) {
-		static const char *const members[] = {"action", "text", NULL};
-		const char *text;
-		if ((rc = fb_members(req, members, err)) ||
-		    (rc = fb_text(req, "text", false, FB_ANSWER_MAX, &text, err)))
-			return rc;
-		if ((rc = fb_permit(who, f, head, action, err)))
-			return rc;
-		if (!f->has_draft && text == NULL)
-			return mc_fail(err, MC_ERR_CONFLICT, "no_draft",
-			               "Chưa có dự thảo câu trả lời",
-			               "There is no draft answer to approve");
-		struct feedback_limits lim;
-		store_feedback_limits(st, &lim);
-		int64_t due = 0;
-		if ((rc = feedback_due(st, now, lim.publish, &due, err)))
-			return rc;
-		*status = "answered";
-		s = store_stmt(c, "UPDATE feedback SET status = 'answered',"
-		                  " answer = coalesce(?1, answer_draft), answered_at = ?2,"
-		                  " answered_by = ?3, publish_due_at = ?4 WHERE id = ?5");
-		if (s == NULL)
-			return store_sql_error(c, "feedback", err);
-		if (text)
-			sqlite3_bind_text(s, 1, text, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(s, 2, now);
-		sqlite3_bind_int64(s, 3, who->user_id);
-		sqlite3_bind_int64(s, 4, due);
-		sqlite3_bind_int64(s, 5, f->id);
-		if ((rc = store_step(c, s, "feedback", err)))
-			return rc;
-		/* The answer as approved, shown to the sender. */
-		s = store_stmt(c, "INSERT INTO feedback_notes (feedback_id, at, actor, step, text,"
-		                  " public) SELECT id, ?2, ?3, 'answer', answer, 1 FROM feedback"
-		                  " WHERE id = ?1");
-		if (s == NULL)
-			return store_sql_error(c, "feedback note", err);
-		sqlite3_bind_int64(s, 1, f->id);
-		sqlite3_bind_int64(s, 2, now);
-		sqlite3_bind_text(s, 3, who->actor, -1, SQLITE_STATIC);
-		if ((rc = store_step(c, s, "feedback note", err)))
-			return rc;
-		/* The approved answer reaches the sender who consented
-		 * (feedback_answered; publishing later sends nothing more). */
-		return store_notify_feedback(st, f->id, who->actor, err);
-	}
-
-	if (strcmp(action, "publish") == 0) {
-		static const char *const members[] = {"action", "question", "answer", NULL};
-		const char *question, *public_answer;
-		if ((rc = fb_members(req, members, err)) ||
-		    (rc = fb_text(req, "question", false, FB_TEXT_MAX, &question, err)) ||
-		    (rc = fb_text(req, "answer", false, FB_ANSWER_MAX, &public_answer, err)))
-			return rc;
-		if ((rc = fb_permit(who, f, head, action, err)))
-			return rc;
-		/* The question as published is written by staff: never the
-		 * citizen's text as it came. */
-		if (question == NULL)
-			return mc_fail(err, MC_ERR_INVALID, "missing_field",
-			               "Thiếu câu hỏi công khai",
-			               "question is required: the question as published, without"
-			               " personal data");
-		/* Nothing of the sender reaches /public: the question as staff
-		 * wrote it, and the answer (the approved one, or the version of it
-		 * to publish, e.g. without the salutation that names the
-		 * sender), without their name, phone or e-mail. */
-		if ((rc = fb_no_personal_data(c, f, "question", question, err)) ||
-		    (rc = fb_no_personal_data(c, f, "answer", public_answer, err)))
-			return rc;
-		s = store_stmt(c, "SELECT answer FROM feedback WHERE id = ? AND ?2 IS NULL");
-		if (s == NULL)
-			return store_sql_error(c, "feedback", err);
-		sqlite3_bind_int64(s, 1, f->id);
-		if (public_answer)
-			sqlite3_bind_text(s, 2, public_answer, -1, SQLITE_STATIC);
-		char *answer = sqlite3_step(s) == SQLITE_ROW
-		                   ? strdup(store_col_text(s, 0) ? store_col_text(s, 0) : "")
-		                   : NULL;
-		sqlite3_reset(s);
-		rc = fb_no_personal_data(c, f, "answer", answer, err);
-		free(answer);
-		if (rc)
-			return rc;
-		*status = "published";
-		s = store_stmt(
-		    c,
-		    "UPDATE feedback SET status = 'published',"
-		    " public_question = ?1, published_at = ?2, public_answer = ?4 WHERE id = ?3");
-		if (s == NULL)
-			return store_sql_error(c, "feedback", err);
-		if (question)
-			sqlite3_bind_text(s, 1, question, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(s, 2, now);
-		sqlite3_bind_int64(s, 3, f->id);
-		if (public_answer)
-			sqlite3_bind_text(s, 4, public_answer, -1, SQLITE_STATIC);
-		return store_step(c, s, "feedback", err);
-	}
-
-	if (strcmp(action, "close") == 0) {
-		static const char *const members[] = {"action", "note", NULL};
-		const char *note;
-		if ((rc = fb_members(req, members, err)) ||
-		    (rc = fb_text(req, "note", anonymous, FB_TEXT_MAX, &note, err)))
-			return rc;
-		if ((rc = fb_permit(who, f, head, action, err)))
-			return rc;
-		*status = "closed";
-		s = store_stmt(
-		    c, "UPDATE feedback SET status = 'closed', closed_at = ?1 WHERE id = ?2");
-		if (s == NULL)
-			return store_sql_error(c, "feedback", err);
-		sqlite3_bind_int64(s, 1, now);
-		sqlite3_bind_int64(s, 2, f->id);
-		if ((rc = store_step(c, s, "feedback", err)))
-			return rc;
-		return note ? fb_note(c, f, now, who->actor, "close", note, false, err) : MC_OK;
-	}
-
-	if (strcmp(action, "set_subject") == 0) {
-		static const char *const members[] = {"action", "user_id", NULL};
-		if ((rc = fb_members(req, members, err)))
-			return rc;
-		json_t *v = json_object_get(req, "user_id");
-		if (v == NULL)
-			return mc_fail(err, MC_ERR_INVALID, "missing_field",
-			               "Thiếu trường bắt buộc", "user_id is required (null: none)");
-		if (!json_is_null(v) && (!json_is_integer(v) || json_integer_value(v) <= 0))
-			return mc_fail(err, MC_ERR_INVALID, "invalid_field", "Trường không hợp lệ",
-			               "user_id is a user's id or null");
-		if ((rc = fb_permit(who, f, head, action, err)))
-			return rc;
-		int64_t uid = json_is_null(v) ? 0 : json_integer_value(v);
-		char name[201] = "";
-		if (uid) {
-			/* A staff account of the feedback's centre, of an office
-			 * above it (a supervisor of the commune, who then may
-			 * neither read the sender nor take a step), or of any
-			 * office in the caller's scope (a processing office that
-			 * handles the centre's dossiers). */
-			s = store_stmt(c, "SELECT u.full_name FROM users u WHERE u.id = ?1"
-			                  " AND u.role IN ('supervisor','counter','specialist')"
-			                  " AND (u.office_id IN (SELECT office_id FROM office_paths"
-			                  " WHERE ancestor_id = ?2) OR u.office_id IN (SELECT"
-			                  " ancestor_id FROM office_paths WHERE office_id = ?2)"
-			                  " OR " SCOPE_SQL("u.office_id") ")");
-			if (s == NULL)
-				return store_sql_error(c, "user", err);
-			sqlite3_bind_int64(s, 1, uid);
-			sqlite3_bind_int64(s, 2, f->office_id);
-			store_bind_scope(s, who);
-			int st2;
-			bool found = store_next(s, &st2);
-			if (found)
-				fb_copy(name, sizeof name, store_col_text(s, 0));
-			if ((rc = store_scan_end(c, s, st2, "user", err)))
-				return rc;
-			if (!found)
-				return mc_fail(err, MC_ERR_NOT_FOUND, "user_not_found",
-				               "Không có cán bộ này ở trung tâm của phản ánh",
-				               "No such staff account in the feedback's centre");
-		}
-		/* The official it is about does not handle it: an assignee who
-		 * becomes the subject is unassigned. */
-		s = store_stmt(c, "UPDATE feedback SET subject_user_id = nullif(?1, 0),"
-		                  " assigned_user_id = CASE WHEN assigned_user_id = ?1 THEN NULL"
-		                  " ELSE assigned_user_id END,"
-		                  " assigned_at = CASE WHEN assigned_user_id = ?1 THEN NULL"
-		                  " ELSE assigned_at END WHERE id = ?2");
-		if (s == NULL)
-			return store_sql_error(c, "feedback", err);
-		sqlite3_bind_int64(s, 1, uid);
-		sqlite3_bind_int64(s, 2, f->id);
-		if ((rc = store_step(c, s, "feedback", err)))
-			return rc;
-		return fb_note(c, f, now, who->actor, "set_subject", uid ? name : "Không xác định",
-		               false, err);
-	}
-
-	if (strcmp(action, "link_repeat") == 0) {
-		static const char *const members[] = {"action", "of", NULL};
-		const char *of;
-		if ((rc = fb_members(req, members, err)) ||
-		    (rc = fb_text(req, "of", true, 31, &of, err)))
-			return rc;
-		if ((rc = fb_permit(who, f, head, action, err)))
-			return rc;
-		if (strcmp(of, f->code) == 0)
-			return mc_fail(err, MC_ERR_INVALID, "invalid_field", "Trường không hợp lệ",
-			               "a feedback is not a repeat of itself");
-		struct fb earlier;
-		bool h2;
-		if ((rc = fb_load(c, who, of, &earlier, &h2, err)))
-			return rc;
-		if (strcmp(earlier.kind, "pakn") != 0 || earlier.t.received_at > f->t.received_at ||
-		    (earlier.t.received_at == f->t.received_at && earlier.id > f->id))
-			return mc_fail(err, MC_ERR_INVALID, "invalid_field", "Trường không hợp lệ",
-			               "of names an earlier feedback");
-		s = store_stmt(c, "UPDATE feedback SET repeat_of = ?1 WHERE id = ?2");
-		if (s == NULL)
-			return store_sql_error(c, "feedback", err);
-		sqlite3_bind_int64(s, 1, earlier.id);
-		sqlite3_bind_int64(s, 2, f->id);
-		if ((rc = store_step(c, s, "feedback", err)))
-			return rc;
-		return fb_note(c, f, now, who->actor, "link_repeat", earlier.code, false, err);
-	}
-	return mc_fail(err, MC_ERR_INVALID, "invalid_action", "Thao tác không hợp lệ",
-	               "action is classify, assign, request_info, answer, approve, publish, close,"
-	               " link_repeat or set_subject");
+	/* The official it is about does not handle it: an assignee who becomes
+	 * the subject is unassigned. */
+	s = store_stmt(x->c, "UPDATE feedback SET subject_user_id = nullif(?1, 0),"
+	                     " assigned_user_id = CASE WHEN assigned_user_id = ?1 THEN NULL"
+	                     " ELSE assigned_user_id END,"
+	                     " assigned_at = CASE WHEN assigned_user_id = ?1 THEN NULL"
+	                     " ELSE assigned_at END WHERE id = ?2");
+	if (s == NULL)
+		return store_sql_error(x->c, "feedback", err);
+	sqlite3_bind_int64(s, 1, uid);
+	sqlite3_bind_int64(s, 2, x->f->id);
+	if ((rc = store_step(x->c, s, "feedback", err)))
+		return rc;
+	return fb_note(x->c, x->f, x->now, x->who->actor, "set_subject",
+	               uid ? name : "Không xác định", false, err);
 }
 
-enum mc_err store_feedback_action(struct store *st, const struct principal *who, const char *code,
-                                  json_t *req, int64_t now, json_t **out, struct mc_error *err)
+static enum mc_err fb_apply_link_repeat(const struct fb_act *x, struct mc_error *err)
 {
-	json_t *a = json_object_get(req, "action");
-	if (a == NULL)
-		return mc_fail(err, MC_ERR_INVALID, "missing_field", "Thiếu trường bắt buộc",
-		               "action is required");
-	if (!json_is_string(a))
-		return mc_fail(err, MC_ERR_INVALID, "invalid_field", "Trường không hợp lệ",
-		               "action is text");
-	enum mc_err rc = store_begin(st, err);
+	const char *of = x->cmd->of;
+	if (strcmp(of, x->f->code) == 0)
+		return fb_refuse(err, FEEDBACK_REPEAT_OF_ITSELF, x->f);
+	struct fb earlier;
+	bool h2;
+	enum mc_err rc = fb_load(x->c, x->who, of, &earlier, &h2, err);
 	if (rc)
 		return rc;
+	struct feedback_state fs = fb_state(x->f), es = fb_state(&earlier);
+	if (!feedback_repeat_ok(&fs, &es))
+		return fb_refuse(err, FEEDBACK_REPEAT_NOT_EARLIER, x->f);
+	sqlite3_stmt *s = store_stmt(x->c, "UPDATE feedback SET repeat_of = ?1 WHERE id = ?2");
+	if (s == NULL)
+		return store_sql_error(x->c, "feedback", err);
+	sqlite3_bind_int64(s, 1, earlier.id);
+	sqlite3_bind_int64(s, 2, x->f->id);
+	if ((rc = store_step(x->c, s, "feedback", err)))
+		return rc;
+	return fb_note(x->c, x->f, x->now, x->who->actor, "link_repeat", earlier.code, false, err);
+}
+
+/* The writes of each action, once the rules allowed it. */
+static enum mc_err (*const fb_apply[FEEDBACK_ACTIONS])(const struct fb_act *, struct mc_error *) = {
+    [FEEDBACK_CLASSIFY] = fb_apply_classify,
+    [FEEDBACK_ASSIGN] = fb_apply_assign,
+    [FEEDBACK_REQUEST_INFO] = fb_apply_text,
+    [FEEDBACK_ANSWER] = fb_apply_text,
+    [FEEDBACK_APPROVE] = fb_apply_approve,
+    [FEEDBACK_PUBLISH] = fb_apply_publish,
+    [FEEDBACK_CLOSE] = fb_apply_close,
+    [FEEDBACK_SET_SUBJECT] = fb_apply_set_subject,
+    [FEEDBACK_LINK_REPEAT] = fb_apply_link_repeat,
+};
+
+/* The rules in their order, then the action's writes and its event, on the
+ * writer inside the transaction. */
+static enum mc_err fb_act(struct store *st, const struct principal *who, const char *code,
+                          const struct feedback_action_cmd *cmd, int64_t now, struct mc_error *err)
+{
 	struct store_conn *c = store_write_conn(st);
 	struct fb f;
 	bool head;
-	const char *status = NULL, *step = NULL;
-	if ((rc = fb_load(c, who, code, &f, &head, err)) ||
-	    (rc = fb_act(st, c, who, &f, head, req, now, &status, &step, err)) ||
-	    (rc = feedback_event(st, who->actor, f.code, f.office_id, step, status, err))) {
+	enum mc_err rc = fb_load(c, who, code, &f, &head, err);
+	if (rc)
+		return rc;
+	struct feedback_actor a = fb_actor(who, head);
+	struct feedback_state fs = fb_state(&f);
+	/* The official it is about takes no step of its handling. */
+	enum feedback_refusal r = feedback_permit_who(&a, &fs, cmd->action);
+	if (r != FEEDBACK_OK)
+		return fb_refuse(err, r, &f);
+	if (cmd->parse_rc) {
+		*err = cmd->parse_err;
+		return cmd->parse_rc;
+	}
+	/* An anonymous report is closed with a note. */
+	if (cmd->action == FEEDBACK_CLOSE && fs.anonymous && cmd->note == NULL)
+		return fb_refuse(err, FEEDBACK_NOTE_REQUIRED, &f);
+	if ((r = feedback_permit(&a, &fs, cmd->action)) != FEEDBACK_OK ||
+	    (r = feedback_check_content(&fs, cmd->action, cmd->text != NULL,
+	                                cmd->question != NULL)) != FEEDBACK_OK)
+		return fb_refuse(err, r, &f);
+	struct fb_act x = {st, c, who, &f, cmd, now};
+	if ((rc = fb_apply[cmd->action](&x, err)))
+		return rc;
+	return feedback_event(st, who->actor, f.code, f.office_id,
+	                      feedback_action_name(cmd->action),
+	                      feedback_status_after(&fs, cmd->action, cmd->decision), err);
+}
+
+enum mc_err store_feedback_action(struct store *st, const struct principal *who, const char *code,
+                                  const struct feedback_action_cmd *cmd, int64_t now,
+                                  struct feedback_detail *out, struct mc_error *err)
+{
+	memset(out, 0, sizeof *out);
+	enum mc_err rc = store_begin(st, err);
+	if (rc)
+		return rc;
+	if ((rc = fb_act(st, who, code, cmd, now, err))) {
 		store_rollback(st);
-		/* The text to publish at fault, named as the intake names its
-		 * fields (fb_no_personal_data's message starts with it). */
-		if (strcmp(err->code, "personal_data_in_public") == 0)
-			*out = json_pack("{s:s}", "field",
-			                 strncmp(err->message_en, "answer", 6) == 0 ? "answer"
-			                                                            : "question");
 		return rc;
 	}
 	if ((rc = store_commit(st, err)))
@@ -1167,54 +955,63 @@ enum mc_err store_feedback_action(struct store *st, const struct principal *who,
 	return store_feedback_get(st, who, code, now, out, err);
 }
 
-/* ------------------------------------------------------------------------
- * The list. */
+/* ---- the list ------------------------------------------------------------------ */
 
-/* A text filter of q (NULL when absent). */
-static const char *fb_q(json_t *q, const char *key)
+void feedback_list_clear(struct feedback_list *l)
 {
-	return json_string_value(json_object_get(q, key));
+	for (size_t i = 0; i < l->n; i++) {
+		struct feedback_list_item *it = &l->items[i];
+		free(it->class);
+		free(it->channel);
+		free(it->office_code);
+		free(it->office_name);
+		free(it->subject_name);
+		free(it->assigned.full_name);
+		free(it->subject.full_name);
+		fb_sender_clear(&it->sender);
+	}
+	free(l->items);
+	memset(l, 0, sizeof *l);
 }
 
-enum mc_err store_feedback_list(struct store *st, const struct principal *who, json_t *q,
-                                int64_t now, json_t **out, struct mc_error *err)
+/* Checks the filters of q that name words; *anonymous for box=anonymous
+ * (heads only). */
+static enum mc_err fb_list_check(struct store_conn *c, const struct principal *who,
+                                 const struct feedback_list_query *q, bool *anonymous,
+                                 struct mc_error *err)
 {
-	struct store_conn *c = store_read_conn(st);
-	const char *status = fb_q(q, "status"), *cls = fb_q(q, "class"),
-	           *channel = fb_q(q, "channel"), *office = fb_q(q, "office"),
-	           *box = fb_q(q, "box");
-	json_t *official = json_object_get(q, "official"), *page_v = json_object_get(q, "page");
-	bool late_only = json_is_true(json_object_get(q, "late"));
-	int page = json_is_integer(page_v) ? (int)json_integer_value(page_v) : 1;
-	if (page < 1 || page > 100000)
+	*anonymous = false;
+	if (q->page < 1 || q->page > 100000)
 		return mc_fail(err, MC_ERR_INVALID, "invalid_filter", "Bộ lọc không hợp lệ",
 		               "page is a whole number from 1");
-	if (status && feedback_status_text(status) == NULL)
+	if (q->status && feedback_status_text(q->status) == NULL)
 		return mc_fail(err, MC_ERR_INVALID, "invalid_status", "Trạng thái không hợp lệ",
 		               "Unknown status");
-	if (cls && !feedback_class_valid(cls))
+	if (q->class && !feedback_class_valid(q->class))
 		return mc_fail(err, MC_ERR_INVALID, "invalid_class", "Loại phản ánh không hợp lệ",
 		               "class is procedure, conduct, dossier or other");
-	if (channel && !feedback_channel_valid(channel))
+	if (q->channel && !feedback_channel_valid(q->channel))
 		return mc_fail(err, MC_ERR_INVALID, "invalid_channel",
 		               "Kênh tiếp nhận không hợp lệ",
 		               "channel is web, kiosk, hotline, letter, box or counter");
-	bool anonymous = false;
-	if (box) {
-		if (strcmp(box, "anonymous") != 0)
-			return mc_fail(err, MC_ERR_INVALID, "invalid_filter", "Bộ lọc không hợp lệ",
-			               "box is anonymous");
-		if (!feedback_user_is_head(c, who->user_id))
-			return mc_fail(err, MC_ERR_FORBIDDEN, "not_office_head",
-			               "Chỉ trưởng đơn vị xem hộp tin báo không rõ danh tính",
-			               "Only the office head reads the anonymous reports");
-		anonymous = true;
-	}
-	int64_t office_id = 0;
-	enum mc_err rc = store_office_in_scope(c, who, office, &office_id, err);
-	if (rc)
-		return rc;
-	bool mine = !fb_supervising(who) && !anonymous;
+	if (q->box == NULL)
+		return MC_OK;
+	if (strcmp(q->box, "anonymous") != 0)
+		return mc_fail(err, MC_ERR_INVALID, "invalid_filter", "Bộ lọc không hợp lệ",
+		               "box is anonymous");
+	if (!feedback_user_is_head(c, who->user_id))
+		return mc_fail(err, MC_ERR_FORBIDDEN, "not_office_head",
+		               "Chỉ trưởng đơn vị xem hộp tin báo không rõ danh tính",
+		               "Only the office head reads the anonymous reports");
+	*anonymous = true;
+	return MC_OK;
+}
+
+/* The list's query with q's filters bound. */
+static sqlite3_stmt *fb_list_stmt(struct store_conn *c, const struct principal *who,
+                                  const struct feedback_list_query *q, bool anonymous,
+                                  int64_t office_id)
+{
 	sqlite3_stmt *s =
 	    store_stmt(c, "SELECT " FB_COLS ", o.code, o.name, f.class, f.channel, f.sender_name,"
 	                  " f.sender_address, f.sender_phone, f.sender_email, f.subject_name"
@@ -1231,89 +1028,106 @@ enum mc_err store_feedback_list(struct store *st, const struct principal *who, j
 	                                     "f.entered_by = :actor)"
 	                                     " ORDER BY f.received_at DESC, f.id DESC");
 	if (s == NULL)
-		return store_sql_error(c, "feedback list", err);
-#define BIND_TEXT(name, v)                                                                         \
-	do {                                                                                       \
-		if (v)                                                                             \
-			sqlite3_bind_text(s, sqlite3_bind_parameter_index(s, name), v, -1,         \
-			                  SQLITE_STATIC);                                          \
-	} while (0)
-	BIND_TEXT(":kind", anonymous ? "anonymous" : "pakn");
-	BIND_TEXT(":status", status);
-	BIND_TEXT(":class", cls);
-	BIND_TEXT(":channel", channel);
-	BIND_TEXT(":actor", who->actor);
-#undef BIND_TEXT
+		return NULL;
+	const struct {
+		const char *name, *v;
+	} texts[] = {{":kind", anonymous ? "anonymous" : "pakn"},
+	             {":status", q->status},
+	             {":class", q->class},
+	             {":channel", q->channel},
+	             {":actor", who->actor}};
+	for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
+		if (texts[i].v)
+			sqlite3_bind_text(s, sqlite3_bind_parameter_index(s, texts[i].name),
+			                  texts[i].v, -1, SQLITE_STATIC);
+	bool supervising = who->role == ROLE_ADMIN || who->role == ROLE_SUPERVISOR;
 	sqlite3_bind_int64(s, sqlite3_bind_parameter_index(s, ":office"), office_id);
-	sqlite3_bind_int64(s, sqlite3_bind_parameter_index(s, ":official"),
-	                   json_is_integer(official) ? json_integer_value(official) : 0);
-	sqlite3_bind_int(s, sqlite3_bind_parameter_index(s, ":mine"), mine);
+	sqlite3_bind_int64(s, sqlite3_bind_parameter_index(s, ":official"), q->official);
+	sqlite3_bind_int(s, sqlite3_bind_parameter_index(s, ":mine"), !supervising && !anonymous);
 	sqlite3_bind_int64(s, sqlite3_bind_parameter_index(s, ":me"), who->user_id);
 	store_bind_scope(s, who);
+	return s;
+}
+
+/* The current row of the list's query as an item. */
+static void fb_list_item(struct store_conn *c, sqlite3_stmt *s, const struct fb *f,
+                         const struct feedback_timing *tm, bool sender_visible,
+                         struct feedback_list_item *it)
+{
+	memset(it, 0, sizeof *it);
+	fb_copy(it->code, sizeof it->code, f->code);
+	fb_copy(it->kind, sizeof it->kind, f->kind);
+	fb_copy(it->status, sizeof it->status, f->status);
+	it->class = xstrdup(store_col_text(s, FB_NCOLS + 2));
+	it->channel = xstrdup(store_col_text(s, FB_NCOLS + 3));
+	it->office_code = xstrdup(store_col_text(s, FB_NCOLS));
+	it->office_name = xstrdup(store_col_text(s, FB_NCOLS + 1));
+	it->subject_name = fb_dup(s, FB_NCOLS + 8);
+	it->received_at = f->t.received_at;
+	it->assigned = fb_user(c, f->assigned_user_id);
+	it->subject = fb_user(c, f->subject_user_id);
+	fb_sender(&it->sender, s, FB_NCOLS + 4, sender_visible, f);
+	it->timing = *tm;
+}
+
+enum mc_err store_feedback_list(struct store *st, const struct principal *who,
+                                const struct feedback_list_query *q, int64_t now,
+                                struct feedback_list *out, struct mc_error *err)
+{
+	memset(out, 0, sizeof *out);
+	struct store_conn *c = store_read_conn(st);
+	bool anonymous;
+	int64_t office_id = 0;
+	enum mc_err rc = fb_list_check(c, who, q, &anonymous, err);
+	if (rc || (rc = store_office_in_scope(c, who, q->office, &office_id, err)))
+		return rc;
+	sqlite3_stmt *s = fb_list_stmt(c, who, q, anonymous, office_id);
+	if (s == NULL)
+		return store_sql_error(c, "feedback list", err);
 	bool head = feedback_user_is_head(c, who->user_id);
-	json_t *items = json_array();
-	int64_t total = 0, first = (int64_t)(page - 1) * FB_PAGE_SIZE;
+	out->page = q->page;
+	out->page_size = FB_PAGE_SIZE;
+	out->offset = (int64_t)(q->page - 1) * FB_PAGE_SIZE;
 	int step;
 	while (store_next(s, &step)) {
 		struct fb f;
 		fb_from_row(s, &f);
 		if (!fb_visible(who, &f, head))
 			continue;
-		json_t *o = json_object();
 		struct feedback_timing tm;
-		fb_timing_json(&f, now, o, &tm);
-		if (late_only && !tm.late) {
-			json_decref(o);
+		fb_timing(&f, now, &tm);
+		if (q->late && !tm.late)
 			continue;
-		}
-		total++;
-		if (total <= first || total > first + FB_PAGE_SIZE) {
-			json_decref(o);
+		out->total++;
+		if (out->total <= out->offset || out->total > out->offset + FB_PAGE_SIZE)
 			continue;
-		}
-		json_object_del(o, "timing");
-		const char *fc = store_col_text(s, FB_NCOLS + 2),
-		           *ch = store_col_text(s, FB_NCOLS + 3);
-		json_object_set_new(o, "code", json_string(f.code));
-		json_object_set_new(o, "kind", json_string(f.kind));
-		json_object_set_new(o, "class", json_string(fc));
-		json_object_set_new(
-		    o, "class_text",
-		    json_string(feedback_class_text(fc) ? feedback_class_text(fc) : fc));
-		json_object_set_new(o, "channel", json_string(ch));
-		json_object_set_new(o, "status", json_string(f.status));
-		json_object_set_new(o, "status_text",
-		                    json_string(feedback_status_text(f.status)
-		                                    ? feedback_status_text(f.status)
-		                                    : f.status));
-		json_object_set_new(o, "received_at", json_integer(f.t.received_at));
-		json_object_set_new(o, "office",
-		                    json_pack("{s:s, s:s}", "code", store_col_text(s, FB_NCOLS),
-		                              "name", store_col_text(s, FB_NCOLS + 1)));
-		json_object_set_new(o, "assigned", fb_user_json(c, f.assigned_user_id));
-		json_object_set_new(o, "subject",
-		                    json_pack("{s:o, s:o}", "name", fb_col_str(s, FB_NCOLS + 8),
-		                              "user", fb_user_json(c, f.subject_user_id)));
-		fb_sender_json(o, s, FB_NCOLS + 4, fb_sender_visible(who, &f, head), &f);
-		json_array_append_new(items, o);
+		out->items = xreallocarray(out->items, out->n + 1, sizeof *out->items);
+		fb_list_item(c, s, &f, &tm, fb_sender_visible(who, &f, head),
+		             &out->items[out->n++]);
 	}
-	if ((rc = store_scan_end(c, s, step, "feedback list", err))) {
-		json_decref(items);
-		return rc;
-	}
-	*out = json_pack("{s:o, s:I, s:i, s:i, s:I, s:i}", "items", items, "total",
-	                 (json_int_t)total, "page", page, "page_size", FB_PAGE_SIZE, "offset",
-	                 (json_int_t)first, "limit", FB_PAGE_SIZE);
-	return MC_OK;
+	if ((rc = store_scan_end(c, s, step, "feedback list", err)))
+		feedback_list_clear(out);
+	return rc;
 }
 
-/* ------------------------------------------------------------------------
- * Conduct reports per official, for the office head. */
+/* ---- conduct reports per official, for the office head ---------------------- */
+
+void feedback_conduct_clear(struct feedback_conduct *c)
+{
+	for (size_t i = 0; i < c->n; i++) {
+		free(c->officials[i].full_name);
+		free(c->officials[i].office_code);
+		free(c->officials[i].office_name);
+	}
+	free(c->officials);
+	memset(c, 0, sizeof *c);
+}
 
 enum mc_err store_feedback_conduct(struct store *st, const struct principal *who,
-                                   const char *office, int64_t from, int64_t to, json_t **out,
-                                   struct mc_error *err)
+                                   const char *office, int64_t from, int64_t to,
+                                   struct feedback_conduct *out, struct mc_error *err)
 {
+	memset(out, 0, sizeof *out);
 	struct store_conn *c = store_read_conn(st);
 	if (!feedback_user_is_head(c, who->user_id))
 		return mc_fail(err, MC_ERR_FORBIDDEN, "not_office_head",
@@ -1342,33 +1156,46 @@ enum mc_err store_feedback_conduct(struct store *st, const struct principal *who
 	sqlite3_bind_int64(s, sqlite3_bind_parameter_index(s, ":to"), to);
 	sqlite3_bind_int64(s, sqlite3_bind_parameter_index(s, ":office"), office_id);
 	store_bind_scope(s, who);
-	json_t *list = json_array();
+	out->from = from;
+	out->to = to;
 	int step;
-	while (store_next(s, &step))
-		json_array_append_new(list,
-		                      json_pack("{s:I, s:s, s:{s:o, s:o}, s:I, s:I, s:I}",
-		                                "user_id", (json_int_t)sqlite3_column_int64(s, 0),
-		                                "full_name", store_col_text(s, 1), "office", "code",
-		                                fb_col_str(s, 2), "name", fb_col_str(s, 3), "pakn",
-		                                (json_int_t)sqlite3_column_int64(s, 4), "anonymous",
-		                                (json_int_t)sqlite3_column_int64(s, 5), "total",
-		                                (json_int_t)sqlite3_column_int64(s, 6)));
-	rc = store_scan_end(c, s, step, "feedback conduct", err);
-	if (rc) {
-		json_decref(list);
-		return rc;
+	while (store_next(s, &step)) {
+		out->officials = xreallocarray(out->officials, out->n + 1, sizeof *out->officials);
+		out->officials[out->n++] =
+		    (struct feedback_conduct_row){.user_id = fb_int(s, 0),
+		                                  .full_name = xstrdup(store_col_text(s, 1)),
+		                                  .office_code = fb_dup(s, 2),
+		                                  .office_name = fb_dup(s, 3),
+		                                  .pakn = fb_int(s, 4),
+		                                  .anonymous = fb_int(s, 5),
+		                                  .total = fb_int(s, 6)};
 	}
-	*out = json_pack("{s:I, s:I, s:o}", "from", (json_int_t)from, "to", (json_int_t)to,
-	                 "officials", list);
-	return MC_OK;
+	if ((rc = store_scan_end(c, s, step, "feedback conduct", err)))
+		feedback_conduct_clear(out);
+	return rc;
 }
 
-/* ------------------------------------------------------------------------
- * The published answers (public). */
+/* ---- the published answers (public) ---------------------------------------------- */
+
+void feedback_answers_clear(struct feedback_answers *a)
+{
+	for (size_t i = 0; i < a->n; i++) {
+		struct feedback_answer_row *r = &a->items[i];
+		free(r->code);
+		free(r->class);
+		free(r->office_code);
+		free(r->office_name);
+		free(r->question);
+		free(r->answer);
+	}
+	free(a->items);
+	memset(a, 0, sizeof *a);
+}
 
 enum mc_err store_feedback_answers(struct store *st, const char *q, const char *office, int page,
-                                   json_t **out, struct mc_error *err)
+                                   struct feedback_answers *out, struct mc_error *err)
 {
+	memset(out, 0, sizeof *out);
 	struct store_conn *c = store_read_conn(st);
 	if (page < 1 || page > 100000)
 		return mc_fail(err, MC_ERR_INVALID, "invalid_filter", "Bộ lọc không hợp lệ",
@@ -1390,8 +1217,9 @@ enum mc_err store_feedback_answers(struct store *st, const char *q, const char *
 	if (s == NULL)
 		return store_sql_error(c, "feedback answers", err);
 	sqlite3_bind_int64(s, 1, office_id);
-	json_t *items = json_array();
-	int64_t total = 0, first = (int64_t)(page - 1) * FB_ANSWERS_PAGE_SIZE;
+	out->page = page;
+	out->page_size = FB_ANSWERS_PAGE_SIZE;
+	out->offset = (int64_t)(page - 1) * FB_ANSWERS_PAGE_SIZE;
 	bool search = q && q[0];
 	int step;
 	while (store_next(s, &step)) {
@@ -1400,29 +1228,23 @@ enum mc_err store_feedback_answers(struct store *st, const char *q, const char *
 		if (search && !fold_vi_contains(question, q) && !fold_vi_contains(answer, q) &&
 		    !fold_vi_contains(code, q))
 			continue;
-		total++;
-		if (total <= first || total > first + FB_ANSWERS_PAGE_SIZE)
+		out->total++;
+		if (out->total <= out->offset || out->total > out->offset + FB_ANSWERS_PAGE_SIZE)
 			continue;
-		const char *cls = store_col_text(s, 1);
-		json_array_append_new(
-		    items,
-		    json_pack("{s:s, s:s, s:s, s:s, s:{s:s, s:s}, s:I, s:o, s:I, s:s, s:s}", "code",
-		              code, "class", cls, "class_text",
-		              feedback_class_text(cls) ? feedback_class_text(cls) : cls, "class_en",
-		              feedback_class_en(cls) ? feedback_class_en(cls) : cls, "office",
-		              "code", store_col_text(s, 2), "name", store_col_text(s, 3),
-		              "received_at", (json_int_t)sqlite3_column_int64(s, 4), "answered_at",
-		              fb_col_int(s, 5), "published_at",
-		              (json_int_t)sqlite3_column_int64(s, 6), "question", question,
-		              "answer", answer));
+		out->items = xreallocarray(out->items, out->n + 1, sizeof *out->items);
+		out->items[out->n++] =
+		    (struct feedback_answer_row){.code = xstrdup(code),
+		                                 .class = xstrdup(store_col_text(s, 1)),
+		                                 .office_code = xstrdup(store_col_text(s, 2)),
+		                                 .office_name = xstrdup(store_col_text(s, 3)),
+		                                 .question = xstrdup(question),
+		                                 .answer = xstrdup(answer),
+		                                 .received_at = fb_int(s, 4),
+		                                 .answered_at = fb_int(s, 5),
+		                                 .published_at = fb_int(s, 6)};
 	}
-	if ((rc = store_scan_end(c, s, step, "feedback answers", err))) {
-		json_decref(items);
-		return rc;
-	}
+	if ((rc = store_scan_end(c, s, step, "feedback answers", err)))
+		feedback_answers_clear(out);
 	(void)st;
-	*out = json_pack("{s:o, s:I, s:i, s:i, s:I, s:i}", "items", items, "total",
-	                 (json_int_t)total, "page", page, "page_size", FB_ANSWERS_PAGE_SIZE,
-	                 "offset", (json_int_t)first, "limit", FB_ANSWERS_PAGE_SIZE);
-	return MC_OK;
+	return rc;
 }

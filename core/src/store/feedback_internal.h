@@ -20,10 +20,6 @@
 	" coalesce(f.answer_due_at, 0), coalesce(f.publish_due_at, 0)"
 #define FEEDBACK_TIMES_NCOLS 12
 
-/* The first member of object o (in its order) that is not in known (a
- * NULL-terminated list), or NULL when every member is known. Pure. */
-const char *feedback_unknown_member(json_t *o, const char *const *known);
-
 /* Appends the event "feedback.<step>" of feedback code (entity "feedback",
  * entity id the code, actor who_actor, details {"step","status"}: never a
  * sender field nor a text; not on the live stream), recorded as office's.

@@ -1932,12 +1932,24 @@ static json_t *ind_feedback_json(struct ind_ctx *x, const struct ind_fgroup *g, 
 	/* store_feedback_conduct answers an office head alone (not_office_head
 	 * for anyone else: the member is then absent). */
 	if (x->who && x->who->user_id > 0) {
-		json_t *conduct = NULL;
+		struct feedback_conduct conduct;
 		struct mc_error e = {0};
 		if (store_feedback_conduct(x->st, x->who, office, x->start, x->end, &conduct, &e) ==
 		    MC_OK) {
-			json_object_set(o, "officials", json_object_get(conduct, "officials"));
-			json_decref(conduct);
+			json_t *list = json_array();
+			for (size_t i = 0; i < conduct.n; i++) {
+				const struct feedback_conduct_row *r = &conduct.officials[i];
+				json_array_append_new(
+				    list,
+				    json_pack("{s:I, s:s, s:{s:s?, s:s?}, s:I, s:I, s:I}",
+				              "user_id", (json_int_t)r->user_id, "full_name",
+				              r->full_name, "office", "code", r->office_code,
+				              "name", r->office_name, "pakn", (json_int_t)r->pakn,
+				              "anonymous", (json_int_t)r->anonymous, "total",
+				              (json_int_t)r->total));
+			}
+			json_object_set_new(o, "officials", list);
+			feedback_conduct_clear(&conduct);
 		}
 	}
 	return o;
