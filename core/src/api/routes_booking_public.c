@@ -17,6 +17,8 @@
 #include <string.h>
 
 #include "api/api_internal.h"
+#include "api/parse_booking.h"
+#include "api/present_booking.h"
 #include "api/ratelimit.h"
 #include "api/throttle.h"
 #include "printer/qr_svg.h"
@@ -110,13 +112,18 @@ void route_public_booking_create(struct api *api, struct http_request *r)
 		return;
 	}
 	struct mc_error err;
-	json_t *out = NULL;
+	struct booking_create_cmd cmd;
+	struct booking_view v;
 	const char *field = NULL;
-	enum mc_err rc = store_booking_create(api->st, NULL, body, clock_now(), &out, &field, &err);
+	enum mc_err rc = booking_create_parse(body, &cmd, &field, &err);
 	json_decref(body);
+	if (rc == MC_OK)
+		rc = store_booking_create(api->st, NULL, &cmd, clock_now(), &v, &field, &err);
+	booking_create_cmd_clear(&cmd);
 	if (rc == MC_OK) {
 		ratelimit_give_back(api->booking_rate, refused);
-		http_reply_json(r, 201, out);
+		http_reply_json(r, 201, json_pack("{s:o}", "booking", present_booking(&v, false)));
+		booking_view_clear(&v);
 		return;
 	}
 	ratelimit_give_back(api->booking_rate, key);
@@ -144,13 +151,15 @@ void route_public_booking_get(struct api *api, struct http_request *r)
 	if (!booking_lookup_ok(api, r, key, sizeof key))
 		return;
 	struct mc_error err;
-	json_t *out = NULL;
-	enum mc_err rc = store_booking_get(api->st, NULL, r->params[0], clock_now(), &out, &err);
+	struct booking_view v;
+	enum mc_err rc = store_booking_get(api->st, NULL, r->params[0], clock_now(), &v, &err);
 	booking_lookup_done(api, key, rc, &err);
-	if (rc)
+	if (rc) {
 		http_reply_error(r, &err);
-	else
-		http_reply_json(r, 200, json_pack("{s:o}", "booking", out));
+		return;
+	}
+	http_reply_json(r, 200, json_pack("{s:o}", "booking", present_booking(&v, false)));
+	booking_view_clear(&v);
 }
 
 void route_public_booking_cancel(struct api *api, struct http_request *r)
@@ -159,13 +168,15 @@ void route_public_booking_cancel(struct api *api, struct http_request *r)
 	if (!booking_lookup_ok(api, r, key, sizeof key))
 		return;
 	struct mc_error err;
-	json_t *out = NULL;
-	enum mc_err rc = store_booking_cancel(api->st, NULL, r->params[0], clock_now(), &out, &err);
+	struct booking_view v;
+	enum mc_err rc = store_booking_cancel(api->st, NULL, r->params[0], clock_now(), &v, &err);
 	booking_lookup_done(api, key, rc, &err);
-	if (rc)
+	if (rc) {
 		http_reply_error(r, &err);
-	else
-		http_reply_json(r, 200, json_pack("{s:o}", "booking", out));
+		return;
+	}
+	http_reply_json(r, 200, json_pack("{s:o}", "booking", present_booking(&v, false)));
+	booking_view_clear(&v);
 }
 
 /* GET /dat-lich/qr.svg?code=DL…: the QR of a booking code (the kiosk's

@@ -12,6 +12,8 @@
 #include "store/store_internal.h"
 #include "util/clock.h"
 #include "util/fold.h"
+#include "util/jsontext.h"
+#include "util/xmalloc.h"
 #include "domain/civil_date.h"
 #include "domain/applicant.h"
 #include "store/calendar.h"
@@ -457,9 +459,7 @@ static enum mc_err bk_target(struct store_conn *c, const char *office, const cha
 static bool bk_date_parse(const char *s, int *day)
 {
 	int y, m, d;
-	char tail;
-	if (s == NULL || strlen(s) != 10 || sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 ||
-	    s[4] != '-' || s[7] != '-' || !civil_date_valid(y, m, d))
+	if (civil_parse_date(s, &y, &m, &d) != CIVIL_INSTANT_OK)
 		return false;
 	*day = civil_days_from_ymd(y, m, d);
 	return true;
@@ -626,8 +626,7 @@ enum mc_err store_booking_options(struct store *st, json_t **out, struct mc_erro
 
 /* ---- One booking's view. */
 
-/* "HH:MM dd/mm/yyyy" of instant t, office time. */
-static void bk_when(int64_t t, char out[32])
+void store_booking_when(int64_t t, char out[32])
 {
 	char text[17];
 	clock_office_text(t, text); /* "dd/mm/yyyy HH:MM" */
@@ -641,64 +640,47 @@ static void bk_when(int64_t t, char out[32])
 	" FROM bookings b JOIN offices o ON o.id = b.office_id JOIN service_groups g"              \
 	" ON g.id = b.group_id LEFT JOIN procedures p ON p.id = b.procedure_id"
 
-/* The view of the row s is on (BK_VIEW_SQL's columns). staff: names the
- * phone, ID number and e-mail in full. */
-static json_t *bk_view(sqlite3_stmt *s, const struct booking_settings *bs, int64_t now, bool staff)
+void booking_view_clear(struct booking_view *v)
 {
-	int64_t start = sqlite3_column_int64(s, 10), end = sqlite3_column_int64(s, 11);
-	const char *state = store_col_text(s, 2);
-	bool booked = strcmp(state, "booked") == 0;
-	char from[32], until[32], phone[16];
-	bk_when(booking_window_open(bs, start), from);
-	bk_when(booking_window_close(bs, start), until);
-	const char *ph = store_col_text(s, 13);
-	size_t pl = strlen(ph);
-	snprintf(phone, sizeof phone, "%s", ph);
-	if (!staff)
-		for (size_t i = 0; pl > 3 && i < pl - 3; i++)
-			phone[i] = '*';
-	json_t *bring = json_array();
-	json_array_append_new(bring, json_string("Căn cước (CCCD) hoặc giấy tờ tùy thân"));
-	json_array_append_new(bring, json_string("Mã đặt lịch hoặc mã QR này"));
-	json_t *body = sqlite3_column_type(s, 20) == SQLITE_NULL
-	                   ? NULL
-	                   : json_loads(store_col_text(s, 20), 0, NULL);
-	size_t i;
-	json_t *d;
-	json_array_foreach(json_object_get(body, "documents"), i, d)
-	{
-		const char *dn = json_string_value(json_object_get(d, "name"));
-		if (dn && json_array_size(bring) < 12)
-			json_array_append_new(bring, json_string(dn));
+	free(v->procedure_body);
+	v->procedure_body = NULL;
+}
+
+/* The booking of the row s is on (BK_VIEW_SQL's columns) into *v. */
+static void bk_view(sqlite3_stmt *s, const struct booking_settings *bs, int64_t now,
+                    struct booking_view *v)
+{
+	*v = (struct booking_view){.id = sqlite3_column_int64(s, 0),
+	                           .start = sqlite3_column_int64(s, 10),
+	                           .end = sqlite3_column_int64(s, 11),
+	                           .created_at = sqlite3_column_int64(s, 17),
+	                           .office_id = sqlite3_column_int64(s, 21)};
+	snprintf(v->code, sizeof v->code, "%s", store_col_text(s, 1));
+	snprintf(v->state, sizeof v->state, "%s", store_col_text(s, 2));
+	snprintf(v->office, sizeof v->office, "%s", store_col_text(s, 3));
+	snprintf(v->office_name, sizeof v->office_name, "%s", store_col_text(s, 4));
+	snprintf(v->office_address, sizeof v->office_address, "%s", store_col_text(s, 5));
+	snprintf(v->group, sizeof v->group, "%s", store_col_text(s, 6));
+	snprintf(v->group_name, sizeof v->group_name, "%s", store_col_text(s, 7));
+	snprintf(v->group_name_en, sizeof v->group_name_en, "%s", store_col_text(s, 8));
+	snprintf(v->day, sizeof v->day, "%s", store_col_text(s, 9));
+	snprintf(v->name, sizeof v->name, "%s", store_col_text(s, 12));
+	snprintf(v->phone, sizeof v->phone, "%s", store_col_text(s, 13));
+	snprintf(v->id_number, sizeof v->id_number, "%s", store_col_text(s, 14));
+	snprintf(v->email, sizeof v->email, "%s", store_col_text(s, 15));
+	snprintf(v->created_by, sizeof v->created_by, "%s", store_col_text(s, 16));
+	v->has_procedure = sqlite3_column_type(s, 18) != SQLITE_NULL;
+	if (v->has_procedure) {
+		snprintf(v->procedure, sizeof v->procedure, "%s", store_col_text(s, 18));
+		snprintf(v->procedure_name, sizeof v->procedure_name, "%s", store_col_text(s, 19));
 	}
-	json_decref(body);
-	json_t *v = json_pack(
-	    "{s:s, s:s, s:b, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:s, s:s, s:s, s:s,"
-	    " s:b, s:o}",
-	    "code", store_col_text(s, 1), "state", state, "no_show",
-	    booked && !booking_holds_place(bs, start, now), "office", store_col_text(s, 3),
-	    "office_name", store_col_text(s, 4), "office_address", store_col_text(s, 5), "group",
-	    store_col_text(s, 6), "group_name", store_col_text(s, 7), "group_name_en",
-	    store_col_text(s, 8), "day", store_col_text(s, 9), "start", (json_int_t)start, "end",
-	    (json_int_t)end, "name", store_col_text(s, 12), "phone", phone, "checkin_from", from,
-	    "checkin_until", until, "cancellable", booked && now < end, "bring", bring);
-	json_object_set_new(v, "checkin_from_at", json_integer(booking_window_open(bs, start)));
-	json_object_set_new(v, "checkin_until_at", json_integer(booking_window_close(bs, start)));
-	if (sqlite3_column_type(s, 18) != SQLITE_NULL)
-		json_object_set_new(v, "procedure",
-		                    json_pack("{s:s, s:s}", "code", store_col_text(s, 18), "name",
-		                              store_col_text(s, 19)));
-	if (staff) {
-		const char *idn = store_col_text(s, 14), *em = store_col_text(s, 15);
-		json_object_set_new(v, "id_number", *idn ? json_string(idn) : json_null());
-		json_object_set_new(v, "email", *em ? json_string(em) : json_null());
-		const char *by = store_col_text(s, 16);
-		json_object_set_new(v, "channel",
-		                    json_string(strcmp(by, "public") == 0 ? "public" : "staff"));
-		json_object_set_new(v, "created_by", json_string(by));
-		json_object_set_new(v, "created_at", json_integer(sqlite3_column_int64(s, 17)));
-	}
-	return v;
+	if (sqlite3_column_type(s, 20) != SQLITE_NULL)
+		v->procedure_body = xstrdup(store_col_text(s, 20));
+	bool booked = strcmp(v->state, "booked") == 0;
+	v->checkin_from = booking_window_open(bs, v->start);
+	v->checkin_until = booking_window_close(bs, v->start);
+	v->no_show = booked && !booking_holds_place(bs, v->start, now);
+	v->cancellable = booked && now < v->end;
 }
 
 static enum mc_err bk_not_found(struct mc_error *err)
@@ -707,13 +689,14 @@ static enum mc_err bk_not_found(struct mc_error *err)
 	               "Không tìm thấy lịch hẹn với mã này", "No booking with this code");
 }
 
-/* The view of booking code on the caller's read connection: *out, and
- * (when not NULL) its id and office. who: staff scope (NULL: public). */
+/* Booking code on the caller's read connection into *out. who: staff
+ * scope (NULL: public). */
 static enum mc_err bk_get(struct store *st, const struct principal *who, const char *code,
-                          int64_t now, json_t **out, int64_t *id, struct mc_error *err)
+                          int64_t now, struct booking_view *out, struct mc_error *err)
 {
 	char canon[BOOKING_CODE_LEN + 1];
 	struct booking_settings bs;
+	*out = (struct booking_view){0};
 	if (!booking_code_parse(code, canon))
 		return bk_not_found(err);
 	store_booking_settings(st, &bs);
@@ -725,26 +708,21 @@ static enum mc_err bk_get(struct store *st, const struct principal *who, const c
 		return store_sql_error(c, "bookings", err);
 	sqlite3_bind_text(s, sqlite3_bind_parameter_index(s, ":code"), canon, -1, SQLITE_TRANSIENT);
 	store_bind_scope(s, who);
-	json_t *v = NULL;
-	if (store_next(s, &step)) {
-		v = bk_view(s, &bs, now, who != NULL);
-		if (id)
-			*id = sqlite3_column_int64(s, 0);
-	}
+	bool found = store_next(s, &step);
+	if (found)
+		bk_view(s, &bs, now, out);
 	enum mc_err rc = store_scan_end(c, s, step, "bookings", err);
-	if (rc == MC_OK && v == NULL)
+	if (rc == MC_OK && !found)
 		rc = bk_not_found(err);
 	if (rc)
-		json_decref(v);
-	else
-		*out = v;
+		booking_view_clear(out);
 	return rc;
 }
 
 enum mc_err store_booking_get(struct store *st, const struct principal *who, const char *code,
-                              int64_t now, json_t **out, struct mc_error *err)
+                              int64_t now, struct booking_view *out, struct mc_error *err)
 {
-	return bk_get(st, who, code, now, out, NULL, err);
+	return bk_get(st, who, code, now, out, err);
 }
 
 enum mc_err store_booking_find(struct store *st, const char *code, struct store_booking_row *out,
@@ -775,122 +753,6 @@ enum mc_err store_booking_find(struct store *st, const char *code, struct store_
 }
 
 /* ---- Booking and cancelling. */
-
-static enum mc_err bk_bad_field(struct mc_error *err, const char **field, const char *name,
-                                const char *vi, const char *en)
-{
-	if (field)
-		*field = name;
-	return mc_failf(err, MC_ERR_INVALID, "invalid_field", vi, "%s: %s", name, en);
-}
-
-/* What a client asked for, checked. */
-struct bk_ask {
-	const char *office, *group, *procedure;
-	int64_t start;
-	char name[APPLICANT_NAME_MAX * 4 + 1];
-	char phone[APPLICANT_PHONE_MAX];
-	char id_number[16];
-	char email[255];
-	char *consent; /* store_notify_consent's text, or NULL */
-};
-
-static enum mc_err bk_ask_parse(json_t *body, struct bk_ask *a, const char **field,
-                                struct mc_error *err)
-{
-	static const char *const keys[] = {"office", "group",     "procedure", "start", "name",
-	                                   "phone",  "id_number", "email",     "notify"};
-	const char *k;
-	json_t *v;
-	*a = (struct bk_ask){0};
-	if (!json_is_object(body))
-		return mc_fail(err, MC_ERR_INVALID, "expected_object", "Dữ liệu không hợp lệ",
-		               "the body must be a JSON object");
-	json_object_foreach(body, k, v)
-	{
-		size_t i;
-		for (i = 0; i < sizeof keys / sizeof keys[0] && strcmp(keys[i], k) != 0; i++)
-			;
-		if (i == sizeof keys / sizeof keys[0]) {
-			if (field)
-				*field = NULL;
-			return mc_failf(err, MC_ERR_INVALID, "unknown_field",
-			                "Dữ liệu có trường lạ", "unknown field '%.40s'", k);
-		}
-	}
-	a->office = json_string_value(json_object_get(body, "office"));
-	if (a->office == NULL || strlen(a->office) > 40)
-		return bk_bad_field(err, field, "office", "Hãy chọn trung tâm",
-		                    "the centre's code is required");
-	a->group = json_string_value(json_object_get(body, "group"));
-	a->procedure = json_string_value(json_object_get(body, "procedure"));
-	bool bad_group =
-	    json_object_get(body, "group") && (a->group == NULL || strlen(a->group) > 40);
-	bool bad_proc = json_object_get(body, "procedure") &&
-	                (a->procedure == NULL || strlen(a->procedure) > 40);
-	if (bad_group || bad_proc || (a->group == NULL && a->procedure == NULL))
-		return bk_bad_field(err, field, bad_proc && !bad_group ? "procedure" : "group",
-		                    "Hãy chọn lĩnh vực hoặc thủ tục",
-		                    "a group code or a procedure code (strings) is required");
-	json_t *start = json_object_get(body, "start");
-	if (!json_is_integer(start) || json_integer_value(start) <= 0 ||
-	    json_integer_value(start) > 4102444800LL)
-		return bk_bad_field(err, field, "start", "Hãy chọn giờ hẹn",
-		                    "the slot's start (epoch seconds) is required");
-	a->start = json_integer_value(start);
-	const char *name = json_string_value(json_object_get(body, "name"));
-	while (name && (*name == ' ' || *name == '\t'))
-		name++;
-	size_t nl = name ? strlen(name) : 0;
-	while (nl > 0 && (name[nl - 1] == ' ' || name[nl - 1] == '\t'))
-		nl--;
-	/* A full name has at least 2 characters (the booking page says so
-	 * before sending): "A" is no one to call at the counter. */
-	size_t chars = 0;
-	for (size_t i = 0; i < nl; i++)
-		chars += ((unsigned char)name[i] & 0xc0) != 0x80;
-	if (!applicant_name_valid(name, nl) || nl >= sizeof a->name || chars < 2)
-		return bk_bad_field(
-		    err, field, "name", "Hãy nhập họ và tên (2 đến 200 ký tự, không có ký tự lạ)",
-		    "the full name is required (2-200 characters, no control, bidirectional or"
-		    " line separator characters)");
-	memcpy(a->name, name, nl);
-	a->name[nl] = '\0';
-	if (!applicant_phone_normalize(json_string_value(json_object_get(body, "phone")), a->phone))
-		return bk_bad_field(err, field, "phone", "Số điện thoại không hợp lệ",
-		                    "a Vietnamese phone number is required");
-	json_t *idn = json_object_get(body, "id_number");
-	if (idn && !json_is_null(idn) && !(json_is_string(idn) && json_string_length(idn) == 0)) {
-		const char *s = json_string_value(idn);
-		size_t n = 0;
-		for (; s && *s && n < sizeof a->id_number - 1; s++)
-			if (*s != ' ')
-				a->id_number[n++] = (char)(*s >= 'a' && *s <= 'z' ? *s - 32 : *s);
-		a->id_number[n] = '\0';
-		if (s == NULL || *s || !applicant_id_number_valid(a->id_number) || n > 12)
-			return bk_bad_field(err, field, "id_number",
-			                    "Số căn cước (12 chữ số) hoặc hộ chiếu không hợp lệ",
-			                    "a CCCD of 12 digits or a passport number");
-	}
-	json_t *em = json_object_get(body, "email");
-	if (em && !json_is_null(em) && !(json_is_string(em) && json_string_length(em) == 0)) {
-		if (!json_is_string(em) || !applicant_email_valid(json_string_value(em)))
-			return bk_bad_field(err, field, "email", "Địa chỉ thư điện tử không hợp lệ",
-			                    "not an e-mail address");
-		snprintf(a->email, sizeof a->email, "%s", json_string_value(em));
-	}
-	json_t *notify = json_object_get(body, "notify");
-	if (notify && !json_is_null(notify)) {
-		enum mc_err rc = store_notify_consent(
-		    notify, a->phone, a->email[0] ? a->email : NULL, &a->consent, err);
-		if (rc) {
-			if (field)
-				*field = "notify";
-			return rc;
-		}
-	}
-	return MC_OK;
-}
 
 /* The group of centre t->office_id that procedure code books into t (with
  * *proc_id): MC_ERR_NOT_FOUND procedure_not_found / group_not_found. */
@@ -953,7 +815,7 @@ static enum mc_err bk_notify(struct store *st, const char *trigger, int64_t offi
 	if (consent == NULL)
 		return MC_OK;
 	char slot[32];
-	bk_when(start, slot);
+	store_booking_when(start, slot);
 	char *url = store_setting_get(st, "public_url");
 	json_t *jurl = url ? json_loads(url, JSON_DECODE_ANY, NULL) : NULL;
 	char link[400] = "";
@@ -978,16 +840,13 @@ static enum mc_err bk_notify(struct store *st, const char *trigger, int64_t offi
 }
 
 /* Appends the booking's event (not on the live stream: it is about a
- * citizen). */
+ * citizen) with details, JSON text (the caller frees it). */
 static enum mc_err bk_event(struct store *st, const char *actor, int64_t office_id,
-                            const char *code, const char *action, json_t *details,
+                            const char *code, const char *action, const char *details,
                             struct mc_error *err)
 {
-	char *text = json_dumps(details, JSON_COMPACT | JSON_SORT_KEYS);
-	json_decref(details);
 	store_event_office(st, office_id);
-	int64_t ev = store_event_append(st, actor, "booking", code, action, text, false, err);
-	free(text);
+	int64_t ev = store_event_append(st, actor, "booking", code, action, details, false, err);
 	return ev == 0 ? (err ? err->kind : MC_ERR_INTERNAL) : MC_OK;
 }
 
@@ -1006,7 +865,7 @@ static int64_t bk_count(struct store_conn *c, sqlite3_stmt *s, enum mc_err *rc,
  * reader first, so an obviously refused booking never takes the writer, then
  * again inside the write transaction, the check that decides a race. */
 static enum mc_err bk_refused(struct store_conn *c, const struct principal *who,
-                              const struct bk_ask *a, const struct bk_day *day,
+                              const struct booking_create_cmd *a, const struct bk_day *day,
                               const struct booking_settings *bs, const struct bk_target *t,
                               const struct booking_slot *slot, int64_t now, struct mc_error *err)
 {
@@ -1067,163 +926,201 @@ static enum mc_err bk_refused(struct store_conn *c, const struct principal *who,
 	return MC_OK;
 }
 
-enum mc_err store_booking_create(struct store *st, const struct principal *who, json_t *body,
-                                 int64_t now, json_t **out, const char **field,
-                                 struct mc_error *err)
+void booking_create_cmd_clear(struct booking_create_cmd *cmd)
 {
-	struct bk_ask a;
-	struct bk_target t;
-	struct booking_settings bs;
-	enum mc_err rc;
-	int64_t proc_id = 0;
-	struct bk_day *days = NULL;
-	if (field)
-		*field = NULL;
-	if ((rc = bk_ask_parse(body, &a, field, err)))
-		return rc;
-	struct store_conn *c = store_read_conn(st);
-	if (who) {
-		int64_t scoped;
-		if ((rc = store_office_in_scope(c, who, a.office, &scoped, err)))
-			goto out;
-	}
-	rc = a.group ? bk_target(c, a.office, a.group, &t, err)
-	             : bk_procedure_group(c, a.office, a.procedure, &t, &proc_id, err);
-	if (rc)
-		goto out;
-	if (a.group && a.procedure) {
-		/* Both: the procedure is named on the booking, the group books. */
-		sqlite3_stmt *s =
-		    store_stmt(c, "SELECT id FROM procedures WHERE code = ? AND current = 1");
-		if (s == NULL) {
-			rc = store_sql_error(c, "procedures", err);
-			goto out;
-		}
-		sqlite3_bind_text(s, 1, a.procedure, -1, SQLITE_TRANSIENT);
-		proc_id = bk_count(c, s, &rc, err);
-		if (rc == MC_OK && proc_id == 0)
-			rc = mc_failf(err, MC_ERR_NOT_FOUND, "procedure_not_found",
-			              "Không có thủ tục này", "No procedure '%.40s'", a.procedure);
-		if (rc)
-			goto out;
-	}
+	free(cmd->consent);
+	cmd->consent = NULL;
+}
 
-	/* The slot: one of a window day's, still ahead. */
-	store_booking_settings(st, &bs);
-	days = calloc(BK_SCAN_DAYS, sizeof *days);
-	int n = 0, k, i = 0, ns = 0;
+/* The centre's group a asks for into *t, and the procedure it names
+ * (*proc_id, 0 when none). */
+static enum mc_err bk_resolve(struct store_conn *c, const struct booking_create_cmd *a,
+                              struct bk_target *t, int64_t *proc_id, struct mc_error *err)
+{
+	enum mc_err rc;
+	*proc_id = 0;
+	rc = a->has_group ? bk_target(c, a->office, a->group, t, err)
+	                  : bk_procedure_group(c, a->office, a->procedure, t, proc_id, err);
+	if (rc || !a->has_group || !a->has_procedure)
+		return rc;
+	/* Both: the procedure is named on the booking, the group books. */
+	sqlite3_stmt *s = store_stmt(c, "SELECT id FROM procedures WHERE code = ? AND current = 1");
+	if (s == NULL)
+		return store_sql_error(c, "procedures", err);
+	sqlite3_bind_text(s, 1, a->procedure, -1, SQLITE_TRANSIENT);
+	*proc_id = bk_count(c, s, &rc, err);
+	if (rc == MC_OK && *proc_id == 0)
+		rc = mc_failf(err, MC_ERR_NOT_FOUND, "procedure_not_found", "Không có thủ tục này",
+		              "No procedure '%.40s'", a->procedure);
+	return rc;
+}
+
+/* The slot starting at start: one of a window day's (days[0..n)), still
+ * ahead of now. *k gets its day; MC_ERR_INVALID "slot_invalid" else. */
+static enum mc_err bk_slot_find(const struct bk_day *days, int n, const struct bk_target *t,
+                                int64_t start, int64_t now, int *k, struct booking_slot *slot,
+                                const char **field, struct mc_error *err)
+{
 	struct booking_slot sl[BK_MAX_SLOTS];
-	if ((rc = bk_window(st, t.office_id, &bs, now, days, &n, err)))
-		goto out;
-	for (k = 0; k < n; k++) {
-		if (!days[k].working || a.start < days[k].start || a.start >= days[k].start + 86400)
+	int i = 0, ns = 0;
+	for (*k = 0; *k < n; (*k)++) {
+		const struct bk_day *d = &days[*k];
+		if (!d->working || start < d->start || start >= d->start + 86400)
 			continue;
-		ns = booking_day_slots(days[k].start, days[k].ses, days[k].n_sessions, t.minutes,
-		                       sl, BK_MAX_SLOTS);
-		for (i = 0; i < ns && i < BK_MAX_SLOTS && sl[i].start != a.start; i++)
+		ns = booking_day_slots(d->start, d->ses, d->n_sessions, t->minutes, sl,
+		                       BK_MAX_SLOTS);
+		for (i = 0; i < ns && i < BK_MAX_SLOTS && sl[i].start != start; i++)
 			;
 		break;
 	}
-	if (k == n || i >= ns || i >= BK_MAX_SLOTS || a.start <= now) {
-		rc = mc_fail(err, MC_ERR_INVALID, "slot_invalid",
-		             "Giờ hẹn không hợp lệ: đã qua, ngoài thời gian nhận đặt lịch, hoặc"
-		             " là ngày nghỉ",
-		             "start is not a bookable slot (in the past, beyond the window, a day"
-		             " off, or not a slot's start)");
+	if (*k == n || i >= ns || i >= BK_MAX_SLOTS || start <= now) {
 		if (field)
 			*field = "start";
-		goto out;
+		return mc_fail(err, MC_ERR_INVALID, "slot_invalid",
+		               "Giờ hẹn không hợp lệ: đã qua, ngoài thời gian nhận đặt lịch, hoặc"
+		               " là ngày nghỉ",
+		               "start is not a bookable slot (in the past, beyond the window, a day"
+		               " off, or not a slot's start)");
 	}
-	const struct bk_day *day = &days[k];
-	const struct booking_slot slot = sl[i];
+	*slot = sl[i];
+	return MC_OK;
+}
 
-	/* On the reader first: a full slot or a reached limit never takes the
-	 * writer. */
-	if ((rc = bk_refused(c, who, &a, day, &bs, &t, &slot, now, err)))
-		goto out;
-	if ((rc = store_begin(st, err)))
-		goto out;
-	c = store_write_conn(st);
-	int64_t taken;
-	sqlite3_stmt *s;
-	if ((rc = bk_refused(c, who, &a, day, &bs, &t, &slot, now, err)))
-		goto fail;
-	char code[BOOKING_CODE_LEN + 1];
+/* A booking code not yet used into code, inside the write transaction. */
+static enum mc_err bk_code_new(struct store_conn *c, char code[BOOKING_CODE_LEN + 1],
+                               struct mc_error *err)
+{
+	enum mc_err rc;
 	for (int tries = 0;; tries++) {
 		uint32_t idx[BOOKING_CODE_RANDOM];
 		for (int j = 0; j < BOOKING_CODE_RANDOM; j++)
 			idx[j] = randombytes_uniform(BOOKING_CODE_ALPHABET_LEN);
 		booking_code_make(idx, code);
-		s = store_stmt(c, "SELECT count(*) FROM bookings WHERE code = ?");
+		sqlite3_stmt *s = store_stmt(c, "SELECT count(*) FROM bookings WHERE code = ?");
 		if (s == NULL)
-			goto sql;
+			return store_sql_error(c, "bookings", err);
 		sqlite3_bind_text(s, 1, code, -1, SQLITE_TRANSIENT);
-		taken = bk_count(c, s, &rc, err);
-		if (rc)
-			goto fail;
-		if (taken == 0)
-			break;
-		if (tries == 20) {
-			rc = mc_fail(err, MC_ERR_INTERNAL, "code_exhausted", "Lỗi máy chủ",
-			             "no free booking code");
-			goto fail;
-		}
+		int64_t taken = bk_count(c, s, &rc, err);
+		if (rc || taken == 0)
+			return rc;
+		if (tries == 20)
+			return mc_fail(err, MC_ERR_INTERNAL, "code_exhausted", "Lỗi máy chủ",
+			               "no free booking code");
 	}
-	const char *actor = who ? who->actor : "public";
-	s = store_stmt(c,
-	               "INSERT INTO bookings (code, office_id, group_id, procedure_id, day,"
-	               " slot_start, slot_end, name, phone, id_number, email, notify, created_at,"
-	               " created_by) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14)"
-	               " RETURNING id");
+}
+
+/* Inserts booking code (a, t, proc_id, day, slot) by actor at now: *id. */
+static enum mc_err bk_insert(struct store_conn *c, const char *code,
+                             const struct booking_create_cmd *a, const struct bk_target *t,
+                             int64_t proc_id, const struct bk_day *day,
+                             const struct booking_slot *slot, const char *actor, int64_t now,
+                             int64_t *id, struct mc_error *err)
+{
+	enum mc_err rc;
+	sqlite3_stmt *s =
+	    store_stmt(c, "INSERT INTO bookings (code, office_id, group_id, procedure_id, day,"
+	                  " slot_start, slot_end, name, phone, id_number, email, notify,"
+	                  " created_at, created_by)"
+	                  " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14) RETURNING id");
 	if (s == NULL)
-		goto sql;
+		return store_sql_error(c, "bookings", err);
 	sqlite3_bind_text(s, 1, code, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(s, 2, t.office_id);
-	sqlite3_bind_int64(s, 3, t.group_id);
+	sqlite3_bind_int64(s, 2, t->office_id);
+	sqlite3_bind_int64(s, 3, t->group_id);
 	if (proc_id)
 		sqlite3_bind_int64(s, 4, proc_id);
 	sqlite3_bind_text(s, 5, day->date, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(s, 6, slot.start);
-	sqlite3_bind_int64(s, 7, slot.end);
-	sqlite3_bind_text(s, 8, a.name, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 9, a.phone, -1, SQLITE_TRANSIENT);
-	if (a.id_number[0])
-		sqlite3_bind_text(s, 10, a.id_number, -1, SQLITE_TRANSIENT);
-	if (a.email[0])
-		sqlite3_bind_text(s, 11, a.email, -1, SQLITE_TRANSIENT);
-	if (a.consent)
-		sqlite3_bind_text(s, 12, a.consent, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s, 6, slot->start);
+	sqlite3_bind_int64(s, 7, slot->end);
+	sqlite3_bind_text(s, 8, a->name, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 9, a->phone, -1, SQLITE_TRANSIENT);
+	if (a->id_number[0])
+		sqlite3_bind_text(s, 10, a->id_number, -1, SQLITE_TRANSIENT);
+	if (a->email[0])
+		sqlite3_bind_text(s, 11, a->email, -1, SQLITE_TRANSIENT);
+	if (a->consent)
+		sqlite3_bind_text(s, 12, a->consent, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(s, 13, now);
 	sqlite3_bind_text(s, 14, actor, -1, SQLITE_TRANSIENT);
-	int64_t id = bk_count(c, s, &rc, err);
-	if (rc)
+	*id = bk_count(c, s, &rc, err);
+	return rc;
+}
+
+/* Takes the place inside one write transaction: the refusals checked
+ * again (the check that decides a race), the booking stored with its
+ * event and message. *code gets the new booking's code. */
+static enum mc_err bk_take(struct store *st, const struct principal *who,
+                           const struct booking_create_cmd *a, const struct bk_target *t,
+                           int64_t proc_id, const struct booking_settings *bs,
+                           const struct bk_day *day, const struct booking_slot *slot, int64_t now,
+                           char code[BOOKING_CODE_LEN + 1], struct mc_error *err)
+{
+	enum mc_err rc;
+	int64_t id;
+	const char *actor = who ? who->actor : "public";
+	if ((rc = store_begin(st, err)))
+		return rc;
+	struct store_conn *c = store_write_conn(st);
+	if ((rc = bk_refused(c, who, a, day, bs, t, slot, now, err)) ||
+	    (rc = bk_code_new(c, code, err)) ||
+	    (rc = bk_insert(c, code, a, t, proc_id, day, slot, actor, now, &id, err)))
 		goto fail;
-	if ((rc = bk_event(st, actor, t.office_id, code, "booking.made",
-	                   json_pack("{s:s, s:s, s:I, s:s}", "office", t.office_code, "group",
-	                             t.group_code, "start", (json_int_t)slot.start, "channel",
-	                             who ? "staff" : "public"),
-	                   err)) ||
-	    (rc = bk_notify(st, "booking_confirmed", t.office_id, id, code, a.name, t.group_name,
-	                    slot.start, a.consent, a.phone, a.email, actor, err)))
+	struct jsontext j = JSONTEXT_INIT;
+	jt_begin(&j);
+	jt_str(&j, "channel", who ? "staff" : "public");
+	jt_str(&j, "group", t->group_code);
+	jt_str(&j, "office", t->office_code);
+	jt_int(&j, "start", slot->start);
+	jt_end(&j);
+	char *details = jt_finish(&j);
+	rc = bk_event(st, actor, t->office_id, code, "booking.made", details, err);
+	free(details);
+	if (rc ||
+	    (rc = bk_notify(st, "booking_confirmed", t->office_id, id, code, a->name, t->group_name,
+	                    slot->start, a->consent, a->phone, a->email, actor, err)))
 		goto fail;
-	if ((rc = store_commit(st, err)))
-		goto out;
-	json_t *view = NULL;
-	if ((rc = bk_get(st, who, code, now, &view, NULL, err)) == MC_OK)
-		*out = json_pack("{s:o}", "booking", view);
-	goto out;
-sql:
-	rc = store_sql_error(c, "bookings", err);
+	return store_commit(st, err);
 fail:
 	store_rollback(st);
+	return rc;
+}
+
+enum mc_err store_booking_create(struct store *st, const struct principal *who,
+                                 const struct booking_create_cmd *a, int64_t now,
+                                 struct booking_view *out, const char **field, struct mc_error *err)
+{
+	struct bk_target t;
+	struct booking_settings bs;
+	struct booking_slot slot;
+	enum mc_err rc;
+	int64_t proc_id = 0, scoped;
+	int n = 0, k;
+	char code[BOOKING_CODE_LEN + 1];
+
+	*out = (struct booking_view){0};
+	if (field)
+		*field = NULL;
+	struct store_conn *c = store_read_conn(st);
+	if ((who && (rc = store_office_in_scope(c, who, a->office, &scoped, err))) ||
+	    (rc = bk_resolve(c, a, &t, &proc_id, err)))
+		return rc;
+	store_booking_settings(st, &bs);
+	struct bk_day *days = xcalloc(BK_SCAN_DAYS, sizeof *days);
+	/* On the reader first: a full slot or a reached limit never takes the
+	 * writer. */
+	if ((rc = bk_window(st, t.office_id, &bs, now, days, &n, err)) ||
+	    (rc = bk_slot_find(days, n, &t, a->start, now, &k, &slot, field, err)) ||
+	    (rc = bk_refused(c, who, a, &days[k], &bs, &t, &slot, now, err)) ||
+	    (rc = bk_take(st, who, a, &t, proc_id, &bs, &days[k], &slot, now, code, err)))
+		goto out;
+	rc = bk_get(st, who, code, now, out, err);
 out:
 	free(days);
-	free(a.consent);
 	return rc;
 }
 
 enum mc_err store_booking_cancel(struct store *st, const struct principal *who, const char *code,
-                                 int64_t now, json_t **out, struct mc_error *err)
+                                 int64_t now, struct booking_view *out, struct mc_error *err)
 {
 	char canon[BOOKING_CODE_LEN + 1];
 	enum mc_err rc;
@@ -1232,6 +1129,7 @@ enum mc_err store_booking_cancel(struct store *st, const struct principal *who, 
 	char state[16] = "", name[APPLICANT_NAME_MAX * 4 + 1] = "", phone[16] = "", email[255] = "",
 	     group[201] = "";
 	char *consent = NULL;
+	*out = (struct booking_view){0};
 	if (!booking_code_parse(code, canon))
 		return bk_not_found(err);
 	if ((rc = store_begin(st, err)))
@@ -1281,9 +1179,10 @@ enum mc_err store_booking_cancel(struct store *st, const struct principal *who, 
 	}
 	sqlite3_bind_int64(s, 1, now);
 	sqlite3_bind_int64(s, 2, id);
+	char details[48];
+	snprintf(details, sizeof details, "{\"start\":%lld}", (long long)start);
 	if ((rc = store_step(c, s, "bookings", err)) ||
-	    (rc = bk_event(st, actor, office, canon, "booking.cancelled",
-	                   json_pack("{s:I}", "start", (json_int_t)start), err)) ||
+	    (rc = bk_event(st, actor, office, canon, "booking.cancelled", details, err)) ||
 	    (rc = bk_notify(st, "booking_cancelled", office, id, canon, name, group, start, consent,
 	                    phone, email, actor, err)))
 		goto fail;
@@ -1291,33 +1190,43 @@ enum mc_err store_booking_cancel(struct store *st, const struct principal *who, 
 	consent = NULL;
 	if ((rc = store_commit(st, err)))
 		return rc;
-	return bk_get(st, who, canon, now, out, NULL, err);
+	return bk_get(st, who, canon, now, out, err);
 fail:
 	free(consent);
 	store_rollback(st);
 	return rc;
 }
 
+void booking_list_clear(struct booking_list *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		booking_view_clear(&l->items[i]);
+	free(l->items);
+	l->items = NULL;
+	l->n = 0;
+}
+
 enum mc_err store_booking_list(struct store *st, const struct principal *who, const char *office,
-                               const char *day, int offset, int limit, int64_t now, json_t **out,
-                               struct mc_error *err)
+                               const char *day, int offset, int limit, int64_t now,
+                               struct booking_list *out, struct mc_error *err)
 {
 	struct store_conn *c = store_read_conn(st);
 	struct booking_settings bs;
 	enum mc_err rc;
 	int64_t oid = 0;
-	int dn, step;
-	char date[11];
+	int y, m, d, step;
+	size_t cap = 0;
+	*out = (struct booking_list){0};
 	store_booking_settings(st, &bs);
 	if ((rc = store_office_in_scope(c, who, office, &oid, err)))
 		return rc;
 	if (day && *day) {
-		if (!bk_date_parse(day, &dn))
+		if (civil_parse_date(day, &y, &m, &d) != CIVIL_INSTANT_OK)
 			return mc_fail(err, MC_ERR_INVALID, "invalid_date", "Ngày không hợp lệ",
 			               "day must be YYYY-MM-DD");
-		snprintf(date, sizeof date, "%s", day);
+		snprintf(out->day, sizeof out->day, "%s", day);
 	} else {
-		clock_office_date(now, date);
+		clock_office_date(now, out->day);
 	}
 	sqlite3_stmt *s =
 	    store_stmt(c, BK_VIEW_SQL
@@ -1326,19 +1235,20 @@ enum mc_err store_booking_list(struct store *st, const struct principal *who, co
 	                   "b.office_id") " ORDER BY b.slot_start, b.id LIMIT 2000");
 	if (s == NULL)
 		return store_sql_error(c, "bookings", err);
-	sqlite3_bind_text(s, sqlite3_bind_parameter_index(s, ":day"), date, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, sqlite3_bind_parameter_index(s, ":day"), out->day, -1,
+	                  SQLITE_TRANSIENT);
 	sqlite3_bind_int64(s, sqlite3_bind_parameter_index(s, ":office"), oid);
 	store_bind_scope(s, who);
-	json_t *items = json_array();
-	int64_t total = 0;
-	while (store_next(s, &step))
-		if (total++ >= offset && (int64_t)json_array_size(items) < limit)
-			json_array_append_new(items, bk_view(s, &bs, now, true));
-	if ((rc = store_scan_end(c, s, step, "bookings", err))) {
-		json_decref(items);
-		return rc;
+	while (store_next(s, &step)) {
+		if (out->total++ < offset || (int64_t)out->n >= limit)
+			continue;
+		if (out->n == cap) {
+			cap = cap ? cap * 2 : 16;
+			out->items = xreallocarray(out->items, cap, sizeof *out->items);
+		}
+		bk_view(s, &bs, now, &out->items[out->n++]);
 	}
-	*out = json_pack("{s:s?, s:s, s:o, s:I, s:i, s:i}", "office", office, "day", date, "items",
-	                 items, "total", (json_int_t)total, "offset", offset, "limit", limit);
-	return MC_OK;
+	if ((rc = store_scan_end(c, s, step, "bookings", err)))
+		booking_list_clear(out);
+	return rc;
 }

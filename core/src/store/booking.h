@@ -17,6 +17,7 @@
 #include <jansson.h>
 #include <stdint.h>
 
+#include "domain/applicant.h"
 #include "domain/booking.h"
 #include "domain/principal.h"
 #include "store/store.h"
@@ -78,33 +79,72 @@ enum mc_err store_booking_options(struct store *st, json_t **out, struct mc_erro
 enum mc_err store_booking_slots(struct store *st, const char *office, const char *group,
                                 const char *from, int64_t now, json_t **out, struct mc_error *err);
 
-/* Books a place from a client's body {"office","group"|"procedure","start",
- * "name","phone","id_number"?,"email"?,"notify"?} at now. who NULL: the
- * public page (channel "public", at most STORE_BOOKING_PER_PHONE_DAY
- * bookings a phone a day); a staff member of the centre: channel "staff".
- * *out gets {"booking":{…store_booking_get's view…}} (caller frees).
- * Errors, nothing stored: MC_ERR_INVALID "invalid_field" (with "field"
- * named in the English message: name, phone, id_number, email, start,
- * office, group, procedure), "invalid_field" field notify
- * (store_notify_consent), "slot_invalid" (not a slot of that day, in the
- * past, beyond the window, a day off); MC_ERR_NOT_FOUND "office_not_found",
- * "group_not_found", "procedure_not_found"; MC_ERR_CONFLICT "slot_full",
- * "booking_limit" (per_person_per_day by phone or ID number);
- * MC_ERR_RATE_LIMITED "too_many_bookings". *field (when not NULL) gets the
- * field an invalid_field names (static string) or NULL. */
-enum mc_err store_booking_create(struct store *st, const struct principal *who, json_t *body,
-                                 int64_t now, json_t **out, const char **field,
+/* A booking asked for, checked by the API (api/parse_booking.c): the
+ * centre, the group and/or the procedure (codes), the slot's start (epoch
+ * seconds), the citizen's name, phone (normalised), ID number and e-mail
+ * ("" when not given) and the consent to messages (store_notify_consent's
+ * text, or NULL; owned: booking_create_cmd_clear frees it). */
+struct booking_create_cmd {
+	char office[41];
+	bool has_group, has_procedure;
+	char group[41], procedure[41];
+	int64_t start;
+	char name[APPLICANT_NAME_MAX * 4 + 1];
+	char phone[APPLICANT_PHONE_MAX];
+	char id_number[16];
+	char email[255];
+	char *consent;
+};
+void booking_create_cmd_clear(struct booking_create_cmd *cmd);
+
+/* A booking as stored, with what its views show (api/present_booking.c
+ * masks the phone for its holder and adds the staff's members). Owns
+ * procedure_body: booking_view_clear frees it. */
+struct booking_view {
+	int64_t id, office_id;
+	char code[BOOKING_CODE_LEN + 1];
+	char state[16]; /* booked | checked_in | late | cancelled */
+	char office[64], office_name[256], office_address[256];
+	char group[64], group_name[256], group_name_en[256];
+	char day[11];
+	int64_t start, end;
+	char name[APPLICANT_NAME_MAX * 4 + 1];
+	char phone[16];     /* in full */
+	char id_number[16]; /* "" when none */
+	char email[255];    /* "" when none */
+	char created_by[64];
+	int64_t created_at;
+	bool has_procedure;
+	char procedure[64], procedure_name[512];
+	char *procedure_body; /* the procedure's JSON text (its documents), or NULL */
+	int64_t checkin_from, checkin_until; /* the check-in window (booking_window_*) */
+	bool no_show;                        /* booked, and no longer holding its place */
+	bool cancellable;                    /* booked, and its slot not ended */
+};
+void booking_view_clear(struct booking_view *v);
+
+/* Books a place as cmd asks at now. who NULL: the public page (channel
+ * "public", at most STORE_BOOKING_PER_PHONE_DAY bookings a phone a day); a
+ * staff member of the centre: channel "staff". *out gets the booking as
+ * store_booking_get gives it (the caller clears it).
+ * Errors, nothing stored: MC_ERR_INVALID "slot_invalid" (not a slot of that
+ * day, in the past, beyond the window, a day off; *field "start");
+ * MC_ERR_NOT_FOUND "office_not_found", "group_not_found",
+ * "procedure_not_found"; MC_ERR_CONFLICT "slot_full", "booking_limit"
+ * (per_person_per_day by phone or ID number); MC_ERR_RATE_LIMITED
+ * "too_many_bookings". *field (when not NULL) gets the field an error names
+ * (static string) or NULL. */
+enum mc_err store_booking_create(struct store *st, const struct principal *who,
+                                 const struct booking_create_cmd *cmd, int64_t now,
+                                 struct booking_view *out, const char **field,
                                  struct mc_error *err);
 
-/* A booking as its holder sees it (by code, parsed by booking_code_parse):
- * {"code","state","office","office_name","office_address","group",
- * "group_name","group_name_en","procedure"?,"day","start","end","name",
- * "phone" (masked but the last 3 digits),"checkin_from","checkin_until",
- * "cancellable","bring":[…]} into *out. MC_ERR_NOT_FOUND
- * "booking_not_found" for a code that is malformed or unknown. who NULL:
- * public; staff of another centre get booking_not_found too. */
+/* A booking (by code, parsed by booking_code_parse) into *out (the caller
+ * clears it). MC_ERR_NOT_FOUND "booking_not_found" for a code that is
+ * malformed or unknown. who NULL: public; staff of another centre get
+ * booking_not_found too. */
 enum mc_err store_booking_get(struct store *st, const struct principal *who, const char *code,
-                              int64_t now, json_t **out, struct mc_error *err);
+                              int64_t now, struct booking_view *out, struct mc_error *err);
 
 /* Cancels a booking not yet checked in, before its slot ends: state
  * 'cancelled', cancelled_at now, event "booking.cancelled", message
@@ -112,19 +152,29 @@ enum mc_err store_booking_get(struct store *st, const struct principal *who, con
  * "booking_not_found"; MC_ERR_CONFLICT "booking_not_cancellable" (already
  * cancelled, checked in, late, or its slot has ended). */
 enum mc_err store_booking_cancel(struct store *st, const struct principal *who, const char *code,
-                                 int64_t now, json_t **out, struct mc_error *err);
+                                 int64_t now, struct booking_view *out, struct mc_error *err);
+
+/* One page of a centre's bookings of a day: items (n of them, owned;
+ * booking_list_clear frees them), total (all that day), the day. */
+struct booking_list {
+	struct booking_view *items;
+	size_t n;
+	int64_t total;
+	char day[11];
+};
+void booking_list_clear(struct booking_list *l);
 
 /* GET /api/v1/bookings?office=&day=: the bookings of one centre's day
  * (office: a code within who's scope, default who's own centre; day
- * YYYY-MM-DD, default today) in slot order, with the names and phones
- * staff may see: {"office","day","items":[{"code","state","group",
- * "start","end","name","phone","id_number","email","channel"…}],
- * "total","offset","limit"} (one page: offset, limit as http_page reads
- * them).
- * Errors: "office_not_found", "invalid_date". */
+ * YYYY-MM-DD, default today) in slot order, one page (offset, limit as
+ * http_page reads them). Errors: "office_not_found", "invalid_date". */
 enum mc_err store_booking_list(struct store *st, const struct principal *who, const char *office,
-                               const char *day, int offset, int limit, int64_t now, json_t **out,
-                               struct mc_error *err);
+                               const char *day, int offset, int limit, int64_t now,
+                               struct booking_list *out, struct mc_error *err);
+
+/* "HH:MM dd/mm/yyyy" of instant t, office time: how a booking's times are
+ * written to its holder (its view, its messages). */
+void store_booking_when(int64_t t, char out[32]);
 
 /* One booking's row for the check-in (B2): what the kiosk needs to judge
  * it. Read through the writer when inside a transaction (the caller's),

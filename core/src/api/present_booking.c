@@ -1,0 +1,74 @@
+/* Booking views. */
+#include "api/present_booking.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* What to bring: an ID, the code, and the procedure's documents (at most
+ * 12 lines), from the procedure's stored JSON text. */
+static json_t *bk_bring(const char *procedure_body)
+{
+	json_t *bring = json_array();
+	json_array_append_new(bring, json_string("Căn cước (CCCD) hoặc giấy tờ tùy thân"));
+	json_array_append_new(bring, json_string("Mã đặt lịch hoặc mã QR này"));
+	json_t *body = procedure_body ? json_loads(procedure_body, 0, NULL) : NULL;
+	size_t i;
+	json_t *d;
+	json_array_foreach(json_object_get(body, "documents"), i, d)
+	{
+		const char *dn = json_string_value(json_object_get(d, "name"));
+		if (dn && json_array_size(bring) < 12)
+			json_array_append_new(bring, json_string(dn));
+	}
+	json_decref(body);
+	return bring;
+}
+
+json_t *present_booking(const struct booking_view *v, bool staff)
+{
+	char from[32], until[32], phone[16];
+	store_booking_when(v->checkin_from, from);
+	store_booking_when(v->checkin_until, until);
+	size_t pl = strlen(v->phone);
+	snprintf(phone, sizeof phone, "%s", v->phone);
+	if (!staff)
+		for (size_t i = 0; pl > 3 && i < pl - 3; i++)
+			phone[i] = '*';
+	json_t *o = json_pack(
+	    "{s:s, s:s, s:b, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:s, s:s, s:s, s:s,"
+	    " s:b, s:o}",
+	    "code", v->code, "state", v->state, "no_show", v->no_show, "office", v->office,
+	    "office_name", v->office_name, "office_address", v->office_address, "group", v->group,
+	    "group_name", v->group_name, "group_name_en", v->group_name_en, "day", v->day, "start",
+	    (json_int_t)v->start, "end", (json_int_t)v->end, "name", v->name, "phone", phone,
+	    "checkin_from", from, "checkin_until", until, "cancellable", v->cancellable, "bring",
+	    bk_bring(v->procedure_body));
+	json_object_set_new(o, "checkin_from_at", json_integer(v->checkin_from));
+	json_object_set_new(o, "checkin_until_at", json_integer(v->checkin_until));
+	if (v->has_procedure)
+		json_object_set_new(
+		    o, "procedure",
+		    json_pack("{s:s, s:s}", "code", v->procedure, "name", v->procedure_name));
+	if (staff) {
+		json_object_set_new(o, "id_number",
+		                    v->id_number[0] ? json_string(v->id_number) : json_null());
+		json_object_set_new(o, "email", v->email[0] ? json_string(v->email) : json_null());
+		json_object_set_new(
+		    o, "channel",
+		    json_string(strcmp(v->created_by, "public") == 0 ? "public" : "staff"));
+		json_object_set_new(o, "created_by", json_string(v->created_by));
+		json_object_set_new(o, "created_at", json_integer(v->created_at));
+	}
+	return o;
+}
+
+json_t *present_booking_list(const struct booking_list *l, const char *office, int offset,
+                             int limit)
+{
+	json_t *items = json_array();
+	for (size_t i = 0; i < l->n; i++)
+		json_array_append_new(items, present_booking(&l->items[i], true));
+	return json_pack("{s:s?, s:s, s:o, s:I, s:i, s:i}", "office", office, "day", l->day,
+	                 "items", items, "total", (json_int_t)l->total, "offset", offset, "limit",
+	                 limit);
+}
