@@ -22,4 +22,31 @@ json_t *present_dossier_intake(json_t *view, enum dossier_outcome outcome, const
 json_t *present_dossier_intake_check(const struct dossier_intake_check *c, const char *procedure,
                                      enum dossier_outcome outcome);
 
+/* The staff view of r: code, procedure, status, applicant, times,
+ * apology, holder, offices, "timing" (null without a clock, else {late,
+ * late_seconds, late_working_days, late_working_hours, at_risk,
+ * remaining_seconds?, result?}); "steps" when steps, "history" when r has
+ * it. */
+json_t *present_dossier(const struct dossier_record *r, bool steps);
+
+/* The control sheet's rows as an array. */
+json_t *present_dossier_steps(const struct dossier_step *steps, size_t n);
+
+/* {"code", "form":"mau-06", "rows":[…]}. */
+json_t *present_dossier_control_sheet(const char *code, const struct dossier_step *steps, size_t n);
+
+/* {"items":[…],"total":N,"offset":o,"limit":l}. */
+json_t *present_dossier_page(const struct dossier_page *p, int offset, int limit);
+
+/* The citizen's view (no personal field). */
+json_t *present_dossier_public(const struct dossier_public *p);
+
+/* store_dossier_get presented (steps always): *out a new object on MC_OK. */
+enum mc_err present_dossier_get(struct store *st, const struct principal *who, const char *code,
+                                bool history, json_t **out, struct mc_error *err);
+
+/* store_dossier_public presented: *out a new object on MC_OK. */
+enum mc_err present_dossier_lookup(struct store *st, const char *code, const char *secret,
+                                   json_t **out, struct mc_error *err);
+
 #endif

@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "api/present_dossier.h"
 #include "api/present_office.h"
 #include "api/present_rating.h"
 #include "domain/print_policy.h"
@@ -695,7 +696,7 @@ static void printing_form_head(struct store *st, json_t *centre, char *agency, s
 	}
 }
 
-/* Renders form of dossier `code` (its staff view, store_dossier_get's) as
+/* Renders form of dossier `code` (its staff view, present_dossier_get's) as
  * printed by who: the PDF into *pdf, *len (malloc'd). secret (NULL: none),
  * already checked against the dossier, puts the status QR code and "Mã tra
  * cứu" on Mẫu 01. The one render of a dossier's form, for the spool
@@ -800,10 +801,10 @@ enum mc_err printing_dossier_form_pdf(struct printing *p, const struct principal
 	/* Another office's dossier is not found, exactly as an unknown code;
 	 * then the view the spool's render takes. */
 	json_t *dossier = NULL;
-	enum mc_err rc = store_dossier_get_as(p->st, who, code, &dossier, err);
+	enum mc_err rc = present_dossier_get(p->st, who, code, true, &dossier, err);
 	json_decref(dossier);
 	dossier = NULL;
-	if (rc || (rc = store_dossier_get(p->st, code, &dossier, err)))
+	if (rc || (rc = present_dossier_get(p->st, NULL, code, true, &dossier, err)))
 		return rc;
 	rc = printing_form_render(p, who, dossier, code, form, NULL, pdf, len, err);
 	json_decref(dossier);
@@ -824,10 +825,10 @@ enum mc_err printing_dossier_form(struct printing *p, const struct principal *wh
 	if (secret) {
 		/* The secret is checked as the citizen's lookup checks it. */
 		json_t *pub = NULL;
-		rc = store_dossier_public(p->st, code, secret, &pub, err);
+		rc = present_dossier_lookup(p->st, code, secret, &pub, err);
 		json_decref(pub);
 		if (rc == MC_ERR_NOT_FOUND &&
-		    store_dossier_get(p->st, code, &dossier, NULL) == MC_OK)
+		    present_dossier_get(p->st, NULL, code, true, &dossier, NULL) == MC_OK)
 			rc = mc_fail(err, MC_ERR_INVALID, "wrong_secret",
 			             "Mã tra cứu không đúng với hồ sơ này",
 			             "secret is not this dossier's lookup secret");
@@ -836,7 +837,7 @@ enum mc_err printing_dossier_form(struct printing *p, const struct principal *wh
 		if (rc)
 			return rc;
 	}
-	rc = store_dossier_get(p->st, code, &dossier, err);
+	rc = present_dossier_get(p->st, NULL, code, true, &dossier, err);
 	if (rc)
 		return rc;
 	/* The counter is one of the clerk's own hall; for a principal of
@@ -914,7 +915,7 @@ enum mc_err printing_rating_slip(struct printing *p, const struct principal *who
 	/* What the slip names, as who may see it (another centre's is not
 	 * found), and the hall whose printer takes it. */
 	if (dossier) {
-		if ((rc = store_dossier_get_as(p->st, who, ref, &subject, err)))
+		if ((rc = present_dossier_get(p->st, who, ref, true, &subject, err)))
 			return rc;
 		json_t *ro = json_object_get(subject, "return_office");
 		if (json_is_null(ro) || ro == NULL)

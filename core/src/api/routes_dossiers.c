@@ -74,7 +74,7 @@ void route_dossiers_create(struct api *api, struct http_request *r)
 	}
 	json_t *view = NULL;
 	if (rc == MC_OK)
-		rc = store_dossier_view(api->st, code, &view, &err);
+		rc = present_dossier_get(api->st, NULL, code, false, &view, &err);
 	if (rc != MC_OK) {
 		http_reply_error(r, &err);
 		return;
@@ -104,7 +104,7 @@ void route_dossier_actions(struct api *api, struct http_request *r)
 	 * the dossier out of the actor's scope. */
 	json_t *view = NULL;
 	if (rc == MC_OK)
-		rc = store_dossier_view(api->st, r->params[0], &view, &err);
+		rc = present_dossier_get(api->st, NULL, r->params[0], false, &view, &err);
 	dossier_reply(r, rc, &err, 200, rc == MC_OK ? json_pack("{s:o}", "dossier", view) : NULL);
 }
 
@@ -112,15 +112,19 @@ void route_dossier_get(struct api *api, struct http_request *r)
 {
 	struct mc_error err;
 	json_t *out = NULL;
-	enum mc_err rc = store_dossier_get_as(api->st, &r->who, r->params[0], &out, &err);
+	enum mc_err rc = present_dossier_get(api->st, &r->who, r->params[0], true, &out, &err);
 	dossier_reply(r, rc, &err, 200, out);
 }
 
 void route_dossier_control_sheet(struct api *api, struct http_request *r)
 {
 	struct mc_error err;
-	json_t *out = NULL;
-	enum mc_err rc = store_dossier_control_sheet(api->st, &r->who, r->params[0], &out, &err);
+	struct dossier_step *steps = NULL;
+	size_t n = 0;
+	enum mc_err rc =
+	    store_dossier_control_sheet(api->st, &r->who, r->params[0], &steps, &n, &err);
+	json_t *out = rc ? NULL : present_dossier_control_sheet(r->params[0], steps, n);
+	dossier_steps_free(steps, n);
 	dossier_reply(r, rc, &err, 200, out);
 }
 
@@ -228,9 +232,55 @@ void route_dossiers_list(struct api *api, struct http_request *r)
 	if (!dossier_due_arg(r, due, &f.due_before))
 		return;
 	struct mc_error err;
-	json_t *out = NULL;
-	enum mc_err rc = store_dossier_list(api->st, &f, offset, limit, &out, &err);
+	struct dossier_page page;
+	enum mc_err rc = store_dossier_list(api->st, &f, offset, limit, &page, &err);
+	json_t *out = rc ? NULL : present_dossier_page(&page, offset, limit);
+	dossier_page_clear(&page);
 	dossier_reply(r, rc, &err, 200, out);
+}
+
+/* An instant's cell in office time; an empty cell when absent. */
+static void csv_time(struct strbuf *out, int64_t t)
+{
+	if (t == 0) {
+		strbuf_puts(out, "\"\"");
+		return;
+	}
+	char iso[26];
+	clock_office_iso(t, iso);
+	csv_cell(out, iso);
+}
+
+/* One line of the ledger (Mẫu 07), every cell through util/csv.h (text
+ * that a spreadsheet would run as a formula is neutralised). */
+static void ledger_line(void *ctx, const struct dossier_ledger_row *row)
+{
+	struct strbuf *out = ctx;
+	strbuf_printf(out, "%lld,", (long long)row->line);
+	csv_cell(out, row->code);
+	strbuf_puts(out, ",");
+	csv_cell(out, row->procedure);
+	strbuf_printf(out, ",%d,", (int)row->sets);
+	const char *texts[] = {row->applicant, row->address, row->phone, row->lead_office};
+	for (size_t i = 0; i < 4; i++) {
+		csv_cell(out, texts[i]);
+		strbuf_puts(out, ",");
+	}
+	const int64_t times[] = {row->received_at, row->due_at, row->sent_at, row->finished_at,
+	                         row->returned_at};
+	for (size_t i = 0; i < 5; i++) {
+		csv_time(out, times[i]);
+		strbuf_puts(out, ",");
+	}
+	csv_cell(out, row->returned_to);
+	strbuf_puts(out, ",");
+	csv_cell(out, row->status);
+	strbuf_puts(out, ",");
+	csv_time(out, row->new_appointment_at);
+	if (row->book)
+		strbuf_printf(out, ",%lld\r\n", (long long)row->book);
+	else
+		strbuf_puts(out, ",\"\"\r\n");
 }
 
 /* The ledger as a file to open in a spreadsheet: UTF-8 with a byte order
@@ -245,7 +295,11 @@ void route_ledger_csv(struct api *api, struct http_request *r)
 	if (!dossier_arg(r, "office", &office))
 		return;
 	strbuf_puts(&sb, CSV_UTF8_BOM);
-	if (store_dossier_ledger_csv(api->st, &r->who, office, from, to, &sb, &err) != MC_OK) {
+	strbuf_puts(&sb, "line,code,procedure,sets,applicant,address,phone,lead_office,received,"
+	                 "appointment,sent_to_office,result_back,returned,returned_to,status,"
+	                 "new_appointment,book\r\n");
+	if (store_dossier_ledger(api->st, &r->who, office, from, to, ledger_line, &sb, &err) !=
+	    MC_OK) {
 		strbuf_free(&sb);
 		http_reply_error(r, &err);
 		return;
@@ -283,7 +337,7 @@ void route_public_dossier(struct api *api, struct http_request *r)
 	struct mc_error err;
 	json_t *v = NULL;
 	enum mc_err rc =
-	    store_dossier_public(api->st, r->params[0], http_query(r, "secret"), &v, &err);
+	    present_dossier_lookup(api->st, r->params[0], http_query(r, "secret"), &v, &err);
 	if (rc == MC_ERR_NOT_FOUND)
 		throttle_fail(api->ip_throttle, key, now);
 	dossier_reply(r, rc, &err, 200, v);
@@ -341,10 +395,11 @@ void route_dossier_print(struct api *api, struct http_request *r)
 		return;
 	}
 	struct mc_error err;
-	json_t *out = NULL;
+	struct dossier_record rec;
 	/* Another office's dossier is not found, exactly as an unknown code. */
-	enum mc_err rc = store_dossier_get_as(api->st, &r->who, r->params[0], &out, &err);
-	json_decref(out);
+	enum mc_err rc = store_dossier_get(api->st, &r->who, r->params[0], false, &rec, &err);
+	if (rc == MC_OK)
+		dossier_record_clear(&rec);
 	if (rc != MC_OK) {
 		json_decref(body);
 		http_reply_error(r, &err);

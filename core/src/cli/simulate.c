@@ -367,7 +367,7 @@ static enum mc_err sim_take_in(struct sim *s, const struct principal *who, json_
 	json_t *view = NULL;
 	rc = store_dossier_intake(s->st, who, &cmd, code, secret, &dup, err);
 	if (rc == MC_OK)
-		rc = store_dossier_view(s->st, code, &view, err);
+		rc = present_dossier_get(s->st, NULL, code, false, &view, err);
 	if (rc == MC_OK)
 		*out = present_dossier_intake(view, cmd.outcome, secret);
 	dossier_intake_cmd_clear(&cmd);
@@ -390,7 +390,7 @@ static void sim_play_until(struct sim *s, int64_t t)
 		json_t *view = NULL;
 		if (dossier_action_parse(a->action, &act) &&
 		    dossier_action_place(act) == DP_HOLDER &&
-		    store_dossier_get(s->st, a->code, &view, &err) == MC_OK) {
+		    present_dossier_get(s->st, NULL, a->code, true, &view, &err) == MC_OK) {
 			const char *h = sim_answering_office(s, view);
 			const char *to = json_string_value(json_object_get(a->body, "to_office"));
 			bool moot = act == DA_HANDOVER && h && to && strcmp(h, to) == 0;

@@ -7,13 +7,10 @@
 #ifndef MOTCUA_STORE_DOSSIER_H
 #define MOTCUA_STORE_DOSSIER_H
 
-#include <jansson.h>
-
 #include "domain/dossier.h"
 #include "domain/principal.h"
 #include "store/store.h"
 
-struct strbuf;
 struct sqlite3_stmt;
 
 /* Scope of a dossier (docs/province.md, "Scopes"), for a store query that
@@ -154,24 +151,77 @@ enum mc_err store_dossier_intake_check(struct store *st, const struct principal 
 enum mc_err store_dossier_act(struct store *st, const struct principal *who, const char *code,
                               const struct dossier_action_cmd *cmd, struct mc_error *err);
 
-/* The staff view of `code` without history and without scope (the answer
- * to an intake or an action). The caller frees *out. */
-enum mc_err store_dossier_view(struct store *st, const char *code, json_t **out,
-                               struct mc_error *err);
+/* ---- views: structs the API presents (api/present_dossier.c) ---- */
 
-/* The staff view with the full history as who may see it: MC_ERR_NOT_FOUND
- * (dossier_not_found) when absent or outside who's scope (NULL who: the
- * server, no scope). The caller frees *out. */
-enum mc_err store_dossier_get_as(struct store *st, const struct principal *who, const char *code,
-                                 json_t **out, struct mc_error *err);
-/* The same for the server itself (no scope), e.g. to print a form once the
- * route has checked the caller's scope with store_dossier_get_as. */
-enum mc_err store_dossier_get(struct store *st, const char *code, json_t **out,
-                              struct mc_error *err);
-/* The control sheet (Mẫu 06): one row per hand-over; MC_ERR_NOT_FOUND as
- * store_dossier_get. */
+/* A step of a dossier: a row of the control sheet (Mẫu 06). Strings are
+ * owned; NULL where the view says null. The giving side of a row is the
+ * office of the row before it; of the first row, the receiving centre. */
+struct dossier_step {
+	char *office, *office_name, *giver, *receiver;
+	int64_t given_at;
+	bool has_budget, has_ended, has_spent;
+	int64_t budget_seconds, ended_at, spent_seconds;
+	char *result, *note;
+	char *from_office, *from_office_name, *giver_name, *receiver_name;
+};
+
+/* An event of the dossier's history (oldest first). */
+struct dossier_history_row {
+	int64_t event, at;
+	char *actor, *action;
+	char *actor_name; /* the member of staff who acted; NULL for a device, the
+	                   * public or a user since removed */
+	char *details;    /* the event's details as JSON text, or NULL */
+};
+
+/* A dossier as the staff view shows it. Strings are owned (NULL: null);
+ * instants and ids are 0 when absent (null). The *_json members are JSON
+ * text (stored, or made by SQL's json_object), or NULL. */
+struct dossier_record {
+	int64_t id;
+	char *code, *procedure_code, *procedure_name, *procedure_field;
+	int64_t procedure_version;
+	enum dossier_status status;
+	char *applicant_json, *documents_json, *pending_json;
+	int64_t sets;
+	char *reason;
+	int64_t intake_at, received_at, due_at, first_due_at, paused_at, paused_seconds;
+	int64_t supplements;
+	int64_t apology_at, apology_due_at; /* apology_at 0: no apology */
+	char *apology_reason;
+	int64_t finished_at, returned_at;
+	char *returned_to;
+	char *holder_office, *holder, *holder_name; /* holder: the username */
+	int64_t ticket_id;
+	char *intake_by, *channel;        /* never NULL */
+	int64_t ledger_book, ledger_line; /* ledger_book 0: no entry yet */
+	char *received_by_user_json;      /* {username, full_name, title} */
+	char *intake_office_json, *authority_json,
+	    *return_office_json;        /* {code,name,address,hours} */
+	struct dossier_lateness timing; /* timing.known false: null */
+	int64_t day_seconds;            /* one working day (late_working_days) */
+	struct dossier_step *steps;     /* the control sheet's rows */
+	size_t n_steps;
+	bool has_history;
+	struct dossier_history_row *history;
+	size_t n_history;
+};
+void dossier_record_clear(struct dossier_record *r);
+
+/* The dossier `code` as who may see it (NULL who: the server, no scope),
+ * with its steps, and with its history when history: MC_ERR_NOT_FOUND
+ * (dossier_not_found) when absent or outside who's scope. The caller clears
+ * *out on MC_OK (on an error it is left clear). */
+enum mc_err store_dossier_get(struct store *st, const struct principal *who, const char *code,
+                              bool history, struct dossier_record *out, struct mc_error *err);
+
+/* The control sheet's rows of `code` (Mẫu 06): MC_ERR_NOT_FOUND as
+ * store_dossier_get. *steps gets an array of *n rows (the caller frees it
+ * with dossier_steps_free). */
 enum mc_err store_dossier_control_sheet(struct store *st, const struct principal *who,
-                                        const char *code, json_t **out, struct mc_error *err);
+                                        const char *code, struct dossier_step **steps, size_t *n,
+                                        struct mc_error *err);
+void dossier_steps_free(struct dossier_step *steps, size_t n);
 
 struct dossier_filter {
 	const struct principal *who; /* whose scope (NULL: everything) */
@@ -190,38 +240,68 @@ struct dossier_filter {
 	} sort;
 };
 
-/* A page of dossiers (staff views without history) in f->sort order: *out
- * gets {"items":[…],"total":N,"offset":o,"limit":l} (the caller frees it);
- * total counts every match, not only the page.
- * MC_ERR_INVALID ("invalid_date", the filter named) when received_from or
+/* A page of dossiers (records without steps nor history) in f->sort
+ * order; total counts every match, not only the page. */
+struct dossier_page {
+	struct dossier_record *items;
+	size_t n;
+	int64_t total;
+};
+void dossier_page_clear(struct dossier_page *p);
+
+/* MC_ERR_INVALID ("invalid_date", the filter named) when received_from or
  * received_to is not a real date; MC_ERR_NOT_FOUND (office_not_found) when
  * f->office is unknown or outside f->who's scope; a database error
- * otherwise; err filled and *out untouched on any error. */
+ * otherwise; on any error *out is left clear. The caller clears *out. */
 enum mc_err store_dossier_list(struct store *st, const struct dossier_filter *f, int offset,
-                               int limit, json_t **out, struct mc_error *err);
+                               int limit, struct dossier_page *out, struct mc_error *err);
 
 /* The citizen's view: status, appointment, what is still needed, lateness,
- * apology and where to collect the result ("return_office": {name, address,
- * hours}); no personal field. Any code of the province. *out gets it (the caller frees it).
- * MC_ERR_NOT_FOUND ("dossier_not_found") alike when the code is unknown or
- * the secret wrong (the caller cannot tell which); a database error
- * otherwise. On any error *out is untouched. */
-enum mc_err store_dossier_public(struct store *st, const char *code, const char *secret,
-                                 json_t **out, struct mc_error *err);
+ * apology and where to collect the result; no personal field. Strings
+ * owned (NULL: null); instants 0 when absent. */
+struct dossier_public {
+	char *code;
+	enum dossier_status status;
+	char *procedure_code, *procedure_name;
+	int64_t received_at, due_at;
+	char *still_needed_json; /* the pending items (JSON text) while supplement_requested */
+	bool late;
+	int64_t apology_due_at; /* 0: no apology */
+	int64_t returned_at;
+	char *return_office_json; /* {name, address, hours} */
+};
+void dossier_public_clear(struct dossier_public *p);
 
-/* The ledger (sổ theo dõi, Mẫu 07) of dossiers received between two office
- * dates, inclusive, as CSV appended to out: a header line, then one line per
- * dossier, every cell through util/csv.h (text that a spreadsheet would run
- * as a formula is neutralised). Each receiving centre keeps its own book:
- * the dossiers received by a centre inside who's scope, and inside office
- * (a code, or NULL) when given, ordered by centre then line.
- * MC_ERR_INVALID ("invalid_period") for a bad period; MC_ERR_NOT_FOUND
- * (office_not_found) for an office unknown or outside the scope; on a
- * database error, even mid-way, returns it and out holds a partial text the
- * caller must discard. */
-enum mc_err store_dossier_ledger_csv(struct store *st, const struct principal *who,
-                                     const char *office, const char *from, const char *to,
-                                     struct strbuf *out, struct mc_error *err);
+/* Any code of the province, with its secret. MC_ERR_NOT_FOUND
+ * ("dossier_not_found") alike when the code is unknown or the secret wrong
+ * (the caller cannot tell which); a database error otherwise. The caller
+ * clears *out on MC_OK. */
+enum mc_err store_dossier_public(struct store *st, const char *code, const char *secret,
+                                 struct dossier_public *out, struct mc_error *err);
+
+/* A line of the ledger (sổ theo dõi, Mẫu 07). Strings belong to the store
+ * during the callback, never NULL ("" when empty); instants 0 when absent. */
+struct dossier_ledger_row {
+	int64_t line; /* the ledger's own line, or the row's order for old rows */
+	const char *code, *procedure, *applicant, *address, *phone, *lead_office;
+	int64_t sets;
+	int64_t received_at, due_at, sent_at, finished_at, returned_at;
+	const char *returned_to, *status;
+	int64_t new_appointment_at;
+	int64_t book; /* 0: none */
+};
+
+/* The ledger of dossiers received between two office dates, inclusive:
+ * each receiving centre keeps its own book; the dossiers received by a
+ * centre inside who's scope, and inside office (a code, or NULL) when given,
+ * ordered by centre then line, each handed to each. MC_ERR_INVALID
+ * ("invalid_period") for a bad period; MC_ERR_NOT_FOUND (office_not_found)
+ * for an office unknown or outside the scope; a database error, even
+ * mid-way (the rows handed so far must then be discarded). */
+enum mc_err store_dossier_ledger(struct store *st, const struct principal *who, const char *office,
+                                 const char *from, const char *to,
+                                 void (*each)(void *ctx, const struct dossier_ledger_row *row),
+                                 void *ctx, struct mc_error *err);
 
 /* Checks every dossier row against its newest event in the chain (status
  * and due instant): MC_ERR_CONFLICT ("audit_state_mismatch") naming the first

@@ -1,5 +1,7 @@
-/* The views of dossiers: the staff view (with its steps and history), the
- * control sheet, the list page, the citizen's lookup and the ledger. */
+/* The views of dossiers as structs (store/dossier.h; the API presents
+ * them): the staff record with its steps and history, the control sheet, the
+ * list page, the citizen's lookup and the ledger's rows. Lateness is the
+ * domain's (dossier_lateness_of) on the office calendar. */
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,8 +13,6 @@
 #include "store/dossier_internal.h"
 #include "store/scan.h"
 #include "util/clock.h"
-#include "util/csv.h"
-#include "util/strbuf.h"
 #include "util/xmalloc.h"
 
 /* The instant an office date YYYY-MM-DD begins. */
@@ -22,56 +22,100 @@ static bool dossier_day_start(const char *date, int64_t *out)
 	       civil_parse_instant(date, CLOCK_OFFICE_UTC_OFFSET, out, NULL) == CIVIL_INSTANT_OK;
 }
 
-/* ---- views --------------------------------------------------------------- */
-
-static json_t *opt_int(sqlite3_stmt *s, int col)
+/* Column col as an owned string, NULL when SQL NULL. */
+static char *col_dup(sqlite3_stmt *s, int col)
 {
-	return sqlite3_column_type(s, col) == SQLITE_NULL
-	           ? json_null()
-	           : json_integer(sqlite3_column_int64(s, col));
+	return sqlite3_column_type(s, col) == SQLITE_NULL ? NULL : xstrdup(store_col_text(s, col));
 }
 
-static json_t *opt_text(sqlite3_stmt *s, int col)
+/* Column col as an integer, has set when not SQL NULL. */
+static int64_t col_int(sqlite3_stmt *s, int col, bool *has)
 {
-	return sqlite3_column_type(s, col) == SQLITE_NULL ? json_null()
-	                                                  : json_string(store_col_text(s, col));
+	*has = sqlite3_column_type(s, col) != SQLITE_NULL;
+	return sqlite3_column_int64(s, col);
 }
 
-static json_t *opt_json(sqlite3_stmt *s, int col)
-{
-	if (sqlite3_column_type(s, col) == SQLITE_NULL)
-		return json_null();
-	json_t *j = json_loads(store_col_text(s, col), 0, NULL);
-	return j ? j : json_null();
-}
-
-/* The staff view's "timing" (domain/dossier.h, dossier_lateness_of), or
- * null when the clock never started. */
-static json_t *dossier_timing(struct store *st, enum dossier_status status, int64_t received,
-                              int64_t due, int64_t paused_at, int64_t finished, int64_t now)
-{
+/* What lateness needs that no row holds: the calendar, the at-risk share
+ * and the instant of the answer. */
+struct dossier_clock {
 	struct dossier_cal dc;
-	dossier_cal_init(&dc, st, NULL);
-	struct dossier_times times = {.status = status,
-	                              .received_at = received,
-	                              .due_at = due,
-	                              .paused_at = paused_at,
-	                              .finished_at = finished};
-	struct dossier_lateness l;
-	dossier_lateness_of(&dc.cal, &times, now,
-	                    (int)store_setting_int(st, "at_risk_permille", 200), &l);
-	if (!l.known)
-		return json_null();
-	json_t *t = json_pack("{s:b, s:I, s:f, s:f}", "late", l.late, "late_seconds",
-	                      (json_int_t)l.late_seconds, "late_working_days",
-	                      (double)l.late_seconds / (double)dc.cal.day_seconds,
-	                      "late_working_hours", (double)l.late_seconds / 3600.0);
-	if (l.has_remaining)
-		json_object_set_new(t, "remaining_seconds", json_integer(l.remaining_seconds));
-	json_object_set_new(t, "at_risk", json_boolean(l.at_risk));
-	if (l.has_result)
-		json_object_set_new(t, "result", json_string(dossier_timing_name(l.result)));
-	return t;
+	int at_risk_permille;
+	int64_t now;
+};
+
+static void dossier_clock_init(struct dossier_clock *k, struct store *st)
+{
+	dossier_cal_init(&k->dc, st, NULL);
+	k->at_risk_permille = (int)store_setting_int(st, "at_risk_permille", 200);
+	k->now = clock_now();
+}
+
+static void dossier_step_clear(struct dossier_step *p)
+{
+	char **strs[] = {&p->office,     &p->office_name,  &p->giver,       &p->receiver,
+	                 &p->result,     &p->note,         &p->from_office, &p->from_office_name,
+	                 &p->giver_name, &p->receiver_name};
+	for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++)
+		free(*strs[i]);
+}
+
+void dossier_steps_free(struct dossier_step *steps, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		dossier_step_clear(&steps[i]);
+	free(steps);
+}
+
+void dossier_record_clear(struct dossier_record *r)
+{
+	char **strs[] = {&r->code,
+	                 &r->procedure_code,
+	                 &r->procedure_name,
+	                 &r->procedure_field,
+	                 &r->applicant_json,
+	                 &r->documents_json,
+	                 &r->pending_json,
+	                 &r->reason,
+	                 &r->apology_reason,
+	                 &r->returned_to,
+	                 &r->holder_office,
+	                 &r->holder,
+	                 &r->holder_name,
+	                 &r->intake_by,
+	                 &r->channel,
+	                 &r->received_by_user_json,
+	                 &r->intake_office_json,
+	                 &r->authority_json,
+	                 &r->return_office_json};
+	for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++)
+		free(*strs[i]);
+	dossier_steps_free(r->steps, r->n_steps);
+	for (size_t i = 0; i < r->n_history; i++) {
+		free(r->history[i].actor);
+		free(r->history[i].action);
+		free(r->history[i].actor_name);
+		free(r->history[i].details);
+	}
+	free(r->history);
+	memset(r, 0, sizeof *r);
+}
+
+void dossier_page_clear(struct dossier_page *p)
+{
+	for (size_t i = 0; i < p->n; i++)
+		dossier_record_clear(&p->items[i]);
+	free(p->items);
+	memset(p, 0, sizeof *p);
+}
+
+void dossier_public_clear(struct dossier_public *p)
+{
+	free(p->code);
+	free(p->procedure_code);
+	free(p->procedure_name);
+	free(p->still_needed_json);
+	free(p->return_office_json);
+	memset(p, 0, sizeof *p);
 }
 
 // clang-format off
@@ -94,60 +138,61 @@ static json_t *dossier_timing(struct store *st, enum dossier_status status, int6
 	"(SELECT json_object('code', o.code, 'name', o.name, 'address', o.address, 'hours',"       \
 	" o.hours) FROM offices o WHERE o.id = " col ")"
 
-/* One row of DOSSIER_COLUMNS as the staff view. */
-static json_t *dossier_row_json(struct store *st, sqlite3_stmt *s, int64_t now)
+/* One row of DOSSIER_COLUMNS into *r, its lateness at k->now. */
+static void dossier_row_read(const struct dossier_clock *k, sqlite3_stmt *s,
+                             struct dossier_record *r)
 {
-	enum dossier_status status = DS_RECEIVED;
-	dossier_status_parse(store_col_text(s, 5), &status);
-	json_t *apology =
-	    sqlite3_column_type(s, 18) == SQLITE_NULL
-	        ? json_null()
-	        : json_pack("{s:I, s:I, s:s}", "at", (json_int_t)sqlite3_column_int64(s, 18),
-	                    "new_due_at", (json_int_t)sqlite3_column_int64(s, 19), "reason",
-	                    store_col_text(s, 20));
-	json_t *v = json_pack(
-	    "{s:s, s:{s:s, s:i, s:s, s:s}, s:s, s:s, s:o, s:o, s:I, s:o, s:o, s:I, s:o,"
-	    " s:o, s:o, s:b, s:I, s:I, s:o, s:o, s:o, s:o}",
-	    "code", store_col_text(s, 0), "procedure", "code", store_col_text(s, 1), "version",
-	    sqlite3_column_int(s, 2), "name", store_col_text(s, 3), "field", store_col_text(s, 4),
-	    "status", store_col_text(s, 5), "status_text", dossier_status_text_vi(status),
-	    "applicant", opt_json(s, 6), "documents", opt_json(s, 7), "sets",
-	    (json_int_t)sqlite3_column_int64(s, 8), "pending", opt_json(s, 9), "reason",
-	    opt_text(s, 10), "intake_at", (json_int_t)sqlite3_column_int64(s, 11), "received_at",
-	    opt_int(s, 12), "due_at", opt_int(s, 13), "first_due_at", opt_int(s, 14), "paused",
-	    sqlite3_column_type(s, 15) != SQLITE_NULL, "paused_seconds",
-	    (json_int_t)sqlite3_column_int64(s, 16), "supplements",
-	    (json_int_t)sqlite3_column_int64(s, 17), "apology", apology, "finished_at",
-	    opt_int(s, 21), "returned_at", opt_int(s, 22), "holder",
-	    json_pack("{s:o, s:o, s:o}", "office", opt_text(s, 24), "person", opt_text(s, 36),
-	              "username",
-	              sqlite3_column_type(s, 36) == SQLITE_NULL ? json_null() : opt_text(s, 25)));
-	json_object_set_new(v, "returned_to", opt_text(s, 23));
-	json_object_set_new(v, "ticket_id", opt_int(s, 26));
-	json_object_set_new(v, "received_by", json_string(store_col_text(s, 27)));
-	json_object_set_new(v, "channel", json_string(store_col_text(s, 29)));
-	json_object_set_new(v, "ledger",
-	                    sqlite3_column_type(s, 30) == SQLITE_NULL
-	                        ? json_null()
-	                        : json_pack("{s:I, s:I}", "book",
-	                                    (json_int_t)sqlite3_column_int64(s, 30), "line",
-	                                    (json_int_t)sqlite3_column_int64(s, 31)));
-	json_object_set_new(v, "received_by_user", opt_json(s, 32));
-	json_object_set_new(v, "intake_office", opt_json(s, 33));
-	json_object_set_new(v, "authority", opt_json(s, 34));
-	json_object_set_new(v, "return_office", opt_json(s, 35));
-	json_object_set_new(v, "timing",
-	                    dossier_timing(st, status, sqlite3_column_int64(s, 12),
-	                                   sqlite3_column_int64(s, 13), sqlite3_column_int64(s, 15),
-	                                   sqlite3_column_int64(s, 21), now));
-	return v;
+	bool has;
+	memset(r, 0, sizeof *r);
+	r->code = xstrdup(store_col_text(s, 0));
+	r->procedure_code = xstrdup(store_col_text(s, 1));
+	r->procedure_version = sqlite3_column_int(s, 2);
+	r->procedure_name = xstrdup(store_col_text(s, 3));
+	r->procedure_field = xstrdup(store_col_text(s, 4));
+	r->status = DS_RECEIVED;
+	dossier_status_parse(store_col_text(s, 5), &r->status);
+	r->applicant_json = col_dup(s, 6);
+	r->documents_json = col_dup(s, 7);
+	r->sets = sqlite3_column_int64(s, 8);
+	r->pending_json = col_dup(s, 9);
+	r->reason = col_dup(s, 10);
+	r->intake_at = sqlite3_column_int64(s, 11);
+	r->received_at = sqlite3_column_int64(s, 12);
+	r->due_at = sqlite3_column_int64(s, 13);
+	r->first_due_at = sqlite3_column_int64(s, 14);
+	r->paused_at = sqlite3_column_int64(s, 15);
+	r->paused_seconds = sqlite3_column_int64(s, 16);
+	r->supplements = sqlite3_column_int64(s, 17);
+	r->apology_at = col_int(s, 18, &has);
+	r->apology_due_at = sqlite3_column_int64(s, 19);
+	r->apology_reason = has ? xstrdup(store_col_text(s, 20)) : NULL;
+	r->finished_at = sqlite3_column_int64(s, 21);
+	r->returned_at = sqlite3_column_int64(s, 22);
+	r->returned_to = col_dup(s, 23);
+	r->holder_office = col_dup(s, 24);
+	r->holder = col_dup(s, 25);
+	r->ticket_id = sqlite3_column_int64(s, 26);
+	r->intake_by = xstrdup(store_col_text(s, 27));
+	r->id = sqlite3_column_int64(s, 28);
+	r->channel = xstrdup(store_col_text(s, 29));
+	r->ledger_book = sqlite3_column_int64(s, 30);
+	r->ledger_line = sqlite3_column_int64(s, 31);
+	r->received_by_user_json = col_dup(s, 32);
+	r->intake_office_json = col_dup(s, 33);
+	r->authority_json = col_dup(s, 34);
+	r->return_office_json = col_dup(s, 35);
+	r->holder_name = col_dup(s, 36);
+	struct dossier_times t = {.status = r->status,
+	                          .received_at = r->received_at,
+	                          .due_at = r->due_at,
+	                          .paused_at = r->paused_at,
+	                          .finished_at = r->finished_at};
+	dossier_lateness_of(&k->dc.cal, &t, k->now, k->at_risk_permille, &r->timing);
+	r->day_seconds = k->dc.cal.day_seconds;
 }
 
-/* The dossier's events, oldest first: *out gets a new array, each event with
- * actor_name, the full name of the member of staff who acted (null for a
- * device, the public or a user since removed). On a database error returns
- * it (err filled) and leaves *out untouched. */
-static enum mc_err dossier_history(struct store_conn *c, const char *code, json_t **out,
+/* The dossier's events, oldest first, into r->history. */
+static enum mc_err dossier_history(struct store_conn *c, struct dossier_record *r,
                                    struct mc_error *err)
 {
 	sqlite3_stmt *s = store_stmt(
@@ -157,28 +202,30 @@ static enum mc_err dossier_history(struct store_conn *c, const char *code, json_
 	       " FROM events e WHERE e.entity = 'dossier' AND e.entity_id = ? ORDER BY e.id");
 	if (s == NULL)
 		return store_sql_error(c, "dossier history", err);
-	json_t *h = json_array();
+	size_t cap = 0;
 	int step;
-	sqlite3_bind_text(s, 1, code, -1, SQLITE_STATIC);
-	while (store_next(s, &step))
-		json_array_append_new(h, json_pack("{s:I, s:I, s:s, s:o, s:s, s:o}", "event",
-		                                   (json_int_t)sqlite3_column_int64(s, 0), "at",
-		                                   (json_int_t)sqlite3_column_int64(s, 1), "actor",
-		                                   store_col_text(s, 2), "actor_name",
-		                                   opt_text(s, 5), "action", store_col_text(s, 3),
-		                                   "details", opt_json(s, 4)));
-	enum mc_err rc = store_scan_end(c, s, step, "dossier history", err);
-	if (rc)
-		json_decref(h);
-	else
-		*out = h;
-	return rc;
+	r->has_history = true;
+	sqlite3_bind_text(s, 1, r->code, -1, SQLITE_STATIC);
+	while (store_next(s, &step)) {
+		if (r->n_history == cap) {
+			cap = cap ? 2 * cap : 8;
+			r->history = xrealloc(r->history, cap * sizeof *r->history);
+		}
+		struct dossier_history_row *h = &r->history[r->n_history++];
+		h->event = sqlite3_column_int64(s, 0);
+		h->at = sqlite3_column_int64(s, 1);
+		h->actor = xstrdup(store_col_text(s, 2));
+		h->action = xstrdup(store_col_text(s, 3));
+		h->details = col_dup(s, 4);
+		h->actor_name = col_dup(s, 5);
+	}
+	return store_scan_end(c, s, step, "dossier history", err);
 }
 
-/* The dossier's hand-overs (the control sheet's rows), in order: *out gets a
- * new array. On a database error returns it (err filled), *out untouched. */
-static enum mc_err dossier_steps(struct store_conn *c, int64_t dossier_id, json_t **out,
-                                 struct mc_error *err)
+/* The dossier's hand-overs (the control sheet's rows), in order: *out an
+ * array of *n (the caller frees it, also on an error). */
+static enum mc_err dossier_steps(struct store_conn *c, int64_t dossier_id,
+                                 struct dossier_step **out, size_t *n, struct mc_error *err)
 {
 	/* The giving side of a row is the office of the row before it; of the
 	 * first row, the centre that received the dossier. */
@@ -195,149 +242,119 @@ static enum mc_err dossier_steps(struct store_conn *c, int64_t dossier_id, json_
 	       " LEFT JOIN offices o ON o.code = s.office"
 	       " LEFT JOIN offices io ON io.id = d.intake_office_id"
 	       " WHERE s.dossier_id = ? WINDOW w AS (ORDER BY s.id) ORDER BY s.id");
+	*out = NULL;
+	*n = 0;
 	if (s == NULL)
 		return store_sql_error(c, "dossier steps", err);
-	json_t *rows = json_array();
+	size_t cap = 0;
 	int step;
 	sqlite3_bind_int64(s, 1, dossier_id);
 	while (store_next(s, &step)) {
-		json_t *row =
-		    json_pack("{s:s, s:s, s:s, s:s, s:I, s:o, s:o, s:o, s:o, s:o}", "office",
-		              store_col_text(s, 0), "office_name", store_col_text(s, 1), "giver",
-		              store_col_text(s, 2), "receiver", store_col_text(s, 3), "given_at",
-		              (json_int_t)sqlite3_column_int64(s, 4), "budget_seconds",
-		              opt_int(s, 5), "ended_at", opt_int(s, 6), "spent_seconds",
-		              opt_int(s, 7), "result", opt_text(s, 8), "note", opt_text(s, 9));
-		json_object_set_new(row, "from_office", opt_text(s, 10));
-		json_object_set_new(row, "from_office_name", opt_text(s, 11));
-		json_object_set_new(row, "giver_name", opt_text(s, 12));
-		json_object_set_new(row, "receiver_name", opt_text(s, 13));
-		json_array_append_new(rows, row);
+		if (*n == cap) {
+			cap = cap ? 2 * cap : 4;
+			*out = xrealloc(*out, cap * sizeof **out);
+		}
+		struct dossier_step *p = &(*out)[(*n)++];
+		p->office = xstrdup(store_col_text(s, 0));
+		p->office_name = xstrdup(store_col_text(s, 1));
+		p->giver = xstrdup(store_col_text(s, 2));
+		p->receiver = xstrdup(store_col_text(s, 3));
+		p->given_at = sqlite3_column_int64(s, 4);
+		p->budget_seconds = col_int(s, 5, &p->has_budget);
+		p->ended_at = col_int(s, 6, &p->has_ended);
+		p->spent_seconds = col_int(s, 7, &p->has_spent);
+		p->result = col_dup(s, 8);
+		p->note = col_dup(s, 9);
+		p->from_office = col_dup(s, 10);
+		p->from_office_name = col_dup(s, 11);
+		p->giver_name = col_dup(s, 12);
+		p->receiver_name = col_dup(s, 13);
 	}
-	enum mc_err rc = store_scan_end(c, s, step, "dossier steps", err);
-	if (rc)
-		json_decref(rows);
-	else
-		*out = rows;
-	return rc;
+	return store_scan_end(c, s, step, "dossier steps", err);
 }
 
-/* The staff view of dossier code (with its history when asked) as who may
- * see it (NULL who: the server, no scope): *out gets a new object.
- * MC_ERR_NOT_FOUND when there is no such dossier or it lies outside who's
- * scope, or a database error; err filled and *out untouched either way. */
-static enum mc_err dossier_view(struct store *st, struct store_conn *c, const struct principal *who,
-                                const char *code, bool history, json_t **out, struct mc_error *err)
+enum mc_err store_dossier_get(struct store *st, const struct principal *who, const char *code,
+                              bool history, struct dossier_record *out, struct mc_error *err)
 {
+	struct store_conn *c = store_read_conn(st);
 	sqlite3_stmt *s = store_stmt(c, "SELECT " DOSSIER_COLUMNS " FROM dossiers d"
 	                                " JOIN procedures p ON p.id = d.procedure_id"
 	                                " WHERE d.code = :code AND " DOSSIER_SCOPE_SQL);
-	json_t *v = NULL, *part = NULL;
-	int64_t id = 0;
+	struct dossier_clock k;
+	bool found = false;
 	int step;
 	enum mc_err rc;
+	memset(out, 0, sizeof *out);
 	if (s == NULL)
 		return store_sql_error(c, "dossier", err);
+	dossier_clock_init(&k, st);
 	sqlite3_bind_text(s, sqlite3_bind_parameter_index(s, ":code"), code, -1, SQLITE_STATIC);
 	store_dossier_bind_scope(s, who);
 	if (store_next(s, &step)) {
-		v = dossier_row_json(st, s, clock_now());
-		id = sqlite3_column_int64(s, 28);
+		dossier_row_read(&k, s, out);
+		found = true;
 	}
 	if ((rc = store_scan_end(c, s, step, "dossier", err)))
-		goto out;
-	if (v == NULL) {
-		rc = mc_fail(err, MC_ERR_NOT_FOUND, "dossier_not_found", "Không có hồ sơ này",
-		             "No such dossier");
-		goto out;
-	}
-	if ((rc = dossier_steps(c, id, &part, err)))
-		goto out;
-	json_object_set_new(v, "steps", part);
-	if (history) {
-		if ((rc = dossier_history(c, code, &part, err)))
-			goto out;
-		json_object_set_new(v, "history", part);
-	}
-	*out = v;
-	v = NULL;
-out:
-	json_decref(v);
+		goto fail;
+	if (!found)
+		return mc_fail(err, MC_ERR_NOT_FOUND, "dossier_not_found", "Không có hồ sơ này",
+		               "No such dossier");
+	if ((rc = dossier_steps(c, out->id, &out->steps, &out->n_steps, err)) ||
+	    (history && (rc = dossier_history(c, out, err))))
+		goto fail;
+	return MC_OK;
+fail:
+	dossier_record_clear(out);
 	return rc;
 }
 
-enum mc_err store_dossier_get_as(struct store *st, const struct principal *who, const char *code,
-                                 json_t **out, struct mc_error *err)
-{
-	return dossier_view(st, store_read_conn(st), who, code, true, out, err);
-}
-
-enum mc_err store_dossier_get(struct store *st, const char *code, json_t **out,
-                              struct mc_error *err)
-{
-	return dossier_view(st, store_read_conn(st), NULL, code, true, out, err);
-}
-
-enum mc_err store_dossier_view(struct store *st, const char *code, json_t **out,
-                               struct mc_error *err)
-{
-	return dossier_view(st, store_read_conn(st), NULL, code, false, out, err);
-}
-
 enum mc_err store_dossier_control_sheet(struct store *st, const struct principal *who,
-                                        const char *code, json_t **out, struct mc_error *err)
+                                        const char *code, struct dossier_step **steps, size_t *n,
+                                        struct mc_error *err)
 {
 	struct store_conn *c = store_read_conn(st);
 	struct dossier_row d;
+	*steps = NULL;
+	*n = 0;
 	enum mc_err rc = dossier_load(c, who, code, &d, err);
-	if (rc)
-		return rc;
-	json_t *rows = NULL;
-	if ((rc = dossier_steps(c, d.id, &rows, err)))
-		return rc;
-	*out = json_pack("{s:s, s:s, s:o}", "code", code, "form", "mau-06", "rows", rows);
-	return MC_OK;
+	if (rc == MC_OK)
+		rc = dossier_steps(c, d.id, steps, n, err);
+	if (rc) {
+		dossier_steps_free(*steps, *n);
+		*steps = NULL;
+		*n = 0;
+	}
+	return rc;
 }
 
-static double dossier_late_seconds(const json_t *v)
-{
-	return json_number_value(json_object_get(json_object_get(v, "timing"), "late_seconds"));
-}
-
-/* qsort order of staff views: most working time past due first; ties keep
- * the due order (soonest first), then the code. */
+/* qsort order of records: most working time past due first; ties keep the
+ * due order (soonest first), then the code. */
 static int dossier_cmp_overdue(const void *a, const void *b)
 {
-	const json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
-	double lx = dossier_late_seconds(x), ly = dossier_late_seconds(y);
+	const struct dossier_record *x = a, *y = b;
+	int64_t lx = x->timing.late_seconds, ly = y->timing.late_seconds;
 	if (lx != ly)
 		return lx > ly ? -1 : 1;
-	json_int_t dx = json_integer_value(json_object_get(x, "due_at"));
-	json_int_t dy = json_integer_value(json_object_get(y, "due_at"));
-	if (dx != dy)
-		return dx < dy ? -1 : 1;
-	return strcmp(json_string_value(json_object_get(x, "code")),
-	              json_string_value(json_object_get(y, "code")));
+	if (x->due_at != y->due_at)
+		return x->due_at < y->due_at ? -1 : 1;
+	return strcmp(x->code, y->code);
 }
 
-/* Sorts the staff views of all most overdue first, keeps only the at-risk
- * ones when at_risk, and appends the page [offset, offset+limit) to items
- * (new references). Returns how many were kept. all is not changed. */
-static int64_t dossier_page_overdue(json_t *all, bool at_risk, int offset, int limit, json_t *items)
+/* Sorts the n records of all most overdue first and keeps the page
+ * [offset, offset+limit) in out (the rest are cleared; all is freed). */
+static void dossier_page_overdue(struct dossier_record *all, size_t n, int offset, int limit,
+                                 struct dossier_page *out)
 {
-	size_t n = json_array_size(all), kept = 0;
-	json_t **v = xmalloc((n ? n : 1) * sizeof *v);
+	qsort(all, n, sizeof *all, dossier_cmp_overdue);
+	out->items = xcalloc(limit > 0 ? (size_t)limit : 1, sizeof *out->items);
 	for (size_t i = 0; i < n; i++) {
-		json_t *d = json_array_get(all, i);
-		if (!at_risk ||
-		    json_is_true(json_object_get(json_object_get(d, "timing"), "at_risk")))
-			v[kept++] = d;
+		if (i >= (size_t)offset && out->n < (size_t)limit)
+			out->items[out->n++] = all[i];
+		else
+			dossier_record_clear(&all[i]);
 	}
-	qsort(v, kept, sizeof *v, dossier_cmp_overdue);
-	for (size_t i = (size_t)offset; i < kept && json_array_size(items) < (size_t)limit; i++)
-		json_array_append(items, v[i]);
-	free(v);
-	return (int64_t)kept;
+	out->total = (int64_t)n;
+	free(all);
 }
 
 /* A unit filter (the office :unit): the dossier's holder, receiving centre,
@@ -364,49 +381,31 @@ static enum mc_err dossier_unit(struct store_conn *c, const struct principal *wh
 	return rc;
 }
 
-enum mc_err store_dossier_list(struct store *st, const struct dossier_filter *f, int offset,
-                               int limit, json_t **out, struct mc_error *err)
+/* The page statement of a list: every filter optional, NULL parameters
+ * match all. */
+static const char dossier_page_sql[] =
+    "SELECT " DOSSIER_COLUMNS " FROM dossiers d JOIN procedures p ON p.id = d.procedure_id"
+    " WHERE (?1 IS NULL OR d.status = ?1) AND (?2 IS NULL OR p.code = ?2)"
+    " AND (?3 IS NULL OR p.field = ?3) AND (?4 IS NULL OR d.holder_office = ?4)"
+    " AND (?5 IS NULL OR d.holder = ?5) AND (?6 IS NULL OR d.received_at >= ?6)"
+    " AND (?7 IS NULL OR d.received_at < ?7) AND (?8 IS NULL OR d.due_at < ?8)"
+    " AND (?9 IS NULL OR (d.due_at IS NOT NULL AND"
+    "  (coalesce(d.finished_at, d.paused_at, ?10) > d.due_at) = ?9))"
+    " AND (?11 IS NULL OR d.code = ?11 OR d.applicant_phone = coalesce(?13, ?11)"
+    "  OR d.applicant_id_number = ?11)"
+    " AND (?12 IS NULL OR d.status NOT IN ('result_ready', 'returned',"
+    "  'returned_ineligible', 'withdrawn', 'cancelled', 'rejected_at_intake'))"
+    " AND " DOSSIER_SCOPE_SQL " AND (:unit IS NULL OR " DOSSIER_UNIT_SQL ")"
+    " ORDER BY CASE WHEN :by_due IS NOT NULL THEN d.due_at END ASC NULLS LAST,"
+    " d.intake_at DESC, d.id DESC";
+
+/* Binds f's filters (from and to: the received dates' instants) to s. */
+static void dossier_list_bind(sqlite3_stmt *s, const struct dossier_filter *f, int64_t unit,
+                              int64_t from, int64_t to, int64_t now, char *q_phone)
 {
-	/* One statement with every filter optional: NULL parameters match all. */
-	static const char page_sql[] =
-	    "SELECT " DOSSIER_COLUMNS " FROM dossiers d JOIN procedures p ON p.id = d.procedure_id"
-	    " WHERE (?1 IS NULL OR d.status = ?1) AND (?2 IS NULL OR p.code = ?2)"
-	    " AND (?3 IS NULL OR p.field = ?3) AND (?4 IS NULL OR d.holder_office = ?4)"
-	    " AND (?5 IS NULL OR d.holder = ?5) AND (?6 IS NULL OR d.received_at >= ?6)"
-	    " AND (?7 IS NULL OR d.received_at < ?7) AND (?8 IS NULL OR d.due_at < ?8)"
-	    " AND (?9 IS NULL OR (d.due_at IS NOT NULL AND"
-	    "  (coalesce(d.finished_at, d.paused_at, ?10) > d.due_at) = ?9))"
-	    " AND (?11 IS NULL OR d.code = ?11 OR d.applicant_phone = coalesce(?13, ?11)"
-	    "  OR d.applicant_id_number = ?11)"
-	    " AND (?12 IS NULL OR d.status NOT IN ('result_ready', 'returned',"
-	    "  'returned_ineligible', 'withdrawn', 'cancelled', 'rejected_at_intake'))"
-	    " AND " DOSSIER_SCOPE_SQL " AND (:unit IS NULL OR " DOSSIER_UNIT_SQL ")"
-	    " ORDER BY CASE WHEN :by_due IS NOT NULL THEN d.due_at END ASC NULLS LAST,"
-	    " d.intake_at DESC, d.id DESC";
-	int64_t from = 0, to = 0;
-	const char *bad = NULL;
-	if (f->received_from && !dossier_day_start(f->received_from, &from))
-		bad = "received_from";
-	else if (f->received_to && !dossier_day_start(f->received_to, &to))
-		bad = "received_to";
-	if (bad)
-		return mc_failf(err, MC_ERR_INVALID, "invalid_date",
-		                "Ngày lọc phải là ngày có thật, dạng YYYY-MM-DD",
-		                "%s must be a real date YYYY-MM-DD", bad);
-	struct store_conn *c = store_read_conn(st);
-	int64_t now = clock_now();
-	int64_t total = 0, unit = 0;
-	int step;
-	enum mc_err urc;
-	if (f->office && (urc = dossier_unit(c, f->who, f->office, &unit, err)))
-		return urc;
-	sqlite3_stmt *s = store_stmt(c, page_sql);
-	if (s == NULL)
-		return store_sql_error(c, "dossier list", err);
 	store_dossier_bind_scope(s, f->who);
 	if (unit)
 		sqlite3_bind_int64(s, sqlite3_bind_parameter_index(s, ":unit"), unit);
-	json_t *items = json_array(), *all = NULL;
 	const char *texts[] = {f->status, f->procedure, f->field, f->holder_office, f->holder};
 	for (int i = 0; i < 5; i++)
 		if (texts[i])
@@ -423,7 +422,6 @@ enum mc_err store_dossier_list(struct store *st, const struct dossier_filter *f,
 	/* A q that reads as a Vietnamese phone ("+84 912 345 678",
 	 * "0912.345.678") matches the phone in the form intake stored it in;
 	 * the code and the ID number are matched as typed. */
-	char q_phone[APPLICANT_PHONE_MAX];
 	if (f->q)
 		sqlite3_bind_text(s, 11, f->q, -1, SQLITE_STATIC);
 	if (f->q && applicant_phone_normalize(f->q, q_phone))
@@ -434,45 +432,79 @@ enum mc_err store_dossier_list(struct store *st, const struct dossier_filter *f,
 	 * the scope's own number (store_internal.h, SCOPE_SQL). */
 	if (f->sort != DOSSIER_SORT_NEWEST)
 		sqlite3_bind_int(s, sqlite3_bind_parameter_index(s, ":by_due"), 1);
+}
+
+/* The filters that are no SQL: the received dates, the unit. */
+static enum mc_err dossier_list_args(struct store_conn *c, const struct dossier_filter *f,
+                                     int64_t *from, int64_t *to, int64_t *unit,
+                                     struct mc_error *err)
+{
+	const char *bad = NULL;
+	if (f->received_from && !dossier_day_start(f->received_from, from))
+		bad = "received_from";
+	else if (f->received_to && !dossier_day_start(f->received_to, to))
+		bad = "received_to";
+	if (bad)
+		return mc_failf(err, MC_ERR_INVALID, "invalid_date",
+		                "Ngày lọc phải là ngày có thật, dạng YYYY-MM-DD",
+		                "%s must be a real date YYYY-MM-DD", bad);
+	if (f->office)
+		return dossier_unit(c, f->who, f->office, unit, err);
+	return MC_OK;
+}
+
+enum mc_err store_dossier_list(struct store *st, const struct dossier_filter *f, int offset,
+                               int limit, struct dossier_page *out, struct mc_error *err)
+{
+	struct store_conn *c = store_read_conn(st);
+	struct dossier_clock k;
+	int64_t from = 0, to = 0, unit = 0;
+	char q_phone[APPLICANT_PHONE_MAX];
+	int step;
+	memset(out, 0, sizeof *out);
+	enum mc_err rc = dossier_list_args(c, f, &from, &to, &unit, err);
+	if (rc)
+		return rc;
+	sqlite3_stmt *s = store_stmt(c, dossier_page_sql);
+	if (s == NULL)
+		return store_sql_error(c, "dossier list", err);
+	dossier_clock_init(&k, st);
+	dossier_list_bind(s, f, unit, from, to, k.now, q_phone);
 	/* Paging in C: at_risk needs the calendar, so it filters here; the
 	 * overdue order needs each row's working time past due, so every match
 	 * is kept, sorted, then cut to the page. */
+	bool keep_all = f->sort == DOSSIER_SORT_OVERDUE;
+	struct dossier_record *all = NULL, r;
+	size_t n_all = 0, cap = 0;
+	out->items = xcalloc(limit > 0 ? (size_t)limit : 1, sizeof *out->items);
 	while (store_next(s, &step)) {
-		if (f->sort == DOSSIER_SORT_OVERDUE) {
-			if (all == NULL)
-				all = json_array();
-			json_array_append_new(all, dossier_row_json(st, s, now));
+		dossier_row_read(&k, s, &r);
+		if (f->at_risk && !r.timing.at_risk) {
+			dossier_record_clear(&r);
 			continue;
 		}
-		if (f->at_risk) {
-			json_t *v = dossier_row_json(st, s, now);
-			if (!json_is_true(
-			        json_object_get(json_object_get(v, "timing"), "at_risk"))) {
-				json_decref(v);
-				continue;
+		if (keep_all) {
+			if (n_all == cap) {
+				cap = cap ? 2 * cap : 64;
+				all = xrealloc(all, cap * sizeof *all);
 			}
-			if (total >= offset && json_array_size(items) < (size_t)limit)
-				json_array_append_new(items, v);
-			else
-				json_decref(v);
-		} else if (total >= offset && json_array_size(items) < (size_t)limit) {
-			json_array_append_new(items, dossier_row_json(st, s, now));
+			all[n_all++] = r;
+		} else if (out->total >= offset && out->n < (size_t)limit) {
+			out->items[out->n++] = r;
+		} else {
+			dossier_record_clear(&r);
 		}
-		total++;
+		out->total++;
 	}
-	enum mc_err rc = store_scan_end(c, s, step, "dossier list", err);
-	if (rc) {
-		json_decref(all);
-		json_decref(items);
-		return rc;
+	rc = store_scan_end(c, s, step, "dossier list", err);
+	if (keep_all) {
+		free(out->items);
+		out->items = NULL;
+		dossier_page_overdue(all, n_all, offset, limit, out);
 	}
-	if (all) {
-		total = dossier_page_overdue(all, f->at_risk, offset, limit, items);
-		json_decref(all);
-	}
-	*out = json_pack("{s:o, s:I, s:i, s:i}", "items", items, "total", (json_int_t)total,
-	                 "offset", offset, "limit", limit);
-	return MC_OK;
+	if (rc)
+		dossier_page_clear(out);
+	return rc;
 }
 
 /* The one answer for an unknown code and a wrong secret alike. */
@@ -484,12 +516,12 @@ static enum mc_err dossier_public_not_found(struct mc_error *err)
 }
 
 enum mc_err store_dossier_public(struct store *st, const char *code, const char *secret,
-                                 json_t **out, struct mc_error *err)
+                                 struct dossier_public *out, struct mc_error *err)
 {
 	struct store_conn *c = store_read_conn(st);
 	char want[65] = "", got[65];
-	json_t *v = NULL;
 	int step;
+	memset(out, 0, sizeof *out);
 	if (code == NULL || secret == NULL || strlen(code) > 64 || strlen(secret) > 64)
 		return dossier_public_not_found(err);
 	store_secret_hash(code, secret, got);
@@ -511,52 +543,37 @@ enum mc_err store_dossier_public(struct store *st, const char *code, const char 
 	 * so neither the answer nor its timing tells the two cases apart. */
 	bool match = found && strlen(want) == 64 && sodium_memcmp(want, got, 64) == 0;
 	if (match) {
-		enum dossier_status status = DS_RECEIVED;
-		dossier_status_parse(store_col_text(s, 1), &status);
-		int64_t due = sqlite3_column_int64(s, 5);
-		json_t *t = dossier_timing(st, status, sqlite3_column_int64(s, 4), due,
-		                           sqlite3_column_int64(s, 9), sqlite3_column_int64(s, 8),
-		                           clock_now());
-		v = json_pack("{s:s, s:s, s:s, s:{s:s, s:s}, s:o, s:o, s:o, s:b, s:o, s:o}", "code",
-		              code, "status", store_col_text(s, 1), "status_text",
-		              dossier_status_text_vi(status), "procedure", "code",
-		              store_col_text(s, 3), "name", store_col_text(s, 2), "received_at",
-		              opt_int(s, 4), "appointment_at", opt_int(s, 5), "still_needed",
-		              status == DS_SUPPLEMENT_REQUESTED ? opt_json(s, 6) : json_null(),
-		              "late", json_is_true(json_object_get(t, "late")), "apology",
-		              sqlite3_column_type(s, 7) == SQLITE_NULL
-		                  ? json_null()
-		                  : json_pack("{s:I}", "new_appointment_at",
-		                              (json_int_t)sqlite3_column_int64(s, 7)),
-		              "returned_at", opt_int(s, 10));
-		json_object_set_new(v, "return_office", opt_json(s, 11));
-		json_decref(t);
+		out->code = xstrdup(code);
+		out->status = DS_RECEIVED;
+		dossier_status_parse(store_col_text(s, 1), &out->status);
+		out->procedure_name = xstrdup(store_col_text(s, 2));
+		out->procedure_code = xstrdup(store_col_text(s, 3));
+		out->received_at = sqlite3_column_int64(s, 4);
+		out->due_at = sqlite3_column_int64(s, 5);
+		if (out->status == DS_SUPPLEMENT_REQUESTED)
+			out->still_needed_json = col_dup(s, 6);
+		out->apology_due_at = sqlite3_column_int64(s, 7);
+		struct dossier_times t = {.status = out->status,
+		                          .received_at = out->received_at,
+		                          .due_at = out->due_at,
+		                          .paused_at = sqlite3_column_int64(s, 9),
+		                          .finished_at = sqlite3_column_int64(s, 8)};
+		out->late = dossier_is_late(&t, clock_now()) && t.received_at != 0;
+		out->returned_at = sqlite3_column_int64(s, 10);
+		out->return_office_json = col_dup(s, 11);
 	}
 	enum mc_err rc = store_scan_end(c, s, step, "public dossier", err);
-	if (rc) {
-		json_decref(v);
-		return rc;
+	if (rc || !match) {
+		dossier_public_clear(out);
+		return rc ? rc : dossier_public_not_found(err);
 	}
-	if (v == NULL)
-		return dossier_public_not_found(err);
-	*out = v;
 	return MC_OK;
 }
 
-static void csv_time(struct strbuf *out, sqlite3_stmt *s, int col)
-{
-	if (sqlite3_column_type(s, col) == SQLITE_NULL) {
-		strbuf_puts(out, "\"\"");
-		return;
-	}
-	char iso[26];
-	clock_office_iso(sqlite3_column_int64(s, col), iso);
-	csv_cell(out, iso);
-}
-
-enum mc_err store_dossier_ledger_csv(struct store *st, const struct principal *who,
-                                     const char *office, const char *from, const char *to,
-                                     struct strbuf *out, struct mc_error *err)
+enum mc_err store_dossier_ledger(struct store *st, const struct principal *who, const char *office,
+                                 const char *from, const char *to,
+                                 void (*each)(void *ctx, const struct dossier_ledger_row *row),
+                                 void *ctx, struct mc_error *err)
 {
 	int64_t a = 0, b = 0;
 	bool ok = dossier_day_start(from, &a) && dossier_day_start(to, &b) && a <= b;
@@ -592,39 +609,34 @@ enum mc_err store_dossier_ledger_csv(struct store *st, const struct principal *w
 	store_bind_scope(s, who);
 	if (unit)
 		sqlite3_bind_int64(s, sqlite3_bind_parameter_index(s, ":unit"), unit);
-	strbuf_puts(out, "line,code,procedure,sets,applicant,address,phone,lead_office,received,"
-	                 "appointment,sent_to_office,result_back,returned,returned_to,status,"
-	                 "new_appointment,book\r\n");
-	int line = 0, step;
+	int64_t line = 0;
+	int step;
 	while (store_next(s, &step)) {
 		/* The ledger's own line (Số thứ tự) given at receipt; rows received
 		 * before ledger lines existed are numbered in order. */
 		++line;
-		if (sqlite3_column_type(s, 16) != SQLITE_NULL)
-			strbuf_printf(out, "%lld,", (long long)sqlite3_column_int64(s, 16));
-		else
-			strbuf_printf(out, "%d,", line);
-		csv_cell(out, store_col_text(s, 0));
-		strbuf_puts(out, ",");
-		csv_cell(out, store_col_text(s, 1));
-		strbuf_printf(out, ",%d,", sqlite3_column_int(s, 2));
-		for (int col = 3; col <= 6; col++) {
-			csv_cell(out, store_col_text(s, col));
-			strbuf_puts(out, ",");
-		}
-		for (int col = 7; col <= 11; col++) {
-			csv_time(out, s, col);
-			strbuf_puts(out, ",");
-		}
-		csv_cell(out, store_col_text(s, 12));
-		strbuf_puts(out, ",");
-		csv_cell(out, store_col_text(s, 13));
-		strbuf_puts(out, ",");
-		csv_time(out, s, 14);
-		if (sqlite3_column_type(s, 15) != SQLITE_NULL)
-			strbuf_printf(out, ",%lld\r\n", (long long)sqlite3_column_int64(s, 15));
-		else
-			strbuf_puts(out, ",\"\"\r\n");
+		bool has_line;
+		struct dossier_ledger_row r = {
+		    .code = store_col_text(s, 0),
+		    .procedure = store_col_text(s, 1),
+		    .sets = sqlite3_column_int(s, 2),
+		    .applicant = store_col_text(s, 3),
+		    .address = store_col_text(s, 4),
+		    .phone = store_col_text(s, 5),
+		    .lead_office = store_col_text(s, 6),
+		    .received_at = sqlite3_column_int64(s, 7),
+		    .due_at = sqlite3_column_int64(s, 8),
+		    .sent_at = sqlite3_column_int64(s, 9),
+		    .finished_at = sqlite3_column_int64(s, 10),
+		    .returned_at = sqlite3_column_int64(s, 11),
+		    .returned_to = store_col_text(s, 12),
+		    .status = store_col_text(s, 13),
+		    .new_appointment_at = sqlite3_column_int64(s, 14),
+		    .book = sqlite3_column_int64(s, 15),
+		};
+		int64_t own = col_int(s, 16, &has_line);
+		r.line = has_line ? own : line;
+		each(ctx, &r);
 	}
 	return store_scan_end(c, s, step, "ledger", err);
 }
