@@ -7,6 +7,7 @@
  * goal. Also an older quarter (the "open at the end" scan then reads every
  * dossier finished after it) and the database size. Not a pass/fail test.
  * Usage: bench_indicators [DOSSIERS [TICKETS]] */
+#include <jansson.h>
 #include <sqlite3.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -15,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "api/present_indicators.h"
 #include "bench_fill.h"
 #include "store/figures.h"
 #include "store/indicators.h"
@@ -166,8 +168,8 @@ static double run(struct store *st, const char *from, const char *to, json_t **k
 		struct mc_error err;
 		json_t *out = NULL;
 		double t0 = now_ms();
-		if (store_indicators(st, NULL, NULL, from, to, IND_BY_OFFICE, &out, &err) !=
-		    MC_OK) {
+		if (present_indicators_answer(st, NULL, NULL, from, to, IND_BY_OFFICE, false, &out,
+		                              &err) != MC_OK) {
 			fprintf(stderr, "store_indicators: %s\n", err.message_en);
 			exit(1);
 		}

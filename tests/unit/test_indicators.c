@@ -246,6 +246,121 @@ static void test_round_and_public_share(void **state)
 	assert_float_equal(r, 1, EPS);
 }
 
+/* The counting summary gives the sorting one's numbers, on a spread that
+ * counts (narrow range) and on one that falls back (wide range). */
+static void test_summarize_unsorted(void **state)
+{
+	(void)state;
+	enum { N = 5000 };
+	static int64_t a[N], b[N];
+	uint64_t seed = 12345;
+	for (int wide = 0; wide < 2; wide++) {
+		for (int i = 0; i < N; i++) {
+			seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+			a[i] = b[i] = (int64_t)((seed >> 33) % (wide ? 100000000u : 3600u)) - 60;
+		}
+		struct indicators_summary s1 = indicators_summarize(a, N, 60);
+		struct indicators_summary s2 = indicators_summarize_unsorted(b, N, 60);
+		assert_int_equal(s1.n, s2.n);
+		assert_float_equal(s1.mean, s2.mean, 1e-9);
+		assert_float_equal(s1.median, s2.median, 1e-12);
+		assert_float_equal(s1.p90, s2.p90, 1e-12);
+	}
+	/* Few values: the plain way; none: no data. */
+	int64_t few[] = {3, 1, 2};
+	struct indicators_summary s = indicators_summarize_unsorted(few, 3, 1);
+	assert_float_equal(s.median, 2, EPS);
+	s = indicators_summarize_unsorted(NULL, 0, 1);
+	assert_true(isnan(s.mean));
+}
+
+/* The office day's half-hour span from its sessions. */
+static void test_day_span(void **state)
+{
+	(void)state;
+	int first, last;
+	indicators_day_span(NULL, NULL, 0, &first, &last);
+	assert_int_equal(first, 7 * 3600);
+	assert_int_equal(last, 17 * 3600);
+	/* 07:30-11:30 and 13:30-17:00: slots 07:30 .. 16:30. */
+	int start[] = {7 * 3600 + 1800, 13 * 3600 + 1800}, end[] = {11 * 3600 + 1800, 17 * 3600};
+	indicators_day_span(start, end, 2, &first, &last);
+	assert_int_equal(first, 7 * 3600 + 1800);
+	assert_int_equal(last, 16 * 3600 + 1800);
+	/* 07:10-17:05: from the 07:00 slot to the 17:00 one. */
+	int s2[] = {7 * 3600 + 600}, e2[] = {17 * 3600 + 300};
+	indicators_day_span(s2, e2, 1, &first, &last);
+	assert_int_equal(first, 7 * 3600);
+	assert_int_equal(last, 17 * 3600);
+}
+
+/* A staffing slot: its own mean service time from 3 services, else the
+ * day's; the counters Erlang C asks for. */
+static void test_staffing_slot(void **state)
+{
+	(void)state;
+	struct indicators_staffing_figures f;
+	/* 2 services: the day's mean (600 s); 6 arrivals in 30 min at 600 s
+	 * each: A = 6 / 1800 × 600 = 2 erlangs. */
+	indicators_staffing_slot(6, 2, 100, 600, 900, 0.8, &f);
+	assert_float_equal(f.mean_service_s, 600, EPS);
+	assert_float_equal(f.load, 2, EPS);
+	assert_true(f.needed >= 3);
+	assert_float_equal(f.p_wait, indicators_erlang_c(2, f.needed), EPS);
+	assert_true(f.within >= 0.8);
+	/* 3 services of 300 s on average: the slot's own. */
+	indicators_staffing_slot(6, 3, 900, 600, 900, 0.8, &f);
+	assert_float_equal(f.mean_service_s, 300, EPS);
+	assert_float_equal(f.load, 1, EPS);
+	/* No one comes: no counter needed, no Erlang figures. */
+	indicators_staffing_slot(0, 0, 0, 600, 900, 0.8, &f);
+	assert_int_equal(f.needed, 0);
+	assert_true(isnan(f.p_wait) && isnan(f.within));
+}
+
+/* Report periods and the grouping names. */
+static void test_period_and_by(void **state)
+{
+	(void)state;
+	char from[11], to[11], label[80];
+	assert_true(indicators_period_parse("2026-Q1", from, to, label, sizeof label));
+	assert_string_equal(from, "2026-01-01");
+	assert_string_equal(to, "2026-03-31");
+	assert_string_equal(label, "Quý I năm 2026");
+	assert_true(indicators_period_parse("2024-02", from, to, label, sizeof label));
+	assert_string_equal(to, "2024-02-29"); /* a leap year */
+	assert_string_equal(label, "Tháng 2 năm 2024");
+	assert_true(indicators_period_parse("2026-H2", from, to, label, sizeof label));
+	assert_string_equal(from, "2026-07-01");
+	assert_string_equal(to, "2026-12-31");
+	assert_true(indicators_period_parse("2026-9M", from, to, label, sizeof label));
+	assert_string_equal(to, "2026-09-30");
+	assert_true(indicators_period_parse("2026", from, to, label, sizeof label));
+	assert_string_equal(label, "Năm 2026");
+	assert_false(indicators_period_parse("2026-Q5", from, to, label, sizeof label));
+	assert_false(indicators_period_parse("2026-13", from, to, label, sizeof label));
+	assert_false(indicators_period_parse("1999", from, to, label, sizeof label));
+	assert_false(indicators_period_parse(NULL, from, to, label, sizeof label));
+	enum indicators_by by;
+	assert_true(indicators_by_parse("counter", &by));
+	assert_int_equal(by, IND_BY_COUNTER);
+	assert_string_equal(indicators_by_name(by), "counter");
+	assert_false(indicators_by_parse("desk", &by));
+	assert_false(indicators_by_parse(NULL, &by));
+}
+
+/* Open at an instant: judged at the pause when paused before it. */
+static void test_open_late(void **state)
+{
+	(void)state;
+	assert_false(indicators_open_late(100, 0, 100)); /* at the due: not yet late */
+	assert_true(indicators_open_late(100, 0, 101));
+	assert_false(indicators_open_late(100, 90, 200));  /* paused before the due */
+	assert_true(indicators_open_late(100, 150, 200));  /* paused after it */
+	assert_false(indicators_open_late(100, 300, 100)); /* a later pause does not reach back */
+	assert_true(indicators_open_late(100, 300, 200));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -258,6 +373,11 @@ int main(void)
 	    cmocka_unit_test(test_erlang),
 	    cmocka_unit_test(test_sort),
 	    cmocka_unit_test(test_round_and_public_share),
+	    cmocka_unit_test(test_summarize_unsorted),
+	    cmocka_unit_test(test_day_span),
+	    cmocka_unit_test(test_staffing_slot),
+	    cmocka_unit_test(test_period_and_by),
+	    cmocka_unit_test(test_open_late),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

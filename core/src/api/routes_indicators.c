@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "api/api_internal.h"
+#include "api/present_indicators.h"
+#include "api/present_office.h"
 #include "store/indicators.h"
 #include "store/office.h"
 #include "util/csv.h"
@@ -49,9 +51,9 @@ void route_indicators_get(struct api *api, struct http_request *r)
 		                "source must be figures or scan");
 		return;
 	}
-	if ((scan ? store_indicators_scan
-	          : store_indicators)(api->st, &r->who, http_query(r, "office"),
-	                              http_query(r, "from"), http_query(r, "to"), by, &out, &err))
+	if (present_indicators_answer(api->st, &r->who, http_query(r, "office"),
+	                              http_query(r, "from"), http_query(r, "to"), by, scan, &out,
+	                              &err))
 		http_reply_error(r, &err);
 	else
 		http_reply_json(r, 200, out);
@@ -61,8 +63,8 @@ void route_indicators_staffing(struct api *api, struct http_request *r)
 {
 	struct mc_error err;
 	json_t *out = NULL;
-	if (store_indicators_staffing(api->st, &r->who, http_query(r, "office"),
-	                              http_query(r, "date"), &out, &err))
+	if (present_indicators_staffing_answer(api->st, &r->who, http_query(r, "office"),
+	                                       http_query(r, "date"), &out, &err))
 		http_reply_error(r, &err);
 	else
 		http_reply_json(r, 200, out);
@@ -522,23 +524,10 @@ static void report_cells_free(char **cells, size_t n)
 	free(cells);
 }
 
-static int report_pdf(json_t *ind, const char *label, json_t *office, json_t *parent,
-                      enum indicators_by by, uint8_t **pdf, size_t *len, char *err, size_t errlen)
+/* The report's section 1: the dossier figures, per group, and per
+ * receiving centre when there are several. */
+static void report_pdf_dossiers(struct printer_report *rep, json_t *ind, enum indicators_by by)
 {
-	char sub[300], buf[64], from[16], to[16], agency[300], upper[300], place[200], footer[500];
-	snprintf(
-	    sub, sizeof sub, "%s (từ %s đến %s)", label,
-	    printer_fmt_isodate_vi(json_string_value(ind_path(ind, "period.from")), from,
-	                           sizeof from),
-	    printer_fmt_isodate_vi(json_string_value(ind_path(ind, "period.to")), to, sizeof to));
-	struct printer_report_frame frame;
-	report_frame(office, parent, agency, sizeof agency, upper, sizeof upper, place,
-	             sizeof place, &frame);
-	/* Every page names the office that reports, not the software. */
-	snprintf(footer, sizeof footer, "%s · Báo cáo gửi Phòng Nội vụ · %s", agency, label);
-	struct printer_report *rep =
-	    printer_report_new("BÁO CÁO TÌNH HÌNH GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH", sub, footer);
-	printer_report_set_frame(rep, &frame);
 	const char *by_title, *by_column;
 	report_by_words(by, &by_title, &by_column);
 	json_t *groups = ind_path(ind, "dossiers.groups");
@@ -592,33 +581,14 @@ static int report_pdf(json_t *ind, const char *label, json_t *office, json_t *pa
 		printer_report_table(rep, nc, heads, w, (int)nct, (const char *const *)cells);
 		report_cells_free(cells, nct * (size_t)nc);
 	}
+}
 
-	printer_report_heading(rep, "3. Hàng đợi tại Bộ phận Một cửa");
-	pdf_metrics(rep, ind_path(ind, "queue"), NULL, ind_queue_metrics, IND_N_QUEUE);
-	json_t *slots = ind_path(ind, "queue.by_half_hour");
-	size_t ns = json_array_size(slots);
-	if (ns) {
-		const char **sl = xcalloc(ns, sizeof *sl);
-		double *sv = xcalloc(ns, sizeof *sv);
-		json_array_foreach(slots, i, g)
-		{
-			sl[i] = json_string_value(json_object_get(g, "start"));
-			sv[i] = (double)json_integer_value(json_object_get(g, "arrivals"));
-		}
-		printer_report_bars(rep, "Số phiếu lấy theo khung 30 phút", (int)ns, sl, sv, 0, "");
-		free(sl);
-		free(sv);
-	}
-
-	printer_report_heading(rep, "4. Mức độ hài lòng");
-	pdf_metrics(rep, ind_path(ind, "satisfaction"), NULL, ind_sat_metrics, IND_N_SAT);
-	if (json_is_object(ind_path(ind, "feedback"))) {
-		/* Counts only: no feedback's text, no sender, no official. */
-		printer_report_heading(rep, "Phản ánh, kiến nghị");
-		pdf_metrics(rep, ind_path(ind, "feedback"), NULL, ind_feedback_metrics,
-		            IND_N_FEEDBACK);
-	}
-
+/* The report's section 5: the 766 parts, their groups and the total. */
+static void report_pdf_766(struct printer_report *rep, json_t *ind)
+{
+	char buf[64];
+	size_t i;
+	json_t *g;
 	printer_report_heading(rep, "5. Bộ chỉ số theo Quyết định 766/QĐ-TTg (phần có dữ liệu)");
 	json_t *parts = ind_path(ind, "score_766.parts");
 	json_t *pgroups = ind_path(ind, "score_766.groups");
@@ -660,6 +630,57 @@ static int report_pdf(json_t *ind, const char *label, json_t *office, json_t *pa
 	for (size_t k = 0; k < np * 4; k++)
 		free(pc[k]);
 	free(pc);
+}
+
+static int report_pdf(json_t *ind, const char *label, json_t *office, json_t *parent,
+                      enum indicators_by by, uint8_t **pdf, size_t *len, char *err, size_t errlen)
+{
+	char sub[300], from[16], to[16], agency[300], upper[300], place[200], footer[500];
+	snprintf(
+	    sub, sizeof sub, "%s (từ %s đến %s)", label,
+	    printer_fmt_isodate_vi(json_string_value(ind_path(ind, "period.from")), from,
+	                           sizeof from),
+	    printer_fmt_isodate_vi(json_string_value(ind_path(ind, "period.to")), to, sizeof to));
+	struct printer_report_frame frame;
+	report_frame(office, parent, agency, sizeof agency, upper, sizeof upper, place,
+	             sizeof place, &frame);
+	/* Every page names the office that reports, not the software. */
+	snprintf(footer, sizeof footer, "%s · Báo cáo gửi Phòng Nội vụ · %s", agency, label);
+	struct printer_report *rep =
+	    printer_report_new("BÁO CÁO TÌNH HÌNH GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH", sub, footer);
+	printer_report_set_frame(rep, &frame);
+	json_t *groups = ind_path(ind, "dossiers.groups");
+	json_t *g;
+	size_t i;
+	report_pdf_dossiers(rep, ind, by);
+
+	printer_report_heading(rep, "3. Hàng đợi tại Bộ phận Một cửa");
+	pdf_metrics(rep, ind_path(ind, "queue"), NULL, ind_queue_metrics, IND_N_QUEUE);
+	json_t *slots = ind_path(ind, "queue.by_half_hour");
+	size_t ns = json_array_size(slots);
+	if (ns) {
+		const char **sl = xcalloc(ns, sizeof *sl);
+		double *sv = xcalloc(ns, sizeof *sv);
+		json_array_foreach(slots, i, g)
+		{
+			sl[i] = json_string_value(json_object_get(g, "start"));
+			sv[i] = (double)json_integer_value(json_object_get(g, "arrivals"));
+		}
+		printer_report_bars(rep, "Số phiếu lấy theo khung 30 phút", (int)ns, sl, sv, 0, "");
+		free(sl);
+		free(sv);
+	}
+
+	printer_report_heading(rep, "4. Mức độ hài lòng");
+	pdf_metrics(rep, ind_path(ind, "satisfaction"), NULL, ind_sat_metrics, IND_N_SAT);
+	if (json_is_object(ind_path(ind, "feedback"))) {
+		/* Counts only: no feedback's text, no sender, no official. */
+		printer_report_heading(rep, "Phản ánh, kiến nghị");
+		pdf_metrics(rep, ind_path(ind, "feedback"), NULL, ind_feedback_metrics,
+		            IND_N_FEEDBACK);
+	}
+
+	report_pdf_766(rep, ind);
 	report_766_units(rep, groups);
 	json_array_foreach(ind_path(ind, "score_766.missing"), i, g)
 	{
@@ -700,7 +721,8 @@ void route_report_get(struct api *api, struct http_request *r)
 		return;
 	struct mc_error err;
 	json_t *ind = NULL;
-	if (store_indicators(api->st, &r->who, http_query(r, "office"), from, to, by, &ind, &err)) {
+	if (present_indicators_answer(api->st, &r->who, http_query(r, "office"), from, to, by,
+	                              false, &ind, &err)) {
 		http_reply_error(r, &err);
 		return;
 	}
@@ -717,7 +739,7 @@ void route_report_get(struct api *api, struct http_request *r)
 	json_t *office = json_object_get(ind, "office");
 	const char *pcode = json_string_value(json_object_get(office, "parent"));
 	int64_t pid = pcode ? store_office_id(api->st, pcode) : 0;
-	json_t *parent = pid ? store_office_json(api->st, pid) : NULL;
+	json_t *parent = pid ? present_office_id(api->st, pid) : NULL;
 	uint8_t *bytes = NULL;
 	size_t len = 0;
 	char msg[200];

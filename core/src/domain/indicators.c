@@ -1,8 +1,11 @@
 #include "domain/indicators.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "domain/civil_date.h"
 
 bool indicators_rate(int64_t num, int64_t den, double *out)
 {
@@ -93,6 +96,58 @@ struct indicators_summary indicators_summarize(int64_t *v, size_t n, double scal
 	s.mean = sum / (double)n / scale;
 	s.median = indicators_quantile(v, n, 0.5) / scale;
 	s.p90 = indicators_quantile(v, n, 0.9) / scale;
+	return s;
+}
+
+/* The quantile p of the n values counted in cnt (cnt[i] values equal to
+ * base + i), as domain/indicators.h's indicators_quantile computes it on the
+ * sorted values (type 7). */
+static double indicators_count_quantile(const uint32_t *cnt, size_t range, int64_t base, size_t n,
+                                        double p)
+{
+	double h = (double)(n - 1) * p;
+	size_t lo = (size_t)floor(h), seen = 0, i = 0;
+	while (i < range && seen + cnt[i] <= lo) /* to the value of rank lo */
+		seen += cnt[i++];
+	int64_t a = base + (int64_t)i;
+	if (lo + 1 >= n)
+		return (double)a;
+	if (seen + cnt[i] <= lo + 1) /* rank lo + 1 is a larger value */
+		for (i++; i < range && cnt[i] == 0; i++)
+			;
+	int64_t b = base + (int64_t)i;
+	return (double)a + (h - (double)lo) * (double)(b - a);
+}
+
+struct indicators_summary indicators_summarize_unsorted(int64_t *v, size_t n, double scale)
+{
+	if (n < 256)
+		return indicators_summarize(v, n, scale);
+	int64_t lo = v[0], hi = v[0];
+	double sum = 0;
+	for (size_t i = 0; i < n; i++) {
+		lo = v[i] < lo ? v[i] : lo;
+		hi = v[i] > hi ? v[i] : hi;
+		sum += (double)v[i];
+	}
+	if (hi - lo < 0 || (uint64_t)(hi - lo) >= 4 * (uint64_t)n + 4096 ||
+	    (uint64_t)(hi - lo) >= (UINT64_C(1) << 22))
+		return indicators_summarize(v, n, scale);
+	size_t range = (size_t)(hi - lo) + 1;
+	uint32_t *cnt = calloc(range, sizeof *cnt);
+	if (cnt == NULL) /* no room for the fast way */
+		return indicators_summarize(v, n, scale);
+	for (size_t i = 0; i < n; i++)
+		cnt[v[i] - lo]++;
+	if (scale <= 0)
+		scale = 1;
+	struct indicators_summary s = {
+	    .n = (int64_t)n,
+	    .mean = sum / (double)n / scale,
+	    .median = indicators_count_quantile(cnt, range, lo, n, 0.5) / scale,
+	    .p90 = indicators_count_quantile(cnt, range, lo, n, 0.9) / scale,
+	};
+	free(cnt);
 	return s;
 }
 
@@ -243,4 +298,96 @@ bool indicators_on_time_share_truncated(int64_t on_time, int64_t finished, doubl
 	}
 	*out = (double)(on_time * 10000 / finished) / 10000.0;
 	return true;
+}
+
+void indicators_day_span(const int *start, const int *end, int n, int *first, int *last)
+{
+	*first = 7 * 3600, *last = 17 * 3600;
+	int lo = 24 * 3600, hi = 0;
+	for (int i = 0; i < n; i++) {
+		if (start[i] < lo)
+			lo = start[i];
+		if (end[i] > hi)
+			hi = end[i];
+	}
+	if (hi > lo) {
+		*first = lo / INDICATORS_SLOT_SECONDS * INDICATORS_SLOT_SECONDS;
+		*last = (hi - 1) / INDICATORS_SLOT_SECONDS * INDICATORS_SLOT_SECONDS;
+	}
+}
+
+void indicators_staffing_slot(int64_t arrivals, int64_t served, int64_t service_sum,
+                              double day_mean_s, double t_seconds, double target,
+                              struct indicators_staffing_figures *out)
+{
+	/* A slot with few services borrows the day's mean service time. */
+	double mean = served >= 3 ? (double)service_sum / (double)served : day_mean_s;
+	double lambda = (double)arrivals / INDICATORS_SLOT_SECONDS;
+	out->mean_service_s = mean;
+	out->load = indicators_erlang_load(lambda, mean);
+	out->needed = indicators_erlang_counters(out->load, mean, t_seconds, target, 60);
+	out->p_wait = out->needed > 0 ? indicators_erlang_c(out->load, out->needed) : NAN;
+	out->within = out->needed > 0
+	                  ? indicators_erlang_within(out->load, out->needed, mean, t_seconds)
+	                  : NAN;
+}
+
+static const char *const ind_by_names[] = {"office", "procedure", "field", "clerk", "counter"};
+
+bool indicators_by_parse(const char *s, enum indicators_by *out)
+{
+	for (int i = 0; s && i < 5; i++)
+		if (strcmp(s, ind_by_names[i]) == 0) {
+			*out = (enum indicators_by)i;
+			return true;
+		}
+	return false;
+}
+
+const char *indicators_by_name(enum indicators_by by)
+{
+	return ind_by_names[by];
+}
+
+bool indicators_period_parse(const char *period, char from[11], char to[11], char *label,
+                             size_t label_len)
+{
+	static const char *const roman[] = {"I", "II", "III", "IV"};
+	int y, n = 0, m1, m2;
+	char kind = 0, tail;
+	if (period == NULL || strlen(period) > 10)
+		return false;
+	if (sscanf(period, "%4d%c", &y, &tail) == 1 && strlen(period) == 4) {
+		m1 = 1, m2 = 12;
+		snprintf(label, label_len, "Năm %d", y);
+	} else if (sscanf(period, "%4d-Q%1d%c", &y, &n, &tail) == 2 && strlen(period) == 7 &&
+	           n >= 1 && n <= 4) {
+		m1 = 3 * n - 2, m2 = 3 * n;
+		snprintf(label, label_len, "Quý %s năm %d", roman[n - 1], y);
+	} else if (sscanf(period, "%4d-H%1d%c", &y, &n, &tail) == 2 && strlen(period) == 7 &&
+	           n >= 1 && n <= 2) {
+		m1 = n == 1 ? 1 : 7, m2 = n == 1 ? 6 : 12;
+		snprintf(label, label_len, "%s năm %d", n == 1 ? "6 tháng đầu" : "6 tháng cuối", y);
+	} else if (sscanf(period, "%4d-9%c%c", &y, &kind, &tail) == 2 && kind == 'M' &&
+	           strlen(period) == 7) {
+		m1 = 1, m2 = 9;
+		snprintf(label, label_len, "9 tháng năm %d", y);
+	} else if (sscanf(period, "%4d-%2d%c", &y, &n, &tail) == 2 && strlen(period) == 7 &&
+	           n >= 1 && n <= 12) {
+		m1 = m2 = n;
+		snprintf(label, label_len, "Tháng %d năm %d", n, y);
+	} else {
+		return false;
+	}
+	if (y < 2000 || y > 2100)
+		return false;
+	snprintf(from, 11, "%04d-%02d-01", y, m1);
+	snprintf(to, 11, "%04d-%02d-%02d", y, m2, civil_days_in_month(y, m2));
+	return true;
+}
+
+bool indicators_open_late(int64_t due, int64_t paused, int64_t at)
+{
+	int64_t judged = paused && paused < at ? paused : at;
+	return judged > due;
 }

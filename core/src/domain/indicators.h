@@ -14,6 +14,26 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* ---- what a query asks ---------------------------------------------------- */
+
+enum indicators_by {
+	IND_BY_OFFICE,    /* units of the province (docs/indicators.md "By unit") */
+	IND_BY_PROCEDURE, /* the procedure's code */
+	IND_BY_FIELD,     /* the procedure's field (lĩnh vực) */
+	IND_BY_CLERK,     /* who received the dossier; who served the visit */
+	IND_BY_COUNTER,   /* the counter of the dossier's ticket; of the visit */
+};
+/* Parses "office", "procedure", "field", "clerk", "counter". */
+bool indicators_by_parse(const char *s, enum indicators_by *out);
+const char *indicators_by_name(enum indicators_by by);
+
+/* Parses a report period: "2026" (year), "2026-H1"/"2026-H2", "2026-9M"
+ * (January to September), "2026-Q1".."Q4", "2026-03" (month), into office
+ * dates from and to (inclusive, YYYY-MM-DD) and a Vietnamese label
+ * ("Quý I năm 2026"). false when malformed. */
+bool indicators_period_parse(const char *period, char from[11], char to[11], char *label,
+                             size_t label_len);
+
 /* num / den into *out (0..1 for a share). Returns false (and *out = NAN)
  * when den <= 0: no data. */
 bool indicators_rate(int64_t num, int64_t den, double *out);
@@ -34,6 +54,20 @@ struct indicators_summary {
 /* Summarizes v[0..n), sorting it in place; scale divides every value (e.g.
  * working seconds per working day, or 60 for minutes). */
 struct indicators_summary indicators_summarize(int64_t *v, size_t n, double scale);
+/* indicators_summarize of v[0..n), the same numbers (the sum of integers
+ * below 2^53 is exact in any order), by counting when the values span a
+ * small range (durations in seconds: a quarter's waits span an hour or
+ * two, not a million values) instead of sorting them. v may be reordered
+ * (not sorted). */
+struct indicators_summary indicators_summarize_unsorted(int64_t *v, size_t n, double scale);
+
+/* ---- dossiers open at an instant ---------------------------------------- */
+
+/* Whether a dossier open at instant at (with due instant due, paused at
+ * paused, 0 if not paused) counts as late: it is judged at its pause when
+ * it was paused before at, else at; late when that instant is past due.
+ * The same rule as the SQL of store/ops_figures.c (motcua_dossiers_late). */
+bool indicators_open_late(int64_t due, int64_t paused, int64_t at);
 
 /* ---- Decision 766/QĐ-TTg (2022): the parts this system's data covers ----- */
 
@@ -117,5 +151,31 @@ double indicators_round(double v, int decimals);
  * finished truncated (not rounded) to four decimals, 5 of 6 gives 0.8333
  * (83.33 %). False (*out = NAN) when nothing was finished. */
 bool indicators_on_time_share_truncated(int64_t on_time, int64_t finished, double *out);
+
+/* ---- the office day in half hours -------------------------------------- */
+
+#define INDICATORS_SLOT_SECONDS 1800
+
+/* The office day's first and last half-hour slot start (seconds after
+ * midnight) from its n sessions [start[i], end[i]) (seconds after
+ * midnight): the slot holding the earliest start and the one holding the
+ * last second of the latest end. With no session (or none of positive
+ * length overall), 07:00 and 17:00. */
+void indicators_day_span(const int *start, const int *end, int n, int *first, int *last);
+
+/* Staffing of one half-hour slot (GET /api/v1/indicators/staffing). */
+struct indicators_staffing_figures {
+	double mean_service_s; /* the slot's mean service time, seconds */
+	double load;           /* offered load, erlangs */
+	int needed;            /* counters needed (indicators_erlang_counters, up to 60) */
+	double p_wait, within; /* Erlang C at needed; NAN when needed == 0 */
+};
+/* A slot with arrivals and served services of total service_sum seconds:
+ * the mean service time is the slot's own with 3 services or more, else
+ * day_mean_s (the day's, or the configured default); the counters needed
+ * to call target (0..1) of arrivals within t_seconds. */
+void indicators_staffing_slot(int64_t arrivals, int64_t served, int64_t service_sum,
+                              double day_mean_s, double t_seconds, double target,
+                              struct indicators_staffing_figures *out);
 
 #endif

@@ -1,12 +1,13 @@
 /* Indicators of a period: a few index range scans (dossiers finished,
- * received, open at the end, apologies; queue visits and tickets; ratings),
- * aggregated in C per group, then put through domain/indicators.h. Working
+ * received, open at the end, apologies; queue visits and tickets; ratings;
+ * feedback; bookings), or the maintained figures, aggregated in C per group
+ * into the structs of store/indicators.h; the formulas of
+ * domain/indicators.h and api/present_indicators.c make the answer. Working
  * times come from the columns dossiers.work_seconds / timing kept when a
  * dossier finishes (store/dossier.c); only rows without them walk the
  * calendar. */
 #include "store/indicators.h"
 
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,34 +18,14 @@
 #include "domain/indicators.h"
 #include "store/booking.h"
 #include "store/calendar.h"
-#include "store/feedback.h"
-#include "store/office.h"
 #include "store/scan.h"
 #include "store/store_internal.h"
 #include "util/clock.h"
 #include "util/xmalloc.h"
 
-#define IND_SLOT_SECONDS 1800
-#define IND_MAX_SLOTS 48
+#define IND_SLOT_SECONDS INDICATORS_SLOT_SECONDS
 #define IND_MAX_GROUPS 1024 /* service group ids counted per query */
 #define IND_MAX_DAYS (3 * 366 + 1)
-
-static const char *const ind_by_names[] = {"office", "procedure", "field", "clerk", "counter"};
-
-bool indicators_by_parse(const char *s, enum indicators_by *out)
-{
-	for (int i = 0; s && i < 5; i++)
-		if (strcmp(s, ind_by_names[i]) == 0) {
-			*out = (enum indicators_by)i;
-			return true;
-		}
-	return false;
-}
-
-const char *indicators_by_name(enum indicators_by by)
-{
-	return ind_by_names[by];
-}
 
 /* ---- periods --------------------------------------------------------------- */
 
@@ -76,43 +57,6 @@ static int64_t ind_day_start(int day)
 	return (int64_t)day * 86400 - CLOCK_OFFICE_UTC_OFFSET;
 }
 
-bool indicators_period_parse(const char *period, char from[11], char to[11], char *label,
-                             size_t label_len)
-{
-	static const char *const roman[] = {"I", "II", "III", "IV"};
-	int y, n = 0, m1, m2;
-	char kind = 0, tail;
-	if (period == NULL || strlen(period) > 10)
-		return false;
-	if (sscanf(period, "%4d%c", &y, &tail) == 1 && strlen(period) == 4) {
-		m1 = 1, m2 = 12;
-		snprintf(label, label_len, "Năm %d", y);
-	} else if (sscanf(period, "%4d-Q%1d%c", &y, &n, &tail) == 2 && strlen(period) == 7 &&
-	           n >= 1 && n <= 4) {
-		m1 = 3 * n - 2, m2 = 3 * n;
-		snprintf(label, label_len, "Quý %s năm %d", roman[n - 1], y);
-	} else if (sscanf(period, "%4d-H%1d%c", &y, &n, &tail) == 2 && strlen(period) == 7 &&
-	           n >= 1 && n <= 2) {
-		m1 = n == 1 ? 1 : 7, m2 = n == 1 ? 6 : 12;
-		snprintf(label, label_len, "%s năm %d", n == 1 ? "6 tháng đầu" : "6 tháng cuối", y);
-	} else if (sscanf(period, "%4d-9%c%c", &y, &kind, &tail) == 2 && kind == 'M' &&
-	           strlen(period) == 7) {
-		m1 = 1, m2 = 9;
-		snprintf(label, label_len, "9 tháng năm %d", y);
-	} else if (sscanf(period, "%4d-%2d%c", &y, &n, &tail) == 2 && strlen(period) == 7 &&
-	           n >= 1 && n <= 12) {
-		m1 = m2 = n;
-		snprintf(label, label_len, "Tháng %d năm %d", n, y);
-	} else {
-		return false;
-	}
-	if (y < 2000 || y > 2100)
-		return false;
-	snprintf(from, 11, "%04d-%02d-01", y, m1);
-	snprintf(to, 11, "%04d-%02d-%02d", y, m2, civil_days_in_month(y, m2));
-	return true;
-}
-
 /* ---- groups ---------------------------------------------------------------- */
 
 struct ind_vec {
@@ -127,60 +71,6 @@ static void ind_push(struct ind_vec *a, int64_t x)
 		a->v = xrealloc(a->v, a->cap * sizeof *a->v);
 	}
 	a->v[a->n++] = x;
-}
-
-/* The quantile p of the n values counted in cnt (cnt[i] values equal to
- * base + i), as domain/indicators.h's indicators_quantile computes it on the
- * sorted values (type 7). */
-static double ind_count_quantile(const uint32_t *cnt, size_t range, int64_t base, size_t n,
-                                 double p)
-{
-	double h = (double)(n - 1) * p;
-	size_t lo = (size_t)floor(h), seen = 0, i = 0;
-	while (i < range && seen + cnt[i] <= lo) /* to the value of rank lo */
-		seen += cnt[i++];
-	int64_t a = base + (int64_t)i;
-	if (lo + 1 >= n)
-		return (double)a;
-	if (seen + cnt[i] <= lo + 1) /* rank lo + 1 is a larger value */
-		for (i++; i < range && cnt[i] == 0; i++)
-			;
-	int64_t b = base + (int64_t)i;
-	return (double)a + (h - (double)lo) * (double)(b - a);
-}
-
-/* indicators_summarize of v[0..n), the same numbers (the sum of integers
- * below 2^53 is exact in any order), by counting when the values span a
- * small range (durations in seconds: a quarter's waits span an hour or
- * two, not a million values) instead of sorting them. v may be reordered. */
-static struct indicators_summary ind_summarize(int64_t *v, size_t n, double scale)
-{
-	if (n < 256)
-		return indicators_summarize(v, n, scale);
-	int64_t lo = v[0], hi = v[0];
-	double sum = 0;
-	for (size_t i = 0; i < n; i++) {
-		lo = v[i] < lo ? v[i] : lo;
-		hi = v[i] > hi ? v[i] : hi;
-		sum += (double)v[i];
-	}
-	if (hi - lo < 0 || (uint64_t)(hi - lo) >= 4 * (uint64_t)n + 4096 ||
-	    (uint64_t)(hi - lo) >= (UINT64_C(1) << 22))
-		return indicators_summarize(v, n, scale);
-	size_t range = (size_t)(hi - lo) + 1;
-	uint32_t *cnt = xcalloc(range, sizeof *cnt);
-	for (size_t i = 0; i < n; i++)
-		cnt[v[i] - lo]++;
-	if (scale <= 0)
-		scale = 1;
-	struct indicators_summary s = {
-	    .n = (int64_t)n,
-	    .mean = sum / (double)n / scale,
-	    .median = ind_count_quantile(cnt, range, lo, n, 0.5) / scale,
-	    .p90 = ind_count_quantile(cnt, range, lo, n, 0.9) / scale,
-	};
-	free(cnt);
-	return s;
 }
 
 struct ind_dgroup {
@@ -251,9 +141,9 @@ struct ind_ctx {
 	struct ind_gset g;       /* the groups of `by` */
 	struct ind_gset centres; /* by=office: the receiving centres */
 	struct ind_dgroup total;
-	struct ind_rgroup *rgroups; /* satisfaction per group, kept for the 766 per unit */
-	size_t n_rgroups;
-	struct ind_fgroup *fgroups; /* by=office: feedback per centre and authority code */
+	struct indicators_report *out;       /* what the query answers */
+	int day_first, day_last;             /* the office day's first and last slot start */
+	struct indicators_feedback *fgroups; /* by=office: feedback per centre and authority code */
 	size_t n_fgroups;
 	/* From the maintained figures (store/figures.h) instead of scans: */
 	bool figures;
@@ -711,9 +601,8 @@ static void ind_count_simple(const struct ind_ctx *x, sqlite3_stmt *s, int kind,
 			g->online++;
 	} else if (kind == 1) {
 		/* A file paused before the end is judged at its pause. */
-		int64_t due = sqlite3_column_int64(s, 1), paused = sqlite3_column_int64(s, 2);
-		int64_t at = paused && paused < x->ref ? paused : x->ref;
-		if (at > due)
+		if (indicators_open_late(sqlite3_column_int64(s, 1), sqlite3_column_int64(s, 2),
+		                         x->ref))
 			g->open_late++;
 		else
 			g->open_on_time++;
@@ -857,28 +746,7 @@ static enum mc_err ind_fig_dossiers(struct ind_ctx *x, bool *fallback, struct mc
 	return MC_OK;
 }
 
-/* ---- JSON of the dossier figures --------------------------------------------- */
-
-static json_t *ind_num(double v, int decimals)
-{
-	if (isnan(v) || isinf(v))
-		return json_null();
-	double f = pow(10, decimals);
-	return json_real(round(v * f) / f);
-}
-
-static json_t *ind_share(int64_t num, int64_t den)
-{
-	double r;
-	return indicators_rate(num, den, &r) ? ind_num(r, 4) : json_null();
-}
-
-static json_t *ind_summary_json(struct indicators_summary s, int decimals)
-{
-	return json_pack("{s:I, s:o, s:o, s:o}", "n", (json_int_t)s.n, "mean",
-	                 ind_num(s.mean, decimals), "median", ind_num(s.median, decimals), "p90",
-	                 ind_num(s.p90, decimals));
-}
+/* ---- dossier rows ------------------------------------------------------------- */
 
 static void ind_merge(struct ind_dgroup *t, const struct ind_dgroup *g)
 {
@@ -892,30 +760,26 @@ static void ind_merge(struct ind_dgroup *t, const struct ind_dgroup *g)
 		ind_push(&t->work, g->work.v[i]);
 }
 
-static json_t *ind_dgroup_json(const struct ind_ctx *x, struct ind_dgroup *g)
+/* The counts of g with its processing time in working days (g->work
+ * reordered) into *out, named name (owned by *out; may be NULL). */
+static void ind_dossiers_of(const struct ind_ctx *x, struct ind_dgroup *g, char *name,
+                            struct indicators_dossiers *out)
 {
-	int64_t finished = g->early + g->on_time + g->late;
-	struct indicators_summary w = ind_summarize(g->work.v, g->work.n, (double)x->day_seconds);
-	double rate;
-	return json_pack(
-	    "{s:I, s:I, s:{s:I, s:I, s:I, s:I, s:I}, s:{s:I, s:I}, s:o, s:o, s:o, s:o, s:I,"
-	    " s:I, s:I, s:I}",
-	    "received", (json_int_t)g->received, "online", (json_int_t)g->online, "finished",
-	    "total", (json_int_t)finished, "early", (json_int_t)g->early, "on_time",
-	    (json_int_t)g->on_time, "late", (json_int_t)g->late, "ineligible",
-	    (json_int_t)g->ineligible, "open", "on_time", (json_int_t)g->open_on_time, "late",
-	    (json_int_t)g->open_late, "on_time_rate",
-	    indicators_rate(g->early + g->on_time, finished, &rate) ? ind_num(rate, 4)
-	                                                            : json_null(),
-	    "processing_days", ind_summary_json(w, 2), "no_supplement_share",
-	    ind_share(g->no_supplement, finished), "supplements_per_dossier",
-	    finished ? ind_num((double)g->supplements / (double)finished, 3) : json_null(),
-	    "apologies", (json_int_t)g->apologies, "refusals", (json_int_t)g->refused,
-	    "withdrawals", (json_int_t)g->withdrawn, "cancellations", (json_int_t)g->cancelled);
+	memset(out, 0, sizeof *out);
+	snprintf(out->key, sizeof out->key, "%s", g->key);
+	out->name = name;
+	out->received = g->received, out->online = g->online, out->early = g->early;
+	out->on_time = g->on_time, out->late = g->late, out->ineligible = g->ineligible;
+	out->withdrawn = g->withdrawn, out->cancelled = g->cancelled, out->refused = g->refused;
+	out->open_on_time = g->open_on_time, out->open_late = g->open_late;
+	out->apologies = g->apologies, out->no_supplement = g->no_supplement;
+	out->supplements = g->supplements;
+	out->processing_days =
+	    indicators_summarize_unsorted(g->work.v, g->work.n, (double)x->day_seconds);
 }
 
-/* The display name of a group key. */
-static json_t *ind_group_name(struct ind_ctx *x, enum indicators_by by, const char *key)
+/* The display name of a group key (owned by the caller). */
+static char *ind_group_name(struct ind_ctx *x, enum indicators_by by, const char *key)
 {
 	static const char office_sql[] = "SELECT name FROM offices WHERE code = ?";
 	static const char proc_sql[] = "SELECT name FROM procedures WHERE code = ? AND current = 1";
@@ -928,18 +792,18 @@ static json_t *ind_group_name(struct ind_ctx *x, enum indicators_by by, const ch
 	                  : by == IND_BY_COUNTER   ? counter_sql
 	                                           : NULL;
 	if (*key == '\0' || strcmp(key, "0") == 0)
-		return json_string(by == IND_BY_COUNTER ? "(không qua quầy)" : "(không rõ)");
+		return xstrdup(by == IND_BY_COUNTER ? "(không qua quầy)" : "(không rõ)");
 	if (sql == NULL)
-		return json_string(key);
+		return xstrdup(key);
 	sqlite3_stmt *s = store_stmt(x->c, sql);
-	json_t *v = NULL;
+	char *v = NULL;
 	if (s) {
 		sqlite3_bind_text(s, 1, key, -1, SQLITE_TRANSIENT);
 		if (sqlite3_step(s) == SQLITE_ROW)
-			v = json_string(store_col_text(s, 0));
+			v = xstrdup(store_col_text(s, 0));
 		sqlite3_reset(s);
 	}
-	return v ? v : json_string(key);
+	return v ? v : xstrdup(key);
 }
 
 static int ind_key_cmp(const void *a, const void *b)
@@ -990,50 +854,21 @@ static void ind_q_add(struct ind_qgroup *g, int64_t wait, int outcome, int64_t r
 	}
 }
 
-static json_t *ind_qgroup_json(struct ind_qgroup *g, int64_t t_minutes)
+/* The counts of g with its waits and services in minutes (g's vectors
+ * reordered) into *out. */
+static void ind_visits_of(struct ind_qgroup *g, struct indicators_visits *out)
 {
-	struct indicators_summary w = ind_summarize(g->wait.v, g->wait.n, 60);
-	struct indicators_summary sv = ind_summarize(g->service.v, g->service.n, 60);
-	double sl, ns;
-	bool has_sl = indicators_service_level(g->within, g->visits, &sl);
-	bool has_ns = indicators_no_show_rate(
-	    g->no_show, g->served + g->no_show + g->transferred + g->removed, &ns);
-	return json_pack(
-	    "{s:I, s:{s:I, s:I, s:I, s:I, s:I}, s:I, s:o, s:o, s:o, s:o, s:I}", "visits",
-	    (json_int_t)g->visits, "outcomes", "served", (json_int_t)g->served, "no_show",
-	    (json_int_t)g->no_show, "transferred", (json_int_t)g->transferred, "removed",
-	    (json_int_t)g->removed, "open", (json_int_t)g->open, "recalls", (json_int_t)g->recalls,
-	    "wait_minutes", ind_summary_json(w, 2), "service_minutes", ind_summary_json(sv, 2),
-	    "no_show_rate", has_ns ? ind_num(ns, 4) : json_null(), "service_level",
-	    has_sl ? ind_num(sl, 4) : json_null(), "service_level_minutes", (json_int_t)t_minutes);
+	out->visits = g->visits, out->served = g->served, out->no_show = g->no_show;
+	out->transferred = g->transferred, out->removed = g->removed, out->open = g->open;
+	out->recalls = g->recalls, out->within = g->within;
+	out->wait = indicators_summarize_unsorted(g->wait.v, g->wait.n, 60);
+	out->service = indicators_summarize_unsorted(g->service.v, g->service.n, 60);
 }
 
 static void ind_qgroup_free(struct ind_qgroup *g)
 {
 	free(g->wait.v);
 	free(g->service.v);
-}
-
-/* The office day's first and last half-hour slot start (seconds after
- * midnight), from the calendar's sessions. */
-static void ind_day_span(struct store *st, int *first, int *last)
-{
-	*first = 7 * 3600, *last = 17 * 3600;
-	/* On an error (logged) the default span above stands. */
-	struct workcal_config cfg = {0};
-	int lo = 24 * 3600, hi = 0;
-	if (store_calendar_config(st, &cfg, NULL) != MC_OK)
-		cfg.n_sessions = 0;
-	for (int i = 0; i < cfg.n_sessions; i++) {
-		if (cfg.sessions[i].start < lo)
-			lo = cfg.sessions[i].start;
-		if (cfg.sessions[i].end > hi)
-			hi = cfg.sessions[i].end;
-	}
-	if (hi > lo) {
-		*first = lo / IND_SLOT_SECONDS * IND_SLOT_SECONDS;
-		*last = (hi - 1) / IND_SLOT_SECONDS * IND_SLOT_SECONDS;
-	}
 }
 
 static int ind_slot_of(int64_t t, int first, int n_slots)
@@ -1174,7 +1009,7 @@ static void ind_counter_key(const struct ind_ctx *x, const struct ind_counters *
 
 /* The display name of by=counter's key: the counter's name, with its
  * centre's when the unit holds several ("Quầy 1 · Trung tâm …"). */
-static json_t *ind_counter_name(struct ind_ctx *x, const struct ind_counters *k, const char *key)
+static char *ind_counter_name(struct ind_ctx *x, const struct ind_counters *k, const char *key)
 {
 	char kk[96];
 	for (size_t i = 0; *key && i < k->n; i++) {
@@ -1182,11 +1017,10 @@ static json_t *ind_counter_name(struct ind_ctx *x, const struct ind_counters *k,
 		if (strcmp(kk, key) != 0)
 			continue;
 		if (!x->many_halls)
-			return json_string(k->v[i].code);
-		json_t *centre =
-		    ind_group_name(x, IND_BY_OFFICE, ind_centre_key(x, k->v[i].office));
-		json_t *out = json_sprintf("%s · %s", k->v[i].code, json_string_value(centre));
-		json_decref(centre);
+			return xstrdup(k->v[i].code);
+		char *centre = ind_group_name(x, IND_BY_OFFICE, ind_centre_key(x, k->v[i].office));
+		char *out = xasprintf("%s · %s", k->v[i].code, centre);
+		free(centre);
 		return out;
 	}
 	return ind_group_name(x, IND_BY_COUNTER, key);
@@ -1215,143 +1049,147 @@ static int ind_qgroup_find(struct ind_qgroup **gs, size_t *n, const char *key)
 	return (int)(*n)++;
 }
 
-static json_t *ind_queue(struct ind_ctx *x, struct mc_error *err, enum mc_err *rc)
+/* What a queue count carries between its scans. */
+struct ind_qscan {
+	struct indicators_queue *q; /* x->out->queue: the heat map goes straight there */
+	int64_t t_sec;
+	int first, n_slots;
+	struct ind_qgroup total, slots[IND_MAX_SLOTS];
+	struct ind_qgroup *groups;
+	size_t n_groups;
+	int last_g;
+	struct ind_counters cn, sg;
+	int64_t *centre_tickets; /* by=office: tickets per centre (index n_offices: none) */
+};
+
+/* One visit counted in the total, its group (last_g) and its slot k. */
+static void ind_qscan_add(struct ind_qscan *qs, int k, int wd, int64_t wait, int outcome,
+                          int64_t recalls, int64_t service)
 {
-	int64_t t_min = store_setting_int(x->st, "service_level_minutes", 15);
-	int64_t t_sec = t_min * 60;
-	int first, last;
-	ind_day_span(x->st, &first, &last);
-	int n_slots = (last - first) / IND_SLOT_SECONDS + 1;
-	if (n_slots > IND_MAX_SLOTS)
-		n_slots = IND_MAX_SLOTS;
-	struct ind_qgroup total = {0}, slots[IND_MAX_SLOTS] = {0};
-	struct ind_qgroup *groups = NULL;
-	size_t n_groups = 0;
-	int64_t arrivals[IND_MAX_SLOTS] = {0};
-	int64_t heat_n[7][IND_MAX_SLOTS] = {{0}}, heat_wait[7][IND_MAX_SLOTS] = {{0}};
-	int64_t heat_arr[7][IND_MAX_SLOTS] = {{0}};
-	strcpy(total.key, "");
+	ind_q_add(&qs->total, wait, outcome, recalls, service, qs->t_sec);
+	ind_q_add(&qs->groups[qs->last_g], wait, outcome, recalls, service, qs->t_sec);
+	ind_q_add(&qs->slots[k], wait, outcome, recalls, service, qs->t_sec);
+	qs->q->heat_visits[wd][k]++;
+	qs->q->heat_wait[wd][k] += wait;
+}
 
-	sqlite3_stmt *s;
-	json_t *by_group = NULL;
-	struct ind_counters cn = {0}, sg = {0};
-	if ((*rc = ind_counters_load(x->c, ind_counters_sql, &cn, err)))
-		goto out;
-	int last_g = -1, step;
-	if (!x->figures) {
-		s = store_stmt(x->c, x->by == IND_BY_CLERK ? ind_visits_sql_x : ind_visits_sql);
-		if (s == NULL) {
-			*rc = store_sql_error(x->c, "indicators", err);
-			goto out;
+/* The visits called in the period, scanned from the rows. */
+static enum mc_err ind_queue_visits_scan(struct ind_ctx *x, struct ind_qscan *qs,
+                                         struct mc_error *err)
+{
+	sqlite3_stmt *s =
+	    store_stmt(x->c, x->by == IND_BY_CLERK ? ind_visits_sql_x : ind_visits_sql);
+	if (s == NULL)
+		return store_sql_error(x->c, "indicators", err);
+	sqlite3_bind_int64(s, 1, x->start);
+	sqlite3_bind_int64(s, 2, x->end);
+	ind_bind_unit(x, s);
+	int step;
+	while (store_next(s, &step)) {
+		int64_t queued = sqlite3_column_int64(s, 0), called = sqlite3_column_int64(s, 1);
+		int64_t fin = sqlite3_column_int64(s, 2), recalls = sqlite3_column_int64(s, 4);
+		int outcome = ind_outcome_code(store_col_text(s, 3));
+		int64_t wait = called - queued;
+		int64_t service = outcome == IND_SERVED && fin >= called ? fin - called : -1;
+		char key[96];
+		struct ind_counter *co = NULL;
+		if (x->by == IND_BY_CLERK) {
+			snprintf(key, sizeof key, "%s", store_col_text(s, 6));
+		} else if (x->by == IND_BY_OFFICE) {
+			/* Each counter's centre group, found once. */
+			co = ind_counter_of(&qs->cn, sqlite3_column_int64(s, 5));
+			if (co && co->qgroup >= 0)
+				qs->last_g = co->qgroup;
+			snprintf(key, sizeof key, "%s",
+			         co && co->qgroup >= 0 ? qs->groups[qs->last_g].key
+			         : co                  ? ind_centre_key(x, co->office)
+			                               : "");
+		} else {
+			ind_counter_key(x, &qs->cn, sqlite3_column_int64(s, 5), key, sizeof key);
 		}
-		sqlite3_bind_int64(s, 1, x->start);
-		sqlite3_bind_int64(s, 2, x->end);
-		ind_bind_unit(x, s);
-		while (store_next(s, &step)) {
-			int64_t queued = sqlite3_column_int64(s, 0),
-			        called = sqlite3_column_int64(s, 1);
-			int64_t fin = sqlite3_column_int64(s, 2),
-			        recalls = sqlite3_column_int64(s, 4);
-			int outcome = ind_outcome_code(store_col_text(s, 3));
-			int64_t wait = called - queued;
-			int64_t service =
-			    outcome == IND_SERVED && fin >= called ? fin - called : -1;
-			char key[96];
-			struct ind_counter *co = NULL;
-			if (x->by == IND_BY_CLERK) {
-				snprintf(key, sizeof key, "%s", store_col_text(s, 6));
-			} else if (x->by == IND_BY_OFFICE) {
-				/* Each counter's centre group, found once. */
-				co = ind_counter_of(&cn, sqlite3_column_int64(s, 5));
-				if (co && co->qgroup >= 0)
-					last_g = co->qgroup;
-				snprintf(key, sizeof key, "%s",
-				         co && co->qgroup >= 0 ? groups[last_g].key
-				         : co                  ? ind_centre_key(x, co->office)
-				                               : "");
-			} else {
-				ind_counter_key(x, &cn, sqlite3_column_int64(s, 5), key,
-				                sizeof key);
-			}
-			if (last_g < 0 || strcmp(groups[last_g].key, key) != 0)
-				last_g = ind_qgroup_find(&groups, &n_groups, key);
-			if (co)
-				co->qgroup = last_g;
-			ind_q_add(&total, wait, outcome, recalls, service, t_sec);
-			ind_q_add(&groups[last_g], wait, outcome, recalls, service, t_sec);
-			int k = ind_slot_of(called, first, n_slots);
-			ind_q_add(&slots[k], wait, outcome, recalls, service, t_sec);
-			int wd = ind_weekday(called);
-			heat_n[wd][k]++;
-			heat_wait[wd][k] += wait;
-		}
-		if ((*rc = store_scan_end(x->c, s, step, "indicators", err)))
-			goto out;
-	} else {
-		/* The same visits from fig_visit_days: <counter, half hour, outcome,
-		 * recalls, wait, service>, rows of the unit's offices. */
-		s = store_stmt(x->c, "SELECT day, office_id, items FROM fig_visit_days"
-		                     " WHERE day >= ?1 AND day < ?2");
-		if (s == NULL) {
-			*rc = store_sql_error(x->c, "indicators", err);
-			goto out;
-		}
-		sqlite3_bind_int(s, 1, x->day_a);
-		sqlite3_bind_int(s, 2, x->day_b);
-		while (store_next(s, &step)) {
-			if (!ind_allowed(x, sqlite3_column_int64(s, 1)))
-				continue;
-			int wd = civil_weekday(sqlite3_column_int(s, 0));
-			const char *p = store_col_text(s, 2);
-			int64_t f[6];
-			while (ind_token(&p, f, 6) > 0) {
-				char key[96];
-				struct ind_counter *co = ind_counter_of(&cn, f[0]);
-				if (co && co->qgroup >= 0) { /* the counter's group, found before */
-					last_g = co->qgroup;
-				} else if (x->by == IND_BY_OFFICE) {
-					if (co && co->qgroup >= 0)
-						last_g = co->qgroup;
-					snprintf(key, sizeof key, "%s",
-					         co && co->qgroup >= 0 ? groups[last_g].key
-					         : co ? ind_centre_key(x, co->office)
-					              : "");
-				} else {
-					ind_counter_key(x, &cn, f[0], key, sizeof key);
-				}
-				if (co == NULL || co->qgroup < 0) {
-					if (last_g < 0 || strcmp(groups[last_g].key, key) != 0)
-						last_g = ind_qgroup_find(&groups, &n_groups, key);
-					if (co)
-						co->qgroup = last_g;
-				}
-				int64_t wait = f[4], service = f[5] == INT64_MIN ? -1 : f[5];
-				int outcome = (int)f[2];
-				ind_q_add(&total, wait, outcome, f[3], service, t_sec);
-				ind_q_add(&groups[last_g], wait, outcome, f[3], service, t_sec);
-				int k = ind_half_hour_slot((int)f[1], first, n_slots);
-				ind_q_add(&slots[k], wait, outcome, f[3], service, t_sec);
-				heat_n[wd][k]++;
-				heat_wait[wd][k] += wait;
-			}
-		}
-		if ((*rc = store_scan_end(x->c, s, step, "indicators", err)))
-			goto out;
+		if (qs->last_g < 0 || strcmp(qs->groups[qs->last_g].key, key) != 0)
+			qs->last_g = ind_qgroup_find(&qs->groups, &qs->n_groups, key);
+		if (co)
+			co->qgroup = qs->last_g;
+		ind_qscan_add(qs, ind_slot_of(called, qs->first, qs->n_slots), ind_weekday(called),
+		              wait, outcome, recalls, service);
 	}
+	return store_scan_end(x->c, s, step, "indicators", err);
+}
 
-	by_group = json_object();
-	int64_t tickets = 0, voided = 0;
+/* The same visits from fig_visit_days: <counter, half hour, outcome,
+ * recalls, wait, service>, rows of the unit's offices. */
+static enum mc_err ind_queue_visits_figures(struct ind_ctx *x, struct ind_qscan *qs,
+                                            struct mc_error *err)
+{
+	sqlite3_stmt *s = store_stmt(x->c, "SELECT day, office_id, items FROM fig_visit_days"
+	                                   " WHERE day >= ?1 AND day < ?2");
+	if (s == NULL)
+		return store_sql_error(x->c, "indicators", err);
+	sqlite3_bind_int(s, 1, x->day_a);
+	sqlite3_bind_int(s, 2, x->day_b);
+	int step;
+	while (store_next(s, &step)) {
+		if (!ind_allowed(x, sqlite3_column_int64(s, 1)))
+			continue;
+		int wd = civil_weekday(sqlite3_column_int(s, 0));
+		const char *p = store_col_text(s, 2);
+		int64_t f[6];
+		while (ind_token(&p, f, 6) > 0) {
+			char key[96];
+			struct ind_counter *co = ind_counter_of(&qs->cn, f[0]);
+			if (co && co->qgroup >= 0) /* the counter's group, found before */
+				qs->last_g = co->qgroup;
+			else if (x->by == IND_BY_OFFICE)
+				snprintf(key, sizeof key, "%s",
+				         co ? ind_centre_key(x, co->office) : "");
+			else
+				ind_counter_key(x, &qs->cn, f[0], key, sizeof key);
+			if (co == NULL || co->qgroup < 0) {
+				if (qs->last_g < 0 || strcmp(qs->groups[qs->last_g].key, key) != 0)
+					qs->last_g =
+					    ind_qgroup_find(&qs->groups, &qs->n_groups, key);
+				if (co)
+					co->qgroup = qs->last_g;
+			}
+			int64_t service = f[5] == INT64_MIN ? -1 : f[5];
+			ind_qscan_add(qs, ind_half_hour_slot((int)f[1], qs->first, qs->n_slots), wd,
+			              f[4], (int)f[2], f[3], service);
+		}
+	}
+	return store_scan_end(x->c, s, step, "indicators", err);
+}
+
+/* One ticket issued in slot k on weekday wd, of service group gid. */
+static void ind_queue_ticket(struct ind_ctx *x, struct ind_qscan *qs, int64_t *per_group, int k,
+                             int wd, int64_t gid)
+{
+	qs->q->slots[k].arrivals++;
+	qs->q->heat_arrivals[wd][k]++;
+	qs->q->tickets++;
+	if (gid >= 0 && gid < IND_MAX_GROUPS)
+		per_group[gid]++;
+	const struct ind_counter *sgr = ind_counter_of(&qs->sg, gid);
+	int oi = sgr ? ind_office_index(x, sgr->office) : -1;
+	int ci = oi >= 0 ? x->offices[oi].centre : -1;
+	qs->centre_tickets[ci >= 0 ? (size_t)ci : x->n_offices]++;
+}
+
+/* The tickets issued in the period: arrivals per slot and weekday, per
+ * service group code (q->by_group) and per centre. */
+static enum mc_err ind_queue_tickets(struct ind_ctx *x, struct ind_qscan *qs, struct mc_error *err)
+{
 	static _Thread_local int64_t per_group[IND_MAX_GROUPS];
 	memset(per_group, 0, sizeof per_group);
-	if ((*rc = ind_counters_load(x->c, ind_sgroups_sql, &sg, err)))
-		goto out;
-	s = x->figures ? store_stmt(x->c, "SELECT day, office_id, items FROM fig_ticket_days"
-	                                  " WHERE day >= ?1 AND day < ?2")
-	               : store_stmt(x->c, ind_tickets_sql);
-	if (s == NULL) {
-		*rc = store_sql_error(x->c, "indicators", err);
-		goto out;
-	}
+	enum mc_err rc;
+	if ((rc = ind_counters_load(x->c, ind_sgroups_sql, &qs->sg, err)))
+		return rc;
+	sqlite3_stmt *s = x->figures
+	                      ? store_stmt(x->c, "SELECT day, office_id, items FROM"
+	                                         " fig_ticket_days WHERE day >= ?1 AND day < ?2")
+	                      : store_stmt(x->c, ind_tickets_sql);
+	if (s == NULL)
+		return store_sql_error(x->c, "indicators", err);
 	if (x->figures) {
 		sqlite3_bind_int(s, 1, x->day_a);
 		sqlite3_bind_int(s, 2, x->day_b);
@@ -1360,197 +1198,143 @@ static json_t *ind_queue(struct ind_ctx *x, struct mc_error *err, enum mc_err *r
 		sqlite3_bind_int64(s, 2, x->end);
 		ind_bind_unit(x, s);
 	}
-	/* by=office: tickets per centre, in the centre's queue group. */
-	int64_t *centre_tickets = xcalloc(x->n_offices + 1, sizeof *centre_tickets);
+	int step;
 	while (store_next(s, &step)) {
-		const char *p = "";
+		/* A voided ticket (its print failed) was never handed out:
+		 * counted apart, not as an arrival. */
+		if (!x->figures) {
+			int64_t at = sqlite3_column_int64(s, 0);
+			if (sqlite3_column_int64(s, 2) == 1)
+				qs->q->tickets_voided++;
+			else
+				ind_queue_ticket(x, qs, per_group,
+				                 ind_slot_of(at, qs->first, qs->n_slots),
+				                 ind_weekday(at), sqlite3_column_int64(s, 1));
+			continue;
+		}
+		/* A figures row: <group, half hour, voided> tokens. */
+		if (!ind_allowed(x, sqlite3_column_int64(s, 1)))
+			continue;
+		int wd = civil_weekday(sqlite3_column_int(s, 0));
+		const char *p = store_col_text(s, 2);
 		int64_t f[3] = {0, 0, 0};
-		int wd = 0, k = 0;
-		if (x->figures) { /* a row of <group, half hour, voided> tokens */
-			if (!ind_allowed(x, sqlite3_column_int64(s, 1)))
-				continue;
-			wd = civil_weekday(sqlite3_column_int(s, 0));
-			p = store_col_text(s, 2);
-		}
-		for (;;) {
-			if (x->figures) {
-				if (ind_token(&p, f, 3) == 0)
-					break;
-				k = ind_half_hour_slot((int)f[1], first, n_slots);
-			} else {
-				int64_t at = sqlite3_column_int64(s, 0);
-				f[0] = sqlite3_column_int64(s, 1);
-				f[2] = sqlite3_column_int64(s, 2);
-				k = ind_slot_of(at, first, n_slots);
-				wd = ind_weekday(at);
-			}
-			/* A voided ticket (its print failed) was never handed out:
-			 * counted apart, not as an arrival. */
-			if (f[2] == 1) {
-				voided++;
-				if (!x->figures)
-					break;
-				continue;
-			}
-			arrivals[k]++;
-			heat_arr[wd][k]++;
-			tickets++;
-			int64_t gid = f[0];
-			if (gid >= 0 && gid < IND_MAX_GROUPS)
-				per_group[gid]++;
-			const struct ind_counter *sgr = ind_counter_of(&sg, gid);
-			int oi = sgr ? ind_office_index(x, sgr->office) : -1;
-			int ci = oi >= 0 ? x->offices[oi].centre : -1;
-			centre_tickets[ci >= 0 ? (size_t)ci : x->n_offices]++;
-			if (!x->figures)
-				break;
+		while (ind_token(&p, f, 3) > 0) {
+			if (f[2] == 1)
+				qs->q->tickets_voided++;
+			else
+				ind_queue_ticket(
+				    x, qs, per_group,
+				    ind_half_hour_slot((int)f[1], qs->first, qs->n_slots), wd,
+				    f[0]);
 		}
 	}
-	if ((*rc = store_scan_end(x->c, s, step, "indicators", err))) {
-		free(centre_tickets);
-		goto out;
-	}
+	if ((rc = store_scan_end(x->c, s, step, "indicators", err)))
+		return rc;
 	/* Per group code: two centres' groups of one code add up. */
-	for (size_t i = 0; i < sg.n; i++) {
-		int64_t gid = sg.v[i].id;
-		if (gid >= 0 && gid < IND_MAX_GROUPS && per_group[gid]) {
-			json_t *had = json_object_get(by_group, sg.v[i].code);
-			json_object_set_new(by_group, sg.v[i].code,
-			                    json_integer(per_group[gid] + json_integer_value(had)));
+	struct indicators_queue *q = qs->q;
+	for (size_t i = 0; i < qs->sg.n; i++) {
+		int64_t gid = qs->sg.v[i].id;
+		if (gid < 0 || gid >= IND_MAX_GROUPS || per_group[gid] == 0)
+			continue;
+		size_t j = 0;
+		while (j < q->n_by_group && strcmp(q->by_group[j].code, qs->sg.v[i].code) != 0)
+			j++;
+		if (j == q->n_by_group) {
+			q->by_group = xrealloc(q->by_group, (j + 1) * sizeof *q->by_group);
+			q->by_group[j].code = xstrdup(qs->sg.v[i].code);
+			q->by_group[j].tickets = 0;
+			q->n_by_group++;
 		}
+		q->by_group[j].tickets += per_group[gid];
 	}
+	return MC_OK;
+}
 
-	json_t *q = ind_qgroup_json(&total, t_min);
-	json_object_set_new(q, "tickets", json_integer(tickets));
-	json_object_set_new(q, "tickets_voided", json_integer(voided));
-	json_object_set_new(q, "tickets_by_group", by_group);
-	by_group = NULL;
-	if (x->by == IND_BY_OFFICE) /* every centre with tickets has a row */
+/* The queue groups of qs into q->groups, in the order of their keys, named;
+ * by=office every centre with tickets has one, with its tickets. */
+static void ind_queue_groups(struct ind_ctx *x, struct ind_qscan *qs)
+{
+	struct indicators_queue *q = qs->q;
+	if (x->by == IND_BY_OFFICE)
 		for (size_t i = 0; i <= x->n_offices; i++)
-			if (centre_tickets[i])
-				ind_qgroup_find(&groups, &n_groups,
+			if (qs->centre_tickets[i])
+				ind_qgroup_find(&qs->groups, &qs->n_groups,
 				                i < x->n_offices ? x->offices[i].code : "");
 	/* In the order of their keys, whatever order the rows came in. */
-	if (n_groups > 1)
-		qsort(groups, n_groups, sizeof *groups, ind_qkey_cmp);
-	json_t *garr = json_array();
-	for (size_t i = 0; i < n_groups; i++) {
-		json_t *gj = ind_qgroup_json(&groups[i], t_min);
-		json_object_set_new(gj, "key", json_string(groups[i].key));
-		enum indicators_by name_by = x->by == IND_BY_CLERK    ? IND_BY_CLERK
-		                             : x->by == IND_BY_OFFICE ? IND_BY_OFFICE
-		                                                      : IND_BY_COUNTER;
-		json_object_set_new(gj, "name",
-		                    name_by == IND_BY_COUNTER
-		                        ? ind_counter_name(x, &cn, groups[i].key)
-		                        : ind_group_name(x, name_by, groups[i].key));
+	if (qs->n_groups > 1)
+		qsort(qs->groups, qs->n_groups, sizeof *qs->groups, ind_qkey_cmp);
+	q->groups = xcalloc(qs->n_groups + 1, sizeof *q->groups);
+	q->n_groups = qs->n_groups;
+	for (size_t i = 0; i < qs->n_groups; i++) {
+		struct indicators_queue_group *g = &q->groups[i];
+		snprintf(g->key, sizeof g->key, "%s", qs->groups[i].key);
+		ind_visits_of(&qs->groups[i], &g->v);
+		g->name = x->by == IND_BY_CLERK    ? ind_group_name(x, IND_BY_CLERK, g->key)
+		          : x->by == IND_BY_OFFICE ? ind_group_name(x, IND_BY_OFFICE, g->key)
+		                                   : ind_counter_name(x, &qs->cn, g->key);
 		if (x->by == IND_BY_OFFICE) {
-			int64_t n = 0;
+			g->has_tickets = true;
 			for (size_t k = 0; k <= x->n_offices; k++)
-				if (strcmp(groups[i].key,
-				           k < x->n_offices ? x->offices[k].code : "") == 0)
-					n += centre_tickets[k];
-			json_object_set_new(gj, "tickets", json_integer(n));
+				if (strcmp(g->key, k < x->n_offices ? x->offices[k].code : "") == 0)
+					g->tickets += qs->centre_tickets[k];
 		}
-		json_array_append_new(garr, gj);
 	}
-	free(centre_tickets);
-	json_object_set_new(q, "group_by",
-	                    json_string(x->by == IND_BY_CLERK    ? "clerk"
-	                                : x->by == IND_BY_OFFICE ? "office"
-	                                                         : "counter"));
-	json_object_set_new(q, "groups", garr);
-	json_t *sarr = json_array();
-	for (int k = 0; k < n_slots; k++) {
-		char label[6];
-		ind_slot_label(first, k, label);
-		json_t *sj = ind_qgroup_json(&slots[k], t_min);
-		json_object_set_new(sj, "start", json_string(label));
-		json_object_set_new(sj, "arrivals", json_integer(arrivals[k]));
-		json_array_append_new(sarr, sj);
+}
+
+/* The queue figures of the period into x->out->queue. */
+static enum mc_err ind_queue(struct ind_ctx *x, struct mc_error *err)
+{
+	struct indicators_queue *q = &x->out->queue;
+	q->service_level_minutes = store_setting_int(x->st, "service_level_minutes", 15);
+	q->group_by = x->by == IND_BY_CLERK || x->by == IND_BY_OFFICE ? x->by : IND_BY_COUNTER;
+	struct ind_qscan *qs = xcalloc(1, sizeof *qs);
+	qs->q = q;
+	qs->t_sec = q->service_level_minutes * 60;
+	qs->first = x->day_first;
+	qs->n_slots = (x->day_last - x->day_first) / IND_SLOT_SECONDS + 1;
+	if (qs->n_slots > IND_MAX_SLOTS)
+		qs->n_slots = IND_MAX_SLOTS;
+	if (qs->n_slots < 1)
+		qs->n_slots = 1;
+	qs->last_g = -1;
+	qs->centre_tickets = xcalloc(x->n_offices + 1, sizeof *qs->centre_tickets);
+	enum mc_err rc;
+	if ((rc = ind_counters_load(x->c, ind_counters_sql, &qs->cn, err)) ||
+	    (rc = x->figures ? ind_queue_visits_figures(x, qs, err)
+	                     : ind_queue_visits_scan(x, qs, err)) ||
+	    (rc = ind_queue_tickets(x, qs, err)))
+		goto out;
+	ind_visits_of(&qs->total, &q->total);
+	ind_queue_groups(x, qs);
+	q->n_slots = qs->n_slots;
+	for (int k = 0; k < qs->n_slots; k++) {
+		ind_slot_label(qs->first, k, q->slots[k].start);
+		ind_visits_of(&qs->slots[k], &q->slots[k].v);
 	}
-	json_object_set_new(q, "by_half_hour", sarr);
-	/* The heat map: weekday (1 = Monday .. 6 = Saturday) × slot. */
-	json_t *heat = json_pack("{s:[], s:[], s:[], s:[]}", "weekdays", "slots", "arrivals",
-	                         "mean_wait_minutes");
-	for (int k = 0; k < n_slots; k++) {
-		char label[6];
-		ind_slot_label(first, k, label);
-		json_array_append_new(json_object_get(heat, "slots"), json_string(label));
-	}
-	for (int wd = 1; wd <= 6; wd++) {
-		json_array_append_new(json_object_get(heat, "weekdays"), json_integer(wd));
-		json_t *ar = json_array(), *mw = json_array();
-		for (int k = 0; k < n_slots; k++) {
-			json_array_append_new(ar, json_integer(heat_arr[wd][k]));
-			json_array_append_new(mw, heat_n[wd][k]
-			                              ? ind_num((double)heat_wait[wd][k] /
-			                                            (double)heat_n[wd][k] / 60.0,
-			                                        1)
-			                              : json_null());
-		}
-		json_array_append_new(json_object_get(heat, "arrivals"), ar);
-		json_array_append_new(json_object_get(heat, "mean_wait_minutes"), mw);
-	}
-	json_object_set_new(q, "heat", heat);
-	*rc = MC_OK;
-	ind_qgroup_free(&total);
-	for (int k = 0; k < IND_MAX_SLOTS; k++)
-		ind_qgroup_free(&slots[k]);
-	for (size_t i = 0; i < n_groups; i++)
-		ind_qgroup_free(&groups[i]);
-	free(groups);
-	ind_counters_free(&cn);
-	ind_counters_free(&sg);
-	return q;
 out:
-	json_decref(by_group);
-	ind_qgroup_free(&total);
+	ind_qgroup_free(&qs->total);
 	for (int k = 0; k < IND_MAX_SLOTS; k++)
-		ind_qgroup_free(&slots[k]);
-	for (size_t i = 0; i < n_groups; i++)
-		ind_qgroup_free(&groups[i]);
-	free(groups);
-	ind_counters_free(&cn);
-	ind_counters_free(&sg);
-	return NULL;
+		ind_qgroup_free(&qs->slots[k]);
+	for (size_t i = 0; i < qs->n_groups; i++)
+		ind_qgroup_free(&qs->groups[i]);
+	free(qs->groups);
+	free(qs->centre_tickets);
+	ind_counters_free(&qs->cn);
+	ind_counters_free(&qs->sg);
+	free(qs);
+	return rc;
 }
 
 /* ---- satisfaction ---------------------------------------------------------------- */
 
-static const char *const ind_levels[] = {"very_satisfied", "satisfied", "neutral", "not_satisfied"};
+const char *const indicators_levels[4] = {"very_satisfied", "satisfied", "neutral",
+                                          "not_satisfied"};
 
-struct ind_rgroup {
-	char key[96];
-	int64_t level[4], rated;
-	int64_t on_time_yes, on_time_n, courteous_yes, courteous_n, one_visit, visits_n, visits_sum,
-	    unofficial;
-};
-
-static json_t *ind_rgroup_json(const struct ind_rgroup *g)
-{
-	json_t *levels = json_object();
-	json_t *shares = json_object();
-	for (int i = 0; i < 4; i++) {
-		json_object_set_new(levels, ind_levels[i], json_integer(g->level[i]));
-		json_object_set_new(shares, ind_levels[i], ind_share(g->level[i], g->rated));
-	}
-	return json_pack("{s:I, s:o, s:o, s:o, s:{s:o, s:o, s:o, s:o, s:I}}", "rated",
-	                 (json_int_t)g->rated, "levels", levels, "shares", shares,
-	                 "satisfied_share", ind_share(g->level[0] + g->level[1], g->rated),
-	                 "criteria", "on_time", ind_share(g->on_time_yes, g->on_time_n),
-	                 "courteous", ind_share(g->courteous_yes, g->courteous_n), "one_visit",
-	                 ind_share(g->one_visit, g->visits_n), "mean_visits",
-	                 g->visits_n ? ind_num((double)g->visits_sum / (double)g->visits_n, 2)
-	                             : json_null(),
-	                 "unofficial_payment_reports", (json_int_t)g->unofficial);
-}
-
-static void ind_r_add(struct ind_rgroup *g, sqlite3_stmt *s)
+static void ind_r_add(struct indicators_ratings *g, sqlite3_stmt *s)
 {
 	const char *lv = store_col_text(s, 0);
 	for (int i = 0; i < 4; i++)
-		if (strcmp(lv, ind_levels[i]) == 0)
+		if (strcmp(lv, indicators_levels[i]) == 0)
 			g->level[i]++;
 	g->rated++;
 	if (sqlite3_column_type(s, 1) != SQLITE_NULL) {
@@ -1569,8 +1353,9 @@ static void ind_r_add(struct ind_rgroup *g, sqlite3_stmt *s)
 	g->unofficial += sqlite3_column_int(s, 4) == 1;
 }
 
-static json_t *ind_satisfaction(struct ind_ctx *x, struct ind_rgroup *total, struct mc_error *err,
-                                enum mc_err *rc)
+/* The ratings given in the period into x->out->ratings, and by procedure,
+ * field or unit into x->out->rating_groups (named). */
+static enum mc_err ind_satisfaction(struct ind_ctx *x, struct mc_error *err)
 {
 	static const char sql[] =
 	    "SELECT r.level, r.on_time, r.courteous, r.visits, r.unofficial_payment_asked,"
@@ -1584,11 +1369,9 @@ static json_t *ind_satisfaction(struct ind_ctx *x, struct ind_rgroup *total, str
 	    IND_IN_UNIT("(CASE WHEN :by_intake OR d.id IS NULL THEN r.office_id"
 	                " ELSE d.authority_id END)");
 	sqlite3_stmt *s = store_stmt(x->c, sql);
-	if (s == NULL) {
-		*rc = store_sql_error(x->c, "indicators", err);
-		return NULL;
-	}
-	struct ind_rgroup *groups = NULL;
+	if (s == NULL)
+		return store_sql_error(x->c, "indicators", err);
+	struct indicators_ratings *total = &x->out->ratings, *groups = NULL;
 	size_t n = 0;
 	bool per_proc =
 	    x->by == IND_BY_OFFICE || x->by == IND_BY_PROCEDURE || x->by == IND_BY_FIELD;
@@ -1621,49 +1404,20 @@ static json_t *ind_satisfaction(struct ind_ctx *x, struct ind_rgroup *total, str
 		}
 		ind_r_add(&groups[i], s);
 	}
-	x->rgroups = groups; /* freed by store_indicators */
-	x->n_rgroups = n;
-	if ((*rc = store_scan_end(x->c, s, step, "indicators", err)))
-		return NULL;
-	json_t *out = ind_rgroup_json(total);
-	json_t *arr = json_array();
-	for (size_t i = 0; i < n; i++) {
-		json_t *g = ind_rgroup_json(&groups[i]);
-		json_object_set_new(g, "key", json_string(groups[i].key));
-		json_object_set_new(g, "name", ind_group_name(x, x->by, groups[i].key));
-		json_array_append_new(arr, g);
-	}
-	json_object_set_new(out, "groups", arr);
-	json_object_set_new(
-	    out, "scale",
-	    json_pack("[s,s,s,s]", "very_satisfied", "satisfied", "neutral", "not_satisfied"));
-	json_object_set_new(out, "satisfied_levels",
-	                    json_pack("[s,s]", "very_satisfied", "satisfied"));
-	if (!per_proc)
-		json_object_set_new(out, "note",
-		                    json_string("Đánh giá là ẩn danh: không gắn với cán bộ hay quầy"
-		                                " (ratings are anonymous: no clerk or counter)"));
-	*rc = MC_OK;
-	return out;
+	x->out->rating_groups = groups; /* freed by indicators_report_free */
+	x->out->n_rating_groups = n;
+	x->out->ratings_per_procedure = per_proc;
+	enum mc_err rc = store_scan_end(x->c, s, step, "indicators", err);
+	for (size_t i = 0; rc == MC_OK && i < n; i++)
+		groups[i].name = ind_group_name(x, x->by, groups[i].key);
+	return rc;
 }
 
 /* ---- feedback (PAKN) ------------------------------------------------------------- */
 
-static const char *const ind_fb_classes[] = {"procedure", "conduct", "dossier", "other"};
-static const char *const ind_fb_channels[] = {"web",    "kiosk", "hotline",
-                                              "letter", "box",   "counter"};
-
-/* Feedback figures of a group (docs/feedback.md "Where each number comes
- * from"). received, by_class, by_channel: PAKN received in the period;
- * anonymous: anonymous reports received in it (a count, nothing else).
- * ended..late_step: the counted PAKN (ended in the period + open_late). */
-struct ind_fgroup {
-	char key[64];
-	int64_t received, anonymous, by_class[4], by_channel[6];
-	int64_t ended, on_time, late, open_late, satisfied, not_satisfied, repeated;
-	int64_t rejected, forwarded, published, answered;
-	int64_t late_step[FEEDBACK_STEPS];
-};
+const char *const indicators_feedback_classes[4] = {"procedure", "conduct", "dossier", "other"};
+const char *const indicators_feedback_channels[6] = {"web",    "kiosk", "hotline",
+                                                     "letter", "box",   "counter"};
 
 static int ind_fb_index(const char *const *names, int n, const char *v)
 {
@@ -1740,7 +1494,7 @@ struct ind_fb_row {
 	struct feedback_timing tm;
 };
 
-static void ind_fb_add(struct ind_fgroup *g, const struct ind_fb_row *r)
+static void ind_fb_add(struct indicators_feedback *g, const struct ind_fb_row *r)
 {
 	if (r->in_period && r->anonymous)
 		g->anonymous++;
@@ -1776,13 +1530,13 @@ static void ind_fb_add(struct ind_fgroup *g, const struct ind_fb_row *r)
 		    r->tm.step[i] == FEEDBACK_STEP_LATE || r->tm.step[i] == FEEDBACK_STEP_OVERDUE;
 }
 
-static struct ind_fgroup *ind_fgroup_of(struct ind_ctx *x, const char *key)
+static struct indicators_feedback *ind_fgroup_of(struct ind_ctx *x, const char *key)
 {
 	for (size_t i = 0; i < x->n_fgroups; i++)
 		if (strcmp(x->fgroups[i].key, key) == 0)
 			return &x->fgroups[i];
 	x->fgroups = xrealloc(x->fgroups, (x->n_fgroups + 1) * sizeof *x->fgroups);
-	struct ind_fgroup *g = &x->fgroups[x->n_fgroups++];
+	struct indicators_feedback *g = &x->fgroups[x->n_fgroups++];
 	memset(g, 0, sizeof *g);
 	snprintf(g->key, sizeof g->key, "%s", key);
 	return g;
@@ -1799,7 +1553,7 @@ static struct ind_fgroup *ind_fgroup_of(struct ind_ctx *x, const char *key)
  *   ref, and no feedback received before ref linked as a repeat of it.
  * Rows that cannot count (an anonymous report received before the period,
  * a PAKN ended before it) are left out in SQL. MC_OK or a database error. */
-static enum mc_err ind_scan_feedback(struct ind_ctx *x, struct ind_fgroup *total,
+static enum mc_err ind_scan_feedback(struct ind_ctx *x, struct indicators_feedback *total,
                                      struct mc_error *err)
 {
 	static const char sql[] =
@@ -1853,8 +1607,8 @@ static enum mc_err ind_scan_feedback(struct ind_ctx *x, struct ind_fgroup *total
 		struct ind_fb_row r = {
 		    .anonymous = strcmp(store_col_text(s, 0), "pakn") != 0,
 		    .in_period = t.received_at >= x->start,
-		    .cls = ind_fb_index(ind_fb_classes, 4, store_col_text(s, 1)),
-		    .channel = ind_fb_index(ind_fb_channels, 6, store_col_text(s, 2)),
+		    .cls = ind_fb_index(indicators_feedback_classes, 4, store_col_text(s, 1)),
+		    .channel = ind_fb_index(indicators_feedback_channels, 6, store_col_text(s, 2)),
 		};
 		if (!r.anonymous) { /* an anonymous report has no clock */
 			ind_fb_at(&t, x->ref);
@@ -1893,7 +1647,7 @@ static enum mc_err ind_scan_feedback(struct ind_ctx *x, struct ind_fgroup *total
 	return store_scan_end(x->c, s, step, "indicators", err);
 }
 
-static const struct ind_fgroup *ind_fgroup_find(const struct ind_ctx *x, const char *key)
+static const struct indicators_feedback *ind_fgroup_find(const struct ind_ctx *x, const char *key)
 {
 	for (size_t i = 0; i < x->n_fgroups; i++)
 		if (strcmp(x->fgroups[i].key, key) == 0)
@@ -1901,275 +1655,17 @@ static const struct ind_fgroup *ind_fgroup_find(const struct ind_ctx *x, const c
 	return NULL;
 }
 
-/* The "feedback" section of the answer (docs/feedback.md): the counts of
- * g; for an office head (alone) "officials", the conduct reports received
- * in the period per official of the unit (store_feedback_conduct's rows,
- * with full names), else that member is absent. Never a sender field nor
- * a text. */
-static json_t *ind_feedback_json(struct ind_ctx *x, const struct ind_fgroup *g, const char *office)
+/* The procedures posted, and those with a fee (an error leaves 0). */
+static void ind_posted(struct ind_ctx *x)
 {
-	json_t *cls = json_object(), *ch = json_object(), *steps = json_object();
-	for (int i = 0; i < 4; i++)
-		json_object_set_new(cls, ind_fb_classes[i], json_integer(g->by_class[i]));
-	for (int i = 0; i < 6; i++)
-		json_object_set_new(ch, ind_fb_channels[i], json_integer(g->by_channel[i]));
-	for (int i = 0; i < FEEDBACK_STEPS; i++)
-		json_object_set_new(steps, feedback_step_name((enum feedback_step)i),
-		                    json_integer(g->late_step[i]));
-	int64_t counted = g->ended + g->open_late;
-	json_t *o = json_pack(
-	    "{s:I, s:I, s:o, s:o, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I,"
-	    " s:o, s:o, s:o}",
-	    "received", (json_int_t)g->received, "anonymous", (json_int_t)g->anonymous, "by_class",
-	    cls, "by_channel", ch, "ended", (json_int_t)g->ended, "rejected",
-	    (json_int_t)g->rejected, "forwarded", (json_int_t)g->forwarded, "published",
-	    (json_int_t)g->published, "answered", (json_int_t)g->answered, "on_time",
-	    (json_int_t)g->on_time, "late", (json_int_t)g->late, "open_late",
-	    (json_int_t)g->open_late, "counted", (json_int_t)counted, "satisfied",
-	    (json_int_t)g->satisfied, "not_satisfied", (json_int_t)g->not_satisfied, "repeated",
-	    (json_int_t)g->repeated, "on_time_share", ind_share(g->on_time, counted),
-	    "satisfied_share", ind_share(g->satisfied, counted), "late_by_step", steps);
-	/* store_feedback_conduct answers an office head alone (not_office_head
-	 * for anyone else: the member is then absent). */
-	if (x->who && x->who->user_id > 0) {
-		struct feedback_conduct conduct;
-		struct mc_error e = {0};
-		if (store_feedback_conduct(x->st, x->who, office, x->start, x->end, &conduct, &e) ==
-		    MC_OK) {
-			json_t *list = json_array();
-			for (size_t i = 0; i < conduct.n; i++) {
-				const struct feedback_conduct_row *r = &conduct.officials[i];
-				json_array_append_new(
-				    list,
-				    json_pack("{s:I, s:s, s:{s:s?, s:s?}, s:I, s:I, s:I}",
-				              "user_id", (json_int_t)r->user_id, "full_name",
-				              r->full_name, "office", "code", r->office_code,
-				              "name", r->office_name, "pakn", (json_int_t)r->pakn,
-				              "anonymous", (json_int_t)r->anonymous, "total",
-				              (json_int_t)r->total));
-			}
-			json_object_set_new(o, "officials", list);
-			feedback_conduct_clear(&conduct);
-		}
-	}
-	return o;
-}
-
-/* ---- scorecards -------------------------------------------------------------------- */
-
-static json_t *ind_part(const char *part, const char *name, bool has, double points, double max,
-                        const char *formula, json_t *inputs)
-{
-	return json_pack("{s:s, s:s, s:o, s:f, s:s, s:o}", "part", part, "name", name, "points",
-	                 has ? ind_num(points, 2) : json_null(), "maximum", max, "formula", formula,
-	                 "inputs", inputs);
-}
-
-/* The 766 maxima: the defaults, overridden by the setting score_766. */
-static void ind_766_params(struct store *st, struct indicators_766_params *out)
-{
-	struct indicators_766_params p;
-	indicators_766_default(&p);
-	char *cfg = store_setting_get(st, "score_766");
-	json_t *j = cfg ? json_loads(cfg, 0, NULL) : NULL;
-	free(cfg);
-	if (json_is_number(json_object_get(j, "online_max")))
-		p.online_max = json_number_value(json_object_get(j, "online_max"));
-	if (json_is_number(json_object_get(j, "satisfaction_max")))
-		p.satisfaction_max = json_number_value(json_object_get(j, "satisfaction_max"));
-	if (json_is_number(json_object_get(j, "on_time_max")))
-		p.on_time_max = json_number_value(json_object_get(j, "on_time_max"));
-	if (json_is_number(json_object_get(j, "feedback_on_time_max")))
-		p.feedback_on_time_max =
-		    json_number_value(json_object_get(j, "feedback_on_time_max"));
-	if (json_is_number(json_object_get(j, "feedback_satisfaction_max")))
-		p.feedback_satisfaction_max =
-		    json_number_value(json_object_get(j, "feedback_satisfaction_max"));
-	json_decref(j);
-	*out = p;
-}
-
-/* One unit's 766 parts in short, for a row of by=office: {"points",
- * "maximum", "parts": {"processing_on_time", "satisfaction",
- * "feedback_on_time", "feedback_satisfaction", "online_share"},
- * "satisfaction_group": points of the group (out of its maximum)}, a part
- * null when it has no data (docs/indicators.md); the feedback parts are
- * full marks when no PAKN counted (docs/feedback.md). f NULL: feedback does
- * not apply to the unit (a processing office of a tree without
- * authorities: feedback belongs to centres and authorities), its parts
- * null and left out of the points and the maxima. */
-static json_t *ind_766_unit(const struct indicators_766_params *p, const struct ind_dgroup *t,
-                            const struct ind_rgroup *r, const struct ind_fgroup *f)
-{
-	static const struct ind_rgroup none;
-	if (r == NULL)
-		r = &none;
-	double a, b, c, d = 0, e = 0;
-	bool ha = indicators_766_on_time(p, t->early, t->on_time, t->late, t->open_late, &a);
-	bool hb = indicators_766_satisfaction(p, r->level[0] + r->level[1], r->rated, &b);
-	bool hc = indicators_766_online(p, t->online, t->received, &c);
-	if (f) {
-		indicators_766_feedback_on_time(p, f->on_time, f->ended, f->open_late, &d);
-		indicators_766_feedback_satisfaction(p, f->satisfied, f->ended, f->open_late, &e);
-	}
-	double fb_max = f ? p->feedback_on_time_max + p->feedback_satisfaction_max : 0;
-	double group = (hb ? b : 0) + d + e;
-	return json_pack("{s:o, s:f, s:{s:o, s:o, s:o, s:o, s:o}, s:{s:o, s:f}}", "points",
-	                 ind_num((ha ? a : 0) + group + (hc ? c : 0), 2), "maximum",
-	                 p->on_time_max + p->satisfaction_max + fb_max + p->online_max, "parts",
-	                 "processing_on_time", ha ? ind_num(a, 2) : json_null(), "satisfaction",
-	                 hb ? ind_num(b, 2) : json_null(), "feedback_on_time",
-	                 f ? ind_num(d, 2) : json_null(), "feedback_satisfaction",
-	                 f ? ind_num(e, 2) : json_null(), "online_share",
-	                 hc ? ind_num(c, 2) : json_null(), "satisfaction_group", "points",
-	                 ind_num(group, 2), "maximum", p->satisfaction_max + fb_max);
-}
-
-static json_t *ind_766(struct store *st, const struct ind_dgroup *t, const struct ind_rgroup *r,
-                       const struct ind_fgroup *fb)
-{
-	struct indicators_766_params p;
-	ind_766_params(st, &p);
-	double a, b, c;
-	bool ha = indicators_766_on_time(&p, t->early, t->on_time, t->late, t->open_late, &a);
-	bool hb = indicators_766_satisfaction(&p, r->level[0] + r->level[1], r->rated, &b);
-	bool hc = indicators_766_online(&p, t->online, t->received, &c);
-	json_t *parts = json_array();
-	char f[400];
-	snprintf(f, sizeof f,
-	         "%g × (trước hạn + đúng hạn) / (đã giải quyết + đang giải quyết quá hạn)",
-	         p.on_time_max);
-	json_array_append_new(
-	    parts, ind_part("processing_on_time", "Tiến độ giải quyết", ha, a, p.on_time_max, f,
-	                    json_pack("{s:I, s:I, s:I, s:I}", "early", (json_int_t)t->early,
-	                              "on_time", (json_int_t)t->on_time, "late",
-	                              (json_int_t)t->late, "open_late", (json_int_t)t->open_late)));
-	snprintf(f, sizeof f,
-	         "%g nếu hài lòng ≥ %g %%, dưới đó %g × tỷ lệ hài lòng / %g %% (tỷ lệ = hài lòng /"
-	         " số đánh giá)",
-	         p.satisfaction_max, p.satisfaction_full * 100, p.satisfaction_max,
-	         p.satisfaction_full * 100);
-	json_array_append_new(
-	    parts,
-	    ind_part("satisfaction", "Mức độ hài lòng", hb, b, p.satisfaction_max, f,
-	             json_pack("{s:I, s:I}", "satisfied", (json_int_t)(r->level[0] + r->level[1]),
-	                       "rated", (json_int_t)r->rated)));
-	/* The PAKN parts (docs/feedback.md): counted = ended in the period +
-	 * open at its end and late. */
-	double d, e;
-	int64_t counted = fb->ended + fb->open_late;
-	bool hd = indicators_766_feedback_on_time(&p, fb->on_time, fb->ended, fb->open_late, &d);
-	indicators_766_feedback_satisfaction(&p, fb->satisfied, fb->ended, fb->open_late, &e);
-	snprintf(f, sizeof f,
-	         "%g × xong đúng hạn / (đã xử lý xong + đang xử lý quá hạn); không có phản ánh,"
-	         " kiến nghị nào được tính: %g",
-	         p.feedback_on_time_max, p.feedback_on_time_max);
-	json_array_append_new(
-	    parts, ind_part("feedback_on_time", "Xử lý phản ánh, kiến nghị đúng hạn", true, d,
-	                    p.feedback_on_time_max, f,
-	                    json_pack("{s:I, s:I, s:I, s:I, s:I}", "on_time",
-	                              (json_int_t)fb->on_time, "late", (json_int_t)fb->late,
-	                              "ended", (json_int_t)fb->ended, "open_late",
-	                              (json_int_t)fb->open_late, "counted", (json_int_t)counted)));
-	snprintf(f, sizeof f,
-	         "%g × (xong đúng hạn, không bị đánh giá không hài lòng, không bị phản ánh lặp lại)"
-	         " / (đã xử lý xong + đang xử lý quá hạn); không có phản ánh, kiến nghị nào được"
-	         " tính: %g",
-	         p.feedback_satisfaction_max, p.feedback_satisfaction_max);
-	json_array_append_new(
-	    parts, ind_part("feedback_satisfaction", "Hài lòng với việc xử lý phản ánh, kiến nghị",
-	                    true, e, p.feedback_satisfaction_max, f,
-	                    json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "satisfied",
-	                              (json_int_t)fb->satisfied, "not_satisfied",
-	                              (json_int_t)fb->not_satisfied, "repeated",
-	                              (json_int_t)fb->repeated, "late", (json_int_t)fb->late,
-	                              "ended", (json_int_t)fb->ended, "open_late",
-	                              (json_int_t)fb->open_late, "counted", (json_int_t)counted)));
-	snprintf(f, sizeof f, "%g × min(1, tỷ lệ nộp trực tuyến / %g %%)", p.online_max,
-	         p.online_full * 100);
-	json_array_append_new(
-	    parts, ind_part("online_share", "Tỷ lệ hồ sơ trực tuyến", hc, c, p.online_max, f,
-	                    json_pack("{s:I, s:I}", "online", (json_int_t)t->online, "received",
-	                              (json_int_t)t->received)));
-	double group = (hb ? b : 0) + d + e;
-	double group_max =
-	    p.satisfaction_max + p.feedback_on_time_max + p.feedback_satisfaction_max;
-	double pts = (ha ? a : 0) + group + (hc ? c : 0);
-	double max = p.on_time_max + group_max + p.online_max;
-	json_t *missing = json_pack(
-	    "[{s:s, s:s}, {s:s, s:s}, {s:s, s:s}, {s:s, s:s}]", "part", "public_disclosure",
-	    "missing",
-	    "công khai trên Cổng dịch vụ công quốc gia: không có trong dữ liệu của hệ thống",
-	    "part", "digitised_dossiers", "missing",
-	    "số hóa hồ sơ, kết quả: hệ thống chưa lưu thành phần hồ sơ đã số hóa", "part",
-	    "electronic_results", "missing", "kết quả điện tử: chưa có dữ liệu", "part",
-	    "online_payment", "missing", "thanh toán trực tuyến: chưa có dữ liệu");
-	if (!hb)
-		json_array_append_new(missing,
-		                      json_pack("{s:s, s:s}", "part", "satisfaction", "missing",
-		                                "chưa có đánh giá nào trong kỳ"));
-	/* The satisfaction group as one number (a part without data adds 0). */
-	json_t *groups =
-	    json_pack("[{s:s, s:s, s:[s,s,s], s:o, s:f, s:b}]", "group", "satisfaction", "name",
-	              "Nhóm mức độ hài lòng", "parts", "satisfaction", "feedback_on_time",
-	              "feedback_satisfaction", "points", ind_num(group, 2), "maximum", group_max,
-	              "complete", hb && hd);
-	return json_pack("{s:o, s:o, s:o, s:f, s:o, s:s}", "parts", parts, "groups", groups,
-	                 "points", ind_num(pts, 2), "maximum", max, "missing", missing, "note",
-	                 "Chỉ các phần hệ thống có dữ liệu; công thức theo Cổng DVC quốc gia"
-	                 " [cần kiểm chứng]");
-}
-
-static json_t *ind_plan(struct ind_ctx *x, const struct ind_dgroup *t, const struct ind_rgroup *r,
-                        const struct ind_fgroup *fb)
-{
-	int64_t posted = 0, with_fee = 0;
 	sqlite3_stmt *s = store_stmt(x->c, "SELECT count(*), count(*) FILTER (WHERE fee_vnd > 0)"
 	                                   " FROM procedures WHERE current = 1");
 	if (s && sqlite3_step(s) == SQLITE_ROW) {
-		posted = sqlite3_column_int64(s, 0);
-		with_fee = sqlite3_column_int64(s, 1);
+		x->out->procedures_posted = sqlite3_column_int64(s, 0);
+		x->out->procedures_with_fee = sqlite3_column_int64(s, 1);
 	}
 	if (s)
 		sqlite3_reset(s);
-	int64_t finished = t->early + t->on_time + t->late;
-	json_t *papi = json_pack(
-	    "[{s:s, s:s, s:I, s:I}, {s:s, s:s, s:o, s:o}, {s:s, s:s, s:o, s:o},"
-	    " {s:s, s:s, s:o}, {s:s, s:s, s:I}, {s:s, s:s, s:I, s:I, s:I, s:I, s:o}]",
-	    "item", "posted_procedures_fees", "name", "Công khai thủ tục, phí, lệ phí",
-	    "procedures_posted", (json_int_t)posted, "with_fee", (json_int_t)with_fee, "item",
-	    "on_time_return", "name", "Trả kết quả đúng hẹn", "dossier_on_time_rate",
-	    ind_share(t->early + t->on_time, finished), "citizens_say_on_time",
-	    ind_share(r->on_time_yes, r->on_time_n), "item", "one_visit", "name",
-	    "Chỉ phải đi lại một lần", "no_supplement_share", ind_share(t->no_supplement, finished),
-	    "citizens_say_one_visit", ind_share(r->one_visit, r->visits_n), "item", "courtesy",
-	    "name", "Công chức lịch sự, tận tình", "courteous_share",
-	    ind_share(r->courteous_yes, r->courteous_n), "item", "unofficial_payment", "name",
-	    "Báo cáo bị đòi chi phí không chính thức", "reports", (json_int_t)r->unofficial, "item",
-	    "complaints", "name", "Khiếu nại, phản ánh", "count", (json_int_t)fb->received,
-	    "conduct", (json_int_t)fb->by_class[1], "anonymous", (json_int_t)fb->anonymous, "ended",
-	    (json_int_t)fb->ended, "on_time_share",
-	    ind_share(fb->on_time, fb->ended + fb->open_late));
-	json_t *sipas = json_array();
-	json_array_append_new(sipas, json_pack("{s:s, s:o}", "element",
-	                                       "procedure (thủ tục: một lần đi lại)", "share",
-	                                       ind_share(r->one_visit, r->visits_n)));
-	json_array_append_new(sipas,
-	                      json_pack("{s:s, s:o}", "element", "officer (công chức: lịch sự)",
-	                                "share", ind_share(r->courteous_yes, r->courteous_n)));
-	json_array_append_new(sipas,
-	                      json_pack("{s:s, s:o}", "element", "result (kết quả: đúng hẹn)",
-	                                "share", ind_share(r->on_time_yes, r->on_time_n)));
-	json_array_append_new(sipas,
-	                      json_pack("{s:s, s:o}", "element", "overall (hài lòng chung)",
-	                                "share", ind_share(r->level[0] + r->level[1], r->rated)));
-	json_array_append_new(
-	    sipas,
-	    json_pack("{s:s, s:o}", "element",
-	              "access, feedback handling (tiếp cận, phản ánh: đúng hạn, không bị chê,"
-	              " không lặp lại)",
-	              "share", ind_share(fb->satisfied, fb->ended + fb->open_late)));
-	return json_pack("{s:o, s:o}", "papi_dim5", papi, "sipas", sipas);
 }
 
 /* ---- the whole answer ------------------------------------------------------------------ */
@@ -2198,15 +1694,14 @@ static enum mc_err ind_period(const char *from, const char *to, int *a, int *b,
 /* ---- appointments (docs/indicators.md, "Appointments") ----------------------- */
 
 /* The bookings of the unit's centres whose slot starts in the period, by
- * what became of them: {"booked" (all, cancelled ones too), "cancelled",
- * "checked_in_on_time", "late", "no_show" (still 'booked' when its check-in
- * window had ended by the reference instant), "pending" (still 'booked',
- * window not yet over), "punctuality" (on time / (booked − cancelled), null
- * with nothing booked), "wait_booked" and "wait_walk_in" ({"visits",
- * "mean_minutes"}: the wait, queued → called, of the visits called in the
- * period of tickets issued at a booking's check-in in time, and of the
- * others)}. NULL on a database error (*rc and err set). */
-static json_t *ind_appointments(struct ind_ctx *x, struct mc_error *err, enum mc_err *rc)
+ * what became of them, into x->out->appointments: booked (all, cancelled
+ * ones too), cancelled, checked_in_on_time, late, no_show (still 'booked'
+ * when its check-in window had ended by the reference instant), pending
+ * (still 'booked', window not yet over); and the waits, queued → called,
+ * of the visits called in the period of tickets issued at a booking's
+ * check-in in time ([1]), and of the others ([0]). MC_OK or a database
+ * error (err set). */
+static enum mc_err ind_appointments(struct ind_ctx *x, struct mc_error *err)
 {
 	static const char bookings_sql[] =
 	    "SELECT count(*), coalesce(sum(b.state = 'cancelled'), 0),"
@@ -2222,6 +1717,8 @@ static json_t *ind_appointments(struct ind_ctx *x, struct mc_error *err, enum mc
 	                                                               "counters") " GROUP BY 1";
 	struct booking_settings bs;
 	store_booking_settings(x->st, &bs);
+	struct indicators_appointments *ap = &x->out->appointments;
+	enum mc_err rc;
 	int64_t n[6] = {0};
 	sqlite3_stmt *s = store_stmt(x->c, bookings_sql);
 	if (s == NULL)
@@ -2236,9 +1733,10 @@ static json_t *ind_appointments(struct ind_ctx *x, struct mc_error *err, enum mc
 	if (store_next(s, &step))
 		for (int i = 0; i < 6; i++)
 			n[i] = sqlite3_column_int64(s, i);
-	if ((*rc = store_scan_end(x->c, s, step, "indicators", err)))
-		return NULL;
-	int64_t visits[2] = {0, 0}, wait[2] = {0, 0};
+	if ((rc = store_scan_end(x->c, s, step, "indicators", err)))
+		return rc;
+	ap->booked = n[0], ap->cancelled = n[1], ap->checked_in_on_time = n[2];
+	ap->late = n[3], ap->no_show = n[4], ap->pending = n[5];
 	s = store_stmt(x->c, waits_sql);
 	if (s == NULL)
 		goto sql_fail;
@@ -2247,24 +1745,12 @@ static json_t *ind_appointments(struct ind_ctx *x, struct mc_error *err, enum mc
 	ind_bind_unit(x, s);
 	while (store_next(s, &step)) {
 		int booked = sqlite3_column_int(s, 0) != 0;
-		visits[booked] = sqlite3_column_int64(s, 1);
-		wait[booked] = sqlite3_column_int64(s, 2);
+		ap->visits[booked] = sqlite3_column_int64(s, 1);
+		ap->wait_sum[booked] = sqlite3_column_int64(s, 2);
 	}
-	if ((*rc = store_scan_end(x->c, s, step, "indicators", err)))
-		return NULL;
-	json_t *w[2];
-	for (int k = 0; k < 2; k++)
-		w[k] = json_pack("{s:I, s:o}", "visits", (json_int_t)visits[k], "mean_minutes",
-		                 visits[k] ? ind_num((double)wait[k] / (double)visits[k] / 60.0, 2)
-		                           : json_null());
-	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:o, s:o, s:o}", "booked",
-	                 (json_int_t)n[0], "cancelled", (json_int_t)n[1], "checked_in_on_time",
-	                 (json_int_t)n[2], "late", (json_int_t)n[3], "no_show", (json_int_t)n[4],
-	                 "pending", (json_int_t)n[5], "punctuality", ind_share(n[2], n[0] - n[1]),
-	                 "wait_booked", w[1], "wait_walk_in", w[0]);
+	return store_scan_end(x->c, s, step, "indicators", err);
 sql_fail:
-	*rc = store_sql_error(x->c, "indicators", err);
-	return NULL;
+	return store_sql_error(x->c, "indicators", err);
 }
 
 static enum mc_err ind_unit(struct ind_ctx *x, const char *code, int64_t *named,
@@ -2338,66 +1824,123 @@ static enum mc_err ind_unit_rows(struct ind_ctx *x, struct mc_error *err)
 	return store_scan_end(x->c, s, step, "indicators", err);
 }
 
-/* The JSON rows of a set of dossier groups, sorted by key; for by=office
- * each with its office's kind, and the 766 parts of the unit when units
- * (the competent units, not the receiving centres). Merges each into total
- * when not NULL. */
-static json_t *ind_groups_json(struct ind_ctx *x, struct ind_gset *gs, struct ind_dgroup *total,
-                               const struct indicators_766_params *p, bool units)
+/* The rows of a set of dossier groups, sorted by key, named; for
+ * by=office each with its office's kind, and what the 766 parts of the
+ * unit need when units (the competent units, not the receiving centres).
+ * Merges each into total when not NULL. *n gets the count; the caller
+ * owns the array (indicators_report_free). */
+static struct indicators_dossier_row *ind_group_rows(struct ind_ctx *x, struct ind_gset *gs,
+                                                     struct ind_dgroup *total, bool units,
+                                                     size_t *n)
 {
 	if (gs->n > 0) /* qsort's array may not be NULL, even when empty */
 		qsort(gs->v, gs->n, sizeof *gs->v, ind_key_cmp);
 	gs->last = -1;
-	json_t *arr = json_array();
+	struct indicators_dossier_row *rows = xcalloc(gs->n + 1, sizeof *rows);
+	*n = gs->n;
 	for (size_t i = 0; i < gs->n; i++) {
 		struct ind_dgroup *d = &gs->v[i];
+		struct indicators_dossier_row *row = &rows[i];
 		if (total)
 			ind_merge(total, d);
-		json_t *g = ind_dgroup_json(x, d);
-		json_object_set_new(g, "key", json_string(d->key));
-		json_object_set_new(g, "name",
-		                    x->by == IND_BY_COUNTER ? ind_counter_name(x, &x->cn, d->key)
-		                                            : ind_group_name(x, x->by, d->key));
+		ind_dossiers_of(x, d,
+		                x->by == IND_BY_COUNTER ? ind_counter_name(x, &x->cn, d->key)
+		                                        : ind_group_name(x, x->by, d->key),
+		                &row->d);
 		const char *kind = NULL;
 		if (x->by == IND_BY_OFFICE) {
 			for (size_t k = 0; k < x->n_offices && kind == NULL; k++)
 				if (strcmp(x->offices[k].code, d->key) == 0)
 					kind = x->offices[k].kind;
-			json_object_set_new(g, "kind", kind ? json_string(kind) : json_null());
+			snprintf(row->d.kind, sizeof row->d.kind, "%s", kind ? kind : "");
 		}
-		if (units) {
-			const struct ind_rgroup *r = NULL;
-			for (size_t k = 0; k < x->n_rgroups && r == NULL; k++)
-				if (strcmp(x->rgroups[k].key, d->key) == 0)
-					r = &x->rgroups[k];
-			/* Feedback belongs to centres and the authorities above
-			 * them (ind_scan_feedback); none counted: an empty group. */
-			static const struct ind_fgroup fnone;
-			const struct ind_fgroup *f = NULL;
-			if (kind &&
-			    (strcmp(kind, "centre") == 0 || strcmp(kind, "authority") == 0) &&
-			    (f = ind_fgroup_find(x, d->key)) == NULL)
-				f = &fnone;
-			json_object_set_new(g, "score_766", ind_766_unit(p, d, r, f));
+		if (!units)
+			continue;
+		row->has_766 = true;
+		const struct indicators_report *out = x->out;
+		for (size_t k = 0; k < out->n_rating_groups; k++)
+			if (strcmp(out->rating_groups[k].key, d->key) == 0) {
+				row->r = out->rating_groups[k];
+				row->r.name = NULL; /* the copy owns nothing */
+				break;
+			}
+		/* Feedback belongs to centres and the authorities above them
+		 * (ind_scan_feedback); none counted: an empty group. */
+		if (kind && (strcmp(kind, "centre") == 0 || strcmp(kind, "authority") == 0)) {
+			row->has_feedback = true;
+			const struct indicators_feedback *f = ind_fgroup_find(x, d->key);
+			if (f)
+				row->f = *f;
 		}
-		json_array_append_new(arr, g);
 	}
-	return arr;
+	return rows;
+}
+
+/* The dossier figures of x: from the maintained figures or by scans, then
+ * the dossiers open at the end. *fallback as for ind_run. */
+static enum mc_err ind_dossier_figures(struct ind_ctx *x, bool *fallback, struct mc_error *err)
+{
+	bool extra = x->by == IND_BY_CLERK || x->by == IND_BY_COUNTER;
+	enum mc_err rc;
+	if (x->figures) {
+		if ((rc = ind_allow_load(x, err)) || (rc = ind_fig_dossiers(x, fallback, err)) ||
+		    *fallback)
+			return rc;
+	} else if ((rc = ind_scan_finished(x, err)) ||
+	           (rc = ind_scan_simple(x, extra ? ind_received_sql_x : ind_received_sql, 0,
+	                                 err)) ||
+	           (rc = ind_scan_simple(x, extra ? ind_apology_sql_x : ind_apology_sql, 2, err))) {
+		return rc;
+	}
+	/* Open at the end: a scan of the open dossiers (partial index) and of
+	 * those finished after the end, in the figures' path too. */
+	if ((rc = ind_scan_simple(x, extra ? ind_open_now_sql_x : ind_open_now_sql, 1, err)))
+		return rc;
+	return ind_scan_simple(x,
+	                       x->figures ? ind_open_span_sql
+	                       : extra    ? ind_open_then_sql_x
+	                                  : ind_open_then_sql,
+	                       1, err);
+}
+
+/* The dossier rows of the answer into x->out, once every scan is done. */
+static void ind_dossier_rows(struct ind_ctx *x)
+{
+	struct indicators_report *out = x->out;
+	bool by_office = x->by == IND_BY_OFFICE;
+	out->groups = ind_group_rows(x, &x->g, &x->total, by_office, &out->n_groups);
+	ind_dossiers_of(x, &x->total, NULL, &out->total);
+	if (!by_office)
+		return;
+	/* The receiving centres, each with the 766 parts of the dossiers it
+	 * received, and their sum (what the centre rows add up to). */
+	struct ind_dgroup ctotal = {0};
+	out->centres = ind_group_rows(x, &x->centres, &ctotal, true, &out->n_centres);
+	ind_dossiers_of(x, &ctotal, NULL, &out->centres_total.d);
+	out->centres_total.has_766 = true;
+	out->centres_total.has_feedback = true;
+	out->centres_total.f = out->feedback;
+	free(ctotal.work.v);
 }
 
 /* store_indicators, counted from the maintained figures when figures (and
- * by allows it) or by scans. *fallback true (nothing in *out) when the
- * figures hold a finished dossier without kept timing: the caller scans. */
-static enum mc_err ind_run(struct store *st, const struct principal *who, const char *office,
-                           const char *from, const char *to, enum indicators_by by, bool figures,
-                           bool *fallback, json_t **out, struct mc_error *err)
+ * by allows it) or by scans, into *out (emptied first). *fallback true
+ * (out holding nothing of use) when the figures hold a finished dossier
+ * without kept timing: the caller scans. */
+static enum mc_err ind_run(struct store *st, const struct indicators_query *q, bool figures,
+                           bool *fallback, struct indicators_report *out, struct mc_error *err)
 {
 	int a, b;
 	*fallback = false;
-	enum mc_err rc = ind_period(from, to, &a, &b, err);
+	memset(out, 0, sizeof *out);
+	enum mc_err rc = ind_period(q->from, q->to, &a, &b, err);
 	if (rc)
 		return rc;
-	struct ind_ctx x = {.st = st, .c = store_read_conn(st), .who = who, .by = by};
+	enum indicators_by by = q->by;
+	struct ind_ctx x = {
+	    .st = st, .c = store_read_conn(st), .who = q->who, .by = by, .out = out};
+	x.day_first = q->day_first;
+	x.day_last = q->day_last;
 	/* Clerks and the counters of dossiers' tickets are not in the figures. */
 	x.figures = figures && by != IND_BY_CLERK && by != IND_BY_COUNTER;
 	x.day_a = a;
@@ -2411,189 +1954,132 @@ static enum mc_err ind_run(struct store *st, const struct principal *who, const 
 	int64_t now = clock_now();
 	x.ref = now + 1 < x.end ? now + 1 : x.end;
 	x.day_seconds = store_calendar_day_seconds(st);
-	bool extra = by == IND_BY_CLERK || by == IND_BY_COUNTER;
-	json_t *queue = NULL, *sat = NULL, *appointments = NULL;
-	struct ind_rgroup rtotal = {0};
-	struct ind_dgroup ctotal = {0}; /* by=office: the centres' sum */
-	struct ind_fgroup ftotal;
-	memset(&ftotal, 0, sizeof ftotal);
-	int64_t named = 0;
+	ind_day_text(a, out->from);
+	ind_day_text(b, out->to);
+	out->start = x.start, out->end = x.end, out->ref = x.ref, out->now = now;
+	out->working_day_seconds = x.day_seconds;
+	out->by = by;
 
-	if ((rc = ind_load_offices(&x, err)) || (rc = ind_unit(&x, office, &named, err)) ||
+	if ((rc = ind_load_offices(&x, err)) || (rc = ind_unit(&x, q->office, &out->office, err)) ||
 	    (by == IND_BY_OFFICE && (rc = ind_unit_rows(&x, err))) ||
 	    (by == IND_BY_COUNTER && (rc = ind_counters_load(x.c, ind_counters_sql, &x.cn, err))) ||
 	    (rc = ind_load_procs(&x, err)))
 		goto out;
 	if (x.max_office >= 1000000) /* ind_allow_load indexes offices by id */
 		x.figures = false;
-	if (x.figures) {
-		if ((rc = ind_allow_load(&x, err)) || (rc = ind_fig_dossiers(&x, fallback, err)) ||
-		    *fallback)
-			goto out;
-	} else if ((rc = ind_scan_finished(&x, err)) ||
-	           (rc = ind_scan_simple(&x, extra ? ind_received_sql_x : ind_received_sql, 0,
-	                                 err)) ||
-	           (rc =
-	                ind_scan_simple(&x, extra ? ind_apology_sql_x : ind_apology_sql, 2, err))) {
+	if ((rc = ind_dossier_figures(&x, fallback, err)) || *fallback ||
+	    (rc = ind_queue(&x, err)) || (rc = ind_satisfaction(&x, err)) ||
+	    (rc = ind_scan_feedback(&x, &out->feedback, err)) || (rc = ind_appointments(&x, err)))
 		goto out;
-	}
-	/* Open at the end: a scan of the open dossiers (partial index) and of
-	 * those finished after the end, in the figures' path too. */
-	if ((rc = ind_scan_simple(&x, extra ? ind_open_now_sql_x : ind_open_now_sql, 1, err)) ||
-	    (rc = ind_scan_simple(&x,
-	                          x.figures ? ind_open_span_sql
-	                          : extra   ? ind_open_then_sql_x
-	                                    : ind_open_then_sql,
-	                          1, err)))
-		goto out;
-	if ((queue = ind_queue(&x, err, &rc)) == NULL)
-		goto out;
-	if ((sat = ind_satisfaction(&x, &rtotal, err, &rc)) == NULL)
-		goto out;
-	if ((rc = ind_scan_feedback(&x, &ftotal, err)))
-		goto out;
-	if ((appointments = ind_appointments(&x, err, &rc)) == NULL)
-		goto out;
-
-	struct indicators_766_params p;
-	ind_766_params(st, &p);
-	json_t *dossiers = json_pack("{s:o}", "groups",
-	                             ind_groups_json(&x, &x.g, &x.total, &p, by == IND_BY_OFFICE));
-	json_object_set_new(dossiers, "total", ind_dgroup_json(&x, &x.total));
-	if (by == IND_BY_OFFICE) {
-		/* The receiving centres, each with the 766 parts of the dossiers
-		 * it received, and their sum (what the centre rows add up to). */
-		json_object_set_new(dossiers, "centres",
-		                    ind_groups_json(&x, &x.centres, &ctotal, &p, true));
-		json_t *ct = ind_dgroup_json(&x, &ctotal);
-		json_object_set_new(ct, "score_766", ind_766_unit(&p, &ctotal, NULL, &ftotal));
-		json_object_set_new(dossiers, "centres_total", ct);
-	}
-	json_t *unit = named ? store_office_json(st, named) : NULL;
-	char fa[11], fb[11], iso_a[26], iso_b[26], iso_ref[26], today[11];
-	ind_day_text(a, fa);
-	ind_day_text(b, fb);
-	clock_office_iso(x.start, iso_a);
-	clock_office_iso(x.end, iso_b);
-	/* as_of: the instant the open figures are counted at (now in a running
-	 * period, else its end); today: the office date now. */
-	clock_office_iso(x.ref, iso_ref);
-	clock_office_date(now, today);
-	*out =
-	    json_pack("{s:{s:s, s:s, s:s, s:s, s:s, s:b, s:s, s:I}, s:o, s:s, s:o, s:o, s:o,"
-	              " s:o, s:o, s:o}",
-	              "period", "from", fa, "to", fb, "start_at", iso_a, "end_at", iso_b, "as_of",
-	              iso_ref, "running", x.ref < x.end, "today", today, "working_day_seconds",
-	              (json_int_t)x.day_seconds, "office", unit ? unit : json_null(), "by",
-	              indicators_by_name(by), "dossiers", dossiers, "queue", queue, "satisfaction",
-	              sat, "score_766", ind_766(st, &x.total, &rtotal, &ftotal), "plan",
-	              ind_plan(&x, &x.total, &rtotal, &ftotal), "feedback",
-	              ind_feedback_json(&x, &ftotal, office));
-	json_object_set_new(*out, "appointments", appointments);
-	queue = sat = appointments = NULL;
+	ind_dossier_rows(&x);
+	ind_posted(&x);
+	out->score_766_setting = store_setting_get(st, "score_766");
 	rc = MC_OK;
 out:
-	json_decref(queue);
-	json_decref(sat);
-	json_decref(appointments);
 	ind_gset_free(&x.g);
 	ind_gset_free(&x.centres);
 	free(x.total.work.v);
-	free(ctotal.work.v);
 	free(x.procs);
 	free(x.proc_group);
 	free(x.offices);
 	free(x.office_at);
-	free(x.rgroups);
 	free(x.fgroups);
 	free(x.allow);
 	ind_counters_free(&x.cn);
 	return rc;
 }
 
-enum mc_err store_indicators(struct store *st, const struct principal *who, const char *office,
-                             const char *from, const char *to, enum indicators_by by, json_t **out,
-                             struct mc_error *err)
+enum mc_err store_indicators(struct store *st, const struct indicators_query *q,
+                             struct indicators_report *out, struct mc_error *err)
 {
 	bool fallback;
-	enum mc_err rc = ind_run(st, who, office, from, to, by, true, &fallback, out, err);
-	if (rc == MC_OK && fallback)
-		rc = ind_run(st, who, office, from, to, by, false, &fallback, out, err);
+	enum mc_err rc = ind_run(st, q, true, &fallback, out, err);
+	if (rc == MC_OK && fallback) {
+		indicators_report_free(out);
+		rc = ind_run(st, q, false, &fallback, out, err);
+	}
 	return rc;
 }
 
-enum mc_err store_indicators_scan(struct store *st, const struct principal *who, const char *office,
-                                  const char *from, const char *to, enum indicators_by by,
-                                  json_t **out, struct mc_error *err)
+enum mc_err store_indicators_scan(struct store *st, const struct indicators_query *q,
+                                  struct indicators_report *out, struct mc_error *err)
 {
 	bool fallback;
-	return ind_run(st, who, office, from, to, by, false, &fallback, out, err);
+	return ind_run(st, q, false, &fallback, out, err);
+}
+
+static void ind_rows_free(struct indicators_dossier_row *rows, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(rows[i].d.name);
+	free(rows);
+}
+
+void indicators_report_free(struct indicators_report *r)
+{
+	ind_rows_free(r->groups, r->n_groups);
+	ind_rows_free(r->centres, r->n_centres);
+	free(r->total.name);
+	free(r->centres_total.d.name);
+	for (size_t i = 0; i < r->queue.n_groups; i++)
+		free(r->queue.groups[i].name);
+	free(r->queue.groups);
+	for (size_t i = 0; i < r->queue.n_by_group; i++)
+		free(r->queue.by_group[i].code);
+	free(r->queue.by_group);
+	for (size_t i = 0; i < r->n_rating_groups; i++)
+		free(r->rating_groups[i].name);
+	free(r->rating_groups);
+	free(r->score_766_setting);
+	memset(r, 0, sizeof *r);
 }
 
 /* ---- staffing ---------------------------------------------------------------------- */
 
-enum mc_err store_indicators_staffing(struct store *st, const struct principal *who,
-                                      const char *office, const char *date, json_t **out,
-                                      struct mc_error *err)
+/* Per slot of the day [start, end), the arrivals (voided tickets are none). */
+static enum mc_err ind_staffing_arrivals(struct ind_ctx *x, int64_t start, int64_t end,
+                                         struct indicators_staffing *out, struct mc_error *err)
 {
-	int day;
-	if (!ind_date(date, &day))
-		return mc_fail(err, MC_ERR_INVALID, "invalid_date", "Ngày phải có dạng YYYY-MM-DD",
-		               "date must be YYYY-MM-DD");
-	struct store_conn *c = store_read_conn(st);
-	struct ind_ctx x = {.st = st, .c = c, .who = who};
-	int64_t named;
-	enum mc_err rc;
-	rc = ind_load_offices(&x, err);
-	if (rc == MC_OK)
-		rc = ind_unit(&x, office, &named, err);
-	free(x.offices); /* the unit is all the scans need */
-	free(x.office_at);
-	if (rc)
-		return rc;
-	int64_t start = ind_day_start(day), end = ind_day_start(day + 1);
-	int64_t t_min = store_setting_int(st, "service_level_minutes", 15);
-	int64_t target_pct = store_setting_int(st, "service_level_target_percent", 80);
-	int64_t fallback_s = store_setting_int(st, "default_service_minutes", 6) * 60;
-	int first, last;
-	ind_day_span(st, &first, &last);
-	int n_slots = (last - first) / IND_SLOT_SECONDS + 1;
-	if (n_slots > IND_MAX_SLOTS)
-		n_slots = IND_MAX_SLOTS;
-	int64_t arrivals[IND_MAX_SLOTS] = {0}, served[IND_MAX_SLOTS] = {0};
-	int64_t service_sum[IND_MAX_SLOTS] = {0}, day_service = 0, day_served = 0;
-
-	sqlite3_stmt *s = store_stmt(c, ind_tickets_sql);
+	sqlite3_stmt *s = store_stmt(x->c, ind_tickets_sql);
 	if (s == NULL)
-		return store_sql_error(c, "staffing", err);
+		return store_sql_error(x->c, "staffing", err);
 	sqlite3_bind_int64(s, 1, start);
 	sqlite3_bind_int64(s, 2, end);
-	ind_bind_unit(&x, s);
+	ind_bind_unit(x, s);
 	int step;
 	while (store_next(s, &step))
 		if (sqlite3_column_int(s, 2) == 0) /* a voided ticket is no arrival */
-			arrivals[ind_slot_of(sqlite3_column_int64(s, 0), first, n_slots)]++;
-	if ((rc = store_scan_end(c, s, step, "staffing", err)))
-		return rc;
+			out->slots[ind_slot_of(sqlite3_column_int64(s, 0), x->day_first,
+			                       out->n_slots)]
+			    .arrivals++;
+	return store_scan_end(x->c, s, step, "staffing", err);
+}
+
+/* Per slot of the day [start, end), the services and the counters that
+ * called someone; the day's services. */
+static enum mc_err ind_staffing_visits(struct ind_ctx *x, int64_t start, int64_t end,
+                                       struct indicators_staffing *out, struct mc_error *err)
+{
 	struct ind_counters cn;
-	if ((rc = ind_counters_load(c, ind_counters_sql, &cn, err))) {
+	enum mc_err rc = ind_counters_load(x->c, ind_counters_sql, &cn, err);
+	if (rc) {
 		ind_counters_free(&cn);
 		return rc;
 	}
 	/* Per slot, a bitset of the counters (by their index in cn) that called. */
 	size_t words = cn.n / 64 + 1;
-	uint64_t *called = xcalloc((size_t)n_slots * words, sizeof *called);
-	s = store_stmt(c, ind_visits_sql);
+	uint64_t *called = xcalloc((size_t)out->n_slots * words, sizeof *called);
+	sqlite3_stmt *s = store_stmt(x->c, ind_visits_sql);
 	if (s == NULL) {
-		ind_counters_free(&cn);
-		free(called);
-		return store_sql_error(c, "staffing", err);
+		rc = store_sql_error(x->c, "staffing", err);
+		goto out;
 	}
 	sqlite3_bind_int64(s, 1, start);
 	sqlite3_bind_int64(s, 2, end);
-	ind_bind_unit(&x, s);
+	ind_bind_unit(x, s);
+	int step;
 	while (store_next(s, &step)) {
-		int k = ind_slot_of(sqlite3_column_int64(s, 1), first, n_slots);
+		int k = ind_slot_of(sqlite3_column_int64(s, 1), x->day_first, out->n_slots);
 		const struct ind_counter *co = ind_counter_of(&cn, sqlite3_column_int64(s, 5));
 		if (co) {
 			size_t ci = (size_t)(co - cn.v);
@@ -2602,51 +2088,52 @@ enum mc_err store_indicators_staffing(struct store *st, const struct principal *
 		if (strcmp(store_col_text(s, 3), "served") == 0 &&
 		    sqlite3_column_int64(s, 2) >= sqlite3_column_int64(s, 1)) {
 			int64_t d = sqlite3_column_int64(s, 2) - sqlite3_column_int64(s, 1);
-			served[k]++, service_sum[k] += d;
-			day_served++, day_service += d;
+			out->slots[k].served++, out->slots[k].service_sum += d;
+			out->day_served++, out->day_service_sum += d;
 		}
 	}
-	ind_counters_free(&cn);
-	if ((rc = store_scan_end(c, s, step, "staffing", err))) {
-		free(called);
-		return rc;
-	}
-	double day_mean =
-	    day_served ? (double)day_service / (double)day_served : (double)fallback_s;
-	json_t *slots = json_array();
-	for (int k = 0; k < n_slots; k++) {
-		char label[6];
-		ind_slot_label(first, k, label);
-		/* A slot with few services borrows the day's mean service time. */
-		double mean =
-		    served[k] >= 3 ? (double)service_sum[k] / (double)served[k] : day_mean;
-		double lambda = (double)arrivals[k] / IND_SLOT_SECONDS;
-		double load = indicators_erlang_load(lambda, mean);
-		int need = indicators_erlang_counters(load, mean, (double)t_min * 60,
-		                                      (double)target_pct / 100.0, 60);
-		int open = 0;
+	if ((rc = store_scan_end(x->c, s, step, "staffing", err)))
+		goto out;
+	for (int k = 0; k < out->n_slots; k++)
 		for (size_t w = 0; w < words; w++)
-			open += __builtin_popcountll(called[(size_t)k * words + w]);
-		json_t *sj = json_pack("{s:s, s:I, s:o, s:o, s:i, s:i}", "start", label, "arrivals",
-		                       (json_int_t)arrivals[k], "mean_service_minutes",
-		                       ind_num(mean / 60.0, 2), "offered_load", ind_num(load, 3),
-		                       "counters_needed", need, "counters_open", open);
-		json_object_set_new(sj, "p_wait",
-		                    need > 0 ? ind_num(indicators_erlang_c(load, need), 4)
-		                             : json_null());
-		json_object_set_new(
-		    sj, "within_target",
-		    need > 0
-		        ? ind_num(indicators_erlang_within(load, need, mean, (double)t_min * 60), 4)
-		        : json_null());
-		json_array_append_new(slots, sj);
-	}
+			out->slots[k].counters_open +=
+			    __builtin_popcountll(called[(size_t)k * words + w]);
+out:
+	ind_counters_free(&cn);
 	free(called);
-	json_t *unit = named ? store_office_json(st, named) : NULL;
-	*out = json_pack("{s:s, s:o, s:I, s:f, s:o, s:s}", "date", date, "office",
-	                 unit ? unit : json_null(), "service_level_minutes", (json_int_t)t_min,
-	                 "service_level_target", (double)target_pct / 100.0, "slots", slots,
-	                 "counters_open_means",
-	                 "quầy có gọi khách trong khung giờ (counters that called someone)");
-	return MC_OK;
+	return rc;
+}
+
+enum mc_err store_indicators_staffing(struct store *st, const struct indicators_query *q,
+                                      struct indicators_staffing *out, struct mc_error *err)
+{
+	int day;
+	memset(out, 0, sizeof *out);
+	if (!ind_date(q->from, &day))
+		return mc_fail(err, MC_ERR_INVALID, "invalid_date", "Ngày phải có dạng YYYY-MM-DD",
+		               "date must be YYYY-MM-DD");
+	struct ind_ctx x = {.st = st, .c = store_read_conn(st), .who = q->who};
+	x.day_first = q->day_first;
+	x.day_last = q->day_last;
+	enum mc_err rc = ind_load_offices(&x, err);
+	if (rc == MC_OK)
+		rc = ind_unit(&x, q->office, &out->office, err);
+	free(x.offices); /* the unit is all the scans need */
+	free(x.office_at);
+	if (rc)
+		return rc;
+	int64_t start = ind_day_start(day), end = ind_day_start(day + 1);
+	out->service_level_minutes = store_setting_int(st, "service_level_minutes", 15);
+	out->target_percent = store_setting_int(st, "service_level_target_percent", 80);
+	out->default_service_seconds = store_setting_int(st, "default_service_minutes", 6) * 60;
+	out->n_slots = (x.day_last - x.day_first) / IND_SLOT_SECONDS + 1;
+	if (out->n_slots > IND_MAX_SLOTS)
+		out->n_slots = IND_MAX_SLOTS;
+	if (out->n_slots < 1)
+		out->n_slots = 1;
+	for (int k = 0; k < out->n_slots; k++)
+		ind_slot_label(x.day_first, k, out->slots[k].start);
+	if ((rc = ind_staffing_arrivals(&x, start, end, out, err)))
+		return rc;
+	return ind_staffing_visits(&x, start, end, out, err);
 }

@@ -1,0 +1,142 @@
+/* The rules the store writes in SQL compared with the domain's functions
+ * on a simulated history: motcua_dossiers_late (store/ops_figures.c, SQL)
+ * against indicators_open_late (domain/indicators.h), dossier by dossier
+ * summed. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "domain/indicators.h"
+#include "store/ops_figures.h"
+#include "store/store.h"
+#include "util/strbuf.h"
+
+struct fixture {
+	char dir[64];
+	char path[96];
+	struct store *st;
+};
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof *f);
+	snprintf(f->dir, sizeof f->dir, "/tmp/motcua-ind-XXXXXX");
+	if (mkdtemp(f->dir) == NULL)
+		return -1;
+	snprintf(f->path, sizeof f->path, "%s/t.db", f->dir);
+	struct mc_error err;
+	if (store_open(f->path, &f->st, &err) != MC_OK)
+		return -1;
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+	char cmd[160];
+	store_close(f->st);
+	snprintf(cmd, sizeof cmd, "rm -rf %s", f->dir);
+	if (system(cmd) != 0)
+		return -1;
+	free(f);
+	return 0;
+}
+
+/* The sample value of metric name in the Prometheus text, -1 absent. */
+static long long metric(const char *text, const char *name)
+{
+	char pat[80];
+	snprintf(pat, sizeof pat, "\n%s ", name);
+	const char *p = strstr(text, pat);
+	return p ? atoll(p + strlen(pat)) : -1;
+}
+
+/* Open dossiers with random due instants, some paused before or after
+ * their due, some received after the instant asked: the store's count of
+ * the late ones equals the domain's, at several instants. */
+static void test_open_late_sql_matches_domain(void **state)
+{
+	struct fixture *f = *state;
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	sqlite3_busy_timeout(db, 5000);
+	assert_int_equal(
+	    sqlite3_exec(db,
+	                 "INSERT INTO procedures (id, code, version, name, field, level,"
+	                 " time_unit, time_milli, body, created_at) VALUES (1, 'P1', 1, 'Thủ tục',"
+	                 " 'Lĩnh vực', 'province', 'working_days', 5000, '{}', 0)",
+	                 NULL, NULL, NULL),
+	    SQLITE_OK);
+	enum { N = 400 };
+	static int64_t received[N], due[N], paused[N];
+	uint64_t seed = 7;
+	sqlite3_stmt *s;
+	assert_int_equal(sqlite3_exec(db, "BEGIN", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db,
+	                                    "INSERT INTO dossiers (code, procedure_id, status,"
+	                                    " applicant, applicant_name, documents, intake_at,"
+	                                    " intake_by, received_at, due_at, paused_at)"
+	                                    " VALUES (?1, 1, ?2, '{}', 'A', '[]', ?3, 'x', ?3, ?4,"
+	                                    " ?5)",
+	                                    -1, &s, NULL),
+	                 SQLITE_OK);
+	for (int i = 0; i < N; i++) {
+		seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+		received[i] = 1000000 + (int64_t)((seed >> 33) % 100000);
+		due[i] = received[i] + (int64_t)((seed >> 20) % 50000);
+		paused[i] =
+		    (seed >> 10) % 3 == 0 ? received[i] + (int64_t)((seed >> 40) % 80000) : 0;
+		char code[16];
+		snprintf(code, sizeof code, "D%04d", i);
+		sqlite3_bind_text(s, 1, code, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(s, 2, paused[i] ? "supplement_requested" : "in_process", -1,
+		                  SQLITE_STATIC);
+		sqlite3_bind_int64(s, 3, received[i]);
+		sqlite3_bind_int64(s, 4, due[i]);
+		if (paused[i])
+			sqlite3_bind_int64(s, 5, paused[i]);
+		else
+			sqlite3_bind_null(s, 5);
+		assert_int_equal(sqlite3_step(s), SQLITE_DONE);
+		sqlite3_reset(s);
+	}
+	sqlite3_finalize(s);
+	assert_int_equal(sqlite3_exec(db, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+
+	const int64_t at[] = {1000000, 1040000, 1080000, 1120000, 1200000};
+	for (size_t k = 0; k < sizeof at / sizeof at[0]; k++) {
+		long long open = 0, late = 0;
+		for (int i = 0; i < N; i++) {
+			if (received[i] > at[k]) /* the SQL: received_at <= now */
+				continue;
+			open++;
+			late += indicators_open_late(due[i], paused[i], at[k]);
+		}
+		struct strbuf sb = {0};
+		struct mc_error err;
+		assert_int_equal(store_ops_metrics(f->st, at[k], &sb, &err), MC_OK);
+		strbuf_puts(&sb, "");
+		const char *text = sb.data ? sb.data : "";
+		assert_int_equal(metric(text, "motcua_dossiers_open"), open);
+		assert_int_equal(metric(text, "motcua_dossiers_late"), late);
+		strbuf_free(&sb);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test_setup_teardown(test_open_late_sql_matches_domain, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
