@@ -484,27 +484,28 @@ static int cmd_intake(struct cc *c, int argc, char **argv)
 	bool no_print = false;
 	int copies = 0, o, rc = CC_OK;
 
-	/* The file first, then the flags over it. */
-	for (int i = 1; i < argc; i++) {
-		const char *file = NULL;
-		if (strcmp(argv[i], "--from-file") == 0 && i + 1 < argc)
-			file = argv[i + 1];
-		else if (strncmp(argv[i], "--from-file=", 12) == 0)
-			file = argv[i] + 12;
-		if (file) {
-			json_error_t jerr;
+	/* The file first, then the flags over it: a first pass of the same
+	 * options takes only --from-file (silently: the second pass reports
+	 * what is wrong). */
+	int saved_opterr = opterr;
+	opterr = 0;
+	optind = 1;
+	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (o != 'f')
+			continue;
+		json_error_t jerr;
+		json_decref(spec);
+		spec = json_load_file(optarg, 0, &jerr);
+		if (!json_is_object(spec)) {
 			json_decref(spec);
-			spec = json_load_file(file, 0, &jerr);
-			if (!json_is_object(spec)) {
-				json_decref(spec);
-				return cc_fail(c, CC_USAGE,
-				               T(c,
-				                 "Tệp %s không đọc được hoặc không phải JSON: %s",
-				                 "%s is unreadable or not a JSON object: %s"),
-				               file, jerr.text);
-			}
+			opterr = saved_opterr;
+			return cc_fail(c, CC_USAGE,
+			               T(c, "Tệp %s không đọc được hoặc không phải JSON: %s",
+			                 "%s is unreadable or not a JSON object: %s"),
+			               optarg, jerr.text);
 		}
 	}
+	opterr = saved_opterr;
 	if (spec == NULL)
 		spec = json_object();
 	applicant = json_object_get(spec, "applicant");

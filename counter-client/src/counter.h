@@ -154,7 +154,8 @@ int cc_api(struct cc *c, const char *method, const char *path, json_t *body, jso
  * decrefs), else CC_UNREACHABLE or CC_REFUSED with *out NULL. For lookups
  * whose failure the caller covers. */
 int cc_api_quiet(struct cc *c, const char *method, const char *path, json_t **out);
-/* A malloc'd copy of s escaped for a URL query or path segment. */
+/* A malloc'd copy of s escaped for a URL query or path segment (libcurl's
+ * curl_easy_escape; free it with free). */
 char *cc_urlencode(const char *s);
 
 /* ---- prompts (prompt.c) ---- */

@@ -285,14 +285,13 @@ int cc_api_quiet(struct cc *c, const char *method, const char *path, json_t **ou
 
 char *cc_urlencode(const char *s)
 {
-	struct strbuf sb = STRBUF_INIT;
-	strbuf_puts(&sb, "");
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-		    (*p >= '0' && *p <= '9') || strchr("-._~", *p))
-			strbuf_append(&sb, p, 1);
-		else
-			strbuf_printf(&sb, "%%%02X", *p);
+	/* libcurl's escaper: all but the unreserved characters (RFC 3986). */
+	char *esc = curl_easy_escape(NULL, s, 0);
+	if (esc == NULL) {
+		fprintf(stderr, "motcua-counter: out of memory\n");
+		abort();
 	}
-	return strbuf_detach(&sb, NULL);
+	char *out = xstrdup(esc);
+	curl_free(esc);
+	return out;
 }

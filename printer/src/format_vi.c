@@ -6,6 +6,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "domain/civil_date.h"
+
 char *printer_fmt_number_vi(double v, int decimals, char *out, size_t len)
 {
 	if (len == 0)
@@ -62,9 +64,8 @@ char *printer_fmt_percent_vi(double share, char *out, size_t len)
 
 char *printer_fmt_isodate_vi(const char *ymd, char *out, size_t len)
 {
-	int y, m, d, used = 0;
-	if (ymd && strlen(ymd) == 10 && sscanf(ymd, "%4d-%2d-%2d%n", &y, &m, &d, &used) == 3 &&
-	    used == 10)
+	int y, m, d;
+	if (civil_parse_date(ymd, &y, &m, &d) == CIVIL_INSTANT_OK)
 		snprintf(out, len, "%02d/%02d/%04d", d, m, y);
 	else
 		snprintf(out, len, "%s", ymd ? ymd : "");

@@ -10,6 +10,7 @@
 #include "api/api_internal.h"
 #include "api/parse_calendar.h"
 #include "api/present_calendar.h"
+#include "domain/amount.h"
 #include "domain/civil_date.h"
 #include "store/calendar.h"
 #include "util/clock.h"
@@ -25,32 +26,11 @@ static bool cal_parse_instant(const char *s, int64_t *t)
  * thousandths. */
 static bool cal_parse_amount(const char *s, int64_t *out)
 {
-	int64_t whole = 0, frac = 0;
-	int decimals = 0;
-
-	if (s == NULL || !isdigit((unsigned char)*s))
+	int64_t v;
+	if (!amount_parse_fixed(s, 1000, 3, &v) || v > 1000000)
 		return false;
-	while (isdigit((unsigned char)*s)) {
-		whole = whole * 10 + (*s++ - '0');
-		if (whole > 1000)
-			return false;
-	}
-	if (*s == '.') {
-		s++;
-		if (!isdigit((unsigned char)*s))
-			return false;
-		while (isdigit((unsigned char)*s)) {
-			if (++decimals > 3)
-				return false;
-			frac = frac * 10 + (*s++ - '0');
-		}
-	}
-	if (*s != '\0')
-		return false;
-	while (decimals++ < 3)
-		frac *= 10;
-	*out = whole * 1000 + frac;
-	return *out <= 1000000;
+	*out = v;
+	return true;
 }
 
 static json_t *cal_amount_json(int64_t thousandths)

@@ -4,6 +4,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <getopt.h>
 #include <jansson.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -11,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "domain/amount.h"
 #include "domain/civil_date.h"
 #include "domain/lunar.h"
 #include "cli/cli_config.h"
@@ -128,21 +130,11 @@ static bool cli_cal__year_ok(int y)
 	return y >= LUNAR_FIRST_YEAR && y <= LUNAR_LAST_YEAR;
 }
 
-/* YYYY-MM-DD at *p; advances *p. */
-static bool cli_cal__parse_date_at(const char **p, int *y, int *m, int *d)
-{
-	return cli_cal__digits(p, 4, y) && *(*p)++ == '-' && cli_cal__digits(p, 2, m) &&
-	       *(*p)++ == '-' && cli_cal__digits(p, 2, d);
-}
-
 static bool cli_cal__parse_date(const char *s, int *y, int *m, int *d, const char **why)
 {
-	if (!cli_cal__parse_date_at(&s, y, m, d) || *s) {
-		*why = "expected YYYY-MM-DD";
-		return false;
-	}
-	if (!civil_date_valid(*y, *m, *d)) {
-		*why = "no such date";
+	enum civil_instant_status st = civil_parse_date(s, y, m, d);
+	if (st != CIVIL_INSTANT_OK) {
+		*why = st == CIVIL_INSTANT_MALFORMED ? "expected YYYY-MM-DD" : "no such date";
 		return false;
 	}
 	if (!cli_cal__year_ok(*y)) {
@@ -188,30 +180,10 @@ static bool cli_cal__parse_instant(const char *s, int local_offset, int64_t *t, 
  * seconds, rounded to the second. */
 static bool cli_cal__parse_amount(const char *s, int64_t unit, int64_t *out)
 {
-	int64_t whole = 0, frac = 0, scale = 1;
-	const char *p = s;
-
-	if (!isdigit((unsigned char)*p))
+	int64_t micro;
+	if (!amount_parse_fixed(s, 1000000, 6, &micro))
 		return false;
-	while (isdigit((unsigned char)*p)) {
-		whole = whole * 10 + (*p++ - '0');
-		if (whole > 1000000)
-			return false;
-	}
-	if (*p == '.') {
-		p++;
-		if (!isdigit((unsigned char)*p))
-			return false;
-		while (isdigit((unsigned char)*p)) {
-			if (scale >= 1000000)
-				return false;
-			frac = frac * 10 + (*p++ - '0');
-			scale *= 10;
-		}
-	}
-	if (*p)
-		return false;
-	*out = whole * unit + (frac * unit + scale / 2) / scale;
+	*out = amount_scale(micro, 6, unit);
 	return true;
 }
 
@@ -322,45 +294,65 @@ struct cli_cal__opts {
 	bool json, same_day, help;
 };
 
-/* Parses --name VALUE / --flag options; `allowed` lists the names accepted. */
+/* Parses --name VALUE / --flag options (getopt_long); `allowed` lists the
+ * names accepted. */
 static int cli_cal__parse_opts(const char *cmd, int argc, char **argv, const char *allowed,
                                struct cli_cal__opts *o)
 {
-	struct {
-		const char *name;
-		const char **value;
-		bool *flag;
-	} table[] = {
-	    {"--from", &o->from, NULL},   {"--to", &o->to, NULL},
-	    {"--db", &o->db, NULL},       {"--days", &o->days, NULL},
-	    {"--hours", &o->hours, NULL}, {"--year", &o->year, NULL},
-	    {"--json", NULL, &o->json},   {"--same-day", NULL, &o->same_day},
-	    {"--help", NULL, &o->help},   {"--config", &o->config, NULL},
-	};
+	static const struct option opts[] = {{"from", required_argument, NULL, 0},
+	                                     {"to", required_argument, NULL, 0},
+	                                     {"db", required_argument, NULL, 0},
+	                                     {"days", required_argument, NULL, 0},
+	                                     {"hours", required_argument, NULL, 0},
+	                                     {"year", required_argument, NULL, 0},
+	                                     {"json", no_argument, NULL, 0},
+	                                     {"same-day", no_argument, NULL, 0},
+	                                     {"help", no_argument, NULL, 0},
+	                                     {"config", required_argument, NULL, 0},
+	                                     {NULL, 0, NULL, 0}};
+	const char **value[] = {&o->from, &o->to, &o->db, &o->days, &o->hours,
+	                        &o->year, NULL,   NULL,   NULL,     &o->config};
+	bool *flag[] = {NULL, NULL, NULL, NULL, NULL, NULL, &o->json, &o->same_day, &o->help, NULL};
+	int c, k, saved_opterr = opterr;
 
 	memset(o, 0, sizeof(*o));
-	for (int i = 1; i < argc; i++) {
-		size_t k = 0, n = sizeof(table) / sizeof(table[0]);
-		if (strcmp(argv[i], "-h") == 0)
-			argv[i] = "--help";
-		for (; k < n; k++)
-			if (strcmp(argv[i], table[k].name) == 0)
-				break;
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+:h", opts, &k)) != -1) {
+		/* The option as typed (before its value, when that was the next word). */
+		const char *arg = argv[optind - 1];
+		if (c == 0 && optarg == argv[optind - 1] && optind >= 2)
+			arg = argv[optind - 2];
+		if (c == 'h') {
+			c = 0;
+			k = 8; /* --help */
+		}
+		if (c == ':') {
+			opterr = saved_opterr;
+			return cli_cal__fail("%s: %s needs a value", cmd, arg);
+		}
 		/* Whole-word match of the option in the allowed list. */
-		const char *hit = k < n ? strstr(allowed, table[k].name) : NULL;
-		size_t nl = k < n ? strlen(table[k].name) : 0;
-		if (!hit || (hit[nl] != ' ' && hit[nl] != '\0'))
-			return cli_cal__fail("%s: unknown option %s (see --help)", cmd, argv[i]);
-		if (table[k].flag) {
-			*table[k].flag = true;
+		char name[16];
+		snprintf(name, sizeof name, "--%s", c == 0 ? opts[k].name : "");
+		const char *hit = c == 0 ? strstr(allowed, name) : NULL;
+		size_t nl = strlen(name);
+		if (!hit || (hit[nl] != ' ' && hit[nl] != '\0')) {
+			opterr = saved_opterr;
+			return cli_cal__fail("%s: unknown option %s (see --help)", cmd, arg);
+		}
+		if (flag[k]) {
+			*flag[k] = true;
 			continue;
 		}
-		if (i + 1 >= argc)
-			return cli_cal__fail("%s: %s needs a value", cmd, argv[i]);
-		if (*table[k].value)
-			return cli_cal__fail("%s: %s given twice", cmd, argv[i]);
-		*table[k].value = argv[++i];
+		if (*value[k]) {
+			opterr = saved_opterr;
+			return cli_cal__fail("%s: %s given twice", cmd, name);
+		}
+		*value[k] = optarg;
 	}
+	opterr = saved_opterr;
+	if (optind < argc)
+		return cli_cal__fail("%s: unknown option %s (see --help)", cmd, argv[optind]);
 	/* --config FILE: the file's db, unless --db is given (every command
 	 * taking --db takes --config, docs/configuration.md). The value is kept
 	 * until exit. */

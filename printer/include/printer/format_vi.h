@@ -22,7 +22,8 @@ char *printer_fmt_count_vi(long long v, char *out, size_t len);
  * "—" when not finite. Returns out. */
 char *printer_fmt_percent_vi(double share, char *out, size_t len);
 
-/* An ISO date "YYYY-MM-DD" as "dd/mm/yyyy"; anything else is copied as is.
+/* An ISO date "YYYY-MM-DD" (a real one: civil_parse_date) as "dd/mm/yyyy";
+ * anything else is copied as is.
  * Returns out. */
 char *printer_fmt_isodate_vi(const char *ymd, char *out, size_t len);
 
