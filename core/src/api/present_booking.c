@@ -72,3 +72,59 @@ json_t *present_booking_list(const struct booking_list *l, const char *office, i
 	                 "items", items, "total", (json_int_t)l->total, "offset", offset, "limit",
 	                 limit);
 }
+
+json_t *present_booking_options(const struct booking_options *o)
+{
+	json_t *centres = json_array(), *procs = json_array();
+	for (size_t i = 0; i < o->n_centres; i++) {
+		const struct booking_option_centre *ce = &o->centres[i];
+		json_t *groups = json_array();
+		for (size_t k = ce->first_group; k < ce->first_group + ce->n_groups; k++) {
+			const struct booking_option_group *g = &o->groups[k];
+			json_array_append_new(groups, json_pack("{s:s, s:s, s:s, s:i, s:i}", "code",
+			                                        g->code, "name", g->name, "name_en",
+			                                        g->name_en, "minutes", g->minutes,
+			                                        "capacity", g->capacity));
+		}
+		json_array_append_new(centres, json_pack("{s:s, s:s, s:s, s:o}", "code", ce->code,
+		                                         "name", ce->name, "address", ce->address,
+		                                         "groups", groups));
+	}
+	for (size_t i = 0; i < o->n_procedures; i++) {
+		const struct booking_option_procedure *p = &o->procedures[i];
+		json_t *map = json_object();
+		for (size_t k = p->first_pick; k < p->first_pick + p->n_picks; k++)
+			json_object_set_new(map, o->centres[o->picks[k].centre].code,
+			                    json_string(o->picks[k].group));
+		json_array_append_new(procs, json_pack("{s:s, s:s, s:o}", "code", p->code, "name",
+		                                       p->name, "groups", map));
+	}
+	const struct booking_settings *bs = &o->settings;
+	return json_pack("{s:o, s:o, s:i, s:i, s:i, s:i}", "centres", centres, "procedures", procs,
+	                 "days_ahead", bs->days_ahead, "per_person_per_day", bs->per_person_per_day,
+	                 "checkin_before_minutes", bs->checkin_before_minutes,
+	                 "checkin_after_minutes", bs->checkin_after_minutes);
+}
+
+json_t *present_booking_slots(const struct booking_slots *s)
+{
+	json_t *days = json_array();
+	for (int k = 0; k < s->n_days; k++) {
+		const struct booking_slots_day *d = &s->days[k];
+		json_t *slots = json_array();
+		for (int i = 0; i < d->n_slots; i++)
+			json_array_append_new(slots, json_pack("{s:I, s:I, s:i}", "start",
+			                                       (json_int_t)d->slots[i].start, "end",
+			                                       (json_int_t)d->slots[i].end, "free",
+			                                       d->slots[i].free));
+		json_array_append_new(
+		    days, json_pack("{s:s, s:i, s:b, s:o, s:o}", "date", d->date, "weekday",
+		                    d->weekday, "working_day", d->working, "day_name",
+		                    d->day_name[0] ? json_string(d->day_name) : json_null(),
+		                    "slots", slots));
+	}
+	return json_pack("{s:s, s:s, s:s, s:s, s:i, s:i, s:s, s:s, s:o}", "office", s->office,
+	                 "group", s->group, "group_name", s->group_name, "group_name_en",
+	                 s->group_name_en, "minutes", s->minutes, "capacity", s->capacity, "today",
+	                 s->today, "last_day", s->last_day, "days", days);
+}

@@ -21,4 +21,16 @@ json_t *present_booking(const struct booking_view *v, bool staff);
 json_t *present_booking_list(const struct booking_list *l, const char *office, int offset,
                              int limit);
 
+/* GET /public/booking/options: {"centres":[{"code","name","address",
+ * "groups":[{"code","name","name_en","minutes","capacity"}]}],
+ * "procedures":[{"code","name","groups":{"<centre>":"<group>"}}],
+ * "days_ahead","per_person_per_day","checkin_before_minutes",
+ * "checkin_after_minutes"}. */
+json_t *present_booking_options(const struct booking_options *o);
+
+/* GET /public/booking/slots: {"office","group","group_name","group_name_en",
+ * "minutes","capacity","today","last_day","days":[{"date","weekday",
+ * "working_day","day_name","slots":[{"start","end","free"}]}]}. */
+json_t *present_booking_slots(const struct booking_slots *s);
+
 #endif

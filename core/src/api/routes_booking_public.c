@@ -67,11 +67,13 @@ void route_public_booking_options(struct api *api, struct http_request *r)
 	if (!booking_read_ok(api, r))
 		return;
 	struct mc_error err;
-	json_t *out = NULL;
-	if (store_booking_options(api->st, &out, &err) != MC_OK)
+	struct booking_options o;
+	if (store_booking_options(api->st, &o, &err) != MC_OK) {
 		http_reply_error(r, &err);
-	else
-		http_reply_json(r, 200, out);
+		return;
+	}
+	http_reply_json(r, 200, present_booking_options(&o));
+	booking_options_clear(&o);
 }
 
 void route_public_booking_slots(struct api *api, struct http_request *r)
@@ -85,12 +87,14 @@ void route_public_booking_slots(struct api *api, struct http_request *r)
 		return;
 	}
 	struct mc_error err;
-	json_t *out = NULL;
-	if (store_booking_slots(api->st, office, group, http_query(r, "from"), clock_now(), &out,
-	                        &err) != MC_OK)
+	struct booking_slots sl;
+	if (store_booking_slots(api->st, office, group, http_query(r, "from"), clock_now(), &sl,
+	                        &err) != MC_OK) {
 		http_reply_error(r, &err);
-	else
-		http_reply_json(r, 200, out);
+		return;
+	}
+	http_reply_json(r, 200, present_booking_slots(&sl));
+	booking_slots_clear(&sl);
 }
 
 void route_public_booking_create(struct api *api, struct http_request *r)

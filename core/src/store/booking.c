@@ -327,7 +327,7 @@ enum mc_err store_booking_off_grid(struct store *st, int64_t now, json_t **out,
 /* Days looked at from today to find the window's end: days_ahead (≤ 30)
  * working days fit in far fewer, even across Tết. */
 #define BK_SCAN_DAYS 64
-#define BK_MAX_SLOTS 96 /* a day's slots: 24 h of 15 minutes */
+#define BK_MAX_SLOTS BOOKING_MAX_DAY_SLOTS
 
 /* One day of a centre, as store_calendar_centre_day says it. */
 struct bk_day {
@@ -465,18 +465,55 @@ static bool bk_date_parse(const char *s, int *day)
 	return true;
 }
 
+void booking_slots_clear(struct booking_slots *s)
+{
+	free(s->days);
+	s->days = NULL;
+	s->n_days = 0;
+}
+
+/* The free places of day d's slots of target t into *out. */
+static enum mc_err bk_slots_day(struct store_conn *c, const struct booking_settings *bs,
+                                const struct bk_target *t, const struct bk_day *d, int64_t now,
+                                struct booking_slots_day *out, struct mc_error *err)
+{
+	struct booking_slot sl[BK_MAX_SLOTS];
+	int counts[BK_MAX_SLOTS];
+	enum mc_err rc;
+	int ns = booking_day_slots(d->start, d->ses, d->n_sessions, t->minutes, sl, BK_MAX_SLOTS);
+	if (ns > BK_MAX_SLOTS)
+		ns = BK_MAX_SLOTS;
+	if (!d->working)
+		ns = 0;
+	if ((rc = bk_taken(c, bs, t->office_id, t->group_id, sl, ns, now, counts, err)))
+		return rc;
+	*out = (struct booking_slots_day){.weekday = d->weekday, .working = d->working};
+	snprintf(out->date, sizeof out->date, "%s", d->date);
+	snprintf(out->day_name, sizeof out->day_name, "%s", d->day_name);
+	for (int i = 0; i < ns; i++) {
+		if (sl[i].start <= now)
+			continue;
+		int free_ = t->capacity - counts[i];
+		out->slots[out->n_slots++] =
+		    (struct booking_free_slot){sl[i].start, sl[i].end, free_ < 0 ? 0 : free_};
+	}
+	return MC_OK;
+}
+
 enum mc_err store_booking_slots(struct store *st, const char *office, const char *group,
-                                const char *from, int64_t now, json_t **out, struct mc_error *err)
+                                const char *from, int64_t now, struct booking_slots *out,
+                                struct mc_error *err)
 {
 	struct booking_settings bs;
 	struct bk_target t;
 	struct store_conn *c = store_read_conn(st);
 	enum mc_err rc;
 	int n = 0, first = 0;
+	*out = (struct booking_slots){0};
 	store_booking_settings(st, &bs);
 	if ((rc = bk_target(c, office, group, &t, err)))
 		return rc;
-	struct bk_day *days = calloc(BK_SCAN_DAYS, sizeof *days);
+	struct bk_day *days = xcalloc(BK_SCAN_DAYS, sizeof *days);
 	if ((rc = bk_window(st, t.office_id, &bs, now, days, &n, err)))
 		goto out;
 	int today = (int)civil_floor_div(now + CLOCK_OFFICE_UTC_OFFSET, 86400), fd;
@@ -489,73 +526,69 @@ enum mc_err store_booking_slots(struct store *st, const char *office, const char
 		}
 		first = fd < today ? 0 : fd - today;
 	}
-	json_t *arr = json_array();
-	for (int k = first; k < n; k++) {
-		struct booking_slot sl[BK_MAX_SLOTS];
-		int counts[BK_MAX_SLOTS];
-		int ns = booking_day_slots(days[k].start, days[k].ses, days[k].n_sessions,
-		                           t.minutes, sl, BK_MAX_SLOTS);
-		if (ns > BK_MAX_SLOTS)
-			ns = BK_MAX_SLOTS;
-		if (!days[k].working)
-			ns = 0;
-		if ((rc = bk_taken(c, &bs, t.office_id, t.group_id, sl, ns, now, counts, err))) {
-			json_decref(arr);
+	out->days = xcalloc(n > first ? (size_t)(n - first) : 1, sizeof *out->days);
+	for (int k = first; k < n; k++)
+		if ((rc = bk_slots_day(c, &bs, &t, &days[k], now, &out->days[out->n_days++], err)))
 			goto out;
-		}
-		json_t *ja = json_array();
-		for (int i = 0; i < ns; i++) {
-			if (sl[i].start <= now)
-				continue;
-			int free_ = t.capacity - counts[i];
-			json_array_append_new(ja, json_pack("{s:I, s:I, s:i}", "start",
-			                                    (json_int_t)sl[i].start, "end",
-			                                    (json_int_t)sl[i].end, "free",
-			                                    free_ < 0 ? 0 : free_));
-		}
-		json_array_append_new(
-		    arr,
-		    json_pack("{s:s, s:i, s:b, s:o, s:o}", "date", days[k].date, "weekday",
-		              days[k].weekday, "working_day", days[k].working, "day_name",
-		              days[k].day_name[0] ? json_string(days[k].day_name) : json_null(),
-		              "slots", ja));
-	}
-	*out = json_pack("{s:s, s:s, s:s, s:s, s:i, s:i, s:s, s:s, s:o}", "office", t.office_code,
-	                 "group", t.group_code, "group_name", t.group_name, "group_name_en",
-	                 t.group_name_en, "minutes", t.minutes, "capacity", t.capacity, "today",
-	                 days[0].date, "last_day", days[n > 0 ? n - 1 : 0].date, "days", arr);
+	snprintf(out->office, sizeof out->office, "%s", t.office_code);
+	snprintf(out->group, sizeof out->group, "%s", t.group_code);
+	snprintf(out->group_name, sizeof out->group_name, "%s", t.group_name);
+	snprintf(out->group_name_en, sizeof out->group_name_en, "%s", t.group_name_en);
+	out->minutes = t.minutes;
+	out->capacity = t.capacity;
+	snprintf(out->today, sizeof out->today, "%s", days[0].date);
+	snprintf(out->last_day, sizeof out->last_day, "%s", days[n > 0 ? n - 1 : 0].date);
 out:
+	if (rc)
+		booking_slots_clear(out);
 	free(days);
 	return rc;
 }
 
 /* ---- Options: what the page offers. */
 
-/* The group of centre office_id a procedure of field `field` books: the
- * first bookable group (by sort) whose folded name starts the folded
- * field ("Đăng ký kinh doanh (hộ kinh doanh)" → "Đăng ký kinh doanh"). */
-static const char *bk_group_for_field(json_t *groups, const char *field)
+/* The group among groups[0..n) a procedure of field `field` books: the
+ * first (by sort) whose folded name starts the folded field ("Đăng ký kinh
+ * doanh (hộ kinh doanh)" → "Đăng ký kinh doanh"); NULL when none. */
+static const char *bk_group_for_field(const struct booking_option_group *groups, size_t n,
+                                      const char *field)
 {
 	char ff[512], gf[512];
-	size_t i;
-	json_t *g;
 	fold_vi(field ? field : "", ff, sizeof ff);
-	json_array_foreach(groups, i, g)
-	{
-		fold_vi(json_string_value(json_object_get(g, "name")), gf, sizeof gf);
+	for (size_t i = 0; i < n; i++) {
+		fold_vi(groups[i].name, gf, sizeof gf);
 		if (gf[0] && strncmp(ff, gf, strlen(gf)) == 0)
-			return json_string_value(json_object_get(g, "code"));
+			return groups[i].code;
 	}
 	return NULL;
 }
 
-enum mc_err store_booking_options(struct store *st, json_t **out, struct mc_error *err)
+void booking_options_clear(struct booking_options *o)
 {
-	struct store_conn *c = store_read_conn(st);
-	struct booking_settings bs;
-	enum mc_err rc;
+	for (size_t i = 0; i < o->n_procedures; i++)
+		free(o->procedures[i].name);
+	free(o->centres);
+	free(o->groups);
+	free(o->procedures);
+	free(o->picks);
+	*o = (struct booking_options){0};
+}
+
+/* Appends one item to a growing array (*items, *n of them, *cap room). */
+static void *bk_grow(void *items, size_t n, size_t *cap, size_t size)
+{
+	if (n < *cap)
+		return items;
+	*cap = *cap ? *cap * 2 : 16;
+	return xreallocarray(items, *cap, size);
+}
+
+/* The bookable centres and their groups into o. */
+static enum mc_err bk_options_centres(struct store_conn *c, struct booking_options *o,
+                                      struct mc_error *err)
+{
+	size_t cap_c = 0, cap_g = 0;
 	int step;
-	store_booking_settings(st, &bs);
 	sqlite3_stmt *s = store_stmt(
 	    c, "SELECT o.code, o.name, coalesce(o.address, ''), g.code, g.name, g.name_en,"
 	       " b.minutes, b.capacity FROM booking_slots b JOIN offices o ON o.id = b.office_id"
@@ -563,65 +596,75 @@ enum mc_err store_booking_options(struct store *st, json_t **out, struct mc_erro
 	       " AND o.kind IN ('centre', 'point') ORDER BY o.sort, o.code, g.sort, g.code");
 	if (s == NULL)
 		return store_sql_error(c, "booking_slots", err);
-	json_t *centres = json_array(), *centre = NULL;
 	while (store_next(s, &step)) {
 		const char *code = store_col_text(s, 0);
-		if (centre == NULL ||
-		    strcmp(json_string_value(json_object_get(centre, "code")), code) != 0) {
-			centre = json_pack("{s:s, s:s, s:s, s:[]}", "code", code, "name",
-			                   store_col_text(s, 1), "address", store_col_text(s, 2),
-			                   "groups");
-			json_array_append_new(centres, centre);
+		struct booking_option_centre *ce =
+		    o->n_centres ? &o->centres[o->n_centres - 1] : NULL;
+		if (ce == NULL || strcmp(ce->code, code) != 0) {
+			o->centres = bk_grow(o->centres, o->n_centres, &cap_c, sizeof *o->centres);
+			ce = &o->centres[o->n_centres++];
+			*ce = (struct booking_option_centre){.first_group = o->n_groups};
+			snprintf(ce->code, sizeof ce->code, "%s", code);
+			snprintf(ce->name, sizeof ce->name, "%s", store_col_text(s, 1));
+			snprintf(ce->address, sizeof ce->address, "%s", store_col_text(s, 2));
 		}
-		json_array_append_new(
-		    json_object_get(centre, "groups"),
-		    json_pack("{s:s, s:s, s:s, s:i, s:i}", "code", store_col_text(s, 3), "name",
-		              store_col_text(s, 4), "name_en", store_col_text(s, 5), "minutes",
-		              sqlite3_column_int(s, 6), "capacity", sqlite3_column_int(s, 7)));
+		o->groups = bk_grow(o->groups, o->n_groups, &cap_g, sizeof *o->groups);
+		struct booking_option_group *g = &o->groups[o->n_groups++];
+		*g = (struct booking_option_group){.minutes = sqlite3_column_int(s, 6),
+		                                   .capacity = sqlite3_column_int(s, 7)};
+		snprintf(g->code, sizeof g->code, "%s", store_col_text(s, 3));
+		snprintf(g->name, sizeof g->name, "%s", store_col_text(s, 4));
+		snprintf(g->name_en, sizeof g->name_en, "%s", store_col_text(s, 5));
+		ce->n_groups++;
 	}
-	if ((rc = store_scan_end(c, s, step, "booking_slots", err))) {
-		json_decref(centres);
-		return rc;
-	}
-	json_t *procs = json_array();
-	s = store_stmt(c, "SELECT code, name, field FROM procedures WHERE current = 1"
-	                  " ORDER BY code LIMIT 2000");
+	return store_scan_end(c, s, step, "booking_slots", err);
+}
+
+enum mc_err store_booking_options(struct store *st, struct booking_options *out,
+                                  struct mc_error *err)
+{
+	struct store_conn *c = store_read_conn(st);
+	enum mc_err rc;
+	int step;
+	size_t cap_p = 0, cap_k = 0;
+	*out = (struct booking_options){0};
+	store_booking_settings(st, &out->settings);
+	if ((rc = bk_options_centres(c, out, err)))
+		goto out;
+	sqlite3_stmt *s = store_stmt(c, "SELECT code, name, field FROM procedures WHERE current = 1"
+	                                " ORDER BY code LIMIT 2000");
 	if (s == NULL) {
-		json_decref(centres);
-		json_decref(procs);
-		return store_sql_error(c, "procedures", err);
+		rc = store_sql_error(c, "procedures", err);
+		goto out;
 	}
 	while (store_next(s, &step)) {
-		json_t *map = json_object();
-		size_t i;
-		json_t *ce;
-		json_array_foreach(centres, i, ce)
-		{
-			const char *g =
-			    bk_group_for_field(json_object_get(ce, "groups"), store_col_text(s, 2));
-			if (g)
-				json_object_set_new(map,
-				                    json_string_value(json_object_get(ce, "code")),
-				                    json_string(g));
+		size_t first = out->n_picks;
+		for (size_t i = 0; i < out->n_centres; i++) {
+			const struct booking_option_centre *ce = &out->centres[i];
+			const char *g = bk_group_for_field(&out->groups[ce->first_group],
+			                                   ce->n_groups, store_col_text(s, 2));
+			if (g == NULL)
+				continue;
+			out->picks = bk_grow(out->picks, out->n_picks, &cap_k, sizeof *out->picks);
+			struct booking_option_pick *pk = &out->picks[out->n_picks++];
+			pk->centre = i;
+			snprintf(pk->group, sizeof pk->group, "%s", g);
 		}
-		if (json_object_size(map) == 0) {
-			json_decref(map);
+		if (out->n_picks == first)
 			continue;
-		}
-		json_array_append_new(procs,
-		                      json_pack("{s:s, s:s, s:o}", "code", store_col_text(s, 0),
-		                                "name", store_col_text(s, 1), "groups", map));
+		out->procedures =
+		    bk_grow(out->procedures, out->n_procedures, &cap_p, sizeof *out->procedures);
+		struct booking_option_procedure *p = &out->procedures[out->n_procedures++];
+		*p = (struct booking_option_procedure){.name = xstrdup(store_col_text(s, 1)),
+		                                       .first_pick = first,
+		                                       .n_picks = out->n_picks - first};
+		snprintf(p->code, sizeof p->code, "%s", store_col_text(s, 0));
 	}
-	if ((rc = store_scan_end(c, s, step, "procedures", err))) {
-		json_decref(centres);
-		json_decref(procs);
-		return rc;
-	}
-	*out = json_pack("{s:o, s:o, s:i, s:i, s:i, s:i}", "centres", centres, "procedures", procs,
-	                 "days_ahead", bs.days_ahead, "per_person_per_day", bs.per_person_per_day,
-	                 "checkin_before_minutes", bs.checkin_before_minutes,
-	                 "checkin_after_minutes", bs.checkin_after_minutes);
-	return MC_OK;
+	rc = store_scan_end(c, s, step, "procedures", err);
+out:
+	if (rc)
+		booking_options_clear(out);
+	return rc;
 }
 
 /* ---- One booking's view. */
@@ -786,18 +829,23 @@ static enum mc_err bk_procedure_group(struct store_conn *c, const char *office, 
 	if (s == NULL)
 		return store_sql_error(c, "booking_slots", err);
 	sqlite3_bind_int64(s, 1, oid);
-	json_t *groups = json_array();
-	while (store_next(s, &step))
-		json_array_append_new(groups, json_pack("{s:s, s:s}", "code", store_col_text(s, 0),
-		                                        "name", store_col_text(s, 1)));
+	struct booking_option_group *groups = NULL;
+	size_t n = 0, cap = 0;
+	while (store_next(s, &step)) {
+		groups = bk_grow(groups, n, &cap, sizeof *groups);
+		struct booking_option_group *g = &groups[n++];
+		*g = (struct booking_option_group){0};
+		snprintf(g->code, sizeof g->code, "%s", store_col_text(s, 0));
+		snprintf(g->name, sizeof g->name, "%s", store_col_text(s, 1));
+	}
 	if ((rc = store_scan_end(c, s, step, "booking_slots", err))) {
-		json_decref(groups);
+		free(groups);
 		return rc;
 	}
-	const char *g = bk_group_for_field(groups, field);
+	const char *g = bk_group_for_field(groups, n, field);
 	char gc[41];
 	snprintf(gc, sizeof gc, "%s", g ? g : "");
-	json_decref(groups);
+	free(groups);
 	if (g == NULL)
 		return mc_failf(err, MC_ERR_NOT_FOUND, "group_not_found",
 		                "Trung tâm không nhận đặt lịch cho thủ tục này",

@@ -58,26 +58,76 @@ enum mc_err store_booking_config_set(struct store *st, const struct principal *w
 enum mc_err store_booking_off_grid(struct store *st, int64_t now, json_t **out,
                                    struct mc_error *err);
 
-/* GET /public/booking/options: {"centres":[{"code","name","address",
- * "groups":[{"code","name","name_en","minutes","capacity"}]}],
- * "procedures":[{"code","name","office"?,"groups":{"<centre>":"<group>"}}],
- * "days_ahead", "checkin_before_minutes", "checkin_after_minutes"} — only
- * centres with a slot row of capacity > 0 for an active group; a
- * procedure lists the group of each centre whose name its field starts
- * with (folded, docs/appointments.md). The caller frees *out. */
-enum mc_err store_booking_options(struct store *st, json_t **out, struct mc_error *err);
+/* GET /public/booking/options: the centres with a slot row of capacity > 0
+ * for an active group (their groups in groups[first_group ..
+ * first_group + n_groups)), the procedures that book at one of them (their
+ * picks in picks[first_pick ..]: a procedure books the group of each
+ * centre whose name its field starts with, folded, docs/appointments.md),
+ * and the settings. Owned: booking_options_clear frees it. */
+struct booking_option_group {
+	char code[64], name[256], name_en[256];
+	int minutes, capacity;
+};
+struct booking_option_centre {
+	char code[64], name[256], address[256];
+	size_t first_group, n_groups;
+};
+struct booking_option_pick {
+	size_t centre; /* index in centres */
+	char group[64];
+};
+struct booking_option_procedure {
+	char code[64];
+	char *name;
+	size_t first_pick, n_picks;
+};
+struct booking_options {
+	struct booking_option_centre *centres;
+	size_t n_centres;
+	struct booking_option_group *groups;
+	size_t n_groups;
+	struct booking_option_procedure *procedures;
+	size_t n_procedures;
+	struct booking_option_pick *picks;
+	size_t n_picks;
+	struct booking_settings settings;
+};
+void booking_options_clear(struct booking_options *o);
+enum mc_err store_booking_options(struct store *st, struct booking_options *out,
+                                  struct mc_error *err);
+
+#define BOOKING_MAX_DAY_SLOTS 96 /* a day's slots: 24 h of 15 minutes */
 
 /* GET /public/booking/slots: the bookable days of centre `office`'s group
  * `group` from date `from` (YYYY-MM-DD, NULL: today; before today: today)
- * to the last day of the window (today + days_ahead working days):
- * {"office","group","minutes","capacity","today","last_day",
- * "days":[{"date","weekday","working_day","day_name","slots":
- * [{"start":EPOCH,"end":EPOCH,"free":N}]}]} — a slot is listed while
- * now < start. Errors: MC_ERR_NOT_FOUND "office_not_found",
- * "group_not_found" (not bookable there either); MC_ERR_INVALID
- * "invalid_date" (from malformed or beyond the window). */
+ * to the last day of the window (today + days_ahead working days); a slot
+ * is listed while now < start, with its free places. Owned:
+ * booking_slots_clear frees days. Errors: MC_ERR_NOT_FOUND
+ * "office_not_found", "group_not_found" (not bookable there either);
+ * MC_ERR_INVALID "invalid_date" (from malformed or beyond the window). */
+struct booking_free_slot {
+	int64_t start, end;
+	int free;
+};
+struct booking_slots_day {
+	char date[11];
+	int weekday;
+	bool working;
+	char day_name[WORKCAL_NAME_MAX]; /* "" when no named day */
+	int n_slots;
+	struct booking_free_slot slots[BOOKING_MAX_DAY_SLOTS];
+};
+struct booking_slots {
+	char office[41], group[41], group_name[201], group_name_en[201];
+	int minutes, capacity;
+	char today[11], last_day[11];
+	struct booking_slots_day *days;
+	int n_days;
+};
+void booking_slots_clear(struct booking_slots *s);
 enum mc_err store_booking_slots(struct store *st, const char *office, const char *group,
-                                const char *from, int64_t now, json_t **out, struct mc_error *err);
+                                const char *from, int64_t now, struct booking_slots *out,
+                                struct mc_error *err);
 
 /* A booking asked for, checked by the API (api/parse_booking.c): the
  * centre, the group and/or the procedure (codes), the slot's start (epoch
