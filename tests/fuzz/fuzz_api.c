@@ -30,6 +30,7 @@
 #include "api/api.h"
 #include "fuzz_util.h"
 #include "store/auth.h"
+#include "api/setup_import.h"
 #include "store/setup.h"
 #include "store/store.h"
 
@@ -207,8 +208,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	json_t *bundle = json_loads(bundle_json, JSON_REJECT_DUPLICATES, NULL), *report = NULL;
 	FUZZ_ASSERT(bundle != NULL, "the bundle is not JSON");
 	struct principal who = {.role = ROLE_ADMIN, .actor = "system:fuzz"};
-	FUZZ_ASSERT(store_setup_apply(fuzz_store, &who, bundle, &report, &err) == MC_OK,
-	            "import: %s", err.message_en);
+	FUZZ_ASSERT(setup_import(fuzz_store, &who, bundle, &report, &err) == MC_OK, "import: %s",
+	            err.message_en);
 	size_t i;
 	json_t *d;
 	json_array_foreach(json_object_get(report, "devices_created"), i, d)

@@ -17,6 +17,7 @@
 #include "api/parse_notify.h"
 #include "api/present_notify.h"
 #include "store/notify.h"
+#include "api/setup_import.h"
 #include "store/setup.h"
 #include "store/store.h"
 #include "util/clock.h"
@@ -255,7 +256,7 @@ static int setup(void **state)
 	    "\"https://dvc.example.vn\"},"
 	    "\"service_groups\":[{\"code\":\"CT\",\"prefix\":\"A\",\"name\":\"Chứng thực\"}]}",
 	    0, NULL);
-	enum mc_err rc = store_setup_apply(f->st, &admin, bundle, NULL, &err);
+	enum mc_err rc = setup_import(f->st, &admin, bundle, NULL, &err);
 	json_decref(bundle);
 	*state = f;
 	return rc == MC_OK ? 0 : -1;

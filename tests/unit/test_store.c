@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "store/queue.h"
+#include "api/setup_import.h"
 #include "store/setup.h"
 #include "store/store.h"
 #include "store/store_internal.h"
@@ -48,7 +49,7 @@ static int setup(void **state)
 	                            "\"name\":\"Chứng thực\"}],\"counters\":[{\"no\":1,"
 	                            "\"groups\":[\"CT\"]}]}",
 	                            0, NULL);
-	enum mc_err rc = store_setup_apply(f->st, &admin, bundle, NULL, &err);
+	enum mc_err rc = setup_import(f->st, &admin, bundle, NULL, &err);
 	json_decref(bundle);
 	*state = f;
 	return rc == MC_OK ? 0 : -1;
@@ -210,7 +211,7 @@ static void test_setup_is_all_or_nothing(void **state)
 	                         "\"groups\":[\"NOPE\"]}]}",
 	                         0, NULL);
 	int64_t events = count(f, "SELECT count(*) FROM events");
-	assert_int_equal(store_setup_apply(f->st, &admin, bad, NULL, &err), MC_ERR_INVALID);
+	assert_int_equal(setup_import(f->st, &admin, bad, NULL, &err), MC_ERR_INVALID);
 	assert_string_equal(err.code, "group_not_found");
 	json_decref(bad);
 	assert_int_equal(count(f, "SELECT count(*) FROM service_groups WHERE code = 'HT'"), 0);

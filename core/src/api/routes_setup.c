@@ -4,13 +4,14 @@
 
 #include "api/api_internal.h"
 #include "api/bus.h"
+#include "api/setup_import.h"
 #include "store/setup.h"
 
 static void setup_apply(struct api *api, struct http_request *r, json_t *bundle, int status)
 {
 	struct mc_error err;
 	json_t *report = NULL;
-	if (store_setup_apply(api->st, &r->who, bundle, &report, &err) != MC_OK) {
+	if (setup_import(api->st, &r->who, bundle, &report, &err) != MC_OK) {
 		http_reply_error(r, &err);
 		return;
 	}

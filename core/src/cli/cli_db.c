@@ -16,6 +16,7 @@
 #include "store/auth.h"
 #include "store/dossier.h"
 #include "store/figures.h"
+#include "api/setup_import.h"
 #include "store/setup.h"
 #include "store/store.h"
 #include "util/xmalloc.h"
@@ -141,7 +142,7 @@ int cli_import(int argc, char **argv)
 	json_t *report = NULL;
 	int status = 0;
 	if (store_open_mode(db, STORE_OPEN_EXISTING, &st, &err) != MC_OK ||
-	    store_setup_apply(st, &cli_actor, bundle, &report, &err) != MC_OK) {
+	    setup_import(st, &cli_actor, bundle, &report, &err) != MC_OK) {
 		status = cli_fail("import", &err);
 	} else {
 		json_dumpf(report, stdout, JSON_INDENT(2));

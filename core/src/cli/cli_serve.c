@@ -12,8 +12,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "api/present_office.h"
 #include "api/api.h"
+#include "api/present_office.h"
+#include "api/setup_import.h"
 #include "cli/cli.h"
 #include "cli/cli_config.h"
 #include "cli/simulate.h"
@@ -376,7 +377,7 @@ static int cli_demo_create(const char *db, const char *bundle_path, const char *
 	if (store_open(db, &st, &err) != MC_OK ||
 	    store_user_create(st, actor.actor, "admin", "Quản trị hệ thống (demo)", ROLE_ADMIN,
 	                      "admin-demo-2026", true, NULL, &err) != MC_OK ||
-	    store_setup_apply(st, &actor, bundle, &report, &err) != MC_OK) {
+	    setup_import(st, &actor, bundle, &report, &err) != MC_OK) {
 		status = cli_fail("demo", &err);
 		store_close(st);
 		remove(db);

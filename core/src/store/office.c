@@ -4,9 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The check of a centre's hours as written lives with the calendar's
- * request parsing (until the import of offices is parsed in the API). */
-#include "api/parse_calendar.h"
 #include "store/calendar.h"
 #include "store/scan.h"
 #include "store/store_internal.h"
@@ -39,24 +36,6 @@ static unsigned office_parent_kinds(unsigned bit)
 	case OFFICE_PARTNER: return OFFICE_PROVINCE | OFFICE_AUTHORITY | OFFICE_CENTRE;
 	default: return 0; /* the province has no parent */
 	}
-}
-
-/* A string member: NULL when absent or null; an error when not a string of
- * 1..max bytes. */
-static enum mc_err office_str(json_t *o, const char *key, size_t max, const char *code,
-                              const char **out, struct mc_error *err)
-{
-	json_t *v = json_object_get(o, key);
-	*out = NULL;
-	if (v == NULL || json_is_null(v))
-		return MC_OK;
-	if (!json_is_string(v) || json_string_length(v) == 0 || json_string_length(v) > max ||
-	    strlen(json_string_value(v)) != json_string_length(v))
-		return mc_failf(err, MC_ERR_INVALID, "invalid_field", "Trường không hợp lệ",
-		                "office %.40s: '%s' must be a string of 1-%zu bytes",
-		                code ? code : "?", key, max);
-	*out = json_string_value(v);
-	return MC_OK;
 }
 
 int64_t store_office_root(struct store *st)
@@ -176,28 +155,12 @@ static enum mc_err office_root_ensure(struct store_conn *c, struct mc_error *err
 	                  err);
 }
 
-/* The "office" shortcut: one centre under the root. */
-static enum mc_err office_single_centre(struct store_conn *c, json_t *office, int *count,
-                                        struct mc_error *err)
+enum mc_err store_office_centre_save(struct store *st, const struct office_centre *o,
+                                     struct mc_error *err)
 {
-	const char *code, *name, *locality, *address, *hours, *phone;
-	enum mc_err rc;
-	if (office == NULL)
-		return MC_OK;
-	if (!json_is_object(office))
-		return mc_fail(err, MC_ERR_INVALID, "invalid_field", "Trường không hợp lệ",
-		               "'office' must be an object");
-	if ((rc = office_str(office, "code", 64, "(office)", &code, err)) ||
-	    (rc = office_str(office, "name", 300, code, &name, err)) ||
-	    (rc = office_str(office, "locality", 100, code, &locality, err)) ||
-	    (rc = office_str(office, "address", 300, code, &address, err)) ||
-	    (rc = office_str(office, "hours", 300, code, &hours, err)) ||
-	    (rc = office_str(office, "phone", 40, code, &phone, err)))
-		return rc;
-	if (code == NULL || name == NULL)
-		return mc_fail(err, MC_ERR_INVALID, "missing_field", "Thiếu trường bắt buộc",
-		               "office: 'code' and 'name' are required");
-	if ((rc = office_root_ensure(c, err)))
+	struct store_conn *c = store_write_conn(st);
+	enum mc_err rc = office_root_ensure(c, err);
+	if (rc)
 		return rc;
 	sqlite3_stmt *s = store_stmt(
 	    c, "INSERT INTO offices (code, name, kind, parent_id, locality, address, hours, phone)"
@@ -207,69 +170,19 @@ static enum mc_err office_single_centre(struct store_conn *c, json_t *office, in
 	       " hours = coalesce(?5, hours), phone = coalesce(?6, phone)");
 	if (s == NULL)
 		return store_sql_error(c, "office", err);
-	sqlite3_bind_text(s, 1, code, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, name, -1, SQLITE_STATIC);
-	const char *opt[] = {locality, address, hours, phone};
+	sqlite3_bind_text(s, 1, o->code, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, o->name, -1, SQLITE_STATIC);
+	const char *opt[] = {o->locality, o->address, o->hours, o->phone};
 	for (int i = 0; i < 4; i++)
 		if (opt[i])
 			sqlite3_bind_text(s, 3 + i, opt[i], -1, SQLITE_STATIC);
-	if ((rc = store_step(c, s, "office", err)))
-		return rc;
-	(*count)++;
-	return MC_OK;
+	return store_step(c, s, "office", err);
 }
 
-/* Pass 1 of the "offices" list: every office set, without its parent. */
-static enum mc_err office_upsert(struct store_conn *c, json_t *o, struct mc_error *err)
+/* Pass 1 of the "offices" list: one office set, without its parent. */
+static enum mc_err office_upsert(struct store_conn *c, const struct office_item *o,
+                                 struct mc_error *err)
 {
-	const char *code, *name, *kind, *level, *address, *phone, *hours, *locality;
-	enum mc_err rc;
-	if (!json_is_object(o))
-		return mc_fail(err, MC_ERR_INVALID, "invalid_field", "Trường không hợp lệ",
-		               "offices items must be objects");
-	if ((rc = office_str(o, "code", OFFICE_CODE_MAX, NULL, &code, err)))
-		return rc;
-	if (code == NULL)
-		return mc_fail(err, MC_ERR_INVALID, "missing_field", "Thiếu trường bắt buộc",
-		               "office: 'code' is required");
-	if ((rc = office_str(o, "name", 200, code, &name, err)) ||
-	    (rc = office_str(o, "kind", 16, code, &kind, err)) ||
-	    (rc = office_str(o, "level", 16, code, &level, err)) ||
-	    (rc = office_str(o, "address", 300, code, &address, err)) ||
-	    (rc = office_str(o, "phone", 40, code, &phone, err)) ||
-	    (rc = office_str(o, "hours", 300, code, &hours, err)) ||
-	    (rc = office_str(o, "locality", 100, code, &locality, err)))
-		return rc;
-	if (name == NULL)
-		return mc_failf(err, MC_ERR_INVALID, "missing_field", "Thiếu trường bắt buộc",
-		                "office %.40s: 'name' is required", code);
-	if (kind && office_kind_bit(kind) == 0)
-		return mc_failf(err, MC_ERR_INVALID, "invalid_office_kind",
-		                "Loại đơn vị không hợp lệ",
-		                "office %.40s: kind must be province, centre, point, authority,"
-		                " internal or partner",
-		                code);
-	if (level && strcmp(level, "province") != 0 && strcmp(level, "commune") != 0)
-		return mc_failf(err, MC_ERR_INVALID, "invalid_field", "Trường không hợp lệ",
-		                "office %.40s: level must be province or commune", code);
-	json_t *weekdays = json_object_get(o, "weekdays"),
-	       *sessions = json_object_get(o, "sessions");
-	json_t *sort = json_object_get(o, "sort"), *demo = json_object_get(o, "demo");
-	json_t *active = json_object_get(o, "active");
-	if ((weekdays && !json_is_array(weekdays) && !json_is_null(weekdays)) ||
-	    (sessions && !json_is_array(sessions) && !json_is_null(sessions)) ||
-	    (sort && !json_is_integer(sort)) || (demo && !json_is_boolean(demo)) ||
-	    (active && !json_is_boolean(active)))
-		return mc_failf(err, MC_ERR_INVALID, "invalid_field", "Trường không hợp lệ",
-		                "office %.40s: weekdays and sessions are arrays, sort an integer,"
-		                " demo and active booleans",
-		                code);
-	struct mc_error inner;
-	if (calendar_centre_check(weekdays, sessions, &inner) != MC_OK)
-		return mc_failf(err, MC_ERR_INVALID, inner.code, inner.message_vi,
-		                "office %.40s: %s", code, inner.message_en);
-	char *wd = weekdays && json_is_array(weekdays) ? json_dumps(weekdays, JSON_COMPACT) : NULL;
-	char *se = sessions && json_is_array(sessions) ? json_dumps(sessions, JSON_COMPACT) : NULL;
 	sqlite3_stmt *s = store_stmt(
 	    c, "INSERT INTO offices (code, name, kind, level, address, phone, hours, locality,"
 	       " weekdays, sessions, sort, demo, active)"
@@ -281,43 +194,33 @@ static enum mc_err office_upsert(struct store_conn *c, json_t *o, struct mc_erro
 	       " locality = coalesce(?8, locality), weekdays = coalesce(?9, weekdays),"
 	       " sessions = coalesce(?10, sessions), sort = coalesce(?11, sort),"
 	       " demo = coalesce(?12, demo), active = coalesce(?13, active)");
-	if (s == NULL) {
-		free(wd);
-		free(se);
+	if (s == NULL)
 		return store_sql_error(c, "office", err);
-	}
-	sqlite3_bind_text(s, 1, code, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, name, -1, SQLITE_STATIC);
-	const char *opt[] = {kind, level, address, phone, hours, locality, wd, se};
+	sqlite3_bind_text(s, 1, o->code, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, o->name, -1, SQLITE_STATIC);
+	const char *opt[] = {o->kind,  o->level,    o->address,  o->phone,
+	                     o->hours, o->locality, o->weekdays, o->sessions};
 	for (int i = 0; i < 8; i++)
 		if (opt[i])
 			sqlite3_bind_text(s, 3 + i, opt[i], -1, SQLITE_STATIC);
-	if (sort)
-		sqlite3_bind_int64(s, 11, json_integer_value(sort));
-	if (demo)
-		sqlite3_bind_int(s, 12, json_is_true(demo));
-	if (active)
-		sqlite3_bind_int(s, 13, json_is_true(active));
-	rc = store_step(c, s, "office", err);
-	free(wd);
-	free(se);
+	if (o->has_sort)
+		sqlite3_bind_int64(s, 11, o->sort);
+	if (o->demo != SETUP_UNSET)
+		sqlite3_bind_int(s, 12, o->demo == SETUP_TRUE);
+	if (o->active != SETUP_UNSET)
+		sqlite3_bind_int(s, 13, o->active == SETUP_TRUE);
+	enum mc_err rc = store_step(c, s, "office", err);
 	if (rc == MC_ERR_CONFLICT)
 		return mc_failf(err, MC_ERR_INVALID, "office_second_root",
 		                "Chỉ có một đơn vị cấp tỉnh",
-		                "office %.40s: the tree already has a province root", code);
+		                "office %.40s: the tree already has a province root", o->code);
 	return rc;
 }
 
-/* Pass 2: the parent of one office of the list, by code. */
-static enum mc_err office_link(struct store_conn *c, json_t *o, struct mc_error *err)
+enum mc_err store_office_link(struct store *st, const char *code, const char *parent,
+                              struct mc_error *err)
 {
-	const char *code = json_string_value(json_object_get(o, "code"));
-	json_t *parent = json_object_get(o, "parent");
-	if (parent == NULL)
-		return MC_OK;
-	if (!json_is_string(parent) && !json_is_null(parent))
-		return mc_failf(err, MC_ERR_INVALID, "invalid_field", "Trường không hợp lệ",
-		                "office %.40s: 'parent' must be an office code", code);
+	struct store_conn *c = store_write_conn(st);
 	sqlite3_stmt *s =
 	    store_stmt(c, "UPDATE offices SET parent_id = CASE WHEN ?2 IS NULL THEN NULL"
 	                  " ELSE (SELECT id FROM offices WHERE code = ?2) END WHERE code = ?1"
@@ -325,15 +228,15 @@ static enum mc_err office_link(struct store_conn *c, json_t *o, struct mc_error 
 	if (s == NULL)
 		return store_sql_error(c, "office", err);
 	sqlite3_bind_text(s, 1, code, -1, SQLITE_STATIC);
-	if (json_is_string(parent))
-		sqlite3_bind_text(s, 2, json_string_value(parent), -1, SQLITE_STATIC);
+	if (parent)
+		sqlite3_bind_text(s, 2, parent, -1, SQLITE_STATIC);
 	int step;
 	bool known = store_next(s, &step) && sqlite3_column_int(s, 0);
 	enum mc_err rc = store_scan_end(c, s, step, "office", err);
 	if (rc == MC_OK && !known)
-		rc = mc_failf(
-		    err, MC_ERR_INVALID, "office_parent_not_found", "Không có đơn vị cấp trên này",
-		    "office %.40s: no parent office '%.40s'", code, json_string_value(parent));
+		rc = mc_failf(err, MC_ERR_INVALID, "office_parent_not_found",
+		              "Không có đơn vị cấp trên này",
+		              "office %.40s: no parent office '%.40s'", code, parent);
 	return rc;
 }
 
@@ -401,43 +304,21 @@ static enum mc_err office_tree_check(struct store_conn *c, struct mc_error *err)
 	return store_scan_end(c, s, step, "office", err);
 }
 
-static enum mc_err office_audit(struct store *st, const struct principal *who, json_t *o,
-                                struct mc_error *err)
+enum mc_err store_office_save(struct store *st, const struct principal *who,
+                              const struct office_item *o, struct mc_error *err)
 {
-	char *details = json_dumps(o, JSON_COMPACT);
-	const char *code = json_string_value(json_object_get(o, "code"));
-	int64_t ev = store_event_append(st, who->actor, "office_unit", code ? code : "",
-	                                "office_unit.set", details, false, err);
-	free(details);
+	enum mc_err rc = office_upsert(store_write_conn(st), o, err);
+	if (rc)
+		return rc;
+	int64_t ev = store_event_append(st, who->actor, "office_unit", o->code, "office_unit.set",
+	                                o->details, false, err);
 	return ev ? MC_OK : (err ? err->kind : MC_ERR_INTERNAL);
 }
 
-enum mc_err store_offices_apply(struct store *st, const struct principal *who, json_t *bundle,
-                                int *count, struct mc_error *err)
+enum mc_err store_offices_done(struct store *st, struct mc_error *err)
 {
 	struct store_conn *c = store_write_conn(st);
-	json_t *arr = json_object_get(bundle, "offices"), *o;
-	json_t *single = json_object_get(bundle, "office");
-	size_t i;
 	enum mc_err rc;
-	if (arr == NULL && single == NULL)
-		return MC_OK;
-	if (arr && (!json_is_array(arr) || json_array_size(arr) > 5000))
-		return mc_fail(err, MC_ERR_INVALID, "invalid_field", "Trường không hợp lệ",
-		               "'offices' must be an array of at most 5000 items");
-	json_array_foreach(arr, i, o)
-	{
-		if ((rc = office_upsert(c, o, err)) || (rc = office_audit(st, who, o, err)))
-			return rc;
-		(*count)++;
-	}
-	json_array_foreach(arr, i, o)
-	{
-		if ((rc = office_link(c, o, err)))
-			return rc;
-	}
-	if ((rc = office_single_centre(c, single, count, err)))
-		return rc;
 	/* A tree with offices but no root gets one: the small case. */
 	if ((rc = store_exec(c,
 	                     "INSERT INTO offices (code, name, kind, level)"
@@ -491,21 +372,21 @@ enum mc_err store_office_items_check(struct store *st, struct mc_error *err)
 	return store_scan_end(c, s, step, "office", err);
 }
 
-enum mc_err store_item_office(struct store *st, json_t *item, unsigned kinds, int64_t fallback,
-                              const char *what, int64_t *out, struct mc_error *err)
+enum mc_err store_item_office(struct store *st, const struct setup_office_ref *ref, unsigned kinds,
+                              int64_t fallback, const char *what, int64_t *out,
+                              struct mc_error *err)
 {
 	struct store_conn *c = store_write_conn(st);
-	json_t *v = json_object_get(item, "office");
 	int step;
 	*out = 0;
-	if (v && !json_is_null(v)) {
-		if (!json_is_string(v))
-			return mc_failf(err, MC_ERR_INVALID, "invalid_field", "Trường không hợp lệ",
-			                "%s: 'office' must be an office code", what);
+	if (ref->bad)
+		return mc_failf(err, MC_ERR_INVALID, "invalid_field", "Trường không hợp lệ",
+		                "%s: 'office' must be an office code", what);
+	if (ref->code) {
 		sqlite3_stmt *s = store_stmt(c, "SELECT id, kind FROM offices WHERE code = ?");
 		if (s == NULL)
 			return store_sql_error(c, "office", err);
-		sqlite3_bind_text(s, 1, json_string_value(v), -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 1, ref->code, -1, SQLITE_STATIC);
 		unsigned bit = 0;
 		if (store_next(s, &step)) {
 			*out = sqlite3_column_int64(s, 0);
@@ -517,12 +398,12 @@ enum mc_err store_item_office(struct store *st, json_t *item, unsigned kinds, in
 		if (*out == 0)
 			return mc_failf(err, MC_ERR_INVALID, "office_not_found",
 			                "Không có đơn vị này", "%s: no office '%.40s'", what,
-			                json_string_value(v));
+			                ref->code);
 		if ((bit & kinds) == 0)
-			return mc_failf(
-			    err, MC_ERR_INVALID, "office_wrong_kind", "Đơn vị không phù hợp",
-			    "%s cannot belong to office '%.40s' (a %s)", what, json_string_value(v),
-			    bit ? office_kinds[__builtin_ctz(bit)] : "?");
+			return mc_failf(err, MC_ERR_INVALID, "office_wrong_kind",
+			                "Đơn vị không phù hợp",
+			                "%s cannot belong to office '%.40s' (a %s)", what,
+			                ref->code, bit ? office_kinds[__builtin_ctz(bit)] : "?");
 		return MC_OK;
 	}
 	if (fallback) {

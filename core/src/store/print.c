@@ -746,253 +746,181 @@ fail:
 	return rc;
 }
 
-/* Set-up (called by store_setup_apply inside its transaction). */
+/* Set-up (called by the import, api/setup_import.c, inside its transaction). */
 
-static enum mc_err print_setup_str(json_t *obj, const char *key, size_t max, const char **out,
-                                   struct mc_error *err)
+/* Refuses to move printer p, its centre's default, to office where another
+ * default is (unless p says whether it stays the default). */
+static enum mc_err print_default_move(struct store_conn *c, const struct setup_printer *p,
+                                      int64_t office, struct mc_error *err)
 {
-	json_t *v = json_object_get(obj, key);
-	*out = NULL;
-	if (v == NULL || json_is_null(v))
-		return MC_OK;
-	if (!json_is_string(v) || json_string_length(v) == 0 || json_string_length(v) > max ||
-	    strlen(json_string_value(v)) != json_string_length(v))
-		return mc_failf(err, MC_ERR_INVALID, "invalid_field", "Trường không hợp lệ",
-		                "printer: '%s' must be a string of 1-%zu bytes", key, max);
-	*out = json_string_value(v);
-	return MC_OK;
+	sqlite3_stmt *s =
+	    store_stmt(c, "SELECT 1 FROM printers p WHERE p.name = ?1 AND p.is_default = 1"
+	                  " AND p.office_id IS NOT ?2 AND EXISTS (SELECT 1 FROM printers q"
+	                  " WHERE q.office_id = ?2 AND q.is_default = 1 AND q.name <> ?1)");
+	if (s == NULL)
+		return store_sql_error(c, "printer", err);
+	sqlite3_bind_text(s, 1, p->name, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, office);
+	int step;
+	bool taken = store_next(s, &step);
+	enum mc_err rc = store_scan_end(c, s, step, "printer", err);
+	if (rc || !taken)
+		return rc;
+	return mc_failf(err, MC_ERR_INVALID, "printer_default_taken",
+	                "Trung tâm đã có máy in mặc định",
+	                "printer %.100s is its centre's default and office"
+	                " %.40s has its own: say \"default\": true to replace it,"
+	                " or false",
+	                p->name, p->office.code);
 }
 
-static bool print_one_of(const char *v, const char *const *allowed)
+/* Writes printer p (in office, 0: keep) as it stands. */
+static enum mc_err print_upsert(struct store_conn *c, const struct setup_printer *p, int64_t office,
+                                struct mc_error *err)
 {
-	for (; *allowed; allowed++)
-		if (strcmp(v, *allowed) == 0)
-			return true;
-	return false;
-}
-
-enum mc_err setup_printers(struct store *st, const struct principal *who, json_t *bundle,
-                           int *count, struct mc_error *err)
-{
-	static const char *const formats[] = {"pdf", "escpos", NULL};
-	static const char *const papers[] = {"80mm", "58mm", "a5", "a4", NULL};
-	struct store_conn *c = store_write_conn(st);
-	json_t *arr = json_object_get(bundle, "printers"), *p;
-	size_t i;
 	enum mc_err rc;
-	if (arr == NULL)
-		return MC_OK;
-	if (!json_is_array(arr) || json_array_size(arr) > 200)
-		return mc_fail(err, MC_ERR_INVALID, "invalid_field", "Trường không hợp lệ",
-		               "'printers' must be an array of at most 200 items");
-	json_array_foreach(arr, i, p)
-	{
-		const char *name, *target, *format, *paper;
-		if (!json_is_object(p))
-			return mc_fail(err, MC_ERR_INVALID, "invalid_field", "Trường không hợp lệ",
-			               "printers items must be objects");
-		if ((rc = print_setup_str(p, "name", STORE_PRINTER_NAME_MAX, &name, err)) ||
-		    (rc = print_setup_str(p, "target", STORE_PRINTER_TARGET_MAX, &target, err)) ||
-		    (rc = print_setup_str(p, "format", 8, &format, err)) ||
-		    (rc = print_setup_str(p, "paper", 8, &paper, err)))
-			return rc;
-		if (name == NULL)
-			return mc_fail(err, MC_ERR_INVALID, "missing_field",
-			               "Thiếu trường bắt buộc", "printer: 'name' is required");
-		if (format && !print_one_of(format, formats))
-			return mc_fail(err, MC_ERR_INVALID, "invalid_printer_format",
-			               "Định dạng máy in không hợp lệ",
-			               "printer 'format' is pdf or escpos");
-		if (paper && !print_one_of(paper, papers))
-			return mc_fail(err, MC_ERR_INVALID, "invalid_printer_paper",
-			               "Khổ giấy không hợp lệ",
-			               "printer 'paper' is 80mm, 58mm, a5 or a4");
-		json_t *def = json_object_get(p, "default");
-		json_t *active = json_object_get(p, "active");
-		if ((def && !json_is_boolean(def)) || (active && !json_is_boolean(active)))
-			return mc_fail(err, MC_ERR_INVALID, "invalid_field", "Trường không hợp lệ",
-			               "printer 'default' and 'active' are booleans");
-		sqlite3_stmt *s = store_stmt(c, "SELECT 1 FROM printers WHERE name = ?");
+	sqlite3_stmt *s;
+	if (p->is_default == SETUP_TRUE) {
+		/* One default per centre. */
+		s = store_stmt(c, "UPDATE printers SET is_default = 0 WHERE name <> ?1"
+		                  " AND office_id IS coalesce(?2, (SELECT office_id"
+		                  " FROM printers WHERE name = ?1))");
 		if (s == NULL)
 			return store_sql_error(c, "printer", err);
-		sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
-		int step;
-		bool exists = store_next(s, &step);
-		if ((rc = store_scan_end(c, s, step, "printer", err)))
-			return rc;
-		if (!exists && json_is_true(json_object_get(p, "_must_exist")))
-			return mc_fail(err, MC_ERR_NOT_FOUND, "not_found", "Không tìm thấy",
-			               "No such printer");
-		if (!exists && target == NULL)
-			return mc_failf(
-			    err, MC_ERR_INVALID, "missing_field", "Thiếu trường bắt buộc",
-			    "new printer '%.100s' needs a 'target' (queue name or URI)", name);
-		char what[STORE_PRINTER_NAME_MAX + 16];
-		snprintf(what, sizeof what, "printer %s", name);
-		int64_t office = 0;
-		if ((!exists || json_object_get(p, "office")) &&
-		    (rc = store_item_office(st, p, OFFICE_HALL, 0, what, &office, err)))
-			return rc;
-		if (office && exists && def == NULL) {
-			/* A default moved to a centre that has its own: one default
-			 * per centre, and which one is the admin's to say. */
-			s = store_stmt(
-			    c, "SELECT 1 FROM printers p WHERE p.name = ?1 AND p.is_default = 1"
-			       " AND p.office_id IS NOT ?2 AND EXISTS (SELECT 1 FROM printers q"
-			       " WHERE q.office_id = ?2 AND q.is_default = 1 AND q.name <> ?1)");
-			if (s == NULL)
-				return store_sql_error(c, "printer", err);
-			sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
-			sqlite3_bind_int64(s, 2, office);
-			bool taken = store_next(s, &step);
-			if ((rc = store_scan_end(c, s, step, "printer", err)))
-				return rc;
-			if (taken)
-				return mc_failf(
-				    err, MC_ERR_INVALID, "printer_default_taken",
-				    "Trung tâm đã có máy in mặc định",
-				    "printer %.100s is its centre's default and office"
-				    " %.40s has its own: say \"default\": true to replace it,"
-				    " or false",
-				    name, json_string_value(json_object_get(p, "office")));
-		}
-		if (json_is_true(def)) {
-			/* One default per centre. */
-			s = store_stmt(c, "UPDATE printers SET is_default = 0 WHERE name <> ?1"
-			                  " AND office_id IS coalesce(?2, (SELECT office_id"
-			                  " FROM printers WHERE name = ?1))");
-			if (s == NULL)
-				return store_sql_error(c, "printer", err);
-			sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
-			if (office)
-				sqlite3_bind_int64(s, 2, office);
-			if ((rc = store_step(c, s, "printer", err)))
-				return rc;
-		}
-		s = store_stmt(
-		    c, "INSERT INTO printers (name, target, format, paper, is_default,"
-		       " active, created_at, office_id) VALUES (?1, coalesce(?2,"
-		       " (SELECT target FROM printers WHERE name = ?1)), coalesce(?3, 'pdf'),"
-		       " coalesce(?4, '80mm'), coalesce(?5, 0), coalesce(?6, 1), ?7, ?8)"
-		       " ON CONFLICT (name) DO UPDATE SET target = coalesce(?2, target),"
-		       " format = coalesce(?3, format), paper = coalesce(?4, paper),"
-		       " is_default = coalesce(?5, is_default),"
-		       " active = coalesce(?6, active),"
-		       " office_id = coalesce(?8, office_id)");
-		if (s == NULL)
-			return store_sql_error(c, "printer", err);
-		sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
-		if (target)
-			sqlite3_bind_text(s, 2, target, -1, SQLITE_STATIC);
-		if (format)
-			sqlite3_bind_text(s, 3, format, -1, SQLITE_STATIC);
-		if (paper)
-			sqlite3_bind_text(s, 4, paper, -1, SQLITE_STATIC);
-		if (def)
-			sqlite3_bind_int(s, 5, json_is_true(def));
-		if (active)
-			sqlite3_bind_int(s, 6, json_is_true(active));
-		sqlite3_bind_int64(s, 7, clock_now());
+		sqlite3_bind_text(s, 1, p->name, -1, SQLITE_STATIC);
 		if (office)
-			sqlite3_bind_int64(s, 8, office);
+			sqlite3_bind_int64(s, 2, office);
 		if ((rc = store_step(c, s, "printer", err)))
 			return rc;
-		json_t *copy = json_deep_copy(p);
-		json_object_del(copy, "_must_exist");
-		if ((rc = print_audit(st, who->actor, "printer", name, "printer.set", copy, err)))
-			return rc;
-		(*count)++;
 	}
-	return MC_OK;
+	s = store_stmt(c, "INSERT INTO printers (name, target, format, paper, is_default,"
+	                  " active, created_at, office_id) VALUES (?1, coalesce(?2,"
+	                  " (SELECT target FROM printers WHERE name = ?1)), coalesce(?3, 'pdf'),"
+	                  " coalesce(?4, '80mm'), coalesce(?5, 0), coalesce(?6, 1), ?7, ?8)"
+	                  " ON CONFLICT (name) DO UPDATE SET target = coalesce(?2, target),"
+	                  " format = coalesce(?3, format), paper = coalesce(?4, paper),"
+	                  " is_default = coalesce(?5, is_default),"
+	                  " active = coalesce(?6, active),"
+	                  " office_id = coalesce(?8, office_id)");
+	if (s == NULL)
+		return store_sql_error(c, "printer", err);
+	sqlite3_bind_text(s, 1, p->name, -1, SQLITE_STATIC);
+	if (p->target)
+		sqlite3_bind_text(s, 2, p->target, -1, SQLITE_STATIC);
+	if (p->format)
+		sqlite3_bind_text(s, 3, p->format, -1, SQLITE_STATIC);
+	if (p->paper)
+		sqlite3_bind_text(s, 4, p->paper, -1, SQLITE_STATIC);
+	if (p->is_default != SETUP_UNSET)
+		sqlite3_bind_int(s, 5, p->is_default == SETUP_TRUE);
+	if (p->active != SETUP_UNSET)
+		sqlite3_bind_int(s, 6, p->active == SETUP_TRUE);
+	sqlite3_bind_int64(s, 7, clock_now());
+	if (office)
+		sqlite3_bind_int64(s, 8, office);
+	return store_step(c, s, "printer", err);
 }
 
-/* The office of the device a devices item names (set just before). */
-static enum mc_err print_device_office(struct store_conn *c, json_t *item, int64_t *office,
+enum mc_err store_setup_printer_save(struct store *st, const struct principal *who,
+                                     const struct setup_printer *p, struct mc_error *err)
+{
+	struct store_conn *c = store_write_conn(st);
+	sqlite3_stmt *s = store_stmt(c, "SELECT 1 FROM printers WHERE name = ?");
+	if (s == NULL)
+		return store_sql_error(c, "printer", err);
+	sqlite3_bind_text(s, 1, p->name, -1, SQLITE_STATIC);
+	int step;
+	bool exists = store_next(s, &step);
+	enum mc_err rc = store_scan_end(c, s, step, "printer", err);
+	if (rc)
+		return rc;
+	if (!exists && p->must_exist)
+		return mc_fail(err, MC_ERR_NOT_FOUND, "not_found", "Không tìm thấy",
+		               "No such printer");
+	if (!exists && p->target == NULL)
+		return mc_failf(err, MC_ERR_INVALID, "missing_field", "Thiếu trường bắt buộc",
+		                "new printer '%.100s' needs a 'target' (queue name or URI)",
+		                p->name);
+	char what[STORE_PRINTER_NAME_MAX + 16];
+	snprintf(what, sizeof what, "printer %s", p->name);
+	int64_t office = 0;
+	if ((!exists || p->office.given) &&
+	    (rc = store_item_office(st, &p->office, OFFICE_HALL, 0, what, &office, err)))
+		return rc;
+	if (office && exists && p->is_default == SETUP_UNSET &&
+	    (rc = print_default_move(c, p, office, err)))
+		return rc;
+	if ((rc = print_upsert(c, p, office, err)))
+		return rc;
+	int64_t ev = store_event_append(st, who->actor, "printer", p->name, "printer.set",
+	                                p->details, false, err);
+	return ev ? MC_OK : (err ? err->kind : MC_ERR_INTERNAL);
+}
+
+/* The office of device name (set just before). */
+static enum mc_err print_device_office(struct store_conn *c, const char *name, int64_t *office,
                                        struct mc_error *err)
 {
 	sqlite3_stmt *q =
 	    store_stmt(c, "SELECT coalesce(office_id, 0) FROM devices WHERE name = ?");
 	if (q == NULL)
 		return store_sql_error(c, "printer", err);
-	sqlite3_bind_text(q, 1, json_string_value(json_object_get(item, "name")), -1,
-	                  SQLITE_STATIC);
+	sqlite3_bind_text(q, 1, name, -1, SQLITE_STATIC);
 	int step;
 	*office = store_next(q, &step) ? sqlite3_column_int64(q, 0) : 0;
 	return store_scan_end(c, q, step, "printer", err);
 }
 
-/* The "printer" of each item of list (devices: by name; counters: by no):
- * a destination name, or null to use the office's default. */
-static enum mc_err print_setup_links(struct store *st, json_t *bundle, const char *list,
+/* The id of printer name of office (0: none), into *pid. */
+static enum mc_err print_named(struct store_conn *c, const struct setup_printer_link *l,
+                               int64_t office, int64_t *pid, struct mc_error *err)
+{
+	/* A printer of the item's own centre only. */
+	sqlite3_stmt *q = store_stmt(c, "SELECT id FROM printers WHERE name = ?"
+	                                " AND office_id IS ?");
+	if (q == NULL)
+		return store_sql_error(c, "printer", err);
+	sqlite3_bind_text(q, 1, l->printer, -1, SQLITE_STATIC);
+	if (office)
+		sqlite3_bind_int64(q, 2, office);
+	int step;
+	if (store_next(q, &step))
+		*pid = sqlite3_column_int64(q, 0);
+	enum mc_err rc = store_scan_end(c, q, step, "printer", err);
+	if (rc == MC_OK && *pid == 0)
+		rc = mc_failf(err, MC_ERR_INVALID, "printer_not_found", "Không có máy in này",
+		              "%s: no printer named '%.100s' in its centre", l->list, l->printer);
+	return rc;
+}
+
+enum mc_err store_setup_printer_link(struct store *st, const struct setup_printer_link *l,
                                      struct mc_error *err)
 {
 	struct store_conn *c = store_write_conn(st);
-	json_t *arr = json_object_get(bundle, list), *item;
-	size_t i;
-	bool devices = strcmp(list, "devices") == 0;
-	json_array_foreach(arr, i, item)
-	{
-		json_t *v = json_object_get(item, "printer");
-		if (v == NULL)
-			continue;
-		if (!json_is_null(v) && !json_is_string(v))
-			return mc_failf(err, MC_ERR_INVALID, "invalid_field", "Trường không hợp lệ",
-			                "%s: 'printer' is a printer name or null", list);
-		int64_t pid = 0, office = 0;
-		char what[128];
-		snprintf(what, sizeof what, "%s item", list);
-		enum mc_err orc =
-		    devices ? print_device_office(c, item, &office, err)
-		            : store_item_office(st, item, OFFICE_HALL, 0, what, &office, err);
-		if (orc)
-			return orc;
-		if (json_is_string(v)) {
-			/* A printer of the item's own centre only. */
-			sqlite3_stmt *q = store_stmt(c, "SELECT id FROM printers WHERE name = ?"
-			                                " AND office_id IS ?");
-			if (q == NULL)
-				return store_sql_error(c, "printer", err);
-			sqlite3_bind_text(q, 1, json_string_value(v), -1, SQLITE_STATIC);
-			if (office)
-				sqlite3_bind_int64(q, 2, office);
-			int step;
-			if (store_next(q, &step))
-				pid = sqlite3_column_int64(q, 0);
-			enum mc_err rc = store_scan_end(c, q, step, "printer", err);
-			if (rc)
-				return rc;
-			if (pid == 0)
-				return mc_failf(err, MC_ERR_INVALID, "printer_not_found",
-				                "Không có máy in này",
-				                "%s: no printer named '%.100s' in its centre", list,
-				                json_string_value(v));
-		}
-		sqlite3_stmt *s =
-		    devices ? store_stmt(c, "UPDATE devices SET printer_id = ?1 WHERE name = ?2")
-		            : store_stmt(c, "UPDATE counters SET printer_id = ?1 WHERE no = ?2"
-		                            " AND office_id IS ?3");
-		if (s == NULL)
-			return store_sql_error(c, "printer", err);
-		if (pid)
-			sqlite3_bind_int64(s, 1, pid);
-		if (devices)
-			sqlite3_bind_text(s, 2, json_string_value(json_object_get(item, "name")),
-			                  -1, SQLITE_STATIC);
-		else
-			sqlite3_bind_int64(s, 2, json_integer_value(json_object_get(item, "no")));
-		if (!devices && office)
-			sqlite3_bind_int64(s, 3, office);
-		enum mc_err rc = store_step(c, s, "printer", err);
-		if (rc)
-			return rc;
-	}
-	return MC_OK;
-}
-
-enum mc_err setup_printer_links(struct store *st, json_t *bundle, struct mc_error *err)
-{
-	enum mc_err rc = print_setup_links(st, bundle, "devices", err);
-	return rc ? rc : print_setup_links(st, bundle, "counters", err);
+	bool devices = l->device != NULL;
+	int64_t pid = 0, office = 0;
+	char what[128];
+	snprintf(what, sizeof what, "%s item", l->list);
+	enum mc_err rc =
+	    devices ? print_device_office(c, l->device, &office, err)
+	            : store_item_office(st, &l->office, OFFICE_HALL, 0, what, &office, err);
+	if (rc || (l->printer && (rc = print_named(c, l, office, &pid, err))))
+		return rc;
+	sqlite3_stmt *s = devices
+	                      ? store_stmt(c, "UPDATE devices SET printer_id = ?1 WHERE name = ?2")
+	                      : store_stmt(c, "UPDATE counters SET printer_id = ?1 WHERE no = ?2"
+	                                      " AND office_id IS ?3");
+	if (s == NULL)
+		return store_sql_error(c, "printer", err);
+	if (pid)
+		sqlite3_bind_int64(s, 1, pid);
+	if (devices)
+		sqlite3_bind_text(s, 2, l->device, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_int64(s, 2, l->counter_no);
+	if (!devices && office)
+		sqlite3_bind_int64(s, 3, office);
+	return store_step(c, s, "printer", err);
 }
 
 char *store_public_url(struct store *st)

@@ -20,6 +20,7 @@
 #include <stdint.h>
 
 #include "domain/principal.h"
+#include "store/office.h"
 #include "store/store.h"
 
 #define STORE_PRINTER_NAME_MAX 100
@@ -69,6 +70,33 @@ enum mc_err store_printers_active(struct store *st, struct store_printer *out, s
  * outside the scope; on a database error returns it, *out untouched. */
 enum mc_err store_printers_list(struct store *st, const struct principal *who, const char *office,
                                 int offset, int limit, json_t **out, struct mc_error *err);
+
+/* A destination of the set-up bundle's "printers" list, checked by the API
+ * (api/setup_import.c); saved inside the import's write transaction. A new
+ * one needs a target; strings are borrowed for the call. */
+struct setup_printer {
+	const char *name;                    /* the key */
+	const char *target, *format, *paper; /* NULL keeps (or the defaults pdf, 80mm) */
+	enum setup_flag is_default, active;
+	bool must_exist;
+	struct setup_office_ref office;
+	const char *details; /* the audit event's JSON text */
+};
+enum mc_err store_setup_printer_save(struct store *st, const struct principal *who,
+                                     const struct setup_printer *p, struct mc_error *err);
+
+/* The "printer" of one devices or counters item (after all of them are
+ * saved): a destination of the item's own centre, or NULL for the office's
+ * default. */
+struct setup_printer_link {
+	const char *list;               /* "devices" or "counters", for errors */
+	const char *device;             /* the device's name; NULL for a counter */
+	int64_t counter_no;             /* the counter's no */
+	struct setup_office_ref office; /* the counter item's office */
+	const char *printer;            /* the destination's name, NULL: the default */
+};
+enum mc_err store_setup_printer_link(struct store *st, const struct setup_printer_link *l,
+                                     struct mc_error *err);
 
 /* A new job. */
 struct store_print_job_new {

@@ -8,15 +8,96 @@
 #include <jansson.h>
 
 #include "domain/principal.h"
+#include "store/auth.h"
+#include "store/office.h"
 #include "store/store.h"
 
-/* Applies bundle in one transaction: all of it or none of it. Items are
- * matched by their key (group code, counter no, username, device name):
- * existing ones are updated, new ones created. A user's password is needed
- * only to create the account. *report (when not NULL) gets counts and the
- * tokens of newly created devices (shown only this once). */
-enum mc_err store_setup_apply(struct store *st, const struct principal *who, json_t *bundle,
-                              json_t **report, struct mc_error *err);
+/* Saving the set-up bundle (docs/api.md, "Import"). The API parses and
+ * checks the bundle (api/setup_import.c) and calls these, in the bundle's
+ * order, inside one write transaction it begins and commits; each saves one
+ * item, with what needs the database: its office (store_item_office), whether
+ * it exists, and its audit event. Strings are borrowed for the call. Every
+ * item carries `details`: the audit event's JSON text (never a password),
+ * and `must_exist` (PATCH routes: updating something that is not there is
+ * MC_ERR_NOT_FOUND "not_found", not a creation). */
+
+struct setup_group {
+	const char *code, *prefix, *name,
+	    *name_en; /* NULL keeps (prefix, name: a new one needs them) */
+	bool has_sort;
+	int64_t sort;
+	enum setup_flag active;
+	bool must_exist;
+	struct setup_office_ref office;
+	const char *details;
+};
+enum mc_err store_setup_group_save(struct store *st, const struct principal *who,
+                                   const struct setup_group *g, struct mc_error *err);
+
+struct setup_counter {
+	int64_t no; /* 1..999 */
+	const char *name;
+	bool has_groups;           /* "groups" given: the counter serves exactly these */
+	const char *const *groups; /* group codes; a NULL item is one that is not a string */
+	size_t ngroups;
+	bool must_exist;
+	struct setup_office_ref office;
+	const char *details;
+};
+enum mc_err store_setup_counter_save(struct store *st, const struct principal *who,
+                                     const struct setup_counter *co, struct mc_error *err);
+
+struct setup_user {
+	const char *username;                            /* the key */
+	const char *full_name, *role, *password, *title; /* NULL keeps */
+	enum setup_flag active, head, demo;
+	bool must_exist;
+	struct setup_office_ref office;
+	const char *details;
+};
+/* Creates or updates one account; *created tells which. A new one needs
+ * full_name, role and password; a new password or a deactivation ends the
+ * account's sessions. */
+enum mc_err store_setup_user_save(struct store *st, const struct principal *who,
+                                  const struct setup_user *u, bool *created, struct mc_error *err);
+/* After the bundle's users: the last administrator remains (when any was
+ * updated) and every clerk and specialist is placed in an office. */
+enum mc_err store_setup_users_done(struct store *st, bool updated, struct mc_error *err);
+
+struct setup_device {
+	const char *name, *kind;
+	enum setup_flag prints, active;
+	bool must_exist;
+	struct setup_office_ref office;
+	const char *details;
+};
+/* Creates (*created true, token filled: shown only this once) or updates one
+ * device. */
+enum mc_err store_setup_device_save(struct store *st, const struct principal *who,
+                                    const struct setup_device *d, bool *created,
+                                    char token[AUTH_TOKEN_LEN], struct mc_error *err);
+
+struct setup_procedure {
+	const char *code, *name, *field, *level, *office, *unit;
+	int64_t milli;    /* the time limit in thousandths of unit */
+	int64_t fee_vnd;  /* 0 when absent */
+	const char *body; /* the item as imported, compact JSON text with sorted keys */
+	const char *details;
+};
+/* Saves a changed procedure as its next version (a dossier pins the version
+ * in force at intake); an unchanged one is left (*saved false). */
+enum mc_err store_setup_procedure_save(struct store *st, const struct principal *who,
+                                       const struct setup_procedure *p, bool *saved,
+                                       struct mc_error *err);
+
+/* An audit event of the set-up (settings, the single-office shortcut). */
+enum mc_err store_setup_audit(struct store *st, const struct principal *who, const char *entity,
+                              const char *id, const char *action, const char *details,
+                              struct mc_error *err);
+
+/* After the whole bundle: every active account's office is of a kind its
+ * role may have. */
+enum mc_err store_setup_users_fit(struct store *st, struct mc_error *err);
 
 /* The set-up lists, in the order of the tables in store_setup_list. */
 enum setup_list {

@@ -198,13 +198,6 @@ void queue_ticket_wait_set(json_t *obj, struct store_conn *c, int64_t gid, const
                            int64_t now, int64_t service_seconds, int people_ahead, bool priority,
                            bool booked);
 
-/* Printing's part of the set-up bundle (store/print.c), inside the bundle's
- * transaction: the "printers" list (before counters and devices), then the
- * "printer" field of devices and counters (after them). */
-enum mc_err setup_printers(struct store *st, const struct principal *who, json_t *bundle,
-                           int *count, struct mc_error *err);
-enum mc_err setup_printer_links(struct store *st, json_t *bundle, struct mc_error *err);
-
 /* A citizen's secret hash, for dossiers and feedback alike: the lowercase
  * hex sha256 of code, the byte 0x1f and secret (the stored form existing
  * databases verify against: do not change). Pure; defined in dossier.c. */
