@@ -12,6 +12,8 @@
 
 #include "api/present_dossier.h"
 #include "api/present_office.h"
+#include "api/present_print.h"
+#include "api/present_setup.h"
 #include "api/present_rating.h"
 #include "domain/print_policy.h"
 #include "printer/dossier_forms.h"
@@ -152,11 +154,12 @@ static void printing_reasons_after(struct printing *p, const struct store_printe
 	snprintf(reasons, size, "%s", ps.reasons[0] ? ps.reasons : "none");
 }
 
-static void printing_ticket_fields(struct printer_ticket *t, json_t *ticket, json_t *ctx, char *qr,
-                                   size_t qr_size, const char *base_url)
+static void printing_ticket_fields(struct printer_ticket *t, json_t *ticket,
+                                   const struct print_ticket_context *ctx, char *qr, size_t qr_size,
+                                   const char *base_url)
 {
 	json_t *wait = json_object_get(ticket, "wait");
-	const char *pub = json_string_value(json_object_get(ctx, "public_url"));
+	const char *pub = ctx->public_url;
 	const char *base = pub && *pub ? pub : base_url;
 	size_t blen = strlen(base);
 	while (blen > 0 && base[blen - 1] == '/')
@@ -164,9 +167,9 @@ static void printing_ticket_fields(struct printer_ticket *t, json_t *ticket, jso
 	snprintf(qr, qr_size, "%.*s/queue?t=%lld", (int)blen, base,
 	         (long long)json_integer_value(json_object_get(ticket, "id")));
 	memset(t, 0, sizeof *t);
-	t->office_name = json_string_value(json_object_get(ctx, "office"));
+	t->office_name = ctx->office;
 	t->number = json_string_value(json_object_get(ticket, "label"));
-	t->service_name = json_string_value(json_object_get(ctx, "group"));
+	t->service_name = ctx->group;
 	t->people_ahead = json_is_integer(json_object_get(ticket, "people_ahead"))
 	                      ? (int)json_integer_value(json_object_get(ticket, "people_ahead"))
 	                      : -1;
@@ -176,7 +179,7 @@ static void printing_ticket_fields(struct printer_ticket *t, json_t *ticket, jso
 	}
 	t->issued_at = json_integer_value(json_object_get(ticket, "issued_at"));
 	t->utc_offset_minutes = CLOCK_OFFICE_UTC_OFFSET / 60;
-	t->priority = json_string_value(json_object_get(ctx, "priority"));
+	t->priority = ctx->priority;
 	t->qr_url = qr;
 	t->footer = "Xin cảm ơn ông/bà!";
 }
@@ -210,23 +213,23 @@ static enum mc_err printing_kiosk_issue(struct printing *p, const struct princip
 	int64_t tid = json_integer_value(json_object_get(t, "id"));
 	/* The ticket is issued: without its context it prints without the
 	 * group's full name rather than not at all (the error is logged). */
-	json_t *ctx = NULL;
+	struct print_ticket_context ctx;
 	if (store_print_ticket_context(p->st, office, group, priority, &ctx, NULL) != MC_OK)
-		ctx = json_pack("{s:s, s:s, s:n, s:n}", "office", "", "group", group, "priority",
-		                "public_url");
+		ctx = (struct print_ticket_context){.office = xstrdup(""),
+		                                    .group = group ? xstrdup(group) : NULL};
 	struct printer_ticket pt;
 	char qr[640], perr[256] = "", reasons[512] = "", base[256];
 	pthread_mutex_lock(&p->lock);
 	snprintf(base, sizeof base, "%s", p->base_url);
 	pthread_mutex_unlock(&p->lock);
-	printing_ticket_fields(&pt, t, ctx, qr, sizeof qr, base);
+	printing_ticket_fields(&pt, t, &ctx, qr, sizeof qr, base);
 	if (json_is_true(json_object_get(t, "booked")))
 		pt.mark = "ĐẶT LỊCH";
 	uint8_t *data = NULL;
 	size_t len = 0;
 	printing_check_outside_writes(p);
 	int prc = printing_render_ticket(&pt, pr.format, pr.paper, &data, &len, perr, sizeof perr);
-	json_decref(ctx);
+	print_ticket_context_clear(&ctx);
 	int64_t job_id = 0;
 	char title[64];
 	snprintf(title, sizeof title, "Phieu %s", json_string_value(json_object_get(t, "label")));
@@ -365,7 +368,7 @@ enum mc_err printing_test_job(struct printing *p, const struct principal *who, c
 		return rc;
 	/* The answer shows the job as queued: read it before the worker, once
 	 * woken, can take it ("sending"). */
-	rc = store_print_job_json(p->st, who, id, job, err);
+	rc = print_job_json(p->st, who, id, job, err);
 	printing_wake(p);
 	return rc;
 }
@@ -373,18 +376,18 @@ enum mc_err printing_test_job(struct printing *p, const struct principal *who, c
 enum mc_err printing_printers(struct printing *p, const struct principal *who, const char *office,
                               int offset, int limit, json_t **out, struct mc_error *err)
 {
-	json_t *page = NULL;
+	struct print_page page;
 	enum mc_err rc = store_printers_list(p->st, who, office, offset, limit, &page, err);
 	if (rc)
 		return rc;
-	json_t *items = json_object_get(page, "items"), *it;
-	size_t i;
-	json_array_foreach(items, i, it)
-	{
+	json_t *items = json_array();
+	for (size_t i = 0; i < page.n; i++) {
 		struct printing_status s;
-		int64_t id = json_integer_value(json_object_get(it, "_id"));
-		json_object_del(it, "_id");
-		if (!printing_status_get(p, id, &s)) {
+		json_t *it = present_print_view(page.items[i]);
+		if (it == NULL)
+			continue;
+		json_array_append_new(items, it);
+		if (!printing_status_get(p, page.ids[i], &s)) {
 			json_object_set_new(it, "status", json_null());
 			continue;
 		}
@@ -396,7 +399,9 @@ enum mc_err printing_printers(struct printing *p, const struct principal *who, c
 		              s.state.reasons[0] ? s.state.reasons : "none", "message",
 		              s.state.message, "checked_at", (json_int_t)s.checked_at));
 	}
-	*out = page;
+	*out = json_pack("{s:o, s:I, s:i, s:i}", "items", items, "total", (json_int_t)page.total,
+	                 "offset", offset, "limit", limit);
+	print_page_free(&page);
 	return MC_OK;
 }
 
@@ -714,7 +719,7 @@ static enum mc_err printing_form_render(struct printing *p, const struct princip
 	json_t *pv = json_object_get(dossier, "procedure");
 	const char *pcode = json_string_value(json_object_get(pv, "code"));
 	json_t *proc = NULL;
-	enum mc_err rc = store_procedure_version(
+	enum mc_err rc = procedure_version_json(
 	    p->st, pcode, (int)json_integer_value(json_object_get(pv, "version")), &proc, err);
 	if (rc && rc != MC_ERR_NOT_FOUND)
 		return rc;

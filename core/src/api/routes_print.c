@@ -5,6 +5,7 @@
 
 #include "api/api_internal.h"
 #include "api/offload.h"
+#include "api/present_print.h"
 #include "api/printing.h"
 #include "store/print.h"
 #include "util/xmalloc.h"
@@ -57,12 +58,14 @@ void route_print_jobs_list(struct api *api, struct http_request *r)
 	    !print_filter(r, "office", NULL, 64, &office))
 		return;
 	struct mc_error err;
-	json_t *page = NULL;
+	struct print_page page;
 	if (store_print_jobs_list(api->st, &r->who, state, printer, kind, ref, office, offset,
-	                          limit, &page, &err))
+	                          limit, &page, &err)) {
 		http_reply_error(r, &err);
-	else
-		http_reply_json(r, 200, page);
+		return;
+	}
+	http_reply_json(r, 200, present_print_page(&page, offset, limit));
+	print_page_free(&page);
 }
 
 void route_print_job_get(struct api *api, struct http_request *r)
@@ -72,7 +75,7 @@ void route_print_job_get(struct api *api, struct http_request *r)
 		return;
 	struct mc_error err;
 	json_t *job = NULL;
-	if (store_print_job_json(api->st, &r->who, id, &job, &err) != MC_OK) {
+	if (print_job_json(api->st, &r->who, id, &job, &err) != MC_OK) {
 		http_reply_error(r, &err);
 		return;
 	}
@@ -83,7 +86,7 @@ static void print_job_action(struct api *api, struct http_request *r, bool repri
 {
 	int64_t id;
 	struct mc_error err;
-	json_t *job = NULL;
+	char *job = NULL;
 	if (!print_job_id(r, &id))
 		return;
 	enum mc_err rc = reprint ? store_print_job_reprint(api->st, &r->who, id, &job, &err)
@@ -93,7 +96,10 @@ static void print_job_action(struct api *api, struct http_request *r, bool repri
 		return;
 	}
 	printing_wake(api->printing);
-	http_reply_json(r, reprint ? 201 : 200, json_pack("{s:o}", "job", job));
+	json_t *view = present_print_view(job);
+	free(job);
+	http_reply_json(r, reprint ? 201 : 200,
+	                json_pack("{s:o}", "job", view ? view : json_null()));
 }
 
 void route_print_job_retry(struct api *api, struct http_request *r)

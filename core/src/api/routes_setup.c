@@ -1,9 +1,10 @@
 /* Set-up: import a bundle, and list/create/update service groups, counters,
- * staff and devices. Every change goes through store_setup_apply. */
+ * staff and devices. Every change goes through setup_import (api/setup_import.h). */
 #include <string.h>
 
 #include "api/api_internal.h"
 #include "api/bus.h"
+#include "api/present_setup.h"
 #include "api/setup_import.h"
 #include "store/setup.h"
 
@@ -91,8 +92,7 @@ static void setup_list(struct api *api, struct http_request *r, enum setup_list 
 	json_t *page = NULL;
 	/* A public list has no principal: it shows the same to everyone. */
 	const struct principal *who = which == SETUP_PUBLIC_OFFICES ? NULL : &r->who;
-	if (store_setup_list_scoped(api->st, which, who, office, offset, limit, &page, &err) !=
-	    MC_OK)
+	if (setup_list_json(api->st, which, who, office, offset, limit, &page, &err) != MC_OK)
 		http_reply_error(r, &err);
 	else
 		http_reply_json(r, 200, page);
@@ -162,7 +162,7 @@ void route_procedures_list(struct api *api, struct http_request *r)
 	}
 	if (code) {
 		json_t *one = NULL;
-		enum mc_err rc = store_procedure_version(api->st, code, (int)version, &one, &err);
+		enum mc_err rc = procedure_version_json(api->st, code, (int)version, &one, &err);
 		if (rc && rc != MC_ERR_NOT_FOUND) {
 			http_reply_error(r, &err);
 			return;
@@ -177,7 +177,7 @@ void route_procedures_list(struct api *api, struct http_request *r)
 		                          rc ? 0 : 1, "offset", offset, "limit", limit));
 		return;
 	}
-	if (store_procedures_list(api->st, q, field, offset, limit, &page, &err) != MC_OK)
+	if (procedures_list_json(api->st, q, field, offset, limit, &page, &err) != MC_OK)
 		http_reply_error(r, &err);
 	else
 		http_reply_json(r, 200, page);

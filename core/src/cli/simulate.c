@@ -8,6 +8,7 @@
 #include "api/parse_dossier.h"
 #include "api/present_dossier.h"
 #include "api/parse_rating.h"
+#include "api/present_setup.h"
 #include "store/auth.h"
 #include "store/calendar.h"
 #include "store/dossier.h"
@@ -963,7 +964,7 @@ enum mc_err simulate_province(struct store *st, int days, uint64_t seed,
 		             "The office needs service groups, counters and counter clerks");
 		goto out;
 	}
-	if ((rc = store_procedures_list(st, NULL, NULL, 0, 500, &page, err)))
+	if ((rc = procedures_list_json(st, NULL, NULL, 0, 500, &page, err)))
 		goto out;
 	for (int k = 0; k < s.ncentres; k++)
 		s.centres[k].procedures =

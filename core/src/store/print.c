@@ -10,6 +10,7 @@
 #include "store/queue.h"
 #include "store/scan.h"
 #include "store/store_internal.h"
+#include "util/jsontext.h"
 #include "util/clock.h"
 #include "util/xmalloc.h"
 
@@ -126,15 +127,28 @@ enum mc_err store_printer_by_id(struct store *st, int64_t id, struct store_print
 	                "No printer %lld", (long long)id);
 }
 
+/* Appends an audit event whose details are j's object (finished and freed
+ * here). */
 static enum mc_err print_audit(struct store *st, const char *actor, const char *entity,
-                               const char *id, const char *action, json_t *details,
+                               const char *id, const char *action, struct jsontext *j,
                                struct mc_error *err)
 {
-	char *text = json_dumps(details, JSON_COMPACT);
-	json_decref(details);
+	jt_end(j);
+	char *text = jt_finish(j);
 	int64_t ev = store_event_append(st, actor, entity, id, action, text, false, err);
 	free(text);
 	return ev ? MC_OK : (err ? err->kind : MC_ERR_INTERNAL);
+}
+
+/* An audit details object, open: its first member the string v as key
+ * (none when key is NULL); the caller adds more and print_audit closes it. */
+static struct jsontext print_details_str(const char *key, const char *v)
+{
+	struct jsontext j = JSONTEXT_INIT;
+	jt_begin(&j);
+	if (key)
+		jt_str(&j, key, v);
+	return j;
 }
 
 enum mc_err store_printer_set_default(struct store *st, const struct principal *who,
@@ -175,10 +189,12 @@ enum mc_err store_printer_set_default(struct store *st, const struct principal *
 			goto fail;
 		changed = sqlite3_changes(c->db) > 0;
 	}
-	if (changed &&
-	    (rc = print_audit(st, who->actor, "printer", "default", "printer.default_set",
-	                      json_pack("{s:s}", "target", target), err)))
-		goto fail;
+	if (changed) {
+		struct jsontext d = print_details_str("target", target);
+		if ((rc = print_audit(st, who->actor, "printer", "default", "printer.default_set",
+		                      &d, err)))
+			goto fail;
+	}
 	return store_commit(st, err);
 fail:
 	store_rollback(st);
@@ -206,12 +222,34 @@ enum mc_err store_printers_active(struct store *st, struct store_printer *out, s
 	"(:office = 0 OR " col                                                                     \
 	" IN (SELECT office_id FROM office_paths WHERE ancestor_id = :office))"
 
+void print_page_free(struct print_page *p)
+{
+	for (size_t i = 0; i < p->n; i++)
+		free(p->items[i]);
+	free(p->items);
+	free(p->ids);
+	memset(p, 0, sizeof *p);
+}
+
+/* Appends a copy of text, of row id, to p (cap: its room). */
+static void print_page_add(struct print_page *p, const char *text, int64_t id, size_t *cap)
+{
+	if (p->n == *cap) {
+		*cap = *cap ? *cap * 2 : 16;
+		p->items = xrealloc(p->items, *cap * sizeof *p->items);
+		p->ids = xrealloc(p->ids, *cap * sizeof *p->ids);
+	}
+	p->items[p->n] = xstrdup(text);
+	p->ids[p->n++] = id;
+}
+
 enum mc_err store_printers_list(struct store *st, const struct principal *who, const char *office,
-                                int offset, int limit, json_t **out, struct mc_error *err)
+                                int offset, int limit, struct print_page *out, struct mc_error *err)
 {
 	struct store_conn *c = store_read_conn(st);
-	json_t *items = json_array();
-	int64_t total = 0, office_id;
+	struct print_page page = {0};
+	size_t cap = 0;
+	int64_t office_id;
 	enum mc_err rc;
 	int step;
 	if ((rc = store_office_in_scope(c, who, office, &office_id, err)))
@@ -240,13 +278,8 @@ enum mc_err store_printers_list(struct store *st, const struct principal *who, c
 	sqlite3_bind_int(s, sqlite3_bind_parameter_index(s, ":offset"), offset);
 	sqlite3_bind_int64(s, sqlite3_bind_parameter_index(s, ":office"), office_id);
 	store_bind_scope(s, who);
-	while (store_next(s, &step)) {
-		json_t *item = json_loads(store_col_text(s, 0), 0, NULL);
-		if (item) {
-			json_object_set_new(item, "_id", json_integer(sqlite3_column_int64(s, 1)));
-			json_array_append_new(items, item);
-		}
-	}
+	while (store_next(s, &step))
+		print_page_add(&page, store_col_text(s, 0), sqlite3_column_int64(s, 1), &cap);
 	if ((rc = store_scan_end(c, s, step, "printers", err)))
 		goto out;
 	s = store_stmt(c, "SELECT count(*) FROM printers p WHERE " SCOPE_SQL(
@@ -258,20 +291,20 @@ enum mc_err store_printers_list(struct store *st, const struct principal *who, c
 	sqlite3_bind_int64(s, sqlite3_bind_parameter_index(s, ":office"), office_id);
 	store_bind_scope(s, who);
 	if (store_next(s, &step))
-		total = sqlite3_column_int64(s, 0);
+		page.total = sqlite3_column_int64(s, 0);
 	if ((rc = store_scan_end(c, s, step, "printers", err)))
 		goto out;
-	*out = json_pack("{s:O, s:I, s:i, s:i}", "items", items, "total", (json_int_t)total,
-	                 "offset", offset, "limit", limit);
+	*out = page;
+	memset(&page, 0, sizeof page);
 out:
-	json_decref(items);
+	print_page_free(&page);
 	return rc;
 }
 
 /* The job's view as who may see it (another centre's job is not found), on
  * connection c (the writer inside a transaction). */
-static enum mc_err print_job_json(struct store_conn *c, const struct principal *who, int64_t id,
-                                  json_t **out, struct mc_error *err)
+static enum mc_err print_job_view(struct store_conn *c, const struct principal *who, int64_t id,
+                                  char **out, struct mc_error *err)
 {
 	sqlite3_stmt *s = store_stmt(
 	    c, "SELECT json_object('id', j.id, 'printer', p.name, 'format', j.format,"
@@ -285,45 +318,44 @@ static enum mc_err print_job_json(struct store_conn *c, const struct principal *
 	       " NULL), 'office', (SELECT o.code FROM offices o WHERE o.id = j.office_id))"
 	       " FROM print_jobs j JOIN printers p ON p.id = j.printer_id WHERE j.id = :id"
 	       " AND " SCOPE_SQL("j.office_id"));
-	json_t *j = NULL;
+	char *j = NULL;
 	int step;
 	if (s == NULL)
 		return store_sql_error(c, "print job", err);
 	sqlite3_bind_int64(s, sqlite3_bind_parameter_index(s, ":id"), id);
 	store_bind_scope(s, who);
 	if (store_next(s, &step))
-		j = json_loads(store_col_text(s, 0), 0, NULL);
+		j = xstrdup(store_col_text(s, 0));
 	enum mc_err rc = store_scan_end(c, s, step, "print job", err);
 	if (rc == MC_OK && j == NULL)
 		rc = mc_fail(err, MC_ERR_NOT_FOUND, "print_job_not_found", "Không có lệnh in này",
 		             "No such print job");
 	if (rc)
-		json_decref(j);
+		free(j);
 	else
 		*out = j;
 	return rc;
 }
 
-enum mc_err store_print_job_json(struct store *st, const struct principal *who, int64_t id,
-                                 json_t **out, struct mc_error *err)
+enum mc_err store_print_job_view(struct store *st, const struct principal *who, int64_t id,
+                                 char **out, struct mc_error *err)
 {
-	return print_job_json(store_read_conn(st), who, id, out, err);
+	return print_job_view(store_read_conn(st), who, id, out, err);
 }
 
 enum mc_err store_print_jobs_list(struct store *st, const struct principal *who, const char *state,
                                   const char *printer, const char *kind, const char *ref,
-                                  const char *office, int offset, int limit, json_t **out,
+                                  const char *office, int offset, int limit, struct print_page *out,
                                   struct mc_error *err)
 {
 	struct store_conn *c = store_read_conn(st);
-	json_t *items = json_array();
-	int64_t total = 0, office_id;
+	struct print_page page = {0};
+	size_t cap = 0;
+	int64_t office_id;
 	int step;
 	enum mc_err rc = store_office_in_scope(c, who, office, &office_id, err);
-	if (rc) {
-		json_decref(items);
+	if (rc)
 		return rc;
-	}
 	// clang-format off
 	sqlite3_stmt *s = store_stmt(
 	    c, "SELECT j.id FROM print_jobs j"
@@ -354,13 +386,14 @@ enum mc_err store_print_jobs_list(struct store *st, const struct principal *who,
 	if ((rc = store_scan_end(c, s, step, "print jobs", err)))
 		goto out;
 	for (size_t i = 0; i < n; i++) {
-		json_t *j = NULL;
-		rc = print_job_json(c, who, ids[i], &j, err);
+		char *j = NULL;
+		rc = print_job_view(c, who, ids[i], &j, err);
 		if (rc == MC_ERR_NOT_FOUND) /* removed since the page was read */
 			continue;
 		if (rc)
 			goto out;
-		json_array_append_new(items, j);
+		print_page_add(&page, j, ids[i], &cap);
+		free(j);
 	}
 	rc = MC_OK;
 	// clang-format off
@@ -382,14 +415,14 @@ enum mc_err store_print_jobs_list(struct store *st, const struct principal *who,
 	sqlite3_bind_int64(s, sqlite3_bind_parameter_index(s, ":office"), office_id);
 	store_bind_scope(s, who);
 	if (store_next(s, &step))
-		total = sqlite3_column_int64(s, 0);
+		page.total = sqlite3_column_int64(s, 0);
 	if ((rc = store_scan_end(c, s, step, "print jobs", err)))
 		goto out;
-	*out = json_pack("{s:O, s:I, s:i, s:i}", "items", items, "total", (json_int_t)total,
-	                 "offset", offset, "limit", limit);
+	*out = page;
+	memset(&page, 0, sizeof page);
 out:
 	free(ids);
-	json_decref(items);
+	print_page_free(&page);
 	return rc;
 }
 
@@ -449,10 +482,11 @@ enum mc_err store_print_job_add(struct store *st, const struct principal *who,
 	*id = sqlite3_last_insert_rowid(c->db);
 	char eid[24];
 	snprintf(eid, sizeof eid, "%lld", (long long)*id);
-	if ((rc = print_audit(st, who->actor, "print_job", eid, "print_job.created",
-	                      json_pack("{s:s, s:s?, s:I, s:s}", "kind", job->kind, "ref", job->ref,
-	                                "printer", (json_int_t)job->printer_id, "sha256", sha),
-	                      err)))
+	struct jsontext d = print_details_str("kind", job->kind);
+	jt_str(&d, "ref", job->ref);
+	jt_int(&d, "printer", job->printer_id);
+	jt_str(&d, "sha256", sha);
+	if ((rc = print_audit(st, who->actor, "print_job", eid, "print_job.created", &d, err)))
 		goto fail;
 	return store_commit(st, err);
 fail:
@@ -564,10 +598,10 @@ enum mc_err store_print_job_update(struct store *st, int64_t id, const struct st
 	if (strcmp(u->state, "done") == 0 || strcmp(u->state, "failed") == 0) {
 		char eid[24];
 		snprintf(eid, sizeof eid, "%lld", (long long)id);
-		rc = print_audit(st, "system:printer", "print_job", eid,
-		                 strcmp(u->state, "done") == 0 ? "print_job.done"
-		                                               : "print_job.failed",
-		                 json_pack("{s:s?}", "error", u->last_error), err);
+		struct jsontext d = print_details_str("error", u->last_error);
+		rc = print_audit(
+		    st, "system:printer", "print_job", eid,
+		    strcmp(u->state, "done") == 0 ? "print_job.done" : "print_job.failed", &d, err);
 		if (rc)
 			goto fail;
 	}
@@ -655,7 +689,7 @@ static enum mc_err print_job_check(struct store_conn *c, const struct principal 
 }
 
 enum mc_err store_print_job_retry(struct store *st, const struct principal *who, int64_t id,
-                                  json_t **job, struct mc_error *err)
+                                  char **job, struct mc_error *err)
 {
 	enum mc_err rc = store_begin(st, err);
 	if (rc)
@@ -685,13 +719,13 @@ enum mc_err store_print_job_retry(struct store *st, const struct principal *who,
 		goto fail;
 	char eid[24];
 	snprintf(eid, sizeof eid, "%lld", (long long)id);
-	if ((rc = print_audit(st, who->actor, "print_job", eid, "print_job.retried", json_object(),
-	                      err)))
+	struct jsontext d = print_details_str(NULL, NULL);
+	if ((rc = print_audit(st, who->actor, "print_job", eid, "print_job.retried", &d, err)))
 		goto fail;
-	if ((rc = print_job_json(c, who, id, job, err)))
+	if ((rc = print_job_view(c, who, id, job, err)))
 		goto fail;
 	if ((rc = store_commit(st, err))) {
-		json_decref(*job);
+		free(*job);
 		*job = NULL;
 	}
 	return rc;
@@ -701,7 +735,7 @@ fail:
 }
 
 enum mc_err store_print_job_reprint(struct store *st, const struct principal *who, int64_t id,
-                                    json_t **job, struct mc_error *err)
+                                    char **job, struct mc_error *err)
 {
 	enum mc_err rc = store_begin(st, err);
 	if (rc)
@@ -731,13 +765,14 @@ enum mc_err store_print_job_reprint(struct store *st, const struct principal *wh
 	int64_t nid = sqlite3_last_insert_rowid(c->db);
 	char eid[24];
 	snprintf(eid, sizeof eid, "%lld", (long long)nid);
-	if ((rc = print_audit(st, who->actor, "print_job", eid, "print_job.reprinted",
-	                      json_pack("{s:I}", "reprint_of", (json_int_t)id), err)))
+	struct jsontext d = print_details_str(NULL, NULL);
+	jt_int(&d, "reprint_of", id);
+	if ((rc = print_audit(st, who->actor, "print_job", eid, "print_job.reprinted", &d, err)))
 		goto fail;
-	if ((rc = print_job_json(c, who, nid, job, err)))
+	if ((rc = print_job_view(c, who, nid, job, err)))
 		goto fail;
 	if ((rc = store_commit(st, err))) {
-		json_decref(*job);
+		free(*job);
 		*job = NULL;
 	}
 	return rc;
@@ -925,15 +960,18 @@ enum mc_err store_setup_printer_link(struct store *st, const struct setup_printe
 
 char *store_public_url(struct store *st)
 {
-	char *text = store_setting_get(st, "public_url");
+	struct store_conn *c = store_read_conn(st);
+	/* Kept as a JSON string, or as the bare URL. */
+	sqlite3_stmt *s = store_stmt(c, "SELECT CASE WHEN json_valid(value)"
+	                                " AND json_type(value) = 'text'"
+	                                " THEN json_extract(value, '$') ELSE value END"
+	                                " FROM settings WHERE key = 'public_url'");
 	char *url = NULL;
-	if (text) {
-		/* Kept as a JSON string, or as the bare URL. */
-		json_t *j = json_loads(text, JSON_DECODE_ANY, NULL);
-		url = xstrdup(json_is_string(j) ? json_string_value(j) : text);
-		json_decref(j);
-		free(text);
-	}
+	if (s == NULL)
+		return NULL;
+	if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL)
+		url = xstrdup(store_col_text(s, 0));
+	sqlite3_reset(s);
 	if (url && strncmp(url, "http://", 7) != 0 && strncmp(url, "https://", 8) != 0) {
 		free(url);
 		url = NULL;
@@ -941,49 +979,67 @@ char *store_public_url(struct store *st)
 	return url;
 }
 
+void print_ticket_context_clear(struct print_ticket_context *ctx)
+{
+	free(ctx->office);
+	free(ctx->group);
+	free(ctx->priority);
+	free(ctx->public_url);
+	memset(ctx, 0, sizeof *ctx);
+}
+
+/* The name of priority class code, or NULL (the classes as the queue keeps
+ * them, store/queue.c). */
+static char *print_priority_name(struct store *st, const char *code)
+{
+	char *name = NULL;
+	json_t *classes = queue_priority_classes(st), *v;
+	size_t i;
+	json_array_foreach(classes, i, v)
+	{
+		const char *c = json_string_value(json_object_get(v, "code"));
+		const char *n = json_string_value(json_object_get(v, "name"));
+		if (c && strcmp(c, code) == 0 && n) {
+			free(name);
+			name = xstrdup(n);
+		}
+	}
+	json_decref(classes);
+	return name;
+}
+
 enum mc_err store_print_ticket_context(struct store *st, int64_t office, const char *group_code,
-                                       const char *priority, json_t **out, struct mc_error *err)
+                                       const char *priority, struct print_ticket_context *out,
+                                       struct mc_error *err)
 {
 	struct store_conn *c = store_read_conn(st);
+	struct office centre;
 	/* The centre's own name heads the ticket; the public address is the
 	 * province's (one server for all its centres). */
-	json_t *centre = office ? store_office_json(st, office) : NULL;
-	char *url = store_public_url(st);
-	json_t *ctx = json_pack("{s:s, s:s, s:n, s:o}", "office",
-	                        json_string_value(json_object_get(centre, "name"))
-	                            ? json_string_value(json_object_get(centre, "name"))
-	                            : "",
-	                        "group", group_code, "priority", "public_url",
-	                        url ? json_string(url) : json_null());
-	free(url);
-	json_decref(centre);
+	bool found = office && store_office_get(st, office, &centre);
 	sqlite3_stmt *s = store_stmt(c, "SELECT name FROM service_groups"
 	                                " WHERE coalesce(office_id, 0) = ?2 AND code = ?1");
 	if (s == NULL) {
-		json_decref(ctx);
+		if (found)
+			office_clear(&centre);
 		return store_sql_error(c, "ticket context", err);
 	}
+	struct print_ticket_context ctx = {.office =
+	                                       xstrdup(found && centre.name ? centre.name : ""),
+	                                   .public_url = store_public_url(st)};
+	if (found)
+		office_clear(&centre);
 	int step;
 	sqlite3_bind_text(s, 1, group_code, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 2, office);
-	if (store_next(s, &step))
-		json_object_set_new(ctx, "group", json_string(store_col_text(s, 0)));
+	ctx.group = xstrdup(store_next(s, &step) ? store_col_text(s, 0) : group_code);
 	enum mc_err rc = store_scan_end(c, s, step, "ticket context", err);
 	if (rc) {
-		json_decref(ctx);
+		print_ticket_context_clear(&ctx);
 		return rc;
 	}
-	if (priority) {
-		json_t *classes = queue_priority_classes(st), *v;
-		size_t i;
-		json_array_foreach(classes, i, v)
-		{
-			const char *code = json_string_value(json_object_get(v, "code"));
-			if (code && strcmp(code, priority) == 0)
-				json_object_set(ctx, "priority", json_object_get(v, "name"));
-		}
-		json_decref(classes);
-	}
+	if (priority)
+		ctx.priority = print_priority_name(st, priority);
 	*out = ctx;
 	return MC_OK;
 }

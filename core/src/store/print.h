@@ -14,7 +14,6 @@
 #ifndef MOTCUA_STORE_PRINT_H
 #define MOTCUA_STORE_PRINT_H
 
-#include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -62,14 +61,26 @@ enum mc_err store_printer_set_default(struct store *st, const struct principal *
  * destinations read before it). */
 enum mc_err store_printers_active(struct store *st, struct store_printer *out, size_t max,
                                   size_t *n, struct mc_error *err);
+/* A page of views as JSON text made by SQL (the API parses and presents
+ * them, api/present_print.h): items[i] is the view of row ids[i]; total
+ * counts every row of the filter. The store's copies: print_page_free. */
+struct print_page {
+	char **items;
+	int64_t *ids;
+	size_t n;
+	int64_t total;
+};
+void print_page_free(struct print_page *p);
+
 /* A page of the destinations in who's scope (and, when office is not NULL,
- * in the subtree of the office with that code): *out gets
- * {"items":[…],"total":…} (the caller frees it): name, office (its centre's
- * code), target, format, paper, default, active, and job counts (queued,
- * failed). MC_ERR_NOT_FOUND office_not_found for an office unknown or
- * outside the scope; on a database error returns it, *out untouched. */
+ * in the subtree of the office with that code) into *out, each {name,
+ * office (its centre's code), target, format, paper, default, active, jobs
+ * {queued, failed}, devices, counters}, ids the printers' ids.
+ * MC_ERR_NOT_FOUND office_not_found for an office unknown or outside the
+ * scope; on a database error returns it, *out untouched. */
 enum mc_err store_printers_list(struct store *st, const struct principal *who, const char *office,
-                                int offset, int limit, json_t **out, struct mc_error *err);
+                                int offset, int limit, struct print_page *out,
+                                struct mc_error *err);
 
 /* A destination of the set-up bundle's "printers" list, checked by the API
  * (api/setup_import.c); saved inside the import's write transaction. A new
@@ -160,32 +171,33 @@ enum mc_err store_print_job_update(struct store *st, int64_t id, const struct st
  * the printer completed is not printed twice. Returns the jobs recovered. */
 int store_print_recover(struct store *st, struct mc_error *err);
 
-/* The public view of one job (never its bytes; office: its centre's code)
- * into *out (the caller frees it). MC_ERR_NOT_FOUND ("print_job_not_found")
- * when absent or outside who's scope, or a database error; *out untouched on
- * error. */
-enum mc_err store_print_job_json(struct store *st, const struct principal *who, int64_t id,
-                                 json_t **out, struct mc_error *err);
+/* The public view of one job as JSON text (never its bytes; office: its
+ * centre's code) into *out (the caller frees it). MC_ERR_NOT_FOUND
+ * ("print_job_not_found") when absent or outside who's scope, or a database
+ * error; *out untouched on error. */
+enum mc_err store_print_job_view(struct store *st, const struct principal *who, int64_t id,
+                                 char **out, struct mc_error *err);
 /* A page of the jobs in who's scope, newest first, filtered by state,
  * destination name, kind, ref and office (the subtree of the office with
- * that code; each NULL for any): *out gets
- * {"items":[…],"total":N,"offset","limit"} (the caller frees it).
+ * that code; each NULL for any) into *out (print_page_free), each item
+ * as store_print_job_view.
  * MC_ERR_NOT_FOUND office_not_found for an office unknown or outside the
  * scope; on a database error returns it, *out untouched. */
 enum mc_err store_print_jobs_list(struct store *st, const struct principal *who, const char *state,
                                   const char *printer, const char *kind, const char *ref,
-                                  const char *office, int offset, int limit, json_t **out,
+                                  const char *office, int offset, int limit, struct print_page *out,
                                   struct mc_error *err);
 
 /* Staff actions on a job in who's scope (another centre's is
  * print_job_not_found, nothing changes). retry: a failed job back to the queue, due now, attempts
  * from zero (409 job_not_failed otherwise). reprint: a new queued job with
  * the same bytes, destination and format (reprint_of set). Both refuse a
- * ticket the kiosk voided (409 ticket_voided). *job gets the job's view. */
+ * ticket the kiosk voided (409 ticket_voided). *job gets the job's view
+ * (as store_print_job_view; the caller frees it). */
 enum mc_err store_print_job_retry(struct store *st, const struct principal *who, int64_t id,
-                                  json_t **job, struct mc_error *err);
+                                  char **job, struct mc_error *err);
 enum mc_err store_print_job_reprint(struct store *st, const struct principal *who, int64_t id,
-                                    json_t **job, struct mc_error *err);
+                                    char **job, struct mc_error *err);
 
 /* The province's public address (setting public_url; a migrated database
  * gets its old office's there), an http(s) URL the links
@@ -194,10 +206,17 @@ enum mc_err store_print_job_reprint(struct store *st, const struct principal *wh
 char *store_public_url(struct store *st);
 
 /* What a printed ticket of hall office shows besides the ticket itself:
- * {"office": the centre's name (offices.name), "group": the group's name, "priority": the priority
- * class's name or null, "public_url": the office's public_url setting or null} into *out (the
- * caller frees it). On a database error returns it, *out untouched. */
+ * the store's copies, print_ticket_context_clear frees them. */
+struct print_ticket_context {
+	char *office;     /* the centre's name (offices.name), "" when none */
+	char *group;      /* the group's name, else its code */
+	char *priority;   /* the priority class's name, NULL when none */
+	char *public_url; /* the province's public_url setting, NULL when none */
+};
+void print_ticket_context_clear(struct print_ticket_context *ctx);
+/* Fills *out (untouched on a database error, which it returns). */
 enum mc_err store_print_ticket_context(struct store *st, int64_t office, const char *group_code,
-                                       const char *priority, json_t **out, struct mc_error *err);
+                                       const char *priority, struct print_ticket_context *out,
+                                       struct mc_error *err);
 
 #endif

@@ -5,9 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The centre's day as the calendar route shows it (until the set-up's
- * views move to the API). */
-#include "api/present_calendar.h"
 #include "store/auth.h"
 #include "store/calendar.h"
 #include "store/office.h"
@@ -668,45 +665,47 @@ static void setup_bind(sqlite3_stmt *s, const char *name, int64_t v)
 		sqlite3_bind_int64(s, i, v);
 }
 
-/* Adds to each centre of the public list whether it is open now and its
- * sessions today ("open_now", "today" {"working_day","sessions"}; null when
- * its day cannot be read), in place of its internal id. */
-static void setup_public_today(struct store *st, json_t *items)
+void setup_page_free(struct setup_page *p)
 {
-	size_t i;
-	json_t *o;
-	int64_t now = clock_now();
-	json_array_foreach(items, i, o)
-	{
-		struct workhours_day wd;
-		int64_t id = json_integer_value(json_object_get(o, "id"));
-		json_object_del(o, "id");
-		if (store_calendar_centre_day(st, id, now, &wd, NULL) != MC_OK) {
-			json_object_set_new(o, "open_now", json_null());
-			json_object_set_new(o, "today", json_null());
-			continue;
-		}
-		json_t *day = present_calendar_centre_day("", &wd);
-		json_object_set(o, "open_now", json_object_get(day, "open_now"));
-		json_object_set_new(o, "today",
-		                    json_pack("{s:O, s:O, s:O, s:O}", "date",
-		                              json_object_get(day, "date"), "working_day",
-		                              json_object_get(day, "working_day"), "day_name",
-		                              json_object_get(day, "day_name"), "sessions",
-		                              json_object_get(day, "sessions")));
-		json_decref(day);
-	}
+	for (size_t i = 0; i < p->n; i++)
+		free(p->items[i]);
+	free(p->items);
+	memset(p, 0, sizeof *p);
 }
 
-enum mc_err store_setup_list(struct store *st, enum setup_list which, int offset, int limit,
-                             json_t **out, struct mc_error *err)
+/* Appends text (a copy) to p. */
+static void setup_page_add(struct setup_page *p, const char *text, size_t *cap)
 {
-	return store_setup_list_scoped(st, which, NULL, NULL, offset, limit, out, err);
+	if (p->n == *cap) {
+		*cap = *cap ? *cap * 2 : 16;
+		p->items = xrealloc(p->items, *cap * sizeof *p->items);
+	}
+	p->items[p->n++] = xstrdup(text);
+}
+
+/* Runs query which (the page or its count) of s's list with its bindings. */
+static sqlite3_stmt *setup_list_stmt(struct store_conn *c, enum setup_list which, bool count,
+                                     const struct principal *who, int64_t office_id, int offset,
+                                     int limit)
+{
+	sqlite3_stmt *s =
+	    store_stmt(c, count ? setup_list_sql[which].count : setup_list_sql[which].page);
+	if (s == NULL)
+		return NULL;
+	if (setup_list_sql[which].scoped)
+		store_bind_scope(s, who);
+	if (office_id)
+		setup_bind(s, ":office", office_id);
+	if (!count) {
+		setup_bind(s, ":limit", limit);
+		setup_bind(s, ":offset", offset);
+	}
+	return s;
 }
 
 enum mc_err store_setup_list_scoped(struct store *st, enum setup_list which,
                                     const struct principal *who, const char *office, int offset,
-                                    int limit, json_t **out, struct mc_error *err)
+                                    int limit, struct setup_page *out, struct mc_error *err)
 {
 	if ((unsigned)which >= SETUP_LIST_COUNT || setup_list_sql[which].page == NULL ||
 	    setup_list_sql[which].count == NULL) {
@@ -715,49 +714,35 @@ enum mc_err store_setup_list_scoped(struct store *st, enum setup_list which,
 	}
 	struct store_conn *c = store_read_conn(st);
 	bool scoped = setup_list_sql[which].scoped;
-	json_t *items = json_array();
-	int64_t total = 0, office_id = 0;
+	struct setup_page page = {0};
+	size_t cap = 0;
+	int64_t office_id = 0;
 	enum mc_err rc = MC_OK;
 	int step;
 	if (office && (rc = store_office_in_scope(c, scoped ? who : NULL, office, &office_id, err)))
 		goto out;
-	sqlite3_stmt *s = store_stmt(c, setup_list_sql[which].page);
+	sqlite3_stmt *s = setup_list_stmt(c, which, false, who, office_id, offset, limit);
 	if (s == NULL) {
 		rc = store_sql_error(c, "set-up list", err);
 		goto out;
 	}
-	if (scoped)
-		store_bind_scope(s, who);
-	if (office_id)
-		setup_bind(s, ":office", office_id);
-	setup_bind(s, ":limit", limit);
-	setup_bind(s, ":offset", offset);
-	while (store_next(s, &step)) {
-		json_t *item = json_loads(store_col_text(s, 0), 0, NULL);
-		if (item)
-			json_array_append_new(items, item);
-	}
+	while (store_next(s, &step))
+		setup_page_add(&page, store_col_text(s, 0), &cap);
 	if ((rc = store_scan_end(c, s, step, "set-up list", err)))
 		goto out;
-	if (which == SETUP_PUBLIC_OFFICES)
-		setup_public_today(st, items);
-	s = store_stmt(c, setup_list_sql[which].count);
+	s = setup_list_stmt(c, which, true, who, office_id, offset, limit);
 	if (s == NULL) {
 		rc = store_sql_error(c, "set-up count", err);
 		goto out;
 	}
-	if (scoped)
-		store_bind_scope(s, who);
-	if (office_id)
-		setup_bind(s, ":office", office_id);
 	if (store_next(s, &step))
-		total = sqlite3_column_int64(s, 0);
+		page.total = sqlite3_column_int64(s, 0);
 	if ((rc = store_scan_end(c, s, step, "set-up count", err)))
 		goto out;
-	*out = json_pack("{s:O, s:I, s:i, s:i}", "items", items, "total", (json_int_t)total,
-	                 "offset", offset, "limit", limit);
+	*out = page;
+	memset(&page, 0, sizeof page);
 out:
-	json_decref(items);
+	setup_page_free(&page);
 	return rc;
 }
 
@@ -801,11 +786,25 @@ out:
 	return rank;
 }
 
+void procedure_row_clear(struct procedure_row *r)
+{
+	free(r->body);
+	memset(r, 0, sizeof *r);
+}
+
+void procedure_page_free(struct procedure_page *p)
+{
+	for (size_t i = 0; i < p->n; i++)
+		procedure_row_clear(&p->items[i]);
+	free(p->items);
+	memset(p, 0, sizeof *p);
+}
+
 /* One match of a search, kept to sort by rank then catalogue order. */
 struct procedures_hit {
 	int rank;
 	size_t seq;
-	json_t *body;
+	struct procedure_row row;
 };
 
 static int procedures_hit_cmp(const void *a, const void *b)
@@ -816,16 +815,42 @@ static int procedures_hit_cmp(const void *a, const void *b)
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
+/* Appends row (taken) to p. */
+static void procedure_page_add(struct procedure_page *p, struct procedure_row row, size_t *cap)
+{
+	if (p->n == *cap) {
+		*cap = *cap ? *cap * 2 : 16;
+		p->items = xrealloc(p->items, *cap * sizeof *p->items);
+	}
+	p->items[p->n++] = row;
+}
+
+/* The ranked matches hits (sorted here, taken) paged into *page. */
+static void procedures_page_hits(struct procedures_hit *hits, size_t nhits, int offset, int limit,
+                                 struct procedure_page *page)
+{
+	size_t cap = 0;
+	if (nhits > 1) /* qsort of a NULL array is undefined, even of none */
+		qsort(hits, nhits, sizeof *hits, procedures_hit_cmp);
+	page->total = (int64_t)nhits;
+	for (size_t i = 0; i < nhits; i++) {
+		if (i >= (size_t)offset && page->n < (size_t)limit) {
+			procedure_page_add(page, hits[i].row, &cap);
+			hits[i].row.body = NULL;
+		}
+		procedure_row_clear(&hits[i].row);
+	}
+}
+
 enum mc_err store_procedures_list(struct store *st, const char *q, const char *field, int offset,
-                                  int limit, json_t **out, struct mc_error *err)
+                                  int limit, struct procedure_page *out, struct mc_error *err)
 {
 	struct store_conn *c = store_read_conn(st);
-	json_t *items = json_array();
-	int64_t total = 0;
+	struct procedure_page page = {0};
 	enum mc_err rc;
 	int step;
 	struct procedures_hit *hits = NULL;
-	size_t nhits = 0, cap = 0;
+	size_t nhits = 0, cap = 0, pcap = 0;
 	char *fq = NULL;
 
 	if (q) {
@@ -850,49 +875,43 @@ enum mc_err store_procedures_list(struct store *st, const char *q, const char *f
 		if (q && (rank = procedures_rank(code, store_col_text(s, 2), store_col_text(s, 3),
 		                                 q, fq)) < 0)
 			continue;
-		if (q == NULL && (total++ < offset || json_array_size(items) >= (size_t)limit))
+		if (q == NULL && (page.total++ < offset || page.n >= (size_t)limit))
 			continue;
-		json_t *p = json_loads(store_col_text(s, 4), 0, NULL);
-		if (p == NULL)
-			continue;
-		json_object_set_new(p, "version", json_integer(sqlite3_column_int(s, 1)));
+		struct procedure_row row = {.body = xstrdup(store_col_text(s, 4)),
+		                            .version = sqlite3_column_int(s, 1)};
 		if (q == NULL) {
-			json_array_append_new(items, p);
+			procedure_page_add(&page, row, &pcap);
 			continue;
 		}
 		if (nhits == cap) {
 			cap = cap ? cap * 2 : 32;
 			hits = xrealloc(hits, cap * sizeof *hits);
 		}
-		hits[nhits] = (struct procedures_hit){.rank = rank, .seq = nhits, .body = p};
+		hits[nhits] = (struct procedures_hit){.rank = rank, .seq = nhits, .row = row};
 		nhits++;
 	}
 	if ((rc = store_scan_end(c, s, step, "procedures list", err)))
 		goto out;
 	if (q) {
-		if (nhits > 1) /* qsort of a NULL array is undefined, even of none */
-			qsort(hits, nhits, sizeof *hits, procedures_hit_cmp);
-		total = (int64_t)nhits;
-		for (size_t i = (size_t)offset; i < nhits && json_array_size(items) < (size_t)limit;
-		     i++)
-			json_array_append(items, hits[i].body);
+		procedures_page_hits(hits, nhits, offset, limit, &page);
+		nhits = 0;
 	}
-	*out = json_pack("{s:O, s:I, s:i, s:i}", "items", items, "total", (json_int_t)total,
-	                 "offset", offset, "limit", limit);
+	*out = page;
+	memset(&page, 0, sizeof page);
 out:
 	for (size_t i = 0; i < nhits; i++)
-		json_decref(hits[i].body);
+		procedure_row_clear(&hits[i].row);
 	free(hits);
 	free(fq);
-	json_decref(items);
+	procedure_page_free(&page);
 	return rc;
 }
 
-enum mc_err store_procedure_version(struct store *st, const char *code, int version, json_t **out,
-                                    struct mc_error *err)
+enum mc_err store_procedure_version(struct store *st, const char *code, int version,
+                                    struct procedure_row *out, struct mc_error *err)
 {
 	struct store_conn *c = store_read_conn(st);
-	json_t *p = NULL;
+	struct procedure_row row = {0};
 	int step;
 	sqlite3_stmt *s = store_stmt(c, "SELECT body, version FROM procedures WHERE code = ?1"
 	                                " AND (version = ?2 OR (?2 = 0 AND current = 1))");
@@ -901,18 +920,17 @@ enum mc_err store_procedure_version(struct store *st, const char *code, int vers
 	sqlite3_bind_text(s, 1, code ? code : "", -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int(s, 2, version);
 	if (store_next(s, &step)) {
-		p = json_loads(store_col_text(s, 0), 0, NULL);
-		version = sqlite3_column_int(s, 1);
+		row.body = xstrdup(store_col_text(s, 0));
+		row.version = sqlite3_column_int(s, 1);
 	}
 	enum mc_err rc = store_scan_end(c, s, step, "procedure", err);
 	if (rc) {
-		json_decref(p);
+		procedure_row_clear(&row);
 		return rc;
 	}
-	if (p == NULL)
+	if (row.body == NULL)
 		return mc_fail(err, MC_ERR_NOT_FOUND, "procedure_not_found", "Không có thủ tục này",
 		               "no such procedure version");
-	json_object_set_new(p, "version", json_integer(version));
-	*out = p;
+	*out = row;
 	return MC_OK;
 }

@@ -1,11 +1,9 @@
-/* Office set-up: the office itself, settings, service groups, counters, staff
- * and devices, applied from a JSON bundle (see docs/api.md, "Import"). The
- * same function serves `motcua-server import`, POST /api/v1/import and the
- * single-item POST/PATCH routes, so there is one way to change set-up. */
+/* Office set-up: settings, service groups, counters, staff, devices and
+ * procedures, as the set-up bundle gives them (docs/api.md, "Import"; the
+ * API checks the bundle, api/setup_import.c, and the store saves each item
+ * here), and the set-up lists. */
 #ifndef MOTCUA_STORE_SETUP_H
 #define MOTCUA_STORE_SETUP_H
-
-#include <jansson.h>
 
 #include "domain/principal.h"
 #include "store/auth.h"
@@ -110,37 +108,55 @@ enum setup_list {
 	SETUP_LIST_COUNT      /* not a list: the number of them */
 };
 
-/* One page of a set-up list: *out gets {"items":[...], "total":N,
- * "offset":o, "limit":l} (the caller frees it). On a database error returns
- * the error (err filled) and leaves *out untouched. */
-enum mc_err store_setup_list(struct store *st, enum setup_list which, int offset, int limit,
-                             json_t **out, struct mc_error *err);
+/* One page of a set-up list: each item as JSON text (made by SQL; the API
+ * parses and presents it, api/present_setup.h), and the total. The
+ * store's copies: setup_page_free frees them. */
+struct setup_page {
+	char **items;
+	size_t n;
+	int64_t total;
+};
+void setup_page_free(struct setup_page *p);
 
-/* The same page as who sees it (docs/province.md, "Scopes"): groups,
+/* The page as who sees it (docs/province.md, "Scopes"): groups,
  * counters, users and devices of who's subtree only (who NULL: the whole
  * province), each with its "office" code; office (a code, optional) keeps
  * the rows of that office's subtree. The office lists are not scoped. An
  * office that does not exist or lies outside who's scope is
- * MC_ERR_NOT_FOUND ("office_not_found"). *out as store_setup_list. */
+ * MC_ERR_NOT_FOUND ("office_not_found"). The public offices' items carry
+ * their internal "id" (for the API to add today's hours). On a database
+ * error returns the error (err filled) and leaves *out untouched. */
 enum mc_err store_setup_list_scoped(struct store *st, enum setup_list which,
                                     const struct principal *who, const char *office, int offset,
-                                    int limit, json_t **out, struct mc_error *err);
+                                    int limit, struct setup_page *out, struct mc_error *err);
 
-/* A page of the current procedures, each as imported plus its version:
- * *out gets {"items":[…],"total":N,…} (the caller frees it). q (optional)
- * matches the code, or the name and field with or without diacritics; field
- * (optional) matches exactly. On a database error returns the error (err
- * filled) and leaves *out untouched. */
+/* A procedure as imported: body its JSON text (the store's copy), version
+ * its version. procedure_row_clear frees it. */
+struct procedure_row {
+	char *body;
+	int version;
+};
+void procedure_row_clear(struct procedure_row *r);
+struct procedure_page {
+	struct procedure_row *items;
+	size_t n;
+	int64_t total;
+};
+void procedure_page_free(struct procedure_page *p);
+
+/* A page of the current procedures (*out; procedure_page_free). q
+ * (optional) matches the code, or the name and field with or without
+ * diacritics, best matches first; field (optional) matches exactly. On a
+ * database error returns the error (err filled) and leaves *out untouched. */
 enum mc_err store_procedures_list(struct store *st, const char *q, const char *field, int offset,
-                                  int limit, json_t **out, struct mc_error *err);
+                                  int limit, struct procedure_page *out, struct mc_error *err);
 
 /* Procedure code at version (a dossier's procedure: the version in force at
- * its intake, docs/api.md), current or not (version 0: the current one):
- * *out gets it as imported plus
- * its "version" (the caller frees it). One that does not exist is
+ * its intake, docs/api.md), current or not (version 0: the current one)
+ * into *out (procedure_row_clear). One that does not exist is
  * MC_ERR_NOT_FOUND ("procedure_not_found"); on a database error returns the
  * error. Either way err is filled and *out left untouched. */
-enum mc_err store_procedure_version(struct store *st, const char *code, int version, json_t **out,
-                                    struct mc_error *err);
+enum mc_err store_procedure_version(struct store *st, const char *code, int version,
+                                    struct procedure_row *out, struct mc_error *err);
 
 #endif
