@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "domain/civil_date.h"
+#include "domain/dossier.h"
 
 bool indicators_rate(int64_t num, int64_t den, double *out)
 {
@@ -388,6 +389,10 @@ bool indicators_period_parse(const char *period, char from[11], char to[11], cha
 
 bool indicators_open_late(int64_t due, int64_t paused, int64_t at)
 {
-	int64_t judged = paused && paused < at ? paused : at;
-	return judged > due;
+	/* dossier_is_late as the dossier stood at `at`: a pause after it had
+	 * not happened yet. */
+	struct dossier_times t = {.status = DS_IN_PROCESS,
+	                          .due_at = due,
+	                          .paused_at = paused && paused < at ? paused : 0};
+	return dossier_is_late(&t, at);
 }

@@ -65,8 +65,9 @@ struct indicators_summary indicators_summarize_unsorted(int64_t *v, size_t n, do
 
 /* Whether a dossier open at instant at (with due instant due, paused at
  * paused, 0 if not paused) counts as late: it is judged at its pause when
- * it was paused before at, else at; late when that instant is past due.
- * The same rule as the SQL of store/ops_figures.c (motcua_dossiers_late). */
+ * it was paused before at, else at; late when that instant is past due
+ * (domain/dossier.h dossier_is_late as the dossier stood at `at`). The
+ * same rule as the SQL of store/ops_figures.c (motcua_dossiers_late). */
 bool indicators_open_late(int64_t due, int64_t paused, int64_t at);
 
 /* ---- Decision 766/QĐ-TTg (2022): the parts this system's data covers ----- */
