@@ -8,9 +8,9 @@
 
 #include "api/api_internal.h"
 #include "api/offload.h"
-#include "api/present_transparency.h"
 #include "api/parse_rating.h"
 #include "api/present_rating.h"
+#include "api/present_transparency.h"
 #include "api/printing.h"
 #include "api/throttle.h"
 #include "store/rating.h"

@@ -49,6 +49,8 @@ const char *const cli_config_cmdline_only[] = {
     "rebuild-figures", /* audit-verify */
     "days",            /* simulate */
     "seed",            /* simulate */
+    "bundle",          /* demo */
+    "simulate-days",   /* demo */
     NULL,
 };
 

@@ -138,6 +138,9 @@ struct serve_opts {
 	struct api_config cfg;
 	const char *printer;  /* --printer: the office's default destination */
 	enum log_level level; /* --log-level */
+	bool demo;            /* demo: also --bundle and --simulate-days */
+	const char *bundle;   /* demo --bundle */
+	long simulate_days;   /* demo --simulate-days */
 };
 
 /* Points the office's default printer at o->printer, when given. */
@@ -150,36 +153,46 @@ static int cli_set_printer(const char *cmd, struct store *st, const struct serve
 	return 0;
 }
 
-/* Parses the options serve and demo share, with the settings of --config
+/* The options serve and demo share. */
+/* clang-format off */
+#define SERVE_OPTIONS \
+	{"db", required_argument, NULL, 'd'}, \
+	{"listen", required_argument, NULL, 'l'}, \
+	{"port", required_argument, NULL, 'p'}, \
+	{"tls-cert", required_argument, NULL, 'c'}, \
+	{"tls-key", required_argument, NULL, 'k'}, \
+	{"threads", required_argument, NULL, 't'}, \
+	{"heartbeat-ms", required_argument, NULL, 'b'}, \
+	{"max-connections", required_argument, NULL, 'M'}, \
+	{"per-address-connections", required_argument, NULL, 'A'}, \
+	{"head-timeout-ms", required_argument, NULL, 'H'}, \
+	{"body-timeout-ms", required_argument, NULL, 'B'}, \
+	{"max-streams", required_argument, NULL, 'S'}, \
+	{"streams-per-token", required_argument, NULL, 'E'}, \
+	{"streams-per-address", required_argument, NULL, 'G'}, \
+	{"logins-per-minute", required_argument, NULL, 'L'}, \
+	{"test-clock", no_argument, NULL, 'T'}, \
+	{"printer", required_argument, NULL, 'P'}, \
+	{"idempotency-key-file", required_argument, NULL, 'I'}, \
+	{"log-level", required_argument, NULL, 'v'}, \
+	{"backup-dir", required_argument, NULL, 'D'}, \
+	{"help", no_argument, NULL, 'h'}
+/* clang-format on */
+
+/* Parses the options serve and demo share (and demo's own, o->demo), with the
+ * settings of --config
  * FILE before the command line's (cli_config_getopt), and sets the log
  * level. Returns -1 to go on, else an exit status. The strings of o point
  * into argv or the expanded argv, both kept until exit. */
 static int cli_serve_opts(const char *cmd, int argc, char **argv, struct serve_opts *o,
                           const char *usage)
 {
-	static const struct option opts[] = {
-	    {"db", required_argument, NULL, 'd'},
-	    {"listen", required_argument, NULL, 'l'},
-	    {"port", required_argument, NULL, 'p'},
-	    {"tls-cert", required_argument, NULL, 'c'},
-	    {"tls-key", required_argument, NULL, 'k'},
-	    {"threads", required_argument, NULL, 't'},
-	    {"heartbeat-ms", required_argument, NULL, 'b'},
-	    {"max-connections", required_argument, NULL, 'M'},
-	    {"per-address-connections", required_argument, NULL, 'A'},
-	    {"head-timeout-ms", required_argument, NULL, 'H'},
-	    {"body-timeout-ms", required_argument, NULL, 'B'},
-	    {"max-streams", required_argument, NULL, 'S'},
-	    {"streams-per-token", required_argument, NULL, 'E'},
-	    {"streams-per-address", required_argument, NULL, 'G'},
-	    {"logins-per-minute", required_argument, NULL, 'L'},
-	    {"test-clock", no_argument, NULL, 'T'},
-	    {"printer", required_argument, NULL, 'P'},
-	    {"idempotency-key-file", required_argument, NULL, 'I'},
-	    {"log-level", required_argument, NULL, 'v'},
-	    {"backup-dir", required_argument, NULL, 'D'},
-	    {"help", no_argument, NULL, 'h'},
-	    {0}};
+	static const struct option serve_table[] = {SERVE_OPTIONS, {0}};
+	static const struct option demo_table[] = {SERVE_OPTIONS,
+	                                           {"bundle", required_argument, NULL, 'U'},
+	                                           {"simulate-days", required_argument, NULL, 'Y'},
+	                                           {0}};
+	const struct option *opts = o->demo ? demo_table : serve_table;
 	int c, status;
 	char *end;
 	long v;
@@ -261,6 +274,13 @@ static int cli_serve_opts(const char *cmd, int argc, char **argv, struct serve_o
 				o->cfg.streams_per_address = (int)v;
 			else
 				o->cfg.logins_per_minute = (int)v;
+			break;
+		case 'U': o->bundle = optarg; break;
+		case 'Y':
+			o->simulate_days = strtol(optarg, &end, 10);
+			if (*optarg == '\0' || *end != '\0' || o->simulate_days < 0 ||
+			    o->simulate_days > 730)
+				return cli_bad_value(cmd, "simulate-days", optarg, "(0 to 730)");
 			break;
 		case 'h': fputs(usage, stdout); return 0;
 		default:
@@ -559,34 +579,16 @@ static char *cli_demo_banner(struct store *st, const char *db, const char *bundl
 
 int cli_demo(int argc, char **argv)
 {
-	struct serve_opts o = {.db = "demo.db", .cfg = {.port = 8080}};
+	struct serve_opts o = {.db = "demo.db", .cfg = {.port = 8080}, .demo = true};
 	/* The installed demo province (share/motcua, util/paths.h). */
 	static char default_bundle[4096];
 	snprintf(default_bundle, sizeof default_bundle, "%s/demo-bundle.json", paths_data_dir());
-	const char *bundle = default_bundle;
-	long simulate_days = 0;
-	/* --bundle and --simulate-days are demo's own; strip them before the
-	 * shared options. */
-	for (int i = 1; i + 1 < argc;) {
-		if (strcmp(argv[i], "--bundle") == 0) {
-			bundle = argv[i + 1];
-		} else if (strcmp(argv[i], "--simulate-days") == 0) {
-			char *end;
-			simulate_days = strtol(argv[i + 1], &end, 10);
-			if (*argv[i + 1] == '\0' || *end != '\0' || simulate_days < 0 ||
-			    simulate_days > 730)
-				return cli_bad_value("demo", "simulate-days", argv[i + 1],
-				                     "(0 to 730)");
-		} else {
-			i++;
-			continue;
-		}
-		memmove(&argv[i], &argv[i + 2], (size_t)(argc - i - 2) * sizeof *argv);
-		argc -= 2;
-	}
+	o.bundle = default_bundle;
 	int rc = cli_serve_opts("demo", argc, argv, &o, demo_usage);
 	if (rc >= 0)
 		return rc;
+	const char *bundle = o.bundle;
+	long simulate_days = o.simulate_days;
 	char *tokens = xasprintf("%s.devices.json", o.db);
 	/* One dossier per centre from the simulated history, to try the
 	 * citizen's lookup with (only its hash is in the database). */
