@@ -1,9 +1,13 @@
 /* Dossiers on the store: intake at the counter, the actions of processing and
- * return, and the views (staff, control sheet, public lookup, ledger). Each
- * change is one write transaction with its event in the audit chain (entity
- * "dossier", never on the public live stream: dossiers carry personal data).
- * The state machine is domain/dossier.h; deadlines come from the office
- * calendar (store/calendar.h). Every failure leaves the database unchanged. */
+ * return, and the views (staff, control sheet, public lookup, ledger). The
+ * API parses requests into the typed commands below (api/parse_dossier.c)
+ * and presents the structs the views answer (api/present_dossier.c); the
+ * domain decides (domain/dossier.h: the state machine, who acts from where,
+ * lateness, pauses); the store keeps: each change is one write transaction
+ * with its event in the audit chain (entity "dossier", never on the public
+ * live stream: dossiers carry personal data), deadlines from the office
+ * calendar (store/calendar.h). Every failure leaves the database unchanged.
+ * No JSON library here: JSON columns travel as text. */
 #ifndef MOTCUA_STORE_DOSSIER_H
 #define MOTCUA_STORE_DOSSIER_H
 

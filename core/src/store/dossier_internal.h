@@ -1,5 +1,6 @@
-/* Shared by the dossier files of the store only (dossier.c: loading, steps,
- * events; dossier_intake.c; dossier_act.c; dossier_view.c). */
+/* Shared by the dossier files of the store only (dossier.c: loading,
+ * events, the calendar; dossier_step.c: the control sheet's steps;
+ * dossier_intake.c; dossier_act.c; dossier_view.c). */
 #ifndef MOTCUA_STORE_DOSSIER_INTERNAL_H
 #define MOTCUA_STORE_DOSSIER_INTERNAL_H
 
@@ -74,7 +75,7 @@ enum mc_err dossier_start_step(struct store *st, struct store_conn *c, const str
                                int64_t now, struct mc_error *err);
 
 /* Boundary-free intake: the hand-over at once of a dossier received for
- * another authority (dossier.c has the rule). */
+ * another authority (dossier_step.c has the rule). */
 enum mc_err dossier_boundary_handover(struct store *st, struct store_conn *c,
                                       const struct principal *who, const char *code, int64_t now,
                                       enum dossier_status *status, char *to, size_t tolen,
