@@ -512,6 +512,52 @@ static void test_names_round_trip(void **state)
 	assert_int_equal(c, COUNTER_PAUSED);
 }
 
+/* The board's "next" list is the call order: each ticket's place in
+ * queue_call_order is its people ahead (queue_people_ahead), on lines of
+ * every mix of lanes, runs and caps. */
+static void test_call_order_matches_people_ahead(void **state)
+{
+	(void)state;
+	unsigned seed = 12345;
+	for (int round = 0; round < 300; round++) {
+		struct queue_candidate c[12];
+		size_t n = (size_t)(round % 12) + 1;
+		for (size_t i = 0; i < n; i++) {
+			seed = seed * 1103515245u + 12345u;
+			c[i] = (struct queue_candidate){.ticket_id = (int64_t)i + 1,
+			                                .priority = (seed >> 16) % 4 == 0,
+			                                .queue_key = (int64_t)i + 1,
+			                                .booked = (seed >> 20) % 3 == 0};
+		}
+		struct queue_policy p = {.priority_cap = round % 4, .booked_in_a_row = round % 3};
+		struct queue_runs runs = {.priority = round % 3, .booked = round % 2};
+		size_t order[12];
+		size_t k = queue_call_order(c, n, &p, runs, order, 12);
+		assert_int_equal(k, n);
+		for (size_t place = 0; place < k; place++)
+			assert_int_equal(queue_people_ahead(c, n, order[place], &p, runs, 0),
+			                 (int)place);
+	}
+}
+
+static void test_call_order_stops_at_max(void **state)
+{
+	(void)state;
+	/* Walk-in 1, priority 2, booked 3, walk-in 4: priority first, then the
+	 * booked one, then the walk-ins in line order. */
+	struct queue_candidate c[] = {
+	    {1, false, 1, false}, {2, true, 2, false}, {3, false, 3, true}, {4, false, 4, false}};
+	struct queue_policy p = {.priority_cap = 3, .booked_in_a_row = 2};
+	size_t order[4];
+	assert_int_equal(queue_call_order(c, 4, &p, (struct queue_runs){0, 0}, order, 2), 2);
+	assert_int_equal(order[0], 1);
+	assert_int_equal(order[1], 2);
+	assert_int_equal(queue_call_order(c, 4, &p, (struct queue_runs){0, 0}, order, 4), 4);
+	assert_int_equal(order[2], 0);
+	assert_int_equal(order[3], 3);
+	assert_int_equal(queue_call_order(c, 0, &p, (struct queue_runs){0, 0}, order, 4), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -537,6 +583,8 @@ int main(void)
 	    cmocka_unit_test(test_people_ahead_three_lanes),
 	    cmocka_unit_test(test_actions_by_state),
 	    cmocka_unit_test(test_names_round_trip),
+	    cmocka_unit_test(test_call_order_matches_people_ahead),
+	    cmocka_unit_test(test_call_order_stops_at_max),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

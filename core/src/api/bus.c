@@ -1,4 +1,5 @@
 #include "api/bus.h"
+#include "api/present_queue.h"
 
 #include <errno.h>
 #include <jansson.h>
@@ -355,7 +356,7 @@ static char *bus_snapshot_fresh(struct bus *bus, int64_t office, size_t *len, in
 	pthread_mutex_unlock(&bus->lock);
 	int64_t ev = 0;
 	char *snap = NULL;
-	if (store_queue_snapshot(bus->st, office, clock_now(), &snap, &ev, NULL) != MC_OK) {
+	if (present_queue_snapshot_text(bus->st, office, clock_now(), &snap, &ev, NULL) != MC_OK) {
 		/* The store cannot be read (logged there). Screens keep the last good
 		 * snapshot; the next read tries again, as this one counts for no
 		 * commit. Before any, an empty queue stands in. */

@@ -13,6 +13,7 @@
 #include "api/present_dossier.h"
 #include "api/present_office.h"
 #include "api/present_print.h"
+#include "api/present_queue.h"
 #include "api/present_setup.h"
 #include "api/present_rating.h"
 #include "domain/print_policy.h"
@@ -202,12 +203,13 @@ static enum mc_err printing_kiosk_issue(struct printing *p, const struct princip
 		return mc_fail(err, MC_ERR_UNAVAILABLE, "printer_not_configured",
 		               "Ki-ốt này chưa có máy in, vui lòng báo cán bộ",
 		               "No printer is configured for this kiosk (nor an office default)");
-	json_t *t = NULL;
+	struct queue_ticket qt;
 	enum mc_err rc = booking
-	                     ? store_ticket_checkin(p->st, who, office, booking, priority, &t, err)
-	                     : store_ticket_issue(p->st, who, office, group, priority, &t, err);
+	                     ? store_ticket_checkin(p->st, who, office, booking, priority, &qt, err)
+	                     : store_ticket_issue(p->st, who, office, group, priority, &qt, err);
 	if (rc)
 		return rc;
+	json_t *t = present_queue_ticket(&qt);
 	if (group == NULL)
 		group = json_string_value(json_object_get(t, "group"));
 	int64_t tid = json_integer_value(json_object_get(t, "id"));
@@ -932,10 +934,13 @@ enum mc_err printing_rating_slip(struct printing *p, const struct principal *who
 	} else {
 		char *end = NULL;
 		ticket_id = strtoll(ref, &end, 10);
+		struct queue_public_ticket pt;
 		if (end == ref || *end != '\0' || ticket_id < 1 ||
-		    store_ticket_public(p->st, ticket_id, clock_now(), &subject, NULL) != MC_OK)
+		    store_ticket_public(p->st, ticket_id, clock_now(), &pt, NULL) != MC_OK)
 			return mc_fail(err, MC_ERR_NOT_FOUND, "ticket_not_found",
 			               "Không có phiếu này", "No such ticket");
+		subject = present_queue_public_ticket(p->st, &pt);
+		queue_public_ticket_clear(&pt);
 		const char *tc =
 		    json_string_value(json_object_get(json_object_get(subject, "office"), "code"));
 		rc = store_hall_resolve(p->st, who, tc, true, &hall, err);

@@ -7,6 +7,7 @@
 #include "api/api_internal.h"
 #include "api/bus.h"
 #include "api/offload.h"
+#include "api/present_queue.h"
 #include "api/printing.h"
 #include "store/queue.h"
 #include "util/clock.h"
@@ -66,14 +67,15 @@ static bool queue_counter_no(struct http_request *r, int *no)
 	return true;
 }
 
+/* {"ticket": the ticket's view} with status, or the error. */
 static void queue_reply(struct http_request *r, enum mc_err rc, const struct mc_error *err,
-                        int status, json_t *view)
+                        int status, const struct queue_ticket *t)
 {
 	if (rc != MC_OK) {
 		http_reply_error(r, err);
 		return;
 	}
-	http_reply_json(r, status, json_pack("{s:o}", "ticket", view ? view : json_null()));
+	http_reply_json(r, status, json_pack("{s:o}", "ticket", present_queue_ticket(t)));
 }
 
 static void queue_bad_field(struct http_request *r, const char *what)
@@ -163,7 +165,7 @@ void route_tickets_create(struct api *api, struct http_request *r)
 		return;
 	}
 	struct mc_error err;
-	json_t *ticket = NULL;
+	struct queue_ticket ticket;
 	enum mc_err rc =
 	    booking
 	        ? store_ticket_checkin(api->st, &r->who, office, booking, priority, &ticket, &err)
@@ -171,12 +173,12 @@ void route_tickets_create(struct api *api, struct http_request *r)
 	if (rc == MC_OK && booking) {
 		/* The answer says plainly whether the booking came too late. */
 		http_reply_json(r, 201,
-		                json_pack("{s:o, s:O}", "ticket", ticket, "late",
-		                          json_object_get(ticket, "late")));
+		                json_pack("{s:o, s:b}", "ticket", present_queue_ticket(&ticket),
+		                          "late", ticket.late));
 		json_decref(body);
 		return;
 	}
-	queue_reply(r, rc, &err, 201, ticket);
+	queue_reply(r, rc, &err, 201, &ticket);
 	json_decref(body);
 }
 
@@ -184,7 +186,7 @@ void route_ticket_rejoin(struct api *api, struct http_request *r)
 {
 	int64_t id;
 	struct mc_error err;
-	json_t *ticket = NULL;
+	struct queue_ticket ticket;
 	/* The ticket's id, or today's number as the citizen holds it ("A003"). */
 	const char *p = r->params[0];
 	bool label = strlen(p) >= 2 && strlen(p) <= 16 && p[0] >= 'A' && p[0] <= 'Z';
@@ -203,12 +205,88 @@ void route_ticket_rejoin(struct api *api, struct http_request *r)
 	    label ? store_ticket_today_by_label(api->st, &r->who, office, p, &id, &err) : MC_OK;
 	if (rc == MC_OK)
 		rc = store_ticket_rejoin(api->st, &r->who, id, &ticket, &err);
-	queue_reply(r, rc, &err, 200, ticket);
+	queue_reply(r, rc, &err, 200, &ticket);
 }
 
 /* The counter actions share one shape: counter number in the path, an
  * optional JSON body, one store operation. */
 enum counter_op { OP_CALL, OP_RECALL, OP_NO_SHOW, OP_TRANSFER, OP_FINISH };
+
+/* A clerk's outcome ("served" or "removed"; absent: served) into *out;
+ * false with err filled (400 invalid_outcome, naming field) otherwise. */
+static bool queue_outcome_parse(const char *s, const char *field, enum visit_outcome *out,
+                                struct mc_error *err)
+{
+	*out = VISIT_SERVED;
+	if (s == NULL || visit_outcome_parse_finish(s, out))
+		return true;
+	mc_failf(err, MC_ERR_INVALID, "invalid_outcome",
+	         "Kết quả phục vụ phải là served hoặc removed", "%s must be served or removed",
+	         field);
+	return false;
+}
+
+/* A transfer's body into *cmd: exactly one of "group" or "counter" (1-999).
+ * *bad on a wrong type or size; false with err filled (400
+ * invalid_transfer) when neither or both are given. */
+static bool queue_transfer_parse(json_t *body, struct queue_transfer_cmd *cmd, bool *bad,
+                                 struct mc_error *err)
+{
+	const char *group = queue_opt_str(body, "group", 16, bad);
+	json_t *to = json_object_get(body, "counter");
+	if (to &&
+	    (!json_is_integer(to) || json_integer_value(to) < 1 || json_integer_value(to) > 999))
+		*bad = true;
+	if (*bad)
+		return false;
+	memset(cmd, 0, sizeof *cmd);
+	snprintf(cmd->to_group, sizeof cmd->to_group, "%s", group ? group : "");
+	cmd->to_counter = to ? (int)json_integer_value(to) : 0;
+	if ((group == NULL) == (cmd->to_counter <= 0)) {
+		mc_fail(err, MC_ERR_INVALID, "invalid_transfer",
+		        "Chọn một nhóm dịch vụ hoặc một quầy để chuyển",
+		        "Give exactly one of group or counter");
+		return false;
+	}
+	return true;
+}
+
+/* Runs op on counter no of hall office with the request's body; *bad when
+ * a field has the wrong type or size (nothing run). */
+static enum mc_err queue_counter_run(struct api *api, struct http_request *r, enum counter_op op,
+                                     int64_t office, int no, json_t *body, bool *bad,
+                                     struct queue_ticket *ticket, struct mc_error *err)
+{
+	switch (op) {
+	case OP_CALL: {
+		const char *finish = queue_opt_str(body, "finish_current", 16, bad);
+		struct queue_call_cmd cmd = {.finish_current = finish != NULL};
+		if (*bad)
+			return MC_OK;
+		if (!queue_outcome_parse(finish, "finish_current", &cmd.finish, err))
+			return err->kind;
+		return store_counter_call(api->st, &r->who, office, no, &cmd, ticket, err);
+	}
+	case OP_RECALL: return store_counter_recall(api->st, &r->who, office, no, ticket, err);
+	case OP_NO_SHOW: return store_counter_no_show(api->st, &r->who, office, no, ticket, err);
+	case OP_TRANSFER: {
+		struct queue_transfer_cmd cmd;
+		if (!queue_transfer_parse(body, &cmd, bad, err))
+			return *bad ? MC_OK : err->kind;
+		return store_counter_transfer(api->st, &r->who, office, no, &cmd, ticket, err);
+	}
+	case OP_FINISH:
+	default: {
+		const char *outcome = queue_opt_str(body, "outcome", 16, bad);
+		enum visit_outcome o;
+		if (*bad)
+			return MC_OK;
+		if (!queue_outcome_parse(outcome, "outcome", &o, err))
+			return err->kind;
+		return store_counter_finish(api->st, &r->who, office, no, o, ticket, err);
+	}
+	}
+}
 
 static void queue_counter_action(struct api *api, struct http_request *r, enum counter_op op)
 {
@@ -220,49 +298,15 @@ static void queue_counter_action(struct api *api, struct http_request *r, enum c
 	if (body == NULL)
 		return;
 	struct mc_error err;
-	json_t *ticket = NULL;
+	struct queue_ticket ticket;
 	bool bad = false;
-	enum mc_err rc = MC_OK;
-	switch (op) {
-	case OP_CALL: {
-		const char *finish = queue_opt_str(body, "finish_current", 16, &bad);
-		if (!bad)
-			rc =
-			    store_counter_call(api->st, &r->who, office, no, finish, &ticket, &err);
-		break;
-	}
-	case OP_RECALL:
-		rc = store_counter_recall(api->st, &r->who, office, no, &ticket, &err);
-		break;
-	case OP_NO_SHOW:
-		rc = store_counter_no_show(api->st, &r->who, office, no, &ticket, &err);
-		break;
-	case OP_TRANSFER: {
-		const char *group = queue_opt_str(body, "group", 16, &bad);
-		json_t *to = json_object_get(body, "counter");
-		if (to && (!json_is_integer(to) || json_integer_value(to) < 1 ||
-		           json_integer_value(to) > 999))
-			bad = true;
-		if (!bad)
-			rc = store_counter_transfer(api->st, &r->who, office, no, group,
-			                            to ? (int)json_integer_value(to) : 0, &ticket,
-			                            &err);
-		break;
-	}
-	case OP_FINISH: {
-		const char *outcome = queue_opt_str(body, "outcome", 16, &bad);
-		if (!bad)
-			rc = store_counter_finish(api->st, &r->who, office, no, outcome, &ticket,
-			                          &err);
-		break;
-	}
-	}
+	enum mc_err rc = queue_counter_run(api, r, op, office, no, body, &bad, &ticket, &err);
 	json_decref(body);
 	if (bad) {
 		queue_bad_field(r, "a field has the wrong type or size");
 		return;
 	}
-	queue_reply(r, rc, &err, 200, ticket);
+	queue_reply(r, rc, &err, 200, &ticket);
 }
 
 void route_counter_call(struct api *api, struct http_request *r)
@@ -301,20 +345,23 @@ void route_counter_state(struct api *api, struct http_request *r)
 		return;
 	bool bad = false;
 	const char *state = queue_opt_str(body, "state", 16, &bad);
+	enum counter_state want;
 	struct mc_error err;
-	json_t *counter = NULL;
+	struct queue_counter_change counter;
 	enum mc_err rc =
-	    bad || state == NULL
+	    bad || !counter_state_parse(state, &want)
 	        ? mc_fail(&err, MC_ERR_INVALID, "invalid_counter_state",
 	                  "Trạng thái quầy phải là open, paused hoặc closed",
 	                  "state must be open, paused or closed")
-	        : store_counter_set_state(api->st, &r->who, office, no, state, &counter, &err);
+	        : store_counter_set_state(api->st, &r->who, office, no, want, &counter, &err);
 	json_decref(body);
 	if (rc != MC_OK) {
 		http_reply_error(r, &err);
 		return;
 	}
-	http_reply_json(r, 200, json_pack("{s:o}", "counter", counter));
+	http_reply_json(r, 200,
+	                json_pack("{s:o}", "counter", present_queue_counter_change(&counter)));
+	queue_counter_change_clear(&counter);
 }
 
 /* Public: any centre's queue by office=<code>; without it the caller's own
@@ -371,13 +418,14 @@ void route_events_get(struct api *api, struct http_request *r)
 void route_public_ticket(struct api *api, struct http_request *r)
 {
 	int64_t id;
-	json_t *v = NULL;
+	struct queue_public_ticket t;
 	struct mc_error err;
 	if (!http_parse_int(r->params[0], 1, INT64_MAX, &id))
 		mc_fail(&err, MC_ERR_NOT_FOUND, "ticket_not_found",
 		        "Không có số thứ tự này trong ngày hôm nay", "No such ticket today");
-	else if (store_ticket_public(api->st, id, clock_now(), &v, &err) == MC_OK) {
-		http_reply_json(r, 200, v);
+	else if (store_ticket_public(api->st, id, clock_now(), &t, &err) == MC_OK) {
+		http_reply_json(r, 200, present_queue_public_ticket(api->st, &t));
+		queue_public_ticket_clear(&t);
 		return;
 	}
 	http_reply_error(r, &err);

@@ -648,12 +648,12 @@ static void sim_intake(struct sim *s, struct sim_counter *co, int64_t t)
 static void sim_counter_step(struct sim *s, struct sim_counter *co, int64_t next_arrival)
 {
 	int64_t t = co->free_at;
-	json_t *ticket = NULL;
+	struct queue_ticket ticket;
 	struct mc_error err;
 	sim_at(s, t);
 	if (co->serving) {
-		if (store_counter_finish(s->st, &co->clerk, co->centre->id, co->no, "served", NULL,
-		                         &err) != MC_OK) {
+		if (store_counter_finish(s->st, &co->clerk, co->centre->id, co->no, VISIT_SERVED,
+		                         NULL, &err) != MC_OK) {
 			s->rep->refused_steps++;
 		} else if (rng_unit(&s->rng) < SIM_RATE_TICKET) {
 			char ref[24];
@@ -662,16 +662,14 @@ static void sim_counter_step(struct sim *s, struct sim_counter *co, int64_t next
 		}
 		co->serving = false;
 	}
-	if (store_counter_call(s->st, &co->clerk, co->centre->id, co->no, NULL, &ticket, &err) !=
-	    MC_OK) {
+	if (store_counter_call(s->st, &co->clerk, co->centre->id, co->no,
+	                       &(struct queue_call_cmd){0}, &ticket, &err) != MC_OK) {
 		/* Nobody waiting for this counter: wait for the next arrival. */
 		co->free_at = next_arrival + 1;
 		return;
 	}
-	co->ticket_id = json_integer_value(json_object_get(ticket, "id"));
-	snprintf(co->group, sizeof co->group, "%s",
-	         json_string_value(json_object_get(ticket, "group")));
-	json_decref(ticket);
+	co->ticket_id = ticket.id;
+	snprintf(co->group, sizeof co->group, "%.16s", ticket.group);
 	if (rng_unit(&s->rng) < 0.05) {
 		/* Called twice, nobody came. */
 		sim_at(s, t + 60);
@@ -714,15 +712,13 @@ static void sim_ticket(struct sim *s, struct sim_centre *c, int64_t a)
 	sim_at(s, a);
 	json_t *g = json_array_get(
 	    c->groups, (size_t)rng_int(&s->rng, 0, (int)json_array_size(c->groups) - 1));
-	json_t *ticket = NULL;
 	const char *priority = rng_unit(&s->rng) < 0.08 ? "elderly" : NULL;
 	if (store_ticket_issue(s->st, c->have_kiosk ? &c->kiosk : &c->clerks[0], c->id,
-	                       json_string_value(json_object_get(g, "code")), priority, &ticket,
+	                       json_string_value(json_object_get(g, "code")), priority, NULL,
 	                       &err) == MC_OK)
 		s->rep->tickets++;
 	else
 		s->rep->refused_steps++;
-	json_decref(ticket);
 }
 
 /* One working day of every centre, in time order across the province: the
@@ -749,8 +745,8 @@ static void sim_day(struct sim *s, int64_t day0)
 	for (int k = 0; k < s->ncentres; k++)
 		for (int i = 0; i < s->centres[k].ncounters; i++) {
 			struct sim_counter *co = &s->centres[k].counters[i];
-			store_counter_set_state(s->st, &co->clerk, co->centre->id, co->no, "open",
-			                        NULL, &err);
+			store_counter_set_state(s->st, &co->clerk, co->centre->id, co->no,
+			                        COUNTER_OPEN, NULL, &err);
 			co->free_at = open;
 			co->serving = false;
 		}
@@ -793,10 +789,10 @@ static void sim_day(struct sim *s, int64_t day0)
 			struct sim_counter *co = &s->centres[k].counters[i];
 			if (co->serving)
 				store_counter_finish(s->st, &co->clerk, co->centre->id, co->no,
-				                     "served", NULL, &err);
+				                     VISIT_SERVED, NULL, &err);
 			co->serving = false;
-			store_counter_set_state(s->st, &co->clerk, co->centre->id, co->no, "closed",
-			                        NULL, &err);
+			store_counter_set_state(s->st, &co->clerk, co->centre->id, co->no,
+			                        COUNTER_CLOSED, NULL, &err);
 		}
 		free(s->centres[k].arrivals);
 		s->centres[k].arrivals = NULL;
@@ -934,9 +930,15 @@ enum mc_err simulate_province(struct store *st, int days, uint64_t seed,
 	s.end = clock_now();
 
 	json_t *plan = NULL, *page = NULL;
-	enum mc_err rc = store_hall_plan(st, &plan, err);
+	char *plan_text = NULL;
+	enum mc_err rc = store_hall_plan(st, &plan_text, err);
 	if (rc)
 		return rc;
+	plan = json_loads(plan_text, 0, NULL);
+	free(plan_text);
+	if (plan == NULL)
+		return mc_fail(err, MC_ERR_INTERNAL, "hall_plan", "Không đọc được sơ đồ trung tâm",
+		               "The hall plan could not be read");
 	s.offices = json_incref(json_object_get(plan, "offices"));
 	sim_load(&s, plan);
 	json_decref(plan);

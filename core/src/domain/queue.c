@@ -1,6 +1,7 @@
 #include "domain/queue.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char *const ticket_state_names[] = {"waiting", "called", "done", "no_show"};
@@ -227,4 +228,31 @@ struct queue_wait_range queue_wait_estimate(const struct queue_wait_input *in)
 	if (r.high_min < r.low_min)
 		r.high_min = r.low_min;
 	return r;
+}
+
+size_t queue_call_order(const struct queue_candidate *c, size_t n,
+                        const struct queue_policy *policy, struct queue_runs runs, size_t *order,
+                        size_t max)
+{
+	/* A working copy the picks are taken out of, with each one's place in c. */
+	struct queue_candidate *left = malloc((n ? n : 1) * sizeof *left);
+	size_t *map = malloc((n ? n : 1) * sizeof *map);
+	size_t k = 0;
+	if (left == NULL || map == NULL)
+		abort(); /* the domain has no allocator of its own: out of memory is fatal */
+	for (size_t i = 0; i < n; i++) {
+		left[i] = c[i];
+		map[i] = i;
+	}
+	for (size_t m = n; m > 0 && k < max; m--) {
+		int p = queue_pick_next(left, m, policy, &runs);
+		order[k++] = map[p];
+		for (size_t j = (size_t)p; j + 1 < m; j++) {
+			left[j] = left[j + 1];
+			map[j] = map[j + 1];
+		}
+	}
+	free(left);
+	free(map);
+	return k;
 }

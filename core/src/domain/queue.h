@@ -86,6 +86,14 @@ struct queue_runs {
 int queue_pick_next(const struct queue_candidate *c, size_t n, const struct queue_policy *policy,
                     struct queue_runs *runs);
 
+/* The first max tickets of c (in line order, as queue_pick_next sees them)
+ * in the order the counters will call them if nobody new arrives: calls
+ * follow queue_pick_next from the runs `runs`. order[] gets indices into c
+ * (room for max). Returns how many were written: min(n, max). */
+size_t queue_call_order(const struct queue_candidate *c, size_t n,
+                        const struct queue_policy *policy, struct queue_runs runs, size_t *order,
+                        size_t max);
+
 /* How many waiting tickets are called before c[target] if calls follow
  * queue_pick_next from the runs `runs` and nobody new arrives: the ticket's
  * place in the call order, 0 when it is next. c must be in line order

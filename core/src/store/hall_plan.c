@@ -1,9 +1,12 @@
 #include "store/hall_plan.h"
 
+#include <stdlib.h>
+
 #include "store/scan.h"
 #include "store/store_internal.h"
+#include "util/jsontext.h"
 
-/* Each list: one JSON object per row, built by SQLite. */
+/* Each list: one JSON object per row, built by SQLite as text. */
 static const struct {
 	const char *key;
 	const char *sql;
@@ -29,30 +32,31 @@ static const struct {
                 " WHERE d.active = 1 ORDER BY d.id"},
 };
 
-enum mc_err store_hall_plan(struct store *st, json_t **out, struct mc_error *err)
+enum mc_err store_hall_plan(struct store *st, char **out, struct mc_error *err)
 {
 	struct store_conn *c = store_read_conn(st);
-	json_t *plan = json_object();
+	struct jsontext j = JSONTEXT_INIT;
 	enum mc_err rc = MC_OK;
+	jt_begin(&j);
 	for (size_t i = 0; i < sizeof hall_plan_lists / sizeof hall_plan_lists[0]; i++) {
 		sqlite3_stmt *s = store_stmt(c, hall_plan_lists[i].sql);
 		if (s == NULL) {
 			rc = store_sql_error(c, "hall plan", err);
-			goto out;
+			break;
 		}
-		json_t *list = json_array();
-		json_object_set_new(plan, hall_plan_lists[i].key, list);
+		jt_array(&j, hall_plan_lists[i].key);
 		int step;
-		while (store_next(s, &step)) {
-			json_t *item = json_loads(store_col_text(s, 0), 0, NULL);
-			if (item)
-				json_array_append_new(list, item);
-		}
+		while (store_next(s, &step))
+			jt_raw(&j, NULL, store_col_text(s, 0));
+		jt_end(&j);
 		if ((rc = store_scan_end(c, s, step, "hall plan", err)))
-			goto out;
+			break;
 	}
-	*out = json_incref(plan);
-out:
-	json_decref(plan);
+	jt_end(&j); /* every list is closed, even after an error */
+	char *text = jt_finish(&j);
+	if (rc == MC_OK)
+		*out = text;
+	else
+		free(text);
 	return rc;
 }

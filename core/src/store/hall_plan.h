@@ -6,11 +6,9 @@
 #ifndef MOTCUA_STORE_HALL_PLAN_H
 #define MOTCUA_STORE_HALL_PLAN_H
 
-#include <jansson.h>
-
 #include "store/store.h"
 
-/* *out gets
+/* *out gets the JSON text
  *   {"offices":[{"id","code","name","kind","level","parent"(code|null)}],
  *    "groups":[{"office","code","name"}],
  *    "counters":[{"office","no","groups":[code…]}],
@@ -18,8 +16,8 @@
  *    "devices":[{"id","name","kind","office"(code|null)}]}
  * with offices by id, groups by sort, counters by number, users and devices
  * by id; only active groups, users and devices. Office members are codes.
- * The caller frees it. On a database error returns it (err filled) and
- * leaves *out untouched. Any thread (a read connection). */
-enum mc_err store_hall_plan(struct store *st, json_t **out, struct mc_error *err);
+ * The caller frees it (the CLI parses it). On a database error returns it
+ * (err filled) and leaves *out untouched. Any thread (a read connection). */
+enum mc_err store_hall_plan(struct store *st, char **out, struct mc_error *err);
 
 #endif

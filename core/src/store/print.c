@@ -992,20 +992,10 @@ void print_ticket_context_clear(struct print_ticket_context *ctx)
  * them, store/queue.c). */
 static char *print_priority_name(struct store *st, const char *code)
 {
-	char *name = NULL;
-	json_t *classes = queue_priority_classes(st), *v;
-	size_t i;
-	json_array_foreach(classes, i, v)
-	{
-		const char *c = json_string_value(json_object_get(v, "code"));
-		const char *n = json_string_value(json_object_get(v, "name"));
-		if (c && strcmp(c, code) == 0 && n) {
-			free(name);
-			name = xstrdup(n);
-		}
-	}
-	json_decref(classes);
-	return name;
+	char name[256];
+	if (queue_priority_class_name(st, code, name, sizeof name) && name[0])
+		return xstrdup(name);
+	return NULL;
 }
 
 enum mc_err store_print_ticket_context(struct store *st, int64_t office, const char *group_code,

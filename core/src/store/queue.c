@@ -11,6 +11,7 @@
 #include "store/scan.h"
 #include "store/store_internal.h"
 #include "util/clock.h"
+#include "util/jsontext.h"
 #include "util/strbuf.h"
 #include "util/xmalloc.h"
 
@@ -226,8 +227,18 @@ static enum mc_err queue_serving(struct store_conn *c, int64_t counter_id, struc
 	return store_scan_end(c, s, step, "serving", err);
 }
 
-/* The public view of a ticket (no personal data: a ticket has none). */
-static json_t *queue_ticket_json(struct store_conn *c, int64_t id, int64_t *office)
+/* Copies src (NULL: "") into dst of len bytes. */
+static void queue_copy(char *dst, size_t len, const char *src)
+{
+	snprintf(dst, len, "%s", src ? src : "");
+}
+
+/* Ticket id as the chain and the API show it (no personal data: a ticket
+ * has none), read on c into *t. MC_OK, MC_ERR_NOT_FOUND (err not filled:
+ * the caller just changed it, so a missing row is the database's fault), or
+ * a database error. */
+static enum mc_err queue_ticket_read(struct store_conn *c, int64_t id, struct queue_ticket *t,
+                                     struct mc_error *err)
 {
 	sqlite3_stmt *s =
 	    store_stmt(c, "SELECT t.id, t.label, t.number, g.code, sg.code, t.priority, t.state,"
@@ -237,98 +248,138 @@ static json_t *queue_ticket_json(struct store_conn *c, int64_t id, int64_t *offi
 	                  " JOIN service_groups sg ON sg.id = t.series_group_id"
 	                  " LEFT JOIN counters co ON co.id = t.counter_id"
 	                  " LEFT JOIN counters tc ON tc.id = t.target_counter_id WHERE t.id = ?");
-	json_t *j = NULL;
 	if (s == NULL)
-		return NULL;
+		return store_sql_error(c, "ticket view", err);
 	sqlite3_bind_int64(s, 1, id);
-	if (sqlite3_step(s) == SQLITE_ROW) {
-		j = json_pack(
-		    "{s:I, s:s, s:i, s:s, s:s, s:o, s:s, s:I, s:o, s:s, s:o, s:o, s:I}", "id",
-		    (json_int_t)sqlite3_column_int64(s, 0), "label", store_col_text(s, 1), "number",
-		    sqlite3_column_int(s, 2), "group", store_col_text(s, 3), "series",
-		    store_col_text(s, 4), "priority",
-		    sqlite3_column_type(s, 5) == SQLITE_NULL ? json_null()
-		                                             : json_string(store_col_text(s, 5)),
-		    "state", store_col_text(s, 6), "issued_at",
-		    (json_int_t)sqlite3_column_int64(s, 7), "counter",
-		    sqlite3_column_type(s, 8) == SQLITE_NULL
-		        ? json_null()
-		        : json_integer(sqlite3_column_int(s, 8)),
-		    "service_day", store_col_text(s, 9), "outcome",
-		    sqlite3_column_type(s, 10) == SQLITE_NULL ? json_null()
-		                                              : json_string(store_col_text(s, 10)),
-		    "target_counter",
-		    sqlite3_column_type(s, 11) == SQLITE_NULL
-		        ? json_null()
-		        : json_integer(sqlite3_column_int(s, 11)),
-		    "queued_at", (json_int_t)sqlite3_column_int64(s, 12));
-		*office = sqlite3_column_int64(s, 13);
-		/* Issued at a check-in in time for a booking (đặt lịch). */
-		json_object_set_new(j, "booked", json_boolean(sqlite3_column_int(s, 14) != 0));
+	int step;
+	bool found = store_next(s, &step);
+	if (found) {
+		memset(t, 0, sizeof *t);
+		t->id = sqlite3_column_int64(s, 0);
+		queue_copy(t->label, sizeof t->label, store_col_text(s, 1));
+		t->number = sqlite3_column_int(s, 2);
+		queue_copy(t->group, sizeof t->group, store_col_text(s, 3));
+		queue_copy(t->series, sizeof t->series, store_col_text(s, 4));
+		if (sqlite3_column_type(s, 5) != SQLITE_NULL)
+			queue_copy(t->priority, sizeof t->priority, store_col_text(s, 5));
+		queue_copy(t->state, sizeof t->state, store_col_text(s, 6));
+		t->issued_at = sqlite3_column_int64(s, 7);
+		t->counter = sqlite3_column_int(s, 8); /* NULL reads 0 */
+		queue_copy(t->service_day, sizeof t->service_day, store_col_text(s, 9));
+		if (sqlite3_column_type(s, 10) != SQLITE_NULL)
+			queue_copy(t->outcome, sizeof t->outcome, store_col_text(s, 10));
+		t->target_counter = sqlite3_column_int(s, 11);
+		t->queued_at = sqlite3_column_int64(s, 12);
+		t->office = sqlite3_column_int64(s, 13);
+		t->booked = sqlite3_column_int(s, 14) != 0;
 	}
-	sqlite3_reset(s);
-	return j;
+	enum mc_err rc = store_scan_end(c, s, step, "ticket view", err);
+	if (rc == MC_OK && !found)
+		rc = store_sql_error(c, "ticket view", err);
+	return rc;
 }
 
+/* Writes t as member key of j, as the audit chain and the live stream keep
+ * it: the members of the API's ticket view (api/present_queue.c) without
+ * the issue's figures. */
+static void queue_ticket_jt(struct jsontext *j, const char *key, const struct queue_ticket *t)
+{
+	jt_object(j, key);
+	jt_int(j, "id", t->id);
+	jt_str(j, "label", t->label);
+	jt_int(j, "number", t->number);
+	jt_str(j, "group", t->group);
+	jt_str(j, "series", t->series);
+	jt_str(j, "priority", t->priority[0] ? t->priority : NULL);
+	jt_str(j, "state", t->state);
+	jt_int(j, "issued_at", t->issued_at);
+	if (t->counter)
+		jt_int(j, "counter", t->counter);
+	else
+		jt_null(j, "counter");
+	jt_str(j, "service_day", t->service_day);
+	jt_str(j, "outcome", t->outcome[0] ? t->outcome : NULL);
+	if (t->target_counter)
+		jt_int(j, "target_counter", t->target_counter);
+	else
+		jt_null(j, "target_counter");
+	jt_int(j, "queued_at", t->queued_at);
+	/* Issued at a check-in in time for a booking (đặt lịch). */
+	jt_bool(j, "booked", t->booked);
+	jt_end(j);
+}
+
+/* One more member of a ticket event's details: key with a text (str not
+ * NULL) or a number. */
+struct queue_extra {
+	const char *key;
+	const char *str;
+	int64_t num;
+};
+
 /* Appends the event of a ticket change with the ticket's public view and
- * returns that view (a new reference) in *view. */
+ * gives that view in *view (when not NULL). */
 static enum mc_err queue_event(struct store *st, const struct principal *who, int64_t ticket_id,
-                               const char *action, int counter_no, json_t *extra, json_t **view,
-                               struct mc_error *err)
+                               const char *action, int counter_no, const struct queue_extra *extra,
+                               struct queue_ticket *view, struct mc_error *err)
 {
 	struct store_conn *c = store_write_conn(st);
-	int64_t office = 0;
-	json_t *t = queue_ticket_json(c, ticket_id, &office);
-	if (t == NULL) {
-		json_decref(extra);
-		return store_sql_error(c, "ticket view", err);
-	}
-	json_t *d = json_pack("{s:s, s:O}", "type", action, "ticket", t);
+	struct queue_ticket t;
+	enum mc_err rc = queue_ticket_read(c, ticket_id, &t, err);
+	if (rc)
+		return rc;
+	struct jsontext j = JSONTEXT_INIT;
+	jt_begin(&j);
+	jt_str(&j, "type", action);
+	queue_ticket_jt(&j, "ticket", &t);
 	if (counter_no > 0)
-		json_object_set_new(d, "counter", json_integer(counter_no));
-	if (extra)
-		json_object_update(d, extra);
-	json_decref(extra);
-	char *details = json_dumps(d, JSON_COMPACT);
-	json_decref(d);
+		jt_int(&j, "counter", counter_no);
+	if (extra && extra->str)
+		jt_str(&j, extra->key, extra->str);
+	else if (extra)
+		jt_int(&j, extra->key, extra->num);
+	jt_end(&j);
+	char *details = jt_finish(&j);
 	char eid[24];
 	snprintf(eid, sizeof eid, "%lld", (long long)ticket_id);
-	store_event_office(st, office);
+	store_event_office(st, t.office);
 	int64_t ev = store_event_append(st, who->actor, "ticket", eid, action, details, true, err);
 	free(details);
-	if (ev == 0) {
-		json_decref(t);
+	if (ev == 0)
 		return err ? err->kind : MC_ERR_INTERNAL;
-	}
 	if (view)
 		*view = t;
-	else
-		json_decref(t);
 	return MC_OK;
 }
 
-json_t *queue_priority_classes(struct store *st)
+char *queue_priority_classes_text(struct store *st)
 {
 	char *cfg = store_setting_get(st, "priority_classes");
-	json_t *arr = json_loads(cfg ? cfg : queue_default_priority_classes, 0, NULL);
-	free(cfg);
-	return arr ? arr : json_array();
+	return cfg ? cfg : xstrdup(queue_default_priority_classes);
 }
 
-static bool queue_priority_valid(struct store *st, const char *code)
+bool queue_priority_class_name(struct store *st, const char *code, char *name, size_t len)
 {
-	json_t *arr = queue_priority_classes(st);
-	bool ok = false;
-	size_t i;
-	json_t *v;
-	json_array_foreach(arr, i, v)
-	{
-		const char *c = json_string_value(json_object_get(v, "code"));
-		if (c && strcmp(c, code) == 0)
-			ok = true;
+	char *classes = queue_priority_classes_text(st);
+	struct store_conn *c = store_read_conn(st);
+	/* A setting that is not a JSON array names no class (json_valid). */
+	sqlite3_stmt *s = store_stmt(
+	    c, "SELECT coalesce(json_extract(value, '$.name'), '')"
+	       " FROM json_each(CASE WHEN json_valid(?1) AND json_type(?1) = 'array' THEN ?1"
+	       " ELSE '[]' END) WHERE json_type(value) = 'object'"
+	       " AND json_extract(value, '$.code') = ?2 LIMIT 1");
+	bool found = false;
+	int step;
+	if (s) {
+		sqlite3_bind_text(s, 1, classes, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 2, code, -1, SQLITE_STATIC);
+		found = store_next(s, &step);
+		if (found && name)
+			queue_copy(name, len, store_col_text(s, 0));
+		store_scan_end(c, s, step, "priority classes", NULL);
 	}
-	json_decref(arr);
-	return ok;
+	free(classes);
+	return found;
 }
 
 void queue_policy_of(struct store *st, struct queue_policy *out)
@@ -530,7 +581,7 @@ static enum mc_err queue_issue_check(struct store *st, const struct principal *w
 		if (!queue_centre_open(st, office, clock_now(), &next_open))
 			return queue_closed_error(err, next_open);
 	}
-	if (priority && !queue_priority_valid(st, priority))
+	if (priority && !queue_priority_class_name(st, priority, NULL, 0))
 		return mc_failf(err, MC_ERR_INVALID, "unknown_priority_class",
 		                "Đối tượng ưu tiên không hợp lệ", "Unknown priority class '%.40s'",
 		                priority);
@@ -546,7 +597,7 @@ static enum mc_err queue_issue_check(struct store *st, const struct principal *w
 static enum mc_err queue_insert_ticket(struct store *st, const struct principal *who,
                                        int64_t office, int64_t gid, const char *prefix,
                                        const char *priority, int64_t booking_id, int64_t now,
-                                       const char *day, int64_t *tid, json_t **view,
+                                       const char *day, int64_t *tid, struct queue_ticket *view,
                                        struct mc_error *err)
 {
 	struct store_conn *c = store_write_conn(st);
@@ -593,29 +644,85 @@ static enum mc_err queue_insert_ticket(struct store *st, const struct principal 
 	return queue_event(st, who, *tid, "ticket.issued", 0, NULL, view, err);
 }
 
+/* The wait estimate of a ticket of group gid on day with people_ahead
+ * ahead, into *out (queue_wait_estimate from what is read on c): booked
+ * (issued at a booking's check-in, not priority) takes its history from the
+ * booked tickets alone, a walk-in from the others, as the call order serves
+ * them apart (domain/queue.h); priority tickets from the whole group. A read
+ * error leaves that part unknown. */
+static void queue_ticket_wait(struct store_conn *c, int64_t gid, const char *day, int64_t now,
+                              int64_t service_seconds, int people_ahead, bool priority, bool booked,
+                              struct queue_wait_range *out)
+{
+	/* The lane whose history speaks for the ticket: -1 the whole group,
+	 * 1 the booked tickets, 0 the others. */
+	int lane = priority ? -1 : booked ? 1 : 0;
+	struct queue_wait_input in = {.people_ahead = people_ahead,
+	                              .last_called_wait = -1,
+	                              .head_elapsed_wait = -1,
+	                              .service_seconds = service_seconds};
+	sqlite3_stmt *s = store_stmt(c, "SELECT count(*) FROM counter_groups cg"
+	                                " JOIN counters co ON co.id = cg.counter_id"
+	                                " WHERE co.state = 'open' AND cg.group_id = ?");
+	if (s) {
+		sqlite3_bind_int64(s, 1, gid);
+		if (sqlite3_step(s) == SQLITE_ROW)
+			in.open_counters = sqlite3_column_int(s, 0);
+		sqlite3_reset(s);
+	}
+	/* Newest calls first, stopping at the group's latest: cost follows the
+	 * calls since then, not the tickets of the day. */
+	s = store_stmt(c, "SELECT v.first_called_at - v.queued_at FROM visits v"
+	                  " CROSS JOIN tickets t ON t.id = v.ticket_id"
+	                  " WHERE t.service_day = ? AND t.group_id = ?"
+	                  " AND (?3 < 0 OR (t.booking_id IS NOT NULL AND t.priority IS NULL) = ?3)"
+	                  " ORDER BY v.first_called_at DESC LIMIT 1");
+	if (s) {
+		sqlite3_bind_text(s, 1, day, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(s, 2, gid);
+		sqlite3_bind_int(s, 3, lane);
+		if (sqlite3_step(s) == SQLITE_ROW)
+			in.last_called_wait = sqlite3_column_int64(s, 0);
+		sqlite3_reset(s);
+	}
+	s = store_stmt(c, "SELECT queued_at FROM tickets WHERE state = 'waiting'"
+	                  " AND service_day = ? AND group_id = ?"
+	                  " AND (?3 < 0 OR (booking_id IS NOT NULL AND priority IS NULL) = ?3)"
+	                  " ORDER BY queue_key LIMIT 1");
+	if (s) {
+		sqlite3_bind_text(s, 1, day, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(s, 2, gid);
+		sqlite3_bind_int(s, 3, lane);
+		if (sqlite3_step(s) == SQLITE_ROW)
+			in.head_elapsed_wait = now - sqlite3_column_int64(s, 0);
+		sqlite3_reset(s);
+	}
+	*out = queue_wait_estimate(&in);
+}
+
 /* After the commit of a new ticket tid (group gid, service day `day`),
  * what the kiosk prints: people ahead (counted up to QUEUE_AHEAD_MAX, so
  * issuing stays cheap however long the line) and the wait range, set on
  * ticket. Read outside the writer lock, so other writers need not wait for
  * it; on a read error (logged) the ticket still prints, with 0 ahead. */
 static void queue_issue_figures(struct store *st, int64_t gid, const char *day, int64_t tid,
-                                int64_t now, json_t *ticket)
+                                int64_t now, struct queue_ticket *ticket)
 {
 	struct store_conn *c = store_read_conn(st);
 	int ahead = 0;
 	queue_people_ahead_of(st, c, gid, day, tid, &ahead, NULL);
 	int64_t service = store_setting_int(st, "default_service_minutes", 6) * 60;
-	json_object_set_new(ticket, "people_ahead", json_integer(ahead));
+	ticket->has_figures = true;
+	ticket->people_ahead = ahead;
 	/* A booked ticket's wait from the booked ones' history (the call order
 	 * serves them apart), a walk-in's from the others'. */
-	queue_ticket_wait_set(ticket, c, gid, day, now, service, ahead,
-	                      !json_is_null(json_object_get(ticket, "priority")),
-	                      json_is_true(json_object_get(ticket, "booked")));
+	queue_ticket_wait(c, gid, day, now, service, ahead, ticket->priority[0] != 0,
+	                  ticket->booked, &ticket->wait);
 }
 
 enum mc_err store_ticket_issue(struct store *st, const struct principal *who, int64_t office,
-                               const char *group_code, const char *priority, json_t **ticket,
-                               struct mc_error *err)
+                               const char *group_code, const char *priority,
+                               struct queue_ticket *ticket, struct mc_error *err)
 {
 	enum mc_err rc = queue_issue_check(st, who, office, priority, err);
 	if (rc || (rc = store_begin(st, err)))
@@ -654,17 +761,16 @@ enum mc_err store_ticket_issue(struct store *st, const struct principal *who, in
 		goto fail;
 	}
 	int64_t tid = 0;
-	rc = queue_insert_ticket(st, who, office, gid, prefix, priority, 0, now, day, &tid, ticket,
+	struct queue_ticket view;
+	rc = queue_insert_ticket(st, who, office, gid, prefix, priority, 0, now, day, &tid, &view,
 	                         err);
 	if (rc)
 		goto fail;
 	rc = store_commit(st, err);
-	if (rc && ticket) {
-		json_decref(*ticket);
-		*ticket = NULL;
+	if (rc == MC_OK && ticket) {
+		queue_issue_figures(st, gid, day, tid, now, &view);
+		*ticket = view;
 	}
-	if (rc == MC_OK && ticket)
-		queue_issue_figures(st, gid, day, tid, now, *ticket);
 	return rc;
 fail:
 	store_rollback(st);
@@ -707,8 +813,8 @@ static enum mc_err queue_booking_early(struct mc_error *err, int64_t from, int64
 }
 
 enum mc_err store_ticket_checkin(struct store *st, const struct principal *who, int64_t office,
-                                 const char *code, const char *priority, json_t **ticket,
-                                 struct mc_error *err)
+                                 const char *code, const char *priority,
+                                 struct queue_ticket *ticket, struct mc_error *err)
 {
 	char canon[BOOKING_CODE_LEN + 1];
 	if (!booking_code_parse(code, canon))
@@ -720,7 +826,7 @@ enum mc_err store_ticket_checkin(struct store *st, const struct principal *who, 
 	int64_t now = clock_now();
 	char day[11];
 	clock_office_date(now, day);
-	json_t *view = NULL;
+	struct queue_ticket view;
 
 	struct store_booking_row b;
 	rc = store_booking_find(st, canon, &b, err);
@@ -785,11 +891,14 @@ enum mc_err store_ticket_checkin(struct store *st, const struct principal *who, 
 	                a, 3, err);
 	if (rc)
 		goto fail;
-	json_t *d =
-	    json_pack("{s:s, s:I, s:s, s:b}", "code", canon, "ticket", (json_int_t)tid, "label",
-	              json_string_value(json_object_get(view, "label")), "late", !in_time);
-	char *details = json_dumps(d, JSON_COMPACT);
-	json_decref(d);
+	struct jsontext j = JSONTEXT_INIT;
+	jt_begin(&j);
+	jt_str(&j, "code", canon);
+	jt_int(&j, "ticket", tid);
+	jt_str(&j, "label", view.label);
+	jt_bool(&j, "late", !in_time);
+	jt_end(&j);
+	char *details = jt_finish(&j);
 	/* Not on the live stream: a booking is a citizen's. */
 	store_event_office(st, office);
 	int64_t ev = store_event_append(st, who->actor, "booking", canon,
@@ -800,22 +909,18 @@ enum mc_err store_ticket_checkin(struct store *st, const struct principal *who, 
 		rc = err ? err->kind : MC_ERR_INTERNAL;
 		goto fail;
 	}
-	if ((rc = store_commit(st, err))) {
-		json_decref(view);
+	if ((rc = store_commit(st, err)))
 		return rc;
-	}
-	queue_issue_figures(st, b.group_id, day, tid, now, view);
-	json_object_set_new(view, "late", json_boolean(!in_time));
-	json_object_set_new(view, "booking",
-	                    json_pack("{s:s, s:I, s:I}", "code", canon, "start",
-	                              (json_int_t)b.slot_start, "end", (json_int_t)b.slot_end));
+	queue_issue_figures(st, b.group_id, day, tid, now, &view);
+	view.checkin = true;
+	view.late = !in_time;
+	queue_copy(view.booking_code, sizeof view.booking_code, canon);
+	view.booking_start = b.slot_start;
+	view.booking_end = b.slot_end;
 	if (ticket)
 		*ticket = view;
-	else
-		json_decref(view);
 	return MC_OK;
 fail:
-	json_decref(view);
 	store_rollback(st);
 	return rc;
 }
@@ -907,7 +1012,7 @@ enum mc_err store_ticket_void(struct store *st, const struct principal *who, int
 	}
 	if (rc == MC_OK)
 		rc = queue_event(st, who, ticket_id, "ticket.voided", 0,
-		                 json_pack("{s:s}", "reason", reason), NULL, err);
+		                 &(struct queue_extra){"reason", reason, 0}, NULL, err);
 	if (rc) {
 		store_rollback(st);
 		return rc;
@@ -943,7 +1048,7 @@ enum mc_err store_ticket_today_by_label(struct store *st, const struct principal
 }
 
 enum mc_err store_ticket_rejoin(struct store *st, const struct principal *who, int64_t ticket_id,
-                                json_t **ticket, struct mc_error *err)
+                                struct queue_ticket *ticket, struct mc_error *err)
 {
 	enum mc_err rc = store_begin(st, err);
 	if (rc)
@@ -1015,7 +1120,8 @@ static enum mc_err queue_require_serving(struct store_conn *c, const struct coun
  * ticket's new state. */
 static enum mc_err queue_end_visit(struct store *st, const struct principal *who,
                                    const struct counter_row *co, const struct ticket_row *t,
-                                   enum visit_outcome outcome, json_t **view, struct mc_error *err)
+                                   enum visit_outcome outcome, struct queue_ticket *view,
+                                   struct mc_error *err)
 {
 	struct store_conn *c = store_write_conn(st);
 	int64_t now = clock_now();
@@ -1066,18 +1172,87 @@ static enum mc_err queue_end_visit(struct store *st, const struct principal *who
 		return MC_OK;
 	}
 	return queue_event(st, who, t->id, action, co->no,
-	                   json_pack("{s:s}", "outcome", visit_outcome_name(outcome)), view, err);
+	                   &(struct queue_extra){"outcome", visit_outcome_name(outcome), 0}, view,
+	                   err);
+}
+
+/* The waiting tickets counter co may call today (day), in line order:
+ * those addressed to it and those of its groups addressed to no counter, at
+ * most QUEUE_MAX_CANDIDATES, into *cand (newly allocated, the caller frees
+ * it) and *n. Read on the writer, inside the call's transaction. */
+static enum mc_err queue_call_candidates(struct store_conn *c, const struct counter_row *co,
+                                         const char *day, struct queue_candidate **cand, size_t *n,
+                                         struct mc_error *err)
+{
+	sqlite3_stmt *s = store_stmt(
+	    c, "SELECT t.id, t.priority IS NOT NULL, t.queue_key, t.booking_id IS NOT NULL"
+	       " FROM tickets t"
+	       " WHERE t.state = 'waiting' AND t.service_day = ?1 AND ("
+	       "  t.target_counter_id = ?2 OR (t.target_counter_id IS NULL AND t.group_id IN"
+	       "  (SELECT group_id FROM counter_groups WHERE counter_id = ?2)))"
+	       " ORDER BY t.queue_key, t.id LIMIT 4096");
+	if (s == NULL)
+		return store_sql_error(c, "candidates", err);
+	sqlite3_bind_text(s, 1, day, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, co->id);
+	*n = 0;
+	*cand = xcalloc(QUEUE_MAX_CANDIDATES, sizeof **cand);
+	int scan = SQLITE_DONE;
+	while (*n < QUEUE_MAX_CANDIDATES && store_next(s, &scan)) {
+		struct queue_candidate *k = &(*cand)[(*n)++];
+		k->ticket_id = sqlite3_column_int64(s, 0);
+		k->priority = sqlite3_column_int(s, 1) != 0;
+		k->queue_key = sqlite3_column_int64(s, 2);
+		k->booked = sqlite3_column_int(s, 3) != 0;
+	}
+	return store_scan_end(c, s, scan, "candidates", err);
+}
+
+/* Saves the call of ticket t (queued since t->queued_at) at counter co at
+ * now: the ticket called, its visit opened, the counter's runs after the
+ * call stored, and the "ticket.called" event (view: the ticket). Inside
+ * the caller's write transaction. */
+static enum mc_err queue_call_save(struct store *st, const struct principal *who,
+                                   const struct counter_row *co, const struct ticket_row *t,
+                                   const struct queue_runs *runs, int64_t now,
+                                   struct queue_ticket *view, struct mc_error *err)
+{
+	struct store_conn *c = store_write_conn(st);
+	int64_t a1[] = {co->id, t->id};
+	enum mc_err rc = queue_exec(c,
+	                            "UPDATE tickets SET state = 'called', counter_id = ?,"
+	                            " target_counter_id = NULL WHERE id = ? AND state = 'waiting'",
+	                            a1, 2, err);
+	if (rc)
+		return rc;
+	int64_t a2[] = {t->id, co->id, now, now, t->queued_at};
+	sqlite3_stmt *s =
+	    store_stmt(c, "INSERT INTO visits (ticket_id, counter_id, called_at, first_called_at,"
+	                  " queued_at, actor) VALUES (?,?,?,?,?,?)");
+	if (s == NULL)
+		return store_sql_error(c, "visit", err);
+	for (int i = 0; i < 5; i++)
+		sqlite3_bind_int64(s, i + 1, a2[i]);
+	sqlite3_bind_text(s, 6, who->actor, -1, SQLITE_STATIC);
+	int step = sqlite3_step(s);
+	sqlite3_reset(s);
+	if (step != SQLITE_DONE)
+		return store_sql_error(c, "visit", err);
+	int64_t a3[] = {runs->priority, runs->booked, co->id};
+	rc =
+	    queue_exec(c, "UPDATE counters SET priority_streak = ?, booked_streak = ? WHERE id = ?",
+	               a3, 3, err);
+	if (rc)
+		return rc;
+	return queue_event(st, who, t->id, "ticket.called", co->no,
+	                   &(struct queue_extra){"wait_seconds", NULL, now - t->queued_at}, view,
+	                   err);
 }
 
 enum mc_err store_counter_call(struct store *st, const struct principal *who, int64_t office,
-                               int counter_no, const char *finish_current, json_t **ticket,
-                               struct mc_error *err)
+                               int counter_no, const struct queue_call_cmd *cmd,
+                               struct queue_ticket *ticket, struct mc_error *err)
 {
-	enum visit_outcome finish_outcome = VISIT_SERVED;
-	if (finish_current && !visit_outcome_parse_finish(finish_current, &finish_outcome))
-		return mc_fail(err, MC_ERR_INVALID, "invalid_outcome",
-		               "Kết quả phục vụ phải là served hoặc removed",
-		               "finish_current must be served or removed");
 	enum mc_err rc = store_begin(st, err);
 	if (rc)
 		return rc;
@@ -1086,6 +1261,7 @@ enum mc_err store_counter_call(struct store *st, const struct principal *who, in
 	struct ticket_row cur;
 	bool busy;
 	struct queue_candidate *cand = NULL;
+	size_t n = 0;
 	int64_t now = clock_now();
 	char day[11];
 	clock_office_date(now, day);
@@ -1101,40 +1277,17 @@ enum mc_err store_counter_call(struct store *st, const struct principal *who, in
 	rc = queue_serving(c, co.id, &cur, &busy, err);
 	if (rc)
 		goto fail;
-	if (busy && finish_current == NULL) {
+	if (busy && !cmd->finish_current) {
 		rc = mc_fail(err, MC_ERR_CONFLICT, "counter_busy",
 		             "Quầy đang phục vụ một số, hãy kết thúc trước",
 		             "The counter is serving a ticket; finish it first");
 		goto fail;
 	}
-	if (busy && (rc = queue_end_visit(st, who, &co, &cur, finish_outcome, NULL, err)))
+	if (busy && (rc = queue_end_visit(st, who, &co, &cur, cmd->finish, NULL, err)))
 		goto fail;
-
-	sqlite3_stmt *s = store_stmt(
-	    c, "SELECT t.id, t.priority IS NOT NULL, t.queue_key, t.booking_id IS NOT NULL"
-	       " FROM tickets t"
-	       " WHERE t.state = 'waiting' AND t.service_day = ?1 AND ("
-	       "  t.target_counter_id = ?2 OR (t.target_counter_id IS NULL AND t.group_id IN"
-	       "  (SELECT group_id FROM counter_groups WHERE counter_id = ?2)))"
-	       " ORDER BY t.queue_key, t.id LIMIT 4096");
-	if (s == NULL) {
-		rc = store_sql_error(c, "candidates", err);
+	if ((rc = queue_call_candidates(c, &co, day, &cand, &n, err)))
 		goto fail;
-	}
-	sqlite3_bind_text(s, 1, day, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 2, co.id);
-	size_t n = 0;
-	cand = xcalloc(QUEUE_MAX_CANDIDATES, sizeof *cand);
-	int scan = SQLITE_DONE;
-	while (n < QUEUE_MAX_CANDIDATES && store_next(s, &scan)) {
-		cand[n].ticket_id = sqlite3_column_int64(s, 0);
-		cand[n].priority = sqlite3_column_int(s, 1) != 0;
-		cand[n].queue_key = sqlite3_column_int64(s, 2);
-		cand[n].booked = sqlite3_column_int(s, 3) != 0;
-		n++;
-	}
-	if ((rc = store_scan_end(c, s, scan, "candidates", err)))
-		goto fail;
+	/* The policy chooses (domain/queue.h); the counter's runs follow. */
 	struct queue_policy policy;
 	queue_policy_of(st, &policy);
 	struct queue_runs runs = {.priority = co.priority_streak, .booked = co.booked_streak};
@@ -1144,43 +1297,10 @@ enum mc_err store_counter_call(struct store *st, const struct principal *who, in
 		             "Nobody is waiting for this counter");
 		goto fail;
 	}
-	int64_t tid = cand[pick].ticket_id;
 	struct ticket_row t;
-	rc = queue_ticket_load(c, who, tid, &t, NULL, err);
-	if (rc)
-		goto fail;
-	int64_t a1[] = {co.id, tid};
-	rc = queue_exec(c,
-	                "UPDATE tickets SET state = 'called', counter_id = ?,"
-	                " target_counter_id = NULL WHERE id = ? AND state = 'waiting'",
-	                a1, 2, err);
-	if (rc)
-		goto fail;
-	int64_t a2[] = {tid, co.id, now, now, t.queued_at};
-	s = store_stmt(c, "INSERT INTO visits (ticket_id, counter_id, called_at, first_called_at,"
-	                  " queued_at, actor) VALUES (?,?,?,?,?,?)");
-	if (s == NULL) {
-		rc = store_sql_error(c, "visit", err);
-		goto fail;
-	}
-	for (int i = 0; i < 5; i++)
-		sqlite3_bind_int64(s, i + 1, a2[i]);
-	sqlite3_bind_text(s, 6, who->actor, -1, SQLITE_STATIC);
-	int step = sqlite3_step(s);
-	sqlite3_reset(s);
-	if (step != SQLITE_DONE) {
-		rc = store_sql_error(c, "visit", err);
-		goto fail;
-	}
-	int64_t a3[] = {runs.priority, runs.booked, co.id};
-	rc =
-	    queue_exec(c, "UPDATE counters SET priority_streak = ?, booked_streak = ? WHERE id = ?",
-	               a3, 3, err);
-	if (rc)
-		goto fail;
-	rc = queue_event(st, who, tid, "ticket.called", co.no,
-	                 json_pack("{s:I}", "wait_seconds", (json_int_t)(now - t.queued_at)),
-	                 ticket, err);
+	rc = queue_ticket_load(c, who, cand[pick].ticket_id, &t, NULL, err);
+	if (rc == MC_OK)
+		rc = queue_call_save(st, who, &co, &t, &runs, now, ticket, err);
 	if (rc)
 		goto fail;
 	free(cand);
@@ -1192,7 +1312,7 @@ fail:
 }
 
 enum mc_err store_counter_recall(struct store *st, const struct principal *who, int64_t office,
-                                 int counter_no, json_t **ticket, struct mc_error *err)
+                                 int counter_no, struct queue_ticket *ticket, struct mc_error *err)
 {
 	enum mc_err rc = store_begin(st, err);
 	if (rc)
@@ -1220,7 +1340,7 @@ enum mc_err store_counter_recall(struct store *st, const struct principal *who, 
 }
 
 enum mc_err store_counter_no_show(struct store *st, const struct principal *who, int64_t office,
-                                  int counter_no, json_t **ticket, struct mc_error *err)
+                                  int counter_no, struct queue_ticket *ticket, struct mc_error *err)
 {
 	enum mc_err rc = store_begin(st, err);
 	if (rc)
@@ -1241,14 +1361,9 @@ enum mc_err store_counter_no_show(struct store *st, const struct principal *who,
 }
 
 enum mc_err store_counter_finish(struct store *st, const struct principal *who, int64_t office,
-                                 int counter_no, const char *outcome, json_t **ticket,
-                                 struct mc_error *err)
+                                 int counter_no, enum visit_outcome outcome,
+                                 struct queue_ticket *ticket, struct mc_error *err)
 {
-	enum visit_outcome o = VISIT_SERVED;
-	if (outcome && !visit_outcome_parse_finish(outcome, &o))
-		return mc_fail(err, MC_ERR_INVALID, "invalid_outcome",
-		               "Kết quả phục vụ phải là served hoặc removed",
-		               "outcome must be served or removed");
 	enum mc_err rc = store_begin(st, err);
 	if (rc)
 		return rc;
@@ -1259,7 +1374,7 @@ enum mc_err store_counter_finish(struct store *st, const struct principal *who, 
 	if (rc == MC_OK)
 		rc = queue_require_serving(c, &co, &t, err);
 	if (rc == MC_OK)
-		rc = queue_end_visit(st, who, &co, &t, o, ticket, err);
+		rc = queue_end_visit(st, who, &co, &t, outcome, ticket, err);
 	if (rc) {
 		store_rollback(st);
 		return rc;
@@ -1268,13 +1383,11 @@ enum mc_err store_counter_finish(struct store *st, const struct principal *who, 
 }
 
 enum mc_err store_counter_transfer(struct store *st, const struct principal *who, int64_t office,
-                                   int counter_no, const char *to_group, int to_counter,
-                                   json_t **ticket, struct mc_error *err)
+                                   int counter_no, const struct queue_transfer_cmd *cmd,
+                                   struct queue_ticket *ticket, struct mc_error *err)
 {
-	if ((to_group == NULL) == (to_counter <= 0))
-		return mc_fail(err, MC_ERR_INVALID, "invalid_transfer",
-		               "Chọn một nhóm dịch vụ hoặc một quầy để chuyển",
-		               "Give exactly one of group or counter");
+	const char *to_group = cmd->to_group;
+	int to_counter = cmd->to_counter;
 	enum mc_err rc = store_begin(st, err);
 	if (rc)
 		return rc;
@@ -1343,9 +1456,10 @@ enum mc_err store_counter_transfer(struct store *st, const struct principal *who
 	}
 	if (rc)
 		goto fail;
-	json_t *extra = to_counter > 0 ? json_pack("{s:i}", "to_counter", to_counter)
-	                               : json_pack("{s:s}", "to_group", to_group);
-	rc = queue_event(st, who, t.id, "ticket.transferred", co.no, extra, ticket, err);
+	struct queue_extra extra = to_counter > 0
+	                               ? (struct queue_extra){"to_counter", NULL, to_counter}
+	                               : (struct queue_extra){"to_group", to_group, 0};
+	rc = queue_event(st, who, t.id, "ticket.transferred", co.no, &extra, ticket, err);
 	if (rc)
 		goto fail;
 	return store_commit(st, err);
@@ -1354,15 +1468,46 @@ fail:
 	return rc;
 }
 
+/* Appends the event "counter.state" of counter no of hall office, now in
+ * state, inside the caller's write transaction. */
+static enum mc_err queue_counter_event(struct store *st, const struct principal *who,
+                                       int64_t office, int no, enum counter_state state,
+                                       struct mc_error *err)
+{
+	struct jsontext j = JSONTEXT_INIT;
+	jt_begin(&j);
+	jt_str(&j, "type", "counter.state");
+	jt_object(&j, "counter");
+	jt_int(&j, "no", no);
+	jt_str(&j, "state", counter_state_name(state));
+	jt_end(&j);
+	jt_end(&j);
+	char *details = jt_finish(&j);
+	char eid[16];
+	snprintf(eid, sizeof eid, "%d", no);
+	store_event_office(st, office);
+	int64_t ev =
+	    store_event_append(st, who->actor, "counter", eid, "counter.state", details, true, err);
+	free(details);
+	return ev == 0 ? (err ? err->kind : MC_ERR_INTERNAL) : MC_OK;
+}
+
+/* A counter of who's to close (queue_counter_leave_others). */
+struct queue_other_counter {
+	int64_t id;
+	int no;
+	int64_t office;
+};
+
 /* A clerk works at one counter at a time: when who (a clerk) opens or pauses
  * counter keep, every other counter open or paused under who is closed (one
  * counter.state event each, in its hall). Inside the caller's write
- * transaction. The numbers closed are appended to closed. Returns MC_OK; 409
- * serving_elsewhere (nothing closed) when one of them is serving a ticket;
- * else a store error. */
+ * transaction. The numbers closed are appended to ch->closed. Returns MC_OK;
+ * 409 serving_elsewhere (nothing closed) when one of them is serving a
+ * ticket; else a store error. */
 static enum mc_err queue_counter_leave_others(struct store *st, const struct principal *who,
-                                              const struct counter_row *keep, json_t *closed,
-                                              struct mc_error *err)
+                                              const struct counter_row *keep,
+                                              struct queue_counter_change *ch, struct mc_error *err)
 {
 	struct store_conn *c = store_write_conn(st);
 	sqlite3_stmt *s = store_stmt(
@@ -1376,7 +1521,8 @@ static enum mc_err queue_counter_leave_others(struct store *st, const struct pri
 	queue_bind(s, ":user", who->user_id);
 	queue_bind(s, ":keep", keep->id);
 	store_bind_scope(s, who);
-	json_t *rows = json_array(); /* [id, no, office] of each counter to close */
+	struct queue_other_counter *rows = NULL;
+	size_t n = 0;
 	enum mc_err rc = MC_OK;
 	int step;
 	while (store_next(s, &step)) {
@@ -1393,100 +1539,83 @@ static enum mc_err queue_counter_leave_others(struct store *st, const struct pri
 			    sqlite3_column_int(s, 1), store_col_text(s, 3));
 			break;
 		}
-		json_array_append_new(rows,
-		                      json_pack("[I, i, I]", (json_int_t)sqlite3_column_int64(s, 0),
-		                                sqlite3_column_int(s, 1),
-		                                (json_int_t)sqlite3_column_int64(s, 2)));
+		rows = xrealloc(rows, (n + 1) * sizeof *rows);
+		rows[n++] = (struct queue_other_counter){sqlite3_column_int64(s, 0),
+		                                         sqlite3_column_int(s, 1),
+		                                         sqlite3_column_int64(s, 2)};
 	}
 	enum mc_err src = store_scan_end(c, s, step, "counter", err);
 	if (rc == MC_OK)
 		rc = src;
-	size_t i;
-	json_t *row;
-	json_array_foreach(rows, i, row)
-	{
-		if (rc)
-			break;
-		int no = (int)json_integer_value(json_array_get(row, 1));
-		s = store_stmt(c, "UPDATE counters SET state = 'closed', user_id = NULL,"
-		                  " priority_streak = 0, booked_streak = 0 WHERE id = ?");
-		if (s == NULL) {
-			rc = store_sql_error(c, "counter", err);
-			break;
-		}
-		sqlite3_bind_int64(s, 1, json_integer_value(json_array_get(row, 0)));
-		step = sqlite3_step(s);
-		sqlite3_reset(s);
-		if (step != SQLITE_DONE) {
-			rc = store_sql_error(c, "counter", err);
-			break;
-		}
-		json_t *d = json_pack("{s:s, s:{s:i, s:s}}", "type", "counter.state", "counter",
-		                      "no", no, "state", "closed");
-		char *details = json_dumps(d, JSON_COMPACT);
-		json_decref(d);
-		char eid[16];
-		snprintf(eid, sizeof eid, "%d", no);
-		store_event_office(st, json_integer_value(json_array_get(row, 2)));
-		if (store_event_append(st, who->actor, "counter", eid, "counter.state", details,
-		                       true, err) == 0)
-			rc = err ? err->kind : MC_ERR_INTERNAL;
-		free(details);
+	for (size_t i = 0; i < n && rc == MC_OK; i++) {
+		int64_t a[] = {rows[i].id};
+		rc = queue_exec(c,
+		                "UPDATE counters SET state = 'closed', user_id = NULL,"
+		                " priority_streak = 0, booked_streak = 0 WHERE id = ?",
+		                a, 1, err);
 		if (rc == MC_OK)
-			json_array_append_new(closed, json_integer(no));
+			rc = queue_counter_event(st, who, rows[i].office, rows[i].no,
+			                         COUNTER_CLOSED, err);
+		if (rc == MC_OK) {
+			ch->closed = xrealloc(ch->closed, (ch->n_closed + 1) * sizeof *ch->closed);
+			ch->closed[ch->n_closed++] = rows[i].no;
+		}
 	}
-	json_decref(rows);
+	free(rows);
+	return rc;
+}
+
+void queue_counter_change_clear(struct queue_counter_change *c)
+{
+	free(c->closed);
+	memset(c, 0, sizeof *c);
+}
+
+/* Whether who may set counter co (no counter_no) to want; MC_OK or the
+ * refusal (read on c). */
+static enum mc_err queue_counter_state_check(struct store_conn *c, const struct principal *who,
+                                             const struct counter_row *co, enum counter_state want,
+                                             struct mc_error *err)
+{
+	/* Opening a counter makes it the clerk's own; another clerk cannot take
+	 * over a counter that is open or paused under someone else. */
+	if (who->role == ROLE_COUNTER && co->state != COUNTER_CLOSED && co->user_id != who->user_id)
+		return mc_failf(err, MC_ERR_FORBIDDEN, "counter_not_yours",
+		                "Quầy này đang do cán bộ khác phụ trách",
+		                "Counter %d is opened by someone else", co->no);
+	if (want != COUNTER_CLOSED)
+		return MC_OK;
+	struct ticket_row t;
+	bool busy = false;
+	enum mc_err rc = queue_serving(c, co->id, &t, &busy, err);
+	if (rc == MC_OK && busy)
+		rc = mc_fail(err, MC_ERR_CONFLICT, "counter_busy",
+		             "Quầy đang phục vụ một số, hãy kết thúc trước",
+		             "The counter is serving a ticket; finish it first");
 	return rc;
 }
 
 enum mc_err store_counter_set_state(struct store *st, const struct principal *who, int64_t office,
-                                    int counter_no, const char *state, json_t **counter,
-                                    struct mc_error *err)
+                                    int counter_no, enum counter_state want,
+                                    struct queue_counter_change *counter, struct mc_error *err)
 {
-	enum counter_state want;
-	if (!counter_state_parse(state, &want))
-		return mc_fail(err, MC_ERR_INVALID, "invalid_counter_state",
-		               "Trạng thái quầy phải là open, paused hoặc closed",
-		               "state must be open, paused or closed");
 	enum mc_err rc = store_begin(st, err);
 	if (rc)
 		return rc;
 	struct store_conn *c = store_write_conn(st);
 	struct counter_row co;
-	struct ticket_row t;
-	bool busy = false;
+	struct queue_counter_change ch = {.no = counter_no, .state = want};
 	rc = queue_counter_load(c, who, office, counter_no, &co, err);
+	if (rc == MC_OK)
+		rc = queue_counter_state_check(c, who, &co, want, err);
+	/* A clerk works at one counter at a time: the one they had is closed. */
+	if (rc == MC_OK && who->role == ROLE_COUNTER && who->user_id && want != COUNTER_CLOSED)
+		rc = queue_counter_leave_others(st, who, &co, &ch, err);
 	if (rc)
 		goto fail;
-	/* Opening a counter makes it the clerk's own; another clerk cannot take
-	 * over a counter that is open or paused under someone else. */
-	if (who->role == ROLE_COUNTER && co.state != COUNTER_CLOSED && co.user_id != who->user_id) {
-		rc = mc_failf(err, MC_ERR_FORBIDDEN, "counter_not_yours",
-		              "Quầy này đang do cán bộ khác phụ trách",
-		              "Counter %d is opened by someone else", counter_no);
-		goto fail;
-	}
-	if (want == COUNTER_CLOSED) {
-		rc = queue_serving(c, co.id, &t, &busy, err);
-		if (rc == MC_OK && busy)
-			rc = mc_fail(err, MC_ERR_CONFLICT, "counter_busy",
-			             "Quầy đang phục vụ một số, hãy kết thúc trước",
-			             "The counter is serving a ticket; finish it first");
-		if (rc)
-			goto fail;
-	}
-	/* A clerk works at one counter at a time: the one they had is closed. */
-	json_t *closed = json_array();
-	if (who->role == ROLE_COUNTER && who->user_id && want != COUNTER_CLOSED)
-		rc = queue_counter_leave_others(st, who, &co, closed, err);
-	if (rc) {
-		json_decref(closed);
-		goto fail;
-	}
 	sqlite3_stmt *s = store_stmt(c, "UPDATE counters SET state = ?, user_id = ?,"
 	                                " priority_streak = 0, booked_streak = 0 WHERE id = ?");
 	if (s == NULL) {
-		json_decref(closed);
 		rc = store_sql_error(c, "counter", err);
 		goto fail;
 	}
@@ -1503,51 +1632,21 @@ enum mc_err store_counter_set_state(struct store *st, const struct principal *wh
 	int step = sqlite3_step(s);
 	sqlite3_reset(s);
 	if (step != SQLITE_DONE) {
-		json_decref(closed);
 		rc = store_sql_error(c, "counter", err);
 		goto fail;
 	}
-	json_t *view = json_pack("{s:i, s:s}", "no", counter_no, "state", counter_state_name(want));
-	json_t *d = json_pack("{s:s, s:O}", "type", "counter.state", "counter", view);
-	char *details = json_dumps(d, JSON_COMPACT);
-	json_decref(d);
-	char eid[16];
-	snprintf(eid, sizeof eid, "%d", counter_no);
-	store_event_office(st, co.office_id);
-	int64_t ev =
-	    store_event_append(st, who->actor, "counter", eid, "counter.state", details, true, err);
-	free(details);
-	if (ev == 0) {
-		json_decref(view);
-		json_decref(closed);
-		rc = err ? err->kind : MC_ERR_INTERNAL;
+	if ((rc = queue_counter_event(st, who, co.office_id, counter_no, want, err)))
 		goto fail;
-	}
-	if (json_array_size(closed))
-		json_object_set(view, "closed", closed);
-	json_decref(closed);
 	rc = store_commit(st, err);
 	if (rc == MC_OK && counter)
-		*counter = view;
+		*counter = ch;
 	else
-		json_decref(view);
+		queue_counter_change_clear(&ch);
 	return rc;
 fail:
+	queue_counter_change_clear(&ch);
 	store_rollback(st);
 	return rc;
-}
-
-/* {code, name, address, hours} of office, or null (none, or a read error). */
-static json_t *queue_office_brief(struct store *st, int64_t office)
-{
-	json_t *o = office ? store_office_json(st, office) : NULL;
-	if (o == NULL)
-		return json_null();
-	json_t *b = json_pack("{s:O, s:O, s:O, s:O}", "code", json_object_get(o, "code"), "name",
-	                      json_object_get(o, "name"), "address", json_object_get(o, "address"),
-	                      "hours", json_object_get(o, "hours"));
-	json_decref(o);
-	return b ? b : json_null();
 }
 
 /* The one answer for a ticket that is not one of today's. */
@@ -1557,70 +1656,66 @@ static enum mc_err queue_ticket_not_found(struct mc_error *err)
 	               "Không có số thứ tự này trong ngày hôm nay", "No such ticket today");
 }
 
-enum mc_err store_ticket_public(struct store *st, int64_t id, int64_t now, json_t **out,
-                                struct mc_error *err)
+void queue_public_ticket_clear(struct queue_public_ticket *t)
+{
+	free(t->group_name);
+	free(t->group_name_en);
+	memset(t, 0, sizeof *t);
+}
+
+enum mc_err store_ticket_public(struct store *st, int64_t id, int64_t now,
+                                struct queue_public_ticket *out, struct mc_error *err)
 {
 	struct store_conn *c = store_read_conn(st);
 	char today[11];
 	clock_office_date(now, today);
+	memset(out, 0, sizeof *out);
 	sqlite3_stmt *s = store_stmt(
 	    c, "SELECT t.label, g.code, g.name, g.name_en, t.state, t.priority IS NOT NULL,"
 	       " co.no, t.queue_key, t.group_id, t.outcome, coalesce(t.office_id, 0),"
-	       " t.booking_id IS NOT NULL FROM tickets t"
+	       " t.booking_id IS NOT NULL, o.code FROM tickets t"
 	       " JOIN service_groups g ON g.id = t.group_id"
 	       " LEFT JOIN counters co ON co.id = t.counter_id"
+	       " LEFT JOIN offices o ON o.id = t.office_id"
 	       " WHERE t.id = ? AND t.service_day = ?");
 	if (s == NULL)
 		return store_sql_error(c, "public ticket", err);
 	sqlite3_bind_int64(s, 1, id);
 	sqlite3_bind_text(s, 2, today, -1, SQLITE_STATIC);
-	json_t *v = NULL;
-	int64_t gid = 0, office = 0;
-	bool priority = false, waiting = false;
+	int64_t gid = 0;
 	int step;
-	enum mc_err rc;
-	if (store_next(s, &step)) {
-		priority = sqlite3_column_int(s, 5) != 0;
-		waiting = strcmp(store_col_text(s, 4), "waiting") == 0;
+	bool found = store_next(s, &step);
+	if (found) {
+		queue_copy(out->label, sizeof out->label, store_col_text(s, 0));
+		queue_copy(out->group, sizeof out->group, store_col_text(s, 1));
+		out->group_name = xstrdup(store_col_text(s, 2));
+		out->group_name_en = xstrdup(store_col_text(s, 3));
+		queue_copy(out->state, sizeof out->state, store_col_text(s, 4));
+		out->priority = sqlite3_column_int(s, 5) != 0;
+		out->counter = sqlite3_column_int(s, 6); /* NULL reads 0 */
 		gid = sqlite3_column_int64(s, 8);
-		office = sqlite3_column_int64(s, 10);
-		bool booked = sqlite3_column_int(s, 11) != 0;
-		v = json_pack("{s:s, s:s, s:s, s:s, s:s, s:b, s:o, s:o}", "label",
-		              store_col_text(s, 0), "group", store_col_text(s, 1), "group_name",
-		              store_col_text(s, 2), "group_name_en", store_col_text(s, 3), "state",
-		              store_col_text(s, 4), "priority", priority, "counter",
-		              sqlite3_column_type(s, 6) == SQLITE_NULL
-		                  ? json_null()
-		                  : json_integer(sqlite3_column_int(s, 6)),
-		              "outcome",
-		              sqlite3_column_type(s, 9) == SQLITE_NULL
-		                  ? json_null()
-		                  : json_string(store_col_text(s, 9)));
-		json_object_set_new(v, "booked", json_boolean(booked));
+		if (sqlite3_column_type(s, 9) != SQLITE_NULL)
+			queue_copy(out->outcome, sizeof out->outcome, store_col_text(s, 9));
+		out->office = sqlite3_column_int64(s, 10);
+		out->booked = sqlite3_column_int(s, 11) != 0;
+		if (sqlite3_column_type(s, 12) != SQLITE_NULL)
+			queue_copy(out->office_code, sizeof out->office_code,
+			           store_col_text(s, 12));
+		out->waiting = strcmp(out->state, "waiting") == 0;
 	}
-	if ((rc = store_scan_end(c, s, step, "public ticket", err)))
-		goto out;
-	if (v == NULL) {
+	enum mc_err rc = store_scan_end(c, s, step, "public ticket", err);
+	if (rc == MC_OK && !found)
 		rc = queue_ticket_not_found(err);
-		goto out;
+	if (rc == MC_OK && out->waiting) {
+		queue_hours_of(st, out->office, now, &out->hours);
+		rc = queue_people_ahead_of(st, c, gid, today, id, &out->people_ahead, err);
 	}
-	/* The ticket's own centre: its name on the citizen's page. */
-	json_object_set_new(v, "office", queue_office_brief(st, office));
-	if (!waiting) {
-		*out = v;
-		return MC_OK;
+	if (rc == MC_OK && out->waiting) {
+		int64_t service = store_setting_int(st, "default_service_minutes", 6) * 60;
+		queue_ticket_wait(c, gid, today, now, service, out->people_ahead, out->priority,
+		                  out->booked, &out->wait);
 	}
-	json_object_set_new(v, "hours", queue_hours_json(st, office, now));
-	int ahead = 0;
-	if ((rc = queue_people_ahead_of(st, c, gid, today, id, &ahead, err)))
-		goto out;
-	int64_t service = store_setting_int(st, "default_service_minutes", 6) * 60;
-	json_object_set_new(v, "people_ahead", json_integer(ahead));
-	queue_ticket_wait_set(v, c, gid, today, now, service, ahead, priority,
-	                      json_is_true(json_object_get(v, "booked")));
-	*out = v;
-	return MC_OK;
-out:
-	json_decref(v);
+	if (rc)
+		queue_public_ticket_clear(out);
 	return rc;
 }

@@ -176,27 +176,18 @@ enum mc_err store_office_paths_rebuild(struct store_conn *c, struct mc_error *er
 enum mc_err store_office_in_scope(struct store_conn *c, const struct principal *who,
                                   const char *code, int64_t *out, struct mc_error *err);
 
-/* The office's priority classes (the setting, or the default list). */
-json_t *queue_priority_classes(struct store *st);
+/* The office's priority classes as JSON text: the setting
+ * "priority_classes", or the default list ([{code, name, name_en}]). The
+ * caller frees it. Any thread. */
+char *queue_priority_classes_text(struct store *st);
+/* Whether code is one of the priority classes; when it is and name is not
+ * NULL, its name (Vietnamese) into name (at most len bytes with the NUL).
+ * Read by SQL over the stored text. Any thread. */
+bool queue_priority_class_name(struct store *st, const char *code, char *name, size_t len);
 /* The call policy's caps (domain/queue.h) into *out: setting "priority_cap"
  * and the appointments' booked_in_a_row. Any thread. */
 struct queue_policy;
 void queue_policy_of(struct store *st, struct queue_policy *out);
-/* Sets obj's "wait" to the estimate {low_min, high_min, from_history}, or
- * to null with "wait_reason": "no_counter_open" when no counter of the group
- * is open. */
-struct queue_wait_range;
-void queue_wait_set(json_t *obj, const struct queue_wait_range *r);
-/* The same for one group now, read on c. */
-void queue_group_wait_set(json_t *obj, struct store_conn *c, int64_t gid, const char *day,
-                          int64_t now, int64_t service_seconds, int people_ahead);
-/* The same for one ticket of the group: booked (issued at a booking's
- * check-in, not priority) takes its history from the booked tickets alone,
- * a walk-in from the others, as the call order serves them apart
- * (domain/queue.h); priority tickets from the whole group. */
-void queue_ticket_wait_set(json_t *obj, struct store_conn *c, int64_t gid, const char *day,
-                           int64_t now, int64_t service_seconds, int people_ahead, bool priority,
-                           bool booked);
 
 /* A citizen's secret hash, for dossiers and feedback alike: the lowercase
  * hex sha256 of code, the byte 0x1f and secret (the stored form existing
