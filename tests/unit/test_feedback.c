@@ -291,6 +291,31 @@ static void test_words_of_actions(void)
 	assert(feedback_result_name(FEEDBACK_STEP_NONE) == NULL);
 }
 
+/* A text to publish may not hold the sender's phone (however written), name
+ * (as whole words) or e-mail (or its part before @). The texts come folded
+ * as util/fold.h folds them (here already plain lower case). */
+static void test_personal_data(void)
+{
+	struct feedback_sender_id id = {"nguyen van an", "0977123456", "an.nguyen@example.vn",
+	                                "an.nguyen@example.vn"};
+	const char *t = "Goi 0977 - 123 / 456 nhe";
+	assert(feedback_text_holds_sender(t, "goi 0977 - 123 / 456 nhe", &id));
+	t = "Gọi +84 977123456";
+	assert(feedback_text_holds_sender(t, "goi +84 977123456", &id));
+	/* Full-width digits count as digits. */
+	t = "\xef\xbc\x90\xef\xbc\x99\xef\xbc\x97\xef\xbc\x97"
+	    "123456";
+	assert(feedback_text_holds_sender(t, "", &id));
+	assert(feedback_text_holds_sender("x", "kinh gui ong nguyen-van  an.", &id));
+	assert(!feedback_text_holds_sender("x", "kinh gui ong nguyen van anh", &id));
+	assert(feedback_text_holds_sender("x", "lien he an.nguyen [at] example", &id));
+	assert(!feedback_text_holds_sender("x", "tra loi cong dan ve thu tuc", &id));
+	/* Too few digits make no phone; a short local part is not looked for. */
+	struct feedback_sender_id few = {"", "12345", "ab@x.vn", "ab@x.vn"};
+	assert(!feedback_text_holds_sender("12345", "12345", &few));
+	assert(!feedback_text_holds_sender("x", "ab", &few));
+}
+
 int main(void)
 {
 	test_reject_at_limit();
@@ -304,6 +329,7 @@ int main(void)
 	test_permit();
 	test_visibility();
 	test_words_of_actions();
+	test_personal_data();
 	puts("feedback: ok");
 	return 0;
 }

@@ -1,6 +1,8 @@
 /* PAKN words, limits and on-time verdicts (see feedback.h). */
 #include "domain/feedback.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 void feedback_limits_default(struct feedback_limits *l)
@@ -414,4 +416,101 @@ bool feedback_can_react(bool anonymous, const char *status, int64_t answered_at,
 	return !anonymous && !reacted && answered_at != 0 &&
 	       (strcmp(status, "answered") == 0 || strcmp(status, "published") == 0 ||
 	        strcmp(status, "closed") == 0);
+}
+
+/* ---- personal data in a text to publish ------------------------------------ */
+
+/* The national digits of a phone number (no leading 0 or 84) into out:
+ * empty when fewer than 8 digits. */
+static void feedback_phone_core(const char *phone, char *out, size_t n)
+{
+	size_t k = 0;
+	for (const char *p = phone ? phone : ""; *p && k + 1 < n; p++)
+		if (*p >= '0' && *p <= '9')
+			out[k++] = *p;
+	out[k] = '\0';
+	size_t skip = (k >= 11 && strncmp(out, "84", 2) == 0) ? 2 : (out[0] == '0') ? 1 : 0;
+	memmove(out, out + skip, k - skip + 1);
+	if (strlen(out) < 8)
+		out[0] = '\0';
+}
+
+/* Whether text holds the phone number whose national digits are core: the
+ * text's digits in order (ASCII or full-width), whatever stands between
+ * them, hold core. Nine digits in a row by chance are not a worry next to
+ * a number written "0977 - 123 / 456". */
+static bool feedback_has_phone(const char *text, const char *core)
+{
+	if (core[0] == '\0')
+		return false;
+	char *digits = malloc(strlen(text) + 1);
+	if (digits == NULL)
+		abort();
+	size_t k = 0;
+	for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
+		if (*p >= '0' && *p <= '9')
+			digits[k++] = (char)*p;
+		else if (p[0] == 0xEF && p[1] == 0xBC && p[2] >= 0x90 && p[2] <= 0x99) {
+			digits[k++] = (char)('0' + (p[2] - 0x90)); /* U+FF10..FF19 */
+			p += 2;
+		}
+	}
+	digits[k] = '\0';
+	bool found = strstr(digits, core) != NULL;
+	free(digits);
+	return found;
+}
+
+/* The first len bytes of folded text into words: every run of characters
+ * that are not ASCII letters or digits (blanks, punctuation, no-break and
+ * zero-width spaces, hyphens) becomes one blank, with one blank before and
+ * after, so a name is found as whole words however it is spaced. The
+ * caller frees. */
+static char *feedback_words(const char *folded, size_t len)
+{
+	char *out = malloc(len + 3);
+	if (out == NULL)
+		abort();
+	size_t k = 0;
+	out[k++] = ' ';
+	for (size_t i = 0; i < len && folded[i]; i++) {
+		char c = folded[i];
+		if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
+			out[k++] = c;
+		else if (out[k - 1] != ' ')
+			out[k++] = ' ';
+	}
+	if (out[k - 1] != ' ')
+		out[k++] = ' ';
+	out[k] = '\0';
+	return out;
+}
+
+/* Whether the words of the first len bytes of folded needle stand in
+ * haystack's words as whole words; a needle with no word never does. */
+static bool feedback_has_words(const char *haystack_words, const char *needle, size_t len)
+{
+	char *w = feedback_words(needle, len);
+	bool found = strlen(w) > 2 && strstr(haystack_words, w) != NULL;
+	free(w);
+	return found;
+}
+
+bool feedback_text_holds_sender(const char *text, const char *text_folded,
+                                const struct feedback_sender_id *id)
+{
+	char core[32];
+	feedback_phone_core(id->phone, core, sizeof core);
+	if (feedback_has_phone(text, core))
+		return true;
+	char *words = feedback_words(text_folded, strlen(text_folded));
+	const char *name = id->name_folded, *email = id->email_folded;
+	bool hit = (name[0] && feedback_has_words(words, name, strlen(name))) ||
+	           (email[0] && feedback_has_words(words, email, strlen(email)));
+	/* The part before @, at least 4 characters as stored. */
+	const char *at = strchr(id->email, '@'), *fat = strchr(email, '@');
+	if (!hit && at && at - id->email >= 4 && fat)
+		hit = feedback_has_words(words, email, (size_t)(fat - email));
+	free(words);
+	return hit;
 }

@@ -235,4 +235,19 @@ enum feedback_refusal feedback_check_content(const struct feedback_state *f, enu
  * published or closed with answered_at set) not yet reacted to. */
 bool feedback_can_react(bool anonymous, const char *status, int64_t answered_at, bool reacted);
 
+/* The sender's identity as stored, against which a text to publish is
+ * checked: the name and the e-mail also folded (util/fold.h's fold_vi: the
+ * caller folds, the domain has no folding table). "" when none. */
+struct feedback_sender_id {
+	const char *name_folded, *phone, *email, *email_folded;
+};
+
+/* Whether a text to publish (text, and text_folded its fold_vi) holds the
+ * sender's phone (the text's digits in order, ASCII or full-width, hold its
+ * national digits, 8 at least), name (whole words, however spaced or
+ * accented) or e-mail (the whole address, or its part before @ when 4
+ * characters or more, as words: "an.nguyen [at] …"). */
+bool feedback_text_holds_sender(const char *text, const char *text_folded,
+                                const struct feedback_sender_id *id);
+
 #endif

@@ -121,7 +121,8 @@ static enum mc_err fb_refuse(struct mc_error *err, enum feedback_refusal r, cons
 		/* The table's words with the status in place of its %s. */
 		char en[256];
 		const char *mark = strstr(t->en, "%s");
-		snprintf(en, sizeof en, "%.*s%s%s", (int)(mark - t->en), t->en, f->status, mark + 2);
+		snprintf(en, sizeof en, "%.*s%s%s", (int)(mark - t->en), t->en, f->status,
+		         mark + 2);
 		return mc_fail(err, kinds[t->kind], t->code, t->vi, en);
 	}
 	return mc_fail(err, kinds[t->kind], t->code, t->vi, t->en);
@@ -459,101 +460,26 @@ static enum mc_err fb_note(struct store_conn *c, const struct fb *f, int64_t now
 	return store_step(c, s, "feedback note", err);
 }
 
-/* The national digits of a phone number (no leading 0 or 84) into out:
- * empty when fewer than 8 digits. Pure. */
-static void fb_phone_core(const char *phone, char *out, size_t n)
-{
-	size_t k = 0;
-	for (const char *p = phone ? phone : ""; *p && k + 1 < n; p++)
-		if (*p >= '0' && *p <= '9')
-			out[k++] = *p;
-	out[k] = '\0';
-	size_t skip = (k >= 11 && strncmp(out, "84", 2) == 0) ? 2 : (out[0] == '0') ? 1 : 0;
-	memmove(out, out + skip, k - skip + 1);
-	if (strlen(out) < 8)
-		out[0] = '\0';
-}
-
-/* Whether text holds the phone number whose national digits are core: the
- * text's digits in order (ASCII or full-width), whatever stands between
- * them, hold core. Nine digits in a row by chance are not a worry next to
- * a number written "0977 - 123 / 456". Pure. */
-static bool fb_has_phone(const char *text, const char *core)
-{
-	if (core[0] == '\0')
-		return false;
-	size_t n = strlen(text);
-	char *digits = xmalloc(n + 1);
-	size_t k = 0;
-	for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
-		if (*p >= '0' && *p <= '9')
-			digits[k++] = (char)*p;
-		else if (p[0] == 0xEF && p[1] == 0xBC && p[2] >= 0x90 && p[2] <= 0x99) {
-			digits[k++] = (char)('0' + (p[2] - 0x90)); /* U+FF10..FF19 */
-			p += 2;
-		}
-	}
-	digits[k] = '\0';
-	bool found = strstr(digits, core) != NULL;
-	free(digits);
-	return found;
-}
-
-/* text folded (util/fold.h) into words: every run of characters that are
- * not ASCII letters or digits (blanks, punctuation, no-break and zero-width
- * spaces, hyphens) becomes one blank, with one blank before and after, so a
- * name is found as whole words however it is spaced. The caller frees. */
-static char *fb_words(const char *text)
+/* A new copy of text folded (util/fold.h). */
+static char *fb_fold(const char *text)
 {
 	size_t n = strlen(text) + 1;
-	char *folded = xmalloc(n), *out = xmalloc(n + 2);
-	fold_vi(text, folded, n);
-	size_t k = 0;
-	out[k++] = ' ';
-	for (const char *p = folded; *p; p++) {
-		bool word = (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9');
-		if (word)
-			out[k++] = *p;
-		else if (out[k - 1] != ' ')
-			out[k++] = ' ';
-	}
-	if (out[k - 1] != ' ')
-		out[k++] = ' ';
-	out[k] = '\0';
-	free(folded);
+	char *out = xmalloc(n);
+	fold_vi(text, out, n);
 	return out;
 }
 
-/* Whether the words of needle (fb_words) stand in haystack's as whole
- * words; a needle with no word never does. */
-static bool fb_has_words(const char *haystack_words, const char *needle)
-{
-	char *w = fb_words(needle);
-	bool found = strlen(w) > 2 && strstr(haystack_words, w) != NULL;
-	free(w);
-	return found;
-}
-
-/* Whether text holds the sender's name (whole words, however spaced or
- * accented), phone (fb_has_phone) or e-mail (the whole address, or its
- * part before @ when 4 characters or more, as words: "an.nguyen [at] …"). */
+/* Whether text holds the sender's name, phone or e-mail
+ * (feedback_text_holds_sender, on the texts folded here). */
 static bool fb_holds_sender(const char *text, const char *name, const char *phone,
                             const char *email)
 {
-	char core[32];
-	fb_phone_core(phone, core, sizeof core);
-	if (fb_has_phone(text, core))
-		return true;
-	char *words = fb_words(text);
-	bool hit =
-	    (name[0] && fb_has_words(words, name)) || (email[0] && fb_has_words(words, email));
-	const char *at = strchr(email, '@');
-	if (!hit && at && at - email >= 4) {
-		char local[256];
-		snprintf(local, sizeof local, "%.*s", (int)(at - email), email);
-		hit = fb_has_words(words, local);
-	}
-	free(words);
+	char *ft = fb_fold(text), *fn = fb_fold(name), *fe = fb_fold(email);
+	struct feedback_sender_id id = {fn, phone, email, fe};
+	bool hit = feedback_text_holds_sender(text, ft, &id);
+	free(ft);
+	free(fn);
+	free(fe);
 	return hit;
 }
 
