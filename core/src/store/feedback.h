@@ -69,7 +69,8 @@ struct feedback_file_in {
  * offices, counters and dossiers). Strings owned (NULL when absent);
  * feedback_create_cmd_clear frees them. */
 struct feedback_create_cmd {
-	const char *class, *channel; /* static words (domain/feedback.h) */
+	const char *class;   /* borrowed from the request: valid while it lives */
+	const char *channel; /* a static word */
 	char *text, *subject_name, *office, *dossier_code, *dossier_secret;
 	char *name, *address, *email;
 	char phone[32];
