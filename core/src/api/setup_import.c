@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "api/parse_calendar.h"
+#include "domain/office.h"
 #include "store/auth.h"
 #include "store/booking.h"
 #include "store/notify.h"
@@ -131,7 +132,7 @@ static enum mc_err import_office_item(struct store *st, const struct principal *
 	if (it.name == NULL)
 		return mc_failf(err, MC_ERR_INVALID, "missing_field", "Thiếu trường bắt buộc",
 		                "office %.40s: 'name' is required", code);
-	if (it.kind && store_office_kind_bit(it.kind) == 0)
+	if (it.kind && office_kind_bit(it.kind) == 0)
 		return mc_failf(err, MC_ERR_INVALID, "invalid_office_kind",
 		                "Loại đơn vị không hợp lệ",
 		                "office %.40s: kind must be province, centre, point, authority,"

@@ -11,33 +11,6 @@
 
 #define OFFICE_CODE_MAX 32
 
-/* kind names in the order of enum office_kind's bits */
-static const char *const office_kinds[] = {"province",  "centre",   "point",
-                                           "authority", "internal", "partner"};
-#define OFFICE_KIND_COUNT (sizeof office_kinds / sizeof office_kinds[0])
-
-static unsigned office_kind_bit(const char *kind)
-{
-	for (size_t i = 0; kind && i < OFFICE_KIND_COUNT; i++)
-		if (strcmp(kind, office_kinds[i]) == 0)
-			return 1u << i;
-	return 0;
-}
-
-/* The kinds an office of kind bit may hang below. */
-static unsigned office_parent_kinds(unsigned bit)
-{
-	switch (bit) {
-	case OFFICE_CENTRE: return OFFICE_PROVINCE | OFFICE_AUTHORITY;
-	case OFFICE_POINT: return OFFICE_CENTRE;
-	case OFFICE_AUTHORITY: return OFFICE_PROVINCE | OFFICE_AUTHORITY;
-	case OFFICE_INTERNAL:
-		return OFFICE_PROVINCE | OFFICE_AUTHORITY | OFFICE_CENTRE | OFFICE_INTERNAL;
-	case OFFICE_PARTNER: return OFFICE_PROVINCE | OFFICE_AUTHORITY | OFFICE_CENTRE;
-	default: return 0; /* the province has no parent */
-	}
-}
-
 int64_t store_office_root(struct store *st)
 {
 	struct store_conn *c = store_read_conn(st);
@@ -331,11 +304,6 @@ enum mc_err store_offices_done(struct store *st, struct mc_error *err)
 	return store_office_paths_rebuild(c, err);
 }
 
-unsigned store_office_kind_bit(const char *kind)
-{
-	return office_kind_bit(kind);
-}
-
 enum mc_err store_office_items_check(struct store *st, struct mc_error *err)
 {
 	struct store_conn *c = store_write_conn(st);
@@ -403,7 +371,7 @@ enum mc_err store_item_office(struct store *st, const struct setup_office_ref *r
 			return mc_failf(err, MC_ERR_INVALID, "office_wrong_kind",
 			                "Đơn vị không phù hợp",
 			                "%s cannot belong to office '%.40s' (a %s)", what,
-			                ref->code, bit ? office_kinds[__builtin_ctz(bit)] : "?");
+			                ref->code, office_kind_name(bit));
 		return MC_OK;
 	}
 	if (fallback) {

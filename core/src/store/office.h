@@ -10,20 +10,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "domain/office.h"
 #include "domain/principal.h"
 #include "store/store.h"
-
-/* Kinds of office an item may belong to, as bits. */
-enum office_kind {
-	OFFICE_PROVINCE = 1 << 0,
-	OFFICE_CENTRE = 1 << 1,
-	OFFICE_POINT = 1 << 2, /* reception point of a centre */
-	OFFICE_AUTHORITY = 1 << 3,
-	OFFICE_INTERNAL = 1 << 4, /* processing office inside an authority or centre */
-	OFFICE_PARTNER = 1 << 5,
-};
-/* Where a hall (groups, counters, kiosks, boards, printers) can be. */
-#define OFFICE_HALL (OFFICE_CENTRE | OFFICE_POINT)
 
 /* A boolean of a set-up item: absent (or not a boolean) keeps what is stored. */
 enum setup_flag {
@@ -82,9 +71,6 @@ enum mc_err store_offices_done(struct store *st, struct mc_error *err);
 enum mc_err store_item_office(struct store *st, const struct setup_office_ref *ref, unsigned kinds,
                               int64_t fallback, const char *what, int64_t *out,
                               struct mc_error *err);
-
-/* The bit of enum office_kind named kind ("centre", …), 0 for none. */
-unsigned store_office_kind_bit(const char *kind);
 
 /* After a whole import, inside its write transaction: every active hall
  * item (service group, counter, device, printer) and clerk belongs to a

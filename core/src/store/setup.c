@@ -217,17 +217,6 @@ static enum mc_err setup_user_head(struct store_conn *c, int64_t id, bool head,
 	return store_step(c, s, "user", err);
 }
 
-/* The kinds of office a user of role may belong to. */
-static unsigned setup_role_offices(enum role r)
-{
-	switch (r) {
-	case ROLE_ADMIN: return OFFICE_PROVINCE;
-	case ROLE_SUPERVISOR: return OFFICE_PROVINCE | OFFICE_HALL | OFFICE_AUTHORITY;
-	case ROLE_COUNTER: return OFFICE_HALL;
-	default: return OFFICE_AUTHORITY | OFFICE_INTERNAL | OFFICE_HALL; /* specialist */
-	}
-}
-
 /* Sets the office of user id from u's office (or, for a new user, the
  * default for its role). Writer connection, inside the import. */
 static enum mc_err setup_user_office(struct store *st, const struct setup_user *u, int64_t id,
@@ -242,7 +231,7 @@ static enum mc_err setup_user_office(struct store *st, const struct setup_user *
 	int64_t fallback = (r == ROLE_ADMIN || r == ROLE_SUPERVISOR) ? store_office_root(st) : 0;
 	int64_t office;
 	enum mc_err rc =
-	    store_item_office(st, &u->office, setup_role_offices(r), fallback, what, &office, err);
+	    store_item_office(st, &u->office, office_role_kinds(r), fallback, what, &office, err);
 	if (rc)
 		return rc;
 	sqlite3_stmt *s = store_stmt(c, "UPDATE users SET office_id = ?1 WHERE id = ?2");
@@ -306,7 +295,7 @@ enum mc_err store_setup_users_fit(struct store *st, struct mc_error *err)
 	int step;
 	while (store_next(s, &step)) {
 		enum role r = auth_role_parse(store_col_text(s, 1));
-		if (setup_role_offices(r) & store_office_kind_bit(store_col_text(s, 3)))
+		if (office_role_kinds(r) & office_kind_bit(store_col_text(s, 3)))
 			continue;
 		enum mc_err rc = mc_failf(
 		    err, MC_ERR_INVALID, "office_wrong_kind", "Đơn vị không phù hợp với vai trò",
