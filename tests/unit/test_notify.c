@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "domain/notify.h"
+#include "api/notify_config.h"
 #include "api/parse_notify.h"
 #include "api/present_notify.h"
 #include "store/notify.h"
@@ -295,7 +296,7 @@ static enum mc_err set_config(struct fixture *f, const char *text, struct mc_err
 	assert_non_null(cfg);
 	enum mc_err rc = store_begin(f->st, err);
 	assert_int_equal(rc, MC_OK);
-	rc = store_notify_config_set(f->st, cfg, err);
+	rc = notify_config_set(f->st, cfg, err);
 	if (rc)
 		store_rollback(f->st);
 	else
@@ -304,23 +305,119 @@ static enum mc_err set_config(struct fixture *f, const char *text, struct mc_err
 	return rc;
 }
 
+/* The typed configuration's rules, without a database. */
+static void test_config_rules(void **state)
+{
+	(void)state;
+	struct notify_config cfg;
+	notify_config_init(&cfg);
+	/* Defaults: 21:00-07:00, 8 attempts, 3 days, built-in texts. */
+	assert_int_equal(cfg.quiet_from, 21 * 60);
+	assert_int_equal(cfg.quiet_to, 7 * 60);
+	assert_int_equal(cfg.max_attempts, 8);
+	assert_int_equal(cfg.reminder_days, 3);
+	bool custom = true;
+	assert_string_equal(notify_config_text(&cfg, "received", &custom),
+	                    notify_template_text("received"));
+	assert_false(custom);
+	assert_null(notify_config_text(&cfg, "nope", NULL));
+	/* The setting's text wins; its subject stays built-in. */
+	cfg.text[notify_trigger_index("reminder")] = strdup("{office}: {code}");
+	assert_string_equal(notify_config_text(&cfg, "reminder", &custom), "{office}: {code}");
+	assert_true(custom);
+	assert_string_equal(notify_config_subject(&cfg, "reminder", &custom),
+	                    notify_template_subject("reminder"));
+	assert_false(custom);
+	/* Triggers off per office code. */
+	cfg.off = calloc(1, sizeof cfg.off[0]);
+	cfg.off[0].office = strdup("TT-KS");
+	cfg.off[0].triggers = 1u << notify_trigger_index("reminder");
+	cfg.n_off = 1;
+	assert_true(notify_config_trigger_off(&cfg, "TT-KS", "reminder"));
+	assert_false(notify_config_trigger_off(&cfg, "TT-KS", "received"));
+	assert_false(notify_config_trigger_off(&cfg, "UB-KS", "reminder"));
+	/* Quiet hours: 22:00 office time (15:00 UTC) → 07:00 next day. */
+	int64_t t = 1764601200; /* 2025-12-01 15:00 UTC = 22:00 +07 */
+	assert_int_equal(notify_config_quiet_next(&cfg, t, 7 * 3600), t + 9 * 3600);
+	/* Retry: back-off then quiet hours; dead at max_attempts or permanent. */
+	int64_t nb;
+	assert_int_equal(notify_after_failure(&cfg, false, 1, true, t, 7 * 3600, &nb),
+	                 NOTIFY_NEXT_QUEUED);
+	assert_int_equal(nb, t + 30);
+	assert_int_equal(notify_after_failure(&cfg, false, 1, false, t, 7 * 3600, &nb),
+	                 NOTIFY_NEXT_QUEUED);
+	assert_int_equal(nb, t + 9 * 3600);
+	assert_int_equal(notify_after_failure(&cfg, false, 8, true, t, 7 * 3600, &nb),
+	                 NOTIFY_NEXT_DEAD);
+	assert_int_equal(nb, t);
+	assert_int_equal(notify_after_failure(&cfg, true, 1, true, t, 7 * 3600, &nb),
+	                 NOTIFY_NEXT_DEAD);
+	/* SMS without diacritics: never for ASCII; auto only past 2 parts. */
+	assert_false(notify_sms_use_ascii(NOTIFY_ASCII_ALWAYS, "Ho so da co ket qua"));
+	assert_true(notify_sms_use_ascii(NOTIFY_ASCII_ALWAYS, "Hồ sơ"));
+	assert_false(notify_sms_use_ascii(NOTIFY_ASCII_AUTO, "Hồ sơ"));
+	assert_false(notify_sms_use_ascii(NOTIFY_ASCII_NEVER, "Hồ sơ"));
+	char longtext[1000] = "";
+	for (int i = 0; i < 20; i++)
+		strcat(longtext, "Hồ sơ đã có kết quả. ");
+	assert_true(notify_sms_use_ascii(NOTIFY_ASCII_AUTO, longtext));
+	assert_false(notify_sms_use_ascii(NOTIFY_ASCII_NEVER, longtext));
+	/* Channels by name. */
+	assert_int_equal(notify_channel_of("sms"), NOTIFY_SMS);
+	assert_int_equal(notify_channel_of("fax"), -1);
+	notify_config_clear(&cfg);
+	assert_null(cfg.off);
+	assert_int_equal(cfg.max_attempts, 8);
+}
+
+/* The configuration as the store reads it back with SQL. */
+static void test_config_read(void **state)
+{
+	struct fixture *f = *state;
+	struct mc_error err;
+	assert_int_equal(
+	    set_config(f,
+	               "{\"quiet_hours\":{\"from\":\"22:30\",\"to\":\"06:15\"},\"max_attempts\":5,"
+	               "\"reminder_days\":10,\"sms\":{\"url\":\"http://s\",\"ascii\":\"always\"},"
+	               "\"templates\":{\"reminder\":{\"subject\":\"S {code}\"}},"
+	               "\"triggers_off\":{\"TT-KS\":[\"reminder\",\"apology\"]}}",
+	               &err),
+	    MC_OK);
+	struct notify_config cfg;
+	store_notify_config_get(f->st, &cfg);
+	assert_int_equal(cfg.quiet_from, 22 * 60 + 30);
+	assert_int_equal(cfg.quiet_to, 6 * 60 + 15);
+	assert_int_equal(cfg.max_attempts, 5);
+	assert_int_equal(cfg.reminder_days, 10);
+	assert_false(cfg.configured[NOTIFY_EMAIL]);
+	assert_true(cfg.configured[NOTIFY_SMS]);
+	assert_int_equal(cfg.sms_ascii, NOTIFY_ASCII_ALWAYS);
+	int r = notify_trigger_index("reminder");
+	assert_null(cfg.text[r]);
+	assert_string_equal(cfg.subject[r], "S {code}");
+	assert_int_equal(cfg.n_off, 1);
+	assert_true(notify_config_trigger_off(&cfg, "TT-KS", "apology"));
+	assert_false(notify_config_trigger_off(&cfg, "TT-KS", "received"));
+	notify_config_clear(&cfg);
+}
+
 static void test_consent(void **state)
 {
 	(void)state;
 	struct mc_error err;
 	char *out = (char *)1;
 	json_t *n = json_loads("{\"channels\":[\"zalo\",\"sms\",\"sms\"]}", 0, NULL);
-	assert_int_equal(store_notify_consent(n, "0912345678", NULL, &out, &err), MC_OK);
+	assert_int_equal(notify_consent_parse(n, "0912345678", NULL, &out, &err), MC_OK);
 	assert_string_equal(out, "{\"channels\":[\"sms\",\"zalo\"],\"any_hour\":false}");
 	free(out);
 	/* e-mail without an address, sms without a phone: refused. */
-	assert_int_equal(store_notify_consent(n, NULL, "a@b.vn", &out, &err), MC_ERR_INVALID);
+	assert_int_equal(notify_consent_parse(n, NULL, "a@b.vn", &out, &err), MC_ERR_INVALID);
 	assert_string_equal(err.code, "invalid_field");
 	assert_non_null(strstr(err.message_en, "notify"));
 	json_decref(n);
 	n = json_loads("{\"channels\":[\"email\"],\"any_hour\":true}", 0, NULL);
-	assert_int_equal(store_notify_consent(n, NULL, "", &out, &err), MC_ERR_INVALID);
-	assert_int_equal(store_notify_consent(n, NULL, "a@b.vn", &out, &err), MC_OK);
+	assert_int_equal(notify_consent_parse(n, NULL, "", &out, &err), MC_ERR_INVALID);
+	assert_int_equal(notify_consent_parse(n, NULL, "a@b.vn", &out, &err), MC_OK);
 	assert_string_equal(out, "{\"channels\":[\"email\"],\"any_hour\":true}");
 	free(out);
 	json_decref(n);
@@ -333,16 +430,16 @@ static void test_consent(void **state)
 	                     "\"sms\""};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		n = json_loads(bad[i], JSON_DECODE_ANY, NULL);
-		assert_int_equal(store_notify_consent(n, "0912345678", "a@b.vn", &out, &err),
+		assert_int_equal(notify_consent_parse(n, "0912345678", "a@b.vn", &out, &err),
 		                 MC_ERR_INVALID);
 		assert_null(out);
 		json_decref(n);
 	}
 	/* null or no channel: nothing to store. */
-	assert_int_equal(store_notify_consent(NULL, NULL, NULL, &out, &err), MC_OK);
+	assert_int_equal(notify_consent_parse(NULL, NULL, NULL, &out, &err), MC_OK);
 	assert_null(out);
 	n = json_loads("{\"channels\":[]}", 0, NULL);
-	assert_int_equal(store_notify_consent(n, NULL, NULL, &out, &err), MC_OK);
+	assert_int_equal(notify_consent_parse(n, NULL, NULL, &out, &err), MC_OK);
 	assert_null(out);
 	json_decref(n);
 }
@@ -360,7 +457,7 @@ static void test_config(void **state)
 	struct mc_error err;
 	char v[4000];
 	assert_int_equal(set_config(f, full_config, &err), MC_OK);
-	json_t *pub = store_notify_config_public(f->st);
+	json_t *pub = notify_config_public(f->st);
 	char *text = json_dumps(pub, JSON_COMPACT);
 	assert_null(strstr(text, "\"pw\""));
 	assert_null(strstr(text, "\"tok\""));
@@ -425,9 +522,10 @@ static void test_config(void **state)
 static enum mc_err enqueue(struct fixture *f, const char *trigger, const char *consent,
                            const char *phone, const char *email, struct mc_error *err)
 {
-	json_t *fields =
-	    json_pack("{s:s, s:s, s:s, s:s}", "code", "000.00.01.H56-261130-0001", "procedure",
-	              "Đăng ký khai sinh", "appointment", "02/12/2026", "secret", "K7M2");
+	const struct notify_field fields[] = {{"code", "000.00.01.H56-261130-0001"},
+	                                      {"procedure", "Đăng ký khai sinh"},
+	                                      {"appointment", "02/12/2026"},
+	                                      {"secret", "K7M2"}};
 	struct notify_request rq = {
 	    .trigger = trigger,
 	    .office_id = 0,
@@ -437,6 +535,7 @@ static enum mc_err enqueue(struct fixture *f, const char *trigger, const char *c
 	    .phone = phone,
 	    .email = email,
 	    .fields = fields,
+	    .n_fields = sizeof fields / sizeof fields[0],
 	    .actor = "user:1",
 	};
 	char v[32];
@@ -449,7 +548,6 @@ static enum mc_err enqueue(struct fixture *f, const char *trigger, const char *c
 		store_rollback(f->st);
 	else
 		rc = store_commit(f->st, err);
-	json_decref(fields);
 	return rc;
 }
 
@@ -691,7 +789,9 @@ int main(void)
 	    cmocka_unit_test(test_quiet),
 	    cmocka_unit_test(test_backoff),
 	    cmocka_unit_test(test_consent),
+	    cmocka_unit_test(test_config_rules),
 	    cmocka_unit_test_setup_teardown(test_config, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_config_read, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_enqueue, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_outbox, setup, teardown),
 	};

@@ -44,7 +44,7 @@ struct notify_result {
 };
 
 /* Sends m by its channel with cfg (the channel's object of the
- * "notifications" configuration, store_notify_config). st is used only for
+ * "notifications" configuration, notify_config_load). st is used only for
  * the Zalo tokens (store_notify_token_get/_put: the refresh token changes at
  * every refresh and is stored before the new access token is used). Fills
  * *r and returns the outcome. Never aborts on anything a provider sends. */

@@ -156,6 +156,100 @@ static size_t keep_reply(char *ptr, size_t size, size_t nmemb, void *user)
 	return n;
 }
 
+/* The whole message m from (from_name, from_addr) into msg: headers, then
+ * the base64 body. msgid: its Message-ID. */
+static void build_message(struct strbuf *msg, const struct notify_message *m, const char *from_name,
+                          const char *from_addr, const char *msgid)
+{
+	char date[40];
+	rfc5322_date(clock_now(), date);
+	strbuf_puts(msg, "From: ");
+	if (from_name[0]) {
+		put_encoded(msg, from_name);
+		strbuf_puts(msg, " ");
+	}
+	strbuf_printf(msg, "<%s>\r\n", from_addr);
+	strbuf_printf(msg, "To: <%s>\r\n", m->recipient);
+	strbuf_puts(msg, "Subject: ");
+	put_encoded(msg, m->subject && *m->subject ? m->subject : "Thông báo");
+	strbuf_puts(msg, "\r\n");
+	strbuf_printf(msg, "Date: %s\r\n", date);
+	strbuf_printf(msg, "Message-ID: %s\r\n", msgid);
+	strbuf_puts(msg, "MIME-Version: 1.0\r\n"
+	                 "Content-Type: text/plain; charset=UTF-8\r\n"
+	                 "Content-Transfer-Encoding: base64\r\n"
+	                 "Auto-Submitted: auto-generated\r\n"
+	                 "\r\n");
+	put_body(msg, m->body ? m->body : "");
+}
+
+/* The login of cfg on h: smtp:// uses STARTTLS, required with a login (a
+ * relay, or anyone in the path, not offering it must not get the password
+ * in clear), tried when offered without one. */
+static void set_login(CURL *h, const json_t *cfg, const char *url)
+{
+	const char *user = notify_cfg_str(cfg, "username");
+	const char *pass = notify_cfg_str(cfg, "password");
+	bool login = user != NULL && *user;
+	if (strncmp(url, "smtp://", 7) == 0)
+		curl_easy_setopt(h, CURLOPT_USE_SSL,
+		                 login ? (long)CURLUSESSL_ALL : (long)CURLUSESSL_TRY);
+	if (login) {
+		curl_easy_setopt(h, CURLOPT_USERNAME, user);
+		curl_easy_setopt(h, CURLOPT_PASSWORD, pass ? pass : "");
+	}
+}
+
+/* What the relay's answer means: code the transfer's result, reply the last
+ * SMTP reply code, replies the reply lines, errbuf libcurl's error. Fills
+ * *r (answer, provider_id = msgid when sent, error). */
+static enum notify_outcome email_outcome(CURLcode code, long reply, const struct strbuf *replies,
+                                         const char *errbuf, const char *msgid, int timeout_s,
+                                         struct notify_result *r)
+{
+	struct notify_answer said = {replies->data, replies->len, false};
+	char line[48];
+	snprintf(line, sizeof line, "SMTP %ld", reply);
+	if (code == CURLE_OK) {
+		notify_keep_answer(r, line, &said);
+		notify_clean_text(r->provider_id, sizeof r->provider_id, msgid, strlen(msgid),
+		                  true);
+		return NOTIFY_SENT;
+	}
+	if (code == CURLE_USE_SSL_FAILED) {
+		if (replies->len)
+			notify_keep_answer(r, line, &said);
+		notify_set_error(
+		    r, "tls_required: the relay offers no STARTTLS (or it failed); the "
+		       "login is never sent in clear: use a relay with STARTTLS or smtps://");
+		return NOTIFY_RETRY;
+	}
+	if (code == CURLE_LOGIN_DENIED) {
+		notify_keep_answer(r, line, &said);
+		notify_set_error(r, "smtp: the relay refused the login (%ld)", reply);
+		return NOTIFY_RETRY;
+	}
+	if (reply >= 500 && reply < 600 && strstr(errbuf, "RCPT") != NULL) {
+		notify_keep_answer(r, line, &said);
+		notify_set_error(r, "bad_recipient: the relay refused the recipient (%ld)", reply);
+		return NOTIFY_PERMANENT;
+	}
+	if (reply >= 500 && reply < 600 && code == CURLE_WEIRD_SERVER_REPLY) {
+		notify_keep_answer(r, line, &said);
+		notify_set_error(r, "refused: the relay refused the message (%ld)", reply);
+		return NOTIFY_PERMANENT;
+	}
+	if (reply >= 400 && reply < 600) {
+		notify_keep_answer(r, line, &said);
+		notify_set_error(r, "smtp: the relay answered %ld (%s)", reply,
+		                 errbuf[0] ? errbuf : curl_easy_strerror(code));
+		return NOTIFY_RETRY;
+	}
+	if (replies->len)
+		notify_keep_answer(r, line, &said);
+	return notify_transport_failed(r, code, errbuf, timeout_s);
+}
+
 enum notify_outcome notify_email_send(const json_t *cfg, const struct notify_message *m,
                                       struct notify_result *r)
 {
@@ -174,31 +268,11 @@ enum notify_outcome notify_email_send(const json_t *cfg, const struct notify_mes
 		notify_set_error(r, "bad_recipient: not an e-mail address a relay takes");
 		return NOTIFY_PERMANENT;
 	}
-	const char *domain = strchr(from_addr, '@') + 1;
-
-	struct strbuf msg = STRBUF_INIT;
-	char date[40];
-	rfc5322_date(clock_now(), date);
 	char msgid[400];
-	snprintf(msgid, sizeof msgid, "<notify-%lld@%s>", (long long)m->id, domain);
-	strbuf_puts(&msg, "From: ");
-	if (from_name[0]) {
-		put_encoded(&msg, from_name);
-		strbuf_puts(&msg, " ");
-	}
-	strbuf_printf(&msg, "<%s>\r\n", from_addr);
-	strbuf_printf(&msg, "To: <%s>\r\n", m->recipient);
-	strbuf_puts(&msg, "Subject: ");
-	put_encoded(&msg, m->subject && *m->subject ? m->subject : "Thông báo");
-	strbuf_puts(&msg, "\r\n");
-	strbuf_printf(&msg, "Date: %s\r\n", date);
-	strbuf_printf(&msg, "Message-ID: %s\r\n", msgid);
-	strbuf_puts(&msg, "MIME-Version: 1.0\r\n"
-	                  "Content-Type: text/plain; charset=UTF-8\r\n"
-	                  "Content-Transfer-Encoding: base64\r\n"
-	                  "Auto-Submitted: auto-generated\r\n"
-	                  "\r\n");
-	put_body(&msg, m->body ? m->body : "");
+	snprintf(msgid, sizeof msgid, "<notify-%lld@%s>", (long long)m->id,
+	         strchr(from_addr, '@') + 1);
+	struct strbuf msg = STRBUF_INIT;
+	build_message(&msg, m, from_name, from_addr, msgid);
 
 	int timeout_s = notify_timeout_s(cfg, 15);
 	struct notify_answer a = {0};
@@ -209,9 +283,8 @@ enum notify_outcome notify_email_send(const json_t *cfg, const struct notify_mes
 		notify_set_error(r, "unreachable: libcurl could not start a transfer");
 		return NOTIFY_RETRY;
 	}
-	char mail_from[300];
+	char mail_from[300], rcpt_addr[300];
 	snprintf(mail_from, sizeof mail_from, "<%s>", from_addr);
-	char rcpt_addr[300];
 	snprintf(rcpt_addr, sizeof rcpt_addr, "<%s>", m->recipient);
 	struct curl_slist *rcpt = curl_slist_append(NULL, rcpt_addr);
 	struct upload up = {msg.data, msg.len, 0};
@@ -225,61 +298,12 @@ enum notify_outcome notify_email_send(const json_t *cfg, const struct notify_mes
 	curl_easy_setopt(h, CURLOPT_INFILESIZE_LARGE, (curl_off_t)msg.len);
 	curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, keep_reply);
 	curl_easy_setopt(h, CURLOPT_HEADERDATA, &replies);
-	const char *user = notify_cfg_str(cfg, "username");
-	const char *pass = notify_cfg_str(cfg, "password");
-	/* smtp://: STARTTLS. With a login it is required (a relay, or anyone
-	 * in the path, not offering it must not get the password in clear);
-	 * without one, tried when offered. */
-	bool login = user != NULL && *user;
-	if (strncmp(url, "smtp://", 7) == 0)
-		curl_easy_setopt(h, CURLOPT_USE_SSL,
-		                 login ? (long)CURLUSESSL_ALL : (long)CURLUSESSL_TRY);
-	if (user != NULL && *user) {
-		curl_easy_setopt(h, CURLOPT_USERNAME, user);
-		curl_easy_setopt(h, CURLOPT_PASSWORD, pass ? pass : "");
-	}
+	set_login(h, cfg, url);
 
-	enum notify_outcome out;
 	CURLcode code = curl_easy_perform(h);
 	long reply = 0;
 	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &reply);
-	struct notify_answer said = {replies.data, replies.len, false};
-	char line[48];
-	snprintf(line, sizeof line, "SMTP %ld", reply);
-	if (code == CURLE_OK) {
-		notify_keep_answer(r, line, &said);
-		notify_clean_text(r->provider_id, sizeof r->provider_id, msgid, strlen(msgid),
-		                  true);
-		out = NOTIFY_SENT;
-	} else if (code == CURLE_USE_SSL_FAILED) {
-		if (replies.len)
-			notify_keep_answer(r, line, &said);
-		notify_set_error(
-		    r, "tls_required: the relay offers no STARTTLS (or it failed); the "
-		       "login is never sent in clear: use a relay with STARTTLS or smtps://");
-		out = NOTIFY_RETRY;
-	} else if (code == CURLE_LOGIN_DENIED) {
-		notify_keep_answer(r, line, &said);
-		notify_set_error(r, "smtp: the relay refused the login (%ld)", reply);
-		out = NOTIFY_RETRY;
-	} else if (reply >= 500 && reply < 600 && strstr(errbuf, "RCPT") != NULL) {
-		notify_keep_answer(r, line, &said);
-		notify_set_error(r, "bad_recipient: the relay refused the recipient (%ld)", reply);
-		out = NOTIFY_PERMANENT;
-	} else if (reply >= 500 && reply < 600 && code == CURLE_WEIRD_SERVER_REPLY) {
-		notify_keep_answer(r, line, &said);
-		notify_set_error(r, "refused: the relay refused the message (%ld)", reply);
-		out = NOTIFY_PERMANENT;
-	} else if (reply >= 400 && reply < 600) {
-		notify_keep_answer(r, line, &said);
-		notify_set_error(r, "smtp: the relay answered %ld (%s)", reply,
-		                 errbuf[0] ? errbuf : curl_easy_strerror(code));
-		out = NOTIFY_RETRY;
-	} else {
-		if (replies.len)
-			notify_keep_answer(r, line, &said);
-		out = notify_transport_failed(r, code, errbuf, timeout_s);
-	}
+	enum notify_outcome out = email_outcome(code, reply, &replies, errbuf, msgid, timeout_s, r);
 	curl_easy_cleanup(h);
 	curl_slist_free_all(rcpt);
 	strbuf_free(&replies);

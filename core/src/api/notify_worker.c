@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "api/notify_adapter.h"
+#include "api/notify_config.h"
 #include "api/notify_curl.h"
 #include "store/notify.h"
 #include "util/clock.h"
@@ -78,8 +79,12 @@ static void notify_send_one(struct notify_worker *w, json_t *cfg, struct store_n
 	    .recipient = c->recipient,
 	    .subject = c->subject,
 	    .body = c->body,
-	    .data = c->data,
+	    .data = json_loads(c->data ? c->data : "{}", 0, NULL),
 	};
+	if (!json_is_object(m.data)) {
+		json_decref(m.data);
+		m.data = json_object();
+	}
 	/* A provider's exchange takes seconds: never under the writer lock. */
 	ENFORCE(!store_in_transaction(w->st), "a message is sent outside any transaction");
 	struct notify_result *r = xcalloc(1, sizeof *r);
@@ -119,6 +124,7 @@ static void notify_send_one(struct notify_worker *w, json_t *cfg, struct store_n
 	if (state[0] && strcmp(state, "sent") != 0)
 		log_info("notify: message %lld by %s %s (attempt %d): %s", (long long)c->id,
 		         c->channel, state, c->attempts, r->error[0] ? r->error : "refused");
+	json_decref(m.data);
 	free(r);
 }
 
@@ -128,8 +134,8 @@ static void *notify_channel_main(void *arg)
 	struct notify_worker *w = t->w;
 	unsigned seen = 0;
 	do {
-		json_t *cfg = store_notify_config(w->st);
-		bool configured = store_notify_channel_configured(cfg, t->channel);
+		json_t *cfg = notify_config_load(w->st);
+		bool configured = notify_channel_configured(cfg, t->channel);
 		/* Send what is due, one message at a time, until nothing is. */
 		while (configured && !notify_stopping(w)) {
 			struct store_notify_claim c;

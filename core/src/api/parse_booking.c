@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "api/parse_notify.h"
 #include "domain/applicant.h"
 #include "store/notify.h"
 
@@ -107,7 +108,7 @@ enum mc_err booking_create_parse(json_t *body, struct booking_create_cmd *a, con
 	}
 	json_t *notify = json_object_get(body, "notify");
 	if (notify && !json_is_null(notify)) {
-		enum mc_err rc = store_notify_consent(
+		enum mc_err rc = notify_consent_parse(
 		    notify, a->phone, a->email[0] ? a->email : NULL, &a->consent, err);
 		if (rc) {
 			if (field)

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api/parse_notify.h"
 #include "domain/applicant.h"
 #include "domain/civil_date.h"
 #include "store/notify.h"
@@ -339,7 +340,7 @@ enum mc_err parse_dossier_intake(json_t *req, struct dossier_intake_cmd *in, str
 	 * dossiers.notify, not in the applicant's object. */
 	json_t *notify = json_object_get(applicant, "notify");
 	if (notify) {
-		if ((rc = store_notify_consent(notify, in->phone, in->email, &in->consent, err))) {
+		if ((rc = notify_consent_parse(notify, in->phone, in->email, &in->consent, err))) {
 			mc_error_field(err, "applicant.notify");
 			goto fail;
 		}

@@ -8,6 +8,7 @@
 
 #include <sodium.h>
 
+#include "api/parse_notify.h"
 #include "domain/applicant.h"
 #include "store/notify.h"
 #include "util/xmalloc.h"
@@ -361,7 +362,7 @@ static enum mc_err fb_read(const struct principal *who, json_t *req, struct feed
 	 * feedback.notify); an anonymous report gives no contact to name. */
 	json_t *notify = json_object_get(req, "notify");
 	if (notify &&
-	    (rc = store_notify_consent(notify, in->anonymous ? NULL : in->phone,
+	    (rc = notify_consent_parse(notify, in->anonymous ? NULL : in->phone,
 	                               in->anonymous ? NULL : in->email, &in->consent, err))) {
 		return mc_error_field(err, "notify");
 	}

@@ -68,3 +68,68 @@ enum mc_err notify_list_query_parse(json_t *q, struct notify_list_query *out, st
 		return rc;
 	return MC_OK;
 }
+
+/* ---- Consent ---------------------------------------------------------- */
+
+static enum mc_err consent_invalid(struct mc_error *err, const char *vi, const char *en)
+{
+	return mc_failf(err, MC_ERR_INVALID, "invalid_field", vi, "notify: %s", en);
+}
+
+enum mc_err notify_consent_parse(json_t *notify, const char *phone, const char *email, char **out,
+                                 struct mc_error *err)
+{
+	bool want[3] = {false, false, false};
+	const char *key;
+	json_t *v;
+	size_t i;
+	*out = NULL;
+	if (notify == NULL || json_is_null(notify))
+		return MC_OK;
+	if (!json_is_object(notify))
+		return consent_invalid(err, "Lựa chọn nhận tin nhắn không hợp lệ",
+		                       "must be {\"channels\":[…],\"any_hour\":false} or null");
+	json_object_foreach(notify, key, v)
+	{
+		if (strcmp(key, "channels") && strcmp(key, "any_hour"))
+			return consent_invalid(err, "Lựa chọn nhận tin nhắn không hợp lệ",
+			                       "unknown member (channels, any_hour)");
+	}
+	json_t *channels = json_object_get(notify, "channels");
+	json_t *any = json_object_get(notify, "any_hour");
+	if (any && !json_is_boolean(any))
+		return consent_invalid(err, "Lựa chọn nhận tin nhắn không hợp lệ",
+		                       "any_hour must be true or false");
+	if (channels && !json_is_array(channels))
+		return consent_invalid(err, "Lựa chọn nhận tin nhắn không hợp lệ",
+		                       "channels must be a list of email, sms, zalo");
+	json_array_foreach(channels, i, v)
+	{
+		const char *name = json_string_value(v);
+		size_t k;
+		for (k = 0; notify_channel_names[k]; k++)
+			if (name && strcmp(name, notify_channel_names[k]) == 0)
+				break;
+		if (notify_channel_names[k] == NULL)
+			return consent_invalid(err, "Kênh nhận tin nhắn không hợp lệ",
+			                       "channels must be a list of email, sms, zalo");
+		want[k] = true;
+	}
+	bool has_phone = phone && *phone, has_email = email && *email;
+	if ((want[1] || want[2]) && !has_phone)
+		return consent_invalid(err, "Cần số điện thoại để nhận tin nhắn SMS hoặc Zalo",
+		                       "sms and zalo need a phone number");
+	if (want[0] && !has_email)
+		return consent_invalid(err, "Cần địa chỉ thư điện tử để nhận thư",
+		                       "email needs an e-mail address");
+	if (!want[0] && !want[1] && !want[2])
+		return MC_OK;
+	json_t *list = json_array();
+	for (size_t k = 0; k < 3; k++)
+		if (want[k])
+			json_array_append_new(list, json_string(notify_channel_names[k]));
+	json_t *canon = json_pack("{s:o, s:b}", "channels", list, "any_hour", json_is_true(any));
+	*out = json_dumps(canon, JSON_COMPACT);
+	json_decref(canon);
+	return MC_OK;
+}

@@ -18,4 +18,15 @@
  * Defaults: offset 0, limit 50. */
 enum mc_err notify_list_query_parse(json_t *q, struct notify_list_query *out, struct mc_error *err);
 
+/* Validates consent as a client sent it (intake, feedback, booking):
+ * {"channels":[…],"any_hour":bool} or null; unknown channel / bad shape →
+ * 400 invalid_field with field "notify"; a channel named without its
+ * contact (sms/zalo without phone, email without e-mail) → 400
+ * invalid_field "notify". phone / email: the contact the same request
+ * gives (NULL or "" = none). *out: the canonical JSON text to store
+ * (channels deduplicated in the order email, sms, zalo; any_hour always
+ * present), NULL when no channel; caller frees. No database. */
+enum mc_err notify_consent_parse(json_t *notify, const char *phone, const char *email, char **out,
+                                 struct mc_error *err);
+
 #endif

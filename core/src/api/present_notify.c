@@ -1,6 +1,7 @@
 /* The JSON views of messages to citizens (api/present_notify.h). */
 #include "api/present_notify.h"
 
+#include <stdio.h>
 #include <string.h>
 
 /* A string or null. */
@@ -58,4 +59,31 @@ json_t *present_notify_planned(const struct notify_planned_list *p)
 		    list, json_pack("{s:s, s:s, s:s}", "channel", p->items[i].channel, "trigger",
 		                    p->items[i].trigger, "recipient", p->items[i].recipient));
 	return list;
+}
+
+json_t *present_notify_templates(const struct notify_templates *t)
+{
+	json_t *triggers = json_array();
+	for (size_t i = 0; i < t->n; i++) {
+		const struct notify_template_view *it = &t->items[i];
+		json_t *off = json_array();
+		for (size_t k = 0; k < it->n_off; k++)
+			json_array_append_new(off, json_string(it->off[k]));
+		json_array_append_new(triggers,
+		                      json_pack("{s:s, s:s, s:s, s:b, s:s, s:s, s:i, s:o}",
+		                                "trigger", it->trigger, "text", it->text, "subject",
+		                                it->subject, "custom", it->custom, "example",
+		                                it->example, "example_subject", it->example_subject,
+		                                "sms_parts", it->sms_parts, "off", off));
+	}
+	json_t *channels = json_array();
+	for (int i = 0; i < NOTIFY_CHANNELS; i++)
+		if (t->cfg.configured[i])
+			json_array_append_new(channels, json_string(notify_channel_names[i]));
+	char from[16], to[16];
+	snprintf(from, sizeof from, "%02d:%02d", t->cfg.quiet_from / 60, t->cfg.quiet_from % 60);
+	snprintf(to, sizeof to, "%02d:%02d", t->cfg.quiet_to / 60, t->cfg.quiet_to % 60);
+	return json_pack("{s:o, s:o, s:{s:s, s:s}, s:I}", "triggers", triggers, "channels",
+	                 channels, "quiet_hours", "from", from, "to", to, "max_attempts",
+	                 (json_int_t)t->cfg.max_attempts);
 }

@@ -21,4 +21,9 @@ json_t *present_notification_list(const struct notify_list *l);
 /* [{"channel","trigger","recipient"}] in order. */
 json_t *present_notify_planned(const struct notify_planned_list *p);
 
+/* {"triggers":[{"trigger","text","subject","custom","example",
+ * "example_subject","sms_parts","off":[office codes]}],"channels":
+ * ["email","sms",…],"quiet_hours":{"from","to"},"max_attempts"}. */
+json_t *present_notify_templates(const struct notify_templates *t);
+
 #endif

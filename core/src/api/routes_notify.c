@@ -80,11 +80,13 @@ void route_notification_resend(struct api *api, struct http_request *r)
 void route_notification_templates(struct api *api, struct http_request *r)
 {
 	struct mc_error err;
-	json_t *out = NULL;
-	if (store_notify_templates(api->st, &r->who, &out, &err))
+	struct notify_templates t;
+	if (store_notify_templates(api->st, &r->who, &t, &err)) {
 		http_reply_error(r, &err);
-	else
-		http_reply_json(r, 200, out);
+		return;
+	}
+	http_reply_json(r, 200, present_notify_templates(&t));
+	notify_templates_clear(&t);
 }
 
 void route_notification_test(struct api *api, struct http_request *r)

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api/notify_config.h"
 #include "api/parse_calendar.h"
 #include "domain/office.h"
 #include "store/auth.h"
@@ -774,7 +775,7 @@ static enum mc_err import_all(struct store *st, const struct principal *who, jso
 	    (rc = import_lists(st, who, bundle, n, err)) ||
 	    (rc =
 	         store_booking_config_set(st, who, json_object_get(bundle, "appointments"), err)) ||
-	    (rc = store_notify_setup(st, who, bundle, err)) ||
+	    (rc = notify_config_setup(st, who, bundle, err)) ||
 	    (rc = store_office_items_check(st, err)) || (rc = store_setup_users_fit(st, err)))
 		return rc;
 	if (json_object_get(json_object_get(bundle, "appointments"), "slots"))
@@ -822,10 +823,10 @@ static json_t *import_report(struct store *st, json_t *bundle, struct import_cou
 	    "offices", n->offices, "procedures", n->procedures, "devices_created", n->tokens);
 	n->tokens = NULL;
 	if (json_object_get(bundle, "notifications") != NULL) {
-		json_t *cfg = store_notify_config(st), *names = json_array();
+		json_t *cfg = notify_config_load(st), *names = json_array();
 		static const char *const channels[] = {"email", "sms", "zalo"};
 		for (size_t i = 0; i < sizeof channels / sizeof channels[0]; i++)
-			if (store_notify_channel_configured(cfg, channels[i]))
+			if (notify_channel_configured(cfg, channels[i]))
 				json_array_append_new(names, json_string(channels[i]));
 		json_decref(cfg);
 		json_object_set_new(report, "notification_channels", names);

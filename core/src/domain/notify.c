@@ -1,6 +1,7 @@
 /* Telling the citizen, the pure part (domain/notify.h). */
 #include "domain/notify.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 const char *const notify_triggers[] = {
@@ -457,4 +458,104 @@ int64_t notify_backoff_seconds(int attempts)
 		return 3600;
 	int64_t s = 30LL << (attempts - 1);
 	return s > 3600 ? 3600 : s;
+}
+
+/* ---- The configuration ---------------------------------------------------- */
+
+const char *const notify_channel_names[] = {"email", "sms", "zalo", NULL};
+
+int notify_channel_of(const char *name)
+{
+	for (int i = 0; name && notify_channel_names[i]; i++)
+		if (strcmp(notify_channel_names[i], name) == 0)
+			return i;
+	return -1;
+}
+
+int notify_trigger_index(const char *trigger)
+{
+	for (int i = 0; trigger && notify_triggers[i]; i++)
+		if (strcmp(notify_triggers[i], trigger) == 0)
+			return i;
+	return -1;
+}
+
+void notify_config_init(struct notify_config *cfg)
+{
+	memset(cfg, 0, sizeof *cfg);
+	cfg->quiet_from = NOTIFY_DEFAULT_QUIET_FROM;
+	cfg->quiet_to = NOTIFY_DEFAULT_QUIET_TO;
+	cfg->max_attempts = NOTIFY_DEFAULT_MAX_ATTEMPTS;
+	cfg->reminder_days = NOTIFY_DEFAULT_REMINDER_DAYS;
+	cfg->sms_ascii = NOTIFY_ASCII_AUTO;
+}
+
+void notify_config_clear(struct notify_config *cfg)
+{
+	for (size_t i = 0; i < NOTIFY_TRIGGER_COUNT; i++) {
+		free(cfg->text[i]);
+		free(cfg->subject[i]);
+	}
+	for (size_t i = 0; i < cfg->n_off; i++)
+		free(cfg->off[i].office);
+	free(cfg->off);
+	notify_config_init(cfg);
+}
+
+const char *notify_config_text(const struct notify_config *cfg, const char *trigger, bool *custom)
+{
+	int i = notify_trigger_index(trigger);
+	if (custom)
+		*custom = i >= 0 && cfg->text[i] != NULL;
+	return i < 0 ? NULL : cfg->text[i] ? cfg->text[i] : notify_template_text(trigger);
+}
+
+const char *notify_config_subject(const struct notify_config *cfg, const char *trigger,
+                                  bool *custom)
+{
+	int i = notify_trigger_index(trigger);
+	if (custom)
+		*custom = i >= 0 && cfg->subject[i] != NULL;
+	return i < 0 ? NULL : cfg->subject[i] ? cfg->subject[i] : notify_template_subject(trigger);
+}
+
+bool notify_config_trigger_off(const struct notify_config *cfg, const char *office,
+                               const char *trigger)
+{
+	int t = notify_trigger_index(trigger);
+	if (t < 0 || office == NULL)
+		return false;
+	for (size_t i = 0; i < cfg->n_off; i++)
+		if (strcmp(cfg->off[i].office, office) == 0 && (cfg->off[i].triggers >> t & 1u))
+			return true;
+	return false;
+}
+
+int64_t notify_config_quiet_next(const struct notify_config *cfg, int64_t t, int utc_offset)
+{
+	return notify_quiet_next(t, cfg->quiet_from, cfg->quiet_to, utc_offset);
+}
+
+bool notify_sms_use_ascii(enum notify_sms_ascii mode, const char *text)
+{
+	if (!notify_has_non_ascii(text))
+		return false;
+	if (mode == NOTIFY_ASCII_ALWAYS)
+		return true;
+	bool gsm;
+	int parts = notify_sms_parts(text, &gsm, NULL);
+	return mode == NOTIFY_ASCII_AUTO && !gsm && parts > 2;
+}
+
+enum notify_next notify_after_failure(const struct notify_config *cfg, bool permanent, int attempts,
+                                      bool any_hour, int64_t now, int utc_offset,
+                                      int64_t *not_before)
+{
+	*not_before = now;
+	if (permanent || attempts >= cfg->max_attempts)
+		return NOTIFY_NEXT_DEAD;
+	*not_before = now + notify_backoff_seconds(attempts);
+	if (!any_hour)
+		*not_before = notify_config_quiet_next(cfg, *not_before, utc_offset);
+	return NOTIFY_NEXT_QUEUED;
 }

@@ -95,4 +95,90 @@ int notify_hhmm(const char *s);
  * 7 → 1920, 8 and more → 3600. */
 int64_t notify_backoff_seconds(int attempts);
 
+/* ---- The configuration in force, typed (the setting "notify_config" as
+ * the store reads it; docs/notifications.md). */
+
+/* The channels, in the order consent lists them. */
+enum notify_channel { NOTIFY_EMAIL, NOTIFY_SMS, NOTIFY_ZALO, NOTIFY_CHANNELS };
+/* "email", "sms", "zalo", NULL. */
+extern const char *const notify_channel_names[];
+/* The channel called name, or -1 (NULL: -1). */
+int notify_channel_of(const char *name);
+
+/* The triggers' count (notify_triggers without its NULL) and the index of
+ * trigger in notify_triggers, or -1. */
+#define NOTIFY_TRIGGER_COUNT 10
+int notify_trigger_index(const char *trigger);
+
+/* sms.ascii: when an SMS goes without diacritics. */
+enum notify_sms_ascii {
+	NOTIFY_ASCII_AUTO,   /* absent or "auto": when Unicode needs more than 2 parts */
+	NOTIFY_ASCII_ALWAYS, /* "always" */
+	NOTIFY_ASCII_NEVER,  /* "never" (or anything else) */
+};
+
+/* One office's triggers switched off (triggers_off). */
+struct notify_trigger_off {
+	char *office;      /* the office's code; owned (malloc) */
+	uint32_t triggers; /* bit i: notify_triggers[i] is off */
+};
+
+/* The defaults are NOTIFY_DEFAULT_* (notify_config_init). Strings and the
+ * off array are owned by the struct (malloc'd by whoever fills it) and
+ * freed by notify_config_clear. */
+struct notify_config {
+	int quiet_from, quiet_to;         /* minutes after midnight, office time */
+	int max_attempts;                 /* as configured (any integer) */
+	int reminder_days;                /* 1..60 */
+	bool configured[NOTIFY_CHANNELS]; /* the channel's object has a url */
+	enum notify_sms_ascii sms_ascii;
+	bool zalo_template[NOTIFY_TRIGGER_COUNT]; /* zalo.templates names the trigger */
+	char *text[NOTIFY_TRIGGER_COUNT];         /* the setting's text, NULL: built-in */
+	char *subject[NOTIFY_TRIGGER_COUNT];      /* the setting's subject, NULL: built-in */
+	struct notify_trigger_off *off;           /* in the setting's order */
+	size_t n_off;
+};
+
+/* Defaults when the configuration says nothing. */
+#define NOTIFY_DEFAULT_QUIET_FROM (21 * 60)
+#define NOTIFY_DEFAULT_QUIET_TO (7 * 60)
+#define NOTIFY_DEFAULT_MAX_ATTEMPTS 8
+#define NOTIFY_DEFAULT_REMINDER_DAYS 3
+
+/* *cfg = nothing configured: every default, no channel, no custom text. */
+void notify_config_init(struct notify_config *cfg);
+/* Frees what cfg owns and leaves it as notify_config_init does. */
+void notify_config_clear(struct notify_config *cfg);
+
+/* The text (or subject) of trigger: the setting's, else the built-in one;
+ * NULL for an unknown trigger. *custom (when not NULL) gets whether it is
+ * the setting's. */
+const char *notify_config_text(const struct notify_config *cfg, const char *trigger, bool *custom);
+const char *notify_config_subject(const struct notify_config *cfg, const char *trigger,
+                                  bool *custom);
+
+/* Whether trigger is switched off for the office of code office. */
+bool notify_config_trigger_off(const struct notify_config *cfg, const char *office,
+                               const char *trigger);
+
+/* The earliest instant ≥ t outside cfg's quiet hours (notify_quiet_next). */
+int64_t notify_config_quiet_next(const struct notify_config *cfg, int64_t t, int utc_offset);
+
+/* Whether the SMS of text goes in its diacritics-free form: never for a
+ * text all ASCII; always with "always"; with "auto" when the text is not
+ * GSM and needs more than 2 parts. */
+bool notify_sms_use_ascii(enum notify_sms_ascii mode, const char *text);
+
+/* What a failed try leads to. */
+enum notify_next {
+	NOTIFY_NEXT_QUEUED, /* *not_before: after the back-off, out of quiet hours
+	                       unless any_hour */
+	NOTIFY_NEXT_DEAD,   /* a permanent failure, or attempts ≥ max_attempts */
+};
+/* After try number attempts (≥ 1) failed at now: permanent (the provider
+ * refused the message itself) or not. */
+enum notify_next notify_after_failure(const struct notify_config *cfg, bool permanent, int attempts,
+                                      bool any_hour, int64_t now, int utc_offset,
+                                      int64_t *not_before);
+
 #endif

@@ -871,8 +871,8 @@ static enum mc_err bk_notify(struct store *st, const char *trigger, int64_t offi
 		snprintf(link, sizeof link, "%s/dat-lich?ma=%s", json_string_value(jurl), code);
 	json_decref(jurl);
 	free(url);
-	json_t *fields = json_pack("{s:s, s:s, s:s, s:s, s:s}", "code", code, "name", name, "group",
-	                           group, "slot", slot, "link", link);
+	const struct notify_field fields[] = {
+	    {"code", code}, {"name", name}, {"group", group}, {"slot", slot}, {"link", link}};
 	struct notify_request rq = {.trigger = trigger,
 	                            .office_id = office_id,
 	                            .ref_kind = "booking",
@@ -881,10 +881,9 @@ static enum mc_err bk_notify(struct store *st, const char *trigger, int64_t offi
 	                            .phone = phone,
 	                            .email = email && *email ? email : NULL,
 	                            .fields = fields,
+	                            .n_fields = sizeof fields / sizeof fields[0],
 	                            .actor = actor};
-	enum mc_err rc = store_notify_enqueue(st, &rq, err);
-	json_decref(fields);
-	return rc;
+	return store_notify_enqueue(st, &rq, err);
 }
 
 /* Appends the booking's event (not on the live stream: it is about a

@@ -17,7 +17,6 @@
 #ifndef MOTCUA_STORE_NOTIFY_H
 #define MOTCUA_STORE_NOTIFY_H
 
-#include <jansson.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -25,54 +24,42 @@
 #include "domain/principal.h"
 #include "store/store.h"
 
-/* ---- Configuration: the bundle's "notifications" section, kept in the
- * setting "notify_config" (spec: quiet_hours, max_attempts, reminder_days,
- * triggers_off, templates, email, sms, zalo). */
+/* ---- Configuration: the bundle's "notifications" section, kept as JSON
+ * text in the setting "notify_config" (spec: quiet_hours, max_attempts,
+ * reminder_days, triggers_off, templates, email, sms, zalo). The API
+ * validates and merges it (api/notify_config.c); the store keeps the text
+ * and reads what it decides with into struct notify_config
+ * (domain/notify.h) with SQLite's JSON functions (store/notify_config.c). */
 
-/* Defaults when the configuration says nothing. */
-#define NOTIFY_DEFAULT_QUIET_FROM (21 * 60)
-#define NOTIFY_DEFAULT_QUIET_TO (7 * 60)
-#define NOTIFY_DEFAULT_MAX_ATTEMPTS 8
-#define NOTIFY_DEFAULT_REMINDER_DAYS 3
+/* The configuration in force into *out (caller: notify_config_clear). On
+ * the caller's connection (the writer inside a transaction: it sees the
+ * transaction's own change). Nothing configured when the setting is absent
+ * or unreadable (logged). */
+void store_notify_config_get(struct store *st, struct notify_config *out);
 
-/* Validates cfg (the whole section; NULL or JSON null clears it) and writes
- * the setting, inside the caller's write transaction (the bundle's).
- * Errors, nothing written then: MC_ERR_INVALID "unknown_setting" (a key
- * not in the spec, named in the English message as notifications.<path>),
- * "invalid_setting" (wrong type or range: urls http(s):// or smtp(s)://,
- * brand ≤ 11 characters, ascii auto|always|never, times HH:MM,
- * max_attempts 1..50, reminder_days 1..60, timeout_s 1..120, a template
- * with an unknown {placeholder} or over 1000 characters, a trigger or an
- * office code unknown in triggers_off). zalo.refresh_token, when given and
- * different from the one the bundle gave last, seeds notify_tokens('zalo');
- * otherwise the stored one (refreshed by the adapter) wins. */
-enum mc_err store_notify_config_set(struct store *st, json_t *cfg, struct mc_error *err);
+/* Writes text (JSON text the API validated; NULL: "{}", nothing configured)
+ * as the setting, inside the caller's write transaction. zalo_refresh (or
+ * NULL): the bundle's Zalo refresh token, which seeds notify_tokens('zalo')
+ * (and forgets the access token) only when it differs from the one the
+ * bundle gave last: otherwise the stored one (refreshed by the adapter)
+ * wins. A database error, the caller rolls back. */
+enum mc_err store_notify_config_save(struct store *st, const char *text, const char *zalo_refresh,
+                                     struct mc_error *err);
 
-/* The bundle's "notifications" section (store_setup_apply, inside its
- * transaction): absent, nothing changes; null clears the configuration;
- * an object is merged at the top level into the stored one (a key or
- * channel absent keeps its value, one set to null is removed, one given
- * replaces it whole), then store_notify_config_set and an event
- * ("settings", "notifications", "settings.set") whose details
- * are the configuration with every secret replaced by true. */
-enum mc_err store_notify_setup(struct store *st, const struct principal *who, json_t *bundle,
-                               struct mc_error *err);
+/* Appends the event of a configuration change ("settings",
+ * "notifications", "settings.set") with details (JSON text, secrets
+ * already masked by the caller), in the caller's transaction. */
+enum mc_err store_notify_config_event(struct store *st, const char *actor, const char *details,
+                                      struct mc_error *err);
 
-/* The configuration in force, secrets included: for the worker and the
- * adapters only. Never NULL ({} when none or unreadable). Caller decrefs. */
-json_t *store_notify_config(struct store *st);
+/* Whether a Zalo refresh token is stored (the configuration may then omit
+ * zalo.refresh_token). */
+bool store_notify_zalo_refresh_stored(struct store *st);
 
-/* The configuration as staff may see it: every secret member replaced by
- * true (set) — never its value. Caller decrefs. */
-json_t *store_notify_config_public(struct store *st);
-
-/* Whether channel ("email", "sms", "zalo") is configured in cfg (its
- * object with a url). */
-bool store_notify_channel_configured(const json_t *cfg, const char *channel);
-
-/* The earliest instant ≥ t outside cfg's quiet hours (default 21:00–07:00
- * office time). */
-int64_t store_notify_quiet_next(json_t *cfg, int64_t t);
+/* Writes the tokens row inside the caller's transaction (a NULL member
+ * keeps the stored one; expires_at changes with the access token). */
+enum mc_err store_notify_token_write(struct store *st, const char *provider, const char *access,
+                                     const char *refresh, int64_t expires_at, struct mc_error *err);
 
 /* ---- Writing messages (called by the triggers: store/dossier.c,
  * store/feedback_flow.c, store/booking.c, store/notify_scan.c). */
@@ -91,7 +78,7 @@ int64_t store_notify_quiet_next(json_t *cfg, int64_t t);
  * consent NULL / no channels / no matching contact: nothing, MC_OK.
  * Each row appends one event ("notification", id, "notification.queued",
  * details {"trigger","channel","ref_kind"}, stream false).
- * fields: strings; "office" is filled from office_id; when "link" is absent
+ * fields: "office" is filled from office_id; when "link" is absent
  * and "code" present, link = public_url + "/status?code=CODE", with
  * "&secret=S" when fields has "secret" (received: the only moment it is
  * known); "secret" itself is not kept in the row's data.
@@ -103,25 +90,16 @@ struct notify_request {
 	int64_t office_id;    /* the centre the message speaks for (its name in the text) */
 	const char *ref_kind; /* "dossier" | "booking" | "feedback" */
 	int64_t ref_id;
-	const char *consent; /* the row's notify JSON text, or NULL */
-	const char *phone;   /* 0xxxxxxxxx or NULL */
-	const char *email;   /* or NULL */
-	json_t *fields;      /* borrowed: {"code","name","procedure","appointment",
-	                        "items","reason","link","slot","group","answer"…} strings */
-	const char *actor;   /* "user:7", "public", "system" */
+	const char *consent;               /* the row's notify JSON text, or NULL */
+	const char *phone;                 /* 0xxxxxxxxx or NULL */
+	const char *email;                 /* or NULL */
+	const struct notify_field *fields; /* borrowed: "code","name","procedure",
+	                                      "appointment","items","reason","link","slot",
+	                                      "group","answer","secret"… (NULL values skipped) */
+	size_t n_fields;
+	const char *actor; /* "user:7", "public", "system" */
 };
 enum mc_err store_notify_enqueue(struct store *st, const struct notify_request *rq,
-                                 struct mc_error *err);
-
-/* Validates consent as a client sent it (intake, feedback, booking):
- * {"channels":[…],"any_hour":bool} or null; unknown channel / bad shape →
- * 400 invalid_field with field "notify"; a channel named without its
- * contact (sms/zalo without phone, email without e-mail) → 400
- * invalid_field "notify". phone / email: the contact the same request
- * gives (NULL or "" = none). *out: the canonical JSON text to store
- * (channels deduplicated in the order email, sms, zalo; any_hour always
- * present), NULL when no channel; caller frees. Pure (no database). */
-enum mc_err store_notify_consent(json_t *notify, const char *phone, const char *email, char **out,
                                  struct mc_error *err);
 
 /* ---- Provider tokens (Zalo): the refresh token changes at every refresh
@@ -154,7 +132,7 @@ struct store_notify_claim {
 	char recipient[256];
 	char *subject; /* NULL when none */
 	char *body;
-	json_t *data; /* the template's fields (an object) */
+	char *data; /* the template's fields: a JSON object's text */
 };
 void store_notify_claim_free(struct store_notify_claim *c);
 
@@ -274,13 +252,33 @@ enum mc_err store_notify_get(struct store *st, const struct principal *who, int6
  * id is still queued or sending). */
 enum mc_err store_notify_resend(struct store *st, const struct principal *who, int64_t id,
                                 int64_t now, struct notify_row *out, struct mc_error *err);
-/* Each trigger's template (the setting's or the built-in one: "text",
- * "subject", "custom" true when the setting's) and a rendered example with
- * who's office (or the province's first centre): {"triggers":[{"trigger",
- * "text","subject","custom","example","off":[office codes]}],"channels":
- * ["email","sms",…],"quiet_hours":{"from","to"},"max_attempts"}. */
-enum mc_err store_notify_templates(struct store *st, const struct principal *who, json_t **out,
-                                   struct mc_error *err);
+/* One trigger's template as the templates route shows it. */
+struct notify_template_view {
+	const char *trigger;        /* static (notify_triggers) */
+	const char *text, *subject; /* the setting's or the built-in one: borrowed from the
+	                               notify_templates' cfg or static */
+	bool custom;                /* the text or the subject is the setting's */
+	char *example;              /* text rendered with example values; owned */
+	char *example_subject;      /* owned */
+	int sms_parts;              /* the SMS parts the example needs */
+	const char **off;           /* the office codes it is switched off for (borrowed from
+	                               cfg; the array owned) */
+	size_t n_off;
+};
+/* Each trigger's template (the setting's or the built-in one) and a
+ * rendered example with who's office (or the province's first centre);
+ * cfg gives the channels configured, the quiet hours and max_attempts.
+ * notify_templates_clear frees all. */
+struct notify_templates {
+	struct notify_config cfg;
+	struct notify_template_view items[NOTIFY_TRIGGER_COUNT];
+	size_t n;
+};
+void notify_templates_clear(struct notify_templates *t);
+/* *out filled (caller clears); MC_OK always (a read error shows the
+ * defaults). */
+enum mc_err store_notify_templates(struct store *st, const struct principal *who,
+                                   struct notify_templates *out, struct mc_error *err);
 /* The office's check of its configuration: one row, trigger "test",
  * ref_kind "none", on channel to `to` (a phone for sms/zalo, an e-mail for
  * email), due now (quiet hours do not apply), office: who's (or the

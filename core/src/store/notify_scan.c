@@ -2,7 +2,6 @@
  * (store/notify_scan.h, docs/notifications.md). */
 #include "store/notify_scan.h"
 
-#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +14,8 @@
 #include "store/store_internal.h"
 #include "util/clock.h"
 #include "util/enforce.h"
+#include "util/jsontext.h"
+#include "util/xmalloc.h"
 
 /* At most this many dossiers and bookings a scan handles (the rest wait for
  * the next pass, a minute later). */
@@ -32,11 +33,25 @@ static void ns_office_text(int64_t t, char out[32])
 	clock_office_text(t, out);
 }
 
-/* Sets fields[key] to the string value when it is not NULL or empty. */
-static void ns_set(json_t *fields, const char *key, const char *value)
+/* A message's fields, their values copied (a row's text dies with its
+ * statement's reset). */
+struct ns_fields {
+	struct notify_field f[12];
+	size_t n;
+};
+
+/* Adds key = a copy of value when value is not NULL or empty. */
+static void ns_set(struct ns_fields *fs, const char *key, const char *value)
 {
-	if (value && value[0])
-		json_object_set_new(fields, key, json_string(value));
+	if (value && value[0] && fs->n < sizeof fs->f / sizeof fs->f[0])
+		fs->f[fs->n++] = (struct notify_field){key, xstrdup(value)};
+}
+
+static void ns_fields_clear(struct ns_fields *fs)
+{
+	for (size_t i = 0; i < fs->n; i++)
+		free((char *)fs->f[i].value);
+	fs->n = 0;
 }
 
 /* Copies at most max characters of utf8 into a new string, "…" added when
@@ -73,7 +88,7 @@ static struct ns_contact ns_contact_read(sqlite3_stmt *s, int col)
 	char **to[3] = {&ct.consent, &ct.phone, &ct.email};
 	for (int i = 0; i < 3; i++)
 		if (sqlite3_column_type(s, col + i) == SQLITE_TEXT)
-			*to[i] = strdup(store_col_text(s, col + i));
+			*to[i] = xstrdup(store_col_text(s, col + i));
 	return ct;
 }
 
@@ -82,17 +97,19 @@ static struct ns_contact ns_contact_read(sqlite3_stmt *s, int col)
  * fields whatever happens. */
 static enum mc_err ns_enqueue_row(struct store *st, struct store_conn *c, sqlite3_stmt *s,
                                   const char *what, struct notify_request *rq,
-                                  struct ns_contact *ct, json_t *fields, struct mc_error *err)
+                                  struct ns_contact *ct, struct ns_fields *fields,
+                                  struct mc_error *err)
 {
 	enum mc_err rc = store_scan_end(c, s, SQLITE_DONE, what, err);
 	if (rc == MC_OK) {
 		rq->consent = ct->consent;
 		rq->phone = ct->phone;
 		rq->email = ct->email;
-		rq->fields = fields;
+		rq->fields = fields->f;
+		rq->n_fields = fields->n;
 		rc = store_notify_enqueue(st, rq, err);
 	}
-	json_decref(fields);
+	ns_fields_clear(fields);
 	free(ct->consent);
 	free(ct->phone);
 	free(ct->email);
@@ -130,24 +147,24 @@ enum mc_err store_notify_dossier(struct store *st, const char *dossier_code, con
 	bool apology = strcmp(trigger, "apology") == 0;
 	char appointment[32];
 	ns_office_text(sqlite3_column_int64(s, apology ? 4 : 3), appointment);
-	json_t *fields = json_object();
-	ns_set(fields, "code", store_col_text(s, 0));
-	ns_set(fields, "name", store_col_text(s, 1));
-	ns_set(fields, "procedure", store_col_text(s, 2));
-	ns_set(fields, "appointment", appointment);
+	struct ns_fields fields = {.n = 0};
+	ns_set(&fields, "code", store_col_text(s, 0));
+	ns_set(&fields, "name", store_col_text(s, 1));
+	ns_set(&fields, "procedure", store_col_text(s, 2));
+	ns_set(&fields, "appointment", appointment);
 	if (apology)
-		ns_set(fields, "reason", store_col_text(s, 5));
+		ns_set(&fields, "reason", store_col_text(s, 5));
 	if (strcmp(trigger, "supplement") == 0)
-		ns_set(fields, "items", store_col_text(s, 6));
+		ns_set(&fields, "items", store_col_text(s, 6));
 	/* The status link is store_notify_enqueue's (public_url + code, with
 	 * the secret the intake alone knows). */
-	ns_set(fields, "secret", secret);
+	ns_set(&fields, "secret", secret);
 	struct notify_request rq = {.trigger = trigger,
 	                            .office_id = office,
 	                            .ref_kind = "dossier",
 	                            .ref_id = dossier_id,
 	                            .actor = actor};
-	return ns_enqueue_row(st, c, s, "dossier", &rq, &ct, fields, err);
+	return ns_enqueue_row(st, c, s, "dossier", &rq, &ct, &fields, err);
 }
 
 enum mc_err store_notify_feedback(struct store *st, int64_t feedback_id, const char *actor,
@@ -166,30 +183,28 @@ enum mc_err store_notify_feedback(struct store *st, int64_t feedback_id, const c
 		return store_scan_end(c, s, step, "feedback", err);
 	struct ns_contact ct = ns_contact_read(s, 3);
 	int64_t office = sqlite3_column_int64(s, 6);
-	json_t *fields = json_object();
-	ns_set(fields, "code", store_col_text(s, 0));
-	ns_set(fields, "name", store_col_text(s, 1));
+	struct ns_fields fields = {.n = 0};
+	ns_set(&fields, "code", store_col_text(s, 0));
+	ns_set(&fields, "name", store_col_text(s, 1));
 	char *answer = ns_cut(store_col_text(s, 2), NOTIFY_ANSWER_CHARS);
-	ns_set(fields, "answer", answer);
+	ns_set(&fields, "answer", answer);
 	free(answer);
 	struct notify_request rq = {.trigger = "feedback_answered",
 	                            .office_id = office,
 	                            .ref_kind = "feedback",
 	                            .ref_id = feedback_id,
 	                            .actor = actor};
-	return ns_enqueue_row(st, c, s, "feedback", &rq, &ct, fields, err);
+	return ns_enqueue_row(st, c, s, "feedback", &rq, &ct, &fields, err);
 }
 
 /* The reminder_days of the configuration in force
  * (NOTIFY_DEFAULT_REMINDER_DAYS when absent or not 1..60). */
 static int ns_reminder_days(struct store *st)
 {
-	json_t *cfg = store_notify_config(st);
-	json_t *v = json_object_get(cfg, "reminder_days");
-	int days = json_is_integer(v) && json_integer_value(v) >= 1 && json_integer_value(v) <= 60
-	               ? (int)json_integer_value(v)
-	               : NOTIFY_DEFAULT_REMINDER_DAYS;
-	json_decref(cfg);
+	struct notify_config cfg;
+	store_notify_config_get(st, &cfg);
+	int days = cfg.reminder_days;
+	notify_config_clear(&cfg);
 	return days;
 }
 
@@ -251,16 +266,21 @@ static enum mc_err ns_reminders(struct store *st, int64_t now, int *done, struct
 	return rc;
 }
 
-/* The bookings' reminders at now, inside the scan's transaction. */
-static enum mc_err ns_booking_reminders(struct store *st, int64_t now, int *done,
-                                        struct mc_error *err)
+/* A booking due for its reminder, copied out of the scan's statement. */
+struct ns_booking {
+	int64_t id, office_id;
+	char slot[32];
+	char *code, *name, *group;
+	struct ns_contact ct;
+};
+
+/* The bookings due for their reminder at now into *out (n of them, at most
+ * NOTIFY_SCAN_BATCH; the caller frees with ns_bookings_free). */
+static enum mc_err ns_bookings_due(struct store_conn *c, int64_t now, int64_t ahead,
+                                   struct ns_booking **out, size_t *n, struct mc_error *err)
 {
-	struct booking_settings bs;
-	store_booking_settings(st, &bs);
-	if (bs.reminder_minutes <= 0)
-		return MC_OK;
-	int64_t ahead = (int64_t)bs.reminder_minutes * 60;
-	struct store_conn *c = store_write_conn(st);
+	*out = NULL;
+	*n = 0;
 	sqlite3_stmt *s =
 	    store_stmt(c, "SELECT b.id, b.code, b.name, b.slot_start, b.notify, b.phone, b.email,"
 	                  " b.office_id, g.name"
@@ -274,62 +294,83 @@ static enum mc_err ns_booking_reminders(struct store *st, int64_t now, int *done
 	sqlite3_bind_int64(s, 1, now);
 	sqlite3_bind_int64(s, 2, ahead);
 	sqlite3_bind_int(s, 3, NOTIFY_SCAN_BATCH);
-	json_t *rows = json_array();
+	*out = xcalloc(NOTIFY_SCAN_BATCH, sizeof **out);
 	int step;
-	while (store_next(s, &step)) {
-		char slot[32];
-		ns_office_text(sqlite3_column_int64(s, 3), slot);
-		json_t *r = json_pack("{s:I, s:s, s:s, s:s, s:s, s:I}", "id",
-		                      (json_int_t)sqlite3_column_int64(s, 0), "code",
-		                      store_col_text(s, 1), "name", store_col_text(s, 2), "slot",
-		                      slot, "group", store_col_text(s, 8), "office",
-		                      (json_int_t)sqlite3_column_int64(s, 7));
-		if (sqlite3_column_type(s, 4) == SQLITE_TEXT)
-			json_object_set_new(r, "consent", json_string(store_col_text(s, 4)));
-		if (sqlite3_column_type(s, 5) == SQLITE_TEXT)
-			json_object_set_new(r, "phone", json_string(store_col_text(s, 5)));
-		if (sqlite3_column_type(s, 6) == SQLITE_TEXT)
-			json_object_set_new(r, "email", json_string(store_col_text(s, 6)));
-		json_array_append_new(rows, r);
+	while (*n < NOTIFY_SCAN_BATCH && store_next(s, &step)) {
+		struct ns_booking *b = &(*out)[(*n)++];
+		b->id = sqlite3_column_int64(s, 0);
+		b->code = xstrdup(store_col_text(s, 1));
+		b->name = xstrdup(store_col_text(s, 2));
+		ns_office_text(sqlite3_column_int64(s, 3), b->slot);
+		b->ct = ns_contact_read(s, 4);
+		b->office_id = sqlite3_column_int64(s, 7);
+		b->group = xstrdup(store_col_text(s, 8));
 	}
-	enum mc_err rc = store_scan_end(c, s, step, "booking", err);
-	size_t i;
-	json_t *r;
-	json_array_foreach(rows, i, r)
-	{
-		if (rc)
-			break;
-		int64_t id = json_integer_value(json_object_get(r, "id"));
-		sqlite3_stmt *u = store_stmt(c, "UPDATE bookings SET reminded_at = ?1 WHERE id = ?2"
-		                                " AND reminded_at IS NULL");
-		if (u == NULL) {
-			rc = store_sql_error(c, "booking", err);
-			break;
-		}
-		sqlite3_bind_int64(u, 1, now);
-		sqlite3_bind_int64(u, 2, id);
-		if ((rc = store_step(c, u, "booking", err)))
-			break;
-		json_t *fields = json_object();
-		static const char *const keys[] = {"code", "name", "slot", "group"};
-		for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++)
-			ns_set(fields, keys[k], json_string_value(json_object_get(r, keys[k])));
-		struct notify_request rq = {
-		    .trigger = "booking_reminder",
-		    .office_id = json_integer_value(json_object_get(r, "office")),
-		    .ref_kind = "booking",
-		    .ref_id = id,
-		    .consent = json_string_value(json_object_get(r, "consent")),
-		    .phone = json_string_value(json_object_get(r, "phone")),
-		    .email = json_string_value(json_object_get(r, "email")),
-		    .fields = fields,
-		    .actor = "system"};
-		rc = store_notify_enqueue(st, &rq, err);
-		json_decref(fields);
-		if (rc == MC_OK)
+	return store_scan_end(c, s, step, "booking", err);
+}
+
+static void ns_bookings_free(struct ns_booking *rows, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(rows[i].code);
+		free(rows[i].name);
+		free(rows[i].group);
+		free(rows[i].ct.consent);
+		free(rows[i].ct.phone);
+		free(rows[i].ct.email);
+	}
+	free(rows);
+}
+
+/* Marks booking b reminded at now and queues its message. */
+static enum mc_err ns_booking_remind(struct store *st, struct store_conn *c,
+                                     const struct ns_booking *b, int64_t now, struct mc_error *err)
+{
+	sqlite3_stmt *u = store_stmt(c, "UPDATE bookings SET reminded_at = ?1 WHERE id = ?2"
+	                                " AND reminded_at IS NULL");
+	if (u == NULL)
+		return store_sql_error(c, "booking", err);
+	sqlite3_bind_int64(u, 1, now);
+	sqlite3_bind_int64(u, 2, b->id);
+	enum mc_err rc = store_step(c, u, "booking", err);
+	if (rc)
+		return rc;
+	struct ns_fields fields = {.n = 0};
+	ns_set(&fields, "code", b->code);
+	ns_set(&fields, "name", b->name);
+	ns_set(&fields, "slot", b->slot);
+	ns_set(&fields, "group", b->group);
+	struct notify_request rq = {.trigger = "booking_reminder",
+	                            .office_id = b->office_id,
+	                            .ref_kind = "booking",
+	                            .ref_id = b->id,
+	                            .consent = b->ct.consent,
+	                            .phone = b->ct.phone,
+	                            .email = b->ct.email,
+	                            .fields = fields.f,
+	                            .n_fields = fields.n,
+	                            .actor = "system"};
+	rc = store_notify_enqueue(st, &rq, err);
+	ns_fields_clear(&fields);
+	return rc;
+}
+
+/* The bookings' reminders at now, inside the scan's transaction. */
+static enum mc_err ns_booking_reminders(struct store *st, int64_t now, int *done,
+                                        struct mc_error *err)
+{
+	struct booking_settings bs;
+	store_booking_settings(st, &bs);
+	if (bs.reminder_minutes <= 0)
+		return MC_OK;
+	struct store_conn *c = store_write_conn(st);
+	struct ns_booking *rows;
+	size_t n;
+	enum mc_err rc = ns_bookings_due(c, now, (int64_t)bs.reminder_minutes * 60, &rows, &n, err);
+	for (size_t i = 0; rc == MC_OK && i < n; i++)
+		if ((rc = ns_booking_remind(st, c, &rows[i], now, err)) == MC_OK)
 			(*done)++;
-	}
-	json_decref(rows);
+	ns_bookings_free(rows, n);
 	return rc;
 }
 
