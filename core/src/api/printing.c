@@ -674,7 +674,7 @@ void printing_stop(struct printing *p)
 	free(p);
 }
 
-/* The head of a dossier form for centre (store_office_json of the receiving
+/* The head of a dossier form for centre (present_office_id of the receiving
  * centre, may be NULL): into agency its name, into parent the body it
  * belongs to — the part after " - " when its own name says it ("Bộ phận
  * Tiếp nhận và Trả kết quả - UBND huyện Hướng Hóa"), else its parent

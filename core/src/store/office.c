@@ -79,23 +79,6 @@ bool store_office_get(struct store *st, int64_t id, struct office *out)
 	return found;
 }
 
-json_t *store_office_json(struct store *st, int64_t id)
-{
-	struct store_conn *c = store_read_conn(st);
-	sqlite3_stmt *s = store_stmt(
-	    c, "SELECT json_object('id', o.id, 'code', o.code, 'name', o.name, 'kind', o.kind,"
-	       " 'level', o.level, 'parent', p.code, 'address', o.address, 'phone', o.phone,"
-	       " 'hours', o.hours, 'locality', o.locality, 'parent_name', p.name)"
-	       " FROM offices o LEFT JOIN offices p ON p.id = o.parent_id WHERE o.id = ?");
-	int step;
-	if (s == NULL)
-		return NULL;
-	sqlite3_bind_int64(s, 1, id);
-	json_t *out = store_next(s, &step) ? json_loads(store_col_text(s, 0), 0, NULL) : NULL;
-	sqlite3_reset(s);
-	return out;
-}
-
 enum mc_err store_office_in_scope(struct store_conn *c, const struct principal *who,
                                   const char *code, int64_t *out, struct mc_error *err)
 {

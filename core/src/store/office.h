@@ -6,7 +6,6 @@
 #ifndef MOTCUA_STORE_OFFICE_H
 #define MOTCUA_STORE_OFFICE_H
 
-#include <jansson.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -99,11 +98,5 @@ void office_clear(struct office *o);
 /* Office id into *out (the caller office_clear's it). false, *out zeroed,
  * when there is none or on a database error. Any thread. */
 bool store_office_get(struct store *st, int64_t id, struct office *out);
-
-/* Office id as a JSON object {id, code, name, kind, level, parent (code or
- * null), address, phone, hours, locality, parent_name (the parent's name,
- * as the forms' heading prints it, or null)}, or NULL when there is none or on
- * a database error. The caller frees it. Any thread. */
-json_t *store_office_json(struct store *st, int64_t id);
 
 #endif
