@@ -27,6 +27,7 @@
 #include "store/setup.h"
 #include "store/store.h"
 #include "store/store_internal.h"
+#include "util/clock.h"
 
 static const struct principal admin = {.role = ROLE_ADMIN, .actor = "test:admin"};
 
@@ -1123,6 +1124,59 @@ static void test_reader_that_cannot_open_reports_an_error(void **state)
 	assert_int_equal(WEXITSTATUS(status), 0);
 }
 
+/* The people ahead a citizen's ticket shows are counted in SQL through the
+ * lanes' indexes (store_ticket_public); the same line given to the policy
+ * (queue_people_ahead over the waiting tickets in line order, from the
+ * counter's runs) gives the same answer for every ticket, on a line of
+ * priority and ordinary tickets after some calls. */
+static void test_people_ahead_sql_matches_policy(void **state)
+{
+	struct fixture *f = *state;
+	struct mc_error err;
+	assert_int_equal(store_counter_set_state(f->st, &admin, 0, 1, COUNTER_OPEN, NULL, &err),
+	                 MC_OK);
+	for (int i = 0; i < 14; i++)
+		assert_int_equal(store_ticket_issue(f->st, &admin, 0, "CT",
+		                                    i % 3 == 1 || i % 5 == 0 ? "elderly" : NULL,
+		                                    NULL, &err),
+		                 MC_OK);
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(store_counter_call(f->st, &admin, 0, 1,
+		                                    &(struct queue_call_cmd){i > 0, VISIT_SERVED},
+		                                    NULL, &err),
+		                 MC_OK);
+	struct queue_candidate line[32];
+	size_t n = 0;
+	struct queue_policy policy;
+	queue_policy_of(f->st, &policy);
+	struct queue_runs runs = {(int)count(f, "SELECT priority_streak FROM counters"),
+	                          (int)count(f, "SELECT booked_streak FROM counters")};
+	sqlite3 *db;
+	sqlite3_stmt *s;
+	assert_int_equal(sqlite3_open_v2(f->path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db,
+	                                    "SELECT id, priority IS NOT NULL, queue_key,"
+	                                    " booking_id IS NOT NULL FROM tickets"
+	                                    " WHERE state = 'waiting' ORDER BY queue_key, id",
+	                                    -1, &s, NULL),
+	                 SQLITE_OK);
+	while (n < 32 && sqlite3_step(s) == SQLITE_ROW)
+		line[n++] = (struct queue_candidate){
+		    sqlite3_column_int64(s, 0), sqlite3_column_int(s, 1) != 0,
+		    sqlite3_column_int64(s, 2), sqlite3_column_int(s, 3) != 0};
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+	assert_int_equal(n, 10);
+	for (size_t i = 0; i < n; i++) {
+		struct queue_public_ticket t;
+		assert_int_equal(
+		    store_ticket_public(f->st, line[i].ticket_id, clock_now(), &t, &err), MC_OK);
+		assert_true(t.waiting);
+		assert_int_equal(t.people_ahead, queue_people_ahead(line, n, i, &policy, runs, 0));
+		queue_public_ticket_clear(&t);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1132,6 +1186,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_commit_hook_sees_events_in_order_once, setup,
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(test_numbering_gap_free_under_threads, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_people_ahead_sql_matches_policy, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_setup_is_all_or_nothing, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_snapshot_shape, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_writer_only_inside_own_transaction, setup,
