@@ -34,13 +34,16 @@ static enum mc_err import_str(json_t *obj, const char *key, bool required, size_
 	if (v == NULL || json_is_null(v)) {
 		if (!required)
 			return MC_OK;
-		return mc_failf(err, MC_ERR_INVALID, "missing_field", "Thiếu trường bắt buộc",
-		                "%s: '%s' is required", where, key);
+		mc_failf(err, MC_ERR_INVALID, "missing_field", "Thiếu trường bắt buộc",
+		         "%s: '%s' is required", where, key);
+		return mc_error_field(err, key);
 	}
 	if (!json_is_string(v) || json_string_length(v) == 0 || json_string_length(v) > max ||
-	    strlen(json_string_value(v)) != json_string_length(v))
-		return mc_failf(err, MC_ERR_INVALID, "invalid_field", "Trường không hợp lệ",
-		                "%s: '%s' must be a string of 1-%zu bytes", where, key, max);
+	    strlen(json_string_value(v)) != json_string_length(v)) {
+		mc_failf(err, MC_ERR_INVALID, "invalid_field", "Trường không hợp lệ",
+		         "%s: '%s' must be a string of 1-%zu bytes", where, key, max);
+		return mc_error_field(err, key);
+	}
 	*out = json_string_value(v);
 	return MC_OK;
 }
@@ -54,10 +57,12 @@ static enum mc_err import_office_str(json_t *o, const char *key, size_t max, con
 	if (v == NULL || json_is_null(v))
 		return MC_OK;
 	if (!json_is_string(v) || json_string_length(v) == 0 || json_string_length(v) > max ||
-	    strlen(json_string_value(v)) != json_string_length(v))
-		return mc_failf(err, MC_ERR_INVALID, "invalid_field", "Trường không hợp lệ",
-		                "office %.40s: '%s' must be a string of 1-%zu bytes",
-		                code ? code : "?", key, max);
+	    strlen(json_string_value(v)) != json_string_length(v)) {
+		mc_failf(err, MC_ERR_INVALID, "invalid_field", "Trường không hợp lệ",
+		         "office %.40s: '%s' must be a string of 1-%zu bytes", code ? code : "?",
+		         key, max);
+		return mc_error_field(err, key);
+	}
 	*out = json_string_value(v);
 	return MC_OK;
 }
@@ -393,10 +398,12 @@ static enum mc_err import_group(struct store *st, const struct principal *who, j
 	    (rc = import_str(g, "name", !patch, 200, "service_group", &it.name, err)) ||
 	    (rc = import_str(g, "name_en", false, 200, "service_group", &it.name_en, err)))
 		return rc;
-	if (it.prefix && strspn(it.prefix, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != strlen(it.prefix))
-		return mc_fail(err, MC_ERR_INVALID, "invalid_prefix",
-		               "Tiền tố số thứ tự chỉ gồm chữ in hoa A–Z",
-		               "prefix must be 1-3 capital letters A-Z");
+	if (it.prefix && strspn(it.prefix, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != strlen(it.prefix)) {
+		mc_fail(err, MC_ERR_INVALID, "invalid_prefix",
+		        "Tiền tố số thứ tự chỉ gồm chữ in hoa A–Z",
+		        "prefix must be 1-3 capital letters A-Z");
+		return mc_error_field(err, "prefix");
+	}
 	json_t *sort = json_object_get(g, "sort");
 	it.has_sort = json_is_integer(sort);
 	it.sort = json_integer_value(sort);
@@ -418,10 +425,11 @@ static enum mc_err import_counter(struct store *st, const struct principal *who,
 	json_t *groups = json_object_get(co, "groups");
 	enum mc_err rc = MC_OK;
 	if (!json_is_object(co) || !json_is_integer(no) || json_integer_value(no) < 1 ||
-	    json_integer_value(no) > 999)
-		return mc_fail(err, MC_ERR_INVALID, "invalid_counter_no",
-		               "Số quầy phải là số nguyên 1–999",
-		               "counter 'no' must be an integer 1-999");
+	    json_integer_value(no) > 999) {
+		mc_fail(err, MC_ERR_INVALID, "invalid_counter_no",
+		        "Số quầy phải là số nguyên 1–999", "counter 'no' must be an integer 1-999");
+		return mc_error_field(err, "no");
+	}
 	if ((rc = import_str(co, "name", false, 100, "counter", &it.name, err)))
 		return rc;
 	if (groups && (!json_is_array(groups) || json_array_size(groups) > 50))
@@ -463,9 +471,11 @@ static enum mc_err import_user(struct store *st, const struct principal *who, js
 	if (head && !json_is_boolean(head))
 		return mc_fail(err, MC_ERR_INVALID, "invalid_field", "Trường không hợp lệ",
 		               "head is true or false");
-	if (it.role && auth_role_parse(it.role) == ROLE_NONE)
-		return mc_fail(err, MC_ERR_INVALID, "invalid_role", "Vai trò không hợp lệ",
-		               "role must be admin, supervisor, counter or specialist");
+	if (it.role && auth_role_parse(it.role) == ROLE_NONE) {
+		mc_fail(err, MC_ERR_INVALID, "invalid_role", "Vai trò không hợp lệ",
+		        "role must be admin, supervisor, counter or specialist");
+		return mc_error_field(err, "role");
+	}
 	it.active = import_flag(json_object_get(u, "active"));
 	it.head = import_flag(head);
 	it.demo = import_flag(json_object_get(u, "demo"));
@@ -525,9 +535,11 @@ static enum mc_err import_printer_str(json_t *obj, const char *key, size_t max, 
 	if (v == NULL || json_is_null(v))
 		return MC_OK;
 	if (!json_is_string(v) || json_string_length(v) == 0 || json_string_length(v) > max ||
-	    strlen(json_string_value(v)) != json_string_length(v))
-		return mc_failf(err, MC_ERR_INVALID, "invalid_field", "Trường không hợp lệ",
-		                "printer: '%s' must be a string of 1-%zu bytes", key, max);
+	    strlen(json_string_value(v)) != json_string_length(v)) {
+		mc_failf(err, MC_ERR_INVALID, "invalid_field", "Trường không hợp lệ",
+		         "printer: '%s' must be a string of 1-%zu bytes", key, max);
+		return mc_error_field(err, key);
+	}
 	*out = json_string_value(v);
 	return MC_OK;
 }
