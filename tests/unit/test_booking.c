@@ -37,6 +37,47 @@ static void test_settings(void **state)
 	assert_false(booking_minutes_ok(0));
 }
 
+static void test_setting_members(void **state)
+{
+	(void)state;
+	struct booking_settings s;
+	booking_settings_default(&s);
+	assert_int_equal(booking_setting_find("days_ahead"), 0);
+	assert_int_equal(booking_setting_find("reminder_minutes"), BOOKING_SETTINGS_N - 1);
+	assert_int_equal(booking_setting_find("slots"), -1);
+	assert_int_equal(booking_setting_find(NULL), -1);
+	int i = booking_setting_find("per_person_per_day");
+	assert_string_equal(booking_setting_key((size_t)i), "per_person_per_day");
+	*booking_setting_member(&s, (size_t)i) = 7;
+	assert_int_equal(s.per_person_per_day, 7);
+	assert_null(booking_setting_key(BOOKING_SETTINGS_N));
+}
+
+static void test_refusal(void **state)
+{
+	(void)state;
+	struct booking_settings s;
+	booking_settings_default(&s); /* two a person a day */
+	struct booking_counts c = {.public_channel = true,
+	                           .phone_today = 4,
+	                           .person_day = 1,
+	                           .slot_taken = 2,
+	                           .capacity = 3,
+	                           .phone_day_max = 5};
+	assert_int_equal(booking_refusal_of(&s, &c), BOOKING_OK);
+	c.slot_taken = 3;
+	assert_int_equal(booking_refusal_of(&s, &c), BOOKING_SLOT_FULL);
+	c.person_day = 2; /* the person's limit is told before the full slot */
+	assert_int_equal(booking_refusal_of(&s, &c), BOOKING_PERSON_LIMIT);
+	c.phone_today = 5; /* and the phone's day before both */
+	assert_int_equal(booking_refusal_of(&s, &c), BOOKING_TOO_MANY_TODAY);
+	c.public_channel = false; /* staff booking for a caller: no phone limit */
+	assert_int_equal(booking_refusal_of(&s, &c), BOOKING_PERSON_LIMIT);
+	c.capacity = 0;
+	c.person_day = 0;
+	assert_int_equal(booking_refusal_of(&s, &c), BOOKING_SLOT_FULL);
+}
+
 static void test_day_slots(void **state)
 {
 	(void)state;
@@ -139,7 +180,8 @@ static void test_code(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_settings), cmocka_unit_test(test_day_slots),
+	    cmocka_unit_test(test_settings), cmocka_unit_test(test_setting_members),
+	    cmocka_unit_test(test_refusal),  cmocka_unit_test(test_day_slots),
 	    cmocka_unit_test(test_window),   cmocka_unit_test(test_checkin),
 	    cmocka_unit_test(test_code),
 	};

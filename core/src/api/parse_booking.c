@@ -6,6 +6,8 @@
 
 #include "api/parse_notify.h"
 #include "domain/applicant.h"
+#include "domain/booking.h"
+#include "util/xmalloc.h"
 #include "store/notify.h"
 
 static enum mc_err bk_bad_field(struct mc_error *err, const char **field, const char *name,
@@ -116,5 +118,95 @@ enum mc_err booking_create_parse(json_t *body, struct booking_create_cmd *a, con
 			return rc;
 		}
 	}
+	return MC_OK;
+}
+
+static enum mc_err bk_bad_setting(struct mc_error *err, const char *key, const char *what)
+{
+	return mc_failf(err, MC_ERR_INVALID, "invalid_setting", "Giá trị thiết lập không hợp lệ",
+	                "appointments.%s: %s", key, what);
+}
+
+/* One slot row {office, group, minutes, capacity} into *r. */
+static enum mc_err bk_slot_row_parse(json_t *v, struct booking_slot_row *r, struct mc_error *err)
+{
+	static const char *const keys[] = {"office", "group", "minutes", "capacity"};
+	const char *k;
+	json_t *m;
+	if (!json_is_object(v))
+		return bk_bad_setting(err, "slots",
+		                      "each slot is {office, group, minutes, capacity}");
+	json_object_foreach(v, k, m)
+	{
+		size_t j;
+		for (j = 0; j < 4 && strcmp(keys[j], k) != 0; j++)
+			;
+		if (j == 4)
+			return mc_failf(err, MC_ERR_INVALID, "unknown_setting",
+			                "Thiết lập không được hỗ trợ",
+			                "unknown setting 'appointments.slots.%.40s'", k);
+	}
+	const char *office = json_string_value(json_object_get(v, "office"));
+	const char *group = json_string_value(json_object_get(v, "group"));
+	json_t *minutes = json_object_get(v, "minutes");
+	json_t *capacity = json_object_get(v, "capacity");
+	if (office == NULL || group == NULL)
+		return bk_bad_setting(err, "slots",
+		                      "each slot names its office and group (strings)");
+	if (!json_is_integer(minutes) || !booking_minutes_ok((int)json_integer_value(minutes)))
+		return bk_bad_setting(err, "slots.minutes", "15, 20, 30 or 60");
+	if (!json_is_integer(capacity) || json_integer_value(capacity) < 0 ||
+	    json_integer_value(capacity) > 100)
+		return bk_bad_setting(err, "slots.capacity", "an integer 0..100");
+	snprintf(r->office, sizeof r->office, "%s", office);
+	snprintf(r->group, sizeof r->group, "%s", group);
+	r->minutes = (int)json_integer_value(minutes);
+	r->capacity = (int)json_integer_value(capacity);
+	return MC_OK;
+}
+
+enum mc_err booking_config_parse(json_t *section, struct booking_config_cmd *cmd,
+                                 struct mc_error *err)
+{
+	const char *key;
+	json_t *v;
+	enum mc_err rc;
+	*cmd = (struct booking_config_cmd){.given = section != NULL};
+	if (section == NULL)
+		return MC_OK;
+	if (!json_is_object(section))
+		return bk_bad_setting(err, "", "the section is an object");
+	json_object_foreach(section, key, v)
+	{
+		if (strcmp(key, "slots") == 0)
+			continue;
+		int i = booking_setting_find(key);
+		if (i < 0)
+			return mc_failf(err, MC_ERR_INVALID, "unknown_setting",
+			                "Thiết lập không được hỗ trợ",
+			                "unknown setting 'appointments.%.60s'", key);
+		if (!json_is_integer(v) || json_integer_value(v) < -1000000 ||
+		    json_integer_value(v) > 1000000)
+			return bk_bad_setting(err, key, "an integer");
+		cmd->scalars |= 1u << i;
+		cmd->value[i] = (int)json_integer_value(v);
+	}
+	json_t *slots = json_object_get(section, "slots");
+	if (slots) {
+		size_t i;
+		if (!json_is_array(slots) || json_array_size(slots) > 1000)
+			return bk_bad_setting(err, "slots",
+			                      "an array of at most 1000 {office, group,"
+			                      " minutes, capacity}");
+		cmd->has_slots = true;
+		cmd->slots = xcalloc(json_array_size(slots) + 1, sizeof *cmd->slots);
+		json_array_foreach(slots, i, v)
+		{
+			if ((rc = bk_slot_row_parse(v, &cmd->slots[i], err)))
+				return rc;
+			cmd->n_slots++;
+		}
+	}
+	cmd->details = json_dumps(section, JSON_COMPACT | JSON_SORT_KEYS);
 	return MC_OK;
 }

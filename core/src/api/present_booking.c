@@ -128,3 +128,16 @@ json_t *present_booking_slots(const struct booking_slots *s)
 	                 s->group_name_en, "minutes", s->minutes, "capacity", s->capacity, "today",
 	                 s->today, "last_day", s->last_day, "days", days);
 }
+
+json_t *present_booking_off_grid(const struct booking_off_grid_list *l)
+{
+	json_t *out = json_array();
+	for (size_t i = 0; i < l->n; i++) {
+		const struct booking_off_grid *b = &l->items[i];
+		json_array_append_new(out, json_pack("{s:s, s:s, s:s, s:I, s:I, s:s}", "code",
+		                                     b->code, "office", b->office, "group",
+		                                     b->group, "start", (json_int_t)b->start, "end",
+		                                     (json_int_t)b->end, "why", b->why));
+	}
+	return out;
+}

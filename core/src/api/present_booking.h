@@ -33,4 +33,8 @@ json_t *present_booking_options(const struct booking_options *o);
  * "working_day","day_name","slots":[{"start","end","free"}]}]}. */
 json_t *present_booking_slots(const struct booking_slots *s);
 
+/* The import's "bookings_off_grid": [{"code","office","group","start",
+ * "end","why"}]. */
+json_t *present_booking_off_grid(const struct booking_off_grid_list *l);
+
 #endif

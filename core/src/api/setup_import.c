@@ -5,7 +5,9 @@
 #include <string.h>
 
 #include "api/notify_config.h"
+#include "api/parse_booking.h"
 #include "api/parse_calendar.h"
+#include "api/present_booking.h"
 #include "domain/office.h"
 #include "store/auth.h"
 #include "store/booking.h"
@@ -774,6 +776,18 @@ static enum mc_err import_lists(struct store *st, const struct principal *who, j
 	return MC_OK;
 }
 
+/* The section "appointments": parsed (api/parse_booking.c), then applied. */
+static enum mc_err import_appointments(struct store *st, const struct principal *who,
+                                       json_t *section, struct mc_error *err)
+{
+	struct booking_config_cmd cmd;
+	enum mc_err rc = booking_config_parse(section, &cmd, err);
+	if (rc == MC_OK)
+		rc = store_booking_config_set(st, who, &cmd, err);
+	booking_config_cmd_clear(&cmd);
+	return rc;
+}
+
 /* Every section, inside the import's transaction; *off_grid (when the
  * appointment slots changed) the bookings to come the new slots no longer
  * hold (kept; listed in the answer so the centre tells the citizens). */
@@ -785,13 +799,17 @@ static enum mc_err import_all(struct store *st, const struct principal *who, jso
 	    (rc = import_office(st, who, bundle, err)) ||
 	    (rc = import_settings(st, who, bundle, err)) ||
 	    (rc = import_lists(st, who, bundle, n, err)) ||
-	    (rc =
-	         store_booking_config_set(st, who, json_object_get(bundle, "appointments"), err)) ||
+	    (rc = import_appointments(st, who, json_object_get(bundle, "appointments"), err)) ||
 	    (rc = notify_config_setup(st, who, bundle, err)) ||
 	    (rc = store_office_items_check(st, err)) || (rc = store_setup_users_fit(st, err)))
 		return rc;
-	if (json_object_get(json_object_get(bundle, "appointments"), "slots"))
-		return store_booking_off_grid(st, clock_now(), off_grid, err);
+	if (json_object_get(json_object_get(bundle, "appointments"), "slots")) {
+		struct booking_off_grid_list og;
+		if ((rc = store_booking_off_grid(st, clock_now(), &og, err)))
+			return rc;
+		*off_grid = present_booking_off_grid(&og);
+		booking_off_grid_clear(&og);
+	}
 	return MC_OK;
 }
 

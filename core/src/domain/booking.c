@@ -1,6 +1,7 @@
 /* Appointments: the pure rules (domain/booking.h). */
 #include "domain/booking.h"
 
+#include <stddef.h>
 #include <string.h>
 
 void booking_settings_default(struct booking_settings *s)
@@ -28,6 +29,48 @@ const char *booking_settings_check(const struct booking_settings *s)
 	if (s->reminder_minutes < 0 || s->reminder_minutes > 2880)
 		return "reminder_minutes";
 	return NULL;
+}
+
+static const struct {
+	const char *key;
+	size_t off;
+} booking_members[BOOKING_SETTINGS_N] = {
+    {"days_ahead", offsetof(struct booking_settings, days_ahead)},
+    {"per_person_per_day", offsetof(struct booking_settings, per_person_per_day)},
+    {"checkin_before_minutes", offsetof(struct booking_settings, checkin_before_minutes)},
+    {"checkin_after_minutes", offsetof(struct booking_settings, checkin_after_minutes)},
+    {"booked_in_a_row", offsetof(struct booking_settings, booked_in_a_row)},
+    {"reminder_minutes", offsetof(struct booking_settings, reminder_minutes)},
+};
+
+const char *booking_setting_key(size_t i)
+{
+	return i < BOOKING_SETTINGS_N ? booking_members[i].key : NULL;
+}
+
+int *booking_setting_member(struct booking_settings *s, size_t i)
+{
+	return (int *)((char *)s + booking_members[i].off);
+}
+
+int booking_setting_find(const char *key)
+{
+	for (size_t i = 0; key && i < BOOKING_SETTINGS_N; i++)
+		if (strcmp(booking_members[i].key, key) == 0)
+			return (int)i;
+	return -1;
+}
+
+enum booking_refusal booking_refusal_of(const struct booking_settings *s,
+                                        const struct booking_counts *c)
+{
+	if (c->public_channel && c->phone_today >= c->phone_day_max)
+		return BOOKING_TOO_MANY_TODAY;
+	if (c->person_day >= s->per_person_per_day)
+		return BOOKING_PERSON_LIMIT;
+	if (c->slot_taken >= c->capacity)
+		return BOOKING_SLOT_FULL;
+	return BOOKING_OK;
 }
 
 bool booking_minutes_ok(int minutes)

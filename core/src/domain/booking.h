@@ -9,6 +9,7 @@
 #define MOTCUA_DOMAIN_BOOKING_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "domain/workcal.h"
@@ -32,6 +33,36 @@ void booking_settings_default(struct booking_settings *s);
 /* The name of the first member of s out of its range, or NULL when all
  * are in range. */
 const char *booking_settings_check(const struct booking_settings *s);
+
+/* The members of the setting by name, in the order the setting is written:
+ * BOOKING_SETTINGS_N of them; booking_setting_key(i) is member i's name,
+ * booking_setting_member(s, i) where it lives in s; booking_setting_find
+ * the index of key, or -1. */
+#define BOOKING_SETTINGS_N 6
+const char *booking_setting_key(size_t i);
+int *booking_setting_member(struct booking_settings *s, size_t i);
+int booking_setting_find(const char *key);
+
+/* Why a booking is refused once its slot is found (store_booking_create
+ * counts, the rule decides here): the phone's public bookings today, the
+ * person's bookings that day (by phone or ID number), the slot's places. */
+enum booking_refusal {
+	BOOKING_OK,
+	BOOKING_TOO_MANY_TODAY, /* 429 too_many_bookings (the public page only) */
+	BOOKING_PERSON_LIMIT,   /* 409 booking_limit */
+	BOOKING_SLOT_FULL,      /* 409 slot_full */
+};
+struct booking_counts {
+	bool public_channel;
+	int64_t phone_today; /* public bookings of the phone made today (cancelled count) */
+	int64_t person_day;  /* bookings not cancelled that day by phone or ID number */
+	int64_t slot_taken;  /* places of the slot taken (booking_holds_place) */
+	int capacity;        /* the slot's places */
+	int phone_day_max;   /* STORE_BOOKING_PER_PHONE_DAY */
+};
+/* The first refusal that applies, in the order above, or BOOKING_OK. */
+enum booking_refusal booking_refusal_of(const struct booking_settings *s,
+                                        const struct booking_counts *c);
 
 /* The slot lengths the schema allows (booking_slots.minutes). */
 bool booking_minutes_ok(int minutes);

@@ -19,44 +19,36 @@
 #include "store/calendar.h"
 #include "store/notify.h"
 
-/* The scalar members of the setting, with where each lives in the struct. */
-static const struct {
-	const char *key;
-	size_t off;
-} bk_members[] = {
-    {"days_ahead", offsetof(struct booking_settings, days_ahead)},
-    {"per_person_per_day", offsetof(struct booking_settings, per_person_per_day)},
-    {"checkin_before_minutes", offsetof(struct booking_settings, checkin_before_minutes)},
-    {"checkin_after_minutes", offsetof(struct booking_settings, checkin_after_minutes)},
-    {"booked_in_a_row", offsetof(struct booking_settings, booked_in_a_row)},
-    {"reminder_minutes", offsetof(struct booking_settings, reminder_minutes)},
-};
-#define BK_MEMBERS (sizeof bk_members / sizeof bk_members[0])
-
-static int *bk_member(struct booking_settings *s, size_t i)
+/* Fills s from the stored object text (members absent keep s's value),
+ * read through SQLite's JSON functions; false when it is malformed or out
+ * of range (s then untouched). */
+static bool bk_settings_parse(struct store_conn *c, const char *text, struct booking_settings *s)
 {
-	return (int *)((char *)s + bk_members[i].off);
-}
-
-/* Fills s from the stored object text (members absent keep s's value);
- * false when it is malformed or out of range (s then untouched). */
-static bool bk_settings_parse(const char *text, struct booking_settings *s)
-{
-	json_t *o = text ? json_loads(text, 0, NULL) : NULL;
 	struct booking_settings t = *s;
-	bool ok = json_is_object(o);
-	for (size_t i = 0; ok && i < BK_MEMBERS; i++) {
-		json_t *v = json_object_get(o, bk_members[i].key);
-		if (v == NULL)
-			continue;
-		if (!json_is_integer(v) || json_integer_value(v) < -1000000 ||
-		    json_integer_value(v) > 1000000)
-			ok = false;
-		else
-			*bk_member(&t, i) = (int)json_integer_value(v);
+	bool ok = false;
+	sqlite3_stmt *q = store_stmt(c, "SELECT json_valid(?1) AND json_type(?1) = 'object'");
+	if (q == NULL)
+		return false;
+	sqlite3_bind_text(q, 1, text, -1, SQLITE_TRANSIENT);
+	ok = sqlite3_step(q) == SQLITE_ROW && sqlite3_column_int(q, 0) == 1;
+	sqlite3_reset(q);
+	q = ok ? store_stmt(c, "SELECT json_type(?1, ?2), json_extract(?1, ?2)") : NULL;
+	for (size_t i = 0; q && ok && i < BOOKING_SETTINGS_N; i++) {
+		char path[64];
+		snprintf(path, sizeof path, "$.%s", booking_setting_key(i));
+		sqlite3_bind_text(q, 1, text, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(q, 2, path, -1, SQLITE_TRANSIENT);
+		if (sqlite3_step(q) == SQLITE_ROW && sqlite3_column_type(q, 0) != SQLITE_NULL) {
+			sqlite3_int64 v = sqlite3_column_int64(q, 1);
+			if (strcmp(store_col_text(q, 0), "integer") != 0 || v < -1000000 ||
+			    v > 1000000)
+				ok = false;
+			else
+				*booking_setting_member(&t, i) = (int)v;
+		}
+		sqlite3_reset(q);
 	}
-	json_decref(o);
-	if (ok && booking_settings_check(&t) == NULL) {
+	if (q && ok && booking_settings_check(&t) == NULL) {
 		*s = t;
 		return true;
 	}
@@ -68,8 +60,17 @@ void store_booking_settings(struct store *st, struct booking_settings *out)
 	booking_settings_default(out);
 	char *text = store_setting_get(st, "appointments");
 	if (text)
-		bk_settings_parse(text, out);
+		bk_settings_parse(store_read_conn(st), text, out);
 	free(text);
+}
+
+/* Appends one item to a growing array (*items, *n of them, *cap room). */
+static void *bk_grow(void *items, size_t n, size_t *cap, size_t size)
+{
+	if (n < *cap)
+		return items;
+	*cap = *cap ? *cap * 2 : 16;
+	return xreallocarray(items, *cap, size);
 }
 
 /* ---- Set-up: the bundle section "appointments". */
@@ -128,85 +129,62 @@ static enum mc_err bk_group_id(struct store_conn *c, int64_t office_id, const ch
 	return rc;
 }
 
-/* Checks and applies the "slots" list on the writer c. */
-static enum mc_err bk_slots_apply(struct store_conn *c, json_t *slots, struct mc_error *err)
+/* The ids of slot row r's centre and group, or MC_ERR_INVALID
+ * "invalid_setting" when there is no such centre with that active group. */
+static enum mc_err bk_slot_ids(struct store_conn *c, const struct booking_slot_row *r, int64_t *oid,
+                               int64_t *gid, struct mc_error *err)
 {
-	size_t i;
-	json_t *v;
 	enum mc_err rc;
-	if (!json_is_array(slots) || json_array_size(slots) > 1000)
-		return bk_bad_setting(err, "slots",
-		                      "an array of at most 1000 {office, group,"
-		                      " minutes, capacity}");
+	if ((rc = bk_centre(c, r->office, oid, NULL, NULL, err)) ||
+	    (rc = bk_group_id(c, *oid, r->group, gid, err)))
+		return rc != MC_ERR_NOT_FOUND
+		           ? rc
+		           : mc_failf(err, MC_ERR_INVALID, "invalid_setting",
+		                      "Giá trị thiết lập không hợp lệ",
+		                      "appointments.slots: %.40s is no centre with an"
+		                      " active group %.40s",
+		                      r->office, r->group);
+	return MC_OK;
+}
+
+/* Whether centre oid's group gid has a slot row on c (*twice). */
+static enum mc_err bk_slot_exists(struct store_conn *c, int64_t oid, int64_t gid, bool *twice,
+                                  struct mc_error *err)
+{
+	sqlite3_stmt *d =
+	    store_stmt(c, "SELECT 1 FROM booking_slots WHERE office_id = ? AND group_id = ?");
+	int step;
+	if (d == NULL)
+		return store_sql_error(c, "booking_slots", err);
+	sqlite3_bind_int64(d, 1, oid);
+	sqlite3_bind_int64(d, 2, gid);
+	*twice = store_next(d, &step);
+	return store_scan_end(c, d, step, "booking_slots", err);
+}
+
+/* Applies the slot rows (n of them) on the writer c. */
+static enum mc_err bk_slots_apply(struct store_conn *c, const struct booking_slot_row *rows,
+                                  size_t n, struct mc_error *err)
+{
+	enum mc_err rc;
 	/* First every centre named loses its slots, then the list is written:
 	 * a bundle says the whole of a centre's slots. */
 	for (int pass = 0; pass < 2; pass++)
-		json_array_foreach(slots, i, v)
-		{
-			static const char *const keys[] = {"office", "group", "minutes",
-			                                   "capacity"};
-			const char *k;
-			json_t *m;
-			if (!json_is_object(v))
-				return bk_bad_setting(
-				    err, "slots",
-				    "each slot is {office, group, minutes, capacity}");
-			json_object_foreach(v, k, m)
-			{
-				size_t j;
-				for (j = 0; j < 4 && strcmp(keys[j], k) != 0; j++)
-					;
-				if (j == 4)
-					return mc_failf(
-					    err, MC_ERR_INVALID, "unknown_setting",
-					    "Thiết lập không được hỗ trợ",
-					    "unknown setting 'appointments.slots.%.40s'", k);
-			}
-			const char *office = json_string_value(json_object_get(v, "office"));
-			const char *group = json_string_value(json_object_get(v, "group"));
-			json_t *minutes = json_object_get(v, "minutes");
-			json_t *capacity = json_object_get(v, "capacity");
-			if (office == NULL || group == NULL)
-				return bk_bad_setting(
-				    err, "slots", "each slot names its office and group (strings)");
-			if (!json_is_integer(minutes) ||
-			    !booking_minutes_ok((int)json_integer_value(minutes)))
-				return bk_bad_setting(err, "slots.minutes", "15, 20, 30 or 60");
-			if (!json_is_integer(capacity) || json_integer_value(capacity) < 0 ||
-			    json_integer_value(capacity) > 100)
-				return bk_bad_setting(err, "slots.capacity", "an integer 0..100");
+		for (size_t i = 0; i < n; i++) {
+			const struct booking_slot_row *r = &rows[i];
 			int64_t oid, gid;
-			if ((rc = bk_centre(c, office, &oid, NULL, NULL, err)) ||
-			    (rc = bk_group_id(c, oid, group, &gid, err)))
-				return rc != MC_ERR_NOT_FOUND
-				           ? rc
-				           : mc_failf(
-				                 err, MC_ERR_INVALID, "invalid_setting",
-				                 "Giá trị thiết lập không hợp lệ",
-				                 "appointments.slots: %.40s is no centre with an"
-				                 " active group %.40s",
-				                 office, group);
-			if (pass == 1) {
-				/* The named centres were emptied in pass 0: a row here
-				 * came from this list, the same centre and group twice. */
-				sqlite3_stmt *d =
-				    store_stmt(c, "SELECT 1 FROM booking_slots WHERE office_id = ?"
-				                  " AND group_id = ?");
-				int dstep;
-				if (d == NULL)
-					return store_sql_error(c, "booking_slots", err);
-				sqlite3_bind_int64(d, 1, oid);
-				sqlite3_bind_int64(d, 2, gid);
-				bool twice = store_next(d, &dstep);
-				if ((rc = store_scan_end(c, d, dstep, "booking_slots", err)))
-					return rc;
-				if (twice)
-					return mc_failf(
-					    err, MC_ERR_INVALID, "invalid_setting",
-					    "Giá trị thiết lập không hợp lệ",
-					    "appointments.slots: %.40s %.40s is given twice",
-					    office, group);
-			}
+			bool twice = false;
+			if ((rc = bk_slot_ids(c, r, &oid, &gid, err)))
+				return rc;
+			/* The named centres were emptied in pass 0: a row here came
+			 * from this list, the same centre and group twice. */
+			if (pass == 1 && (rc = bk_slot_exists(c, oid, gid, &twice, err)))
+				return rc;
+			if (twice)
+				return mc_failf(err, MC_ERR_INVALID, "invalid_setting",
+				                "Giá trị thiết lập không hợp lệ",
+				                "appointments.slots: %.40s %.40s is given twice",
+				                r->office, r->group);
 			sqlite3_stmt *s =
 			    pass == 0
 			        ? store_stmt(c, "DELETE FROM booking_slots WHERE office_id = ?")
@@ -217,8 +195,8 @@ static enum mc_err bk_slots_apply(struct store_conn *c, json_t *slots, struct mc
 			sqlite3_bind_int64(s, 1, oid);
 			if (pass == 1) {
 				sqlite3_bind_int64(s, 2, gid);
-				sqlite3_bind_int64(s, 3, json_integer_value(minutes));
-				sqlite3_bind_int64(s, 4, json_integer_value(capacity));
+				sqlite3_bind_int64(s, 3, r->minutes);
+				sqlite3_bind_int64(s, 4, r->capacity);
 			}
 			if ((rc = store_step(c, s, "booking_slots", err)))
 				return rc;
@@ -226,60 +204,53 @@ static enum mc_err bk_slots_apply(struct store_conn *c, json_t *slots, struct mc
 	return MC_OK;
 }
 
-enum mc_err store_booking_config_set(struct store *st, const struct principal *who, json_t *section,
-                                     struct mc_error *err)
+void booking_config_cmd_clear(struct booking_config_cmd *cmd)
 {
-	enum mc_err rc;
-	if (section == NULL)
-		return MC_OK;
-	if (!json_is_object(section))
-		return bk_bad_setting(err, "", "the section is an object");
+	free(cmd->slots);
+	free(cmd->details);
+	cmd->slots = NULL;
+	cmd->details = NULL;
+}
+
+/* The setting's text: every member, in the order of booking_setting_key. */
+static char *bk_settings_text(struct booking_settings *s)
+{
+	struct jsontext j = JSONTEXT_INIT;
+	jt_begin(&j);
+	for (size_t i = 0; i < BOOKING_SETTINGS_N; i++)
+		jt_int(&j, booking_setting_key(i), *booking_setting_member(s, i));
+	jt_end(&j);
+	return jt_finish(&j);
+}
+
+enum mc_err store_booking_config_set(struct store *st, const struct principal *who,
+                                     const struct booking_config_cmd *cmd, struct mc_error *err)
+{
+	enum mc_err rc = MC_OK;
 	struct booking_settings s;
+	if (!cmd->given)
+		return MC_OK;
 	store_booking_settings(st, &s);
-	const char *key;
-	json_t *v;
-	bool scalars = false;
-	json_object_foreach(section, key, v)
-	{
-		if (strcmp(key, "slots") == 0)
-			continue;
-		size_t i;
-		for (i = 0; i < BK_MEMBERS && strcmp(bk_members[i].key, key) != 0; i++)
-			;
-		if (i == BK_MEMBERS)
-			return mc_failf(err, MC_ERR_INVALID, "unknown_setting",
-			                "Thiết lập không được hỗ trợ",
-			                "unknown setting 'appointments.%.60s'", key);
-		if (!json_is_integer(v) || json_integer_value(v) < -1000000 ||
-		    json_integer_value(v) > 1000000)
-			return bk_bad_setting(err, key, "an integer");
-		*bk_member(&s, i) = (int)json_integer_value(v);
-		scalars = true;
-	}
+	for (size_t i = 0; i < BOOKING_SETTINGS_N; i++)
+		if (cmd->scalars & (1u << i))
+			*booking_setting_member(&s, i) = cmd->value[i];
 	const char *bad = booking_settings_check(&s);
 	if (bad)
 		return bk_bad_setting(err, bad, "out of range (docs/appointments.md)");
 	if ((rc = store_begin(st, err)))
 		return rc;
 	struct store_conn *c = store_write_conn(st);
-	if (scalars) {
-		json_t *o = json_object();
-		for (size_t i = 0; i < BK_MEMBERS; i++)
-			json_object_set_new(o, bk_members[i].key, json_integer(*bk_member(&s, i)));
-		char *text = json_dumps(o, JSON_COMPACT);
-		json_decref(o);
+	if (cmd->scalars) {
+		char *text = bk_settings_text(&s);
 		rc = store_setting_set(st, "appointments", text, err);
 		free(text);
 	}
-	if (rc == MC_OK && json_object_get(section, "slots"))
-		rc = bk_slots_apply(c, json_object_get(section, "slots"), err);
-	if (rc == MC_OK) {
-		char *details = json_dumps(section, JSON_COMPACT | JSON_SORT_KEYS);
-		if (store_event_append(st, who ? who->actor : "system", "settings", "appointments",
-		                       "appointments.set", details, false, err) == 0)
-			rc = err ? err->kind : MC_ERR_INTERNAL;
-		free(details);
-	}
+	if (rc == MC_OK && cmd->has_slots)
+		rc = bk_slots_apply(c, cmd->slots, cmd->n_slots, err);
+	if (rc == MC_OK &&
+	    store_event_append(st, who ? who->actor : "system", "settings", "appointments",
+	                       "appointments.set", cmd->details, false, err) == 0)
+		rc = err ? err->kind : MC_ERR_INTERNAL;
 	if (rc) {
 		store_rollback(st);
 		return rc;
@@ -287,11 +258,18 @@ enum mc_err store_booking_config_set(struct store *st, const struct principal *w
 	return store_commit(st, err);
 }
 
-enum mc_err store_booking_off_grid(struct store *st, int64_t now, json_t **out,
+void booking_off_grid_clear(struct booking_off_grid_list *l)
+{
+	free(l->items);
+	*l = (struct booking_off_grid_list){0};
+}
+
+enum mc_err store_booking_off_grid(struct store *st, int64_t now, struct booking_off_grid_list *out,
                                    struct mc_error *err)
 {
 	struct store_conn *c = store_write_conn(st);
-	*out = json_array();
+	size_t cap = 0;
+	*out = (struct booking_off_grid_list){0};
 	sqlite3_stmt *s =
 	    store_stmt(c, "SELECT b.code, o.code, g.code, b.slot_start, b.slot_end,"
 	                  " CASE WHEN sl.capacity IS NULL OR sl.capacity = 0 THEN 'closed'"
@@ -312,14 +290,20 @@ enum mc_err store_booking_off_grid(struct store *st, int64_t now, json_t **out,
 	if (s == NULL)
 		return store_sql_error(c, "bookings", err);
 	sqlite3_bind_int64(s, 1, now);
-	while (store_next(s, &step))
-		json_array_append_new(
-		    *out,
-		    json_pack("{s:s, s:s, s:s, s:I, s:I, s:s}", "code", store_col_text(s, 0),
-		              "office", store_col_text(s, 1), "group", store_col_text(s, 2),
-		              "start", (json_int_t)sqlite3_column_int64(s, 3), "end",
-		              (json_int_t)sqlite3_column_int64(s, 4), "why", store_col_text(s, 5)));
-	return store_scan_end(c, s, step, "bookings", err);
+	while (store_next(s, &step)) {
+		out->items = bk_grow(out->items, out->n, &cap, sizeof *out->items);
+		struct booking_off_grid *b = &out->items[out->n++];
+		*b = (struct booking_off_grid){.start = sqlite3_column_int64(s, 3),
+		                               .end = sqlite3_column_int64(s, 4)};
+		snprintf(b->code, sizeof b->code, "%s", store_col_text(s, 0));
+		snprintf(b->office, sizeof b->office, "%s", store_col_text(s, 1));
+		snprintf(b->group, sizeof b->group, "%s", store_col_text(s, 2));
+		snprintf(b->why, sizeof b->why, "%s", store_col_text(s, 5));
+	}
+	enum mc_err rc = store_scan_end(c, s, step, "bookings", err);
+	if (rc)
+		booking_off_grid_clear(out);
+	return rc;
 }
 
 /* ---- The window of bookable days. */
@@ -572,15 +556,6 @@ void booking_options_clear(struct booking_options *o)
 	free(o->procedures);
 	free(o->picks);
 	*o = (struct booking_options){0};
-}
-
-/* Appends one item to a growing array (*items, *n of them, *cap room). */
-static void *bk_grow(void *items, size_t n, size_t *cap, size_t size)
-{
-	if (n < *cap)
-		return items;
-	*cap = *cap ? *cap * 2 : 16;
-	return xreallocarray(items, *cap, size);
 }
 
 /* The bookable centres and their groups into o. */
@@ -906,42 +881,63 @@ static int64_t bk_count(struct store_conn *c, sqlite3_stmt *s, enum mc_err *rc,
 	return n;
 }
 
+/* The refusals' errors (domain booking_refusal_of decides which). */
+static enum mc_err bk_refusal_error(enum booking_refusal why, const struct booking_settings *bs,
+                                    int64_t retry_after, struct mc_error *err)
+{
+	enum mc_err rc = MC_OK;
+	switch (why) {
+	case BOOKING_OK: break;
+	case BOOKING_TOO_MANY_TODAY:
+		rc = mc_failf(err, MC_ERR_RATE_LIMITED, "too_many_bookings",
+		              "Số điện thoại này đã đặt quá nhiều lịch hẹn hôm nay, vui lòng"
+		              " thử lại vào ngày mai",
+		              "this phone made %d bookings today", STORE_BOOKING_PER_PHONE_DAY);
+		if (err)
+			err->retry_after = (int)retry_after;
+		break;
+	case BOOKING_PERSON_LIMIT:
+		rc = mc_failf(err, MC_ERR_CONFLICT, "booking_limit",
+		              "Mỗi người chỉ được đặt tối đa số lịch hẹn cho phép trong một ngày",
+		              "at most %d bookings a person a day (by phone or ID number)",
+		              bs->per_person_per_day);
+		break;
+	case BOOKING_SLOT_FULL:
+		rc = mc_fail(err, MC_ERR_CONFLICT, "slot_full",
+		             "Khung giờ này vừa hết chỗ, vui lòng chọn giờ khác",
+		             "the slot is full");
+		break;
+	}
+	return rc;
+}
+
 /* Whether the booking a (slot `slot` of day `day`, target t) is refused on
- * connection c: the phone's public bookings today (who NULL), the person's
- * bookings that day, the slot's places. MC_OK when none refuses. Run on the
- * reader first, so an obviously refused booking never takes the writer, then
- * again inside the write transaction, the check that decides a race. */
+ * connection c: the counts read here, the rule booking_refusal_of's. Run on
+ * the reader first, so an obviously refused booking never takes the
+ * writer, then again inside the write transaction, the check that decides a
+ * race. */
 static enum mc_err bk_refused(struct store_conn *c, const struct principal *who,
                               const struct booking_create_cmd *a, const struct bk_day *day,
                               const struct booking_settings *bs, const struct bk_target *t,
                               const struct booking_slot *slot, int64_t now, struct mc_error *err)
 {
 	enum mc_err rc = MC_OK;
-	int64_t taken;
+	struct booking_counts n = {.public_channel = who == NULL,
+	                           .capacity = t->capacity,
+	                           .phone_day_max = STORE_BOOKING_PER_PHONE_DAY};
+	int64_t today_start =
+	    civil_floor_div(now + CLOCK_OFFICE_UTC_OFFSET, 86400) * 86400 - CLOCK_OFFICE_UTC_OFFSET;
 	sqlite3_stmt *s;
 	if (who == NULL) {
-		int64_t today_start =
-		    civil_floor_div(now + CLOCK_OFFICE_UTC_OFFSET, 86400) * 86400 -
-		    CLOCK_OFFICE_UTC_OFFSET;
 		s = store_stmt(c, "SELECT count(*) FROM bookings WHERE phone = ? AND"
 		                  " created_by = 'public' AND created_at >= ?");
 		if (s == NULL)
 			return store_sql_error(c, "bookings", err);
 		sqlite3_bind_text(s, 1, a->phone, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_int64(s, 2, today_start);
-		taken = bk_count(c, s, &rc, err);
+		n.phone_today = bk_count(c, s, &rc, err);
 		if (rc)
 			return rc;
-		if (taken >= STORE_BOOKING_PER_PHONE_DAY) {
-			rc = mc_failf(
-			    err, MC_ERR_RATE_LIMITED, "too_many_bookings",
-			    "Số điện thoại này đã đặt quá nhiều lịch hẹn hôm nay, vui lòng"
-			    " thử lại vào ngày mai",
-			    "this phone made %d bookings today", STORE_BOOKING_PER_PHONE_DAY);
-			if (err)
-				err->retry_after = (int)(today_start + 86400 - now);
-			return rc;
-		}
 	}
 	s = store_stmt(c, "SELECT count(*) FROM bookings WHERE day = ?1 AND state <> 'cancelled'"
 	                  " AND (phone = ?2 OR (?3 IS NOT NULL AND id_number = ?3))");
@@ -951,26 +947,14 @@ static enum mc_err bk_refused(struct store_conn *c, const struct principal *who,
 	sqlite3_bind_text(s, 2, a->phone, -1, SQLITE_TRANSIENT);
 	if (a->id_number[0])
 		sqlite3_bind_text(s, 3, a->id_number, -1, SQLITE_TRANSIENT);
-	taken = bk_count(c, s, &rc, err);
+	n.person_day = bk_count(c, s, &rc, err);
 	if (rc)
 		return rc;
-	if (taken >= bs->per_person_per_day) {
-		rc = mc_failf(err, MC_ERR_CONFLICT, "booking_limit",
-		              "Mỗi người chỉ được đặt tối đa số lịch hẹn cho phép trong một ngày",
-		              "at most %d bookings a person a day (by phone or ID number)",
-		              bs->per_person_per_day);
-		return rc;
-	}
 	int used;
 	if ((rc = bk_taken(c, bs, t->office_id, t->group_id, slot, 1, now, &used, err)))
 		return rc;
-	if (used >= t->capacity) {
-		rc = mc_fail(err, MC_ERR_CONFLICT, "slot_full",
-		             "Khung giờ này vừa hết chỗ, vui lòng chọn giờ khác",
-		             "the slot is full");
-		return rc;
-	}
-	return MC_OK;
+	n.slot_taken = used;
+	return bk_refusal_error(booking_refusal_of(bs, &n), bs, today_start + 86400 - now, err);
 }
 
 void booking_create_cmd_clear(struct booking_create_cmd *cmd)

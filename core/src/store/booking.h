@@ -14,7 +14,8 @@
 #ifndef MOTCUA_STORE_BOOKING_H
 #define MOTCUA_STORE_BOOKING_H
 
-#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "domain/applicant.h"
@@ -31,20 +32,40 @@
  * defaults. Never fails. Any thread (B2's check-in and call order read it). */
 void store_booking_settings(struct store *st, struct booking_settings *out);
 
-/* Applies the bundle section "appointments" (spec: days_ahead,
- * per_person_per_day, checkin_before_minutes, checkin_after_minutes,
- * booked_in_a_row, reminder_minutes, slots [{office, group, minutes,
- * capacity}]) inside the caller's write transaction (store_setup_apply):
- * the scalar members replace theirs in the setting (absent ones keep
- * their value); "slots", when present, replaces every slot row of the
- * centres it names (a centre not named keeps its slots). Errors, the
- * caller rolling back: MC_ERR_INVALID "unknown_setting" (a key not listed),
- * "invalid_setting" (a wrong type or range, the key named in the English
- * message; also a slot whose office is no centre or point, or whose group
- * is not an active group of that centre). Audited
- * "appointments.set". */
-enum mc_err store_booking_config_set(struct store *st, const struct principal *who, json_t *section,
-                                     struct mc_error *err);
+/* One slot row of the bundle section "appointments": a centre's group, its
+ * slot length (booking_minutes_ok) and places (0..100). */
+struct booking_slot_row {
+	char office[128], group[128];
+	int minutes, capacity;
+};
+
+/* The bundle section "appointments" as parsed by the API
+ * (booking_config_parse): the scalar members given (bit i of scalars:
+ * booking_setting_key(i), value[i]), the slot rows when "slots" is given,
+ * and the section as the audit records it (JSON text, keys sorted). Owned:
+ * booking_config_cmd_clear frees slots and details. */
+struct booking_config_cmd {
+	bool given; /* the section was in the bundle */
+	unsigned scalars;
+	int value[BOOKING_SETTINGS_N];
+	bool has_slots;
+	struct booking_slot_row *slots;
+	size_t n_slots;
+	char *details;
+};
+void booking_config_cmd_clear(struct booking_config_cmd *cmd);
+
+/* Applies the bundle section "appointments" inside the caller's write
+ * transaction (store_setup_apply): the scalar members replace theirs in the
+ * setting (absent ones keep their value); the slots, when given, replace
+ * every slot row of the centres they name (a centre not named keeps its
+ * slots). Nothing when the section was not given. Errors, the caller
+ * rolling back: MC_ERR_INVALID "invalid_setting" (a member out of range,
+ * the key named in the English message; a slot whose office is no centre
+ * or point, or whose group is not an active group of that centre, or a
+ * centre and group given twice). Audited "appointments.set". */
+enum mc_err store_booking_config_set(struct store *st, const struct principal *who,
+                                     const struct booking_config_cmd *cmd, struct mc_error *err);
 
 /* The bookings still to come that the slots as they stand now no longer
  * hold, for the import's answer (store_setup_apply, inside its write
@@ -53,9 +74,18 @@ enum mc_err store_booking_config_set(struct store *st, const struct principal *w
  * capacity 0, whose slot length is not the group's minutes any more, or
  * whose slot holds more bookings than the capacity. They are kept (the
  * kiosk still checks them in by their own time): the centre tells the
- * citizens. *out: a new array of {"code","office","group","start","end",
- * "why": "closed"|"minutes"|"over_capacity"}, nothing personal. */
-enum mc_err store_booking_off_grid(struct store *st, int64_t now, json_t **out,
+ * citizens. Nothing personal. Owned: booking_off_grid_clear. */
+struct booking_off_grid {
+	char code[BOOKING_CODE_LEN + 1], office[64], group[64];
+	int64_t start, end;
+	char why[16]; /* closed | minutes | over_capacity */
+};
+struct booking_off_grid_list {
+	struct booking_off_grid *items;
+	size_t n;
+};
+void booking_off_grid_clear(struct booking_off_grid_list *l);
+enum mc_err store_booking_off_grid(struct store *st, int64_t now, struct booking_off_grid_list *out,
                                    struct mc_error *err);
 
 /* GET /public/booking/options: the centres with a slot row of capacity > 0
