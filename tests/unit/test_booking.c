@@ -78,6 +78,17 @@ static void test_refusal(void **state)
 	assert_int_equal(booking_refusal_of(&s, &c), BOOKING_SLOT_FULL);
 }
 
+static void test_cancellable(void **state)
+{
+	(void)state;
+	assert_true(booking_cancellable("booked", 1000, 999));
+	assert_false(booking_cancellable("booked", 1000, 1000)); /* the slot has ended */
+	assert_false(booking_cancellable("checked_in", 1000, 10));
+	assert_false(booking_cancellable("cancelled", 1000, 10));
+	assert_false(booking_cancellable("late", 1000, 10));
+	assert_false(booking_cancellable(NULL, 1000, 10));
+}
+
 static void test_day_slots(void **state)
 {
 	(void)state;
@@ -180,10 +191,10 @@ static void test_code(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_settings), cmocka_unit_test(test_setting_members),
-	    cmocka_unit_test(test_refusal),  cmocka_unit_test(test_day_slots),
-	    cmocka_unit_test(test_window),   cmocka_unit_test(test_checkin),
-	    cmocka_unit_test(test_code),
+	    cmocka_unit_test(test_settings),  cmocka_unit_test(test_setting_members),
+	    cmocka_unit_test(test_refusal),   cmocka_unit_test(test_cancellable),
+	    cmocka_unit_test(test_day_slots), cmocka_unit_test(test_window),
+	    cmocka_unit_test(test_checkin),   cmocka_unit_test(test_code),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -73,6 +73,11 @@ enum booking_refusal booking_refusal_of(const struct booking_settings *s,
 	return BOOKING_OK;
 }
 
+bool booking_cancellable(const char *state, int64_t slot_end, int64_t now)
+{
+	return state && strcmp(state, "booked") == 0 && now < slot_end;
+}
+
 bool booking_minutes_ok(int minutes)
 {
 	return minutes == 15 || minutes == 20 || minutes == 30 || minutes == 60;

@@ -104,6 +104,11 @@ int64_t booking_window_close(const struct booking_settings *s, int64_t start);
  * (its check-in window has not ended). A 'checked_in' one always holds it. */
 bool booking_holds_place(const struct booking_settings *s, int64_t start, int64_t now);
 
+/* Whether a booking in state (booked | checked_in | late | cancelled) whose
+ * slot ends at slot_end may still be cancelled at now: only one not yet
+ * used, before its slot ends. */
+bool booking_cancellable(const char *state, int64_t slot_end, int64_t now);
+
 /* The booking code: "DL" + BOOKING_CODE_RANDOM characters of
  * BOOKING_CODE_ALPHABET (no 0/O/1/I/L). */
 #define BOOKING_CODE_ALPHABET "23456789ABCDEFGHJKMNPQRSTUVWXYZ"

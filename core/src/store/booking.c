@@ -698,7 +698,7 @@ static void bk_view(sqlite3_stmt *s, const struct booking_settings *bs, int64_t 
 	v->checkin_from = booking_window_open(bs, v->start);
 	v->checkin_until = booking_window_close(bs, v->start);
 	v->no_show = booked && !booking_holds_place(bs, v->start, now);
-	v->cancellable = booked && now < v->end;
+	v->cancellable = booking_cancellable(v->state, v->end, now);
 }
 
 static enum mc_err bk_not_found(struct mc_error *err)
@@ -1195,7 +1195,7 @@ enum mc_err store_booking_cancel(struct store *st, const struct principal *who, 
 		rc = bk_not_found(err);
 		goto fail;
 	}
-	if (strcmp(state, "booked") != 0 || now >= end) {
+	if (!booking_cancellable(state, end, now)) {
 		rc = mc_fail(err, MC_ERR_CONFLICT, "booking_not_cancellable",
 		             strcmp(state, "cancelled") == 0 ? "Lịch hẹn này đã được hủy"
 		                                             : "Lịch hẹn này không thể hủy nữa",
