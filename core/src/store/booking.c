@@ -839,13 +839,16 @@ static enum mc_err bk_notify(struct store *st, const char *trigger, int64_t offi
 		return MC_OK;
 	char slot[32];
 	store_booking_when(start, slot);
-	char *url = store_setting_get(st, "public_url");
-	json_t *jurl = url ? json_loads(url, JSON_DECODE_ANY, NULL) : NULL;
 	char link[400] = "";
-	if (json_is_string(jurl))
-		snprintf(link, sizeof link, "%s/dat-lich?ma=%s", json_string_value(jurl), code);
-	json_decref(jurl);
-	free(url);
+	/* The setting is JSON text: its string, through SQLite. */
+	struct store_conn *c = store_read_conn(st);
+	sqlite3_stmt *s = store_stmt(c, "SELECT json_extract(value, '$') FROM settings"
+	                                " WHERE key = 'public_url' AND CASE WHEN json_valid(value)"
+	                                " THEN json_type(value) = 'text' ELSE 0 END");
+	if (s && sqlite3_step(s) == SQLITE_ROW)
+		snprintf(link, sizeof link, "%s/dat-lich?ma=%s", store_col_text(s, 0), code);
+	if (s)
+		sqlite3_reset(s);
 	const struct notify_field fields[] = {
 	    {"code", code}, {"name", name}, {"group", group}, {"slot", slot}, {"link", link}};
 	struct notify_request rq = {.trigger = trigger,

@@ -133,11 +133,12 @@ static void cal_raw_sessions(struct store_conn *c, const char *text,
 	sqlite3_stmt *s = store_stmt(
 	    c, "SELECT e.type = 'object',"
 	       " CASE WHEN e.type = 'object' THEN (SELECT count(*) FROM json_each(e.value)) END,"
-	       " CASE WHEN e.type = 'object' AND json_type(e.value, '$.start') = 'text'"
-	       "  THEN json_extract(e.value, '$.start') END,"
-	       " CASE WHEN e.type = 'object' AND json_type(e.value, '$.end') = 'text'"
-	       "  THEN json_extract(e.value, '$.end') END,"
-	       " e.type = 'object' AND json_type(e.value, '$.days') IS NOT NULL"
+	       " CASE WHEN e.type = 'object' THEN CASE WHEN json_type(e.value, '$.start') = 'text'"
+	       "  THEN json_extract(e.value, '$.start') END END,"
+	       " CASE WHEN e.type = 'object' THEN CASE WHEN json_type(e.value, '$.end') = 'text'"
+	       "  THEN json_extract(e.value, '$.end') END END,"
+	       " CASE WHEN e.type = 'object' THEN json_type(e.value, '$.days') IS NOT NULL"
+	       "  ELSE 0 END"
 	       " FROM json_each(?1) AS e");
 	if (s == NULL)
 		return;
