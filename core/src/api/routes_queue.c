@@ -223,6 +223,7 @@ static bool queue_outcome_parse(const char *s, const char *field, enum visit_out
 	mc_failf(err, MC_ERR_INVALID, "invalid_outcome",
 	         "Kết quả phục vụ phải là served hoặc removed", "%s must be served or removed",
 	         field);
+	mc_error_field(err, field);
 	return false;
 }
 
@@ -348,12 +349,15 @@ void route_counter_state(struct api *api, struct http_request *r)
 	enum counter_state want;
 	struct mc_error err;
 	struct queue_counter_change counter;
-	enum mc_err rc =
-	    bad || !counter_state_parse(state, &want)
-	        ? mc_fail(&err, MC_ERR_INVALID, "invalid_counter_state",
-	                  "Trạng thái quầy phải là open, paused hoặc closed",
-	                  "state must be open, paused or closed")
-	        : store_counter_set_state(api->st, &r->who, office, no, want, &counter, &err);
+	enum mc_err rc;
+	if (bad || !counter_state_parse(state, &want)) {
+		mc_fail(&err, MC_ERR_INVALID, "invalid_counter_state",
+		        "Trạng thái quầy phải là open, paused hoặc closed",
+		        "state must be open, paused or closed");
+		rc = mc_error_field(&err, "state");
+	} else {
+		rc = store_counter_set_state(api->st, &r->who, office, no, want, &counter, &err);
+	}
 	json_decref(body);
 	if (rc != MC_OK) {
 		http_reply_error(r, &err);
