@@ -26,7 +26,8 @@ static bool bk_settings_parse(struct store_conn *c, const char *text, struct boo
 {
 	struct booking_settings t = *s;
 	bool ok = false;
-	sqlite3_stmt *q = store_stmt(c, "SELECT json_valid(?1) AND json_type(?1) = 'object'");
+	sqlite3_stmt *q = store_stmt(
+	    c, "SELECT CASE WHEN json_valid(?1) THEN json_type(?1) = 'object' ELSE 0 END");
 	if (q == NULL)
 		return false;
 	sqlite3_bind_text(q, 1, text, -1, SQLITE_TRANSIENT);
