@@ -54,7 +54,7 @@ static enum mc_err cal_bad_config(struct mc_error *err, const char *what)
 /* ---- Stored JSON text, read through SQLite's JSON functions. */
 
 /* Whether text is well-formed JSON (SQLite's json_valid). */
-static bool cal_json_valid(struct store_conn *c, const char *text)
+static bool cal_stored_valid(struct store_conn *c, const char *text)
 {
 	sqlite3_stmt *s = store_stmt(c, "SELECT json_valid(?1)");
 	bool ok = false;
@@ -69,7 +69,7 @@ static bool cal_json_valid(struct store_conn *c, const char *text)
 
 /* The JSON type of text at path ("array", "object", "text", …), into out;
  * "" when there is nothing there. text must be valid JSON. */
-static void cal_json_type(struct store_conn *c, const char *text, const char *path, char out[16])
+static void cal_stored_type(struct store_conn *c, const char *text, const char *path, char out[16])
 {
 	sqlite3_stmt *s = store_stmt(c, "SELECT json_type(?1, ?2)");
 	out[0] = '\0';
@@ -88,7 +88,7 @@ static void cal_raw_list(struct store_conn *c, const char *text, const char *pat
 {
 	char type[16];
 	*out = (struct workhours_raw_list){0};
-	cal_json_type(c, text, path, type);
+	cal_stored_type(c, text, path, type);
 	if (strcmp(type, "array") != 0)
 		return;
 	out->is_array = true;
@@ -126,7 +126,7 @@ static void cal_raw_sessions(struct store_conn *c, const char *text,
 {
 	char type[16];
 	*out = (struct workhours_raw_sessions){0};
-	cal_json_type(c, text, "$", type);
+	cal_stored_type(c, text, "$", type);
 	if (strcmp(type, "array") != 0)
 		return;
 	out->is_array = true;
@@ -177,8 +177,8 @@ static enum mc_err cal_config_read(struct store *st, int first, int last,
 	char *s = store_setting_get(st, CAL_KEY_SESSIONS);
 	char *cut = store_setting_get(st, CAL_KEY_CUTOFF);
 	enum workhours_fault f = WORKHOURS_OK;
-	bool bad = (w && !cal_json_valid(c, w)) || (s && !cal_json_valid(c, s)) ||
-	           (cut && !cal_json_valid(c, cut));
+	bool bad = (w && !cal_stored_valid(c, w)) || (s && !cal_stored_valid(c, s)) ||
+	           (cut && !cal_stored_valid(c, cut));
 
 	workcal_config_default(cfg, first, last);
 	if (!bad && w) {
@@ -196,7 +196,7 @@ static enum mc_err cal_config_read(struct store *st, int first, int last,
 	}
 	if (!bad && !f && cut) {
 		char type[16];
-		cal_json_type(c, cut, "$", type);
+		cal_stored_type(c, cut, "$", type);
 		/* The text is "\"HH:MM\"": its inside, when a string. */
 		char hhmm[8] = "";
 		if (strcmp(type, "text") == 0 && strlen(cut) == 7)
@@ -867,13 +867,13 @@ int64_t store_calendar_day_seconds(struct store *st)
 static void cal_centre_hours_read(struct store_conn *c, const char *weekdays, const char *sessions,
                                   struct workhours_centre *ce)
 {
-	if (weekdays && cal_json_valid(c, weekdays)) {
+	if (weekdays && cal_stored_valid(c, weekdays)) {
 		struct workhours_raw_list raw;
 		ce->own_weekdays = true;
 		cal_raw_list(c, weekdays, "$", &raw);
 		ce->valid_weekdays = workhours_weekdays_check(&raw, &ce->weekdays) == WORKHOURS_OK;
 	}
-	if (sessions && cal_json_valid(c, sessions)) {
+	if (sessions && cal_stored_valid(c, sessions)) {
 		struct workhours_raw_sessions *raw = xmalloc(sizeof *raw);
 		ce->own_sessions = true;
 		cal_raw_sessions(c, sessions, raw);
