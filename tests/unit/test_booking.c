@@ -89,6 +89,24 @@ static void test_cancellable(void **state)
 	assert_false(booking_cancellable(NULL, 1000, 10));
 }
 
+/* The query's bound (bk_taken's SQL: slot_start >= booking_hold_from) says
+ * what booking_holds_place says, around the window's end, for several
+ * settings. */
+static void test_hold_bound(void **state)
+{
+	(void)state;
+	struct booking_settings s;
+	booking_settings_default(&s);
+	const int afters[] = {0, 1, 10, 120};
+	for (size_t k = 0; k < sizeof afters / sizeof afters[0]; k++) {
+		s.checkin_after_minutes = afters[k];
+		int64_t start = 1800000000;
+		for (int64_t now = start - 3600; now <= start + 3 * 3600; now += 7)
+			assert_int_equal(booking_holds_place(&s, start, now),
+			                 start >= booking_hold_from(&s, now));
+	}
+}
+
 static void test_day_slots(void **state)
 {
 	(void)state;
@@ -191,10 +209,11 @@ static void test_code(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_settings),  cmocka_unit_test(test_setting_members),
-	    cmocka_unit_test(test_refusal),   cmocka_unit_test(test_cancellable),
-	    cmocka_unit_test(test_day_slots), cmocka_unit_test(test_window),
-	    cmocka_unit_test(test_checkin),   cmocka_unit_test(test_code),
+	    cmocka_unit_test(test_settings),   cmocka_unit_test(test_setting_members),
+	    cmocka_unit_test(test_refusal),    cmocka_unit_test(test_cancellable),
+	    cmocka_unit_test(test_hold_bound), cmocka_unit_test(test_day_slots),
+	    cmocka_unit_test(test_window),     cmocka_unit_test(test_checkin),
+	    cmocka_unit_test(test_code),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

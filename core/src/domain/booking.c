@@ -145,6 +145,11 @@ bool booking_holds_place(const struct booking_settings *s, int64_t start, int64_
 	return now <= booking_window_close(s, start);
 }
 
+int64_t booking_hold_from(const struct booking_settings *s, int64_t now)
+{
+	return now - (int64_t)s->checkin_after_minutes * 60;
+}
+
 void booking_code_make(const uint32_t idx[BOOKING_CODE_RANDOM], char out[BOOKING_CODE_LEN + 1])
 {
 	out[0] = 'D';

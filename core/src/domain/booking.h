@@ -103,6 +103,10 @@ int64_t booking_window_close(const struct booking_settings *s, int64_t start);
 /* Whether a booking 'booked' for slot start still holds its place at now
  * (its check-in window has not ended). A 'checked_in' one always holds it. */
 bool booking_holds_place(const struct booking_settings *s, int64_t start, int64_t now);
+/* The same rule as a bound for a query: a 'booked' booking holds its place
+ * at now exactly when its slot starts at or after booking_hold_from(s,
+ * now) (tested against booking_holds_place). */
+int64_t booking_hold_from(const struct booking_settings *s, int64_t now);
 
 /* Whether a booking in state (booked | checked_in | late | cancelled) whose
  * slot ends at slot_end may still be cancelled at now: only one not yet

@@ -378,7 +378,7 @@ static enum mc_err bk_taken(struct store_conn *c, const struct booking_settings 
 	sqlite3_stmt *s = store_stmt(
 	    c, "SELECT slot_start, count(*) FROM bookings WHERE office_id = ?1 AND group_id = ?2"
 	       " AND slot_start >= ?3 AND slot_start <= ?4 AND (state = 'checked_in'"
-	       " OR (state = 'booked' AND ?5 <= slot_start + ?6)) GROUP BY slot_start");
+	       " OR (state = 'booked' AND slot_start >= ?5)) GROUP BY slot_start");
 	int step;
 	if (s == NULL)
 		return store_sql_error(c, "bookings", err);
@@ -386,8 +386,8 @@ static enum mc_err bk_taken(struct store_conn *c, const struct booking_settings 
 	sqlite3_bind_int64(s, 2, gid);
 	sqlite3_bind_int64(s, 3, slots[0].start);
 	sqlite3_bind_int64(s, 4, slots[n - 1].start);
-	sqlite3_bind_int64(s, 5, now);
-	sqlite3_bind_int64(s, 6, (int64_t)bs->checkin_after_minutes * 60);
+	/* booking_holds_place, as a bound the SQL compares with. */
+	sqlite3_bind_int64(s, 5, booking_hold_from(bs, now));
 	while (store_next(s, &step)) {
 		int64_t at = sqlite3_column_int64(s, 0);
 		for (int i = 0; i < n; i++)
