@@ -14,7 +14,7 @@
  * calls booking_create_cmd_clear either way). Errors: MC_ERR_INVALID
  * "expected_object", "unknown_field", "invalid_field" (the field named in
  * the English message and in *field: office, group, procedure, start, name,
- * phone, id_number, email, notify — the last from store_notify_consent). */
+ * phone, id_number, email, notify — the last from notify_consent_parse). */
 enum mc_err booking_create_parse(json_t *body, struct booking_create_cmd *cmd, const char **field,
                                  struct mc_error *err);
 

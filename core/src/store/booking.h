@@ -162,7 +162,7 @@ enum mc_err store_booking_slots(struct store *st, const char *office, const char
 /* A booking asked for, checked by the API (api/parse_booking.c): the
  * centre, the group and/or the procedure (codes), the slot's start (epoch
  * seconds), the citizen's name, phone (normalised), ID number and e-mail
- * ("" when not given) and the consent to messages (store_notify_consent's
+ * ("" when not given) and the consent to messages (notify_consent_parse's
  * text, or NULL; owned: booking_create_cmd_clear frees it). */
 struct booking_create_cmd {
 	char office[41];

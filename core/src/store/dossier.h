@@ -74,7 +74,7 @@ struct dossier_intake_cmd {
 	int64_t sets;      /* 1..100 */
 	int64_t ticket_id; /* 0: none */
 	bool confirm_duplicate;
-	char *consent; /* dossiers.notify (store_notify_consent's), or NULL */
+	char *consent; /* dossiers.notify (notify_consent_parse's), or NULL */
 	const char *office, *authority, *return_at;
 	char *echo; /* the request as a JSON object's text, for the audit record */
 };

@@ -74,7 +74,7 @@ struct feedback_create_cmd {
 	char *text, *subject_name, *office, *dossier_code, *dossier_secret;
 	char *name, *address, *email;
 	char phone[32];
-	char *consent; /* feedback.notify's text (store_notify_consent), or NULL */
+	char *consent; /* feedback.notify's text (notify_consent_parse), or NULL */
 	bool anonymous;
 	int64_t counter; /* 0: none */
 	struct feedback_file_in files[FEEDBACK_MAX_FILES];

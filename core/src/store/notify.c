@@ -2,6 +2,7 @@
  * the transaction of their change, and the provider tokens. The worker's
  * side is store/notify_outbox.c, staff's store/notify_staff.c, the
  * configuration store/notify_config.c. */
+#include <curl/curl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,22 +55,16 @@ static void office_name(struct store_conn *c, int64_t id, char *out, size_t len)
 	sqlite3_reset(s);
 }
 
-/* Appends s to b percent-encoded (RFC 3986 unreserved characters kept). */
+/* Appends s to b percent-encoded (RFC 3986: every byte but the unreserved
+ * characters), with libcurl's encoder, the one every URL of ours uses. */
 static void url_escape_append(char *b, size_t len, const char *s)
 {
+	char *e = curl_easy_escape(NULL, s, 0);
+	if (e == NULL)
+		return;
 	size_t pos = strlen(b);
-	static const char hex[] = "0123456789ABCDEF";
-	for (const unsigned char *p = (const unsigned char *)s; *p && pos + 4 < len; p++) {
-		if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
-		    (*p >= '0' && *p <= '9') || *p == '-' || *p == '.' || *p == '_' || *p == '~') {
-			b[pos++] = (char)*p;
-		} else {
-			b[pos++] = '%';
-			b[pos++] = hex[*p >> 4];
-			b[pos++] = hex[*p & 15];
-		}
-	}
-	b[pos] = '\0';
+	snprintf(b + pos, len - pos, "%s", e);
+	curl_free(e);
 }
 
 /* The value of the field called name in f[0..n), or NULL. */
