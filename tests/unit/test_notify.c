@@ -370,6 +370,39 @@ static void test_config_rules(void **state)
 	assert_int_equal(cfg.max_attempts, 8);
 }
 
+/* A dossier's message: who speaks, which appointment, which fields. */
+static void test_dossier_message(void **state)
+{
+	(void)state;
+	const struct notify_dossier_facts f = {
+	    .code = "TT-KS-261130-0001",
+	    .name = "Nguyễn Thị Lan",
+	    .procedure = "Đăng ký khai sinh",
+	    .due_at = 1000,
+	    .apology_due_at = 2000,
+	    .apology_reason = "Cần xác minh",
+	    .pending_items = "CCCD; Sổ hộ khẩu",
+	    .intake_office_id = 7,
+	    .return_office_id = 9,
+	};
+	assert_int_equal(notify_dossier_office("received", &f), 7);
+	assert_int_equal(notify_dossier_office("apology", &f), 7);
+	assert_int_equal(notify_dossier_office("result_ready", &f), 9);
+	assert_int_equal(notify_dossier_office("reminder", &f), 9);
+	assert_int_equal(notify_dossier_appointment("received", &f), 1000);
+	assert_int_equal(notify_dossier_appointment("apology", &f), 2000);
+	struct notify_field out[6];
+	assert_int_equal(notify_dossier_fields("received", &f, "02/12/2026 14:00", out), 4);
+	assert_string_equal(out[3].name, "appointment");
+	assert_int_equal(notify_dossier_fields("apology", &f, "x", out), 5);
+	assert_string_equal(out[4].name, "reason");
+	assert_int_equal(notify_dossier_fields("supplement", &f, "x", out), 5);
+	assert_string_equal(out[4].name, "items");
+	assert_string_equal(out[4].value, "CCCD; Sổ hộ khẩu");
+	/* An empty appointment (no due instant) is left out. */
+	assert_int_equal(notify_dossier_fields("result_ready", &f, "", out), 3);
+}
+
 /* The configuration as the store reads it back with SQL. */
 static void test_config_read(void **state)
 {
@@ -790,6 +823,7 @@ int main(void)
 	    cmocka_unit_test(test_backoff),
 	    cmocka_unit_test(test_consent),
 	    cmocka_unit_test(test_config_rules),
+	    cmocka_unit_test(test_dossier_message),
 	    cmocka_unit_test_setup_teardown(test_config, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_config_read, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_enqueue, setup, teardown),

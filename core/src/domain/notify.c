@@ -559,3 +559,39 @@ enum notify_next notify_after_failure(const struct notify_config *cfg, bool perm
 		*not_before = notify_config_quiet_next(cfg, *not_before, utc_offset);
 	return NOTIFY_NEXT_QUEUED;
 }
+
+/* ---- A dossier's message -------------------------------------------------- */
+
+int64_t notify_dossier_office(const char *trigger, const struct notify_dossier_facts *f)
+{
+	bool returning =
+	    trigger && (strcmp(trigger, "result_ready") == 0 || strcmp(trigger, "reminder") == 0);
+	return returning && f->return_office_id ? f->return_office_id : f->intake_office_id;
+}
+
+int64_t notify_dossier_appointment(const char *trigger, const struct notify_dossier_facts *f)
+{
+	return trigger && strcmp(trigger, "apology") == 0 ? f->apology_due_at : f->due_at;
+}
+
+/* Adds (name, value) to out when value says something. */
+static void dossier_field(struct notify_field *out, size_t *n, const char *name, const char *value)
+{
+	if (value && *value)
+		out[(*n)++] = (struct notify_field){name, value};
+}
+
+size_t notify_dossier_fields(const char *trigger, const struct notify_dossier_facts *f,
+                             const char *appointment, struct notify_field out[6])
+{
+	size_t n = 0;
+	dossier_field(out, &n, "code", f->code);
+	dossier_field(out, &n, "name", f->name);
+	dossier_field(out, &n, "procedure", f->procedure);
+	dossier_field(out, &n, "appointment", appointment);
+	if (trigger && strcmp(trigger, "apology") == 0)
+		dossier_field(out, &n, "reason", f->apology_reason);
+	if (trigger && strcmp(trigger, "supplement") == 0)
+		dossier_field(out, &n, "items", f->pending_items);
+	return n;
+}

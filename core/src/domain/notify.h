@@ -181,4 +181,32 @@ enum notify_next notify_after_failure(const struct notify_config *cfg, bool perm
                                       bool any_hour, int64_t now, int utc_offset,
                                       int64_t *not_before);
 
+/* ---- A dossier's message: what it says and who speaks. */
+
+/* The facts of a dossier a message may quote (borrowed strings, NULL or ""
+ * when none). */
+struct notify_dossier_facts {
+	const char *code, *name, *procedure;
+	int64_t due_at, apology_due_at;
+	const char *apology_reason;
+	const char *pending_items; /* the missing items, "; "-joined */
+	int64_t intake_office_id, return_office_id;
+};
+
+/* The centre that speaks in trigger's message: the returning one for
+ * "result_ready" and "reminder" (the receiving one when none is set), the
+ * receiving one otherwise. */
+int64_t notify_dossier_office(const char *trigger, const struct notify_dossier_facts *f);
+
+/* The instant the message gives as the appointment: the apology's new one
+ * for "apology", the due instant otherwise. */
+int64_t notify_dossier_appointment(const char *trigger, const struct notify_dossier_facts *f);
+
+/* The fields of trigger's message into out (at most 6; returns how many):
+ * code, name, procedure, appointment (the text the caller formatted from
+ * notify_dossier_appointment), and reason for "apology" only, items for
+ * "supplement" only. Values NULL or "" are left out. */
+size_t notify_dossier_fields(const char *trigger, const struct notify_dossier_facts *f,
+                             const char *appointment, struct notify_field out[6]);
+
 #endif

@@ -141,26 +141,30 @@ enum mc_err store_notify_dossier(struct store *st, const char *dossier_code, con
 		return MC_OK;
 	}
 	struct ns_contact ct = ns_contact_read(s, 7);
-	bool returning = strcmp(trigger, "result_ready") == 0 || strcmp(trigger, "reminder") == 0;
-	int64_t office = sqlite3_column_int64(s, returning ? 11 : 10);
+	const struct notify_dossier_facts facts = {
+	    .code = store_col_text(s, 0),
+	    .name = store_col_text(s, 1),
+	    .procedure = store_col_text(s, 2),
+	    .due_at = sqlite3_column_int64(s, 3),
+	    .apology_due_at = sqlite3_column_int64(s, 4),
+	    .apology_reason = store_col_text(s, 5),
+	    .pending_items = store_col_text(s, 6),
+	    .intake_office_id = sqlite3_column_int64(s, 10),
+	    .return_office_id = sqlite3_column_int64(s, 11),
+	};
 	int64_t dossier_id = sqlite3_column_int64(s, 12);
-	bool apology = strcmp(trigger, "apology") == 0;
 	char appointment[32];
-	ns_office_text(sqlite3_column_int64(s, apology ? 4 : 3), appointment);
+	ns_office_text(notify_dossier_appointment(trigger, &facts), appointment);
+	struct notify_field said[6];
+	size_t n = notify_dossier_fields(trigger, &facts, appointment, said);
 	struct ns_fields fields = {.n = 0};
-	ns_set(&fields, "code", store_col_text(s, 0));
-	ns_set(&fields, "name", store_col_text(s, 1));
-	ns_set(&fields, "procedure", store_col_text(s, 2));
-	ns_set(&fields, "appointment", appointment);
-	if (apology)
-		ns_set(&fields, "reason", store_col_text(s, 5));
-	if (strcmp(trigger, "supplement") == 0)
-		ns_set(&fields, "items", store_col_text(s, 6));
+	for (size_t i = 0; i < n; i++)
+		ns_set(&fields, said[i].name, said[i].value);
 	/* The status link is store_notify_enqueue's (public_url + code, with
 	 * the secret the intake alone knows). */
 	ns_set(&fields, "secret", secret);
 	struct notify_request rq = {.trigger = trigger,
-	                            .office_id = office,
+	                            .office_id = notify_dossier_office(trigger, &facts),
 	                            .ref_kind = "dossier",
 	                            .ref_id = dossier_id,
 	                            .actor = actor};
