@@ -345,7 +345,8 @@ static int dossier_cmp_overdue(const void *a, const void *b)
 static void dossier_page_overdue(struct dossier_record *all, size_t n, int offset, int limit,
                                  struct dossier_page *out)
 {
-	qsort(all, n, sizeof *all, dossier_cmp_overdue);
+	if (n > 0) /* all is NULL when nothing matched */
+		qsort(all, n, sizeof *all, dossier_cmp_overdue);
 	out->items = xcalloc(limit > 0 ? (size_t)limit : 1, sizeof *out->items);
 	for (size_t i = 0; i < n; i++) {
 		if (i >= (size_t)offset && out->n < (size_t)limit)

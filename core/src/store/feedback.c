@@ -98,10 +98,13 @@ static bool fb_setting_members(struct store *st, const char *key, bool *object,
 	if (s == NULL)
 		return true;
 	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
-	while (sqlite3_step(s) == SQLITE_ROW)
+	int step;
+	while (store_next(s, &step))
 		take(ctx, store_col_text(s, 0), sqlite3_column_int(s, 1) == 1,
 		     sqlite3_column_int64(s, 2));
-	sqlite3_reset(s);
+	/* A read error mid-way leaves the members taken so far: the defaults
+	 * stand for the rest. */
+	store_scan_end(c, s, step, "feedback limits", NULL);
 	return true;
 }
 

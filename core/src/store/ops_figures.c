@@ -1,5 +1,6 @@
 /* Operations figures: /metrics series for alerts and doctor's inspection of a
  * database file (store/ops_figures.h). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>

@@ -1,6 +1,7 @@
 /* Read-only views of the queue: the snapshot served to boards and clients,
  * and the metrics. Loads structs (store/queue.h); the API turns them into
  * JSON (api/present_queue.c). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 

@@ -8,7 +8,6 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
-#include <jansson.h>
 #include <sqlite3.h>
 
 #include "domain/principal.h"
