@@ -396,7 +396,7 @@ static void report_maximum(json_t *p, char *buf, size_t len)
 }
 
 /* The report's frame for the unit that reports (office: its JSON as in
- * store_office_json, may be NULL; parent: its parent office's, may be
+ * present_office, may be NULL; parent: its parent office's, may be
  * NULL): the agency line under its parent ("X - Y" in the unit's own name
  * reads as X under Y; otherwise the parent office's name, except the bare
  * "Tỉnh" a one-centre database starts with), an open number for the

@@ -56,7 +56,7 @@ struct booking_config_cmd {
 void booking_config_cmd_clear(struct booking_config_cmd *cmd);
 
 /* Applies the bundle section "appointments" inside the caller's write
- * transaction (store_setup_apply): the scalar members replace theirs in the
+ * transaction (setup_import): the scalar members replace theirs in the
  * setting (absent ones keep their value); the slots, when given, replace
  * every slot row of the centres they name (a centre not named keeps its
  * slots). Nothing when the section was not given. Errors, the caller
@@ -68,7 +68,7 @@ enum mc_err store_booking_config_set(struct store *st, const struct principal *w
                                      const struct booking_config_cmd *cmd, struct mc_error *err);
 
 /* The bookings still to come that the slots as they stand now no longer
- * hold, for the import's answer (store_setup_apply, inside its write
+ * hold, for the import's answer (setup_import, inside its write
  * transaction, after store_booking_config_set): 'booked' bookings whose
  * slot has not ended and whose centre and group have no slot row or
  * capacity 0, whose slot length is not the group's minutes any more, or
