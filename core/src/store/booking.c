@@ -819,7 +819,7 @@ static enum mc_err bk_procedure_group(struct store_conn *c, const char *office, 
 		return rc;
 	}
 	const char *g = bk_group_for_field(groups, n, field);
-	char gc[41];
+	char gc[sizeof groups->code];
 	snprintf(gc, sizeof gc, "%s", g ? g : "");
 	free(groups);
 	if (g == NULL)
