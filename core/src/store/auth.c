@@ -52,14 +52,14 @@ enum mc_err auth_password_check(const char *username, const char *password, stru
 enum mc_err store_admin_remains(struct store *st, struct mc_error *err)
 {
 	struct store_conn *c = store_write_conn(st);
-	sqlite3_stmt *s = store_stmt(c, "SELECT count(*) FROM users WHERE role = 'admin'"
-	                                " AND active = 1");
+	db_stmt *s = store_stmt(c, "SELECT count(*) FROM users WHERE role = 'admin'"
+	                           " AND active = 1");
 	if (s == NULL)
 		return store_sql_error(c, "users", err);
-	int step = sqlite3_step(s);
-	int64_t admins = step == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
-	sqlite3_reset(s);
-	if (step != SQLITE_ROW)
+	int step = db_step(s);
+	int64_t admins = step == DB_ROW ? db_column_int64(s, 0) : 0;
+	db_reset(s);
+	if (step != DB_ROW)
 		return store_sql_error(c, "users", err);
 	if (admins == 0)
 		return mc_fail(err, MC_ERR_CONFLICT, "last_admin",
@@ -113,28 +113,28 @@ enum mc_err store_user_create(struct store *st, const char *actor, const char *u
 	if (rc)
 		return rc;
 	struct store_conn *c = store_write_conn(st);
-	sqlite3_stmt *s = store_stmt(c, "INSERT INTO users (username, full_name, role, pw_hash,"
-	                                " demo, created_at) VALUES (?,?,?,?,?,?)");
+	db_stmt *s = store_stmt(c, "INSERT INTO users (username, full_name, role, pw_hash,"
+	                           " demo, created_at) VALUES (?,?,?,?,?,?)");
 	if (s == NULL) {
 		rc = store_sql_error(c, "user", err);
 		goto fail;
 	}
-	sqlite3_bind_text(s, 1, username, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, full_name, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 3, role_name(role), -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 4, hash, -1, SQLITE_STATIC);
-	sqlite3_bind_int(s, 5, demo);
-	sqlite3_bind_int64(s, 6, clock_now());
-	int step = sqlite3_step(s);
-	sqlite3_reset(s);
-	if (step != SQLITE_DONE) {
+	db_bind_text(s, 1, username, -1, DB_STATIC);
+	db_bind_text(s, 2, full_name, -1, DB_STATIC);
+	db_bind_text(s, 3, role_name(role), -1, DB_STATIC);
+	db_bind_text(s, 4, hash, -1, DB_STATIC);
+	db_bind_int(s, 5, demo);
+	db_bind_int64(s, 6, clock_now());
+	int step = db_step(s);
+	db_reset(s);
+	if (step != DB_DONE) {
 		rc = store_sql_error(c, "user", err);
 		if (rc == MC_ERR_CONFLICT)
 			mc_fail(err, MC_ERR_CONFLICT, "username_taken", "Tên đăng nhập đã có",
 			        "username already exists");
 		goto fail;
 	}
-	int64_t id = sqlite3_last_insert_rowid(c->db);
+	int64_t id = db_last_insert_id(c->db);
 	char eid[24];
 	snprintf(eid, sizeof eid, "%lld", (long long)id);
 	struct jsontext d = JSONTEXT_INIT;
@@ -185,14 +185,14 @@ static void auth_session_touch(struct store *st, const char *token_hash, int64_t
 	if (store_begin(st, &err) != MC_OK)
 		return;
 	struct store_conn *c = store_write_conn(st);
-	sqlite3_stmt *s = store_stmt(c, "UPDATE sessions SET expires_at = ?1"
-	                                " WHERE token_hash = ?2");
+	db_stmt *s = store_stmt(c, "UPDATE sessions SET expires_at = ?1"
+	                           " WHERE token_hash = ?2");
 	if (s == NULL) {
 		store_rollback(st);
 		return;
 	}
-	sqlite3_bind_int64(s, 1, end);
-	sqlite3_bind_text(s, 2, token_hash, -1, SQLITE_STATIC);
+	db_bind_int64(s, 1, end);
+	db_bind_text(s, 2, token_hash, -1, DB_STATIC);
 	if (store_step(c, s, "session", &err) != MC_OK) {
 		store_rollback(st);
 		return;
@@ -209,11 +209,11 @@ static enum mc_err auth_session_insert(struct store *st, const char *token_hash,
 	struct store_conn *c = store_write_conn(st);
 	int64_t now = clock_now();
 	/* Expired sessions are swept as new ones open, so the table stays small. */
-	sqlite3_stmt *s = store_stmt(c, "DELETE FROM sessions WHERE expires_at < ?");
+	db_stmt *s = store_stmt(c, "DELETE FROM sessions WHERE expires_at < ?");
 	if (s) {
-		sqlite3_bind_int64(s, 1, now);
-		sqlite3_step(s);
-		sqlite3_reset(s);
+		db_bind_int64(s, 1, now);
+		db_step(s);
+		db_reset(s);
 	}
 	s = store_stmt(c, "INSERT INTO sessions (token_hash, user_id, created_at, expires_at)"
 	                  " VALUES (?,?,?,?)");
@@ -221,13 +221,13 @@ static enum mc_err auth_session_insert(struct store *st, const char *token_hash,
 		rc = store_sql_error(c, "session", err);
 		goto fail;
 	}
-	sqlite3_bind_text(s, 1, token_hash, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 2, user_id);
-	sqlite3_bind_int64(s, 3, now);
-	sqlite3_bind_int64(s, 4, auth_session_end(st, now, now, ttl));
-	int step = sqlite3_step(s);
-	sqlite3_reset(s);
-	if (step != SQLITE_DONE) {
+	db_bind_text(s, 1, token_hash, -1, DB_STATIC);
+	db_bind_int64(s, 2, user_id);
+	db_bind_int64(s, 3, now);
+	db_bind_int64(s, 4, auth_session_end(st, now, now, ttl));
+	int step = db_step(s);
+	db_reset(s);
+	if (step != DB_DONE) {
 		rc = store_sql_error(c, "session", err);
 		goto fail;
 	}
@@ -241,12 +241,12 @@ static enum mc_err auth_session_insert(struct store *st, const char *token_hash,
 		rc = store_sql_error(c, "session", err);
 		goto fail;
 	}
-	sqlite3_bind_int64(s, 1, user_id);
-	sqlite3_bind_text(s, 2, token_hash, -1, SQLITE_STATIC);
-	sqlite3_bind_int(s, 3, AUTH_SESSIONS_PER_USER);
-	step = sqlite3_step(s);
-	sqlite3_reset(s);
-	if (step != SQLITE_DONE) {
+	db_bind_int64(s, 1, user_id);
+	db_bind_text(s, 2, token_hash, -1, DB_STATIC);
+	db_bind_int(s, 3, AUTH_SESSIONS_PER_USER);
+	step = db_step(s);
+	db_reset(s);
+	if (step != DB_DONE) {
 		rc = store_sql_error(c, "session", err);
 		goto fail;
 	}
@@ -287,18 +287,18 @@ enum mc_err store_session_open(struct store *st, const char *username, const cha
 	char role[16] = "", name[64] = "";
 	int64_t id = 0, office_id = 0;
 
-	sqlite3_stmt *s = store_stmt(c, "SELECT id, role, pw_hash, username, " AUTH_SCOPE_SQL
-	                                " FROM users u WHERE username = ? AND active = 1");
+	db_stmt *s = store_stmt(c, "SELECT id, role, pw_hash, username, " AUTH_SCOPE_SQL
+	                           " FROM users u WHERE username = ? AND active = 1");
 	if (s == NULL)
 		return store_sql_error(c, "login", err);
-	sqlite3_bind_text(s, 1, username, -1, SQLITE_STATIC);
+	db_bind_text(s, 1, username, -1, DB_STATIC);
 	int step;
 	if (store_next(s, &step)) {
-		id = sqlite3_column_int64(s, 0);
+		id = db_column_int64(s, 0);
 		snprintf(role, sizeof role, "%s", store_col_text(s, 1));
 		snprintf(pw_hash, sizeof pw_hash, "%s", store_col_text(s, 2));
 		snprintf(name, sizeof name, "%s", store_col_text(s, 3));
-		office_id = sqlite3_column_int64(s, 4);
+		office_id = db_column_int64(s, 4);
 	}
 	/* A row that cannot be read (the user's, or its office's) is a store
 	 * error, not a wrong password. */
@@ -337,20 +337,20 @@ static enum mc_err auth_token_lookup(struct store *st, const char *token, struct
 		return MC_OK;
 	auth_token_hash(token, th);
 	int64_t now = clock_now(), created = 0, expires = 0;
-	sqlite3_stmt *s = store_stmt(c, "SELECT u.id, u.role, u.username, s.created_at,"
-	                                " s.expires_at, " AUTH_SCOPE_SQL " FROM sessions s"
-	                                " JOIN users u ON u.id = s.user_id"
-	                                " WHERE s.token_hash = ? AND s.expires_at > ?"
-	                                " AND u.active = 1");
+	db_stmt *s = store_stmt(c, "SELECT u.id, u.role, u.username, s.created_at,"
+	                           " s.expires_at, " AUTH_SCOPE_SQL " FROM sessions s"
+	                           " JOIN users u ON u.id = s.user_id"
+	                           " WHERE s.token_hash = ? AND s.expires_at > ?"
+	                           " AND u.active = 1");
 	if (s == NULL)
 		return store_sql_error(c, "session", err);
-	sqlite3_bind_text(s, 1, th, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 2, now);
+	db_bind_text(s, 1, th, -1, DB_STATIC);
+	db_bind_int64(s, 2, now);
 	if (store_next(s, &step)) {
-		auth_principal_staff(who, sqlite3_column_int64(s, 0), store_col_text(s, 2),
-		                     store_col_text(s, 1), sqlite3_column_int64(s, 5));
-		created = sqlite3_column_int64(s, 3);
-		expires = sqlite3_column_int64(s, 4);
+		auth_principal_staff(who, db_column_int64(s, 0), store_col_text(s, 2),
+		                     store_col_text(s, 1), db_column_int64(s, 5));
+		created = db_column_int64(s, 3);
+		expires = db_column_int64(s, 4);
 		*found = true;
 	}
 	/* A session whose row (its user's, its office's) cannot be read is a
@@ -374,13 +374,13 @@ static enum mc_err auth_token_lookup(struct store *st, const char *token, struct
 	                  " WHERE token_hash = ? AND active = 1");
 	if (s == NULL)
 		return store_sql_error(c, "session", err);
-	sqlite3_bind_text(s, 1, th, -1, SQLITE_STATIC);
+	db_bind_text(s, 1, th, -1, DB_STATIC);
 	if (store_next(s, &step)) {
 		memset(who, 0, sizeof *who);
-		who->device_id = sqlite3_column_int64(s, 0);
+		who->device_id = db_column_int64(s, 0);
 		who->role = strcmp(store_col_text(s, 1), "kiosk") == 0 ? ROLE_KIOSK : ROLE_DISPLAY;
-		who->device_prints = sqlite3_column_int(s, 3) != 0;
-		who->office_id = sqlite3_column_int64(s, 4);
+		who->device_prints = db_column_int(s, 3) != 0;
+		who->office_id = db_column_int64(s, 4);
 		snprintf(who->actor, sizeof who->actor, "device:%lld", (long long)who->device_id);
 		snprintf(who->username, sizeof who->username, "%s", store_col_text(s, 2));
 		*found = true;
@@ -416,15 +416,15 @@ enum mc_err store_session_close(struct store *st, const char *token, struct mc_e
 	if (rc)
 		return rc;
 	struct store_conn *c = store_write_conn(st);
-	sqlite3_stmt *s = store_stmt(c, "DELETE FROM sessions WHERE token_hash = ?");
+	db_stmt *s = store_stmt(c, "DELETE FROM sessions WHERE token_hash = ?");
 	if (s == NULL) {
 		rc = store_sql_error(c, "logout", err);
 		store_rollback(st);
 		return rc;
 	}
-	sqlite3_bind_text(s, 1, th, -1, SQLITE_STATIC);
-	sqlite3_step(s);
-	sqlite3_reset(s);
+	db_bind_text(s, 1, th, -1, DB_STATIC);
+	db_step(s);
+	db_reset(s);
 	return store_commit(st, err);
 }
 
@@ -447,27 +447,27 @@ enum mc_err store_device_create(struct store *st, const char *actor, const char 
 	if (rc)
 		return rc;
 	struct store_conn *c = store_write_conn(st);
-	sqlite3_stmt *s = store_stmt(c, "INSERT INTO devices (kind, name, token_hash, prints,"
-	                                " created_at) VALUES (?,?,?,?,?)");
+	db_stmt *s = store_stmt(c, "INSERT INTO devices (kind, name, token_hash, prints,"
+	                           " created_at) VALUES (?,?,?,?,?)");
 	if (s == NULL) {
 		rc = store_sql_error(c, "device", err);
 		goto fail;
 	}
-	sqlite3_bind_text(s, 1, kind, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, name, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 3, th, -1, SQLITE_STATIC);
-	sqlite3_bind_int(s, 4, prints);
-	sqlite3_bind_int64(s, 5, clock_now());
-	int step = sqlite3_step(s);
-	sqlite3_reset(s);
-	if (step != SQLITE_DONE) {
+	db_bind_text(s, 1, kind, -1, DB_STATIC);
+	db_bind_text(s, 2, name, -1, DB_STATIC);
+	db_bind_text(s, 3, th, -1, DB_STATIC);
+	db_bind_int(s, 4, prints);
+	db_bind_int64(s, 5, clock_now());
+	int step = db_step(s);
+	db_reset(s);
+	if (step != DB_DONE) {
 		rc = store_sql_error(c, "device", err);
 		if (rc == MC_ERR_CONFLICT)
 			mc_fail(err, MC_ERR_CONFLICT, "device_name_taken", "Tên thiết bị đã có",
 			        "a device with that name exists");
 		goto fail;
 	}
-	int64_t id = sqlite3_last_insert_rowid(c->db);
+	int64_t id = db_last_insert_id(c->db);
 	char eid[24];
 	snprintf(eid, sizeof eid, "%lld", (long long)id);
 	struct jsontext d = JSONTEXT_INIT;
@@ -496,14 +496,14 @@ fail:
 char *store_user_full_name(struct store *st, int64_t user_id)
 {
 	struct store_conn *c = store_read_conn(st);
-	sqlite3_stmt *s = store_stmt(c, "SELECT full_name FROM users WHERE id = ?");
+	db_stmt *s = store_stmt(c, "SELECT full_name FROM users WHERE id = ?");
 	if (s == NULL)
 		return NULL;
-	sqlite3_bind_int64(s, 1, user_id);
+	db_bind_int64(s, 1, user_id);
 	char *out = NULL;
-	if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL)
+	if (db_step(s) == DB_ROW && db_column_type(s, 0) != DB_NULL)
 		out = xstrdup(store_col_text(s, 0));
-	sqlite3_reset(s);
+	db_reset(s);
 	return out;
 }
 
@@ -511,16 +511,16 @@ bool store_user_principal(struct store *st, const char *username, struct princip
 {
 	struct store_conn *c = store_read_conn(st);
 	bool found = false;
-	sqlite3_stmt *s = store_stmt(c, "SELECT id, role, username, " AUTH_SCOPE_SQL
-	                                " FROM users u WHERE username = ? AND active = 1");
+	db_stmt *s = store_stmt(c, "SELECT id, role, username, " AUTH_SCOPE_SQL
+	                           " FROM users u WHERE username = ? AND active = 1");
 	if (s == NULL)
 		return false;
-	sqlite3_bind_text(s, 1, username, -1, SQLITE_STATIC);
-	if (sqlite3_step(s) == SQLITE_ROW) {
-		auth_principal_staff(who, sqlite3_column_int64(s, 0), store_col_text(s, 2),
-		                     store_col_text(s, 1), sqlite3_column_int64(s, 3));
+	db_bind_text(s, 1, username, -1, DB_STATIC);
+	if (db_step(s) == DB_ROW) {
+		auth_principal_staff(who, db_column_int64(s, 0), store_col_text(s, 2),
+		                     store_col_text(s, 1), db_column_int64(s, 3));
 		found = true;
 	}
-	sqlite3_reset(s);
+	db_reset(s);
 	return found;
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <sqlite3.h>
 #include <zlib.h>
 
 #include "util/xmalloc.h"
@@ -50,6 +51,11 @@ static void backup_sync_parent(const char *path)
  * an existing out_gz as it was. */
 enum mc_err store_backup(struct store *st, const char *out_gz, struct mc_error *err)
 {
+	if (db_engine(store_read_conn(st)->db) == DB_POSTGRES)
+		return mc_fail(err, MC_ERR_CONFLICT, "backup_engine",
+		               "Sao lưu bằng công cụ của PostgreSQL",
+		               "A PostgreSQL database is backed up with pg_dump or a base backup "
+		               "(docs/postgresql.md), not motcua-server backup");
 	char *tmp = xasprintf("%s.tmp-XXXXXX", out_gz);
 	char *part = xasprintf("%s.part-XXXXXX", out_gz);
 	bool part_made = false;
@@ -81,7 +87,7 @@ enum mc_err store_backup(struct store *st, const char *out_gz, struct mc_error *
 	 * (the running server) cannot restart. Copied in small steps, the copy
 	 * started over at every commit and under steady writes never ended. */
 	struct store_conn *src = store_read_conn(st);
-	sqlite3_backup *b = sqlite3_backup_init(dst, "main", src->db, "main");
+	sqlite3_backup *b = sqlite3_backup_init(dst, "main", db_sqlite(src->db), "main");
 	if (b == NULL) {
 		rc = mc_fail(err, MC_ERR_INTERNAL, "backup_failed", "Sao lưu thất bại",
 		             sqlite3_errmsg(dst));
@@ -100,7 +106,7 @@ enum mc_err store_backup(struct store *st, const char *out_gz, struct mc_error *
 		             "The database stayed busy; try again");
 		goto out;
 	}
-	if (step != SQLITE_DONE) {
+	if (step != DB_DONE) {
 		rc = mc_fail(err, MC_ERR_INTERNAL, "backup_failed", "Sao lưu thất bại",
 		             sqlite3_errstr(step));
 		goto out;

@@ -26,28 +26,28 @@ static bool bk_settings_parse(struct store_conn *c, const char *text, struct boo
 {
 	struct booking_settings t = *s;
 	bool ok = false;
-	sqlite3_stmt *q = store_stmt(
+	db_stmt *q = store_stmt(
 	    c, "SELECT CASE WHEN json_valid(?1) THEN json_type(?1) = 'object' ELSE 0 END");
 	if (q == NULL)
 		return false;
-	sqlite3_bind_text(q, 1, text, -1, SQLITE_TRANSIENT);
-	ok = sqlite3_step(q) == SQLITE_ROW && sqlite3_column_int(q, 0) == 1;
-	sqlite3_reset(q);
+	db_bind_text(q, 1, text, -1, DB_TRANSIENT);
+	ok = db_step(q) == DB_ROW && db_column_int(q, 0) == 1;
+	db_reset(q);
 	q = ok ? store_stmt(c, "SELECT json_type(?1, ?2), json_extract(?1, ?2)") : NULL;
 	for (size_t i = 0; q && ok && i < BOOKING_SETTINGS_N; i++) {
 		char path[64];
 		snprintf(path, sizeof path, "$.%s", booking_setting_key(i));
-		sqlite3_bind_text(q, 1, text, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(q, 2, path, -1, SQLITE_TRANSIENT);
-		if (sqlite3_step(q) == SQLITE_ROW && sqlite3_column_type(q, 0) != SQLITE_NULL) {
-			sqlite3_int64 v = sqlite3_column_int64(q, 1);
+		db_bind_text(q, 1, text, -1, DB_TRANSIENT);
+		db_bind_text(q, 2, path, -1, DB_TRANSIENT);
+		if (db_step(q) == DB_ROW && db_column_type(q, 0) != DB_NULL) {
+			int64_t v = db_column_int64(q, 1);
 			if (strcmp(store_col_text(q, 0), "integer") != 0 || v < -1000000 ||
 			    v > 1000000)
 				ok = false;
 			else
 				*booking_setting_member(&t, i) = (int)v;
 		}
-		sqlite3_reset(q);
+		db_reset(q);
 	}
 	if (q && ok && booking_settings_check(&t) == NULL) {
 		*s = t;
@@ -88,15 +88,15 @@ static enum mc_err bk_bad_setting(struct mc_error *err, const char *key, const c
 static enum mc_err bk_centre(struct store_conn *c, const char *code, int64_t *id, char *name,
                              char *address, struct mc_error *err)
 {
-	sqlite3_stmt *s = store_stmt(c, "SELECT id, name, coalesce(address, '') FROM offices"
-	                                " WHERE code = ? AND kind IN ('centre', 'point')");
+	db_stmt *s = store_stmt(c, "SELECT id, name, coalesce(address, '') FROM offices"
+	                           " WHERE code = ? AND kind IN ('centre', 'point')");
 	int step;
 	if (s == NULL)
 		return store_sql_error(c, "office", err);
-	sqlite3_bind_text(s, 1, code ? code : "", -1, SQLITE_TRANSIENT);
+	db_bind_text(s, 1, code ? code : "", -1, DB_TRANSIENT);
 	*id = 0;
 	if (store_next(s, &step)) {
-		*id = sqlite3_column_int64(s, 0);
+		*id = db_column_int64(s, 0);
 		if (name)
 			snprintf(name, 201, "%s", store_col_text(s, 1));
 		if (address)
@@ -114,14 +114,14 @@ static enum mc_err bk_centre(struct store_conn *c, const char *code, int64_t *id
 static enum mc_err bk_group_id(struct store_conn *c, int64_t office_id, const char *code,
                                int64_t *gid, struct mc_error *err)
 {
-	sqlite3_stmt *s = store_stmt(
+	db_stmt *s = store_stmt(
 	    c, "SELECT id FROM service_groups WHERE office_id = ? AND code = ? AND active = 1");
 	int step;
 	if (s == NULL)
 		return store_sql_error(c, "group", err);
-	sqlite3_bind_int64(s, 1, office_id);
-	sqlite3_bind_text(s, 2, code ? code : "", -1, SQLITE_TRANSIENT);
-	*gid = store_next(s, &step) ? sqlite3_column_int64(s, 0) : 0;
+	db_bind_int64(s, 1, office_id);
+	db_bind_text(s, 2, code ? code : "", -1, DB_TRANSIENT);
+	*gid = store_next(s, &step) ? db_column_int64(s, 0) : 0;
 	enum mc_err rc = store_scan_end(c, s, step, "group", err);
 	if (rc == MC_OK && *gid == 0)
 		rc = mc_failf(err, MC_ERR_NOT_FOUND, "group_not_found",
@@ -152,13 +152,13 @@ static enum mc_err bk_slot_ids(struct store_conn *c, const struct booking_slot_r
 static enum mc_err bk_slot_exists(struct store_conn *c, int64_t oid, int64_t gid, bool *twice,
                                   struct mc_error *err)
 {
-	sqlite3_stmt *d =
+	db_stmt *d =
 	    store_stmt(c, "SELECT 1 FROM booking_slots WHERE office_id = ? AND group_id = ?");
 	int step;
 	if (d == NULL)
 		return store_sql_error(c, "booking_slots", err);
-	sqlite3_bind_int64(d, 1, oid);
-	sqlite3_bind_int64(d, 2, gid);
+	db_bind_int64(d, 1, oid);
+	db_bind_int64(d, 2, gid);
 	*twice = store_next(d, &step);
 	return store_scan_end(c, d, step, "booking_slots", err);
 }
@@ -186,18 +186,18 @@ static enum mc_err bk_slots_apply(struct store_conn *c, const struct booking_slo
 				                "Giá trị thiết lập không hợp lệ",
 				                "appointments.slots: %.40s %.40s is given twice",
 				                r->office, r->group);
-			sqlite3_stmt *s =
+			db_stmt *s =
 			    pass == 0
 			        ? store_stmt(c, "DELETE FROM booking_slots WHERE office_id = ?")
 			        : store_stmt(c, "INSERT INTO booking_slots (office_id,"
 			                        " group_id, minutes, capacity) VALUES (?,?,?,?)");
 			if (s == NULL)
 				return store_sql_error(c, "booking_slots", err);
-			sqlite3_bind_int64(s, 1, oid);
+			db_bind_int64(s, 1, oid);
 			if (pass == 1) {
-				sqlite3_bind_int64(s, 2, gid);
-				sqlite3_bind_int64(s, 3, r->minutes);
-				sqlite3_bind_int64(s, 4, r->capacity);
+				db_bind_int64(s, 2, gid);
+				db_bind_int64(s, 3, r->minutes);
+				db_bind_int64(s, 4, r->capacity);
 			}
 			if ((rc = store_step(c, s, "booking_slots", err)))
 				return rc;
@@ -271,7 +271,7 @@ enum mc_err store_booking_off_grid(struct store *st, int64_t now, struct booking
 	struct store_conn *c = store_write_conn(st);
 	size_t cap = 0;
 	*out = (struct booking_off_grid_list){0};
-	sqlite3_stmt *s =
+	db_stmt *s =
 	    store_stmt(c, "SELECT b.code, o.code, g.code, b.slot_start, b.slot_end,"
 	                  " CASE WHEN sl.capacity IS NULL OR sl.capacity = 0 THEN 'closed'"
 	                  "  WHEN b.slot_end - b.slot_start != sl.minutes * 60 THEN 'minutes'"
@@ -290,12 +290,12 @@ enum mc_err store_booking_off_grid(struct store *st, int64_t now, struct booking
 	int step;
 	if (s == NULL)
 		return store_sql_error(c, "bookings", err);
-	sqlite3_bind_int64(s, 1, now);
+	db_bind_int64(s, 1, now);
 	while (store_next(s, &step)) {
 		out->items = bk_grow(out->items, out->n, &cap, sizeof *out->items);
 		struct booking_off_grid *b = &out->items[out->n++];
-		*b = (struct booking_off_grid){.start = sqlite3_column_int64(s, 3),
-		                               .end = sqlite3_column_int64(s, 4)};
+		*b = (struct booking_off_grid){.start = db_column_int64(s, 3),
+		                               .end = db_column_int64(s, 4)};
 		snprintf(b->code, sizeof b->code, "%s", store_col_text(s, 0));
 		snprintf(b->office, sizeof b->office, "%s", store_col_text(s, 1));
 		snprintf(b->group, sizeof b->group, "%s", store_col_text(s, 2));
@@ -375,24 +375,24 @@ static enum mc_err bk_taken(struct store_conn *c, const struct booking_settings 
 		counts[i] = 0;
 	if (n == 0)
 		return MC_OK;
-	sqlite3_stmt *s = store_stmt(
+	db_stmt *s = store_stmt(
 	    c, "SELECT slot_start, count(*) FROM bookings WHERE office_id = ?1 AND group_id = ?2"
 	       " AND slot_start >= ?3 AND slot_start <= ?4 AND (state = 'checked_in'"
 	       " OR (state = 'booked' AND slot_start >= ?5)) GROUP BY slot_start");
 	int step;
 	if (s == NULL)
 		return store_sql_error(c, "bookings", err);
-	sqlite3_bind_int64(s, 1, office_id);
-	sqlite3_bind_int64(s, 2, gid);
-	sqlite3_bind_int64(s, 3, slots[0].start);
-	sqlite3_bind_int64(s, 4, slots[n - 1].start);
+	db_bind_int64(s, 1, office_id);
+	db_bind_int64(s, 2, gid);
+	db_bind_int64(s, 3, slots[0].start);
+	db_bind_int64(s, 4, slots[n - 1].start);
 	/* booking_holds_place, as a bound the SQL compares with. */
-	sqlite3_bind_int64(s, 5, booking_hold_from(bs, now));
+	db_bind_int64(s, 5, booking_hold_from(bs, now));
 	while (store_next(s, &step)) {
-		int64_t at = sqlite3_column_int64(s, 0);
+		int64_t at = db_column_int64(s, 0);
 		for (int i = 0; i < n; i++)
 			if (slots[i].start == at)
-				counts[i] = sqlite3_column_int(s, 1);
+				counts[i] = db_column_int(s, 1);
 	}
 	return store_scan_end(c, s, step, "bookings", err);
 }
@@ -415,21 +415,21 @@ static enum mc_err bk_target(struct store_conn *c, const char *office, const cha
 	*t = (struct bk_target){0};
 	if ((rc = bk_centre(c, office, &t->office_id, t->office_name, t->office_address, err)))
 		return rc;
-	sqlite3_stmt *s = store_stmt(
+	db_stmt *s = store_stmt(
 	    c, "SELECT g.id, g.name, g.name_en, b.minutes, b.capacity FROM service_groups g"
 	       " JOIN booking_slots b ON b.group_id = g.id AND b.office_id = ?1"
 	       " WHERE g.office_id = ?1 AND g.code = ?2 AND g.active = 1 AND b.capacity > 0");
 	int step;
 	if (s == NULL)
 		return store_sql_error(c, "group", err);
-	sqlite3_bind_int64(s, 1, t->office_id);
-	sqlite3_bind_text(s, 2, group ? group : "", -1, SQLITE_TRANSIENT);
+	db_bind_int64(s, 1, t->office_id);
+	db_bind_text(s, 2, group ? group : "", -1, DB_TRANSIENT);
 	if (store_next(s, &step)) {
-		t->group_id = sqlite3_column_int64(s, 0);
+		t->group_id = db_column_int64(s, 0);
 		snprintf(t->group_name, sizeof t->group_name, "%s", store_col_text(s, 1));
 		snprintf(t->group_name_en, sizeof t->group_name_en, "%s", store_col_text(s, 2));
-		t->minutes = sqlite3_column_int(s, 3);
-		t->capacity = sqlite3_column_int(s, 4);
+		t->minutes = db_column_int(s, 3);
+		t->capacity = db_column_int(s, 4);
 	}
 	rc = store_scan_end(c, s, step, "group", err);
 	if (rc == MC_OK && t->group_id == 0)
@@ -565,7 +565,7 @@ static enum mc_err bk_options_centres(struct store_conn *c, struct booking_optio
 {
 	size_t cap_c = 0, cap_g = 0;
 	int step;
-	sqlite3_stmt *s = store_stmt(
+	db_stmt *s = store_stmt(
 	    c, "SELECT o.code, o.name, coalesce(o.address, ''), g.code, g.name, g.name_en,"
 	       " b.minutes, b.capacity FROM booking_slots b JOIN offices o ON o.id = b.office_id"
 	       " JOIN service_groups g ON g.id = b.group_id WHERE b.capacity > 0 AND g.active = 1"
@@ -586,8 +586,8 @@ static enum mc_err bk_options_centres(struct store_conn *c, struct booking_optio
 		}
 		o->groups = bk_grow(o->groups, o->n_groups, &cap_g, sizeof *o->groups);
 		struct booking_option_group *g = &o->groups[o->n_groups++];
-		*g = (struct booking_option_group){.minutes = sqlite3_column_int(s, 6),
-		                                   .capacity = sqlite3_column_int(s, 7)};
+		*g = (struct booking_option_group){.minutes = db_column_int(s, 6),
+		                                   .capacity = db_column_int(s, 7)};
 		snprintf(g->code, sizeof g->code, "%s", store_col_text(s, 3));
 		snprintf(g->name, sizeof g->name, "%s", store_col_text(s, 4));
 		snprintf(g->name_en, sizeof g->name_en, "%s", store_col_text(s, 5));
@@ -607,8 +607,8 @@ enum mc_err store_booking_options(struct store *st, struct booking_options *out,
 	store_booking_settings(st, &out->settings);
 	if ((rc = bk_options_centres(c, out, err)))
 		goto out;
-	sqlite3_stmt *s = store_stmt(c, "SELECT code, name, field FROM procedures WHERE current = 1"
-	                                " ORDER BY code LIMIT 2000");
+	db_stmt *s = store_stmt(c, "SELECT code, name, field FROM procedures WHERE current = 1"
+	                           " ORDER BY code LIMIT 2000");
 	if (s == NULL) {
 		rc = store_sql_error(c, "procedures", err);
 		goto out;
@@ -666,14 +666,14 @@ void booking_view_clear(struct booking_view *v)
 }
 
 /* The booking of the row s is on (BK_VIEW_SQL's columns) into *v. */
-static void bk_view(sqlite3_stmt *s, const struct booking_settings *bs, int64_t now,
+static void bk_view(db_stmt *s, const struct booking_settings *bs, int64_t now,
                     struct booking_view *v)
 {
-	*v = (struct booking_view){.id = sqlite3_column_int64(s, 0),
-	                           .start = sqlite3_column_int64(s, 10),
-	                           .end = sqlite3_column_int64(s, 11),
-	                           .created_at = sqlite3_column_int64(s, 17),
-	                           .office_id = sqlite3_column_int64(s, 21)};
+	*v = (struct booking_view){.id = db_column_int64(s, 0),
+	                           .start = db_column_int64(s, 10),
+	                           .end = db_column_int64(s, 11),
+	                           .created_at = db_column_int64(s, 17),
+	                           .office_id = db_column_int64(s, 21)};
 	snprintf(v->code, sizeof v->code, "%s", store_col_text(s, 1));
 	snprintf(v->state, sizeof v->state, "%s", store_col_text(s, 2));
 	snprintf(v->office, sizeof v->office, "%s", store_col_text(s, 3));
@@ -688,12 +688,12 @@ static void bk_view(sqlite3_stmt *s, const struct booking_settings *bs, int64_t 
 	snprintf(v->id_number, sizeof v->id_number, "%s", store_col_text(s, 14));
 	snprintf(v->email, sizeof v->email, "%s", store_col_text(s, 15));
 	snprintf(v->created_by, sizeof v->created_by, "%s", store_col_text(s, 16));
-	v->has_procedure = sqlite3_column_type(s, 18) != SQLITE_NULL;
+	v->has_procedure = db_column_type(s, 18) != DB_NULL;
 	if (v->has_procedure) {
 		snprintf(v->procedure, sizeof v->procedure, "%s", store_col_text(s, 18));
 		snprintf(v->procedure_name, sizeof v->procedure_name, "%s", store_col_text(s, 19));
 	}
-	if (sqlite3_column_type(s, 20) != SQLITE_NULL)
+	if (db_column_type(s, 20) != DB_NULL)
 		v->procedure_body = xstrdup(store_col_text(s, 20));
 	bool booked = strcmp(v->state, "booked") == 0;
 	v->checkin_from = booking_window_open(bs, v->start);
@@ -720,12 +720,12 @@ static enum mc_err bk_get(struct store *st, const struct principal *who, const c
 		return bk_not_found(err);
 	store_booking_settings(st, &bs);
 	struct store_conn *c = store_read_conn(st);
-	sqlite3_stmt *s =
+	db_stmt *s =
 	    store_stmt(c, BK_VIEW_SQL " WHERE b.code = :code AND " SCOPE_SQL("b.office_id"));
 	int step;
 	if (s == NULL)
 		return store_sql_error(c, "bookings", err);
-	sqlite3_bind_text(s, sqlite3_bind_parameter_index(s, ":code"), canon, -1, SQLITE_TRANSIENT);
+	db_bind_text(s, db_bind_parameter_index(s, ":code"), canon, -1, DB_TRANSIENT);
 	store_bind_scope(s, who);
 	bool found = store_next(s, &step);
 	if (found)
@@ -751,19 +751,19 @@ enum mc_err store_booking_find(struct store *st, const char *code, struct store_
 	if (!booking_code_parse(code, canon))
 		return bk_not_found(err);
 	struct store_conn *c = store_read_conn(st);
-	sqlite3_stmt *s = store_stmt(c, "SELECT id, office_id, group_id, slot_start, slot_end,"
-	                                " state FROM bookings WHERE code = ?");
+	db_stmt *s = store_stmt(c, "SELECT id, office_id, group_id, slot_start, slot_end,"
+	                           " state FROM bookings WHERE code = ?");
 	int step;
 	if (s == NULL)
 		return store_sql_error(c, "bookings", err);
-	sqlite3_bind_text(s, 1, canon, -1, SQLITE_TRANSIENT);
+	db_bind_text(s, 1, canon, -1, DB_TRANSIENT);
 	bool found = store_next(s, &step);
 	if (found) {
-		*out = (struct store_booking_row){.id = sqlite3_column_int64(s, 0),
-		                                  .office_id = sqlite3_column_int64(s, 1),
-		                                  .group_id = sqlite3_column_int64(s, 2),
-		                                  .slot_start = sqlite3_column_int64(s, 3),
-		                                  .slot_end = sqlite3_column_int64(s, 4)};
+		*out = (struct store_booking_row){.id = db_column_int64(s, 0),
+		                                  .office_id = db_column_int64(s, 1),
+		                                  .group_id = db_column_int64(s, 2),
+		                                  .slot_start = db_column_int64(s, 3),
+		                                  .slot_end = db_column_int64(s, 4)};
 		snprintf(out->code, sizeof out->code, "%s", canon);
 		snprintf(out->state, sizeof out->state, "%s", store_col_text(s, 5));
 	}
@@ -784,14 +784,14 @@ static enum mc_err bk_procedure_group(struct store_conn *c, const char *office, 
 	int step;
 	if ((rc = bk_centre(c, office, &oid, NULL, NULL, err)))
 		return rc;
-	sqlite3_stmt *s =
+	db_stmt *s =
 	    store_stmt(c, "SELECT id, field FROM procedures WHERE code = ? AND current = 1");
 	if (s == NULL)
 		return store_sql_error(c, "procedures", err);
-	sqlite3_bind_text(s, 1, code, -1, SQLITE_TRANSIENT);
+	db_bind_text(s, 1, code, -1, DB_TRANSIENT);
 	*proc_id = 0;
 	if (store_next(s, &step)) {
-		*proc_id = sqlite3_column_int64(s, 0);
+		*proc_id = db_column_int64(s, 0);
 		snprintf(field, sizeof field, "%s", store_col_text(s, 1));
 	}
 	if ((rc = store_scan_end(c, s, step, "procedures", err)))
@@ -804,7 +804,7 @@ static enum mc_err bk_procedure_group(struct store_conn *c, const char *office, 
 	                  " AND g.active = 1 ORDER BY g.sort, g.code");
 	if (s == NULL)
 		return store_sql_error(c, "booking_slots", err);
-	sqlite3_bind_int64(s, 1, oid);
+	db_bind_int64(s, 1, oid);
 	struct booking_option_group *groups = NULL;
 	size_t n = 0, cap = 0;
 	while (store_next(s, &step)) {
@@ -843,13 +843,13 @@ static enum mc_err bk_notify(struct store *st, const char *trigger, int64_t offi
 	char link[400] = "";
 	/* The setting is JSON text: its string, through SQLite. */
 	struct store_conn *c = store_read_conn(st);
-	sqlite3_stmt *s = store_stmt(c, "SELECT json_extract(value, '$') FROM settings"
-	                                " WHERE key = 'public_url' AND CASE WHEN json_valid(value)"
-	                                " THEN json_type(value) = 'text' ELSE 0 END");
-	if (s && sqlite3_step(s) == SQLITE_ROW)
+	db_stmt *s = store_stmt(c, "SELECT json_extract(value, '$') FROM settings"
+	                           " WHERE key = 'public_url' AND CASE WHEN json_valid(value)"
+	                           " THEN json_type(value) = 'text' ELSE 0 END");
+	if (s && db_step(s) == DB_ROW)
 		snprintf(link, sizeof link, "%s/dat-lich?ma=%s", store_col_text(s, 0), code);
 	if (s)
-		sqlite3_reset(s);
+		db_reset(s);
 	const struct notify_field fields[] = {
 	    {"code", code}, {"name", name}, {"group", group}, {"slot", slot}, {"link", link}};
 	struct notify_request rq = {.trigger = trigger,
@@ -876,11 +876,10 @@ static enum mc_err bk_event(struct store *st, const char *actor, int64_t office_
 	return ev == 0 ? (err ? err->kind : MC_ERR_INTERNAL) : MC_OK;
 }
 
-static int64_t bk_count(struct store_conn *c, sqlite3_stmt *s, enum mc_err *rc,
-                        struct mc_error *err)
+static int64_t bk_count(struct store_conn *c, db_stmt *s, enum mc_err *rc, struct mc_error *err)
 {
 	int step;
-	int64_t n = store_next(s, &step) ? sqlite3_column_int64(s, 0) : 0;
+	int64_t n = store_next(s, &step) ? db_column_int64(s, 0) : 0;
 	*rc = store_scan_end(c, s, step, "bookings", err);
 	return n;
 }
@@ -931,14 +930,14 @@ static enum mc_err bk_refused(struct store_conn *c, const struct principal *who,
 	                           .phone_day_max = STORE_BOOKING_PER_PHONE_DAY};
 	int64_t today_start =
 	    civil_floor_div(now + CLOCK_OFFICE_UTC_OFFSET, 86400) * 86400 - CLOCK_OFFICE_UTC_OFFSET;
-	sqlite3_stmt *s;
+	db_stmt *s;
 	if (who == NULL) {
 		s = store_stmt(c, "SELECT count(*) FROM bookings WHERE phone = ? AND"
 		                  " created_by = 'public' AND created_at >= ?");
 		if (s == NULL)
 			return store_sql_error(c, "bookings", err);
-		sqlite3_bind_text(s, 1, a->phone, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_int64(s, 2, today_start);
+		db_bind_text(s, 1, a->phone, -1, DB_TRANSIENT);
+		db_bind_int64(s, 2, today_start);
 		n.phone_today = bk_count(c, s, &rc, err);
 		if (rc)
 			return rc;
@@ -947,10 +946,10 @@ static enum mc_err bk_refused(struct store_conn *c, const struct principal *who,
 	                  " AND (phone = ?2 OR (?3 IS NOT NULL AND id_number = ?3))");
 	if (s == NULL)
 		return store_sql_error(c, "bookings", err);
-	sqlite3_bind_text(s, 1, day->date, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 2, a->phone, -1, SQLITE_TRANSIENT);
+	db_bind_text(s, 1, day->date, -1, DB_TRANSIENT);
+	db_bind_text(s, 2, a->phone, -1, DB_TRANSIENT);
 	if (a->id_number[0])
-		sqlite3_bind_text(s, 3, a->id_number, -1, SQLITE_TRANSIENT);
+		db_bind_text(s, 3, a->id_number, -1, DB_TRANSIENT);
 	n.person_day = bk_count(c, s, &rc, err);
 	if (rc)
 		return rc;
@@ -979,10 +978,10 @@ static enum mc_err bk_resolve(struct store_conn *c, const struct booking_create_
 	if (rc || !a->has_group || !a->has_procedure)
 		return rc;
 	/* Both: the procedure is named on the booking, the group books. */
-	sqlite3_stmt *s = store_stmt(c, "SELECT id FROM procedures WHERE code = ? AND current = 1");
+	db_stmt *s = store_stmt(c, "SELECT id FROM procedures WHERE code = ? AND current = 1");
 	if (s == NULL)
 		return store_sql_error(c, "procedures", err);
-	sqlite3_bind_text(s, 1, a->procedure, -1, SQLITE_TRANSIENT);
+	db_bind_text(s, 1, a->procedure, -1, DB_TRANSIENT);
 	*proc_id = bk_count(c, s, &rc, err);
 	if (rc == MC_OK && *proc_id == 0)
 		rc = mc_failf(err, MC_ERR_NOT_FOUND, "procedure_not_found", "Không có thủ tục này",
@@ -1031,10 +1030,10 @@ static enum mc_err bk_code_new(struct store_conn *c, char code[BOOKING_CODE_LEN 
 		for (int j = 0; j < BOOKING_CODE_RANDOM; j++)
 			idx[j] = randombytes_uniform(BOOKING_CODE_ALPHABET_LEN);
 		booking_code_make(idx, code);
-		sqlite3_stmt *s = store_stmt(c, "SELECT count(*) FROM bookings WHERE code = ?");
+		db_stmt *s = store_stmt(c, "SELECT count(*) FROM bookings WHERE code = ?");
 		if (s == NULL)
 			return store_sql_error(c, "bookings", err);
-		sqlite3_bind_text(s, 1, code, -1, SQLITE_TRANSIENT);
+		db_bind_text(s, 1, code, -1, DB_TRANSIENT);
 		int64_t taken = bk_count(c, s, &rc, err);
 		if (rc || taken == 0)
 			return rc;
@@ -1052,31 +1051,31 @@ static enum mc_err bk_insert(struct store_conn *c, const char *code,
                              int64_t *id, struct mc_error *err)
 {
 	enum mc_err rc;
-	sqlite3_stmt *s =
+	db_stmt *s =
 	    store_stmt(c, "INSERT INTO bookings (code, office_id, group_id, procedure_id, day,"
 	                  " slot_start, slot_end, name, phone, id_number, email, notify,"
 	                  " created_at, created_by)"
 	                  " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14) RETURNING id");
 	if (s == NULL)
 		return store_sql_error(c, "bookings", err);
-	sqlite3_bind_text(s, 1, code, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(s, 2, t->office_id);
-	sqlite3_bind_int64(s, 3, t->group_id);
+	db_bind_text(s, 1, code, -1, DB_TRANSIENT);
+	db_bind_int64(s, 2, t->office_id);
+	db_bind_int64(s, 3, t->group_id);
 	if (proc_id)
-		sqlite3_bind_int64(s, 4, proc_id);
-	sqlite3_bind_text(s, 5, day->date, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(s, 6, slot->start);
-	sqlite3_bind_int64(s, 7, slot->end);
-	sqlite3_bind_text(s, 8, a->name, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 9, a->phone, -1, SQLITE_TRANSIENT);
+		db_bind_int64(s, 4, proc_id);
+	db_bind_text(s, 5, day->date, -1, DB_TRANSIENT);
+	db_bind_int64(s, 6, slot->start);
+	db_bind_int64(s, 7, slot->end);
+	db_bind_text(s, 8, a->name, -1, DB_TRANSIENT);
+	db_bind_text(s, 9, a->phone, -1, DB_TRANSIENT);
 	if (a->id_number[0])
-		sqlite3_bind_text(s, 10, a->id_number, -1, SQLITE_TRANSIENT);
+		db_bind_text(s, 10, a->id_number, -1, DB_TRANSIENT);
 	if (a->email[0])
-		sqlite3_bind_text(s, 11, a->email, -1, SQLITE_TRANSIENT);
+		db_bind_text(s, 11, a->email, -1, DB_TRANSIENT);
 	if (a->consent)
-		sqlite3_bind_text(s, 12, a->consent, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(s, 13, now);
-	sqlite3_bind_text(s, 14, actor, -1, SQLITE_TRANSIENT);
+		db_bind_text(s, 12, a->consent, -1, DB_TRANSIENT);
+	db_bind_int64(s, 13, now);
+	db_bind_text(s, 14, actor, -1, DB_TRANSIENT);
 	*id = bk_count(c, s, &rc, err);
 	return rc;
 }
@@ -1170,7 +1169,7 @@ enum mc_err store_booking_cancel(struct store *st, const struct principal *who, 
 	if ((rc = store_begin(st, err)))
 		return rc;
 	struct store_conn *c = store_write_conn(st);
-	sqlite3_stmt *s = store_stmt(
+	db_stmt *s = store_stmt(
 	    c, "SELECT b.id, b.state, b.slot_start, b.slot_end, b.office_id, b.name, b.phone,"
 	       " coalesce(b.email, ''), b.notify, g.name FROM bookings b JOIN service_groups g"
 	       " ON g.id = b.group_id WHERE b.code = :code AND " SCOPE_SQL("b.office_id"));
@@ -1178,18 +1177,18 @@ enum mc_err store_booking_cancel(struct store *st, const struct principal *who, 
 		rc = store_sql_error(c, "bookings", err);
 		goto fail;
 	}
-	sqlite3_bind_text(s, sqlite3_bind_parameter_index(s, ":code"), canon, -1, SQLITE_TRANSIENT);
+	db_bind_text(s, db_bind_parameter_index(s, ":code"), canon, -1, DB_TRANSIENT);
 	store_bind_scope(s, who);
 	if (store_next(s, &step)) {
-		id = sqlite3_column_int64(s, 0);
+		id = db_column_int64(s, 0);
 		snprintf(state, sizeof state, "%s", store_col_text(s, 1));
-		start = sqlite3_column_int64(s, 2);
-		end = sqlite3_column_int64(s, 3);
-		office = sqlite3_column_int64(s, 4);
+		start = db_column_int64(s, 2);
+		end = db_column_int64(s, 3);
+		office = db_column_int64(s, 4);
 		snprintf(name, sizeof name, "%s", store_col_text(s, 5));
 		snprintf(phone, sizeof phone, "%s", store_col_text(s, 6));
 		snprintf(email, sizeof email, "%s", store_col_text(s, 7));
-		if (sqlite3_column_type(s, 8) != SQLITE_NULL)
+		if (db_column_type(s, 8) != DB_NULL)
 			consent = strdup(store_col_text(s, 8));
 		snprintf(group, sizeof group, "%s", store_col_text(s, 9));
 	}
@@ -1212,8 +1211,8 @@ enum mc_err store_booking_cancel(struct store *st, const struct principal *who, 
 		rc = store_sql_error(c, "bookings", err);
 		goto fail;
 	}
-	sqlite3_bind_int64(s, 1, now);
-	sqlite3_bind_int64(s, 2, id);
+	db_bind_int64(s, 1, now);
+	db_bind_int64(s, 2, id);
 	char details[48];
 	snprintf(details, sizeof details, "{\"start\":%lld}", (long long)start);
 	if ((rc = store_step(c, s, "bookings", err)) ||
@@ -1263,16 +1262,15 @@ enum mc_err store_booking_list(struct store *st, const struct principal *who, co
 	} else {
 		clock_office_date(now, out->day);
 	}
-	sqlite3_stmt *s =
+	db_stmt *s =
 	    store_stmt(c, BK_VIEW_SQL
 	               " WHERE b.day = :day AND (:office = 0 OR b.office_id IN (SELECT office_id"
 	               " FROM office_paths WHERE ancestor_id = :office)) AND " SCOPE_SQL(
 	                   "b.office_id") " ORDER BY b.slot_start, b.id LIMIT 2000");
 	if (s == NULL)
 		return store_sql_error(c, "bookings", err);
-	sqlite3_bind_text(s, sqlite3_bind_parameter_index(s, ":day"), out->day, -1,
-	                  SQLITE_TRANSIENT);
-	sqlite3_bind_int64(s, sqlite3_bind_parameter_index(s, ":office"), oid);
+	db_bind_text(s, db_bind_parameter_index(s, ":day"), out->day, -1, DB_TRANSIENT);
+	db_bind_int64(s, db_bind_parameter_index(s, ":office"), oid);
 	store_bind_scope(s, who);
 	while (store_next(s, &step)) {
 		if (out->total++ < offset || (int64_t)out->n >= limit)

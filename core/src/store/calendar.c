@@ -56,14 +56,14 @@ static enum mc_err cal_bad_config(struct mc_error *err, const char *what)
 /* Whether text is well-formed JSON (SQLite's json_valid). */
 static bool cal_stored_valid(struct store_conn *c, const char *text)
 {
-	sqlite3_stmt *s = store_stmt(c, "SELECT json_valid(?1)");
+	db_stmt *s = store_stmt(c, "SELECT json_valid(?1)");
 	bool ok = false;
 	if (s == NULL)
 		return false;
-	sqlite3_bind_text(s, 1, text, -1, SQLITE_TRANSIENT);
-	if (sqlite3_step(s) == SQLITE_ROW)
-		ok = sqlite3_column_int(s, 0) == 1;
-	sqlite3_reset(s);
+	db_bind_text(s, 1, text, -1, DB_TRANSIENT);
+	if (db_step(s) == DB_ROW)
+		ok = db_column_int(s, 0) == 1;
+	db_reset(s);
 	return ok;
 }
 
@@ -71,15 +71,15 @@ static bool cal_stored_valid(struct store_conn *c, const char *text)
  * "" when there is nothing there. text must be valid JSON. */
 static void cal_stored_type(struct store_conn *c, const char *text, const char *path, char out[16])
 {
-	sqlite3_stmt *s = store_stmt(c, "SELECT json_type(?1, ?2)");
+	db_stmt *s = store_stmt(c, "SELECT json_type(?1, ?2)");
 	out[0] = '\0';
 	if (s == NULL)
 		return;
-	sqlite3_bind_text(s, 1, text, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 2, path, -1, SQLITE_TRANSIENT);
-	if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL)
+	db_bind_text(s, 1, text, -1, DB_TRANSIENT);
+	db_bind_text(s, 2, path, -1, DB_TRANSIENT);
+	if (db_step(s) == DB_ROW && db_column_type(s, 0) != DB_NULL)
 		snprintf(out, 16, "%s", store_col_text(s, 0));
-	sqlite3_reset(s);
+	db_reset(s);
 }
 
 /* The list of integers at path of valid JSON text, as written. */
@@ -92,15 +92,15 @@ static void cal_raw_list(struct store_conn *c, const char *text, const char *pat
 	if (strcmp(type, "array") != 0)
 		return;
 	out->is_array = true;
-	sqlite3_stmt *s = store_stmt(c, "SELECT type, value FROM json_each(?1, ?2)");
+	db_stmt *s = store_stmt(c, "SELECT type, value FROM json_each(?1, ?2)");
 	if (s == NULL)
 		return;
-	sqlite3_bind_text(s, 1, text, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 2, path, -1, SQLITE_TRANSIENT);
+	db_bind_text(s, 1, text, -1, DB_TRANSIENT);
+	db_bind_text(s, 2, path, -1, DB_TRANSIENT);
 	int step;
 	while (store_next(s, &step)) {
 		int i = out->n++;
-		sqlite3_int64 v = sqlite3_column_int64(s, 1);
+		int64_t v = db_column_int64(s, 1);
 		if (i < WORKHOURS_RAW_MAX) {
 			out->is_int[i] = strcmp(store_col_text(s, 0), "integer") == 0 &&
 			                 v >= -1000000 && v <= 1000000;
@@ -113,10 +113,10 @@ static void cal_raw_list(struct store_conn *c, const char *text, const char *pat
 }
 
 /* A string member as written ("" when not a string or longer than HH:MM). */
-static void cal_raw_hhmm(sqlite3_stmt *s, int col, char out[8])
+static void cal_raw_hhmm(db_stmt *s, int col, char out[8])
 {
 	out[0] = '\0';
-	if (sqlite3_column_type(s, col) == SQLITE_TEXT && sqlite3_column_bytes(s, col) < 8)
+	if (db_column_type(s, col) == DB_TEXT && db_column_bytes(s, col) < 8)
 		snprintf(out, 8, "%s", store_col_text(s, col));
 }
 
@@ -130,7 +130,7 @@ static void cal_raw_sessions(struct store_conn *c, const char *text,
 	if (strcmp(type, "array") != 0)
 		return;
 	out->is_array = true;
-	sqlite3_stmt *s = store_stmt(
+	db_stmt *s = store_stmt(
 	    c, "SELECT e.type = 'object',"
 	       " CASE WHEN e.type = 'object' THEN (SELECT count(*) FROM json_each(e.value)) END,"
 	       " CASE WHEN e.type = 'object' THEN CASE WHEN json_type(e.value, '$.start') = 'text'"
@@ -142,18 +142,18 @@ static void cal_raw_sessions(struct store_conn *c, const char *text,
 	       " FROM json_each(?1) AS e");
 	if (s == NULL)
 		return;
-	sqlite3_bind_text(s, 1, text, -1, SQLITE_TRANSIENT);
+	db_bind_text(s, 1, text, -1, DB_TRANSIENT);
 	int step;
 	while (store_next(s, &step)) {
 		int i = out->n++;
 		if (i >= WORKHOURS_RAW_MAX)
 			continue;
 		struct workhours_raw_session *v = &out->item[i];
-		v->is_object = sqlite3_column_int(s, 0) == 1;
-		v->n_members = sqlite3_column_int(s, 1);
+		v->is_object = db_column_int(s, 0) == 1;
+		v->n_members = db_column_int(s, 1);
 		cal_raw_hhmm(s, 2, v->start);
 		cal_raw_hhmm(s, 3, v->end);
-		v->has_days = sqlite3_column_int(s, 4) == 1;
+		v->has_days = db_column_int(s, 4) == 1;
 	}
 	if (store_scan_end(c, s, step, "calendar sessions", NULL) != MC_OK)
 		out->is_array = false;
@@ -222,16 +222,16 @@ static enum mc_err cal_apply_overrides(struct store *st, struct workcal *cal, in
 	char lo[16], hi[16];
 	enum mc_err rc = MC_OK;
 
-	sqlite3_stmt *s = store_stmt(c, "SELECT date, kind, name FROM calendar_overrides"
-	                                " WHERE date BETWEEN ? AND ? ORDER BY date");
+	db_stmt *s = store_stmt(c, "SELECT date, kind, name FROM calendar_overrides"
+	                           " WHERE date BETWEEN ? AND ? ORDER BY date");
 	if (s == NULL)
 		return store_sql_error(c, "calendar overrides", err);
 	snprintf(lo, sizeof lo, "%04d-01-01", first);
 	snprintf(hi, sizeof hi, "%04d-12-31", last);
-	sqlite3_bind_text(s, 1, lo, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 2, hi, -1, SQLITE_TRANSIENT);
+	db_bind_text(s, 1, lo, -1, DB_TRANSIENT);
+	db_bind_text(s, 2, hi, -1, DB_TRANSIENT);
 	int step;
-	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((step = db_step(s)) == DB_ROW) {
 		const char *date = store_col_text(s, 0);
 		struct workcal_override ov = {0};
 		if (!cal_parse_date(date, &ov.year, &ov.month, &ov.day) ||
@@ -239,7 +239,7 @@ static enum mc_err cal_apply_overrides(struct store *st, struct workcal *cal, in
 			log_warn("calendar: skipping malformed override %.20s", date);
 			continue;
 		}
-		ov.name = sqlite3_column_type(s, 2) == SQLITE_NULL ? NULL : store_col_text(s, 2);
+		ov.name = db_column_type(s, 2) == DB_NULL ? NULL : store_col_text(s, 2);
 		switch (workcal_add_override(cal, &ov)) {
 		case WORKCAL_OK:
 		case WORKCAL_ERANGE: break;
@@ -253,10 +253,10 @@ static enum mc_err cal_apply_overrides(struct store *st, struct workcal *cal, in
 			         workhours_override_kind_name(ov.kind));
 		}
 	}
-	if (step != SQLITE_DONE)
+	if (step != DB_DONE)
 		rc = store_sql_error(c, "calendar overrides", err);
 out:
-	sqlite3_reset(s);
+	db_reset(s);
 	return rc;
 }
 enum mc_err store_calendar_load(struct store *st, int first_year, int last_year,
@@ -300,14 +300,14 @@ static struct {
 static void cal_version(struct store *st, char out[65])
 {
 	struct store_conn *c = store_read_conn(st);
-	sqlite3_stmt *s = store_stmt(c, "SELECT hash FROM events WHERE entity = 'calendar'"
-	                                " ORDER BY id DESC LIMIT 1");
+	db_stmt *s = store_stmt(c, "SELECT hash FROM events WHERE entity = 'calendar'"
+	                           " ORDER BY id DESC LIMIT 1");
 	snprintf(out, 65, "-");
 	if (s == NULL)
 		return;
-	if (sqlite3_step(s) == SQLITE_ROW)
+	if (db_step(s) == DB_ROW)
 		snprintf(out, 65, "%s", store_col_text(s, 0));
-	sqlite3_reset(s);
+	db_reset(s);
 }
 
 /* Returns the shared calendar covering first..last (valid years) with the
@@ -354,12 +354,12 @@ void calendar_overrides_free(struct calendar_overrides *list)
 }
 
 /* The override row s is on (date, kind, name, set_by, set_at) into *o. */
-static void cal_override_row(sqlite3_stmt *s, struct calendar_override *o)
+static void cal_override_row(db_stmt *s, struct calendar_override *o)
 {
-	*o = (struct calendar_override){.set_at = sqlite3_column_int64(s, 4)};
+	*o = (struct calendar_override){.set_at = db_column_int64(s, 4)};
 	snprintf(o->date, sizeof o->date, "%s", store_col_text(s, 0));
 	snprintf(o->kind, sizeof o->kind, "%s", store_col_text(s, 1));
-	o->has_name = sqlite3_column_type(s, 2) != SQLITE_NULL;
+	o->has_name = db_column_type(s, 2) != DB_NULL;
 	if (o->has_name)
 		snprintf(o->name, sizeof o->name, "%s", store_col_text(s, 2));
 	snprintf(o->set_by, sizeof o->set_by, "%s", store_col_text(s, 3));
@@ -369,16 +369,16 @@ static void cal_override_row(sqlite3_stmt *s, struct calendar_override *o)
 static bool cal_override_get(struct store_conn *c, const char *date, struct calendar_override *o)
 {
 	bool found = false;
-	sqlite3_stmt *s = store_stmt(c, "SELECT date, kind, name, set_by, set_at"
-	                                " FROM calendar_overrides WHERE date = ?");
+	db_stmt *s = store_stmt(c, "SELECT date, kind, name, set_by, set_at"
+	                           " FROM calendar_overrides WHERE date = ?");
 	if (s == NULL)
 		return false;
-	sqlite3_bind_text(s, 1, date, -1, SQLITE_TRANSIENT);
-	if (sqlite3_step(s) == SQLITE_ROW) {
+	db_bind_text(s, 1, date, -1, DB_TRANSIENT);
+	if (db_step(s) == DB_ROW) {
 		cal_override_row(s, o);
 		found = true;
 	}
-	sqlite3_reset(s);
+	db_reset(s);
 	return found;
 }
 
@@ -511,24 +511,23 @@ enum mc_err store_calendar_set_day(struct store *st, const struct principal *who
 		return rc;
 	struct store_conn *c = store_write_conn(st);
 	bool had = cal_override_get(c, date, &previous);
-	sqlite3_stmt *s =
-	    store_stmt(c, "INSERT INTO calendar_overrides"
-	                  " (date, kind, name, set_by, set_at) VALUES (?1, ?2, ?3, ?4, ?5)"
-	                  " ON CONFLICT (date) DO UPDATE SET kind = ?2, name = ?3,"
-	                  " set_by = ?4, set_at = ?5");
+	db_stmt *s = store_stmt(c, "INSERT INTO calendar_overrides"
+	                           " (date, kind, name, set_by, set_at) VALUES (?1, ?2, ?3, ?4, ?5)"
+	                           " ON CONFLICT (date) DO UPDATE SET kind = ?2, name = ?3,"
+	                           " set_by = ?4, set_at = ?5");
 	if (s == NULL) {
 		rc = store_sql_error(c, "calendar override", err);
 		goto fail;
 	}
-	sqlite3_bind_text(s, 1, date, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 2, kind_name, -1, SQLITE_STATIC);
+	db_bind_text(s, 1, date, -1, DB_TRANSIENT);
+	db_bind_text(s, 2, kind_name, -1, DB_STATIC);
 	if (ov.name)
-		sqlite3_bind_text(s, 3, ov.name, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 4, who->actor, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(s, 5, clock_now());
-	int step = sqlite3_step(s);
-	sqlite3_reset(s);
-	if (step != SQLITE_DONE) {
+		db_bind_text(s, 3, ov.name, -1, DB_TRANSIENT);
+	db_bind_text(s, 4, who->actor, -1, DB_TRANSIENT);
+	db_bind_int64(s, 5, clock_now());
+	int step = db_step(s);
+	db_reset(s);
+	if (step != DB_DONE) {
 		rc = store_sql_error(c, "calendar override", err);
 		goto fail;
 	}
@@ -564,15 +563,15 @@ enum mc_err store_calendar_delete_day(struct store *st, const struct principal *
 		              "No override is stored for %s", date);
 		goto fail;
 	}
-	sqlite3_stmt *s = store_stmt(c, "DELETE FROM calendar_overrides WHERE date = ?");
+	db_stmt *s = store_stmt(c, "DELETE FROM calendar_overrides WHERE date = ?");
 	if (s == NULL) {
 		rc = store_sql_error(c, "calendar override", err);
 		goto fail;
 	}
-	sqlite3_bind_text(s, 1, date, -1, SQLITE_TRANSIENT);
-	int step = sqlite3_step(s);
-	sqlite3_reset(s);
-	if (step != SQLITE_DONE) {
+	db_bind_text(s, 1, date, -1, DB_TRANSIENT);
+	int step = db_step(s);
+	db_reset(s);
+	if (step != DB_DONE) {
 		rc = store_sql_error(c, "calendar override", err);
 		goto fail;
 	}
@@ -595,15 +594,15 @@ enum mc_err store_calendar_overrides(struct store *st, int year, struct calendar
 	if (!cal_year_ok(year))
 		return mc_failf(err, MC_ERR_INVALID, "invalid_year", "Năm không hợp lệ (1900–2100)",
 		                "year %d is outside 1900-2100", year);
-	sqlite3_stmt *s = store_stmt(c, "SELECT date, kind, name, set_by, set_at"
-	                                " FROM calendar_overrides"
-	                                " WHERE date BETWEEN ? AND ? ORDER BY date");
+	db_stmt *s = store_stmt(c, "SELECT date, kind, name, set_by, set_at"
+	                           " FROM calendar_overrides"
+	                           " WHERE date BETWEEN ? AND ? ORDER BY date");
 	if (s == NULL)
 		return store_sql_error(c, "calendar overrides", err);
 	snprintf(lo, sizeof lo, "%04d-01-01", year);
 	snprintf(hi, sizeof hi, "%04d-12-31", year);
-	sqlite3_bind_text(s, 1, lo, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 2, hi, -1, SQLITE_TRANSIENT);
+	db_bind_text(s, 1, lo, -1, DB_TRANSIENT);
+	db_bind_text(s, 2, hi, -1, DB_TRANSIENT);
 	int step;
 	while (store_next(s, &step)) {
 		if (out->n == cap) {
@@ -891,7 +890,7 @@ static enum mc_err cal_centre_read(struct store *st, int64_t id, char code[41],
                                    struct workhours_centre *ce, struct mc_error *err)
 {
 	struct store_conn *c = store_read_conn(st);
-	sqlite3_stmt *s =
+	db_stmt *s =
 	    store_stmt(c, "SELECT o.code, o.kind, coalesce(o.weekdays, p.weekdays),"
 	                  " coalesce(o.sessions, p.sessions) FROM offices o LEFT JOIN offices p"
 	                  " ON p.id = o.parent_id AND o.kind = 'point' WHERE o.id = ?");
@@ -901,14 +900,14 @@ static enum mc_err cal_centre_read(struct store *st, int64_t id, char code[41],
 	code[0] = '\0';
 	if (s == NULL)
 		return store_sql_error(c, "office", err);
-	sqlite3_bind_int64(s, 1, id);
+	db_bind_int64(s, 1, id);
 	bool found = store_next(s, &step);
 	if (found) {
 		snprintf(code, 41, "%s", store_col_text(s, 0));
 		snprintf(kind, sizeof kind, "%s", store_col_text(s, 1));
-		if (sqlite3_column_type(s, 2) != SQLITE_NULL)
+		if (db_column_type(s, 2) != DB_NULL)
 			weekdays = xstrdup(store_col_text(s, 2));
-		if (sqlite3_column_type(s, 3) != SQLITE_NULL)
+		if (db_column_type(s, 3) != DB_NULL)
 			sessions = xstrdup(store_col_text(s, 3));
 	}
 	enum mc_err rc = store_scan_end(c, s, step, "office", err);
@@ -1106,20 +1105,20 @@ enum mc_err store_calendar_set_config_office(struct store *st, const struct prin
 		goto out;
 	struct store_conn *c = store_write_conn(st);
 	/* A member given null goes back to the province's; one left out stays. */
-	sqlite3_stmt *s =
+	db_stmt *s =
 	    store_stmt(c, "UPDATE offices SET weekdays = CASE WHEN ?1 THEN ?2 ELSE weekdays END,"
 	                  " sessions = CASE WHEN ?3 THEN ?4 ELSE sessions END WHERE id = ?5");
 	if (s == NULL) {
 		rc = store_sql_error(c, "office calendar", err);
 		goto fail;
 	}
-	sqlite3_bind_int(s, 1, ch->weekdays_do != CALENDAR_KEEP);
+	db_bind_int(s, 1, ch->weekdays_do != CALENDAR_KEEP);
 	if (wd)
-		sqlite3_bind_text(s, 2, wd, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int(s, 3, ch->sessions_do != CALENDAR_KEEP);
+		db_bind_text(s, 2, wd, -1, DB_TRANSIENT);
+	db_bind_int(s, 3, ch->sessions_do != CALENDAR_KEEP);
 	if (se)
-		sqlite3_bind_text(s, 4, se, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(s, 5, id);
+		db_bind_text(s, 4, se, -1, DB_TRANSIENT);
+	db_bind_int64(s, 5, id);
 	if ((rc = store_step(c, s, "office calendar", err)))
 		goto fail;
 	snprintf(eid, sizeof eid, "config:%.40s", office);

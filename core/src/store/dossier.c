@@ -48,12 +48,12 @@ void dossier_intake_check_clear(struct dossier_intake_check *c)
 	memset(c, 0, sizeof *c);
 }
 
-void store_dossier_bind_scope(sqlite3_stmt *s, const struct principal *who)
+void store_dossier_bind_scope(db_stmt *s, const struct principal *who)
 {
 	store_bind_scope(s, who);
-	int i = sqlite3_bind_parameter_index(s, ":spec");
+	int i = db_bind_parameter_index(s, ":spec");
 	ENFORCE(i > 0, "a dossier scope has a :spec parameter");
-	sqlite3_bind_int(s, i, who != NULL && who->role == ROLE_SPECIALIST);
+	db_bind_int(s, i, who != NULL && who->role == ROLE_SPECIALIST);
 }
 
 /* The dossier `code` as the actions see it, when it lies in who's scope (NULL
@@ -63,7 +63,7 @@ enum mc_err dossier_load(struct store_conn *c, const struct principal *who, cons
                          struct dossier_row *d, struct mc_error *err)
 {
 	// clang-format off
-	sqlite3_stmt *s = store_stmt(
+	db_stmt *s = store_stmt(
 	    c, "SELECT d.id, d.code, d.procedure_id, d.status, d.received_at, d.due_at,"
 	       " d.paused_at, d.apology_at, d.finished_at, d.paused_seconds,"
 	       " d.intake_office_id, d.authority_id,"
@@ -75,30 +75,30 @@ enum mc_err dossier_load(struct store_conn *c, const struct principal *who, cons
 	// clang-format on
 	if (s == NULL)
 		return store_sql_error(c, "dossier", err);
-	sqlite3_bind_text(s, sqlite3_bind_parameter_index(s, ":code"), code, -1, SQLITE_STATIC);
+	db_bind_text(s, db_bind_parameter_index(s, ":code"), code, -1, DB_STATIC);
 	store_dossier_bind_scope(s, who);
 	enum mc_err rc = MC_OK;
 	int step;
 	if (store_next(s, &step)) {
 		memset(d, 0, sizeof *d);
-		d->id = sqlite3_column_int64(s, 0);
+		d->id = db_column_int64(s, 0);
 		snprintf(d->code, sizeof d->code, "%s", store_col_text(s, 1));
-		d->procedure_id = sqlite3_column_int64(s, 2);
+		d->procedure_id = db_column_int64(s, 2);
 		dossier_status_parse(store_col_text(s, 3), &d->status);
-		d->received_at = sqlite3_column_int64(s, 4);
-		d->due_at = sqlite3_column_int64(s, 5);
-		d->paused_at = sqlite3_column_int64(s, 6);
-		d->apology_at = sqlite3_column_int64(s, 7);
-		d->finished_at = sqlite3_column_int64(s, 8);
-		d->paused_seconds = sqlite3_column_int64(s, 9);
-		d->intake_office_id = sqlite3_column_int64(s, 10);
-		d->authority_id = sqlite3_column_int64(s, 11);
-		d->return_here = sqlite3_column_int(s, 12) != 0;
+		d->received_at = db_column_int64(s, 4);
+		d->due_at = db_column_int64(s, 5);
+		d->paused_at = db_column_int64(s, 6);
+		d->apology_at = db_column_int64(s, 7);
+		d->finished_at = db_column_int64(s, 8);
+		d->paused_seconds = db_column_int64(s, 9);
+		d->intake_office_id = db_column_int64(s, 10);
+		d->authority_id = db_column_int64(s, 11);
+		d->return_here = db_column_int(s, 12) != 0;
 		snprintf(d->return_name, sizeof d->return_name, "%s", store_col_text(s, 13));
-		d->holder_here = sqlite3_column_int(s, 14) != 0;
-		d->intake_here = sqlite3_column_int(s, 15) != 0;
+		d->holder_here = db_column_int(s, 14) != 0;
+		d->intake_here = db_column_int(s, 15) != 0;
 		snprintf(d->holder_office, sizeof d->holder_office, "%s", store_col_text(s, 16));
-	} else if (step == SQLITE_DONE) {
+	} else if (step == DB_DONE) {
 		rc = mc_fail(err, MC_ERR_NOT_FOUND, "dossier_not_found", "Không có hồ sơ này",
 		             "No such dossier");
 	}
@@ -192,19 +192,19 @@ enum mc_err dossier_office_find(struct store_conn *c, const struct principal *wh
                                 const char *code, int64_t *id, char *kind, size_t klen,
                                 struct mc_error *err)
 {
-	sqlite3_stmt *s =
-	    scoped ? store_stmt(c, "SELECT o.id, o.kind FROM offices o WHERE o.code = :code"
-	                           " AND " SCOPE_SQL("o.id"))
-	           : store_stmt(c, "SELECT o.id, o.kind FROM offices o WHERE o.code = :code");
+	db_stmt *s = scoped
+	                 ? store_stmt(c, "SELECT o.id, o.kind FROM offices o WHERE o.code = :code"
+	                                 " AND " SCOPE_SQL("o.id"))
+	                 : store_stmt(c, "SELECT o.id, o.kind FROM offices o WHERE o.code = :code");
 	if (s == NULL)
 		return store_sql_error(c, "office", err);
-	sqlite3_bind_text(s, sqlite3_bind_parameter_index(s, ":code"), code, -1, SQLITE_STATIC);
+	db_bind_text(s, db_bind_parameter_index(s, ":code"), code, -1, DB_STATIC);
 	if (scoped)
 		store_bind_scope(s, who);
 	int step;
 	*id = 0;
 	if (store_next(s, &step)) {
-		*id = sqlite3_column_int64(s, 0);
+		*id = db_column_int64(s, 0);
 		snprintf(kind, klen, "%s", store_col_text(s, 1));
 	}
 	return store_scan_end(c, s, step, "office", err);
@@ -228,7 +228,7 @@ enum mc_err dossier_ledger_assign(struct store_conn *c, const char *code, int64_
 {
 	char day[11];
 	clock_office_date(now, day);
-	sqlite3_stmt *s = store_stmt(
+	db_stmt *s = store_stmt(
 	    c,
 	    "WITH centre (id) AS (SELECT coalesce((SELECT a.id FROM dossiers x"
 	    "  JOIN office_paths q ON q.office_id = x.intake_office_id"
@@ -241,34 +241,33 @@ enum mc_err dossier_ledger_assign(struct store_conn *c, const char *code, int64_
 	    " WHERE code = ?2 AND ledger_book IS NULL");
 	if (s == NULL)
 		return store_sql_error(c, "ledger", err);
-	sqlite3_bind_int(s, 1, atoi(day));
-	sqlite3_bind_text(s, 2, code, -1, SQLITE_STATIC);
+	db_bind_int(s, 1, atoi(day));
+	db_bind_text(s, 2, code, -1, DB_STATIC);
 	return store_step(c, s, "ledger", err);
 }
 
 enum mc_err store_dossier_audit(struct store *st, int64_t *checked, struct mc_error *err)
 {
 	struct store_conn *c = store_read_conn(st);
-	sqlite3_stmt *s = NULL;
+	db_stmt *s = NULL;
 	enum mc_err rc = MC_OK;
 	int64_t n = 0;
 	/* Not cached: runs once per audit. The newest event of each dossier
 	 * states its status and due instant after that event. */
-	if (sqlite3_prepare_v2(
-	        c->db,
-	        "SELECT d.code, d.status, d.due_at, json_extract(e.details, '$.status'),"
-	        " json_extract(e.details, '$.due_at') FROM dossiers d"
-	        " LEFT JOIN events e ON e.id = (SELECT max(id) FROM events"
-	        "  WHERE entity = 'dossier' AND entity_id = d.code)",
-	        -1, &s, NULL) != SQLITE_OK)
+	if (db_prepare(c->db,
+	               "SELECT d.code, d.status, d.due_at, json_extract(e.details, '$.status'),"
+	               " json_extract(e.details, '$.due_at') FROM dossiers d"
+	               " LEFT JOIN events e ON e.id = (SELECT max(id) FROM events"
+	               "  WHERE entity = 'dossier' AND entity_id = d.code)",
+	               &s) != DB_OK)
 		return store_sql_error(c, "dossier audit", err);
 	int step;
 	while (store_next(s, &step)) {
-		bool same_status = sqlite3_column_type(s, 3) != SQLITE_NULL &&
+		bool same_status = db_column_type(s, 3) != DB_NULL &&
 		                   strcmp(store_col_text(s, 1), store_col_text(s, 3)) == 0;
-		bool same_due = sqlite3_column_int64(s, 2) == sqlite3_column_int64(s, 4) &&
-		                (sqlite3_column_type(s, 2) == SQLITE_NULL) ==
-		                    (sqlite3_column_type(s, 4) == SQLITE_NULL);
+		bool same_due =
+		    db_column_int64(s, 2) == db_column_int64(s, 4) &&
+		    (db_column_type(s, 2) == DB_NULL) == (db_column_type(s, 4) == DB_NULL);
 		if (!same_status || !same_due) {
 			rc = mc_failf(err, MC_ERR_CONFLICT, "audit_state_mismatch",
 			              "Hồ sơ bị sửa ngoài nhật ký",
@@ -280,7 +279,7 @@ enum mc_err store_dossier_audit(struct store *st, int64_t *checked, struct mc_er
 	}
 	if (rc == MC_OK)
 		rc = store_scan_end(c, s, step, "dossier audit", err);
-	sqlite3_finalize(s);
+	db_finalize(s);
 	if (checked)
 		*checked = n;
 	return rc;

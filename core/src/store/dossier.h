@@ -15,7 +15,7 @@
 #include "domain/principal.h"
 #include "store/store.h"
 
-struct sqlite3_stmt;
+struct db_stmt;
 
 /* Scope of a dossier (docs/province.md, "Scopes"), for a store query that
  * names the dossier row `d`: true when the office answering for it now
@@ -43,7 +43,7 @@ struct sqlite3_stmt;
 
 /* Binds :scope and :spec of a statement that holds DOSSIER_SCOPE_SQL to
  * who's scope (NULL: the server itself, which sees every dossier). */
-void store_dossier_bind_scope(struct sqlite3_stmt *s, const struct principal *who);
+void store_dossier_bind_scope(struct db_stmt *s, const struct principal *who);
 
 /* ---- commands (api/parse_dossier.c builds them from the request) ---- */
 

@@ -30,10 +30,10 @@ struct act {
 static enum mc_err dossier_office_known(struct store_conn *c, const char *code, bool partner,
                                         struct mc_error *err)
 {
-	sqlite3_stmt *s = store_stmt(c, "SELECT kind FROM offices WHERE code = ?");
+	db_stmt *s = store_stmt(c, "SELECT kind FROM offices WHERE code = ?");
 	if (s == NULL)
 		return store_sql_error(c, "office", err);
-	sqlite3_bind_text(s, 1, code, -1, SQLITE_STATIC);
+	db_bind_text(s, 1, code, -1, DB_STATIC);
 	bool found = false, is_partner = false;
 	int step;
 	if (store_next(s, &step)) {
@@ -63,7 +63,7 @@ static enum mc_err dossier_office_known(struct store_conn *c, const char *code, 
 static enum mc_err dossier_person_of(struct store_conn *c, const char *office, const char *person,
                                      struct mc_error *err)
 {
-	sqlite3_stmt *s =
+	db_stmt *s =
 	    store_stmt(c, "SELECT 1 FROM users u JOIN offices uo ON uo.id = u.office_id"
 	                  " JOIN offices o ON o.code = ?2"
 	                  " WHERE u.username = ?1 AND u.active = 1 AND u.role <> 'admin'"
@@ -74,8 +74,8 @@ static enum mc_err dossier_person_of(struct store_conn *c, const char *office, c
 	                  "ancestor_id = uo.id))");
 	if (s == NULL)
 		return store_sql_error(c, "user", err);
-	sqlite3_bind_text(s, 1, person, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, office, -1, SQLITE_STATIC);
+	db_bind_text(s, 1, person, -1, DB_STATIC);
+	db_bind_text(s, 2, office, -1, DB_STATIC);
 	int step;
 	bool found = store_next(s, &step);
 	enum mc_err rc = store_scan_end(c, s, step, "user", err);
@@ -91,13 +91,13 @@ static enum mc_err dossier_person_of(struct store_conn *c, const char *office, c
  * binds nothing) and ?3 the row's id. */
 static enum mc_err act_update(struct act *a, const char *sql, const char *text)
 {
-	sqlite3_stmt *s = store_stmt(a->c, sql);
+	db_stmt *s = store_stmt(a->c, sql);
 	if (s == NULL)
 		return store_sql_error(a->c, "dossier", a->err);
-	sqlite3_bind_int64(s, 1, a->now);
+	db_bind_int64(s, 1, a->now);
 	if (text)
-		sqlite3_bind_text(s, 2, text, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 3, a->d.id);
+		db_bind_text(s, 2, text, -1, DB_STATIC);
+	db_bind_int64(s, 3, a->d.id);
 	return store_step(a->c, s, "dossier", a->err);
 }
 
@@ -143,15 +143,15 @@ static enum mc_err act_first_due(struct act *a, int64_t *due)
 {
 	char unit[16] = "";
 	int64_t milli = 0;
-	sqlite3_stmt *q = store_stmt(a->c, "SELECT time_unit, time_milli FROM procedures"
-	                                   " WHERE id = ?");
+	db_stmt *q = store_stmt(a->c, "SELECT time_unit, time_milli FROM procedures"
+	                              " WHERE id = ?");
 	if (q == NULL)
 		return store_sql_error(a->c, "procedure", a->err);
-	sqlite3_bind_int64(q, 1, a->d.procedure_id);
+	db_bind_int64(q, 1, a->d.procedure_id);
 	int step;
 	if (store_next(q, &step)) {
 		snprintf(unit, sizeof unit, "%s", store_col_text(q, 0));
-		milli = sqlite3_column_int64(q, 1);
+		milli = db_column_int64(q, 1);
 	}
 	enum mc_err rc = store_scan_end(a->c, q, step, "procedure", a->err);
 	return rc ? rc : dossier_due(a->st, unit, milli, a->now, due, a->err);
@@ -174,16 +174,16 @@ static enum mc_err apply_supplement_received(struct act *a)
 		if (!dossier_resume(&dc.cal, a->d.due_at, a->d.paused_at, a->now, &paused, &due))
 			return dc.rc ? dc.rc : MC_ERR_INTERNAL;
 	}
-	sqlite3_stmt *s =
+	db_stmt *s =
 	    store_stmt(a->c, "UPDATE dossiers SET pending = NULL, paused_at = NULL,"
 	                     " paused_seconds = paused_seconds + ?1, due_at = ?2, received_at = ?3,"
 	                     " first_due_at = coalesce(first_due_at, ?2) WHERE id = ?4");
 	if (s == NULL)
 		return store_sql_error(a->c, "dossier", a->err);
-	sqlite3_bind_int64(s, 1, paused);
-	sqlite3_bind_int64(s, 2, due);
-	sqlite3_bind_int64(s, 3, received);
-	sqlite3_bind_int64(s, 4, a->d.id);
+	db_bind_int64(s, 1, paused);
+	db_bind_int64(s, 2, due);
+	db_bind_int64(s, 3, received);
+	db_bind_int64(s, 4, a->d.id);
 	if ((rc = store_step(a->c, s, "dossier", a->err)) ||
 	    (rc = dossier_ledger_assign(a->c, a->d.code, received, a->err)))
 		return rc;
@@ -196,15 +196,14 @@ static enum mc_err apply_supplement_received(struct act *a)
 /* Mẫu 04: the apology and its new appointment, an attribute of the dossier. */
 static enum mc_err apply_apologize(struct act *a)
 {
-	sqlite3_stmt *s =
-	    store_stmt(a->c, "UPDATE dossiers SET apology_at = ?1,"
-	                     " apology_due_at = ?2, apology_reason = ?3 WHERE id = ?4");
+	db_stmt *s = store_stmt(a->c, "UPDATE dossiers SET apology_at = ?1,"
+	                              " apology_due_at = ?2, apology_reason = ?3 WHERE id = ?4");
 	if (s == NULL)
 		return store_sql_error(a->c, "dossier", a->err);
-	sqlite3_bind_int64(s, 1, a->now);
-	sqlite3_bind_int64(s, 2, a->cmd->new_due);
-	sqlite3_bind_text(s, 3, a->cmd->reason, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 4, a->d.id);
+	db_bind_int64(s, 1, a->now);
+	db_bind_int64(s, 2, a->cmd->new_due);
+	db_bind_text(s, 3, a->cmd->reason, -1, DB_STATIC);
+	db_bind_int64(s, 4, a->d.id);
 	return store_step(a->c, s, "dossier", a->err);
 }
 
@@ -220,13 +219,13 @@ static enum mc_err act_keep_timing(struct act *a)
 	if (!dossier_finish_timing(&dc.cal, a->d.received_at, a->d.due_at, a->d.paused_seconds,
 	                           a->d.paused_at, a->now, &work, &t))
 		return dc.rc;
-	sqlite3_stmt *s = store_stmt(a->c, "UPDATE dossiers SET work_seconds = ?1, timing = ?2"
-	                                   " WHERE id = ?3");
+	db_stmt *s = store_stmt(a->c, "UPDATE dossiers SET work_seconds = ?1, timing = ?2"
+	                              " WHERE id = ?3");
 	if (s == NULL)
 		return store_sql_error(a->c, "dossier", a->err);
-	sqlite3_bind_int64(s, 1, work);
-	sqlite3_bind_text(s, 2, dossier_timing_name(t), -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 3, a->d.id);
+	db_bind_int64(s, 1, work);
+	db_bind_text(s, 2, dossier_timing_name(t), -1, DB_STATIC);
+	db_bind_int64(s, 3, a->d.id);
 	return store_step(a->c, s, "dossier", a->err);
 }
 
@@ -287,22 +286,22 @@ static enum mc_err act_refused(const struct act *a, enum dossier_refusal r)
  * behind, so audit-verify can tell a row edited behind the chain's back. */
 static enum mc_err act_record(struct act *a)
 {
-	sqlite3_stmt *s = store_stmt(a->c, "UPDATE dossiers SET status = ? WHERE id = ?");
+	db_stmt *s = store_stmt(a->c, "UPDATE dossiers SET status = ? WHERE id = ?");
 	if (s == NULL)
 		return store_sql_error(a->c, "dossier", a->err);
-	sqlite3_bind_text(s, 1, dossier_status_name(a->next), -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 2, a->d.id);
+	db_bind_text(s, 1, dossier_status_name(a->next), -1, DB_STATIC);
+	db_bind_int64(s, 2, a->d.id);
 	enum mc_err rc = store_step(a->c, s, "dossier", a->err);
 	if (rc)
 		return rc;
 	int64_t due_after = 0;
-	sqlite3_stmt *q = store_stmt(a->c, "SELECT due_at FROM dossiers WHERE id = ?");
+	db_stmt *q = store_stmt(a->c, "SELECT due_at FROM dossiers WHERE id = ?");
 	if (q == NULL)
 		return store_sql_error(a->c, "dossier", a->err);
 	int step;
-	sqlite3_bind_int64(q, 1, a->d.id);
+	db_bind_int64(q, 1, a->d.id);
 	if (store_next(q, &step))
-		due_after = sqlite3_column_int64(q, 0);
+		due_after = db_column_int64(q, 0);
 	if ((rc = store_scan_end(a->c, q, step, "dossier", a->err)))
 		return rc;
 	struct jsontext j = JSONTEXT_INIT;

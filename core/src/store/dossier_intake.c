@@ -31,21 +31,21 @@ struct procedure_row {
 static enum mc_err dossier_procedure(struct store_conn *c, const char *code,
                                      struct procedure_row *p, struct mc_error *err)
 {
-	sqlite3_stmt *s = store_stmt(c, "SELECT id, time_unit, time_milli, body, office, version"
-	                                " FROM procedures WHERE code = ? AND current = 1");
+	db_stmt *s = store_stmt(c, "SELECT id, time_unit, time_milli, body, office, version"
+	                           " FROM procedures WHERE code = ? AND current = 1");
 	if (s == NULL)
 		return store_sql_error(c, "procedure", err);
-	sqlite3_bind_text(s, 1, code, -1, SQLITE_STATIC);
+	db_bind_text(s, 1, code, -1, DB_STATIC);
 	enum mc_err rc = MC_OK;
 	int step;
 	if (store_next(s, &step)) {
-		p->id = sqlite3_column_int64(s, 0);
+		p->id = db_column_int64(s, 0);
 		snprintf(p->unit, sizeof p->unit, "%s", store_col_text(s, 1));
-		p->milli = sqlite3_column_int64(s, 2);
+		p->milli = db_column_int64(s, 2);
 		p->body = xstrdup(store_col_text(s, 3));
 		snprintf(p->office, sizeof p->office, "%s", store_col_text(s, 4));
-		p->version = sqlite3_column_int64(s, 5);
-	} else if (step == SQLITE_DONE) {
+		p->version = db_column_int64(s, 5);
+	} else if (step == DB_DONE) {
 		rc = mc_failf(err, MC_ERR_NOT_FOUND, "procedure_not_found", "Không có thủ tục này",
 		              "No procedure '%.40s'", code);
 	}
@@ -60,15 +60,15 @@ static enum mc_err dossier_next_code(struct store_conn *c, const char *agency, i
 {
 	char day[11];
 	clock_office_date(now, day);
-	sqlite3_stmt *s = store_stmt(c, "INSERT INTO dossier_numbers (agency, day, last)"
-	                                " VALUES (?, ?, 1) ON CONFLICT (agency, day)"
-	                                " DO UPDATE SET last = last + 1 RETURNING last");
+	db_stmt *s = store_stmt(c, "INSERT INTO dossier_numbers (agency, day, last)"
+	                           " VALUES (?, ?, 1) ON CONFLICT (agency, day)"
+	                           " DO UPDATE SET last = last + 1 RETURNING last");
 	if (s == NULL)
 		return store_sql_error(c, "dossier number", err);
-	sqlite3_bind_text(s, 1, agency, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, day, -1, SQLITE_STATIC);
-	int n = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int(s, 0) : 0;
-	sqlite3_reset(s);
+	db_bind_text(s, 1, agency, -1, DB_STATIC);
+	db_bind_text(s, 2, day, -1, DB_STATIC);
+	int n = db_step(s) == DB_ROW ? db_column_int(s, 0) : 0;
+	db_reset(s);
 	if (n == 0)
 		return store_sql_error(c, "dossier number", err);
 	if (n > 9999)
@@ -105,7 +105,7 @@ static enum mc_err dossier_intake_office(struct store_conn *c, const struct prin
 			    "office '%.40s' is not a centre or reception point", office);
 		return MC_OK;
 	}
-	sqlite3_stmt *s = store_stmt(
+	db_stmt *s = store_stmt(
 	    c, "SELECT CASE WHEN (SELECT kind FROM offices WHERE id = :scope) IN ('centre','point')"
 	       " THEN :scope END, count(*), min(o.id) FROM offices o"
 	       " WHERE o.kind = 'centre' AND o.active = 1 AND " SCOPE_SQL("o.id"));
@@ -115,9 +115,9 @@ static enum mc_err dossier_intake_office(struct store_conn *c, const struct prin
 	int step;
 	int64_t own = 0, n = 0, only = 0;
 	if (store_next(s, &step)) {
-		own = sqlite3_column_int64(s, 0);
-		n = sqlite3_column_int64(s, 1);
-		only = sqlite3_column_int64(s, 2);
+		own = db_column_int64(s, 0);
+		n = db_column_int64(s, 1);
+		only = db_column_int64(s, 2);
 	}
 	if ((rc = store_scan_end(c, s, step, "office", err)))
 		return rc;
@@ -178,7 +178,7 @@ static enum mc_err dossier_intake_offices(struct store_conn *c, const struct pri
 	 * the authority by default: the procedure's office's, else the one above
 	 * the receiving centre, else (a single office with no authority in its
 	 * tree) the procedure's office, else the receiving centre. */
-	sqlite3_stmt *s = store_stmt(
+	db_stmt *s = store_stmt(
 	    c, "SELECT (SELECT a.code FROM office_paths p JOIN offices a ON a.id = p.ancestor_id"
 	       "  WHERE p.office_id = ?2 AND a.kind = 'centre' ORDER BY p.depth LIMIT 1),"
 	       " coalesce((SELECT a.id FROM offices po JOIN office_paths p ON p.office_id = po.id"
@@ -190,13 +190,13 @@ static enum mc_err dossier_intake_offices(struct store_conn *c, const struct pri
 	if (s == NULL)
 		return store_sql_error(c, "office", err);
 	if (proc_office)
-		sqlite3_bind_text(s, 1, proc_office, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 2, o->intake_id);
+		db_bind_text(s, 1, proc_office, -1, DB_STATIC);
+	db_bind_int64(s, 2, o->intake_id);
 	int step;
 	int64_t by_default = 0;
 	if (store_next(s, &step)) {
 		snprintf(o->agency, sizeof o->agency, "%s", store_col_text(s, 0));
-		by_default = sqlite3_column_int64(s, 1);
+		by_default = db_column_int64(s, 1);
 	}
 	if ((rc = store_scan_end(c, s, step, "office", err)))
 		return rc;
@@ -220,7 +220,7 @@ static enum mc_err dossier_duplicate_find(struct store_conn *c, const struct pri
                                           struct mc_error *err)
 {
 	/* Only the dossiers the clerk may see: another centre's is not named. */
-	sqlite3_stmt *s =
+	db_stmt *s =
 	    store_stmt(c, "SELECT d.code, d.intake_at, d.status FROM dossiers d"
 	                  " JOIN procedures p ON p.id = d.procedure_id"
 	                  " WHERE d.applicant_id_number = ?1 AND p.code = ?2 AND d.intake_at >= ?3"
@@ -230,14 +230,14 @@ static enum mc_err dossier_duplicate_find(struct store_conn *c, const struct pri
 	if (s == NULL)
 		return store_sql_error(c, "duplicate", err);
 	store_dossier_bind_scope(s, who);
-	sqlite3_bind_text(s, 1, id_number, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, procedure, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 3, now - (int64_t)APPLICANT_DUPLICATE_DAYS * 86400);
+	db_bind_text(s, 1, id_number, -1, DB_STATIC);
+	db_bind_text(s, 2, procedure, -1, DB_STATIC);
+	db_bind_int64(s, 3, now - (int64_t)APPLICANT_DUPLICATE_DAYS * 86400);
 	int step;
 	if (store_next(s, &step)) {
 		*found = true;
 		snprintf(dup->code, sizeof dup->code, "%s", store_col_text(s, 0));
-		dup->intake_at = sqlite3_column_int64(s, 1);
+		dup->intake_at = db_column_int64(s, 1);
 		dup->status = DS_RECEIVED;
 		dossier_status_parse(store_col_text(s, 2), &dup->status);
 	}
@@ -303,11 +303,11 @@ static enum mc_err dossier_intake_resolve(struct store *st, struct store_conn *c
 	                                 &in->offices, err)))
 		return rc;
 	if (cmd->ticket_id) {
-		sqlite3_stmt *s = store_stmt(c, "SELECT 1 FROM tickets t WHERE t.id = :id"
-		                                " AND " SCOPE_SQL("t.office_id"));
+		db_stmt *s = store_stmt(c, "SELECT 1 FROM tickets t WHERE t.id = :id"
+		                           " AND " SCOPE_SQL("t.office_id"));
 		if (s == NULL)
 			return store_sql_error(c, "ticket", err);
-		sqlite3_bind_int64(s, sqlite3_bind_parameter_index(s, ":id"), cmd->ticket_id);
+		db_bind_int64(s, db_bind_parameter_index(s, ":id"), cmd->ticket_id);
 		store_bind_scope(s, who);
 		int step;
 		bool found = store_next(s, &step);
@@ -361,7 +361,7 @@ static enum mc_err dossier_insert(struct store_conn *c, const struct principal *
 {
 	bool received = cmd->outcome == DOSSIER_OUTCOME_RECEIVED;
 	bool refused = cmd->outcome == DOSSIER_OUTCOME_REFUSED;
-	sqlite3_stmt *s = store_stmt(
+	db_stmt *s = store_stmt(
 	    c, "INSERT INTO dossiers (code, procedure_id, status, applicant, applicant_name,"
 	       " applicant_phone, applicant_id_number, documents, sets, pending, reason,"
 	       " intake_at, intake_by, received_at, due_at, first_due_at, finished_at,"
@@ -386,21 +386,21 @@ static enum mc_err dossier_insert(struct store_conn *c, const struct principal *
 	                       [23] = cmd->consent};
 	for (int i = 1; i < (int)(sizeof texts / sizeof texts[0]); i++)
 		if (texts[i])
-			sqlite3_bind_text(s, i, texts[i], -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 2, in->p.id);
-	sqlite3_bind_int64(s, 9, cmd->sets);
-	sqlite3_bind_int64(s, 12, in->now);
+			db_bind_text(s, i, texts[i], -1, DB_STATIC);
+	db_bind_int64(s, 2, in->p.id);
+	db_bind_int64(s, 9, cmd->sets);
+	db_bind_int64(s, 12, in->now);
 	if (received) {
-		sqlite3_bind_int64(s, 14, in->now);
-		sqlite3_bind_int64(s, 15, in->due);
+		db_bind_int64(s, 14, in->now);
+		db_bind_int64(s, 15, in->due);
 	}
 	if (refused)
-		sqlite3_bind_int64(s, 16, in->now);
+		db_bind_int64(s, 16, in->now);
 	if (cmd->ticket_id)
-		sqlite3_bind_int64(s, 18, cmd->ticket_id);
-	sqlite3_bind_int64(s, 20, in->offices.intake_id);
-	sqlite3_bind_int64(s, 21, in->offices.authority_id);
-	sqlite3_bind_int64(s, 22, in->offices.return_id);
+		db_bind_int64(s, 18, cmd->ticket_id);
+	db_bind_int64(s, 20, in->offices.intake_id);
+	db_bind_int64(s, 21, in->offices.authority_id);
+	db_bind_int64(s, 22, in->offices.return_id);
 	return store_step(c, s, "dossier", err);
 }
 

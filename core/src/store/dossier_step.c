@@ -15,7 +15,7 @@
 static int64_t dossier_step_budget(struct store *st, struct store_conn *c, int64_t procedure_id,
                                    const char *office)
 {
-	sqlite3_stmt *s = store_stmt(
+	db_stmt *s = store_stmt(
 	    c, "SELECT json_extract(j.value, '$.days') FROM procedures p,"
 	       " json_each(CASE WHEN json_valid(p.body) THEN p.body ELSE '{}' END, '$.steps') j"
 	       " WHERE p.id = ?1 AND json_extract(j.value, '$.office') = ?2"
@@ -23,13 +23,13 @@ static int64_t dossier_step_budget(struct store *st, struct store_conn *c, int64
 	       " ORDER BY j.key DESC LIMIT 1");
 	if (s == NULL)
 		return -1;
-	sqlite3_bind_int64(s, 1, procedure_id);
-	sqlite3_bind_text(s, 2, office, -1, SQLITE_STATIC);
+	db_bind_int64(s, 1, procedure_id);
+	db_bind_text(s, 2, office, -1, DB_STATIC);
 	int64_t budget = -1;
-	if (sqlite3_step(s) == SQLITE_ROW)
-		budget = dossier_step_budget_of(sqlite3_column_double(s, 0),
-		                                store_calendar_day_seconds(st));
-	sqlite3_reset(s);
+	if (db_step(s) == DB_ROW)
+		budget =
+		    dossier_step_budget_of(db_column_double(s, 0), store_calendar_day_seconds(st));
+	db_reset(s);
 	return budget;
 }
 
@@ -38,17 +38,17 @@ static int64_t dossier_step_budget(struct store *st, struct store_conn *c, int64
 enum mc_err dossier_end_step(struct store *st, struct store_conn *c, const struct dossier_row *d,
                              int64_t now, struct mc_error *err)
 {
-	sqlite3_stmt *s = store_stmt(c, "SELECT id, given_at, budget_seconds FROM dossier_steps"
-	                                " WHERE dossier_id = ? AND ended_at IS NULL");
+	db_stmt *s = store_stmt(c, "SELECT id, given_at, budget_seconds FROM dossier_steps"
+	                           " WHERE dossier_id = ? AND ended_at IS NULL");
 	if (s == NULL)
 		return store_sql_error(c, "step", err);
-	sqlite3_bind_int64(s, 1, d->id);
+	db_bind_int64(s, 1, d->id);
 	int64_t id = 0, given = 0, budget = -1;
 	int step;
 	if (store_next(s, &step)) {
-		id = sqlite3_column_int64(s, 0);
-		given = sqlite3_column_int64(s, 1);
-		budget = sqlite3_column_type(s, 2) == SQLITE_NULL ? -1 : sqlite3_column_int64(s, 2);
+		id = db_column_int64(s, 0);
+		given = db_column_int64(s, 1);
+		budget = db_column_type(s, 2) == DB_NULL ? -1 : db_column_int64(s, 2);
 	}
 	enum mc_err rc = store_scan_end(c, s, step, "step", err);
 	if (rc || id == 0)
@@ -64,11 +64,11 @@ enum mc_err dossier_end_step(struct store *st, struct store_conn *c, const struc
 	                  " WHERE id = ?4");
 	if (s == NULL)
 		return store_sql_error(c, "step", err);
-	sqlite3_bind_int64(s, 1, now);
-	sqlite3_bind_int64(s, 2, spent);
+	db_bind_int64(s, 1, now);
+	db_bind_int64(s, 2, spent);
 	if (has_result)
-		sqlite3_bind_text(s, 3, dossier_timing_name(result), -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 4, id);
+		db_bind_text(s, 3, dossier_timing_name(result), -1, DB_STATIC);
+	db_bind_int64(s, 4, id);
 	return store_step(c, s, "step", err);
 }
 
@@ -84,29 +84,29 @@ enum mc_err dossier_start_step(struct store *st, struct store_conn *c, const str
 	int64_t budget = dossier_step_budget(st, c, d->procedure_id, office);
 	if (budget < 0)
 		budget = fallback;
-	sqlite3_stmt *s = store_stmt(c, "INSERT INTO dossier_steps (dossier_id, office, giver,"
-	                                " receiver, given_at, budget_seconds, note)"
-	                                " VALUES (?,?,?,?,?,?,?)");
+	db_stmt *s = store_stmt(c, "INSERT INTO dossier_steps (dossier_id, office, giver,"
+	                           " receiver, given_at, budget_seconds, note)"
+	                           " VALUES (?,?,?,?,?,?,?)");
 	if (s == NULL)
 		return store_sql_error(c, "step", err);
-	sqlite3_bind_int64(s, 1, d->id);
-	sqlite3_bind_text(s, 2, office, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 3, who->username, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 4, receiver ? receiver : office, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 5, now);
+	db_bind_int64(s, 1, d->id);
+	db_bind_text(s, 2, office, -1, DB_STATIC);
+	db_bind_text(s, 3, who->username, -1, DB_STATIC);
+	db_bind_text(s, 4, receiver ? receiver : office, -1, DB_STATIC);
+	db_bind_int64(s, 5, now);
 	if (budget >= 0)
-		sqlite3_bind_int64(s, 6, budget);
+		db_bind_int64(s, 6, budget);
 	if (note)
-		sqlite3_bind_text(s, 7, note, -1, SQLITE_STATIC);
+		db_bind_text(s, 7, note, -1, DB_STATIC);
 	enum mc_err rc = store_step(c, s, "step", err);
 	if (rc)
 		return rc;
 	s = store_stmt(c, "UPDATE dossiers SET holder_office = ?, holder = ? WHERE id = ?");
 	if (s == NULL)
 		return store_sql_error(c, "dossier", err);
-	sqlite3_bind_text(s, 1, office, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, receiver ? receiver : office, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 3, d->id);
+	db_bind_text(s, 1, office, -1, DB_STATIC);
+	db_bind_text(s, 2, receiver ? receiver : office, -1, DB_STATIC);
+	db_bind_int64(s, 3, d->id);
 	return store_step(c, s, "dossier", err);
 }
 
@@ -131,7 +131,7 @@ enum mc_err dossier_boundary_handover(struct store *st, struct store_conn *c,
 	if (rc)
 		return rc;
 	to[0] = '\0';
-	sqlite3_stmt *s =
+	db_stmt *s =
 	    store_stmt(c, "SELECT coalesce((SELECT po.code FROM procedures p JOIN offices po"
 	                  "  ON po.code = p.office JOIN office_paths op ON op.office_id = po.id"
 	                  "  WHERE p.id = ?3 AND op.ancestor_id = ?1),"
@@ -143,10 +143,10 @@ enum mc_err dossier_boundary_handover(struct store *st, struct store_conn *c,
 	                  " AND NOT EXISTS (SELECT 1 FROM dossier_steps WHERE dossier_id = ?4)");
 	if (s == NULL)
 		return store_sql_error(c, "step", err);
-	sqlite3_bind_int64(s, 1, d.authority_id);
-	sqlite3_bind_int64(s, 2, d.intake_office_id);
-	sqlite3_bind_int64(s, 3, d.procedure_id);
-	sqlite3_bind_int64(s, 4, d.id);
+	db_bind_int64(s, 1, d.authority_id);
+	db_bind_int64(s, 2, d.intake_office_id);
+	db_bind_int64(s, 3, d.procedure_id);
+	db_bind_int64(s, 4, d.id);
 	int step;
 	if (store_next(s, &step))
 		snprintf(to, tolen, "%s", store_col_text(s, 0));
@@ -163,7 +163,7 @@ enum mc_err dossier_boundary_handover(struct store *st, struct store_conn *c,
 	s = store_stmt(c, "UPDATE dossiers SET status = ? WHERE id = ?");
 	if (s == NULL)
 		return store_sql_error(c, "dossier", err);
-	sqlite3_bind_text(s, 1, dossier_status_name(*status), -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 2, d.id);
+	db_bind_text(s, 1, dossier_status_name(*status), -1, DB_STATIC);
+	db_bind_int64(s, 2, d.id);
 	return store_step(c, s, "dossier", err);
 }

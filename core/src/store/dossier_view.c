@@ -23,16 +23,16 @@ static bool dossier_day_start(const char *date, int64_t *out)
 }
 
 /* Column col as an owned string, NULL when SQL NULL. */
-static char *col_dup(sqlite3_stmt *s, int col)
+static char *col_dup(db_stmt *s, int col)
 {
-	return sqlite3_column_type(s, col) == SQLITE_NULL ? NULL : xstrdup(store_col_text(s, col));
+	return db_column_type(s, col) == DB_NULL ? NULL : xstrdup(store_col_text(s, col));
 }
 
 /* Column col as an integer, has set when not SQL NULL. */
-static int64_t col_int(sqlite3_stmt *s, int col, bool *has)
+static int64_t col_int(db_stmt *s, int col, bool *has)
 {
-	*has = sqlite3_column_type(s, col) != SQLITE_NULL;
-	return sqlite3_column_int64(s, col);
+	*has = db_column_type(s, col) != DB_NULL;
+	return db_column_int64(s, col);
 }
 
 /* What lateness needs that no row holds: the calendar, the at-risk share
@@ -139,44 +139,43 @@ void dossier_public_clear(struct dossier_public *p)
 	" o.hours) FROM offices o WHERE o.id = " col ")"
 
 /* One row of DOSSIER_COLUMNS into *r, its lateness at k->now. */
-static void dossier_row_read(const struct dossier_clock *k, sqlite3_stmt *s,
-                             struct dossier_record *r)
+static void dossier_row_read(const struct dossier_clock *k, db_stmt *s, struct dossier_record *r)
 {
 	bool has;
 	memset(r, 0, sizeof *r);
 	r->code = xstrdup(store_col_text(s, 0));
 	r->procedure_code = xstrdup(store_col_text(s, 1));
-	r->procedure_version = sqlite3_column_int(s, 2);
+	r->procedure_version = db_column_int(s, 2);
 	r->procedure_name = xstrdup(store_col_text(s, 3));
 	r->procedure_field = xstrdup(store_col_text(s, 4));
 	r->status = DS_RECEIVED;
 	dossier_status_parse(store_col_text(s, 5), &r->status);
 	r->applicant_json = col_dup(s, 6);
 	r->documents_json = col_dup(s, 7);
-	r->sets = sqlite3_column_int64(s, 8);
+	r->sets = db_column_int64(s, 8);
 	r->pending_json = col_dup(s, 9);
 	r->reason = col_dup(s, 10);
-	r->intake_at = sqlite3_column_int64(s, 11);
-	r->received_at = sqlite3_column_int64(s, 12);
-	r->due_at = sqlite3_column_int64(s, 13);
-	r->first_due_at = sqlite3_column_int64(s, 14);
-	r->paused_at = sqlite3_column_int64(s, 15);
-	r->paused_seconds = sqlite3_column_int64(s, 16);
-	r->supplements = sqlite3_column_int64(s, 17);
+	r->intake_at = db_column_int64(s, 11);
+	r->received_at = db_column_int64(s, 12);
+	r->due_at = db_column_int64(s, 13);
+	r->first_due_at = db_column_int64(s, 14);
+	r->paused_at = db_column_int64(s, 15);
+	r->paused_seconds = db_column_int64(s, 16);
+	r->supplements = db_column_int64(s, 17);
 	r->apology_at = col_int(s, 18, &has);
-	r->apology_due_at = sqlite3_column_int64(s, 19);
+	r->apology_due_at = db_column_int64(s, 19);
 	r->apology_reason = has ? xstrdup(store_col_text(s, 20)) : NULL;
-	r->finished_at = sqlite3_column_int64(s, 21);
-	r->returned_at = sqlite3_column_int64(s, 22);
+	r->finished_at = db_column_int64(s, 21);
+	r->returned_at = db_column_int64(s, 22);
 	r->returned_to = col_dup(s, 23);
 	r->holder_office = col_dup(s, 24);
 	r->holder = col_dup(s, 25);
-	r->ticket_id = sqlite3_column_int64(s, 26);
+	r->ticket_id = db_column_int64(s, 26);
 	r->intake_by = xstrdup(store_col_text(s, 27));
-	r->id = sqlite3_column_int64(s, 28);
+	r->id = db_column_int64(s, 28);
 	r->channel = xstrdup(store_col_text(s, 29));
-	r->ledger_book = sqlite3_column_int64(s, 30);
-	r->ledger_line = sqlite3_column_int64(s, 31);
+	r->ledger_book = db_column_int64(s, 30);
+	r->ledger_line = db_column_int64(s, 31);
 	r->received_by_user_json = col_dup(s, 32);
 	r->intake_office_json = col_dup(s, 33);
 	r->authority_json = col_dup(s, 34);
@@ -195,7 +194,7 @@ static void dossier_row_read(const struct dossier_clock *k, sqlite3_stmt *s,
 static enum mc_err dossier_history(struct store_conn *c, struct dossier_record *r,
                                    struct mc_error *err)
 {
-	sqlite3_stmt *s = store_stmt(
+	db_stmt *s = store_stmt(
 	    c, "SELECT e.id, e.at, e.actor, e.action, e.details,"
 	       " (SELECT u.full_name FROM users u WHERE e.actor GLOB 'user:[0-9]*'"
 	       "  AND u.id = CAST(substr(e.actor, 6) AS INTEGER))"
@@ -205,15 +204,15 @@ static enum mc_err dossier_history(struct store_conn *c, struct dossier_record *
 	size_t cap = 0;
 	int step;
 	r->has_history = true;
-	sqlite3_bind_text(s, 1, r->code, -1, SQLITE_STATIC);
+	db_bind_text(s, 1, r->code, -1, DB_STATIC);
 	while (store_next(s, &step)) {
 		if (r->n_history == cap) {
 			cap = cap ? 2 * cap : 8;
 			r->history = xrealloc(r->history, cap * sizeof *r->history);
 		}
 		struct dossier_history_row *h = &r->history[r->n_history++];
-		h->event = sqlite3_column_int64(s, 0);
-		h->at = sqlite3_column_int64(s, 1);
+		h->event = db_column_int64(s, 0);
+		h->at = db_column_int64(s, 1);
 		h->actor = xstrdup(store_col_text(s, 2));
 		h->action = xstrdup(store_col_text(s, 3));
 		h->details = col_dup(s, 4);
@@ -229,7 +228,7 @@ static enum mc_err dossier_steps(struct store_conn *c, int64_t dossier_id,
 {
 	/* The giving side of a row is the office of the row before it; of the
 	 * first row, the centre that received the dossier. */
-	sqlite3_stmt *s = store_stmt(
+	db_stmt *s = store_stmt(
 	    c, "SELECT s.office, coalesce(o.name, s.office), s.giver,"
 	       " s.receiver, s.given_at, s.budget_seconds, s.ended_at,"
 	       " s.spent_seconds, s.result, s.note,"
@@ -248,7 +247,7 @@ static enum mc_err dossier_steps(struct store_conn *c, int64_t dossier_id,
 		return store_sql_error(c, "dossier steps", err);
 	size_t cap = 0;
 	int step;
-	sqlite3_bind_int64(s, 1, dossier_id);
+	db_bind_int64(s, 1, dossier_id);
 	while (store_next(s, &step)) {
 		if (*n == cap) {
 			cap = cap ? 2 * cap : 4;
@@ -259,7 +258,7 @@ static enum mc_err dossier_steps(struct store_conn *c, int64_t dossier_id,
 		p->office_name = xstrdup(store_col_text(s, 1));
 		p->giver = xstrdup(store_col_text(s, 2));
 		p->receiver = xstrdup(store_col_text(s, 3));
-		p->given_at = sqlite3_column_int64(s, 4);
+		p->given_at = db_column_int64(s, 4);
 		p->budget_seconds = col_int(s, 5, &p->has_budget);
 		p->ended_at = col_int(s, 6, &p->has_ended);
 		p->spent_seconds = col_int(s, 7, &p->has_spent);
@@ -277,9 +276,9 @@ enum mc_err store_dossier_get(struct store *st, const struct principal *who, con
                               bool history, struct dossier_record *out, struct mc_error *err)
 {
 	struct store_conn *c = store_read_conn(st);
-	sqlite3_stmt *s = store_stmt(c, "SELECT " DOSSIER_COLUMNS " FROM dossiers d"
-	                                " JOIN procedures p ON p.id = d.procedure_id"
-	                                " WHERE d.code = :code AND " DOSSIER_SCOPE_SQL);
+	db_stmt *s = store_stmt(c, "SELECT " DOSSIER_COLUMNS " FROM dossiers d"
+	                           " JOIN procedures p ON p.id = d.procedure_id"
+	                           " WHERE d.code = :code AND " DOSSIER_SCOPE_SQL);
 	struct dossier_clock k;
 	bool found = false;
 	int step;
@@ -288,7 +287,7 @@ enum mc_err store_dossier_get(struct store *st, const struct principal *who, con
 	if (s == NULL)
 		return store_sql_error(c, "dossier", err);
 	dossier_clock_init(&k, st);
-	sqlite3_bind_text(s, sqlite3_bind_parameter_index(s, ":code"), code, -1, SQLITE_STATIC);
+	db_bind_text(s, db_bind_parameter_index(s, ":code"), code, -1, DB_STATIC);
 	store_dossier_bind_scope(s, who);
 	if (store_next(s, &step)) {
 		dossier_row_read(&k, s, out);
@@ -401,38 +400,38 @@ static const char dossier_page_sql[] =
     " d.intake_at DESC, d.id DESC";
 
 /* Binds f's filters (from and to: the received dates' instants) to s. */
-static void dossier_list_bind(sqlite3_stmt *s, const struct dossier_filter *f, int64_t unit,
+static void dossier_list_bind(db_stmt *s, const struct dossier_filter *f, int64_t unit,
                               int64_t from, int64_t to, int64_t now, char *q_phone)
 {
 	store_dossier_bind_scope(s, f->who);
 	if (unit)
-		sqlite3_bind_int64(s, sqlite3_bind_parameter_index(s, ":unit"), unit);
+		db_bind_int64(s, db_bind_parameter_index(s, ":unit"), unit);
 	const char *texts[] = {f->status, f->procedure, f->field, f->holder_office, f->holder};
 	for (int i = 0; i < 5; i++)
 		if (texts[i])
-			sqlite3_bind_text(s, i + 1, texts[i], -1, SQLITE_STATIC);
+			db_bind_text(s, i + 1, texts[i], -1, DB_STATIC);
 	if (f->received_from)
-		sqlite3_bind_int64(s, 6, from);
+		db_bind_int64(s, 6, from);
 	if (f->received_to)
-		sqlite3_bind_int64(s, 7, to + 86400);
+		db_bind_int64(s, 7, to + 86400);
 	if (f->due_before)
-		sqlite3_bind_int64(s, 8, f->due_before);
+		db_bind_int64(s, 8, f->due_before);
 	if (f->late >= 0)
-		sqlite3_bind_int(s, 9, f->late);
-	sqlite3_bind_int64(s, 10, now);
+		db_bind_int(s, 9, f->late);
+	db_bind_int64(s, 10, now);
 	/* A q that reads as a Vietnamese phone ("+84 912 345 678",
 	 * "0912.345.678") matches the phone in the form intake stored it in;
 	 * the code and the ID number are matched as typed. */
 	if (f->q)
-		sqlite3_bind_text(s, 11, f->q, -1, SQLITE_STATIC);
+		db_bind_text(s, 11, f->q, -1, DB_STATIC);
 	if (f->q && applicant_phone_normalize(f->q, q_phone))
-		sqlite3_bind_text(s, 13, q_phone, -1, SQLITE_STATIC);
+		db_bind_text(s, 13, q_phone, -1, DB_STATIC);
 	if (f->open)
-		sqlite3_bind_int(s, 12, 1);
+		db_bind_int(s, 12, 1);
 	/* Named, as every parameter after the scope's: a ?N there would be
 	 * the scope's own number (store_internal.h, SCOPE_SQL). */
 	if (f->sort != DOSSIER_SORT_NEWEST)
-		sqlite3_bind_int(s, sqlite3_bind_parameter_index(s, ":by_due"), 1);
+		db_bind_int(s, db_bind_parameter_index(s, ":by_due"), 1);
 }
 
 /* The filters that are no SQL: the received dates, the unit. */
@@ -466,7 +465,7 @@ enum mc_err store_dossier_list(struct store *st, const struct dossier_filter *f,
 	enum mc_err rc = dossier_list_args(c, f, &from, &to, &unit, err);
 	if (rc)
 		return rc;
-	sqlite3_stmt *s = store_stmt(c, dossier_page_sql);
+	db_stmt *s = store_stmt(c, dossier_page_sql);
 	if (s == NULL)
 		return store_sql_error(c, "dossier list", err);
 	dossier_clock_init(&k, st);
@@ -526,7 +525,7 @@ enum mc_err store_dossier_public(struct store *st, const char *code, const char 
 	if (code == NULL || secret == NULL || strlen(code) > 64 || strlen(secret) > 64)
 		return dossier_public_not_found(err);
 	store_secret_hash(code, secret, got);
-	sqlite3_stmt *s =
+	db_stmt *s =
 	    store_stmt(c, "SELECT d.secret_hash, d.status, p.name, p.code,"
 	                  " d.received_at, d.due_at, d.pending, d.apology_due_at,"
 	                  " d.finished_at, d.paused_at, d.returned_at,"
@@ -536,7 +535,7 @@ enum mc_err store_dossier_public(struct store *st, const char *code, const char 
 	                  " JOIN procedures p ON p.id = d.procedure_id WHERE d.code = ?");
 	if (s == NULL)
 		return store_sql_error(c, "public dossier", err);
-	sqlite3_bind_text(s, 1, code, -1, SQLITE_STATIC);
+	db_bind_text(s, 1, code, -1, DB_STATIC);
 	bool found = store_next(s, &step);
 	if (found)
 		snprintf(want, sizeof want, "%s", store_col_text(s, 0));
@@ -549,18 +548,18 @@ enum mc_err store_dossier_public(struct store *st, const char *code, const char 
 		dossier_status_parse(store_col_text(s, 1), &out->status);
 		out->procedure_name = xstrdup(store_col_text(s, 2));
 		out->procedure_code = xstrdup(store_col_text(s, 3));
-		out->received_at = sqlite3_column_int64(s, 4);
-		out->due_at = sqlite3_column_int64(s, 5);
+		out->received_at = db_column_int64(s, 4);
+		out->due_at = db_column_int64(s, 5);
 		if (out->status == DS_SUPPLEMENT_REQUESTED)
 			out->still_needed_json = col_dup(s, 6);
-		out->apology_due_at = sqlite3_column_int64(s, 7);
+		out->apology_due_at = db_column_int64(s, 7);
 		struct dossier_times t = {.status = out->status,
 		                          .received_at = out->received_at,
 		                          .due_at = out->due_at,
-		                          .paused_at = sqlite3_column_int64(s, 9),
-		                          .finished_at = sqlite3_column_int64(s, 8)};
+		                          .paused_at = db_column_int64(s, 9),
+		                          .finished_at = db_column_int64(s, 8)};
 		out->late = dossier_is_late(&t, clock_now()) && t.received_at != 0;
-		out->returned_at = sqlite3_column_int64(s, 10);
+		out->returned_at = db_column_int64(s, 10);
 		out->return_office_json = col_dup(s, 11);
 	}
 	enum mc_err rc = store_scan_end(c, s, step, "public dossier", err);
@@ -588,7 +587,7 @@ enum mc_err store_dossier_ledger(struct store *st, const struct principal *who, 
 	if (office && (urc = dossier_unit(c, who, office, &unit, err)))
 		return urc;
 	/* Each receiving centre's own book: its lines in order, centre by centre. */
-	sqlite3_stmt *s = store_stmt(
+	db_stmt *s = store_stmt(
 	    c, "SELECT d.code, p.name, d.sets, d.applicant_name,"
 	       " json_extract(d.applicant, '$.address'), d.applicant_phone,"
 	       " coalesce(p.office, (SELECT code FROM offices WHERE id = d.authority_id)),"
@@ -605,11 +604,11 @@ enum mc_err store_dossier_ledger(struct store *st, const struct principal *who, 
 	                                 " ORDER BY d.intake_office_id, d.received_at, d.id");
 	if (s == NULL)
 		return store_sql_error(c, "ledger", err);
-	sqlite3_bind_int64(s, 1, a);
-	sqlite3_bind_int64(s, 2, b + 86400);
+	db_bind_int64(s, 1, a);
+	db_bind_int64(s, 2, b + 86400);
 	store_bind_scope(s, who);
 	if (unit)
-		sqlite3_bind_int64(s, sqlite3_bind_parameter_index(s, ":unit"), unit);
+		db_bind_int64(s, db_bind_parameter_index(s, ":unit"), unit);
 	int64_t line = 0;
 	int step;
 	while (store_next(s, &step)) {
@@ -620,20 +619,20 @@ enum mc_err store_dossier_ledger(struct store *st, const struct principal *who, 
 		struct dossier_ledger_row r = {
 		    .code = store_col_text(s, 0),
 		    .procedure = store_col_text(s, 1),
-		    .sets = sqlite3_column_int(s, 2),
+		    .sets = db_column_int(s, 2),
 		    .applicant = store_col_text(s, 3),
 		    .address = store_col_text(s, 4),
 		    .phone = store_col_text(s, 5),
 		    .lead_office = store_col_text(s, 6),
-		    .received_at = sqlite3_column_int64(s, 7),
-		    .due_at = sqlite3_column_int64(s, 8),
-		    .sent_at = sqlite3_column_int64(s, 9),
-		    .finished_at = sqlite3_column_int64(s, 10),
-		    .returned_at = sqlite3_column_int64(s, 11),
+		    .received_at = db_column_int64(s, 7),
+		    .due_at = db_column_int64(s, 8),
+		    .sent_at = db_column_int64(s, 9),
+		    .finished_at = db_column_int64(s, 10),
+		    .returned_at = db_column_int64(s, 11),
 		    .returned_to = store_col_text(s, 12),
 		    .status = store_col_text(s, 13),
-		    .new_appointment_at = sqlite3_column_int64(s, 14),
-		    .book = sqlite3_column_int64(s, 15),
+		    .new_appointment_at = db_column_int64(s, 14),
+		    .book = db_column_int64(s, 15),
 		};
 		int64_t own = col_int(s, 16, &has_line);
 		r.line = has_line ? own : line;

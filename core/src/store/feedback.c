@@ -46,23 +46,23 @@ enum mc_err feedback_event(struct store *st, const char *who_actor, const char *
 	return ev ? MC_OK : (err ? err->kind : MC_ERR_INTERNAL);
 }
 
-void feedback_times_of_row(sqlite3_stmt *s, int col, struct feedback_times *t, char *decision,
+void feedback_times_of_row(db_stmt *s, int col, struct feedback_times *t, char *decision,
                            size_t decision_len)
 {
 	memset(t, 0, sizeof *t);
-	t->received_at = sqlite3_column_int64(s, col + 0);
-	t->classified_at = sqlite3_column_int64(s, col + 1);
+	t->received_at = db_column_int64(s, col + 0);
+	t->classified_at = db_column_int64(s, col + 1);
 	snprintf(decision, decision_len, "%s", store_col_text(s, col + 2));
 	t->decision = decision[0] ? decision : NULL;
-	t->info_requested_at = sqlite3_column_int64(s, col + 3);
-	t->answered_at = sqlite3_column_int64(s, col + 4);
-	t->published_at = sqlite3_column_int64(s, col + 5);
-	t->closed_at = sqlite3_column_int64(s, col + 6);
-	t->reject_due_at = sqlite3_column_int64(s, col + 7);
-	t->forward_due_at = sqlite3_column_int64(s, col + 8);
-	t->info_due_at = sqlite3_column_int64(s, col + 9);
-	t->answer_due_at = sqlite3_column_int64(s, col + 10);
-	t->publish_due_at = sqlite3_column_int64(s, col + 11);
+	t->info_requested_at = db_column_int64(s, col + 3);
+	t->answered_at = db_column_int64(s, col + 4);
+	t->published_at = db_column_int64(s, col + 5);
+	t->closed_at = db_column_int64(s, col + 6);
+	t->reject_due_at = db_column_int64(s, col + 7);
+	t->forward_due_at = db_column_int64(s, col + 8);
+	t->info_due_at = db_column_int64(s, col + 9);
+	t->answer_due_at = db_column_int64(s, col + 10);
+	t->publish_due_at = db_column_int64(s, col + 11);
 }
 
 enum mc_err feedback_due(struct store *st, int64_t from, int days, int64_t *due,
@@ -82,14 +82,14 @@ static bool fb_setting_members(struct store *st, const char *key, bool *object,
                                void *ctx)
 {
 	struct store_conn *c = store_read_conn(st);
-	sqlite3_stmt *s = store_stmt(c, "SELECT json_valid(value) AND json_type(value) = 'object'"
-	                                " FROM settings WHERE key = ?");
+	db_stmt *s = store_stmt(c, "SELECT json_valid(value) AND json_type(value) = 'object'"
+	                           " FROM settings WHERE key = ?");
 	if (s == NULL)
 		return false;
-	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
-	bool found = sqlite3_step(s) == SQLITE_ROW;
-	*object = found && sqlite3_column_int(s, 0) == 1;
-	sqlite3_reset(s);
+	db_bind_text(s, 1, key, -1, DB_STATIC);
+	bool found = db_step(s) == DB_ROW;
+	*object = found && db_column_int(s, 0) == 1;
+	db_reset(s);
 	if (!found || !*object)
 		return found;
 	s = store_stmt(c, "SELECT m.key, m.type = 'integer', CASE m.type WHEN 'integer'"
@@ -97,11 +97,10 @@ static bool fb_setting_members(struct store *st, const char *key, bool *object,
 	                  " WHERE settings.key = ?");
 	if (s == NULL)
 		return true;
-	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+	db_bind_text(s, 1, key, -1, DB_STATIC);
 	int step;
 	while (store_next(s, &step))
-		take(ctx, store_col_text(s, 0), sqlite3_column_int(s, 1) == 1,
-		     sqlite3_column_int64(s, 2));
+		take(ctx, store_col_text(s, 0), db_column_int(s, 1) == 1, db_column_int64(s, 2));
 	/* A read error mid-way leaves the members taken so far: the defaults
 	 * stand for the rest. */
 	store_scan_end(c, s, step, "feedback limits", NULL);
@@ -170,12 +169,12 @@ bool feedback_user_is_head(struct store_conn *c, int64_t user_id)
 {
 	if (user_id <= 0)
 		return false;
-	sqlite3_stmt *s = store_stmt(c, "SELECT head FROM users WHERE id = ? AND active = 1");
+	db_stmt *s = store_stmt(c, "SELECT head FROM users WHERE id = ? AND active = 1");
 	if (s == NULL)
 		return false;
-	sqlite3_bind_int64(s, 1, user_id);
-	bool head = sqlite3_step(s) == SQLITE_ROW && sqlite3_column_int(s, 0) == 1;
-	sqlite3_reset(s);
+	db_bind_int64(s, 1, user_id);
+	bool head = db_step(s) == DB_ROW && db_column_int(s, 0) == 1;
+	db_reset(s);
 	return head;
 }
 
@@ -214,7 +213,7 @@ static enum mc_err fb_find_dossier(struct store_conn *c, const struct principal 
                                    struct mc_error *err)
 {
 	bool staff = who != NULL && who->user_id > 0;
-	sqlite3_stmt *s = store_stmt(
+	db_stmt *s = store_stmt(
 	    c,
 	    "SELECT d.id, d.secret_hash, coalesce(d.return_office_id, d.intake_office_id, 0),"
 	    " coalesce((SELECT u.id FROM users u WHERE 'user:' || u.id = d.intake_by), 0),"
@@ -224,19 +223,18 @@ static enum mc_err fb_find_dossier(struct store_conn *c, const struct principal 
 	                                                                 "d.code = :code");
 	if (s == NULL)
 		return store_sql_error(c, "dossier", err);
-	sqlite3_bind_text(s, sqlite3_bind_parameter_index(s, ":code"), in->dossier_code, -1,
-	                  SQLITE_STATIC);
-	sqlite3_bind_int(s, sqlite3_bind_parameter_index(s, ":staff"), staff);
+	db_bind_text(s, db_bind_parameter_index(s, ":code"), in->dossier_code, -1, DB_STATIC);
+	db_bind_int(s, db_bind_parameter_index(s, ":staff"), staff);
 	store_bind_scope(s, staff ? who : NULL);
 	int step;
 	bool found = store_next(s, &step), match = false;
 	if (found) {
-		d->id = sqlite3_column_int64(s, 0);
-		d->return_office_id = sqlite3_column_int64(s, 2);
-		d->clerk_id = sqlite3_column_int64(s, 3);
+		d->id = db_column_int64(s, 0);
+		d->return_office_id = db_column_int64(s, 2);
+		d->clerk_id = db_column_int64(s, 3);
 		char got[65];
 		const char *want = store_col_text(s, 1);
-		if (sqlite3_column_int(s, 4)) {
+		if (db_column_int(s, 4)) {
 			match = true;
 		} else if (in->dossier_secret && strlen(want) == 64) {
 			store_secret_hash(in->dossier_code, in->dossier_secret, got);
@@ -254,7 +252,7 @@ static enum mc_err fb_find_office(struct store_conn *c, const struct principal *
                                   const struct feedback_create_cmd *in, const struct fb_dossier *d,
                                   int64_t *office, struct mc_error *err)
 {
-	sqlite3_stmt *s;
+	db_stmt *s;
 	int step;
 	*office = 0;
 	if (in->office) {
@@ -262,9 +260,9 @@ static enum mc_err fb_find_office(struct store_conn *c, const struct principal *
 		                  " AND kind IN ('centre','point')");
 		if (s == NULL)
 			return store_sql_error(c, "office", err);
-		sqlite3_bind_text(s, 1, in->office, -1, SQLITE_STATIC);
+		db_bind_text(s, 1, in->office, -1, DB_STATIC);
 		if (store_next(s, &step))
-			*office = sqlite3_column_int64(s, 0);
+			*office = db_column_int64(s, 0);
 		enum mc_err rc = store_scan_end(c, s, step, "office", err);
 		if (rc)
 			return rc;
@@ -283,9 +281,9 @@ static enum mc_err fb_find_office(struct store_conn *c, const struct principal *
 		    c, "SELECT id FROM offices WHERE id = ? AND kind IN ('centre','point')");
 		if (s == NULL)
 			return store_sql_error(c, "office", err);
-		sqlite3_bind_int64(s, 1, who->office_id);
+		db_bind_int64(s, 1, who->office_id);
 		if (store_next(s, &step))
-			*office = sqlite3_column_int64(s, 0);
+			*office = db_column_int64(s, 0);
 		enum mc_err rc = store_scan_end(c, s, step, "office", err);
 		if (rc || *office)
 			return rc;
@@ -299,7 +297,7 @@ static enum mc_err fb_find_office(struct store_conn *c, const struct principal *
 	store_bind_scope(s, who);
 	int n = 0;
 	while (store_next(s, &step)) {
-		*office = sqlite3_column_int64(s, 0);
+		*office = db_column_int64(s, 0);
 		n++;
 	}
 	enum mc_err rc = store_scan_end(c, s, step, "office", err);
@@ -321,7 +319,7 @@ static enum mc_err fb_find_office(struct store_conn *c, const struct principal *
 static enum mc_err fb_counter_user(struct store_conn *c, int64_t office, int64_t no, int64_t now,
                                    int64_t *user, struct mc_error *err)
 {
-	sqlite3_stmt *s = store_stmt(
+	db_stmt *s = store_stmt(
 	    c,
 	    "SELECT coalesce((SELECT u.id FROM visits v JOIN users u ON v.actor = 'user:' || u.id"
 	    " WHERE v.counter_id = c.id AND v.called_at <= ?3"
@@ -330,13 +328,13 @@ static enum mc_err fb_counter_user(struct store_conn *c, int64_t office, int64_t
 	    " FROM counters c WHERE c.office_id = ?1 AND c.no = ?2");
 	if (s == NULL)
 		return store_sql_error(c, "counter", err);
-	sqlite3_bind_int64(s, 1, office);
-	sqlite3_bind_int64(s, 2, no);
-	sqlite3_bind_int64(s, 3, now);
+	db_bind_int64(s, 1, office);
+	db_bind_int64(s, 2, no);
+	db_bind_int64(s, 3, now);
 	int step;
 	bool found = store_next(s, &step);
 	if (found)
-		*user = sqlite3_column_int64(s, 0);
+		*user = db_column_int64(s, 0);
 	enum mc_err rc = store_scan_end(c, s, step, "counter", err);
 	if (rc)
 		return rc;
@@ -356,14 +354,14 @@ static enum mc_err fb_next_code(struct store_conn *c, int64_t now, char out[32],
 {
 	char day[11];
 	clock_office_date(now, day);
-	sqlite3_stmt *s = store_stmt(c, "INSERT INTO feedback_numbers (day, last) VALUES (?, 1)"
-	                                " ON CONFLICT (day) DO UPDATE SET last = last + 1"
-	                                " RETURNING last");
+	db_stmt *s = store_stmt(c, "INSERT INTO feedback_numbers (day, last) VALUES (?, 1)"
+	                           " ON CONFLICT (day) DO UPDATE SET last = last + 1"
+	                           " RETURNING last");
 	if (s == NULL)
 		return store_sql_error(c, "feedback number", err);
-	sqlite3_bind_text(s, 1, day, -1, SQLITE_STATIC);
-	int n = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int(s, 0) : 0;
-	sqlite3_reset(s);
+	db_bind_text(s, 1, day, -1, DB_STATIC);
+	int n = db_step(s) == DB_ROW ? db_column_int(s, 0) : 0;
+	db_reset(s);
 	if (n == 0)
 		return store_sql_error(c, "feedback number", err);
 	snprintf(out, 32, "PA-%.2s%.2s%.2s-%04d", day + 2, day + 5, day + 8, n);
@@ -382,16 +380,16 @@ static enum mc_err fb_public_quota(struct store_conn *c, const struct feedback_p
 	clock_office_date(now, day);
 	snprintf(from, sizeof from, "PA-%.2s%.2s%.2s-", day + 2, day + 5, day + 8);
 	snprintf(to, sizeof to, "PA-%.2s%.2s%.2s.", day + 2, day + 5, day + 8);
-	sqlite3_stmt *s = store_stmt(c, "SELECT coalesce(sum(ff.size), 0) FROM feedback f"
-	                                " JOIN feedback_files ff ON ff.feedback_id = f.id"
-	                                " WHERE f.code >= ? AND f.code < ?"
-	                                " AND f.channel IN ('web', 'kiosk')");
+	db_stmt *s = store_stmt(c, "SELECT coalesce(sum(ff.size), 0) FROM feedback f"
+	                           " JOIN feedback_files ff ON ff.feedback_id = f.id"
+	                           " WHERE f.code >= ? AND f.code < ?"
+	                           " AND f.channel IN ('web', 'kiosk')");
 	if (s == NULL)
 		return store_sql_error(c, "feedback quota", err);
-	sqlite3_bind_text(s, 1, from, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, to, -1, SQLITE_STATIC);
+	db_bind_text(s, 1, from, -1, DB_STATIC);
+	db_bind_text(s, 2, to, -1, DB_STATIC);
 	int step;
-	int64_t used = store_next(s, &step) ? sqlite3_column_int64(s, 0) : 0;
+	int64_t used = store_next(s, &step) ? db_column_int64(s, 0) : 0;
 	enum mc_err rc = store_scan_end(c, s, step, "feedback quota", err);
 	if (rc)
 		return rc;
@@ -408,16 +406,16 @@ static enum mc_err fb_public_quota(struct store_conn *c, const struct feedback_p
 	return MC_ERR_RATE_LIMITED;
 }
 
-static void fb_bind_opt(sqlite3_stmt *s, int i, const char *v)
+static void fb_bind_opt(db_stmt *s, int i, const char *v)
 {
 	if (v && v[0])
-		sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
+		db_bind_text(s, i, v, -1, DB_STATIC);
 }
 
-static void fb_bind_opt_int(sqlite3_stmt *s, int i, int64_t v)
+static void fb_bind_opt_int(db_stmt *s, int i, int64_t v)
 {
 	if (v)
-		sqlite3_bind_int64(s, i, v);
+		db_bind_int64(s, i, v);
 }
 
 /* Inserts the feedback row of in (secret's hash, the office, the dossier,
@@ -429,7 +427,7 @@ static enum mc_err fb_insert(struct store_conn *c, const struct principal *who,
 {
 	bool anonymous = in->anonymous, staff = who != NULL && who->user_id > 0;
 	int64_t id = 0;
-	sqlite3_stmt *s = store_stmt(
+	db_stmt *s = store_stmt(
 	    c, "INSERT INTO feedback (code, secret_hash, kind, class, channel, text, office_id,"
 	       " dossier_id, subject_counter_no, subject_name, subject_user_id, sender_name,"
 	       " sender_address, sender_phone, sender_email, entered_by, status, received_at,"
@@ -438,13 +436,13 @@ static enum mc_err fb_insert(struct store_conn *c, const struct principal *who,
 	       " ?18,?19,?20,?21,?22) RETURNING id");
 	if (s == NULL)
 		return store_sql_error(c, "feedback", err);
-	sqlite3_bind_text(s, 1, code, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, hash, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 3, anonymous ? "anonymous" : "pakn", -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 4, in->class, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 5, in->channel, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 6, in->text, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 7, office);
+	db_bind_text(s, 1, code, -1, DB_STATIC);
+	db_bind_text(s, 2, hash, -1, DB_STATIC);
+	db_bind_text(s, 3, anonymous ? "anonymous" : "pakn", -1, DB_STATIC);
+	db_bind_text(s, 4, in->class, -1, DB_STATIC);
+	db_bind_text(s, 5, in->channel, -1, DB_STATIC);
+	db_bind_text(s, 6, in->text, -1, DB_STATIC);
+	db_bind_int64(s, 7, office);
 	fb_bind_opt_int(s, 8, dossier);
 	fb_bind_opt_int(s, 9, in->counter);
 	fb_bind_opt(s, 10, in->subject_name);
@@ -457,13 +455,13 @@ static enum mc_err fb_insert(struct store_conn *c, const struct principal *who,
 		fb_bind_opt(s, 22, in->consent);
 	}
 	if (staff)
-		sqlite3_bind_text(s, 16, who->actor, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 17, now);
+		db_bind_text(s, 16, who->actor, -1, DB_STATIC);
+	db_bind_int64(s, 17, now);
 	for (int i = 0; i < 4; i++)
 		fb_bind_opt_int(s, 18 + i, due[i]);
-	if (sqlite3_step(s) == SQLITE_ROW)
-		id = sqlite3_column_int64(s, 0);
-	sqlite3_reset(s);
+	if (db_step(s) == DB_ROW)
+		id = db_column_int64(s, 0);
+	db_reset(s);
 	if (id == 0)
 		return store_sql_error(c, "feedback", err);
 	for (int i = 0; i < in->nfiles; i++) {
@@ -472,13 +470,13 @@ static enum mc_err fb_insert(struct store_conn *c, const struct principal *who,
 		                  " sha256, data) VALUES (?, ?, ?, ?, ?, ?, ?)");
 		if (s == NULL)
 			return store_sql_error(c, "feedback file", err);
-		sqlite3_bind_int64(s, 1, id);
-		sqlite3_bind_int(s, 2, i + 1);
-		sqlite3_bind_text(s, 3, f->name, -1, SQLITE_STATIC);
-		sqlite3_bind_text(s, 4, f->mime, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(s, 5, (int64_t)f->size);
-		sqlite3_bind_text(s, 6, f->sha256, -1, SQLITE_STATIC);
-		sqlite3_bind_blob(s, 7, f->data, (int)f->size, SQLITE_STATIC);
+		db_bind_int64(s, 1, id);
+		db_bind_int(s, 2, i + 1);
+		db_bind_text(s, 3, f->name, -1, DB_STATIC);
+		db_bind_text(s, 4, f->mime, -1, DB_STATIC);
+		db_bind_int64(s, 5, (int64_t)f->size);
+		db_bind_text(s, 6, f->sha256, -1, DB_STATIC);
+		db_bind_blob(s, 7, f->data, (int)f->size, DB_STATIC);
 		enum mc_err rc = store_step(c, s, "feedback file", err);
 		if (rc)
 			return rc;
@@ -492,13 +490,13 @@ static enum mc_err fb_staff_scope(struct store_conn *c, const struct principal *
 {
 	int64_t in_scope = 0;
 	char ocode[64] = "";
-	sqlite3_stmt *s = store_stmt(c, "SELECT code FROM offices WHERE id = ?");
+	db_stmt *s = store_stmt(c, "SELECT code FROM offices WHERE id = ?");
 	if (s == NULL)
 		return store_sql_error(c, "office", err);
-	sqlite3_bind_int64(s, 1, office);
-	if (sqlite3_step(s) == SQLITE_ROW)
+	db_bind_int64(s, 1, office);
+	if (db_step(s) == DB_ROW)
 		snprintf(ocode, sizeof ocode, "%s", store_col_text(s, 0));
-	sqlite3_reset(s);
+	db_reset(s);
 	enum mc_err rc = store_office_in_scope(c, who, ocode, &in_scope, err);
 	return rc ? mc_error_field(err, "office") : MC_OK;
 }
@@ -622,26 +620,26 @@ static enum mc_err fb_load_secret(struct store_conn *c, const char *code, const 
 		return fb_public_not_found(err);
 	/* Hashed even when the code is unknown, compared in constant time. */
 	store_secret_hash(code, secret, got);
-	sqlite3_stmt *s = store_stmt(c, "SELECT id, secret_hash, status, kind, office_id,"
-	                                " coalesce(info_asked_at, info_requested_at, 0),"
-	                                " coalesce(answer_due_at, 0), coalesce(reaction, ''),"
-	                                " coalesce(answered_at, 0) FROM feedback WHERE code = ?");
+	db_stmt *s = store_stmt(c, "SELECT id, secret_hash, status, kind, office_id,"
+	                           " coalesce(info_asked_at, info_requested_at, 0),"
+	                           " coalesce(answer_due_at, 0), coalesce(reaction, ''),"
+	                           " coalesce(answered_at, 0) FROM feedback WHERE code = ?");
 	if (s == NULL)
 		return store_sql_error(c, "feedback", err);
-	sqlite3_bind_text(s, 1, code, -1, SQLITE_STATIC);
+	db_bind_text(s, 1, code, -1, DB_STATIC);
 	int step;
 	bool found = store_next(s, &step);
 	if (found) {
 		memset(f, 0, sizeof *f);
 		snprintf(want, sizeof want, "%s", store_col_text(s, 1));
-		f->id = sqlite3_column_int64(s, 0);
+		f->id = db_column_int64(s, 0);
 		snprintf(f->status, sizeof f->status, "%s", store_col_text(s, 2));
 		snprintf(f->kind, sizeof f->kind, "%s", store_col_text(s, 3));
-		f->office_id = sqlite3_column_int64(s, 4);
-		f->info_asked_at = sqlite3_column_int64(s, 5);
-		f->answer_due_at = sqlite3_column_int64(s, 6);
+		f->office_id = db_column_int64(s, 4);
+		f->info_asked_at = db_column_int64(s, 5);
+		f->answer_due_at = db_column_int64(s, 6);
 		snprintf(f->reaction, sizeof f->reaction, "%s", store_col_text(s, 7));
-		f->answered_at = sqlite3_column_int64(s, 8);
+		f->answered_at = db_column_int64(s, 8);
 	}
 	enum mc_err rc = store_scan_end(c, s, step, "feedback", err);
 	if (rc)
@@ -656,9 +654,9 @@ static bool fb_can_react(const struct fb_row *f)
 	                          f->reaction[0] != '\0');
 }
 
-static char *fb_dup(sqlite3_stmt *s, int col)
+static char *fb_dup(db_stmt *s, int col)
 {
-	return sqlite3_column_type(s, col) == SQLITE_NULL ? NULL : xstrdup(store_col_text(s, col));
+	return db_column_type(s, col) == DB_NULL ? NULL : xstrdup(store_col_text(s, col));
 }
 
 void feedback_public_view_clear(struct feedback_public_view *v)
@@ -689,16 +687,16 @@ static void fb_public_step(struct feedback_public_view *v, int64_t at, const cha
 static enum mc_err fb_public_notes(struct store_conn *c, const struct fb_row *f,
                                    struct feedback_public_view *v, struct mc_error *err)
 {
-	sqlite3_stmt *s = store_stmt(c, "SELECT at, step, text FROM feedback_notes"
-	                                " WHERE feedback_id = ? AND public = 1 ORDER BY id");
+	db_stmt *s = store_stmt(c, "SELECT at, step, text FROM feedback_notes"
+	                           " WHERE feedback_id = ? AND public = 1 ORDER BY id");
 	if (s == NULL)
 		return store_sql_error(c, "feedback notes", err);
-	sqlite3_bind_int64(s, 1, f->id);
+	db_bind_int64(s, 1, f->id);
 	const char *last_request = NULL;
 	int step;
 	while (store_next(s, &step)) {
 		const char *st = store_col_text(s, 1);
-		fb_public_step(v, sqlite3_column_int64(s, 0), st, xstrdup(store_col_text(s, 2)));
+		fb_public_step(v, db_column_int64(s, 0), st, xstrdup(store_col_text(s, 2)));
 		if (strcmp(st, "info_request") == 0)
 			last_request = v->steps[v->nsteps - 1].text;
 	}
@@ -717,7 +715,7 @@ static enum mc_err fb_public_view(struct store_conn *c, const char *code, const 
                                   struct feedback_public_view *v, struct mc_error *err)
 {
 	memset(v, 0, sizeof *v);
-	sqlite3_stmt *s = store_stmt(
+	db_stmt *s = store_stmt(
 	    c, "SELECT f.class, f.received_at, coalesce(f.answer_due_at, 0),"
 	       " CASE WHEN f.status IN ('answered','published','closed') THEN f.answer END,"
 	       " coalesce(f.answered_at, 0), coalesce(f.published_at, 0), o.code, o.name,"
@@ -725,7 +723,7 @@ static enum mc_err fb_public_view(struct store_conn *c, const char *code, const 
 	       " FROM feedback f JOIN offices o ON o.id = f.office_id WHERE f.id = ?");
 	if (s == NULL)
 		return store_sql_error(c, "feedback", err);
-	sqlite3_bind_int64(s, 1, f->id);
+	db_bind_int64(s, 1, f->id);
 	int step;
 	bool found = store_next(s, &step);
 	if (found) {
@@ -733,17 +731,17 @@ static enum mc_err fb_public_view(struct store_conn *c, const char *code, const 
 		snprintf(v->kind, sizeof v->kind, "%s", f->kind);
 		snprintf(v->status, sizeof v->status, "%s", f->status);
 		v->class = xstrdup(store_col_text(s, 0));
-		v->received_at = sqlite3_column_int64(s, 1);
+		v->received_at = db_column_int64(s, 1);
 		if (strcmp(f->kind, "pakn") == 0)
-			v->answer_due_at = sqlite3_column_int64(s, 2);
+			v->answer_due_at = db_column_int64(s, 2);
 		v->answer = fb_dup(s, 3);
-		v->answered_at = sqlite3_column_int64(s, 4);
-		v->published_at = sqlite3_column_int64(s, 5);
+		v->answered_at = db_column_int64(s, 4);
+		v->published_at = db_column_int64(s, 5);
 		v->office_code = xstrdup(store_col_text(s, 6));
 		v->office_name = xstrdup(store_col_text(s, 7));
 		if (f->reaction[0]) {
 			v->reaction = xstrdup(f->reaction);
-			v->reacted_at = sqlite3_column_int64(s, 8);
+			v->reacted_at = db_column_int64(s, 8);
 		}
 		fb_public_step(v, v->received_at, "received", NULL);
 	}
@@ -805,23 +803,23 @@ static enum mc_err fb_reply_tx(struct store *st, const char *code, const char *s
 		    (rc = store_calendar_add(st, f.answer_due_at, waited, &moved, err)))
 			return rc;
 	}
-	sqlite3_stmt *s = store_stmt(c, "UPDATE feedback SET status = 'info_received',"
-	                                " info_received_at = ?1, info_asked_at = NULL,"
-	                                " answer_due_at = ?2 WHERE id = ?3");
+	db_stmt *s = store_stmt(c, "UPDATE feedback SET status = 'info_received',"
+	                           " info_received_at = ?1, info_asked_at = NULL,"
+	                           " answer_due_at = ?2 WHERE id = ?3");
 	if (s == NULL)
 		return store_sql_error(c, "feedback", err);
-	sqlite3_bind_int64(s, 1, now);
+	db_bind_int64(s, 1, now);
 	fb_bind_opt_int(s, 2, moved);
-	sqlite3_bind_int64(s, 3, f.id);
+	db_bind_int64(s, 3, f.id);
 	if ((rc = store_step(c, s, "feedback", err)))
 		return rc;
 	s = store_stmt(c, "INSERT INTO feedback_notes (feedback_id, at, actor, step, text, public)"
 	                  " VALUES (?, ?, 'public', 'info_reply', ?, 1)");
 	if (s == NULL)
 		return store_sql_error(c, "feedback note", err);
-	sqlite3_bind_int64(s, 1, f.id);
-	sqlite3_bind_int64(s, 2, now);
-	sqlite3_bind_text(s, 3, text, -1, SQLITE_STATIC);
+	db_bind_int64(s, 1, f.id);
+	db_bind_int64(s, 2, now);
+	db_bind_text(s, 3, text, -1, DB_STATIC);
 	if ((rc = store_step(c, s, "feedback note", err)))
 		return rc;
 	return feedback_event(st, "public", code, f.office_id, "info_reply", "info_received", err);
@@ -859,13 +857,13 @@ static enum mc_err fb_react_tx(struct store *st, const char *code, const char *s
 		return mc_failf(err, MC_ERR_CONFLICT, "feedback_wrong_state",
 		                "Phản ánh, kiến nghị chưa được trả lời",
 		                "The feedback is %s: not answered yet", f.status);
-	sqlite3_stmt *s = store_stmt(c, "UPDATE feedback SET reaction = ?1, reacted_at = ?2"
-	                                " WHERE id = ?3 AND reaction IS NULL");
+	db_stmt *s = store_stmt(c, "UPDATE feedback SET reaction = ?1, reacted_at = ?2"
+	                           " WHERE id = ?3 AND reaction IS NULL");
 	if (s == NULL)
 		return store_sql_error(c, "feedback", err);
-	sqlite3_bind_text(s, 1, reaction, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 2, now);
-	sqlite3_bind_int64(s, 3, f.id);
+	db_bind_text(s, 1, reaction, -1, DB_STATIC);
+	db_bind_int64(s, 2, now);
+	db_bind_int64(s, 3, f.id);
 	if ((rc = store_step(c, s, "feedback", err)))
 		return rc;
 	return feedback_event(st, "public", code, f.office_id, "reaction", f.status, err);
@@ -903,32 +901,31 @@ enum mc_err store_feedback_file(struct store *st, const struct principal *who, c
 	 * and heads (its subject may be unknown or wrong). */
 	bool head = store_user_is_head(st, who->user_id);
 	bool sup = who->role == ROLE_ADMIN || who->role == ROLE_SUPERVISOR || head;
-	sqlite3_stmt *s =
-	    store_stmt(c, "SELECT ff.name, ff.mime, ff.data FROM feedback f"
-	                  " JOIN feedback_files ff ON ff.feedback_id = f.id AND ff.n = :n"
-	                  " WHERE f.code = :code AND " SCOPE_SQL(
-	                      "f.office_id") " AND CASE f.kind"
-	                                     " WHEN 'anonymous' THEN :head"
-	                                     " ELSE coalesce(f.subject_user_id, "
-	                                     "0) != :user"
-	                                     " AND (:sup OR (f.class != 'conduct'"
-	                                     " AND f.assigned_user_id = :user)) END");
+	db_stmt *s = store_stmt(c, "SELECT ff.name, ff.mime, ff.data FROM feedback f"
+	                           " JOIN feedback_files ff ON ff.feedback_id = f.id AND ff.n = :n"
+	                           " WHERE f.code = :code AND " SCOPE_SQL(
+	                               "f.office_id") " AND CASE f.kind"
+	                                              " WHEN 'anonymous' THEN :head"
+	                                              " ELSE coalesce(f.subject_user_id, "
+	                                              "0) != :user"
+	                                              " AND (:sup OR (f.class != 'conduct'"
+	                                              " AND f.assigned_user_id = :user)) END");
 	if (s == NULL)
 		return store_sql_error(c, "feedback file", err);
-	sqlite3_bind_int(s, sqlite3_bind_parameter_index(s, ":n"), n);
-	sqlite3_bind_text(s, sqlite3_bind_parameter_index(s, ":code"), code, -1, SQLITE_STATIC);
-	sqlite3_bind_int(s, sqlite3_bind_parameter_index(s, ":head"), head);
-	sqlite3_bind_int(s, sqlite3_bind_parameter_index(s, ":sup"), sup);
-	sqlite3_bind_int64(s, sqlite3_bind_parameter_index(s, ":user"), who->user_id);
+	db_bind_int(s, db_bind_parameter_index(s, ":n"), n);
+	db_bind_text(s, db_bind_parameter_index(s, ":code"), code, -1, DB_STATIC);
+	db_bind_int(s, db_bind_parameter_index(s, ":head"), head);
+	db_bind_int(s, db_bind_parameter_index(s, ":sup"), sup);
+	db_bind_int64(s, db_bind_parameter_index(s, ":user"), who->user_id);
 	store_bind_scope(s, who);
 	int step;
 	if (store_next(s, &step)) {
 		snprintf(name, 201, "%s", store_col_text(s, 0));
 		snprintf(mime, 32, "%s", store_col_text(s, 1));
-		*size = (size_t)sqlite3_column_bytes(s, 2);
+		*size = (size_t)db_column_bytes(s, 2);
 		*data = malloc(*size ? *size : 1);
 		if (*data && *size)
-			memcpy(*data, sqlite3_column_blob(s, 2), *size);
+			memcpy(*data, db_column_blob(s, 2), *size);
 	}
 	enum mc_err rc = store_scan_end(c, s, step, "feedback file", err);
 	if (rc || *data == NULL) {

@@ -56,21 +56,21 @@ static void fb_copy(char *dst, size_t n, const char *src)
 	snprintf(dst, n, "%s", src ? src : "");
 }
 
-static void fb_from_row(sqlite3_stmt *s, struct fb *f)
+static void fb_from_row(db_stmt *s, struct fb *f)
 {
 	memset(f, 0, sizeof *f);
-	f->id = sqlite3_column_int64(s, 0);
+	f->id = db_column_int64(s, 0);
 	fb_copy(f->code, sizeof f->code, store_col_text(s, 1));
 	fb_copy(f->kind, sizeof f->kind, store_col_text(s, 2));
 	fb_copy(f->status, sizeof f->status, store_col_text(s, 3));
-	f->office_id = sqlite3_column_int64(s, 4);
-	f->subject_user_id = sqlite3_column_int64(s, 5);
-	f->assigned_user_id = sqlite3_column_int64(s, 6);
+	f->office_id = db_column_int64(s, 4);
+	f->subject_user_id = db_column_int64(s, 5);
+	f->assigned_user_id = db_column_int64(s, 6);
 	fb_copy(f->entered_by, sizeof f->entered_by, store_col_text(s, 7));
-	f->has_draft = sqlite3_column_int(s, 8) != 0;
-	f->conduct = sqlite3_column_int(s, 9) != 0;
+	f->has_draft = db_column_int(s, 8) != 0;
+	f->conduct = db_column_int(s, 9) != 0;
 	feedback_times_of_row(s, FB_TIMES_COL, &f->t, f->decision, sizeof f->decision);
-	f->t.info_asked_at = sqlite3_column_int64(s, FB_ASKED_COL);
+	f->t.info_asked_at = db_column_int64(s, FB_ASKED_COL);
 }
 
 /* f as the rules read it (pointing into f). */
@@ -142,11 +142,11 @@ static enum mc_err fb_load(struct store_conn *c, const struct principal *who, co
 {
 	if (code == NULL || strlen(code) == 0 || strlen(code) >= sizeof f->code)
 		return fb_not_found(err);
-	sqlite3_stmt *s = store_stmt(c, "SELECT " FB_COLS " FROM feedback f WHERE f.code = :code"
-	                                " AND " SCOPE_SQL("f.office_id"));
+	db_stmt *s = store_stmt(c, "SELECT " FB_COLS " FROM feedback f WHERE f.code = :code"
+	                           " AND " SCOPE_SQL("f.office_id"));
 	if (s == NULL)
 		return store_sql_error(c, "feedback", err);
-	sqlite3_bind_text(s, sqlite3_bind_parameter_index(s, ":code"), code, -1, SQLITE_STATIC);
+	db_bind_text(s, db_bind_parameter_index(s, ":code"), code, -1, DB_STATIC);
 	store_bind_scope(s, who);
 	int step;
 	bool found = store_next(s, &step);
@@ -162,14 +162,14 @@ static enum mc_err fb_load(struct store_conn *c, const struct principal *who, co
 }
 
 /* A text column: NULL for SQL NULL, else an owned copy. */
-static char *fb_dup(sqlite3_stmt *s, int col)
+static char *fb_dup(db_stmt *s, int col)
 {
-	return sqlite3_column_type(s, col) == SQLITE_NULL ? NULL : xstrdup(store_col_text(s, col));
+	return db_column_type(s, col) == DB_NULL ? NULL : xstrdup(store_col_text(s, col));
 }
 
-static int64_t fb_int(sqlite3_stmt *s, int col)
+static int64_t fb_int(db_stmt *s, int col)
 {
-	return sqlite3_column_int64(s, col);
+	return db_column_int64(s, col);
 }
 
 /* The staff account id with its full name ("" when none); id 0: none. */
@@ -179,12 +179,12 @@ static struct feedback_user fb_user(struct store_conn *c, int64_t id)
 	if (id <= 0)
 		return u;
 	u.id = id;
-	sqlite3_stmt *s = store_stmt(c, "SELECT full_name FROM users WHERE id = ?");
+	db_stmt *s = store_stmt(c, "SELECT full_name FROM users WHERE id = ?");
 	if (s != NULL) {
-		sqlite3_bind_int64(s, 1, id);
-		if (sqlite3_step(s) == SQLITE_ROW)
+		db_bind_int64(s, 1, id);
+		if (db_step(s) == DB_ROW)
 			u.full_name = xstrdup(store_col_text(s, 0));
-		sqlite3_reset(s);
+		db_reset(s);
 	}
 	if (u.full_name == NULL)
 		u.full_name = xstrdup("");
@@ -193,7 +193,7 @@ static struct feedback_user fb_user(struct store_conn *c, int64_t id)
 
 /* The sender's fields of the row at columns col.. (name, address, phone,
  * e-mail) as who may read them. */
-static void fb_sender(struct feedback_sender *o, sqlite3_stmt *s, int col, bool visible,
+static void fb_sender(struct feedback_sender *o, db_stmt *s, int col, bool visible,
                       const struct fb *f)
 {
 	memset(o, 0, sizeof *o);
@@ -276,7 +276,7 @@ static enum mc_err fb_detail_row(struct store_conn *c, const struct principal *w
                                  const struct fb *f, bool head, struct feedback_detail *d,
                                  struct mc_error *err)
 {
-	sqlite3_stmt *s = store_stmt(
+	db_stmt *s = store_stmt(
 	    c,
 	    "SELECT f.class, f.channel, f.text, o.code, o.name,"
 	    " (SELECT code FROM dossiers WHERE id = f.dossier_id), f.subject_counter_no,"
@@ -289,7 +289,7 @@ static enum mc_err fb_detail_row(struct store_conn *c, const struct principal *w
 	    " FROM feedback f JOIN offices o ON o.id = f.office_id WHERE f.id = ?");
 	if (s == NULL)
 		return store_sql_error(c, "feedback", err);
-	sqlite3_bind_int64(s, 1, f->id);
+	db_bind_int64(s, 1, f->id);
 	int step;
 	if (!store_next(s, &step)) {
 		enum mc_err rc = store_scan_end(c, s, step, "feedback", err);
@@ -317,7 +317,7 @@ static enum mc_err fb_detail_row(struct store_conn *c, const struct principal *w
 	int64_t answered_by = fb_int(s, 22);
 	d->repeated = fb_int(s, 23);
 	d->public_answer = fb_dup(s, 24);
-	enum mc_err rc = store_scan_end(c, s, SQLITE_ROW, "feedback", err);
+	enum mc_err rc = store_scan_end(c, s, DB_ROW, "feedback", err);
 	d->subject = fb_user(c, f->subject_user_id);
 	d->assigned = fb_user(c, f->assigned_user_id);
 	d->answered_by = fb_user(c, answered_by);
@@ -328,13 +328,13 @@ static enum mc_err fb_detail_row(struct store_conn *c, const struct principal *w
 static enum mc_err fb_detail_notes(struct store_conn *c, const struct fb *f,
                                    struct feedback_detail *d, struct mc_error *err)
 {
-	sqlite3_stmt *s = store_stmt(c, "SELECT n.at, n.actor, n.step, n.text, n.public,"
-	                                " u.full_name FROM feedback_notes n LEFT JOIN users u"
-	                                " ON n.actor = 'user:' || u.id"
-	                                " WHERE n.feedback_id = ? ORDER BY n.id");
+	db_stmt *s = store_stmt(c, "SELECT n.at, n.actor, n.step, n.text, n.public,"
+	                           " u.full_name FROM feedback_notes n LEFT JOIN users u"
+	                           " ON n.actor = 'user:' || u.id"
+	                           " WHERE n.feedback_id = ? ORDER BY n.id");
 	if (s == NULL)
 		return store_sql_error(c, "feedback notes", err);
-	sqlite3_bind_int64(s, 1, f->id);
+	db_bind_int64(s, 1, f->id);
 	int step;
 	while (store_next(s, &step)) {
 		d->notes = xreallocarray(d->notes, d->nnotes + 1, sizeof *d->notes);
@@ -344,7 +344,7 @@ static enum mc_err fb_detail_notes(struct store_conn *c, const struct fb *f,
 		                               .actor_name = fb_dup(s, 5),
 		                               .step = xstrdup(store_col_text(s, 2)),
 		                               .text = xstrdup(store_col_text(s, 3)),
-		                               .public = sqlite3_column_int(s, 4) != 0};
+		                               .public = db_column_int(s, 4) != 0};
 	}
 	return store_scan_end(c, s, step, "feedback notes", err);
 }
@@ -353,13 +353,13 @@ static enum mc_err fb_detail_notes(struct store_conn *c, const struct fb *f,
 static enum mc_err fb_detail_events(struct store_conn *c, const struct fb *f,
                                     struct feedback_detail *d, struct mc_error *err)
 {
-	sqlite3_stmt *s =
+	db_stmt *s =
 	    store_stmt(c, "SELECT e.id, e.at, e.actor, e.action, e.details, u.full_name"
 	                  " FROM events e LEFT JOIN users u ON e.actor = 'user:' || u.id"
 	                  " WHERE e.entity = 'feedback' AND e.entity_id = ? ORDER BY e.id");
 	if (s == NULL)
 		return store_sql_error(c, "feedback events", err);
-	sqlite3_bind_text(s, 1, f->code, -1, SQLITE_STATIC);
+	db_bind_text(s, 1, f->code, -1, DB_STATIC);
 	int step;
 	while (store_next(s, &step)) {
 		d->events = xreallocarray(d->events, d->nevents + 1, sizeof *d->events);
@@ -378,16 +378,16 @@ static enum mc_err fb_detail_events(struct store_conn *c, const struct fb *f,
 static enum mc_err fb_detail_files(struct store_conn *c, const struct fb *f,
                                    struct feedback_detail *d, struct mc_error *err)
 {
-	sqlite3_stmt *s = store_stmt(c, "SELECT n, name, mime, size, sha256 FROM feedback_files"
-	                                " WHERE feedback_id = ? ORDER BY n");
+	db_stmt *s = store_stmt(c, "SELECT n, name, mime, size, sha256 FROM feedback_files"
+	                           " WHERE feedback_id = ? ORDER BY n");
 	if (s == NULL)
 		return store_sql_error(c, "feedback files", err);
-	sqlite3_bind_int64(s, 1, f->id);
+	db_bind_int64(s, 1, f->id);
 	int step;
 	while (store_next(s, &step)) {
 		d->files = xreallocarray(d->files, d->nfiles + 1, sizeof *d->files);
 		d->files[d->nfiles++] =
-		    (struct feedback_file_row){.n = sqlite3_column_int(s, 0),
+		    (struct feedback_file_row){.n = db_column_int(s, 0),
 		                               .name = xstrdup(store_col_text(s, 1)),
 		                               .mime = xstrdup(store_col_text(s, 2)),
 		                               .size = fb_int(s, 3),
@@ -447,16 +447,16 @@ enum mc_err store_feedback_get(struct store *st, const struct principal *who, co
 static enum mc_err fb_note(struct store_conn *c, const struct fb *f, int64_t now, const char *actor,
                            const char *step, const char *text, bool public, struct mc_error *err)
 {
-	sqlite3_stmt *s = store_stmt(c, "INSERT INTO feedback_notes (feedback_id, at, actor, step,"
-	                                " text, public) VALUES (?, ?, ?, ?, ?, ?)");
+	db_stmt *s = store_stmt(c, "INSERT INTO feedback_notes (feedback_id, at, actor, step,"
+	                           " text, public) VALUES (?, ?, ?, ?, ?, ?)");
 	if (s == NULL)
 		return store_sql_error(c, "feedback note", err);
-	sqlite3_bind_int64(s, 1, f->id);
-	sqlite3_bind_int64(s, 2, now);
-	sqlite3_bind_text(s, 3, actor, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 4, step, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 5, text, -1, SQLITE_STATIC);
-	sqlite3_bind_int(s, 6, public);
+	db_bind_int64(s, 1, f->id);
+	db_bind_int64(s, 2, now);
+	db_bind_text(s, 3, actor, -1, DB_STATIC);
+	db_bind_text(s, 4, step, -1, DB_STATIC);
+	db_bind_text(s, 5, text, -1, DB_STATIC);
+	db_bind_int(s, 6, public);
 	return store_step(c, s, "feedback note", err);
 }
 
@@ -491,12 +491,11 @@ static enum mc_err fb_no_personal_data(struct store_conn *c, const struct fb *f,
 {
 	if (text == NULL)
 		return MC_OK;
-	sqlite3_stmt *s =
-	    store_stmt(c, "SELECT coalesce(sender_name, ''), coalesce(sender_phone,"
-	                  " ''), coalesce(sender_email, '') FROM feedback WHERE id = ?");
+	db_stmt *s = store_stmt(c, "SELECT coalesce(sender_name, ''), coalesce(sender_phone,"
+	                           " ''), coalesce(sender_email, '') FROM feedback WHERE id = ?");
 	if (s == NULL)
 		return store_sql_error(c, "feedback", err);
-	sqlite3_bind_int64(s, 1, f->id);
+	db_bind_int64(s, 1, f->id);
 	int step;
 	bool found = store_next(s, &step), hit = false;
 	if (found) {
@@ -530,10 +529,10 @@ struct fb_act {
 };
 
 /* Binds text at i, or leaves NULL. */
-static void fb_bind_text(sqlite3_stmt *s, int i, const char *text)
+static void fb_bind_text(db_stmt *s, int i, const char *text)
 {
 	if (text)
-		sqlite3_bind_text(s, i, text, -1, SQLITE_STATIC);
+		db_bind_text(s, i, text, -1, DB_STATIC);
 }
 
 static enum mc_err fb_apply_classify(const struct fb_act *x, struct mc_error *err)
@@ -541,18 +540,18 @@ static enum mc_err fb_apply_classify(const struct fb_act *x, struct mc_error *er
 	const struct feedback_action_cmd *cmd = x->cmd;
 	bool reject = cmd->decision == FEEDBACK_REJECT, fwd = cmd->decision == FEEDBACK_FORWARD;
 	struct feedback_state st = fb_state(x->f);
-	sqlite3_stmt *s =
+	db_stmt *s =
 	    store_stmt(x->c, "UPDATE feedback SET status = ?1, decision = ?2, classified_at = ?3,"
 	                     " forwarded_to = ?4 WHERE id = ?5");
 	if (s == NULL)
 		return store_sql_error(x->c, "feedback", err);
-	sqlite3_bind_text(s, 1, feedback_status_after(&st, FEEDBACK_CLASSIFY, cmd->decision), -1,
-	                  SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, feedback_decision_name(cmd->decision), -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 3, x->now);
+	db_bind_text(s, 1, feedback_status_after(&st, FEEDBACK_CLASSIFY, cmd->decision), -1,
+	             DB_STATIC);
+	db_bind_text(s, 2, feedback_decision_name(cmd->decision), -1, DB_STATIC);
+	db_bind_int64(s, 3, x->now);
 	if (fwd)
 		fb_bind_text(s, 4, cmd->to);
-	sqlite3_bind_int64(s, 5, x->f->id);
+	db_bind_int64(s, 5, x->f->id);
 	enum mc_err rc = store_step(x->c, s, "feedback", err);
 	if (rc)
 		return rc;
@@ -575,13 +574,13 @@ static enum mc_err fb_apply_classify(const struct fb_act *x, struct mc_error *er
 static enum mc_err fb_assignee(struct store_conn *c, const struct principal *who, int64_t uid,
                                char name[201], struct mc_error *err)
 {
-	sqlite3_stmt *s = store_stmt(c, "SELECT u.full_name FROM users u WHERE u.id = :id"
-	                                " AND u.active = 1"
-	                                " AND u.role IN ('supervisor','counter','specialist')"
-	                                " AND " SCOPE_SQL("u.office_id"));
+	db_stmt *s = store_stmt(c, "SELECT u.full_name FROM users u WHERE u.id = :id"
+	                           " AND u.active = 1"
+	                           " AND u.role IN ('supervisor','counter','specialist')"
+	                           " AND " SCOPE_SQL("u.office_id"));
 	if (s == NULL)
 		return store_sql_error(c, "user", err);
-	sqlite3_bind_int64(s, sqlite3_bind_parameter_index(s, ":id"), uid);
+	db_bind_int64(s, db_bind_parameter_index(s, ":id"), uid);
 	store_bind_scope(s, who);
 	int step;
 	bool found = store_next(s, &step);
@@ -606,13 +605,13 @@ static enum mc_err fb_apply_assign(const struct fb_act *x, struct mc_error *err)
 		return fb_refuse(err, FEEDBACK_SUBJECT_HANDLES, x->f);
 	/* The assignee must read it: their office is the feedback's office or
 	 * one above it. */
-	sqlite3_stmt *s = store_stmt(x->c, "SELECT 1 FROM users u JOIN office_paths p"
-	                                   " ON p.ancestor_id = u.office_id AND p.office_id = ?2"
-	                                   " WHERE u.id = ?1");
+	db_stmt *s = store_stmt(x->c, "SELECT 1 FROM users u JOIN office_paths p"
+	                              " ON p.ancestor_id = u.office_id AND p.office_id = ?2"
+	                              " WHERE u.id = ?1");
 	if (s == NULL)
 		return store_sql_error(x->c, "user", err);
-	sqlite3_bind_int64(s, 1, uid);
-	sqlite3_bind_int64(s, 2, x->f->office_id);
+	db_bind_int64(s, 1, uid);
+	db_bind_int64(s, 2, x->f->office_id);
 	int step;
 	bool found = store_next(s, &step);
 	if ((rc = store_scan_end(x->c, s, step, "user", err)))
@@ -625,9 +624,9 @@ static enum mc_err fb_apply_assign(const struct fb_act *x, struct mc_error *err)
 	                     " WHERE id = ?3");
 	if (s == NULL)
 		return store_sql_error(x->c, "feedback", err);
-	sqlite3_bind_int64(s, 1, uid);
-	sqlite3_bind_int64(s, 2, x->now);
-	sqlite3_bind_int64(s, 3, x->f->id);
+	db_bind_int64(s, 1, uid);
+	db_bind_int64(s, 2, x->now);
+	db_bind_int64(s, 3, x->f->id);
 	if ((rc = store_step(x->c, s, "feedback", err)))
 		return rc;
 	/* Whom it was given to, for the history. */
@@ -639,7 +638,7 @@ static enum mc_err fb_apply_assign(const struct fb_act *x, struct mc_error *err)
 static enum mc_err fb_apply_text(const struct fb_act *x, struct mc_error *err)
 {
 	bool info = x->cmd->action == FEEDBACK_REQUEST_INFO;
-	sqlite3_stmt *s =
+	db_stmt *s =
 	    info ? store_stmt(x->c, "UPDATE feedback SET status = 'info_requested',"
 	                            " info_requested_at = coalesce(info_requested_at, ?1),"
 	                            " info_asked_at = ?1 WHERE id = ?2")
@@ -647,8 +646,8 @@ static enum mc_err fb_apply_text(const struct fb_act *x, struct mc_error *err)
 	                      "UPDATE feedback SET answer_draft = ?3 WHERE id = ?2 AND ?1 > 0");
 	if (s == NULL)
 		return store_sql_error(x->c, "feedback", err);
-	sqlite3_bind_int64(s, 1, x->now);
-	sqlite3_bind_int64(s, 2, x->f->id);
+	db_bind_int64(s, 1, x->now);
+	db_bind_int64(s, 2, x->f->id);
 	if (!info)
 		fb_bind_text(s, 3, x->cmd->text);
 	enum mc_err rc = store_step(x->c, s, "feedback", err);
@@ -666,16 +665,16 @@ static enum mc_err fb_apply_approve(const struct fb_act *x, struct mc_error *err
 	enum mc_err rc = feedback_due(x->st, x->now, lim.publish, &due, err);
 	if (rc)
 		return rc;
-	sqlite3_stmt *s = store_stmt(x->c, "UPDATE feedback SET status = 'answered',"
-	                                   " answer = coalesce(?1, answer_draft), answered_at = ?2,"
-	                                   " answered_by = ?3, publish_due_at = ?4 WHERE id = ?5");
+	db_stmt *s = store_stmt(x->c, "UPDATE feedback SET status = 'answered',"
+	                              " answer = coalesce(?1, answer_draft), answered_at = ?2,"
+	                              " answered_by = ?3, publish_due_at = ?4 WHERE id = ?5");
 	if (s == NULL)
 		return store_sql_error(x->c, "feedback", err);
 	fb_bind_text(s, 1, x->cmd->text);
-	sqlite3_bind_int64(s, 2, x->now);
-	sqlite3_bind_int64(s, 3, x->who->user_id);
-	sqlite3_bind_int64(s, 4, due);
-	sqlite3_bind_int64(s, 5, x->f->id);
+	db_bind_int64(s, 2, x->now);
+	db_bind_int64(s, 3, x->who->user_id);
+	db_bind_int64(s, 4, due);
+	db_bind_int64(s, 5, x->f->id);
 	if ((rc = store_step(x->c, s, "feedback", err)))
 		return rc;
 	/* The answer as approved, shown to the sender. */
@@ -684,9 +683,9 @@ static enum mc_err fb_apply_approve(const struct fb_act *x, struct mc_error *err
 	                     " WHERE id = ?1");
 	if (s == NULL)
 		return store_sql_error(x->c, "feedback note", err);
-	sqlite3_bind_int64(s, 1, x->f->id);
-	sqlite3_bind_int64(s, 2, x->now);
-	sqlite3_bind_text(s, 3, x->who->actor, -1, SQLITE_STATIC);
+	db_bind_int64(s, 1, x->f->id);
+	db_bind_int64(s, 2, x->now);
+	db_bind_text(s, 3, x->who->actor, -1, DB_STATIC);
 	if ((rc = store_step(x->c, s, "feedback note", err)))
 		return rc;
 	/* The approved answer reaches the sender who consented
@@ -705,14 +704,13 @@ static enum mc_err fb_apply_publish(const struct fb_act *x, struct mc_error *err
 	if ((rc = fb_no_personal_data(x->c, x->f, "question", question, err)) ||
 	    (rc = fb_no_personal_data(x->c, x->f, "answer", public_answer, err)))
 		return rc;
-	sqlite3_stmt *s =
-	    store_stmt(x->c, "SELECT answer FROM feedback WHERE id = ? AND ?2 IS NULL");
+	db_stmt *s = store_stmt(x->c, "SELECT answer FROM feedback WHERE id = ? AND ?2 IS NULL");
 	if (s == NULL)
 		return store_sql_error(x->c, "feedback", err);
-	sqlite3_bind_int64(s, 1, x->f->id);
+	db_bind_int64(s, 1, x->f->id);
 	fb_bind_text(s, 2, public_answer);
-	char *answer = sqlite3_step(s) == SQLITE_ROW ? xstrdup(store_col_text(s, 0)) : NULL;
-	sqlite3_reset(s);
+	char *answer = db_step(s) == DB_ROW ? xstrdup(store_col_text(s, 0)) : NULL;
+	db_reset(s);
 	rc = fb_no_personal_data(x->c, x->f, "answer", answer, err);
 	free(answer);
 	if (rc)
@@ -722,20 +720,20 @@ static enum mc_err fb_apply_publish(const struct fb_act *x, struct mc_error *err
 	if (s == NULL)
 		return store_sql_error(x->c, "feedback", err);
 	fb_bind_text(s, 1, question);
-	sqlite3_bind_int64(s, 2, x->now);
-	sqlite3_bind_int64(s, 3, x->f->id);
+	db_bind_int64(s, 2, x->now);
+	db_bind_int64(s, 3, x->f->id);
 	fb_bind_text(s, 4, public_answer);
 	return store_step(x->c, s, "feedback", err);
 }
 
 static enum mc_err fb_apply_close(const struct fb_act *x, struct mc_error *err)
 {
-	sqlite3_stmt *s =
+	db_stmt *s =
 	    store_stmt(x->c, "UPDATE feedback SET status = 'closed', closed_at = ?1 WHERE id = ?2");
 	if (s == NULL)
 		return store_sql_error(x->c, "feedback", err);
-	sqlite3_bind_int64(s, 1, x->now);
-	sqlite3_bind_int64(s, 2, x->f->id);
+	db_bind_int64(s, 1, x->now);
+	db_bind_int64(s, 2, x->f->id);
 	enum mc_err rc = store_step(x->c, s, "feedback", err);
 	if (rc || x->cmd->note == NULL)
 		return rc;
@@ -747,7 +745,7 @@ static enum mc_err fb_apply_set_subject(const struct fb_act *x, struct mc_error 
 	int64_t uid = x->cmd->user_id;
 	char name[201] = "";
 	enum mc_err rc;
-	sqlite3_stmt *s;
+	db_stmt *s;
 	if (uid) {
 		/* A staff account of the feedback's centre, of an office above it
 		 * (a supervisor of the commune, who then may neither read the
@@ -761,8 +759,8 @@ static enum mc_err fb_apply_set_subject(const struct fb_act *x, struct mc_error 
 		                     " OR " SCOPE_SQL("u.office_id") ")");
 		if (s == NULL)
 			return store_sql_error(x->c, "user", err);
-		sqlite3_bind_int64(s, 1, uid);
-		sqlite3_bind_int64(s, 2, x->f->office_id);
+		db_bind_int64(s, 1, uid);
+		db_bind_int64(s, 2, x->f->office_id);
 		store_bind_scope(s, x->who);
 		int step;
 		bool found = store_next(s, &step);
@@ -784,8 +782,8 @@ static enum mc_err fb_apply_set_subject(const struct fb_act *x, struct mc_error 
 	                     " ELSE assigned_at END WHERE id = ?2");
 	if (s == NULL)
 		return store_sql_error(x->c, "feedback", err);
-	sqlite3_bind_int64(s, 1, uid);
-	sqlite3_bind_int64(s, 2, x->f->id);
+	db_bind_int64(s, 1, uid);
+	db_bind_int64(s, 2, x->f->id);
 	if ((rc = store_step(x->c, s, "feedback", err)))
 		return rc;
 	return fb_note(x->c, x->f, x->now, x->who->actor, "set_subject",
@@ -805,11 +803,11 @@ static enum mc_err fb_apply_link_repeat(const struct fb_act *x, struct mc_error 
 	struct feedback_state fs = fb_state(x->f), es = fb_state(&earlier);
 	if (!feedback_repeat_ok(&fs, &es))
 		return fb_refuse(err, FEEDBACK_REPEAT_NOT_EARLIER, x->f);
-	sqlite3_stmt *s = store_stmt(x->c, "UPDATE feedback SET repeat_of = ?1 WHERE id = ?2");
+	db_stmt *s = store_stmt(x->c, "UPDATE feedback SET repeat_of = ?1 WHERE id = ?2");
 	if (s == NULL)
 		return store_sql_error(x->c, "feedback", err);
-	sqlite3_bind_int64(s, 1, earlier.id);
-	sqlite3_bind_int64(s, 2, x->f->id);
+	db_bind_int64(s, 1, earlier.id);
+	db_bind_int64(s, 2, x->f->id);
 	if ((rc = store_step(x->c, s, "feedback", err)))
 		return rc;
 	return fb_note(x->c, x->f, x->now, x->who->actor, "link_repeat", earlier.code, false, err);
@@ -934,11 +932,10 @@ static enum mc_err fb_list_check(struct store_conn *c, const struct principal *w
 }
 
 /* The list's query with q's filters bound. */
-static sqlite3_stmt *fb_list_stmt(struct store_conn *c, const struct principal *who,
-                                  const struct feedback_list_query *q, bool anonymous,
-                                  int64_t office_id)
+static db_stmt *fb_list_stmt(struct store_conn *c, const struct principal *who,
+                             const struct feedback_list_query *q, bool anonymous, int64_t office_id)
 {
-	sqlite3_stmt *s =
+	db_stmt *s =
 	    store_stmt(c, "SELECT " FB_COLS ", o.code, o.name, f.class, f.channel, f.sender_name,"
 	                  " f.sender_address, f.sender_phone, f.sender_email, f.subject_name"
 	                  " FROM feedback f JOIN offices o ON o.id = f.office_id"
@@ -964,19 +961,19 @@ static sqlite3_stmt *fb_list_stmt(struct store_conn *c, const struct principal *
 	             {":actor", who->actor}};
 	for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
 		if (texts[i].v)
-			sqlite3_bind_text(s, sqlite3_bind_parameter_index(s, texts[i].name),
-			                  texts[i].v, -1, SQLITE_STATIC);
+			db_bind_text(s, db_bind_parameter_index(s, texts[i].name), texts[i].v, -1,
+			             DB_STATIC);
 	bool supervising = who->role == ROLE_ADMIN || who->role == ROLE_SUPERVISOR;
-	sqlite3_bind_int64(s, sqlite3_bind_parameter_index(s, ":office"), office_id);
-	sqlite3_bind_int64(s, sqlite3_bind_parameter_index(s, ":official"), q->official);
-	sqlite3_bind_int(s, sqlite3_bind_parameter_index(s, ":mine"), !supervising && !anonymous);
-	sqlite3_bind_int64(s, sqlite3_bind_parameter_index(s, ":me"), who->user_id);
+	db_bind_int64(s, db_bind_parameter_index(s, ":office"), office_id);
+	db_bind_int64(s, db_bind_parameter_index(s, ":official"), q->official);
+	db_bind_int(s, db_bind_parameter_index(s, ":mine"), !supervising && !anonymous);
+	db_bind_int64(s, db_bind_parameter_index(s, ":me"), who->user_id);
 	store_bind_scope(s, who);
 	return s;
 }
 
 /* The current row of the list's query as an item. */
-static void fb_list_item(struct store_conn *c, sqlite3_stmt *s, const struct fb *f,
+static void fb_list_item(struct store_conn *c, db_stmt *s, const struct fb *f,
                          const struct feedback_timing *tm, bool sender_visible,
                          struct feedback_list_item *it)
 {
@@ -1007,7 +1004,7 @@ enum mc_err store_feedback_list(struct store *st, const struct principal *who,
 	enum mc_err rc = fb_list_check(c, who, q, &anonymous, err);
 	if (rc || (rc = store_office_in_scope(c, who, q->office, &office_id, err)))
 		return rc;
-	sqlite3_stmt *s = fb_list_stmt(c, who, q, anonymous, office_id);
+	db_stmt *s = fb_list_stmt(c, who, q, anonymous, office_id);
 	if (s == NULL)
 		return store_sql_error(c, "feedback list", err);
 	bool head = feedback_user_is_head(c, who->user_id);
@@ -1063,7 +1060,7 @@ enum mc_err store_feedback_conduct(struct store *st, const struct principal *who
 	enum mc_err rc = store_office_in_scope(c, who, office, &office_id, err);
 	if (rc)
 		return rc;
-	sqlite3_stmt *s = store_stmt(
+	db_stmt *s = store_stmt(
 	    c,
 	    "SELECT f.subject_user_id, u.full_name, o.code, o.name,"
 	    " sum(f.kind = 'pakn'), sum(f.kind = 'anonymous'), count(*)"
@@ -1078,9 +1075,9 @@ enum mc_err store_feedback_conduct(struct store *st, const struct principal *who
 	        "f.office_id") " GROUP BY f.subject_user_id ORDER BY count(*) DESC, u.full_name");
 	if (s == NULL)
 		return store_sql_error(c, "feedback conduct", err);
-	sqlite3_bind_int64(s, sqlite3_bind_parameter_index(s, ":from"), from);
-	sqlite3_bind_int64(s, sqlite3_bind_parameter_index(s, ":to"), to);
-	sqlite3_bind_int64(s, sqlite3_bind_parameter_index(s, ":office"), office_id);
+	db_bind_int64(s, db_bind_parameter_index(s, ":from"), from);
+	db_bind_int64(s, db_bind_parameter_index(s, ":to"), to);
+	db_bind_int64(s, db_bind_parameter_index(s, ":office"), office_id);
 	store_bind_scope(s, who);
 	out->from = from;
 	out->to = to;
@@ -1132,7 +1129,7 @@ enum mc_err store_feedback_answers(struct store *st, const char *q, const char *
 		return rc;
 	/* Only what was published, and only these columns: never a sender
 	 * field, nor the original text unless published as the question. */
-	sqlite3_stmt *s =
+	db_stmt *s =
 	    store_stmt(c, "SELECT f.code, f.class, o.code, o.name, f.received_at, f.answered_at,"
 	                  " f.published_at, f.public_question, coalesce(f.public_answer, f.answer)"
 	                  " FROM feedback f JOIN offices o ON o.id = f.office_id"
@@ -1142,7 +1139,7 @@ enum mc_err store_feedback_answers(struct store *st, const char *q, const char *
 	                  " ORDER BY f.published_at DESC, f.id DESC");
 	if (s == NULL)
 		return store_sql_error(c, "feedback answers", err);
-	sqlite3_bind_int64(s, 1, office_id);
+	db_bind_int64(s, 1, office_id);
 	out->page = page;
 	out->page_size = FB_ANSWERS_PAGE_SIZE;
 	out->offset = (int64_t)(page - 1) * FB_ANSWERS_PAGE_SIZE;

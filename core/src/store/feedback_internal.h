@@ -4,7 +4,7 @@
 #ifndef MOTCUA_STORE_FEEDBACK_INTERNAL_H
 #define MOTCUA_STORE_FEEDBACK_INTERNAL_H
 
-#include <sqlite3.h>
+#include "store/db.h"
 
 #include "domain/feedback.h"
 #include "store/store_internal.h"
@@ -31,7 +31,7 @@ enum mc_err feedback_event(struct store *st, const char *who_actor, const char *
 /* Fills *t from the FEEDBACK_TIMES_COLS of the current row of s, starting
  * at column col. decision points into buf (decision_len bytes), NULL when
  * the feedback is not classified. */
-void feedback_times_of_row(sqlite3_stmt *s, int col, struct feedback_times *t, char *decision,
+void feedback_times_of_row(db_stmt *s, int col, struct feedback_times *t, char *decision,
                            size_t decision_len);
 
 /* Whether user_id is an active office head (users.head), read on c (the

@@ -77,11 +77,11 @@ static void fig_office_day(struct store_conn *c, int64_t day, int64_t office, ch
 {
 	int y, m, d;
 	civil_ymd_from_days((int)day, &y, &m, &d);
-	sqlite3_stmt *s = store_stmt(c, "SELECT code FROM offices WHERE id = ?1");
+	db_stmt *s = store_stmt(c, "SELECT code FROM offices WHERE id = ?1");
 	const char *code = NULL;
 	if (s) {
-		sqlite3_bind_int64(s, 1, office);
-		if (sqlite3_step(s) == SQLITE_ROW)
+		db_bind_int64(s, 1, office);
+		if (db_step(s) == DB_ROW)
 			code = store_col_text(s, 0);
 	}
 	if (code)
@@ -89,7 +89,7 @@ static void fig_office_day(struct store_conn *c, int64_t day, int64_t office, ch
 	else
 		snprintf(out, len, "%02d/%02d/%04d, office %lld", d, m, y, (long long)office);
 	if (s)
-		sqlite3_reset(s);
+		db_reset(s);
 }
 
 /* One table: the maintained rows (actual, ordered by key) against the
@@ -99,28 +99,27 @@ static void fig_office_day(struct store_conn *c, int64_t day, int64_t office, ch
 static enum mc_err fig_compare(struct store_conn *c, const char *table, const char *actual,
                                const char *expect, int n_keys, int64_t *rows, struct mc_error *err)
 {
-	sqlite3_stmt *a = store_stmt(c, actual), *e = a ? store_stmt(c, expect) : NULL;
+	db_stmt *a = store_stmt(c, actual), *e = a ? store_stmt(c, expect) : NULL;
 	enum mc_err rc = MC_OK;
 	if (a == NULL || e == NULL) {
 		rc = store_sql_error(c, "figures", err);
 		goto out;
 	}
-	int sa = sqlite3_step(a), se = sqlite3_step(e);
+	int sa = db_step(a), se = db_step(e);
 	for (;;) {
 		/* Skip rows left empty by removals: an empty row is no row. */
-		while (sa == SQLITE_ROW && *store_col_text(a, n_keys) == '\0')
-			sa = sqlite3_step(a);
-		if ((sa != SQLITE_ROW && sa != SQLITE_DONE) ||
-		    (se != SQLITE_ROW && se != SQLITE_DONE)) {
+		while (sa == DB_ROW && *store_col_text(a, n_keys) == '\0')
+			sa = db_step(a);
+		if ((sa != DB_ROW && sa != DB_DONE) || (se != DB_ROW && se != DB_DONE)) {
 			rc = store_sql_error(c, "figures", err);
 			goto out;
 		}
-		if (sa == SQLITE_DONE && se == SQLITE_DONE)
+		if (sa == DB_DONE && se == DB_DONE)
 			break;
 		int cmp = 0;
-		if (sa == SQLITE_DONE)
+		if (sa == DB_DONE)
 			cmp = 1;
-		else if (se == SQLITE_DONE)
+		else if (se == DB_DONE)
 			cmp = -1;
 		else
 			for (int k = 0; k < n_keys && cmp == 0; k++)
@@ -131,7 +130,7 @@ static enum mc_err fig_compare(struct store_conn *c, const char *table, const ch
 		free(ca);
 		free(ce);
 		if (!same) {
-			sqlite3_stmt *w = cmp <= 0 ? a : e;
+			db_stmt *w = cmp <= 0 ? a : e;
 			char where[160];
 			fig_office_day(c, strtoll(store_col_text(w, n_keys - 2), NULL, 10),
 			               strtoll(store_col_text(w, n_keys - 1), NULL, 10), where,
@@ -147,15 +146,15 @@ static enum mc_err fig_compare(struct store_conn *c, const char *table, const ch
 		if (rows)
 			(*rows)++;
 		if (cmp <= 0)
-			sa = sqlite3_step(a);
+			sa = db_step(a);
 		if (cmp >= 0)
-			se = sqlite3_step(e);
+			se = db_step(e);
 	}
 out:
 	if (a)
-		sqlite3_reset(a);
+		db_reset(a);
 	if (e)
-		sqlite3_reset(e);
+		db_reset(e);
 	return rc;
 }
 
@@ -193,14 +192,14 @@ enum mc_err figures_verify(struct store *st, int64_t *rows, struct mc_error *err
 	if (rc)
 		return rc;
 	/* The span is an upper bound: never below a finished dossier's. */
-	sqlite3_stmt *s =
+	db_stmt *s =
 	    store_stmt(c, "SELECT coalesce((SELECT seconds FROM fig_span WHERE id = 1), -1) >="
 	                  " coalesce((SELECT max(finished_at - received_at) FROM dossiers"
 	                  " WHERE finished_at IS NOT NULL AND received_at IS NOT NULL), -1)");
 	if (s == NULL)
 		return store_sql_error(c, "figures", err);
 	int step;
-	bool ok = store_next(s, &step) && sqlite3_column_int(s, 0);
+	bool ok = store_next(s, &step) && db_column_int(s, 0);
 	if ((rc = store_scan_end(c, s, step, "figures", err)))
 		return rc;
 	if (!ok)

@@ -44,6 +44,8 @@
 #define MOTCUA_STORE_FIGURES_H
 
 #include <sqlite3.h>
+
+#include "store/db.h"
 #include <stdint.h>
 
 #include "store/store.h"

@@ -39,7 +39,7 @@ enum mc_err store_hall_plan(struct store *st, char **out, struct mc_error *err)
 	enum mc_err rc = MC_OK;
 	jt_begin(&j);
 	for (size_t i = 0; i < sizeof hall_plan_lists / sizeof hall_plan_lists[0]; i++) {
-		sqlite3_stmt *s = store_stmt(c, hall_plan_lists[i].sql);
+		db_stmt *s = store_stmt(c, hall_plan_lists[i].sql);
 		if (s == NULL) {
 			rc = store_sql_error(c, "hall plan", err);
 			break;

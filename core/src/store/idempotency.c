@@ -251,15 +251,15 @@ enum idem_found store_idem_find(struct store *st, const struct idem_seal *seal,
 {
 	struct store_conn *c = store_write_conn(st);
 	enum idem_found found = IDEM_NEW;
-	sqlite3_stmt *s = store_stmt(c, "SELECT method, path, status, body FROM idempotency"
-	                                " WHERE principal = ? AND key = ?");
+	db_stmt *s = store_stmt(c, "SELECT method, path, status, body FROM idempotency"
+	                           " WHERE principal = ? AND key = ?");
 	if (s == NULL)
 		return IDEM_NEW;
-	sqlite3_bind_text(s, 1, q->principal, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, q->key, -1, SQLITE_STATIC);
-	int step = sqlite3_step(s);
-	if (step == SQLITE_ROW) {
-		int st_code = sqlite3_column_int(s, 2);
+	db_bind_text(s, 1, q->principal, -1, DB_STATIC);
+	db_bind_text(s, 2, q->key, -1, DB_STATIC);
+	int step = db_step(s);
+	if (step == DB_ROW) {
+		int st_code = db_column_int(s, 2);
 		char *answer = NULL;
 		if (strcmp(store_col_text(s, 0), q->method) != 0 ||
 		    strcmp(store_col_text(s, 1), q->path) != 0)
@@ -270,10 +270,10 @@ enum idem_found store_idem_find(struct store *st, const struct idem_seal *seal,
 			*status = st_code;
 			*body = answer ? answer : xstrdup("");
 		}
-	} else if (step != SQLITE_DONE) {
+	} else if (step != DB_DONE) {
 		store_sql_error(c, "idempotency", NULL);
 	}
-	sqlite3_reset(s);
+	db_reset(s);
 	return found;
 }
 
@@ -286,12 +286,12 @@ static enum mc_err idem_insert(struct store *st, const struct idem_seal *seal,
 	int64_t now = clock_now();
 	enum mc_err rc;
 	char *record = NULL;
-	sqlite3_stmt *s = store_stmt(c, "DELETE FROM idempotency WHERE created_at < ?");
+	db_stmt *s = store_stmt(c, "DELETE FROM idempotency WHERE created_at < ?");
 	if (s == NULL) {
 		rc = store_sql_error(c, "idempotency", err);
 		goto out;
 	}
-	sqlite3_bind_int64(s, 1, now - IDEM_KEEP_SECONDS);
+	db_bind_int64(s, 1, now - IDEM_KEEP_SECONDS);
 	if ((rc = store_step(c, s, "idempotency", err)))
 		goto out;
 	s = store_stmt(c, "INSERT INTO idempotency (principal, key, method, path, status, body,"
@@ -301,13 +301,13 @@ static enum mc_err idem_insert(struct store *st, const struct idem_seal *seal,
 		goto out;
 	}
 	record = idem_record(seal, q, status, answer);
-	sqlite3_bind_text(s, 1, q->principal, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, q->key, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 3, q->method, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 4, q->path, -1, SQLITE_STATIC);
-	sqlite3_bind_int(s, 5, status);
-	sqlite3_bind_text(s, 6, record, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 7, now);
+	db_bind_text(s, 1, q->principal, -1, DB_STATIC);
+	db_bind_text(s, 2, q->key, -1, DB_STATIC);
+	db_bind_text(s, 3, q->method, -1, DB_STATIC);
+	db_bind_text(s, 4, q->path, -1, DB_STATIC);
+	db_bind_int(s, 5, status);
+	db_bind_text(s, 6, record, -1, DB_STATIC);
+	db_bind_int64(s, 7, now);
 	rc = store_step(c, s, "idempotency", err);
 out:
 	free(record);
@@ -330,12 +330,12 @@ enum idem_found store_idem_reserve(struct store *st, const struct idem_seal *sea
 		return IDEM_NEW;
 	}
 	struct store_conn *c = store_write_conn(st);
-	sqlite3_stmt *s = store_stmt(c, "DELETE FROM idempotency WHERE principal = ? AND key = ?"
-	                                " AND status = 0 AND created_at < ?");
+	db_stmt *s = store_stmt(c, "DELETE FROM idempotency WHERE principal = ? AND key = ?"
+	                           " AND status = 0 AND created_at < ?");
 	if (s) {
-		sqlite3_bind_text(s, 1, q->principal, -1, SQLITE_STATIC);
-		sqlite3_bind_text(s, 2, q->key, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(s, 3, clock_now() - IDEM_STALE_SECONDS);
+		db_bind_text(s, 1, q->principal, -1, DB_STATIC);
+		db_bind_text(s, 2, q->key, -1, DB_STATIC);
+		db_bind_int64(s, 3, clock_now() - IDEM_STALE_SECONDS);
 		store_step(c, s, "idempotency", NULL);
 	}
 	enum idem_found found = store_idem_find(st, seal, q, status, body);
@@ -360,18 +360,17 @@ void store_idem_complete(struct store *st, const struct idem_seal *seal,
 		return;
 	struct store_conn *c = store_write_conn(st);
 	bool ok = status >= 200 && status <= 299;
-	sqlite3_stmt *s =
-	    ok ? store_stmt(c, "UPDATE idempotency SET status = ?3, body = ?4"
-	                       " WHERE principal = ?1 AND key = ?2 AND status = 0")
-	       : store_stmt(c, "DELETE FROM idempotency WHERE principal = ?1 AND key = ?2"
-	                       " AND status = 0");
+	db_stmt *s = ok ? store_stmt(c, "UPDATE idempotency SET status = ?3, body = ?4"
+	                                " WHERE principal = ?1 AND key = ?2 AND status = 0")
+	                : store_stmt(c, "DELETE FROM idempotency WHERE principal = ?1 AND key = ?2"
+	                                " AND status = 0");
 	if (s) {
-		sqlite3_bind_text(s, 1, q->principal, -1, SQLITE_STATIC);
-		sqlite3_bind_text(s, 2, q->key, -1, SQLITE_STATIC);
+		db_bind_text(s, 1, q->principal, -1, DB_STATIC);
+		db_bind_text(s, 2, q->key, -1, DB_STATIC);
 		if (ok) {
 			record = idem_record(seal, q, status, body ? body : "");
-			sqlite3_bind_int(s, 3, status);
-			sqlite3_bind_text(s, 4, record, -1, SQLITE_STATIC);
+			db_bind_int(s, 3, status);
+			db_bind_text(s, 4, record, -1, DB_STATIC);
 		}
 		store_step(c, s, "idempotency", NULL);
 	}
@@ -385,13 +384,13 @@ int store_idem_drop_unsealed(struct store *st)
 	if (store_begin(st, &err) != MC_OK)
 		return -1;
 	struct store_conn *c = store_write_conn(st);
-	sqlite3_stmt *s =
+	db_stmt *s =
 	    store_stmt(c, "DELETE FROM idempotency WHERE substr(body, 1, 3) <> '" IDEM_PREFIX "'");
 	if (s == NULL || store_step(c, s, "idempotency", &err) != MC_OK) {
 		store_rollback(st);
 		return -1;
 	}
-	int n = sqlite3_changes(c->db);
+	int n = db_changes(c->db);
 	if (store_commit(st, &err) != MC_OK)
 		return -1;
 	if (n > 0)

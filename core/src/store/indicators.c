@@ -227,7 +227,7 @@ static const char *ind_unit_of_code(const struct ind_ctx *x, const char *code)
  * and centre. MC_OK or a database error (err filled). */
 static enum mc_err ind_load_offices(struct ind_ctx *x, struct mc_error *err)
 {
-	sqlite3_stmt *s = store_stmt(
+	db_stmt *s = store_stmt(
 	    x->c, "SELECT id, coalesce(parent_id, 0), code, kind FROM offices ORDER BY id");
 	if (s == NULL)
 		return store_sql_error(x->c, "indicators", err);
@@ -239,8 +239,8 @@ static enum mc_err ind_load_offices(struct ind_ctx *x, struct mc_error *err)
 			x->offices = xrealloc(x->offices, cap * sizeof *x->offices);
 		}
 		struct ind_office *o = &x->offices[x->n_offices++];
-		o->id = sqlite3_column_int64(s, 0);
-		o->parent = sqlite3_column_int64(s, 1);
+		o->id = db_column_int64(s, 0);
+		o->parent = db_column_int64(s, 1);
 		o->dgroup = o->cgroup = -1;
 		snprintf(o->code, sizeof o->code, "%s", store_col_text(s, 2));
 		snprintf(o->kind, sizeof o->kind, "%s", store_col_text(s, 3));
@@ -308,12 +308,12 @@ static struct ind_dgroup *ind_office_vals(struct ind_ctx *x, int64_t proc, int64
 
 /* by=office: ind_office_vals of a dossier row whose last two columns are
  * the authority and the receiving office. */
-static struct ind_dgroup *ind_office_groups(struct ind_ctx *x, sqlite3_stmt *s, int proc_col,
+static struct ind_dgroup *ind_office_groups(struct ind_ctx *x, db_stmt *s, int proc_col,
                                             struct ind_dgroup **centre)
 {
-	int n = sqlite3_column_count(s);
-	return ind_office_vals(x, sqlite3_column_int64(s, proc_col), sqlite3_column_int64(s, n - 2),
-	                       sqlite3_column_int64(s, n - 1), centre);
+	int n = db_column_count(s);
+	return ind_office_vals(x, db_column_int64(s, proc_col), db_column_int64(s, n - 2),
+	                       db_column_int64(s, n - 1), centre);
 }
 
 /* The group of a dossier of procedure proc by procedure or field (cached
@@ -340,8 +340,8 @@ static void ind_counter_key(const struct ind_ctx *x, const struct ind_counters *
  * clerk / counter in the row (cols: intake_by, counter no), or by unit
  * (ind_office_groups, which also gives the receiving centre's group in
  * *centre; NULL otherwise). */
-static struct ind_dgroup *ind_group_of(struct ind_ctx *x, sqlite3_stmt *s, int proc_col,
-                                       int extra_col, struct ind_dgroup **centre)
+static struct ind_dgroup *ind_group_of(struct ind_ctx *x, db_stmt *s, int proc_col, int extra_col,
+                                       struct ind_dgroup **centre)
 {
 	char key[96];
 	*centre = NULL;
@@ -349,28 +349,26 @@ static struct ind_dgroup *ind_group_of(struct ind_ctx *x, sqlite3_stmt *s, int p
 		return ind_office_groups(x, s, proc_col, centre);
 	if (x->by == IND_BY_COUNTER) {
 		int col = extra_col + 1;
-		ind_counter_key(
-		    x, &x->cn,
-		    sqlite3_column_type(s, col) == SQLITE_NULL ? 0 : sqlite3_column_int64(s, col),
-		    key, sizeof key);
+		ind_counter_key(x, &x->cn,
+		                db_column_type(s, col) == DB_NULL ? 0 : db_column_int64(s, col),
+		                key, sizeof key);
 		int gi = ind_group_find(x, key); /* may move x->g.v */
 		return &x->g.v[gi];
 	}
 	if (x->by == IND_BY_CLERK) {
 		snprintf(key, sizeof key, "%s",
-		         sqlite3_column_type(s, extra_col) == SQLITE_NULL
-		             ? ""
-		             : store_col_text(s, extra_col));
+		         db_column_type(s, extra_col) == DB_NULL ? ""
+		                                                 : store_col_text(s, extra_col));
 		int gi = ind_group_find(x, key);
 		return &x->g.v[gi];
 	}
-	return ind_proc_group(x, sqlite3_column_int64(s, proc_col));
+	return ind_proc_group(x, db_column_int64(s, proc_col));
 }
 
 static enum mc_err ind_load_procs(struct ind_ctx *x, struct mc_error *err)
 {
-	sqlite3_stmt *s = store_stmt(x->c, "SELECT id, code, field, coalesce(office, '')"
-	                                   " FROM procedures ORDER BY id");
+	db_stmt *s = store_stmt(x->c, "SELECT id, code, field, coalesce(office, '')"
+	                              " FROM procedures ORDER BY id");
 	if (s == NULL)
 		return store_sql_error(x->c, "indicators", err);
 	size_t cap = 0;
@@ -381,7 +379,7 @@ static enum mc_err ind_load_procs(struct ind_ctx *x, struct mc_error *err)
 			x->procs = xrealloc(x->procs, cap * sizeof *x->procs);
 		}
 		struct ind_proc *p = &x->procs[x->n_procs++];
-		p->id = sqlite3_column_int64(s, 0);
+		p->id = db_column_int64(s, 0);
 		snprintf(p->code, sizeof p->code, "%s", store_col_text(s, 1));
 		snprintf(p->field, sizeof p->field, "%s", store_col_text(s, 2));
 		snprintf(p->office, sizeof p->office, "%s", store_col_text(s, 3));
@@ -413,15 +411,15 @@ static enum mc_err ind_load_procs(struct ind_ctx *x, struct mc_error *err)
 
 /* Binds the unit's parameters of s (:unit, :by_intake when present) and
  * the caller's :scope. */
-static void ind_bind_unit(const struct ind_ctx *x, sqlite3_stmt *s)
+static void ind_bind_unit(const struct ind_ctx *x, db_stmt *s)
 {
 	store_bind_scope(s, x->who);
-	int i = sqlite3_bind_parameter_index(s, ":unit");
+	int i = db_bind_parameter_index(s, ":unit");
 	if (i > 0)
-		sqlite3_bind_int64(s, i, x->unit);
-	i = sqlite3_bind_parameter_index(s, ":by_intake");
+		db_bind_int64(s, i, x->unit);
+	i = db_bind_parameter_index(s, ":by_intake");
 	if (i > 0)
-		sqlite3_bind_int(s, i, x->by_intake);
+		db_bind_int(s, i, x->by_intake);
 }
 
 /* The clerk / counter columns, only read when grouping by them. */
@@ -478,11 +476,11 @@ static void ind_add_finished(struct ind_dgroup *g, enum dossier_status status, i
 static enum mc_err ind_scan_finished(struct ind_ctx *x, struct mc_error *err)
 {
 	bool extra = x->by == IND_BY_CLERK || x->by == IND_BY_COUNTER;
-	sqlite3_stmt *s = store_stmt(x->c, extra ? ind_finished_sql_x : ind_finished_sql);
+	db_stmt *s = store_stmt(x->c, extra ? ind_finished_sql_x : ind_finished_sql);
 	if (s == NULL)
 		return store_sql_error(x->c, "indicators", err);
-	sqlite3_bind_int64(s, 1, x->start);
-	sqlite3_bind_int64(s, 2, x->end);
+	db_bind_int64(s, 1, x->start);
+	db_bind_int64(s, 2, x->end);
 	ind_bind_unit(x, s);
 	int step;
 	while (store_next(s, &step)) {
@@ -493,9 +491,9 @@ static enum mc_err ind_scan_finished(struct ind_ctx *x, struct mc_error *err)
 		bool decided = status == DS_RESULT_READY || status == DS_RETURNED ||
 		               status == DS_RETURNED_INELIGIBLE;
 		int timing = DT_ON_TIME;
-		int64_t work = sqlite3_column_int64(s, 3);
-		bool has_work = sqlite3_column_type(s, 3) != SQLITE_NULL;
-		int64_t received = sqlite3_column_int64(s, 5);
+		int64_t work = db_column_int64(s, 3);
+		bool has_work = db_column_type(s, 3) != DB_NULL;
+		int64_t received = db_column_int64(s, 5);
 		if (decided) {
 			const char *t = store_col_text(s, 2);
 			if (strcmp(t, "early") == 0)
@@ -504,20 +502,20 @@ static enum mc_err ind_scan_finished(struct ind_ctx *x, struct mc_error *err)
 				timing = DT_LATE;
 			else if (*t == '\0' && received) {
 				enum dossier_timing tt;
-				ind_timing_fallback(x, received, sqlite3_column_int64(s, 7),
-				                    sqlite3_column_int64(s, 8),
-				                    sqlite3_column_int64(s, 9), &tt, &work);
+				ind_timing_fallback(x, received, db_column_int64(s, 7),
+				                    db_column_int64(s, 8), db_column_int64(s, 9),
+				                    &tt, &work);
 				timing = (int)tt;
 				has_work = true;
 			}
 		}
 		/* Supplemented at intake: the clock started later than intake. */
-		bool intake_supp = received && received != sqlite3_column_int64(s, 6);
-		ind_add_finished(g, status, timing, work, has_work, sqlite3_column_int64(s, 4),
+		bool intake_supp = received && received != db_column_int64(s, 6);
+		ind_add_finished(g, status, timing, work, has_work, db_column_int64(s, 4),
 		                 intake_supp);
 		if (centre)
 			ind_add_finished(centre, status, timing, work, has_work,
-			                 sqlite3_column_int64(s, 4), intake_supp);
+			                 db_column_int64(s, 4), intake_supp);
 	}
 	return store_scan_end(x->c, s, step, "indicators", err);
 }
@@ -564,20 +562,19 @@ static const char ind_apology_sql[] = IND_APOLOGY_COLS IND_APOLOGY_WHERE;
 static const char ind_apology_sql_x[] =
     IND_APOLOGY_COLS ", 0, 0, 0, 0, 0, 0, 0, 0, 0" IND_EXTRA IND_APOLOGY_WHERE;
 
-static void ind_count_simple(const struct ind_ctx *x, sqlite3_stmt *s, int kind,
-                             struct ind_dgroup *g);
+static void ind_count_simple(const struct ind_ctx *x, db_stmt *s, int kind, struct ind_dgroup *g);
 
 static enum mc_err ind_scan_simple(struct ind_ctx *x, const char *sql, int kind,
                                    struct mc_error *err)
 {
-	sqlite3_stmt *s = store_stmt(x->c, sql);
+	db_stmt *s = store_stmt(x->c, sql);
 	if (s == NULL)
 		return store_sql_error(x->c, "indicators", err);
 	if (kind == 1) { /* open: one parameter, the period's end */
-		sqlite3_bind_int64(s, 1, x->ref);
+		db_bind_int64(s, 1, x->ref);
 	} else {
-		sqlite3_bind_int64(s, 1, x->start);
-		sqlite3_bind_int64(s, 2, x->end);
+		db_bind_int64(s, 1, x->start);
+		db_bind_int64(s, 2, x->end);
 	}
 	ind_bind_unit(x, s);
 	int step;
@@ -592,8 +589,7 @@ static enum mc_err ind_scan_simple(struct ind_ctx *x, const char *sql, int kind,
 
 /* One row of a simple scan (kind 0 received, 1 open at the end, 2 apology)
  * counted in g. */
-static void ind_count_simple(const struct ind_ctx *x, sqlite3_stmt *s, int kind,
-                             struct ind_dgroup *g)
+static void ind_count_simple(const struct ind_ctx *x, db_stmt *s, int kind, struct ind_dgroup *g)
 {
 	if (kind == 0) {
 		g->received++;
@@ -601,8 +597,7 @@ static void ind_count_simple(const struct ind_ctx *x, sqlite3_stmt *s, int kind,
 			g->online++;
 	} else if (kind == 1) {
 		/* A file paused before the end is judged at its pause. */
-		if (indicators_open_late(sqlite3_column_int64(s, 1), sqlite3_column_int64(s, 2),
-		                         x->ref))
+		if (indicators_open_late(db_column_int64(s, 1), db_column_int64(s, 2), x->ref))
 			g->open_late++;
 		else
 			g->open_on_time++;
@@ -619,12 +614,12 @@ static void ind_count_simple(const struct ind_ctx *x, sqlite3_stmt *s, int kind,
  * MC_OK or a database error. */
 static enum mc_err ind_allow_load(struct ind_ctx *x, struct mc_error *err)
 {
-	sqlite3_stmt *s = store_stmt(x->c, "SELECT :unit = 0 AND :scope = 0");
+	db_stmt *s = store_stmt(x->c, "SELECT :unit = 0 AND :scope = 0");
 	if (s == NULL)
 		return store_sql_error(x->c, "indicators", err);
 	ind_bind_unit(x, s);
 	int step;
-	x->allow_none = store_next(s, &step) && sqlite3_column_int(s, 0);
+	x->allow_none = store_next(s, &step) && db_column_int(s, 0);
 	enum mc_err rc = store_scan_end(x->c, s, step, "indicators", err);
 	if (rc)
 		return rc;
@@ -635,7 +630,7 @@ static enum mc_err ind_allow_load(struct ind_ctx *x, struct mc_error *err)
 	x->allow_max = x->max_office;
 	x->allow = xcalloc((size_t)x->allow_max + 1, sizeof *x->allow);
 	while (store_next(s, &step)) {
-		int64_t id = sqlite3_column_int64(s, 0);
+		int64_t id = db_column_int64(s, 0);
 		if (id > 0 && id <= x->allow_max)
 			x->allow[id] = true;
 	}
@@ -689,8 +684,8 @@ static int ind_token(const char **p, int64_t *f, int n)
  * then scans. MC_OK or a database error. */
 static enum mc_err ind_fig_dossiers(struct ind_ctx *x, bool *fallback, struct mc_error *err)
 {
-	sqlite3_stmt *s = store_stmt(x->c, "SELECT office_id, items FROM fig_dossier_days"
-	                                   " WHERE kind = ?1 AND day >= ?2 AND day < ?3");
+	db_stmt *s = store_stmt(x->c, "SELECT office_id, items FROM fig_dossier_days"
+	                              " WHERE kind = ?1 AND day >= ?2 AND day < ?3");
 	if (s == NULL)
 		return store_sql_error(x->c, "indicators", err);
 	static const char kinds[] = "fra";
@@ -699,12 +694,12 @@ static enum mc_err ind_fig_dossiers(struct ind_ctx *x, bool *fallback, struct mc
 	    DS_WITHDRAWN,    DS_CANCELLED,    DS_REJECTED_AT_INTAKE};
 	*fallback = false;
 	for (int kind = 0; kind < 3; kind++) {
-		sqlite3_bind_text(s, 1, kinds + kind, 1, SQLITE_STATIC);
-		sqlite3_bind_int(s, 2, x->day_a);
-		sqlite3_bind_int(s, 3, x->day_b);
+		db_bind_text(s, 1, kinds + kind, 1, DB_STATIC);
+		db_bind_int(s, 2, x->day_a);
+		db_bind_int(s, 3, x->day_b);
 		int step;
 		while (store_next(s, &step)) {
-			int64_t intake = sqlite3_column_int64(s, 0);
+			int64_t intake = db_column_int64(s, 0);
 			if (x->by_intake && !ind_allowed(x, intake))
 				continue;
 			const char *p = store_col_text(s, 1);
@@ -795,13 +790,13 @@ static char *ind_group_name(struct ind_ctx *x, enum indicators_by by, const char
 		return xstrdup(by == IND_BY_COUNTER ? "(không qua quầy)" : "(không rõ)");
 	if (sql == NULL)
 		return xstrdup(key);
-	sqlite3_stmt *s = store_stmt(x->c, sql);
+	db_stmt *s = store_stmt(x->c, sql);
 	char *v = NULL;
 	if (s) {
-		sqlite3_bind_text(s, 1, key, -1, SQLITE_TRANSIENT);
-		if (sqlite3_step(s) == SQLITE_ROW)
+		db_bind_text(s, 1, key, -1, DB_TRANSIENT);
+		if (db_step(s) == DB_ROW)
 			v = xstrdup(store_col_text(s, 0));
-		sqlite3_reset(s);
+		db_reset(s);
 	}
 	return v ? v : xstrdup(key);
 }
@@ -931,21 +926,21 @@ static enum mc_err ind_counters_load(struct store_conn *c, const char *sql, stru
 	k->at = NULL;
 	k->n = 0;
 	k->max = 0;
-	sqlite3_stmt *s = store_stmt(c, sql);
+	db_stmt *s = store_stmt(c, sql);
 	if (s == NULL)
 		return store_sql_error(c, "counters", err);
 	size_t cap = 0;
-	int step = SQLITE_DONE;
+	int step = DB_DONE;
 	while (store_next(s, &step)) {
 		if (k->n == cap) {
 			cap = cap ? 2 * cap : 64;
 			k->v = xrealloc(k->v, cap * sizeof *k->v);
 		}
 		struct ind_counter *e = &k->v[k->n++];
-		e->id = sqlite3_column_int64(s, 0);
-		e->no = sqlite3_column_int(s, 1);
+		e->id = db_column_int64(s, 0);
+		e->no = db_column_int(s, 1);
 		e->qgroup = -1;
-		e->office = sqlite3_column_int64(s, 2);
+		e->office = db_column_int64(s, 2);
 		snprintf(e->code, sizeof e->code, "%s", store_col_text(s, 3));
 	}
 	enum mc_err rc = store_scan_end(c, s, step, "counters", err);
@@ -1077,17 +1072,16 @@ static void ind_qscan_add(struct ind_qscan *qs, int k, int wd, int64_t wait, int
 static enum mc_err ind_queue_visits_scan(struct ind_ctx *x, struct ind_qscan *qs,
                                          struct mc_error *err)
 {
-	sqlite3_stmt *s =
-	    store_stmt(x->c, x->by == IND_BY_CLERK ? ind_visits_sql_x : ind_visits_sql);
+	db_stmt *s = store_stmt(x->c, x->by == IND_BY_CLERK ? ind_visits_sql_x : ind_visits_sql);
 	if (s == NULL)
 		return store_sql_error(x->c, "indicators", err);
-	sqlite3_bind_int64(s, 1, x->start);
-	sqlite3_bind_int64(s, 2, x->end);
+	db_bind_int64(s, 1, x->start);
+	db_bind_int64(s, 2, x->end);
 	ind_bind_unit(x, s);
 	int step;
 	while (store_next(s, &step)) {
-		int64_t queued = sqlite3_column_int64(s, 0), called = sqlite3_column_int64(s, 1);
-		int64_t fin = sqlite3_column_int64(s, 2), recalls = sqlite3_column_int64(s, 4);
+		int64_t queued = db_column_int64(s, 0), called = db_column_int64(s, 1);
+		int64_t fin = db_column_int64(s, 2), recalls = db_column_int64(s, 4);
 		int outcome = ind_outcome_code(store_col_text(s, 3));
 		int64_t wait = called - queued;
 		int64_t service = outcome == IND_SERVED && fin >= called ? fin - called : -1;
@@ -1097,7 +1091,7 @@ static enum mc_err ind_queue_visits_scan(struct ind_ctx *x, struct ind_qscan *qs
 			snprintf(key, sizeof key, "%s", store_col_text(s, 6));
 		} else if (x->by == IND_BY_OFFICE) {
 			/* Each counter's centre group, found once. */
-			co = ind_counter_of(&qs->cn, sqlite3_column_int64(s, 5));
+			co = ind_counter_of(&qs->cn, db_column_int64(s, 5));
 			if (co && co->qgroup >= 0)
 				qs->last_g = co->qgroup;
 			snprintf(key, sizeof key, "%s",
@@ -1105,7 +1099,7 @@ static enum mc_err ind_queue_visits_scan(struct ind_ctx *x, struct ind_qscan *qs
 			         : co                  ? ind_centre_key(x, co->office)
 			                               : "");
 		} else {
-			ind_counter_key(x, &qs->cn, sqlite3_column_int64(s, 5), key, sizeof key);
+			ind_counter_key(x, &qs->cn, db_column_int64(s, 5), key, sizeof key);
 		}
 		if (qs->last_g < 0 || strcmp(qs->groups[qs->last_g].key, key) != 0)
 			qs->last_g = ind_qgroup_find(&qs->groups, &qs->n_groups, key);
@@ -1122,17 +1116,17 @@ static enum mc_err ind_queue_visits_scan(struct ind_ctx *x, struct ind_qscan *qs
 static enum mc_err ind_queue_visits_figures(struct ind_ctx *x, struct ind_qscan *qs,
                                             struct mc_error *err)
 {
-	sqlite3_stmt *s = store_stmt(x->c, "SELECT day, office_id, items FROM fig_visit_days"
-	                                   " WHERE day >= ?1 AND day < ?2");
+	db_stmt *s = store_stmt(x->c, "SELECT day, office_id, items FROM fig_visit_days"
+	                              " WHERE day >= ?1 AND day < ?2");
 	if (s == NULL)
 		return store_sql_error(x->c, "indicators", err);
-	sqlite3_bind_int(s, 1, x->day_a);
-	sqlite3_bind_int(s, 2, x->day_b);
+	db_bind_int(s, 1, x->day_a);
+	db_bind_int(s, 2, x->day_b);
 	int step;
 	while (store_next(s, &step)) {
-		if (!ind_allowed(x, sqlite3_column_int64(s, 1)))
+		if (!ind_allowed(x, db_column_int64(s, 1)))
 			continue;
-		int wd = civil_weekday(sqlite3_column_int(s, 0));
+		int wd = civil_weekday(db_column_int(s, 0));
 		const char *p = store_col_text(s, 2);
 		int64_t f[6];
 		while (ind_token(&p, f, 6) > 0) {
@@ -1184,18 +1178,17 @@ static enum mc_err ind_queue_tickets(struct ind_ctx *x, struct ind_qscan *qs, st
 	enum mc_err rc;
 	if ((rc = ind_counters_load(x->c, ind_sgroups_sql, &qs->sg, err)))
 		return rc;
-	sqlite3_stmt *s = x->figures
-	                      ? store_stmt(x->c, "SELECT day, office_id, items FROM"
-	                                         " fig_ticket_days WHERE day >= ?1 AND day < ?2")
-	                      : store_stmt(x->c, ind_tickets_sql);
+	db_stmt *s = x->figures ? store_stmt(x->c, "SELECT day, office_id, items FROM"
+	                                           " fig_ticket_days WHERE day >= ?1 AND day < ?2")
+	                        : store_stmt(x->c, ind_tickets_sql);
 	if (s == NULL)
 		return store_sql_error(x->c, "indicators", err);
 	if (x->figures) {
-		sqlite3_bind_int(s, 1, x->day_a);
-		sqlite3_bind_int(s, 2, x->day_b);
+		db_bind_int(s, 1, x->day_a);
+		db_bind_int(s, 2, x->day_b);
 	} else {
-		sqlite3_bind_int64(s, 1, x->start);
-		sqlite3_bind_int64(s, 2, x->end);
+		db_bind_int64(s, 1, x->start);
+		db_bind_int64(s, 2, x->end);
 		ind_bind_unit(x, s);
 	}
 	int step;
@@ -1203,19 +1196,19 @@ static enum mc_err ind_queue_tickets(struct ind_ctx *x, struct ind_qscan *qs, st
 		/* A voided ticket (its print failed) was never handed out:
 		 * counted apart, not as an arrival. */
 		if (!x->figures) {
-			int64_t at = sqlite3_column_int64(s, 0);
-			if (sqlite3_column_int64(s, 2) == 1)
+			int64_t at = db_column_int64(s, 0);
+			if (db_column_int64(s, 2) == 1)
 				qs->q->tickets_voided++;
 			else
 				ind_queue_ticket(x, qs, per_group,
 				                 ind_slot_of(at, qs->first, qs->n_slots),
-				                 ind_weekday(at), sqlite3_column_int64(s, 1));
+				                 ind_weekday(at), db_column_int64(s, 1));
 			continue;
 		}
 		/* A figures row: <group, half hour, voided> tokens. */
-		if (!ind_allowed(x, sqlite3_column_int64(s, 1)))
+		if (!ind_allowed(x, db_column_int64(s, 1)))
 			continue;
-		int wd = civil_weekday(sqlite3_column_int(s, 0));
+		int wd = civil_weekday(db_column_int(s, 0));
 		const char *p = store_col_text(s, 2);
 		int64_t f[3] = {0, 0, 0};
 		while (ind_token(&p, f, 3) > 0) {
@@ -1330,27 +1323,27 @@ out:
 const char *const indicators_levels[4] = {"very_satisfied", "satisfied", "neutral",
                                           "not_satisfied"};
 
-static void ind_r_add(struct indicators_ratings *g, sqlite3_stmt *s)
+static void ind_r_add(struct indicators_ratings *g, db_stmt *s)
 {
 	const char *lv = store_col_text(s, 0);
 	for (int i = 0; i < 4; i++)
 		if (strcmp(lv, indicators_levels[i]) == 0)
 			g->level[i]++;
 	g->rated++;
-	if (sqlite3_column_type(s, 1) != SQLITE_NULL) {
+	if (db_column_type(s, 1) != DB_NULL) {
 		g->on_time_n++;
-		g->on_time_yes += sqlite3_column_int(s, 1);
+		g->on_time_yes += db_column_int(s, 1);
 	}
-	if (sqlite3_column_type(s, 2) != SQLITE_NULL) {
+	if (db_column_type(s, 2) != DB_NULL) {
 		g->courteous_n++;
-		g->courteous_yes += sqlite3_column_int(s, 2);
+		g->courteous_yes += db_column_int(s, 2);
 	}
-	if (sqlite3_column_type(s, 3) != SQLITE_NULL) {
+	if (db_column_type(s, 3) != DB_NULL) {
 		g->visits_n++;
-		g->visits_sum += sqlite3_column_int(s, 3);
-		g->one_visit += sqlite3_column_int(s, 3) == 1;
+		g->visits_sum += db_column_int(s, 3);
+		g->one_visit += db_column_int(s, 3) == 1;
 	}
-	g->unofficial += sqlite3_column_int(s, 4) == 1;
+	g->unofficial += db_column_int(s, 4) == 1;
 }
 
 /* The ratings given in the period into x->out->ratings, and by procedure,
@@ -1368,7 +1361,7 @@ static enum mc_err ind_satisfaction(struct ind_ctx *x, struct mc_error *err)
 	     * the dossiers it is competent for (and its halls' queue ratings). */
 	    IND_IN_UNIT("(CASE WHEN :by_intake OR d.id IS NULL THEN r.office_id"
 	                " ELSE d.authority_id END)");
-	sqlite3_stmt *s = store_stmt(x->c, sql);
+	db_stmt *s = store_stmt(x->c, sql);
 	if (s == NULL)
 		return store_sql_error(x->c, "indicators", err);
 	struct indicators_ratings *total = &x->out->ratings, *groups = NULL;
@@ -1376,8 +1369,8 @@ static enum mc_err ind_satisfaction(struct ind_ctx *x, struct mc_error *err)
 	bool per_proc =
 	    x->by == IND_BY_OFFICE || x->by == IND_BY_PROCEDURE || x->by == IND_BY_FIELD;
 	int col = x->by == IND_BY_OFFICE ? 7 : x->by == IND_BY_FIELD ? 6 : 5;
-	sqlite3_bind_int64(s, 1, x->start);
-	sqlite3_bind_int64(s, 2, x->end);
+	db_bind_int64(s, 1, x->start);
+	db_bind_int64(s, 2, x->end);
 	ind_bind_unit(x, s);
 	int step;
 	while (store_next(s, &step)) {
@@ -1386,9 +1379,9 @@ static enum mc_err ind_satisfaction(struct ind_ctx *x, struct mc_error *err)
 			continue;
 		const char *key = store_col_text(s, col);
 		if (x->by == IND_BY_OFFICE) { /* the dossiers' own unit (ind_office_groups) */
-			int o = sqlite3_column_type(s, 9) == SQLITE_NULL
+			int o = db_column_type(s, 9) == DB_NULL
 			            ? -1
-			            : ind_office_index(x, sqlite3_column_int64(s, 9));
+			            : ind_office_index(x, db_column_int64(s, 9));
 			key = o >= 0 && x->offices[o].authority >= 0
 			          ? x->offices[x->offices[o].authority].code
 			          : ind_unit_of_code(x, key);
@@ -1458,7 +1451,7 @@ static void ind_fb_at(struct feedback_times *t, int64_t ref)
 static enum mc_err ind_fb_due_at(struct ind_ctx *x, int64_t id, int64_t received, int64_t *due,
                                  struct mc_error *err)
 {
-	sqlite3_stmt *s = store_stmt(
+	db_stmt *s = store_stmt(
 	    x->c,
 	    "SELECT r.at, (SELECT max(q.at) FROM feedback_notes q"
 	    " WHERE q.feedback_id = r.feedback_id AND q.step = 'info_request' AND q.at <= r.at)"
@@ -1466,15 +1459,15 @@ static enum mc_err ind_fb_due_at(struct ind_ctx *x, int64_t id, int64_t received
 	    " AND r.at >= ?2 ORDER BY r.at DESC, r.id DESC");
 	if (s == NULL)
 		return store_sql_error(x->c, "indicators", err);
-	sqlite3_bind_int64(s, 1, id);
-	sqlite3_bind_int64(s, 2, x->ref);
+	db_bind_int64(s, 1, id);
+	db_bind_int64(s, 2, x->ref);
 	int step;
 	while (store_next(s, &step)) {
-		int64_t waited = 0, span = 0, at = 0, asked = sqlite3_column_int64(s, 1);
+		int64_t waited = 0, span = 0, at = 0, asked = db_column_int64(s, 1);
 		if (asked <= 0 || *due == 0 || *due < asked)
 			continue;
-		if (store_calendar_between(x->st, asked, sqlite3_column_int64(s, 0), &waited,
-		                           NULL) == MC_OK &&
+		if (store_calendar_between(x->st, asked, db_column_int64(s, 0), &waited, NULL) ==
+		        MC_OK &&
 		    waited > 0 &&
 		    store_calendar_between(x->st, received, *due, &span, NULL) == MC_OK &&
 		    span - waited >= 0 &&
@@ -1580,29 +1573,29 @@ static enum mc_err ind_scan_feedback(struct ind_ctx *x, struct indicators_feedba
 	    "  OR coalesce(f.published_at, ?2) < ?1"
 	    "  OR (coalesce(f.answered_at, ?2) < ?1"
 	    "   AND coalesce(f.closed_at, ?2) < ?2))))" IND_IN_UNIT("f.office_id");
-	sqlite3_stmt *s = store_stmt(x->c, sql);
+	db_stmt *s = store_stmt(x->c, sql);
 	if (s == NULL)
 		return store_sql_error(x->c, "indicators", err);
-	sqlite3_bind_int64(s, 1, x->start);
-	sqlite3_bind_int64(s, 2, x->ref);
+	db_bind_int64(s, 1, x->start);
+	db_bind_int64(s, 2, x->ref);
 	ind_bind_unit(x, s);
 	int step;
 	while (store_next(s, &step)) {
 		char decision[16];
 		snprintf(decision, sizeof decision, "%s", store_col_text(s, 6));
 		struct feedback_times t = {
-		    .received_at = sqlite3_column_int64(s, 4),
-		    .classified_at = sqlite3_column_int64(s, 5),
+		    .received_at = db_column_int64(s, 4),
+		    .classified_at = db_column_int64(s, 5),
 		    .decision = decision[0] ? decision : NULL,
-		    .info_requested_at = sqlite3_column_int64(s, 7),
-		    .answered_at = sqlite3_column_int64(s, 8),
-		    .published_at = sqlite3_column_int64(s, 9),
-		    .closed_at = sqlite3_column_int64(s, 10),
-		    .reject_due_at = sqlite3_column_int64(s, 11),
-		    .forward_due_at = sqlite3_column_int64(s, 12),
-		    .info_due_at = sqlite3_column_int64(s, 13),
-		    .answer_due_at = sqlite3_column_int64(s, 14),
-		    .publish_due_at = sqlite3_column_int64(s, 15),
+		    .info_requested_at = db_column_int64(s, 7),
+		    .answered_at = db_column_int64(s, 8),
+		    .published_at = db_column_int64(s, 9),
+		    .closed_at = db_column_int64(s, 10),
+		    .reject_due_at = db_column_int64(s, 11),
+		    .forward_due_at = db_column_int64(s, 12),
+		    .info_due_at = db_column_int64(s, 13),
+		    .answer_due_at = db_column_int64(s, 14),
+		    .publish_due_at = db_column_int64(s, 15),
 		};
 		struct ind_fb_row r = {
 		    .anonymous = strcmp(store_col_text(s, 0), "pakn") != 0,
@@ -1614,12 +1607,12 @@ static enum mc_err ind_scan_feedback(struct ind_ctx *x, struct indicators_feedba
 			ind_fb_at(&t, x->ref);
 			/* The pause as it stood at ref (docs/feedback.md "The
 			 * pause"): a reply after ref does not reach back. */
-			t.info_asked_at = sqlite3_column_int64(s, 18);
+			t.info_asked_at = db_column_int64(s, 18);
 			enum mc_err rc;
-			if (sqlite3_column_int(s, 19) == 1 &&
-			    (rc = ind_fb_due_at(x, sqlite3_column_int64(s, 20), t.received_at,
+			if (db_column_int(s, 19) == 1 &&
+			    (rc = ind_fb_due_at(x, db_column_int64(s, 20), t.received_at,
 			                        &t.answer_due_at, err))) {
-				sqlite3_reset(s);
+				db_reset(s);
 				return rc;
 			}
 			feedback_timing(&t, x->ref, &r.tm);
@@ -1628,14 +1621,14 @@ static enum mc_err ind_scan_feedback(struct ind_ctx *x, struct indicators_feedba
 			r.ended = r.tm.ended && r.tm.ended_at >= x->start;
 			r.late = r.tm.late;
 			r.counted = r.ended || (!r.tm.ended && r.tm.late);
-			r.not_satisfied = r.ended && sqlite3_column_int(s, 16) == 1;
-			r.repeated = r.ended && sqlite3_column_int(s, 17) == 1;
+			r.not_satisfied = r.ended && db_column_int(s, 16) == 1;
+			r.repeated = r.ended && db_column_int(s, 17) == 1;
 			r.satisfied = r.ended && !r.late && !r.not_satisfied && !r.repeated;
 		}
 		ind_fb_add(total, &r);
 		if (x->by != IND_BY_OFFICE)
 			continue;
-		int o = ind_office_index(x, sqlite3_column_int64(s, 3));
+		int o = ind_office_index(x, db_column_int64(s, 3));
 		if (o < 0)
 			continue;
 		int centre = x->offices[o].centre, auth = x->offices[o].authority;
@@ -1658,14 +1651,14 @@ static const struct indicators_feedback *ind_fgroup_find(const struct ind_ctx *x
 /* The procedures posted, and those with a fee (an error leaves 0). */
 static void ind_posted(struct ind_ctx *x)
 {
-	sqlite3_stmt *s = store_stmt(x->c, "SELECT count(*), count(*) FILTER (WHERE fee_vnd > 0)"
-	                                   " FROM procedures WHERE current = 1");
-	if (s && sqlite3_step(s) == SQLITE_ROW) {
-		x->out->procedures_posted = sqlite3_column_int64(s, 0);
-		x->out->procedures_with_fee = sqlite3_column_int64(s, 1);
+	db_stmt *s = store_stmt(x->c, "SELECT count(*), count(*) FILTER (WHERE fee_vnd > 0)"
+	                              " FROM procedures WHERE current = 1");
+	if (s && db_step(s) == DB_ROW) {
+		x->out->procedures_posted = db_column_int64(s, 0);
+		x->out->procedures_with_fee = db_column_int64(s, 1);
 	}
 	if (s)
-		sqlite3_reset(s);
+		db_reset(s);
 }
 
 /* ---- the whole answer ------------------------------------------------------------------ */
@@ -1720,19 +1713,19 @@ static enum mc_err ind_appointments(struct ind_ctx *x, struct mc_error *err)
 	struct indicators_appointments *ap = &x->out->appointments;
 	enum mc_err rc;
 	int64_t n[6] = {0};
-	sqlite3_stmt *s = store_stmt(x->c, bookings_sql);
+	db_stmt *s = store_stmt(x->c, bookings_sql);
 	if (s == NULL)
 		goto sql_fail;
-	sqlite3_bind_int64(s, 1, x->start);
-	sqlite3_bind_int64(s, 2, x->end);
+	db_bind_int64(s, 1, x->start);
+	db_bind_int64(s, 2, x->end);
 	/* The window ends at start + checkin_after (booking_window_close). */
-	sqlite3_bind_int64(s, 3, booking_window_close(&bs, 0));
-	sqlite3_bind_int64(s, 4, x->ref);
+	db_bind_int64(s, 3, booking_window_close(&bs, 0));
+	db_bind_int64(s, 4, x->ref);
 	ind_bind_unit(x, s);
 	int step;
 	if (store_next(s, &step))
 		for (int i = 0; i < 6; i++)
-			n[i] = sqlite3_column_int64(s, i);
+			n[i] = db_column_int64(s, i);
 	if ((rc = store_scan_end(x->c, s, step, "indicators", err)))
 		return rc;
 	ap->booked = n[0], ap->cancelled = n[1], ap->checked_in_on_time = n[2];
@@ -1740,13 +1733,13 @@ static enum mc_err ind_appointments(struct ind_ctx *x, struct mc_error *err)
 	s = store_stmt(x->c, waits_sql);
 	if (s == NULL)
 		goto sql_fail;
-	sqlite3_bind_int64(s, 1, x->start);
-	sqlite3_bind_int64(s, 2, x->ref);
+	db_bind_int64(s, 1, x->start);
+	db_bind_int64(s, 2, x->ref);
 	ind_bind_unit(x, s);
 	while (store_next(s, &step)) {
-		int booked = sqlite3_column_int(s, 0) != 0;
-		ap->visits[booked] = sqlite3_column_int64(s, 1);
-		ap->wait_sum[booked] = sqlite3_column_int64(s, 2);
+		int booked = db_column_int(s, 0) != 0;
+		ap->visits[booked] = db_column_int64(s, 1);
+		ap->wait_sum[booked] = db_column_int64(s, 2);
 	}
 	return store_scan_end(x->c, s, step, "indicators", err);
 sql_fail:
@@ -1760,17 +1753,17 @@ static enum mc_err ind_unit(struct ind_ctx *x, const char *code, int64_t *named,
 	    "SELECT o.id FROM offices o WHERE o.code = ?1 AND " SCOPE_SQL("o.id");
 	int64_t id = x->who ? x->who->office_id : 0;
 	if (code) {
-		sqlite3_stmt *s = store_stmt(x->c, sql);
+		db_stmt *s = store_stmt(x->c, sql);
 		if (s == NULL)
 			return store_sql_error(x->c, "indicators", err);
-		sqlite3_bind_text(s, 1, code, -1, SQLITE_TRANSIENT);
+		db_bind_text(s, 1, code, -1, DB_TRANSIENT);
 		store_bind_scope(s, x->who);
 		int step;
 		bool found = store_next(s, &step);
 		if (found)
-			id = sqlite3_column_int64(s, 0);
-		sqlite3_reset(s);
-		if (!found && step != SQLITE_DONE)
+			id = db_column_int64(s, 0);
+		db_reset(s);
+		if (!found && step != DB_DONE)
 			return store_sql_error(x->c, "indicators", err);
 		if (!found)
 			return mc_failf(err, MC_ERR_NOT_FOUND, "office_not_found",
@@ -1813,7 +1806,7 @@ static enum mc_err ind_unit_rows(struct ind_ctx *x, struct mc_error *err)
 {
 	static const char sql[] = "SELECT o.code, o.kind FROM offices o"
 	                          " WHERE o.kind IN ('centre', 'authority')" IND_IN_UNIT("o.id");
-	sqlite3_stmt *s = store_stmt(x->c, sql);
+	db_stmt *s = store_stmt(x->c, sql);
 	if (s == NULL)
 		return store_sql_error(x->c, "indicators", err);
 	ind_bind_unit(x, s);
@@ -2040,17 +2033,16 @@ void indicators_report_free(struct indicators_report *r)
 static enum mc_err ind_staffing_arrivals(struct ind_ctx *x, int64_t start, int64_t end,
                                          struct indicators_staffing *out, struct mc_error *err)
 {
-	sqlite3_stmt *s = store_stmt(x->c, ind_tickets_sql);
+	db_stmt *s = store_stmt(x->c, ind_tickets_sql);
 	if (s == NULL)
 		return store_sql_error(x->c, "staffing", err);
-	sqlite3_bind_int64(s, 1, start);
-	sqlite3_bind_int64(s, 2, end);
+	db_bind_int64(s, 1, start);
+	db_bind_int64(s, 2, end);
 	ind_bind_unit(x, s);
 	int step;
 	while (store_next(s, &step))
-		if (sqlite3_column_int(s, 2) == 0) /* a voided ticket is no arrival */
-			out->slots[ind_slot_of(sqlite3_column_int64(s, 0), x->day_first,
-			                       out->n_slots)]
+		if (db_column_int(s, 2) == 0) /* a voided ticket is no arrival */
+			out->slots[ind_slot_of(db_column_int64(s, 0), x->day_first, out->n_slots)]
 			    .arrivals++;
 	return store_scan_end(x->c, s, step, "staffing", err);
 }
@@ -2069,25 +2061,25 @@ static enum mc_err ind_staffing_visits(struct ind_ctx *x, int64_t start, int64_t
 	/* Per slot, a bitset of the counters (by their index in cn) that called. */
 	size_t words = cn.n / 64 + 1;
 	uint64_t *called = xcalloc((size_t)out->n_slots * words, sizeof *called);
-	sqlite3_stmt *s = store_stmt(x->c, ind_visits_sql);
+	db_stmt *s = store_stmt(x->c, ind_visits_sql);
 	if (s == NULL) {
 		rc = store_sql_error(x->c, "staffing", err);
 		goto out;
 	}
-	sqlite3_bind_int64(s, 1, start);
-	sqlite3_bind_int64(s, 2, end);
+	db_bind_int64(s, 1, start);
+	db_bind_int64(s, 2, end);
 	ind_bind_unit(x, s);
 	int step;
 	while (store_next(s, &step)) {
-		int k = ind_slot_of(sqlite3_column_int64(s, 1), x->day_first, out->n_slots);
-		const struct ind_counter *co = ind_counter_of(&cn, sqlite3_column_int64(s, 5));
+		int k = ind_slot_of(db_column_int64(s, 1), x->day_first, out->n_slots);
+		const struct ind_counter *co = ind_counter_of(&cn, db_column_int64(s, 5));
 		if (co) {
 			size_t ci = (size_t)(co - cn.v);
 			called[(size_t)k * words + ci / 64] |= 1ull << (ci % 64);
 		}
 		if (strcmp(store_col_text(s, 3), "served") == 0 &&
-		    sqlite3_column_int64(s, 2) >= sqlite3_column_int64(s, 1)) {
-			int64_t d = sqlite3_column_int64(s, 2) - sqlite3_column_int64(s, 1);
+		    db_column_int64(s, 2) >= db_column_int64(s, 1)) {
+			int64_t d = db_column_int64(s, 2) - db_column_int64(s, 1);
 			out->slots[k].served++, out->slots[k].service_sum += d;
 			out->day_served++, out->day_service_sum += d;
 		}

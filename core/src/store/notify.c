@@ -31,11 +31,11 @@ static enum mc_err trigger_off(struct store_conn *c, const struct notify_config 
 	*off = false;
 	if (cfg->n_off == 0)
 		return MC_OK;
-	sqlite3_stmt *s = store_stmt(c, "SELECT o.code FROM office_paths p JOIN offices o"
-	                                " ON o.id = p.ancestor_id WHERE p.office_id = ?");
+	db_stmt *s = store_stmt(c, "SELECT o.code FROM office_paths p JOIN offices o"
+	                           " ON o.id = p.ancestor_id WHERE p.office_id = ?");
 	if (s == NULL)
 		return store_sql_error(c, "trigger_off", err);
-	sqlite3_bind_int64(s, 1, office_id);
+	db_bind_int64(s, 1, office_id);
 	int step;
 	while (!*off && store_next(s, &step))
 		*off = notify_config_trigger_off(cfg, store_col_text(s, 0), trigger);
@@ -46,13 +46,13 @@ static enum mc_err trigger_off(struct store_conn *c, const struct notify_config 
 static void office_name(struct store_conn *c, int64_t id, char *out, size_t len)
 {
 	out[0] = '\0';
-	sqlite3_stmt *s = store_stmt(c, "SELECT name FROM offices WHERE id = ?");
+	db_stmt *s = store_stmt(c, "SELECT name FROM offices WHERE id = ?");
 	if (s == NULL)
 		return;
-	sqlite3_bind_int64(s, 1, id);
-	if (sqlite3_step(s) == SQLITE_ROW)
+	db_bind_int64(s, 1, id);
+	if (db_step(s) == DB_ROW)
 		snprintf(out, len, "%s", store_col_text(s, 0));
-	sqlite3_reset(s);
+	db_reset(s);
 }
 
 /* Appends s to b percent-encoded (RFC 3986: every byte but the unreserved
@@ -160,33 +160,33 @@ enum mc_err notify_insert_row(struct store *st, const struct notify_new_row *r, 
 {
 	struct store_conn *c = store_write_conn(st);
 	const char *actor = r->actor ? r->actor : "system";
-	sqlite3_stmt *s = store_stmt(
+	db_stmt *s = store_stmt(
 	    c,
 	    "INSERT INTO notifications (office_id, trigger, channel, recipient, ref_kind, ref_id,"
 	    " subject, body, data, not_before, created_at, created_by, resend_of)"
 	    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
 	if (s == NULL)
 		return store_sql_error(c, "notification", err);
-	sqlite3_bind_int64(s, 1, r->office_id);
-	sqlite3_bind_text(s, 2, r->trigger, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 3, r->channel, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 4, r->recipient, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 5, r->ref_kind, -1, SQLITE_STATIC);
+	db_bind_int64(s, 1, r->office_id);
+	db_bind_text(s, 2, r->trigger, -1, DB_STATIC);
+	db_bind_text(s, 3, r->channel, -1, DB_STATIC);
+	db_bind_text(s, 4, r->recipient, -1, DB_STATIC);
+	db_bind_text(s, 5, r->ref_kind, -1, DB_STATIC);
 	if (r->ref_id)
-		sqlite3_bind_int64(s, 6, r->ref_id);
+		db_bind_int64(s, 6, r->ref_id);
 	if (r->subject)
-		sqlite3_bind_text(s, 7, r->subject, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 8, r->body, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 9, r->data, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 10, r->not_before);
-	sqlite3_bind_int64(s, 11, r->now);
-	sqlite3_bind_text(s, 12, actor, -1, SQLITE_STATIC);
+		db_bind_text(s, 7, r->subject, -1, DB_STATIC);
+	db_bind_text(s, 8, r->body, -1, DB_STATIC);
+	db_bind_text(s, 9, r->data, -1, DB_STATIC);
+	db_bind_int64(s, 10, r->not_before);
+	db_bind_int64(s, 11, r->now);
+	db_bind_text(s, 12, actor, -1, DB_STATIC);
 	if (r->resend_of)
-		sqlite3_bind_int64(s, 13, r->resend_of);
+		db_bind_int64(s, 13, r->resend_of);
 	enum mc_err rc = store_step(c, s, "notification", err);
 	if (rc)
 		return rc;
-	*id = sqlite3_last_insert_rowid(c->db);
+	*id = db_last_insert_id(c->db);
 	char eid[24];
 	struct jsontext j = JSONTEXT_INIT;
 	jt_begin(&j);
@@ -217,17 +217,17 @@ static enum mc_err consent_read(struct store_conn *c, const char *text, struct c
                                 struct mc_error *err)
 {
 	memset(out, 0, sizeof *out);
-	sqlite3_stmt *s = store_stmt(
+	db_stmt *s = store_stmt(
 	    c, "SELECT j.value, CASE WHEN json_valid(?1) THEN json_type(?1, '$.any_hour') = 'true'"
 	       " END FROM json_each(CASE WHEN json_valid(?1) AND json_type(?1, '$.channels') ="
 	       " 'array' THEN json_extract(?1, '$.channels') ELSE '[]' END) j"
 	       " WHERE j.type = 'text' ORDER BY j.id");
 	if (s == NULL)
 		return store_sql_error(c, "consent", err);
-	sqlite3_bind_text(s, 1, text, -1, SQLITE_STATIC);
+	db_bind_text(s, 1, text, -1, DB_STATIC);
 	int step;
 	while (store_next(s, &step)) {
-		out->any_hour = sqlite3_column_int(s, 1) == 1;
+		out->any_hour = db_column_int(s, 1) == 1;
 		if (out->n < sizeof out->channel / sizeof out->channel[0])
 			snprintf(out->channel[out->n++], sizeof out->channel[0], "%s",
 			         store_col_text(s, 0));
@@ -332,21 +332,21 @@ enum mc_err store_notify_token_get(struct store *st, const char *provider,
                                    struct store_notify_token *out, struct mc_error *err)
 {
 	struct store_conn *c = store_read_conn(st);
-	sqlite3_stmt *s = store_stmt(c, "SELECT access_token, refresh_token, expires_at"
-	                                " FROM notify_tokens WHERE provider = ?");
+	db_stmt *s = store_stmt(c, "SELECT access_token, refresh_token, expires_at"
+	                           " FROM notify_tokens WHERE provider = ?");
 	if (s == NULL)
 		return store_sql_error(c, "notify token", err);
-	sqlite3_bind_text(s, 1, provider, -1, SQLITE_STATIC);
-	int step = sqlite3_step(s);
-	if (step == SQLITE_ROW) {
+	db_bind_text(s, 1, provider, -1, DB_STATIC);
+	int step = db_step(s);
+	if (step == DB_ROW) {
 		snprintf(out->access_token, sizeof out->access_token, "%s", store_col_text(s, 0));
 		snprintf(out->refresh_token, sizeof out->refresh_token, "%s", store_col_text(s, 1));
-		out->expires_at = sqlite3_column_int64(s, 2);
+		out->expires_at = db_column_int64(s, 2);
 	}
-	sqlite3_reset(s);
-	if (step == SQLITE_ROW)
+	db_reset(s);
+	if (step == DB_ROW)
 		return MC_OK;
-	if (step != SQLITE_DONE)
+	if (step != DB_DONE)
 		return store_sql_error(c, "notify token", err);
 	return mc_fail(err, MC_ERR_NOT_FOUND, "token_not_found", "Chưa có mã truy cập",
 	               "no token stored for this provider");

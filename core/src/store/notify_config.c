@@ -26,7 +26,7 @@
  * channels configured and sms.ascii. */
 static bool load_scalars(struct store_conn *c, struct notify_config *cfg)
 {
-	sqlite3_stmt *s = store_stmt(
+	db_stmt *s = store_stmt(
 	    c,
 	    "SELECT CASE WHEN json_type(s.value, '$.quiet_hours.from') = 'text'"
 	    "  THEN json_extract(s.value, '$.quiet_hours.from') END,"
@@ -45,33 +45,33 @@ static bool load_scalars(struct store_conn *c, struct notify_config *cfg)
 	    "  THEN json_extract(s.value, '$.sms.ascii') END" CFG_FROM);
 	if (s == NULL)
 		return false;
-	int step = sqlite3_step(s);
-	if (step == SQLITE_ROW) {
-		int from = notify_hhmm((const char *)sqlite3_column_text(s, 0));
-		int to = notify_hhmm((const char *)sqlite3_column_text(s, 1));
+	int step = db_step(s);
+	if (step == DB_ROW) {
+		int from = notify_hhmm((const char *)db_column_text(s, 0));
+		int to = notify_hhmm((const char *)db_column_text(s, 1));
 		cfg->quiet_from = from < 0 ? NOTIFY_DEFAULT_QUIET_FROM : from;
 		cfg->quiet_to = to < 0 ? NOTIFY_DEFAULT_QUIET_TO : to;
-		if (sqlite3_column_int(s, 2))
-			cfg->max_attempts = (int)sqlite3_column_int64(s, 3);
-		int64_t days = sqlite3_column_int64(s, 5);
-		if (sqlite3_column_int(s, 4) && days >= 1 && days <= 60)
+		if (db_column_int(s, 2))
+			cfg->max_attempts = (int)db_column_int64(s, 3);
+		int64_t days = db_column_int64(s, 5);
+		if (db_column_int(s, 4) && days >= 1 && days <= 60)
 			cfg->reminder_days = (int)days;
 		for (int i = 0; i < NOTIFY_CHANNELS; i++)
-			cfg->configured[i] = sqlite3_column_int(s, 6 + i) == 1;
-		const char *ascii = (const char *)sqlite3_column_text(s, 9);
+			cfg->configured[i] = db_column_int(s, 6 + i) == 1;
+		const char *ascii = (const char *)db_column_text(s, 9);
 		cfg->sms_ascii = ascii == NULL || strcmp(ascii, "auto") == 0 ? NOTIFY_ASCII_AUTO
 		                 : strcmp(ascii, "always") == 0              ? NOTIFY_ASCII_ALWAYS
 		                                                             : NOTIFY_ASCII_NEVER;
 	}
-	sqlite3_reset(s);
-	return step == SQLITE_ROW || step == SQLITE_DONE;
+	db_reset(s);
+	return step == DB_ROW || step == DB_DONE;
 }
 
 /* The custom texts and subjects (templates.<trigger>.text|subject when
  * strings) and the triggers zalo.templates names (with a string). */
 static bool load_templates(struct store_conn *c, struct notify_config *cfg)
 {
-	sqlite3_stmt *s = store_stmt(
+	db_stmt *s = store_stmt(
 	    c, "SELECT t.key, CASE WHEN t.type = 'object' AND json_type(t.value, '$.text') = 'text'"
 	       "  THEN json_extract(t.value, '$.text') END,"
 	       " CASE WHEN t.type = 'object' AND json_type(t.value, '$.subject') = 'text'"
@@ -88,27 +88,27 @@ static bool load_templates(struct store_conn *c, struct notify_config *cfg)
 		return false;
 	int step;
 	while (store_next(s, &step)) {
-		int i = notify_trigger_index((const char *)sqlite3_column_text(s, 0));
+		int i = notify_trigger_index((const char *)db_column_text(s, 0));
 		if (i < 0)
 			continue;
-		if (sqlite3_column_int(s, 3)) {
+		if (db_column_int(s, 3)) {
 			cfg->zalo_template[i] = true;
 			continue;
 		}
-		if (sqlite3_column_type(s, 1) != SQLITE_NULL && cfg->text[i] == NULL)
-			cfg->text[i] = xstrdup((const char *)sqlite3_column_text(s, 1));
-		if (sqlite3_column_type(s, 2) != SQLITE_NULL && cfg->subject[i] == NULL)
-			cfg->subject[i] = xstrdup((const char *)sqlite3_column_text(s, 2));
+		if (db_column_type(s, 1) != DB_NULL && cfg->text[i] == NULL)
+			cfg->text[i] = xstrdup((const char *)db_column_text(s, 1));
+		if (db_column_type(s, 2) != DB_NULL && cfg->subject[i] == NULL)
+			cfg->subject[i] = xstrdup((const char *)db_column_text(s, 2));
 	}
-	sqlite3_reset(s);
-	return step == SQLITE_DONE;
+	db_reset(s);
+	return step == DB_DONE;
 }
 
 /* triggers_off: each office's list (strings naming triggers), in the
  * setting's order. */
 static bool load_off(struct store_conn *c, struct notify_config *cfg)
 {
-	sqlite3_stmt *s = store_stmt(
+	db_stmt *s = store_stmt(
 	    c,
 	    "SELECT o.key, t.value FROM settings s, json_each(s.value, '$.triggers_off') o,"
 	    " json_each(CASE WHEN o.type = 'array' THEN o.value ELSE '[]' END) t"
@@ -120,8 +120,8 @@ static bool load_off(struct store_conn *c, struct notify_config *cfg)
 	int step;
 	size_t cap = 0;
 	while (store_next(s, &step)) {
-		const char *office = (const char *)sqlite3_column_text(s, 0);
-		int t = notify_trigger_index((const char *)sqlite3_column_text(s, 1));
+		const char *office = (const char *)db_column_text(s, 0);
+		int t = notify_trigger_index((const char *)db_column_text(s, 1));
 		if (office == NULL || t < 0)
 			continue;
 		if (cfg->n_off == 0 || strcmp(cfg->off[cfg->n_off - 1].office, office) != 0) {
@@ -133,8 +133,8 @@ static bool load_off(struct store_conn *c, struct notify_config *cfg)
 		}
 		cfg->off[cfg->n_off - 1].triggers |= 1u << t;
 	}
-	sqlite3_reset(s);
-	return step == SQLITE_DONE;
+	db_reset(s);
+	return step == DB_DONE;
 }
 
 void store_notify_config_get(struct store *st, struct notify_config *out)
@@ -150,12 +150,12 @@ void store_notify_config_get(struct store *st, struct notify_config *out)
 bool store_notify_zalo_refresh_stored(struct store *st)
 {
 	struct store_conn *c = store_read_conn(st);
-	sqlite3_stmt *s = store_stmt(c, "SELECT 1 FROM notify_tokens WHERE provider = 'zalo'"
-	                                " AND coalesce(refresh_token, '') <> ''");
+	db_stmt *s = store_stmt(c, "SELECT 1 FROM notify_tokens WHERE provider = 'zalo'"
+	                           " AND coalesce(refresh_token, '') <> ''");
 	if (s == NULL)
 		return false;
-	bool found = sqlite3_step(s) == SQLITE_ROW;
-	sqlite3_reset(s);
+	bool found = db_step(s) == DB_ROW;
+	db_reset(s);
 	return found;
 }
 
@@ -170,7 +170,7 @@ enum mc_err store_notify_token_write(struct store *st, const char *provider, con
                                      const char *refresh, int64_t expires_at, struct mc_error *err)
 {
 	struct store_conn *c = store_write_conn(st);
-	sqlite3_stmt *s = store_stmt(
+	db_stmt *s = store_stmt(
 	    c, "INSERT INTO notify_tokens (provider, access_token, refresh_token, expires_at,"
 	       " updated_at) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (provider) DO UPDATE SET"
 	       " access_token = coalesce(?2, access_token),"
@@ -179,13 +179,13 @@ enum mc_err store_notify_token_write(struct store *st, const char *provider, con
 	       " updated_at = ?5");
 	if (s == NULL)
 		return store_sql_error(c, "notify token", err);
-	sqlite3_bind_text(s, 1, provider, -1, SQLITE_STATIC);
+	db_bind_text(s, 1, provider, -1, DB_STATIC);
 	if (access)
-		sqlite3_bind_text(s, 2, access, -1, SQLITE_STATIC);
+		db_bind_text(s, 2, access, -1, DB_STATIC);
 	if (refresh)
-		sqlite3_bind_text(s, 3, refresh, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 4, expires_at);
-	sqlite3_bind_int64(s, 5, clock_now());
+		db_bind_text(s, 3, refresh, -1, DB_STATIC);
+	db_bind_int64(s, 4, expires_at);
+	db_bind_int64(s, 5, clock_now());
 	return store_step(c, s, "notify token", err);
 }
 
@@ -208,8 +208,8 @@ static enum mc_err seed_zalo(struct store *st, const char *refresh, struct mc_er
 		return rc;
 	/* A new refresh token makes the old access token useless. */
 	struct store_conn *c = store_write_conn(st);
-	sqlite3_stmt *s = store_stmt(c, "UPDATE notify_tokens SET access_token = NULL,"
-	                                " expires_at = 0 WHERE provider = 'zalo'");
+	db_stmt *s = store_stmt(c, "UPDATE notify_tokens SET access_token = NULL,"
+	                           " expires_at = 0 WHERE provider = 'zalo'");
 	if (s == NULL)
 		return store_sql_error(c, "notify token", err);
 	return store_step(c, s, "notify token", err);

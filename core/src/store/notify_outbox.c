@@ -34,17 +34,17 @@ enum mc_err store_notify_claim(struct store *st, const char *channel, int64_t no
 	memset(out, 0, sizeof *out);
 	/* A cheap look first, on the reader: most polls find nothing due. */
 	struct store_conn *c = store_read_conn(st);
-	sqlite3_stmt *s = store_stmt(c, "SELECT 1 FROM notifications WHERE state = 'queued'"
-	                                " AND not_before <= ? AND channel = ? LIMIT 1");
+	db_stmt *s = store_stmt(c, "SELECT 1 FROM notifications WHERE state = 'queued'"
+	                           " AND not_before <= ? AND channel = ? LIMIT 1");
 	if (s == NULL)
 		return store_sql_error(c, "notification claim", err);
-	sqlite3_bind_int64(s, 1, now);
-	sqlite3_bind_text(s, 2, channel, -1, SQLITE_STATIC);
-	int step = sqlite3_step(s);
-	sqlite3_reset(s);
-	if (step == SQLITE_DONE)
+	db_bind_int64(s, 1, now);
+	db_bind_text(s, 2, channel, -1, DB_STATIC);
+	int step = db_step(s);
+	db_reset(s);
+	if (step == DB_DONE)
 		return MC_OK;
-	if (step != SQLITE_ROW)
+	if (step != DB_ROW)
 		return store_sql_error(c, "notification claim", err);
 
 	enum mc_err rc = store_begin(st, err);
@@ -65,17 +65,17 @@ enum mc_err store_notify_claim(struct store *st, const char *channel, int64_t no
 		rc = store_sql_error(c, "notification claim", err);
 		goto fail;
 	}
-	sqlite3_bind_int64(s, 1, now);
-	sqlite3_bind_text(s, 2, channel, -1, SQLITE_STATIC);
+	db_bind_int64(s, 1, now);
+	db_bind_text(s, 2, channel, -1, DB_STATIC);
 	if (store_next(s, &step)) {
-		out->id = sqlite3_column_int64(s, 0);
-		out->office_id = sqlite3_column_int64(s, 1);
-		out->attempts = sqlite3_column_int(s, 2) + 1;
+		out->id = db_column_int64(s, 0);
+		out->office_id = db_column_int64(s, 1);
+		out->attempts = db_column_int(s, 2) + 1;
 		snprintf(out->channel, sizeof out->channel, "%s", channel);
 		snprintf(out->trigger, sizeof out->trigger, "%s", store_col_text(s, 3));
 		snprintf(out->recipient, sizeof out->recipient, "%s", store_col_text(s, 4));
 		out->subject =
-		    sqlite3_column_type(s, 5) == SQLITE_NULL ? NULL : xstrdup(store_col_text(s, 5));
+		    db_column_type(s, 5) == DB_NULL ? NULL : xstrdup(store_col_text(s, 5));
 		out->body = xstrdup(store_col_text(s, 6));
 		out->data = xstrdup(store_col_text(s, 7));
 		*found = true;
@@ -92,7 +92,7 @@ enum mc_err store_notify_claim(struct store *st, const char *channel, int64_t no
 		rc = store_sql_error(c, "notification claim", err);
 		goto fail;
 	}
-	sqlite3_bind_int64(s, 1, out->id);
+	db_bind_int64(s, 1, out->id);
 	if ((rc = store_step(c, s, "notification claim", err)))
 		goto fail;
 	if ((rc = store_commit(st, err))) {
@@ -109,7 +109,7 @@ fail:
 
 bool notify_row_any_hour(struct store_conn *c, const char *ref_kind, int64_t ref_id)
 {
-	sqlite3_stmt *s = NULL;
+	db_stmt *s = NULL;
 	if (strcmp(ref_kind, "dossier") == 0)
 		s = store_stmt(
 		    c, "SELECT json_extract(notify, '$.any_hour') FROM dossiers WHERE id = ?");
@@ -123,9 +123,9 @@ bool notify_row_any_hour(struct store_conn *c, const char *ref_kind, int64_t ref
 		return true;
 	if (s == NULL)
 		return false;
-	sqlite3_bind_int64(s, 1, ref_id);
-	bool any = sqlite3_step(s) == SQLITE_ROW && sqlite3_column_int(s, 0) == 1;
-	sqlite3_reset(s);
+	db_bind_int64(s, 1, ref_id);
+	bool any = db_step(s) == DB_ROW && db_column_int(s, 0) == 1;
+	db_reset(s);
 	return any;
 }
 
@@ -163,21 +163,21 @@ enum mc_err store_notify_finish(struct store *st, int64_t id, enum store_notify_
 	if (rc)
 		goto out;
 	struct store_conn *c = store_write_conn(st);
-	sqlite3_stmt *s = store_stmt(c, "SELECT state, attempts, ref_kind, ref_id, office_id,"
-	                                " trigger, channel FROM notifications WHERE id = ?");
+	db_stmt *s = store_stmt(c, "SELECT state, attempts, ref_kind, ref_id, office_id,"
+	                           " trigger, channel FROM notifications WHERE id = ?");
 	if (s == NULL) {
 		rc = store_sql_error(c, "notification finish", err);
 		goto fail;
 	}
-	sqlite3_bind_int64(s, 1, id);
+	db_bind_int64(s, 1, id);
 	int step;
 	bool sending = false;
 	if (store_next(s, &step)) {
 		sending = strcmp(store_col_text(s, 0), "sending") == 0;
-		attempts = sqlite3_column_int(s, 1);
+		attempts = db_column_int(s, 1);
 		snprintf(ref_kind, sizeof ref_kind, "%s", store_col_text(s, 2));
-		ref_id = sqlite3_column_int64(s, 3);
-		office_id = sqlite3_column_int64(s, 4);
+		ref_id = db_column_int64(s, 3);
+		office_id = db_column_int64(s, 4);
 		snprintf(trigger, sizeof trigger, "%s", store_col_text(s, 5));
 		snprintf(channel, sizeof channel, "%s", store_col_text(s, 6));
 	}
@@ -207,16 +207,16 @@ enum mc_err store_notify_finish(struct store *st, int64_t id, enum store_notify_
 		rc = store_sql_error(c, "notification finish", err);
 		goto fail;
 	}
-	sqlite3_bind_int64(s, 1, id);
-	sqlite3_bind_text(s, 2, next, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 3, not_before);
-	sqlite3_bind_int64(s, 4, now);
+	db_bind_int64(s, 1, id);
+	db_bind_text(s, 2, next, -1, DB_STATIC);
+	db_bind_int64(s, 3, not_before);
+	db_bind_int64(s, 4, now);
 	if (ans)
-		sqlite3_bind_text(s, 5, ans, -1, SQLITE_STATIC);
+		db_bind_text(s, 5, ans, -1, DB_STATIC);
 	if (pid && *pid)
-		sqlite3_bind_text(s, 6, pid, -1, SQLITE_STATIC);
+		db_bind_text(s, 6, pid, -1, DB_STATIC);
 	if (why)
-		sqlite3_bind_text(s, 7, why, -1, SQLITE_STATIC);
+		db_bind_text(s, 7, why, -1, DB_STATIC);
 	if ((rc = store_step(c, s, "notification finish", err)))
 		goto fail;
 	char eid[24], action[32], *details;
@@ -260,8 +260,8 @@ enum mc_err store_notify_recover(struct store *st, int64_t now, int *count, stru
 	struct store_conn *c = store_write_conn(st);
 	/* Due as it was when claimed (a test clock may run behind the real
 	 * one at start: "now" would postpone it). */
-	sqlite3_stmt *s = store_stmt(c, "UPDATE notifications SET state = 'queued'"
-	                                " WHERE state = 'sending'");
+	db_stmt *s = store_stmt(c, "UPDATE notifications SET state = 'queued'"
+	                           " WHERE state = 'sending'");
 	if (s == NULL) {
 		rc = store_sql_error(c, "notification recover", err);
 		store_rollback(st);
@@ -272,7 +272,7 @@ enum mc_err store_notify_recover(struct store *st, int64_t now, int *count, stru
 		store_rollback(st);
 		return rc;
 	}
-	*count = sqlite3_changes(c->db);
+	*count = db_changes(c->db);
 	if (*count == 0) {
 		store_rollback(st);
 		return MC_OK;

@@ -82,12 +82,12 @@ struct ns_contact {
 	char *consent, *phone, *email;
 };
 
-static struct ns_contact ns_contact_read(sqlite3_stmt *s, int col)
+static struct ns_contact ns_contact_read(db_stmt *s, int col)
 {
 	struct ns_contact ct = {NULL, NULL, NULL};
 	char **to[3] = {&ct.consent, &ct.phone, &ct.email};
 	for (int i = 0; i < 3; i++)
-		if (sqlite3_column_type(s, col + i) == SQLITE_TEXT)
+		if (db_column_type(s, col + i) == DB_TEXT)
 			*to[i] = xstrdup(store_col_text(s, col + i));
 	return ct;
 }
@@ -95,12 +95,12 @@ static struct ns_contact ns_contact_read(sqlite3_stmt *s, int col)
 /* Ends the read of s (its one row read: what names it in an error), then
  * queues rq's messages to ct's contact with fields. Frees ct's copies and
  * fields whatever happens. */
-static enum mc_err ns_enqueue_row(struct store *st, struct store_conn *c, sqlite3_stmt *s,
+static enum mc_err ns_enqueue_row(struct store *st, struct store_conn *c, db_stmt *s,
                                   const char *what, struct notify_request *rq,
                                   struct ns_contact *ct, struct ns_fields *fields,
                                   struct mc_error *err)
 {
-	enum mc_err rc = store_scan_end(c, s, SQLITE_DONE, what, err);
+	enum mc_err rc = store_scan_end(c, s, DB_DONE, what, err);
 	if (rc == MC_OK) {
 		rq->consent = ct->consent;
 		rq->phone = ct->phone;
@@ -121,7 +121,7 @@ enum mc_err store_notify_dossier(struct store *st, const char *dossier_code, con
 {
 	ENFORCE(store_in_transaction(st), "a trigger runs inside its change's transaction");
 	struct store_conn *c = store_write_conn(st);
-	sqlite3_stmt *s = store_stmt(
+	db_stmt *s = store_stmt(
 	    c, "SELECT d.code, d.applicant_name, p.name, d.due_at, d.apology_due_at,"
 	       " d.apology_reason,"
 	       " (SELECT group_concat(item, '; ') FROM (SELECT json_extract(j.value, '$.item')"
@@ -131,13 +131,13 @@ enum mc_err store_notify_dossier(struct store *st, const char *dossier_code, con
 	       " FROM dossiers d JOIN procedures p ON p.id = d.procedure_id WHERE d.code = ?1");
 	if (s == NULL)
 		return store_sql_error(c, "dossier", err);
-	sqlite3_bind_text(s, 1, dossier_code, -1, SQLITE_STATIC);
+	db_bind_text(s, 1, dossier_code, -1, DB_STATIC);
 	int step;
 	if (!store_next(s, &step))
 		return store_scan_end(c, s, step, "dossier", err);
-	if (sqlite3_column_type(s, 7) == SQLITE_NULL) {
+	if (db_column_type(s, 7) == DB_NULL) {
 		/* No consent: no message, nothing to read further. */
-		sqlite3_reset(s);
+		db_reset(s);
 		return MC_OK;
 	}
 	struct ns_contact ct = ns_contact_read(s, 7);
@@ -145,14 +145,14 @@ enum mc_err store_notify_dossier(struct store *st, const char *dossier_code, con
 	    .code = store_col_text(s, 0),
 	    .name = store_col_text(s, 1),
 	    .procedure = store_col_text(s, 2),
-	    .due_at = sqlite3_column_int64(s, 3),
-	    .apology_due_at = sqlite3_column_int64(s, 4),
+	    .due_at = db_column_int64(s, 3),
+	    .apology_due_at = db_column_int64(s, 4),
 	    .apology_reason = store_col_text(s, 5),
 	    .pending_items = store_col_text(s, 6),
-	    .intake_office_id = sqlite3_column_int64(s, 10),
-	    .return_office_id = sqlite3_column_int64(s, 11),
+	    .intake_office_id = db_column_int64(s, 10),
+	    .return_office_id = db_column_int64(s, 11),
 	};
-	int64_t dossier_id = sqlite3_column_int64(s, 12);
+	int64_t dossier_id = db_column_int64(s, 12);
 	char appointment[32];
 	ns_office_text(notify_dossier_appointment(trigger, &facts), appointment);
 	struct notify_field said[6];
@@ -176,17 +176,17 @@ enum mc_err store_notify_feedback(struct store *st, int64_t feedback_id, const c
 {
 	ENFORCE(store_in_transaction(st), "a trigger runs inside its change's transaction");
 	struct store_conn *c = store_write_conn(st);
-	sqlite3_stmt *s = store_stmt(c, "SELECT code, sender_name, answer, notify, sender_phone,"
-	                                " sender_email, office_id FROM feedback WHERE id = ?1"
-	                                " AND notify IS NOT NULL");
+	db_stmt *s = store_stmt(c, "SELECT code, sender_name, answer, notify, sender_phone,"
+	                           " sender_email, office_id FROM feedback WHERE id = ?1"
+	                           " AND notify IS NOT NULL");
 	if (s == NULL)
 		return store_sql_error(c, "feedback", err);
-	sqlite3_bind_int64(s, 1, feedback_id);
+	db_bind_int64(s, 1, feedback_id);
 	int step;
 	if (!store_next(s, &step))
 		return store_scan_end(c, s, step, "feedback", err);
 	struct ns_contact ct = ns_contact_read(s, 3);
-	int64_t office = sqlite3_column_int64(s, 6);
+	int64_t office = db_column_int64(s, 6);
 	struct ns_fields fields = {.n = 0};
 	ns_set(&fields, "code", store_col_text(s, 0));
 	ns_set(&fields, "name", store_col_text(s, 1));
@@ -223,7 +223,7 @@ static enum mc_err ns_reminders(struct store *st, int64_t now, int *done, struct
 	int64_t need = (int64_t)days * store_calendar_day_seconds(st);
 	/* Working time never runs faster than the clock: a result ready less
 	 * than `need` seconds ago cannot be due. */
-	sqlite3_stmt *s = store_stmt(
+	db_stmt *s = store_stmt(
 	    c, "SELECT d.id, d.code, d.finished_at FROM dossiers d"
 	       " WHERE d.status = 'result_ready' AND d.returned_at IS NULL"
 	       " AND d.notify IS NOT NULL AND d.finished_at IS NOT NULL AND d.finished_at <= ?1"
@@ -232,8 +232,8 @@ static enum mc_err ns_reminders(struct store *st, int64_t now, int *done, struct
 	       " ORDER BY d.finished_at, d.id LIMIT ?2");
 	if (s == NULL)
 		return store_sql_error(c, "dossier", err);
-	sqlite3_bind_int64(s, 1, now - need);
-	sqlite3_bind_int(s, 2, NOTIFY_SCAN_BATCH);
+	db_bind_int64(s, 1, now - need);
+	db_bind_int(s, 2, NOTIFY_SCAN_BATCH);
 	struct {
 		int64_t id, finished;
 		char code[64];
@@ -241,9 +241,9 @@ static enum mc_err ns_reminders(struct store *st, int64_t now, int *done, struct
 	ENFORCE(rows != NULL, "out of memory");
 	int n = 0, step;
 	while (n < NOTIFY_SCAN_BATCH && store_next(s, &step)) {
-		rows[n].id = sqlite3_column_int64(s, 0);
+		rows[n].id = db_column_int64(s, 0);
 		snprintf(rows[n].code, sizeof rows[n].code, "%s", store_col_text(s, 1));
-		rows[n].finished = sqlite3_column_int64(s, 2);
+		rows[n].finished = db_column_int64(s, 2);
 		n++;
 	}
 	enum mc_err rc = store_scan_end(c, s, step, "dossier", err);
@@ -285,7 +285,7 @@ static enum mc_err ns_bookings_due(struct store_conn *c, int64_t now, int64_t ah
 {
 	*out = NULL;
 	*n = 0;
-	sqlite3_stmt *s =
+	db_stmt *s =
 	    store_stmt(c, "SELECT b.id, b.code, b.name, b.slot_start, b.notify, b.phone, b.email,"
 	                  " b.office_id, g.name"
 	                  " FROM bookings b JOIN service_groups g ON g.id = b.group_id"
@@ -295,19 +295,19 @@ static enum mc_err ns_bookings_due(struct store_conn *c, int64_t now, int64_t ah
 	                  " ORDER BY b.slot_start, b.id LIMIT ?3");
 	if (s == NULL)
 		return store_sql_error(c, "booking", err);
-	sqlite3_bind_int64(s, 1, now);
-	sqlite3_bind_int64(s, 2, ahead);
-	sqlite3_bind_int(s, 3, NOTIFY_SCAN_BATCH);
+	db_bind_int64(s, 1, now);
+	db_bind_int64(s, 2, ahead);
+	db_bind_int(s, 3, NOTIFY_SCAN_BATCH);
 	*out = xcalloc(NOTIFY_SCAN_BATCH, sizeof **out);
 	int step;
 	while (*n < NOTIFY_SCAN_BATCH && store_next(s, &step)) {
 		struct ns_booking *b = &(*out)[(*n)++];
-		b->id = sqlite3_column_int64(s, 0);
+		b->id = db_column_int64(s, 0);
 		b->code = xstrdup(store_col_text(s, 1));
 		b->name = xstrdup(store_col_text(s, 2));
-		ns_office_text(sqlite3_column_int64(s, 3), b->slot);
+		ns_office_text(db_column_int64(s, 3), b->slot);
 		b->ct = ns_contact_read(s, 4);
-		b->office_id = sqlite3_column_int64(s, 7);
+		b->office_id = db_column_int64(s, 7);
 		b->group = xstrdup(store_col_text(s, 8));
 	}
 	return store_scan_end(c, s, step, "booking", err);
@@ -330,12 +330,12 @@ static void ns_bookings_free(struct ns_booking *rows, size_t n)
 static enum mc_err ns_booking_remind(struct store *st, struct store_conn *c,
                                      const struct ns_booking *b, int64_t now, struct mc_error *err)
 {
-	sqlite3_stmt *u = store_stmt(c, "UPDATE bookings SET reminded_at = ?1 WHERE id = ?2"
-	                                " AND reminded_at IS NULL");
+	db_stmt *u = store_stmt(c, "UPDATE bookings SET reminded_at = ?1 WHERE id = ?2"
+	                           " AND reminded_at IS NULL");
 	if (u == NULL)
 		return store_sql_error(c, "booking", err);
-	sqlite3_bind_int64(u, 1, now);
-	sqlite3_bind_int64(u, 2, b->id);
+	db_bind_int64(u, 1, now);
+	db_bind_int64(u, 2, b->id);
 	enum mc_err rc = store_step(c, u, "booking", err);
 	if (rc)
 		return rc;

@@ -26,9 +26,9 @@
 	" n.sent_at, n.last_error, n.provider_answer, n.provider_id, n.resend_of"
 
 /* A copy of column i, NULL for SQL NULL. */
-static char *col_dup(sqlite3_stmt *s, int i)
+static char *col_dup(db_stmt *s, int i)
 {
-	return sqlite3_column_type(s, i) == SQLITE_NULL ? NULL : xstrdup(store_col_text(s, i));
+	return db_column_type(s, i) == DB_NULL ? NULL : xstrdup(store_col_text(s, i));
 }
 
 void notify_row_clear(struct notify_row *r)
@@ -45,10 +45,10 @@ void notify_row_clear(struct notify_row *r)
 }
 
 /* The row at s's cursor (NOTIFY_VIEW_COLS) into *r. */
-static void row_of_stmt(sqlite3_stmt *s, struct notify_row *r)
+static void row_of_stmt(db_stmt *s, struct notify_row *r)
 {
 	memset(r, 0, sizeof *r);
-	r->id = sqlite3_column_int64(s, 0);
+	r->id = db_column_int64(s, 0);
 	r->office_code = col_dup(s, 1);
 	r->office_name = col_dup(s, 2);
 	r->trigger = col_dup(s, 3);
@@ -59,16 +59,16 @@ static void row_of_stmt(sqlite3_stmt *s, struct notify_row *r)
 	r->subject = col_dup(s, 8);
 	r->body = col_dup(s, 9);
 	r->state = col_dup(s, 10);
-	r->attempts = sqlite3_column_int64(s, 11);
-	r->not_before = sqlite3_column_int64(s, 12);
-	r->created_at = sqlite3_column_int64(s, 13);
+	r->attempts = db_column_int64(s, 11);
+	r->not_before = db_column_int64(s, 12);
+	r->created_at = db_column_int64(s, 13);
 	r->created_by = col_dup(s, 14);
-	r->has_sent_at = sqlite3_column_type(s, 15) != SQLITE_NULL;
-	r->sent_at = sqlite3_column_int64(s, 15);
+	r->has_sent_at = db_column_type(s, 15) != DB_NULL;
+	r->sent_at = db_column_int64(s, 15);
 	r->last_error = col_dup(s, 16);
 	r->provider_answer = col_dup(s, 17);
 	r->provider_id = col_dup(s, 18);
-	r->resend_of = sqlite3_column_int64(s, 19);
+	r->resend_of = db_column_int64(s, 19);
 }
 
 static enum mc_err notify_not_found(struct mc_error *err)
@@ -82,12 +82,12 @@ static enum mc_err view_get(struct store_conn *c, const struct principal *who, i
                             struct notify_row *out, struct mc_error *err)
 {
 	memset(out, 0, sizeof *out);
-	sqlite3_stmt *s = store_stmt(c, "SELECT " NOTIFY_VIEW_COLS " FROM notifications n"
-	                                " JOIN offices o ON o.id = n.office_id"
-	                                " WHERE n.id = :id AND " SCOPE_SQL("n.office_id"));
+	db_stmt *s = store_stmt(c, "SELECT " NOTIFY_VIEW_COLS " FROM notifications n"
+	                           " JOIN offices o ON o.id = n.office_id"
+	                           " WHERE n.id = :id AND " SCOPE_SQL("n.office_id"));
 	if (s == NULL)
 		return store_sql_error(c, "notification", err);
-	sqlite3_bind_int64(s, sqlite3_bind_parameter_index(s, ":id"), id);
+	db_bind_int64(s, db_bind_parameter_index(s, ":id"), id);
 	store_bind_scope(s, who);
 	int step;
 	bool found = store_next(s, &step);
@@ -143,16 +143,16 @@ enum mc_err store_notify_list(struct store *st, const struct principal *who,
 	                                   " (SELECT id FROM bookings WHERE code = upper(:ref)))"  \
 	                                   " OR (n.ref_kind = 'feedback' AND n.ref_id = (SELECT"   \
 	                                   " id FROM feedback WHERE code = :ref)))"
-	sqlite3_stmt *list = store_stmt(c, "SELECT " NOTIFY_VIEW_COLS NOTIFY_LIST_WHERE
-	                                   " ORDER BY n.id DESC LIMIT :limit OFFSET :offset");
-	sqlite3_stmt *count = NULL;
+	db_stmt *list = store_stmt(c, "SELECT " NOTIFY_VIEW_COLS NOTIFY_LIST_WHERE
+	                              " ORDER BY n.id DESC LIMIT :limit OFFSET :offset");
+	db_stmt *count = NULL;
 	if (list == NULL)
 		return store_sql_error(c, "notification list", err);
 	size_t cap = 0;
 	int64_t total = 0;
 	int step;
 	for (int pass = 0; pass < 2; pass++) {
-		sqlite3_stmt *s = pass == 0 ? list : count;
+		db_stmt *s = pass == 0 ? list : count;
 		if (pass == 1) {
 			s = count = store_stmt(c, "SELECT count(*)" NOTIFY_LIST_WHERE);
 			if (s == NULL) {
@@ -163,19 +163,18 @@ enum mc_err store_notify_list(struct store *st, const struct principal *who,
 #define BIND_TEXT(name, v)                                                                         \
 	do {                                                                                       \
 		if (v)                                                                             \
-			sqlite3_bind_text(s, sqlite3_bind_parameter_index(s, name), v, -1,         \
-			                  SQLITE_STATIC);                                          \
+			db_bind_text(s, db_bind_parameter_index(s, name), v, -1, DB_STATIC);       \
 	} while (0)
 		BIND_TEXT(":state", state);
 		BIND_TEXT(":trigger", trigger);
 		BIND_TEXT(":channel", channel);
 		BIND_TEXT(":ref", ref);
 #undef BIND_TEXT
-		sqlite3_bind_int64(s, sqlite3_bind_parameter_index(s, ":office"), office_id);
+		db_bind_int64(s, db_bind_parameter_index(s, ":office"), office_id);
 		store_bind_scope(s, who);
 		if (pass == 0) {
-			sqlite3_bind_int64(s, sqlite3_bind_parameter_index(s, ":limit"), limit);
-			sqlite3_bind_int64(s, sqlite3_bind_parameter_index(s, ":offset"), offset);
+			db_bind_int64(s, db_bind_parameter_index(s, ":limit"), limit);
+			db_bind_int64(s, db_bind_parameter_index(s, ":offset"), offset);
 			while (store_next(s, &step)) {
 				if (out->n == cap) {
 					cap = cap ? 2 * cap : 16;
@@ -185,7 +184,7 @@ enum mc_err store_notify_list(struct store *st, const struct principal *who,
 				row_of_stmt(s, &out->items[out->n++]);
 			}
 		} else if (store_next(s, &step)) {
-			total = sqlite3_column_int64(s, 0);
+			total = db_column_int64(s, 0);
 		}
 		if ((rc = store_scan_end(c, s, step, "notification list", err)))
 			break;
@@ -206,14 +205,14 @@ enum mc_err store_notify_list(struct store *st, const struct principal *who,
  * the writer lock). */
 static enum mc_err resend_pending(struct store_conn *c, int64_t id, struct mc_error *err)
 {
-	sqlite3_stmt *p = store_stmt(c, "SELECT 1 FROM notifications WHERE resend_of = ?"
-	                                " AND state IN ('queued', 'sending') LIMIT 1");
+	db_stmt *p = store_stmt(c, "SELECT 1 FROM notifications WHERE resend_of = ?"
+	                           " AND state IN ('queued', 'sending') LIMIT 1");
 	int step;
 	if (p == NULL)
 		return store_sql_error(c, "notification resend", err);
-	sqlite3_bind_int64(p, 1, id);
+	db_bind_int64(p, 1, id);
 	if (store_next(p, &step)) {
-		sqlite3_reset(p);
+		db_reset(p);
 		return mc_fail(err, MC_ERR_CONFLICT, "resend_pending",
 		               "Tin nhắn này đã được gửi lại và đang chờ gửi, không cần gửi lại "
 		               "lần nữa",
@@ -224,17 +223,16 @@ static enum mc_err resend_pending(struct store_conn *c, int64_t id, struct mc_er
 
 /* Inserts the copy of the row at s's cursor (the resend's SELECT) as a
  * resend of id, inside the caller's transaction; *new_id its id. */
-static enum mc_err resend_copy(struct store *st, struct store_conn *c, sqlite3_stmt *s,
+static enum mc_err resend_copy(struct store *st, struct store_conn *c, db_stmt *s,
                                const struct principal *who, int64_t id, int64_t now,
                                int64_t *new_id, struct mc_error *err)
 {
 	char *trigger = xstrdup(store_col_text(s, 2)), *channel = xstrdup(store_col_text(s, 3)),
 	     *recipient = xstrdup(store_col_text(s, 4)), *ref_kind = xstrdup(store_col_text(s, 5)),
-	     *subject =
-	         sqlite3_column_type(s, 7) == SQLITE_NULL ? NULL : xstrdup(store_col_text(s, 7)),
+	     *subject = db_column_type(s, 7) == DB_NULL ? NULL : xstrdup(store_col_text(s, 7)),
 	     *body = xstrdup(store_col_text(s, 8)), *data = xstrdup(store_col_text(s, 9));
-	int64_t office_id = sqlite3_column_int64(s, 1), ref_id = sqlite3_column_int64(s, 6);
-	sqlite3_reset(s);
+	int64_t office_id = db_column_int64(s, 1), ref_id = db_column_int64(s, 6);
+	db_reset(s);
 	enum mc_err rc = resend_pending(c, id, err);
 	/* Quiet hours as for any message, unless the citizen said any hour. */
 	int64_t not_before = now;
@@ -280,7 +278,7 @@ enum mc_err store_notify_resend(struct store *st, const struct principal *who, i
 	if (rc)
 		return rc;
 	struct store_conn *c = store_write_conn(st);
-	sqlite3_stmt *s = store_stmt(
+	db_stmt *s = store_stmt(
 	    c, "SELECT n.state, n.office_id, n.trigger, n.channel, n.recipient, n.ref_kind,"
 	       " n.ref_id, n.subject, n.body, n.data FROM notifications n"
 	       " WHERE n.id = :id AND " SCOPE_SQL("n.office_id"));
@@ -288,7 +286,7 @@ enum mc_err store_notify_resend(struct store *st, const struct principal *who, i
 		rc = store_sql_error(c, "notification resend", err);
 		goto fail;
 	}
-	sqlite3_bind_int64(s, sqlite3_bind_parameter_index(s, ":id"), id);
+	db_bind_int64(s, db_bind_parameter_index(s, ":id"), id);
 	store_bind_scope(s, who);
 	int step;
 	int64_t new_id = 0;
@@ -300,7 +298,7 @@ enum mc_err store_notify_resend(struct store *st, const struct principal *who, i
 	}
 	const char *state = store_col_text(s, 0);
 	if (strcmp(state, "sent") != 0 && strcmp(state, "dead") != 0) {
-		sqlite3_reset(s);
+		db_reset(s);
 		rc = mc_fail(err, MC_ERR_CONFLICT, "notification_pending",
 		             "Tin nhắn đang chờ gửi, không cần gửi lại",
 		             "the message is still waiting to be sent");
@@ -347,12 +345,12 @@ static int64_t example_office(struct store_conn *c, const struct principal *who)
 	int64_t office_id = who && who->office_id ? who->office_id : 0;
 	if (office_id != 0)
 		return office_id;
-	sqlite3_stmt *s = store_stmt(c, "SELECT id FROM offices WHERE kind = 'centre'"
-	                                " ORDER BY id LIMIT 1");
-	if (s && sqlite3_step(s) == SQLITE_ROW)
-		office_id = sqlite3_column_int64(s, 0);
+	db_stmt *s = store_stmt(c, "SELECT id FROM offices WHERE kind = 'centre'"
+	                           " ORDER BY id LIMIT 1");
+	if (s && db_step(s) == DB_ROW)
+		office_id = db_column_int64(s, 0);
 	if (s)
-		sqlite3_reset(s);
+		db_reset(s);
 	return office_id;
 }
 
@@ -362,14 +360,14 @@ static void example_dossier(struct store_conn *c, int64_t office_id, char dossie
 {
 	char day[11];
 	snprintf(dossier, 120, "%s", "TT");
-	sqlite3_stmt *cs =
+	db_stmt *cs =
 	    store_stmt(c, "SELECT a.code FROM office_paths p JOIN offices a ON a.id = p.ancestor_id"
 	                  " WHERE p.office_id = ? AND a.kind = 'centre' ORDER BY p.depth LIMIT 1");
 	if (cs) {
-		sqlite3_bind_int64(cs, 1, office_id);
-		if (sqlite3_step(cs) == SQLITE_ROW)
+		db_bind_int64(cs, 1, office_id);
+		if (db_step(cs) == DB_ROW)
 			snprintf(dossier, 120, "%.60s", store_col_text(cs, 0));
-		sqlite3_reset(cs);
+		db_reset(cs);
 	}
 	clock_office_date(clock_now(), day);
 	size_t dl = strlen(dossier);
@@ -473,11 +471,11 @@ enum mc_err store_notify_test(struct store *st, const struct principal *who, con
 	struct store_conn *c = store_write_conn(st);
 	int64_t office_id = who->office_id ? who->office_id : store_office_root(st);
 	if (office_id == 0) {
-		sqlite3_stmt *s = store_stmt(c, "SELECT min(id) FROM offices");
-		if (s && sqlite3_step(s) == SQLITE_ROW)
-			office_id = sqlite3_column_int64(s, 0);
+		db_stmt *s = store_stmt(c, "SELECT min(id) FROM offices");
+		if (s && db_step(s) == DB_ROW)
+			office_id = db_column_int64(s, 0);
 		if (s)
-			sqlite3_reset(s);
+			db_reset(s);
 	}
 	notify_data_fill(st, c, office_id, NULL, 0, d);
 	text = notify_data_text(d);
@@ -544,13 +542,12 @@ void store_notify_planned(struct store *st, const char *dossier_code,
 {
 	memset(out, 0, sizeof *out);
 	struct store_conn *c = store_read_conn(st);
-	sqlite3_stmt *s =
-	    store_stmt(c, "SELECT n.channel, n.trigger, n.recipient FROM notifications n"
-	                  " JOIN dossiers d ON n.ref_kind = 'dossier' AND n.ref_id = d.id"
-	                  " WHERE d.code = ? ORDER BY n.id");
+	db_stmt *s = store_stmt(c, "SELECT n.channel, n.trigger, n.recipient FROM notifications n"
+	                           " JOIN dossiers d ON n.ref_kind = 'dossier' AND n.ref_id = d.id"
+	                           " WHERE d.code = ? ORDER BY n.id");
 	if (s == NULL)
 		return;
-	sqlite3_bind_text(s, 1, dossier_code, -1, SQLITE_STATIC);
+	db_bind_text(s, 1, dossier_code, -1, DB_STATIC);
 	int step;
 	size_t cap = 0;
 	while (store_next(s, &step)) {

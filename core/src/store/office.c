@@ -14,30 +14,30 @@
 int64_t store_office_root(struct store *st)
 {
 	struct store_conn *c = store_read_conn(st);
-	sqlite3_stmt *s = store_stmt(c, "SELECT id FROM offices WHERE kind = 'province'");
+	db_stmt *s = store_stmt(c, "SELECT id FROM offices WHERE kind = 'province'");
 	int step;
-	int64_t id = s && store_next(s, &step) ? sqlite3_column_int64(s, 0) : 0;
+	int64_t id = s && store_next(s, &step) ? db_column_int64(s, 0) : 0;
 	if (s)
-		sqlite3_reset(s);
+		db_reset(s);
 	return id;
 }
 
 int64_t store_office_id(struct store *st, const char *code)
 {
 	struct store_conn *c = store_read_conn(st);
-	sqlite3_stmt *s = store_stmt(c, "SELECT id FROM offices WHERE code = ?");
+	db_stmt *s = store_stmt(c, "SELECT id FROM offices WHERE code = ?");
 	int step;
 	if (s == NULL || code == NULL)
 		return 0;
-	sqlite3_bind_text(s, 1, code, -1, SQLITE_STATIC);
-	int64_t id = store_next(s, &step) ? sqlite3_column_int64(s, 0) : 0;
-	sqlite3_reset(s);
+	db_bind_text(s, 1, code, -1, DB_STATIC);
+	int64_t id = store_next(s, &step) ? db_column_int64(s, 0) : 0;
+	db_reset(s);
 	return id;
 }
 
-static char *office_col(sqlite3_stmt *s, int i)
+static char *office_col(db_stmt *s, int i)
 {
-	return sqlite3_column_type(s, i) == SQLITE_NULL ? NULL : xstrdup(store_col_text(s, i));
+	return db_column_type(s, i) == DB_NULL ? NULL : xstrdup(store_col_text(s, i));
 }
 
 void office_clear(struct office *o)
@@ -53,17 +53,17 @@ bool store_office_get(struct store *st, int64_t id, struct office *out)
 {
 	struct store_conn *c = store_read_conn(st);
 	memset(out, 0, sizeof *out);
-	sqlite3_stmt *s = store_stmt(
+	db_stmt *s = store_stmt(
 	    c, "SELECT o.id, o.code, o.name, o.kind, o.level, p.code, p.name, o.address,"
 	       " o.phone, o.hours, o.locality"
 	       " FROM offices o LEFT JOIN offices p ON p.id = o.parent_id WHERE o.id = ?");
 	int step;
 	if (s == NULL)
 		return false;
-	sqlite3_bind_int64(s, 1, id);
+	db_bind_int64(s, 1, id);
 	bool found = store_next(s, &step);
 	if (found) {
-		out->id = sqlite3_column_int64(s, 0);
+		out->id = db_column_int64(s, 0);
 		out->code = office_col(s, 1);
 		out->name = office_col(s, 2);
 		out->kind = office_col(s, 3);
@@ -75,7 +75,7 @@ bool store_office_get(struct store *st, int64_t id, struct office *out)
 		out->hours = office_col(s, 9);
 		out->locality = office_col(s, 10);
 	}
-	sqlite3_reset(s);
+	db_reset(s);
 	return found;
 }
 
@@ -85,14 +85,14 @@ enum mc_err store_office_in_scope(struct store_conn *c, const struct principal *
 	*out = 0;
 	if (code == NULL)
 		return MC_OK;
-	sqlite3_stmt *s =
+	db_stmt *s =
 	    store_stmt(c, "SELECT id FROM offices WHERE code = :code AND " SCOPE_SQL("id"));
 	int step;
 	if (s == NULL)
 		return store_sql_error(c, "office", err);
-	sqlite3_bind_text(s, sqlite3_bind_parameter_index(s, ":code"), code, -1, SQLITE_STATIC);
+	db_bind_text(s, db_bind_parameter_index(s, ":code"), code, -1, DB_STATIC);
 	store_bind_scope(s, who);
-	*out = store_next(s, &step) ? sqlite3_column_int64(s, 0) : 0;
+	*out = store_next(s, &step) ? db_column_int64(s, 0) : 0;
 	enum mc_err rc = store_scan_end(c, s, step, "office", err);
 	if (rc == MC_OK && *out == 0)
 		rc = mc_failf(err, MC_ERR_NOT_FOUND, "office_not_found", "Không có đơn vị này",
@@ -118,7 +118,7 @@ enum mc_err store_office_centre_save(struct store *st, const struct office_centr
 	enum mc_err rc = office_root_ensure(c, err);
 	if (rc)
 		return rc;
-	sqlite3_stmt *s = store_stmt(
+	db_stmt *s = store_stmt(
 	    c, "INSERT INTO offices (code, name, kind, parent_id, locality, address, hours, phone)"
 	       " VALUES (?1, ?2, 'centre', (SELECT id FROM offices WHERE kind = 'province'),"
 	       " ?3, ?4, ?5, ?6) ON CONFLICT (code) DO UPDATE SET name = ?2,"
@@ -126,12 +126,12 @@ enum mc_err store_office_centre_save(struct store *st, const struct office_centr
 	       " hours = coalesce(?5, hours), phone = coalesce(?6, phone)");
 	if (s == NULL)
 		return store_sql_error(c, "office", err);
-	sqlite3_bind_text(s, 1, o->code, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, o->name, -1, SQLITE_STATIC);
+	db_bind_text(s, 1, o->code, -1, DB_STATIC);
+	db_bind_text(s, 2, o->name, -1, DB_STATIC);
 	const char *opt[] = {o->locality, o->address, o->hours, o->phone};
 	for (int i = 0; i < 4; i++)
 		if (opt[i])
-			sqlite3_bind_text(s, 3 + i, opt[i], -1, SQLITE_STATIC);
+			db_bind_text(s, 3 + i, opt[i], -1, DB_STATIC);
 	return store_step(c, s, "office", err);
 }
 
@@ -139,7 +139,7 @@ enum mc_err store_office_centre_save(struct store *st, const struct office_centr
 static enum mc_err office_upsert(struct store_conn *c, const struct office_item *o,
                                  struct mc_error *err)
 {
-	sqlite3_stmt *s = store_stmt(
+	db_stmt *s = store_stmt(
 	    c, "INSERT INTO offices (code, name, kind, level, address, phone, hours, locality,"
 	       " weekdays, sessions, sort, demo, active)"
 	       " VALUES (?1, ?2, coalesce(?3, 'internal'), ?4, ?5, ?6, ?7, ?8, ?9, ?10,"
@@ -152,19 +152,19 @@ static enum mc_err office_upsert(struct store_conn *c, const struct office_item 
 	       " demo = coalesce(?12, demo), active = coalesce(?13, active)");
 	if (s == NULL)
 		return store_sql_error(c, "office", err);
-	sqlite3_bind_text(s, 1, o->code, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, o->name, -1, SQLITE_STATIC);
+	db_bind_text(s, 1, o->code, -1, DB_STATIC);
+	db_bind_text(s, 2, o->name, -1, DB_STATIC);
 	const char *opt[] = {o->kind,  o->level,    o->address,  o->phone,
 	                     o->hours, o->locality, o->weekdays, o->sessions};
 	for (int i = 0; i < 8; i++)
 		if (opt[i])
-			sqlite3_bind_text(s, 3 + i, opt[i], -1, SQLITE_STATIC);
+			db_bind_text(s, 3 + i, opt[i], -1, DB_STATIC);
 	if (o->has_sort)
-		sqlite3_bind_int64(s, 11, o->sort);
+		db_bind_int64(s, 11, o->sort);
 	if (o->demo != SETUP_UNSET)
-		sqlite3_bind_int(s, 12, o->demo == SETUP_TRUE);
+		db_bind_int(s, 12, o->demo == SETUP_TRUE);
 	if (o->active != SETUP_UNSET)
-		sqlite3_bind_int(s, 13, o->active == SETUP_TRUE);
+		db_bind_int(s, 13, o->active == SETUP_TRUE);
 	enum mc_err rc = store_step(c, s, "office", err);
 	if (rc == MC_ERR_CONFLICT)
 		return mc_failf(err, MC_ERR_INVALID, "office_second_root",
@@ -177,17 +177,17 @@ enum mc_err store_office_link(struct store *st, const char *code, const char *pa
                               struct mc_error *err)
 {
 	struct store_conn *c = store_write_conn(st);
-	sqlite3_stmt *s =
+	db_stmt *s =
 	    store_stmt(c, "UPDATE offices SET parent_id = CASE WHEN ?2 IS NULL THEN NULL"
 	                  " ELSE (SELECT id FROM offices WHERE code = ?2) END WHERE code = ?1"
 	                  " RETURNING (?2 IS NULL OR parent_id IS NOT NULL)");
 	if (s == NULL)
 		return store_sql_error(c, "office", err);
-	sqlite3_bind_text(s, 1, code, -1, SQLITE_STATIC);
+	db_bind_text(s, 1, code, -1, DB_STATIC);
 	if (parent)
-		sqlite3_bind_text(s, 2, parent, -1, SQLITE_STATIC);
+		db_bind_text(s, 2, parent, -1, DB_STATIC);
 	int step;
-	bool known = store_next(s, &step) && sqlite3_column_int(s, 0);
+	bool known = store_next(s, &step) && db_column_int(s, 0);
 	enum mc_err rc = store_scan_end(c, s, step, "office", err);
 	if (rc == MC_OK && !known)
 		rc = mc_failf(err, MC_ERR_INVALID, "office_parent_not_found",
@@ -212,7 +212,7 @@ static enum mc_err office_tree_check(struct store_conn *c, struct mc_error *err)
 	                            err);
 	if (rc)
 		return rc;
-	sqlite3_stmt *s =
+	db_stmt *s =
 	    store_stmt(c, "WITH RECURSIVE up (start, cur, d) AS ("
 	                  "  SELECT id, parent_id, 1 FROM offices WHERE parent_id IS NOT NULL"
 	                  "  UNION ALL SELECT up.start, o.parent_id, up.d + 1 FROM up"
@@ -226,7 +226,7 @@ static enum mc_err office_tree_check(struct store_conn *c, struct mc_error *err)
 	if (store_next(s, &step)) {
 		char code[OFFICE_CODE_MAX + 1];
 		snprintf(code, sizeof code, "%s", store_col_text(s, 0));
-		sqlite3_reset(s);
+		db_reset(s);
 		return mc_failf(err, MC_ERR_INVALID, "office_cycle", "Cây đơn vị có vòng lặp",
 		                "office %s is its own ancestor (a cycle in the tree)", code);
 	}
@@ -249,11 +249,9 @@ static enum mc_err office_tree_check(struct store_conn *c, struct mc_error *err)
 			    "Đơn vị cấp trên không phù hợp",
 			    "office %.40s (%s) cannot be placed below %.40s (%s)",
 			    store_col_text(s, 0), store_col_text(s, 1),
-			    sqlite3_column_type(s, 3) == SQLITE_NULL ? "nothing"
-			                                             : store_col_text(s, 3),
-			    sqlite3_column_type(s, 2) == SQLITE_NULL ? "no parent"
-			                                             : store_col_text(s, 2));
-			sqlite3_reset(s);
+			    db_column_type(s, 3) == DB_NULL ? "nothing" : store_col_text(s, 3),
+			    db_column_type(s, 2) == DB_NULL ? "no parent" : store_col_text(s, 2));
+			db_reset(s);
 			return rc;
 		}
 	}
@@ -290,7 +288,7 @@ enum mc_err store_offices_done(struct store *st, struct mc_error *err)
 enum mc_err store_office_items_check(struct store *st, struct mc_error *err)
 {
 	struct store_conn *c = store_write_conn(st);
-	sqlite3_stmt *s = store_stmt(
+	db_stmt *s = store_stmt(
 	    c, "SELECT o.code, o.kind, o.active, x.what FROM ("
 	       "  SELECT office_id, 'service group ' || code AS what, 1 AS hall"
 	       "   FROM service_groups WHERE active = 1"
@@ -305,7 +303,7 @@ enum mc_err store_office_items_check(struct store *st, struct mc_error *err)
 	int step;
 	enum mc_err rc = MC_OK;
 	if (store_next(s, &step)) {
-		if (sqlite3_column_int(s, 2) == 0)
+		if (db_column_int(s, 2) == 0)
 			rc = mc_failf(
 			    err, MC_ERR_INVALID, "office_in_use",
 			    "Đơn vị còn quầy, thiết bị hoặc cán bộ: không thể ngừng hoạt động",
@@ -317,7 +315,7 @@ enum mc_err store_office_items_check(struct store *st, struct mc_error *err)
 			    "office %.40s cannot be a %.16s: %.120s belongs to it (a hall's"
 			    " items and clerks belong to a centre or reception point)",
 			    store_col_text(s, 0), store_col_text(s, 1), store_col_text(s, 3));
-		sqlite3_reset(s);
+		db_reset(s);
 		return rc;
 	}
 	return store_scan_end(c, s, step, "office", err);
@@ -334,13 +332,13 @@ enum mc_err store_item_office(struct store *st, const struct setup_office_ref *r
 		return mc_failf(err, MC_ERR_INVALID, "invalid_field", "Trường không hợp lệ",
 		                "%s: 'office' must be an office code", what);
 	if (ref->code) {
-		sqlite3_stmt *s = store_stmt(c, "SELECT id, kind FROM offices WHERE code = ?");
+		db_stmt *s = store_stmt(c, "SELECT id, kind FROM offices WHERE code = ?");
 		if (s == NULL)
 			return store_sql_error(c, "office", err);
-		sqlite3_bind_text(s, 1, ref->code, -1, SQLITE_STATIC);
+		db_bind_text(s, 1, ref->code, -1, DB_STATIC);
 		unsigned bit = 0;
 		if (store_next(s, &step)) {
-			*out = sqlite3_column_int64(s, 0);
+			*out = db_column_int64(s, 0);
 			bit = office_kind_bit(store_col_text(s, 1));
 		}
 		enum mc_err rc = store_scan_end(c, s, step, "office", err);
@@ -361,14 +359,14 @@ enum mc_err store_item_office(struct store *st, const struct setup_office_ref *r
 		*out = fallback;
 		return MC_OK;
 	}
-	sqlite3_stmt *s = store_stmt(c, "SELECT count(*), min(id) FROM offices"
-	                                " WHERE kind = 'centre' AND active = 1");
+	db_stmt *s = store_stmt(c, "SELECT count(*), min(id) FROM offices"
+	                           " WHERE kind = 'centre' AND active = 1");
 	if (s == NULL)
 		return store_sql_error(c, "office", err);
 	int64_t centres = 0, only = 0;
 	if (store_next(s, &step)) {
-		centres = sqlite3_column_int64(s, 0);
-		only = sqlite3_column_int64(s, 1);
+		centres = db_column_int64(s, 0);
+		only = db_column_int64(s, 1);
 	}
 	enum mc_err rc = store_scan_end(c, s, step, "office", err);
 	if (rc)

@@ -3,9 +3,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sqlite3.h>
 #include <sys/stat.h>
 
 #include "store/ops_figures.h"
+#include "store/dialect.h"
 #include "store/scan.h"
 #include "store/schema.h"
 #include "store/store_internal.h"
@@ -61,7 +63,7 @@ enum mc_err store_ops_metrics(struct store *st, int64_t now, struct strbuf *out,
 	enum mc_err rc;
 	int step;
 
-	sqlite3_stmt *s = store_stmt(c, ops_print_sql);
+	db_stmt *s = store_stmt(c, ops_print_sql);
 	if (s == NULL)
 		return store_sql_error(c, "ops metrics", err);
 	struct strbuf age = STRBUF_INIT;
@@ -72,7 +74,7 @@ enum mc_err store_ops_metrics(struct store *st, int64_t now, struct strbuf *out,
 	                  "print job not done yet by centre, 0 when none.\n"
 	                  "# TYPE motcua_print_jobs_oldest_pending_seconds gauge\n");
 	while (store_next(s, &step)) {
-		int64_t n = sqlite3_column_int64(s, 1), oldest = sqlite3_column_int64(s, 2);
+		int64_t n = db_column_int64(s, 1), oldest = db_column_int64(s, 2);
 		strbuf_puts(out, "motcua_print_jobs_pending{office=\"");
 		ops_label(out, store_col_text(s, 0));
 		strbuf_printf(out, "\"} %lld\n", (long long)n);
@@ -92,11 +94,11 @@ enum mc_err store_ops_metrics(struct store *st, int64_t now, struct strbuf *out,
 	s = store_stmt(c, ops_dossiers_sql);
 	if (s == NULL)
 		return store_sql_error(c, "ops metrics", err);
-	sqlite3_bind_int64(s, 1, now);
+	db_bind_int64(s, 1, now);
 	int64_t open = 0, late = 0;
 	if (store_next(s, &step)) {
-		open = sqlite3_column_int64(s, 0);
-		late = sqlite3_column_int64(s, 1);
+		open = db_column_int64(s, 0);
+		late = db_column_int64(s, 1);
 	}
 	if ((rc = store_scan_end(c, s, step, "ops metrics", err)))
 		return rc;
@@ -114,9 +116,9 @@ enum mc_err store_ops_metrics(struct store *st, int64_t now, struct strbuf *out,
 		return store_sql_error(c, "ops metrics", err);
 	int64_t queued = 0, sending = 0, dead = 0;
 	if (store_next(s, &step)) {
-		queued = sqlite3_column_int64(s, 0);
-		sending = sqlite3_column_int64(s, 1);
-		dead = sqlite3_column_int64(s, 2);
+		queued = db_column_int64(s, 0);
+		sending = db_column_int64(s, 1);
+		dead = db_column_int64(s, 2);
 	}
 	if ((rc = store_scan_end(c, s, step, "ops metrics", err)))
 		return rc;
@@ -133,11 +135,11 @@ enum mc_err store_ops_metrics(struct store *st, int64_t now, struct strbuf *out,
 
 /* ---- doctor's inspection ------------------------------------------------------------ */
 
-static enum mc_err inspect_fail(sqlite3 *db, const char *path, const char *what,
+static enum mc_err inspect_fail(struct db *db, const char *path, const char *what,
                                 struct mc_error *err)
 {
 	return mc_failf(err, MC_ERR_UNAVAILABLE, "db_unreadable", "Không đọc được cơ sở dữ liệu",
-	                "%s: %s: %s", path, what, db ? sqlite3_errmsg(db) : "out of memory");
+	                "%s: %s: %s", path, what, db ? db_errmsg(db) : "out of memory");
 }
 
 enum mc_err store_inspect(const char *path, struct store_inspection *out, struct mc_error *err)
@@ -145,40 +147,39 @@ enum mc_err store_inspect(const char *path, struct store_inspection *out, struct
 	memset(out, 0, sizeof *out);
 	out->schema_current = schema_step_count();
 	struct stat sb;
-	if (stat(path, &sb) != 0 || !S_ISREG(sb.st_mode))
+	bool pg = db_target_is_postgres(path);
+	if (!pg && (stat(path, &sb) != 0 || !S_ISREG(sb.st_mode)))
 		return mc_failf(err, MC_ERR_UNAVAILABLE, "db_unreadable",
 		                "Không đọc được cơ sở dữ liệu", "%s: not a database file", path);
-	sqlite3 *db = NULL;
+	struct db *db = NULL;
 	enum mc_err rc = MC_OK;
-	sqlite3_stmt *s = NULL;
+	db_stmt *s = NULL;
 	int step;
-	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+	if (db_open(path, DB_OPEN_READONLY, &db) != DB_OK) {
 		rc = inspect_fail(db, path, "open", err);
 		goto out;
 	}
 	/* The server may be writing: wait for its commit rather than fail. */
-	sqlite3_busy_timeout(db, 5000);
-	if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &s, NULL) != SQLITE_OK ||
-	    !store_next(s, &step)) {
+	if (db_sqlite(db))
+		sqlite3_busy_timeout(db_sqlite(db), 5000);
+	out->schema = dialect_schema_version(db);
+	if (out->schema < 0) {
 		rc = inspect_fail(db, path, "schema version", err);
 		goto out;
 	}
-	out->schema = sqlite3_column_int(s, 0);
-	sqlite3_finalize(s);
-	s = NULL;
 	/* quick_check: every page and index entry well formed, without the
 	 * O(N log N) index content comparison of integrity_check. */
-	if (sqlite3_prepare_v2(db, "PRAGMA quick_check(1)", -1, &s, NULL) != SQLITE_OK) {
+	if (db_prepare(db, dialect_quick_check_sql(db), &s) != DB_OK) {
 		rc = inspect_fail(db, path, "quick_check", err);
 		goto out;
 	}
 	if (store_next(s, &step))
 		snprintf(out->check, sizeof out->check, "%s", store_col_text(s, 0));
-	else if (step != SQLITE_DONE)
-		snprintf(out->check, sizeof out->check, "%s", sqlite3_errmsg(db));
+	else if (step != DB_DONE)
+		snprintf(out->check, sizeof out->check, "%s", db_errmsg(db));
 	else
 		snprintf(out->check, sizeof out->check, "no answer");
-	sqlite3_finalize(s);
+	db_finalize(s);
 	s = NULL;
 	/* One line for doctor's report: the first problem spans several. */
 	for (char *p = out->check; *p; p++)
@@ -188,21 +189,20 @@ enum mc_err store_inspect(const char *path, struct store_inspection *out, struct
 		goto out; /* no printers table this program knows */
 	/* The last event by id (the primary key: one step), whose instant a
 	 * sound clock has passed. */
-	if (sqlite3_prepare_v2(db, "SELECT at FROM events ORDER BY id DESC LIMIT 1", -1, &s,
-	                       NULL) != SQLITE_OK) {
+	if (db_prepare(db, "SELECT at FROM events ORDER BY id DESC LIMIT 1", &s) != DB_OK) {
 		rc = inspect_fail(db, path, "events", err);
 		goto out;
 	}
 	if (store_next(s, &step))
-		out->last_event = sqlite3_column_int64(s, 0);
-	else if (step != SQLITE_DONE) {
+		out->last_event = db_column_int64(s, 0);
+	else if (step != DB_DONE) {
 		rc = inspect_fail(db, path, "events", err);
 		goto out;
 	}
-	sqlite3_finalize(s);
+	db_finalize(s);
 	s = NULL;
-	if (sqlite3_prepare_v2(db, "SELECT name, target FROM printers WHERE active = 1 ORDER BY id",
-	                       -1, &s, NULL) != SQLITE_OK) {
+	if (db_prepare(db, "SELECT name, target FROM printers WHERE active = 1 ORDER BY id", &s) !=
+	    DB_OK) {
 		rc = inspect_fail(db, path, "printers", err);
 		goto out;
 	}
@@ -216,11 +216,11 @@ enum mc_err store_inspect(const char *path, struct store_inspection *out, struct
 		out->printers[out->printer_count].target = xstrdup(store_col_text(s, 1));
 		out->printer_count++;
 	}
-	if (step != SQLITE_DONE)
+	if (step != DB_DONE)
 		rc = inspect_fail(db, path, "printers", err);
 out:
-	sqlite3_finalize(s);
-	sqlite3_close(db);
+	db_finalize(s);
+	db_close(db);
 	if (rc)
 		store_inspection_free(out);
 	return rc;

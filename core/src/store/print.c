@@ -16,15 +16,15 @@
 
 #define PRINT_COLS "p.id, p.name, p.target, p.format, p.paper, p.is_default, p.active"
 
-static void print_row_printer(sqlite3_stmt *s, int col, struct store_printer *out)
+static void print_row_printer(db_stmt *s, int col, struct store_printer *out)
 {
-	out->id = sqlite3_column_int64(s, col);
+	out->id = db_column_int64(s, col);
 	snprintf(out->name, sizeof out->name, "%s", store_col_text(s, col + 1));
 	snprintf(out->target, sizeof out->target, "%s", store_col_text(s, col + 2));
 	snprintf(out->format, sizeof out->format, "%s", store_col_text(s, col + 3));
 	snprintf(out->paper, sizeof out->paper, "%s", store_col_text(s, col + 4));
-	out->is_default = sqlite3_column_int(s, col + 5) != 0;
-	out->active = sqlite3_column_int(s, col + 6) != 0;
+	out->is_default = db_column_int(s, col + 5) != 0;
+	out->active = db_column_int(s, col + 6) != 0;
 }
 
 /* Runs a one-row printer query bound with one int64 or one text argument. */
@@ -32,19 +32,19 @@ static bool print_printer_query(struct store *st, const char *sql, int64_t n, co
                                 struct store_printer *out)
 {
 	struct store_conn *c = store_read_conn(st);
-	sqlite3_stmt *s = store_stmt(c, sql);
+	db_stmt *s = store_stmt(c, sql);
 	bool found = false;
 	if (s == NULL)
 		return false;
 	if (text)
-		sqlite3_bind_text(s, 1, text, -1, SQLITE_STATIC);
+		db_bind_text(s, 1, text, -1, DB_STATIC);
 	else
-		sqlite3_bind_int64(s, 1, n);
-	if (sqlite3_step(s) == SQLITE_ROW) {
+		db_bind_int64(s, 1, n);
+	if (db_step(s) == DB_ROW) {
 		print_row_printer(s, 0, out);
 		found = true;
 	}
-	sqlite3_reset(s);
+	db_reset(s);
 	return found;
 }
 
@@ -75,7 +75,7 @@ enum mc_err store_printer_for_counter(struct store *st, int64_t office, int coun
                                       struct store_printer *out, struct mc_error *err)
 {
 	struct store_conn *c = store_read_conn(st);
-	sqlite3_stmt *s = store_stmt(
+	db_stmt *s = store_stmt(
 	    c, "SELECT " PRINT_COLS " FROM printers p WHERE p.active = 1 AND"
 	       " (p.id = (SELECT printer_id FROM counters WHERE coalesce(office_id, 0) = ?2"
 	       " AND no = ?1) OR (p.is_default = 1 AND (p.office_id IS NULL OR p.office_id = ?2)))"
@@ -83,13 +83,13 @@ enum mc_err store_printer_for_counter(struct store *st, int64_t office, int coun
 	bool found = false;
 	if (s == NULL)
 		return store_sql_error(c, "printer", err);
-	sqlite3_bind_int(s, 1, counter_no);
-	sqlite3_bind_int64(s, 2, office);
-	if (sqlite3_step(s) == SQLITE_ROW) {
+	db_bind_int(s, 1, counter_no);
+	db_bind_int64(s, 2, office);
+	if (db_step(s) == DB_ROW) {
 		print_row_printer(s, 0, out);
 		found = true;
 	}
-	sqlite3_reset(s);
+	db_reset(s);
 	return found ? MC_OK : print_not_configured(err, "counter");
 }
 
@@ -97,20 +97,20 @@ enum mc_err store_printer_by_name(struct store *st, const struct principal *who,
                                   struct store_printer *out, struct mc_error *err)
 {
 	struct store_conn *c = store_read_conn(st);
-	sqlite3_stmt *s = store_stmt(c, "SELECT " PRINT_COLS ", coalesce(p.office_id, 0)"
-	                                " FROM printers p WHERE p.name = :name"
-	                                " AND " SCOPE_SQL("p.office_id"));
+	db_stmt *s = store_stmt(c, "SELECT " PRINT_COLS ", coalesce(p.office_id, 0)"
+	                           " FROM printers p WHERE p.name = :name"
+	                           " AND " SCOPE_SQL("p.office_id"));
 	bool found = false;
 	if (s == NULL)
 		return store_sql_error(c, "printer", err);
-	sqlite3_bind_text(s, sqlite3_bind_parameter_index(s, ":name"), name, -1, SQLITE_STATIC);
+	db_bind_text(s, db_bind_parameter_index(s, ":name"), name, -1, DB_STATIC);
 	store_bind_scope(s, who);
-	if (sqlite3_step(s) == SQLITE_ROW) {
+	if (db_step(s) == DB_ROW) {
 		print_row_printer(s, 0, out);
-		out->office_id = sqlite3_column_int64(s, 7);
+		out->office_id = db_column_int64(s, 7);
 		found = true;
 	}
-	sqlite3_reset(s);
+	db_reset(s);
 	if (found)
 		return MC_OK;
 	return mc_failf(err, MC_ERR_NOT_FOUND, "printer_not_found", "Không có máy in này",
@@ -162,17 +162,17 @@ enum mc_err store_printer_set_default(struct store *st, const struct principal *
 	if (rc)
 		return rc;
 	struct store_conn *c = store_write_conn(st);
-	sqlite3_stmt *s =
+	db_stmt *s =
 	    store_stmt(c, "UPDATE printers SET target = ?1, active = 1 WHERE is_default = 1"
 	                  " AND (target <> ?1 OR active = 0)");
 	if (s == NULL) {
 		rc = store_sql_error(c, "printer", err);
 		goto fail;
 	}
-	sqlite3_bind_text(s, 1, target, -1, SQLITE_STATIC);
+	db_bind_text(s, 1, target, -1, DB_STATIC);
 	if ((rc = store_step(c, s, "printer", err)))
 		goto fail;
-	bool changed = sqlite3_changes(c->db) > 0;
+	bool changed = db_changes(c->db) > 0;
 	if (!changed) {
 		s = store_stmt(c, "INSERT INTO printers (name, target, is_default, created_at)"
 		                  " SELECT 'default', ?1, 1, ?2"
@@ -183,11 +183,11 @@ enum mc_err store_printer_set_default(struct store *st, const struct principal *
 			rc = store_sql_error(c, "printer", err);
 			goto fail;
 		}
-		sqlite3_bind_text(s, 1, target, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(s, 2, clock_now());
+		db_bind_text(s, 1, target, -1, DB_STATIC);
+		db_bind_int64(s, 2, clock_now());
 		if ((rc = store_step(c, s, "printer", err)))
 			goto fail;
-		changed = sqlite3_changes(c->db) > 0;
+		changed = db_changes(c->db) > 0;
 	}
 	if (changed) {
 		struct jsontext d = print_details_str("target", target);
@@ -205,12 +205,12 @@ enum mc_err store_printers_active(struct store *st, struct store_printer *out, s
                                   size_t *n, struct mc_error *err)
 {
 	struct store_conn *c = store_read_conn(st);
-	sqlite3_stmt *s = store_stmt(c, "SELECT " PRINT_COLS " FROM printers p WHERE p.active = 1"
-	                                " ORDER BY p.id");
+	db_stmt *s = store_stmt(c, "SELECT " PRINT_COLS " FROM printers p WHERE p.active = 1"
+	                           " ORDER BY p.id");
 	*n = 0;
 	if (s == NULL)
 		return store_sql_error(c, "printers", err);
-	int step = SQLITE_DONE;
+	int step = DB_DONE;
 	while (*n < max && store_next(s, &step))
 		print_row_printer(s, 0, &out[(*n)++]);
 	return store_scan_end(c, s, step, "printers", err);
@@ -254,7 +254,7 @@ enum mc_err store_printers_list(struct store *st, const struct principal *who, c
 	int step;
 	if ((rc = store_office_in_scope(c, who, office, &office_id, err)))
 		goto out;
-	sqlite3_stmt *s = store_stmt(
+	db_stmt *s = store_stmt(
 	    c, "SELECT json_object('name', p.name, 'target', p.target, 'format', p.format,"
 	       " 'paper', p.paper, 'default', json(iif(p.is_default, 'true', 'false')),"
 	       " 'active', json(iif(p.active, 'true', 'false')),"
@@ -274,12 +274,12 @@ enum mc_err store_printers_list(struct store *st, const struct principal *who, c
 		rc = store_sql_error(c, "printers", err);
 		goto out;
 	}
-	sqlite3_bind_int(s, sqlite3_bind_parameter_index(s, ":limit"), limit);
-	sqlite3_bind_int(s, sqlite3_bind_parameter_index(s, ":offset"), offset);
-	sqlite3_bind_int64(s, sqlite3_bind_parameter_index(s, ":office"), office_id);
+	db_bind_int(s, db_bind_parameter_index(s, ":limit"), limit);
+	db_bind_int(s, db_bind_parameter_index(s, ":offset"), offset);
+	db_bind_int64(s, db_bind_parameter_index(s, ":office"), office_id);
 	store_bind_scope(s, who);
 	while (store_next(s, &step))
-		print_page_add(&page, store_col_text(s, 0), sqlite3_column_int64(s, 1), &cap);
+		print_page_add(&page, store_col_text(s, 0), db_column_int64(s, 1), &cap);
 	if ((rc = store_scan_end(c, s, step, "printers", err)))
 		goto out;
 	s = store_stmt(c, "SELECT count(*) FROM printers p WHERE " SCOPE_SQL(
@@ -288,10 +288,10 @@ enum mc_err store_printers_list(struct store *st, const struct principal *who, c
 		rc = store_sql_error(c, "printers", err);
 		goto out;
 	}
-	sqlite3_bind_int64(s, sqlite3_bind_parameter_index(s, ":office"), office_id);
+	db_bind_int64(s, db_bind_parameter_index(s, ":office"), office_id);
 	store_bind_scope(s, who);
 	if (store_next(s, &step))
-		page.total = sqlite3_column_int64(s, 0);
+		page.total = db_column_int64(s, 0);
 	if ((rc = store_scan_end(c, s, step, "printers", err)))
 		goto out;
 	*out = page;
@@ -306,7 +306,7 @@ out:
 static enum mc_err print_job_view(struct store_conn *c, const struct principal *who, int64_t id,
                                   char **out, struct mc_error *err)
 {
-	sqlite3_stmt *s = store_stmt(
+	db_stmt *s = store_stmt(
 	    c, "SELECT json_object('id', j.id, 'printer', p.name, 'format', j.format,"
 	       " 'kind', j.kind, 'ref', j.ref, 'title', j.title, 'state', j.state,"
 	       " 'attempts', j.attempts, 'last_error', j.last_error,"
@@ -322,7 +322,7 @@ static enum mc_err print_job_view(struct store_conn *c, const struct principal *
 	int step;
 	if (s == NULL)
 		return store_sql_error(c, "print job", err);
-	sqlite3_bind_int64(s, sqlite3_bind_parameter_index(s, ":id"), id);
+	db_bind_int64(s, db_bind_parameter_index(s, ":id"), id);
 	store_bind_scope(s, who);
 	if (store_next(s, &step))
 		j = xstrdup(store_col_text(s, 0));
@@ -357,7 +357,7 @@ enum mc_err store_print_jobs_list(struct store *st, const struct principal *who,
 	if (rc)
 		return rc;
 	// clang-format off
-	sqlite3_stmt *s = store_stmt(
+	db_stmt *s = store_stmt(
 	    c, "SELECT j.id FROM print_jobs j"
 	       " JOIN printers p ON p.id = j.printer_id"
 	       " WHERE (?1 IS NULL OR j.state = ?1)"
@@ -375,14 +375,14 @@ enum mc_err store_print_jobs_list(struct store *st, const struct principal *who,
 	}
 	for (int i = 0; i < 4; i++)
 		if (args[i])
-			sqlite3_bind_text(s, i + 1, args[i], -1, SQLITE_STATIC);
-	sqlite3_bind_int(s, sqlite3_bind_parameter_index(s, ":limit"), limit);
-	sqlite3_bind_int(s, sqlite3_bind_parameter_index(s, ":offset"), offset);
-	sqlite3_bind_int64(s, sqlite3_bind_parameter_index(s, ":office"), office_id);
+			db_bind_text(s, i + 1, args[i], -1, DB_STATIC);
+	db_bind_int(s, db_bind_parameter_index(s, ":limit"), limit);
+	db_bind_int(s, db_bind_parameter_index(s, ":offset"), offset);
+	db_bind_int64(s, db_bind_parameter_index(s, ":office"), office_id);
 	store_bind_scope(s, who);
-	step = SQLITE_DONE;
+	step = DB_DONE;
 	while (n < (size_t)limit && store_next(s, &step))
-		ids[n++] = sqlite3_column_int64(s, 0);
+		ids[n++] = db_column_int64(s, 0);
 	if ((rc = store_scan_end(c, s, step, "print jobs", err)))
 		goto out;
 	for (size_t i = 0; i < n; i++) {
@@ -411,11 +411,11 @@ enum mc_err store_print_jobs_list(struct store *st, const struct principal *who,
 	}
 	for (int i = 0; i < 4; i++)
 		if (args[i])
-			sqlite3_bind_text(s, i + 1, args[i], -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, sqlite3_bind_parameter_index(s, ":office"), office_id);
+			db_bind_text(s, i + 1, args[i], -1, DB_STATIC);
+	db_bind_int64(s, db_bind_parameter_index(s, ":office"), office_id);
 	store_bind_scope(s, who);
 	if (store_next(s, &step))
-		page.total = sqlite3_column_int64(s, 0);
+		page.total = db_column_int64(s, 0);
 	if ((rc = store_scan_end(c, s, step, "print jobs", err)))
 		goto out;
 	*out = page;
@@ -452,7 +452,7 @@ enum mc_err store_print_job_add(struct store *st, const struct principal *who,
 		return rc;
 	struct store_conn *c = store_write_conn(st);
 	int64_t now = clock_now();
-	sqlite3_stmt *s = store_stmt(
+	db_stmt *s = store_stmt(
 	    c, "INSERT INTO print_jobs (printer_id, format, kind, ref, title, data, size, sha256,"
 	       " sync, state, next_try_ms, created_by, created_at, updated_at, office_id)"
 	       " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
@@ -460,26 +460,26 @@ enum mc_err store_print_job_add(struct store *st, const struct principal *who,
 		rc = store_sql_error(c, "print job", err);
 		goto fail;
 	}
-	sqlite3_bind_int64(s, 1, job->printer_id);
-	sqlite3_bind_text(s, 2, job->format, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 3, job->kind, -1, SQLITE_STATIC);
+	db_bind_int64(s, 1, job->printer_id);
+	db_bind_text(s, 2, job->format, -1, DB_STATIC);
+	db_bind_text(s, 3, job->kind, -1, DB_STATIC);
 	if (job->ref)
-		sqlite3_bind_text(s, 4, job->ref, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 5, job->title ? job->title : job->kind, -1, SQLITE_STATIC);
-	sqlite3_bind_blob64(s, 6, job->data, job->len, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 7, (int64_t)job->len);
-	sqlite3_bind_text(s, 8, sha, -1, SQLITE_STATIC);
-	sqlite3_bind_int(s, 9, job->sync);
-	sqlite3_bind_text(s, 10, job->sync ? "sending" : "queued", -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 11, now * 1000);
-	sqlite3_bind_text(s, 12, who->actor, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 13, now);
-	sqlite3_bind_int64(s, 14, now);
+		db_bind_text(s, 4, job->ref, -1, DB_STATIC);
+	db_bind_text(s, 5, job->title ? job->title : job->kind, -1, DB_STATIC);
+	db_bind_blob(s, 6, job->data, job->len, DB_STATIC);
+	db_bind_int64(s, 7, (int64_t)job->len);
+	db_bind_text(s, 8, sha, -1, DB_STATIC);
+	db_bind_int(s, 9, job->sync);
+	db_bind_text(s, 10, job->sync ? "sending" : "queued", -1, DB_STATIC);
+	db_bind_int64(s, 11, now * 1000);
+	db_bind_text(s, 12, who->actor, -1, DB_STATIC);
+	db_bind_int64(s, 13, now);
+	db_bind_int64(s, 14, now);
 	if (job->office_id)
-		sqlite3_bind_int64(s, 15, job->office_id);
+		db_bind_int64(s, 15, job->office_id);
 	if ((rc = store_step(c, s, "print job", err)))
 		goto fail;
-	*id = sqlite3_last_insert_rowid(c->db);
+	*id = db_last_insert_id(c->db);
 	char eid[24];
 	snprintf(eid, sizeof eid, "%lld", (long long)*id);
 	struct jsontext d = print_details_str("kind", job->kind);
@@ -509,36 +509,36 @@ bool store_print_job_next(struct store *st, int64_t now_ms, struct store_print_j
 	*next_due_ms = 0;
 	/* Jobs of one printer are taken in order: a later job never overtakes an
 	 * earlier one that waits for the same printer. */
-	sqlite3_stmt *s = store_stmt(c, "SELECT j.id, " PRINT_COLS
-	                                ", j.format, j.kind, j.title, j.state, j.attempts,"
-	                                " coalesce(j.cups_job_id, 0), j.data, j.next_try_ms"
-	                                " FROM print_jobs j JOIN printers p ON p.id = j.printer_id"
-	                                " WHERE j.state IN ('queued','printing') AND j.sync = 0"
-	                                " ORDER BY j.next_try_ms, j.id LIMIT 1");
+	db_stmt *s = store_stmt(c, "SELECT j.id, " PRINT_COLS
+	                           ", j.format, j.kind, j.title, j.state, j.attempts,"
+	                           " coalesce(j.cups_job_id, 0), j.data, j.next_try_ms"
+	                           " FROM print_jobs j JOIN printers p ON p.id = j.printer_id"
+	                           " WHERE j.state IN ('queued','printing') AND j.sync = 0"
+	                           " ORDER BY j.next_try_ms, j.id LIMIT 1");
 	if (s == NULL)
 		return false;
-	if (sqlite3_step(s) == SQLITE_ROW) {
-		int64_t due = sqlite3_column_int64(s, 15);
+	if (db_step(s) == DB_ROW) {
+		int64_t due = db_column_int64(s, 15);
 		if (due > now_ms) {
 			*next_due_ms = due;
 		} else {
 			memset(job, 0, sizeof *job);
-			job->id = sqlite3_column_int64(s, 0);
+			job->id = db_column_int64(s, 0);
 			print_row_printer(s, 1, &job->printer);
 			snprintf(job->format, sizeof job->format, "%s", store_col_text(s, 8));
 			snprintf(job->kind, sizeof job->kind, "%s", store_col_text(s, 9));
 			snprintf(job->title, sizeof job->title, "%s", store_col_text(s, 10));
 			snprintf(job->state, sizeof job->state, "%s", store_col_text(s, 11));
-			job->attempts = sqlite3_column_int(s, 12);
-			job->cups_job_id = sqlite3_column_int(s, 13);
-			job->len = (size_t)sqlite3_column_bytes(s, 14);
+			job->attempts = db_column_int(s, 12);
+			job->cups_job_id = db_column_int(s, 13);
+			job->len = (size_t)db_column_bytes(s, 14);
 			job->data = xmalloc(job->len ? job->len : 1);
 			if (job->len)
-				memcpy(job->data, sqlite3_column_blob(s, 14), job->len);
+				memcpy(job->data, db_column_blob(s, 14), job->len);
 			found = true;
 		}
 	}
-	sqlite3_reset(s);
+	db_reset(s);
 	return found;
 }
 
@@ -550,7 +550,7 @@ enum mc_err store_print_job_update(struct store *st, int64_t id, const struct st
 		return rc;
 	struct store_conn *c = store_write_conn(st);
 	int64_t now = clock_now();
-	sqlite3_stmt *s =
+	db_stmt *s =
 	    store_stmt(c, "UPDATE print_jobs SET state = ?1, attempts = attempts + ?2,"
 	                  " cups_job_id = CASE WHEN ?3 > 0 THEN ?3 WHEN ?3 < 0 THEN NULL"
 	                  "  ELSE cups_job_id END,"
@@ -562,16 +562,16 @@ enum mc_err store_print_job_update(struct store *st, int64_t id, const struct st
 		rc = store_sql_error(c, "print job", err);
 		goto fail;
 	}
-	sqlite3_bind_text(s, 1, u->state, -1, SQLITE_STATIC);
-	sqlite3_bind_int(s, 2, u->count_attempt ? 1 : 0);
-	sqlite3_bind_int(s, 3, u->cups_job_id);
-	sqlite3_bind_int64(s, 4, u->next_try_ms);
+	db_bind_text(s, 1, u->state, -1, DB_STATIC);
+	db_bind_int(s, 2, u->count_attempt ? 1 : 0);
+	db_bind_int(s, 3, u->cups_job_id);
+	db_bind_int64(s, 4, u->next_try_ms);
 	if (u->last_error)
-		sqlite3_bind_text(s, 5, u->last_error, -1, SQLITE_STATIC);
+		db_bind_text(s, 5, u->last_error, -1, DB_STATIC);
 	if (u->reasons)
-		sqlite3_bind_text(s, 6, u->reasons, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 7, now);
-	sqlite3_bind_int64(s, 8, id);
+		db_bind_text(s, 6, u->reasons, -1, DB_STATIC);
+	db_bind_int64(s, 7, now);
+	db_bind_int64(s, 8, id);
 	if ((rc = store_step(c, s, "print job", err)))
 		goto fail;
 	if (u->whole_printer) {
@@ -585,13 +585,13 @@ enum mc_err store_print_job_update(struct store *st, int64_t id, const struct st
 			rc = store_sql_error(c, "print job", err);
 			goto fail;
 		}
-		sqlite3_bind_int64(s, 1, u->next_try_ms);
+		db_bind_int64(s, 1, u->next_try_ms);
 		if (u->last_error && *u->last_error)
-			sqlite3_bind_text(s, 2, u->last_error, -1, SQLITE_STATIC);
+			db_bind_text(s, 2, u->last_error, -1, DB_STATIC);
 		if (u->reasons)
-			sqlite3_bind_text(s, 3, u->reasons, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(s, 4, now);
-		sqlite3_bind_int64(s, 5, id);
+			db_bind_text(s, 3, u->reasons, -1, DB_STATIC);
+		db_bind_int64(s, 4, now);
+		db_bind_int64(s, 5, id);
 		if ((rc = store_step(c, s, "print job", err)))
 			goto fail;
 	}
@@ -618,17 +618,17 @@ int store_print_recover(struct store *st, struct mc_error *err)
 	/* The kiosk's jobs cut off mid-print: fail them, void their tickets. */
 	for (;;) {
 		struct store_conn *c = store_read_conn(st);
-		sqlite3_stmt *s = store_stmt(c, "SELECT id, kind, coalesce(ref, '') FROM print_jobs"
-		                                " WHERE sync = 1 AND state = 'sending' LIMIT 1");
+		db_stmt *s = store_stmt(c, "SELECT id, kind, coalesce(ref, '') FROM print_jobs"
+		                           " WHERE sync = 1 AND state = 'sending' LIMIT 1");
 		if (s == NULL)
 			return n;
 		int64_t id = 0, ticket = 0;
-		if (sqlite3_step(s) == SQLITE_ROW) {
-			id = sqlite3_column_int64(s, 0);
+		if (db_step(s) == DB_ROW) {
+			id = db_column_int64(s, 0);
 			if (strcmp(store_col_text(s, 1), "ticket") == 0)
 				ticket = strtoll(store_col_text(s, 2), NULL, 10);
 		}
-		sqlite3_reset(s);
+		db_reset(s);
 		if (id == 0)
 			break;
 		struct mc_error ignored;
@@ -645,13 +645,13 @@ int store_print_recover(struct store *st, struct mc_error *err)
 	if (rc)
 		return n;
 	struct store_conn *c = store_write_conn(st);
-	sqlite3_stmt *s = store_stmt(c, "UPDATE print_jobs SET state = 'queued', next_try_ms = 0"
-	                                " WHERE sync = 0 AND state = 'sending'");
+	db_stmt *s = store_stmt(c, "UPDATE print_jobs SET state = 'queued', next_try_ms = 0"
+	                           " WHERE sync = 0 AND state = 'sending'");
 	if (s && store_step(c, s, "print job", err) == MC_OK)
-		n += sqlite3_changes(c->db);
+		n += db_changes(c->db);
 	s = store_stmt(c, "UPDATE print_jobs SET next_try_ms = 0 WHERE state = 'printing'");
 	if (s && store_step(c, s, "print job", err) == MC_OK)
-		n += sqlite3_changes(c->db);
+		n += db_changes(c->db);
 	store_commit(st, err);
 	return n;
 }
@@ -661,24 +661,24 @@ int store_print_recover(struct store *st, struct mc_error *err)
 static enum mc_err print_job_check(struct store_conn *c, const struct principal *who, int64_t id,
                                    char state[12], struct mc_error *err)
 {
-	sqlite3_stmt *s =
+	db_stmt *s =
 	    store_stmt(c, "SELECT j.state, j.kind = 'ticket' AND EXISTS (SELECT 1 FROM tickets t"
 	                  " WHERE t.id = CAST(j.ref AS INTEGER) AND t.outcome = 'voided')"
 	                  " FROM print_jobs j WHERE j.id = :id AND " SCOPE_SQL("j.office_id"));
 	if (s == NULL)
 		return store_sql_error(c, "print job", err);
-	sqlite3_bind_int64(s, sqlite3_bind_parameter_index(s, ":id"), id);
+	db_bind_int64(s, db_bind_parameter_index(s, ":id"), id);
 	store_bind_scope(s, who);
 	enum mc_err rc = MC_OK;
 	int step;
 	if (store_next(s, &step)) {
 		snprintf(state, 12, "%s", store_col_text(s, 0));
-		if (sqlite3_column_int(s, 1))
+		if (db_column_int(s, 1))
 			rc = mc_fail(
 			    err, MC_ERR_CONFLICT, "ticket_voided",
 			    "Số này đã hủy vì không in được; hãy lấy số mới",
 			    "This ticket was voided when its print failed; issue a new one");
-	} else if (step == SQLITE_DONE) {
+	} else if (step == DB_DONE) {
 		rc = mc_failf(err, MC_ERR_NOT_FOUND, "print_job_not_found", "Không có lệnh in này",
 		              "No print job %lld", (long long)id);
 	}
@@ -704,17 +704,16 @@ enum mc_err store_print_job_retry(struct store *st, const struct principal *who,
 		              "Only a failed job can be retried (this one is %s)", state);
 		goto fail;
 	}
-	sqlite3_stmt *s =
-	    store_stmt(c, "UPDATE print_jobs SET state = 'queued', attempts = 0,"
-	                  " sync = 0, next_try_ms = ?, updated_at = ?, cups_job_id = NULL"
-	                  " WHERE id = ?");
+	db_stmt *s = store_stmt(c, "UPDATE print_jobs SET state = 'queued', attempts = 0,"
+	                           " sync = 0, next_try_ms = ?, updated_at = ?, cups_job_id = NULL"
+	                           " WHERE id = ?");
 	if (s == NULL) {
 		rc = store_sql_error(c, "print job", err);
 		goto fail;
 	}
-	sqlite3_bind_int64(s, 1, print_now_ms());
-	sqlite3_bind_int64(s, 2, clock_now());
-	sqlite3_bind_int64(s, 3, id);
+	db_bind_int64(s, 1, print_now_ms());
+	db_bind_int64(s, 2, clock_now());
+	db_bind_int64(s, 3, id);
 	if ((rc = store_step(c, s, "print job", err)))
 		goto fail;
 	char eid[24];
@@ -746,7 +745,7 @@ enum mc_err store_print_job_reprint(struct store *st, const struct principal *wh
 	if ((rc = print_job_check(c, who, id, state, err)))
 		goto fail;
 	/* The bytes are copied inside SQLite: the reprint is byte-identical. */
-	sqlite3_stmt *s = store_stmt(
+	db_stmt *s = store_stmt(
 	    c, "INSERT INTO print_jobs (printer_id, format, kind, ref, title, data, size, sha256,"
 	       " sync, state, next_try_ms, reprint_of, created_by, created_at, updated_at,"
 	       " office_id)"
@@ -756,13 +755,13 @@ enum mc_err store_print_job_reprint(struct store *st, const struct principal *wh
 		rc = store_sql_error(c, "print job", err);
 		goto fail;
 	}
-	sqlite3_bind_int64(s, 1, now * 1000);
-	sqlite3_bind_text(s, 2, who->actor, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 3, now);
-	sqlite3_bind_int64(s, 4, id);
+	db_bind_int64(s, 1, now * 1000);
+	db_bind_text(s, 2, who->actor, -1, DB_STATIC);
+	db_bind_int64(s, 3, now);
+	db_bind_int64(s, 4, id);
 	if ((rc = store_step(c, s, "print job", err)))
 		goto fail;
-	int64_t nid = sqlite3_last_insert_rowid(c->db);
+	int64_t nid = db_last_insert_id(c->db);
 	char eid[24];
 	snprintf(eid, sizeof eid, "%lld", (long long)nid);
 	struct jsontext d = print_details_str(NULL, NULL);
@@ -788,14 +787,14 @@ fail:
 static enum mc_err print_default_move(struct store_conn *c, const struct setup_printer *p,
                                       int64_t office, struct mc_error *err)
 {
-	sqlite3_stmt *s =
+	db_stmt *s =
 	    store_stmt(c, "SELECT 1 FROM printers p WHERE p.name = ?1 AND p.is_default = 1"
 	                  " AND p.office_id IS NOT ?2 AND EXISTS (SELECT 1 FROM printers q"
 	                  " WHERE q.office_id = ?2 AND q.is_default = 1 AND q.name <> ?1)");
 	if (s == NULL)
 		return store_sql_error(c, "printer", err);
-	sqlite3_bind_text(s, 1, p->name, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 2, office);
+	db_bind_text(s, 1, p->name, -1, DB_STATIC);
+	db_bind_int64(s, 2, office);
 	int step;
 	bool taken = store_next(s, &step);
 	enum mc_err rc = store_scan_end(c, s, step, "printer", err);
@@ -814,7 +813,7 @@ static enum mc_err print_upsert(struct store_conn *c, const struct setup_printer
                                 struct mc_error *err)
 {
 	enum mc_err rc;
-	sqlite3_stmt *s;
+	db_stmt *s;
 	if (p->is_default == SETUP_TRUE) {
 		/* One default per centre. */
 		s = store_stmt(c, "UPDATE printers SET is_default = 0 WHERE name <> ?1"
@@ -822,9 +821,9 @@ static enum mc_err print_upsert(struct store_conn *c, const struct setup_printer
 		                  " FROM printers WHERE name = ?1))");
 		if (s == NULL)
 			return store_sql_error(c, "printer", err);
-		sqlite3_bind_text(s, 1, p->name, -1, SQLITE_STATIC);
+		db_bind_text(s, 1, p->name, -1, DB_STATIC);
 		if (office)
-			sqlite3_bind_int64(s, 2, office);
+			db_bind_int64(s, 2, office);
 		if ((rc = store_step(c, s, "printer", err)))
 			return rc;
 	}
@@ -839,20 +838,20 @@ static enum mc_err print_upsert(struct store_conn *c, const struct setup_printer
 	                  " office_id = coalesce(?8, office_id)");
 	if (s == NULL)
 		return store_sql_error(c, "printer", err);
-	sqlite3_bind_text(s, 1, p->name, -1, SQLITE_STATIC);
+	db_bind_text(s, 1, p->name, -1, DB_STATIC);
 	if (p->target)
-		sqlite3_bind_text(s, 2, p->target, -1, SQLITE_STATIC);
+		db_bind_text(s, 2, p->target, -1, DB_STATIC);
 	if (p->format)
-		sqlite3_bind_text(s, 3, p->format, -1, SQLITE_STATIC);
+		db_bind_text(s, 3, p->format, -1, DB_STATIC);
 	if (p->paper)
-		sqlite3_bind_text(s, 4, p->paper, -1, SQLITE_STATIC);
+		db_bind_text(s, 4, p->paper, -1, DB_STATIC);
 	if (p->is_default != SETUP_UNSET)
-		sqlite3_bind_int(s, 5, p->is_default == SETUP_TRUE);
+		db_bind_int(s, 5, p->is_default == SETUP_TRUE);
 	if (p->active != SETUP_UNSET)
-		sqlite3_bind_int(s, 6, p->active == SETUP_TRUE);
-	sqlite3_bind_int64(s, 7, clock_now());
+		db_bind_int(s, 6, p->active == SETUP_TRUE);
+	db_bind_int64(s, 7, clock_now());
 	if (office)
-		sqlite3_bind_int64(s, 8, office);
+		db_bind_int64(s, 8, office);
 	return store_step(c, s, "printer", err);
 }
 
@@ -860,10 +859,10 @@ enum mc_err store_setup_printer_save(struct store *st, const struct principal *w
                                      const struct setup_printer *p, struct mc_error *err)
 {
 	struct store_conn *c = store_write_conn(st);
-	sqlite3_stmt *s = store_stmt(c, "SELECT 1 FROM printers WHERE name = ?");
+	db_stmt *s = store_stmt(c, "SELECT 1 FROM printers WHERE name = ?");
 	if (s == NULL)
 		return store_sql_error(c, "printer", err);
-	sqlite3_bind_text(s, 1, p->name, -1, SQLITE_STATIC);
+	db_bind_text(s, 1, p->name, -1, DB_STATIC);
 	int step;
 	bool exists = store_next(s, &step);
 	enum mc_err rc = store_scan_end(c, s, step, "printer", err);
@@ -896,13 +895,12 @@ enum mc_err store_setup_printer_save(struct store *st, const struct principal *w
 static enum mc_err print_device_office(struct store_conn *c, const char *name, int64_t *office,
                                        struct mc_error *err)
 {
-	sqlite3_stmt *q =
-	    store_stmt(c, "SELECT coalesce(office_id, 0) FROM devices WHERE name = ?");
+	db_stmt *q = store_stmt(c, "SELECT coalesce(office_id, 0) FROM devices WHERE name = ?");
 	if (q == NULL)
 		return store_sql_error(c, "printer", err);
-	sqlite3_bind_text(q, 1, name, -1, SQLITE_STATIC);
+	db_bind_text(q, 1, name, -1, DB_STATIC);
 	int step;
-	*office = store_next(q, &step) ? sqlite3_column_int64(q, 0) : 0;
+	*office = store_next(q, &step) ? db_column_int64(q, 0) : 0;
 	return store_scan_end(c, q, step, "printer", err);
 }
 
@@ -911,16 +909,16 @@ static enum mc_err print_named(struct store_conn *c, const struct setup_printer_
                                int64_t office, int64_t *pid, struct mc_error *err)
 {
 	/* A printer of the item's own centre only. */
-	sqlite3_stmt *q = store_stmt(c, "SELECT id FROM printers WHERE name = ?"
-	                                " AND office_id IS ?");
+	db_stmt *q = store_stmt(c, "SELECT id FROM printers WHERE name = ?"
+	                           " AND office_id IS ?");
 	if (q == NULL)
 		return store_sql_error(c, "printer", err);
-	sqlite3_bind_text(q, 1, l->printer, -1, SQLITE_STATIC);
+	db_bind_text(q, 1, l->printer, -1, DB_STATIC);
 	if (office)
-		sqlite3_bind_int64(q, 2, office);
+		db_bind_int64(q, 2, office);
 	int step;
 	if (store_next(q, &step))
-		*pid = sqlite3_column_int64(q, 0);
+		*pid = db_column_int64(q, 0);
 	enum mc_err rc = store_scan_end(c, q, step, "printer", err);
 	if (rc == MC_OK && *pid == 0)
 		rc = mc_failf(err, MC_ERR_INVALID, "printer_not_found", "Không có máy in này",
@@ -941,20 +939,19 @@ enum mc_err store_setup_printer_link(struct store *st, const struct setup_printe
 	            : store_item_office(st, &l->office, OFFICE_HALL, 0, what, &office, err);
 	if (rc || (l->printer && (rc = print_named(c, l, office, &pid, err))))
 		return rc;
-	sqlite3_stmt *s = devices
-	                      ? store_stmt(c, "UPDATE devices SET printer_id = ?1 WHERE name = ?2")
-	                      : store_stmt(c, "UPDATE counters SET printer_id = ?1 WHERE no = ?2"
-	                                      " AND office_id IS ?3");
+	db_stmt *s = devices ? store_stmt(c, "UPDATE devices SET printer_id = ?1 WHERE name = ?2")
+	                     : store_stmt(c, "UPDATE counters SET printer_id = ?1 WHERE no = ?2"
+	                                     " AND office_id IS ?3");
 	if (s == NULL)
 		return store_sql_error(c, "printer", err);
 	if (pid)
-		sqlite3_bind_int64(s, 1, pid);
+		db_bind_int64(s, 1, pid);
 	if (devices)
-		sqlite3_bind_text(s, 2, l->device, -1, SQLITE_STATIC);
+		db_bind_text(s, 2, l->device, -1, DB_STATIC);
 	else
-		sqlite3_bind_int64(s, 2, l->counter_no);
+		db_bind_int64(s, 2, l->counter_no);
 	if (!devices && office)
-		sqlite3_bind_int64(s, 3, office);
+		db_bind_int64(s, 3, office);
 	return store_step(c, s, "printer", err);
 }
 
@@ -962,16 +959,16 @@ char *store_public_url(struct store *st)
 {
 	struct store_conn *c = store_read_conn(st);
 	/* Kept as a JSON string, or as the bare URL. */
-	sqlite3_stmt *s = store_stmt(c, "SELECT CASE WHEN json_valid(value)"
-	                                " AND json_type(value) = 'text'"
-	                                " THEN json_extract(value, '$') ELSE value END"
-	                                " FROM settings WHERE key = 'public_url'");
+	db_stmt *s = store_stmt(c, "SELECT CASE WHEN json_valid(value)"
+	                           " AND json_type(value) = 'text'"
+	                           " THEN json_extract(value, '$') ELSE value END"
+	                           " FROM settings WHERE key = 'public_url'");
 	char *url = NULL;
 	if (s == NULL)
 		return NULL;
-	if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL)
+	if (db_step(s) == DB_ROW && db_column_type(s, 0) != DB_NULL)
 		url = xstrdup(store_col_text(s, 0));
-	sqlite3_reset(s);
+	db_reset(s);
 	if (url && strncmp(url, "http://", 7) != 0 && strncmp(url, "https://", 8) != 0) {
 		free(url);
 		url = NULL;
@@ -1007,8 +1004,8 @@ enum mc_err store_print_ticket_context(struct store *st, int64_t office, const c
 	/* The centre's own name heads the ticket; the public address is the
 	 * province's (one server for all its centres). */
 	bool found = office && store_office_get(st, office, &centre);
-	sqlite3_stmt *s = store_stmt(c, "SELECT name FROM service_groups"
-	                                " WHERE coalesce(office_id, 0) = ?2 AND code = ?1");
+	db_stmt *s = store_stmt(c, "SELECT name FROM service_groups"
+	                           " WHERE coalesce(office_id, 0) = ?2 AND code = ?1");
 	if (s == NULL) {
 		if (found)
 			office_clear(&centre);
@@ -1020,8 +1017,8 @@ enum mc_err store_print_ticket_context(struct store *st, int64_t office, const c
 	if (found)
 		office_clear(&centre);
 	int step;
-	sqlite3_bind_text(s, 1, group_code, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 2, office);
+	db_bind_text(s, 1, group_code, -1, DB_STATIC);
+	db_bind_int64(s, 2, office);
 	ctx.group = xstrdup(store_next(s, &step) ? store_col_text(s, 0) : group_code);
 	enum mc_err rc = store_scan_end(c, s, step, "ticket context", err);
 	if (rc) {

@@ -49,21 +49,21 @@ struct ticket_row {
 };
 
 /* Binds the named int64 parameter name of s (which must have it). */
-static void queue_bind(sqlite3_stmt *s, const char *name, int64_t v)
+static void queue_bind(db_stmt *s, const char *name, int64_t v)
 {
-	int i = sqlite3_bind_parameter_index(s, name);
+	int i = db_bind_parameter_index(s, name);
 	ENFORCE(i > 0, "a queue statement has its named parameter");
-	sqlite3_bind_int64(s, i, v);
+	db_bind_int64(s, i, v);
 }
 
-void store_bind_hall_office(sqlite3_stmt *s, int64_t office)
+void store_bind_hall_office(db_stmt *s, int64_t office)
 {
-	int i = sqlite3_bind_parameter_index(s, ":office");
+	int i = db_bind_parameter_index(s, ":office");
 	ENFORCE(i > 0, "a hall statement has :office");
 	if (office)
-		sqlite3_bind_int64(s, i, office);
+		db_bind_int64(s, i, office);
 	else
-		sqlite3_bind_null(s, i);
+		db_bind_null(s, i);
 }
 
 /* The kinds of office that have a hall (docs/province.md). */
@@ -77,16 +77,15 @@ static enum mc_err queue_hall(struct store_conn *c, const struct principal *scop
 {
 	int step;
 	enum mc_err rc;
-	sqlite3_stmt *s;
+	db_stmt *s;
 	if (code) {
 		s = store_stmt(c, "SELECT o.id FROM offices o WHERE o.code = :code"
 		                  " AND o.kind IN " QUEUE_HALL_KINDS " AND " SCOPE_SQL("o.id"));
 		if (s == NULL)
 			return store_sql_error(c, "hall", err);
-		sqlite3_bind_text(s, sqlite3_bind_parameter_index(s, ":code"), code, -1,
-		                  SQLITE_STATIC);
+		db_bind_text(s, db_bind_parameter_index(s, ":code"), code, -1, DB_STATIC);
 		store_bind_scope(s, scope);
-		int64_t id = store_next(s, &step) ? sqlite3_column_int64(s, 0) : 0;
+		int64_t id = store_next(s, &step) ? db_column_int64(s, 0) : 0;
 		if ((rc = store_scan_end(c, s, step, "hall", err)))
 			return rc;
 		if (id == 0)
@@ -106,7 +105,7 @@ static enum mc_err queue_hall(struct store_conn *c, const struct principal *scop
 		if (s == NULL)
 			return store_sql_error(c, "hall", err);
 		queue_bind(s, ":id", who->office_id);
-		int64_t id = store_next(s, &step) ? sqlite3_column_int64(s, 0) : 0;
+		int64_t id = store_next(s, &step) ? db_column_int64(s, 0) : 0;
 		if ((rc = store_scan_end(c, s, step, "hall", err)))
 			return rc;
 		if (id) {
@@ -128,7 +127,7 @@ static enum mc_err queue_hall(struct store_conn *c, const struct principal *scop
 			return store_sql_error(c, "hall", err);
 		store_bind_scope(s, pass == 0 ? who : NULL);
 		while (n < 2 && store_next(s, &step))
-			ids[n++] = sqlite3_column_int64(s, 0);
+			ids[n++] = db_column_int64(s, 0);
 		if ((rc = store_scan_end(c, s, step, "hall", err)))
 			return rc;
 	}
@@ -158,7 +157,7 @@ static enum mc_err queue_counter_load(struct store_conn *c, const struct princip
                                       int64_t office, int no, struct counter_row *out,
                                       struct mc_error *err)
 {
-	sqlite3_stmt *s =
+	db_stmt *s =
 	    store_stmt(c, "SELECT id, no, state, user_id, priority_streak, office_id,"
 	                  " booked_streak FROM counters WHERE office_id IS :office AND no = :no"
 	                  " AND " SCOPE_SQL("office_id"));
@@ -170,14 +169,14 @@ static enum mc_err queue_counter_load(struct store_conn *c, const struct princip
 	enum mc_err rc = MC_OK;
 	int step;
 	if (store_next(s, &step)) {
-		out->id = sqlite3_column_int64(s, 0);
-		out->no = sqlite3_column_int(s, 1);
+		out->id = db_column_int64(s, 0);
+		out->no = db_column_int(s, 1);
 		counter_state_parse(store_col_text(s, 2), &out->state);
-		out->user_id = sqlite3_column_int64(s, 3);
-		out->priority_streak = sqlite3_column_int(s, 4);
-		out->office_id = sqlite3_column_int64(s, 5);
-		out->booked_streak = sqlite3_column_int(s, 6);
-	} else if (step == SQLITE_DONE) {
+		out->user_id = db_column_int64(s, 3);
+		out->priority_streak = db_column_int(s, 4);
+		out->office_id = db_column_int64(s, 5);
+		out->booked_streak = db_column_int(s, 6);
+	} else if (step == DB_DONE) {
 		rc = mc_failf(err, MC_ERR_NOT_FOUND, "counter_not_found", "Không có quầy này",
 		              "No counter %d", no);
 	}
@@ -207,21 +206,20 @@ static enum mc_err queue_counter_check_actor(const struct principal *who,
 static enum mc_err queue_serving(struct store_conn *c, int64_t counter_id, struct ticket_row *out,
                                  bool *found, struct mc_error *err)
 {
-	sqlite3_stmt *s =
-	    store_stmt(c, "SELECT t.id, t.queued_at, v.id FROM tickets t"
-	                  " JOIN visits v ON v.ticket_id = t.id AND v.finished_at IS NULL"
-	                  " WHERE t.state = 'called' AND t.counter_id = ?");
+	db_stmt *s = store_stmt(c, "SELECT t.id, t.queued_at, v.id FROM tickets t"
+	                           " JOIN visits v ON v.ticket_id = t.id AND v.finished_at IS NULL"
+	                           " WHERE t.state = 'called' AND t.counter_id = ?");
 	if (s == NULL)
 		return store_sql_error(c, "serving", err);
-	sqlite3_bind_int64(s, 1, counter_id);
+	db_bind_int64(s, 1, counter_id);
 	*found = false;
 	int step;
 	if (store_next(s, &step)) {
-		out->id = sqlite3_column_int64(s, 0);
+		out->id = db_column_int64(s, 0);
 		out->state = TICKET_CALLED;
-		out->queued_at = sqlite3_column_int64(s, 1);
+		out->queued_at = db_column_int64(s, 1);
 		out->counter_id = counter_id;
-		out->visit_id = sqlite3_column_int64(s, 2);
+		out->visit_id = db_column_int64(s, 2);
 		*found = true;
 	}
 	return store_scan_end(c, s, step, "serving", err);
@@ -240,7 +238,7 @@ static void queue_copy(char *dst, size_t len, const char *src)
 static enum mc_err queue_ticket_read(struct store_conn *c, int64_t id, struct queue_ticket *t,
                                      struct mc_error *err)
 {
-	sqlite3_stmt *s =
+	db_stmt *s =
 	    store_stmt(c, "SELECT t.id, t.label, t.number, g.code, sg.code, t.priority, t.state,"
 	                  " t.issued_at, co.no, t.service_day, t.outcome, tc.no, t.queued_at,"
 	                  " coalesce(t.office_id, 0), t.booking_id IS NOT NULL FROM tickets t"
@@ -250,28 +248,28 @@ static enum mc_err queue_ticket_read(struct store_conn *c, int64_t id, struct qu
 	                  " LEFT JOIN counters tc ON tc.id = t.target_counter_id WHERE t.id = ?");
 	if (s == NULL)
 		return store_sql_error(c, "ticket view", err);
-	sqlite3_bind_int64(s, 1, id);
+	db_bind_int64(s, 1, id);
 	int step;
 	bool found = store_next(s, &step);
 	if (found) {
 		memset(t, 0, sizeof *t);
-		t->id = sqlite3_column_int64(s, 0);
+		t->id = db_column_int64(s, 0);
 		queue_copy(t->label, sizeof t->label, store_col_text(s, 1));
-		t->number = sqlite3_column_int(s, 2);
+		t->number = db_column_int(s, 2);
 		queue_copy(t->group, sizeof t->group, store_col_text(s, 3));
 		queue_copy(t->series, sizeof t->series, store_col_text(s, 4));
-		if (sqlite3_column_type(s, 5) != SQLITE_NULL)
+		if (db_column_type(s, 5) != DB_NULL)
 			queue_copy(t->priority, sizeof t->priority, store_col_text(s, 5));
 		queue_copy(t->state, sizeof t->state, store_col_text(s, 6));
-		t->issued_at = sqlite3_column_int64(s, 7);
-		t->counter = sqlite3_column_int(s, 8); /* NULL reads 0 */
+		t->issued_at = db_column_int64(s, 7);
+		t->counter = db_column_int(s, 8); /* NULL reads 0 */
 		queue_copy(t->service_day, sizeof t->service_day, store_col_text(s, 9));
-		if (sqlite3_column_type(s, 10) != SQLITE_NULL)
+		if (db_column_type(s, 10) != DB_NULL)
 			queue_copy(t->outcome, sizeof t->outcome, store_col_text(s, 10));
-		t->target_counter = sqlite3_column_int(s, 11);
-		t->queued_at = sqlite3_column_int64(s, 12);
-		t->office = sqlite3_column_int64(s, 13);
-		t->booked = sqlite3_column_int(s, 14) != 0;
+		t->target_counter = db_column_int(s, 11);
+		t->queued_at = db_column_int64(s, 12);
+		t->office = db_column_int64(s, 13);
+		t->booked = db_column_int(s, 14) != 0;
 	}
 	enum mc_err rc = store_scan_end(c, s, step, "ticket view", err);
 	if (rc == MC_OK && !found)
@@ -363,7 +361,7 @@ bool queue_priority_class_name(struct store *st, const char *code, char *name, s
 	char *classes = queue_priority_classes_text(st);
 	struct store_conn *c = store_read_conn(st);
 	/* A setting that is not a JSON array names no class (json_valid). */
-	sqlite3_stmt *s = store_stmt(
+	db_stmt *s = store_stmt(
 	    c, "SELECT coalesce(json_extract(value, '$.name'), '')"
 	       " FROM json_each(CASE WHEN json_valid(?1) AND json_type(?1) = 'array' THEN ?1"
 	       " ELSE '[]' END) WHERE json_type(value) = 'object'"
@@ -371,8 +369,8 @@ bool queue_priority_class_name(struct store *st, const char *code, char *name, s
 	bool found = false;
 	int step;
 	if (s) {
-		sqlite3_bind_text(s, 1, classes, -1, SQLITE_STATIC);
-		sqlite3_bind_text(s, 2, code, -1, SQLITE_STATIC);
+		db_bind_text(s, 1, classes, -1, DB_STATIC);
+		db_bind_text(s, 2, code, -1, DB_STATIC);
 		found = store_next(s, &step);
 		if (found && name)
 			queue_copy(name, len, store_col_text(s, 0));
@@ -426,19 +424,19 @@ static enum mc_err queue_lane_count(struct store_conn *c, int64_t gid, const cha
 #undef QUEUE_LANE_ORD
 #undef QUEUE_LANE_AHEAD
 #undef QUEUE_LANE_SQL
-	sqlite3_stmt *s = store_stmt(c, sql[kind][ahead_only]);
+	db_stmt *s = store_stmt(c, sql[kind][ahead_only]);
 	if (s == NULL)
 		return store_sql_error(c, "people ahead", err);
-	sqlite3_bind_text(s, sqlite3_bind_parameter_index(s, ":day"), day, -1, SQLITE_STATIC);
+	db_bind_text(s, db_bind_parameter_index(s, ":day"), day, -1, DB_STATIC);
 	queue_bind(s, ":gid", gid);
 	queue_bind(s, ":max", QUEUE_AHEAD_MAX);
 	if (ahead_only) {
 		queue_bind(s, ":key", key);
 		queue_bind(s, ":tid", tid);
 	}
-	int step = SQLITE_DONE;
+	int step = DB_DONE;
 	if (store_next(s, &step))
-		*count = sqlite3_column_int(s, 0);
+		*count = db_column_int(s, 0);
 	return store_scan_end(c, s, step, "people ahead", err);
 }
 
@@ -457,19 +455,19 @@ static enum mc_err queue_people_ahead_of(struct store *st, struct store_conn *c,
                                          struct mc_error *err)
 {
 	struct queue_runs runs = {0, 0};
-	int step = SQLITE_DONE;
+	int step = DB_DONE;
 	enum mc_err rc;
-	sqlite3_stmt *s = store_stmt(c, "SELECT coalesce(max(co.priority_streak), 0),"
-	                                " coalesce(max(co.booked_streak), 0)"
-	                                " FROM counters co JOIN counter_groups cg"
-	                                " ON cg.counter_id = co.id"
-	                                " WHERE cg.group_id = ? AND co.state = 'open'");
+	db_stmt *s = store_stmt(c, "SELECT coalesce(max(co.priority_streak), 0),"
+	                           " coalesce(max(co.booked_streak), 0)"
+	                           " FROM counters co JOIN counter_groups cg"
+	                           " ON cg.counter_id = co.id"
+	                           " WHERE cg.group_id = ? AND co.state = 'open'");
 	if (s == NULL)
 		return store_sql_error(c, "people ahead", err);
-	sqlite3_bind_int64(s, 1, gid);
+	db_bind_int64(s, 1, gid);
 	if (store_next(s, &step)) {
-		runs.priority = sqlite3_column_int(s, 0);
-		runs.booked = sqlite3_column_int(s, 1);
+		runs.priority = db_column_int(s, 0);
+		runs.booked = db_column_int(s, 1);
 	}
 	if ((rc = store_scan_end(c, s, step, "people ahead", err)))
 		return rc;
@@ -478,17 +476,17 @@ static enum mc_err queue_people_ahead_of(struct store *st, struct store_conn *c,
 	               " WHERE id = ? AND state = 'waiting' AND service_day = ? AND group_id = ?");
 	if (s == NULL)
 		return store_sql_error(c, "people ahead", err);
-	sqlite3_bind_int64(s, 1, tid);
-	sqlite3_bind_text(s, 2, day, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 3, gid);
+	db_bind_int64(s, 1, tid);
+	db_bind_text(s, 2, day, -1, DB_STATIC);
+	db_bind_int64(s, 3, gid);
 	bool found = false;
 	struct queue_candidate me = {.ticket_id = tid};
-	step = SQLITE_DONE;
+	step = DB_DONE;
 	if (store_next(s, &step)) {
 		found = true;
-		me.priority = sqlite3_column_int(s, 0) != 0;
-		me.booked = sqlite3_column_int(s, 1) != 0;
-		me.queue_key = sqlite3_column_int64(s, 2);
+		me.priority = db_column_int(s, 0) != 0;
+		me.booked = db_column_int(s, 1) != 0;
+		me.queue_key = db_column_int64(s, 2);
 	}
 	if ((rc = store_scan_end(c, s, step, "people ahead", err)))
 		return rc;
@@ -601,16 +599,16 @@ static enum mc_err queue_insert_ticket(struct store *st, const struct principal 
                                        struct mc_error *err)
 {
 	struct store_conn *c = store_write_conn(st);
-	sqlite3_stmt *s =
+	db_stmt *s =
 	    store_stmt(c, "INSERT INTO ticket_numbers (service_day, group_id, last) VALUES (?,?,1)"
 	                  " ON CONFLICT (service_day, group_id) DO UPDATE SET last = last + 1"
 	                  " RETURNING last");
 	if (s == NULL)
 		return store_sql_error(c, "numbering", err);
-	sqlite3_bind_text(s, 1, day, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 2, gid);
-	int number = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int(s, 0) : 0;
-	sqlite3_reset(s);
+	db_bind_text(s, 1, day, -1, DB_STATIC);
+	db_bind_int64(s, 2, gid);
+	int number = db_step(s) == DB_ROW ? db_column_int(s, 0) : 0;
+	db_reset(s);
 	if (number == 0)
 		return store_sql_error(c, "numbering", err);
 	char label[32];
@@ -622,25 +620,25 @@ static enum mc_err queue_insert_ticket(struct store *st, const struct principal 
 	                  " (SELECT coalesce(max(queue_key), 0) + 1 FROM tickets),?,?,?)");
 	if (s == NULL)
 		return store_sql_error(c, "ticket", err);
-	sqlite3_bind_text(s, 1, day, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 2, gid);
-	sqlite3_bind_int64(s, 3, gid);
-	sqlite3_bind_int(s, 4, number);
-	sqlite3_bind_text(s, 5, label, -1, SQLITE_STATIC);
+	db_bind_text(s, 1, day, -1, DB_STATIC);
+	db_bind_int64(s, 2, gid);
+	db_bind_int64(s, 3, gid);
+	db_bind_int(s, 4, number);
+	db_bind_text(s, 5, label, -1, DB_STATIC);
 	if (priority)
-		sqlite3_bind_text(s, 6, priority, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 7, now);
-	sqlite3_bind_text(s, 8, who->actor, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 9, now);
+		db_bind_text(s, 6, priority, -1, DB_STATIC);
+	db_bind_int64(s, 7, now);
+	db_bind_text(s, 8, who->actor, -1, DB_STATIC);
+	db_bind_int64(s, 9, now);
 	if (office)
-		sqlite3_bind_int64(s, 10, office);
+		db_bind_int64(s, 10, office);
 	if (booking_id)
-		sqlite3_bind_int64(s, 11, booking_id);
-	int step = sqlite3_step(s);
-	sqlite3_reset(s);
-	if (step != SQLITE_DONE)
+		db_bind_int64(s, 11, booking_id);
+	int step = db_step(s);
+	db_reset(s);
+	if (step != DB_DONE)
 		return store_sql_error(c, "ticket", err);
-	*tid = sqlite3_last_insert_rowid(c->db);
+	*tid = db_last_insert_id(c->db);
 	return queue_event(st, who, *tid, "ticket.issued", 0, NULL, view, err);
 }
 
@@ -661,14 +659,14 @@ static void queue_ticket_wait(struct store_conn *c, int64_t gid, const char *day
 	                              .last_called_wait = -1,
 	                              .head_elapsed_wait = -1,
 	                              .service_seconds = service_seconds};
-	sqlite3_stmt *s = store_stmt(c, "SELECT count(*) FROM counter_groups cg"
-	                                " JOIN counters co ON co.id = cg.counter_id"
-	                                " WHERE co.state = 'open' AND cg.group_id = ?");
+	db_stmt *s = store_stmt(c, "SELECT count(*) FROM counter_groups cg"
+	                           " JOIN counters co ON co.id = cg.counter_id"
+	                           " WHERE co.state = 'open' AND cg.group_id = ?");
 	if (s) {
-		sqlite3_bind_int64(s, 1, gid);
-		if (sqlite3_step(s) == SQLITE_ROW)
-			in.open_counters = sqlite3_column_int(s, 0);
-		sqlite3_reset(s);
+		db_bind_int64(s, 1, gid);
+		if (db_step(s) == DB_ROW)
+			in.open_counters = db_column_int(s, 0);
+		db_reset(s);
 	}
 	/* Newest calls first, stopping at the group's latest: cost follows the
 	 * calls since then, not the tickets of the day. */
@@ -678,24 +676,24 @@ static void queue_ticket_wait(struct store_conn *c, int64_t gid, const char *day
 	                  " AND (?3 < 0 OR (t.booking_id IS NOT NULL AND t.priority IS NULL) = ?3)"
 	                  " ORDER BY v.first_called_at DESC LIMIT 1");
 	if (s) {
-		sqlite3_bind_text(s, 1, day, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(s, 2, gid);
-		sqlite3_bind_int(s, 3, lane);
-		if (sqlite3_step(s) == SQLITE_ROW)
-			in.last_called_wait = sqlite3_column_int64(s, 0);
-		sqlite3_reset(s);
+		db_bind_text(s, 1, day, -1, DB_STATIC);
+		db_bind_int64(s, 2, gid);
+		db_bind_int(s, 3, lane);
+		if (db_step(s) == DB_ROW)
+			in.last_called_wait = db_column_int64(s, 0);
+		db_reset(s);
 	}
 	s = store_stmt(c, "SELECT queued_at FROM tickets WHERE state = 'waiting'"
 	                  " AND service_day = ? AND group_id = ?"
 	                  " AND (?3 < 0 OR (booking_id IS NOT NULL AND priority IS NULL) = ?3)"
 	                  " ORDER BY queue_key LIMIT 1");
 	if (s) {
-		sqlite3_bind_text(s, 1, day, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(s, 2, gid);
-		sqlite3_bind_int(s, 3, lane);
-		if (sqlite3_step(s) == SQLITE_ROW)
-			in.head_elapsed_wait = now - sqlite3_column_int64(s, 0);
-		sqlite3_reset(s);
+		db_bind_text(s, 1, day, -1, DB_STATIC);
+		db_bind_int64(s, 2, gid);
+		db_bind_int(s, 3, lane);
+		if (db_step(s) == DB_ROW)
+			in.head_elapsed_wait = now - db_column_int64(s, 0);
+		db_reset(s);
 	}
 	*out = queue_wait_estimate(&in);
 }
@@ -734,23 +732,21 @@ enum mc_err store_ticket_issue(struct store *st, const struct principal *who, in
 
 	/* A group of the issuing hall only: another centre's group of the
 	 * same code is not found. */
-	sqlite3_stmt *s =
-	    store_stmt(c, "SELECT id, prefix FROM service_groups"
-	                  " WHERE office_id IS :office AND code = :code AND active = 1"
-	                  " AND " SCOPE_SQL("office_id"));
+	db_stmt *s = store_stmt(c, "SELECT id, prefix FROM service_groups"
+	                           " WHERE office_id IS :office AND code = :code AND active = 1"
+	                           " AND " SCOPE_SQL("office_id"));
 	if (s == NULL) {
 		rc = store_sql_error(c, "group", err);
 		goto fail;
 	}
 	store_bind_hall_office(s, office);
-	sqlite3_bind_text(s, sqlite3_bind_parameter_index(s, ":code"), group_code, -1,
-	                  SQLITE_STATIC);
+	db_bind_text(s, db_bind_parameter_index(s, ":code"), group_code, -1, DB_STATIC);
 	store_bind_scope(s, who);
 	int64_t gid = 0;
 	char prefix[16] = "";
 	int gstep;
 	if (store_next(s, &gstep)) {
-		gid = sqlite3_column_int64(s, 0);
+		gid = db_column_int64(s, 0);
 		snprintf(prefix, sizeof prefix, "%s", store_col_text(s, 1));
 	}
 	if ((rc = store_scan_end(c, s, gstep, "group", err)))
@@ -854,14 +850,14 @@ enum mc_err store_ticket_checkin(struct store *st, const struct principal *who, 
 	bool in_time = verdict == BOOKING_CHECKIN_IN_TIME;
 	/* The booking's group of this hall (a late citizen joins it too, as a
 	 * walk-in). */
-	sqlite3_stmt *s = store_stmt(c, "SELECT prefix FROM service_groups"
-	                                " WHERE id = ? AND office_id IS ? AND active = 1");
+	db_stmt *s = store_stmt(c, "SELECT prefix FROM service_groups"
+	                           " WHERE id = ? AND office_id IS ? AND active = 1");
 	if (s == NULL) {
 		rc = store_sql_error(c, "group", err);
 		goto fail;
 	}
-	sqlite3_bind_int64(s, 1, b.group_id);
-	sqlite3_bind_int64(s, 2, office);
+	db_bind_int64(s, 1, b.group_id);
+	db_bind_int64(s, 2, office);
 	char prefix[16] = "";
 	int step;
 	bool found = store_next(s, &step);
@@ -930,8 +926,8 @@ static enum mc_err queue_ticket_load(struct store_conn *c, const struct principa
                                      struct ticket_row *out, int64_t *no_show_at,
                                      struct mc_error *err)
 {
-	sqlite3_stmt *s = store_stmt(c, "SELECT state, queued_at, counter_id, no_show_at"
-	                                " FROM tickets WHERE id = :id AND " SCOPE_SQL("office_id"));
+	db_stmt *s = store_stmt(c, "SELECT state, queued_at, counter_id, no_show_at"
+	                           " FROM tickets WHERE id = :id AND " SCOPE_SQL("office_id"));
 	if (s == NULL)
 		return store_sql_error(c, "ticket", err);
 	queue_bind(s, ":id", id);
@@ -941,11 +937,11 @@ static enum mc_err queue_ticket_load(struct store_conn *c, const struct principa
 	if (store_next(s, &step)) {
 		out->id = id;
 		ticket_state_parse(store_col_text(s, 0), &out->state);
-		out->queued_at = sqlite3_column_int64(s, 1);
-		out->counter_id = sqlite3_column_int64(s, 2);
+		out->queued_at = db_column_int64(s, 1);
+		out->counter_id = db_column_int64(s, 2);
 		if (no_show_at)
-			*no_show_at = sqlite3_column_int64(s, 3);
-	} else if (step == SQLITE_DONE) {
+			*no_show_at = db_column_int64(s, 3);
+	} else if (step == DB_DONE) {
 		rc = mc_failf(err, MC_ERR_NOT_FOUND, "ticket_not_found", "Không có phiếu này",
 		              "No ticket %lld", (long long)id);
 	}
@@ -957,16 +953,16 @@ static enum mc_err queue_ticket_load(struct store_conn *c, const struct principa
 static enum mc_err queue_exec(struct store_conn *c, const char *sql, const int64_t *args, size_t n,
                               struct mc_error *err)
 {
-	sqlite3_stmt *s = store_stmt(c, sql);
+	db_stmt *s = store_stmt(c, sql);
 	if (s == NULL)
 		return store_sql_error(c, "queue", err);
 	for (size_t i = 0; i < n; i++)
-		sqlite3_bind_int64(s, (int)i + 1, args[i]);
-	int step = sqlite3_step(s);
-	sqlite3_reset(s);
-	if (step != SQLITE_DONE)
+		db_bind_int64(s, (int)i + 1, args[i]);
+	int step = db_step(s);
+	db_reset(s);
+	if (step != DB_DONE)
 		return store_sql_error(c, "queue", err);
-	if (sqlite3_changes(c->db) == 0)
+	if (db_changes(c->db) == 0)
 		return mc_fail(err, MC_ERR_CONFLICT, "state_changed",
 		               "Trạng thái đã thay đổi, hãy thử lại",
 		               "The state changed meanwhile; try again");
@@ -996,17 +992,17 @@ enum mc_err store_ticket_void(struct store *st, const struct principal *who, int
 	 * the booking may be checked in again. */
 	if (rc == MC_OK) {
 		int64_t b[] = {ticket_id};
-		sqlite3_stmt *s =
+		db_stmt *s =
 		    store_stmt(c, "UPDATE bookings SET state = 'booked',"
 		                  " checked_in_at = NULL, ticket_id = NULL"
 		                  " WHERE ticket_id = ? AND state IN ('checked_in', 'late')");
 		if (s == NULL)
 			rc = store_sql_error(c, "booking", err);
 		else {
-			sqlite3_bind_int64(s, 1, b[0]);
-			int step = sqlite3_step(s);
-			sqlite3_reset(s);
-			if (step != SQLITE_DONE)
+			db_bind_int64(s, 1, b[0]);
+			int step = db_step(s);
+			db_reset(s);
+			if (step != DB_DONE)
 				rc = store_sql_error(c, "booking", err);
 		}
 	}
@@ -1027,19 +1023,19 @@ enum mc_err store_ticket_today_by_label(struct store *st, const struct principal
 	struct store_conn *c = store_read_conn(st);
 	char today[11];
 	clock_office_date(clock_now(), today);
-	sqlite3_stmt *s = store_stmt(c, "SELECT id FROM tickets WHERE office_id IS :office"
-	                                " AND service_day = :day AND label = :label"
-	                                " AND " SCOPE_SQL("office_id") " ORDER BY id DESC LIMIT 1");
+	db_stmt *s = store_stmt(c, "SELECT id FROM tickets WHERE office_id IS :office"
+	                           " AND service_day = :day AND label = :label"
+	                           " AND " SCOPE_SQL("office_id") " ORDER BY id DESC LIMIT 1");
 	if (s == NULL)
 		return store_sql_error(c, "ticket", err);
 	store_bind_hall_office(s, office);
-	sqlite3_bind_text(s, sqlite3_bind_parameter_index(s, ":day"), today, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, sqlite3_bind_parameter_index(s, ":label"), label, -1, SQLITE_STATIC);
+	db_bind_text(s, db_bind_parameter_index(s, ":day"), today, -1, DB_STATIC);
+	db_bind_text(s, db_bind_parameter_index(s, ":label"), label, -1, DB_STATIC);
 	store_bind_scope(s, who);
 	int step;
 	bool found = store_next(s, &step);
 	if (found)
-		*id = sqlite3_column_int64(s, 0);
+		*id = db_column_int64(s, 0);
 	enum mc_err rc = store_scan_end(c, s, step, "ticket", err);
 	if (rc == MC_OK && !found)
 		rc = mc_failf(err, MC_ERR_NOT_FOUND, "ticket_not_found", "Không có số này hôm nay",
@@ -1127,15 +1123,15 @@ static enum mc_err queue_end_visit(struct store *st, const struct principal *who
 	int64_t now = clock_now();
 	static const char set_visit[] = "UPDATE visits SET finished_at = ?1, outcome = ?2"
 	                                " WHERE id = ?3 AND finished_at IS NULL";
-	sqlite3_stmt *s = store_stmt(c, set_visit);
+	db_stmt *s = store_stmt(c, set_visit);
 	if (s == NULL)
 		return store_sql_error(c, "visit", err);
-	sqlite3_bind_int64(s, 1, now);
-	sqlite3_bind_text(s, 2, visit_outcome_name(outcome), -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 3, t->visit_id);
-	int step = sqlite3_step(s);
-	sqlite3_reset(s);
-	if (step != SQLITE_DONE)
+	db_bind_int64(s, 1, now);
+	db_bind_text(s, 2, visit_outcome_name(outcome), -1, DB_STATIC);
+	db_bind_int64(s, 3, t->visit_id);
+	int step = db_step(s);
+	db_reset(s);
+	if (step != DB_DONE)
 		return store_sql_error(c, "visit", err);
 
 	enum mc_err rc;
@@ -1148,12 +1144,12 @@ static enum mc_err queue_end_visit(struct store *st, const struct principal *who
 		                  " outcome = ? WHERE id = ? AND state = 'called'");
 		if (s == NULL)
 			return store_sql_error(c, "finish", err);
-		sqlite3_bind_int64(s, 1, now);
-		sqlite3_bind_text(s, 2, visit_outcome_name(outcome), -1, SQLITE_STATIC);
-		sqlite3_bind_int64(s, 3, t->id);
-		step = sqlite3_step(s);
-		sqlite3_reset(s);
-		if (step != SQLITE_DONE)
+		db_bind_int64(s, 1, now);
+		db_bind_text(s, 2, visit_outcome_name(outcome), -1, DB_STATIC);
+		db_bind_int64(s, 3, t->id);
+		step = db_step(s);
+		db_reset(s);
+		if (step != DB_DONE)
 			return store_sql_error(c, "finish", err);
 		action = "ticket.finished";
 		break;
@@ -1184,7 +1180,7 @@ static enum mc_err queue_call_candidates(struct store_conn *c, const struct coun
                                          const char *day, struct queue_candidate **cand, size_t *n,
                                          struct mc_error *err)
 {
-	sqlite3_stmt *s = store_stmt(
+	db_stmt *s = store_stmt(
 	    c, "SELECT t.id, t.priority IS NOT NULL, t.queue_key, t.booking_id IS NOT NULL"
 	       " FROM tickets t"
 	       " WHERE t.state = 'waiting' AND t.service_day = ?1 AND ("
@@ -1193,17 +1189,17 @@ static enum mc_err queue_call_candidates(struct store_conn *c, const struct coun
 	       " ORDER BY t.queue_key, t.id LIMIT 4096");
 	if (s == NULL)
 		return store_sql_error(c, "candidates", err);
-	sqlite3_bind_text(s, 1, day, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 2, co->id);
+	db_bind_text(s, 1, day, -1, DB_STATIC);
+	db_bind_int64(s, 2, co->id);
 	*n = 0;
 	*cand = xcalloc(QUEUE_MAX_CANDIDATES, sizeof **cand);
-	int scan = SQLITE_DONE;
+	int scan = DB_DONE;
 	while (*n < QUEUE_MAX_CANDIDATES && store_next(s, &scan)) {
 		struct queue_candidate *k = &(*cand)[(*n)++];
-		k->ticket_id = sqlite3_column_int64(s, 0);
-		k->priority = sqlite3_column_int(s, 1) != 0;
-		k->queue_key = sqlite3_column_int64(s, 2);
-		k->booked = sqlite3_column_int(s, 3) != 0;
+		k->ticket_id = db_column_int64(s, 0);
+		k->priority = db_column_int(s, 1) != 0;
+		k->queue_key = db_column_int64(s, 2);
+		k->booked = db_column_int(s, 3) != 0;
 	}
 	return store_scan_end(c, s, scan, "candidates", err);
 }
@@ -1226,17 +1222,17 @@ static enum mc_err queue_call_save(struct store *st, const struct principal *who
 	if (rc)
 		return rc;
 	int64_t a2[] = {t->id, co->id, now, now, t->queued_at};
-	sqlite3_stmt *s =
+	db_stmt *s =
 	    store_stmt(c, "INSERT INTO visits (ticket_id, counter_id, called_at, first_called_at,"
 	                  " queued_at, actor) VALUES (?,?,?,?,?,?)");
 	if (s == NULL)
 		return store_sql_error(c, "visit", err);
 	for (int i = 0; i < 5; i++)
-		sqlite3_bind_int64(s, i + 1, a2[i]);
-	sqlite3_bind_text(s, 6, who->actor, -1, SQLITE_STATIC);
-	int step = sqlite3_step(s);
-	sqlite3_reset(s);
-	if (step != SQLITE_DONE)
+		db_bind_int64(s, i + 1, a2[i]);
+	db_bind_text(s, 6, who->actor, -1, DB_STATIC);
+	int step = db_step(s);
+	db_reset(s);
+	if (step != DB_DONE)
 		return store_sql_error(c, "visit", err);
 	int64_t a3[] = {runs->priority, runs->booked, co->id};
 	rc =
@@ -1411,20 +1407,19 @@ enum mc_err store_counter_transfer(struct store *st, const struct principal *who
 			goto fail;
 		}
 	} else {
-		sqlite3_stmt *s = store_stmt(c, "SELECT id FROM service_groups"
-		                                " WHERE office_id IS :office AND code = :code"
-		                                " AND active = 1 AND " SCOPE_SQL("office_id"));
+		db_stmt *s = store_stmt(c, "SELECT id FROM service_groups"
+		                           " WHERE office_id IS :office AND code = :code"
+		                           " AND active = 1 AND " SCOPE_SQL("office_id"));
 		if (s == NULL) {
 			rc = store_sql_error(c, "group", err);
 			goto fail;
 		}
 		store_bind_hall_office(s, co.office_id);
-		sqlite3_bind_text(s, sqlite3_bind_parameter_index(s, ":code"), to_group, -1,
-		                  SQLITE_STATIC);
+		db_bind_text(s, db_bind_parameter_index(s, ":code"), to_group, -1, DB_STATIC);
 		store_bind_scope(s, who);
 		int step;
 		if (store_next(s, &step))
-			gid = sqlite3_column_int64(s, 0);
+			gid = db_column_int64(s, 0);
 		if ((rc = store_scan_end(c, s, step, "group", err)))
 			goto fail;
 		if (gid == 0) {
@@ -1510,7 +1505,7 @@ static enum mc_err queue_counter_leave_others(struct store *st, const struct pri
                                               struct queue_counter_change *ch, struct mc_error *err)
 {
 	struct store_conn *c = store_write_conn(st);
-	sqlite3_stmt *s = store_stmt(
+	db_stmt *s = store_stmt(
 	    c, "SELECT co.id, co.no, co.office_id, (SELECT t.label FROM tickets t"
 	       " JOIN visits v ON v.ticket_id = t.id AND v.finished_at IS NULL"
 	       " WHERE t.state = 'called' AND t.counter_id = co.id LIMIT 1)"
@@ -1526,23 +1521,22 @@ static enum mc_err queue_counter_leave_others(struct store *st, const struct pri
 	enum mc_err rc = MC_OK;
 	int step;
 	while (store_next(s, &step)) {
-		if (sqlite3_column_type(s, 3) != SQLITE_NULL) {
+		if (db_column_type(s, 3) != DB_NULL) {
 			char vi[200];
 			snprintf(vi, sizeof vi,
 			         "Quầy %d của bạn đang phục vụ số %s: kết thúc số đó trước khi sang"
 			         " quầy khác",
-			         sqlite3_column_int(s, 1), store_col_text(s, 3));
+			         db_column_int(s, 1), store_col_text(s, 3));
 			rc = mc_failf(
 			    err, MC_ERR_CONFLICT, "serving_elsewhere", vi,
 			    "Your counter %d is serving %s: finish it before moving to another"
 			    " counter",
-			    sqlite3_column_int(s, 1), store_col_text(s, 3));
+			    db_column_int(s, 1), store_col_text(s, 3));
 			break;
 		}
 		rows = xrealloc(rows, (n + 1) * sizeof *rows);
-		rows[n++] = (struct queue_other_counter){sqlite3_column_int64(s, 0),
-		                                         sqlite3_column_int(s, 1),
-		                                         sqlite3_column_int64(s, 2)};
+		rows[n++] = (struct queue_other_counter){db_column_int64(s, 0), db_column_int(s, 1),
+		                                         db_column_int64(s, 2)};
 	}
 	enum mc_err src = store_scan_end(c, s, step, "counter", err);
 	if (rc == MC_OK)
@@ -1613,25 +1607,25 @@ enum mc_err store_counter_set_state(struct store *st, const struct principal *wh
 		rc = queue_counter_leave_others(st, who, &co, &ch, err);
 	if (rc)
 		goto fail;
-	sqlite3_stmt *s = store_stmt(c, "UPDATE counters SET state = ?, user_id = ?,"
-	                                " priority_streak = 0, booked_streak = 0 WHERE id = ?");
+	db_stmt *s = store_stmt(c, "UPDATE counters SET state = ?, user_id = ?,"
+	                           " priority_streak = 0, booked_streak = 0 WHERE id = ?");
 	if (s == NULL) {
 		rc = store_sql_error(c, "counter", err);
 		goto fail;
 	}
-	sqlite3_bind_text(s, 1, counter_state_name(want), -1, SQLITE_STATIC);
+	db_bind_text(s, 1, counter_state_name(want), -1, DB_STATIC);
 	if (want == COUNTER_CLOSED)
-		sqlite3_bind_null(s, 2);
+		db_bind_null(s, 2);
 	else if (who->user_id && (co.state == COUNTER_CLOSED || co.user_id == 0))
-		sqlite3_bind_int64(s, 2, who->user_id);
+		db_bind_int64(s, 2, who->user_id);
 	else if (co.user_id)
-		sqlite3_bind_int64(s, 2, co.user_id);
+		db_bind_int64(s, 2, co.user_id);
 	else
-		sqlite3_bind_null(s, 2);
-	sqlite3_bind_int64(s, 3, co.id);
-	int step = sqlite3_step(s);
-	sqlite3_reset(s);
-	if (step != SQLITE_DONE) {
+		db_bind_null(s, 2);
+	db_bind_int64(s, 3, co.id);
+	int step = db_step(s);
+	db_reset(s);
+	if (step != DB_DONE) {
 		rc = store_sql_error(c, "counter", err);
 		goto fail;
 	}
@@ -1670,7 +1664,7 @@ enum mc_err store_ticket_public(struct store *st, int64_t id, int64_t now,
 	char today[11];
 	clock_office_date(now, today);
 	memset(out, 0, sizeof *out);
-	sqlite3_stmt *s = store_stmt(
+	db_stmt *s = store_stmt(
 	    c, "SELECT t.label, g.code, g.name, g.name_en, t.state, t.priority IS NOT NULL,"
 	       " co.no, t.queue_key, t.group_id, t.outcome, coalesce(t.office_id, 0),"
 	       " t.booking_id IS NOT NULL, o.code FROM tickets t"
@@ -1680,8 +1674,8 @@ enum mc_err store_ticket_public(struct store *st, int64_t id, int64_t now,
 	       " WHERE t.id = ? AND t.service_day = ?");
 	if (s == NULL)
 		return store_sql_error(c, "public ticket", err);
-	sqlite3_bind_int64(s, 1, id);
-	sqlite3_bind_text(s, 2, today, -1, SQLITE_STATIC);
+	db_bind_int64(s, 1, id);
+	db_bind_text(s, 2, today, -1, DB_STATIC);
 	int64_t gid = 0;
 	int step;
 	bool found = store_next(s, &step);
@@ -1691,14 +1685,14 @@ enum mc_err store_ticket_public(struct store *st, int64_t id, int64_t now,
 		out->group_name = xstrdup(store_col_text(s, 2));
 		out->group_name_en = xstrdup(store_col_text(s, 3));
 		queue_copy(out->state, sizeof out->state, store_col_text(s, 4));
-		out->priority = sqlite3_column_int(s, 5) != 0;
-		out->counter = sqlite3_column_int(s, 6); /* NULL reads 0 */
-		gid = sqlite3_column_int64(s, 8);
-		if (sqlite3_column_type(s, 9) != SQLITE_NULL)
+		out->priority = db_column_int(s, 5) != 0;
+		out->counter = db_column_int(s, 6); /* NULL reads 0 */
+		gid = db_column_int64(s, 8);
+		if (db_column_type(s, 9) != DB_NULL)
 			queue_copy(out->outcome, sizeof out->outcome, store_col_text(s, 9));
-		out->office = sqlite3_column_int64(s, 10);
-		out->booked = sqlite3_column_int(s, 11) != 0;
-		if (sqlite3_column_type(s, 12) != SQLITE_NULL)
+		out->office = db_column_int64(s, 10);
+		out->booked = db_column_int(s, 11) != 0;
+		if (db_column_type(s, 12) != DB_NULL)
 			queue_copy(out->office_code, sizeof out->office_code,
 			           store_col_text(s, 12));
 		out->waiting = strcmp(out->state, "waiting") == 0;

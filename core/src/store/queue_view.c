@@ -40,11 +40,11 @@ static long view_find(const struct view_line *lines, size_t n, int64_t id)
 }
 
 /* Binds :day of s (which must have it) to day (static text). */
-static void view_bind_day(sqlite3_stmt *s, const char *day)
+static void view_bind_day(db_stmt *s, const char *day)
 {
-	int i = sqlite3_bind_parameter_index(s, ":day");
+	int i = db_bind_parameter_index(s, ":day");
 	ENFORCE(i > 0, "a hall view statement has :day");
-	sqlite3_bind_text(s, i, day, -1, SQLITE_STATIC);
+	db_bind_text(s, i, day, -1, DB_STATIC);
 }
 
 static void view_copy(char *dst, size_t len, const char *src)
@@ -89,9 +89,8 @@ static enum mc_err view_groups_list(struct store_conn *c, int64_t office,
 {
 	int step;
 	size_t cap = 0;
-	sqlite3_stmt *s =
-	    store_stmt(c, "SELECT id, code, prefix, name, name_en FROM service_groups"
-	                  " WHERE office_id IS :office AND active = 1 ORDER BY sort, id");
+	db_stmt *s = store_stmt(c, "SELECT id, code, prefix, name, name_en FROM service_groups"
+	                           " WHERE office_id IS :office AND active = 1 ORDER BY sort, id");
 	if (s == NULL)
 		return store_sql_error(c, "queue view", err);
 	store_bind_hall_office(s, office);
@@ -108,7 +107,7 @@ static enum mc_err view_groups_list(struct store_conn *c, int64_t office,
 		g->name = xstrdup(store_col_text(s, 3));
 		g->name_en = xstrdup(store_col_text(s, 4));
 		(*lines)[snap->n_groups] =
-		    (struct view_line){.id = sqlite3_column_int64(s, 0), .head = -1, .last = -1};
+		    (struct view_line){.id = db_column_int64(s, 0), .head = -1, .last = -1};
 		snap->n_groups++;
 	}
 	return store_scan_end(c, s, step, "queue view", err);
@@ -136,28 +135,28 @@ static enum mc_err view_groups_counts(struct store_conn *c, int64_t office, cons
 	for (int q = 0; q < 3; q++) {
 		int step;
 		enum mc_err rc;
-		sqlite3_stmt *s = store_stmt(c, sql[q]);
+		db_stmt *s = store_stmt(c, sql[q]);
 		if (s == NULL)
 			return store_sql_error(c, "queue view", err);
 		if (q != 1)
 			view_bind_day(s, day);
 		store_bind_hall_office(s, office);
 		while (store_next(s, &step)) {
-			long k = view_find(lines, snap->n_groups, sqlite3_column_int64(s, 0));
+			long k = view_find(lines, snap->n_groups, db_column_int64(s, 0));
 			if (k < 0)
 				continue;
 			struct queue_group_view *g = &snap->groups[k];
 			if (q == 0) {
-				g->waiting = sqlite3_column_int(s, 1);
-				g->priority_waiting = sqlite3_column_int(s, 2);
-				lines[k].head = now - sqlite3_column_int64(s, 3);
-				g->booked_waiting = sqlite3_column_int(s, 4);
+				g->waiting = db_column_int(s, 1);
+				g->priority_waiting = db_column_int(s, 2);
+				lines[k].head = now - db_column_int64(s, 3);
+				g->booked_waiting = db_column_int(s, 4);
 			} else if (q == 1) {
-				g->open_counters = sqlite3_column_int(s, 1);
-				lines[k].runs = (struct queue_runs){sqlite3_column_int(s, 2),
-				                                    sqlite3_column_int(s, 3)};
+				g->open_counters = db_column_int(s, 1);
+				lines[k].runs =
+				    (struct queue_runs){db_column_int(s, 2), db_column_int(s, 3)};
 			} else {
-				lines[k].last = sqlite3_column_int64(s, 1);
+				lines[k].last = db_column_int64(s, 1);
 			}
 		}
 		if ((rc = store_scan_end(c, s, step, "queue view", err)))
@@ -175,19 +174,18 @@ static enum mc_err view_groups_lines(struct store_conn *c, int64_t office, const
                                      struct mc_error *err)
 {
 	int step;
-	sqlite3_stmt *s =
-	    store_stmt(c, "SELECT t.group_id, t.label, tc.no, t.priority IS NOT NULL,"
-	                  " t.booking_id IS NOT NULL, t.id, t.queue_key FROM tickets t"
-	                  " LEFT JOIN counters tc ON tc.id = t.target_counter_id"
-	                  " WHERE t.office_id IS :office AND t.state = 'waiting'"
-	                  " AND t.service_day = :day"
-	                  " ORDER BY t.group_id, t.queue_key, t.id");
+	db_stmt *s = store_stmt(c, "SELECT t.group_id, t.label, tc.no, t.priority IS NOT NULL,"
+	                           " t.booking_id IS NOT NULL, t.id, t.queue_key FROM tickets t"
+	                           " LEFT JOIN counters tc ON tc.id = t.target_counter_id"
+	                           " WHERE t.office_id IS :office AND t.state = 'waiting'"
+	                           " AND t.service_day = :day"
+	                           " ORDER BY t.group_id, t.queue_key, t.id");
 	if (s == NULL)
 		return store_sql_error(c, "queue view", err);
 	view_bind_day(s, day);
 	store_bind_hall_office(s, office);
 	while (store_next(s, &step)) {
-		long k = view_find(lines, snap->n_groups, sqlite3_column_int64(s, 0));
+		long k = view_find(lines, snap->n_groups, db_column_int64(s, 0));
 		if (k < 0)
 			continue;
 		struct view_line *l = &lines[k];
@@ -199,20 +197,19 @@ static enum mc_err view_groups_lines(struct store_conn *c, int64_t office, const
 				l->labels = xrealloc(l->labels, l->cap * sizeof *l->labels);
 			}
 			l->cand[l->n] =
-			    (struct queue_candidate){.ticket_id = sqlite3_column_int64(s, 5),
-			                             .priority = sqlite3_column_int(s, 3) != 0,
-			                             .queue_key = sqlite3_column_int64(s, 6),
-			                             .booked = sqlite3_column_int(s, 4) != 0};
+			    (struct queue_candidate){.ticket_id = db_column_int64(s, 5),
+			                             .priority = db_column_int(s, 3) != 0,
+			                             .queue_key = db_column_int64(s, 6),
+			                             .booked = db_column_int(s, 4) != 0};
 			view_copy(l->labels[l->n], QUEUE_LABEL_LEN, store_col_text(s, 1));
 			l->n++;
 		}
-		if (sqlite3_column_type(s, 2) != SQLITE_NULL &&
-		    g->n_addressed < QUEUE_ADDRESSED_PER_GROUP) {
+		if (db_column_type(s, 2) != DB_NULL && g->n_addressed < QUEUE_ADDRESSED_PER_GROUP) {
 			struct queue_addressed *a = &g->addressed[g->n_addressed++];
 			view_copy(a->label, sizeof a->label, store_col_text(s, 1));
-			a->counter = sqlite3_column_int(s, 2);
-			a->priority = sqlite3_column_int(s, 3) != 0;
-			a->booked = sqlite3_column_int(s, 4) != 0;
+			a->counter = db_column_int(s, 2);
+			a->priority = db_column_int(s, 3) != 0;
+			a->booked = db_column_int(s, 4) != 0;
 		}
 	}
 	return store_scan_end(c, s, step, "queue view", err);
@@ -297,14 +294,14 @@ static enum mc_err view_counters(struct store_conn *c, int64_t office, struct qu
 	enum mc_err rc = MC_OK;
 	for (int q = 0; q < 3 && rc == MC_OK; q++) {
 		int step;
-		sqlite3_stmt *s = store_stmt(c, sql[q]);
+		db_stmt *s = store_stmt(c, sql[q]);
 		if (s == NULL) {
 			rc = store_sql_error(c, "queue view", err);
 			break;
 		}
 		store_bind_hall_office(s, office);
 		while (store_next(s, &step)) {
-			int64_t id = sqlite3_column_int64(s, 0);
+			int64_t id = db_column_int64(s, 0);
 			if (q == 0) {
 				if (snap->n_counters == cap) {
 					cap = cap ? 2 * cap : 8;
@@ -315,7 +312,7 @@ static enum mc_err view_counters(struct store_conn *c, int64_t office, struct qu
 				struct queue_counter_view *co = &snap->counters[snap->n_counters];
 				memset(co, 0, sizeof *co);
 				ids[snap->n_counters++] = id;
-				co->no = sqlite3_column_int(s, 1);
+				co->no = db_column_int(s, 1);
 				co->name = xstrdup(store_col_text(s, 2));
 				view_copy(co->state, sizeof co->state, store_col_text(s, 3));
 				continue;
@@ -334,14 +331,14 @@ static enum mc_err view_counters(struct store_conn *c, int64_t office, struct qu
 			}
 			struct queue_serving *sv = &co->serving;
 			co->busy = true;
-			sv->id = sqlite3_column_int64(s, 1);
+			sv->id = db_column_int64(s, 1);
 			view_copy(sv->label, sizeof sv->label, store_col_text(s, 2));
 			view_copy(sv->group, sizeof sv->group, store_col_text(s, 3));
-			sv->called_at = sqlite3_column_int64(s, 4);
-			sv->recalls = sqlite3_column_int(s, 5);
-			sv->priority = sqlite3_column_int(s, 6) != 0;
-			sv->queued_at = sqlite3_column_int64(s, 7);
-			sv->booked = sqlite3_column_int(s, 8) != 0;
+			sv->called_at = db_column_int64(s, 4);
+			sv->recalls = db_column_int(s, 5);
+			sv->priority = db_column_int(s, 6) != 0;
+			sv->queued_at = db_column_int64(s, 7);
+			sv->booked = db_column_int(s, 8) != 0;
 		}
 		rc = store_scan_end(c, s, step, "queue view", err);
 	}
@@ -354,12 +351,12 @@ static enum mc_err view_counters(struct store_conn *c, int64_t office, struct qu
 static enum mc_err view_recent_calls(struct store_conn *c, int64_t office, const char *day,
                                      struct queue_snapshot *snap, struct mc_error *err)
 {
-	sqlite3_stmt *s = store_stmt(c, "SELECT t.label, co.no, v.called_at, v.recalls,"
-	                                " t.booking_id IS NOT NULL FROM visits v"
-	                                " JOIN tickets t ON t.id = v.ticket_id"
-	                                " JOIN counters co ON co.id = v.counter_id"
-	                                " WHERE t.office_id IS :office AND t.service_day = :day"
-	                                " ORDER BY v.called_at DESC, v.id DESC LIMIT 10");
+	db_stmt *s = store_stmt(c, "SELECT t.label, co.no, v.called_at, v.recalls,"
+	                           " t.booking_id IS NOT NULL FROM visits v"
+	                           " JOIN tickets t ON t.id = v.ticket_id"
+	                           " JOIN counters co ON co.id = v.counter_id"
+	                           " WHERE t.office_id IS :office AND t.service_day = :day"
+	                           " ORDER BY v.called_at DESC, v.id DESC LIMIT 10");
 	if (s == NULL)
 		return store_sql_error(c, "queue view", err);
 	int step;
@@ -368,10 +365,10 @@ static enum mc_err view_recent_calls(struct store_conn *c, int64_t office, const
 	while (snap->n_calls < QUEUE_RECENT_CALLS && store_next(s, &step)) {
 		struct queue_call_view *k = &snap->calls[snap->n_calls++];
 		view_copy(k->label, sizeof k->label, store_col_text(s, 0));
-		k->counter = sqlite3_column_int(s, 1);
-		k->at = sqlite3_column_int64(s, 2);
-		k->recalls = sqlite3_column_int(s, 3);
-		k->booked = sqlite3_column_int(s, 4) != 0;
+		k->counter = db_column_int(s, 1);
+		k->at = db_column_int64(s, 2);
+		k->recalls = db_column_int(s, 3);
+		k->booked = db_column_int(s, 4) != 0;
 	}
 	return store_scan_end(c, s, step, "queue view", err);
 }
@@ -406,25 +403,25 @@ static enum mc_err view_event_and_bookable(struct store_conn *c, int64_t office,
 {
 	int step;
 	enum mc_err rc;
-	sqlite3_stmt *s =
+	db_stmt *s =
 	    office ? store_stmt(c, "SELECT coalesce((SELECT id FROM events WHERE office_id = ?"
 	                           " AND stream = 1 ORDER BY id DESC LIMIT 1), 0)")
 	           : store_stmt(c, "SELECT coalesce(max(id), 0) FROM events WHERE stream = 1");
 	if (s == NULL)
 		return store_sql_error(c, "queue snapshot", err);
 	if (office)
-		sqlite3_bind_int64(s, 1, office);
+		db_bind_int64(s, 1, office);
 	if (store_next(s, &step))
-		*out = sqlite3_column_int64(s, 0);
+		*out = db_column_int64(s, 0);
 	if ((rc = store_scan_end(c, s, step, "queue snapshot", err)))
 		return rc;
 	s = store_stmt(c, "SELECT EXISTS (SELECT 1 FROM booking_slots WHERE office_id = ?"
 	                  " AND capacity > 0)");
 	if (s == NULL)
 		return store_sql_error(c, "queue snapshot", err);
-	sqlite3_bind_int64(s, 1, office);
+	db_bind_int64(s, 1, office);
 	if (store_next(s, &step))
-		*bookable = sqlite3_column_int(s, 0) != 0;
+		*bookable = db_column_int(s, 0) != 0;
 	return store_scan_end(c, s, step, "queue snapshot", err);
 }
 
@@ -469,11 +466,11 @@ enum mc_err store_queue_metrics(struct store *st, int64_t now, struct strbuf *ou
 
 	/* Two centres may both have group CT: with several halls each series
 	 * also names its centre (office="TT-KS"), so no two series collide. */
-	sqlite3_stmt *s =
+	db_stmt *s =
 	    store_stmt(c, "SELECT count(DISTINCT coalesce(office_id, 0)) > 1 FROM service_groups");
 	if (s == NULL)
 		return store_sql_error(c, "queue metrics", err);
-	bool several = store_next(s, &step) && sqlite3_column_int(s, 0) != 0;
+	bool several = store_next(s, &step) && db_column_int(s, 0) != 0;
 	if ((rc = store_scan_end(c, s, step, "queue metrics", err)))
 		return rc;
 
@@ -485,12 +482,12 @@ enum mc_err store_queue_metrics(struct store *st, int64_t now, struct strbuf *ou
 	                  " WHERE t.service_day = ? GROUP BY g.office_id, 1, 2 ORDER BY 4, 1, 2");
 	if (s == NULL)
 		return store_sql_error(c, "queue metrics", err);
-	sqlite3_bind_text(s, 1, day, -1, SQLITE_STATIC);
+	db_bind_text(s, 1, day, -1, DB_STATIC);
 	while (store_next(s, &step))
 		strbuf_printf(out, "motcua_tickets_today{group=\"%s\",outcome=\"%s\"%s%s%s} %d\n",
 		              store_col_text(s, 0), store_col_text(s, 1),
 		              several ? ",office=\"" : "", several ? store_col_text(s, 3) : "",
-		              several ? "\"" : "", sqlite3_column_int(s, 2));
+		              several ? "\"" : "", db_column_int(s, 2));
 	if ((rc = store_scan_end(c, s, step, "queue metrics", err)))
 		return rc;
 	strbuf_puts(out, "# HELP motcua_waiting Tickets waiting now by group.\n"
@@ -501,10 +498,10 @@ enum mc_err store_queue_metrics(struct store *st, int64_t now, struct strbuf *ou
 	                  " FROM service_groups g ORDER BY g.office_id, g.sort, g.id");
 	if (s == NULL)
 		return store_sql_error(c, "queue metrics", err);
-	sqlite3_bind_text(s, 1, day, -1, SQLITE_STATIC);
+	db_bind_text(s, 1, day, -1, DB_STATIC);
 	while (store_next(s, &step))
 		strbuf_printf(out, "motcua_waiting{group=\"%s\"%s%s%s} %d\n", store_col_text(s, 0),
 		              several ? ",office=\"" : "", several ? store_col_text(s, 2) : "",
-		              several ? "\"" : "", sqlite3_column_int(s, 1));
+		              several ? "\"" : "", db_column_int(s, 1));
 	return store_scan_end(c, s, step, "queue metrics", err);
 }

@@ -48,12 +48,12 @@ static enum mc_err rating_event(struct store *st, const char *actor, int64_t off
 /* Whether subject has a rating already. */
 static bool rating_exists(struct store_conn *c, const char *subject)
 {
-	sqlite3_stmt *s = store_stmt(c, "SELECT 1 FROM ratings WHERE subject = ?");
+	db_stmt *s = store_stmt(c, "SELECT 1 FROM ratings WHERE subject = ?");
 	if (s == NULL)
 		return false;
-	sqlite3_bind_text(s, 1, subject, -1, SQLITE_STATIC);
-	bool found = sqlite3_step(s) == SQLITE_ROW;
-	sqlite3_reset(s);
+	db_bind_text(s, 1, subject, -1, DB_STATIC);
+	bool found = db_step(s) == DB_ROW;
+	db_reset(s);
 	return found;
 }
 
@@ -83,7 +83,7 @@ static enum mc_err rating_subject_load(struct store_conn *c, const char *subject
 		out->kind = RATING_KIND_TICKET;
 	snprintf(out->ref, sizeof out->ref, "%s", colon + 1);
 	bool dossier = out->kind == RATING_KIND_DOSSIER;
-	sqlite3_stmt *s =
+	db_stmt *s =
 	    dossier ? store_stmt(c, "SELECT p.code, p.name, d.return_office_id FROM dossiers d"
 	                            " JOIN procedures p ON p.id = d.procedure_id WHERE d.code = ?")
 	            : store_stmt(c, "SELECT g.code, g.name, t.office_id FROM tickets t"
@@ -91,14 +91,14 @@ static enum mc_err rating_subject_load(struct store_conn *c, const char *subject
 	if (s == NULL)
 		return store_sql_error(c, "rating subject", err);
 	if (dossier)
-		sqlite3_bind_text(s, 1, out->ref, -1, SQLITE_STATIC);
+		db_bind_text(s, 1, out->ref, -1, DB_STATIC);
 	else
-		sqlite3_bind_int64(s, 1, strtoll(out->ref, NULL, 10));
+		db_bind_int64(s, 1, strtoll(out->ref, NULL, 10));
 	int step;
 	if (store_next(s, &step)) {
 		snprintf(out->code, sizeof out->code, "%s", store_col_text(s, 0));
 		snprintf(out->name, sizeof out->name, "%s", store_col_text(s, 1));
-		out->office_id = sqlite3_column_int64(s, 2);
+		out->office_id = db_column_int64(s, 2);
 	}
 	return store_scan_end(c, s, step, "rating subject", err);
 }
@@ -112,11 +112,11 @@ static enum mc_err rating_dossier_state(struct store_conn *c, const struct princ
 {
 	if (strlen(code) > 64)
 		return MC_OK;
-	sqlite3_stmt *s = store_stmt(c, "SELECT 1 FROM dossiers d WHERE d.code = :code"
-	                                " AND " DOSSIER_SCOPE_SQL);
+	db_stmt *s = store_stmt(c, "SELECT 1 FROM dossiers d WHERE d.code = :code"
+	                           " AND " DOSSIER_SCOPE_SQL);
 	if (s == NULL)
 		return store_sql_error(c, "dossier", err);
-	sqlite3_bind_text(s, sqlite3_bind_parameter_index(s, ":code"), code, -1, SQLITE_STATIC);
+	db_bind_text(s, db_bind_parameter_index(s, ":code"), code, -1, DB_STATIC);
 	store_dossier_bind_scope(s, who);
 	int step;
 	st->found = store_next(s, &step);
@@ -128,17 +128,17 @@ static enum mc_err rating_ticket_state(struct store_conn *c, const struct princi
                                        long long id, struct rating_subject_state *st,
                                        struct mc_error *err)
 {
-	sqlite3_stmt *s =
+	db_stmt *s =
 	    store_stmt(c, "SELECT t.state = 'called' OR EXISTS (SELECT 1 FROM visits v"
 	                  " WHERE v.ticket_id = t.id AND v.outcome = 'served')"
 	                  " FROM tickets t WHERE t.id = :id AND " SCOPE_SQL("t.office_id"));
 	if (s == NULL)
 		return store_sql_error(c, "ticket", err);
-	sqlite3_bind_int64(s, sqlite3_bind_parameter_index(s, ":id"), id);
+	db_bind_int64(s, db_bind_parameter_index(s, ":id"), id);
 	store_bind_scope(s, who);
 	int step;
 	if ((st->found = store_next(s, &step)))
-		st->served = sqlite3_column_int(s, 0) != 0;
+		st->served = db_column_int(s, 0) != 0;
 	return store_scan_end(c, s, step, "ticket", err);
 }
 
@@ -193,18 +193,18 @@ static enum mc_err rating_link_save(struct store *st, struct store_conn *c,
 {
 	char hash[65];
 	rating_token_hash(token, hash);
-	sqlite3_stmt *s = store_stmt(c, "INSERT INTO rating_links (token_hash, subject, created_by,"
-	                                " created_at, expires_at) VALUES (?, ?, ?, ?, ?)");
+	db_stmt *s = store_stmt(c, "INSERT INTO rating_links (token_hash, subject, created_by,"
+	                           " created_at, expires_at) VALUES (?, ?, ?, ?, ?)");
 	if (s == NULL)
 		return store_sql_error(c, "rating link", err);
-	sqlite3_bind_text(s, 1, hash, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, subject, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 3, who->actor, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 4, now);
-	sqlite3_bind_int64(s, 5, rating_link_expiry(now));
-	int step = sqlite3_step(s);
-	sqlite3_reset(s);
-	if (step != SQLITE_DONE)
+	db_bind_text(s, 1, hash, -1, DB_STATIC);
+	db_bind_text(s, 2, subject, -1, DB_STATIC);
+	db_bind_text(s, 3, who->actor, -1, DB_STATIC);
+	db_bind_int64(s, 4, now);
+	db_bind_int64(s, 5, rating_link_expiry(now));
+	int step = db_step(s);
+	db_reset(s);
+	if (step != DB_DONE)
 		return store_sql_error(c, "rating link", err);
 	struct rating_subject sub;
 	enum mc_err rc = rating_subject_load(c, subject, &sub, err);
@@ -259,17 +259,17 @@ static enum mc_err rating_link_load(struct store_conn *c, const char *token, cha
 	if (!rating_token_normalise(token, norm, sizeof norm))
 		return MC_OK;
 	rating_token_hash(norm, hash);
-	sqlite3_stmt *s =
+	db_stmt *s =
 	    store_stmt(c, "SELECT subject, expires_at FROM rating_links WHERE token_hash = ?");
 	if (s == NULL)
 		return store_sql_error(c, "rating link", err);
-	sqlite3_bind_text(s, 1, hash, -1, SQLITE_STATIC);
-	if (sqlite3_step(s) == SQLITE_ROW) {
+	db_bind_text(s, 1, hash, -1, DB_STATIC);
+	if (db_step(s) == DB_ROW) {
 		snprintf(subject, len, "%s", store_col_text(s, 0));
-		*expires_at = sqlite3_column_int64(s, 1);
+		*expires_at = db_column_int64(s, 1);
 		*found = true;
 	}
-	sqlite3_reset(s);
+	db_reset(s);
 	return MC_OK;
 }
 
@@ -299,15 +299,15 @@ void rating_link_info_clear(struct rating_link_info *info)
 static void rating_office_load(struct store_conn *c, int64_t office_id,
                                struct rating_link_info *info)
 {
-	sqlite3_stmt *s = store_stmt(c, "SELECT code, name FROM offices WHERE id = ?");
+	db_stmt *s = store_stmt(c, "SELECT code, name FROM offices WHERE id = ?");
 	if (s == NULL)
 		return;
-	sqlite3_bind_int64(s, 1, office_id);
-	if (sqlite3_step(s) == SQLITE_ROW) {
+	db_bind_int64(s, 1, office_id);
+	if (db_step(s) == DB_ROW) {
 		info->office_code = xstrdup(store_col_text(s, 0));
 		info->office_name = xstrdup(store_col_text(s, 1));
 	}
-	sqlite3_reset(s);
+	db_reset(s);
 }
 
 enum mc_err store_rating_link_info(struct store *st, const char *token,
@@ -379,36 +379,35 @@ static enum mc_err rating_insert(struct store_conn *c, const char *subject,
                                  const struct rating_submit_cmd *cmd, int64_t now, char id[24],
                                  struct mc_error *err)
 {
-	sqlite3_stmt *s = store_stmt(
+	db_stmt *s = store_stmt(
 	    c, "INSERT INTO ratings (subject, kind, procedure_code, group_code, level, on_time,"
 	       " courteous, visits, unofficial_payment_asked, comment, rated_at, office_id)"
 	       " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)");
 	if (s == NULL)
 		return store_sql_error(c, "rating", err);
-	sqlite3_bind_text(s, 1, subject, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, rating_kind_name(sub->kind), -1, SQLITE_STATIC);
+	db_bind_text(s, 1, subject, -1, DB_STATIC);
+	db_bind_text(s, 2, rating_kind_name(sub->kind), -1, DB_STATIC);
 	if (*sub->code)
-		sqlite3_bind_text(s, sub->kind == RATING_KIND_DOSSIER ? 3 : 4, sub->code, -1,
-		                  SQLITE_STATIC);
-	sqlite3_bind_text(s, 5, rating_level_name(cmd->level), -1, SQLITE_STATIC);
+		db_bind_text(s, sub->kind == RATING_KIND_DOSSIER ? 3 : 4, sub->code, -1, DB_STATIC);
+	db_bind_text(s, 5, rating_level_name(cmd->level), -1, DB_STATIC);
 	if (cmd->on_time >= 0)
-		sqlite3_bind_int(s, 6, cmd->on_time);
+		db_bind_int(s, 6, cmd->on_time);
 	if (cmd->courteous >= 0)
-		sqlite3_bind_int(s, 7, cmd->courteous);
+		db_bind_int(s, 7, cmd->courteous);
 	if (cmd->visits > 0)
-		sqlite3_bind_int(s, 8, cmd->visits);
+		db_bind_int(s, 8, cmd->visits);
 	if (cmd->unofficial_payment_asked >= 0)
-		sqlite3_bind_int(s, 9, cmd->unofficial_payment_asked);
+		db_bind_int(s, 9, cmd->unofficial_payment_asked);
 	if (cmd->comment)
-		sqlite3_bind_text(s, 10, cmd->comment, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 11, now);
+		db_bind_text(s, 10, cmd->comment, -1, DB_STATIC);
+	db_bind_int64(s, 11, now);
 	if (sub->office_id)
-		sqlite3_bind_int64(s, 12, sub->office_id);
-	int step = sqlite3_step(s);
-	sqlite3_reset(s);
-	if (step != SQLITE_DONE)
+		db_bind_int64(s, 12, sub->office_id);
+	int step = db_step(s);
+	db_reset(s);
+	if (step != DB_DONE)
 		return store_sql_error(c, "rating", err);
-	snprintf(id, 24, "%lld", (long long)sqlite3_last_insert_rowid(c->db));
+	snprintf(id, 24, "%lld", (long long)db_last_insert_id(c->db));
 	return MC_OK;
 }
 

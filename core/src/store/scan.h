@@ -17,22 +17,22 @@
 #include "store/store_internal.h"
 
 /* Steps s once: true on a row; *step gets SQLite's result either way. */
-static inline bool store_next(sqlite3_stmt *s, int *step)
+static inline bool store_next(db_stmt *s, int *step)
 {
-	return (*step = sqlite3_step(s)) == SQLITE_ROW;
+	return (*step = db_step(s)) == DB_ROW;
 }
 
 /* Ends a scan of s on c whose last step gave step: resets s and returns
- * MC_OK when the scan reached SQLITE_DONE (or the loop chose to stop on a
+ * MC_OK when the scan reached DB_DONE (or the loop chose to stop on a
  * row), else the mapped SQLite error (store_sql_error with what: logged, err
  * filled). */
-static inline enum mc_err store_scan_end(struct store_conn *c, sqlite3_stmt *s, int step,
+static inline enum mc_err store_scan_end(struct store_conn *c, db_stmt *s, int step,
                                          const char *what, struct mc_error *err)
 {
 	enum mc_err rc = MC_OK;
-	if (step != SQLITE_DONE && step != SQLITE_ROW)
+	if (step != DB_DONE && step != DB_ROW)
 		rc = store_sql_error(c, what, err);
-	sqlite3_reset(s);
+	db_reset(s);
 	return rc;
 }
 

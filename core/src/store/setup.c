@@ -34,17 +34,17 @@ enum mc_err store_setup_audit(struct store *st, const struct principal *who, con
 }
 
 /* Binds a set flag (true or false) to parameter i; an unset one stays null. */
-static void setup_bind_flag(sqlite3_stmt *s, int i, enum setup_flag f)
+static void setup_bind_flag(db_stmt *s, int i, enum setup_flag f)
 {
 	if (f == SETUP_TRUE || f == SETUP_FALSE)
-		sqlite3_bind_int(s, i, f == SETUP_TRUE);
+		db_bind_int(s, i, f == SETUP_TRUE);
 }
 
 /* Whether a row matches the query q, bound by the caller; q is reset. */
-static bool setup_exists(sqlite3_stmt *q)
+static bool setup_exists(db_stmt *q)
 {
-	bool exists = sqlite3_step(q) == SQLITE_ROW;
-	sqlite3_reset(q);
+	bool exists = db_step(q) == DB_ROW;
+	db_reset(q);
 	return exists;
 }
 
@@ -58,16 +58,16 @@ enum mc_err store_setup_group_save(struct store *st, const struct principal *who
 	enum mc_err rc = store_item_office(st, &g->office, OFFICE_HALL, 0, what, &office, err);
 	if (rc)
 		return rc;
-	sqlite3_stmt *q = store_stmt(c, "SELECT 1 FROM service_groups WHERE code = ?"
-	                                " AND office_id IS ?");
+	db_stmt *q = store_stmt(c, "SELECT 1 FROM service_groups WHERE code = ?"
+	                           " AND office_id IS ?");
 	if (q == NULL)
 		return store_sql_error(c, "service group", err);
-	sqlite3_bind_text(q, 1, g->code, -1, SQLITE_STATIC);
+	db_bind_text(q, 1, g->code, -1, DB_STATIC);
 	if (office)
-		sqlite3_bind_int64(q, 2, office);
+		db_bind_int64(q, 2, office);
 	if ((rc = setup_require_existing(g->must_exist, setup_exists(q), "service group", err)))
 		return rc;
-	sqlite3_stmt *s = store_stmt(
+	db_stmt *s = store_stmt(
 	    c, "INSERT INTO service_groups (code, prefix, name, name_en, sort, active,"
 	       " office_id)"
 	       " VALUES (?1, ?2, ?3, coalesce(?4, ''), coalesce(?5, 0), coalesce(?6, 1), ?7)"
@@ -77,18 +77,18 @@ enum mc_err store_setup_group_save(struct store *st, const struct principal *who
 	       " active = coalesce(?6, active)");
 	if (s == NULL)
 		return store_sql_error(c, "service group", err);
-	sqlite3_bind_text(s, 1, g->code, -1, SQLITE_STATIC);
+	db_bind_text(s, 1, g->code, -1, DB_STATIC);
 	if (g->prefix)
-		sqlite3_bind_text(s, 2, g->prefix, -1, SQLITE_STATIC);
+		db_bind_text(s, 2, g->prefix, -1, DB_STATIC);
 	if (g->name)
-		sqlite3_bind_text(s, 3, g->name, -1, SQLITE_STATIC);
+		db_bind_text(s, 3, g->name, -1, DB_STATIC);
 	if (g->name_en)
-		sqlite3_bind_text(s, 4, g->name_en, -1, SQLITE_STATIC);
+		db_bind_text(s, 4, g->name_en, -1, DB_STATIC);
 	if (g->has_sort)
-		sqlite3_bind_int64(s, 5, g->sort);
+		db_bind_int64(s, 5, g->sort);
 	setup_bind_flag(s, 6, g->active);
 	if (office)
-		sqlite3_bind_int64(s, 7, office);
+		db_bind_int64(s, 7, office);
 	if ((rc = store_step(c, s, "service group", err))) {
 		if (rc == MC_ERR_CONFLICT)
 			mc_failf(
@@ -106,32 +106,32 @@ static enum mc_err setup_counter_group(struct store_conn *c, const struct setup_
                                        int64_t id, int64_t office, const char *code,
                                        struct mc_error *err)
 {
-	sqlite3_stmt *s = store_stmt(c, "INSERT OR IGNORE INTO counter_groups"
-	                                " (counter_id, group_id) SELECT ?1, id"
-	                                " FROM service_groups WHERE code = ?2"
-	                                " AND office_id IS (SELECT office_id FROM counters"
-	                                " WHERE id = ?1)");
+	db_stmt *s = store_stmt(c, "INSERT OR IGNORE INTO counter_groups"
+	                           " (counter_id, group_id) SELECT ?1, id"
+	                           " FROM service_groups WHERE code = ?2"
+	                           " AND office_id IS (SELECT office_id FROM counters"
+	                           " WHERE id = ?1)");
 	if (s == NULL)
 		return store_sql_error(c, "counter", err);
 	if (code == NULL)
 		return mc_fail(err, MC_ERR_INVALID, "invalid_field", "Trường không hợp lệ",
 		               "counter 'groups' must be group codes");
-	sqlite3_bind_int64(s, 1, id);
-	sqlite3_bind_text(s, 2, code, -1, SQLITE_STATIC);
-	int step = sqlite3_step(s);
-	sqlite3_reset(s);
-	if (step != SQLITE_DONE)
+	db_bind_int64(s, 1, id);
+	db_bind_text(s, 2, code, -1, DB_STATIC);
+	int step = db_step(s);
+	db_reset(s);
+	if (step != DB_DONE)
 		return store_sql_error(c, "counter", err);
-	if (sqlite3_changes(c->db) != 0)
+	if (db_changes(c->db) != 0)
 		return MC_OK;
 	/* Either unknown or listed twice; tell which. */
-	sqlite3_stmt *g = store_stmt(c, "SELECT 1 FROM service_groups WHERE code = ?"
-	                                " AND office_id IS ?");
+	db_stmt *g = store_stmt(c, "SELECT 1 FROM service_groups WHERE code = ?"
+	                           " AND office_id IS ?");
 	if (g == NULL)
 		return store_sql_error(c, "counter", err);
-	sqlite3_bind_text(g, 1, code, -1, SQLITE_STATIC);
+	db_bind_text(g, 1, code, -1, DB_STATIC);
 	if (office)
-		sqlite3_bind_int64(g, 2, office);
+		db_bind_int64(g, 2, office);
 	if (setup_exists(g))
 		return MC_OK;
 	return mc_failf(err, MC_ERR_INVALID, "group_not_found", "Không có nhóm dịch vụ này",
@@ -149,37 +149,36 @@ enum mc_err store_setup_counter_save(struct store *st, const struct principal *w
 	enum mc_err rc = store_item_office(st, &co->office, OFFICE_HALL, 0, what, &office, err);
 	if (rc)
 		return rc;
-	sqlite3_stmt *q = store_stmt(c, "SELECT 1 FROM counters WHERE no = ? AND office_id IS ?");
+	db_stmt *q = store_stmt(c, "SELECT 1 FROM counters WHERE no = ? AND office_id IS ?");
 	if (q == NULL)
 		return store_sql_error(c, "counter", err);
-	sqlite3_bind_int64(q, 1, co->no);
+	db_bind_int64(q, 1, co->no);
 	if (office)
-		sqlite3_bind_int64(q, 2, office);
+		db_bind_int64(q, 2, office);
 	if ((rc = setup_require_existing(co->must_exist, setup_exists(q), "counter", err)))
 		return rc;
 	char defname[32];
 	snprintf(defname, sizeof defname, "Quầy %lld", (long long)co->no);
-	sqlite3_stmt *s =
-	    store_stmt(c, "INSERT INTO counters (no, name, office_id) VALUES (?1, ?2, ?4)"
-	                  " ON CONFLICT (office_id, no) DO UPDATE SET"
-	                  " name = coalesce(?3, name) RETURNING id");
+	db_stmt *s = store_stmt(c, "INSERT INTO counters (no, name, office_id) VALUES (?1, ?2, ?4)"
+	                           " ON CONFLICT (office_id, no) DO UPDATE SET"
+	                           " name = coalesce(?3, name) RETURNING id");
 	if (s == NULL)
 		return store_sql_error(c, "counter", err);
-	sqlite3_bind_int64(s, 1, co->no);
-	sqlite3_bind_text(s, 2, co->name ? co->name : defname, -1, SQLITE_TRANSIENT);
+	db_bind_int64(s, 1, co->no);
+	db_bind_text(s, 2, co->name ? co->name : defname, -1, DB_TRANSIENT);
 	if (co->name)
-		sqlite3_bind_text(s, 3, co->name, -1, SQLITE_STATIC);
+		db_bind_text(s, 3, co->name, -1, DB_STATIC);
 	if (office)
-		sqlite3_bind_int64(s, 4, office);
-	int64_t id = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
-	sqlite3_reset(s);
+		db_bind_int64(s, 4, office);
+	int64_t id = db_step(s) == DB_ROW ? db_column_int64(s, 0) : 0;
+	db_reset(s);
 	if (id == 0)
 		return store_sql_error(c, "counter", err);
 	if (co->has_groups) {
 		s = store_stmt(c, "DELETE FROM counter_groups WHERE counter_id = ?");
 		if (s == NULL)
 			return store_sql_error(c, "counter", err);
-		sqlite3_bind_int64(s, 1, id);
+		db_bind_int64(s, 1, id);
 		if ((rc = store_step(c, s, "counter", err)))
 			return rc;
 		for (size_t k = 0; k < co->ngroups; k++)
@@ -196,12 +195,11 @@ enum mc_err store_setup_counter_save(struct store *st, const struct principal *w
 static enum mc_err setup_user_title(struct store_conn *c, const char *username, const char *title,
                                     struct mc_error *err)
 {
-	sqlite3_stmt *s =
-	    store_stmt(c, "UPDATE users SET title = nullif(?1, '') WHERE username = ?2");
+	db_stmt *s = store_stmt(c, "UPDATE users SET title = nullif(?1, '') WHERE username = ?2");
 	if (s == NULL)
 		return store_sql_error(c, "user", err);
-	sqlite3_bind_text(s, 1, title, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, username, -1, SQLITE_STATIC);
+	db_bind_text(s, 1, title, -1, DB_STATIC);
+	db_bind_text(s, 2, username, -1, DB_STATIC);
 	return store_step(c, s, "user", err);
 }
 
@@ -209,11 +207,11 @@ static enum mc_err setup_user_title(struct store_conn *c, const char *username, 
 static enum mc_err setup_user_head(struct store_conn *c, int64_t id, bool head,
                                    struct mc_error *err)
 {
-	sqlite3_stmt *s = store_stmt(c, "UPDATE users SET head = ?1 WHERE id = ?2");
+	db_stmt *s = store_stmt(c, "UPDATE users SET head = ?1 WHERE id = ?2");
 	if (s == NULL)
 		return store_sql_error(c, "user", err);
-	sqlite3_bind_int(s, 1, head);
-	sqlite3_bind_int64(s, 2, id);
+	db_bind_int(s, 1, head);
+	db_bind_int64(s, 2, id);
 	return store_step(c, s, "user", err);
 }
 
@@ -234,12 +232,12 @@ static enum mc_err setup_user_office(struct store *st, const struct setup_user *
 	    store_item_office(st, &u->office, office_role_kinds(r), fallback, what, &office, err);
 	if (rc)
 		return rc;
-	sqlite3_stmt *s = store_stmt(c, "UPDATE users SET office_id = ?1 WHERE id = ?2");
+	db_stmt *s = store_stmt(c, "UPDATE users SET office_id = ?1 WHERE id = ?2");
 	if (s == NULL)
 		return store_sql_error(c, "user", err);
 	if (office)
-		sqlite3_bind_int64(s, 1, office);
-	sqlite3_bind_int64(s, 2, id);
+		db_bind_int64(s, 1, office);
+	db_bind_int64(s, 2, id);
 	return store_step(c, s, "user", err);
 }
 
@@ -250,7 +248,7 @@ static enum mc_err setup_user_office(struct store *st, const struct setup_user *
 static enum mc_err setup_users_placed(struct store *st, struct mc_error *err)
 {
 	struct store_conn *c = store_write_conn(st);
-	sqlite3_stmt *s = store_stmt(
+	db_stmt *s = store_stmt(
 	    c, "SELECT u.username, u.role FROM users u LEFT JOIN offices o ON o.id = u.office_id"
 	       " WHERE u.active = 1 AND EXISTS (SELECT 1 FROM offices WHERE kind = 'province')"
 	       " AND ((u.role IN ('counter','specialist')"
@@ -268,7 +266,7 @@ static enum mc_err setup_users_placed(struct store *st, struct mc_error *err)
 		              admin ? "user %.64s: an administrator belongs to the province"
 		                    : "user %.64s belongs to no office: name its 'office'",
 		              store_col_text(s, 0));
-		sqlite3_reset(s);
+		db_reset(s);
 		return rc;
 	}
 	return store_scan_end(c, s, step, "user", err);
@@ -287,9 +285,9 @@ enum mc_err store_setup_users_done(struct store *st, bool updated, struct mc_err
 enum mc_err store_setup_users_fit(struct store *st, struct mc_error *err)
 {
 	struct store_conn *c = store_write_conn(st);
-	sqlite3_stmt *s = store_stmt(c, "SELECT u.username, u.role, o.code, o.kind FROM users u"
-	                                " JOIN offices o ON o.id = u.office_id"
-	                                " WHERE u.active = 1 ORDER BY u.id");
+	db_stmt *s = store_stmt(c, "SELECT u.username, u.role, o.code, o.kind FROM users u"
+	                           " JOIN offices o ON o.id = u.office_id"
+	                           " WHERE u.active = 1 ORDER BY u.id");
 	if (s == NULL)
 		return store_sql_error(c, "user", err);
 	int step;
@@ -302,7 +300,7 @@ enum mc_err store_setup_users_fit(struct store *st, struct mc_error *err)
 		    "user %.64s: a %.16s cannot belong to office %.40s (a %.16s)",
 		    store_col_text(s, 0), store_col_text(s, 1), store_col_text(s, 2),
 		    store_col_text(s, 3));
-		sqlite3_reset(s);
+		db_reset(s);
 		return rc;
 	}
 	return store_scan_end(c, s, step, "user", err);
@@ -337,10 +335,10 @@ static enum mc_err setup_user_reoffice(struct store *st, const struct setup_user
 	struct store_conn *c = store_write_conn(st);
 	if (!u->office.given)
 		return MC_OK;
-	sqlite3_stmt *s = store_stmt(c, "SELECT role FROM users WHERE id = ?");
+	db_stmt *s = store_stmt(c, "SELECT role FROM users WHERE id = ?");
 	if (s == NULL)
 		return store_sql_error(c, "user", err);
-	sqlite3_bind_int64(s, 1, id);
+	db_bind_int64(s, 1, id);
 	char cur[16] = "";
 	int step;
 	if (store_next(s, &step))
@@ -364,19 +362,19 @@ static enum mc_err setup_user_update(struct store *st, const struct principal *w
 			return mc_fail(err, MC_ERR_INTERNAL, "hash_failed", "Lỗi băm mật khẩu",
 			               "password hashing failed");
 	}
-	sqlite3_stmt *s = store_stmt(c, "UPDATE users SET full_name = coalesce(?1, full_name),"
-	                                " role = coalesce(?2, role), active = coalesce(?3, active),"
-	                                " pw_hash = coalesce(?4, pw_hash) WHERE id = ?5");
+	db_stmt *s = store_stmt(c, "UPDATE users SET full_name = coalesce(?1, full_name),"
+	                           " role = coalesce(?2, role), active = coalesce(?3, active),"
+	                           " pw_hash = coalesce(?4, pw_hash) WHERE id = ?5");
 	if (s == NULL)
 		return store_sql_error(c, "user", err);
 	if (u->full_name)
-		sqlite3_bind_text(s, 1, u->full_name, -1, SQLITE_STATIC);
+		db_bind_text(s, 1, u->full_name, -1, DB_STATIC);
 	if (u->role)
-		sqlite3_bind_text(s, 2, u->role, -1, SQLITE_STATIC);
+		db_bind_text(s, 2, u->role, -1, DB_STATIC);
 	setup_bind_flag(s, 3, u->active);
 	if (u->password)
-		sqlite3_bind_text(s, 4, hash, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 5, id);
+		db_bind_text(s, 4, hash, -1, DB_STATIC);
+	db_bind_int64(s, 5, id);
 	if ((rc = store_step(c, s, "user", err)) ||
 	    (u->title && (rc = setup_user_title(c, u->username, u->title, err))) ||
 	    (u->head != SETUP_UNSET && (rc = setup_user_head(c, id, u->head == SETUP_TRUE, err))) ||
@@ -387,7 +385,7 @@ static enum mc_err setup_user_update(struct store *st, const struct principal *w
 		s = store_stmt(c, "DELETE FROM sessions WHERE user_id = ?");
 		if (s == NULL)
 			return store_sql_error(c, "user", err);
-		sqlite3_bind_int64(s, 1, id);
+		db_bind_int64(s, 1, id);
 		if ((rc = store_step(c, s, "user", err)))
 			return rc;
 	}
@@ -400,12 +398,12 @@ enum mc_err store_setup_user_save(struct store *st, const struct principal *who,
                                   const struct setup_user *u, bool *created, struct mc_error *err)
 {
 	struct store_conn *c = store_write_conn(st);
-	sqlite3_stmt *s = store_stmt(c, "SELECT id FROM users WHERE username = ?");
+	db_stmt *s = store_stmt(c, "SELECT id FROM users WHERE username = ?");
 	if (s == NULL)
 		return store_sql_error(c, "user", err);
-	sqlite3_bind_text(s, 1, u->username, -1, SQLITE_STATIC);
+	db_bind_text(s, 1, u->username, -1, DB_STATIC);
 	int step;
-	int64_t id = store_next(s, &step) ? sqlite3_column_int64(s, 0) : 0;
+	int64_t id = store_next(s, &step) ? db_column_int64(s, 0) : 0;
 	enum mc_err rc;
 	if ((rc = store_scan_end(c, s, step, "user", err)) ||
 	    (rc = setup_require_existing(u->must_exist, id != 0, "user", err)))
@@ -418,11 +416,11 @@ enum mc_err store_setup_user_save(struct store *st, const struct principal *who,
 static enum mc_err setup_device_office(struct store_conn *c, int64_t id, int64_t office,
                                        struct mc_error *err)
 {
-	sqlite3_stmt *s = store_stmt(c, "UPDATE devices SET office_id = ? WHERE id = ?");
+	db_stmt *s = store_stmt(c, "UPDATE devices SET office_id = ? WHERE id = ?");
 	if (s == NULL)
 		return store_sql_error(c, "device", err);
-	sqlite3_bind_int64(s, 1, office);
-	sqlite3_bind_int64(s, 2, id);
+	db_bind_int64(s, 1, office);
+	db_bind_int64(s, 2, id);
 	return store_step(c, s, "device", err);
 }
 
@@ -431,12 +429,12 @@ enum mc_err store_setup_device_save(struct store *st, const struct principal *wh
                                     char token[AUTH_TOKEN_LEN], struct mc_error *err)
 {
 	struct store_conn *c = store_write_conn(st);
-	sqlite3_stmt *s = store_stmt(c, "SELECT id FROM devices WHERE name = ?");
+	db_stmt *s = store_stmt(c, "SELECT id FROM devices WHERE name = ?");
 	if (s == NULL)
 		return store_sql_error(c, "device", err);
-	sqlite3_bind_text(s, 1, d->name, -1, SQLITE_STATIC);
+	db_bind_text(s, 1, d->name, -1, DB_STATIC);
 	int step;
-	int64_t id = store_next(s, &step) ? sqlite3_column_int64(s, 0) : 0;
+	int64_t id = store_next(s, &step) ? db_column_int64(s, 0) : 0;
 	enum mc_err rc;
 	if ((rc = store_scan_end(c, s, step, "device", err)) ||
 	    (rc = setup_require_existing(d->must_exist, id != 0, "device", err)))
@@ -461,7 +459,7 @@ enum mc_err store_setup_device_save(struct store *st, const struct principal *wh
 		return store_sql_error(c, "device", err);
 	setup_bind_flag(s, 1, d->prints);
 	setup_bind_flag(s, 2, d->active);
-	sqlite3_bind_int64(s, 3, id);
+	db_bind_int64(s, 3, id);
 	if ((rc = store_step(c, s, "device", err)) ||
 	    (office && (rc = setup_device_office(c, id, office, err))))
 		return rc;
@@ -474,11 +472,11 @@ enum mc_err store_setup_device_save(struct store *st, const struct principal *wh
 static enum mc_err setup_procedure_insert(struct store_conn *c, const struct setup_procedure *p,
                                           int version, struct mc_error *err)
 {
-	sqlite3_stmt *s =
+	db_stmt *s =
 	    store_stmt(c, "UPDATE procedures SET current = 0 WHERE code = ? AND current = 1");
 	if (s == NULL)
 		return store_sql_error(c, "procedure", err);
-	sqlite3_bind_text(s, 1, p->code, -1, SQLITE_STATIC);
+	db_bind_text(s, 1, p->code, -1, DB_STATIC);
 	enum mc_err rc = store_step(c, s, "procedure", err);
 	if (rc)
 		return rc;
@@ -487,17 +485,17 @@ static enum mc_err setup_procedure_insert(struct store_conn *c, const struct set
 	                  " VALUES (?,?,?,?,?,?,?,?,?,?,strftime('%s','now'))");
 	if (s == NULL)
 		return store_sql_error(c, "procedure", err);
-	sqlite3_bind_text(s, 1, p->code, -1, SQLITE_STATIC);
-	sqlite3_bind_int(s, 2, version + 1);
-	sqlite3_bind_text(s, 3, p->name, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 4, p->field, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 5, p->level, -1, SQLITE_STATIC);
+	db_bind_text(s, 1, p->code, -1, DB_STATIC);
+	db_bind_int(s, 2, version + 1);
+	db_bind_text(s, 3, p->name, -1, DB_STATIC);
+	db_bind_text(s, 4, p->field, -1, DB_STATIC);
+	db_bind_text(s, 5, p->level, -1, DB_STATIC);
 	if (p->office)
-		sqlite3_bind_text(s, 6, p->office, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 7, p->unit, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 8, p->milli);
-	sqlite3_bind_int64(s, 9, p->fee_vnd);
-	sqlite3_bind_text(s, 10, p->body, -1, SQLITE_STATIC);
+		db_bind_text(s, 6, p->office, -1, DB_STATIC);
+	db_bind_text(s, 7, p->unit, -1, DB_STATIC);
+	db_bind_int64(s, 8, p->milli);
+	db_bind_int64(s, 9, p->fee_vnd);
+	db_bind_text(s, 10, p->body, -1, DB_STATIC);
 	return store_step(c, s, "procedure", err);
 }
 
@@ -509,15 +507,15 @@ enum mc_err store_setup_procedure_save(struct store *st, const struct principal 
 	*saved = false;
 	/* A dossier pins the version in force at intake: a changed procedure
 	 * becomes a new version; an unchanged one is left. */
-	sqlite3_stmt *s = store_stmt(c, "SELECT version, body FROM procedures"
-	                                " WHERE code = ? AND current = 1");
+	db_stmt *s = store_stmt(c, "SELECT version, body FROM procedures"
+	                           " WHERE code = ? AND current = 1");
 	if (s == NULL)
 		return store_sql_error(c, "procedure", err);
-	sqlite3_bind_text(s, 1, p->code, -1, SQLITE_STATIC);
+	db_bind_text(s, 1, p->code, -1, DB_STATIC);
 	int version = 0, step;
 	bool same = false;
 	if (store_next(s, &step)) {
-		version = sqlite3_column_int(s, 0);
+		version = db_column_int(s, 0);
 		same = strcmp(store_col_text(s, 1), p->body) == 0;
 	}
 	enum mc_err rc = store_scan_end(c, s, step, "procedure", err);
@@ -647,11 +645,11 @@ _Static_assert(sizeof setup_list_sql / sizeof setup_list_sql[0] == SETUP_LIST_CO
                "setup_list_sql must have one entry per enum setup_list");
 
 /* Binds :name of s to v when s has it. */
-static void setup_bind(sqlite3_stmt *s, const char *name, int64_t v)
+static void setup_bind(db_stmt *s, const char *name, int64_t v)
 {
-	int i = sqlite3_bind_parameter_index(s, name);
+	int i = db_bind_parameter_index(s, name);
 	if (i > 0)
-		sqlite3_bind_int64(s, i, v);
+		db_bind_int64(s, i, v);
 }
 
 void setup_page_free(struct setup_page *p)
@@ -673,11 +671,11 @@ static void setup_page_add(struct setup_page *p, const char *text, size_t *cap)
 }
 
 /* Runs query which (the page or its count) of s's list with its bindings. */
-static sqlite3_stmt *setup_list_stmt(struct store_conn *c, enum setup_list which, bool count,
-                                     const struct principal *who, int64_t office_id, int offset,
-                                     int limit)
+static db_stmt *setup_list_stmt(struct store_conn *c, enum setup_list which, bool count,
+                                const struct principal *who, int64_t office_id, int offset,
+                                int limit)
 {
-	sqlite3_stmt *s =
+	db_stmt *s =
 	    store_stmt(c, count ? setup_list_sql[which].count : setup_list_sql[which].page);
 	if (s == NULL)
 		return NULL;
@@ -710,7 +708,7 @@ enum mc_err store_setup_list_scoped(struct store *st, enum setup_list which,
 	int step;
 	if (office && (rc = store_office_in_scope(c, scoped ? who : NULL, office, &office_id, err)))
 		goto out;
-	sqlite3_stmt *s = setup_list_stmt(c, which, false, who, office_id, offset, limit);
+	db_stmt *s = setup_list_stmt(c, which, false, who, office_id, offset, limit);
 	if (s == NULL) {
 		rc = store_sql_error(c, "set-up list", err);
 		goto out;
@@ -725,7 +723,7 @@ enum mc_err store_setup_list_scoped(struct store *st, enum setup_list which,
 		goto out;
 	}
 	if (store_next(s, &step))
-		page.total = sqlite3_column_int64(s, 0);
+		page.total = db_column_int64(s, 0);
 	if ((rc = store_scan_end(c, s, step, "set-up count", err)))
 		goto out;
 	*out = page;
@@ -847,15 +845,15 @@ enum mc_err store_procedures_list(struct store *st, const char *q, const char *f
 		fq = xmalloc(n);
 		fold_vi(q, fq, n);
 	}
-	sqlite3_stmt *s = store_stmt(c, "SELECT code, version, name, field, body FROM procedures"
-	                                " WHERE current = 1 AND (?1 IS NULL OR field = ?1)"
-	                                " ORDER BY field, code");
+	db_stmt *s = store_stmt(c, "SELECT code, version, name, field, body FROM procedures"
+	                           " WHERE current = 1 AND (?1 IS NULL OR field = ?1)"
+	                           " ORDER BY field, code");
 	if (s == NULL) {
 		rc = store_sql_error(c, "procedures list", err);
 		goto out;
 	}
 	if (field)
-		sqlite3_bind_text(s, 1, field, -1, SQLITE_STATIC);
+		db_bind_text(s, 1, field, -1, DB_STATIC);
 	/* Without q the catalogue order pages straight from the rows; with q
 	 * every match is ranked first (the catalogue is tens of rows). */
 	while (store_next(s, &step)) {
@@ -867,7 +865,7 @@ enum mc_err store_procedures_list(struct store *st, const char *q, const char *f
 		if (q == NULL && (page.total++ < offset || page.n >= (size_t)limit))
 			continue;
 		struct procedure_row row = {.body = xstrdup(store_col_text(s, 4)),
-		                            .version = sqlite3_column_int(s, 1)};
+		                            .version = db_column_int(s, 1)};
 		if (q == NULL) {
 			procedure_page_add(&page, row, &pcap);
 			continue;
@@ -902,15 +900,15 @@ enum mc_err store_procedure_version(struct store *st, const char *code, int vers
 	struct store_conn *c = store_read_conn(st);
 	struct procedure_row row = {0};
 	int step;
-	sqlite3_stmt *s = store_stmt(c, "SELECT body, version FROM procedures WHERE code = ?1"
-	                                " AND (version = ?2 OR (?2 = 0 AND current = 1))");
+	db_stmt *s = store_stmt(c, "SELECT body, version FROM procedures WHERE code = ?1"
+	                           " AND (version = ?2 OR (?2 = 0 AND current = 1))");
 	if (s == NULL)
 		return store_sql_error(c, "procedure", err);
-	sqlite3_bind_text(s, 1, code ? code : "", -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int(s, 2, version);
+	db_bind_text(s, 1, code ? code : "", -1, DB_TRANSIENT);
+	db_bind_int(s, 2, version);
 	if (store_next(s, &step)) {
 		row.body = xstrdup(store_col_text(s, 0));
-		row.version = sqlite3_column_int(s, 1);
+		row.version = db_column_int(s, 1);
 	}
 	enum mc_err rc = store_scan_end(c, s, step, "procedure", err);
 	if (rc) {

@@ -4,12 +4,14 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <sodium.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "store/dialect.h"
 #include "store/scan.h"
 #include "store/schema.h"
 #include "util/clock.h"
@@ -21,29 +23,28 @@
 
 enum mc_err store_sql_error(struct store_conn *c, const char *what, struct mc_error *err)
 {
-	int code = sqlite3_extended_errcode(c->db);
-	if ((code & 0xff) == SQLITE_CONSTRAINT)
+	int code = db_errcode(c->db);
+	if (code == DB_CONSTRAINT)
 		return mc_failf(err, MC_ERR_CONFLICT, "constraint_violation",
 		                "Dữ liệu trùng hoặc không hợp lệ", "%s: %s", what,
-		                sqlite3_errmsg(c->db));
-	if ((code & 0xff) == SQLITE_FULL)
+		                db_errmsg(c->db));
+	if (code == DB_FULL)
 		return mc_fail(err, MC_ERR_UNAVAILABLE, "disk_full", "Ổ đĩa đầy",
 		               "The disk is full");
-	log_error("store: %s: %s (%d)", what, sqlite3_errmsg(c->db), code);
+	log_error("store: %s: %s (%d)", what, db_errmsg(c->db), code);
 	return mc_fail(err, MC_ERR_INTERNAL, "store_error", "Lỗi cơ sở dữ liệu", "Database error");
 }
 
-enum mc_err store_step(struct store_conn *c, sqlite3_stmt *s, const char *what,
-                       struct mc_error *err)
+enum mc_err store_step(struct store_conn *c, db_stmt *s, const char *what, struct mc_error *err)
 {
-	int step = sqlite3_step(s);
-	sqlite3_reset(s);
-	return step == SQLITE_DONE || step == SQLITE_ROW ? MC_OK : store_sql_error(c, what, err);
+	int step = db_step(s);
+	db_reset(s);
+	return step == DB_DONE || step == DB_ROW ? MC_OK : store_sql_error(c, what, err);
 }
 
-const char *store_col_text(sqlite3_stmt *s, int col)
+const char *store_col_text(db_stmt *s, int col)
 {
-	const unsigned char *t = sqlite3_column_text(s, col);
+	const unsigned char *t = db_column_text(s, col);
 	return t ? (const char *)t : "";
 }
 
@@ -85,7 +86,7 @@ static void store_conn_check_owner(struct store_conn *c)
 		        "reader connection used by a thread that does not own it");
 }
 
-sqlite3_stmt *store_stmt(struct store_conn *c, const char *sql)
+db_stmt *store_stmt(struct store_conn *c, const char *sql)
 {
 	store_conn_check_owner(c);
 	c->tick++;
@@ -95,20 +96,20 @@ sqlite3_stmt *store_stmt(struct store_conn *c, const char *sql)
 	for (size_t i = 0; i < STORE_STMT_SLOTS; i++) {
 		size_t k = (h + i) % STORE_STMT_SLOTS;
 		if (c->slots[k].sql == sql) {
-			sqlite3_reset(c->slots[k].stmt);
-			sqlite3_clear_bindings(c->slots[k].stmt);
+			db_reset(c->slots[k].stmt);
+			db_clear_bindings(c->slots[k].stmt);
 			c->slots[k].last = c->tick;
 			return c->slots[k].stmt;
 		}
 		if (c->slots[k].sql == NULL)
 			break;
 	}
-	sqlite3_stmt *s = NULL;
+	db_stmt *s = NULL;
 	if (c->db == NULL)
 		return NULL; /* a reader that could not open (store_read_conn) */
-	if (sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s, NULL) != SQLITE_OK) {
-		log_error("store: prepare failed: %s", sqlite3_errmsg(c->db));
-		sqlite3_finalize(s);
+	if (db_prepare(c->db, sql, &s) != DB_OK) {
+		log_error("store: prepare failed: %s", db_errmsg(c->db));
+		db_finalize(s);
 		return NULL;
 	}
 	size_t k = STORE_STMT_SLOTS;
@@ -124,14 +125,14 @@ sqlite3_stmt *store_stmt(struct store_conn *c, const char *sql)
 		 * and not among the last half fetched (a caller may hold a
 		 * statement it bound but has not stepped yet). */
 		for (size_t i = 0; i < STORE_STMT_SLOTS; i++) {
-			if (sqlite3_stmt_busy(c->slots[i].stmt) ||
+			if (db_stmt_busy(c->slots[i].stmt) ||
 			    c->tick - c->slots[i].last < STORE_STMT_SLOTS / 2)
 				continue;
 			if (k == STORE_STMT_SLOTS || c->slots[i].last < c->slots[k].last)
 				k = i;
 		}
 		ENFORCE(k < STORE_STMT_SLOTS, "statement cache full of statements still in use");
-		sqlite3_finalize(c->slots[k].stmt);
+		db_finalize(c->slots[k].stmt);
 	}
 	c->slots[k].sql = sql;
 	c->slots[k].stmt = s;
@@ -141,12 +142,8 @@ sqlite3_stmt *store_stmt(struct store_conn *c, const char *sql)
 
 enum mc_err store_exec(struct store_conn *c, const char *sql, struct mc_error *err)
 {
-	char *msg = NULL;
-	if (sqlite3_exec(c->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-		log_error("store: %s", msg ? msg : "exec failed");
-		sqlite3_free(msg);
+	if (db_exec(c->db, sql) != DB_OK)
 		return store_sql_error(c, "exec", err);
-	}
 	return MC_OK;
 }
 
@@ -154,11 +151,10 @@ static void store_conn_close(struct store_conn *c)
 {
 	for (size_t i = 0; i < STORE_STMT_SLOTS; i++)
 		if (c->slots[i].stmt)
-			sqlite3_finalize(c->slots[i].stmt);
+			db_finalize(c->slots[i].stmt);
 	memset(c->slots, 0, sizeof c->slots);
 	c->used = 0;
-	if (c->db)
-		sqlite3_close(c->db);
+	db_close(c->db);
 	c->db = NULL;
 }
 
@@ -172,11 +168,10 @@ static int store_conn_open(struct store *st, struct store_conn *c, int flags)
 	c->next = next;
 	c->st = st;
 	c->thread = pthread_self();
-	const char *path = st->path;
-	if (sqlite3_open_v2(path, &c->db, flags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
+	if (db_open(st->path, flags, &c->db) != DB_OK)
 		return -1;
-	sqlite3_busy_timeout(c->db, STORE_BUSY_TIMEOUT_MS);
-	sqlite3_extended_result_codes(c->db, 1);
+	if (db_sqlite(c->db))
+		sqlite3_busy_timeout(db_sqlite(c->db), STORE_BUSY_TIMEOUT_MS);
 	return 0;
 }
 
@@ -188,10 +183,10 @@ static void store_reader_destroy(void *p)
 	 * connections whose db is NULL. */
 	for (size_t i = 0; i < STORE_STMT_SLOTS; i++)
 		if (c->slots[i].stmt)
-			sqlite3_finalize(c->slots[i].stmt);
+			db_finalize(c->slots[i].stmt);
 	memset(c->slots, 0, sizeof c->slots);
 	c->used = 0;
-	sqlite3_close(c->db);
+	db_close(c->db);
 	c->db = NULL;
 }
 
@@ -221,47 +216,45 @@ struct store_conn *store_read_conn(struct store *st)
 	/* A reader's page cache: 512 KiB instead of SQLite's 2 MiB. Every
 	 * thread that reads has one (32 threads with the write pool); the
 	 * kernel caches the file for all of them. */
-	if (store_conn_open(st, c, SQLITE_OPEN_READONLY) == 0) {
-		sqlite3_exec(c->db, "PRAGMA cache_size=-512", NULL, NULL, NULL);
+	if (store_conn_open(st, c, DB_OPEN_READONLY) == 0) {
+		if (db_sqlite(c->db))
+			db_exec(c->db, "PRAGMA cache_size=-512");
 	} else {
 		/* The file is gone or unreadable (or no descriptor is left): every
 		 * read on c now fails with an error its caller reports, and the
 		 * next call of this thread tries to open again. */
-		log_error("store: cannot open reader: %s", c->db ? sqlite3_errmsg(c->db) : "?");
-		sqlite3_close(c->db);
+		log_error("store: cannot open reader: %s", c->db ? db_errmsg(c->db) : "?");
+		db_close(c->db);
 		c->db = NULL;
 	}
 	return c;
 }
 
-/* PRAGMA user_version on c, or -1 when it cannot be read. */
+/* The schema version of c's database (store/dialect.h), -1 when it cannot
+ * be read. */
 static int store_user_version(struct store_conn *c)
 {
-	sqlite3_stmt *s = NULL;
-	int v = -1;
-	if (sqlite3_prepare_v2(c->db, "PRAGMA user_version", -1, &s, NULL) == SQLITE_OK &&
-	    sqlite3_step(s) == SQLITE_ROW)
-		v = sqlite3_column_int(s, 0);
-	sqlite3_finalize(s);
-	return v;
+	return dialect_schema_version(c->db);
 }
 
 /* MC_OK when no row of c breaks a foreign key; else a conflict naming the
  * first table that does (a migration step left a dangling reference). */
 static enum mc_err store_migrate_fk_check(struct store_conn *c, struct mc_error *err)
 {
-	sqlite3_stmt *s = NULL;
-	if (sqlite3_prepare_v2(c->db, "PRAGMA foreign_key_check", -1, &s, NULL) != SQLITE_OK)
+	db_stmt *s = NULL;
+	if (db_engine(c->db) == DB_POSTGRES)
+		return MC_OK; /* PostgreSQL checks every reference at each statement */
+	if (db_prepare(c->db, "PRAGMA foreign_key_check", &s) != DB_OK)
 		return store_sql_error(c, "foreign_key_check", err);
-	int step = sqlite3_step(s);
+	int step = db_step(s);
 	enum mc_err rc = MC_OK;
-	if (step == SQLITE_ROW)
+	if (step == DB_ROW)
 		rc =
 		    mc_failf(err, MC_ERR_CONFLICT, "migration_broken", "Nâng cấp dữ liệu bị lỗi",
 		             "Migration left a broken reference in table %s", store_col_text(s, 0));
-	else if (step != SQLITE_DONE)
+	else if (step != DB_DONE)
 		rc = store_sql_error(c, "foreign_key_check", err);
-	sqlite3_finalize(s);
+	db_finalize(s);
 	return rc;
 }
 
@@ -319,19 +312,28 @@ static enum mc_err store_migrate(struct store *st, struct mc_error *err)
 	 * others refer to, as SQLite's documented procedure does) and checked
 	 * as a whole before the commit. The pragma is a no-op inside a
 	 * transaction, hence before BEGIN. */
-	rc = store_exec(c, "PRAGMA foreign_keys=OFF", err);
+	bool pg = db_engine(c->db) == DB_POSTGRES;
+	rc = pg ? MC_OK : store_exec(c, "PRAGMA foreign_keys=OFF", err);
 	if (rc == MC_OK)
-		rc = store_exec(c, "BEGIN IMMEDIATE", err);
+		rc = store_exec(c, dialect_begin_sql(c->db), err);
+	if (rc == MC_OK && pg)
+		rc = schema_pg_lock(c, &version, err);
 	if (rc)
 		goto restore;
 	for (int n = version + 1; n <= target; n++) {
-		char pragma[48];
-		snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", n);
+		char setv[128];
 		bool fail = store_migrate_fault("migrate_fail", n);
-		char *msg = NULL;
-		if (fail || sqlite3_exec(c->db, schema_step(n), NULL, NULL, &msg) != SQLITE_OK ||
-		    sqlite3_exec(c->db, pragma, NULL, NULL, &msg) != SQLITE_OK) {
-			const char *why = fail ? "test fault" : msg ? msg : sqlite3_errmsg(c->db);
+		/* PostgreSQL's new database gets the whole schema at once, as
+		 * its last step (schema_pg.c). */
+		if (pg && version == 0 && n < target)
+			continue;
+		const char *step = pg ? schema_pg_step(version, n) : schema_step(n);
+		if (fail || step == NULL || db_exec(c->db, step) != DB_OK ||
+		    db_exec(c->db, dialect_set_schema_version_sql(c->db, n, setv, sizeof setv)) !=
+		        DB_OK) {
+			const char *why = fail           ? "test fault"
+			                  : step == NULL ? "no step for this engine"
+			                                 : db_errmsg(c->db);
 			rc = mc_failf(
 			    err, MC_ERR_INTERNAL, "migration_failed",
 			    "Nâng cấp cơ sở dữ liệu thất bại",
@@ -339,7 +341,6 @@ static enum mc_err store_migrate(struct store *st, struct mc_error *err)
 			    "%d (%s); nothing was changed, the database is still schema %d",
 			    version, target, n, why, version);
 			log_error("store: schema step %d: %s", n, why);
-			sqlite3_free(msg);
 			goto fail;
 		}
 		if (store_migrate_fault("migrate_step", n)) {
@@ -355,11 +356,12 @@ static enum mc_err store_migrate(struct store *st, struct mc_error *err)
 		goto fail;
 	if (version > 0)
 		log_info("store: migrated schema %d -> %d", version, target);
-	return store_exec(c, "PRAGMA foreign_keys=ON", err);
+	return pg ? MC_OK : store_exec(c, "PRAGMA foreign_keys=ON", err);
 fail:
 	store_exec(c, "ROLLBACK", NULL);
 restore:
-	store_exec(c, "PRAGMA foreign_keys=ON", NULL);
+	if (!pg)
+		store_exec(c, "PRAGMA foreign_keys=ON", NULL);
 	return rc;
 }
 
@@ -422,10 +424,10 @@ enum mc_err store_open_mode(const char *path, enum store_open_mode mode, struct 
 	pthread_mutex_init(&st->readers_lock, NULL);
 	pthread_key_create(&st->reader_key, store_reader_destroy);
 
-	if (store_conn_open(st, &st->writer, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) != 0) {
+	if (store_conn_open(st, &st->writer, DB_OPEN_READWRITE | DB_OPEN_CREATE) != 0) {
 		mc_failf(err, MC_ERR_UNAVAILABLE, "db_open_failed", "Không mở được cơ sở dữ liệu",
 		         "Cannot open database %s: %s", path,
-		         st->writer.db ? sqlite3_errmsg(st->writer.db) : "?");
+		         st->writer.db ? db_errmsg(st->writer.db) : "?");
 		store_close(st);
 		return MC_ERR_UNAVAILABLE;
 	}
@@ -435,7 +437,7 @@ enum mc_err store_open_mode(const char *path, enum store_open_mode mode, struct 
 	enum mc_err rc = store_check_version(&st->writer, err);
 	if (rc == MC_OK)
 		rc = store_check_mode(&st->writer, path, mode, err);
-	if (rc == MC_OK)
+	if (rc == MC_OK && db_sqlite(st->writer.db))
 		rc = store_exec(&st->writer,
 		                "PRAGMA journal_mode=WAL;"
 		                "PRAGMA synchronous=FULL;"
@@ -506,6 +508,8 @@ static enum mc_err store_file_check(struct store *st, struct store_conn *c, stru
 	char head[16];
 	struct stat sb;
 	sqlite3_file *f = NULL;
+	if (c->db && db_engine(c->db) == DB_POSTGRES)
+		return MC_OK; /* no file: the server keeps its own */
 	if (stat(st->path, &sb) != 0)
 		return mc_failf(err, MC_ERR_UNAVAILABLE, "db_unreadable",
 		                "Không đọc được cơ sở dữ liệu", "cannot read %s: %s", st->path,
@@ -515,7 +519,8 @@ static enum mc_err store_file_check(struct store *st, struct store_conn *c, stru
 		                "Tệp cơ sở dữ liệu đã bị thay thế",
 		                "%s is no longer the file the server opened", st->path);
 	if (c->db == NULL ||
-	    sqlite3_file_control(c->db, "main", SQLITE_FCNTL_FILE_POINTER, &f) != SQLITE_OK ||
+	    sqlite3_file_control(db_sqlite(c->db), "main", SQLITE_FCNTL_FILE_POINTER, &f) !=
+	        SQLITE_OK ||
 	    f == NULL || f->pMethods == NULL)
 		return mc_failf(err, MC_ERR_UNAVAILABLE, "db_unreadable",
 		                "Không đọc được cơ sở dữ liệu", "cannot read %s", st->path);
@@ -532,23 +537,19 @@ enum mc_err store_health(struct store *st, int *schema, struct mc_error *err)
 	enum mc_err rc = store_file_check(st, c, err);
 	if (rc)
 		return rc;
-	sqlite3_stmt *s = NULL;
+	db_stmt *s = NULL;
 	int v = -1;
 	/* Not cached: a statement that failed on a broken file should not stay. */
-	if (sqlite3_prepare_v2(c->db,
-	                       "SELECT (SELECT user_version FROM pragma_user_version),"
-	                       " (SELECT count(*) FROM sqlite_schema),"
-	                       " (SELECT count(*) FROM (SELECT 1 FROM events LIMIT 1))",
-	                       -1, &s, NULL) == SQLITE_OK &&
-	    sqlite3_step(s) == SQLITE_ROW && sqlite3_column_int(s, 1) > 0)
-		v = sqlite3_column_int(s, 0);
+	if (db_prepare(c->db, dialect_health_sql(c->db), &s) == DB_OK && db_step(s) == DB_ROW &&
+	    db_column_int(s, 1) > 0)
+		v = db_column_int(s, 0);
 	if (v < 0) {
-		log_error("store: health check: %s", sqlite3_errmsg(c->db));
+		log_error("store: health check: %s", db_errmsg(c->db));
 		rc = mc_fail(err, MC_ERR_UNAVAILABLE, "db_unreadable",
 		             "Không đọc được cơ sở dữ liệu", "The database cannot be read");
 	} else if (schema)
 		*schema = v;
-	sqlite3_finalize(s);
+	db_finalize(s);
 	return rc;
 }
 
@@ -657,7 +658,7 @@ enum mc_err store_begin(struct store *st, struct mc_error *err)
 	st->waiting--;
 	enum mc_err rc = MC_OK;
 	if (!st->batch_open) {
-		rc = store_exec(&st->writer, "BEGIN IMMEDIATE", err);
+		rc = store_exec(&st->writer, dialect_begin_sql(st->writer.db), err);
 		st->batch_open = rc == MC_OK;
 	}
 	if (rc == MC_OK) {
@@ -693,7 +694,7 @@ static enum mc_err store_end(struct store *st, bool keep, struct mc_error *err)
 	}
 	/* An I/O error or a full disk may make SQLite roll back the whole
 	 * transaction, the other members' work with it. */
-	bool lost = sqlite3_get_autocommit(st->writer.db) != 0;
+	bool lost = !db_in_transaction(st->writer.db);
 	st->depth = 0;
 
 	pthread_mutex_lock(&st->write_lock);
@@ -858,14 +859,14 @@ int64_t store_event_append(struct store *st, const char *actor, const char *enti
 	int64_t office = st->event_office;
 	st->event_office = 0;
 
-	sqlite3_stmt *s = store_stmt(c, "SELECT id, hash FROM events ORDER BY id DESC LIMIT 1");
+	db_stmt *s = store_stmt(c, "SELECT id, hash FROM events ORDER BY id DESC LIMIT 1");
 	if (s == NULL)
 		return store_sql_error(c, "last event", err), 0;
-	if (sqlite3_step(s) == SQLITE_ROW) {
-		id = sqlite3_column_int64(s, 0) + 1;
+	if (db_step(s) == DB_ROW) {
+		id = db_column_int64(s, 0) + 1;
 		snprintf(prev, sizeof prev, "%s", store_col_text(s, 1));
 	}
-	sqlite3_reset(s);
+	db_reset(s);
 	/* Every event written by this code is version 2 (see STORE_HASH_V2_KEY):
 	 * the office bound below (NULL when 0) and the stream flag are hashed. */
 	store_event_hash(2, prev, id, at, actor, entity, entity_id, action, details, office != 0,
@@ -875,21 +876,21 @@ int64_t store_event_append(struct store *st, const char *actor, const char *enti
 	                  " stream, prev_hash, hash, office_id) VALUES (?,?,?,?,?,?,?,?,?,?,?)");
 	if (s == NULL)
 		return store_sql_error(c, "append event", err), 0;
-	sqlite3_bind_int64(s, 1, id);
-	sqlite3_bind_int64(s, 2, at);
-	sqlite3_bind_text(s, 3, actor, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 4, entity, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 5, entity_id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 6, action, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 7, details, -1, SQLITE_STATIC);
-	sqlite3_bind_int(s, 8, stream);
-	sqlite3_bind_text(s, 9, prev, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 10, hash, -1, SQLITE_STATIC);
+	db_bind_int64(s, 1, id);
+	db_bind_int64(s, 2, at);
+	db_bind_text(s, 3, actor, -1, DB_STATIC);
+	db_bind_text(s, 4, entity, -1, DB_STATIC);
+	db_bind_text(s, 5, entity_id, -1, DB_STATIC);
+	db_bind_text(s, 6, action, -1, DB_STATIC);
+	db_bind_text(s, 7, details, -1, DB_STATIC);
+	db_bind_int(s, 8, stream);
+	db_bind_text(s, 9, prev, -1, DB_STATIC);
+	db_bind_text(s, 10, hash, -1, DB_STATIC);
 	if (office)
-		sqlite3_bind_int64(s, 11, office);
-	int rc = sqlite3_step(s);
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE)
+		db_bind_int64(s, 11, office);
+	int rc = db_step(s);
+	db_reset(s);
+	if (rc != DB_DONE)
 		return store_sql_error(c, "append event", err), 0;
 
 	if (st->pending_len == st->pending_cap) {
@@ -920,14 +921,14 @@ void store_event_office(struct store *st, int64_t office_id)
 char *store_setting_get(struct store *st, const char *key)
 {
 	struct store_conn *c = store_read_conn(st);
-	sqlite3_stmt *s = store_stmt(c, "SELECT value FROM settings WHERE key = ?");
+	db_stmt *s = store_stmt(c, "SELECT value FROM settings WHERE key = ?");
 	char *v = NULL;
 	if (s == NULL)
 		return NULL;
-	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
-	if (sqlite3_step(s) == SQLITE_ROW)
+	db_bind_text(s, 1, key, -1, DB_STATIC);
+	if (db_step(s) == DB_ROW)
 		v = xstrdup(store_col_text(s, 0));
-	sqlite3_reset(s);
+	db_reset(s);
 	return v;
 }
 
@@ -949,21 +950,21 @@ enum mc_err store_setting_set(struct store *st, const char *key, const char *val
                               struct mc_error *err)
 {
 	struct store_conn *c = store_write_conn(st);
-	sqlite3_stmt *s = store_stmt(c, "INSERT INTO settings (key, value) VALUES (?, ?)"
-	                                " ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+	db_stmt *s = store_stmt(c, "INSERT INTO settings (key, value) VALUES (?, ?)"
+	                           " ON CONFLICT (key) DO UPDATE SET value = excluded.value");
 	if (s == NULL)
 		return store_sql_error(c, "setting", err);
-	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, value_text, -1, SQLITE_STATIC);
-	int rc = sqlite3_step(s);
-	sqlite3_reset(s);
-	return rc == SQLITE_DONE ? MC_OK : store_sql_error(c, "setting", err);
+	db_bind_text(s, 1, key, -1, DB_STATIC);
+	db_bind_text(s, 2, value_text, -1, DB_STATIC);
+	int rc = db_step(s);
+	db_reset(s);
+	return rc == DB_DONE ? MC_OK : store_sql_error(c, "setting", err);
 }
 
 enum mc_err store_audit_verify(struct store *st, int64_t *checked, struct mc_error *err)
 {
 	struct store_conn *c = store_read_conn(st);
-	sqlite3_stmt *s = NULL;
+	db_stmt *s = NULL;
 	char expect_prev[65] = STORE_GENESIS_HASH;
 	char hash[65];
 	int64_t n = 0, last_id = 0;
@@ -973,15 +974,14 @@ enum mc_err store_audit_verify(struct store *st, int64_t *checked, struct mc_err
 	int64_t v2_from = store_setting_int(st, STORE_HASH_V2_KEY, 1);
 
 	/* Not cached: a full scan runs once per command. */
-	if (sqlite3_prepare_v2(
-	        c->db,
-	        "SELECT id, at, actor, entity, entity_id, action, details, prev_hash,"
-	        " hash, office_id, stream FROM events ORDER BY id",
-	        -1, &s, NULL) != SQLITE_OK)
+	if (db_prepare(c->db,
+	               "SELECT id, at, actor, entity, entity_id, action, details, prev_hash,"
+	               " hash, office_id, stream FROM events ORDER BY id",
+	               &s) != DB_OK)
 		return store_sql_error(c, "audit", err);
 	int step;
 	while (store_next(s, &step)) {
-		int64_t id = sqlite3_column_int64(s, 0);
+		int64_t id = db_column_int64(s, 0);
 		const char *prev = store_col_text(s, 7);
 		if (id != last_id + 1) {
 			rc =
@@ -990,11 +990,11 @@ enum mc_err store_audit_verify(struct store *st, int64_t *checked, struct mc_err
 			             (long long)(last_id + 1), (long long)id);
 			break;
 		}
-		store_event_hash(id >= v2_from ? 2 : 1, prev, id, sqlite3_column_int64(s, 1),
+		store_event_hash(id >= v2_from ? 2 : 1, prev, id, db_column_int64(s, 1),
 		                 store_col_text(s, 2), store_col_text(s, 3), store_col_text(s, 4),
 		                 store_col_text(s, 5), store_col_text(s, 6),
-		                 sqlite3_column_type(s, 9) != SQLITE_NULL,
-		                 sqlite3_column_int64(s, 9), sqlite3_column_int64(s, 10), hash);
+		                 db_column_type(s, 9) != DB_NULL, db_column_int64(s, 9),
+		                 db_column_int64(s, 10), hash);
 		if (strcmp(prev, expect_prev) != 0 || strcmp(hash, store_col_text(s, 8)) != 0) {
 			rc =
 			    mc_failf(err, MC_ERR_CONFLICT, "audit_mismatch", "Chuỗi nhật ký bị sửa",
@@ -1007,7 +1007,7 @@ enum mc_err store_audit_verify(struct store *st, int64_t *checked, struct mc_err
 	}
 	if (rc == MC_OK)
 		rc = store_scan_end(c, s, step, "audit", err);
-	sqlite3_finalize(s);
+	db_finalize(s);
 	if (checked)
 		*checked = n;
 	return rc;
@@ -1016,14 +1016,14 @@ enum mc_err store_audit_verify(struct store *st, int64_t *checked, struct mc_err
 enum mc_err store_integrity_check(struct store *st, struct mc_error *err)
 {
 	struct store_conn *c = store_read_conn(st);
-	sqlite3_stmt *s = NULL;
+	db_stmt *s = NULL;
 	enum mc_err rc = MC_OK;
-	if (sqlite3_prepare_v2(c->db, "PRAGMA integrity_check", -1, &s, NULL) != SQLITE_OK)
+	if (db_prepare(c->db, dialect_integrity_check_sql(c->db), &s) != DB_OK)
 		return store_sql_error(c, "integrity_check", err);
-	if (sqlite3_step(s) != SQLITE_ROW || strcmp(store_col_text(s, 0), "ok") != 0)
+	if (db_step(s) != DB_ROW || strcmp(store_col_text(s, 0), "ok") != 0)
 		rc = mc_failf(err, MC_ERR_CONFLICT, "integrity_failed", "Tệp dữ liệu bị hỏng",
 		              "integrity_check: %s", store_col_text(s, 0));
-	sqlite3_finalize(s);
+	db_finalize(s);
 	return rc;
 }
 
@@ -1037,16 +1037,20 @@ void store_bulk_mode(struct store *st, bool on)
 		pthread_cond_signal(&st->turn_cv); /* not ours: pass the wake-up on */
 		pthread_cond_wait(&st->turn_cv, &st->write_lock);
 	}
-	store_exec(&st->writer, on ? "PRAGMA synchronous=OFF" : "PRAGMA synchronous=FULL", NULL);
+	const char *sync =
+	    db_sqlite(st->writer.db)
+	        ? (on ? "PRAGMA synchronous=OFF" : "PRAGMA synchronous=FULL")
+	        : (on ? "SET synchronous_commit = off" : "SET synchronous_commit = on");
+	store_exec(&st->writer, sync, NULL);
 	pthread_cond_signal(&st->turn_cv);
 	pthread_mutex_unlock(&st->write_lock);
 }
 
-void store_bind_scope(sqlite3_stmt *s, const struct principal *who)
+void store_bind_scope(db_stmt *s, const struct principal *who)
 {
-	int i = sqlite3_bind_parameter_index(s, ":scope");
+	int i = db_bind_parameter_index(s, ":scope");
 	ENFORCE(i > 0, "a scoped statement has a :scope parameter");
-	sqlite3_bind_int64(s, i, who ? who->office_id : 0);
+	db_bind_int64(s, i, who ? who->office_id : 0);
 }
 
 enum mc_err store_office_paths_rebuild(struct store_conn *c, struct mc_error *err)

@@ -8,7 +8,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
-#include <sqlite3.h>
+#include "store/db.h"
 
 #include "domain/principal.h"
 #include "store/store.h"
@@ -21,20 +21,20 @@
  * Owner: a reader belongs to the thread that opened it (`thread`) for its
  * whole life; the writer belongs to the thread inside its write transaction
  * (store->owner) or to the batch's committer. No connection is ever used by two threads at once
- * (they are opened SQLITE_OPEN_NOMUTEX): store_stmt enforces it.
+ * (they are opened without the engine's own locking): store_stmt enforces it.
  * The statement cache has the owner of its connection. When it is full the
  * least recently used statement that is not stepping is finalised to make
  * room: a statement from store_stmt stays valid while it steps, and until
  * STORE_STMT_SLOTS / 2 other statements were fetched on the same connection. */
 struct store_conn {
-	sqlite3 *db;
+	struct db *db;
 	struct store *st; /* the store this connection belongs to */
 	pthread_t thread; /* a reader's owning thread (unused for the writer) */
 	uint64_t tick;    /* counts store_stmt calls: the clock of the LRU */
 	size_t used;      /* slots filled */
 	struct {
 		const char *sql;
-		sqlite3_stmt *stmt;
+		db_stmt *stmt;
 		uint64_t last; /* tick of its last fetch */
 	} slots[STORE_STMT_SLOTS];
 	struct store_conn *next; /* in store->readers; guarded by readers_lock */
@@ -115,7 +115,7 @@ struct store {
  * prepare error (logged). Do not finalize it. Aborts (ENFORCE) when the
  * calling thread does not own c. When the cache is full, evicts the least
  * recently used statement that is not stepping (see struct store_conn). */
-sqlite3_stmt *store_stmt(struct store_conn *c, const char *sql);
+db_stmt *store_stmt(struct store_conn *c, const char *sql);
 /* The connection to read with: the writer when this thread is inside a write
  * transaction (to see its own changes), else this thread's reader. Never
  * NULL: a reader whose file cannot be opened has no db, and every statement
@@ -132,10 +132,9 @@ enum mc_err store_sql_error(struct store_conn *c, const char *what, struct mc_er
 enum mc_err store_exec(struct store_conn *c, const char *sql, struct mc_error *err);
 /* Steps s once and resets it: MC_OK when it ran (DONE or a row), else the
  * mapped SQLite error (store_sql_error with what). */
-enum mc_err store_step(struct store_conn *c, sqlite3_stmt *s, const char *what,
-                       struct mc_error *err);
+enum mc_err store_step(struct store_conn *c, db_stmt *s, const char *what, struct mc_error *err);
 /* Column text that is never NULL (empty string instead). */
-const char *store_col_text(sqlite3_stmt *s, int col);
+const char *store_col_text(db_stmt *s, int col);
 
 /* The office (a centre's hall) the next event appended in the caller's write
  * transaction belongs to: store_event_append records it in events.office_id
@@ -160,10 +159,10 @@ void store_event_office(struct store *st, int64_t office_id);
 /* Binds :scope of s to who's office (0 = the whole province; a NULL who is
  * the server itself, which sees everything). Aborts (ENFORCE) when s has no
  * :scope parameter: a scoped query that forgot its test is a bug. */
-void store_bind_scope(sqlite3_stmt *s, const struct principal *who);
+void store_bind_scope(db_stmt *s, const struct principal *who);
 /* Binds :office of s to hall office, NULL for 0 (the rows of a hall set up
  * before any office tree). Aborts (ENFORCE) when s has no :office. */
-void store_bind_hall_office(sqlite3_stmt *s, int64_t office);
+void store_bind_hall_office(db_stmt *s, int64_t office);
 /* Rebuilds office_paths (the closure of the office tree) on the writer,
  * inside the caller's transaction: after any change to offices.parent_id. */
 enum mc_err store_office_paths_rebuild(struct store_conn *c, struct mc_error *err);

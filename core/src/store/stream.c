@@ -14,7 +14,7 @@ int store_stream_since(struct store *st, int64_t scope, int64_t office, int64_t 
 	int n = 0;
 	/* The hall's own events, inside the reader's scope: neither a hall 0
 	 * nor a wide scope reads another centre's. */
-	sqlite3_stmt *s = store_stmt(
+	db_stmt *s = store_stmt(
 	    c, "SELECT id, at, action, details FROM events"
 	       " WHERE id > ?1 AND id <= ?2 AND stream = 1"
 	       " AND office_id = ?4 AND " SCOPE_SQL("office_id") " ORDER BY id LIMIT ?3");
@@ -22,20 +22,20 @@ int store_stream_since(struct store *st, int64_t scope, int64_t office, int64_t 
 		return -1;
 	struct principal reader = {.office_id = scope};
 	store_bind_scope(s, &reader);
-	sqlite3_bind_int64(s, 4, office);
-	sqlite3_bind_int64(s, 1, after);
-	sqlite3_bind_int64(s, 2, upto);
-	sqlite3_bind_int(s, 3, limit);
+	db_bind_int64(s, 4, office);
+	db_bind_int64(s, 1, after);
+	db_bind_int64(s, 2, upto);
+	db_bind_int(s, 3, limit);
 	int step;
-	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
-		fn(ctx, sqlite3_column_int64(s, 0), sqlite3_column_int64(s, 1),
-		   store_col_text(s, 2), store_col_text(s, 3));
+	while ((step = db_step(s)) == DB_ROW) {
+		fn(ctx, db_column_int64(s, 0), db_column_int64(s, 1), store_col_text(s, 2),
+		   store_col_text(s, 3));
 		n++;
 	}
-	if (step != SQLITE_DONE) {
+	if (step != DB_DONE) {
 		store_sql_error(c, "event replay", NULL);
 		n = -1;
 	}
-	sqlite3_reset(s);
+	db_reset(s);
 	return n;
 }

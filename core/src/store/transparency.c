@@ -24,9 +24,9 @@
 	"   AND d.due_at IS NOT NULL AND d.paused_at > d.due_at))"
 
 /* Column i as an owned string, NULL for NULL. */
-static char *transparency_col(sqlite3_stmt *s, int i)
+static char *transparency_col(db_stmt *s, int i)
 {
-	return sqlite3_column_type(s, i) == SQLITE_NULL ? NULL : xstrdup(store_col_text(s, i));
+	return db_column_type(s, i) == DB_NULL ? NULL : xstrdup(store_col_text(s, i));
 }
 
 /* The centre of t with office id id, NULL none. */
@@ -47,7 +47,7 @@ static enum mc_err transparency_period(struct store_conn *c, const struct princi
                                        int64_t from, int64_t to, struct transparency_count *out,
                                        struct mc_error *err)
 {
-	sqlite3_stmt *s = store_stmt(
+	db_stmt *s = store_stmt(
 	    c, "SELECT d.intake_office_id, count(*), coalesce(sum(d.finished_at <= d.due_at), 0)"
 	       " FROM dossiers d"
 	       " WHERE d.status IN ('result_ready','returned','returned_ineligible')"
@@ -55,19 +55,18 @@ static enum mc_err transparency_period(struct store_conn *c, const struct princi
 	       " AND " TRANSPARENCY_SCOPE " GROUP BY d.intake_office_id");
 	if (s == NULL)
 		return store_sql_error(c, "transparency", err);
-	sqlite3_bind_int64(s, 1, from);
-	sqlite3_bind_int64(s, 2, to);
+	db_bind_int64(s, 1, from);
+	db_bind_int64(s, 2, to);
 	store_bind_scope(s, who);
 	struct transparency_count sum = {0, 0};
 	int step;
 	while (store_next(s, &step)) {
-		struct transparency_count n = {sqlite3_column_int64(s, 1),
-		                               sqlite3_column_int64(s, 2)};
+		struct transparency_count n = {db_column_int64(s, 1), db_column_int64(s, 2)};
 		sum.finished += n.finished;
 		sum.on_time += n.on_time;
 		struct transparency_centre *centre =
-		    per_centre && sqlite3_column_type(s, 0) != SQLITE_NULL
-		        ? transparency_centre_of(t, sqlite3_column_int64(s, 0))
+		    per_centre && db_column_type(s, 0) != DB_NULL
+		        ? transparency_centre_of(t, db_column_int64(s, 0))
 		        : NULL;
 		if (centre)
 			*(month ? &centre->month : &centre->today) = n;
@@ -87,7 +86,7 @@ static enum mc_err transparency_centres(struct store_conn *c, int64_t now, struc
 {
 	char day[11];
 	clock_office_date(now, day);
-	sqlite3_stmt *s = store_stmt(
+	db_stmt *s = store_stmt(
 	    c,
 	    "SELECT o.id, o.code, o.name, o.address, o.hours, o.phone, p.name,"
 	    " (SELECT count(*) FROM tickets t WHERE t.office_id = o.id AND t.service_day = ?1"
@@ -99,7 +98,7 @@ static enum mc_err transparency_centres(struct store_conn *c, int64_t now, struc
 	    " WHERE o.kind IN ('centre','point') AND o.active = 1 ORDER BY o.sort, o.name, o.id");
 	if (s == NULL)
 		return store_sql_error(c, "transparency", err);
-	sqlite3_bind_text(s, 1, day, -1, SQLITE_TRANSIENT);
+	db_bind_text(s, 1, day, -1, DB_TRANSIENT);
 	size_t cap = 0;
 	int step;
 	while (store_next(s, &step)) {
@@ -109,16 +108,16 @@ static enum mc_err transparency_centres(struct store_conn *c, int64_t now, struc
 		}
 		struct transparency_centre *ce = &t->centres[t->n_centres++];
 		memset(ce, 0, sizeof *ce);
-		ce->id = sqlite3_column_int64(s, 0);
+		ce->id = db_column_int64(s, 0);
 		ce->code = xstrdup(store_col_text(s, 1));
 		ce->name = xstrdup(store_col_text(s, 2));
 		ce->address = transparency_col(s, 3);
 		ce->hours = transparency_col(s, 4);
 		ce->phone = transparency_col(s, 5);
 		ce->parent = transparency_col(s, 6);
-		ce->waiting = sqlite3_column_int64(s, 7);
-		ce->serving = sqlite3_column_int64(s, 8);
-		ce->counters_open = sqlite3_column_int64(s, 9);
+		ce->waiting = db_column_int64(s, 7);
+		ce->serving = db_column_int64(s, 8);
+		ce->counters_open = db_column_int64(s, 9);
 	}
 	return store_scan_end(c, s, step, "transparency", err);
 }
@@ -128,15 +127,15 @@ static enum mc_err transparency_centres(struct store_conn *c, int64_t now, struc
 static enum mc_err transparency_office(struct store_conn *c, const char *office, int64_t *id,
                                        struct mc_error *err)
 {
-	sqlite3_stmt *s = store_stmt(c, "SELECT id FROM offices WHERE code = ?"
-	                                " AND kind IN ('centre','point') AND active = 1");
+	db_stmt *s = store_stmt(c, "SELECT id FROM offices WHERE code = ?"
+	                           " AND kind IN ('centre','point') AND active = 1");
 	if (s == NULL)
 		return store_sql_error(c, "transparency", err);
-	sqlite3_bind_text(s, 1, office, -1, SQLITE_TRANSIENT);
+	db_bind_text(s, 1, office, -1, DB_TRANSIENT);
 	int step;
 	*id = 0;
 	if (store_next(s, &step))
-		*id = sqlite3_column_int64(s, 0);
+		*id = db_column_int64(s, 0);
 	return store_scan_end(c, s, step, "transparency", err);
 }
 
@@ -147,20 +146,19 @@ static enum mc_err transparency_late_per_centre(struct store_conn *c, int64_t no
 	/* "+": grouping must not lead SQLite to walk every dossier in office
 	 * order; the status index finds the few late ones (1.25M dossiers: 4 s
 	 * against 16 ms). */
-	sqlite3_stmt *s =
-	    store_stmt(c, "SELECT d.intake_office_id, count(*) FROM dossiers d"
-	                  " WHERE " TRANSPARENCY_LATE " GROUP BY +d.intake_office_id");
+	db_stmt *s = store_stmt(c, "SELECT d.intake_office_id, count(*) FROM dossiers d"
+	                           " WHERE " TRANSPARENCY_LATE " GROUP BY +d.intake_office_id");
 	if (s == NULL)
 		return store_sql_error(c, "transparency", err);
-	sqlite3_bind_int64(s, 1, now);
+	db_bind_int64(s, 1, now);
 	int step;
 	while (store_next(s, &step)) {
 		struct transparency_centre *centre =
-		    sqlite3_column_type(s, 0) == SQLITE_NULL
+		    db_column_type(s, 0) == DB_NULL
 		        ? NULL
-		        : transparency_centre_of(t, sqlite3_column_int64(s, 0));
+		        : transparency_centre_of(t, db_column_int64(s, 0));
 		if (centre)
-			centre->late_total = sqlite3_column_int64(s, 1);
+			centre->late_total = db_column_int64(s, 1);
 	}
 	return store_scan_end(c, s, step, "transparency", err);
 }
@@ -171,7 +169,7 @@ static enum mc_err transparency_late_now(struct store_conn *c, int64_t now,
                                          const struct principal *who, struct transparency *t,
                                          struct mc_error *err)
 {
-	sqlite3_stmt *s = store_stmt(
+	db_stmt *s = store_stmt(
 	    c, "SELECT d.code, p.name, p.code, d.due_at, d.apology_at IS NOT NULL,"
 	       " d.apology_due_at, o.code FROM dossiers d"
 	       " JOIN procedures p ON p.id = d.procedure_id"
@@ -179,7 +177,7 @@ static enum mc_err transparency_late_now(struct store_conn *c, int64_t now,
 	       " WHERE " TRANSPARENCY_LATE " AND " TRANSPARENCY_SCOPE " ORDER BY d.due_at, d.code");
 	if (s == NULL)
 		return store_sql_error(c, "transparency", err);
-	sqlite3_bind_int64(s, 1, now);
+	db_bind_int64(s, 1, now);
 	store_bind_scope(s, who);
 	size_t cap = 0;
 	int step;
@@ -194,10 +192,10 @@ static enum mc_err transparency_late_now(struct store_conn *c, int64_t now,
 		l->code = xstrdup(store_col_text(s, 0));
 		l->procedure = xstrdup(store_col_text(s, 1));
 		l->procedure_code = xstrdup(store_col_text(s, 2));
-		l->due_at = sqlite3_column_int64(s, 3);
-		l->apology = sqlite3_column_int(s, 4) != 0;
-		l->has_new_appointment = sqlite3_column_type(s, 5) != SQLITE_NULL;
-		l->new_appointment_at = sqlite3_column_int64(s, 5);
+		l->due_at = db_column_int64(s, 3);
+		l->apology = db_column_int(s, 4) != 0;
+		l->has_new_appointment = db_column_type(s, 5) != DB_NULL;
+		l->new_appointment_at = db_column_int64(s, 5);
 		l->office = transparency_col(s, 6);
 	}
 	return store_scan_end(c, s, step, "transparency", err);
@@ -207,15 +205,15 @@ static enum mc_err transparency_late_now(struct store_conn *c, int64_t now,
 static enum mc_err transparency_posted(struct store_conn *c, struct transparency *t,
                                        struct mc_error *err)
 {
-	sqlite3_stmt *s =
+	db_stmt *s =
 	    store_stmt(c, "SELECT count(*), (SELECT name FROM offices WHERE kind = 'province')"
 	                  " FROM procedures WHERE current = 1");
 	if (s == NULL)
 		return store_sql_error(c, "transparency", err);
 	int step;
 	if (store_next(s, &step)) {
-		t->procedures_posted = sqlite3_column_int64(s, 0);
-		if (sqlite3_column_type(s, 1) != SQLITE_NULL && *store_col_text(s, 1))
+		t->procedures_posted = db_column_int64(s, 0);
+		if (db_column_type(s, 1) != DB_NULL && *store_col_text(s, 1))
 			t->province = xstrdup(store_col_text(s, 1));
 	}
 	return store_scan_end(c, s, step, "transparency", err);

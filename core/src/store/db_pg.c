@@ -1,0 +1,557 @@
+/* PostgreSQL behind store/db.h, through libpq. A statement keeps its SQL
+ * (parameters rewritten as $N once, at prepare) and its binds as text; its
+ * first step sends both with PQexecParams (parse, bind and execute in one
+ * round trip) and keeps the result, whose rows the next steps walk. */
+#include "store/db_pg.h"
+
+#include <ctype.h>
+#include <inttypes.h>
+#include <libpq-fe.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/db.h"
+#include "util/xmalloc.h"
+
+/* Type oids of pg_type (catalog/pg_type.dat): stable across versions. */
+enum {
+	OID_BOOL = 16,
+	OID_BYTEA = 17,
+	OID_INT8 = 20,
+	OID_INT2 = 21,
+	OID_INT4 = 23,
+	OID_OID = 26,
+	OID_FLOAT4 = 700,
+	OID_FLOAT8 = 701,
+	OID_NUMERIC = 1700,
+};
+
+struct pgdb {
+	PGconn *conn;
+	char err[512]; /* the last error's message */
+	char state[6]; /* its SQLSTATE, "" for none */
+	int errcode;   /* its DB_* code */
+	bool lost;     /* the connection broke during the last command */
+	int changes;   /* rows changed by the last command */
+};
+
+struct pg_param {
+	char *value;  /* NULL: SQL NULL */
+	int len;      /* bytes of a blob */
+	bool owned;   /* value is ours to free */
+	bool blob;    /* sent in binary as bytea */
+	Oid type;     /* 0: let the server infer it from the statement */
+	char num[32]; /* an integer's or double's text */
+};
+
+struct pgdb_stmt {
+	struct pgdb *db;
+	char *sql; /* with $N parameters */
+	int nparams;
+	char **names; /* names[n-1]: the name of parameter n, or NULL */
+	struct pg_param *params;
+	PGresult *res;         /* the rows of the last step's command */
+	int row;               /* the current row of res */
+	bool stepped;          /* stepped since the last reset */
+	unsigned char **blobs; /* unescaped bytea per column of the current row */
+	size_t *blob_len;
+};
+
+static void pgdb_fail(struct pgdb *db, const PGresult *res)
+{
+	const char *msg = res ? PQresultErrorMessage(res) : PQerrorMessage(db->conn);
+	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+	snprintf(db->err, sizeof db->err, "%s", msg && *msg ? msg : "PostgreSQL error");
+	size_t n = strlen(db->err);
+	while (n > 0 && (db->err[n - 1] == '\n' || db->err[n - 1] == ' '))
+		db->err[--n] = '\0';
+	snprintf(db->state, sizeof db->state, "%s", state ? state : "");
+	db->lost = PQstatus(db->conn) != CONNECTION_OK;
+	if (strncmp(db->state, "23", 2) == 0)
+		db->errcode = DB_CONSTRAINT;
+	else if (strcmp(db->state, "53100") == 0)
+		db->errcode = DB_FULL;
+	else if (strcmp(db->state, "40001") == 0 || strcmp(db->state, "40P01") == 0 ||
+	         strcmp(db->state, "55P03") == 0)
+		db->errcode = DB_BUSY;
+	else
+		db->errcode = DB_ERROR;
+}
+
+int pgdb_open(const char *conninfo, bool readonly, struct pgdb **out)
+{
+	struct pgdb *db = xcalloc(1, sizeof *db);
+	*out = db;
+	db->conn = PQconnectdb(conninfo);
+	if (db->conn == NULL || PQstatus(db->conn) != CONNECTION_OK) {
+		pgdb_fail(db, NULL);
+		return DB_ERROR;
+	}
+	/* Messages in English for the log, whatever the server's locale;
+	 * readers never write. */
+	const char *setup = readonly
+	                        ? "SET lc_messages TO 'C'; SET default_transaction_read_only = on"
+	                        : "SET lc_messages TO 'C'";
+	PGresult *r = PQexec(db->conn, setup);
+	bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+	if (!ok)
+		pgdb_fail(db, r);
+	PQclear(r);
+	return ok ? DB_OK : DB_ERROR;
+}
+
+void pgdb_close(struct pgdb *db)
+{
+	if (db == NULL)
+		return;
+	PQfinish(db->conn);
+	free(db);
+}
+
+struct pg_conn *pgdb_conn(struct pgdb *db)
+{
+	return db->conn;
+}
+
+const char *pgdb_errmsg(struct pgdb *db)
+{
+	return db->err[0] ? db->err : "no error";
+}
+
+int pgdb_errcode(struct pgdb *db)
+{
+	return db->errcode;
+}
+
+bool pgdb_error_is_failover(struct pgdb *db)
+{
+	/* 25006: read_only_sql_transaction (the server is a standby now);
+	 * 57P01/57P02/57P03: the server shuts down or cannot take us yet;
+	 * class 08: the connection failed. */
+	return db->lost || strcmp(db->state, "25006") == 0 || strncmp(db->state, "57P0", 4) == 0 ||
+	       strncmp(db->state, "08", 2) == 0;
+}
+
+/* Runs a command without parameters: DB_OK when it succeeded. */
+int pgdb_exec(struct pgdb *db, const char *sql)
+{
+	PGresult *r = PQexec(db->conn, sql);
+	ExecStatusType st = PQresultStatus(r);
+	bool ok = st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK || st == PGRES_EMPTY_QUERY;
+	if (ok)
+		db->changes = atoi(PQcmdTuples(r));
+	else
+		pgdb_fail(db, r);
+	PQclear(r);
+	return ok ? DB_OK : db->errcode;
+}
+
+bool pgdb_in_transaction(struct pgdb *db)
+{
+	PGTransactionStatusType t = PQtransactionStatus(db->conn);
+	return t == PQTRANS_INTRANS || t == PQTRANS_INERROR || t == PQTRANS_ACTIVE;
+}
+
+int pgdb_changes(struct pgdb *db)
+{
+	return db->changes;
+}
+
+int64_t pgdb_last_insert_id(struct pgdb *db)
+{
+	PGresult *r = PQexec(db->conn, "SELECT lastval()");
+	int64_t id = 0;
+	if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1)
+		id = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+	else
+		pgdb_fail(db, r);
+	PQclear(r);
+	return id;
+}
+
+/* Whether c can continue an SQLite parameter name. */
+static bool param_char(char c)
+{
+	return isalnum((unsigned char)c) || c == '_' || (unsigned char)c >= 0x80;
+}
+
+char *pgdb_params(const char *sql, int *count, char ***names)
+{
+	size_t cap = strlen(sql) * 2 + 16;
+	char *out = xmalloc(cap);
+	size_t o = 0;
+	int max = 0, names_cap = 8;
+	char **nm = xcalloc((size_t)names_cap, sizeof *nm);
+	for (const char *p = sql; *p;) {
+		if (o + 16 > cap)
+			out = xrealloc(out, cap *= 2);
+		char c = *p;
+		if (c == '\'' || c == '"') { /* a literal or a quoted name: copy */
+			out[o++] = *p++;
+			while (*p) {
+				if (o + 4 > cap)
+					out = xrealloc(out, cap *= 2);
+				if (*p == c && p[1] == c) {
+					out[o++] = *p++;
+					out[o++] = *p++;
+					continue;
+				}
+				if (*p == c) {
+					out[o++] = *p++;
+					break;
+				}
+				out[o++] = *p++;
+			}
+			continue;
+		}
+		if (c == '-' && p[1] == '-') { /* a comment to the end of the line */
+			while (*p && *p != '\n')
+				p++;
+			continue;
+		}
+		if (c == '/' && p[1] == '*') {
+			const char *end = strstr(p + 2, "*/");
+			p = end ? end + 2 : p + strlen(p);
+			continue;
+		}
+		int n = 0;
+		if (c == '?') {
+			p++;
+			if (isdigit((unsigned char)*p)) {
+				n = (int)strtol(p, (char **)&p, 10);
+			} else {
+				n = max + 1;
+			}
+		} else if ((c == ':' || c == '@' || c == '$') && param_char(p[1]) &&
+		           !isdigit((unsigned char)p[1]) && !(o > 0 && out[o - 1] == ':')) {
+			const char *start = p;
+			p++;
+			while (param_char(*p))
+				p++;
+			size_t len = (size_t)(p - start);
+			for (int k = 0; k < max && n == 0; k++)
+				if (nm[k] && strlen(nm[k]) == len && memcmp(nm[k], start, len) == 0)
+					n = k + 1;
+			if (n == 0) {
+				n = max + 1;
+				if (n > names_cap) {
+					nm = xreallocarray(nm, (size_t)n * 2, sizeof *nm);
+					memset(nm + names_cap, 0,
+					       ((size_t)n * 2 - (size_t)names_cap) * sizeof *nm);
+					names_cap = n * 2;
+				}
+				nm[n - 1] = xstrndup(start, len);
+			}
+		} else {
+			out[o++] = *p++;
+			continue;
+		}
+		if (n > names_cap) {
+			nm = xreallocarray(nm, (size_t)n * 2, sizeof *nm);
+			memset(nm + names_cap, 0, ((size_t)n * 2 - (size_t)names_cap) * sizeof *nm);
+			names_cap = n * 2;
+		}
+		if (n > max)
+			max = n;
+		o += (size_t)snprintf(out + o, cap - o, "$%d", n);
+	}
+	out[o] = '\0';
+	*count = max;
+	*names = nm;
+	return out;
+}
+
+int pgdb_prepare(struct pgdb *db, const char *sql, struct pgdb_stmt **out)
+{
+	struct pgdb_stmt *s = xcalloc(1, sizeof *s);
+	s->db = db;
+	s->sql = pgdb_params(sql, &s->nparams, &s->names);
+	s->params = xcalloc((size_t)s->nparams + 1, sizeof *s->params);
+	s->row = -1;
+	*out = s;
+	return DB_OK;
+}
+
+static void pgdb_blobs_clear(struct pgdb_stmt *s)
+{
+	if (s->blobs == NULL)
+		return;
+	int n = s->res ? PQnfields(s->res) : 0;
+	for (int i = 0; i < n; i++)
+		PQfreemem(s->blobs[i]);
+	free(s->blobs);
+	free(s->blob_len);
+	s->blobs = NULL;
+	s->blob_len = NULL;
+}
+
+static void param_clear(struct pg_param *p)
+{
+	if (p->owned)
+		free(p->value);
+	memset(p, 0, sizeof *p);
+}
+
+int pgdb_reset(struct pgdb_stmt *s)
+{
+	pgdb_blobs_clear(s);
+	PQclear(s->res);
+	s->res = NULL;
+	s->row = -1;
+	s->stepped = false;
+	return DB_OK;
+}
+
+int pgdb_clear_bindings(struct pgdb_stmt *s)
+{
+	for (int i = 0; i < s->nparams; i++)
+		param_clear(&s->params[i]);
+	return DB_OK;
+}
+
+void pgdb_finalize(struct pgdb_stmt *s)
+{
+	if (s == NULL)
+		return;
+	pgdb_reset(s);
+	pgdb_clear_bindings(s);
+	for (int i = 0; i < s->nparams; i++)
+		free(s->names[i]);
+	free(s->names);
+	free(s->params);
+	free(s->sql);
+	free(s);
+}
+
+bool pgdb_stmt_busy(struct pgdb_stmt *s)
+{
+	return s->stepped;
+}
+
+/* The parameter i (1-based) of s, cleared; NULL when out of range. */
+static struct pg_param *param_at(struct pgdb_stmt *s, int i)
+{
+	if (i < 1 || i > s->nparams)
+		return NULL;
+	struct pg_param *p = &s->params[i - 1];
+	param_clear(p);
+	return p;
+}
+
+int pgdb_bind_int64(struct pgdb_stmt *s, int i, int64_t v)
+{
+	struct pg_param *p = param_at(s, i);
+	if (p == NULL)
+		return DB_ERROR;
+	snprintf(p->num, sizeof p->num, "%" PRId64, v);
+	p->value = p->num;
+	p->type = OID_INT8;
+	return DB_OK;
+}
+
+int pgdb_bind_double(struct pgdb_stmt *s, int i, double v)
+{
+	struct pg_param *p = param_at(s, i);
+	if (p == NULL)
+		return DB_ERROR;
+	snprintf(p->num, sizeof p->num, "%.17g", v);
+	p->value = p->num;
+	p->type = OID_FLOAT8;
+	return DB_OK;
+}
+
+int pgdb_bind_text(struct pgdb_stmt *s, int i, const char *v, int len, bool copy)
+{
+	struct pg_param *p = param_at(s, i);
+	if (p == NULL)
+		return DB_ERROR;
+	if (v == NULL)
+		return DB_OK;
+	/* Text goes as text: a length shorter than the string (SQLite's n)
+	 * needs a copy ending there. */
+	if (len >= 0 && (copy || v[len] != '\0')) {
+		p->value = xstrndup(v, (size_t)len);
+		p->owned = true;
+	} else if (copy) {
+		p->value = xstrdup(v);
+		p->owned = true;
+	} else {
+		p->value = (char *)v;
+	}
+	return DB_OK;
+}
+
+int pgdb_bind_blob(struct pgdb_stmt *s, int i, const void *v, size_t len, bool copy)
+{
+	struct pg_param *p = param_at(s, i);
+	if (p == NULL)
+		return DB_ERROR;
+	if (copy) {
+		p->value = xmalloc(len ? len : 1);
+		memcpy(p->value, v, len);
+		p->owned = true;
+	} else {
+		p->value = (char *)v;
+	}
+	p->len = (int)len;
+	p->blob = true;
+	p->type = OID_BYTEA;
+	return DB_OK;
+}
+
+int pgdb_bind_null(struct pgdb_stmt *s, int i)
+{
+	return param_at(s, i) ? DB_OK : DB_ERROR;
+}
+
+int pgdb_bind_parameter_index(struct pgdb_stmt *s, const char *name)
+{
+	for (int i = 0; i < s->nparams; i++)
+		if (s->names[i] && strcmp(s->names[i], name) == 0)
+			return i + 1;
+	return 0;
+}
+
+/* Sends s with its binds; DB_OK with s->res holding the rows, or an error. */
+static int pgdb_send(struct pgdb_stmt *s)
+{
+	int n = s->nparams;
+	const char **values = xcalloc((size_t)n + 1, sizeof *values);
+	int *lengths = xcalloc((size_t)n + 1, sizeof *lengths);
+	int *formats = xcalloc((size_t)n + 1, sizeof *formats);
+	Oid *types = xcalloc((size_t)n + 1, sizeof *types);
+	for (int i = 0; i < n; i++) {
+		values[i] = s->params[i].value;
+		lengths[i] = s->params[i].len;
+		formats[i] = s->params[i].blob;
+		types[i] = s->params[i].type;
+	}
+	s->res = PQexecParams(s->db->conn, s->sql, n, types, values, lengths, formats, 0);
+	free(values);
+	free(lengths);
+	free(formats);
+	free(types);
+	ExecStatusType st = PQresultStatus(s->res);
+	if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) {
+		pgdb_fail(s->db, s->res);
+		PQclear(s->res);
+		s->res = NULL;
+		return s->db->errcode;
+	}
+	s->db->changes = atoi(PQcmdTuples(s->res));
+	s->db->err[0] = '\0';
+	s->db->state[0] = '\0';
+	return DB_OK;
+}
+
+int pgdb_step(struct pgdb_stmt *s)
+{
+	if (!s->stepped) {
+		s->stepped = true;
+		int rc = pgdb_send(s);
+		if (rc != DB_OK)
+			return rc;
+	}
+	if (s->res == NULL)
+		return DB_ERROR;
+	pgdb_blobs_clear(s);
+	s->row++;
+	return s->row < PQntuples(s->res) ? DB_ROW : DB_DONE;
+}
+
+/* Whether s is on a row and col is one of its columns. */
+static bool on_row(struct pgdb_stmt *s, int col)
+{
+	return s->res && s->row >= 0 && s->row < PQntuples(s->res) && col >= 0 &&
+	       col < PQnfields(s->res);
+}
+
+int pgdb_column_count(struct pgdb_stmt *s)
+{
+	return s->res ? PQnfields(s->res) : 0;
+}
+
+int pgdb_column_type(struct pgdb_stmt *s, int col)
+{
+	if (!on_row(s, col) || PQgetisnull(s->res, s->row, col))
+		return DB_NULL;
+	switch (PQftype(s->res, col)) {
+	case OID_BOOL:
+	case OID_INT2:
+	case OID_INT4:
+	case OID_INT8:
+	case OID_OID: return DB_INTEGER;
+	case OID_FLOAT4:
+	case OID_FLOAT8: return DB_FLOAT;
+	case OID_NUMERIC: /* sum() of integers: an integer when it has no point */
+		return strchr(PQgetvalue(s->res, s->row, col), '.') ? DB_FLOAT : DB_INTEGER;
+	case OID_BYTEA: return DB_BLOB;
+	default: return DB_TEXT;
+	}
+}
+
+int64_t pgdb_column_int64(struct pgdb_stmt *s, int col)
+{
+	if (!on_row(s, col) || PQgetisnull(s->res, s->row, col))
+		return 0;
+	const char *v = PQgetvalue(s->res, s->row, col);
+	if (PQftype(s->res, col) == OID_BOOL)
+		return v[0] == 't';
+	if (PQftype(s->res, col) == OID_FLOAT8 || PQftype(s->res, col) == OID_FLOAT4 ||
+	    PQftype(s->res, col) == OID_NUMERIC)
+		return (int64_t)strtod(v, NULL);
+	return strtoll(v, NULL, 10);
+}
+
+double pgdb_column_double(struct pgdb_stmt *s, int col)
+{
+	if (!on_row(s, col) || PQgetisnull(s->res, s->row, col))
+		return 0;
+	const char *v = PQgetvalue(s->res, s->row, col);
+	if (PQftype(s->res, col) == OID_BOOL)
+		return v[0] == 't';
+	return strtod(v, NULL);
+}
+
+const char *pgdb_column_text(struct pgdb_stmt *s, int col)
+{
+	if (!on_row(s, col) || PQgetisnull(s->res, s->row, col))
+		return NULL;
+	const char *v = PQgetvalue(s->res, s->row, col);
+	if (PQftype(s->res, col) == OID_BOOL)
+		return v[0] == 't' ? "1" : "0";
+	if (PQftype(s->res, col) == OID_BYTEA)
+		return pgdb_column_blob(s, col);
+	return v;
+}
+
+/* The bytea column col of the current row, unescaped once per row. */
+const void *pgdb_column_blob(struct pgdb_stmt *s, int col)
+{
+	if (!on_row(s, col) || PQgetisnull(s->res, s->row, col))
+		return NULL;
+	if (PQftype(s->res, col) != OID_BYTEA)
+		return PQgetvalue(s->res, s->row, col);
+	if (s->blobs == NULL) {
+		s->blobs = xcalloc((size_t)PQnfields(s->res), sizeof *s->blobs);
+		s->blob_len = xcalloc((size_t)PQnfields(s->res), sizeof *s->blob_len);
+	}
+	if (s->blobs[col] == NULL)
+		s->blobs[col] = PQunescapeBytea(
+		    (const unsigned char *)PQgetvalue(s->res, s->row, col), &s->blob_len[col]);
+	return s->blobs[col];
+}
+
+int pgdb_column_bytes(struct pgdb_stmt *s, int col)
+{
+	if (!on_row(s, col) || PQgetisnull(s->res, s->row, col))
+		return 0;
+	if (PQftype(s->res, col) == OID_BYTEA) {
+		pgdb_column_blob(s, col);
+		return (int)s->blob_len[col];
+	}
+	if (PQftype(s->res, col) == OID_BOOL)
+		return 1;
+	return PQgetlength(s->res, s->row, col);
+}
