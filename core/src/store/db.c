@@ -132,6 +132,16 @@ int db_prepare(struct db *db, const char *sql, db_stmt **out)
 	return DB_OK;
 }
 
+int db_check(struct db *db, const char *sql)
+{
+	if (db->engine == DB_POSTGRES)
+		return pgdb_check(db->pg, sql);
+	sqlite3_stmt *s = NULL;
+	int rc = sqlite3_prepare_v2(db->lite, sql, -1, &s, NULL);
+	sqlite3_finalize(s);
+	return rc == SQLITE_OK ? DB_OK : DB_ERROR;
+}
+
 void db_finalize(db_stmt *s)
 {
 	if (s == NULL)

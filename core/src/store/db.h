@@ -81,6 +81,13 @@ int db_changes(struct db *db);
 int64_t db_last_insert_id(struct db *db);
 
 int db_prepare(struct db *db, const char *sql, db_stmt **out);
+/* Whether sql (one statement) compiles on db's engine against its schema,
+ * run nowhere: DB_OK, or an error code with db_errmsg saying why. SQLite:
+ * prepared and finalised. PostgreSQL: db_prepare's parameter rewrite, then
+ * a real prepare on the server (PQprepare, parameter types left to the
+ * server), whereas db_prepare itself sends nothing until the first step.
+ * For tests that list what the store's SQL needs on an engine. */
+int db_check(struct db *db, const char *sql);
 void db_finalize(db_stmt *s);
 /* Whether s has been stepped and not yet reset. */
 bool db_stmt_busy(db_stmt *s);

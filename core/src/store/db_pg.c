@@ -273,6 +273,30 @@ int pgdb_prepare(struct pgdb *db, const char *sql, struct pgdb_stmt **out)
 	return DB_OK;
 }
 
+/* The server parses, analyses and plans sql as the unnamed statement,
+ * which the next PQprepare or PQexecParams replaces: nothing is left to
+ * deallocate. */
+int pgdb_check(struct pgdb *db, const char *sql)
+{
+	int n;
+	char **names;
+	char *text = pgdb_params(sql, &n, &names);
+	PGresult *r = PQprepare(db->conn, "", text, 0, NULL);
+	bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+	if (ok) {
+		db->err[0] = '\0';
+		db->state[0] = '\0';
+	} else {
+		pgdb_fail(db, r);
+	}
+	PQclear(r);
+	for (int i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	free(text);
+	return ok ? DB_OK : db->errcode;
+}
+
 static void pgdb_blobs_clear(struct pgdb_stmt *s)
 {
 	if (s->blobs == NULL)

@@ -23,6 +23,7 @@ int pgdb_changes(struct pgdb *db);
 int64_t pgdb_last_insert_id(struct pgdb *db);
 
 int pgdb_prepare(struct pgdb *db, const char *sql, struct pgdb_stmt **out);
+int pgdb_check(struct pgdb *db, const char *sql);
 void pgdb_finalize(struct pgdb_stmt *s);
 bool pgdb_stmt_busy(struct pgdb_stmt *s);
 int pgdb_reset(struct pgdb_stmt *s);
