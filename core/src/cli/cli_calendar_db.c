@@ -13,7 +13,7 @@ int cli_calendar_db_load(const char *db_path, struct workcal *cal, char *err, si
 	struct stat sb;
 	int first = cal->cfg.first_year, last = cal->cfg.last_year;
 
-	if (stat(db_path, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+	if (store_target_is_file(db_path) && (stat(db_path, &sb) != 0 || !S_ISREG(sb.st_mode))) {
 		snprintf(err, errlen, "no such database file");
 		return 1;
 	}

@@ -54,10 +54,11 @@ static int cli_db_opts(const char *cmd, const char *usage, int *argc, char ***ar
 	return -1;
 }
 
-static bool cli_file_exists(const char *path)
+/* Whether db may hold a database (store_target_state): a missing one is
+ * refused before anything opens it. */
+static bool cli_file_exists(const char *db)
 {
-	struct stat sb;
-	return stat(path, &sb) == 0;
+	return store_target_state(db) != STORE_TARGET_NONE;
 }
 
 int cli_init(int argc, char **argv)
@@ -96,7 +97,7 @@ int cli_init(int argc, char **argv)
 	if ((password == NULL) == !from_stdin)
 		return cli_usage_error("init",
 		                       "give exactly one of --password or --password-stdin");
-	if (cli_file_exists(db))
+	if (store_target_state(db) == STORE_TARGET_PRESENT)
 		return cli_usage_error("init", "%s already exists; init creates a new database",
 		                       db);
 	char *pw = from_stdin ? cli_read_line() : xstrdup(password);
@@ -112,7 +113,8 @@ int cli_init(int argc, char **argv)
 		status = cli_fail("init", &err);
 		store_close(st);
 		st = NULL;
-		remove(db);
+		if (store_target_is_file(db))
+			remove(db);
 	} else {
 		printf("created %s with administrator '%s'\n", db, admin);
 	}

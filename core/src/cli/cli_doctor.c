@@ -32,6 +32,7 @@
 #include "cli/cli.h"
 #include "cli/cli_config.h"
 #include "store/ops_figures.h"
+#include "store/store.h"
 #include "util/backup_files.h"
 #include "util/clock.h"
 #include "util/xmalloc.h"
@@ -128,7 +129,7 @@ static void check_database(struct doctor *d, const char *db, struct store_inspec
                            bool *inspected)
 {
 	struct stat sb;
-	if (stat(db, &sb) != 0) {
+	if (store_target_is_file(db) && stat(db, &sb) != 0) {
 		report(d, DOC_FAIL, "database", "%s: %s (run motcua-server init --db %s)", db,
 		       strerror(errno), db);
 		return;

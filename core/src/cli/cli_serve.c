@@ -36,10 +36,14 @@
  * even after kill -9). Two servers on one file would each keep their own
  * queue snapshot, caches and streams and disagree. The lock is on a file of
  * its own, never the database: closing any descriptor of the database would
- * drop SQLite's own locks on it. Returns the descriptor, or -1 with err. */
+ * drop SQLite's own locks on it. Returns the descriptor, or -1 with err;
+ * -2 for a PostgreSQL database, which several servers share (each hears the
+ * others' events through the database). */
 static int cli_claim_database(struct store *st, struct mc_error *err)
 {
 	char path[4096];
+	if (!store_target_is_file(store_path(st)))
+		return -2;
 	if (snprintf(path, sizeof path, "%s.serve-lock", store_path(st)) >= (int)sizeof path) {
 		mc_fail(err, MC_ERR_INVALID, "path_too_long", "Đường dẫn quá dài",
 		        "the database path is too long");
@@ -82,10 +86,11 @@ static int cli_run(const char *cmd, struct store *st, const struct api_config *c
 	struct api *api = NULL;
 	struct mc_error err;
 	int lock = cli_claim_database(st, &err);
-	if (lock < 0)
+	if (lock == -1)
 		return cli_fail(cmd, &err);
 	if (api_start(st, cfg, &api, &err) != MC_OK) {
-		close(lock);
+		if (lock >= 0)
+			close(lock);
 		int rc = cli_fail(cmd, &err);
 		/* A TLS file unreadable, not PEM, or a key not the certificate's:
 		 * a restart cannot mend it (exit 2 stops systemd's restarts). */
@@ -129,7 +134,8 @@ static int cli_run(const char *cmd, struct store *st, const struct api_config *c
 	log_info("signal %d: stopping", sig);
 	sdnotify_send("STOPPING=1\nSTATUS=stopping");
 	api_stop(api);
-	close(lock);
+	if (lock >= 0)
+		close(lock);
 	return 0;
 }
 
@@ -330,7 +336,8 @@ int cli_serve(int argc, char **argv)
 	if (o.db == NULL)
 		return cli_usage_error("serve", "--db FILE is required");
 	struct stat sb;
-	if (stat(o.db, &sb) != 0 && errno != ENOENT) {
+	bool file = store_target_is_file(o.db);
+	if (file && stat(o.db, &sb) != 0 && errno != ENOENT) {
 		/* A folder the server's user may not enter: exit 2 as well. */
 		fprintf(stderr,
 		        "%smotcua-server serve: cannot reach the database %s: %s (can the user "
@@ -338,7 +345,7 @@ int cli_serve(int argc, char **argv)
 		        log_journal_prefix(LOG_ERROR), o.db, strerror(errno));
 		return CLI_EXIT_USAGE;
 	}
-	if (stat(o.db, &sb) != 0) {
+	if (file && stat(o.db, &sb) != 0) {
 		/* Exit 2: systemd does not restart (RestartPreventExitStatus=2),
 		 * restarting cannot make the database appear. */
 		fprintf(stderr,
@@ -400,7 +407,8 @@ static int cli_demo_create(const char *db, const char *bundle_path, const char *
 	    setup_import(st, &actor, bundle, &report, &err) != MC_OK) {
 		status = cli_fail("demo", &err);
 		store_close(st);
-		remove(db);
+		if (store_target_is_file(db))
+			remove(db);
 		json_decref(bundle);
 		return status;
 	}
@@ -597,8 +605,7 @@ int cli_demo(int argc, char **argv)
 	/* One dossier per centre from the simulated history, to try the
 	 * citizen's lookup with (only its hash is in the database). */
 	char *examples = xasprintf("%s.dossiers.json", o.db);
-	struct stat sb;
-	bool fresh = stat(o.db, &sb) != 0;
+	bool fresh = store_target_state(o.db) == STORE_TARGET_NONE;
 	if (fresh)
 		remove(examples);
 	if (fresh && (rc = cli_demo_create(o.db, bundle, tokens)) != 0) {

@@ -58,8 +58,7 @@ int cli_simulate(int argc, char **argv)
 		return cli_usage_error("simulate", "--db FILE is required");
 	if (optind < argc)
 		return cli_usage_error("simulate", "unexpected argument '%s'", argv[optind]);
-	struct stat sb;
-	if (stat(db, &sb) != 0)
+	if (store_target_state(db) == STORE_TARGET_NONE)
 		return cli_usage_error("simulate", "%s does not exist (run init and import first)",
 		                       db);
 	struct store *st = NULL;

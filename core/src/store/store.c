@@ -462,6 +462,25 @@ enum mc_err store_open_mode(const char *path, enum store_open_mode mode, struct 
 	return MC_OK;
 }
 
+bool store_target_is_file(const char *target)
+{
+	return !db_target_is_postgres(target);
+}
+
+enum store_target_state store_target_state(const char *target)
+{
+	if (store_target_is_file(target)) {
+		struct stat sb;
+		if (stat(target, &sb) == 0)
+			return STORE_TARGET_PRESENT;
+		return errno == ENOENT ? STORE_TARGET_NONE : STORE_TARGET_UNREACHABLE;
+	}
+	struct db *db = NULL;
+	int v = db_open(target, DB_OPEN_READONLY, &db) == DB_OK ? dialect_schema_version(db) : -1;
+	db_close(db);
+	return v < 0 ? STORE_TARGET_UNREACHABLE : v == 0 ? STORE_TARGET_NONE : STORE_TARGET_PRESENT;
+}
+
 void store_close(struct store *st)
 {
 	if (st == NULL)

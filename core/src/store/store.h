@@ -55,6 +55,17 @@ enum store_open_mode {
  * and a refused file keeps every byte. */
 enum mc_err store_open_mode(const char *path, enum store_open_mode mode, struct store **out,
                             struct mc_error *err);
+/* What --db names: a file of SQLite's (any path) or a PostgreSQL database
+ * (a postgresql:// URI or a libpq "key=value" string). */
+bool store_target_is_file(const char *target);
+/* Whether target holds a database yet. SQLite: something exists at the
+ * path (what it holds is store_open_mode's to judge). PostgreSQL: the
+ * server answers and the database has motcua's schema; a database without
+ * it is new, like a missing file. UNREACHABLE: it cannot be told (a server
+ * that does not answer, a folder that cannot be entered); opening reports
+ * why. */
+enum store_target_state { STORE_TARGET_NONE, STORE_TARGET_PRESENT, STORE_TARGET_UNREACHABLE };
+enum store_target_state store_target_state(const char *target);
 /* Closes every connection. NULL is a no-op. */
 void store_close(struct store *st);
 const char *store_path(const struct store *st);
