@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "store/db.h"
+#include "util/log.h"
 #include "util/xmalloc.h"
 
 /* Type oids of pg_type (catalog/pg_type.dat): stable across versions. */
@@ -58,7 +59,11 @@ struct pgdb_stmt {
 	size_t *blob_len;
 };
 
-static void pgdb_fail(struct pgdb *db, const PGresult *res)
+/* Records the error of res (or of the connection when res is NULL) as db's
+ * last, for db_errmsg and db_errcode. The statement's text goes to the log at
+ * warning level: a caller that goes on after an error would otherwise show
+ * only the next statement's "transaction is aborted". */
+static void pgdb_fail(struct pgdb *db, const PGresult *res, const char *sql)
 {
 	const char *msg = res ? PQresultErrorMessage(res) : PQerrorMessage(db->conn);
 	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
@@ -77,6 +82,9 @@ static void pgdb_fail(struct pgdb *db, const PGresult *res)
 		db->errcode = DB_BUSY;
 	else
 		db->errcode = DB_ERROR;
+	if (strcmp(db->state, "25P02") != 0)
+		log_warn("postgresql: %s [%s]%s%.300s", db->err, db->state, sql ? " in: " : "",
+		         sql ? sql : "");
 }
 
 int pgdb_open(const char *conninfo, bool readonly, struct pgdb **out)
@@ -85,7 +93,7 @@ int pgdb_open(const char *conninfo, bool readonly, struct pgdb **out)
 	*out = db;
 	db->conn = PQconnectdb(conninfo);
 	if (db->conn == NULL || PQstatus(db->conn) != CONNECTION_OK) {
-		pgdb_fail(db, NULL);
+		pgdb_fail(db, NULL, NULL);
 		return DB_ERROR;
 	}
 	/* Messages in English for the log, whatever the server's locale;
@@ -96,7 +104,7 @@ int pgdb_open(const char *conninfo, bool readonly, struct pgdb **out)
 	PGresult *r = PQexec(db->conn, setup);
 	bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
 	if (!ok)
-		pgdb_fail(db, r);
+		pgdb_fail(db, r, NULL);
 	PQclear(r);
 	return ok ? DB_OK : DB_ERROR;
 }
@@ -142,7 +150,7 @@ int pgdb_exec(struct pgdb *db, const char *sql)
 	if (ok)
 		db->changes = atoi(PQcmdTuples(r));
 	else
-		pgdb_fail(db, r);
+		pgdb_fail(db, r, NULL);
 	PQclear(r);
 	return ok ? DB_OK : db->errcode;
 }
@@ -165,7 +173,7 @@ int64_t pgdb_last_insert_id(struct pgdb *db)
 	if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1)
 		id = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
 	else
-		pgdb_fail(db, r);
+		pgdb_fail(db, r, NULL);
 	PQclear(r);
 	return id;
 }
@@ -287,7 +295,7 @@ int pgdb_check(struct pgdb *db, const char *sql)
 		db->err[0] = '\0';
 		db->state[0] = '\0';
 	} else {
-		pgdb_fail(db, r);
+		pgdb_fail(db, r, NULL);
 	}
 	PQclear(r);
 	for (int i = 0; i < n; i++)
@@ -458,7 +466,7 @@ static int pgdb_send(struct pgdb_stmt *s)
 	free(types);
 	ExecStatusType st = PQresultStatus(s->res);
 	if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) {
-		pgdb_fail(s->db, s->res);
+		pgdb_fail(s->db, s->res, s->sql);
 		PQclear(s->res);
 		s->res = NULL;
 		return s->db->errcode;

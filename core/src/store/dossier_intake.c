@@ -62,7 +62,7 @@ static enum mc_err dossier_next_code(struct store_conn *c, const char *agency, i
 	clock_office_date(now, day);
 	db_stmt *s = store_stmt(c, "INSERT INTO dossier_numbers (agency, day, last)"
 	                           " VALUES (?, ?, 1) ON CONFLICT (agency, day)"
-	                           " DO UPDATE SET last = last + 1 RETURNING last");
+	                           " DO UPDATE SET last = dossier_numbers.last + 1 RETURNING last");
 	if (s == NULL)
 		return store_sql_error(c, "dossier number", err);
 	db_bind_text(s, 1, agency, -1, DB_STATIC);

@@ -354,9 +354,10 @@ static enum mc_err fb_next_code(struct store_conn *c, int64_t now, char out[32],
 {
 	char day[11];
 	clock_office_date(now, day);
-	db_stmt *s = store_stmt(c, "INSERT INTO feedback_numbers (day, last) VALUES (?, 1)"
-	                           " ON CONFLICT (day) DO UPDATE SET last = last + 1"
-	                           " RETURNING last");
+	db_stmt *s =
+	    store_stmt(c, "INSERT INTO feedback_numbers (day, last) VALUES (?, 1)"
+	                  " ON CONFLICT (day) DO UPDATE SET last = feedback_numbers.last + 1"
+	                  " RETURNING last");
 	if (s == NULL)
 		return store_sql_error(c, "feedback number", err);
 	db_bind_text(s, 1, day, -1, DB_STATIC);

@@ -173,9 +173,9 @@ enum mc_err store_notify_token_write(struct store *st, const char *provider, con
 	db_stmt *s = store_stmt(
 	    c, "INSERT INTO notify_tokens (provider, access_token, refresh_token, expires_at,"
 	       " updated_at) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (provider) DO UPDATE SET"
-	       " access_token = coalesce(?2, access_token),"
-	       " refresh_token = coalesce(?3, refresh_token),"
-	       " expires_at = CASE WHEN ?2 IS NULL THEN expires_at ELSE ?4 END,"
+	       " access_token = coalesce(?2, notify_tokens.access_token),"
+	       " refresh_token = coalesce(?3, notify_tokens.refresh_token),"
+	       " expires_at = CASE WHEN ?2 IS NULL THEN notify_tokens.expires_at ELSE ?4 END,"
 	       " updated_at = ?5");
 	if (s == NULL)
 		return store_sql_error(c, "notify token", err);

@@ -119,11 +119,12 @@ enum mc_err store_office_centre_save(struct store *st, const struct office_centr
 	if (rc)
 		return rc;
 	db_stmt *s = store_stmt(
-	    c, "INSERT INTO offices (code, name, kind, parent_id, locality, address, hours, phone)"
-	       " VALUES (?1, ?2, 'centre', (SELECT id FROM offices WHERE kind = 'province'),"
-	       " ?3, ?4, ?5, ?6) ON CONFLICT (code) DO UPDATE SET name = ?2,"
-	       " locality = coalesce(?3, locality), address = coalesce(?4, address),"
-	       " hours = coalesce(?5, hours), phone = coalesce(?6, phone)");
+	    c,
+	    "INSERT INTO offices (code, name, kind, parent_id, locality, address, hours, phone)"
+	    " VALUES (?1, ?2, 'centre', (SELECT id FROM offices WHERE kind = 'province'),"
+	    " ?3, ?4, ?5, ?6) ON CONFLICT (code) DO UPDATE SET name = ?2,"
+	    " locality = coalesce(?3, offices.locality), address = coalesce(?4, offices.address),"
+	    " hours = coalesce(?5, offices.hours), phone = coalesce(?6, offices.phone)");
 	if (s == NULL)
 		return store_sql_error(c, "office", err);
 	db_bind_text(s, 1, o->code, -1, DB_STATIC);
@@ -140,16 +141,17 @@ static enum mc_err office_upsert(struct store_conn *c, const struct office_item 
                                  struct mc_error *err)
 {
 	db_stmt *s = store_stmt(
-	    c, "INSERT INTO offices (code, name, kind, level, address, phone, hours, locality,"
-	       " weekdays, sessions, sort, demo, active)"
-	       " VALUES (?1, ?2, coalesce(?3, 'internal'), ?4, ?5, ?6, ?7, ?8, ?9, ?10,"
-	       " coalesce(?11, 0), coalesce(?12, 0), coalesce(?13, 1))"
-	       " ON CONFLICT (code) DO UPDATE SET name = ?2, kind = coalesce(?3, kind),"
-	       " level = coalesce(?4, level), address = coalesce(?5, address),"
-	       " phone = coalesce(?6, phone), hours = coalesce(?7, hours),"
-	       " locality = coalesce(?8, locality), weekdays = coalesce(?9, weekdays),"
-	       " sessions = coalesce(?10, sessions), sort = coalesce(?11, sort),"
-	       " demo = coalesce(?12, demo), active = coalesce(?13, active)");
+	    c,
+	    "INSERT INTO offices (code, name, kind, level, address, phone, hours, locality,"
+	    " weekdays, sessions, sort, demo, active)"
+	    " VALUES (?1, ?2, coalesce(?3, 'internal'), ?4, ?5, ?6, ?7, ?8, ?9, ?10,"
+	    " coalesce(?11, 0), coalesce(?12, 0), coalesce(?13, 1))"
+	    " ON CONFLICT (code) DO UPDATE SET name = ?2, kind = coalesce(?3, offices.kind),"
+	    " level = coalesce(?4, offices.level), address = coalesce(?5, offices.address),"
+	    " phone = coalesce(?6, offices.phone), hours = coalesce(?7, offices.hours),"
+	    " locality = coalesce(?8, offices.locality), weekdays = coalesce(?9, offices.weekdays),"
+	    " sessions = coalesce(?10, offices.sessions), sort = coalesce(?11, offices.sort),"
+	    " demo = coalesce(?12, offices.demo), active = coalesce(?13, offices.active)");
 	if (s == NULL)
 		return store_sql_error(c, "office", err);
 	db_bind_text(s, 1, o->code, -1, DB_STATIC);

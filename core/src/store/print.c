@@ -787,10 +787,10 @@ fail:
 static enum mc_err print_default_move(struct store_conn *c, const struct setup_printer *p,
                                       int64_t office, struct mc_error *err)
 {
-	db_stmt *s =
-	    store_stmt(c, "SELECT 1 FROM printers p WHERE p.name = ?1 AND p.is_default = 1"
-	                  " AND p.office_id IS NOT ?2 AND EXISTS (SELECT 1 FROM printers q"
-	                  " WHERE q.office_id = ?2 AND q.is_default = 1 AND q.name <> ?1)");
+	db_stmt *s = store_stmt(
+	    c, "SELECT 1 FROM printers p WHERE p.name = ?1 AND p.is_default = 1"
+	       " AND p.office_id IS DISTINCT FROM ?2 AND EXISTS (SELECT 1 FROM printers q"
+	       " WHERE q.office_id = ?2 AND q.is_default = 1 AND q.name <> ?1)");
 	if (s == NULL)
 		return store_sql_error(c, "printer", err);
 	db_bind_text(s, 1, p->name, -1, DB_STATIC);
@@ -816,9 +816,10 @@ static enum mc_err print_upsert(struct store_conn *c, const struct setup_printer
 	db_stmt *s;
 	if (p->is_default == SETUP_TRUE) {
 		/* One default per centre. */
-		s = store_stmt(c, "UPDATE printers SET is_default = 0 WHERE name <> ?1"
-		                  " AND office_id IS coalesce(?2, (SELECT office_id"
-		                  " FROM printers WHERE name = ?1))");
+		s = store_stmt(c,
+		               "UPDATE printers SET is_default = 0 WHERE name <> ?1"
+		               " AND office_id IS NOT DISTINCT FROM coalesce(?2, (SELECT office_id"
+		               " FROM printers WHERE name = ?1))");
 		if (s == NULL)
 			return store_sql_error(c, "printer", err);
 		db_bind_text(s, 1, p->name, -1, DB_STATIC);
@@ -827,15 +828,16 @@ static enum mc_err print_upsert(struct store_conn *c, const struct setup_printer
 		if ((rc = store_step(c, s, "printer", err)))
 			return rc;
 	}
-	s = store_stmt(c, "INSERT INTO printers (name, target, format, paper, is_default,"
-	                  " active, created_at, office_id) VALUES (?1, coalesce(?2,"
-	                  " (SELECT target FROM printers WHERE name = ?1)), coalesce(?3, 'pdf'),"
-	                  " coalesce(?4, '80mm'), coalesce(?5, 0), coalesce(?6, 1), ?7, ?8)"
-	                  " ON CONFLICT (name) DO UPDATE SET target = coalesce(?2, target),"
-	                  " format = coalesce(?3, format), paper = coalesce(?4, paper),"
-	                  " is_default = coalesce(?5, is_default),"
-	                  " active = coalesce(?6, active),"
-	                  " office_id = coalesce(?8, office_id)");
+	s = store_stmt(
+	    c, "INSERT INTO printers (name, target, format, paper, is_default,"
+	       " active, created_at, office_id) VALUES (?1, coalesce(?2,"
+	       " (SELECT target FROM printers WHERE name = ?1)), coalesce(?3, 'pdf'),"
+	       " coalesce(?4, '80mm'), coalesce(?5, 0), coalesce(?6, 1), ?7, ?8)"
+	       " ON CONFLICT (name) DO UPDATE SET target = coalesce(?2, printers.target),"
+	       " format = coalesce(?3, printers.format), paper = coalesce(?4, printers.paper),"
+	       " is_default = coalesce(?5, printers.is_default),"
+	       " active = coalesce(?6, printers.active),"
+	       " office_id = coalesce(?8, printers.office_id)");
 	if (s == NULL)
 		return store_sql_error(c, "printer", err);
 	db_bind_text(s, 1, p->name, -1, DB_STATIC);
@@ -910,7 +912,7 @@ static enum mc_err print_named(struct store_conn *c, const struct setup_printer_
 {
 	/* A printer of the item's own centre only. */
 	db_stmt *q = store_stmt(c, "SELECT id FROM printers WHERE name = ?"
-	                           " AND office_id IS ?");
+	                           " AND office_id IS NOT DISTINCT FROM ?");
 	if (q == NULL)
 		return store_sql_error(c, "printer", err);
 	db_bind_text(q, 1, l->printer, -1, DB_STATIC);
@@ -941,7 +943,7 @@ enum mc_err store_setup_printer_link(struct store *st, const struct setup_printe
 		return rc;
 	db_stmt *s = devices ? store_stmt(c, "UPDATE devices SET printer_id = ?1 WHERE name = ?2")
 	                     : store_stmt(c, "UPDATE counters SET printer_id = ?1 WHERE no = ?2"
-	                                     " AND office_id IS ?3");
+	                                     " AND office_id IS NOT DISTINCT FROM ?3");
 	if (s == NULL)
 		return store_sql_error(c, "printer", err);
 	if (pid)

@@ -157,10 +157,11 @@ static enum mc_err queue_counter_load(struct store_conn *c, const struct princip
                                       int64_t office, int no, struct counter_row *out,
                                       struct mc_error *err)
 {
-	db_stmt *s =
-	    store_stmt(c, "SELECT id, no, state, user_id, priority_streak, office_id,"
-	                  " booked_streak FROM counters WHERE office_id IS :office AND no = :no"
-	                  " AND " SCOPE_SQL("office_id"));
+	db_stmt *s = store_stmt(
+	    c,
+	    "SELECT id, no, state, user_id, priority_streak, office_id,"
+	    " booked_streak FROM counters WHERE office_id IS NOT DISTINCT FROM :office AND no = :no"
+	    " AND " SCOPE_SQL("office_id"));
 	if (s == NULL)
 		return store_sql_error(c, "counter", err);
 	store_bind_hall_office(s, office);
@@ -599,10 +600,10 @@ static enum mc_err queue_insert_ticket(struct store *st, const struct principal 
                                        struct mc_error *err)
 {
 	struct store_conn *c = store_write_conn(st);
-	db_stmt *s =
-	    store_stmt(c, "INSERT INTO ticket_numbers (service_day, group_id, last) VALUES (?,?,1)"
-	                  " ON CONFLICT (service_day, group_id) DO UPDATE SET last = last + 1"
-	                  " RETURNING last");
+	db_stmt *s = store_stmt(
+	    c, "INSERT INTO ticket_numbers (service_day, group_id, last) VALUES (?,?,1)"
+	       " ON CONFLICT (service_day, group_id) DO UPDATE SET last = ticket_numbers.last + 1"
+	       " RETURNING last");
 	if (s == NULL)
 		return store_sql_error(c, "numbering", err);
 	db_bind_text(s, 1, day, -1, DB_STATIC);
@@ -732,9 +733,10 @@ enum mc_err store_ticket_issue(struct store *st, const struct principal *who, in
 
 	/* A group of the issuing hall only: another centre's group of the
 	 * same code is not found. */
-	db_stmt *s = store_stmt(c, "SELECT id, prefix FROM service_groups"
-	                           " WHERE office_id IS :office AND code = :code AND active = 1"
-	                           " AND " SCOPE_SQL("office_id"));
+	db_stmt *s = store_stmt(
+	    c, "SELECT id, prefix FROM service_groups"
+	       " WHERE office_id IS NOT DISTINCT FROM :office AND code = :code AND active = 1"
+	       " AND " SCOPE_SQL("office_id"));
 	if (s == NULL) {
 		rc = store_sql_error(c, "group", err);
 		goto fail;
@@ -850,8 +852,9 @@ enum mc_err store_ticket_checkin(struct store *st, const struct principal *who, 
 	bool in_time = verdict == BOOKING_CHECKIN_IN_TIME;
 	/* The booking's group of this hall (a late citizen joins it too, as a
 	 * walk-in). */
-	db_stmt *s = store_stmt(c, "SELECT prefix FROM service_groups"
-	                           " WHERE id = ? AND office_id IS ? AND active = 1");
+	db_stmt *s =
+	    store_stmt(c, "SELECT prefix FROM service_groups"
+	                  " WHERE id = ? AND office_id IS NOT DISTINCT FROM ? AND active = 1");
 	if (s == NULL) {
 		rc = store_sql_error(c, "group", err);
 		goto fail;
@@ -1023,9 +1026,10 @@ enum mc_err store_ticket_today_by_label(struct store *st, const struct principal
 	struct store_conn *c = store_read_conn(st);
 	char today[11];
 	clock_office_date(clock_now(), today);
-	db_stmt *s = store_stmt(c, "SELECT id FROM tickets WHERE office_id IS :office"
-	                           " AND service_day = :day AND label = :label"
-	                           " AND " SCOPE_SQL("office_id") " ORDER BY id DESC LIMIT 1");
+	db_stmt *s =
+	    store_stmt(c, "SELECT id FROM tickets WHERE office_id IS NOT DISTINCT FROM :office"
+	                  " AND service_day = :day AND label = :label"
+	                  " AND " SCOPE_SQL("office_id") " ORDER BY id DESC LIMIT 1");
 	if (s == NULL)
 		return store_sql_error(c, "ticket", err);
 	store_bind_hall_office(s, office);
@@ -1407,9 +1411,10 @@ enum mc_err store_counter_transfer(struct store *st, const struct principal *who
 			goto fail;
 		}
 	} else {
-		db_stmt *s = store_stmt(c, "SELECT id FROM service_groups"
-		                           " WHERE office_id IS :office AND code = :code"
-		                           " AND active = 1 AND " SCOPE_SQL("office_id"));
+		db_stmt *s =
+		    store_stmt(c, "SELECT id FROM service_groups"
+		                  " WHERE office_id IS NOT DISTINCT FROM :office AND code = :code"
+		                  " AND active = 1 AND " SCOPE_SQL("office_id"));
 		if (s == NULL) {
 			rc = store_sql_error(c, "group", err);
 			goto fail;

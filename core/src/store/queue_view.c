@@ -89,8 +89,9 @@ static enum mc_err view_groups_list(struct store_conn *c, int64_t office,
 {
 	int step;
 	size_t cap = 0;
-	db_stmt *s = store_stmt(c, "SELECT id, code, prefix, name, name_en FROM service_groups"
-	                           " WHERE office_id IS :office AND active = 1 ORDER BY sort, id");
+	db_stmt *s = store_stmt(
+	    c, "SELECT id, code, prefix, name, name_en FROM service_groups"
+	       " WHERE office_id IS NOT DISTINCT FROM :office AND active = 1 ORDER BY sort, id");
 	if (s == NULL)
 		return store_sql_error(c, "queue view", err);
 	store_bind_hall_office(s, office);
@@ -123,15 +124,16 @@ static enum mc_err view_groups_counts(struct store_conn *c, int64_t office, cons
 	static const char *const sql[3] = {
 	    "SELECT group_id, count(*), sum(priority IS NOT NULL), min(queued_at),"
 	    " sum(priority IS NULL AND booking_id IS NOT NULL)"
-	    " FROM tickets WHERE office_id IS :office AND state = 'waiting'"
+	    " FROM tickets WHERE office_id IS NOT DISTINCT FROM :office AND state = 'waiting'"
 	    " AND service_day = :day GROUP BY group_id",
 	    "SELECT cg.group_id, count(*), max(co.priority_streak),"
 	    " max(co.booked_streak) FROM counter_groups cg"
 	    " JOIN counters co ON co.id = cg.counter_id WHERE co.state = 'open'"
-	    " AND co.office_id IS :office GROUP BY cg.group_id",
+	    " AND co.office_id IS NOT DISTINCT FROM :office GROUP BY cg.group_id",
 	    "SELECT t.group_id, v.first_called_at - v.queued_at,"
 	    " max(v.first_called_at) FROM visits v JOIN tickets t ON t.id = v.ticket_id"
-	    " WHERE t.office_id IS :office AND t.service_day = :day GROUP BY t.group_id"};
+	    " WHERE t.office_id IS NOT DISTINCT FROM :office AND t.service_day = :day GROUP BY "
+	    "t.group_id"};
 	for (int q = 0; q < 3; q++) {
 		int step;
 		enum mc_err rc;
@@ -174,12 +176,13 @@ static enum mc_err view_groups_lines(struct store_conn *c, int64_t office, const
                                      struct mc_error *err)
 {
 	int step;
-	db_stmt *s = store_stmt(c, "SELECT t.group_id, t.label, tc.no, t.priority IS NOT NULL,"
-	                           " t.booking_id IS NOT NULL, t.id, t.queue_key FROM tickets t"
-	                           " LEFT JOIN counters tc ON tc.id = t.target_counter_id"
-	                           " WHERE t.office_id IS :office AND t.state = 'waiting'"
-	                           " AND t.service_day = :day"
-	                           " ORDER BY t.group_id, t.queue_key, t.id");
+	db_stmt *s =
+	    store_stmt(c, "SELECT t.group_id, t.label, tc.no, t.priority IS NOT NULL,"
+	                  " t.booking_id IS NOT NULL, t.id, t.queue_key FROM tickets t"
+	                  " LEFT JOIN counters tc ON tc.id = t.target_counter_id"
+	                  " WHERE t.office_id IS NOT DISTINCT FROM :office AND t.state = 'waiting'"
+	                  " AND t.service_day = :day"
+	                  " ORDER BY t.group_id, t.queue_key, t.id");
 	if (s == NULL)
 		return store_sql_error(c, "queue view", err);
 	view_bind_day(s, day);
@@ -280,15 +283,16 @@ static enum mc_err view_counters(struct store_conn *c, int64_t office, struct qu
                                  struct mc_error *err)
 {
 	static const char *const sql[3] = {
-	    "SELECT id, no, name, state FROM counters WHERE office_id IS :office ORDER BY no",
+	    "SELECT id, no, name, state FROM counters WHERE office_id IS NOT DISTINCT FROM :office "
+	    "ORDER BY no",
 	    "SELECT cg.counter_id, g.code FROM counter_groups cg"
 	    " JOIN service_groups g ON g.id = cg.group_id"
-	    " WHERE g.office_id IS :office ORDER BY g.sort, g.id",
+	    " WHERE g.office_id IS NOT DISTINCT FROM :office ORDER BY g.sort, g.id",
 	    "SELECT t.counter_id, t.id, t.label, g.code, v.called_at, v.recalls,"
 	    " t.priority IS NOT NULL, v.queued_at, t.booking_id IS NOT NULL"
 	    " FROM tickets t JOIN service_groups g ON g.id = t.group_id"
 	    " JOIN visits v ON v.ticket_id = t.id AND v.finished_at IS NULL"
-	    " WHERE t.office_id IS :office AND t.state = 'called'"};
+	    " WHERE t.office_id IS NOT DISTINCT FROM :office AND t.state = 'called'"};
 	int64_t *ids = NULL;
 	size_t cap = 0;
 	enum mc_err rc = MC_OK;
@@ -351,12 +355,13 @@ static enum mc_err view_counters(struct store_conn *c, int64_t office, struct qu
 static enum mc_err view_recent_calls(struct store_conn *c, int64_t office, const char *day,
                                      struct queue_snapshot *snap, struct mc_error *err)
 {
-	db_stmt *s = store_stmt(c, "SELECT t.label, co.no, v.called_at, v.recalls,"
-	                           " t.booking_id IS NOT NULL FROM visits v"
-	                           " JOIN tickets t ON t.id = v.ticket_id"
-	                           " JOIN counters co ON co.id = v.counter_id"
-	                           " WHERE t.office_id IS :office AND t.service_day = :day"
-	                           " ORDER BY v.called_at DESC, v.id DESC LIMIT 10");
+	db_stmt *s =
+	    store_stmt(c, "SELECT t.label, co.no, v.called_at, v.recalls,"
+	                  " t.booking_id IS NOT NULL FROM visits v"
+	                  " JOIN tickets t ON t.id = v.ticket_id"
+	                  " JOIN counters co ON co.id = v.counter_id"
+	                  " WHERE t.office_id IS NOT DISTINCT FROM :office AND t.service_day = :day"
+	                  " ORDER BY v.called_at DESC, v.id DESC LIMIT 10");
 	if (s == NULL)
 		return store_sql_error(c, "queue view", err);
 	int step;

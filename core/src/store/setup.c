@@ -11,6 +11,7 @@
 #include "store/scan.h"
 #include "store/store_internal.h"
 #include "util/clock.h"
+#include "util/clock.h"
 #include "util/fold.h"
 #include "util/log.h"
 #include "util/xmalloc.h"
@@ -59,7 +60,7 @@ enum mc_err store_setup_group_save(struct store *st, const struct principal *who
 	if (rc)
 		return rc;
 	db_stmt *q = store_stmt(c, "SELECT 1 FROM service_groups WHERE code = ?"
-	                           " AND office_id IS ?");
+	                           " AND office_id IS NOT DISTINCT FROM ?");
 	if (q == NULL)
 		return store_sql_error(c, "service group", err);
 	db_bind_text(q, 1, g->code, -1, DB_STATIC);
@@ -71,10 +72,12 @@ enum mc_err store_setup_group_save(struct store *st, const struct principal *who
 	    c, "INSERT INTO service_groups (code, prefix, name, name_en, sort, active,"
 	       " office_id)"
 	       " VALUES (?1, ?2, ?3, coalesce(?4, ''), coalesce(?5, 0), coalesce(?6, 1), ?7)"
-	       " ON CONFLICT (office_id, code) DO UPDATE SET prefix = coalesce(?2, prefix),"
-	       " name = coalesce(?3, name),"
-	       " name_en = coalesce(?4, name_en), sort = coalesce(?5, sort),"
-	       " active = coalesce(?6, active)");
+	       " ON CONFLICT (office_id, code) DO UPDATE SET prefix = coalesce(?2, "
+	       "service_groups.prefix),"
+	       " name = coalesce(?3, service_groups.name),"
+	       " name_en = coalesce(?4, service_groups.name_en), sort = coalesce(?5, "
+	       "service_groups.sort),"
+	       " active = coalesce(?6, service_groups.active)");
 	if (s == NULL)
 		return store_sql_error(c, "service group", err);
 	db_bind_text(s, 1, g->code, -1, DB_STATIC);
@@ -106,11 +109,11 @@ static enum mc_err setup_counter_group(struct store_conn *c, const struct setup_
                                        int64_t id, int64_t office, const char *code,
                                        struct mc_error *err)
 {
-	db_stmt *s = store_stmt(c, "INSERT OR IGNORE INTO counter_groups"
+	db_stmt *s = store_stmt(c, "INSERT INTO counter_groups"
 	                           " (counter_id, group_id) SELECT ?1, id"
 	                           " FROM service_groups WHERE code = ?2"
-	                           " AND office_id IS (SELECT office_id FROM counters"
-	                           " WHERE id = ?1)");
+	                           " AND office_id IS NOT DISTINCT FROM (SELECT office_id"
+	                           " FROM counters WHERE id = ?1) ON CONFLICT DO NOTHING");
 	if (s == NULL)
 		return store_sql_error(c, "counter", err);
 	if (code == NULL)
@@ -126,7 +129,7 @@ static enum mc_err setup_counter_group(struct store_conn *c, const struct setup_
 		return MC_OK;
 	/* Either unknown or listed twice; tell which. */
 	db_stmt *g = store_stmt(c, "SELECT 1 FROM service_groups WHERE code = ?"
-	                           " AND office_id IS ?");
+	                           " AND office_id IS NOT DISTINCT FROM ?");
 	if (g == NULL)
 		return store_sql_error(c, "counter", err);
 	db_bind_text(g, 1, code, -1, DB_STATIC);
@@ -149,7 +152,8 @@ enum mc_err store_setup_counter_save(struct store *st, const struct principal *w
 	enum mc_err rc = store_item_office(st, &co->office, OFFICE_HALL, 0, what, &office, err);
 	if (rc)
 		return rc;
-	db_stmt *q = store_stmt(c, "SELECT 1 FROM counters WHERE no = ? AND office_id IS ?");
+	db_stmt *q = store_stmt(
+	    c, "SELECT 1 FROM counters WHERE no = ? AND office_id IS NOT DISTINCT FROM ?");
 	if (q == NULL)
 		return store_sql_error(c, "counter", err);
 	db_bind_int64(q, 1, co->no);
@@ -161,7 +165,7 @@ enum mc_err store_setup_counter_save(struct store *st, const struct principal *w
 	snprintf(defname, sizeof defname, "Quầy %lld", (long long)co->no);
 	db_stmt *s = store_stmt(c, "INSERT INTO counters (no, name, office_id) VALUES (?1, ?2, ?4)"
 	                           " ON CONFLICT (office_id, no) DO UPDATE SET"
-	                           " name = coalesce(?3, name) RETURNING id");
+	                           " name = coalesce(?3, counters.name) RETURNING id");
 	if (s == NULL)
 		return store_sql_error(c, "counter", err);
 	db_bind_int64(s, 1, co->no);
@@ -482,7 +486,7 @@ static enum mc_err setup_procedure_insert(struct store_conn *c, const struct set
 		return rc;
 	s = store_stmt(c, "INSERT INTO procedures (code, version, name, field, level, office,"
 	                  " time_unit, time_milli, fee_vnd, body, created_at)"
-	                  " VALUES (?,?,?,?,?,?,?,?,?,?,strftime('%s','now'))");
+	                  " VALUES (?,?,?,?,?,?,?,?,?,?,?)");
 	if (s == NULL)
 		return store_sql_error(c, "procedure", err);
 	db_bind_text(s, 1, p->code, -1, DB_STATIC);
@@ -496,6 +500,7 @@ static enum mc_err setup_procedure_insert(struct store_conn *c, const struct set
 	db_bind_int64(s, 8, p->milli);
 	db_bind_int64(s, 9, p->fee_vnd);
 	db_bind_text(s, 10, p->body, -1, DB_STATIC);
+	db_bind_int64(s, 11, clock_now()); /* the office's clock (a test's too) */
 	return store_step(c, s, "procedure", err);
 }
 
