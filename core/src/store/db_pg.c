@@ -184,6 +184,24 @@ static bool param_char(char c)
 	return isalnum((unsigned char)c) || c == '_' || (unsigned char)c >= 0x80;
 }
 
+/* Whether p (inside the text from start) starts SQLite's "INDEXED BY name"
+ * hint as a word of its own; *end gets the text after the name. */
+static bool indexed_by(const char *start, const char *p, const char **end)
+{
+	static const char kw[] = "INDEXED BY ";
+	if (strncmp(p, kw, sizeof kw - 1) != 0 || (p > start && param_char(p[-1])))
+		return false;
+	const char *q = p + sizeof kw - 1;
+	while (*q == ' ')
+		q++;
+	if (!param_char(*q))
+		return false;
+	while (param_char(*q))
+		q++;
+	*end = q;
+	return true;
+}
+
 char *pgdb_params(const char *sql, int *count, char ***names)
 {
 	size_t cap = strlen(sql) * 2 + 16;
@@ -213,6 +231,8 @@ char *pgdb_params(const char *sql, int *count, char ***names)
 			}
 			continue;
 		}
+		if (indexed_by(sql, p, &p))
+			continue;              /* SQLite's index hint: PostgreSQL plans alone */
 		if (c == '-' && p[1] == '-') { /* a comment to the end of the line */
 			while (*p && *p != '\n')
 				p++;

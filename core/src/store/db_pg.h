@@ -50,7 +50,9 @@ int pgdb_column_bytes(struct pgdb_stmt *s, int col);
  * or a new name takes one past the largest number so far; a name seen
  * before keeps its number). Returns the new text (caller frees), with the
  * count of parameters in *count and each name's number in names[number-1]
- * (NULL for a numbered one; an array of *count, caller frees each). */
+ * (NULL for a numbered one; an array of *count, caller frees each).
+ * SQLite's index hints (INDEXED BY name) are dropped: the one rewrite of a
+ * statement's words, since the hint names an index that exists on both. */
 char *pgdb_params(const char *sql, int *count, char ***names);
 
 #endif
