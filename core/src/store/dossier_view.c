@@ -472,12 +472,19 @@ enum mc_err store_dossier_list(struct store *st, const struct dossier_filter *f,
 	dossier_list_bind(s, f, unit, from, to, k.now, q_phone);
 	/* Paging in C: at_risk needs the calendar, so it filters here; the
 	 * overdue order needs each row's working time past due, so every match
-	 * is kept, sorted, then cut to the page. */
+	 * is kept, sorted, then cut to the page. Otherwise a row off the page is
+	 * only counted: reading it (its columns, its lateness over the calendar)
+	 * would cost as much as a row shown. */
 	bool keep_all = f->sort == DOSSIER_SORT_OVERDUE;
+	bool judge_all = keep_all || f->at_risk;
 	struct dossier_record *all = NULL, r;
 	size_t n_all = 0, cap = 0;
 	out->items = xcalloc(limit > 0 ? (size_t)limit : 1, sizeof *out->items);
 	while (store_next(s, &step)) {
+		if (!judge_all && !(out->total >= offset && out->n < (size_t)limit)) {
+			out->total++;
+			continue;
+		}
 		dossier_row_read(&k, s, &r);
 		if (f->at_risk && !r.timing.at_risk) {
 			dossier_record_clear(&r);
