@@ -86,6 +86,16 @@ bool db_error_is_failover(struct db *db)
 	return db->engine == DB_POSTGRES && pgdb_error_is_failover(db->pg);
 }
 
+bool db_connection_ok(struct db *db)
+{
+	return db->engine == DB_SQLITE || pgdb_connection_ok(db->pg);
+}
+
+int db_reconnect(struct db *db)
+{
+	return db->engine == DB_SQLITE ? DB_OK : pgdb_reconnect(db->pg);
+}
+
 int db_exec(struct db *db, const char *sql)
 {
 	if (db->engine == DB_POSTGRES)

@@ -68,6 +68,13 @@ int db_errcode(struct db *db);
 /* Whether the last error was the connection's loss, or the server refusing
  * a write because it is (now) a standby: the cases a failover causes. */
 bool db_error_is_failover(struct db *db);
+/* Whether db's connection is up (SQLite: always). */
+bool db_connection_ok(struct db *db);
+/* Connects db again with its target (PostgreSQL after a lost connection or
+ * a failover: libpq tries the hosts again and, with
+ * target_session_attrs=read-write, keeps the primary). DB_OK or an error.
+ * SQLite: DB_OK, nothing to do. Statements of db stay usable. */
+int db_reconnect(struct db *db);
 /* Runs one or more statements without parameters or rows. DB_OK or an
  * error (db_errmsg). */
 int db_exec(struct db *db, const char *sql);

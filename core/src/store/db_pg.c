@@ -34,6 +34,7 @@ struct pgdb {
 	char state[6]; /* its SQLSTATE, "" for none */
 	int errcode;   /* its DB_* code */
 	bool lost;     /* the connection broke during the last command */
+	bool readonly; /* every transaction read-only (a reader) */
 	int changes;   /* rows changed by the last command */
 };
 
@@ -87,18 +88,11 @@ static void pgdb_fail(struct pgdb *db, const PGresult *res, const char *sql)
 		         sql ? sql : "");
 }
 
-int pgdb_open(const char *conninfo, bool readonly, struct pgdb **out)
+/* The session's settings, after each connection: messages in English for
+ * the log whatever the server's locale; a reader never writes. */
+static int pgdb_setup(struct pgdb *db)
 {
-	struct pgdb *db = xcalloc(1, sizeof *db);
-	*out = db;
-	db->conn = PQconnectdb(conninfo);
-	if (db->conn == NULL || PQstatus(db->conn) != CONNECTION_OK) {
-		pgdb_fail(db, NULL, NULL);
-		return DB_ERROR;
-	}
-	/* Messages in English for the log, whatever the server's locale;
-	 * readers never write. */
-	const char *setup = readonly
+	const char *setup = db->readonly
 	                        ? "SET lc_messages TO 'C'; SET default_transaction_read_only = on"
 	                        : "SET lc_messages TO 'C'";
 	PGresult *r = PQexec(db->conn, setup);
@@ -107,6 +101,39 @@ int pgdb_open(const char *conninfo, bool readonly, struct pgdb **out)
 		pgdb_fail(db, r, NULL);
 	PQclear(r);
 	return ok ? DB_OK : DB_ERROR;
+}
+
+int pgdb_open(const char *conninfo, bool readonly, struct pgdb **out)
+{
+	struct pgdb *db = xcalloc(1, sizeof *db);
+	*out = db;
+	db->readonly = readonly;
+	db->conn = PQconnectdb(conninfo);
+	if (db->conn == NULL || PQstatus(db->conn) != CONNECTION_OK) {
+		pgdb_fail(db, NULL, NULL);
+		return DB_ERROR;
+	}
+	return pgdb_setup(db);
+}
+
+bool pgdb_connection_ok(struct pgdb *db)
+{
+	return PQstatus(db->conn) == CONNECTION_OK && !db->lost;
+}
+
+int pgdb_reconnect(struct pgdb *db)
+{
+	/* The same connection string again: with several hosts and
+	 * target_session_attrs=read-write, libpq finds the one that is
+	 * primary now. */
+	PQreset(db->conn);
+	db->lost = false;
+	if (PQstatus(db->conn) != CONNECTION_OK) {
+		pgdb_fail(db, NULL, NULL);
+		return DB_ERROR;
+	}
+	log_info("postgresql: connected again (%s:%s)", PQhost(db->conn), PQport(db->conn));
+	return pgdb_setup(db);
 }
 
 void pgdb_close(struct pgdb *db)

@@ -13,6 +13,8 @@ struct pg_conn;
 
 int pgdb_open(const char *conninfo, bool readonly, struct pgdb **out);
 void pgdb_close(struct pgdb *db);
+bool pgdb_connection_ok(struct pgdb *db);
+int pgdb_reconnect(struct pgdb *db);
 struct pg_conn *pgdb_conn(struct pgdb *db);
 const char *pgdb_errmsg(struct pgdb *db);
 int pgdb_errcode(struct pgdb *db);

@@ -19,10 +19,32 @@
 #include "util/xmalloc.h"
 
 #define STORE_BUSY_TIMEOUT_MS 10000
+/* Retry-After of a 503 during a failover: a standby's promotion takes a
+ * few seconds. */
+#define STORE_FAILOVER_RETRY_S 2
 #define STORE_GENESIS_HASH "0000000000000000000000000000000000000000000000000000000000000000"
+
+/* The answer to a lost connection or a server that became a standby
+ * (PostgreSQL's failover): 503 with Retry-After; the caller's work was not
+ * done or its outcome is unknown, and a client retries with its
+ * Idempotency-Key, so nothing is done twice. */
+static enum mc_err store_failover_error(struct mc_error *err)
+{
+	enum mc_err rc =
+	    mc_fail(err, MC_ERR_UNAVAILABLE, "db_failover",
+	            "Cơ sở dữ liệu đang chuyển sang máy dự phòng, xin thử lại sau giây lát",
+	            "The database connection was lost (a failover?); try again");
+	if (err)
+		err->retry_after = STORE_FAILOVER_RETRY_S;
+	return rc;
+}
 
 enum mc_err store_sql_error(struct store_conn *c, const char *what, struct mc_error *err)
 {
+	if (db_error_is_failover(c->db)) {
+		log_error("store: %s: %s (connection lost or standby)", what, db_errmsg(c->db));
+		return store_failover_error(err);
+	}
 	int code = db_errcode(c->db);
 	if (code == DB_CONSTRAINT)
 		return mc_failf(err, MC_ERR_CONFLICT, "constraint_violation",
@@ -203,6 +225,8 @@ struct store_conn *store_read_conn(struct store *st)
 	if (store_in_my_transaction(st))
 		return &st->writer;
 	struct store_conn *c = pthread_getspecific(st->reader_key);
+	if (c && c->db && !db_connection_ok(c->db))
+		db_reconnect(c->db); /* failed: this read fails, the next tries again */
 	if (c && c->db)
 		return c;
 	if (c == NULL) {
@@ -664,6 +688,23 @@ static void store_batch_commit(struct store *st)
 	pthread_cond_broadcast(&st->turn_cv);
 }
 
+/* Opens the batch's transaction on the writer (under write_lock, no batch
+ * open). A connection found lost first, or lost on the way of this BEGIN,
+ * is connected again and the BEGIN sent once more: nothing of the caller's
+ * reached the server yet, so the retry cannot do anything twice. */
+static enum mc_err store_begin_batch(struct store *st, struct mc_error *err)
+{
+	struct db *db = st->writer.db;
+	if (!db_connection_ok(db))
+		db_reconnect(db);
+	if (db_exec(db, dialect_begin_sql(db)) == DB_OK)
+		return MC_OK;
+	if (db_error_is_failover(db) && db_reconnect(db) == DB_OK &&
+	    db_exec(db, dialect_begin_sql(db)) == DB_OK)
+		return MC_OK;
+	return store_sql_error(&st->writer, "begin", err);
+}
+
 enum mc_err store_begin(struct store *st, struct mc_error *err)
 {
 	if (store_in_my_transaction(st)) {
@@ -677,7 +718,7 @@ enum mc_err store_begin(struct store *st, struct mc_error *err)
 	st->waiting--;
 	enum mc_err rc = MC_OK;
 	if (!st->batch_open) {
-		rc = store_exec(&st->writer, dialect_begin_sql(st->writer.db), err);
+		rc = store_begin_batch(st, err);
 		st->batch_open = rc == MC_OK;
 	}
 	if (rc == MC_OK) {
@@ -723,14 +764,18 @@ static enum mc_err store_end(struct store *st, bool keep, struct mc_error *err)
 		store_events_free(st->batch_events, st->batch_len);
 		st->batch_len = 0;
 		st->batch_open = false;
-		mc_fail(&e, MC_ERR_INTERNAL, "store_error", "Lỗi ghi dữ liệu, không có gì thay đổi",
-		        "The write failed and was rolled back");
-		store_batch_settle(st, MC_ERR_INTERNAL, &e);
+		if (!db_connection_ok(st->writer.db))
+			store_failover_error(&e);
+		else
+			mc_fail(&e, MC_ERR_INTERNAL, "store_error",
+			        "Lỗi ghi dữ liệu, không có gì thay đổi",
+			        "The write failed and was rolled back");
+		store_batch_settle(st, e.kind, &e);
 		/* This caller's events went with the rest: none may reach the
 		 * next caller's batch (and the streams) under reused ids. */
 		store_pending_clear(st);
 		if (keep)
-			rc = MC_ERR_INTERNAL;
+			rc = e.kind;
 		keep = false;
 	}
 	/* A caller that rolls back while the batch holds others' work may have
