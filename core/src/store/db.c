@@ -96,6 +96,11 @@ int db_reconnect(struct db *db)
 	return db->engine == DB_SQLITE ? DB_OK : pgdb_reconnect(db->pg);
 }
 
+int db_wait_notify(struct db *db, int timeout_ms)
+{
+	return db->engine == DB_SQLITE ? -1 : pgdb_wait_notify(db->pg, timeout_ms);
+}
+
 int db_exec(struct db *db, const char *sql)
 {
 	if (db->engine == DB_POSTGRES)

@@ -75,6 +75,11 @@ bool db_connection_ok(struct db *db);
  * target_session_attrs=read-write, keeps the primary). DB_OK or an error.
  * SQLite: DB_OK, nothing to do. Statements of db stay usable. */
 int db_reconnect(struct db *db);
+/* PostgreSQL: waits up to timeout_ms for a notification (after a LISTEN run
+ * with db_exec) and consumes every one that arrived: 1 when any did, 0 when
+ * none, -1 when the connection failed (db_reconnect, then LISTEN again).
+ * SQLite: -1. */
+int db_wait_notify(struct db *db, int timeout_ms);
 /* Runs one or more statements without parameters or rows. DB_OK or an
  * error (db_errmsg). */
 int db_exec(struct db *db, const char *sql);

@@ -7,6 +7,7 @@
 #include <ctype.h>
 #include <inttypes.h>
 #include <libpq-fe.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -134,6 +135,27 @@ int pgdb_reconnect(struct pgdb *db)
 	}
 	log_info("postgresql: connected again (%s:%s)", PQhost(db->conn), PQport(db->conn));
 	return pgdb_setup(db);
+}
+
+int pgdb_wait_notify(struct pgdb *db, int timeout_ms)
+{
+	int fd = PQsocket(db->conn);
+	if (fd < 0) {
+		db->lost = true;
+		return -1;
+	}
+	struct pollfd p = {.fd = fd, .events = POLLIN};
+	int n = poll(&p, 1, timeout_ms);
+	if (n < 0)
+		return 0; /* a signal: the caller looks again */
+	if (n > 0 && PQconsumeInput(db->conn) == 0) {
+		pgdb_fail(db, NULL, NULL);
+		return -1;
+	}
+	int got = 0;
+	for (PGnotify *note; (note = PQnotifies(db->conn)) != NULL; got = 1)
+		PQfreemem(note);
+	return got;
 }
 
 void pgdb_close(struct pgdb *db)

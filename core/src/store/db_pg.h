@@ -15,6 +15,7 @@ int pgdb_open(const char *conninfo, bool readonly, struct pgdb **out);
 void pgdb_close(struct pgdb *db);
 bool pgdb_connection_ok(struct pgdb *db);
 int pgdb_reconnect(struct pgdb *db);
+int pgdb_wait_notify(struct pgdb *db, int timeout_ms);
 struct pg_conn *pgdb_conn(struct pgdb *db);
 const char *pgdb_errmsg(struct pgdb *db);
 int pgdb_errcode(struct pgdb *db);

@@ -27,4 +27,9 @@ const char *dialect_health_sql(struct db *db);
  * write lock at once (BEGIN IMMEDIATE); PostgreSQL's BEGIN. */
 const char *dialect_begin_sql(struct db *db);
 
+/* A statement that makes the caller's transaction the only one appending
+ * events until it ends (PostgreSQL: an advisory transaction lock, as several
+ * servers may write; SQLite: NULL, its writer is alone already). */
+const char *dialect_event_lock_sql(struct db *db);
+
 #endif

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "store/dialect.h"
+#include "store/feed.h"
 #include "store/scan.h"
 #include "store/schema.h"
 #include "util/clock.h"
@@ -509,6 +510,7 @@ void store_close(struct store *st)
 {
 	if (st == NULL)
 		return;
+	store_feed_stop(st);
 	pthread_key_delete(st->reader_key);
 	for (struct store_conn *c = st->readers, *next; c; c = next) {
 		next = c->next;
@@ -598,8 +600,12 @@ enum mc_err store_health(struct store *st, int *schema, struct mc_error *err)
 
 void store_set_commit_hook(struct store *st, store_commit_hook hook, void *ctx)
 {
+	if (hook == NULL)
+		store_feed_stop(st);
 	st->hook = hook;
 	st->hook_ctx = ctx;
+	if (hook && db_engine(st->writer.db) == DB_POSTGRES)
+		store_feed_start(st);
 }
 
 static void store_pending_clear(struct store *st)
@@ -662,12 +668,18 @@ static void store_batch_commit(struct store *st)
 	struct mc_error e = {0};
 	if (st->fault_before >= 0 && members >= 2 && st->batches >= (uint64_t)st->fault_before)
 		raise(SIGKILL); /* tests (store_open) */
-	enum mc_err rc = store_exec(&st->writer, "COMMIT", &e);
+	/* A shared database: the other servers' feeds hear of the commit. */
+	enum mc_err rc =
+	    st->feed && n > 0 ? store_exec(&st->writer, "NOTIFY " STORE_FEED_CHANNEL, &e) : MC_OK;
+	if (rc == MC_OK)
+		rc = store_exec(&st->writer, "COMMIT", &e);
 	if (rc)
 		store_exec(&st->writer, "ROLLBACK", NULL);
 	else if (st->fault_after >= 0 && members >= 2 && st->batches >= (uint64_t)st->fault_after)
 		raise(SIGKILL); /* tests: on disk, nobody answered (store_open) */
-	if (rc == MC_OK && st->hook && n > 0) {
+	if (rc == MC_OK && st->feed) {
+		store_feed_deliver(st); /* from the table: the others' events too */
+	} else if (rc == MC_OK && st->hook && n > 0) {
 		struct store_event *out = xcalloc(n, sizeof *out);
 		for (size_t i = 0; i < n; i++)
 			out[i] = evs[i].ev;
@@ -923,6 +935,12 @@ int64_t store_event_append(struct store *st, const char *actor, const char *enti
 	int64_t office = st->event_office;
 	st->event_office = 0;
 
+	/* Servers sharing a database take event ids one transaction at a time,
+	 * to its commit: the chain stays one line and ids follow commit order
+	 * (store/feed.h). */
+	const char *lock = dialect_event_lock_sql(c->db);
+	if (lock && store_exec(c, lock, err) != MC_OK)
+		return 0;
 	db_stmt *s = store_stmt(c, "SELECT id, hash FROM events ORDER BY id DESC LIMIT 1");
 	if (s == NULL)
 		return store_sql_error(c, "last event", err), 0;

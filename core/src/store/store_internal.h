@@ -100,6 +100,10 @@ struct store {
 	 * reader, but never write). */
 	store_commit_hook hook;
 	void *hook_ctx;
+	/* PostgreSQL with a hook: the event feed (store/feed.h), set with the
+	 * hook before any thread writes, stopped with it; its own lock guards
+	 * what it holds. NULL on SQLite: the batch hands its events itself. */
+	struct store_feed *feed;
 
 	/* Each thread's reader (its thread-specific value), opened on first use
 	 * and closed when the thread exits (store_reader_destroy). */
