@@ -16,7 +16,8 @@ struct api_config {
 	size_t body_limit;              /* bytes; 0: 64 KiB */
 	int heartbeat_ms;               /* SSE heartbeat; 0: 15 s */
 	/* The key file sealing stored Idempotency-Key answers; NULL: next to the
-	 * database ("<db>.idem-key"), created at first start. */
+	 * database ("<db>.idem-key"; idem_seal_default_path for PostgreSQL),
+	 * created at first start. */
 	const char *idem_key_file;
 	/* Against clients that hold connections (docs/api.md, "Limits"). */
 	/* all connections; 0: the open-file limit less 128, at most 16384 */

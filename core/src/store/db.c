@@ -28,6 +28,11 @@ bool db_target_is_postgres(const char *target)
 	       (strchr(target, '=') != NULL && strchr(target, '/') == NULL);
 }
 
+bool db_target_database(const char *target, char *out, size_t len)
+{
+	return db_target_is_postgres(target) && pgdb_target_database(target, out, len);
+}
+
 int db_open(const char *target, int flags, struct db **out)
 {
 	struct db *db = xcalloc(1, sizeof *db);

@@ -55,6 +55,10 @@ enum { DB_OPEN_READONLY = 1, DB_OPEN_READWRITE = 2, DB_OPEN_CREATE = 4 };
 /* Whether target names a PostgreSQL database (a postgresql:// or
  * postgres:// URI, or a libpq keyword string) rather than an SQLite file. */
 bool db_target_is_postgres(const char *target);
+/* The name of the PostgreSQL database target names (libpq's dbname; its
+ * default, the user's name, when the target gives none) into out (len
+ * bytes). False when target is not a PostgreSQL one or cannot be parsed. */
+bool db_target_database(const char *target, char *out, size_t len);
 /* Opens a connection to target with flags. Returns DB_OK and sets *out, or
  * an error code with *out set to a connection whose db_errmsg says why (or
  * NULL when out of memory); close it either way. */

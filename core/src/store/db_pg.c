@@ -89,6 +89,28 @@ static void pgdb_fail(struct pgdb *db, const PGresult *res, const char *sql)
 		         sql ? sql : "");
 }
 
+bool pgdb_target_database(const char *conninfo, char *out, size_t len)
+{
+	PQconninfoOption *opts = PQconninfoParse(conninfo, NULL);
+	if (opts == NULL)
+		return false;
+	const char *name = NULL, *user = NULL;
+	for (PQconninfoOption *o = opts; o->keyword; o++) {
+		if (strcmp(o->keyword, "dbname") == 0)
+			name = o->val;
+		else if (strcmp(o->keyword, "user") == 0)
+			user = o->val;
+	}
+	/* libpq's defaults, in its order: PGDATABASE, then the user's name. */
+	const char *fallback[] = {getenv("PGDATABASE"), user, getenv("PGUSER"), getenv("USER")};
+	for (size_t i = 0; i < sizeof fallback / sizeof *fallback; i++)
+		if (name == NULL || *name == '\0')
+			name = fallback[i];
+	bool ok = name && *name && (size_t)snprintf(out, len, "%s", name) < len;
+	PQconninfoFree(opts);
+	return ok;
+}
+
 /* The session's settings, after each connection: messages in English for
  * the log whatever the server's locale; a reader never writes. */
 static int pgdb_setup(struct pgdb *db)

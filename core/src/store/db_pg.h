@@ -11,6 +11,7 @@ struct pgdb;
 struct pgdb_stmt;
 struct pg_conn;
 
+bool pgdb_target_database(const char *conninfo, char *out, size_t len);
 int pgdb_open(const char *conninfo, bool readonly, struct pgdb **out);
 void pgdb_close(struct pgdb *db);
 bool pgdb_connection_ok(struct pgdb *db);

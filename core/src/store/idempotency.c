@@ -1,5 +1,6 @@
 #include "store/idempotency.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <sodium.h>
@@ -134,7 +135,19 @@ void idem_seal_free(struct idem_seal *seal)
 
 char *idem_seal_default_path(const char *db_path)
 {
-	return xasprintf("%s.idem-key", db_path);
+	char name[128];
+	if (!db_target_database(db_path, name, sizeof name))
+		return xasprintf("%s.idem-key", db_path);
+	/* A PostgreSQL database has no file to sit beside: the server's state
+	 * folder (systemd's StateDirectory, the first of a list) or the
+	 * current one, the file named after the database. */
+	for (char *p = name; *p; p++)
+		if (!isalnum((unsigned char)*p) && *p != '_' && *p != '-')
+			*p = '_';
+	const char *dir = getenv("STATE_DIRECTORY");
+	if (dir == NULL || *dir == '\0')
+		return xasprintf("%s.idem-key", name);
+	return xasprintf("%.*s/%s.idem-key", (int)strcspn(dir, ":"), dir, name);
 }
 
 /* The keyed hash of q's method, path and body, as hex. */
@@ -336,7 +349,12 @@ enum idem_found store_idem_reserve(struct store *st, const struct idem_seal *sea
 		db_bind_text(s, 1, q->principal, -1, DB_STATIC);
 		db_bind_text(s, 2, q->key, -1, DB_STATIC);
 		db_bind_int64(s, 3, clock_now() - IDEM_STALE_SECONDS);
-		store_step(c, s, "idempotency", NULL);
+	}
+	/* A failed statement ends the transaction's use (PostgreSQL aborts
+	 * it): as when the store cannot begin, the handler runs and reports. */
+	if (s == NULL || store_step(c, s, "idempotency", NULL) != MC_OK) {
+		store_rollback(st);
+		return IDEM_NEW;
 	}
 	enum idem_found found = store_idem_find(st, seal, q, status, body);
 	if (found != IDEM_NEW) {
@@ -372,9 +390,11 @@ void store_idem_complete(struct store *st, const struct idem_seal *seal,
 			db_bind_int(s, 3, status);
 			db_bind_text(s, 4, record, -1, DB_STATIC);
 		}
-		store_step(c, s, "idempotency", NULL);
 	}
-	store_commit(st, &err);
+	if (s && store_step(c, s, "idempotency", NULL) == MC_OK)
+		store_commit(st, &err);
+	else
+		store_rollback(st); /* logged; the reservation goes stale */
 	free(record);
 }
 

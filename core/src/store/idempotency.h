@@ -25,8 +25,10 @@ struct idem_seal;
 enum mc_err idem_seal_open(const char *path, struct idem_seal **out, struct mc_error *err);
 /* Wipes and frees the key. NULL is a no-op. */
 void idem_seal_free(struct idem_seal *seal);
-/* The default key file of the database at db_path: "<db_path>.idem-key".
- * Newly allocated; the caller frees it. */
+/* The default key file of the database at db_path: "<db_path>.idem-key";
+ * for a PostgreSQL database, "<database name>.idem-key" in $STATE_DIRECTORY
+ * (systemd's StateDirectory), else in the current folder. Newly allocated;
+ * the caller frees it. */
 char *idem_seal_default_path(const char *db_path);
 
 /* One request as the idempotency records see it. body may be NULL (empty). */
