@@ -68,3 +68,8 @@ const char *dialect_event_lock_sql(struct db *db)
 	/* The key: any constant that never changes, other than the schema's. */
 	return db_engine(db) == DB_POSTGRES ? "SELECT pg_advisory_xact_lock(6866827601)" : NULL;
 }
+
+const char *dialect_begin_read_sql(struct db *db)
+{
+	return db_engine(db) == DB_POSTGRES ? "BEGIN ISOLATION LEVEL REPEATABLE READ" : "BEGIN";
+}

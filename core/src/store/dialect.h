@@ -26,6 +26,10 @@ const char *dialect_health_sql(struct db *db);
 /* The statement that opens the writer's transaction: SQLite takes the
  * write lock at once (BEGIN IMMEDIATE); PostgreSQL's BEGIN. */
 const char *dialect_begin_sql(struct db *db);
+/* The statement that opens a reader's transaction whose statements all see
+ * the same moment: SQLite's BEGIN (a read transaction keeps its snapshot);
+ * PostgreSQL's REPEATABLE READ (its default gives each statement its own). */
+const char *dialect_begin_read_sql(struct db *db);
 
 /* A statement that makes the caller's transaction the only one appending
  * events until it ends (PostgreSQL: an advisory transaction lock, as several

@@ -615,10 +615,11 @@ static enum mc_err queue_insert_ticket(struct store *st, const struct principal 
 	char label[32];
 	queue_label(prefix, number, label, sizeof label);
 
-	s = store_stmt(c, "INSERT INTO tickets (service_day, series_group_id, group_id, number,"
-	                  " label, priority, state, issued_at, issued_by, queue_key, queued_at,"
-	                  " office_id, booking_id) VALUES (?,?,?,?,?,?,'waiting',?,?,"
-	                  " (SELECT coalesce(max(queue_key), 0) + 1 FROM tickets),?,?,?)");
+	s = store_stmt(
+	    c, "INSERT INTO tickets (service_day, series_group_id, group_id, number,"
+	       " label, priority, state, issued_at, issued_by, queue_key, queued_at,"
+	       " office_id, booking_id) VALUES (?,?,?,?,?,?,'waiting',?,?,"
+	       " (SELECT coalesce(max(queue_key), 0) + 1 FROM tickets),?,?,?) RETURNING id");
 	if (s == NULL)
 		return store_sql_error(c, "ticket", err);
 	db_bind_text(s, 1, day, -1, DB_STATIC);
@@ -636,10 +637,10 @@ static enum mc_err queue_insert_ticket(struct store *st, const struct principal 
 	if (booking_id)
 		db_bind_int64(s, 11, booking_id);
 	int step = db_step(s);
+	*tid = step == DB_ROW ? db_column_int64(s, 0) : 0;
 	db_reset(s);
-	if (step != DB_DONE)
+	if (*tid == 0)
 		return store_sql_error(c, "ticket", err);
-	*tid = db_last_insert_id(c->db);
 	return queue_event(st, who, *tid, "ticket.issued", 0, NULL, view, err);
 }
 
@@ -672,10 +673,10 @@ static void queue_ticket_wait(struct store_conn *c, int64_t gid, const char *day
 	/* Newest calls first, stopping at the group's latest: cost follows the
 	 * calls since then, not the tickets of the day. */
 	s = store_stmt(c, "SELECT v.first_called_at - v.queued_at FROM visits v"
-	                  " CROSS JOIN tickets t ON t.id = v.ticket_id"
-	                  " WHERE t.service_day = ? AND t.group_id = ?"
-	                  " AND (?3 < 0 OR (t.booking_id IS NOT NULL AND t.priority IS NULL) = ?3)"
-	                  " ORDER BY v.first_called_at DESC LIMIT 1");
+	                  " CROSS JOIN tickets t WHERE t.id = v.ticket_id"
+	                  " AND t.service_day = ? AND t.group_id = ? AND (?3 < 0 OR CASE"
+	                  " WHEN t.booking_id IS NOT NULL AND t.priority IS NULL THEN 1 ELSE 0 END"
+	                  " = ?3) ORDER BY v.first_called_at DESC LIMIT 1");
 	if (s) {
 		db_bind_text(s, 1, day, -1, DB_STATIC);
 		db_bind_int64(s, 2, gid);
@@ -686,8 +687,8 @@ static void queue_ticket_wait(struct store_conn *c, int64_t gid, const char *day
 	}
 	s = store_stmt(c, "SELECT queued_at FROM tickets WHERE state = 'waiting'"
 	                  " AND service_day = ? AND group_id = ?"
-	                  " AND (?3 < 0 OR (booking_id IS NOT NULL AND priority IS NULL) = ?3)"
-	                  " ORDER BY queue_key LIMIT 1");
+	                  " AND (?3 < 0 OR CASE WHEN booking_id IS NOT NULL AND priority IS NULL"
+	                  " THEN 1 ELSE 0 END = ?3) ORDER BY queue_key LIMIT 1");
 	if (s) {
 		db_bind_text(s, 1, day, -1, DB_STATIC);
 		db_bind_int64(s, 2, gid);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "store/calendar.h"
+#include "store/dialect.h"
 #include "store/queue.h"
 #include "store/scan.h"
 #include "store/store_internal.h"
@@ -116,24 +117,28 @@ static enum mc_err view_groups_list(struct store_conn *c, int64_t office,
 
 /* The waiting counts of each group, its head's elapsed wait, its open
  * counters with their largest runs, and the wait of its last call today
- * (bare column with max(): the row holding the latest call). */
+ * (the row of the latest call, the later visit of two at once). */
 static enum mc_err view_groups_counts(struct store_conn *c, int64_t office, const char *day,
                                       int64_t now, struct queue_snapshot *snap,
                                       struct view_line *lines, struct mc_error *err)
 {
 	static const char *const sql[3] = {
-	    "SELECT group_id, count(*), sum(priority IS NOT NULL), min(queued_at),"
-	    " sum(priority IS NULL AND booking_id IS NOT NULL)"
+	    "SELECT group_id, count(*), sum(CASE WHEN priority IS NOT NULL THEN 1 ELSE 0 END),"
+	    " min(queued_at), sum(CASE WHEN priority IS NULL AND booking_id IS NOT NULL"
+	    " THEN 1 ELSE 0 END)"
 	    " FROM tickets WHERE office_id IS NOT DISTINCT FROM :office AND state = 'waiting'"
 	    " AND service_day = :day GROUP BY group_id",
 	    "SELECT cg.group_id, count(*), max(co.priority_streak),"
 	    " max(co.booked_streak) FROM counter_groups cg"
 	    " JOIN counters co ON co.id = cg.counter_id WHERE co.state = 'open'"
 	    " AND co.office_id IS NOT DISTINCT FROM :office GROUP BY cg.group_id",
-	    "SELECT t.group_id, v.first_called_at - v.queued_at,"
-	    " max(v.first_called_at) FROM visits v JOIN tickets t ON t.id = v.ticket_id"
-	    " WHERE t.office_id IS NOT DISTINCT FROM :office AND t.service_day = :day GROUP BY "
-	    "t.group_id"};
+	    "SELECT group_id, wait FROM (SELECT t.group_id, v.first_called_at - v.queued_at AS "
+	    "wait,"
+	    " row_number() OVER (PARTITION BY t.group_id"
+	    " ORDER BY v.first_called_at DESC, v.id DESC) AS nth"
+	    " FROM visits v JOIN tickets t ON t.id = v.ticket_id"
+	    " WHERE t.office_id IS NOT DISTINCT FROM :office AND t.service_day = :day) AS calls"
+	    " WHERE nth = 1"};
 	for (int q = 0; q < 3; q++) {
 		int step;
 		enum mc_err rc;
@@ -438,7 +443,7 @@ enum mc_err store_queue_snapshot_load(struct store *st, int64_t office, int64_t 
 	out->at = now;
 	clock_office_date(now, out->service_day);
 	/* One read transaction so every part is from the same moment. */
-	store_exec(c, "BEGIN", NULL);
+	store_exec(c, dialect_begin_read_sql(c->db), NULL);
 	int64_t service_seconds = store_setting_int(st, "default_service_minutes", 6) * 60;
 	struct queue_policy policy;
 	queue_policy_of(st, &policy);
@@ -481,10 +486,11 @@ enum mc_err store_queue_metrics(struct store *st, int64_t now, struct strbuf *ou
 
 	strbuf_puts(out, "# HELP motcua_tickets_today Tickets issued today by group and state or "
 	                 "outcome.\n# TYPE motcua_tickets_today gauge\n");
-	s = store_stmt(c, "SELECT g.code, coalesce(t.outcome, t.state), count(*),"
-	                  " coalesce(o.code, '') FROM tickets t JOIN service_groups g"
-	                  " ON g.id = t.series_group_id LEFT JOIN offices o ON o.id = g.office_id"
-	                  " WHERE t.service_day = ? GROUP BY g.office_id, 1, 2 ORDER BY 4, 1, 2");
+	s = store_stmt(c,
+	               "SELECT g.code, coalesce(t.outcome, t.state), count(*),"
+	               " coalesce(o.code, '') FROM tickets t JOIN service_groups g"
+	               " ON g.id = t.series_group_id LEFT JOIN offices o ON o.id = g.office_id"
+	               " WHERE t.service_day = ? GROUP BY g.office_id, 4, 1, 2 ORDER BY 4, 1, 2");
 	if (s == NULL)
 		return store_sql_error(c, "queue metrics", err);
 	db_bind_text(s, 1, day, -1, DB_STATIC);
