@@ -210,11 +210,13 @@ static enum mc_err auth_session_insert(struct store *st, const char *token_hash,
 	int64_t now = clock_now();
 	/* Expired sessions are swept as new ones open, so the table stays small. */
 	db_stmt *s = store_stmt(c, "DELETE FROM sessions WHERE expires_at < ?");
-	if (s) {
-		db_bind_int64(s, 1, now);
-		db_step(s);
-		db_reset(s);
+	if (s == NULL) {
+		rc = store_sql_error(c, "session", err);
+		goto fail;
 	}
+	db_bind_int64(s, 1, now);
+	if ((rc = store_step(c, s, "session", err)))
+		goto fail;
 	s = store_stmt(c, "INSERT INTO sessions (token_hash, user_id, created_at, expires_at)"
 	                  " VALUES (?,?,?,?)");
 	if (s == NULL) {

@@ -943,7 +943,7 @@ static enum mc_err bk_refused(struct store_conn *c, const struct principal *who,
 			return rc;
 	}
 	s = store_stmt(c, "SELECT count(*) FROM bookings WHERE day = ?1 AND state <> 'cancelled'"
-	                  " AND (phone = ?2 OR (?3 IS NOT NULL AND id_number = ?3))");
+	                  " AND (phone = ?2 OR (CAST(?3 AS TEXT) IS NOT NULL AND id_number = ?3))");
 	if (s == NULL)
 		return store_sql_error(c, "bookings", err);
 	db_bind_text(s, 1, day->date, -1, DB_TRANSIENT);

@@ -1105,9 +1105,9 @@ enum mc_err store_calendar_set_config_office(struct store *st, const struct prin
 		goto out;
 	struct store_conn *c = store_write_conn(st);
 	/* A member given null goes back to the province's; one left out stays. */
-	db_stmt *s =
-	    store_stmt(c, "UPDATE offices SET weekdays = CASE WHEN ?1 THEN ?2 ELSE weekdays END,"
-	                  " sessions = CASE WHEN ?3 THEN ?4 ELSE sessions END WHERE id = ?5");
+	db_stmt *s = store_stmt(
+	    c, "UPDATE offices SET weekdays = CASE WHEN ?1 = 1 THEN ?2 ELSE weekdays END,"
+	       " sessions = CASE WHEN ?3 = 1 THEN ?4 ELSE sessions END WHERE id = ?5");
 	if (s == NULL) {
 		rc = store_sql_error(c, "office calendar", err);
 		goto fail;

@@ -179,10 +179,10 @@ enum mc_err store_office_link(struct store *st, const char *code, const char *pa
                               struct mc_error *err)
 {
 	struct store_conn *c = store_write_conn(st);
-	db_stmt *s =
-	    store_stmt(c, "UPDATE offices SET parent_id = CASE WHEN ?2 IS NULL THEN NULL"
-	                  " ELSE (SELECT id FROM offices WHERE code = ?2) END WHERE code = ?1"
-	                  " RETURNING (?2 IS NULL OR parent_id IS NOT NULL)");
+	db_stmt *s = store_stmt(
+	    c, "UPDATE offices SET parent_id = CASE WHEN CAST(?2 AS TEXT) IS NULL THEN NULL"
+	       " ELSE (SELECT id FROM offices WHERE code = ?2) END WHERE code = ?1"
+	       " RETURNING (?2 IS NULL OR parent_id IS NOT NULL)");
 	if (s == NULL)
 		return store_sql_error(c, "office", err);
 	db_bind_text(s, 1, code, -1, DB_STATIC);
@@ -297,9 +297,10 @@ enum mc_err store_office_items_check(struct store *st, struct mc_error *err)
 	       "  UNION ALL SELECT office_id, 'counter ' || no, 1 FROM counters"
 	       "  UNION ALL SELECT office_id, 'device ' || name, 1 FROM devices WHERE active = 1"
 	       "  UNION ALL SELECT office_id, 'printer ' || name, 1 FROM printers WHERE active = 1"
-	       "  UNION ALL SELECT office_id, 'user ' || username, role = 'counter' FROM users"
+	       "  UNION ALL SELECT office_id, 'user ' || username,"
+	       "   CASE WHEN role = 'counter' THEN 1 ELSE 0 END FROM users"
 	       "   WHERE active = 1) x JOIN offices o ON o.id = x.office_id"
-	       " WHERE o.active = 0 OR (x.hall AND o.kind NOT IN ('centre','point')) LIMIT 1");
+	       " WHERE o.active = 0 OR (x.hall = 1 AND o.kind NOT IN ('centre','point')) LIMIT 1");
 	if (s == NULL)
 		return store_sql_error(c, "office", err);
 	int step;

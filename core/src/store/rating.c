@@ -45,16 +45,17 @@ static enum mc_err rating_event(struct store *st, const char *actor, int64_t off
 	return ev ? MC_OK : (err ? err->kind : MC_ERR_INTERNAL);
 }
 
-/* Whether subject has a rating already. */
-static bool rating_exists(struct store_conn *c, const char *subject)
+/* Whether subject has a rating already, into *rated. */
+static enum mc_err rating_exists(struct store_conn *c, const char *subject, bool *rated,
+                                 struct mc_error *err)
 {
 	db_stmt *s = store_stmt(c, "SELECT 1 FROM ratings WHERE subject = ?");
 	if (s == NULL)
-		return false;
+		return store_sql_error(c, "rating", err);
 	db_bind_text(s, 1, subject, -1, DB_STATIC);
-	bool found = db_step(s) == DB_ROW;
-	db_reset(s);
-	return found;
+	int step;
+	*rated = store_next(s, &step);
+	return store_scan_end(c, s, step, "rating", err);
 }
 
 /* What subject names: its kind, and the procedure or service group code and
@@ -163,8 +164,9 @@ static enum mc_err rating_subject_of(struct store_conn *c, const struct principa
 			return rc;
 		snprintf(subject, len, "ticket:%lld", id);
 	}
-	if (state.found && (state.kind == RATING_KIND_DOSSIER || state.served))
-		state.rated = rating_exists(c, subject);
+	if (state.found && (state.kind == RATING_KIND_DOSSIER || state.served) &&
+	    (rc = rating_exists(c, subject, &state.rated, err)))
+		return rc;
 	enum rating_refusal why = rating_may_issue(&state);
 	return why ? rating_refuse(why, err) : MC_OK;
 }
@@ -264,13 +266,13 @@ static enum mc_err rating_link_load(struct store_conn *c, const char *token, cha
 	if (s == NULL)
 		return store_sql_error(c, "rating link", err);
 	db_bind_text(s, 1, hash, -1, DB_STATIC);
-	if (db_step(s) == DB_ROW) {
+	int step;
+	if (store_next(s, &step)) {
 		snprintf(subject, len, "%s", store_col_text(s, 0));
 		*expires_at = db_column_int64(s, 1);
 		*found = true;
 	}
-	db_reset(s);
-	return MC_OK;
+	return store_scan_end(c, s, step, "rating link", err);
 }
 
 /* The subject of a live link, or rating_link_not_found. */
@@ -320,10 +322,13 @@ enum mc_err store_rating_link_info(struct store *st, const char *token,
 	if ((rc = rating_link_find(c, token, clock_now(), subject, sizeof subject, err)) ||
 	    (rc = rating_subject_load(c, subject, &sub, err)))
 		return rc;
+	bool rated = false;
+	if ((rc = rating_exists(c, subject, &rated, err)))
+		return rc;
 	memset(out, 0, sizeof *out);
 	out->kind = sub.kind;
 	out->what = xstrdup(sub.name);
-	out->rated = rating_exists(c, subject);
+	out->rated = rated;
 	/* The centre the rating belongs to (the page's heading). */
 	if (sub.office_id)
 		rating_office_load(c, sub.office_id, out);
@@ -424,7 +429,10 @@ enum mc_err store_rating_submit(struct store *st, const struct rating_submit_cmd
 	if ((rc = rating_link_find(c, cmd->token, now, subject, sizeof subject, err)) ||
 	    (rc = rating_subject_load(c, subject, &sub, err)))
 		goto fail;
-	if (rating_exists(c, subject)) {
+	bool rated = false;
+	if ((rc = rating_exists(c, subject, &rated, err)))
+		goto fail;
+	if (rated) {
 		rc = rating_refuse(RATING_ALREADY_RATED, err);
 		goto fail;
 	}
