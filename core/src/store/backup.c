@@ -49,13 +49,8 @@ static void backup_sync_parent(const char *path)
 /* The backup is written to a temporary name beside out_gz, synced, and
  * renamed over out_gz only once whole: a failed backup (a full disk) leaves
  * an existing out_gz as it was. */
-enum mc_err store_backup(struct store *st, const char *out_gz, struct mc_error *err)
+static enum mc_err backup_sqlite(struct store *st, const char *out_gz, struct mc_error *err)
 {
-	if (db_engine(store_read_conn(st)->db) == DB_POSTGRES)
-		return mc_fail(err, MC_ERR_CONFLICT, "backup_engine",
-		               "Sao lưu bằng công cụ của PostgreSQL",
-		               "A PostgreSQL database is backed up with pg_dump or a base backup "
-		               "(docs/postgresql.md), not motcua-server backup");
 	char *tmp = xasprintf("%s.tmp-XXXXXX", out_gz);
 	char *part = xasprintf("%s.part-XXXXXX", out_gz);
 	bool part_made = false;
@@ -171,6 +166,16 @@ out:
 	unlink(tmp);
 	free(tmp);
 	return rc;
+}
+
+enum mc_err store_backup(struct store *st, const char *out_gz, struct mc_error *err)
+{
+	if (db_engine(store_read_conn(st)->db) == DB_POSTGRES)
+		return mc_fail(err, MC_ERR_CONFLICT, "backup_engine",
+		               "Sao lưu bằng công cụ của PostgreSQL",
+		               "A PostgreSQL database is backed up with pg_dump or a base backup "
+		               "(docs/postgresql.md), not motcua-server backup");
+	return backup_sqlite(st, out_gz, err);
 }
 
 /* True if the gzip file at path ends with the length (ISIZE, 32 bits little
