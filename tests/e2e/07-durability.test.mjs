@@ -32,7 +32,7 @@ test('every acknowledged ticket survives kill -9', async () => {
   stop = true;
   await Promise.all(workers);
 
-  const integrity = s.sql('PRAGMA integrity_check')[0].integrity_check;
+  const integrity = s.integrity();
   assert.equal(integrity, 'ok');
   const ids = new Set(s.sql('SELECT id FROM tickets').map((r) => r.id));
   const lost = acked.filter((id) => !ids.has(id));

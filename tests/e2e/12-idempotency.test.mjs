@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { startServer, cli, ADMIN_PASSWORD } from './lib/harness.mjs';
+import { startServer, cli, newDb, sqliteOnly, ADMIN_PASSWORD } from './lib/harness.mjs';
 import { DOSSIER_BUNDLE } from './lib/dossier-bundle.mjs';
 
 const applicant = (name, id) => ({ name, id_number: id, address: 'Khối 2, thị trấn Khe Sanh', phone: '0912345678' });
@@ -41,10 +41,11 @@ test('the same key with another citizen\'s dossier is refused, not answered with
   assert.notEqual(second.json.dossier.code, first.json.dossier.code);
 });
 
-test('stored answers keep no lookup secret in clear: not in the file, not in a backup', async () => {
+let secret; // the lookup secret of desk1-0100's dossier
+test('stored answers keep no lookup secret in clear', async () => {
   const r = await intake('desk1-0100', 'Lê Thị Cúc', '045188004321');
   assert.equal(r.status, 201, r.text);
-  const secret = r.json.secret;
+  secret = r.json.secret;
   assert.match(secret, /^[A-Z2-9]{10}$/);
   // The replay still carries it (from the sealed record).
   const again = await intake('desk1-0100', 'Lê Thị Cúc', '045188004321');
@@ -53,6 +54,11 @@ test('stored answers keep no lookup secret in clear: not in the file, not in a b
   const rows = s.sql("SELECT body FROM idempotency WHERE key = 'desk1-0100'");
   assert.equal(rows.length, 1);
   assert.ok(!rows[0].body.includes(secret), 'the record holds the secret in clear');
+});
+
+test('nor in the database file, its WAL or a backup; the key beside the file is 0600',
+  sqliteOnly('the file, its WAL, its backup and the key file named after it'), () => {
+  assert.ok(secret, 'the test before made a dossier');
   for (const f of [s.db, `${s.db}-wal`]) {
     if (!existsSync(f)) continue;
     assert.ok(!readFileSync(f).includes(Buffer.from(secret)), `${path.basename(f)} holds the secret in clear`);
@@ -89,7 +95,7 @@ test('a malformed key file stops the server at start with a clear reason', () =>
   const bad = path.join(s.dir, 'bad.idem-key');
   writeFileSync(bad, 'not a key\n', { mode: 0o600 });
   // A database of its own: the harness's is served already (one server a file).
-  const db = path.join(s.dir, 'other.db');
+  const db = newDb(s.dir, 'other.db');
   assert.equal(cli(['init', '--db', db, '--password-stdin'], { input: `${ADMIN_PASSWORD}\n` }).status, 0);
   const r = cli(['serve', '--db', db, '--port', '0', '--idempotency-key-file', bad]);
   assert.equal(r.status, 1, r.stderr);

@@ -7,7 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { startServer, cli, ADMIN_PASSWORD, PASSWORDS } from './lib/harness.mjs';
+import { startServer, cli, newDb, ADMIN_PASSWORD, PASSWORDS } from './lib/harness.mjs';
 
 let s;
 before(async () => { s = await startServer({ args: ['--test-clock'] }); });
@@ -50,7 +50,7 @@ test('weak passwords are refused with weak_password and change nothing', async (
   const cliImport = cli(['import', '--db', s.db, bundle]);
   assert.equal(cliImport.status, 1, cliImport.stderr);
   assert.match(cliImport.stderr, /weak_password/);
-  const init = cli(['init', '--db', path.join(s.dir, 'other.db'), '--password', 'admin1234567']);
+  const init = cli(['init', '--db', newDb(s.dir, 'other.db'), '--password', 'admin1234567']);
   assert.notEqual(init.status, 0);
   assert.match(init.stderr, /weak_password/);
   assert.equal(await userCount(), before + 1);

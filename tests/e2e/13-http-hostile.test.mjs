@@ -12,7 +12,7 @@ import http from 'node:http';
 import https from 'node:https';
 import path from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
-import { startServer, BIN, PASSWORDS, ADMIN_PASSWORD, cli } from './lib/harness.mjs';
+import { startServer, BIN, PASSWORDS, ADMIN_PASSWORD, cli, newDb } from './lib/harness.mjs';
 import { DOSSIER_BUNDLE } from './lib/dossier-bundle.mjs';
 
 let s;
@@ -238,7 +238,7 @@ test('a staff token is not taken from ?access_token=; a board token is', async (
 // {proc, port, stderr()} once it prints its address.
 let spawned = 0;
 function spawnServer(args) {
-  const db = path.join(s.dir, `extra-${++spawned}.db`);
+  const db = newDb(s.dir, `extra-${++spawned}.db`);
   const init = cli(['init', '--db', db, '--password-stdin'], { input: `${ADMIN_PASSWORD}\n` });
   if (init.status !== 0) return Promise.reject(new Error(`init: ${init.stderr}`));
   return new Promise((resolve, reject) => {

@@ -9,8 +9,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
-import { spawnSync } from 'node:child_process';
-import { startServer, request } from './lib/harness.mjs';
+import { startServer, request, sqlite } from './lib/harness.mjs';
 import { ok } from './lib/steps.mjs';
 
 let s;
@@ -18,9 +17,7 @@ before(async () => {
   s = await startServer();
   // Many filings in a minute here (a slow server under a sanitizer takes
   // the large heads late): the province-wide ceiling is e2e 175's.
-  const w = spawnSync('sqlite3', ['-cmd', '.timeout 5000', s.db,
-    `INSERT INTO settings (key, value) VALUES ('feedback_public_limits', '{"per_minute":100000}')`], { encoding: 'utf8' });
-  assert.equal(w.status, 0, w.stderr);
+  sqlite(s.db, `INSERT INTO settings (key, value) VALUES ('feedback_public_limits', '{"per_minute":100000}')`, { json: false });
 });
 after(async () => { if (s) { await s.stop(); s.cleanup(); } });
 

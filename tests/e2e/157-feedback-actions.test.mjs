@@ -5,8 +5,8 @@
 // into a feedback comes back as the same text.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { startServer } from './lib/harness.mjs';
+import { rowsText } from './lib/pg.mjs';
 import { ok } from './lib/steps.mjs';
 
 const SENDER = { name: 'Đinh Thị Lan', address: 'Khe Sanh', phone: '0905333444' };
@@ -16,9 +16,11 @@ before(async () => { s = await startServer(); });
 after(async () => { if (s) { await s.stop(); s.cleanup(); } });
 
 // What an action could change: the feedback rows, their notes, the events.
-const rows = () => spawnSync('sqlite3', ['-readonly', s.db,
-  'SELECT * FROM feedback ORDER BY id; SELECT * FROM feedback_notes ORDER BY id; SELECT count(*) FROM events;'],
-{ encoding: 'utf8' }).stdout;
+const rows = () => JSON.stringify(rowsText(s.db, {
+  feedback: 'SELECT * FROM feedback ORDER BY id',
+  notes: 'SELECT * FROM feedback_notes ORDER BY id',
+  events: 'SELECT count(*) FROM events',
+}));
 const file = async (text) => ok(await s.as('clerk2', 'POST', '/api/v1/feedback',
   { body: { channel: 'letter', class: 'procedure', text, sender: SENDER } })).code;
 const act = (who, code, body) => s.as(who, 'POST', `/api/v1/feedback/${code}/actions`, { body });

@@ -13,7 +13,8 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { cli, request, SOURCE, PASSWORDS } from './lib/harness.mjs';
+import { cli, request, SOURCE, PASSWORDS, isPostgres } from './lib/harness.mjs';
+import { tableNames } from './lib/pg.mjs';
 import { startServer } from './lib/harness.mjs';
 import { DOSSIER_BUNDLE } from './lib/dossier-bundle.mjs';
 
@@ -104,6 +105,7 @@ async function login(username, spare = false) {
 // background), whose rows are counted instead; events the server writes by
 // itself (actor system:…, e.g. the print worker) are left out.
 function fingerprint() {
+  if (isPostgres(s.db)) return fingerprintPg();
   const r = spawnSync('sqlite3', ['-readonly', s.db, '.dump'], { encoding: 'utf8', maxBuffer: 1 << 28 });
   if (r.status !== 0) throw new Error(`sqlite3: ${r.stderr}`);
   const h = createHash('sha256');
@@ -116,6 +118,21 @@ function fingerprint() {
     h.update('\n');
   }
   return { rows: h.digest('hex'), print_jobs: counts.print_jobs ?? 0, printers: counts.printers ?? 0 };
+}
+
+// The same on PostgreSQL, in one query: a digest of each table's rows as
+// text, in order, or their count.
+let pgTables;
+function fingerprintPg() {
+  pgTables ??= tableNames(s.db);
+  const parts = pgTables.map((t) => (['sessions', 'print_jobs', 'printers'].includes(t)
+    ? `SELECT '${t}' AS t, count(*)::text AS v FROM "${t}"`
+    : `SELECT '${t}' AS t, md5(coalesce(string_agg(x::text, E'\\n' ORDER BY x::text), '')) AS v FROM "${t}" x`
+      + (t === 'events' ? " WHERE actor NOT LIKE 'system:%'" : '')));
+  const v = Object.fromEntries(s.sql(parts.join(' UNION ALL ')).map((r) => [r.t, r.v]));
+  const h = createHash('sha256');
+  for (const t of pgTables) if (!['sessions', 'print_jobs', 'printers'].includes(t)) h.update(`${t} ${v[t]}\n`);
+  return { rows: h.digest('hex'), print_jobs: Number(v.print_jobs ?? 0), printers: Number(v.printers ?? 0) };
 }
 
 // One request, its path sent as written; resolves {status, headers, text,

@@ -9,8 +9,7 @@
 // neither.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { startServer, request } from './lib/harness.mjs';
+import { startServer, request, sqlite } from './lib/harness.mjs';
 import { ok } from './lib/steps.mjs';
 
 const servers = [];
@@ -19,10 +18,7 @@ const start = async () => { const s = await startServer(); servers.push(s); retu
 
 // Writes to the server's database as an operator would with sqlite3 (the
 // server reads the setting on each filing).
-const write = (s, sql) => {
-  const r = spawnSync('sqlite3', ['-cmd', '.timeout 5000', s.db, sql], { encoding: 'utf8' });
-  assert.equal(r.status, 0, r.stderr);
-};
+const write = (s, sql) => sqlite(s.db, sql, { json: false });
 const setLimits = (s, v) => write(s, `INSERT INTO settings (key, value) VALUES ('feedback_public_limits', '${JSON.stringify(v)}') ON CONFLICT (key) DO UPDATE SET value = excluded.value`);
 
 const from = (s, addr, body) => request(s.base, 'POST', '/api/v1/public/feedback', { body, localAddress: addr });

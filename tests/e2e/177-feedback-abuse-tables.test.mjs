@@ -11,8 +11,7 @@
 //   look-up).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { startServer, request } from './lib/harness.mjs';
+import { startServer, request, sqlite } from './lib/harness.mjs';
 import { PROVINCE_BUNDLE, CENTRE_A } from './lib/province-bundle.mjs';
 import { ok } from './lib/steps.mjs';
 
@@ -21,9 +20,7 @@ let dossier;
 before(async () => {
   s = await startServer({ bundle: PROVINCE_BUNDLE });
   // Many filings in a minute here: the province-wide ceiling is e2e 175's.
-  const w = spawnSync('sqlite3', ['-cmd', '.timeout 5000', s.db,
-    `INSERT INTO settings (key, value) VALUES ('feedback_public_limits', '{"per_minute":100000}')`], { encoding: 'utf8' });
-  assert.equal(w.status, 0, w.stderr);
+  sqlite(s.db, `INSERT INTO settings (key, value) VALUES ('feedback_public_limits', '{"per_minute":100000}')`, { json: false });
   const r = ok(await s.as('a.clerk', 'POST', '/api/v1/dossiers', { body: {
     procedure: 'P3', outcome: 'received',
     applicant: { name: 'Lê Thị Thu Trang', id_number: '045191007788', phone: '0987654321' },

@@ -10,7 +10,7 @@ import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, wr
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { BACKUP_NAME, backupInstant, ticketIds, ticketWriters } from './lib/backup.mjs';
-import { cli, cliAsync, startServer } from './lib/harness.mjs';
+import { cli, cliAsync, startServer, sqliteOnly } from './lib/harness.mjs';
 
 let s;
 after(async () => { await s?.stop(); s?.cleanup(); });
@@ -20,7 +20,8 @@ const backups = (dir) => list(dir).filter((f) => BACKUP_NAME.test(f));
 
 let dir; // the backup folder
 
-test('a backup into the folder while tickets are issued restores, verifies and holds them', async () => {
+test('a backup into the folder while tickets are issued restores, verifies and holds them',
+  sqliteOnly('backups of the database file, restored to a file'), async () => {
   s = await startServer();
   dir = path.join(s.dir, 'backups');
   mkdirSync(dir, { mode: 0o750 });
@@ -59,7 +60,8 @@ test('a backup into the folder while tickets are issued restores, verifies and h
   assert.deepEqual(before.filter((id) => !ids.has(id)), [], 'tickets acknowledged before the backup are missing');
 });
 
-test('retention keeps the newest of the last days and months having backups, nothing else is touched', async () => {
+test('retention keeps the newest of the last days and months having backups, nothing else is touched',
+  sqliteOnly('backups of the database file, restored to a file'), async () => {
   const fakes = [
     'motcua-20250610-090000.db.gz', // same day as the next, older: removed
     'motcua-20250610-210000.db.gz', // newest of its day and of June 2025
@@ -101,7 +103,8 @@ test('retention keeps the newest of the last days and months having backups, not
   assert.match(b.stdout, /4 backups kept, 5 removed \(keeping 3 daily, 3 monthly\)/);
 });
 
-test('a backup that fails its check is left as .bad, exit 1, and no backup is removed', async () => {
+test('a backup that fails its check is left as .bad, exit 1, and no backup is removed',
+  sqliteOnly('backups of the database file, restored to a file'), async () => {
   await new Promise((r) => setTimeout(r, 1100));
   const beforeFiles = list(dir);
   // The fault cuts the written backup to half its size before the check.
@@ -122,7 +125,8 @@ test('a backup that fails its check is left as .bad, exit 1, and no backup is re
   rmSync(path.join(dir, added[0]));
 });
 
-test('bad arguments exit 2 and write nothing', async () => {
+test('bad arguments exit 2 and write nothing',
+  sqliteOnly('backups of the database file, restored to a file'), async () => {
   const empty = mkdtempSync(path.join(tmpdir(), 'motcua-e2e-backup-'));
   const aFile = path.join(s.dir, 'bundle.json');
   const cases = [

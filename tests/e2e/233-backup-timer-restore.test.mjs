@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { BACKUP_NAME, backupInstant, ticketIds } from './lib/backup.mjs';
-import { BIN, SOURCE, startServer, cli } from './lib/harness.mjs';
+import { BIN, SOURCE, startServer, cli, sqliteOnly } from './lib/harness.mjs';
 
 let s;
 after(async () => { await s?.stop(); s?.cleanup(); });
@@ -34,7 +34,8 @@ async function issue(n) {
   return ids;
 }
 
-test('the timer\'s command makes a checked backup; the documented restore brings it back', async () => {
+test('the timer\'s command makes a checked backup; the documented restore brings it back',
+  sqliteOnly('backups of the database file, restored to a file'), async () => {
   s = await startServer();
   const backups = path.join(s.dir, 'backups');
   mkdirSync(backups, { mode: 0o750 });
@@ -97,7 +98,8 @@ test('the timer\'s command makes a checked backup; the documented restore brings
   assert.equal(v2.status, 0, v2.stderr);
 });
 
-test('the job refuses a configuration it cannot use, and writes nothing', () => {
+test('the job refuses a configuration it cannot use, and writes nothing',
+  sqliteOnly('backups of the database file, restored to a file'), () => {
   const backups = path.join(s.dir, 'backups2');
   mkdirSync(backups);
   const conf = path.join(s.dir, 'bad.conf');

@@ -12,7 +12,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { ADMIN_PASSWORD, BIN, cli, Server, SOURCE, sqlite, tableCounts } from './lib/harness.mjs';
+import { ADMIN_PASSWORD, BIN, cli, Server, SOURCE, sqlite, tableCounts, sqliteOnly } from './lib/harness.mjs';
 
 const FIXTURES = path.join(SOURCE, 'tests/fixtures/schema');
 
@@ -68,7 +68,8 @@ function serveOnce(db, env = {}) {
 }
 
 let CURRENT;
-test('today\'s schema', () => {
+test('today\'s schema',
+  sqliteOnly('the user_version of a file init made'), () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'motcua-e2e-'));
   try {
     CURRENT = version(freshDb(dir));
@@ -79,7 +80,8 @@ test('today\'s schema', () => {
 });
 
 for (const mode of ['wal', 'delete']) {
-  test(`a newer database (journal ${mode}) is refused and left byte for byte`, (t) => {
+  test(`a newer database (journal ${mode}) is refused and left byte for byte`,
+    sqliteOnly('a file of a newer schema, its journal modes and bytes'), (t) => {
     const dir = tempDir(t);
     const db = freshDb(dir);
     sqlite(db, `PRAGMA journal_mode=${mode}; PRAGMA user_version=${CURRENT + 1};`, { json: false });
@@ -106,7 +108,8 @@ for (const mode of ['wal', 'delete']) {
   });
 }
 
-test('a migration killed inside its transaction leaves the old database; the next start migrates', async (t) => {
+test('a migration killed inside its transaction leaves the old database; the next start migrates',
+  sqliteOnly('SQLite databases of an earlier schema (tests/fixtures/schema) upgraded'), async (t) => {
   // The first step, one in the middle and the last one (all steps done and
   // user_version at today's, but no COMMIT).
   const steps = [...new Set([oldest.version + 1, Math.ceil((oldest.version + 1 + CURRENT) / 2), CURRENT])];
@@ -139,7 +142,8 @@ test('a migration killed inside its transaction leaves the old database; the nex
   }
 });
 
-test('a step that fails leaves the old database and says which step, then a start migrates', async (t) => {
+test('a step that fails leaves the old database and says which step, then a start migrates',
+  sqliteOnly('SQLite databases of an earlier schema (tests/fixtures/schema) upgraded'), async (t) => {
   const n = Math.min(oldest.version + 2, CURRENT);
   const dir = tempDir(t);
   const db = loadOldest(dir);

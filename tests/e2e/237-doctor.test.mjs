@@ -9,11 +9,14 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ADMIN_PASSWORD, BIN, SANITIZER_REPORT, SOURCE, TEST_BUNDLE, cli, startServer } from './lib/harness.mjs';
+import {
+  ADMIN_PASSWORD, BIN, SANITIZER_REPORT, SOURCE, TEST_BUNDLE, cli, dbMade, newDb, sqliteOnly, startServer,
+} from './lib/harness.mjs';
+import { copyDb, runSql } from './lib/pg.mjs';
 import { TestPrinter } from './lib/printer.mjs';
 
 const V7 = path.join(SOURCE, 'tests/fixtures/single-office-v7.sql.gz');
@@ -22,7 +25,7 @@ let dir;
 let db;
 before(() => {
   dir = mkdtempSync(path.join(tmpdir(), 'motcua-237-'));
-  db = path.join(dir, 'office.db');
+  db = newDb(dir, 'office.db');
   let r = cli(['init', '--db', db, '--password-stdin'], { input: `${ADMIN_PASSWORD}\n` });
   assert.equal(r.status, 0, r.stderr);
   writeFileSync(path.join(dir, 'bundle.json'), JSON.stringify(TEST_BUNDLE));
@@ -73,7 +76,8 @@ test('bad arguments: exit 2 and nothing checked', () => {
   assert.match(r.text, /typo\.conf:2/);
 });
 
-test('database: a real one is ok and untouched; missing, corrupted, and newer schemas fail; an older one warns and is not migrated', () => {
+test('database: a real one is ok and untouched; missing, corrupted, and newer schemas fail; an older one warns and is not migrated',
+  sqliteOnly('the file\'s bytes, a damaged copy, its user_version, a schema 7 file'), () => {
   const before = sha(db);
   let r = doctor(['--db', db]);
   assert.equal(line(r, 'database').st, 'ok', r.text);
@@ -127,7 +131,7 @@ test('database: a real one is ok and untouched; missing, corrupted, and newer sc
 
 test('--config gives doctor the same settings as the service; the command line wins', () => {
   const conf = path.join(dir, 'motcua.conf');
-  writeFileSync(conf, `# as /etc/motcua/motcua.conf\ndb = ${path.join(dir, 'none.db')}\nthreads = 4\nlog-level = info\n`);
+  writeFileSync(conf, `# as /etc/motcua/motcua.conf\ndb = ${newDb(dir, 'none.db', { create: false })}\nthreads = 4\nlog-level = info\n`);
   let r = doctor(['--config', conf]);
   assert.equal(line(r, 'database').st, 'fail', r.text);
   r = doctor(['--config', conf, '--db', db]);
@@ -148,7 +152,8 @@ function doctorOnSmallDisk(size) {
   return { status: r.status, disk: lines.find((m) => m && m[2] === 'disk'), text: r.stdout + r.stderr };
 }
 
-test('disk: plenty is ok; under 2 GiB free warns; under 500 MiB fails', (t) => {
+test('disk: plenty is ok; under 2 GiB free warns; under 500 MiB fails',
+  sqliteOnly('the free space beside the file, a copy of it on a small file system'), (t) => {
   const r = doctor(['--db', db]);
   const disk = line(r, 'disk');
   const df = spawnSync('df', ['-k', '--output=avail,size', dir], { encoding: 'utf8' }).stdout.trim().split('\n')[1].trim().split(/\s+/).map(Number);
@@ -165,7 +170,8 @@ test('disk: plenty is ok; under 2 GiB free warns; under 500 MiB fails', (t) => {
   assert.equal(fail.status, 1);
 });
 
-test('backups: a fresh checked backup is ok; over 26 h warns; over 3 days, none or no folder fails', () => {
+test('backups: a fresh checked backup is ok; over 26 h warns; over 3 days, none or no folder fails',
+  sqliteOnly('backups of the database file'), () => {
   const backups = path.join(dir, 'backups');
   mkdirSync(backups);
   let r = doctor(['--backup-dir', backups]);
@@ -212,7 +218,7 @@ test('backups: a fresh checked backup is ok; over 26 h warns; over 3 days, none 
 test('printers: the database\'s and --printer are asked within 3 s; off or frozen fails', async () => {
   const printer = new TestPrinter();
   try {
-    const pdb = path.join(dir, 'printers.db');
+    const pdb = newDb(dir, 'printers.db');
     let r0 = cli(['init', '--db', pdb, '--password-stdin'], { input: `${ADMIN_PASSWORD}\n` });
     assert.equal(r0.status, 0, r0.stderr);
     writeFileSync(path.join(dir, 'pbundle.json'), JSON.stringify({ ...TEST_BUNDLE, printers: [{ name: 'hall', target: printer.uri, format: 'pdf', paper: '80mm', default: true }] }));
@@ -277,9 +283,8 @@ test('clock and time zone: one line each; +07:00 is ok, another offset warns', (
 test('clock: behind the database\'s newest event fails', () => {
   // What a machine whose clock was reset (a dead RTC battery) meets: the
   // office recorded events later than "now".
-  const ahead = path.join(dir, 'ahead.db');
-  copyFileSync(db, ahead);
-  sqlite(ahead, 'UPDATE events SET at = at + 40 * 86400 WHERE id = (SELECT max(id) FROM events)');
+  const ahead = copyDb(db, dir, 'ahead.db');
+  runSql(ahead, 'UPDATE events SET at = at + 40 * 86400 WHERE id = (SELECT max(id) FROM events)', { json: false });
   let r = doctor(['--db', ahead]);
   assert.equal(line(r, 'clock').st, 'fail', r.text);
   assert.match(line(r, 'clock').detail, /before the database's newest event \(\d{4}-\d\d-\d\d \d\d:\d\d \+07:00\)/);
@@ -371,7 +376,7 @@ test('nothing from outside is printed raw: control characters in a detail are es
   assert.doesNotMatch(r.text, /[\x00-\x09\x0b-\x1f\x7f\u0080-\u009f]/, JSON.stringify(r.text));
 });
 
-test('port: free is ok; held by a running motcua-server is ok; taken by another program fails', async () => {
+test('port: free is ok; held by a running motcua-server is ok; taken by another program fails', async (t) => {
   // A port free a moment ago.
   const free = await new Promise((resolve) => {
     const srv = net.createServer().listen(0, '127.0.0.1', () => { const p = srv.address().port; srv.close(() => resolve(p)); });
@@ -399,19 +404,20 @@ test('port: free is ok; held by a running motcua-server is ok; taken by another 
     // And its database, in use by the server, reads fine.
     r = doctor(['--db', s.db]);
     assert.equal(line(r, 'database').st, 'ok', r.text);
-    // Its database file moved away under it: the server answers /healthz
-    // 503, and doctor says so.
-    renameSync(s.db, `${s.db}.moved`);
-    try {
-      r = doctor(['--port', String(s.port)]);
-      assert.equal(line(r, 'port').st, 'fail', r.text);
-      assert.match(line(r, 'port').detail, /answered by motcua-server \S+, which says it is unavailable: /);
-    } finally {
-      renameSync(`${s.db}.moved`, s.db);
-    }
+    await t.test('its database file moved away under it: /healthz 503, and doctor says so',
+      sqliteOnly('the file renamed under the server'), () => {
+      renameSync(s.db, `${s.db}.moved`);
+      try {
+        r = doctor(['--port', String(s.port)]);
+        assert.equal(line(r, 'port').st, 'fail', r.text);
+        assert.match(line(r, 'port').detail, /answered by motcua-server \S+, which says it is unavailable: /);
+      } finally {
+        renameSync(`${s.db}.moved`, s.db);
+      }
+    });
   } finally {
     await s.stop();
     s.cleanup();
   }
-  assert.ok(existsSync(db));
+  assert.ok(dbMade(db));
 });

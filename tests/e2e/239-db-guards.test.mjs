@@ -14,7 +14,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { ADMIN_PASSWORD, BIN, cli, SOURCE, sqlite } from './lib/harness.mjs';
+import { ADMIN_PASSWORD, BIN, cli, SOURCE, sqlite, sqliteOnly } from './lib/harness.mjs';
 
 const sha = (f) => createHash('sha256').update(readFileSync(f)).digest('hex');
 const version = (db) => sqlite(db, 'PRAGMA user_version')[0].user_version;
@@ -38,7 +38,8 @@ function run(args, env = {}) {
 }
 
 for (const kind of ['empty', 'foreign']) {
-  test(`a database of schema 0 (${kind}) is refused everywhere but init, byte for byte`, (t) => {
+  test(`a database of schema 0 (${kind}) is refused everywhere but init, byte for byte`,
+    sqliteOnly('an empty or another program\'s file, kept byte for byte'), (t) => {
     const dir = tempDir(t);
     const db = path.join(dir, `${kind}.db`);
     if (kind === 'empty') writeFileSync(db, '');
@@ -73,7 +74,8 @@ for (const kind of ['empty', 'foreign']) {
   });
 }
 
-test('a failed backup leaves an existing OUT.gz as it was; a good one replaces it', (t) => {
+test('a failed backup leaves an existing OUT.gz as it was; a good one replaces it',
+  sqliteOnly('backups of the database file'), (t) => {
   const dir = tempDir(t);
   const db = initDb(dir);
   const out = path.join(dir, 'office.db.gz');
@@ -91,7 +93,8 @@ test('a failed backup leaves an existing OUT.gz as it was; a good one replaces i
 });
 
 for (const side of ['-wal', '-shm', '-journal']) {
-  test(`restore refuses a target with a leftover ${side}, changing nothing`, (t) => {
+  test(`restore refuses a target with a leftover ${side}, changing nothing`,
+    sqliteOnly('a restored file\'s -wal, -shm, -journal'), (t) => {
     const dir = tempDir(t);
     const db = initDb(dir);
     const gz = path.join(dir, 'b.db.gz');
@@ -107,7 +110,8 @@ for (const side of ['-wal', '-shm', '-journal']) {
   });
 }
 
-test('backup copies an older schema as it is; the check migrates only its scratch copy', (t) => {
+test('backup copies an older schema as it is; the check migrates only its scratch copy',
+  sqliteOnly('backups of the database file'), (t) => {
   const dir = tempDir(t);
   const fixtures = readdirSync(path.join(SOURCE, 'tests/fixtures/schema'))
     .map((f) => /^v(\d+)\.sql\.gz$/.exec(f)).filter(Boolean).sort((a, b) => a[1] - b[1]);
@@ -133,7 +137,8 @@ test('backup copies an older schema as it is; the check migrates only its scratc
     'the checked backup is kept');
 });
 
-test('a backup dated in the future takes no retention slot and is not the newest', (t) => {
+test('a backup dated in the future takes no retention slot and is not the newest',
+  sqliteOnly('backups of the database file'), (t) => {
   const dir = tempDir(t);
   const db = initDb(dir);
   const bk = path.join(dir, 'bk');

@@ -2,8 +2,7 @@
 // and that tampering with a dossier row is caught by audit-verify.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { startServer, cli } from './lib/harness.mjs';
+import { startServer, cli, sqlite } from './lib/harness.mjs';
 import { DOSSIER_BUNDLE } from './lib/dossier-bundle.mjs';
 
 const APPLICANT = { name: 'Trần Văn Bình', id_number: '045199008877', address: 'Thôn Tân Hợp, xã Tân Hợp',
@@ -104,12 +103,11 @@ test('audit-verify catches a dossier row edited behind the chain', async () => {
   assert.equal(okRun.status, 0, okRun.stderr);
   assert.match(okRun.stdout, /dossiers agree/);
   // Someone pushes the due date back to hide lateness.
-  const edit = spawnSync('sqlite3', [s.db, `UPDATE dossiers SET due_at = due_at + 86400 WHERE code = '${code}'`]);
-  assert.equal(edit.status, 0);
+  sqlite(s.db, `UPDATE dossiers SET due_at = due_at + 86400 WHERE code = '${code}'`, { json: false });
   const bad = cli(['audit-verify', '--db', s.db]);
   assert.equal(bad.status, 1);
   assert.match(bad.stderr, new RegExp(`dossier ${code.replace(/\./g, '\\.')} differs from its last event \\(due_at\\)`));
-  spawnSync('sqlite3', [s.db, `UPDATE dossiers SET due_at = due_at - 86400, status = 'returned' WHERE code = '${code}'`]);
+  sqlite(s.db, `UPDATE dossiers SET due_at = due_at - 86400, status = 'returned' WHERE code = '${code}'`, { json: false });
   const bad2 = cli(['audit-verify', '--db', s.db]);
   assert.match(bad2.stderr, /\(status\)/);
   await s.start();
@@ -117,7 +115,10 @@ test('audit-verify catches a dossier row edited behind the chain', async () => {
 
 test('bad dossier input: a 4xx with the JSON error shape, and nothing changes', async () => {
   const code = (await intake('clerk1')).json.dossier.code;
-  const fp = () => s.sql('SELECT (SELECT count(*) FROM dossiers) AS d, (SELECT count(*) FROM events) AS e, (SELECT group_concat(status) FROM dossiers) AS st, (SELECT count(*) FROM dossier_steps) AS steps')[0];
+  const fp = () => ({
+    ...s.sql('SELECT (SELECT count(*) FROM dossiers) AS d, (SELECT count(*) FROM events) AS e, (SELECT count(*) FROM dossier_steps) AS steps')[0],
+    st: s.sql('SELECT status FROM dossiers ORDER BY id').map((r) => r.status).join(),
+  });
   const cases = [
     ['POST', '/api/v1/dossiers', { procedure: 'NOPE', applicant: APPLICANT, outcome: 'received' }, 404, 'procedure_not_found'],
     ['POST', '/api/v1/dossiers', { procedure: 'P5', outcome: 'received' }, 400, 'missing_field'],

@@ -3,10 +3,10 @@
 // stable code), never a short or empty 200.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { startServer, cli, openCounter, SOURCE, PASSWORDS } from './lib/harness.mjs';
+import { startServer, cli, openCounter, SOURCE, PASSWORDS, sqlite } from './lib/harness.mjs';
+import { columnNames } from './lib/pg.mjs';
 import { DOSSIER_BUNDLE } from './lib/dossier-bundle.mjs';
 
 // Twelve processing offices: more than one page of five, more than the
@@ -16,18 +16,17 @@ const OFFICES = Array.from({ length: 12 }, (_, i) => ({
 }));
 const BUNDLE = { ...DOSSIER_BUNDLE, offices: [...DOSSIER_BUNDLE.offices, ...OFFICES] };
 
-// Runs SQL read-write on the database file with the sqlite3 shell, as an
-// operator (or a failing disk) might change it under the running server.
+// Runs SQL read-write on the database, as an operator (or a failing disk)
+// might change it under the running server.
 function sqlWrite(db, query) {
-  const r = spawnSync('sqlite3', [db, query], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`sqlite3: ${r.stderr}`);
+  sqlite(db, query, { json: false });
 }
 
 // Makes row `id` of `table` unreadable: the table becomes a view that fails
 // ("integer overflow") when any column of that row is read, so a scan gets
 // its first rows and then an error, as with a bad sector mid-table.
 function breakRow(s, table, id) {
-  const cols = s.sql(`PRAGMA table_info(${table})`).map((c) => c.name);
+  const cols = columnNames(s.db, table);
   const sel = cols.map((c) => (c === 'id' ? 'id'
     : `CASE WHEN id = ${id} THEN abs(id - ${id} - 9223372036854775807 - 1) ELSE "${c}" END AS "${c}"`));
   sqlWrite(s.db, `ALTER TABLE ${table} RENAME TO ${table}_intact;`

@@ -22,8 +22,7 @@
 // median 21, p90 12 + 0.9 × 18 = 28.2; service level (15 min) 1/2; no-show 1/2.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { startServer, openCounter } from './lib/harness.mjs';
+import { startServer, openCounter, sqlite } from './lib/harness.mjs';
 import { setClock, ok } from './lib/steps.mjs';
 import { DOSSIER_BUNDLE } from './lib/dossier-bundle.mjs';
 
@@ -188,8 +187,7 @@ test('satisfaction at exactly 90 % scores the full 6; online share bounds', asyn
   assert.equal(a.satisfaction.criteria.one_visit, 1);
   // Half the dossiers online: the online part's full marks.
   // (No intake channel other than the counter yet: mark five as online in the file.)
-  const w = spawnSync('sqlite3', [s.db, `UPDATE dossiers SET channel = 'online' WHERE id IN (SELECT id FROM dossiers WHERE received_at >= ${at(2026, 4, 1, 0)} ORDER BY id LIMIT 5)`]);
-  assert.equal(w.status, 0, String(w.stderr));
+  sqlite(s.db, `UPDATE dossiers SET channel = 'online' WHERE id IN (SELECT id FROM dossiers WHERE received_at >= ${at(2026, 4, 1, 0)} ORDER BY id LIMIT 5)`, { json: false });
   const b = await ind('from=2026-04-01&to=2026-04-30');
   const on = b.score_766.parts.find((p) => p.part === 'online_share');
   assert.equal(b.dossiers.total.online, 5);

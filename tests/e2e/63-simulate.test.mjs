@@ -5,22 +5,22 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { cli, SOURCE, ADMIN_PASSWORD } from './lib/harness.mjs';
+import { cli, SOURCE, ADMIN_PASSWORD, newDb, sqlite } from './lib/harness.mjs';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'motcua-sim-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 const fresh = (name, bundle = 'data/demo-bundle.json') => {
-  const db = path.join(dir, name);
+  const db = newDb(dir, name);
   assert.equal(cli(['init', '--db', db, '--password-stdin'], { input: `${ADMIN_PASSWORD}\n` }).status, 0);
   const r = cli(['import', '--db', db, path.join(SOURCE, bundle)]);
   assert.equal(r.status, 0, r.stderr);
   return db;
 };
-const q = (db, sql) => spawnSync('sqlite3', [db, sql], { encoding: 'utf8' }).stdout.trim();
+// The first column of sql's rows on db, one a line (as the sqlite3 shell prints it).
+const q = (db, sql) => sqlite(db, sql).map((r) => Object.values(r)[0]).join('\n');
 
 test('ten days of history at every centre: tickets, dossiers in every state, an intact chain', () => {
   const db = fresh('a.db');
@@ -47,20 +47,22 @@ test('ten days of history at every centre: tickets, dossiers in every state, an 
   // is competent for: it went to that authority's office, and the citizen
   // collected some at the centre chosen at intake.
   const crossed = Number(q(db, `SELECT count(*) FROM dossiers d JOIN offices i ON i.id = d.intake_office_id
-    WHERE i.parent_id IS NOT d.authority_id`));
+    WHERE i.parent_id IS DISTINCT FROM d.authority_id`));
   assert.equal(crossed, other, 'the report counts the dossiers whose authority is not the receiving centre\'s');
   assert.ok(Number(q(db, `SELECT count(*) FROM dossiers d JOIN dossier_steps s ON s.dossier_id = d.id
     JOIN offices o ON o.code = s.office JOIN office_paths p ON p.office_id = o.id AND p.ancestor_id = d.authority_id
-    JOIN offices i ON i.id = d.intake_office_id WHERE i.parent_id IS NOT d.authority_id`)) > 0, 'handed over to the other authority');
+    JOIN offices i ON i.id = d.intake_office_id WHERE i.parent_id IS DISTINCT FROM d.authority_id`)) > 0, 'handed over to the other authority');
   assert.ok(Number(q(db, `SELECT count(*) FROM dossiers WHERE status = 'returned' AND return_office_id <> intake_office_id`)) > 0,
     'some results returned at another centre than the one that received them');
   const statuses = q(db, 'SELECT DISTINCT status FROM dossiers').split('\n');
   for (const s of ['returned', 'result_ready', 'in_process', 'rejected_at_intake']) assert.ok(statuses.includes(s), `no ${s} in ${statuses}`);
   assert.ok(Number(q(db, "SELECT count(*) FROM dossiers WHERE timing = 'late'")) > 0, 'some late files');
   assert.ok(Number(q(db, 'SELECT count(*) FROM dossiers WHERE apology_at IS NOT NULL')) > 0, 'some apologies');
-  // Arrivals peak after opening and after lunch.
-  const morning = Number(q(db, "SELECT count(*) FROM tickets WHERE time(issued_at + 25200, 'unixepoch') BETWEEN '07:25' AND '08:30'"));
-  const late = Number(q(db, "SELECT count(*) FROM tickets WHERE time(issued_at + 25200, 'unixepoch') BETWEEN '09:30' AND '10:35'"));
+  // Arrivals peak after opening and after lunch (office time, UTC+7).
+  const between = (from, to) => `SELECT count(*) FROM tickets WHERE (issued_at + 25200) % 86400 BETWEEN ${from} AND ${to}`;
+  const hm = (h, m) => h * 3600 + m * 60;
+  const morning = Number(q(db, between(hm(7, 25), hm(8, 30))));
+  const late = Number(q(db, between(hm(9, 30), hm(10, 35))));
   assert.ok(morning > 2 * late, `morning ${morning} vs mid-morning ${late}`);
   // Citizens rate about a third of the returned dossiers and served visits,
   // mostly satisfied: the satisfaction section of a demo is not empty.
@@ -71,7 +73,7 @@ test('ten days of history at every centre: tickets, dossiers in every state, an 
   const ticketShare = share('ticket', "SELECT count(*) FROM tickets WHERE state = 'done'");
   assert.ok(dossierShare > 0.2 && dossierShare < 0.5, `returned dossiers rated: ${dossierShare}`);
   assert.ok(ticketShare > 0.2 && ticketShare < 0.5, `served tickets rated: ${ticketShare}`);
-  const satisfied = Number(q(db, "SELECT avg(level IN ('very_satisfied', 'satisfied')) FROM ratings"));
+  const satisfied = Number(q(db, "SELECT avg(CASE WHEN level IN ('very_satisfied', 'satisfied') THEN 1.0 ELSE 0 END) FROM ratings"));
   assert.ok(satisfied > 0.6 && satisfied < 0.98, `satisfied share ${satisfied}`);
   assert.ok(Number(q(db, "SELECT count(*) FROM ratings WHERE level = 'not_satisfied'")) > 0, 'a few unhappy');
   const v = cli(['audit-verify', '--db', db]);
@@ -84,8 +86,8 @@ test('the same seed plays the same history', () => {
   const ra = cli(['simulate', '--db', a, '--days', '5', '--seed', '7']);
   const rb = cli(['simulate', '--db', b, '--days', '5', '--seed', '7']);
   assert.equal(ra.stdout, rb.stdout);
-  const shape = (db) => q(db, 'SELECT group_concat(label || status || issued_at, ",") FROM (SELECT label, state AS status, issued_at FROM tickets ORDER BY id)');
-  assert.equal(shape(a), shape(b));
+  const shape = (db) => sqlite(db, 'SELECT label, state, issued_at FROM tickets ORDER BY id');
+  assert.deepEqual(shape(a), shape(b));
 });
 
 test('a province of one centre still plays its day', () => {
@@ -98,10 +100,10 @@ test('a province of one centre still plays its day', () => {
 });
 
 test('bad arguments', () => {
-  assert.equal(cli(['simulate', '--db', path.join(dir, 'none.db')]).status, 2);
-  assert.equal(cli(['simulate', '--db', path.join(dir, 'a.db'), '--days', '0']).status, 2);
+  assert.equal(cli(['simulate', '--db', newDb(dir, 'none.db', { create: false })]).status, 2);
+  assert.equal(cli(['simulate', '--db', newDb(dir, 'zero.db', { create: false }), '--days', '0']).status, 2);
   writeFileSync(path.join(dir, 'empty.json'), '{}');
-  const db = path.join(dir, 'e.db');
+  const db = newDb(dir, 'e.db');
   cli(['init', '--db', db, '--password', 'long-enough-1']);
   const r = cli(['simulate', '--db', db, '--days', '3']);
   assert.equal(r.status, 1);

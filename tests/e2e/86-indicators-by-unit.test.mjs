@@ -33,7 +33,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { startServer } from './lib/harness.mjs';
+import { startServer, sqlite } from './lib/harness.mjs';
 import { setClock, ok } from './lib/steps.mjs';
 import { PROVINCE_BUNDLE, CENTRE_A, CENTRE_B } from './lib/province-bundle.mjs';
 
@@ -48,10 +48,7 @@ before(async () => {
 after(async () => { if (process.env.MOTCUA_DEBUG) console.error(s.stderr); await s.stop(); s.cleanup(); });
 
 const clock = (t) => setClock(s, t);
-const write = (sql) => {
-  const w = spawnSync('sqlite3', [s.db, sql]);
-  assert.equal(w.status, 0, String(w.stderr));
-};
+const write = (sql) => sqlite(s.db, sql, { json: false });
 // A dossier received at a centre for an authority. The receiving centre and
 // the competent authority are written as intake records them
 // (docs/province.md "Boundary-free intake"), so that this file tests the

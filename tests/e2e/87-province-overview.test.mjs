@@ -25,8 +25,7 @@
 // commune's own "late" figure is 0.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { startServer } from './lib/harness.mjs';
+import { startServer, sqlite } from './lib/harness.mjs';
 import { setClock, ok } from './lib/steps.mjs';
 import { PROVINCE_BUNDLE, PROVINCE_PASSWORDS, CENTRE_A, CENTRE_B } from './lib/province-bundle.mjs';
 import { SKIP, launch, openPage, shot, SIZES } from './lib/browser.mjs';
@@ -47,9 +46,8 @@ const intake = async (clerk, centre, authority) => {
   const d = ok(await s.as(clerk, 'POST', '/api/v1/dossiers', {
     body: { procedure: 'P3', applicant: { name: 'Lê Thị Hoa' }, outcome: 'received', authority, confirm_duplicate: true },
   })).dossier;
-  const w = spawnSync('sqlite3', [s.db, `UPDATE dossiers SET intake_office_id = (SELECT id FROM offices WHERE code = '${centre}'),`
-    + ` authority_id = (SELECT id FROM offices WHERE code = '${authority}') WHERE code = '${d.code}'`]);
-  assert.equal(w.status, 0, String(w.stderr));
+  sqlite(s.db, `UPDATE dossiers SET intake_office_id = (SELECT id FROM offices WHERE code = '${centre}'),`
+    + ` authority_id = (SELECT id FROM offices WHERE code = '${authority}') WHERE code = '${d.code}'`, { json: false });
   return d.code;
 };
 const ready = async (code) => ok(await s.as('prov.sup', 'POST', `/api/v1/dossiers/${encodeURIComponent(code)}/actions`,

@@ -11,22 +11,18 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { cli, SOURCE, ADMIN_PASSWORD } from './lib/harness.mjs';
+import { cli, SOURCE, ADMIN_PASSWORD, newDb } from './lib/harness.mjs';
+import { runSql } from './lib/pg.mjs';
 
 const BUNDLE = JSON.parse(readFileSync(path.join(SOURCE, 'data/demo-bundle.json'), 'utf8'));
 const dir = mkdtempSync(path.join(tmpdir(), 'motcua-demo-province-'));
-const db = path.join(dir, 'demo.db');
+const db = newDb(dir, 'demo.db');
 let simulated = '';
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-const q = (sql) => {
-  const r = spawnSync('sqlite3', ['-readonly', '-json', db, sql], { encoding: 'utf8', maxBuffer: 64 << 20 });
-  assert.equal(r.status, 0, r.stderr);
-  return r.stdout.trim() ? JSON.parse(r.stdout) : [];
-};
+const q = (sql) => runSql(db, sql, { readonly: true });
 const one = (sql) => Object.values(q(sql)[0] ?? {})[0];
 
 before(() => {
@@ -148,7 +144,7 @@ test('boundary-free: dossiers received at one centre for another commune or a de
   assert.ok(one(`SELECT count(DISTINCT d.id) FROM dossiers d JOIN offices i ON i.id = d.intake_office_id
     JOIN dossier_steps s ON s.dossier_id = d.id JOIN offices o ON o.code = s.office
     JOIN office_paths p ON p.office_id = o.id AND p.ancestor_id = d.authority_id
-    WHERE i.parent_id IS NOT d.authority_id`) > 0, 'handed over to the other authority\'s office');
+    WHERE i.parent_id IS DISTINCT FROM d.authority_id`) > 0, 'handed over to the other authority\'s office');
   // Collected where the citizen chose: some at the authority's own centre.
   assert.ok(one(`SELECT count(*) FROM dossiers d JOIN offices r ON r.id = d.return_office_id
     WHERE d.status = 'returned' AND d.return_office_id <> d.intake_office_id AND r.parent_id = d.authority_id`) > 0,

@@ -25,8 +25,8 @@
 // which the concurrency tests cover already.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { cli, startServer, subscribe } from './lib/harness.mjs';
+import { rowsText } from './lib/pg.mjs';
 import { PROVINCE_BUNDLE, CENTRE_A, CENTRE_B } from './lib/province-bundle.mjs';
 import { TestPrinter, waitFor } from './lib/printer.mjs';
 
@@ -446,20 +446,13 @@ async function snapshot() {
   // are blamed on that call and not on the next.
   await waitFor(() => s.sql("SELECT count(*) AS n FROM print_jobs WHERE state NOT IN ('done','failed')")[0].n === 0,
     30000, 'the print spool settled');
-  const parts = [];
+  const queries = {};
   for (const t of SNAPSHOT_TABLES) {
     const cols = t === 'print_jobs' ? 'id, office_id, printer_id, kind, ref, state, attempts, reprint_of, created_by, done_at' : '*';
-    parts.push(`SELECT '#${t}'; SELECT ${cols} FROM ${t} ORDER BY 1;`);
+    queries[t] = `SELECT ${cols} FROM ${t} ORDER BY 1`;
   }
-  parts.push("SELECT '#events'; SELECT count(*) FROM events WHERE actor NOT LIKE 'system:%';");
-  const r = spawnSync('sqlite3', ['-readonly', s.db, parts.join('\n')], { encoding: 'utf8', maxBuffer: 1 << 28 });
-  if (r.status !== 0) throw new Error(`sqlite3: ${r.stderr}`);
-  const out = {};
-  for (const chunk of r.stdout.split(/^#/m).filter(Boolean)) {
-    const i = chunk.indexOf('\n');
-    out[chunk.slice(0, i)] = chunk.slice(i + 1);
-  }
-  return out;
+  queries.events = "SELECT count(*) FROM events WHERE actor NOT LIKE 'system:%'";
+  return rowsText(s.db, queries);
 }
 const changed = (x, y) => Object.keys(x).filter((t) => x[t] !== y[t]);
 

@@ -13,10 +13,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startServer, cli, SOURCE, ADMIN_PASSWORD } from './lib/harness.mjs';
+import { startServer, cli, SOURCE, ADMIN_PASSWORD, newDb, sqlite } from './lib/harness.mjs';
 import { setClock } from './lib/steps.mjs';
 import { PROVINCE_BUNDLE } from './lib/province-bundle.mjs';
 
@@ -177,7 +176,7 @@ test('the hand-over between centres is budgeted with the legal time left', async
 test('the simulated history acts on each dossier by the staff of the office that holds it', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'motcua-drules-'));
   try {
-    const db = path.join(dir, 'sim.db');
+    const db = newDb(dir, 'sim.db');
     assert.equal(cli(['init', '--db', db, '--password-stdin'], { input: `${ADMIN_PASSWORD}\n` }).status, 0);
     let r = cli(['import', '--db', db, path.join(SOURCE, 'data/demo-bundle.json')]);
     assert.equal(r.status, 0, r.stderr);
@@ -193,15 +192,13 @@ test('the simulated history acts on each dossier by the staff of the office that
                     ORDER BY p.id DESC LIMIT 1),
                    (SELECT io.code FROM dossiers d JOIN offices io ON io.id = d.intake_office_id WHERE d.id = s.dossier_id)) AS held
         FROM dossier_steps s)
-      SELECT st.giver || ' ' || st.held || '->' || st.office FROM st JOIN users u ON u.username = st.giver
+      SELECT st.giver || ' ' || st.held || '->' || st.office AS step FROM st JOIN users u ON u.username = st.giver
       WHERE u.office_id IS NOT NULL AND (SELECT kind FROM offices WHERE id = u.office_id) <> 'province'
         AND NOT EXISTS (SELECT 1 FROM office_paths op JOIN offices h ON h.id = op.office_id
                         WHERE h.code = st.held AND op.ancestor_id = u.office_id)`;
-    const q = spawnSync('sqlite3', [db, sql], { encoding: 'utf8' });
-    assert.equal(q.status, 0, q.stderr);
-    assert.equal(q.stdout.trim(), '', 'hand-overs given by staff outside the holding office');
-    const n = spawnSync('sqlite3', [db, 'SELECT count(*) FROM dossier_steps'], { encoding: 'utf8' }).stdout.trim();
-    assert.ok(Number(n) > 20, `${n} hand-overs`);
+    assert.deepEqual(sqlite(db, sql).map((r) => r.step), [], 'hand-overs given by staff outside the holding office');
+    const [{ n }] = sqlite(db, 'SELECT count(*) AS n FROM dossier_steps');
+    assert.ok(n > 20, `${n} hand-overs`);
     assert.equal(cli(['audit-verify', '--db', db]).status, 0);
   } finally {
     rmSync(dir, { recursive: true, force: true });

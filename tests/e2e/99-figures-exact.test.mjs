@@ -8,12 +8,12 @@
 // hand, and with --rebuild-figures repairs it.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { cli, Server, SOURCE, startServer } from './lib/harness.mjs';
+import { cli, Server, SOURCE, startServer, sqlite, sqliteOnly } from './lib/harness.mjs';
+import { copyDb } from './lib/pg.mjs';
 import { ok, setClock } from './lib/steps.mjs';
 import { PROVINCE_BUNDLE, CENTRE_A } from './lib/province-bundle.mjs';
 
@@ -137,24 +137,22 @@ test('after each kind of action the figures still equal the scans', async () => 
 test('audit-verify: the figures equal a recomputation, and a row edited by hand is caught', async () => {
   await s.stop();
   verify(s.db, 'after the actions');
-  const copy = path.join(s.dir, 'tampered.db');
-  const c = spawnSync('sqlite3', [s.db, `VACUUM INTO '${copy}'`]);
-  assert.equal(c.status, 0, String(c.stderr));
+  const copy = copyDb(s.db, s.dir, 'tampered.db');
   // One more visit in a maintained row, none in the visits table.
-  const w = spawnSync('sqlite3', [copy, "UPDATE fig_visit_days SET items = items || '<1,20,1,0,60,300>'"
-    + ' WHERE (day, office_id) IN (SELECT day, office_id FROM fig_visit_days LIMIT 1)']);
-  assert.equal(w.status, 0, String(w.stderr));
+  sqlite(copy, "UPDATE fig_visit_days SET items = items || '<1,20,1,0,60,300>'"
+    + ' WHERE (day, office_id) IN (SELECT day, office_id FROM fig_visit_days LIMIT 1)', { json: false });
   const v = cli(['audit-verify', '--db', copy]);
   assert.notEqual(v.status, 0, 'a tampered row fails audit-verify');
   assert.match(v.stderr, /figures_mismatch/);
   assert.match(v.stderr, /fig_visit_days/);
   // It names the office day as a reader would: its date and the office's code.
-  const row = spawnSync('sqlite3', [copy, "SELECT strftime('%d/%m/%Y', day * 86400, 'unixepoch')"
-    + " || ', ' || (SELECT code FROM offices WHERE id = office_id) FROM fig_visit_days ORDER BY day, office_id LIMIT 1"],
-  { encoding: 'utf8' });
-  assert.equal(row.status, 0, row.stderr);
-  assert.match(row.stdout.trim(), /^\d\d\/\d\d\/\d{4}, \S+$/);
-  assert.ok(v.stderr.includes(`the row of ${row.stdout.trim()} differs`), v.stderr);
+  const [first] = sqlite(copy, 'SELECT day, (SELECT code FROM offices WHERE id = office_id) AS code'
+    + ' FROM fig_visit_days ORDER BY day, office_id LIMIT 1');
+  const date = new Date(first.day * 86400e3);
+  const dmy = [date.getUTCDate(), date.getUTCMonth() + 1].map((n) => String(n).padStart(2, '0')).join('/');
+  const row = `${dmy}/${date.getUTCFullYear()}, ${first.code}`;
+  assert.match(row, /^\d\d\/\d\d\/\d{4}, \S+$/);
+  assert.ok(v.stderr.includes(`the row of ${row} differs`), v.stderr);
   // The repair: rebuilt from the rows, the copy verifies again.
   const fixed = cli(['audit-verify', '--db', copy, '--rebuild-figures']);
   assert.equal(fixed.status, 0, fixed.stderr);
@@ -168,13 +166,9 @@ test('audit-verify: the figures equal a recomputation, and a row edited by hand 
 // a busy day spans many, and a change must take its token out of the one
 // chunk that holds it, once, even when other chunks hold the same token.
 test('a busy day over many chunks: issuing, calling, finishing, moving and deleting keep the figures exact', async () => {
-  const sql = (q) => {
-    const r = spawnSync('sqlite3', [s.db, q], { encoding: 'utf8' });
-    assert.equal(r.status, 0, r.stderr);
-    return r.stdout.trim();
-  };
-  const chunks = (table) => Number(sql(`SELECT count(*) FROM ${table}`
-    + ` WHERE (day, office_id) = (SELECT day, office_id FROM ${table} GROUP BY 1, 2 ORDER BY count(*) DESC LIMIT 1)`));
+  const sql = (q) => sqlite(s.db, q);
+  const chunks = (table) => sql(`SELECT count(*) AS n FROM ${table}`
+    + ` WHERE (day, office_id) = (SELECT day, office_id FROM ${table} GROUP BY 1, 2 ORDER BY count(*) DESC LIMIT 1)`)[0].n;
   // 300 tickets at one centre on one day, many with the same token (the
   // same group and half hour): a ticket's token is about 8 bytes.
   for (let i = 0; i < 300; i++) {
@@ -207,7 +201,7 @@ test('a busy day over many chunks: issuing, calling, finishing, moving and delet
   // Written outside the API: tickets moved to the day before and back,
   // others deleted (the first, in the day's first chunk, and recent ones);
   // visits deleted; a visit's outcome changed.
-  const today = sql('SELECT max(issued_at) FROM tickets');
+  const today = sql('SELECT max(issued_at) AS t FROM tickets')[0].t;
   sql('DELETE FROM tickets WHERE id IN (SELECT t.id FROM tickets t WHERE NOT EXISTS'
     + ` (SELECT 1 FROM visits v WHERE v.ticket_id = t.id) AND t.issued_at > ${today} - 4000`
     + ' ORDER BY t.id LIMIT 40)');
@@ -231,8 +225,8 @@ test('a busy day over many chunks: issuing, calling, finishing, moving and delet
   const wide = `/api/v1/indicators?from=${day(-400)}&to=${day(30)}`;
   const q0 = ok(await s.as('admin', 'GET', wide)).queue;
   await s.stop();
-  const n = Number(sql("UPDATE tickets SET state = 'done', outcome = 'voided' WHERE id IN"
-    + " (SELECT id FROM tickets WHERE state = 'waiting' ORDER BY id DESC LIMIT 12); SELECT changes()"));
+  const n = sql("UPDATE tickets SET state = 'done', outcome = 'voided' WHERE id IN"
+    + " (SELECT id FROM tickets WHERE state = 'waiting' ORDER BY id DESC LIMIT 12) RETURNING id").length;
   assert.ok(n >= 10, `tickets voided: ${n}`);
   // One voided by mistake and set back (its token moves back).
   sql("UPDATE tickets SET state = 'waiting', outcome = NULL WHERE id ="
@@ -248,7 +242,8 @@ test('a busy day over many chunks: issuing, calling, finishing, moving and delet
   await same(s, 'voided', { units: ['', CENTRE_A] });
 });
 
-test('a restored backup has the same figures', async () => {
+test('a restored backup has the same figures',
+  sqliteOnly('a backup of the file restored to another file'), async () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'motcua-e2e-'));
   dirs.push(dir);
   const gz = path.join(dir, 'b.gz');
@@ -274,13 +269,13 @@ test('a restored backup has the same figures', async () => {
   }
 });
 
-test('the migration of a schema 7 database builds the figures from its rows', async () => {
+test('the migration of a schema 7 database builds the figures from its rows',
+  sqliteOnly('a schema 7 file (tests/fixtures/single-office-v7.sql.gz) upgraded'), async () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'motcua-e2e-'));
   dirs.push(dir);
   const db = path.join(dir, 'office.db');
   const sql = gunzipSync(readFileSync(path.join(SOURCE, 'tests/fixtures/single-office-v7.sql.gz'))).toString('utf8');
-  const load = spawnSync('sqlite3', [db], { input: sql, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
-  assert.equal(load.status, 0, load.stderr);
+  sqlite(db, sql, { json: false });
   // The server migrates at start (audit-verify refuses an older schema).
   const t = new Server(dir, db);
   t.extraArgs = ['--test-clock'];

@@ -1,7 +1,7 @@
 // What the backup tests share: tickets issued without pause while a backup
 // runs, the tickets a database file holds, the names of the nightly backups.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { runSql } from './pg.mjs';
 
 // A backup of `backup --backup-dir`: motcua-YYYYMMDD-HHMMSS.db.gz in office time.
 export const BACKUP_NAME = /^motcua-(\d{4})(\d{2})(\d{2})-(\d{2})(\d{2})(\d{2})\.db\.gz$/;
@@ -14,11 +14,9 @@ export function backupInstant(name) {
   return Date.UTC(y, mo - 1, d, h - 7, mi, sec);
 }
 
-// The ids of the tickets in the database file db (read-only).
+// The ids of the tickets in the database db (read-only).
 export function ticketIds(db) {
-  const out = spawnSync('sqlite3', ['-readonly', db, 'SELECT id FROM tickets'], { encoding: 'utf8' });
-  assert.equal(out.status, 0, out.stderr);
-  return new Set(out.stdout.trim().split('\n').filter(Boolean).map(Number));
+  return new Set(runSql(db, 'SELECT id FROM tickets', { readonly: true }).map((r) => Number(r.id)));
 }
 
 // Each of whos (logged in on s) issues tickets without pause; resolves once

@@ -7,7 +7,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { cli, request, Server, SOURCE, ADMIN_PASSWORD } from './harness.mjs';
+import { cli, newDb, request, Server, SOURCE, ADMIN_PASSWORD } from './harness.mjs';
 
 export const DEMO_KIOSK = 'kiosk-sanh-chinh';
 export const DEMO_BOARD = 'bang-sanh-chinh';
@@ -16,7 +16,7 @@ export const DEMO_BOARD = 'bang-sanh-chinh';
 // .asDemo(username, method, path, opts) logging in with the demo password).
 export async function startDemoOffice({ simulateDays = 0, args = [] } = {}) {
   const dir = mkdtempSync(path.join(tmpdir(), 'motcua-e2e-'));
-  const db = path.join(dir, 'office.db');
+  const db = newDb(dir, 'office.db');
   const bundle = JSON.parse(readFileSync(path.join(SOURCE, 'tests/fixtures/demo-office-bundle.json'), 'utf8'));
   for (const d of bundle.devices) if (d.kind === 'kiosk') { d.prints = false; delete d.printer; }
   // Screen tests run at any hour on the real clock (see startServer).

@@ -1,10 +1,14 @@
 // The end-to-end harness: a real motcua-server on a free loopback port, on a
-// real SQLite file in a fresh temporary folder. Every test file starts its own.
+// fresh database (an SQLite file in a fresh temporary folder, or a PostgreSQL
+// database: tests/e2e/lib/pg.mjs). Every test file starts its own.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import http from 'node:http';
+import { integrityCheck, newDb, runSql, tableNames } from './pg.mjs';
+
+export { dbMade, isPostgres, newDb, ON_POSTGRES, sqliteOnly } from './pg.mjs';
 
 export const BIN = path.join(process.env.MOTCUA_BIN ?? path.resolve('build/bin'), 'motcua-server');
 export const SOURCE = process.env.MOTCUA_SOURCE ?? path.resolve('.');
@@ -50,23 +54,18 @@ export function cliAsync(args, { env = {}, limitMs = 120000 } = {}) {
   });
 }
 
-// Runs SQL on the database file db with the sqlite3 shell, read/write (a
-// fixture's load, a test's edit); returns the rows (json) or [] (json false:
-// the shell's plain output is dropped). Throws on any error of the shell.
+// Runs SQL on the database db (an SQLite file with the sqlite3 shell, a
+// PostgreSQL URI with psql), read/write (a fixture's load, a test's edit);
+// returns the rows of the last statement (json) or [] (json false: the
+// shell's plain output is dropped). Throws on any error of the engine.
 export function sqlite(db, sql, { json = true } = {}) {
-  const r = spawnSync('sqlite3', json ? ['-json', db] : [db], {
-    input: sql, encoding: 'utf8', maxBuffer: 512 * 1024 * 1024,
-  });
-  if (r.status !== 0 || r.stderr) throw new Error(`sqlite3: ${r.stderr}`);
-  return json && r.stdout.trim() ? JSON.parse(r.stdout) : [];
+  return runSql(db, sql, { json });
 }
 
-// Rows per table of db, by table name (SQLite's own tables left out).
+// Rows per table of db, by table name (the engine's own tables left out).
 export function tableCounts(db) {
-  const tables = sqlite(db, "SELECT name FROM sqlite_master WHERE type = 'table'"
-    + " AND name NOT LIKE 'sqlite_%' ORDER BY name").map((r) => r.name);
   const out = {};
-  for (const t of tables) out[t] = sqlite(db, `SELECT count(*) AS n FROM "${t}"`)[0].n;
+  for (const t of tableNames(db)) out[t] = Number(sqlite(db, `SELECT count(*) AS n FROM "${t}"`)[0].n);
   return out;
 }
 
@@ -226,15 +225,17 @@ export class Server {
     return this.req(method, p, { ...opts, token });
   }
 
-  // Runs SQL read-only on the database file with the sqlite3 shell.
+  // Runs SQL read-only on the database (sqlite3 or psql); the rows of its
+  // last statement, each an object by column name.
   sql(query) {
-    // A busy minute's events are megabytes of JSON: past spawnSync's 1 MB
-    // default the shell was killed and the test failed with an empty reason.
-    const r = spawnSync('sqlite3', ['-readonly', '-json', this.db, query],
-      { encoding: 'utf8', maxBuffer: 512 * 1024 * 1024 });
-    if (r.status !== 0) throw new Error(`sqlite3: ${r.error ?? ''} ${r.stderr}`);
-    return r.stdout.trim() ? JSON.parse(r.stdout) : [];
+    // A busy minute's events are megabytes of JSON: the shell's output
+    // may be large (runSql allows 512 MB).
+    return runSql(this.db, query, { readonly: true });
   }
+
+  // 'ok' when the database's structure is sound (SQLite's integrity_check,
+  // PostgreSQL's amcheck), else what is wrong.
+  integrity() { return integrityCheck(this.db); }
 
   cleanup() { rmSync(this.dir, { recursive: true, force: true }); }
 }
@@ -242,7 +243,7 @@ export class Server {
 // A fresh database with the test office, served. Options: bundle, args.
 export async function startServer({ bundle = TEST_BUNDLE, args = [], env = {} } = {}) {
   const dir = mkdtempSync(path.join(tmpdir(), 'motcua-e2e-'));
-  const db = path.join(dir, 'office.db');
+  const db = newDb(dir, 'office.db');
   let r = cli(['init', '--db', db, '--password-stdin'], { input: `${ADMIN_PASSWORD}\n` });
   if (r.status !== 0) throw new Error(`init: ${r.stderr}`);
   const bundlePath = path.join(dir, 'bundle.json');
