@@ -12,6 +12,7 @@ import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startServer, PASSWORDS } from './lib/harness.mjs';
+import { hexSql } from './lib/pg.mjs';
 import { PROVINCE_BUNDLE, centrePrinters } from './lib/province-bundle.mjs';
 import { setClock, ok } from './lib/steps.mjs';
 import { SKIP, launch, openPage } from './lib/browser.mjs';
@@ -77,7 +78,7 @@ test('the preview of Mẫu 01 is the PDF the printer gets: applicant, code, appo
 
   // The print route's job holds the same form.
   const printed = ok(await s.as('a.clerk', 'POST', `/api/v1/dossiers/${aCode}/print`, { body: { form: 'mau-01', copies: 1 } }));
-  const [row] = s.sql(`SELECT hex(data) AS data FROM print_jobs WHERE id = ${printed.jobs[0]}`);
+  const [row] = s.sql(`SELECT ${hexSql(s.db, 'data')} AS data FROM print_jobs WHERE id = ${printed.jobs[0]}`);
   assert.equal(text(Buffer.from(row.data, 'hex'), 'spooled.pdf'), preview, 'the same words, the same layout');
 
   // Another form of the same dossier: the control sheet.

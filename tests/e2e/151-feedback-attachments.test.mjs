@@ -8,6 +8,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { startServer, serveOne } from './lib/harness.mjs';
+import { hexSql } from './lib/pg.mjs';
 import { ok } from './lib/steps.mjs';
 
 // A real 1×1 PNG and a real one-page PDF.
@@ -38,7 +39,7 @@ test('a PNG and a PDF are kept with the sha256 of their bytes and served to the 
   const r = await file({ class: 'conduct', counter: 1, text: 'Ảnh chụp bảng phí và biên lai kèm theo.', sender: SENDER,
     attachments: [att('bang-phi.png', 'image/png', PNG), att('bien-lai.pdf', 'application/pdf', PDF)] });
   assert.equal(r.status, 201, r.text);
-  const rows = s.sql(`SELECT n, name, mime, size, sha256, hex(data) AS hex FROM feedback_files
+  const rows = s.sql(`SELECT n, name, mime, size, sha256, ${hexSql(s.db, 'data')} AS hex FROM feedback_files
     WHERE feedback_id = (SELECT id FROM feedback WHERE code = '${r.json.code}') ORDER BY n`);
   assert.deepEqual(rows.map((x) => [x.n, x.name, x.mime, x.size, x.sha256]), [
     [1, 'bang-phi.png', 'image/png', PNG.length, sha(PNG)],

@@ -5,6 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, cli, openCounter } from './lib/harness.mjs';
+import { columnNames } from './lib/pg.mjs';
 import { setClock } from './lib/steps.mjs';
 import { DOSSIER_BUNDLE } from './lib/dossier-bundle.mjs';
 
@@ -128,7 +129,7 @@ test('bad input is refused and leaves the link usable; then one rating, the seco
 });
 
 test('anonymous by design: no actor, address or personal field in the ratings table or its event', async () => {
-  const cols = s.sql('PRAGMA table_info(ratings)').map((c) => c.name);
+  const cols = columnNames(s.db, 'ratings');
   assert.deepEqual(cols, ['id', 'subject', 'kind', 'procedure_code', 'group_code', 'level', 'on_time', 'courteous',
     'visits', 'unofficial_payment_asked', 'comment', 'rated_at', 'office_id']);
   for (const c of cols) assert.doesNotMatch(c, /actor|ip|addr|user|by|name|phone|device|agent/i);

@@ -5,6 +5,7 @@
 //                                 (tests/pg/cluster start prints one)
 //   MOTCUA_TEST_PG_KEEP=1         the databases are left for a look after the
 //                                 run (dropped at the process's exit otherwise)
+//   MOTCUA_TEST_SQL_LOG=FILE      the SQL the tests run themselves is logged
 // scripts/test runs the suite once on each engine.
 //
 // newDb(dir, name) is where a test gets a database: a file path in dir for
@@ -13,7 +14,7 @@
 // marks a test that is about the SQLite file itself: it is skipped, with
 // that reason, on PostgreSQL.
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync } from 'node:fs';
+import { appendFileSync, copyFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 
 export const ENGINE = process.env.MOTCUA_TEST_ENGINE || 'sqlite';
@@ -21,6 +22,10 @@ if (ENGINE !== 'sqlite' && ENGINE !== 'postgres') {
   throw new Error(`MOTCUA_TEST_ENGINE=${ENGINE}: sqlite or postgres`);
 }
 export const ON_POSTGRES = ENGINE === 'postgres';
+// MOTCUA_TEST_SQL_LOG=FILE: every statement runSql is given is appended to
+// FILE (a JSON object a line), to check the tests' own SQL on the other
+// engine (tests/pg/check-test-sql).
+const SQL_LOG = process.env.MOTCUA_TEST_SQL_LOG;
 const CLUSTER = process.env.MOTCUA_TEST_PG ?? '';
 if (ON_POSTGRES && !CLUSTER) {
   throw new Error('MOTCUA_TEST_ENGINE=postgres needs MOTCUA_TEST_PG, a libpq URI of a cluster (tests/pg/cluster start DIR)');
@@ -166,6 +171,7 @@ function rowsQuery(stmt) {
 // load, an edit). readonly: the connection may not write. Throws on any
 // error of the engine.
 export function runSql(db, sql, { json = true, readonly = false } = {}) {
+  if (SQL_LOG) appendFileSync(SQL_LOG, `${JSON.stringify({ file: process.argv[1], postgres: isPostgres(db), sql })}\n`);
   if (!isPostgres(db)) {
     // A write waits for the server's (5 s), as an operator's shell would.
     const args = ['-cmd', '.timeout 5000', ...(readonly ? ['-readonly'] : []), ...(json ? ['-json'] : []), db];
@@ -274,6 +280,7 @@ export function rowsText(db, queries) {
     const rows = runSql(db, parts.join(' UNION ALL '), { readonly: true });
     return Object.fromEntries(rows.map((r) => [r.name, r.v]));
   }
+  if (SQL_LOG) for (const n of names) appendFileSync(SQL_LOG, `${JSON.stringify({ file: process.argv[1], postgres: false, sql: queries[n] })}\n`);
   const script = names.map((n) => `SELECT '#${n}'; ${queries[n]};`).join('\n');
   const r = spawnSync('sqlite3', ['-cmd', '.timeout 5000', '-readonly', db, script], { encoding: 'utf8', maxBuffer: 1 << 28 });
   if (r.status !== 0) throw new Error(`sqlite3: ${r.stderr}`);
@@ -283,4 +290,10 @@ export function rowsText(db, queries) {
     out[chunk.slice(0, i)] = chunk.slice(i + 1);
   }
   return out;
+}
+
+// SQL for the bytes of a blob expression as upper-case hex, in db's dialect
+// (SQLite hex(), PostgreSQL encode()).
+export function hexSql(db, expr) {
+  return isPostgres(db) ? `upper(encode(${expr}, 'hex'))` : `hex(${expr})`;
 }
