@@ -196,8 +196,10 @@ static enum mc_err dossier_history(struct store_conn *c, struct dossier_record *
 {
 	db_stmt *s = store_stmt(
 	    c, "SELECT e.id, e.at, e.actor, e.action, e.details,"
-	       " (SELECT u.full_name FROM users u WHERE e.actor GLOB 'user:[0-9]*'"
-	       "  AND u.id = CAST(substr(e.actor, 6) AS INTEGER))"
+	       " (SELECT u.full_name FROM users u WHERE u.id = CASE"
+	       "  WHEN substr(e.actor, 1, 5) = 'user:' AND substr(e.actor, 6) <> ''"
+	       "  AND ltrim(substr(e.actor, 6), '0123456789') = ''"
+	       "  THEN CAST(substr(e.actor, 6) AS BIGINT) END)"
 	       " FROM events e WHERE e.entity = 'dossier' AND e.entity_id = ? ORDER BY e.id");
 	if (s == NULL)
 		return store_sql_error(c, "dossier history", err);
@@ -385,18 +387,22 @@ static enum mc_err dossier_unit(struct store_conn *c, const struct principal *wh
  * match all. */
 static const char dossier_page_sql[] =
     "SELECT " DOSSIER_COLUMNS " FROM dossiers d JOIN procedures p ON p.id = d.procedure_id"
-    " WHERE (?1 IS NULL OR d.status = ?1) AND (?2 IS NULL OR p.code = ?2)"
-    " AND (?3 IS NULL OR p.field = ?3) AND (?4 IS NULL OR d.holder_office = ?4)"
-    " AND (?5 IS NULL OR d.holder = ?5) AND (?6 IS NULL OR d.received_at >= ?6)"
-    " AND (?7 IS NULL OR d.received_at < ?7) AND (?8 IS NULL OR d.due_at < ?8)"
-    " AND (?9 IS NULL OR (d.due_at IS NOT NULL AND"
-    "  (coalesce(d.finished_at, d.paused_at, ?10) > d.due_at) = ?9))"
-    " AND (?11 IS NULL OR d.code = ?11 OR d.applicant_phone = coalesce(?13, ?11)"
-    "  OR d.applicant_id_number = ?11)"
-    " AND (?12 IS NULL OR d.status NOT IN ('result_ready', 'returned',"
+    " WHERE (CAST(?1 AS TEXT) IS NULL OR d.status = ?1)"
+    " AND (CAST(?2 AS TEXT) IS NULL OR p.code = ?2)"
+    " AND (CAST(?3 AS TEXT) IS NULL OR p.field = ?3)"
+    " AND (CAST(?4 AS TEXT) IS NULL OR d.holder_office = ?4)"
+    " AND (CAST(?5 AS TEXT) IS NULL OR d.holder = ?5)"
+    " AND (CAST(?6 AS BIGINT) IS NULL OR d.received_at >= ?6)"
+    " AND (CAST(?7 AS BIGINT) IS NULL OR d.received_at < ?7)"
+    " AND (CAST(?8 AS BIGINT) IS NULL OR d.due_at < ?8)"
+    " AND (CAST(?9 AS BIGINT) IS NULL OR (d.due_at IS NOT NULL AND CASE"
+    "  WHEN coalesce(d.finished_at, d.paused_at, ?10) > d.due_at THEN 1 ELSE 0 END = ?9))"
+    " AND (CAST(?11 AS TEXT) IS NULL OR d.code = ?11"
+    "  OR d.applicant_phone = coalesce(?13, ?11) OR d.applicant_id_number = ?11)"
+    " AND (CAST(?12 AS BIGINT) IS NULL OR d.status NOT IN ('result_ready', 'returned',"
     "  'returned_ineligible', 'withdrawn', 'cancelled', 'rejected_at_intake'))"
-    " AND " DOSSIER_SCOPE_SQL " AND (:unit IS NULL OR " DOSSIER_UNIT_SQL ")"
-    " ORDER BY CASE WHEN :by_due IS NOT NULL THEN d.due_at END ASC NULLS LAST,"
+    " AND " DOSSIER_SCOPE_SQL " AND (CAST(:unit AS BIGINT) IS NULL OR " DOSSIER_UNIT_SQL ")"
+    " ORDER BY CASE WHEN CAST(:by_due AS BIGINT) IS NOT NULL THEN d.due_at END ASC NULLS LAST,"
     " d.intake_at DESC, d.id DESC";
 
 /* Binds f's filters (from and to: the received dates' instants) to s. */
@@ -605,7 +611,7 @@ enum mc_err store_dossier_ledger(struct store *st, const struct principal *who, 
 	       " FROM dossiers d JOIN procedures p ON p.id = d.procedure_id"
 	       " WHERE d.received_at >= ?1 AND d.received_at < ?2"
 	       " AND " SCOPE_SQL(
-	           "d.intake_office_id") " AND (:unit IS NULL OR"
+	           "d.intake_office_id") " AND (CAST(:unit AS BIGINT) IS NULL OR"
 	                                 " d.intake_office_id IN (SELECT office_id FROM "
 	                                 "office_paths WHERE ancestor_id = :unit))"
 	                                 " ORDER BY d.intake_office_id, d.received_at, d.id");

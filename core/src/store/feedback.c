@@ -217,7 +217,7 @@ static enum mc_err fb_find_dossier(struct store_conn *c, const struct principal 
 	    c,
 	    "SELECT d.id, d.secret_hash, coalesce(d.return_office_id, d.intake_office_id, 0),"
 	    " coalesce((SELECT u.id FROM users u WHERE 'user:' || u.id = d.intake_by), 0),"
-	    " (:staff AND (" SCOPE_SQL("d.intake_office_id") " OR " SCOPE_SQL(
+	    " (:staff = 1 AND (" SCOPE_SQL("d.intake_office_id") " OR " SCOPE_SQL(
 	        "d.authority_id") " OR " SCOPE_SQL("d.return_office_id") "))"
 	                                                                 " FROM dossiers d WHERE "
 	                                                                 "d.code = :code");
@@ -906,10 +906,10 @@ enum mc_err store_feedback_file(struct store *st, const struct principal *who, c
 	                           " JOIN feedback_files ff ON ff.feedback_id = f.id AND ff.n = :n"
 	                           " WHERE f.code = :code AND " SCOPE_SQL(
 	                               "f.office_id") " AND CASE f.kind"
-	                                              " WHEN 'anonymous' THEN :head"
+	                                              " WHEN 'anonymous' THEN :head = 1"
 	                                              " ELSE coalesce(f.subject_user_id, "
 	                                              "0) != :user"
-	                                              " AND (:sup OR (f.class != 'conduct'"
+	                                              " AND (:sup = 1 OR (f.class != 'conduct'"
 	                                              " AND f.assigned_user_id = :user)) END");
 	if (s == NULL)
 		return store_sql_error(c, "feedback file", err);

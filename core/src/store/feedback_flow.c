@@ -704,7 +704,8 @@ static enum mc_err fb_apply_publish(const struct fb_act *x, struct mc_error *err
 	if ((rc = fb_no_personal_data(x->c, x->f, "question", question, err)) ||
 	    (rc = fb_no_personal_data(x->c, x->f, "answer", public_answer, err)))
 		return rc;
-	db_stmt *s = store_stmt(x->c, "SELECT answer FROM feedback WHERE id = ? AND ?2 IS NULL");
+	db_stmt *s = store_stmt(x->c, "SELECT answer FROM feedback WHERE id = ?1"
+	                              " AND CAST(?2 AS TEXT) IS NULL");
 	if (s == NULL)
 		return store_sql_error(x->c, "feedback", err);
 	db_bind_int64(s, 1, x->f->id);
@@ -935,21 +936,21 @@ static enum mc_err fb_list_check(struct store_conn *c, const struct principal *w
 static db_stmt *fb_list_stmt(struct store_conn *c, const struct principal *who,
                              const struct feedback_list_query *q, bool anonymous, int64_t office_id)
 {
-	db_stmt *s =
-	    store_stmt(c, "SELECT " FB_COLS ", o.code, o.name, f.class, f.channel, f.sender_name,"
-	                  " f.sender_address, f.sender_phone, f.sender_email, f.subject_name"
-	                  " FROM feedback f JOIN offices o ON o.id = f.office_id"
-	                  " WHERE f.kind = :kind AND " SCOPE_SQL(
-	                      "f.office_id") " AND (:office = 0 OR f.office_id IN (SELECT "
-	                                     "office_id FROM office_paths"
-	                                     "  WHERE ancestor_id = :office))"
-	                                     " AND (:status IS NULL OR f.status = :status)"
-	                                     " AND (:class IS NULL OR f.class = :class)"
-	                                     " AND (:channel IS NULL OR f.channel = :channel)"
-	                                     " AND (:official = 0 OR f.subject_user_id = :official)"
-	                                     " AND (:mine = 0 OR f.assigned_user_id = :me OR "
-	                                     "f.entered_by = :actor)"
-	                                     " ORDER BY f.received_at DESC, f.id DESC");
+	db_stmt *s = store_stmt(
+	    c, "SELECT " FB_COLS ", o.code, o.name, f.class, f.channel, f.sender_name,"
+	       " f.sender_address, f.sender_phone, f.sender_email, f.subject_name"
+	       " FROM feedback f JOIN offices o ON o.id = f.office_id"
+	       " WHERE f.kind = :kind AND " SCOPE_SQL(
+	           "f.office_id") " AND (:office = 0 OR f.office_id IN (SELECT "
+	                          "office_id FROM office_paths"
+	                          "  WHERE ancestor_id = :office))"
+	                          " AND (CAST(:status AS TEXT) IS NULL OR f.status = :status)"
+	                          " AND (CAST(:class AS TEXT) IS NULL OR f.class = :class)"
+	                          " AND (CAST(:channel AS TEXT) IS NULL OR f.channel = :channel)"
+	                          " AND (:official = 0 OR f.subject_user_id = :official)"
+	                          " AND (:mine = 0 OR f.assigned_user_id = :me OR "
+	                          "f.entered_by = :actor)"
+	                          " ORDER BY f.received_at DESC, f.id DESC");
 	if (s == NULL)
 		return NULL;
 	const struct {
@@ -1061,18 +1062,19 @@ enum mc_err store_feedback_conduct(struct store *st, const struct principal *who
 	if (rc)
 		return rc;
 	db_stmt *s = store_stmt(
-	    c,
-	    "SELECT f.subject_user_id, u.full_name, o.code, o.name,"
-	    " sum(f.kind = 'pakn'), sum(f.kind = 'anonymous'), count(*)"
-	    " FROM feedback f JOIN users u ON u.id = f.subject_user_id"
-	    " LEFT JOIN offices o ON o.id = u.office_id"
-	    " WHERE f.subject_user_id IS NOT NULL"
-	    " AND (f.class = 'conduct' OR f.kind = 'anonymous')"
-	    " AND f.received_at >= :from AND f.received_at < :to"
-	    " AND (:office = 0 OR f.office_id IN (SELECT office_id FROM office_paths"
-	    "  WHERE ancestor_id = :office))"
-	    " AND " SCOPE_SQL(
-	        "f.office_id") " GROUP BY f.subject_user_id ORDER BY count(*) DESC, u.full_name");
+	    c, "SELECT f.subject_user_id, u.full_name, o.code, o.name,"
+	       " sum(CASE WHEN f.kind = 'pakn' THEN 1 ELSE 0 END),"
+	       " sum(CASE WHEN f.kind = 'anonymous' THEN 1 ELSE 0 END), count(*)"
+	       " FROM feedback f JOIN users u ON u.id = f.subject_user_id"
+	       " LEFT JOIN offices o ON o.id = u.office_id"
+	       " WHERE f.subject_user_id IS NOT NULL"
+	       " AND (f.class = 'conduct' OR f.kind = 'anonymous')"
+	       " AND f.received_at >= :from AND f.received_at < :to"
+	       " AND (:office = 0 OR f.office_id IN (SELECT office_id FROM office_paths"
+	       "  WHERE ancestor_id = :office))"
+	       " AND " SCOPE_SQL(
+	           "f.office_id") " GROUP BY f.subject_user_id, u.full_name, o.code, o.name"
+	                          " ORDER BY count(*) DESC, u.full_name");
 	if (s == NULL)
 		return store_sql_error(c, "feedback conduct", err);
 	db_bind_int64(s, db_bind_parameter_index(s, ":from"), from);
