@@ -601,10 +601,13 @@ int cli_demo(int argc, char **argv)
 		return rc;
 	const char *bundle = o.bundle;
 	long simulate_days = o.simulate_days;
-	char *tokens = xasprintf("%s.devices.json", o.db);
+	/* Beside the database file; for a PostgreSQL database, in the folder the
+	 * demo runs in. */
+	const char *stem = store_target_is_file(o.db) ? o.db : "motcua-demo";
+	char *tokens = xasprintf("%s.devices.json", stem);
 	/* One dossier per centre from the simulated history, to try the
 	 * citizen's lookup with (only its hash is in the database). */
-	char *examples = xasprintf("%s.dossiers.json", o.db);
+	char *examples = xasprintf("%s.dossiers.json", stem);
 	bool fresh = store_target_state(o.db) == STORE_TARGET_NONE;
 	if (fresh)
 		remove(examples);
