@@ -152,6 +152,11 @@ struct api {
 	char *tls_cert_pem, *tls_key_pem;
 };
 
+/* How many requests hold a large-body slot right now (api->large.held), for
+ * /metrics: what decides whether the next large body is 503 server_busy.
+ * Takes large.lock; any thread. */
+int api_large_bodies_held(struct api *api);
+
 /* Sets r's answer: 429 too_many_changes with Retry-After, for a change its
  * principal may not start now (its share of changes, or of the pool that
  * would run it, is full). */

@@ -136,6 +136,12 @@ void route_metrics(struct api *api, struct http_request *r)
 	              "# HELP motcua_sse_subscribers Live event stream subscribers.\n"
 	              "# TYPE motcua_sse_subscribers gauge\nmotcua_sse_subscribers %d\n",
 	              bus_subscriber_count(api->bus));
+	strbuf_printf(&sb,
+	              "# HELP motcua_http_large_bodies Requests buffering a body over the "
+	              "ordinary body limit now (feedback with attachments); at %d the next one "
+	              "is answered 503.\n"
+	              "# TYPE motcua_http_large_bodies gauge\nmotcua_http_large_bodies %d\n",
+	              API_LARGE_BODIES, api_large_bodies_held(api));
 	uint64_t batches, commits;
 	store_commit_stats(api->st, &batches, &commits);
 	strbuf_printf(&sb,

@@ -499,6 +499,14 @@ static void api_large_slot_give(struct api *api, struct http_request *r)
 	r->large_addr = 0;
 }
 
+int api_large_bodies_held(struct api *api)
+{
+	pthread_mutex_lock(&api->large.lock);
+	int held = api->large.held;
+	pthread_mutex_unlock(&api->large.lock);
+	return held;
+}
+
 /* Stops the sweeper (if started) and frees g. Call after MHD_stop_daemon:
  * every connection is closed by then, so the list is empty. */
 static void api_guard_free(struct api_guard *g)
