@@ -402,7 +402,7 @@ static enum mc_err ind_load_procs(struct ind_ctx *x, struct mc_error *err)
  * (unit 0: the whole province) and in the caller's scope (SCOPE_SQL). Bound
  * by ind_bind_unit. Every scan ends its columns with the authority and the
  * receiving centre (ind_office_groups reads them as the last two). */
-#define IND_D_OFFICE "(CASE WHEN :by_intake THEN d.intake_office_id ELSE d.authority_id END)"
+#define IND_D_OFFICE "(CASE WHEN :by_intake = 1 THEN d.intake_office_id ELSE d.authority_id END)"
 #define IND_IN_UNIT(col)                                                                           \
 	" AND (:unit = 0 OR " col                                                                  \
 	" IN (SELECT office_id FROM office_paths WHERE ancestor_id = :unit))"                      \
@@ -623,7 +623,7 @@ static enum mc_err ind_allow_load(struct ind_ctx *x, struct mc_error *err)
 	enum mc_err rc = store_scan_end(x->c, s, step, "indicators", err);
 	if (rc)
 		return rc;
-	s = store_stmt(x->c, "SELECT o.id FROM offices o WHERE 1" IND_IN_UNIT("o.id"));
+	s = store_stmt(x->c, "SELECT o.id FROM offices o WHERE 1 = 1" IND_IN_UNIT("o.id"));
 	if (s == NULL)
 		return store_sql_error(x->c, "indicators", err);
 	ind_bind_unit(x, s);
@@ -900,7 +900,7 @@ static int ind_weekday(int64_t t)
  * read once per scan). Bound by ind_bind_unit. */
 #define IND_Q_UNIT(col, table)                                                                     \
 	" AND ((:unit = 0 AND :scope = 0) OR " col " IN (SELECT u.id FROM " table                  \
-	" u WHERE 1" IND_IN_UNIT("u.office_id") "))"
+	" u WHERE 1 = 1" IND_IN_UNIT("u.office_id") "))"
 #define IND_VISITS_WHERE                                                                           \
 	" FROM visits v INDEXED BY visits_ind_called WHERE v.called_at >= ?1 AND v.called_at < "   \
 	"?2" IND_Q_UNIT("v.counter_id", "counters")
@@ -911,7 +911,8 @@ static const char ind_visits_sql[] =
 static const char ind_visits_sql_x[] =
     "SELECT v.queued_at, v.called_at, v.finished_at, coalesce(v.outcome, ''), v.recalls,"
     " v.counter_id, v.actor" IND_VISITS_WHERE;
-static const char ind_tickets_sql[] = "SELECT t.issued_at, t.series_group_id, t.outcome IS 'voided'"
+static const char ind_tickets_sql[] = "SELECT t.issued_at, t.series_group_id,"
+                                      " CASE WHEN t.outcome = 'voided' THEN 1 ELSE 0 END"
                                       " FROM tickets t INDEXED BY tickets_ind_issued"
                                       " WHERE t.issued_at >= ?1 AND t.issued_at < ?2" IND_Q_UNIT(
                                           "t.series_group_id", "service_groups");
@@ -1359,7 +1360,7 @@ static enum mc_err ind_satisfaction(struct ind_ctx *x, struct mc_error *err)
 	    " WHERE r.rated_at >= ?1 AND r.rated_at < ?2"
 	    /* A hall's ratings are those given there; an authority's, those of
 	     * the dossiers it is competent for (and its halls' queue ratings). */
-	    IND_IN_UNIT("(CASE WHEN :by_intake OR d.id IS NULL THEN r.office_id"
+	    IND_IN_UNIT("(CASE WHEN :by_intake = 1 OR d.id IS NULL THEN r.office_id"
 	                " ELSE d.authority_id END)");
 	db_stmt *s = store_stmt(x->c, sql);
 	if (s == NULL)
@@ -1697,10 +1698,13 @@ static enum mc_err ind_period(const char *from, const char *to, int *a, int *b,
 static enum mc_err ind_appointments(struct ind_ctx *x, struct mc_error *err)
 {
 	static const char bookings_sql[] =
-	    "SELECT count(*), coalesce(sum(b.state = 'cancelled'), 0),"
-	    " coalesce(sum(b.state = 'checked_in'), 0), coalesce(sum(b.state = 'late'), 0),"
-	    " coalesce(sum(b.state = 'booked' AND b.slot_start + ?3 < ?4), 0),"
-	    " coalesce(sum(b.state = 'booked' AND b.slot_start + ?3 >= ?4), 0)"
+	    "SELECT count(*), coalesce(sum(CASE WHEN b.state = 'cancelled' THEN 1 ELSE 0 END), 0),"
+	    " coalesce(sum(CASE WHEN b.state = 'checked_in' THEN 1 ELSE 0 END), 0),"
+	    " coalesce(sum(CASE WHEN b.state = 'late' THEN 1 ELSE 0 END), 0),"
+	    " coalesce(sum(CASE WHEN b.state = 'booked' AND b.slot_start + ?3 < ?4"
+	    " THEN 1 ELSE 0 END), 0),"
+	    " coalesce(sum(CASE WHEN b.state = 'booked' AND b.slot_start + ?3 >= ?4"
+	    " THEN 1 ELSE 0 END), 0)"
 	    " FROM bookings b WHERE b.slot_start >= ?1 AND b.slot_start < ?2" IND_IN_UNIT(
 	        "b.office_id");
 	static const char waits_sql[] =

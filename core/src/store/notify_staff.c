@@ -130,19 +130,24 @@ enum mc_err store_notify_list(struct store *st, const struct principal *who,
 	int64_t office_id = 0;
 	if ((rc = store_office_in_scope(c, who, q->office, &office_id, err)))
 		return rc;
+/* A filter not given is NULL: CAST names its type, which PostgreSQL cannot
+ * infer from IS NULL. */
+/* clang-format off */
 #define NOTIFY_LIST_WHERE                                                                          \
 	" FROM notifications n JOIN offices o ON o.id = n.office_id"                               \
-	" WHERE " SCOPE_SQL("n.office_id") " AND (:office = 0 OR n.office_id IN (SELECT office_id" \
-	                                   " FROM office_paths WHERE ancestor_id = :office))"      \
-	                                   " AND (:state IS NULL OR n.state = :state)"             \
-	                                   " AND (:trigger IS NULL OR n.trigger = :trigger)"       \
-	                                   " AND (:channel IS NULL OR n.channel = :channel)"       \
-	                                   " AND (:ref IS NULL OR (n.ref_kind = 'dossier' AND"     \
-	                                   " n.ref_id = (SELECT id FROM dossiers WHERE code ="     \
-	                                   " :ref)) OR (n.ref_kind = 'booking' AND n.ref_id ="     \
-	                                   " (SELECT id FROM bookings WHERE code = upper(:ref)))"  \
-	                                   " OR (n.ref_kind = 'feedback' AND n.ref_id = (SELECT"   \
-	                                   " id FROM feedback WHERE code = :ref)))"
+	" WHERE " SCOPE_SQL("n.office_id")                                                         \
+	" AND (:office = 0 OR n.office_id IN (SELECT office_id"                                    \
+	" FROM office_paths WHERE ancestor_id = :office))"                                         \
+	" AND (CAST(:state AS TEXT) IS NULL OR n.state = :state)"                                  \
+	" AND (CAST(:trigger AS TEXT) IS NULL OR n.trigger = :trigger)"                            \
+	" AND (CAST(:channel AS TEXT) IS NULL OR n.channel = :channel)"                            \
+	" AND (CAST(:ref AS TEXT) IS NULL OR (n.ref_kind = 'dossier' AND"                          \
+	" n.ref_id = (SELECT id FROM dossiers WHERE code = :ref))"                                 \
+	" OR (n.ref_kind = 'booking' AND n.ref_id ="                                               \
+	" (SELECT id FROM bookings WHERE code = upper(:ref)))"                                     \
+	" OR (n.ref_kind = 'feedback' AND n.ref_id = (SELECT"                                      \
+	" id FROM feedback WHERE code = :ref)))"
+	/* clang-format on */
 	db_stmt *list = store_stmt(c, "SELECT " NOTIFY_VIEW_COLS NOTIFY_LIST_WHERE
 	                              " ORDER BY n.id DESC LIMIT :limit OFFSET :offset");
 	db_stmt *count = NULL;

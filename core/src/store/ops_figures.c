@@ -32,8 +32,8 @@ static const char ops_print_sql[] =
  * pause if paused before ?1, else ?1) is past the due. The partial index
  * dossiers_ind_open covers it. */
 static const char ops_dossiers_sql[] =
-    "SELECT count(*), coalesce(sum(CASE WHEN d.paused_at AND d.paused_at < ?1"
-    " THEN d.paused_at ELSE ?1 END > d.due_at), 0)"
+    "SELECT count(*), coalesce(sum(CASE WHEN (CASE WHEN d.paused_at <> 0 AND d.paused_at < ?1"
+    " THEN d.paused_at ELSE ?1 END) > d.due_at THEN 1 ELSE 0 END), 0)"
     " FROM dossiers d INDEXED BY dossiers_ind_open"
     " WHERE d.finished_at IS NULL AND d.received_at <= ?1 AND d.due_at IS NOT NULL";
 
