@@ -3,6 +3,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "store/figures.h"
+
 int dialect_schema_version(struct db *db)
 {
 	bool pg = db_engine(db) == DB_POSTGRES;
@@ -73,3 +75,252 @@ const char *dialect_begin_read_sql(struct db *db)
 {
 	return db_engine(db) == DB_POSTGRES ? "BEGIN ISOLATION LEVEL REPEATABLE READ" : "BEGIN";
 }
+/* ---- JSON text read by SQL ---------------------------------------------- */
+
+/* SQL text, laid out by hand. */
+/* clang-format off */
+
+/* The setting notify_config as json, a row only when it is one. */
+#define PG_NOTIFY_CONFIG "(SELECT motcua_json(value) AS j FROM settings WHERE key = 'notify_config') s"
+
+const char *dialect_notify_consent_sql(struct db *db)
+{
+	if (db_engine(db) == DB_POSTGRES)
+		return "SELECT t.value #>> '{}', CASE WHEN json_typeof(c.j -> 'any_hour') = 'boolean'"
+		       " AND c.j ->> 'any_hour' = 'true' THEN 1 ELSE 0 END"
+		       " FROM (SELECT motcua_json(?1) AS j) c, json_array_elements(CASE WHEN"
+		       " json_typeof(c.j -> 'channels') = 'array' THEN c.j -> 'channels' ELSE '[]' END)"
+		       " WITH ORDINALITY t (value, n) WHERE json_typeof(t.value) = 'string' ORDER BY t.n";
+	return "SELECT j.value, CASE WHEN json_valid(?1) THEN json_type(?1, '$.any_hour') = 'true'"
+	       " END FROM json_each(CASE WHEN json_valid(?1) AND json_type(?1, '$.channels') ="
+	       " 'array' THEN json_extract(?1, '$.channels') ELSE '[]' END) j"
+	       " WHERE j.type = 'text' ORDER BY j.id";
+}
+
+/* PostgreSQL: whether member m of json j is an integer (SQLite's json_type
+ * 'integer': a number without fraction or exponent), and its value when it
+ * is one that bigint holds. */
+#define PG_IS_INTEGER(j, m)                                                                        \
+	"(json_typeof(" j " -> '" m "') = 'number' AND " j " ->> '" m "' ~ '^-?[0-9]+$')"
+#define PG_INTEGER(j, m)                                                                           \
+	"CASE WHEN json_typeof(" j " -> '" m "') = 'number' AND " j " ->> '" m "' ~ '^-?[0-9]{1,18}$'" \
+	" THEN CAST(" j " ->> '" m "' AS BIGINT) END"
+/* PostgreSQL: member m of json j when it is a string, else NULL. */
+#define PG_STRING(j, m) "CASE WHEN json_typeof(" j " -> '" m "') = 'string' THEN " j " ->> '" m "' END"
+/* PostgreSQL: 1 when channel c of json j is an object with a text url. */
+#define PG_CHANNEL(j, c)                                                                           \
+	"CASE WHEN json_typeof(" j " -> '" c "') = 'object'"                                        \
+	" AND json_typeof(" j " -> '" c "' -> 'url') = 'string' THEN 1 ELSE 0 END"
+
+const char *dialect_notify_config_scalars_sql(struct db *db)
+{
+	if (db_engine(db) == DB_POSTGRES)
+		return "SELECT " PG_STRING("(s.j -> 'quiet_hours')", "from") ","
+		       " " PG_STRING("(s.j -> 'quiet_hours')", "to") ","
+		       " CASE WHEN " PG_IS_INTEGER("s.j", "max_attempts") " THEN 1 ELSE 0 END,"
+		       " " PG_INTEGER("s.j", "max_attempts") ","
+		       " CASE WHEN " PG_IS_INTEGER("s.j", "reminder_days") " THEN 1 ELSE 0 END,"
+		       " " PG_INTEGER("s.j", "reminder_days") ","
+		       " " PG_CHANNEL("s.j", "email") ", " PG_CHANNEL("s.j", "sms") ","
+		       " " PG_CHANNEL("s.j", "zalo") ","
+		       " " PG_STRING("(s.j -> 'sms')", "ascii")
+		       " FROM " PG_NOTIFY_CONFIG " WHERE json_typeof(s.j) = 'object'";
+	return "SELECT CASE WHEN json_type(s.value, '$.quiet_hours.from') = 'text'"
+	       "  THEN json_extract(s.value, '$.quiet_hours.from') END,"
+	       " CASE WHEN json_type(s.value, '$.quiet_hours.to') = 'text'"
+	       "  THEN json_extract(s.value, '$.quiet_hours.to') END,"
+	       " json_type(s.value, '$.max_attempts') = 'integer',"
+	       " json_extract(s.value, '$.max_attempts'),"
+	       " json_type(s.value, '$.reminder_days') = 'integer',"
+	       " json_extract(s.value, '$.reminder_days'),"
+	       " json_type(s.value, '$.email') = 'object' AND json_type(s.value, '$.email.url') = "
+	       "'text',"
+	       " json_type(s.value, '$.sms') = 'object' AND json_type(s.value, '$.sms.url') = 'text',"
+	       " json_type(s.value, '$.zalo') = 'object' AND json_type(s.value, '$.zalo.url') = "
+	       "'text',"
+	       " CASE WHEN json_type(s.value, '$.sms.ascii') = 'text'"
+	       "  THEN json_extract(s.value, '$.sms.ascii') END"
+	       " FROM settings s WHERE s.key = 'notify_config' AND json_valid(s.value)"
+	       " AND json_type(s.value) = 'object'";
+}
+
+/* PostgreSQL: the members of json j when it is an object (none else). */
+#define PG_MEMBERS(j) "json_each(CASE WHEN json_typeof(" j ") = 'object' THEN " j " ELSE '{}' END)"
+
+const char *dialect_notify_config_templates_sql(struct db *db)
+{
+	if (db_engine(db) == DB_POSTGRES)
+		return "SELECT t.key, CASE WHEN json_typeof(t.value) = 'object' THEN "
+		       PG_STRING("t.value", "text") " END,"
+		       " CASE WHEN json_typeof(t.value) = 'object' THEN "
+		       PG_STRING("t.value", "subject") " END, 0, 0 AS part, t.n"
+		       " FROM " PG_NOTIFY_CONFIG ", " PG_MEMBERS("(s.j -> 'templates')")
+		       " WITH ORDINALITY t (key, value, n)"
+		       " UNION ALL SELECT z.key, NULL, NULL, 1, 1, z.n"
+		       " FROM " PG_NOTIFY_CONFIG ", " PG_MEMBERS("(s.j -> 'zalo' -> 'templates')")
+		       " WITH ORDINALITY z (key, value, n) WHERE json_typeof(z.value) = 'string'"
+		       " ORDER BY 5, 6";
+	return "SELECT t.key, CASE WHEN t.type = 'object' AND json_type(t.value, '$.text') = 'text'"
+	       "  THEN json_extract(t.value, '$.text') END,"
+	       " CASE WHEN t.type = 'object' AND json_type(t.value, '$.subject') = 'text'"
+	       "  THEN json_extract(t.value, '$.subject') END, 0"
+	       " FROM settings s, json_each(s.value, '$.templates') t"
+	       " WHERE s.key = 'notify_config' AND json_valid(s.value)"
+	       " AND json_type(s.value) = 'object'"
+	       " UNION ALL SELECT z.key, NULL, NULL, 1"
+	       " FROM settings s, json_each(s.value, '$.zalo.templates') z"
+	       " WHERE s.key = 'notify_config' AND json_valid(s.value)"
+	       " AND json_type(s.value) = 'object' AND json_type(s.value, '$.zalo') = 'object'"
+	       " AND z.type = 'text'";
+}
+
+const char *dialect_notify_config_off_sql(struct db *db)
+{
+	if (db_engine(db) == DB_POSTGRES)
+		return "SELECT o.key, t.value #>> '{}' FROM " PG_NOTIFY_CONFIG ", "
+		       PG_MEMBERS("(s.j -> 'triggers_off')") " WITH ORDINALITY o (key, value, n),"
+		       " json_array_elements(CASE WHEN json_typeof(o.value) = 'array' THEN o.value"
+		       " ELSE '[]' END) WITH ORDINALITY t (value, n)"
+		       " WHERE json_typeof(t.value) = 'string' ORDER BY o.n, t.n";
+	return "SELECT o.key, t.value FROM settings s, json_each(s.value, '$.triggers_off') o,"
+	       " json_each(CASE WHEN o.type = 'array' THEN o.value ELSE '[]' END) t"
+	       " WHERE s.key = 'notify_config' AND json_valid(s.value)"
+	       " AND json_type(s.value) = 'object' AND json_type(s.value, '$.triggers_off') = 'object'"
+	       " AND t.type = 'text' ORDER BY o.id, t.id";
+}
+
+/* PostgreSQL: 1 when the consent of row ?1 of table says any_hour true
+ * (SQLite's json_extract gives 1 for true, and for the number 1). */
+#define PG_ANY_HOUR(table)                                                                         \
+	"SELECT CASE WHEN json_typeof(c.j -> 'any_hour') IN ('boolean', 'number')"                 \
+	" AND c.j ->> 'any_hour' IN ('true', '1') THEN 1 ELSE 0 END"                               \
+	" FROM (SELECT motcua_json(notify) AS j FROM " table " WHERE id = ?1) c"
+
+const char *dialect_notify_any_hour_sql(struct db *db, const char *ref_kind)
+{
+	bool pg = db_engine(db) == DB_POSTGRES;
+	if (strcmp(ref_kind, "dossier") == 0)
+		return pg ? PG_ANY_HOUR("dossiers")
+		          : "SELECT json_extract(notify, '$.any_hour') FROM dossiers WHERE id = ?";
+	if (strcmp(ref_kind, "feedback") == 0)
+		return pg ? PG_ANY_HOUR("feedback")
+		          : "SELECT json_extract(notify, '$.any_hour') FROM feedback WHERE id = ?";
+	if (strcmp(ref_kind, "booking") == 0)
+		return pg ? PG_ANY_HOUR("bookings")
+		          : "SELECT json_extract(notify, '$.any_hour') FROM bookings WHERE id = ?";
+	return NULL;
+}
+
+const char *dialect_notify_dossier_sql(struct db *db)
+{
+	if (db_engine(db) == DB_POSTGRES)
+		return "SELECT d.code, d.applicant_name, p.name, d.due_at, d.apology_due_at,"
+		       " d.apology_reason,"
+		       " (SELECT string_agg(e.value ->> 'item', '; ' ORDER BY e.n)"
+		       "  FROM (SELECT motcua_json(coalesce(d.pending, '[]')) AS j) l,"
+		       "  json_array_elements(CASE WHEN json_typeof(l.j) = 'array' THEN l.j ELSE '[]'"
+		       "  END) WITH ORDINALITY e (value, n)),"
+		       " d.notify, d.applicant_phone, (SELECT " PG_STRING("a.j", "email")
+		       "  FROM (SELECT motcua_json(d.applicant) AS j) a),"
+		       " d.intake_office_id, coalesce(d.return_office_id, d.intake_office_id), d.id"
+		       " FROM dossiers d JOIN procedures p ON p.id = d.procedure_id WHERE d.code = ?1";
+	return "SELECT d.code, d.applicant_name, p.name, d.due_at, d.apology_due_at,"
+	       " d.apology_reason,"
+	       " (SELECT group_concat(item, '; ') FROM (SELECT json_extract(j.value, '$.item')"
+	       "  AS item FROM json_each(coalesce(d.pending, '[]')) j ORDER BY j.key)),"
+	       " d.notify, d.applicant_phone, json_extract(d.applicant, '$.email'),"
+	       " d.intake_office_id, coalesce(d.return_office_id, d.intake_office_id), d.id"
+	       " FROM dossiers d JOIN procedures p ON p.id = d.procedure_id WHERE d.code = ?1";
+}
+
+/* ---- Maintained figures ------------------------------------------------- */
+
+/* PostgreSQL: the tokens of each table from the base tables, (key..., o,
+ * tok) as FIG_TOKS_DOSSIERS, _VISITS and _TICKETS, with the triggers'
+ * functions. */
+#define PG_TOKS_D(kind, col, fn)                                                                   \
+	"SELECT '" kind "' AS kind, fig_day(d." col ") AS k1, coalesce(d.intake_office_id, 0) AS k2," \
+	" d.id AS o, " fn "(d) AS tok FROM dossiers d WHERE d." col " IS NOT NULL"
+#define PG_TOKS_DOSSIERS                                                                           \
+	PG_TOKS_D("a", "apology_at", "fig_tok_a") " UNION ALL "                                     \
+	PG_TOKS_D("f", "finished_at", "fig_tok_f") " UNION ALL "                                    \
+	PG_TOKS_D("r", "received_at", "fig_tok_r")
+#define PG_TOKS_VISITS                                                                             \
+	"SELECT fig_day(v.called_at) AS k1, fig_counter_office(v.counter_id) AS k2, v.id AS o,"    \
+	" fig_tok_v(v) AS tok FROM visits v"
+#define PG_TOKS_TICKETS                                                                            \
+	"SELECT fig_day(t.issued_at) AS k1, fig_group_office(t.series_group_id) AS k2, t.id AS o," \
+	" fig_tok_t(t) AS tok FROM tickets t"
+/* PostgreSQL's FIG_CHUNKS: a token goes to chunk (bytes of its office day's
+ * tokens before it) / FIG_CHUNK_BYTES. */
+#define PG_CHUNKS(keys, toks)                                                                      \
+	"SELECT " keys ", c, string_agg(tok, '' ORDER BY o) FROM (SELECT " keys ", o, tok,"         \
+	" (sum(length(tok)) OVER (PARTITION BY " keys " ORDER BY o ROWS UNBOUNDED PRECEDING)"      \
+	" - length(tok)) / " FIG_CHUNK_BYTES " AS c FROM (" toks ") x) y GROUP BY " keys ", c"
+
+const char *dialect_figures_rebuild_sql(enum db_engine engine)
+{
+	if (engine == DB_POSTGRES)
+		return "DELETE FROM fig_dossier_days; DELETE FROM fig_visit_days;"
+		       " DELETE FROM fig_ticket_days; DELETE FROM fig_span;"
+		       "INSERT INTO fig_dossier_days (kind, day, office_id, chunk, items) "
+		       PG_CHUNKS("kind, k1, k2", PG_TOKS_DOSSIERS) ";"
+		       "INSERT INTO fig_visit_days (day, office_id, chunk, items) "
+		       PG_CHUNKS("k1, k2", PG_TOKS_VISITS) ";"
+		       "INSERT INTO fig_ticket_days (day, office_id, chunk, items) "
+		       PG_CHUNKS("k1, k2", PG_TOKS_TICKETS) ";"
+		       "INSERT INTO fig_span (id, seconds) SELECT 1,"
+		       " coalesce(max(finished_at - received_at), 0) FROM dossiers"
+		       " WHERE finished_at IS NOT NULL AND received_at IS NOT NULL;";
+	return "DELETE FROM fig_dossier_days; DELETE FROM fig_visit_days;"
+	       " DELETE FROM fig_ticket_days; DELETE FROM fig_span;" FIGURES_FILL_SQL;
+}
+
+/* Keys compared as text, in the order of their text: both sides sort by
+ * the same 12-digit key (ids and days are not negative). */
+#define FIG_KEYTXT(k) "printf('%012d', " k ")"
+#define PG_KEYTXT(k) "lpad(CAST(" k " AS TEXT), 12, '0')"
+
+const char *dialect_figures_verify_sql(struct db *db, enum dialect_fig table, bool expected)
+{
+	static const char *const lite[3][2] = {
+	    [DIALECT_FIG_DOSSIERS] = {
+	        "SELECT kind, " FIG_KEYTXT("day") ", " FIG_KEYTXT("office_id") ","
+	        " group_concat(items, '')"
+	        " FROM fig_dossier_days GROUP BY kind, day, office_id ORDER BY 1, 2, 3",
+	        "SELECT kind, " FIG_KEYTXT("k1") ", " FIG_KEYTXT("k2") ", items"
+	        " FROM (" FIG_EXPECT_DOSSIERS ") ORDER BY 1, 2, 3"},
+	    [DIALECT_FIG_VISITS] = {
+	        "SELECT " FIG_KEYTXT("day") ", " FIG_KEYTXT("office_id") ", group_concat(items, '')"
+	        " FROM fig_visit_days GROUP BY day, office_id ORDER BY 1, 2",
+	        "SELECT " FIG_KEYTXT("k1") ", " FIG_KEYTXT("k2") ", items"
+	        " FROM (" FIG_EXPECT_VISITS ") ORDER BY 1, 2"},
+	    [DIALECT_FIG_TICKETS] = {
+	        "SELECT " FIG_KEYTXT("day") ", " FIG_KEYTXT("office_id") ", group_concat(items, '')"
+	        " FROM fig_ticket_days GROUP BY day, office_id ORDER BY 1, 2",
+	        "SELECT " FIG_KEYTXT("k1") ", " FIG_KEYTXT("k2") ", items"
+	        " FROM (" FIG_EXPECT_TICKETS ") ORDER BY 1, 2"},
+	};
+	/* PostgreSQL sorts by the numbers themselves: their text's order
+	 * (12 digits), whatever the database's collation. */
+	static const char *const pg[3][2] = {
+	    [DIALECT_FIG_DOSSIERS] = {
+	        "SELECT kind, " PG_KEYTXT("day") ", " PG_KEYTXT("office_id") ","
+	        " string_agg(items, '')"
+	        " FROM fig_dossier_days GROUP BY kind, day, office_id ORDER BY kind, day, office_id",
+	        "SELECT kind, " PG_KEYTXT("k1") ", " PG_KEYTXT("k2") ", string_agg(tok, '')"
+	        " FROM (" PG_TOKS_DOSSIERS ") x GROUP BY kind, k1, k2 ORDER BY kind, k1, k2"},
+	    [DIALECT_FIG_VISITS] = {
+	        "SELECT " PG_KEYTXT("day") ", " PG_KEYTXT("office_id") ", string_agg(items, '')"
+	        " FROM fig_visit_days GROUP BY day, office_id ORDER BY day, office_id",
+	        "SELECT " PG_KEYTXT("k1") ", " PG_KEYTXT("k2") ", string_agg(tok, '')"
+	        " FROM (" PG_TOKS_VISITS ") x GROUP BY k1, k2 ORDER BY k1, k2"},
+	    [DIALECT_FIG_TICKETS] = {
+	        "SELECT " PG_KEYTXT("day") ", " PG_KEYTXT("office_id") ", string_agg(items, '')"
+	        " FROM fig_ticket_days GROUP BY day, office_id ORDER BY day, office_id",
+	        "SELECT " PG_KEYTXT("k1") ", " PG_KEYTXT("k2") ", string_agg(tok, '')"
+	        " FROM (" PG_TOKS_TICKETS ") x GROUP BY k1, k2 ORDER BY k1, k2"},
+	};
+	return (db_engine(db) == DB_POSTGRES ? pg : lite)[table][expected ? 1 : 0];
+}
+/* clang-format on */

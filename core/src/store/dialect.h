@@ -36,4 +36,56 @@ const char *dialect_begin_read_sql(struct db *db);
  * servers may write; SQLite: NULL, its writer is alone already). */
 const char *dialect_event_lock_sql(struct db *db);
 
+/* ---- JSON text read by SQL ----------------------------------------------
+ * SQLite reads stored JSON text with its JSON functions (json_valid,
+ * json_type, json_extract, json_each); PostgreSQL with the json type, the
+ * text made json by motcua_json() (schema_pg_sql.c: NULL for text that is
+ * not JSON, where json_valid is false, never an error that would abort the
+ * transaction). Each function returns the whole statement of one engine,
+ * static text (the statement cache keys on its address). */
+
+/* The consent ?1 (the notify text notify_consent_parse wrote): one row per
+ * text member of its "channels" array, in order: (channel, any_hour), any_hour
+ * 1 when the consent's "any_hour" is true. No row for a text that is not a
+ * consent. */
+const char *dialect_notify_consent_sql(struct db *db);
+/* The setting notify_config's scalar members, one row when it is a JSON
+ * object: quiet_hours.from and .to (text, else NULL), whether max_attempts
+ * is an integer and its value, the same of reminder_days, whether email, sms
+ * and zalo are each an object with a text url (three columns), sms.ascii
+ * (text, else NULL). */
+const char *dialect_notify_config_scalars_sql(struct db *db);
+/* The setting notify_config's texts: (trigger, text, subject, 0) per member
+ * of "templates" (text and subject when that member is an object holding
+ * them as text, else NULL), then (trigger, NULL, NULL, 1) per text member of
+ * "zalo"."templates". */
+const char *dialect_notify_config_templates_sql(struct db *db);
+/* The setting notify_config's triggers_off: (office code, trigger) per text
+ * member of each office's array, offices and triggers in their order. */
+const char *dialect_notify_config_off_sql(struct db *db);
+/* The "any_hour" of the consent (column notify) of row ?1 of the table of
+ * ref_kind ("dossier", "feedback" or "booking"): 1 when true. NULL for any
+ * other ref_kind. */
+const char *dialect_notify_any_hour_sql(struct db *db, const char *ref_kind);
+/* A dossier's facts for its messages (store/notify_scan.c), by code ?1:
+ * code, applicant's name, procedure's name, due_at, apology_due_at,
+ * apology_reason, the "item" members of its pending array joined by "; "
+ * in order, notify, applicant_phone, the applicant's e-mail (text, else
+ * NULL), intake office, return office (else the intake office), id. */
+const char *dialect_notify_dossier_sql(struct db *db);
+
+/* ---- Maintained figures (store/figures.h) ---------------------------------
+ * SQLite computes a row's tokens with the FIG_TOK_ macros of its triggers,
+ * PostgreSQL with its triggers' functions (fig_tok_r…, schema_pg_sql.c); the
+ * tokens of an office day are joined by group_concat or string_agg. */
+enum dialect_fig { DIALECT_FIG_DOSSIERS, DIALECT_FIG_VISITS, DIALECT_FIG_TICKETS };
+/* Empties the figures' tables and fills them from dossiers, visits and
+ * tickets, on engine (several statements, for db_exec). */
+const char *dialect_figures_rebuild_sql(enum db_engine engine);
+/* The rows figures_verify compares for table: the maintained office days
+ * (expected false: every chunk of a day joined) or those recomputed from
+ * the base tables (expected true). Columns: (kind for the dossiers' table,)
+ * day and office id as text of 12 digits, the day's tokens; in that order. */
+const char *dialect_figures_verify_sql(struct db *db, enum dialect_fig table, bool expected);
+
 #endif

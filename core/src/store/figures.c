@@ -7,17 +7,14 @@
 #include <string.h>
 
 #include "domain/civil_date.h"
+#include "store/dialect.h"
 #include "store/scan.h"
 #include "store/store_internal.h"
 #include "util/xmalloc.h"
 
-#define FIG_REBUILD_SQL                                                                            \
-	"DELETE FROM fig_dossier_days; DELETE FROM fig_visit_days;"                                \
-	" DELETE FROM fig_ticket_days; DELETE FROM fig_span;" FIGURES_FILL_SQL
-
 int figures_rebuild_db(sqlite3 *db)
 {
-	return sqlite3_exec(db, FIG_REBUILD_SQL, NULL, NULL, NULL);
+	return sqlite3_exec(db, dialect_figures_rebuild_sql(DB_SQLITE), NULL, NULL, NULL);
 }
 
 enum mc_err figures_rebuild(struct store *st, struct mc_error *err)
@@ -25,7 +22,8 @@ enum mc_err figures_rebuild(struct store *st, struct mc_error *err)
 	enum mc_err rc = store_begin(st, err);
 	if (rc)
 		return rc;
-	rc = store_exec(store_write_conn(st), FIG_REBUILD_SQL, err);
+	struct store_conn *c = store_write_conn(st);
+	rc = store_exec(c, dialect_figures_rebuild_sql(db_engine(c->db)), err);
 	if (rc) {
 		store_rollback(st);
 		return rc;
@@ -163,27 +161,14 @@ enum mc_err figures_verify(struct store *st, int64_t *rows, struct mc_error *err
 	struct store_conn *c = store_read_conn(st);
 	if (rows)
 		*rows = 0;
-		/* Keys compared as text, in the order of their text: both sides sort
-		 * by the same printf'd key. */
-#define FIG_KEYTXT(k) "printf('%012d', " k ")"
-	/* The chunks of an office day together: their tokens as one multiset. */
-	static const char actual_d[] = "SELECT kind, " FIG_KEYTXT("day") ", " FIG_KEYTXT(
-	    "office_id") ", group_concat(items, '')"
-	                 " FROM fig_dossier_days GROUP BY kind, day, office_id ORDER BY 1, 2, 3";
-	static const char expect_d[] = "SELECT kind, " FIG_KEYTXT("k1") ", " FIG_KEYTXT(
-	    "k2") ", items FROM (" FIG_EXPECT_DOSSIERS ") ORDER BY 1, 2, 3";
-	static const char actual_v[] = "SELECT " FIG_KEYTXT("day") ", " FIG_KEYTXT(
-	    "office_id") ", group_concat(items, '')"
-	                 " FROM fig_visit_days GROUP BY day, office_id ORDER BY 1, 2";
-	static const char expect_v[] =
-	    "SELECT " FIG_KEYTXT("k1") ", " FIG_KEYTXT("k2") ", items FROM (" FIG_EXPECT_VISITS
-	                                                     ") ORDER BY 1, 2";
-	static const char actual_t[] = "SELECT " FIG_KEYTXT("day") ", " FIG_KEYTXT(
-	    "office_id") ", group_concat(items, '')"
-	                 " FROM fig_ticket_days GROUP BY day, office_id ORDER BY 1, 2";
-	static const char expect_t[] =
-	    "SELECT " FIG_KEYTXT("k1") ", " FIG_KEYTXT("k2") ", items FROM (" FIG_EXPECT_TICKETS
-	                                                     ") ORDER BY 1, 2";
+	/* Keys compared as text, in the order of their text: both sides sort
+	 * by the same key (store/dialect.h). */
+	const char *actual_d = dialect_figures_verify_sql(c->db, DIALECT_FIG_DOSSIERS, false);
+	const char *expect_d = dialect_figures_verify_sql(c->db, DIALECT_FIG_DOSSIERS, true);
+	const char *actual_v = dialect_figures_verify_sql(c->db, DIALECT_FIG_VISITS, false);
+	const char *expect_v = dialect_figures_verify_sql(c->db, DIALECT_FIG_VISITS, true);
+	const char *actual_t = dialect_figures_verify_sql(c->db, DIALECT_FIG_TICKETS, false);
+	const char *expect_t = dialect_figures_verify_sql(c->db, DIALECT_FIG_TICKETS, true);
 	enum mc_err rc = fig_compare(c, "fig_dossier_days", actual_d, expect_d, 3, rows, err);
 	if (rc == MC_OK)
 		rc = fig_compare(c, "fig_visit_days", actual_v, expect_v, 2, rows, err);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "domain/applicant.h"
+#include "store/dialect.h"
 #include "store/office.h"
 #include "store/print.h"
 #include "store/scan.h"
@@ -206,8 +207,8 @@ enum mc_err notify_insert_row(struct store *st, const struct notify_new_row *r, 
 }
 
 /* The citizen's consent (the row's notify text, as notify_consent_parse
- * wrote it) read with SQL: the channels named, in order (at most 8), and
- * any_hour. Nothing for a text that is not a consent. */
+ * wrote it) read with SQL (store/dialect.h): the channels named, in order
+ * (at most 8), and any_hour. Nothing for a text that is not a consent. */
 struct consent {
 	char channel[8][8];
 	size_t n;
@@ -217,11 +218,7 @@ static enum mc_err consent_read(struct store_conn *c, const char *text, struct c
                                 struct mc_error *err)
 {
 	memset(out, 0, sizeof *out);
-	db_stmt *s = store_stmt(
-	    c, "SELECT j.value, CASE WHEN json_valid(?1) THEN json_type(?1, '$.any_hour') = 'true'"
-	       " END FROM json_each(CASE WHEN json_valid(?1) AND json_type(?1, '$.channels') ="
-	       " 'array' THEN json_extract(?1, '$.channels') ELSE '[]' END) j"
-	       " WHERE j.type = 'text' ORDER BY j.id");
+	db_stmt *s = store_stmt(c, dialect_notify_consent_sql(c->db));
 	if (s == NULL)
 		return store_sql_error(c, "consent", err);
 	db_bind_text(s, 1, text, -1, DB_STATIC);

@@ -1,13 +1,15 @@
 /* The configuration of messages to citizens as the store keeps it: the
  * setting "notify_config" (JSON text the API validated, api/notify_config.c)
- * read with SQLite's JSON functions into the typed struct notify_config
- * (domain/notify.h), its saving with the Zalo refresh token it seeds, and
- * the event of a change. */
+ * read with the engine's JSON functions (store/dialect.h) into the typed
+ * struct notify_config (domain/notify.h), its saving with the Zalo refresh
+ * token it seeds, and the event of a change. An unreadable setting counts
+ * as none, as it always has. */
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "store/dialect.h"
 #include "store/notify.h"
 #include "store/scan.h"
 #include "store/store_internal.h"
@@ -16,33 +18,11 @@
 #include "util/log.h"
 #include "util/xmalloc.h"
 
-/* The setting as a JSON object, else nothing (an unreadable one counts as
- * none, as it always has). */
-#define CFG_FROM                                                                                   \
-	" FROM settings s WHERE s.key = 'notify_config' AND json_valid(s.value)"                   \
-	" AND json_type(s.value) = 'object'"
-
 /* The scalar members: quiet hours, max_attempts, reminder_days, the
  * channels configured and sms.ascii. */
 static bool load_scalars(struct store_conn *c, struct notify_config *cfg)
 {
-	db_stmt *s = store_stmt(
-	    c,
-	    "SELECT CASE WHEN json_type(s.value, '$.quiet_hours.from') = 'text'"
-	    "  THEN json_extract(s.value, '$.quiet_hours.from') END,"
-	    " CASE WHEN json_type(s.value, '$.quiet_hours.to') = 'text'"
-	    "  THEN json_extract(s.value, '$.quiet_hours.to') END,"
-	    " json_type(s.value, '$.max_attempts') = 'integer',"
-	    " json_extract(s.value, '$.max_attempts'),"
-	    " json_type(s.value, '$.reminder_days') = 'integer',"
-	    " json_extract(s.value, '$.reminder_days'),"
-	    " json_type(s.value, '$.email') = 'object' AND json_type(s.value, '$.email.url') = "
-	    "'text',"
-	    " json_type(s.value, '$.sms') = 'object' AND json_type(s.value, '$.sms.url') = 'text',"
-	    " json_type(s.value, '$.zalo') = 'object' AND json_type(s.value, '$.zalo.url') = "
-	    "'text',"
-	    " CASE WHEN json_type(s.value, '$.sms.ascii') = 'text'"
-	    "  THEN json_extract(s.value, '$.sms.ascii') END" CFG_FROM);
+	db_stmt *s = store_stmt(c, dialect_notify_config_scalars_sql(c->db));
 	if (s == NULL)
 		return false;
 	int step = db_step(s);
@@ -71,19 +51,7 @@ static bool load_scalars(struct store_conn *c, struct notify_config *cfg)
  * strings) and the triggers zalo.templates names (with a string). */
 static bool load_templates(struct store_conn *c, struct notify_config *cfg)
 {
-	db_stmt *s = store_stmt(
-	    c, "SELECT t.key, CASE WHEN t.type = 'object' AND json_type(t.value, '$.text') = 'text'"
-	       "  THEN json_extract(t.value, '$.text') END,"
-	       " CASE WHEN t.type = 'object' AND json_type(t.value, '$.subject') = 'text'"
-	       "  THEN json_extract(t.value, '$.subject') END, 0"
-	       " FROM settings s, json_each(s.value, '$.templates') t"
-	       " WHERE s.key = 'notify_config' AND json_valid(s.value)"
-	       " AND json_type(s.value) = 'object'"
-	       " UNION ALL SELECT z.key, NULL, NULL, 1"
-	       " FROM settings s, json_each(s.value, '$.zalo.templates') z"
-	       " WHERE s.key = 'notify_config' AND json_valid(s.value)"
-	       " AND json_type(s.value) = 'object' AND json_type(s.value, '$.zalo') = 'object'"
-	       " AND z.type = 'text'");
+	db_stmt *s = store_stmt(c, dialect_notify_config_templates_sql(c->db));
 	if (s == NULL)
 		return false;
 	int step;
@@ -108,13 +76,7 @@ static bool load_templates(struct store_conn *c, struct notify_config *cfg)
  * setting's order. */
 static bool load_off(struct store_conn *c, struct notify_config *cfg)
 {
-	db_stmt *s = store_stmt(
-	    c,
-	    "SELECT o.key, t.value FROM settings s, json_each(s.value, '$.triggers_off') o,"
-	    " json_each(CASE WHEN o.type = 'array' THEN o.value ELSE '[]' END) t"
-	    " WHERE s.key = 'notify_config' AND json_valid(s.value)"
-	    " AND json_type(s.value) = 'object' AND json_type(s.value, '$.triggers_off') = 'object'"
-	    " AND t.type = 'text' ORDER BY o.id, t.id");
+	db_stmt *s = store_stmt(c, dialect_notify_config_off_sql(c->db));
 	if (s == NULL)
 		return false;
 	int step;

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "store/dialect.h"
 #include "store/notify_internal.h"
 #include "store/scan.h"
 #include "util/clock.h"
@@ -109,18 +110,10 @@ fail:
 
 bool notify_row_any_hour(struct store_conn *c, const char *ref_kind, int64_t ref_id)
 {
-	db_stmt *s = NULL;
-	if (strcmp(ref_kind, "dossier") == 0)
-		s = store_stmt(
-		    c, "SELECT json_extract(notify, '$.any_hour') FROM dossiers WHERE id = ?");
-	else if (strcmp(ref_kind, "feedback") == 0)
-		s = store_stmt(
-		    c, "SELECT json_extract(notify, '$.any_hour') FROM feedback WHERE id = ?");
-	else if (strcmp(ref_kind, "booking") == 0)
-		s = store_stmt(
-		    c, "SELECT json_extract(notify, '$.any_hour') FROM bookings WHERE id = ?");
-	else
+	const char *sql = dialect_notify_any_hour_sql(c->db, ref_kind);
+	if (sql == NULL)
 		return true;
+	db_stmt *s = store_stmt(c, sql);
 	if (s == NULL)
 		return false;
 	db_bind_int64(s, 1, ref_id);

@@ -9,6 +9,7 @@
 #include "domain/booking.h"
 #include "store/booking.h"
 #include "store/calendar.h"
+#include "store/dialect.h"
 #include "store/notify.h"
 #include "store/scan.h"
 #include "store/store_internal.h"
@@ -121,14 +122,7 @@ enum mc_err store_notify_dossier(struct store *st, const char *dossier_code, con
 {
 	ENFORCE(store_in_transaction(st), "a trigger runs inside its change's transaction");
 	struct store_conn *c = store_write_conn(st);
-	db_stmt *s = store_stmt(
-	    c, "SELECT d.code, d.applicant_name, p.name, d.due_at, d.apology_due_at,"
-	       " d.apology_reason,"
-	       " (SELECT group_concat(item, '; ') FROM (SELECT json_extract(j.value, '$.item')"
-	       "  AS item FROM json_each(coalesce(d.pending, '[]')) j ORDER BY j.key)),"
-	       " d.notify, d.applicant_phone, json_extract(d.applicant, '$.email'),"
-	       " d.intake_office_id, coalesce(d.return_office_id, d.intake_office_id), d.id"
-	       " FROM dossiers d JOIN procedures p ON p.id = d.procedure_id WHERE d.code = ?1");
+	db_stmt *s = store_stmt(c, dialect_notify_dossier_sql(c->db));
 	if (s == NULL)
 		return store_sql_error(c, "dossier", err);
 	db_bind_text(s, 1, dossier_code, -1, DB_STATIC);

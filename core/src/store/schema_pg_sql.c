@@ -591,6 +591,20 @@ const char schema_pg_sql[] =
     "  seconds bigint NOT NULL"
     ");"
 
+    /* JSON text the store reads with SQL (store/dialect.c): t as json, NULL
+     * when t is NULL or not JSON text, where SQLite's json_valid(t) is
+     * false. The cast's error is caught here (a subtransaction), so a
+     * malformed stored text never aborts the caller's transaction. json,
+     * not jsonb: members keep their order, as SQLite's json_each gives
+     * them. */
+    "CREATE FUNCTION motcua_json(t text) RETURNS json"
+    "  LANGUAGE plpgsql IMMUTABLE STRICT AS $$"
+    "BEGIN"
+    "  RETURN t::json;"
+    "EXCEPTION WHEN data_exception THEN"
+    "  RETURN NULL;"
+    "END $$;"
+
     /* The office day (UTC+7) of an instant, and its half hour within that
      * day: FIG_DAY and FIG_HALF_HOUR. Both engines divide integers toward
      * zero. */
