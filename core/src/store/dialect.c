@@ -75,6 +75,7 @@ const char *dialect_begin_read_sql(struct db *db)
 {
 	return db_engine(db) == DB_POSTGRES ? "BEGIN ISOLATION LEVEL REPEATABLE READ" : "BEGIN";
 }
+
 /* ---- JSON text read by SQL ---------------------------------------------- */
 
 /* SQL text, laid out by hand. */
