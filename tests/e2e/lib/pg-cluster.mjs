@@ -1,0 +1,130 @@
+// A throwaway PostgreSQL cluster of a test's own (tests/pg/cluster): a
+// primary, optionally with a synchronous standby, in a fresh temporary
+// folder, and what a failover test does to it (kill the primary's
+// postmaster, promote the standby) and reads from it (psql).
+//
+//   import { PG_MISSING, PgCluster } from './lib/pg-cluster.mjs';
+//   describe('…', { skip: PG_MISSING }, () => { … });   // the reason, or false
+//   const pg = await PgCluster.start({ standby: true });
+//   const uri = pg.createDb('office');      // the URI naming every host
+//   pg.rows('standby', 'office', 'SELECT …') // rows as objects, one node
+//   pg.killPrimary(); await pg.promote();
+//   pg.stop();                               // in an after hook
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { SOURCE } from './harness.mjs';
+
+const CLUSTER = path.join(SOURCE, 'tests/pg/cluster');
+
+// The newest installed server's bin folder (Debian's layout), or null.
+function pgBin() {
+  const root = '/usr/lib/postgresql';
+  if (!existsSync(root)) return null;
+  const versions = readdirSync(root).filter((v) => existsSync(path.join(root, v, 'bin/initdb')))
+    .sort((a, b) => Number(a) - Number(b));
+  return versions.length ? path.join(root, versions.at(-1), 'bin') : null;
+}
+
+export const PG_BIN = pgBin();
+// false when the tests can run; else why they are skipped.
+export const PG_MISSING = PG_BIN ? false
+  : 'PostgreSQL is not installed (no /usr/lib/postgresql/*/bin/initdb; scripts/deps test installs it)';
+
+// As root, pg_ctl runs as the cluster's owner, postgres (tests/pg/cluster's as_owner).
+const asRoot = process.getuid?.() === 0;
+
+// Runs cmd asynchronously; resolves {status, stdout, stderr}.
+function run(cmd, args) {
+  return new Promise((resolve) => {
+    const p = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    p.stdout.on('data', (d) => { stdout += d; });
+    p.stderr.on('data', (d) => { stderr += d; });
+    p.on('exit', (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
+const MARK = 'motcua-rows:';
+
+export class PgCluster {
+  constructor(dir, uri) { this.dir = dir; this.uri = uri; }
+
+  // Starts a cluster (with a synchronous standby when standby is true);
+  // initdb and a base backup take 10-30 s on a busy machine.
+  static async start({ standby = false } = {}) {
+    // The folder itself: the script hands it to the postgres user.
+    const dir = mkdtempSync(path.join(tmpdir(), 'motcua-pg-'));
+    const r = await run(CLUSTER, ['start', dir, ...(standby ? ['--standby'] : [])]);
+    if (r.status !== 0) throw new Error(`tests/pg/cluster start: ${r.status} ${r.stderr}`);
+    return new PgCluster(dir, r.stdout.trim().split('\n').pop());
+  }
+
+  // The port of 'primary' or 'standby'.
+  port(node) { return Number(readFileSync(path.join(this.dir, `${node}.port`), 'utf8').trim()); }
+
+  // The cluster's URI (every host) naming database db.
+  uriOf(db) { return this.uri.replace('@/postgres?', `@/${db}?`); }
+
+  // A URI of one node alone.
+  nodeUri(node, db) { return `postgresql://motcua@127.0.0.1:${this.port(node)}/${db}?connect_timeout=5`; }
+
+  // Creates database db on the primary (the standby replays it); returns
+  // the URI naming every host.
+  createDb(db) {
+    this.psql(this.uri, `CREATE DATABASE "${db}"`);
+    return this.uriOf(db);
+  }
+
+  // psql on target with sql as its input; returns stdout; throws on error.
+  psql(target, sql) {
+    const r = spawnSync(path.join(PG_BIN, 'psql'), ['-X', '-q', '-A', '-t', '-v', 'ON_ERROR_STOP=1', '-d', target], {
+      input: sql, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024,
+      env: { ...process.env, PGOPTIONS: '-c client_min_messages=warning' },
+    });
+    if (r.error) throw new Error(`psql: ${r.error.message}`);
+    if (r.status !== 0) throw new Error(`psql (status ${r.status}): ${r.stderr}`);
+    return r.stdout;
+  }
+
+  // The rows of one SELECT on node's database db, as objects by column.
+  rows(node, db, select) {
+    const out = this.psql(this.nodeUri(node, db),
+      `SELECT '${MARK}' || coalesce(json_agg(t), '[]')::text FROM (${select}) t;`);
+    return JSON.parse(out.slice(out.lastIndexOf(MARK) + MARK.length));
+  }
+
+  // The pid of node's postmaster: the first line of its postmaster.pid.
+  postmasterPid(node) {
+    return Number(readFileSync(path.join(this.dir, node, 'postmaster.pid'), 'utf8').split('\n')[0]);
+  }
+
+  // kill -9 of the primary's postmaster (its backends notice and end).
+  killPrimary() { process.kill(this.postmasterPid('primary'), 'SIGKILL'); }
+
+  // Promotes the standby and waits until it takes writes; resolves the
+  // milliseconds pg_ctl took.
+  async promote() {
+    const t0 = performance.now();
+    const args = ['-D', path.join(this.dir, 'standby'), '-w', '-t', '60', 'promote'];
+    const r = asRoot ? await run('runuser', ['-u', 'postgres', '--', path.join(PG_BIN, 'pg_ctl'), ...args])
+      : await run(path.join(PG_BIN, 'pg_ctl'), args);
+    if (r.status !== 0) throw new Error(`pg_ctl promote: ${r.status} ${r.stderr}`);
+    return performance.now() - t0;
+  }
+
+  // Stops what start started and removes the folder.
+  stop() {
+    const r = spawnSync(CLUSTER, ['stop', this.dir], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`tests/pg/cluster stop: ${r.stderr}`);
+  }
+}
+
+// The distinct PostgreSQL errors a server logged (`postgresql: ERROR …
+// in: <sql>`), for a failure's message: which statement the port still owes.
+export function pgErrors(stderr) {
+  const lines = (stderr ?? '').split('\n').filter((l) => /postgresql: ERROR/.test(l)).map((l) => l.replace(/^\S+ \w+ /, ''));
+  return [...new Set(lines)].slice(0, 5).join('\n');
+}
