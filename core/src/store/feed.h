@@ -3,8 +3,10 @@
  * Several servers may share one PostgreSQL database. Each must hand every
  * committed event, its own and the others', to its commit hook (the live
  * streams, the boards' caches), in commit order, once. Event ids are taken
- * under one advisory lock held to the commit (store_event_append), so their
- * order is the commit order across servers, without gaps. The feed reads
+ * under one advisory lock held to the commit (taken at each write
+ * transaction's BEGIN, store_begin_batch, so that no server waits for it
+ * while holding rows), so their order is the commit order across servers,
+ * without gaps. The feed reads
  * from the events table what its hook has not had yet (id > delivered):
  *  - the committer, right after its batch's COMMIT (before anyone of the
  *    batch is answered, as with SQLite);

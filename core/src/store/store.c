@@ -700,6 +700,22 @@ static void store_batch_commit(struct store *st)
 	pthread_cond_broadcast(&st->turn_cv);
 }
 
+/* BEGIN on db and, where several servers may share the database
+ * (PostgreSQL), the event lock at once, before any row is touched: a batch
+ * that took the lock only at its first event could wait for it while
+ * holding a row another server's batch, holding the lock, waits for (two
+ * servers numbering the same group: "deadlock detected", a 500). Taken
+ * first, the lock orders the servers' write transactions, as SQLite's one
+ * writer does. DB_OK, or the error (the transaction ended). */
+static int store_begin_sql(struct db *db)
+{
+	const char *lock = dialect_event_lock_sql(db);
+	int rc = db_exec(db, dialect_begin_sql(db));
+	if (rc == DB_OK && lock && (rc = db_exec(db, lock)) != DB_OK && db_connection_ok(db))
+		db_exec(db, "ROLLBACK");
+	return rc;
+}
+
 /* Opens the batch's transaction on the writer (under write_lock, no batch
  * open). A connection found lost first, or lost on the way of this BEGIN,
  * is connected again and the BEGIN sent once more: nothing of the caller's
@@ -709,10 +725,9 @@ static enum mc_err store_begin_batch(struct store *st, struct mc_error *err)
 	struct db *db = st->writer.db;
 	if (!db_connection_ok(db))
 		db_reconnect(db);
-	if (db_exec(db, dialect_begin_sql(db)) == DB_OK)
+	if (store_begin_sql(db) == DB_OK)
 		return MC_OK;
-	if (db_error_is_failover(db) && db_reconnect(db) == DB_OK &&
-	    db_exec(db, dialect_begin_sql(db)) == DB_OK)
+	if (db_error_is_failover(db) && db_reconnect(db) == DB_OK && store_begin_sql(db) == DB_OK)
 		return MC_OK;
 	return store_sql_error(&st->writer, "begin", err);
 }
