@@ -475,13 +475,9 @@ enum mc_err store_notify_test(struct store *st, const struct principal *who, con
 	}
 	struct store_conn *c = store_write_conn(st);
 	int64_t office_id = who->office_id ? who->office_id : store_office_root(st);
-	if (office_id == 0) {
-		db_stmt *s = store_stmt(c, "SELECT min(id) FROM offices");
-		if (s && db_step(s) == DB_ROW)
-			office_id = db_column_int64(s, 0);
-		if (s)
-			db_reset(s);
-	}
+	if (office_id == 0 && (rc = store_one_int64(c, store_stmt(c, "SELECT min(id) FROM offices"),
+	                                            0, &office_id, "offices", err)))
+		goto fail;
 	notify_data_fill(st, c, office_id, NULL, 0, d);
 	text = notify_data_text(d);
 	notify_data_render(&cfg, "test", d, body, subject);

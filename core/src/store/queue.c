@@ -644,15 +644,28 @@ static enum mc_err queue_insert_ticket(struct store *st, const struct principal 
 	return queue_event(st, who, *tid, "ticket.issued", 0, NULL, view, err);
 }
 
+/* Binds a wait-estimate query's day (1), group (2) and lane (3: -1 the
+ * whole group, 1 booked, 0 the others) when s is not NULL. */
+static void queue_bind_lane(db_stmt *s, const char *day, int64_t gid, int lane)
+{
+	if (s == NULL)
+		return;
+	db_bind_text(s, 1, day, -1, DB_STATIC);
+	db_bind_int64(s, 2, gid);
+	db_bind_int(s, 3, lane);
+}
+
 /* The wait estimate of a ticket of group gid on day with people_ahead
  * ahead, into *out (queue_wait_estimate from what is read on c): booked
  * (issued at a booking's check-in, not priority) takes its history from the
  * booked tickets alone, a walk-in from the others, as the call order serves
- * them apart (domain/queue.h); priority tickets from the whole group. A read
- * error leaves that part unknown. */
-static void queue_ticket_wait(struct store_conn *c, int64_t gid, const char *day, int64_t now,
-                              int64_t service_seconds, int people_ahead, bool priority, bool booked,
-                              struct queue_wait_range *out)
+ * them apart (domain/queue.h); priority tickets from the whole group.
+ * Returns MC_OK, or the first read error (logged, err filled) with *out
+ * estimated from what was read before it (the rest unknown). */
+static enum mc_err queue_ticket_wait(struct store_conn *c, int64_t gid, const char *day,
+                                     int64_t now, int64_t service_seconds, int people_ahead,
+                                     bool priority, bool booked, struct queue_wait_range *out,
+                                     struct mc_error *err)
 {
 	/* The lane whose history speaks for the ticket: -1 the whole group,
 	 * 1 the booked tickets, 0 the others. */
@@ -661,50 +674,47 @@ static void queue_ticket_wait(struct store_conn *c, int64_t gid, const char *day
 	                              .last_called_wait = -1,
 	                              .head_elapsed_wait = -1,
 	                              .service_seconds = service_seconds};
+	int64_t open = 0, head_queued_at = -1;
 	db_stmt *s = store_stmt(c, "SELECT count(*) FROM counter_groups cg"
 	                           " JOIN counters co ON co.id = cg.counter_id"
 	                           " WHERE co.state = 'open' AND cg.group_id = ?");
-	if (s) {
+	if (s)
 		db_bind_int64(s, 1, gid);
-		if (db_step(s) == DB_ROW)
-			in.open_counters = db_column_int(s, 0);
-		db_reset(s);
-	}
+	enum mc_err rc = store_one_int64(c, s, 0, &open, "wait estimate", err);
+	in.open_counters = (int)open;
 	/* Newest calls first, stopping at the group's latest: cost follows the
 	 * calls since then, not the tickets of the day. */
-	s = store_stmt(c, "SELECT v.first_called_at - v.queued_at FROM visits v"
-	                  " CROSS JOIN tickets t WHERE t.id = v.ticket_id"
-	                  " AND t.service_day = ? AND t.group_id = ? AND (?3 < 0 OR CASE"
-	                  " WHEN t.booking_id IS NOT NULL AND t.priority IS NULL THEN 1 ELSE 0 END"
-	                  " = ?3) ORDER BY v.first_called_at DESC LIMIT 1");
-	if (s) {
-		db_bind_text(s, 1, day, -1, DB_STATIC);
-		db_bind_int64(s, 2, gid);
-		db_bind_int(s, 3, lane);
-		if (db_step(s) == DB_ROW)
-			in.last_called_wait = db_column_int64(s, 0);
-		db_reset(s);
+	if (rc == MC_OK) {
+		s = store_stmt(
+		    c, "SELECT v.first_called_at - v.queued_at FROM visits v"
+		       " CROSS JOIN tickets t WHERE t.id = v.ticket_id"
+		       " AND t.service_day = ? AND t.group_id = ? AND (?3 < 0 OR CASE"
+		       " WHEN t.booking_id IS NOT NULL AND t.priority IS NULL THEN 1 ELSE 0 END"
+		       " = ?3) ORDER BY v.first_called_at DESC LIMIT 1");
+		queue_bind_lane(s, day, gid, lane);
+		rc = store_one_int64(c, s, -1, &in.last_called_wait, "wait estimate", err);
 	}
-	s = store_stmt(c, "SELECT queued_at FROM tickets WHERE state = 'waiting'"
-	                  " AND service_day = ? AND group_id = ?"
-	                  " AND (?3 < 0 OR CASE WHEN booking_id IS NOT NULL AND priority IS NULL"
-	                  " THEN 1 ELSE 0 END = ?3) ORDER BY queue_key LIMIT 1");
-	if (s) {
-		db_bind_text(s, 1, day, -1, DB_STATIC);
-		db_bind_int64(s, 2, gid);
-		db_bind_int(s, 3, lane);
-		if (db_step(s) == DB_ROW)
-			in.head_elapsed_wait = now - db_column_int64(s, 0);
-		db_reset(s);
+	if (rc == MC_OK) {
+		s = store_stmt(
+		    c, "SELECT queued_at FROM tickets WHERE state = 'waiting'"
+		       " AND service_day = ? AND group_id = ?"
+		       " AND (?3 < 0 OR CASE WHEN booking_id IS NOT NULL AND priority IS NULL"
+		       " THEN 1 ELSE 0 END = ?3) ORDER BY queue_key LIMIT 1");
+		queue_bind_lane(s, day, gid, lane);
+		rc = store_one_int64(c, s, -1, &head_queued_at, "wait estimate", err);
+		if (head_queued_at >= 0)
+			in.head_elapsed_wait = now - head_queued_at;
 	}
 	*out = queue_wait_estimate(&in);
+	return rc;
 }
 
 /* After the commit of a new ticket tid (group gid, service day `day`),
  * what the kiosk prints: people ahead (counted up to QUEUE_AHEAD_MAX, so
  * issuing stays cheap however long the line) and the wait range, set on
  * ticket. Read outside the writer lock, so other writers need not wait for
- * it; on a read error (logged) the ticket still prints, with 0 ahead. */
+ * it; on a read error (logged) the ticket still prints, with 0 ahead or
+ * the wait unknown from the failed read on. */
 static void queue_issue_figures(struct store *st, int64_t gid, const char *day, int64_t tid,
                                 int64_t now, struct queue_ticket *ticket)
 {
@@ -717,7 +727,7 @@ static void queue_issue_figures(struct store *st, int64_t gid, const char *day, 
 	/* A booked ticket's wait from the booked ones' history (the call order
 	 * serves them apart), a walk-in's from the others'. */
 	queue_ticket_wait(c, gid, day, now, service, ahead, ticket->priority[0] != 0,
-	                  ticket->booked, &ticket->wait);
+	                  ticket->booked, &ticket->wait, NULL);
 }
 
 enum mc_err store_ticket_issue(struct store *st, const struct principal *who, int64_t office,
@@ -1712,8 +1722,8 @@ enum mc_err store_ticket_public(struct store *st, int64_t id, int64_t now,
 	}
 	if (rc == MC_OK && out->waiting) {
 		int64_t service = store_setting_int(st, "default_service_minutes", 6) * 60;
-		queue_ticket_wait(c, gid, today, now, service, out->people_ahead, out->priority,
-		                  out->booked, &out->wait);
+		rc = queue_ticket_wait(c, gid, today, now, service, out->people_ahead,
+		                       out->priority, out->booked, &out->wait, err);
 	}
 	if (rc)
 		queue_public_ticket_clear(out);

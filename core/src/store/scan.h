@@ -13,6 +13,7 @@
 #define MOTCUA_STORE_SCAN_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "store/store_internal.h"
 
@@ -33,6 +34,26 @@ static inline enum mc_err store_scan_end(struct store_conn *c, db_stmt *s, int s
 	if (step != DB_DONE && step != DB_ROW)
 		rc = store_sql_error(c, what, err);
 	db_reset(s);
+	return rc;
+}
+
+/* Reads one integer: steps s (from store_stmt, bound by the caller; NULL
+ * when its prepare failed) once and resets it. *out gets the first column
+ * of its first row, or dflt when there is no row or that column is NULL.
+ * Returns MC_OK, or the mapped error of the prepare or the step
+ * (store_sql_error with what: logged, err filled) with *out = dflt. */
+static inline enum mc_err store_one_int64(struct store_conn *c, db_stmt *s, int64_t dflt,
+                                          int64_t *out, const char *what, struct mc_error *err)
+{
+	*out = dflt;
+	if (s == NULL)
+		return store_sql_error(c, what, err);
+	int step;
+	if (store_next(s, &step) && db_column_type(s, 0) != DB_NULL)
+		*out = db_column_int64(s, 0);
+	enum mc_err rc = store_scan_end(c, s, step, what, err);
+	if (rc)
+		*out = dflt;
 	return rc;
 }
 
