@@ -182,7 +182,7 @@ enum mc_err store_office_link(struct store *st, const char *code, const char *pa
 	db_stmt *s = store_stmt(
 	    c, "UPDATE offices SET parent_id = CASE WHEN CAST(?2 AS TEXT) IS NULL THEN NULL"
 	       " ELSE (SELECT id FROM offices WHERE code = ?2) END WHERE code = ?1"
-	       " RETURNING (?2 IS NULL OR parent_id IS NOT NULL)");
+	       " RETURNING (CAST(?2 AS TEXT) IS NULL OR parent_id IS NOT NULL)");
 	if (s == NULL)
 		return store_sql_error(c, "office", err);
 	db_bind_text(s, 1, code, -1, DB_STATIC);
