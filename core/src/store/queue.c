@@ -408,7 +408,7 @@ static enum mc_err queue_lane_count(struct store_conn *c, int64_t gid, const cha
 #define QUEUE_LANE_SQL(index, lane, where)                                                         \
 	"SELECT count(*) FROM (SELECT 1 FROM tickets INDEXED BY " index                            \
 	" WHERE state = 'waiting' AND " lane " AND service_day = :day"                             \
-	" AND group_id = :gid" where " LIMIT :max)"
+	" AND group_id = :gid" where " LIMIT :max) AS lane"
 #define QUEUE_LANE_AHEAD " AND (queue_key, id) < (:key, :tid)"
 #define QUEUE_LANE_ORD(where) QUEUE_LANE_SQL("tickets_waiting_ordinary", "priority IS NULL", where)
 #define QUEUE_LANE_PRI(where)                                                                      \
