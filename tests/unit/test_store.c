@@ -28,6 +28,7 @@
 #include "api/setup_import.h"
 #include "store/setup.h"
 #include "store/store.h"
+#include "store/scan.h"
 #include "store/store_internal.h"
 #include "util/clock.h"
 
@@ -609,7 +610,13 @@ static void *read_health(void *arg)
 	enum mc_err rc = store_health(f->st, &schema, &err);
 	char *v = store_setting_get(f->st, "office");
 	free(v);
-	return (void *)(intptr_t)rc;
+	/* A read that reports its failed prepare (store_sql_error on a reader
+	 * with no connection) reports it too. */
+	struct store_conn *c = store_read_conn(f->st);
+	int64_t one;
+	enum mc_err read_rc = store_one_int64(c, store_stmt(c, "SELECT 1"), 0, &one, "probe", &err);
+	return (void *)(intptr_t)(rc != MC_OK && read_rc != MC_OK && one == 0 ? MC_ERR_INTERNAL
+	                                                                      : MC_OK);
 }
 
 static void test_reader_that_cannot_open_reports_an_error(void **state)

@@ -42,6 +42,13 @@ static enum mc_err store_failover_error(struct mc_error *err)
 
 enum mc_err store_sql_error(struct store_conn *c, const char *what, struct mc_error *err)
 {
+	if (c->db == NULL) {
+		/* A reader that could not open (store_read_conn): its statements
+		 * are NULL, and there is no connection to ask why. */
+		log_error("store: %s: no database connection (the reader could not open)", what);
+		return mc_fail(err, MC_ERR_UNAVAILABLE, "db_unreadable",
+		               "Không đọc được cơ sở dữ liệu", "The database cannot be read");
+	}
 	if (db_error_is_failover(c->db)) {
 		log_error("store: %s: %s (connection lost or standby)", what, db_errmsg(c->db));
 		return store_failover_error(err);

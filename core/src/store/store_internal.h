@@ -130,7 +130,8 @@ struct store_conn *store_read_conn(struct store *st);
  * (between store_begin and the matching commit/rollback). */
 struct store_conn *store_write_conn(struct store *st);
 /* Maps an SQLite failure to MC_ERR_INTERNAL (logged with the SQL text), or
- * MC_ERR_CONFLICT for a constraint violation. */
+ * MC_ERR_CONFLICT for a constraint violation; a reader with no connection
+ * (store_read_conn could not open it) to MC_ERR_UNAVAILABLE db_unreadable. */
 enum mc_err store_sql_error(struct store_conn *c, const char *what, struct mc_error *err);
 /* Runs sql once on the writer (no result rows); MC_OK or an error. */
 enum mc_err store_exec(struct store_conn *c, const char *sql, struct mc_error *err);
