@@ -1,6 +1,6 @@
 /* The set-up lists and procedures as the API shows them: the store's rows
- * (store/setup.h, JSON text made by SQL or kept as imported) parsed into
- * pages {"items":[…],"total":N,"offset":o,"limit":l}. */
+ * (store/setup.h: typed rows, a procedure as the JSON text it was imported
+ * as) presented as pages {"items":[…],"total":N,"offset":o,"limit":l}. */
 #ifndef MOTCUA_API_PRESENT_SETUP_H
 #define MOTCUA_API_PRESENT_SETUP_H
 

@@ -534,10 +534,95 @@ enum mc_err store_setup_procedure_save(struct store *st, const struct principal 
 	return MC_OK;
 }
 
+/* Each list's row reader: one row of its page query (the columns in the
+ * order its SELECT names them) into *r, strings copied. This one: a row of
+ * the service groups' page. */
+static void setup_read_group(db_stmt *s, struct setup_row *r)
+{
+	r->group = (struct setup_group_row){.code = store_col_dup(s, 0),
+	                                    .office = store_col_dup(s, 1),
+	                                    .prefix = store_col_dup(s, 2),
+	                                    .name = store_col_dup(s, 3),
+	                                    .name_en = store_col_dup(s, 4),
+	                                    .sort = db_column_int64(s, 5),
+	                                    .active = db_column_int(s, 6) != 0};
+}
+
+/* A row of the counters' page (its groups come after the scan). */
+static void setup_read_counter(db_stmt *s, struct setup_row *r)
+{
+	r->counter = (struct setup_counter_row){.id = db_column_int64(s, 0),
+	                                        .no = db_column_int64(s, 1),
+	                                        .office = store_col_dup(s, 2),
+	                                        .name = store_col_dup(s, 3),
+	                                        .state = store_col_dup(s, 4),
+	                                        .printer = store_col_dup(s, 5)};
+}
+
+/* A row of the users' page. */
+static void setup_read_user(db_stmt *s, struct setup_row *r)
+{
+	r->user = (struct setup_user_row){.id = db_column_int64(s, 0),
+	                                  .username = store_col_dup(s, 1),
+	                                  .office = store_col_dup(s, 2),
+	                                  .full_name = store_col_dup(s, 3),
+	                                  .title = store_col_dup(s, 4),
+	                                  .role = store_col_dup(s, 5),
+	                                  .active = db_column_int(s, 6) != 0,
+	                                  .demo = db_column_int(s, 7) != 0,
+	                                  .head = db_column_int(s, 8) != 0};
+}
+
+/* A row of the devices' page. */
+static void setup_read_device(db_stmt *s, struct setup_row *r)
+{
+	r->device = (struct setup_device_row){.name = store_col_dup(s, 0),
+	                                      .office = store_col_dup(s, 1),
+	                                      .kind = store_col_dup(s, 2),
+	                                      .prints = db_column_int(s, 3) != 0,
+	                                      .active = db_column_int(s, 4) != 0,
+	                                      .printer = store_col_dup(s, 5)};
+}
+
+/* A row of the office tree's page. */
+static void setup_read_office(db_stmt *s, struct setup_row *r)
+{
+	r->office = (struct setup_office_row){.code = store_col_dup(s, 0),
+	                                      .name = store_col_dup(s, 1),
+	                                      .kind = store_col_dup(s, 2),
+	                                      .level = store_col_dup(s, 3),
+	                                      .parent = store_col_dup(s, 4),
+	                                      .depth = db_column_int64(s, 5),
+	                                      .address = store_col_dup(s, 6),
+	                                      .phone = store_col_dup(s, 7),
+	                                      .hours = store_col_dup(s, 8),
+	                                      .locality = store_col_dup(s, 9),
+	                                      .weekdays = store_col_dup(s, 10),
+	                                      .sessions = store_col_dup(s, 11),
+	                                      .sort = db_column_int64(s, 12),
+	                                      .active = db_column_int(s, 13) != 0,
+	                                      .demo = db_column_int(s, 14) != 0};
+}
+
+/* A row of the public offices' page. */
+static void setup_read_public_office(db_stmt *s, struct setup_row *r)
+{
+	r->public_office = (struct setup_public_office_row){.id = db_column_int64(s, 0),
+	                                                    .code = store_col_dup(s, 1),
+	                                                    .name = store_col_dup(s, 2),
+	                                                    .kind = store_col_dup(s, 3),
+	                                                    .address = store_col_dup(s, 4),
+	                                                    .hours = store_col_dup(s, 5),
+	                                                    .phone = store_col_dup(s, 6),
+	                                                    .parent = store_col_dup(s, 7),
+	                                                    .parent_name = store_col_dup(s, 8)};
+}
+
 /* One page of rows of which: the page query and the count query, each with
  * :scope (the caller's subtree, SCOPE_SQL), :office (the filter: rows of
  * that office's subtree; NULL: all), and the page with :limit and :offset;
- * each row names its office by code. The office tree is not scoped: every staff
+ * each row names its office by code; read turns a row of the page into a
+ * struct setup_row. The office tree is not scoped: every staff
  * member may name any office (a hand-over goes anywhere in the province).
  * Indexed by enum setup_list; the static assert keeps the table complete. */
 /* clang-format off */
@@ -545,12 +630,11 @@ static const struct {
 	const char *page;
 	const char *count;
 	bool scoped;
+	void (*read)(db_stmt *s, struct setup_row *r);
 } setup_list_sql[] = {
     [SETUP_SERVICE_GROUPS] = {
-        "SELECT json_object('code', code, 'office',"
-        " (SELECT code FROM offices WHERE id = g.office_id),"
-        " 'prefix', prefix, 'name', name, 'name_en', name_en, 'sort', sort,"
-        " 'active', json(iif(active, 'true', 'false')))"
+        "SELECT code, (SELECT code FROM offices WHERE id = g.office_id),"
+        " prefix, name, name_en, sort, active"
         " FROM service_groups g"
         " WHERE " SCOPE_SQL("g.office_id")
         " AND (:office IS NULL OR g.office_id IN (SELECT office_id"
@@ -560,14 +644,10 @@ static const struct {
         " WHERE " SCOPE_SQL("g.office_id")
         " AND (:office IS NULL OR g.office_id IN (SELECT office_id"
         "  FROM office_paths WHERE ancestor_id = :office))",
-        true},
+        true, setup_read_group},
     [SETUP_COUNTERS] = {
-        "SELECT json_object('no', no, 'office',"
-        " (SELECT code FROM offices WHERE id = c.office_id),"
-        " 'name', name, 'state', state,"
-        " 'groups', (SELECT json_group_array(g.code) FROM counter_groups cg"
-        "  JOIN service_groups g ON g.id = cg.group_id WHERE cg.counter_id = c.id),"
-        " 'printer', (SELECT name FROM printers WHERE id = c.printer_id))"
+        "SELECT id, no, (SELECT code FROM offices WHERE id = c.office_id),"
+        " name, state, (SELECT name FROM printers WHERE id = c.printer_id)"
         " FROM counters c"
         " WHERE " SCOPE_SQL("c.office_id")
         " AND (:office IS NULL OR c.office_id IN (SELECT office_id"
@@ -577,12 +657,10 @@ static const struct {
         " WHERE " SCOPE_SQL("c.office_id")
         " AND (:office IS NULL OR c.office_id IN (SELECT office_id"
         "  FROM office_paths WHERE ancestor_id = :office))",
-        true},
+        true, setup_read_counter},
     [SETUP_USERS] = {
-        "SELECT json_object('id', id, 'username', username,"
-        " 'office', (SELECT code FROM offices WHERE id = u.office_id), 'full_name', full_name,"
-        " 'title', title, 'role', role, 'active', json(iif(active, 'true', 'false')),"
-        " 'demo', json(iif(demo, 'true', 'false')), 'head', json(iif(head, 'true', 'false')))"
+        "SELECT id, username, (SELECT code FROM offices WHERE id = u.office_id),"
+        " full_name, title, role, active, demo, head"
         " FROM users u"
         " WHERE " SCOPE_SQL("u.office_id")
         " AND (:office IS NULL OR u.office_id IN (SELECT office_id"
@@ -592,13 +670,10 @@ static const struct {
         " WHERE " SCOPE_SQL("u.office_id")
         " AND (:office IS NULL OR u.office_id IN (SELECT office_id"
         "  FROM office_paths WHERE ancestor_id = :office))",
-        true},
+        true, setup_read_user},
     [SETUP_DEVICES] = {
-        "SELECT json_object('name', name, 'office',"
-        " (SELECT code FROM offices WHERE id = d.office_id),"
-        " 'kind', kind, 'prints', json(iif(prints, 'true', 'false')),"
-        " 'active', json(iif(active, 'true', 'false')),"
-        " 'printer', (SELECT name FROM printers WHERE id = d.printer_id))"
+        "SELECT name, (SELECT code FROM offices WHERE id = d.office_id),"
+        " kind, prints, active, (SELECT name FROM printers WHERE id = d.printer_id)"
         " FROM devices d"
         " WHERE " SCOPE_SQL("d.office_id")
         " AND (:office IS NULL OR d.office_id IN (SELECT office_id"
@@ -608,7 +683,7 @@ static const struct {
         " WHERE " SCOPE_SQL("d.office_id")
         " AND (:office IS NULL OR d.office_id IN (SELECT office_id"
         "  FROM office_paths WHERE ancestor_id = :office))",
-        true},
+        true, setup_read_device},
     /* The tree, a parent before its children, siblings by sort then name. */
     [SETUP_OFFICES] = {
         "WITH RECURSIVE r AS (SELECT id, parent_id, row_number() OVER"
@@ -617,24 +692,20 @@ static const struct {
         "  WHERE parent_id IS NULL UNION ALL SELECT r.id, t.depth + 1,"
         "  t.path || printf('%06d', r.k) FROM r JOIN t ON r.parent_id = t.id"
         "  WHERE t.depth < 64)"
-        " SELECT json_object('code', o.code, 'name', o.name, 'kind', o.kind,"
-        " 'level', o.level, 'parent', p.code, 'depth', t.depth, 'address', o.address,"
-        " 'phone', o.phone, 'hours', o.hours, 'locality', o.locality,"
-        " 'weekdays', json(o.weekdays), 'sessions', json(o.sessions), 'sort', o.sort,"
-        " 'active', json(iif(o.active, 'true', 'false')),"
-        " 'demo', json(iif(o.demo, 'true', 'false')))"
+        " SELECT o.code, o.name, o.kind, o.level, p.code, t.depth, o.address,"
+        " o.phone, o.hours, o.locality, o.weekdays, o.sessions, o.sort,"
+        " o.active, o.demo"
         " FROM t JOIN offices o ON o.id = t.id LEFT JOIN offices p ON p.id = o.parent_id"
         " WHERE (:office IS NULL OR o.id IN (SELECT office_id"
         "  FROM office_paths WHERE ancestor_id = :office))"
         " ORDER BY t.path LIMIT :limit OFFSET :offset",
         "SELECT count(*) FROM offices o WHERE (:office IS NULL OR o.id IN (SELECT office_id"
         "  FROM office_paths WHERE ancestor_id = :office))",
-        false},
+        false, setup_read_office},
     /* The province's centres and reception points, as citizens see them. */
     [SETUP_PUBLIC_OFFICES] = {
-        "SELECT json_object('id', o.id, 'code', o.code, 'name', o.name, 'kind', o.kind,"
-        " 'address', o.address, 'hours', o.hours, 'phone', o.phone,"
-        " 'parent', p.code, 'parent_name', p.name)"
+        "SELECT o.id, o.code, o.name, o.kind, o.address, o.hours, o.phone,"
+        " p.code, p.name"
         " FROM offices o LEFT JOIN offices p ON p.id = o.parent_id"
         " WHERE o.kind IN ('centre', 'point') AND o.active = 1"
         " AND (:office IS NULL OR o.id IN (SELECT office_id"
@@ -643,7 +714,7 @@ static const struct {
         "SELECT count(*) FROM offices o WHERE o.kind IN ('centre', 'point')"
         " AND o.active = 1 AND (:office IS NULL OR o.id IN (SELECT office_id"
         "  FROM office_paths WHERE ancestor_id = :office))",
-        false},
+        false, setup_read_public_office},
 };
 /* clang-format on */
 _Static_assert(sizeof setup_list_sql / sizeof setup_list_sql[0] == SETUP_LIST_COUNT,
@@ -657,22 +728,71 @@ static void setup_bind(db_stmt *s, const char *name, int64_t v)
 		db_bind_int64(s, i, v);
 }
 
+/* Frees the strings of row r of list which (not r itself). */
+static void setup_row_clear(enum setup_list which, struct setup_row *r)
+{
+	switch (which) {
+	case SETUP_SERVICE_GROUPS: {
+		struct setup_group_row *g = &r->group;
+		char *v[] = {g->code, g->office, g->prefix, g->name, g->name_en};
+		store_strings_free(v, sizeof v / sizeof v[0]);
+		break;
+	}
+	case SETUP_COUNTERS: {
+		struct setup_counter_row *c = &r->counter;
+		char *v[] = {c->office, c->name, c->state, c->printer};
+		store_strings_free(v, sizeof v / sizeof v[0]);
+		store_strings_free(c->groups, c->ngroups);
+		free(c->groups);
+		break;
+	}
+	case SETUP_USERS: {
+		struct setup_user_row *u = &r->user;
+		char *v[] = {u->username, u->office, u->full_name, u->title, u->role};
+		store_strings_free(v, sizeof v / sizeof v[0]);
+		break;
+	}
+	case SETUP_DEVICES: {
+		struct setup_device_row *d = &r->device;
+		char *v[] = {d->name, d->office, d->kind, d->printer};
+		store_strings_free(v, sizeof v / sizeof v[0]);
+		break;
+	}
+	case SETUP_OFFICES: {
+		struct setup_office_row *o = &r->office;
+		char *v[] = {o->code,  o->name,  o->kind,     o->level,    o->parent,  o->address,
+		             o->phone, o->hours, o->locality, o->weekdays, o->sessions};
+		store_strings_free(v, sizeof v / sizeof v[0]);
+		break;
+	}
+	case SETUP_PUBLIC_OFFICES: {
+		struct setup_public_office_row *o = &r->public_office;
+		char *v[] = {o->code,  o->name,  o->kind,   o->address,
+		             o->hours, o->phone, o->parent, o->parent_name};
+		store_strings_free(v, sizeof v / sizeof v[0]);
+		break;
+	}
+	case SETUP_LIST_COUNT: break;
+	}
+	memset(r, 0, sizeof *r);
+}
+
 void setup_page_free(struct setup_page *p)
 {
 	for (size_t i = 0; i < p->n; i++)
-		free(p->items[i]);
+		setup_row_clear(p->which, &p->items[i]);
 	free(p->items);
 	memset(p, 0, sizeof *p);
 }
 
-/* Appends text (a copy) to p. */
-static void setup_page_add(struct setup_page *p, const char *text, size_t *cap)
+/* Appends a row of p's list read from s (cap: the room of p->items). */
+static void setup_page_add(struct setup_page *p, db_stmt *s, size_t *cap)
 {
 	if (p->n == *cap) {
 		*cap = *cap ? *cap * 2 : 16;
 		p->items = xrealloc(p->items, *cap * sizeof *p->items);
 	}
-	p->items[p->n++] = xstrdup(text);
+	setup_list_sql[p->which].read(s, &p->items[p->n++]);
 }
 
 /* Runs query which (the page or its count) of s's list with its bindings. */
@@ -695,6 +815,18 @@ static db_stmt *setup_list_stmt(struct store_conn *c, enum setup_list which, boo
 	return s;
 }
 
+/* The groups of every counter of page p (after its scan). */
+static enum mc_err setup_counters_groups(struct store_conn *c, struct setup_page *p,
+                                         struct mc_error *err)
+{
+	enum mc_err rc = MC_OK;
+	for (size_t i = 0; i < p->n && rc == MC_OK; i++) {
+		struct setup_counter_row *co = &p->items[i].counter;
+		rc = store_counter_groups(c, co->id, &co->groups, &co->ngroups, err);
+	}
+	return rc;
+}
+
 enum mc_err store_setup_list_scoped(struct store *st, enum setup_list which,
                                     const struct principal *who, const char *office, int offset,
                                     int limit, struct setup_page *out, struct mc_error *err)
@@ -706,7 +838,7 @@ enum mc_err store_setup_list_scoped(struct store *st, enum setup_list which,
 	}
 	struct store_conn *c = store_read_conn(st);
 	bool scoped = setup_list_sql[which].scoped;
-	struct setup_page page = {0};
+	struct setup_page page = {.which = which};
 	size_t cap = 0;
 	int64_t office_id = 0;
 	enum mc_err rc = MC_OK;
@@ -719,8 +851,10 @@ enum mc_err store_setup_list_scoped(struct store *st, enum setup_list which,
 		goto out;
 	}
 	while (store_next(s, &step))
-		setup_page_add(&page, store_col_text(s, 0), &cap);
+		setup_page_add(&page, s, &cap);
 	if ((rc = store_scan_end(c, s, step, "set-up list", err)))
+		goto out;
+	if (which == SETUP_COUNTERS && (rc = setup_counters_groups(c, &page, err)))
 		goto out;
 	s = setup_list_stmt(c, which, true, who, office_id, offset, limit);
 	if (s == NULL) {
@@ -736,6 +870,29 @@ enum mc_err store_setup_list_scoped(struct store *st, enum setup_list which,
 out:
 	setup_page_free(&page);
 	return rc;
+}
+
+enum mc_err store_counter_groups(struct store_conn *c, int64_t counter_id, char ***codes, size_t *n,
+                                 struct mc_error *err)
+{
+	db_stmt *s = store_stmt(c, "SELECT g.code FROM counter_groups cg"
+	                           " JOIN service_groups g ON g.id = cg.group_id"
+	                           " WHERE cg.counter_id = ?1 ORDER BY cg.group_id");
+	size_t cap = 0;
+	int step;
+	*codes = NULL;
+	*n = 0;
+	if (s == NULL)
+		return store_sql_error(c, "counter groups", err);
+	db_bind_int64(s, 1, counter_id);
+	while (store_next(s, &step)) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 4;
+			*codes = xrealloc(*codes, cap * sizeof **codes);
+		}
+		(*codes)[(*n)++] = xstrdup(store_col_text(s, 0));
+	}
+	return store_scan_end(c, s, step, "counter groups", err);
 }
 
 /* How well a procedure matches the search q (folded: no marks, lower case):

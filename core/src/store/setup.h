@@ -108,11 +108,61 @@ enum setup_list {
 	SETUP_LIST_COUNT      /* not a list: the number of them */
 };
 
-/* One page of a set-up list: each item as JSON text (made by SQL; the API
- * parses and presents it, api/present_setup.h), and the total. The
- * store's copies: setup_page_free frees them. */
+/* The rows of the set-up lists, as the API presents them
+ * (api/present_setup.c). Strings are the store's copies, NULL where the
+ * column is SQL null; "office", "parent" and "printer" are codes and names. */
+struct setup_group_row {
+	char *code, *office, *prefix, *name, *name_en;
+	int64_t sort;
+	bool active;
+};
+struct setup_counter_row {
+	int64_t id; /* internal: not shown */
+	int64_t no;
+	char *office, *name, *state;
+	char **groups; /* the codes of the groups it serves, in the groups' id order */
+	size_t ngroups;
+	char *printer;
+};
+struct setup_user_row {
+	int64_t id;
+	char *username, *office, *full_name, *title, *role;
+	bool active, demo, head;
+};
+struct setup_device_row {
+	char *name, *office, *kind;
+	bool prints, active;
+	char *printer;
+};
+struct setup_office_row {
+	char *code, *name, *kind, *level, *parent;
+	int64_t depth; /* 0 for the root */
+	char *address, *phone, *hours, *locality;
+	char *weekdays, *sessions; /* the stored JSON text (checked at import) */
+	int64_t sort;
+	bool active, demo;
+};
+struct setup_public_office_row {
+	int64_t id; /* internal: for the API to add today's hours */
+	char *code, *name, *kind, *address, *hours, *phone, *parent, *parent_name;
+};
+
+/* One page of set-up list `which`: items[i] holds the member of the union
+ * that `which` names; total counts every row of the filter. The store's
+ * copies: setup_page_free frees them. */
+struct setup_row {
+	union {
+		struct setup_group_row group;
+		struct setup_counter_row counter;
+		struct setup_user_row user;
+		struct setup_device_row device;
+		struct setup_office_row office;
+		struct setup_public_office_row public_office;
+	};
+};
 struct setup_page {
-	char **items;
+	enum setup_list which;
+	struct setup_row *items;
 	size_t n;
 	int64_t total;
 };
@@ -123,9 +173,8 @@ void setup_page_free(struct setup_page *p);
  * province), each with its "office" code; office (a code, optional) keeps
  * the rows of that office's subtree. The office lists are not scoped. An
  * office that does not exist or lies outside who's scope is
- * MC_ERR_NOT_FOUND ("office_not_found"). The public offices' items carry
- * their internal "id" (for the API to add today's hours). On a database
- * error returns the error (err filled) and leaves *out untouched. */
+ * MC_ERR_NOT_FOUND ("office_not_found"). On a database error returns the
+ * error (err filled) and leaves *out untouched. */
 enum mc_err store_setup_list_scoped(struct store *st, enum setup_list which,
                                     const struct principal *who, const char *office, int offset,
                                     int limit, struct setup_page *out, struct mc_error *err);

@@ -78,6 +78,17 @@ const char *store_col_text(db_stmt *s, int col)
 	return t ? (const char *)t : "";
 }
 
+char *store_col_dup(db_stmt *s, int col)
+{
+	return db_column_type(s, col) == DB_NULL ? NULL : xstrdup(store_col_text(s, col));
+}
+
+void store_strings_free(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+}
+
 /* Frees the strings of n pending events (not the array). */
 static void store_events_free(struct pending_event *evs, size_t n)
 {

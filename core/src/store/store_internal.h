@@ -140,6 +140,10 @@ enum mc_err store_exec(struct store_conn *c, const char *sql, struct mc_error *e
 enum mc_err store_step(struct store_conn *c, db_stmt *s, const char *what, struct mc_error *err);
 /* Column text that is never NULL (empty string instead). */
 const char *store_col_text(db_stmt *s, int col);
+/* Column text as a copy the caller frees, NULL when the column is SQL null. */
+char *store_col_dup(db_stmt *s, int col);
+/* Frees the n strings of v (NULL ones skipped), not v itself. */
+void store_strings_free(char **v, size_t n);
 
 /* The office (a centre's hall) the next event appended in the caller's write
  * transaction belongs to: store_event_append records it in events.office_id
@@ -178,6 +182,13 @@ enum mc_err store_office_paths_rebuild(struct store_conn *c, struct mc_error *er
  * not found). On the caller's connection, read or write. */
 enum mc_err store_office_in_scope(struct store_conn *c, const struct principal *who,
                                   const char *code, int64_t *out, struct mc_error *err);
+
+/* The codes of the service groups counter counter_id serves, in the groups'
+ * id order: *codes gets an array of *n copies (the caller frees them with
+ * store_strings_free and free, also after an error, which returns what was
+ * read). On the caller's connection, read or write. Defined in setup.c. */
+enum mc_err store_counter_groups(struct store_conn *c, int64_t counter_id, char ***codes, size_t *n,
+                                 struct mc_error *err);
 
 /* The office's priority classes as JSON text: the setting
  * "priority_classes", or the default list ([{code, name, name_en}]). The
