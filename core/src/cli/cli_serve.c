@@ -469,10 +469,11 @@ static char *cli_demo_banner(struct store *st, const char *db, const char *bundl
 	json_t *devs = json_load_file(tokens_path, 0, NULL);
 	json_t *examples = json_load_file(examples_path, 0, NULL);
 	json_t *root = present_office_id(st, store_office_root(st));
-	char *plan_text = NULL;
-	if (store_hall_plan(st, &plan_text, &err) == MC_OK)
-		plan = json_loads(plan_text, 0, NULL);
-	free(plan_text);
+	struct hall_plan hp;
+	if (store_hall_plan(st, &hp, &err) == MC_OK) {
+		plan = present_hall_plan(&hp);
+		hall_plan_clear(&hp);
+	}
 	if (plan == NULL)
 		plan = json_object();
 	json_t *users = json_object_get(plan, "users");

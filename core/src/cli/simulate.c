@@ -7,6 +7,7 @@
 
 #include "api/parse_dossier.h"
 #include "api/present_dossier.h"
+#include "api/present_office.h"
 #include "api/parse_rating.h"
 #include "api/present_setup.h"
 #include "store/auth.h"
@@ -930,12 +931,12 @@ enum mc_err simulate_province(struct store *st, int days, uint64_t seed,
 	s.end = clock_now();
 
 	json_t *plan = NULL, *page = NULL;
-	char *plan_text = NULL;
-	enum mc_err rc = store_hall_plan(st, &plan_text, err);
+	struct hall_plan hp;
+	enum mc_err rc = store_hall_plan(st, &hp, err);
 	if (rc)
 		return rc;
-	plan = json_loads(plan_text, 0, NULL);
-	free(plan_text);
+	plan = present_hall_plan(&hp);
+	hall_plan_clear(&hp);
 	if (plan == NULL)
 		return mc_fail(err, MC_ERR_INTERNAL, "hall_plan", "Không đọc được sơ đồ trung tâm",
 		               "The hall plan could not be read");
