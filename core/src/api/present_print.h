@@ -1,5 +1,5 @@
 /* Print destinations and jobs as the API shows them: the store's views
- * (store/print.h, JSON text made by SQL) parsed into JSON. */
+ * (store/print.h) presented as JSON. */
 #ifndef MOTCUA_API_PRESENT_PRINT_H
 #define MOTCUA_API_PRESENT_PRINT_H
 
@@ -7,14 +7,21 @@
 
 #include "store/print.h"
 
-/* One view (a job, a destination) parsed: a new value, or NULL when the
- * text cannot be read. */
-json_t *present_print_view(const char *text);
+/* A job as {id, printer, format, kind, ref, title, state, attempts,
+ * last_error, printer_reasons, cups_job_id, size, sha256, sync, reprint_of,
+ * created_by, created_at, updated_at, done_at, next_try_at, office} (null
+ * where the view has none): a new object. */
+json_t *present_print_job(const struct print_job_view *v);
 
-/* The page {"items":[…],"total":N,"offset","limit"} (a new object). */
-json_t *present_print_page(const struct print_page *p, int offset, int limit);
+/* A destination as {name, target, format, paper, default, active, office,
+ * jobs {queued, failed}, devices, counters}: a new object (the caller adds
+ * its "status"). */
+json_t *present_printer(const struct printer_view *v);
 
-/* store_print_job_view parsed (*out, the caller frees it); errors as it. */
+/* The page {"items":[…],"total":N,"offset","limit"} of jobs (a new object). */
+json_t *present_print_job_page(const struct print_job_page *p, int offset, int limit);
+
+/* store_print_job_view presented (*out, the caller frees it); errors as it. */
 enum mc_err print_job_json(struct store *st, const struct principal *who, int64_t id, json_t **out,
                            struct mc_error *err);
 

@@ -378,18 +378,18 @@ enum mc_err printing_test_job(struct printing *p, const struct principal *who, c
 enum mc_err printing_printers(struct printing *p, const struct principal *who, const char *office,
                               int offset, int limit, json_t **out, struct mc_error *err)
 {
-	struct print_page page;
+	struct printer_page page;
 	enum mc_err rc = store_printers_list(p->st, who, office, offset, limit, &page, err);
 	if (rc)
 		return rc;
 	json_t *items = json_array();
 	for (size_t i = 0; i < page.n; i++) {
 		struct printing_status s;
-		json_t *it = present_print_view(page.items[i]);
+		json_t *it = present_printer(&page.items[i]);
 		if (it == NULL)
 			continue;
 		json_array_append_new(items, it);
-		if (!printing_status_get(p, page.ids[i], &s)) {
+		if (!printing_status_get(p, page.items[i].id, &s)) {
 			json_object_set_new(it, "status", json_null());
 			continue;
 		}
@@ -403,7 +403,7 @@ enum mc_err printing_printers(struct printing *p, const struct principal *who, c
 	}
 	*out = json_pack("{s:o, s:I, s:i, s:i}", "items", items, "total", (json_int_t)page.total,
 	                 "offset", offset, "limit", limit);
-	print_page_free(&page);
+	printer_page_free(&page);
 	return MC_OK;
 }
 

@@ -58,14 +58,14 @@ void route_print_jobs_list(struct api *api, struct http_request *r)
 	    !print_filter(r, "office", NULL, 64, &office))
 		return;
 	struct mc_error err;
-	struct print_page page;
+	struct print_job_page page;
 	if (store_print_jobs_list(api->st, &r->who, state, printer, kind, ref, office, offset,
 	                          limit, &page, &err)) {
 		http_reply_error(r, &err);
 		return;
 	}
-	http_reply_json(r, 200, present_print_page(&page, offset, limit));
-	print_page_free(&page);
+	http_reply_json(r, 200, present_print_job_page(&page, offset, limit));
+	print_job_page_free(&page);
 }
 
 void route_print_job_get(struct api *api, struct http_request *r)
@@ -86,7 +86,7 @@ static void print_job_action(struct api *api, struct http_request *r, bool repri
 {
 	int64_t id;
 	struct mc_error err;
-	char *job = NULL;
+	struct print_job_view job;
 	if (!print_job_id(r, &id))
 		return;
 	enum mc_err rc = reprint ? store_print_job_reprint(api->st, &r->who, id, &job, &err)
@@ -96,8 +96,8 @@ static void print_job_action(struct api *api, struct http_request *r, bool repri
 		return;
 	}
 	printing_wake(api->printing);
-	json_t *view = present_print_view(job);
-	free(job);
+	json_t *view = present_print_job(&job);
+	print_job_view_clear(&job);
 	http_reply_json(r, reprint ? 201 : 200,
 	                json_pack("{s:o}", "job", view ? view : json_null()));
 }

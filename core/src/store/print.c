@@ -222,68 +222,116 @@ enum mc_err store_printers_active(struct store *st, struct store_printer *out, s
 	"(:office = 0 OR " col                                                                     \
 	" IN (SELECT office_id FROM office_paths WHERE ancestor_id = :office))"
 
-void print_page_free(struct print_page *p)
+void printer_page_free(struct printer_page *p)
 {
-	for (size_t i = 0; i < p->n; i++)
-		free(p->items[i]);
+	for (size_t i = 0; i < p->n; i++) {
+		struct printer_view *v = &p->items[i];
+		char *t[] = {v->name, v->target, v->format, v->paper, v->office};
+		store_strings_free(t, sizeof t / sizeof t[0]);
+		store_strings_free(v->devices, v->ndevices);
+		free(v->devices);
+		free(v->counters);
+	}
 	free(p->items);
-	free(p->ids);
 	memset(p, 0, sizeof *p);
 }
 
-/* Appends a copy of text, of row id, to p (cap: its room). */
-static void print_page_add(struct print_page *p, const char *text, int64_t id, size_t *cap)
+/* A row of the printers page into a new item of p (cap: its room). */
+static void printer_page_add(struct printer_page *p, db_stmt *s, size_t *cap)
 {
 	if (p->n == *cap) {
 		*cap = *cap ? *cap * 2 : 16;
 		p->items = xrealloc(p->items, *cap * sizeof *p->items);
-		p->ids = xrealloc(p->ids, *cap * sizeof *p->ids);
 	}
-	p->items[p->n] = xstrdup(text);
-	p->ids[p->n++] = id;
+	p->items[p->n++] = (struct printer_view){.id = db_column_int64(s, 0),
+	                                         .name = store_col_dup(s, 1),
+	                                         .target = store_col_dup(s, 2),
+	                                         .format = store_col_dup(s, 3),
+	                                         .paper = store_col_dup(s, 4),
+	                                         .is_default = db_column_int(s, 5) != 0,
+	                                         .active = db_column_int(s, 6) != 0,
+	                                         .office = store_col_dup(s, 7),
+	                                         .jobs_queued = db_column_int64(s, 8),
+	                                         .jobs_failed = db_column_int64(s, 9)};
 }
 
-enum mc_err store_printers_list(struct store *st, const struct principal *who, const char *office,
-                                int offset, int limit, struct print_page *out, struct mc_error *err)
+/* The devices (names) and counters (numbers) that print on v, by id. */
+static enum mc_err printer_users(struct store_conn *c, struct printer_view *v, struct mc_error *err)
 {
-	struct store_conn *c = store_read_conn(st);
-	struct print_page page = {0};
+	db_stmt *s = store_stmt(c, "SELECT name FROM devices WHERE printer_id = ?1 ORDER BY id");
 	size_t cap = 0;
-	int64_t office_id;
-	enum mc_err rc;
 	int step;
-	if ((rc = store_office_in_scope(c, who, office, &office_id, err)))
-		goto out;
+	if (s == NULL)
+		return store_sql_error(c, "printers", err);
+	db_bind_int64(s, 1, v->id);
+	while (store_next(s, &step)) {
+		if (v->ndevices == cap) {
+			cap = cap ? cap * 2 : 4;
+			v->devices = xrealloc(v->devices, cap * sizeof *v->devices);
+		}
+		v->devices[v->ndevices++] = xstrdup(store_col_text(s, 0));
+	}
+	enum mc_err rc = store_scan_end(c, s, step, "printers", err);
+	if (rc)
+		return rc;
+	s = store_stmt(c, "SELECT no FROM counters WHERE printer_id = ?1 ORDER BY id");
+	if (s == NULL)
+		return store_sql_error(c, "printers", err);
+	db_bind_int64(s, 1, v->id);
+	cap = 0;
+	while (store_next(s, &step)) {
+		if (v->ncounters == cap) {
+			cap = cap ? cap * 2 : 4;
+			v->counters = xrealloc(v->counters, cap * sizeof *v->counters);
+		}
+		v->counters[v->ncounters++] = db_column_int64(s, 0);
+	}
+	return store_scan_end(c, s, step, "printers", err);
+}
+
+/* The page's rows of store_printers_list into *page. */
+static enum mc_err printers_page(struct store_conn *c, const struct principal *who,
+                                 int64_t office_id, int offset, int limit,
+                                 struct printer_page *page, struct mc_error *err)
+{
 	db_stmt *s = store_stmt(
-	    c, "SELECT json_object('name', p.name, 'target', p.target, 'format', p.format,"
-	       " 'paper', p.paper, 'default', json(iif(p.is_default, 'true', 'false')),"
-	       " 'active', json(iif(p.active, 'true', 'false')),"
-	       " 'office', (SELECT o.code FROM offices o WHERE o.id = p.office_id),"
-	       " 'jobs', json_object("
-	       "  'queued', (SELECT count(*) FROM print_jobs j WHERE j.printer_id = p.id"
-	       "   AND j.state IN ('queued','sending','printing')),"
-	       "  'failed', (SELECT count(*) FROM print_jobs j WHERE j.printer_id = p.id"
-	       "   AND j.state = 'failed')),"
-	       " 'devices', (SELECT json_group_array(d.name) FROM devices d"
-	       "  WHERE d.printer_id = p.id),"
-	       " 'counters', (SELECT json_group_array(co.no) FROM counters co"
-	       "  WHERE co.printer_id = p.id)), p.id"
+	    c, "SELECT " PRINT_COLS ", (SELECT o.code FROM offices o WHERE o.id = p.office_id),"
+	       " (SELECT count(*) FROM print_jobs j WHERE j.printer_id = p.id"
+	       "  AND j.state IN ('queued','sending','printing')),"
+	       " (SELECT count(*) FROM print_jobs j WHERE j.printer_id = p.id"
+	       "  AND j.state = 'failed')"
 	       " FROM printers p WHERE " SCOPE_SQL("p.office_id") " AND " PRINT_OFFICE_SQL(
 	           "p.office_id") " ORDER BY p.id LIMIT :limit OFFSET :offset");
-	if (s == NULL) {
-		rc = store_sql_error(c, "printers", err);
-		goto out;
-	}
+	size_t cap = 0;
+	int step;
+	if (s == NULL)
+		return store_sql_error(c, "printers", err);
 	db_bind_int(s, db_bind_parameter_index(s, ":limit"), limit);
 	db_bind_int(s, db_bind_parameter_index(s, ":offset"), offset);
 	db_bind_int64(s, db_bind_parameter_index(s, ":office"), office_id);
 	store_bind_scope(s, who);
 	while (store_next(s, &step))
-		print_page_add(&page, store_col_text(s, 0), db_column_int64(s, 1), &cap);
-	if ((rc = store_scan_end(c, s, step, "printers", err)))
+		printer_page_add(page, s, &cap);
+	enum mc_err rc = store_scan_end(c, s, step, "printers", err);
+	for (size_t i = 0; i < page->n && rc == MC_OK; i++)
+		rc = printer_users(c, &page->items[i], err);
+	return rc;
+}
+
+enum mc_err store_printers_list(struct store *st, const struct principal *who, const char *office,
+                                int offset, int limit, struct printer_page *out,
+                                struct mc_error *err)
+{
+	struct store_conn *c = store_read_conn(st);
+	struct printer_page page = {0};
+	int64_t office_id;
+	enum mc_err rc;
+	int step;
+	if ((rc = store_office_in_scope(c, who, office, &office_id, err)) ||
+	    (rc = printers_page(c, who, office_id, offset, limit, &page, err)))
 		goto out;
-	s = store_stmt(c, "SELECT count(*) FROM printers p WHERE " SCOPE_SQL(
-	                      "p.office_id") " AND " PRINT_OFFICE_SQL("p.office_id"));
+	db_stmt *s = store_stmt(c, "SELECT count(*) FROM printers p WHERE " SCOPE_SQL(
+	                               "p.office_id") " AND " PRINT_OFFICE_SQL("p.office_id"));
 	if (s == NULL) {
 		rc = store_sql_error(c, "printers", err);
 		goto out;
@@ -297,60 +345,109 @@ enum mc_err store_printers_list(struct store *st, const struct principal *who, c
 	*out = page;
 	memset(&page, 0, sizeof page);
 out:
-	print_page_free(&page);
+	printer_page_free(&page);
 	return rc;
 }
 
+void print_job_view_clear(struct print_job_view *v)
+{
+	char *t[] = {v->printer, v->format,     v->kind,       v->ref,
+	             v->title,   v->state,      v->last_error, v->printer_reasons,
+	             v->sha256,  v->created_by, v->office};
+	store_strings_free(t, sizeof t / sizeof t[0]);
+	memset(v, 0, sizeof *v);
+}
+
+/* Column col as an integer, *has set when it is not SQL null. */
+static int64_t print_col_int(db_stmt *s, int col, bool *has)
+{
+	*has = db_column_type(s, col) != DB_NULL;
+	return db_column_int64(s, col);
+}
+
+/* A row of print_job_view's statement into *v. */
+static void print_job_view_read(db_stmt *s, struct print_job_view *v)
+{
+	*v = (struct print_job_view){.id = db_column_int64(s, 0),
+	                             .printer = store_col_dup(s, 1),
+	                             .format = store_col_dup(s, 2),
+	                             .kind = store_col_dup(s, 3),
+	                             .ref = store_col_dup(s, 4),
+	                             .title = store_col_dup(s, 5),
+	                             .state = store_col_dup(s, 6),
+	                             .attempts = db_column_int64(s, 7),
+	                             .last_error = store_col_dup(s, 8),
+	                             .printer_reasons = store_col_dup(s, 9),
+	                             .size = db_column_int64(s, 11),
+	                             .sha256 = store_col_dup(s, 12),
+	                             .sync = db_column_int(s, 13) != 0,
+	                             .created_by = store_col_dup(s, 15),
+	                             .created_at = db_column_int64(s, 16),
+	                             .updated_at = db_column_int64(s, 17),
+	                             .office = store_col_dup(s, 20)};
+	v->cups_job_id = print_col_int(s, 10, &v->has_cups_job_id);
+	v->reprint_of = print_col_int(s, 14, &v->has_reprint_of);
+	v->done_at = print_col_int(s, 18, &v->has_done_at);
+	v->next_try_at = print_col_int(s, 19, &v->has_next_try_at);
+}
+
 /* The job's view as who may see it (another centre's job is not found), on
- * connection c (the writer inside a transaction). */
+ * connection c (the writer inside a transaction), into *out (untouched on
+ * error). */
 static enum mc_err print_job_view(struct store_conn *c, const struct principal *who, int64_t id,
-                                  char **out, struct mc_error *err)
+                                  struct print_job_view *out, struct mc_error *err)
 {
 	db_stmt *s = store_stmt(
-	    c, "SELECT json_object('id', j.id, 'printer', p.name, 'format', j.format,"
-	       " 'kind', j.kind, 'ref', j.ref, 'title', j.title, 'state', j.state,"
-	       " 'attempts', j.attempts, 'last_error', j.last_error,"
-	       " 'printer_reasons', j.printer_reasons, 'cups_job_id', j.cups_job_id,"
-	       " 'size', j.size, 'sha256', j.sha256, 'sync', json(iif(j.sync, 'true', 'false')),"
-	       " 'reprint_of', j.reprint_of, 'created_by', j.created_by,"
-	       " 'created_at', j.created_at, 'updated_at', j.updated_at, 'done_at', j.done_at,"
-	       " 'next_try_at', iif(j.state IN ('queued','printing'), j.next_try_ms / 1000,"
-	       " NULL), 'office', (SELECT o.code FROM offices o WHERE o.id = j.office_id))"
+	    c, "SELECT j.id, p.name, j.format, j.kind, j.ref, j.title, j.state, j.attempts,"
+	       " j.last_error, j.printer_reasons, j.cups_job_id, j.size, j.sha256, j.sync,"
+	       " j.reprint_of, j.created_by, j.created_at, j.updated_at, j.done_at,"
+	       " CASE WHEN j.state IN ('queued','printing') THEN j.next_try_ms / 1000 END,"
+	       " (SELECT o.code FROM offices o WHERE o.id = j.office_id)"
 	       " FROM print_jobs j JOIN printers p ON p.id = j.printer_id WHERE j.id = :id"
 	       " AND " SCOPE_SQL("j.office_id"));
-	char *j = NULL;
+	struct print_job_view v = {0};
+	bool found = false;
 	int step;
 	if (s == NULL)
 		return store_sql_error(c, "print job", err);
 	db_bind_int64(s, db_bind_parameter_index(s, ":id"), id);
 	store_bind_scope(s, who);
-	if (store_next(s, &step))
-		j = xstrdup(store_col_text(s, 0));
+	if (store_next(s, &step)) {
+		print_job_view_read(s, &v);
+		found = true;
+	}
 	enum mc_err rc = store_scan_end(c, s, step, "print job", err);
-	if (rc == MC_OK && j == NULL)
+	if (rc == MC_OK && !found)
 		rc = mc_fail(err, MC_ERR_NOT_FOUND, "print_job_not_found", "Không có lệnh in này",
 		             "No such print job");
-	if (rc)
-		free(j);
-	else
-		*out = j;
+	if (rc == MC_OK)
+		*out = v;
+	else if (found)
+		print_job_view_clear(&v);
 	return rc;
 }
 
 enum mc_err store_print_job_view(struct store *st, const struct principal *who, int64_t id,
-                                 char **out, struct mc_error *err)
+                                 struct print_job_view *out, struct mc_error *err)
 {
 	return print_job_view(store_read_conn(st), who, id, out, err);
 }
 
+void print_job_page_free(struct print_job_page *p)
+{
+	for (size_t i = 0; i < p->n; i++)
+		print_job_view_clear(&p->items[i]);
+	free(p->items);
+	memset(p, 0, sizeof *p);
+}
+
 enum mc_err store_print_jobs_list(struct store *st, const struct principal *who, const char *state,
                                   const char *printer, const char *kind, const char *ref,
-                                  const char *office, int offset, int limit, struct print_page *out,
-                                  struct mc_error *err)
+                                  const char *office, int offset, int limit,
+                                  struct print_job_page *out, struct mc_error *err)
 {
 	struct store_conn *c = store_read_conn(st);
-	struct print_page page = {0};
-	size_t cap = 0;
+	struct print_job_page page = {0};
 	int64_t office_id;
 	int step;
 	enum mc_err rc = store_office_in_scope(c, who, office, &office_id, err);
@@ -385,15 +482,14 @@ enum mc_err store_print_jobs_list(struct store *st, const struct principal *who,
 		ids[n++] = db_column_int64(s, 0);
 	if ((rc = store_scan_end(c, s, step, "print jobs", err)))
 		goto out;
+	page.items = xcalloc(n ? n : 1, sizeof *page.items);
 	for (size_t i = 0; i < n; i++) {
-		char *j = NULL;
-		rc = print_job_view(c, who, ids[i], &j, err);
+		rc = print_job_view(c, who, ids[i], &page.items[page.n], err);
 		if (rc == MC_ERR_NOT_FOUND) /* removed since the page was read */
 			continue;
 		if (rc)
 			goto out;
-		print_page_add(&page, j, ids[i], &cap);
-		free(j);
+		page.n++;
 	}
 	rc = MC_OK;
 	// clang-format off
@@ -422,7 +518,7 @@ enum mc_err store_print_jobs_list(struct store *st, const struct principal *who,
 	memset(&page, 0, sizeof page);
 out:
 	free(ids);
-	print_page_free(&page);
+	print_job_page_free(&page);
 	return rc;
 }
 
@@ -689,7 +785,7 @@ static enum mc_err print_job_check(struct store_conn *c, const struct principal 
 }
 
 enum mc_err store_print_job_retry(struct store *st, const struct principal *who, int64_t id,
-                                  char **job, struct mc_error *err)
+                                  struct print_job_view *job, struct mc_error *err)
 {
 	enum mc_err rc = store_begin(st, err);
 	if (rc)
@@ -723,10 +819,8 @@ enum mc_err store_print_job_retry(struct store *st, const struct principal *who,
 		goto fail;
 	if ((rc = print_job_view(c, who, id, job, err)))
 		goto fail;
-	if ((rc = store_commit(st, err))) {
-		free(*job);
-		*job = NULL;
-	}
+	if ((rc = store_commit(st, err)))
+		print_job_view_clear(job);
 	return rc;
 fail:
 	store_rollback(st);
@@ -734,7 +828,7 @@ fail:
 }
 
 enum mc_err store_print_job_reprint(struct store *st, const struct principal *who, int64_t id,
-                                    char **job, struct mc_error *err)
+                                    struct print_job_view *job, struct mc_error *err)
 {
 	enum mc_err rc = store_begin(st, err);
 	if (rc)
@@ -770,10 +864,8 @@ enum mc_err store_print_job_reprint(struct store *st, const struct principal *wh
 		goto fail;
 	if ((rc = print_job_view(c, who, nid, job, err)))
 		goto fail;
-	if ((rc = store_commit(st, err))) {
-		free(*job);
-		*job = NULL;
-	}
+	if ((rc = store_commit(st, err)))
+		print_job_view_clear(job);
 	return rc;
 fail:
 	store_rollback(st);

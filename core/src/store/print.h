@@ -61,25 +61,34 @@ enum mc_err store_printer_set_default(struct store *st, const struct principal *
  * destinations read before it). */
 enum mc_err store_printers_active(struct store *st, struct store_printer *out, size_t max,
                                   size_t *n, struct mc_error *err);
-/* A page of views as JSON text made by SQL (the API parses and presents
- * them, api/present_print.h): items[i] is the view of row ids[i]; total
- * counts every row of the filter. The store's copies: print_page_free. */
-struct print_page {
-	char **items;
-	int64_t *ids;
-	size_t n;
-	int64_t total;
+/* A destination as the printers list shows it (api/present_print.c).
+ * Strings are the store's copies; office is its centre's code, NULL for
+ * none. */
+struct printer_view {
+	int64_t id; /* internal: for the API to add the printer's status */
+	char *name, *target, *format, *paper;
+	bool is_default, active;
+	char *office;
+	int64_t jobs_queued; /* jobs queued, sending or printing */
+	int64_t jobs_failed;
+	char **devices; /* the names of the devices that print on it, by id */
+	size_t ndevices;
+	int64_t *counters; /* the numbers of the counters that print on it, by id */
+	size_t ncounters;
 };
-void print_page_free(struct print_page *p);
+struct printer_page {
+	struct printer_view *items;
+	size_t n;
+	int64_t total; /* every row of the filter, not only the page */
+};
+void printer_page_free(struct printer_page *p);
 
 /* A page of the destinations in who's scope (and, when office is not NULL,
- * in the subtree of the office with that code) into *out, each {name,
- * office (its centre's code), target, format, paper, default, active, jobs
- * {queued, failed}, devices, counters}, ids the printers' ids.
+ * in the subtree of the office with that code) into *out, by id.
  * MC_ERR_NOT_FOUND office_not_found for an office unknown or outside the
  * scope; on a database error returns it, *out untouched. */
 enum mc_err store_printers_list(struct store *st, const struct principal *who, const char *office,
-                                int offset, int limit, struct print_page *out,
+                                int offset, int limit, struct printer_page *out,
                                 struct mc_error *err);
 
 /* A destination of the set-up bundle's "printers" list, checked by the API
@@ -171,33 +180,65 @@ enum mc_err store_print_job_update(struct store *st, int64_t id, const struct st
  * the printer completed is not printed twice. Returns the jobs recovered. */
 int store_print_recover(struct store *st, struct mc_error *err);
 
-/* The public view of one job as JSON text (never its bytes; office: its
- * centre's code) into *out (the caller frees it). MC_ERR_NOT_FOUND
- * ("print_job_not_found") when absent or outside who's scope, or a database
- * error; *out untouched on error. */
+/* The public view of one job (never its bytes). Strings are the store's
+ * copies (NULL: null); office is its centre's code. print_job_view_clear
+ * frees them. */
+struct print_job_view {
+	int64_t id;
+	char *printer, *format, *kind, *ref, *title, *state;
+	int64_t attempts;
+	char *last_error, *printer_reasons;
+	bool has_cups_job_id;
+	int64_t cups_job_id;
+	int64_t size;
+	char *sha256;
+	bool sync;
+	bool has_reprint_of;
+	int64_t reprint_of;
+	char *created_by;
+	int64_t created_at, updated_at;
+	bool has_done_at;
+	int64_t done_at;
+	bool has_next_try_at; /* while queued or printing: when it is due (seconds) */
+	int64_t next_try_at;
+	char *office;
+};
+void print_job_view_clear(struct print_job_view *v);
+
+/* Job id as who may see it into *out (print_job_view_clear).
+ * MC_ERR_NOT_FOUND ("print_job_not_found") when absent or outside who's
+ * scope, or a database error; *out untouched on error. */
 enum mc_err store_print_job_view(struct store *st, const struct principal *who, int64_t id,
-                                 char **out, struct mc_error *err);
+                                 struct print_job_view *out, struct mc_error *err);
+
+struct print_job_page {
+	struct print_job_view *items;
+	size_t n;
+	int64_t total; /* every row of the filter, not only the page */
+};
+void print_job_page_free(struct print_job_page *p);
+
 /* A page of the jobs in who's scope, newest first, filtered by state,
  * destination name, kind, ref and office (the subtree of the office with
- * that code; each NULL for any) into *out (print_page_free), each item
- * as store_print_job_view.
+ * that code; each NULL for any) into *out (print_job_page_free).
  * MC_ERR_NOT_FOUND office_not_found for an office unknown or outside the
  * scope; on a database error returns it, *out untouched. */
 enum mc_err store_print_jobs_list(struct store *st, const struct principal *who, const char *state,
                                   const char *printer, const char *kind, const char *ref,
-                                  const char *office, int offset, int limit, struct print_page *out,
-                                  struct mc_error *err);
+                                  const char *office, int offset, int limit,
+                                  struct print_job_page *out, struct mc_error *err);
 
 /* Staff actions on a job in who's scope (another centre's is
  * print_job_not_found, nothing changes). retry: a failed job back to the queue, due now, attempts
  * from zero (409 job_not_failed otherwise). reprint: a new queued job with
  * the same bytes, destination and format (reprint_of set). Both refuse a
  * ticket the kiosk voided (409 ticket_voided). *job gets the job's view
- * (as store_print_job_view; the caller frees it). */
+ * (as store_print_job_view; the caller clears it after MC_OK; after an
+ * error there is nothing to clear). */
 enum mc_err store_print_job_retry(struct store *st, const struct principal *who, int64_t id,
-                                  char **job, struct mc_error *err);
+                                  struct print_job_view *job, struct mc_error *err);
 enum mc_err store_print_job_reprint(struct store *st, const struct principal *who, int64_t id,
-                                    char **job, struct mc_error *err);
+                                    struct print_job_view *job, struct mc_error *err);
 
 /* The province's public address (setting public_url; a migrated database
  * gets its old office's there), an http(s) URL the links
