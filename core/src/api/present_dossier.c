@@ -70,6 +70,29 @@ static json_t *opt_int_if(bool has, int64_t v)
 	return has ? json_integer(v) : json_null();
 }
 
+/* An office a dossier names as {code, name, address, hours} (code false:
+ * without it, as the citizen sees it), or null when there is none. */
+static json_t *present_dossier_office(const struct dossier_office *o, bool code)
+{
+	if (o->code == NULL)
+		return json_null();
+	json_t *j = code ? json_pack("{s:s}", "code", o->code) : json_object();
+	json_object_set_new(j, "name", opt_text(o->name));
+	json_object_set_new(j, "address", opt_text(o->address));
+	json_object_set_new(j, "hours", opt_text(o->hours));
+	return j;
+}
+
+/* The member of staff who received it as {username, full_name, title}, or
+ * null. */
+static json_t *present_dossier_user(const struct dossier_user *u)
+{
+	if (u->username == NULL)
+		return json_null();
+	return json_pack("{s:s, s:o, s:o}", "username", u->username, "full_name",
+	                 opt_text(u->full_name), "title", opt_text(u->title));
+}
+
 static json_t *present_dossier_timing(const struct dossier_lateness *l, int64_t day_seconds)
 {
 	if (!l->known)
@@ -155,10 +178,10 @@ json_t *present_dossier(const struct dossier_record *r, bool steps)
 	                        ? json_null()
 	                        : json_pack("{s:I, s:I}", "book", (json_int_t)r->ledger_book,
 	                                    "line", (json_int_t)r->ledger_line));
-	json_object_set_new(v, "received_by_user", opt_json(r->received_by_user_json));
-	json_object_set_new(v, "intake_office", opt_json(r->intake_office_json));
-	json_object_set_new(v, "authority", opt_json(r->authority_json));
-	json_object_set_new(v, "return_office", opt_json(r->return_office_json));
+	json_object_set_new(v, "received_by_user", present_dossier_user(&r->received_by_user));
+	json_object_set_new(v, "intake_office", present_dossier_office(&r->intake_office, true));
+	json_object_set_new(v, "authority", present_dossier_office(&r->authority, true));
+	json_object_set_new(v, "return_office", present_dossier_office(&r->return_office, true));
 	json_object_set_new(v, "timing", present_dossier_timing(&r->timing, r->day_seconds));
 	if (steps)
 		json_object_set_new(v, "steps", present_dossier_steps(r->steps, r->n_steps));
@@ -196,7 +219,7 @@ json_t *present_dossier_public(const struct dossier_public *p)
 	        ? json_null()
 	        : json_pack("{s:I}", "new_appointment_at", (json_int_t)p->apology_due_at),
 	    "returned_at", opt_int(p->returned_at));
-	json_object_set_new(v, "return_office", opt_json(p->return_office_json));
+	json_object_set_new(v, "return_office", present_dossier_office(&p->return_office, false));
 	return v;
 }
 

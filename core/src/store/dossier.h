@@ -178,9 +178,23 @@ struct dossier_history_row {
 	char *details;    /* the event's details as JSON text, or NULL */
 };
 
+/* An office a dossier names (its receiving centre, authority, return
+ * centre). Strings are owned; code NULL: there is none (null), else the
+ * others are the columns (NULL where empty). */
+struct dossier_office {
+	char *code, *name, *address, *hours;
+};
+void dossier_office_clear(struct dossier_office *o);
+
+/* The member of staff who received a dossier. Strings are owned; username
+ * NULL: not a member of staff (null), else title NULL when none. */
+struct dossier_user {
+	char *username, *full_name, *title;
+};
+
 /* A dossier as the staff view shows it. Strings are owned (NULL: null);
- * instants and ids are 0 when absent (null). The *_json members are JSON
- * text (stored, or made by SQL's json_object), or NULL. */
+ * instants and ids are 0 when absent (null). The *_json members are the
+ * stored JSON text, or NULL. */
 struct dossier_record {
 	int64_t id;
 	char *code, *procedure_code, *procedure_name, *procedure_field;
@@ -199,9 +213,8 @@ struct dossier_record {
 	int64_t ticket_id;
 	char *intake_by, *channel;        /* never NULL */
 	int64_t ledger_book, ledger_line; /* ledger_book 0: no entry yet */
-	char *received_by_user_json;      /* {username, full_name, title} */
-	char *intake_office_json, *authority_json,
-	    *return_office_json;        /* {code,name,address,hours} */
+	struct dossier_user received_by_user;
+	struct dossier_office intake_office, authority, return_office;
 	struct dossier_lateness timing; /* timing.known false: null */
 	int64_t day_seconds;            /* one working day (late_working_days) */
 	struct dossier_step *steps;     /* the control sheet's rows */
@@ -272,7 +285,7 @@ struct dossier_public {
 	bool late;
 	int64_t apology_due_at; /* 0: no apology */
 	int64_t returned_at;
-	char *return_office_json; /* {name, address, hours} */
+	struct dossier_office return_office; /* the citizen sees name, address, hours */
 };
 void dossier_public_clear(struct dossier_public *p);
 

@@ -66,6 +66,15 @@ void dossier_steps_free(struct dossier_step *steps, size_t n)
 	free(steps);
 }
 
+void dossier_office_clear(struct dossier_office *o)
+{
+	free(o->code);
+	free(o->name);
+	free(o->address);
+	free(o->hours);
+	memset(o, 0, sizeof *o);
+}
+
 void dossier_record_clear(struct dossier_record *r)
 {
 	char **strs[] = {&r->code,
@@ -83,12 +92,14 @@ void dossier_record_clear(struct dossier_record *r)
 	                 &r->holder_name,
 	                 &r->intake_by,
 	                 &r->channel,
-	                 &r->received_by_user_json,
-	                 &r->intake_office_json,
-	                 &r->authority_json,
-	                 &r->return_office_json};
+	                 &r->received_by_user.username,
+	                 &r->received_by_user.full_name,
+	                 &r->received_by_user.title};
 	for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++)
 		free(*strs[i]);
+	dossier_office_clear(&r->intake_office);
+	dossier_office_clear(&r->authority);
+	dossier_office_clear(&r->return_office);
 	dossier_steps_free(r->steps, r->n_steps);
 	for (size_t i = 0; i < r->n_history; i++) {
 		free(r->history[i].actor);
@@ -114,29 +125,43 @@ void dossier_public_clear(struct dossier_public *p)
 	free(p->procedure_code);
 	free(p->procedure_name);
 	free(p->still_needed_json);
-	free(p->return_office_json);
+	dossier_office_clear(&p->return_office);
 	memset(p, 0, sizeof *p);
 }
 
+/* The columns of an office joined as alias a (DOSSIER_OFFICE_READ reads them). */
+#define DOSSIER_OFFICE_COLS(a) a ".code, " a ".name, " a ".address, " a ".hours"
+
 // clang-format off
+/* A dossier's columns, read by dossier_row_read; with DOSSIER_FROM. */
 #define DOSSIER_COLUMNS                                                                            \
 	"d.code, p.code, p.version, p.name, p.field, d.status, d.applicant, d.documents,"          \
 	" d.sets, d.pending, d.reason, d.intake_at, d.received_at, d.due_at, d.first_due_at,"      \
 	" d.paused_at, d.paused_seconds, d.supplements, d.apology_at, d.apology_due_at,"           \
 	" d.apology_reason, d.finished_at, d.returned_at, d.returned_to, d.holder_office,"         \
 	" d.holder, d.ticket_id, d.intake_by, d.id, d.channel, d.ledger_book, d.ledger_line,"      \
-	" (SELECT json_object('username', u.username, 'full_name', u.full_name, 'title',"          \
-	" u.title) FROM users u WHERE d.intake_by = 'user:' || u.id),"                             \
-	" " DOSSIER_OFFICE_JSON("d.intake_office_id") ","                                          \
-	" " DOSSIER_OFFICE_JSON("d.authority_id") ","                                              \
-	" " DOSSIER_OFFICE_JSON("d.return_office_id") ","                                         \
+	" ru.username, ru.full_name, ru.title,"                                                    \
+	" " DOSSIER_OFFICE_COLS("io") ", " DOSSIER_OFFICE_COLS("ao") ","                           \
+	" " DOSSIER_OFFICE_COLS("ro") ","                                                          \
 	" (SELECT full_name FROM users WHERE username = d.holder)"
+/* The dossier d with its procedure p, the member of staff who received it
+ * (ru) and its receiving centre (io), authority (ao) and return centre (ro). */
+#define DOSSIER_FROM                                                                               \
+	"dossiers d JOIN procedures p ON p.id = d.procedure_id"                                    \
+	" LEFT JOIN users ru ON d.intake_by = 'user:' || ru.id"                                    \
+	" LEFT JOIN offices io ON io.id = d.intake_office_id"                                      \
+	" LEFT JOIN offices ao ON ao.id = d.authority_id"                                          \
+	" LEFT JOIN offices ro ON ro.id = d.return_office_id"
 // clang-format on
 
-/* The office of id column col as {code, name, address, hours}, or NULL. */
-#define DOSSIER_OFFICE_JSON(col)                                                                   \
-	"(SELECT json_object('code', o.code, 'name', o.name, 'address', o.address, 'hours',"       \
-	" o.hours) FROM offices o WHERE o.id = " col ")"
+/* The office of DOSSIER_OFFICE_COLS at column col into *o. */
+static void dossier_office_read(db_stmt *s, int col, struct dossier_office *o)
+{
+	*o = (struct dossier_office){.code = col_dup(s, col),
+	                             .name = col_dup(s, col + 1),
+	                             .address = col_dup(s, col + 2),
+	                             .hours = col_dup(s, col + 3)};
+}
 
 /* One row of DOSSIER_COLUMNS into *r, its lateness at k->now. */
 static void dossier_row_read(const struct dossier_clock *k, db_stmt *s, struct dossier_record *r)
@@ -176,11 +201,12 @@ static void dossier_row_read(const struct dossier_clock *k, db_stmt *s, struct d
 	r->channel = xstrdup(store_col_text(s, 29));
 	r->ledger_book = db_column_int64(s, 30);
 	r->ledger_line = db_column_int64(s, 31);
-	r->received_by_user_json = col_dup(s, 32);
-	r->intake_office_json = col_dup(s, 33);
-	r->authority_json = col_dup(s, 34);
-	r->return_office_json = col_dup(s, 35);
-	r->holder_name = col_dup(s, 36);
+	r->received_by_user = (struct dossier_user){
+	    .username = col_dup(s, 32), .full_name = col_dup(s, 33), .title = col_dup(s, 34)};
+	dossier_office_read(s, 35, &r->intake_office);
+	dossier_office_read(s, 39, &r->authority);
+	dossier_office_read(s, 43, &r->return_office);
+	r->holder_name = col_dup(s, 47);
 	struct dossier_times t = {.status = r->status,
 	                          .received_at = r->received_at,
 	                          .due_at = r->due_at,
@@ -278,8 +304,7 @@ enum mc_err store_dossier_get(struct store *st, const struct principal *who, con
                               bool history, struct dossier_record *out, struct mc_error *err)
 {
 	struct store_conn *c = store_read_conn(st);
-	db_stmt *s = store_stmt(c, "SELECT " DOSSIER_COLUMNS " FROM dossiers d"
-	                           " JOIN procedures p ON p.id = d.procedure_id"
+	db_stmt *s = store_stmt(c, "SELECT " DOSSIER_COLUMNS " FROM " DOSSIER_FROM
 	                           " WHERE d.code = :code AND " DOSSIER_SCOPE_SQL);
 	struct dossier_clock k;
 	bool found = false;
@@ -386,7 +411,7 @@ static enum mc_err dossier_unit(struct store_conn *c, const struct principal *wh
 /* The page statement of a list: every filter optional, NULL parameters
  * match all. */
 static const char dossier_page_sql[] =
-    "SELECT " DOSSIER_COLUMNS " FROM dossiers d JOIN procedures p ON p.id = d.procedure_id"
+    "SELECT " DOSSIER_COLUMNS " FROM " DOSSIER_FROM
     " WHERE (CAST(?1 AS TEXT) IS NULL OR d.status = ?1)"
     " AND (CAST(?2 AS TEXT) IS NULL OR p.code = ?2)"
     " AND (CAST(?3 AS TEXT) IS NULL OR p.field = ?3)"
@@ -538,14 +563,12 @@ enum mc_err store_dossier_public(struct store *st, const char *code, const char 
 	if (code == NULL || secret == NULL || strlen(code) > 64 || strlen(secret) > 64)
 		return dossier_public_not_found(err);
 	store_secret_hash(code, secret, got);
-	db_stmt *s =
-	    store_stmt(c, "SELECT d.secret_hash, d.status, p.name, p.code,"
-	                  " d.received_at, d.due_at, d.pending, d.apology_due_at,"
-	                  " d.finished_at, d.paused_at, d.returned_at,"
-	                  " (SELECT json_object('name', o.name, 'address', o.address,"
-	                  " 'hours', o.hours) FROM offices o WHERE o.id = d.return_office_id)"
-	                  " FROM dossiers d"
-	                  " JOIN procedures p ON p.id = d.procedure_id WHERE d.code = ?");
+	db_stmt *s = store_stmt(
+	    c, "SELECT d.secret_hash, d.status, p.name, p.code,"
+	       " d.received_at, d.due_at, d.pending, d.apology_due_at,"
+	       " d.finished_at, d.paused_at, d.returned_at, " DOSSIER_OFFICE_COLS(
+	           "ro") " FROM dossiers d JOIN procedures p ON p.id = d.procedure_id"
+	                 " LEFT JOIN offices ro ON ro.id = d.return_office_id WHERE d.code = ?");
 	if (s == NULL)
 		return store_sql_error(c, "public dossier", err);
 	db_bind_text(s, 1, code, -1, DB_STATIC);
@@ -573,7 +596,7 @@ enum mc_err store_dossier_public(struct store *st, const char *code, const char 
 		                          .finished_at = db_column_int64(s, 8)};
 		out->late = dossier_is_late(&t, clock_now()) && t.received_at != 0;
 		out->returned_at = db_column_int64(s, 10);
-		out->return_office_json = col_dup(s, 11);
+		dossier_office_read(s, 11, &out->return_office);
 	}
 	enum mc_err rc = store_scan_end(c, s, step, "public dossier", err);
 	if (rc || !match) {
