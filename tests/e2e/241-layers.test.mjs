@@ -3,6 +3,10 @@
 // - core/src/store/ includes no JSON library and calls nothing named json_*
 //   (SQL text inside string literals, such as SQLite's json_each, is SQL);
 //   it includes nothing from api/.
+// - No SQL of the store builds JSON (json_object, json_array,
+//   json_group_array, json_group_object, json): it answers with plain columns
+//   the API presents, which PostgreSQL can give too. Reading stored JSON
+//   (json_extract, json_each, json_type, json_valid) is allowed.
 // - core/src/domain/ includes only the C library and other domain headers:
 //   no SQLite, no JSON, no HTTP, no store, no api, no util.
 // - No function in core/src/store/ or core/src/api/ is longer than 120 lines,
@@ -51,6 +55,50 @@ export function stripC(src) {
   return out;
 }
 
+// The string literals of a C file outside comments and character constants,
+// each {text, line}: adjacent literals (nothing but white space or a line's
+// continuation between them) joined as the compiler joins them, so that
+// "SELECT json_" "object(" is seen whole.
+export function stringsOf(src) {
+  const found = [];
+  let i = 0, line = 1, open = null, lastEnd = -1;
+  while (i < src.length) {
+    if (src.startsWith('/*', i)) {
+      const j = src.indexOf('*/', i + 2);
+      const end = j < 0 ? src.length : j + 2;
+      line += (src.slice(i, end).match(/\n/g) ?? []).length;
+      i = end;
+      open = null;
+    } else if (src.startsWith('//', i)) {
+      const j = src.indexOf('\n', i);
+      i = j < 0 ? src.length : j;
+      open = null;
+    } else if (src[i] === '"' || src[i] === "'") {
+      const q = src[i];
+      let j = i + 1;
+      while (j < src.length && src[j] !== q && src[j] !== '\n') j += src[j] === '\\' ? 2 : 1;
+      const close = src[j] === q ? j + 1 : j; // an unclosed one ends at its line's end
+      if (q === '"') {
+        const text = src.slice(i + 1, j);
+        const between = lastEnd < 0 ? null : src.slice(lastEnd, i);
+        if (open && between !== null && /^(\s|\\\n)*$/.test(between)) open.text += text;
+        else found.push(open = { text, line });
+        lastEnd = close;
+      } else {
+        open = null;
+      }
+      i = close;
+    } else {
+      if (src[i] === '\n') line++;
+      i++;
+    }
+  }
+  return found;
+}
+
+// SQL functions that build JSON text (SQLite's; PostgreSQL has none of them).
+export const SQL_JSON_BUILDER = /\b(json_object|json_array|json_group_array|json_group_object|json)\s*\(/i;
+
 // Every function definition of a C file: {name, line, length}. A definition
 // is a brace at depth 0 whose text since the previous declaration has a
 // parameter list and no initialiser's "=".
@@ -95,6 +143,33 @@ test('the store includes no JSON library and calls no json_ function', () => {
     });
   }
   assert.deepEqual(offences, []);
+});
+
+test('no SQL of the store builds JSON: the store answers with columns', () => {
+  const offences = [];
+  for (const f of filesOf('store', /\.c$/)) {
+    for (const { text, line } of stringsOf(read(f))) {
+      const m = text.match(SQL_JSON_BUILDER);
+      if (m) offences.push(`${f}:${line}: ${m[0]}`);
+    }
+  }
+  assert.deepEqual(offences, []);
+});
+
+test('the SQL check sees JSON built in joined literals and lets reads of stored JSON pass', () => {
+  const src = [
+    '/* "SELECT json_object(" in a comment */',
+    'static const char *a = "SELECT json_extract(x, \'$.a\'), v FROM json_each(?1)";',
+    "static const char b = '\"';",
+    'static const char *c = "SELECT json_" \\',
+    '\t"group_array(code) FROM t";',
+    '// "json(x)" in a line comment',
+    'static const char *d = "SELECT JSON (body)" "";',
+    'static const char *e = "valid" "(" "json_type(v) = \'object\'";',
+  ].join('\n');
+  const hits = stringsOf(src).filter((s) => SQL_JSON_BUILDER.test(s.text));
+  assert.deepEqual(hits.map((h) => h.line), [4, 7]);
+  assert.equal(stringsOf(src).find((s) => s.line === 4).text, 'SELECT json_group_array(code) FROM t');
 });
 
 test('the domain includes only the C library and the domain', () => {
