@@ -256,7 +256,8 @@ static void printer_page_add(struct printer_page *p, db_stmt *s, size_t *cap)
 }
 
 /* The devices (names) and counters (numbers) that print on v, by id. */
-static enum mc_err printer_users(struct store_conn *c, struct printer_view *v, struct mc_error *err)
+static enum mc_err printer_devices_counters(struct store_conn *c, struct printer_view *v,
+                                            struct mc_error *err)
 {
 	db_stmt *s = store_stmt(c, "SELECT name FROM devices WHERE printer_id = ?1 ORDER BY id");
 	size_t cap = 0;
@@ -314,7 +315,7 @@ static enum mc_err printers_page(struct store_conn *c, const struct principal *w
 		printer_page_add(page, s, &cap);
 	enum mc_err rc = store_scan_end(c, s, step, "printers", err);
 	for (size_t i = 0; i < page->n && rc == MC_OK; i++)
-		rc = printer_users(c, &page->items[i], err);
+		rc = printer_devices_counters(c, &page->items[i], err);
 	return rc;
 }
 
