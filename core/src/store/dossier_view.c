@@ -145,10 +145,14 @@ void dossier_public_clear(struct dossier_public *p)
 	" " DOSSIER_OFFICE_COLS("ro") ","                                                          \
 	" (SELECT full_name FROM users WHERE username = d.holder)"
 /* The dossier d with its procedure p, the member of staff who received it
- * (ru) and its receiving centre (io), authority (ao) and return centre (ro). */
+ * (ru: intake_by "user:<id>", found by its id so that a long list does not
+ * scan the users for each row) and its receiving centre (io), authority (ao)
+ * and return centre (ro). */
 #define DOSSIER_FROM                                                                               \
 	"dossiers d JOIN procedures p ON p.id = d.procedure_id"                                    \
-	" LEFT JOIN users ru ON d.intake_by = 'user:' || ru.id"                                    \
+	" LEFT JOIN users ru ON ru.id = CASE WHEN d.intake_by LIKE 'user:%'"                       \
+	"  THEN CAST(substr(d.intake_by, 6) AS INTEGER) END"                                       \
+	"  AND d.intake_by = 'user:' || ru.id"                                                     \
 	" LEFT JOIN offices io ON io.id = d.intake_office_id"                                      \
 	" LEFT JOIN offices ao ON ao.id = d.authority_id"                                          \
 	" LEFT JOIN offices ro ON ro.id = d.return_office_id"
