@@ -31,6 +31,7 @@
 #include "sql_collect.h"
 
 #include "store/db.h"
+#include "store/dialect.h"
 #include "store/store.h"
 
 /* The PostgreSQL server of this run, set by group_setup. */
@@ -771,12 +772,168 @@ static void test_every_statement_prepares_on_postgresql(void **state)
 		assert_int_equal(refused, 0);
 }
 
+/* The rows of the dialect statement sql on db with text (NULL: unbound) as
+ * ?1 and arg (NULL: unbound) as ?2, each row's columns joined by '|'
+ * (NULL as "NULL") and the rows by ';', into out. An error fails the test
+ * on PostgreSQL, whose JSON reads never fail whatever the text; on SQLite
+ * (whose json_type fails on a string item's bare text) it returns false. */
+static bool json_rows(struct db *db, const char *sql, const char *text, const char *arg, char *out,
+                      size_t len)
+{
+	db_stmt *s = NULL;
+	if (db_prepare(db, sql, &s) != DB_OK)
+		fail_msg("%s\n  does not prepare: %s", sql, db_errmsg(db));
+	if (text)
+		db_bind_text(s, 1, text, -1, DB_STATIC);
+	if (arg)
+		db_bind_text(s, 2, arg, -1, DB_STATIC);
+	size_t o = 0;
+	int rc;
+	out[0] = '\0';
+	while ((rc = db_step(s)) == DB_ROW)
+		for (int i = 0; i < db_column_count(s); i++) {
+			const char *v = (const char *)db_column_text(s, i);
+			o += (size_t)snprintf(out + o, len - o, "%s%s", v ? v : "NULL",
+			                      i + 1 < db_column_count(s) ? "|" : ";");
+			assert_true(o < len);
+		}
+	if (rc != DB_DONE && db_engine(db) == DB_POSTGRES)
+		fail_msg("%s\n  with %s, %s fails: %s", sql, text ? text : "NULL",
+		         arg ? arg : "NULL", db_errmsg(db));
+	db_finalize(s);
+	return rc == DB_DONE;
+}
+
+/* Cuts the value of each row "array|…;" or "object|…;" of rows (a
+ * json_rows text of type and value), leaving "array|;". */
+static void json_types_only(char *rows)
+{
+	for (char *row = rows; *row;) {
+		char *end = strchr(row, ';');
+		assert_non_null(end);
+		if (strncmp(row, "array|", 6) == 0 || strncmp(row, "object|", 7) == 0) {
+			char *bar = strchr(row, '|');
+			memmove(bar + 1, end, strlen(end) + 1);
+			end = bar + 1;
+		}
+		row = end + 1;
+	}
+}
+
+/* The stored JSON the store reads (settings, a centre's hours) reads the
+ * same through PostgreSQL's statements of store/dialect.h as through
+ * SQLite's: types, scalar values, items, sessions, a class by its code, and
+ * text that is not JSON read as such without an error. (Not compared: an
+ * array's or object's value as text, whose spacing differs, and the value
+ * of a number written with an exponent, which SQLite writes out.) */
+static void test_dialect_json_reads_alike(void **state)
+{
+	(void)state;
+	if (!pg.ok)
+		skip();
+	char uri[600], file[128];
+	pg_database(uri, sizeof uri);
+	lite_database(file, sizeof file);
+	struct db *pgdb = made_database(uri), *lite = made_database(file);
+	static const char *const texts[] = {
+	    "{}", "[]", " {\"a\": 1} ",
+	    "[1, 2, \"x\", true, false, null, 1.5, -3, {\"b\": 2}, [3]]", "\"text\"", "123", "null",
+	    "true", "{\"days\":[1,2,3],\"start\":\"07:30\",\"end\":\"11:30\",\"a\":{\"b\":false}}",
+	    "[{\"start\":\"07:30\",\"end\":\"11:30\",\"days\":[1,2]},{\"start\":5},3,"
+	    "{\"end\":\"x\",\"extra\":null,\"days\":null},\"s\",[1]]",
+	    "[{\"code\":\"elderly\",\"name\":\"Người cao tuổi\"},{\"code\":\"x\"},7,"
+	    "{\"code\":\"x\",\"name\":\"second\"},{\"code\":\"n\",\"name\":null}]",
+	    "{\"code\":\"x\",\"name\":\"not in an array\"}",
+	    /* Not JSON. */
+	    "{", "[1,]", "abc", "", "{\"a\":}", "'x'", "[1] 2", "{\"a\":1,}"};
+	static const char *const paths[] = {
+	    "$",    "$.a",  "$.a.b", "$.days", "$.start",   "$[0]",     "$[1]",      "$[2]",
+	    "$[4]", "$[5]", "$[6]",  "$[7]",   "$[0].days", "$[3].end", "$.missing", "$[9][0]"};
+	static const char *const codes[] = {"elderly", "x", "n", "y", "7"};
+	char a[4096], b[4096];
+	int differ = 0;
+#define JSON_SAME(what, sql_of, text, arg)                                                         \
+	do {                                                                                       \
+		bool lite_ok = json_rows(lite, sql_of(lite), text, arg, a, sizeof a);              \
+		json_rows(pgdb, sql_of(pgdb), text, arg, b, sizeof b);                             \
+		if (lite_ok && strcmp(a, b) != 0) {                                                \
+			print_message("%s of %s at %s:\n  SQLite:     %s\n  PostgreSQL: %s\n",     \
+			              what, text, arg ? arg : "-", a, b);                          \
+			differ++;                                                                  \
+		}                                                                                  \
+	} while (0)
+	for (size_t t = 0; t < sizeof texts / sizeof *texts; t++) {
+		const char *text = texts[t];
+		JSON_SAME("valid", dialect_json_valid_sql, text, NULL);
+		JSON_SAME("object", dialect_json_is_object_sql, text, NULL);
+		for (size_t k = 0; k < sizeof codes / sizeof *codes; k++)
+			JSON_SAME("name of code", dialect_json_name_of_code_sql, text, codes[k]);
+		json_rows(lite, dialect_json_valid_sql(lite), text, NULL, a, sizeof a);
+		if (strcmp(a, "1;") != 0)
+			continue; /* SQLite's json_type and json_each refuse what is not JSON */
+		for (size_t p = 0; p < sizeof paths / sizeof *paths; p++) {
+			/* A container's value is its JSON text: compare its type only. */
+			json_rows(lite, dialect_json_at_sql(lite), text, paths[p], a, sizeof a);
+			json_rows(pgdb, dialect_json_at_sql(pgdb), text, paths[p], b, sizeof b);
+			bool container =
+			    strncmp(a, "array|", 6) == 0 || strncmp(a, "object|", 7) == 0;
+			if (container ? strncmp(a, b, strcspn(a, "|") + 1) != 0
+			              : strcmp(a, b) != 0) {
+				print_message(
+				    "at of %s at %s:\n  SQLite:     %s\n  PostgreSQL: %s\n", text,
+				    paths[p], a, b);
+				differ++;
+			}
+			if (strncmp(a, "array|", 6) != 0)
+				continue;
+			if (strcmp(paths[p], "$") == 0)
+				JSON_SAME("sessions", dialect_json_sessions_sql, text, NULL);
+			json_rows(lite, dialect_json_items_sql(lite), text, paths[p], a, sizeof a);
+			json_rows(pgdb, dialect_json_items_sql(pgdb), text, paths[p], b, sizeof b);
+			/* Items that are containers: their type only. */
+			json_types_only(a);
+			json_types_only(b);
+			if (strcmp(a, b) != 0) {
+				print_message(
+				    "items of %s at %s:\n  SQLite:     %s\n  PostgreSQL: %s\n",
+				    text, paths[p], a, b);
+				differ++;
+			}
+		}
+	}
+	/* A setting read when it is a JSON string. */
+	static const char *const settings[] = {"\"https://dvc.example.vn\"",
+	                                       "https://bare.example.vn", "{\"url\":\"x\"}", "12",
+	                                       "\"\""};
+	for (size_t i = 0; i < sizeof settings / sizeof *settings; i++) {
+		struct db *both[] = {lite, pgdb};
+		for (int e = 0; e < 2; e++) {
+			db_stmt *s = NULL;
+			assert_int_equal(
+			    db_prepare(both[e],
+			               "INSERT INTO settings (key, value) VALUES ('t', ?1)"
+			               " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+			               &s),
+			    DB_OK);
+			db_bind_text(s, 1, settings[i], -1, DB_STATIC);
+			assert_int_equal(db_step(s), DB_DONE);
+			db_finalize(s);
+		}
+		JSON_SAME("setting string", dialect_setting_json_string_sql, "t", NULL);
+	}
+#undef JSON_SAME
+	db_close(lite);
+	db_close(pgdb);
+	assert_int_equal(differ, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_new_database_has_sqlites_schema),
 	    cmocka_unit_test(test_figures_triggers_write_sqlites_rows),
 	    cmocka_unit_test(test_every_statement_prepares_on_postgresql),
+	    cmocka_unit_test(test_dialect_json_reads_alike),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

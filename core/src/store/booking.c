@@ -17,23 +17,23 @@
 #include "domain/civil_date.h"
 #include "domain/applicant.h"
 #include "store/calendar.h"
+#include "store/dialect.h"
 #include "store/notify.h"
 
 /* Fills s from the stored object text (members absent keep s's value),
- * read through SQLite's JSON functions; false when it is malformed or out
- * of range (s then untouched). */
+ * read through the engine's JSON functions (store/dialect.h); false when it
+ * is malformed or out of range (s then untouched). */
 static bool bk_settings_parse(struct store_conn *c, const char *text, struct booking_settings *s)
 {
 	struct booking_settings t = *s;
 	bool ok = false;
-	db_stmt *q = store_stmt(
-	    c, "SELECT CASE WHEN json_valid(?1) THEN json_type(?1) = 'object' ELSE 0 END");
+	db_stmt *q = store_stmt(c, dialect_json_is_object_sql(c->db));
 	if (q == NULL)
 		return false;
 	db_bind_text(q, 1, text, -1, DB_TRANSIENT);
 	ok = db_step(q) == DB_ROW && db_column_int(q, 0) == 1;
 	db_reset(q);
-	q = ok ? store_stmt(c, "SELECT json_type(?1, ?2), json_extract(?1, ?2)") : NULL;
+	q = ok ? store_stmt(c, dialect_json_at_sql(c->db)) : NULL;
 	for (size_t i = 0; q && ok && i < BOOKING_SETTINGS_N; i++) {
 		char path[64];
 		snprintf(path, sizeof path, "$.%s", booking_setting_key(i));
@@ -841,11 +841,11 @@ static enum mc_err bk_notify(struct store *st, const char *trigger, int64_t offi
 	char slot[32];
 	store_booking_when(start, slot);
 	char link[400] = "";
-	/* The setting is JSON text: its string, through SQLite. */
+	/* The setting is JSON text: its string, through the engine. */
 	struct store_conn *c = store_read_conn(st);
-	db_stmt *s = store_stmt(c, "SELECT json_extract(value, '$') FROM settings"
-	                           " WHERE key = 'public_url' AND CASE WHEN json_valid(value)"
-	                           " THEN json_type(value) = 'text' ELSE 0 END");
+	db_stmt *s = store_stmt(c, dialect_setting_json_string_sql(c->db));
+	if (s)
+		db_bind_text(s, 1, "public_url", -1, DB_STATIC);
 	if (s && db_step(s) == DB_ROW)
 		snprintf(link, sizeof link, "%s/dat-lich?ma=%s", store_col_text(s, 0), code);
 	if (s)

@@ -1,7 +1,7 @@
 /* The stored office calendar: overrides, calendar settings and the shared,
  * lazily rebuilt calendar of the server's queries. Settings and a centre's
- * hours are kept as JSON text; they are read through SQLite's JSON functions
- * into the domain's "as written" structs and checked there
+ * hours are kept as JSON text; they are read through the engine's JSON
+ * functions (store/dialect.h) into the domain's "as written" structs and checked there
  * (domain/workhours.h), and written with util/jsontext. */
 #include "store/calendar.h"
 
@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "domain/civil_date.h"
+#include "store/dialect.h"
 #include "store/scan.h"
 #include "store/store_internal.h"
 #include "util/clock.h"
@@ -51,12 +52,12 @@ static enum mc_err cal_bad_config(struct mc_error *err, const char *what)
 	                what);
 }
 
-/* ---- Stored JSON text, read through SQLite's JSON functions. */
+/* ---- Stored JSON text, read through the engine's JSON functions. */
 
 /* Whether text is well-formed JSON (SQLite's json_valid). */
 static bool cal_stored_valid(struct store_conn *c, const char *text)
 {
-	db_stmt *s = store_stmt(c, "SELECT json_valid(?1)");
+	db_stmt *s = store_stmt(c, dialect_json_valid_sql(c->db));
 	bool ok = false;
 	if (s == NULL)
 		return false;
@@ -71,7 +72,7 @@ static bool cal_stored_valid(struct store_conn *c, const char *text)
  * "" when there is nothing there. text must be valid JSON. */
 static void cal_stored_type(struct store_conn *c, const char *text, const char *path, char out[16])
 {
-	db_stmt *s = store_stmt(c, "SELECT json_type(?1, ?2)");
+	db_stmt *s = store_stmt(c, dialect_json_at_sql(c->db));
 	out[0] = '\0';
 	if (s == NULL)
 		return;
@@ -92,7 +93,7 @@ static void cal_raw_list(struct store_conn *c, const char *text, const char *pat
 	if (strcmp(type, "array") != 0)
 		return;
 	out->is_array = true;
-	db_stmt *s = store_stmt(c, "SELECT type, value FROM json_each(?1, ?2)");
+	db_stmt *s = store_stmt(c, dialect_json_items_sql(c->db));
 	if (s == NULL)
 		return;
 	db_bind_text(s, 1, text, -1, DB_TRANSIENT);
@@ -130,16 +131,7 @@ static void cal_raw_sessions(struct store_conn *c, const char *text,
 	if (strcmp(type, "array") != 0)
 		return;
 	out->is_array = true;
-	db_stmt *s = store_stmt(
-	    c, "SELECT e.type = 'object',"
-	       " CASE WHEN e.type = 'object' THEN (SELECT count(*) FROM json_each(e.value)) END,"
-	       " CASE WHEN e.type = 'object' THEN CASE WHEN json_type(e.value, '$.start') = 'text'"
-	       "  THEN json_extract(e.value, '$.start') END END,"
-	       " CASE WHEN e.type = 'object' THEN CASE WHEN json_type(e.value, '$.end') = 'text'"
-	       "  THEN json_extract(e.value, '$.end') END END,"
-	       " CASE WHEN e.type = 'object' THEN json_type(e.value, '$.days') IS NOT NULL"
-	       "  ELSE 0 END"
-	       " FROM json_each(?1) AS e");
+	db_stmt *s = store_stmt(c, dialect_json_sessions_sql(c->db));
 	if (s == NULL)
 		return;
 	db_bind_text(s, 1, text, -1, DB_TRANSIENT);

@@ -234,6 +234,104 @@ const char *dialect_notify_dossier_sql(struct db *db)
 	       " FROM dossiers d JOIN procedures p ON p.id = d.procedure_id WHERE d.code = ?1";
 }
 
+
+/* The store's own stored JSON (store/dialect.h). PostgreSQL: the text ?1 as
+ * json (motcua_json), the value at SQLite's path ?2 of json j ("$[2].days"
+ * read as the path {2,days}: a member is not looked for in an array, an item
+ * not in an object), and SQLite's type name and json_extract value of json
+ * x. */
+#define PG_JSON_TEXT "motcua_json(CAST(?1 AS TEXT))"
+#define PG_JSON_PATH(j)                                                                            \
+	"(" j " #> string_to_array(ltrim(regexp_replace(substr(CAST(?2 AS TEXT), 2),"               \
+	" '\\[([0-9]+)\\]', '.\\1', 'g'), '.'), '.'))"
+#define PG_JSON_TYPE(x)                                                                            \
+	"CASE json_typeof(" x ") WHEN 'string' THEN 'text' WHEN 'boolean' THEN CAST(" x " AS TEXT)"  \
+	" WHEN 'number' THEN CASE WHEN CAST(" x " AS TEXT) ~ '[.eE]' THEN 'real' ELSE 'integer' END"   \
+	" ELSE json_typeof(" x ") END"
+#define PG_JSON_VALUE(x)                                                                           \
+	"CASE json_typeof(" x ") WHEN 'boolean' THEN CASE WHEN CAST(" x " AS TEXT) = 'true'"          \
+	" THEN '1' ELSE '0' END WHEN 'null' THEN NULL ELSE " x " #>> '{}' END"
+/* The items of json j when it is an array, as e(v, n) in order. */
+#define PG_JSON_ARRAY(j)                                                                           \
+	"json_array_elements(CASE WHEN json_typeof(" j ") = 'array' THEN " j " ELSE '[]' END)"       \
+	" WITH ORDINALITY AS e(v, n)"
+
+const char *dialect_json_valid_sql(struct db *db)
+{
+	if (db_engine(db) == DB_POSTGRES)
+		return "SELECT CASE WHEN " PG_JSON_TEXT " IS NULL THEN 0 ELSE 1 END";
+	return "SELECT json_valid(?1)";
+}
+
+const char *dialect_json_is_object_sql(struct db *db)
+{
+	if (db_engine(db) == DB_POSTGRES)
+		return "SELECT CASE WHEN json_typeof(" PG_JSON_TEXT ") = 'object' THEN 1 ELSE 0 END";
+	return "SELECT CASE WHEN json_valid(?1) THEN json_type(?1) = 'object' ELSE 0 END";
+}
+
+const char *dialect_json_at_sql(struct db *db)
+{
+	if (db_engine(db) == DB_POSTGRES)
+		return "SELECT " PG_JSON_TYPE("x.j") ", " PG_JSON_VALUE("x.j")
+		       " FROM (SELECT " PG_JSON_PATH(PG_JSON_TEXT) " AS j) AS x";
+	return "SELECT json_type(?1, ?2), json_extract(?1, ?2)";
+}
+
+const char *dialect_json_items_sql(struct db *db)
+{
+	if (db_engine(db) == DB_POSTGRES)
+		return "SELECT " PG_JSON_TYPE("e.v") ", " PG_JSON_VALUE("e.v")
+		       " FROM (SELECT " PG_JSON_PATH(PG_JSON_TEXT) " AS j) AS x, " PG_JSON_ARRAY("x.j")
+		       " ORDER BY e.n";
+	return "SELECT type, value FROM json_each(?1, ?2)";
+}
+
+const char *dialect_json_sessions_sql(struct db *db)
+{
+	if (db_engine(db) == DB_POSTGRES)
+		return "SELECT CASE WHEN json_typeof(e.v) = 'object' THEN 1 ELSE 0 END,"
+		       " CASE WHEN json_typeof(e.v) = 'object'"
+		       "  THEN (SELECT count(*) FROM json_object_keys(e.v)) END,"
+		       " CASE WHEN json_typeof(e.v -> 'start') = 'string' THEN e.v ->> 'start' END,"
+		       " CASE WHEN json_typeof(e.v -> 'end') = 'string' THEN e.v ->> 'end' END,"
+		       " CASE WHEN json_typeof(e.v) = 'object' AND e.v -> 'days' IS NOT NULL"
+		       "  THEN 1 ELSE 0 END"
+		       " FROM (SELECT " PG_JSON_TEXT " AS j) AS x, " PG_JSON_ARRAY("x.j") " ORDER BY e.n";
+	return "SELECT e.type = 'object',"
+	       " CASE WHEN e.type = 'object' THEN (SELECT count(*) FROM json_each(e.value)) END,"
+	       " CASE WHEN e.type = 'object' THEN CASE WHEN json_type(e.value, '$.start') = 'text'"
+	       "  THEN json_extract(e.value, '$.start') END END,"
+	       " CASE WHEN e.type = 'object' THEN CASE WHEN json_type(e.value, '$.end') = 'text'"
+	       "  THEN json_extract(e.value, '$.end') END END,"
+	       " CASE WHEN e.type = 'object' THEN json_type(e.value, '$.days') IS NOT NULL"
+	       "  ELSE 0 END"
+	       " FROM json_each(?1) AS e";
+}
+
+const char *dialect_json_name_of_code_sql(struct db *db)
+{
+	if (db_engine(db) == DB_POSTGRES)
+		return "SELECT coalesce(" PG_JSON_VALUE("(e.v -> 'name')") ", '')"
+		       " FROM (SELECT " PG_JSON_TEXT " AS j) AS x, " PG_JSON_ARRAY("x.j")
+		       " WHERE json_typeof(e.v) = 'object'"
+		       " AND " PG_JSON_VALUE("(e.v -> 'code')") " = CAST(?2 AS TEXT)"
+		       " ORDER BY e.n LIMIT 1";
+	return "SELECT coalesce(json_extract(value, '$.name'), '')"
+	       " FROM json_each(CASE WHEN json_valid(?1) AND json_type(?1) = 'array' THEN ?1"
+	       " ELSE '[]' END) WHERE json_type(value) = 'object'"
+	       " AND json_extract(value, '$.code') = ?2 LIMIT 1";
+}
+
+const char *dialect_setting_json_string_sql(struct db *db)
+{
+	if (db_engine(db) == DB_POSTGRES)
+		return "SELECT motcua_json(value) #>> '{}' FROM settings WHERE key = ?1"
+		       " AND json_typeof(motcua_json(value)) = 'string'";
+	return "SELECT json_extract(value, '$') FROM settings WHERE key = ?1"
+	       " AND CASE WHEN json_valid(value) THEN json_type(value) = 'text' ELSE 0 END";
+}
+
 /* ---- Maintained figures ------------------------------------------------- */
 
 /* PostgreSQL: the tokens of each table from the base tables, (key..., o,

@@ -74,6 +74,38 @@ const char *dialect_notify_any_hour_sql(struct db *db, const char *ref_kind);
  * NULL), intake office, return office (else the intake office), id. */
 const char *dialect_notify_dossier_sql(struct db *db);
 
+/* The store's own stored JSON (settings, a centre's hours) through the same
+ * few statements on both engines: the same parameters and columns; types
+ * named as SQLite's json_type names them ('null', 'true', 'false',
+ * 'integer', 'real', 'text', 'array', 'object'), values as json_extract
+ * gives them (a string's text, a number, 1 or 0 for true or false, NULL for
+ * null, an array or object as its JSON text, spaced as the engine keeps it).
+ * A path is SQLite's: "$", "$.key", "$[2].key" (keys without quotes or
+ * dots). */
+
+/* One row: 1 when ?1 is well-formed JSON, else 0. */
+const char *dialect_json_valid_sql(struct db *db);
+/* One row: 1 when ?1 is a JSON object, else 0 (also when not JSON). */
+const char *dialect_json_is_object_sql(struct db *db);
+/* One row: the type and the value at path ?2 of the JSON text ?1 (NULLs
+ * when nothing is there); ?1 must be well-formed. */
+const char *dialect_json_at_sql(struct db *db);
+/* A row per item of the array at path ?2 of the JSON text ?1, in order:
+ * its type and value. The caller has checked that an array is there. */
+const char *dialect_json_items_sql(struct db *db);
+/* A row per item of the JSON array ?1 (the caller has checked it is one),
+ * in order: whether it is an object (1/0); for an object, its number of
+ * members, its members "start" and "end" when they are strings, and
+ * whether it has a member "days" (1/0). A centre's or the province's
+ * working sessions as written. */
+const char *dialect_json_sessions_sql(struct db *db);
+/* At most one row: the member "name" ('' when absent) of the first object
+ * of the JSON array ?1 whose member "code" is ?2 (none when ?1 is not a
+ * JSON array). A priority class by its code. */
+const char *dialect_json_name_of_code_sql(struct db *db);
+/* At most one row: the text of the setting ?1 when it is a JSON string. */
+const char *dialect_setting_json_string_sql(struct db *db);
+
 /* ---- Maintained figures (store/figures.h) ---------------------------------
  * SQLite computes a row's tokens with the FIG_TOK_ macros of its triggers,
  * PostgreSQL with its triggers' functions (fig_tok_r…, schema_pg_sql.c); the

@@ -7,6 +7,7 @@
 
 #include "store/booking.h"
 #include "store/calendar.h"
+#include "store/dialect.h"
 #include "store/office.h"
 #include "store/scan.h"
 #include "store/store_internal.h"
@@ -361,12 +362,8 @@ bool queue_priority_class_name(struct store *st, const char *code, char *name, s
 {
 	char *classes = queue_priority_classes_text(st);
 	struct store_conn *c = store_read_conn(st);
-	/* A setting that is not a JSON array names no class (json_valid). */
-	db_stmt *s = store_stmt(
-	    c, "SELECT coalesce(json_extract(value, '$.name'), '')"
-	       " FROM json_each(CASE WHEN json_valid(?1) AND json_type(?1) = 'array' THEN ?1"
-	       " ELSE '[]' END) WHERE json_type(value) = 'object'"
-	       " AND json_extract(value, '$.code') = ?2 LIMIT 1");
+	/* A setting that is not a JSON array names no class. */
+	db_stmt *s = store_stmt(c, dialect_json_name_of_code_sql(c->db));
 	bool found = false;
 	int step;
 	if (s) {
