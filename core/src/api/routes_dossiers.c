@@ -261,11 +261,16 @@ static void ledger_line(void *ctx, const struct dossier_ledger_row *row)
 	strbuf_puts(out, ",");
 	csv_cell(out, row->procedure);
 	strbuf_printf(out, ",%d,", (int)row->sets);
-	const char *texts[] = {row->applicant, row->address, row->phone, row->lead_office};
+	/* The address as the applicant object keeps it ("" when none). */
+	json_t *applicant = row->applicant_json ? json_loads(row->applicant_json, 0, NULL) : NULL;
+	const char *address = json_string_value(json_object_get(applicant, "address"));
+	const char *texts[] = {row->applicant, address ? address : "", row->phone,
+	                       row->lead_office};
 	for (size_t i = 0; i < 4; i++) {
 		csv_cell(out, texts[i]);
 		strbuf_puts(out, ",");
 	}
+	json_decref(applicant);
 	const int64_t times[] = {row->received_at, row->due_at, row->sent_at, row->finished_at,
 	                         row->returned_at};
 	for (size_t i = 0; i < 5; i++) {

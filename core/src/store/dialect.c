@@ -332,6 +332,58 @@ const char *dialect_setting_json_string_sql(struct db *db)
 	       " AND CASE WHEN json_valid(value) THEN json_type(value) = 'text' ELSE 0 END";
 }
 
+const char *dialect_json_member_sql(struct db *db)
+{
+	if (db_engine(db) == DB_POSTGRES)
+		return "SELECT CASE WHEN json_typeof(o.j) = 'object'"
+		       " AND json_typeof(o.j -> CAST(?2 AS TEXT)) IN ('string', 'number')"
+		       " THEN o.j ->> CAST(?2 AS TEXT) END"
+		       " FROM (SELECT motcua_json(CAST(?1 AS TEXT)) AS j) o";
+	return "SELECT CASE WHEN json_valid(?1) AND json_type(?1) = 'object'"
+	       " AND json_type(?1, '$.' || ?2) IN ('text', 'integer', 'real')"
+	       " THEN json_extract(?1, '$.' || ?2) END";
+}
+
+const char *dialect_json_object_ints_sql(struct db *db)
+{
+	if (db_engine(db) == DB_POSTGRES)
+		return "SELECT m.key, CASE WHEN m.i THEN 1 ELSE 0 END,"
+		       " CASE WHEN m.i AND m.t ~ '^-?[0-9]{1,18}$' THEN CAST(m.t AS BIGINT) END"
+		       " FROM (SELECT e.key, e.n, e.value #>> '{}' AS t,"
+		       "  json_typeof(e.value) = 'number' AND e.value #>> '{}' ~ '^-?[0-9]+$' AS i"
+		       "  FROM (SELECT motcua_json(CAST(?1 AS TEXT)) AS j) o,"
+		       "  json_each(CASE WHEN json_typeof(o.j) = 'object' THEN o.j ELSE '{}' END)"
+		       "  WITH ORDINALITY e (key, value, n)) m ORDER BY m.n";
+	return "SELECT m.key, CASE WHEN m.type = 'integer' THEN 1 ELSE 0 END,"
+	       " CASE m.type WHEN 'integer' THEN m.atom END"
+	       " FROM json_each(CASE WHEN json_valid(?1) AND json_type(?1) = 'object'"
+	       "  THEN ?1 ELSE '{}' END) m";
+}
+
+const char *dialect_json_array_items_sql(struct db *db)
+{
+	if (db_engine(db) == DB_POSTGRES)
+		return "SELECT CASE WHEN json_typeof(i.v -> CAST(?3 AS TEXT)) = 'string'"
+		       "  THEN i.v ->> CAST(?3 AS TEXT) END,"
+		       " CASE WHEN json_typeof(i.v -> CAST(?4 AS TEXT)) = 'number'"
+		       "  THEN i.v ->> CAST(?4 AS TEXT) END"
+		       " FROM (SELECT CASE WHEN json_typeof(o.j) = 'object'"
+		       "  THEN o.j -> CAST(?2 AS TEXT) END AS a"
+		       "  FROM (SELECT motcua_json(CAST(?1 AS TEXT)) AS j) o) x,"
+		       " LATERAL (SELECT e.value AS v, e.n, '' AS name"
+		       "  FROM json_array_elements(CASE WHEN json_typeof(x.a) = 'array' THEN x.a"
+		       "  ELSE '[]' END) WITH ORDINALITY e (value, n)"
+		       "  UNION ALL SELECT m.value, 0, m.key FROM json_each(CASE WHEN"
+		       "  json_typeof(x.a) = 'object' THEN x.a ELSE '{}' END) m) i"
+		       " ORDER BY i.n, i.name COLLATE \"C\"";
+	return "SELECT CASE WHEN json_type(j.value, '$.' || ?3) = 'text'"
+	       "  THEN json_extract(j.value, '$.' || ?3) END,"
+	       " CASE WHEN json_type(j.value, '$.' || ?4) IN ('integer', 'real')"
+	       "  THEN json_extract(j.value, '$.' || ?4) END"
+	       " FROM json_each(CASE WHEN json_valid(?1) AND json_type(?1) = 'object'"
+	       "  THEN ?1 ELSE '{}' END, '$.' || ?2) j ORDER BY j.key";
+}
+
 /* ---- Maintained figures ------------------------------------------------- */
 
 /* PostgreSQL: the tokens of each table from the base tables, (key..., o,

@@ -106,6 +106,26 @@ const char *dialect_json_name_of_code_sql(struct db *db);
 /* At most one row: the text of the setting ?1 when it is a JSON string. */
 const char *dialect_setting_json_string_sql(struct db *db);
 
+/* Generic reads of a JSON text the caller passes as ?1, for the stored
+ * JSON of dossiers and feedback: a text that is no JSON, or not of the
+ * shape asked, reads as nothing (dialect_json_is_object_sql above says
+ * whether it is an object). */
+/* One row: the member named ?2 of the JSON object text ?1, a string's text
+ * or a number's (NULL when ?1 is no object, has no such member, or it is
+ * null). */
+const char *dialect_json_member_sql(struct db *db);
+/* The members of the JSON object text ?1, one row each in order: its name,
+ * 1 when its value is an integer (SQLite's json_type 'integer': no fraction
+ * nor exponent) else 0, and that integer when bigint holds it (else NULL).
+ * No row when ?1 is no object. */
+const char *dialect_json_object_ints_sql(struct db *db);
+/* The items of the array that is member ?2 of the JSON object text ?1, in
+ * order, one row each: the item's member named ?3 when it is a string, and
+ * its member named ?4 when it is a number (each NULL otherwise, and for an
+ * item that is no object). No row when there is no such member. (As SQLite's
+ * json_each, an object there is walked too: its members, ordered by name.) */
+const char *dialect_json_array_items_sql(struct db *db);
+
 /* ---- Maintained figures (store/figures.h) ---------------------------------
  * SQLite computes a row's tokens with the FIG_TOK_ macros of its triggers,
  * PostgreSQL with its triggers' functions (fig_tok_r…, schema_pg_sql.c); the

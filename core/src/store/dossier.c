@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "store/calendar.h"
+#include "store/dialect.h"
 #include "store/dossier_internal.h"
 #include "store/scan.h"
 #include "util/clock.h"
@@ -246,6 +247,47 @@ enum mc_err dossier_ledger_assign(struct store_conn *c, const char *code, int64_
 	return store_step(c, s, "ledger", err);
 }
 
+/* The member name of the event's details (JSON text, or NULL) read on c by
+ * store/dialect.h's JSON query: *out an owned copy of its text, NULL when
+ * there is none. MC_OK or the database error. */
+static enum mc_err dossier_details_member(struct store_conn *c, const char *details,
+                                          const char *name, char **out, struct mc_error *err)
+{
+	*out = NULL;
+	db_stmt *q = store_stmt(c, dialect_json_member_sql(c->db));
+	if (q == NULL)
+		return store_sql_error(c, "dossier audit", err);
+	if (details)
+		db_bind_text(q, 1, details, -1, DB_STATIC);
+	db_bind_text(q, 2, name, -1, DB_STATIC);
+	int step;
+	if (store_next(q, &step) && db_column_type(q, 0) != DB_NULL)
+		*out = xstrdup(store_col_text(q, 0));
+	return store_scan_end(c, q, step, "dossier audit", err);
+}
+
+/* Whether the dossier row of s (code, status, due_at, the newest event's
+ * details) states what its newest event does; *what the first that differs. */
+static enum mc_err dossier_audit_row(struct store_conn *c, db_stmt *s, bool *same,
+                                     const char **what, struct mc_error *err)
+{
+	const char *details = db_column_type(s, 3) == DB_NULL ? NULL : store_col_text(s, 3);
+	char *status = NULL, *due = NULL;
+	enum mc_err rc;
+	if ((rc = dossier_details_member(c, details, "status", &status, err)) ||
+	    (rc = dossier_details_member(c, details, "due_at", &due, err)))
+		goto done;
+	bool same_status = status && strcmp(store_col_text(s, 1), status) == 0;
+	bool same_due = (db_column_type(s, 2) == DB_NULL) == (due == NULL) &&
+	                db_column_int64(s, 2) == (due ? strtoll(due, NULL, 10) : 0);
+	*same = same_status && same_due;
+	*what = same_status ? "due_at" : "status";
+done:
+	free(status);
+	free(due);
+	return rc;
+}
+
 enum mc_err store_dossier_audit(struct store *st, int64_t *checked, struct mc_error *err)
 {
 	struct store_conn *c = store_read_conn(st);
@@ -255,24 +297,22 @@ enum mc_err store_dossier_audit(struct store *st, int64_t *checked, struct mc_er
 	/* Not cached: runs once per audit. The newest event of each dossier
 	 * states its status and due instant after that event. */
 	if (db_prepare(c->db,
-	               "SELECT d.code, d.status, d.due_at, json_extract(e.details, '$.status'),"
-	               " json_extract(e.details, '$.due_at') FROM dossiers d"
+	               "SELECT d.code, d.status, d.due_at, e.details FROM dossiers d"
 	               " LEFT JOIN events e ON e.id = (SELECT max(id) FROM events"
 	               "  WHERE entity = 'dossier' AND entity_id = d.code)",
 	               &s) != DB_OK)
 		return store_sql_error(c, "dossier audit", err);
 	int step;
 	while (store_next(s, &step)) {
-		bool same_status = db_column_type(s, 3) != DB_NULL &&
-		                   strcmp(store_col_text(s, 1), store_col_text(s, 3)) == 0;
-		bool same_due =
-		    db_column_int64(s, 2) == db_column_int64(s, 4) &&
-		    (db_column_type(s, 2) == DB_NULL) == (db_column_type(s, 4) == DB_NULL);
-		if (!same_status || !same_due) {
+		bool same = false;
+		const char *what = "status";
+		if ((rc = dossier_audit_row(c, s, &same, &what, err)))
+			break;
+		if (!same) {
 			rc = mc_failf(err, MC_ERR_CONFLICT, "audit_state_mismatch",
 			              "Hồ sơ bị sửa ngoài nhật ký",
 			              "dossier %s differs from its last event (%s)",
-			              store_col_text(s, 0), same_status ? "due_at" : "status");
+			              store_col_text(s, 0), what);
 			break;
 		}
 		n++;

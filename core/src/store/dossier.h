@@ -300,7 +300,10 @@ enum mc_err store_dossier_public(struct store *st, const char *code, const char 
  * during the callback, never NULL ("" when empty); instants 0 when absent. */
 struct dossier_ledger_row {
 	int64_t line; /* the ledger's own line, or the row's order for old rows */
-	const char *code, *procedure, *applicant, *address, *phone, *lead_office;
+	const char *code, *procedure, *applicant, *phone, *lead_office;
+	/* The applicant object as kept (JSON text, NULL when none): the API
+	 * reads the address from it. */
+	const char *applicant_json;
 	int64_t sets;
 	int64_t received_at, due_at, sent_at, finished_at, returned_at;
 	const char *returned_to, *status;

@@ -3,34 +3,54 @@
  * judged against its budget by the domain (dossier_step_close); and the
  * boundary-free hand-over of a dossier received for another authority. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "store/calendar.h"
+#include "store/dialect.h"
 #include "store/dossier_internal.h"
 #include "store/scan.h"
+#include "util/xmalloc.h"
 
-/* The budget in working seconds of office's step, from the procedure's
- * "steps" ([{"office","days"}], read by SQL: the last that names office
- * with a number of days); -1 when the procedure sets none. */
-static int64_t dossier_step_budget(struct store *st, struct store_conn *c, int64_t procedure_id,
-                                   const char *office)
+/* The budget in working seconds of office's step into *budget, from the
+ * procedure's "steps" ([{"office","days"}], read by SQL: the last that names
+ * office with a number of days); -1 when the procedure sets none. MC_OK or
+ * the database error. */
+static enum mc_err dossier_step_budget(struct store *st, struct store_conn *c, int64_t procedure_id,
+                                       const char *office, int64_t *budget, struct mc_error *err)
 {
-	db_stmt *s = store_stmt(
-	    c, "SELECT json_extract(j.value, '$.days') FROM procedures p,"
-	       " json_each(CASE WHEN json_valid(p.body) THEN p.body ELSE '{}' END, '$.steps') j"
-	       " WHERE p.id = ?1 AND json_extract(j.value, '$.office') = ?2"
-	       " AND json_type(j.value, '$.days') IN ('integer', 'real')"
-	       " ORDER BY j.key DESC LIMIT 1");
+	*budget = -1;
+	db_stmt *s = store_stmt(c, "SELECT body FROM procedures WHERE id = ?");
 	if (s == NULL)
-		return -1;
+		return store_sql_error(c, "procedure", err);
 	db_bind_int64(s, 1, procedure_id);
-	db_bind_text(s, 2, office, -1, DB_STATIC);
-	int64_t budget = -1;
-	if (db_step(s) == DB_ROW)
-		budget =
-		    dossier_step_budget_of(db_column_double(s, 0), store_calendar_day_seconds(st));
-	db_reset(s);
-	return budget;
+	int step;
+	char *body = store_next(s, &step) ? xstrdup(store_col_text(s, 0)) : NULL;
+	enum mc_err rc = store_scan_end(c, s, step, "procedure", err);
+	if (rc || body == NULL)
+		goto done;
+	if ((s = store_stmt(c, dialect_json_array_items_sql(c->db))) == NULL) {
+		rc = store_sql_error(c, "step budget", err);
+		goto done;
+	}
+	db_bind_text(s, 1, body, -1, DB_STATIC);
+	db_bind_text(s, 2, "steps", -1, DB_STATIC);
+	db_bind_text(s, 3, "office", -1, DB_STATIC);
+	db_bind_text(s, 4, "days", -1, DB_STATIC);
+	bool found = false;
+	double days = 0;
+	while (store_next(s, &step)) {
+		if (db_column_type(s, 1) == DB_NULL || db_column_type(s, 0) == DB_NULL ||
+		    strcmp(store_col_text(s, 0), office) != 0)
+			continue;
+		found = true;
+		days = db_column_double(s, 1);
+	}
+	if ((rc = store_scan_end(c, s, step, "step budget", err)) == MC_OK && found)
+		*budget = dossier_step_budget_of(days, store_calendar_day_seconds(st));
+done:
+	free(body);
+	return rc;
 }
 
 /* Declared in dossier_internal.h: the working time spent, and early / on
@@ -81,7 +101,10 @@ enum mc_err dossier_start_step(struct store *st, struct store_conn *c, const str
                                const char *receiver, const char *note, int64_t fallback,
                                int64_t now, struct mc_error *err)
 {
-	int64_t budget = dossier_step_budget(st, c, d->procedure_id, office);
+	int64_t budget;
+	enum mc_err rc = dossier_step_budget(st, c, d->procedure_id, office, &budget, err);
+	if (rc)
+		return rc;
 	if (budget < 0)
 		budget = fallback;
 	db_stmt *s = store_stmt(c, "INSERT INTO dossier_steps (dossier_id, office, giver,"
@@ -98,7 +121,7 @@ enum mc_err dossier_start_step(struct store *st, struct store_conn *c, const str
 		db_bind_int64(s, 6, budget);
 	if (note)
 		db_bind_text(s, 7, note, -1, DB_STATIC);
-	enum mc_err rc = store_step(c, s, "step", err);
+	rc = store_step(c, s, "step", err);
 	if (rc)
 		return rc;
 	s = store_stmt(c, "UPDATE dossiers SET holder_office = ?, holder = ? WHERE id = ?");

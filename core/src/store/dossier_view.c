@@ -628,8 +628,7 @@ enum mc_err store_dossier_ledger(struct store *st, const struct principal *who, 
 		return urc;
 	/* Each receiving centre's own book: its lines in order, centre by centre. */
 	db_stmt *s = store_stmt(
-	    c, "SELECT d.code, p.name, d.sets, d.applicant_name,"
-	       " json_extract(d.applicant, '$.address'), d.applicant_phone,"
+	    c, "SELECT d.code, p.name, d.sets, d.applicant_name, d.applicant, d.applicant_phone,"
 	       " coalesce(p.office, (SELECT code FROM offices WHERE id = d.authority_id)),"
 	       " d.received_at, d.due_at,"
 	       " (SELECT min(given_at) FROM dossier_steps s WHERE s.dossier_id = d.id),"
@@ -661,7 +660,7 @@ enum mc_err store_dossier_ledger(struct store *st, const struct principal *who, 
 		    .procedure = store_col_text(s, 1),
 		    .sets = db_column_int(s, 2),
 		    .applicant = store_col_text(s, 3),
-		    .address = store_col_text(s, 4),
+		    .applicant_json = db_column_type(s, 4) == DB_NULL ? NULL : store_col_text(s, 4),
 		    .phone = store_col_text(s, 5),
 		    .lead_office = store_col_text(s, 6),
 		    .received_at = db_column_int64(s, 7),

@@ -14,6 +14,7 @@
 #include <sodium.h>
 
 #include "store/calendar.h"
+#include "store/dialect.h"
 #include "store/feedback.h"
 #include "store/feedback_internal.h"
 #include "store/notify.h"
@@ -73,38 +74,49 @@ enum mc_err feedback_due(struct store *st, int64_t from, int days, int64_t *due,
 
 /* ---- limits and heads ------------------------------------------------------ */
 
-/* The integer members of the setting key as SQL reads them (json_each):
- * each calls take(ctx, member, is_integer, value). False when the setting
- * is absent; *object false when it is not a JSON object. */
-static bool fb_setting_members(struct store *st, const char *key, bool *object,
-                               void (*take)(void *ctx, const char *member, bool integer,
-                                            int64_t value),
-                               void *ctx)
+/* The integer members of the setting key as SQL reads them (store/dialect.h's
+ * JSON queries): each calls take(ctx, member, is_integer, value). *found
+ * false when the setting is absent; *object false when it is not a JSON
+ * object. MC_OK, or the database error (err filled when not NULL). */
+static enum mc_err fb_setting_members(struct store *st, const char *key, bool *found, bool *object,
+                                      void (*take)(void *ctx, const char *member, bool integer,
+                                                   int64_t value),
+                                      void *ctx, struct mc_error *err)
 {
 	struct store_conn *c = store_read_conn(st);
-	db_stmt *s = store_stmt(c, "SELECT json_valid(value) AND json_type(value) = 'object'"
-	                           " FROM settings WHERE key = ?");
+	*found = *object = false;
+	db_stmt *s = store_stmt(c, "SELECT value FROM settings WHERE key = ?");
 	if (s == NULL)
-		return false;
-	db_bind_text(s, 1, key, -1, DB_STATIC);
-	bool found = db_step(s) == DB_ROW;
-	*object = found && db_column_int(s, 0) == 1;
-	db_reset(s);
-	if (!found || !*object)
-		return found;
-	s = store_stmt(c, "SELECT m.key, m.type = 'integer', CASE m.type WHEN 'integer'"
-	                  " THEN m.atom END FROM settings, json_each(settings.value) m"
-	                  " WHERE settings.key = ?");
-	if (s == NULL)
-		return true;
+		return store_sql_error(c, "feedback limits", err);
 	db_bind_text(s, 1, key, -1, DB_STATIC);
 	int step;
+	char *value = NULL;
+	if (store_next(s, &step))
+		value = xstrdup(store_col_text(s, 0));
+	enum mc_err rc = store_scan_end(c, s, step, "feedback limits", err);
+	*found = value != NULL;
+	if (rc || value == NULL)
+		goto done;
+	if ((s = store_stmt(c, dialect_json_is_object_sql(c->db))) == NULL) {
+		rc = store_sql_error(c, "feedback limits", err);
+		goto done;
+	}
+	db_bind_text(s, 1, value, -1, DB_STATIC);
+	if (store_next(s, &step))
+		*object = db_column_int(s, 0) == 1;
+	if ((rc = store_scan_end(c, s, step, "feedback limits", err)) || !*object)
+		goto done;
+	if ((s = store_stmt(c, dialect_json_object_ints_sql(c->db))) == NULL) {
+		rc = store_sql_error(c, "feedback limits", err);
+		goto done;
+	}
+	db_bind_text(s, 1, value, -1, DB_STATIC);
 	while (store_next(s, &step))
 		take(ctx, store_col_text(s, 0), db_column_int(s, 1) == 1, db_column_int64(s, 2));
-	/* A read error mid-way leaves the members taken so far: the defaults
-	 * stand for the rest. */
-	store_scan_end(c, s, step, "feedback limits", NULL);
-	return true;
+	rc = store_scan_end(c, s, step, "feedback limits", err);
+done:
+	free(value);
+	return rc;
 }
 
 static void fb_limits_take(void *ctx, const char *member, bool integer, int64_t v)
@@ -129,12 +141,22 @@ static void fb_limits_take(void *ctx, const char *member, bool integer, int64_t 
 	}
 }
 
-void store_feedback_limits(struct store *st, struct feedback_limits *out)
+enum mc_err feedback_limits_read(struct store *st, struct feedback_limits *out,
+                                 struct mc_error *err)
 {
 	feedback_limits_default(out);
-	bool object;
-	if (fb_setting_members(st, "feedback_limits", &object, fb_limits_take, out) && !object)
+	bool found, object;
+	enum mc_err rc =
+	    fb_setting_members(st, "feedback_limits", &found, &object, fb_limits_take, out, err);
+	if (rc == MC_OK && found && !object)
 		log_warn("setting feedback_limits is not a JSON object: the defaults apply");
+	return rc;
+}
+
+void store_feedback_limits(struct store *st, struct feedback_limits *out)
+{
+	/* A read error leaves the defaults for the members not read yet. */
+	(void)feedback_limits_read(st, out, NULL);
 }
 
 static void fb_public_limits_take(void *ctx, const char *member, bool integer, int64_t v)
@@ -155,14 +177,22 @@ static void fb_public_limits_take(void *ctx, const char *member, bool integer, i
 	}
 }
 
-void store_feedback_public_limits(struct store *st, struct feedback_public_limits *out)
+enum mc_err feedback_public_limits_read(struct store *st, struct feedback_public_limits *out,
+                                        struct mc_error *err)
 {
 	out->per_minute = FEEDBACK_PUBLIC_PER_MINUTE;
 	out->attachment_bytes_per_day = FEEDBACK_PUBLIC_ATTACHMENT_BYTES_PER_DAY;
-	bool object;
-	if (fb_setting_members(st, "feedback_public_limits", &object, fb_public_limits_take, out) &&
-	    !object)
+	bool found, object;
+	enum mc_err rc = fb_setting_members(st, "feedback_public_limits", &found, &object,
+	                                    fb_public_limits_take, out, err);
+	if (rc == MC_OK && found && !object)
 		log_warn("setting feedback_public_limits is not a JSON object: the defaults apply");
+	return rc;
+}
+
+void store_feedback_public_limits(struct store *st, struct feedback_public_limits *out)
+{
+	(void)feedback_public_limits_read(st, out, NULL);
 }
 
 bool feedback_user_is_head(struct store_conn *c, int64_t user_id)
@@ -530,7 +560,8 @@ static enum mc_err fb_create_tx(struct store *st, const struct principal *who,
 		d.id = 0;
 	if (!staff && in->nfiles > 0) {
 		struct feedback_public_limits plim;
-		store_feedback_public_limits(st, &plim);
+		if ((rc = feedback_public_limits_read(st, &plim, err)))
+			return rc;
 		int64_t bytes = 0;
 		for (int i = 0; i < in->nfiles; i++)
 			bytes += (int64_t)in->files[i].size;
@@ -556,9 +587,10 @@ enum mc_err store_feedback_create(struct store *st, const struct principal *who,
 {
 	memset(out, 0, sizeof *out);
 	struct feedback_limits lim;
-	store_feedback_limits(st, &lim);
 	int64_t due[4] = {0}; /* reject, forward, info, answer */
-	enum mc_err rc;
+	enum mc_err rc = feedback_limits_read(st, &lim, err);
+	if (rc)
+		return rc;
 	if (!in->anonymous) {
 		int days[4] = {lim.reject, lim.forward, lim.info, lim.answer};
 		for (int i = 0; i < 4; i++)

@@ -660,10 +660,10 @@ static enum mc_err fb_apply_text(const struct fb_act *x, struct mc_error *err)
 static enum mc_err fb_apply_approve(const struct fb_act *x, struct mc_error *err)
 {
 	struct feedback_limits lim;
-	store_feedback_limits(x->st, &lim);
 	int64_t due = 0;
-	enum mc_err rc = feedback_due(x->st, x->now, lim.publish, &due, err);
-	if (rc)
+	enum mc_err rc;
+	if ((rc = feedback_limits_read(x->st, &lim, err)) ||
+	    (rc = feedback_due(x->st, x->now, lim.publish, &due, err)))
 		return rc;
 	db_stmt *s = store_stmt(x->c, "UPDATE feedback SET status = 'answered',"
 	                              " answer = coalesce(?1, answer_draft), answered_at = ?2,"

@@ -7,6 +7,7 @@
 #include "store/db.h"
 
 #include "domain/feedback.h"
+#include "store/feedback.h"
 #include "store/store_internal.h"
 #include "util/error.h"
 
@@ -38,6 +39,15 @@ void feedback_times_of_row(db_stmt *s, int col, struct feedback_times *t, char *
  * caller's connection: the writer inside its transaction, or a reader).
  * store_user_is_head is this on the thread's reader. */
 bool feedback_user_is_head(struct store_conn *c, int64_t user_id);
+
+/* The limits of store_feedback_limits and store_feedback_public_limits
+ * (the defaults, and the settings' valid members), for a caller inside its
+ * write transaction: MC_OK, or the database error (err filled when not
+ * NULL), which the transaction must not outlive. */
+enum mc_err feedback_limits_read(struct store *st, struct feedback_limits *out,
+                                 struct mc_error *err);
+enum mc_err feedback_public_limits_read(struct store *st, struct feedback_public_limits *out,
+                                        struct mc_error *err);
 
 /* The due instant days working days after from on the office calendar (a
  * receipt after the cutoff or on a day off starts the next working day). */
