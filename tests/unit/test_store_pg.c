@@ -901,7 +901,7 @@ static void test_dialect_json_reads_alike(void **state)
 			}
 		}
 	}
-	/* A setting read when it is a JSON string. */
+	/* A setting read as text: a JSON string's text, else as stored. */
 	static const char *const settings[] = {"\"https://dvc.example.vn\"",
 	                                       "https://bare.example.vn", "{\"url\":\"x\"}", "12",
 	                                       "\"\""};
@@ -919,7 +919,7 @@ static void test_dialect_json_reads_alike(void **state)
 			assert_int_equal(db_step(s), DB_DONE);
 			db_finalize(s);
 		}
-		JSON_SAME("setting string", dialect_setting_json_string_sql, "t", NULL);
+		JSON_SAME("setting text", dialect_setting_text_sql, "t", NULL);
 	}
 #undef JSON_SAME
 	db_close(lite);

@@ -19,6 +19,7 @@
 #include "store/calendar.h"
 #include "store/dialect.h"
 #include "store/notify.h"
+#include "store/print.h"
 
 /* Fills s from the stored object text (members absent keep s's value),
  * read through the engine's JSON functions (store/dialect.h); false when it
@@ -841,15 +842,10 @@ static enum mc_err bk_notify(struct store *st, const char *trigger, int64_t offi
 	char slot[32];
 	store_booking_when(start, slot);
 	char link[400] = "";
-	/* The setting is JSON text: its string, through the engine. */
-	struct store_conn *c = store_read_conn(st);
-	db_stmt *s = store_stmt(c, dialect_setting_json_string_sql(c->db));
-	if (s)
-		db_bind_text(s, 1, "public_url", -1, DB_STATIC);
-	if (s && db_step(s) == DB_ROW)
-		snprintf(link, sizeof link, "%s/dat-lich?ma=%s", store_col_text(s, 0), code);
-	if (s)
-		db_reset(s);
+	char *url = store_public_url(st);
+	if (url)
+		snprintf(link, sizeof link, "%s/dat-lich?ma=%s", url, code);
+	free(url);
 	const struct notify_field fields[] = {
 	    {"code", code}, {"name", name}, {"group", group}, {"slot", slot}, {"link", link}};
 	struct notify_request rq = {.trigger = trigger,

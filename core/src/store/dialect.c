@@ -323,13 +323,15 @@ const char *dialect_json_name_of_code_sql(struct db *db)
 	       " AND json_extract(value, '$.code') = ?2 LIMIT 1";
 }
 
-const char *dialect_setting_json_string_sql(struct db *db)
+const char *dialect_setting_text_sql(struct db *db)
 {
 	if (db_engine(db) == DB_POSTGRES)
-		return "SELECT motcua_json(value) #>> '{}' FROM settings WHERE key = ?1"
-		       " AND json_typeof(motcua_json(value)) = 'string'";
-	return "SELECT json_extract(value, '$') FROM settings WHERE key = ?1"
-	       " AND CASE WHEN json_valid(value) THEN json_type(value) = 'text' ELSE 0 END";
+		return "SELECT CASE WHEN json_typeof(u.j) = 'string' THEN u.j #>> '{}' ELSE u.value END"
+		       " FROM (SELECT value, motcua_json(value) AS j FROM settings"
+		       " WHERE key = CAST(?1 AS TEXT)) u";
+	return "SELECT CASE WHEN json_valid(value) AND json_type(value) = 'text'"
+	       " THEN json_extract(value, '$') ELSE value END"
+	       " FROM settings WHERE key = ?1";
 }
 
 const char *dialect_json_member_sql(struct db *db)

@@ -103,8 +103,10 @@ const char *dialect_json_sessions_sql(struct db *db);
  * of the JSON array ?1 whose member "code" is ?2 (none when ?1 is not a
  * JSON array). A priority class by its code. */
 const char *dialect_json_name_of_code_sql(struct db *db);
-/* At most one row: the text of the setting ?1 when it is a JSON string. */
-const char *dialect_setting_json_string_sql(struct db *db);
+/* At most one row: the setting ?1 as text: a JSON string's text, else the
+ * value as stored (a bare URL an old office's migration left). No row when
+ * it is not set. */
+const char *dialect_setting_text_sql(struct db *db);
 
 /* Generic reads of a JSON text the caller passes as ?1, for the stored
  * JSON of dossiers and feedback: a text that is no JSON, or not of the

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "store/dialect.h"
 #include "store/queue.h"
 #include "store/scan.h"
 #include "store/store_internal.h"
@@ -1053,14 +1054,12 @@ enum mc_err store_setup_printer_link(struct store *st, const struct setup_printe
 char *store_public_url(struct store *st)
 {
 	struct store_conn *c = store_read_conn(st);
-	/* Kept as a JSON string, or as the bare URL. */
-	db_stmt *s = store_stmt(c, "SELECT CASE WHEN json_valid(value)"
-	                           " AND json_type(value) = 'text'"
-	                           " THEN json_extract(value, '$') ELSE value END"
-	                           " FROM settings WHERE key = 'public_url'");
+	/* Kept as a JSON string, or as the bare URL (store/dialect.h). */
+	db_stmt *s = store_stmt(c, dialect_setting_text_sql(c->db));
 	char *url = NULL;
 	if (s == NULL)
 		return NULL;
+	db_bind_text(s, 1, "public_url", -1, DB_STATIC);
 	if (db_step(s) == DB_ROW && db_column_type(s, 0) != DB_NULL)
 		url = xstrdup(store_col_text(s, 0));
 	db_reset(s);
