@@ -648,14 +648,14 @@ enum mc_err store_print_job_update(struct store *st, int64_t id, const struct st
 		return rc;
 	struct store_conn *c = store_write_conn(st);
 	int64_t now = clock_now();
-	db_stmt *s =
-	    store_stmt(c, "UPDATE print_jobs SET state = ?1, attempts = attempts + ?2,"
-	                  " cups_job_id = CASE WHEN ?3 > 0 THEN ?3 WHEN ?3 < 0 THEN NULL"
-	                  "  ELSE cups_job_id END,"
-	                  " next_try_ms = ?4, last_error = CASE WHEN ?5 IS NULL THEN last_error"
-	                  "  WHEN ?5 = '' THEN NULL ELSE ?5 END,"
-	                  " printer_reasons = coalesce(?6, printer_reasons), updated_at = ?7,"
-	                  " done_at = iif(?1 = 'done', ?7, done_at) WHERE id = ?8");
+	db_stmt *s = store_stmt(
+	    c, "UPDATE print_jobs SET state = ?1, attempts = attempts + ?2,"
+	       " cups_job_id = CASE WHEN ?3 > 0 THEN ?3 WHEN ?3 < 0 THEN NULL"
+	       "  ELSE cups_job_id END,"
+	       " next_try_ms = ?4, last_error = CASE WHEN CAST(?5 AS TEXT) IS NULL THEN last_error"
+	       "  WHEN ?5 = '' THEN NULL ELSE ?5 END,"
+	       " printer_reasons = coalesce(?6, printer_reasons), updated_at = ?7,"
+	       " done_at = CASE WHEN ?1 = 'done' THEN ?7 ELSE done_at END WHERE id = ?8");
 	if (s == NULL) {
 		rc = store_sql_error(c, "print job", err);
 		goto fail;
@@ -674,7 +674,8 @@ enum mc_err store_print_job_update(struct store *st, int64_t id, const struct st
 		goto fail;
 	if (u->whole_printer) {
 		s = store_stmt(
-		    c, "UPDATE print_jobs SET next_try_ms = max(next_try_ms, ?1),"
+		    c, "UPDATE print_jobs SET next_try_ms = CASE WHEN next_try_ms > ?1"
+		       " THEN next_try_ms ELSE ?1 END,"
 		       " last_error = coalesce(?2, last_error),"
 		       " printer_reasons = coalesce(?3, printer_reasons), updated_at = ?4"
 		       " WHERE state = 'queued' AND sync = 0 AND id <> ?5"
