@@ -1008,7 +1008,7 @@ enum mc_err store_procedures_list(struct store *st, const char *q, const char *f
 		fold_vi(q, fq, n);
 	}
 	db_stmt *s = store_stmt(c, "SELECT code, version, name, field, body FROM procedures"
-	                           " WHERE current = 1 AND (?1 IS NULL OR field = ?1)"
+	                           " WHERE current = 1 AND (CAST(?1 AS TEXT) IS NULL OR field = ?1)"
 	                           " ORDER BY field, code");
 	if (s == NULL) {
 		rc = store_sql_error(c, "procedures list", err);
