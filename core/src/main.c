@@ -19,6 +19,7 @@ static const struct command {
     {"audit-verify", cli_audit_verify, "check the database and its event hash chain"},
     {"backup", cli_backup, "write a compressed online backup"},
     {"restore", cli_restore, "restore a backup into a new database file"},
+    {"migrate-to", cli_migrate_to, "copy an SQLite database into PostgreSQL and verify it"},
     {"simulate", cli_simulate, "fill a database with realistic history (demo data)"},
     {"calendar", cli_calendar, "lunar dates, holidays and working-time deadlines"},
     {"print-test", cli_print_test, "print a test ticket to a CUPS queue or printer URI"},

@@ -21,6 +21,7 @@ int cli_simulate(int argc, char **argv);
 int cli_print_test(int argc, char **argv);
 int cli_routes(int argc, char **argv);
 int cli_doctor(int argc, char **argv);
+int cli_migrate_to(int argc, char **argv);
 
 /* Prints "motcua-server CMD: reason" on stderr and returns CLI_EXIT_USAGE. */
 int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
