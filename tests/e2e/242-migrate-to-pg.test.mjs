@@ -14,6 +14,7 @@ import { chmodSync, existsSync, readdirSync, readFileSync, copyFileSync, mkdtemp
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ADMIN_PASSWORD, cli, Server, SOURCE, sqlite, tableCounts } from './lib/harness.mjs';
+import { ON_POSTGRES } from './lib/pg.mjs';
 
 const PG_BIN = (() => {
   try {
@@ -22,7 +23,10 @@ const PG_BIN = (() => {
     return bin && existsSync(`${bin}/initdb`) ? bin : null;
   } catch { return null; }
 })();
-const SKIP = PG_BIN ? false : 'PostgreSQL is not installed (/usr/lib/postgresql/*/bin/initdb; scripts/deps test)';
+// The source is an SQLite file and the test starts its own cluster: it runs
+// in the SQLite pass of scripts/test, not again in the PostgreSQL one.
+const SKIP = ON_POSTGRES ? 'migrate-to copies an SQLite file: runs in the SQLite pass'
+  : PG_BIN ? false : 'PostgreSQL is not installed (/usr/lib/postgresql/*/bin/initdb; scripts/deps test)';
 
 const PDF = Buffer.from(`%PDF-1.4
 1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj
