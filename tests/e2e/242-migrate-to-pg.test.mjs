@@ -182,6 +182,17 @@ test('bad input: clear refusals with their codes', { skip: SKIP }, () => {
   assert.equal(psql('fresh', "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"), '0');
 });
 
+test('a table one engine\'s schema lacks is refused loudly, never skipped', { skip: SKIP }, () => {
+  const extra = path.join(dir, 'extra.db');
+  copyFileSync(db, extra);
+  sqlite(extra, 'CREATE TABLE later_table (id INTEGER PRIMARY KEY, note TEXT); INSERT INTO later_table VALUES (1, \'x\');', { json: false });
+  createDb('extra');
+  const r = cli(['migrate-to', '--db', extra, uriOf('extra')]);
+  assert.equal(r.status, 1, r.stdout);
+  assert.match(r.stderr, /table later_table of the SQLite database has no PostgreSQL table.*\[migrate_schema\]/);
+  assert.equal(psql('extra', 'SELECT count(*) FROM events'), '0', 'nothing copied');
+});
+
 test('a source event edited behind the chain\'s back fails the check after the copy', { skip: SKIP }, () => {
   const bad = path.join(dir, 'tampered.db');
   copyFileSync(db, bad);
