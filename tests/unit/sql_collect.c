@@ -478,11 +478,13 @@ void sql_collect(struct sql_list *l)
 			bool is_h = n > 2 && strcmp(e->d_name + n - 2, ".h") == 0;
 			/* Not the schema's steps, nor the engines' own SQL (the
 			 * door to the engines, the dialect's two sides, PostgreSQL's
-			 * schema): the statements the store shares. */
+			 * schema, the copy to PostgreSQL's catalogue queries and
+			 * statement templates): the statements the store shares. */
 			if ((pass == 0 && !is_h) || (pass == 1 && !is_c) ||
 			    strcmp(e->d_name, "schema.c") == 0 ||
 			    strncmp(e->d_name, "db", 2) == 0 ||
 			    strncmp(e->d_name, "schema_pg", 9) == 0 ||
+			    strncmp(e->d_name, "migrate_pg", 10) == 0 ||
 			    strcmp(e->d_name, "dialect.c") == 0)
 				continue;
 			char path[800];

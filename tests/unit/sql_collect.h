@@ -18,7 +18,7 @@ struct sql_list {
 
 /* Fills l (zeroed by the caller) with the statements of the .c files of
  * core/src/store in the source tree this file was built from, or $MOTCUA_SOURCE's. Not the
- * engines' own SQL (schema steps, db*.c, dialect.c, schema_pg*). Fails the
+ * engines' own SQL (schema steps, db*.c, dialect.c, schema_pg*, migrate_pg*). Fails the
  * calling cmocka test when the sources cannot be read. */
 void sql_collect(struct sql_list *l);
 void sql_list_free(struct sql_list *l);
