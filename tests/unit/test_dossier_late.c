@@ -23,6 +23,8 @@
 #include "store/store.h"
 #include "util/clock.h"
 
+#include "store_fixture.h"
+
 /* Office time (UTC+7) as an instant. */
 static int64_t at(int y, int m, int d, int hh, int mm)
 {
@@ -79,14 +81,12 @@ static void test_sql_late_filter_is_the_domain_rule(void **state)
 	    {"D-NONE", DS_SUPPLEMENT_REQUESTED, 0, 0, at(2026, 12, 22, 9, 0), 0},
 	};
 	const size_t n = sizeof rows / sizeof rows[0];
-	char dir[] = "/tmp/motcua-late-XXXXXX", path[64];
-	assert_non_null(mkdtemp(dir));
-	snprintf(path, sizeof path, "%s/t.db", dir);
-	struct store *st;
+	struct store_fixture fx;
+	assert_int_equal(store_fixture_open(&fx, "late", "t.db"), 0);
+	struct store *st = fx.st;
 	struct mc_error err;
-	assert_int_equal(store_open(path, &st, &err), MC_OK);
 	sqlite3 *db;
-	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_open(fx.path, &db), SQLITE_OK);
 	exec(db, "INSERT INTO procedures (id, code, version, name, field, level, time_unit,"
 	         " time_milli, body, created_at) VALUES (1, 'P3', 1, 'Đăng ký kết hôn', 'Hộ tịch',"
 	         " 'commune', 'working_days', 3000, '{}', 0)");
@@ -160,10 +160,7 @@ static void test_sql_late_filter_is_the_domain_rule(void **state)
 	assert_true(late_seen >= 3);
 	assert_true(on_time_seen >= 3);
 	clock_use_real();
-	store_close(st);
-	char cmd[96];
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-	assert_int_equal(system(cmd), 0);
+	assert_int_equal(store_fixture_close(&fx), 0);
 }
 
 int main(void)

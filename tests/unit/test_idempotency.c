@@ -17,43 +17,40 @@
 #include "store/idempotency.h"
 #include "store/store.h"
 
+#include "store_fixture.h"
+
 struct fixture {
-	char dir[64];
-	char path[96];
-	char key_a[112], key_b[112];
-	struct store *st;
+	struct store_fixture db;
+	char key_a[112], key_b[112]; /* two seal key files in db.dir */
 	struct idem_seal *a, *b;
 };
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+	idem_seal_free(f->a);
+	idem_seal_free(f->b);
+	int rc = store_fixture_close(&f->db);
+	free(f);
+	return rc;
+}
 
 static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof *f);
 	struct mc_error err;
-	snprintf(f->dir, sizeof f->dir, "/tmp/motcua-idem-XXXXXX");
-	if (mkdtemp(f->dir) == NULL)
+	if (f == NULL || store_fixture_open(&f->db, "idem", "t.db") != 0) {
+		free(f);
 		return -1;
-	snprintf(f->path, sizeof f->path, "%s/t.db", f->dir);
-	snprintf(f->key_a, sizeof f->key_a, "%s/a.key", f->dir);
-	snprintf(f->key_b, sizeof f->key_b, "%s/b.key", f->dir);
-	if (store_open(f->path, &f->st, &err) != MC_OK ||
-	    idem_seal_open(f->key_a, &f->a, &err) != MC_OK ||
-	    idem_seal_open(f->key_b, &f->b, &err) != MC_OK)
-		return -1;
+	}
 	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fixture *f = *state;
-	char cmd[96];
-	idem_seal_free(f->a);
-	idem_seal_free(f->b);
-	store_close(f->st);
-	snprintf(cmd, sizeof cmd, "rm -rf %s", f->dir);
-	if (system(cmd) != 0)
+	snprintf(f->key_a, sizeof f->key_a, "%s/a.key", f->db.dir);
+	snprintf(f->key_b, sizeof f->key_b, "%s/b.key", f->db.dir);
+	if (idem_seal_open(f->key_a, &f->a, &err) != MC_OK ||
+	    idem_seal_open(f->key_b, &f->b, &err) != MC_OK) {
+		teardown(state);
 		return -1;
-	free(f);
+	}
 	return 0;
 }
 
@@ -72,18 +69,18 @@ static struct idem_request req(const char *body)
 static void save(struct fixture *f, const struct idem_seal *seal, struct idem_request q)
 {
 	struct mc_error err;
-	assert_int_equal(store_begin(f->st, &err), MC_OK);
-	assert_int_equal(store_idem_save(f->st, seal, &q, 201, ANSWER, &err), MC_OK);
-	assert_int_equal(store_commit(f->st, &err), MC_OK);
+	assert_int_equal(store_begin(f->db.st, &err), MC_OK);
+	assert_int_equal(store_idem_save(f->db.st, seal, &q, 201, ANSWER, &err), MC_OK);
+	assert_int_equal(store_commit(f->db.st, &err), MC_OK);
 }
 
 static enum idem_found find(struct fixture *f, const struct idem_seal *seal, struct idem_request q,
                             int *status, char **body)
 {
 	struct mc_error err;
-	assert_int_equal(store_begin(f->st, &err), MC_OK);
-	enum idem_found found = store_idem_find(f->st, seal, &q, status, body);
-	store_rollback(f->st);
+	assert_int_equal(store_begin(f->db.st, &err), MC_OK);
+	enum idem_found found = store_idem_find(f->db.st, seal, &q, status, body);
+	store_rollback(f->db.st);
 	return found;
 }
 
@@ -118,7 +115,7 @@ static void test_sealed(void **state)
 	save(f, f->a, req("{\"n\":1}"));
 	/* The record holds neither the answer nor its secret in clear. */
 	sqlite3 *raw;
-	assert_int_equal(sqlite3_open_v2(f->path, &raw, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_open_v2(f->db.path, &raw, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
 	sqlite3_stmt *s;
 	assert_int_equal(sqlite3_prepare_v2(raw, "SELECT body FROM idempotency", -1, &s, NULL),
 	                 SQLITE_OK);
@@ -147,14 +144,14 @@ static void test_reservation(void **state)
 	int status = -1;
 	char *body = NULL;
 	struct idem_request q = req("{\"group\":\"CT\"}");
-	assert_int_equal(store_idem_reserve(f->st, f->a, &q, &status, &body), IDEM_NEW);
-	assert_int_equal(store_idem_reserve(f->st, f->a, &q, &status, &body), IDEM_REPLAY);
+	assert_int_equal(store_idem_reserve(f->db.st, f->a, &q, &status, &body), IDEM_NEW);
+	assert_int_equal(store_idem_reserve(f->db.st, f->a, &q, &status, &body), IDEM_REPLAY);
 	assert_int_equal(status, 0); /* still running */
 	free(body);
 	struct idem_request other = req("{\"group\":\"HT\"}");
-	assert_int_equal(store_idem_reserve(f->st, f->a, &other, &status, &body), IDEM_OTHER);
-	store_idem_complete(f->st, f->a, &q, 201, ANSWER);
-	assert_int_equal(store_idem_reserve(f->st, f->a, &q, &status, &body), IDEM_REPLAY);
+	assert_int_equal(store_idem_reserve(f->db.st, f->a, &other, &status, &body), IDEM_OTHER);
+	store_idem_complete(f->db.st, f->a, &q, 201, ANSWER);
+	assert_int_equal(store_idem_reserve(f->db.st, f->a, &q, &status, &body), IDEM_REPLAY);
 	assert_int_equal(status, 201);
 	assert_string_equal(body, ANSWER);
 	free(body);
@@ -167,7 +164,7 @@ static void test_key_file(void **state)
 	assert_int_equal(stat(f->key_a, &sb), 0);
 	assert_int_equal(sb.st_mode & 0777, 0600);
 	char bad[112];
-	snprintf(bad, sizeof bad, "%s/bad.key", f->dir);
+	snprintf(bad, sizeof bad, "%s/bad.key", f->db.dir);
 	FILE *out = fopen(bad, "w");
 	fputs("not hex\n", out);
 	fclose(out);

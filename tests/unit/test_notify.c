@@ -23,6 +23,8 @@
 #include "store/store.h"
 #include "util/clock.h"
 
+#include "store_fixture.h"
+
 /* 2026-11-30 00:00 office time (UTC+7) = 2026-11-29 17:00 UTC. */
 #define DAY0 ((int64_t)1764435600)
 #define AT(h, m) (DAY0 + (h)*3600 + (m)*60)
@@ -234,22 +236,13 @@ static void test_backoff(void **state)
 
 static const struct principal admin = {.role = ROLE_ADMIN, .actor = "test:admin"};
 
-struct fixture {
-	char dir[64];
-	char path[96];
-	struct store *st;
-};
-
+/* A store of one centre with a public address and one service group, on
+ * the test clock at 10:00. */
 static int setup(void **state)
 {
-	struct fixture *f = calloc(1, sizeof *f);
-	snprintf(f->dir, sizeof f->dir, "/tmp/motcua-notify-XXXXXX");
-	if (mkdtemp(f->dir) == NULL)
+	if (store_fixture_setup(state) != 0)
 		return -1;
-	snprintf(f->path, sizeof f->path, "%s/t.db", f->dir);
-	struct mc_error err;
-	if (store_open(f->path, &f->st, &err) != MC_OK)
-		return -1;
+	struct store_fixture *f = *state;
 	clock_enable_test_mode();
 	clock_set(AT(10, 0));
 	json_t *bundle = json_loads(
@@ -257,27 +250,19 @@ static int setup(void **state)
 	    "\"https://dvc.example.vn\"},"
 	    "\"service_groups\":[{\"code\":\"CT\",\"prefix\":\"A\",\"name\":\"Chứng thực\"}]}",
 	    0, NULL);
+	struct mc_error err;
 	enum mc_err rc = setup_import(f->st, &admin, bundle, NULL, &err);
 	json_decref(bundle);
-	*state = f;
-	return rc == MC_OK ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-	struct fixture *f = *state;
-	char cmd[160];
-	store_close(f->st);
-	snprintf(cmd, sizeof cmd, "rm -rf %s", f->dir);
-	if (system(cmd) != 0)
+	if (rc != MC_OK) {
+		store_fixture_teardown(state);
 		return -1;
-	free(f);
+	}
 	return 0;
 }
 
 /* Runs a query on its own connection: the first column of the first row as
  * text into out ("" when none). */
-static void query(struct fixture *f, const char *sql, char *out, size_t len)
+static void query(struct store_fixture *f, const char *sql, char *out, size_t len)
 {
 	sqlite3 *db;
 	sqlite3_stmt *s;
@@ -290,7 +275,7 @@ static void query(struct fixture *f, const char *sql, char *out, size_t len)
 	sqlite3_close(db);
 }
 
-static enum mc_err set_config(struct fixture *f, const char *text, struct mc_error *err)
+static enum mc_err set_config(struct store_fixture *f, const char *text, struct mc_error *err)
 {
 	json_t *cfg = json_loads(text, 0, NULL);
 	assert_non_null(cfg);
@@ -406,7 +391,7 @@ static void test_dossier_message(void **state)
 /* The configuration as the store reads it back with SQL. */
 static void test_config_read(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	struct mc_error err;
 	assert_int_equal(
 	    set_config(f,
@@ -486,7 +471,7 @@ static const char *full_config =
 
 static void test_config(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	struct mc_error err;
 	char v[4000];
 	assert_int_equal(set_config(f, full_config, &err), MC_OK);
@@ -552,7 +537,7 @@ static void test_config(void **state)
 	assert_string_equal(t.access_token, "");
 }
 
-static enum mc_err enqueue(struct fixture *f, const char *trigger, const char *consent,
+static enum mc_err enqueue(struct store_fixture *f, const char *trigger, const char *consent,
                            const char *phone, const char *email, struct mc_error *err)
 {
 	const struct notify_field fields[] = {{"code", "000.00.01.H56-261130-0001"},
@@ -586,7 +571,7 @@ static enum mc_err enqueue(struct fixture *f, const char *trigger, const char *c
 
 static void test_enqueue(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	struct mc_error err;
 	char v[4000];
 	assert_int_equal(set_config(f, full_config, &err), MC_OK);
@@ -683,7 +668,7 @@ static void test_enqueue(void **state)
 }
 
 /* The store's typed answers as the routes present them. */
-static enum mc_err resend_view(struct fixture *f, const struct principal *who, int64_t id,
+static enum mc_err resend_view(struct store_fixture *f, const struct principal *who, int64_t id,
                                int64_t now, json_t **view, struct mc_error *err)
 {
 	struct notify_row row;
@@ -693,7 +678,7 @@ static enum mc_err resend_view(struct fixture *f, const struct principal *who, i
 	return rc;
 }
 
-static enum mc_err list_view(struct fixture *f, const struct principal *who, json_t *q,
+static enum mc_err list_view(struct store_fixture *f, const struct principal *who, json_t *q,
                              json_t **view, struct mc_error *err)
 {
 	struct notify_list_query lq;
@@ -709,7 +694,7 @@ static enum mc_err list_view(struct fixture *f, const struct principal *who, jso
 
 static void test_outbox(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	struct mc_error err;
 	char v[4000], st8[8];
 	struct store_notify_claim c1, c2, c3;
@@ -824,10 +809,10 @@ int main(void)
 	    cmocka_unit_test(test_consent),
 	    cmocka_unit_test(test_config_rules),
 	    cmocka_unit_test(test_dossier_message),
-	    cmocka_unit_test_setup_teardown(test_config, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_config_read, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_enqueue, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_outbox, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_config, setup, store_fixture_teardown),
+	    cmocka_unit_test_setup_teardown(test_config_read, setup, store_fixture_teardown),
+	    cmocka_unit_test_setup_teardown(test_enqueue, setup, store_fixture_teardown),
+	    cmocka_unit_test_setup_teardown(test_outbox, setup, store_fixture_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

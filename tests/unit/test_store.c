@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "sql_collect.h"
+#include "store_fixture.h"
 
 #include "api/present_queue.h"
 #include "store/queue.h"
@@ -34,45 +35,27 @@
 
 static const struct principal admin = {.role = ROLE_ADMIN, .actor = "test:admin"};
 
-struct fixture {
-	char dir[64];
-	char path[96];
-	struct store *st;
-};
-
+/* A store with one service group and one counter. */
 static int setup(void **state)
 {
-	struct fixture *f = calloc(1, sizeof *f);
-	snprintf(f->dir, sizeof f->dir, "/tmp/motcua-store-XXXXXX");
-	if (mkdtemp(f->dir) == NULL)
+	if (store_fixture_setup(state) != 0)
 		return -1;
-	snprintf(f->path, sizeof f->path, "%s/t.db", f->dir);
-	struct mc_error err;
-	if (store_open(f->path, &f->st, &err) != MC_OK)
-		return -1;
+	struct store_fixture *f = *state;
 	json_t *bundle = json_loads("{\"service_groups\":[{\"code\":\"CT\",\"prefix\":\"A\","
 	                            "\"name\":\"Chứng thực\"}],\"counters\":[{\"no\":1,"
 	                            "\"groups\":[\"CT\"]}]}",
 	                            0, NULL);
+	struct mc_error err;
 	enum mc_err rc = setup_import(f->st, &admin, bundle, NULL, &err);
 	json_decref(bundle);
-	*state = f;
-	return rc == MC_OK ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-	struct fixture *f = *state;
-	char cmd[160];
-	store_close(f->st);
-	snprintf(cmd, sizeof cmd, "rm -rf %s", f->dir);
-	if (system(cmd) != 0)
+	if (rc != MC_OK) {
+		store_fixture_teardown(state);
 		return -1;
-	free(f);
+	}
 	return 0;
 }
 
-static int64_t count(struct fixture *f, const char *sql)
+static int64_t count(struct store_fixture *f, const char *sql)
 {
 	sqlite3 *db;
 	sqlite3_stmt *s;
@@ -87,7 +70,7 @@ static int64_t count(struct fixture *f, const char *sql)
 
 static void test_schema_is_current(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	assert_true(store_schema_version(f->st) >= 1);
 	/* Opening again does not migrate twice. */
 	struct store *again;
@@ -99,7 +82,7 @@ static void test_schema_is_current(void **state)
 
 static void test_inner_rollback_dooms_outer(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	struct mc_error err;
 	int64_t before = count(f, "SELECT count(*) FROM events");
 	assert_int_equal(store_begin(f->st, &err), MC_OK);
@@ -113,7 +96,7 @@ static void test_inner_rollback_dooms_outer(void **state)
 
 static void test_chain_verifies_and_detects_edits(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	struct mc_error err;
 	int64_t n;
 	assert_int_equal(store_begin(f->st, &err), MC_OK);
@@ -151,7 +134,7 @@ static void hook(void *ctx, struct store *st, const struct store_event *evs, siz
 
 static void test_commit_hook_sees_events_in_order_once(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	struct mc_error err;
 	struct hook_seen h = {0};
 	store_set_commit_hook(f->st, hook, &h);
@@ -190,7 +173,7 @@ static void *issue_many(void *arg)
 
 static void test_numbering_gap_free_under_threads(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	pthread_t th[4];
 	struct issuer is[4];
 	for (int i = 0; i < 4; i++) {
@@ -208,7 +191,7 @@ static void test_numbering_gap_free_under_threads(void **state)
 
 static void test_setup_is_all_or_nothing(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	struct mc_error err;
 	json_t *bad = json_loads("{\"service_groups\":[{\"code\":\"HT\",\"prefix\":\"B\","
 	                         "\"name\":\"Hộ tịch\"}],\"counters\":[{\"no\":2,"
@@ -224,7 +207,7 @@ static void test_setup_is_all_or_nothing(void **state)
 
 static void test_snapshot_shape(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	int64_t ev = -1;
 	char *text = NULL;
 	struct mc_error err;
@@ -242,7 +225,7 @@ static void test_snapshot_shape(void **state)
 
 /* Runs fn(f) in a child process; returns the signal that ended it, or 0 when
  * it exited by itself. */
-static int run_in_child(struct fixture *f, void (*fn)(struct fixture *))
+static int run_in_child(struct store_fixture *f, void (*fn)(struct store_fixture *))
 {
 	fflush(NULL);
 	pid_t pid = fork();
@@ -257,18 +240,18 @@ static int run_in_child(struct fixture *f, void (*fn)(struct fixture *))
 	return WIFSIGNALED(status) ? WTERMSIG(status) : 0;
 }
 
-static void child_write_conn_outside(struct fixture *f)
+static void child_write_conn_outside(struct store_fixture *f)
 {
 	store_write_conn(f->st);
 }
 
-static void child_commit_without_begin(struct fixture *f)
+static void child_commit_without_begin(struct store_fixture *f)
 {
 	struct mc_error err;
 	store_commit(f->st, &err);
 }
 
-static void child_setting_set_outside(struct fixture *f)
+static void child_setting_set_outside(struct store_fixture *f)
 {
 	struct mc_error err;
 	store_setting_set(f->st, "x", "1", &err);
@@ -281,7 +264,7 @@ static void *thread_write_conn(void *arg)
 }
 
 /* The writer is held by this thread; another thread reaches for it. */
-static void child_write_conn_other_thread(struct fixture *f)
+static void child_write_conn_other_thread(struct store_fixture *f)
 {
 	struct mc_error err;
 	pthread_t t;
@@ -299,14 +282,14 @@ static void *thread_read_with(void *arg)
 }
 
 /* A reader used by a thread that did not open it. */
-static void child_reader_other_thread(struct fixture *f)
+static void child_reader_other_thread(struct store_fixture *f)
 {
 	pthread_t t;
 	pthread_create(&t, NULL, thread_read_with, store_read_conn(f->st));
 	pthread_join(t, NULL);
 }
 
-static void child_write_conn_inside(struct fixture *f)
+static void child_write_conn_inside(struct store_fixture *f)
 {
 	struct mc_error err;
 	if (store_begin(f->st, &err) != MC_OK)
@@ -320,7 +303,7 @@ static void child_write_conn_inside(struct fixture *f)
 
 static void test_writer_only_inside_own_transaction(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	assert_int_equal(run_in_child(f, child_write_conn_outside), SIGABRT);
 	assert_int_equal(run_in_child(f, child_commit_without_begin), SIGABRT);
 	assert_int_equal(run_in_child(f, child_setting_set_outside), SIGABRT);
@@ -368,7 +351,7 @@ static bool thread_sleeping(int tid)
 
 static void test_begin_on_other_thread_waits(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	struct mc_error err;
 	atomic_int released = 0;
 	struct waiter w = {.st = f->st, .released = &released};
@@ -452,7 +435,7 @@ static bool batch_wait_for_waiters(struct store *st, int n)
  * once, in commit order, and nobody's commit returned before the batch's. */
 static void test_group_commit_shares_one_commit_and_fails_alone(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	struct hook_seen h = {0};
 	store_set_commit_hook(f->st, hook, &h);
 	atomic_int go = 0, started = 0;
@@ -504,7 +487,7 @@ static void test_group_commit_shares_one_commit_and_fails_alone(void **state)
 
 static void test_every_statement_prepares_on_one_connection(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	struct sql_list l = {0};
 	struct mc_error err;
 	sql_collect(&l);
@@ -535,7 +518,7 @@ static void test_every_statement_prepares_on_one_connection(void **state)
 
 static void test_more_statements_than_slots(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	enum { N = STORE_STMT_SLOTS * 3 };
 	static char sql[N][48];
 	struct store_conn *c = store_read_conn(f->st);
@@ -576,7 +559,7 @@ static void test_more_statements_than_slots(void **state)
 
 static void test_health_reports_a_broken_file(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	struct mc_error err;
 	int schema = -1;
 	assert_int_equal(store_health(f->st, &schema, &err), MC_OK);
@@ -604,7 +587,7 @@ static void test_health_reports_a_broken_file(void **state)
  * The read reports an error (the old code aborted the whole server). */
 static void *read_health(void *arg)
 {
-	struct fixture *f = arg;
+	struct store_fixture *f = arg;
 	struct mc_error err;
 	int schema;
 	enum mc_err rc = store_health(f->st, &schema, &err);
@@ -621,7 +604,7 @@ static void *read_health(void *arg)
 
 static void test_reader_that_cannot_open_reports_an_error(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	pid_t pid = fork();
 	assert_true(pid >= 0);
 	if (pid == 0) {
@@ -650,7 +633,7 @@ static void test_reader_that_cannot_open_reports_an_error(void **state)
  * priority and ordinary tickets after some calls. */
 static void test_people_ahead_sql_matches_policy(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	struct mc_error err;
 	assert_int_equal(store_counter_set_state(f->st, &admin, 0, 1, COUNTER_OPEN, NULL, &err),
 	                 MC_OK);
@@ -699,26 +682,34 @@ static void test_people_ahead_sql_matches_policy(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test_setup_teardown(test_schema_is_current, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_inner_rollback_dooms_outer, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_chain_verifies_and_detects_edits, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_schema_is_current, setup, store_fixture_teardown),
+	    cmocka_unit_test_setup_teardown(test_inner_rollback_dooms_outer, setup,
+	                                    store_fixture_teardown),
+	    cmocka_unit_test_setup_teardown(test_chain_verifies_and_detects_edits, setup,
+	                                    store_fixture_teardown),
 	    cmocka_unit_test_setup_teardown(test_commit_hook_sees_events_in_order_once, setup,
-	                                    teardown),
-	    cmocka_unit_test_setup_teardown(test_numbering_gap_free_under_threads, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_people_ahead_sql_matches_policy, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_setup_is_all_or_nothing, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_snapshot_shape, setup, teardown),
+	                                    store_fixture_teardown),
+	    cmocka_unit_test_setup_teardown(test_numbering_gap_free_under_threads, setup,
+	                                    store_fixture_teardown),
+	    cmocka_unit_test_setup_teardown(test_people_ahead_sql_matches_policy, setup,
+	                                    store_fixture_teardown),
+	    cmocka_unit_test_setup_teardown(test_setup_is_all_or_nothing, setup,
+	                                    store_fixture_teardown),
+	    cmocka_unit_test_setup_teardown(test_snapshot_shape, setup, store_fixture_teardown),
 	    cmocka_unit_test_setup_teardown(test_writer_only_inside_own_transaction, setup,
-	                                    teardown),
-	    cmocka_unit_test_setup_teardown(test_begin_on_other_thread_waits, setup, teardown),
+	                                    store_fixture_teardown),
+	    cmocka_unit_test_setup_teardown(test_begin_on_other_thread_waits, setup,
+	                                    store_fixture_teardown),
 	    cmocka_unit_test_setup_teardown(test_group_commit_shares_one_commit_and_fails_alone,
-	                                    setup, teardown),
+	                                    setup, store_fixture_teardown),
 	    cmocka_unit_test_setup_teardown(test_every_statement_prepares_on_one_connection, setup,
-	                                    teardown),
-	    cmocka_unit_test_setup_teardown(test_more_statements_than_slots, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_health_reports_a_broken_file, setup, teardown),
+	                                    store_fixture_teardown),
+	    cmocka_unit_test_setup_teardown(test_more_statements_than_slots, setup,
+	                                    store_fixture_teardown),
+	    cmocka_unit_test_setup_teardown(test_health_reports_a_broken_file, setup,
+	                                    store_fixture_teardown),
 	    cmocka_unit_test_setup_teardown(test_reader_that_cannot_open_reports_an_error, setup,
-	                                    teardown),
+	                                    store_fixture_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

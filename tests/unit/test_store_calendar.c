@@ -19,26 +19,22 @@
 #include "store/calendar.h"
 #include "store/store.h"
 
+#include "store_fixture.h"
+
 static const struct principal admin = {.role = ROLE_ADMIN, .user_id = 1, .actor = "user:1"};
 
 struct fixture {
-	char dir[64];
-	char path[96];
-	struct store *st;
+	struct store_fixture db;
 	struct workcal *cal;
 };
 
 static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof *f);
-	struct mc_error err;
-
-	snprintf(f->dir, sizeof f->dir, "/tmp/motcua-calXXXXXX");
-	if (mkdtemp(f->dir) == NULL)
+	if (f == NULL || store_fixture_open(&f->db, "cal", "office.db") != 0) {
+		free(f);
 		return -1;
-	snprintf(f->path, sizeof f->path, "%s/office.db", f->dir);
-	if (store_open(f->path, &f->st, &err) != MC_OK)
-		return -1;
+	}
 	f->cal = malloc(sizeof *f->cal);
 	*state = f;
 	return 0;
@@ -47,18 +43,10 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
-	char p[128];
-
-	store_close(f->st);
+	int rc = store_fixture_close(&f->db);
 	free(f->cal);
-	const char *suffix[] = {"", "-wal", "-shm"};
-	for (int i = 0; i < 3; i++) {
-		snprintf(p, sizeof p, "%s%s", f->path, suffix[i]);
-		unlink(p);
-	}
-	rmdir(f->dir);
 	free(f);
-	return 0;
+	return rc;
 }
 
 /* Office local time (UTC+7) to an instant. */
@@ -109,7 +97,7 @@ static size_t overrides(struct store *st, int year)
 static void load(struct fixture *f)
 {
 	struct mc_error err;
-	assert_int_equal(store_calendar_load(f->st, 2025, 2027, f->cal, &err), MC_OK);
+	assert_int_equal(store_calendar_load(f->db.st, 2025, 2027, f->cal, &err), MC_OK);
 }
 
 static int64_t due_days(const struct workcal *cal, int64_t from, int days)
@@ -122,8 +110,8 @@ static int64_t due_days(const struct workcal *cal, int64_t from, int days)
 static void test_schema_has_step_2(void **state)
 {
 	struct fixture *f = *state;
-	assert_true(store_schema_version(f->st) >= 2);
-	assert_int_equal(overrides(f->st, 2026), 0);
+	assert_true(store_schema_version(f->db.st) >= 2);
+	assert_int_equal(overrides(f->db.st, 2026), 0);
 }
 
 static void test_defaults_without_overrides(void **state)
@@ -135,7 +123,7 @@ static void test_defaults_without_overrides(void **state)
 	assert_false(workcal_is_working_day(f->cal, 2026, 4, 27)); /* nghỉ bù Giỗ Tổ */
 	json_t *cfg = NULL;
 	struct mc_error err;
-	assert_int_equal(config_json(f->st, &cfg, &err), MC_OK);
+	assert_int_equal(config_json(f->db.st, &cfg, &err), MC_OK);
 	assert_non_null(cfg);
 	assert_string_equal(json_string_value(json_object_get(cfg, "cutoff")), "15:00");
 	assert_int_equal(json_array_size(json_object_get(cfg, "weekdays")), 5);
@@ -147,9 +135,9 @@ static void test_makeup_saturday_changes_due(void **state)
 	struct fixture *f = *state;
 	struct mc_error err;
 	struct calendar_override stored;
-	int64_t before = events(f->st);
+	int64_t before = events(f->db.st);
 
-	assert_int_equal(store_calendar_set_day(f->st, &admin, "2026-02-21", "workday",
+	assert_int_equal(store_calendar_set_day(f->db.st, &admin, "2026-02-21", "workday",
 	                                        "Làm bù cho ngày 13/02", &stored, &err),
 	                 MC_OK);
 	json_t *row = present_calendar_override(&stored);
@@ -157,7 +145,7 @@ static void test_makeup_saturday_changes_due(void **state)
 	assert_string_equal(json_string_value(json_object_get(row, "kind")), "workday");
 	assert_string_equal(json_string_value(json_object_get(row, "set_by")), "user:1");
 	json_decref(row);
-	assert_int_equal(events(f->st), before + 1);
+	assert_int_equal(events(f->db.st), before + 1);
 
 	load(f);
 	assert_true(workcal_is_working_day(f->cal, 2026, 2, 21));
@@ -165,26 +153,26 @@ static void test_makeup_saturday_changes_due(void **state)
 
 	/* The same through the server's shared calendar. */
 	int64_t due = 0;
-	assert_int_equal(store_calendar_due(f->st, lt(2026, 2, 13, 10, 0), STORE_CALENDAR_DAYS,
+	assert_int_equal(store_calendar_due(f->db.st, lt(2026, 2, 13, 10, 0), STORE_CALENDAR_DAYS,
 	                                    1000, &due, &err),
 	                 MC_OK);
 	assert_int_equal(due, lt(2026, 2, 21, 10, 0));
 
 	/* Deleting it restores the rules, and the shared calendar notices. */
-	assert_int_equal(store_calendar_delete_day(f->st, &admin, "2026-02-21", &err), MC_OK);
-	assert_int_equal(events(f->st), before + 2);
-	assert_int_equal(overrides(f->st, 2026), 0);
-	assert_int_equal(store_calendar_due(f->st, lt(2026, 2, 13, 10, 0), STORE_CALENDAR_DAYS,
+	assert_int_equal(store_calendar_delete_day(f->db.st, &admin, "2026-02-21", &err), MC_OK);
+	assert_int_equal(events(f->db.st), before + 2);
+	assert_int_equal(overrides(f->db.st, 2026), 0);
+	assert_int_equal(store_calendar_due(f->db.st, lt(2026, 2, 13, 10, 0), STORE_CALENDAR_DAYS,
 	                                    1000, &due, &err),
 	                 MC_OK);
 	assert_int_equal(due, lt(2026, 2, 23, 10, 0));
 	load(f);
 	assert_false(workcal_is_working_day(f->cal, 2026, 2, 21));
 
-	assert_int_equal(store_calendar_delete_day(f->st, &admin, "2026-02-21", &err),
+	assert_int_equal(store_calendar_delete_day(f->db.st, &admin, "2026-02-21", &err),
 	                 MC_ERR_NOT_FOUND);
 	assert_string_equal(err.code, "calendar_day_not_found");
-	assert_int_equal(events(f->st), before + 2);
+	assert_int_equal(events(f->db.st), before + 2);
 }
 
 static void test_removed_holiday_becomes_working(void **state)
@@ -193,7 +181,8 @@ static void test_removed_holiday_becomes_working(void **state)
 	struct mc_error err;
 
 	assert_int_equal(
-	    store_calendar_set_day(f->st, &admin, "2026-04-27", "remove", NULL, NULL, &err), MC_OK);
+	    store_calendar_set_day(f->db.st, &admin, "2026-04-27", "remove", NULL, NULL, &err),
+	    MC_OK);
 	load(f);
 	assert_true(workcal_is_working_day(f->cal, 2026, 4, 27));
 	/* Fri 24 Apr 10:00 + 1 day: Mon 27 Apr is worked now. */
@@ -201,9 +190,9 @@ static void test_removed_holiday_becomes_working(void **state)
 
 	/* A day off replaces the remove (one override per date). */
 	assert_int_equal(
-	    store_calendar_set_day(f->st, &admin, "2026-04-27", "day_off", NULL, NULL, &err),
+	    store_calendar_set_day(f->db.st, &admin, "2026-04-27", "day_off", NULL, NULL, &err),
 	    MC_OK);
-	assert_int_equal(overrides(f->st, 2026), 1);
+	assert_int_equal(overrides(f->db.st, 2026), 1);
 	load(f);
 	assert_false(workcal_is_working_day(f->cal, 2026, 4, 27));
 	struct workcal_entry e[64];
@@ -218,11 +207,11 @@ static void test_removed_holiday_becomes_working(void **state)
 	assert_true(seen);
 
 	/* Rename keeps the day, changes its name. */
-	assert_int_equal(store_calendar_set_day(f->st, &admin, "2026-04-30", "rename",
+	assert_int_equal(store_calendar_set_day(f->db.st, &admin, "2026-04-30", "rename",
 	                                        "Ngày Giải phóng miền Nam", NULL, &err),
 	                 MC_OK);
 	struct calendar_year y;
-	assert_int_equal(store_calendar_year(f->st, 2026, &y, &err), MC_OK);
+	assert_int_equal(store_calendar_year(f->db.st, 2026, &y, &err), MC_OK);
 	json_t *year = present_calendar_year(&y);
 	calendar_year_free(&y);
 	json_t *days = json_object_get(year, "days"), *d;
@@ -248,7 +237,7 @@ static void test_bad_input_changes_nothing(void **state)
 {
 	struct fixture *f = *state;
 	struct mc_error err;
-	int64_t before = events(f->st);
+	int64_t before = events(f->db.st);
 	static const struct {
 		const char *date, *kind, *name, *code;
 	} bad[] = {
@@ -274,37 +263,37 @@ static void test_bad_input_changes_nothing(void **state)
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		memset(&err, 0, sizeof err);
 		struct calendar_override row = {.date = "x"};
-		assert_int_equal(store_calendar_set_day(f->st, &admin, bad[i].date, bad[i].kind,
+		assert_int_equal(store_calendar_set_day(f->db.st, &admin, bad[i].date, bad[i].kind,
 		                                        bad[i].name, &row, &err),
 		                 MC_ERR_INVALID);
 		assert_string_equal(err.code, bad[i].code);
 		assert_string_equal(row.date, ""); /* nothing stored to show */
 	}
-	assert_int_equal(store_calendar_delete_day(f->st, &admin, "2026-13-01", &err),
+	assert_int_equal(store_calendar_delete_day(f->db.st, &admin, "2026-13-01", &err),
 	                 MC_ERR_INVALID);
 	assert_string_equal(err.code, "invalid_date");
-	assert_int_equal(overrides(f->st, 2026), 0);
-	assert_int_equal(events(f->st), before);
+	assert_int_equal(overrides(f->db.st, 2026), 0);
+	assert_int_equal(events(f->db.st), before);
 
-	assert_int_equal(store_calendar_load(f->st, 1899, 1900, f->cal, &err), MC_ERR_INVALID);
-	assert_int_equal(store_calendar_load(f->st, 2000, 2040, f->cal, &err), MC_ERR_INVALID);
-	assert_int_equal(store_calendar_load(f->st, 2027, 2026, f->cal, &err), MC_ERR_INVALID);
+	assert_int_equal(store_calendar_load(f->db.st, 1899, 1900, f->cal, &err), MC_ERR_INVALID);
+	assert_int_equal(store_calendar_load(f->db.st, 2000, 2040, f->cal, &err), MC_ERR_INVALID);
+	assert_int_equal(store_calendar_load(f->db.st, 2027, 2026, f->cal, &err), MC_ERR_INVALID);
 	struct calendar_overrides none;
-	assert_int_equal(store_calendar_overrides(f->st, 2101, &none, &err), MC_ERR_INVALID);
+	assert_int_equal(store_calendar_overrides(f->db.st, 2101, &none, &err), MC_ERR_INVALID);
 	assert_null(none.items);
 	struct calendar_year year;
-	assert_int_equal(store_calendar_year(f->st, 1899, &year, &err), MC_ERR_INVALID);
+	assert_int_equal(store_calendar_year(f->db.st, 1899, &year, &err), MC_ERR_INVALID);
 	assert_null(year.days);
 	int64_t due;
-	assert_int_equal(store_calendar_due(f->st, lt(2026, 1, 5, 8, 0), STORE_CALENDAR_DAYS,
+	assert_int_equal(store_calendar_due(f->db.st, lt(2026, 1, 5, 8, 0), STORE_CALENDAR_DAYS,
 	                                    1000001, &due, &err),
 	                 MC_ERR_INVALID);
 	assert_string_equal(err.code, "invalid_limit");
-	assert_int_equal(
-	    store_calendar_due(f->st, lt(2101, 1, 5, 8, 0), STORE_CALENDAR_DAYS, 1000, &due, &err),
-	    MC_ERR_INVALID);
+	assert_int_equal(store_calendar_due(f->db.st, lt(2101, 1, 5, 8, 0), STORE_CALENDAR_DAYS,
+	                                    1000, &due, &err),
+	                 MC_ERR_INVALID);
 	assert_string_equal(err.code, "invalid_from");
-	assert_int_equal(store_calendar_due(f->st, lt(2100, 12, 20, 8, 0), STORE_CALENDAR_DAYS,
+	assert_int_equal(store_calendar_due(f->db.st, lt(2100, 12, 20, 8, 0), STORE_CALENDAR_DAYS,
 	                                    100000, &due, &err),
 	                 MC_ERR_INVALID);
 	assert_string_equal(err.code, "due_out_of_range");
@@ -314,7 +303,7 @@ static void test_config(void **state)
 {
 	struct fixture *f = *state;
 	struct mc_error err;
-	int64_t before = events(f->st);
+	int64_t before = events(f->db.st);
 
 	json_t *bad[] = {
 	    json_pack("{s:[i,i]}", "weekdays", 1, 7),
@@ -328,19 +317,19 @@ static void test_config(void **state)
 	    json_pack("{}"),
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-		assert_int_equal(set_config(f->st, &admin, bad[i], &err), MC_ERR_INVALID);
+		assert_int_equal(set_config(f->db.st, &admin, bad[i], &err), MC_ERR_INVALID);
 		json_decref(bad[i]);
 	}
-	assert_int_equal(events(f->st), before);
+	assert_int_equal(events(f->db.st), before);
 
 	/* Saturday mornings worked: Monday-Saturday, one session 07:00-11:00. */
 	json_t *cfg = json_pack("{s:[i,i,i,i,i,i], s:[{s:s, s:s}], s:s}", "weekdays", 1, 2, 3, 4, 5,
 	                        6, "sessions", "start", "07:00", "end", "11:00", "cutoff", "10:00");
-	assert_int_equal(set_config(f->st, &admin, cfg, &err), MC_OK);
+	assert_int_equal(set_config(f->db.st, &admin, cfg, &err), MC_OK);
 	json_decref(cfg);
-	assert_int_equal(events(f->st), before + 1);
+	assert_int_equal(events(f->db.st), before + 1);
 	json_t *now = NULL;
-	assert_int_equal(config_json(f->st, &now, &err), MC_OK);
+	assert_int_equal(config_json(f->db.st, &now, &err), MC_OK);
 	assert_int_equal(json_array_size(json_object_get(now, "weekdays")), 6);
 	assert_string_equal(json_string_value(json_object_get(now, "cutoff")), "10:00");
 	json_decref(now);
@@ -351,17 +340,17 @@ static void test_config(void **state)
 	/* Fri 6 Mar 2026 08:00 + 1 day (4 h) → Sat 7 Mar 08:00. */
 	assert_int_equal(due_days(f->cal, lt(2026, 3, 6, 8, 0), 1), lt(2026, 3, 7, 8, 0));
 	int64_t due;
-	assert_int_equal(
-	    store_calendar_due(f->st, lt(2026, 3, 6, 8, 0), STORE_CALENDAR_DAYS, 1000, &due, &err),
-	    MC_OK);
+	assert_int_equal(store_calendar_due(f->db.st, lt(2026, 3, 6, 8, 0), STORE_CALENDAR_DAYS,
+	                                    1000, &due, &err),
+	                 MC_OK);
 	assert_int_equal(due, lt(2026, 3, 7, 8, 0));
 
 	/* Only the cutoff: the rest is kept. */
 	cfg = json_pack("{s:s}", "cutoff", "09:30");
-	assert_int_equal(set_config(f->st, &admin, cfg, &err), MC_OK);
+	assert_int_equal(set_config(f->db.st, &admin, cfg, &err), MC_OK);
 	json_decref(cfg);
 	now = NULL;
-	assert_int_equal(config_json(f->st, &now, &err), MC_OK);
+	assert_int_equal(config_json(f->db.st, &now, &err), MC_OK);
 	assert_int_equal(json_array_size(json_object_get(now, "weekdays")), 6);
 	assert_string_equal(json_string_value(json_object_get(now, "cutoff")), "09:30");
 	json_decref(now);
@@ -372,24 +361,24 @@ static void test_reopen_keeps_overrides(void **state)
 	struct fixture *f = *state;
 	struct mc_error err;
 
-	assert_int_equal(store_calendar_set_day(f->st, &admin, "2026-01-02", "day_off",
+	assert_int_equal(store_calendar_set_day(f->db.st, &admin, "2026-01-02", "day_off",
 	                                        "Nghỉ bù cầu Tết Dương lịch", NULL, &err),
 	                 MC_OK);
-	assert_int_equal(store_calendar_set_day(f->st, &admin, "2026-01-10", "workday",
+	assert_int_equal(store_calendar_set_day(f->db.st, &admin, "2026-01-10", "workday",
 	                                        "Làm bù cho ngày 02/01", NULL, &err),
 	                 MC_OK);
-	store_close(f->st);
-	f->st = NULL;
-	assert_int_equal(store_open(f->path, &f->st, &err), MC_OK);
-	assert_int_equal(overrides(f->st, 2026), 2);
-	assert_int_equal(overrides(f->st, 2025), 0);
+	store_close(f->db.st);
+	f->db.st = NULL;
+	assert_int_equal(store_open(f->db.path, &f->db.st, &err), MC_OK);
+	assert_int_equal(overrides(f->db.st, 2026), 2);
+	assert_int_equal(overrides(f->db.st, 2025), 0);
 	load(f);
 	assert_false(workcal_is_working_day(f->cal, 2026, 1, 2));
 	assert_true(workcal_is_working_day(f->cal, 2026, 1, 10));
 	/* Wed 31 Dec 2025 10:00 + 1 day: Fri 2 Jan is off now → Mon 5 Jan. */
 	assert_int_equal(due_days(f->cal, lt(2025, 12, 31, 10, 0), 1), lt(2026, 1, 5, 10, 0));
 	int64_t n = 0;
-	assert_int_equal(store_audit_verify(f->st, &n, &err), MC_OK);
+	assert_int_equal(store_audit_verify(f->db.st, &n, &err), MC_OK);
 	assert_int_equal(n, 2);
 }
 

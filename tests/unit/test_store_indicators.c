@@ -22,37 +22,7 @@
 #include "store/transparency.h"
 #include "util/strbuf.h"
 
-struct fixture {
-	char dir[64];
-	char path[96];
-	struct store *st;
-};
-
-static int setup(void **state)
-{
-	struct fixture *f = calloc(1, sizeof *f);
-	snprintf(f->dir, sizeof f->dir, "/tmp/motcua-ind-XXXXXX");
-	if (mkdtemp(f->dir) == NULL)
-		return -1;
-	snprintf(f->path, sizeof f->path, "%s/t.db", f->dir);
-	struct mc_error err;
-	if (store_open(f->path, &f->st, &err) != MC_OK)
-		return -1;
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fixture *f = *state;
-	char cmd[160];
-	store_close(f->st);
-	snprintf(cmd, sizeof cmd, "rm -rf %s", f->dir);
-	if (system(cmd) != 0)
-		return -1;
-	free(f);
-	return 0;
-}
+#include "store_fixture.h"
 
 /* The sample value of metric name in the Prometheus text, -1 absent. */
 static long long metric(const char *text, const char *name)
@@ -68,7 +38,7 @@ static long long metric(const char *text, const char *name)
  * the late ones equals the domain's, at several instants. */
 static void test_open_late_sql_matches_domain(void **state)
 {
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	sqlite3 *db;
 	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
 	sqlite3_busy_timeout(db, 5000);
@@ -149,7 +119,7 @@ static void test_late_now_sql_matches_domain(void **state)
 	                                               DS_RESULT_READY,
 	                                               DS_RETURNED_INELIGIBLE,
 	                                               DS_WITHDRAWN};
-	struct fixture *f = *state;
+	struct store_fixture *f = *state;
 	sqlite3 *db;
 	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
 	sqlite3_busy_timeout(db, 5000);
@@ -220,8 +190,10 @@ static void test_late_now_sql_matches_domain(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test_setup_teardown(test_open_late_sql_matches_domain, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_late_now_sql_matches_domain, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_open_late_sql_matches_domain, store_fixture_setup,
+	                                    store_fixture_teardown),
+	    cmocka_unit_test_setup_teardown(test_late_now_sql_matches_domain, store_fixture_setup,
+	                                    store_fixture_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
