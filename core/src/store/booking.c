@@ -872,14 +872,6 @@ static enum mc_err bk_event(struct store *st, const char *actor, int64_t office_
 	return ev == 0 ? (err ? err->kind : MC_ERR_INTERNAL) : MC_OK;
 }
 
-static int64_t bk_count(struct store_conn *c, db_stmt *s, enum mc_err *rc, struct mc_error *err)
-{
-	int step;
-	int64_t n = store_next(s, &step) ? db_column_int64(s, 0) : 0;
-	*rc = store_scan_end(c, s, step, "bookings", err);
-	return n;
-}
-
 /* The refusals' errors (domain booking_refusal_of decides which). */
 static enum mc_err bk_refusal_error(enum booking_refusal why, const struct booking_settings *bs,
                                     int64_t retry_after, struct mc_error *err)
@@ -934,8 +926,7 @@ static enum mc_err bk_refused(struct store_conn *c, const struct principal *who,
 			return store_sql_error(c, "bookings", err);
 		db_bind_text(s, 1, a->phone, -1, DB_TRANSIENT);
 		db_bind_int64(s, 2, today_start);
-		n.phone_today = bk_count(c, s, &rc, err);
-		if (rc)
+		if ((rc = store_one_int64(c, s, 0, &n.phone_today, "bookings", err)))
 			return rc;
 	}
 	s = store_stmt(c, "SELECT count(*) FROM bookings WHERE day = ?1 AND state <> 'cancelled'"
@@ -946,8 +937,7 @@ static enum mc_err bk_refused(struct store_conn *c, const struct principal *who,
 	db_bind_text(s, 2, a->phone, -1, DB_TRANSIENT);
 	if (a->id_number[0])
 		db_bind_text(s, 3, a->id_number, -1, DB_TRANSIENT);
-	n.person_day = bk_count(c, s, &rc, err);
-	if (rc)
+	if ((rc = store_one_int64(c, s, 0, &n.person_day, "bookings", err)))
 		return rc;
 	int used;
 	if ((rc = bk_taken(c, bs, t->office_id, t->group_id, slot, 1, now, &used, err)))
@@ -978,7 +968,7 @@ static enum mc_err bk_resolve(struct store_conn *c, const struct booking_create_
 	if (s == NULL)
 		return store_sql_error(c, "procedures", err);
 	db_bind_text(s, 1, a->procedure, -1, DB_TRANSIENT);
-	*proc_id = bk_count(c, s, &rc, err);
+	rc = store_one_int64(c, s, 0, proc_id, "procedures", err);
 	if (rc == MC_OK && *proc_id == 0)
 		rc = mc_failf(err, MC_ERR_NOT_FOUND, "procedure_not_found", "Không có thủ tục này",
 		              "No procedure '%.40s'", a->procedure);
@@ -1030,7 +1020,8 @@ static enum mc_err bk_code_new(struct store_conn *c, char code[BOOKING_CODE_LEN 
 		if (s == NULL)
 			return store_sql_error(c, "bookings", err);
 		db_bind_text(s, 1, code, -1, DB_TRANSIENT);
-		int64_t taken = bk_count(c, s, &rc, err);
+		int64_t taken;
+		rc = store_one_int64(c, s, 0, &taken, "bookings", err);
 		if (rc || taken == 0)
 			return rc;
 		if (tries == 20)
@@ -1046,7 +1037,6 @@ static enum mc_err bk_insert(struct store_conn *c, const char *code,
                              const struct booking_slot *slot, const char *actor, int64_t now,
                              int64_t *id, struct mc_error *err)
 {
-	enum mc_err rc;
 	db_stmt *s =
 	    store_stmt(c, "INSERT INTO bookings (code, office_id, group_id, procedure_id, day,"
 	                  " slot_start, slot_end, name, phone, id_number, email, notify,"
@@ -1072,8 +1062,7 @@ static enum mc_err bk_insert(struct store_conn *c, const char *code,
 		db_bind_text(s, 12, a->consent, -1, DB_TRANSIENT);
 	db_bind_int64(s, 13, now);
 	db_bind_text(s, 14, actor, -1, DB_TRANSIENT);
-	*id = bk_count(c, s, &rc, err);
-	return rc;
+	return store_one_int64(c, s, 0, id, "bookings", err);
 }
 
 /* Takes the place inside one write transaction: the refusals checked
@@ -1086,7 +1075,7 @@ static enum mc_err bk_take(struct store *st, const struct principal *who,
                            char code[BOOKING_CODE_LEN + 1], struct mc_error *err)
 {
 	enum mc_err rc;
-	int64_t id;
+	int64_t id = 0;
 	const char *actor = who ? who->actor : "public";
 	if ((rc = store_begin(st, err)))
 		return rc;
