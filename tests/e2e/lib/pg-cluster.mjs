@@ -124,9 +124,15 @@ export class PgCluster {
 }
 
 // The distinct PostgreSQL errors a server logged (`postgresql: ERROR …
-// in: <sql>`), for a failure's message: which statement the port still owes.
+// in: <sql>`, a record of several lines), each as its first line and its
+// statement, for a failure's message: which statement the port still owes.
 export function pgErrors(stderr) {
-  const lines = (stderr ?? '').split('\n').filter((l) => /postgresql: ERROR/.test(l)).map((l) => l.replace(/^\S+ \w+ /, ''));
+  const records = (stderr ?? '').split(/\n(?=\d{4}-\d\d-\d\dT)/).filter((r) => /postgresql: ERROR/.test(r));
+  const lines = records.map((r) => {
+    const first = r.split('\n')[0].replace(/^\S+ \w+ /, '');
+    const sql = r.match(/ in: ([\s\S]*)$/);
+    return sql ? `${first} in: ${sql[1].replace(/\s+/g, ' ').slice(0, 400)}` : first;
+  });
   return [...new Set(lines)].slice(0, 5).join('\n');
 }
 
