@@ -3,7 +3,7 @@
 // roles, bad input, and `calendar … --db` reading the same database.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, cli } from './lib/harness.mjs';
+import { startServer, cli, newDb } from './lib/harness.mjs';
 
 let s;
 before(async () => { s = await startServer(); });
@@ -133,7 +133,7 @@ test('the CLI reads the same calendar with --db', () => {
   assert.equal(r.stdout.trim(), '2026-03-03T10:00:00+07:00');
   r = cli(['calendar', 'between', '--from', '2026-02-20T10:00', '--to', '2026-02-23T10:00', '--db', s.db]);
   assert.equal(r.stdout.trim(), 'hours=10.00 days=1.33'); // Sat 7.5 h + Mon 07:30-10:00
-  r = cli(['calendar', 'holidays', '--year', '2026', '--db', `${s.db}.missing`]);
+  r = cli(['calendar', 'holidays', '--year', '2026', '--db', newDb(s.dir, 'missing.db', { create: false })]);
   assert.equal(r.status, 1);
   assert.equal(r.stdout, '');
 });
