@@ -32,6 +32,10 @@ struct api_config {
 	/* The folder of the nightly backups (`backup --backup-dir`), read for
 	 * /metrics' backup age; NULL: not reported. */
 	const char *backup_dir;
+	/* This server's name in its claims of print jobs and messages (several
+	 * servers on one PostgreSQL database: store_instance_set); NULL: the
+	 * host name and the port, "host:8080", the same after a restart. */
+	const char *instance;
 };
 
 struct api;

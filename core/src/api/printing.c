@@ -486,20 +486,21 @@ static void printing_send(struct printing *p, const struct store_print_job *j)
 	char err[256] = "", reasons[512] = "";
 	enum printer_format fmt = printing_format(j->format);
 	memset(&pj, 0, sizeof pj);
-	struct store_print_update u = {.state = "sending", .count_attempt = true};
-	printing_update(p, j->id, &u);
+	struct store_print_update u;
+	/* The claim made it sending and counted this attempt. */
 	int attempts = j->attempts + 1;
 	printing_check_outside_writes(p);
 	int rc = printer_submit(j->printer.target, fmt, j->data, j->len, j->title,
 	                        PRINTING_SUBMIT_MS, &pj, err, sizeof err);
 	if (rc == PRINTER_OK) {
 		/* Recorded before waiting: after a restart the job is followed by
-		 * this id, not sent twice. */
+		 * this id, not sent twice. Still this server's while it waits. */
 		u = (struct store_print_update){.state = "printing",
 		                                .cups_job_id = pj.job_id,
 		                                .last_error = "",
 		                                .reasons = "none",
-		                                .next_try_ms = printing_now_ms()};
+		                                .next_try_ms = printing_now_ms(),
+		                                .keep_claim = true};
 		printing_update(p, j->id, &u);
 		rc = printer_job_wait(j->printer.target, pj.job_id, PRINTING_WAIT_MS, &pj, err,
 		                      sizeof err);
@@ -580,7 +581,9 @@ static void *printing_worker(void *arg)
 		}
 		struct store_print_job job;
 		int64_t next_due = 0;
-		bool found = store_print_job_next(p->st, printing_now_ms(), &job, &next_due);
+		bool found = false;
+		/* On a database error (logged) nothing is claimed: idle, then again. */
+		store_print_job_claim(p->st, printing_now_ms(), &job, &found, &next_due, &err);
 		if (found) {
 			if (strcmp(job.state, "printing") == 0 && job.cups_job_id > 0)
 				printing_follow_up(p, &job);

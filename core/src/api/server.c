@@ -1572,6 +1572,46 @@ static enum mc_err api_parts_start(struct api *api, struct store *st, struct mc_
 	return MC_OK;
 }
 
+/* A free port for addr when it asks for any (port 0): the port is part of
+ * the server's default instance name, which the workers need before the
+ * daemon binds. The probe's socket is closed before the daemon binds the
+ * port (a bound socket that never listened leaves nothing behind). 0 when
+ * none can be had (the daemon then picks one itself). */
+static uint16_t api_free_port(const struct sockaddr_in *addr)
+{
+	struct sockaddr_in a = *addr;
+	socklen_t len = sizeof a;
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	uint16_t port = 0;
+	a.sin_port = 0;
+	if (fd >= 0 && bind(fd, (struct sockaddr *)&a, sizeof a) == 0 &&
+	    getsockname(fd, (struct sockaddr *)&a, &len) == 0)
+		port = ntohs(a.sin_port);
+	if (fd >= 0)
+		close(fd);
+	return port;
+}
+
+/* Names this server in the store's claims (store_instance_set): cfg's
+ * --instance, else "host:port" (port 0 is first made a free port, in addr
+ * and api->cfg). Before the print spool and the notify worker start. */
+static void api_instance_set(struct api *api, struct store *st, struct sockaddr_in *addr)
+{
+	if (api->cfg.instance && api->cfg.instance[0]) {
+		store_instance_set(st, api->cfg.instance);
+		return;
+	}
+	if (api->cfg.port == 0 && (api->cfg.port = api_free_port(addr)) != 0)
+		addr->sin_port = htons((uint16_t)api->cfg.port);
+	char host[STORE_INSTANCE_MAX - 8] = "";
+	if (gethostname(host, sizeof host) != 0 || host[0] == '\0')
+		snprintf(host, sizeof host, "motcua");
+	host[sizeof host - 1] = '\0';
+	char name[STORE_INSTANCE_MAX + 1];
+	snprintf(name, sizeof name, "%s:%d", host, api->cfg.port);
+	store_instance_set(st, name);
+}
+
 /* Starts the HTTP daemon on addr (TLS when api->tls). MC_ERR_UNAVAILABLE
  * listen_failed. */
 static enum mc_err api_daemon_start(struct api *api, const struct sockaddr_in *addr,
@@ -1626,6 +1666,9 @@ enum mc_err api_start(struct store *st, const struct api_config *cfg, struct api
 	if ((rc = api_tls_load(api, cfg, err)) || (rc = api_seal_open(api, st, cfg, err)))
 		goto fail;
 	api_connection_limits(api);
+	api_instance_set(api, st, &addr);
+	log_info("this server's name in its claims of print jobs and messages: %s",
+	         store_instance(st));
 	if ((rc = api_parts_start(api, st, err)) ||
 	    (rc = api_daemon_start(api, &addr, listen, err)))
 		goto fail;

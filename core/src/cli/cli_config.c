@@ -34,6 +34,7 @@ const char *const cli_config_keys[] = {
     "idempotency-key-file",
     "log-level",
     "backup-dir",
+    "instance",
     "backup-keep-daily",
     "backup-keep-monthly",
     NULL,

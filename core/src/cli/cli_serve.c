@@ -182,6 +182,7 @@ static int cli_set_printer(const char *cmd, struct store *st, const struct serve
 	{"idempotency-key-file", required_argument, NULL, 'I'}, \
 	{"log-level", required_argument, NULL, 'v'}, \
 	{"backup-dir", required_argument, NULL, 'D'}, \
+	{"instance", required_argument, NULL, 'N'}, \
 	{"help", no_argument, NULL, 'h'}
 /* clang-format on */
 
@@ -215,6 +216,11 @@ static int cli_serve_opts(const char *cmd, int argc, char **argv, struct serve_o
 		case 'P': o->printer = optarg; break;
 		case 'I': o->cfg.idem_key_file = optarg; break;
 		case 'D': o->cfg.backup_dir = optarg; break;
+		case 'N':
+			if (*optarg == '\0' || strlen(optarg) > STORE_INSTANCE_MAX)
+				return cli_bad_value(cmd, "instance", optarg, "(1 to 120 bytes)");
+			o->cfg.instance = optarg;
+			break;
 		case 'v':
 			if (!log_level_parse(optarg, &o->level))
 				return cli_bad_value(cmd, "log-level", optarg,
@@ -304,7 +310,7 @@ static const char serve_usage[] =
     "usage: motcua-server serve --db FILE [--config FILE] [--listen ADDR] [--port N]\n"
     "         [--tls-cert PEM --tls-key PEM] [--threads N] [--heartbeat-ms N] [--test-clock]\n"
     "         [--printer QUEUE|URI] [--idempotency-key-file KEYFILE]\n"
-    "         [--log-level debug|info|warn|error] [--backup-dir DIR]\n"
+    "         [--log-level debug|info|warn|error] [--backup-dir DIR] [--instance NAME]\n"
     "         [--max-connections N] [--per-address-connections N]\n"
     "         [--head-timeout-ms N] [--body-timeout-ms N] [--max-streams N]\n"
     "         [--streams-per-token N] [--streams-per-address N] [--logins-per-minute N]\n"
@@ -324,6 +330,8 @@ static const char serve_usage[] =
     "before the command line's, so a flag wins (docs/configuration.md).\n"
     "--log-level (info): the lowest level logged on standard error. --backup-dir: the\n"
     "nightly backups' folder, for /metrics' age of the newest backup.\n"
+    "--instance (host name:port): this server's name on the print jobs and messages\n"
+    "its workers claim; servers sharing a PostgreSQL database need distinct names.\n"
     "Under systemd (Type=notify) tells READY=1 once listening and STOPPING=1 on\n"
     "SIGTERM; logs carry the journal's priority when stderr is the journal.\n";
 

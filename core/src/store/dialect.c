@@ -71,6 +71,40 @@ const char *dialect_event_lock_sql(struct db *db)
 	return db_engine(db) == DB_POSTGRES ? "SELECT pg_advisory_xact_lock(6866827601)" : NULL;
 }
 
+/* The candidates of dialect_print_claim_sql, without the row lock. */
+#define DIALECT_PRINT_CLAIM                                                                        \
+	"SELECT j.id, j.next_try_ms FROM print_jobs j"                                             \
+	" WHERE j.state IN ('queued','printing') AND j.sync = 0"                                   \
+	" AND (j.claimed_by IS NULL OR j.claimed_at < ?1)"                                         \
+	" AND NOT EXISTS (SELECT 1 FROM print_jobs o WHERE o.printer_id = j.printer_id"            \
+	"  AND o.id <> j.id AND o.sync = 0 AND o.state IN ('sending','printing')"                  \
+	"  AND o.claimed_by IS NOT NULL AND o.claimed_at >= ?1)"                                   \
+	" ORDER BY j.next_try_ms, j.id LIMIT 1"
+
+const char *dialect_print_claim_sql(struct db *db)
+{
+	return db_engine(db) == DB_POSTGRES ? DIALECT_PRINT_CLAIM " FOR UPDATE OF j SKIP LOCKED"
+	                                    : DIALECT_PRINT_CLAIM;
+}
+
+/* The candidates of dialect_notify_claim_sql, without the row lock: a
+ * recipient's messages leave in the order they were written, even when an
+ * earlier one waits for its back-off. */
+#define DIALECT_NOTIFY_CLAIM                                                                       \
+	"SELECT n.id, n.office_id, n.attempts, n.trigger, n.recipient, n.subject,"                 \
+	" n.body, n.data FROM notifications n"                                                     \
+	" WHERE n.state = 'queued' AND n.not_before <= ?1 AND n.channel = ?2"                      \
+	" AND NOT EXISTS (SELECT 1 FROM notifications e"                                           \
+	"  WHERE e.channel = n.channel AND e.recipient = n.recipient"                              \
+	"  AND e.id < n.id AND e.state IN ('queued', 'sending'))"                                  \
+	" ORDER BY n.id LIMIT 1"
+
+const char *dialect_notify_claim_sql(struct db *db)
+{
+	return db_engine(db) == DB_POSTGRES ? DIALECT_NOTIFY_CLAIM " FOR UPDATE OF n SKIP LOCKED"
+	                                    : DIALECT_NOTIFY_CLAIM;
+}
+
 const char *dialect_begin_read_sql(struct db *db)
 {
 	return db_engine(db) == DB_POSTGRES ? "BEGIN ISOLATION LEVEL REPEATABLE READ" : "BEGIN";

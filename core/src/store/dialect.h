@@ -36,6 +36,25 @@ const char *dialect_begin_read_sql(struct db *db);
  * servers may write; SQLite: NULL, its writer is alone already). */
 const char *dialect_event_lock_sql(struct db *db);
 
+/* ---- The workers' claims (store/store.h, "Claims of the background
+ * workers") --------------------------------------------------------------
+ * The row a worker claims next, read inside the claim's write transaction.
+ * On PostgreSQL the row is also locked (FOR UPDATE SKIP LOCKED): the event
+ * lock taken at BEGIN already keeps two servers' claims apart, the row lock
+ * keeps the row theirs even if that ever changes. SQLite has one writer. */
+
+/* At most one row: the print job the spool handles next, (id,
+ * next_try_ms): queued or printing, not the kiosk's (sync), not claimed by
+ * a server since ?1 (epoch seconds: now less the lease), and of a printer
+ * none of whose other jobs is claimed since ?1 (a printer's jobs leave in
+ * order, one server at a time); due first, oldest first. */
+const char *dialect_print_claim_sql(struct db *db);
+/* At most one row: the message of channel ?2 due at ?1 the outbox sends
+ * next (store_notify_claim's columns: id, office_id, attempts, trigger,
+ * recipient, subject, body, data): queued, not_before ≤ ?1, whose
+ * recipient has no earlier message queued or sending; oldest first. */
+const char *dialect_notify_claim_sql(struct db *db);
+
 /* ---- JSON text read by SQL ----------------------------------------------
  * SQLite reads stored JSON text with its JSON functions (json_valid,
  * json_type, json_extract, json_each); PostgreSQL with the json type, the

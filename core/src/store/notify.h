@@ -138,8 +138,14 @@ void store_notify_claim_free(struct store_notify_claim *c);
 
 /* Claims the oldest due row of channel (state queued, not_before ≤ now)
  * whose (channel, recipient) has no earlier row queued or sending, marks it
- * sending with attempts + 1: MC_OK with *found true and *out filled, or
- * *found false when nothing is due. */
+ * sending with attempts + 1, claimed by this server (store_instance) at now:
+ * MC_OK with *found true and *out filled, or *found false when nothing is
+ * due. The select and the mark are one write transaction (on PostgreSQL
+ * under the event lock, the row locked: store/dialect.h), so two servers
+ * never claim one message. The claimed row is then this server's worker's
+ * alone until store_notify_finish records its outcome (which ends the
+ * claim); no other server sends it or takes it back within
+ * STORE_CLAIM_LEASE_SECONDS (store/store.h). */
 enum mc_err store_notify_claim(struct store *st, const char *channel, int64_t now,
                                struct store_notify_claim *out, bool *found, struct mc_error *err);
 
@@ -159,8 +165,11 @@ enum mc_err store_notify_finish(struct store *st, int64_t id, enum store_notify_
                                 const char *answer, const char *provider_id, const char *error,
                                 int64_t now, char state[8], struct mc_error *err);
 
-/* Puts back every row left 'sending' (a crash between claim and finish) as
- * 'queued', due as it was (it was due when claimed). *count gets how
+/* Puts back the rows left 'sending' (a crash between claim and finish) as
+ * 'queued', due as it was (it was due when claimed), of this server only:
+ * claimed by its own instance, by nobody (an older program's), or before
+ * now − STORE_CLAIM_LEASE_SECONDS by any server (one that died). Another
+ * server's message in flight is left to it (sent once). *count gets how
  * many. At start, before the threads. now: the instant of the recovery. */
 enum mc_err store_notify_recover(struct store *st, int64_t now, int *count, struct mc_error *err);
 

@@ -1,6 +1,7 @@
 /* The outbox's worker side (store/notify.h): the notify worker claims the
  * oldest due row of its channel, records the outcome of the send, and puts
- * back at start what a crash left sending. Each its own short transaction. */
+ * back at start what a crash left sending (its own server's, or past the
+ * lease: store/store.h). Each its own short transaction. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,15 +54,8 @@ enum mc_err store_notify_claim(struct store *st, const char *channel, int64_t no
 		return rc;
 	c = store_write_conn(st);
 	/* The oldest due row whose recipient has no earlier row still queued
-	 * or sending: a recipient's messages leave in the order they were
-	 * written, even when an earlier one waits for its back-off. */
-	s = store_stmt(c, "SELECT n.id, n.office_id, n.attempts, n.trigger, n.recipient, n.subject,"
-	                  " n.body, n.data FROM notifications n"
-	                  " WHERE n.state = 'queued' AND n.not_before <= ?1 AND n.channel = ?2"
-	                  " AND NOT EXISTS (SELECT 1 FROM notifications e"
-	                  "  WHERE e.channel = n.channel AND e.recipient = n.recipient"
-	                  "  AND e.id < n.id AND e.state IN ('queued', 'sending'))"
-	                  " ORDER BY n.id LIMIT 1");
+	 * or sending, read and marked in this one write transaction. */
+	s = store_stmt(c, dialect_notify_claim_sql(c->db));
 	if (s == NULL) {
 		rc = store_sql_error(c, "notification claim", err);
 		goto fail;
@@ -87,15 +81,21 @@ enum mc_err store_notify_claim(struct store *st, const char *channel, int64_t no
 		store_rollback(st);
 		return MC_OK;
 	}
-	s = store_stmt(c, "UPDATE notifications SET state = 'sending', attempts = attempts + 1"
-	                  " WHERE id = ? AND state = 'queued'");
+	s = store_stmt(c, "UPDATE notifications SET state = 'sending', attempts = attempts + 1,"
+	                  " claimed_by = ?2, claimed_at = ?3 WHERE id = ?1 AND state = 'queued'");
 	if (s == NULL) {
 		rc = store_sql_error(c, "notification claim", err);
 		goto fail;
 	}
 	db_bind_int64(s, 1, out->id);
+	db_bind_text(s, 2, store_instance(st), -1, DB_STATIC);
+	db_bind_int64(s, 3, now);
 	if ((rc = store_step(c, s, "notification claim", err)))
 		goto fail;
+	if (db_changes(c->db) != 1) {
+		rc = store_sql_error(c, "notification claim (the row changed)", err);
+		goto fail;
+	}
 	if ((rc = store_commit(st, err))) {
 		*found = false;
 		store_notify_claim_free(out);
@@ -194,8 +194,8 @@ enum mc_err store_notify_finish(struct store *st, int64_t id, enum store_notify_
 	s = store_stmt(c, "UPDATE notifications SET state = ?2, not_before = ?3,"
 	                  " sent_at = CASE WHEN ?2 = 'sent' THEN ?4 ELSE sent_at END,"
 	                  " provider_answer = ?5, provider_id = coalesce(?6, provider_id),"
-	                  " last_error = CASE WHEN ?2 = 'sent' THEN NULL ELSE ?7 END"
-	                  " WHERE id = ?1");
+	                  " last_error = CASE WHEN ?2 = 'sent' THEN NULL ELSE ?7 END,"
+	                  " claimed_by = NULL, claimed_at = NULL WHERE id = ?1");
 	if (s == NULL) {
 		rc = store_sql_error(c, "notification finish", err);
 		goto fail;
@@ -252,15 +252,20 @@ enum mc_err store_notify_recover(struct store *st, int64_t now, int *count, stru
 		return rc;
 	struct store_conn *c = store_write_conn(st);
 	/* Due as it was when claimed (a test clock may run behind the real
-	 * one at start: "now" would postpone it). */
-	db_stmt *s = store_stmt(c, "UPDATE notifications SET state = 'queued'"
-	                           " WHERE state = 'sending'");
+	 * one at start: "now" would postpone it). Only this server's rows, an
+	 * older program's (no claim) and those whose lease ran out: another
+	 * server's message in flight stays its own. */
+	db_stmt *s =
+	    store_stmt(c, "UPDATE notifications SET state = 'queued',"
+	                  " claimed_by = NULL, claimed_at = NULL WHERE state = 'sending'"
+	                  " AND (claimed_by IS NULL OR claimed_by = ?1 OR claimed_at < ?2)");
 	if (s == NULL) {
 		rc = store_sql_error(c, "notification recover", err);
 		store_rollback(st);
 		return rc;
 	}
-	(void)now;
+	db_bind_text(s, 1, store_instance(st), -1, DB_STATIC);
+	db_bind_int64(s, 2, now - STORE_CLAIM_LEASE_SECONDS);
 	if ((rc = store_step(c, s, "notification recover", err))) {
 		store_rollback(st);
 		return rc;

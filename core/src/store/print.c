@@ -552,8 +552,8 @@ enum mc_err store_print_job_add(struct store *st, const struct principal *who,
 	int64_t now = clock_now();
 	db_stmt *s = store_stmt(
 	    c, "INSERT INTO print_jobs (printer_id, format, kind, ref, title, data, size, sha256,"
-	       " sync, state, next_try_ms, created_by, created_at, updated_at, office_id)"
-	       " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+	       " sync, state, next_try_ms, created_by, created_at, updated_at, office_id,"
+	       " claimed_by, claimed_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
 	if (s == NULL) {
 		rc = store_sql_error(c, "print job", err);
 		goto fail;
@@ -575,6 +575,10 @@ enum mc_err store_print_job_add(struct store *st, const struct principal *who,
 	db_bind_int64(s, 14, now);
 	if (job->office_id)
 		db_bind_int64(s, 15, job->office_id);
+	if (job->sync) { /* the kiosk's: this server's from the start */
+		db_bind_text(s, 16, store_instance(st), -1, DB_STATIC);
+		db_bind_int64(s, 17, now);
+	}
 	if ((rc = store_step(c, s, "print job", err)))
 		goto fail;
 	*id = db_last_insert_id(c->db);
@@ -599,45 +603,121 @@ void store_print_job_release(struct store_print_job *job)
 	job->len = 0;
 }
 
-bool store_print_job_next(struct store *st, int64_t now_ms, struct store_print_job *job,
-                          int64_t *next_due_ms)
+/* Inside the claim's transaction: job id's row and printer into *job (data
+ * malloc'd), as it was before the claim marks it. */
+static enum mc_err print_job_load(struct store_conn *c, int64_t id, struct store_print_job *job,
+                                  struct mc_error *err)
 {
-	struct store_conn *c = store_read_conn(st);
-	bool found = false;
-	*next_due_ms = 0;
-	/* Jobs of one printer are taken in order: a later job never overtakes an
-	 * earlier one that waits for the same printer. */
 	db_stmt *s = store_stmt(c, "SELECT j.id, " PRINT_COLS
 	                           ", j.format, j.kind, j.title, j.state, j.attempts,"
-	                           " coalesce(j.cups_job_id, 0), j.data, j.next_try_ms"
+	                           " coalesce(j.cups_job_id, 0), j.data"
 	                           " FROM print_jobs j JOIN printers p ON p.id = j.printer_id"
-	                           " WHERE j.state IN ('queued','printing') AND j.sync = 0"
-	                           " ORDER BY j.next_try_ms, j.id LIMIT 1");
+	                           " WHERE j.id = ?");
 	if (s == NULL)
-		return false;
-	if (db_step(s) == DB_ROW) {
-		int64_t due = db_column_int64(s, 15);
-		if (due > now_ms) {
-			*next_due_ms = due;
-		} else {
-			memset(job, 0, sizeof *job);
-			job->id = db_column_int64(s, 0);
-			print_row_printer(s, 1, &job->printer);
-			snprintf(job->format, sizeof job->format, "%s", store_col_text(s, 8));
-			snprintf(job->kind, sizeof job->kind, "%s", store_col_text(s, 9));
-			snprintf(job->title, sizeof job->title, "%s", store_col_text(s, 10));
-			snprintf(job->state, sizeof job->state, "%s", store_col_text(s, 11));
-			job->attempts = db_column_int(s, 12);
-			job->cups_job_id = db_column_int(s, 13);
-			job->len = (size_t)db_column_bytes(s, 14);
-			job->data = xmalloc(job->len ? job->len : 1);
-			if (job->len)
-				memcpy(job->data, db_column_blob(s, 14), job->len);
-			found = true;
-		}
+		return store_sql_error(c, "print job claim", err);
+	db_bind_int64(s, 1, id);
+	int step;
+	memset(job, 0, sizeof *job);
+	if (store_next(s, &step)) {
+		job->id = db_column_int64(s, 0);
+		print_row_printer(s, 1, &job->printer);
+		snprintf(job->format, sizeof job->format, "%s", store_col_text(s, 8));
+		snprintf(job->kind, sizeof job->kind, "%s", store_col_text(s, 9));
+		snprintf(job->title, sizeof job->title, "%s", store_col_text(s, 10));
+		snprintf(job->state, sizeof job->state, "%s", store_col_text(s, 11));
+		job->attempts = db_column_int(s, 12);
+		job->cups_job_id = db_column_int(s, 13);
+		job->len = (size_t)db_column_bytes(s, 14);
+		job->data = xmalloc(job->len ? job->len : 1);
+		if (job->len)
+			memcpy(job->data, db_column_blob(s, 14), job->len);
 	}
+	enum mc_err rc = store_scan_end(c, s, step, "print job claim", err);
+	if (rc == MC_OK && job->id == 0)
+		rc = store_sql_error(c, "print job claim (the row went away)", err);
+	return rc;
+}
+
+/* Inside the claim's transaction: marks job id this server's (a queued
+ * one becomes sending, one attempt more). */
+static enum mc_err print_job_mark(struct store *st, struct store_conn *c, int64_t id, int64_t now,
+                                  struct mc_error *err)
+{
+	db_stmt *s =
+	    store_stmt(c, "UPDATE print_jobs SET claimed_by = ?1, claimed_at = ?2,"
+	                  " attempts = attempts + CASE WHEN state = 'queued' THEN 1 ELSE 0 END,"
+	                  " updated_at = CASE WHEN state = 'queued' THEN ?2 ELSE updated_at END,"
+	                  " state = CASE WHEN state = 'queued' THEN 'sending' ELSE state END"
+	                  " WHERE id = ?3 AND state IN ('queued','printing')");
+	if (s == NULL)
+		return store_sql_error(c, "print job claim", err);
+	db_bind_text(s, 1, store_instance(st), -1, DB_STATIC);
+	db_bind_int64(s, 2, now);
+	db_bind_int64(s, 3, id);
+	enum mc_err rc = store_step(c, s, "print job claim", err);
+	if (rc == MC_OK && db_changes(c->db) != 1)
+		rc = store_sql_error(c, "print job claim (the row changed)", err);
+	return rc;
+}
+
+enum mc_err store_print_job_claim(struct store *st, int64_t now_ms, struct store_print_job *job,
+                                  bool *found, int64_t *next_due_ms, struct mc_error *err)
+{
+	*found = false;
+	*next_due_ms = 0;
+	memset(job, 0, sizeof *job);
+	/* A cheap look first, on the reader: most polls find nothing due, and
+	 * need no write transaction (on PostgreSQL, no event lock). */
+	struct store_conn *r = store_read_conn(st);
+	db_stmt *s = store_stmt(r, "SELECT min(next_try_ms) FROM print_jobs"
+	                           " WHERE state IN ('queued','printing') AND sync = 0");
+	if (s == NULL)
+		return store_sql_error(r, "print job claim", err);
+	int step = db_step(s);
+	bool waits = step == DB_ROW && db_column_type(s, 0) != DB_NULL;
+	int64_t first = waits ? db_column_int64(s, 0) : 0;
 	db_reset(s);
-	return found;
+	if (step != DB_ROW)
+		return store_sql_error(r, "print job claim", err);
+	if (!waits || first > now_ms) {
+		*next_due_ms = first;
+		return MC_OK;
+	}
+	enum mc_err rc = store_begin(st, err);
+	if (rc)
+		return rc;
+	struct store_conn *c = store_write_conn(st);
+	s = store_stmt(c, dialect_print_claim_sql(c->db));
+	if (s == NULL) {
+		rc = store_sql_error(c, "print job claim", err);
+		goto fail;
+	}
+	db_bind_int64(s, 1, now_ms / 1000 - STORE_CLAIM_LEASE_SECONDS);
+	int64_t id = 0, due = 0;
+	if (store_next(s, &step)) {
+		id = db_column_int64(s, 0);
+		due = db_column_int64(s, 1);
+	}
+	if ((rc = store_scan_end(c, s, step, "print job claim", err)))
+		goto fail;
+	if (id == 0 || due > now_ms) {
+		*next_due_ms = due;
+		store_rollback(st);
+		return MC_OK;
+	}
+	if ((rc = print_job_load(c, id, job, err)) ||
+	    (rc = print_job_mark(st, c, id, now_ms / 1000, err)))
+		goto fail;
+	if ((rc = store_commit(st, err))) {
+		store_print_job_release(job);
+		return rc;
+	}
+	*found = true;
+	return MC_OK;
+fail:
+	store_print_job_release(job);
+	store_rollback(st);
+	return rc;
 }
 
 enum mc_err store_print_job_update(struct store *st, int64_t id, const struct store_print_update *u,
@@ -655,7 +735,9 @@ enum mc_err store_print_job_update(struct store *st, int64_t id, const struct st
 	       " next_try_ms = ?4, last_error = CASE WHEN CAST(?5 AS TEXT) IS NULL THEN last_error"
 	       "  WHEN ?5 = '' THEN NULL ELSE ?5 END,"
 	       " printer_reasons = coalesce(?6, printer_reasons), updated_at = ?7,"
-	       " done_at = CASE WHEN ?1 = 'done' THEN ?7 ELSE done_at END WHERE id = ?8");
+	       " done_at = CASE WHEN ?1 = 'done' THEN ?7 ELSE done_at END,"
+	       " claimed_by = CASE WHEN ?9 = 1 THEN claimed_by END,"
+	       " claimed_at = CASE WHEN ?9 = 1 THEN claimed_at END WHERE id = ?8");
 	if (s == NULL) {
 		rc = store_sql_error(c, "print job", err);
 		goto fail;
@@ -670,6 +752,7 @@ enum mc_err store_print_job_update(struct store *st, int64_t id, const struct st
 		db_bind_text(s, 6, u->reasons, -1, DB_STATIC);
 	db_bind_int64(s, 7, now);
 	db_bind_int64(s, 8, id);
+	db_bind_int(s, 9, u->keep_claim ? 1 : 0);
 	if ((rc = store_step(c, s, "print job", err)))
 		goto fail;
 	if (u->whole_printer) {
@@ -710,26 +793,54 @@ fail:
 	return rc;
 }
 
+/* The rows a start takes back: claimed by no one (an older program's), by
+ * this server, or longer ago than the lease (store/store.h). ?1 the
+ * instance, ?2 now less the lease. */
+#define PRINT_RECOVERABLE "(claimed_by IS NULL OR claimed_by = ?1 OR claimed_at < ?2)"
+
+/* The kiosk's next job this start takes back, cut off mid-print: *id (0:
+ * none) and *ticket (its ticket's id, 0 for another kind). */
+static bool print_recover_next_sync(struct store *st, int64_t *id, int64_t *ticket)
+{
+	struct store_conn *c = store_read_conn(st);
+	db_stmt *s = store_stmt(c, "SELECT id, kind, coalesce(ref, '') FROM print_jobs"
+	                           " WHERE sync = 1 AND state = 'sending'"
+	                           " AND " PRINT_RECOVERABLE " ORDER BY id LIMIT 1");
+	*id = *ticket = 0;
+	if (s == NULL)
+		return false;
+	db_bind_text(s, 1, store_instance(st), -1, DB_STATIC);
+	db_bind_int64(s, 2, clock_now() - STORE_CLAIM_LEASE_SECONDS);
+	if (db_step(s) == DB_ROW) {
+		*id = db_column_int64(s, 0);
+		if (strcmp(store_col_text(s, 1), "ticket") == 0)
+			*ticket = strtoll(store_col_text(s, 2), NULL, 10);
+	}
+	db_reset(s);
+	return *id != 0;
+}
+
+/* Runs one of the recovery's updates (?1, ?2 as PRINT_RECOVERABLE); adds
+ * the rows it changed to *n. */
+static void print_recover_update(struct store *st, struct store_conn *c, const char *sql, int *n,
+                                 struct mc_error *err)
+{
+	db_stmt *s = store_stmt(c, sql);
+	if (s == NULL)
+		return;
+	db_bind_text(s, 1, store_instance(st), -1, DB_STATIC);
+	db_bind_int64(s, 2, clock_now() - STORE_CLAIM_LEASE_SECONDS);
+	if (store_step(c, s, "print job", err) == MC_OK)
+		*n += db_changes(c->db);
+}
+
 int store_print_recover(struct store *st, struct mc_error *err)
 {
 	static const struct principal system = {.role = ROLE_ADMIN, .actor = "system:printer"};
 	int n = 0;
+	int64_t id, ticket;
 	/* The kiosk's jobs cut off mid-print: fail them, void their tickets. */
-	for (;;) {
-		struct store_conn *c = store_read_conn(st);
-		db_stmt *s = store_stmt(c, "SELECT id, kind, coalesce(ref, '') FROM print_jobs"
-		                           " WHERE sync = 1 AND state = 'sending' LIMIT 1");
-		if (s == NULL)
-			return n;
-		int64_t id = 0, ticket = 0;
-		if (db_step(s) == DB_ROW) {
-			id = db_column_int64(s, 0);
-			if (strcmp(store_col_text(s, 1), "ticket") == 0)
-				ticket = strtoll(store_col_text(s, 2), NULL, 10);
-		}
-		db_reset(s);
-		if (id == 0)
-			break;
+	while (print_recover_next_sync(st, &id, &ticket)) {
 		struct mc_error ignored;
 		if (ticket > 0)
 			store_ticket_void(st, &system, ticket, "print interrupted by a restart",
@@ -744,13 +855,15 @@ int store_print_recover(struct store *st, struct mc_error *err)
 	if (rc)
 		return n;
 	struct store_conn *c = store_write_conn(st);
-	db_stmt *s = store_stmt(c, "UPDATE print_jobs SET state = 'queued', next_try_ms = 0"
-	                           " WHERE sync = 0 AND state = 'sending'");
-	if (s && store_step(c, s, "print job", err) == MC_OK)
-		n += db_changes(c->db);
-	s = store_stmt(c, "UPDATE print_jobs SET next_try_ms = 0 WHERE state = 'printing'");
-	if (s && store_step(c, s, "print job", err) == MC_OK)
-		n += db_changes(c->db);
+	print_recover_update(st, c,
+	                     "UPDATE print_jobs SET state = 'queued', next_try_ms = 0,"
+	                     " claimed_by = NULL, claimed_at = NULL"
+	                     " WHERE sync = 0 AND state = 'sending' AND " PRINT_RECOVERABLE,
+	                     &n, err);
+	print_recover_update(st, c,
+	                     "UPDATE print_jobs SET next_try_ms = 0, claimed_by = NULL,"
+	                     " claimed_at = NULL WHERE state = 'printing' AND " PRINT_RECOVERABLE,
+	                     &n, err);
 	store_commit(st, err);
 	return n;
 }

@@ -10,7 +10,13 @@
  * worker will send it when next_try_ms is due), sending (being submitted),
  * printing (the printer took it: followed until completed), done, failed
  * (for staff to retry). Sync jobs are the kiosk's own tickets: the HTTP answer
- * waits on them, the worker never takes them. */
+ * waits on them, the worker never takes them.
+ *
+ * Who owns a job in flight: the server whose instance is in its claimed_by
+ * (store/store.h, "Claims of the background workers"): the spool worker that
+ * claimed it (store_print_job_claim) or the kiosk request that added it
+ * (sync); nobody else sends, follows or takes it back until the claim ends
+ * or its lease runs out. */
 #ifndef MOTCUA_STORE_PRINT_H
 #define MOTCUA_STORE_PRINT_H
 
@@ -151,12 +157,23 @@ struct store_print_job {
 };
 void store_print_job_release(struct store_print_job *job);
 
-/* The next job the worker should handle at now_ms: a queued job to send or a
- * printing one to follow up, due first, oldest first. Returns true with *job
- * filled; false when none is due, with *next_due_ms the earliest due time of
- * a waiting job (0: none waits). */
-bool store_print_job_next(struct store *st, int64_t now_ms, struct store_print_job *job,
-                          int64_t *next_due_ms);
+/* Claims the next job the worker should handle at now_ms: a queued job to
+ * send or a printing one to follow up, due first, oldest first, that no
+ * server has claimed within STORE_CLAIM_LEASE_SECONDS, of a printer none of
+ * whose other jobs is so claimed (a printer's jobs leave in order). The
+ * select and the mark are one write transaction (on PostgreSQL under the
+ * event lock, with the row locked: store/dialect.h), so two servers never
+ * claim the same job. The claim stamps the row with this server
+ * (store_instance) and now: the job is then this server's alone (its
+ * worker's thread) until store_print_job_update records an outcome without
+ * keep_claim. A queued job becomes sending with one attempt more; *job holds
+ * it as it was before (state queued, attempts not yet counted). MC_OK with
+ * *found true and *job filled (store_print_job_release), or *found false
+ * with *next_due_ms the earliest due time of a waiting job (0: none waits,
+ * or only jobs another server holds); a database error (logged), *found
+ * false. Outside any transaction of the caller's. */
+enum mc_err store_print_job_claim(struct store *st, int64_t now_ms, struct store_print_job *job,
+                                  bool *found, int64_t *next_due_ms, struct mc_error *err);
 
 /* One change of a job's state, applied in one transaction. */
 struct store_print_update {
@@ -169,15 +186,22 @@ struct store_print_update {
 	bool whole_printer;     /* also defer the printer's other queued jobs to
 	                           next_try_ms and give them last_error/reasons: a
 	                           printer that is away is waited for once, in order */
+	bool keep_claim;        /* the job stays this server's (printing, waited on
+	                           now); otherwise the claim ends with this update */
 };
 enum mc_err store_print_job_update(struct store *st, int64_t id, const struct store_print_update *u,
                                    struct mc_error *err);
 
-/* After a restart: a kiosk's sync job left sending is failed and its ticket
- * voided (the kiosk never got its answer); other jobs left sending go back to
- * the queue (at-least-once: the printer may have taken it before the
- * restart); jobs left printing are followed up by their CUPS job id, so one
- * the printer completed is not printed twice. Returns the jobs recovered. */
+/* After a restart, before the worker claims anything: a kiosk's sync job
+ * left sending is failed and its ticket voided (the kiosk never got its
+ * answer); other jobs left sending go back to the queue (at-least-once: the
+ * printer may have taken it before the restart); jobs left printing are
+ * followed up by their CUPS job id, so one the printer completed is not
+ * printed twice. Only the jobs this server owns: claimed by its own instance
+ * (cut off by its restart), by nobody (left by an older program), or longer
+ * ago than STORE_CLAIM_LEASE_SECONDS by anyone (a server that died); another
+ * server's job in flight stays its own. A sync job is claimed by the server
+ * that added it. Returns the jobs recovered. */
 int store_print_recover(struct store *st, struct mc_error *err);
 
 /* The public view of one job (never its bytes). Strings are the store's

@@ -784,6 +784,17 @@ static const char *const schema_steps[] = {
     "  state, priority, booking_id)"
     "  WHERE state = 'waiting' AND priority IS NULL AND booking_id IS NOT NULL;",
 
+    /* 14: two servers on one PostgreSQL database (store/store.h, "Claims of
+     * the background workers"): the server (its instance name) that claimed
+     * a print job or a message, and when, so that a server that starts takes
+     * back only its own rows and those whose lease ran out. Rows left
+     * claimed by an older program have NULLs: any start takes them back, as
+     * before. PostgreSQL's step is schema_pg.c's. */
+    "ALTER TABLE print_jobs ADD COLUMN claimed_by TEXT;"
+    "ALTER TABLE print_jobs ADD COLUMN claimed_at INTEGER;"
+    "ALTER TABLE notifications ADD COLUMN claimed_by TEXT;"
+    "ALTER TABLE notifications ADD COLUMN claimed_at INTEGER;",
+
 };
 
 const char *schema_step(int n)

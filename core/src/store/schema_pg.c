@@ -13,10 +13,26 @@
 
 extern const char schema_pg_sql[];
 
+/* The steps after the first PostgreSQL schema (13), each as schema.c's
+ * step of the same number, in PostgreSQL's types; schema_pg_sql.c has them
+ * all already for a new database. */
+static const char *const schema_pg_steps[] = {
+    /* 14: who claimed a print job or a message, and when (store/store.h). */
+    "ALTER TABLE print_jobs ADD COLUMN claimed_by text;"
+    "ALTER TABLE print_jobs ADD COLUMN claimed_at bigint;"
+    "ALTER TABLE notifications ADD COLUMN claimed_by text;"
+    "ALTER TABLE notifications ADD COLUMN claimed_at bigint;",
+};
+#define SCHEMA_PG_FIRST 13
+
 const char *schema_pg_step(int from, int n)
 {
 	if (from == 0 && n == schema_step_count())
 		return schema_pg_sql;
+	int i = n - SCHEMA_PG_FIRST - 1;
+	if (from >= SCHEMA_PG_FIRST && i >= 0 &&
+	    i < (int)(sizeof schema_pg_steps / sizeof *schema_pg_steps))
+		return schema_pg_steps[i];
 	return NULL;
 }
 

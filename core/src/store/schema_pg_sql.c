@@ -264,7 +264,9 @@ const char schema_pg_sql[] =
     "  created_at bigint NOT NULL,"
     "  updated_at bigint NOT NULL,"
     "  done_at bigint,"
-    "  office_id bigint REFERENCES offices(id)"
+    "  office_id bigint REFERENCES offices(id),"
+    "  claimed_by text,"  /* step 14: the server that claimed it (store/store.h) */
+    "  claimed_at bigint" /* and when */
     ");"
     "CREATE INDEX print_jobs_due ON print_jobs (state, next_try_ms);"
     "CREATE INDEX print_jobs_by_ref ON print_jobs (kind, ref);"
@@ -510,7 +512,9 @@ const char schema_pg_sql[] =
     "  last_error text CHECK (length(last_error) <= 1000),"
     "  provider_answer text CHECK (length(provider_answer) <= 4000),"
     "  provider_id text CHECK (length(provider_id) <= 200),"
-    "  resend_of bigint REFERENCES notifications(id)"
+    "  resend_of bigint REFERENCES notifications(id),"
+    "  claimed_by text,"  /* step 14: the server that claimed it (store/store.h) */
+    "  claimed_at bigint" /* and when */
     ");"
     "CREATE INDEX notifications_due ON notifications (state, not_before);"
     "CREATE INDEX notifications_by_recipient ON notifications (channel, recipient, id);"

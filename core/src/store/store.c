@@ -450,6 +450,9 @@ enum mc_err store_open_mode(const char *path, enum store_open_mode mode, struct 
 		               "libsodium failed to initialise");
 	struct store *st = xcalloc(1, sizeof *st);
 	st->path = xstrdup(path);
+	if (gethostname(st->instance, sizeof st->instance) != 0 || st->instance[0] == '\0')
+		snprintf(st->instance, sizeof st->instance, "motcua");
+	st->instance[sizeof st->instance - 1] = '\0';
 	pthread_mutex_init(&st->write_lock, NULL);
 	pthread_cond_init(&st->turn_cv, NULL);
 	pthread_cond_init(&st->durable_cv, NULL);
@@ -551,6 +554,16 @@ void store_close(struct store *st)
 const char *store_path(const struct store *st)
 {
 	return st->path;
+}
+
+void store_instance_set(struct store *st, const char *name)
+{
+	snprintf(st->instance, sizeof st->instance, "%s", name);
+}
+
+const char *store_instance(const struct store *st)
+{
+	return st->instance;
 }
 
 int store_schema_version(struct store *st)

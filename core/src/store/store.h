@@ -69,6 +69,33 @@ enum store_target_state store_target_state(const char *target);
 /* Closes every connection. NULL is a no-op. */
 void store_close(struct store *st);
 const char *store_path(const struct store *st);
+
+/* ---- Claims of the background workers (print spool, outbox) --------------
+ * Several servers may share one PostgreSQL database (docs/postgresql.md, "Two
+ * servers on one database"), each running the print spool and the outbox
+ * worker. A worker claims a row (a print job, a message) in one write
+ * transaction and stamps it with its server's instance name and the instant
+ * (columns claimed_by, claimed_at): the row is then that server's alone
+ * until the worker records its outcome. A server that starts takes back only
+ * the rows claimed by its own instance (cut off by its own restart) and any
+ * row whose claim is older than STORE_CLAIM_LEASE_SECONDS, whoever made it (a
+ * server that died and never came back); another server's fresh claim is left
+ * to it, so nothing is printed or sent twice. */
+
+/* How long a claim holds against another server's start: far longer than a
+ * print (send and wait, PRINTING_SUBMIT_MS + PRINTING_WAIT_MS) or a send
+ * (the provider's timeout), short enough that a dead server's work is not
+ * stranded for long. */
+#define STORE_CLAIM_LEASE_SECONDS 600
+#define STORE_INSTANCE_MAX 120
+/* Names this server in its claims (serve --instance, default host name and
+ * port: stable across a restart of the same server). Cut to
+ * STORE_INSTANCE_MAX bytes. Call before the workers start (api_start): the
+ * name is read-only afterwards, so any thread may read it. The default, set
+ * by store_open, is the host name. */
+void store_instance_set(struct store *st, const char *name);
+/* The instance name (the store's own string; any thread, see above). */
+const char *store_instance(const struct store *st);
 /* The schema version (PRAGMA user_version) read through this thread's
  * reader; 0 when it cannot be read. */
 int store_schema_version(struct store *st);

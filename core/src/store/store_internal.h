@@ -59,7 +59,10 @@ struct store_batch_member {
 
 struct store {
 	char *path; /* immutable after store_open */
-	dev_t dev;  /* the database file's identity at open (healthz compares) */
+	/* This server in its claims (store_instance_set): written before the
+	 * workers start, read-only afterwards, any thread. */
+	char instance[STORE_INSTANCE_MAX + 1];
+	dev_t dev; /* the database file's identity at open (healthz compares) */
 	ino_t ino;
 	/* The writer connection, and the group commit (store.c, "Group commit").
 	 * Owner: the one thread inside its write transaction (`owner`, between
