@@ -24,6 +24,10 @@ export class TestPrinter {
   // The printer switched off / on again (same port, same URI).
   off() { fixture('stop-printer', this.dir); }
   on() { fixture('start-printer', this.dir); }
+  // The printer stalled (SIGSTOP: it accepts connections, never answers) and
+  // going on again; a job sent meanwhile is answered once it goes on.
+  pause() { fixture('pause', this.dir); }
+  resume() { fixture('resume', this.dir); }
 
   // The PDF jobs received so far, oldest first: [{name, path}].
   pdfs() {
