@@ -741,8 +741,20 @@ static void test_outbox(void **state)
 	                                     "P-1", NULL, now, st8, &err),
 	                 MC_OK);
 	assert_string_equal(st8, "sent");
-	/* A crash while sending: recovered as queued, due now. */
+	/* A crash while sending: another server's start leaves the row to this
+	 * one (its claim is fresh); this one's start takes it back, queued, due
+	 * now. */
 	int n;
+	char me[STORE_INSTANCE_MAX + 1];
+	snprintf(me, sizeof me, "%s", store_instance(f->st));
+	store_instance_set(f->st, "another-server:8080");
+	assert_int_equal(store_notify_recover(f->st, now + 40, &n, &err), MC_OK);
+	assert_int_equal(n, 0);
+	query(f, "SELECT state || ' ' || claimed_by FROM notifications WHERE id = 1", v, sizeof v);
+	char want[STORE_INSTANCE_MAX + 16];
+	snprintf(want, sizeof want, "sending %s", me);
+	assert_string_equal(v, want);
+	store_instance_set(f->st, me);
 	assert_int_equal(store_notify_recover(f->st, now + 40, &n, &err), MC_OK);
 	assert_int_equal(n, 1);
 	assert_int_equal(store_notify_claim(f->st, "sms", now + 40, &c3, &found, &err), MC_OK);
