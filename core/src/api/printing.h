@@ -12,7 +12,12 @@
  *   follows them until the printer reports them completed, and while a
  *   printer is away waits for it with back-off (domain/print_policy.h).
  * - The worker also keeps each destination's last known state (reachable,
- *   printer-state-reasons), refreshed every PRINTING_REFRESH_MS, for staff. */
+ *   printer-state-reasons), refreshed every PRINTING_REFRESH_MS, for staff.
+ * - Several servers on one PostgreSQL database each run a worker: a job the
+ *   worker claimed (store_print_job_claim) belongs to that server's worker
+ *   thread until it records the outcome, a kiosk's job to the request that
+ *   added it; a server's start recovers only its own jobs (and those past the
+ *   claim's lease: store/store.h), so each job is printed once. */
 #ifndef MOTCUA_API_PRINTING_H
 #define MOTCUA_API_PRINTING_H
 
@@ -38,7 +43,8 @@ struct printing;
 struct printer_ticket;
 
 /* Starts the worker on st; NULL when no thread can be made. Jobs left
- * unfinished by a previous run are recovered first (store_print_recover). */
+ * unfinished by a previous run of this server are recovered first
+ * (store_print_recover). Call after store_instance_set. */
 struct printing *printing_start(struct store *st);
 /* The server's own address (e.g. "http://127.0.0.1:8080"): the ticket's QR
  * link starts with it when the office has no "public_url". */
