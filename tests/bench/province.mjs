@@ -24,6 +24,10 @@
 // (1000000), BENCH_TICKETS (3000000), BENCH_PACE_MS (1000: each other
 // centre's kiosk issues one ticket per this many ms in the paced load),
 // BENCH_ROUNDS (2: rounds of alone, paced, flat out).
+// On PostgreSQL (MOTCUA_TEST_ENGINE=postgres MOTCUA_TEST_PG=<cluster URI>, as
+// the e2e tests: tests/bench/run --engine postgres sets them) each server's
+// database is a new database of that cluster; the indicators' history is
+// filled into an SQLite file as on SQLite, then copied with migrate-to.
 import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -32,6 +36,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { centreCode, clerkName, clerkPassword, kioskName, provinceBundle } from './province-bundle.mjs';
 import { request } from '../e2e/lib/harness.mjs';
+import { ON_POSTGRES, newDb, runSql } from '../e2e/lib/pg.mjs';
 
 const [build = 'build', parts = 'queue,tickets,indicators'] = process.argv.slice(2);
 const CENTRES = Number(process.env.BENCH_CENTRES ?? 100);
@@ -92,10 +97,11 @@ async function pool(n, items, fn) {
 }
 
 // A fresh database with the generated province; resolves {dir, db, tokens}
-// (device name -> token).
-function province(tag) {
+// (device name -> token). The engine's (an SQLite file in dir, or a new
+// PostgreSQL database), or with sqlite true always a file in dir.
+function province(tag, { sqlite = false } = {}) {
   const dir = mkdtempSync(path.join(tmpdir(), `motcua-bench-${tag}-`));
-  const db = path.join(dir, 'province.db');
+  const db = sqlite ? path.join(dir, 'province.db') : newDb(dir, 'province.db');
   try {
     run(bin, ['init', '--db', db, '--password-stdin'], `${ADMIN_PASSWORD}\n`);
     writeFileSync(path.join(dir, 'bundle.json'), JSON.stringify(provinceBundle({ centres: CENTRES, counters: COUNTERS })));
@@ -111,7 +117,9 @@ function province(tag) {
 // Starts motcua-server on db; resolves {base, pid, stop()}: stop ends it and
 // removes dir. When it does not start, dir is removed and it rejects.
 async function serve(db, dir) {
-  const server = spawn(bin, ['serve', '--db', db, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // PostgreSQL: no database file to keep the Idempotency-Key key beside.
+  const keyFile = ON_POSTGRES ? ['--idempotency-key-file', path.join(dir, 'idem-key')] : [];
+  const server = spawn(bin, ['serve', '--db', db, '--port', '0', ...keyFile], { stdio: ['ignore', 'pipe', 'pipe'] });
   let err = '';
   server.stderr.on('data', (d) => { err = (err + d).slice(-4000); });
   const base = await new Promise((resolve, reject) => {
@@ -288,11 +296,11 @@ http {
       // numbers at the measured centres run from 1 without a gap in every
       // group.
       const codes = Array.from({ length: measured }, (_, k) => `'${centreCode(k + 1)}'`).join(', ');
-      const rows = JSON.parse(run('sqlite3', ['-readonly', '-json', p.db,
+      const rows = runSql(p.db,
         `SELECT o.code AS centre, g.code AS grp, count(*) AS n, min(t.number) AS lo, max(t.number) AS hi
          FROM tickets t JOIN service_groups g ON g.id = t.series_group_id JOIN offices o ON o.id = t.office_id
          WHERE o.code IN (${codes}) AND t.service_day = (SELECT max(service_day) FROM tickets)
-         GROUP BY o.code, g.code ORDER BY o.code, g.code`]) || '[]');
+         GROUP BY o.code, g.code ORDER BY o.code, g.code`, { readonly: true });
       const gaps = rows.filter((r) => r.lo !== 1 || r.hi !== r.n);
       if (!rows.length) note(`no ticket of the measured centres today carries its office`);
       say(`province_ticket_numbering: ${rows.filter((r) => r.grp === 'CT').map((r) => `${r.centre} CT 1..${r.hi} (${r.n} tickets)`).join(', ')}; ${gaps.length ? `GAPS in ${gaps.map((r) => `${r.centre} ${r.grp}`).join(', ')}` : `no gap in any of their ${rows.length} lines`}; a check, not a figure: expected no gap`);
@@ -305,12 +313,22 @@ http {
 
 async function indicators() {
   const t0 = performance.now();
-  const p = province('ind');
+  const p = province('ind', { sqlite: true });
   let srv = null;
   try {
     note((await runAsync(fillBin, [p.db, String(DOSSIERS), String(TICKETS)])).trim());
     const size = statSync(p.db).size;
-    srv = await serve(p.db, p.dir);
+    let db = p.db;
+    if (ON_POSTGRES) {
+      const t = performance.now();
+      db = newDb(p.dir, 'province-ind.db');
+      await runAsync(bin, ['migrate-to', '--db', p.db, db]);
+      // The fill ends with ANALYZE; a fresh copy has no statistics yet.
+      runSql(db, 'ANALYZE', { json: false });
+      rmSync(p.db, { force: true });
+      note(`copied to PostgreSQL by migrate-to and analyzed in ${fmt((performance.now() - t) / 1000, 1)} s`);
+    }
+    srv = await serve(db, p.dir);
     note(`database ${fmt(size / 1e6, 1)} MB; set-up, fill and server start in ${fmt((performance.now() - t0) / 1000, 1)} s`);
     const admin = await login(srv.base, 'admin', ADMIN_PASSWORD);
     const time = async (q) => {
