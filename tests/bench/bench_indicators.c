@@ -204,10 +204,19 @@ static void copy_to_pg(const char *path, const char *target)
 	struct migrate_report rep;
 	struct mc_error err;
 	double t0 = now_ms();
+	/* The fill writes rows without their events: the check after the
+	 * copy finds dossiers without a chain to agree with. The copy is in
+	 * (rep.committed) and is what is timed. */
+	char check[400] = "verified";
 	if (store_migrate_to_pg(path, target, &rep, &err) != MC_OK) {
-		fprintf(stderr, "bench_indicators: migrate-to: %s (%s)\n", err.message_en,
-		        err.code);
-		exit(1);
+		if (!rep.committed) {
+			fprintf(stderr, "bench_indicators: migrate-to: %s (%s)\n", err.message_en,
+			        err.code);
+			exit(1);
+		}
+		snprintf(check, sizeof check,
+		         "committed; its check: %s, as expected of a fill without events",
+		         err.code);
 	}
 	double copy_ms = now_ms() - t0;
 	t0 = now_ms();
@@ -219,8 +228,8 @@ static void copy_to_pg(const char *path, const char *target)
 	}
 	PQclear(r);
 	PQfinish(c);
-	printf("copied to PostgreSQL by migrate-to: %lld rows in %.1f s, ANALYZE %.1f s\n",
-	       (long long)rep.rows, copy_ms / 1000, (now_ms() - t0) / 1000);
+	printf("copied to PostgreSQL by migrate-to: %lld rows in %.1f s (%s), ANALYZE %.1f s\n",
+	       (long long)rep.rows, copy_ms / 1000, check, (now_ms() - t0) / 1000);
 	migrate_report_free(&rep);
 }
 

@@ -322,7 +322,13 @@ async function indicators() {
     if (ON_POSTGRES) {
       const t = performance.now();
       db = newDb(p.dir, 'province-ind.db');
-      await runAsync(bin, ['migrate-to', '--db', p.db, db]);
+      // The fill writes rows without their events: the check after the
+      // copy finds dossiers without a chain to agree with (exit 1 once the
+      // copy is committed). The copy is what is timed.
+      await runAsync(bin, ['migrate-to', '--db', p.db, db]).catch((e) => {
+        if (!/committed but does not verify/.test(e.message)) throw e;
+        note(`migrate-to: the copy is committed; its check: ${e.message.match(/\(([a-z_]+)\)/)?.[1] ?? 'failed'}, as expected of a fill without events`);
+      });
       // The fill ends with ANALYZE; a fresh copy has no statistics yet.
       runSql(db, 'ANALYZE', { json: false });
       rmSync(p.db, { force: true });
