@@ -459,10 +459,10 @@ enum mc_err store_print_jobs_list(struct store *st, const struct principal *who,
 	db_stmt *s = store_stmt(
 	    c, "SELECT j.id FROM print_jobs j"
 	       " JOIN printers p ON p.id = j.printer_id"
-	       " WHERE (?1 IS NULL OR j.state = ?1)"
-	       " AND (?2 IS NULL OR p.name = ?2)"
-	       " AND (?3 IS NULL OR j.kind = ?3)"
-	       " AND (?4 IS NULL OR j.ref = ?4) AND " PRINT_OFFICE_SQL("j.office_id")
+	       " WHERE (CAST(?1 AS TEXT) IS NULL OR j.state = ?1)"
+	       " AND (CAST(?2 AS TEXT) IS NULL OR p.name = ?2)"
+	       " AND (CAST(?3 AS TEXT) IS NULL OR j.kind = ?3)"
+	       " AND (CAST(?4 AS TEXT) IS NULL OR j.ref = ?4) AND " PRINT_OFFICE_SQL("j.office_id")
 	       " AND " SCOPE_SQL("j.office_id") " ORDER BY j.id DESC LIMIT :limit OFFSET :offset");
 	// clang-format on
 	const char *args[] = {state, printer, kind, ref};
@@ -497,10 +497,10 @@ enum mc_err store_print_jobs_list(struct store *st, const struct principal *who,
 	// clang-format off
 	s = store_stmt(c, "SELECT count(*) FROM print_jobs j"
 	                  " JOIN printers p ON p.id = j.printer_id"
-	                  " WHERE (?1 IS NULL OR j.state = ?1)"
-	                  " AND (?2 IS NULL OR p.name = ?2)"
-	                  " AND (?3 IS NULL OR j.kind = ?3)"
-	                  " AND (?4 IS NULL OR j.ref = ?4) AND " PRINT_OFFICE_SQL("j.office_id")
+	                  " WHERE (CAST(?1 AS TEXT) IS NULL OR j.state = ?1)"
+	                  " AND (CAST(?2 AS TEXT) IS NULL OR p.name = ?2)"
+	                  " AND (CAST(?3 AS TEXT) IS NULL OR j.kind = ?3)"
+	                  " AND (CAST(?4 AS TEXT) IS NULL OR j.ref = ?4) AND " PRINT_OFFICE_SQL("j.office_id")
 	                  " AND " SCOPE_SQL("j.office_id"));
 	// clang-format on
 	if (s == NULL) {

@@ -68,16 +68,22 @@ enum mc_err store_setup_group_save(struct store *st, const struct principal *who
 		db_bind_int64(q, 2, office);
 	if ((rc = setup_require_existing(g->must_exist, setup_exists(q), "service group", err)))
 		return rc;
-	db_stmt *s = store_stmt(
-	    c, "INSERT INTO service_groups (code, prefix, name, name_en, sort, active,"
-	       " office_id)"
-	       " VALUES (?1, ?2, ?3, coalesce(?4, ''), coalesce(?5, 0), coalesce(?6, 1), ?7)"
-	       " ON CONFLICT (office_id, code) DO UPDATE SET prefix = coalesce(?2, "
-	       "service_groups.prefix),"
-	       " name = coalesce(?3, service_groups.name),"
-	       " name_en = coalesce(?4, service_groups.name_en), sort = coalesce(?5, "
-	       "service_groups.sort),"
-	       " active = coalesce(?6, service_groups.active)");
+	/* A change names only what changes: the row proposed for insertion takes
+	 * the existing group's prefix and name, as PostgreSQL checks NOT NULL
+	 * before it finds the conflict (SQLite after). */
+	db_stmt *s =
+	    store_stmt(c, "INSERT INTO service_groups (code, prefix, name, name_en, sort, active,"
+	                  " office_id)"
+	                  " VALUES (?1, coalesce(?2, (SELECT prefix FROM service_groups"
+	                  "  WHERE office_id = ?7 AND code = ?1)), coalesce(?3, (SELECT name"
+	                  "  FROM service_groups WHERE office_id = ?7 AND code = ?1)),"
+	                  " coalesce(?4, ''), coalesce(?5, 0), coalesce(?6, 1), ?7)"
+	                  " ON CONFLICT (office_id, code) DO UPDATE SET prefix = coalesce(?2, "
+	                  "service_groups.prefix),"
+	                  " name = coalesce(?3, service_groups.name),"
+	                  " name_en = coalesce(?4, service_groups.name_en), sort = coalesce(?5, "
+	                  "service_groups.sort),"
+	                  " active = coalesce(?6, service_groups.active)");
 	if (s == NULL)
 		return store_sql_error(c, "service group", err);
 	db_bind_text(s, 1, g->code, -1, DB_STATIC);
@@ -625,6 +631,9 @@ static void setup_read_public_office(db_stmt *s, struct setup_row *r)
  * struct setup_row. The office tree is not scoped: every staff
  * member may name any office (a hand-over goes anywhere in the province).
  * Indexed by enum setup_list; the static assert keeps the table complete. */
+/* The six-digit text of a sibling's rank k, zero-padded, for the tree's
+ * sort path: both engines' SQL (SQLite has no lpad, PostgreSQL no printf). */
+#define SETUP_K6(k) "substr('00000' || CAST(" k " AS TEXT), length(CAST(" k " AS TEXT)))"
 /* clang-format off */
 static const struct {
 	const char *page;
@@ -637,12 +646,12 @@ static const struct {
         " prefix, name, name_en, sort, active"
         " FROM service_groups g"
         " WHERE " SCOPE_SQL("g.office_id")
-        " AND (:office IS NULL OR g.office_id IN (SELECT office_id"
+        " AND (CAST(:office AS BIGINT) IS NULL OR g.office_id IN (SELECT office_id"
         "  FROM office_paths WHERE ancestor_id = :office))"
         " ORDER BY g.office_id, sort, id LIMIT :limit OFFSET :offset",
         "SELECT count(*) FROM service_groups g"
         " WHERE " SCOPE_SQL("g.office_id")
-        " AND (:office IS NULL OR g.office_id IN (SELECT office_id"
+        " AND (CAST(:office AS BIGINT) IS NULL OR g.office_id IN (SELECT office_id"
         "  FROM office_paths WHERE ancestor_id = :office))",
         true, setup_read_group},
     [SETUP_COUNTERS] = {
@@ -650,12 +659,12 @@ static const struct {
         " name, state, (SELECT name FROM printers WHERE id = c.printer_id)"
         " FROM counters c"
         " WHERE " SCOPE_SQL("c.office_id")
-        " AND (:office IS NULL OR c.office_id IN (SELECT office_id"
+        " AND (CAST(:office AS BIGINT) IS NULL OR c.office_id IN (SELECT office_id"
         "  FROM office_paths WHERE ancestor_id = :office))"
         " ORDER BY c.office_id, no LIMIT :limit OFFSET :offset",
         "SELECT count(*) FROM counters c"
         " WHERE " SCOPE_SQL("c.office_id")
-        " AND (:office IS NULL OR c.office_id IN (SELECT office_id"
+        " AND (CAST(:office AS BIGINT) IS NULL OR c.office_id IN (SELECT office_id"
         "  FROM office_paths WHERE ancestor_id = :office))",
         true, setup_read_counter},
     [SETUP_USERS] = {
@@ -663,12 +672,12 @@ static const struct {
         " full_name, title, role, active, demo, head"
         " FROM users u"
         " WHERE " SCOPE_SQL("u.office_id")
-        " AND (:office IS NULL OR u.office_id IN (SELECT office_id"
+        " AND (CAST(:office AS BIGINT) IS NULL OR u.office_id IN (SELECT office_id"
         "  FROM office_paths WHERE ancestor_id = :office))"
         " ORDER BY id LIMIT :limit OFFSET :offset",
         "SELECT count(*) FROM users u"
         " WHERE " SCOPE_SQL("u.office_id")
-        " AND (:office IS NULL OR u.office_id IN (SELECT office_id"
+        " AND (CAST(:office AS BIGINT) IS NULL OR u.office_id IN (SELECT office_id"
         "  FROM office_paths WHERE ancestor_id = :office))",
         true, setup_read_user},
     [SETUP_DEVICES] = {
@@ -676,30 +685,30 @@ static const struct {
         " kind, prints, active, (SELECT name FROM printers WHERE id = d.printer_id)"
         " FROM devices d"
         " WHERE " SCOPE_SQL("d.office_id")
-        " AND (:office IS NULL OR d.office_id IN (SELECT office_id"
+        " AND (CAST(:office AS BIGINT) IS NULL OR d.office_id IN (SELECT office_id"
         "  FROM office_paths WHERE ancestor_id = :office))"
         " ORDER BY id LIMIT :limit OFFSET :offset",
         "SELECT count(*) FROM devices d"
         " WHERE " SCOPE_SQL("d.office_id")
-        " AND (:office IS NULL OR d.office_id IN (SELECT office_id"
+        " AND (CAST(:office AS BIGINT) IS NULL OR d.office_id IN (SELECT office_id"
         "  FROM office_paths WHERE ancestor_id = :office))",
         true, setup_read_device},
     /* The tree, a parent before its children, siblings by sort then name. */
     [SETUP_OFFICES] = {
         "WITH RECURSIVE r AS (SELECT id, parent_id, row_number() OVER"
         "  (PARTITION BY parent_id ORDER BY sort, name, id) AS k FROM offices),"
-        " t (id, depth, path) AS (SELECT id, 0, printf('%06d', k) FROM r"
+        " t (id, depth, path) AS (SELECT id, 0, " SETUP_K6("k") " FROM r"
         "  WHERE parent_id IS NULL UNION ALL SELECT r.id, t.depth + 1,"
-        "  t.path || printf('%06d', r.k) FROM r JOIN t ON r.parent_id = t.id"
+        "  t.path || " SETUP_K6("r.k") " FROM r JOIN t ON r.parent_id = t.id"
         "  WHERE t.depth < 64)"
         " SELECT o.code, o.name, o.kind, o.level, p.code, t.depth, o.address,"
         " o.phone, o.hours, o.locality, o.weekdays, o.sessions, o.sort,"
         " o.active, o.demo"
         " FROM t JOIN offices o ON o.id = t.id LEFT JOIN offices p ON p.id = o.parent_id"
-        " WHERE (:office IS NULL OR o.id IN (SELECT office_id"
+        " WHERE (CAST(:office AS BIGINT) IS NULL OR o.id IN (SELECT office_id"
         "  FROM office_paths WHERE ancestor_id = :office))"
         " ORDER BY t.path LIMIT :limit OFFSET :offset",
-        "SELECT count(*) FROM offices o WHERE (:office IS NULL OR o.id IN (SELECT office_id"
+        "SELECT count(*) FROM offices o WHERE (CAST(:office AS BIGINT) IS NULL OR o.id IN (SELECT office_id"
         "  FROM office_paths WHERE ancestor_id = :office))",
         false, setup_read_office},
     /* The province's centres and reception points, as citizens see them. */
@@ -708,11 +717,11 @@ static const struct {
         " p.code, p.name"
         " FROM offices o LEFT JOIN offices p ON p.id = o.parent_id"
         " WHERE o.kind IN ('centre', 'point') AND o.active = 1"
-        " AND (:office IS NULL OR o.id IN (SELECT office_id"
+        " AND (CAST(:office AS BIGINT) IS NULL OR o.id IN (SELECT office_id"
         "  FROM office_paths WHERE ancestor_id = :office))"
         " ORDER BY o.kind = 'point', o.sort, o.name, o.id LIMIT :limit OFFSET :offset",
         "SELECT count(*) FROM offices o WHERE o.kind IN ('centre', 'point')"
-        " AND o.active = 1 AND (:office IS NULL OR o.id IN (SELECT office_id"
+        " AND o.active = 1 AND (CAST(:office AS BIGINT) IS NULL OR o.id IN (SELECT office_id"
         "  FROM office_paths WHERE ancestor_id = :office))",
         false, setup_read_public_office},
 };
