@@ -1,12 +1,14 @@
 /* Unit tests of the rewrite of a statement for PostgreSQL (store/db_pg.h,
  * pgdb_params): SQLite's parameters become $N with SQLite's own numbering,
  * text inside quotes and comments is left alone, and SQLite's index hints are
- * dropped. No server: the rewrite is pure. */
+ * dropped; text PostgreSQL would refuse as UTF-8 is mended. No server: both
+ * are pure. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <cmocka.h>
 
@@ -73,6 +75,35 @@ static void test_index_hint_dropped(void **state)
 	      NULL);
 }
 
+/* Mends v (n bytes) and checks the result: want NULL when well-formed. */
+static void mended(const char *v, size_t n, const char *want)
+{
+	char *got = pgdb_utf8_mended(v, n);
+	if (want == NULL)
+		assert_null(got);
+	else
+		assert_string_equal(got, want);
+	free(got);
+}
+
+static void test_bad_utf8_mended(void **state)
+{
+	(void)state;
+	mended("TT-001", 6, NULL);
+	mended("Hà Tĩnh 𝔸", strlen("Hà Tĩnh 𝔸"), NULL);
+	mended("", 0, NULL);
+	/* Bad bytes, an overlong '/', a truncated sequence, a surrogate, past
+	 * U+10FFFF and a NUL inside the length: one U+FFFD a byte. */
+	mended("\xFF\xFE", 2, "\uFFFD\uFFFD");
+	mended("a\xC0\xAF" "b", 4, "a\uFFFD\uFFFDb");
+	mended("x\xE1\xBA", 3, "x\uFFFD\uFFFD");
+	mended("\xED\xA0\x80", 3, "\uFFFD\uFFFD\uFFFD");
+	mended("\xF4\x90\x80\x80", 4, "\uFFFD\uFFFD\uFFFD\uFFFD");
+	mended("a\0b", 3, "a\uFFFDb");
+	/* Only the bad bytes: the well-formed text around them is kept. */
+	mended("Hà\xFFNội", strlen("Hà\xFFNội"), "Hà\uFFFDNội");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -80,6 +111,7 @@ int main(void)
 	    cmocka_unit_test(test_names_follow_sqlite_numbering),
 	    cmocka_unit_test(test_quotes_and_comments_untouched),
 	    cmocka_unit_test(test_index_hint_dropped),
+	    cmocka_unit_test(test_bad_utf8_mended),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -484,6 +484,52 @@ int pgdb_bind_double(struct pgdb_stmt *s, int i, double v)
 	return DB_OK;
 }
 
+/* The length of the well-formed UTF-8 sequence at v (n bytes left), as
+ * PostgreSQL checks it (no overlong form, no surrogate, at most U+10FFFF,
+ * no NUL); 0 when it is not one. */
+static size_t utf8_seq(const unsigned char *v, size_t n)
+{
+	if (v[0] >= 0x01 && v[0] < 0x80)
+		return 1;
+	size_t len = v[0] >= 0xC2 && v[0] <= 0xDF   ? 2
+	             : (v[0] & 0xF0) == 0xE0        ? 3
+	             : v[0] >= 0xF0 && v[0] <= 0xF4 ? 4
+	                                            : 0;
+	if (len == 0 || len > n)
+		return 0;
+	for (size_t k = 1; k < len; k++)
+		if ((v[k] & 0xC0) != 0x80)
+			return 0;
+	if ((v[0] == 0xE0 && v[1] < 0xA0) || (v[0] == 0xED && v[1] >= 0xA0) ||
+	    (v[0] == 0xF0 && v[1] < 0x90) || (v[0] == 0xF4 && v[1] >= 0x90))
+		return 0;
+	return len;
+}
+
+/* store/db_pg.h */
+char *pgdb_utf8_mended(const char *v, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)v;
+	size_t at = 0, k;
+	while (at < n && (k = utf8_seq(u + at, n - at)) > 0)
+		at += k;
+	if (at == n)
+		return NULL;
+	char *out = xmalloc(n * 3 + 1), *o = out;
+	for (at = 0; at < n; at += k) {
+		if ((k = utf8_seq(u + at, n - at)) > 0) {
+			memcpy(o, v + at, k);
+			o += k;
+		} else {
+			k = 1;
+			memcpy(o, "\xEF\xBF\xBD", 3);
+			o += 3;
+		}
+	}
+	*o = '\0';
+	return out;
+}
+
 int pgdb_bind_text(struct pgdb_stmt *s, int i, const char *v, int len, bool copy)
 {
 	struct pg_param *p = param_at(s, i);
@@ -491,6 +537,12 @@ int pgdb_bind_text(struct pgdb_stmt *s, int i, const char *v, int len, bool copy
 		return DB_ERROR;
 	if (v == NULL)
 		return DB_OK;
+	char *mended = pgdb_utf8_mended(v, len >= 0 ? (size_t)len : strlen(v));
+	if (mended) {
+		p->value = mended;
+		p->owned = true;
+		return DB_OK;
+	}
 	/* Text goes as text: a length shorter than the string (SQLite's n)
 	 * needs a copy ending there. */
 	if (len >= 0 && (copy || v[len] != '\0')) {

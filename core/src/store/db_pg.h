@@ -49,6 +49,14 @@ const char *pgdb_column_text(struct pgdb_stmt *s, int col);
 const void *pgdb_column_blob(struct pgdb_stmt *s, int col);
 int pgdb_column_bytes(struct pgdb_stmt *s, int col);
 
+/* Text PostgreSQL would refuse ("invalid byte sequence for encoding UTF8"
+ * fails the statement and the transaction) where SQLite keeps the bytes:
+ * a copy of v (n bytes) with each byte that starts no well-formed sequence
+ * replaced by U+FFFD, so that a lookup of such a text (an office code of
+ * bad bytes in a query string) finds nothing, as on SQLite. NULL when v is
+ * well-formed. Text the API stores has passed its own checks first. */
+char *pgdb_utf8_mended(const char *v, size_t n);
+
 /* SQLite's parameters in sql (?NNN, ?, :name, @name, $name outside quotes
  * and comments) rewritten as $N, numbered as SQLite numbers them (a bare ?
  * or a new name takes one past the largest number so far; a name seen
