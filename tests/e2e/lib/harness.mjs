@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import http from 'node:http';
-import { integrityCheck, newDb, runSql, tableNames } from './pg.mjs';
+import { integrityCheck, isPostgres, newDb, runSql, tableNames } from './pg.mjs';
 
 export { dbMade, isPostgres, newDb, ON_POSTGRES, sqliteOnly } from './pg.mjs';
 
@@ -155,6 +155,22 @@ export class Server {
     this.killed = false; // by kill9(), on purpose
     this.checked = false; // stop() has judged this process's exit
     this.proc.stderr.on('data', (d) => { this.stderr += d; });
+    // On PostgreSQL, each statement the engine refused is echoed to the
+    // test's output as it comes: a failure then names its SQL.
+    if (isPostgres(this.db)) {
+      let partial = '';
+      let echo = false;
+      this.proc.stderr.on('data', (d) => {
+        const lines = (partial + d).split('\n');
+        partial = lines.pop();
+        for (const l of lines) {
+          // The engine's message may span lines (DETAIL, then "[state] in:
+          // <sql>"): those up to the next record, which starts with its time.
+          if (/^\d{4}-\d\d-\d\dT/.test(l)) echo = l.includes('postgresql: ');
+          if (echo) process.stderr.write(`server: ${l}\n`);
+        }
+      });
+    }
     const exited = new Promise((resolve) => this.proc.once('exit', resolve));
     this.exited = exited;
     const port = await new Promise((resolve, reject) => {
