@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import https from 'node:https';
 import {
-  cli, startServer, Server, TEST_BUNDLE, ADMIN_PASSWORD, dbMade, newDb, sqlite, sqliteOnly,
+  cli, startServer, Server, TEST_BUNDLE, ADMIN_PASSWORD, dbMade, newDb, ON_POSTGRES, sqlite, sqliteOnly,
 } from './lib/harness.mjs';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'motcua-cli-'));
@@ -25,7 +25,6 @@ test('--help on every command, and one-line reasons for bad arguments', () => {
     [['nonsense'], /unknown command/],
     [['init'], /--db FILE is required/],
     [['serve', '--db', db, '--port', 'eighty'], /bad value 'eighty' for --port/],
-    [['serve', '--db', newDb(dir, 'none.db', { create: false })], /does not exist/],
     [['import', '--db', db], /exactly one BUNDLE\.json/],
     [['backup', '--db', db, '--what'], /unknown or incomplete option/],
     [['init', '--db', db, '--password', 'x', '--password-stdin'], /exactly one of/],
@@ -36,6 +35,20 @@ test('--help on every command, and one-line reasons for bad arguments', () => {
     assert.equal(r.stderr.trim().split('\n').length, 1, 'one line');
     assert.match(r.stderr, re);
     assert.equal(r.stdout, '');
+  }
+  // A database that does not exist: a usage error for a file (a restart
+  // cannot make it appear); on PostgreSQL a failed connection, status 1,
+  // as a cluster that is down or failing over comes back and systemd
+  // restarts the server.
+  const none = cli(['serve', '--db', newDb(dir, 'none.db', { create: false })]);
+  assert.match(none.stderr, /does not exist/);
+  assert.equal(none.stdout, '');
+  if (ON_POSTGRES) {
+    assert.equal(none.status, 1, none.stderr);
+    assert.match(none.stderr, /db_open_failed/);
+  } else {
+    assert.equal(none.status, 2, none.stderr);
+    assert.equal(none.stderr.trim().split('\n').length, 1, 'one line');
   }
 });
 

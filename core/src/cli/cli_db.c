@@ -107,9 +107,13 @@ int cli_init(int argc, char **argv)
 	struct store *st = NULL;
 	struct mc_error err;
 	status = 0;
-	if (store_open(db, &st, &err) != MC_OK ||
-	    store_user_create(st, cli_actor.actor, admin, "Quản trị hệ thống", ROLE_ADMIN, pw,
-	                      false, NULL, &err) != MC_OK) {
+	/* A weak password is refused before anything is made: a PostgreSQL
+	 * database, which init does not create, is left without a schema. */
+	if (auth_password_check(admin, pw, &err) != MC_OK) {
+		status = cli_fail("init", &err);
+	} else if (store_open(db, &st, &err) != MC_OK ||
+	           store_user_create(st, cli_actor.actor, admin, "Quản trị hệ thống", ROLE_ADMIN,
+	                             pw, false, NULL, &err) != MC_OK) {
 		status = cli_fail("init", &err);
 		store_close(st);
 		st = NULL;
