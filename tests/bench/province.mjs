@@ -327,7 +327,7 @@ async function indicators() {
       // copy is committed). The copy is what is timed.
       await runAsync(bin, ['migrate-to', '--db', p.db, db]).catch((e) => {
         if (!/committed but does not verify/.test(e.message)) throw e;
-        note(`migrate-to: the copy is committed; its check: ${e.message.match(/\(([a-z_]+)\)/)?.[1] ?? 'failed'}, as expected of a fill without events`);
+        note(`migrate-to: the copy is committed; its check: ${[...e.message.matchAll(/\(([a-z_]+)\)/g)].at(-1)?.[1] ?? 'failed'}, as expected of a fill without events`);
       });
       // The fill ends with ANALYZE; a fresh copy has no statistics yet.
       runSql(db, 'ANALYZE', { json: false });
