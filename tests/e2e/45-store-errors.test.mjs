@@ -23,12 +23,14 @@ function sqlWrite(db, query) {
 }
 
 // Makes row `id` of `table` unreadable: the table becomes a view that fails
-// ("integer overflow") when any column of that row is read, so a scan gets
-// its first rows and then an error, as with a bad sector mid-table.
+// ("integer overflow"; PostgreSQL's "bigint out of range") when any column
+// of that row is read (each column keeps its type: the failing branch is a
+// condition, its value NULL), so a scan gets its first rows and then an
+// error, as with a bad sector mid-table.
 function breakRow(s, table, id) {
   const cols = columnNames(s.db, table);
   const sel = cols.map((c) => (c === 'id' ? 'id'
-    : `CASE WHEN id = ${id} THEN abs(id - ${id} - 9223372036854775807 - 1) ELSE "${c}" END AS "${c}"`));
+    : `CASE WHEN id <> ${id} THEN "${c}" WHEN abs(id - ${id} - 9223372036854775807 - 1) > 0 THEN NULL END AS "${c}"`));
   sqlWrite(s.db, `ALTER TABLE ${table} RENAME TO ${table}_intact;`
     + ` CREATE VIEW ${table} AS SELECT ${sel.join(', ')} FROM ${table}_intact;`);
 }
