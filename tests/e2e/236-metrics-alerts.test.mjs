@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { SOURCE, cli, startServer } from './lib/harness.mjs';
+import { SOURCE, ON_POSTGRES, cli, sqliteOnly, startServer } from './lib/harness.mjs';
 import { PROVINCE_BUNDLE } from './lib/province-bundle.mjs';
 import { setClock, ok } from './lib/steps.mjs';
 
@@ -167,8 +167,13 @@ test('the alert file is well formed: a group of rules, each with alert, expr, fo
 });
 
 test('every series the alerts read is reported by the server; the documented list is the server\'s', async () => {
-  const made = cli(['backup', '--db', s.db, '--backup-dir', backups]);
-  assert.equal(made.status, 0, made.stderr);
+  // A backup for the next test (motcua-server backup refuses a PostgreSQL
+  // database: pg_dump backs it up). The backup series is reported whenever
+  // --backup-dir is set, 0 while the folder holds none: checked on both.
+  if (!ON_POSTGRES) {
+    const made = cli(['backup', '--db', s.db, '--backup-dir', backups]);
+    assert.equal(made.status, 0, made.stderr);
+  }
   const m = await metrics();
   // Every sample belongs to a family with HELP and TYPE.
   for (const x of m.samples) {
@@ -193,7 +198,8 @@ test('every series the alerts read is reported by the server; the documented lis
   assert.deepEqual(documented, [...m.types.keys()].sort());
 });
 
-test('the backup time is the newest checked backup\'s, made by backup --backup-dir', async () => {
+test('the backup time is the newest checked backup\'s, made by backup --backup-dir',
+  sqliteOnly('the backup file made by motcua-server backup, which refuses a PostgreSQL database (pg_dump)'), async () => {
   const names = readdirSync(backups).filter((f) => /^motcua-\d{8}-\d{6}\.db\.gz$/.test(f)).sort();
   assert.ok(names.length >= 1, readdirSync(backups).join(' '));
   const [, y, mo, d, h, mi, se] = names.at(-1).match(/^motcua-(\d{4})(\d\d)(\d\d)-(\d\d)(\d\d)(\d\d)/).map(Number);
