@@ -14,7 +14,8 @@
 // marks a test that is about the SQLite file itself: it is skipped, with
 // that reason, on PostgreSQL.
 import { spawn, spawnSync } from 'node:child_process';
-import { appendFileSync, copyFileSync, existsSync } from 'node:fs';
+import { appendFileSync, copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 export const ENGINE = process.env.MOTCUA_TEST_ENGINE || 'sqlite';
@@ -108,6 +109,17 @@ function dropMade() {
   made.length = 0;
 }
 if (ON_POSTGRES) process.on('exit', dropMade);
+
+// A PostgreSQL database has no file beside which the server keeps its
+// Idempotency-Key key: it goes to $STATE_DIRECTORY, else the current folder
+// (idem_seal_default_path). Every server and command this process starts
+// inherits a state folder of its own, removed at exit, so a run leaves no
+// key file in the folder it ran from.
+if (ON_POSTGRES && !process.env.STATE_DIRECTORY) {
+  const state = mkdtempSync(path.join(tmpdir(), 'motcua-e2e-state-'));
+  process.env.STATE_DIRECTORY = state;
+  process.on('exit', () => rmSync(state, { recursive: true, force: true }));
+}
 
 // The statements of an SQL script, split at the semicolons outside quotes,
 // dollar quotes and comments.
