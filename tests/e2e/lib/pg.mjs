@@ -166,13 +166,14 @@ function asRows(json) {
 }
 
 // The SELECT that hands a statement's rows to asRows, or null when the
-// statement gives none.
+// statement gives none. The rows' alias is one no test names a column
+// (json_agg(t) of a column t would aggregate that column, not the rows).
 function rowsQuery(stmt) {
   const head = stmt.replace(/^(\s|--[^\n]*\n|\/\*[\s\S]*?\*\/)+/, '').slice(0, 12).toUpperCase();
-  const agg = `SELECT '${MARK}' || coalesce(json_agg(t), '[]')::text FROM`;
-  if (/^(SELECT|WITH|VALUES|TABLE)\b/.test(head)) return `${agg} (${stmt}) t;`;
+  const agg = `SELECT '${MARK}' || coalesce(json_agg(e2e_rows), '[]')::text FROM`;
+  if (/^(SELECT|WITH|VALUES|TABLE)\b/.test(head)) return `${agg} (${stmt}) e2e_rows;`;
   if (/^(INSERT|UPDATE|DELETE)\b/.test(head) && /\bRETURNING\b/i.test(stmt)) {
-    return `WITH t AS (${stmt}) ${agg} t;`;
+    return `WITH e2e_rows AS (${stmt}) ${agg} e2e_rows;`;
   }
   return null;
 }
