@@ -471,8 +471,12 @@ enum mc_err store_open_mode(const char *path, enum store_open_mode mode, struct 
 	pthread_key_create(&st->reader_key, store_reader_destroy);
 
 	if (store_conn_open(st, &st->writer, DB_OPEN_READWRITE | DB_OPEN_CREATE) != 0) {
+		/* A URI is named by its database, not repeated whole: libpq's
+		 * reason (server, port, what failed) must fit in the message. */
+		char name[128];
+		const char *shown = db_target_database(path, name, sizeof name) ? name : path;
 		mc_failf(err, MC_ERR_UNAVAILABLE, "db_open_failed", "Không mở được cơ sở dữ liệu",
-		         "Cannot open database %s: %s", path,
+		         "Cannot open database %s: %s", shown,
 		         st->writer.db ? db_errmsg(st->writer.db) : "?");
 		store_close(st);
 		return MC_ERR_UNAVAILABLE;
