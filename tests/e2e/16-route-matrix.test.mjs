@@ -1,4 +1,5 @@
 // tsan: yes
+// timeout: 1200
 // Derived from the route table, not a hand list: `motcua-server routes --json`
 // gives every route with its roles; docs/api.md gives one example request per
 // route (its "routes" block). Every route x every role x the example and
