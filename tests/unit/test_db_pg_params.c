@@ -95,7 +95,7 @@ static void test_bad_utf8_mended(void **state)
 	/* Bad bytes, an overlong '/', a truncated sequence, a surrogate, past
 	 * U+10FFFF and a NUL inside the length: one U+FFFD a byte. */
 	mended("\xFF\xFE", 2, "\uFFFD\uFFFD");
-	mended("a\xC0\xAF" "b", 4, "a\uFFFD\uFFFDb");
+	mended("a\xC0\xAF\x62", 4, "a\uFFFD\uFFFDb"); /* \x62: 'b' */
 	mended("x\xE1\xBA", 3, "x\uFFFD\uFFFD");
 	mended("\xED\xA0\x80", 3, "\uFFFD\uFFFD\uFFFD");
 	mended("\xF4\x90\x80\x80", 4, "\uFFFD\uFFFD\uFFFD\uFFFD");
