@@ -429,13 +429,22 @@ static enum mc_err plan_order(struct migrate *m)
 	return MC_OK;
 }
 
-/* Whether the target holds rows other than those its schema writes (a new
- * schema's fig_span row at 0 seconds and its settings row
- * event_hash_v2_from): the name of the first table that does in *table. */
-static enum mc_err target_has_rows(struct migrate *m, char *table, size_t len, bool *has)
+static enum mc_err not_empty(struct migrate *m, const char *what)
 {
-	*has = false;
-	for (size_t i = 0; i < m->nt && !*has; i++) {
+	return mc_failf(m->err, MC_ERR_CONFLICT, "target_not_empty",
+	                "Cơ sở dữ liệu PostgreSQL đích đã có dữ liệu",
+	                "The PostgreSQL database is not empty (%s); nothing was changed. Give "
+	                "a new database (CREATE DATABASE …) or one with motcua's schema and no "
+	                "rows",
+	                what);
+}
+
+/* MC_OK when no table of the target holds rows other than those its schema
+ * writes (a new schema's fig_span row at 0 seconds and its settings row
+ * event_hash_v2_from), else target_not_empty naming the first that does. */
+static enum mc_err target_rows_refused(struct migrate *m)
+{
+	for (size_t i = 0; i < m->nt; i++) {
 		const char *name = m->t[i].name;
 		char *q = quote_ident(name);
 		char sql[400];
@@ -450,23 +459,15 @@ static enum mc_err target_has_rows(struct migrate *m, char *table, size_t len, b
 			db_finalize(s);
 			return dst_error(m, "emptiness check");
 		}
-		if (db_column_int(s, 0)) {
-			*has = true;
-			snprintf(table, len, "%s", name);
-		}
+		bool has = db_column_int(s, 0) != 0;
 		db_finalize(s);
+		if (has) {
+			char what[200];
+			snprintf(what, sizeof what, "table %s has rows", name);
+			return not_empty(m, what);
+		}
 	}
 	return MC_OK;
-}
-
-static enum mc_err not_empty(struct migrate *m, const char *what)
-{
-	return mc_failf(m->err, MC_ERR_CONFLICT, "target_not_empty",
-	                "Cơ sở dữ liệu PostgreSQL đích đã có dữ liệu",
-	                "The PostgreSQL database is not empty (%s); nothing was changed. Give "
-	                "a new database (CREATE DATABASE …) or one with motcua's schema and no "
-	                "rows",
-	                what);
 }
 
 /* Before anything is written: the target is a database without tables, or
@@ -494,15 +495,7 @@ static enum mc_err check_target_empty(struct migrate *m)
 		return n ? not_empty(m, what) : MC_OK;
 	}
 	enum mc_err rc = read_target_schema(m);
-	char table[100], what[200];
-	bool has = false;
-	if (rc == MC_OK)
-		rc = target_has_rows(m, table, sizeof table, &has);
-	if (rc == MC_OK && has) {
-		snprintf(what, sizeof what, "table %s has rows", table);
-		rc = not_empty(m, what);
-	}
-	return rc;
+	return rc ? rc : target_rows_refused(m);
 }
 
 /* Binds the source's column sc of s as parameter p for target column c. */
@@ -760,14 +753,8 @@ static enum mc_err copy_all(struct migrate *m)
 	const char *lock = dialect_event_lock_sql(m->dst);
 	if (lock && db_exec(m->dst, lock) != DB_OK)
 		rc = dst_error(m, "event lock");
-	char table[100], what[200];
-	bool has = false;
-	if (rc == MC_OK)
-		rc = target_has_rows(m, table, sizeof table, &has);
-	if (rc == MC_OK && has) {
-		snprintf(what, sizeof what, "table %s has rows", table);
-		rc = not_empty(m, what);
-	}
+	if (rc == MC_OK) /* again under the lock: another copy may have begun */
+		rc = target_rows_refused(m);
 	if (rc == MC_OK)
 		rc = set_triggers(m, false);
 	for (size_t i = m->norder; rc == MC_OK && i-- > 0;) {
