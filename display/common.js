@@ -101,6 +101,18 @@ export class OfficeClock {
 
 // A random Idempotency-Key. crypto.getRandomValues works on plain http too
 // (crypto.randomUUID needs a secure context, which a LAN kiosk is not).
+// The server's clock, epoch seconds (GET /healthz "now"): the office's day
+// and month are the server's, which a test clock may set, not this device's.
+// The device's own clock when the server does not answer.
+export async function serverNow() {
+  const j = await fetch('/healthz', { credentials: 'same-origin' }).then((r) => r.json()).catch(() => null);
+  return Number.isFinite(j?.now) ? j.now : Math.floor(Date.now() / 1000);
+}
+
+// The office's date (Asia/Ho_Chi_Minh, UTC+7 all year) of an epoch second,
+// YYYY-MM-DD.
+export const officeDate = (epoch) => new Date((epoch + 7 * 3600) * 1000).toISOString().slice(0, 10);
+
 export function randomKey() {
   const b = new Uint8Array(16);
   crypto.getRandomValues(b);

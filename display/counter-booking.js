@@ -6,6 +6,7 @@
 // fields: group, day, a free slot (GET /api/v1/public/booking/slots), name,
 // phone, e-mail and the consent to messages. Refusals are the server's words.
 import { $, addTexts, api, ApiError, esc, fmt, guarded, on, showError, state, t } from './counter-core.js';
+import { officeDate, serverNow } from './common.js';
 
 addTexts({
   vi: {
@@ -47,7 +48,8 @@ addTexts({
 // The pane's state; one owner (this module).
 const view = { centre: null, list: null, day: null, slots: null };
 
-const officeDay = () => new Date(Date.now() + 7 * 3600e3).toISOString().slice(0, 10);
+// Today at the office, by the server's clock (not this PC's).
+const officeDay = async () => officeDate(await serverNow());
 // The day field: dd/mm/yyyy as typed ↔ YYYY-MM-DD for the server.
 const shownDay = (iso) => iso.split('-').reverse().join('/');
 function typedDay() {
@@ -200,12 +202,14 @@ async function cancel(code) {
 // the booking options; a centre taking no booking says so).
 export function startBooking() {
   skeleton();
-  $('bk-day').value = shownDay(officeDay());
   const errEl = $('bk-error');
   const newErr = $('bk-new-error');
   const show = guarded($('bk-show'), loadList, errEl);
   $('bk-day-form').addEventListener('submit', (e) => { e.preventDefault(); show(); });
-  $('bk-today').addEventListener('click', () => { $('bk-day').value = shownDay(officeDay()); show(); });
+  $('bk-today').addEventListener('click', guarded($('bk-today'), async () => {
+    $('bk-day').value = shownDay(await officeDay());
+    await loadList();
+  }, errEl));
   $('bk-rows').addEventListener('click', (e) => {
     const btn = e.target.closest('button.bk-cancel');
     if (btn) guarded(btn, () => cancel(btn.dataset.code), errEl)();
@@ -220,6 +224,7 @@ export function startBooking() {
     if (name !== 'booking' || started) return;
     started = true;
     guarded(null, async () => {
+      $('bk-day').value = shownDay(await officeDay());
       const opts = await api('GET', '/api/v1/public/booking/options');
       const mine = state.session?.office?.code;
       view.centre = (opts.centres ?? []).find((c) => c.code === mine) ?? null;

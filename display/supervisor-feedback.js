@@ -10,7 +10,7 @@
 // screen through text nodes (h() below), never as markup. Vietnamese, or
 // English after the tab's language button (remembered like the other
 // screens' choice).
-import { fmt, pickLang, remember, randomKey, h } from './common.js';
+import { fmt, pickLang, remember, randomKey, h, serverNow } from './common.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -239,12 +239,6 @@ async function allUsers() {
     if (items.length >= j.total || j.items.length === 0) break;
   }
   return items;
-}
-
-// The server's "now" (a test clock may differ from the browser's).
-async function serverNow() {
-  const j = await fetch('/healthz', { credentials: 'same-origin' }).then((r) => r.json()).catch(() => null);
-  return Number.isFinite(j?.now) ? j.now : Math.floor(Date.now() / 1000);
 }
 
 // ---- the tab bar ----------------------------------------------------------

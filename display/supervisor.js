@@ -9,7 +9,7 @@
 // reports. Logs in with POST /api/v1/session: the session cookie carries
 // every later request. Every figure and date goes through fmt() of
 // common.js: Vietnamese conventions (93,3 %, dd/mm/yyyy, 24-hour times).
-import { fmt } from './common.js';
+import { fmt, serverNow, officeDate } from './common.js';
 import { ACTION_WORDS } from './dossier-words.js';
 import { mountFeedback, show766Group, inputsText } from './supervisor-feedback.js';
 import { mountNotify } from './supervisor-notify.js';
@@ -476,6 +476,15 @@ $('overview').addEventListener('click', (e) => {
 });
 $('unit').addEventListener('change', () => showUnit($('unit').value));
 
+// The period the page opens on: the office's month to date, by the
+// server's clock (a PC whose date is wrong, or a test clock, would
+// otherwise count another month).
+async function monthToDate() {
+  const today = officeDate(await serverNow());
+  $('to').value = f.isoDate(today);
+  $('from').value = f.isoDate(`${today.slice(0, 8)}01`);
+}
+
 async function start() {
   const who = await api('/api/v1/session').catch(() => null);
   if (!who) return;
@@ -495,6 +504,7 @@ async function start() {
     return;
   }
   $('period').hidden = false;
+  if (!$('to').value) await monthToDate();
   await Promise.all([loadDossiers(), loadIndicators(),
     mountFeedback({ session: who, offices: tree.offices, officeName, onUnauthorized: showLogin }).catch(() => null)]);
   mountNotify({ session: who, offices: tree.offices, onUnauthorized: showLogin });
@@ -504,7 +514,4 @@ async function start() {
 
 loadOffice();
 $('period').addEventListener('submit', (e) => { e.preventDefault(); loadIndicators(); reports(); });
-const today = new Date(Date.now() + 7 * 3600 * 1000);
-$('to').value = f.isoDate(ymd(today));
-$('from').value = f.isoDate(ymd(new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), 1))));
 start();
