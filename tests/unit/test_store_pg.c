@@ -705,6 +705,8 @@ static void check_one(const char *sql, void *ctx)
  * with up to three places each. */
 static void refusals_print(struct refusal *r, size_t n)
 {
+	if (n == 0)
+		return; /* r is NULL then, which qsort may not be given */
 	qsort(r, n, sizeof *r, refusal_cmp);
 	size_t groups = 0;
 	for (size_t i = 0; i < n; i++)
