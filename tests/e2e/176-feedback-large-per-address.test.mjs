@@ -3,8 +3,8 @@
 // (docs/api.md "Limits"): it may send 2 large bodies at once, the third is
 // refused at once with 429 too_many_requests and Retry-After, while citizens
 // at other addresses still file feedback with a photo; when one of its
-// uploads ends, the address may send another. The server-wide bound (16)
-// still holds.
+// uploads ends (its client leaves), the address may send another. The
+// server-wide bound (16) still holds.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, request } from './lib/harness.mjs';
@@ -21,6 +21,10 @@ const withPhoto = (n) => ({ class: 'procedure', text: `Xin hướng dẫn thủ 
 // The same size of body, refused for its content (nothing stored, nothing
 // counted) when the server reads it: probes the slot without filing.
 const probe = { class: 'procedure', text: 'x', anonymous: true, attachments: [png(150000)], junk: true };
+// A client that leaves mid-upload gives its slot back within seconds (the
+// server sees its FIN, or its sweeper sees CLOSE-WAIT), well before the 30 s
+// body deadline that would otherwise close it.
+const GONE_MS = 10000;
 const file = (addr, body) => request(s.base, 'POST', '/api/v1/public/feedback', { body, localAddress: addr });
 
 test('an address holds two large uploads at once; the third is 429, other citizens file photos', async () => {
@@ -42,7 +46,7 @@ test('an address holds two large uploads at once; the third is 429, other citize
   ok(await file(A, { class: 'other', text: 'Không kèm ảnh.', anonymous: true }));
   // One upload ends: A may send its photo.
   held[0].destroy();
-  await waitLargeBodies(s, 1, [held[1]]);
+  await waitLargeBodies(s, 1, [held[1]], GONE_MS);
   const after1 = await file(A, withPhoto(2));
   assert.equal(after1.status, 201, after1.text);
   held[1].destroy();
@@ -57,7 +61,7 @@ test('the server-wide bound stays: 16 large uploads from 8 addresses, the 17th i
   const r = await file('127.0.3.1', probe);
   assert.deepEqual([r.status, r.json?.error?.code], [503, 'server_busy'], r.text);
   for (const sock of held) sock.destroy();
-  await waitLargeBodies(s, 0);
+  await waitLargeBodies(s, 0, [], GONE_MS);
   const back = await file('127.0.3.1', withPhoto(3));
   assert.equal(back.status, 201, back.text);
 });

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/ioctl.h>
 #include <sys/queue.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -350,8 +351,36 @@ static bool api_conn_silent(const struct api_conn *c, int64_t now)
 	return (int64_t)ti.tcpi_last_data_recv + 20 >= now - since;
 }
 
+/* The kernel's TCP_CLOSE_WAIT (<netinet/tcp.h>, which clashes with the
+ * <linux/tcp.h> that gives struct tcp_info its newer fields). */
+enum { API_TCP_CLOSE_WAIT = 8 };
+
+/* A peer that closed its side quietly is let go after this long: a request
+ * complete and already read is being answered well before. */
+#define API_DEPARTED_QUIET_MS 2000
+
+/* Under g->lock, on the sweeper, for c waiting for a head or a body: true
+ * when its client has left. The peer closed its side (CLOSE_WAIT), nothing
+ * it sent is left unread and it sent nothing for API_DEPARTED_QUIET_MS: the
+ * rest of that request never comes. MHD 0.9.75 under epoll does not always
+ * see that FIN (edge-triggered): a client that left mid-upload was seen in
+ * CLOSE-WAIT until its body deadline, holding a large-body slot 30 s. Read
+ * from the kernel only (TCP_INFO, FIONREAD), like api_conn_silent. */
+static bool api_conn_departed(const struct api_conn *c)
+{
+	struct tcp_info ti;
+	socklen_t len = sizeof ti;
+	memset(&ti, 0, sizeof ti);
+	if (getsockopt(c->fd, IPPROTO_TCP, TCP_INFO, &ti, &len) != 0 ||
+	    ti.tcpi_state != API_TCP_CLOSE_WAIT || ti.tcpi_last_data_recv < API_DEPARTED_QUIET_MS)
+		return false;
+	int unread = 0;
+	return ioctl(c->fd, FIONREAD, &unread) == 0 && unread == 0;
+}
+
 /* The sweeper: every tick, shuts down the sockets of connections past their
- * deadline and logs the heads culled since its last line. Owns nothing but
+ * deadline or whose client left (api_conn_departed), and logs the heads
+ * culled since its last line. Owns nothing but
  * its loop; the list belongs to guard->lock. */
 static void *api_sweeper(void *arg)
 {
@@ -386,8 +415,16 @@ static void *api_sweeper(void *arg)
 		LIST_FOREACH(c, &g->conns, link)
 		{
 			int64_t d = atomic_load(&c->deadline_ms);
-			if (d == 0 || d > now || c->fd < 0)
+			if (d == 0 || c->fd < 0)
 				continue;
+			if (d > now) {
+				/* Its client gone: the worker closes it on its next
+				 * turn, giving back what the request held. */
+				if (api_conn_departed(c) &&
+				    atomic_compare_exchange_strong(&c->deadline_ms, &d, 0))
+					shutdown(c->fd, SHUT_RDWR);
+				continue;
+			}
 			/* Once: the worker closes it on its next turn. */
 			atomic_store(&c->deadline_ms, 0);
 			bool silent = api_conn_silent(c, now);
