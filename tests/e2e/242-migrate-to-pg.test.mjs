@@ -77,7 +77,7 @@ before(async () => {
   assert.equal(c.status, 0, c.stderr);
   c = cli(['import', '--db', db, path.join(SOURCE, 'data/demo-bundle.json')]);
   assert.equal(c.status, 0, c.stderr);
-  c = cli(['simulate', '--db', db, '--days', '6', '--seed', '5'], { timeout: 300000 });
+  c = cli(['simulate', '--db', db, '--days', '6', '--seed', '5']);
   assert.equal(c.status, 0, c.stderr);
   const s = new Server(dir, db);
   s.extraArgs = [];

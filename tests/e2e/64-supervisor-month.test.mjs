@@ -21,7 +21,7 @@ let s, browser;
 before(async () => {
   s = await startServer({ bundle: DEMO });
   await s.stop();
-  const r = cli(['simulate', '--db', s.db, '--days', '30', '--seed', '12'], { timeout: 300000 });
+  const r = cli(['simulate', '--db', s.db, '--days', '30', '--seed', '12']);
   assert.equal(r.status, 0, r.stderr);
   await s.start();
   PASSWORDS[SUP.username] = SUP.password;

@@ -30,7 +30,7 @@ before(() => {
   assert.equal(r.status, 0, r.stderr);
   r = cli(['import', '--db', db, path.join(SOURCE, 'data/demo-bundle.json')]);
   assert.equal(r.status, 0, r.stderr);
-  r = cli(['simulate', '--db', db, '--days', '12', '--seed', '2025'], { timeout: 300000 });
+  r = cli(['simulate', '--db', db, '--days', '12', '--seed', '2025']);
   assert.equal(r.status, 0, r.stderr);
   simulated = r.stdout;
 });

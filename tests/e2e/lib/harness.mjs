@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import http from 'node:http';
-import { integrityCheck, isPostgres, newDb, runSql, tableNames } from './pg.mjs';
+import { integrityCheck, isPostgres, newDb, ON_POSTGRES, runSql, tableNames } from './pg.mjs';
 
 export { dbMade, isPostgres, newDb, ON_POSTGRES, sqliteOnly } from './pg.mjs';
 
@@ -18,11 +18,17 @@ export const ADMIN_PASSWORD = 'admin-pass-1';
 // A build with MOTCUA_SANITIZE makes any of these fail the test that saw it.
 export const SANITIZER_REPORT = /ERROR: (Address|Leak)Sanitizer|runtime error:|(WARNING|FATAL|ERROR): ThreadSanitizer/;
 
+// How long `simulate` may take: a month's history under a sanitizer on a
+// busy 2-core machine takes minutes on SQLite, and PostgreSQL answers each
+// of its statements in a round trip (12 days of a province: about a minute
+// on a quiet machine).
+export const SIMULATE_MS = (ON_POSTGRES ? 15 : 5) * 60000;
+
 // Runs motcua-server synchronously; returns {status, stdout, stderr}. Throws
 // when a sanitizer reported anything.
-// timeout: how long the command may take (a month's simulation under a
-// sanitizer on a busy 2-core machine takes over a minute).
-export function cli(args, { input, timeout = 60000 } = {}) {
+// timeout: how long the command may take; SIMULATE_MS for `simulate`, a
+// minute for any other.
+export function cli(args, { input, timeout = args[0] === 'simulate' ? SIMULATE_MS : 60000 } = {}) {
   const r = spawnSync(BIN, args, { input: input ?? '', encoding: 'utf8', timeout });
   if (SANITIZER_REPORT.test(r.stderr ?? '')) {
     throw new Error(`sanitizer report from motcua-server ${args.join(' ')}:\n${r.stderr.slice(-4000)}`);
