@@ -926,6 +926,59 @@ static void test_dialect_json_reads_alike(void **state)
 	assert_int_equal(differ, 0);
 }
 
+/* The number in the first column of sql's first row on db. */
+static int64_t one_int(struct db *db, const char *sql)
+{
+	db_stmt *q = NULL;
+	assert_int_equal(db_prepare(db, sql, &q), DB_OK);
+	assert_int_equal(db_step(q), DB_ROW);
+	int64_t v = db_column_int64(q, 0);
+	db_finalize(q);
+	return v;
+}
+
+/* A statement sent again is prepared on the server (store/db_pg.c): its
+ * answers are those of the first send, a NULL where a number was is still
+ * answered, a reconnection prepares it again, and finalizing it deallocates
+ * it. */
+static void test_statements_sent_again_are_prepared(void **state)
+{
+	(void)state;
+	char uri[600];
+	pg_database(uri, sizeof uri);
+	struct db *db = NULL;
+	assert_int_equal(db_open(uri, DB_OPEN_READWRITE, &db), DB_OK);
+	const char *count = "SELECT count(*) FROM pg_prepared_statements";
+	db_stmt *s = NULL;
+	assert_int_equal(db_prepare(db, "SELECT ?1 + 1, coalesce(?2, 'none')", &s), DB_OK);
+	for (int i = 0; i < 4; i++) {
+		db_bind_int64(s, 1, 40 + i);
+		if (i == 2)
+			db_bind_null(s, 2);
+		else
+			db_bind_text(s, 2, "x", -1, DB_TRANSIENT);
+		assert_int_equal(db_step(s), DB_ROW);
+		assert_int_equal(db_column_int64(s, 0), 41 + i);
+		assert_string_equal(db_column_text(s, 1), i == 2 ? "none" : "x");
+		assert_int_equal(db_step(s), DB_DONE);
+		db_reset(s);
+		/* Once sent twice it is prepared: one statement on the server. */
+		assert_int_equal(one_int(db, count), i == 0 ? 0 : 1);
+	}
+	/* A new connection has none: the next send prepares it there. */
+	assert_int_equal(db_reconnect(db), DB_OK);
+	assert_int_equal(one_int(db, count), 0);
+	db_bind_int64(s, 1, 1);
+	db_bind_text(s, 2, "y", -1, DB_TRANSIENT);
+	assert_int_equal(db_step(s), DB_ROW);
+	assert_int_equal(db_column_int64(s, 0), 2);
+	db_reset(s);
+	assert_int_equal(one_int(db, count), 1);
+	db_finalize(s);
+	assert_int_equal(one_int(db, count), 0);
+	db_close(db);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -933,6 +986,7 @@ int main(void)
 	    cmocka_unit_test(test_figures_triggers_write_sqlites_rows),
 	    cmocka_unit_test(test_every_statement_prepares_on_postgresql),
 	    cmocka_unit_test(test_dialect_json_reads_alike),
+	    cmocka_unit_test(test_statements_sent_again_are_prepared),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

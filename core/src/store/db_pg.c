@@ -1,7 +1,15 @@
 /* PostgreSQL behind store/db.h, through libpq. A statement keeps its SQL
  * (parameters rewritten as $N once, at prepare) and its binds as text; its
  * first step sends both with PQexecParams (parse, bind and execute in one
- * round trip) and keeps the result, whose rows the next steps walk. */
+ * round trip) and keeps the result, whose rows the next steps walk.
+ *
+ * A statement sent a second time (the store keeps its statements per
+ * connection and sends them again and again) is prepared on the server
+ * under a name of its own, with the parameter types of that send; its sends
+ * with the same types then skip the parse and the planning (PQexecPrepared).
+ * Prepared statements belong to the connection: a reconnection (a new
+ * generation) forgets them, and a statement prepared on an older one is
+ * prepared again. */
 #include "store/db_pg.h"
 
 #include <ctype.h>
@@ -37,6 +45,10 @@ struct pgdb {
 	bool lost;     /* the connection broke during the last command */
 	bool readonly; /* every transaction read-only (a reader) */
 	int changes;   /* rows changed by the last command */
+	/* Counts the connections made (1 at open, +1 per reconnection): the
+	 * server's prepared statements are those of this generation. */
+	unsigned generation;
+	unsigned prepared; /* names given out: statement "m<n>" */
 };
 
 struct pg_param {
@@ -59,6 +71,10 @@ struct pgdb_stmt {
 	bool stepped;          /* stepped since the last reset */
 	unsigned char **blobs; /* unescaped bytea per column of the current row */
 	size_t *blob_len;
+	int sends;           /* sends since made */
+	char name[16];       /* its prepared statement on the server, "" for none */
+	unsigned generation; /* the db->generation it was prepared on */
+	Oid *prepared_types; /* the parameter types it was prepared with */
 };
 
 /* Records the error of res (or of the connection when res is NULL) as db's
@@ -132,6 +148,7 @@ int pgdb_open(const char *conninfo, bool readonly, struct pgdb **out)
 	*out = db;
 	db->readonly = readonly;
 	db->conn = PQconnectdb(conninfo);
+	db->generation = 1;
 	if (db->conn == NULL || PQstatus(db->conn) != CONNECTION_OK) {
 		pgdb_fail(db, NULL, NULL);
 		return DB_ERROR;
@@ -151,6 +168,7 @@ int pgdb_reconnect(struct pgdb *db)
 	 * primary now. */
 	PQreset(db->conn);
 	db->lost = false;
+	db->generation++; /* the prepared statements went with the old one */
 	if (PQstatus(db->conn) != CONNECTION_OK) {
 		pgdb_fail(db, NULL, NULL);
 		return DB_ERROR;
@@ -433,10 +451,26 @@ int pgdb_clear_bindings(struct pgdb_stmt *s)
 	return DB_OK;
 }
 
+/* Whether s is prepared on its connection as it is now. */
+static bool pgdb_stmt_prepared(const struct pgdb_stmt *s)
+{
+	return s->name[0] != '\0' && s->generation == s->db->generation;
+}
+
 void pgdb_finalize(struct pgdb_stmt *s)
 {
 	if (s == NULL)
 		return;
+	if (pgdb_stmt_prepared(s) && !pgdb_in_transaction(s->db) &&
+	    PQstatus(s->db->conn) == CONNECTION_OK) {
+		/* Outside a transaction, so that a failure aborts nothing; inside
+		 * one (or with the connection gone) it stays until the connection
+		 * closes. */
+		char sql[32];
+		snprintf(sql, sizeof sql, "DEALLOCATE %s", s->name);
+		PQclear(PQexec(s->db->conn, sql));
+	}
+	free(s->prepared_types);
 	pgdb_reset(s);
 	pgdb_clear_bindings(s);
 	for (int i = 0; i < s->nparams; i++)
@@ -588,6 +622,28 @@ int pgdb_bind_parameter_index(struct pgdb_stmt *s, const char *name)
 	return 0;
 }
 
+/* Prepares s on the server under a new name with the parameter types
+ * types (n of them); false when the server refused it, the error recorded
+ * as the send's (the same text and types sent unprepared fail alike). */
+static bool pgdb_stmt_prepare(struct pgdb_stmt *s, const Oid *types, int n)
+{
+	char name[sizeof s->name];
+	snprintf(name, sizeof name, "m%u", ++s->db->prepared);
+	PGresult *r = PQprepare(s->db->conn, name, s->sql, n, types);
+	bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+	if (!ok)
+		pgdb_fail(s->db, r, s->sql);
+	PQclear(r);
+	if (!ok)
+		return false;
+	memcpy(s->name, name, sizeof name);
+	s->generation = s->db->generation;
+	free(s->prepared_types);
+	s->prepared_types = xcalloc((size_t)n + 1, sizeof *types);
+	memcpy(s->prepared_types, types, (size_t)n * sizeof *types);
+	return true;
+}
+
 /* Sends s with its binds; DB_OK with s->res holding the rows, or an error. */
 static int pgdb_send(struct pgdb_stmt *s)
 {
@@ -602,11 +658,24 @@ static int pgdb_send(struct pgdb_stmt *s)
 		formats[i] = s->params[i].blob;
 		types[i] = s->params[i].type;
 	}
-	s->res = PQexecParams(s->db->conn, s->sql, n, types, values, lengths, formats, 0);
+	/* Prepared from its second send on; sent prepared while its parameter
+	 * types are those it was prepared with (a NULL bound where a number
+	 * was goes unprepared). */
+	bool prepared = pgdb_stmt_prepared(s), refused = false;
+	if (!prepared && ++s->sends >= 2)
+		refused = !(prepared = pgdb_stmt_prepare(s, types, n));
+	if (refused)
+		s->res = NULL;
+	else if (prepared && memcmp(types, s->prepared_types, (size_t)n * sizeof *types) == 0)
+		s->res = PQexecPrepared(s->db->conn, s->name, n, values, lengths, formats, 0);
+	else
+		s->res = PQexecParams(s->db->conn, s->sql, n, types, values, lengths, formats, 0);
 	free(values);
 	free(lengths);
 	free(formats);
 	free(types);
+	if (refused)
+		return s->db->errcode;
 	ExecStatusType st = PQresultStatus(s->res);
 	if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) {
 		pgdb_fail(s->db, s->res, s->sql);
