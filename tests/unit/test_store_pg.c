@@ -940,7 +940,7 @@ static int64_t one_int(struct db *db, const char *sql)
 /* A statement sent again is prepared on the server (store/db_pg.c): its
  * answers are those of the first send, a NULL where a number was is still
  * answered, a reconnection prepares it again, and finalizing it deallocates
- * it. */
+ * it (at the connection's next command outside a transaction). */
 static void test_statements_sent_again_are_prepared(void **state)
 {
 	(void)state;
@@ -974,7 +974,11 @@ static void test_statements_sent_again_are_prepared(void **state)
 	assert_int_equal(db_column_int64(s, 0), 2);
 	db_reset(s);
 	assert_int_equal(one_int(db, count), 1);
+	/* Finalized inside a transaction: deallocated after it. */
+	assert_int_equal(db_exec(db, "BEGIN"), DB_OK);
 	db_finalize(s);
+	assert_int_equal(one_int(db, count), 1);
+	assert_int_equal(db_exec(db, "COMMIT"), DB_OK);
 	assert_int_equal(one_int(db, count), 0);
 	db_close(db);
 }

@@ -49,6 +49,11 @@ struct pgdb {
 	 * server's prepared statements are those of this generation. */
 	unsigned generation;
 	unsigned prepared; /* names given out: statement "m<n>" */
+	/* "DEALLOCATE m<n>;" of each statement finalized since the last flush
+	 * (pgdb_deallocate_flush), sent once the connection is outside a
+	 * transaction: a command refused inside one would abort it. */
+	char *dealloc;
+	size_t dealloc_len;
 };
 
 struct pg_param {
@@ -169,6 +174,7 @@ int pgdb_reconnect(struct pgdb *db)
 	PQreset(db->conn);
 	db->lost = false;
 	db->generation++; /* the prepared statements went with the old one */
+	db->dealloc_len = 0;
 	if (PQstatus(db->conn) != CONNECTION_OK) {
 		pgdb_fail(db, NULL, NULL);
 		return DB_ERROR;
@@ -202,8 +208,22 @@ void pgdb_close(struct pgdb *db)
 {
 	if (db == NULL)
 		return;
-	PQfinish(db->conn);
+	PQfinish(db->conn); /* its prepared statements go with it */
+	free(db->dealloc);
 	free(db);
+}
+
+/* Deallocates the statements finalized since the last time, when the
+ * connection is outside a transaction (else they wait for the next call).
+ * Their answer does not matter: a failure leaves one statement on the
+ * server until the connection closes. */
+static void pgdb_deallocate_flush(struct pgdb *db)
+{
+	if (db->dealloc_len == 0 || PQtransactionStatus(db->conn) != PQTRANS_IDLE)
+		return;
+	PQclear(PQexec(db->conn, db->dealloc));
+	db->dealloc_len = 0;
+	db->dealloc[0] = '\0';
 }
 
 struct pg_conn *pgdb_conn(struct pgdb *db)
@@ -233,6 +253,7 @@ bool pgdb_error_is_failover(struct pgdb *db)
 /* Runs a command without parameters: DB_OK when it succeeded. */
 int pgdb_exec(struct pgdb *db, const char *sql)
 {
+	pgdb_deallocate_flush(db);
 	PGresult *r = PQexec(db->conn, sql);
 	ExecStatusType st = PQresultStatus(r);
 	bool ok = st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK || st == PGRES_EMPTY_QUERY;
@@ -461,14 +482,15 @@ void pgdb_finalize(struct pgdb_stmt *s)
 {
 	if (s == NULL)
 		return;
-	if (pgdb_stmt_prepared(s) && !pgdb_in_transaction(s->db) &&
-	    PQstatus(s->db->conn) == CONNECTION_OK) {
-		/* Outside a transaction, so that a failure aborts nothing; inside
-		 * one (or with the connection gone) it stays until the connection
-		 * closes. */
-		char sql[32];
-		snprintf(sql, sizeof sql, "DEALLOCATE %s", s->name);
-		PQclear(PQexec(s->db->conn, sql));
+	if (pgdb_stmt_prepared(s)) {
+		/* Not now: a statement is finalized inside transactions too (the
+		 * store's cache makes room), and at a connection's close. */
+		char cmd[32];
+		int n = snprintf(cmd, sizeof cmd, "DEALLOCATE %s;", s->name);
+		struct pgdb *db = s->db;
+		db->dealloc = xrealloc(db->dealloc, db->dealloc_len + (size_t)n + 1);
+		memcpy(db->dealloc + db->dealloc_len, cmd, (size_t)n + 1);
+		db->dealloc_len += (size_t)n;
 	}
 	free(s->prepared_types);
 	pgdb_reset(s);
@@ -647,6 +669,7 @@ static bool pgdb_stmt_prepare(struct pgdb_stmt *s, const Oid *types, int n)
 /* Sends s with its binds; DB_OK with s->res holding the rows, or an error. */
 static int pgdb_send(struct pgdb_stmt *s)
 {
+	pgdb_deallocate_flush(s->db);
 	int n = s->nparams;
 	const char **values = xcalloc((size_t)n + 1, sizeof *values);
 	int *lengths = xcalloc((size_t)n + 1, sizeof *lengths);
