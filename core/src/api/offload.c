@@ -49,6 +49,9 @@ struct offload_job {
 	/* 1 + the bucket of pool->share this job holds, 0 none; under
 	 * pool->lock (taken by offload_request, given back where load falls). */
 	int share_bucket;
+	/* Queued ahead of the jobs without it (offload_ahead); set by the HTTP
+	 * worker before offload_post, read under pool->lock. */
+	bool ahead;
 	/* Written under pool->lock by the pool, read by the HTTP worker only
 	 * after the resume (MHD's own lock orders the two). */
 	enum offload_state state;
@@ -304,6 +307,12 @@ bool offload_request(struct offload *o, struct http_request *r, offload_fn run, 
 	return true;
 }
 
+void offload_ahead(struct http_request *r)
+{
+	ENFORCE(offload_pending(r), "offload ownership rule");
+	r->offload->ahead = true;
+}
+
 bool offload_pending(const struct http_request *r)
 {
 	return r->offload && r->offload->state == OFFLOAD_RESERVED;
@@ -317,7 +326,22 @@ void offload_post(struct http_request *r)
 	pthread_mutex_lock(&o->lock);
 	job->state = OFFLOAD_QUEUED;
 	o->reserved--;
-	TAILQ_INSERT_TAIL(&o->queue, job, entry);
+	struct offload_job *after = NULL, *q;
+	if (job->ahead) {
+		/* Behind the jobs queued ahead before it, before the others. */
+		TAILQ_FOREACH(q, &o->queue, entry)
+		{
+			if (!q->ahead)
+				break;
+			after = q;
+		}
+		if (after)
+			TAILQ_INSERT_AFTER(&o->queue, after, job, entry);
+		else
+			TAILQ_INSERT_HEAD(&o->queue, job, entry);
+	} else {
+		TAILQ_INSERT_TAIL(&o->queue, job, entry);
+	}
 	pthread_cond_signal(&o->cond);
 	pthread_mutex_unlock(&o->lock);
 }

@@ -76,6 +76,10 @@ void offload_free(struct offload *o);
  * Retry-After; arg was released with free_arg (when not NULL). */
 bool offload_request(struct offload *o, struct http_request *r, offload_fn run, void *arg,
                      void (*free_arg)(void *arg));
+/* Marks r's reserved job (offload_request returned true) to wait ahead of
+ * the queued jobs not so marked, behind those that are: a staff member's
+ * login passes a flood of logins to unknown accounts. */
+void offload_ahead(struct http_request *r);
 /* Whether r holds a job not yet posted (the handler just offloaded it). */
 bool offload_pending(const struct http_request *r);
 /* Queues r's reserved job; r's connection must already be suspended. The

@@ -142,8 +142,14 @@ void route_session_create(struct api *api, struct http_request *r)
 		return;
 	}
 	/* The password check runs on the pool; the connection waits suspended
-	 * (or the pool is full: 503 server_busy). */
-	offload_request(api->login_pool, r, session_login_run, l, session_login_free);
+	 * (or the pool is full: 503 server_busy). A login to an account that
+	 * exists waits ahead of logins to accounts that do not: a flood of
+	 * guesses at made-up names cannot keep the staff out (guesses at a real
+	 * name are few: its own throttle above). */
+	struct principal known;
+	bool exists = store_user_principal(api->st, l->username, &known);
+	if (offload_request(api->login_pool, r, session_login_run, l, session_login_free) && exists)
+		offload_ahead(r);
 }
 
 void route_session_get(struct api *api, struct http_request *r)
