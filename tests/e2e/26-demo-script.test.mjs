@@ -6,7 +6,8 @@
 // of the province), and stopping the script
 // by its PID stops the server it started: the port is free again.
 // Runs the build under test (--no-build --build $MOTCUA_BUILD) on a free
-// port (--port 0) in a temporary folder (--dir), without the local printer.
+// port (--port 0) in a temporary folder (--dir), without the local printer;
+// on PostgreSQL in a fresh database of the test cluster (--db).
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -14,11 +15,12 @@ import { mkdtempSync, rmSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import net from 'node:net';
 import path from 'node:path';
-import { SOURCE, request } from './lib/harness.mjs';
+import { newDb, ON_POSTGRES, SIMULATE_MS, SOURCE, request } from './lib/harness.mjs';
 import { SKIP, SIZES, launch } from './lib/browser.mjs';
 
 const BUILD = process.env.MOTCUA_BUILD ?? path.resolve('build');
 const dir = mkdtempSync(path.join(tmpdir(), 'motcua-demo-'));
+const db = ON_POSTGRES ? ['--db', newDb(dir, 'demo.db')] : [];
 let proc = null;
 let serverPid = null;
 after(() => {
@@ -83,7 +85,7 @@ function alive(pid) {
 
 test('scripts/demo prints each centre\'s kiosk and board addresses; killing its PID frees the port', async () => {
   proc = spawn(path.join(SOURCE, 'scripts/demo'),
-    ['--no-build', '--build', BUILD, '--dir', dir, '--port', '0', '--no-printer'],
+    ['--no-build', '--build', BUILD, '--dir', dir, '--port', '0', '--no-printer', ...db],
     { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
@@ -93,7 +95,7 @@ test('scripts/demo prints each centre\'s kiosk and board addresses; killing its 
 
   // The simulated month makes the first start take a few seconds; the
   // banner ends with the logins, after every centre.
-  await until(() => /\(giám sát, cả tỉnh\)/.test(out) || proc.exitCode !== null, 120000, 'the demo banner');
+  await until(() => /\(giám sát, cả tỉnh\)/.test(out) || proc.exitCode !== null, Math.max(120000, SIMULATE_MS), 'the demo banner');
   serverPid = serverOf(proc.pid);
   assert.ok(serverPid, 'motcua-server runs under the script');
   const bundle = JSON.parse(readFileSync(path.join(SOURCE, 'data/demo-bundle.json'), 'utf8'));
@@ -164,7 +166,8 @@ test('scripts/demo prints each centre\'s kiosk and board addresses; killing its 
       }
     } finally { await browser.close(); }
   }
-  assert.ok(existsSync(path.join(dir, 'demo.db')), 'the database is in --dir');
+  // The database (or, on PostgreSQL, the demo's token file) is in --dir.
+  assert.ok(existsSync(path.join(dir, ON_POSTGRES ? 'motcua-demo.devices.json' : 'demo.db')), 'the demo keeps its files in --dir');
   const server = serverPid;
 
   // Stop the demo as an operator would: SIGTERM to the PID it started as.
