@@ -37,6 +37,8 @@ enum {
 	OID_NUMERIC = 1700,
 };
 
+/* One connection, with what it remembers of the server (its prepared
+ * statements): one thread at a time uses it (store/db.h, "Threads"). */
 struct pgdb {
 	PGconn *conn;
 	char err[512]; /* the last error's message */
