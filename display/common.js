@@ -99,8 +99,6 @@ export class OfficeClock {
   }
 }
 
-// A random Idempotency-Key. crypto.getRandomValues works on plain http too
-// (crypto.randomUUID needs a secure context, which a LAN kiosk is not).
 // The server's clock, epoch seconds (GET /healthz "now"): the office's day
 // and month are the server's, which a test clock may set, not this device's.
 // The device's own clock when the server does not answer.
@@ -113,6 +111,8 @@ export async function serverNow() {
 // YYYY-MM-DD.
 export const officeDate = (epoch) => new Date((epoch + 7 * 3600) * 1000).toISOString().slice(0, 10);
 
+// A random Idempotency-Key. crypto.getRandomValues works on plain http too
+// (crypto.randomUUID needs a secure context, which a LAN kiosk is not).
 export function randomKey() {
   const b = new Uint8Array(16);
   crypto.getRandomValues(b);
