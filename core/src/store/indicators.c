@@ -436,16 +436,28 @@ static void ind_bind_unit(const struct ind_ctx *x, db_stmt *s)
 static const char ind_finished_sql[] = IND_FINISHED_COLS IND_FINISHED_WHERE;
 static const char ind_finished_sql_x[] = IND_FINISHED_COLS IND_EXTRA IND_FINISHED_WHERE;
 
+/* The office calendar for ind_timing_fallback, as lenient as the scan has
+ * always been: instants the calendar cannot answer for measure 0 working
+ * seconds instead of failing the indicators. Only measures (no add). */
+static bool ind_cal_between(void *ctx, int64_t from, int64_t to, int64_t *secs)
+{
+	struct ind_ctx *x = ctx;
+	*secs = 0;
+	store_calendar_between(x->st, from, to, secs, NULL);
+	return true;
+}
+
 /* Timing and working seconds of a finished row written before schema step 6
- * (or by an import): the same rule as store/dossier.c's dossier_keep_timing. */
-static void ind_timing_fallback(struct ind_ctx *x, int64_t received, int64_t due, int64_t finished,
+ * (or by an import): the domain's dossier_finish_timing at finished, as
+ * store/dossier_act.c keeps them when processing ends. False when the row
+ * has no due instant (the domain keeps nothing; the caller counts it late,
+ * as dossier_lateness_of judges a finished dossier without a clock). */
+static bool ind_timing_fallback(struct ind_ctx *x, int64_t received, int64_t due, int64_t finished,
                                 int64_t paused, enum dossier_timing *t, int64_t *work)
 {
-	int64_t spent = 0, budget = 0;
-	store_calendar_between(x->st, received, finished, &spent, NULL);
-	store_calendar_between(x->st, received, due, &budget, NULL);
-	*t = finished > due ? DT_LATE : dossier_timing_of(spent, budget, x->day_seconds);
-	*work = spent - paused > 0 ? spent - paused : 0;
+	struct dossier_calendar cal = {
+	    .ctx = x, .between = ind_cal_between, .add = NULL, .day_seconds = x->day_seconds};
+	return dossier_finish_timing(&cal, received, due, paused, 0, finished, work, t);
 }
 
 static void ind_add_finished(struct ind_dgroup *g, enum dossier_status status, int timing,
@@ -501,12 +513,12 @@ static enum mc_err ind_scan_finished(struct ind_ctx *x, struct mc_error *err)
 			else if (strcmp(t, "late") == 0)
 				timing = DT_LATE;
 			else if (*t == '\0' && received) {
-				enum dossier_timing tt;
-				ind_timing_fallback(x, received, db_column_int64(s, 7),
-				                    db_column_int64(s, 8), db_column_int64(s, 9),
-				                    &tt, &work);
+				enum dossier_timing tt = DT_LATE;
+				if (ind_timing_fallback(x, received, db_column_int64(s, 7),
+				                        db_column_int64(s, 8),
+				                        db_column_int64(s, 9), &tt, &work))
+					has_work = true;
 				timing = (int)tt;
-				has_work = true;
 			}
 		}
 		/* Supplemented at intake: the clock started later than intake. */
