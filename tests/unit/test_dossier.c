@@ -10,6 +10,7 @@
 
 #include "domain/civil_date.h"
 #include "domain/dossier.h"
+#include "domain/office.h"
 #include "domain/workcal.h"
 
 /* The expected next status of each (status, action) for a dossier whose
@@ -383,6 +384,62 @@ static void test_steps(void **state)
 	                 0);
 }
 
+/* The status an intake starts in, and what it tells the applicant. */
+static void test_intake_outcome(void **state)
+{
+	(void)state;
+	assert_int_equal(dossier_intake_status(DOSSIER_OUTCOME_RECEIVED), DS_RECEIVED);
+	assert_int_equal(dossier_intake_status(DOSSIER_OUTCOME_SUPPLEMENT),
+	                 DS_SUPPLEMENT_REQUESTED);
+	assert_int_equal(dossier_intake_status(DOSSIER_OUTCOME_REFUSED), DS_REJECTED_AT_INTAKE);
+	assert_int_equal(dossier_intake_notify(DOSSIER_OUTCOME_RECEIVED), DN_RECEIVED);
+	assert_int_equal(dossier_intake_notify(DOSSIER_OUTCOME_SUPPLEMENT), DN_SUPPLEMENT);
+	assert_int_equal(dossier_intake_notify(DOSSIER_OUTCOME_REFUSED), DN_NONE);
+}
+
+/* Which action tells the applicant what: a supplement received tells
+ * "received" only when it starts the clock. */
+static void test_notify_trigger(void **state)
+{
+	(void)state;
+	for (int a = 0; a < DA_ACTION_COUNT; a++) {
+		enum dossier_notify want = a == DA_REQUEST_SUPPLEMENT ? DN_SUPPLEMENT
+		                           : a == DA_APOLOGIZE        ? DN_APOLOGY
+		                           : a == DA_RESULT_READY     ? DN_RESULT_READY
+		                                                      : DN_NONE;
+		assert_int_equal(dossier_notify_trigger(a, true), want);
+		if (a != DA_SUPPLEMENT_RECEIVED)
+			assert_int_equal(dossier_notify_trigger(a, false), want);
+	}
+	assert_int_equal(dossier_notify_trigger(DA_SUPPLEMENT_RECEIVED, false), DN_RECEIVED);
+	assert_string_equal(dossier_notify_name(DN_RECEIVED), "received");
+	assert_string_equal(dossier_notify_name(DN_SUPPLEMENT), "supplement");
+	assert_string_equal(dossier_notify_name(DN_APOLOGY), "apology");
+	assert_string_equal(dossier_notify_name(DN_RESULT_READY), "result_ready");
+	assert_null(dossier_notify_name(DN_NONE));
+}
+
+/* Which kind of office may serve where. */
+static void test_office_permit(void **state)
+{
+	(void)state;
+	static const char *const kinds[] = {"province", "centre",  "point",   "authority",
+	                                    "internal", "partner", "nonsense"};
+	for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+		unsigned k = office_kind_bit(kinds[i]);
+		bool hall = i == 1 || i == 2;
+		assert_int_equal(dossier_office_permit(DOU_INTAKE, k),
+		                 hall ? DOR_NONE : DOR_NOT_A_CENTRE);
+		assert_int_equal(dossier_office_permit(DOU_RETURN, k),
+		                 hall ? DOR_NONE : DOR_NOT_A_CENTRE);
+		assert_int_equal(dossier_office_permit(DOU_AUTHORITY, k),
+		                 i == 3 ? DOR_NONE : DOR_NOT_AN_AUTHORITY);
+		assert_int_equal(dossier_office_permit(DOU_PARTNER, k),
+		                 i == 5 ? DOR_NONE : DOR_NOT_A_PARTNER);
+		assert_int_equal(dossier_office_permit(DOU_HANDOVER, k), DOR_NONE);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -400,6 +457,9 @@ int main(void)
 	    cmocka_unit_test(test_late_filter_agrees),
 	    cmocka_unit_test(test_pause_arithmetic),
 	    cmocka_unit_test(test_steps),
+	    cmocka_unit_test(test_intake_outcome),
+	    cmocka_unit_test(test_notify_trigger),
+	    cmocka_unit_test(test_office_permit),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

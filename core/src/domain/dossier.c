@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "domain/office.h"
 #include "domain/workcal.h"
 
 static const char *const status_names[DS_STATUS_COUNT] = {
@@ -329,6 +330,60 @@ enum dossier_refusal dossier_decide(const struct dossier_facts *d, enum dossier_
 	if (a == DA_APOLOGIZE && new_due <= d->due_at)
 		return DR_NEW_DUE_NOT_LATER;
 	return DR_NONE;
+}
+
+/* ---- intake, messages, offices --------------------------------------------- */
+
+enum dossier_status dossier_intake_status(enum dossier_outcome o)
+{
+	switch (o) {
+	case DOSSIER_OUTCOME_RECEIVED: return DS_RECEIVED;
+	case DOSSIER_OUTCOME_SUPPLEMENT: return DS_SUPPLEMENT_REQUESTED;
+	case DOSSIER_OUTCOME_REFUSED:
+	default: return DS_REJECTED_AT_INTAKE;
+	}
+}
+
+const char *dossier_notify_name(enum dossier_notify n)
+{
+	switch (n) {
+	case DN_RECEIVED: return "received";
+	case DN_SUPPLEMENT: return "supplement";
+	case DN_APOLOGY: return "apology";
+	case DN_RESULT_READY: return "result_ready";
+	case DN_NONE:
+	default: return NULL;
+	}
+}
+
+enum dossier_notify dossier_intake_notify(enum dossier_outcome o)
+{
+	return o == DOSSIER_OUTCOME_RECEIVED     ? DN_RECEIVED
+	       : o == DOSSIER_OUTCOME_SUPPLEMENT ? DN_SUPPLEMENT
+	                                         : DN_NONE;
+}
+
+enum dossier_notify dossier_notify_trigger(enum dossier_action a, bool clock_started)
+{
+	switch (a) {
+	case DA_SUPPLEMENT_RECEIVED: return clock_started ? DN_NONE : DN_RECEIVED;
+	case DA_REQUEST_SUPPLEMENT: return DN_SUPPLEMENT;
+	case DA_APOLOGIZE: return DN_APOLOGY;
+	case DA_RESULT_READY: return DN_RESULT_READY;
+	default: return DN_NONE;
+	}
+}
+
+enum dossier_office_refusal dossier_office_permit(enum dossier_office_use use, unsigned kind)
+{
+	switch (use) {
+	case DOU_INTAKE:
+	case DOU_RETURN: return kind & OFFICE_HALL ? DOR_NONE : DOR_NOT_A_CENTRE;
+	case DOU_AUTHORITY: return kind == OFFICE_AUTHORITY ? DOR_NONE : DOR_NOT_AN_AUTHORITY;
+	case DOU_PARTNER: return kind == OFFICE_PARTNER ? DOR_NONE : DOR_NOT_A_PARTNER;
+	case DOU_HANDOVER:
+	default: return DOR_NONE;
+	}
 }
 
 /* ---- working time ---------------------------------------------------------- */

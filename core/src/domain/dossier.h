@@ -141,6 +141,57 @@ enum dossier_refusal dossier_decide(const struct dossier_facts *d, enum dossier_
                                     enum role role, int64_t new_due, int64_t now,
                                     enum dossier_status *next);
 
+/* The outcome an intake at the counter gives (docs/api.md). */
+enum dossier_outcome {
+	DOSSIER_OUTCOME_RECEIVED,   /* complete: tiếp nhận, the clock starts (Mẫu 01) */
+	DOSSIER_OUTCOME_SUPPLEMENT, /* incomplete: every missing item at once (Mẫu 02) */
+	DOSSIER_OUTCOME_REFUSED,    /* refused at intake, with a reason (Mẫu 03) */
+};
+/* The status a new dossier starts in after an intake of outcome o (before
+ * any hand-over of a boundary-free intake). */
+enum dossier_status dossier_intake_status(enum dossier_outcome o);
+
+/* The applicant's message a change of a dossier sends to who consented
+ * (the notify templates' triggers). */
+enum dossier_notify {
+	DN_NONE,         /* nothing to tell */
+	DN_RECEIVED,     /* received: the clock starts */
+	DN_SUPPLEMENT,   /* every item asked for */
+	DN_APOLOGY,      /* Mẫu 04 with its new appointment */
+	DN_RESULT_READY, /* the result waits to be collected */
+};
+/* The trigger's name as domain/notify.h knows it ("received",
+ * "supplement", "apology", "result_ready"); NULL for DN_NONE. */
+const char *dossier_notify_name(enum dossier_notify n);
+/* The message an intake of outcome o sends: received or the missing items;
+ * none for a refusal (the applicant is at the counter with the Mẫu 03). */
+enum dossier_notify dossier_intake_notify(enum dossier_outcome o);
+/* The message action a sends on a dossier whose clock had started or not
+ * (clock_started: received_at before the action): received when a
+ * supplement completes the intake (the clock starts now), every item asked
+ * for, the apology, the result ready; nothing for the others. */
+enum dossier_notify dossier_notify_trigger(enum dossier_action a, bool clock_started);
+
+/* The offices a dossier names, and the kinds each may be (docs/province.md). */
+enum dossier_office_use {
+	DOU_INTAKE,    /* the receiving office of an intake */
+	DOU_RETURN,    /* the office that returns the result */
+	DOU_AUTHORITY, /* the competent authority */
+	DOU_PARTNER,   /* the partner agency of send_interagency (liên thông) */
+	DOU_HANDOVER,  /* the office a hand-over gives the dossier to */
+};
+/* Why an office may not serve a use. */
+enum dossier_office_refusal {
+	DOR_NONE = 0,
+	DOR_NOT_A_CENTRE,     /* intake, return: a centre or a reception point only */
+	DOR_NOT_AN_AUTHORITY, /* the competent authority must be one */
+	DOR_NOT_A_PARTNER,    /* interagency work goes to a partner agency */
+};
+/* Whether an office of kind (one bit of domain/office.h's enum office_kind,
+ * office_kind_bit's; 0 for an unknown kind) may serve use: DOR_NONE, or the
+ * reason. A hand-over may go to any office. */
+enum dossier_office_refusal dossier_office_permit(enum dossier_office_use use, unsigned kind);
+
 /* The result of a step or of the whole dossier against its budget: finished
  * early (before the due instant, by at least a working day), on time, or late. */
 enum dossier_timing { DT_EARLY, DT_ON_TIME, DT_LATE };

@@ -47,11 +47,6 @@ void store_dossier_bind_scope(struct db_stmt *s, const struct principal *who);
 
 /* ---- commands (api/parse_dossier.c builds them from the request) ---- */
 
-enum dossier_outcome {
-	DOSSIER_OUTCOME_RECEIVED,   /* complete: tiếp nhận, the clock starts (Mẫu 01) */
-	DOSSIER_OUTCOME_SUPPLEMENT, /* incomplete: every missing item at once (Mẫu 02) */
-	DOSSIER_OUTCOME_REFUSED,    /* refused at intake, with a reason (Mẫu 03) */
-};
 /* The form an intake's outcome prints: "mau-01", "mau-02", "mau-03". */
 const char *dossier_outcome_form(enum dossier_outcome o);
 

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "domain/office.h"
 #include "store/dossier_internal.h"
 #include "store/notify_scan.h"
 #include "store/scan.h"
@@ -27,18 +28,21 @@ struct act {
 	struct mc_error *err;
 };
 
-static enum mc_err dossier_office_known(struct store_conn *c, const char *code, bool partner,
-                                        struct mc_error *err)
+/* Office code exists and may serve use (the domain's dossier_office_permit):
+ * MC_OK; 404 office_not_found; 400 not_a_partner; a database error. */
+static enum mc_err dossier_office_known(struct store_conn *c, const char *code,
+                                        enum dossier_office_use use, struct mc_error *err)
 {
 	db_stmt *s = store_stmt(c, "SELECT kind FROM offices WHERE code = ?");
 	if (s == NULL)
 		return store_sql_error(c, "office", err);
 	db_bind_text(s, 1, code, -1, DB_STATIC);
-	bool found = false, is_partner = false;
+	bool found = false;
+	unsigned kind = 0;
 	int step;
 	if (store_next(s, &step)) {
 		found = true;
-		is_partner = strcmp(store_col_text(s, 0), "partner") == 0;
+		kind = office_kind_bit(store_col_text(s, 0));
 	}
 	enum mc_err rc = store_scan_end(c, s, step, "office", err);
 	if (rc)
@@ -46,7 +50,7 @@ static enum mc_err dossier_office_known(struct store_conn *c, const char *code, 
 	if (!found)
 		return mc_failf(err, MC_ERR_NOT_FOUND, "office_not_found", "Không có cơ quan này",
 		                "No office '%.40s'", code);
-	if (partner && !is_partner)
+	if (dossier_office_permit(use, kind) != DOR_NONE)
 		return mc_failf(err, MC_ERR_INVALID, "not_a_partner",
 		                "Đây không phải cơ quan phối hợp liên thông",
 		                "'%.40s' is not a partner agency", code);
@@ -105,7 +109,7 @@ static enum mc_err apply_handover(struct act *a)
 {
 	enum mc_err rc;
 	const char *office = a->cmd->to_office, *person = a->cmd->to_person;
-	if ((rc = dossier_office_known(a->c, office, false, a->err)) ||
+	if ((rc = dossier_office_known(a->c, office, DOU_HANDOVER, a->err)) ||
 	    (person && (rc = dossier_person_of(a->c, office, person, a->err))) ||
 	    (rc = dossier_end_step(a->st, a->c, &a->d, a->now, a->err)))
 		return rc;
@@ -116,7 +120,7 @@ static enum mc_err apply_handover(struct act *a)
 static enum mc_err apply_send_interagency(struct act *a)
 {
 	enum mc_err rc;
-	if ((rc = dossier_office_known(a->c, a->cmd->partner, true, a->err)) ||
+	if ((rc = dossier_office_known(a->c, a->cmd->partner, DOU_PARTNER, a->err)) ||
 	    (rc = dossier_end_step(a->st, a->c, &a->d, a->now, a->err)))
 		return rc;
 	return dossier_start_step(a->st, a->c, &a->d, a->who, a->cmd->partner, NULL, a->cmd->note,
@@ -322,18 +326,12 @@ static enum mc_err act_record(struct act *a)
 	return rc;
 }
 
-/* Telling the applicant who consented (store/notify_scan.h): received when
- * a supplement completes the intake (the clock starts), every item asked
- * for, the apology with its new appointment, the result ready. */
+/* Telling the applicant who consented (store/notify_scan.h) what the
+ * domain says this action tells (dossier_notify_trigger). */
 static enum mc_err act_notify(struct act *a)
 {
-	enum dossier_action action = a->cmd->action;
-	const char *trigger = action == DA_SUPPLEMENT_RECEIVED
-	                          ? (a->d.received_at == 0 ? "received" : NULL)
-	                      : action == DA_REQUEST_SUPPLEMENT ? "supplement"
-	                      : action == DA_APOLOGIZE          ? "apology"
-	                      : action == DA_RESULT_READY       ? "result_ready"
-	                                                        : NULL;
+	const char *trigger =
+	    dossier_notify_name(dossier_notify_trigger(a->cmd->action, a->d.received_at != 0));
 	if (trigger == NULL)
 		return MC_OK;
 	return store_notify_dossier(a->st, a->d.code, trigger, NULL, a->who->actor, a->err);

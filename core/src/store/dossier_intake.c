@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "domain/applicant.h"
+#include "domain/office.h"
 #include "store/dossier_internal.h"
 #include "store/notify.h"
 #include "store/notify_scan.h"
@@ -98,7 +99,7 @@ static enum mc_err dossier_intake_office(struct store_conn *c, const struct prin
 			return rc;
 		if (*id == 0)
 			return dossier_office_not_found(err, "office", office);
-		if (strcmp(kind, "centre") != 0 && strcmp(kind, "point") != 0)
+		if (dossier_office_permit(DOU_INTAKE, office_kind_bit(kind)) != DOR_NONE)
 			return mc_failf(
 			    err, MC_ERR_INVALID, "not_a_centre",
 			    "Đơn vị tiếp nhận phải là một trung tâm hoặc điểm tiếp nhận",
@@ -155,7 +156,7 @@ static enum mc_err dossier_intake_offices(struct store_conn *c, const struct pri
 			return rc;
 		if (o->authority_id == 0)
 			return dossier_office_not_found(err, "authority", authority);
-		if (strcmp(kind, "authority") != 0)
+		if (dossier_office_permit(DOU_AUTHORITY, office_kind_bit(kind)) != DOR_NONE)
 			return mc_failf(err, MC_ERR_INVALID, "not_an_authority",
 			                "Cơ quan có thẩm quyền không hợp lệ",
 			                "'%.40s' is not an authority", authority);
@@ -166,7 +167,7 @@ static enum mc_err dossier_intake_offices(struct store_conn *c, const struct pri
 			return rc;
 		if (o->return_id == 0)
 			return dossier_office_not_found(err, "return_at", return_at);
-		if (strcmp(kind, "centre") != 0 && strcmp(kind, "point") != 0)
+		if (dossier_office_permit(DOU_RETURN, office_kind_bit(kind)) != DOR_NONE)
 			return mc_failf(err, MC_ERR_INVALID, "not_a_centre",
 			                "Nơi trả kết quả phải là một trung tâm hoặc điểm tiếp nhận",
 			                "return_at '%.40s' is not a centre or reception point",
@@ -465,10 +466,7 @@ enum mc_err store_dossier_intake(struct store *st, const struct principal *who,
 	struct store_conn *c = store_write_conn(st);
 	char secret_hash[65] = "", handover[64] = "";
 	bool received = cmd->outcome == DOSSIER_OUTCOME_RECEIVED;
-	enum dossier_status status = received ? DS_RECEIVED
-	                             : cmd->outcome == DOSSIER_OUTCOME_SUPPLEMENT
-	                                 ? DS_SUPPLEMENT_REQUESTED
-	                                 : DS_REJECTED_AT_INTAKE;
+	enum dossier_status status = dossier_intake_status(cmd->outcome);
 	if ((rc = dossier_intake_resolve(st, c, who, cmd, &in, err)))
 		goto fail;
 	if (in.has_duplicate && !cmd->confirm_duplicate) {
@@ -483,11 +481,10 @@ enum mc_err store_dossier_intake(struct store *st, const struct principal *who,
 	                                                 handover, sizeof handover, err))) ||
 	    (rc = dossier_intake_event(st, who, cmd, &in, code, handover, status, err)))
 		goto fail;
-	/* Telling the applicant who consented: received (with the secret,
-	 * known only now) or every missing item. */
-	if (cmd->outcome != DOSSIER_OUTCOME_REFUSED &&
-	    (rc = store_notify_dossier(st, code, received ? "received" : "supplement", secret,
-	                               who->actor, err)))
+	/* Telling the applicant who consented what the domain says the intake
+	 * tells (with the secret, known only now). */
+	const char *trigger = dossier_notify_name(dossier_intake_notify(cmd->outcome));
+	if (trigger && (rc = store_notify_dossier(st, code, trigger, secret, who->actor, err)))
 		goto fail;
 	dossier_intake_free(&in);
 	return store_commit(st, err);
