@@ -221,7 +221,7 @@ test('a busy day over many chunks: issuing, calling, finishing, moving and delet
   await setClock(s, now);
   await same(s, 'moved and deleted', { units: ['', CENTRE_A] });
 
-  // Kiosk tickets voided because their print failed (queue.c: state done,
+  // Kiosk tickets voided because their print failed (store/ticket.c: state done,
   // outcome voided) were never handed out: not issued, counted apart.
   const wide = `/api/v1/indicators?from=${day(-400)}&to=${day(30)}`;
   const q0 = ok(await s.as('admin', 'GET', wide)).queue;

@@ -523,7 +523,7 @@ static const char *const schema_steps[] = {
     "INSERT OR IGNORE INTO settings (key, value)"
     "  SELECT 'public_url', json_extract(office, '$.public_url') FROM v8_old"
     "  WHERE json_type(office, '$.public_url') = 'text';"
-    /* People ahead (store/queue.c queue_lane_count): each lane of a
+    /* People ahead (store/ticket.c queue_lane_count): each lane of a
      * group's waiting line counted from the index alone (state and priority
      * in it make it covering: SQLite 3.40 still tests a partial index's
      * terms on the row). */
@@ -777,7 +777,7 @@ static const char *const schema_steps[] = {
     "ALTER TABLE tickets ADD COLUMN booking_id INTEGER REFERENCES bookings(id);"
     "ALTER TABLE counters ADD COLUMN booked_streak INTEGER NOT NULL DEFAULT 0;",
 
-    /* 13: people ahead with appointments (store/queue.c queue_lane_count):
+    /* 13: people ahead with appointments (store/ticket.c queue_lane_count):
      * the booked lane of a group's waiting line counted from a covering
      * index, as the ordinary and priority lanes are (step 8). */
     "CREATE INDEX tickets_waiting_booked ON tickets (service_day, group_id, queue_key,"
