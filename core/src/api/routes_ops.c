@@ -7,8 +7,7 @@
 
 #include "api/api_internal.h"
 #include "api/bus.h"
-#include "store/ops_figures.h"
-#include "store/queue.h"
+#include "api/present_ops.h"
 #include "util/backup_files.h"
 #include "util/clock.h"
 #include "util/strbuf.h"
@@ -155,12 +154,22 @@ void route_metrics(struct api *api, struct http_request *r)
 	struct mc_error err;
 	ops_process_metrics(api, &sb);
 	int64_t now = clock_now();
-	if (store_queue_metrics(api->st, now, &sb, &err) != MC_OK ||
-	    store_ops_metrics(api->st, now, &sb, &err) != MC_OK) {
+	struct queue_figures queue;
+	struct store_ops_figures ops;
+	if (store_queue_figures_load(api->st, now, &queue, &err) != MC_OK) {
 		strbuf_free(&sb);
 		http_reply_error(r, &err);
 		return;
 	}
+	present_queue_metrics(&queue, &sb);
+	queue_figures_clear(&queue);
+	if (store_ops_figures_load(api->st, now, &ops, &err) != MC_OK) {
+		strbuf_free(&sb);
+		http_reply_error(r, &err);
+		return;
+	}
+	present_ops_metrics(&ops, &sb);
+	store_ops_figures_clear(&ops);
 	size_t len;
 	char *text = strbuf_detach(&sb, &len);
 	free(r->resp);

@@ -1,5 +1,5 @@
-/* Operations figures: /metrics series for alerts and doctor's inspection of a
- * database file (store/ops_figures.h). */
+/* Operations figures: the counts behind the /metrics series for alerts and
+ * doctor's inspection of a database file (store/ops_figures.h). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,7 +11,6 @@
 #include "store/scan.h"
 #include "store/schema.h"
 #include "store/store_internal.h"
-#include "util/strbuf.h"
 #include "util/xmalloc.h"
 
 /* Per centre, its print jobs not done and when the oldest was made (index
@@ -43,94 +42,65 @@ static const char ops_notify_sql[] =
     " (SELECT count(*) FROM notifications WHERE state = 'sending'),"
     " (SELECT count(*) FROM notifications WHERE state = 'dead')";
 
-/* A label value as the exposition format wants it: \ " and newline escaped. */
-static void ops_label(struct strbuf *out, const char *v)
+void store_ops_figures_clear(struct store_ops_figures *f)
 {
-	for (; *v; v++) {
-		if (*v == '\\' || *v == '"')
-			strbuf_printf(out, "\\%c", *v);
-		else if (*v == '\n')
-			strbuf_puts(out, "\\n");
-		else
-			strbuf_printf(out, "%c", *v);
-	}
+	for (size_t i = 0; i < f->nprint; i++)
+		free(f->print[i].office);
+	free(f->print);
+	memset(f, 0, sizeof *f);
 }
 
-enum mc_err store_ops_metrics(struct store *st, int64_t now, struct strbuf *out,
-                              struct mc_error *err)
+/* Each centre's pending print jobs into f->print. */
+static enum mc_err ops_print_jobs(struct store_conn *c, struct store_ops_figures *f,
+                                  struct mc_error *err)
 {
-	struct store_conn *c = store_read_conn(st);
-	enum mc_err rc;
 	int step;
-
 	db_stmt *s = store_stmt(c, ops_print_sql);
 	if (s == NULL)
 		return store_sql_error(c, "ops metrics", err);
-	struct strbuf age = STRBUF_INIT;
-	strbuf_puts(out, "# HELP motcua_print_jobs_pending Print jobs not done yet (queued, "
-	                 "sending or printing) by centre.\n"
-	                 "# TYPE motcua_print_jobs_pending gauge\n");
-	strbuf_puts(&age, "# HELP motcua_print_jobs_oldest_pending_seconds Age of the oldest "
-	                  "print job not done yet by centre, 0 when none.\n"
-	                  "# TYPE motcua_print_jobs_oldest_pending_seconds gauge\n");
 	while (store_next(s, &step)) {
-		int64_t n = db_column_int64(s, 1), oldest = db_column_int64(s, 2);
-		strbuf_puts(out, "motcua_print_jobs_pending{office=\"");
-		ops_label(out, store_col_text(s, 0));
-		strbuf_printf(out, "\"} %lld\n", (long long)n);
-		strbuf_puts(&age, "motcua_print_jobs_oldest_pending_seconds{office=\"");
-		ops_label(&age, store_col_text(s, 0));
-		strbuf_printf(&age, "\"} %lld\n",
-		              (long long)(n > 0 && now > oldest ? now - oldest : 0));
+		f->print = xreallocarray(f->print, f->nprint + 1, sizeof *f->print);
+		f->print[f->nprint++] =
+		    (struct store_ops_print){.office = xstrdup(store_col_text(s, 0)),
+		                             .pending = db_column_int64(s, 1),
+		                             .oldest_at = db_column_int64(s, 2)};
 	}
-	rc = store_scan_end(c, s, step, "ops metrics", err);
-	size_t len;
-	char *text = strbuf_detach(&age, &len);
-	strbuf_puts(out, text);
-	free(text);
+	return store_scan_end(c, s, step, "ops metrics", err);
+}
+
+/* The one row of sql (?1 bound to now when asked) into the n columns of v
+ * (left 0 when it gives no row). */
+static enum mc_err ops_counts(struct store_conn *c, const char *sql, bool bind_now, int64_t now,
+                              int64_t *const *v, int n, struct mc_error *err)
+{
+	int step;
+	db_stmt *s = store_stmt(c, sql);
+	if (s == NULL)
+		return store_sql_error(c, "ops metrics", err);
+	if (bind_now)
+		db_bind_int64(s, 1, now);
+	if (store_next(s, &step))
+		for (int i = 0; i < n; i++)
+			*v[i] = db_column_int64(s, i);
+	return store_scan_end(c, s, step, "ops metrics", err);
+}
+
+enum mc_err store_ops_figures_load(struct store *st, int64_t now, struct store_ops_figures *out,
+                                   struct mc_error *err)
+{
+	struct store_conn *c = store_read_conn(st);
+	memset(out, 0, sizeof *out);
+	out->at = now;
+	int64_t *const dossiers[] = {&out->dossiers_open, &out->dossiers_late};
+	int64_t *const notify[] = {&out->notify_queued, &out->notify_sending, &out->notify_dead};
+	enum mc_err rc = ops_print_jobs(c, out, err);
+	if (rc == MC_OK)
+		rc = ops_counts(c, ops_dossiers_sql, true, now, dossiers, 2, err);
+	if (rc == MC_OK)
+		rc = ops_counts(c, ops_notify_sql, false, now, notify, 3, err);
 	if (rc)
-		return rc;
-
-	s = store_stmt(c, ops_dossiers_sql);
-	if (s == NULL)
-		return store_sql_error(c, "ops metrics", err);
-	db_bind_int64(s, 1, now);
-	int64_t open = 0, late = 0;
-	if (store_next(s, &step)) {
-		open = db_column_int64(s, 0);
-		late = db_column_int64(s, 1);
-	}
-	if ((rc = store_scan_end(c, s, step, "ops metrics", err)))
-		return rc;
-	strbuf_printf(out,
-	              "# HELP motcua_dossiers_open Dossiers open now (received, not finished, "
-	              "with a due instant).\n"
-	              "# TYPE motcua_dossiers_open gauge\nmotcua_dossiers_open %lld\n"
-	              "# HELP motcua_dossiers_late Open dossiers past their due instant (as the "
-	              "indicators count them).\n"
-	              "# TYPE motcua_dossiers_late gauge\nmotcua_dossiers_late %lld\n",
-	              (long long)open, (long long)late);
-
-	s = store_stmt(c, ops_notify_sql);
-	if (s == NULL)
-		return store_sql_error(c, "ops metrics", err);
-	int64_t queued = 0, sending = 0, dead = 0;
-	if (store_next(s, &step)) {
-		queued = db_column_int64(s, 0);
-		sending = db_column_int64(s, 1);
-		dead = db_column_int64(s, 2);
-	}
-	if ((rc = store_scan_end(c, s, step, "ops metrics", err)))
-		return rc;
-	strbuf_printf(out,
-	              "# HELP motcua_notifications Notification messages to citizens by state: "
-	              "queued (waiting or retrying), sending, dead (given up).\n"
-	              "# TYPE motcua_notifications gauge\n"
-	              "motcua_notifications{state=\"queued\"} %lld\n"
-	              "motcua_notifications{state=\"sending\"} %lld\n"
-	              "motcua_notifications{state=\"dead\"} %lld\n",
-	              (long long)queued, (long long)sending, (long long)dead);
-	return MC_OK;
+		store_ops_figures_clear(out);
+	return rc;
 }
 
 /* ---- doctor's inspection ------------------------------------------------------------ */

@@ -1,8 +1,7 @@
-/* Figures for operations: the /metrics series an office alerts on (print
- * jobs stuck, late dossiers, notification messages not sent) and the
- * read-only inspection of a database file that `motcua-server doctor` makes
- * (docs/monitoring.md). Every statement here is an indexed count, cheap
- * enough for a scrape every 15 s. */
+/* Figures for operations: the counts an office alerts on (print jobs stuck,
+ * late dossiers, notification messages not sent), which api/present_ops.c
+ * writes as /metrics series, and the read-only inspection of a database file
+ * that `motcua-server doctor` makes (docs/monitoring.md). */
 #ifndef MOTCUA_STORE_OPS_FIGURES_H
 #define MOTCUA_STORE_OPS_FIGURES_H
 
@@ -13,24 +12,37 @@
 #include "util/error.h"
 
 struct store;
-struct strbuf;
 
-/* Appends to *out the Prometheus text (HELP, TYPE, samples) of:
- * - motcua_print_jobs_pending{office}: print jobs not done (queued, sending
- *   or printing) of each centre (office code; "" for jobs of no office, only
- *   when there are some);
- * - motcua_print_jobs_oldest_pending_seconds{office}: now - created_at of the
- *   oldest of them, 0 when none;
- * - motcua_dossiers_open, motcua_dossiers_late: dossiers open at now (received
- *   by it, not finished, with a due instant) and those of them past due,
- *   by the indicators' rule (store/indicators.c: a paused dossier is judged at
- *   its pause);
- * - motcua_notifications{state}: messages queued, sending and dead (every
- *   state is printed, 0 when none).
- * now: epoch seconds (clock_now). Through this thread's reader. On a database
- * error returns it (err filled); *out may then hold a partial text. */
-enum mc_err store_ops_metrics(struct store *st, int64_t now, struct strbuf *out,
-                              struct mc_error *err);
+/* One centre's print jobs not done yet (queued, sending or printing). */
+struct store_ops_print {
+	char *office;      /* the centre's office code; "" for jobs of no office */
+	int64_t pending;   /* how many */
+	int64_t oldest_at; /* created_at of the oldest of them, 0 when none */
+};
+
+/* The figures an office alerts on, as they stand at `at`. The text of the
+ * /metrics series is the API's (api/present_ops.h). */
+struct store_ops_figures {
+	int64_t at; /* the instant they were read for (epoch seconds) */
+	/* Each centre (kind 'centre', by id), then the jobs of no office, only
+	 * when there are some. */
+	size_t nprint;
+	struct store_ops_print *print;
+	/* Dossiers open at `at` (received by it, not finished, with a due
+	 * instant) and those of them past due by the indicators' rule
+	 * (store/indicators.c: a paused dossier is judged at its pause). */
+	int64_t dossiers_open, dossiers_late;
+	/* Notification messages queued (waiting or retrying), sending, dead. */
+	int64_t notify_queued, notify_sending, notify_dead;
+};
+
+/* Reads the figures at now (epoch seconds, clock_now) into *out (zeroed
+ * first; store_ops_figures_clear frees it), through this thread's reader.
+ * Every statement is an indexed count, cheap enough for a scrape every 15 s.
+ * On a database error returns it (err filled) and *out holds nothing. */
+enum mc_err store_ops_figures_load(struct store *st, int64_t now, struct store_ops_figures *out,
+                                   struct mc_error *err);
+void store_ops_figures_clear(struct store_ops_figures *f);
 
 /* What a database file holds, read without migrating anything. */
 struct store_inspection {

@@ -265,12 +265,35 @@ enum mc_err store_counter_set_state(struct store *st, const struct principal *wh
 enum mc_err store_queue_snapshot_load(struct store *st, int64_t office, int64_t now,
                                       struct queue_snapshot *out, struct mc_error *err);
 
-/* Metrics: counts of today's tickets by group and outcome, and waiting now.
- * Appends Prometheus text to *out (a struct strbuf). On a database error
- * returns it (err filled); out may then hold a partial text to discard. */
-struct strbuf;
-enum mc_err store_queue_metrics(struct store *st, int64_t now, struct strbuf *out,
-                                struct mc_error *err);
+/* Today's tickets of one service group in one state or outcome. */
+struct queue_figures_tickets {
+	char *group, *outcome, *office; /* group code, outcome (or state), centre code ("" none) */
+	int count;
+};
+/* The tickets waiting now in one service group. */
+struct queue_figures_waiting {
+	char *group, *office; /* group code, its centre's code ("" none) */
+	int count;
+};
+
+/* The counts behind the queue's /metrics series (their text is
+ * api/present_ops.c's). */
+struct queue_figures {
+	/* Service groups belong to more than one centre: two centres may both
+	 * have group CT, so each series also names its centre. */
+	bool several_centres;
+	size_t ntickets; /* today's tickets, by centre code, group code, outcome */
+	struct queue_figures_tickets *tickets;
+	size_t nwaiting; /* every service group, by centre, sort, id */
+	struct queue_figures_waiting *waiting;
+};
+
+/* Reads the queue's figures for the office day of now into *out (zeroed
+ * first; queue_figures_clear frees it), through this thread's reader. On a
+ * database error returns it (err filled) and *out holds nothing. */
+enum mc_err store_queue_figures_load(struct store *st, int64_t now, struct queue_figures *out,
+                                     struct mc_error *err);
+void queue_figures_clear(struct queue_figures *f);
 
 /* A citizen's view of one of today's tickets (the QR code on the ticket
  * opens /queue?t=ID): label, group, its centre (office id and code), state,

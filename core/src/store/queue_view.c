@@ -11,7 +11,6 @@
 #include "store/scan.h"
 #include "store/store_internal.h"
 #include "util/clock.h"
-#include "util/strbuf.h"
 #include "util/xmalloc.h"
 
 /* The waiting tickets of a group the snapshot orders by the call policy to
@@ -465,44 +464,46 @@ enum mc_err store_queue_snapshot_load(struct store *st, int64_t office, int64_t 
 	return rc;
 }
 
-enum mc_err store_queue_metrics(struct store *st, int64_t now, struct strbuf *out,
-                                struct mc_error *err)
+void queue_figures_clear(struct queue_figures *f)
 {
-	struct store_conn *c = store_read_conn(st);
-	char day[11];
+	for (size_t i = 0; i < f->ntickets; i++) {
+		free(f->tickets[i].group);
+		free(f->tickets[i].outcome);
+		free(f->tickets[i].office);
+	}
+	for (size_t i = 0; i < f->nwaiting; i++) {
+		free(f->waiting[i].group);
+		free(f->waiting[i].office);
+	}
+	free(f->tickets);
+	free(f->waiting);
+	memset(f, 0, sizeof *f);
+}
+
+/* Today's tickets by group and outcome, and who waits in each group. */
+static enum mc_err figures_tickets(struct store_conn *c, const char *day, struct queue_figures *f,
+                                   struct mc_error *err)
+{
 	int step;
-	enum mc_err rc;
-	clock_office_date(now, day);
-
-	/* Two centres may both have group CT: with several halls each series
-	 * also names its centre (office="TT-KS"), so no two series collide. */
-	db_stmt *s =
-	    store_stmt(c, "SELECT count(DISTINCT coalesce(office_id, 0)) > 1 FROM service_groups");
-	if (s == NULL)
-		return store_sql_error(c, "queue metrics", err);
-	bool several = store_next(s, &step) && db_column_int(s, 0) != 0;
-	if ((rc = store_scan_end(c, s, step, "queue metrics", err)))
-		return rc;
-
-	strbuf_puts(out, "# HELP motcua_tickets_today Tickets issued today by group and state or "
-	                 "outcome.\n# TYPE motcua_tickets_today gauge\n");
-	s = store_stmt(c,
-	               "SELECT g.code, coalesce(t.outcome, t.state), count(*),"
-	               " coalesce(o.code, '') FROM tickets t JOIN service_groups g"
-	               " ON g.id = t.series_group_id LEFT JOIN offices o ON o.id = g.office_id"
-	               " WHERE t.service_day = ? GROUP BY g.office_id, 4, 1, 2 ORDER BY 4, 1, 2");
+	db_stmt *s = store_stmt(
+	    c, "SELECT g.code, coalesce(t.outcome, t.state), count(*),"
+	       " coalesce(o.code, '') FROM tickets t JOIN service_groups g"
+	       " ON g.id = t.series_group_id LEFT JOIN offices o ON o.id = g.office_id"
+	       " WHERE t.service_day = ? GROUP BY g.office_id, 4, 1, 2 ORDER BY 4, 1, 2");
 	if (s == NULL)
 		return store_sql_error(c, "queue metrics", err);
 	db_bind_text(s, 1, day, -1, DB_STATIC);
-	while (store_next(s, &step))
-		strbuf_printf(out, "motcua_tickets_today{group=\"%s\",outcome=\"%s\"%s%s%s} %d\n",
-		              store_col_text(s, 0), store_col_text(s, 1),
-		              several ? ",office=\"" : "", several ? store_col_text(s, 3) : "",
-		              several ? "\"" : "", db_column_int(s, 2));
-	if ((rc = store_scan_end(c, s, step, "queue metrics", err)))
+	while (store_next(s, &step)) {
+		f->tickets = xreallocarray(f->tickets, f->ntickets + 1, sizeof *f->tickets);
+		f->tickets[f->ntickets++] =
+		    (struct queue_figures_tickets){.group = xstrdup(store_col_text(s, 0)),
+		                                   .outcome = xstrdup(store_col_text(s, 1)),
+		                                   .office = xstrdup(store_col_text(s, 3)),
+		                                   .count = db_column_int(s, 2)};
+	}
+	enum mc_err rc = store_scan_end(c, s, step, "queue metrics", err);
+	if (rc)
 		return rc;
-	strbuf_puts(out, "# HELP motcua_waiting Tickets waiting now by group.\n"
-	                 "# TYPE motcua_waiting gauge\n");
 	s = store_stmt(c, "SELECT g.code, (SELECT count(*) FROM tickets t WHERE t.group_id = g.id"
 	                  " AND t.state = 'waiting' AND t.service_day = ?),"
 	                  " coalesce((SELECT o.code FROM offices o WHERE o.id = g.office_id), '')"
@@ -510,9 +511,33 @@ enum mc_err store_queue_metrics(struct store *st, int64_t now, struct strbuf *ou
 	if (s == NULL)
 		return store_sql_error(c, "queue metrics", err);
 	db_bind_text(s, 1, day, -1, DB_STATIC);
-	while (store_next(s, &step))
-		strbuf_printf(out, "motcua_waiting{group=\"%s\"%s%s%s} %d\n", store_col_text(s, 0),
-		              several ? ",office=\"" : "", several ? store_col_text(s, 2) : "",
-		              several ? "\"" : "", db_column_int(s, 1));
+	while (store_next(s, &step)) {
+		f->waiting = xreallocarray(f->waiting, f->nwaiting + 1, sizeof *f->waiting);
+		f->waiting[f->nwaiting++] =
+		    (struct queue_figures_waiting){.group = xstrdup(store_col_text(s, 0)),
+		                                   .office = xstrdup(store_col_text(s, 2)),
+		                                   .count = db_column_int(s, 1)};
+	}
 	return store_scan_end(c, s, step, "queue metrics", err);
+}
+
+enum mc_err store_queue_figures_load(struct store *st, int64_t now, struct queue_figures *out,
+                                     struct mc_error *err)
+{
+	struct store_conn *c = store_read_conn(st);
+	char day[11];
+	int step;
+	memset(out, 0, sizeof *out);
+	clock_office_date(now, day);
+	db_stmt *s =
+	    store_stmt(c, "SELECT count(DISTINCT coalesce(office_id, 0)) > 1 FROM service_groups");
+	if (s == NULL)
+		return store_sql_error(c, "queue metrics", err);
+	out->several_centres = store_next(s, &step) && db_column_int(s, 0) != 0;
+	enum mc_err rc = store_scan_end(c, s, step, "queue metrics", err);
+	if (rc == MC_OK)
+		rc = figures_tickets(c, day, out, err);
+	if (rc)
+		queue_figures_clear(out);
+	return rc;
 }
