@@ -703,11 +703,10 @@ static void store_batch_commit(struct store *st)
 	struct mc_error e = {0};
 	if (st->fault_before >= 0 && members >= 2 && st->batches >= (uint64_t)st->fault_before)
 		raise(SIGKILL); /* tests (store_open) */
-	/* A shared database: the other servers' feeds hear of the commit. */
-	enum mc_err rc =
-	    st->feed && n > 0 ? store_exec(&st->writer, "NOTIFY " STORE_FEED_CHANNEL, &e) : MC_OK;
-	if (rc == MC_OK)
-		rc = store_exec(&st->writer, "COMMIT", &e);
+	/* A shared database: the other servers' feeds hear of the commit (in
+	 * the COMMIT's round trip: a failed NOTIFY skips the COMMIT). */
+	const char *commit = st->feed && n > 0 ? "NOTIFY " STORE_FEED_CHANNEL "; COMMIT" : "COMMIT";
+	enum mc_err rc = store_exec(&st->writer, commit, &e);
 	if (rc)
 		store_exec(&st->writer, "ROLLBACK", NULL);
 	else if (st->fault_after >= 0 && members >= 2 && st->batches >= (uint64_t)st->fault_after)
@@ -735,18 +734,24 @@ static void store_batch_commit(struct store *st)
 	pthread_cond_broadcast(&st->turn_cv);
 }
 
-/* BEGIN on db and, where several servers may share the database
- * (PostgreSQL), the event lock at once, before any row is touched: a batch
+/* Opens the batch's transaction on db in one round trip: BEGIN, where
+ * several servers may share the database (PostgreSQL) the event lock at
+ * once, before any row is touched, and the first caller's SAVEPOINT. A batch
  * that took the lock only at its first event could wait for it while
  * holding a row another server's batch, holding the lock, waits for (two
  * servers numbering the same group: "deadlock detected", a 500). Taken
  * first, the lock orders the servers' write transactions, as SQLite's one
- * writer does. DB_OK, or the error (the transaction ended). */
+ * writer does, and store_event_append needs not take it again. DB_OK, or
+ * the error (no transaction left open). */
 static int store_begin_sql(struct db *db)
 {
 	const char *lock = dialect_event_lock_sql(db);
-	int rc = db_exec(db, dialect_begin_sql(db));
-	if (rc == DB_OK && lock && (rc = db_exec(db, lock)) != DB_OK && db_connection_ok(db))
+	char sql[128];
+	int len = snprintf(sql, sizeof sql, "%s; %s%sSAVEPOINT caller", dialect_begin_sql(db),
+	                   lock ? lock : "", lock ? "; " : "");
+	ENFORCE(len > 0 && (size_t)len < sizeof sql, "store_begin_sql: the BEGIN text is too long");
+	int rc = db_exec(db, sql);
+	if (rc != DB_OK && db_connection_ok(db) && db_in_transaction(db))
 		db_exec(db, "ROLLBACK");
 	return rc;
 }
@@ -779,9 +784,10 @@ enum mc_err store_begin(struct store *st, struct mc_error *err)
 		pthread_cond_wait(&st->turn_cv, &st->write_lock);
 	st->waiting--;
 	enum mc_err rc = MC_OK;
+	bool opened = false; /* the batch's BEGIN made this caller's SAVEPOINT */
 	if (!st->batch_open) {
 		rc = store_begin_batch(st, err);
-		st->batch_open = rc == MC_OK;
+		st->batch_open = opened = rc == MC_OK;
 	}
 	if (rc == MC_OK) {
 		atomic_store(&st->owner, (uintptr_t)&store_thread_marker);
@@ -791,7 +797,8 @@ enum mc_err store_begin(struct store *st, struct mc_error *err)
 		pthread_cond_signal(&st->turn_cv);
 	}
 	pthread_mutex_unlock(&st->write_lock);
-	if (rc == MC_OK && (rc = store_exec(&st->writer, "SAVEPOINT caller", err)) != MC_OK) {
+	if (rc == MC_OK && !opened &&
+	    (rc = store_exec(&st->writer, "SAVEPOINT caller", err)) != MC_OK) {
 		st->doomed = true;
 		store_rollback(st);
 	}
@@ -987,10 +994,8 @@ int64_t store_event_append(struct store *st, const char *actor, const char *enti
 
 	/* Servers sharing a database take event ids one transaction at a time,
 	 * to its commit: the chain stays one line and ids follow commit order
-	 * (store/feed.h). */
-	const char *lock = dialect_event_lock_sql(c->db);
-	if (lock && store_exec(c, lock, err) != MC_OK)
-		return 0;
+	 * (store/feed.h). The event lock that orders them was taken with the
+	 * batch's BEGIN (store_begin_sql), the only way into this transaction. */
 	db_stmt *s = store_stmt(c, "SELECT id, hash FROM events ORDER BY id DESC LIMIT 1");
 	if (s == NULL)
 		return store_sql_error(c, "last event", err), 0;
