@@ -78,15 +78,51 @@ static void test_refusal(void **state)
 	assert_int_equal(booking_refusal_of(&s, &c), BOOKING_SLOT_FULL);
 }
 
+/* The four states of bookings.state, and nothing else. */
+static void test_state_parse(void **state)
+{
+	(void)state;
+	enum booking_state s = BOOKING_LATE;
+	assert_true(booking_state_parse("booked", &s));
+	assert_int_equal(s, BOOKING_BOOKED);
+	assert_true(booking_state_parse("checked_in", &s));
+	assert_int_equal(s, BOOKING_CHECKED_IN);
+	assert_true(booking_state_parse("late", &s));
+	assert_int_equal(s, BOOKING_LATE);
+	assert_true(booking_state_parse("cancelled", &s));
+	assert_int_equal(s, BOOKING_CANCELLED);
+	assert_false(booking_state_parse("Booked", &s));
+	assert_false(booking_state_parse("", &s));
+	assert_false(booking_state_parse(NULL, &s));
+	assert_int_equal(s, BOOKING_CANCELLED); /* untouched by a refusal */
+}
+
 static void test_cancellable(void **state)
 {
 	(void)state;
-	assert_true(booking_cancellable("booked", 1000, 999));
-	assert_false(booking_cancellable("booked", 1000, 1000)); /* the slot has ended */
-	assert_false(booking_cancellable("checked_in", 1000, 10));
-	assert_false(booking_cancellable("cancelled", 1000, 10));
-	assert_false(booking_cancellable("late", 1000, 10));
-	assert_false(booking_cancellable(NULL, 1000, 10));
+	assert_true(booking_cancellable(BOOKING_BOOKED, 1000, 999));
+	assert_false(booking_cancellable(BOOKING_BOOKED, 1000, 1000)); /* the slot has ended */
+	assert_false(booking_cancellable(BOOKING_CHECKED_IN, 1000, 10));
+	assert_false(booking_cancellable(BOOKING_CANCELLED, 1000, 10));
+	assert_false(booking_cancellable(BOOKING_LATE, 1000, 10));
+	/* Why not: "cancelled already" only for a cancelled one (its own message). */
+	assert_int_equal(booking_cancel_refusal_of(BOOKING_BOOKED, 1000, 999), BKC_NONE);
+	assert_int_equal(booking_cancel_refusal_of(BOOKING_BOOKED, 1000, 1000), BKC_TOO_LATE);
+	assert_int_equal(booking_cancel_refusal_of(BOOKING_CANCELLED, 1000, 10), BKC_CANCELLED);
+	assert_int_equal(booking_cancel_refusal_of(BOOKING_CANCELLED, 1000, 2000), BKC_CANCELLED);
+	assert_int_equal(booking_cancel_refusal_of(BOOKING_CHECKED_IN, 1000, 10), BKC_TOO_LATE);
+	assert_int_equal(booking_cancel_refusal_of(BOOKING_LATE, 1000, 10), BKC_TOO_LATE);
+}
+
+/* A check-in takes only a booking still booked; a cancelled one is told
+ * apart from one used already. */
+static void test_checkin_refusal(void **state)
+{
+	(void)state;
+	assert_int_equal(booking_checkin_refusal_of(BOOKING_BOOKED), BCR_NONE);
+	assert_int_equal(booking_checkin_refusal_of(BOOKING_CANCELLED), BCR_CANCELLED);
+	assert_int_equal(booking_checkin_refusal_of(BOOKING_CHECKED_IN), BCR_USED);
+	assert_int_equal(booking_checkin_refusal_of(BOOKING_LATE), BCR_USED);
 }
 
 /* The query's bound (bk_taken's SQL: slot_start >= booking_hold_from) says
@@ -209,10 +245,11 @@ static void test_code(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_settings),   cmocka_unit_test(test_setting_members),
-	    cmocka_unit_test(test_refusal),    cmocka_unit_test(test_cancellable),
-	    cmocka_unit_test(test_hold_bound), cmocka_unit_test(test_day_slots),
-	    cmocka_unit_test(test_window),     cmocka_unit_test(test_checkin),
+	    cmocka_unit_test(test_settings),    cmocka_unit_test(test_setting_members),
+	    cmocka_unit_test(test_refusal),     cmocka_unit_test(test_state_parse),
+	    cmocka_unit_test(test_cancellable), cmocka_unit_test(test_checkin_refusal),
+	    cmocka_unit_test(test_hold_bound),  cmocka_unit_test(test_day_slots),
+	    cmocka_unit_test(test_window),      cmocka_unit_test(test_checkin),
 	    cmocka_unit_test(test_code),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -73,9 +73,43 @@ enum booking_refusal booking_refusal_of(const struct booking_settings *s,
 	return BOOKING_OK;
 }
 
-bool booking_cancellable(const char *state, int64_t slot_end, int64_t now)
+static const char *const booking_state_names[] = {
+    [BOOKING_BOOKED] = "booked",
+    [BOOKING_CHECKED_IN] = "checked_in",
+    [BOOKING_LATE] = "late",
+    [BOOKING_CANCELLED] = "cancelled",
+};
+
+bool booking_state_parse(const char *s, enum booking_state *out)
 {
-	return state && strcmp(state, "booked") == 0 && now < slot_end;
+	if (s == NULL)
+		return false;
+	for (size_t i = 0; i < sizeof booking_state_names / sizeof booking_state_names[0]; i++)
+		if (strcmp(s, booking_state_names[i]) == 0) {
+			*out = (enum booking_state)i;
+			return true;
+		}
+	return false;
+}
+
+enum booking_checkin_refusal booking_checkin_refusal_of(enum booking_state s)
+{
+	if (s == BOOKING_CANCELLED)
+		return BCR_CANCELLED;
+	return s == BOOKING_BOOKED ? BCR_NONE : BCR_USED;
+}
+
+enum booking_cancel_refusal booking_cancel_refusal_of(enum booking_state s, int64_t slot_end,
+                                                      int64_t now)
+{
+	if (s == BOOKING_CANCELLED)
+		return BKC_CANCELLED;
+	return s == BOOKING_BOOKED && now < slot_end ? BKC_NONE : BKC_TOO_LATE;
+}
+
+bool booking_cancellable(enum booking_state s, int64_t slot_end, int64_t now)
+{
+	return booking_cancel_refusal_of(s, slot_end, now) == BKC_NONE;
 }
 
 bool booking_minutes_ok(int minutes)

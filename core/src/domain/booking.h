@@ -108,10 +108,37 @@ bool booking_holds_place(const struct booking_settings *s, int64_t start, int64_
  * now) (tested against booking_holds_place). */
 int64_t booking_hold_from(const struct booking_settings *s, int64_t now);
 
-/* Whether a booking in state (booked | checked_in | late | cancelled) whose
- * slot ends at slot_end may still be cancelled at now: only one not yet
- * used, before its slot ends. */
-bool booking_cancellable(const char *state, int64_t slot_end, int64_t now);
+/* A booking's state (bookings.state). */
+enum booking_state {
+	BOOKING_BOOKED,     /* holds its place until checked in or cancelled */
+	BOOKING_CHECKED_IN, /* checked in within its window: a booked ticket */
+	BOOKING_LATE,       /* checked in after its window: an ordinary ticket */
+	BOOKING_CANCELLED,
+};
+/* The state named s ("booked", "checked_in", "late", "cancelled") into
+ * *out: true; false (*out untouched) for any other text or NULL. */
+bool booking_state_parse(const char *s, enum booking_state *out);
+
+/* Why a booking of state s cannot be checked in (its window aside, which
+ * booking_checkin_verdict judges): BCR_NONE when it can. */
+enum booking_checkin_refusal {
+	BCR_NONE = 0,
+	BCR_CANCELLED, /* booking_cancelled: the citizen takes an ordinary number */
+	BCR_USED,      /* booking_used: it was checked in already, in time or late */
+};
+enum booking_checkin_refusal booking_checkin_refusal_of(enum booking_state s);
+
+/* Why a booking of state s whose slot ends at slot_end cannot be cancelled
+ * at now: only one not yet used may be, before its slot ends. */
+enum booking_cancel_refusal {
+	BKC_NONE = 0,
+	BKC_CANCELLED, /* cancelled already */
+	BKC_TOO_LATE,  /* used (checked in, in time or late), or its slot has ended */
+};
+enum booking_cancel_refusal booking_cancel_refusal_of(enum booking_state s, int64_t slot_end,
+                                                      int64_t now);
+/* booking_cancel_refusal_of(s, slot_end, now) == BKC_NONE. */
+bool booking_cancellable(enum booking_state s, int64_t slot_end, int64_t now);
 
 /* The booking code: "DL" + BOOKING_CODE_RANDOM characters of
  * BOOKING_CODE_ALPHABET (no 0/O/1/I/L). */

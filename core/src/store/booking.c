@@ -696,11 +696,13 @@ static void bk_view(db_stmt *s, const struct booking_settings *bs, int64_t now,
 	}
 	if (db_column_type(s, 20) != DB_NULL)
 		v->procedure_body = xstrdup(store_col_text(s, 20));
-	bool booked = strcmp(v->state, "booked") == 0;
+	enum booking_state state;
+	bool known = booking_state_parse(v->state, &state);
+	bool booked = known && state == BOOKING_BOOKED;
 	v->checkin_from = booking_window_open(bs, v->start);
 	v->checkin_until = booking_window_close(bs, v->start);
 	v->no_show = booked && !booking_holds_place(bs, v->start, now);
-	v->cancellable = booking_cancellable(v->state, v->end, now);
+	v->cancellable = known && booking_cancellable(state, v->end, now);
 }
 
 static enum mc_err bk_not_found(struct mc_error *err)
@@ -766,7 +768,11 @@ enum mc_err store_booking_find(struct store *st, const char *code, struct store_
 		                                  .slot_start = db_column_int64(s, 3),
 		                                  .slot_end = db_column_int64(s, 4)};
 		snprintf(out->code, sizeof out->code, "%s", canon);
-		snprintf(out->state, sizeof out->state, "%s", store_col_text(s, 5));
+		/* The schema allows only the four states: any other text would
+		 * read as one used already (neither checked in again nor
+		 * cancelled), as it always did. */
+		if (!booking_state_parse(store_col_text(s, 5), &out->state))
+			out->state = BOOKING_CHECKED_IN;
 	}
 	enum mc_err rc = store_scan_end(c, s, step, "bookings", err);
 	return rc == MC_OK && !found ? bk_not_found(err) : rc;
@@ -1183,10 +1189,14 @@ enum mc_err store_booking_cancel(struct store *st, const struct principal *who, 
 		rc = bk_not_found(err);
 		goto fail;
 	}
-	if (!booking_cancellable(state, end, now)) {
+	enum booking_state bst;
+	enum booking_cancel_refusal why = booking_state_parse(state, &bst)
+	                                      ? booking_cancel_refusal_of(bst, end, now)
+	                                      : BKC_TOO_LATE;
+	if (why != BKC_NONE) {
 		rc = mc_fail(err, MC_ERR_CONFLICT, "booking_not_cancellable",
-		             strcmp(state, "cancelled") == 0 ? "Lịch hẹn này đã được hủy"
-		                                             : "Lịch hẹn này không thể hủy nữa",
+		             why == BKC_CANCELLED ? "Lịch hẹn này đã được hủy"
+		                                  : "Lịch hẹn này không thể hủy nữa",
 		             "only a booking not yet used can be cancelled, before its slot ends");
 		goto fail;
 	}

@@ -263,7 +263,7 @@ struct store_booking_row {
 	int64_t id, office_id, group_id;
 	int64_t slot_start, slot_end;
 	char code[BOOKING_CODE_LEN + 1];
-	char state[16]; /* booked | checked_in | late | cancelled */
+	enum booking_state state;
 };
 /* Finds the booking of code (any case, spaces and dashes ignored):
  * MC_OK and *out filled, or MC_ERR_NOT_FOUND "booking_not_found". */

@@ -447,6 +447,24 @@ static enum mc_err queue_booking_early(struct mc_error *err, int64_t from, int64
 	return rc;
 }
 
+/* The answer to a check-in the domain refuses (booking_checkin_refusal_of):
+ * MC_OK for BCR_NONE; 409 booking_cancelled or booking_used. */
+static enum mc_err queue_booking_refused(enum booking_checkin_refusal r, struct mc_error *err)
+{
+	switch (r) {
+	case BCR_NONE: break;
+	case BCR_CANCELLED:
+		return mc_fail(err, MC_ERR_CONFLICT, "booking_cancelled",
+		               "Lịch hẹn này đã bị hủy. Mời ông/bà lấy số thường",
+		               "This booking was cancelled: please take an ordinary number");
+	case BCR_USED:
+		return mc_fail(err, MC_ERR_CONFLICT, "booking_used",
+		               "Lịch hẹn này đã được dùng để lấy số",
+		               "This booking was already used");
+	}
+	return MC_OK;
+}
+
 enum mc_err store_ticket_checkin(struct store *st, const struct principal *who, int64_t office,
                                  const char *code, const char *priority,
                                  struct queue_ticket *ticket, struct mc_error *err)
@@ -467,18 +485,10 @@ enum mc_err store_ticket_checkin(struct store *st, const struct principal *who, 
 	rc = store_booking_find(st, canon, &b, err);
 	if (rc == MC_ERR_NOT_FOUND || (rc == MC_OK && b.office_id != office))
 		rc = queue_booking_not_found(err);
-	else if (rc == MC_OK && strcmp(b.state, "cancelled") == 0)
-		rc = mc_fail(err, MC_ERR_CONFLICT, "booking_cancelled",
-		             "Lịch hẹn này đã bị hủy. Mời ông/bà lấy số thường",
-		             "This booking was cancelled: please take an ordinary number");
+	else if (rc == MC_OK)
+		rc = queue_booking_refused(booking_checkin_refusal_of(b.state), err);
 	if (rc)
 		goto fail;
-	if (strcmp(b.state, "booked") != 0) {
-		rc =
-		    mc_fail(err, MC_ERR_CONFLICT, "booking_used",
-		            "Lịch hẹn này đã được dùng để lấy số", "This booking was already used");
-		goto fail;
-	}
 	struct booking_settings bs;
 	store_booking_settings(st, &bs);
 	enum booking_checkin verdict = booking_checkin_verdict(&bs, b.slot_start, now);
