@@ -223,6 +223,20 @@ json_t *present_dossier_public(const struct dossier_public *p)
 	return v;
 }
 
+enum mc_err present_dossier_refusal(enum dossier_action action,
+                                    const struct dossier_act_result *res, struct mc_error *err)
+{
+	const struct dossier_refusal_text *t = dossier_refusal_text(res->refusal);
+	char vi[sizeof err->message_vi], en[sizeof err->message_en];
+	dossier_refusal_words(res->refusal, dossier_action_name(action),
+	                      dossier_status_name(res->status), res->place, vi, sizeof vi, en,
+	                      sizeof en);
+	enum mc_err kind = t->kind == DRK_FORBIDDEN  ? MC_ERR_FORBIDDEN
+	                   : t->kind == DRK_CONFLICT ? MC_ERR_CONFLICT
+	                                             : MC_ERR_INVALID;
+	return mc_fail(err, kind, t->code, vi, en);
+}
+
 enum mc_err present_dossier_get(struct store *st, const struct principal *who, const char *code,
                                 bool history, json_t **out, struct mc_error *err)
 {

@@ -41,6 +41,14 @@ json_t *present_dossier_page(const struct dossier_page *p, int offset, int limit
 /* The citizen's view (no personal field). */
 json_t *present_dossier_public(const struct dossier_public *p);
 
+/* The domain's refusal of action (res->refusal, not DR_NONE) as the error
+ * answered: dossier_refusal_text's kind as MC_ERR_INVALID 400,
+ * MC_ERR_FORBIDDEN 403 or MC_ERR_CONFLICT 409, its code, and its words
+ * (dossier_refusal_words, naming res's status and place). Fills err and
+ * returns its kind. */
+enum mc_err present_dossier_refusal(enum dossier_action action,
+                                    const struct dossier_act_result *res, struct mc_error *err);
+
 /* store_dossier_get presented (steps always): *out a new object on MC_OK. */
 enum mc_err present_dossier_get(struct store *st, const struct principal *who, const char *code,
                                 bool history, json_t **out, struct mc_error *err);

@@ -64,7 +64,10 @@ void route_dossiers_create(struct api *api, struct http_request *r)
 	}
 	char code[96] = "", secret[16] = "";
 	struct dossier_duplicate dup = {0};
-	rc = store_dossier_intake(api->st, &r->who, &cmd, code, secret, &dup, &err);
+	struct dossier_record view;
+	struct notify_planned_list planned;
+	rc =
+	    store_dossier_intake(api->st, &r->who, &cmd, code, secret, &dup, &view, &planned, &err);
 	enum dossier_outcome outcome = cmd.outcome;
 	dossier_intake_cmd_clear(&cmd);
 	json_decref(body);
@@ -72,18 +75,14 @@ void route_dossiers_create(struct api *api, struct http_request *r)
 		dossier_reply_duplicate(r, &err, &dup);
 		return;
 	}
-	json_t *view = NULL;
-	if (rc == MC_OK)
-		rc = present_dossier_get(api->st, NULL, code, false, &view, &err);
 	if (rc != MC_OK) {
 		http_reply_error(r, &err);
 		return;
 	}
-	json_t *out = present_dossier_intake(view, outcome, secret);
+	json_t *out = present_dossier_intake(present_dossier(&view, true), outcome, secret);
 	/* The messages the intake planned, so the clerk can tell the applicant. */
-	struct notify_planned_list planned;
-	store_notify_planned(api->st, code, &planned);
 	json_object_set_new(out, "notifications", present_notify_planned(&planned));
+	dossier_record_clear(&view);
 	notify_planned_free(&planned);
 	http_reply_json(r, 201, out);
 }
@@ -95,17 +94,18 @@ void route_dossier_actions(struct api *api, struct http_request *r)
 		return;
 	struct mc_error err;
 	struct dossier_action_cmd cmd;
+	struct dossier_act_result res = {0};
 	enum mc_err rc = parse_dossier_action(body, &cmd, &err);
 	if (rc == MC_OK)
-		rc = store_dossier_act(api->st, &r->who, r->params[0], &cmd, &err);
+		rc = store_dossier_act(api->st, &r->who, r->params[0], &cmd, &res, &err);
+	if (rc == MC_OK && res.refusal != DR_NONE)
+		rc = present_dossier_refusal(cmd.action, &res, &err);
 	dossier_action_cmd_clear(&cmd);
 	json_decref(body);
-	/* The view after the action, unscoped: a hand-over may just have taken
-	 * the dossier out of the actor's scope. */
-	json_t *view = NULL;
-	if (rc == MC_OK)
-		rc = present_dossier_get(api->st, NULL, r->params[0], false, &view, &err);
-	dossier_reply(r, rc, &err, 200, rc == MC_OK ? json_pack("{s:o}", "dossier", view) : NULL);
+	json_t *out =
+	    rc == MC_OK ? json_pack("{s:o}", "dossier", present_dossier(&res.view, true)) : NULL;
+	dossier_act_result_clear(&res);
+	dossier_reply(r, rc, &err, 200, out);
 }
 
 void route_dossier_get(struct api *api, struct http_request *r)

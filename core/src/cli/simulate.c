@@ -14,6 +14,7 @@
 #include "store/calendar.h"
 #include "store/dossier.h"
 #include "store/hall_plan.h"
+#include "store/notify.h"
 #include "store/office.h"
 #include "store/queue.h"
 #include "store/rating.h"
@@ -349,8 +350,12 @@ static enum mc_err sim_act(struct sim *s, const struct principal *who, const cha
 {
 	struct dossier_action_cmd cmd;
 	enum mc_err rc = parse_dossier_action(body, &cmd, err);
+	struct dossier_act_result res = {0};
 	if (rc == MC_OK)
-		rc = store_dossier_act(s->st, who, code, &cmd, err);
+		rc = store_dossier_act(s->st, who, code, &cmd, &res, err);
+	if (rc == MC_OK && res.refusal != DR_NONE)
+		rc = present_dossier_refusal(cmd.action, &res, err);
+	dossier_act_result_clear(&res);
 	dossier_action_cmd_clear(&cmd);
 	return rc;
 }
@@ -366,12 +371,13 @@ static enum mc_err sim_take_in(struct sim *s, const struct principal *who, json_
 		return rc;
 	char code[96], secret[16];
 	struct dossier_duplicate dup;
-	json_t *view = NULL;
-	rc = store_dossier_intake(s->st, who, &cmd, code, secret, &dup, err);
+	struct dossier_record view;
+	struct notify_planned_list planned;
+	rc = store_dossier_intake(s->st, who, &cmd, code, secret, &dup, &view, &planned, err);
 	if (rc == MC_OK)
-		rc = present_dossier_get(s->st, NULL, code, false, &view, err);
-	if (rc == MC_OK)
-		*out = present_dossier_intake(view, cmd.outcome, secret);
+		*out = present_dossier_intake(present_dossier(&view, true), cmd.outcome, secret);
+	dossier_record_clear(&view);
+	notify_planned_free(&planned);
 	dossier_intake_cmd_clear(&cmd);
 	return rc;
 }

@@ -97,21 +97,28 @@ struct dossier_duplicate {
 	enum dossier_status status;
 };
 
+struct dossier_record;      /* below */
+struct notify_planned_list; /* store/notify.h */
+
 /* Intake at the counter: one write transaction. The code
  * <agency>-<YYMMDD>-<NNNN> is gap-free per agency per day; the agency is the
  * receiving centre's code (a point's: its centre's). A dossier received for
  * an authority the receiving centre does not belong to (boundary-free
  * intake) gets a hand-over step to the authority's processing office at
  * once. MC_OK: code gets the new dossier's code, secret its lookup secret
- * ("" when refused). 404 procedure_not_found, ticket_not_found,
- * office_not_found (unknown, or outside the caller's scope for "office");
- * 400 office_required (several centres in the caller's scope, none named),
- * not_an_authority, not_a_centre; 409 office_not_configured, daily_limit;
- * 409 probable_duplicate (the same id_number and procedure taken in within
- * 30 days and no confirm_duplicate) with *dup filled. */
+ * ("" when refused), and the answer read inside the same transaction:
+ * *view the staff view of the new dossier (steps, no history, unscoped) and
+ * *planned the messages it planned (store_notify_planned); the caller
+ * clears both (dossier_record_clear, notify_planned_free). On an error both
+ * are empty. 404 procedure_not_found, ticket_not_found, office_not_found (unknown, or outside the
+ * caller's scope for "office"); 400 office_required (several centres in the caller's scope, none
+ * named), not_an_authority, not_a_centre; 409 office_not_configured, daily_limit; 409
+ * probable_duplicate (the same id_number and procedure taken in within 30 days and no
+ * confirm_duplicate) with *dup filled. */
 enum mc_err store_dossier_intake(struct store *st, const struct principal *who,
                                  const struct dossier_intake_cmd *cmd, char code[96],
                                  char secret[16], struct dossier_duplicate *dup,
+                                 struct dossier_record *view, struct notify_planned_list *planned,
                                  struct mc_error *err);
 
 /* What the intake's check tells before saving (store_dossier_intake_check). */
@@ -137,18 +144,6 @@ enum mc_err store_dossier_duplicate_words(const struct dossier_duplicate *dup,
 enum mc_err store_dossier_intake_check(struct store *st, const struct principal *who,
                                        const struct dossier_intake_cmd *cmd,
                                        struct dossier_intake_check *out, struct mc_error *err);
-
-/* One action on the dossier `code`: the domain decides (domain/dossier.h,
- * dossier_decide), this applies it and records its event. A dossier outside
- * who's scope is MC_ERR_NOT_FOUND (dossier_not_found) and nothing changes;
- * the domain's refusals come as their errors (dossier_refusal_text:
- * forbidden, action_not_allowed, apology_once, apology_after_due,
- * not_holder, return_elsewhere, invalid_new_due). A hand-over's to_person
- * who is not staff of to_office is MC_ERR_INVALID (invalid_field, field
- * "to_person"); an unknown office 404 office_not_found; a partner that is
- * none 400 not_a_partner. The caller reads the view after it. */
-enum mc_err store_dossier_act(struct store *st, const struct principal *who, const char *code,
-                              const struct dossier_action_cmd *cmd, struct mc_error *err);
 
 /* ---- views: structs the API presents (api/present_dossier.c) ---- */
 
@@ -219,6 +214,35 @@ struct dossier_record {
 	size_t n_history;
 };
 void dossier_record_clear(struct dossier_record *r);
+
+/* What an action answers, filled inside its write transaction. */
+struct dossier_act_result {
+	/* The domain's refusal (dossier_decide), DR_NONE when the action was
+	 * taken; when refused, what its words name (dossier_refusal_words): the
+	 * dossier's status, and place, the holder office (DR_NOT_HOLDER) or the
+	 * return centre's name (DR_RETURN_ELSEWHERE). */
+	enum dossier_refusal refusal;
+	enum dossier_status status;
+	char place[300];
+	/* Taken: the staff view after it (steps, no history), unscoped: a
+	 * hand-over may just have taken the dossier out of the actor's scope. */
+	struct dossier_record view;
+};
+void dossier_act_result_clear(struct dossier_act_result *r);
+
+/* One action on the dossier `code`: the domain decides (domain/dossier.h,
+ * dossier_decide), this applies it, records its event and reads the view
+ * after it, all in one write transaction. MC_OK with out->refusal DR_NONE
+ * and out->view filled when it was taken; MC_OK with out->refusal set when
+ * the domain refused it (nothing changed; the API words the refusal). A
+ * dossier outside who's scope is MC_ERR_NOT_FOUND (dossier_not_found) and
+ * nothing changes. A hand-over's to_person who is not staff of to_office is
+ * MC_ERR_INVALID (invalid_field, field "to_person"); an unknown office 404
+ * office_not_found; a partner that is none 400 not_a_partner. The caller
+ * clears *out (also after an error, when it is empty). */
+enum mc_err store_dossier_act(struct store *st, const struct principal *who, const char *code,
+                              const struct dossier_action_cmd *cmd, struct dossier_act_result *out,
+                              struct mc_error *err);
 
 /* The dossier `code` as who may see it (NULL who: the server, no scope),
  * with its steps, and with its history when history: MC_ERR_NOT_FOUND

@@ -271,21 +271,6 @@ static enum mc_err (*const act_apply[DA_ACTION_COUNT])(struct act *) = {
     [DA_RETURN_RESULT] = apply_return_result,
 };
 
-/* The domain's refusal r as the error answered. */
-static enum mc_err act_refused(const struct act *a, enum dossier_refusal r)
-{
-	const struct dossier_refusal_text *t = dossier_refusal_text(r);
-	char vi[sizeof a->err->message_vi], en[sizeof a->err->message_en];
-	dossier_refusal_words(r, dossier_action_name(a->cmd->action),
-	                      dossier_status_name(a->d.status),
-	                      r == DR_RETURN_ELSEWHERE ? a->d.return_name : a->d.holder_office, vi,
-	                      sizeof vi, en, sizeof en);
-	enum mc_err kind = t->kind == DRK_FORBIDDEN  ? MC_ERR_FORBIDDEN
-	                   : t->kind == DRK_CONFLICT ? MC_ERR_CONFLICT
-	                                             : MC_ERR_INVALID;
-	return mc_fail(a->err, kind, t->code, vi, en);
-}
-
 /* The status after the action, and its event carrying the state it leaves
  * behind, so audit-verify can tell a row edited behind the chain's back. */
 static enum mc_err act_record(struct act *a)
@@ -337,10 +322,27 @@ static enum mc_err act_notify(struct act *a)
 	return store_notify_dossier(a->st, a->d.code, trigger, NULL, a->who->actor, a->err);
 }
 
+void dossier_act_result_clear(struct dossier_act_result *r)
+{
+	dossier_record_clear(&r->view);
+}
+
+/* The domain's refusal r of a's action, kept in out with what its words
+ * name; the API words it (nothing here decides how a refusal answers). */
+static void act_refused(const struct act *a, enum dossier_refusal r, struct dossier_act_result *out)
+{
+	out->refusal = r;
+	out->status = a->d.status;
+	snprintf(out->place, sizeof out->place, "%s",
+	         r == DR_RETURN_ELSEWHERE ? a->d.return_name : a->d.holder_office);
+}
+
 enum mc_err store_dossier_act(struct store *st, const struct principal *who, const char *code,
-                              const struct dossier_action_cmd *cmd, struct mc_error *err)
+                              const struct dossier_action_cmd *cmd, struct dossier_act_result *out,
+                              struct mc_error *err)
 {
 	struct act a = {.st = st, .who = who, .cmd = cmd, .err = err};
+	memset(out, 0, sizeof *out);
 	enum mc_err rc = store_begin(st, err);
 	if (rc)
 		return rc;
@@ -358,13 +360,17 @@ enum mc_err store_dossier_act(struct store *st, const struct principal *who, con
 	enum dossier_refusal r =
 	    dossier_decide(&facts, cmd->action, who->role, cmd->new_due, a.now, &a.next);
 	if (r != DR_NONE) {
-		rc = act_refused(&a, r);
-		goto fail;
+		act_refused(&a, r, out);
+		store_rollback(st);
+		return MC_OK;
 	}
 	if ((act_apply[cmd->action] && (rc = act_apply[cmd->action](&a))) ||
-	    (rc = act_record(&a)) || (rc = act_notify(&a)))
+	    (rc = act_record(&a)) || (rc = act_notify(&a)) ||
+	    (rc = dossier_view_after(st, a.c, a.d.code, a.now, &out->view, err)))
 		goto fail;
-	return store_commit(st, err);
+	if ((rc = store_commit(st, err)))
+		dossier_act_result_clear(out);
+	return rc;
 fail:
 	store_rollback(st);
 	return rc;

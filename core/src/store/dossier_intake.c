@@ -457,9 +457,12 @@ static enum mc_err dossier_intake_event(struct store *st, const struct principal
 enum mc_err store_dossier_intake(struct store *st, const struct principal *who,
                                  const struct dossier_intake_cmd *cmd, char code[96],
                                  char secret[16], struct dossier_duplicate *dup,
+                                 struct dossier_record *view, struct notify_planned_list *planned,
                                  struct mc_error *err)
 {
 	struct dossier_intake in = {0};
+	memset(view, 0, sizeof *view);
+	memset(planned, 0, sizeof *planned);
 	enum mc_err rc = store_begin(st, err);
 	if (rc)
 		return rc;
@@ -486,9 +489,18 @@ enum mc_err store_dossier_intake(struct store *st, const struct principal *who,
 	const char *trigger = dossier_notify_name(dossier_intake_notify(cmd->outcome));
 	if (trigger && (rc = store_notify_dossier(st, code, trigger, secret, who->actor, err)))
 		goto fail;
+	/* The answer, read in the same transaction as the change. */
+	if ((rc = dossier_view_after(st, c, code, in.now, view, err)) ||
+	    (rc = store_notify_planned(st, code, planned, err)))
+		goto fail;
 	dossier_intake_free(&in);
-	return store_commit(st, err);
+	if ((rc = store_commit(st, err)) == MC_OK)
+		return MC_OK;
+	dossier_record_clear(view);
+	notify_planned_free(planned);
+	return rc;
 fail:
+	dossier_record_clear(view);
 	dossier_intake_free(&in);
 	store_rollback(st);
 	return rc;

@@ -31,6 +31,14 @@ struct dossier_row {
 enum mc_err dossier_load(struct store_conn *c, const struct principal *who, const char *code,
                          struct dossier_row *d, struct mc_error *err);
 
+/* The staff view of `code` after a change, read on c (the writer, inside
+ * the change's transaction, so that it shows the rows just written) with its
+ * lateness at now, the change's instant: steps, no history, unscoped (a
+ * hand-over may just have taken the dossier out of the actor's scope). The
+ * caller clears *out on MC_OK (on an error it is left clear). */
+enum mc_err dossier_view_after(struct store *st, struct store_conn *c, const char *code,
+                               int64_t now, struct dossier_record *out, struct mc_error *err);
+
 /* The office calendar (store/calendar.h) as the domain's rules take it. A
  * failure of the calendar is kept in rc (with err filled, when err is not
  * NULL) and the rule answers false; err NULL: failures are only answered. */

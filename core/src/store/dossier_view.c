@@ -304,10 +304,12 @@ static enum mc_err dossier_steps(struct store_conn *c, int64_t dossier_id,
 	return store_scan_end(c, s, step, "dossier steps", err);
 }
 
-enum mc_err store_dossier_get(struct store *st, const struct principal *who, const char *code,
-                              bool history, struct dossier_record *out, struct mc_error *err)
+/* The staff record of `code` on c (the thread's reader, or the writer inside
+ * a change's transaction), its lateness at now. */
+static enum mc_err dossier_get_on(struct store *st, struct store_conn *c,
+                                  const struct principal *who, const char *code, bool history,
+                                  int64_t now, struct dossier_record *out, struct mc_error *err)
 {
-	struct store_conn *c = store_read_conn(st);
 	db_stmt *s = store_stmt(c, "SELECT " DOSSIER_COLUMNS " FROM " DOSSIER_FROM
 	                           " WHERE d.code = :code AND " DOSSIER_SCOPE_SQL);
 	struct dossier_clock k;
@@ -318,6 +320,7 @@ enum mc_err store_dossier_get(struct store *st, const struct principal *who, con
 	if (s == NULL)
 		return store_sql_error(c, "dossier", err);
 	dossier_clock_init(&k, st);
+	k.now = now;
 	db_bind_text(s, db_bind_parameter_index(s, ":code"), code, -1, DB_STATIC);
 	store_dossier_bind_scope(s, who);
 	if (store_next(s, &step)) {
@@ -336,6 +339,19 @@ enum mc_err store_dossier_get(struct store *st, const struct principal *who, con
 fail:
 	dossier_record_clear(out);
 	return rc;
+}
+
+enum mc_err store_dossier_get(struct store *st, const struct principal *who, const char *code,
+                              bool history, struct dossier_record *out, struct mc_error *err)
+{
+	return dossier_get_on(st, store_read_conn(st), who, code, history, clock_now(), out, err);
+}
+
+/* Declared in dossier_internal.h. */
+enum mc_err dossier_view_after(struct store *st, struct store_conn *c, const char *code,
+                               int64_t now, struct dossier_record *out, struct mc_error *err)
+{
+	return dossier_get_on(st, c, NULL, code, false, now, out, err);
 }
 
 enum mc_err store_dossier_control_sheet(struct store *st, const struct principal *who,

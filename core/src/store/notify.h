@@ -220,11 +220,12 @@ struct notify_planned_list {
 void notify_planned_free(struct notify_planned_list *p);
 
 /* The messages planned for the dossier of code (the intake's answer), in
- * order, into *out (caller frees with notify_planned_free). Empty on a
- * read error (logged): the answer of a change already committed never
- * fails on it. */
-void store_notify_planned(struct store *st, const char *dossier_code,
-                          struct notify_planned_list *out);
+ * order, into *out (caller frees with notify_planned_free): read on the
+ * writer inside the intake's transaction, after it planned them, so the
+ * answer and the change come from one visit to the store. MC_OK, or the
+ * error with *out empty (the caller rolls back). */
+enum mc_err store_notify_planned(struct store *st, const char *dossier_code,
+                                 struct notify_planned_list *out, struct mc_error *err);
 
 /* The list's filters as the API checked them (api/parse_notify.c): NULL
  * members absent; state, trigger and channel are known values, office a

@@ -11,7 +11,6 @@
 #include "util/enforce.h"
 #include "domain/applicant.h"
 #include "store/office.h"
-#include "util/log.h"
 #include "util/xmalloc.h"
 
 /* ---- Staff ---------------------------------------------------------------- */
@@ -538,16 +537,16 @@ void notify_planned_free(struct notify_planned_list *p)
 	p->n = 0;
 }
 
-void store_notify_planned(struct store *st, const char *dossier_code,
-                          struct notify_planned_list *out)
+enum mc_err store_notify_planned(struct store *st, const char *dossier_code,
+                                 struct notify_planned_list *out, struct mc_error *err)
 {
 	memset(out, 0, sizeof *out);
-	struct store_conn *c = store_read_conn(st);
+	struct store_conn *c = store_write_conn(st);
 	db_stmt *s = store_stmt(c, "SELECT n.channel, n.trigger, n.recipient FROM notifications n"
 	                           " JOIN dossiers d ON n.ref_kind = 'dossier' AND n.ref_id = d.id"
 	                           " WHERE d.code = ? ORDER BY n.id");
 	if (s == NULL)
-		return;
+		return store_sql_error(c, "notifications", err);
 	db_bind_text(s, 1, dossier_code, -1, DB_STATIC);
 	int step;
 	size_t cap = 0;
@@ -562,7 +561,8 @@ void store_notify_planned(struct store *st, const char *dossier_code,
 		recipient_masked(p->channel, store_col_text(s, 2), p->recipient,
 		                 sizeof p->recipient);
 	}
-	struct mc_error err;
-	if (store_scan_end(c, s, step, "notifications", &err) != MC_OK)
-		log_warn("intake's planned messages: %s", err.message_en);
+	enum mc_err rc = store_scan_end(c, s, step, "notifications", err);
+	if (rc)
+		notify_planned_free(out);
+	return rc;
 }
