@@ -163,6 +163,56 @@ static void test_words(void)
 	assert(l.reject == 2 && l.forward == 5 && l.info == 5 && l.answer == 15 && l.publish == 2);
 }
 
+/* Every status word parses to its enum and back; an unknown word (or none)
+ * to FEEDBACK_STATUSES, which no rule admits. The same for the classes. */
+static void test_status_words(void)
+{
+	static const char *const names[] = {"received",  "accepted",       "rejected",
+	                                    "forwarded", "info_requested", "info_received",
+	                                    "answered",  "published",      "closed"};
+	assert(sizeof names / sizeof names[0] == FEEDBACK_STATUSES);
+	for (int i = 0; i < FEEDBACK_STATUSES; i++) {
+		assert((int)feedback_status_of(names[i]) == i);
+		assert(strcmp(feedback_status_name((enum feedback_status)i), names[i]) == 0);
+	}
+	assert(feedback_status_of("Received") == FEEDBACK_STATUSES);
+	assert(feedback_status_of("") == FEEDBACK_STATUSES);
+	assert(feedback_status_of(NULL) == FEEDBACK_STATUSES);
+	assert(feedback_status_name(FEEDBACK_STATUSES) == NULL);
+	assert(feedback_class_of("conduct") == FEEDBACK_CLASS_CONDUCT);
+	assert(feedback_class_of("other") == FEEDBACK_CLASS_OTHER);
+	assert(feedback_class_of("x") == FEEDBACK_CLASSES &&
+	       feedback_class_of(NULL) == FEEDBACK_CLASSES);
+	/* A feedback of an unknown status takes no action. */
+	struct feedback_actor sup = {.user_id = 1, .actor = "user:1", .supervising = true};
+	struct feedback_state f = {.status = FEEDBACK_STATUSES, .entered_by = ""};
+	assert(feedback_permit(&sup, &f, FEEDBACK_CLASSIFY) == FEEDBACK_WRONG_STATE);
+	assert(feedback_permit(&sup, &f, FEEDBACK_CLOSE) == FEEDBACK_WRONG_STATE);
+}
+
+/* The sender replies only while the feedback waits for information. */
+static void test_can_reply(void)
+{
+	for (int i = 0; i <= FEEDBACK_STATUSES; i++)
+		assert(feedback_can_reply((enum feedback_status)i) ==
+		       (i == FEEDBACK_STATUS_INFO_REQUESTED));
+}
+
+/* A filing's subject: the official at the counter named; else a conduct
+ * report's dossier clerk, unless the report is anonymous. */
+static void test_subject_of(void)
+{
+	/* A counter named: whoever sat there, even nobody, whatever the class. */
+	assert(feedback_subject_of(FEEDBACK_CLASS_CONDUCT, false, true, 7, 9) == 7);
+	assert(feedback_subject_of(FEEDBACK_CLASS_CONDUCT, false, true, 0, 9) == 0);
+	assert(feedback_subject_of(FEEDBACK_CLASS_OTHER, true, true, 7, 9) == 7);
+	/* No counter: the dossier's clerk for a conduct report with a name. */
+	assert(feedback_subject_of(FEEDBACK_CLASS_CONDUCT, false, false, 0, 9) == 9);
+	assert(feedback_subject_of(FEEDBACK_CLASS_CONDUCT, true, false, 0, 9) == 0);
+	assert(feedback_subject_of(FEEDBACK_CLASS_DOSSIER, false, false, 0, 9) == 0);
+	assert(feedback_subject_of(FEEDBACK_CLASS_CONDUCT, false, false, 0, 0) == 0);
+}
+
 /* The reply to a request moves the answer's due only when the due had not
  * passed when the request was made. */
 static void test_reply_moves_due(void)
@@ -176,7 +226,7 @@ static void test_reply_moves_due(void)
 static struct feedback_state pakn(const char *status)
 {
 	return (struct feedback_state){
-	    .status = status, .entered_by = "", .id = 5, .received_at = 1000};
+	    .status = feedback_status_of(status), .entered_by = "", .id = 5, .received_at = 1000};
 }
 
 /* The role and state rules of the actions, and the one table of refusals. */
@@ -208,7 +258,7 @@ static void test_permit(void)
 	assert(feedback_permit_who(&head, &a, FEEDBACK_ACTIONS) == FEEDBACK_ANONYMOUS_STEP);
 	assert(feedback_permit(&head, &a, FEEDBACK_CLOSE) == FEEDBACK_OK);
 	assert(feedback_permit(&head, &a, FEEDBACK_SET_SUBJECT) == FEEDBACK_OK);
-	a.status = "closed";
+	a.status = FEEDBACK_STATUS_CLOSED;
 	assert(feedback_permit(&head, &a, FEEDBACK_CLOSE) == FEEDBACK_WRONG_STATE);
 	/* Content: approve needs a draft or a text; publish the question. */
 	f = pakn("accepted");
@@ -260,12 +310,14 @@ static void test_words_of_actions(void)
 	assert(feedback_decision_of("forward") == FEEDBACK_FORWARD);
 	assert(feedback_decision_of("x") == FEEDBACK_DECISION_NONE);
 	struct feedback_state f = pakn("accepted");
-	assert(strcmp(feedback_status_after(&f, FEEDBACK_CLASSIFY, FEEDBACK_REJECT), "rejected") ==
-	       0);
-	assert(strcmp(feedback_status_after(&f, FEEDBACK_ASSIGN, FEEDBACK_DECISION_NONE),
-	              "accepted") == 0);
-	assert(strcmp(feedback_status_after(&f, FEEDBACK_APPROVE, FEEDBACK_DECISION_NONE),
-	              "answered") == 0);
+	assert(feedback_status_after(&f, FEEDBACK_CLASSIFY, FEEDBACK_REJECT) ==
+	       FEEDBACK_STATUS_REJECTED);
+	assert(feedback_status_after(&f, FEEDBACK_CLASSIFY, FEEDBACK_ACCEPT) ==
+	       FEEDBACK_STATUS_ACCEPTED);
+	assert(feedback_status_after(&f, FEEDBACK_ASSIGN, FEEDBACK_DECISION_NONE) ==
+	       FEEDBACK_STATUS_ACCEPTED);
+	assert(feedback_status_after(&f, FEEDBACK_APPROVE, FEEDBACK_DECISION_NONE) ==
+	       FEEDBACK_STATUS_ANSWERED);
 	/* A repeat names an earlier PAKN (by the same instant, filed first). */
 	struct feedback_state e = pakn("accepted");
 	e.id = 4;
@@ -277,11 +329,14 @@ static void test_words_of_actions(void)
 	e.anonymous = true;
 	assert(!feedback_repeat_ok(&f, &e));
 	/* The sender reacts once, after the answer. */
-	assert(feedback_can_react(false, "published", 5, false));
-	assert(!feedback_can_react(false, "published", 5, true));
-	assert(!feedback_can_react(false, "accepted", 5, false));
-	assert(!feedback_can_react(true, "closed", 5, false));
-	assert(!feedback_can_react(false, "closed", 0, false));
+	assert(feedback_can_react(false, FEEDBACK_STATUS_PUBLISHED, 5, false));
+	assert(feedback_can_react(false, FEEDBACK_STATUS_ANSWERED, 5, false));
+	assert(feedback_can_react(false, FEEDBACK_STATUS_CLOSED, 5, false));
+	assert(!feedback_can_react(false, FEEDBACK_STATUS_PUBLISHED, 5, true));
+	assert(!feedback_can_react(false, FEEDBACK_STATUS_ACCEPTED, 5, false));
+	assert(!feedback_can_react(true, FEEDBACK_STATUS_CLOSED, 5, false));
+	assert(!feedback_can_react(false, FEEDBACK_STATUS_CLOSED, 0, false));
+	assert(!feedback_can_react(false, FEEDBACK_STATUSES, 5, false));
 	int64_t due, done;
 	struct feedback_times t = base();
 	t.info_requested_at = 4000;
@@ -326,6 +381,9 @@ int main(void)
 	test_unclassified();
 	test_words();
 	test_reply_moves_due();
+	test_status_words();
+	test_can_reply();
+	test_subject_of();
 	test_permit();
 	test_visibility();
 	test_words_of_actions();

@@ -45,6 +45,10 @@ static const struct feedback_word feedback_statuses[] = {
 
 #define FEEDBACK_COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
+/* The enums name the words of these tables by position. */
+_Static_assert(FEEDBACK_COUNT(feedback_classes) == FEEDBACK_CLASSES, "one word per class");
+_Static_assert(FEEDBACK_COUNT(feedback_statuses) == FEEDBACK_STATUSES, "one word per status");
+
 static const struct feedback_word *feedback_find(const struct feedback_word *w, size_t n,
                                                  const char *key)
 {
@@ -104,6 +108,25 @@ const char *feedback_status_en(const char *s)
 	const struct feedback_word *w =
 	    feedback_find(feedback_statuses, FEEDBACK_COUNT(feedback_statuses), s);
 	return w ? w->en : NULL;
+}
+
+enum feedback_class feedback_class_of(const char *c)
+{
+	const struct feedback_word *w =
+	    feedback_find(feedback_classes, FEEDBACK_COUNT(feedback_classes), c);
+	return w ? (enum feedback_class)(w - feedback_classes) : FEEDBACK_CLASSES;
+}
+
+enum feedback_status feedback_status_of(const char *s)
+{
+	const struct feedback_word *w =
+	    feedback_find(feedback_statuses, FEEDBACK_COUNT(feedback_statuses), s);
+	return w ? (enum feedback_status)(w - feedback_statuses) : FEEDBACK_STATUSES;
+}
+
+const char *feedback_status_name(enum feedback_status s)
+{
+	return (size_t)s < FEEDBACK_COUNT(feedback_statuses) ? feedback_statuses[s].key : NULL;
 }
 
 const char *feedback_step_name(enum feedback_step s)
@@ -330,28 +353,29 @@ enum feedback_refusal feedback_permit_who(const struct feedback_actor *who,
 	return FEEDBACK_OK;
 }
 
-static bool feedback_status_is(const struct feedback_state *f, const char *const *list)
-{
-	for (size_t i = 0; list[i]; i++)
-		if (strcmp(f->status, list[i]) == 0)
-			return true;
-	return false;
-}
+/* A set of statuses, as bits. */
+#define FEEDBACK_IN(s) (1u << (s))
 
-static enum feedback_refusal feedback_in(const struct feedback_state *f, const char *const *list)
+static enum feedback_refusal feedback_in(const struct feedback_state *f, unsigned set)
 {
-	return feedback_status_is(f, list) ? FEEDBACK_OK : FEEDBACK_WRONG_STATE;
+	return f->status < FEEDBACK_STATUSES && (set & FEEDBACK_IN(f->status))
+	           ? FEEDBACK_OK
+	           : FEEDBACK_WRONG_STATE;
 }
 
 enum feedback_refusal feedback_permit(const struct feedback_actor *who,
                                       const struct feedback_state *f, enum feedback_action a)
 {
-	static const char *const received[] = {"received", NULL};
-	static const char *const open[] = {"accepted", "info_requested", "info_received", NULL};
-	static const char *const answerable[] = {"accepted", "info_received", NULL};
-	static const char *const answered[] = {"answered", NULL};
-	static const char *const closable[] = {"published", "answered", "rejected", "forwarded",
-	                                       NULL};
+	const unsigned received = FEEDBACK_IN(FEEDBACK_STATUS_RECEIVED);
+	const unsigned open = FEEDBACK_IN(FEEDBACK_STATUS_ACCEPTED) |
+	                      FEEDBACK_IN(FEEDBACK_STATUS_INFO_REQUESTED) |
+	                      FEEDBACK_IN(FEEDBACK_STATUS_INFO_RECEIVED);
+	const unsigned answerable =
+	    FEEDBACK_IN(FEEDBACK_STATUS_ACCEPTED) | FEEDBACK_IN(FEEDBACK_STATUS_INFO_RECEIVED);
+	const unsigned answered = FEEDBACK_IN(FEEDBACK_STATUS_ANSWERED);
+	const unsigned closable =
+	    FEEDBACK_IN(FEEDBACK_STATUS_PUBLISHED) | FEEDBACK_IN(FEEDBACK_STATUS_ANSWERED) |
+	    FEEDBACK_IN(FEEDBACK_STATUS_REJECTED) | FEEDBACK_IN(FEEDBACK_STATUS_FORWARDED);
 	bool sup = who->supervising;
 	bool assigned = f->assigned_user_id != 0 && f->assigned_user_id == who->user_id;
 	enum feedback_refusal r = feedback_permit_who(who, f, a);
@@ -378,18 +402,18 @@ enum feedback_refusal feedback_permit(const struct feedback_actor *who,
 	}
 }
 
-const char *feedback_status_after(const struct feedback_state *f, enum feedback_action a,
-                                  enum feedback_decision d)
+enum feedback_status feedback_status_after(const struct feedback_state *f, enum feedback_action a,
+                                           enum feedback_decision d)
 {
 	switch (a) {
 	case FEEDBACK_CLASSIFY:
-		return d == FEEDBACK_REJECT    ? "rejected"
-		       : d == FEEDBACK_FORWARD ? "forwarded"
-		                               : "accepted";
-	case FEEDBACK_REQUEST_INFO: return "info_requested";
-	case FEEDBACK_APPROVE: return "answered";
-	case FEEDBACK_PUBLISH: return "published";
-	case FEEDBACK_CLOSE: return "closed";
+		return d == FEEDBACK_REJECT    ? FEEDBACK_STATUS_REJECTED
+		       : d == FEEDBACK_FORWARD ? FEEDBACK_STATUS_FORWARDED
+		                               : FEEDBACK_STATUS_ACCEPTED;
+	case FEEDBACK_REQUEST_INFO: return FEEDBACK_STATUS_INFO_REQUESTED;
+	case FEEDBACK_APPROVE: return FEEDBACK_STATUS_ANSWERED;
+	case FEEDBACK_PUBLISH: return FEEDBACK_STATUS_PUBLISHED;
+	case FEEDBACK_CLOSE: return FEEDBACK_STATUS_CLOSED;
 	default: return f->status;
 	}
 }
@@ -411,11 +435,25 @@ enum feedback_refusal feedback_check_content(const struct feedback_state *f, enu
 	return FEEDBACK_OK;
 }
 
-bool feedback_can_react(bool anonymous, const char *status, int64_t answered_at, bool reacted)
+bool feedback_can_react(bool anonymous, enum feedback_status status, int64_t answered_at,
+                        bool reacted)
 {
 	return !anonymous && !reacted && answered_at != 0 &&
-	       (strcmp(status, "answered") == 0 || strcmp(status, "published") == 0 ||
-	        strcmp(status, "closed") == 0);
+	       (status == FEEDBACK_STATUS_ANSWERED || status == FEEDBACK_STATUS_PUBLISHED ||
+	        status == FEEDBACK_STATUS_CLOSED);
+}
+
+bool feedback_can_reply(enum feedback_status status)
+{
+	return status == FEEDBACK_STATUS_INFO_REQUESTED;
+}
+
+int64_t feedback_subject_of(enum feedback_class class, bool anonymous, bool by_counter,
+                            int64_t counter_user, int64_t dossier_clerk)
+{
+	if (by_counter)
+		return counter_user;
+	return class == FEEDBACK_CLASS_CONDUCT && !anonymous ? dossier_clerk : 0;
 }
 
 /* ---- personal data in a text to publish ------------------------------------ */

@@ -40,6 +40,37 @@ const char *feedback_channel_text(const char *c);
 const char *feedback_status_text(const char *s);
 const char *feedback_status_en(const char *s);
 
+/* The classes, in the order of their words. */
+enum feedback_class {
+	FEEDBACK_CLASS_PROCEDURE,
+	FEEDBACK_CLASS_CONDUCT, /* the conduct of an official */
+	FEEDBACK_CLASS_DOSSIER,
+	FEEDBACK_CLASS_OTHER,
+	FEEDBACK_CLASSES /* also: an unknown class */
+};
+/* The class named c (FEEDBACK_CLASSES for an unknown name or NULL). */
+enum feedback_class feedback_class_of(const char *c);
+
+/* The states of the workflow (docs/feedback.md "Workflow"), in the order of
+ * their words. The rules below take this enum; the store keeps the name. */
+enum feedback_status {
+	FEEDBACK_STATUS_RECEIVED,
+	FEEDBACK_STATUS_ACCEPTED,
+	FEEDBACK_STATUS_REJECTED,
+	FEEDBACK_STATUS_FORWARDED,
+	FEEDBACK_STATUS_INFO_REQUESTED,
+	FEEDBACK_STATUS_INFO_RECEIVED,
+	FEEDBACK_STATUS_ANSWERED,
+	FEEDBACK_STATUS_PUBLISHED,
+	FEEDBACK_STATUS_CLOSED,
+	FEEDBACK_STATUSES /* also: an unknown status */
+};
+/* The one parse of a status: the status named s (FEEDBACK_STATUSES for an
+ * unknown name or NULL); and back: its name ("received", …), NULL for
+ * FEEDBACK_STATUSES. */
+enum feedback_status feedback_status_of(const char *s);
+const char *feedback_status_name(enum feedback_status s);
+
 /* One feedback's times (0 = not happened / not set). */
 struct feedback_times {
 	int64_t received_at;
@@ -159,10 +190,10 @@ struct feedback_actor {
 
 /* The state of one feedback the rules read. */
 struct feedback_state {
-	bool anonymous;                            /* an anonymous report (else a PAKN) */
-	bool conduct;                              /* class "conduct" */
-	bool has_draft;                            /* an answer draft is kept */
-	const char *status;                        /* "received", … */
+	bool anonymous; /* an anonymous report (else a PAKN) */
+	bool conduct;   /* class "conduct" */
+	bool has_draft; /* an answer draft is kept */
+	enum feedback_status status;
 	int64_t subject_user_id, assigned_user_id; /* 0: none */
 	const char *entered_by;                    /* the actor who typed it in, "" none */
 	int64_t id, received_at;
@@ -219,8 +250,8 @@ enum feedback_refusal feedback_permit(const struct feedback_actor *who,
 
 /* The status after action a (d: classify's decision): the status for the
  * event; f's own status for the actions that keep it. */
-const char *feedback_status_after(const struct feedback_state *f, enum feedback_action a,
-                                  enum feedback_decision d);
+enum feedback_status feedback_status_after(const struct feedback_state *f, enum feedback_action a,
+                                           enum feedback_decision d);
 
 /* Whether earlier may be named as what f repeats: a PAKN received before f
  * (by the same instant, filed first). */
@@ -233,7 +264,19 @@ enum feedback_refusal feedback_check_content(const struct feedback_state *f, enu
 
 /* Whether the sender may react now: a PAKN answered (status answered,
  * published or closed with answered_at set) not yet reacted to. */
-bool feedback_can_react(bool anonymous, const char *status, int64_t answered_at, bool reacted);
+bool feedback_can_react(bool anonymous, enum feedback_status status, int64_t answered_at,
+                        bool reacted);
+
+/* Whether the sender may reply with more information now: only while the
+ * feedback waits for it (info_requested). */
+bool feedback_can_reply(enum feedback_status status);
+
+/* The official a new filing is about (its subject, 0 none): the one who sat
+ * at the counter named (by_counter; counter_user, 0 when nobody did), else,
+ * for a conduct report that is not anonymous, the clerk of the dossier it
+ * names (dossier_clerk, 0 when it names none). */
+int64_t feedback_subject_of(enum feedback_class class, bool anonymous, bool by_counter,
+                            int64_t counter_user, int64_t dossier_clerk);
 
 /* The sender's identity as stored, against which a text to publish is
  * checked: the name and the e-mail also folded (util/fold.h's fold_vi: the

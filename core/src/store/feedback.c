@@ -540,7 +540,7 @@ static enum mc_err fb_create_tx(struct store *st, const struct principal *who,
 {
 	struct store_conn *c = store_write_conn(st);
 	struct fb_dossier d = {0};
-	int64_t office = 0, subject = 0;
+	int64_t office = 0, subject = 0, at_counter = 0;
 	char hash[65];
 	bool staff = who != NULL && who->user_id > 0;
 	enum mc_err rc;
@@ -550,10 +550,10 @@ static enum mc_err fb_create_tx(struct store *st, const struct principal *who,
 		return rc;
 	if (staff && (rc = fb_staff_scope(c, who, office, err)))
 		return rc;
-	if (in->counter && (rc = fb_counter_user(c, office, in->counter, now, &subject, err)))
+	if (in->counter && (rc = fb_counter_user(c, office, in->counter, now, &at_counter, err)))
 		return rc;
-	if (!in->counter && d.id && !in->anonymous && strcmp(in->class, "conduct") == 0)
-		subject = d.clerk_id;
+	subject = feedback_subject_of(feedback_class_of(in->class), in->anonymous, in->counter != 0,
+	                              at_counter, d.id ? d.clerk_id : 0);
 	/* An anonymous report keeps no dossier link: the dossier names the
 	 * applicant. The dossier only chose the centre above. */
 	if (in->anonymous)
@@ -683,8 +683,8 @@ static enum mc_err fb_load_secret(struct store_conn *c, const char *code, const 
 
 static bool fb_can_react(const struct fb_row *f)
 {
-	return feedback_can_react(strcmp(f->kind, "anonymous") == 0, f->status, f->answered_at,
-	                          f->reaction[0] != '\0');
+	return feedback_can_react(strcmp(f->kind, "anonymous") == 0, feedback_status_of(f->status),
+	                          f->answered_at, f->reaction[0] != '\0');
 }
 
 static char *fb_dup(db_stmt *s, int col)
@@ -736,7 +736,7 @@ static enum mc_err fb_public_notes(struct store_conn *c, const struct fb_row *f,
 	enum mc_err rc = store_scan_end(c, s, step, "feedback notes", err);
 	if (rc)
 		return rc;
-	v->can_reply = strcmp(f->status, "info_requested") == 0;
+	v->can_reply = feedback_can_reply(feedback_status_of(f->status));
 	if (v->can_reply && last_request)
 		v->info_request = xstrdup(last_request);
 	v->can_react = fb_can_react(f);
@@ -820,7 +820,7 @@ static enum mc_err fb_reply_tx(struct store *st, const char *code, const char *s
 	enum mc_err rc;
 	if ((rc = fb_load_secret(c, code, secret, &f, err)))
 		return rc;
-	if (strcmp(f.status, "info_requested") != 0)
+	if (!feedback_can_reply(feedback_status_of(f.status)))
 		return mc_failf(err, MC_ERR_CONFLICT, "feedback_wrong_state",
 		                "Phản ánh, kiến nghị không đang chờ bổ sung thông tin",
 		                "The feedback is %s, not waiting for information", f.status);

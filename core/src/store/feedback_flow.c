@@ -79,7 +79,7 @@ static struct feedback_state fb_state(const struct fb *f)
 	return (struct feedback_state){.anonymous = strcmp(f->kind, "anonymous") == 0,
 	                               .conduct = f->conduct,
 	                               .has_draft = f->has_draft,
-	                               .status = f->status,
+	                               .status = feedback_status_of(f->status),
 	                               .subject_user_id = f->subject_user_id,
 	                               .assigned_user_id = f->assigned_user_id,
 	                               .entered_by = f->entered_by,
@@ -545,8 +545,8 @@ static enum mc_err fb_apply_classify(const struct fb_act *x, struct mc_error *er
 	                     " forwarded_to = ?4 WHERE id = ?5");
 	if (s == NULL)
 		return store_sql_error(x->c, "feedback", err);
-	db_bind_text(s, 1, feedback_status_after(&st, FEEDBACK_CLASSIFY, cmd->decision), -1,
-	             DB_STATIC);
+	enum feedback_status next = feedback_status_after(&st, FEEDBACK_CLASSIFY, cmd->decision);
+	db_bind_text(s, 1, feedback_status_name(next), -1, DB_STATIC);
 	db_bind_text(s, 2, feedback_decision_name(cmd->decision), -1, DB_STATIC);
 	db_bind_int64(s, 3, x->now);
 	if (fwd)
@@ -858,9 +858,9 @@ static enum mc_err fb_act(struct store *st, const struct principal *who, const c
 	struct fb_act x = {st, c, who, &f, cmd, now};
 	if ((rc = fb_apply[cmd->action](&x, err)))
 		return rc;
-	return feedback_event(st, who->actor, f.code, f.office_id,
-	                      feedback_action_name(cmd->action),
-	                      feedback_status_after(&fs, cmd->action, cmd->decision), err);
+	return feedback_event(
+	    st, who->actor, f.code, f.office_id, feedback_action_name(cmd->action),
+	    feedback_status_name(feedback_status_after(&fs, cmd->action, cmd->decision)), err);
 }
 
 enum mc_err store_feedback_action(struct store *st, const struct principal *who, const char *code,
