@@ -10,6 +10,7 @@
 
 #include "domain/notify.h"
 #include "store/office.h"
+#include "util/xmalloc.h"
 
 static enum mc_err cfg_unknown(struct mc_error *err, const char *path, const char *key)
 {
@@ -411,11 +412,7 @@ static void mask_url_userinfo(json_t *v)
 	if (at == NULL)
 		return;
 	size_t n = strlen(u) + 8;
-	char *m = malloc(n);
-	if (m == NULL) {
-		json_string_set(v, "***");
-		return;
-	}
+	char *m = xmalloc(n);
 	snprintf(m, n, "%.*s***%s", (int)(auth - u), u, at);
 	json_string_set(v, m);
 	free(m);

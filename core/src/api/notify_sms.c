@@ -14,6 +14,7 @@
 #include "api/notify_adapter.h"
 #include "api/notify_curl.h"
 #include "domain/notify.h"
+#include "util/xmalloc.h"
 
 /* The member name for field key ("phone", "text", "brand", "request_id"):
  * cfg.fields.<key> when a string (an empty one: not sent), else key. */
@@ -128,11 +129,7 @@ enum notify_outcome notify_sms_send(const json_t *cfg, const struct notify_messa
 	char *ascii = NULL;
 	if (send_ascii(cfg, body)) {
 		size_t cap = strlen(body) + 1;
-		ascii = malloc(cap);
-		if (ascii == NULL) {
-			notify_set_error(r, "bad_answer: out of memory");
-			return NOTIFY_RETRY;
-		}
+		ascii = xmalloc(cap);
 		notify_ascii(body, ascii, cap);
 	}
 
@@ -174,11 +171,9 @@ enum notify_outcome notify_sms_send(const json_t *cfg, const struct notify_messa
 	char *auth = NULL;
 	if (token != NULL && *token && strpbrk(token, "\r\n") == NULL) {
 		size_t n = strlen(token) + 32;
-		auth = malloc(n);
-		if (auth != NULL) {
-			snprintf(auth, n, "Authorization: Bearer %s", token);
-			hdr = curl_slist_append(hdr, auth);
-		}
+		auth = xmalloc(n);
+		snprintf(auth, n, "Authorization: Bearer %s", token);
+		hdr = curl_slist_append(hdr, auth);
 	}
 	curl_easy_setopt(h, CURLOPT_URL, url);
 	curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdr);

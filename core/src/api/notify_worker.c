@@ -181,11 +181,9 @@ static void *notify_scan_main(void *arg)
 struct notify_worker *notify_worker_start(struct store *st)
 {
 	static const char *const channels[NOTIFY_CHANNELS] = {"email", "sms", "zalo"};
-	struct notify_worker *w = calloc(1, sizeof *w);
+	struct notify_worker *w = xcalloc(1, sizeof *w);
 	struct mc_error err;
 	int recovered = 0;
-	if (w == NULL)
-		return NULL;
 	w->st = st;
 	notify_curl_resume();
 	pthread_mutex_init(&w->lock, NULL);

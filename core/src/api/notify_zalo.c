@@ -27,6 +27,7 @@
 #include "util/clock.h"
 #include "util/enforce.h"
 #include "util/log.h"
+#include "util/xmalloc.h"
 
 /* Serialises the token's read, refresh and store: one refresh at a time
  * (the worker's one Zalo thread in practice; a second sender would
@@ -157,10 +158,9 @@ static enum notify_outcome refresh_tokens(struct store *st, const json_t *cfg, c
 	char *form = NULL;
 	if (e_app != NULL && e_rt != NULL) {
 		size_t n = strlen(e_app) + strlen(e_rt) + 64;
-		form = malloc(n);
-		if (form != NULL)
-			snprintf(form, n, "app_id=%s&grant_type=refresh_token&refresh_token=%s",
-			         e_app, e_rt);
+		form = xmalloc(n);
+		snprintf(form, n, "app_id=%s&grant_type=refresh_token&refresh_token=%s", e_app,
+		         e_rt);
 	}
 	curl_free(e_app);
 	curl_free(e_rt);
@@ -364,12 +364,8 @@ enum notify_outcome notify_zalo_send(struct store *st, const json_t *cfg,
 	int timeout_s = notify_timeout_s(cfg, 10);
 
 	pthread_mutex_lock(&token_lock);
-	struct store_notify_token *tok = calloc(1, sizeof *tok);
+	struct store_notify_token *tok = xcalloc(1, sizeof *tok);
 	enum notify_outcome out = NOTIFY_RETRY;
-	if (tok == NULL) {
-		notify_set_error(r, "token_refresh: out of memory");
-		goto done;
-	}
 	struct mc_error err = {0};
 	if (store_notify_token_get(st, "zalo", tok, &err) != MC_OK) {
 		const char *seed = notify_cfg_str(cfg, "refresh_token");

@@ -159,10 +159,9 @@ static enum mc_err fb_read_files(json_t *list, struct feedback_create_cmd *in, s
 			                      "Mỗi tệp đính kèm không quá 1 MB",
 			                      "Each attachment may be at most 1 MiB");
 		size_t cap = b64len / 4 * 3 + 3;
-		unsigned char *bin = malloc(cap ? cap : 1);
+		unsigned char *bin = xmalloc(cap ? cap : 1);
 		size_t n = 0;
-		if (bin == NULL ||
-		    sodium_base642bin(bin, cap, b64, b64len, " \t\r\n", &n, NULL,
+		if (sodium_base642bin(bin, cap, b64, b64len, " \t\r\n", &n, NULL,
 		                      sodium_base64_VARIANT_ORIGINAL) != 0 ||
 		    n == 0) {
 			free(bin);

@@ -956,8 +956,8 @@ enum mc_err store_feedback_file(struct store *st, const struct principal *who, c
 		snprintf(name, 201, "%s", store_col_text(s, 0));
 		snprintf(mime, 32, "%s", store_col_text(s, 1));
 		*size = (size_t)db_column_bytes(s, 2);
-		*data = malloc(*size ? *size : 1);
-		if (*data && *size)
+		*data = xmalloc(*size ? *size : 1);
+		if (*size)
 			memcpy(*data, db_column_blob(s, 2), *size);
 	}
 	enum mc_err rc = store_scan_end(c, s, step, "feedback file", err);

@@ -132,7 +132,7 @@ static char *cut_chars(const char *s, size_t max)
 	for (; s[i]; i++)
 		if (((unsigned char)s[i] & 0xC0) != 0x80 && n++ == max)
 			break;
-	char *out = malloc(i + 1);
+	char *out = xmalloc(i + 1);
 	memcpy(out, s, i);
 	out[i] = '\0';
 	return out;

@@ -67,8 +67,7 @@ static char *ns_cut(const char *utf8, size_t max)
 		chars++;
 	}
 	bool cut = utf8[i] != '\0';
-	char *out = malloc(i + 4);
-	ENFORCE(out != NULL, "out of memory");
+	char *out = xmalloc(i + 4);
 	memcpy(out, utf8, i);
 	if (cut)
 		memcpy(out + i, "\xE2\x80\xA6", 3), i += 3;
@@ -231,8 +230,7 @@ static enum mc_err ns_reminders(struct store *st, int64_t now, int *done, struct
 	struct {
 		int64_t id, finished;
 		char code[64];
-	} *rows = calloc(NOTIFY_SCAN_BATCH, sizeof *rows);
-	ENFORCE(rows != NULL, "out of memory");
+	} *rows = xcalloc(NOTIFY_SCAN_BATCH, sizeof *rows);
 	int n = 0, step;
 	while (n < NOTIFY_SCAN_BATCH && store_next(s, &step)) {
 		rows[n].id = db_column_int64(s, 0);
