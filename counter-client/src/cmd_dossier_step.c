@@ -161,7 +161,7 @@ static int cmd_handover(struct cc *c, int argc, char **argv)
 	                                     {NULL, 0, NULL, 0}};
 	const char *person = NULL, *note = NULL;
 	int o, rc;
-	optind = 1;
+	optind = 0; /* a fresh scan: main read the global options with getopt_long */
 	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (o) {
 		case 'p': person = optarg; break;

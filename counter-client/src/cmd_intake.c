@@ -489,7 +489,7 @@ static int cmd_intake(struct cc *c, int argc, char **argv)
 	 * what is wrong). */
 	int saved_opterr = opterr;
 	opterr = 0;
-	optind = 1;
+	optind = 0; /* a fresh scan: main read the global options with getopt_long */
 	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (o != 'f')
 			continue;
@@ -513,7 +513,7 @@ static int cmd_intake(struct cc *c, int argc, char **argv)
 		applicant = json_object();
 		json_object_set_new(spec, "applicant", applicant);
 	}
-	optind = 1;
+	optind = 0; /* a fresh scan: main read the global options with getopt_long */
 	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (o) {
 		case 'P': json_object_set_new(spec, "procedure", json_string(optarg)); break;

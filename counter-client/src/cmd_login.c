@@ -17,7 +17,7 @@ static int cmd_login(struct cc *c, int argc, char **argv)
 	const char *user = NULL;
 	bool from_stdin = false;
 	int counter = 0, o, rc;
-	optind = 1;
+	optind = 0; /* a fresh scan: main read the global options with getopt_long */
 	while ((o = getopt_long(argc, argv, "u:n:", opts, NULL)) != -1) {
 		switch (o) {
 		case 'u': user = optarg; break;

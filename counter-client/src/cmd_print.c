@@ -13,7 +13,7 @@ static int cmd_print(struct cc *c, int argc, char **argv)
 	static const struct option opts[] = {{"copies", required_argument, NULL, 'c'},
 	                                     {NULL, 0, NULL, 0}};
 	int copies = 1, o, rc;
-	optind = 1;
+	optind = 0; /* a fresh scan: main read the global options with getopt_long */
 	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (o != 'c' || (copies = atoi(optarg)) < 1 || copies > 10)
 			return cc_usage(c, &cmd_print_entry);

@@ -18,7 +18,7 @@ static int cmd_printers(struct cc *c, int argc, char **argv)
 	const char *set = NULL;
 	bool unset = false;
 	int o, rc = CC_OK;
-	optind = 1;
+	optind = 0; /* a fresh scan: main read the global options with getopt_long */
 	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (o == 's' && *optarg)
 			set = optarg;

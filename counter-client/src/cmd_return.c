@@ -49,7 +49,7 @@ static int cmd_return(struct cc *c, int argc, char **argv)
 	const char *by = NULL;
 	bool id_checked = false;
 	int rating = -1, o, rc;
-	optind = 1;
+	optind = 0; /* a fresh scan: main read the global options with getopt_long */
 	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (o) {
 		case 'b': by = optarg; break;

@@ -1,5 +1,6 @@
 /* motcua-counter: global options, then one command from the table. */
 #include <curl/curl.h>
+#include <getopt.h>
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,22 +54,77 @@ static enum cc_lang main_locale_lang(void)
 	return l && strncmp(l, "en", 2) == 0 ? CC_EN : CC_VI;
 }
 
-/* The value of a global option at argv[*i] ("--opt VALUE" or "--opt=VALUE"),
- * advancing *i; NULL when argv[*i] is not that option. */
-static const char *main_opt(int argc, char **argv, int *i, const char *name, bool *missing)
+/* The global options. They may come anywhere before "--" (`motcua-counter
+ * next --json` as well as `motcua-counter --json next`), so they are read in
+ * argv's order ("-": a non-option comes back as 1) rather than stopping at the
+ * command ("+"); everything else is the command's and passes through as it is. */
+static const struct option main_options[] = {
+    {"json", no_argument, NULL, 'j'},
+    {"verbose", no_argument, NULL, 'v'},
+    {"server", required_argument, NULL, 's'},
+    {"lang", required_argument, NULL, 'l'},
+    {"config-dir", required_argument, NULL, 'd'},
+    {NULL, 0, NULL, 0},
+};
+
+/* Whether arg spells the global option val in full ("--name" or "--name=…"):
+ * getopt_long also takes a prefix ("--co"), which is a command's option to
+ * abbreviate (`print … --co 2` for --copies), never a global one. */
+static bool main_spelled_out(const char *arg, int val)
 {
-	size_t n = strlen(name);
-	if (strncmp(argv[*i], name, n) != 0)
-		return NULL;
-	if (argv[*i][n] == '=')
-		return argv[*i] + n + 1;
-	if (argv[*i][n] != '\0')
-		return NULL;
-	if (*i + 1 >= argc) {
-		*missing = true;
-		return NULL;
+	for (const struct option *o = main_options; o->name; o++) {
+		size_t n = strlen(o->name);
+		if (o->val == val)
+			return strncmp(arg, "--", 2) == 0 && strncmp(arg + 2, o->name, n) == 0 &&
+			       (arg[2 + n] == '\0' || arg[2 + n] == '=');
 	}
-	return argv[++*i];
+	return false;
+}
+
+/* Reads the global options into c, *lang and *config_dir, and the rest of
+ * argv, in order and with the "--" and all after it, into rest. False when a
+ * global option lacks its value. */
+static bool main_options_read(struct cc *c, int argc, char **argv, const char **lang,
+                              const char **config_dir, char **rest, int *nrest)
+{
+	int saved_opterr = opterr, at, o;
+	opterr = 0; /* the command's options are the command's to refuse */
+	for (;;) {
+		at = optind;
+		o = getopt_long(argc, argv, "-:", main_options, NULL);
+		if (o == -1)
+			break;
+		if (o == 1) {
+			rest[(*nrest)++] = optarg;
+		} else if (o == '?' || !main_spelled_out(argv[at], o == ':' ? optopt : o)) {
+			/* The command's option, or a short one ("-u…"): once getopt_long
+			 * is past the whole word, it goes to the command as it is. */
+			if (optind > at) {
+				optind = at + 1;
+				rest[(*nrest)++] = argv[at];
+			}
+		} else if (o == ':') {
+			break;
+		} else if (o == 'j') {
+			c->json = true;
+		} else if (o == 'v') {
+			c->verbose = true;
+		} else if (o == 's') {
+			c->server_opt = optarg;
+		} else if (o == 'l') {
+			*lang = optarg;
+		} else {
+			*config_dir = optarg;
+		}
+	}
+	opterr = saved_opterr;
+	if (o == ':')
+		return false;
+	if (optind == at + 1) /* getopt_long stepped over "--": the command's too */
+		rest[(*nrest)++] = argv[at];
+	while (optind < argc)
+		rest[(*nrest)++] = argv[optind++];
+	return true;
 }
 
 int main(int argc, char **argv)
@@ -77,33 +133,9 @@ int main(int argc, char **argv)
 	const char *config_dir = NULL, *lang = NULL;
 	char **rest = xcalloc((size_t)argc + 1, sizeof *rest);
 	int nrest = 0, rc;
-	bool missing = false, after_dashes = false;
 
 	setlocale(LC_CTYPE, "");
-	/* Global options may come anywhere before "--". */
-	for (int i = 1; i < argc; i++) {
-		const char *v;
-		if (after_dashes) {
-			rest[nrest++] = argv[i];
-		} else if (strcmp(argv[i], "--") == 0) {
-			after_dashes = true;
-			rest[nrest++] = argv[i];
-		} else if (strcmp(argv[i], "--json") == 0) {
-			c.json = true;
-		} else if (strcmp(argv[i], "--verbose") == 0) {
-			c.verbose = true;
-		} else if ((v = main_opt(argc, argv, &i, "--server", &missing))) {
-			c.server_opt = v;
-		} else if ((v = main_opt(argc, argv, &i, "--lang", &missing))) {
-			lang = v;
-		} else if ((v = main_opt(argc, argv, &i, "--config-dir", &missing))) {
-			config_dir = v;
-		} else if (missing) {
-			break;
-		} else {
-			rest[nrest++] = argv[i];
-		}
-	}
+	bool missing = !main_options_read(&c, argc, argv, &lang, &config_dir, rest, &nrest);
 	if (lang) {
 		if (strcmp(lang, "vi") == 0)
 			c.lang = CC_VI;
