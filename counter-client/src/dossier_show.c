@@ -1,4 +1,5 @@
 /* A dossier in a few lines, and the code out of a scanned receipt QR. */
+#include <curl/curl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,19 +31,22 @@ char *cc_dossier_code_arg(const char *arg)
 	if (p == NULL || (p != arg && p[-1] != '?' && p[-1] != '&'))
 		return xstrdup(arg);
 	p += 5;
-	size_t n = strcspn(p, "&#");
-	char *code = xmalloc(n + 1);
-	size_t k = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (p[i] == '%' && i + 2 < n + 1 && p[i + 1] && p[i + 2]) {
-			char hex[3] = {p[i + 1], p[i + 2], 0};
-			code[k++] = (char)strtol(hex, NULL, 16);
-			i += 2;
-		} else {
-			code[k++] = p[i] == '+' ? ' ' : p[i];
-		}
+	/* A query's value: '+' is a space (a literal '+' comes as %2B), then
+	 * libcurl's percent-decoding; a '%' not followed by two hex digits stays
+	 * as it is, and the server finds no dossier by that code. */
+	char *form = xstrndup(p, strcspn(p, "&#"));
+	for (char *q = form; *q; q++)
+		if (*q == '+')
+			*q = ' ';
+	int n = 0;
+	char *dec = curl_easy_unescape(NULL, form, 0, &n);
+	free(form);
+	if (dec == NULL) {
+		fprintf(stderr, "motcua-counter: out of memory\n");
+		abort();
 	}
-	code[k] = '\0';
+	char *code = xstrdup(dec); /* a %00 ends the code, as it always has */
+	curl_free(dec);
 	return code;
 }
 
