@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "domain/civil_date.h"
+#include "domain/notify.h"
 #include "domain/workhours.h"
 
 #define VN (7 * 3600)
@@ -199,6 +200,29 @@ static void test_parse_date(void **state)
 	assert_true(y == 2026 && m == 2 && d == 28); /* untouched on failure */
 }
 
+/* The one HH:MM parser, both ways: 24:00 ends a day's opening period
+ * (workhours) but is no time within the day (notify's quiet hours). */
+static void test_parse_hhmm(void **state)
+{
+	(void)state;
+	assert_int_equal(civil_parse_hhmm("00:00", false), 0);
+	assert_int_equal(civil_parse_hhmm("23:59", false), 1439);
+	assert_int_equal(civil_parse_hhmm("24:00", false), -1);
+	assert_int_equal(civil_parse_hhmm("24:00", true), 1440);
+	assert_int_equal(civil_parse_hhmm("24:01", true), -1);
+	assert_int_equal(civil_parse_hhmm("25:00", true), -1);
+	assert_int_equal(civil_parse_hhmm("07:60", true), -1);
+	assert_int_equal(civil_parse_hhmm("7:30", true), -1);
+	assert_int_equal(civil_parse_hhmm("07:30 ", true), -1);
+	assert_int_equal(civil_parse_hhmm("07-30", true), -1);
+	assert_int_equal(civil_parse_hhmm(NULL, true), -1);
+	/* the two names over it keep their units and their 24:00 */
+	assert_int_equal(workhours_hhmm_parse("24:00"), 86400);
+	assert_int_equal(workhours_hhmm_parse("17:30"), 17 * 3600 + 1800);
+	assert_int_equal(notify_hhmm("24:00"), -1);
+	assert_int_equal(notify_hhmm("21:00"), 1260);
+}
+
 static void test_override_kinds(void **state)
 {
 	(void)state;
@@ -219,7 +243,7 @@ int main(void)
 	    cmocka_unit_test(test_hhmm),       cmocka_unit_test(test_weekdays),
 	    cmocka_unit_test(test_sessions),   cmocka_unit_test(test_centre_sessions),
 	    cmocka_unit_test(test_centre_day), cmocka_unit_test(test_override_kinds),
-	    cmocka_unit_test(test_parse_date),
+	    cmocka_unit_test(test_parse_date), cmocka_unit_test(test_parse_hhmm),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

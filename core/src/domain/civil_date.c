@@ -145,6 +145,19 @@ enum civil_instant_status civil_parse_instant(const char *s, int default_offset,
 	return CIVIL_INSTANT_OK;
 }
 
+int civil_parse_hhmm(const char *s, bool end_of_day)
+{
+	if (s == NULL || strlen(s) != 5 || s[2] != ':')
+		return -1;
+	for (int i = 0; i < 5; i++)
+		if (i != 2 && (s[i] < '0' || s[i] > '9'))
+			return -1;
+	int h = (s[0] - '0') * 10 + (s[1] - '0'), m = (s[3] - '0') * 10 + (s[4] - '0');
+	if (m > 59 || h > 24 || (h == 24 && (m != 0 || !end_of_day)))
+		return -1;
+	return h * 60 + m;
+}
+
 enum civil_instant_status civil_parse_date(const char *s, int *y, int *m, int *d)
 {
 	int yy, mm, dd;

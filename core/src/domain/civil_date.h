@@ -68,4 +68,11 @@ enum civil_instant_status civil_parse_instant(const char *s, int default_offset,
  * use it (and check the years they support themselves). */
 enum civil_instant_status civil_parse_date(const char *s, int *y, int *m, int *d);
 
+/* Parses exactly "HH:MM" (five characters, two digits each side) into
+ * minutes after midnight: 00:00..23:59, and 24:00 (1440) too when
+ * end_of_day is true (the end of an opening period; a quiet hour or a cutoff
+ * is a time within the day). -1 for anything else, NULL included. The one
+ * time-of-day parser: workhours_hhmm_parse and notify_hhmm are its names. */
+int civil_parse_hhmm(const char *s, bool end_of_day);
+
 #endif

@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "domain/civil_date.h"
+
 const char *const notify_triggers[] = {
     "received",
     "supplement",
@@ -439,15 +441,7 @@ int64_t notify_quiet_next(int64_t t, int from_min, int to_min, int utc_offset)
 
 int notify_hhmm(const char *s)
 {
-	if (s == NULL || strlen(s) != 5 || s[2] != ':')
-		return -1;
-	for (int i = 0; i < 5; i++)
-		if (i != 2 && (s[i] < '0' || s[i] > '9'))
-			return -1;
-	int h = (s[0] - '0') * 10 + (s[1] - '0'), m = (s[3] - '0') * 10 + (s[4] - '0');
-	if (h > 23 || m > 59)
-		return -1;
-	return h * 60 + m;
+	return civil_parse_hhmm(s, false);
 }
 
 int64_t notify_backoff_seconds(int attempts)

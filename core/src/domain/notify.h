@@ -87,7 +87,8 @@ int notify_sms_parts(const char *utf8, bool *gsm, int *units);
  * 20:59 → 20:59. */
 int64_t notify_quiet_next(int64_t t, int from_min, int to_min, int utc_offset);
 
-/* Parses "HH:MM" (00:00..23:59) into minutes after midnight; -1 otherwise. */
+/* Parses "HH:MM" (00:00..23:59) into minutes after midnight; -1 otherwise:
+ * civil_parse_hhmm without 24:00 (a quiet hour is a time within the day). */
 int notify_hhmm(const char *s);
 
 /* The wait before another try after `attempts` failed ones (≥ 1): 30 s

@@ -34,15 +34,8 @@ const char *workhours_fault_text(enum workhours_fault f)
 
 int workhours_hhmm_parse(const char *s)
 {
-	if (s == NULL || strlen(s) != 5 || s[2] != ':')
-		return -1;
-	for (int i = 0; i < 5; i++)
-		if (i != 2 && (s[i] < '0' || s[i] > '9'))
-			return -1;
-	int h = (s[0] - '0') * 10 + (s[1] - '0'), m = (s[3] - '0') * 10 + (s[4] - '0');
-	if (m > 59 || h > 24 || (h == 24 && m != 0))
-		return -1;
-	return h * 3600 + m * 60;
+	int m = civil_parse_hhmm(s, true);
+	return m < 0 ? -1 : m * 60;
 }
 
 void workhours_hhmm_format(int secs, char out[8])

@@ -64,7 +64,8 @@ enum workhours_fault {
 /* The English detail of a fault (static). */
 const char *workhours_fault_text(enum workhours_fault f);
 
-/* "HH:MM" (00:00-24:00) as seconds after midnight, or -1. */
+/* "HH:MM" (00:00-24:00) as seconds after midnight, or -1: civil_parse_hhmm
+ * with 24:00, the end of a day's last period. */
 int workhours_hhmm_parse(const char *s);
 /* secs after midnight as "HH:MM" into out. */
 void workhours_hhmm_format(int secs, char out[8]);
