@@ -237,4 +237,17 @@ test('procedures: versioned on change; found with or without diacritics', async 
   const over = await s.as('admin', 'POST', '/api/v1/import', { body: { procedures: [{ ...changed, steps: [{ office: 'TP', days: 4 }] }] } });
   assert.equal(over.status, 400);
   assert.equal(over.json.error.code, 'steps_over_total');
+  // The legal time is read by the one amount parser, in thousandths: up to three
+  // decimals as written; more is refused, never rounded through a double (1.0005
+  // became 1.000 days that way, not 1.001).
+  for (const amount of [1.0005, 0.00001, -1, 1000.5, '2']) {
+    const bad = await s.as('admin', 'POST', '/api/v1/import', { body: { procedures: [{ ...changed, processing: { unit: 'working_days', amount } }] } });
+    assert.equal(bad.status, 400, `amount ${amount}`);
+    assert.equal(bad.json.error.code, 'invalid_processing', `amount ${amount}`);
+  }
+  assert.equal(ok(await s.req('GET', '/api/v1/public/procedures?q=P3')).items[0].version, 2, 'nothing changed');
+  for (const amount of [2.5, 1e3, 0.125]) {
+    const r = ok(await s.as('admin', 'POST', '/api/v1/import', { body: { procedures: [{ ...changed, steps: [], processing: { unit: 'working_days', amount } }] } }));
+    assert.equal(r.procedures, 1, `amount ${amount}`);
+  }
 });

@@ -8,6 +8,7 @@
 #include "api/parse_booking.h"
 #include "api/parse_calendar.h"
 #include "api/present_booking.h"
+#include "domain/amount.h"
 #include "domain/office.h"
 #include "store/auth.h"
 #include "store/booking.h"
@@ -619,6 +620,23 @@ static enum mc_err import_printer_links(struct store *st, json_t *bundle, const 
 	return MC_OK;
 }
 
+/* The JSON number v (0-1000) as thousandths, through the one amount parser:
+ * jansson keeps no number's text, so its shortest decimal form ("%.15g" gives
+ * back what was written up to 15 significant digits) is parsed, and 2.5 is
+ * 2500 while 1.0005 or 1e-05 (more than three decimals) is refused, not
+ * rounded through a double. False for anything else. */
+static bool import_milli(json_t *v, int64_t *milli)
+{
+	char text[40];
+	if (json_is_integer(v))
+		snprintf(text, sizeof text, "%lld", (long long)json_integer_value(v));
+	else if (json_is_real(v))
+		snprintf(text, sizeof text, "%.15g", json_real_value(v));
+	else
+		return false;
+	return amount_parse_fixed(text, 1000, 3, milli) && *milli <= 1000 * 1000;
+}
+
 /* Checks the "processing", "fee_vnd", "documents" and "steps" of procedure
  * p (docs/api.md "Procedures"); fills the time unit and amount in
  * thousandths. */
@@ -637,8 +655,7 @@ static enum mc_err import_procedure_time(json_t *p, const char **unit, int64_t *
 	json_t *amount = json_object_get(proc, "amount");
 	if ((strcmp(u, "working_days") != 0 && strcmp(u, "working_hours") != 0 &&
 	     strcmp(u, "same_day") != 0) ||
-	    !json_is_number(amount) || json_number_value(amount) < 0 ||
-	    json_number_value(amount) > 1000)
+	    !import_milli(amount, milli))
 		return mc_fail(err, MC_ERR_INVALID, "invalid_processing",
 		               "Thời hạn giải quyết không hợp lệ",
 		               "processing.unit must be working_days, working_hours or same_day,"
@@ -681,7 +698,6 @@ static enum mc_err import_procedure_time(json_t *p, const char **unit, int64_t *
 		               "Tổng thời gian các bước vượt quá thời hạn giải quyết",
 		               "The steps' budgets add up to more than the legal time");
 	*unit = u;
-	*milli = (int64_t)(json_number_value(amount) * 1000.0 + 0.5);
 	return MC_OK;
 }
 
