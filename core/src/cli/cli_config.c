@@ -306,24 +306,6 @@ static int cli_config_read(const char *cmd, const char *path, char **text, size_
 	return 0;
 }
 
-/* The option of opts that arg (after "--", up to '=') names, as getopt_long
- * matches it: exactly, or by a prefix of one option only. NULL otherwise. */
-static const struct option *cli_config_match(const struct option *opts, const char *arg)
-{
-	size_t n = strcspn(arg, "=");
-	const struct option *hit = NULL;
-	int hits = 0;
-	for (const struct option *o = opts; o->name; o++) {
-		if (strncmp(o->name, arg, n) != 0)
-			continue;
-		if (o->name[n] == '\0')
-			return o;
-		hit = o;
-		hits++;
-	}
-	return hits == 1 ? hit : NULL;
-}
-
 struct cli_config_out {
 	const struct option *opts;
 	const char *file;
@@ -411,45 +393,46 @@ char **cli_config_expand(const char *cmd, const struct option *opts, int *argc, 
 	}
 	const char *file = NULL;
 	int at = -1, width = 0;
-	for (int i = 1; i < *argc; i++) {
+	/* A first, silent pass of getopt_long over the command's own options, as
+	 * its "+" pass reads them: up to the first operand, a short option or
+	 * "--". The command does not know --config (it is taken out of argv
+	 * here), so getopt_long refuses it and its separate value is taken by
+	 * hand; any other option's value is skipped as the command would. */
+	opterr = 0;
+	optind = 0;
+	for (int i = 1; i < *argc && strncmp(argv[i], "--", 2) == 0; i = optind) {
+		if (getopt_long(*argc, argv, "+", opts, NULL) == -1)
+			break; /* "--" */
 		const char *a = argv[i];
-		if (strcmp(a, "--") == 0 || strncmp(a, "--", 2) != 0)
-			break;
-		if (strcmp(a, "--config") == 0 || strncmp(a, "--config=", 9) == 0) {
-			if (file) {
-				fprintf(
-				    stderr,
-				    "%smotcua-server %s: --config given twice (see motcua-server "
-				    "%s --help)\n",
-				    log_journal_prefix(LOG_ERROR), cmd, cmd);
-				*status = CLI_EXIT_USAGE;
-				return NULL;
-			}
-			at = i;
-			if (a[8] == '=') {
-				file = a + 9;
-				width = 1;
-			} else if (i + 1 < *argc) {
-				file = argv[++i];
-				width = 2;
-			} else {
-				file = "";
-			}
-			if (*file == '\0') {
-				fprintf(
-				    stderr,
-				    "%smotcua-server %s: --config needs a FILE (see motcua-server "
-				    "%s --help)\n",
-				    log_journal_prefix(LOG_ERROR), cmd, cmd);
-				*status = CLI_EXIT_USAGE;
-				return NULL;
-			}
+		if (strcmp(a, "--config") != 0 && strncmp(a, "--config=", 9) != 0)
 			continue;
+		if (file) {
+			fprintf(stderr,
+			        "%smotcua-server %s: --config given twice (see motcua-server "
+			        "%s --help)\n",
+			        log_journal_prefix(LOG_ERROR), cmd, cmd);
+			*status = CLI_EXIT_USAGE;
+			return NULL;
 		}
-		/* An option's separate value is not an option itself. */
-		const struct option *o = cli_config_match(opts, a + 2);
-		if (o && o->has_arg == required_argument && strchr(a, '=') == NULL)
-			i++;
+		at = i;
+		if (a[8] == '=') {
+			file = a + 9;
+			width = 1;
+		} else if (i + 1 < *argc) {
+			file = argv[i + 1];
+			width = 2;
+			optind = i + 2;
+		} else {
+			file = "";
+		}
+		if (*file == '\0') {
+			fprintf(stderr,
+			        "%smotcua-server %s: --config needs a FILE (see motcua-server "
+			        "%s --help)\n",
+			        log_journal_prefix(LOG_ERROR), cmd, cmd);
+			*status = CLI_EXIT_USAGE;
+			return NULL;
+		}
 	}
 	if (file == NULL)
 		return argv;
@@ -494,7 +477,7 @@ int cli_config_getopt(const char *cmd, const struct option *opts, int *argc, cha
 	int status;
 	if ((*argv = cli_config_expand(cmd, opts, argc, *argv, &status)) == NULL)
 		return status;
-	optind = 1;
+	optind = 0; /* glibc's full reset: cli_config_expand's pass ran on the old argv */
 	opterr = 0;
 	return -1;
 }

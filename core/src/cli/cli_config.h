@@ -45,7 +45,7 @@ char **cli_config_expand(const char *cmd, const struct option *opts, int *argc, 
                          int *status);
 
 /* cli_config_expand for a getopt command, then getopt_long set to parse *argv
- * from its start, silently (optind = 1, opterr = 0: the command names a bad
+ * from its start, silently (optind = 0, opterr = 0: the command names a bad
  * option itself). *argc and *argv become the expanded command line. Returns
  * -1 to go on, else the exit status of cli_config_expand's fault. */
 int cli_config_getopt(const char *cmd, const struct option *opts, int *argc, char ***argv);
