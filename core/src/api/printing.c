@@ -185,6 +185,103 @@ static void printing_ticket_fields(struct printer_ticket *t, json_t *ticket,
 	t->footer = "Xin cảm ơn ông/bà!";
 }
 
+/* Renders the issued ticket t (of group, in office) for printer pr into
+ * *data, *len (the caller frees *data). Without the group's context the
+ * ticket prints without its full name rather than not at all. Returns a
+ * PRINTER_ code, with the reason in perr. */
+static int printing_kiosk_render(struct printing *p, const struct store_printer *pr, json_t *t,
+                                 int64_t office, const char *group, const char *priority,
+                                 uint8_t **data, size_t *len, char *perr, size_t perrlen)
+{
+	struct print_ticket_context ctx;
+	if (store_print_ticket_context(p->st, office, group, priority, &ctx, NULL) != MC_OK)
+		ctx = (struct print_ticket_context){.office = xstrdup(""),
+		                                    .group = group ? xstrdup(group) : NULL};
+	struct printer_ticket pt;
+	char qr[640], base[256];
+	pthread_mutex_lock(&p->lock);
+	snprintf(base, sizeof base, "%s", p->base_url);
+	pthread_mutex_unlock(&p->lock);
+	printing_ticket_fields(&pt, t, &ctx, qr, sizeof qr, base);
+	if (json_is_true(json_object_get(t, "booked")))
+		pt.mark = "ĐẶT LỊCH";
+	printing_check_outside_writes(p);
+	int prc = printing_render_ticket(&pt, pr->format, pr->paper, data, len, perr, perrlen);
+	print_ticket_context_clear(&ctx);
+	return prc;
+}
+
+/* Spools the rendered ticket tid (its job id into *job_id) and prints it
+ * while the deadline allows, into *pj. Returns a PRINTER_ code, with the
+ * reason in perr. */
+static int printing_kiosk_send(struct printing *p, const struct principal *who,
+                               const struct store_printer *pr, int64_t office, int64_t tid,
+                               const char *title, const uint8_t *data, size_t len,
+                               int64_t deadline_ms, int64_t *job_id, struct printer_job *pj,
+                               char *perr, size_t perrlen)
+{
+	char ref[24];
+	snprintf(ref, sizeof ref, "%lld", (long long)tid);
+	struct store_print_job_new nj = {.printer_id = pr->id,
+	                                 .format = pr->format,
+	                                 .kind = "ticket",
+	                                 .ref = ref,
+	                                 .title = title,
+	                                 .data = data,
+	                                 .len = len,
+	                                 .sync = true,
+	                                 .office_id = office};
+	struct mc_error jerr;
+	if (store_print_job_add(p->st, who, &nj, job_id, &jerr) != MC_OK) {
+		snprintf(perr, perrlen, "spool: %.200s", jerr.message_en);
+		return PRINTER_ERR_IO;
+	}
+	/* A printer busy with another kiosk's ticket is sent this one again
+	 * shortly, while a second remains (printer_print). */
+	int left = (int)(deadline_ms - clock_mono_ms());
+	printing_check_outside_writes(p);
+	return printer_print(pr->target, printing_format(pr->format), data, len, title,
+	                     left > 200 ? left : 200, pj, perr, perrlen);
+}
+
+/* The print of ticket t failed (prc, perr): the number stays used and
+ * nobody waits for it (the ticket is voided, the job marked failed). Frees
+ * t; says so in *print (when not NULL) and returns the error. */
+static enum mc_err printing_kiosk_failed(struct printing *p, const struct principal *who,
+                                         const struct store_printer *pr, json_t *t, int64_t tid,
+                                         int64_t job_id, int prc, const char *perr,
+                                         int64_t deadline_ms, json_t **print, struct mc_error *err)
+{
+	char reasons[512] = "";
+	int left = (int)(deadline_ms - clock_mono_ms());
+	printing_reasons_after(p, pr, prc, left > 1000 ? 1000 : left, reasons, sizeof reasons);
+	struct mc_error verr;
+	if (store_ticket_void(p->st, who, tid, "print failed", &verr) != MC_OK)
+		log_warn("ticket %lld: print failed and void refused: %s", (long long)tid,
+		         verr.message_en);
+	if (job_id) {
+		struct store_print_update u = {.state = "failed",
+		                               .count_attempt = true,
+		                               .last_error = perr,
+		                               .reasons = reasons};
+		store_print_job_update(p->st, job_id, &u, &verr);
+	}
+	log_warn("kiosk %s: ticket %s voided, print failed (%s): %s", who->actor,
+	         json_string_value(json_object_get(t, "label")), reasons, perr);
+	json_decref(t);
+	if (print)
+		*print = json_pack("{s:s, s:I, s:s, s:s, s:s}", "state", "failed", "job",
+		                   (json_int_t)job_id, "printer", pr->name, "reasons", reasons,
+		                   "error", perr);
+	if (prc == PRINTER_ERR_BUSY)
+		return mc_failf(err, MC_ERR_UNAVAILABLE, "printer_unavailable",
+		                "Máy in đang bận, chưa cấp được số. Vui lòng thử lại",
+		                "The kiosk's printer stayed busy (%s): %.150s", reasons, perr);
+	return mc_failf(err, MC_ERR_UNAVAILABLE, "printer_unavailable",
+	                "Máy in không sẵn sàng, chưa cấp được số. Vui lòng báo cán bộ",
+	                "The kiosk's printer is unavailable (%s): %.150s", reasons, perr);
+}
+
 /* printing_kiosk_ticket for a group, or printing_kiosk_checkin for a
  * booking (booking not NULL: group is then NULL). */
 static enum mc_err printing_kiosk_issue(struct printing *p, const struct principal *who,
@@ -213,101 +310,37 @@ static enum mc_err printing_kiosk_issue(struct printing *p, const struct princip
 	if (group == NULL)
 		group = json_string_value(json_object_get(t, "group"));
 	int64_t tid = json_integer_value(json_object_get(t, "id"));
-	/* The ticket is issued: without its context it prints without the
-	 * group's full name rather than not at all (the error is logged). */
-	struct print_ticket_context ctx;
-	if (store_print_ticket_context(p->st, office, group, priority, &ctx, NULL) != MC_OK)
-		ctx = (struct print_ticket_context){.office = xstrdup(""),
-		                                    .group = group ? xstrdup(group) : NULL};
-	struct printer_ticket pt;
-	char qr[640], perr[256] = "", reasons[512] = "", base[256];
-	pthread_mutex_lock(&p->lock);
-	snprintf(base, sizeof base, "%s", p->base_url);
-	pthread_mutex_unlock(&p->lock);
-	printing_ticket_fields(&pt, t, &ctx, qr, sizeof qr, base);
-	if (json_is_true(json_object_get(t, "booked")))
-		pt.mark = "ĐẶT LỊCH";
 	uint8_t *data = NULL;
 	size_t len = 0;
-	printing_check_outside_writes(p);
-	int prc = printing_render_ticket(&pt, pr.format, pr.paper, &data, &len, perr, sizeof perr);
-	print_ticket_context_clear(&ctx);
+	char perr[256] = "";
+	int prc = printing_kiosk_render(p, &pr, t, office, group, priority, &data, &len, perr,
+	                                sizeof perr);
 	int64_t job_id = 0;
 	char title[64];
 	snprintf(title, sizeof title, "Phieu %s", json_string_value(json_object_get(t, "label")));
-	if (prc == PRINTER_OK) {
-		char ref[24];
-		snprintf(ref, sizeof ref, "%lld", (long long)tid);
-		struct store_print_job_new nj = {.printer_id = pr.id,
-		                                 .format = pr.format,
-		                                 .kind = "ticket",
-		                                 .ref = ref,
-		                                 .title = title,
-		                                 .data = data,
-		                                 .len = len,
-		                                 .sync = true,
-		                                 .office_id = office};
-		struct mc_error jerr;
-		if (store_print_job_add(p->st, who, &nj, &job_id, &jerr) != MC_OK) {
-			prc = PRINTER_ERR_IO;
-			snprintf(perr, sizeof perr, "spool: %.200s", jerr.message_en);
-		}
-	}
 	struct printer_job pj;
 	memset(&pj, 0, sizeof pj);
-	if (prc == PRINTER_OK) {
-		/* A printer busy with another kiosk's ticket is sent this one
-		 * again shortly, while a second remains (printer_print). */
-		int left = (int)(deadline_ms - clock_mono_ms());
-		printing_check_outside_writes(p);
-		prc = printer_print(pr.target, printing_format(pr.format), data, len, title,
-		                    left > 200 ? left : 200, &pj, perr, sizeof perr);
-	}
+	if (prc == PRINTER_OK)
+		prc = printing_kiosk_send(p, who, &pr, office, tid, title, data, len, deadline_ms,
+		                          &job_id, &pj, perr, sizeof perr);
 	free(data);
-	if (prc == PRINTER_OK) {
-		struct store_print_update u = {.state = "done",
-		                               .count_attempt = true,
-		                               .cups_job_id = pj.job_id,
-		                               .last_error = "",
-		                               .reasons = "none"};
-		struct mc_error ignored;
-		if (store_print_job_update(p->st, job_id, &u, &ignored) != MC_OK)
-			log_warn("print job %lld printed but not recorded: %s", (long long)job_id,
-			         ignored.message_en);
-		*ticket = t;
-		if (print)
-			*print = json_pack("{s:s, s:I, s:s}", "state", "done", "job",
-			                   (json_int_t)job_id, "printer", pr.name);
-		return MC_OK;
-	}
-	/* The print failed: the number stays used, nobody waits for it. */
-	int left = (int)(deadline_ms - clock_mono_ms());
-	printing_reasons_after(p, &pr, prc, left > 1000 ? 1000 : left, reasons, sizeof reasons);
-	struct mc_error verr;
-	if (store_ticket_void(p->st, who, tid, "print failed", &verr) != MC_OK)
-		log_warn("ticket %lld: print failed and void refused: %s", (long long)tid,
-		         verr.message_en);
-	if (job_id) {
-		struct store_print_update u = {.state = "failed",
-		                               .count_attempt = true,
-		                               .last_error = perr,
-		                               .reasons = reasons};
-		store_print_job_update(p->st, job_id, &u, &verr);
-	}
-	log_warn("kiosk %s: ticket %s voided, print failed (%s): %s", who->actor,
-	         json_string_value(json_object_get(t, "label")), reasons, perr);
-	json_decref(t);
+	if (prc != PRINTER_OK)
+		return printing_kiosk_failed(p, who, &pr, t, tid, job_id, prc, perr, deadline_ms,
+		                             print, err);
+	struct store_print_update u = {.state = "done",
+	                               .count_attempt = true,
+	                               .cups_job_id = pj.job_id,
+	                               .last_error = "",
+	                               .reasons = "none"};
+	struct mc_error ignored;
+	if (store_print_job_update(p->st, job_id, &u, &ignored) != MC_OK)
+		log_warn("print job %lld printed but not recorded: %s", (long long)job_id,
+		         ignored.message_en);
+	*ticket = t;
 	if (print)
-		*print = json_pack("{s:s, s:I, s:s, s:s, s:s}", "state", "failed", "job",
-		                   (json_int_t)job_id, "printer", pr.name, "reasons", reasons,
-		                   "error", perr);
-	if (prc == PRINTER_ERR_BUSY)
-		return mc_failf(err, MC_ERR_UNAVAILABLE, "printer_unavailable",
-		                "Máy in đang bận, chưa cấp được số. Vui lòng thử lại",
-		                "The kiosk's printer stayed busy (%s): %.150s", reasons, perr);
-	return mc_failf(err, MC_ERR_UNAVAILABLE, "printer_unavailable",
-	                "Máy in không sẵn sàng, chưa cấp được số. Vui lòng báo cán bộ",
-	                "The kiosk's printer is unavailable (%s): %.150s", reasons, perr);
+		*print = json_pack("{s:s, s:I, s:s}", "state", "done", "job", (json_int_t)job_id,
+		                   "printer", pr.name);
+	return MC_OK;
 }
 
 enum mc_err printing_kiosk_ticket(struct printing *p, const struct principal *who, int64_t office,
@@ -914,43 +947,85 @@ static enum mc_err printing_slip_hall(struct printing *p, const struct principal
 	return rc;
 }
 
+/* What a rating slip names, as who may see it (another centre's is not
+ * found), into *subject (the caller's reference), and the hall whose printer
+ * takes it into *hall; a ticket's id into *ticket_id. */
+static enum mc_err printing_slip_subject(struct printing *p, const struct principal *who,
+                                         bool dossier, const char *ref, json_t **subject,
+                                         int64_t *hall, int64_t *ticket_id, struct mc_error *err)
+{
+	enum mc_err rc;
+	*subject = NULL;
+	if (dossier) {
+		if ((rc = present_dossier_get(p->st, who, ref, true, subject, err)))
+			return rc;
+		json_t *ro = json_object_get(*subject, "return_office");
+		if (json_is_null(ro) || ro == NULL)
+			ro = json_object_get(*subject, "intake_office");
+		const char *rc_code = json_is_string(ro)
+		                          ? json_string_value(ro)
+		                          : json_string_value(json_object_get(ro, "code"));
+		return printing_slip_hall(p, who, rc_code, hall, err);
+	}
+	char *end = NULL;
+	*ticket_id = strtoll(ref, &end, 10);
+	struct queue_public_ticket pt;
+	if (end == ref || *end != '\0' || *ticket_id < 1 ||
+	    store_ticket_public(p->st, *ticket_id, clock_now(), &pt, NULL) != MC_OK)
+		return mc_fail(err, MC_ERR_NOT_FOUND, "ticket_not_found", "Không có phiếu này",
+		               "No such ticket");
+	*subject = present_queue_public_ticket(p->st, &pt);
+	queue_public_ticket_clear(&pt);
+	const char *tc =
+	    json_string_value(json_object_get(json_object_get(*subject, "office"), "code"));
+	rc = store_hall_resolve(p->st, who, tc, true, hall, err);
+	if (rc == MC_ERR_NOT_FOUND || (rc == MC_OK && tc == NULL))
+		rc = mc_fail(err, MC_ERR_NOT_FOUND, "ticket_not_found", "Không có phiếu này",
+		             "No such ticket");
+	return rc;
+}
+
+/* The address citizens open from a slip, into base: the province's public
+ * one, else ours. */
+static void printing_slip_base(struct printing *p, char *base, size_t size)
+{
+	pthread_mutex_lock(&p->lock);
+	snprintf(base, size, "%s", p->base_url);
+	pthread_mutex_unlock(&p->lock);
+	char *pub_url = store_public_url(p->st);
+	if (pub_url && *pub_url)
+		snprintf(base, size, "%s", pub_url);
+	free(pub_url);
+}
+
+/* The rating link (token, issued at now) and the print job nj of its slip,
+ * in one transaction: both or neither. */
+static enum mc_err printing_slip_save(struct printing *p, const struct principal *who,
+                                      const char *kind, const char *ref, const char *token,
+                                      int64_t now, const struct store_print_job_new *nj,
+                                      struct rating_link *link, int64_t *job, struct mc_error *err)
+{
+	enum mc_err rc = store_begin(p->st, err);
+	if (rc)
+		return rc;
+	rc = store_rating_link_issue(p->st, who, kind, ref, token, now, link, err);
+	if (rc == MC_OK)
+		rc = store_print_job_add(p->st, who, nj, job, err);
+	if (rc == MC_OK)
+		return store_commit(p->st, err);
+	store_rollback(p->st);
+	return rc;
+}
+
 enum mc_err printing_rating_slip(struct printing *p, const struct principal *who, const char *kind,
                                  const char *ref, int counter_no, json_t **out,
                                  struct mc_error *err)
 {
 	bool dossier = strcmp(kind, "dossier") == 0;
 	json_t *subject = NULL;
-	enum mc_err rc;
 	int64_t hall = 0, ticket_id = 0;
-	/* What the slip names, as who may see it (another centre's is not
-	 * found), and the hall whose printer takes it. */
-	if (dossier) {
-		if ((rc = present_dossier_get(p->st, who, ref, true, &subject, err)))
-			return rc;
-		json_t *ro = json_object_get(subject, "return_office");
-		if (json_is_null(ro) || ro == NULL)
-			ro = json_object_get(subject, "intake_office");
-		const char *rc_code = json_is_string(ro)
-		                          ? json_string_value(ro)
-		                          : json_string_value(json_object_get(ro, "code"));
-		rc = printing_slip_hall(p, who, rc_code, &hall, err);
-	} else {
-		char *end = NULL;
-		ticket_id = strtoll(ref, &end, 10);
-		struct queue_public_ticket pt;
-		if (end == ref || *end != '\0' || ticket_id < 1 ||
-		    store_ticket_public(p->st, ticket_id, clock_now(), &pt, NULL) != MC_OK)
-			return mc_fail(err, MC_ERR_NOT_FOUND, "ticket_not_found",
-			               "Không có phiếu này", "No such ticket");
-		subject = present_queue_public_ticket(p->st, &pt);
-		queue_public_ticket_clear(&pt);
-		const char *tc =
-		    json_string_value(json_object_get(json_object_get(subject, "office"), "code"));
-		rc = store_hall_resolve(p->st, who, tc, true, &hall, err);
-		if (rc == MC_ERR_NOT_FOUND || (rc == MC_OK && tc == NULL))
-			rc = mc_fail(err, MC_ERR_NOT_FOUND, "ticket_not_found",
-			             "Không có phiếu này", "No such ticket");
-	}
+	enum mc_err rc =
+	    printing_slip_subject(p, who, dossier, ref, &subject, &hall, &ticket_id, err);
 	struct store_printer pr;
 	if (rc == MC_OK && store_printer_for_counter(p->st, hall, counter_no, &pr, err) != MC_OK)
 		rc =
@@ -963,15 +1038,8 @@ enum mc_err printing_rating_slip(struct printing *p, const struct principal *who
 		json_decref(subject);
 		return rc;
 	}
-	/* The address citizens open: the province's public one, else ours. */
 	char base[256];
-	pthread_mutex_lock(&p->lock);
-	snprintf(base, sizeof base, "%s", p->base_url);
-	pthread_mutex_unlock(&p->lock);
-	char *pub_url = store_public_url(p->st);
-	if (pub_url && *pub_url)
-		snprintf(base, sizeof base, "%s", pub_url);
-	free(pub_url);
+	printing_slip_base(p, base, sizeof base);
 	json_t *oj = present_office_id(p->st, hall);
 	char token[STORE_RATING_TOKEN_LEN + 1], tref[24];
 	store_rating_token_new(token);
@@ -1007,7 +1075,6 @@ enum mc_err printing_rating_slip(struct printing *p, const struct principal *who
 		return mc_failf(err, MC_ERR_INTERNAL, "render_failed", "Không tạo được bản in",
 		                "%s", perr);
 	}
-	/* The link and its print, or neither. */
 	struct rating_link link;
 	int64_t job = 0;
 	struct store_print_job_new nj = {.printer_id = pr.id,
@@ -1018,15 +1085,7 @@ enum mc_err printing_rating_slip(struct printing *p, const struct principal *who
 	                                 .data = data,
 	                                 .len = len,
 	                                 .office_id = hall};
-	if ((rc = store_begin(p->st, err)) == MC_OK) {
-		rc = store_rating_link_issue(p->st, who, kind, ref, token, now, &link, err);
-		if (rc == MC_OK)
-			rc = store_print_job_add(p->st, who, &nj, &job, err);
-		if (rc == MC_OK)
-			rc = store_commit(p->st, err);
-		else
-			store_rollback(p->st);
-	}
+	rc = printing_slip_save(p, who, kind, ref, token, now, &nj, &link, &job, err);
 	free(title);
 	free(data);
 	if (rc)
