@@ -111,20 +111,10 @@ static bool phone_ok(const char *p)
 	return true;
 }
 
-enum notify_outcome notify_sms_send(const json_t *cfg, const struct notify_message *m,
-                                    struct notify_result *r)
+/* The gateway's JSON body for m (the field names of cfg), as a string the
+ * caller frees; NULL when the message is not valid UTF-8. */
+static char *sms_payload(const json_t *cfg, const struct notify_message *m)
 {
-	memset(r, 0, sizeof *r);
-	const char *url = notify_cfg_url(cfg, "url", true);
-	if (url == NULL) {
-		notify_set_error(r, "not_configured: no sms url (http:// or https://) in the "
-		                    "notifications configuration");
-		return NOTIFY_RETRY;
-	}
-	if (m->recipient == NULL || !phone_ok(m->recipient)) {
-		notify_set_error(r, "bad_recipient: not a phone number in the 84... form");
-		return NOTIFY_PERMANENT;
-	}
 	const char *body = m->body ? m->body : "";
 	char *ascii = NULL;
 	if (send_ascii(cfg, body)) {
@@ -132,7 +122,6 @@ enum notify_outcome notify_sms_send(const json_t *cfg, const struct notify_messa
 		ascii = xmalloc(cap);
 		notify_ascii(body, ascii, cap);
 	}
-
 	json_t *req = json_object();
 	char rid[32];
 	snprintf(rid, sizeof rid, "%lld", (long long)m->id);
@@ -149,6 +138,59 @@ enum notify_outcome notify_sms_send(const json_t *cfg, const struct notify_messa
 	char *payload = json_dumps(req, JSON_COMPACT);
 	json_decref(req);
 	free(ascii);
+	return payload;
+}
+
+/* The outcome of a gateway's 2xx answer a: sent (with the provider's id in
+ * r) unless cfg's ok_field says otherwise, which waits for another try. */
+static enum notify_outcome sms_answer(const json_t *cfg, const struct notify_answer *a,
+                                      struct notify_result *r)
+{
+	json_error_t jerr;
+	json_t *ans = a->len ? json_loadb(a->data, a->len, JSON_DECODE_ANY, &jerr) : NULL;
+	const char *ok_field = notify_cfg_str(cfg, "ok_field");
+	enum notify_outcome out = NOTIFY_SENT;
+	if (ok_field != NULL && *ok_field) {
+		if (!json_is_object(ans)) {
+			notify_set_error(r,
+			                 "bad_answer: the gateway's answer is not a JSON object");
+			json_decref(ans);
+			return NOTIFY_RETRY;
+		}
+		/* ok_value: a string or an integer (the answer's "00" and 0 differ). */
+		char ok_value[200];
+		scalar_text(json_object_get(cfg, "ok_value"), ok_value, sizeof ok_value);
+		char got[200];
+		scalar_text(answer_member(ans, ok_field), got, sizeof got);
+		if (strcmp(got, ok_value) != 0) {
+			char shown[200];
+			notify_clean_text(shown, sizeof shown, got, strlen(got), true);
+			notify_set_error(r, "refused: the gateway answered %s=\"%s\", not \"%s\"",
+			                 ok_field, shown, ok_value);
+			out = NOTIFY_RETRY;
+		}
+	}
+	if (out == NOTIFY_SENT && json_is_object(ans))
+		find_provider_id(ans, r->provider_id, sizeof r->provider_id);
+	json_decref(ans);
+	return out;
+}
+
+enum notify_outcome notify_sms_send(const json_t *cfg, const struct notify_message *m,
+                                    struct notify_result *r)
+{
+	memset(r, 0, sizeof *r);
+	const char *url = notify_cfg_url(cfg, "url", true);
+	if (url == NULL) {
+		notify_set_error(r, "not_configured: no sms url (http:// or https://) in the "
+		                    "notifications configuration");
+		return NOTIFY_RETRY;
+	}
+	if (m->recipient == NULL || !phone_ok(m->recipient)) {
+		notify_set_error(r, "bad_recipient: not a phone number in the 84... form");
+		return NOTIFY_PERMANENT;
+	}
+	char *payload = sms_payload(cfg, m);
 	if (payload == NULL) {
 		notify_set_error(r, "bad_answer: the message is not valid UTF-8");
 		return NOTIFY_PERMANENT;
@@ -170,9 +212,7 @@ enum notify_outcome notify_sms_send(const json_t *cfg, const struct notify_messa
 	const char *token = notify_cfg_str(cfg, "token");
 	char *auth = NULL;
 	if (token != NULL && *token && strpbrk(token, "\r\n") == NULL) {
-		size_t n = strlen(token) + 32;
-		auth = xmalloc(n);
-		snprintf(auth, n, "Authorization: Bearer %s", token);
+		auth = xasprintf("Authorization: Bearer %s", token);
 		hdr = curl_slist_append(hdr, auth);
 	}
 	curl_easy_setopt(h, CURLOPT_URL, url);
@@ -180,45 +220,14 @@ enum notify_outcome notify_sms_send(const json_t *cfg, const struct notify_messa
 	curl_easy_setopt(h, CURLOPT_POSTFIELDS, payload);
 	curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, (long)strlen(payload));
 
-	enum notify_outcome out;
 	CURLcode code = curl_easy_perform(h);
 	long status = 0;
 	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
 	/* 401/403: the token is refused, not the message (it waits). */
-	out = notify_http_outcome(r, code, errbuf, timeout_s, status, &a, "the gateway", true);
-	if (out != NOTIFY_SENT)
-		goto done;
-	json_error_t jerr;
-	json_t *ans = a.len ? json_loadb(a.data, a.len, JSON_DECODE_ANY, &jerr) : NULL;
-	const char *ok_field = notify_cfg_str(cfg, "ok_field");
-	if (ok_field != NULL && *ok_field) {
-		if (!json_is_object(ans)) {
-			notify_set_error(r,
-			                 "bad_answer: the gateway's answer is not a JSON object");
-			json_decref(ans);
-			out = NOTIFY_RETRY;
-			goto done;
-		}
-		/* ok_value: a string or an integer (the answer's "00" and 0 differ). */
-		char ok_value[200];
-		scalar_text(json_object_get(cfg, "ok_value"), ok_value, sizeof ok_value);
-		char got[200];
-		scalar_text(answer_member(ans, ok_field), got, sizeof got);
-		if (strcmp(got, ok_value) != 0) {
-			char shown[200];
-			notify_clean_text(shown, sizeof shown, got, strlen(got), true);
-			notify_set_error(r, "refused: the gateway answered %s=\"%s\", not \"%s\"",
-			                 ok_field, shown, ok_value);
-			json_decref(ans);
-			out = NOTIFY_RETRY;
-			goto done;
-		}
-	}
-	if (json_is_object(ans))
-		find_provider_id(ans, r->provider_id, sizeof r->provider_id);
-	json_decref(ans);
-	out = NOTIFY_SENT;
-done:
+	enum notify_outcome out =
+	    notify_http_outcome(r, code, errbuf, timeout_s, status, &a, "the gateway", true);
+	if (out == NOTIFY_SENT)
+		out = sms_answer(cfg, &a, r);
 	curl_easy_cleanup(h);
 	curl_slist_free_all(hdr);
 	free(auth);
