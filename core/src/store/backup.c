@@ -46,35 +46,19 @@ static void backup_sync_parent(const char *path)
 	free(dir);
 }
 
-/* The backup is written to a temporary name beside out_gz, synced, and
- * renamed over out_gz only once whole: a failed backup (a full disk) leaves
- * an existing out_gz as it was. */
-static enum mc_err backup_sqlite(struct store *st, const char *out_gz, struct mc_error *err)
+/* Copies the database, as one consistent snapshot read through this
+ * thread's reader, into the SQLite file tmp (which exists, empty). */
+static enum mc_err backup_copy(struct store *st, const char *tmp, struct mc_error *err)
 {
-	char *tmp = xasprintf("%s.tmp-XXXXXX", out_gz);
-	char *part = xasprintf("%s.part-XXXXXX", out_gz);
-	bool part_made = false;
-	int fd = mkstemp(tmp);
 	sqlite3 *dst = NULL;
-	gzFile gz = NULL;
-	FILE *in = NULL;
-	int out_fd = -1;
 	enum mc_err rc = MC_OK;
-
-	if (fd < 0) {
-		rc = mc_failf(err, MC_ERR_UNAVAILABLE, "backup_write_failed",
-		              "Không ghi được tệp sao lưu", "cannot create %s: %s", tmp,
-		              strerror(errno));
-		goto out;
-	}
-	close(fd);
 	if (sqlite3_open(tmp, &dst) != SQLITE_OK) {
 		rc = mc_fail(err, MC_ERR_UNAVAILABLE, "backup_write_failed",
 		             "Không ghi được tệp sao lưu", "cannot open the backup file");
 		goto out;
 	}
-	/* A scratch copy, gzipped below: no journal, no waiting for the disk
-	 * (the finished .gz is synced instead). */
+	/* A scratch copy, gzipped afterwards: no journal, no waiting for the
+	 * disk (the finished .gz is synced instead). */
 	sqlite3_exec(dst, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF", NULL, NULL, NULL);
 	/* The backup reads through this thread's reader so writers go on. All
 	 * pages are copied in one step, inside one read transaction: a
@@ -95,23 +79,31 @@ static enum mc_err backup_sqlite(struct store *st, const char *out_gz, struct mc
 		sqlite3_sleep(BACKUP_BUSY_SLEEP_MS);
 	}
 	sqlite3_backup_finish(b);
-	if (step == SQLITE_BUSY || step == SQLITE_LOCKED) {
+	if (step == SQLITE_BUSY || step == SQLITE_LOCKED)
 		rc = mc_fail(err, MC_ERR_UNAVAILABLE, "backup_busy",
 		             "Cơ sở dữ liệu đang bận, hãy thử lại",
 		             "The database stayed busy; try again");
-		goto out;
-	}
-	if (step != DB_DONE) {
+	else if (step != DB_DONE)
 		rc = mc_fail(err, MC_ERR_INTERNAL, "backup_failed", "Sao lưu thất bại",
 		             sqlite3_errstr(step));
-		goto out;
-	}
-	sqlite3_close(dst);
-	dst = NULL;
+out:
+	if (dst)
+		sqlite3_close(dst);
+	return rc;
+}
 
-	in = fopen(tmp, "rb");
-	out_fd = mkstemp(part); /* 0600, as the database */
-	part_made = out_fd >= 0;
+/* Gzips the file tmp into a temporary name beside out_gz, syncs it, and
+ * renames it over out_gz only once whole: a failure (a full disk) leaves an
+ * existing out_gz as it was, and no part behind. */
+static enum mc_err backup_gzip(const char *tmp, const char *out_gz, struct mc_error *err)
+{
+	char *part = xasprintf("%s.part-XXXXXX", out_gz);
+	FILE *in = fopen(tmp, "rb");
+	gzFile gz = NULL;
+	int out_fd = mkstemp(part); /* 0600, as the database */
+	bool part_made = out_fd >= 0;
+	enum mc_err rc = MC_OK;
+
 	if (out_fd >= 0) {
 		int gz_fd = dup(out_fd);
 		gz = gz_fd >= 0 ? gzdopen(gz_fd, "wb9") : NULL;
@@ -131,15 +123,13 @@ static enum mc_err backup_sqlite(struct store *st, const char *out_gz, struct mc
 			              "Không ghi được tệp sao lưu", "short write to %s", out_gz);
 			goto out;
 		}
-	if (gzclose(gz) != Z_OK) {
-		gz = NULL;
+	int zrc = gzclose(gz);
+	gz = NULL;
+	if (zrc != Z_OK)
 		rc = mc_failf(err, MC_ERR_UNAVAILABLE, "backup_write_failed",
 		              "Không ghi được tệp sao lưu", "cannot finish %s", out_gz);
-		goto out;
-	}
-	gz = NULL;
 	/* The backup is on disk when the command says it is done. */
-	if (fsync(out_fd) != 0)
+	else if (fsync(out_fd) != 0)
 		rc = mc_failf(err, MC_ERR_UNAVAILABLE, "backup_write_failed",
 		              "Không ghi được tệp sao lưu", "cannot sync %s: %s", out_gz,
 		              strerror(errno));
@@ -161,8 +151,27 @@ out:
 		fclose(in);
 	if (gz)
 		gzclose(gz);
-	if (dst)
-		sqlite3_close(dst);
+	return rc;
+}
+
+/* The backup is copied to a temporary SQLite file beside out_gz, then
+ * gzipped over out_gz (backup_gzip: only once whole). */
+static enum mc_err backup_sqlite(struct store *st, const char *out_gz, struct mc_error *err)
+{
+	char *tmp = xasprintf("%s.tmp-XXXXXX", out_gz);
+	int fd = mkstemp(tmp);
+	enum mc_err rc;
+
+	if (fd < 0) {
+		rc = mc_failf(err, MC_ERR_UNAVAILABLE, "backup_write_failed",
+		              "Không ghi được tệp sao lưu", "cannot create %s: %s", tmp,
+		              strerror(errno));
+		free(tmp);
+		return rc;
+	}
+	close(fd);
+	if ((rc = backup_copy(st, tmp, err)) == MC_OK)
+		rc = backup_gzip(tmp, out_gz, err);
 	unlink(tmp);
 	free(tmp);
 	return rc;
