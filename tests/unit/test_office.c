@@ -23,6 +23,12 @@ static void test_kind_names(void **state)
 	assert_int_equal(office_kind_bit("district"), 0);
 	assert_string_equal(office_kind_name(0), "?");
 	assert_string_equal(office_kind_name(OFFICE_HALL), "?"); /* two bits: no one kind */
+	/* A hall (and its hours): a centre or a reception point, nothing else. */
+	assert_true(office_kind_bit("centre") & OFFICE_HALL);
+	assert_true(office_kind_bit("point") & OFFICE_HALL);
+	assert_false(office_kind_bit("authority") & OFFICE_HALL);
+	assert_false(office_kind_bit("province") & OFFICE_HALL);
+	assert_false(office_kind_bit("") & OFFICE_HALL);
 }
 
 static void test_parents(void **state)

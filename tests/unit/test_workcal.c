@@ -456,6 +456,28 @@ static void test_out_of_range(void **state)
 	assert_true(workcal_due(cal, lt(2027, 12, 20, 10, 0), 5 * DAY, &out));
 }
 
+/* Before counting: a limit of 0 to 1000 working days or hours (in
+ * thousandths; a same-day limit has none), received on an office day in
+ * 1900-2100; the limit is judged first. */
+static void test_due_check(void **state)
+{
+	(void)state;
+	int64_t ok = lt(2026, 3, 2, 9, 0);
+	assert_int_equal(workcal_due_check(ok, true, 0), WDR_NONE);
+	assert_int_equal(workcal_due_check(ok, true, 1000000), WDR_NONE);
+	assert_int_equal(workcal_due_check(ok, true, 1000001), WDR_LIMIT);
+	assert_int_equal(workcal_due_check(ok, true, -1), WDR_LIMIT);
+	assert_int_equal(workcal_due_check(ok, false, -1), WDR_NONE); /* same day */
+	assert_int_equal(workcal_due_check(ok, false, 5000000), WDR_NONE);
+	/* The office day, not the UTC one: 00:00 on 1 Jan 1900 in Hà Nội is
+	 * 17:00 UTC the day before. */
+	assert_int_equal(workcal_due_check(lt(1900, 1, 1, 0, 0), true, 1000), WDR_NONE);
+	assert_int_equal(workcal_due_check(lt(1900, 1, 1, 0, 0) - 1, true, 1000), WDR_FROM);
+	assert_int_equal(workcal_due_check(lt(2100, 12, 31, 23, 59) + 59, true, 1000), WDR_NONE);
+	assert_int_equal(workcal_due_check(lt(2100, 12, 31, 23, 59) + 60, false, 0), WDR_FROM);
+	assert_int_equal(workcal_due_check(lt(1899, 6, 1, 9, 0), true, -1), WDR_LIMIT);
+}
+
 /* A small deterministic generator, so that failures reproduce. */
 static uint64_t rng_state = 0x9E3779B97F4A7C15u;
 
@@ -535,6 +557,7 @@ int main(void)
 	    cmocka_unit_test(test_same_day),
 	    cmocka_unit_test(test_between),
 	    cmocka_unit_test(test_out_of_range),
+	    cmocka_unit_test(test_due_check),
 	    cmocka_unit_test(test_properties),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -594,6 +594,17 @@ bool workcal_due_paused(const struct workcal *cal, int64_t received, int64_t wor
 	return workcal_due(cal, received, work_seconds + extra, due);
 }
 
+enum workcal_due_refusal workcal_due_check(int64_t received, bool counted, int64_t amount)
+{
+	if (counted && (amount < 0 || amount > WORKCAL_DUE_MAX_AMOUNT))
+		return WDR_LIMIT;
+	int64_t day = civil_floor_div(received + WORKCAL_UTC_OFFSET_VN, 86400);
+	if (day < civil_days_from_ymd(WORKCAL_FIRST_YEAR, 1, 1) ||
+	    day > civil_days_from_ymd(WORKCAL_LAST_YEAR, 12, 31))
+		return WDR_FROM;
+	return WDR_NONE;
+}
+
 bool workcal_due_same_day(const struct workcal *cal, int64_t received, int64_t *due)
 {
 	int idx, sec;

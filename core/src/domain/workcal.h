@@ -200,6 +200,24 @@ bool workcal_due_paused(const struct workcal *cal, int64_t received, int64_t wor
  * next working day's last session. Returns false if out of range. */
 bool workcal_due_same_day(const struct workcal *cal, int64_t received, int64_t *due);
 
+/* The longest time limit a due instant is counted for: 1000 working days
+ * or hours, in thousandths (a procedure's limit may be 0.5 day). */
+#define WORKCAL_DUE_MAX_AMOUNT 1000000
+
+/* Why a due instant is not counted at all. */
+enum workcal_due_refusal {
+	WDR_NONE = 0,
+	WDR_LIMIT, /* invalid_limit: a limit outside 0..WORKCAL_DUE_MAX_AMOUNT */
+	WDR_FROM,  /* invalid_from: the receipt's office day outside the years */
+};
+/* Whether a due instant may be counted for a file received at instant
+ * received (its day in office time, WORKCAL_UTC_OFFSET_VN) with a limit of
+ * amount thousandths of a working day or hour (counted true), or a same-day
+ * limit (counted false: amount is not used). WDR_NONE, or the first reason
+ * in the order of the enum. A due date that passes the last year is
+ * workcal_due's to find. */
+enum workcal_due_refusal workcal_due_check(int64_t received, bool counted, int64_t amount);
+
 /* Working seconds in [from, to) into *out (negative if to < from). Returns
  * false if either instant is outside the calendar's years. Divide by
  * workcal_day_seconds() for working days. */

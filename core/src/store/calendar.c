@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "domain/civil_date.h"
+#include "domain/office.h"
 #include "store/dialect.h"
 #include "store/scan.h"
 #include "store/store_internal.h"
@@ -24,7 +25,6 @@
 #define CAL_KEY_SESSIONS "calendar_sessions"
 #define CAL_KEY_CUTOFF "calendar_cutoff"
 #define CAL_CACHE_YEARS 10 /* years the shared calendar spans at least */
-#define CAL_MAX_AMOUNT 1000000
 
 /* Exactly YYYY-MM-DD, a real date, in 1900-2100. */
 static bool cal_parse_date(const char *s, int *y, int *m, int *d)
@@ -741,16 +741,18 @@ enum mc_err store_calendar_due(struct store *st, int64_t from, enum store_calend
 	int y, m, d;
 	bool ok;
 
-	if (unit != STORE_CALENDAR_SAME_DAY && (amount < 0 || amount > CAL_MAX_AMOUNT))
+	switch (workcal_due_check(from, unit != STORE_CALENDAR_SAME_DAY, amount)) {
+	case WDR_NONE: break;
+	case WDR_LIMIT:
 		return mc_fail(err, MC_ERR_INVALID, "invalid_limit",
 		               "Thời hạn phải từ 0 đến 1000 ngày (giờ) làm việc",
 		               "The limit must be 0 to 1000 working days or hours");
-	int64_t local_day = civil_floor_div(from + CLOCK_OFFICE_UTC_OFFSET, 86400);
-	if (local_day < civil_days_from_ymd(WORKCAL_FIRST_YEAR, 1, 1) ||
-	    local_day > civil_days_from_ymd(WORKCAL_LAST_YEAR, 12, 31))
+	case WDR_FROM:
 		return mc_fail(err, MC_ERR_INVALID, "invalid_from",
 		               "Thời điểm nhận phải trong các năm 1900–2100",
 		               "The receipt instant must be within 1900-2100");
+	}
+	int64_t local_day = civil_floor_div(from + CLOCK_OFFICE_UTC_OFFSET, 86400);
 	civil_ymd_from_days((int)local_day, &y, &m, &d);
 	/* About 200 working days, 1500 working hours a year. */
 	int64_t span = 2 + (unit == STORE_CALENDAR_DAYS    ? amount / 1000 / 200
@@ -906,7 +908,8 @@ static enum mc_err cal_centre_read(struct store *st, int64_t id, char code[41],
 	if (rc == MC_OK && !found)
 		rc = mc_fail(err, MC_ERR_NOT_FOUND, "office_not_found", "Không có đơn vị này",
 		             "No such office");
-	if (rc == MC_OK && strcmp(kind, "centre") != 0 && strcmp(kind, "point") != 0)
+	/* Only a hall keeps hours (domain/office.h). */
+	if (rc == MC_OK && (office_kind_bit(kind) & OFFICE_HALL) == 0)
 		rc = mc_failf(err, MC_ERR_INVALID, "office_wrong_kind", "Đơn vị không phù hợp",
 		              "office %s is a %s: only a centre or a reception point keeps hours",
 		              code, kind);
