@@ -485,6 +485,63 @@ static void test_group_commit_shares_one_commit_and_fails_alone(void **state)
 	assert_int_equal(store_audit_verify(f->st, &checked, &err), MC_OK);
 }
 
+/* Waits (bounded) until *flag is set. */
+static bool batch_wait_flag(atomic_int *flag)
+{
+	struct timespec tick = {0, 1000000};
+	for (int i = 0; i < 10000 && !atomic_load(flag); i++)
+		nanosleep(&tick, NULL);
+	return atomic_load(flag);
+}
+
+/* A caller that rolls back inside a batch takes its event with it, and the
+ * writer forgets the chain's tip it made: the next caller's event follows
+ * the last kept one, by id and by hash. The order is forced: a appends and
+ * commits, b appends and rolls back, c appends, all in one batch. */
+static void test_rolled_back_event_is_not_the_tip(void **state)
+{
+	struct store_fixture *f = *state;
+	atomic_int go_a = 0, started_a = 0, go_b = 0, started_b = 0;
+	struct batch_caller a = {.st = f->st, .key = "tip.a", .go = &go_a, .started = &started_a};
+	struct batch_caller b = {
+	    .st = f->st, .key = "tip.b", .bad = true, .go = &go_b, .started = &started_b};
+	struct batch_caller c = {.st = f->st, .key = "tip.c"};
+	pthread_t ta, tb, tc;
+	uint64_t batches0, txs0, batches1, txs1;
+	store_commit_stats(f->st, &batches0, &txs0);
+
+	pthread_create(&ta, NULL, batch_call, &a);
+	assert_true(batch_wait_flag(&started_a));
+	pthread_create(&tb, NULL, batch_call, &b);
+	assert_true(batch_wait_for_waiters(f->st, 1));
+	atomic_store(&go_a, 1); /* a keeps its work in the batch; b's turn */
+	assert_true(batch_wait_flag(&started_b));
+	pthread_create(&tc, NULL, batch_call, &c);
+	assert_true(batch_wait_for_waiters(f->st, 1));
+	atomic_store(&go_b, 1); /* b rolls back; c's turn, then the COMMIT */
+	pthread_join(ta, NULL);
+	pthread_join(tb, NULL);
+	pthread_join(tc, NULL);
+
+	assert_int_equal(a.rc, MC_OK);
+	assert_int_equal(b.rc, MC_ERR_INVALID);
+	assert_int_equal(c.rc, MC_OK);
+	store_commit_stats(f->st, &batches1, &txs1);
+	assert_int_equal(batches1 - batches0, 1);
+	assert_int_equal(txs1 - txs0, 2);
+	assert_int_equal(b.event, a.event + 1); /* b did append, then went */
+	assert_int_equal(c.event, a.event + 1);
+	struct mc_error err;
+	int64_t checked = 0;
+	assert_int_equal(store_audit_verify(f->st, &checked, &err), MC_OK);
+	/* The next batch reads the tip again and follows c. */
+	assert_int_equal(store_begin(f->st, &err), MC_OK);
+	int64_t d = store_event_append(f->st, "t", "x", "tip.d", "tip.d", "{}", true, &err);
+	assert_int_equal(store_commit(f->st, &err), MC_OK);
+	assert_int_equal(d, c.event + 1);
+	assert_int_equal(store_audit_verify(f->st, &checked, &err), MC_OK);
+}
+
 static void test_every_statement_prepares_on_one_connection(void **state)
 {
 	struct store_fixture *f = *state;
@@ -699,6 +756,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_writer_only_inside_own_transaction, setup,
 	                                    store_fixture_teardown),
 	    cmocka_unit_test_setup_teardown(test_begin_on_other_thread_waits, setup,
+	                                    store_fixture_teardown),
+	    cmocka_unit_test_setup_teardown(test_rolled_back_event_is_not_the_tip, setup,
 	                                    store_fixture_teardown),
 	    cmocka_unit_test_setup_teardown(test_group_commit_shares_one_commit_and_fails_alone,
 	                                    setup, store_fixture_teardown),

@@ -793,6 +793,8 @@ enum mc_err store_begin(struct store *st, struct mc_error *err)
 		atomic_store(&st->owner, (uintptr_t)&store_thread_marker);
 		st->depth = 1;
 		st->doomed = false;
+		if (opened)
+			st->tip_known = false; /* a new batch reads the tip again */
 	} else {
 		pthread_cond_signal(&st->turn_cv);
 	}
@@ -820,6 +822,7 @@ static enum mc_err store_end(struct store *st, bool keep, struct mc_error *err)
 	if (!keep) {
 		store_exec(&st->writer, "ROLLBACK TO caller; RELEASE caller", NULL);
 		store_pending_clear(st);
+		st->tip_known = false; /* its events went with it */
 	}
 	/* An I/O error or a full disk may make SQLite roll back the whole
 	 * transaction, the other members' work with it. */
@@ -996,14 +999,21 @@ int64_t store_event_append(struct store *st, const char *actor, const char *enti
 	 * to its commit: the chain stays one line and ids follow commit order
 	 * (store/feed.h). The event lock that orders them was taken with the
 	 * batch's BEGIN (store_begin_sql), the only way into this transaction. */
-	db_stmt *s = store_stmt(c, "SELECT id, hash FROM events ORDER BY id DESC LIMIT 1");
-	if (s == NULL)
-		return store_sql_error(c, "last event", err), 0;
-	if (db_step(s) == DB_ROW) {
-		id = db_column_int64(s, 0) + 1;
-		snprintf(prev, sizeof prev, "%s", store_col_text(s, 1));
+	db_stmt *s;
+	if (st->tip_known) {
+		id = st->tip_id + 1;
+		memcpy(prev, st->tip_hash, sizeof prev);
+	} else {
+		s = store_stmt(c, "SELECT id, hash FROM events ORDER BY id DESC LIMIT 1");
+		if (s == NULL)
+			return store_sql_error(c, "last event", err), 0;
+		if (db_step(s) == DB_ROW) {
+			id = db_column_int64(s, 0) + 1;
+			snprintf(prev, sizeof prev, "%s", store_col_text(s, 1));
+		}
+		db_reset(s);
 	}
-	db_reset(s);
+	st->tip_known = false; /* until this append is in */
 	/* Every event written by this code is version 2 (see STORE_HASH_V2_KEY):
 	 * the office bound below (NULL when 0) and the stream flag are hashed. */
 	store_event_hash(2, prev, id, at, actor, entity, entity_id, action, details, office != 0,
@@ -1029,6 +1039,9 @@ int64_t store_event_append(struct store *st, const char *actor, const char *enti
 	db_reset(s);
 	if (rc != DB_DONE)
 		return store_sql_error(c, "append event", err), 0;
+	st->tip_id = id;
+	memcpy(st->tip_hash, hash, sizeof st->tip_hash);
+	st->tip_known = true;
 
 	if (st->pending_len == st->pending_cap) {
 		st->pending_cap = st->pending_cap ? st->pending_cap * 2 : 8;

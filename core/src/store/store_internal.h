@@ -97,6 +97,14 @@ struct store {
 	struct pending_event *pending; /* events of the owner's transaction */
 	size_t pending_len, pending_cap;
 	int64_t event_office; /* office of the next event appended (store_event_office) */
+	/* The chain's tip as the open batch left it (the last event appended
+	 * and kept), so that the next append needs not read it back: known
+	 * only from an append to the end of the batch or to a caller's
+	 * rollback, forgotten by both, never carried into another batch (on
+	 * PostgreSQL another server may append between two). */
+	bool tip_known;
+	int64_t tip_id;
+	char tip_hash[65];
 	/* Set once by store_set_commit_hook before any thread writes; called by
 	 * the committer after the batch's COMMIT, before any other transaction
 	 * starts (so hooks see commits in order; the hook may read, through a
