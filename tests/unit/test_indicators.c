@@ -361,6 +361,144 @@ static void test_open_late(void **state)
 	assert_true(indicators_open_late(100, 300, 200));
 }
 
+/* A PAKN as the period's figures see it: ended at ended_at (0: open), late
+ * or not, with its answer step's verdict. */
+static struct indicators_feedback_row fb_row(int64_t ended_at, bool late)
+{
+	struct indicators_feedback_row r = {.in_period = true, .cls = 1, .channel = 2};
+	r.tm.ended = ended_at != 0;
+	r.tm.ended_at = ended_at;
+	r.tm.late = late;
+	r.tm.step[FEEDBACK_STEP_ANSWER] = late ? FEEDBACK_STEP_LATE : FEEDBACK_STEP_ON_TIME;
+	return r;
+}
+
+/* counted = ended in the period, or open and late; satisfied = ended, on
+ * time, no not_satisfied, no repeat. */
+static void test_feedback_judge(void **state)
+{
+	(void)state;
+	struct indicators_feedback_row r = fb_row(150, false);
+	indicators_feedback_judge(&r, 100, false, false);
+	assert_true(r.counted && r.ended && r.satisfied);
+	assert_false(r.late || r.not_satisfied || r.repeated);
+
+	r = fb_row(150, false); /* said not satisfied */
+	indicators_feedback_judge(&r, 100, true, false);
+	assert_true(r.counted && r.not_satisfied);
+	assert_false(r.satisfied);
+
+	r = fb_row(150, false); /* repeated by a later feedback */
+	indicators_feedback_judge(&r, 100, false, true);
+	assert_true(r.counted && r.repeated);
+	assert_false(r.satisfied);
+
+	r = fb_row(150, true); /* ended late: counted, not satisfied */
+	indicators_feedback_judge(&r, 100, false, false);
+	assert_true(r.counted && r.ended && r.late);
+	assert_false(r.satisfied);
+
+	r = fb_row(99, false); /* ended before the period: not counted */
+	indicators_feedback_judge(&r, 100, true, true);
+	assert_false(r.counted || r.ended || r.satisfied || r.not_satisfied || r.repeated);
+
+	r = fb_row(100, false); /* ended at the period's start: in it */
+	indicators_feedback_judge(&r, 100, false, false);
+	assert_true(r.counted && r.ended);
+
+	r = fb_row(0, false); /* open, on time: not counted yet */
+	indicators_feedback_judge(&r, 100, false, false);
+	assert_false(r.counted || r.ended);
+
+	r = fb_row(0, true); /* open and late: counted, not ended */
+	indicators_feedback_judge(&r, 100, true, true);
+	assert_true(r.counted && r.late);
+	assert_false(r.ended || r.satisfied || r.not_satisfied || r.repeated);
+
+	r = fb_row(150, false); /* an anonymous report has no clock */
+	r.anonymous = true;
+	indicators_feedback_judge(&r, 100, false, false);
+	assert_false(r.counted || r.ended || r.satisfied);
+}
+
+/* The counts of a group, and the 766 parts computed from them. */
+static void test_feedback_add(void **state)
+{
+	(void)state;
+	struct indicators_feedback g = {0};
+	struct indicators_feedback_row r;
+
+	r = fb_row(150, false); /* answered, satisfied */
+	indicators_feedback_judge(&r, 100, false, false);
+	indicators_feedback_add(&g, &r);
+	r = fb_row(150, true); /* rejected, late */
+	r.decision = "reject";
+	indicators_feedback_judge(&r, 100, false, false);
+	indicators_feedback_add(&g, &r);
+	r = fb_row(150, false); /* forwarded */
+	r.decision = "forward";
+	indicators_feedback_judge(&r, 100, false, false);
+	indicators_feedback_add(&g, &r);
+	r = fb_row(150, false); /* published, not satisfied */
+	r.published = true;
+	indicators_feedback_judge(&r, 100, true, false);
+	indicators_feedback_add(&g, &r);
+	r = fb_row(0, true); /* open and late, received before the period */
+	r.in_period = false;
+	r.cls = r.channel = -1;
+	indicators_feedback_judge(&r, 100, false, false);
+	indicators_feedback_add(&g, &r);
+	r = fb_row(0, false); /* open, on time: received, not counted */
+	r.cls = r.channel = -1;
+	indicators_feedback_judge(&r, 100, false, false);
+	indicators_feedback_add(&g, &r);
+	r = fb_row(0, false); /* an anonymous report in the period */
+	r.anonymous = true;
+	indicators_feedback_judge(&r, 100, false, false);
+	indicators_feedback_add(&g, &r);
+
+	assert_int_equal(g.received, 5);
+	assert_int_equal(g.anonymous, 1);
+	assert_int_equal(g.by_class[1], 4);
+	assert_int_equal(g.by_channel[2], 4);
+	assert_int_equal(g.ended, 4);
+	assert_int_equal(g.on_time, 3);
+	assert_int_equal(g.late, 1);
+	assert_int_equal(g.open_late, 1);
+	assert_int_equal(g.satisfied, 2);
+	assert_int_equal(g.not_satisfied, 1);
+	assert_int_equal(g.repeated, 0);
+	assert_int_equal(g.rejected, 1);
+	assert_int_equal(g.forwarded, 1);
+	assert_int_equal(g.published, 1);
+	assert_int_equal(g.answered, 1);
+	assert_int_equal(g.late_step[FEEDBACK_STEP_ANSWER], 2); /* the late ended + open late */
+
+	struct indicators_766_params p;
+	indicators_766_default(&p);
+	double pts;
+	/* counted = 4 ended + 1 open late; 3 on time of 5 */
+	assert_true(indicators_766_feedback_on_time(&p, g.on_time, g.ended, g.open_late, &pts));
+	assert_float_equal(pts, 6.0 * 3 / 5, EPS);
+	assert_true(
+	    indicators_766_feedback_satisfaction(&p, g.satisfied, g.ended, g.open_late, &pts));
+	assert_float_equal(pts, 6.0 * 2 / 5, EPS);
+
+	/* No counted PAKN: full marks, no data. */
+	struct indicators_feedback none = {0};
+	r = fb_row(0, false);
+	indicators_feedback_judge(&r, 100, false, false);
+	indicators_feedback_add(&none, &r);
+	assert_int_equal(none.received, 1);
+	assert_int_equal(none.ended + none.open_late, 0);
+	assert_false(
+	    indicators_766_feedback_on_time(&p, none.on_time, none.ended, none.open_late, &pts));
+	assert_float_equal(pts, 6, EPS);
+	assert_false(indicators_766_feedback_satisfaction(&p, none.satisfied, none.ended,
+	                                                  none.open_late, &pts));
+	assert_float_equal(pts, 6, EPS);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -378,6 +516,8 @@ int main(void)
 	    cmocka_unit_test(test_staffing_slot),
 	    cmocka_unit_test(test_period_and_by),
 	    cmocka_unit_test(test_open_late),
+	    cmocka_unit_test(test_feedback_judge),
+	    cmocka_unit_test(test_feedback_add),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

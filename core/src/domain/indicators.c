@@ -396,3 +396,52 @@ bool indicators_open_late(int64_t due, int64_t paused, int64_t at)
 	                          .paused_at = paused && paused < at ? paused : 0};
 	return dossier_is_late(&t, at);
 }
+
+void indicators_feedback_judge(struct indicators_feedback_row *r, int64_t start,
+                               bool said_not_satisfied, bool repeat_received)
+{
+	if (r->anonymous)
+		return;
+	r->ended = r->tm.ended && r->tm.ended_at >= start;
+	r->late = r->tm.late;
+	r->counted = r->ended || (!r->tm.ended && r->tm.late);
+	r->not_satisfied = r->ended && said_not_satisfied;
+	r->repeated = r->ended && repeat_received;
+	r->satisfied = r->ended && !r->late && !r->not_satisfied && !r->repeated;
+}
+
+void indicators_feedback_add(struct indicators_feedback *g, const struct indicators_feedback_row *r)
+{
+	if (r->in_period && r->anonymous)
+		g->anonymous++;
+	if (r->in_period && !r->anonymous) {
+		g->received++;
+		if (r->cls >= 0)
+			g->by_class[r->cls]++;
+		if (r->channel >= 0)
+			g->by_channel[r->channel]++;
+	}
+	if (!r->counted)
+		return;
+	if (r->ended) {
+		g->ended++;
+		g->on_time += !r->late;
+		g->satisfied += r->satisfied;
+		g->not_satisfied += r->not_satisfied;
+		g->repeated += r->repeated;
+		if (r->decision && strcmp(r->decision, "reject") == 0)
+			g->rejected++;
+		else if (r->decision && strcmp(r->decision, "forward") == 0)
+			g->forwarded++;
+		else if (r->published)
+			g->published++;
+		else
+			g->answered++;
+	} else {
+		g->open_late++;
+	}
+	g->late += r->ended && r->late;
+	for (int i = 0; i < FEEDBACK_STEPS; i++)
+		g->late_step[i] +=
+		    r->tm.step[i] == FEEDBACK_STEP_LATE || r->tm.step[i] == FEEDBACK_STEP_OVERDUE;
+}

@@ -14,6 +14,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "domain/feedback.h"
+
 /* ---- what a query asks ---------------------------------------------------- */
 
 enum indicators_by {
@@ -119,6 +121,55 @@ bool indicators_766_feedback_on_time(const struct indicators_766_params *p, int6
  * max, false returned; true otherwise. *points is always set. */
 bool indicators_766_feedback_satisfaction(const struct indicators_766_params *p, int64_t satisfied,
                                           int64_t ended, int64_t open_late, double *points);
+
+/* ---- the feedback figures (docs/feedback.md "Where each number comes
+ * from") ----------------------------------------------------------------- */
+
+/* Feedback figures of a group. received, by_class, by_channel: PAKN
+ * received in the period; anonymous: anonymous reports received in it (a
+ * count, nothing else). ended..late_step: the counted PAKN (ended in the
+ * period + open_late). key: the group's key, set by the caller. */
+struct indicators_feedback {
+	char key[64];
+	int64_t received, anonymous, by_class[4], by_channel[6];
+	int64_t ended, on_time, late, open_late, satisfied, not_satisfied, repeated;
+	int64_t rejected, forwarded, published, answered;
+	int64_t late_step[FEEDBACK_STEPS];
+};
+
+/* One feedback as the period's figures see it at ref, the instant they are
+ * counted at. The caller sets the first block; indicators_feedback_judge
+ * the second. */
+struct indicators_feedback_row {
+	bool anonymous;            /* an anonymous report: no clock, never counted */
+	bool in_period;            /* received in [start, ref) */
+	int cls, channel;          /* index of its class, channel; -1 none */
+	const char *decision;      /* "reject", "forward", or NULL */
+	bool published;            /* published before ref */
+	struct feedback_timing tm; /* feedback_timing at ref (PAKN only) */
+	/* judged: */
+	bool counted;       /* for the 766 parts: ended in the period, or open and late */
+	bool ended;         /* handling ended in [start, ref) */
+	bool late;          /* some step late */
+	bool not_satisfied; /* ended, and the sender said not_satisfied before ref */
+	bool repeated;      /* ended, and a feedback received before ref repeats it */
+	bool satisfied;     /* ended, no step late, not not_satisfied, not repeated */
+};
+
+/* Judges r (a PAKN; nothing for an anonymous report, which stays not
+ * counted) for a period starting at start, from r->tm and what the sender
+ * did before ref: said not_satisfied (said_not_satisfied), or sent a
+ * feedback linked as a repeat of it (repeat_received). */
+void indicators_feedback_judge(struct indicators_feedback_row *r, int64_t start,
+                               bool said_not_satisfied, bool repeat_received);
+
+/* Adds the judged r to g: received, anonymous, by_class and by_channel when
+ * received in the period; the counted figures (ended, on_time, late,
+ * open_late, satisfied, not_satisfied, repeated, how it ended: rejected,
+ * forwarded, published, else answered; late_step per step LATE or
+ * OVERDUE) when counted. */
+void indicators_feedback_add(struct indicators_feedback *g,
+                             const struct indicators_feedback_row *r);
 
 /* ---- the queue ---------------------------------------------------------- */
 

@@ -1490,52 +1490,6 @@ static enum mc_err ind_fb_due_at(struct ind_ctx *x, int64_t id, int64_t received
 	return store_scan_end(x->c, s, step, "indicators", err);
 }
 
-/* One row's figures (the values ind_scan_feedback read) into g. */
-struct ind_fb_row {
-	bool anonymous, in_period; /* received in [start, ref) */
-	int cls, channel;
-	bool counted, ended, late, satisfied, not_satisfied, repeated;
-	const char *decision;
-	bool published;
-	struct feedback_timing tm;
-};
-
-static void ind_fb_add(struct indicators_feedback *g, const struct ind_fb_row *r)
-{
-	if (r->in_period && r->anonymous)
-		g->anonymous++;
-	if (r->in_period && !r->anonymous) {
-		g->received++;
-		if (r->cls >= 0)
-			g->by_class[r->cls]++;
-		if (r->channel >= 0)
-			g->by_channel[r->channel]++;
-	}
-	if (!r->counted)
-		return;
-	if (r->ended) {
-		g->ended++;
-		g->on_time += !r->late;
-		g->satisfied += r->satisfied;
-		g->not_satisfied += r->not_satisfied;
-		g->repeated += r->repeated;
-		if (r->decision && strcmp(r->decision, "reject") == 0)
-			g->rejected++;
-		else if (r->decision && strcmp(r->decision, "forward") == 0)
-			g->forwarded++;
-		else if (r->published)
-			g->published++;
-		else
-			g->answered++;
-	} else {
-		g->open_late++;
-	}
-	g->late += r->ended && r->late;
-	for (int i = 0; i < FEEDBACK_STEPS; i++)
-		g->late_step[i] +=
-		    r->tm.step[i] == FEEDBACK_STEP_LATE || r->tm.step[i] == FEEDBACK_STEP_OVERDUE;
-}
-
 static struct indicators_feedback *ind_fgroup_of(struct ind_ctx *x, const char *key)
 {
 	for (size_t i = 0; i < x->n_fgroups; i++)
@@ -1551,13 +1505,11 @@ static struct indicators_feedback *ind_fgroup_of(struct ind_ctx *x, const char *
 /* The feedback of the unit (feedback.office_id in the unit's subtree and
  * the caller's scope) into *total, and for by=office into x->fgroups by
  * the code of the centre and of the authority at or above its office.
- * Each row is judged by domain/feedback.h feedback_timing() on its times as
- * they stood at x->ref, the instant the period's figures are counted at:
- * - counted (for the 766 parts): a PAKN whose handling ended in [start,
- *   ref), or open at ref and late on some step;
- * - satisfied: ended, no step late, no not_satisfied reaction given before
- *   ref, and no feedback received before ref linked as a repeat of it.
- * Rows that cannot count (an anonymous report received before the period,
+ * Each row's steps are judged by domain/feedback.h feedback_timing() on its
+ * times as they stood at x->ref, the instant the period's figures are
+ * counted at; whether it counts, is late or satisfied, and what it adds to
+ * a group, by indicators_feedback_judge() and indicators_feedback_add()
+ * (domain/indicators.h). Rows that cannot count (an anonymous report received before the period,
  * a PAKN ended before it) are left out in SQL. MC_OK or a database error. */
 static enum mc_err ind_scan_feedback(struct ind_ctx *x, struct indicators_feedback *total,
                                      struct mc_error *err)
@@ -1610,7 +1562,7 @@ static enum mc_err ind_scan_feedback(struct ind_ctx *x, struct indicators_feedba
 		    .answer_due_at = db_column_int64(s, 14),
 		    .publish_due_at = db_column_int64(s, 15),
 		};
-		struct ind_fb_row r = {
+		struct indicators_feedback_row r = {
 		    .anonymous = strcmp(store_col_text(s, 0), "pakn") != 0,
 		    .in_period = t.received_at >= x->start,
 		    .cls = ind_fb_index(indicators_feedback_classes, 4, store_col_text(s, 1)),
@@ -1631,14 +1583,10 @@ static enum mc_err ind_scan_feedback(struct ind_ctx *x, struct indicators_feedba
 			feedback_timing(&t, x->ref, &r.tm);
 			r.decision = t.decision;
 			r.published = t.published_at > 0;
-			r.ended = r.tm.ended && r.tm.ended_at >= x->start;
-			r.late = r.tm.late;
-			r.counted = r.ended || (!r.tm.ended && r.tm.late);
-			r.not_satisfied = r.ended && db_column_int(s, 16) == 1;
-			r.repeated = r.ended && db_column_int(s, 17) == 1;
-			r.satisfied = r.ended && !r.late && !r.not_satisfied && !r.repeated;
+			indicators_feedback_judge(&r, x->start, db_column_int(s, 16) == 1,
+			                          db_column_int(s, 17) == 1);
 		}
-		ind_fb_add(total, &r);
+		indicators_feedback_add(total, &r);
 		if (x->by != IND_BY_OFFICE)
 			continue;
 		int o = ind_office_index(x, db_column_int64(s, 3));
@@ -1646,9 +1594,9 @@ static enum mc_err ind_scan_feedback(struct ind_ctx *x, struct indicators_feedba
 			continue;
 		int centre = x->offices[o].centre, auth = x->offices[o].authority;
 		if (centre >= 0)
-			ind_fb_add(ind_fgroup_of(x, x->offices[centre].code), &r);
+			indicators_feedback_add(ind_fgroup_of(x, x->offices[centre].code), &r);
 		if (auth >= 0 && auth != centre)
-			ind_fb_add(ind_fgroup_of(x, x->offices[auth].code), &r);
+			indicators_feedback_add(ind_fgroup_of(x, x->offices[auth].code), &r);
 	}
 	return store_scan_end(x->c, s, step, "indicators", err);
 }

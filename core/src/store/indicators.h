@@ -40,17 +40,8 @@ struct indicators_ratings {
 };
 extern const char *const indicators_levels[4]; /* very_satisfied .. not_satisfied */
 
-/* Feedback figures of a group (docs/feedback.md "Where each number comes
- * from"). received, by_class, by_channel: PAKN received in the period;
- * anonymous: anonymous reports received in it (a count, nothing else).
- * ended..late_step: the counted PAKN (ended in the period + open_late). */
-struct indicators_feedback {
-	char key[64];
-	int64_t received, anonymous, by_class[4], by_channel[6];
-	int64_t ended, on_time, late, open_late, satisfied, not_satisfied, repeated;
-	int64_t rejected, forwarded, published, answered;
-	int64_t late_step[FEEDBACK_STEPS];
-};
+/* struct indicators_feedback: domain/indicators.h. Its classes and
+ * channels, by index: */
 extern const char *const indicators_feedback_classes[4];
 extern const char *const indicators_feedback_channels[6];
 
