@@ -371,6 +371,40 @@ static void test_personal_data(void)
 	assert(!feedback_text_holds_sender("x", "ab", &few));
 }
 
+/* The clocks each event starts, with the limits' days; none for an
+ * anonymous report. */
+static void test_clocks(void)
+{
+	struct feedback_limits l = {
+	    .reject = 2, .forward = 5, .info = 4, .answer = 15, .publish = 3};
+	struct feedback_clocks ck;
+	feedback_clocks_of(&l, FEEDBACK_CLOCKS_RECEIVED, false, &ck);
+	assert(ck.starts[FEEDBACK_STEP_REJECT] && ck.days[FEEDBACK_STEP_REJECT] == 2);
+	assert(ck.starts[FEEDBACK_STEP_FORWARD] && ck.days[FEEDBACK_STEP_FORWARD] == 5);
+	assert(ck.starts[FEEDBACK_STEP_INFO] && ck.days[FEEDBACK_STEP_INFO] == 4);
+	assert(ck.starts[FEEDBACK_STEP_ANSWER] && ck.days[FEEDBACK_STEP_ANSWER] == 15);
+	assert(!ck.starts[FEEDBACK_STEP_PUBLISH] && ck.days[FEEDBACK_STEP_PUBLISH] == 0);
+
+	feedback_clocks_of(&l, FEEDBACK_CLOCKS_RECEIVED, true, &ck);
+	for (int s = 0; s < FEEDBACK_STEPS; s++)
+		assert(!ck.starts[s] && ck.days[s] == 0);
+
+	feedback_clocks_of(&l, FEEDBACK_CLOCKS_APPROVED, false, &ck);
+	for (int s = 0; s < FEEDBACK_STEPS; s++)
+		assert(ck.starts[s] == (s == FEEDBACK_STEP_PUBLISH));
+	assert(ck.days[FEEDBACK_STEP_PUBLISH] == 3);
+	feedback_clocks_of(&l, FEEDBACK_CLOCKS_APPROVED, true, &ck);
+	assert(!ck.starts[FEEDBACK_STEP_PUBLISH]);
+
+	/* The defaults: 2, 5, 5, 15 on receipt; 2 to publish. */
+	feedback_limits_default(&l);
+	feedback_clocks_of(&l, FEEDBACK_CLOCKS_RECEIVED, false, &ck);
+	assert(ck.days[FEEDBACK_STEP_REJECT] == 2 && ck.days[FEEDBACK_STEP_FORWARD] == 5 &&
+	       ck.days[FEEDBACK_STEP_INFO] == 5 && ck.days[FEEDBACK_STEP_ANSWER] == 15);
+	feedback_clocks_of(&l, FEEDBACK_CLOCKS_APPROVED, false, &ck);
+	assert(ck.days[FEEDBACK_STEP_PUBLISH] == 2);
+}
+
 int main(void)
 {
 	test_reject_at_limit();
@@ -388,6 +422,7 @@ int main(void)
 	test_visibility();
 	test_words_of_actions();
 	test_personal_data();
+	test_clocks();
 	puts("feedback: ok");
 	return 0;
 }

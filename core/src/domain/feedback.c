@@ -11,6 +11,27 @@ void feedback_limits_default(struct feedback_limits *l)
 	    .reject = 2, .forward = 5, .info = 5, .answer = 15, .publish = 2};
 }
 
+void feedback_clocks_of(const struct feedback_limits *l, enum feedback_clock_event ev,
+                        bool anonymous, struct feedback_clocks *out)
+{
+	*out = (struct feedback_clocks){0};
+	if (anonymous)
+		return;
+	if (ev == FEEDBACK_CLOCKS_RECEIVED) {
+		int days[] = {[FEEDBACK_STEP_REJECT] = l->reject,
+		              [FEEDBACK_STEP_FORWARD] = l->forward,
+		              [FEEDBACK_STEP_INFO] = l->info,
+		              [FEEDBACK_STEP_ANSWER] = l->answer};
+		for (int s = FEEDBACK_STEP_REJECT; s <= FEEDBACK_STEP_ANSWER; s++) {
+			out->starts[s] = true;
+			out->days[s] = days[s];
+		}
+	} else if (ev == FEEDBACK_CLOCKS_APPROVED) {
+		out->starts[FEEDBACK_STEP_PUBLISH] = true;
+		out->days[FEEDBACK_STEP_PUBLISH] = l->publish;
+	}
+}
+
 struct feedback_word {
 	const char *key, *vi, *en;
 };

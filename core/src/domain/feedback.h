@@ -111,6 +111,28 @@ enum feedback_step {
 /* "reject", "forward", "info", "answer", "publish". */
 const char *feedback_step_name(enum feedback_step s);
 
+/* ---- the step clocks (docs/feedback.md "The clocks") ------------------------ */
+
+/* The events of the workflow that start step clocks. */
+enum feedback_clock_event {
+	FEEDBACK_CLOCKS_RECEIVED, /* filed: reject, forward, info, answer start */
+	FEEDBACK_CLOCKS_APPROVED, /* the answer approved: publish starts */
+};
+
+/* The clocks an event starts: starts[s] for step s, running days[s]
+ * working days from the event (the store fixes each due instant on the
+ * office calendar; a step whose clock does not start keeps no due). */
+struct feedback_clocks {
+	bool starts[FEEDBACK_STEPS];
+	int days[FEEDBACK_STEPS]; /* 0 when !starts */
+};
+
+/* The clocks ev starts under limits l: on receipt the four clocks of
+ * reject, forward, info and answer; on the answer's approval the publish
+ * clock. None for an anonymous report: it has no clock. */
+void feedback_clocks_of(const struct feedback_limits *l, enum feedback_clock_event ev,
+                        bool anonymous, struct feedback_clocks *out);
+
 struct feedback_timing {
 	enum feedback_step_result step[FEEDBACK_STEPS];
 	bool ended; /* handling ended: rejected, forwarded, published, or answered and closed */

@@ -72,6 +72,18 @@ enum mc_err feedback_due(struct store *st, int64_t from, int days, int64_t *due,
 	return store_calendar_due(st, from, STORE_CALENDAR_DAYS, (int64_t)days * 1000, due, err);
 }
 
+enum mc_err feedback_clocks_due(struct store *st, const struct feedback_clocks *ck, int64_t from,
+                                int64_t due[FEEDBACK_STEPS], struct mc_error *err)
+{
+	for (int s = 0; s < FEEDBACK_STEPS; s++) {
+		due[s] = 0;
+		enum mc_err rc;
+		if (ck->starts[s] && (rc = feedback_due(st, from, ck->days[s], &due[s], err)))
+			return rc;
+	}
+	return MC_OK;
+}
+
 /* ---- limits and heads ------------------------------------------------------ */
 
 /* The integer members of the setting key as SQL reads them (store/dialect.h's
@@ -587,16 +599,14 @@ enum mc_err store_feedback_create(struct store *st, const struct principal *who,
 {
 	memset(out, 0, sizeof *out);
 	struct feedback_limits lim;
-	int64_t due[4] = {0}; /* reject, forward, info, answer */
+	struct feedback_clocks ck;
+	int64_t due[FEEDBACK_STEPS]; /* reject, forward, info, answer: fb_insert's order */
 	enum mc_err rc = feedback_limits_read(st, &lim, err);
 	if (rc)
 		return rc;
-	if (!in->anonymous) {
-		int days[4] = {lim.reject, lim.forward, lim.info, lim.answer};
-		for (int i = 0; i < 4; i++)
-			if ((rc = feedback_due(st, now, days[i], &due[i], err)))
-				return rc;
-	}
+	feedback_clocks_of(&lim, FEEDBACK_CLOCKS_RECEIVED, in->anonymous, &ck);
+	if ((rc = feedback_clocks_due(st, &ck, now, due, err)))
+		return rc;
 	if ((rc = store_begin(st, err)))
 		return rc;
 	if ((rc = fb_create_tx(st, who, in, due, now, out, err))) {
@@ -607,7 +617,7 @@ enum mc_err store_feedback_create(struct store *st, const struct principal *who,
 		return rc;
 	out->anonymous = in->anonymous;
 	out->received_at = now;
-	out->answer_due_at = in->anonymous ? 0 : due[3];
+	out->answer_due_at = due[FEEDBACK_STEP_ANSWER];
 	return MC_OK;
 }
 

@@ -660,10 +660,14 @@ static enum mc_err fb_apply_text(const struct fb_act *x, struct mc_error *err)
 static enum mc_err fb_apply_approve(const struct fb_act *x, struct mc_error *err)
 {
 	struct feedback_limits lim;
-	int64_t due = 0;
+	struct feedback_clocks ck;
+	int64_t due[FEEDBACK_STEPS];
 	enum mc_err rc;
-	if ((rc = feedback_limits_read(x->st, &lim, err)) ||
-	    (rc = feedback_due(x->st, x->now, lim.publish, &due, err)))
+	if ((rc = feedback_limits_read(x->st, &lim, err)))
+		return rc;
+	/* Never anonymous here: feedback_permit refuses the approval of a report. */
+	feedback_clocks_of(&lim, FEEDBACK_CLOCKS_APPROVED, false, &ck);
+	if ((rc = feedback_clocks_due(x->st, &ck, x->now, due, err)))
 		return rc;
 	db_stmt *s = store_stmt(x->c, "UPDATE feedback SET status = 'answered',"
 	                              " answer = coalesce(?1, answer_draft), answered_at = ?2,"
@@ -673,7 +677,7 @@ static enum mc_err fb_apply_approve(const struct fb_act *x, struct mc_error *err
 	fb_bind_text(s, 1, x->cmd->text);
 	db_bind_int64(s, 2, x->now);
 	db_bind_int64(s, 3, x->who->user_id);
-	db_bind_int64(s, 4, due);
+	db_bind_int64(s, 4, due[FEEDBACK_STEP_PUBLISH]);
 	db_bind_int64(s, 5, x->f->id);
 	if ((rc = store_step(x->c, s, "feedback", err)))
 		return rc;

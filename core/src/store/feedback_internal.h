@@ -54,4 +54,10 @@ enum mc_err feedback_public_limits_read(struct store *st, struct feedback_public
 enum mc_err feedback_due(struct store *st, int64_t from, int days, int64_t *due,
                          struct mc_error *err);
 
+/* The due instants of the clocks ck (domain/feedback.h feedback_clocks_of)
+ * started at from: due[s] by feedback_due for each started step s, 0 for
+ * the others. MC_OK or the calendar's error. */
+enum mc_err feedback_clocks_due(struct store *st, const struct feedback_clocks *ck, int64_t from,
+                                int64_t due[FEEDBACK_STEPS], struct mc_error *err);
+
 #endif
