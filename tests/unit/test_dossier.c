@@ -440,6 +440,30 @@ static void test_office_permit(void **state)
 	}
 }
 
+/* A probable duplicate: taken in within 30 days of 24 hours before the
+ * intake (the bound included), not refused at intake; refused at intake
+ * unless the clerk confirms. */
+static void test_duplicate(void **state)
+{
+	(void)state;
+	int64_t now = at(2026, 12, 1, 9, 0);
+	int64_t since = now - 30 * 86400;
+	assert_int_equal(DOSSIER_DUPLICATE_DAYS, 30);
+	assert_int_equal(dossier_duplicate_since(now), since);
+	assert_true(dossier_is_duplicate_of(now, DS_RECEIVED, now));
+	assert_true(dossier_is_duplicate_of(since, DS_RECEIVED, now)); /* the bound */
+	assert_false(dossier_is_duplicate_of(since - 1, DS_RECEIVED, now));
+	assert_false(dossier_is_duplicate_of(now, DS_REJECTED_AT_INTAKE, now));
+	/* Every other status, even final ones, is a dossier taken in. */
+	for (int st = 0; st < DS_STATUS_COUNT; st++)
+		assert_int_equal(dossier_is_duplicate_of(now - 86400, (enum dossier_status)st, now),
+		                 st != DS_REJECTED_AT_INTAKE);
+	assert_true(dossier_intake_refuses_duplicate(true, false));
+	assert_false(dossier_intake_refuses_duplicate(true, true));
+	assert_false(dossier_intake_refuses_duplicate(false, false));
+	assert_false(dossier_intake_refuses_duplicate(false, true));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -460,6 +484,7 @@ int main(void)
 	    cmocka_unit_test(test_intake_outcome),
 	    cmocka_unit_test(test_notify_trigger),
 	    cmocka_unit_test(test_office_permit),
+	    cmocka_unit_test(test_duplicate),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -11,10 +11,6 @@
 /* Room for a normalised phone number: "0" and up to 10 digits, and the NUL. */
 #define APPLICANT_PHONE_MAX 12
 
-/* Days within which the same ID number asking for the same procedure is a
- * probable duplicate that intake asks to confirm. */
-#define APPLICANT_DUPLICATE_DAYS 30
-
 /* Whether s is an ID number the office accepts: a căn cước / CCCD of 12
  * digits, or a passport number: one or two Latin capital letters followed by
  * 6 to 8 digits (Vietnamese passports are one letter and 7 digits). NULL: no. */

@@ -232,6 +232,21 @@ enum dossier_timing dossier_timing_of(int64_t spent, int64_t budget, int64_t day
 	return DT_ON_TIME;
 }
 
+int64_t dossier_duplicate_since(int64_t now)
+{
+	return now - (int64_t)DOSSIER_DUPLICATE_DAYS * 86400;
+}
+
+bool dossier_is_duplicate_of(int64_t intake_at, enum dossier_status status, int64_t now)
+{
+	return intake_at >= dossier_duplicate_since(now) && status != DS_REJECTED_AT_INTAKE;
+}
+
+bool dossier_intake_refuses_duplicate(bool has_duplicate, bool confirmed)
+{
+	return has_duplicate && !confirmed;
+}
+
 bool dossier_at_risk(int64_t remaining, int64_t total, int share_permille)
 {
 	if (total <= 0)

@@ -192,6 +192,28 @@ enum dossier_office_refusal {
  * reason. A hand-over may go to any office. */
 enum dossier_office_refusal dossier_office_permit(enum dossier_office_use use, unsigned kind);
 
+/* ---- a probable duplicate at intake ------------------------------------ */
+
+/* Days within which the same ID number asking for the same procedure is a
+ * probable duplicate that intake asks to confirm. */
+#define DOSSIER_DUPLICATE_DAYS 30
+
+/* The earliest intake instant of a probable duplicate of an intake at now:
+ * DOSSIER_DUPLICATE_DAYS days of 24 hours before it. */
+int64_t dossier_duplicate_since(int64_t now);
+
+/* Whether an earlier dossier of the same ID number and the same procedure,
+ * taken in at intake_at and now in status, makes an intake at now a
+ * probable duplicate: taken in at or after dossier_duplicate_since(now), and
+ * not refused at intake (a refused one was never taken in). */
+bool dossier_is_duplicate_of(int64_t intake_at, enum dossier_status status, int64_t now);
+
+/* Whether intake refuses to take a dossier in: it has a probable duplicate
+ * (dossier_is_duplicate_of) and the clerk did not confirm it
+ * (confirm_duplicate). The answer is then 409 probable_duplicate, naming
+ * the duplicate. */
+bool dossier_intake_refuses_duplicate(bool has_duplicate, bool confirmed);
+
 /* The result of a step or of the whole dossier against its budget: finished
  * early (before the due instant, by at least a working day), on time, or late. */
 enum dossier_timing { DT_EARLY, DT_ON_TIME, DT_LATE };

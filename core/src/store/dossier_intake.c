@@ -211,10 +211,12 @@ static enum mc_err dossier_intake_offices(struct store_conn *c, const struct pri
 }
 
 /* A probable duplicate: the latest dossier inside who's scope of the same ID
- * number and procedure taken in (not refused) within
- * APPLICANT_DUPLICATE_DAYS before now. MC_OK with *dup set to {"code",
- * "intake_at", "status"} in *dup and *found when there is one; or the database error. On c, the
- * intake's writer or a check's reader. */
+ * number and procedure that the domain's dossier_is_duplicate_of names one
+ * (the SQL only narrows the rows to the same ID number and procedure, the
+ * newest first; the window and the refusals are the domain's). A person's
+ * history of one procedure is a few rows. MC_OK with *dup
+ * (code, intake_at, status) and *found set when there is one; or the
+ * database error. On c, the intake's writer or a check's reader. */
 static enum mc_err dossier_duplicate_find(struct store_conn *c, const struct principal *who,
                                           const char *id_number, const char *procedure, int64_t now,
                                           struct dossier_duplicate *dup, bool *found,
@@ -224,23 +226,26 @@ static enum mc_err dossier_duplicate_find(struct store_conn *c, const struct pri
 	db_stmt *s =
 	    store_stmt(c, "SELECT d.code, d.intake_at, d.status FROM dossiers d"
 	                  " JOIN procedures p ON p.id = d.procedure_id"
-	                  " WHERE d.applicant_id_number = ?1 AND p.code = ?2 AND d.intake_at >= ?3"
-	                  " AND d.status <> 'rejected_at_intake' AND " DOSSIER_SCOPE_SQL
-	                  " ORDER BY d.intake_at DESC, d.id DESC LIMIT 1");
+	                  " WHERE d.applicant_id_number = ?1 AND p.code = ?2 AND " DOSSIER_SCOPE_SQL
+	                  " ORDER BY d.intake_at DESC, d.id DESC");
 	*found = false;
 	if (s == NULL)
 		return store_sql_error(c, "duplicate", err);
 	store_dossier_bind_scope(s, who);
 	db_bind_text(s, 1, id_number, -1, DB_STATIC);
 	db_bind_text(s, 2, procedure, -1, DB_STATIC);
-	db_bind_int64(s, 3, now - (int64_t)APPLICANT_DUPLICATE_DAYS * 86400);
 	int step;
-	if (store_next(s, &step)) {
+	while (store_next(s, &step)) {
+		int64_t intake_at = db_column_int64(s, 1);
+		enum dossier_status status = DS_RECEIVED; /* an unknown word is no refusal */
+		dossier_status_parse(store_col_text(s, 2), &status);
+		if (!dossier_is_duplicate_of(intake_at, status, now))
+			continue;
 		*found = true;
 		snprintf(dup->code, sizeof dup->code, "%s", store_col_text(s, 0));
-		dup->intake_at = db_column_int64(s, 1);
-		dup->status = DS_RECEIVED;
-		dossier_status_parse(store_col_text(s, 2), &dup->status);
+		dup->intake_at = intake_at;
+		dup->status = status;
+		break;
 	}
 	return store_scan_end(c, s, step, "duplicate", err);
 }
@@ -254,13 +259,13 @@ static enum mc_err dossier_duplicate_error(const struct dossier_duplicate *dup,
 	const char *code = dup->code;
 	char vi[256];
 	snprintf(vi, sizeof vi,
-	         "Có thể trùng hồ sơ %s (cùng số định danh và thủ tục trong 30 ngày); "
+	         "Có thể trùng hồ sơ %s (cùng số định danh và thủ tục trong %d ngày); "
 	         "xác nhận để tiếp nhận",
-	         code ? code : "");
+	         code ? code : "", DOSSIER_DUPLICATE_DAYS);
 	return mc_failf(err, MC_ERR_CONFLICT, "probable_duplicate", vi,
-	                "Probably the same as dossier %s (same ID number and procedure within 30 "
+	                "Probably the same as dossier %s (same ID number and procedure within %d "
 	                "days); send confirm_duplicate: true to take it in",
-	                code ? code : "");
+	                code ? code : "", DOSSIER_DUPLICATE_DAYS);
 }
 
 /* An intake's request as dossier_intake_read checked it, then as
@@ -472,7 +477,7 @@ enum mc_err store_dossier_intake(struct store *st, const struct principal *who,
 	enum dossier_status status = dossier_intake_status(cmd->outcome);
 	if ((rc = dossier_intake_resolve(st, c, who, cmd, &in, err)))
 		goto fail;
-	if (in.has_duplicate && !cmd->confirm_duplicate) {
+	if (dossier_intake_refuses_duplicate(in.has_duplicate, cmd->confirm_duplicate)) {
 		*dup = in.duplicate;
 		rc = dossier_duplicate_error(&in.duplicate, err);
 		goto fail;
