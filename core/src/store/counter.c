@@ -340,22 +340,7 @@ enum mc_err store_counter_recall(struct store *st, const struct principal *who, 
 enum mc_err store_counter_no_show(struct store *st, const struct principal *who, int64_t office,
                                   int counter_no, struct queue_ticket *ticket, struct mc_error *err)
 {
-	enum mc_err rc = store_begin(st, err);
-	if (rc)
-		return rc;
-	struct store_conn *c = store_write_conn(st);
-	struct counter_row co;
-	struct ticket_row t;
-	rc = queue_counter_for_action(c, who, office, counter_no, &co, err);
-	if (rc == MC_OK)
-		rc = queue_require_serving(c, &co, &t, err);
-	if (rc == MC_OK)
-		rc = queue_end_visit(st, who, &co, &t, VISIT_NO_SHOW, ticket, err);
-	if (rc) {
-		store_rollback(st);
-		return rc;
-	}
-	return store_commit(st, err);
+	return store_counter_finish(st, who, office, counter_no, VISIT_NO_SHOW, ticket, err);
 }
 
 enum mc_err store_counter_finish(struct store *st, const struct principal *who, int64_t office,
