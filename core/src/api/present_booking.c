@@ -24,6 +24,33 @@ static json_t *bk_bring(const char *procedure_body)
 	return bring;
 }
 
+enum mc_err present_booking_refusal(const struct booking_refused *why, struct mc_error *err)
+{
+	enum mc_err rc = MC_OK;
+	switch (why->why) {
+	case BOOKING_OK: break;
+	case BOOKING_TOO_MANY_TODAY:
+		rc = mc_failf(err, MC_ERR_RATE_LIMITED, "too_many_bookings",
+		              "Số điện thoại này đã đặt quá nhiều lịch hẹn hôm nay, vui lòng"
+		              " thử lại vào ngày mai",
+		              "this phone made %d bookings today", why->phone_day_max);
+		err->retry_after = (int)why->retry_after;
+		break;
+	case BOOKING_PERSON_LIMIT:
+		rc = mc_failf(err, MC_ERR_CONFLICT, "booking_limit",
+		              "Mỗi người chỉ được đặt tối đa số lịch hẹn cho phép trong một ngày",
+		              "at most %d bookings a person a day (by phone or ID number)",
+		              why->per_person_per_day);
+		break;
+	case BOOKING_SLOT_FULL:
+		rc = mc_fail(err, MC_ERR_CONFLICT, "slot_full",
+		             "Khung giờ này vừa hết chỗ, vui lòng chọn giờ khác",
+		             "the slot is full");
+		break;
+	}
+	return rc;
+}
+
 json_t *present_booking(const struct booking_view *v, bool staff)
 {
 	char from[32], until[32], phone[16];

@@ -16,6 +16,12 @@
  * "created_by","created_at". */
 json_t *present_booking(const struct booking_view *v, bool staff);
 
+/* The store's refusal of a booking (why->why not BOOKING_OK) as the error
+ * answered: BOOKING_TOO_MANY_TODAY 429 too_many_bookings (Retry-After until
+ * the office's next day), BOOKING_PERSON_LIMIT 409 booking_limit,
+ * BOOKING_SLOT_FULL 409 slot_full. Fills err and returns its kind. */
+enum mc_err present_booking_refusal(const struct booking_refused *why, struct mc_error *err);
+
 /* GET /api/v1/bookings: {"office","day","items","total","offset","limit"}
  * (office: the code asked for, or null). */
 json_t *present_booking_list(const struct booking_list *l, const char *office, int offset,

@@ -118,11 +118,14 @@ void route_public_booking_create(struct api *api, struct http_request *r)
 	struct mc_error err;
 	struct booking_create_cmd cmd;
 	struct booking_view v;
+	struct booking_refused why;
 	const char *field = NULL;
 	enum mc_err rc = booking_create_parse(body, &cmd, &field, &err);
 	json_decref(body);
 	if (rc == MC_OK)
-		rc = store_booking_create(api->st, NULL, &cmd, clock_now(), &v, &field, &err);
+		rc = store_booking_create(api->st, NULL, &cmd, clock_now(), &v, &why, &field, &err);
+	if (rc == MC_OK && why.why != BOOKING_OK)
+		rc = present_booking_refusal(&why, &err);
 	booking_create_cmd_clear(&cmd);
 	if (rc == MC_OK) {
 		ratelimit_give_back(api->booking_rate, refused);

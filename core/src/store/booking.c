@@ -878,45 +878,17 @@ static enum mc_err bk_event(struct store *st, const char *actor, int64_t office_
 	return ev == 0 ? (err ? err->kind : MC_ERR_INTERNAL) : MC_OK;
 }
 
-/* The refusals' errors (domain booking_refusal_of decides which). */
-static enum mc_err bk_refusal_error(enum booking_refusal why, const struct booking_settings *bs,
-                                    int64_t retry_after, struct mc_error *err)
-{
-	enum mc_err rc = MC_OK;
-	switch (why) {
-	case BOOKING_OK: break;
-	case BOOKING_TOO_MANY_TODAY:
-		rc = mc_failf(err, MC_ERR_RATE_LIMITED, "too_many_bookings",
-		              "Số điện thoại này đã đặt quá nhiều lịch hẹn hôm nay, vui lòng"
-		              " thử lại vào ngày mai",
-		              "this phone made %d bookings today", STORE_BOOKING_PER_PHONE_DAY);
-		if (err)
-			err->retry_after = (int)retry_after;
-		break;
-	case BOOKING_PERSON_LIMIT:
-		rc = mc_failf(err, MC_ERR_CONFLICT, "booking_limit",
-		              "Mỗi người chỉ được đặt tối đa số lịch hẹn cho phép trong một ngày",
-		              "at most %d bookings a person a day (by phone or ID number)",
-		              bs->per_person_per_day);
-		break;
-	case BOOKING_SLOT_FULL:
-		rc = mc_fail(err, MC_ERR_CONFLICT, "slot_full",
-		             "Khung giờ này vừa hết chỗ, vui lòng chọn giờ khác",
-		             "the slot is full");
-		break;
-	}
-	return rc;
-}
-
 /* Whether the booking a (slot `slot` of day `day`, target t) is refused on
- * connection c: the counts read here, the rule booking_refusal_of's. Run on
- * the reader first, so an obviously refused booking never takes the
- * writer, then again inside the write transaction, the check that decides a
- * race. */
+ * connection c into *why: the counts read here, the rule booking_refusal_of's,
+ * the figures its words name beside it (the API words it). Run on the reader
+ * first, so an obviously refused booking never takes the writer, then again
+ * inside the write transaction, the check that decides a race. The error
+ * returned is the store's own (a failed read), never the refusal. */
 static enum mc_err bk_refused(struct store_conn *c, const struct principal *who,
                               const struct booking_create_cmd *a, const struct bk_day *day,
                               const struct booking_settings *bs, const struct bk_target *t,
-                              const struct booking_slot *slot, int64_t now, struct mc_error *err)
+                              const struct booking_slot *slot, int64_t now,
+                              struct booking_refused *why, struct mc_error *err)
 {
 	enum mc_err rc = MC_OK;
 	struct booking_counts n = {.public_channel = who == NULL,
@@ -949,7 +921,11 @@ static enum mc_err bk_refused(struct store_conn *c, const struct principal *who,
 	if ((rc = bk_taken(c, bs, t->office_id, t->group_id, slot, 1, now, &used, err)))
 		return rc;
 	n.slot_taken = used;
-	return bk_refusal_error(booking_refusal_of(bs, &n), bs, today_start + 86400 - now, err);
+	*why = (struct booking_refused){.why = booking_refusal_of(bs, &n),
+	                                .phone_day_max = n.phone_day_max,
+	                                .per_person_per_day = bs->per_person_per_day,
+	                                .retry_after = today_start + 86400 - now};
+	return MC_OK;
 }
 
 void booking_create_cmd_clear(struct booking_create_cmd *cmd)
@@ -1072,13 +1048,15 @@ static enum mc_err bk_insert(struct store_conn *c, const char *code,
 }
 
 /* Takes the place inside one write transaction: the refusals checked
- * again (the check that decides a race), the booking stored with its
- * event and message. *code gets the new booking's code. */
+ * again (the check that decides a race; refused: *why set, rolled back,
+ * MC_OK), the booking stored with its event and message. *code gets the
+ * new booking's code. */
 static enum mc_err bk_take(struct store *st, const struct principal *who,
                            const struct booking_create_cmd *a, const struct bk_target *t,
                            int64_t proc_id, const struct booking_settings *bs,
                            const struct bk_day *day, const struct booking_slot *slot, int64_t now,
-                           char code[BOOKING_CODE_LEN + 1], struct mc_error *err)
+                           char code[BOOKING_CODE_LEN + 1], struct booking_refused *why,
+                           struct mc_error *err)
 {
 	enum mc_err rc;
 	int64_t id = 0;
@@ -1086,8 +1064,8 @@ static enum mc_err bk_take(struct store *st, const struct principal *who,
 	if ((rc = store_begin(st, err)))
 		return rc;
 	struct store_conn *c = store_write_conn(st);
-	if ((rc = bk_refused(c, who, a, day, bs, t, slot, now, err)) ||
-	    (rc = bk_code_new(c, code, err)) ||
+	if ((rc = bk_refused(c, who, a, day, bs, t, slot, now, why, err)) ||
+	    why->why != BOOKING_OK || (rc = bk_code_new(c, code, err)) ||
 	    (rc = bk_insert(c, code, a, t, proc_id, day, slot, actor, now, &id, err)))
 		goto fail;
 	struct jsontext j = JSONTEXT_INIT;
@@ -1112,7 +1090,8 @@ fail:
 
 enum mc_err store_booking_create(struct store *st, const struct principal *who,
                                  const struct booking_create_cmd *a, int64_t now,
-                                 struct booking_view *out, const char **field, struct mc_error *err)
+                                 struct booking_view *out, struct booking_refused *why,
+                                 const char **field, struct mc_error *err)
 {
 	struct bk_target t;
 	struct booking_settings bs;
@@ -1123,6 +1102,7 @@ enum mc_err store_booking_create(struct store *st, const struct principal *who,
 	char code[BOOKING_CODE_LEN + 1];
 
 	*out = (struct booking_view){0};
+	*why = (struct booking_refused){.why = BOOKING_OK};
 	if (field)
 		*field = NULL;
 	struct store_conn *c = store_read_conn(st);
@@ -1135,8 +1115,10 @@ enum mc_err store_booking_create(struct store *st, const struct principal *who,
 	 * writer. */
 	if ((rc = bk_window(st, t.office_id, &bs, now, days, &n, err)) ||
 	    (rc = bk_slot_find(days, n, &t, a->start, now, &k, &slot, field, err)) ||
-	    (rc = bk_refused(c, who, a, &days[k], &bs, &t, &slot, now, err)) ||
-	    (rc = bk_take(st, who, a, &t, proc_id, &bs, &days[k], &slot, now, code, err)))
+	    (rc = bk_refused(c, who, a, &days[k], &bs, &t, &slot, now, why, err)) ||
+	    why->why != BOOKING_OK ||
+	    (rc = bk_take(st, who, a, &t, proc_id, &bs, &days[k], &slot, now, code, why, err)) ||
+	    why->why != BOOKING_OK)
 		goto out;
 	rc = bk_get(st, who, code, now, out, err);
 out:

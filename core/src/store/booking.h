@@ -203,21 +203,32 @@ struct booking_view {
 };
 void booking_view_clear(struct booking_view *v);
 
+/* Why store_booking_create refused a booking (the domain's
+ * booking_refusal_of), unworded, with the figures its words name: why
+ * BOOKING_OK when it was not refused. */
+struct booking_refused {
+	enum booking_refusal why;
+	int phone_day_max;      /* STORE_BOOKING_PER_PHONE_DAY (BOOKING_TOO_MANY_TODAY) */
+	int per_person_per_day; /* the setting (BOOKING_PERSON_LIMIT) */
+	int64_t retry_after;    /* seconds until the office's next day (BOOKING_TOO_MANY_TODAY) */
+};
+
 /* Books a place as cmd asks at now. who NULL: the public page (channel
  * "public", at most STORE_BOOKING_PER_PHONE_DAY bookings a phone a day); a
- * staff member of the centre: channel "staff". *out gets the booking as
- * store_booking_get gives it (the caller clears it).
+ * staff member of the centre: channel "staff". MC_OK with why->why
+ * BOOKING_OK: *out gets the booking as store_booking_get gives it (the
+ * caller clears it). MC_OK with why->why set: the domain refused it
+ * (too many bookings of the phone today, the person's limit, the slot
+ * full; api/present_booking.c words it), nothing stored, *out empty.
  * Errors, nothing stored: MC_ERR_INVALID "slot_invalid" (not a slot of that
  * day, in the past, beyond the window, a day off; *field "start");
  * MC_ERR_NOT_FOUND "office_not_found", "group_not_found",
- * "procedure_not_found"; MC_ERR_CONFLICT "slot_full", "booking_limit"
- * (per_person_per_day by phone or ID number); MC_ERR_RATE_LIMITED
- * "too_many_bookings". *field (when not NULL) gets the field an error names
- * (static string) or NULL. */
+ * "procedure_not_found". *field (when not NULL) gets the field an error
+ * names (static string) or NULL. */
 enum mc_err store_booking_create(struct store *st, const struct principal *who,
                                  const struct booking_create_cmd *cmd, int64_t now,
-                                 struct booking_view *out, const char **field,
-                                 struct mc_error *err);
+                                 struct booking_view *out, struct booking_refused *why,
+                                 const char **field, struct mc_error *err);
 
 /* A booking (by code, parsed by booking_code_parse) into *out (the caller
  * clears it). MC_ERR_NOT_FOUND "booking_not_found" for a code that is
