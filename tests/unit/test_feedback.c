@@ -190,6 +190,38 @@ static void test_status_words(void)
 	assert(feedback_permit(&sup, &f, FEEDBACK_CLOSE) == FEEDBACK_WRONG_STATE);
 }
 
+/* Every kind and note step parses to its enum and back; an unknown word
+ * (another case, or none) to the count, which no rule takes for a kind. */
+static void test_kind_and_note_words(void)
+{
+	static const char *const kinds[] = {"pakn", "anonymous"};
+	assert(sizeof kinds / sizeof kinds[0] == FEEDBACK_KINDS);
+	for (int i = 0; i < FEEDBACK_KINDS; i++) {
+		assert((int)feedback_kind_of(kinds[i]) == i);
+		assert(strcmp(feedback_kind_name((enum feedback_kind)i), kinds[i]) == 0);
+	}
+	assert(feedback_kind_of("anonymous") == FEEDBACK_KIND_ANONYMOUS);
+	assert(feedback_kind_of("pakn") == FEEDBACK_KIND_PAKN);
+	assert(feedback_kind_of("PAKN") == FEEDBACK_KINDS);
+	assert(feedback_kind_of("") == FEEDBACK_KINDS);
+	assert(feedback_kind_of(NULL) == FEEDBACK_KINDS);
+	assert(feedback_kind_name(FEEDBACK_KINDS) == NULL);
+
+	static const char *const steps[] = {"accept",       "reject",      "forward",      "assign",
+	                                    "info_request", "info_reply",  "answer_draft", "answer",
+	                                    "close",        "set_subject", "link_repeat"};
+	assert(sizeof steps / sizeof steps[0] == FEEDBACK_NOTE_STEPS);
+	for (int i = 0; i < FEEDBACK_NOTE_STEPS; i++) {
+		assert((int)feedback_note_step_of(steps[i]) == i);
+		assert(strcmp(feedback_note_step_name((enum feedback_note_step)i), steps[i]) == 0);
+	}
+	assert(feedback_note_step_of("info_request") == FEEDBACK_NOTE_INFO_REQUEST);
+	assert(feedback_note_step_of("info_requested") == FEEDBACK_NOTE_STEPS);
+	assert(feedback_note_step_of("request_info") == FEEDBACK_NOTE_STEPS);
+	assert(feedback_note_step_of(NULL) == FEEDBACK_NOTE_STEPS);
+	assert(feedback_note_step_name(FEEDBACK_NOTE_STEPS) == NULL);
+}
+
 /* The sender replies only while the feedback waits for information. */
 static void test_can_reply(void)
 {
@@ -416,6 +448,7 @@ int main(void)
 	test_words();
 	test_reply_moves_due();
 	test_status_words();
+	test_kind_and_note_words();
 	test_can_reply();
 	test_subject_of();
 	test_permit();

@@ -268,6 +268,53 @@ bool feedback_reply_moves_due(int64_t asked_at, int64_t answer_due_at)
 	return asked_at > 0 && answer_due_at > 0 && answer_due_at >= asked_at;
 }
 
+/* ---- kinds and note steps --------------------------------------------------- */
+
+static const char *const feedback_kind_names[FEEDBACK_KINDS] = {
+    [FEEDBACK_KIND_PAKN] = "pakn",
+    [FEEDBACK_KIND_ANONYMOUS] = "anonymous",
+};
+
+enum feedback_kind feedback_kind_of(const char *s)
+{
+	for (int k = 0; s && k < FEEDBACK_KINDS; k++)
+		if (strcmp(feedback_kind_names[k], s) == 0)
+			return (enum feedback_kind)k;
+	return FEEDBACK_KINDS;
+}
+
+const char *feedback_kind_name(enum feedback_kind k)
+{
+	return (unsigned)k < FEEDBACK_KINDS ? feedback_kind_names[k] : NULL;
+}
+
+static const char *const feedback_note_step_names[FEEDBACK_NOTE_STEPS] = {
+    [FEEDBACK_NOTE_ACCEPT] = "accept",
+    [FEEDBACK_NOTE_REJECT] = "reject",
+    [FEEDBACK_NOTE_FORWARD] = "forward",
+    [FEEDBACK_NOTE_ASSIGN] = "assign",
+    [FEEDBACK_NOTE_INFO_REQUEST] = "info_request",
+    [FEEDBACK_NOTE_INFO_REPLY] = "info_reply",
+    [FEEDBACK_NOTE_ANSWER_DRAFT] = "answer_draft",
+    [FEEDBACK_NOTE_ANSWER] = "answer",
+    [FEEDBACK_NOTE_CLOSE] = "close",
+    [FEEDBACK_NOTE_SET_SUBJECT] = "set_subject",
+    [FEEDBACK_NOTE_LINK_REPEAT] = "link_repeat",
+};
+
+enum feedback_note_step feedback_note_step_of(const char *s)
+{
+	for (int i = 0; s && i < FEEDBACK_NOTE_STEPS; i++)
+		if (strcmp(feedback_note_step_names[i], s) == 0)
+			return (enum feedback_note_step)i;
+	return FEEDBACK_NOTE_STEPS;
+}
+
+const char *feedback_note_step_name(enum feedback_note_step s)
+{
+	return (unsigned)s < FEEDBACK_NOTE_STEPS ? feedback_note_step_names[s] : NULL;
+}
+
 /* ---- actions -------------------------------------------------------------- */
 
 static const char *const feedback_action_names[FEEDBACK_ACTIONS] = {

@@ -71,6 +71,46 @@ enum feedback_status {
 enum feedback_status feedback_status_of(const char *s);
 const char *feedback_status_name(enum feedback_status s);
 
+/* The kinds of feedback (feedback.kind): a PAKN, with its sender and its
+ * step clocks, or an anonymous report (tin báo không rõ danh tính), with
+ * neither. */
+enum feedback_kind {
+	FEEDBACK_KIND_PAKN,
+	FEEDBACK_KIND_ANONYMOUS,
+	FEEDBACK_KINDS /* also: an unknown kind */
+};
+/* The one parse of a kind: the kind named s ("pakn", "anonymous";
+ * FEEDBACK_KINDS for an unknown name or NULL); and back: its name, NULL for
+ * FEEDBACK_KINDS. */
+enum feedback_kind feedback_kind_of(const char *s);
+const char *feedback_kind_name(enum feedback_kind k);
+
+/* The steps a note of a feedback records (feedback_notes.step): the text
+ * of a classification (accept, reject, forward), of an assignment, of a
+ * request for information and the sender's reply to it, of an answer's
+ * draft and the answer approved, of a close, of the official named, of the
+ * earlier PAKN it repeats. */
+enum feedback_note_step {
+	FEEDBACK_NOTE_ACCEPT,
+	FEEDBACK_NOTE_REJECT,
+	FEEDBACK_NOTE_FORWARD,
+	FEEDBACK_NOTE_ASSIGN,
+	FEEDBACK_NOTE_INFO_REQUEST,
+	FEEDBACK_NOTE_INFO_REPLY,
+	FEEDBACK_NOTE_ANSWER_DRAFT,
+	FEEDBACK_NOTE_ANSWER,
+	FEEDBACK_NOTE_CLOSE,
+	FEEDBACK_NOTE_SET_SUBJECT,
+	FEEDBACK_NOTE_LINK_REPEAT,
+	FEEDBACK_NOTE_STEPS /* also: an unknown step */
+};
+/* The step named s ("accept", "reject", "forward", "assign",
+ * "info_request", "info_reply", "answer_draft", "answer", "close",
+ * "set_subject", "link_repeat"; FEEDBACK_NOTE_STEPS for an unknown name or
+ * NULL); and back: its name, NULL for FEEDBACK_NOTE_STEPS. */
+enum feedback_note_step feedback_note_step_of(const char *s);
+const char *feedback_note_step_name(enum feedback_note_step s);
+
 /* One feedback's times (0 = not happened / not set). */
 struct feedback_times {
 	int64_t received_at;

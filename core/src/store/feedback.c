@@ -481,7 +481,9 @@ static enum mc_err fb_insert(struct store_conn *c, const struct principal *who,
 		return store_sql_error(c, "feedback", err);
 	db_bind_text(s, 1, code, -1, DB_STATIC);
 	db_bind_text(s, 2, hash, -1, DB_STATIC);
-	db_bind_text(s, 3, anonymous ? "anonymous" : "pakn", -1, DB_STATIC);
+	db_bind_text(s, 3,
+	             feedback_kind_name(anonymous ? FEEDBACK_KIND_ANONYMOUS : FEEDBACK_KIND_PAKN),
+	             -1, DB_STATIC);
 	db_bind_text(s, 4, in->class, -1, DB_STATIC);
 	db_bind_text(s, 5, in->channel, -1, DB_STATIC);
 	db_bind_text(s, 6, in->text, -1, DB_STATIC);
@@ -652,7 +654,8 @@ static enum mc_err fb_public_not_found(struct mc_error *err)
  * office_id, info_asked_at, answer_due_at, reaction, answered_at. */
 struct fb_row {
 	int64_t id, office_id, info_asked_at, answer_due_at, answered_at;
-	char status[20], kind[16], reaction[16];
+	char status[20], reaction[16];
+	enum feedback_kind kind;
 };
 
 static enum mc_err fb_load_secret(struct store_conn *c, const char *code, const char *secret,
@@ -677,7 +680,7 @@ static enum mc_err fb_load_secret(struct store_conn *c, const char *code, const 
 		snprintf(want, sizeof want, "%s", store_col_text(s, 1));
 		f->id = db_column_int64(s, 0);
 		snprintf(f->status, sizeof f->status, "%s", store_col_text(s, 2));
-		snprintf(f->kind, sizeof f->kind, "%s", store_col_text(s, 3));
+		f->kind = feedback_kind_of(store_col_text(s, 3));
 		f->office_id = db_column_int64(s, 4);
 		f->info_asked_at = db_column_int64(s, 5);
 		f->answer_due_at = db_column_int64(s, 6);
@@ -693,7 +696,7 @@ static enum mc_err fb_load_secret(struct store_conn *c, const char *code, const 
 
 static bool fb_can_react(const struct fb_row *f)
 {
-	return feedback_can_react(strcmp(f->kind, "anonymous") == 0, feedback_status_of(f->status),
+	return feedback_can_react(f->kind == FEEDBACK_KIND_ANONYMOUS, feedback_status_of(f->status),
 	                          f->answered_at, f->reaction[0] != '\0');
 }
 
@@ -740,7 +743,7 @@ static enum mc_err fb_public_notes(struct store_conn *c, const struct fb_row *f,
 	while (store_next(s, &step)) {
 		const char *st = store_col_text(s, 1);
 		fb_public_step(v, db_column_int64(s, 0), st, xstrdup(store_col_text(s, 2)));
-		if (strcmp(st, "info_request") == 0)
+		if (feedback_note_step_of(st) == FEEDBACK_NOTE_INFO_REQUEST)
 			last_request = v->steps[v->nsteps - 1].text;
 	}
 	enum mc_err rc = store_scan_end(c, s, step, "feedback notes", err);
@@ -771,11 +774,12 @@ static enum mc_err fb_public_view(struct store_conn *c, const char *code, const 
 	bool found = store_next(s, &step);
 	if (found) {
 		snprintf(v->code, sizeof v->code, "%s", code);
-		snprintf(v->kind, sizeof v->kind, "%s", f->kind);
+		snprintf(v->kind, sizeof v->kind, "%s",
+		         f->kind < FEEDBACK_KINDS ? feedback_kind_name(f->kind) : "");
 		snprintf(v->status, sizeof v->status, "%s", f->status);
 		v->class = xstrdup(store_col_text(s, 0));
 		v->received_at = db_column_int64(s, 1);
-		if (strcmp(f->kind, "pakn") == 0)
+		if (f->kind == FEEDBACK_KIND_PAKN)
 			v->answer_due_at = db_column_int64(s, 2);
 		v->answer = fb_dup(s, 3);
 		v->answered_at = db_column_int64(s, 4);

@@ -46,7 +46,8 @@
 /* One feedback as the rules need it (a stack copy of its row). */
 struct fb {
 	int64_t id, office_id, subject_user_id, assigned_user_id;
-	char code[32], kind[16], status[20], entered_by[32], decision[16];
+	char code[32], status[20], entered_by[32], decision[16];
+	enum feedback_kind kind; /* parsed once from the row */
 	bool has_draft, conduct; /* conduct: class 'conduct' */
 	struct feedback_times t; /* t.decision points into decision (or NULL) */
 };
@@ -61,7 +62,7 @@ static void fb_from_row(db_stmt *s, struct fb *f)
 	memset(f, 0, sizeof *f);
 	f->id = db_column_int64(s, 0);
 	fb_copy(f->code, sizeof f->code, store_col_text(s, 1));
-	fb_copy(f->kind, sizeof f->kind, store_col_text(s, 2));
+	f->kind = feedback_kind_of(store_col_text(s, 2));
 	fb_copy(f->status, sizeof f->status, store_col_text(s, 3));
 	f->office_id = db_column_int64(s, 4);
 	f->subject_user_id = db_column_int64(s, 5);
@@ -76,7 +77,7 @@ static void fb_from_row(db_stmt *s, struct fb *f)
 /* f as the rules read it (pointing into f). */
 static struct feedback_state fb_state(const struct fb *f)
 {
-	return (struct feedback_state){.anonymous = strcmp(f->kind, "anonymous") == 0,
+	return (struct feedback_state){.anonymous = f->kind == FEEDBACK_KIND_ANONYMOUS,
 	                               .conduct = f->conduct,
 	                               .has_draft = f->has_draft,
 	                               .status = feedback_status_of(f->status),
@@ -197,7 +198,7 @@ static void fb_sender(struct feedback_sender *o, db_stmt *s, int col, bool visib
                       const struct fb *f)
 {
 	memset(o, 0, sizeof *o);
-	o->anonymous = strcmp(f->kind, "anonymous") == 0;
+	o->anonymous = f->kind == FEEDBACK_KIND_ANONYMOUS;
 	o->visible = visible && !o->anonymous;
 	if (!o->visible)
 		return;
@@ -219,7 +220,7 @@ static void fb_sender_clear(struct feedback_sender *o)
 static void fb_timing(const struct fb *f, int64_t now, struct feedback_timing *tm)
 {
 	memset(tm, 0, sizeof *tm);
-	if (strcmp(f->kind, "pakn") == 0)
+	if (f->kind == FEEDBACK_KIND_PAKN)
 		feedback_timing(&f->t, now, tm);
 }
 
@@ -404,7 +405,7 @@ static enum mc_err fb_detail(struct store_conn *c, const struct principal *who, 
 {
 	memset(d, 0, sizeof *d);
 	fb_copy(d->code, sizeof d->code, f->code);
-	fb_copy(d->kind, sizeof d->kind, f->kind);
+	fb_copy(d->kind, sizeof d->kind, feedback_kind_name(f->kind));
 	fb_copy(d->status, sizeof d->status, f->status);
 	fb_copy(d->decision, sizeof d->decision, f->decision);
 	d->entered_by = f->entered_by[0] ? xstrdup(f->entered_by) : NULL;
@@ -445,7 +446,8 @@ enum mc_err store_feedback_get(struct store *st, const struct principal *who, co
 
 /* Adds a note (the text of a step) to f. */
 static enum mc_err fb_note(struct store_conn *c, const struct fb *f, int64_t now, const char *actor,
-                           const char *step, const char *text, bool public, struct mc_error *err)
+                           enum feedback_note_step step, const char *text, bool public,
+                           struct mc_error *err)
 {
 	db_stmt *s = store_stmt(c, "INSERT INTO feedback_notes (feedback_id, at, actor, step,"
 	                           " text, public) VALUES (?, ?, ?, ?, ?, ?)");
@@ -454,7 +456,7 @@ static enum mc_err fb_note(struct store_conn *c, const struct fb *f, int64_t now
 	db_bind_int64(s, 1, f->id);
 	db_bind_int64(s, 2, now);
 	db_bind_text(s, 3, actor, -1, DB_STATIC);
-	db_bind_text(s, 4, step, -1, DB_STATIC);
+	db_bind_text(s, 4, feedback_note_step_name(step), -1, DB_STATIC);
 	db_bind_text(s, 5, text, -1, DB_STATIC);
 	db_bind_int(s, 6, public);
 	return store_step(c, s, "feedback note", err);
@@ -557,15 +559,17 @@ static enum mc_err fb_apply_classify(const struct fb_act *x, struct mc_error *er
 		return rc;
 	const char *actor = x->who->actor;
 	if (reject)
-		return fb_note(x->c, x->f, x->now, actor, "reject", cmd->reason, true, err);
+		return fb_note(x->c, x->f, x->now, actor, FEEDBACK_NOTE_REJECT, cmd->reason, true,
+		               err);
 	if (fwd) {
 		char text[FB_TARGET_MAX + FB_TEXT_MAX + 8];
 		snprintf(text, sizeof text, "%s%s%s", cmd->to, cmd->reason ? ": " : "",
 		         cmd->reason ? cmd->reason : "");
-		return fb_note(x->c, x->f, x->now, actor, "forward", text, true, err);
+		return fb_note(x->c, x->f, x->now, actor, FEEDBACK_NOTE_FORWARD, text, true, err);
 	}
 	if (cmd->reason)
-		return fb_note(x->c, x->f, x->now, actor, "accept", cmd->reason, false, err);
+		return fb_note(x->c, x->f, x->now, actor, FEEDBACK_NOTE_ACCEPT, cmd->reason, false,
+		               err);
 	return MC_OK;
 }
 
@@ -630,7 +634,7 @@ static enum mc_err fb_apply_assign(const struct fb_act *x, struct mc_error *err)
 	if ((rc = store_step(x->c, s, "feedback", err)))
 		return rc;
 	/* Whom it was given to, for the history. */
-	return fb_note(x->c, x->f, x->now, x->who->actor, "assign", name, false, err);
+	return fb_note(x->c, x->f, x->now, x->who->actor, FEEDBACK_NOTE_ASSIGN, name, false, err);
 }
 
 /* request_info (asks the sender: the answer's clock pauses) and answer
@@ -653,8 +657,9 @@ static enum mc_err fb_apply_text(const struct fb_act *x, struct mc_error *err)
 	enum mc_err rc = store_step(x->c, s, "feedback", err);
 	if (rc)
 		return rc;
-	return fb_note(x->c, x->f, x->now, x->who->actor, info ? "info_request" : "answer_draft",
-	               x->cmd->text, info, err);
+	return fb_note(x->c, x->f, x->now, x->who->actor,
+	               info ? FEEDBACK_NOTE_INFO_REQUEST : FEEDBACK_NOTE_ANSWER_DRAFT, x->cmd->text,
+	               info, err);
 }
 
 static enum mc_err fb_apply_approve(const struct fb_act *x, struct mc_error *err)
@@ -742,7 +747,8 @@ static enum mc_err fb_apply_close(const struct fb_act *x, struct mc_error *err)
 	enum mc_err rc = store_step(x->c, s, "feedback", err);
 	if (rc || x->cmd->note == NULL)
 		return rc;
-	return fb_note(x->c, x->f, x->now, x->who->actor, "close", x->cmd->note, false, err);
+	return fb_note(x->c, x->f, x->now, x->who->actor, FEEDBACK_NOTE_CLOSE, x->cmd->note, false,
+	               err);
 }
 
 static enum mc_err fb_apply_set_subject(const struct fb_act *x, struct mc_error *err)
@@ -791,7 +797,7 @@ static enum mc_err fb_apply_set_subject(const struct fb_act *x, struct mc_error 
 	db_bind_int64(s, 2, x->f->id);
 	if ((rc = store_step(x->c, s, "feedback", err)))
 		return rc;
-	return fb_note(x->c, x->f, x->now, x->who->actor, "set_subject",
+	return fb_note(x->c, x->f, x->now, x->who->actor, FEEDBACK_NOTE_SET_SUBJECT,
 	               uid ? name : "Không xác định", false, err);
 }
 
@@ -815,7 +821,8 @@ static enum mc_err fb_apply_link_repeat(const struct fb_act *x, struct mc_error 
 	db_bind_int64(s, 2, x->f->id);
 	if ((rc = store_step(x->c, s, "feedback", err)))
 		return rc;
-	return fb_note(x->c, x->f, x->now, x->who->actor, "link_repeat", earlier.code, false, err);
+	return fb_note(x->c, x->f, x->now, x->who->actor, FEEDBACK_NOTE_LINK_REPEAT, earlier.code,
+	               false, err);
 }
 
 /* The writes of each action, once the rules allowed it. */
@@ -925,7 +932,7 @@ static enum mc_err fb_list_check(struct store_conn *c, const struct principal *w
 		               "channel is web, kiosk, hotline, letter, box or counter");
 	if (q->box == NULL)
 		return MC_OK;
-	if (strcmp(q->box, "anonymous") != 0)
+	if (feedback_kind_of(q->box) != FEEDBACK_KIND_ANONYMOUS)
 		return mc_fail(err, MC_ERR_INVALID, "invalid_filter", "Bộ lọc không hợp lệ",
 		               "box is anonymous");
 	if (!feedback_user_is_head(c, who->user_id))
@@ -959,11 +966,12 @@ static db_stmt *fb_list_stmt(struct store_conn *c, const struct principal *who,
 		return NULL;
 	const struct {
 		const char *name, *v;
-	} texts[] = {{":kind", anonymous ? "anonymous" : "pakn"},
-	             {":status", q->status},
-	             {":class", q->class},
-	             {":channel", q->channel},
-	             {":actor", who->actor}};
+	} texts[] = {
+	    {":kind", feedback_kind_name(anonymous ? FEEDBACK_KIND_ANONYMOUS : FEEDBACK_KIND_PAKN)},
+	    {":status", q->status},
+	    {":class", q->class},
+	    {":channel", q->channel},
+	    {":actor", who->actor}};
 	for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
 		if (texts[i].v)
 			db_bind_text(s, db_bind_parameter_index(s, texts[i].name), texts[i].v, -1,
@@ -984,7 +992,7 @@ static void fb_list_item(struct store_conn *c, db_stmt *s, const struct fb *f,
 {
 	memset(it, 0, sizeof *it);
 	fb_copy(it->code, sizeof it->code, f->code);
-	fb_copy(it->kind, sizeof it->kind, f->kind);
+	fb_copy(it->kind, sizeof it->kind, feedback_kind_name(f->kind));
 	fb_copy(it->status, sizeof it->status, f->status);
 	it->class = xstrdup(store_col_text(s, FB_NCOLS + 2));
 	it->channel = xstrdup(store_col_text(s, FB_NCOLS + 3));

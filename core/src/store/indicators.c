@@ -1563,7 +1563,7 @@ static enum mc_err ind_scan_feedback(struct ind_ctx *x, struct indicators_feedba
 		    .publish_due_at = db_column_int64(s, 15),
 		};
 		struct indicators_feedback_row r = {
-		    .anonymous = strcmp(store_col_text(s, 0), "pakn") != 0,
+		    .anonymous = feedback_kind_of(store_col_text(s, 0)) != FEEDBACK_KIND_PAKN,
 		    .in_period = t.received_at >= x->start,
 		    .cls = ind_fb_index(indicators_feedback_classes, 4, store_col_text(s, 1)),
 		    .channel = ind_fb_index(indicators_feedback_channels, 6, store_col_text(s, 2)),
