@@ -34,6 +34,8 @@
 #include "util/clock.h"
 
 static const struct principal admin = {.role = ROLE_ADMIN, .actor = "test:admin"};
+/* The hall of a store without offices: none (counters and tickets without one). */
+static const struct queue_hall_req any_hall = {.code = NULL, .scoped = true};
 
 /* A store with one service group and one counter. */
 static int setup(void **state)
@@ -692,15 +694,15 @@ static void test_people_ahead_sql_matches_policy(void **state)
 {
 	struct store_fixture *f = *state;
 	struct mc_error err;
-	assert_int_equal(store_counter_set_state(f->st, &admin, 0, 1, COUNTER_OPEN, NULL, &err),
-	                 MC_OK);
+	assert_int_equal(
+	    store_counter_set_state(f->st, &admin, &any_hall, 1, COUNTER_OPEN, NULL, &err), MC_OK);
 	for (int i = 0; i < 14; i++)
 		assert_int_equal(store_ticket_issue(f->st, &admin, 0, "CT",
 		                                    i % 3 == 1 || i % 5 == 0 ? "elderly" : NULL,
 		                                    NULL, &err),
 		                 MC_OK);
 	for (int i = 0; i < 4; i++)
-		assert_int_equal(store_counter_call(f->st, &admin, 0, 1,
+		assert_int_equal(store_counter_call(f->st, &admin, &any_hall, 1,
 		                                    &(struct queue_call_cmd){i > 0, VISIT_SERVED},
 		                                    NULL, &err),
 		                 MC_OK);
@@ -736,6 +738,34 @@ static void test_people_ahead_sql_matches_policy(void **state)
 	}
 }
 
+/* A counter action resolves its hall inside its own transaction, before the
+ * counter: an unknown centre is office_not_found even for a counter that
+ * does not exist either, and changes nothing; the hall found, the counter's
+ * own errors follow. */
+static void test_counter_action_resolves_hall_first(void **state)
+{
+	struct store_fixture *f = *state;
+	struct mc_error err;
+	int64_t events = count(f, "SELECT count(*) FROM events");
+	const struct queue_hall_req nope = {.code = "NOPE", .scoped = true};
+	assert_int_equal(
+	    store_counter_call(f->st, &admin, &nope, 99, &(struct queue_call_cmd){0}, NULL, &err),
+	    MC_ERR_NOT_FOUND);
+	assert_string_equal(err.code, "office_not_found");
+	assert_int_equal(store_counter_set_state(f->st, &admin, &nope, 1, COUNTER_OPEN, NULL, &err),
+	                 MC_ERR_NOT_FOUND);
+	assert_string_equal(err.code, "office_not_found");
+	assert_int_equal(count(f, "SELECT count(*) FROM events"), events);
+	assert_int_equal(count(f, "SELECT count(*) FROM counters WHERE state = 'open'"), 0);
+	assert_int_equal(
+	    store_counter_finish(f->st, &admin, &any_hall, 99, VISIT_SERVED, NULL, &err),
+	    MC_ERR_NOT_FOUND);
+	assert_string_equal(err.code, "counter_not_found");
+	assert_int_equal(store_counter_recall(f->st, &admin, &any_hall, 1, NULL, &err),
+	                 MC_ERR_CONFLICT);
+	assert_string_equal(err.code, "no_ticket_at_counter");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -749,6 +779,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_numbering_gap_free_under_threads, setup,
 	                                    store_fixture_teardown),
 	    cmocka_unit_test_setup_teardown(test_people_ahead_sql_matches_policy, setup,
+	                                    store_fixture_teardown),
+	    cmocka_unit_test_setup_teardown(test_counter_action_resolves_hall_first, setup,
 	                                    store_fixture_teardown),
 	    cmocka_unit_test_setup_teardown(test_setup_is_all_or_nothing, setup,
 	                                    store_fixture_teardown),

@@ -35,6 +35,20 @@ static json_t *queue_body(struct http_request *r)
 	return http_body_object(r);
 }
 
+/* The office code the request names (office=<code>, *code NULL when
+ * absent). On a malformed code (empty, over 64 bytes) replies 400
+ * invalid_office and returns false. */
+static bool queue_office_code(struct http_request *r, const char **code)
+{
+	*code = http_query(r, "office");
+	if (*code && ((*code)[0] == '\0' || strlen(*code) > 64)) {
+		http_reply_fail(r, MC_ERR_INVALID, "invalid_office", "Mã trung tâm không hợp lệ",
+		                "office must be a centre code of 1-64 bytes");
+		return false;
+	}
+	return true;
+}
+
 /* The hall the request means (store_hall_resolve: office=<code>, else the
  * principal's own centre, else the only one in its scope); scoped: only
  * inside the principal's scope (another centre is 404). On error replies
@@ -42,17 +56,23 @@ static json_t *queue_body(struct http_request *r)
 static bool queue_hall(struct api *api, struct http_request *r, bool scoped, int64_t *office)
 {
 	struct mc_error err;
-	const char *code = http_query(r, "office");
-	if (code && (code[0] == '\0' || strlen(code) > 64)) {
-		http_reply_fail(r, MC_ERR_INVALID, "invalid_office", "Mã trung tâm không hợp lệ",
-		                "office must be a centre code of 1-64 bytes");
+	const char *code;
+	if (!queue_office_code(r, &code))
 		return false;
-	}
 	if (store_hall_resolve(api->st, r->authed ? &r->who : NULL, code, scoped, office, &err) ==
 	    MC_OK)
 		return true;
 	http_reply_error(r, &err);
 	return false;
+}
+
+/* The hall a counter route means, unresolved: the store resolves it inside
+ * the action's transaction (store/queue.h), within the caller's scope. On
+ * a malformed office code replies and returns false. */
+static bool queue_counter_hall(struct http_request *r, struct queue_hall_req *hall)
+{
+	hall->scoped = true;
+	return queue_office_code(r, &hall->code);
 }
 
 static bool queue_counter_no(struct http_request *r, int *no)
@@ -252,11 +272,11 @@ static bool queue_transfer_parse(json_t *body, struct queue_transfer_cmd *cmd, b
 	return true;
 }
 
-/* Runs op on counter no of hall office with the request's body; *bad when
- * a field has the wrong type or size (nothing run). */
+/* Runs op on counter no of the hall hall means with the request's body;
+ * *bad when a field has the wrong type or size (nothing run). */
 static enum mc_err queue_counter_run(struct api *api, struct http_request *r, enum counter_op op,
-                                     int64_t office, int no, json_t *body, bool *bad,
-                                     struct queue_ticket *ticket, struct mc_error *err)
+                                     const struct queue_hall_req *hall, int no, json_t *body,
+                                     bool *bad, struct queue_ticket *ticket, struct mc_error *err)
 {
 	switch (op) {
 	case OP_CALL: {
@@ -266,15 +286,15 @@ static enum mc_err queue_counter_run(struct api *api, struct http_request *r, en
 			return MC_OK;
 		if (!queue_outcome_parse(finish, "finish_current", &cmd.finish, err))
 			return err->kind;
-		return store_counter_call(api->st, &r->who, office, no, &cmd, ticket, err);
+		return store_counter_call(api->st, &r->who, hall, no, &cmd, ticket, err);
 	}
-	case OP_RECALL: return store_counter_recall(api->st, &r->who, office, no, ticket, err);
-	case OP_NO_SHOW: return store_counter_no_show(api->st, &r->who, office, no, ticket, err);
+	case OP_RECALL: return store_counter_recall(api->st, &r->who, hall, no, ticket, err);
+	case OP_NO_SHOW: return store_counter_no_show(api->st, &r->who, hall, no, ticket, err);
 	case OP_TRANSFER: {
 		struct queue_transfer_cmd cmd;
 		if (!queue_transfer_parse(body, &cmd, bad, err))
 			return *bad ? MC_OK : err->kind;
-		return store_counter_transfer(api->st, &r->who, office, no, &cmd, ticket, err);
+		return store_counter_transfer(api->st, &r->who, hall, no, &cmd, ticket, err);
 	}
 	case OP_FINISH:
 	default: {
@@ -284,7 +304,7 @@ static enum mc_err queue_counter_run(struct api *api, struct http_request *r, en
 			return MC_OK;
 		if (!queue_outcome_parse(outcome, "outcome", &o, err))
 			return err->kind;
-		return store_counter_finish(api->st, &r->who, office, no, o, ticket, err);
+		return store_counter_finish(api->st, &r->who, hall, no, o, ticket, err);
 	}
 	}
 }
@@ -292,8 +312,8 @@ static enum mc_err queue_counter_run(struct api *api, struct http_request *r, en
 static void queue_counter_action(struct api *api, struct http_request *r, enum counter_op op)
 {
 	int no;
-	int64_t office;
-	if (!queue_counter_no(r, &no) || !queue_hall(api, r, true, &office))
+	struct queue_hall_req hall;
+	if (!queue_counter_no(r, &no) || !queue_counter_hall(r, &hall))
 		return;
 	json_t *body = queue_body(r);
 	if (body == NULL)
@@ -301,7 +321,7 @@ static void queue_counter_action(struct api *api, struct http_request *r, enum c
 	struct mc_error err;
 	struct queue_ticket ticket;
 	bool bad = false;
-	enum mc_err rc = queue_counter_run(api, r, op, office, no, body, &bad, &ticket, &err);
+	enum mc_err rc = queue_counter_run(api, r, op, &hall, no, body, &bad, &ticket, &err);
 	json_decref(body);
 	if (bad) {
 		queue_bad_field(r, "a field has the wrong type or size");
@@ -338,8 +358,8 @@ void route_counter_finish(struct api *api, struct http_request *r)
 void route_counter_state(struct api *api, struct http_request *r)
 {
 	int no;
-	int64_t office;
-	if (!queue_counter_no(r, &no) || !queue_hall(api, r, true, &office))
+	struct queue_hall_req hall;
+	if (!queue_counter_no(r, &no) || !queue_counter_hall(r, &hall))
 		return;
 	json_t *body = http_body_object(r);
 	if (body == NULL)
@@ -356,7 +376,7 @@ void route_counter_state(struct api *api, struct http_request *r)
 		        "state must be open, paused or closed");
 		rc = mc_error_field(&err, "state");
 	} else {
-		rc = store_counter_set_state(api->st, &r->who, office, no, want, &counter, &err);
+		rc = store_counter_set_state(api->st, &r->who, &hall, no, want, &counter, &err);
 	}
 	json_decref(body);
 	if (rc != MC_OK) {

@@ -81,7 +81,8 @@ struct sim_counter {
 struct sim_centre {
 	int64_t id;
 	char code[SIM_CODE];
-	char authority[SIM_CODE]; /* the commune authority above it; "" for none */
+	struct queue_hall_req hall; /* its hall as its clerks' counter actions name it */
+	char authority[SIM_CODE];   /* the commune authority above it; "" for none */
 	struct sim_counter counters[SIM_MAX_COUNTERS];
 	int ncounters;
 	struct principal clerks[SIM_MAX_STAFF];
@@ -659,7 +660,7 @@ static void sim_counter_step(struct sim *s, struct sim_counter *co, int64_t next
 	struct mc_error err;
 	sim_at(s, t);
 	if (co->serving) {
-		if (store_counter_finish(s->st, &co->clerk, co->centre->id, co->no, VISIT_SERVED,
+		if (store_counter_finish(s->st, &co->clerk, &co->centre->hall, co->no, VISIT_SERVED,
 		                         NULL, &err) != MC_OK) {
 			s->rep->refused_steps++;
 		} else if (rng_unit(&s->rng) < SIM_RATE_TICKET) {
@@ -669,7 +670,7 @@ static void sim_counter_step(struct sim *s, struct sim_counter *co, int64_t next
 		}
 		co->serving = false;
 	}
-	if (store_counter_call(s->st, &co->clerk, co->centre->id, co->no,
+	if (store_counter_call(s->st, &co->clerk, &co->centre->hall, co->no,
 	                       &(struct queue_call_cmd){0}, &ticket, &err) != MC_OK) {
 		/* Nobody waiting for this counter: wait for the next arrival. */
 		co->free_at = next_arrival + 1;
@@ -680,9 +681,9 @@ static void sim_counter_step(struct sim *s, struct sim_counter *co, int64_t next
 	if (rng_unit(&s->rng) < 0.05) {
 		/* Called twice, nobody came. */
 		sim_at(s, t + 60);
-		store_counter_recall(s->st, &co->clerk, co->centre->id, co->no, NULL, &err);
+		store_counter_recall(s->st, &co->clerk, &co->centre->hall, co->no, NULL, &err);
 		sim_at(s, t + 150);
-		store_counter_no_show(s->st, &co->clerk, co->centre->id, co->no, NULL, &err);
+		store_counter_no_show(s->st, &co->clerk, &co->centre->hall, co->no, NULL, &err);
 		co->free_at = t + 180;
 		return;
 	}
@@ -752,7 +753,7 @@ static void sim_day(struct sim *s, int64_t day0)
 	for (int k = 0; k < s->ncentres; k++)
 		for (int i = 0; i < s->centres[k].ncounters; i++) {
 			struct sim_counter *co = &s->centres[k].counters[i];
-			store_counter_set_state(s->st, &co->clerk, co->centre->id, co->no,
+			store_counter_set_state(s->st, &co->clerk, &co->centre->hall, co->no,
 			                        COUNTER_OPEN, NULL, &err);
 			co->free_at = open;
 			co->serving = false;
@@ -795,10 +796,10 @@ static void sim_day(struct sim *s, int64_t day0)
 		for (int i = 0; i < s->centres[k].ncounters; i++) {
 			struct sim_counter *co = &s->centres[k].counters[i];
 			if (co->serving)
-				store_counter_finish(s->st, &co->clerk, co->centre->id, co->no,
+				store_counter_finish(s->st, &co->clerk, &co->centre->hall, co->no,
 				                     VISIT_SERVED, NULL, &err);
 			co->serving = false;
-			store_counter_set_state(s->st, &co->clerk, co->centre->id, co->no,
+			store_counter_set_state(s->st, &co->clerk, &co->centre->hall, co->no,
 			                        COUNTER_CLOSED, NULL, &err);
 		}
 		free(s->centres[k].arrivals);
@@ -864,6 +865,7 @@ static void sim_load(struct sim *s, json_t *plan)
 		c->id = json_integer_value(json_object_get(o, "id"));
 		snprintf(c->code, sizeof c->code, "%s",
 		         json_string_value(json_object_get(o, "code")));
+		c->hall = (struct queue_hall_req){.code = c->code, .scoped = true};
 		const char *auth = sim_authority_of(s, c->code);
 		snprintf(c->authority, sizeof c->authority, "%s", auth ? auth : "");
 		c->groups = json_array();

@@ -92,12 +92,24 @@ static enum mc_err queue_serving(struct store_conn *c, int64_t counter_id, struc
 	return store_scan_end(c, s, step, "serving", err);
 }
 
+/* Counter no of the hall hall means, both read on c inside the action's
+ * transaction: the hall's errors first (store_hall_resolve's), then
+ * counter_not_found. */
+static enum mc_err queue_counter_at(struct store_conn *c, const struct principal *who,
+                                    const struct queue_hall_req *hall, int no,
+                                    struct counter_row *out, struct mc_error *err)
+{
+	int64_t office = 0;
+	enum mc_err rc = queue_hall_on(c, hall->scoped ? who : NULL, who, hall->code, &office, err);
+	return rc ? rc : queue_counter_load(c, who, office, no, out, err);
+}
+
 /* Loads the counter for an action and checks the actor may use it. */
 static enum mc_err queue_counter_for_action(struct store_conn *c, const struct principal *who,
-                                            int64_t office, int no, struct counter_row *co,
-                                            struct mc_error *err)
+                                            const struct queue_hall_req *hall, int no,
+                                            struct counter_row *co, struct mc_error *err)
 {
-	enum mc_err rc = queue_counter_load(c, who, office, no, co, err);
+	enum mc_err rc = queue_counter_at(c, who, hall, no, co, err);
 	if (rc == MC_OK)
 		rc = queue_counter_check_actor(who, co, err);
 	return rc;
@@ -247,9 +259,10 @@ static enum mc_err queue_call_save(struct store *st, const struct principal *who
 	                   err);
 }
 
-enum mc_err store_counter_call(struct store *st, const struct principal *who, int64_t office,
-                               int counter_no, const struct queue_call_cmd *cmd,
-                               struct queue_ticket *ticket, struct mc_error *err)
+enum mc_err store_counter_call(struct store *st, const struct principal *who,
+                               const struct queue_hall_req *hall, int counter_no,
+                               const struct queue_call_cmd *cmd, struct queue_ticket *ticket,
+                               struct mc_error *err)
 {
 	enum mc_err rc = store_begin(st, err);
 	if (rc)
@@ -264,7 +277,7 @@ enum mc_err store_counter_call(struct store *st, const struct principal *who, in
 	char day[11];
 	clock_office_date(now, day);
 
-	rc = queue_counter_for_action(c, who, office, counter_no, &co, err);
+	rc = queue_counter_for_action(c, who, hall, counter_no, &co, err);
 	if (rc)
 		goto fail;
 	if (co.state != COUNTER_OPEN) {
@@ -309,8 +322,9 @@ fail:
 	return rc;
 }
 
-enum mc_err store_counter_recall(struct store *st, const struct principal *who, int64_t office,
-                                 int counter_no, struct queue_ticket *ticket, struct mc_error *err)
+enum mc_err store_counter_recall(struct store *st, const struct principal *who,
+                                 const struct queue_hall_req *hall, int counter_no,
+                                 struct queue_ticket *ticket, struct mc_error *err)
 {
 	enum mc_err rc = store_begin(st, err);
 	if (rc)
@@ -318,7 +332,7 @@ enum mc_err store_counter_recall(struct store *st, const struct principal *who, 
 	struct store_conn *c = store_write_conn(st);
 	struct counter_row co;
 	struct ticket_row t;
-	rc = queue_counter_for_action(c, who, office, counter_no, &co, err);
+	rc = queue_counter_for_action(c, who, hall, counter_no, &co, err);
 	if (rc == MC_OK)
 		rc = queue_require_serving(c, &co, &t, err);
 	if (rc == MC_OK) {
@@ -337,15 +351,17 @@ enum mc_err store_counter_recall(struct store *st, const struct principal *who, 
 	return store_commit(st, err);
 }
 
-enum mc_err store_counter_no_show(struct store *st, const struct principal *who, int64_t office,
-                                  int counter_no, struct queue_ticket *ticket, struct mc_error *err)
+enum mc_err store_counter_no_show(struct store *st, const struct principal *who,
+                                  const struct queue_hall_req *hall, int counter_no,
+                                  struct queue_ticket *ticket, struct mc_error *err)
 {
-	return store_counter_finish(st, who, office, counter_no, VISIT_NO_SHOW, ticket, err);
+	return store_counter_finish(st, who, hall, counter_no, VISIT_NO_SHOW, ticket, err);
 }
 
-enum mc_err store_counter_finish(struct store *st, const struct principal *who, int64_t office,
-                                 int counter_no, enum visit_outcome outcome,
-                                 struct queue_ticket *ticket, struct mc_error *err)
+enum mc_err store_counter_finish(struct store *st, const struct principal *who,
+                                 const struct queue_hall_req *hall, int counter_no,
+                                 enum visit_outcome outcome, struct queue_ticket *ticket,
+                                 struct mc_error *err)
 {
 	enum mc_err rc = store_begin(st, err);
 	if (rc)
@@ -353,7 +369,7 @@ enum mc_err store_counter_finish(struct store *st, const struct principal *who, 
 	struct store_conn *c = store_write_conn(st);
 	struct counter_row co;
 	struct ticket_row t;
-	rc = queue_counter_for_action(c, who, office, counter_no, &co, err);
+	rc = queue_counter_for_action(c, who, hall, counter_no, &co, err);
 	if (rc == MC_OK)
 		rc = queue_require_serving(c, &co, &t, err);
 	if (rc == MC_OK)
@@ -365,8 +381,9 @@ enum mc_err store_counter_finish(struct store *st, const struct principal *who, 
 	return store_commit(st, err);
 }
 
-enum mc_err store_counter_transfer(struct store *st, const struct principal *who, int64_t office,
-                                   int counter_no, const struct queue_transfer_cmd *cmd,
+enum mc_err store_counter_transfer(struct store *st, const struct principal *who,
+                                   const struct queue_hall_req *hall, int counter_no,
+                                   const struct queue_transfer_cmd *cmd,
                                    struct queue_ticket *ticket, struct mc_error *err)
 {
 	const char *to_group = cmd->to_group;
@@ -378,7 +395,7 @@ enum mc_err store_counter_transfer(struct store *st, const struct principal *who
 	struct counter_row co, target = {0};
 	struct ticket_row t;
 	int64_t gid = 0;
-	rc = queue_counter_for_action(c, who, office, counter_no, &co, err);
+	rc = queue_counter_for_action(c, who, hall, counter_no, &co, err);
 	if (rc == MC_OK)
 		rc = queue_require_serving(c, &co, &t, err);
 	if (rc)
@@ -577,9 +594,10 @@ static enum mc_err queue_counter_state_check(struct store_conn *c, const struct 
 	return rc;
 }
 
-enum mc_err store_counter_set_state(struct store *st, const struct principal *who, int64_t office,
-                                    int counter_no, enum counter_state want,
-                                    struct queue_counter_change *counter, struct mc_error *err)
+enum mc_err store_counter_set_state(struct store *st, const struct principal *who,
+                                    const struct queue_hall_req *hall, int counter_no,
+                                    enum counter_state want, struct queue_counter_change *counter,
+                                    struct mc_error *err)
 {
 	enum mc_err rc = store_begin(st, err);
 	if (rc)
@@ -587,7 +605,7 @@ enum mc_err store_counter_set_state(struct store *st, const struct principal *wh
 	struct store_conn *c = store_write_conn(st);
 	struct counter_row co;
 	struct queue_counter_change ch = {.no = counter_no, .state = want};
-	rc = queue_counter_load(c, who, office, counter_no, &co, err);
+	rc = queue_counter_at(c, who, hall, counter_no, &co, err);
 	if (rc == MC_OK)
 		rc = queue_counter_state_check(c, who, &co, want, err);
 	/* A clerk works at one counter at a time: the one they had is closed. */

@@ -49,11 +49,9 @@ void store_bind_hall_office(db_stmt *s, int64_t office)
 /* The kinds of office that have a hall (docs/province.md). */
 #define QUEUE_HALL_KINDS "('centre','point')"
 
-/* The hall the caller means, read on c (see store_hall_resolve); scope is
- * who when the choice is limited to who's subtree, NULL when not. */
-static enum mc_err queue_hall(struct store_conn *c, const struct principal *scope,
-                              const struct principal *who, const char *code, int64_t *office,
-                              struct mc_error *err)
+enum mc_err queue_hall_on(struct store_conn *c, const struct principal *scope,
+                          const struct principal *who, const char *code, int64_t *office,
+                          struct mc_error *err)
 {
 	int step;
 	enum mc_err rc;
@@ -128,7 +126,7 @@ static enum mc_err queue_hall(struct store_conn *c, const struct principal *scop
 enum mc_err store_hall_resolve(struct store *st, const struct principal *who, const char *code,
                                bool scoped, int64_t *office, struct mc_error *err)
 {
-	return queue_hall(store_read_conn(st), scoped ? who : NULL, who, code, office, err);
+	return queue_hall_on(store_read_conn(st), scoped ? who : NULL, who, code, office, err);
 }
 
 void queue_copy(char *dst, size_t len, const char *src)

@@ -230,29 +230,46 @@ struct queue_transfer_cmd {
 	int to_counter;
 };
 
-/* Counter actions on counter counter_no of hall office (store_hall_resolve).
- * *ticket (when not NULL) gets the ticket acted on.
+/* The hall a counter action means, as the request names it (the arguments
+ * of store_hall_resolve but its principal, which is the action's who): code
+ * an office code (NULL: who's own hall, else the only one), scoped when the
+ * choice is limited to who's subtree. Resolved inside the action's write
+ * transaction, so the request enters the store once. */
+struct queue_hall_req {
+	const char *code;
+	bool scoped;
+};
+
+/* Counter actions on counter counter_no of the hall hall means, one write
+ * transaction each, which first resolves the hall as store_hall_resolve
+ * does (its errors, office_not_found and office_required, come before any
+ * of the counter's). *ticket (when not NULL) gets the ticket acted on.
  * Every ticket, counter and group is looked up inside who's scope: another
  * centre's is not found (404), and nothing changes. The call loads the
  * counter's candidates and lets the policy choose (queue_pick_next). */
-enum mc_err store_counter_call(struct store *st, const struct principal *who, int64_t office,
-                               int counter_no, const struct queue_call_cmd *cmd,
-                               struct queue_ticket *ticket, struct mc_error *err);
-enum mc_err store_counter_recall(struct store *st, const struct principal *who, int64_t office,
-                                 int counter_no, struct queue_ticket *ticket, struct mc_error *err);
-enum mc_err store_counter_no_show(struct store *st, const struct principal *who, int64_t office,
-                                  int counter_no, struct queue_ticket *ticket,
-                                  struct mc_error *err);
-enum mc_err store_counter_transfer(struct store *st, const struct principal *who, int64_t office,
-                                   int counter_no, const struct queue_transfer_cmd *cmd,
-                                   struct queue_ticket *ticket, struct mc_error *err);
-enum mc_err store_counter_finish(struct store *st, const struct principal *who, int64_t office,
-                                 int counter_no, enum visit_outcome outcome,
+enum mc_err store_counter_call(struct store *st, const struct principal *who,
+                               const struct queue_hall_req *hall, int counter_no,
+                               const struct queue_call_cmd *cmd, struct queue_ticket *ticket,
+                               struct mc_error *err);
+enum mc_err store_counter_recall(struct store *st, const struct principal *who,
+                                 const struct queue_hall_req *hall, int counter_no,
                                  struct queue_ticket *ticket, struct mc_error *err);
+enum mc_err store_counter_no_show(struct store *st, const struct principal *who,
+                                  const struct queue_hall_req *hall, int counter_no,
+                                  struct queue_ticket *ticket, struct mc_error *err);
+enum mc_err store_counter_transfer(struct store *st, const struct principal *who,
+                                   const struct queue_hall_req *hall, int counter_no,
+                                   const struct queue_transfer_cmd *cmd,
+                                   struct queue_ticket *ticket, struct mc_error *err);
+enum mc_err store_counter_finish(struct store *st, const struct principal *who,
+                                 const struct queue_hall_req *hall, int counter_no,
+                                 enum visit_outcome outcome, struct queue_ticket *ticket,
+                                 struct mc_error *err);
 /* *counter (when not NULL) gets what changed (queue_counter_change_clear). */
-enum mc_err store_counter_set_state(struct store *st, const struct principal *who, int64_t office,
-                                    int counter_no, enum counter_state state,
-                                    struct queue_counter_change *counter, struct mc_error *err);
+enum mc_err store_counter_set_state(struct store *st, const struct principal *who,
+                                    const struct queue_hall_req *hall, int counter_no,
+                                    enum counter_state state, struct queue_counter_change *counter,
+                                    struct mc_error *err);
 
 /* The queue of hall office as the board, kiosk and clients see it, into
  * *out (zeroed first; queue_snapshot_clear frees it): its groups with

@@ -57,6 +57,13 @@ enum mc_err queue_event(struct store *st, const struct principal *who, int64_t t
 enum mc_err queue_ticket_load(struct store_conn *c, const struct principal *who, int64_t id,
                               struct ticket_row *out, int64_t *no_show_at, struct mc_error *err);
 
+/* The hall the caller means, read on c (store_hall_resolve's rule and
+ * errors); scope is who when the choice is limited to who's subtree, NULL
+ * when not. On error *office is untouched. */
+enum mc_err queue_hall_on(struct store_conn *c, const struct principal *scope,
+                          const struct principal *who, const char *code, int64_t *office,
+                          struct mc_error *err);
+
 /* Runs one UPDATE/INSERT with int64 parameters; MC_OK when it changed a row. */
 enum mc_err queue_exec(struct store_conn *c, const char *sql, const int64_t *args, size_t n,
                        struct mc_error *err);
