@@ -1,28 +1,59 @@
 /* PostgreSQL behind store/db.h, through libpq. A statement keeps its SQL
  * (parameters rewritten as $N once, at prepare) and its binds as text; its
- * first step sends both with PQexecParams (parse, bind and execute in one
+ * first step sends both with PQsendQueryParams (parse, bind and execute in one
  * round trip) and keeps the result, whose rows the next steps walk.
  *
  * A statement sent a second time (the store keeps its statements per
  * connection and sends them again and again) is prepared on the server
  * under a name of its own, with the parameter types of that send; its sends
- * with the same types then skip the parse and the planning (PQexecPrepared).
+ * with the same types then skip the parse and the planning (PQsendQueryPrepared).
  * Prepared statements belong to the connection: a reconnection (a new
  * generation) forgets them, and a statement prepared on an older one is
  * prepared again. */
 #include "store/db_pg.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <inttypes.h>
 #include <libpq-fe.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "store/db.h"
+#include "util/clock.h"
 #include "util/log.h"
 #include "util/xmalloc.h"
+
+/* A server that goes silent (its process stopped or hung, its machine gone
+ * without a reset, a network that drops packets) breaks no connection: TCP
+ * waits, and so would every command, holding the writer's lock and the
+ * HTTP workers. So no command waits for ever, and a server found silent
+ * costs the commands after it milliseconds, not seconds each:
+ * - a command with no answer for PGDB_QUIET_MS makes the server be asked,
+ *   on a connection of its own (PQpingParams, PGDB_PROBE_TIMEOUT), whether
+ *   it still takes connections; one that does (a long query, a busy server)
+ *   is waited for, and asked again after the next quiet spell; one that
+ *   does not has the command's connection dropped (pgdb_await), which
+ *   fails the command as a lost connection (a failover's 503);
+ * - a connection string without connect_timeout gets PGDB_CONNECT_TIMEOUT
+ *   (libpq's default is to wait for ever), so a reconnection ends too;
+ * - a server found silent, or that a reconnection failed to reach, is
+ *   "down" for PGDB_DOWN_MS for every connection of the process to the
+ *   same --db (pgdb_down): a reconnection is not tried, a command outside
+ *   a transaction is not sent, and a command that gets no answer is
+ *   dropped at its first quiet spell without asking again. While one
+ *   connection reconnects, the others count the server as down. */
+#define PGDB_QUIET_MS 1500
+#define PGDB_PROBE_TIMEOUT "2"
+#define PGDB_CONNECT_TIMEOUT "3"
+#define PGDB_DOWN_MS 1000
+/* How long a reconnection may take (connect_timeout, a host or two): the
+ * others count the server as down meanwhile. */
+#define PGDB_RECONNECT_MS 7000
 
 /* Type oids of pg_type (catalog/pg_type.dat): stable across versions. */
 enum {
@@ -45,8 +76,14 @@ struct pgdb {
 	char state[6]; /* its SQLSTATE, "" for none */
 	int errcode;   /* its DB_* code */
 	bool lost;     /* the connection broke during the last command */
-	bool readonly; /* every transaction read-only (a reader) */
-	int changes;   /* rows changed by the last command */
+	/* The last command's connection was dropped after this many ms without
+	 * an answer from a server that takes no connection (pgdb_await), or -1
+	 * when it was not sent to a server that is down (pgdb_down); 0 when
+	 * neither. */
+	int64_t silent_ms;
+	uint64_t target; /* pgdb_down's key: a hash of the connection string */
+	bool readonly;   /* every transaction read-only (a reader) */
+	int changes;     /* rows changed by the last command */
 	/* Counts the connections made (1 at open, +1 per reconnection): the
 	 * server's prepared statements are those of this generation. */
 	unsigned generation;
@@ -84,6 +121,47 @@ struct pgdb_stmt {
 	Oid *prepared_types; /* the parameter types it was prepared with */
 };
 
+/* The servers found down (see above), by pgdb's target: a slot is free
+ * once its until has passed. Guarded by pgdb_down_lock; any thread. */
+static pthread_mutex_t pgdb_down_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct {
+	uint64_t target;
+	int64_t until; /* clock_mono_ms */
+} pgdb_down_table[16];
+
+/* Until when db's server counts as down: 0 when it does not. */
+static int64_t pgdb_down(const struct pgdb *db)
+{
+	int64_t now = clock_mono_ms(), until = 0;
+	pthread_mutex_lock(&pgdb_down_lock);
+	for (size_t i = 0; i < sizeof pgdb_down_table / sizeof *pgdb_down_table; i++)
+		if (pgdb_down_table[i].target == db->target && pgdb_down_table[i].until > now)
+			until = pgdb_down_table[i].until;
+	pthread_mutex_unlock(&pgdb_down_lock);
+	return until;
+}
+
+/* db's server counts as down until clock_mono_ms reaches until (0: not). */
+static void pgdb_down_set(const struct pgdb *db, int64_t until)
+{
+	int64_t now = clock_mono_ms();
+	size_t n = sizeof pgdb_down_table / sizeof *pgdb_down_table, slot = n;
+	pthread_mutex_lock(&pgdb_down_lock);
+	for (size_t i = 0; i < n; i++) {
+		if (pgdb_down_table[i].target == db->target) {
+			slot = i;
+			break;
+		}
+		if (slot == n && pgdb_down_table[i].until <= now)
+			slot = i;
+	}
+	if (slot < n && (until > now || pgdb_down_table[slot].target == db->target)) {
+		pgdb_down_table[slot].target = db->target;
+		pgdb_down_table[slot].until = until;
+	}
+	pthread_mutex_unlock(&pgdb_down_lock);
+}
+
 /* Records the error of res (or of the connection when res is NULL) as db's
  * last, for db_errmsg and db_errcode. The statement's text goes to the log at
  * warning level: a caller that goes on after an error would otherwise show
@@ -92,12 +170,25 @@ static void pgdb_fail(struct pgdb *db, const PGresult *res, const char *sql)
 {
 	const char *msg = res ? PQresultErrorMessage(res) : PQerrorMessage(db->conn);
 	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
-	snprintf(db->err, sizeof db->err, "%s", msg && *msg ? msg : "PostgreSQL error");
+	if (db->silent_ms > 0) {
+		snprintf(db->err, sizeof db->err,
+		         "PostgreSQL at %s:%s gave no answer for %" PRId64
+		         " ms and takes no new connection: connection dropped",
+		         PQhost(db->conn) ? PQhost(db->conn) : "?",
+		         PQport(db->conn) ? PQport(db->conn) : "?", db->silent_ms);
+		state = "08006"; /* connection_failure */
+	} else if (db->silent_ms < 0) {
+		snprintf(db->err, sizeof db->err,
+		         "PostgreSQL was found not answering a moment ago: not tried again yet");
+		state = "08006";
+	} else {
+		snprintf(db->err, sizeof db->err, "%s", msg && *msg ? msg : "PostgreSQL error");
+	}
 	size_t n = strlen(db->err);
 	while (n > 0 && (db->err[n - 1] == '\n' || db->err[n - 1] == ' '))
 		db->err[--n] = '\0';
 	snprintf(db->state, sizeof db->state, "%s", state ? state : "");
-	db->lost = PQstatus(db->conn) != CONNECTION_OK;
+	db->lost = PQstatus(db->conn) != CONNECTION_OK || db->silent_ms != 0;
 	if (strncmp(db->state, "23", 2) == 0)
 		db->errcode = DB_CONSTRAINT;
 	else if (strcmp(db->state, "53100") == 0)
@@ -107,7 +198,9 @@ static void pgdb_fail(struct pgdb *db, const PGresult *res, const char *sql)
 		db->errcode = DB_BUSY;
 	else
 		db->errcode = DB_ERROR;
-	if (strcmp(db->state, "25P02") != 0)
+	/* Not logged: the transaction's earlier error, and each command not
+	 * sent while the server is down (its finding was). */
+	if (strcmp(db->state, "25P02") != 0 && db->silent_ms >= 0)
 		log_warn("postgresql: %s [%s]%s%.300s", db->err, db->state, sql ? " in: " : "",
 		         sql ? sql : "");
 }
@@ -136,12 +229,92 @@ bool pgdb_target_database(const char *conninfo, char *out, size_t len)
 
 /* The session's settings, after each connection: messages in English for
  * the log whatever the server's locale; a reader never writes. */
+/* Whether the server of db's connection still takes connections: asked on
+ * a connection of its own to the same host and port (a server that is up
+ * but refuses, starting or shutting down, counts as taking them). */
+static bool pgdb_server_answers(struct pgdb *db)
+{
+	const char *keys[] = {"host", "port", "connect_timeout", NULL};
+	const char *values[] = {PQhost(db->conn), PQport(db->conn), PGDB_PROBE_TIMEOUT, NULL};
+	PGPing ping = PQpingParams(keys, values, 0);
+	return ping == PQPING_OK || ping == PQPING_REJECT;
+}
+
+/* Waits until the answer to the command sent on db can be read without
+ * blocking. While none comes for PGDB_QUIET_MS, the server is asked whether
+ * it takes connections (pgdb_server_answers), unless it is down already;
+ * when it does not, it is down, the connection is shut down (shutdown():
+ * libpq then sees it end and fails the command) and db->silent_ms says
+ * why, for pgdb_fail. */
+static void pgdb_await(struct pgdb *db)
+{
+	int64_t since = clock_mono_ms();
+	while (PQisBusy(db->conn)) {
+		int fd = PQsocket(db->conn);
+		if (fd < 0)
+			return; /* broken: PQgetResult says so */
+		struct pollfd p = {.fd = fd, .events = POLLIN};
+		int n = poll(&p, 1, PGDB_QUIET_MS);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n == 0 && (pgdb_down(db) != 0 || !pgdb_server_answers(db))) {
+			db->silent_ms = clock_mono_ms() - since;
+			pgdb_down_set(db, clock_mono_ms() + PGDB_DOWN_MS);
+			shutdown(fd, SHUT_RDWR);
+		}
+		if (n != 0 || db->silent_ms > 0) {
+			if (PQconsumeInput(db->conn) == 0)
+				return;
+			since = clock_mono_ms();
+		}
+	}
+}
+
+/* The answer to the command just sent on db (sent: what PQsend* returned),
+ * as PQexec gives it: the last result of the command's, NULL when none
+ * (the error is the connection's). Never waits for a silent server for
+ * ever (pgdb_await). */
+static PGresult *pgdb_result(struct pgdb *db, int sent)
+{
+	if (!sent)
+		return NULL;
+	PGresult *last = NULL;
+	for (;;) {
+		pgdb_await(db);
+		PGresult *r = PQgetResult(db->conn);
+		if (r == NULL)
+			return last;
+		PQclear(last);
+		last = r;
+	}
+}
+
+/* Whether a command may be sent on db now; every send asks first. Not when
+ * its server is down and the connection is outside a transaction (see
+ * above): the command then fails as a lost connection (db->silent_ms -1).
+ * Inside one it is sent: its ROLLBACK or COMMIT must be tried, and it
+ * fails soon enough when the server is silent (pgdb_await). */
+static bool pgdb_may_send(struct pgdb *db)
+{
+	db->silent_ms = 0;
+	if (PQtransactionStatus(db->conn) != PQTRANS_IDLE || pgdb_down(db) == 0)
+		return true;
+	db->silent_ms = -1;
+	return false;
+}
+
+/* PQexec that never waits for a silent server for ever. */
+static PGresult *pgdb_run(struct pgdb *db, const char *sql)
+{
+	return pgdb_result(db, pgdb_may_send(db) && PQsendQuery(db->conn, sql));
+}
+
 static int pgdb_setup(struct pgdb *db)
 {
 	const char *setup = db->readonly
 	                        ? "SET lc_messages TO 'C'; SET default_transaction_read_only = on"
 	                        : "SET lc_messages TO 'C'";
-	PGresult *r = PQexec(db->conn, setup);
+	PGresult *r = pgdb_run(db, setup);
 	bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
 	if (!ok)
 		pgdb_fail(db, r, NULL);
@@ -149,12 +322,32 @@ static int pgdb_setup(struct pgdb *db)
 	return ok ? DB_OK : DB_ERROR;
 }
 
+/* Connects with conninfo, adding connect_timeout=PGDB_CONNECT_TIMEOUT when
+ * neither it nor PGCONNECT_TIMEOUT sets one (PQreset keeps it). */
+static PGconn *pgdb_connect(const char *conninfo)
+{
+	PQconninfoOption *opts = PQconninfoParse(conninfo, NULL);
+	bool has_timeout = getenv("PGCONNECT_TIMEOUT") != NULL;
+	for (PQconninfoOption *o = opts; o && o->keyword; o++)
+		if (strcmp(o->keyword, "connect_timeout") == 0 && o->val && *o->val)
+			has_timeout = true;
+	PQconninfoFree(opts);
+	if (has_timeout)
+		return PQconnectdb(conninfo);
+	const char *keys[] = {"connect_timeout", "dbname", NULL};
+	const char *values[] = {PGDB_CONNECT_TIMEOUT, conninfo, NULL};
+	return PQconnectdbParams(keys, values, 1);
+}
+
 int pgdb_open(const char *conninfo, bool readonly, struct pgdb **out)
 {
 	struct pgdb *db = xcalloc(1, sizeof *db);
 	*out = db;
 	db->readonly = readonly;
-	db->conn = PQconnectdb(conninfo);
+	db->target = 1469598103934665603ULL; /* FNV-1a */
+	for (const unsigned char *c = (const unsigned char *)conninfo; *c; c++)
+		db->target = (db->target ^ *c) * 1099511628211ULL;
+	db->conn = pgdb_connect(conninfo);
 	db->generation = 1;
 	if (db->conn == NULL || PQstatus(db->conn) != CONNECTION_OK) {
 		pgdb_fail(db, NULL, NULL);
@@ -170,17 +363,26 @@ bool pgdb_connection_ok(struct pgdb *db)
 
 int pgdb_reconnect(struct pgdb *db)
 {
+	if (pgdb_down(db) != 0) {
+		db->silent_ms = -1;
+		pgdb_fail(db, NULL, NULL);
+		return DB_ERROR;
+	}
+	pgdb_down_set(db, clock_mono_ms() + PGDB_RECONNECT_MS); /* the others wait for this one */
 	/* The same connection string again: with several hosts and
 	 * target_session_attrs=read-write, libpq finds the one that is
 	 * primary now. */
 	PQreset(db->conn);
 	db->lost = false;
+	db->silent_ms = 0;
 	db->generation++; /* the prepared statements went with the old one */
 	db->dealloc_len = 0;
 	if (PQstatus(db->conn) != CONNECTION_OK) {
 		pgdb_fail(db, NULL, NULL);
+		pgdb_down_set(db, clock_mono_ms() + PGDB_DOWN_MS);
 		return DB_ERROR;
 	}
+	pgdb_down_set(db, 0);
 	log_info("postgresql: connected again (%s:%s)", PQhost(db->conn), PQport(db->conn));
 	return pgdb_setup(db);
 }
@@ -223,7 +425,7 @@ static void pgdb_deallocate_flush(struct pgdb *db)
 {
 	if (db->dealloc_len == 0 || PQtransactionStatus(db->conn) != PQTRANS_IDLE)
 		return;
-	PQclear(PQexec(db->conn, db->dealloc));
+	PQclear(pgdb_run(db, db->dealloc));
 	db->dealloc_len = 0;
 	db->dealloc[0] = '\0';
 }
@@ -256,7 +458,7 @@ bool pgdb_error_is_failover(struct pgdb *db)
 int pgdb_exec(struct pgdb *db, const char *sql)
 {
 	pgdb_deallocate_flush(db);
-	PGresult *r = PQexec(db->conn, sql);
+	PGresult *r = pgdb_run(db, sql);
 	ExecStatusType st = PQresultStatus(r);
 	bool ok = st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK || st == PGRES_EMPTY_QUERY;
 	if (ok)
@@ -280,7 +482,7 @@ int pgdb_changes(struct pgdb *db)
 
 int64_t pgdb_last_insert_id(struct pgdb *db)
 {
-	PGresult *r = PQexec(db->conn, "SELECT lastval()");
+	PGresult *r = pgdb_run(db, "SELECT lastval()");
 	int64_t id = 0;
 	if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1)
 		id = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
@@ -414,14 +616,15 @@ int pgdb_prepare(struct pgdb *db, const char *sql, struct pgdb_stmt **out)
 }
 
 /* The server parses, analyses and plans sql as the unnamed statement,
- * which the next PQprepare or PQexecParams replaces: nothing is left to
+ * which the next unnamed prepare or unprepared send replaces: nothing is left to
  * deallocate. */
 int pgdb_check(struct pgdb *db, const char *sql)
 {
 	int n;
 	char **names;
 	char *text = pgdb_params(sql, &n, &names);
-	PGresult *r = PQprepare(db->conn, "", text, 0, NULL);
+	PGresult *r =
+	    pgdb_result(db, pgdb_may_send(db) && PQsendPrepare(db->conn, "", text, 0, NULL));
 	bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
 	if (ok) {
 		db->err[0] = '\0';
@@ -653,7 +856,8 @@ static bool pgdb_stmt_prepare(struct pgdb_stmt *s, const Oid *types, int n)
 {
 	char name[sizeof s->name];
 	snprintf(name, sizeof name, "m%u", ++s->db->prepared);
-	PGresult *r = PQprepare(s->db->conn, name, s->sql, n, types);
+	PGresult *r = pgdb_result(s->db, pgdb_may_send(s->db) &&
+	                                     PQsendPrepare(s->db->conn, name, s->sql, n, types));
 	bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
 	if (!ok)
 		pgdb_fail(s->db, r, s->sql);
@@ -689,12 +893,14 @@ static int pgdb_send(struct pgdb_stmt *s)
 	bool prepared = pgdb_stmt_prepared(s), refused = false;
 	if (!prepared && ++s->sends >= 2)
 		refused = !(prepared = pgdb_stmt_prepare(s, types, n));
-	if (refused)
+	if (refused || !pgdb_may_send(s->db))
 		s->res = NULL;
 	else if (prepared && memcmp(types, s->prepared_types, (size_t)n * sizeof *types) == 0)
-		s->res = PQexecPrepared(s->db->conn, s->name, n, values, lengths, formats, 0);
+		s->res = pgdb_result(s->db, PQsendQueryPrepared(s->db->conn, s->name, n, values,
+		                                                lengths, formats, 0));
 	else
-		s->res = PQexecParams(s->db->conn, s->sql, n, types, values, lengths, formats, 0);
+		s->res = pgdb_result(s->db, PQsendQueryParams(s->db->conn, s->sql, n, types, values,
+		                                              lengths, formats, 0));
 	free(values);
 	free(lengths);
 	free(formats);

@@ -155,7 +155,7 @@ export class Server {
   // Starts serve on a free port; resolves when it prints its address.
   // env: variables added to the server's environment for this start.
   async start(extra = [], env = {}) {
-    const args = ['serve', '--db', this.db, '--port', String(this.port ?? 0), ...this.extraArgs, ...extra];
+    const args = ['serve', '--db', this.db, '--port', String(this.port ?? 0), ...(this.extraArgs ?? []), ...extra];
     this.proc = spawn(BIN, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
     this.stderr = '';
     this.killed = false; // by kill9(), on purpose

@@ -9,6 +9,7 @@
 //   const uri = pg.createDb('office');      // the URI naming every host
 //   pg.rows('standby', 'office', 'SELECT …') // rows as objects, one node
 //   pg.killPrimary(); await pg.promote();
+//   pg.freeze('primary'); …; pg.thaw();      // SIGSTOP / SIGCONT
 //   pg.stop();                               // in an after hook
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -116,8 +117,29 @@ export class PgCluster {
     return performance.now() - t0;
   }
 
+  // SIGSTOP to node's postmaster, then to its children (backends, workers):
+  // the kernel still answers TCP for them, PostgreSQL answers nothing (a
+  // hung server on a live machine). thaw() sends SIGCONT; stop() does too.
+  freeze(node) {
+    const pm = this.postmasterPid(node);
+    process.kill(pm, 'SIGSTOP');
+    const r = spawnSync('ps', ['-o', 'pid=', '--ppid', String(pm)], { encoding: 'utf8' });
+    const children = r.stdout.split('\n').map((l) => Number(l.trim())).filter(Boolean);
+    for (const p of children) process.kill(p, 'SIGSTOP');
+    this.frozen = [pm, ...children];
+    return this.frozen.length;
+  }
+
+  thaw() {
+    for (const p of this.frozen ?? []) {
+      try { process.kill(p, 'SIGCONT'); } catch { /* gone */ }
+    }
+    this.frozen = [];
+  }
+
   // Stops what start started and removes the folder.
   stop() {
+    this.thaw();
     const r = spawnSync(CLUSTER, ['stop', this.dir], { encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`tests/pg/cluster stop: ${r.stderr}`);
   }
