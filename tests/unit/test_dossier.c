@@ -129,6 +129,20 @@ static void test_timing_and_risk(void **state)
 	assert_int_equal(dossier_timing_of(3 * day, 3 * day, day), DT_ON_TIME);
 	assert_int_equal(dossier_timing_of(3 * day - 100, 3 * day, day), DT_ON_TIME);
 	assert_int_equal(dossier_timing_of(3 * day + 1, 3 * day, day), DT_LATE);
+	/* The names kept in dossiers.timing parse back; anything else is none. */
+	for (int t = DT_EARLY; t <= DT_LATE; t++) {
+		enum dossier_timing back = DT_ON_TIME;
+		assert_true(
+		    dossier_timing_parse(dossier_timing_name((enum dossier_timing)t), &back));
+		assert_int_equal(back, t);
+	}
+	enum dossier_timing kept = DT_EARLY;
+	assert_true(dossier_timing_parse("late", &kept));
+	assert_int_equal(kept, DT_LATE);
+	assert_false(dossier_timing_parse("", &kept));
+	assert_false(dossier_timing_parse("Late", &kept));
+	assert_false(dossier_timing_parse(NULL, &kept));
+	assert_int_equal(kept, DT_LATE);
 	assert_true(dossier_at_risk(100, 1000, 200));
 	assert_false(dossier_at_risk(200, 1000, 200));
 	assert_false(dossier_at_risk(500, 1000, 200));

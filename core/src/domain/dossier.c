@@ -217,10 +217,21 @@ enum dossier_refusal dossier_transition_check(const struct dossier_state *st, en
 	return DR_UNKNOWN_ACTION;
 }
 
+static const char *const timing_names[] = {"early", "on_time", "late"};
+
 const char *dossier_timing_name(enum dossier_timing t)
 {
-	static const char *const names[] = {"early", "on_time", "late"};
-	return names[t];
+	return timing_names[t];
+}
+
+bool dossier_timing_parse(const char *s, enum dossier_timing *out)
+{
+	for (size_t i = 0; s && i < COUNT(timing_names); i++)
+		if (strcmp(timing_names[i], s) == 0) {
+			*out = (enum dossier_timing)i;
+			return true;
+		}
+	return false;
 }
 
 enum dossier_timing dossier_timing_of(int64_t spent, int64_t budget, int64_t day_seconds)

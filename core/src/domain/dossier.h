@@ -217,7 +217,11 @@ bool dossier_intake_refuses_duplicate(bool has_duplicate, bool confirmed);
 /* The result of a step or of the whole dossier against its budget: finished
  * early (before the due instant, by at least a working day), on time, or late. */
 enum dossier_timing { DT_EARLY, DT_ON_TIME, DT_LATE };
+/* "early", "on_time", "late" (dossiers.timing, steps' results); and back:
+ * true and *out set for one of those names, false (*out untouched) for any
+ * other text, "" (no result kept) or NULL. */
 const char *dossier_timing_name(enum dossier_timing t);
+bool dossier_timing_parse(const char *s, enum dossier_timing *out);
 /* spent and budget are working seconds; day_seconds is one working day.
  * Early: at least one working day left; late: over the budget. */
 enum dossier_timing dossier_timing_of(int64_t spent, int64_t budget, int64_t day_seconds);

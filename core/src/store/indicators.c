@@ -507,11 +507,12 @@ static enum mc_err ind_scan_finished(struct ind_ctx *x, struct mc_error *err)
 		bool has_work = db_column_type(s, 3) != DB_NULL;
 		int64_t received = db_column_int64(s, 5);
 		if (decided) {
+			/* The result kept at the end of processing; none kept (an
+			 * older row): measured again here. */
 			const char *t = store_col_text(s, 2);
-			if (strcmp(t, "early") == 0)
-				timing = DT_EARLY;
-			else if (strcmp(t, "late") == 0)
-				timing = DT_LATE;
+			enum dossier_timing kept;
+			if (dossier_timing_parse(t, &kept))
+				timing = (int)kept;
 			else if (*t == '\0' && received) {
 				enum dossier_timing tt = DT_LATE;
 				if (ind_timing_fallback(x, received, db_column_int64(s, 7),
