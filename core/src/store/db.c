@@ -3,6 +3,7 @@
 #include "store/db.h"
 
 #include <sqlite3.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -113,11 +114,48 @@ int db_exec(struct db *db, const char *sql)
 	return sqlite3_exec(db->lite, sql, NULL, NULL, NULL) == SQLITE_OK ? DB_OK : DB_ERROR;
 }
 
+/* db_exec_row's state on SQLite: the first row that any statement gave. */
+struct db_exec_row_ctx {
+	int n;
+	char **vals;
+	size_t cap;
+	bool *has_row;
+};
+
+static int db_exec_row_cb(void *arg, int ncols, char **vals, char **names)
+{
+	(void)names;
+	struct db_exec_row_ctx *x = arg;
+	if (*x->has_row || ncols < x->n)
+		return 0;
+	for (int i = 0; i < x->n; i++)
+		snprintf(x->vals[i], x->cap, "%s", vals[i] ? vals[i] : "");
+	*x->has_row = true;
+	return 0;
+}
+
+int db_exec_row(struct db *db, const char *sql, int n, char **vals, size_t cap, bool *has_row)
+{
+	*has_row = false;
+	if (db->engine == DB_POSTGRES)
+		return pgdb_exec_row(db->pg, sql, n, vals, cap, has_row);
+	struct db_exec_row_ctx x = {n, vals, cap, has_row};
+	if (sqlite3_exec(db->lite, sql, db_exec_row_cb, &x, NULL) == SQLITE_OK)
+		return DB_OK;
+	*has_row = false;
+	return DB_ERROR;
+}
+
 bool db_in_transaction(struct db *db)
 {
 	if (db->engine == DB_POSTGRES)
 		return pgdb_in_transaction(db->pg);
 	return sqlite3_get_autocommit(db->lite) == 0;
+}
+
+bool db_transaction_failed(struct db *db)
+{
+	return db->engine == DB_POSTGRES && pgdb_transaction_failed(db->pg);
 }
 
 int db_changes(struct db *db)

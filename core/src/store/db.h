@@ -87,9 +87,18 @@ int db_wait_notify(struct db *db, int timeout_ms);
 /* Runs one or more statements without parameters or rows. DB_OK or an
  * error (db_errmsg). */
 int db_exec(struct db *db, const char *sql);
+/* db_exec for statements of which only the last returns rows: the first n
+ * columns of its first row as text into vals[0..n-1] (cap bytes each, ""
+ * for NULL), *has_row whether it had a row (and n columns). One round trip
+ * on PostgreSQL, as db_exec. DB_OK or an error (then *has_row is false). */
+int db_exec_row(struct db *db, const char *sql, int n, char **vals, size_t cap, bool *has_row);
 /* Whether db is inside a transaction (SQLite: not in autocommit;
  * PostgreSQL: a transaction is open, failed or not). */
 bool db_in_transaction(struct db *db);
+/* PostgreSQL: whether the open transaction failed (a statement's error left
+ * it aborted until a ROLLBACK [TO]), known without a round trip. SQLite:
+ * false. */
+bool db_transaction_failed(struct db *db);
 /* Rows changed by the last INSERT, UPDATE or DELETE stepped on db. */
 int db_changes(struct db *db);
 /* SQLite: the rowid of the last INSERT on db. PostgreSQL: lastval(), the

@@ -469,10 +469,30 @@ int pgdb_exec(struct pgdb *db, const char *sql)
 	return ok ? DB_OK : db->errcode;
 }
 
+int pgdb_exec_row(struct pgdb *db, const char *sql, int n, char **vals, size_t cap, bool *has_row)
+{
+	pgdb_deallocate_flush(db);
+	PGresult *r = PQexec(db->conn, sql);
+	ExecStatusType st = PQresultStatus(r);
+	bool ok = st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK || st == PGRES_EMPTY_QUERY;
+	*has_row = ok && st == PGRES_TUPLES_OK && PQntuples(r) > 0 && PQnfields(r) >= n;
+	for (int i = 0; *has_row && i < n; i++)
+		snprintf(vals[i], cap, "%s", PQgetisnull(r, 0, i) ? "" : PQgetvalue(r, 0, i));
+	if (!ok)
+		pgdb_fail(db, r, NULL);
+	PQclear(r);
+	return ok ? DB_OK : db->errcode;
+}
+
 bool pgdb_in_transaction(struct pgdb *db)
 {
 	PGTransactionStatusType t = PQtransactionStatus(db->conn);
 	return t == PQTRANS_INTRANS || t == PQTRANS_INERROR || t == PQTRANS_ACTIVE;
+}
+
+bool pgdb_transaction_failed(struct pgdb *db)
+{
+	return PQtransactionStatus(db->conn) == PQTRANS_INERROR;
 }
 
 int pgdb_changes(struct pgdb *db)

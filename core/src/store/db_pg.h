@@ -22,7 +22,9 @@ const char *pgdb_errmsg(struct pgdb *db);
 int pgdb_errcode(struct pgdb *db);
 bool pgdb_error_is_failover(struct pgdb *db);
 int pgdb_exec(struct pgdb *db, const char *sql);
+int pgdb_exec_row(struct pgdb *db, const char *sql, int n, char **vals, size_t cap, bool *has_row);
 bool pgdb_in_transaction(struct pgdb *db);
+bool pgdb_transaction_failed(struct pgdb *db);
 int pgdb_changes(struct pgdb *db);
 int64_t pgdb_last_insert_id(struct pgdb *db);
 

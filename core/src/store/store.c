@@ -705,7 +705,12 @@ static void store_batch_commit(struct store *st)
 		raise(SIGKILL); /* tests (store_open) */
 	/* A shared database: the other servers' feeds hear of the commit (in
 	 * the COMMIT's round trip: a failed NOTIFY skips the COMMIT). */
-	const char *commit = st->feed && n > 0 ? "NOTIFY " STORE_FEED_CHANNEL "; COMMIT" : "COMMIT";
+	bool notify = st->feed && n > 0, owed = st->release_owed;
+	const char *commit = notify
+	                         ? (owed ? "RELEASE caller; NOTIFY " STORE_FEED_CHANNEL "; COMMIT"
+	                                 : "NOTIFY " STORE_FEED_CHANNEL "; COMMIT")
+	                         : (owed ? "RELEASE caller; COMMIT" : "COMMIT");
+	st->release_owed = false;
 	enum mc_err rc = store_exec(&st->writer, commit, &e);
 	if (rc)
 		store_exec(&st->writer, "ROLLBACK", NULL);
@@ -734,26 +739,42 @@ static void store_batch_commit(struct store *st)
 	pthread_cond_broadcast(&st->turn_cv);
 }
 
-/* Opens the batch's transaction on db in one round trip: BEGIN, where
- * several servers may share the database (PostgreSQL) the event lock at
- * once, before any row is touched, and the first caller's SAVEPOINT. A batch
- * that took the lock only at its first event could wait for it while
- * holding a row another server's batch, holding the lock, waits for (two
- * servers numbering the same group: "deadlock detected", a 500). Taken
- * first, the lock orders the servers' write transactions, as SQLite's one
- * writer does, and store_event_append needs not take it again. DB_OK, or
- * the error (no transaction left open). */
-static int store_begin_sql(struct db *db)
+/* Opens the batch's transaction on the writer in one round trip: BEGIN,
+ * where several servers may share the database (PostgreSQL) the event lock
+ * at once, before any row is touched, the first caller's SAVEPOINT, and the
+ * chain's tip, which the lock keeps until the batch ends (so the first
+ * store_event_append needs not read it: st->tip_known). A batch that took
+ * the lock only at its first event could wait for it while holding a row
+ * another server's batch, holding the lock, waits for (two servers
+ * numbering the same group: "deadlock detected", a 500). Taken first, the
+ * lock orders the servers' write transactions, as SQLite's one writer does,
+ * and store_event_append needs not take it again. DB_OK, or the error (no
+ * transaction left open, the tip not known). Under write_lock, no batch
+ * open: the tip fields are nobody else's yet. */
+static int store_begin_sql(struct store *st)
 {
+	struct db *db = st->writer.db;
 	const char *lock = dialect_event_lock_sql(db);
-	char sql[128];
-	int len = snprintf(sql, sizeof sql, "%s; %s%sSAVEPOINT caller", dialect_begin_sql(db),
-	                   lock ? lock : "", lock ? "; " : "");
+	char sql[192];
+	int len = snprintf(sql, sizeof sql,
+	                   "%s; %s%sSAVEPOINT caller; SELECT id, hash FROM events"
+	                   " ORDER BY id DESC LIMIT 1",
+	                   dialect_begin_sql(db), lock ? lock : "", lock ? "; " : "");
 	ENFORCE(len > 0 && (size_t)len < sizeof sql, "store_begin_sql: the BEGIN text is too long");
-	int rc = db_exec(db, sql);
+	char id[24], *vals[2] = {id, st->tip_hash};
+	bool has_row;
+	st->tip_known = false;
+	int rc = db_exec_row(db, sql, 2, vals, sizeof st->tip_hash, &has_row);
 	if (rc != DB_OK && db_connection_ok(db) && db_in_transaction(db))
 		db_exec(db, "ROLLBACK");
-	return rc;
+	if (rc != DB_OK)
+		return rc;
+	/* No event yet: the first is 1, after the genesis hash. */
+	st->tip_id = has_row ? strtoll(id, NULL, 10) : 0;
+	if (!has_row)
+		snprintf(st->tip_hash, sizeof st->tip_hash, "%s", STORE_GENESIS_HASH);
+	st->tip_known = true;
+	return DB_OK;
 }
 
 /* Opens the batch's transaction on the writer (under write_lock, no batch
@@ -763,11 +784,12 @@ static int store_begin_sql(struct db *db)
 static enum mc_err store_begin_batch(struct store *st, struct mc_error *err)
 {
 	struct db *db = st->writer.db;
+	ENFORCE(!st->release_owed, "a batch opens with a member's RELEASE not sent");
 	if (!db_connection_ok(db))
 		db_reconnect(db);
-	if (store_begin_sql(db) == DB_OK)
+	if (store_begin_sql(st) == DB_OK)
 		return MC_OK;
-	if (db_error_is_failover(db) && db_reconnect(db) == DB_OK && store_begin_sql(db) == DB_OK)
+	if (db_error_is_failover(db) && db_reconnect(db) == DB_OK && store_begin_sql(st) == DB_OK)
 		return MC_OK;
 	return store_sql_error(&st->writer, "begin", err);
 }
@@ -793,16 +815,26 @@ enum mc_err store_begin(struct store *st, struct mc_error *err)
 		atomic_store(&st->owner, (uintptr_t)&store_thread_marker);
 		st->depth = 1;
 		st->doomed = false;
-		if (opened)
-			st->tip_known = false; /* a new batch reads the tip again */
 	} else {
 		pthread_cond_signal(&st->turn_cv);
 	}
 	pthread_mutex_unlock(&st->write_lock);
-	if (rc == MC_OK && !opened &&
-	    (rc = store_exec(&st->writer, "SAVEPOINT caller", err)) != MC_OK) {
-		st->doomed = true;
-		store_rollback(st);
+	if (rc == MC_OK && !opened) {
+		/* The member before may owe its RELEASE (store_end). */
+		bool owed = st->release_owed;
+		st->release_owed = false;
+		rc =
+		    store_exec(&st->writer,
+		               owed ? "RELEASE caller; SAVEPOINT caller" : "SAVEPOINT caller", err);
+		if (rc != MC_OK) {
+			/* That RELEASE may not have run: a ROLLBACK TO would undo
+			 * the member's kept work. The whole batch fails instead
+			 * (store_end sees it lost; nobody was answered yet). */
+			if (owed && db_in_transaction(st->writer.db))
+				db_exec(st->writer.db, "ROLLBACK");
+			st->doomed = true;
+			store_rollback(st);
+		}
 	}
 	return rc;
 }
@@ -815,7 +847,15 @@ static enum mc_err store_end(struct store *st, bool keep, struct mc_error *err)
 {
 	enum mc_err rc = MC_OK;
 	struct mc_error e = {0};
-	if (keep && store_exec(&st->writer, "RELEASE caller", &e) != MC_OK) {
+	/* PostgreSQL: the RELEASE of a healthy transaction cannot fail but
+	 * with the connection, which fails the batch's COMMIT too: it is owed,
+	 * and sent with the writer's next statement (release_owed). A failed
+	 * transaction (a statement's error) gets it now, fails and rolls back
+	 * alone. SQLite: a RELEASE costs no round trip. */
+	if (keep && db_engine(st->writer.db) == DB_POSTGRES &&
+	    !db_transaction_failed(st->writer.db)) {
+		st->release_owed = true;
+	} else if (keep && store_exec(&st->writer, "RELEASE caller", &e) != MC_OK) {
 		rc = e.kind;
 		keep = false;
 	}
@@ -836,6 +876,7 @@ static enum mc_err store_end(struct store *st, bool keep, struct mc_error *err)
 		store_events_free(st->batch_events, st->batch_len);
 		st->batch_len = 0;
 		st->batch_open = false;
+		st->release_owed = false; /* gone with the transaction */
 		if (!db_connection_ok(st->writer.db))
 			store_failover_error(&e);
 		else
@@ -885,6 +926,7 @@ static enum mc_err store_end(struct store *st, bool keep, struct mc_error *err)
 			store_batch_commit(st);
 		} else {
 			/* Nothing kept: end the empty transaction. */
+			ENFORCE(!st->release_owed, "a RELEASE owed in a batch without members");
 			store_exec(&st->writer, "ROLLBACK", NULL);
 			st->batch_open = false;
 		}

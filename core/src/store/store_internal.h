@@ -72,6 +72,13 @@ struct store {
 	 * only in open, close, migrate, begin/commit/rollback and the batch's
 	 * COMMIT. */
 	struct store_conn writer;
+	/* PostgreSQL: the last member kept its work and its "RELEASE caller"
+	 * is not sent yet; it rides with the next statement on the writer
+	 * (the next member's SAVEPOINT or the batch's COMMIT), saving a round
+	 * trip while the event lock is held. Owned as the writer is (the owner
+	 * or the committer); store_begin_batch asserts no batch opens with it
+	 * set. */
+	bool release_owed;
 	/* Guards every field of the group commit below; held only for short
 	 * steps, never across a caller's work or an fsync. */
 	pthread_mutex_t write_lock;
@@ -99,9 +106,12 @@ struct store {
 	int64_t event_office; /* office of the next event appended (store_event_office) */
 	/* The chain's tip as the open batch left it (the last event appended
 	 * and kept), so that the next append needs not read it back: known
-	 * only from an append to the end of the batch or to a caller's
-	 * rollback, forgotten by both, never carried into another batch (on
-	 * PostgreSQL another server may append between two). */
+	 * from the batch's BEGIN (store_begin_sql reads it under the event
+	 * lock, in the same round trip) and from each append, until the end
+	 * of the batch or a caller's rollback, which forget it; never carried
+	 * into another batch (on PostgreSQL another server may append between
+	 * two). Written at the BEGIN under write_lock with no batch open, then
+	 * the owner's alone. */
 	bool tip_known;
 	int64_t tip_id;
 	char tip_hash[65];
