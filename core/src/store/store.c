@@ -50,7 +50,14 @@ enum mc_err store_sql_error(struct store_conn *c, const char *what, struct mc_er
 		               "Không đọc được cơ sở dữ liệu", "The database cannot be read");
 	}
 	if (db_error_is_failover(c->db)) {
-		log_error("store: %s: %s (connection lost or standby)", what, db_errmsg(c->db));
+		/* Every request fails so while the database is away: a line a second. */
+		static struct log_limit failover_log;
+		unsigned long dropped;
+		if (log_limit_pass(&failover_log, 1000, &dropped))
+			log_error(
+			    "store: %s: %s (connection lost or standby; %lu more such since the "
+			    "last line)",
+			    what, db_errmsg(c->db), dropped);
 		return store_failover_error(err);
 	}
 	int code = db_errcode(c->db);

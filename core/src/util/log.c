@@ -1,6 +1,7 @@
 #include "util/log.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,6 +9,8 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "util/clock.h"
 
 static const char *const log_names[] = {"debug", "info", "warn", "error"};
 /* syslog(3) priorities: LOG_DEBUG 7, LOG_INFO 6, LOG_WARNING 4, LOG_ERR 3. */
@@ -89,4 +92,16 @@ void log_msg(enum log_level level, const char *fmt, ...)
 	gmtime_r(&ts.tv_sec, &tm);
 	strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &tm);
 	fprintf(stderr, "%s %s %s\n", stamp, log_names[level], line);
+}
+
+bool log_limit_pass(struct log_limit *l, int interval_ms, unsigned long *dropped)
+{
+	long long now = clock_mono_ms();
+	long long next = atomic_load(&l->next_ms);
+	if (now < next || !atomic_compare_exchange_strong(&l->next_ms, &next, now + interval_ms)) {
+		atomic_fetch_add(&l->dropped, 1);
+		return false;
+	}
+	*dropped = atomic_exchange(&l->dropped, 0);
+	return true;
 }

@@ -32,6 +32,18 @@ bool log_to_journal(void);
  * (command-line errors), so they too carry their priority. */
 const char *log_journal_prefix(enum log_level level);
 
+/* One line per interval for a record that can come by the hundred a second
+ * (a database that is away fails every request). Zero-initialised; shared
+ * by any threads (atomics only). */
+struct log_limit {
+	_Atomic long long next_ms;     /* clock_mono_ms before which records are dropped */
+	_Atomic unsigned long dropped; /* dropped since the last one let through */
+};
+/* True when a record may be written now (then none for interval_ms), with
+ * *dropped the records dropped since the last one let through; false
+ * (counted as dropped) otherwise. */
+bool log_limit_pass(struct log_limit *l, int interval_ms, unsigned long *dropped);
+
 #define log_debug(...) log_msg(LOG_DEBUG, __VA_ARGS__)
 #define log_info(...) log_msg(LOG_INFO, __VA_ARGS__)
 #define log_warn(...) log_msg(LOG_WARN, __VA_ARGS__)
