@@ -1668,9 +1668,13 @@ static enum mc_err ind_appointments(struct ind_ctx *x, struct mc_error *err)
 	    " THEN 1 ELSE 0 END), 0)"
 	    " FROM bookings b WHERE b.slot_start >= ?1 AND b.slot_start < ?2" IND_IN_UNIT(
 	        "b.office_id");
+	/* Each visit's ticket is read by its key (NULL: no such ticket, a
+	 * visit the join would drop), as SQLite joins them; a join lets
+	 * PostgreSQL hash every ticket ever issued for a period's visits. */
 	static const char waits_sql[] =
-	    "SELECT t.booking_id IS NOT NULL, count(*), coalesce(sum(v.called_at - v.queued_at), 0)"
-	    " FROM visits v INDEXED BY visits_ind_called JOIN tickets t ON t.id = v.ticket_id"
+	    "SELECT (SELECT CASE WHEN t.booking_id IS NOT NULL THEN 1 ELSE 0 END FROM tickets t"
+	    " WHERE t.id = v.ticket_id), count(*), coalesce(sum(v.called_at - v.queued_at), 0)"
+	    " FROM visits v INDEXED BY visits_ind_called"
 	    " WHERE v.called_at >= ?1 AND v.called_at < ?2" IND_Q_UNIT("v.counter_id",
 	                                                               "counters") " GROUP BY 1";
 	struct booking_settings bs;
@@ -1702,6 +1706,8 @@ static enum mc_err ind_appointments(struct ind_ctx *x, struct mc_error *err)
 	db_bind_int64(s, 2, x->ref);
 	ind_bind_unit(x, s);
 	while (store_next(s, &step)) {
+		if (db_column_type(s, 0) == DB_NULL)
+			continue;
 		int booked = db_column_int(s, 0) != 0;
 		ap->visits[booked] = db_column_int64(s, 1);
 		ap->wait_sum[booked] = db_column_int64(s, 2);
