@@ -34,6 +34,7 @@
 #include "store/figures.h"
 #include "store/schema.h"
 #include "store/store.h"
+#include "util/log.h"
 #include "util/strbuf.h"
 #include "util/xmalloc.h"
 
@@ -786,6 +787,18 @@ static enum mc_err copy_all(struct migrate *m)
 	return MC_OK;
 }
 
+/* After the commit: VACUUM (ANALYZE) of the copy. A table filled in one
+ * transaction has no statistics until autovacuum comes by, and the
+ * planner's defaults then pick plans for empty tables (the indicators'
+ * scans among them); nor are its pages marked all-visible, which the
+ * covering indexes' index-only scans need. Its failure leaves the copy as
+ * good as autovacuum would leave it: logged, not an error. */
+static void analyze_target(struct migrate *m)
+{
+	if (db_exec(m->dst, "VACUUM (ANALYZE)") != DB_OK)
+		log_warn("migrate-to: VACUUM (ANALYZE) of the copy failed: %s", db_errmsg(m->dst));
+}
+
 /* A check that failed after the commit: its message says so. */
 static enum mc_err verify_failed(struct migrate *m, enum mc_err rc)
 {
@@ -939,6 +952,8 @@ enum mc_err store_migrate_to_pg(const char *source, const char *target, struct m
 		rc = plan_order(&m);
 	if (rc == MC_OK)
 		rc = copy_all(&m);
+	if (rc == MC_OK)
+		analyze_target(&m);
 	if (rc == MC_OK)
 		rc = verify(&m);
 	if (m.src && db_in_transaction(m.src))
