@@ -1669,11 +1669,15 @@ static enum mc_err ind_appointments(struct ind_ctx *x, struct mc_error *err)
 	    " FROM bookings b WHERE b.slot_start >= ?1 AND b.slot_start < ?2" IND_IN_UNIT(
 	        "b.office_id");
 	/* Each visit's ticket is read by its key (NULL: no such ticket, a
-	 * visit the join would drop), as SQLite joins them; a join lets
-	 * PostgreSQL hash every ticket ever issued for a period's visits. */
+	 * visit a join would drop), as SQLite joins them; a join lets
+	 * PostgreSQL hash every ticket ever issued for a period's visits.
+	 * Without a booking there is no booked ticket (tickets.booking_id
+	 * references bookings): no ticket is read. */
 	static const char waits_sql[] =
-	    "SELECT (SELECT CASE WHEN t.booking_id IS NOT NULL THEN 1 ELSE 0 END FROM tickets t"
-	    " WHERE t.id = v.ticket_id), count(*), coalesce(sum(v.called_at - v.queued_at), 0)"
+	    "SELECT CASE WHEN EXISTS (SELECT 1 FROM bookings) THEN"
+	    " (SELECT CASE WHEN t.booking_id IS NOT NULL THEN 1 ELSE 0 END FROM tickets t"
+	    " WHERE t.id = v.ticket_id) ELSE 0 END,"
+	    " count(*), coalesce(sum(v.called_at - v.queued_at), 0)"
 	    " FROM visits v INDEXED BY visits_ind_called"
 	    " WHERE v.called_at >= ?1 AND v.called_at < ?2" IND_Q_UNIT("v.counter_id",
 	                                                               "counters") " GROUP BY 1";
