@@ -227,8 +227,6 @@ bool pgdb_target_database(const char *conninfo, char *out, size_t len)
 	return ok;
 }
 
-/* The session's settings, after each connection: messages in English for
- * the log whatever the server's locale; a reader never writes. */
 /* Whether the server of db's connection still takes connections: asked on
  * a connection of its own to the same host and port (a server that is up
  * but refuses, starting or shutting down, counts as taking them). */
@@ -309,11 +307,16 @@ static PGresult *pgdb_run(struct pgdb *db, const char *sql)
 	return pgdb_result(db, pgdb_may_send(db) && PQsendQuery(db->conn, sql));
 }
 
+/* The session's settings, after each connection: messages in English for
+ * the log whatever the server's locale; no JIT compilation (the store's
+ * statements take milliseconds, and a correlated subquery's cost, counted
+ * per row, crosses jit_above_cost: compiling then cost 25-55 ms of the
+ * indicators' 100); a reader never writes. */
 static int pgdb_setup(struct pgdb *db)
 {
-	const char *setup = db->readonly
-	                        ? "SET lc_messages TO 'C'; SET default_transaction_read_only = on"
-	                        : "SET lc_messages TO 'C'";
+	const char *setup = db->readonly ? "SET lc_messages TO 'C'; SET jit = off;"
+	                                   " SET default_transaction_read_only = on"
+	                                 : "SET lc_messages TO 'C'; SET jit = off";
 	PGresult *r = pgdb_run(db, setup);
 	bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
 	if (!ok)
