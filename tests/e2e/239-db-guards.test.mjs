@@ -74,6 +74,23 @@ for (const kind of ['empty', 'foreign']) {
   });
 }
 
+// The message quotes a long path by its end behind "…", whole words and
+// whole UTF-8 sequences: the sentence around it is never cut.
+test('a long path is shortened in the refusal, not the sentence',
+  sqliteOnly('a file of schema 0 under a long folder'), (t) => {
+  let dir = tempDir(t);
+  for (let i = 0; i < 6; i++) dir = path.join(dir, `thư-mục-hồ-sơ-một-cửa-${i}`);
+  mkdirSync(dir, { recursive: true });
+  const db = path.join(dir, 'văn-phòng.db');
+  writeFileSync(db, '');
+  const r = run(['audit-verify', '--db', db]);
+  assert.equal(r.status, 1, r.stderr);
+  const line = r.stderr.trim();
+  assert.match(line, /: …[^ ]*văn-phòng\.db is not a motcua database \(.*, or create a new office with motcua-server init \[not_a_motcua_database\]$/, line);
+  assert.ok(!line.includes('\ufffd'), `whole UTF-8 sequences: ${line}`);
+  assert.ok(Buffer.byteLength(line.replace(/^.*?: (?=…)/, '').replace(/ \[not_a_motcua_database\]$/, '')) <= 255);
+});
+
 test('a failed backup leaves an existing OUT.gz as it was; a good one replaces it',
   sqliteOnly('backups of the database file'), (t) => {
   const dir = tempDir(t);

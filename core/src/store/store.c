@@ -420,10 +420,59 @@ enum mc_err store_open(const char *path, struct store **out, struct mc_error *er
 	return store_open_mode(path, STORE_OPEN_CREATE, out, err);
 }
 
+/* The English sentences of not_a_motcua_database; %s is what
+ * store_shown_target gives. */
+#define NOT_MOTCUA_FILE_EN                                                                         \
+	"%s is not a motcua database (schema version 0: an empty file or another program's "       \
+	"SQLite file); nothing was changed. Give the right --db, restore a backup "                \
+	"(motcua-server restore), or create a new office with motcua-server init"
+#define NOT_MOTCUA_PG_EN                                                                           \
+	"The PostgreSQL database %s is not a motcua database (no motcua tables: an empty "         \
+	"database or another program's); nothing was changed. Give the right --db, or "            \
+	"create a new office with motcua-server init"
+
+/* Fills out (len bytes) with how a message names target in room bytes at
+ * most: a PostgreSQL database by its name, never by its URI (which may
+ * carry a password); a file by its path. A longer name keeps its end
+ * behind "…", cut before a whole UTF-8 sequence, so that the sentence
+ * around it is never cut by the message's buffer. room >= 4. */
+static void store_shown_target(const char *target, size_t room, char *out, size_t len)
+{
+	char name[128];
+	const char *shown = target;
+	if (!store_target_is_file(target))
+		shown = db_target_database(target, name, sizeof name) ? name : "?";
+	size_t n = strlen(shown);
+	if (n <= room) {
+		snprintf(out, len, "%s", shown);
+		return;
+	}
+	const char *tail = shown + n - (room - strlen("…"));
+	while (((unsigned char)*tail & 0xC0) == 0x80)
+		tail++;
+	snprintf(out, len, "…%s", tail);
+}
+
+/* not_a_motcua_database for target, in the words of its engine. */
+static enum mc_err store_not_motcua(const char *target, struct mc_error *err)
+{
+	char shown[sizeof err->message_en];
+	bool file = store_target_is_file(target);
+	size_t fixed = (size_t)snprintf(NULL, 0, file ? NOT_MOTCUA_FILE_EN : NOT_MOTCUA_PG_EN, "");
+	store_shown_target(target, sizeof err->message_en - 1 - fixed, shown, sizeof shown);
+	if (file)
+		return mc_failf(err, MC_ERR_CONFLICT, "not_a_motcua_database",
+		                "Tệp không phải cơ sở dữ liệu motcua", NOT_MOTCUA_FILE_EN, shown);
+	return mc_failf(err, MC_ERR_CONFLICT, "not_a_motcua_database",
+	                "Cơ sở dữ liệu PostgreSQL không phải cơ sở dữ liệu motcua",
+	                NOT_MOTCUA_PG_EN, shown);
+}
+
 /* MC_OK when mode accepts c's database as it is: not_a_motcua_database for
  * a database without a schema (user_version 0: an empty file, another
- * program's SQLite file) unless mode creates, schema_too_old for an older
- * schema when mode does not migrate. Runs before anything writes. */
+ * program's SQLite file, a PostgreSQL database without motcua's tables)
+ * unless mode creates, schema_too_old for an older schema when mode does
+ * not migrate. Runs before anything writes. */
 static enum mc_err store_check_mode(struct store_conn *c, const char *path,
                                     enum store_open_mode mode, struct mc_error *err)
 {
@@ -431,13 +480,7 @@ static enum mc_err store_check_mode(struct store_conn *c, const char *path,
 	if (version < 0)
 		return store_sql_error(c, "user_version", err);
 	if (version == 0 && mode != STORE_OPEN_CREATE)
-		return mc_failf(err, MC_ERR_CONFLICT, "not_a_motcua_database",
-		                "Tệp không phải cơ sở dữ liệu motcua",
-		                "%s is not a motcua database (schema version 0: an empty file "
-		                "or another program's SQLite file); nothing was changed. Give "
-		                "the right --db, restore a backup (motcua-server restore), or "
-		                "create a new office with motcua-server init",
-		                path);
+		return store_not_motcua(path, err);
 	if (version > 0 && version < schema_step_count() && mode == STORE_OPEN_AS_IS_REFUSE_OLD)
 		return mc_failf(err, MC_ERR_CONFLICT, "schema_too_old",
 		                "Cơ sở dữ liệu thuộc phiên bản cũ hơn",
