@@ -182,6 +182,19 @@ test('bad input: clear refusals with their codes', { skip: SKIP }, () => {
   assert.equal(psql('fresh', "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"), '0');
 });
 
+test('an empty PostgreSQL database is not a motcua database, named without the URI\'s password', { skip: SKIP }, () => {
+  createDb('emptydb');
+  const uri = uriOf('emptydb').replace('motcua@', 'motcua:s3cr3t-pw@');
+  for (const args of [['audit-verify', '--db', uri], ['serve', '--db', uri, '--port', '0']]) {
+    const r = cli(args);
+    assert.notEqual(r.status, 0, r.stdout);
+    assert.match(r.stderr, /The PostgreSQL database emptydb is not a motcua database \(no motcua tables.*motcua-server init \[not_a_motcua_database\]/, r.stderr);
+    assert.ok(!r.stderr.includes('s3cr3t'), `no password: ${r.stderr}`);
+    assert.ok(!/SQLite|file/.test(r.stderr), `no file on PostgreSQL: ${r.stderr}`);
+  }
+  assert.equal(psql('emptydb', "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"), '0', 'nothing created');
+});
+
 test('a table one engine\'s schema lacks is refused loudly, never skipped', { skip: SKIP }, () => {
   const extra = path.join(dir, 'extra.db');
   copyFileSync(db, extra);

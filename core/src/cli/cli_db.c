@@ -54,11 +54,14 @@ static int cli_db_opts(const char *cmd, const char *usage, int *argc, char ***ar
 	return -1;
 }
 
-/* Whether db may hold a database (store_target_state): a missing one is
- * refused before anything opens it. */
+/* Whether db may hold a database: a missing file is refused before
+ * anything opens it. A PostgreSQL database is always left to the store to
+ * answer: one without motcua's tables is not_a_motcua_database, as an empty
+ * SQLite file is, and one that cannot be reached says why, never "does not
+ * exist" with its URI (which may carry a password). */
 static bool cli_file_exists(const char *db)
 {
-	return store_target_state(db) != STORE_TARGET_NONE;
+	return !store_target_is_file(db) || store_target_state(db) != STORE_TARGET_NONE;
 }
 
 int cli_init(int argc, char **argv)
