@@ -178,6 +178,10 @@ test('bad input: clear refusals with their codes', { skip: SKIP }, () => {
   r = cli(['migrate-to', '--db', db, 'postgresql://motcua@127.0.0.1:1/x?connect_timeout=3']);
   assert.equal(r.status, 1);
   assert.match(r.stderr, /\[target_unreachable\]/);
+  // A role the server does not know is a refused login, not an unreachable server.
+  r = cli(['migrate-to', '--db', db, uriOf('fresh').replace('motcua@', 'unknownrole@')]);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /role "unknownrole" does not exist.*\[target_auth_failed\]/, r.stderr);
   // Nothing was written to the fresh database by the refused source.
   assert.equal(psql('fresh', "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"), '0');
 });

@@ -180,14 +180,30 @@ static enum mc_err open_source(struct migrate *m)
 	return MC_OK;
 }
 
-/* Connects to the target: target_auth_failed or target_unreachable. */
+/* Whether why, libpq's reason for a failed connection, is the server
+ * refusing the login (SQLSTATE 28P01 or 28000: a wrong password, a role it
+ * does not know, no pg_hba.conf line for it). libpq keeps no SQLSTATE for a
+ * connection that never opened: its text is all there is. */
+static bool login_refused(const char *why)
+{
+	static const char *const said[] = {"password authentication failed", "no password supplied",
+	                                   "authentication failed", "no pg_hba.conf entry",
+	                                   "pg_hba.conf rejects connection"};
+	for (size_t i = 0; i < sizeof said / sizeof *said; i++)
+		if (strstr(why, said[i]))
+			return true;
+	const char *role = strstr(why, "role \"");
+	return role && strstr(role, "\" does not exist");
+}
+
+/* Connects to the target: target_auth_failed when the server refused the
+ * login, else target_unreachable. */
 static enum mc_err open_target(struct migrate *m)
 {
 	if (db_open(m->target, DB_OPEN_READWRITE, &m->dst) == DB_OK)
 		return MC_OK;
 	const char *why = m->dst ? db_errmsg(m->dst) : "out of memory";
-	if (strstr(why, "password authentication failed") || strstr(why, "no password supplied") ||
-	    strstr(why, "authentication failed"))
+	if (login_refused(why))
 		return mc_failf(m->err, MC_ERR_UNAUTHORIZED, "target_auth_failed",
 		                "PostgreSQL từ chối đăng nhập",
 		                "PostgreSQL refused the login: %s; nothing was changed", why);
