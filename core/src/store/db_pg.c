@@ -288,14 +288,16 @@ static PGresult *pgdb_result(struct pgdb *db, int sent)
 }
 
 /* Whether a command may be sent on db now; every send asks first. Not when
- * its server is down and the connection is outside a transaction (see
- * above): the command then fails as a lost connection (db->silent_ms -1).
- * Inside one it is sent: its ROLLBACK or COMMIT must be tried, and it
- * fails soon enough when the server is silent (pgdb_await). */
+ * its server is down and the connection is outside a transaction or broken
+ * (see above): the command then fails as a lost connection (db->silent_ms
+ * -1, not logged: the finding was). Inside a transaction it is sent: its
+ * ROLLBACK or COMMIT must be tried, and it fails soon enough when the
+ * server is silent (pgdb_await). */
 static bool pgdb_may_send(struct pgdb *db)
 {
 	db->silent_ms = 0;
-	if (PQtransactionStatus(db->conn) != PQTRANS_IDLE || pgdb_down(db) == 0)
+	PGTransactionStatusType t = PQtransactionStatus(db->conn);
+	if ((t != PQTRANS_IDLE && t != PQTRANS_UNKNOWN) || pgdb_down(db) == 0)
 		return true;
 	db->silent_ms = -1;
 	return false;
