@@ -163,6 +163,8 @@ test('the packaged motcua.conf with every setting given serves (paths moved to t
   if (ON_POSTGRES) {
     assert.notEqual(b.status, 0, b.stderr);
     assert.match(b.stderr, /\[backup_engine\]/);
+    // Lower-case after the command's name, as backup's other English messages.
+    assert.match(b.stderr, /motcua-server backup: a PostgreSQL database is backed up with pg_dump/, b.stderr);
   } else {
     assert.equal(b.status, 0, b.stderr);
   }

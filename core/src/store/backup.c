@@ -182,7 +182,7 @@ enum mc_err store_backup(struct store *st, const char *out_gz, struct mc_error *
 	if (db_engine(store_read_conn(st)->db) == DB_POSTGRES)
 		return mc_fail(err, MC_ERR_CONFLICT, "backup_engine",
 		               "Sao lưu bằng công cụ của PostgreSQL",
-		               "A PostgreSQL database is backed up with pg_dump or a base backup "
+		               "a PostgreSQL database is backed up with pg_dump or a base backup "
 		               "(docs/postgresql.md), not motcua-server backup");
 	return backup_sqlite(st, out_gz, err);
 }
