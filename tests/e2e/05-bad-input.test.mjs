@@ -69,6 +69,9 @@ const CASES = [
   ['a setting out of range', 'admin', 'POST', '/api/v1/import', { body: { settings: { priority_cap: -1 } } }, 400, 'invalid_setting'],
   ['bad page', 'admin', 'GET', '/api/v1/users?limit=abc', {}, 400, 'invalid_page'],
   ['page too large', 'admin', 'GET', '/api/v1/users?limit=100000', {}, 400, 'invalid_page'],
+  // A NUL in a query value would cut it silently (C strings): refused whole.
+  ['a NUL in a query value', 'admin', 'GET', '/api/v1/dossiers?q=abc%00def', {}, 400, 'invalid_query'],
+  ['a NUL in a page argument', 'admin', 'GET', '/api/v1/users?limit=5%00abc', {}, 400, 'invalid_query'],
   ['bad Last-Event-ID', 'admin', 'GET', '/api/v1/events', { headers: { 'Last-Event-ID': 'xyz' } }, 400, 'invalid_last_event_id'],
   ['an invalid Idempotency-Key', 'kiosk-1', 'POST', '/api/v1/tickets', { body: { group: 'CT' }, headers: { 'Idempotency-Key': 'k'.repeat(500) } }, 400, 'invalid_idempotency_key'],
   // office= names a centre (docs/province.md): an unknown one is not found,

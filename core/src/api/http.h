@@ -38,6 +38,7 @@ struct http_request {
 	bool head;          /* a HEAD request, routed as GET; MHD sends no body */
 	bool begun;         /* the access handler has seen the head */
 	bool query_refused; /* too many query arguments: cut, answered 414 */
+	bool query_nul;     /* a %00 in the query: answered 400 invalid_query */
 	bool stream_slot;   /* holds one of the server's event-stream slots */
 	bool authed;
 	bool via_cookie;

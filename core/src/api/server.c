@@ -630,6 +630,8 @@ static void *api_uri_seen(void *cls, const char *uri, struct MHD_Connection *con
 			q[1] = '\0';
 			r->query_refused = true;
 		}
+		/* A NUL decoded into a value would cut it where C reads it. */
+		r->query_nul = strstr(q, "%00") != NULL;
 	}
 	return r;
 }
@@ -978,6 +980,12 @@ static void api_dispatch(struct api *api, struct http_request *r)
 		         "The query has more than %d arguments", API_MAX_QUERY_ARGS);
 		http_reply_error(r, &err);
 		r->close = true;
+		return;
+	}
+	if (r->query_nul) {
+		http_reply_fail(r, MC_ERR_INVALID, "invalid_query",
+		                "Tham số truy vấn chứa ký tự NUL (%00)",
+		                "A query argument holds a NUL byte (%00)");
 		return;
 	}
 	if (r->body_too_large) {
