@@ -71,6 +71,12 @@ const char *dialect_event_lock_sql(struct db *db)
 	return db_engine(db) == DB_POSTGRES ? "SELECT pg_advisory_xact_lock(6866827601)" : NULL;
 }
 
+const char *dialect_begin_tip_sql(struct db *db)
+{
+	return db_engine(db) == DB_POSTGRES ? "SELECT id, hash FROM events ORDER BY id DESC LIMIT 1"
+	                                    : NULL;
+}
+
 /* The candidates of dialect_print_claim_sql, without the row lock. */
 #define DIALECT_PRINT_CLAIM                                                                        \
 	"SELECT j.id, j.next_try_ms FROM print_jobs j"                                             \

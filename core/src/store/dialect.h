@@ -35,6 +35,12 @@ const char *dialect_begin_read_sql(struct db *db);
  * events until it ends (PostgreSQL: an advisory transaction lock, as several
  * servers may write; SQLite: NULL, its writer is alone already). */
 const char *dialect_event_lock_sql(struct db *db);
+/* The read of the event chain's tip sent with the batch's BEGIN where each
+ * statement is a round trip (PostgreSQL); NULL where a statement is a call
+ * in the process (SQLite: in the BEGIN's text it would be parsed again at
+ * each batch, while the first append's read is a prepared statement kept
+ * for the connection). */
+const char *dialect_begin_tip_sql(struct db *db);
 
 /* ---- The workers' claims (store/store.h, "Claims of the background
  * workers") --------------------------------------------------------------

@@ -791,33 +791,33 @@ static void store_batch_commit(struct store *st)
 
 /* Opens the batch's transaction on the writer in one round trip: BEGIN,
  * where several servers may share the database (PostgreSQL) the event lock
- * at once, before any row is touched, the first caller's SAVEPOINT, and the
- * chain's tip, which the lock keeps until the batch ends (so the first
- * store_event_append needs not read it: st->tip_known). A batch that took
- * the lock only at its first event could wait for it while holding a row
- * another server's batch, holding the lock, waits for (two servers
- * numbering the same group: "deadlock detected", a 500). Taken first, the
- * lock orders the servers' write transactions, as SQLite's one writer does,
- * and store_event_append needs not take it again. DB_OK, or the error (no
- * transaction left open, the tip not known). Under write_lock, no batch
- * open: the tip fields are nobody else's yet. */
+ * at once, before any row is touched, the first caller's SAVEPOINT, and,
+ * where a statement is a round trip, the chain's tip, which the lock keeps
+ * until the batch ends (so the first store_event_append needs not read it:
+ * st->tip_known; dialect_begin_tip_sql). A batch that took the lock only at
+ * its first event could wait for it while holding a row another server's
+ * batch, holding the lock, waits for (two servers numbering the same group:
+ * "deadlock detected", a 500). Taken first, the lock orders the servers'
+ * write transactions, as SQLite's one writer does, and store_event_append
+ * needs not take it again. DB_OK, or the error (no transaction left open,
+ * the tip not known). Under write_lock, no batch open: the tip fields are
+ * nobody else's yet. */
 static int store_begin_sql(struct store *st)
 {
 	struct db *db = st->writer.db;
-	const char *lock = dialect_event_lock_sql(db);
+	const char *lock = dialect_event_lock_sql(db), *tip = dialect_begin_tip_sql(db);
 	char sql[192];
-	int len = snprintf(sql, sizeof sql,
-	                   "%s; %s%sSAVEPOINT caller; SELECT id, hash FROM events"
-	                   " ORDER BY id DESC LIMIT 1",
-	                   dialect_begin_sql(db), lock ? lock : "", lock ? "; " : "");
+	int len = snprintf(sql, sizeof sql, "%s; %s%sSAVEPOINT caller%s%s", dialect_begin_sql(db),
+	                   lock ? lock : "", lock ? "; " : "", tip ? "; " : "", tip ? tip : "");
 	ENFORCE(len > 0 && (size_t)len < sizeof sql, "store_begin_sql: the BEGIN text is too long");
 	char id[24], *vals[2] = {id, st->tip_hash};
-	bool has_row;
+	bool has_row = false;
 	st->tip_known = false;
-	int rc = db_exec_row(db, sql, 2, vals, sizeof st->tip_hash, &has_row);
+	int rc =
+	    tip ? db_exec_row(db, sql, 2, vals, sizeof st->tip_hash, &has_row) : db_exec(db, sql);
 	if (rc != DB_OK && db_connection_ok(db) && db_in_transaction(db))
 		db_exec(db, "ROLLBACK");
-	if (rc != DB_OK)
+	if (rc != DB_OK || !tip)
 		return rc;
 	/* No event yet: the first is 1, after the genesis hash. */
 	st->tip_id = has_row ? strtoll(id, NULL, 10) : 0;
