@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { cli, Server, ADMIN_PASSWORD } from './lib/harness.mjs';
 import { DOSSIER_BUNDLE } from './lib/dossier-bundle.mjs';
-import { PG_MISSING, PgCluster, auditVerify, pgErrors } from './lib/pg-cluster.mjs';
+import { PG_MISSING, PgCluster, auditVerify, officeServer, pgErrors } from './lib/pg-cluster.mjs';
 
 const DB = 'failover';
 const CLIENTS = ['kiosk-1', 'clerk1', 'clerk2', 'sup'];
@@ -29,16 +29,8 @@ before(async () => {
   if (PG_MISSING) return;
   dir = mkdtempSync(path.join(tmpdir(), 'motcua-e2e-pgfo-'));
   pg = await PgCluster.start({ standby: true });
-  const uri = pg.createDb(DB);
-  let r = cli(['init', '--db', uri, '--password-stdin'], { input: `${ADMIN_PASSWORD}\n` });
-  if (r.status !== 0) throw new Error(`init: ${r.stderr}`);
-  const bundle = path.join(dir, 'bundle.json');
-  writeFileSync(bundle, JSON.stringify({ ...DOSSIER_BUNDLE, settings: { ...DOSSIER_BUNDLE.settings, queue_any_hour: 1 } }));
-  r = cli(['import', '--db', uri, bundle]);
-  if (r.status !== 0) throw new Error(`import on PostgreSQL: ${r.stderr.slice(-3000)}`);
-  s = new Server(dir, uri);
+  s = officeServer(pg, DB, dir);
   s.extraArgs = ['--idempotency-key-file', path.join(dir, 'idem-key')];
-  s.devices = Object.fromEntries(JSON.parse(r.stdout).devices_created.map((d) => [d.name, d.token]));
   await s.start();
 }, { timeout: 180000 });
 

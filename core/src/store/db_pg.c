@@ -43,17 +43,15 @@
  *   (libpq's default is to wait for ever), so a reconnection ends too;
  * - a server found silent, or that a reconnection failed to reach, is
  *   "down" for PGDB_DOWN_MS for every connection of the process to the
- *   same --db (pgdb_down): a reconnection is not tried, a command outside
- *   a transaction is not sent, and a command that gets no answer is
- *   dropped at its first quiet spell without asking again. While one
- *   connection reconnects, the others count the server as down. */
+ *   same --db (pgdb_down): a connection or reconnection is not tried, a
+ *   command outside a transaction is not sent, and a command that gets no
+ *   answer is dropped at its first quiet spell without asking again. A
+ *   reconnection does not hold the others back: once the server answers,
+ *   each connection finds it at its next use. */
 #define PGDB_QUIET_MS 1500
 #define PGDB_PROBE_TIMEOUT "2"
 #define PGDB_CONNECT_TIMEOUT "3"
 #define PGDB_DOWN_MS 1000
-/* How long a reconnection may take (connect_timeout, a host or two): the
- * others count the server as down meanwhile. */
-#define PGDB_RECONNECT_MS 7000
 
 /* Type oids of pg_type (catalog/pg_type.dat): stable across versions. */
 enum {
@@ -352,8 +350,13 @@ int pgdb_open(const char *conninfo, bool readonly, struct pgdb **out)
 	db->target = 1469598103934665603ULL; /* FNV-1a */
 	for (const unsigned char *c = (const unsigned char *)conninfo; *c; c++)
 		db->target = (db->target ^ *c) * 1099511628211ULL;
-	db->conn = pgdb_connect(conninfo);
 	db->generation = 1;
+	if (pgdb_down(db) != 0) { /* not tried: see above */
+		db->silent_ms = -1;
+		pgdb_fail(db, NULL, NULL);
+		return DB_ERROR;
+	}
+	db->conn = pgdb_connect(conninfo);
 	if (db->conn == NULL || PQstatus(db->conn) != CONNECTION_OK) {
 		pgdb_fail(db, NULL, NULL);
 		return DB_ERROR;
@@ -373,7 +376,6 @@ int pgdb_reconnect(struct pgdb *db)
 		pgdb_fail(db, NULL, NULL);
 		return DB_ERROR;
 	}
-	pgdb_down_set(db, clock_mono_ms() + PGDB_RECONNECT_MS); /* the others wait for this one */
 	/* The same connection string again: with several hosts and
 	 * target_session_attrs=read-write, libpq finds the one that is
 	 * primary now. */

@@ -44,7 +44,10 @@ enum mc_err store_sql_error(struct store_conn *c, const char *what, struct mc_er
 {
 	if (c->db == NULL) {
 		/* A reader that could not open (store_read_conn): its statements
-		 * are NULL, and there is no connection to ask why. */
+		 * are NULL, and there is no connection to ask why; the open said
+		 * whether the database is away (logged there). */
+		if (c->open_failover)
+			return store_failover_error(err);
 		log_error("store: %s: no database connection (the reader could not open)", what);
 		return mc_fail(err, MC_ERR_UNAVAILABLE, "db_unreadable",
 		               "Không đọc được cơ sở dữ liệu", "The database cannot be read");
@@ -273,7 +276,13 @@ struct store_conn *store_read_conn(struct store *st)
 		/* The file is gone or unreadable (or no descriptor is left): every
 		 * read on c now fails with an error its caller reports, and the
 		 * next call of this thread tries to open again. */
-		log_error("store: cannot open reader: %s", c->db ? db_errmsg(c->db) : "?");
+		static struct log_limit open_log; /* any thread: atomics */
+		unsigned long dropped;
+		if (log_limit_pass(&open_log, 1000, &dropped))
+			log_error(
+			    "store: cannot open reader: %s (%lu more such since the last line)",
+			    c->db ? db_errmsg(c->db) : "?", dropped);
+		c->open_failover = c->db && db_error_is_failover(c->db);
 		db_close(c->db);
 		c->db = NULL;
 	}

@@ -30,8 +30,12 @@ struct store_conn {
 	struct db *db;
 	struct store *st; /* the store this connection belongs to */
 	pthread_t thread; /* a reader's owning thread (unused for the writer) */
-	uint64_t tick;    /* counts store_stmt calls: the clock of the LRU */
-	size_t used;      /* slots filled */
+	/* A reader whose last open failed (db NULL) because its database is
+	 * away (a failover): its reads answer 503 db_failover, not
+	 * db_unreadable. The owning thread's. */
+	bool open_failover;
+	uint64_t tick; /* counts store_stmt calls: the clock of the LRU */
+	size_t used;   /* slots filled */
 	struct {
 		const char *sql;
 		db_stmt *stmt;

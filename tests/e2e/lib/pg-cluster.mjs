@@ -13,10 +13,11 @@
 //   pg.stop();                               // in an after hook
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { cli, SOURCE } from './harness.mjs';
+import { cli, ADMIN_PASSWORD, Server, SOURCE } from './harness.mjs';
+import { DOSSIER_BUNDLE } from './dossier-bundle.mjs';
 
 const CLUSTER = path.join(SOURCE, 'tests/pg/cluster');
 
@@ -194,4 +195,20 @@ export function auditVerify(pg, uri, node, db) {
     ok: problem === null,
     how: `audit-verify fails on PostgreSQL (${pgErrors(v.stderr).split('\n')[0]}); the chain checked by the test: ${problem ?? 'sound'}`,
   };
+}
+
+// A demo office on database db of pg (made here): init, then DOSSIER_BUNDLE
+// imported with the queue open at any hour; returns its Server in dir (not
+// started), with the imported devices' tokens.
+export function officeServer(pg, db, dir) {
+  const uri = pg.createDb(db);
+  let r = cli(['init', '--db', uri, '--password-stdin'], { input: `${ADMIN_PASSWORD}\n` });
+  if (r.status !== 0) throw new Error(`init: ${r.stderr}`);
+  const bundle = path.join(dir, 'bundle.json');
+  writeFileSync(bundle, JSON.stringify({ ...DOSSIER_BUNDLE, settings: { ...DOSSIER_BUNDLE.settings, queue_any_hour: 1 } }));
+  r = cli(['import', '--db', uri, bundle]);
+  if (r.status !== 0) throw new Error(`import on PostgreSQL: ${r.stderr.slice(-3000)}`);
+  const s = new Server(dir, uri);
+  s.devices = Object.fromEntries(JSON.parse(r.stdout).devices_created.map((d) => [d.name, d.token]));
+  return s;
 }
