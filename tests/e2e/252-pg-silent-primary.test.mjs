@@ -8,11 +8,9 @@
 // without a gap and the audit chain verifies. Skipped without PostgreSQL.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { cli, Server, ADMIN_PASSWORD } from './lib/harness.mjs';
-import { DOSSIER_BUNDLE } from './lib/dossier-bundle.mjs';
 import { PG_MISSING, PgCluster, auditVerify, officeServer } from './lib/pg-cluster.mjs';
 
 const DB = 'silent';
