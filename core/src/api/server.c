@@ -982,12 +982,6 @@ static void api_dispatch(struct api *api, struct http_request *r)
 		r->close = true;
 		return;
 	}
-	if (r->query_nul) {
-		http_reply_fail(r, MC_ERR_INVALID, "invalid_query",
-		                "Tham số truy vấn chứa ký tự NUL (%00)",
-		                "A query argument holds a NUL byte (%00)");
-		return;
-	}
 	if (r->body_too_large) {
 		struct mc_error err;
 		mc_failf(&err, MC_ERR_TOO_LARGE, "body_too_large", "Nội dung yêu cầu quá lớn",
@@ -1047,6 +1041,13 @@ static void api_dispatch(struct api *api, struct http_request *r)
 	}
 	if (!api_cookie_guard(api, r))
 		return;
+	/* Refused as the routes refuse a bad query value: after the roles. */
+	if (r->query_nul) {
+		http_reply_fail(r, MC_ERR_INVALID, "invalid_query",
+		                "Tham số truy vấn có ký tự không hợp lệ",
+		                "A query argument holds a NUL byte (%00)");
+		return;
+	}
 	/* Event streams may hold at most max_streams connections: the rest
 	 * stay for ordinary requests. The slot is reserved before the handler
 	 * and given back at completion (or now, when no stream was made). */
