@@ -145,6 +145,21 @@ test('the store includes no JSON library and calls no json_ function', () => {
   assert.deepEqual(offences, []);
 });
 
+// libpq's blocking calls wait for a silent server for ever: every command
+// goes through db_pg.c's pgdb_run/pgdb_result, which never do (docs/postgresql.md).
+test('no blocking libpq command call: PostgreSQL commands go through pgdb_run or pgdb_result', () => {
+  const offences = [];
+  for (const dir of ['store', 'api', 'cli', 'util']) {
+    for (const f of filesOf(dir)) {
+      stripC(read(f)).split('\n').forEach((l, k) => {
+        const m = l.match(/\bPQ(exec|execParams|execPrepared|prepare|describePrepared|describePortal)\s*\(/);
+        if (m) offences.push(`${f}:${k + 1}: ${m[0]}`);
+      });
+    }
+  }
+  assert.deepEqual(offences, []);
+});
+
 test('no SQL of the store builds JSON: the store answers with columns', () => {
   const offences = [];
   for (const f of filesOf('store', /\.c$/)) {

@@ -972,6 +972,18 @@ static bool api_route_large(const char *method, const char *url)
 	return i >= 0 && (api_routes[i].flags & ROUTE_LARGE_BODY);
 }
 
+/* False, with r answered 400 invalid_query, when its query holds a %00
+ * (api_uri_seen): decoded, the NUL would cut the value where C reads it.
+ * Called after the role checks, as the routes refuse a bad query value. */
+static bool api_query_clean(struct http_request *r)
+{
+	if (r->query_nul)
+		http_reply_fail(r, MC_ERR_INVALID, "invalid_query",
+		                "Tham số truy vấn có ký tự không hợp lệ",
+		                "A query argument holds a NUL byte (%00)");
+	return !r->query_nul;
+}
+
 static void api_dispatch(struct api *api, struct http_request *r)
 {
 	if (r->query_refused) {
@@ -1039,15 +1051,8 @@ static void api_dispatch(struct api *api, struct http_request *r)
 			return;
 		}
 	}
-	if (!api_cookie_guard(api, r))
+	if (!api_cookie_guard(api, r) || !api_query_clean(r))
 		return;
-	/* Refused as the routes refuse a bad query value: after the roles. */
-	if (r->query_nul) {
-		http_reply_fail(r, MC_ERR_INVALID, "invalid_query",
-		                "Tham số truy vấn có ký tự không hợp lệ",
-		                "A query argument holds a NUL byte (%00)");
-		return;
-	}
 	/* Event streams may hold at most max_streams connections: the rest
 	 * stay for ordinary requests. The slot is reserved before the handler
 	 * and given back at completion (or now, when no stream was made). */

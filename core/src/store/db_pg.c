@@ -301,7 +301,9 @@ static bool pgdb_may_send(struct pgdb *db)
 	return false;
 }
 
-/* PQexec that never waits for a silent server for ever. */
+/* PQexec that never waits for a silent server for ever. Every command of
+ * this file goes through here or pgdb_result: a bare PQexec (or PQprepare,
+ * PQexecParams…) would wait for ever (e2e 241 looks for one). */
 static PGresult *pgdb_run(struct pgdb *db, const char *sql)
 {
 	return pgdb_result(db, pgdb_may_send(db) && PQsendQuery(db->conn, sql));
@@ -479,7 +481,7 @@ int pgdb_exec(struct pgdb *db, const char *sql)
 int pgdb_exec_row(struct pgdb *db, const char *sql, int n, char **vals, size_t cap, bool *has_row)
 {
 	pgdb_deallocate_flush(db);
-	PGresult *r = PQexec(db->conn, sql);
+	PGresult *r = pgdb_run(db, sql);
 	ExecStatusType st = PQresultStatus(r);
 	bool ok = st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK || st == PGRES_EMPTY_QUERY;
 	*has_row = ok && st == PGRES_TUPLES_OK && PQntuples(r) > 0 && PQnfields(r) >= n;
